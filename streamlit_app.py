@@ -1,0 +1,52 @@
+"""Entry point of the Streamlit workbench: navigation, language, user. Pages do the rest.
+
+Run with ``streamlit run streamlit_app.py`` (the Makefile's ``make demo`` does that on the
+demo project). The server listens on localhost only (.streamlit/config.toml).
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from workbench.app import common
+from workbench.nlp import pipeline_info
+
+PAGES = Path(__file__).parent / "workbench" / "app" / "pages"
+
+st.set_page_config(page_title="Werkbank", page_icon=":material/forum:", layout="wide")
+
+
+def page(name: str, icon: str) -> st.Page:
+    return st.Page(PAGES / f"{name}.py", title=common.tr(f"page.{name}"), icon=icon,
+                   url_path=name)
+
+
+with st.sidebar:
+    st.selectbox(
+        common.tr("app.language"), ["nl", "en"], key="lang",
+        format_func={"nl": "Nederlands", "en": "English"}.get,
+    )
+    st.caption(common.tr("app.user") + f" **{common.user()}**")
+    st.caption(common.tr("app.pipeline", name=pipeline_info(common.nlp())["name"]))
+
+navigation = st.navigation(
+    {
+        common.tr("app.section.work"): [
+            page("project", ":material/folder_open:"),
+            page("coderen", ":material/edit_note:"),
+            page("suggesties", ":material/rule:"),
+            page("zoeken", ":material/search:"),
+            page("codeboek", ":material/account_tree:"),
+        ],
+        common.tr("app.section.analyse"): [
+            page("patronen", ":material/grid_view:"),
+            page("consistentie", ":material/balance:"),
+            page("export", ":material/download:"),
+        ],
+        common.tr("app.section.team"): [
+            page("workshop", ":material/groups:"),
+            page("privacy", ":material/lock:"),
+        ],
+    }
+)
+navigation.run()

@@ -1,0 +1,58 @@
+"""Who may do what: roles enforced in the package, not only by hiding buttons.
+
+Roles (issue 9):
+- ``onderzoeker`` (researcher): everything.
+- ``co-onderzoeker`` (resident co-researcher): workshop mode on pseudonymised fragments
+  assigned to them; no attributes, no pseudonym key, no export.
+- ``supervisor``: read everything, consistency review, no changes to others' codings.
+- ``system``: technical coders such as ``consensus``; never logs in.
+
+Every function that changes or reveals protected data calls :func:`require` first.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from workbench.errors import NotFound, PermissionDenied
+
+ROLES = ("onderzoeker", "co-onderzoeker", "supervisor", "system")
+
+# Action names are verbs on things; keep this table the single source of truth.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "onderzoeker": frozenset(
+        {
+            "project.settings", "import", "respondents.edit", "attributes.view",
+            "codebook.edit", "code", "suggestion.decide", "memo.write", "export",
+            "pseudonym.key", "pseudonymise", "users.manage", "consistency.review",
+            "consistency.resolve", "workshop", "backup", "read",
+        }
+    ),
+    "supervisor": frozenset(
+        {"attributes.view", "consistency.review", "consistency.resolve", "memo.write",
+         "code", "suggestion.decide", "read", "export"}
+    ),
+    "co-onderzoeker": frozenset({"workshop"}),
+    "system": frozenset({"code"}),
+}
+
+
+def role_of(db: Database, user: str) -> str:
+    """The role of ``user``; unknown users are refused rather than given a default."""
+    found = db.execute("SELECT role FROM users WHERE name = ?", [user]).fetchone()
+    if found is None:
+        raise NotFound("access.unknown_user", user=user)
+    return str(found[0])
+
+
+def can(db: Database, user: str, action: str) -> bool:
+    """Whether ``user`` may perform ``action``."""
+    if action not in {a for actions in PERMISSIONS.values() for a in actions}:
+        raise ValueError(f"Unknown action {action!r}; add it to access.PERMISSIONS")
+    return action in PERMISSIONS.get(role_of(db, user), frozenset())
+
+
+def require(db: Database, user: str, action: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` may perform ``action``."""
+    if not can(db, user, action):
+        raise PermissionDenied("access.denied", user=user, action=action, role=role_of(db, user))

@@ -1,0 +1,1 @@
+"""The Streamlit layer: pages that call the package. No SQL or NLP in here."""

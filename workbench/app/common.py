@@ -1,0 +1,73 @@
+"""What every page needs: the open project, the acting user, the language, error display.
+
+Pages stay thin: they read widgets, call package functions, and render results. Anything a
+page computes about the data belongs in the package. The project connection lives in the
+session (one SQLite connection per browser session, so transactions never interleave); the
+NLP pipeline is shared across sessions with ``st.cache_resource``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+from spacy.language import Language
+from sqlite_utils import Database
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import t
+from workbench.nlp import load_pipeline
+from workbench.store import DEFAULT_USER, open_project
+
+T = TypeVar("T")
+DEFAULT_PROJECT = Path(os.environ.get("WORKBENCH_PROJECT", "projects/demo.db"))
+
+
+def project_path() -> Path:
+    """The project file of this session (set on the Project page, default from the env)."""
+    return Path(st.session_state.setdefault("project_path", str(DEFAULT_PROJECT)))
+
+
+def db() -> Database:
+    """This session's connection to its project, reopened when the project changes."""
+    path = str(project_path())
+    if st.session_state.get("_db_path") != path:
+        st.session_state["_db"] = open_project(path)
+        st.session_state["_db_path"] = path
+    return st.session_state["_db"]
+
+
+@st.cache_resource(show_spinner=False)
+def nlp() -> Language:
+    """The Dutch pipeline, loaded once per server process."""
+    return load_pipeline()
+
+
+def user() -> str:
+    """The coder name this session acts as."""
+    return st.session_state.setdefault("user", os.environ.get("WORKBENCH_USER", DEFAULT_USER))
+
+
+def lang() -> str:
+    """Interface language: ``nl`` (default) or ``en``."""
+    return st.session_state.setdefault("lang", os.environ.get("WORKBENCH_LANG", "nl"))
+
+
+def tr(key: str, **params: Any) -> str:
+    """A message in the session's language."""
+    return t(key, lang(), **params)
+
+
+def attempt(action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """Run a package call; show a user error as ``st.error`` (in the session's language).
+
+    Returns the call's result, or None when it raised a :class:`WorkbenchError`.
+    """
+    try:
+        return action(*args, **kwargs)
+    except WorkbenchError as exc:
+        st.error(exc.message(lang()))
+        return None

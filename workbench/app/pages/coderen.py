@@ -1,0 +1,8 @@
+"""Page 'coderen' (being built: replaced by its issue's work)."""
+
+import streamlit as st
+
+from workbench.app.common import tr
+
+st.title(tr("page.coderen"))
+st.info(tr("page.placeholder"))

@@ -1,0 +1,57 @@
+"""The ``workbench`` command line: a thin layer over the package.
+
+Each area registers its subcommands from its own module (``workbench/cli/<area>.py`` with a
+``register(subparsers)`` function) so commands stay next to nothing but argument handling.
+Errors meant for people (:class:`~workbench.errors.WorkbenchError`) print ``Error: ...`` in
+the chosen language and exit 1; anything else is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from workbench import __version__
+from workbench.errors import WorkbenchError
+
+# One module per area; each defines register(subparsers).
+AREAS = ["project"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Code Dutch interview transcripts: import, codebooks, suggestions, "
+        "patterns, agreement, exchange.",
+    )
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=["nl", "en"],
+        default=os.environ.get("WORKBENCH_LANG", "nl"),
+        help="language of messages (default: nl, or $WORKBENCH_LANG)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for area in AREAS:
+        importlib.import_module(f"workbench.cli.{area}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = args.func(args)
+    except WorkbenchError as exc:
+        print(f"Error: {exc.message(args.lang)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return int(result or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""``workbench info``: what project and which Dutch pipeline are in use."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from workbench.cli.common import add_project_argument, project
+from workbench.i18n import t
+from workbench.nlp import load_pipeline, pipeline_info
+from workbench.store import schema_version
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("info", help="show the project, its schema and the Dutch pipeline")
+    add_project_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=run_info)
+
+
+def run_info(args: argparse.Namespace) -> int:
+    db = project(args)
+    counts = {
+        table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("documents", "segments", "respondents", "codes", "codings", "memos")
+    }
+    info = {
+        "project": str(args.project),
+        "schema_version": schema_version(db),
+        "pipeline": pipeline_info(load_pipeline()),
+        "counts": counts,
+    }
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    print(t("cli.info.project", args.lang, path=args.project, version=info["schema_version"]))
+    print(t("cli.info.pipeline", args.lang, name=info["pipeline"]["name"]))
+    for table, n in counts.items():
+        print(f"  {table}: {n}")
+    return 0

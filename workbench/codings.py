@@ -1,0 +1,193 @@
+"""Codings: a code on a segment or on a free character span, by one coder.
+
+A human coding is ``origin="human", status="accepted"``. A machine proposal is
+``origin="machine", status="suggested"`` for the coder it was proposed to, and stays so until
+that coder accepts or rejects it (both decisions are training data). Nothing here applies a
+code without a person asking for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.store import now, record_event, row, transaction
+
+STATUSES = ("suggested", "accepted", "rejected")
+ORIGINS = ("human", "machine")
+
+
+def code_id(db: Database, code: int | str) -> int:
+    """The numeric id of a code given its id or its slug."""
+    if isinstance(code, int):
+        found = db.execute("SELECT id FROM codes WHERE id = ?", [code]).fetchone()
+    else:
+        found = db.execute("SELECT id FROM codes WHERE slug = ?", [code]).fetchone()
+    if found is None:
+        raise NotFound("codings.unknown_code", code=code)
+    return int(found[0])
+
+
+def _segment_span(db: Database, segment_id: int) -> tuple[int, int, int]:
+    found = db.execute(
+        "SELECT document_id, start_char, end_char FROM segments WHERE id = ?", [segment_id]
+    ).fetchone()
+    if found is None:
+        raise NotFound("codings.unknown_segment", segment=segment_id)
+    return int(found[0]), int(found[1]), int(found[2])
+
+
+def add_coding(
+    db: Database,
+    *,
+    coder: str,
+    code: int | str,
+    segment_id: int | None = None,
+    document_id: int | None = None,
+    start_char: int | None = None,
+    end_char: int | None = None,
+    origin: str = "human",
+    status: str | None = None,
+    score: float | None = None,
+    evidence: Sequence[str] | None = None,
+    actor: str | None = None,
+) -> int:
+    """Store one coding and return its id.
+
+    Give either ``segment_id`` (the span is the segment's) or ``document_id`` with
+    ``start_char``/``end_char`` (a free span; the segment is filled in when the span is
+    exactly one segment). ``actor`` is who performs the action (defaults to ``coder``).
+    Applying the same code to the same span twice by the same coder returns the existing id.
+    """
+    actor = actor or coder
+    access.require(db, actor, "code")
+    if origin not in ORIGINS:
+        raise ValueError(f"origin must be one of {ORIGINS}. Got {origin!r} instead.")
+    status = status or ("accepted" if origin == "human" else "suggested")
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}. Got {status!r} instead.")
+    if score is not None and not 0.0 <= score <= 1.0:
+        raise ValueError(f"score must be in [0, 1]. Got {score!r} instead.")
+    if actor != coder and access.role_of(db, actor) == "supervisor":
+        raise PermissionDenied("access.not_own_coding", user=actor, coder=coder)
+    with transaction(db):
+        if segment_id is not None:
+            document_id, start_char, end_char = _segment_span(db, segment_id)
+        if document_id is None or start_char is None or end_char is None:
+            raise ValueError("Give segment_id, or document_id with start_char and end_char.")
+        text_row = db.execute(
+            "SELECT substr(text, ? + 1, ? - ?), length(text) FROM documents WHERE id = ?",
+            [start_char, end_char, start_char, document_id],
+        ).fetchone()
+        if text_row is None:
+            raise NotFound("codings.unknown_document", document=document_id)
+        if not 0 <= start_char < end_char <= text_row[1]:
+            raise InputError(
+                "codings.bad_span", start=start_char, end=end_char, length=text_row[1]
+            )
+        if segment_id is None:
+            seg = db.execute(
+                "SELECT id FROM segments WHERE document_id = ? AND start_char = ? AND end_char = ?",
+                [document_id, start_char, end_char],
+            ).fetchone()
+            segment_id = int(seg[0]) if seg else None
+        cid = code_id(db, code)
+        existing = db.execute(
+            "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? "
+            "AND start_char = ? AND end_char = ?",
+            [document_id, cid, coder, start_char, end_char],
+        ).fetchone()
+        if existing:
+            return int(existing[0])
+        stamp = now()
+        record = {
+            "document_id": document_id,
+            "segment_id": segment_id,
+            "start_char": start_char,
+            "end_char": end_char,
+            "text": text_row[0],
+            "code_id": cid,
+            "coder": coder,
+            "origin": origin,
+            "status": status,
+            "score": score,
+            "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        new_id = db["codings"].insert(record).last_pk
+        action = "suggestion.add" if origin == "machine" else "coding.add"
+        record_event(db, actor, action, "codings", new_id, None, {**record, "id": new_id})
+        return int(new_id)
+
+
+def decide(db: Database, coding_id: int, status: str, *, actor: str) -> None:
+    """Accept or reject a coding (normally a suggestion), or put it back to suggested."""
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}. Got {status!r} instead.")
+    access.require(db, actor, "suggestion.decide")
+    with transaction(db):
+        before = row(db, "codings", coding_id)
+        if before is None:
+            raise NotFound("codings.unknown_coding", coding=coding_id)
+        _require_own(db, actor, before)
+        if before["status"] == status:
+            return
+        db.execute(
+            "UPDATE codings SET status = ?, updated_at = ? WHERE id = ?",
+            [status, now(), coding_id],
+        )
+        after = row(db, "codings", coding_id)
+        verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}[status]
+        record_event(db, actor, f"suggestion.{verb}", "codings", coding_id, before, after)
+
+
+def remove_coding(db: Database, coding_id: int, *, actor: str) -> None:
+    """Delete a coding (the event log keeps the full row, so it can be undone)."""
+    access.require(db, actor, "code")
+    with transaction(db):
+        before = row(db, "codings", coding_id)
+        if before is None:
+            raise NotFound("codings.unknown_coding", coding=coding_id)
+        _require_own(db, actor, before)
+        db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+        record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
+
+
+def _require_own(db: Database, actor: str, coding: dict[str, Any]) -> None:
+    """Supervisors and co-researchers may only change their own codings."""
+    if coding["coder"] != actor and access.role_of(db, actor) != "onderzoeker":
+        raise PermissionDenied("access.not_own_coding", user=actor, coder=coding["coder"])
+
+
+def list_codings(
+    db: Database,
+    *,
+    document_id: int | None = None,
+    coders: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = ("accepted",),
+    codes: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Codings joined with their code slug and name, in document order."""
+    where, params = ["1 = 1"], []
+    if document_id is not None:
+        where.append("c.document_id = ?")
+        params.append(document_id)
+    for column, values in (("c.coder", coders), ("c.status", statuses), ("k.slug", codes)):
+        if values is not None:
+            values = list(values)
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    cur = db.execute(
+        "SELECT c.*, k.slug AS code, k.name AS code_name, k.color AS code_color "
+        "FROM codings c JOIN codes k ON k.id = c.code_id "
+        f"WHERE {' AND '.join(where)} ORDER BY c.document_id, c.start_char, c.end_char, c.id",
+        params,
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]

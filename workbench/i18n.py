@@ -1,0 +1,63 @@
+"""User-facing text in Dutch (default, B1 level) and English.
+
+All sentences a person reads live in ``workbench/locale/*.toml``: one file per area, each key a
+table with an ``nl`` and an ``en`` entry, placeholders in ``str.format`` style::
+
+    [import.unsupported_format]
+    nl = "{file}: dit soort bestand kan ik niet lezen ({ext})."
+    en = "{file}: this kind of file is not supported ({ext})."
+
+Keys are globally unique across files (a duplicate is a bug and raises at load).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+def _flatten(prefix: str, table: dict[str, Any], out: dict[str, dict[str, str]]) -> None:
+    """Turn nested TOML tables into dotted keys whose leaves hold the language entries."""
+    if any(lang in table for lang in LANGUAGES):
+        out[prefix] = {lang: str(table[lang]) for lang in LANGUAGES if lang in table}
+        return
+    for name, value in table.items():
+        if isinstance(value, dict):
+            _flatten(f"{prefix}.{name}" if prefix else name, value, out)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """All messages, read once from the locale folder."""
+    messages: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALE_DIR.glob("*.toml")):
+        found: dict[str, dict[str, str]] = {}
+        with path.open("rb") as f:
+            _flatten("", tomllib.load(f), found)
+        clash = messages.keys() & found.keys()
+        if clash:
+            raise ValueError(f"Message keys defined twice ({path.name}): {sorted(clash)}")
+        messages.update(found)
+    return messages
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    """The message ``key`` in ``lang``, falling back to Dutch, then to the key itself.
+
+    Falling back to the key (rather than raising) keeps a missing translation visible
+    without breaking a page; ``tests/test_i18n.py`` checks every key has both languages.
+    """
+    entry = catalogue().get(key)
+    if entry is None:
+        return key if not params else f"{key} {params}"
+    text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text

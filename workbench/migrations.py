@@ -1,0 +1,216 @@
+"""The project schema, as an ordered list of named migrations.
+
+Never edit a migration that has shipped: add a new one at the end. Each runs in one
+transaction (sqlite-utils ``Migrations``); ``store.open_project`` copies the database file
+before applying migrations to an existing project.
+
+Offsets (``start_char``/``end_char``, named as in spaCy's ``Span``) are zero-based Unicode
+code points into ``documents.text``, end exclusive: ``text[start_char:end_char]``. That is
+what REFI-QDA's PlainTextSelection uses too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("workbench")
+
+
+def execute_script(db: Database, script: str) -> None:
+    """Run several SQL statements inside the caller's transaction.
+
+    ``sqlite3.Connection.executescript`` would COMMIT first and so break the migration's
+    transaction; this splits the script into complete statements and runs them one by one.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"Incomplete SQL statement at end of script: {statement[:80]!r}")
+
+
+@migrations()
+def m001_foundation(db: Database) -> None:
+    """Documents, turns, segments, respondents, codebooks, codings, memos and the event log."""
+    execute_script(
+        db,
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL                -- JSON
+        );
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,             -- the coder name shown everywhere
+            role TEXT NOT NULL DEFAULT 'onderzoeker'
+                CHECK (role IN ('onderzoeker', 'co-onderzoeker', 'supervisor', 'system')),
+            password_hash TEXT,                -- NULL: local account without password
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE respondents (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,         -- the case id the researcher uses, e.g. R01
+            pseudonym TEXT,                    -- name safe to show in workshops
+            notes TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE attributes (
+            name TEXT PRIMARY KEY,
+            type TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', 'boolean')),
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE attribute_values (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            attribute TEXT NOT NULL REFERENCES attributes(name)
+                ON DELETE CASCADE ON UPDATE CASCADE,
+            value TEXT,                        -- canonical: number as text, date ISO, 'true'/'false'
+            PRIMARY KEY (respondent_id, attribute)
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            respondent_id INTEGER REFERENCES respondents(id) ON DELETE SET NULL,
+            source_name TEXT NOT NULL,         -- original file name
+            source_format TEXT NOT NULL,       -- txt, md, docx, odt, vtt, srt, qdpx
+            source_sha256 TEXT NOT NULL UNIQUE,
+            encoding TEXT,                     -- detected encoding, for text files
+            text TEXT NOT NULL,                -- normalised: UTF-8, LF line ends, NFC
+            n_words INTEGER NOT NULL DEFAULT 0,
+            guid TEXT UNIQUE,                  -- REFI-QDA identity for round trips
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL
+        );
+        CREATE INDEX documents_respondent ON documents(respondent_id);
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,               -- as written in the transcript: I, R, Anna
+            role TEXT NOT NULL DEFAULT 'other'
+                CHECK (role IN ('interviewer', 'respondent', 'other')),
+            UNIQUE (document_id, label)
+        );
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            speaker_id INTEGER REFERENCES speakers(id) ON DELETE SET NULL,
+            position INTEGER NOT NULL,         -- 0, 1, 2 ... in reading order
+            start_char INTEGER NOT NULL,       -- the spoken text, without label or timestamp
+            end_char INTEGER NOT NULL,
+            time_start REAL,                   -- seconds, from vtt/srt cues or [hh:mm:ss]
+            time_end REAL,
+            UNIQUE (document_id, position),
+            CHECK (0 <= start_char AND start_char <= end_char)
+        );
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,         -- order in the document
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,                -- == documents.text[start_char:end_char]
+            lemmas TEXT NOT NULL DEFAULT '',   -- lower-case lemmas, space separated
+            UNIQUE (document_id, position),
+            CHECK (0 <= start_char AND start_char < end_char)
+        );
+        CREATE INDEX segments_turn ON segments(turn_id);
+        CREATE TABLE codebooks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            version TEXT NOT NULL DEFAULT '1',
+            description TEXT,
+            source TEXT,                       -- file it was loaded from
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE codes (
+            id INTEGER PRIMARY KEY,
+            codebook_id INTEGER NOT NULL REFERENCES codebooks(id) ON DELETE CASCADE,
+            slug TEXT NOT NULL UNIQUE,         -- the codebook's stable id, e.g. verlies
+            name TEXT NOT NULL,                -- Dutch
+            name_en TEXT,
+            parent_id INTEGER REFERENCES codes(id) ON DELETE SET NULL,
+            brief TEXT,
+            definition TEXT,
+            use_when TEXT,
+            dont_use_when TEXT,
+            examples TEXT NOT NULL DEFAULT '[]',         -- JSON list of strings
+            counterexamples TEXT NOT NULL DEFAULT '[]',  -- JSON list of strings
+            indicators TEXT NOT NULL DEFAULT '[]',       -- JSON list of lemmas and phrases
+            source TEXT,                       -- JSON {"file": ..., "quote": ...}
+            color TEXT,
+            sensitive INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1, -- 0 once merged away; kept for history
+            guid TEXT UNIQUE
+        );
+        CREATE INDEX codes_parent ON codes(parent_id);
+        CREATE TABLE codebook_changes (
+            id INTEGER PRIMARY KEY,
+            codebook_id INTEGER NOT NULL REFERENCES codebooks(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            action TEXT NOT NULL,              -- add, rename, move, merge, split, edit, note
+            code_slug TEXT,
+            rationale TEXT NOT NULL,
+            details TEXT                       -- JSON
+        );
+        CREATE TABLE codings (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,  -- NULL: free span
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,                -- snippet == documents.text[start_char:end_char]
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL REFERENCES users(name) ON UPDATE CASCADE,
+            origin TEXT NOT NULL CHECK (origin IN ('human', 'machine')),
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            score REAL CHECK (score IS NULL OR (score >= 0 AND score <= 1)),
+            evidence TEXT,                     -- JSON list of strings
+            life_year INTEGER,                 -- when in the life story, if the coder marks it
+            life_age INTEGER,
+            guid TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (0 <= start_char AND start_char < end_char),
+            UNIQUE (document_id, code_id, coder, start_char, end_char)
+        );
+        CREATE INDEX codings_code ON codings(code_id, status);
+        CREATE INDEX codings_segment ON codings(segment_id);
+        CREATE INDEX codings_coder ON codings(coder, status);
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            target_type TEXT NOT NULL CHECK (target_type IN
+                ('project', 'document', 'segment', 'code', 'coding', 'respondent')),
+            target_id INTEGER,
+            author TEXT NOT NULL REFERENCES users(name) ON UPDATE CASCADE,
+            title TEXT,
+            text TEXT NOT NULL,
+            guid TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX memos_target ON memos(target_type, target_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,              -- e.g. coding.add, suggestion.accept, import.document
+            entity TEXT NOT NULL,              -- table name
+            entity_id TEXT,
+            before TEXT,                       -- JSON row before, NULL for creation
+            after TEXT                         -- JSON row after, NULL for deletion
+        );
+        CREATE INDEX events_entity ON events(entity, entity_id);
+        CREATE INDEX events_actor ON events(actor, id);
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        """
+    )
