@@ -214,3 +214,34 @@ def m001_foundation(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         """
     )
+
+
+@migrations()
+def m002_search_index(db: Database) -> None:
+    """Full-text index over segments (words and lemmas), kept in sync by triggers.
+
+    An external-content FTS5 table stores only the index, not a second copy of the text.
+    ``remove_diacritics 2`` lets "een" find "één" and "ideeen" find "ideeën".
+    """
+    execute_script(
+        db,
+        """
+        CREATE VIRTUAL TABLE segments_fts USING fts5(
+            text, lemmas, content='segments', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER segments_fts_insert AFTER INSERT ON segments BEGIN
+            INSERT INTO segments_fts (rowid, text, lemmas) VALUES (new.id, new.text, new.lemmas);
+        END;
+        CREATE TRIGGER segments_fts_delete AFTER DELETE ON segments BEGIN
+            INSERT INTO segments_fts (segments_fts, rowid, text, lemmas)
+            VALUES ('delete', old.id, old.text, old.lemmas);
+        END;
+        CREATE TRIGGER segments_fts_update AFTER UPDATE ON segments BEGIN
+            INSERT INTO segments_fts (segments_fts, rowid, text, lemmas)
+            VALUES ('delete', old.id, old.text, old.lemmas);
+            INSERT INTO segments_fts (rowid, text, lemmas) VALUES (new.id, new.text, new.lemmas);
+        END;
+        CREATE VIRTUAL TABLE segments_fts_vocab USING fts5vocab(segments_fts, 'col');
+        """,
+    )
