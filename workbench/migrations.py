@@ -245,3 +245,51 @@ def m002_search_index(db: Database) -> None:
         CREATE VIRTUAL TABLE segments_fts_vocab USING fts5vocab(segments_fts, 'col');
         """,
     )
+
+
+@migrations()
+def m003_privacy_pseudonyms_workshop(db: Database) -> None:
+    """Pseudonyms, where they replace text, and which fragments a co-researcher may see.
+
+    No original name is stored here: ``pseudonyms`` holds only the replacement ("[Naam 1]"),
+    ``pseudonym_spans`` only offsets. The originals live in the key file next to the project
+    (``<project>.key.json``, see workbench/privacy). ``workshop_assignments`` lists the
+    segments a co-onderzoeker may see (pseudonymised) and the group coder name their
+    choices are recorded under.
+    """
+    execute_script(
+        db,
+        """
+        CREATE TABLE pseudonyms (
+            id INTEGER PRIMARY KEY,
+            replacement TEXT NOT NULL UNIQUE,  -- what readers see: [Naam 1], [Plaats 2], Piet
+            kind TEXT NOT NULL DEFAULT 'person'
+                CHECK (kind IN ('person', 'place', 'organisation', 'other')),
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL
+        );
+        CREATE TABLE pseudonym_spans (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            pseudonym_id INTEGER NOT NULL REFERENCES pseudonyms(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            UNIQUE (document_id, start_char),
+            CHECK (0 <= start_char AND start_char < end_char)
+        );
+        CREATE INDEX pseudonym_spans_pseudonym ON pseudonym_spans(pseudonym_id);
+        CREATE TABLE workshop_assignments (
+            id INTEGER PRIMARY KEY,
+            user TEXT NOT NULL REFERENCES users(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            group_coder TEXT NOT NULL REFERENCES users(name) ON UPDATE CASCADE,
+            position INTEGER NOT NULL DEFAULT 0,
+            assigned_at TEXT NOT NULL,
+            assigned_by TEXT NOT NULL,
+            UNIQUE (user, segment_id)
+        );
+        CREATE INDEX workshop_assignments_segment ON workshop_assignments(segment_id);
+        """,
+    )
