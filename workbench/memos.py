@@ -1,0 +1,86 @@
+"""Memos: a researcher's notes on the project, a document, a segment, a code or a respondent.
+
+Memos are part of the analysis (REFI-QDA exports them as Notes), so they are logged like
+codings: who wrote what, when, and what it said before an edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.store import now, record_event, row, transaction
+
+TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
+
+
+def add_memo(
+    db: Database,
+    *,
+    author: str,
+    target_type: str,
+    target_id: int | None,
+    text: str,
+    title: str | None = None,
+) -> int:
+    """Write a new memo and return its id."""
+    access.require(db, author, "memo.write")
+    if target_type not in TARGETS:
+        raise ValueError(f"target_type must be one of {TARGETS}. Got {target_type!r} instead.")
+    if not text.strip():
+        raise InputError("memos.empty")
+    stamp = now()
+    record = {"target_type": target_type, "target_id": target_id, "author": author,
+              "title": title, "text": text.strip(), "created_at": stamp, "updated_at": stamp}
+    with transaction(db):
+        memo_id = db["memos"].insert(record).last_pk
+        record_event(db, author, "memo.add", "memos", memo_id, None, {**record, "id": memo_id})
+    return int(memo_id)
+
+
+def update_memo(db: Database, memo_id: int, *, author: str, text: str) -> None:
+    """Change a memo's text. Only its author (or a researcher) may."""
+    access.require(db, author, "memo.write")
+    if not text.strip():
+        raise InputError("memos.empty")
+    with transaction(db):
+        before = _own_memo(db, memo_id, author)
+        db.execute("UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
+                   [text.strip(), now(), memo_id])
+        record_event(db, author, "memo.edit", "memos", memo_id, before, row(db, "memos", memo_id))
+
+
+def delete_memo(db: Database, memo_id: int, *, author: str) -> None:
+    """Remove a memo (the event log keeps it, so undo can bring it back)."""
+    access.require(db, author, "memo.write")
+    with transaction(db):
+        before = _own_memo(db, memo_id, author)
+        db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
+        record_event(db, author, "memo.remove", "memos", memo_id, before, None)
+
+
+def _own_memo(db: Database, memo_id: int, author: str) -> dict[str, Any]:
+    memo = row(db, "memos", memo_id)
+    if memo is None:
+        raise NotFound("memos.unknown", memo=memo_id)
+    if memo["author"] != author and access.role_of(db, author) != "onderzoeker":
+        raise PermissionDenied("access.not_own_coding", user=author, coder=memo["author"])
+    return memo
+
+
+def list_memos(
+    db: Database, *, target_type: str | None = None, target_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Memos, newest first, optionally for one target."""
+    where, params = [], []
+    if target_type is not None:
+        where.append("target_type = ?")
+        params.append(target_type)
+    if target_id is not None:
+        where.append("target_id = ?")
+        params.append(target_id)
+    sql = "SELECT * FROM memos" + (f" WHERE {' AND '.join(where)}" if where else "")
+    return list(db.query(sql + " ORDER BY updated_at DESC, id DESC", params))

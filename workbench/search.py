@@ -1,0 +1,277 @@
+"""Full-text search over a project: words, lemmas and word families, shown keyword-in-context.
+
+Backed by the FTS5 index ``segments_fts`` (migration m002) over each segment's text and its
+lemmas. In lemma mode a query word matches its whole word family: "schamen" is lemmatised and
+its stem ("schaam", "scham") is searched as a prefix among the lemmas, so it finds "schaamde",
+"schaam" and "schaamte". Queries take phrases in double quotes and the operators AND/OR/NOT
+(or EN/OF/NIET, in capitals, so the ordinary word "of" is not an operator); words next to each
+other must all occur.
+
+"Code all hits" never applies a code: it turns hits into suggestions that a person accepts or
+rejects one by one (:func:`suggest_code_for_hits`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from sqlite_utils import Database
+
+from workbench.codings import add_coding
+from workbench.errors import InputError
+from workbench.nlp import lemmatize_text, pipe
+from workbench.store import transaction
+
+MODES = ("lemma", "word")
+OPERATORS = {"AND": "AND", "EN": "AND", "OR": "OR", "OF": "OR", "NOT": "NOT", "NIET": "NOT"}
+_TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
+_VOWELS = set("aeiou")
+_MIN_STEM = 4
+CONTEXT_CHARS = 70
+
+
+@dataclass
+class Hit:
+    """One matching segment, with its place in the project and keyword-in-context parts."""
+
+    segment_id: int
+    document_id: int
+    document: str
+    respondent: str | None
+    speaker: str | None
+    role: str | None
+    start_char: int
+    end_char: int
+    text: str
+    left: str = ""
+    keyword: str = ""
+    right: str = ""
+
+
+@dataclass
+class SearchResult:
+    query: str
+    mode: str
+    match: str                      # the FTS5 expression that was run (shown in --verbose)
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+
+
+def word_family(lemma: str) -> list[str]:
+    """Prefixes that cover a Dutch lemma's family: inflections, derived nouns and compounds.
+
+    For verbs (``-en``), the stem with an open syllable's vowel doubled and final z/v devoiced
+    ("schamen" -> "scham", "schaam"; "verhuizen" -> "verhuiz", "verhuis"; "leven" -> "lev",
+    "leef"). Stems shorter than four letters are not used as prefixes: "gaan" -> "ga*" would
+    match half the language.
+    """
+    lemma = lemma.lower()
+    prefixes = {lemma}
+    if lemma.endswith("en") and len(lemma) > 4:
+        stem = lemma[:-2]
+        variants = {stem}
+        if (
+            len(stem) >= 3
+            and stem[-1] not in _VOWELS
+            and stem[-2] in _VOWELS
+            and stem[-3] not in _VOWELS
+        ):
+            variants.add(stem[:-1] + stem[-2] + stem[-1])
+        for variant in list(variants):
+            devoiced = {"z": "s", "v": "f"}.get(variant[-1])
+            if devoiced:
+                variants.add(variant[:-1] + devoiced)
+        prefixes |= {v for v in variants if len(v) >= _MIN_STEM}
+    return sorted(prefixes)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _term_expression(nlp: Language, word: str, mode: str) -> tuple[str, set[str]]:
+    """FTS5 expression for one query word, and the word forms/prefixes to highlight."""
+    if mode == "word":
+        prefix = word.endswith("*")
+        core = word.rstrip("*").lower()
+        if not core:
+            return "", set()
+        return "text : " + _quote(core) + ("*" if prefix else ""), {core + ("*" if prefix else "")}
+    lemmas = lemmatize_text(nlp, word.rstrip("*")) or [word.lower()]
+    lemma = lemmas[0]
+    family = [p for p in word_family(lemma) if p != lemma]
+    if word.endswith("*"):
+        family.append(lemma)
+    alternatives = [_quote(lemma)] + [_quote(p) + "*" for p in family]
+    marks = {lemma} | {p + "*" for p in family}
+    return "lemmas : (" + " OR ".join(alternatives) + ")", marks
+
+
+def build_match(nlp: Language, query: str, mode: str = "lemma") -> tuple[str, set[str]]:
+    """Translate a user query into an FTS5 MATCH expression (and the terms to highlight)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}. Got {mode!r} instead.")
+    tokens = _TOKEN.findall(query)
+    if not tokens:
+        raise InputError("search.empty_query")
+    parts: list[str] = []
+    marks: set[str] = set()
+    previous = None  # "term", "op", "(" or ")"
+    for token in tokens:
+        op = OPERATORS.get(token)
+        if op:
+            if previous in (None, "op", "("):
+                raise InputError("search.bad_operator", operator=token, query=query)
+            parts.append(op)
+            previous = "op"
+            continue
+        if token in "()":
+            if token == "(" and previous in ("term", ")"):
+                parts.append("AND")
+            parts.append(token)
+            previous = token
+            continue
+        if token.startswith('"'):
+            words = token.strip('"').split()
+            if not words:
+                continue
+            if mode == "lemma":
+                lemmas = lemmatize_text(nlp, " ".join(words))
+                expression = "lemmas : " + _quote(" ".join(lemmas))
+                marks |= set(lemmas)
+            else:
+                expression = "text : " + _quote(" ".join(w.lower() for w in words))
+                marks |= {w.lower() for w in words}
+        else:
+            if token.startswith("-") and len(token) > 1 and previous in ("term", ")"):
+                parts.append("NOT")
+                token = token[1:]
+                previous = "op"
+            expression, found = _term_expression(nlp, token, mode)
+            if not expression:
+                continue
+            marks |= found
+        if previous in ("term", ")"):
+            parts.append("AND")
+        parts.append(expression)
+        previous = "term"
+    if previous in ("op", "(") or not parts:
+        raise InputError("search.bad_operator", operator=tokens[-1], query=query)
+    if parts.count("(") != parts.count(")"):
+        raise InputError("search.unbalanced", query=query)
+    return " ".join(parts), marks
+
+
+def _matches(token_lemma: str, token_lower: str, marks: set[str]) -> bool:
+    for mark in marks:
+        if mark.endswith("*"):
+            if token_lemma.startswith(mark[:-1]) or token_lower.startswith(mark[:-1]):
+                return True
+        elif mark in (token_lemma, token_lower):
+            return True
+    return False
+
+
+def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None:
+    """Fill left/keyword/right for each hit from the first matching token (or phrase)."""
+    for hit, doc in zip(hits, pipe(nlp, [h.text for h in hits])):
+        tokens = [t for t in doc if _matches(t.lemma_.lower(), t.lower_, marks)]
+        if tokens:
+            first, last = tokens[0], tokens[0]
+            for token in tokens[1:]:  # extend over an adjacent phrase
+                if token.i == last.i + 1:
+                    last = token
+                else:
+                    break
+            start, end = first.idx, last.idx + len(last.text)
+        else:
+            start, end = 0, 0
+        hit.left = hit.text[max(0, start - CONTEXT_CHARS):start]
+        hit.keyword = hit.text[start:end]
+        hit.right = hit.text[end:end + CONTEXT_CHARS]
+
+
+def search(
+    db: Database,
+    nlp: Language,
+    query: str,
+    *,
+    mode: str = "lemma",
+    filters: Mapping[str, str] | None = None,
+    speaker_roles: Iterable[str] | None = None,
+    document_id: int | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> SearchResult:
+    """Segments matching ``query``, in reading order, with keyword-in-context lines.
+
+    ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
+    ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``).
+    """
+    match, marks = build_match(nlp, query, mode)
+    where = ["segments_fts MATCH ?"]
+    params: list[object] = [match]
+    for attribute, value in (filters or {}).items():
+        where.append(
+            "d.respondent_id IN (SELECT respondent_id FROM attribute_values "
+            "WHERE attribute = ? AND value = ?)"
+        )
+        params += [attribute, value]
+    if speaker_roles is not None:
+        roles = list(speaker_roles)
+        where.append(f"sp.role IN ({', '.join('?' * len(roles))})")
+        params += roles
+    if document_id is not None:
+        where.append("s.document_id = ?")
+        params.append(document_id)
+    base = (
+        "FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
+        "JOIN documents d ON d.id = s.document_id "
+        "JOIN turns tu ON tu.id = s.turn_id "
+        "LEFT JOIN speakers sp ON sp.id = tu.speaker_id "
+        "LEFT JOIN respondents r ON r.id = d.respondent_id "
+        f"WHERE {' AND '.join(where)}"
+    )
+    try:
+        total = db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+        rows = db.execute(
+            "SELECT s.id, s.document_id, d.name, r.code, sp.label, sp.role, s.start_char, "
+            f"s.end_char, s.text {base} ORDER BY s.document_id, s.position LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+    except Exception as exc:  # sqlite3.OperationalError: FTS5 syntax the parser let through
+        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
+            raise InputError("search.bad_query", query=query) from exc
+        raise
+    hits = [Hit(*r) for r in rows]
+    _keyword_in_context(nlp, hits, marks)
+    return SearchResult(query=query, mode=mode, match=match, total=int(total), hits=hits)
+
+
+def suggest_code_for_hits(
+    db: Database, segment_ids: Iterable[int], code: str, *, coder: str, query: str
+) -> int:
+    """Turn search hits into suggestions of ``code`` for ``coder`` to confirm one by one.
+
+    Segments that already carry this code from this coder are left alone. Returns how many
+    new suggestions were made. The evidence says which search found them.
+    """
+    made = 0
+    with transaction(db):
+        for segment_id in segment_ids:
+            existing = db.execute(
+                "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
+                "WHERE c.segment_id = ? AND k.slug = ? AND c.coder = ?",
+                [segment_id, code, coder],
+            ).fetchone()[0]
+            if existing:
+                continue
+            add_coding(
+                db, coder=coder, code=code, segment_id=segment_id, origin="machine",
+                status="suggested", score=None, evidence=[f"zoekopdracht: {query}"],
+            )
+            made += 1
+    return made
