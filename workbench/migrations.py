@@ -293,3 +293,10 @@ def m003_privacy_pseudonyms_workshop(db: Database) -> None:
         CREATE INDEX workshop_assignments_segment ON workshop_assignments(segment_id);
         """,
     )
+
+
+@migrations()
+def m004_codebook_changelog(db: Database) -> None:
+    """Keep a codebook's own change log and language, so a YAML export round-trips."""
+    db["codebooks"].add_column("changelog", str, not_null_default="[]")
+    db["codebooks"].add_column("language", str, not_null_default="nl")
