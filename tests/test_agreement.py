@@ -1,0 +1,195 @@
+"""Every worked example of ../shared/reference/agreement_examples.md, to the digits given."""
+
+import math
+
+import numpy as np
+import pytest
+
+from workbench import agreement as ag
+
+nan = math.nan
+
+# Krippendorff (2011) / Content Analysis (2004) p. 230: 4 coders x 12 units.
+K2011 = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+    [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
+]
+
+WIKIPEDIA = [
+    [nan, nan, nan, nan, nan, 3, 4, 1, 2, 1, 1, 3, 3, nan, 3],
+    [1, nan, 2, 1, 3, 3, 4, 3, nan, nan, nan, nan, nan, nan, nan],
+    [nan, nan, 2, 1, 3, 4, 4, nan, 2, 1, 1, 3, 3, nan, 4],
+]
+
+HAYES_2007 = """
+1,1,2,.,2 | 1,1,0,1,. | 2,3,3,3,. | .,0,0,.,0 | 0,0,0,.,0 | 0,0,0,.,0 | 1,0,2,.,1 | 1,.,2,0,. | 2,2,2,.,2 | 2,1,1,1,.
+.,1,0,0,. | 0,0,0,0,. | 1,2,2,2,. | 3,3,2,2,3 | 1,1,1,.,1 | 1,1,1,.,1 | 2,1,2,.,2 | 1,2,3,3,. | 1,1,0,1,. | 0,0,0,.,0
+0,0,1,1,. | 0,0,.,0,0 | 2,3,3,3,. | 0,0,0,0,. | 1,2,.,2,2 | 0,1,1,1,. | 0,0,0,1,0 | 1,2,1,2,. | 1,1,2,2,. | 1,1,2,.,2
+1,1,0,.,0 | 2,1,2,1,. | 2,2,.,2,2 | 3,2,2,2,. | 2,2,2,.,2 | 2,2,3,.,2 | 2,2,2,.,2 | 2,2,.,1,2 | 2,2,2,2,. | 1,1,1,.,1
+"""
+
+
+def hayes_matrix():
+    units = [u.strip() for line in HAYES_2007.strip().splitlines() for u in line.split("|")]
+    rows = [[nan if v == "." else float(v) for v in u.split(",")] for u in units]
+    assert len(rows) == 40
+    return np.array(rows).T  # coders x units
+
+
+@pytest.mark.parametrize(
+    "level, expected",
+    [("nominal", 0.7434210526), ("ordinal", 0.8153875), ("interval", 0.8491071),
+     ("ratio", 0.7974028)],
+)
+def test_krippendorff_2011_alpha_at_every_level(level, expected):
+    assert ag.krippendorff_alpha(K2011, level=level) == pytest.approx(expected, abs=1e-7)
+
+
+def test_krippendorff_2011_nominal_parts_and_percent_agreement():
+    details = ag.alpha_details(K2011)
+    assert round(details.observed, 3) == 0.200
+    assert round(details.expected, 3) == 0.779
+    assert round(ag.percent_agreement(K2011), 3) == 0.800
+
+
+def test_binary_two_coders_p224():
+    c1 = [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    c2 = [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]
+    details = ag.alpha_details([c1, c2])
+    assert details.alpha == pytest.approx(0.0952381, abs=1e-7)
+    assert round(details.observed, 3) == 0.400
+    assert round(details.expected, 3) == 0.442
+    assert round(ag.percent_agreement([c1, c2]), 3) == 0.600
+    assert round(ag.cohen_kappa(c1, c2), 4) == 0.0909
+
+
+def test_nominal_letters_p227():
+    pairs = [("a", "a"), ("a", "b")] + [("b", "b")] * 4 + [("b", "c")] + [("c", "c")] * 5
+    data = [[a for a, _ in pairs], [b for _, b in pairs]]
+    assert round(ag.percent_agreement(data), 3) == 0.833
+    assert ag.krippendorff_alpha(data) == pytest.approx(0.7341040, abs=1e-7)
+
+
+def test_wikipedia_example_nominal_and_interval():
+    assert ag.krippendorff_alpha(WIKIPEDIA) == pytest.approx(0.691358, abs=1e-6)
+    assert ag.krippendorff_alpha(WIKIPEDIA, level="interval") == pytest.approx(0.810845, abs=1e-6)
+
+
+def test_hayes_krippendorff_2007_table1():
+    data = hayes_matrix()
+    assert round(ag.krippendorff_alpha(data, level="ordinal"), 4) == 0.7598
+    assert round(ag.krippendorff_alpha(data, level="nominal"), 4) == 0.4765
+    assert round(ag.krippendorff_alpha(data, level="interval"), 4) == 0.7574
+
+
+def test_artstein_poesio_table1_kappa_and_pi():
+    c1 = [0] * 40 + [1] * 60
+    c2 = [0] * 20 + [1] * 20 + [0] * 10 + [1] * 50
+    assert ag.cohen_kappa(c1, c2) == pytest.approx(0.347826, abs=1e-6)
+    assert round(ag.scott_pi(c1, c2), 3) == 0.341
+    assert round(ag.percent_agreement([c1, c2]), 2) == 0.70
+
+
+def test_artstein_poesio_table4_kappa_and_alpha():
+    c1 = [0] * 46 + [1] * 44 + [2] * 10
+    c2 = [0] * 52 + [1] * 32 + [2] * 16
+    assert round(ag.cohen_kappa(c1, c2), 4) == 0.8013
+    assert round(ag.krippendorff_alpha([c1, c2]), 4) == 0.8005
+
+
+def kappa_paradox():
+    # both yes 80, yes/no 7, no/yes 8, both no 5
+    a = [1] * 80 + [1] * 7 + [0] * 8 + [0] * 5
+    b = [1] * 80 + [0] * 7 + [1] * 8 + [0] * 5
+    return a, b
+
+
+def test_gwet_ac1_stays_high_where_kappa_collapses():
+    a, b = kappa_paradox()
+    assert round(ag.percent_agreement([a, b]), 2) == 0.85
+    assert round(ag.gwet_ac1([a, b]), 3) == 0.808
+    assert round(ag.cohen_kappa(a, b), 4) == 0.3144
+    assert round(ag.krippendorff_alpha([a, b]), 4) == 0.3177
+
+
+SPANS_P254 = [  # (coder, value, start, length)
+    (0, "c", 225, 70), (0, "c", 370, 30), (0, "k", 180, 60), (0, "k", 300, 50),
+    (1, "c", 220, 80), (1, "c", 355, 20), (1, "c", 400, 20), (1, "k", 180, 60),
+    (1, "k", 300, 50),
+]
+
+
+def test_unitized_alpha_p254():
+    units = [(coder, value, start, start + length) for coder, value, start, length in SPANS_P254]
+    result = ag.unitized_alpha(units, begin=150, end=450)
+    assert result.alpha == pytest.approx(0.8591, abs=0.0005)
+    c = result.values["c"]
+    assert round(c.alpha, 4) == 0.7286
+    assert round(c.observed, 4) == 0.0144
+    assert round(c.expected, 4) == 0.0532
+    assert result.values["k"].alpha == 1.0
+
+
+def test_unitized_alpha_counts_a_coder_who_marked_nothing():
+    units = [("a", "x", 10, 20), ("b", "x", 10, 20)]
+    assert ag.unitized_alpha(units, begin=0, end=100).alpha == 1.0
+    silent = ag.unitized_alpha(units, begin=0, end=100, coders=["a", "b", "c"])
+    assert silent.alpha < 1.0
+
+
+@pytest.mark.parametrize(
+    "alpha, expected",
+    [(0.8, "reliable"), (0.95, "reliable"), (0.7999, "tentative"), (0.667, "tentative"),
+     (0.6669, "unreliable"), (None, None)],
+)
+def test_verdict_thresholds(alpha, expected):
+    assert ag.verdict(alpha) == expected
+
+
+def test_alpha_is_undefined_without_variation():
+    assert ag.krippendorff_alpha([[0, 0, 0], [0, 0, 0]]) is None
+    assert ag.gwet_ac1([[0, 0, 0], [0, 0, 0]], categories=(0, 1)) == 1.0
+
+
+def test_bootstrap_interval_is_seeded_and_contains_alpha():
+    data = hayes_matrix()
+    first = ag.bootstrap_alpha(data, level="ordinal", n_samples=1000, seed=7)
+    again = ag.bootstrap_alpha(data, level="ordinal", n_samples=1000, seed=7)
+    assert first == again
+    lo, hi = first
+    assert lo < 0.7598 < hi
+    assert hi - lo < 0.3
+
+
+def random_presence(seed=1, codes=6, units=120, coders=3):
+    rng = np.random.default_rng(seed)
+    truth = rng.random((codes, units, 1)) < 0.3
+    noise = rng.random((codes, units, coders)) < 0.15
+    p = (truth ^ noise).astype(float)
+    p[:, rng.random(units) < 0.1, 0] = nan  # coder 0 skipped some units
+    return p
+
+
+def test_presence_agreement_matches_the_general_functions():
+    p = random_presence()
+    result = ag.presence_agreement(p, n_samples=200, seed=3)
+    for k in range(p.shape[0]):
+        data = p[k].T
+        assert result.alpha[k] == pytest.approx(ag.krippendorff_alpha(data))
+        assert result.percent[k] == pytest.approx(ag.percent_agreement(data))
+        assert result.ac1[k] == pytest.approx(ag.gwet_ac1(data, categories=(0, 1)))
+    pooled = np.concatenate([p[k].T for k in range(p.shape[0])], axis=1)
+    assert result.overall["alpha"] == pytest.approx(ag.krippendorff_alpha(pooled))
+    assert result.kappa == [None] * p.shape[0]
+
+
+def test_presence_agreement_kappa_for_two_coders_and_bootstrap_matches_generic():
+    p = random_presence(coders=2)
+    result = ag.presence_agreement(p, n_samples=300, seed=5)
+    for k in range(p.shape[0]):
+        assert result.kappa[k] == pytest.approx(ag.cohen_kappa(p[k, :, 0], p[k, :, 1]))
+        assert result.alpha_ci[k] == pytest.approx(
+            ag.bootstrap_alpha(p[k].T, n_samples=300, seed=5)
+        )
