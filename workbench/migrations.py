@@ -300,3 +300,49 @@ def m004_codebook_changelog(db: Database) -> None:
     """Keep a codebook's own change log and language, so a YAML export round-trips."""
     db["codebooks"].add_column("changelog", str, not_null_default="[]")
     db["codebooks"].add_column("language", str, not_null_default="nl")
+
+
+@migrations()
+def m005_agreement_double_coding(db: Database) -> None:
+    """Double-coding samples, their coders, and resolutions of disagreements (issue 7)."""
+    execute_script(
+        db,
+        """
+        CREATE TABLE samples (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            unit TEXT NOT NULL CHECK (unit IN ('document', 'segment')),
+            share REAL,                        -- share of segments drawn, when unit = segment
+            seed INTEGER,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE TABLE sample_units (
+            id INTEGER PRIMARY KEY,
+            sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            segment_id INTEGER REFERENCES segments(id) ON DELETE CASCADE  -- NULL: whole document
+        );
+        CREATE INDEX sample_units_sample ON sample_units(sample_id, document_id);
+        CREATE TABLE sample_coders (
+            sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL REFERENCES users(name) ON UPDATE CASCADE,
+            PRIMARY KEY (sample_id, coder)
+        );
+        CREATE TABLE resolutions (
+            id INTEGER PRIMARY KEY,
+            unit TEXT NOT NULL CHECK (unit IN ('segment', 'turn', 'document')),
+            unit_id INTEGER NOT NULL,          -- segments.id, turns.id or documents.id
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            decision TEXT NOT NULL CHECK (decision IN ('present', 'absent')),
+            coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL,  -- the consensus coding
+            note TEXT,
+            resolved_by TEXT NOT NULL,
+            resolved_at TEXT NOT NULL,
+            UNIQUE (unit, unit_id, code_id)
+        );
+        """,
+    )
