@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "codebook.edit", "code", "suggestion.decide", "memo.write", "export",
             "pseudonym.key", "pseudonymise", "users.manage", "consistency.review",
             "consistency.resolve", "workshop", "backup", "read",
+            "workshop.manage",
         }
     ),
     "supervisor": frozenset(
@@ -34,6 +35,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "co-onderzoeker": frozenset({"workshop"}),
     "system": frozenset({"code"}),
+}
+
+
+# Which action a page of the app needs before it is shown (the package enforces the rest).
+PAGE_ACTIONS: dict[str, str] = {
+    "project": "read", "coderen": "read", "suggesties": "suggestion.decide", "zoeken": "read",
+    "codeboek": "read", "patronen": "read", "consistentie": "consistency.review",
+    "export": "export", "workshop": "workshop", "privacy": "read",
 }
 
 
@@ -56,3 +65,9 @@ def require(db: Database, user: str, action: str) -> None:
     """Raise :class:`PermissionDenied` unless ``user`` may perform ``action``."""
     if not can(db, user, action):
         raise PermissionDenied("access.denied", user=user, action=action, role=role_of(db, user))
+
+
+def visible_pages(db: Database, user: str) -> list[str]:
+    """The app pages ``user`` may open (see :data:`PAGE_ACTIONS`), in navigation order."""
+    allowed = PERMISSIONS.get(role_of(db, user), frozenset())
+    return [page for page, action in PAGE_ACTIONS.items() if action in allowed]

@@ -1,0 +1,171 @@
+"""Local accounts: coder names, roles and argon2-hashed passwords, kept in the project file.
+
+Why local accounts: the data must not leave the machine, so there is no identity provider;
+a project file carries its own users. Why argon2 (argon2-cffi): a memory-hard, maintained
+password hash with salts and parameters in the stored string, so we never roll our own.
+
+Single-user use stays one click: the default account ``onderzoeker`` has no password and
+logs in by itself (:func:`auto_login_user`) until it gets a password or a second account
+exists. From then on everyone logs in with :func:`authenticate`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.store import DEFAULT_USER, now, record_event, transaction
+
+LOGIN_ROLES = ("onderzoeker", "co-onderzoeker", "supervisor")
+MIN_PASSWORD_LENGTH = 8
+_NAME = re.compile(r"^\w[\w .@-]{0,39}$")
+_HASHER = PasswordHasher()
+
+
+def list_users(db: Database, *, include_system: bool = False) -> list[dict[str, Any]]:
+    """Accounts with their role and whether they have a password (never the hash)."""
+    where = "" if include_system else "WHERE role != 'system'"
+    cur = db.execute(
+        f"SELECT name, role, password_hash IS NOT NULL, created_at FROM users {where} "
+        "ORDER BY created_at, name"
+    )
+    return [
+        {"name": n, "role": r, "has_password": bool(p), "created_at": c} for n, r, p, c in cur
+    ]
+
+
+def _check_name(db: Database, name: str) -> None:
+    if not _NAME.match(name or ""):
+        raise InputError("accounts.bad_name", name=name)
+    if db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+        raise InputError("accounts.exists", name=name)
+
+
+def _check_role(role: str) -> None:
+    if role not in LOGIN_ROLES:
+        raise InputError("accounts.bad_role", role=role, roles=", ".join(LOGIN_ROLES))
+
+
+def _hash(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InputError("accounts.password_too_short", min=MIN_PASSWORD_LENGTH)
+    return _HASHER.hash(password)
+
+
+def add_user(
+    db: Database, name: str, *, role: str, password: str | None = None, actor: str
+) -> None:
+    """Create a login account. Only an onderzoeker may manage accounts."""
+    access.require(db, actor, "users.manage")
+    _check_role(role)
+    hashed = None if password is None else _hash(password)
+    with transaction(db):
+        _check_name(db, name)
+        db.execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            [name, role, hashed, now()],
+        )
+        record_event(
+            db, actor, "user.add", "users", name, None,
+            {"name": name, "role": role, "has_password": hashed is not None},
+        )
+
+
+def add_group_coder(db: Database, name: str, *, actor: str) -> None:
+    """A coder name for a workshop group (role ``system``: it records choices, never logs in)."""
+    access.require(db, actor, "workshop.manage")
+    found = db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+    if found is not None:
+        if found[0] != "system":
+            raise InputError("accounts.exists", name=name)
+        return
+    with transaction(db):
+        _check_name(db, name)
+        db.execute(
+            "INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)", [name, now()]
+        )
+        record_event(db, actor, "user.add", "users", name, None, {"name": name, "role": "system"})
+
+
+def _role(db: Database, name: str) -> str:
+    found = db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+    if found is None:
+        raise NotFound("access.unknown_user", user=name)
+    return str(found[0])
+
+
+def set_password(db: Database, name: str, password: str | None, *, actor: str) -> None:
+    """Set (or with ``None`` remove) a password: your own, or anyone's as onderzoeker."""
+    if actor != name:
+        access.require(db, actor, "users.manage")
+    if _role(db, name) == "system":
+        raise InputError("accounts.system_user", name=name)
+    hashed = None if password is None else _hash(password)
+    with transaction(db):
+        db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hashed, name])
+        record_event(
+            db, actor, "user.password", "users", name, None, {"has_password": hashed is not None}
+        )
+
+
+def set_role(db: Database, name: str, role: str, *, actor: str) -> None:
+    """Change a role; the last onderzoeker cannot lose the role (nobody could manage users)."""
+    access.require(db, actor, "users.manage")
+    _check_role(role)
+    with transaction(db):
+        before = _role(db, name)
+        if before == "system":
+            raise InputError("accounts.system_user", name=name)
+        if before == role:
+            return
+        if before == "onderzoeker":
+            others = db.execute(
+                "SELECT count(*) FROM users WHERE role = 'onderzoeker' AND name != ?", [name]
+            ).fetchone()[0]
+            if not others:
+                raise InputError("accounts.last_onderzoeker", name=name)
+        db.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
+        record_event(db, actor, "user.role", "users", name, {"role": before}, {"role": role})
+
+
+def authenticate(db: Database, name: str, password: str) -> str:
+    """The account name when ``password`` is right; one vague error otherwise.
+
+    The error does not say whether the name or the password was wrong (no account guessing).
+    Accounts without a password cannot log in this way once login is required.
+    """
+    found = db.execute(
+        "SELECT password_hash, role FROM users WHERE name = ?", [name]
+    ).fetchone()
+    if found is None or found[0] is None or found[1] == "system":
+        _HASHER.hash("timing-equaliser")  # about the same time as a real check
+        raise PermissionDenied("accounts.bad_login")
+    try:
+        _HASHER.verify(found[0], password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise PermissionDenied("accounts.bad_login") from None
+    if _HASHER.check_needs_rehash(found[0]):
+        with transaction(db):
+            db.execute(
+                "UPDATE users SET password_hash = ? WHERE name = ?", [_HASHER.hash(password), name]
+            )
+    return name
+
+
+def auto_login_user(db: Database) -> str | None:
+    """``onderzoeker`` while the project is single-user and password-free, else None."""
+    found = db.execute(
+        "SELECT password_hash FROM users WHERE name = ? AND role = 'onderzoeker'", [DEFAULT_USER]
+    ).fetchone()
+    if found is None or found[0] is not None:
+        return None
+    others = db.execute(
+        "SELECT count(*) FROM users WHERE role != 'system' AND name != ?", [DEFAULT_USER]
+    ).fetchone()[0]
+    return None if others else DEFAULT_USER

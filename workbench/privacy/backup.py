@@ -1,0 +1,156 @@
+"""Backups of a project with SQLite's online backup API, and a restore that checks first.
+
+Why the online backup API (:func:`workbench.store.backup_to`): it copies a consistent
+snapshot while the app keeps working, WAL content included; copying the file with ``cp``
+could catch a half-written page. Restore validates the copy (SQLite header, ``PRAGMA
+integrity_check``, a workbench schema not newer than this program) before it touches the
+project, keeps the replaced project as ``<project>.<time>.bak``, and refuses while another
+program has the project open, because swapping a file under an open connection loses data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError
+from workbench.migrations import migrations
+from workbench.privacy.key import key_path
+from workbench.store import DEFAULT_USER, backup_to, open_project, record_event, transaction
+
+REQUIRED_TABLES = {"documents", "segments", "codings", "events", "users"}
+
+
+def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = False) -> Path:
+    """Write a consistent copy of the open project to ``output`` (logged).
+
+    With ``with_key`` the pseudonym key is copied next to it (``<output>.key.json``); keep
+    that copy as safe as the key itself.
+    """
+    access.require(db, actor, "backup")
+    output = Path(output)
+    if output.exists() and output.is_dir():
+        raise InputError("backup.output_is_directory", path=str(output))
+    target = backup_to(db, output)
+    if with_key:
+        access.require(db, actor, "pseudonym.key")
+        from workbench.privacy.key import project_file
+
+        source_key = key_path(project_file(db))
+        if source_key.exists():
+            shutil.copy2(source_key, key_path(target))
+    with transaction(db):
+        record_event(db, actor, "project.backup", "project", None, None,
+                     {"file": target.name, "with_key": with_key})
+    return target
+
+
+def check_project_file(path: str | Path) -> dict[str, Any]:
+    """Validate that ``path`` is an intact workbench project; return what it holds.
+
+    Raises :class:`InputError` naming the file and the problem otherwise.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("backup.missing", path=str(path))
+    with path.open("rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise InputError("backup.not_sqlite", path=str(path))
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchall()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            raise InputError("backup.damaged", path=str(path), problem=str(exc)) from None
+        if result != [("ok",)]:
+            problem = "; ".join(str(r[0]) for r in result[:3])
+            raise InputError("backup.damaged", path=str(path), problem=problem)
+        if not REQUIRED_TABLES <= tables or "_sqlite_migrations" not in tables:
+            raise InputError("backup.not_a_project", path=str(path))
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            [migrations.name],
+        )]
+        known = {m.name for m in migrations._migrations}
+        unknown = [name for name in applied if name not in known]
+        if unknown:
+            raise InputError("backup.newer_schema", path=str(path), migration=unknown[0])
+        counts = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+                  for t in ("documents", "codings", "events")}
+    finally:
+        conn.close()
+    return {"path": str(path), "migrations": len(applied), **counts}
+
+
+def _ensure_not_in_use(project: Path) -> None:
+    """Refuse when another connection has ``project`` open.
+
+    A writer is seen by ``BEGIN IMMEDIATE`` failing at once. A reader in WAL mode is seen
+    afterwards: when we close the last connection SQLite checkpoints and removes the
+    ``-wal`` file, so a ``-wal`` file that stays means someone else still has it open.
+    """
+    conn = sqlite3.connect(str(project), timeout=0.2, isolation_level=None)
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            raise InputError("backup.project_busy", path=str(project)) from None
+    finally:
+        conn.close()
+    if Path(f"{project}-wal").exists():
+        raise InputError("backup.project_busy", path=str(project))
+
+
+def restore(
+    source: str | Path, project: str | Path, *, actor: str = DEFAULT_USER
+) -> dict[str, Any]:
+    """Replace ``project`` with the backup ``source`` after checking the backup.
+
+    The replaced project (if any) is kept as ``<project>.<UTC time>.bak``. A backup made by an
+    older version is migrated on open (with the usual automatic backup first). Refused while
+    the project is open elsewhere (close the app first).
+    """
+    source, project = Path(source), Path(project)
+    info = check_project_file(source)
+    if project.exists() and project.resolve() == source.resolve():
+        raise InputError("backup.same_file", path=str(project))
+    replaced = None
+    partial = project.with_name(project.name + ".restore-partial")
+    if project.exists():
+        if project.is_dir():
+            raise InputError("store.project_is_directory", path=str(project))
+        _ensure_not_in_use(project)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        replaced = project.with_name(f"{project.name}.{stamp}.bak")
+        with open(project, "rb") as current, open(replaced, "wb") as copy:
+            shutil.copyfileobj(current, copy)  # nobody has it open and there is no -wal
+            copy.flush()
+            os.fsync(copy.fileno())
+    project.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dest = sqlite3.connect(str(partial))
+    try:
+        src.backup(dest)
+    finally:
+        dest.close()
+        src.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{project}{suffix}").unlink(missing_ok=True)
+    os.replace(partial, project)
+    db = open_project(project, create=False)
+    try:
+        with transaction(db):
+            record_event(db, actor, "project.restore", "project", None, None,
+                         {"from": source.name, "replaced": replaced.name if replaced else None})
+    finally:
+        db.close()
+    return {**info, "project": str(project), "replaced": str(replaced) if replaced else None}

@@ -1,0 +1,206 @@
+"""Find candidate names of people, places and organisations in transcripts.
+
+With ``nl_core_news_sm`` installed (a pipeline with ``"ner"``) spaCy's entities are used.
+Without it (the offline default) a heuristic does the work, tuned for Dutch: a name is a run
+of capitalised words that may contain the particles of Dutch surnames ("Jan van der Berg",
+"Ria de Vries", "Huis ter Heide"). Dutch capitalises far fewer words than English, so a
+capitalised word inside a sentence is already a strong signal; at the start of a sentence or
+line it counts only when the word never occurs in lower case in the same texts and is not a
+common word (so "Toen" and "Maar" are ignored, "Anna" is kept). Everything found here is a
+*candidate*: a person decides (see :mod:`workbench.privacy.pseudonyms`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.lang.nl.stop_words import STOP_WORDS
+from spacy.language import Language
+
+KINDS = ("person", "place", "organisation", "other")
+
+# Lower-case particles inside Dutch (and a few Flemish/foreign) surnames and place names.
+PARTICLES = frozenset(
+    {"van", "de", "der", "den", "ter", "ten", "te", "'t", "’t", "la", "le", "du", "von", "di",
+     "da", "del", "el", "op"}
+)
+# Capitalised words that are not identifying names in these transcripts (besides stop words).
+COMMON_WORDS = frozenset(
+    {"interviewer", "respondent", "int", "resp", "ja", "nee", "nou", "oké", "ok", "okay", "hè",
+     "he", "hm", "hmm", "uh", "uhm", "eh", "ehm", "ah", "oh", "o", "jawel", "precies", "klopt",
+     "god", "heer", "here", "jezus", "mevrouw", "meneer", "mw", "dhr", "mevr", "dokter",
+     "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+     "oktober", "november", "december", "kerst", "kerstmis", "pasen", "nederlands", "engels",
+     "corona", "covid", "tv", "pc", "wc", "aow", "ps", "nb", "inderdaad", "gewoon", "natuurlijk",
+     "tja", "zeg", "kijk", "goh", "jeetje", "nouja", "sorry", "dank", "bedankt", "welkom",
+     "hallo", "hoi", "dag", "doei", "stilte", "lacht", "pauze", "onverstaanbaar", "zucht"}
+)
+ORGANISATION_WORDS = frozenset(
+    {"stichting", "gemeente", "vereniging", "ziekenhuis", "kerk", "bank", "voedselbank", "zorg",
+     "welzijn", "school", "college", "universiteit", "hogeschool", "bv", "nv", "centrum",
+     "woningcorporatie", "wijkteam", "buurthuis", "huisartsenpraktijk", "kliniek", "ggz", "ggd",
+     "uwv", "sociale", "dienst", "fonds", "club", "bibliotheek", "parochie", "moskee"}
+)
+PLACE_PREPOSITIONS = frozenset({"in", "naar", "uit", "te", "vanuit", "richting", "rond", "nabij"})
+SENTENCE_END = frozenset(".!?…:;\"“”‘'()[]-–—\n")
+NER_KINDS = {"PERSON": "person", "PER": "person", "GPE": "place", "LOC": "place",
+             "FAC": "place", "ORG": "organisation"}
+
+_TOKEN = re.compile(r"['’]t\b|\w+(?:['’.-]\w+)*", re.UNICODE)
+
+
+@dataclass
+class Occurrence:
+    document_id: int
+    start_char: int
+    end_char: int
+
+
+@dataclass
+class Candidate:
+    """One string that may identify someone, with where it occurs and what it looks like."""
+
+    original: str
+    kind: str
+    source: str  # "ner", "heuristic" or "known"
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.occurrences)
+
+    @property
+    def document_ids(self) -> list[int]:
+        return sorted({o.document_id for o in self.occurrences})
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and not word[:1].isdigit()
+
+
+def _common(word: str) -> bool:
+    lower = word.lower()
+    return lower in STOP_WORDS or lower in COMMON_WORDS or any(ch.isdigit() for ch in word)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """Whether the token at ``start`` opens a line or a sentence (or follows a label/quote)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in SENTENCE_END
+
+
+def lowercase_vocabulary(texts: Iterable[str]) -> set[str]:
+    """Word forms that occur in lower case somewhere: capitalised twins are common words."""
+    vocab: set[str] = set()
+    for text in texts:
+        vocab.update(m.group() for m in _TOKEN.finditer(text) if m.group()[:1].islower())
+    return vocab
+
+
+def _kind(words: list[str], previous: str | None) -> str:
+    if any(w.lower() in ORGANISATION_WORDS for w in words) or (
+        len(words) == 1 and words[0].isupper() and len(words[0]) >= 2
+    ):
+        return "organisation"
+    if previous is not None and previous.lower() in PLACE_PREPOSITIONS:
+        return "place"
+    return "person"
+
+
+def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of capitalised name runs in ``text`` (no NER needed)."""
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+    def name_word(k: int) -> bool:
+        word = tokens[k][2]
+        return _is_capitalised(word) and len(word) > 1 and not _common(word)
+
+    def after_particles(k: int) -> int:
+        """Index of the first token from ``k`` on that is not a particle on the same line."""
+        while k < len(tokens) and tokens[k][2].lower() in PARTICLES:
+            if "\n" in text[tokens[k - 1][1]:tokens[k][0]]:
+                return len(tokens)
+            k += 1
+        return k
+
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        start, end, word = tokens[i]
+        if _is_capitalised(word) and word.lower() in PARTICLES:
+            # "De Boer", "Van der Berg", "Den Haag": a capitalised particle opens a name
+            # when a capitalised word follows
+            k = after_particles(i + 1)
+            if not (k < len(tokens) and name_word(k)):
+                i += 1
+                continue
+        elif not name_word(i) or (
+            _sentence_initial(text, start) and word.lower() in lowercase_vocab
+        ):
+            i += 1
+            continue
+        words, j, last_end = [word], i + 1, end
+        if word.lower() in PARTICLES:
+            words.extend(t[2] for t in tokens[i + 1:k + 1])
+            last_end, j = tokens[k][1], k + 1
+        while j < len(tokens):
+            k = after_particles(j)
+            if k >= len(tokens) or not name_word(k):
+                break
+            gap = text[last_end:tokens[k][0]]
+            if "\n" in gap or any(c in SENTENCE_END for c in gap if c not in " '’"):
+                break
+            words.extend(t[2] for t in tokens[j:k + 1])
+            last_end, j = tokens[k][1], k + 1
+        previous = tokens[i - 1][2] if i > 0 else None
+        found.append((start, last_end, _kind(words, previous)))
+        i = j
+    return found
+
+
+def ner_names(nlp: Language, text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of PERSON/GPE/LOC/FAC/ORG entities, line by line."""
+    lines, offsets, pos = [], [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append(line)
+            offsets.append(pos)
+        pos += len(line) + 1
+    found = []
+    keep = [name for name in nlp.pipe_names if name != "parser" or "senter" not in nlp.pipe_names]
+    with nlp.select_pipes(enable=keep):
+        for offset, doc in zip(offsets, nlp.pipe(lines, batch_size=64)):
+            for ent in doc.ents:
+                kind = NER_KINDS.get(ent.label_)
+                if kind:
+                    found.append((offset + ent.start_char, offset + ent.end_char, kind))
+    return found
+
+
+def find_names(
+    texts: dict[int, str], *, nlp: Language | None = None
+) -> dict[str, Candidate]:
+    """Candidates keyed by their exact string, over ``texts`` (document id -> text)."""
+    use_ner = nlp is not None and "ner" in nlp.pipe_names
+    vocab = set() if use_ner else lowercase_vocabulary(texts.values())
+    candidates: dict[str, Candidate] = {}
+    for document_id, text in texts.items():
+        spans = ner_names(nlp, text) if use_ner else heuristic_names(text, vocab)
+        for start, end, kind in spans:
+            original = text[start:end]
+            cand = candidates.setdefault(
+                original, Candidate(original, kind, "ner" if use_ner else "heuristic")
+            )
+            cand.occurrences.append(Occurrence(document_id, start, end))
+    return candidates
+
+
+def occurrences(text: str, original: str) -> list[tuple[int, int]]:
+    """Where ``original`` occurs in ``text`` as whole words (case-sensitive)."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(original) + r"(?!\w)")
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
