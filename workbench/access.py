@@ -27,11 +27,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "pseudonym.key", "pseudonymise", "users.manage", "consistency.review",
             "consistency.resolve", "workshop", "backup", "read",
             "workshop.manage",
+            "consistency.sample",  # issue 7: double-coding samples, blind mode
         }
     ),
     "supervisor": frozenset(
         {"attributes.view", "consistency.review", "consistency.resolve", "memo.write",
-         "code", "suggestion.decide", "read", "export"}
+         "code", "suggestion.decide", "read", "export",
+         "consistency.sample"}
     ),
     "co-onderzoeker": frozenset({"workshop"}),
     "system": frozenset({"code"}),
