@@ -5,8 +5,10 @@ Without it (the offline default) a heuristic does the work, tuned for Dutch: a n
 of capitalised words that may contain the particles of Dutch surnames ("Jan van der Berg",
 "Ria de Vries", "Huis ter Heide"). Dutch capitalises far fewer words than English, so a
 capitalised word inside a sentence is already a strong signal; at the start of a sentence or
-line it counts only when the word never occurs in lower case in the same texts and is not a
-common word (so "Toen" and "Maar" are ignored, "Anna" is kept). Everything found here is a
+line it counts only when the word never occurs in lower case in the same texts, is not a
+common word and is not in simplemma's Dutch dictionary (so "Toen", "Graag" and "Bloemen" are
+ignored, "Anna" is kept; "Jan" at a sentence start is missed, but once "Jan" is accepted
+every occurrence is replaced). Everything found here is a
 *candidate*: a person decides (see :mod:`workbench.privacy.pseudonyms`).
 """
 
@@ -16,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import simplemma
 from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
 
@@ -139,9 +142,7 @@ def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int
             if not (k < len(tokens) and name_word(k)):
                 i += 1
                 continue
-        elif not name_word(i) or (
-            _sentence_initial(text, start) and word.lower() in lowercase_vocab
-        ):
+        elif not name_word(i):
             i += 1
             continue
         words, j, last_end = [word], i + 1, end
@@ -150,13 +151,20 @@ def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int
             last_end, j = tokens[k][1], k + 1
         while j < len(tokens):
             k = after_particles(j)
-            if k >= len(tokens) or not name_word(k):
+            if k >= len(tokens) or not name_word(k) or (
+                k > j and tokens[k][2].lower() in ORGANISATION_WORDS
+            ):  # "Jan de Vries van Stichting Oost" is two names
                 break
             gap = text[last_end:tokens[k][0]]
             if "\n" in gap or any(c in SENTENCE_END for c in gap if c not in " '’"):
                 break
             words.extend(t[2] for t in tokens[j:k + 1])
             last_end, j = tokens[k][1], k + 1
+        if len(words) == 1 and _sentence_initial(text, start) and (
+            word.lower() in lowercase_vocab or simplemma.is_known(word.lower(), lang="nl")
+        ):  # one capitalised word opening a sentence: only when it is no ordinary word
+            i += 1
+            continue
         previous = tokens[i - 1][2] if i > 0 else None
         found.append((start, last_end, _kind(words, previous)))
         i = j

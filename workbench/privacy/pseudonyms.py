@@ -15,6 +15,7 @@ in the key file (see docs/privacy.md for what that does and does not protect).
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -257,18 +258,21 @@ def apply_pseudonyms(db: Database, *, actor: str) -> dict[str, int]:
                 added += 1
         total = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
         result = {"added": added, "removed": removed, "spans": total,
-                  "pseudonyms": len(wanted_replacements)}
+                  "pseudonyms": len(wanted_replacements),
+                  "max_document_id": db.execute("SELECT max(id) FROM documents").fetchone()[0]}
         record_event(db, actor, "pseudonymise.apply", "pseudonym_spans", None, None, result)
     return result
 
 
 def documents_not_checked(db: Database) -> list[int]:
-    """Documents imported after the last :func:`apply_pseudonyms` (or all, if never run)."""
+    """Documents added after the last :func:`apply_pseudonyms` (all of them if it never ran)."""
     last = db.execute(
-        "SELECT max(at) FROM events WHERE action = 'pseudonymise.apply'"
-    ).fetchone()[0]
-    sql = "SELECT id FROM documents" + (" WHERE imported_at > ?" if last else "")
-    return [int(r[0]) for r in db.execute(sql + " ORDER BY id", [last] if last else [])]
+        "SELECT after FROM events WHERE action = 'pseudonymise.apply' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    seen = json.loads(last[0]).get("max_document_id", 0) if last else 0
+    return [int(r[0]) for r in db.execute(
+        "SELECT id FROM documents WHERE id > ? ORDER BY id", [seen or 0]
+    )]
 
 
 @dataclass(frozen=True)

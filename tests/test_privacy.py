@@ -1,0 +1,147 @@
+import json
+import sqlite3
+
+import pytest
+
+from workbench import codings
+from workbench.errors import InputError
+from workbench.privacy import (
+    add_known_name, apply_pseudonyms, candidates, decide, documents_not_checked, key_file,
+    pseudonymise_free_text, pseudonymised_document,
+)
+from workbench.privacy.detect import heuristic_names, lowercase_vocabulary
+from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
+
+
+def names(text):
+    return [text[s:e] for s, e, _ in heuristic_names(text, lowercase_vocabulary([text]))]
+
+
+def test_heuristics_keep_dutch_particles_inside_names():
+    found = names("Mijn dochter Ria van der Berg woont in Den Haag bij mevrouw De Boer.")
+    assert found == ["Ria van der Berg", "Den Haag", "De Boer"]
+
+
+def test_sentence_initial_common_words_are_not_names():
+    text = "Toen ging ik weg. Maar toen kwam Anna.\nAnna: ja. Nou, toen was het stil."
+    assert names(text) == ["Anna", "Anna"]
+
+
+def test_places_and_organisations_get_their_kind():
+    text = "Ik woon in Zwolle en ik ga naar Stichting Welzijn Oost of het UWV."
+    kinds = {text[s:e]: k for s, e, k in heuristic_names(text, set())}
+    assert kinds == {"Zwolle": "place", "Stichting Welzijn Oost": "organisation",
+                     "UWV": "organisation"}
+
+
+def test_candidates_show_counts_and_context(db):
+    add_document(db)
+    found = {c["original"]: c for c in candidates(db, actor="onderzoeker")}
+    assert found["Jan"]["count"] == 1 and found["Jan de Vries"]["count"] == 1
+    assert found["Zwolle"]["kind"] == "place"
+    assert found["Kees"]["contexts"][0]["left"].endswith("Sinds ")
+    assert all(c["status"] == "new" for c in found.values())
+
+
+def test_accepting_numbers_replacements_per_kind_and_keeps_them(db):
+    add_document(db)
+    assert decide(db, "Kees", accept=True, actor="onderzoeker").replacement == "[Naam 1]"
+    assert decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker").replacement == "[Plaats 1]"
+    assert decide(db, "Ria van der Berg", accept=True, actor="onderzoeker").replacement == "[Naam 2]"
+    assert decide(db, "Kees", accept=True, actor="onderzoeker").replacement == "[Naam 1]"
+
+
+def test_key_lives_next_to_the_project_and_not_in_the_database(db, project_path):
+    add_document(db)
+    decide(db, "Ria van der Berg", accept=True, replacement="Petra", actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    assert key_file(db) == project_path.with_name("project.key.json")
+    key = json.loads(key_file(db).read_text())
+    assert key["entries"][0]["original"] == "Ria van der Berg"
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    tables = ("pseudonyms", "pseudonym_spans", "events")
+    dumped = " ".join(str(r) for t in tables for r in db.execute(f"SELECT * FROM {t}"))
+    assert "Petra" in dumped and "Ria" not in dumped and "Berg" not in dumped
+
+
+def test_pseudonymised_document_replaces_names_consistently(db):
+    doc = add_document(db)
+    decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
+    decide(db, "Jan", accept=True, replacement="[Naam 1]", actor="onderzoeker")
+    decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker")
+    decide(db, "Kees", accept=False, actor="onderzoeker")
+    result = apply_pseudonyms(db, actor="onderzoeker")
+    assert result["added"] == 3
+    text = pseudonymised_document(db, doc, actor="onderzoeker").text
+    assert "Jan" not in text and "Zwolle" not in text and "Kees" in text
+    assert text.count("[Naam 1]") == 2 and "in [Plaats 1]." in text
+
+
+def test_offsets_of_codings_map_onto_the_pseudonymised_text(db):
+    add_codes(db)
+    doc = add_document(db)
+    seg = segment_ids(db, doc)[3]
+    coding = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=seg)
+    decide(db, "Jan de Vries", accept=True, replacement="Piet", actor="onderzoeker")
+    decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    text, map_offset = pseudonymised_document(db, doc, actor="onderzoeker")
+    row = db.execute("SELECT start_char, end_char FROM codings WHERE id = ?", [coding]).fetchone()
+    quote = text[map_offset(row[0]):map_offset(row[1], side="end")]
+    assert quote == "Piet van [Organisatie 1] komt op dinsdag. Dan praat ik met Jan over vroeger."
+
+
+def test_an_offset_inside_a_name_moves_to_the_edge_of_its_replacement(db):
+    doc = add_document(db)
+    decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    result = pseudonymised_document(db, doc, actor="onderzoeker")
+    inside = INTERVIEW.index("Zwolle") + 2
+    start, end = result.map_span(inside, inside + 1)
+    assert result.text[start:end] == "[Plaats 1]"
+
+
+def test_rejecting_later_removes_the_spans(db):
+    doc = add_document(db)
+    decide(db, "Kees", accept=True, actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    decide(db, "Kees", accept=False, actor="onderzoeker")
+    assert apply_pseudonyms(db, actor="onderzoeker")["removed"] == 1
+    assert pseudonymised_document(db, doc, actor="onderzoeker").text == INTERVIEW
+
+
+def test_applying_twice_changes_nothing(db):
+    add_document(db)
+    decide(db, "Kees", accept=True, actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    assert apply_pseudonyms(db, actor="onderzoeker")["added"] == 0
+
+
+def test_new_documents_are_reported_until_applied_again(db):
+    add_document(db)
+    apply_pseudonyms(db, actor="onderzoeker")
+    assert documents_not_checked(db) == []
+    later = add_document(db, "R: Kees woont hier.", name="tweede.txt")
+    assert documents_not_checked(db) == [later]
+
+
+def test_known_names_per_respondent_become_candidates(db):
+    db.execute("INSERT INTO respondents (code, created_at) VALUES ('R01', 'nu')")
+    add_document(db, "R: mijn buurman bolle gerrit zegt niks.")
+    add_known_name(db, "R01", "bolle gerrit", actor="onderzoeker")
+    found = {c["original"]: c for c in candidates(db, actor="onderzoeker")}
+    assert found["bolle gerrit"]["source"] == "known" and found["bolle gerrit"]["count"] == 1
+
+
+def test_free_text_such_as_memos_is_pseudonymised_with_the_key(db):
+    add_document(db)
+    decide(db, "Ria van der Berg", accept=True, actor="onderzoeker")
+    assert pseudonymise_free_text(db, "Bel Ria van der Berg.", actor="onderzoeker") == "Bel [Naam 1]."
+
+
+def test_a_damaged_key_file_is_reported_not_overwritten(db):
+    key_file(db).write_text("{kapot")
+    with pytest.raises(InputError) as err:
+        decide(db, "Kees", accept=True, actor="onderzoeker")
+    assert "key.json" in err.value.message("en")
+    assert key_file(db).read_text() == "{kapot"
