@@ -1,0 +1,92 @@
+"""Repeated-split evaluation on labelled passages (the quality targets of issue 4).
+
+Used by ``benchmarks/eval_suggest.py`` and the tests: cold start (rules only) and trained on
+``n_train`` passages, over several random splits, reported as mean and spread per code. The
+passages are analysed once; each split only refits the classifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+
+from workbench.suggest.codes import CodeSpec
+from workbench.suggest.model import Suggester, analyse
+from workbench.suggest.passages import label_matrix
+from workbench.suggest.rules import RuleScorer
+from workbench.suggest.scores import precision_recall_f1
+
+HEADLINE_CODES = (
+    "verlies", "schaamte", "energiebalans", "zingeving", "isolement", "bestaansonzekerheid",
+)
+
+
+def _per_code(suggester: Suggester, passages, Y: np.ndarray, codes: Sequence[str]) -> dict:
+    index = {c: j for j, c in enumerate(suggester.codes_)}
+    predicted = np.zeros((len(passages), len(codes)), dtype=bool)
+    for i, found in enumerate(suggester.suggest(passages)):
+        for s in found:
+            if s.code in codes:
+                predicted[i, codes.index(s.code)] = True
+    out = {}
+    for j, code in enumerate(codes):
+        truth = Y[:, index[code]] == 1
+        out[code] = precision_recall_f1(truth, predicted[:, j])
+    return out
+
+
+def evaluate_passages(
+    codes: Sequence[CodeSpec],
+    nlp: Language,
+    data: Sequence[dict[str, Any]],
+    *,
+    n_train: int = 150,
+    repeats: int = 5,
+    seed: int = 0,
+    scored_codes: Sequence[str] = HEADLINE_CODES,
+    rules: RuleScorer | None = None,
+    **params: Any,
+) -> dict[str, dict[str, dict[str, float]]]:
+    """``{"cold": {code: {p, r, f1, p_sd, ...}}, "trained": {...}}``, mean over splits.
+
+    Cold start is measured on the same test splits as the trained model, so the two
+    columns compare like with like.
+    """
+    rules = rules if rules is not None else RuleScorer().fit(codes, nlp=nlp)
+    passages = analyse(nlp, rules, [d["text"] for d in data])
+    Y = Suggester(rules)._with_parents(label_matrix(rules.codes_, [d["codes"] for d in data]))
+    scored = [c for c in scored_codes if c in rules.codes_]
+    rng = np.random.default_rng(seed)
+    runs: dict[str, list[dict]] = {"cold": [], "trained": []}
+    n_train = min(n_train, len(data) - max(10, len(data) // 5))
+    cold_model = Suggester(rules, **params).fit([], None)
+    for _ in range(repeats):
+        order = rng.permutation(len(data))
+        train, test = order[:n_train], order[n_train:]
+        test_passages = [passages[i] for i in test]
+        runs["cold"].append(_per_code(cold_model, test_passages, Y[test], scored))
+        model = Suggester(rules, **params).fit([passages[i] for i in train], Y[train])
+        runs["trained"].append(_per_code(model, test_passages, Y[test], scored))
+    return {mode: _summarise(results, scored) for mode, results in runs.items()}
+
+
+def _summarise(results: list[dict], codes: Sequence[str]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for code in codes:
+        values = np.array([r[code] for r in results])
+        mean, sd = values.mean(axis=0), values.std(axis=0)
+        out[code] = {
+            "precision": mean[0], "recall": mean[1], "f1": mean[2],
+            "precision_sd": sd[0], "recall_sd": sd[1], "f1_sd": sd[2],
+        }
+    macro = np.array([[r[c][2] for c in codes] for r in results]).mean(axis=1)
+    out["macro"] = {
+        "precision": float(np.mean([out[c]["precision"] for c in codes])),
+        "recall": float(np.mean([out[c]["recall"] for c in codes])),
+        "f1": float(macro.mean()), "f1_sd": float(macro.std()),
+        "precision_sd": 0.0, "recall_sd": 0.0,
+    }
+    return out

@@ -1,0 +1,160 @@
+"""Extra Dutch words and phrases per headline code, and the cues that negate them.
+
+Source: written by us (the workbench team) for this project, from everyday Dutch and from
+the way respondents in life-story interviews talk about loss, shame, exhaustion, meaning,
+loneliness and money worries. Nothing here is copied from a published lexicon. The codebook's
+own ``indicators`` stay the primary source; these lists add the inflections, compounds and
+idioms people actually use, so cold-start suggestions find more than the codebook names.
+
+Entries are plain text; they are lemmatised with the same spaCy pipeline as the data before
+matching, so "schaamde", "schaam" and "schaamte" all reach the same entry. Each constant holds
+one list. ``STRONG`` entries alone are enough for a suggestion; ``WEAK`` entries (ambiguous
+words such as "alleen", "tuin", "geld") only count together with other evidence. An entry
+starting with "=" matches that exact word form only (``=schulden`` is debt, while the lemma
+"schuld" is also guilt).
+"""
+
+from __future__ import annotations
+
+# Words that negate what follows (or precedes, Dutch puts "niet" after the verb).
+NEGATION_CUES: tuple[str, ...] = (
+    "niet", "geen", "nooit", "nimmer", "allerminst", "nergens", "geenszins",
+)
+
+# Words that end the reach of a negation cue (a new clause starts).
+CLAUSE_BREAKS: tuple[str, ...] = (
+    "maar", "en", "want", "omdat", "toen", "terwijl", "dus", "alleen",
+)
+
+VERLIES_STRONG: tuple[str, ...] = (
+    "overlijden", "overleden", "sterven", "gestorven", "begrafenis", "crematie", "rouw",
+    "rouwen", "weduwe", "weduwnaar", "verlies", "verliezen", "kwijtraken", "heengaan",
+    "afscheid nemen", "niet meer leven", "scheiding", "scheiden", "gescheiden", "ontslag",
+    "ontslagen", "baan kwijt", "werk kwijt", "huis kwijt", "uit huis gezet", "moeten verhuizen",
+    "ziek worden", "kanker", "dementie", "herseninfarct", "beroerte", "hartaanval",
+    "hartstilstand", "afgekeurd", "arbeidsongeschikt", "zelfmoord", "miskraam", "verloren",
+    "vrienden kwijt", "contact verloren", "verwaterd", "uit elkaar", "in een gat vallen",
+    "het ene na het andere", "dicht gaan", "failliet", "faillissement", "weggevallen",
+    "wegvallen", "overlijden van",
+)
+VERLIES_WEAK: tuple[str, ...] = (
+    "dood", "kwijt", "missen", "verhuizen", "verhuisd", "ziekte", "ziek", "ziekenhuis",
+    "rolstoel", "ongeluk", "operatie", "ruzie", "verbroken", "weggaan", "verdriet", "gemis",
+    "afscheid", "huilen", "klap", "alleen achterblijven", "reorganisatie", "vroeger",
+    "niet meer", "nooit meer", "sinds",
+)
+
+SCHAAMTE_STRONG: tuple[str, ...] = (
+    "schamen", "schaamte", "schaam", "gegeneerd", "genant", "gêne", "taboe", "schuldgevoel",
+    "schuldig voelen", "niet durven", "durfde niet", "durfde het niet", "verzwijgen",
+    "verzwegen", "verborgen houden", "geheimhouden", "geheim houden", "verbergen", "verstoppen",
+    "doen alsof", "mislukkeling", "falen", "gefaald", "tekortschieten", "tekortgeschoten",
+    "minderwaardig", "vernederend", "vernedering", "gezichtsverlies", "niet laten merken",
+    "niets laten merken", "stigma", "toneel spelen", "toneelspelen", "groot houden",
+    "flink houden", "sterk voordoen", "wat zullen de mensen", "wat moeten de mensen",
+    "niet om hulp vragen", "nooit om hulp", "niemand mocht weten", "niemand mag weten",
+    "ontlopen", "blikken", "zielig gevonden", "op tafel leggen", "niet hardop",
+)
+SCHAAMTE_WEAK: tuple[str, ...] = (
+    "durven", "vertellen", "buren", "om hulp", "hulp vragen", "trots", "masker", "geheim",
+    "liegen", "smoes", "smoesje", "zielig", "medelijden", "uitlachen", "roddelen",
+    "afhankelijk", "zwak", "oordelen", "veroordelen", "kijken", "weten", "zeggen dat het goed",
+    "verborgen",
+)
+
+ENERGIEBALANS_STRONG: tuple[str, ...] = (
+    "moe", "moeheid", "vermoeid", "vermoeidheid", "uitgeput", "uitputting", "doodop",
+    "doodmoe", "bekaf", "opgebrand", "burn-out", "burnout", "overspannen", "overleven",
+    "overleef", "geen energie", "geen puf", "geen fut", "geen kracht", "opbrengen",
+    "op brengen", "niet meer kunnen", "aankunnen", "alles te veel", "te veel worden",
+    "uitgeblust", "afgemat", "lamgeslagen", "tandvlees", "energie", "puf", "fut",
+    "leeg", "op zijn", "op ben", "kost moeite", "kost me te veel", "kost te veel",
+    "geen zin meer", "nergens zin in", "de dag doorkomen", "doorkomen", "uitrusten",
+    "bijkomen", "overprikkeld", "batterij leeg",
+)
+ENERGIEBALANS_WEAK: tuple[str, ...] = (
+    "kapot", "kracht", "te veel", "teveel", "zwaar", "rust", "slapen", "niet slapen",
+    "slaap", "bed", "liggen", "terugtrekken", "afzeggen", "volhouden", "doorbijten",
+    "draaiende houden", "hoofd boven water", "stress", "piekeren", "moeite", "druk", "bank",
+    "wakker", "gat",
+)
+
+ZINGEVING_STRONG: tuple[str, ...] = (
+    "zingeving", "zin geven", "betekenis", "iets betekenen", "betekenen voor",
+    "vrijwilligerswerk", "vrijwilliger", "nodig zijn", "ertoe doen", "er toe doen",
+    "geloof", "geloven", "god", "bidden", "gebed", "moskee", "bijbel", "koran", "spiritueel",
+    "huisdier", "hond", "kat", "poes", "tuinieren", "hobby", "koor", "zingen", "schilderen",
+    "hoop", "hopen", "dankbaar", "dankbaarheid", "genieten", "levenslust",
+    "reden om op te staan", "houvast", "kracht putten", "lichtpuntje", "kleinkind",
+    "kleinkinderen", "kleindochter", "kleinzoon", "waardevol", "op de been",
+    "naartoe leven", "naar toe leven", "waarvoor ik het doe", "het leven zin",
+    "iemand zijn", "maatje", "aquarel",
+)
+ZINGEVING_WEAK: tuple[str, ...] = (
+    "zin", "nut", "nuttig", "helpen", "natuur", "bos", "wandelen", "tuin", "zee", "strand",
+    "vogels", "bloemen", "paard", "dieren", "breien", "muziek", "lezen", "puzzelen",
+    "knutselen", "fotograferen", "toekomst", "plezier", "blij", "gelukkig", "trots", "doel",
+    "waarde", "steun", "rust vinden", "zorgen voor", "kerk", "samen", "fijn", "lachen",
+    "erbij horen", "erbij", "rustig", "buurthuis", "koffie schenken", "taalles",
+)
+
+ISOLEMENT_STRONG: tuple[str, ...] = (
+    "eenzaam", "eenzaamheid", "in mijn eentje", "in m'n eentje", "geen mens", "geen contact",
+    "geen vrienden", "geen aanloop", "niemand langs", "niemand die", "met niemand",
+    "geen aanspraak", "niet gehoord", "niet gezien", "onzichtbaar", "buitengesloten",
+    "buitenstaander", "erbuiten staan", "niet meetellen", "niet meer meetellen",
+    "tel niet meer mee", "verlaten", "in de steek", "opsluiten", "binnen zitten",
+    "thuis zitten", "de deur niet uit", "deur niet meer uit", "afzonderen", "isoleren",
+    "isolement", "vereenzamen", "uitgesloten", "afgesneden", "kluizenaar", "stilte",
+    "stil in huis", "alleen zijn", "helemaal alleen", "er alleen voor", "alleen voor staan",
+    "op mezelf", "niemand vraagt", "niemand belt", "niemand komt", "aanbelt", "langs elkaar heen",
+    "nooit bellen", "bellen bijna nooit", "zie ik bijna niet", "niemand meer",
+)
+ISOLEMENT_WEAK: tuple[str, ...] = (
+    "alleen", "niemand", "contact", "bezoek", "visite", "bellen", "stil", "leeg huis",
+    "muren", "praatje", "gezelschap", "missen", "verveling", "vervelen", "hele dag", "thuis",
+    "weekend", "feestdagen", "kerst", "zondag", "avond", "televisie", "tv", "raam",
+    "terugtrekken", "weinig contact", "nauwelijks", "ver weg", "thuisblijven",
+    "liever thuis", "vrienden",
+)
+
+BESTAANSONZEKERHEID_STRONG: tuple[str, ...] = (
+    "geldzorg", "geldzorgen", "geldgebrek", "geldproblemen", "=schulden", "schuldhulp",
+    "schuldsanering", "schuldhulpverlening", "bewindvoering", "bewindvoerder", "beslag",
+    "beslaglegging", "deurwaarder", "incasso", "aanmaning", "aanmaningen", "huurachterstand",
+    "betalingsachterstand", "achterstand", "uitkering", "bijstand", "voedselbank", "armoede",
+    "krap", "niet rondkomen", "komen niet rond", "kwam niet rond", "niet kunnen betalen",
+    "niet betalen", "geen geld", "te weinig geld", "werkloos", "geen werk", "zonder werk",
+    "afgesloten", "energierekening", "bezuinigen", "lenen", "geleend", "krediet", "flexwerk",
+    "nul-urencontract", "huisuitzetting", "ontruiming", "uit huis gezet", "toeslagen",
+    "toeslagenaffaire", "minima", "minimum", "brood met brood", "eind van de maand",
+    "einde van de maand", "niks meer over", "rood staan", "dakloos", "daklozenopvang",
+    "noodopvang", "afgekeurd",
+)
+BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
+    "geld", "rekening", "rekeningen", "huur", "betalen", "kosten", "duur", "euro", "inkomen",
+    "loon", "salaris", "pensioen", "aow", "toeslag", "uwv", "baan", "ontslag", "opvang",
+    "boodschappen", "zuinig", "sparen", "onzeker", "onzekerheid", "post", "formulier",
+    "portemonnee", "schuld", "rondkomen", "arm", "nabestaandenpensioen", "verkopen",
+    "verkocht", "kamer", "inwonen", "klein pensioen",
+)
+
+# Headline code id -> (strong, weak). Children inherit nothing from here; their own
+# codebook indicators decide, and a child's score is passed up to its parent.
+HEADLINE_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "verlies": (VERLIES_STRONG, VERLIES_WEAK),
+    "schaamte": (SCHAAMTE_STRONG, SCHAAMTE_WEAK),
+    "energiebalans": (ENERGIEBALANS_STRONG, ENERGIEBALANS_WEAK),
+    "zingeving": (ZINGEVING_STRONG, ZINGEVING_WEAK),
+    "isolement": (ISOLEMENT_STRONG, ISOLEMENT_WEAK),
+    "bestaansonzekerheid": (BESTAANSONZEKERHEID_STRONG, BESTAANSONZEKERHEID_WEAK),
+}
+
+# Lemmas whose meaning for a code survives (or needs) a negation: "geen energie",
+# "durfde niet", "niet rondkomen", "niemand". A negation cue near them does not lower the score.
+NEGATION_PROOF: tuple[str, ...] = (
+    "energie", "puf", "fut", "kracht", "zin", "opbrengen", "op_brengen", "aankunnen",
+    "slapen", "slaap", "durven", "vertellen", "rondkomen", "betalen", "contact", "vriend",
+    "niemand", "mens", "gehoord", "meetellen", "werk", "geld", "redden", "aanloop",
+    "bezoek", "hulp", "bellen", "praten", "merken",
+)

@@ -1,0 +1,212 @@
+"""Suggestions inside a project: train from its decisions, store proposals as codings.
+
+Suggestions are stored as ``origin="machine", status="suggested"`` codings for one coder, so
+they are visible, reviewable and never applied without a person: accepting or rejecting goes
+through ``workbench.codings.decide`` and both decisions become training data. A suggestion is
+never written over a coder's own coding or decision for that code and segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.codings import add_coding
+from workbench.errors import NotFound
+from workbench.suggest.codes import CodeSpec, codes_from_project
+from workbench.suggest.model import Passage, Suggester, analyse
+from workbench.suggest.rules import RuleScorer
+from workbench.store import transaction
+
+
+def analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
+    """The segments analysis should see (respondent turns by default), in document order."""
+    from workbench.ingest import analysis_segments as from_ingest
+
+    return from_ingest(db, document_id)
+
+
+@dataclass
+class TrainingData:
+    """Labelled segments: ids, texts, and labels (1 coded, 0 not / rejected, -1 unknown)."""
+
+    segment_ids: list[int]
+    document_ids: list[int]
+    texts: list[str]
+    Y: np.ndarray
+    codes: list[str]
+
+
+def training_data(
+    db: Database, codes: Sequence[str], *, human_only: bool = False
+) -> TrainingData:
+    """Every segment someone decided on, with per-code labels.
+
+    Positive: an accepted coding of the code overlaps the segment. Negative: a rejected
+    suggestion of the code on the segment, or the segment carries other accepted codes but
+    not this one. Everything else is unknown. ``human_only`` uses only codings people made
+    themselves (the evaluation compares the model against those).
+    """
+    index = {c: j for j, c in enumerate(codes)}
+    origin = "AND c.origin = 'human'" if human_only else ""
+    cur = db.execute(
+        "SELECT s.id, s.document_id, s.text, k.slug, c.status FROM codings c "
+        "JOIN codes k ON k.id = c.code_id "
+        "JOIN segments s ON s.document_id = c.document_id "
+        "AND s.start_char < c.end_char AND c.start_char < s.end_char "
+        f"WHERE c.status IN ('accepted', 'rejected') {origin} ORDER BY s.document_id, s.position"
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    for seg_id, doc_id, text, slug, status in cur.fetchall():
+        entry = rows.setdefault(seg_id, {"doc": doc_id, "text": text, "pos": set(), "neg": set(),
+                                         "labelled": False})
+        if slug not in index:
+            continue
+        if status == "accepted":
+            entry["pos"].add(index[slug])
+            entry["labelled"] = True
+        else:
+            entry["neg"].add(index[slug])
+    ids = list(rows)
+    Y = np.full((len(ids), len(codes)), -1, dtype=int)
+    for i, seg_id in enumerate(ids):
+        entry = rows[seg_id]
+        if entry["labelled"]:
+            Y[i, :] = 0
+        for j in entry["neg"]:
+            Y[i, j] = 0
+        for j in entry["pos"]:
+            Y[i, j] = 1
+    return TrainingData(ids, [rows[s]["doc"] for s in ids], [rows[s]["text"] for s in ids], Y,
+                        list(codes))
+
+
+@dataclass
+class ProjectSuggester:
+    """A trained suggester for one project, with the analysed segments it has seen.
+
+    Keeping the :class:`Passage` of every segment means a refit after a decision only
+    refits the classifier: the NLP and the rules ran once per segment.
+    """
+
+    rules: RuleScorer
+    suggester: Suggester
+    passages: dict[int, Passage] = field(default_factory=dict)
+
+    def passages_for(self, nlp: Language, segments: Sequence[dict[str, Any]]) -> list[Passage]:
+        """Passages for segment rows (``id``, ``text``), analysing only the new ones."""
+        missing = [s for s in segments if s["id"] not in self.passages]
+        if missing:
+            for seg, passage in zip(missing, analyse(nlp, self.rules, [s["text"] for s in missing])):
+                self.passages[seg["id"]] = passage
+        return [self.passages[s["id"]] for s in segments]
+
+
+def build_rules(db: Database, nlp: Language) -> RuleScorer:
+    """The project's rules from its installed codes."""
+    codes: list[CodeSpec] = codes_from_project(db)
+    if not codes:
+        raise NotFound("suggest.no_codes")
+    return RuleScorer().fit(codes, nlp=nlp)
+
+
+def retrain(
+    db: Database,
+    *,
+    nlp: Language,
+    previous: ProjectSuggester | None = None,
+    **params: Any,
+) -> ProjectSuggester:
+    """Fit the suggester on the project's decisions so far (reusing ``previous``'s analyses).
+
+    The rules are rebuilt when the codebook changed (different code ids).
+    """
+    rules = previous.rules if previous is not None else None
+    current_codes = [c.id for c in codes_from_project(db)]
+    if rules is None or list(rules.codes_) != current_codes:
+        rules, cache = build_rules(db, nlp), {}
+    else:
+        cache = previous.passages
+    data = training_data(db, rules.codes_)
+    project = ProjectSuggester(rules, Suggester(rules, **params), cache)
+    segments = [{"id": s, "text": t} for s, t in zip(data.segment_ids, data.texts)]
+    passages = project.passages_for(nlp, segments)
+    project.suggester.fit(passages, data.Y)
+    return project
+
+
+def suggest_document(
+    db: Database,
+    document_id: int,
+    *,
+    coder: str,
+    nlp: Language,
+    model: ProjectSuggester | None = None,
+) -> list[int]:
+    """Store suggestions for one document for ``coder``; returns the new coding ids.
+
+    Only segments analysis should see (``analysis_speakers``). Skips every (segment, code)
+    where ``coder`` already has a coding or a decision, human or machine.
+    """
+    access.require(db, coder, "code")
+    if db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone() is None:
+        raise NotFound("codings.unknown_document", document=document_id)
+    model = model if model is not None else retrain(db, nlp=nlp)
+    segments = analysis_segments(db, document_id)
+    passages = model.passages_for(nlp, segments)
+    found = model.suggester.suggest(passages)
+    taken = _taken(db, document_id, coder)
+    new_ids: list[int] = []
+    with transaction(db):
+        for seg, suggestions in zip(segments, found):
+            for s in suggestions:
+                if _overlaps(taken.get(s.code, ()), seg["start_char"], seg["end_char"]):
+                    continue
+                new_ids.append(
+                    add_coding(
+                        db, coder=coder, code=s.code, segment_id=seg["id"], origin="machine",
+                        status="suggested", score=round(float(s.score), 4),
+                        evidence=s.evidence or None,
+                    )
+                )
+    return new_ids
+
+
+def suggest_project(
+    db: Database,
+    *,
+    coder: str,
+    nlp: Language,
+    document_ids: Iterable[int] | None = None,
+    model: ProjectSuggester | None = None,
+) -> dict[int, int]:
+    """Suggestions for several documents (all by default); returns {document id: new count}."""
+    model = model if model is not None else retrain(db, nlp=nlp)
+    if document_ids is None:
+        document_ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+    return {
+        d: len(suggest_document(db, d, coder=coder, nlp=nlp, model=model)) for d in document_ids
+    }
+
+
+def _taken(db: Database, document_id: int, coder: str) -> dict[str, list[tuple[int, int]]]:
+    """Spans per code that ``coder`` already has in this document (any status, any origin)."""
+    cur = db.execute(
+        "SELECT k.slug, c.start_char, c.end_char FROM codings c JOIN codes k ON k.id = c.code_id "
+        "WHERE c.document_id = ? AND c.coder = ?",
+        [document_id, coder],
+    )
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for slug, start, end in cur.fetchall():
+        taken.setdefault(slug, []).append((start, end))
+    return taken
+
+
+def _overlaps(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)

@@ -1,0 +1,299 @@
+"""Cold-start rules: lemma patterns per code, Dutch negation, similarity to the definition.
+
+Before anyone has coded, the only knowledge is the codebook. Each code's ``indicators`` (and
+short ``examples``) plus the headline lexicon (:mod:`workbench.suggest.lexicon`) become spaCy
+``PhraseMatcher`` patterns on LEMMA (and on LOWER, for words the lemmatiser gets wrong), built
+with the same pipeline as the data so "schaamde", "schaam" and "schaamte" meet. Dutch
+compounds ("schaamtegevoel", "geldzorgen") are matched by their first or last part. A negation
+cue close to a match ("niet", "geen", "nooit") lowers its weight, unless the term needs the
+negation to mean anything ("geen energie", "durfde niet"). A TF-IDF cosine between a segment
+and the code's definition and examples adds a little where no indicator matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from workbench.nlp import lemmas as doc_lemmas
+from workbench.nlp import pipe
+from workbench.suggest import lexicon
+from workbench.suggest.codes import CodeSpec
+
+MIN_COMPOUND_PART = 5      # "geld" is too short to find inside a compound safely
+MAX_EXAMPLE_WORDS = 6      # longer examples are used for similarity only
+
+
+@dataclass(frozen=True)
+class Term:
+    """One pattern: which code, its text, its weight, and whether negation leaves it alone."""
+
+    code: int
+    text: str
+    lemmas: tuple[str, ...]
+    weight: float
+    negation_proof: bool
+    exact: bool = False   # match the word form only (lexicon entries written "=form")
+
+
+@dataclass
+class RuleResult:
+    """Scores (passages x codes, in [0, 1]) and the evidence for each score."""
+
+    scores: np.ndarray
+    evidence: list[list[list[str]]]
+
+
+def content_lemmas(doc: Doc) -> str:
+    """The lemmas a classifier and the similarity look at: content words, space separated."""
+    return " ".join(doc_lemmas(doc, content_only=True))
+
+
+class RuleScorer(BaseEstimator):
+    """Scores passages per code from indicator matches and similarity; no training data.
+
+    ``fit(codes, nlp=nlp)`` compiles the patterns; ``transform(docs)`` returns a
+    :class:`RuleResult`. A passage's evidence strength is the summed weight of the distinct
+    terms found (negated ones count ``negation_factor`` of their weight) plus the similarity
+    bonus; the score is ``strength / (strength + saturation)``, so one strong indicator gives
+    about 0.6 and every further one adds less.
+    """
+
+    def __init__(
+        self,
+        *,
+        use_lexicon: bool = True,
+        indicator_weight: float = 1.0,
+        strong_weight: float = 0.8,
+        weak_weight: float = 0.3,
+        example_weight: float = 0.8,
+        negation_window: int = 3,
+        negation_factor: float = 0.25,
+        similarity_weight: float = 2.0,
+        similarity_floor: float = 0.08,
+        saturation: float = 0.6,
+        length_norm: float = 0.5,
+    ) -> None:
+        self.use_lexicon = use_lexicon
+        self.indicator_weight = indicator_weight
+        self.strong_weight = strong_weight
+        self.weak_weight = weak_weight
+        self.example_weight = example_weight
+        self.negation_window = negation_window
+        self.negation_factor = negation_factor
+        self.similarity_weight = similarity_weight
+        self.similarity_floor = similarity_floor
+        self.saturation = saturation
+        self.length_norm = length_norm
+
+    # -- fitting -----------------------------------------------------------------------
+    def fit(self, codes: Sequence[CodeSpec], y: object = None, *, nlp: Language) -> "RuleScorer":
+        """Compile the patterns of ``codes`` with ``nlp`` (the pipeline the data goes through)."""
+        codes = list(codes)
+        if not codes:
+            raise ValueError("codes must hold at least one CodeSpec. Got an empty list instead.")
+        ids = [c.id for c in codes]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"code ids must be unique. Got duplicates in {ids!r} instead.")
+        self.codes_ = ids
+        self.code_specs_ = codes
+        index = {c: i for i, c in enumerate(ids)}
+        self.parent_index_ = [index.get(c.parent) if c.parent else None for c in codes]
+        raw: list[tuple[int, str, float]] = []
+        for i, code in enumerate(codes):
+            raw += [(i, t, self.indicator_weight) for t in code.indicators]
+            raw += [
+                (i, e, self.example_weight)
+                for e in code.examples
+                if len(e.split()) <= MAX_EXAMPLE_WORDS
+            ]
+            if self.use_lexicon and code.id in lexicon.HEADLINE_TERMS:
+                strong, weak = lexicon.HEADLINE_TERMS[code.id]
+                raw += [(i, t, self.strong_weight) for t in strong]
+                raw += [(i, t, self.weak_weight) for t in weak]
+        self.terms_ = self._compile(nlp, raw)
+        self.matcher_lemma_ = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.matcher_lower_ = PhraseMatcher(nlp.vocab, attr="LOWER")
+        texts = [t.text for t in self.terms_]
+        for k, (term, doc) in enumerate(zip(self.terms_, pipe(nlp, texts))):
+            if not term.exact:
+                self.matcher_lemma_.add(str(k), [doc])
+            self.matcher_lower_.add(str(k), [nlp.make_doc(term.text.lower())])
+        self.compound_parts_: dict[str, list[int]] = {}
+        for k, term in enumerate(self.terms_):
+            if len(term.lemmas) == 1 and len(term.lemmas[0]) >= MIN_COMPOUND_PART and not term.exact:
+                self.compound_parts_.setdefault(term.lemmas[0], []).append(k)
+        self._compound_cache: dict[str, list[int]] = {}
+        profiles = [content_lemmas(d) for d in pipe(nlp, [c.profile_text for c in codes])]
+        indicator_lemmas = [
+            " ".join(t.lemmas[0].replace(" ", "_") for t in self.terms_ if t.code == i)
+            for i in range(len(codes))
+        ]
+        documents = [f"{p} {q}" for p, q in zip(profiles, indicator_lemmas)]
+        self.vectorizer_ = TfidfVectorizer(
+            token_pattern=r"[^ ]+", sublinear_tf=True, lowercase=False
+        ).fit(documents)
+        self.profiles_ = self.vectorizer_.transform(documents)
+        return self
+
+    def _compile(self, nlp: Language, raw: list[tuple[int, str, float]]) -> list[Term]:
+        """Lemmatise every term once; keep the highest weight per (code, lemma sequence)."""
+        texts = [t for _, t, _ in raw]
+        best: dict[tuple[int, tuple[str, ...]], Term] = {}
+        proof = set(lexicon.NEGATION_PROOF) | set(lexicon.NEGATION_CUES)
+        for (code, text, weight), doc in zip(raw, pipe(nlp, texts)):
+            exact = text.startswith("=")
+            lems = tuple(t.lower_ for t in doc if t.text != "=") if exact else tuple(doc_lemmas(doc))
+            if not lems:
+                continue
+            if len(doc) == 1 and doc[0].is_stop:
+                weight = min(weight, self.weak_weight)   # "alleen", "niemand": ambiguous alone
+            key = (code, lems)
+            term = Term(code, text.lstrip("="), lems, weight, bool(proof & set(lems)), exact)
+            if key not in best or best[key].weight < weight:
+                best[key] = term
+        return list(best.values())
+
+    # -- scoring -----------------------------------------------------------------------
+    def transform(self, docs: Iterable[Doc], lemma_texts: Sequence[str] | None = None) -> RuleResult:
+        """Scores and evidence for each doc; ``lemma_texts`` (content lemmas) saves recomputing."""
+        check_is_fitted(self, "terms_")
+        docs = list(docs)
+        if lemma_texts is None:
+            lemma_texts = [content_lemmas(d) for d in docs]
+        n, k = len(docs), len(self.codes_)
+        strength = np.zeros((n, k))
+        evidence: list[list[list[str]]] = [[[] for _ in range(k)] for _ in range(n)]
+        for row, doc in enumerate(docs):
+            for code, weight, surface in self._matches(doc):
+                strength[row, code] += weight
+                if surface not in evidence[row][code]:
+                    evidence[row][code].append(surface)
+            sentences = max(1, sum(1 for _ in doc.sents)) if doc.has_annotation("SENT_START") else 1
+            strength[row] /= sentences ** self.length_norm if sentences > 1 else 1.0
+        if n:
+            vectors = self.vectorizer_.transform(lemma_texts)
+            sims = (vectors @ self.profiles_.T).toarray()
+            bonus = self.similarity_weight * np.clip(sims - self.similarity_floor, 0, None)
+            strength += bonus
+            for row, code in zip(*np.nonzero(bonus)):
+                if not evidence[row][code]:
+                    evidence[row][code] = self._shared_lemmas(vectors[row], code)
+        scores = strength / (strength + self.saturation)
+        scores, evidence = self._propagate(scores, evidence)
+        return RuleResult(np.clip(scores, 0.0, 1.0), evidence)
+
+    def _matches(self, doc: Doc) -> list[tuple[int, float, str]]:
+        """(code, weight, surface text) for the distinct terms found in ``doc``."""
+        spans: dict[int, tuple[int, int]] = {}
+        for matcher in (self.matcher_lemma_, self.matcher_lower_):
+            for key, start, end in matcher(doc):
+                term = int(doc.vocab.strings[key])
+                if term not in spans or (end - start) > spans[term][1] - spans[term][0]:
+                    spans[term] = (start, end)
+        for i, token in enumerate(doc):
+            lemma = token.lemma_ or token.lower_
+            if len(lemma) < MIN_COMPOUND_PART + 3:
+                continue
+            for term in self._compound_terms(lemma):
+                spans.setdefault(term, (i, i + 1))
+        # Per code, a longer match covers the shorter ones inside it ("geen energie" > "energie").
+        by_length = sorted(spans.items(), key=lambda kv: kv[1][0] - kv[1][1])
+        covered: dict[int, set[int]] = {}
+        found: list[tuple[int, float, str]] = []
+        seen: set[tuple[int, str]] = set()
+        for term_index, (start, end) in by_length:
+            term = self.terms_[term_index]
+            cover = covered.setdefault(term.code, set())
+            positions = set(range(start, end))
+            if positions <= cover:
+                continue
+            cover |= positions
+            weight = term.weight
+            if not term.negation_proof and self._negated(doc, start, end):
+                weight *= self.negation_factor
+            surface = doc[start:end].text.lower()
+            if (term.code, " ".join(term.lemmas)) in seen:
+                continue
+            seen.add((term.code, " ".join(term.lemmas)))
+            found.append((term.code, weight, surface))
+        return found
+
+    def _shared_lemmas(self, vector, code: int, top: int = 3) -> list[str]:
+        """The lemmas a passage shares with a code's profile, most weighty first."""
+        weights = vector.multiply(self.profiles_[code]).tocsr()
+        names = self.vectorizer_.get_feature_names_out()
+        order = np.argsort(-weights.data)[:top]
+        return [str(names[weights.indices[i]]).replace("_", " ") for i in order]
+
+    def _compound_terms(self, lemma: str) -> list[int]:
+        """Terms that are the first or last part of a compound lemma ("schaamtegevoel")."""
+        cached = self._compound_cache.get(lemma)
+        if cached is not None:
+            return cached
+        hits: list[int] = []
+        parts = self.compound_parts_
+        for cut in range(MIN_COMPOUND_PART, len(lemma) - 2):
+            head, tail = lemma[:cut], lemma[len(lemma) - cut:]
+            if head in parts:
+                hits += parts[head]
+            if tail in parts and len(lemma) - cut >= 3:
+                hits += parts[tail]
+        if len(self._compound_cache) < 100_000:
+            self._compound_cache[lemma] = hits
+        return hits
+
+    def _negated(self, doc: Doc, start: int, end: int) -> bool:
+        """A negation cue within the window before or after the match, in the same clause."""
+        cues, breaks = lexicon.NEGATION_CUES, lexicon.CLAUSE_BREAKS
+        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        for i in range(start - 1, max(sent.start, start - self.negation_window) - 1, -1):
+            low = doc[i].lower_
+            if low in cues:
+                return True
+            if low in breaks or doc[i].is_punct:
+                break
+        for i in range(end, min(sent.end, end + self.negation_window)):
+            low = doc[i].lower_
+            if low in cues:
+                return True
+            if low in breaks or doc[i].is_punct:
+                break
+        return False
+
+    def _propagate(
+        self, scores: np.ndarray, evidence: list[list[list[str]]]
+    ) -> tuple[np.ndarray, list[list[list[str]]]]:
+        """A child's score (and evidence) counts for its parent too: parents and children both."""
+        order = self._depth_order()
+        for child in order:
+            parent = self.parent_index_[child]
+            if parent is None:
+                continue
+            higher = scores[:, child] > scores[:, parent]
+            scores[higher, parent] = scores[higher, child]
+            for row in np.nonzero(scores[:, child] > 0)[0]:
+                for item in evidence[row][child]:
+                    if item not in evidence[row][parent]:
+                        evidence[row][parent].append(item)
+        return scores, evidence
+
+    def _depth_order(self) -> list[int]:
+        """Codes deepest first, so grandchildren reach grandparents."""
+        def depth(i: int) -> int:
+            d, seen = 0, set()
+            while self.parent_index_[i] is not None and i not in seen:
+                seen.add(i)
+                i = self.parent_index_[i]
+                d += 1
+            return d
+        return sorted(range(len(self.codes_)), key=depth, reverse=True)
+
