@@ -1,0 +1,309 @@
+"""Patterns on a small fictional project whose right answers are known by construction.
+
+Layout of every interview (segment positions; I = interviewer, R = respondent):
+turn 0 I: s0 | turn 1 R: s1 s2 | turn 2 I: s3 | turn 3 R: s4 s5 | turn 4 I: s6 | turn 5 R: s7 s8
+
+R01 (vrouw, Noord): s1 verlies-dierbare (anna and bram), s2 schaamte, s4 verlies-woning,
+    s5 isolement (anna and bram), s7 zingeving-hoop, s8 herstel (bram)
+R02 (vrouw, Zuid): s1 verlies-werk (1990) + verliescascade, s2 verlies-dierbare (1985),
+    s4 verlies-woning, s5 isolement, s7 schaamte
+R03 (man, Noord), all by bram: s1 verlies-dierbare, s2 verlies-woning, s3 schaamte (in an
+    interviewer turn), s4 isolement, s5 verlies-woning, s7 verlies-werk (machine suggestion)
+R04 (man, Zuid): no codings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from workbench.codings import add_coding
+from workbench.errors import InputError, NotFound
+from workbench.patterns import (
+    Selection, cascade_overview, code_frequencies, cooccurrence, cooccurrence_fragments,
+    cooccurrence_pairs, framework_matrix, fragments, loss_events, matrix_quotes, quotes,
+    respondent_profile,
+)
+from workbench.store import now
+
+CODES = [  # slug, parent
+    ("verlies", None), ("verlies-dierbare", "verlies"), ("verlies-woning", "verlies"),
+    ("verlies-werk", "verlies"), ("verliescascade", "verlies"), ("schaamte", None),
+    ("energiebalans", None), ("zingeving", None), ("zingeving-hoop", "zingeving"),
+    ("isolement", None), ("herstel", None),
+]
+LAYOUT = [("I", 1), ("R", 2), ("I", 1), ("R", 2), ("I", 1), ("R", 2)]
+RESPONDENTS = {
+    "R01": {"geslacht": "vrouw", "wijk": "Noord"},
+    "R02": {"geslacht": "vrouw", "wijk": "Zuid"},
+    "R03": {"geslacht": "man", "wijk": "Noord"},
+    "R04": {"geslacht": "man", "wijk": "Zuid"},
+}
+CODINGS = [  # respondent, segment, code, coder, extra
+    ("R01", 1, "verlies-dierbare", "anna", {}), ("R01", 1, "verlies-dierbare", "bram", {}),
+    ("R01", 2, "schaamte", "anna", {}), ("R01", 4, "verlies-woning", "anna", {}),
+    ("R01", 5, "isolement", "anna", {}), ("R01", 5, "isolement", "bram", {}),
+    ("R01", 7, "zingeving-hoop", "anna", {}), ("R01", 8, "herstel", "bram", {}),
+    ("R02", 1, "verlies-werk", "anna", {"life_year": 1990}),
+    ("R02", 1, "verliescascade", "anna", {}),
+    ("R02", 2, "verlies-dierbare", "anna", {"life_year": 1985}),
+    ("R02", 4, "verlies-woning", "anna", {}), ("R02", 5, "isolement", "anna", {}),
+    ("R02", 7, "schaamte", "anna", {}),
+    ("R03", 1, "verlies-dierbare", "bram", {}), ("R03", 2, "verlies-woning", "bram", {}),
+    ("R03", 3, "schaamte", "bram", {}), ("R03", 4, "isolement", "bram", {}),
+    ("R03", 5, "verlies-woning", "bram", {}),
+    ("R03", 7, "verlies-werk", "bram", {"origin": "machine"}),
+]
+
+
+def add_interview(db, respondent_id: int, name: str) -> list[int]:
+    """An interview with LAYOUT's turns; returns segment ids by position."""
+    lines, turns, position = [], [], 0
+    offset = 0
+    for turn, (label, n) in enumerate(LAYOUT):
+        parts = [f"Zin {position + i} van {name}, verzonnen." for i in range(n)]
+        spoken = " ".join(parts)
+        start = offset + len(label) + 2
+        turns.append((label, start, parts))
+        lines.append(f"{label}: {spoken}")
+        offset += len(lines[-1]) + 1
+        position += n
+    text = "\n".join(lines)
+    doc = db["documents"].insert({
+        "name": name, "respondent_id": respondent_id, "source_name": f"{name}.txt",
+        "source_format": "txt", "source_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "text": text, "n_words": 0, "imported_at": now(), "imported_by": "onderzoeker",
+    }).last_pk
+    speakers = {
+        label: db["speakers"].insert({"document_id": doc, "label": label, "role": role}).last_pk
+        for label, role in (("I", "interviewer"), ("R", "respondent"))
+    }
+    segment_ids, position = [], 0
+    for turn, (label, start, parts) in enumerate(turns):
+        spoken_end = start + len(" ".join(parts))
+        turn_id = db["turns"].insert({
+            "document_id": doc, "speaker_id": speakers[label], "position": turn,
+            "start_char": start, "end_char": spoken_end,
+        }).last_pk
+        cursor = start
+        for part in parts:
+            assert text[cursor:cursor + len(part)] == part
+            segment_ids.append(db["segments"].insert({
+                "document_id": doc, "turn_id": turn_id, "position": position,
+                "start_char": cursor, "end_char": cursor + len(part), "text": part,
+            }).last_pk)
+            cursor += len(part) + 1
+            position += 1
+    return segment_ids
+
+
+def build_project(db) -> dict[str, list[int]]:
+    """Fill ``db`` with the project in the module docstring; returns segment ids per respondent."""
+    for name in ("anna", "bram"):
+        db["users"].insert({"name": name, "role": "onderzoeker", "created_at": now()})
+    book = db["codebooks"].insert({"name": "test", "created_at": now()}).last_pk
+    ids: dict[str, int] = {}
+    for position, (slug, parent) in enumerate(CODES):
+        ids[slug] = db["codes"].insert({
+            "codebook_id": book, "slug": slug, "name": slug.replace("-", " ").capitalize(),
+            "parent_id": ids.get(parent), "position": position,
+        }).last_pk
+    for position, name in enumerate(("geslacht", "wijk")):
+        db["attributes"].insert({"name": name, "type": "text", "position": position})
+    segments = {}
+    for code, values in RESPONDENTS.items():
+        rid = db["respondents"].insert({"code": code, "created_at": now()}).last_pk
+        for name, value in values.items():
+            db["attribute_values"].insert({"respondent_id": rid, "attribute": name,
+                                           "value": value})
+        segments[code] = add_interview(db, rid, f"interview-{code}")
+    for respondent, position, code, coder, extra in CODINGS:
+        extra = dict(extra)
+        year = extra.pop("life_year", None)
+        cid = add_coding(db, coder=coder, code=code, segment_id=segments[respondent][position],
+                         **extra)
+        if year is not None:
+            db.execute("UPDATE codings SET life_year = ? WHERE id = ?", [year, cid])
+    return segments
+
+
+@pytest.fixture
+def project(db):
+    build_project(db)
+    return db
+
+
+def test_fragments_merge_the_same_span_coded_by_two_coders(project):
+    frame = fragments(project)
+    row = frame[(frame["respondent"] == "R01") & (frame["code"] == "verlies-dierbare")]
+    assert len(row) == 1
+    assert row["coders"].iloc[0].split(",") == ["anna", "bram"]
+    assert (row["seg_first"].iloc[0], row["turn_first"].iloc[0]) == (1, 1)
+
+
+def test_matrix_counts_fragments_per_respondent_and_code(project):
+    matrix = framework_matrix(project)
+    assert list(matrix.index) == ["R01", "R02", "R03", "R04"]
+    assert matrix.loc["R03", "verlies-woning"] == 2
+    assert matrix.loc["R01", "isolement"] == 1
+    assert matrix.loc["R03", "schaamte"] == 0      # interviewer turn left out
+    assert matrix.loc["R03", "verlies-werk"] == 0  # suggestion, not accepted
+    assert matrix.loc["R04"].sum() == 0
+    assert list(matrix.columns)[:3] == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
+
+
+def test_matrix_rollup_counts_one_fragment_for_two_subcodes_on_one_span(project):
+    matrix = framework_matrix(project, Selection(rollup=True))
+    assert matrix.loc["R02", "verlies"] == 3
+    assert matrix.loc["R01", "zingeving"] == 1
+    assert "verlies-woning" not in matrix.columns
+
+
+def test_matrix_filters_by_attribute_coder_status_and_speakers(project):
+    women = framework_matrix(project, Selection.build(filters=["geslacht=vrouw"]))
+    assert list(women.index) == ["R01", "R02"]
+    north_women = framework_matrix(project, Selection.build(filters={"geslacht": "Vrouw",
+                                                                      "wijk": "noord"}))
+    assert list(north_women.index) == ["R01"]
+    either = framework_matrix(project, Selection.build(filters=["wijk=Noord", "wijk=Zuid"]))
+    assert len(either) == 4
+    anna = framework_matrix(project, Selection(coders=("anna",)))
+    assert anna.loc["R03"].sum() == 0 and "herstel" not in anna.columns
+    everything = framework_matrix(project, Selection(statuses=None, speakers="all"))
+    assert everything.loc["R03", "verlies-werk"] == 1 and everything.loc["R03", "schaamte"] == 1
+
+
+def test_unknown_attribute_filter_names_the_known_ones(project):
+    with pytest.raises(InputError) as err:
+        framework_matrix(project, Selection.build(filters=["leeftijd=70"]))
+    assert "geslacht" in err.value.message("nl")
+    with pytest.raises(InputError):
+        Selection.build(filters=["geslacht"])
+
+
+def test_matrix_quotes_return_the_cell_fragments_with_attributes(project):
+    cell = matrix_quotes(project, respondent="R03", code="verlies-woning")
+    assert cell["text"].tolist() == ["Zin 2 van interview-R03, verzonnen.",
+                                     "Zin 5 van interview-R03, verzonnen."]
+    assert set(cell["geslacht"]) == {"man"}
+
+
+def test_frequencies_count_respondents_and_share_per_group(project):
+    table = code_frequencies(project, by="geslacht").set_index(["group", "code"])
+    assert table.loc[("vrouw", "isolement"), ["respondents", "group_size", "share"]].tolist() \
+        == [2, 2, 1.0]
+    assert table.loc[("man", "isolement"), "share"] == 0.5
+    assert table.loc[("man", "verlies-woning"), "fragments"] == 2
+    assert table.loc[("man", "verlies-werk"), "respondents"] == 0
+
+
+def test_cooccurrence_same_segment(project):
+    table = cooccurrence(project, scope="segment")
+    assert table.loc["verlies-werk", "verliescascade"] == 1
+    assert table.loc["verlies-woning", "isolement"] == 0
+    assert table.loc["verlies-woning", "verlies-woning"] == 4   # diagonal: fragments
+    assert (table.to_numpy() == table.to_numpy().T).all()
+
+
+def test_cooccurrence_same_turn(project):
+    table = cooccurrence(project, scope="turn")
+    assert table.loc["verlies-woning", "isolement"] == 3
+    assert table.loc["verlies-dierbare", "schaamte"] == 1
+    assert table.loc["verlies-dierbare", "verlies-woning"] == 1
+    assert table.loc["zingeving-hoop", "herstel"] == 1
+
+
+def test_cooccurrence_window_counts_pairs_within_n_segments(project):
+    one = cooccurrence(project, scope="window", window=1)
+    two = cooccurrence(project, scope="window", window=2)
+    assert one.loc["verlies-dierbare", "verlies-woning"] == 1
+    assert two.loc["verlies-dierbare", "verlies-woning"] == 2
+    assert two.loc["isolement", "zingeving-hoop"] == 1
+    zero = cooccurrence(project, scope="window", window=0)
+    assert zero.equals(cooccurrence(project, scope="segment"))
+
+
+def test_cooccurrence_pairs_and_their_fragments(project):
+    pairs = cooccurrence_pairs(project, scope="turn").set_index(["code_a", "code_b"])
+    assert pairs.loc[("verlies-woning", "isolement"), ["meetings", "respondents"]].tolist() \
+        == [3, 3]
+    where = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn")
+    assert where["respondent"].tolist() == ["R01", "R02", "R03"]
+    assert where["text_b"].iloc[0] == "Zin 5 van interview-R01, verzonnen."
+    assert set(where.columns) >= {"text_a", "segment_a", "segment_b", "geslacht"}
+
+
+def test_quotes_and_not(project):
+    both = quotes(project, ["isolement"], all_of=["verlies-woning"], scope="turn")
+    assert both["respondent"].tolist() == ["R01", "R02", "R03"]
+    assert quotes(project, ["isolement"], all_of=["verlies-woning"]).empty
+    alone = quotes(project, ["isolement"], none_of=["verlies-dierbare"], scope="window",
+                   window=3)
+    assert alone["respondent"].tolist() == ["R01"]
+    assert alone["wijk"].tolist() == ["Noord"]
+    with pytest.raises(NotFound):
+        quotes(project, ["bestaat-niet"])
+
+
+def test_cascades_follow_life_story_order_and_name_what_followed(project):
+    events = loss_events(project)
+    r02 = events[events["respondent"] == "R02"]
+    assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
+    assert r02["followed_by"].tolist() == ["isolement", "isolement, schaamte", ""]
+    r01 = events[events["respondent"] == "R01"]
+    assert r01["followed_by"].tolist() == ["schaamte", "isolement, zingeving"]
+    wider = loss_events(project, follow_window=4)
+    assert wider[wider["respondent"] == "R01"]["followed_by"].iloc[1] == \
+        "isolement, zingeving, herstel"
+
+
+def test_cascade_merges_the_same_loss_told_twice_in_a_row(project):
+    r03 = loss_events(project).query("respondent == 'R03'")
+    assert r03["code"].tolist() == ["verlies-dierbare", "verlies-woning"]
+    assert r03["fragments"].tolist() == [1, 2]
+
+
+def test_cascade_overview_lengths_transitions_and_shared_patterns(project):
+    overview = cascade_overview(project)
+    lengths = overview.lengths.set_index("respondent")["length"].to_dict()
+    assert lengths == {"R01": 2, "R02": 3, "R03": 2, "R04": 0}
+    counts = overview.length_counts.set_index("length")["respondents"].to_dict()
+    assert counts == {0: 1, 2: 2, 3: 1}
+    moves = overview.transitions.set_index("path")
+    assert moves.loc["verlies-dierbare -> verlies-woning -> isolement", "respondents"] == 3
+    assert moves.loc["verlies-dierbare -> isolement", "who"] == "R02, R03"
+    assert moves.loc["verlies-woning -> verlies-werk", "occurrences"] == 1
+    shared = overview.patterns.set_index("pattern")
+    assert shared.loc["verlies-dierbare -> verlies-woning", "who"] == "R01, R03"
+
+
+def test_cascade_overview_containing_keeps_those_respondents(project):
+    overview = cascade_overview(project, containing="verlies-werk")
+    assert overview.lengths["respondent"].tolist() == ["R02"]
+
+
+def test_respondent_profile(project):
+    profile = respondent_profile(project, "R02")
+    assert dict(profile.attributes.values.tolist()) == {"geslacht": "vrouw", "wijk": "Zuid"}
+    assert profile.codes.set_index("code").loc["isolement", "fragments"] == 1
+    timeline = profile.timeline
+    assert timeline["code"].tolist()[:2] == ["verlies-dierbare", "verlies-woning"]
+    assert timeline.loc[timeline["code"] == "verlies-werk", "kind"].item() == "loss"
+    with pytest.raises(NotFound):
+        respondent_profile(project, "R99")
+
+
+def test_age_marks_become_years_when_a_fragment_carries_both(project):
+    frame = fragments(project)
+    r01 = frame["respondent"] == "R01"
+    # woning at age 40 in 1980 -> born 1940; dierbare at age 45 -> 1985, after woning
+    project.execute("UPDATE codings SET life_age = 40, life_year = 1980 WHERE id = ?",
+                    [frame.loc[r01 & (frame["code"] == "verlies-woning"), "fragment_id"].item()])
+    project.execute("UPDATE codings SET life_age = 45 WHERE document_id = ? AND start_char = ?",
+                    [int(frame.loc[r01, "document_id"].iloc[0]),
+                     int(frame.loc[r01 & (frame["code"] == "verlies-dierbare"),
+                                   "start_char"].item())])
+    events = loss_events(project).query("respondent == 'R01'")
+    assert events["code"].tolist() == ["verlies-woning", "verlies-dierbare"]
+    assert events["life_key"].tolist() == [1980.0, 1985.0]

@@ -1,0 +1,35 @@
+"""Patterns across respondents: framework matrix, frequencies, co-occurrence, quotes, loss
+cascades and respondent profiles. Pure functions over a project that return DataFrames;
+the CLI (``workbench patterns``) and the Patronen page are thin layers over them.
+"""
+
+from workbench.patterns.cascades import (
+    FOLLOWERS, LOSS_ROOT, NOT_EVENTS, Cascades, cascade_overview, descendants, life_order,
+    loss_events,
+)
+from workbench.patterns.cooccurrence import (
+    SCOPES, cooccurrence, cooccurrence_dot, cooccurrence_fragments, cooccurrence_pairs,
+    meeting_pairs,
+)
+from workbench.patterns.export import (
+    FORMATS, about_rows, export_tables, format_of, read_csv_export, table_bytes,
+)
+from workbench.patterns.fragments import (
+    Selection, attribute_names, attribute_values, codes_table, coders, data_version, fragments,
+    parse_filters, respondents,
+)
+from workbench.patterns.matrix import (
+    code_frequencies, framework_cells, framework_matrix, matrix_quotes,
+)
+from workbench.patterns.profile import Profile, respondent_profile
+from workbench.patterns.quotes import quotes
+
+__all__ = [
+    "FOLLOWERS", "FORMATS", "LOSS_ROOT", "NOT_EVENTS", "SCOPES", "Cascades", "Profile",
+    "Selection", "about_rows", "attribute_names", "attribute_values", "cascade_overview",
+    "code_frequencies", "coders", "codes_table", "cooccurrence", "cooccurrence_dot",
+    "cooccurrence_fragments", "cooccurrence_pairs", "data_version", "descendants",
+    "export_tables", "format_of", "fragments", "framework_cells", "framework_matrix",
+    "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "quotes",
+    "read_csv_export", "respondent_profile", "respondents", "table_bytes",
+]

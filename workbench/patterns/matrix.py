@@ -1,0 +1,138 @@
+"""The framework matrix (respondents x codes) and code frequencies by attribute group.
+
+The framework method (Ritchie & Spencer) reads a study as a grid: one row per case, one
+column per theme, each cell pointing at what that person said about it. Here a cell holds the
+number of fragments; :func:`matrix_quotes` returns the fragments behind any cell or row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlite_utils import Database
+
+from workbench.errors import InputError
+from workbench.patterns.fragments import (
+    Selection, attribute_names, check_codes, codes_table, fragments, respondents,
+    with_attributes,
+)
+
+NO_VALUE = "(geen waarde)"
+
+
+def _code_order(db: Database, present: Sequence[str], codes: Sequence[str] | None) -> list[str]:
+    order = codes_table(db)["code"].tolist()
+    wanted = set(check_codes(db, codes)) if codes else set(present)
+    return [c for c in order if c in wanted]
+
+
+def framework_matrix(
+    db: Database,
+    selection: Selection = Selection(),
+    *,
+    codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Respondents x codes: the number of fragments per cell.
+
+    Rows are every respondent in the selection with an interview (zero rows included: that
+    someone never mentions a theme is a finding); columns are the codes used (or ``codes``),
+    in codebook order. The index is named ``respondent``.
+    """
+    frame = fragments(db, selection)
+    columns = _code_order(db, frame["code"].unique().tolist(), codes)
+    rows = respondents(db, selection)["respondent"].tolist()
+    counts = (
+        frame[frame["code"].isin(columns)]
+        .groupby(["respondent", "code"]).size()
+        .unstack("code", fill_value=0)
+    )
+    matrix = counts.reindex(index=rows, columns=columns, fill_value=0).fillna(0).astype(int)
+    matrix.index.name = "respondent"
+    matrix.columns.name = None
+    return matrix
+
+
+def framework_cells(
+    db: Database,
+    selection: Selection = Selection(),
+    *,
+    codes: Sequence[str] | None = None,
+    separator: str = " | ",
+) -> pd.DataFrame:
+    """The matrix in long form with the quotes behind each non-empty cell.
+
+    Columns: respondent, code, fragments, quotes (the fragments' text joined by
+    ``separator``), documents. What a framework chart's cell summarises, ready for export.
+    """
+    frame = fragments(db, selection)
+    if codes:
+        frame = frame[frame["code"].isin(check_codes(db, codes))]
+    cells = (
+        frame.groupby(["respondent", "code"], sort=False)
+        .agg(fragments=("fragment_id", "size"),
+             quotes=("text", separator.join),
+             documents=("document", lambda s: ", ".join(dict.fromkeys(s))))
+        .reset_index()
+    )
+    order = {c: i for i, c in enumerate(codes_table(db)["code"])}
+    cells["_order"] = cells["code"].map(order)
+    return cells.sort_values(["respondent", "_order"]).drop(columns="_order").reset_index(drop=True)
+
+
+def matrix_quotes(
+    db: Database,
+    selection: Selection = Selection(),
+    *,
+    respondent: str | None = None,
+    code: str | None = None,
+) -> pd.DataFrame:
+    """The fragments behind one cell (or a whole row or column when one side is None)."""
+    frame = fragments(db, selection)
+    if respondent is not None:
+        frame = frame[frame["respondent"] == respondent]
+    if code is not None:
+        frame = frame[frame["code"] == check_codes(db, [code])[0]]
+    return with_attributes(db, frame.reset_index(drop=True))
+
+
+def code_frequencies(
+    db: Database,
+    selection: Selection = Selection(),
+    *,
+    by: str | None = None,
+    codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """How often each code occurs per attribute group, as counts and as share of respondents.
+
+    One row per (group, code), zeros included. Columns: group, code, fragments,
+    respondents (with the code), group_size (respondents in the group with an interview),
+    share (respondents / group_size, 0..1). ``by=None`` gives one group, "alle".
+    Respondents without a value for ``by`` form the group "(geen waarde)".
+    """
+    if by is not None and by not in attribute_names(db):
+        raise InputError("patterns.unknown_attribute", name=by,
+                         known=", ".join(attribute_names(db)))
+    people = respondents(db, selection)
+    if by is None:
+        people["group"] = "alle"
+    else:
+        values = pd.read_sql_query(
+            "SELECT respondent_id, value AS [group] FROM attribute_values WHERE attribute = ?",
+            db.conn, params=[by],
+        ).astype({"respondent_id": "Int64"})
+        people = people.merge(values, on="respondent_id", how="left")
+        people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
+    frame = fragments(db, selection).merge(people[["respondent", "group"]], on="respondent")
+    columns = _code_order(db, frame["code"].unique().tolist(), codes)
+    frame = frame[frame["code"].isin(columns)]
+    counted = frame.groupby(["group", "code"]).agg(
+        fragments=("fragment_id", "size"), respondents=("respondent", "nunique")
+    )
+    sizes = people.groupby("group")["respondent"].nunique().rename("group_size")
+    full = pd.MultiIndex.from_product([sorted(sizes.index), columns], names=["group", "code"])
+    table = counted.reindex(full, fill_value=0).reset_index().merge(
+        sizes.reset_index(), on="group"
+    )
+    table["share"] = (table["respondents"] / table["group_size"]).round(4)
+    return table[["group", "code", "fragments", "respondents", "group_size", "share"]]

@@ -1,0 +1,54 @@
+"""One respondent on one page: attributes, code profile and the life-story timeline."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+from sqlite_utils import Database
+
+from workbench.errors import NotFound
+from workbench.patterns.cascades import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, descendants, life_order
+from workbench.patterns.fragments import Selection, codes_table, fragments, respondents
+
+
+@dataclasses.dataclass
+class Profile:
+    respondent: str
+    pseudonym: str | None
+    attributes: pd.DataFrame   # attribute, value
+    codes: pd.DataFrame        # code, name, fragments, share (of this person's fragments)
+    timeline: pd.DataFrame     # every fragment in life-story order, with its kind
+
+
+def respondent_profile(
+    db: Database, respondent: str, selection: Selection = Selection()
+) -> Profile:
+    """Everything about one respondent the patterns page shows (case code, e.g. R01)."""
+    people = respondents(db, dataclasses.replace(selection, filters=()))
+    found = people[people["respondent"] == respondent]
+    if found.empty:
+        raise NotFound("patterns.unknown_respondent", respondent=respondent)
+    rid = found["respondent_id"].iloc[0]
+    attributes = pd.read_sql_query(
+        "SELECT v.attribute, v.value FROM attribute_values v JOIN attributes a "
+        "ON a.name = v.attribute WHERE v.respondent_id = ? ORDER BY a.position, a.name",
+        db.conn, params=[None if pd.isna(rid) else int(rid)],
+    )
+    frame = fragments(db, selection)
+    frame = frame[frame["respondent"] == respondent]
+    table = codes_table(db)
+    counts = frame["code"].value_counts().rename("fragments")
+    codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]
+    codes["share"] = (codes["fragments"] / max(len(frame), 1)).round(4)
+    losses = set(descendants(db, LOSS_ROOT)) - set(NOT_EVENTS)
+    follow = set(FOLLOWERS) | set(table.loc[table["root"].isin(FOLLOWERS), "code"])
+    timeline = life_order(db, frame)
+    timeline["kind"] = "other"
+    timeline.loc[timeline["code"].isin(follow), "kind"] = "follower"
+    timeline.loc[timeline["code"].isin(losses), "kind"] = "loss"
+    timeline = timeline[["story_rank", "code", "kind", "life_year", "life_age", "life_key",
+                         "document", "seg_first", "speaker", "text", "coders"]]
+    return Profile(respondent=respondent, pseudonym=found["pseudonym"].iloc[0],
+                   attributes=attributes, codes=codes.reset_index(drop=True),
+                   timeline=timeline.reset_index(drop=True))

@@ -1,0 +1,60 @@
+"""Quote retrieval: every fragment of a code, or of a combination (A and B, A not B).
+
+"A and B" keeps the fragments of A that meet a fragment of B (same segment by default, or
+the same turn, or within N segments; see :mod:`workbench.patterns.cooccurrence`);
+"A not B" keeps the fragments of A that meet no fragment of B. Several AND codes must all
+meet; several NOT codes must all be absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlite_utils import Database
+
+from workbench.errors import InputError
+from workbench.patterns.cooccurrence import check_scope, meeting_pairs
+from workbench.patterns.fragments import Selection, check_codes, fragments, with_attributes
+
+QUOTE_COLUMNS = ["respondent", "pseudonym", "document", "speaker", "code", "text", "coders",
+                 "seg_first", "start_char", "end_char", "life_year", "life_age"]
+
+
+def quotes(
+    db: Database,
+    codes: Sequence[str],
+    selection: Selection = Selection(),
+    *,
+    all_of: Sequence[str] = (),
+    none_of: Sequence[str] = (),
+    scope: str = "segment",
+    window: int = 0,
+) -> pd.DataFrame:
+    """Fragments of any of ``codes`` that meet every code in ``all_of`` and none in ``none_of``.
+
+    One row per fragment, in respondent and document order, with the respondent's
+    attributes as extra columns (QUOTE_COLUMNS first). With ``selection.rollup`` a top-level
+    code also finds its sub-codes' fragments.
+    """
+    if not codes:
+        raise InputError("patterns.no_code")
+    check_scope(scope, window)
+    codes = check_codes(db, codes)
+    check_codes(db, [*all_of, *none_of])
+    frame = fragments(db, selection)
+    hits = frame[frame["code"].isin(codes)]
+    for other in all_of:
+        met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
+        hits = hits[hits["fragment_id"].isin(met["fragment_a"])]
+    for other in none_of:
+        met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
+        hits = hits[~hits["fragment_id"].isin(met["fragment_a"])]
+    hits = hits.sort_values(["respondent", "document_id", "start_char", "code"])
+    out = with_attributes(db, hits.reset_index(drop=True))
+    extra = [c for c in out.columns if c not in QUOTE_COLUMNS and c not in _INTERNAL]
+    return out[QUOTE_COLUMNS + extra]
+
+
+_INTERNAL = {"fragment_id", "document_id", "respondent_id", "n_codings", "seg_last",
+             "turn_first", "turn_last", "speaker_role"}
