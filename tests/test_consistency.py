@@ -1,0 +1,308 @@
+"""Consistency review on real project files whose right answers are known by construction."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench import consistency as cons
+from workbench.cli import main
+from workbench.codings import add_coding, decide
+from workbench.errors import InputError, PermissionDenied
+from workbench.store import now, set_setting, transaction
+
+CODES = [("verlies", "Verlies", "Iets of iemand kwijtraken."),
+         ("schaamte", "Schaamte", "Zich schamen, iets verbergen."),
+         ("isolement", "Isolement", "Zich alleen voelen.")]
+SENTENCES = ["Mijn man is vorig jaar overleden.", "Ik ben toen verhuisd naar de flat.",
+             "Niemand komt hier nog langs.", "Ik durf het niet te vertellen."]
+
+
+def build_project(db, n_documents=3):
+    """Fictional documents: 2 turns x 2 segments each; three codes; coders anna, bram, cor.
+
+    Returns {doc_id: [segment ids in order]}.
+    """
+    stamp = now()
+    layout = {}
+    with transaction(db):
+        for name, role in [("anna", "onderzoeker"), ("bram", "onderzoeker"),
+                           ("cor", "onderzoeker"), ("sanne", "supervisor"),
+                           ("wijk", "co-onderzoeker")]:
+            db["users"].insert({"name": name, "role": role, "created_at": stamp})
+        book = db["codebooks"].insert({"name": "test", "created_at": stamp}).last_pk
+        for position, (slug, name, definition) in enumerate(CODES):
+            db["codes"].insert({"codebook_id": book, "slug": slug, "name": name,
+                                "definition": definition, "position": position})
+        for d in range(n_documents):
+            text = "\n".join(SENTENCES)
+            doc = db["documents"].insert({
+                "name": f"Interview {d + 1} (fictief)", "source_name": f"i{d}.txt",
+                "source_format": "txt", "source_sha256": f"sha{d}", "text": text,
+                "imported_at": stamp, "imported_by": "onderzoeker"}).last_pk
+            starts = [sum(len(s) + 1 for s in SENTENCES[:i]) for i in range(4)]
+            spans = [(s, s + len(SENTENCES[i])) for i, s in enumerate(starts)]
+            segs = []
+            for t in range(2):
+                turn = db["turns"].insert({"document_id": doc, "position": t,
+                                           "start_char": spans[2 * t][0],
+                                           "end_char": spans[2 * t + 1][1]}).last_pk
+                for i in (2 * t, 2 * t + 1):
+                    segs.append(db["segments"].insert({
+                        "document_id": doc, "turn_id": turn, "position": i,
+                        "start_char": spans[i][0], "end_char": spans[i][1],
+                        "text": text[spans[i][0]:spans[i][1]]}).last_pk)
+            layout[doc] = segs
+    return layout
+
+
+@pytest.fixture
+def project(db):
+    return build_project(db)
+
+
+def code(db, coder, code, segment, **kwargs):
+    return add_coding(db, coder=coder, code=code, segment_id=segment, **kwargs)
+
+
+def test_scope_is_documents_every_coder_coded(db, project):
+    d1, d2, d3 = project
+    code(db, "anna", "verlies", project[d1][0])
+    code(db, "anna", "verlies", project[d2][0])
+    code(db, "bram", "verlies", project[d1][0])
+    report = cons.agreement_report(db, coders=["anna", "bram"], n_samples=50)
+    assert report["n_units"] == 4
+    assert cons.agreement_report(db, coders=["anna", "bram"], all_documents=True,
+                                 n_samples=50)["n_units"] == 12
+
+
+def test_per_code_figures_match_a_hand_computation(db, project):
+    d1 = next(iter(project))
+    s = project[d1]
+    code(db, "anna", "verlies", s[0])
+    code(db, "anna", "verlies", s[1])
+    code(db, "bram", "verlies", s[0])
+    report = cons.agreement_report(db, coders=["anna", "bram"], n_samples=100)
+    verlies = report["codes"]["Verlies"]
+    # anna 1,1,0,0 / bram 1,0,0,0: o11=2, o01=1, o00=4, n=8 -> alpha = 1 - 7*1/(5*3)
+    assert verlies["alpha"] == pytest.approx(1 - 7 / 15)
+    assert verlies["percent"] == pytest.approx(0.75)
+    assert verlies["kappa"] == pytest.approx(0.5)
+    assert verlies["n_units"] == 4
+    assert set(report["codes"]) == {"Verlies"}
+    assert report["overall"]["alpha"] == pytest.approx(verlies["alpha"])
+
+
+def test_turn_and_document_units(db, project):
+    d1 = next(iter(project))
+    s = project[d1]
+    code(db, "anna", "verlies", s[0])
+    code(db, "anna", "verlies", s[1])
+    code(db, "bram", "verlies", s[0])
+    turns = cons.agreement_report(db, coders=["anna", "bram"], unit="turn", n_samples=50)
+    assert turns["n_units"] == 2
+    assert turns["codes"]["Verlies"]["alpha"] == 1.0
+    docs = cons.agreement_report(db, coders=["anna", "bram"], unit="document", n_samples=50)
+    assert docs["n_units"] == 1
+    assert docs["codes"]["Verlies"]["alpha"] is None  # no variation: undefined
+    assert docs["codes"]["Verlies"]["percent"] == 1.0
+
+
+def test_a_free_span_counts_for_every_segment_it_overlaps(db, project):
+    d1 = next(iter(project))
+    text_end = db.execute("SELECT end_char FROM segments WHERE id = ?", [project[d1][1]]).fetchone()[0]
+    add_coding(db, coder="anna", code="isolement", document_id=d1, start_char=5, end_char=text_end)
+    for seg in project[d1][:2]:
+        code(db, "bram", "isolement", seg)
+    report = cons.agreement_report(db, coders=["anna", "bram"], n_samples=50)
+    assert report["codes"]["Isolement"]["percent"] == 1.0
+
+
+def test_the_model_is_an_extra_coder_with_every_suggestion(db, project):
+    d1 = next(iter(project))
+    s = project[d1]
+    code(db, "anna", "schaamte", s[3])
+    code(db, "anna", "schaamte", s[2], origin="machine")  # pending: counts for the model only
+    rejected = code(db, "anna", "verlies", s[0], origin="machine")
+    decide(db, rejected, "rejected", actor="anna")
+    report = cons.agreement_report(db, coders=["anna", "model"], n_samples=50)
+    assert report["coders"] == ["anna", "model"]
+    assert report["codes"]["Schaamte"]["percent"] == pytest.approx(0.5)
+    assert report["codes"]["Verlies"]["percent"] == pytest.approx(0.75)
+
+
+def test_accepted_suggestions_count_for_the_human_coder(db, project):
+    d1 = next(iter(project))
+    s = project[d1]
+    decide(db, code(db, "anna", "verlies", s[0], origin="machine"), "accepted", actor="anna")
+    code(db, "bram", "verlies", s[0])
+    report = cons.agreement_report(db, n_samples=50)
+    assert report["coders"] == ["anna", "bram"]
+    assert report["codes"]["Verlies"]["percent"] == 1.0
+
+
+def test_too_few_coders_is_an_input_error(db, project):
+    code(db, "anna", "verlies", project[next(iter(project))][0])
+    with pytest.raises(InputError):
+        cons.agreement_report(db)
+
+
+def disagreeing(db, project):
+    d1 = next(iter(project))
+    s = project[d1]
+    code(db, "anna", "verlies", s[0])
+    code(db, "anna", "schaamte", s[3])
+    code(db, "bram", "verlies", s[0])
+    code(db, "bram", "isolement", s[2])
+    return s
+
+
+def test_disagreements_list_each_differing_unit_with_definitions(db, project):
+    s = disagreeing(db, project)
+    found = cons.disagreements(db, coders=["anna", "bram"])
+    assert [u["unit_id"] for u in found] == [s[2], s[3]]
+    first = found[0]["codes"][0]
+    assert (first["name"], first["coders_with"], first["coders_without"]) == \
+        ("Isolement", ["bram"], ["anna"])
+    assert first["definition"] == "Zich alleen voelen."
+    everything = cons.compare_units(db, coders=["anna", "bram"], only_differences=False)
+    assert [u["unit_id"] for u in everything] == [s[0], s[2], s[3]]
+
+
+def test_resolution_stores_a_consensus_coding_and_a_codebook_note(db, project):
+    s = disagreeing(db, project)
+    cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="present",
+                 actor="sanne", note="Ook stilte thuis telt als isolement.")
+    consensus = db.execute("SELECT segment_id FROM codings WHERE coder = 'consensus'").fetchall()
+    assert consensus == [(s[2],)]
+    note = db.execute("SELECT action, code_slug, author FROM codebook_changes "
+                      "WHERE rationale LIKE 'Ook stilte%'").fetchone()
+    assert note == ("note", "isolement", "sanne")
+    assert cons.human_coders(db) == ["anna", "bram"]
+    unit = cons.disagreements(db, coders=["anna", "bram"])[0]
+    assert unit["codes"][0]["resolution"]["decision"] == "present"
+
+
+def test_deciding_absent_removes_the_earlier_consensus_coding(db, project):
+    s = disagreeing(db, project)
+    cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="present",
+                 actor="anna")
+    cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="absent",
+                 actor="anna")
+    assert db.execute("SELECT count(*) FROM codings WHERE coder = 'consensus'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM resolutions").fetchone()[0] == 1
+
+
+def test_co_researchers_may_not_review_or_resolve(db, project):
+    s = disagreeing(db, project)
+    with pytest.raises(PermissionDenied):
+        cons.agreement_report(db, coders=["anna", "bram"], actor="wijk")
+    with pytest.raises(PermissionDenied):
+        cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="present",
+                     actor="wijk")
+
+
+def test_segment_sample_is_seeded_and_narrows_the_scope(db, project):
+    first = cons.create_sample(db, name="ronde 1", coders=["anna", "bram"], share=0.5, seed=3,
+                               actor="sanne")
+    again = cons.create_sample(db, name="ronde 1b", coders=["anna", "bram"], share=0.5, seed=3,
+                               actor="sanne")
+    units = lambda i: db.execute("SELECT segment_id FROM sample_units WHERE sample_id = ? "
+                                 "ORDER BY segment_id", [i]).fetchall()
+    assert units(first) == units(again) and len(units(first)) == 6
+    for doc, segs in project.items():
+        code(db, "anna", "verlies", segs[0])
+        code(db, "bram", "verlies", segs[0])
+    report = cons.agreement_report(db, sample_id=first, n_samples=50)
+    assert report["coders"] == ["anna", "bram"]
+    assert report["n_units"] == 6
+
+
+def test_blind_coder_sees_only_own_codings_on_sample_units(db, project):
+    d1, d2 = list(project)[:2]
+    code(db, "anna", "verlies", project[d1][0])
+    code(db, "bram", "verlies", project[d1][0])
+    code(db, "bram", "schaamte", project[d2][0])
+    code(db, "anna", "isolement", project[d1][1], origin="machine")
+    cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
+    seen = lambda viewer, doc: sorted((c["coder"], c["code"]) for c in
+                                      cons.visible_codings(db, viewer=viewer, document_id=doc))
+    assert len(seen("anna", d1)) == 3  # blind mode still off
+    cons.set_blind_coding(db, True, actor="sanne")
+    assert seen("anna", d1) == [("anna", "verlies")]
+    assert seen("anna", d2) == [("bram", "schaamte")]  # not in the sample
+    assert len(seen("sanne", d1)) == 3  # not assigned: sees everything
+
+
+def test_closing_a_sample_ends_blindness(db, project):
+    d1 = next(iter(project))
+    code(db, "bram", "verlies", project[d1][0])
+    sample = cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1],
+                                actor="sanne")
+    cons.set_blind_coding(db, True, actor="sanne")
+    assert cons.visible_codings(db, viewer="anna", document_id=d1) == []
+    cons.close_sample(db, sample, actor="sanne")
+    assert len(cons.visible_codings(db, viewer="anna", document_id=d1)) == 1
+
+
+def test_drift_per_sample(db, project):
+    d1, d2, d3 = project
+    cons.create_sample(db, name="week 1", coders=["anna", "bram"], documents=[d1], actor="sanne")
+    cons.create_sample(db, name="week 2", coders=["anna", "bram"], documents=[d2], actor="sanne")
+    for doc in (d1, d2):
+        code(db, "anna", "verlies", project[doc][0])
+        code(db, "bram", "verlies", project[doc][0])
+    code(db, "bram", "verlies", project[d1][1])
+    rows = cons.drift(db, by="sample", n_samples=50)
+    assert [r["batch"] for r in rows] == ["week 1", "week 2"]
+    assert rows[0]["alpha"] < 1.0 and rows[1]["alpha"] == 1.0
+
+
+def test_drift_per_week_groups_documents(db, project):
+    for segs in project.values():
+        code(db, "anna", "verlies", segs[0])
+        code(db, "bram", "verlies", segs[0])
+    rows = cons.drift(db, coders=["anna", "bram"], n_samples=50)
+    assert len(rows) == 1 and rows[0]["n_units"] == 12 and rows[0]["alpha"] == 1.0
+
+
+def test_cli_json_has_the_exact_shape(db, project, project_path, capsys):
+    d1 = next(iter(project))
+    code(db, "anna", "verlies", project[d1][0])
+    code(db, "anna", "verlies", project[d1][1])
+    code(db, "bram", "verlies", project[d1][0])
+    assert main(["agreement", "--project", str(project_path), "--coders", "anna,bram",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"unit", "coders", "n_units", "codes", "overall"}
+    assert (out["unit"], out["coders"], out["n_units"]) == ("segment", ["anna", "bram"], 4)
+    figures = out["codes"]["Verlies"]
+    assert set(figures) == {"alpha", "alpha_ci", "kappa", "ac1", "percent", "n_units"}
+    assert figures["alpha"] == pytest.approx(1 - 7 / 15)
+    assert len(figures["alpha_ci"]) == 2
+    assert out["overall"]["alpha"] == pytest.approx(figures["alpha"])
+
+
+def test_cli_table_shows_the_verdict_per_code(db, project, project_path, capsys):
+    d1 = next(iter(project))
+    for seg in project[d1][:2]:
+        code(db, "anna", "verlies", seg)
+        code(db, "bram", "verlies", seg)
+    assert main(["--lang", "en", "agreement", "--project", str(project_path),
+                 "--unit", "segment"]) == 0
+    out = capsys.readouterr().out
+    assert "Verlies" in out and "reliable" in out
+
+
+def test_cli_unknown_coder_is_an_error(db, project, project_path, capsys):
+    assert main(["agreement", "--project", str(project_path), "--coders", "anna,nobody"]) == 1
+    assert "nobody" in capsys.readouterr().err
+
+
+def test_cli_sample_create(db, project, project_path, capsys):
+    assert main(["--lang", "en", "sample", "create", "--project", str(project_path),
+                 "--name", "ronde 1", "--coders", "anna,bram", "--share", "0.25", "--seed", "1",
+                 "--user", "sanne"]) == 0
+    assert "3 units" in capsys.readouterr().out
+    assert cons.list_samples(db)[0]["coders"] == ["anna", "bram"]

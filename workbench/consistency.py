@@ -1,0 +1,649 @@
+"""Consistency review: agreement between coders on a project, double coding, consensus.
+
+What a *unit* is must be explicit (issue 7): a segment, a turn or a whole document. Per code,
+each coder's judgement of a unit is presence (the coder put that code on a span that overlaps
+the unit by at least one character) or absence. Uncoded text is not counted character by
+character, the mistake that makes per-character kappa meaningless.
+
+Scope. By default only documents that every chosen coder has coded at least once count: a
+coder who never opened a document did not judge it absent. ``all_documents=True`` treats every
+document as coded by every chosen coder (no coding = the code judged absent), e.g. for
+projects imported from another tool. A double-coding sample narrows the scope to its units.
+
+Coders. A human coder's codings are their accepted codings (own codings, and machine
+suggestions they accepted). The model is an extra coder named ``model``: every machine
+suggestion, whatever its status, as proposed. ``consensus`` (a system user the store creates)
+holds the resolutions and is never a default coder.
+
+Blind double coding. :func:`visible_codings` is what the coding pages call to show a document:
+while ``blind_coding`` is on and a coder is assigned to an open sample, that coder does not
+see other coders' codings nor pending machine suggestions on the sample's units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlite_utils import Database
+
+from workbench import access, agreement
+from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
+from workbench.errors import InputError, NotFound
+from workbench.store import get_setting, now, record_event, row, set_setting, transaction
+
+UNITS = ("segment", "turn", "document")
+MODEL = "model"
+CONSENSUS = "consensus"
+DECISIONS = ("present", "absent")
+TEXT_PREVIEW = 600  # characters of a unit's text shown in the review
+
+
+# ---------------------------------------------------------------------------------------------
+# Coders and their codings
+
+
+def _query(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cur = db.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def human_coders(db: Database) -> list[str]:
+    """Coders with at least one accepted coding, system users (``consensus``) left out."""
+    found = db.execute(
+        "SELECT DISTINCT c.coder FROM codings c JOIN users u ON u.name = c.coder "
+        "WHERE c.status = 'accepted' AND u.role != 'system' ORDER BY c.coder"
+    ).fetchall()
+    return [r[0] for r in found]
+
+
+def _coder_filter(coder: str) -> tuple[str, list[Any]]:
+    """SQL condition (on codings) selecting what counts as ``coder``'s judgements."""
+    if coder == MODEL:
+        return "origin = 'machine'", []
+    return "coder = ? AND status = 'accepted'", [coder]
+
+
+def _codings_of(db: Database, coder: str) -> list[tuple[int, int, int, int, str]]:
+    where, params = _coder_filter(coder)
+    return db.execute(
+        f"SELECT document_id, start_char, end_char, code_id, created_at FROM codings "
+        f"WHERE {where}",
+        params,
+    ).fetchall()
+
+
+def _check_coders(db: Database, coders: Sequence[str] | None) -> list[str]:
+    if coders is None:
+        coders = human_coders(db)
+    coders = list(dict.fromkeys(c.strip() for c in coders if c and c.strip()))
+    for coder in coders:
+        if coder != MODEL:
+            access.role_of(db, coder)  # NotFound for an unknown name
+    if len(coders) < 2:
+        raise InputError("agreement.too_few_coders", coders=", ".join(coders) or "-")
+    return coders
+
+
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise InputError("agreement.bad_unit", unit=unit, expected=", ".join(UNITS))
+
+
+# ---------------------------------------------------------------------------------------------
+# Units in scope and the presence matrix
+
+
+@dataclass
+class UnitMatrix:
+    """Who applied which code to which unit: ``presence[code, unit, coder]`` (1 or 0)."""
+
+    unit: str
+    coders: list[str]
+    units: list[dict[str, Any]]        # unit_id, document_id, start_char, end_char
+    codes: list[dict[str, Any]]        # id, slug, name (codes used by a chosen coder in scope)
+    presence: np.ndarray
+    times: dict[int, str]              # document id -> latest coding time of a chosen coder
+
+
+def _unit_rows(db: Database, unit: str, document_ids: Iterable[int]) -> list[dict[str, Any]]:
+    ids = sorted(set(document_ids))
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    if unit == "document":
+        sql = (f"SELECT id AS unit_id, id AS document_id, 0 AS start_char, length(text) AS "
+               f"end_char FROM documents WHERE id IN ({marks}) ORDER BY id")
+    else:
+        table = "segments" if unit == "segment" else "turns"
+        sql = (f"SELECT id AS unit_id, document_id, start_char, end_char FROM {table} "
+               f"WHERE document_id IN ({marks}) ORDER BY document_id, position")
+    return _query(db, sql, ids)
+
+
+def _sample_filter(db: Database, sample_id: int, unit: str, units: list[dict[str, Any]]):
+    """Keep the units that belong to the sample (segments, or the turns containing them)."""
+    sample = get_sample(db, sample_id)
+    if sample["unit"] == "document":
+        return units
+    segs = _query(
+        db,
+        "SELECT s.id, s.turn_id FROM sample_units su JOIN segments s ON s.id = su.segment_id "
+        "WHERE su.sample_id = ?",
+        [sample_id],
+    )
+    if unit == "segment":
+        keep = {s["id"] for s in segs}
+    elif unit == "turn":
+        keep = {s["turn_id"] for s in segs}
+    else:
+        return units
+    return [u for u in units if u["unit_id"] in keep]
+
+
+def unit_matrix(
+    db: Database,
+    *,
+    coders: Sequence[str] | None = None,
+    unit: str = "segment",
+    all_documents: bool = False,
+    sample_id: int | None = None,
+) -> UnitMatrix:
+    """The presence/absence matrix of the chosen coders over the units in scope."""
+    _check_unit(unit)
+    if sample_id is not None and coders is None:
+        coders = get_sample(db, sample_id)["coders"]
+    coders = _check_coders(db, coders)
+    codings = {c: _codings_of(db, c) for c in coders}
+    if sample_id is not None:
+        documents = {r[0] for r in db.execute(
+            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
+        ).fetchall()}
+    else:
+        documents = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
+    if not all_documents:
+        for coder in coders:
+            documents &= {c[0] for c in codings[coder]}
+    units = _unit_rows(db, unit, documents)
+    if sample_id is not None:
+        units = _sample_filter(db, sample_id, unit, units)
+    by_doc: dict[int, list[int]] = {}
+    for i, u in enumerate(units):
+        by_doc.setdefault(u["document_id"], []).append(i)
+    bounds = {
+        doc: (np.array([units[i]["start_char"] for i in idx]),
+              np.array([units[i]["end_char"] for i in idx]), np.array(idx))
+        for doc, idx in by_doc.items()
+    }
+    hits: list[tuple[int, int, int]] = []  # (code_id, unit index, coder index)
+    times: dict[int, str] = {}
+    for r, coder in enumerate(coders):
+        for doc, start, end, cid, created in codings[coder]:
+            if doc not in bounds:
+                continue
+            starts, ends, idx = bounds[doc]
+            lo = np.searchsorted(ends, start, side="right")
+            hi = np.searchsorted(starts, end, side="left")
+            if hi > lo:
+                hits.extend((cid, int(i), r) for i in idx[lo:hi])
+                times[doc] = max(times.get(doc, ""), created)
+    used = sorted({h[0] for h in hits})
+    codes = _code_rows(db, used)
+    index = {c["id"]: k for k, c in enumerate(codes)}
+    presence = np.zeros((len(codes), len(units), len(coders)))
+    if hits:
+        arr = np.array([(index[c], u, r) for c, u, r in hits])
+        presence[arr[:, 0], arr[:, 1], arr[:, 2]] = 1.0
+    return UnitMatrix(unit, coders, units, codes, presence, times)
+
+
+def _code_rows(db: Database, ids: Iterable[int]) -> list[dict[str, Any]]:
+    ids = list(ids)
+    if not ids:
+        return []
+    rows = _query(
+        db,
+        f"SELECT id, slug, name, codebook_id, brief, definition, use_when, dont_use_when "
+        f"FROM codes WHERE id IN ({', '.join('?' * len(ids))}) ORDER BY position, id",
+        ids,
+    )
+    seen: dict[str, int] = {}
+    for r in rows:
+        seen[r["name"]] = seen.get(r["name"], 0) + 1
+    for r in rows:  # two codebooks may both have a code with the same name
+        r["label"] = r["name"] if seen[r["name"]] == 1 else f"{r['name']} ({r['slug']})"
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement report (what the CLI prints and the page shows)
+
+
+def _figures(result: agreement.PresenceAgreement, k: int | None) -> dict[str, Any]:
+    if k is None:
+        o = result.overall
+        return {"alpha": o["alpha"], "alpha_ci": list(o["alpha_ci"]), "kappa": o["kappa"],
+                "ac1": o["ac1"], "percent": o["percent"], "n_units": o["n_units"]}
+    return {
+        "alpha": result.alpha[k],
+        "alpha_ci": list(result.alpha_ci[k]),
+        "kappa": result.kappa[k],
+        "ac1": result.ac1[k],
+        "percent": result.percent[k],
+        "n_units": result.n_units[k],
+    }
+
+
+def report_from_matrix(
+    matrix: UnitMatrix, *, n_samples: int = 1000, seed: int = 0
+) -> dict[str, Any]:
+    """Agreement per code and overall for a unit matrix (the CLI's JSON shape)."""
+    result = agreement.presence_agreement(matrix.presence, n_samples=n_samples, seed=seed)
+    return {
+        "unit": matrix.unit,
+        "coders": list(matrix.coders),
+        "n_units": len(matrix.units),
+        "codes": {c["label"]: _figures(result, k) for k, c in enumerate(matrix.codes)},
+        "overall": _figures(result, None),
+    }
+
+
+def agreement_report(
+    db: Database,
+    *,
+    coders: Sequence[str] | None = None,
+    unit: str = "segment",
+    all_documents: bool = False,
+    sample_id: int | None = None,
+    n_samples: int = 1000,
+    seed: int = 0,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Krippendorff's alpha (with 95% bootstrap interval), kappa, AC1 and percent agreement
+    per code and overall, on the units in scope; code names as the user sees them.
+
+    ``actor``, when given, must be allowed ``consistency.review``.
+    """
+    if actor is not None:
+        access.require(db, actor, "consistency.review")
+    matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
+                         sample_id=sample_id)
+    return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Side by side and disagreements
+
+
+def compare_units(
+    db: Database,
+    *,
+    coders: Sequence[str] | None = None,
+    unit: str = "segment",
+    all_documents: bool = False,
+    sample_id: int | None = None,
+    only_differences: bool = True,
+    matrix: UnitMatrix | None = None,
+) -> list[dict[str, Any]]:
+    """Units side by side: which coder applied which code, with the code definitions.
+
+    With ``only_differences`` (the disagreement review) a unit is listed when the coders
+    differ on at least one code, and only those codes are listed; otherwise every unit that
+    any coder coded. Each code carries its resolution when the team recorded one.
+    """
+    if matrix is None:
+        matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
+                             sample_id=sample_id)
+    p = matrix.presence
+    if p.size == 0:
+        return []
+    totals = p.sum(axis=2)                                   # [codes, units]
+    differ = (totals > 0) & (totals < len(matrix.coders))
+    listed = differ if only_differences else totals > 0
+    resolutions = {
+        (r["unit_id"], r["code_id"]): r
+        for r in _query(db, "SELECT * FROM resolutions WHERE unit = ?", [matrix.unit])
+    }
+    names = {r[0]: r[1] for r in db.execute("SELECT id, name FROM documents").fetchall()}
+    out = []
+    for u in np.nonzero(listed.any(axis=0))[0]:
+        info = matrix.units[u]
+        codes = []
+        for k in np.nonzero(listed[:, u])[0]:
+            code = matrix.codes[k]
+            codes.append({
+                "code_id": code["id"], "slug": code["slug"], "name": code["label"],
+                "brief": code["brief"], "definition": code["definition"],
+                "use_when": code["use_when"], "dont_use_when": code["dont_use_when"],
+                "coders_with": [c for r, c in enumerate(matrix.coders) if p[k, u, r]],
+                "coders_without": [c for r, c in enumerate(matrix.coders) if not p[k, u, r]],
+                "agree": not bool(differ[k, u]),
+                "resolution": resolutions.get((info["unit_id"], code["id"])),
+            })
+        by_coder = {
+            c: [matrix.codes[k]["label"] for k in np.nonzero(p[:, u, r])[0]]
+            for r, c in enumerate(matrix.coders)
+        }
+        out.append({
+            "unit": matrix.unit, **info, "document": names.get(info["document_id"]),
+            "text": _preview(db, info), "codes": codes, "by_coder": by_coder,
+        })
+    return out
+
+
+def disagreements(db: Database, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every unit where the chosen coders differ (see :func:`compare_units`)."""
+    return compare_units(db, only_differences=True, **kwargs)
+
+
+def _preview(db: Database, info: dict[str, Any]) -> str:
+    length = min(info["end_char"] - info["start_char"], TEXT_PREVIEW)
+    text = db.execute(
+        "SELECT substr(text, ? + 1, ?) FROM documents WHERE id = ?",
+        [info["start_char"], length, info["document_id"]],
+    ).fetchone()[0]
+    return text + ("…" if info["end_char"] - info["start_char"] > TEXT_PREVIEW else "")
+
+
+def _unit_span(db: Database, unit: str, unit_id: int) -> tuple[int, int, int]:
+    _check_unit(unit)
+    if unit == "document":
+        found = db.execute("SELECT id, 0, length(text) FROM documents WHERE id = ?",
+                           [unit_id]).fetchone()
+    else:
+        table = "segments" if unit == "segment" else "turns"
+        found = db.execute(f"SELECT document_id, start_char, end_char FROM {table} WHERE id = ?",
+                           [unit_id]).fetchone()
+    if found is None:
+        raise NotFound("agreement.unknown_unit", unit=unit, unit_id=unit_id)
+    return int(found[0]), int(found[1]), int(found[2])
+
+
+def resolve(
+    db: Database,
+    *,
+    unit: str,
+    unit_id: int,
+    code: int | str,
+    decision: str,
+    actor: str,
+    note: str | None = None,
+) -> int:
+    """Record the team's decision on one disagreement; returns the resolution id.
+
+    ``present`` stores a consensus coding (coder ``consensus``) on the unit's span; ``absent``
+    removes an earlier consensus coding of that code on the unit. A ``note`` goes to the
+    codebook's change log (action ``note``) so what the team learned stays with the code.
+    Deciding again replaces the earlier decision.
+    """
+    access.require(db, actor, "consistency.resolve")
+    if decision not in DECISIONS:
+        raise InputError("agreement.bad_decision", decision=decision,
+                         expected=", ".join(DECISIONS))
+    document_id, start, end = _unit_span(db, unit, unit_id)
+    cid = resolve_code_id(db, code)
+    with transaction(db):
+        before = row_resolution(db, unit, unit_id, cid)
+        if before and before["coding_id"] and (decision == "absent"):
+            if row(db, "codings", before["coding_id"]) is not None:
+                remove_coding(db, before["coding_id"], actor=CONSENSUS)
+        coding_id = None
+        if decision == "present":
+            coding_id = add_coding(db, coder=CONSENSUS, code=cid, document_id=document_id,
+                                   start_char=start, end_char=end, actor=CONSENSUS)
+        record = {
+            "unit": unit, "unit_id": unit_id, "document_id": document_id, "code_id": cid,
+            "decision": decision, "coding_id": coding_id, "note": note or None,
+            "resolved_by": actor, "resolved_at": now(),
+        }
+        if before:
+            db["resolutions"].update(before["id"], record)
+            resolution_id = before["id"]
+        else:
+            resolution_id = int(db["resolutions"].insert(record).last_pk)
+        record_event(db, actor, "consistency.resolve", "resolutions", resolution_id, before,
+                     {**record, "id": resolution_id})
+        if note and note.strip():
+            code_row = row(db, "codes", cid)
+            change = {
+                "codebook_id": code_row["codebook_id"], "at": now(), "author": actor,
+                "action": "note", "code_slug": code_row["slug"], "rationale": note.strip(),
+                "details": json.dumps({"resolution": resolution_id, "unit": unit,
+                                       "unit_id": unit_id, "decision": decision}),
+            }
+            change_id = db["codebook_changes"].insert(change).last_pk
+            record_event(db, actor, "codebook.note", "codebook_changes", change_id, None,
+                         {**change, "id": change_id})
+    return resolution_id
+
+
+def row_resolution(db: Database, unit: str, unit_id: int, code_id: int) -> dict[str, Any] | None:
+    """The recorded resolution of one (unit, code), or None."""
+    found = _query(db, "SELECT * FROM resolutions WHERE unit = ? AND unit_id = ? AND code_id = ?",
+                   [unit, unit_id, code_id])
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Drift: agreement per batch over time
+
+
+def _week(stamp: str) -> str:
+    day = dt.date.fromisoformat(stamp[:10])
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+def drift(
+    db: Database,
+    *,
+    coders: Sequence[str] | None = None,
+    unit: str = "segment",
+    by: str = "week",
+    all_documents: bool = False,
+    n_samples: int = 1000,
+    seed: int = 0,
+) -> list[dict[str, Any]]:
+    """Overall alpha per batch, oldest first, so a supervisor sees whether training helped.
+
+    ``by="week"``: a document belongs to the week (its Monday) in which the chosen coders
+    last coded in it; ``by="sample"``: each double-coding sample is a batch.
+    """
+    if by not in ("week", "sample"):
+        raise InputError("agreement.bad_batch", by=by, expected="week, sample")
+    out = []
+    if by == "sample":
+        for sample in list_samples(db):
+            matrix = unit_matrix(db, coders=coders or sample["coders"], unit=unit,
+                                 all_documents=all_documents, sample_id=sample["id"])
+            out.append(_batch_row(sample["name"], sample["created_at"][:10], matrix,
+                                  n_samples, seed))
+        return out
+    matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents)
+    weeks: dict[str, list[int]] = {}
+    for i, u in enumerate(matrix.units):
+        stamp = matrix.times.get(u["document_id"])
+        if stamp:
+            weeks.setdefault(_week(stamp), []).append(i)
+    for week in sorted(weeks):
+        idx = weeks[week]
+        part = UnitMatrix(unit, matrix.coders, [matrix.units[i] for i in idx], matrix.codes,
+                          matrix.presence[:, idx, :], matrix.times)
+        out.append(_batch_row(week, week, part, n_samples, seed))
+    return out
+
+
+def _batch_row(batch: str, start: str, matrix: UnitMatrix, n_samples: int, seed: int):
+    overall = report_from_matrix(matrix, n_samples=n_samples, seed=seed)["overall"]
+    return {"batch": batch, "start": start, "alpha": overall["alpha"],
+            "alpha_lo": overall["alpha_ci"][0], "alpha_hi": overall["alpha_ci"][1],
+            "n_units": len(matrix.units)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Double-coding samples
+
+
+def create_sample(
+    db: Database,
+    *,
+    name: str,
+    coders: Sequence[str],
+    actor: str,
+    documents: Sequence[int] | None = None,
+    share: float | None = None,
+    seed: int = 0,
+) -> int:
+    """Pick units for double coding and assign them to two or more coders.
+
+    Give ``documents`` (those documents, whole) or ``share`` (that share of segments, drawn
+    at random with ``seed`` from ``documents`` or from every document). Returns the sample id.
+    """
+    access.require(db, actor, "consistency.sample")
+    coders = list(dict.fromkeys(coders))
+    if len(coders) < 2:
+        raise InputError("agreement.too_few_coders", coders=", ".join(coders) or "-")
+    for coder in coders:
+        if access.role_of(db, coder) == "system":
+            raise InputError("agreement.system_coder", coder=coder)
+    if not name.strip():
+        raise InputError("agreement.sample_needs_name")
+    if documents is None and share is None:
+        raise InputError("agreement.sample_needs_units")
+    if share is not None and not 0 < share <= 1:
+        raise InputError("agreement.bad_share", share=share)
+    known = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
+    docs = sorted(set(documents)) if documents is not None else sorted(known)
+    for doc in docs:
+        if doc not in known:
+            raise NotFound("codings.unknown_document", document=doc)
+    if not docs:
+        raise InputError("agreement.sample_needs_units")
+    rows: list[tuple[int, int | None]]
+    if share is None:
+        rows = [(doc, None) for doc in docs]
+    else:
+        segs = db.execute(
+            f"SELECT document_id, id FROM segments WHERE document_id IN "
+            f"({', '.join('?' * len(docs))}) ORDER BY document_id, position", docs
+        ).fetchall()
+        if not segs:
+            raise InputError("agreement.sample_needs_units")
+        size = max(1, int(round(share * len(segs))))
+        picked = np.random.default_rng(seed).choice(len(segs), size=size, replace=False)
+        rows = [tuple(segs[i]) for i in sorted(picked)]
+    with transaction(db):
+        record = {"name": name.strip(), "unit": "document" if share is None else "segment",
+                  "share": share, "seed": seed if share is not None else None,
+                  "status": "open", "created_by": actor, "created_at": now()}
+        sample_id = int(db["samples"].insert(record).last_pk)
+        db["sample_units"].insert_all(
+            {"sample_id": sample_id, "document_id": d, "segment_id": s} for d, s in rows
+        )
+        db["sample_coders"].insert_all({"sample_id": sample_id, "coder": c} for c in coders)
+        record_event(db, actor, "consistency.sample", "samples", sample_id, None,
+                     {**record, "id": sample_id, "coders": coders, "n_units": len(rows)})
+    return sample_id
+
+
+def get_sample(db: Database, sample_id: int) -> dict[str, Any]:
+    """One sample with its coders and number of units."""
+    found = row(db, "samples", sample_id)
+    if found is None:
+        raise NotFound("agreement.unknown_sample", sample=sample_id)
+    found["coders"] = [r[0] for r in db.execute(
+        "SELECT coder FROM sample_coders WHERE sample_id = ? ORDER BY coder", [sample_id]
+    ).fetchall()]
+    found["n_units"] = db.execute(
+        "SELECT count(*) FROM sample_units WHERE sample_id = ?", [sample_id]).fetchone()[0]
+    found["n_documents"] = db.execute(
+        "SELECT count(DISTINCT document_id) FROM sample_units WHERE sample_id = ?", [sample_id]
+    ).fetchone()[0]
+    return found
+
+
+def list_samples(db: Database) -> list[dict[str, Any]]:
+    """Every sample, oldest first."""
+    return [get_sample(db, r[0]) for r in db.execute("SELECT id FROM samples ORDER BY id")]
+
+
+def close_sample(db: Database, sample_id: int, *, actor: str) -> None:
+    """End the double coding of a sample: its coders see everything again."""
+    access.require(db, actor, "consistency.sample")
+    with transaction(db):
+        before = get_sample(db, sample_id)
+        if before["status"] == "closed":
+            return
+        db["samples"].update(sample_id, {"status": "closed", "closed_at": now()})
+        record_event(db, actor, "consistency.sample_close", "samples", sample_id,
+                     {"status": "open"}, {"status": "closed"})
+
+
+def set_blind_coding(db: Database, on: bool, *, actor: str) -> None:
+    """Switch blind double coding on or off for the project."""
+    access.require(db, actor, "consistency.sample")
+    set_setting(db, "blind_coding", bool(on), actor=actor)
+
+
+def set_reliability(db: Database, on: bool, *, actor: str) -> None:
+    """Switch agreement figures on or off (off: side-by-side comparison only)."""
+    access.require(db, actor, "project.settings")
+    set_setting(db, "reliability", bool(on), actor=actor)
+
+
+def reliability_on(db: Database) -> bool:
+    return bool(get_setting(db, "reliability"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Blind coding: what a coder may see
+
+
+def blind_spans(db: Database, *, viewer: str, document_id: int) -> list[tuple[int, int]]:
+    """The character spans of ``document_id`` on which ``viewer`` codes blind right now.
+
+    Empty when blind coding is off or the viewer is not assigned to an open sample that
+    covers the document. A whole-document sample gives one span over the whole text.
+    """
+    if not get_setting(db, "blind_coding"):
+        return []
+    found = db.execute(
+        "SELECT su.segment_id, s.start_char, s.end_char, length(d.text) "
+        "FROM sample_units su JOIN samples sa ON sa.id = su.sample_id "
+        "JOIN sample_coders sc ON sc.sample_id = sa.id AND sc.coder = ? "
+        "JOIN documents d ON d.id = su.document_id "
+        "LEFT JOIN segments s ON s.id = su.segment_id "
+        "WHERE sa.status = 'open' AND su.document_id = ?",
+        [viewer, document_id],
+    ).fetchall()
+    spans = {(0, r[3]) if r[0] is None else (r[1], r[2]) for r in found}
+    return sorted(spans)
+
+
+def visible_codings(db: Database, *, viewer: str, document_id: int) -> list[dict[str, Any]]:
+    """The codings of a document that ``viewer`` may see (any status; in document order).
+
+    Coding pages call this instead of listing all codings. While the viewer codes a sample
+    blind (see :func:`blind_spans`), codings that overlap a blind span are hidden when they
+    belong to another coder (``consensus`` included) or are pending machine suggestions
+    (``status = 'suggested'``), also those proposed to the viewer. Outside blind spans, and
+    for anyone not assigned to the sample, nothing is hidden. Rows are shaped like
+    :func:`workbench.codings.list_codings` rows.
+    """
+    from workbench.codings import list_codings
+
+    rows = list_codings(db, document_id=document_id, statuses=None)
+    spans = blind_spans(db, viewer=viewer, document_id=document_id)
+    if not spans:
+        return rows
+
+    def hidden(c: dict[str, Any]) -> bool:
+        if c["coder"] == viewer and not (c["origin"] == "machine" and c["status"] == "suggested"):
+            return False
+        return any(c["start_char"] < end and c["end_char"] > start for start, end in spans)
+
+    return [c for c in rows if not hidden(c)]
