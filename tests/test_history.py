@@ -1,0 +1,105 @@
+import pytest
+
+from workbench import accounts, codings
+from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.history import code_history, document_history, undo_last, undoable_actions
+from workbench.memos import add_memo, update_memo
+from workbench.store import record_event, row, transaction
+from privacy_support import add_codes, add_document, segment_ids
+
+
+@pytest.fixture
+def doc(db):
+    add_codes(db)
+    return add_document(db)
+
+
+def count(db, table="codings"):
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_undo_removes_the_coding_just_added_and_logs_an_undo(db, doc):
+    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    undone = undo_last(db, user="onderzoeker")
+    assert undone["action"] == "coding.add" and count(db) == 0
+    assert db.execute("SELECT count(*) FROM events WHERE action = 'undo'").fetchone()[0] == 1
+
+
+def test_undo_puts_back_a_removed_coding_with_its_id(db, doc):
+    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    codings.remove_coding(db, cid, actor="onderzoeker")
+    undo_last(db, user="onderzoeker")
+    assert row(db, "codings", cid)["coder"] == "onderzoeker"
+
+
+def test_repeated_undo_walks_back_through_the_users_actions(db, doc):
+    segs = segment_ids(db, doc)
+    first = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segs[1])
+    second = codings.add_coding(db, coder="onderzoeker", code="schaamte", segment_id=segs[3])
+    assert [e["entity_id"] for e in undoable_actions(db, user="onderzoeker")] == [str(second), str(first)]
+    undo_last(db, user="onderzoeker")
+    undo_last(db, user="onderzoeker")
+    assert count(db) == 0
+    with pytest.raises(NotFound):
+        undo_last(db, user="onderzoeker")
+
+
+def test_undo_only_touches_the_users_own_actions(db, doc):
+    accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    seg = segment_ids(db, doc)[1]
+    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=seg)
+    codings.add_coding(db, coder="anna", code="schaamte", segment_id=seg)
+    undo_last(db, user="onderzoeker")
+    assert [c["coder"] for c in codings.list_codings(db)] == ["anna"]
+
+
+def test_undo_restores_a_suggestion_decision(db, doc):
+    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", origin="machine",
+                             segment_id=segment_ids(db, doc)[1], score=0.8, actor="onderzoeker")
+    codings.decide(db, cid, "accepted", actor="onderzoeker")
+    undo_last(db, user="onderzoeker")
+    assert row(db, "codings", cid)["status"] == "suggested"
+
+
+def test_undo_restores_a_memo_text(db, doc):
+    memo = add_memo(db, author="onderzoeker", target_type="document", target_id=doc, text="eerste")
+    update_memo(db, memo, author="onderzoeker", text="tweede")
+    undo_last(db, user="onderzoeker")
+    assert row(db, "memos", memo)["text"] == "eerste"
+
+
+def test_undo_restores_a_code_edit_logged_as_whole_rows(db, doc):
+    with transaction(db):
+        before = row(db, "codes", 1)
+        db.execute("UPDATE codes SET name = 'Verlies en rouw' WHERE id = 1")
+        record_event(db, "onderzoeker", "code.edit", "codes", 1, before, row(db, "codes", 1))
+    undo_last(db, user="onderzoeker")
+    assert row(db, "codes", 1)["name"] == before["name"]
+
+
+def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
+    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", origin="machine",
+                             segment_id=segment_ids(db, doc)[1], actor="onderzoeker")
+    accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    codings.add_coding(db, coder="anna", code="schaamte", segment_id=segment_ids(db, doc)[2])
+    codings.decide(db, cid, "rejected", actor="anna")
+    with pytest.raises(InputError):
+        undo_last(db, user="onderzoeker")
+    assert row(db, "codings", cid)["status"] == "rejected"
+
+
+def test_history_of_a_document_and_of_a_code(db, doc):
+    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    add_memo(db, author="onderzoeker", target_type="document", target_id=doc, text="notitie")
+    undo_last(db, user="onderzoeker")
+    actions = [e["action"] for e in document_history(db, doc, actor="onderzoeker")]
+    assert actions == ["undo", "memo.add", "coding.add"]
+    events = code_history(db, codings.code_id(db, "verlies"), actor="onderzoeker")
+    assert [e["action"] for e in events] == ["coding.add"] and events[0]["entity_id"] == str(cid)
+    assert code_history(db, codings.code_id(db, "schaamte"), actor="onderzoeker") == []
+
+
+def test_co_onderzoeker_cannot_read_history(db, doc):
+    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    with pytest.raises(PermissionDenied):
+        document_history(db, doc, actor="sanne")

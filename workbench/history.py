@@ -1,0 +1,181 @@
+"""History and undo, both read from the append-only event log.
+
+Every change is already an event with its row before and after (``store.record_event``), so
+the history of a document or a code is a query, and undo is "apply the inverse of the event,
+and log that as a new event": the log itself is never changed. Undo works per user and
+backwards, one action per call, over the actions whose events hold whole rows of
+``codings``, ``memos`` or ``codes`` (adding or removing a coding, deciding on a suggestion,
+writing or editing a memo, editing a code). Imports, settings and pseudonymisation are shown
+in the history but not undone here (they have their own ways back: delete the document,
+change the setting, change the decision in the key).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound
+from workbench.store import record_event, transaction
+
+# Table whose whole-row events can be inverted -> the permission an undo needs.
+UNDOABLE: dict[str, str] = {"codings": "code", "memos": "memo.write", "codes": "codebook.edit"}
+
+_EVENT_COLUMNS = "id, at, actor, action, entity, entity_id, before, after"
+
+
+def _event(found: tuple) -> dict[str, Any]:
+    keys = _EVENT_COLUMNS.split(", ")
+    event = dict(zip(keys, found))
+    for side in ("before", "after"):
+        event[side] = json.loads(event[side]) if event[side] else None
+    return event
+
+
+def _undone_ids(db: Database) -> set[int]:
+    return {
+        int(r[0]) for r in db.execute(
+            "SELECT entity_id FROM events WHERE action = 'undo' AND entity = 'events'"
+        )
+    }
+
+
+def _query(db: Database, where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
+    undone = _undone_ids(db)
+    rows = db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE {where} ORDER BY id DESC LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    out = []
+    for found in rows:
+        event = _event(found)
+        event["undone"] = event["id"] in undone
+        out.append(event)
+    return out
+
+
+def _row_field(field: str) -> str:
+    return f"coalesce(json_extract(after, '$.{field}'), json_extract(before, '$.{field}'))"
+
+
+def document_history(
+    db: Database, document_id: int, *, actor: str, limit: int = 500
+) -> list[dict[str, Any]]:
+    """Newest first: the import, codings, decisions, memos (document or its segments), undos."""
+    access.require(db, actor, "read")
+    segments = "SELECT id FROM segments WHERE document_id = ?"
+    where = (
+        "(entity = 'documents' AND entity_id = ?)"
+        f" OR ({_row_field('document_id')} = ? AND entity IN ('codings', 'events'))"
+        f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'document'"
+        f"     AND {_row_field('target_id')} = ?)"
+        f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'segment'"
+        f"     AND {_row_field('target_id')} IN ({segments}))"
+    )
+    params = [str(document_id), document_id, document_id, document_id]
+    return _query(db, where, params, limit)
+
+
+def code_history(db: Database, code_id: int, *, actor: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Newest first: edits of the code, its codings and decisions, memos on it, undos."""
+    access.require(db, actor, "read")
+    where = (
+        "(entity = 'codes' AND entity_id = ?)"
+        f" OR ({_row_field('code_id')} = ? AND entity IN ('codings', 'events'))"
+        f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'code'"
+        f"     AND {_row_field('target_id')} = ?)"
+        f" OR (entity = 'events' AND {_row_field('slug')} IS NOT NULL"
+        f"     AND {_row_field('id')} = ?)"
+    )
+    return _query(db, where, [str(code_id), code_id, code_id, code_id], limit)
+
+
+def _columns(db: Database, table: str) -> set[str]:
+    return {c.name for c in db[table].columns}
+
+
+def _is_row(value: Any, columns: set[str]) -> bool:
+    return isinstance(value, dict) and "id" in value and set(value) <= columns
+
+
+def _invertible(db: Database, event: dict[str, Any]) -> bool:
+    columns = _columns(db, event["entity"])
+    before, after = event["before"], event["after"]
+    if before is None and after is None:
+        return False
+    return all(side is None or _is_row(side, columns) for side in (before, after))
+
+
+def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The user's most recent actions that :func:`undo_last` would undo, newest first."""
+    undone = _undone_ids(db)
+    out = []
+    tables = ", ".join(f"'{t}'" for t in UNDOABLE)
+    for found in db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND entity IN ({tables}) "
+        "ORDER BY id DESC", [user],
+    ):
+        event = _event(found)
+        if event["id"] in undone:
+            continue
+        if not _invertible(db, event):
+            break  # an action we cannot invert: undo must not reach past it
+        out.append(event)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _current(db: Database, table: str, pk: Any) -> dict[str, Any] | None:
+    cur = db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [pk])
+    found = cur.fetchone()
+    return None if found is None else dict(zip([c[0] for c in cur.description], found))
+
+
+def undo_last(db: Database, *, user: str) -> dict[str, Any]:
+    """Undo ``user``'s last undoable action and return that (original) event.
+
+    Applies the inverse (delete what was added, put back what was removed, restore the old
+    values of what was changed) and logs an ``undo`` event (entity ``events``, entity_id =
+    the undone event; before/after = the row around the undo). Refuses with
+    :class:`InputError` when the row was changed since (by anyone), so an undo never
+    overwrites later work; raises :class:`NotFound` when there is nothing to undo.
+    """
+    access.role_of(db, user)  # unknown users are refused
+    with transaction(db):
+        candidates = undoable_actions(db, user=user, limit=1)
+        if not candidates:
+            raise NotFound("history.nothing_to_undo", user=user)
+        event = candidates[0]
+        table, before, after = event["entity"], event["before"], event["after"]
+        access.require(db, user, UNDOABLE[table])
+        pk = (after or before)["id"]
+        current = _current(db, table, pk)
+        if after is None:
+            if current is not None:
+                raise InputError("history.undo_conflict", action=event["action"], id=pk)
+            names = list(before)
+            try:
+                db.execute(
+                    f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
+                    f"VALUES ({', '.join('?' * len(names))})", [before[n] for n in names],
+                )
+            except sqlite3.IntegrityError:  # its document or code is gone, or a twin exists
+                raise InputError("history.undo_conflict", action=event["action"], id=pk) from None
+        else:
+            if current is None or any(current.get(k) != v for k, v in after.items()):
+                raise InputError("history.undo_conflict", action=event["action"], id=pk)
+            if before is None:
+                db.execute(f"DELETE FROM [{table}] WHERE id = ?", [pk])
+            else:
+                names = [n for n in before if n != "id"]
+                db.execute(
+                    f"UPDATE [{table}] SET {', '.join(f'[{n}] = ?' for n in names)} WHERE id = ?",
+                    [*(before[n] for n in names), pk],
+                )
+        record_event(db, user, "undo", "events", event["id"], current, _current(db, table, pk))
+    return event
