@@ -18,7 +18,7 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 # One module per area; each defines register(subparsers).
-AREAS = ["project", "agreement"]
+AREAS = ["project", "ingest", "agreement", "suggest"]
 
 
 def build_parser() -> argparse.ArgumentParser:

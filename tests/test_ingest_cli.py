@@ -1,0 +1,45 @@
+"""``workbench import`` and friends: output per file, summary, exit codes."""
+
+from __future__ import annotations
+
+from test_ingest_formats import DIALOGUE
+
+from workbench.cli import main
+
+
+def test_import_prints_details_and_exits_zero(tmp_path, capsys):
+    (tmp_path / "a.txt").write_bytes(DIALOGUE.encode("cp1252"))
+    code = main(["--lang", "en", "import", str(tmp_path / "a.txt"),
+                 "--project", str(tmp_path / "p.db")])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "a.txt: txt, encoding cp1252, speakers I (interviewer), R (respondent)" in out
+    assert "1 files imported, 0 failed" in out
+    assert "1/1" in err
+
+
+def test_import_exits_non_zero_when_a_file_fails(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    code = main(["import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                 "--project", str(tmp_path / "p.db")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "b.txt: het bestand is leeg." in out
+
+
+def test_import_links_to_a_respondent_and_speakers_can_be_set(tmp_path, capsys):
+    project = str(tmp_path / "p.db")
+    (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    assert main(["import", str(tmp_path / "a.txt"), "--project", project,
+                 "--respondent", "R07"]) == 0
+    assert main(["respondents", "list", "--project", project]) == 0
+    assert "R07" in capsys.readouterr().out
+    assert main(["speakers", "set", "1", "other", "--project", project]) == 0
+    assert main(["speakers", "list", "--project", project]) == 0
+    assert "I\tother" in capsys.readouterr().out
+
+
+def test_unknown_speaker_is_an_error_with_exit_one(tmp_path, capsys):
+    assert main(["speakers", "set", "99", "other", "--project", str(tmp_path / "p.db")]) == 1
+    assert capsys.readouterr().err.startswith("Error: ")

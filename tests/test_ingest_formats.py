@@ -1,0 +1,150 @@
+"""Real files of every supported format, written here and read back by the importer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from workbench.ingest import read_bytes
+
+DIALOGUE = (
+    "Fictief interview, voor tests geschreven.\n\n"
+    "I: Hoe gaat het nu met u?\n"
+    "R: Het gaat wel. Sinds mijn vrouw overleed ben ik veel alleen. Café's zijn te duur.\n"
+    "I: Wat doet u op een dag?\n"
+    "R: Ik loop met de hond naar het park. Daar zeg ik soms iets tegen de buurvrouw.\n"
+)
+
+
+def write_docx(path: Path) -> Path:
+    """A Word transcript: a heading paragraph, labelled paragraphs and a two-column table."""
+    document = docx.Document()
+    document.add_paragraph("Fictief interview (docx)")
+    document.add_paragraph("I: Waar woont u nu?")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "R"
+    table.cell(0, 1).text = "In een flat. Na de scheiding moest ik verhuizen."
+    table.cell(1, 0).text = "I"
+    table.cell(1, 1).text = "Hoe was dat?"
+    document.add_paragraph("R: Zwaar. Ik schaamde me.")
+    document.save(path)
+    return path
+
+
+def write_odt(path: Path) -> Path:
+    """An OpenDocument transcript with a heading, text:s, text:tab, a line break and a table."""
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, LineBreak, P, S, Tab
+
+    document = OpenDocumentText()
+    document.text.addElement(H(outlinelevel=1, text="Fictief interview (odt)"))
+    question = P(text="I:")
+    question.addElement(S(c=2))
+    question.addText("Hoe gaat")
+    question.addElement(Tab())
+    question.addText("het?")
+    document.text.addElement(question)
+    answer = P(text="R: Niet zo goed.")
+    answer.addElement(LineBreak())
+    answer.addText("Ik ben vaak moe.")
+    document.text.addElement(answer)
+    table = Table(name="t")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    row = TableRow()
+    for value in ("I", "En de buren?"):
+        cell = TableCell()
+        cell.addElement(P(text=value))
+        row.addElement(cell)
+    table.addElement(row)
+    document.text.addElement(table)
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"])
+def test_text_in_each_encoding_is_read_and_its_encoding_reported(encoding):
+    data = DIALOGUE.encode(encoding)
+    parsed = read_bytes(data, name="a.txt", fmt="txt")
+    assert "Café's" in parsed.text
+    assert "\ufeff" not in parsed.text
+    expected = {"latin-1": {"cp1252", "iso8859-1", "iso8859-15"},
+                "cp1252": {"cp1252", "iso8859-1", "iso8859-15"}}
+    assert parsed.encoding in expected.get(encoding, {encoding})
+
+
+def test_cp1252_quotes_are_detected_as_cp1252():
+    data = "R: ‘Ja’, zei ze – en ik schaamde me € 20 voor de reünie.\nI: Oké?\n".encode("cp1252")
+    parsed = read_bytes(data, name="a.txt", fmt="txt")
+    assert parsed.encoding == "cp1252"
+    assert "‘Ja’" in parsed.text and "€" in parsed.text
+
+
+def test_crlf_and_markdown_are_normalised():
+    parsed = read_bytes(DIALOGUE.replace("\n", "\r\n").encode(), name="a.md", fmt="md")
+    assert "\r" not in parsed.text
+    assert parsed.format == "md"
+    assert parsed.speakers == ["I", "R"]
+
+
+def test_docx_reads_paragraphs_and_tables_in_reading_order(tmp_path):
+    parsed = read_bytes(write_docx(tmp_path / "a.docx").read_bytes(), name="a.docx", fmt="docx")
+    spoken = [(t.speaker, parsed.text[t.start_char:t.end_char]) for t in parsed.turns]
+    assert spoken == [
+        (None, "Fictief interview (docx)"),
+        ("I", "Waar woont u nu?"),
+        ("R", "In een flat. Na de scheiding moest ik verhuizen."),
+        ("I", "Hoe was dat?"),
+        ("R", "Zwaar. Ik schaamde me."),
+    ]
+
+
+def test_odt_reads_headings_spaces_tabs_breaks_and_tables(tmp_path):
+    parsed = read_bytes(write_odt(tmp_path / "a.odt").read_bytes(), name="a.odt", fmt="odt")
+    spoken = [(t.speaker, parsed.text[t.start_char:t.end_char]) for t in parsed.turns]
+    assert spoken == [
+        (None, "Fictief interview (odt)"),
+        ("I", "Hoe gaat\thet?"),
+        ("R", "Niet zo goed.\nIk ben vaak moe."),
+        ("I", "En de buren?"),
+    ]
+
+
+VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:03.500
+<v Interviewer>Hoe is het met u?
+
+00:00:04.000 --> 00:00:06.000
+<v Joke>Goed. Mijn kat houdt me gezelschap.
+
+00:00:06.200 --> 00:00:09.750
+<v Joke>Zij wacht elke ochtend op mij.
+
+00:00:10.000 --> 00:00:11.000
+<v Interviewer>Mooi.
+"""
+
+
+def test_vtt_voice_tags_give_speakers_and_consecutive_cues_merge():
+    parsed = read_bytes(VTT.encode(), name="a.vtt", fmt="vtt")
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", "Joke", "Interviewer"]
+    joke = parsed.turns[1]
+    assert parsed.text[joke.start_char:joke.end_char] == (
+        "Goed. Mijn kat houdt me gezelschap. Zij wacht elke ochtend op mij."
+    )
+    assert (joke.time_start, joke.time_end) == (4.0, 9.75)
+
+
+def test_srt_name_prefixes_give_speakers_in_cp1252():
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nAnna: Gaat u naar de kerk?\n\n"
+           "2\n00:00:02,500 --> 00:00:05,000\nKees: Ja, elke zondag. Daar ken ik iedereen.\n\n"
+           "3\n00:00:05,100 --> 00:00:06,000\nNa de dienst drinken we koffie, café-stijl.\n")
+    parsed = read_bytes(srt.encode("cp1252"), name="a.srt", fmt="srt")
+    assert parsed.encoding == "cp1252"
+    assert [t.speaker for t in parsed.turns] == ["Anna", "Kees"]
+    kees = parsed.turns[1]
+    assert parsed.text[kees.start_char:kees.end_char].endswith("koffie, café-stijl.")
+    assert kees.time_end == 6.0

@@ -1,0 +1,18 @@
+"""Importing transcripts: readers per format, speaker labels, sentences, storage.
+
+The public functions: :func:`import_files` (many files, each all or nothing),
+:func:`read_bytes` (parse without storing), :func:`set_speaker_role`,
+:func:`list_speakers` and :func:`analysis_segments` (the segments analysis should see).
+"""
+
+from workbench.ingest.importer import FileResult, ImportReport, import_files, store_document
+from workbench.ingest.model import ParsedDocument, Segment, Turn
+from workbench.ingest.readers import FORMATS, read_bytes
+from workbench.ingest.segment import segment_turns
+from workbench.ingest.speakers import analysis_segments, list_speakers, set_speaker_role
+
+__all__ = [
+    "FORMATS", "FileResult", "ImportReport", "ParsedDocument", "Segment", "Turn",
+    "analysis_segments", "import_files", "list_speakers", "read_bytes", "segment_turns",
+    "set_speaker_role", "store_document",
+]

@@ -1,0 +1,276 @@
+"""``import_files``: many files into a project, each in its own transaction.
+
+A batch never stops at a bad file: every file is checked (extension, size, empty, duplicate,
+encoding, zip safety) and parsed before anything is written, then written in one transaction
+with its ``import.document`` event. A failure leaves no trace of that file and is reported in
+the :class:`ImportReport` with a message key naming the file and the reason; the other files
+go on. REFI-QDA projects (``.qdpx``) are handed to :mod:`workbench.exchange`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+from spacy.language import Language
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, WorkbenchError
+from workbench.ingest.model import ParsedDocument, Segment
+from workbench.ingest.readers import FORMATS, read_bytes
+from workbench.ingest.roles import guess_roles
+from workbench.ingest.segment import segment_turns
+from workbench.nlp import load_pipeline
+from workbench.store import get_setting, now, record_event, transaction
+from workbench.text import count_words
+
+# A file on disk, or (file name, bytes) as uploaded in the browser.
+Source = Union[str, Path, tuple[str, bytes]]
+MB = 1024 * 1024
+
+
+@dataclass
+class FileResult:
+    """What happened to one file of a batch."""
+
+    name: str
+    ok: bool
+    document_id: int | None = None
+    format: str | None = None
+    encoding: str | None = None
+    speakers: dict[str, str] = field(default_factory=dict)   # label -> role
+    n_turns: int = 0
+    n_segments: int = 0
+    n_words: int = 0
+    error: WorkbenchError | None = None
+    details: Any = None                                     # what a qdpx import returned
+
+    def message(self, lang: str = "nl") -> str:
+        """The error in ``lang``, or an empty string for a file that was imported."""
+        return self.error.message(lang) if self.error else ""
+
+
+@dataclass
+class ImportReport:
+    """The results of one batch, in the order the files were given."""
+
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def imported(self) -> list[FileResult]:
+        return [r for r in self.results if r.ok]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def n_words(self) -> int:
+        return sum(r.n_words for r in self.imported)
+
+
+def import_files(
+    db: Database,
+    paths: Iterable[Source],
+    *,
+    actor: str,
+    respondent: str | None = None,
+    max_mb: float | None = None,
+    progress: Callable[[int, int, FileResult], None] | None = None,
+    nlp: Language | None = None,
+) -> ImportReport:
+    """Import transcripts; each file all or nothing, the batch going on past bad files.
+
+    ``respondent`` is a case code (created when new) every imported document is linked to.
+    ``max_mb`` overrides the project setting ``max_file_mb``. ``progress(done, total, result)``
+    is called after each file.
+    """
+    access.require(db, actor, "import")
+    sources = list(paths)
+    limit = float(max_mb if max_mb is not None else get_setting(db, "max_file_mb"))
+    respondent_id = None
+    if respondent is not None:
+        from workbench.respondents import ensure_respondent
+
+        respondent_id = ensure_respondent(db, respondent, actor=actor)
+    nlp = nlp if nlp is not None else load_pipeline()
+    report = ImportReport()
+    started = time.perf_counter()
+    for done, source in enumerate(sources, start=1):
+        name = _name_of(source)
+        try:
+            result = import_one(
+                db, source, actor=actor, respondent_id=respondent_id, max_mb=limit, nlp=nlp
+            )
+        except WorkbenchError as exc:
+            result = FileResult(name, ok=False, error=exc)
+        report.results.append(result)
+        if progress is not None:
+            progress(done, len(sources), result)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _name_of(source: Source) -> str:
+    return source[0] if isinstance(source, tuple) else Path(source).name
+
+
+def import_one(
+    db: Database,
+    source: Source,
+    *,
+    actor: str,
+    respondent_id: int | None,
+    max_mb: float,
+    nlp: Language,
+) -> FileResult:
+    """Check, parse and store one file (raises InputError on any problem)."""
+    name = _name_of(source)
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext != "qdpx" and ext not in FORMATS:
+        raise InputError("ingest.unsupported_format", file=name, ext=ext or "-")
+    data = _read(source, name=name, max_mb=max_mb)
+    if ext == "qdpx":
+        return _import_qdpx(db, source, data, name=name, actor=actor)
+    if not data:
+        raise InputError("ingest.empty_file", file=name)
+    sha = hashlib.sha256(data).hexdigest()
+    _check_duplicate(db, sha, name=name)
+    parsed = read_bytes(data, name=name, fmt=ext)
+    del data
+    segments = segment_turns(nlp, parsed.text, parsed.turns)
+    return store_document(
+        db, parsed, segments, name=name, sha256=sha, actor=actor, respondent_id=respondent_id
+    )
+
+
+def _read(source: Source, *, name: str, max_mb: float) -> bytes:
+    if isinstance(source, tuple):
+        size = len(source[1])
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError("ingest.not_found", file=str(path))
+        size = path.stat().st_size
+    if size > max_mb * MB:
+        raise InputError("ingest.too_large", file=name, size=f"{size / MB:.1f}", max_mb=max_mb)
+    if isinstance(source, tuple):
+        return bytes(source[1])
+    return Path(source).read_bytes()
+
+
+def _check_duplicate(db: Database, sha: str, *, name: str) -> None:
+    found = db.execute(
+        "SELECT id, source_name FROM documents WHERE source_sha256 = ?", [sha]
+    ).fetchone()
+    if found is not None:
+        raise InputError("ingest.duplicate", file=name, document=found[1], id=found[0])
+
+
+def _import_qdpx(db: Database, source: Source, data: bytes, *, name: str, actor: str) -> FileResult:
+    from workbench.exchange import import_qdpx  # written by the exchange engineer
+
+    if isinstance(source, tuple):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(name).name
+            path.write_bytes(data)
+            details = import_qdpx(db, path, actor=actor)
+    else:
+        details = import_qdpx(db, Path(source), actor=actor)
+    return FileResult(name, ok=True, format="qdpx", details=details)
+
+
+def store_document(
+    db: Database,
+    parsed: ParsedDocument,
+    segments: Sequence[Segment],
+    *,
+    name: str,
+    sha256: str,
+    actor: str,
+    respondent_id: int | None = None,
+) -> FileResult:
+    """Write one parsed document, its speakers, turns and segments in one transaction."""
+    text = parsed.text
+    spoken = {label: [] for label in parsed.speakers}
+    for turn in parsed.turns:
+        if turn.speaker is not None:
+            spoken[turn.speaker].append(text[turn.start_char:turn.end_char])
+    roles = guess_roles(spoken)
+    n_words = sum(count_words(text[t.start_char:t.end_char]) for t in parsed.turns)
+    record = {
+        "name": Path(name).stem,
+        "respondent_id": respondent_id,
+        "source_name": name,
+        "source_format": parsed.format,
+        "source_sha256": sha256,
+        "encoding": parsed.encoding,
+        "text": text,
+        "n_words": n_words,
+        "imported_at": now(),
+        "imported_by": actor,
+    }
+    conn = db.conn
+    try:
+        with transaction(db):
+            document_id = conn.execute(
+                f"INSERT INTO documents ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
+                list(record.values()),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO speakers (document_id, label, role) VALUES (?, ?, ?)",
+                [(document_id, label, role) for label, role in roles.items()],
+            )
+            speaker_ids = dict(
+                (label, sid) for sid, label in conn.execute(
+                    "SELECT id, label FROM speakers WHERE document_id = ?", [document_id]
+                )
+            )
+            conn.executemany(
+                "INSERT INTO turns (document_id, speaker_id, position, start_char, end_char, "
+                "time_start, time_end) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (document_id, speaker_ids.get(t.speaker), i, t.start_char, t.end_char,
+                     t.time_start, t.time_end)
+                    for i, t in enumerate(parsed.turns)
+                ],
+            )
+            turn_ids = dict(conn.execute(
+                "SELECT position, id FROM turns WHERE document_id = ?", [document_id]
+            ))
+            conn.executemany(
+                "INSERT INTO segments (document_id, turn_id, position, start_char, end_char, "
+                "text, lemmas) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (document_id, turn_ids[s.turn_index], i, s.start_char, s.end_char,
+                     s.text, s.lemmas)
+                    for i, s in enumerate(segments)
+                ],
+            )
+            summary = {k: v for k, v in record.items() if k != "text"}
+            summary.update(
+                id=document_id, speakers=roles, n_turns=len(parsed.turns),
+                n_segments=len(segments),
+            )
+            record_event(db, actor, "import.document", "documents", document_id, None, summary)
+    except sqlite3.IntegrityError as exc:
+        if "source_sha256" in str(exc):
+            _check_duplicate(db, sha256, name=name)
+        raise
+    return FileResult(
+        name, ok=True, document_id=int(document_id), format=parsed.format,
+        encoding=parsed.encoding, speakers=roles, n_turns=len(parsed.turns),
+        n_segments=len(segments), n_words=n_words,
+    )

@@ -1,0 +1,258 @@
+"""One reader per file format; each returns a :class:`ParsedDocument` (plain data).
+
+Text-like formats (txt, md, docx, odt) are flattened to normalised text first and then
+split into turns by speaker labels (:mod:`workbench.ingest.labels`), so a Word transcript
+with ``I:``/``R:`` works the same as a text file. Word tables become one line per row with
+cells separated by tabs, in body reading order. Subtitles (vtt, srt) already come in timed
+cues: consecutive cues of one speaker become one turn with the first cue's start and the
+last cue's end time.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+
+from workbench.errors import InputError
+from workbench.ingest.encoding import decode
+from workbench.ingest.labels import LINE, find_labels, parse_turns
+from workbench.ingest.model import ParsedDocument, Turn
+from workbench.ingest.safety import check_zip
+from workbench.text import normalise_text
+
+TEXT_FORMATS = ("txt", "md")
+FORMATS = ("txt", "md", "docx", "odt", "vtt", "srt")
+UNLABELLED_GAP_SECONDS = 1.0          # subtitles without speakers: longer pauses start a turn
+
+
+def read_bytes(data: bytes, *, name: str, fmt: str) -> ParsedDocument:
+    """Parse the bytes of the file called ``name`` in format ``fmt`` (an extension)."""
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise InputError("ingest.unsupported_format", file=name, ext=fmt or "-")
+    parsed = reader(data, name)
+    if not parsed.text.strip() or not parsed.turns:
+        raise InputError("ingest.no_text", file=name)
+    return parsed
+
+
+def read_text(data: bytes, name: str, fmt: str = "txt") -> ParsedDocument:
+    decoded = decode(data, name=name)
+    text = normalise_text(decoded.text)
+    return ParsedDocument(text, parse_turns(text), fmt, decoded.encoding)
+
+
+def _from_blocks(blocks: Iterator[str], fmt: str) -> ParsedDocument:
+    """Paragraph-like blocks, one per paragraph or table row, as one normalised text."""
+    kept = [b for b in (normalise_text(block) for block in blocks) if b.strip()]
+    text = normalise_text("\n\n".join(kept))
+    return ParsedDocument(text, parse_turns(text), fmt, None)
+
+
+# --- Word ------------------------------------------------------------------------------
+
+
+def read_docx(data: bytes, name: str) -> ParsedDocument:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    check_zip(data, name=name)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = list(_docx_blocks(document))
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError,
+            XMLSyntaxError) as exc:
+        raise InputError("ingest.corrupt_file", file=name, reason=_reason(exc)) from None
+    return _from_blocks(iter(blocks), "docx")
+
+
+def _docx_blocks(document) -> Iterator[str]:
+    from docx.table import Table
+
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            yield from _docx_rows(item)
+        else:
+            yield item.text
+
+
+def _docx_rows(table) -> Iterator[str]:
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:      # a merged cell repeats; keep it once
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split("\n")).strip())
+        yield "\t".join(c for c in cells)
+
+
+def _reason(exc: Exception) -> str:
+    return (str(exc) or type(exc).__name__)[:200]
+
+
+# --- OpenDocument ---------------------------------------------------------------------
+
+TEXTNS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+TABLENS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+MAX_SPACES = 1000                     # text:s c="..." is capped: no memory games
+
+
+def read_odt(data: bytes, name: str) -> ParsedDocument:
+    from odf.opendocument import load
+
+    archive = check_zip(data, name=name)
+    try:
+        manifest = archive.read("META-INF/manifest.xml")
+    except KeyError:
+        manifest = b""
+    if b"encryption-data" in manifest:
+        raise InputError("ingest.encrypted_office", file=name)
+    try:
+        document = load(io.BytesIO(data))
+        blocks = list(_odt_blocks(document.text))
+    except Exception as exc:  # odfpy raises bare SAX/KeyError/ValueError on broken files
+        raise InputError("ingest.corrupt_file", file=name, reason=_reason(exc)) from None
+    return _from_blocks(iter(blocks), "odt")
+
+
+def _odt_blocks(element) -> Iterator[str]:
+    for child in element.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
+            yield _odt_text(child)
+        elif child.qname == (TABLENS, "table-row"):
+            cells = [
+                " ".join(" ".join(_odt_text(p) for p in _odt_paragraphs(cell)).split("\n"))
+                for cell in child.childNodes
+                if cell.nodeType == cell.ELEMENT_NODE and cell.qname[1] == "table-cell"
+            ]
+            yield "\t".join(c.strip() for c in cells)
+        else:
+            yield from _odt_blocks(child)
+
+
+def _odt_paragraphs(element) -> Iterator:
+    for child in element.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
+            yield child
+        else:
+            yield from _odt_paragraphs(child)
+
+
+def _odt_text(element) -> str:
+    out = []
+    for child in element.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            out.append(child.data)
+        elif child.nodeType == child.ELEMENT_NODE:
+            ns, tag = child.qname
+            if ns == TEXTNS and tag == "s":
+                count = child.getAttribute("c")
+                out.append(" " * min(int(count) if count else 1, MAX_SPACES))
+            elif ns == TEXTNS and tag == "tab":
+                out.append("\t")
+            elif ns == TEXTNS and tag == "line-break":
+                out.append("\n")
+            elif ns == TEXTNS and tag in ("note", "annotation", "bookmark-ref"):
+                continue
+            else:
+                out.append(_odt_text(child))
+    return "".join(out)
+
+
+# --- Subtitles ------------------------------------------------------------------------
+
+
+def read_vtt(data: bytes, name: str) -> ParsedDocument:
+    return _read_subtitles(data, name, "vtt")
+
+
+def read_srt(data: bytes, name: str) -> ParsedDocument:
+    return _read_subtitles(data, name, "srt")
+
+
+def _seconds(stamp: str) -> float:
+    hours, minutes, seconds = ([0, 0] + stamp.replace(",", ".").split(":"))[-3:]
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
+    import webvtt
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+    decoded = decode(data, name=name)
+    raw = normalise_text(decoded.text)
+    try:
+        if fmt == "vtt":
+            captions = list(webvtt.from_string(raw))
+        else:
+            captions = list(webvtt.from_buffer(io.StringIO(raw + "\n"), format="srt"))
+    except (MalformedFileError, MalformedCaptionError, ValueError, IndexError) as exc:
+        raise InputError("ingest.bad_subtitles", file=name, reason=_reason(exc)) from None
+    cues = []
+    for caption in captions:
+        spoken = " ".join(normalise_text(caption.text).split())
+        if spoken:
+            cues.append([caption.voice, spoken, _seconds(caption.start), _seconds(caption.end)])
+    _prefix_speakers(cues)
+    return _cues_to_document(cues, fmt, decoded.encoding)
+
+
+def _prefix_speakers(cues: list[list]) -> None:
+    """``Name: text`` cues without a voice tag: take the name as the speaker."""
+    labels = find_labels(
+        "\n".join(text for voice, text, *_ in cues if voice is None), min_count=1
+    )
+    for cue in cues:
+        if cue[0] is not None or not labels:
+            continue
+        found = LINE.match(cue[1])
+        if found is not None and (found.group("dotted") or found.group("label")) in labels:
+            cue[0] = (found.group("dotted") or found.group("label")).strip()
+            cue[1] = found.group("rest").strip()
+
+
+def _cues_to_document(cues: list[list], fmt: str, encoding: str) -> ParsedDocument:
+    any_speaker = any(voice for voice, *_ in cues)
+    merged: list[list] = []
+    for voice, text, start, end in cues:
+        if not text:
+            continue
+        voice = voice.strip() if voice else (merged[-1][0] if merged and any_speaker else None)
+        last = merged[-1] if merged else None
+        if last is not None and last[0] == voice and (
+            voice is not None or start - last[3] <= UNLABELLED_GAP_SECONDS
+        ):
+            last[1].append(text)
+            last[3] = end
+        else:
+            merged.append([voice, [text], start, end])
+    pieces, turns, offset = [], [], 0
+    for voice, texts, start, end in merged:
+        prefix = f"{voice}: " if voice else ""
+        spoken = " ".join(texts)
+        piece = prefix + spoken
+        turns.append(Turn(offset + len(prefix), offset + len(piece), voice, start, end))
+        pieces.append(piece)
+        offset += len(piece) + 2
+    text = "\n\n".join(pieces)
+    if normalise_text(text) != text:       # a cue began with a combining mark: recompute
+        raise InputError("ingest.bad_subtitles", file="", reason="text could not be normalised")
+    return ParsedDocument(text, turns, fmt, encoding)
+
+
+READERS: dict[str, Callable[[bytes, str], ParsedDocument]] = {
+    "txt": lambda data, name: read_text(data, name, "txt"),
+    "md": lambda data, name: read_text(data, name, "md"),
+    "docx": read_docx,
+    "odt": read_odt,
+    "vtt": read_vtt,
+    "srt": read_srt,
+}

@@ -1,0 +1,80 @@
+"""Speakers per document, their roles, and the segments analysis should look at.
+
+Interviews mix the interviewer's questions with the respondent's story; most analysis
+(search counts, suggestions, patterns) should see only the respondent. The project setting
+``analysis_speakers`` ("respondent" or "all") says which; :func:`analysis_segments` is the
+one place that applies it, so every module limits analysis the same way. A document without
+any speaker labels has nobody to exclude: all its segments count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound
+from workbench.ingest.roles import ROLES
+from workbench.store import get_setting, record_event, row, transaction
+
+
+def list_speakers(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
+    """Speakers with their document, role and how much they say."""
+    where, params = ("WHERE s.document_id = ?", [document_id]) if document_id else ("", [])
+    cur = db.execute(
+        "SELECT s.id, s.document_id, d.name AS document, s.label, s.role, "
+        "count(t.id) AS n_turns, coalesce(sum(t.end_char - t.start_char), 0) AS n_chars "
+        "FROM speakers s JOIN documents d ON d.id = s.document_id "
+        f"LEFT JOIN turns t ON t.speaker_id = s.id {where} "
+        "GROUP BY s.id ORDER BY s.document_id, min(t.position)",
+        params,
+    )
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) -> None:
+    """Say whether a speaker is the interviewer, the respondent or someone else (logged)."""
+    if role not in ROLES:
+        raise InputError("ingest.bad_role", role=role, roles=", ".join(ROLES))
+    access.require(db, actor, "import")
+    with transaction(db):
+        before = row(db, "speakers", speaker_id)
+        if before is None:
+            raise NotFound("ingest.unknown_speaker", speaker=speaker_id)
+        if before["role"] == role:
+            return
+        db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
+        record_event(db, actor, "speaker.role", "speakers", speaker_id, before,
+                     {**before, "role": role})
+
+
+def analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
+    """Segments to analyse, honouring the setting ``analysis_speakers``.
+
+    With "respondent": segments of respondent turns, plus all segments of documents that
+    have no speakers at all. With "all": every segment. Each row carries the speaker label and
+    role and the document's respondent id, in document order.
+    """
+    where, params = [], []
+    if get_setting(db, "analysis_speakers") != "all":
+        where.append(
+            "(sp.role = 'respondent' OR (t.speaker_id IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM speakers x WHERE x.document_id = s.document_id)))"
+        )
+    if document_id is not None:
+        where.append("s.document_id = ?")
+        params.append(document_id)
+    cur = db.execute(
+        "SELECT s.id, s.document_id, s.turn_id, s.position, s.start_char, s.end_char, s.text, "
+        "s.lemmas, sp.label AS speaker, sp.role, d.respondent_id "
+        "FROM segments s JOIN turns t ON t.id = s.turn_id "
+        "JOIN documents d ON d.id = s.document_id "
+        "LEFT JOIN speakers sp ON sp.id = t.speaker_id "
+        f"{'WHERE ' + ' AND '.join(where) if where else ''} "
+        "ORDER BY s.document_id, s.position",
+        params,
+    )
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]

@@ -1,0 +1,537 @@
+"""Respondents (cases), their typed attributes, and which documents belong to whom.
+
+Attributes are typed (text, number, date, boolean) so patterns can be compared by age group,
+neighbourhood or household later. Values are stored in one canonical text form (number as
+``42`` or ``3.5``, date as ``2024-03-01``, boolean as ``true``/``false``). On import the type
+of a new attribute is inferred from its column; the user can change it, and a change that
+would lose data (a value that does not fit the new type) is refused with the respondent and
+value named. Every change is one transaction with its event.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound
+from workbench.i18n import t
+from workbench.store import now, record_event, row, transaction
+
+TYPES = ("text", "number", "date", "boolean")
+TRUE = {"ja", "j", "yes", "y", "true", "waar", "wel"}
+FALSE = {"nee", "n", "no", "false", "onwaar", "niet"}
+_INT = re.compile(r"[-+]?\d+")
+_FLOAT = re.compile(r"[-+]?\d*[.,]\d+")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+SPECIAL_COLUMNS = {"pseudonym": "pseudonym", "pseudoniem": "pseudonym", "notes": "notes",
+                   "notities": "notes", "notitie": "notes", "opmerkingen": "notes"}
+Table = Union[str, Path, tuple[str, bytes]]
+
+
+class RowErrors(InputError):
+    """Several problems in one respondents file, each naming its row and column."""
+
+    def __init__(self, file: str, problems: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        self.problems = list(problems)
+        super().__init__("respondents.import_failed", file=file, count=len(self.problems))
+
+    def message(self, lang: str = "nl") -> str:
+        head = t(self.key, lang, **self.params)
+        lines = [t(key, lang, **params) for key, params in self.problems[:20]]
+        more = len(self.problems) - len(lines)
+        if more > 0:
+            lines.append(t("respondents.more_problems", lang, count=more))
+        return "\n".join([head, *("  - " + line for line in lines)])
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def parse_value(value: Any, type_: str) -> str | None:
+    """The canonical text of ``value`` as ``type_``; None for empty; ValueError if it does not fit."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value != value:           # NaN from pandas
+        return None
+    if type_ == "text":
+        if isinstance(value, (dt.datetime, dt.date)):
+            return value.isoformat()[:10]
+        return str(value).strip()
+    if type_ == "boolean":
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        key = str(value).strip().lower()
+        if key in TRUE:
+            return "true"
+        if key in FALSE:
+            return "false"
+        raise ValueError(value)
+    if type_ == "number":
+        if isinstance(value, bool):
+            raise ValueError(value)
+        if isinstance(value, (int, float)):
+            number = float(value)
+        else:
+            text = str(value).strip()
+            if not (_INT.fullmatch(text) or _FLOAT.fullmatch(text)):
+                raise ValueError(value)
+            number = float(text.replace(",", "."))
+        return str(int(number)) if number.is_integer() else repr(number)
+    if type_ == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        text = str(value).strip()
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+        raise ValueError(value)
+    raise ValueError(f"type must be one of {TYPES}. Got {type_!r} instead.")
+
+
+def infer_type(values: Iterable[Any]) -> str:
+    """The narrowest type every non-empty value fits: boolean, number, date, else text."""
+    filled = [v for v in values if parse_value(v, "text") is not None]
+    if not filled:
+        return "text"
+    for type_ in ("boolean", "number", "date"):
+        try:
+            for value in filled:
+                parse_value(value, type_)
+        except ValueError:
+            continue
+        return type_
+    return "text"
+
+
+# --- respondents ----------------------------------------------------------------------
+
+
+def respondent_id(db: Database, respondent: int | str) -> int:
+    """The id of a respondent given its id or its case code."""
+    if isinstance(respondent, int):
+        found = db.execute("SELECT id FROM respondents WHERE id = ?", [respondent]).fetchone()
+    else:
+        found = db.execute("SELECT id FROM respondents WHERE code = ?", [respondent]).fetchone()
+    if found is None:
+        raise NotFound("respondents.unknown", respondent=respondent)
+    return int(found[0])
+
+
+def add_respondent(
+    db: Database, code: str, *, actor: str, pseudonym: str | None = None,
+    notes: str | None = None,
+) -> int:
+    """Add a respondent with case code ``code`` (refused when the code exists)."""
+    access.require(db, actor, "respondents.edit")
+    code = (code or "").strip()
+    if not code:
+        raise InputError("respondents.empty_code")
+    with transaction(db):
+        if db.execute("SELECT 1 FROM respondents WHERE code = ?", [code]).fetchone():
+            raise InputError("respondents.exists", respondent=code)
+        record = {"code": code, "pseudonym": pseudonym, "notes": notes, "created_at": now()}
+        new_id = db["respondents"].insert(record).last_pk
+        record_event(db, actor, "respondent.add", "respondents", new_id, None,
+                     {**record, "id": new_id})
+    return int(new_id)
+
+
+def ensure_respondent(db: Database, code: str, *, actor: str) -> int:
+    """The id of respondent ``code``, added first when it does not exist yet."""
+    found = db.execute("SELECT id FROM respondents WHERE code = ?", [code.strip()]).fetchone()
+    if found is not None:
+        return int(found[0])
+    return add_respondent(db, code, actor=actor)
+
+
+def update_respondent(
+    db: Database, respondent: int | str, *, actor: str, **changes: str | None
+) -> None:
+    """Change a respondent's ``code``, ``pseudonym`` or ``notes`` (logged)."""
+    unknown = set(changes) - {"code", "pseudonym", "notes"}
+    if unknown:
+        raise ValueError(f"changes must be code, pseudonym or notes. Got {sorted(unknown)} instead.")
+    access.require(db, actor, "respondents.edit")
+    with transaction(db):
+        rid = respondent_id(db, respondent)
+        before = row(db, "respondents", rid)
+        changes = {k: v for k, v in changes.items() if before.get(k) != v}
+        if not changes:
+            return
+        if "code" in changes:
+            code = (changes["code"] or "").strip()
+            if not code:
+                raise InputError("respondents.empty_code")
+            clash = db.execute(
+                "SELECT 1 FROM respondents WHERE code = ? AND id != ?", [code, rid]
+            ).fetchone()
+            if clash:
+                raise InputError("respondents.exists", respondent=code)
+            changes["code"] = code
+        db["respondents"].update(rid, changes)
+        record_event(db, actor, "respondent.update", "respondents", rid, before,
+                     row(db, "respondents", rid))
+
+
+def list_respondents(db: Database) -> list[dict[str, Any]]:
+    """Respondents with their attribute values (canonical text) and number of documents."""
+    values: dict[int, dict[str, str | None]] = {}
+    for rid, name, value in db.execute(
+        "SELECT respondent_id, attribute, value FROM attribute_values"
+    ):
+        values.setdefault(rid, {})[name] = value
+    cur = db.execute(
+        "SELECT r.id, r.code, r.pseudonym, r.notes, count(d.id) AS n_documents "
+        "FROM respondents r LEFT JOIN documents d ON d.respondent_id = r.id "
+        "GROUP BY r.id ORDER BY r.code"
+    )
+    names = [c[0] for c in cur.description]
+    out = []
+    for found in cur.fetchall():
+        record = dict(zip(names, found))
+        record["attributes"] = values.get(record["id"], {})
+        out.append(record)
+    return out
+
+
+def respondents_table(db: Database):
+    """Respondents as a DataFrame: code, pseudonym, notes, one column per attribute.
+
+    Values are typed for display and editing (numbers as floats, dates as dates, booleans as
+    bools); :func:`save_table` takes the edited frame back.
+    """
+    import pandas as pd
+
+    attributes = list_attributes(db)
+    records = []
+    for respondent in list_respondents(db):
+        record = {"code": respondent["code"], "pseudonym": respondent["pseudonym"],
+                  "notes": respondent["notes"], "documents": respondent["n_documents"]}
+        for attribute in attributes:
+            value = respondent["attributes"].get(attribute["name"])
+            record[attribute["name"]] = _typed(value, attribute["type"])
+        records.append(record)
+    columns = ["code", "pseudonym", "notes", "documents", *(a["name"] for a in attributes)]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for attribute in attributes:
+        if attribute["type"] == "number":
+            frame[attribute["name"]] = pd.to_numeric(frame[attribute["name"]])
+        elif attribute["type"] == "date":
+            frame[attribute["name"]] = pd.to_datetime(frame[attribute["name"]]).dt.date
+        elif attribute["type"] == "boolean":
+            frame[attribute["name"]] = frame[attribute["name"]].astype("boolean")
+    return frame
+
+
+def _typed(value: str | None, type_: str) -> Any:
+    if value is None:
+        return None
+    if type_ == "number":
+        return float(value)
+    if type_ == "date":
+        return dt.date.fromisoformat(value)
+    if type_ == "boolean":
+        return value == "true"
+    return value
+
+
+# --- attributes -----------------------------------------------------------------------
+
+
+def list_attributes(db: Database) -> list[dict[str, Any]]:
+    """Attributes with their type, in display order."""
+    cur = db.execute("SELECT name, type, position FROM attributes ORDER BY position, name")
+    return [{"name": n, "type": ty, "position": p} for n, ty, p in cur.fetchall()]
+
+
+def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None:
+    """Add attribute ``name`` of ``type_``, or change its type (values are converted).
+
+    A change is refused (nothing written) when an existing value does not fit the new type.
+    """
+    if type_ not in TYPES:
+        raise InputError("respondents.bad_type", type=type_, types=", ".join(TYPES))
+    name = (name or "").strip()
+    if not name:
+        raise InputError("respondents.empty_attribute")
+    access.require(db, actor, "respondents.edit")
+    with transaction(db):
+        before = row(db, "attributes", name, column="name")
+        if before is None:
+            position = db.execute("SELECT coalesce(max(position) + 1, 0) FROM attributes").fetchone()[0]
+            db["attributes"].insert({"name": name, "type": type_, "position": position})
+            record_event(db, actor, "attribute.add", "attributes", name, None,
+                         {"name": name, "type": type_, "position": position})
+            return
+        if before["type"] == type_:
+            return
+        converted = []
+        for rid, code, value in db.execute(
+            "SELECT v.respondent_id, r.code, v.value FROM attribute_values v "
+            "JOIN respondents r ON r.id = v.respondent_id WHERE v.attribute = ?", [name]
+        ).fetchall():
+            try:
+                converted.append((parse_value(_typed(value, before["type"]), type_), rid))
+            except ValueError:
+                raise InputError("respondents.cannot_convert", attribute=name, type=type_,
+                                 respondent=code, value=value) from None
+        db.conn.executemany(
+            f"UPDATE attribute_values SET value = ? WHERE attribute = ? AND respondent_id = ?",
+            [(value, name, rid) for value, rid in converted],
+        )
+        db.execute("UPDATE attributes SET type = ? WHERE name = ?", [type_, name])
+        record_event(db, actor, "attribute.type", "attributes", name, before,
+                     {**before, "type": type_})
+
+
+def set_value(
+    db: Database, respondent: int | str, attribute: str, value: Any, *, actor: str
+) -> None:
+    """Set one attribute value of one respondent; an empty value removes it."""
+    access.require(db, actor, "respondents.edit")
+    with transaction(db):
+        rid = respondent_id(db, respondent)
+        found = row(db, "attributes", attribute, column="name")
+        if found is None:
+            raise NotFound("respondents.unknown_attribute", attribute=attribute)
+        try:
+            canonical = parse_value(value, found["type"])
+        except ValueError:
+            raise InputError("respondents.bad_value", attribute=attribute, value=value,
+                             type=found["type"], respondent=respondent) from None
+        _write_value(db, rid, attribute, canonical, actor=actor)
+
+
+def _write_value(db: Database, rid: int, attribute: str, value: str | None, *, actor: str) -> bool:
+    old = db.execute(
+        "SELECT value FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
+        [rid, attribute],
+    ).fetchone()
+    old_value = None if old is None else old[0]
+    if old_value == value:
+        return False
+    if value is None:
+        db.execute("DELETE FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
+                   [rid, attribute])
+    else:
+        db.execute(
+            "INSERT INTO attribute_values (respondent_id, attribute, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(respondent_id, attribute) DO UPDATE SET value = excluded.value",
+            [rid, attribute, value],
+        )
+    record_event(db, actor, "attribute.set", "attribute_values", f"{rid}:{attribute}",
+                 None if old is None else {"value": old_value},
+                 None if value is None else {"value": value})
+    return True
+
+
+# --- documents ------------------------------------------------------------------------
+
+
+def link_document(
+    db: Database, document_id: int, respondent: int | str | None, *, actor: str
+) -> None:
+    """Say whose transcript ``document_id`` is (None: nobody's)."""
+    access.require(db, actor, "respondents.edit")
+    with transaction(db):
+        before = db.execute(
+            "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if before is None:
+            raise NotFound("respondents.unknown_document", document=document_id)
+        rid = None if respondent is None else respondent_id(db, respondent)
+        if before[0] == rid:
+            return
+        db.execute("UPDATE documents SET respondent_id = ? WHERE id = ?", [rid, document_id])
+        record_event(db, actor, "document.link", "documents", document_id,
+                     {"respondent_id": before[0]}, {"respondent_id": rid})
+
+
+# --- tables ---------------------------------------------------------------------------
+
+
+def read_table(source: Table) -> tuple[str, list[str], list[list[Any]]]:
+    """(file name, header, rows) of a CSV or XLSX file; values as found (str, number, date)."""
+    if isinstance(source, tuple):
+        name, data = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError("ingest.not_found", file=str(path))
+        name, data = path.name, path.read_bytes()
+    ext = Path(name).suffix.lower()
+    if ext == ".csv":
+        rows = _read_csv(data, name)
+    elif ext in (".xlsx", ".xlsm"):
+        rows = _read_xlsx(data, name)
+    else:
+        raise InputError("respondents.unsupported_table", file=name, ext=ext or "-")
+    rows = [r for r in rows if any(parse_value(v, "text") for v in r)]
+    if len(rows) < 2:
+        raise InputError("respondents.empty_table", file=name)
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return name, header, rows[1:]
+
+
+def _read_csv(data: bytes, name: str) -> list[list[Any]]:
+    from workbench.ingest.encoding import decode
+
+    text = decode(data, name=name).text
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise InputError("respondents.bad_file", file=name, reason=str(exc)) from None
+
+
+def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from workbench.ingest.safety import check_zip
+
+    check_zip(data, name=name)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        book.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, IndexError) as exc:
+        raise InputError("respondents.bad_file", file=name, reason=str(exc)[:200]) from None
+    return rows
+
+
+def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, Any]:
+    """Import one row per respondent from CSV or XLSX: all rows, or none.
+
+    The first column is the case code (R01 ...); columns named pseudonym/pseudoniem and
+    notes/notities fill those fields; every other column is an attribute. New attributes get
+    the type their values fit; existing ones keep theirs and each value is checked. Problems
+    are collected per row and column and reported together (:class:`RowErrors`).
+    """
+    access.require(db, actor, "respondents.edit")
+    name, header, rows = read_table(source)
+    if not header or not header[0]:
+        raise InputError("respondents.no_code_column", file=name)
+    problems: list[tuple[str, dict[str, Any]]] = []
+    for index, column in enumerate(header[1:], start=2):
+        if not column:
+            problems.append(("respondents.empty_header", {"column": index}))
+    duplicates = {c for c in header if c and header.count(c) > 1}
+    for column in sorted(duplicates):
+        problems.append(("respondents.duplicate_header", {"column": column}))
+    if problems:
+        raise RowErrors(name, problems)
+    existing = {a["name"]: a["type"] for a in list_attributes(db)}
+    columns = header[1:]
+    attribute_columns = [c for c in columns if c.lower() not in SPECIAL_COLUMNS]
+    types = {
+        c: existing.get(c) or infer_type(r[header.index(c)] if header.index(c) < len(r) else None
+                                         for r in rows)
+        for c in attribute_columns
+    }
+    parsed_rows, seen = [], {}
+    for number, values in enumerate(rows, start=2):
+        values = list(values) + [None] * (len(header) - len(values))
+        if any(parse_value(v, "text") for v in values[len(header):]):
+            problems.append(("respondents.row_too_long", {"row": number, "columns": len(header)}))
+        code = parse_value(values[0], "text")
+        if code is None:
+            problems.append(("respondents.row_no_code", {"row": number, "column": header[0]}))
+            continue
+        if code in seen:
+            problems.append(("respondents.row_duplicate",
+                             {"row": number, "code": code, "first": seen[code]}))
+            continue
+        seen[code] = number
+        record: dict[str, Any] = {"code": code, "fields": {}, "values": {}}
+        for column, value in zip(columns, values[1:len(header)]):
+            if column.lower() in SPECIAL_COLUMNS:
+                record["fields"][SPECIAL_COLUMNS[column.lower()]] = parse_value(value, "text")
+                continue
+            try:
+                record["values"][column] = parse_value(value, types[column])
+            except ValueError:
+                problems.append(("respondents.cell_bad_value", {
+                    "row": number, "column": column, "value": value,
+                    "type": types[column],
+                }))
+        parsed_rows.append(record)
+    if problems:
+        raise RowErrors(name, problems)
+    added = updated = changed_values = 0
+    with transaction(db):
+        for column in attribute_columns:
+            if column not in existing:
+                define_attribute(db, column, types[column], actor=actor)
+        for record in parsed_rows:
+            found = db.execute(
+                "SELECT id FROM respondents WHERE code = ?", [record["code"]]
+            ).fetchone()
+            if found is None:
+                rid = add_respondent(db, record["code"], actor=actor, **record["fields"])
+                added += 1
+            else:
+                rid = int(found[0])
+                if record["fields"]:
+                    update_respondent(db, rid, actor=actor, **record["fields"])
+                updated += 1
+            for column, value in record["values"].items():
+                changed_values += _write_value(db, rid, column, value, actor=actor)
+        record_event(db, actor, "respondents.import", "respondents", None, None,
+                     {"file": name, "added": added, "updated": updated,
+                      "values": changed_values})
+    return {"file": name, "added": added, "updated": updated, "values": changed_values,
+            "attributes": types}
+
+
+def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str) -> int:
+    """Store an edited respondents table (as from :func:`respondents_table`); returns changes.
+
+    Rows with a new code are added; attribute cells are checked against their type. All or
+    nothing: one bad cell refuses the whole save with the row and column named.
+    """
+    access.require(db, actor, "respondents.edit")
+    attributes = {a["name"]: a["type"] for a in list_attributes(db)}
+    changes = 0
+    with transaction(db):
+        for number, record in enumerate(records, start=1):
+            code = parse_value(record.get("code"), "text")
+            if code is None:
+                if any(parse_value(v, "text") for k, v in record.items() if k != "documents"):
+                    raise InputError("respondents.row_no_code", row=number, column="code")
+                continue
+            rid = ensure_respondent(db, code, actor=actor)
+            fields = {k: parse_value(record.get(k), "text") for k in ("pseudonym", "notes")
+                      if k in record}
+            before = row(db, "respondents", rid)
+            if any(before[k] != v for k, v in fields.items()):
+                update_respondent(db, rid, actor=actor, **fields)
+                changes += 1
+            for name, type_ in attributes.items():
+                if name not in record:
+                    continue
+                try:
+                    value = parse_value(record[name], type_)
+                except ValueError:
+                    raise InputError("respondents.cell_bad_value", row=number, column=name,
+                                     value=record[name], type=type_) from None
+                changes += _write_value(db, rid, name, value, actor=actor)
+    return changes
