@@ -15,6 +15,15 @@ PAGES = Path(__file__).parent / "workbench" / "app" / "pages"
 
 st.set_page_config(page_title="Werkbank", page_icon=":material/forum:", layout="wide")
 
+# First start: a project file that does not exist yet becomes the demo project (fictional
+# interviews), so a new user sees a working project instead of an empty screen.
+if not common.project_path().exists():
+    from workbench.demo import load_demo
+
+    with st.spinner(common.tr("ingest.app.loading_demo")):
+        load_demo(common.project_path())
+    st.toast(common.tr("app.demo_loaded"))
+
 
 def page(name: str, icon: str) -> st.Page:
     return st.Page(PAGES / f"{name}.py", title=common.tr(f"page.{name}"), icon=icon,

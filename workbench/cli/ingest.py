@@ -186,5 +186,5 @@ def run_demo(args: argparse.Namespace) -> int:
     print(t(key, args.lang, path=args.project, **{k: v for k, v in summary.items()
                                                    if k not in ("created", "problems")}))
     for problem in summary["problems"]:
-        print("  - " + problem, file=sys.stderr)
+        print("  - " + problem.message(args.lang), file=sys.stderr)
     return 0

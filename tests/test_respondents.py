@@ -1,0 +1,134 @@
+"""Respondents, typed attributes, CSV/XLSX import with per-row errors, document links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+
+from workbench.errors import InputError, PermissionDenied
+from workbench.respondents import (
+    RowErrors, add_respondent, define_attribute, import_respondents, infer_type,
+    link_document, list_attributes, list_respondents, parse_value, respondents_table,
+    save_table, set_value,
+)
+
+CSV = ("respondent;leeftijd;woont_alleen;interview_datum;wijk;pseudoniem\n"
+       "R01;72;ja;12-03-2025;Spoorzicht;Gerda\n"
+       "R02;45,5;nee;2025-03-14;Ter Aa;Henk\n")
+
+
+def count(db, table):
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@pytest.mark.parametrize("values,expected", [
+    (["ja", "Nee", ""], "boolean"), (["1", "2,5", None], "number"),
+    (["2025-01-02", "03-04-2024"], "date"), (["1", "een"], "text"), ([], "text"),
+    ([dt.date(2024, 1, 1)], "date"), ([True, False], "boolean"),
+])
+def test_attribute_types_are_inferred(values, expected):
+    assert infer_type(values) == expected
+
+
+def test_values_are_stored_canonically():
+    assert parse_value("2,50", "number") == "2.5"
+    assert parse_value(7.0, "number") == "7"
+    assert parse_value("12-03-2025", "date") == "2025-03-12"
+    assert parse_value("Ja", "boolean") == "true"
+    with pytest.raises(ValueError):
+        parse_value("veel", "number")
+
+
+def test_csv_import_adds_respondents_with_typed_attributes(db, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(CSV.encode("cp1252"))
+    result = import_respondents(db, path, actor="onderzoeker")
+    assert (result["added"], result["updated"]) == (2, 0)
+    assert {a["name"]: a["type"] for a in list_attributes(db)} == {
+        "leeftijd": "number", "woont_alleen": "boolean", "interview_datum": "date",
+        "wijk": "text"}
+    gerda = list_respondents(db)[0]
+    assert gerda["pseudonym"] == "Gerda"
+    assert gerda["attributes"] == {"leeftijd": "72", "woont_alleen": "true",
+                                   "interview_datum": "2025-03-12", "wijk": "Spoorzicht"}
+
+
+def test_importing_again_updates_instead_of_duplicating(db, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(CSV, encoding="utf-8")
+    import_respondents(db, path, actor="onderzoeker")
+    path.write_text(CSV.replace("Spoorzicht", "Oude Kern"), encoding="utf-8")
+    result = import_respondents(db, path, actor="onderzoeker")
+    assert (result["added"], result["updated"], result["values"]) == (0, 2, 1)
+    assert count(db, "respondents") == 2
+
+
+def test_xlsx_import_reads_numbers_and_dates(db, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["code", "leeftijd", "sinds"])
+    sheet.append(["R09", 81, dt.datetime(2019, 5, 1)])
+    book.save(tmp_path / "r.xlsx")
+    import_respondents(db, tmp_path / "r.xlsx", actor="onderzoeker")
+    assert list_respondents(db)[0]["attributes"] == {"leeftijd": "81", "sinds": "2019-05-01"}
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(db, tmp_path):
+    define_attribute(db, "leeftijd", "number", actor="onderzoeker")
+    path = tmp_path / "r.csv"
+    path.write_text("respondent,leeftijd\nR01,70\n,71\nR01,72\nR03,oud\n", encoding="utf-8")
+    events = count(db, "events")
+    with pytest.raises(RowErrors) as caught:
+        import_respondents(db, path, actor="onderzoeker")
+    message = caught.value.message("en")
+    assert "row 3" in message and "row 4" in message and "row 5, column 'leeftijd'" in message
+    assert count(db, "respondents") == 0 and count(db, "events") == events
+
+
+def test_changing_a_type_converts_values_or_refuses(db):
+    add_respondent(db, "R01", actor="onderzoeker")
+    define_attribute(db, "kinderen", "text", actor="onderzoeker")
+    set_value(db, "R01", "kinderen", "2", actor="onderzoeker")
+    define_attribute(db, "kinderen", "number", actor="onderzoeker")
+    assert list_attributes(db)[0]["type"] == "number"
+    set_value(db, "R01", "kinderen", "", actor="onderzoeker")
+    define_attribute(db, "kinderen", "text", actor="onderzoeker")
+    set_value(db, "R01", "kinderen", "twee", actor="onderzoeker")
+    with pytest.raises(InputError, match="R01"):
+        define_attribute(db, "kinderen", "number", actor="onderzoeker")
+    assert list_attributes(db)[0]["type"] == "text"
+
+
+def test_edited_table_is_saved_with_events(db):
+    add_respondent(db, "R01", actor="onderzoeker")
+    define_attribute(db, "leeftijd", "number", actor="onderzoeker")
+    table = respondents_table(db)
+    table.loc[0, "leeftijd"] = 64
+    records = table.to_dict("records") + [{"code": "R02", "pseudonym": "Kees", "leeftijd": 50}]
+    assert save_table(db, records, actor="onderzoeker") == 3
+    assert [r["attributes"] for r in list_respondents(db)] == [{"leeftijd": "64"},
+                                                               {"leeftijd": "50"}]
+    after = [json.loads(r[0]) for r in db.execute(
+        "SELECT after FROM events WHERE action = 'attribute.set'")]
+    assert after == [{"value": "64"}, {"value": "50"}]
+
+
+def test_documents_are_linked_and_unlinked(db, tmp_path):
+    from workbench.ingest import import_files
+
+    (tmp_path / "a.txt").write_text("I: Vraag?\nR: Antwoord.", encoding="utf-8")
+    import_files(db, [tmp_path / "a.txt"], actor="onderzoeker")
+    add_respondent(db, "R01", actor="onderzoeker")
+    link_document(db, 1, "R01", actor="onderzoeker")
+    assert list_respondents(db)[0]["n_documents"] == 1
+    link_document(db, 1, None, actor="onderzoeker")
+    assert list_respondents(db)[0]["n_documents"] == 0
+
+
+def test_supervisors_may_not_edit_respondents(db):
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('sup', 'supervisor', '')")
+    with pytest.raises(PermissionDenied):
+        add_respondent(db, "R01", actor="sup")

@@ -1,0 +1,173 @@
+"""The demo project: fictional interviews, respondents and two coders' codings, ready to explore.
+
+``make demo`` and the app's first start call :func:`load_demo`, so a new user sees a working
+project instead of an empty screen. It is safe to call again: files already imported are
+recognised by their sha256, respondents are updated in place, codings already present are
+kept, so the result is the same after one call or ten.
+
+corpora/demo/ (Appendix B of the team brief): the transcripts, ``respondents.csv`` (first
+column the case code), ``manifest.csv`` (``file``, ``respondent``) and ``codings.jsonl`` (one
+human coding per line: file, quote, code, coder, life_year, life_age). A quote is looked up
+in the normalised document text; the coding spans the sentence segment(s) containing it.
+The demo coders (anna, bram) get the role ``system`` like workshop group coders: they own
+codings but never log in, so the demo stays a single-user project that opens without login.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench.codings import add_coding
+from workbench.errors import InputError, WorkbenchError
+from workbench.ingest import import_files
+from workbench.ingest.readers import FORMATS
+from workbench.store import DEFAULT_USER, now, record_event, transaction
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "corpora" / "demo"
+DEMO_CODERS = ("anna", "bram")
+
+
+def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str, Any]:
+    """Create (or complete) the demo project at ``db_path``; return what was added.
+
+    The result: ``created`` (the file was new), ``documents``, ``respondents`` and
+    ``codings`` (numbers added by this call) and ``problems`` (errors with a message key,
+    e.g. a quote not found; the rest of the demo still loads).
+    """
+    from workbench.projects import create_project
+    from workbench.respondents import import_respondents, link_document
+
+    corpus = Path(corpus)
+    db_path = Path(db_path)
+    created = not db_path.exists()
+    db = create_project(db_path, actor=DEFAULT_USER)
+    problems: list[WorkbenchError] = []
+    summary: dict[str, Any] = {"created": created, "documents": 0, "respondents": 0,
+                               "codings": 0, "problems": problems}
+    try:
+        if (corpus / "respondents.csv").exists():
+            try:
+                result = import_respondents(db, corpus / "respondents.csv", actor=DEFAULT_USER)
+                summary["respondents"] = result["added"]
+            except WorkbenchError as exc:
+                problems.append(exc)
+        manifest = _manifest(corpus)
+        files = [corpus / name for name in manifest] or sorted(
+            p for p in corpus.iterdir() if p.suffix.lower().lstrip(".") in FORMATS
+            and p.name.lower() not in ("readme.md",)
+        )
+        report = import_files(db, files, actor=DEFAULT_USER)
+        summary["documents"] = len(report.imported)
+        problems.extend(r.error for r in report.failed
+                        if r.error is not None and r.error.key != "ingest.duplicate")
+        documents = _documents_by_file(db)
+        for name, respondent in manifest.items():
+            if name in documents and respondent:
+                try:
+                    link_document(db, documents[name], respondent, actor=DEFAULT_USER)
+                except WorkbenchError as exc:
+                    problems.append(exc)
+        if (corpus / "codings.jsonl").exists():
+            summary["codings"] = _load_codings(db, corpus / "codings.jsonl", documents,
+                                               problems)
+    finally:
+        db.close()
+    return summary
+
+
+def _manifest(corpus: Path) -> dict[str, str]:
+    path = corpus / "manifest.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return {r["file"].strip(): (r.get("respondent") or "").strip()
+                for r in csv.DictReader(f) if r.get("file")}
+
+
+def _documents_by_file(db: Database) -> dict[str, int]:
+    return {name: int(i) for i, name in db.execute("SELECT id, source_name FROM documents")}
+
+
+def _ensure_coders(db: Database, coders: set[str]) -> None:
+    with transaction(db):
+        for coder in sorted(coders):
+            if db.execute("SELECT 1 FROM users WHERE name = ?", [coder]).fetchone():
+                continue
+            db.execute("INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)",
+                       [coder, now()])
+            record_event(db, DEFAULT_USER, "user.add", "users", coder, None,
+                         {"name": coder, "role": "system", "demo": True})
+
+
+def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` occurs in ``text`` (first occurrence; whitespace may differ)."""
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    words = quote.split()
+    if not words:
+        return None
+    found = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return (found.start(), found.end()) if found else None
+
+
+def _load_codings(
+    db: Database, path: Path, documents: dict[str, int], problems: list[WorkbenchError]
+) -> int:
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    _ensure_coders(db, {line["coder"] for line in lines if line.get("coder")})
+    texts: dict[int, str] = {}
+    before = db.execute("SELECT count(*) FROM codings").fetchone()[0]
+    with transaction(db):
+        for number, line in enumerate(lines, start=1):
+            document_id = documents.get(line.get("file", ""))
+            if document_id is None:
+                problems.append(InputError("demo.unknown_file", line=number,
+                                           file=line.get("file")))
+                continue
+            if document_id not in texts:
+                texts[document_id] = db.execute(
+                    "SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()[0]
+            span = locate_quote(texts[document_id], line.get("quote", ""))
+            if span is None:
+                problems.append(InputError("demo.quote_not_found", line=number,
+                                           file=line["file"], quote=line.get("quote", "")[:60]))
+                continue
+            start, end = db.execute(
+                "SELECT min(start_char), max(end_char) FROM segments "
+                "WHERE document_id = ? AND start_char < ? AND end_char > ?",
+                [document_id, span[1], span[0]],
+            ).fetchone()
+            if start is None:
+                start, end = span
+            try:
+                coding_id = add_coding(db, coder=line["coder"], code=line["code"],
+                                       document_id=document_id, start_char=start,
+                                       end_char=end, origin="human", actor=line["coder"])
+            except WorkbenchError as exc:
+                problems.append(exc)
+                continue
+            _set_life_time(db, coding_id, line.get("life_year"), line.get("life_age"),
+                           actor=line["coder"])
+    return db.execute("SELECT count(*) FROM codings").fetchone()[0] - before
+
+
+def _set_life_time(db: Database, coding_id: int, year: int | None, age: int | None,
+                   *, actor: str) -> None:
+    """When in the life story a coding happened, as the coder marked it (logged)."""
+    current = db.execute("SELECT life_year, life_age FROM codings WHERE id = ?",
+                         [coding_id]).fetchone()
+    if (year, age) == tuple(current) or (year is None and age is None):
+        return
+    db.execute("UPDATE codings SET life_year = ?, life_age = ?, updated_at = ? WHERE id = ?",
+               [year, age, now(), coding_id])
+    record_event(db, actor, "coding.life_time", "codings", coding_id,
+                 {"life_year": current[0], "life_age": current[1]},
+                 {"life_year": year, "life_age": age})
