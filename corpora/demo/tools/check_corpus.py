@@ -60,10 +60,13 @@ MIN_WORDS, MAX_WORDS = 1500, 3000
 class Transcript:
     """A decoded transcript: its header lines and its turns as (speaker, text) pairs."""
 
-    def __init__(self, header: list[str], turns: list[tuple[str, str]], encoding: str):
+    def __init__(self, header: list[str], turns: list[tuple[str, str]], encoding: str,
+                 units: list[tuple[str, str]] | None = None):
         self.header = header
         self.turns = turns
         self.encoding = encoding
+        # The smallest pieces a quote must fit in: a cue for subtitles, else a turn.
+        self.units = units if units is not None else turns
 
     @property
     def full_text(self) -> str:
@@ -71,6 +74,9 @@ class Transcript:
 
     def respondent_turns(self) -> list[str]:
         return [text for speaker, text in self.turns if speaker not in INTERVIEWER_LABELS]
+
+    def respondent_units(self) -> list[str]:
+        return [text for speaker, text in self.units if speaker not in INTERVIEWER_LABELS]
 
     def words(self) -> int:
         return sum(len(WORD.findall(text)) for _, text in self.turns)
@@ -142,19 +148,26 @@ def read_vtt(path: Path) -> Transcript:
     import webvtt
 
     header: list[str] = []
-    turns: list[tuple[str, str]] = []
+    units: list[tuple[str, str]] = []
     for caption in webvtt.read(str(path)):
         raw = caption.raw_text.strip()
         match = VOICE.match(raw)
         if match:
-            speaker, text = match[1].strip(), match[2].strip()
-            if turns and turns[-1][0] == speaker:
-                turns[-1] = (speaker, turns[-1][1] + " " + text)
-            else:
-                turns.append((speaker, text))
+            units.append((match[1].strip(), match[2].strip()))
         else:
             header.append(raw)
-    return Transcript(header, turns, "vtt")
+    return Transcript(header, _merge(units), "vtt", units)
+
+
+def _merge(units: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive cues of one speaker form one turn."""
+    turns: list[tuple[str, str]] = []
+    for speaker, text in units:
+        if turns and turns[-1][0] == speaker:
+            turns[-1] = (speaker, turns[-1][1] + " " + text)
+        else:
+            turns.append((speaker, text))
+    return turns
 
 
 SRT_TIME = re.compile(r"^\d{2}:\d{2}:\d{2},\d{3} --> \d{2}:\d{2}:\d{2},\d{3}$")
@@ -162,7 +175,7 @@ SRT_TIME = re.compile(r"^\d{2}:\d{2}:\d{2},\d{3} --> \d{2}:\d{2}:\d{2},\d{3}$")
 
 def read_srt(path: Path) -> Transcript:
     header: list[str] = []
-    turns: list[tuple[str, str]] = []
+    units: list[tuple[str, str]] = []
     text = path.read_text("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
     for block in text.strip().split("\n\n"):
         lines = block.strip().split("\n")
@@ -171,13 +184,12 @@ def read_srt(path: Path) -> Transcript:
         cue = " ".join(line.strip() for line in lines[2:])
         match = LABEL.match(cue)
         if match:
-            speaker, said = match["label"], match["text"].strip()
-            turns.append((speaker, said))
-        elif turns:
-            turns[-1] = (turns[-1][0], turns[-1][1] + " " + cue)
+            units.append((match["label"], match["text"].strip()))
+        elif units:
+            units.append((units[-1][0], cue))
         else:
             header.append(cue)
-    return Transcript(header, turns, "srt")
+    return Transcript(header, _merge(units), "srt", units)
 
 
 READERS = {".txt": read_txt, ".docx": read_docx, ".odt": read_odt, ".vtt": read_vtt,
@@ -291,9 +303,9 @@ def main() -> int:
                 problems.append(f"{where}: file {c['file']!r} is not in manifest.csv")
                 continue
             count = t.full_text.count(c["quote"])
-            inside = any(c["quote"] in turn for turn in t.respondent_turns())
+            inside = any(c["quote"] in unit for unit in t.respondent_units())
             if count != 1 or not inside:
-                problems.append(f"{where}: quote found {count}x, in a respondent turn: {inside}: "
+                problems.append(f"{where}: quote found {count}x, inside one respondent turn/cue: {inside}: "
                                 f"{c['quote'][:70]!r}")
     seen = Counter((c["file"], c["quote"], c["code"], c["coder"]) for c in codings)
     for key, n in seen.items():
