@@ -62,6 +62,23 @@ def human_coders(db: Database) -> list[str]:
     return [r[0] for r in found]
 
 
+def coder_options(db: Database) -> list[str]:
+    """Coders one can compare: human coders with codings, plus ``model`` when there are
+    machine suggestions."""
+    options = human_coders(db)
+    if db.execute("SELECT 1 FROM codings WHERE origin = 'machine' LIMIT 1").fetchone():
+        options.append(MODEL)
+    return options
+
+
+def people(db: Database) -> list[str]:
+    """Users who can be assigned to a double-coding sample (researchers and supervisors)."""
+    found = db.execute(
+        "SELECT name FROM users WHERE role IN ('onderzoeker', 'supervisor') ORDER BY name"
+    ).fetchall()
+    return [r[0] for r in found]
+
+
 def _coder_filter(coder: str) -> tuple[str, list[Any]]:
     """SQL condition (on codings) selecting what counts as ``coder``'s judgements."""
     if coder == MODEL:

@@ -1,8 +1,300 @@
-"""Page 'consistentie' (being built: replaced by its issue's work)."""
+"""Consistentie: agreement between coders, disagreement review with consensus, drift, samples.
 
+Thin page over workbench.consistency and workbench.agreement: widgets, calls, rendering.
+With reliability switched off (reflexive thematic analysis) only the side-by-side comparison
+is shown.
+"""
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench import access
+from workbench.agreement import RELIABLE, TENTATIVE, verdict
+from workbench.app.common import attempt, db, lang, project_path, tr, user
+from workbench.consistency import (
+    MODEL, UNITS, agreement_report, close_sample, coder_options, compare_units, create_sample,
+    drift, list_samples, people, reliability_on, resolve, set_blind_coding, set_reliability,
+)
+from workbench.documents import list_documents
+from workbench.errors import WorkbenchError
+from workbench.store import get_setting, last_event_id
+
+PAGE_SIZE = 10
 
 st.title(tr("page.consistentie"))
-st.info(tr("page.placeholder"))
+project = db()
+me = user()
+if not attempt(access.can, project, me, "consistency.review"):
+    st.error(tr("consistentie.no_access", user=me))
+    st.stop()
+version = last_event_id(project)
+path = str(project_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_report(_project, path, version, coders, unit, all_documents, sample_id):
+    """Agreement report; recomputed only when the project changed (``version``)."""
+    return agreement_report(_project, coders=list(coders), unit=unit,
+                            all_documents=all_documents, sample_id=sample_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_drift(_project, path, version, coders, unit, by, all_documents):
+    return drift(_project, coders=list(coders), unit=unit, by=by, all_documents=all_documents,
+                 n_samples=300)
+
+
+def coder_label(name: str) -> str:
+    return tr("consistentie.model") if name == MODEL else name
+
+
+def number(x):
+    return "—" if x is None else f"{x:.3f}"
+
+
+def verdict_text(alpha):
+    return tr(f"agreement.verdict.{verdict(alpha) or 'undefined'}")
+
+
+# ------------------------------------------------------------------ choices
+options = coder_options(project)
+samples = list_samples(project)
+sample_names = {s["id"]: f"{s['name']} ({', '.join(s['coders'])})" for s in samples}
+top = st.columns([3, 2, 2])
+sample_id = top[2].selectbox(
+    tr("consistentie.sample"), [None, *sample_names],
+    format_func=lambda i: tr("consistentie.no_sample") if i is None else sample_names[i],
+    key="consistency_sample",
+)
+default = [c for c in options if c != MODEL]
+if sample_id is not None:
+    default = [c for c in next(s for s in samples if s["id"] == sample_id)["coders"]
+               if c in options]
+coders = top[0].multiselect(tr("consistentie.coders"), options, default=default,
+                            format_func=coder_label, key=f"consistency_coders_{sample_id}",
+                            help=tr("consistentie.coders_help"))
+unit = top[1].selectbox(tr("consistentie.unit"), UNITS, key="consistency_unit",
+                        format_func=lambda u: tr(f"consistentie.unit_{u}"),
+                        help=tr("consistentie.unit_help"))
+all_documents = st.toggle(tr("consistentie.all_documents"), key="consistency_all_documents",
+                          help=tr("consistentie.all_documents_help"))
+reliability = reliability_on(project)
+
+
+# ------------------------------------------------------------------ side by side / review
+def unit_title(item) -> str:
+    return tr(f"consistentie.title_{item['unit']}", document=item["document"] or "",
+              unit_id=item["unit_id"])
+
+
+def show_unit(item, *, review: bool) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{unit_title(item)}**")
+        st.text(item["text"])
+        columns = st.columns(len(item["by_coder"]))
+        for column, (coder, names) in zip(columns, item["by_coder"].items()):
+            column.markdown(f"**{coder_label(coder)}**")
+            column.write(", ".join(names) if names else tr("consistentie.no_codes"))
+        for code in item["codes"]:
+            if code["agree"]:
+                continue
+            with st.expander(tr("consistentie.differ_on", code=code["name"],
+                                with_=", ".join(map(coder_label, code["coders_with"])),
+                                without=", ".join(map(coder_label, code["coders_without"])))):
+                for field in ("definition", "use_when", "dont_use_when"):
+                    if code[field]:
+                        st.markdown(f"*{tr(f'consistentie.{field}')}* {code[field]}")
+                done = code["resolution"]
+                if done:
+                    st.success(tr(f"consistentie.resolved_{done['decision']}",
+                                  who=done["resolved_by"]))
+                if review:
+                    resolve_form(item, code)
+
+
+def resolve_form(item, code) -> None:
+    key = f"resolve_{item['unit']}_{item['unit_id']}_{code['code_id']}"
+    with st.form(key):
+        note = st.text_input(tr("consistentie.note"), key=f"{key}_note",
+                             help=tr("consistentie.note_help"))
+        left, right = st.columns(2)
+        present = left.form_submit_button(tr("consistentie.apply"), icon=":material/check:")
+        absent = right.form_submit_button(tr("consistentie.not_apply"), icon=":material/close:")
+    if present or absent:
+        done = attempt(resolve, project, unit=item["unit"], unit_id=item["unit_id"],
+                       code=code["code_id"], decision="present" if present else "absent",
+                       actor=me, note=note)
+        if done is not None:
+            st.toast(tr("consistentie.saved"))
+            st.rerun()
+
+
+def side_by_side(*, review: bool, only_differences: bool) -> None:
+    items = attempt(compare_units, project, coders=coders, unit=unit,
+                    all_documents=all_documents, sample_id=sample_id,
+                    only_differences=only_differences)
+    if items is None:
+        return
+    if not items:
+        st.info(tr("consistentie.no_differences" if only_differences else "consistentie.nothing"))
+        return
+    pages = (len(items) - 1) // PAGE_SIZE + 1
+    st.caption(tr("consistentie.n_units_listed", n=len(items)))
+    page = st.number_input(tr("consistentie.page"), 1, pages, 1, key=f"page_{review}") \
+        if pages > 1 else 1
+    for item in items[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
+        show_unit(item, review=review)
+
+
+# ------------------------------------------------------------------ settings and samples
+def switch(setter, key: str) -> None:
+    """Widget callback: store a project switch; put the widget back when it was refused."""
+    wanted = st.session_state[key]
+    try:
+        setter(project, wanted, actor=me)
+    except WorkbenchError as exc:
+        st.session_state[key] = not wanted
+        st.session_state["consistency_switch_error"] = exc.message(lang())
+
+
+def settings_and_samples() -> None:
+    refused = st.session_state.pop("consistency_switch_error", None)
+    if refused:
+        st.error(refused)
+    left, right = st.columns(2)
+    left.toggle(tr("consistentie.blind"), value=bool(get_setting(project, "blind_coding")),
+                help=tr("consistentie.blind_help"), key="consistency_blind",
+                on_change=switch, args=(set_blind_coding, "consistency_blind"))
+    right.toggle(tr("consistentie.reliability"), value=reliability,
+                 help=tr("consistentie.reliability_help"), key="consistency_reliability",
+                 on_change=switch, args=(set_reliability, "consistency_reliability"))
+
+    st.subheader(tr("consistentie.samples"))
+    if samples:
+        table = pd.DataFrame({
+            tr("consistentie.col_sample"): [s["name"] for s in samples],
+            tr("consistentie.col_coders"): [", ".join(s["coders"]) for s in samples],
+            tr("consistentie.col_units"): [
+                tr(f"consistentie.sample_{s['unit']}", n=s["n_units"]) for s in samples],
+            tr("consistentie.col_status"): [tr(f"consistentie.status_{s['status']}")
+                                            for s in samples],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        open_ones = {s["id"]: s["name"] for s in samples if s["status"] == "open"}
+        if open_ones:
+            cols = st.columns([3, 1])
+            chosen = cols[0].selectbox(tr("consistentie.close_which"), list(open_ones),
+                                       format_func=open_ones.get, key="close_sample")
+            if cols[1].button(tr("consistentie.close"), key="close_sample_button"):
+                attempt(close_sample, project, chosen, actor=me)
+                st.rerun()
+    documents = {d["id"]: d["name"] for d in list_documents(project)}
+    with st.form("new_sample"):
+        st.markdown(f"**{tr('consistentie.new_sample')}**")
+        name = st.text_input(tr("consistentie.sample_name"), key="sample_name")
+        chosen_coders = st.multiselect(tr("consistentie.coders"), people(project),
+                                       key="sample_coders")
+        kind = st.radio(tr("consistentie.sample_kind"), ["documents", "share"],
+                        format_func=lambda k: tr(f"consistentie.kind_{k}"), horizontal=True,
+                        key="sample_kind")
+        docs = st.multiselect(tr("consistentie.sample_documents"), list(documents),
+                              format_func=documents.get, key="sample_documents",
+                              help=tr("consistentie.sample_documents_help"))
+        share = st.slider(tr("consistentie.sample_share"), 5, 100, 20, step=5,
+                          key="sample_share", format="%d%%")
+        seed = st.number_input(tr("consistentie.seed"), 0, 1_000_000, 0, key="sample_seed",
+                               help=tr("consistentie.seed_help"))
+        if st.form_submit_button(tr("consistentie.create_sample")):
+            made = attempt(
+                create_sample, project, name=name, coders=chosen_coders, actor=me,
+                documents=docs or None,
+                share=share / 100 if kind == "share" else None, seed=int(seed),
+            )
+            if made is not None:
+                st.toast(tr("consistentie.sample_made"))
+                st.rerun()
+
+
+# ------------------------------------------------------------------ reliability off
+if len(coders) < 2:
+    st.info(tr("consistentie.choose_two"))
+    with st.expander(tr("consistentie.settings")):
+        settings_and_samples()
+    st.stop()
+
+if not reliability:
+    st.info(tr("consistentie.reliability_off"))
+    only = st.toggle(tr("consistentie.only_differences"), value=True, key="only_differences")
+    side_by_side(review=access.can(project, me, "consistency.resolve"), only_differences=only)
+    with st.expander(tr("consistentie.settings")):
+        settings_and_samples()
+    st.stop()
+
+# ------------------------------------------------------------------ reliability on
+st.caption(tr("consistentie.alpha_explained"))
+tab_figures, tab_review, tab_drift, tab_settings = st.tabs([
+    tr("consistentie.tab_figures"), tr("consistentie.tab_review"), tr("consistentie.tab_drift"),
+    tr("consistentie.tab_settings"),
+])
+
+with tab_figures:
+    report = attempt(cached_report, project, path, version, tuple(coders), unit, all_documents,
+                     sample_id)
+    if report is not None:
+        overall = report["overall"]
+        lo, hi = overall["alpha_ci"]
+        cols = st.columns(4)
+        cols[0].metric(tr("consistentie.overall_alpha"), number(overall["alpha"]),
+                       help=tr("consistentie.ci", lo=number(lo), hi=number(hi)))
+        cols[1].metric(tr("consistentie.verdict"), verdict_text(overall["alpha"]))
+        cols[2].metric(tr("consistentie.units"), report["n_units"])
+        cols[3].metric(tr("consistentie.percent"), number(overall["percent"]))
+        st.caption(tr("consistentie.thresholds", reliable=RELIABLE, tentative=TENTATIVE))
+        if not report["codes"]:
+            st.info(tr("consistentie.no_units"))
+        else:
+            rows = report["codes"]
+            table = pd.DataFrame({
+                tr("consistentie.col_code"): list(rows),
+                "alpha": [f["alpha"] for f in rows.values()],
+                tr("consistentie.col_ci"): [
+                    "—" if f["alpha_ci"][0] is None
+                    else f"{f['alpha_ci'][0]:.3f} – {f['alpha_ci'][1]:.3f}" for f in rows.values()],
+                "kappa": [f["kappa"] for f in rows.values()],
+                "AC1": [f["ac1"] for f in rows.values()],
+                tr("consistentie.percent"): [f["percent"] for f in rows.values()],
+                tr("consistentie.units"): [f["n_units"] for f in rows.values()],
+                tr("consistentie.verdict"): [verdict_text(f["alpha"]) for f in rows.values()],
+            })
+            st.dataframe(table, hide_index=True, width="stretch", column_config={
+                c: st.column_config.NumberColumn(format="%.3f")
+                for c in ("alpha", "kappa", "AC1", tr("consistentie.percent"))})
+            st.caption(tr("consistentie.ac1_help"))
+
+with tab_review:
+    st.caption(tr("consistentie.review_help"))
+    side_by_side(review=access.can(project, me, "consistency.resolve"), only_differences=True)
+
+with tab_drift:
+    by = st.radio(tr("consistentie.drift_by"), ["week", "sample"], horizontal=True,
+                  format_func=lambda b: tr(f"consistentie.by_{b}"), key="drift_by")
+    rows = attempt(cached_drift, project, path, version, tuple(coders), unit, by, all_documents)
+    rows = [r for r in rows or [] if r["alpha"] is not None]
+    if not rows:
+        st.info(tr("consistentie.no_drift"))
+    else:
+        frame = pd.DataFrame(rows)
+        base = alt.Chart(frame).encode(
+            x=alt.X("batch:N", sort=None, title=tr(f"consistentie.by_{by}")))
+        line = base.mark_line(point=True).encode(
+            y=alt.Y("alpha:Q", title="alpha", scale=alt.Scale(domain=[-0.2, 1])),
+            tooltip=["batch", "alpha", "alpha_lo", "alpha_hi", "n_units"])
+        band = base.mark_errorbar().encode(y="alpha_lo:Q", y2="alpha_hi:Q")
+        rules = alt.Chart(pd.DataFrame({"y": [RELIABLE, TENTATIVE]})).mark_rule(
+            strokeDash=[4, 4], color="grey").encode(y="y:Q")
+        st.altair_chart(band + line + rules, width="stretch")
+        st.caption(tr("consistentie.drift_help"))
+
+with tab_settings:
+    settings_and_samples()

@@ -1,0 +1,102 @@
+"""The Consistentie page on a real project built to known answers (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_consistency import build_project, code
+from workbench import consistency as cons
+from workbench.store import get_setting, set_setting
+
+PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "consistentie.py")
+
+
+@pytest.fixture
+def coded(db):
+    project = build_project(db)
+    d1 = next(iter(project))
+    s = project[d1]
+    code(db, "anna", "verlies", s[0])
+    code(db, "anna", "verlies", s[1])
+    code(db, "bram", "verlies", s[0])
+    return s
+
+
+def page(project_path, user="anna", lang="nl"):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(project_path)
+    at.session_state["user"] = user
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_shows_agreement_per_code_with_verdict(db, coded, project_path):
+    at = page(project_path)
+    table = at.dataframe[0].value
+    assert list(table["Code"]) == ["Verlies"]
+    assert table["alpha"][0] == pytest.approx(1 - 7 / 15)
+    assert table["Oordeel"][0] == "niet op bouwen"
+    assert at.metric[0].value == f"{1 - 7 / 15:.3f}"
+    assert any("Alpha laat zien" in c.value for c in at.caption)
+
+
+def test_review_resolves_a_disagreement_with_a_consensus_coding(db, coded, project_path):
+    at = page(project_path)
+    form = f"resolve_segment_{coded[1]}_"
+    apply = [b for b in at.button if b.key and b.key.startswith("FormSubmitter:" + form)
+             and "Wel" in b.label]
+    assert len(apply) == 1
+    apply[0].click().run()
+    assert not at.exception
+    found = db.execute("SELECT segment_id FROM codings WHERE coder = 'consensus'").fetchall()
+    assert found == [(coded[1],)]
+
+
+def test_reliability_off_shows_only_side_by_side(db, coded, project_path):
+    set_setting(db, "reliability", False, actor="anna")
+    at = page(project_path, lang="en")
+    assert not at.metric and not at.get("vega_lite_chart")
+    assert any("side by side" in i.value for i in at.info)
+    assert any("Verlies: yes by anna, no by bram" in e.label for e in at.expander)
+
+
+def test_blind_switch_is_stored(db, coded, project_path):
+    at = page(project_path, user="sanne")
+    at.toggle(key="consistency_blind").set_value(True).run()
+    assert not at.exception
+    assert get_setting(db, "blind_coding") is True
+
+
+def test_supervisor_may_not_switch_reliability_off(db, coded, project_path):
+    at = page(project_path, user="sanne")
+    at.toggle(key="consistency_reliability").set_value(False).run()
+    assert get_setting(db, "reliability") is True
+    assert at.error and at.toggle(key="consistency_reliability").value is True
+
+
+def test_sample_is_created_from_the_form(db, coded, project_path):
+    at = page(project_path, user="sanne")
+    at.text_input(key="sample_name").input("ronde 1")
+    at.multiselect(key="sample_coders").select("anna").select("bram")
+    at.radio(key="sample_kind").set_value("share")
+    at.slider(key="sample_share").set_value(50)
+    at.button(key="FormSubmitter:new_sample-Steekproef maken").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    samples = cons.list_samples(db)
+    assert [(s["name"], s["n_units"], s["coders"]) for s in samples] == \
+        [("ronde 1", 6, ["anna", "bram"])]
+
+
+def test_co_researcher_is_refused(db, coded, project_path):
+    at = page(project_path, user="wijk")
+    assert at.error and not at.dataframe
+
+
+def test_drift_chart_is_drawn(db, coded, project_path):
+    at = page(project_path)
+    assert at.get("vega_lite_chart")
