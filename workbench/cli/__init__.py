@@ -18,7 +18,7 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 # One module per area; each defines register(subparsers).
-AREAS = ["project", "ingest", "agreement", "suggest"]
+AREAS = ["project", "ingest", "agreement", "suggest", "privacy"]
 
 
 def build_parser() -> argparse.ArgumentParser:

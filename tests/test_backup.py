@@ -1,0 +1,114 @@
+import copy
+import sqlite3
+
+import pytest
+
+from workbench import store
+from workbench.cli import main
+from workbench.errors import InputError
+from workbench.privacy import decide, key_file
+from workbench.privacy.backup import backup, check_project_file, restore
+from workbench.store import open_project
+from privacy_support import add_document
+
+
+def n_documents(path):
+    db = open_project(path)
+    try:
+        return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_backup_is_an_intact_project_while_the_original_stays_open(db, tmp_path):
+    add_document(db)
+    target = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    info = check_project_file(target)
+    assert info["documents"] == 1 and info["migrations"] >= 3
+
+
+def test_backup_with_key_copies_the_key_next_to_it(db, tmp_path):
+    add_document(db)
+    decide(db, "Kees", accept=True, actor="onderzoeker")
+    backup(db, tmp_path / "bewaard" / "kopie.db", actor="onderzoeker", with_key=True)
+    assert (tmp_path / "bewaard" / "kopie.key.json").read_text() == key_file(db).read_text()
+
+
+def test_restore_replaces_the_project_and_keeps_the_old_one(db, project_path, tmp_path):
+    add_document(db)
+    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    add_document(db, "R: later toegevoegd.", name="later.txt")
+    db.close()
+    result = restore(saved, project_path)
+    assert n_documents(project_path) == 1
+    assert n_documents(result["replaced"]) == 2 and result["replaced"].endswith(".bak")
+
+
+def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, project_path, tmp_path):
+    add_document(db)
+    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    db.close()
+    data = bytearray(saved.read_bytes())
+    data[4096 * 2:4096 * 2 + 200] = b"\xff" * 200
+    saved.write_bytes(bytes(data))
+    with pytest.raises(InputError) as err:
+        restore(saved, project_path)
+    assert err.value.key in ("backup.damaged", "backup.not_a_project")
+    assert n_documents(project_path) == 1
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_restore_refuses_files_that_are_not_projects(project_path, tmp_path):
+    other = tmp_path / "ander.db"
+    sqlite3.connect(other).execute("CREATE TABLE x (y)").connection.commit()
+    text = tmp_path / "notities.db"
+    text.write_text("geen database")
+    for bad, key in ((other, "backup.not_a_project"), (text, "backup.not_sqlite")):
+        with pytest.raises(InputError) as err:
+            restore(bad, project_path)
+        assert err.value.key == key
+    assert not project_path.exists()
+
+
+def test_restore_refuses_while_the_project_is_open(db, project_path, tmp_path):
+    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    with pytest.raises(InputError) as err:
+        restore(saved, project_path)  # the fixture's connection is still open
+    assert err.value.key == "backup.project_busy"
+    db.execute("BEGIN IMMEDIATE")
+    with pytest.raises(InputError):
+        restore(saved, project_path)
+    db.execute("ROLLBACK")
+
+
+def test_a_new_migration_makes_a_backup_first(db, project_path, monkeypatch):
+    add_document(db)
+    db.close()
+    extended = copy.copy(store.migrations)
+    extended._migrations = list(store.migrations._migrations)
+
+    @extended(name="m999_test_extra_column")
+    def m999(database):
+        database.execute("ALTER TABLE documents ADD COLUMN extra TEXT")
+
+    monkeypatch.setattr(store, "migrations", extended)
+    upgraded = store.open_project(project_path)
+    assert "extra" in {c.name for c in upgraded["documents"].columns}
+    upgraded.close()
+    saved = project_path.with_name("project.db.before-m999_test_extra_column.bak")
+    old = sqlite3.connect(saved)
+    assert old.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    assert "extra" not in {r[1] for r in old.execute("PRAGMA table_info(documents)")}
+    old.close()
+
+
+def test_cli_backup_and_restore_round_trip(db, project_path, tmp_path, capsys):
+    add_document(db)
+    db.close()
+    copy_path = tmp_path / "cli-kopie.db"
+    assert main(["backup", "--project", str(project_path), "--output", str(copy_path)]) == 0
+    project_path.unlink()
+    assert main(["restore", str(copy_path), "--project", str(project_path)]) == 0
+    assert n_documents(project_path) == 1
+    assert main(["restore", str(tmp_path / "weg.db"), "--project", str(project_path)]) == 1
+    assert "Error:" in capsys.readouterr().err
