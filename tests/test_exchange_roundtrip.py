@@ -1,0 +1,226 @@
+"""Export a rich project to REFI-QDA and read it back: nothing of substance may change."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from workbench.accounts import add_user
+from workbench.codings import add_coding, decide
+from workbench.exchange import export_qdc, export_qdpx, import_qdc, import_qdpx
+from workbench.exchange.ids import schema_errors
+from workbench.ingest import import_files
+from workbench.memos import add_memo
+from workbench.respondents import define_attribute, ensure_respondent, link_document, set_value
+from workbench.store import now, open_project
+
+ME = "onderzoeker"
+# Fictional interview fragments written for these tests (non-ASCII on purpose).
+R01 = (
+    "I: Hoe was het na de verhuizing?\n"
+    "R: Ik voelde me ‘alleen’, echt alleen 😊. Café De Kroon ging dicht.\n"
+    "I: En uw buren?\n"
+    "R: Die groeten niet meer. Ik schaam me een beetje, ëcht waar. Dat zeg ik niet snel.\r\n"
+)
+R02 = (
+    "I: Wat geeft u energie?\n"
+    "R: Mijn hond 🐕 en de tuin. Zonder René was ik allang weg geweest.\n"
+    "I: Wie is René?\n"
+    "R: Een buurman die boodschappen doet. Hij is goud waard.\n"
+)
+
+
+def _code(db, slug: str, name: str, parent: int | None, color: str, definition: str) -> int:
+    book = db.execute("SELECT id FROM codebooks").fetchone()
+    if book is None:
+        db["codebooks"].insert({"name": "Test", "version": "1", "created_at": now()})
+        book = db.execute("SELECT id FROM codebooks").fetchone()
+    return int(db["codes"].insert({
+        "codebook_id": book[0], "slug": slug, "name": name, "parent_id": parent,
+        "color": color, "definition": definition, "guid": None,
+    }).last_pk)
+
+
+def _span(db, doc: int, quote: str) -> tuple[int, int]:
+    text = db.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()[0]
+    start = text.index(quote)
+    return start, start + len(quote)
+
+
+def build_project(path: Path, tmp: Path, nlp) -> object:
+    db = open_project(path)
+    for name in ("anna", "bram"):
+        add_user(db, name, role="onderzoeker", actor=ME)
+    files = []
+    for name, text in (("interview_r01.txt", R01), ("interview_r02.txt", R02)):
+        (tmp / name).write_bytes(text.encode("utf-8"))
+        files.append(tmp / name)
+    report = import_files(db, files, actor=ME, nlp=nlp)
+    assert report.failed == [] if hasattr(report, "failed") else True
+    doc1, doc2 = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+    verlies = _code(db, "verlies", "Verlies", None, "#aa3355", "Iets of iemand kwijtraken.")
+    woning = _code(db, "verlies-woning", "Verlies van woning", verlies, "#bb4466",
+                   "Verhuizen, het huis kwijt.")
+    _code(db, "gedwongen", "Gedwongen verhuizing", woning, "#cc5577", "Niet zelf gekozen.")
+    _code(db, "schaamte", "Schaamte", None, "#336699", "Zich schamen, niet durven vragen.")
+    _code(db, "brugfiguren", "Brugfiguren", None, "#3a7", "Iemand die verbindt.")
+    for code, rid in (("R01", doc1), ("R02", doc2)):
+        ensure_respondent(db, code, actor=ME)
+        link_document(db, rid, code, actor=ME)
+    for name, type_ in (("leeftijd", "number"), ("woonvorm", "text"), ("alleenstaand", "boolean"),
+                        ("interviewdatum", "date"), ("inkomen", "number")):
+        define_attribute(db, name, type_, actor=ME)
+    for code, values in (("R01", (71, "huurflat", "ja", "2024-03-01", 1250.5)),
+                         ("R02", (64, "eengezinswoning", "nee", "2024-04-12", 980))):
+        for name, value in zip(("leeftijd", "woonvorm", "alleenstaand", "interviewdatum",
+                                "inkomen"), values):
+            set_value(db, code, name, value, actor=ME)
+    a = _span(db, doc1, "Ik voelde me ‘alleen’, echt alleen 😊.")
+    b = _span(db, doc1, "echt alleen 😊. Café De Kroon ging dicht.")
+    c = _span(db, doc1, "Ik schaam me een beetje, ëcht waar.")
+    d = _span(db, doc2, "Een buurman die boodschappen doet.")
+    for coder, code, span, doc in (
+        ("anna", "verlies-woning", a, doc1), ("bram", "verlies-woning", a, doc1),
+        ("bram", "gedwongen", b, doc1), ("anna", "schaamte", c, doc1),
+        ("bram", "schaamte", c, doc1), ("anna", "brugfiguren", d, doc2),
+    ):
+        add_coding(db, coder=coder, code=code, document_id=doc, start_char=span[0],
+                   end_char=span[1])
+    add_coding(db, coder="anna", code="verlies", document_id=doc2, start_char=d[0],
+               end_char=d[1], origin="machine", score=0.8, actor=ME)
+    rejected = add_coding(db, coder="bram", code="verlies", document_id=doc2, start_char=d[0],
+                          end_char=d[1], origin="machine", score=0.4, actor=ME)
+    decide(db, rejected, "rejected", actor=ME)
+    seg = db.execute("SELECT id FROM segments WHERE document_id = ? ORDER BY position",
+                     [doc2]).fetchone()[0]
+    coding = db.execute("SELECT id FROM codings WHERE coder = 'anna' AND status = 'accepted' "
+                        "ORDER BY id").fetchone()[0]
+    for target_type, target_id, text in (
+        ("project", None, "Projectmemo: let op schaamte 😊"), ("document", doc1, "Mooi interview."),
+        ("code", verlies, "Definitie nog scherper maken."), ("coding", coding, "Twijfel hier."),
+        ("segment", seg, "Energie uit dieren."), ("respondent", 1, "R01 woont alleen."),
+    ):
+        add_memo(db, author="anna", target_type=target_type, target_id=target_id, text=text,
+                 title=f"Memo {target_type}")
+    return db
+
+
+@pytest.fixture
+def rich(tmp_path, nlp):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = build_project(tmp_path / "rich.db", folder, nlp)
+    yield db
+    db.close()
+
+
+def snapshot(db) -> dict:
+    """Everything a round trip must keep, keyed by names rather than ids."""
+    codes = {r["id"]: r for r in db.query("SELECT * FROM codes")}
+    name = lambda cid: codes[cid]["name"] if cid else None  # noqa: E731
+    docs = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM documents")}
+    return {
+        "documents": sorted(db.execute(
+            "SELECT d.name, d.text, r.code FROM documents d "
+            "LEFT JOIN respondents r ON r.id = d.respondent_id").fetchall()),
+        "codes": sorted((c["name"], name(c["parent_id"]), c["color"], c["definition"])
+                        for c in codes.values()),
+        "codings": sorted((docs[r["document_id"]], r["start_char"], r["end_char"], r["text"],
+                           name(r["code_id"]), r["coder"], r["status"], r["origin"])
+                          for r in db.query("SELECT * FROM codings WHERE status = 'accepted'")),
+        "coders": sorted({r[0] for r in db.execute("SELECT coder FROM codings")}),
+        "attributes": sorted(db.execute("SELECT name, type FROM attributes").fetchall()),
+        "values": sorted(db.execute(
+            "SELECT r.code, v.attribute, v.value FROM attribute_values v "
+            "JOIN respondents r ON r.id = v.respondent_id").fetchall()),
+        "memos": sorted((m["target_type"], m["text"], m["author"], m["title"])
+                        for m in db.query("SELECT * FROM memos")),
+    }
+
+
+def test_qdpx_round_trip_keeps_documents_offsets_codes_codings_coders_attributes(
+        rich, tmp_path, nlp):
+    out = tmp_path / "export.qdpx"
+    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    fresh = open_project(tmp_path / "fresh.db")
+    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    assert snapshot(fresh) == snapshot(rich)
+    assert report.counts["codings"] == 6
+
+
+def test_exported_project_validates_against_project_xsd(rich, tmp_path):
+    out = tmp_path / "export.qdpx"
+    export_qdpx(rich, out, include_suggestions=True, actor=ME)
+    with zipfile.ZipFile(out) as zf:
+        assert schema_errors("Project", zf.read("project.qde")) == []
+        names = zf.namelist()
+    assert len([n for n in names if n.startswith("Sources/") and n.endswith(".txt")]) == 2
+
+
+def test_export_has_one_coding_per_coder_with_creating_user(rich, tmp_path):
+    out = tmp_path / "export.qdpx"
+    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    from workbench.exchange.safety import parse_xml
+
+    with zipfile.ZipFile(out) as zf:
+        root = parse_xml(zf.read("project.qde"), file="project.qde")
+    users = {u.get("guid"): u.get("name") for u in root.iter("User")}
+    coders = [users[c.get("creatingUser")] for c in root.iter("Coding")]
+    assert sorted(coders) == ["anna", "anna", "anna", "bram", "bram", "bram"]
+    for selection in root.iter("PlainTextSelection"):
+        assert all(c.get("creatingUser") == selection.get("creatingUser")
+                   for c in selection.iter("Coding"))
+
+
+def test_suggestions_are_exported_only_when_asked_under_their_own_user(rich, tmp_path, nlp):
+    out = tmp_path / "with.qdpx"
+    export_qdpx(rich, out, include_suggestions=True, pseudonymise=False, actor=ME)
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    rows = fresh.execute("SELECT coder, status, origin FROM codings WHERE status != 'accepted'")
+    assert rows.fetchall() == [("anna", "suggested", "machine")]
+
+
+def test_export_report_names_rejected_and_left_out_suggestions(rich, tmp_path):
+    out = tmp_path / "export.qdpx"
+    report = export_qdpx(rich, out, actor=ME)
+    kinds = {loss.kind: loss.count for loss in report.losses}
+    assert kinds["rejected_suggestion"] == 1 and kinds["suggestion"] == 1
+    assert (tmp_path / "export.qdpx.dataloss.txt").read_text(encoding="utf-8").count("\n") > 2
+    assert (tmp_path / "export.qdpx.dataloss.json").exists()
+
+
+def test_export_guids_are_stable_between_exports(rich, tmp_path):
+    first, second = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
+    export_qdpx(rich, first, actor=ME)
+    export_qdpx(rich, second, actor=ME)
+    from workbench.exchange.safety import parse_xml
+
+    guids = []
+    for path in (first, second):
+        with zipfile.ZipFile(path) as zf:
+            root = parse_xml(zf.read("project.qde"), file=path.name)
+        guids.append(sorted(e.get("guid") for e in root.iter() if e.get("guid")))
+    assert guids[0] == guids[1]
+
+
+def test_codebook_round_trip_through_qdc(rich, tmp_path):
+    out = tmp_path / "codes.qdc"
+    export_qdc(rich, out)
+    assert schema_errors("Codebook", out.read_bytes()) == []
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdc(fresh, out, actor=ME)
+    assert snapshot(fresh)["codes"] == snapshot(rich)["codes"]
+
+
+def test_reimporting_the_same_export_adds_nothing(rich, tmp_path, nlp):
+    out = tmp_path / "export.qdpx"
+    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    before = snapshot(fresh)
+    again = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    assert snapshot(fresh) == before
+    assert again.counts.get("documents_matched") == 2

@@ -1,0 +1,55 @@
+"""Exchange with the tools researchers already use: REFI-QDA projects and codebooks, CSV, XLSX.
+
+Public functions (each returns an :class:`ExchangeReport`, the data-loss report that
+REFI-QDA 1.5 section 7 asks for):
+
+- :func:`export_qdpx` / :func:`import_qdpx`: whole projects (``.qdpx``).
+- :func:`export_qdc` / :func:`import_qdc`: codebooks (``.qdc``).
+- :func:`export_codings_table`: one row per coding as CSV or XLSX
+  (:func:`codings_table` gives the DataFrame).
+- :func:`export_project`: any of these by format name (what the CLI and the page call).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from workbench.exchange.qdc import export_qdc, import_qdc
+from workbench.exchange.qdpx_export import export_qdpx
+from workbench.exchange.qdpx_import import import_qdpx
+from workbench.exchange.report import ExchangeReport, Loss
+from workbench.exchange.tables import codings_table, export_codings_table
+
+EXPORT_FORMATS = ("qdpx", "qdc", "csv", "xlsx")
+
+
+def export_project(
+    db: Database,
+    path: str | Path,
+    *,
+    format: str,
+    include_suggestions: bool = False,
+    pseudonymise: bool = True,
+    actor: str,
+) -> ExchangeReport:
+    """Export in ``format`` (qdpx, qdc, csv, xlsx) with the same choices everywhere."""
+    from workbench.exchange.gather import require_export
+
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {EXPORT_FORMATS}. Got {format!r} instead.")
+    if format == "qdpx":
+        return export_qdpx(db, path, include_suggestions=include_suggestions,
+                           pseudonymise=pseudonymise, actor=actor)
+    if format == "qdc":
+        require_export(db, actor, pseudonymise=True)
+        return export_qdc(db, path)
+    return export_codings_table(db, path, format=format, include_suggestions=include_suggestions,
+                                pseudonymise=pseudonymise, actor=actor)
+
+
+__all__ = [
+    "EXPORT_FORMATS", "ExchangeReport", "Loss", "codings_table", "export_codings_table",
+    "export_project", "export_qdc", "export_qdpx", "import_qdc", "import_qdpx",
+]

@@ -1,0 +1,94 @@
+"""Codes from another tool into the project's codebooks (shared by .qdc and .qdpx import).
+
+A code is matched to an existing one by guid first (a round trip, or a file from a colleague
+who started from our export), then by name under the same parent; otherwise it is added to a
+codebook named after the file. Slugs are made from names and kept unique across codebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench.exchange import ids
+from workbench.exchange.model import RefiCode
+from workbench.exchange.report import ExchangeReport
+from workbench.store import now, record_event
+
+_RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:50].strip("-") or "code"
+
+
+def _unique_slug(db: Database, name: str) -> str:
+    base = slugify(name)
+    slug, n = base, 1
+    while db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def ensure_codebook(db: Database, name: str, *, description: str | None, source: str,
+                    actor: str) -> int:
+    """The id of codebook ``name``, created (logged) when the project does not have it."""
+    found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
+    if found:
+        return int(found[0])
+    record = {"name": name, "version": "1", "description": description, "source": source,
+              "created_at": now()}
+    book_id = int(db["codebooks"].insert(record).last_pk)
+    record_event(db, actor, "codebook.import", "codebooks", book_id, None, record)
+    return book_id
+
+
+def upsert_codes(db: Database, codes: list[RefiCode], *, codebook: str, source: str,
+                 description: str | None, actor: str, report: ExchangeReport) -> dict[str, int]:
+    """Match or add every code (parents first); return ``{guid: codes.id}``.
+
+    Call inside the import's transaction.
+    """
+    by_guid: dict[str, int] = {}
+    by_name: dict[tuple[int | None, str], list[int]] = {}
+    for r in db.query("SELECT id, slug, guid, name, parent_id FROM codes WHERE active = 1"):
+        by_guid[ids.export_guid(r["guid"], "code", r["slug"])] = r["id"]
+        by_name.setdefault((r["parent_id"], r["name"].casefold()), []).append(r["id"])
+    out: dict[str, int] = {}
+    book_id: int | None = None
+    for position, code in enumerate(codes):
+        parent_id = out.get(code.parent) if code.parent else None
+        if code.guid in by_guid:
+            out[code.guid] = by_guid[code.guid]
+            report.count("codes_matched")
+            continue
+        same_name = by_name.get((parent_id, code.name.casefold()), [])
+        if len(same_name) == 1:
+            out[code.guid] = same_name[0]
+            report.count("codes_matched")
+            continue
+        if book_id is None:
+            book_id = ensure_codebook(db, codebook, description=description, source=source,
+                                      actor=actor)
+        color = code.color.strip() if code.color and _RGB.match(code.color.strip()) else None
+        record: dict[str, Any] = {
+            "codebook_id": book_id, "slug": _unique_slug(db, code.name), "name": code.name,
+            "parent_id": parent_id, "definition": (code.description or "").strip() or None,
+            "color": color, "position": position, "active": 1, "guid": code.guid,
+            "examples": "[]", "counterexamples": "[]", "indicators": "[]",
+        }
+        new_id = int(db["codes"].insert(record).last_pk)
+        record_event(db, actor, "code.add", "codes", new_id, None,
+                     json.loads(json.dumps({**record, "id": new_id})))
+        out[code.guid] = new_id
+        by_guid[code.guid] = new_id
+        by_name.setdefault((parent_id, code.name.casefold()), []).append(new_id)
+        report.count("codes")
+    return out

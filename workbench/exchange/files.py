@@ -1,0 +1,41 @@
+"""Write export files whole or not at all: a temporary file next to the target, then a rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench.errors import InputError
+
+
+def write_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Call ``write(tmp_path)`` and move the result to ``path`` only when it succeeded."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("exchange.output_is_directory", path=str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_bytes_atomically(path: str | Path, data: bytes) -> Path:
+    return write_atomically(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_zip_atomically(path: str | Path, members: dict[str, bytes]) -> Path:
+    def write(tmp: str) -> None:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+
+    return write_atomically(path, write)

@@ -1,0 +1,129 @@
+"""Read what an export needs from the project: codes, codings, documents, cases, memos.
+
+Shared by the REFI-QDA and the table exports so both show the same codings, the same text
+(pseudonymised or original) and the same offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.exchange.pseudo import pseudonymised_texts
+
+
+@dataclass
+class DocumentText:
+    """A document's exported text and how offsets into the stored text map onto it."""
+
+    id: int
+    text: str
+    map_span: Callable[[int, int], tuple[int, int]] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.map_span is None:
+            return start, end
+        new_start, new_end = self.map_span(start, end)
+        return new_start, max(new_end, new_start)
+
+
+def require_export(db: Database, actor: str, *, pseudonymise: bool) -> None:
+    """Exports need ``export``; the original (not pseudonymised) text needs the key role."""
+    access.require(db, actor, "export")
+    if not pseudonymise:
+        access.require(db, actor, "pseudonym.key")
+
+
+def statuses(include_suggestions: bool, *, rejected: bool = False) -> tuple[str, ...]:
+    if not include_suggestions:
+        return ("accepted",)
+    return ("accepted", "suggested", "rejected") if rejected else ("accepted", "suggested")
+
+
+def codings(db: Database, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Codings with the given statuses, with code slug and document guid, in text order."""
+    marks = ", ".join("?" * len(wanted))
+    return list(
+        db.query(
+            "SELECT c.*, k.slug AS code, k.name AS code_name, k.guid AS code_guid "
+            "FROM codings c JOIN codes k ON k.id = c.code_id "
+            f"WHERE c.status IN ({marks}) "
+            "ORDER BY c.document_id, c.start_char, c.end_char, c.coder, k.position, k.id",
+            list(wanted),
+        )
+    )
+
+
+def status_counts(db: Database) -> dict[str, int]:
+    return {r["status"]: r["n"] for r in db.query(
+        "SELECT status, count(*) AS n FROM codings GROUP BY status")}
+
+
+def documents(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM documents ORDER BY id"))
+
+
+def document_texts(
+    db: Database, docs: list[dict[str, Any]], *, pseudonymise: bool, actor: str
+) -> dict[int, DocumentText]:
+    """Each document's text as it leaves the project, with its offset map."""
+    if not pseudonymise:
+        return {d["id"]: DocumentText(d["id"], d["text"]) for d in docs}
+    found = pseudonymised_texts(db, [d["id"] for d in docs], actor=actor)
+    return {doc_id: DocumentText(doc_id, text, mapper) for doc_id, (text, mapper) in found.items()}
+
+
+def speakers_by_position(db: Database) -> dict[int, tuple[list[int], list[str | None]]]:
+    """Per document: turn start offsets (sorted) and the speaker label of each turn."""
+    out: dict[int, tuple[list[int], list[str | None]]] = {}
+    for r in db.query(
+        "SELECT t.document_id, t.start_char, s.label FROM turns t "
+        "LEFT JOIN speakers s ON s.id = t.speaker_id ORDER BY t.document_id, t.start_char"
+    ):
+        starts, labels = out.setdefault(r["document_id"], ([], []))
+        starts.append(r["start_char"])
+        labels.append(r["label"])
+    return out
+
+
+def speaker_at(index: dict[int, tuple[list[int], list[str | None]]], doc: int, offset: int):
+    starts, labels = index.get(doc, ([], []))
+    i = bisect.bisect_right(starts, offset) - 1
+    return labels[i] if i >= 0 else None
+
+
+def attributes(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM attributes ORDER BY position, name"))
+
+
+def attribute_values(db: Database) -> dict[int, dict[str, str | None]]:
+    out: dict[int, dict[str, str | None]] = {}
+    for r in db.query("SELECT respondent_id, attribute, value FROM attribute_values"):
+        out.setdefault(r["respondent_id"], {})[r["attribute"]] = r["value"]
+    return out
+
+
+def respondents(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM respondents ORDER BY code"))
+
+
+def codes(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM codes ORDER BY codebook_id, position, id"))
+
+
+def memos(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM memos ORDER BY id"))
+
+
+def json_list(value: str | None) -> list[str]:
+    try:
+        found = json.loads(value or "[]")
+    except ValueError:
+        return []
+    return found if isinstance(found, list) else []

@@ -1,0 +1,67 @@
+"""Stable REFI-QDA identities and the official schemas.
+
+Rows that never had a guid get one derived from what they are (a code's slug, a coder's
+name, a document's content hash) with UUID5, so exporting the same project twice gives the
+same guids and another tool sees the same coder and code each time. Nothing is written to
+the project during an export.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+import xmlschema
+
+NAMESPACE = uuid.UUID("6f2b1c2e-3d53-4c9e-9a5d-7b0c1f2e8a41")  # this workbench's UUID5 space
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+SCHEMAS = Path(__file__).parent / "schemas"
+_UUID = re.compile(
+    r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$"
+)
+
+
+def derived(kind: str, key: object) -> str:
+    """A UUID that is always the same for the same ``kind`` and ``key``."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+def is_uuid(value: str | None) -> bool:
+    return bool(value) and bool(_UUID.match(value.strip()))
+
+
+def canonical(value: str) -> str:
+    """A guid as we store it: lower case, no braces. Non-UUIDs become a derived UUID."""
+    value = value.strip()
+    if is_uuid(value):
+        return value.strip("{}").lower()
+    return derived("foreign", value)
+
+
+def export_guid(stored: str | None, kind: str, key: object) -> str:
+    """The guid to write: the stored one when it is a UUID, else a derived one."""
+    if stored and is_uuid(stored):
+        return stored.strip("{}").lower()
+    if stored:
+        return derived("foreign", stored)
+    return derived(kind, key)
+
+
+@lru_cache(maxsize=2)
+def schema(name: str) -> xmlschema.XMLSchema:
+    """The official schema ``Project`` or ``Codebook`` (loaded once; no network)."""
+    return xmlschema.XMLSchema(str(SCHEMAS / f"{name}.xsd"))
+
+
+def schema_errors(name: str, xml: bytes, limit: int = 20) -> list[str]:
+    """Validation errors of ``xml`` against the schema ``name`` (empty when valid)."""
+    errors = []
+    for error in schema(name).iter_errors(io.BytesIO(xml)):
+        errors.append(f"{error.path}: {error.reason}")
+        if len(errors) >= limit:
+            break
+    return errors

@@ -1,0 +1,91 @@
+"""A REFI-QDA project as read from a file, before anything is written to a project.
+
+Reading and writing are separate steps: everything that can go wrong with a file (a hostile
+zip, bad XML, offsets outside the text) goes wrong while reading, before the one database
+transaction of the import starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RefiCode:
+    guid: str
+    name: str
+    parent: str | None = None
+    description: str | None = None
+    color: str | None = None
+    codable: bool = True
+    note_refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiCoding:
+    guid: str
+    code: str          # code guid
+    user: str | None   # user guid
+    created: str | None = None
+    note_refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiSelection:
+    guid: str
+    start: int         # code points into RefiSource.text (already normalised and mapped)
+    end: int
+    user: str | None
+    name: str | None = None
+    description: str | None = None
+    codings: list[RefiCoding] = field(default_factory=list)
+    note_refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiSource:
+    guid: str
+    name: str
+    text: str          # normalised like every workbench document
+    kind: str          # TextSource or PDFSource (its plain text representation)
+    user: str | None = None
+    selections: list[RefiSelection] = field(default_factory=list)
+    note_refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiVariable:
+    guid: str
+    name: str
+    type: str          # REFI typeOfVariable
+
+
+@dataclass
+class RefiCase:
+    guid: str
+    name: str
+    description: str | None = None
+    values: dict[str, str] = field(default_factory=dict)  # variable guid -> value
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RefiNote:
+    guid: str
+    name: str | None
+    text: str
+    user: str | None = None
+
+
+@dataclass
+class RefiProject:
+    name: str
+    origin: str | None = None
+    users: dict[str, str] = field(default_factory=dict)  # guid -> name
+    codes: list[RefiCode] = field(default_factory=list)  # parents before children
+    variables: list[RefiVariable] = field(default_factory=list)
+    cases: list[RefiCase] = field(default_factory=list)
+    sources: list[RefiSource] = field(default_factory=list)
+    notes: list[RefiNote] = field(default_factory=list)
+    project_note_refs: list[str] = field(default_factory=list)
+    note_links: list[tuple[str, str]] = field(default_factory=list)  # (note guid, target guid)

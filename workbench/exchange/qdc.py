@@ -1,0 +1,144 @@
+"""REFI-QDA codebooks (``.qdc``): export valid against Codebook.xsd, forgiving import.
+
+Export writes every active code with its hierarchy, colour and definition (as Description).
+Import accepts what hand-made files do (non-UUID guids such as ``c001``, a wrong or missing
+namespace) with a warning, and refuses malformed XML or entity declarations with a clear
+error before anything is written.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import __version__, access
+from workbench.errors import InputError
+from workbench.exchange import gather, ids
+from workbench.exchange.codes import upsert_codes
+from workbench.exchange.files import write_bytes_atomically
+from workbench.exchange.model import RefiCode
+from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid
+from workbench.exchange.report import ExchangeReport
+from workbench.exchange.safety import MAX_MEMBER_BYTES, parse_xml
+from workbench.store import record_event, transaction
+
+NS = ids.CODEBOOK_NS
+
+
+def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None = None) -> bytes:
+    """The ``.qdc`` bytes for all active codes (or those of one codebook), schema-checked."""
+    codes = [c for c in gather.codes(db) if c["active"]]
+    if codebook is not None:
+        book = db.execute("SELECT id FROM codebooks WHERE name = ?", [codebook]).fetchone()
+        codes = [c for c in codes if book and c["codebook_id"] == book[0]]
+    ET.register_namespace("", NS)
+    root = ET.Element(f"{{{NS}}}CodeBook", {"origin": f"Werkbank interviews {__version__}"})
+    holder = ET.SubElement(root, f"{{{NS}}}Codes")
+    kept = {c["id"] for c in codes}
+    children: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for c in codes:
+        children[c["parent_id"] if c["parent_id"] in kept else None].append(c)
+
+    def add(parent: ET.Element, code: dict[str, Any]) -> None:
+        attrs = {"guid": code_guid(code), "name": code["name"], "isCodable": "true"}
+        if _color(code.get("color")):
+            attrs["color"] = _color(code["color"])
+        el = ET.SubElement(parent, f"{{{NS}}}Code", attrs)
+        description = code.get("definition") or code.get("brief")
+        if description:
+            ET.SubElement(el, f"{{{NS}}}Description").text = description
+        report.count("codes")
+        lost = [f for f in LOST_CODE_FIELDS if code.get(f) not in (None, "", "[]", 0)]
+        if lost:
+            report.lose("code_fields", "refi_code_fields", ", ".join(lost))
+        for child in children.get(code["id"], []):
+            add(el, child)
+
+    for top in children[None]:
+        add(holder, top)
+    if not len(holder):
+        raise InputError("exchange.no_codes")
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    errors = ids.schema_errors("Codebook", xml)
+    if errors:  # a bug here, not the user's fault
+        raise ValueError("codebook does not validate against Codebook.xsd: " + "; ".join(errors))
+    return xml
+
+
+def export_qdc(db: Database, path: str | Path, *, codebook: str | None = None) -> ExchangeReport:
+    """Write the codebook as ``.qdc``; return (and write next to it) the data-loss report."""
+    path = Path(path)
+    report = ExchangeReport(operation="export", format="qdc", path=str(path))
+    write_bytes_atomically(path, codebook_xml(db, report, codebook=codebook))
+    report.write_next_to(path)
+    return report
+
+
+def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], str | None]:
+    """Codes of a ``.qdc`` file, parents before children, and its origin."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("exchange.file_missing", file=str(path))
+    if path.stat().st_size > MAX_MEMBER_BYTES:
+        raise InputError("exchange.zip_too_large", file=path.name, member=path.name,
+                         size=path.stat().st_size, limit=MAX_MEMBER_BYTES)
+    data = path.read_bytes()
+    root = parse_xml(data, file=path.name)
+    if root.tag != "CodeBook":
+        raise InputError("exchange.not_a_codebook_xml", file=path.name, root=root.tag)
+    errors = ids.schema_errors("Codebook", data, limit=3)
+    codes: list[RefiCode] = []
+    non_uuid: list[str] = []
+
+    def walk(holder: ET.Element, parent: str | None) -> None:
+        for el in holder:
+            if el.tag != "Code":
+                continue
+            raw = el.get("guid") or ""
+            if not raw:
+                report.lose("code", "missing_guid", el.get("name"))
+                continue
+            if not ids.is_uuid(raw):
+                non_uuid.append(raw)
+            guid = ids.canonical(raw)
+            desc = next((c.text for c in el if c.tag == "Description"), None)
+            codes.append(RefiCode(
+                guid=guid, name=(el.get("name") or "").strip() or guid[:8], parent=parent,
+                description="\n".join(line.strip() for line in desc.strip().splitlines())
+                if desc and desc.strip() else None,
+                color=el.get("color"),
+                codable=el.get("isCodable", "true").strip().lower() in ("true", "1")))
+            walk(el, guid)
+
+    for holder in root:
+        if holder.tag == "Codes":
+            walk(holder, None)
+        elif holder.tag == "Sets":
+            for s in holder:
+                report.lose("set", "no_sets", s.get("name"))
+    if non_uuid:
+        report.warn("exchange.warn.non_uuid", count=len(non_uuid),
+                    examples=", ".join(non_uuid[:3]))
+    elif errors:
+        report.warn("exchange.warn.schema", file=path.name, error=errors[0])
+    if not codes:
+        raise InputError("exchange.no_codes_in_file", file=path.name)
+    return codes, root.get("origin")
+
+
+def import_qdc(db: Database, path: str | Path, *, actor: str) -> ExchangeReport:
+    """Add the codes of a ``.qdc`` codebook (one transaction); return the report."""
+    access.require(db, actor, "codebook.edit")
+    path = Path(path)
+    report = ExchangeReport(operation="import", format="qdc", path=str(path))
+    codes, origin = read_qdc(path, report)
+    with transaction(db):
+        upsert_codes(db, codes, codebook=path.stem, source=path.name, description=origin,
+                     actor=actor, report=report)
+        record_event(db, actor, "import.qdc", "codebooks", None, None,
+                     {"file": path.name, "counts": report.counts})
+    return report

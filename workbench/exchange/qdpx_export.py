@@ -1,0 +1,449 @@
+"""Export a whole project as a REFI-QDA ``.qdpx`` (a zip with ``project.qde`` + ``Sources/``).
+
+One ``PlainTextSelection`` per span and coder, with that coder as ``creatingUser`` on the
+selection and on each ``Coding``: another tool (or a script) can compute agreement between
+coders from the file alone. Suggestions, when asked for, are written under a separate user
+"<coder> (suggestie)" so they are never mistaken for the coder's own work. The XML is
+validated against the official schema before anything is written; the zip is written to a
+temporary file and moved into place, so a failed export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import __version__
+from workbench.errors import InputError
+from workbench.exchange import gather, ids
+from workbench.exchange.files import write_zip_atomically
+from workbench.exchange.pseudo import free_text
+from workbench.exchange.report import ExchangeReport
+
+NS = ids.PROJECT_NS
+SUGGESTION_SUFFIX = " (suggestie)"
+VARIABLE_TYPES = {"text": "Text", "boolean": "Boolean", "date": "Date"}
+VALUE_ELEMENTS = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
+                  "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}
+LOST_CODE_FIELDS = ("name_en", "brief", "use_when", "dont_use_when", "examples",
+                    "counterexamples", "indicators", "source", "sensitive")
+
+
+def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: Any) -> ET.Element:
+    clean = {k: str(v) for k, v in attrs.items() if v is not None}
+    node = ET.Element(f"{{{NS}}}{tag}", clean) if parent is None else ET.SubElement(
+        parent, f"{{{NS}}}{tag}", clean)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def user_guid(name: str) -> str:
+    return ids.derived("user", name)
+
+
+def suggestion_user_guid(coder: str) -> str:
+    return ids.derived("suggestion", coder)
+
+
+def code_guid(code: dict[str, Any]) -> str:
+    return ids.export_guid(code.get("guid"), "code", code["slug"])
+
+
+def document_guid(doc: dict[str, Any]) -> str:
+    return ids.export_guid(doc.get("guid"), "document", doc["source_sha256"])
+
+
+def _datetime(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
+def variable_type(attribute: dict[str, Any], values: list[str | None]) -> str:
+    """The REFI type of an attribute: numbers are Integer when every value is whole."""
+    if attribute["type"] != "number":
+        return VARIABLE_TYPES.get(attribute["type"], "Text")
+    for value in values:
+        if value in (None, ""):
+            continue
+        try:
+            if not float(value).is_integer() or "." in value or "e" in value.lower():
+                return "Float"
+        except ValueError:
+            return "Text"
+    return "Integer"
+
+
+def _value_text(kind: str, value: str) -> str | None:
+    """The value as the schema wants it, or None when it cannot be written as that type."""
+    try:
+        if kind == "Integer":
+            return str(int(float(value)))
+        if kind == "Float":
+            float(value)
+            return value
+        if kind == "Boolean":
+            lowered = value.strip().lower()
+            if lowered in ("true", "1", "ja", "yes"):
+                return "true"
+            if lowered in ("false", "0", "nee", "no"):
+                return "false"
+            return None
+        if kind == "Date":
+            return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+    return value
+
+
+class _Builder:
+    """Collects the project into one XML tree; keeps the report of what does not fit."""
+
+    def __init__(self, db: Database, *, include_suggestions: bool, pseudonymise: bool,
+                 actor: str, report: ExchangeReport) -> None:
+        self.db = db
+        self.include_suggestions = include_suggestions
+        self.pseudonymise = pseudonymise
+        self.actor = actor
+        self.report = report
+        self.users: dict[str, str] = {}  # guid -> name
+        self.coding_elements: dict[int, ET.Element] = {}
+
+    def free(self, text: str | None) -> str | None:
+        return free_text(self.db, text, actor=self.actor) if self.pseudonymise else text
+
+    def user(self, name: str) -> str:
+        guid = user_guid(name)
+        self.users[guid] = name
+        return guid
+
+    def build(self, name: str) -> ET.Element:
+        root = _el(None, "Project", name=name, origin=f"Werkbank interviews {__version__}",
+                   creationDateTime=dt.datetime.now(dt.timezone.utc).isoformat(
+                       timespec="seconds"))
+        root.set("creatingUserGUID", self.user(self.actor))
+        users = _el(root, "Users")
+        codebook = self.codebook(root)
+        variables, cases = self.cases(root)
+        sources = self.sources(root)
+        notes, links, project_refs = self.notes(root)
+        for guid, uname in sorted(self.users.items(), key=lambda kv: kv[1]):
+            _el(users, "User", guid=guid, name=uname)
+        # The schema fixes the order of the top-level elements; drop empty optional ones.
+        for element in (codebook, variables, cases, sources, notes, links):
+            if element is not None and len(element) == 0:
+                root.remove(element)
+        for ref in project_refs:
+            _el(root, "NoteRef", targetGUID=ref)
+        return root
+
+    # --- codebook -------------------------------------------------------------------------
+
+    def codebook(self, root: ET.Element) -> ET.Element | None:
+        codes = gather.codes(self.db)
+        used = {r[0] for r in self.db.execute("SELECT DISTINCT code_id FROM codings")}
+        codes = [c for c in codes if c["active"] or c["id"] in used]
+        inactive = [c for c in gather.codes(self.db) if not c["active"] and c["id"] not in used]
+        for c in inactive:
+            self.report.lose("code", "merged_code", c["slug"])
+        if not codes:
+            return _el(root, "CodeBook")
+        self.code_elements: dict[int, ET.Element] = {}
+        exported = {c["id"] for c in codes}
+        children: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+        for c in codes:
+            parent = c["parent_id"] if c["parent_id"] in exported else None
+            children[parent].append(c)
+        book = _el(root, "CodeBook")
+        holder = _el(book, "Codes")
+
+        def add(parent_el: ET.Element, code: dict[str, Any]) -> None:
+            el = _el(parent_el, "Code", guid=code_guid(code), name=code["name"],
+                     isCodable="true", color=_color(code.get("color")))
+            description = code.get("definition") or code.get("brief")
+            if description:
+                _el(el, "Description", description)
+            self.code_elements[code["id"]] = el
+            self.report.count("codes")
+            lost = [f for f in LOST_CODE_FIELDS if code.get(f) not in (None, "", "[]", 0)]
+            if lost:
+                self.report.lose("code_fields", "refi_code_fields", ", ".join(lost))
+            for child in children.get(code["id"], []):
+                add(el, child)
+
+        for top in children[None]:
+            add(holder, top)
+        return book
+
+    # --- variables and cases ----------------------------------------------------------------
+
+    def cases(self, root: ET.Element) -> tuple[ET.Element, ET.Element]:
+        variables_el = _el(root, "Variables")
+        cases_el = _el(root, "Cases")
+        attrs = gather.attributes(self.db)
+        values = gather.attribute_values(self.db)
+        kinds: dict[str, str] = {}
+        var_guids: dict[str, str] = {}
+        for attr in attrs:
+            kind = variable_type(attr, [v.get(attr["name"]) for v in values.values()])
+            kinds[attr["name"]] = kind
+            var_guids[attr["name"]] = ids.derived("variable", attr["name"])
+            _el(variables_el, "Variable", guid=var_guids[attr["name"]], name=attr["name"],
+                typeOfVariable=kind)
+            self.report.count("variables")
+        docs_by_respondent: dict[int, list[str]] = defaultdict(list)
+        for doc in gather.documents(self.db):
+            if doc["respondent_id"] is not None:
+                docs_by_respondent[doc["respondent_id"]].append(document_guid(doc))
+        for resp in gather.respondents(self.db):
+            case = _el(cases_el, "Case", guid=ids.derived("case", resp["code"]), name=resp["code"])
+            if resp.get("notes"):
+                if self.pseudonymise:
+                    self.report.lose("respondent_notes", "privacy_left_out", resp["code"])
+                else:
+                    _el(case, "Description", resp["notes"])
+            if resp.get("pseudonym"):
+                self.report.lose("respondent_pseudonym", "no_refi_field", resp["code"])
+            for attr in attrs:
+                value = values.get(resp["id"], {}).get(attr["name"])
+                if value in (None, ""):
+                    continue
+                kind = kinds[attr["name"]]
+                written = _value_text(kind, value)
+                if written is None:
+                    self.report.lose("attribute_value", "value_not_of_type",
+                                     f"{resp['code']}: {attr['name']}={value}")
+                    continue
+                vv = _el(case, "VariableValue")
+                _el(vv, "VariableRef", targetGUID=var_guids[attr["name"]])
+                _el(vv, VALUE_ELEMENTS[kind], written)
+            for guid in docs_by_respondent.get(resp["id"], []):
+                _el(case, "SourceRef", targetGUID=guid)
+            self.report.count("cases")
+        return variables_el, cases_el
+
+    # --- sources, selections and codings -----------------------------------------------------
+
+    def sources(self, root: ET.Element) -> ET.Element:
+        sources_el = _el(root, "Sources")
+        docs = gather.documents(self.db)
+        texts = gather.document_texts(self.db, docs, pseudonymise=self.pseudonymise,
+                                      actor=self.actor)
+        wanted = gather.statuses(self.include_suggestions)
+        by_doc: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for coding in gather.codings(self.db, wanted):
+            by_doc[coding["document_id"]].append(coding)
+        self.files: dict[str, str] = {}
+        self.source_elements: dict[int, ET.Element] = {}
+        self.texts = texts
+        self.doc_guids: dict[int, str] = {}
+        code_guids = {c["id"]: code_guid(c) for c in gather.codes(self.db)}
+        for doc in docs:
+            guid = document_guid(doc)
+            self.doc_guids[doc["id"]] = guid
+            file_name = f"{guid}.txt"
+            self.files[file_name] = texts[doc["id"]].text
+            el = _el(sources_el, "TextSource", guid=guid, name=self.free(doc["name"]),
+                     plainTextPath=f"internal://{file_name}",
+                     creatingUser=self.user(doc["imported_by"]),
+                     creationDateTime=_datetime(doc["imported_at"]))
+            self.source_elements[doc["id"]] = el
+            self.report.count("sources")
+            self._selections(el, doc, texts[doc["id"]], by_doc.get(doc["id"], []), code_guids)
+        self._status_losses()
+        return sources_el
+
+    def _selections(self, source: ET.Element, doc: dict[str, Any], text: gather.DocumentText,
+                    codings: list[dict[str, Any]], code_guids: dict[int, str]) -> None:
+        groups: dict[tuple[int, int, str], list[dict[str, Any]]] = defaultdict(list)
+        for coding in codings:
+            suggested = coding["status"] != "accepted"
+            who = (self._suggestion_user(coding["coder"]) if suggested
+                   else self.user(coding["coder"]))
+            groups[(coding["start_char"], coding["end_char"], who)].append(coding)
+            if coding["life_year"] is not None or coding["life_age"] is not None:
+                self.report.lose("life_moment", "no_refi_field", coding["code"])
+            if suggested:
+                self.report.lose("suggestion_score", "no_refi_field", coding["code"])
+        for (start, end, who), group in groups.items():
+            new_start, new_end = text.span(start, end)
+            if new_end <= new_start:
+                self.report.lose("coding", "empty_after_pseudonymising", doc["name"],
+                                 count=len(group))
+                continue
+            key = f"{self.doc_guids[doc['id']]}:{start}:{end}:{who}"
+            selection = _el(source, "PlainTextSelection", guid=ids.derived("selection", key),
+                            name=_snippet(text.text[new_start:new_end]),
+                            startPosition=new_start, endPosition=new_end, creatingUser=who,
+                            creationDateTime=_datetime(group[0]["created_at"]))
+            for coding in group:
+                guid = ids.export_guid(
+                    coding.get("guid"), "coding",
+                    f"{key}:{code_guids[coding['code_id']]}:{coding['status']}")
+                el = _el(selection, "Coding", guid=guid, creatingUser=who,
+                         creationDateTime=_datetime(coding["created_at"]))
+                _el(el, "CodeRef", targetGUID=code_guids[coding["code_id"]])
+                self.coding_elements[coding["id"]] = el
+                self.report.count("codings")
+
+    def _suggestion_user(self, coder: str) -> str:
+        guid = suggestion_user_guid(coder)
+        self.users[guid] = coder + SUGGESTION_SUFFIX
+        return guid
+
+    def _status_losses(self) -> None:
+        counts = gather.status_counts(self.db)
+        if counts.get("rejected"):
+            self.report.lose("rejected_suggestion", "rejected_not_exported",
+                             count=counts["rejected"])
+        if counts.get("suggested") and not self.include_suggestions:
+            self.report.lose("suggestion", "suggestions_not_chosen", count=counts["suggested"])
+        turns = self.db.execute("SELECT count(*) FROM turns").fetchone()[0]
+        if turns:
+            self.report.lose("turn", "turns_as_plain_text", count=turns)
+
+    # --- notes ------------------------------------------------------------------------------
+
+    def notes(self, root: ET.Element) -> tuple[ET.Element, ET.Element, list[str]]:
+        notes_el = _el(root, "Notes")
+        links_el = _el(root, "Links")
+        project_refs: list[str] = []
+        segments = {r["id"]: r for r in self.db.query(
+            "SELECT id, document_id, start_char, end_char FROM segments")}
+        respondents = {r["id"]: r["code"] for r in gather.respondents(self.db)}
+        for memo in gather.memos(self.db):
+            guid = ids.export_guid(memo.get("guid"), "memo", memo["id"])
+            note = _el(notes_el, "Note", guid=guid, name=self.free(memo["title"]) or None,
+                       creatingUser=self.user(memo["author"]),
+                       creationDateTime=_datetime(memo["created_at"]),
+                       modifiedDateTime=_datetime(memo["updated_at"]))
+            _el(note, "PlainTextContent", self.free(memo["text"]))
+            self.report.count("notes")
+            kind, target = memo["target_type"], memo["target_id"]
+            parent = None
+            if kind == "document":
+                parent = self.source_elements.get(target)
+            elif kind == "code":
+                parent = getattr(self, "code_elements", {}).get(target)
+            elif kind == "coding":
+                parent = self.coding_elements.get(target)
+            elif kind == "segment" and target in segments:
+                parent = self._segment_selection(segments[target], memo)
+            elif kind == "respondent" and target in respondents:
+                _el(links_el, "Link", guid=ids.derived("link", guid), name="Memo-Case",
+                    direction="OneWay", originGUID=guid,
+                    targetGUID=ids.derived("case", respondents[target]))
+                continue
+            if parent is None:
+                if kind != "project":
+                    self.report.lose("memo_target", "memo_target_not_exported",
+                                     f"{kind} {target}")
+                project_refs.append(guid)
+                continue
+            _insert_note_ref(parent, guid)
+        return notes_el, links_el, project_refs
+
+    def _segment_selection(self, segment: dict[str, Any], memo: dict[str, Any]) -> ET.Element:
+        source = self.source_elements[segment["document_id"]]
+        text = self.texts[segment["document_id"]]
+        start, end = text.span(segment["start_char"], segment["end_char"])
+        who = self.user(memo["author"])
+        selection = ET.Element(f"{{{NS}}}PlainTextSelection", {
+            "guid": ids.derived("segment-note", memo["id"]),
+            "name": _snippet(text.text[start:end]),
+            "startPosition": str(start), "endPosition": str(end), "creatingUser": who})
+        # Selections come before the source's own Coding/NoteRef/VariableValue children.
+        index = len([c for c in source if c.tag.endswith("}Description")
+                     or c.tag.endswith("}PlainTextContent")
+                     or c.tag.endswith("}PlainTextSelection")])
+        source.insert(index, selection)
+        return selection
+
+
+def _insert_note_ref(parent: ET.Element, guid: str) -> None:
+    """Add a NoteRef where the schema wants it: after Description/Coding/CodeRef/NoteRef
+    children, before nested Codes or VariableValues."""
+    after = ("Description", "PlainTextContent", "PlainTextSelection", "Coding", "CodeRef",
+             "NoteRef")
+    index = 0
+    for i, child in enumerate(parent):
+        if child.tag.split("}")[-1] in after:
+            index = i + 1
+    parent.insert(index, ET.Element(f"{{{NS}}}NoteRef", {"targetGUID": guid}))
+
+
+def _snippet(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _color(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if len(value) in (4, 7) and value.startswith("#") and all(
+        c in "0123456789abcdefABCDEF" for c in value[1:]
+    ):
+        return value
+    return None
+
+
+def project_xml(db: Database, *, name: str, include_suggestions: bool, pseudonymise: bool,
+                actor: str, report: ExchangeReport) -> tuple[bytes, dict[str, str]]:
+    """The ``project.qde`` bytes (schema-valid) and the source files to put next to it."""
+    builder = _Builder(db, include_suggestions=include_suggestions, pseudonymise=pseudonymise,
+                       actor=actor, report=report)
+    root = builder.build(name)
+    ET.register_namespace("", NS)
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    errors = ids.schema_errors("Project", xml)
+    if errors:  # a bug in this module, not the user's fault: say exactly what
+        raise ValueError("project.qde does not validate against Project.xsd: " + "; ".join(errors))
+    return xml, builder.files
+
+
+def export_qdpx(
+    db: Database,
+    path: str | Path,
+    *,
+    include_suggestions: bool = False,
+    pseudonymise: bool = True,
+    actor: str,
+) -> ExchangeReport:
+    """Write the whole project to ``path`` (.qdpx) and return the data-loss report.
+
+    The report is also written next to the file (``<path>.dataloss.txt``/``.json``).
+    """
+    path = Path(path)
+    gather.require_export(db, actor, pseudonymise=pseudonymise)
+    if path.is_dir():
+        raise InputError("exchange.output_is_directory", path=str(path))
+    report = ExchangeReport(operation="export", format="qdpx", path=str(path))
+    if pseudonymise:
+        report.warn("exchange.warn.pseudonymised")
+    else:
+        report.warn("exchange.warn.original_text")
+    name = _project_name(db)
+    xml, files = project_xml(db, name=name, include_suggestions=include_suggestions,
+                             pseudonymise=pseudonymise, actor=actor, report=report)
+    members = {"project.qde": xml}
+    members.update({f"Sources/{n}": t.encode("utf-8") for n, t in files.items()})
+    write_zip_atomically(path, members)
+    report.write_next_to(path)
+    return report
+
+
+def _project_name(db: Database) -> str:
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file).stem
+    return "workbench"

@@ -1,0 +1,276 @@
+"""``import_qdpx``: a REFI-QDA project into a workbench project, in one transaction.
+
+The file is read and checked completely first (:mod:`~workbench.exchange.qdpx_read`); then
+users, codes, cases and attributes, documents (with turns and sentences, like any imported
+transcript), codings and memos are written in ONE transaction: an error anywhere leaves the
+project exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.accounts import add_user
+from workbench.codings import add_coding
+from workbench.exchange import ids
+from workbench.exchange.codes import upsert_codes
+from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
+from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_guid
+from workbench.exchange.qdpx_read import read_qdpx
+from workbench.exchange.report import ExchangeReport
+from workbench.ingest import ParsedDocument, segment_turns, store_document
+from workbench.ingest.labels import parse_turns
+from workbench.nlp import load_pipeline
+from workbench.respondents import (
+    define_attribute, ensure_respondent, link_document, parse_value, set_value, update_respondent,
+)
+from workbench.store import now, record_event, transaction
+
+ATTRIBUTE_TYPES = {"Text": "text", "Boolean": "boolean", "Integer": "number",
+                   "Float": "number", "Date": "date", "DateTime": "date"}
+_USER_NAME = re.compile(r"[^\w .@-]+")
+
+
+def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> ExchangeReport:
+    """Import a ``.qdpx`` (documents, codes, codings by several coders, cases, attributes,
+    notes) and return what was carried over and what was not (the data-loss report)."""
+    access.require(db, actor, "import")
+    path = Path(path)
+    report = ExchangeReport(operation="import", format="qdpx", path=str(path))
+    project = read_qdpx(path, report)
+    nlp = nlp if nlp is not None else load_pipeline()
+    segmented = {s.guid: segment_turns(nlp, s.text, parse_turns(s.text)) for s in project.sources}
+    with transaction(db):
+        _Writer(db, project, actor=actor, report=report, segmented=segmented).write()
+        record_event(db, actor, "import.qdpx", "documents", None, None,
+                     {"file": path.name, "counts": report.counts,
+                      "losses": [l.kind for l in report.losses]})
+    return report
+
+
+class _Writer:
+    def __init__(self, db: Database, project: RefiProject, *, actor: str,
+                 report: ExchangeReport, segmented: dict[str, list]) -> None:
+        self.db = db
+        self.project = project
+        self.actor = actor
+        self.report = report
+        self.segmented = segmented
+        self.user_names: dict[str | None, str] = {}
+        self.targets: dict[str, tuple[str, int | None]] = {}  # guid -> memo target
+
+    def write(self) -> None:
+        project = self.project
+        self.code_ids = upsert_codes(
+            self.db, project.codes, codebook=f"{project.name} (REFI-QDA)",
+            source=Path(self.report.path).name,
+            description=project.origin, actor=self.actor, report=self.report)
+        for guid, code_id in self.code_ids.items():
+            self.targets[guid] = ("code", code_id)
+        respondents = self.cases()
+        for source in project.sources:
+            doc_id = self.document(source)
+            self.targets[source.guid] = ("document", doc_id)
+            if source.guid in respondents:
+                link_document(self.db, doc_id, respondents[source.guid], actor=self.actor)
+            for selection in source.selections:
+                self.selection(doc_id, source, selection)
+        self.notes()
+
+    # --- users ------------------------------------------------------------------------------
+
+    def coder(self, guid: str | None) -> tuple[str, bool]:
+        """The workbench user for a REFI user guid (created as a coder), and whether the
+        codings are our own exported suggestions."""
+        name = self.project.users.get(guid or "", None)
+        if guid and name and name.endswith(SUGGESTION_SUFFIX):
+            base = name[: -len(SUGGESTION_SUFFIX)]
+            if suggestion_user_guid(base) == guid:
+                return self._ensure_user(base), True
+        if name is None:
+            name = f"user-{guid[:8]}" if guid else self.actor
+            if guid:
+                self.report.warn("exchange.warn.unknown_user", guid=guid)
+        return self._ensure_user(name), False
+
+    def _ensure_user(self, name: str) -> str:
+        if name in self.user_names:
+            return self.user_names[name]
+        clean = _USER_NAME.sub("-", name).strip(" -.@")[:40] or "coder"
+        if not clean[0].isalnum():
+            clean = "u" + clean[:39]
+        if not self.db.execute("SELECT 1 FROM users WHERE name = ?", [clean]).fetchone():
+            add_user(self.db, clean, role="onderzoeker", actor=self.actor)
+            self.report.count("coders")
+        self.user_names[name] = clean
+        return clean
+
+    # --- cases and attributes -----------------------------------------------------------------
+
+    def cases(self) -> dict[str, int]:
+        """Respondents for cases, with attribute values; ``{source guid: respondent id}``."""
+        variables = {v.guid: v for v in self.project.variables}
+        types: dict[str, str] = {}
+        for var in self.project.variables:
+            existing = self.db.execute("SELECT type FROM attributes WHERE name = ?",
+                                       [var.name]).fetchone()
+            types[var.guid] = existing[0] if existing else ATTRIBUTE_TYPES.get(var.type, "text")
+            if not existing:
+                define_attribute(self.db, var.name, types[var.guid], actor=self.actor)
+                self.report.count("attributes")
+        by_source: dict[str, int] = {}
+        for case in self.project.cases:
+            rid = ensure_respondent(self.db, case.name, actor=self.actor)
+            self.targets[case.guid] = ("respondent", rid)
+            self.report.count("respondents")
+            if case.description:
+                notes = self.db.execute("SELECT notes FROM respondents WHERE id = ?",
+                                        [rid]).fetchone()[0]
+                if not notes:
+                    update_respondent(self.db, rid, actor=self.actor, notes=case.description)
+            for var_guid, value in case.values.items():
+                var = variables.get(var_guid)
+                if var is None:
+                    self.report.lose("attribute_value", "unknown_variable", case.name)
+                    continue
+                if var.type == "DateTime":
+                    self.report.lose("time_of_day", "dates_only", f"{case.name}: {var.name}")
+                    value = value[:10]
+                try:
+                    parse_value(value, types[var_guid])
+                except ValueError:
+                    self.report.lose("attribute_value", "value_not_of_type",
+                                     f"{case.name}: {var.name}={value}")
+                    continue
+                set_value(self.db, rid, var.name, value, actor=self.actor)
+                self.report.count("attribute_values")
+            for source_guid in case.sources:
+                if source_guid in by_source and by_source[source_guid] != rid:
+                    self.report.lose("case_link", "one_respondent_per_document", case.name)
+                    continue
+                by_source[source_guid] = rid
+        return by_source
+
+    # --- documents, codings -------------------------------------------------------------------
+
+    def document(self, source: RefiSource) -> int:
+        sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        same_guid = self.db.execute(
+            "SELECT id, text FROM documents WHERE lower(guid) = ?", [source.guid]).fetchone()
+        found = self.db.execute(
+            "SELECT id FROM documents WHERE source_sha256 = ?", [sha]).fetchone()
+        if same_guid is not None and same_guid[1] == source.text:
+            found = same_guid
+        if found is not None:
+            self.report.count("documents_matched")
+            return int(found[0])
+        guid: str | None = source.guid
+        if same_guid is not None:
+            # Same identity, other text (e.g. our pseudonymised export coded elsewhere):
+            # the offsets belong to this text, so it becomes a document of its own.
+            self.report.warn("exchange.warn.document_text_differs", name=source.name)
+            guid = None
+        parsed = ParsedDocument(text=source.text, turns=parse_turns(source.text), format="qdpx",
+                                encoding="utf-8")
+        name = source.name if Path(source.name).suffix else source.name + ".txt"
+        result = store_document(self.db, parsed, self.segmented[source.guid], name=name,
+                                sha256=sha, actor=self.actor)
+        doc_id = int(result.document_id)
+        if guid:
+            self.db.execute("UPDATE documents SET guid = ? WHERE id = ?", [guid, doc_id])
+            record_event(self.db, self.actor, "document.guid", "documents", doc_id, None,
+                         {"guid": guid})
+        self.report.count("documents")
+        return doc_id
+
+    def selection(self, doc_id: int, source: RefiSource, selection: RefiSelection) -> None:
+        coding_ids = []
+        for coding in selection.codings:
+            code_id = self.code_ids.get(coding.code)
+            if code_id is None:
+                self.report.lose("coding", "unknown_code", source.name)
+                continue
+            coder, suggested = self.coder(coding.user or selection.user)
+            coding_id = add_coding(
+                self.db, coder=coder, code=code_id, document_id=doc_id,
+                start_char=selection.start, end_char=selection.end,
+                origin="machine" if suggested else "human",
+                status="suggested" if suggested else "accepted", actor=self.actor,
+            )
+            coding_ids.append(coding_id)
+            self.report.count("codings")
+            for ref in coding.note_refs:
+                self.note_targets.setdefault(ref, []).append(("coding", coding_id))
+        target: tuple[str, int | None] = (
+            ("coding", coding_ids[0]) if coding_ids else self._segment_or_document(
+                doc_id, selection))
+        for ref in selection.note_refs:
+            self.note_targets.setdefault(ref, []).append(target)
+        if selection.description:
+            author, _ = self.coder(selection.user)
+            self.memo(target, author=author, title=selection.name, text=selection.description,
+                      guid=None)
+
+    def _segment_or_document(self, doc_id: int, selection: RefiSelection) -> tuple[str, int]:
+        seg = self.db.execute(
+            "SELECT id FROM segments WHERE document_id = ? AND start_char = ? AND end_char = ?",
+            [doc_id, selection.start, selection.end]).fetchone()
+        if seg:
+            return ("segment", int(seg[0]))
+        self.report.lose("note_selection", "note_on_document", selection.name)
+        return ("document", doc_id)
+
+    @property
+    def note_targets(self) -> dict[str, list[tuple[str, int | None]]]:
+        if not hasattr(self, "_note_targets"):
+            self._note_targets: dict[str, list[tuple[str, int | None]]] = {}
+        return self._note_targets
+
+    # --- notes --------------------------------------------------------------------------------
+
+    def notes(self) -> None:
+        project = self.project
+        for code in project.codes:
+            for ref in code.note_refs:
+                if code.guid in self.code_ids:
+                    self.note_targets.setdefault(ref, []).append(("code", self.code_ids[code.guid]))
+        for source in project.sources:
+            for ref in source.note_refs:
+                self.note_targets.setdefault(ref, []).append(self.targets[source.guid])
+        for ref in project.project_note_refs:
+            self.note_targets.setdefault(ref, []).append(("project", None))
+        for note_guid, target_guid in project.note_links:
+            target = self.targets.get(target_guid)
+            if target is None:
+                self.report.lose("link", "link_target_not_imported", note_guid)
+                continue
+            self.note_targets.setdefault(note_guid, []).append(target)
+        for note in project.notes:
+            author, _ = self.coder(note.user)
+            targets = list(dict.fromkeys(self.note_targets.get(note.guid) or [("project", None)]))
+            for i, target in enumerate(targets):
+                self.memo(target, author=author, title=note.name, text=note.text,
+                          guid=note.guid if i == 0 else None)
+
+    def memo(self, target: tuple[str, int | None], *, author: str, title: str | None,
+             text: str, guid: str | None) -> None:
+        if guid and self.db.execute("SELECT 1 FROM memos WHERE lower(guid) = ?",
+                                    [guid]).fetchone():
+            self.report.count("memos_matched")
+            return
+        stamp = now()
+        record: dict[str, Any] = {
+            "target_type": target[0], "target_id": target[1], "author": author,
+            "title": title or None, "text": text.strip(), "guid": guid,
+            "created_at": stamp, "updated_at": stamp,
+        }
+        memo_id = self.db["memos"].insert(record).last_pk
+        record_event(self.db, self.actor, "memo.add", "memos", memo_id, None,
+                     {**record, "id": memo_id})
+        self.report.count("memos")

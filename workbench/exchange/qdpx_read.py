@@ -1,0 +1,370 @@
+"""Read a ``.qdpx`` from ATLAS.ti, MAXQDA, NVivo, QualCoder or this workbench.
+
+Forgiving where real files differ from the standard (any single ``*.qde`` name, ``Sources/`` or
+``sources/``, ``plainTextPath`` next to a ``.docx``, non-UUID guids, a missing namespace,
+UTF-16 offsets from NVivo, ``\\r\\n`` line ends and byte order marks), strict where a file
+could hurt (see :mod:`workbench.exchange.safety`). Everything the workbench cannot hold is
+counted in the report instead of silently dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from xml.etree.ElementTree import Element
+
+from workbench.errors import InputError
+from workbench.exchange import ids
+from workbench.exchange.model import (
+    RefiCase, RefiCode, RefiCoding, RefiNote, RefiProject, RefiSelection, RefiSource,
+    RefiVariable,
+)
+from workbench.exchange.report import ExchangeReport
+from workbench.exchange.safety import MAX_MEMBER_BYTES, SafeZip, member_name, parse_xml
+from workbench.exchange.textmap import guess_unit, normalise_mapped, utf16_to_codepoints
+
+MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
+SELECTIONS = ("PictureSelection", "AudioSelection", "VideoSelection", "PDFSelection",
+              "TranscriptSelection")
+
+
+def _children(el: Element, tag: str) -> list[Element]:
+    return [c for c in el if c.tag == tag]
+
+
+def _child(el: Element, tag: str) -> Element | None:
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
+
+
+def _text(el: Element, tag: str) -> str | None:
+    found = _child(el, tag)
+    if found is None or found.text is None:
+        return None
+    return found.text
+
+
+class _Reader:
+    def __init__(self, archive: SafeZip | None, folder: Path, prefix: str,
+                 report: ExchangeReport) -> None:
+        self.archive = archive
+        self.folder = folder  # where relative:// files may live (next to the .qdpx)
+        self.prefix = prefix  # folder of the .qde inside the zip ("" normally)
+        self.report = report
+        self.non_uuid: list[str] = []
+
+    def guid(self, el: Element, attr: str = "guid") -> str | None:
+        value = el.get(attr)
+        if value is None:
+            return None
+        if not ids.is_uuid(value):
+            self.non_uuid.append(value)
+        return ids.canonical(value)
+
+    # --- project ----------------------------------------------------------------------------
+
+    def project(self, root: Element, file: str) -> RefiProject:
+        if root.tag != "Project":
+            raise InputError("exchange.not_a_project_xml", file=file, root=root.tag)
+        project = RefiProject(name=root.get("name") or Path(file).stem, origin=root.get("origin"))
+        users = _child(root, "Users")
+        for user in _children(users, "User") if users is not None else []:
+            guid = self.guid(user)
+            if guid:
+                project.users[guid] = (user.get("name") or "").strip() or f"user-{guid[:8]}"
+        book = _child(root, "CodeBook")
+        codes = _child(book, "Codes") if book is not None else None
+        if codes is not None:
+            self.codes(codes, None, project.codes)
+        self.variables(root, project)
+        self.cases(root, project)
+        sources = _child(root, "Sources")
+        for source in list(sources) if sources is not None else []:
+            self.source(source, project)
+        self.notes(root, project)
+        for ref in _children(root, "NoteRef"):
+            project.project_note_refs.append(ids.canonical(ref.get("targetGUID", "")))
+        self.rest(root, project)
+        if self.non_uuid:
+            self.report.warn("exchange.warn.non_uuid", count=len(self.non_uuid),
+                             examples=", ".join(self.non_uuid[:3]))
+        return project
+
+    def codes(self, holder: Element, parent: str | None, out: list[RefiCode]) -> None:
+        for el in _children(holder, "Code"):
+            guid = self.guid(el)
+            if guid is None:
+                self.report.lose("code", "missing_guid", el.get("name"))
+                continue
+            code = RefiCode(
+                guid=guid, name=(el.get("name") or "").strip() or guid[:8], parent=parent,
+                description=_text(el, "Description"), color=el.get("color"),
+                codable=el.get("isCodable", "true").strip().lower() in ("true", "1"),
+                note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(el, "NoteRef")],
+            )
+            if not code.codable:
+                self.report.lose("code_not_codable", "all_codes_codable", code.name)
+            out.append(code)
+            self.codes(el, guid, out)
+
+    def variables(self, root: Element, project: RefiProject) -> None:
+        holder = _child(root, "Variables")
+        for el in _children(holder, "Variable") if holder is not None else []:
+            guid = self.guid(el)
+            if guid and el.get("name"):
+                project.variables.append(
+                    RefiVariable(guid, el.get("name").strip(), el.get("typeOfVariable", "Text")))
+
+    def cases(self, root: Element, project: RefiProject) -> None:
+        holder = _child(root, "Cases")
+        for el in _children(holder, "Case") if holder is not None else []:
+            guid = self.guid(el)
+            if guid is None:
+                continue
+            case = RefiCase(guid, (el.get("name") or "").strip() or f"case-{guid[:8]}",
+                            _text(el, "Description"))
+            for vv in _children(el, "VariableValue"):
+                ref = _child(vv, "VariableRef")
+                value = next((c.text for c in vv if c.tag.endswith("Value")), None)
+                if ref is not None and value is not None:
+                    case.values[ids.canonical(ref.get("targetGUID", ""))] = value.strip()
+            case.sources = [ids.canonical(r.get("targetGUID", "")) for r in
+                            _children(el, "SourceRef")]
+            for tag, kind in (("CodeRef", "case_code"), ("SelectionRef", "case_selection")):
+                for _ in _children(el, tag):
+                    self.report.lose(kind, "no_case_links", case.name)
+            project.cases.append(case)
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def source(self, el: Element, project: RefiProject) -> None:
+        name = el.get("name") or el.get("guid") or "?"
+        if el.tag == "TextSource":
+            self.text_source(el, el, name, "TextSource", project)
+        elif el.tag == "PDFSource":
+            rep = _child(el, "Representation")
+            kept: set[str] = set()
+            if rep is not None:
+                source = self.text_source(el, rep, name, "PDFSource", project)
+                kept = {s.guid for s in source.selections} if source else set()
+            else:
+                self.report.lose("pdf", "pdf_without_text", name)
+            for sel in _children(el, "PDFSelection"):
+                if ids.canonical(sel.get("guid", "")) not in kept:
+                    self.report.lose("pdf_selection", "pdf_area", name,
+                                     count=max(1, len(_children(sel, "Coding"))))
+        elif el.tag in MEDIA:
+            self.report.lose(MEDIA[el.tag], "media_not_supported", name)
+            for tag in SELECTIONS:
+                for sel in el.iter(tag):
+                    self.report.lose(MEDIA[el.tag] + "_selection", "media_not_supported", name,
+                                     count=max(1, len(_children(sel, "Coding"))))
+            for transcript in _children(el, "Transcript"):
+                self.report.lose("transcript", "transcript_sync", transcript.get("name") or name)
+                for _ in transcript.iter("SyncPoint"):
+                    self.report.lose("sync_point", "transcript_sync", name)
+        else:
+            self.report.lose("unknown_element", "unknown_element", el.tag)
+        for _ in _children(el, "VariableValue"):
+            self.report.lose("source_variable", "variables_on_cases_only", name)
+
+    def read_plain_text(self, el: Element, name: str) -> str | None:
+        inline = _text(el, "PlainTextContent")
+        if inline is not None:
+            return inline
+        path = el.get("plainTextPath")
+        if not path:
+            reason = "formatted_without_plain_text" if el.get("richTextPath") else "no_text"
+            self.report.lose("source", reason, name)
+            return None
+        data = self.read_path(path, name)
+        if data is None:
+            return None
+        try:
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return data.decode("utf-16")
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.report.lose("source", "not_utf8", name)
+            return None
+
+    def read_path(self, path: str, name: str) -> bytes | None:
+        if path.startswith("internal://"):
+            member = member_name(path)
+            found = None
+            if member and self.archive is not None:
+                for folder in ("Sources/", "sources/", ""):
+                    found = self.archive.find(self.prefix + folder + member)
+                    if found:
+                        break
+            if found is None:
+                self.report.lose("source", "file_missing", f"{name} ({path})")
+                return None
+            return self.archive.read(found)
+        if path.startswith("relative://"):
+            relative = path[len("relative://"):].lstrip("/")
+            if self.archive is not None:
+                for folder in ("Sources/", "sources/", ""):
+                    found = self.archive.find(self.prefix + folder + relative)
+                    if found:
+                        return self.archive.read(found)
+            return self.read_beside(relative, name, path)
+        self.report.lose("source", "external_file", f"{name} ({path})")
+        return None
+
+    def read_beside(self, relative: str, name: str, path: str) -> bytes | None:
+        """A relative:// file next to the .qdpx, never outside that folder."""
+        parts = PurePosixPath(relative.replace("\\", "/")).parts
+        if not parts or ".." in parts or relative.startswith("/"):
+            self.report.lose("source", "file_missing", f"{name} ({path})")
+            return None
+        base = self.folder.resolve()
+        candidate = base.joinpath(*parts).resolve()
+        if base not in candidate.parents or not candidate.is_file() or \
+                candidate.stat().st_size > MAX_MEMBER_BYTES:
+            self.report.lose("source", "file_missing", f"{name} ({path})")
+            return None
+        return candidate.read_bytes()
+
+    def text_source(self, el: Element, holder: Element, name: str, kind: str,
+                    project: RefiProject) -> RefiSource | None:
+        guid = self.guid(el)
+        raw = self.read_plain_text(holder, name)
+        if guid is None or raw is None:
+            count = sum(len(_children(s, "Coding")) for s in holder.iter("PlainTextSelection"))
+            if count:
+                self.report.lose("coding", "source_not_read", name, count=count)
+            return None
+        if holder.get("richTextPath"):
+            self.report.lose("formatting", "plain_text_used", name)
+        selections = _children(holder, "PlainTextSelection")
+        offsets = []
+        for sel in selections:
+            for attr in ("startPosition", "endPosition"):
+                try:
+                    offsets.append(int(sel.get(attr, "")))
+                except ValueError:
+                    pass
+        unit = guess_unit(raw, offsets)
+        if unit == "utf16":
+            self.report.warn("exchange.warn.utf16_offsets", source=name,
+                             origin=project.origin or "?")
+        as_cp = utf16_to_codepoints(raw) if unit == "utf16" else None
+        mapped = normalise_mapped(raw)
+        source = RefiSource(guid=guid, name=name, text=mapped.text, kind=kind,
+                            user=self.guid(el, "creatingUser"),
+                            note_refs=[ids.canonical(r.get("targetGUID", ""))
+                                       for r in _children(el, "NoteRef")])
+        for sel in selections:
+            try:
+                start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+            except ValueError:
+                self.report.lose("selection", "bad_offsets", name)
+                continue
+            if as_cp is not None:
+                start, end = as_cp.get(start, -1), as_cp.get(end, -1)
+            n_codings = len(_children(sel, "Coding"))
+            if not 0 <= start < end <= len(raw):
+                self.report.lose("selection", "outside_text",
+                                 f"{name} {sel.get('startPosition')}-{sel.get('endPosition')}",
+                                 count=max(1, n_codings))
+                continue
+            new_start, new_end = mapped.map_span(start, end)
+            if new_end <= new_start:
+                self.report.lose("selection", "empty_after_normalising", name,
+                                 count=max(1, n_codings))
+                continue
+            source.selections.append(self.selection(sel, new_start, new_end))
+        whole = _children(holder, "Coding")
+        if whole and mapped.text:
+            fake = RefiSelection(guid=ids.derived("whole", guid), start=0, end=len(mapped.text),
+                                 user=source.user)
+            fake.codings = [self.coding(c) for c in whole]
+            source.selections.append(fake)
+        project.sources.append(source)
+        return source
+
+    def selection(self, sel: Element, start: int, end: int) -> RefiSelection:
+        return RefiSelection(
+            guid=self.guid(sel) or ids.derived("selection", f"{start}:{end}"),
+            start=start, end=end, user=self.guid(sel, "creatingUser"), name=sel.get("name"),
+            description=(_text(sel, "Description") or "").strip() or None,
+            codings=[self.coding(c) for c in _children(sel, "Coding")],
+            note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(sel, "NoteRef")],
+        )
+
+    def coding(self, el: Element) -> RefiCoding:
+        ref = _child(el, "CodeRef")
+        return RefiCoding(
+            guid=self.guid(el) or "", code=ids.canonical(ref.get("targetGUID", "")) if ref is not None
+            else "", user=self.guid(el, "creatingUser"), created=el.get("creationDateTime"),
+            note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(el, "NoteRef")],
+        )
+
+    # --- notes and what we cannot hold ----------------------------------------------------------
+
+    def notes(self, root: Element, project: RefiProject) -> None:
+        holder = _child(root, "Notes")
+        for el in _children(holder, "Note") if holder is not None else []:
+            guid = self.guid(el)
+            name = el.get("name")
+            text = self.read_plain_text(el, name or "note") if (
+                _child(el, "PlainTextContent") is not None or el.get("plainTextPath")) else None
+            description = _text(el, "Description")
+            body = "\n\n".join(p.strip() for p in (description, text) if p and p.strip())
+            if guid is None or not body:
+                self.report.lose("note", "empty_note", name)
+                continue
+            project.notes.append(RefiNote(guid, name, body, self.guid(el, "creatingUser")))
+            for _ in _children(el, "PlainTextSelection"):
+                self.report.lose("note_selection", "no_selections_in_memos", name)
+
+    def rest(self, root: Element, project: RefiProject) -> None:
+        notes = {n.guid for n in project.notes}
+        links = _child(root, "Links")
+        for link in _children(links, "Link") if links is not None else []:
+            origin = ids.canonical(link.get("originGUID", "") or "")
+            target = ids.canonical(link.get("targetGUID", "") or "")
+            if origin in notes and target:
+                project.note_links.append((origin, target))
+            elif target in notes and origin:
+                project.note_links.append((target, origin))
+            else:
+                self.report.lose("link", "no_links", link.get("name"))
+        sets = _child(root, "Sets")
+        for el in _children(sets, "Set") if sets is not None else []:
+            self.report.lose("set", "no_sets", el.get("name"))
+        graphs = _child(root, "Graphs")
+        for el in _children(graphs, "Graph") if graphs is not None else []:
+            self.report.lose("graph", "no_graphs", el.get("name"))
+        if _text(root, "Description"):
+            self.report.lose("project_description", "no_refi_field", project.name)
+
+
+def find_qde(archive: SafeZip, file: str) -> str:
+    """The single ``*.qde`` member, whatever the exporting tool called it."""
+    found = [n for n in archive.names() if n.lower().endswith(".qde")
+             and not PurePosixPath(n).name.startswith("._")]
+    if not found:
+        raise InputError("exchange.no_qde", file=file)
+    if len(found) > 1:
+        raise InputError("exchange.several_qde", file=file, names=", ".join(sorted(found)))
+    return found[0]
+
+
+def read_qdpx(path: str | Path, report: ExchangeReport) -> RefiProject:
+    """Parse and check a ``.qdpx`` completely; nothing is written anywhere."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("exchange.file_missing", file=str(path))
+    with SafeZip(path) as archive:
+        qde = find_qde(archive, path.name)
+        data = archive.read(qde)
+        root = parse_xml(data, file=f"{path.name}/{qde}")
+        errors = ids.schema_errors("Project", data, limit=3)
+        if errors:
+            report.warn("exchange.warn.schema", file=qde, error=errors[0])
+        prefix = qde[: -len(PurePosixPath(qde).name)]
+        reader = _Reader(archive, path.parent, prefix, report)
+        return reader.project(root, qde)

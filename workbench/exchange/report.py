@@ -1,0 +1,106 @@
+"""The data-loss report (REFI-QDA 1.5, section 7) every import and export returns.
+
+Tools differ in what they can hold, so some of a project does not make it across. The
+standard asks the tool to say what was discarded "in as much detail as possible": each
+:class:`Loss` names the kind of thing, how many, why, and a few examples. The report is
+returned to the caller, shown on the page, printed by the CLI and written next to an export
+(``<output>.dataloss.txt`` and ``.json``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.i18n import t
+
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class Loss:
+    """One kind of thing that was not carried over.
+
+    ``kind`` and ``reason`` are message keys (``exchange.kind.*``, ``exchange.reason.*``)
+    so the report reads in Dutch or English.
+    """
+
+    kind: str
+    reason: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExchangeReport:
+    """What an import or export did, and what it left out."""
+
+    operation: str  # "import" or "export"
+    format: str  # qdpx, qdc, csv, xlsx
+    path: str
+    counts: dict[str, int] = field(default_factory=dict)
+    losses: list[Loss] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"key":..., "params":...}
+
+    def lose(self, kind: str, reason: str, example: str | None = None, count: int = 1) -> None:
+        """Count one more thing of ``kind`` not carried over for ``reason``."""
+        for loss in self.losses:
+            if loss.kind == kind and loss.reason == reason:
+                break
+        else:
+            loss = Loss(kind=kind, reason=reason)
+            self.losses.append(loss)
+        loss.count += count
+        if example and len(loss.examples) < MAX_EXAMPLES and example not in loss.examples:
+            loss.examples.append(example)
+
+    def warn(self, key: str, **params: Any) -> None:
+        self.warnings.append({"key": key, "params": params})
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    @property
+    def lossless(self) -> bool:
+        return not self.losses
+
+    def lines(self, lang: str = "nl") -> list[str]:
+        """The report as short sentences, one per line, in ``lang``."""
+        head = t(f"exchange.report.{self.operation}", lang, path=self.path, format=self.format)
+        out = [head]
+        if self.counts:
+            carried = ", ".join(
+                f"{t(f'exchange.count.{k}', lang)}: {v}" for k, v in sorted(self.counts.items())
+            )
+            out.append(t("exchange.report.carried", lang, items=carried))
+        for warning in self.warnings:
+            out.append("! " + t(warning["key"], lang, **warning["params"]))
+        if not self.losses:
+            out.append(t("exchange.report.nothing_lost", lang))
+        for loss in self.losses:
+            line = t(
+                "exchange.report.loss", lang, count=loss.count,
+                kind=t(f"exchange.kind.{loss.kind}", lang),
+                reason=t(f"exchange.reason.{loss.reason}", lang),
+            )
+            if loss.examples:
+                line += " (" + "; ".join(loss.examples) + ")"
+            out.append("- " + line)
+        return out
+
+    def text(self, lang: str = "nl") -> str:
+        return "\n".join(self.lines(lang)) + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def write_next_to(self, output: str | Path, lang: str = "nl") -> list[Path]:
+        """Write ``<output>.dataloss.txt`` (for people) and ``.json`` (for scripts)."""
+        output = Path(output)
+        txt = output.with_name(output.name + ".dataloss.txt")
+        js = output.with_name(output.name + ".dataloss.json")
+        txt.write_text(self.text(lang), encoding="utf-8")
+        js.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        return [txt, js]

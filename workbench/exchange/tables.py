@@ -1,0 +1,89 @@
+"""Codings as a table (CSV or XLSX): one row per coding, for spreadsheets, R and SPSS.
+
+Columns: document, respondent, one column per attribute, speaker, start_char, end_char,
+text, code, code_name, coder, status, origin, score, time. Text and offsets are those of the
+pseudonymised document by default, like every export.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlite_utils import Database
+
+from workbench.exchange import gather
+from workbench.exchange.files import write_atomically
+from workbench.exchange.pseudo import free_text
+from workbench.exchange.report import ExchangeReport
+
+BASE_COLUMNS = ["document", "respondent"]
+CODING_COLUMNS = ["speaker", "start_char", "end_char", "text", "code", "code_name", "coder",
+                  "status", "origin", "score", "time"]
+FORMATS = ("csv", "xlsx")
+
+
+def codings_table(
+    db: Database, *, include_suggestions: bool = False, pseudonymise: bool = True, actor: str
+) -> pd.DataFrame:
+    """The codings as a DataFrame (accepted only, or also suggested and rejected ones)."""
+    gather.require_export(db, actor, pseudonymise=pseudonymise)
+    docs = {d["id"]: d for d in gather.documents(db)}
+    texts = gather.document_texts(db, list(docs.values()), pseudonymise=pseudonymise,
+                                  actor=actor)
+    respondents = {r["id"]: r["code"] for r in gather.respondents(db)}
+    attributes = [a["name"] for a in gather.attributes(db)]
+    values = gather.attribute_values(db)
+    speakers = gather.speakers_by_position(db)
+    names = {d_id: (free_text(db, d["name"], actor=actor) if pseudonymise else d["name"])
+             for d_id, d in docs.items()}
+    rows = []
+    for c in gather.codings(db, gather.statuses(include_suggestions, rejected=True)):
+        doc = docs[c["document_id"]]
+        text = texts[doc["id"]]
+        start, end = text.span(c["start_char"], c["end_char"])
+        rid = doc["respondent_id"]
+        row = {"document": names[doc["id"]], "respondent": respondents.get(rid)}
+        for attr in attributes:
+            row[attr] = values.get(rid, {}).get(attr) if rid is not None else None
+        row.update({
+            "speaker": gather.speaker_at(speakers, doc["id"], c["start_char"]),
+            "start_char": start, "end_char": end, "text": text.text[start:end],
+            "code": c["code"], "code_name": c["code_name"], "coder": c["coder"],
+            "status": c["status"], "origin": c["origin"], "score": c["score"],
+            "time": c["updated_at"],
+        })
+        rows.append(row)
+    return pd.DataFrame(rows, columns=BASE_COLUMNS + attributes + CODING_COLUMNS)
+
+
+def export_codings_table(
+    db: Database,
+    path: str | Path,
+    *,
+    format: str | None = None,
+    include_suggestions: bool = False,
+    pseudonymise: bool = True,
+    actor: str,
+) -> ExchangeReport:
+    """Write the codings table as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX."""
+    path = Path(path)
+    format = (format or path.suffix.lstrip(".")).lower()
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}. Got {format!r} instead.")
+    frame = codings_table(db, include_suggestions=include_suggestions,
+                          pseudonymise=pseudonymise, actor=actor)
+    report = ExchangeReport(operation="export", format=format, path=str(path))
+    report.warn("exchange.warn.pseudonymised" if pseudonymise else "exchange.warn.original_text")
+    report.count("codings", len(frame))
+    report.lose("codebook_tree", "table_flat")
+    memos = db.execute("SELECT count(*) FROM memos").fetchone()[0]
+    if memos:
+        report.lose("memo", "table_flat", count=memos)
+    if format == "csv":
+        write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    else:
+        write_atomically(path, lambda tmp: frame.to_excel(tmp, index=False, sheet_name="codings",
+                                                          engine="openpyxl"))
+    report.write_next_to(path)
+    return report
