@@ -150,11 +150,16 @@ def _print_candidates(found: list[dict], lang: str) -> None:
 
 
 def _ask(cand: dict, lang: str) -> tuple[bool, str | None] | None:
+    # questions go to stderr so that --json output on stdout stays clean
     print(t("cli.privacy.review_question", lang, name=cand["original"], kind=cand["kind"],
-            count=cand["count"]))
+            count=cand["count"]), file=sys.stderr)
     for context in cand["contexts"]:
-        print(f"   …{context['left']}[{context['match']}]{context['right']}…")
-    answer = input("> ").strip()
+        print(f"   …{context['left']}[{context['match']}]{context['right']}…", file=sys.stderr)
+    print("> ", end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    answer = line.strip()
     if not answer:
         return None
     if answer.lower() in ("j", "ja", "y", "yes"):
@@ -185,8 +190,9 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
     decisions.update({name: (True, repl) for name, repl in replacements.items()})
     already = {c["original"] for c in found if c["status"] == "accepted"}
     decisions.update({name: (True, None) for name in kinds.keys() & already - decisions.keys()})
+    detected = {c["original"]: c["kind"] for c in found}
     for name, (accept, replacement) in sorted(decisions.items()):
-        decide(db, name, accept=accept, actor=actor, kind=kinds.get(name),
+        decide(db, name, accept=accept, actor=actor, kind=kinds.get(name, detected.get(name)),
                replacement=replacement)
     if args.review:
         for cand in [c for c in found if c["status"] == "new"]:
@@ -197,7 +203,7 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
             except EOFError:
                 break
             if choice is not None:
-                decide(db, cand["original"], accept=choice[0], actor=actor,
+                decide(db, cand["original"], accept=choice[0], actor=actor, kind=cand["kind"],
                        replacement=choice[1])
     if decisions or args.review:
         found = candidates(db, actor=actor, nlp=load_pipeline())
@@ -207,7 +213,7 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
         _print_candidates(found, args.lang)
     result = apply_pseudonyms(db, actor=actor)
     print(t("cli.privacy.applied", args.lang, spans=result["spans"], added=result["added"],
-            removed=result["removed"], key=key_file(db)), file=sys.stderr)
+            removed=result["removed"], keyfile=key_file(db)), file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,82 @@
+import io
+import json
+
+import pytest
+
+from workbench import codings
+from workbench.cli import build_parser, main
+from workbench.store import open_project
+from privacy_support import add_codes, add_document, segment_ids
+
+
+@pytest.fixture
+def project(db, project_path):
+    add_codes(db)
+    add_document(db)
+    db.close()
+    return str(project_path)
+
+
+def candidates_json(project, capsys, *extra):
+    assert main(["pseudonymise", "--project", project, "--json", *extra]) == 0
+    return {c["original"]: c for c in json.loads(capsys.readouterr().out)}
+
+
+def test_pseudonymise_lists_candidates_with_numbers(project, capsys):
+    assert main(["pseudonymise", "--project", project]) == 0
+    out = capsys.readouterr().out
+    assert "  1. " in out and "Zwolle (place" in out
+
+
+def test_pseudonymise_accepts_by_number_and_by_replacement(project, capsys):
+    listed = list(candidates_json(project, capsys))
+    number = listed.index("Zwolle") + 1
+    found = candidates_json(project, capsys, "--accept", str(number), "--replacement", "Kees=Karel")
+    assert found["Zwolle"]["replacement"] == "[Plaats 1]"
+    assert found["Kees"]["replacement"] == "Karel" and found["Kees"]["status"] == "accepted"
+    db = open_project(project)
+    assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 2
+
+
+def test_pseudonymise_review_reads_answers(project, capsys, monkeypatch):
+    first = next(iter(candidates_json(project, capsys)))
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    found = candidates_json(project, capsys, "--review")
+    assert found[first]["status"] == "rejected"
+
+
+def test_bad_accept_numbers_are_an_error(project, capsys):
+    assert main(["pseudonymise", "--project", project, "--accept", "999"]) == 1
+    assert "999" in capsys.readouterr().err
+
+
+def test_users_add_list_role_and_passwd(project, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
+    assert main(["users", "add", "sanne", "--role", "co-onderzoeker", "--project", project,
+                 "--password-stdin"]) == 0
+    assert main(["users", "role", "sanne", "supervisor", "--project", project]) == 0
+    capsys.readouterr()
+    assert main(["users", "list", "--project", project, "--json"]) == 0
+    users = {u["name"]: u for u in json.loads(capsys.readouterr().out)}
+    assert users["sanne"] == {**users["sanne"], "role": "supervisor", "has_password": True}
+    assert main(["users", "add", "piet", "--role", "supervisor", "--project", project,
+                 "--user", "sanne"]) == 1
+
+
+def test_history_and_undo_commands(project, capsys):
+    db = open_project(project)
+    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, 1)[1])
+    db.close()
+    assert main(["undo", "--project", project, "--user", "onderzoeker"]) == 0
+    assert main(["history", "--project", project, "--code", "verlies"]) == 0
+    out = capsys.readouterr().out
+    assert "coding.add" in out and "ongedaan" in out
+    assert main(["undo", "--project", project, "--user", "onderzoeker"]) == 1
+
+
+def test_every_privacy_command_has_help():
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name in ("backup", "restore", "pseudonymise", "users", "history", "undo"):
+        assert commands[name].format_help()
+        assert commands[name].description or parser._subparsers._group_actions[0]._choices_actions
