@@ -139,6 +139,25 @@ BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "verkocht", "kamer", "inwonen", "klein pensioen",
 )
 
+# Everyday words that appear among codebook indicators but say little on their own ("kind",
+# "buurt", "willen", "geld", "mijn man"): whatever list they come from, they count as weak
+# evidence.
+GENERAL_WORDS: tuple[str, ...] = (
+    "kind", "familie", "zus", "broer", "willen", "plan", "ooit", "toekomst", "bank", "straat",
+    "wijk", "buurt", "stad", "dorp", "winkel", "park", "markt", "plein", "bus", "lezen",
+    "koken", "helpen", "nodig", "kracht", "zin", "zwaar", "stil", "ineens", "weer", "op",
+    "buiten", "trouw", "beest", "dier", "vriend", "vriendin", "kennis", "club", "collega",
+    "pensioen", "woning", "flat", "val", "pijn", "ziek", "ex", "breuk", "conflict", "kaars",
+    "hemel", "controle", "beslissen", "afwachten", "lastig", "zielig", "geheim", "ritme",
+    "oppakken", "opstaan", "waarvoor", "steun", "dankzij", "muziek", "computer", "tablet",
+    "online", "formulier", "aanvraag", "toegang", "procedure", "bakker", "buur", "meegaan",
+    "huisarts", "opvolgen", "drinken", "pil", "karakter", "doorzetten", "rekening", "schuld",
+    "arm", "geld", "kwijt", "dood", "tegelijk", "erfenis", "gemeente", "kapot", "alleen",
+    "niemand", "afhankelijk", "instantie", "bloem", "vogel", "zee", "wandelen", "genieten",
+    "volhouden", "vereniging", "verzorgen", "voorziening", "vervoer", "loket",
+    "mijn man", "mijn vrouw", "en toen", "ook nog", "daarna ook", "alles anders",
+)
+
 # Headline code id -> (strong, weak). Children inherit nothing from here; their own
 # codebook indicators decide, and a child's score is passed up to its parent.
 HEADLINE_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

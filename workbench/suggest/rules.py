@@ -30,6 +30,7 @@ from workbench.suggest.codes import CodeSpec
 
 MIN_COMPOUND_PART = 5      # "geld" is too short to find inside a compound safely
 MAX_EXAMPLE_WORDS = 6      # longer examples are used for similarity only
+EVIDENCE_PASS_UP = 0.4     # a child passes its evidence to its parent from this score on
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class RuleScorer(BaseEstimator):
         self,
         *,
         use_lexicon: bool = True,
-        indicator_weight: float = 1.0,
+        indicator_weight: float = 0.7,
+        phrase_weight: float = 0.9,
         strong_weight: float = 0.8,
         weak_weight: float = 0.3,
         example_weight: float = 0.8,
@@ -80,10 +82,11 @@ class RuleScorer(BaseEstimator):
         similarity_weight: float = 2.0,
         similarity_floor: float = 0.08,
         saturation: float = 0.6,
-        length_norm: float = 0.5,
+        spread_weight: float = 0.35,
     ) -> None:
         self.use_lexicon = use_lexicon
         self.indicator_weight = indicator_weight
+        self.phrase_weight = phrase_weight
         self.strong_weight = strong_weight
         self.weak_weight = weak_weight
         self.example_weight = example_weight
@@ -92,7 +95,7 @@ class RuleScorer(BaseEstimator):
         self.similarity_weight = similarity_weight
         self.similarity_floor = similarity_floor
         self.saturation = saturation
-        self.length_norm = length_norm
+        self.spread_weight = spread_weight
 
     # -- fitting -----------------------------------------------------------------------
     def fit(self, codes: Sequence[CodeSpec], y: object = None, *, nlp: Language) -> "RuleScorer":
@@ -109,7 +112,10 @@ class RuleScorer(BaseEstimator):
         self.parent_index_ = [index.get(c.parent) if c.parent else None for c in codes]
         raw: list[tuple[int, str, float]] = []
         for i, code in enumerate(codes):
-            raw += [(i, t, self.indicator_weight) for t in code.indicators]
+            raw += [
+                (i, t, self.phrase_weight if len(t.split()) > 1 else self.indicator_weight)
+                for t in code.indicators
+            ]
             raw += [
                 (i, e, self.example_weight)
                 for e in code.examples
@@ -119,7 +125,8 @@ class RuleScorer(BaseEstimator):
                 strong, weak = lexicon.HEADLINE_TERMS[code.id]
                 raw += [(i, t, self.strong_weight) for t in strong]
                 raw += [(i, t, self.weak_weight) for t in weak]
-        self.terms_ = self._compile(nlp, raw)
+        self.terms_ = self._compile(nlp, raw, self._weak_lemmas(nlp, codes))
+        self.terms_ = self._lift_children(self.terms_)
         self.matcher_lemma_ = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.matcher_lower_ = PhraseMatcher(nlp.vocab, attr="LOWER")
         texts = [t.text for t in self.terms_]
@@ -144,7 +151,15 @@ class RuleScorer(BaseEstimator):
         self.profiles_ = self.vectorizer_.transform(documents)
         return self
 
-    def _compile(self, nlp: Language, raw: list[tuple[int, str, float]]) -> list[Term]:
+    def _weak_lemmas(self, nlp: Language, codes: Sequence[CodeSpec]) -> set[tuple[str, ...]]:
+        """Lemma sequences that count as weak evidence whichever list names them."""
+        if not self.use_lexicon:
+            return set()
+        return {tuple(doc_lemmas(d)) for d in pipe(nlp, lexicon.GENERAL_WORDS)}
+
+    def _compile(
+        self, nlp: Language, raw: list[tuple[int, str, float]], weak: set[tuple[str, ...]]
+    ) -> list[Term]:
         """Lemmatise every term once; keep the highest weight per (code, lemma sequence)."""
         texts = [t for _, t, _ in raw]
         best: dict[tuple[int, tuple[str, ...]], Term] = {}
@@ -154,13 +169,29 @@ class RuleScorer(BaseEstimator):
             lems = tuple(t.lower_ for t in doc if t.text != "=") if exact else tuple(doc_lemmas(doc))
             if not lems:
                 continue
-            if len(doc) == 1 and doc[0].is_stop:
-                weight = min(weight, self.weak_weight)   # "alleen", "niemand": ambiguous alone
+            if (len(doc) == 1 and doc[0].is_stop) or lems in weak:
+                weight = min(weight, self.weak_weight)   # "alleen", "geld": ambiguous alone
             key = (code, lems)
             term = Term(code, text.lstrip("="), lems, weight, bool(proof & set(lems)), exact)
             if key not in best or best[key].weight < weight:
                 best[key] = term
         return list(best.values())
+
+    def _lift_children(self, terms: list[Term]) -> list[Term]:
+        """A child's indicator that its headline parent's lexicon calls strong is strong."""
+        strong: dict[int, set[tuple[str, ...]]] = {}
+        for t in terms:
+            if t.weight >= self.strong_weight:
+                strong.setdefault(t.code, set()).add(t.lemmas)
+        out = []
+        for t in terms:
+            parent = self.parent_index_[t.code]
+            if parent is not None and t.lemmas in strong.get(parent, set()) and (
+                t.weight < self.strong_weight
+            ):
+                t = Term(t.code, t.text, t.lemmas, self.strong_weight, t.negation_proof, t.exact)
+            out.append(t)
+        return out
 
     # -- scoring -----------------------------------------------------------------------
     def transform(self, docs: Iterable[Doc], lemma_texts: Sequence[str] | None = None) -> RuleResult:
@@ -173,12 +204,21 @@ class RuleScorer(BaseEstimator):
         strength = np.zeros((n, k))
         evidence: list[list[list[str]]] = [[[] for _ in range(k)] for _ in range(n)]
         for row, doc in enumerate(docs):
-            for code, weight, surface in self._matches(doc):
-                strength[row, code] += weight
+            per_sentence: dict[tuple[int, int], float] = {}
+            for code, weight, surface, sentence in self._matches(doc):
+                per_sentence[code, sentence] = per_sentence.get((code, sentence), 0.0) + weight
                 if surface not in evidence[row][code]:
                     evidence[row][code].append(surface)
-            sentences = max(1, sum(1 for _ in doc.sents)) if doc.has_annotation("SENT_START") else 1
-            strength[row] /= sentences ** self.length_norm if sentences > 1 else 1.0
+            # A passage is as strong as its strongest sentence; other sentences add a little,
+            # so weak words scattered over a long passage do not add up to a suggestion.
+            for (code, _), value in per_sentence.items():
+                strength[row, code] = max(strength[row, code], value)
+            for (code, _), value in per_sentence.items():
+                strength[row, code] += self.spread_weight * value
+            for code in {c for c, _ in per_sentence}:
+                strength[row, code] -= self.spread_weight * max(
+                    v for (c, _), v in per_sentence.items() if c == code
+                )
         if n:
             vectors = self.vectorizer_.transform(lemma_texts)
             sims = (vectors @ self.profiles_.T).toarray()
@@ -191,8 +231,8 @@ class RuleScorer(BaseEstimator):
         scores, evidence = self._propagate(scores, evidence)
         return RuleResult(np.clip(scores, 0.0, 1.0), evidence)
 
-    def _matches(self, doc: Doc) -> list[tuple[int, float, str]]:
-        """(code, weight, surface text) for the distinct terms found in ``doc``."""
+    def _matches(self, doc: Doc) -> list[tuple[int, float, str, int]]:
+        """(code, weight, surface text, sentence start) for the distinct terms in ``doc``."""
         spans: dict[int, tuple[int, int]] = {}
         for matcher in (self.matcher_lemma_, self.matcher_lower_):
             for key, start, end in matcher(doc):
@@ -208,7 +248,8 @@ class RuleScorer(BaseEstimator):
         # Per code, a longer match covers the shorter ones inside it ("geen energie" > "energie").
         by_length = sorted(spans.items(), key=lambda kv: kv[1][0] - kv[1][1])
         covered: dict[int, set[int]] = {}
-        found: list[tuple[int, float, str]] = []
+        found: list[tuple[int, float, str, int]] = []
+        has_sents = doc.has_annotation("SENT_START")
         seen: set[tuple[int, str]] = set()
         for term_index, (start, end) in by_length:
             term = self.terms_[term_index]
@@ -224,7 +265,8 @@ class RuleScorer(BaseEstimator):
             if (term.code, " ".join(term.lemmas)) in seen:
                 continue
             seen.add((term.code, " ".join(term.lemmas)))
-            found.append((term.code, weight, surface))
+            sentence = doc[start].sent.start if has_sents else 0
+            found.append((term.code, weight, surface, sentence))
         return found
 
     def _shared_lemmas(self, vector, code: int, top: int = 3) -> list[str]:
@@ -280,7 +322,7 @@ class RuleScorer(BaseEstimator):
                 continue
             higher = scores[:, child] > scores[:, parent]
             scores[higher, parent] = scores[higher, child]
-            for row in np.nonzero(scores[:, child] > 0)[0]:
+            for row in np.nonzero(scores[:, child] >= EVIDENCE_PASS_UP)[0]:
                 for item in evidence[row][child]:
                     if item not in evidence[row][parent]:
                         evidence[row][parent].append(item)

@@ -1,0 +1,98 @@
+"""The ``workbench suggest --codebook`` contract on real files, and its errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+from workbench.codebook import DEFAULT_CODEBOOK, load_codebook
+
+PASSAGES = Path(__file__).with_name("test_suggest_passages.jsonl")
+
+
+def write(path: Path, objects) -> Path:
+    path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects), "utf-8")
+    return path
+
+
+def run(tmp_path: Path, items, train=None) -> list[dict]:
+    args = ["suggest", "--codebook", str(DEFAULT_CODEBOOK),
+            "--input", str(write(tmp_path / "in.jsonl", items)),
+            "--output", str(tmp_path / "out.jsonl")]
+    if train is not None:
+        args += ["--train", str(write(tmp_path / "train.jsonl", train))]
+    assert main(args) == 0
+    return [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+
+
+ITEMS = [
+    {"id": "a", "text": "Mijn man is overleden en daarna moest ik verhuizen."},
+    {"id": "b", "text": "We woonden aan de rand van het dorp."},
+    {"id": "c", "text": "I: Hoe ging het toen?\nR: Ik schaamde me, niemand mocht het weten."},
+]
+
+
+def test_one_output_line_per_input_in_the_same_order(tmp_path):
+    out = run(tmp_path, ITEMS)
+    assert [o["id"] for o in out] == ["a", "b", "c"]
+    assert all(set(o) == {"id", "suggestions"} for o in out)
+
+
+def test_suggestions_use_codebook_ids_highest_first(tmp_path):
+    ids = set(load_codebook(DEFAULT_CODEBOOK).ids)
+    for o in run(tmp_path, ITEMS):
+        scores = [s["score"] for s in o["suggestions"]]
+        assert scores == sorted(scores, reverse=True)
+        for s in o["suggestions"]:
+            assert s["code"] in ids and 0 <= s["score"] <= 1 and s["evidence"]
+
+
+def test_parents_and_children_are_both_listed(tmp_path):
+    codes = [s["code"] for s in run(tmp_path, ITEMS)[0]["suggestions"]]
+    assert {"verlies", "verlies-dierbare", "verlies-woning"} <= set(codes)
+
+
+def test_train_file_changes_what_is_proposed(tmp_path):
+    train = [json.loads(line) for line in PASSAGES.read_text("utf-8").splitlines()]
+    cold = run(tmp_path, ITEMS)
+    trained = run(tmp_path, ITEMS, train=train)
+    assert cold != trained
+    headline = {"verlies", "schaamte", "energiebalans", "zingeving", "isolement",
+                "bestaansonzekerheid"}
+    assert {s["code"] for o in trained for s in o["suggestions"]} <= headline
+
+
+def test_bad_json_line_is_named(tmp_path, capsys):
+    bad = tmp_path / "in.jsonl"
+    bad.write_text('{"id": "1", "text": "goed"}\n{"id": "2", "text": \n', "utf-8")
+    code = main(["--lang", "en", "suggest", "--codebook", str(DEFAULT_CODEBOOK),
+                 "--input", str(bad), "--output", str(tmp_path / "o.jsonl")])
+    assert code == 1
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_missing_field_is_named(tmp_path, capsys):
+    bad = write(tmp_path / "in.jsonl", [{"id": "1"}])
+    code = main(["--lang", "en", "suggest", "--codebook", str(DEFAULT_CODEBOOK),
+                 "--input", str(bad), "--output", str(tmp_path / "o.jsonl")])
+    err = capsys.readouterr().err
+    assert code == 1 and "line 1" in err and "'text'" in err
+
+
+def test_unknown_code_in_train_is_refused(tmp_path, capsys):
+    args = ["--lang", "en", "suggest", "--codebook", str(DEFAULT_CODEBOOK),
+            "--train", str(write(tmp_path / "t.jsonl", [{"text": "x", "codes": ["nope"]}])),
+            "--input", str(write(tmp_path / "in.jsonl", ITEMS)),
+            "--output", str(tmp_path / "o.jsonl")]
+    assert main(args) == 1
+    assert "nope" in capsys.readouterr().err
+
+
+def test_every_command_has_help(capsys):
+    for command in ("suggest", "evaluate"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "--project" in capsys.readouterr().out

@@ -1,0 +1,81 @@
+"""Cold-start rules: lemma matching, compounds, Dutch negation, hierarchy, evidence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from workbench.codebook import DEFAULT_CODEBOOK
+from workbench.nlp import pipe
+from workbench.suggest import RuleScorer, codes_from_file
+from workbench.suggest.codes import CodeSpec
+
+
+@pytest.fixture(scope="module")
+def rules(nlp):
+    return RuleScorer().fit(codes_from_file(DEFAULT_CODEBOOK), nlp=nlp)
+
+
+def score(rules, nlp, text: str, code: str) -> tuple[float, list[str]]:
+    result = rules.transform(list(pipe(nlp, [text])))
+    j = rules.codes_.index(code)
+    return float(result.scores[0, j]), result.evidence[0][j]
+
+
+@pytest.mark.parametrize(
+    "text", ["Ik schaamde me kapot.", "Ik schaam me zo.", "De schaamte was groot."]
+)
+def test_inflected_forms_meet_the_same_lemma(rules, nlp, text):
+    value, evidence = score(rules, nlp, text, "schaamte")
+    assert value >= 0.5
+    assert any(word.startswith("schaam") for word in evidence)
+
+
+def test_compound_word_matches_its_part(rules, nlp):
+    value, evidence = score(rules, nlp, "Dat schaamtegevoel bleef jaren hangen.", "schaamte")
+    assert value >= 0.5 and "schaamtegevoel" in evidence
+
+
+def test_negation_lowers_the_score(rules, nlp):
+    plain, _ = score(rules, nlp, "Ik voel me eenzaam.", "isolement")
+    negated, _ = score(rules, nlp, "Ik voel me helemaal niet eenzaam.", "isolement")
+    after, _ = score(rules, nlp, "Eenzaam ben ik nooit geweest.", "isolement")
+    assert negated < plain and after < plain
+    assert negated < 0.5
+
+
+def test_negation_that_carries_the_meaning_keeps_the_score(rules, nlp):
+    value, evidence = score(rules, nlp, "Ik had gewoon geen energie meer.", "energiebalans")
+    assert value >= 0.5 and "geen energie" in evidence
+
+
+def test_child_score_reaches_its_parent(rules, nlp):
+    text = "Mijn man is vorig jaar overleden."
+    child, _ = score(rules, nlp, text, "verlies-dierbare")
+    parent, evidence = score(rules, nlp, text, "verlies")
+    assert child >= 0.5 and parent >= child and "overleden" in evidence
+
+
+def test_scores_stay_in_unit_interval(rules, nlp):
+    texts = ["", "Eenzaam eenzaam eenzaam, alleen, niemand, stil, verlaten.", "Het regent."]
+    result = rules.transform(list(pipe(nlp, texts)))
+    assert np.all(result.scores >= 0) and np.all(result.scores <= 1)
+
+
+def test_every_positive_score_has_evidence(rules, nlp):
+    texts = ["We konden de huur niet meer betalen.", "Ik ben doodmoe, ik kan niks meer."]
+    result = rules.transform(list(pipe(nlp, texts)))
+    for row, scores in enumerate(result.scores):
+        for j in np.nonzero(scores >= 0.5)[0]:
+            assert result.evidence[row][j]
+
+
+def test_unfitted_rules_refuse_to_score(nlp):
+    with pytest.raises(NotFittedError):
+        RuleScorer().transform(list(pipe(nlp, ["tekst"])))
+
+
+def test_duplicate_code_ids_are_refused(nlp):
+    with pytest.raises(ValueError, match="unique"):
+        RuleScorer().fit([CodeSpec("a"), CodeSpec("a")], nlp=nlp)

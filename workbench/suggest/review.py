@@ -1,0 +1,249 @@
+"""Active learning: which suggestion to review next, and a model that keeps up with decisions.
+
+The queue puts first what teaches the model most: suggestions whose score sits near the
+code's threshold (the model is unsure) and codes with few confirmed examples (each decision
+there moves the model a lot). Suggestions on the same segment stay together and every item
+carries the turn before and after it, so a coder reads a whole fragment, not a loose line.
+
+:class:`Learner` holds the project's current model. After each decision, ``notify()`` refits
+it in a background thread on its own database connection (only the classifier is refit: the
+NLP ran once per segment), so the next ``review_queue`` call ranks with the new model.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from sqlite_utils import Database
+
+from workbench.codings import decide
+from workbench.store import connect
+from workbench.suggest.project import ProjectSuggester, retrain
+
+UNCERTAINTY_WEIGHT = 1.0
+RARITY_WEIGHT = 0.6
+
+
+class Learner:
+    """The model of one project, refit in the background after decisions.
+
+    Use one per project file and process (the Streamlit page keeps it in ``cache_resource``).
+    ``model`` is always a complete, usable model: a refit swaps it in when done.
+    """
+
+    def __init__(self, project_path: str | Path, nlp: Language) -> None:
+        self.project_path = str(project_path)
+        self.nlp = nlp
+        self._lock = threading.Lock()
+        self._model: ProjectSuggester | None = None
+        self._thread: threading.Thread | None = None
+        self._dirty = False
+        self.version = 0
+        self.last_fit_seconds = 0.0
+
+    @property
+    def model(self) -> ProjectSuggester:
+        """The current model (fit on first use)."""
+        current = self._model
+        return current if current is not None else self.refit()
+
+    def refit(self) -> ProjectSuggester:
+        """Refit now, in this thread, from the project's decisions so far."""
+        db = connect(self.project_path)
+        try:
+            started = time.perf_counter()
+            model = retrain(db, nlp=self.nlp, previous=self._model)
+            self.last_fit_seconds = time.perf_counter() - started
+        finally:
+            db.close()
+        with self._lock:
+            self._model = model
+            self.version += 1
+        return model
+
+    def notify(self) -> None:
+        """A decision was made: refit in the background (coalescing bursts of decisions)."""
+        with self._lock:
+            self._dirty = True
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(target=self._run, daemon=True, name="suggest-refit")
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    return
+                self._dirty = False
+            self.refit()
+
+    def wait(self, timeout: float = 5.0) -> bool:
+        """Wait for a running refit; True when none is left running."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+
+def decide_and_learn(
+    db: Database, coding_id: int, status: str, *, actor: str, learner: Learner | None = None
+) -> None:
+    """Record a decision (accept / reject / reopen) and let the learner catch up."""
+    decide(db, coding_id, status, actor=actor)
+    if learner is not None:
+        learner.notify()
+
+
+def review_queue(
+    db: Database,
+    *,
+    coder: str,
+    limit: int = 20,
+    model: ProjectSuggester | None = None,
+    nlp: Language | None = None,
+) -> list[dict[str, Any]]:
+    """Open suggestions for ``coder`` in the order that teaches the model fastest.
+
+    With ``model`` (and ``nlp``), scores are recomputed with the current model, so the order
+    follows every refit; without, the stored scores are used. Each item: coding id, segment,
+    document, code, score, threshold, evidence, the segment text and the turns around it.
+    """
+    pending = _pending(db, coder)
+    if not pending:
+        return []
+    thresholds: dict[str, float] = {}
+    positives: dict[str, int] = {}
+    if model is not None and nlp is not None:
+        segments = {p["segment_id"]: {"id": p["segment_id"], "text": p["text"]} for p in pending}
+        order = list(segments)
+        passages = dict(zip(order, model.passages_for(nlp, [segments[s] for s in order])))
+        scores = model.suggester.predict_proba([passages[s] for s in order])
+        index = {c: j for j, c in enumerate(model.suggester.codes_)}
+        row_of = {s: i for i, s in enumerate(order)}
+        for p in pending:
+            j = index.get(p["code"])
+            if j is not None:
+                p["score"] = float(scores[row_of[p["segment_id"]], j])
+                p["evidence"] = model.suggester.evidence(passages[p["segment_id"]], j) or p[
+                    "evidence"]
+        for j, code in enumerate(model.suggester.codes_):
+            thresholds[code] = float(model.suggester.thresholds_[j])
+            positives[code] = int(model.suggester.n_positive_[j])
+    else:
+        positives = _positives(db)
+    for p in pending:
+        threshold = thresholds.get(p["code"], 0.5)
+        score = p["score"] if p["score"] is not None else threshold
+        uncertainty = 1.0 - min(1.0, abs(score - threshold) / 0.5)
+        rarity = 1.0 / np.sqrt(1.0 + positives.get(p["code"], 0))
+        p["threshold"] = threshold
+        p["priority"] = UNCERTAINTY_WEIGHT * uncertainty + RARITY_WEIGHT * rarity
+    by_segment: dict[int, list[dict[str, Any]]] = {}
+    for p in pending:
+        by_segment.setdefault(p["segment_id"], []).append(p)
+    groups = sorted(
+        by_segment.values(),
+        key=lambda g: (-max(p["priority"] for p in g), g[0]["document_id"], g[0]["position"]),
+    )
+    items: list[dict[str, Any]] = []
+    for group in groups:
+        items += sorted(group, key=lambda p: -p["priority"])
+        if len(items) >= limit:
+            break
+    items = items[:limit]
+    _add_context(db, items)
+    return items
+
+
+def _pending(db: Database, coder: str) -> list[dict[str, Any]]:
+    import json
+
+    cur = db.execute(
+        "SELECT c.id AS coding_id, c.segment_id, c.document_id, d.name AS document, k.slug AS code, "
+        "k.name AS code_name, k.color AS code_color, c.score, c.evidence, s.text, s.turn_id, "
+        "s.position, s.start_char, s.end_char "
+        "FROM codings c JOIN codes k ON k.id = c.code_id JOIN segments s ON s.id = c.segment_id "
+        "JOIN documents d ON d.id = c.document_id "
+        "WHERE c.coder = ? AND c.status = 'suggested' AND c.origin = 'machine'",
+        [coder],
+    )
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    for r in rows:
+        r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else []
+    return rows
+
+
+def _positives(db: Database) -> dict[str, int]:
+    cur = db.execute(
+        "SELECT k.slug, count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
+        "WHERE c.status = 'accepted' GROUP BY k.slug"
+    )
+    return {r[0]: int(r[1]) for r in cur.fetchall()}
+
+
+def _add_context(db: Database, items: list[dict[str, Any]]) -> None:
+    """The turn before and after each item's segment, with speaker labels."""
+    for item in items:
+        found = db.execute(
+            "SELECT t.position, t.document_id FROM turns t WHERE t.id = ?", [item["turn_id"]]
+        ).fetchone()
+        item["before"] = item["after"] = None
+        if found is None:
+            continue
+        position, doc_id = found
+        for key, pos in (("before", position - 1), ("after", position + 1)):
+            near = db.execute(
+                "SELECT sp.label, substr(d.text, t.start_char + 1, t.end_char - t.start_char) "
+                "FROM turns t JOIN documents d ON d.id = t.document_id "
+                "LEFT JOIN speakers sp ON sp.id = t.speaker_id "
+                "WHERE t.document_id = ? AND t.position = ?",
+                [doc_id, pos],
+            ).fetchone()
+            if near is not None:
+                item[key] = {"speaker": near[0], "text": near[1]}
+        turn = db.execute(
+            "SELECT sp.label, substr(d.text, t.start_char + 1, t.end_char - t.start_char), "
+            "t.start_char FROM turns t JOIN documents d ON d.id = t.document_id "
+            "LEFT JOIN speakers sp ON sp.id = t.speaker_id WHERE t.id = ?",
+            [item["turn_id"]],
+        ).fetchone()
+        item["speaker"] = turn[0]
+        item["turn_text"] = turn[1]
+        item["segment_in_turn"] = (item["start_char"] - turn[2], item["end_char"] - turn[2])
+
+
+def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, Any]]:
+    """Per code: accepted and rejected decisions so far (the page's counter)."""
+    where, params = ("AND c.coder = ?", [coder]) if coder else ("", [])
+    cur = db.execute(
+        "SELECT k.slug, k.name, sum(c.status = 'accepted'), sum(c.status = 'rejected'), "
+        "sum(c.status = 'suggested') FROM codes k LEFT JOIN codings c ON c.code_id = k.id "
+        f"{where} WHERE k.active = 1 GROUP BY k.id ORDER BY k.codebook_id, k.position, k.id",
+        params,
+    )
+    return [
+        {"code": r[0], "name": r[1], "accepted": int(r[2] or 0), "rejected": int(r[3] or 0),
+         "open": int(r[4] or 0)}
+        for r in cur.fetchall()
+    ]
+
+
+def recent_decisions(db: Database, *, coder: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The coder's last decided suggestions, newest first (so they can be changed again)."""
+    cur = db.execute(
+        "SELECT c.id AS coding_id, k.slug AS code, k.name AS code_name, c.status, c.text, "
+        "c.updated_at FROM codings c JOIN codes k ON k.id = c.code_id "
+        "WHERE c.coder = ? AND c.origin = 'machine' AND c.status != 'suggested' "
+        "ORDER BY c.updated_at DESC, c.id DESC LIMIT ?",
+        [coder, limit],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
