@@ -306,3 +306,29 @@ def test_cli_sample_create(db, project, project_path, capsys):
                  "--user", "sanne"]) == 0
     assert "3 units" in capsys.readouterr().out
     assert cons.list_samples(db)[0]["coders"] == ["anna", "bram"]
+
+
+def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
+    """The p. 254 example moved into a 300-character fictional document (continuum 0-300)."""
+    stamp = now()
+    with transaction(db):
+        for name in ("anna", "bram"):
+            db["users"].insert({"name": name, "role": "onderzoeker", "created_at": stamp})
+        book = db["codebooks"].insert({"name": "test", "created_at": stamp}).last_pk
+        for slug in ("c", "k"):
+            db["codes"].insert({"codebook_id": book, "slug": slug, "name": slug.upper()})
+        doc = db["documents"].insert({
+            "name": "fictief", "source_name": "f.txt", "source_format": "txt",
+            "source_sha256": "x", "text": "a" * 300, "imported_at": stamp,
+            "imported_by": "onderzoeker"}).last_pk
+    spans = {"anna": [("c", 225, 70), ("c", 370, 30), ("k", 180, 60), ("k", 300, 50)],
+             "bram": [("c", 220, 80), ("c", 355, 20), ("c", 400, 20), ("k", 180, 60),
+                      ("k", 300, 50)]}
+    for coder, marks in spans.items():
+        for slug, start, length in marks:
+            add_coding(db, coder=coder, code=slug, document_id=doc, start_char=start - 150,
+                       end_char=start - 150 + length)
+    report = cons.unitized_report(db)
+    assert round(report["codes"]["C"]["alpha"], 4) == 0.7286
+    assert report["codes"]["K"]["alpha"] == 1.0
+    assert report["overall"]["alpha"] == pytest.approx(0.8591, abs=0.0005)

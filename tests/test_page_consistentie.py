@@ -100,3 +100,10 @@ def test_co_researcher_is_refused(db, coded, project_path):
 def test_drift_chart_is_drawn(db, coded, project_path):
     at = page(project_path)
     assert at.get("vega_lite_chart")
+
+
+def test_unitized_alpha_on_request(db, coded, project_path):
+    at = page(project_path, lang="en")
+    at.toggle(key="consistency_unitized").set_value(True).run()
+    assert not at.exception
+    assert any(m.label == "u-alpha, all codes" for m in at.metric)

@@ -293,6 +293,58 @@ def agreement_report(
     return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
 
 
+def unitized_report(
+    db: Database,
+    *,
+    coders: Sequence[str] | None = None,
+    all_documents: bool = False,
+    sample_id: int | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Krippendorff's unitized alpha per code on the coders' own character spans.
+
+    No units are imposed: each coder's spans are compared as marked, which suits free-span
+    coding. The documents in scope are laid end to end as one continuum. Returns
+    ``{"coders", "n_documents", "codes": {NAME: {"alpha", "observed", "expected"}},
+    "overall": {...}}``.
+    """
+    if actor is not None:
+        access.require(db, actor, "consistency.review")
+    if sample_id is not None and coders is None:
+        coders = get_sample(db, sample_id)["coders"]
+    coders = _check_coders(db, coders)
+    codings = {c: _codings_of(db, c) for c in coders}
+    if sample_id is not None:
+        documents = {r[0] for r in db.execute(
+            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
+        ).fetchall()}
+    else:
+        documents = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
+    if not all_documents:
+        for coder in coders:
+            documents &= {c[0] for c in codings[coder]}
+    offsets, total = {}, 0
+    for doc, length in db.execute("SELECT id, length(text) FROM documents ORDER BY id"):
+        if doc in documents:
+            offsets[doc] = total
+            total += length
+    spans = [(coder, cid, offsets[doc] + start, offsets[doc] + end)
+             for coder in coders for doc, start, end, cid, _ in codings[coder] if doc in offsets]
+    report: dict[str, Any] = {"coders": coders, "n_documents": len(offsets), "codes": {},
+                              "overall": {"alpha": None, "observed": None, "expected": None}}
+    if not spans:
+        return report
+    result = agreement.unitized_alpha(spans, begin=0, end=total, coders=coders)
+    codes = _code_rows(db, result.values)
+    for code in codes:
+        value = result.values[code["id"]]
+        report["codes"][code["label"]] = {"alpha": value.alpha, "observed": value.observed,
+                                          "expected": value.expected}
+    report["overall"] = {"alpha": result.alpha, "observed": result.observed,
+                         "expected": result.expected}
+    return report
+
+
 # ---------------------------------------------------------------------------------------------
 # Side by side and disagreements
 

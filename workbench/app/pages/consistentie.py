@@ -15,12 +15,15 @@ from workbench.app.common import attempt, db, lang, project_path, tr, user
 from workbench.consistency import (
     MODEL, UNITS, agreement_report, close_sample, coder_options, compare_units, create_sample,
     drift, list_samples, people, reliability_on, resolve, set_blind_coding, set_reliability,
+    unitized_report,
 )
 from workbench.documents import list_documents
 from workbench.errors import WorkbenchError
 from workbench.store import get_setting, last_event_id
 
 PAGE_SIZE = 10
+KINDS = ["documents", "share"]
+# format_func values are dicts built during the run: AppTest formats outside the run.
 
 st.title(tr("page.consistentie"))
 project = db()
@@ -45,6 +48,12 @@ def cached_drift(_project, path, version, coders, unit, by, all_documents):
                  n_samples=300)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_unitized(_project, path, version, coders, all_documents, sample_id):
+    return unitized_report(_project, coders=list(coders), all_documents=all_documents,
+                           sample_id=sample_id)
+
+
 def coder_label(name: str) -> str:
     return tr("consistentie.model") if name == MODEL else name
 
@@ -64,7 +73,7 @@ sample_names = {s["id"]: f"{s['name']} ({', '.join(s['coders'])})" for s in samp
 top = st.columns([3, 2, 2])
 sample_id = top[2].selectbox(
     tr("consistentie.sample"), [None, *sample_names],
-    format_func=lambda i: tr("consistentie.no_sample") if i is None else sample_names[i],
+    format_func={None: tr("consistentie.no_sample"), **sample_names}.get,
     key="consistency_sample",
 )
 default = [c for c in options if c != MODEL]
@@ -72,10 +81,10 @@ if sample_id is not None:
     default = [c for c in next(s for s in samples if s["id"] == sample_id)["coders"]
                if c in options]
 coders = top[0].multiselect(tr("consistentie.coders"), options, default=default,
-                            format_func=coder_label, key=f"consistency_coders_{sample_id}",
+                            format_func={c: coder_label(c) for c in options}.get, key=f"consistency_coders_{sample_id}",
                             help=tr("consistentie.coders_help"))
 unit = top[1].selectbox(tr("consistentie.unit"), UNITS, key="consistency_unit",
-                        format_func=lambda u: tr(f"consistentie.unit_{u}"),
+                        format_func={u: tr(f"consistentie.unit_{u}") for u in UNITS}.get,
                         help=tr("consistentie.unit_help"))
 all_documents = st.toggle(tr("consistentie.all_documents"), key="consistency_all_documents",
                           help=tr("consistentie.all_documents_help"))
@@ -195,8 +204,9 @@ def settings_and_samples() -> None:
         name = st.text_input(tr("consistentie.sample_name"), key="sample_name")
         chosen_coders = st.multiselect(tr("consistentie.coders"), people(project),
                                        key="sample_coders")
-        kind = st.radio(tr("consistentie.sample_kind"), ["documents", "share"],
-                        format_func=lambda k: tr(f"consistentie.kind_{k}"), horizontal=True,
+        kind = st.radio(tr("consistentie.sample_kind"), KINDS,
+                        format_func={k: tr(f"consistentie.kind_{k}") for k in KINDS}.get,
+                        horizontal=True,
                         key="sample_kind")
         docs = st.multiselect(tr("consistentie.sample_documents"), list(documents),
                               format_func=documents.get, key="sample_documents",
@@ -271,14 +281,30 @@ with tab_figures:
                 c: st.column_config.NumberColumn(format="%.3f")
                 for c in ("alpha", "kappa", "AC1", tr("consistentie.percent"))})
             st.caption(tr("consistentie.ac1_help"))
+    if st.toggle(tr("consistentie.unitized"), key="consistency_unitized",
+                 help=tr("consistentie.unitized_help")):
+        spans = attempt(cached_unitized, project, path, version, tuple(coders), all_documents,
+                        sample_id)
+        if spans is not None and spans["codes"]:
+            st.metric(tr("consistentie.unitized_overall"), number(spans["overall"]["alpha"]))
+            st.dataframe(pd.DataFrame({
+                tr("consistentie.col_code"): list(spans["codes"]),
+                "u-alpha": [f["alpha"] for f in spans["codes"].values()],
+                tr("consistentie.verdict"): [verdict_text(f["alpha"])
+                                             for f in spans["codes"].values()],
+            }), hide_index=True, width="stretch",
+                column_config={"u-alpha": st.column_config.NumberColumn(format="%.3f")})
+        elif spans is not None:
+            st.info(tr("consistentie.no_units"))
 
 with tab_review:
     st.caption(tr("consistentie.review_help"))
     side_by_side(review=access.can(project, me, "consistency.resolve"), only_differences=True)
 
 with tab_drift:
-    by = st.radio(tr("consistentie.drift_by"), ["week", "sample"], horizontal=True,
-                  format_func=lambda b: tr(f"consistentie.by_{b}"), key="drift_by")
+    batches = {b: tr(f"consistentie.by_{b}") for b in ("week", "sample")}
+    by = st.radio(tr("consistentie.drift_by"), list(batches), horizontal=True,
+                  format_func=batches.get, key="drift_by")
     rows = attempt(cached_drift, project, path, version, tuple(coders), unit, by, all_documents)
     rows = [r for r in rows or [] if r["alpha"] is not None]
     if not rows:
