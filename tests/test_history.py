@@ -3,8 +3,9 @@ import pytest
 from workbench import accounts, codings
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.history import code_history, document_history, undo_last, undoable_actions
+from workbench.codebook import add_code, edit_code
 from workbench.memos import add_memo, update_memo
-from workbench.store import record_event, row, transaction
+from workbench.store import row
 from privacy_support import add_codes, add_document, segment_ids
 
 
@@ -68,13 +69,20 @@ def test_undo_restores_a_memo_text(db, doc):
     assert row(db, "memos", memo)["text"] == "eerste"
 
 
-def test_undo_restores_a_code_edit_logged_as_whole_rows(db, doc):
-    with transaction(db):
-        before = row(db, "codes", 1)
-        db.execute("UPDATE codes SET name = 'Verlies en rouw' WHERE id = 1")
-        record_event(db, "onderzoeker", "code.edit", "codes", 1, before, row(db, "codes", 1))
+def test_undo_restores_a_code_edit_made_in_the_codebook(db, doc):
+    before = row(db, "codes", 1)
+    edit_code(db, "verlies", rationale="scherper", actor="onderzoeker",
+              definition="Iets of iemand kwijtraken.", examples=["Ik ben mijn huis kwijt."])
     undo_last(db, user="onderzoeker")
-    assert row(db, "codes", 1)["name"] == before["name"]
+    after = row(db, "codes", 1)
+    assert (after["definition"], after["examples"]) == (before["definition"], before["examples"])
+    assert db.execute("SELECT rationale FROM codebook_changes ORDER BY id DESC").fetchone()[0] == "undo"
+
+
+def test_actions_that_cannot_be_undone_are_passed_over(db, doc):
+    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    add_code(db, name="Nieuwe code", rationale="inductief", actor="onderzoeker")
+    assert undo_last(db, user="onderzoeker")["entity_id"] == str(cid)
 
 
 def test_undo_refuses_when_someone_changed_the_row_since(db, doc):

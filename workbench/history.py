@@ -5,7 +5,7 @@ the history of a document or a code is a query, and undo is "apply the inverse o
 and log that as a new event": the log itself is never changed. Undo works per user and
 backwards, one action per call, over the actions whose events hold whole rows of
 ``codings``, ``memos`` or ``codes`` (adding or removing a coding, deciding on a suggestion,
-writing or editing a memo, editing a code). Imports, settings and pseudonymisation are shown
+writing, editing or removing a memo, editing or renaming a code). Imports, settings and pseudonymisation are shown
 in the history but not undone here (they have their own ways back: delete the document,
 change the setting, change the decision in the key).
 """
@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError, NotFound
-from workbench.store import record_event, transaction
+from workbench.store import now, record_event, transaction
 
 # Table whose whole-row events can be inverted -> the permission an undo needs.
 UNDOABLE: dict[str, str] = {"codings": "code", "memos": "memo.write", "codes": "codebook.edit"}
@@ -98,32 +98,60 @@ def _columns(db: Database, table: str) -> set[str]:
     return {c.name for c in db[table].columns}
 
 
-def _is_row(value: Any, columns: set[str]) -> bool:
-    return isinstance(value, dict) and "id" in value and set(value) <= columns
+def _stored(value: Any) -> Any:
+    """A value from the event log in the form its column stores it (JSON lists as text)."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
 
 
-def _invertible(db: Database, event: dict[str, Any]) -> bool:
+def _as_row(value: Any, columns: set[str]) -> dict[str, Any] | None:
+    """The event side as a stored row, or None when it is not a whole row of the table."""
+    if not isinstance(value, dict):
+        return None
+    value = {k: v for k, v in value.items() if k != "rationale"}  # codebook events add it
+    if "id" not in value or not set(value) <= columns:
+        return None
+    return {k: _stored(v) for k, v in value.items()}
+
+
+def _inverse(db: Database, event: dict[str, Any]) -> tuple[Any, Any] | None:
+    """``(before, after)`` as stored rows when the event can be inverted, else None.
+
+    Codes are only restored after an edit (never deleted or re-created: that would take
+    their codings along).
+    """
+    if event["entity"] not in UNDOABLE or event["action"] == "undo":
+        return None
     columns = _columns(db, event["entity"])
-    before, after = event["before"], event["after"]
-    if before is None and after is None:
-        return False
-    return all(side is None or _is_row(side, columns) for side in (before, after))
+    before, after = (_as_row(event[side], columns) for side in ("before", "after"))
+    if (event["before"] is not None and before is None) or (
+        event["after"] is not None and after is None
+    ) or (before is None and after is None):
+        return None
+    if event["entity"] == "codes" and (before is None or after is None):
+        return None
+    return before, after
 
 
 def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[str, Any]]:
-    """The user's most recent actions that :func:`undo_last` would undo, newest first."""
+    """The user's most recent actions that :func:`undo_last` would undo, newest first.
+
+    Actions that cannot be inverted (imports, code merges, settings) are passed over: the
+    conflict check in :func:`undo_last` keeps an undo from overwriting anything done later.
+    """
     undone = _undone_ids(db)
     out = []
     tables = ", ".join(f"'{t}'" for t in UNDOABLE)
     for found in db.execute(
         f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND entity IN ({tables}) "
-        "ORDER BY id DESC", [user],
+        "AND action != 'undo' ORDER BY id DESC", [user],
     ):
         event = _event(found)
-        if event["id"] in undone:
+        if event["id"] in undone or _inverse(db, event) is None:
             continue
-        if not _invertible(db, event):
-            break  # an action we cannot invert: undo must not reach past it
         out.append(event)
         if len(out) >= limit:
             break
@@ -151,7 +179,8 @@ def undo_last(db: Database, *, user: str) -> dict[str, Any]:
         if not candidates:
             raise NotFound("history.nothing_to_undo", user=user)
         event = candidates[0]
-        table, before, after = event["entity"], event["before"], event["after"]
+        table = event["entity"]
+        before, after = _inverse(db, event)
         access.require(db, user, UNDOABLE[table])
         pk = (after or before)["id"]
         current = _current(db, table, pk)
@@ -177,5 +206,11 @@ def undo_last(db: Database, *, user: str) -> dict[str, Any]:
                     f"UPDATE [{table}] SET {', '.join(f'[{n}] = ?' for n in names)} WHERE id = ?",
                     [*(before[n] for n in names), pk],
                 )
+            if table == "codes":  # the codebook's own change log says why it changed back
+                db["codebook_changes"].insert({
+                    "codebook_id": current["codebook_id"], "at": now(), "author": user,
+                    "action": "edit", "code_slug": current["slug"],
+                    "rationale": "undo", "details": json.dumps({"undo_of": event["id"]}),
+                })
         record_event(db, user, "undo", "events", event["id"], current, _current(db, table, pk))
     return event
