@@ -17,7 +17,8 @@ def write_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
     if path.is_dir():
         raise InputError("exchange.output_is_directory", path=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}",
+                               dir=path.parent)
     os.close(fd)
     try:
         write(tmp)

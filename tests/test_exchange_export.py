@@ -1,0 +1,128 @@
+"""Exports: pseudonymised by default with remapped offsets, tables of codings, permissions."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pandas as pd
+import pytest
+
+from test_exchange_roundtrip import ME, build_project
+from workbench.accounts import add_user
+from workbench.cli import main
+from workbench.errors import PermissionDenied
+from workbench.exchange import export_codings_table, export_project, export_qdpx
+from workbench.exchange.safety import parse_xml
+from workbench.memos import add_memo
+from workbench.privacy.key import KeyEntry, PseudonymKey, key_path, save_key
+from workbench.store import now
+
+
+@pytest.fixture
+def rich(tmp_path, nlp):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    db = build_project(tmp_path / "rich.db", folder, nlp)
+    yield db
+    db.close()
+
+
+def pseudonymise_rene(db, project_file) -> None:
+    """Mark every 'René' as [Naam 1], the way the privacy module stores it."""
+    pid = db["pseudonyms"].insert({"replacement": "[Naam 1]", "kind": "person",
+                                   "created_at": now(), "created_by": ME}).last_pk
+    for doc_id, text in db.execute("SELECT id, text FROM documents").fetchall():
+        start = text.find("René")
+        while start >= 0:
+            db["pseudonym_spans"].insert({
+                "document_id": doc_id, "start_char": start, "end_char": start + 4,
+                "pseudonym_id": pid, "created_at": now(), "created_by": ME})
+            start = text.find("René", start + 1)
+    key = PseudonymKey({"René": KeyEntry("René", "person", "accepted", "[Naam 1]")})
+    save_key(key, key_path(project_file))
+
+
+def _qde(path):
+    with zipfile.ZipFile(path) as zf:
+        root = parse_xml(zf.read("project.qde"), file="project.qde")
+        texts = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".txt")}
+    return root, texts
+
+
+def test_export_is_pseudonymised_by_default_and_codings_still_fit(rich, tmp_path):
+    pseudonymise_rene(rich, tmp_path / "rich.db")
+    add_memo(rich, author="anna", target_type="project", target_id=None, text="Vraag René later.")
+    out = tmp_path / "p.qdpx"
+    export_qdpx(rich, out, actor=ME)
+    root, texts = _qde(out)
+    assert not any("René" in t for t in texts.values())
+    assert any("Zonder [Naam 1] was ik" in t for t in texts.values())
+    for source in root.iter("TextSource"):
+        text = texts["Sources/" + source.get("plainTextPath").split("//")[1]]
+        for sel in source.iter("PlainTextSelection"):
+            span = text[int(sel.get("startPosition")):int(sel.get("endPosition"))]
+            assert " ".join(span.split())[:99] == sel.get("name").rstrip("…")[:99]
+    quotes = [s.get("name") for s in root.iter("PlainTextSelection")]
+    assert "Een buurman die boodschappen doet." in quotes
+    notes = [n.findtext("PlainTextContent") for n in root.iter("Note")]
+    assert "Vraag [Naam 1] later." in notes and not any("René" in n for n in notes)
+
+
+def test_original_text_needs_the_researcher_role(rich, tmp_path):
+    add_user(rich, "sanne", role="supervisor", actor=ME)
+    add_user(rich, "wijk", role="co-onderzoeker", actor=ME)
+    with pytest.raises(PermissionDenied):
+        export_qdpx(rich, tmp_path / "x.qdpx", pseudonymise=False, actor="sanne")
+    export_qdpx(rich, tmp_path / "ok.qdpx", actor="sanne")
+    with pytest.raises(PermissionDenied):
+        export_qdpx(rich, tmp_path / "y.qdpx", actor="wijk")
+    assert not (tmp_path / "x.qdpx").exists() and not (tmp_path / "y.qdpx").exists()
+
+
+def test_codings_table_has_one_row_per_coding_with_context(rich, tmp_path):
+    out = tmp_path / "codings.csv"
+    export_codings_table(rich, out, actor=ME, pseudonymise=False)
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(frame) == 6
+    assert {"document", "respondent", "leeftijd", "woonvorm", "speaker", "start_char",
+            "end_char", "text", "code", "coder", "status", "origin", "score", "time"} <= set(
+        frame.columns)
+    row = frame[frame["text"] == "Ik schaam me een beetje, ëcht waar."].iloc[0]
+    assert (row["respondent"], row["leeftijd"], row["speaker"]) == ("R01", 71, "R")
+
+
+def test_xlsx_with_suggestions_lists_suggested_and_rejected_rows(rich, tmp_path):
+    out = tmp_path / "codings.xlsx"
+    export_codings_table(rich, out, include_suggestions=True, actor=ME)
+    frame = pd.read_excel(out, engine="openpyxl")
+    assert sorted(frame["status"].value_counts().items()) == [
+        ("accepted", 6), ("rejected", 1), ("suggested", 1)]
+    assert frame.loc[frame["status"] == "suggested", "score"].tolist() == [0.8]
+    assert (tmp_path / "codings.xlsx.dataloss.txt").exists()
+
+
+def test_cli_export_writes_each_format_and_its_report(rich, tmp_path, capsys):
+    project = str(tmp_path / "rich.db")
+    for fmt in ("qdpx", "qdc", "csv", "xlsx"):
+        out = tmp_path / f"out.{fmt}"
+        assert main(["export", "--project", project, "--format", fmt, "--output", str(out)]) == 0
+        assert out.exists() and (tmp_path / f"out.{fmt}.dataloss.txt").exists()
+    assert "Export" in capsys.readouterr().out
+
+
+def test_cli_refuses_original_text_for_a_supervisor(rich, tmp_path, capsys):
+    add_user(rich, "sanne", role="supervisor", actor=ME)
+    code = main(["export", "--project", str(tmp_path / "rich.db"), "--format", "csv",
+                 "--output", str(tmp_path / "o.csv"), "--original-text", "--user", "sanne"])
+    assert code == 1
+    assert "Error:" in capsys.readouterr().err
+
+
+def test_failed_export_leaves_no_half_file(rich, tmp_path):
+    target = tmp_path / "keep.qdpx"
+    target.write_bytes(b"old export")
+    add_user(rich, "wijk", role="co-onderzoeker", actor=ME)
+    with pytest.raises(PermissionDenied):
+        export_project(rich, target, format="qdpx", actor="wijk")
+    assert target.read_bytes() == b"old export"
+    assert [p.name for p in tmp_path.iterdir() if ".partial" in p.name] == []

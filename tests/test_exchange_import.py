@@ -1,0 +1,218 @@
+"""Importing .qdpx files: offsets survive text normalisation; hostile files are refused whole."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import InputError
+from workbench.exchange import import_qdpx
+
+ME = "onderzoeker"
+U = "10000000-0000-0000-0000-00000000000{}"
+PROJECT = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Test">
+  <Users><User guid="{u1}" name="anna"/><User guid="{u2}" name="bram"/></Users>
+  <CodeBook><Codes>
+    <Code guid="20000000-0000-0000-0000-000000000001" name="Schaamte" isCodable="true">
+      <Code guid="20000000-0000-0000-0000-000000000002" name="Verbergen" isCodable="true"/>
+    </Code>
+  </Codes></CodeBook>
+  <Sources>
+    <TextSource guid="40000000-0000-0000-0000-000000000001" name="r01.txt"
+                plainTextPath="internal://50000000-0000-0000-0000-000000000001.txt">
+      {selections}
+    </TextSource>
+  </Sources>
+  <Notes><Note guid="a0000000-0000-0000-0000-000000000001" name="memo">
+    <PlainTextContent>Een memo.</PlainTextContent></Note></Notes>
+  <NoteRef targetGUID="a0000000-0000-0000-0000-000000000001"/>
+</Project>"""
+SELECTION = """<PlainTextSelection guid="5{n}000000-0000-0000-0000-000000000001" startPosition="{s}"
+  endPosition="{e}"><Coding guid="6{n}000000-0000-0000-0000-000000000001"
+  creatingUser="{user}"><CodeRef targetGUID="20000000-0000-0000-0000-00000000000{code}"/>
+  </Coding></PlainTextSelection>"""
+
+
+def qdpx(path: Path, text_bytes: bytes, spans: list[tuple[int, int, str, int]],
+         *, extra: dict[str, bytes] | None = None, qde_name: str = "project.qde") -> Path:
+    selections = "".join(
+        SELECTION.format(n=i, s=s, e=e, user=user, code=code)
+        for i, (s, e, user, code) in enumerate(spans))
+    xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections=selections)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(qde_name, xml.encode("utf-8"))
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", text_bytes)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return path
+
+
+def nothing_written(db) -> bool:
+    return all(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0
+               for t in ("documents", "codes", "codings", "memos"))
+
+
+# A fictional fragment: BOM, CRLF line ends, a decomposed é, trailing spaces, an emoji.
+RAW = "\ufeffI: Hoe gaat het?  \r\nR: Ik schaam me 😊 voor de cafe\u0301.\r\n\r\nR: Echt waar.\r\n"
+
+
+def _offsets(quote: str) -> tuple[int, int]:
+    body = RAW.lstrip("\ufeff")  # positions count characters of the text, not the BOM
+    start = body.index(quote)
+    return start, start + len(quote)
+
+
+def test_crlf_bom_and_decomposed_accents_keep_codings_on_the_same_words(db, tmp_path, nlp):
+    a = _offsets("Ik schaam me 😊")
+    b = _offsets("cafe\u0301.\r\n\r\nR: Echt")
+    path = qdpx(tmp_path / "t.qdpx", RAW.encode("utf-8"),
+                [(a[0], a[1], U.format(1), 1), (b[0], b[1], U.format(2), 2)])
+    import_qdpx(db, path, actor=ME, nlp=nlp)
+    text = db.execute("SELECT text FROM documents").fetchone()[0]
+    assert "\r" not in text and "\ufeff" not in text
+    rows = db.execute("SELECT coder, text, start_char, end_char FROM codings ORDER BY start_char")
+    rows = rows.fetchall()
+    assert [(r[0], r[1]) for r in rows] == [
+        ("anna", "Ik schaam me 😊"), ("bram", "café.\n\nR: Echt")]
+    assert all(text[s:e] == t for _, t, s, e in rows)
+
+
+def test_utf16_offsets_are_recognised_when_they_fit_words_better(db, tmp_path, nlp):
+    raw = "R: 😊😊😊 Ik ben blij met mijn hond.\nR: Ja."
+    cp = raw.index("mijn hond")
+    units = len(raw[:cp].encode("utf-16-le")) // 2
+    path = qdpx(tmp_path / "t.qdpx", raw.encode("utf-8"),
+                [(units, units + len("mijn hond"), U.format(1), 1)])
+    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert db.execute("SELECT text FROM codings").fetchone()[0] == "mijn hond"
+    assert any(w["key"] == "exchange.warn.utf16_offsets" for w in report.warnings)
+
+
+def test_any_single_qde_name_is_accepted(db, tmp_path, nlp):
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)],
+                qde_name="Mijn project.qde")
+    import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert db.execute("SELECT text FROM codings").fetchone()[0] == "Hallo"
+
+
+def test_several_coders_become_users_and_notes_become_memos(db, tmp_path, nlp):
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.",
+                [(3, 8, U.format(1), 1), (3, 8, U.format(2), 1)])
+    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert db.execute("SELECT coder FROM codings ORDER BY coder").fetchall() == [
+        ("anna",), ("bram",)]
+    assert db.execute("SELECT role FROM users WHERE name = 'bram'").fetchone() == ("onderzoeker",)
+    assert db.execute("SELECT target_type, text FROM memos").fetchall() == [
+        ("project", "Een memo.")]
+    assert report.counts["coders"] == 2
+
+
+def test_selection_outside_the_text_is_reported_not_imported(db, tmp_path, nlp):
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo.", [(3, 800, U.format(1), 1)])
+    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 0
+    assert [(l.kind, l.reason) for l in report.losses] == [("selection", "outside_text")]
+
+
+def test_an_error_while_writing_leaves_the_project_untouched(db, tmp_path, nlp):
+    # A real trigger makes the last step (the memo) fail inside the import's transaction.
+    db.execute("CREATE TRIGGER no_memos BEFORE INSERT ON memos "
+               "BEGIN SELECT RAISE(ABORT, 'memos refused'); END")
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)])
+    with pytest.raises(sqlite3.IntegrityError):
+        import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert nothing_written(db)
+    assert db.execute("SELECT count(*) FROM users WHERE name = 'anna'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("member, key", [
+    ("/etc/evil.txt", "exchange.zip_absolute_path"),
+    ("C:/evil.txt", "exchange.zip_absolute_path"),
+    ("Sources/../../evil.txt", "exchange.zip_parent_path"),
+    ("..\\evil.txt", "exchange.zip_parent_path"),
+])
+def test_zip_members_with_absolute_or_parent_paths_are_refused(db, tmp_path, nlp, member, key):
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)],
+                extra={member: b"x"})
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert err.value.key == key
+    assert member in err.value.message("nl")
+    assert nothing_written(db)
+
+
+def test_decompression_bomb_is_refused_before_reading(db, tmp_path, nlp):
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)],
+                extra={"Sources/bomb.txt": bytes(40 * 1024 * 1024)})
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert err.value.key == "exchange.zip_bomb"
+    assert nothing_written(db)
+
+
+def _with_qde(tmp_path: Path, xml: bytes) -> Path:
+    path = tmp_path / "t.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml)
+    return path
+
+
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE Project [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<Project xmlns="urn:QDA-XML:project:1.0" name="&b;"/>"""
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE Project [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>"""
+DOCTYPE_ONLY = b"""<?xml version="1.0"?><!DOCTYPE Project><Project name="p"/>"""
+
+
+@pytest.mark.parametrize("xml", [LAUGHS, EXTERNAL, DOCTYPE_ONLY])
+def test_xml_with_doctype_or_entities_is_refused(db, tmp_path, nlp, xml):
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, _with_qde(tmp_path, xml), actor=ME, nlp=nlp)
+    assert err.value.key == "exchange.xml_forbidden"
+    assert nothing_written(db)
+
+
+def test_malformed_project_xml_gives_line_and_column(db, tmp_path, nlp):
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, _with_qde(tmp_path, b"<Project name='x'><Users></Project>"),
+                    actor=ME, nlp=nlp)
+    assert err.value.key == "exchange.xml_malformed"
+    assert err.value.params["line"] == 1
+    assert nothing_written(db)
+
+
+def test_a_file_that_is_not_a_zip_or_has_no_qde_is_refused(db, tmp_path, nlp):
+    not_zip = tmp_path / "x.qdpx"
+    not_zip.write_text("hallo")
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, not_zip, actor=ME, nlp=nlp)
+    assert err.value.key == "exchange.not_a_zip"
+    empty = tmp_path / "y.qdpx"
+    with zipfile.ZipFile(empty, "w") as zf:
+        zf.writestr("Sources/a.txt", "x")
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, empty, actor=ME, nlp=nlp)
+    assert err.value.key == "exchange.no_qde"
+
+
+def test_relative_source_next_to_the_qdpx_is_read_but_never_outside_it(db, tmp_path, nlp):
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "r01.txt").write_text("R: Hallo daar.", encoding="utf-8")
+    xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="").replace(
+        "internal://50000000-0000-0000-0000-000000000001.txt", "relative:///media/r01.txt")
+    import_qdpx(db, _with_qde(tmp_path, xml.encode()), actor=ME, nlp=nlp)
+    assert db.execute("SELECT text FROM documents").fetchone() == ("R: Hallo daar.",)
+    sneaky = xml.replace("relative:///media/r01.txt", "relative:///../secret.txt")
+    (tmp_path.parent / "secret.txt").write_text("geheim", encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    report = import_qdpx(db, _with_qde(other, sneaky.encode()), actor=ME, nlp=nlp)
+    assert ("source", "file_missing") in [(l.kind, l.reason) for l in report.losses]

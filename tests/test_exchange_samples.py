@@ -1,0 +1,147 @@
+"""Import of real vendor exports (../shared/refi/samples): ATLAS.ti 8.4, NVivo 12.6, a fixture."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import InputError
+from workbench.exchange import import_qdc, import_qdpx
+from workbench.store import open_project
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO.parent / "shared" / "refi" / "samples"
+ME = "onderzoeker"
+
+
+def sample(name: str) -> Path:
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.fail(f"REFI-QDA sample missing: {path} (expected ../shared/refi/samples/)")
+    return path
+
+
+def counts(db) -> dict[str, int]:
+    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "codes", "codings", "memos", "respondents")}
+
+
+@pytest.fixture(scope="module")
+def nvivo(tmp_path_factory, nlp):
+    db = open_project(tmp_path_factory.mktemp("nvivo") / "p.db")
+    report = import_qdpx(db, sample("nvivo-12.6-oltas0517.qdpx"), actor=ME, nlp=nlp)
+    yield db, report
+    db.close()
+
+
+@pytest.mark.slow
+def test_nvivo_project_has_two_sources_152_codes_303_codings(nvivo):
+    db, report = nvivo
+    assert counts(db)["documents"] == 2
+    assert counts(db)["codes"] == 152
+    assert counts(db)["codings"] == 303
+    assert report.counts["codings"] == 303
+
+
+def _raw_spans() -> list[tuple[str, str]]:
+    """(source guid, text) of every coded span, read straight from the NVivo file.
+
+    NVivo counts UTF-16 units into its .txt (without the byte order mark, CRLF as two);
+    this reads them independently of the importer's own mapping.
+    """
+    with zipfile.ZipFile(sample("nvivo-12.6-oltas0517.qdpx")) as zf:
+        xml = zf.read("project.qde").decode("utf-8")
+        spans = []
+        for part in re.split(r"<TextSource ", xml)[1:]:
+            guid = re.search(r'guid="([^"]+)"', part).group(1)
+            raw = zf.read(f"Sources/{guid}.txt").decode("utf-8-sig")
+            units = raw.encode("utf-16-le")
+            for a, b in re.findall(r'startPosition="(\d+)" endPosition="(\d+)"', part):
+                span = units[int(a) * 2:int(b) * 2].decode("utf-16-le")
+                spans.append((guid, span))
+    return spans
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@pytest.mark.slow
+def test_nvivo_coded_spans_match_the_source_text(nvivo):
+    db, _ = nvivo
+    for text, doc_text, start, end in db.execute(
+        "SELECT c.text, d.text, c.start_char, c.end_char FROM codings c "
+        "JOIN documents d ON d.id = c.document_id"
+    ):
+        assert text == doc_text[start:end]
+    stored = sorted(_clean(r[0]) for r in db.execute("SELECT text FROM codings"))
+    expected = sorted(_clean(span) for _, span in _raw_spans())
+    assert len(expected) == 303
+    assert stored == expected
+
+
+@pytest.mark.slow
+def test_nvivo_coders_become_users_and_utf16_offsets_are_reported(nvivo):
+    db, report = nvivo
+    coders = {r[0] for r in db.execute("SELECT DISTINCT coder FROM codings")}
+    assert coders <= {"Gergo", "floriansipos"} and coders
+    assert any(w["key"] == "exchange.warn.utf16_offsets" for w in report.warnings)
+
+
+def test_atlasti_project_imports_codes_notes_and_reports_what_is_missing(db, nlp):
+    report = import_qdpx(db, sample("atlasti-8.4-TestProject.qdpx"), actor=ME, nlp=nlp)
+    assert counts(db)["codes"] == 14
+    assert counts(db)["memos"] == 2
+    lost = {loss.kind for loss in report.losses}
+    assert {"picture", "video", "audio", "set", "graph", "pdf_selection", "source"} <= lost
+    names = {r[0] for r in db.execute("SELECT name FROM codes")}
+    assert '"rushed"' in names and "Coke::diet Coke" in names
+
+
+def hand_authored_qdpx(tmp_path: Path) -> Path:
+    folder = sample("hand-authored")
+    out = tmp_path / "hand-authored.qdpx"
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.write(folder / "project.qde", "project.qde")
+        for f in (folder / "sources").iterdir():
+            zf.write(f, f"sources/{f.name}")  # lower-case folder, as MAXQDA writes it
+    return out
+
+
+def test_hand_authored_fixture_brings_cases_variables_and_overlapping_codings(db, tmp_path, nlp):
+    report = import_qdpx(db, hand_authored_qdpx(tmp_path), actor=ME, nlp=nlp)
+    rows = db.execute("SELECT c.text, k.name FROM codings c JOIN codes k ON k.id = c.code_id "
+                      "ORDER BY c.start_char").fetchall()
+    assert rows == [("Diet and health", "Health"), ("health are clo", "Diet")]
+    assert db.execute("SELECT name, type FROM attributes ORDER BY name").fetchall() == [
+        ("Age", "number"), ("Consented", "boolean")]
+    assert db.execute("SELECT r.code, v.attribute, v.value FROM attribute_values v JOIN "
+                      "respondents r ON r.id = v.respondent_id ORDER BY 2").fetchall() == [
+        ("Participant 1", "Age", "34"), ("Participant 1", "Consented", "true")]
+    linked = db.execute("SELECT r.code FROM documents d JOIN respondents r "
+                        "ON r.id = d.respondent_id").fetchall()
+    assert linked == [("Participant 1",)]
+    assert {"picture", "pdf_selection", "audio", "video", "set", "graph"} <= {
+        loss.kind for loss in report.losses}
+    coder = db.execute("SELECT DISTINCT coder FROM codings").fetchall()
+    assert coder == [("Researcher A",)]
+
+
+def test_codebook_with_non_uuid_guids_imports_with_a_warning(db):
+    report = import_qdc(db, sample("example-codebook-nonuuid.qdc"), actor=ME)
+    assert [w["key"] for w in report.warnings] == ["exchange.warn.non_uuid"]
+    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == report.counts["codes"] > 10
+    assert db.execute("SELECT count(*) FROM codes WHERE parent_id IS NOT NULL").fetchone()[0] > 0
+
+
+def test_malformed_codebook_gives_a_clear_error_and_writes_nothing(db):
+    with pytest.raises(InputError) as err:
+        import_qdc(db, sample("example-codebook-malformed.qdc"), actor=ME)
+    assert err.value.key == "exchange.xml_malformed"
+    assert "example-codebook-malformed.qdc" in err.value.message("en")
+    assert "line" in err.value.message("en")
+    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == 0
