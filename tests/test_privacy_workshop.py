@@ -1,0 +1,82 @@
+import pytest
+
+from workbench import accounts, codings
+from workbench.errors import InputError, PermissionDenied
+from workbench.privacy import apply_pseudonyms, decide
+from workbench.privacy.workshop import (
+    assign_fragments, assignments, fragment, my_fragments, record_choice, segments_for_assignment,
+    set_workshop_codes, workshop_codes,
+)
+from privacy_support import add_codes, add_document, segment_ids
+
+
+@pytest.fixture
+def workshop(db):
+    add_codes(db)
+    doc = add_document(db)
+    accounts.add_user(db, "sanne", role="co-onderzoeker", password="bewoner-123", actor="onderzoeker")
+    decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
+    decide(db, "Jan", accept=True, replacement="[Naam 1]", actor="onderzoeker")
+    decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    segs = segment_ids(db, doc)
+    assign_fragments(db, user="sanne", segment_ids=[segs[3], segs[1]], group="buurtgroep",
+                     actor="onderzoeker")
+    return db, segs
+
+
+def test_co_researcher_sees_only_assigned_fragments_pseudonymised(workshop):
+    db, segs = workshop
+    assert my_fragments(db, user="sanne") == [segs[3], segs[1]]
+    text = fragment(db, segs[3], user="sanne")["text"]
+    assert text == "[Naam 1] van [Organisatie 1] komt op dinsdag. Dan praat ik met [Naam 1] over vroeger."
+    with pytest.raises(PermissionDenied):
+        fragment(db, segs[0], user="sanne")
+
+
+def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
+    db, segs = workshop
+    record_choice(db, segs[3], "verlies", user="sanne")
+    record_choice(db, segs[3], "isolement", user="sanne")
+    stored = codings.list_codings(db, coders=["buurtgroep"])
+    assert [(c["code"], c["segment_id"]) for c in stored] == [("isolement", segs[3])]
+    assert fragment(db, segs[3], user="sanne")["choice"] == "isolement"
+    assert db.execute("SELECT actor FROM events WHERE action = 'workshop.choice'").fetchone()[0] == "sanne"
+
+
+def test_only_offered_codes_can_be_chosen(workshop):
+    db, segs = workshop
+    set_workshop_codes(db, ["schaamte", "verlies"], actor="onderzoeker")
+    assert [c["code"] for c in workshop_codes(db, user="sanne")] == ["schaamte", "verlies"]
+    assert workshop_codes(db, user="sanne")[0]["example"] == "Een voorbeeld over schaamte."
+    with pytest.raises(InputError):
+        record_choice(db, segs[3], "isolement", user="sanne")
+
+
+def test_fragments_of_unchecked_documents_are_refused(workshop):
+    db, _ = workshop
+    later = add_document(db, "R: Kees woont hier.", name="later.txt")
+    with pytest.raises(InputError):
+        assign_fragments(db, user="sanne", segment_ids=segment_ids(db, later), actor="onderzoeker")
+
+
+def test_only_researchers_assign_and_only_to_co_researchers(workshop):
+    db, segs = workshop
+    with pytest.raises(PermissionDenied):
+        assign_fragments(db, user="sanne", segment_ids=[segs[2]], actor="sanne")
+    with pytest.raises(InputError):
+        assign_fragments(db, user="onderzoeker", segment_ids=[segs[2]], actor="onderzoeker")
+    assert [a["segment_id"] for a in assignments(db, actor="onderzoeker")] == [segs[3], segs[1]]
+
+
+def test_the_group_coder_cannot_log_in(workshop):
+    db, _ = workshop
+    with pytest.raises(PermissionDenied):
+        accounts.authenticate(db, "buurtgroep", "")
+    assert "buurtgroep" not in [u["name"] for u in accounts.list_users(db)]
+
+
+def test_segments_for_assignment_are_shown_pseudonymised(workshop):
+    db, _ = workshop
+    texts = [s["text"] for s in segments_for_assignment(db, 1, actor="onderzoeker")]
+    assert not any("Jan" in t for t in texts) and any("[Naam 1]" in t for t in texts)

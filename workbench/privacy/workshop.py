@@ -1,0 +1,222 @@
+"""Workshop mode: resident co-researchers code pseudonymised fragments, one at a time.
+
+The researcher assigns segments to a co-onderzoeker (:func:`assign_fragments`) under a
+group coder name ("werkplaats-2026-11-21" or a name they pick) and chooses which codes the
+group may pick from (:func:`set_workshop_codes`). The co-onderzoeker then sees only those
+fragments, pseudonymised, without document name, respondent or attributes
+(:func:`fragment`), and records the group's choice (:func:`record_choice`), stored as an
+ordinary human coding by the group coder so agreement with the researchers can be computed.
+Fragments of documents that were imported after the last pseudonymisation are refused: the
+safe default is to show nothing rather than a real name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access, accounts, codings
+from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.privacy.pseudonyms import documents_not_checked, pseudonymise_range
+from workbench.store import get_setting, now, record_event, set_setting, transaction
+
+CODES_SETTING = "workshop_codes"
+
+
+def default_group() -> str:
+    """``werkplaats-<today>``: the group coder name when the researcher picks none."""
+    return f"werkplaats-{dt.date.today().isoformat()}"
+
+
+def _segment(db: Database, segment_id: int) -> dict[str, Any]:
+    found = db.execute(
+        "SELECT id, document_id, start_char, end_char FROM segments WHERE id = ?", [segment_id]
+    ).fetchone()
+    if found is None:
+        raise NotFound("codings.unknown_segment", segment=segment_id)
+    return dict(zip(("id", "document_id", "start_char", "end_char"), found))
+
+
+def assign_fragments(
+    db: Database, *, user: str, segment_ids: list[int], actor: str, group: str | None = None
+) -> int:
+    """Let co-onderzoeker ``user`` code these segments for ``group``; returns how many are new.
+
+    Only fragments of pseudonymised documents can be assigned.
+    """
+    access.require(db, actor, "workshop.manage")
+    if access.role_of(db, user) != "co-onderzoeker":
+        raise InputError("workshop.not_co_researcher", user=user)
+    group = (group or default_group()).strip()
+    accounts.add_group_coder(db, group, actor=actor)
+    unchecked = set(documents_not_checked(db))
+    added = 0
+    with transaction(db):
+        position = db.execute(
+            "SELECT coalesce(max(position), -1) FROM workshop_assignments WHERE user = ?", [user]
+        ).fetchone()[0]
+        for segment_id in segment_ids:
+            seg = _segment(db, segment_id)
+            if seg["document_id"] in unchecked:
+                raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
+            position += 1
+            cur = db.execute(
+                "INSERT OR IGNORE INTO workshop_assignments (user, segment_id, group_coder, "
+                "position, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?)",
+                [user, segment_id, group, position, now(), actor],
+            )
+            added += cur.rowcount
+        record_event(db, actor, "workshop.assign", "workshop_assignments", user, None,
+                     {"user": user, "group": group, "segments": list(segment_ids)})
+    return added
+
+
+def unassign_fragments(
+    db: Database, *, user: str, actor: str, segment_ids: list[int] | None = None
+) -> int:
+    """Take fragments (all when ``segment_ids`` is None) away from ``user``."""
+    access.require(db, actor, "workshop.manage")
+    with transaction(db):
+        sql, params = "DELETE FROM workshop_assignments WHERE user = ?", [user]
+        if segment_ids is not None:
+            sql += f" AND segment_id IN ({', '.join('?' * len(segment_ids))})"
+            params += list(segment_ids)
+        removed = db.execute(sql, params).rowcount
+        record_event(db, actor, "workshop.unassign", "workshop_assignments", user,
+                     {"segments": segment_ids}, None)
+    return removed
+
+
+def assignments(db: Database, *, actor: str) -> list[dict[str, Any]]:
+    """Every assignment with its document and whether the group chose a code (researchers)."""
+    access.require(db, actor, "workshop.manage")
+    cur = db.execute(
+        "SELECT a.user, a.group_coder, a.position, a.segment_id, s.document_id, d.name, "
+        "(SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id WHERE "
+        " c.segment_id = a.segment_id AND c.coder = a.group_coder ORDER BY c.id DESC LIMIT 1) "
+        "FROM workshop_assignments a JOIN segments s ON s.id = a.segment_id "
+        "JOIN documents d ON d.id = s.document_id ORDER BY a.user, a.position"
+    )
+    keys = ("user", "group", "position", "segment_id", "document_id", "document", "choice")
+    return [dict(zip(keys, r)) for r in cur]
+
+
+def my_fragments(db: Database, *, user: str) -> list[int]:
+    """The segment ids assigned to ``user``, in the order the researcher gave them."""
+    access.require(db, user, "workshop")
+    return [int(r[0]) for r in db.execute(
+        "SELECT segment_id FROM workshop_assignments WHERE user = ? ORDER BY position, id",
+        [user],
+    )]
+
+
+def _assignment(db: Database, segment_id: int, user: str) -> str:
+    """The group coder of ``user``'s assignment of this segment; refused when not assigned."""
+    found = db.execute(
+        "SELECT group_coder FROM workshop_assignments WHERE user = ? AND segment_id = ?",
+        [user, segment_id],
+    ).fetchone()
+    if found is None:
+        raise PermissionDenied("workshop.not_assigned", user=user, segment=segment_id)
+    return str(found[0])
+
+
+def _choice(db: Database, segment_id: int, group: str) -> str | None:
+    found = db.execute(
+        "SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
+        "WHERE c.segment_id = ? AND c.coder = ? ORDER BY c.id DESC LIMIT 1",
+        [segment_id, group],
+    ).fetchone()
+    return found[0] if found else None
+
+
+def fragment(db: Database, segment_id: int, *, user: str) -> dict[str, Any]:
+    """One assigned fragment, pseudonymised, with the group's current choice.
+
+    Nothing else: no document name, respondent, speaker or attributes.
+    """
+    access.require(db, user, "workshop")
+    group = _assignment(db, segment_id, user)
+    seg = _segment(db, segment_id)
+    if seg["document_id"] in set(documents_not_checked(db)):
+        raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
+    text = pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
+    return {"segment_id": segment_id, "text": text, "group": group,
+            "choice": _choice(db, segment_id, group)}
+
+
+def set_workshop_codes(db: Database, codes: list[str], *, actor: str) -> None:
+    """Which codes the groups choose from (code slugs, in the order shown)."""
+    access.require(db, actor, "workshop.manage")
+    for slug in codes:
+        codings.code_id(db, slug)  # refuses unknown codes
+    set_setting(db, CODES_SETTING, list(codes), actor=actor)
+
+
+def workshop_codes(db: Database, *, user: str) -> list[dict[str, Any]]:
+    """The cards: each code's Dutch name, brief and one example quote from the codebook.
+
+    Defaults to the active top-level codes when the researcher chose none.
+    """
+    access.require(db, user, "workshop")
+    chosen = get_setting(db, CODES_SETTING) or []
+    if chosen:
+        rows = [db.execute("SELECT slug, name, brief, examples FROM codes WHERE slug = ?",
+                           [slug]).fetchone() for slug in chosen]
+        rows = [r for r in rows if r is not None]
+    else:
+        rows = db.execute(
+            "SELECT slug, name, brief, examples FROM codes WHERE parent_id IS NULL AND active = 1 "
+            "ORDER BY codebook_id, position, id"
+        ).fetchall()
+    cards = []
+    for slug, name, brief, examples in rows:
+        quotes = json.loads(examples or "[]")
+        cards.append({"code": slug, "name": name, "brief": brief or "",
+                      "example": quotes[0] if quotes else ""})
+    return cards
+
+
+def record_choice(db: Database, segment_id: int, code: str | None, *, user: str) -> int | None:
+    """Record the group's code for this fragment (replacing its earlier choice), or clear it.
+
+    Stored as a human, accepted coding by the group coder; the event names the person.
+    """
+    access.require(db, user, "workshop")
+    group = _assignment(db, segment_id, user)
+    if code is not None and code not in {c["code"] for c in workshop_codes(db, user=user)}:
+        raise InputError("workshop.code_not_offered", code=code)
+    with transaction(db):
+        before = _choice(db, segment_id, group)
+        for (old,) in db.execute(
+            "SELECT id FROM codings WHERE segment_id = ? AND coder = ?", [segment_id, group]
+        ).fetchall():
+            codings.remove_coding(db, old, actor=group)
+        new_id = None
+        if code is not None:
+            new_id = codings.add_coding(db, coder=group, code=code, segment_id=segment_id)
+        record_event(db, user, "workshop.choice", "segments", segment_id,
+                     {"code": before, "group": group}, {"code": code, "group": group})
+    return new_id
+
+
+def segments_for_assignment(
+    db: Database, document_id: int, *, actor: str
+) -> list[dict[str, Any]]:
+    """A document's segments as the co-researcher would see them, to pick from."""
+    access.require(db, actor, "workshop.manage")
+    rows = db.execute(
+        "SELECT s.id, s.position, s.start_char, s.end_char, coalesce(p.role, 'other') "
+        "FROM segments s JOIN turns t ON t.id = s.turn_id "
+        "LEFT JOIN speakers p ON p.id = t.speaker_id "
+        "WHERE s.document_id = ? ORDER BY s.position", [document_id],
+    ).fetchall()
+    whole = pseudonymise_range(db, document_id, 0, 2**62)
+    return [
+        {"segment_id": sid, "position": pos, "speaker_role": role,
+         "text": whole.text[slice(*whole.map_span(start, end))]}
+        for sid, pos, start, end, role in rows
+    ]
