@@ -332,3 +332,20 @@ def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
     assert round(report["codes"]["C"]["alpha"], 4) == 0.7286
     assert report["codes"]["K"]["alpha"] == 1.0
     assert report["overall"]["alpha"] == pytest.approx(0.8591, abs=0.0005)
+
+
+def test_cli_sample_list_and_close(db, project, project_path, capsys):
+    sample = cons.create_sample(db, name="ronde 1", coders=["anna", "bram"],
+                                documents=list(project)[:1], actor="sanne")
+    assert main(["sample", "list", "--project", str(project_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["name"] == "ronde 1"
+    assert main(["sample", "close", "--project", str(project_path), str(sample),
+                 "--user", "sanne"]) == 0
+    assert cons.get_sample(db, sample)["status"] == "closed"
+
+
+def test_cli_agreement_checks_the_role(db, project, project_path, capsys):
+    for coder in ("anna", "bram"):
+        code(db, coder, "verlies", project[next(iter(project))][0])
+    assert main(["agreement", "--project", str(project_path), "--user", "wijk"]) == 1
+    assert "wijk" in capsys.readouterr().err

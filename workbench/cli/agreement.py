@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "percent agreement, per code (present/absent per unit) and over all codes.",
     )
     add_project_argument(parser)
+    add_user_argument(parser)
     parser.add_argument(
         "--coders", default=None,
         help="comma-separated coder names; 'model' = the machine suggestions "
@@ -59,6 +60,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="share of segments to draw, e.g. 0.2 (omit: whole documents)")
     create.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     create.set_defaults(func=run_sample_create)
+    listing = sample_sub.add_parser("list", help="list the double-coding samples")
+    add_project_argument(listing)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=run_sample_list)
+    close = sample_sub.add_parser("close", help="end a sample's (blind) double coding")
+    add_project_argument(close)
+    add_user_argument(close)
+    close.add_argument("sample", type=int, help="sample id")
+    close.set_defaults(func=run_sample_close)
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -95,7 +105,7 @@ def run_agreement(args: argparse.Namespace) -> int:
     db = project(args)
     report = consistency.agreement_report(
         db, coders=_names(args.coders), unit=args.unit, all_documents=args.all_documents,
-        sample_id=args.sample,
+        sample_id=args.sample, actor=args.user,
     )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -131,4 +141,22 @@ def run_sample_create(args: argparse.Namespace) -> int:
     print(t("agreement.cli.sample_created", args.lang, sample=sample_id,
             n_units=sample["n_units"], n_documents=sample["n_documents"],
             coders=", ".join(sample["coders"])))
+    return 0
+
+
+def run_sample_list(args: argparse.Namespace) -> int:
+    samples = consistency.list_samples(project(args))
+    if args.json:
+        print(json.dumps(samples, indent=2, ensure_ascii=False))
+        return 0
+    for s in samples:
+        print(t("agreement.cli.sample_line", args.lang, sample=s["id"], name=s["name"],
+                status=s["status"], n_units=s["n_units"], unit=s["unit"],
+                coders=", ".join(s["coders"])))
+    return 0
+
+
+def run_sample_close(args: argparse.Namespace) -> int:
+    consistency.close_sample(project(args), args.sample, actor=args.user)
+    print(t("agreement.cli.sample_closed", args.lang, sample=args.sample))
     return 0
