@@ -253,18 +253,20 @@ def _code(raw: Any, index: int, where: dict[str, Any], *, strict: bool) -> Code:
     return Code(id=code_id, **{k: v for k, v in values.items() if k != "id"})
 
 
-def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any]) -> dict[str, Any]:
+def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any],
+                    keys: str = "codebook.") -> dict[str, Any]:
     """Type-check code fields (any subset); used on load and by :func:`edit_code`.
 
-    ``where`` holds ``file``, ``line`` and ``code`` for the error message.
+    ``where`` holds ``file``, ``line`` and ``code`` for the error message; ``keys`` is the
+    message-key prefix (``codebook.edit.`` for edits in a project, which have no file).
     """
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key in ("id", "name", "parent", *TEXT_FIELDS):
             if value is not None and not isinstance(value, str):
-                _wrong(where, key, "tekst", value)
+                _wrong(where, keys, key, "tekst", value)
             if key == "parent" and value is not None and not SLUG.match(value):
-                raise InputError("codebook.bad_id", **{**where, "code": value}, field="parent")
+                raise InputError(keys + "bad_id", **{**where, "code": value}, field="parent")
             out[key] = value.strip() if isinstance(value, str) else value
         elif key in LIST_FIELDS:
             if value is None:
@@ -272,7 +274,7 @@ def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any]) -> dict
             if not isinstance(value, list) or not all(
                 isinstance(v, str) and v.strip() for v in value
             ):
-                _wrong(where, key, "lijst met teksten", value)
+                _wrong(where, keys, key, "lijst met teksten", value)
             out[key] = [v.strip() for v in value]
         elif key == "source":
             if value is not None:
@@ -281,25 +283,25 @@ def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any]) -> dict
                     or set(value) != {"file", "quote"}
                     or not all(isinstance(v, str) and v.strip() for v in value.values())
                 ):
-                    _wrong(where, key, "{file: ..., quote: ...}", value)
+                    _wrong(where, keys, key, "{file: ..., quote: ...}", value)
                 value = {"file": value["file"].strip(), "quote": value["quote"]}
             out[key] = value
         elif key == "color":
             if value is not None and (not isinstance(value, str) or not COLOR.match(value)):
-                raise InputError("codebook.bad_color", **where, field=key, got=value)
+                raise InputError(keys + "bad_color", **where, field=key, got=value)
             out[key] = value.lower() if value else None
         elif key == "sensitive":
             if not isinstance(value, bool):
-                _wrong(where, key, "true/false", value)
+                _wrong(where, keys, key, "true/false", value)
             out[key] = value
         else:
-            raise InputError("codebook.unknown_field", **where, field=key,
+            raise InputError(keys + "unknown_field", **where, field=key,
                              expected=", ".join(CODE_KEYS))
     return out
 
 
-def _wrong(where: Mapping[str, Any], key: str, expected: str, value: Any) -> None:
-    raise InputError("codebook.wrong_type", **where, field=key, expected=expected,
+def _wrong(where: Mapping[str, Any], keys: str, key: str, expected: str, value: Any) -> None:
+    raise InputError(keys + "wrong_type", **where, field=key, expected=expected,
                      got=_type_name(value))
 
 
@@ -383,7 +385,11 @@ def install_codebook(db: Database, codebook: Codebook, *, actor: str,
             if code.parent:
                 db.execute("UPDATE codes SET parent_id = ? WHERE id = ?",
                            [ids[code.parent], ids[code.id]])
-        _log_change(db, book_id, actor, "note", None, "install",
+        from workbench.i18n import t
+
+        _log_change(db, book_id, actor, "note", None,
+                    t("codebook.installed", "nl", name=codebook.name, version=codebook.version,
+                      source=source or "-"),
                     {"version": codebook.version, "source": source, "codes": len(slugs)})
         record_event(db, actor, "codebook.install", "codebooks", book_id, None, {
             "name": codebook.name, "version": codebook.version, "source": source,
@@ -527,3 +533,593 @@ def _log_change(db: Database, book_id: int, actor: str, action: str, slug: str |
         "code_slug": slug, "rationale": rationale,
         "details": json.dumps(details, ensure_ascii=False, default=str),
     }).last_pk)
+
+
+def _require_rationale(rationale: str | None) -> str:
+    """Every change to a codebook says why; a supervisor reads these later."""
+    if rationale is None or not str(rationale).strip():
+        raise InputError("codebook.rationale_missing")
+    return str(rationale).strip()
+
+
+def _code_row(db: Database, code: int | str) -> dict[str, Any]:
+    column = "id" if isinstance(code, int) else "slug"
+    found = row(db, "codes", code, column=column)
+    if found is None:
+        raise NotFound("codebook.unknown_code", code=code)
+    return found
+
+
+def _public(code_row: Mapping[str, Any]) -> dict[str, Any]:
+    """A code row as plain data for the event log (JSON columns decoded)."""
+    out = dict(code_row)
+    for key in LIST_FIELDS:
+        out[key] = json.loads(out.get(key) or "[]")
+    out["source"] = json.loads(out["source"]) if out.get("source") else None
+    return out
+
+
+def _subtree(db: Database, code_id: int) -> list[int]:
+    """The code and all codes below it."""
+    rows = db.execute(
+        "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub "
+        "ON c.parent_id = sub.id) SELECT id FROM sub", [code_id],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def slugify(name: str) -> str:
+    """A stable id from a Dutch name: 'Verlies van woning' -> 'verlies-van-woning'."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "code"
+
+
+def _validated(fields_: Mapping[str, Any], slug: str) -> dict[str, Any]:
+    unknown = set(fields_) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InputError("codebook.edit.unknown_field", code=slug, field=sorted(unknown)[0],
+                         expected=", ".join(EDITABLE_FIELDS))
+    return validate_fields(fields_, where={"code": slug}, keys="codebook.edit.")
+
+
+def _own_codebook(db: Database, actor: str) -> int:
+    """The codebook new codes go into when a project has none yet (inductive coding)."""
+    found = db.execute("SELECT id FROM codebooks ORDER BY id LIMIT 1").fetchone()
+    if found:
+        return int(found[0])
+    from workbench.i18n import t
+
+    name = t("codebook.own_codebook", "nl")
+    book_id = int(db["codebooks"].insert({
+        "name": name, "version": "0.1", "description": None, "source": None,
+        "created_at": now(), "changelog": "[]", "language": "nl",
+    }).last_pk)
+    record_event(db, actor, "codebook.create", "codebooks", book_id, None, {"name": name})
+    return book_id
+
+
+def add_code(
+    db: Database,
+    *,
+    name: str,
+    rationale: str,
+    actor: str,
+    slug: str | None = None,
+    parent: str | None = None,
+    codebook: str | None = None,
+    **fields_: Any,
+) -> str:
+    """Add a code (under ``parent``, or at the top of ``codebook``) and return its slug.
+
+    Without ``slug`` one is made from the name (with -2, -3 ... when taken). Other keyword
+    arguments are code fields (definition, use_when, examples, ...), validated as on load.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    if not name or not name.strip():
+        raise InputError("codebook.edit.name_missing")
+    with transaction(db):
+        if slug is not None:
+            if not SLUG.match(slug):
+                raise InputError("codebook.edit.bad_id", code=slug, field="id")
+            if db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
+                raise InputError("codebook.edit.code_exists", code=slug)
+        else:
+            base = slug = slugify(name)
+            n = 1
+            while db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
+                n += 1
+                slug = f"{base}-{n}"
+        values = _validated(fields_, slug)
+        parent_row = _code_row(db, parent) if parent else None
+        if parent_row is not None:
+            book_id = parent_row["codebook_id"]
+        elif codebook is not None:
+            found = db.execute("SELECT id FROM codebooks WHERE name = ?", [codebook]).fetchone()
+            if found is None:
+                raise NotFound("codebook.unknown_codebook", name=codebook)
+            book_id = int(found[0])
+        else:
+            book_id = _own_codebook(db, actor)
+        position = db.execute(
+            "SELECT coalesce(max(position), -1) + 1 FROM codes WHERE codebook_id = ?", [book_id]
+        ).fetchone()[0]
+        code = Code(id=slug, name=name.strip(), parent=parent, **values)
+        new_id = _insert_code(db, book_id, code, int(position))
+        if parent_row is not None:
+            db.execute("UPDATE codes SET parent_id = ? WHERE id = ?", [parent_row["id"], new_id])
+        after = _public(_code_row(db, new_id))
+        _log_change(db, book_id, actor, "add", slug, rationale, {"parent": parent})
+        record_event(db, actor, "codebook.add", "codes", new_id, None,
+                     {**after, "rationale": rationale})
+    return slug
+
+
+def edit_code(db: Database, code: int | str, *, rationale: str, actor: str,
+              **fields_: Any) -> None:
+    """Change descriptive fields of a code (definition, examples, indicators, colour, ...)."""
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        before = _code_row(db, code)
+        values = _validated(fields_, before["slug"])
+        if not values:
+            return
+        stored = {
+            k: (json.dumps(v, ensure_ascii=False) if k in LIST_FIELDS or k == "source" and v
+                else int(v) if k == "sensitive" else v)
+            for k, v in values.items()
+        }
+        db["codes"].update(before["id"], stored)
+        after = _code_row(db, before["id"])
+        changed = sorted(k for k in values if before[k] != after[k])
+        _log_change(db, before["codebook_id"], actor, "edit", before["slug"], rationale,
+                    {"fields": changed})
+        record_event(db, actor, "codebook.edit", "codes", before["id"], _public(before),
+                     {**_public(after), "rationale": rationale})
+
+
+def rename_code(db: Database, code: int | str, name: str, *, rationale: str, actor: str,
+                name_en: str | None = None) -> None:
+    """Give a code a new name; its id (slug) stays, so codings and exports keep pointing at it."""
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    if not name or not name.strip():
+        raise InputError("codebook.edit.name_missing")
+    with transaction(db):
+        before = _code_row(db, code)
+        update = {"name": name.strip()}
+        if name_en is not None:
+            update["name_en"] = name_en.strip() or None
+        db["codes"].update(before["id"], update)
+        after = _code_row(db, before["id"])
+        _log_change(db, before["codebook_id"], actor, "rename", before["slug"], rationale,
+                    {"from": before["name"], "to": after["name"]})
+        record_event(db, actor, "codebook.rename", "codes", before["id"], _public(before),
+                     {**_public(after), "rationale": rationale})
+
+
+def move_code(db: Database, code: int | str, parent: str | None, *, rationale: str,
+              actor: str) -> None:
+    """Hang a code (with everything below it) under another parent, or at the top (None).
+
+    Moving under a code of another installed codebook moves the branch into that codebook.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        before = _code_row(db, code)
+        branch = _subtree(db, before["id"])
+        parent_row = _code_row(db, parent) if parent is not None else None
+        if parent_row is not None and parent_row["id"] in branch:
+            raise InputError("codebook.edit.move_cycle", code=before["slug"],
+                             parent=parent_row["slug"])
+        book_id = parent_row["codebook_id"] if parent_row else before["codebook_id"]
+        db.execute("UPDATE codes SET parent_id = ? WHERE id = ?",
+                   [parent_row["id"] if parent_row else None, before["id"]])
+        if book_id != before["codebook_id"]:
+            db.execute(f"UPDATE codes SET codebook_id = ? WHERE id IN "
+                       f"({', '.join('?' * len(branch))})", [book_id, *branch])
+        old_parent = row(db, "codes", before["parent_id"]) if before["parent_id"] else None
+        details = {"from": old_parent["slug"] if old_parent else None, "to": parent}
+        _log_change(db, book_id, actor, "move", before["slug"], rationale, details)
+        record_event(db, actor, "codebook.move", "codes", before["id"], _public(before),
+                     {**_public(_code_row(db, before["id"])), "rationale": rationale})
+
+
+def merge_codes(db: Database, source: int | str, target: int | str, *, rationale: str,
+                actor: str) -> dict[str, int]:
+    """Merge ``source`` into ``target``: its codings and child codes move to the target.
+
+    The source code stays in the project as inactive (its id is kept for the history). A coding
+    that the same coder already made with the target on the same span is a duplicate and is
+    removed; the event log keeps the full row.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        src, dst = _code_row(db, source), _code_row(db, target)
+        if src["id"] == dst["id"]:
+            raise InputError("codebook.edit.merge_self", code=src["slug"])
+        if dst["id"] in _subtree(db, src["id"]):
+            raise InputError("codebook.edit.merge_into_child", code=src["slug"],
+                             target=dst["slug"])
+        if not src["active"] or not dst["active"]:
+            raise InputError("codebook.edit.inactive",
+                             code=src["slug"] if not src["active"] else dst["slug"])
+        duplicates = _query(
+            db,
+            "SELECT s.* FROM codings s JOIN codings t ON t.code_id = ? AND t.document_id = "
+            "s.document_id AND t.coder = s.coder AND t.start_char = s.start_char AND "
+            "t.end_char = s.end_char WHERE s.code_id = ?", [dst["id"], src["id"]],
+        )
+        if duplicates:
+            db.execute(f"DELETE FROM codings WHERE id IN ({', '.join('?' * len(duplicates))})",
+                       [d["id"] for d in duplicates])
+        moved = [r[0] for r in db.execute(
+            "SELECT id FROM codings WHERE code_id = ? ORDER BY id", [src["id"]])]
+        db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
+                   [dst["id"], now(), src["id"]])
+        children = [r[0] for r in db.execute(
+            "SELECT slug FROM codes WHERE parent_id = ? ORDER BY position", [src["id"]])]
+        for child in children:
+            child_row = _code_row(db, child)
+            branch = _subtree(db, child_row["id"])
+            db.execute(f"UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
+                       [dst["id"], dst["codebook_id"], child_row["id"]])
+            db.execute(f"UPDATE codes SET codebook_id = ? WHERE id IN "
+                       f"({', '.join('?' * len(branch))})", [dst["codebook_id"], *branch])
+        db.execute("UPDATE codes SET active = 0 WHERE id = ?", [src["id"]])
+        details = {"into": dst["slug"], "codings_moved": moved, "children": children,
+                   "duplicates_removed": [d["id"] for d in duplicates]}
+        _log_change(db, src["codebook_id"], actor, "merge", src["slug"], rationale, details)
+        record_event(db, actor, "codebook.merge", "codes", src["id"],
+                     {**_public(src), "duplicate_codings": duplicates},
+                     {**details, "rationale": rationale})
+    return {"moved": len(moved), "duplicates": len(duplicates), "children": len(children)}
+
+
+def split_code(db: Database, code: int | str, parts: Sequence[Mapping[str, Any]], *,
+               rationale: str, actor: str) -> dict[str, list[Any]]:
+    """Create new codes out of one (as its siblings); codings stay until someone recodes them.
+
+    ``parts`` are dicts with at least ``name`` (and optionally ``slug`` and code fields). The
+    new codes inherit the original's colour and sensitivity unless given. Returns the new slugs
+    and the ids of the codings on the original that now need a decision (see
+    :func:`recode_codings`).
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    if len(parts) < 1:
+        raise InputError("codebook.edit.split_parts", code=str(code))
+    with transaction(db):
+        original = _code_row(db, code)
+        parent = row(db, "codes", original["parent_id"]) if original["parent_id"] else None
+        book = row(db, "codebooks", original["codebook_id"])
+        slugs = []
+        for part in parts:
+            part = dict(part)
+            part.setdefault("color", original["color"])
+            part.setdefault("sensitive", bool(original["sensitive"]))
+            slugs.append(add_code(
+                db, rationale=rationale, actor=actor,
+                parent=parent["slug"] if parent else None,
+                codebook=None if parent else book["name"], **part,
+            ))
+        to_recode = [r[0] for r in db.execute(
+            "SELECT id FROM codings WHERE code_id = ? ORDER BY document_id, start_char",
+            [original["id"]])]
+        details = {"into": slugs, "codings_to_recode": to_recode}
+        _log_change(db, original["codebook_id"], actor, "split", original["slug"], rationale,
+                    details)
+        record_event(db, actor, "codebook.split", "codes", original["id"], _public(original),
+                     {**details, "rationale": rationale})
+    return {"codes": slugs, "codings": to_recode}
+
+
+def recode_codings(db: Database, coding_ids: Iterable[int], target: int | str, *,
+                   actor: str) -> int:
+    """Move codings to another code (after a split); each move is logged with the full row."""
+    access.require(db, actor, "codebook.edit")
+    moved = 0
+    with transaction(db):
+        dst = _code_row(db, target)
+        for coding_id in coding_ids:
+            before = row(db, "codings", coding_id)
+            if before is None:
+                raise NotFound("codings.unknown_coding", coding=coding_id)
+            if before["code_id"] == dst["id"]:
+                continue
+            clash = db.execute(
+                "SELECT id FROM codings WHERE code_id = ? AND document_id = ? AND coder = ? "
+                "AND start_char = ? AND end_char = ?",
+                [dst["id"], before["document_id"], before["coder"], before["start_char"],
+                 before["end_char"]],
+            ).fetchone()
+            if clash:
+                db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+                record_event(db, actor, "coding.remove", "codings", coding_id, before,
+                             None)
+            else:
+                db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
+                           [dst["id"], now(), coding_id])
+                record_event(db, actor, "coding.recode", "codings", coding_id, before,
+                             row(db, "codings", coding_id))
+            moved += 1
+    return moved
+
+
+def codings_of(db: Database, code: int | str, *,
+               statuses: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The codings on one code (e.g. the ones left to recode after a split), in text order."""
+    found = _code_row(db, code)
+    where, params = "c.code_id = ?", [found["id"]]
+    if statuses is not None:
+        statuses = list(statuses)
+        where += f" AND c.status IN ({', '.join('?' * len(statuses))})"
+        params += statuses
+    return _query(
+        db,
+        "SELECT c.id, c.document_id, d.name AS document, c.start_char, c.end_char, c.text, "
+        "c.coder, c.origin, c.status FROM codings c JOIN documents d ON d.id = c.document_id "
+        f"WHERE {where} ORDER BY c.document_id, c.start_char, c.id", params,
+    )
+
+
+# --------------------------------------------------------------------------- tree and log
+
+
+def code_tree(db: Database, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+    """All codes in tree order with depth and the number of codings per status.
+
+    ``n_accepted``/``n_suggested``/``n_rejected`` count codings on the code itself;
+    ``n_accepted_total`` adds those of every code below it (what a parent "holds").
+    """
+    rows = _query(
+        db,
+        "SELECT k.*, p.slug AS parent_slug, b.name AS codebook, "
+        "coalesce(sum(c.status = 'accepted'), 0) AS n_accepted, "
+        "coalesce(sum(c.status = 'suggested'), 0) AS n_suggested, "
+        "coalesce(sum(c.status = 'rejected'), 0) AS n_rejected "
+        "FROM codes k JOIN codebooks b ON b.id = k.codebook_id "
+        "LEFT JOIN codes p ON p.id = k.parent_id LEFT JOIN codings c ON c.code_id = k.id "
+        + ("" if include_inactive else "WHERE k.active = 1 ")
+        + "GROUP BY k.id ORDER BY k.codebook_id, k.position, k.id",
+    )
+    by_parent: dict[int | None, list[dict[str, Any]]] = {}
+    ids = {r["id"] for r in rows}
+    for r in rows:
+        parent = r["parent_id"] if r["parent_id"] in ids else None
+        by_parent.setdefault(parent, []).append(r)
+    out: list[dict[str, Any]] = []
+
+    def walk(parent: int | None, depth: int) -> int:
+        total = 0
+        for r in by_parent.get(parent, []):
+            node = _public(r)
+            node.update(slug=r["slug"], parent=r["parent_slug"], depth=depth,
+                        active=bool(r["active"]), sensitive=bool(r["sensitive"]))
+            out.append(node)
+            below = walk(r["id"], depth + 1)
+            node["n_accepted_total"] = node["n_accepted"] + below
+            total += node["n_accepted_total"]
+        return total
+
+    walk(None, 0)
+    return out
+
+
+def change_log(db: Database, *, code: str | None = None) -> list[dict[str, Any]]:
+    """The codebook changes made in this project, newest first."""
+    where, params = "", []
+    if code is not None:
+        where, params = "WHERE c.code_slug = ?", [code]
+    rows = _query(
+        db,
+        "SELECT c.id, c.at, c.author, c.action, c.code_slug, c.rationale, c.details, "
+        f"b.name AS codebook FROM codebook_changes c JOIN codebooks b ON b.id = c.codebook_id "
+        f"{where} ORDER BY c.id DESC", params,
+    )
+    for r in rows:
+        r["details"] = json.loads(r["details"]) if r["details"] else None
+    return rows
+
+
+# --------------------------------------------------------------------------- export
+
+
+def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
+    """The codebook as plain data in the key order of the YAML format."""
+    return {
+        "name": codebook.name,
+        "version": codebook.version,
+        "language": codebook.language,
+        "description": codebook.description,
+        "changelog": [dict(e) for e in codebook.changelog],
+        "codes": [{key: getattr(code, key) for key in CODE_KEYS} for code in codebook.codes],
+    }
+
+
+def codebook_to_yaml(codebook: Codebook) -> str:
+    """YAML that :func:`load_codebook` reads back to the same codebook."""
+    return yaml.safe_dump(codebook_to_dict(codebook), allow_unicode=True, sort_keys=False,
+                          width=100, default_flow_style=False)
+
+
+def _counts(db: Database) -> dict[str, int]:
+    return {node["slug"]: node["n_accepted_total"] for node in code_tree(db)}
+
+
+def codebook_to_markdown(codebook: Codebook, *, counts: Mapping[str, int] | None = None,
+                         lang: str = "nl") -> str:
+    """A readable document for the research team: tree, then every code in full."""
+    from workbench.i18n import t
+
+    def label(key: str, **params: Any) -> str:
+        return t(f"codebook.doc.{key}", lang, **params)
+
+    depth = _depths(codebook.codes)
+    lines = [f"# {codebook.name}", "", label("version", version=codebook.version), ""]
+    if codebook.description:
+        lines += [codebook.description.strip(), ""]
+    lines += [f"## {label('tree')}", ""]
+    for code in codebook.codes:
+        count = f" ({label('codings', n=counts.get(code.id, 0))})" if counts is not None else ""
+        flag = f" · {label('sensitive')}" if code.sensitive else ""
+        lines.append(f"{'  ' * depth[code.id]}- **{code.name}** `{code.id}`{count}{flag}")
+    lines += ["", f"## {label('codes')}", ""]
+    for code in codebook.codes:
+        title = f"{code.name} ({code.name_en})" if code.name_en and lang == "nl" else code.name
+        lines += [f"### {title}", "", f"`{code.id}`" + (
+            f" · {label('parent')}: `{code.parent}`" if code.parent else "") + (
+            f" · {label('color')}: {code.color}" if code.color else "") + (
+            f" · **{label('sensitive')}**" if code.sensitive else ""), ""]
+        for key in ("brief", "definition", "use_when", "dont_use_when"):
+            value = getattr(code, key)
+            if value:
+                lines += [f"**{label(key)}.** {value}", ""]
+        for key in ("examples", "counterexamples"):
+            values = getattr(code, key)
+            if values:
+                lines += [f"**{label(key)}:**", ""] + [f"- “{v}”" for v in values] + [""]
+        if code.indicators:
+            lines += [f"**{label('indicators')}:** " + ", ".join(code.indicators), ""]
+        if code.source:
+            lines += [f"**{label('source')}:** {code.source['file']}: "
+                      f"“{code.source['quote']}”", ""]
+    if codebook.changelog:
+        lines += [f"## {label('changelog')}", ""]
+        for entry in codebook.changelog:
+            lines.append(f"- **{entry['version']}** ({entry['date']}, {entry['author']})")
+            lines += [f"  - {change}" for change in entry["changes"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _depths(codes: Sequence[Code]) -> dict[str, int]:
+    by_id = {c.id: c for c in codes}
+    depth: dict[str, int] = {}
+    for code in codes:
+        d, current = 0, code
+        while current.parent in by_id and d < len(codes):
+            d, current = d + 1, by_id[current.parent]
+        depth[code.id] = d
+    return depth
+
+
+def write_docx(codebook: Codebook, path: str | Path, *,
+               counts: Mapping[str, int] | None = None, lang: str = "nl") -> Path:
+    """The same document as :func:`codebook_to_markdown`, as Word (python-docx)."""
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    from workbench.i18n import t
+
+    def label(key: str, **params: Any) -> str:
+        return t(f"codebook.doc.{key}", lang, **params)
+
+    path = Path(path)
+    doc = Document()
+    doc.core_properties.title = codebook.name
+    doc.add_heading(codebook.name, level=0)
+    doc.add_paragraph(label("version", version=codebook.version))
+    if codebook.description:
+        doc.add_paragraph(codebook.description.strip())
+    doc.add_heading(label("tree"), level=1)
+    depth = _depths(codebook.codes)
+    for code in codebook.codes:
+        style = "List Bullet" if depth[code.id] == 0 else (
+            "List Bullet 2" if depth[code.id] == 1 else "List Bullet 3")
+        par = doc.add_paragraph(style=style)
+        _swatch(par, code.color, RGBColor)
+        par.add_run(code.name).bold = True
+        par.add_run(f"  {code.id}")
+        if counts is not None:
+            par.add_run(f"  ({label('codings', n=counts.get(code.id, 0))})")
+        if code.sensitive:
+            par.add_run(f"  · {label('sensitive')}").italic = True
+    doc.add_heading(label("codes"), level=1)
+    for code in codebook.codes:
+        title = f"{code.name} ({code.name_en})" if code.name_en and lang == "nl" else code.name
+        heading = doc.add_heading(level=2)
+        _swatch(heading, code.color, RGBColor)
+        heading.add_run(title)
+        meta = doc.add_paragraph()
+        meta.add_run(code.id).font.name = "Courier New"
+        if code.parent:
+            meta.add_run(f" · {label('parent')}: {code.parent}")
+        if code.sensitive:
+            meta.add_run(f" · {label('sensitive')}").bold = True
+        for key in ("brief", "definition", "use_when", "dont_use_when"):
+            value = getattr(code, key)
+            if value:
+                par = doc.add_paragraph()
+                par.add_run(f"{label(key)}. ").bold = True
+                par.add_run(value)
+        for key in ("examples", "counterexamples"):
+            values = getattr(code, key)
+            if values:
+                doc.add_paragraph().add_run(f"{label(key)}:").bold = True
+                for value in values:
+                    doc.add_paragraph(f"“{value}”", style="List Bullet")
+        if code.indicators:
+            par = doc.add_paragraph()
+            par.add_run(f"{label('indicators')}: ").bold = True
+            par.add_run(", ".join(code.indicators))
+        if code.source:
+            par = doc.add_paragraph()
+            par.add_run(f"{label('source')}: ").bold = True
+            par.add_run(f"{code.source['file']}: ")
+            par.add_run(f"“{code.source['quote']}”").italic = True
+            for run in par.runs:
+                run.font.size = Pt(9)
+    if codebook.changelog:
+        doc.add_heading(label("changelog"), level=1)
+        for entry in codebook.changelog:
+            par = doc.add_paragraph(style="List Bullet")
+            par.add_run(f"{entry['version']}").bold = True
+            par.add_run(f" ({entry['date']}, {entry['author']})")
+            for change in entry["changes"]:
+                doc.add_paragraph(change, style="List Bullet 2")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    doc.save(str(tmp))
+    tmp.replace(path)
+    return path
+
+
+def _swatch(paragraph: Any, color: str | None, rgb: Any) -> None:
+    """A small square in the code's colour, as coders see it in the coding view."""
+    if color:
+        run = paragraph.add_run("■ ")
+        run.font.color.rgb = rgb.from_string(color[1:].upper())
+
+
+def export_codebook(db: Database, path: str | Path, *, format: str,
+                    name: str | None = None, lang: str = "nl") -> Path:
+    """Write the project's codebook as ``yaml``, ``md`` or ``docx`` (QDC: workbench.exchange).
+
+    Markdown and Word include the number of accepted codings per code (a code with its
+    sub-codes); YAML is the codebook only, so it can be loaded into another project.
+    """
+    path = Path(path)
+    book = codebook_from_project(db, name)
+    if format == "yaml":
+        _write_text(path, codebook_to_yaml(book))
+    elif format == "md":
+        _write_text(path, codebook_to_markdown(book, counts=_counts(db), lang=lang))
+    elif format == "docx":
+        write_docx(book, path, counts=_counts(db), lang=lang)
+    else:
+        raise InputError("codebook.bad_format", format=format, expected="yaml, md, docx")
+    return path
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,160 @@
+"""Editing a project's codebook: every change asks why and lands in both logs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench import codebook as cb
+from workbench.codings import add_coding, list_codings
+from workbench.errors import InputError, PermissionDenied
+from workbench.ingest import import_files
+from workbench.projects import create_project
+from workbench.store import now
+
+ACTOR = "onderzoeker"
+TRANSCRIPT = (
+    "I: Hoe gaat het nu met u? (verzonnen interview)\n"
+    "R: Sinds mijn vrouw overleden is, kom ik de deur niet meer uit.\n"
+    "I: Wat helpt u?\n"
+    "R: Door de hond moet ik naar buiten, en dan groet de buurman me.\n"
+)
+
+
+@pytest.fixture
+def project(project_path, tmp_path, nlp):
+    db = create_project(project_path)
+    source = tmp_path / "interview.txt"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    import_files(db, [source], actor=ACTOR, nlp=nlp)
+    yield db
+    db.close()
+
+
+def segment(db, words: str) -> int:
+    return db.execute("SELECT id FROM segments WHERE text LIKE ?", [f"%{words}%"]).fetchone()[0]
+
+
+def events(db, action: str) -> list[dict]:
+    rows = db.execute("SELECT before, after FROM events WHERE action = ?", [action]).fetchall()
+    return [{"before": json.loads(b) if b else None, "after": json.loads(a)} for b, a in rows]
+
+
+def test_merge_moves_codings_and_deactivates_source(project):
+    seg = segment(project, "overleden")
+    add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
+    result = cb.merge_codes(project, "verlies-woning", "verlies-dierbare",
+                            rationale="Woning kwam niet los voor", actor=ACTOR)
+    assert result["moved"] == 1
+    assert [c["code"] for c in list_codings(project)] == ["verlies-dierbare"]
+    assert "verlies-woning" not in [n["slug"] for n in cb.code_tree(project)]
+    assert cb.change_log(project)[0]["action"] == "merge"
+    assert events(project, "codebook.merge")[0]["after"]["rationale"] == "Woning kwam niet los voor"
+
+
+def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project):
+    seg = segment(project, "overleden")
+    add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
+    add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
+    result = cb.merge_codes(project, "verlies-woning", "verlies-dierbare", rationale="dubbel",
+                            actor=ACTOR)
+    assert result == {"moved": 0, "duplicates": 1, "children": 0}
+    assert len(list_codings(project)) == 1
+    assert events(project, "codebook.merge")[0]["before"]["duplicate_codings"][0]["segment_id"] == seg
+
+
+def test_merge_moves_children_to_target(project):
+    cb.merge_codes(project, "omgevingsfactoren", "drempels", rationale="samen", actor=ACTOR)
+    tree = {n["slug"]: n for n in cb.code_tree(project)}
+    assert tree["omgeving-buurt"]["parent"] == "drempels"
+
+
+def test_merge_into_own_child_is_refused(project):
+    with pytest.raises(InputError) as caught:
+        cb.merge_codes(project, "verlies", "verlies-werk", rationale="x", actor=ACTOR)
+    assert caught.value.key == "codebook.edit.merge_into_child"
+
+
+def test_every_edit_needs_a_rationale(project):
+    with pytest.raises(InputError) as caught:
+        cb.rename_code(project, "schaamte", "Schaamte", rationale="  ", actor=ACTOR)
+    assert caught.value.key == "codebook.rationale_missing"
+
+
+def test_every_edit_is_in_change_log_and_event_log(project):
+    cb.add_code(project, name="Kracht uit buren", parent="zingeving", rationale="inductief",
+                actor=ACTOR, definition="Buren als bron van kracht.", indicators=["buur"])
+    cb.edit_code(project, "kracht-uit-buren", rationale="kleur", actor=ACTOR, color="#AABBCC")
+    cb.rename_code(project, "kracht-uit-buren", "Steun van buren", rationale="helder",
+                   actor=ACTOR)
+    cb.move_code(project, "kracht-uit-buren", "lichte-contacten", rationale="past beter",
+                 actor=ACTOR)
+    log = cb.change_log(project)
+    assert [c["action"] for c in log[:4]] == ["move", "rename", "edit", "add"]
+    assert [c["rationale"] for c in log[:4]] == ["past beter", "helder", "kleur", "inductief"]
+    for action in ("add", "edit", "rename", "move"):
+        assert len(events(project, f"codebook.{action}")) == 1
+    node = {n["slug"]: n for n in cb.code_tree(project)}["kracht-uit-buren"]
+    assert (node["name"], node["parent"], node["color"]) == ("Steun van buren",
+                                                             "lichte-contacten", "#aabbcc")
+
+
+def test_move_under_own_descendant_is_refused(project):
+    with pytest.raises(InputError) as caught:
+        cb.move_code(project, "zingeving", "zingeving-hoop", rationale="x", actor=ACTOR)
+    assert caught.value.key == "codebook.edit.move_cycle"
+
+
+def test_split_keeps_codings_on_original_and_lists_them(project):
+    seg = segment(project, "hond")
+    coding = add_coding(project, coder=ACTOR, code="zingeving-dieren", segment_id=seg)
+    result = cb.split_code(project, "zingeving-dieren",
+                           [{"name": "Kracht uit de hond"}, {"name": "Kracht uit de kat",
+                                                             "slug": "zingeving-kat"}],
+                           rationale="honden en katten apart", actor=ACTOR)
+    assert result == {"codes": ["kracht-uit-de-hond", "zingeving-kat"], "codings": [coding]}
+    assert [c["code"] for c in list_codings(project)] == ["zingeving-dieren"]
+    tree = {n["slug"]: n for n in cb.code_tree(project)}
+    assert tree["zingeving-kat"]["parent"] == "zingeving"
+    assert tree["zingeving-kat"]["color"] == tree["zingeving-dieren"]["color"]
+    assert cb.recode_codings(project, result["codings"], "kracht-uit-de-hond", actor=ACTOR) == 1
+    assert [c["code"] for c in list_codings(project)] == ["kracht-uit-de-hond"]
+    assert events(project, "coding.recode")[0]["before"]["id"] == coding
+
+
+def test_edit_validates_fields_like_the_loader(project):
+    with pytest.raises(InputError) as caught:
+        cb.edit_code(project, "schaamte", rationale="x", actor=ACTOR, color="rood")
+    assert caught.value.key == "codebook.edit.bad_color"
+    assert "schaamte" in caught.value.message("nl")
+
+
+def test_add_code_makes_unique_slugs(project):
+    first = cb.add_code(project, name="Schaamte", rationale="x", actor=ACTOR)
+    assert first == "schaamte-2"
+
+
+def test_code_tree_counts_codings_per_status(project):
+    seg = segment(project, "overleden")
+    add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
+    add_coding(project, coder=ACTOR, code="verliescascade", segment_id=seg, origin="machine",
+               score=0.7)
+    tree = {n["slug"]: n for n in cb.code_tree(project)}
+    assert tree["verlies-dierbare"]["n_accepted"] == 1
+    assert tree["verliescascade"]["n_suggested"] == 1 and tree["verliescascade"]["n_accepted"] == 0
+    assert tree["verlies"]["n_accepted"] == 0 and tree["verlies"]["n_accepted_total"] == 1
+    assert [n["depth"] for n in cb.code_tree(project)][:2] == [0, 1]
+
+
+def test_supervisor_may_not_edit_the_codebook(project):
+    project["users"].insert({"name": "sanne", "role": "supervisor", "created_at": now()})
+    with pytest.raises(PermissionDenied):
+        cb.rename_code(project, "schaamte", "Schaamte", rationale="x", actor="sanne")
+
+
+def test_empty_project_gets_an_own_codebook_for_new_codes(tmp_path):
+    db = create_project(tmp_path / "leeg.db", codebooks=())
+    slug = cb.add_code(db, name="Heimwee", rationale="uit eerste interview", actor=ACTOR)
+    book = cb.codebook_from_project(db)
+    assert [c.id for c in book.codes] == [slug] and book.name == "Eigen codes"

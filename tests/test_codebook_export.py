@@ -1,0 +1,69 @@
+"""Exports: YAML round-trips; Markdown and Word are readable documents for the team."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+
+from workbench import codebook as cb
+from workbench.errors import InputError
+from workbench.projects import create_project
+
+
+@pytest.fixture
+def db(project_path):
+    database = create_project(project_path, codebooks=cb.SHIPPED_CODEBOOKS)
+    yield database
+    database.close()
+
+
+@pytest.mark.parametrize("path", cb.SHIPPED_CODEBOOKS, ids=lambda p: p.name)
+def test_yaml_text_round_trips(path):
+    book = cb.load_codebook(path, strict=True)
+    assert cb.parse_codebook(cb.codebook_to_yaml(book), strict=True) == book
+
+
+def test_project_yaml_export_round_trips_after_edits(db, tmp_path):
+    cb.add_code(db, name="Heimwee", parent="verlies", rationale="nieuw thema", actor="onderzoeker",
+                definition="Verlangen naar een plek van vroeger.", indicators=["heimwee"])
+    out = cb.export_codebook(db, tmp_path / "uit.yaml", format="yaml",
+                             name="De binnenkant van sociaal isolement")
+    again = cb.load_codebook(out)
+    assert again.codes == cb.codebook_from_project(db, "De binnenkant van sociaal isolement").codes
+    assert again.changelog[-1]["changes"] == ["add heimwee: nieuw thema"]
+    other = create_project(tmp_path / "ander.db", codebooks=(out,))
+    assert "heimwee" in {r[0] for r in other.execute("SELECT slug FROM codes")}
+
+
+def test_combined_export_loads_as_one_codebook(db, tmp_path):
+    out = cb.export_codebook(db, tmp_path / "samen.yaml", format="yaml")
+    assert len(cb.load_codebook(out).codes) == len(cb.code_tree(db))
+
+
+def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
+    text = cb.export_codebook(db, tmp_path / "codeboek.md", format="md").read_text("utf-8")
+    schaamte = cb.load_codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
+    for part in ("# De binnenkant", "## Overzicht van de codes", "  - **Verlies van woning**",
+                 "**Niet gebruiken als.**", schaamte.definition, schaamte.source["quote"],
+                 "coderingen: 0"):
+        assert part in text, part
+
+
+def test_docx_opens_again_with_headings_per_code(db, tmp_path):
+    path = cb.export_codebook(db, tmp_path / "codeboek.docx", format="docx")
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert len(headings) == len(cb.code_tree(db))
+    assert any("Schaamte en taboe" in h for h in headings)
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Niet gebruiken als." in body and "Signaalwoorden:" in body
+
+
+def test_english_labels_on_request(db, tmp_path):
+    text = cb.export_codebook(db, tmp_path / "c.md", format="md", lang="en").read_text("utf-8")
+    assert "**Do not use when.**" in text
+
+
+def test_unknown_format_is_a_user_error(db, tmp_path):
+    with pytest.raises(InputError):
+        cb.export_codebook(db, tmp_path / "x.pdf", format="pdf")
