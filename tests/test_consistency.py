@@ -349,3 +349,12 @@ def test_cli_agreement_checks_the_role(db, project, project_path, capsys):
         code(db, coder, "verlies", project[next(iter(project))][0])
     assert main(["agreement", "--project", str(project_path), "--user", "wijk"]) == 1
     assert "wijk" in capsys.readouterr().err
+
+
+def test_a_blind_coder_cannot_review_the_sample_yet(db, project):
+    s = disagreeing(db, project)
+    d1 = next(iter(project))
+    cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
+    cons.set_blind_coding(db, True, actor="sanne")
+    assert cons.disagreements(db, coders=["anna", "bram"], viewer="anna") == []
+    assert len(cons.disagreements(db, coders=["anna", "bram"], viewer="sanne")) == 2

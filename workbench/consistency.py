@@ -358,12 +358,15 @@ def compare_units(
     sample_id: int | None = None,
     only_differences: bool = True,
     matrix: UnitMatrix | None = None,
+    viewer: str | None = None,
 ) -> list[dict[str, Any]]:
     """Units side by side: which coder applied which code, with the code definitions.
 
     With ``only_differences`` (the disagreement review) a unit is listed when the coders
     differ on at least one code, and only those codes are listed; otherwise every unit that
     any coder coded. Each code carries its resolution when the team recorded one.
+    Units on which ``viewer`` still codes blind (see :func:`blind_spans`) are left out, so a
+    coder cannot read the others' codes here before finishing the sample.
     """
     if matrix is None:
         matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
@@ -380,8 +383,15 @@ def compare_units(
     }
     names = {r[0]: r[1] for r in db.execute("SELECT id, name FROM documents").fetchall()}
     out = []
+    blind: dict[int, list[tuple[int, int]]] = {}
     for u in np.nonzero(listed.any(axis=0))[0]:
         info = matrix.units[u]
+        if viewer is not None:
+            doc = info["document_id"]
+            if doc not in blind:
+                blind[doc] = blind_spans(db, viewer=viewer, document_id=doc)
+            if any(info["start_char"] < e and info["end_char"] > s for s, e in blind[doc]):
+                continue
         codes = []
         for k in np.nonzero(listed[:, u])[0]:
             code = matrix.codes[k]

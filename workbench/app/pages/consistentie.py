@@ -142,7 +142,7 @@ def resolve_form(item, code) -> None:
 def side_by_side(*, review: bool, only_differences: bool) -> None:
     items = attempt(compare_units, project, coders=coders, unit=unit,
                     all_documents=all_documents, sample_id=sample_id,
-                    only_differences=only_differences)
+                    only_differences=only_differences, viewer=me)
     if items is None:
         return
     if not items:
