@@ -5,6 +5,7 @@ The public functions: :func:`import_files` (many files, each all or nothing),
 :func:`list_speakers` and :func:`analysis_segments` (the segments analysis should see).
 """
 
+from workbench.ingest.catalog import list_documents, project_counts
 from workbench.ingest.importer import FileResult, ImportReport, import_files, store_document
 from workbench.ingest.model import ParsedDocument, Segment, Turn
 from workbench.ingest.readers import FORMATS, read_bytes
@@ -13,6 +14,6 @@ from workbench.ingest.speakers import analysis_segments, list_speakers, set_spea
 
 __all__ = [
     "FORMATS", "FileResult", "ImportReport", "ParsedDocument", "Segment", "Turn",
-    "analysis_segments", "import_files", "list_speakers", "read_bytes", "segment_turns",
+    "analysis_segments", "import_files", "list_documents", "list_speakers", "project_counts", "read_bytes", "segment_turns",
     "set_speaker_role", "store_document",
 ]

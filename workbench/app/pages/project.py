@@ -1,8 +1,246 @@
-"""Page 'project' (being built: replaced by its issue's work)."""
+"""Page 'project': open or create a project, import transcripts, respondents, speakers.
+
+Thin: widgets in, package calls out (workbench.ingest, workbench.respondents,
+workbench.projects), results rendered. Errors come back as WorkbenchError and are shown in
+plain Dutch (or English) by ``attempt``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
+from workbench.ingest import (
+    FORMATS, import_files, list_documents, list_speakers, project_counts, set_speaker_role,
+)
+from workbench.ingest.roles import ROLES
+from workbench.nlp import pipeline_info
+from workbench.respondents import (
+    TYPES, define_attribute, import_respondents, link_document, list_attributes,
+    list_respondents, respondents_table, save_table,
+)
+from workbench.store import get_setting, set_setting
 
 st.title(tr("page.project"))
-st.info(tr("page.placeholder"))
+
+
+def succeeded(action, *args, **kwargs) -> bool:
+    """Run a package call that returns nothing; True when it raised no user error."""
+    return bool(attempt(lambda: action(*args, **kwargs) or True))
+
+
+# --- project and pipeline ------------------------------------------------------------
+
+
+def open_or_create(path_text: str) -> None:
+    from workbench.projects import create_project
+    from workbench.store import open_project
+
+    path = Path(path_text.strip()).expanduser()
+    if not path_text.strip():
+        st.error(tr("page_project.path_empty"))
+        return
+    existed = path.exists()
+    opened = attempt(open_project if existed else create_project, path)
+    if opened is None:
+        return
+    opened.close()
+    st.session_state["project_path"] = str(path)
+    st.session_state["_project_message"] = tr(
+        "page_project.opened" if existed else "page_project.created", path=str(path))
+
+
+with st.container(border=True):
+    info = pipeline_info(nlp())
+    left, right = st.columns([3, 2])
+    left.markdown(tr("page_project.current", path=str(project_path())))
+    right.markdown(tr("page_project.pipeline", name=info["name"]))
+    if not info["has_pos"]:
+        right.caption(tr("page_project.pipeline_fallback"))
+    counts = project_counts(db())
+    st.caption(tr("page_project.counts", **counts))
+    with st.expander(tr("page_project.switch")):
+        new_path = st.text_input(tr("page_project.path_label"), value=str(project_path()),
+                                 key="project_path_input", help=tr("page_project.path_help"))
+        if st.button(tr("page_project.open_button"), key="open_project"):
+            open_or_create(new_path)
+            st.rerun()
+    if "_project_message" in st.session_state:
+        st.success(st.session_state.pop("_project_message"))
+
+files_tab, respondents_tab, speakers_tab = st.tabs(
+    [tr("page_project.tab_files"), tr("page_project.tab_respondents"),
+     tr("page_project.tab_speakers")]
+)
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+def show_report(report) -> None:
+    for result in report.results:
+        if result.ok:
+            speakers = ", ".join(
+                f"{label} ({tr(f'ingest.role.{role}')})" for label, role in result.speakers.items()
+            ) or tr("page_project.no_speakers")
+            st.success(tr("page_project.file_ok", file=result.name, format=result.format,
+                          encoding=result.encoding or "-", speakers=speakers,
+                          turns=result.n_turns, segments=result.n_segments,
+                          words=result.n_words))
+        else:
+            st.error(result.message(lang()))
+    st.caption(tr("page_project.summary", imported=len(report.imported),
+                  failed=len(report.failed)))
+
+
+def run_import(sources, respondent: str | None) -> None:
+    bar = st.progress(0.0, text=tr("page_project.importing"))
+
+    def progress(done: int, total: int, result) -> None:
+        bar.progress(done / total, text=tr("page_project.progress", done=done, total=total,
+                                           file=result.name))
+
+    report = attempt(import_files, db(), sources, actor=user(), respondent=respondent,
+                     progress=progress, nlp=nlp())
+    bar.empty()
+    if report is not None:
+        st.session_state["_import_report"] = report
+        st.session_state["_uploader"] = st.session_state.get("_uploader", 0) + 1
+
+
+with files_tab:
+    st.subheader(tr("page_project.import_title"))
+    st.caption(tr("page_project.import_help", max_mb=get_setting(db(), "max_file_mb")))
+    codes = [r["code"] for r in list_respondents(db())]
+    # Options are display texts (no format_func): AppTest re-applies format_func to them.
+    nobody = tr("page_project.none")
+    chosen = st.selectbox(tr("page_project.import_respondent"), [nobody, *codes],
+                          key="import_respondent")
+    respondent = None if chosen == nobody else chosen
+    uploads = st.file_uploader(
+        tr("page_project.upload_label"), type=[*FORMATS, "qdpx"], accept_multiple_files=True,
+        key=f"uploads_{st.session_state.get('_uploader', 0)}",
+    )
+    if st.button(tr("page_project.import_button"), type="primary", disabled=not uploads,
+                 key="import_button"):
+        run_import([(f.name, f.getvalue()) for f in uploads], respondent)
+    with st.expander(tr("page_project.local_title")):
+        local = st.text_input(tr("page_project.local_label"), key="local_path",
+                              help=tr("page_project.local_help"))
+        if st.button(tr("page_project.local_button"), key="local_button") and local.strip():
+            path = Path(local.strip()).expanduser()
+            paths = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+            run_import(paths, respondent)
+    if "_import_report" in st.session_state:
+        show_report(st.session_state["_import_report"])
+
+    st.subheader(tr("page_project.documents_title"))
+    documents = list_documents(db())
+    if not documents:
+        st.info(tr("page_project.no_documents"))
+    else:
+        rows = [{"id": d["id"], tr("page_project.col_name"): d["name"],
+                 tr("page_project.col_format"): d["source_format"],
+                 tr("page_project.col_encoding"): d["encoding"] or "-",
+                 tr("page_project.col_words"): d["n_words"],
+                 tr("page_project.col_respondent"): d["respondent"]} for d in documents]
+        edited = st.data_editor(
+            rows, key="documents_editor", hide_index=True, use_container_width=True,
+            disabled=[k for k in rows[0] if k != tr("page_project.col_respondent")],
+            column_config={tr("page_project.col_respondent"): st.column_config.SelectboxColumn(
+                options=codes, help=tr("page_project.link_help"))},
+        )
+        column = tr("page_project.col_respondent")
+        for before, after in zip(rows, edited):
+            if before[column] != after[column] and succeeded(
+                link_document, db(), after["id"], after[column] or None, actor=user()
+            ):
+                st.rerun()
+
+
+# --- respondents -----------------------------------------------------------------------
+
+with respondents_tab:
+    st.subheader(tr("page_project.respondents_title"))
+    table = respondents_table(db())
+    if table.empty:
+        st.info(tr("page_project.no_respondents"))
+    edited = st.data_editor(table, key="respondents_editor", num_rows="dynamic",
+                            hide_index=True, use_container_width=True,
+                            disabled=["documents"])
+    if st.button(tr("page_project.save_respondents"), key="save_respondents"):
+        changes = attempt(save_table, db(), edited.to_dict("records"), actor=user())
+        if changes is not None:
+            st.success(tr("page_project.saved", count=changes))
+
+    with st.form("new_attribute", clear_on_submit=True):
+        st.markdown(tr("page_project.attribute_title"))
+        left, right = st.columns(2)
+        name = left.text_input(tr("page_project.attribute_name"), key="attribute_name")
+        type_names = {tr(f"respondents.type.{ty}"): ty for ty in TYPES}
+        type_name = right.selectbox(tr("page_project.attribute_type"), list(type_names),
+                                    key="attribute_type")
+        type_ = type_names[type_name]
+        if st.form_submit_button(tr("page_project.attribute_button")):
+            if succeeded(define_attribute, db(), name, type_, actor=user()):
+                st.rerun()
+    if list_attributes(db()):
+        st.caption(", ".join(f"{a['name']} ({tr('respondents.type.' + a['type'])})"
+                             for a in list_attributes(db())))
+
+    st.markdown(tr("page_project.respondents_import_title"))
+    table_file = st.file_uploader(tr("page_project.respondents_upload"), type=["csv", "xlsx"],
+                                  key=f"respondents_{st.session_state.get('_resp_upl', 0)}")
+    if st.button(tr("page_project.respondents_import_button"), disabled=table_file is None,
+                 key="respondents_import"):
+        result = attempt(import_respondents, db(), (table_file.name, table_file.getvalue()),
+                         actor=user())
+        if result is not None:
+            st.session_state["_resp_upl"] = st.session_state.get("_resp_upl", 0) + 1
+            st.session_state["_resp_message"] = tr(
+                "page_project.respondents_imported", file=result["file"], added=result["added"],
+                updated=result["updated"])
+            st.rerun()
+    if "_resp_message" in st.session_state:
+        st.success(st.session_state.pop("_resp_message"))
+
+
+# --- speakers --------------------------------------------------------------------------
+
+
+ROLE_NAMES = {tr(f"ingest.role.{role}"): role for role in ROLES}
+
+
+def change_role(speaker_id: int) -> None:
+    role = ROLE_NAMES[st.session_state[f"role_{speaker_id}"]]
+    attempt(set_speaker_role, db(), speaker_id, role, actor=user())
+
+
+with speakers_tab:
+    st.subheader(tr("page_project.speakers_title"))
+    setting = get_setting(db(), "analysis_speakers")
+    analysis_names = {tr(f"page_project.analysis_{v}"): v for v in ("respondent", "all")}
+    choice = analysis_names[st.radio(
+        tr("page_project.analysis_label"), list(analysis_names),
+        index=0 if setting != "all" else 1, key="analysis_speakers", horizontal=True)]
+    if choice != setting:
+        attempt(set_setting, db(), "analysis_speakers", choice, actor=user())
+    documents = list_documents(db())
+    labelled = [d for d in documents if d["n_speakers"]]
+    if not labelled:
+        st.info(tr("page_project.no_speakers_anywhere"))
+    else:
+        by_name = {f"{d['name']} (#{d['id']})": d for d in labelled}
+        document = by_name[st.selectbox(tr("page_project.speakers_document"), list(by_name),
+                                        key="speakers_document")]
+        st.caption(tr("page_project.speakers_help"))
+        for speaker in list_speakers(db(), document["id"]):
+            left, right = st.columns([2, 3])
+            left.markdown(tr("page_project.speaker_line", label=speaker["label"],
+                             turns=speaker["n_turns"]))
+            right.selectbox(tr("page_project.role_label", label=speaker["label"]),
+                            list(ROLE_NAMES), index=ROLES.index(speaker["role"]),
+                            key=f"role_{speaker['id']}", on_change=change_role,
+                            args=(speaker["id"],), label_visibility="collapsed")

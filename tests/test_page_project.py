@@ -1,0 +1,108 @@
+"""AppTest flows of the Project page on real project files."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from conftest import REPO
+from test_ingest_formats import DIALOGUE
+
+from workbench.ingest import import_files, list_speakers
+from workbench.respondents import list_attributes, list_respondents
+from workbench.store import get_setting, open_project
+
+PAGE = str(REPO / "workbench" / "app" / "pages" / "project.py")
+
+
+def app(path, lang="nl"):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(path)
+    at.session_state["user"] = "onderzoeker"
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+@pytest.fixture
+def with_interview(db, project_path, tmp_path):
+    (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    import_files(db, [tmp_path / "a.txt"], actor="onderzoeker")
+    return project_path
+
+
+def test_page_shows_the_project_and_the_pipeline(db, project_path):
+    at = app(project_path)
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert str(project_path) in text and "blank-nl+simplemma" in text
+
+
+def test_uploaded_files_are_imported_with_their_encoding_and_errors(db, project_path):
+    at = app(project_path)
+    at.file_uploader[0].set_value([
+        ("a.txt", DIALOGUE.encode("cp1252"), "text/plain"),
+        ("leeg.txt", b"", "text/plain"),
+    ]).run()
+    at.button(key="import_button").click().run()
+    assert not at.exception
+    assert "a.txt is ingelezen (txt, tekencodering cp1252)" in at.success[0].value
+    assert at.error[0].value == "leeg.txt: het bestand is leeg."
+    assert open_project(project_path).execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_files_on_this_computer_are_imported_in_english(db, project_path, tmp_path):
+    (tmp_path / "b.txt").write_text(DIALOGUE, encoding="utf-8")
+    at = app(project_path, lang="en")
+    at.text_input(key="local_path").input(str(tmp_path / "b.txt")).run()
+    at.button(key="local_button").click().run()
+    assert "b.txt was imported (txt, encoding utf-8)" in at.success[0].value
+
+
+def test_respondents_are_imported_from_csv(db, project_path):
+    at = app(project_path)
+    at.file_uploader[1].set_value(
+        ("r.csv", b"respondent,leeftijd\nR01,70\nR02,81\n", "text/csv")).run()
+    at.button(key="respondents_import").click().run()
+    assert not at.exception
+    assert "2 respondenten toegevoegd" in at.success[0].value
+    assert [r["code"] for r in list_respondents(open_project(project_path))] == ["R01", "R02"]
+
+
+def test_bad_respondents_file_shows_the_rows(db, project_path):
+    at = app(project_path)
+    at.file_uploader[1].set_value(("r.csv", b"respondent,x\n,1\n", "text/csv")).run()
+    at.button(key="respondents_import").click().run()
+    assert "rij 2" in at.error[0].value
+
+
+def test_new_attribute_is_added_from_the_form(db, project_path):
+    at = app(project_path)
+    at.text_input(key="attribute_name").input("wijk")
+    at.selectbox(key="attribute_type").select("tekst")
+    at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
+    assert not at.exception
+    assert [a["name"] for a in list_attributes(open_project(project_path))] == ["wijk"]
+
+
+def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):
+    at = app(with_interview)
+    speaker = next(s for s in list_speakers(open_project(with_interview)) if s["label"] == "I")
+    at.selectbox(key=f"role_{speaker['id']}").select("iemand anders").run()
+    assert not at.exception
+    roles = {s["label"]: s["role"] for s in list_speakers(open_project(with_interview))}
+    assert roles == {"I": "other", "R": "respondent"}
+
+
+def test_analysis_setting_is_saved(with_interview):
+    at = app(with_interview)
+    at.radio(key="analysis_speakers").set_value("Alles, ook de vragen").run()
+    assert get_setting(open_project(with_interview), "analysis_speakers") == "all"
+
+
+def test_a_new_project_is_created_with_the_default_codebook(db, project_path, tmp_path):
+    at = app(project_path)
+    target = tmp_path / "nieuw.db"
+    at.text_input(key="project_path_input").input(str(target))
+    at.button(key="open_project").click().run()
+    assert not at.exception
+    assert at.session_state["project_path"] == str(target)
+    assert open_project(target).execute("SELECT count(*) FROM codes").fetchone()[0] > 0

@@ -1,0 +1,30 @@
+"""What a project holds: its documents with their source details, and overall counts.
+
+Read-only views for the Project page and the CLI (pages do not run SQL themselves).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+COUNTED = ("documents", "speakers", "turns", "segments", "respondents", "codings")
+
+
+def list_documents(db: Database) -> list[dict[str, Any]]:
+    """Documents in import order with format, encoding, words, respondent and speakers."""
+    cur = db.execute(
+        "SELECT d.id, d.name, d.source_name, d.source_format, d.encoding, d.n_words, "
+        "r.code AS respondent, d.imported_at, d.imported_by, "
+        "(SELECT count(*) FROM speakers s WHERE s.document_id = d.id) AS n_speakers, "
+        "(SELECT count(*) FROM segments g WHERE g.document_id = d.id) AS n_segments "
+        "FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id ORDER BY d.id"
+    )
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, found)) for found in cur.fetchall()]
+
+
+def project_counts(db: Database) -> dict[str, int]:
+    """How many documents, speakers, turns, segments, respondents and codings there are."""
+    return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED}
