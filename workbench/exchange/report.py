@@ -66,19 +66,21 @@ class ExchangeReport:
     def lossless(self) -> bool:
         return not self.losses
 
-    def lines(self, lang: str = "nl") -> list[str]:
-        """The report as short sentences, one per line, in ``lang``."""
-        head = t(f"exchange.report.{self.operation}", lang, path=self.path, format=self.format)
-        out = [head]
-        if self.counts:
-            carried = ", ".join(
-                f"{t(f'exchange.count.{k}', lang)}: {v}" for k, v in sorted(self.counts.items())
-            )
-            out.append(t("exchange.report.carried", lang, items=carried))
-        for warning in self.warnings:
-            out.append("! " + t(warning["key"], lang, **warning["params"]))
-        if not self.losses:
-            out.append(t("exchange.report.nothing_lost", lang))
+    def headline(self, lang: str = "nl") -> str:
+        return t(f"exchange.report.{self.operation}", lang, path=self.path, format=self.format)
+
+    def carried_line(self, lang: str = "nl") -> str:
+        carried = ", ".join(
+            f"{t(f'exchange.count.{k}', lang)}: {v}" for k, v in sorted(self.counts.items())
+        )
+        return t("exchange.report.carried", lang, items=carried or "-")
+
+    def warning_lines(self, lang: str = "nl") -> list[str]:
+        return [t(w["key"], lang, **w["params"]) for w in self.warnings]
+
+    def loss_lines(self, lang: str = "nl") -> list[str]:
+        """One sentence per kind of loss: how many, of what, why, and a few examples."""
+        out = []
         for loss in self.losses:
             line = t(
                 "exchange.report.loss", lang, count=loss.count,
@@ -87,7 +89,16 @@ class ExchangeReport:
             )
             if loss.examples:
                 line += " (" + "; ".join(loss.examples) + ")"
-            out.append("- " + line)
+            out.append(line)
+        return out
+
+    def lines(self, lang: str = "nl") -> list[str]:
+        """The report as short sentences, one per line, in ``lang``."""
+        out = [self.headline(lang), self.carried_line(lang)]
+        out += ["! " + w for w in self.warning_lines(lang)]
+        if not self.losses:
+            out.append(t("exchange.report.nothing_lost", lang))
+        out += ["- " + line for line in self.loss_lines(lang)]
         return out
 
     def text(self, lang: str = "nl") -> str:

@@ -1,8 +1,108 @@
-"""Page 'export' (being built: replaced by its issue's work)."""
+"""Export: the project for other tools (REFI-QDA .qdpx/.qdc) or as a table (CSV, XLSX), and
+import of .qdpx/.qdc files. Every export and import shows its data-loss report.
+
+Thin page over workbench.exchange: it reads the choices, calls the package, renders the
+result. Pseudonymised text is the default; the original text is offered only to roles that
+may hold the pseudonym key (the package checks it again).
+"""
+
+import tempfile
+from pathlib import Path
 
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench import access
+from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
+from workbench.exchange import EXPORT_FORMATS, export_project, import_qdc, import_qdpx
+
+MIME = {"qdpx": "application/zip", "qdc": "application/xml", "csv": "text/csv",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 st.title(tr("page.export"))
-st.info(tr("page.placeholder"))
+project = db()
+me = user()
+if not attempt(access.can, project, me, "export"):
+    st.error(tr("page_export.no_access", user=me))
+    st.stop()
+
+
+def show_report(report) -> None:
+    """The data-loss report (REFI-QDA 1.5 section 7): what came along, what did not, why."""
+    st.markdown(f"**{report.headline(lang())}**")
+    st.caption(report.carried_line(lang()))
+    for line in report.warning_lines(lang()):
+        st.warning(line)
+    losses = report.loss_lines(lang())
+    if losses:
+        st.markdown(tr("page_export.losses"))
+        st.markdown("\n".join(f"- {line}" for line in losses))
+    else:
+        st.success(tr("exchange.report.nothing_lost"))
+
+
+def run_export(fmt: str, suggestions: bool, pseudonymise: bool):
+    """Export into a temporary folder; keep the bytes for the download button."""
+    name = f"{project_path().stem}.{fmt}"
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / name
+        report = attempt(export_project, project, target, format=fmt,
+                         include_suggestions=suggestions, pseudonymise=pseudonymise, actor=me)
+        if report is None:
+            return None
+        loss_file = target.with_name(target.name + ".dataloss.txt")
+        return {"name": name, "fmt": fmt, "data": target.read_bytes(),
+                "dataloss": loss_file.read_bytes(), "report": report}
+
+
+# ------------------------------------------------------------------ export
+st.header(tr("page_export.export_header"))
+# format_func gets dicts built during the run (AppTest formats outside the run).
+format_labels = {f: tr(f"page_export.format.{f}") for f in EXPORT_FORMATS}
+fmt = st.radio(tr("page_export.format_question"), EXPORT_FORMATS, key="export_format",
+               format_func=format_labels.get)
+coding_labels = {c: tr(f"page_export.codings.{c}") for c in ("accepted", "suggestions")}
+suggestions = st.radio(tr("page_export.which_codings"), list(coding_labels),
+                       key="export_codings", disabled=fmt == "qdc",
+                       format_func=coding_labels.get) == "suggestions"
+text_options = ["pseudonymised"]
+if access.can(project, me, "pseudonym.key"):
+    text_options.append("original")
+text_labels = {c: tr(f"page_export.text.{c}") for c in text_options}
+text_choice = st.radio(tr("page_export.text_question"), text_options, key="export_text",
+                       disabled=fmt == "qdc", format_func=text_labels.get)
+if text_choice == "original":
+    st.warning(tr("exchange.warn.original_text"))
+if len(text_options) == 1:
+    st.caption(tr("page_export.original_not_allowed"))
+
+if st.button(tr("page_export.make"), type="primary", key="export_make"):
+    with st.spinner(tr("page_export.working")):
+        st.session_state["export_result"] = run_export(fmt, suggestions,
+                                                       text_choice == "pseudonymised")
+result = st.session_state.get("export_result")
+if result:
+    st.download_button(tr("page_export.download", name=result["name"]), result["data"],
+                       file_name=result["name"], mime=MIME[result["fmt"]], key="export_download")
+    st.download_button(tr("page_export.download_report"), result["dataloss"],
+                       file_name=result["name"] + ".dataloss.txt", mime="text/plain",
+                       key="export_download_report")
+    show_report(result["report"])
+
+# ------------------------------------------------------------------ import
+st.divider()
+st.header(tr("page_export.import_header"))
+st.caption(tr("page_export.import_help"))
+upload = st.file_uploader(tr("page_export.upload"), type=["qdpx", "qdc"], key="exchange_upload")
+if upload is not None and st.button(tr("page_export.import"), key="exchange_import"):
+    with st.spinner(tr("page_export.working")), tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        if path.suffix.lower() == ".qdc":
+            report = attempt(import_qdc, project, path, actor=me)
+        else:
+            report = attempt(import_qdpx, project, path, actor=me, nlp=nlp())
+    if report is not None:
+        st.session_state["import_report"] = report
+        st.toast(tr("page_export.imported"))
+if st.session_state.get("import_report") is not None:
+    show_report(st.session_state["import_report"])

@@ -1,0 +1,84 @@
+"""The Export page (AppTest): choices, download, data-loss report, roles, qdpx/qdc upload."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from test_exchange_samples import hand_authored_qdpx, sample
+from workbench.accounts import add_user
+from workbench.exchange import import_qdpx
+
+PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "export.py")
+ME = "onderzoeker"
+
+
+@pytest.fixture
+def filled(db, tmp_path, nlp):
+    import_qdpx(db, hand_authored_qdpx(tmp_path), actor=ME, nlp=nlp)
+    return db
+
+
+def page(project_path, user=ME, lang="nl"):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(project_path)
+    at.session_state["user"] = user
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_export_offers_formats_and_pseudonymised_text_by_default(filled, project_path):
+    at = page(project_path)
+    assert at.radio(key="export_format").options == [
+        "Heel project voor ATLAS.ti, MAXQDA, NVivo of QualCoder (.qdpx)",
+        "Alleen het codeboek (.qdc)", "Tabel met alle coderingen (CSV)",
+        "Tabel met alle coderingen (Excel)"]
+    assert at.radio(key="export_text").value == "pseudonymised"
+    assert len(at.radio(key="export_text").options) == 2
+
+
+def test_making_a_qdpx_gives_a_download_and_the_data_loss_report(filled, project_path):
+    at = page(project_path)
+    at.button(key="export_make").click().run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[0] == f"Download {Path(project_path).stem}.qdpx"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Niet meegenomen" in text and "beurt" in text
+    assert any("gepseudonimiseerd" in w.value for w in at.warning)
+
+
+def test_supervisor_cannot_choose_original_text_and_co_researcher_sees_no_export(
+        filled, project_path):
+    add_user(filled, "sanne", role="supervisor", actor=ME)
+    add_user(filled, "wijk", role="co-onderzoeker", actor=ME)
+    at = page(project_path, user="sanne", lang="en")
+    assert at.radio(key="export_text").options == ["Pseudonymised (safe to share)"]
+    at = page(project_path, user="wijk")
+    assert at.error and "mag niets exporteren" in at.error[0].value
+    assert not at.button
+
+
+def test_uploading_a_qdpx_imports_it_and_shows_what_was_lost(db, project_path):
+    at = page(project_path, lang="en")
+    data = sample("atlasti-8.4-TestProject.qdpx").read_bytes()
+    at.file_uploader(key="exchange_upload").upload("atlas.qdpx", data).run()
+    at.button(key="exchange_import").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == 14
+    text = " ".join(m.value for m in at.markdown)
+    assert "Not carried over" in text and "graph" in text
+
+
+def test_uploading_a_malformed_codebook_shows_a_clear_error(db, project_path):
+    at = page(project_path, lang="en")
+    data = sample("example-codebook-malformed.qdc").read_bytes()
+    at.file_uploader(key="exchange_upload").upload("bad.qdc", data).run()
+    at.button(key="exchange_import").click().run()
+    assert at.error and "not well-formed XML" in at.error[0].value
+    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == 0
