@@ -43,3 +43,20 @@ def test_import_links_to_a_respondent_and_speakers_can_be_set(tmp_path, capsys):
 def test_unknown_speaker_is_an_error_with_exit_one(tmp_path, capsys):
     assert main(["speakers", "set", "99", "other", "--project", str(tmp_path / "p.db")]) == 1
     assert capsys.readouterr().err.startswith("Error: ")
+
+
+def test_qdpx_files_are_handed_to_the_exchange_importer(tmp_path, capsys):
+    from workbench.exchange import export_qdpx
+    from workbench.store import open_project
+
+    source = open_project(tmp_path / "source.db")
+    (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    from workbench.ingest import import_files
+
+    import_files(source, [tmp_path / "a.txt"], actor="onderzoeker")
+    export_qdpx(source, tmp_path / "p.qdpx", pseudonymise=False, actor="onderzoeker")
+    code = main(["import", str(tmp_path / "p.qdpx"), "--project", str(tmp_path / "p.db")])
+    assert code == 0, capsys.readouterr()
+    assert "REFI-QDA" in capsys.readouterr().out
+    target = open_project(tmp_path / "p.db")
+    assert target.execute("SELECT count(*) FROM documents").fetchone()[0] == 1

@@ -132,3 +132,13 @@ def test_supervisors_may_not_edit_respondents(db):
     db.execute("INSERT INTO users (name, role, created_at) VALUES ('sup', 'supervisor', '')")
     with pytest.raises(PermissionDenied):
         add_respondent(db, "R01", actor="sup")
+
+
+def test_saving_an_unchanged_table_with_gaps_changes_nothing(db):
+    add_respondent(db, "R01", actor="onderzoeker")
+    add_respondent(db, "R02", actor="onderzoeker")
+    for name, type_ in [("datum", "date"), ("alleen", "boolean"), ("leeftijd", "number")]:
+        define_attribute(db, name, type_, actor="onderzoeker")
+    set_value(db, "R01", "datum", "2024-01-02", actor="onderzoeker")
+    set_value(db, "R01", "alleen", "ja", actor="onderzoeker")
+    assert save_table(db, respondents_table(db).to_dict("records"), actor="onderzoeker") == 0

@@ -57,9 +57,7 @@ class RowErrors(InputError):
 
 def parse_value(value: Any, type_: str) -> str | None:
     """The canonical text of ``value`` as ``type_``; None for empty; ValueError if it does not fit."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float) and value != value:           # NaN from pandas
+    if _missing(value):
         return None
     if type_ == "text":
         if isinstance(value, (dt.datetime, dt.date)):
@@ -98,6 +96,16 @@ def parse_value(value: Any, type_: str) -> str | None:
                 continue
         raise ValueError(value)
     raise ValueError(f"type must be one of {TYPES}. Got {type_!r} instead.")
+
+
+def _missing(value: Any) -> bool:
+    """None, blank text, and pandas' NaN/NaT/NA (from an edited table)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(value != value)                           # NaN and NaT differ from themselves
+    except TypeError:                                         # pandas.NA refuses bool()
+        return True
 
 
 def infer_type(values: Iterable[Any]) -> str:

@@ -99,7 +99,11 @@ def run_import(args: argparse.Namespace) -> int:
         progress=ProgressBar(len(args.files)), nlp=nlp,
     )
     for result in report.results:
-        if result.ok:
+        if result.ok and result.format == "qdpx":
+            counts = getattr(result.details, "counts", {}) or {}
+            print(t("ingest.cli.qdpx_ok", args.lang, file=result.name,
+                    counts=", ".join(f"{k} {v}" for k, v in counts.items()) or "-"))
+        elif result.ok:
             speakers = ", ".join(
                 f"{label} ({t(f'ingest.role.{role}', args.lang)})"
                 for label, role in result.speakers.items()

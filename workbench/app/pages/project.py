@@ -81,7 +81,11 @@ files_tab, respondents_tab, speakers_tab = st.tabs(
 
 def show_report(report) -> None:
     for result in report.results:
-        if result.ok:
+        if result.ok and result.format == "qdpx":
+            counts = getattr(result.details, "counts", {}) or {}
+            st.success(tr("page_project.qdpx_ok", file=result.name,
+                          counts=", ".join(f"{k} {v}" for k, v in counts.items()) or "-"))
+        elif result.ok:
             speakers = ", ".join(
                 f"{label} ({tr(f'ingest.role.{role}')})" for label, role in result.speakers.items()
             ) or tr("page_project.no_speakers")
