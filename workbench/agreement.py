@@ -327,7 +327,7 @@ def gwet_ac1(data: Any, *, categories: Iterable[Hashable] | None = None) -> floa
 
 
 def verdict(alpha: float | None) -> str | None:
-    """``reliable`` (>= 0.800), ``tentative`` (0.667 to 0.800), ``unreliable``; None if undefined."""
+    """``reliable`` (>= 0.800), ``tentative`` (0.667-0.800), ``unreliable``; None: undefined."""
     if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)):
         return None
     if alpha >= RELIABLE:

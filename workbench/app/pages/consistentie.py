@@ -23,6 +23,7 @@ from workbench.store import get_setting, last_event_id
 
 PAGE_SIZE = 10
 KINDS = ["documents", "share"]
+COLORS = {"reliable": "green", "tentative": "orange", "unreliable": "red", None: "gray"}
 # format_func values are dicts built during the run: AppTest formats outside the run.
 
 st.title(tr("page.consistentie"))
@@ -81,7 +82,8 @@ if sample_id is not None:
     default = [c for c in next(s for s in samples if s["id"] == sample_id)["coders"]
                if c in options]
 coders = top[0].multiselect(tr("consistentie.coders"), options, default=default,
-                            format_func={c: coder_label(c) for c in options}.get, key=f"consistency_coders_{sample_id}",
+                            format_func={c: coder_label(c) for c in options}.get,
+                            key=f"consistency_coders_{sample_id}",
                             help=tr("consistentie.coders_help"))
 unit = top[1].selectbox(tr("consistentie.unit"), UNITS, key="consistency_unit",
                         format_func={u: tr(f"consistentie.unit_{u}") for u in UNITS}.get,
@@ -257,10 +259,12 @@ with tab_figures:
         cols = st.columns(4)
         cols[0].metric(tr("consistentie.overall_alpha"), number(overall["alpha"]),
                        help=tr("consistentie.ci", lo=number(lo), hi=number(hi)))
-        cols[1].metric(tr("consistentie.verdict"), verdict_text(overall["alpha"]))
+        badge = f":{COLORS[verdict(overall['alpha'])]}-badge[{verdict_text(overall['alpha'])}]"
+        cols[1].markdown(f"{tr('consistentie.verdict')}  \n{badge}")
         cols[2].metric(tr("consistentie.units"), report["n_units"])
         cols[3].metric(tr("consistentie.percent"), number(overall["percent"]))
-        st.caption(tr("consistentie.thresholds", reliable=RELIABLE, tentative=TENTATIVE))
+        st.caption(tr("consistentie.thresholds", reliable=f"{RELIABLE:.3f}",
+                      tentative=f"{TENTATIVE:.3f}"))
         if not report["codes"]:
             st.info(tr("consistentie.no_units"))
         else:
@@ -270,7 +274,8 @@ with tab_figures:
                 "alpha": [f["alpha"] for f in rows.values()],
                 tr("consistentie.col_ci"): [
                     "—" if f["alpha_ci"][0] is None
-                    else f"{f['alpha_ci'][0]:.3f} – {f['alpha_ci'][1]:.3f}" for f in rows.values()],
+                    else f"{f['alpha_ci'][0]:.3f} – {f['alpha_ci'][1]:.3f}"
+                    for f in rows.values()],
                 "kappa": [f["kappa"] for f in rows.values()],
                 "AC1": [f["ac1"] for f in rows.values()],
                 tr("consistentie.percent"): [f["percent"] for f in rows.values()],
@@ -281,6 +286,8 @@ with tab_figures:
                 c: st.column_config.NumberColumn(format="%.3f")
                 for c in ("alpha", "kappa", "AC1", tr("consistentie.percent"))})
             st.caption(tr("consistentie.ac1_help"))
+            if len(coders) != 2:
+                st.caption(tr("consistentie.kappa_two"))
     if st.toggle(tr("consistentie.unitized"), key="consistency_unitized",
                  help=tr("consistentie.unitized_help")):
         spans = attempt(cached_unitized, project, path, version, tuple(coders), all_documents,
@@ -316,7 +323,7 @@ with tab_drift:
         line = base.mark_line(point=True).encode(
             y=alt.Y("alpha:Q", title="alpha", scale=alt.Scale(domain=[-0.2, 1])),
             tooltip=["batch", "alpha", "alpha_lo", "alpha_hi", "n_units"])
-        band = base.mark_errorbar().encode(y="alpha_lo:Q", y2="alpha_hi:Q")
+        band = base.mark_errorbar().encode(y=alt.Y("alpha_lo:Q", title="alpha"), y2="alpha_hi:Q")
         rules = alt.Chart(pd.DataFrame({"y": [RELIABLE, TENTATIVE]})).mark_rule(
             strokeDash=[4, 4], color="grey").encode(y="y:Q")
         st.altair_chart(band + line + rules, width="stretch")
