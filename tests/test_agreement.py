@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench import agreement as ag
 
@@ -193,3 +195,27 @@ def test_presence_agreement_kappa_for_two_coders_and_bootstrap_matches_generic()
         assert result.alpha_ci[k] == pytest.approx(
             ag.bootstrap_alpha(p[k].T, n_samples=300, seed=5)
         )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 5), st.integers(3, 30))
+def test_alpha_ignores_the_order_of_coders_and_units(seed, coders, units):
+    rng = np.random.default_rng(seed)
+    data = rng.integers(1, 4, size=(coders, units)).astype(float)
+    data[rng.random(data.shape) < 0.2] = nan
+    shuffled = data[rng.permutation(coders)][:, rng.permutation(units)]
+    for level in ag.LEVELS:
+        a = ag.krippendorff_alpha(data, level=level)
+        b = ag.krippendorff_alpha(shuffled, level=level)
+        assert (a is None and b is None) or a == pytest.approx(b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_presence_fast_path_equals_the_general_alpha(seed):
+    p = random_presence(seed=seed, codes=3, units=25, coders=int(seed % 3) + 2)
+    result = ag.presence_agreement(p, n_samples=10, seed=0)
+    for k in range(3):
+        expected = ag.krippendorff_alpha(p[k].T)
+        assert (result.alpha[k] is None and expected is None) or \
+            result.alpha[k] == pytest.approx(expected)
