@@ -81,31 +81,36 @@ def _strip_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
     keep = [True] * len(text)
     pos = 0
     for line in text.split("\n"):
-        stripped = len(line.rstrip())
-        for i in range(pos + stripped, pos + len(line)):
+        for i in range(pos + len(line.rstrip()), pos + len(line)):
             keep[i] = False
         pos += len(line) + 1
-    i = 0
-    while i < len(text) and text[i] == "\n":
-        keep[i] = False
-        i += 1
-    j = len(text) - 1
-    while j >= 0 and text[j] == "\n":
-        keep[j] = False
-        j -= 1
-    chars = [c for c, k in zip(text, keep) if k]
-    return "".join(chars), [o for o, k in zip(origin, keep) if k]
+    text = "".join(c for c, k in zip(text, keep) if k)
+    origin = [o for o, k in zip(origin, keep) if k]
+    lead = len(text) - len(text.lstrip("\n"))
+    tail = len(text.rstrip("\n"))
+    if tail <= lead:
+        return "", []
+    return text[lead:tail], origin[lead:tail]
 
 
 def normalise_mapped(raw: str) -> MappedText:
     """``text.normalise_text(raw)`` with the offset map that goes with it."""
+    mapped = _steps(raw, compose=True)
+    if mapped.text != normalise_text(raw):
+        # Only scripts whose base characters compose with each other (Hangul jamo) get
+        # here: keep them as written rather than risk shifting a coding.
+        mapped = _steps(raw, compose=False)
+    return mapped
+
+
+def _steps(raw: str, *, compose: bool) -> MappedText:
     origin = list(range(len(raw)))
-    text, origin = _nfc(raw, origin)
+    text = raw
+    if compose:
+        text, origin = _nfc(text, origin)
     text, origin = _sub(_LINE_BREAKS, "\n", text, origin)
     text, origin = _sub(_CONTROL, "", text, origin)
     text, origin = _strip_lines(text, origin)
-    if text != normalise_text(raw):  # pragma: no cover - only for exotic compositions
-        raise ValueError("normalise_mapped drifted from text.normalise_text")
     return MappedText(raw=raw, text=text, origin=origin)
 
 
