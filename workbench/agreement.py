@@ -46,30 +46,29 @@ def value_counts(data: Any) -> tuple[np.ndarray, np.ndarray]:
     ``values`` is sorted (numerically when every value is a number), which the ordinal,
     interval and ratio distances need.
     """
-    array = np.asarray(data, dtype=object) if not isinstance(data, np.ndarray) else data
+    array = data if isinstance(data, np.ndarray) else np.asarray(data, dtype=object)
     if array.ndim != 2:
         raise ValueError(f"data must be a 2-D coders x units matrix. Got shape {array.shape}.")
-    n_units = array.shape[1]
     if array.dtype.kind in "fiub":
         numeric = array.astype(float)
         present = ~np.isnan(numeric)
-        values = np.unique(numeric[present])
-        index = np.searchsorted(values, numeric[present])
+        found = numeric[present]
     else:
-        flat = [v for v in array.ravel().tolist()]
-        present = np.array([not _is_missing(v) for v in flat], dtype=bool).reshape(array.shape)
-        found = [v for v in flat if not _is_missing(v)]
+        present = np.vectorize(lambda v: not _is_missing(v), otypes=[bool])(array)
+        found = array[present]
         if all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in found):
-            values = np.unique(np.asarray(found, dtype=float))
-            index = np.searchsorted(values, np.asarray(found, dtype=float))
-        else:
-            unique = sorted(set(found), key=lambda v: (type(v).__name__, str(v)))
-            lookup = {v: i for i, v in enumerate(unique)}
-            values = np.asarray(unique, dtype=object)
-            index = np.asarray([lookup[v] for v in found], dtype=int)
-    units = np.nonzero(present)[1] if present.ndim == 2 else np.array([], dtype=int)
-    # np.nonzero walks row-major, the same order as the boolean indexing above.
-    counts = np.zeros((n_units, len(values)), dtype=float)
+            found = found.astype(float)
+    if found.dtype == object:
+        unique = sorted(set(found.tolist()), key=lambda v: (type(v).__name__, str(v)))
+        lookup = {v: i for i, v in enumerate(unique)}
+        values = np.asarray(unique, dtype=object)
+        index = np.asarray([lookup[v] for v in found.tolist()], dtype=int)
+    else:
+        values = np.unique(found)
+        index = np.searchsorted(values, found)
+    # Boolean indexing and np.nonzero both walk row-major, so units line up with ``index``.
+    units = np.nonzero(present)[1]
+    counts = np.zeros((array.shape[1], len(values)), dtype=float)
     np.add.at(counts, (units, index), 1.0)
     return counts, values
 
