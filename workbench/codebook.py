@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -327,24 +326,25 @@ def check_tree(codes: Sequence[Code], *, file: str = "<project>") -> None:
 def source_problems(codebook: Codebook, seeds_dir: str | Path) -> list[dict[str, str]]:
     """Codes whose ``source.quote`` does not occur verbatim in the named seed file.
 
-    Returned as plain data (code, file, problem) so a test or the ``validate`` command can list
-    all of them at once instead of stopping at the first.
+    Returned as plain data (code, file, problem: ``no_source``, ``seed_missing`` or
+    ``quote_missing``) so a test or the ``validate`` command can list all of them at once
+    instead of stopping at the first.
     """
     seeds_dir = Path(seeds_dir)
     texts: dict[str, str | None] = {}
     problems = []
     for code in codebook.codes:
         if not code.source:
-            problems.append({"code": code.id, "file": "", "problem": "no source"})
+            problems.append({"code": code.id, "file": "", "problem": "no_source"})
             continue
         name = code.source["file"]
         if name not in texts:
             path = seeds_dir / name
             texts[name] = path.read_text(encoding="utf-8") if path.is_file() else None
         if texts[name] is None:
-            problems.append({"code": code.id, "file": name, "problem": "file not found"})
+            problems.append({"code": code.id, "file": name, "problem": "seed_missing"})
         elif code.source["quote"] not in texts[name]:
-            problems.append({"code": code.id, "file": name, "problem": "quote not in file"})
+            problems.append({"code": code.id, "file": name, "problem": "quote_missing"})
     return problems
 
 
@@ -408,7 +408,7 @@ def _insert_code(db: Database, book_id: int, code: Code, position: int) -> int:
         "indicators": json.dumps(code.indicators, ensure_ascii=False),
         "source": json.dumps(code.source, ensure_ascii=False) if code.source else None,
         "color": code.color, "sensitive": int(code.sensitive), "position": position,
-        "active": 1, "guid": str(uuid.uuid4()).upper(),
+        "active": 1, "guid": None,  # exchange derives a stable UUID5 from the slug
     }).last_pk)
 
 

@@ -1,0 +1,103 @@
+"""``workbench codebook``: validate, import (yaml and qdc), export, list, edit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+
+from workbench import codebook as cb
+from workbench.cli import build_parser, main
+from workbench.projects import create_project
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_validate_shipped_codebook_strictly_against_seeds(capsys):
+    code, out, _ = run(capsys, "codebook", "validate", cb.DEFAULT_CODEBOOK, "--strict",
+                       "--seeds", SEEDS)
+    assert code == 0 and "34 codes" in out
+
+
+def test_validate_reports_file_code_and_field(capsys, tmp_path):
+    bad = tmp_path / "kapot.yaml"
+    bad.write_text('name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, color: rood}\n',
+                   encoding="utf-8")
+    code, _, err = run(capsys, "--lang", "en", "codebook", "validate", bad)
+    assert code == 1
+    assert err.startswith("Error: kapot.yaml, line 4, code a, field 'color'")
+
+
+def test_validate_lists_quotes_missing_from_seeds(capsys, tmp_path):
+    book = tmp_path / "b.yaml"
+    book.write_text('name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, source: {file: '
+                    '001_e3a3822463fe73be.txt, quote: "staat er niet in"}}\n', encoding="utf-8")
+    code, out, _ = run(capsys, "codebook", "validate", book, "--seeds", SEEDS)
+    assert code == 1 and "code a" in out and "001_e3a3822463fe73be.txt" in out
+
+
+def test_import_yaml_then_list_as_json(capsys, tmp_path):
+    project = tmp_path / "p.db"
+    assert run(capsys, "codebook", "import", cb.SOCIAL_QUALITY_CODEBOOK, "--project",
+               project)[0] == 0
+    code, out, _ = run(capsys, "codebook", "list", "--project", project, "--json")
+    slugs = [n["slug"] for n in json.loads(out)]
+    assert code == 0 and slugs[0] == "sociale-empowerment" and len(slugs) == 15
+
+
+def test_export_every_format(capsys, tmp_path):
+    project = tmp_path / "p.db"
+    create_project(project).close()
+    for ext in ("yaml", "md", "docx", "qdc"):
+        out = tmp_path / f"codeboek.{ext}"
+        assert run(capsys, "codebook", "export", "--project", project, "--output", out)[0] == 0
+        assert out.stat().st_size > 1000
+    assert len(cb.load_codebook(tmp_path / "codeboek.yaml").codes) == 34
+    assert docx.Document(str(tmp_path / "codeboek.docx")).paragraphs[0].text.startswith("De ")
+
+
+def test_qdc_round_trip_keeps_the_tree(capsys, tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    create_project(first).close()
+    run(capsys, "codebook", "export", "--project", first, "--output", tmp_path / "c.qdc")
+    assert run(capsys, "codebook", "import", tmp_path / "c.qdc", "--project", second)[0] == 0
+    _, out, _ = run(capsys, "codebook", "list", "--project", second, "--json")
+    nodes = json.loads(out)
+    names = {n["slug"]: n["name"] for n in nodes}
+    parents = {n["name"]: names.get(n["parent"]) for n in nodes}
+    assert parents["Verlies van woning"] == "Verlieservaring" and len(parents) == 34
+
+
+def test_merge_and_log_from_the_command_line(capsys, tmp_path):
+    project = tmp_path / "p.db"
+    create_project(project).close()
+    code, out, _ = run(capsys, "codebook", "merge", "stigma", "schaamte", "--why",
+                       "in de interviews niet te scheiden", "--project", project)
+    assert code == 0 and "stigma" in out
+    _, log, _ = run(capsys, "codebook", "log", "--project", project)
+    assert "in de interviews niet te scheiden" in log.splitlines()[0]
+
+
+def test_edits_require_a_reason(capsys, tmp_path):
+    try:
+        main(["codebook", "rename", "schaamte", "Schaamte", "--project", str(tmp_path / "p.db")])
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "--why" in capsys.readouterr().err
+
+
+def test_every_codebook_command_has_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices["codebook"]
+    commands = next(a for a in sub._actions if a.dest == "codebook_command").choices
+    assert {"validate", "import", "export", "list", "log", "add", "rename", "move", "merge",
+            "split"} <= set(commands)
+    for name, command in commands.items():
+        assert command.description, name
