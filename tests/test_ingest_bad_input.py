@@ -38,7 +38,15 @@ def hostile_names() -> bytes:
     return buffer.getvalue()
 
 
+def zip_without_document() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a word file")
+    return buffer.getvalue()
+
+
 BAD_FILES = {
+    "nodocument.docx": (zip_without_document(), "ingest.corrupt_file"),
     "notes.pdf": (b"%PDF-1.4 ...", "ingest.unsupported_format"),
     "empty.txt": (b"", "ingest.empty_file"),
     "blank.txt": (b"\n \n\t\n", "ingest.empty_file"),

@@ -11,7 +11,6 @@ last cue's end time.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 
