@@ -13,6 +13,7 @@ from workbench.privacy.pseudonyms import (
     apply_pseudonyms,
     candidates,
     decide,
+    detect,
     documents_not_checked,
     key_file,
     pseudonymise_free_text,
@@ -22,7 +23,7 @@ from workbench.privacy.pseudonyms import (
 )
 
 __all__ = [
-    "PseudonymisedText", "add_known_name", "apply_pseudonyms", "candidates", "decide",
+    "PseudonymisedText", "add_known_name", "apply_pseudonyms", "candidates", "decide", "detect",
     "documents_not_checked", "key_file", "pseudonymise_free_text", "pseudonymise_range",
     "pseudonymised_document", "read_key",
 ]

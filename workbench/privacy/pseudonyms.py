@@ -62,24 +62,35 @@ def _context(text: str, start: int, end: int, width: int) -> dict[str, Any]:
     }
 
 
+def detect(
+    db: Database, *, actor: str, nlp: Language | None = None,
+    document_ids: list[int] | None = None,
+) -> dict[str, Candidate]:
+    """What the detector finds (the slow part of :func:`candidates`; cache it per import)."""
+    access.require(db, actor, "pseudonymise")
+    return find_names(_texts(db, document_ids), nlp=nlp)
+
+
 def candidates(
     db: Database,
     *,
     actor: str,
     nlp: Language | None = None,
     document_ids: list[int] | None = None,
+    detected: dict[str, Candidate] | None = None,
     examples: int = 3,
     width: int = 40,
 ) -> list[dict[str, Any]]:
     """Candidate names with their review status, counts and a few contexts.
 
     Sorted: undecided first, then by how often they occur. Known names from the key file
-    are included even where the detector missed them (source ``known``).
+    are included even where the detector missed them (source ``known``). Pass ``detected``
+    (from :func:`detect`) to skip detection when only decisions changed.
     """
     access.require(db, actor, "pseudonymise")
     key = load_key(key_file(db))
     texts = _texts(db, document_ids)
-    found = find_names(texts, nlp=nlp)
+    found = dict(detected) if detected is not None else find_names(texts, nlp=nlp)
     for respondent, names in key.known_names.items():
         for known in names:
             name = known["name"]
@@ -373,6 +384,13 @@ def pseudonymised_document(db: Database, document_id: int, *, actor: str) -> Pse
 def pseudonymise_free_text(db: Database, text: str, *, actor: str) -> str:
     """Any text (a memo, a quote outside a document) with the key's accepted names replaced."""
     access.require(db, actor, "read")
+    return replace_names(db, [text])[0]
+
+
+def replace_names(db: Database, texts: list[str]) -> list[str]:
+    """``texts`` with the key's accepted names replaced (no access check: output is safe)."""
     accepted = {e.original: e.replacement for e in load_key(key_file(db)).accepted()}
     pattern = _name_pattern(list(accepted))
-    return text if pattern is None else pattern.sub(lambda m: accepted[m.group()], text)
+    if pattern is None:
+        return list(texts)
+    return [pattern.sub(lambda m: accepted[m.group()], text) for text in texts]

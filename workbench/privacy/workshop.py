@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from workbench import access, accounts, codings
 from workbench.errors import InputError, NotFound, PermissionDenied
-from workbench.privacy.pseudonyms import documents_not_checked, pseudonymise_range
+from workbench.privacy.pseudonyms import documents_not_checked, pseudonymise_range, replace_names
 from workbench.store import get_setting, now, record_event, set_setting, transaction
 
 CODES_SETTING = "workshop_codes"
@@ -177,6 +177,9 @@ def workshop_codes(db: Database, *, user: str) -> list[dict[str, Any]]:
         quotes = json.loads(examples or "[]")
         cards.append({"code": slug, "name": name, "brief": brief or "",
                       "example": quotes[0] if quotes else ""})
+    # an example quote taken from the data could hold a name: the key replaces it here too
+    for card, example in zip(cards, replace_names(db, [c["example"] for c in cards])):
+        card["example"] = example
     return cards
 
 

@@ -1,8 +1,244 @@
-"""Page 'privacy' (being built: replaced by its issue's work)."""
+"""Privacy en toegang: replace names, workshop fragments, accounts, history and undo, backups.
 
+A thin page over workbench.privacy, workbench.accounts and workbench.history. Each part is
+shown only to roles allowed to use it; the package checks again on every call.
+"""
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench import access, accounts, history
+from workbench.app.common import attempt, db, project_path, tr, user
+from workbench.codebook import code_tree
+from workbench.documents import list_documents
+from workbench.privacy import (
+    add_known_name, apply_pseudonyms, candidates, decide, detect, documents_not_checked, key_file,
+)
+from workbench.privacy.backup import backup
+from workbench.privacy.detect import KINDS
+from workbench.privacy.workshop import (
+    assign_fragments, assignments, default_group, segments_for_assignment, set_workshop_codes,
+    unassign_fragments,
+)
+from workbench.store import get_setting, last_event_id
 
 st.title(tr("page.privacy"))
-st.info(tr("page.placeholder"))
+project = db()
+me = user()
+if not attempt(access.can, project, me, "read"):
+    st.error(tr("privacy.page.no_access", user=me))
+    st.stop()
+path = str(project_path())
+if "privacy_flash" in st.session_state:
+    st.success(st.session_state.pop("privacy_flash"))
+
+
+def done(action, *args, **kwargs) -> bool:
+    """Run a package call that returns nothing; True when it raised no user error."""
+    return attempt(lambda: action(*args, **kwargs) or True) is True
+
+
+def flash(message: str) -> None:
+    """Show ``message`` after the rerun that brings every widget up to date."""
+    st.session_state["privacy_flash"] = message
+    st.rerun()
+
+
+def kind_label(kind: str) -> str:
+    return tr(f"privacy.page.kind.{kind}")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_detection(_project, path: str, documents: tuple, actor: str):
+    """Detection runs again only when documents were added or removed."""
+    return detect(_project, actor=actor)
+
+
+SECTIONS = [
+    ("names", "pseudonymise"), ("workshop", "workshop.manage"), ("accounts", "read"),
+    ("history", "read"), ("backup", "backup"),
+]
+shown = [name for name, action in SECTIONS if access.can(project, me, action)]
+tabs = dict(zip(shown, st.tabs([tr(f"privacy.page.tab.{name}") for name in shown])))
+
+# ------------------------------------------------------------------------------ names
+if "names" in tabs:
+    with tabs["names"]:
+        st.caption(tr("privacy.page.names_intro", keyfile=key_file(project).name))
+        unchecked = documents_not_checked(project)
+        if unchecked:
+            st.warning(tr("privacy.page.unchecked", n=len(unchecked)))
+        documents = tuple(d["id"] for d in list_documents(project))
+        detected = cached_detection(project, path, documents, me)
+        found = candidates(project, actor=me, detected=detected)
+        counts = {s: sum(c["status"] == s for c in found) for s in ("new", "accepted", "rejected")}
+        st.markdown(tr("privacy.page.counts", **counts))
+        if found:
+            by_name = {c["original"]: c for c in found}
+            name = st.selectbox(
+                tr("privacy.page.candidate"), list(by_name),
+                format_func=lambda n: f"{n} · {tr('privacy.page.status.' + by_name[n]['status'])}"
+                                      f" · {by_name[n]['count']}×",
+                key="privacy_candidate",
+            )
+            cand = by_name[name]
+            st.subheader(name)
+            for context in cand["contexts"]:
+                st.markdown(f"…{context['left']}**{context['match']}**{context['right']}…")
+            left, right = st.columns(2)
+            kind = left.selectbox(tr("privacy.page.kind"), KINDS, index=KINDS.index(cand["kind"]),
+                                  format_func=kind_label, key=f"privacy_kind_{name}")
+            replacement = right.text_input(
+                tr("privacy.page.replacement"), value=cand["replacement"] or "",
+                placeholder=tr("privacy.page.replacement_auto"), key=f"privacy_repl_{name}",
+            )
+            yes, no = st.columns(2)
+            accept = yes.button(tr("privacy.page.accept"), type="primary", key="privacy_accept")
+            reject = no.button(tr("privacy.page.reject"), key="privacy_reject")
+            if accept or reject:
+                entry = attempt(decide, project, name, accept=accept, actor=me, kind=kind,
+                                replacement=(replacement or None) if accept else None)
+                if entry:
+                    del st.session_state["privacy_candidate"]  # on to the next new name
+                    flash(tr("privacy.page.accepted", name=name, replacement=entry.replacement)
+                          if accept else tr("privacy.page.rejected", name=name))
+        else:
+            st.info(tr("privacy.page.no_candidates"))
+        if st.button(tr("privacy.page.apply"), key="privacy_apply"):
+            result = attempt(apply_pseudonyms, project, actor=me)
+            if result:
+                st.success(tr("privacy.page.applied", **result))
+        with st.expander(tr("privacy.page.known")):
+            with st.form("privacy_known"):
+                respondent = st.text_input(tr("privacy.page.respondent"))
+                known = st.text_input(tr("privacy.page.known_name"))
+                known_kind = st.selectbox(tr("privacy.page.kind"), KINDS, format_func=kind_label)
+                if st.form_submit_button(tr("privacy.page.add_known")):
+                    if done(add_known_name, project, respondent.strip(), known, actor=me,
+                            kind=known_kind):
+                        st.success(tr("privacy.page.known_added", name=known))
+
+# --------------------------------------------------------------------------- workshop
+if "workshop" in tabs:
+    with tabs["workshop"]:
+        st.caption(tr("privacy.page.workshop_intro"))
+        helpers = [u["name"] for u in accounts.list_users(project) if u["role"] == "co-onderzoeker"]
+        if not helpers:
+            st.info(tr("privacy.page.no_helpers"))
+        else:
+            group = st.text_input(tr("privacy.page.group"), value=default_group(),
+                                  key="privacy_group")
+            helper = st.selectbox(tr("privacy.page.helper"), helpers, key="privacy_helper")
+            docs = {d["id"]: d["name"] for d in list_documents(project)}
+            if docs:
+                doc = st.selectbox(tr("privacy.page.document"), list(docs),
+                                   format_func=docs.get, key="privacy_doc")
+                segments = attempt(segments_for_assignment, project, doc, actor=me) or []
+                labels = {s["segment_id"]: f"{s['position'] + 1}. {s['text'][:90]}"
+                          for s in segments if s["speaker_role"] != "interviewer"}
+                chosen = st.multiselect(tr("privacy.page.fragments"), list(labels),
+                                        format_func=labels.get, key="privacy_fragments")
+                if st.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
+                    added = attempt(assign_fragments, project, user=helper, segment_ids=chosen,
+                                    group=group, actor=me)
+                    if added is not None:
+                        st.success(tr("privacy.page.assigned", n=added, user=helper))
+        codes = {c["slug"]: c["name"] for c in code_tree(project)}
+        current = [c for c in (get_setting(project, "workshop_codes") or []) if c in codes]
+        offered = st.multiselect(tr("privacy.page.workshop_codes"), list(codes), default=current,
+                                 format_func=codes.get, key="privacy_workshop_codes")
+        if st.button(tr("privacy.page.save_codes"), key="privacy_save_codes"):
+            if done(set_workshop_codes, project, offered, actor=me):
+                st.success(tr("privacy.page.codes_saved", n=len(offered)))
+        table = attempt(assignments, project, actor=me) or []
+        if table:
+            st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+            gone = st.selectbox(tr("privacy.page.unassign_user"),
+                                sorted({a["user"] for a in table}), key="privacy_unassign_user")
+            if st.button(tr("privacy.page.unassign"), key="privacy_unassign"):
+                if done(unassign_fragments, project, user=gone, actor=me):
+                    flash(tr("privacy.page.unassigned", user=gone))
+
+# --------------------------------------------------------------------------- accounts
+if "accounts" in tabs:
+    with tabs["accounts"]:
+        roles = list(accounts.LOGIN_ROLES)
+        if access.can(project, me, "users.manage"):
+            people = accounts.list_users(project)
+            st.dataframe(pd.DataFrame(people), hide_index=True, width="stretch")
+            with st.form("privacy_add_user", clear_on_submit=True):
+                st.markdown(tr("privacy.page.add_user"))
+                new_name = st.text_input(tr("privacy.page.user_name"), key="privacy_new_name")
+                new_role = st.selectbox(tr("privacy.page.role"), roles, key="privacy_new_role")
+                new_password = st.text_input(tr("privacy.page.password"), type="password",
+                                             key="privacy_new_password")
+                if st.form_submit_button(tr("privacy.page.add")):
+                    if done(accounts.add_user, project, new_name.strip(), role=new_role,
+                            password=new_password or None, actor=me):
+                        st.success(tr("privacy.page.user_added", name=new_name))
+            with st.form("privacy_role"):
+                st.markdown(tr("privacy.page.change_role"))
+                who = st.selectbox(tr("privacy.page.user_name"), [p["name"] for p in people])
+                role = st.selectbox(tr("privacy.page.role"), roles)
+                if st.form_submit_button(tr("privacy.page.save")):
+                    if done(accounts.set_role, project, who, role, actor=me):
+                        st.success(tr("privacy.page.saved"))
+            targets = [p["name"] for p in people]
+        else:
+            targets = [me]
+        with st.form("privacy_password", clear_on_submit=True):
+            st.markdown(tr("privacy.page.set_password"))
+            whose = st.selectbox(tr("privacy.page.user_name"), targets)
+            password = st.text_input(tr("privacy.page.password"), type="password")
+            if st.form_submit_button(tr("privacy.page.save")):
+                if done(accounts.set_password, project, whose, password, actor=me):
+                    st.success(tr("privacy.page.saved"))
+
+# ---------------------------------------------------------------------------- history
+if "history" in tabs:
+    with tabs["history"]:
+        mine = history.undoable_actions(project, user=me, limit=5)
+        if mine:
+            st.markdown(tr("privacy.page.my_last"))
+            st.dataframe(pd.DataFrame(mine)[["at", "action", "entity", "entity_id"]],
+                         hide_index=True, width="stretch")
+            if st.button(tr("privacy.page.undo"), key="privacy_undo"):
+                undone = attempt(history.undo_last, project, user=me)
+                if undone:
+                    flash(tr("privacy.page.undone", action=undone["action"]))
+        kind = st.radio(tr("privacy.page.history_of"), ["document", "code"], horizontal=True,
+                        format_func=lambda k: tr(f"privacy.page.history_{k}"),
+                        key="privacy_history_kind")
+        if kind == "document":
+            docs = {d["id"]: d["name"] for d in list_documents(project)}
+            chosen = st.selectbox(tr("privacy.page.document"), list(docs), format_func=docs.get,
+                                  key="privacy_history_doc") if docs else None
+            events = history.document_history(project, chosen, actor=me) if chosen else []
+        else:
+            codes = {c["id"]: c["name"] for c in code_tree(project, include_inactive=True)}
+            chosen = st.selectbox(tr("privacy.page.code"), list(codes), format_func=codes.get,
+                                  key="privacy_history_code") if codes else None
+            events = history.code_history(project, chosen, actor=me) if chosen else []
+        if events:
+            frame = pd.DataFrame(events)[["at", "actor", "action", "entity", "entity_id", "undone"]]
+            st.dataframe(frame, hide_index=True, width="stretch")
+        else:
+            st.info(tr("privacy.page.no_history"))
+
+# ----------------------------------------------------------------------------- backup
+if "backup" in tabs:
+    with tabs["backup"]:
+        st.caption(tr("privacy.page.backup_intro"))
+        if st.button(tr("privacy.page.make_backup"), key="privacy_make_backup"):
+            with tempfile.TemporaryDirectory() as folder:
+                name = f"{Path(path).stem}-{last_event_id(project)}.db"
+                made = attempt(backup, project, Path(folder) / name, actor=me)
+                if made:
+                    st.session_state["privacy_backup"] = (name, made.read_bytes())
+        if "privacy_backup" in st.session_state:
+            name, data = st.session_state["privacy_backup"]
+            st.download_button(tr("privacy.page.download_backup", name=name), data, file_name=name,
+                               mime="application/vnd.sqlite3", key="privacy_download")

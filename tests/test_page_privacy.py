@@ -1,0 +1,88 @@
+"""The privacy page on a real project (AppTest): names, workshop, accounts, history, backup."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench import accounts, codings
+from workbench.privacy import read_key
+from privacy_support import add_codes, add_document, segment_ids
+
+PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "privacy.py")
+
+
+@pytest.fixture
+def project(db):
+    add_codes(db)
+    add_document(db)
+    return db
+
+
+def page(project_path, user="onderzoeker"):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(project_path)
+    at.session_state["user"] = user
+    at.session_state["lang"] = "nl"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_researcher_sees_every_part(project, project_path):
+    at = page(project_path)
+    assert [t.label for t in at.tabs] == ["Namen vervangen", "Werkplaats klaarzetten", "Accounts",
+                                          "Geschiedenis", "Reservekopie"]
+
+
+def test_accepting_a_candidate_with_a_pseudonym_and_applying(project, project_path):
+    at = page(project_path)
+    at.selectbox(key="privacy_candidate").set_value("Kees").run()
+    at.text_input(key="privacy_repl_Kees").set_value("Karel").run()
+    at.button(key="privacy_accept").click().run()
+    assert "'Kees' wordt overal 'Karel'." in at.success[0].value
+    at.button(key="privacy_apply").click().run()
+    assert "plekken vervangen" in at.success[0].value
+    assert read_key(project, actor="onderzoeker").entries["Kees"].replacement == "Karel"
+    assert project.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 1
+
+
+def test_adding_an_account_and_assigning_fragments(project, project_path):
+    at = page(project_path)
+    at.text_input(key="privacy_new_name").set_value("sanne")
+    at.selectbox(key="privacy_new_role").set_value("co-onderzoeker")
+    at.text_input(key="privacy_new_password").set_value("bewoner-123")
+    [b for b in at.button if b.label == "Maken"][0].click().run()
+    assert accounts.list_users(project)[-1]["role"] == "co-onderzoeker"
+    at.button(key="privacy_apply").click().run()  # the document must be checked for names
+    at.multiselect(key="privacy_fragments").set_value(segment_ids(project, 1)[1:2]).run()
+    at.button(key="privacy_assign").click().run()
+    assert "1 fragment(en) klaargezet voor sanne" in at.success[0].value
+
+
+def test_undo_from_the_history_tab(project, project_path):
+    codings.add_coding(project, coder="onderzoeker", code="verlies",
+                       segment_id=segment_ids(project, 1)[1])
+    at = page(project_path)
+    at.button(key="privacy_undo").click().run()
+    assert "Ongedaan gemaakt: coding.add" in at.success[0].value
+    assert codings.list_codings(project) == []
+
+
+def test_backup_offers_a_download(project, project_path):
+    at = page(project_path)
+    at.button(key="privacy_make_backup").click().run()
+    assert at.get("download_button")
+
+
+def test_supervisor_sees_history_but_not_names_or_accounts_admin(project, project_path):
+    accounts.add_user(project, "vera", role="supervisor", actor="onderzoeker")
+    at = page(project_path, user="vera")
+    assert [t.label for t in at.tabs] == ["Accounts", "Geschiedenis"]
+    assert "Kees" not in " ".join(m.value for m in at.markdown)
+
+
+def test_co_researcher_is_refused(project, project_path):
+    accounts.add_user(project, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    at = page(project_path, user="sanne")
+    assert at.error and not at.tabs
