@@ -10,7 +10,7 @@ from workbench import consistency as cons
 from workbench.cli import main
 from workbench.codings import add_coding, decide
 from workbench.errors import InputError, PermissionDenied
-from workbench.store import now, set_setting, transaction
+from workbench.store import now, transaction
 
 CODES = [("verlies", "Verlies", "Iets of iemand kwijtraken."),
          ("schaamte", "Schaamte", "Zich schamen, iets verbergen."),
