@@ -1,6 +1,7 @@
 """How far to trust suggestions, code by code: cross-validated figures on human codings.
 
-For every segment people coded (or whose suggestions they decided on), the suggester is
+For every segment people coded (by hand, or by accepting or rejecting a suggestion: both are
+a person's judgement), the suggester is
 trained on the other folds and asked about this one, exactly as it would be for a new
 document. Folds follow documents when there are enough, so a model never learns from the
 sentence next to the one it is tested on. Per code: precision, recall, F1, Krippendorff's
@@ -33,7 +34,7 @@ def evaluate(
     """
     rules = model.rules if model is not None else build_rules(db, nlp)
     cache = model if model is not None else ProjectSuggester(rules, Suggester(rules))
-    data = training_data(db, rules.codes_, human_only=True)
+    data = training_data(db, rules.codes_)
     n, k = data.Y.shape
     segments = [{"id": s, "text": t} for s, t in zip(data.segment_ids, data.texts)]
     passages = cache.passages_for(nlp, segments)

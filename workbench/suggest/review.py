@@ -220,6 +220,13 @@ def _add_context(db: Database, items: list[dict[str, Any]]) -> None:
         item["segment_in_turn"] = (item["start_char"] - turn[2], item["end_char"] - turn[2])
 
 
+def open_count(db: Database, *, coder: str) -> int:
+    """How many suggestions still wait for ``coder``'s decision."""
+    return int(db.execute(
+        "SELECT count(*) FROM codings WHERE coder = ? AND status = 'suggested' "
+        "AND origin = 'machine'", [coder]).fetchone()[0])
+
+
 def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, Any]]:
     """Per code: accepted and rejected decisions so far (the page's counter)."""
     where, params = ("AND c.coder = ?", [coder]) if coder else ("", [])

@@ -1,8 +1,139 @@
-"""Page 'suggesties' (being built: replaced by its issue's work)."""
+"""Suggesties: review machine suggestions one fragment at a time; the model learns from each.
 
+The page only reads widgets and calls workbench.suggest; the model lives in a
+:class:`~workbench.suggest.review.Learner` shared per project file (``cache_resource``), which
+refits in the background after every decision.
+"""
+
+import pandas as pd
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench.app.common import attempt, db, nlp, project_path, tr, user
+from workbench.codings import decide
+from workbench.documents import list_documents
+from workbench.suggest.display import escape_markdown, fragment_markdown
+from workbench.suggest.evaluate import evaluate
+from workbench.suggest.project import suggest_document
+from workbench.suggest.review import (
+    Learner, decide_and_learn, example_counts, open_count, recent_decisions, review_queue,
+)
+
+
+@st.cache_resource(show_spinner=False)
+def learner_for(path: str) -> Learner:
+    """One learner per project file, shared by the sessions of this server."""
+    return Learner(path, nlp())
+
 
 st.title(tr("page.suggesties"))
-st.info(tr("page.placeholder"))
+st.caption(tr("suggesties.intro"))
+project = db()
+me = user()
+learner = learner_for(str(project_path()))
+documents = list_documents(project)
+if not documents:
+    st.info(tr("suggesties.no_documents"))
+    st.stop()
+
+labels = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in documents}
+make = st.columns([3, 2, 2], vertical_alignment="bottom")
+doc_id = make[0].selectbox(tr("suggesties.make_document"), list(labels), format_func=labels.get)
+targets = None
+if make[1].button(tr("suggesties.make"), icon=":material/auto_awesome:"):
+    targets = [doc_id]
+if make[2].button(tr("suggesties.make_all")):
+    targets = list(labels)
+if targets:
+    made = [attempt(suggest_document, project, d, coder=me, nlp=nlp(), model=learner.model)
+            for d in targets]
+    st.success(tr("suggesties.made", n=sum(len(m or []) for m in made)))
+
+skipped = st.session_state.setdefault("suggest_skipped", [])
+
+
+def decide_now(coding_id: int, status: str) -> None:
+    """Button callback: record the decision before the page redraws, then let the model learn."""
+    attempt(decide_and_learn, project, coding_id, status, actor=me, learner=learner)
+    learner.wait(1.0)
+
+
+@st.fragment
+def review() -> None:
+    """The review card: one suggestion with its fragment, and the decision buttons."""
+    queue = [q for q in review_queue(project, coder=me, limit=30 + len(skipped),
+                                     model=learner.model, nlp=nlp())
+             if q["coding_id"] not in skipped]
+    if not queue:
+        st.info(tr("suggesties.queue_empty"))
+        return
+    item = queue[0]
+    st.caption(tr("suggesties.where", document=item["document"]))
+    with st.container(border=True):
+        for key in ("before",):
+            if item[key]:
+                st.markdown(f"*{escape_markdown(item[key]['speaker'] or '')}:* "
+                            f"{escape_markdown(item[key]['text'])}")
+        st.markdown(f"**{escape_markdown(item['speaker'] or '')}:** " + fragment_markdown(
+            item["turn_text"], item["segment_in_turn"], item["evidence"]))
+        if item["after"]:
+            st.markdown(f"*{escape_markdown(item['after']['speaker'] or '')}:* "
+                        f"{escape_markdown(item['after']['text'])}")
+    left, right = st.columns([3, 1])
+    left.markdown(tr("suggesties.proposal", code=escape_markdown(item["code_name"])))
+    left.caption(tr("suggesties.evidence", words=", ".join(item["evidence"])
+                    or tr("suggesties.no_evidence")))
+    right.metric(tr("suggesties.score"), f"{item['score']:.2f}",
+                 help=tr("suggesties.score_help", threshold=f"{item['threshold']:.2f}"))
+    buttons = st.columns(3)
+    buttons[0].button(tr("suggesties.accept"), key="suggest_accept", type="primary",
+                      icon=":material/check:", shortcut="A", width="stretch",
+                      on_click=decide_now, args=(item["coding_id"], "accepted"))
+    buttons[1].button(tr("suggesties.reject"), key="suggest_reject",
+                      icon=":material/close:", shortcut="X", width="stretch",
+                      on_click=decide_now, args=(item["coding_id"], "rejected"))
+    buttons[2].button(tr("suggesties.skip"), key="suggest_skip",
+                      icon=":material/skip_next:", shortcut="S", width="stretch",
+                      on_click=skipped.append, args=(item["coding_id"],))
+    st.caption(tr("suggesties.keys") + " " + tr("suggesties.open_count",
+                                                  n=max(0, open_count(project, coder=me) - len(skipped))))
+    st.caption(tr("suggesties.learning", version=learner.version))
+
+
+review()
+
+with st.expander(tr("suggesties.last_decisions"), expanded=False):
+    for r in recent_decisions(project, coder=me, limit=5):
+        cols = st.columns([5, 2, 1, 1], vertical_alignment="center")
+        cols[0].markdown(f"{escape_markdown(r['text'][:120])}  \n**{escape_markdown(r['code_name'])}**")
+        cols[1].write(tr(f"suggesties.status.{r['status']}"))
+        flip = "rejected" if r["status"] == "accepted" else "accepted"
+        if cols[2].button(tr("suggesties.flip_decision"), key=f"flip_{r['coding_id']}"):
+            attempt(decide_and_learn, project, r["coding_id"], flip, actor=me, learner=learner)
+            st.rerun()
+        if cols[3].button(tr("suggesties.undo_decision"), key=f"reopen_{r['coding_id']}"):
+            attempt(decide, project, r["coding_id"], "suggested", actor=me)
+            learner.notify()
+            st.rerun()
+
+with st.expander(tr("suggesties.counts"), expanded=False):
+    counts = pd.DataFrame(example_counts(project, coder=me))
+    counts = counts[["code", "accepted", "rejected", "open"]].rename(columns={
+        c: tr(f"suggesties.col.{c}") for c in ("code", "accepted", "rejected", "open")})
+    st.dataframe(counts, hide_index=True)
+
+with st.expander(tr("suggesties.evaluation"), expanded=False):
+    st.caption(tr("suggesties.evaluation_help"))
+    if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
+        st.session_state["suggest_evaluation"] = attempt(
+            evaluate, project, nlp=nlp(), model=learner.model)
+    rows = st.session_state.get("suggest_evaluation")
+    if rows is not None:
+        table = pd.DataFrame([r for r in rows if r["examples"]])
+        if table.empty:
+            st.info(tr("suggesties.evaluation_empty"))
+        else:
+            table["source"] = [tr(f"suggesties.source.{s}") for s in table["source"]]
+            table = table[["code", "examples", "precision", "recall", "f1", "alpha", "source"]]
+            st.dataframe(table.rename(columns={
+                "code": tr("suggesties.col.code"), "examples": tr("suggesties.col.examples"),
+                "source": tr("suggesties.col.source")}), hide_index=True)

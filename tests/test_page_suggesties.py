@@ -1,0 +1,112 @@
+"""The Suggesties page on a real project (AppTest): review, decide, learn, evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench.codings import list_codings
+from workbench.ingest import import_files
+from workbench.projects import create_project
+
+PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "suggesties.py")
+INTERVIEW = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Hoe was dat jaar?
+R: Na de dood van mijn vrouw was ik zo eenzaam. Ik schaamde me om hulp te vragen.
+I: En nu?
+R: Nu heb ik een hond. Die houdt me op de been, elke dag wandelen.
+"""
+
+
+@pytest.fixture
+def project(tmp_path, nlp):
+    source = tmp_path / "R98-page.txt"
+    source.write_text(INTERVIEW, encoding="utf-8")
+    path = tmp_path / "page.db"
+    db = create_project(path)
+    import_files(db, [source], actor="onderzoeker", nlp=nlp)
+    yield path, db
+    db.close()
+
+
+def page(path: Path, lang: str = "nl") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(path)
+    at.session_state["user"] = "onderzoeker"
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def with_suggestions(path: Path) -> AppTest:
+    at = page(path)
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_empty_queue_says_what_to_do(project):
+    at = page(project[0])
+    assert any("geen suggesties" in i.value for i in at.info)
+
+
+def test_making_suggestions_shows_a_fragment_with_score_and_evidence(project):
+    at = with_suggestions(project[0])
+    assert "nieuwe suggesties" in at.success[0].value
+    assert any(":orange-background[**" in m.value for m in at.markdown)
+    assert 0 <= float(at.metric[0].value) <= 1
+    assert any(c.value.startswith("Waarom:") for c in at.caption)
+
+
+def test_accept_button_records_the_decision(project):
+    path, db = project
+    at = with_suggestions(path)
+    at.button(key="suggest_accept").click().run()
+    assert not at.exception
+    accepted = list_codings(db, statuses=["accepted"])
+    assert len(accepted) == 1 and accepted[0]["origin"] == "machine"
+
+
+def test_reject_then_flip_in_last_decisions(project):
+    path, db = project
+    at = with_suggestions(path)
+    at.button(key="suggest_reject").click().run()
+    rejected = list_codings(db, statuses=["rejected"])[0]
+    at.button(key=f"flip_{rejected['id']}").click().run()
+    assert db["codings"].get(rejected["id"])["status"] == "accepted"
+
+
+def test_skip_moves_to_the_next_suggestion_without_deciding(project):
+    path, db = project
+    at = with_suggestions(path)
+    before = [m.value for m in at.markdown]
+    at.button(key="suggest_skip").click().run()
+    assert [m.value for m in at.markdown] != before
+    assert list_codings(db, statuses=["accepted", "rejected"]) == []
+
+
+def test_buttons_have_keyboard_shortcuts(project):
+    at = with_suggestions(project[0])
+    shortcuts = {b.key: b.proto.shortcut.upper() for b in at.button
+                 if b.key in ("suggest_accept", "suggest_reject", "suggest_skip")}
+    assert shortcuts == {"suggest_accept": "A", "suggest_reject": "X", "suggest_skip": "S"}
+
+
+def test_evaluation_panel_shows_per_code_table(project):
+    path, db = project
+    at = with_suggestions(path)
+    for _ in range(3):
+        at.button(key="suggest_accept").click().run()
+    at.button(key="suggest_evaluate").click().run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert {"precision", "recall", "f1", "alpha"} <= set(table.columns)
+
+
+def test_english_interface(project):
+    at = page(project[0], lang="en")
+    assert any("No suggestions" in i.value for i in at.info)

@@ -1,0 +1,73 @@
+"""Pieces of a fragment for display: the segment under review and its evidence marked.
+
+Pure text work, kept out of the page so it can be tested: the page only turns the pieces into
+Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe to put inside Streamlit Markdown (no accidental bold, links, colours)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def evidence_spans(text: str, evidence: Sequence[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) of evidence words found in ``text`` (case-insensitive).
+
+    Evidence may be a surface form ("schaamde") or a lemma ("schamen"); for a lemma the word
+    starting with its first letters is marked, so "schaam" also marks "schaamde".
+    """
+    spans: list[tuple[int, int]] = []
+    lower = text.lower()
+    for item in sorted({e.lower() for e in evidence if e.strip()}, key=len, reverse=True):
+        for pattern in (re.escape(item), re.escape(item[: max(3, len(item) - 3)]) + r"\w*"):
+            found = [(m.start(), m.end()) for m in re.finditer(rf"\b{pattern}\b", lower)]
+            if found:
+                break
+        for start, end in found:
+            if all(end <= s or start >= e for s, e in spans):
+                spans.append((start, end))
+    return sorted(spans)
+
+
+def fragment_pieces(
+    turn_text: str, segment: tuple[int, int], evidence: Sequence[str]
+) -> list[tuple[str, str]]:
+    """``(kind, text)`` pieces of a turn: "plain", "segment" or "evidence" (inside the segment)."""
+    start, end = segment
+    start, end = max(0, start), min(len(turn_text), end)
+    pieces: list[tuple[str, str]] = []
+    if start > 0:
+        pieces.append(("plain", turn_text[:start]))
+    inner = turn_text[start:end]
+    cursor = 0
+    for s, e in evidence_spans(inner, evidence):
+        if s > cursor:
+            pieces.append(("segment", inner[cursor:s]))
+        pieces.append(("evidence", inner[s:e]))
+        cursor = e
+    if cursor < len(inner):
+        pieces.append(("segment", inner[cursor:]))
+    if end < len(turn_text):
+        pieces.append(("plain", turn_text[end:]))
+    return [p for p in pieces if p[1]]
+
+
+def fragment_markdown(turn_text: str, segment: tuple[int, int], evidence: Sequence[str]) -> str:
+    """The turn as Markdown: the segment on a yellow background, evidence words in bold."""
+    out = []
+    for kind, text in fragment_pieces(turn_text, segment, evidence):
+        safe = escape_markdown(text).replace("\n", " ")
+        if kind == "plain":
+            out.append(safe)
+        elif kind == "segment":
+            out.append(f":orange-background[{safe}]" if safe.strip() else safe)
+        else:
+            out.append(f":orange-background[**{safe}**]")
+    return "".join(out)
