@@ -13,8 +13,8 @@ checks, without needing the workbench's own importer:
 - respondents.csv and manifest.csv agree with the files on disk;
 - every quote in codings.jsonl occurs exactly once in its file and lies inside one respondent
   turn, so a loader can find it without guessing;
-- every code id is one of the ids the codebook contract promises (and, when the default
-  codebook file exists, one of its ids);
+- every code id is one of the ids the codebook contract promises or, when the default
+  codebook file exists, one of its ids (and always one of its ids when it exists);
 - both coders coded every transcript, with 25-45 codings each.
 
 It prints a summary (word counts, codings per coder, agreement between anna and bram) and exits
@@ -200,16 +200,29 @@ def read_transcript(path: Path) -> Transcript:
     return READERS[path.suffix.lower()](path)
 
 
-def codebook_ids() -> set[str] | None:
+def codebook_parents() -> dict[str, str | None] | None:
+    """Code id -> parent id from the default codebook, or None when it is not there yet."""
     if not CODEBOOK.exists():
         return None
     import yaml
 
     data = yaml.safe_load(CODEBOOK.read_text("utf-8"))
-    return {code["id"] for code in data.get("codes", [])}
+    return {code["id"]: code.get("parent") for code in data.get("codes", [])}
 
 
-def agreement(codings: list[dict]) -> dict:
+def headline_of(code: str, parents: dict[str, str | None] | None) -> str:
+    """The top-level code a (sub-)code belongs to, e.g. verlies-werk -> verlies."""
+    if parents and code in parents:
+        while parents.get(code):
+            code = parents[code]
+        return code
+    for head in HEADLINE:
+        if code.startswith(head):
+            return head
+    return code
+
+
+def agreement(codings: list[dict], parents: dict[str, str | None] | None = None) -> dict:
     """Simple agreement between anna and bram.
 
     unit: a (file, quote, code) triple either coder applied; agree when both applied it.
@@ -224,9 +237,9 @@ def agreement(codings: list[dict]) -> dict:
     union = anna | bram
     same_quotes = sum(1 for v in sets.values() if v["anna"] == v["bram"])
     per_code = {}
-    for code in HEADLINE:
-        a = {(f, q) for f, q, c in anna if c == code}
-        b = {(f, q) for f, q, c in bram if c == code}
+    for code in HEADLINE:  # a sub-code counts for its headline code
+        a = {(f, q) for f, q, c in anna if headline_of(c, parents) == code}
+        b = {(f, q) for f, q, c in bram if headline_of(c, parents) == code}
         per_code[code] = (len(a & b), len(a | b))
     return {
         "units": len(union), "both": len(anna & bram),
@@ -272,8 +285,9 @@ def main() -> int:
     for code in sorted(known - listed):
         problems.append(f"respondents.csv: {code} has no transcript in manifest.csv")
 
-    valid = set(CONTRACT_CODES)
-    shipped = codebook_ids()
+    parents = codebook_parents()
+    shipped = set(parents) if parents is not None else None
+    valid = set(CONTRACT_CODES) | (shipped or set())
     if shipped is None:
         print(f"note: {CODEBOOK.relative_to(ROOT)} not found; checked ids against the contract only")
     else:
@@ -321,12 +335,13 @@ def main() -> int:
                 problems.append(f"{name}: {coder} has {n} codings, expected 25-45")
     totals = Counter(c["coder"] for c in codings)
     print(f"{'total':42} {totals['anna']:5d} {totals['bram']:5d}")
-    ag = agreement(codings)
+    ag = agreement(codings, parents)
     print(f"\nagreement anna/bram: {ag['both']}/{ag['units']} (file, quote, code) units = "
           f"{ag['unit_pct']:.1f}%; {ag['same_quotes']}/{ag['quotes']} quotes with identical "
           f"code sets = {ag['quote_pct']:.1f}%")
     for code, (both, union) in ag["per_headline"].items():
-        print(f"  {code:20} {both:3d}/{union:3d} = {100 * both / max(1, union):5.1f}%")
+        print(f"  {code:20} {both:3d}/{union:3d} = {100 * both / max(1, union):5.1f}%"
+              "  (quotes coded with it or a sub-code)")
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:

@@ -14,9 +14,11 @@ makes disagreements between anna and bram visible in one place.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 TOOLS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TOOLS))
 PLAN = TOOLS / "codings_plan.txt"
 OUT = TOOLS.parent / "codings.jsonl"
 
@@ -51,8 +53,19 @@ def read_plan(path: Path = PLAN) -> list[dict]:
     return rows
 
 
+def story_order(rows: list[dict]) -> list[dict]:
+    """Sort each file's quotes by where they occur in the transcript (the story's order)."""
+    from check_corpus import read_transcript
+
+    texts = {name: read_transcript(TOOLS.parent / name).full_text
+             for name in dict.fromkeys(row["file"] for row in rows)}
+    return sorted(rows, key=lambda r: (list(texts).index(r["file"]),
+                                       texts[r["file"]].find(r["quote"])))
+
+
 def codings(rows: list[dict]) -> list[dict]:
     out: list[dict] = []
+    rows = story_order(rows)
     files = list(dict.fromkeys(row["file"] for row in rows))
     for name in files:
         for coder in ("anna", "bram"):
