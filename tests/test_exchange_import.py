@@ -216,3 +216,12 @@ def test_relative_source_next_to_the_qdpx_is_read_but_never_outside_it(db, tmp_p
     other.mkdir()
     report = import_qdpx(db, _with_qde(other, sneaky.encode()), actor=ME, nlp=nlp)
     assert ("source", "file_missing") in [(l.kind, l.reason) for l in report.losses]
+
+
+def test_absurdly_nested_xml_is_refused_without_exhausting_the_stack(db, tmp_path, nlp):
+    deep = b'<Project name="p"><CodeBook><Codes>' + b'<Code guid="x" name="c" isCodable="true">' * 5000
+    deep += b"</Code>" * 5000 + b"</Codes></CodeBook></Project>"
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, _with_qde(tmp_path, deep), actor=ME, nlp=nlp)
+    assert err.value.key == "exchange.xml_too_deep"
+    assert nothing_written(db)

@@ -24,6 +24,7 @@ MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one source (REFI allows 2 GB; interviews
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # everything we might read from one archive
 MAX_RATIO = 200  # deflate of real text reaches ~10x; bombs reach 1000x
 RATIO_FLOOR_BYTES = 8 * 1024 * 1024  # small members may compress as well as they like
+MAX_DEPTH = 200  # code trees are a few levels deep; this is far beyond any real file
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -120,10 +121,25 @@ def parse_xml(data: bytes, *, file: str) -> Element:
         line, column = getattr(exc, "position", (0, 0))
         raise InputError("exchange.xml_malformed", file=file, line=line, column=column,
                          error=str(exc)) from exc
+    depth = _depth(root)
+    if depth > MAX_DEPTH:
+        raise InputError("exchange.xml_too_deep", file=file, depth=depth, limit=MAX_DEPTH)
     for element in root.iter():
         if isinstance(element.tag, str) and "}" in element.tag:
             element.tag = element.tag.split("}", 1)[1]
     return root
+
+
+def _depth(root: Element) -> int:
+    """How deeply elements nest (iteratively: a hostile file must not exhaust the stack)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in element)
+    return deepest
 
 
 def member_name(path_attr: str) -> str | None:
