@@ -82,3 +82,13 @@ def test_uploading_a_malformed_codebook_shows_a_clear_error(db, project_path):
     at.button(key="exchange_import").click().run()
     assert at.error and "not well-formed XML" in at.error[0].value
     assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == 0
+
+
+def test_changing_the_choices_hides_a_download_made_with_other_choices(filled, project_path):
+    at = page(project_path)
+    at.button(key="export_make").click().run()
+    assert len(at.get("download_button")) == 2
+    at.radio(key="export_format").set_value("csv").run()
+    assert len(at.get("download_button")) == 0
+    at.button(key="export_make").click().run()
+    assert at.get("download_button")[0].label.endswith(".csv")

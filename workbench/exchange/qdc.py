@@ -52,9 +52,8 @@ def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None =
         if description:
             ET.SubElement(el, f"{{{NS}}}Description").text = description
         report.count("codes")
-        lost = [f for f in LOST_CODE_FIELDS if code.get(f) not in (None, "", "[]", 0)]
-        if lost:
-            report.lose("code_fields", "refi_code_fields", ", ".join(lost))
+        if any(code.get(f) not in (None, "", "[]", 0) for f in LOST_CODE_FIELDS):
+            report.lose("code_fields", "refi_code_fields", code["slug"])
         for child in children.get(code["id"], []):
             add(el, child)
 

@@ -174,9 +174,8 @@ class _Builder:
                 _el(el, "Description", description)
             self.code_elements[code["id"]] = el
             self.report.count("codes")
-            lost = [f for f in LOST_CODE_FIELDS if code.get(f) not in (None, "", "[]", 0)]
-            if lost:
-                self.report.lose("code_fields", "refi_code_fields", ", ".join(lost))
+            if any(code.get(f) not in (None, "", "[]", 0) for f in LOST_CODE_FIELDS):
+                self.report.lose("code_fields", "refi_code_fields", code["slug"])
             for child in children.get(code["id"], []):
                 add(el, child)
 

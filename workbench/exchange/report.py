@@ -67,7 +67,8 @@ class ExchangeReport:
         return not self.losses
 
     def headline(self, lang: str = "nl") -> str:
-        return t(f"exchange.report.{self.operation}", lang, path=self.path, format=self.format)
+        name = Path(self.path).name
+        return t(f"exchange.report.{self.operation}", lang, path=name, format=self.format)
 
     def carried_line(self, lang: str = "nl") -> str:
         carried = ", ".join(

@@ -77,10 +77,11 @@ if len(text_options) == 1:
 
 if st.button(tr("page_export.make"), type="primary", key="export_make"):
     with st.spinner(tr("page_export.working")):
-        st.session_state["export_result"] = run_export(fmt, suggestions,
-                                                       text_choice == "pseudonymised")
+        made = run_export(fmt, suggestions, text_choice == "pseudonymised")
+        st.session_state["export_result"] = made and {**made,
+                                                      "choices": (fmt, suggestions, text_choice)}
 result = st.session_state.get("export_result")
-if result:
+if result and result["choices"] == (fmt, suggestions, text_choice):
     st.download_button(tr("page_export.download", name=result["name"]), result["data"],
                        file_name=result["name"], mime=MIME[result["fmt"]], key="export_download")
     st.download_button(tr("page_export.download_report"), result["dataloss"],
