@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.app import common
+from workbench import access
+from workbench.app import common, login
 from workbench.nlp import pipeline_info
 
 PAGES = Path(__file__).parent / "workbench" / "app" / "pages"
@@ -25,7 +26,9 @@ if not common.project_path().exists():
     st.toast(common.tr("app.demo_loaded"))
 
 
-def page(name: str, icon: str) -> st.Page:
+def page(name: str, icon: str) -> st.Page | None:
+    if name not in allowed:  # pages a role may not use are not offered (the package refuses too)
+        return None
     return st.Page(PAGES / f"{name}.py", title=common.tr(f"page.{name}"), icon=icon,
                    url_path=name)
 
@@ -35,11 +38,22 @@ with st.sidebar:
         common.tr("app.language"), ["nl", "en"], key="lang",
         format_func={"nl": "Nederlands", "en": "English"}.get,
     )
+
+# Login (issue 9): one click for single use; a form once any account has a password.
+if not login.logged_in():
+    login.form()
+    st.stop()
+allowed = set(access.visible_pages(common.db(), common.user()))
+
+with st.sidebar:
     st.caption(common.tr("app.user") + f" **{common.user()}**")
+    login.logout_button()
     st.caption(common.tr("app.pipeline", name=pipeline_info(common.nlp())["name"]))
 
 navigation = st.navigation(
     {
+        section: [p for p in pages if p is not None]
+        for section, pages in {
         common.tr("app.section.work"): [
             page("project", ":material/folder_open:"),
             page("coderen", ":material/edit_note:"),
@@ -56,6 +70,8 @@ navigation = st.navigation(
             page("workshop", ":material/groups:"),
             page("privacy", ":material/lock:"),
         ],
+        }.items()
+        if any(p is not None for p in pages)
     }
 )
 navigation.run()

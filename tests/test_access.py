@@ -9,6 +9,7 @@ from privacy_support import add_codes, add_document, segment_ids
 
 @pytest.fixture
 def team(db):
+    accounts.set_password(db, "onderzoeker", "onderzoek-123", actor="onderzoeker")
     accounts.add_user(db, "sanne", role="co-onderzoeker", password="geheim-123", actor="onderzoeker")
     accounts.add_user(db, "vera", role="supervisor", password="geheim-456", actor="onderzoeker")
     accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
@@ -29,10 +30,17 @@ def test_wrong_password_and_unknown_user_give_the_same_error(team):
     assert wrong.value.key == unknown.value.key == "accounts.bad_login"
 
 
-def test_default_account_logs_in_alone_until_others_exist(db):
+def test_default_account_logs_in_alone_until_someone_has_a_password(db):
+    accounts.add_user(db, "bram", role="supervisor", actor="onderzoeker")
     assert accounts.auto_login_user(db) == "onderzoeker"
-    accounts.add_user(db, "bram", role="supervisor", password="wachtwoord", actor="onderzoeker")
+    accounts.set_password(db, "bram", "wachtwoord", actor="bram")
     assert accounts.auto_login_user(db) is None
+
+
+def test_a_researcher_without_password_cannot_give_others_one(db):
+    with pytest.raises(InputError) as err:
+        accounts.add_user(db, "bram", role="supervisor", password="wachtwoord", actor="onderzoeker")
+    assert err.value.key == "accounts.own_password_first"
 
 
 def test_default_account_stops_auto_login_once_it_has_a_password(db):

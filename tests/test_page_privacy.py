@@ -51,7 +51,6 @@ def test_adding_an_account_and_assigning_fragments(project, project_path):
     at = page(project_path)
     at.text_input(key="privacy_new_name").set_value("sanne")
     at.selectbox(key="privacy_new_role").set_value("co-onderzoeker")
-    at.text_input(key="privacy_new_password").set_value("bewoner-123")
     [b for b in at.button if b.label == "Maken"][0].click().run()
     assert accounts.list_users(project)[-1]["role"] == "co-onderzoeker"
     at.button(key="privacy_apply").click().run()  # the document must be checked for names
@@ -86,3 +85,36 @@ def test_co_researcher_is_refused(project, project_path):
     accounts.add_user(project, "sanne", role="co-onderzoeker", actor="onderzoeker")
     at = page(project_path, user="sanne")
     assert at.error and not at.tabs
+
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+def app(project_path):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["project_path"] = str(project_path)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_single_use_logs_in_without_a_form(project, project_path):
+    at = app(project_path)
+    assert at.session_state["user"] == "onderzoeker"
+    assert "login_name" not in [t.key for t in at.text_input]
+
+
+def test_login_form_once_a_password_is_set_and_pages_follow_the_role(project, project_path):
+    accounts.set_password(project, "onderzoeker", "onderzoek-123", actor="onderzoeker")
+    accounts.add_user(project, "sanne", role="co-onderzoeker", password="bewoner-123",
+                      actor="onderzoeker")
+    at = app(project_path)
+    assert "user" not in at.session_state
+    at.text_input(key="login_name").set_value("sanne")
+    at.text_input(key="login_password").set_value("fout-wachtwoord")
+    at.button[0].click().run()
+    assert at.error and "user" not in at.session_state
+    at.text_input(key="login_password").set_value("bewoner-123")
+    at.button[0].click().run()
+    assert not at.exception and at.session_state["user"] == "sanne"
+    assert "Vraag het aan de onderzoeker" in at.info[0].value  # the only page: the workshop

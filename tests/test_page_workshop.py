@@ -17,7 +17,7 @@ PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages
 def prepared(db):
     add_codes(db)
     doc = add_document(db)
-    accounts.add_user(db, "sanne", role="co-onderzoeker", password="bewoner-123", actor="onderzoeker")
+    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
     for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
         decide(db, name, accept=True, actor="onderzoeker", kind="place" if name == "Zwolle" else None)
     apply_pseudonyms(db, actor="onderzoeker")

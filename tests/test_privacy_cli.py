@@ -51,6 +51,8 @@ def test_bad_accept_numbers_are_an_error(project, capsys):
 
 
 def test_users_add_list_role_and_passwd(project, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("mijn-eigen-wachtwoord\n"))
+    assert main(["users", "passwd", "onderzoeker", "--project", project, "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
     assert main(["users", "add", "sanne", "--role", "co-onderzoeker", "--project", project,
                  "--password-stdin"]) == 0

@@ -14,7 +14,7 @@ from privacy_support import add_codes, add_document, segment_ids
 def workshop(db):
     add_codes(db)
     doc = add_document(db)
-    accounts.add_user(db, "sanne", role="co-onderzoeker", password="bewoner-123", actor="onderzoeker")
+    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
     decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
     decide(db, "Jan", accept=True, replacement="[Naam 1]", actor="onderzoeker")
     decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")

@@ -4,9 +4,9 @@ Why local accounts: the data must not leave the machine, so there is no identity
 a project file carries its own users. Why argon2 (argon2-cffi): a memory-hard, maintained
 password hash with salts and parameters in the stored string, so we never roll our own.
 
-Single-user use stays one click: the default account ``onderzoeker`` has no password and
-logs in by itself (:func:`auto_login_user`) until it gets a password or a second account
-exists. From then on everyone logs in with :func:`authenticate`.
+Single-user use stays one click: the default account ``onderzoeker`` logs in by itself
+(:func:`auto_login_user`) as long as no account has a password. Once one has (the acting
+researcher must set their own first), everyone logs in with :func:`authenticate`.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def add_user(
     access.require(db, actor, "users.manage")
     _check_role(role)
     hashed = None if password is None else _hash(password)
+    if hashed is not None:
+        _require_own_password_first(db, actor, name)
     with transaction(db):
         _check_name(db, name)
         db.execute(
@@ -107,6 +109,8 @@ def set_password(db: Database, name: str, password: str | None, *, actor: str) -
     if _role(db, name) == "system":
         raise InputError("accounts.system_user", name=name)
     hashed = None if password is None else _hash(password)
+    if hashed is not None:
+        _require_own_password_first(db, actor, name)
     with transaction(db):
         db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hashed, name])
         record_event(
@@ -159,13 +163,25 @@ def authenticate(db: Database, name: str, password: str) -> str:
 
 
 def auto_login_user(db: Database) -> str | None:
-    """``onderzoeker`` while the project is single-user and password-free, else None."""
+    """``onderzoeker`` while no account has a password (single-user use), else None.
+
+    Accounts without a password cannot log in, so they do not switch login on; the first
+    password does (and :func:`_require_own_password_first` makes sure a researcher has one).
+    """
     found = db.execute(
-        "SELECT password_hash FROM users WHERE name = ? AND role = 'onderzoeker'", [DEFAULT_USER]
+        "SELECT 1 FROM users WHERE name = ? AND role = 'onderzoeker'", [DEFAULT_USER]
     ).fetchone()
-    if found is None or found[0] is not None:
-        return None
-    others = db.execute(
-        "SELECT count(*) FROM users WHERE role != 'system' AND name != ?", [DEFAULT_USER]
+    with_password = db.execute(
+        "SELECT count(*) FROM users WHERE role != 'system' AND password_hash IS NOT NULL"
     ).fetchone()[0]
-    return None if others else DEFAULT_USER
+    return DEFAULT_USER if found and not with_password else None
+
+
+def _require_own_password_first(db: Database, actor: str, name: str) -> None:
+    """Giving someone else a password switches login on: the acting researcher needs one first,
+    or nobody could manage the project any more."""
+    if actor == name:
+        return
+    found = db.execute("SELECT password_hash FROM users WHERE name = ?", [actor]).fetchone()
+    if found is not None and found[0] is None:
+        raise InputError("accounts.own_password_first", user=actor)

@@ -30,10 +30,12 @@ st.markdown(
 project = db()
 me = user()
 if not attempt(access.can, project, me, "workshop"):
+    st.title(tr("page.workshop"))
     st.error(tr("workshop.page.no_access", user=me))
     st.stop()
 fragments = attempt(my_fragments, project, user=me) or []
-if not fragments:
+if not fragments:  # only then a title: during the workshop nothing but the fragment shows
+    st.title(tr("page.workshop"))
     st.info(tr("workshop.page.nothing"))
     st.stop()
 
