@@ -24,7 +24,9 @@ def list_speakers(db: Database, document_id: int | None = None) -> list[dict[str
     where, params = ("WHERE s.document_id = ?", [document_id]) if document_id else ("", [])
     cur = db.execute(
         "SELECT s.id, s.document_id, d.name AS document, s.label, s.role, "
-        "count(t.id) AS n_turns, coalesce(sum(t.end_char - t.start_char), 0) AS n_chars "
+        "count(t.id) AS n_turns, coalesce(sum(t.end_char - t.start_char), 0) AS n_chars, "
+        "(SELECT substr(d.text, f.start_char + 1, min(f.end_char - f.start_char, 100)) "
+        " FROM turns f WHERE f.speaker_id = s.id ORDER BY f.position LIMIT 1) AS sample "
         "FROM speakers s JOIN documents d ON d.id = s.document_id "
         f"LEFT JOIN turns t ON t.speaker_id = s.id {where} "
         "GROUP BY s.id ORDER BY s.document_id, min(t.position)",

@@ -110,8 +110,11 @@ def run_import(sources, respondent: str | None) -> None:
                      progress=progress, nlp=nlp())
     bar.empty()
     if report is not None:
+        # Keep the results for the next run; a fresh uploader key empties the drop zone and the
+        # rerun refreshes the counts shown above.
         st.session_state["_import_report"] = report
         st.session_state["_uploader"] = st.session_state.get("_uploader", 0) + 1
+        st.rerun()
 
 
 with files_tab:
@@ -171,9 +174,12 @@ with respondents_tab:
     table = respondents_table(db())
     if table.empty:
         st.info(tr("page_project.no_respondents"))
-    edited = st.data_editor(table, key="respondents_editor", num_rows="dynamic",
-                            hide_index=True, use_container_width=True,
-                            disabled=["documents"])
+    edited = st.data_editor(
+        table, key="respondents_editor", num_rows="dynamic", hide_index=True,
+        use_container_width=True, disabled=["documents"],
+        column_config={column: st.column_config.Column(tr(f"page_project.col_{column}"))
+                       for column in ("code", "pseudonym", "notes", "documents")},
+    )
     if st.button(tr("page_project.save_respondents"), key="save_respondents"):
         changes = attempt(save_table, db(), edited.to_dict("records"), actor=user())
         if changes is not None:
@@ -244,6 +250,7 @@ with speakers_tab:
             left, right = st.columns([2, 3])
             left.markdown(tr("page_project.speaker_line", label=speaker["label"],
                              turns=speaker["n_turns"]))
+            left.caption(f"“{speaker['sample'] or ''}…”")
             right.selectbox(tr("page_project.role_label", label=speaker["label"]),
                             list(ROLE_NAMES), index=ROLES.index(speaker["role"]),
                             key=f"role_{speaker['id']}", on_change=change_role,
