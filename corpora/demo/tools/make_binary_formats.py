@@ -11,8 +11,8 @@ chosen per file below, so the demo shows every format the importer reads: .docx 
 .odt (odfpy), .vtt with ``<v Name>`` voice tags, .srt with ``Name:`` prefixes, and a .txt in
 cp1252 with Windows line ends (to show encoding detection).
 
-The output is deterministic (fixed document dates, computed cue times), so re-running the
-script gives the same text; commit the generated files together with their sources.
+The output is deterministic (fixed document dates and zip entry times, computed cue times), so
+re-running the script gives the same bytes; commit the generated files with their sources.
 """
 
 from __future__ import annotations
@@ -94,6 +94,22 @@ def _stamp(seconds: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
+def freeze_zip(target: Path) -> None:
+    """Rewrite a zip container (.docx/.odt) with fixed entry times, keeping entry order and
+    compression, so regenerating gives the same bytes (and the same sha256, which is how the
+    importer recognises a file it already has)."""
+    import zipfile
+
+    with zipfile.ZipFile(target) as source:
+        entries = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(target, "w") as out:
+        for info, data in entries:
+            frozen = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            frozen.compress_type = info.compress_type
+            frozen.external_attr = info.external_attr
+            out.writestr(frozen, data)
+
+
 def write_vtt(header, items, target: Path) -> None:
     blocks = [f"WEBVTT - {header[0]}", "NOTE\n" + "\n".join(header)]
     for start, end, label, text in cues(header, items):
@@ -149,6 +165,7 @@ def write_docx(header, items, target: Path) -> None:
         paragraph.add_run(text)
         paragraph.paragraph_format.space_after = Pt(6)
     document.save(str(target))
+    freeze_zip(target)
 
 
 def write_odt(header, items, target: Path) -> None:
@@ -172,6 +189,7 @@ def write_odt(header, items, target: Path) -> None:
         paragraph.addText(text)
         document.text.addElement(paragraph)
     document.save(str(target))
+    freeze_zip(target)
 
 
 WRITERS = {".vtt": write_vtt, ".srt": write_srt, ".docx": write_docx, ".odt": write_odt,
