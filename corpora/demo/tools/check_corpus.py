@@ -15,6 +15,7 @@ checks, without needing the workbench's own importer:
   turn, so a loader can find it without guessing;
 - every code id is one of the ids the codebook contract promises or, when the default
   codebook file exists, one of its ids (and always one of its ids when it exists);
+- life_year and life_age agree with one birth year per respondent (give or take a birthday);
 - both coders coded every transcript, with 25-45 codings each.
 
 It prints a summary (word counts, codings per coder, agreement between anna and bram) and exits
@@ -321,6 +322,13 @@ def main() -> int:
             if count != 1 or not inside:
                 problems.append(f"{where}: quote found {count}x, inside one respondent turn/cue: {inside}: "
                                 f"{c['quote'][:70]!r}")
+    births: dict[str, set[int]] = defaultdict(set)
+    for c in codings:
+        if c["life_year"] is not None and c["life_age"] is not None:
+            births[c["file"]].add(c["life_year"] - c["life_age"])
+    for name, years in births.items():  # one birth year, give or take a birthday
+        if max(years) - min(years) > 1:
+            problems.append(f"{name}: life_year - life_age varies: {sorted(years)}")
     seen = Counter((c["file"], c["quote"], c["code"], c["coder"]) for c in codings)
     for key, n in seen.items():
         if n > 1:
