@@ -13,7 +13,6 @@ from sqlite_utils import Database
 
 from workbench.privacy.pseudonyms import pseudonymise_free_text, pseudonymised_document
 
-EXPORT_ACTOR_ROLE_CHECKED = "read"  # privacy's own check; exports check "export" first
 
 
 def pseudonymised_texts(

@@ -18,7 +18,6 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.accounts import add_user
 from workbench.codings import add_coding
-from workbench.exchange import ids
 from workbench.exchange.codes import upsert_codes
 from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
 from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_guid
@@ -64,6 +63,7 @@ class _Writer:
         self.segmented = segmented
         self.user_names: dict[str | None, str] = {}
         self.targets: dict[str, tuple[str, int | None]] = {}  # guid -> memo target
+        self.note_targets: dict[str, list[tuple[str, int | None]]] = {}  # note guid -> targets
 
     def write(self) -> None:
         project = self.project
@@ -225,12 +225,6 @@ class _Writer:
             return ("segment", int(seg[0]))
         self.report.lose("note_selection", "note_on_document", selection.name)
         return ("document", doc_id)
-
-    @property
-    def note_targets(self) -> dict[str, list[tuple[str, int | None]]]:
-        if not hasattr(self, "_note_targets"):
-            self._note_targets: dict[str, list[tuple[str, int | None]]] = {}
-        return self._note_targets
 
     # --- notes --------------------------------------------------------------------------------
 
