@@ -46,3 +46,26 @@ def test_stored_segments_match_the_stored_text(db, tmp_path, nlp):
     # SQLite's substr counts code points too, so the database agrees with Python.
     assert all(db.execute("SELECT substr(?, ?, ?)", [text, s + 1, e - s]).fetchone()[0] == t
                for s, e, t in rows)
+
+
+CUE_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                   min_size=1, max_size=30).filter(lambda s: "-->" not in s and s.strip())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Anna", "Bram", None]), CUE_TEXT), min_size=1,
+                max_size=8))
+def test_subtitle_turns_point_at_their_cue_text(cues):
+    lines = ["WEBVTT", ""]
+    for i, (voice, text) in enumerate(cues):
+        lines += [f"00:00:{i:02d}.000 --> 00:00:{i:02d}.900",
+                  f"<v {voice}>{text}" if voice else text, ""]
+    try:
+        parsed = read_bytes("\n".join(lines).encode("utf-8"), name="h.vtt", fmt="vtt")
+    except Exception as exc:
+        assert getattr(exc, "key", "").startswith("ingest."), exc
+        return
+    for turn in parsed.turns:
+        spoken = parsed.text[turn.start_char:turn.end_char]
+        assert spoken and spoken == spoken.strip()
+        assert turn.time_start is not None and turn.time_end >= turn.time_start
