@@ -1123,3 +1123,24 @@ def _write_text(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".partial")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def export_bytes(db: Database, *, format: str, name: str | None = None,
+                 lang: str = "nl") -> bytes:
+    """The export as bytes, for a download button (same content as :func:`export_codebook`)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = export_codebook(db, Path(folder) / f"codeboek.{format}", format=format,
+                               name=name, lang=lang)
+        return path.read_bytes()
+
+
+def install_codebook_text(db: Database, text: str | bytes, *, file: str, actor: str) -> int:
+    """Validate and install a codebook uploaded in the app (text or UTF-8 bytes)."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError("codebook.not_utf8", file=file, error=str(exc)) from exc
+    return install_codebook(db, parse_codebook(text, file=file), actor=actor, source=file)

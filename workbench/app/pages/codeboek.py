@@ -1,8 +1,304 @@
-"""Page 'codeboek' (being built: replaced by its issue's work)."""
+"""Page 'codeboek': browse the code tree, change codes (always with a reason), read the log,
+download the codebook as a document.
+
+Thin: every read and change is a call into :mod:`workbench.codebook`; errors come back as
+WorkbenchError and are shown in the session's language by ``attempt``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench import access
+from workbench import codebook as cb
+from workbench.app.common import attempt, db, lang, project_path, tr, user
+from workbench.store import connect
 
 st.title(tr("page.codeboek"))
-st.info(tr("page.placeholder"))
+
+ACTIONS = ("add", "rename", "move", "merge", "split", "edit")
+
+
+def done(message: str) -> None:
+    """Remember a success message over the rerun that shows the new state."""
+    st.session_state["_codeboek_message"] = message
+    st.rerun()
+
+
+def label(node: dict[str, Any]) -> str:
+    return f"{node['name']} ({node['slug']})"
+
+
+tree = cb.code_tree(db())
+books = cb.codebooks(db())
+can_edit = access.can(db(), user(), "codebook.edit")
+slugs = [n["slug"] for n in tree]
+names = {n["slug"]: label(n) for n in tree}
+
+if books:
+    st.caption(tr("codeboek.books", books=", ".join(
+        f"{b['name']} ({tr('codeboek.version', version=b['version'])})" for b in books)))
+if "_codeboek_message" in st.session_state:
+    st.success(st.session_state.pop("_codeboek_message"))
+
+browse_tab, edit_tab, log_tab, download_tab, add_book_tab = st.tabs([
+    tr("codeboek.tab_browse"), tr("codeboek.tab_edit"), tr("codeboek.tab_log"),
+    tr("codeboek.tab_download"), tr("codeboek.tab_books"),
+])
+
+# --- browse ------------------------------------------------------------------------------
+
+with browse_tab:
+    if not tree:
+        st.info(tr("codeboek.empty"))
+    query = st.text_input(tr("codeboek.search"), key="codeboek_search",
+                          help=tr("codeboek.search_help")).strip().lower()
+    for node in tree:
+        haystack = " ".join([node["slug"], node["name"], node["brief"] or "",
+                             *node["indicators"]]).lower()
+        if query and query not in haystack:
+            continue
+        marker = " · " + tr("codeboek.sensitive") if node["sensitive"] else ""
+        indent = "\u2003" * node["depth"] + ("↳ " if node["depth"] else "")
+        title = f"{indent}{node['name']} — {tr('codeboek.n', n=node['n_accepted_total'])}{marker}"
+        with st.expander(title):
+            st.markdown(
+                f"<span style='background:{node['color'] or '#dddddd'};padding:0 .6em;"
+                f"border-radius:.3em'>&nbsp;</span> `{node['slug']}` · "
+                + tr("codeboek.counts", accepted=node["n_accepted"],
+                     suggested=node["n_suggested"], rejected=node["n_rejected"]),
+                unsafe_allow_html=True,
+            )
+            if node["sensitive"]:
+                st.warning(tr("codeboek.sensitive_note"))
+            for field in ("brief", "definition", "use_when", "dont_use_when"):
+                if node[field]:
+                    st.markdown(f"**{tr(f'codebook.doc.{field}')}.** {node[field]}")
+            for field in ("examples", "counterexamples"):
+                if node[field]:
+                    st.markdown(f"**{tr(f'codebook.doc.{field}')}:**\n"
+                                + "\n".join(f"- “{v}”" for v in node[field]))
+            if node["indicators"]:
+                st.markdown(f"**{tr('codebook.doc.indicators')}:** "
+                            + ", ".join(node["indicators"]))
+            if node["source"]:
+                st.caption(f"{tr('codebook.doc.source')}: {node['source']['file']}: "
+                           f"“{node['source']['quote']}”")
+
+# --- edit --------------------------------------------------------------------------------
+
+
+def reason(key: str) -> str:
+    return st.text_input(tr("codeboek.why"), key=key, help=tr("codeboek.why_help"))
+
+
+def code_select(text: str, key: str, options: list[str] | None = None,
+                allow_top: bool = False) -> str | None:
+    options = list(options if options is not None else slugs)
+    if allow_top:
+        options = [""] + options
+    shown = {**names, "": tr("codeboek.top")}  # computed here: AppTest formats outside a run
+    return st.selectbox(text, options, key=key, format_func=shown.get) or None
+
+
+with edit_tab:
+    if not can_edit:
+        st.info(tr("codeboek.no_rights"))
+    else:
+        action_labels = {a: tr(f"codeboek.action.{a}") for a in ACTIONS}
+        action = st.radio(tr("codeboek.what"), ACTIONS, key="codeboek_action", horizontal=True,
+                          format_func=action_labels.get)
+        st.caption(tr(f"codeboek.explain.{action}"))
+        if action == "add":
+            with st.form("codeboek_add_form"):
+                new_name = st.text_input(tr("codeboek.name"), key="add_name")
+                parent = code_select(tr("codeboek.parent"), "add_parent", allow_top=True)
+                definition = st.text_area(tr("codebook.doc.definition"), key="add_definition")
+                indicators = st.text_input(tr("codeboek.indicators"), key="add_indicators")
+                why = reason("add_why")
+                if st.form_submit_button(tr("codeboek.action.add")):
+                    words = [w.strip() for w in indicators.split(",") if w.strip()]
+                    slug = attempt(cb.add_code, db(), name=new_name, parent=parent,
+                                   definition=definition or None, indicators=words,
+                                   rationale=why, actor=user())
+                    if slug:
+                        done(tr("codeboek.added", code=slug))
+        elif not tree:
+            st.info(tr("codeboek.empty"))
+        elif action == "rename":
+            with st.form("codeboek_rename_form"):
+                code = code_select(tr("codeboek.code"), "rename_code")
+                new_name = st.text_input(tr("codeboek.new_name"), key="rename_name")
+                why = reason("rename_why")
+                if st.form_submit_button(tr("codeboek.action.rename")):
+                    if attempt(lambda: cb.rename_code(db(), code, new_name, rationale=why,
+                                                      actor=user()) or True):
+                        done(tr("codeboek.changed", code=code))
+        elif action == "move":
+            with st.form("codeboek_move_form"):
+                code = code_select(tr("codeboek.code"), "move_code")
+                parent = code_select(tr("codeboek.new_parent"), "move_parent", allow_top=True)
+                why = reason("move_why")
+                if st.form_submit_button(tr("codeboek.action.move")):
+                    if attempt(lambda: cb.move_code(db(), code, parent, rationale=why,
+                                                    actor=user()) or True):
+                        done(tr("codeboek.changed", code=code))
+        elif action == "merge":
+            with st.form("codeboek_merge_form"):
+                source = code_select(tr("codeboek.merge_source"), "merge_source")
+                target = code_select(tr("codeboek.merge_target"), "merge_target")
+                why = reason("merge_why")
+                if st.form_submit_button(tr("codeboek.action.merge")):
+                    result = attempt(cb.merge_codes, db(), source, target, rationale=why,
+                                     actor=user())
+                    if result is not None:
+                        done(tr("codeboek.merged", source=source, target=target, **result))
+        elif action == "split":
+            with st.form("codeboek_split_form"):
+                code = code_select(tr("codeboek.code"), "split_code")
+                new_names = st.text_area(tr("codeboek.split_names"), key="split_names")
+                why = reason("split_why")
+                if st.form_submit_button(tr("codeboek.action.split")):
+                    parts = [{"name": n.strip()} for n in new_names.splitlines() if n.strip()]
+                    result = attempt(cb.split_code, db(), code, parts, rationale=why,
+                                     actor=user())
+                    if result is not None:
+                        st.session_state["recode_code"] = code
+                        done(tr("codeboek.split_done", code=code, codes=", ".join(
+                            result["codes"]), n=len(result["codings"])))
+            st.subheader(tr("codeboek.recode_title"))
+            st.caption(tr("codeboek.recode_help"))
+            recode_from = code_select(tr("codeboek.code"), "recode_code")
+            codings = cb.codings_of(db(), recode_from) if recode_from else []
+            if not codings:
+                st.info(tr("codeboek.recode_none"))
+            else:
+                with st.form("codeboek_recode_form"):
+                    choices: dict[int, str] = {}
+                    for coding in codings[:50]:
+                        choices[coding["id"]] = st.selectbox(
+                            f"{coding['document']}: “{coding['text'][:120]}”",
+                            slugs, index=slugs.index(recode_from), key=f"recode_{coding['id']}",
+                            format_func=names.get)
+                    if st.form_submit_button(tr("codeboek.recode_button")):
+                        by_target: dict[str, list[int]] = defaultdict(list)
+                        for coding_id, target in choices.items():
+                            if target != recode_from:
+                                by_target[target].append(coding_id)
+                        moved = sum(attempt(cb.recode_codings, db(), ids, target,
+                                            actor=user()) or 0
+                                    for target, ids in by_target.items())
+                        done(tr("codeboek.recoded", n=moved))
+        elif action == "edit":
+            code = code_select(tr("codeboek.code"), "edit_code")
+            node = next(n for n in tree if n["slug"] == code)
+            with st.form(f"codeboek_edit_form_{code}"):
+                values = {
+                    field: st.text_area(tr(f"codebook.doc.{field}"), value=node[field] or "",
+                                        key=f"edit_{field}_{code}")
+                    for field in ("brief", "definition", "use_when", "dont_use_when")
+                }
+                for field in ("examples", "counterexamples"):
+                    text = st.text_area(tr(f"codeboek.{field}_lines"),
+                                        value="\n".join(node[field]), key=f"edit_{field}_{code}")
+                    values[field] = [line.strip() for line in text.splitlines() if line.strip()]
+                text = st.text_input(tr("codeboek.indicators"),
+                                     value=", ".join(node["indicators"]),
+                                     key=f"edit_indicators_{code}")
+                values["indicators"] = [w.strip() for w in text.split(",") if w.strip()]
+                values["color"] = st.color_picker(tr("codeboek.color"),
+                                                  value=node["color"] or "#cccccc",
+                                                  key=f"edit_color_{code}")
+                values["sensitive"] = st.checkbox(tr("codeboek.sensitive_box"),
+                                                  value=node["sensitive"],
+                                                  key=f"edit_sensitive_{code}")
+                why = reason(f"edit_why_{code}")
+                if st.form_submit_button(tr("codeboek.action.edit")):
+                    values = {k: (v.strip() or None) if isinstance(v, str) else v
+                              for k, v in values.items()}
+                    changed = {k: v for k, v in values.items() if node[k] != v}
+                    if attempt(lambda: cb.edit_code(db(), code, rationale=why, actor=user(),
+                                                    **changed) or True):
+                        done(tr("codeboek.changed", code=code))
+
+# --- change log --------------------------------------------------------------------------
+
+with log_tab:
+    log = cb.change_log(db())
+    if not log:
+        st.info(tr("codeboek.log_empty"))
+    else:
+        st.dataframe(
+            [{tr("codeboek.col_at"): c["at"][:16].replace("T", " "),
+              tr("codeboek.col_author"): c["author"],
+              tr("codeboek.col_action"): tr(f"codeboek.log_action.{c['action']}"),
+              tr("codeboek.col_code"): c["code_slug"] or "",
+              tr("codeboek.col_why"): c["rationale"]} for c in log],
+            hide_index=True, use_container_width=True,
+        )
+
+# --- download ----------------------------------------------------------------------------
+
+
+def deferred(fmt: str) -> Callable[[], bytes]:
+    """Build the file only when the button is clicked (in Streamlit's own thread, so with its
+    own connection) instead of on every rerun."""
+    path, language = str(project_path()), lang()
+
+    def make() -> bytes:
+        database = connect(path)
+        try:
+            return cb.export_bytes(database, format=fmt, lang=language)
+        finally:
+            database.close()
+
+    return make
+
+
+with download_tab:
+    if not tree:
+        st.info(tr("codeboek.empty"))
+    else:
+        st.caption(tr("codeboek.download_help"))
+        left, middle, right = st.columns(3)
+        left.download_button(tr("codeboek.download_md"), key="download_md",
+                             data=deferred("md"), file_name="codeboek.md",
+                             mime="text/markdown")
+        middle.download_button(
+            tr("codeboek.download_docx"), key="download_docx", data=deferred("docx"),
+            file_name="codeboek.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        right.download_button(tr("codeboek.download_yaml"), key="download_yaml",
+                              data=deferred("yaml"), file_name="codeboek.yaml",
+                              mime="application/x-yaml")
+
+# --- add a codebook ----------------------------------------------------------------------
+
+with add_book_tab:
+    installed = {b["name"] for b in books}
+    shipped = {p.name: cb.load_codebook(p) for p in cb.SHIPPED_CODEBOOKS}
+    available = [name for name, book in shipped.items() if book.name not in installed]
+    if not can_edit:
+        st.info(tr("codeboek.no_rights"))
+    elif available:
+        chosen = st.multiselect(tr("codeboek.shipped"), available, key="shipped_books",
+                                format_func=lambda n: f"{shipped[n].name} "
+                                f"({len(shipped[n].codes)} codes)")
+        if st.button(tr("codeboek.install"), key="install_shipped") and chosen:
+            ok = [attempt(cb.install_codebook, db(), shipped[n], actor=user(), source=n)
+                  for n in chosen]
+            if all(ok):
+                done(tr("codeboek.installed", n=len(chosen)))
+    else:
+        st.caption(tr("codeboek.all_installed"))
+    if can_edit:
+        upload = st.file_uploader(tr("codeboek.upload"), type=["yaml", "yml"],
+                                  key="codebook_upload", help=tr("codeboek.upload_help"))
+        if upload is not None and st.button(tr("codeboek.install"), key="install_upload"):
+            if attempt(cb.install_codebook_text, db(), upload.getvalue(), file=upload.name,
+                       actor=user()):
+                done(tr("codeboek.installed", n=1))

@@ -1,0 +1,134 @@
+"""AppTest flows of the Codeboek page on real project files."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO
+from streamlit.testing.v1 import AppTest
+
+from workbench import codebook as cb
+from workbench.projects import create_project
+from workbench.store import now, open_project
+
+PAGE = str(REPO / "workbench" / "app" / "pages" / "codeboek.py")
+
+
+def app(path, lang="nl", user="onderzoeker"):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(path)
+    at.session_state["user"] = user
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+@pytest.fixture
+def project(project_path):
+    create_project(project_path).close()
+    return project_path
+
+
+def test_tree_shows_every_code_with_its_count(project):
+    at = app(project)
+    assert not at.exception
+    titles = [e.label for e in at.expander]
+    assert len(titles) == 34
+    assert titles[0] == "Verlieservaring — 0 keer gecodeerd"
+    assert any(t.startswith("\u2003↳ Verlies van woning") for t in titles)
+    assert any("gevoelig" in t for t in titles if "Schaamte" in t)
+
+
+def test_definitions_and_examples_are_shown(project):
+    at = app(project)
+    text = " ".join(m.value for m in at.markdown)
+    schaamte = cb.load_codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
+    assert schaamte.definition in text and schaamte.examples[0] in text
+
+
+def test_search_filters_the_tree(project):
+    at = app(project)
+    at.text_input(key="codeboek_search").input("huisdier").run()
+    assert [e.label for e in at.expander] == ["\u2003↳ Kracht uit huisdieren — 0 keer gecodeerd"]
+
+
+def test_rename_without_reason_shows_error_and_changes_nothing(project):
+    at = app(project)
+    at.radio(key="codeboek_action").set_value("rename").run()
+    at.selectbox(key="rename_code").set_value("schaamte")
+    at.text_input(key="rename_name").input("Schaamte en schuld")
+    at.button[0].click().run()
+    assert "Schrijf kort op waarom" in at.error[0].value
+    assert open_project(project).execute(
+        "SELECT name FROM codes WHERE slug = 'schaamte'").fetchone()[0] == "Schaamte en taboe"
+
+
+def test_merge_with_reason_lands_in_the_log(project):
+    at = app(project)
+    at.radio(key="codeboek_action").set_value("merge").run()
+    at.selectbox(key="merge_source").set_value("stigma")
+    at.selectbox(key="merge_target").set_value("schaamte")
+    at.text_input(key="merge_why").input("niet te scheiden in de interviews")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "'stigma' is opgegaan in 'schaamte'" in at.success[0].value
+    assert len(at.expander) == 33
+    log = at.dataframe[0].value
+    assert log.iloc[0]["Waarom"] == "niet te scheiden in de interviews"
+    assert log.iloc[0]["Wat"] == "samengevoegd"
+
+
+def test_add_then_split_lists_codings_to_recode(project):
+    at = app(project)
+    at.radio(key="codeboek_action").set_value("add").run()
+    at.text_input(key="add_name").input("Heimwee")
+    at.selectbox(key="add_parent").set_value("verlies")
+    at.text_input(key="add_indicators").input("heimwee, thuisland")
+    at.text_input(key="add_why").input("komt in drie interviews voor")
+    at.button[0].click().run()
+    assert "Code 'heimwee' is toegevoegd." in at.success[0].value
+    node = {n["slug"]: n for n in cb.code_tree(open_project(project))}["heimwee"]
+    assert node["parent"] == "verlies" and node["indicators"] == ["heimwee", "thuisland"]
+    at.radio(key="codeboek_action").set_value("split").run()
+    at.selectbox(key="split_code").set_value("heimwee")
+    at.text_area(key="split_names").input("Heimwee naar een land\nHeimwee naar een huis")
+    at.text_input(key="split_why").input("twee soorten")
+    at.button[0].click().run()
+    assert "heimwee-naar-een-land" in at.success[0].value
+    assert "Op deze code staan geen coderingen." in [i.value for i in at.info]
+
+
+def test_edit_changes_only_what_changed(project):
+    at = app(project)
+    at.radio(key="codeboek_action").set_value("edit").run()
+    at.selectbox(key="edit_code").set_value("herstel").run()
+    at.text_area(key="edit_brief_herstel").input("Weer aanhaken, en soms terugvallen.")
+    at.text_input(key="edit_why_herstel").input("korter")
+    at.button[0].click().run()
+    assert not at.exception
+    change = cb.change_log(open_project(project))[0]
+    assert change["action"] == "edit" and change["details"] == {"fields": ["brief"]}
+
+
+def test_downloads_are_offered(project):
+    at = app(project)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download als tekst (Markdown)", "Download als Word",
+                      "Download als codeboekbestand (YAML)"]
+
+
+def test_supervisor_can_browse_but_not_edit(project):
+    db = open_project(project)
+    db["users"].insert({"name": "sanne", "role": "supervisor", "created_at": now()})
+    db.close()
+    at = app(project, user="sanne")
+    assert len(at.expander) == 34
+    assert "Alleen onderzoekers kunnen het codeboek aanpassen." in [i.value for i in at.info]
+
+
+def test_empty_project_offers_the_shipped_codebooks(project_path):
+    create_project(project_path, codebooks=()).close()
+    at = app(project_path, lang="en")
+    assert "This project has no codes yet" in at.info[0].value
+    at.multiselect(key="shipped_books").set_value(["sociale-kwaliteit.yaml"])
+    at.button(key="install_shipped").click().run()
+    assert "1 codebook(s) added." in at.success[0].value
+    assert len(at.expander) == 15
