@@ -126,3 +126,12 @@ def test_failed_export_leaves_no_half_file(rich, tmp_path):
         export_project(rich, target, format="qdpx", actor="wijk")
     assert target.read_bytes() == b"old export"
     assert [p.name for p in tmp_path.iterdir() if ".partial" in p.name] == []
+
+
+def test_every_export_is_logged_with_its_choices(rich, tmp_path):
+    export_qdpx(rich, tmp_path / "a.qdpx", pseudonymise=False, actor=ME)
+    export_codings_table(rich, tmp_path / "a.csv", actor=ME)
+    rows = rich.execute("SELECT action, actor, after FROM events WHERE action LIKE 'export.%' "
+                        "ORDER BY id").fetchall()
+    assert [(a, who) for a, who, _ in rows] == [("export.qdpx", ME), ("export.csv", ME)]
+    assert '"pseudonymised": false' in rows[0][2]

@@ -10,12 +10,14 @@ import bisect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from workbench import access
 from workbench.exchange.pseudo import pseudonymised_texts
+from workbench.store import record_event, transaction
 
 
 @dataclass
@@ -38,6 +40,15 @@ def require_export(db: Database, actor: str, *, pseudonymise: bool) -> None:
     access.require(db, actor, "export")
     if not pseudonymise:
         access.require(db, actor, "pseudonym.key")
+
+
+def log_export(db: Database, actor: str, *, format: str, path: str, pseudonymise: bool,
+               include_suggestions: bool) -> None:
+    """Record who exported what: an export of original text is a privacy-relevant act."""
+    with transaction(db):
+        record_event(db, actor, f"export.{format}", "project", None, None, {
+            "file": Path(path).name, "pseudonymised": pseudonymise,
+            "include_suggestions": include_suggestions})
 
 
 def statuses(include_suggestions: bool, *, rejected: bool = False) -> tuple[str, ...]:

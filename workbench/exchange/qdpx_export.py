@@ -438,6 +438,8 @@ def export_qdpx(
     members.update({f"Sources/{n}": t.encode("utf-8") for n, t in files.items()})
     write_zip_atomically(path, members)
     report.write_next_to(path)
+    gather.log_export(db, actor, format="qdpx", path=str(path), pseudonymise=pseudonymise,
+                      include_suggestions=include_suggestions)
     return report
 
 

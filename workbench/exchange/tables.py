@@ -86,4 +86,6 @@ def export_codings_table(
         write_atomically(path, lambda tmp: frame.to_excel(tmp, index=False, sheet_name="codings",
                                                           engine="openpyxl"))
     report.write_next_to(path)
+    gather.log_export(db, actor, format=format, path=str(path), pseudonymise=pseudonymise,
+                      include_suggestions=include_suggestions)
     return report
