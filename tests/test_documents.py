@@ -1,0 +1,48 @@
+import pytest
+
+from workbench.codings import add_coding
+from workbench.documents import document_view, list_documents, span_from_selection
+from workbench.ingest import import_files
+from workbench.projects import create_project
+
+TEXT = "I: Hoe gaat het?\nR: Goed 😊 hoor. Sinds de verhuizing is het rustig.\n"
+
+
+@pytest.fixture
+def project(tmp_path, nlp):
+    db = create_project(tmp_path / "p.db")
+    (tmp_path / "R01-a.txt").write_text(TEXT, encoding="utf-8")
+    assert import_files(db, [tmp_path / "R01-a.txt"], actor="onderzoeker", nlp=nlp).ok
+    return db
+
+
+def test_view_has_turns_segments_and_codings(project):
+    doc = list_documents(project)[0]
+    seg = project.execute("SELECT id FROM segments ORDER BY position LIMIT 1 OFFSET 2").fetchone()[0]
+    add_coding(project, coder="onderzoeker", code="verlies-woning", segment_id=seg)
+    view = document_view(project, doc["id"], viewer="onderzoeker")
+    assert [t.speaker for t in view.turns] == ["I", "R"]
+    coded = [s for t in view.turns for s in t.segments if s.codings]
+    assert [s.text for s in coded] == ["Sinds de verhuizing is het rustig."]
+    assert coded[0].codings[0]["code"] == "verlies-woning"
+
+
+def test_other_coders_codings_can_be_left_out(project):
+    project["users"].insert({"name": "bram", "role": "onderzoeker", "created_at": "x"})
+    seg = project.execute("SELECT id FROM segments LIMIT 1").fetchone()[0]
+    add_coding(project, coder="bram", code="isolement", segment_id=seg)
+    doc_id = list_documents(project)[0]["id"]
+    mine = document_view(project, doc_id, viewer="onderzoeker", coders=["onderzoeker"])
+    everyone = document_view(project, doc_id, viewer="onderzoeker")
+    count = lambda v: sum(len(s.codings) for t in v.turns for s in t.segments)  # noqa: E731
+    assert (count(mine), count(everyone)) == (0, 1)
+
+
+def test_browser_selection_in_utf16_becomes_code_point_offsets(project):
+    seg_id, start, text = project.execute(
+        "SELECT id, start_char, text FROM segments WHERE text LIKE 'Goed%'").fetchone()
+    # The browser counts the emoji as two UTF-16 units: "Goed 😊 hoor." -> "hoor" at 8.
+    doc, a, b = span_from_selection(project, seg_id, 8, seg_id, 12)
+    full = project.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()[0]
+    assert full[a:b] == "hoor"
+    assert a == start + 7

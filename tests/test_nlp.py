@@ -1,0 +1,29 @@
+from workbench.nlp import FALLBACK_PIPELINE, lemmas, lemmatize_text, pipe, pipeline_info
+
+
+def test_fallback_pipeline_is_reported_when_nl_core_news_sm_is_absent(nlp):
+    info = pipeline_info(nlp)
+    assert info["name"] in (FALLBACK_PIPELINE, "nl_core_news_sm")
+    assert info["components"]
+
+
+def test_lemmas_join_inflections(nlp):
+    assert lemmatize_text(nlp, "schaamde schaam verhuisde overleden") == [
+        "schamen", "schamen", "verhuizen", "overlijden"]
+
+
+def test_everyday_words_end_sentences_instead_of_being_abbreviations(nlp):
+    doc = next(pipe(nlp, ["Ik schaamde me. Die schaamte bleef. Dat is best. Zo gaat dat."]))
+    assert [s.text for s in doc.sents] == [
+        "Ik schaamde me.", "Die schaamte bleef.", "Dat is best.", "Zo gaat dat."]
+
+
+def test_real_abbreviations_still_hold_a_sentence_together(nlp):
+    doc = next(pipe(nlp, ["Ik sprak mevr. Jansen bijv. op dinsdag."]))
+    assert len(list(doc.sents)) == 1
+
+
+def test_content_only_drops_stop_words(nlp):
+    doc = next(pipe(nlp, ["Ik voel me zo alleen in dit huis."]))
+    assert "ik" not in lemmas(doc, content_only=True)
+    assert "huis" in lemmas(doc, content_only=True)

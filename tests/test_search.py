@@ -1,0 +1,89 @@
+import pytest
+
+from workbench.codebook import DEFAULT_CODEBOOK, install_codebook_file
+from workbench.codings import list_codings
+from workbench.errors import InputError
+from workbench.ingest import import_files
+from workbench.search import build_match, filter_options, search, suggest_code_for_hits, word_family
+
+INTERVIEW = """I: Hoe was dat voor u?
+R: Ik schaamde me kapot. Ik schaam me nog steeds als ik eraan denk.
+I: En uw familie?
+R: Die schaamte zat diep. Mijn zus wist van niets. We zijn toen verhuisd naar de flat.
+I: Hoe was de verhuizing?
+R: Zwaar. Ik kende niemand in de nieuwe buurt.
+"""
+
+
+@pytest.fixture
+def project(db, nlp, tmp_path):
+    path = tmp_path / "R01-interview.txt"
+    path.write_text(INTERVIEW, encoding="utf-8")
+    report = import_files(db, [path], actor="onderzoeker", respondent="R01", nlp=nlp)
+    assert report.ok, report
+    return db
+
+
+def test_word_family_of_a_verb_covers_doubled_vowel_and_devoicing():
+    assert {"scham", "schaam"} <= set(word_family("schamen"))
+    assert "verhuis" in word_family("verhuizen")
+    assert word_family("gaan") == ["gaan"]  # too short to use as a prefix
+
+
+def test_lemma_search_finds_the_whole_word_family(project, nlp):
+    result = search(project, nlp, "schamen")
+    keywords = {h.keyword.lower() for h in result.hits}
+    assert result.total == 3
+    assert {"schaamde", "schaam", "schaamte"} == keywords
+
+
+def test_word_mode_finds_only_that_word(project, nlp):
+    result = search(project, nlp, "schaamte", mode="word")
+    assert [h.keyword for h in result.hits] == ["schaamte"]
+
+
+def test_boolean_and_phrase_queries(project, nlp):
+    assert search(project, nlp, "schamen NIET schaamte", mode="word").total == 0
+    assert search(project, nlp, "schamen EN diep").total == 1  # within one sentence
+    assert search(project, nlp, "zus OF buurt").total == 2
+    assert search(project, nlp, '"nieuwe buurt"').total == 1
+
+
+def test_hits_carry_respondent_speaker_and_context(project, nlp):
+    hits = search(project, nlp, "verhuizen").hits
+    assert [(h.respondent, h.speaker) for h in hits] == [("R01", "R"), ("R01", "I")]
+    hit = hits[1]
+    assert hit.left + hit.keyword + hit.right == hit.text
+
+
+def test_speaker_role_filter(project, nlp):
+    assert search(project, nlp, "verhuizen").total == 2
+    assert search(project, nlp, "verhuizen", speaker_roles=["respondent"]).total == 1
+
+
+def test_attribute_filter(project, nlp):
+    project.execute("INSERT INTO attributes (name, type) VALUES ('wijk', 'text')")
+    project.execute("INSERT INTO attribute_values VALUES (1, 'wijk', 'Centrum')")
+    assert filter_options(project) == {"wijk": ["Centrum"]}
+    assert search(project, nlp, "buurt", filters={"wijk": "Centrum"}).total == 1
+    assert search(project, nlp, "buurt", filters={"wijk": "Oost"}).total == 0
+
+
+def test_bad_queries_get_a_clear_message(project, nlp):
+    for query in ["", "EN schaamte", "schaamte OF", "(schaamte"]:
+        with pytest.raises(InputError):
+            build_match(nlp, query)
+
+
+def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
+    install_codebook_file(project, DEFAULT_CODEBOOK, actor="onderzoeker")
+    hits = search(project, nlp, "schamen").hits
+    made = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
+                                 coder="onderzoeker", query="schamen")
+    assert made == 3
+    assert list_codings(project, statuses=["accepted"]) == []
+    suggested = list_codings(project, statuses=["suggested"])
+    assert {c["code"] for c in suggested} == {"schaamte"}
+    again = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
+                                  coder="onderzoeker", query="schamen")
+    assert again == 0
