@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DEMO
+from conftest import DEMO, REPO
+from streamlit.testing.v1 import AppTest
 from test_ingest_formats import DIALOGUE
 
 from workbench.demo import load_demo, locate_quote
@@ -77,3 +78,15 @@ def test_the_shipped_demo_corpus_loads_without_problems(tmp_path):
     result = load_demo(tmp_path / "demo.db")
     assert [p.message("en") for p in result["problems"]] == []
     assert result["documents"] >= 8
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DEMO / "manifest.csv").exists(), reason="demo corpus not written yet")
+def test_the_app_loads_the_demo_on_first_start(tmp_path):
+    path = tmp_path / "eerste.db"
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=120)
+    at.session_state["project_path"] = str(path)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "voorbeeldproject" in at.toast[0].value
+    assert open_project(path).execute("SELECT count(*) FROM documents").fetchone()[0] >= 8
