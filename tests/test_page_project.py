@@ -107,3 +107,12 @@ def test_a_new_project_is_created_with_the_default_codebook(db, project_path, tm
     assert not at.exception
     assert at.session_state["project_path"] == str(target)
     assert open_project(target).execute("SELECT count(*) FROM codes").fetchone()[0] > 0
+
+
+def test_a_file_that_is_no_project_is_refused_in_plain_dutch(db, project_path, tmp_path):
+    (tmp_path / "notes.db").write_text("geen database", encoding="utf-8")
+    at = app(project_path)
+    at.text_input(key="project_path_input").input(str(tmp_path / "notes.db"))
+    at.button(key="open_project").click().run()
+    assert "geen projectbestand" in at.error[0].value
+    assert at.session_state["project_path"] == str(project_path)
