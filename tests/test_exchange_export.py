@@ -135,3 +135,24 @@ def test_every_export_is_logged_with_its_choices(rich, tmp_path):
                         "ORDER BY id").fetchall()
     assert [(a, who) for a, who, _ in rows] == [("export.qdpx", ME), ("export.csv", ME)]
     assert '"pseudonymised": false' in rows[0][2]
+
+
+def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich, tmp_path, nlp):
+    from test_exchange_roundtrip import snapshot
+    from workbench.codings import add_coding, remove_coding
+    from workbench.exchange import import_qdpx
+
+    pseudonymise_rene(rich, tmp_path / "rich.db")
+    doc, text = rich.execute("SELECT id, text FROM documents WHERE text LIKE '%René%'").fetchone()
+    for quote in ("Zonder René", "René was ik allang", "Wie is René?"):
+        start = text.index(quote)
+        add_coding(rich, coder="bram", code="brugfiguren", document_id=doc, start_char=start,
+                   end_char=start + len(quote))
+    before = snapshot(rich)["codings"]
+    export_qdpx(rich, tmp_path / "p.qdpx", actor=ME)
+    for (coding_id,) in rich.execute("SELECT id FROM codings WHERE status = 'accepted'").fetchall():
+        remove_coding(rich, coding_id, actor=ME)
+    report = import_qdpx(rich, tmp_path / "p.qdpx", actor=ME, nlp=nlp)
+    assert snapshot(rich)["codings"] == before
+    assert report.counts["documents_matched"] == 2 and "documents" not in report.counts
+    assert "memos" not in report.counts and report.counts["memos_matched"] == 6

@@ -7,6 +7,7 @@ codings of an export point at the same words in the pseudonymised text.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -31,3 +32,35 @@ def free_text(db: Database, text: str | None, *, actor: str) -> str | None:
     if not text:
         return text
     return pseudonymise_free_text(db, text, actor=actor)
+
+
+def back_to_original(
+    db: Database, document_id: int, text: str, *, actor: str
+) -> Callable[[int, int], tuple[int, int]] | None:
+    """When ``text`` is this document's pseudonymised text, a map from its offsets back to
+    the stored (original) text; else None.
+
+    This lets a pseudonymised export be coded in another tool and come back onto the
+    original transcript: a span that starts or ends inside a replacement covers the name.
+    """
+    pseudo = pseudonymised_document(db, document_id, actor=actor)
+    if pseudo.text != text:
+        return None
+    spans = pseudo.spans
+    ends = [s.new_end for s in spans]
+
+    def back(offset: int, side: str) -> int:
+        i = bisect.bisect_left(ends, offset)
+        if i < len(spans) and spans[i].new_start <= offset:
+            span = spans[i]
+            if offset == span.new_end:
+                return span.end_char
+            if offset == span.new_start:
+                return span.start_char
+            return span.start_char if side == "start" else span.end_char
+        if i == 0:
+            return offset
+        before = spans[i - 1]
+        return before.end_char + (offset - before.new_end)
+
+    return lambda start, end: (back(start, "start"), back(end, "end"))

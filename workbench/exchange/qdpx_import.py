@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from workbench import access
 from workbench.accounts import add_user
 from workbench.codings import add_coding
 from workbench.exchange.codes import upsert_codes
+from workbench.exchange.ids import export_guid
 from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
 from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_guid
+from workbench.exchange.pseudo import back_to_original
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
 from workbench.ingest import ParsedDocument, segment_turns, store_document
@@ -34,6 +37,7 @@ from workbench.store import now, record_event, transaction
 ATTRIBUTE_TYPES = {"Text": "text", "Boolean": "boolean", "Integer": "number",
                    "Float": "number", "Date": "date", "DateTime": "date"}
 _USER_NAME = re.compile(r"[^\w .@-]+")
+Mapper = Callable[[int, int], tuple[int, int]]
 
 
 def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> ExchangeReport:
@@ -64,6 +68,8 @@ class _Writer:
         self.user_names: dict[str | None, str] = {}
         self.targets: dict[str, tuple[str, int | None]] = {}  # guid -> memo target
         self.note_targets: dict[str, list[tuple[str, int | None]]] = {}  # note guid -> targets
+        self.memo_guids = {export_guid(r["guid"], "memo", r["id"])  # memos already here
+                           for r in db.query("SELECT id, guid FROM memos")}
 
     def write(self) -> None:
         project = self.project
@@ -75,11 +81,13 @@ class _Writer:
             self.targets[guid] = ("code", code_id)
         respondents = self.cases()
         for source in project.sources:
-            doc_id = self.document(source)
+            doc_id, back = self.document(source)
             self.targets[source.guid] = ("document", doc_id)
             if source.guid in respondents:
                 link_document(self.db, doc_id, respondents[source.guid], actor=self.actor)
             for selection in source.selections:
+                if back is not None:
+                    selection.start, selection.end = back(selection.start, selection.end)
                 self.selection(doc_id, source, selection)
         self.notes()
 
@@ -159,21 +167,31 @@ class _Writer:
 
     # --- documents, codings -------------------------------------------------------------------
 
-    def document(self, source: RefiSource) -> int:
+    def document(self, source: RefiSource) -> tuple[int, Mapper | None]:
+        """The document for ``source`` (existing or new) and, when the file holds our own
+        pseudonymised text of an existing document, the map back to its original offsets."""
         sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-        same_guid = self.db.execute(
-            "SELECT id, text FROM documents WHERE lower(guid) = ?", [source.guid]).fetchone()
+        same_guid = self._by_guid().get(source.guid)
+        if same_guid is not None:
+            text = self.db.execute("SELECT text FROM documents WHERE id = ?",
+                                   [same_guid]).fetchone()[0]
+            if text == source.text:
+                self.report.count("documents_matched")
+                return same_guid, None
+            back = back_to_original(self.db, same_guid, source.text, actor=self.actor)
+            if back is not None:
+                self.report.warn("exchange.warn.back_to_original", name=source.name)
+                self.report.count("documents_matched")
+                return same_guid, back
         found = self.db.execute(
             "SELECT id FROM documents WHERE source_sha256 = ?", [sha]).fetchone()
-        if same_guid is not None and same_guid[1] == source.text:
-            found = same_guid
         if found is not None:
             self.report.count("documents_matched")
-            return int(found[0])
+            return int(found[0]), None
         guid: str | None = source.guid
         if same_guid is not None:
-            # Same identity, other text (e.g. our pseudonymised export coded elsewhere):
-            # the offsets belong to this text, so it becomes a document of its own.
+            # Same identity, other text: the offsets belong to this text, so it becomes a
+            # document of its own.
             self.report.warn("exchange.warn.document_text_differs", name=source.name)
             guid = None
         parsed = ParsedDocument(text=source.text, turns=parse_turns(source.text), format="qdpx",
@@ -187,7 +205,14 @@ class _Writer:
             record_event(self.db, self.actor, "document.guid", "documents", doc_id, None,
                          {"guid": guid})
         self.report.count("documents")
-        return doc_id
+        return doc_id, None
+
+    def _by_guid(self) -> dict[str, int]:
+        """Documents by the guid an export gives them (stored, or derived from the hash)."""
+        return {
+            export_guid(r["guid"], "document", r["source_sha256"]): r["id"]
+            for r in self.db.query("SELECT id, guid, source_sha256 FROM documents")
+        }
 
     def selection(self, doc_id: int, source: RefiSource, selection: RefiSelection) -> None:
         coding_ids = []
@@ -254,8 +279,7 @@ class _Writer:
 
     def memo(self, target: tuple[str, int | None], *, author: str, title: str | None,
              text: str, guid: str | None) -> None:
-        if guid and self.db.execute("SELECT 1 FROM memos WHERE lower(guid) = ?",
-                                    [guid]).fetchone():
+        if guid and guid in self.memo_guids:
             self.report.count("memos_matched")
             return
         stamp = now()
