@@ -34,22 +34,24 @@ def succeeded(action, *args, **kwargs) -> bool:
 # --- project and pipeline ------------------------------------------------------------
 
 
-def open_or_create(path_text: str) -> None:
+def open_or_create(path_text: str) -> bool:
+    """Open the project file, or create it with the default codebook; True on success."""
     from workbench.projects import create_project
     from workbench.store import open_project
 
     path = Path(path_text.strip()).expanduser()
     if not path_text.strip():
         st.error(tr("page_project.path_empty"))
-        return
+        return False
     existed = path.exists()
     opened = attempt(open_project if existed else create_project, path)
     if opened is None:
-        return
+        return False
     opened.close()
     st.session_state["project_path"] = str(path)
     st.session_state["_project_message"] = tr(
         "page_project.opened" if existed else "page_project.created", path=str(path))
+    return True
 
 
 with st.container(border=True):
@@ -64,8 +66,9 @@ with st.container(border=True):
     with st.expander(tr("page_project.switch")):
         new_path = st.text_input(tr("page_project.path_label"), value=str(project_path()),
                                  key="project_path_input", help=tr("page_project.path_help"))
-        if st.button(tr("page_project.open_button"), key="open_project"):
-            open_or_create(new_path)
+        if st.button(tr("page_project.open_button"), key="open_project") and open_or_create(
+            new_path
+        ):
             st.rerun()
     if "_project_message" in st.session_state:
         st.success(st.session_state.pop("_project_message"))
