@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pipeline:        {pipeline_info(nlp)['name']}")
     print(f"interviews:      {len(report.imported)} imported, {len(report.failed)} failed")
     print(f"words:           {report.n_words:,}  segments: {segments:,}")
-    print(f"total time:      {seconds:.1f} s  ({seconds / max(args.n, 1) * 1000:.0f} ms per interview)")
+    per_interview = seconds / max(args.n, 1) * 1000
+    print(f"total time:      {seconds:.1f} s  ({per_interview:.0f} ms per interview)")
     print(f"words/second:    {report.n_words / seconds:,.0f}")
     print(f"peak memory:     {peak_mb:,.0f} MB (max RSS)")
     print(f"project file:    {size_mb:,.0f} MB")

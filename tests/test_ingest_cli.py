@@ -60,3 +60,13 @@ def test_qdpx_files_are_handed_to_the_exchange_importer(tmp_path, capsys):
     assert "REFI-QDA" in capsys.readouterr().out
     target = open_project(tmp_path / "p.db")
     assert target.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_a_folder_imports_its_transcripts_and_skips_other_files(tmp_path, capsys):
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    (folder / "b.md").write_text("Een alinea zonder sprekers.", encoding="utf-8")
+    (folder / "respondenten.csv").write_text("respondent\nR01\n", encoding="utf-8")
+    assert main(["import", str(folder), "--project", str(tmp_path / "p.db")]) == 0
+    assert "2 bestanden ingelezen, 0 mislukt" in capsys.readouterr().out

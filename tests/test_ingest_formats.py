@@ -76,7 +76,8 @@ def test_text_in_each_encoding_is_read_and_its_encoding_reported(encoding):
 
 
 def test_cp1252_quotes_are_detected_as_cp1252():
-    data = "R: ‘Ja’, zei ze – en ik schaamde me € 20 voor de reünie.\nI: Oké?\n".encode("cp1252")
+    text = "R: ‘Ja’, zei ze – en ik schaamde me € 20 voor de reünie.\nI: Oké?\n"
+    data = text.encode("cp1252")
     parsed = read_bytes(data, name="a.txt", fmt="txt")
     assert parsed.encoding == "cp1252"
     assert "‘Ja’" in parsed.text and "€" in parsed.text

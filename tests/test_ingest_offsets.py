@@ -40,7 +40,8 @@ def test_stored_segments_match_the_stored_text(db, tmp_path, nlp):
                     encoding="utf-8")
     import_files(db, [path], actor="onderzoeker", nlp=nlp)
     text = db.execute("SELECT text FROM documents").fetchone()[0]
-    rows = db.execute("SELECT start_char, end_char, text FROM segments ORDER BY position").fetchall()
+    rows = db.execute(
+        "SELECT start_char, end_char, text FROM segments ORDER BY position").fetchall()
     assert len(rows) == 5
     assert all(text[s:e] == t for s, e, t in rows)
     # SQLite's substr counts code points too, so the database agrees with Python.

@@ -56,7 +56,10 @@ class RowErrors(InputError):
 
 
 def parse_value(value: Any, type_: str) -> str | None:
-    """The canonical text of ``value`` as ``type_``; None for empty; ValueError if it does not fit."""
+    """The canonical text of ``value`` as ``type_``.
+
+    None for an empty value; ValueError when the value does not fit the type.
+    """
     if _missing(value):
         return None
     if type_ == "text":
@@ -170,7 +173,9 @@ def update_respondent(
     """Change a respondent's ``code``, ``pseudonym`` or ``notes`` (logged)."""
     unknown = set(changes) - {"code", "pseudonym", "notes"}
     if unknown:
-        raise ValueError(f"changes must be code, pseudonym or notes. Got {sorted(unknown)} instead.")
+        raise ValueError(
+            f"changes must be code, pseudonym or notes. Got {sorted(unknown)} instead."
+        )
     access.require(db, actor, "respondents.edit")
     with transaction(db):
         rid = respondent_id(db, respondent)
@@ -278,7 +283,9 @@ def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None
     with transaction(db):
         before = row(db, "attributes", name, column="name")
         if before is None:
-            position = db.execute("SELECT coalesce(max(position) + 1, 0) FROM attributes").fetchone()[0]
+            position = db.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM attributes"
+            ).fetchone()[0]
             db["attributes"].insert({"name": name, "type": type_, "position": position})
             record_event(db, actor, "attribute.add", "attributes", name, None,
                          {"name": name, "type": type_, "position": position})

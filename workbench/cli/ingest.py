@@ -14,7 +14,9 @@ from pathlib import Path
 
 from workbench.cli.common import add_project_argument, add_user_argument, project
 from workbench.i18n import t
-from workbench.ingest import FileResult, import_files, list_speakers, set_speaker_role
+from workbench.ingest import (
+    FileResult, expand_paths, import_files, list_speakers, set_speaker_role,
+)
 from workbench.ingest.roles import ROLES
 from workbench.nlp import load_pipeline, pipeline_info
 
@@ -24,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "import", help="import transcripts (txt, md, docx, odt, vtt, srt, qdpx)",
         description="Import transcripts into the project; each file all or nothing.",
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to import")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="files to import; a folder means the importable files in it")
     add_project_argument(parser)
     add_user_argument(parser)
     parser.add_argument("--respondent", metavar="ID",
@@ -94,9 +97,10 @@ def run_import(args: argparse.Namespace) -> int:
     db = project(args)
     nlp = load_pipeline()
     print(t("ingest.cli.pipeline", args.lang, name=pipeline_info(nlp)["name"]))
+    files = expand_paths(args.files)
     report = import_files(
-        db, args.files, actor=args.user, respondent=args.respondent, max_mb=args.max_mb,
-        progress=ProgressBar(len(args.files)), nlp=nlp,
+        db, files, actor=args.user, respondent=args.respondent, max_mb=args.max_mb,
+        progress=ProgressBar(len(files)), nlp=nlp,
     )
     for result in report.results:
         if result.ok and result.format == "qdpx":

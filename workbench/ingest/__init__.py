@@ -6,7 +6,9 @@ The public functions: :func:`import_files` (many files, each all or nothing),
 """
 
 from workbench.ingest.catalog import list_documents, project_counts
-from workbench.ingest.importer import FileResult, ImportReport, import_files, store_document
+from workbench.ingest.importer import (
+    FileResult, ImportReport, expand_paths, import_files, store_document,
+)
 from workbench.ingest.model import ParsedDocument, Segment, Turn
 from workbench.ingest.readers import FORMATS, read_bytes
 from workbench.ingest.segment import segment_turns
@@ -14,6 +16,6 @@ from workbench.ingest.speakers import analysis_segments, list_speakers, set_spea
 
 __all__ = [
     "FORMATS", "FileResult", "ImportReport", "ParsedDocument", "Segment", "Turn",
-    "analysis_segments", "import_files", "list_documents", "list_speakers", "project_counts", "read_bytes", "segment_turns",
-    "set_speaker_role", "store_document",
+    "analysis_segments", "expand_paths", "import_files", "list_documents", "list_speakers",
+    "project_counts", "read_bytes", "segment_turns", "set_speaker_role", "store_document",
 ]

@@ -123,6 +123,25 @@ def import_files(
     return report
 
 
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Paths with each folder replaced by the importable files in it (sorted by name).
+
+    Files named explicitly are kept whatever their extension, so a wrong one is reported;
+    inside a folder, files of other kinds (a CSV of respondents, a README) are skipped.
+    """
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower().lstrip(".") in (*FORMATS, "qdpx")
+                and not p.name.startswith(".")
+            )
+        else:
+            out.append(path)
+    return out
+
+
 def _name_of(source: Source) -> str:
     return source[0] if isinstance(source, tuple) else Path(source).name
 
@@ -226,7 +245,8 @@ def store_document(
     try:
         with transaction(db):
             document_id = conn.execute(
-                f"INSERT INTO documents ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
+                f"INSERT INTO documents ({', '.join(record)}) "
+                f"VALUES ({', '.join('?' * len(record))})",
                 list(record.values()),
             ).lastrowid
             conn.executemany(

@@ -13,7 +13,8 @@ import streamlit as st
 
 from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
 from workbench.ingest import (
-    FORMATS, import_files, list_documents, list_speakers, project_counts, set_speaker_role,
+    FORMATS, expand_paths, import_files, list_documents, list_speakers, project_counts,
+    set_speaker_role,
 )
 from workbench.ingest.roles import ROLES
 from workbench.nlp import pipeline_info
@@ -140,9 +141,7 @@ with files_tab:
         local = st.text_input(tr("page_project.local_label"), key="local_path",
                               help=tr("page_project.local_help"))
         if st.button(tr("page_project.local_button"), key="local_button") and local.strip():
-            path = Path(local.strip()).expanduser()
-            paths = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-            run_import(paths, respondent)
+            run_import(expand_paths([Path(local.strip()).expanduser()]), respondent)
     if "_import_report" in st.session_state:
         show_report(st.session_state["_import_report"])
 
