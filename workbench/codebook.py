@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -265,7 +265,7 @@ def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any],
             if value is not None and not isinstance(value, str):
                 _wrong(where, keys, key, "tekst", value)
             if key == "parent" and value is not None and not SLUG.match(value):
-                raise InputError(keys + "bad_id", **{**where, "code": value}, field="parent")
+                raise InputError(keys + "bad_id", **where, field="parent")
             out[key] = value.strip() if isinstance(value, str) else value
         elif key in LIST_FIELDS:
             if value is None:
@@ -768,7 +768,7 @@ def merge_codes(db: Database, source: int | str, target: int | str, *, rationale
         for child in children:
             child_row = _code_row(db, child)
             branch = _subtree(db, child_row["id"])
-            db.execute(f"UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
+            db.execute("UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
                        [dst["id"], dst["codebook_id"], child_row["id"]])
             db.execute(f"UPDATE codes SET codebook_id = ? WHERE id IN "
                        f"({', '.join('?' * len(branch))})", [dst["codebook_id"], *branch])
