@@ -60,8 +60,11 @@ def schema(name: str) -> xmlschema.XMLSchema:
 def schema_errors(name: str, xml: bytes, limit: int = 20) -> list[str]:
     """Validation errors of ``xml`` against the schema ``name`` (empty when valid)."""
     errors = []
-    for error in schema(name).iter_errors(io.BytesIO(xml)):
-        errors.append(f"{error.path}: {error.reason}")
-        if len(errors) >= limit:
-            break
+    try:
+        for error in schema(name).iter_errors(io.BytesIO(xml)):
+            errors.append(f"{error.path}: {error.reason}")
+            if len(errors) >= limit:
+                break
+    except (xmlschema.XMLSchemaException, ValueError, SyntaxError) as exc:
+        errors.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     return errors

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
 
@@ -25,6 +26,9 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # everything we might read from one archiv
 MAX_RATIO = 200  # deflate of real text reaches ~10x; bombs reach 1000x
 RATIO_FLOOR_BYTES = 8 * 1024 * 1024  # small members may compress as well as they like
 MAX_DEPTH = 200  # code trees are a few levels deep; this is far beyond any real file
+# What a damaged archive can raise (found by fuzzing): all become one clear InputError.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
+              RuntimeError, ValueError, KeyError)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -46,7 +50,7 @@ class SafeZip:
         self.path = Path(path)
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except ZIP_ERRORS as exc:
             raise InputError("exchange.not_a_zip", file=self.path.name, error=str(exc)) from exc
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -98,7 +102,7 @@ class SafeZip:
         try:
             with self._zip.open(info) as f:
                 data = f.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             raise InputError("exchange.zip_broken_member", file=self.path.name, member=member,
                              error=str(exc)) from exc
         if len(data) > info.file_size:
