@@ -142,3 +142,9 @@ def test_saving_an_unchanged_table_with_gaps_changes_nothing(db):
     set_value(db, "R01", "datum", "2024-01-02", actor="onderzoeker")
     set_value(db, "R01", "alleen", "ja", actor="onderzoeker")
     assert save_table(db, respondents_table(db).to_dict("records"), actor="onderzoeker") == 0
+
+
+def test_a_damaged_xlsx_is_reported_by_name(db, tmp_path):
+    (tmp_path / "kapot.xlsx").write_bytes(b"PK\x03\x04 niet echt")
+    with pytest.raises(InputError, match="kapot.xlsx"):
+        import_respondents(db, tmp_path / "kapot.xlsx", actor="onderzoeker")

@@ -415,10 +415,7 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
-    import zipfile
-
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     from workbench.ingest.safety import check_zip
 
@@ -428,8 +425,9 @@ def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
         sheet = book.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         book.close()
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, IndexError) as exc:
-        raise InputError("respondents.bad_file", file=name, reason=str(exc)[:200]) from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on damaged files
+        reason = (str(exc) or type(exc).__name__)[:200]
+        raise InputError("respondents.bad_file", file=name, reason=reason) from None
     return rows
 
 

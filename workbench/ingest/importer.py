@@ -13,6 +13,8 @@ import hashlib
 import sqlite3
 import tempfile
 import time
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,13 +203,19 @@ def _check_duplicate(db: Database, sha: str, *, name: str) -> None:
 def _import_qdpx(db: Database, source: Source, data: bytes, *, name: str, actor: str) -> FileResult:
     from workbench.exchange import import_qdpx  # written by the exchange engineer
 
-    if isinstance(source, tuple):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(name).name
-            path.write_bytes(data)
-            details = import_qdpx(db, path, actor=actor)
-    else:
-        details = import_qdpx(db, Path(source), actor=actor)
+    try:
+        if isinstance(source, tuple):
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / Path(name).name
+                path.write_bytes(data)
+                details = import_qdpx(db, path, actor=actor)
+        else:
+            details = import_qdpx(db, Path(source), actor=actor)
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
+        # A damaged archive member surfaces from inside the zip reader; one bad file must not
+        # stop the batch (the import itself is one transaction, so nothing was written).
+        raise InputError("ingest.corrupt_file", file=name,
+                         reason=(str(exc) or type(exc).__name__)[:200]) from None
     return FileResult(name, ok=True, format="qdpx", details=details)
 
 
