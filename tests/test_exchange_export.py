@@ -156,3 +156,14 @@ def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich,
     assert snapshot(rich)["codings"] == before
     assert report.counts["documents_matched"] == 2 and "documents" not in report.counts
     assert "memos" not in report.counts and report.counts["memos_matched"] == 6
+
+
+def test_an_attribute_named_like_a_column_does_not_overwrite_it(rich, tmp_path):
+    from workbench.exchange import codings_table
+    from workbench.respondents import define_attribute, set_value
+
+    define_attribute(rich, "text", "text", actor=ME)
+    set_value(rich, "R01", "text", "kenmerk", actor=ME)
+    frame = codings_table(rich, actor=ME, pseudonymise=False)
+    assert "text (attribute)" in frame.columns
+    assert "kenmerk" not in set(frame["text"])

@@ -91,3 +91,10 @@ def test_changing_the_choices_hides_a_download_made_with_other_choices(filled, p
     assert len(at.get("download_button")) == 0
     at.button(key="export_make").click().run()
     assert at.get("download_button")[0].label.endswith(".csv")
+
+
+def test_supervisor_sees_no_import_section(filled, project_path):
+    add_user(filled, "sanne", role="supervisor", actor=ME)
+    at = page(project_path, user="sanne")
+    assert len(at.get("file_uploader")) == 0
+    assert len(page(project_path).get("file_uploader")) == 1

@@ -33,6 +33,9 @@ def codings_table(
                                   actor=actor)
     respondents = {r["id"]: r["code"] for r in gather.respondents(db)}
     attributes = [a["name"] for a in gather.attributes(db)]
+    reserved = set(BASE_COLUMNS + CODING_COLUMNS)
+    # An attribute called like a fixed column ("text", "code") gets its own column name.
+    columns = {a: f"{a} (attribute)" if a in reserved else a for a in attributes}
     values = gather.attribute_values(db)
     speakers = gather.speakers_by_position(db)
     names = {d_id: (free_text(db, d["name"], actor=actor) if pseudonymise else d["name"])
@@ -45,7 +48,7 @@ def codings_table(
         rid = doc["respondent_id"]
         row = {"document": names[doc["id"]], "respondent": respondents.get(rid)}
         for attr in attributes:
-            row[attr] = values.get(rid, {}).get(attr) if rid is not None else None
+            row[columns[attr]] = values.get(rid, {}).get(attr) if rid is not None else None
         row.update({
             "speaker": gather.speaker_at(speakers, doc["id"], c["start_char"]),
             "start_char": start, "end_char": end, "text": text.text[start:end],
@@ -54,7 +57,7 @@ def codings_table(
             "time": c["updated_at"],
         })
         rows.append(row)
-    return pd.DataFrame(rows, columns=BASE_COLUMNS + attributes + CODING_COLUMNS)
+    return pd.DataFrame(rows, columns=BASE_COLUMNS + list(columns.values()) + CODING_COLUMNS)
 
 
 def export_codings_table(

@@ -90,6 +90,8 @@ if result and result["choices"] == (fmt, suggestions, text_choice):
     show_report(result["report"])
 
 # ------------------------------------------------------------------ import
+if not (access.can(project, me, "import") or access.can(project, me, "codebook.edit")):
+    st.stop()
 st.divider()
 st.header(tr("page_export.import_header"))
 st.caption(tr("page_export.import_help"))
