@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import docx
+import pytest
 
 from workbench import codebook as cb
 from workbench.cli import build_parser, main
@@ -21,6 +22,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_validate_shipped_codebook_strictly_against_seeds(capsys):
+    if not SEEDS.is_dir():
+        pytest.fail(f"Seed documents not found at {SEEDS} (../shared/seeds next to the repo).")
     code, out, _ = run(capsys, "codebook", "validate", cb.DEFAULT_CODEBOOK, "--strict",
                        "--seeds", SEEDS)
     assert code == 0 and "34 codes" in out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import docx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from workbench import codebook as cb
@@ -67,3 +69,32 @@ def test_english_labels_on_request(db, tmp_path):
 def test_unknown_format_is_a_user_error(db, tmp_path):
     with pytest.raises(InputError):
         cb.export_codebook(db, tmp_path / "x.pdf", format="pdf")
+
+
+def test_export_bytes_is_a_real_word_file(db):
+    import io
+
+    document = docx.Document(io.BytesIO(cb.export_bytes(db, format="docx")))
+    assert document.paragraphs[0].text == "De binnenkant van sociaal isolement + Sociale kwaliteit"
+
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(_text, min_size=4, max_size=4),
+    items=st.lists(_text.filter(lambda s: s.strip() == s and s), max_size=3),
+    sensitive=st.booleans(),
+)
+def test_yaml_round_trips_any_text(texts, items, sensitive):
+    code = cb.Code(id="a", name="Naam: #1 'x'", name_en=texts[0].strip() or None,
+                   brief=texts[1].strip() or None, definition=texts[2].strip() or None,
+                   use_when=texts[3].strip() or None, examples=items, indicators=items,
+                   source={"file": "f.txt", "quote": texts[2] or "q"}, color="#a1b2c3",
+                   sensitive=sensitive)
+    child = cb.Code(id="b-2", name="Kind", parent="a")
+    book = cb.Codebook(name="Proef: ja", version="2.0", description=texts[0] or None,
+                       changelog=[{"version": "2.0", "date": "2026-01-02", "author": "x",
+                                   "changes": ["eerste"]}], codes=[code, child])
+    assert cb.parse_codebook(cb.codebook_to_yaml(book)) == book
