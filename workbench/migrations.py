@@ -346,3 +346,25 @@ def m005_agreement_double_coding(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m006_exchange_guids(db: Database) -> None:
+    """REFI-QDA guids of coders, respondents (cases) and attributes (variables).
+
+    A project imported from another tool keeps the guids that tool gave them, so exporting it
+    again lets that tool recognise the same coder, case and variable. Rows without an entry
+    get a guid derived from their name (stable across exports).
+    """
+    execute_script(
+        db,
+        """
+        CREATE TABLE exchange_guids (
+            guid TEXT PRIMARY KEY,             -- lower case, no braces
+            user TEXT UNIQUE REFERENCES users(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            respondent_id INTEGER UNIQUE REFERENCES respondents(id) ON DELETE CASCADE,
+            attribute TEXT UNIQUE REFERENCES attributes(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            CHECK ((user IS NOT NULL) + (respondent_id IS NOT NULL) + (attribute IS NOT NULL) = 1)
+        );
+        """,
+    )
