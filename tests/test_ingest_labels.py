@@ -83,3 +83,8 @@ def test_the_name_asking_questions_is_guessed_interviewer():
 def test_names_next_to_a_known_interviewer_are_respondents():
     assert guess_roles({"I": ["Hoe?"], "Kees": ["Zo."]}) == {"I": "interviewer",
                                                              "Kees": "respondent"}
+
+
+def test_lower_case_letters_starting_a_list_are_not_speakers():
+    text = "Wat ik nodig heb:\na: rust\nb: mensen om me heen\n\nDat is alles."
+    assert {s[0] for s in spoken(text)} == {None}

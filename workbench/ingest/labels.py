@@ -20,10 +20,11 @@ from workbench.ingest.model import Turn
 TIMESTAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TS = rf"[\[(]\s*{TIMESTAMP}\s*[\])]"
 # Labels that are speaker labels whenever they start a line with a separator.
+# Words in any case; single letters only as capitals ("a:" may start a list item).
 KNOWN_LABELS = (
-    "interviewer|interviewster|interviewee|respondent|respondente|geïnterviewde|geinterviewde|"
-    "onderzoeker|deelnemer|deelneemster|moderator|gespreksleider|vraag|antwoord|"
-    "int|resp|i|r|v|a|q"
+    "(?i:interviewer|interviewster|interviewee|respondent|respondente|geïnterviewde|"
+    "geinterviewde|onderzoeker|deelnemer|deelneemster|moderator|gespreksleider|vraag|"
+    "antwoord|int|resp)|[IRVAQ]"
 )
 _WORD = r"[^\W\d_][\w'’]*\.?"          # a word, maybe abbreviated (Dhr., Mw.)
 _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|'t|von|la|le|du|da|di|el|al|bin|ben)"
@@ -48,7 +49,7 @@ NOT_SPEAKERS = {
     "voorbeeld", "bijvoorbeeld", "citaat", "definitie", "fictief", "verzonnen", "let",
     "note", "date", "time", "location", "duration", "title", "example",
 }
-_KNOWN = re.compile(rf"(?i:{KNOWN_LABELS})\d{{0,2}}")
+_KNOWN = re.compile(rf"(?:{KNOWN_LABELS})\d{{0,2}}")
 
 
 def is_known_label(label: str) -> bool:
