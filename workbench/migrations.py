@@ -368,3 +368,19 @@ def m006_exchange_guids(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m007_patterns_segment_spans(db: Database) -> None:
+    """Find the segments a free-span coding touches with one index seek, not a scan.
+
+    The pattern overviews place every coding on its first and last segment; without these
+    the lookup reads all segments of the document (20 s instead of 0.5 s for 100k codings).
+    """
+    execute_script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS segments_document_end ON segments(document_id, end_char);
+        CREATE INDEX IF NOT EXISTS segments_document_start ON segments(document_id, start_char);
+        """,
+    )

@@ -30,7 +30,9 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench.patterns.fragments import Selection, codes_table, fragments, respondents
+from workbench.patterns.fragments import (
+    Selection, codes_table, fragments, joined, respondents,
+)
 
 LOSS_ROOT = "verlies"
 NOT_EVENTS = ("verliescascade",)
@@ -117,8 +119,11 @@ def _events_and_followers(
     exclude: Sequence[str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     selection = dataclasses.replace(selection, rollup=False)
-    ordered = life_order(db, fragments(db, selection))
     losses = [c for c in descendants(db, loss_root) if c not in exclude]
+    labels = _follower_labels(db, followers)
+    # Only losses, what may follow them, and fragments with a year or age (they order the rest).
+    ordered = life_order(db, fragments(db, selection, details=True,
+                                       codes=[*losses, *labels.index], keep_marked=True))
     loss = ordered[ordered["code"].isin(losses)].copy()
 
     # One event per run of the same loss (unless two different years are marked).
@@ -140,7 +145,6 @@ def _events_and_followers(
     )
 
     # What followed: follower fragments starting in the loss's segments or the window after.
-    labels = _follower_labels(db, followers)
     after = ordered[ordered["code"].isin(labels.index)].copy()
     after["follower"] = after["code"].map(labels)
     near = loss[["respondent", "step", "fragment_id", "document_id", "seg_first", "seg_last"]]
@@ -159,10 +163,10 @@ def _events_and_followers(
     ].merge(events[["respondent", "step", "code"]], on=["respondent", "step"])
     follow = follow.reset_index(drop=True)
     firsts = follow.drop_duplicates(["respondent", "step", "follower"])
-    named = firsts.groupby(["respondent", "step"])["follower"].agg(", ".join)
-    events = events.merge(named.rename("followed_by").reset_index(),
+    events = events.merge(joined(firsts, ["respondent", "step"], "follower", ", ", sort=False)
+                          .rename("followed_by").reset_index(),
                           on=["respondent", "step"], how="left")
-    events["followed_by"] = events["followed_by"].fillna("")
+    events["followed_by"] = events["followed_by"].fillna("").astype(object)
     return events, follow
 
 
@@ -210,10 +214,6 @@ def _paths(events: pd.DataFrame, follow: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _who(names: pd.Series) -> str:
-    return ", ".join(sorted(set(names)))
-
-
 def cascade_overview(
     db: Database,
     selection: Selection = Selection(),
@@ -237,7 +237,7 @@ def cascade_overview(
         events = events[events["respondent"].isin(keep)].reset_index(drop=True)
         follow = follow[follow["respondent"].isin(keep)].reset_index(drop=True)
         people = people[people["respondent"].isin(keep)]
-    pattern = events.groupby("respondent")["code"].agg(ARROW.join)
+    pattern = joined(events, "respondent", "code", ARROW, sort=False)
     lengths = people.merge(
         events.groupby("respondent").size().rename("length").reset_index(),
         on="respondent", how="left",
@@ -246,11 +246,12 @@ def cascade_overview(
     lengths["pattern"] = lengths["pattern"].fillna("")
     length_counts = (lengths.groupby("length").size().rename("respondents").reset_index())
     paths = _paths(events, follow)
+    who = joined(paths.drop_duplicates(["path", "respondent"]), "path", "respondent", ", ")
     transitions = (
         paths.groupby(["path", "steps"])
-        .agg(occurrences=("respondent", "size"), respondents=("respondent", "nunique"),
-             who=("respondent", _who))
+        .agg(occurrences=("respondent", "size"), respondents=("respondent", "nunique"))
         .reset_index()
+        .assign(who=lambda t: t["path"].map(who))
         .sort_values(["respondents", "occurrences", "steps", "path"],
                      ascending=[False, False, True, True])
         .reset_index(drop=True)
@@ -258,9 +259,9 @@ def cascade_overview(
     shared = lengths[lengths["length"] > 0]
     patterns = (
         shared.groupby("pattern")
-        .agg(length=("length", "first"), respondents=("respondent", "size"),
-             who=("respondent", _who))
+        .agg(length=("length", "first"), respondents=("respondent", "size"))
         .reset_index()
+        .assign(who=lambda t: t["pattern"].map(joined(shared, "pattern", "respondent", ", ")))
         .sort_values(["respondents", "length", "pattern"], ascending=[False, False, True])
         .reset_index(drop=True)
     )

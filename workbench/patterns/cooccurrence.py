@@ -19,7 +19,9 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workbench.errors import InputError
-from workbench.patterns.fragments import Selection, check_codes, codes_table, fragments, with_attributes
+from workbench.patterns.fragments import (
+    Selection, check_codes, codes_table, fragments, with_attributes, with_text,
+)
 
 SCOPES = ("segment", "turn", "window")
 
@@ -88,8 +90,9 @@ def cooccurrence(
     keeps only those rows (the columns stay, so one code's partners can be read off).
     """
     check_scope(scope, window)
-    frame = fragments(db, selection)
-    order = [c for c in codes_table(db)["code"] if c in set(frame["code"])]
+    frame = fragments(db, selection, details=False)
+    present = set(frame["code"].unique())
+    order = [c for c in codes_table(db)["code"] if c in present]
     counts = _coded_pairs(frame, scope, window).groupby(["code_a", "code_b"]).size()
     table = counts.unstack("code_b").reindex(index=order, columns=order).fillna(0).astype(int)
     sizes = frame["code"].value_counts()
@@ -116,7 +119,7 @@ def cooccurrence_pairs(
     meetings (most first). ``codes`` keeps the pairs that involve one of them.
     """
     check_scope(scope, window)
-    frame = fragments(db, selection)
+    frame = fragments(db, selection, details=False)
     rank = {c: i for i, c in enumerate(codes_table(db)["code"])}
     pairs = _coded_pairs(frame, scope, window)
     pairs = pairs[pairs["code_a"].map(rank) < pairs["code_b"].map(rank)]
@@ -149,9 +152,11 @@ def cooccurrence_fragments(
     """
     check_scope(scope, window)
     code_a, code_b = check_codes(db, [code_a, code_b])
-    frame = fragments(db, selection)
+    frame = fragments(db, selection, details=False)
     left, right = frame[frame["code"] == code_a], frame[frame["code"] == code_b]
     pairs = meeting_pairs(left, right, scope=scope, window=window)
+    left = with_text(db, left[left["fragment_id"].isin(pairs["fragment_a"])])
+    right = with_text(db, right[right["fragment_id"].isin(pairs["fragment_b"])])
     cols = ["fragment_id", "respondent_id", "respondent", "document", "speaker", "code", "text",
             "seg_first", "start_char"]
     a = left[cols].add_suffix("_a")

@@ -9,10 +9,12 @@ lookups each), so the overviews stay fast on 100,000 codings.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
@@ -151,9 +153,9 @@ def codes_table(db: Database) -> pd.DataFrame:
     )
     frame = frame.sort_values(["codebook_id", "root_position", "root", "depth", "position", "code"])
     frame["order"] = range(len(frame))
-    return frame[["code", "name", "name_en", "parent", "root", "color", "order"]].reset_index(
-        drop=True
-    )
+    columns = ["code", "name", "name_en", "parent", "root", "color"]
+    return frame[[*columns, "order"]].reset_index(drop=True).astype(
+        {c: object for c in columns})
 
 
 def check_codes(db: Database, codes: Iterable[str]) -> list[str]:
@@ -195,20 +197,47 @@ def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tupl
 
 
 FRAGMENT_COLUMNS = [
-    "fragment_id", "document_id", "document", "respondent_id", "respondent", "pseudonym",
-    "code", "coders", "n_codings", "start_char", "end_char", "text", "seg_first", "seg_last",
-    "turn_first", "turn_last", "speaker", "speaker_role", "life_year", "life_age",
+    "fragment_id", "document_id", "respondent_id", "respondent", "code", "start_char",
+    "end_char", "seg_first", "seg_last", "turn_first", "turn_last", "life_year", "life_age",
 ]
+DETAIL_COLUMNS = ["document", "pseudonym", "speaker", "coders", "n_codings", "text"]
 
 
-def fragments(db: Database, selection: Selection = Selection()) -> pd.DataFrame:
+def _segment_place(side: str) -> str:
+    """SQL for the id of the first (``a``) or last (``b``) segment a coding touches."""
+    if side == "a":
+        found = ("SELECT id FROM segments s WHERE s.document_id = c.document_id "
+                 "AND s.end_char > c.start_char ORDER BY s.end_char LIMIT 1")
+    else:
+        found = ("SELECT id FROM segments s WHERE s.document_id = c.document_id "
+                 "AND s.start_char < c.end_char ORDER BY s.start_char DESC LIMIT 1")
+    return f"CASE WHEN c.segment_id IS NULL THEN ({found}) ELSE c.segment_id END"
+
+
+def _frame(cursor) -> pd.DataFrame:
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+
+
+def fragments(
+    db: Database,
+    selection: Selection = Selection(),
+    *,
+    details: bool = True,
+    places: bool = True,
+    codes: Iterable[str] | None = None,
+    keep_marked: bool = False,
+) -> pd.DataFrame:
     """Every coded fragment in the selection, in document order.
 
-    Columns (FRAGMENT_COLUMNS): ``respondent`` is the case code, or the document name for a
-    document not linked to a respondent; ``code`` is the slug (the top-level code when
-    ``selection.rollup``); ``seg_first``/``seg_last`` and ``turn_first``/``turn_last`` are the
-    positions of the first and last segment and turn the fragment touches (missing when the
-    document has no segments); ``speaker`` is the label of the first turn.
+    Columns: FRAGMENT_COLUMNS then DETAIL_COLUMNS (``text`` only when ``details``).
+    ``respondent`` is the case code, or the document name for a document not linked to a
+    respondent; ``code`` is the slug (the top-level code when ``selection.rollup``);
+    ``seg_first``/``seg_last`` and ``turn_first``/``turn_last`` are the positions of the
+    first and last segment and turn the fragment touches (missing when the document has no
+    segments, or when ``places=False``). Overviews that only count ask for
+    ``details=False`` and fetch the text of what they show (:func:`with_text`).
+    ``codes`` keeps only those codes (slugs after rollup), plus every fragment with a life
+    year or age when ``keep_marked``.
     """
     where, params = ["1 = 1"], []
     if selection.statuses:
@@ -220,67 +249,142 @@ def fragments(db: Database, selection: Selection = Selection()) -> pd.DataFrame:
     clause, extra = _respondent_clause(db, selection.filters)
     where.append(clause)
     params.extend(extra)
-    code_expr = "tree.root_id" if selection.rollup else "c.code_id"
+    table = _code_ids(db)
+    key_of = table["root_id"] if selection.rollup else table.index.to_series(index=table.index)
+    if codes is not None:
+        wanted = set(check_codes(db, codes))
+        ids = [int(i) for i, k in key_of.items() if table.loc[k, "slug"] in wanted]
+        kept = f"c.code_id IN ({', '.join(map(str, ids)) or 'NULL'})"
+        if keep_marked:
+            kept = f"({kept} OR c.life_year IS NOT NULL OR c.life_age IS NOT NULL)"
+        where.append(kept)
     speakers = selection.speakers or get_setting(db, "analysis_speakers") or "all"
-    speaker_clause = "coalesce(sp.role, '') != 'interviewer'" if speakers == "respondent" else "1 = 1"
-    sql = f"""
+    last = (f", {_segment_place('b')} AS b" if places else "")
+    text = ", x.text" if details else ""
+    inner_text = ", c.text" if details else ""
+    joins = "LEFT JOIN segments sa ON sa.id = x.a LEFT JOIN turns ta ON ta.id = sa.turn_id "
+    joins += "LEFT JOIN speakers sp ON sp.id = ta.speaker_id "
+    if places:
+        joins += "LEFT JOIN segments sb ON sb.id = x.b LEFT JOIN turns tb ON tb.id = sb.turn_id"
+    place_columns = ("sa.position AS seg_first, sb.position AS seg_last, "
+                     "ta.position AS turn_first, tb.position AS turn_last" if places else
+                     "NULL AS seg_first, NULL AS seg_last, NULL AS turn_first, NULL AS turn_last")
+    cursor = db.execute(
+        f"""
+        SELECT x.id, x.document_id, x.code_id, x.start_char, x.end_char, x.life_year,
+               x.life_age, x.coder, {place_columns}, sp.label AS speaker {text}
+        FROM (SELECT c.id, c.document_id, c.code_id, c.start_char, c.end_char, c.life_year,
+                     c.life_age, c.coder, {_segment_place("a")} AS a {last} {inner_text}
+              FROM codings c JOIN documents d ON d.id = c.document_id
+              WHERE {' AND '.join(where)}) x
+        {joins}
+        WHERE {"coalesce(sp.role, '') != 'interviewer'" if speakers == "respondent" else "1 = 1"}
+        """,
+        params,
+    )
+    raw = _frame(cursor)
+    raw["code_key"] = raw["code_id"].map(key_of).astype("int64")
+    raw["group"] = raw.groupby(["document_id", "code_key", "start_char", "end_char"],
+                               sort=False).ngroup()
+    if places:
+        _order_places(raw, "seg_first", "seg_last")
+        _order_places(raw, "turn_first", "turn_last")
+    key = ["document_id", "code_key", "start_char", "end_char"]
+    if raw["life_year"].notna().any() or raw["life_age"].notna().any():
+        raw = raw.sort_values(["life_year", "life_age", "id"], na_position="last")
+    else:
+        raw = raw.sort_values("id")
+    frame = raw.drop_duplicates("group").rename(columns={"id": "fragment_id"})
+    frame = frame.sort_values(["document_id", "start_char", "end_char", "code_key"])
+    docs = pd.read_sql_query(
+        "SELECT d.id, d.respondent_id, coalesce(r.code, d.name) AS respondent, d.name, "
+        "r.pseudonym FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id",
+        db.conn,
+    ).set_index("id").astype({"respondent": object, "name": object, "pseudonym": object})
+    out = pd.DataFrame({
+        "fragment_id": frame["fragment_id"].to_numpy(),
+        "document_id": frame["document_id"].to_numpy(),
+        "respondent_id": frame["document_id"].map(docs["respondent_id"]).to_numpy(),
+        "respondent": frame["document_id"].map(docs["respondent"]).to_numpy(dtype=object),
+        "code": frame["code_key"].map(table["slug"]).to_numpy(dtype=object),
+    })
+    for column in FRAGMENT_COLUMNS[5:]:
+        out[column] = frame[column].to_numpy()
+    for column in ("seg_first", "seg_last", "turn_first", "turn_last", "life_year", "life_age",
+                   "respondent_id"):
+        out[column] = out[column].astype("Int64")
+    out["document"] = frame["document_id"].map(docs["name"]).to_numpy(dtype=object)
+    out["pseudonym"] = frame["document_id"].map(docs["pseudonym"]).to_numpy(dtype=object)
+    out["speaker"] = frame["speaker"].to_numpy(dtype=object)
+    if len(raw) == len(frame):
+        out["coders"] = frame["coder"].to_numpy(dtype=object)
+        out["n_codings"] = 1
+    else:
+        who = raw[["group", "coder"]].drop_duplicates()
+        out["coders"] = frame["group"].map(joined(who, "group", "coder", ",")).to_numpy(
+            dtype=object)
+        out["n_codings"] = frame["group"].map(raw.groupby("group").size()).to_numpy()
+    if details:
+        out["text"] = frame["text"].to_numpy(dtype=object)
+    return out
+
+
+def _order_places(raw: pd.DataFrame, first: str, last: str) -> None:
+    """Fill a missing end from the other one and make sure first <= last (in place)."""
+    a = raw[first].fillna(raw[last])
+    b = raw[last].fillna(raw[first])
+    raw[first], raw[last] = a.where(a <= b, b), b.where(a <= b, a)
+
+
+def joined(frame: pd.DataFrame, by: str | list[str], column: str, sep: str, *,
+           sort: bool = True) -> pd.Series:
+    """``column`` joined with ``sep`` per group, without a Python call per group.
+
+    Rows are ordered by group (and by value when ``sort``, else kept in frame order) and
+    glued with one ``numpy.add.reduceat`` over the strings.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    if frame.empty:
+        return pd.Series([], dtype=object, index=pd.MultiIndex.from_arrays(
+            [[] for _ in by], names=by) if len(by) > 1 else pd.Index([], name=by[0]))
+    ordered = frame.sort_values([*by, column] if sort else by, kind="stable")
+    gid = ordered.groupby(by, sort=False).ngroup().to_numpy()
+    starts = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
+    values = (ordered[column].astype(str) + sep).to_numpy(dtype=object)
+    glued = np.add.reduceat(values, starts)
+    keys = ordered.iloc[starts][by]
+    index = pd.MultiIndex.from_frame(keys) if len(by) > 1 else pd.Index(keys[by[0]], name=by[0])
+    return pd.Series([g[: -len(sep)] for g in glued], index=index, dtype=object)
+
+
+def _code_ids(db: Database) -> pd.DataFrame:
+    """code id -> slug and the id of its top-level code."""
+    return pd.read_sql_query(
+        """
         WITH RECURSIVE tree(id, root_id) AS (
             SELECT id, id FROM codes WHERE parent_id IS NULL
             UNION ALL
             SELECT c.id, tree.root_id FROM codes c JOIN tree ON c.parent_id = tree.id
-        ),
-        frag AS (
-            SELECT c.document_id, {code_expr} AS code_id, c.start_char, c.end_char,
-                   min(c.id) AS fragment_id, count(*) AS n_codings,
-                   group_concat(DISTINCT c.coder) AS coders, max(c.segment_id) AS segment_id,
-                   max(c.text) AS text, max(c.life_year) AS life_year, max(c.life_age) AS life_age
-            FROM codings c JOIN documents d ON d.id = c.document_id
-            JOIN tree ON tree.id = c.code_id
-            WHERE {' AND '.join(where)}
-            GROUP BY c.document_id, {code_expr}, c.start_char, c.end_char
-        ),
-        located AS (
-            SELECT f.*,
-                coalesce(
-                    (SELECT position FROM segments WHERE id = f.segment_id),
-                    (SELECT position FROM segments s WHERE s.document_id = f.document_id
-                       AND s.end_char > f.start_char ORDER BY s.end_char LIMIT 1)
-                ) AS first_pos,
-                coalesce(
-                    (SELECT position FROM segments WHERE id = f.segment_id),
-                    (SELECT position FROM segments s WHERE s.document_id = f.document_id
-                       AND s.start_char < f.end_char ORDER BY s.start_char DESC LIMIT 1)
-                ) AS last_pos
-            FROM frag f
-        ),
-        placed AS (
-            SELECT *,
-                min(coalesce(first_pos, last_pos), coalesce(last_pos, first_pos)) AS seg_first,
-                max(coalesce(first_pos, last_pos), coalesce(last_pos, first_pos)) AS seg_last
-            FROM located
         )
-        SELECT p.fragment_id, p.document_id, d.name AS document, d.respondent_id,
-               coalesce(r.code, d.name) AS respondent, r.pseudonym, k.slug AS code, p.coders,
-               p.n_codings, p.start_char, p.end_char, p.text, p.seg_first, p.seg_last,
-               t1.position AS turn_first, t2.position AS turn_last, sp.label AS speaker,
-               sp.role AS speaker_role, p.life_year, p.life_age
-        FROM placed p
-        JOIN codes k ON k.id = p.code_id
-        JOIN documents d ON d.id = p.document_id
-        LEFT JOIN respondents r ON r.id = d.respondent_id
-        LEFT JOIN segments s1 ON s1.document_id = p.document_id AND s1.position = p.seg_first
-        LEFT JOIN turns t1 ON t1.id = s1.turn_id
-        LEFT JOIN segments s2 ON s2.document_id = p.document_id AND s2.position = p.seg_last
-        LEFT JOIN turns t2 ON t2.id = s2.turn_id
-        LEFT JOIN speakers sp ON sp.id = t1.speaker_id
-        WHERE {speaker_clause}
-        ORDER BY p.document_id, p.start_char, p.end_char, k.slug
-    """
-    frame = pd.read_sql_query(sql, db.conn, params=params)
-    for column in ("seg_first", "seg_last", "turn_first", "turn_last", "life_year", "life_age",
-                   "respondent_id"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+        SELECT tree.id, tree.root_id, k.slug FROM tree JOIN codes k ON k.id = tree.id
+        """,
+        db.conn,
+    ).set_index("id").astype({"slug": object})
+
+
+def texts(db: Database, coding_ids: pd.Series) -> list[str | None]:
+    """The stored snippets of these codings, in the same order (one query)."""
+    found = dict(db.execute(
+        "SELECT id, text FROM codings WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([int(i) for i in coding_ids])],
+    ).fetchall())
+    return [found.get(int(i)) for i in coding_ids]
+
+
+def with_text(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the ``text`` column to a subset of ``fragments(..., details=False)``."""
+    return frame.assign(text=pd.Series(texts(db, frame["fragment_id"]), index=frame.index,
+                                       dtype=object))
 
 
 def respondents(db: Database, selection: Selection = Selection()) -> pd.DataFrame:

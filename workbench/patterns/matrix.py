@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from workbench.errors import InputError
 from workbench.patterns.fragments import (
     Selection, attribute_names, check_codes, codes_table, fragments, respondents,
-    with_attributes,
+    with_attributes, with_text,
 )
 
 NO_VALUE = "(geen waarde)"
@@ -39,7 +39,7 @@ def framework_matrix(
     someone never mentions a theme is a finding); columns are the codes used (or ``codes``),
     in codebook order. The index is named ``respondent``.
     """
-    frame = fragments(db, selection)
+    frame = fragments(db, selection, details=False, places=False)
     columns = _code_order(db, frame["code"].unique().tolist(), codes)
     rows = respondents(db, selection)["respondent"].tolist()
     counts = (
@@ -88,12 +88,12 @@ def matrix_quotes(
     code: str | None = None,
 ) -> pd.DataFrame:
     """The fragments behind one cell (or a whole row or column when one side is None)."""
-    frame = fragments(db, selection)
+    frame = fragments(db, selection, details=False)
     if respondent is not None:
         frame = frame[frame["respondent"] == respondent]
     if code is not None:
         frame = frame[frame["code"] == check_codes(db, [code])[0]]
-    return with_attributes(db, frame.reset_index(drop=True))
+    return with_attributes(db, with_text(db, frame.reset_index(drop=True)))
 
 
 def code_frequencies(
@@ -123,7 +123,7 @@ def code_frequencies(
         ).astype({"respondent_id": "Int64"})
         people = people.merge(values, on="respondent_id", how="left")
         people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
-    frame = fragments(db, selection).merge(people[["respondent", "group"]], on="respondent")
+    frame = fragments(db, selection, details=False, places=False).merge(people[["respondent", "group"]], on="respondent")
     columns = _code_order(db, frame["code"].unique().tolist(), codes)
     frame = frame[frame["code"].isin(columns)]
     counted = frame.groupby(["group", "code"]).agg(

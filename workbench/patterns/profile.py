@@ -9,7 +9,9 @@ from sqlite_utils import Database
 
 from workbench.errors import NotFound
 from workbench.patterns.cascades import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, descendants, life_order
-from workbench.patterns.fragments import Selection, codes_table, fragments, respondents
+from workbench.patterns.fragments import (
+    Selection, codes_table, fragments, respondents, with_text,
+)
 
 
 @dataclasses.dataclass
@@ -35,8 +37,8 @@ def respondent_profile(
         "ON a.name = v.attribute WHERE v.respondent_id = ? ORDER BY a.position, a.name",
         db.conn, params=[None if pd.isna(rid) else int(rid)],
     )
-    frame = fragments(db, selection)
-    frame = frame[frame["respondent"] == respondent]
+    frame = fragments(db, selection, details=False)
+    frame = with_text(db, frame[frame["respondent"] == respondent])
     table = codes_table(db)
     counts = frame["code"].value_counts().rename("fragments")
     codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]

@@ -15,7 +15,9 @@ from sqlite_utils import Database
 
 from workbench.errors import InputError
 from workbench.patterns.cooccurrence import check_scope, meeting_pairs
-from workbench.patterns.fragments import Selection, check_codes, fragments, with_attributes
+from workbench.patterns.fragments import (
+    Selection, check_codes, fragments, with_attributes, with_text,
+)
 
 QUOTE_COLUMNS = ["respondent", "pseudonym", "document", "speaker", "code", "text", "coders",
                  "seg_first", "start_char", "end_char", "life_year", "life_age"]
@@ -42,7 +44,7 @@ def quotes(
     check_scope(scope, window)
     codes = check_codes(db, codes)
     check_codes(db, [*all_of, *none_of])
-    frame = fragments(db, selection)
+    frame = fragments(db, selection, details=False)
     hits = frame[frame["code"].isin(codes)]
     for other in all_of:
         met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
@@ -51,7 +53,7 @@ def quotes(
         met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
         hits = hits[~hits["fragment_id"].isin(met["fragment_a"])]
     hits = hits.sort_values(["respondent", "document_id", "start_char", "code"])
-    out = with_attributes(db, hits.reset_index(drop=True))
+    out = with_attributes(db, with_text(db, hits.reset_index(drop=True)))
     extra = [c for c in out.columns if c not in QUOTE_COLUMNS and c not in _INTERNAL]
     return out[QUOTE_COLUMNS + extra]
 
