@@ -45,7 +45,18 @@ def zip_without_document() -> bytes:
     return buffer.getvalue()
 
 
+def encrypted_odt() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("META-INF/manifest.xml",
+                         '<manifest:file-entry><manifest:encryption-data/></manifest:file-entry>')
+        archive.writestr("content.xml", os.urandom(256))
+    return buffer.getvalue()
+
+
 BAD_FILES = {
+    "secret.odt": (encrypted_odt(), "ingest.encrypted_office"),
     "nodocument.docx": (zip_without_document(), "ingest.corrupt_file"),
     "notes.pdf": (b"%PDF-1.4 ...", "ingest.unsupported_format"),
     "empty.txt": (b"", "ingest.empty_file"),

@@ -75,6 +75,13 @@ def test_text_in_each_encoding_is_read_and_its_encoding_reported(encoding):
     assert parsed.encoding in expected.get(encoding, {encoding})
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_recognised(encoding):
+    parsed = read_bytes(DIALOGUE.encode(encoding), name="a.txt", fmt="txt")
+    assert parsed.encoding == encoding
+    assert parsed.speakers == ["I", "R"]
+
+
 def test_cp1252_quotes_are_detected_as_cp1252():
     text = "R: ‘Ja’, zei ze – en ik schaamde me € 20 voor de reünie.\nI: Oké?\n"
     data = text.encode("cp1252")
