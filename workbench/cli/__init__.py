@@ -18,7 +18,7 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 # One module per area; each defines register(subparsers).
-AREAS = ["project", "ingest", "agreement", "suggest", "exchange", "privacy", "codebook"]
+AREAS = ["project", "ingest", "agreement", "suggest", "exchange", "privacy", "codebook", "patterns"]
 
 
 def build_parser() -> argparse.ArgumentParser:
