@@ -145,3 +145,20 @@ def test_malformed_codebook_gives_a_clear_error_and_writes_nothing(db):
     assert "example-codebook-malformed.qdc" in err.value.message("en")
     assert "line" in err.value.message("en")
     assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == 0
+
+
+def test_reexport_keeps_the_guids_of_coders_cases_and_variables(db, tmp_path, nlp):
+    from workbench.exchange import export_qdpx
+    from workbench.exchange.safety import parse_xml
+
+    import_qdpx(db, hand_authored_qdpx(tmp_path), actor=ME, nlp=nlp)
+    export_qdpx(db, tmp_path / "again.qdpx", actor=ME)
+    with zipfile.ZipFile(tmp_path / "again.qdpx") as zf:
+        root = parse_xml(zf.read("project.qde"), file="project.qde")
+    users = {u.get("name"): u.get("guid") for u in root.iter("User")}
+    assert users["Researcher A"] == "10000000-0000-0000-0000-000000000001"
+    assert [c.get("guid") for c in root.iter("Case")] == ["d0000000-0000-0000-0000-000000000001"]
+    assert sorted(v.get("guid") for v in root.iter("Variable")) == [
+        "30000000-0000-0000-0000-000000000001", "30000000-0000-0000-0000-000000000002"]
+    codings = [c.get("creatingUser") for c in root.iter("Coding")]
+    assert codings == ["10000000-0000-0000-0000-000000000001"] * 2

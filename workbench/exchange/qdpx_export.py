@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from workbench import __version__
 from workbench.errors import InputError
-from workbench.exchange import gather, ids
+from workbench.exchange import gather, identity, ids
 from workbench.exchange.files import write_zip_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
@@ -41,10 +41,6 @@ def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: A
     if text is not None:
         node.text = text
     return node
-
-
-def user_guid(name: str) -> str:
-    return ids.derived("user", name)
 
 
 def suggestion_user_guid(coder: str) -> str:
@@ -117,12 +113,13 @@ class _Builder:
         self.report = report
         self.users: dict[str, str] = {}  # guid -> name
         self.coding_elements: dict[int, ET.Element] = {}
+        self.known = identity.load(db)
 
     def free(self, text: str | None) -> str | None:
         return free_text(self.db, text, actor=self.actor) if self.pseudonymise else text
 
     def user(self, name: str) -> str:
-        guid = user_guid(name)
+        guid = self.known.user(name)
         self.users[guid] = name
         return guid
 
@@ -195,7 +192,7 @@ class _Builder:
         for attr in attrs:
             kind = variable_type(attr, [v.get(attr["name"]) for v in values.values()])
             kinds[attr["name"]] = kind
-            var_guids[attr["name"]] = ids.derived("variable", attr["name"])
+            var_guids[attr["name"]] = self.known.variable(attr["name"])
             _el(variables_el, "Variable", guid=var_guids[attr["name"]], name=attr["name"],
                 typeOfVariable=kind)
             self.report.count("variables")
@@ -204,7 +201,8 @@ class _Builder:
             if doc["respondent_id"] is not None:
                 docs_by_respondent[doc["respondent_id"]].append(document_guid(doc))
         for resp in gather.respondents(self.db):
-            case = _el(cases_el, "Case", guid=ids.derived("case", resp["code"]), name=resp["code"])
+            case = _el(cases_el, "Case", guid=self.known.case(resp["id"], resp["code"]),
+                       name=resp["code"])
             if resp.get("notes"):
                 if self.pseudonymise:
                     self.report.lose("respondent_notes", "privacy_left_out", resp["code"])
@@ -318,7 +316,7 @@ class _Builder:
         project_refs: list[str] = []
         segments = {r["id"]: r for r in self.db.query(
             "SELECT id, document_id, start_char, end_char FROM segments")}
-        respondents = {r["id"]: r["code"] for r in gather.respondents(self.db)}
+        cases = {r["id"]: self.known.case(r["id"], r["code"]) for r in gather.respondents(self.db)}
         for memo in gather.memos(self.db):
             guid = ids.export_guid(memo.get("guid"), "memo", memo["id"])
             note = _el(notes_el, "Note", guid=guid, name=self.free(memo["title"]) or None,
@@ -337,10 +335,10 @@ class _Builder:
                 parent = self.coding_elements.get(target)
             elif kind == "segment" and target in segments:
                 parent = self._segment_selection(segments[target], memo)
-            elif kind == "respondent" and target in respondents:
+            elif kind == "respondent" and target in cases:
                 _el(links_el, "Link", guid=ids.derived("link", guid), name="Memo-Case",
                     direction="OneWay", originGUID=guid,
-                    targetGUID=ids.derived("case", respondents[target]))
+                    targetGUID=cases[target])
                 continue
             if parent is None:
                 if kind != "project":

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.accounts import add_user
 from workbench.codings import add_coding
+from workbench.exchange import identity
 from workbench.exchange.codes import upsert_codes
 from workbench.exchange.ids import export_guid
 from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
@@ -68,6 +69,7 @@ class _Writer:
         self.user_names: dict[str | None, str] = {}
         self.targets: dict[str, tuple[str, int | None]] = {}  # guid -> memo target
         self.note_targets: dict[str, list[tuple[str, int | None]]] = {}  # note guid -> targets
+        self.known = identity.load(db)
         self.memo_guids = {export_guid(r["guid"], "memo", r["id"])  # memos already here
                            for r in db.query("SELECT id, guid FROM memos")}
 
@@ -101,13 +103,16 @@ class _Writer:
             base = name[: -len(SUGGESTION_SUFFIX)]
             if suggestion_user_guid(base) == guid:
                 return self._ensure_user(base), True
+        known = self.known.key["user"].get(guid)
+        if known and self.db.execute("SELECT 1 FROM users WHERE name = ?", [known]).fetchone():
+            return known, False  # the same person as last time, whatever the name says now
         if name is None:
             name = f"user-{guid[:8]}" if guid else self.actor
             if guid:
                 self.report.warn("exchange.warn.unknown_user", guid=guid)
-        return self._ensure_user(name), False
+        return self._ensure_user(name, guid), False
 
-    def _ensure_user(self, name: str) -> str:
+    def _ensure_user(self, name: str, guid: str | None = None) -> str:
         if name in self.user_names:
             return self.user_names[name]
         clean = _USER_NAME.sub("-", name).strip(" -.@")[:40] or "coder"
@@ -117,24 +122,41 @@ class _Writer:
             add_user(self.db, clean, role="onderzoeker", actor=self.actor)
             self.report.count("coders")
         self.user_names[name] = clean
+        if guid:
+            identity.remember(self.db, self.known, "user", clean, guid, actor=self.actor)
         return clean
 
     # --- cases and attributes -----------------------------------------------------------------
+
+    def _known_name(self, kind: str, guid: str, table: str, column: str):
+        """The row this guid was remembered for, if it still exists."""
+        key = self.known.key[kind].get(guid)
+        if key is not None and self.db.execute(
+                f"SELECT 1 FROM {table} WHERE {column} = ?", [key]).fetchone():
+            return key
+        return None
 
     def cases(self) -> dict[str, int]:
         """Respondents for cases, with attribute values; ``{source guid: respondent id}``."""
         variables = {v.guid: v for v in self.project.variables}
         types: dict[str, str] = {}
         for var in self.project.variables:
+            var.name = self._known_name("attribute", var.guid, "attributes", "name") or var.name
             existing = self.db.execute("SELECT type FROM attributes WHERE name = ?",
                                        [var.name]).fetchone()
             types[var.guid] = existing[0] if existing else ATTRIBUTE_TYPES.get(var.type, "text")
             if not existing:
                 define_attribute(self.db, var.name, types[var.guid], actor=self.actor)
                 self.report.count("attributes")
+            identity.remember(self.db, self.known, "attribute", var.name, var.guid,
+                              actor=self.actor)
         by_source: dict[str, int] = {}
         for case in self.project.cases:
-            rid = ensure_respondent(self.db, case.name, actor=self.actor)
+            rid = self._known_name("respondent", case.guid, "respondents", "id")
+            if rid is None:
+                rid = ensure_respondent(self.db, case.name, actor=self.actor)
+            identity.remember(self.db, self.known, "respondent", rid, case.guid,
+                              actor=self.actor)
             self.targets[case.guid] = ("respondent", rid)
             self.report.count("respondents")
             if case.description:
