@@ -50,6 +50,6 @@ def remember(db: Database, known: Identities, kind: str, key: object, guid: str,
             "SELECT 1 FROM exchange_guids WHERE guid = ?", [guid]).fetchone():
         return
     db.execute(f"INSERT INTO exchange_guids (guid, {COLUMNS[kind]}) VALUES (?, ?)", [guid, key])
-    record_event(db, actor, "exchange.guid", "exchange_guids", guid, None, {kind: key})
+    record_event(db, actor, "guid.remember", "exchange_guids", guid, None, {kind: key})
     known.guid[kind][key] = guid
     known.key[kind][guid] = key
