@@ -9,24 +9,30 @@ from privacy_support import add_codes, add_document, segment_ids
 
 @pytest.fixture
 def team(db):
-    accounts.set_password(db, "onderzoeker", "onderzoek-123", actor="onderzoeker")
-    accounts.add_user(db, "sanne", role="co-onderzoeker", password="geheim-123", actor="onderzoeker")
-    accounts.add_user(db, "vera", role="supervisor", password="geheim-456", actor="onderzoeker")
+    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
     accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
     return db
 
 
-def test_passwords_are_stored_as_argon2_hashes(team):
-    stored = team.execute("SELECT password_hash FROM users WHERE name = 'sanne'").fetchone()[0]
+@pytest.fixture
+def with_passwords(team):
+    accounts.set_password(team, "onderzoeker", "onderzoek-123", actor="onderzoeker")
+    accounts.set_password(team, "sanne", "geheim-123", actor="onderzoeker")
+    return team
+
+
+def test_passwords_are_stored_as_argon2_hashes(with_passwords):
+    stored = with_passwords.execute("SELECT password_hash FROM users WHERE name = 'sanne'").fetchone()[0]
     assert stored.startswith("$argon2") and "geheim-123" not in stored
-    assert accounts.authenticate(team, "sanne", "geheim-123") == "sanne"
+    assert accounts.authenticate(with_passwords, "sanne", "geheim-123") == "sanne"
 
 
-def test_wrong_password_and_unknown_user_give_the_same_error(team):
+def test_wrong_password_and_unknown_user_give_the_same_error(with_passwords):
     with pytest.raises(PermissionDenied) as wrong:
-        accounts.authenticate(team, "sanne", "fout-fout")
+        accounts.authenticate(with_passwords, "sanne", "fout-fout")
     with pytest.raises(PermissionDenied) as unknown:
-        accounts.authenticate(team, "niemand", "fout-fout")
+        accounts.authenticate(with_passwords, "niemand", "fout-fout")
     assert wrong.value.key == unknown.value.key == "accounts.bad_login"
 
 
@@ -70,8 +76,8 @@ def test_only_an_onderzoeker_manages_accounts(team):
     accounts.set_password(team, "vera", "nieuw-wachtwoord", actor="vera")  # own password: fine
 
 
-def test_account_events_never_hold_the_password(team):
-    logged = " ".join(r[0] or "" for r in team.execute("SELECT after FROM events"))
+def test_account_events_never_hold_the_password(with_passwords):
+    logged = " ".join(r[0] or "" for r in with_passwords.execute("SELECT after FROM events"))
     assert "geheim" not in logged and "argon2" not in logged
 
 
@@ -112,3 +118,47 @@ def test_pages_follow_the_permission_table(team):
     assert "privacy" in access.visible_pages(team, "vera")
     assert "workshop" not in access.visible_pages(team, "vera")
     assert set(access.visible_pages(team, "anna")) == set(access.PAGE_ACTIONS)
+
+
+FORBIDDEN = {
+    "co-onderzoeker": ["code", "decide", "memo", "import", "export", "codebook", "key", "names",
+                       "history", "users", "backup", "assign"],
+    "supervisor": ["import", "codebook", "key", "names", "users", "assign"],
+}
+
+
+def attempt_action(db, actor, what, tmp_path):
+    from workbench.codebook import edit_code
+    from workbench.exchange import export_project
+    from workbench.history import document_history
+    from workbench.ingest import import_files
+    from workbench.memos import add_memo
+    from workbench.privacy.workshop import assign_fragments
+
+    seg = segment_ids(db, 1)[1]
+    calls = {
+        "code": lambda: codings.add_coding(db, coder=actor, code="verlies", segment_id=seg),
+        "decide": lambda: codings.decide(db, 1, "accepted", actor=actor),
+        "memo": lambda: add_memo(db, author=actor, target_type="document", target_id=1, text="x"),
+        "import": lambda: import_files(db, [("a.txt", b"R: hallo")], actor=actor),
+        "export": lambda: export_project(db, tmp_path / "e.csv", format="csv", actor=actor),
+        "codebook": lambda: edit_code(db, "verlies", rationale="r", actor=actor, brief="b"),
+        "key": lambda: read_key(db, actor=actor),
+        "names": lambda: candidates(db, actor=actor),
+        "history": lambda: document_history(db, 1, actor=actor),
+        "users": lambda: accounts.add_user(db, "nieuw", role="supervisor", actor=actor),
+        "backup": lambda: backup(db, tmp_path / "b.db", actor=actor),
+        "assign": lambda: assign_fragments(db, user="sanne", segment_ids=[seg], actor=actor),
+    }
+    calls[what]()
+
+
+@pytest.mark.parametrize("role, what", [(r, w) for r, ws in FORBIDDEN.items() for w in ws])
+def test_each_forbidden_action_is_refused_by_the_package(team, tmp_path, role, what):
+    add_codes(team)
+    add_document(team)
+    codings.add_coding(team, coder="anna", code="schaamte", segment_id=segment_ids(team, 1)[2],
+                       origin="machine")
+    actor = {"co-onderzoeker": "sanne", "supervisor": "vera"}[role]
+    with pytest.raises(PermissionDenied):
+        attempt_action(team, actor, what, tmp_path)
