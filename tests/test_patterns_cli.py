@@ -1,0 +1,108 @@
+"""`workbench patterns ...` exports, read back: values and the filters written in."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_patterns import build_project
+
+from workbench.cli import main
+from workbench.patterns import read_csv_export
+
+
+@pytest.fixture
+def project(db, project_path):
+    build_project(db)
+    return project_path
+
+
+def test_matrix_csv_holds_counts_and_the_filters(project, tmp_path, capsys):
+    out = tmp_path / "matrix.csv"
+    assert main(["patterns", "matrix", "--project", str(project), "--filter", "geslacht=vrouw",
+                 "--output", str(out)]) == 0
+    table, about = read_csv_export(out)
+    assert table["respondent"].tolist() == ["R01", "R02"]
+    assert table.set_index("respondent").loc["R02", "verlies-werk"] == 1
+    assert about["filter"] == ["geslacht=vrouw"] and about["status"] == ["accepted"]
+    assert "2" in capsys.readouterr().out
+
+
+def test_matrix_xlsx_has_a_filters_sheet_and_the_quotes(project, tmp_path):
+    out = tmp_path / "matrix.xlsx"
+    assert main(["patterns", "matrix", "--project", str(project), "--filter", "wijk=Noord",
+                 "--coder", "bram", "--code", "verlies-woning", "--output", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["matrix", "citaten", "filters"]
+    matrix = sheets["matrix"].set_index("respondent")
+    assert matrix["verlies-woning"].to_dict() == {"R01": 0, "R03": 2}
+    settings = dict(sheets["filters"].values.tolist())
+    assert settings["filter"] == "wijk=Noord" and settings["coders"] == "bram"
+    assert settings["code"] == "verlies-woning"
+    assert sheets["citaten"]["fragments"].tolist() == [2]
+
+
+def test_cooccurrence_export_per_scope(project, tmp_path):
+    out = tmp_path / "co.csv"
+    assert main(["patterns", "cooccurrence", "--project", str(project), "--scope", "window",
+                 "--window", "2", "--output", str(out)]) == 0
+    table, about = read_csv_export(out)
+    table = table.set_index("code")
+    assert table.loc["verlies-dierbare", "verlies-woning"] == 2
+    assert about["scope"] == ["window"] and about["window"] == ["2"]
+
+
+def test_cascades_xlsx_holds_events_transitions_and_patterns(project, tmp_path):
+    out = tmp_path / "cascades.xlsx"
+    assert main(["patterns", "cascades", "--project", str(project), "--output", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None, keep_default_na=False)
+    assert list(sheets)[:2] == ["events", "transitions"] and "filters" in sheets
+    r02 = sheets["events"].query("respondent == 'R02'")
+    assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
+    moves = sheets["transitions"].set_index("path")
+    assert moves.loc["verlies-dierbare -> verlies-woning -> isolement", "respondents"] == 3
+
+
+def test_cascades_csv_table_choice(project, tmp_path):
+    out = tmp_path / "lengths.csv"
+    assert main(["patterns", "cascades", "--project", str(project), "--table", "lengths",
+                 "--output", str(out)]) == 0
+    table, about = read_csv_export(out)
+    assert table.set_index("respondent")["length"].to_dict() == \
+        {"R01": 2, "R02": 3, "R03": 2, "R04": 0}
+    assert about["table"] == ["cascades:lengths"]
+
+
+def test_quotes_and_not_export(project, tmp_path):
+    out = tmp_path / "quotes.csv"
+    assert main(["patterns", "quotes", "--project", str(project), "--code", "isolement",
+                 "--not", "verlies-dierbare", "--scope", "window", "--window", "3",
+                 "--output", str(out)]) == 0
+    table, about = read_csv_export(out)
+    assert table["respondent"].tolist() == ["R01"]
+    assert about["not"] == ["verlies-dierbare"] and about["window"] == ["3"]
+    out = tmp_path / "quotes.xlsx"
+    assert main(["patterns", "quotes", "--project", str(project), "--code", "isolement",
+                 "--and", "verlies-woning", "--scope", "turn", "--output", str(out)]) == 0
+    quotes = pd.read_excel(out, sheet_name="quotes")
+    assert quotes["respondent"].tolist() == ["R01", "R02", "R03"]
+    assert quotes["geslacht"].tolist() == ["vrouw", "vrouw", "man"]
+
+
+def test_frequencies_export(project, tmp_path):
+    out = tmp_path / "freq.csv"
+    assert main(["patterns", "frequencies", "--project", str(project), "--by", "geslacht",
+                 "--output", str(out)]) == 0
+    table, _ = read_csv_export(out)
+    row = table.query("group == 'man' and code == 'isolement'")
+    assert row["share"].item() == 0.5
+
+
+def test_bad_input_prints_an_error(project, tmp_path, capsys):
+    assert main(["patterns", "matrix", "--project", str(project), "--filter", "leeftijd=70",
+                 "--output", str(tmp_path / "m.csv")]) == 1
+    assert "leeftijd" in capsys.readouterr().err
+    assert main(["patterns", "matrix", "--project", str(project),
+                 "--output", str(tmp_path / "m.txt")]) == 1
+    assert main(["patterns", "matrix", "--project", str(tmp_path / "missing.db"),
+                 "--output", str(tmp_path / "m.csv")]) == 1
+    assert not (tmp_path / "missing.db").exists()
