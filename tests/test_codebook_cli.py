@@ -100,7 +100,26 @@ def test_every_codebook_command_has_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices["codebook"]
     commands = next(a for a in sub._actions if a.dest == "codebook_command").choices
-    assert {"validate", "import", "export", "list", "log", "add", "rename", "move", "merge",
-            "split"} <= set(commands)
+    assert {"validate", "init", "import", "export", "list", "log", "add", "rename", "move",
+            "merge", "split", "remove"} <= set(commands)
     for name, command in commands.items():
         assert command.description, name
+
+
+def test_init_chooses_combines_or_starts_empty(capsys, tmp_path):
+    run(capsys, "codebook", "init", "--project", tmp_path / "a.db")
+    run(capsys, "codebook", "init", "--project", tmp_path / "b.db", "--empty")
+    code, out, _ = run(capsys, "codebook", "init", "--project", tmp_path / "c.db",
+                       "--codebook", "sociale-kwaliteit", "--codebook", cb.DEFAULT_CODEBOOK)
+    assert code == 0 and "49 codes" in out
+    for name, n in (("a.db", 34), ("b.db", 0), ("c.db", 49)):
+        _, listed, _ = run(capsys, "codebook", "list", "--project", tmp_path / name, "--json")
+        assert len(json.loads(listed)) == n
+
+
+def test_remove_an_unused_codebook(capsys, tmp_path):
+    project = tmp_path / "p.db"
+    create_project(project).close()
+    code, out, _ = run(capsys, "codebook", "remove", "De binnenkant van sociaal isolement",
+                       "--why", "eigen codeboek", "--project", project)
+    assert code == 0 and "34 codes" in out

@@ -158,3 +158,19 @@ def test_empty_project_gets_an_own_codebook_for_new_codes(tmp_path):
     slug = cb.add_code(db, name="Heimwee", rationale="uit eerste interview", actor=ACTOR)
     book = cb.codebook_from_project(db)
     assert [c.id for c in book.codes] == [slug] and book.name == "Eigen codes"
+
+
+def test_unused_codebook_can_be_removed_and_is_kept_in_the_event_log(project):
+    assert cb.remove_codebook(project, "De binnenkant van sociaal isolement",
+                              rationale="we bouwen zelf op", actor=ACTOR) == 34
+    assert cb.code_tree(project) == []
+    before = events(project, "codebook.remove")[0]["before"]
+    assert len(before["codes"]) == 34 and before["codes"][0]["id"] == "verlies"
+
+
+def test_codebook_in_use_cannot_be_removed(project):
+    add_coding(project, coder=ACTOR, code="verlies", segment_id=segment(project, "hond"))
+    with pytest.raises(InputError) as caught:
+        cb.remove_codebook(project, "De binnenkant van sociaal isolement", rationale="x",
+                           actor=ACTOR)
+    assert caught.value.key == "codebook.edit.remove_used" and caught.value.params["n"] == 1

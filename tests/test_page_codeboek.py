@@ -132,3 +132,13 @@ def test_empty_project_offers_the_shipped_codebooks(project_path):
     at.button(key="install_shipped").click().run()
     assert "1 codebook(s) added." in at.success[0].value
     assert len(at.expander) == 15
+
+
+def test_unused_codebook_can_be_removed_on_the_page(project):
+    at = app(project)
+    at.selectbox(key="remove_book").set_value("De binnenkant van sociaal isolement")
+    at.text_input(key="remove_why").input("we bouwen ons eigen codeboek op")
+    at.button[-1].click().run()
+    assert not at.exception
+    assert "is weggehaald (34 codes)" in at.success[0].value
+    assert len(at.expander) == 0

@@ -1144,3 +1144,32 @@ def install_codebook_text(db: Database, text: str | bytes, *, file: str, actor: 
         except UnicodeDecodeError as exc:
             raise InputError("codebook.not_utf8", file=file, error=str(exc)) from exc
     return install_codebook(db, parse_codebook(text, file=file), actor=actor, source=file)
+
+
+def remove_codebook(db: Database, name: str, *, rationale: str, actor: str) -> int:
+    """Take a codebook that nobody has coded with out of the project; returns its code count.
+
+    Lets a team that wants to build its codebook from the data start without the default
+    one. Refused once any code of it has a coding (merge or move codes instead). The event
+    keeps the whole codebook, so it can be installed again from the log.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
+        if found is None:
+            raise NotFound("codebook.unknown_codebook", name=name)
+        book_id = int(found[0])
+        used = db.execute(
+            "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
+            "WHERE k.codebook_id = ?", [book_id]).fetchone()[0]
+        if used:
+            raise InputError("codebook.edit.remove_used", name=name, n=used)
+        before = codebook_to_dict(codebook_from_project(db, name, include_inactive=True))
+        n = db.execute("SELECT count(*) FROM codes WHERE codebook_id = ?", [book_id]).fetchone()[0]
+        db.execute("UPDATE codes SET parent_id = NULL WHERE codebook_id = ?", [book_id])
+        db.execute("DELETE FROM codes WHERE codebook_id = ?", [book_id])
+        db.execute("DELETE FROM codebooks WHERE id = ?", [book_id])
+        record_event(db, actor, "codebook.remove", "codebooks", book_id, before,
+                     {"rationale": rationale})
+    return int(n)

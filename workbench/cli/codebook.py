@@ -39,6 +39,26 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="folder with the seed documents: check every source quote occurs there")
     p.set_defaults(func=run_validate)
 
+    p = commands.add_parser("init", help="create a project with the codebooks you choose",
+                            description="Create a project (or open an existing one) with the "
+                            "default codebook, other YAML codebooks (--codebook, repeatable; "
+                            "'sociale-kwaliteit' names the shipped one), or none (--empty).")
+    add_project_argument(p, required=True)
+    add_user_argument(p)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--codebook", action="append", metavar="FILE",
+                       help="YAML codebook, or the name of a shipped one "
+                       "(binnenkant-isolement, sociale-kwaliteit); repeat to combine")
+    group.add_argument("--empty", action="store_true", help="start without codes")
+    p.set_defaults(func=run_init)
+
+    p = commands.add_parser("remove", help="take an unused codebook out of a project",
+                            description="Remove a codebook none of whose codes has been used "
+                            "yet, e.g. to start building your own codebook from the data.")
+    p.add_argument("name", help="name of the codebook (see 'workbench codebook list')")
+    _edit_arguments(p)
+    p.set_defaults(func=run_remove)
+
     p = commands.add_parser("import", help="add a codebook (.yaml or .qdc) to a project",
                             description="Add a codebook to the project. YAML files are checked "
                             "first; REFI-QDA .qdc files go through the exchange importer.")
@@ -132,6 +152,29 @@ def run_validate(args: argparse.Namespace) -> int:
             return 1
     print(t("codebook.cli.valid", args.lang, file=args.file.name, name=book.name,
             version=book.version, n=len(book.codes)))
+    return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from workbench.projects import create_project
+
+    shipped = {p.stem: p for p in cb.SHIPPED_CODEBOOKS}
+    if args.empty:
+        files: tuple[Path, ...] = ()
+    elif args.codebook:
+        files = tuple(shipped.get(c, Path(c)) for c in args.codebook)
+    else:
+        files = (cb.DEFAULT_CODEBOOK,)
+    db = create_project(args.project, codebooks=files, actor=args.user)
+    books = ", ".join(b["name"] for b in cb.codebooks(db)) or "-"
+    print(t("codebook.cli.initialised", args.lang, project=args.project,
+            n=len(cb.code_tree(db)), books=books))
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    n = cb.remove_codebook(project(args), args.name, rationale=args.why, actor=args.user)
+    print(t("codebook.cli.removed", args.lang, name=args.name, n=n))
     return 0
 
 

@@ -295,6 +295,17 @@ with add_book_tab:
                 done(tr("codeboek.installed", n=len(chosen)))
     else:
         st.caption(tr("codeboek.all_installed"))
+    if can_edit and books:
+        st.subheader(tr("codeboek.remove_title"))
+        st.caption(tr("codeboek.remove_help"))
+        with st.form("codeboek_remove_form"):
+            book = st.selectbox(tr("codeboek.remove_which"), [b["name"] for b in books],
+                                key="remove_book")
+            why = reason("remove_why")
+            if st.form_submit_button(tr("codeboek.remove_button")):
+                removed = attempt(cb.remove_codebook, db(), book, rationale=why, actor=user())
+                if removed is not None:
+                    done(tr("codeboek.removed", name=book, n=removed))
     if can_edit:
         upload = st.file_uploader(tr("codeboek.upload"), type=["yaml", "yml"],
                                   key="codebook_upload", help=tr("codeboek.upload_help"))
