@@ -1,7 +1,8 @@
-import copy
 import sqlite3
 
 import pytest
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from workbench import store
 from workbench.cli import main
@@ -84,8 +85,9 @@ def test_restore_refuses_while_the_project_is_open(db, project_path, tmp_path):
 def test_a_new_migration_makes_a_backup_first(db, project_path, monkeypatch):
     add_document(db)
     db.close()
-    extended = copy.copy(store.migrations)
-    extended._migrations = list(store.migrations._migrations)
+    extended = Migrations(store.migrations.name)  # a copy: migrations.py stays as it is
+    for registered in store.migrations.pending(Database(memory=True)):
+        extended(name=registered.name)(registered.fn)
 
     @extended(name="m999_test_extra_column")
     def m999(database):

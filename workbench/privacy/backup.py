@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.errors import InputError
 from workbench.migrations import migrations
-from workbench.privacy.key import key_path
+from workbench.privacy.key import key_path, project_file
 from workbench.store import DEFAULT_USER, backup_to, open_project, record_event, transaction
 
 REQUIRED_TABLES = {"documents", "segments", "codings", "events", "users"}
@@ -41,8 +41,6 @@ def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = Fal
     target = backup_to(db, output)
     if with_key:
         access.require(db, actor, "pseudonym.key")
-        from workbench.privacy.key import project_file
-
         source_key = key_path(project_file(db))
         if source_key.exists():
             shutil.copy2(source_key, key_path(target))
@@ -75,11 +73,8 @@ def check_project_file(path: str | Path) -> dict[str, Any]:
             raise InputError("backup.damaged", path=str(path), problem=problem)
         if not REQUIRED_TABLES <= tables or "_sqlite_migrations" not in tables:
             raise InputError("backup.not_a_project", path=str(path))
-        applied = [r[0] for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-            [migrations.name],
-        )]
-        known = {m.name for m in migrations._migrations}
+        applied = [m.name for m in migrations.applied(Database(conn))]
+        known = {m.name for m in migrations.pending(Database(memory=True))}  # all registered
         unknown = [name for name in applied if name not in known]
         if unknown:
             raise InputError("backup.newer_schema", path=str(path), migration=unknown[0])
