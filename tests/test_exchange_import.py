@@ -224,3 +224,18 @@ def test_absurdly_nested_xml_is_refused_without_exhausting_the_stack(db, tmp_pat
         import_qdpx(db, _with_qde(tmp_path, deep), actor=ME, nlp=nlp)
     assert err.value.key == "exchange.xml_too_deep"
     assert nothing_written(db)
+
+
+def test_a_source_description_becomes_a_document_memo_once(db, tmp_path, nlp):
+    xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="").replace(
+        'name="r01.txt"', 'name="r01.txt" creatingUser="' + U.format(2) + '"').replace(
+        "      \n    </TextSource>", "<Description>Interview bij de buren.</Description>"
+        "</TextSource>")
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [])
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml)
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Hallo daar.")
+    for _ in range(2):
+        import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert db.execute("SELECT target_type, author, text FROM memos WHERE target_type = "
+                      "'document'").fetchall() == [("document", "bram", "Interview bij de buren.")]

@@ -49,6 +49,7 @@ class RefiSource:
     text: str          # normalised like every workbench document
     kind: str          # TextSource or PDFSource (its plain text representation)
     user: str | None = None
+    description: str | None = None
     selections: list[RefiSelection] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
 

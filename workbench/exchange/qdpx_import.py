@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.accounts import add_user
 from workbench.codings import add_coding
-from workbench.exchange import identity
+from workbench.exchange import identity, ids
 from workbench.exchange.codes import upsert_codes
 from workbench.exchange.ids import export_guid
 from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
@@ -85,6 +85,10 @@ class _Writer:
         for source in project.sources:
             doc_id, back = self.document(source)
             self.targets[source.guid] = ("document", doc_id)
+            if source.description:
+                author, _ = self.coder(source.user)
+                self.memo(("document", doc_id), author=author, title=source.name,
+                          text=source.description, guid=ids.derived("description", source.guid))
             if source.guid in respondents:
                 link_document(self.db, doc_id, respondents[source.guid], actor=self.actor)
             for selection in source.selections:

@@ -112,6 +112,8 @@ class _Reader:
         holder = _child(root, "Variables")
         for el in _children(holder, "Variable") if holder is not None else []:
             guid = self.guid(el)
+            if (_text(el, "Description") or "").strip():
+                self.report.lose("variable_description", "no_refi_field", el.get("name"))
             if guid and el.get("name"):
                 project.variables.append(
                     RefiVariable(guid, el.get("name").strip(), el.get("typeOfVariable", "Text")))
@@ -254,6 +256,7 @@ class _Reader:
         mapped = normalise_mapped(raw)
         source = RefiSource(guid=guid, name=name, text=mapped.text, kind=kind,
                             user=self.guid(el, "creatingUser"),
+                            description=(_text(el, "Description") or "").strip() or None,
                             note_refs=[ids.canonical(r.get("targetGUID", ""))
                                        for r in _children(el, "NoteRef")])
         for sel in selections:
