@@ -384,3 +384,9 @@ def m007_patterns_segment_spans(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS segments_document_start ON segments(document_id, start_char);
         """,
     )
+
+
+@migrations()
+def m008_ingest_turn_speaker_index(db: Database) -> None:
+    """Turns by speaker: listing speakers and their roles per document without a table scan."""
+    execute_script(db, "CREATE INDEX IF NOT EXISTS turns_speaker ON turns(speaker_id);")

@@ -20,20 +20,37 @@ from workbench.store import get_setting, record_event, row, transaction
 
 
 def list_speakers(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
-    """Speakers with their document, role and how much they say."""
-    where, params = ("WHERE s.document_id = ?", [document_id]) if document_id else ("", [])
+    """Speakers with their document, role, how much they say, and the start of their first turn.
+
+    Aggregates per speaker first and cuts the samples in a second query, so the (large)
+    document text is read once per speaker, not once per turn.
+    """
+    doc_filter = "AND document_id = ?" if document_id is not None else ""
+    params = [document_id] if document_id is not None else []
     cur = db.execute(
         "SELECT s.id, s.document_id, d.name AS document, s.label, s.role, "
-        "count(t.id) AS n_turns, coalesce(sum(t.end_char - t.start_char), 0) AS n_chars, "
-        "(SELECT substr(d.text, f.start_char + 1, min(f.end_char - f.start_char, 100)) "
-        " FROM turns f WHERE f.speaker_id = s.id ORDER BY f.position LIMIT 1) AS sample "
-        "FROM speakers s JOIN documents d ON d.id = s.document_id "
-        f"LEFT JOIN turns t ON t.speaker_id = s.id {where} "
-        "GROUP BY s.id ORDER BY s.document_id, min(t.position)",
-        params,
+        "coalesce(a.n_turns, 0) AS n_turns, coalesce(a.n_chars, 0) AS n_chars "
+        "FROM speakers s JOIN documents d ON d.id = s.document_id LEFT JOIN ("
+        "  SELECT speaker_id, count(*) AS n_turns, sum(end_char - start_char) AS n_chars, "
+        "  min(position) AS first FROM turns "
+        f"  WHERE speaker_id IS NOT NULL {doc_filter} GROUP BY speaker_id"
+        f") a ON a.speaker_id = s.id {'WHERE s.document_id = ?' if doc_filter else ''} "
+        "ORDER BY s.document_id, a.first",
+        params * 2,
     )
     names = [c[0] for c in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    speakers = [dict(zip(names, r)) for r in cur.fetchall()]
+    samples = dict(db.execute(
+        "SELECT t.speaker_id, "
+        "substr(d.text, t.start_char + 1, min(t.end_char - t.start_char, 100)) "
+        "FROM turns t JOIN documents d ON d.id = t.document_id "
+        "WHERE (t.speaker_id, t.position) IN (SELECT speaker_id, min(position) FROM turns "
+        f"WHERE speaker_id IS NOT NULL {doc_filter} GROUP BY speaker_id)",
+        params,
+    ).fetchall())
+    for speaker in speakers:
+        speaker["sample"] = samples.get(speaker["id"], "")
+    return speakers
 
 
 def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) -> None:
