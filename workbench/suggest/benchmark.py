@@ -48,6 +48,7 @@ def evaluate_passages(
     seed: int = 0,
     scored_codes: Sequence[str] = HEADLINE_CODES,
     rules: RuleScorer | None = None,
+    embeddings: bool = False,
     **params: Any,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """``{"cold": {code: {p, r, f1, p_sd, ...}}, "trained": {...}}``, mean over splits.
@@ -56,7 +57,7 @@ def evaluate_passages(
     columns compare like with like.
     """
     rules = rules if rules is not None else RuleScorer().fit(codes, nlp=nlp)
-    passages = analyse(nlp, rules, [d["text"] for d in data])
+    passages = analyse(nlp, rules, [d["text"] for d in data], embeddings=embeddings)
     Y = Suggester(rules)._with_parents(label_matrix(rules.codes_, [d["codes"] for d in data]))
     scored = [c for c in scored_codes if c in rules.codes_]
     rng = np.random.default_rng(seed)

@@ -36,15 +36,28 @@ class Passage:
     lemmas: str
     rule_scores: np.ndarray
     rule_evidence: list[list[str]]
+    embedding: np.ndarray | None = None
 
 
-def analyse(nlp: Language, rules: RuleScorer, texts: Sequence[str]) -> list[Passage]:
-    """Run ``texts`` through the pipeline and the rules once; everything else reuses this."""
+def analyse(
+    nlp: Language, rules: RuleScorer, texts: Sequence[str], *, embeddings: bool = False
+) -> list[Passage]:
+    """Run ``texts`` through the pipeline and the rules once; everything else reuses this.
+
+    ``embeddings`` adds a sentence embedding per text (see :mod:`workbench.suggest.embed`).
+    """
+    texts = list(texts)
     docs = list(pipe(nlp, texts))
     lemma_texts = [content_lemmas(d) for d in docs]
     result = rules.transform(docs, lemma_texts)
+    vectors = None
+    if embeddings and texts:
+        from workbench.suggest.embed import embed
+
+        vectors = embed(texts)
     return [
-        Passage(text, lem, result.scores[i], result.evidence[i])
+        Passage(text, lem, result.scores[i], result.evidence[i],
+                None if vectors is None else vectors[i])
         for i, (text, lem) in enumerate(zip(texts, lemma_texts))
     ]
 
@@ -73,22 +86,26 @@ class Suggester(BaseEstimator):
         rules: RuleScorer,
         *,
         min_examples: int = 8,
-        C: float = 4.0,
-        rule_feature_weight: float = 3.0,
+        C: float = 1.0,
+        rule_feature_weight: float = 0.0,
+        embedding_weight: float = 1.0,
         default_threshold: float = 0.5,
         threshold_shrink: float = 0.3,
         tune_thresholds: bool = True,
         silence_after: int = 30,
+        stack: bool = True,
         max_evidence: int = 4,
     ) -> None:
         self.rules = rules
         self.min_examples = min_examples
         self.C = C
         self.rule_feature_weight = rule_feature_weight
+        self.embedding_weight = embedding_weight
         self.default_threshold = default_threshold
         self.threshold_shrink = threshold_shrink
         self.tune_thresholds = tune_thresholds
         self.silence_after = silence_after
+        self.stack = stack
         self.max_evidence = max_evidence
 
     # -- fitting -----------------------------------------------------------------------
@@ -109,7 +126,9 @@ class Suggester(BaseEstimator):
         self.n_positive_ = (Y == 1).sum(axis=0)
         self.n_negative_ = (Y == 0).sum(axis=0)
         self.models_: dict[int, LogisticRegression] = {}
+        self.combiners_ = {}
         self.vectorizer_ = None
+        self.uses_embeddings_ = False
         self.feature_names_ = np.array([], dtype=object)
         for j in range(k):
             if self.n_positive_[j] == 0 and self.n_negative_[j] >= self.silence_after:
@@ -122,17 +141,36 @@ class Suggester(BaseEstimator):
             return self
         self.vectorizer_ = TfidfVectorizer(
             token_pattern=r"[^ ]+", lowercase=False, sublinear_tf=True, ngram_range=(1, 2),
-            min_df=1, max_features=50_000,
+            min_df=1 if len(passages) < 1000 else 2, max_features=50_000,
         )
+        self.uses_embeddings_ = all(p.embedding is not None for p in passages)
         text_features = self.vectorizer_.fit_transform([p.lemmas for p in passages])
         self.feature_names_ = self.vectorizer_.get_feature_names_out()
         X = self._features(text_features, passages)
+        rule = np.vstack([p.rule_scores for p in passages])
+        self.combiners_: dict[int, LogisticRegression] = {}
         for j in trainable:
             rows = np.nonzero(Y[:, j] >= 0)[0]
-            self.models_[j] = self._new_model().fit(X[rows], Y[rows, j])
+            y = Y[rows, j]
+            self.models_[j] = self._new_model().fit(X[rows], y)
+            oof = self._out_of_fold(X[rows], y)
+            if oof is None:
+                continue
+            scores = oof
+            if self.stack:
+                # How far to trust the text model and the code's own rules, learnt from
+                # out-of-fold scores: a calibrated probability, not a guess of weights.
+                Z = self._stack_features(oof, rule[rows, j])
+                self.combiners_[j] = LogisticRegression(C=1.0).fit(Z, y)
+                scores = self.combiners_[j].predict_proba(Z)[:, 1]
             if self.tune_thresholds:
-                self.thresholds_[j] = self._tuned_threshold(X[rows], Y[rows, j])
+                self.thresholds_[j] = self._best_threshold(scores, y)
         return self
+
+    @staticmethod
+    def _stack_features(text_scores: np.ndarray, rule_scores: np.ndarray) -> np.ndarray:
+        p = np.clip(text_scores, 1e-4, 1 - 1e-4)
+        return np.c_[np.log(p / (1 - p)), rule_scores]
 
     def _new_model(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight="balanced", max_iter=500,
@@ -153,21 +191,34 @@ class Suggester(BaseEstimator):
         return Y
 
     def _features(self, text_features: sparse.spmatrix, passages: Sequence[Passage]):
-        rule = np.vstack([p.rule_scores for p in passages]) if passages else np.zeros((0, 0))
-        return sparse.hstack(
-            [text_features, sparse.csr_matrix(rule * self.rule_feature_weight)], format="csr"
-        )
+        """Lemma TF-IDF, plus sentence embeddings when the model was trained with them."""
+        blocks = [text_features]
+        if self.rule_feature_weight:
+            rule = np.vstack([p.rule_scores for p in passages])
+            blocks.append(sparse.csr_matrix(rule * self.rule_feature_weight))
+        if self.uses_embeddings_ and self.embedding_weight:
+            missing = [p for p in passages if p.embedding is None]
+            if missing:   # embed once and keep it on the passage
+                from workbench.suggest.embed import embed
 
-    def _tuned_threshold(self, X, y: np.ndarray) -> float:
-        """The F1-best threshold on out-of-fold scores, shrunk towards the default."""
-        folds = min(4, int(y.sum()), int((y == 0).sum()))
+                for passage, vector in zip(missing, embed([p.text for p in missing])):
+                    passage.embedding = vector
+            vectors = np.vstack([p.embedding for p in passages])
+            blocks.append(sparse.csr_matrix(vectors * self.embedding_weight))
+        return sparse.hstack(blocks, format="csr")
+
+    def _out_of_fold(self, X, y: np.ndarray) -> np.ndarray | None:
+        """Text-model scores for each training row from a model that did not see it."""
+        folds = min(4 if len(y) < 1000 else 2, int(y.sum()), int((y == 0).sum()))
         if folds < 2:
-            return self.default_threshold
+            return None
         scores = np.zeros(len(y))
         for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y):
-            if len(set(y[train])) < 2:
-                return self.default_threshold
             scores[test] = self._new_model().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        return scores
+
+    def _best_threshold(self, scores: np.ndarray, y: np.ndarray) -> float:
+        """The F1-best cut-off on held-out scores, shrunk towards the default."""
         best, best_f1 = self.default_threshold, -1.0
         for cut in np.linspace(0.2, 0.8, 25):
             predicted = scores >= cut
@@ -189,7 +240,10 @@ class Suggester(BaseEstimator):
         if self.models_:
             X = self._features(self.vectorizer_.transform([p.lemmas for p in passages]), passages)
             for j, model in self.models_.items():
-                scores[:, j] = model.predict_proba(X)[:, 1]
+                text = model.predict_proba(X)[:, 1]
+                combiner = self.combiners_.get(j)
+                scores[:, j] = text if combiner is None else combiner.predict_proba(
+                    self._stack_features(text, scores[:, j]))[:, 1]
         scores[:, self.silenced_] = 0.0
         return np.clip(scores, 0.0, 1.0)
 

@@ -84,11 +84,20 @@ def build_suggester(
     *,
     train: Sequence[dict[str, Any]] = (),
     rules: RuleScorer | None = None,
+    embeddings: bool | None = None,
     **params: Any,
 ) -> Suggester:
-    """Rules compiled from ``codes``, then fit on ``train`` (``{"text", "codes"}`` dicts)."""
+    """Rules compiled from ``codes``, then fit on ``train`` (``{"text", "codes"}`` dicts).
+
+    ``embeddings`` (default: when the package is installed) adds sentence embeddings to the
+    learned model; passages to score are then embedded too (:func:`suggest_passages` does).
+    """
     rules = rules if rules is not None else RuleScorer().fit(codes, nlp=nlp)
-    passages = analyse(nlp, rules, [t["text"] for t in train])
+    if embeddings is None:
+        from workbench.suggest.embed import available
+
+        embeddings = available()
+    passages = analyse(nlp, rules, [t["text"] for t in train], embeddings=embeddings)
     Y = label_matrix(rules.codes_, [t["codes"] for t in train])
     return Suggester(rules, **params).fit(passages, Y)
 
@@ -97,7 +106,10 @@ def suggest_passages(
     suggester: Suggester, nlp: Language, items: Sequence[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The output objects for ``items`` (``{"id", "text"}``), in the same order."""
-    passages: list[Passage] = analyse(nlp, suggester.rules, [i["text"] for i in items])
+    passages: list[Passage] = analyse(
+        nlp, suggester.rules, [i["text"] for i in items],
+        embeddings=bool(getattr(suggester, "uses_embeddings_", False)),
+    )
     results = suggester.suggest(passages)
     return [
         {"id": item["id"], "suggestions": [s.as_dict() for s in found]}

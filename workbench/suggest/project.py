@@ -55,12 +55,16 @@ def training_data(
     """
     index = {c: j for j, c in enumerate(codes)}
     origin = "AND c.origin = 'human'" if human_only else ""
-    cur = db.execute(
-        "SELECT s.id, s.document_id, s.text, k.slug, c.status FROM codings c "
+    # Codings on exactly one segment join by id (indexed); free spans by overlap.
+    select = "SELECT s.id, s.document_id, s.text, k.slug, c.status FROM codings c " \
         "JOIN codes k ON k.id = c.code_id "
-        "JOIN segments s ON s.document_id = c.document_id "
+    where = f"WHERE c.status IN ('accepted', 'rejected') {origin}"
+    cur = db.execute(
+        f"{select} JOIN segments s ON s.id = c.segment_id {where} "
+        "UNION ALL "
+        f"{select} JOIN segments s ON s.document_id = c.document_id "
         "AND s.start_char < c.end_char AND c.start_char < s.end_char "
-        f"WHERE c.status IN ('accepted', 'rejected') {origin} ORDER BY s.document_id, s.position"
+        f"{where} AND c.segment_id IS NULL"
     )
     rows: dict[int, dict[str, Any]] = {}
     for seg_id, doc_id, text, slug, status in cur.fetchall():
@@ -152,7 +156,8 @@ def suggest_document(
     """Store suggestions for one document for ``coder``; returns the new coding ids.
 
     Only segments analysis should see (``analysis_speakers``). Skips every (segment, code)
-    where ``coder`` already has a coding or a decision, human or machine.
+    where ``coder`` already has a coding or a decision, human or machine, and a parent code
+    when one of its children is proposed for the same segment.
     """
     access.require(db, coder, "code")
     if db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone() is None:
@@ -160,7 +165,7 @@ def suggest_document(
     model = model if model is not None else retrain(db, nlp=nlp)
     segments = analysis_segments(db, document_id)
     passages = model.passages_for(nlp, segments)
-    found = model.suggester.suggest(passages)
+    found = [_most_specific(model.rules, s) for s in model.suggester.suggest(passages)]
     taken = _taken(db, document_id, coder)
     new_ids: list[int] = []
     with transaction(db):
@@ -193,6 +198,19 @@ def suggest_project(
     return {
         d: len(suggest_document(db, d, coder=coder, nlp=nlp, model=model)) for d in document_ids
     }
+
+
+def _most_specific(rules: RuleScorer, suggestions: list) -> list:
+    """Drop a parent when one of its children is suggested for the same segment.
+
+    Accepting the child counts for the parent too (training propagates labels upwards), so
+    asking about both only doubles the coder's work.
+    """
+    parents = {
+        rules.codes_[p] for s in suggestions
+        if (p := rules.parent_index_[rules.codes_.index(s.code)]) is not None
+    }
+    return [s for s in suggestions if s.code not in parents]
 
 
 def _taken(db: Database, document_id: int, coder: str) -> dict[str, list[tuple[int, int]]]:

@@ -30,6 +30,7 @@ from workbench.suggest.codes import CodeSpec
 
 MIN_COMPOUND_PART = 5      # "geld" is too short to find inside a compound safely
 MAX_EXAMPLE_WORDS = 6      # longer examples are used for similarity only
+SHOW_SIMILARITY = 0.3      # similarity evidence is worked out for scores from here on
 EVIDENCE_PASS_UP = 0.4     # a child passes its evidence to its parent from this score on
 
 
@@ -149,6 +150,8 @@ class RuleScorer(BaseEstimator):
             token_pattern=r"[^ ]+", sublinear_tf=True, lowercase=False
         ).fit(documents)
         self.profiles_ = self.vectorizer_.transform(documents)
+        self.profiles_dense_ = self.profiles_.toarray()
+        self.feature_names_ = self.vectorizer_.get_feature_names_out()
         return self
 
     def _weak_lemmas(self, nlp: Language, codes: Sequence[CodeSpec]) -> set[tuple[str, ...]]:
@@ -224,9 +227,13 @@ class RuleScorer(BaseEstimator):
             sims = (vectors @ self.profiles_.T).toarray()
             bonus = self.similarity_weight * np.clip(sims - self.similarity_floor, 0, None)
             strength += bonus
-            for row, code in zip(*np.nonzero(bonus)):
+            # Evidence for a score that came from similarity alone: the shared lemmas (only
+            # where the score could matter, computing it for every pair costs more than all
+            # the rest).
+            worth = bonus * (strength >= self.saturation * SHOW_SIMILARITY / (1 - SHOW_SIMILARITY))
+            for row, code in zip(*np.nonzero(worth)):
                 if not evidence[row][code]:
-                    evidence[row][code] = self._shared_lemmas(vectors[row], code)
+                    evidence[row][code] = self._shared_lemmas(vectors, row, code)
         scores = strength / (strength + self.saturation)
         scores, evidence = self._propagate(scores, evidence)
         return RuleResult(np.clip(scores, 0.0, 1.0), evidence)
@@ -269,12 +276,13 @@ class RuleScorer(BaseEstimator):
             found.append((term.code, weight, surface, sentence))
         return found
 
-    def _shared_lemmas(self, vector, code: int, top: int = 3) -> list[str]:
+    def _shared_lemmas(self, vectors, row: int, code: int, top: int = 3) -> list[str]:
         """The lemmas a passage shares with a code's profile, most weighty first."""
-        weights = vector.multiply(self.profiles_[code]).tocsr()
-        names = self.vectorizer_.get_feature_names_out()
-        order = np.argsort(-weights.data)[:top]
-        return [str(names[weights.indices[i]]).replace("_", " ") for i in order]
+        lo, hi = vectors.indptr[row], vectors.indptr[row + 1]
+        columns = vectors.indices[lo:hi]
+        weights = vectors.data[lo:hi] * self.profiles_dense_[code, columns]
+        order = [i for i in np.argsort(-weights)[:top] if weights[i] > 0]
+        return [str(self.feature_names_[columns[i]]).replace("_", " ") for i in order]
 
     def _compound_terms(self, lemma: str) -> list[int]:
         """Terms that are the first or last part of a compound lemma ("schaamtegevoel")."""
