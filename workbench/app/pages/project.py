@@ -156,7 +156,7 @@ with files_tab:
                  tr("page_project.col_words"): d["n_words"],
                  tr("page_project.col_respondent"): d["respondent"]} for d in documents]
         edited = st.data_editor(
-            rows, key="documents_editor", hide_index=True, use_container_width=True,
+            rows, key="documents_editor", hide_index=True, width="stretch",
             disabled=[k for k in rows[0] if k != tr("page_project.col_respondent")],
             column_config={tr("page_project.col_respondent"): st.column_config.SelectboxColumn(
                 options=codes, help=tr("page_project.link_help"))},
@@ -178,7 +178,7 @@ with respondents_tab:
         st.info(tr("page_project.no_respondents"))
     edited = st.data_editor(
         table, key="respondents_editor", num_rows="dynamic", hide_index=True,
-        use_container_width=True, disabled=["documents"],
+        width="stretch", disabled=["documents"],
         column_config={column: st.column_config.Column(tr(f"page_project.col_{column}"))
                        for column in ("code", "pseudonym", "notes", "documents")},
     )
