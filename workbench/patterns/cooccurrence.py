@@ -196,3 +196,11 @@ def cooccurrence_dot(pairs: pd.DataFrame, *, min_meetings: int = 1,
                      f'[penwidth={width:.1f}, label="{row.meetings}"];')
     lines.append("}")
     return "\n".join(lines)
+
+
+def heatmap_data(table: pd.DataFrame) -> pd.DataFrame:
+    """The square :func:`cooccurrence` table as long rows (code_a, code_b, meetings) for a
+    heatmap, without the diagonal (a code does not meet itself)."""
+    long = table.rename_axis(index="code_a", columns="code_b").stack().rename("meetings")
+    long = long.reset_index()
+    return long[long["code_a"] != long["code_b"]].reset_index(drop=True)

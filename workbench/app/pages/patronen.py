@@ -1,8 +1,285 @@
-"""Page 'patronen' (being built: replaced by its issue's work)."""
+"""Patronen: what holds across respondents (framework matrix, frequencies, co-occurrence,
+quotes, loss cascades, one respondent's profile). Every figure comes from
+workbench.patterns; results are cached on the project file and its last change."""
 
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from workbench.app.common import tr
+from workbench import access, patterns
+from workbench.app.common import attempt, db, project_path, tr, user
+from workbench.codings import STATUSES
+from workbench.patterns import charts
 
 st.title(tr("page.patronen"))
-st.info(tr("page.placeholder"))
+project = db()
+if not access.can(project, user(), "read"):
+    st.warning(tr("patronen.no_access"))
+    st.stop()
+st.caption(tr("patronen.intro"))
+may_export = access.can(project, user(), "export")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compute(name: str, path: str, version: tuple[int, int], selection_key: str,
+             _db: Any, _selection: patterns.Selection, **kwargs: Any) -> Any:
+    """One package overview, cached per project file, data version and selection."""
+    return getattr(patterns, name)(_db, selection=_selection, **kwargs)
+
+
+def overview(name: str, **kwargs: Any) -> Any:
+    return attempt(_compute, name, str(project_path()), patterns.data_version(project),
+                   repr(selection), _db=project, _selection=selection, **kwargs)
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names in the reader's language (attribute names stay as they are)."""
+    names = {c: tr(f"patronen.col.{c}") for c in frame.columns
+             if isinstance(c, str) and tr(f"patronen.col.{c}") != f"patronen.col.{c}"}
+    return frame.rename(columns=names)
+
+
+def downloads(name: str, tables: dict[str, pd.DataFrame], settings: list[tuple[str, str]],
+              key: str) -> None:
+    """CSV and Excel buttons; the files carry the choices made (built only on click)."""
+    if not may_export:
+        return
+    about = patterns.about_rows(name, project_path(), selection.describe() + settings)
+    tables = {sheet: shown(frame) for sheet, frame in tables.items()}
+    left, right = st.columns(2)
+    left.download_button(tr("patronen.download_csv"), partial(patterns.table_bytes, tables,
+                         about, "csv"), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"{key}_csv", on_click="ignore")
+    right.download_button(
+        tr("patronen.download_xlsx"), partial(patterns.table_bytes, tables, about, "xlsx"),
+        file_name=f"{name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# ----------------------------------------------------------------------------- selection
+with st.expander(tr("patronen.selection")):
+    filters: list[tuple[str, str]] = []
+    values = patterns.attribute_values(project)
+    names = list(dict.fromkeys(values["attribute"]))
+    columns = st.columns(max(min(len(names), 4), 1))
+    for i, attribute in enumerate(names):
+        options = values.loc[values["attribute"] == attribute, "value"].tolist()
+        chosen = columns[i % len(columns)].multiselect(
+            attribute, options, key=f"patronen_attr_{attribute}",
+            placeholder=tr("patronen.any_value", attribute=attribute))
+        filters += [(attribute, v) for v in chosen]
+    left, middle, right = st.columns(3)
+    coders = left.multiselect(tr("patronen.coders"), patterns.coders(project),
+                              key="patronen_coders")
+    statuses = middle.multiselect(tr("patronen.status"), list(STATUSES), default=["accepted"],
+                                  key="patronen_status",
+                                  format_func=lambda s: tr(f"patronen.status_{s}"))
+    rollup = right.toggle(tr("patronen.rollup"), key="patronen_rollup")
+    everyone = right.toggle(tr("patronen.interviewer"), key="patronen_interviewer")
+selection = patterns.Selection.build(filters=filters, coders=coders, statuses=statuses or None,
+                                     rollup=rollup, speakers="all" if everyone else None)
+st.caption(tr("patronen.filters_used", text="; ".join(f"{k}: {v}"
+                                                        for k, v in selection.describe())))
+
+matrix = overview("framework_matrix")
+if matrix is None:
+    st.stop()
+if matrix.empty or matrix.to_numpy().sum() == 0:
+    st.info(tr("patronen.empty"))
+    st.stop()
+code_names = patterns.codes_table(project).set_index("code")["name"].to_dict()
+tabs = st.tabs([tr(f"patronen.tab.{t}") for t in
+                ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile")])
+
+# ----------------------------------------------------------------------------- matrix
+with tabs[0]:
+    st.caption(tr("patronen.matrix.help"))
+    event = st.dataframe(matrix, on_select="rerun", selection_mode="single-cell",
+                         key="patronen_matrix", width="stretch")
+    with st.expander(tr("patronen.matrix.pick")):
+        left, right = st.columns(2)
+        who = left.selectbox(tr("patronen.col.respondent"), list(matrix.index), index=None,
+                             key="patronen_cell_respondent")
+        which = right.selectbox(tr("patronen.col.code"), list(matrix.columns), index=None,
+                                key="patronen_cell_code")
+    cells = event.selection.cells if event is not None else []
+    if cells:
+        row, column = cells[0]
+        who, which = matrix.index[int(row)], column
+    if who is not None and which is not None:
+        st.subheader(tr("patronen.matrix.cell", respondent=who, code=which))
+        found = overview("matrix_quotes", respondent=who, code=which)
+        if found is not None and found.empty:
+            st.info(tr("patronen.matrix.none"))
+        elif found is not None:
+            st.dataframe(shown(found[["document", "speaker", "text", "coders"]]),
+                         hide_index=True, width="stretch")
+    cells_table = overview("framework_cells")
+    downloads("matrix", {"matrix": matrix.reset_index(), "citaten": cells_table}, [],
+              "patronen_dl_matrix")
+
+# ----------------------------------------------------------------------------- frequencies
+with tabs[1]:
+    left, right = st.columns(2)
+    by = left.selectbox(tr("patronen.freq.by"), [None, *names], key="patronen_freq_by",
+                        format_func=lambda a: tr("patronen.freq.no_grouping") if a is None else a)
+    measure = right.radio(tr("patronen.freq.measure"), ["share", "respondents", "fragments"],
+                          horizontal=True, key="patronen_freq_measure",
+                          format_func=lambda m: tr(f"patronen.col.{m}"))
+    freq = overview("code_frequencies", by=by)
+    if freq is not None:
+        titles = {c: tr(f"patronen.col.{c}") for c in ("code", "group", measure)}
+        st.altair_chart(charts.frequency_chart(freq, measure=measure, titles=titles))
+        st.markdown(f"**{tr('patronen.freq.numbers')}**")
+        st.dataframe(shown(freq), hide_index=True, width="stretch")
+        downloads("frequenties", {"frequenties": freq}, [("by", by or "(none)")],
+                  "patronen_dl_freq")
+
+# ----------------------------------------------------------------------------- co-occurrence
+with tabs[2]:
+    left, right = st.columns(2)
+    scope = left.radio(tr("patronen.co.scope"), list(patterns.SCOPES), horizontal=True,
+                       key="patronen_co_scope",
+                       format_func=lambda s: tr(f"patronen.co.scope_{s}"))
+    window = 0
+    if scope == "window":
+        window = right.number_input(tr("patronen.co.window"), min_value=1, max_value=20,
+                                    value=2, key="patronen_co_window")
+    table = overview("cooccurrence", scope=scope, window=int(window))
+    pairs = overview("cooccurrence_pairs", scope=scope, window=int(window))
+    if table is not None and pairs is not None:
+        st.caption(tr("patronen.co.heatmap_help"))
+        titles = {"code_a": tr("patronen.col.code_a"), "code_b": tr("patronen.col.code_b"),
+                  "meetings": tr("patronen.col.meetings")}
+        clicked = st.altair_chart(
+            charts.cooccurrence_heatmap(patterns.heatmap_data(table), titles=titles,
+                                        order=list(table.index)),
+            on_select="rerun", key="patronen_heatmap")
+        with st.expander(tr("patronen.co.network")):
+            most = int(pairs["meetings"].max()) if len(pairs) else 1
+            least = st.slider(tr("patronen.co.min"), 1, max(most, 2), 1, key="patronen_co_min")
+            if len(pairs):
+                st.graphviz_chart(patterns.cooccurrence_dot(pairs, min_meetings=least,
+                                                            labels=code_names))
+        st.dataframe(shown(pairs), hide_index=True, width="stretch")
+        options = list(zip(pairs["code_a"], pairs["code_b"], pairs["meetings"]))
+        pair = st.selectbox(tr("patronen.co.pair"), options, index=None, key="patronen_co_pair",
+                            format_func=lambda p: tr("patronen.co.pair_label", a=p[0], b=p[1],
+                                                     n=p[2]))
+        picked = (clicked.selection.get("pair") if clicked is not None else None) or []
+        if picked and picked[0].get("code_a") and picked[0].get("code_b"):
+            pair = (picked[0]["code_a"], picked[0]["code_b"], None)
+        if pair is not None:
+            where = overview("cooccurrence_fragments", code_a=pair[0], code_b=pair[1],
+                             scope=scope, window=int(window))
+            if where is not None and where.empty:
+                st.info(tr("patronen.co.none"))
+            elif where is not None:
+                st.dataframe(shown(where), hide_index=True, width="stretch")
+        downloads("samen", {"samen": table.reset_index(), "paren": pairs},
+                  [("scope", scope), ("window", str(window))], "patronen_dl_co")
+
+# ----------------------------------------------------------------------------- quotes
+with tabs[3]:
+    all_codes = patterns.codes_table(project)["code"].tolist()
+    if selection.rollup:
+        all_codes = list(dict.fromkeys(patterns.codes_table(project)["root"]))
+    chosen = st.multiselect(tr("patronen.q.codes"), all_codes, key="patronen_q_codes")
+    left, right = st.columns(2)
+    with_codes = left.multiselect(tr("patronen.q.and"), all_codes, key="patronen_q_and")
+    without = right.multiselect(tr("patronen.q.not"), all_codes, key="patronen_q_not")
+    q_scope = left.radio(tr("patronen.co.scope"), list(patterns.SCOPES), horizontal=True,
+                         key="patronen_q_scope",
+                         format_func=lambda s: tr(f"patronen.co.scope_{s}"))
+    q_window = 0
+    if q_scope == "window":
+        q_window = right.number_input(tr("patronen.co.window"), min_value=1, max_value=20,
+                                      value=2, key="patronen_q_window")
+    if not chosen:
+        st.caption(tr("patronen.q.choose"))
+    else:
+        found = overview("quotes", codes=chosen, all_of=with_codes, none_of=without,
+                         scope=q_scope, window=int(q_window))
+        if found is not None:
+            st.success(tr("patronen.q.found", n=len(found)))
+            st.dataframe(shown(found), hide_index=True, width="stretch")
+            settings = ([("code", c) for c in chosen] + [("and", c) for c in with_codes]
+                        + [("not", c) for c in without] + [("scope", q_scope),
+                                                           ("window", str(q_window))])
+            downloads("citaten", {"citaten": found}, settings, "patronen_dl_quotes")
+
+# ----------------------------------------------------------------------------- cascades
+with tabs[4]:
+    st.caption(tr("patronen.cas.help"))
+    follow = st.number_input(tr("patronen.cas.window"), min_value=0, max_value=20, value=3,
+                             key="patronen_cas_window")
+    cascades = overview("cascade_overview", follow_window=int(follow))
+    if cascades is not None and cascades.events.empty:
+        st.info(tr("patronen.cas.none"))
+    elif cascades is not None:
+        lengths = cascades.lengths
+        having = lengths[lengths["length"] > 0]
+        st.markdown(tr("patronen.cas.summary", having=len(having), total=len(lengths),
+                       mean=f"{having['length'].mean():.1f}"))
+        default = having.nlargest(6, "length")["respondent"].tolist()
+        people = st.multiselect(tr("patronen.cas.people"), having["respondent"].tolist(),
+                                default=default, key="patronen_cas_people")
+        events = cascades.events[cascades.events["respondent"].isin(people)]
+        if not events.empty:
+            titles = {"step": tr("patronen.col.step"), "respondent": tr("patronen.col.respondent"),
+                      "code": tr("patronen.col.code")}
+            st.altair_chart(charts.cascade_timeline(events, titles=titles))
+            st.markdown(f"**{tr('patronen.cas.events')}**")
+            st.dataframe(shown(events[["respondent", "step", "code", "life_year", "life_age",
+                                       "followed_by", "text"]]), hide_index=True,
+                         width="stretch")
+        left, right = st.columns([1, 2])
+        with left:
+            st.markdown(f"**{tr('patronen.cas.lengths')}**")
+            titles = {"length": tr("patronen.col.length"),
+                      "respondents": tr("patronen.col.respondents")}
+            st.altair_chart(charts.count_bars(cascades.length_counts, x="length",
+                                              y="respondents", titles=titles))
+            st.dataframe(shown(cascades.length_counts), hide_index=True)
+        with right:
+            st.markdown(f"**{tr('patronen.cas.transitions')}**")
+            st.dataframe(shown(cascades.transitions.head(30)), hide_index=True, width="stretch")
+        st.markdown(f"**{tr('patronen.cas.patterns')}**")
+        st.dataframe(shown(cascades.patterns), hide_index=True, width="stretch")
+        downloads("verliezen", {
+            "verliezen": cascades.events.drop(columns=["respondent_id"]),
+            "overgangen": cascades.transitions, "patronen": cascades.patterns,
+            "lengtes": cascades.lengths, "daarna": cascades.followers,
+        }, [("follow_window", str(follow))], "patronen_dl_cascades")
+
+# ----------------------------------------------------------------------------- profile
+with tabs[5]:
+    person = st.selectbox(tr("patronen.prof.who"), list(matrix.index), key="patronen_profile")
+    profile = overview("respondent_profile", respondent=person) if person else None
+    if profile is not None:
+        if profile.pseudonym:
+            st.caption(tr("patronen.prof.pseudonym", name=profile.pseudonym))
+        left, right = st.columns([1, 2])
+        with left:
+            st.markdown(f"**{tr('patronen.prof.attributes')}**")
+            st.dataframe(shown(profile.attributes), hide_index=True)
+        with right:
+            st.markdown(f"**{tr('patronen.prof.codes')}**")
+            if not profile.codes.empty:
+                titles = {"code": tr("patronen.col.code"),
+                          "fragments": tr("patronen.col.fragments")}
+                st.altair_chart(charts.count_bars(profile.codes, x="code", y="fragments",
+                                                  titles=titles, horizontal=True))
+            st.dataframe(shown(profile.codes), hide_index=True, width="stretch")
+        st.markdown(f"**{tr('patronen.prof.timeline')}**")
+        kinds = {k: tr(f"patronen.kind.{k}") for k in ("loss", "follower", "other")}
+        timeline = profile.timeline.assign(kind=profile.timeline["kind"].map(kinds))
+        st.dataframe(shown(timeline), hide_index=True, width="stretch")
+        downloads(f"persoon-{person}", {"kenmerken": profile.attributes,
+                                        "codes": profile.codes, "verhaal": profile.timeline},
+                  [("respondent", str(person))], "patronen_dl_profile")
