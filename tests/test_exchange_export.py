@@ -167,3 +167,10 @@ def test_an_attribute_named_like_a_column_does_not_overwrite_it(rich, tmp_path):
     frame = codings_table(rich, actor=ME, pseudonymise=False)
     assert "text (attribute)" in frame.columns
     assert "kenmerk" not in set(frame["text"])
+
+
+def test_cli_needs_a_known_format(rich, tmp_path, capsys):
+    code = main(["export", "--project", str(tmp_path / "rich.db"), "--output",
+                 str(tmp_path / "out.pdf")])
+    assert code == 1
+    assert "pdf" in capsys.readouterr().err

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.errors import InputError
 from workbench.exchange import EXPORT_FORMATS, export_project
 
 
@@ -42,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
-        raise SystemExit(f"--format must be one of {', '.join(EXPORT_FORMATS)}. "
-                         f"Got {fmt or 'nothing'!r} instead.")
+        raise InputError("exchange.bad_format", format=fmt or "-",
+                         expected=", ".join(EXPORT_FORMATS))
     db = project(args)
     report = export_project(
         db, args.output, format=fmt, include_suggestions=args.include_suggestions,
