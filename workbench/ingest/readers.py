@@ -206,7 +206,7 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
         if spoken:
             cues.append([caption.voice, spoken, _seconds(caption.start), _seconds(caption.end)])
     _prefix_speakers(cues)
-    return _cues_to_document(cues, fmt, decoded.encoding)
+    return _cues_to_document(cues, fmt, decoded.encoding, name=name)
 
 
 def _prefix_speakers(cues: list[list]) -> None:
@@ -223,13 +223,17 @@ def _prefix_speakers(cues: list[list]) -> None:
             cue[1] = found.group("rest").strip()
 
 
-def _cues_to_document(cues: list[list], fmt: str, encoding: str) -> ParsedDocument:
+def _cues_to_document(
+    cues: list[list], fmt: str, encoding: str, *, name: str
+) -> ParsedDocument:
+    for cue in cues:                       # a voice is written into the text: normalise it too
+        cue[0] = " ".join(normalise_text(cue[0]).split()) or None if cue[0] else None
     any_speaker = any(voice for voice, *_ in cues)
     merged: list[list] = []
     for voice, text, start, end in cues:
         if not text:
             continue
-        voice = voice.strip() if voice else (merged[-1][0] if merged and any_speaker else None)
+        voice = voice or (merged[-1][0] if merged and any_speaker else None)
         last = merged[-1] if merged else None
         if last is not None and last[0] == voice and (
             voice is not None or start - last[3] <= UNLABELLED_GAP_SECONDS
@@ -247,8 +251,8 @@ def _cues_to_document(cues: list[list], fmt: str, encoding: str) -> ParsedDocume
         pieces.append(piece)
         offset += len(piece) + 2
     text = "\n\n".join(pieces)
-    if normalise_text(text) != text:       # a cue began with a combining mark: recompute
-        raise InputError("ingest.bad_subtitles", file="", reason="text could not be normalised")
+    if normalise_text(text) != text:       # offsets would no longer fit the stored text
+        raise InputError("ingest.bad_subtitles", file=name, reason="text is not normalised")
     return ParsedDocument(text, turns, fmt, encoding)
 
 
