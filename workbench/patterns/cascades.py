@@ -134,15 +134,19 @@ def _events_and_followers(
         loss["marked"] & prev_marked & (loss["life_key"] != prev_key)
     )
     loss["step"] = (~same).astype(int).groupby(loss["respondent"]).cumsum()
+    # A merged run is dated by its first marked fragment (else by the mark it inherited).
+    loss["run_key"] = loss["life_key"].where(loss["marked"])
     events = (
         loss.groupby(["respondent", "step"], sort=True)
         .agg(code=("code", "first"), life_year=("life_year", "max"),
              life_age=("life_age", "max"), life_key=("life_key", "first"),
+             run_key=("run_key", "first"),
              document=("document", "first"), segment=("seg_first", "first"),
              text=("text", "first"), fragments=("fragment_id", "size"),
              respondent_id=("respondent_id", "first"))
         .reset_index()
     )
+    events["life_key"] = events.pop("run_key").fillna(events["life_key"])
 
     # What followed: follower fragments starting in the loss's segments or the window after.
     after = ordered[ordered["code"].isin(labels.index)].copy()
