@@ -83,7 +83,7 @@ def test_codings_table_has_one_row_per_coding_with_context(rich, tmp_path):
     out = tmp_path / "codings.csv"
     export_codings_table(rich, out, actor=ME, pseudonymise=False)
     frame = pd.read_csv(out, encoding="utf-8-sig")
-    assert len(frame) == 6
+    assert len(frame) == 7
     assert {"document", "respondent", "leeftijd", "woonvorm", "speaker", "start_char",
             "end_char", "text", "code", "coder", "status", "origin", "score", "time"} <= set(
         frame.columns)
@@ -96,7 +96,7 @@ def test_xlsx_with_suggestions_lists_suggested_and_rejected_rows(rich, tmp_path)
     export_codings_table(rich, out, include_suggestions=True, actor=ME)
     frame = pd.read_excel(out, engine="openpyxl")
     assert sorted(frame["status"].value_counts().items()) == [
-        ("accepted", 6), ("rejected", 1), ("suggested", 1)]
+        ("accepted", 7), ("rejected", 1), ("suggested", 1)]
     assert frame.loc[frame["status"] == "suggested", "score"].tolist() == [0.8]
     assert (tmp_path / "codings.xlsx.dataloss.txt").exists()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import xmlschema
 
 NAMESPACE = uuid.UUID("6f2b1c2e-3d53-4c9e-9a5d-7b0c1f2e8a41")  # this workbench's UUID5 space
+ORIGIN = "Werkbank interviews"  # the origin we write; offsets in such files are code points
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 SCHEMAS = Path(__file__).parent / "schemas"

@@ -36,7 +36,7 @@ def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None =
         book = db.execute("SELECT id FROM codebooks WHERE name = ?", [codebook]).fetchone()
         codes = [c for c in codes if book and c["codebook_id"] == book[0]]
     ET.register_namespace("", NS)
-    root = ET.Element(f"{{{NS}}}CodeBook", {"origin": f"Werkbank interviews {__version__}"})
+    root = ET.Element(f"{{{NS}}}CodeBook", {"origin": f"{ids.ORIGIN} {__version__}"})
     holder = ET.SubElement(root, f"{{{NS}}}Codes")
     kept = {c["id"] for c in codes}
     children: dict[Any, list[dict[str, Any]]] = defaultdict(list)

@@ -124,7 +124,7 @@ class _Builder:
         return guid
 
     def build(self, name: str) -> ET.Element:
-        root = _el(None, "Project", name=name, origin=f"Werkbank interviews {__version__}",
+        root = _el(None, "Project", name=name, origin=f"{ids.ORIGIN} {__version__}",
                    creationDateTime=dt.datetime.now(dt.timezone.utc).isoformat(
                        timespec="seconds"))
         root.set("creatingUserGUID", self.user(self.actor))

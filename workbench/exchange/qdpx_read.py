@@ -248,7 +248,9 @@ class _Reader:
                     offsets.append(int(sel.get(attr, "")))
                 except ValueError:
                     pass
-        unit = guess_unit(raw, offsets)
+        # Our own files count code points by construction; only other tools' are guessed.
+        ours = (project.origin or "").startswith(ids.ORIGIN)
+        unit = "codepoint" if ours else guess_unit(raw, offsets)
         if unit == "utf16":
             self.report.warn("exchange.warn.utf16_offsets", source=name,
                              origin=project.origin or "?")
