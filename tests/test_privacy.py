@@ -145,3 +145,18 @@ def test_a_damaged_key_file_is_reported_not_overwritten(db):
         decide(db, "Kees", accept=True, actor="onderzoeker")
     assert "key.json" in err.value.message("en")
     assert key_file(db).read_text() == "{kapot"
+
+
+def test_a_pipeline_with_ner_uses_its_entities():
+    import spacy
+
+    from workbench.privacy.detect import find_names
+
+    nlp = spacy.blank("nl")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")  # stands in for nl_core_news_sm's NER
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Kees"},
+                        {"label": "GPE", "pattern": "Zwolle"},
+                        {"label": "MISC", "pattern": "Nederlands"}])
+    found = find_names({1: "R: Kees spreekt Nederlands.\nR: Hij woont in Zwolle."}, nlp=nlp)
+    assert {name: c.kind for name, c in found.items()} == {"Kees": "person", "Zwolle": "place"}
+    assert found["Zwolle"].occurrences[0].start_char == 44  # offsets into the whole text
