@@ -180,8 +180,9 @@ def ner_names(nlp: Language, text: str) -> list[tuple[int, int, str]]:
             offsets.append(pos)
         pos += len(line) + 1
     found = []
-    keep = [name for name in nlp.pipe_names if name != "parser" or "senter" not in nlp.pipe_names]
-    with nlp.select_pipes(enable=keep):
+    # names need only the entity recogniser: skip the slow parser and the lemmatizer
+    skip = [name for name in ("parser", "lemmatizer") if name in nlp.pipe_names]
+    with nlp.select_pipes(disable=skip):
         for offset, doc in zip(offsets, nlp.pipe(lines, batch_size=64)):
             for ent in doc.ents:
                 kind = NER_KINDS.get(ent.label_)
