@@ -174,3 +174,17 @@ def test_cli_needs_a_known_format(rich, tmp_path, capsys):
                  str(tmp_path / "out.pdf")])
     assert code == 1
     assert "pdf" in capsys.readouterr().err
+
+
+def test_codings_table_is_pseudonymised_by_default(rich, tmp_path):
+    from workbench.codings import add_coding
+    from workbench.exchange import codings_table
+
+    pseudonymise_rene(rich, tmp_path / "rich.db")
+    doc, text = rich.execute("SELECT id, text FROM documents WHERE text LIKE '%René%'").fetchone()
+    start = text.index("Zonder René was ik")
+    add_coding(rich, coder="bram", code="brugfiguren", document_id=doc, start_char=start,
+               end_char=start + len("Zonder René was ik"))
+    frame = codings_table(rich, actor=ME)
+    assert "Zonder [Naam 1] was ik" in set(frame["text"])
+    assert not frame["text"].str.contains("René").any()

@@ -239,3 +239,18 @@ def test_a_source_description_becomes_a_document_memo_once(db, tmp_path, nlp):
         import_qdpx(db, path, actor=ME, nlp=nlp)
     assert db.execute("SELECT target_type, author, text FROM memos WHERE target_type = "
                       "'document'").fetchall() == [("document", "bram", "Interview bij de buren.")]
+
+
+def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(db, tmp_path, nlp):
+    from workbench.respondents import define_attribute
+
+    define_attribute(db, "Age", "date", actor=ME)
+    folder = Path(__file__).resolve().parent.parent.parent / "shared" / "refi" / "samples"
+    path = tmp_path / "h.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.write(folder / "hand-authored" / "project.qde", "project.qde")
+        for f in (folder / "hand-authored" / "sources").iterdir():
+            zf.write(f, f"Sources/{f.name}")
+    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert ("attribute_value", "value_not_of_type") in [(l.kind, l.reason) for l in report.losses]
+    assert db.execute("SELECT type FROM attributes WHERE name = 'Age'").fetchone() == ("date",)
