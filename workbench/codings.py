@@ -98,11 +98,15 @@ def add_coding(
             segment_id = int(seg[0]) if seg else None
         cid = code_id(db, code)
         existing = db.execute(
-            "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? "
+            "SELECT id, status FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? "
             "AND start_char = ? AND end_char = ?",
             [document_id, cid, coder, start_char, end_char],
         ).fetchone()
         if existing:
+            # A person applying a code that was proposed (or rejected earlier) to them decides
+            # that proposal: the row is accepted, not duplicated.
+            if origin == "human" and existing[1] != status:
+                decide(db, int(existing[0]), status, actor=actor)
             return int(existing[0])
         stamp = now()
         record = {

@@ -40,7 +40,8 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.caption(tr("coderen.help"))
     selection = transcript(
-        view, key=f"transcript-{doc_id}", version=last_event_id(project),
+        view, key=f"transcript-{doc_id}",
+        version=(last_event_id(project), target and target.get("segment_id"), show_suggestions),
         selected=target.get("segment_id") if target else None,
         show_suggestions=show_suggestions,
     )

@@ -1,0 +1,151 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against the real app.
+
+Start the app on a temporary project, import a transcript on the Project page, accept a
+suggestion in the review queue, and see the coding in the transcript view. Screenshots of every
+page go to ``screenshots/`` at the repository root (CI prints the folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from workbench.projects import create_project
+
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOTS = REPO / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+INTERVIEW = """Fictief interview voor een test.
+
+I: Hoe gaat het nu met u?
+R: Sinds mijn man is overleden voel ik me vaak alleen. Ik schaam me ervoor dat ik niemand meer zie.
+I: Wat doet u overdag?
+R: Ik wandel met de hond in het park. Dat geeft me rust.
+"""
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: `make browser` installs Debian's chromium")
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    project = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    create_project(project).close()
+    port = _free_port()
+    env = {**os.environ, "WORKBENCH_PROJECT": str(project), "WORKBENCH_LANG": "nl"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.set_default_timeout(60_000)
+        yield tab
+        browser.close()
+
+
+def _open(page, app_url: str, name: str) -> None:
+    """Open a page by its url path (the first page, Project, is the app's root)."""
+    page.goto(f"{app_url}/{'' if name == 'project' else name}")
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_selector("h1")
+    page.wait_for_load_state("networkidle")
+    time.sleep(1)
+
+
+def test_import_accept_suggestion_and_see_it_in_the_transcript(page, app_url, tmp_path):
+    transcript = tmp_path / "R09-test.txt"
+    transcript.write_text(INTERVIEW, encoding="utf-8")
+
+    _open(page, app_url, "project")
+    page.locator("input[type='file']").first.set_input_files(str(transcript))
+    page.get_by_role("button", name="Importeer").click()
+    page.get_by_text("R09-test.txt", exact=False).first.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "project-import.png"), full_page=True)
+
+    _open(page, app_url, "suggesties")
+    page.get_by_role("button", name="Maak suggesties voor dit interview").click()
+    page.get_by_text("nieuwe suggesties klaargezet", exact=False).first.wait_for()
+    proposal = page.get_by_text("Voorstel:", exact=False).first
+    proposal.wait_for()
+    code_name = proposal.locator("strong").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "suggesties.png"), full_page=True)
+    page.locator("h1").first.click()  # focus the page, not a text field
+    page.keyboard.press("a")  # the accept shortcut shown on the "Klopt" button
+    page.wait_for_load_state("networkidle")
+    time.sleep(2)
+
+    _open(page, app_url, "coderen")
+    chip = page.locator(".wb-chip:not(.suggested)", has_text=code_name).first
+    chip.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "coderen.png"), full_page=True)
+    assert chip.is_visible()
+
+
+@pytest.mark.parametrize(
+    "name", ["project", "coderen", "suggesties", "zoeken", "codeboek", "patronen",
+             "consistentie", "export", "workshop", "privacy"],
+)
+def test_every_page_renders_without_error(page, app_url, name):
+    _open(page, app_url, name)
+    assert page.get_by_text("Page not found").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_click_a_sentence_and_apply_a_code(page, app_url):
+    _open(page, app_url, "coderen")
+    page.locator(".wb-seg", has_text="Ik wandel met de hond").first.click()
+    page.get_by_text("Gekozen tekst").first.wait_for()
+    page.get_by_role("combobox").filter(has_text="").last.click()
+    page.keyboard.type("Kracht uit huisdieren")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Codeer").click()
+    chip = page.locator(".wb-chip:not(.suggested)", has_text="Kracht uit huisdieren").first
+    chip.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "coderen-applied.png"), full_page=True)
+    assert chip.is_visible()
