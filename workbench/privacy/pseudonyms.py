@@ -91,23 +91,18 @@ def candidates(
     key = load_key(key_file(db))
     texts = _texts(db, document_ids)
     found = dict(detected) if detected is not None else find_names(texts, nlp=nlp)
-    for respondent, names in key.known_names.items():
+
+    def everywhere(name: str) -> list[Occurrence]:
+        return [Occurrence(doc, s, e) for doc, text in texts.items()
+                for s, e in occurrences(text, name)]
+
+    for names in key.known_names.values():
         for known in names:
-            name = known["name"]
-            cand = found.get(name)
-            if cand is None or cand.source != "known":
-                hits = [
-                    Occurrence(doc, s, e) for doc, text in texts.items()
-                    for s, e in occurrences(text, name)
-                ]
-                found[name] = Candidate(name, known.get("kind", "person"), "known", hits)
+            found[known["name"]] = Candidate(known["name"], known.get("kind", "person"), "known",
+                                             everywhere(known["name"]))
     for original, entry in key.entries.items():
         if original not in found:  # decided earlier; still show it
-            hits = [
-                Occurrence(doc, s, e) for doc, text in texts.items()
-                for s, e in occurrences(text, original)
-            ]
-            found[original] = Candidate(original, entry.kind, "key", hits)
+            found[original] = Candidate(original, entry.kind, "key", everywhere(original))
     out = []
     for original, cand in found.items():
         entry = key.entries.get(original)
