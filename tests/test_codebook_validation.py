@@ -123,3 +123,16 @@ def test_every_message_is_filled_in_both_languages(tmp_path):
     err = error_of(write(tmp_path, "  - id: a\n    name: A\n    sensitive: ja\n"))
     for lang in ("nl", "en"):
         assert "{" not in err.message(lang) and "proef.yaml" in err.message(lang)
+
+
+def test_windows_bom_and_crlf_are_accepted(tmp_path):
+    path = tmp_path / "windows.yaml"
+    path.write_bytes(b'\xef\xbb\xbfname: B\r\nversion: "1"\r\ncodes:\r\n  - {id: a, name: A}\r\n')
+    assert load_codebook(path).codes[0].name == "A"
+
+
+def test_non_utf8_file_is_a_user_error(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes('name: B\nversion: "1"\ncodes:\n  - {id: a, name: Café}\n'.encode("latin-1"))
+    err = error_of(path)
+    assert err.key == "codebook.not_utf8" and "latin1.yaml" in err.message("en")

@@ -106,7 +106,7 @@ def load_codebook(path: str | Path, *, strict: bool = False) -> Codebook:
     if not path.is_file():
         raise InputError("codebook.file_missing", file=str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError as exc:
         raise InputError("codebook.not_utf8", file=path.name, error=str(exc)) from exc
     return parse_codebook(text, file=path.name, strict=strict)
