@@ -188,3 +188,16 @@ def test_codings_table_is_pseudonymised_by_default(rich, tmp_path):
     frame = codings_table(rich, actor=ME)
     assert "Zonder [Naam 1] was ik" in set(frame["text"])
     assert not frame["text"].str.contains("René").any()
+
+
+def test_control_characters_in_memos_and_codes_do_not_break_the_xml(rich, tmp_path):
+    from workbench.exchange import export_qdc
+    from workbench.exchange.ids import schema_errors
+
+    add_memo(rich, author="anna", target_type="project", target_id=None, text="a\x0bb\x01c")
+    rich.execute("UPDATE codes SET definition = 'x\x0cy' WHERE slug = 'schaamte'")
+    export_qdpx(rich, tmp_path / "c.qdpx", actor=ME)
+    export_qdc(rich, tmp_path / "c.qdc")
+    root, _ = _qde(tmp_path / "c.qdpx")
+    assert "abc" in [n.findtext("PlainTextContent") for n in root.iter("Note")]
+    assert schema_errors("Codebook", (tmp_path / "c.qdc").read_bytes()) == []

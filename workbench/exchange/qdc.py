@@ -21,7 +21,7 @@ from workbench.exchange import gather, ids
 from workbench.exchange.codes import upsert_codes
 from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.model import RefiCode
-from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid
+from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.safety import MAX_MEMBER_BYTES, parse_xml
 from workbench.store import record_event, transaction
@@ -44,13 +44,13 @@ def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None =
         children[c["parent_id"] if c["parent_id"] in kept else None].append(c)
 
     def add(parent: ET.Element, code: dict[str, Any]) -> None:
-        attrs = {"guid": code_guid(code), "name": code["name"], "isCodable": "true"}
+        attrs = {"guid": code_guid(code), "name": xml_text(code["name"]), "isCodable": "true"}
         if _color(code.get("color")):
             attrs["color"] = _color(code["color"])
         el = ET.SubElement(parent, f"{{{NS}}}Code", attrs)
         description = code.get("definition") or code.get("brief")
         if description:
-            ET.SubElement(el, f"{{{NS}}}Description").text = description
+            ET.SubElement(el, f"{{{NS}}}Description").text = xml_text(description)
         report.count("codes")
         if any(code.get(f) not in (None, "", "[]", 0) for f in LOST_CODE_FIELDS):
             report.lose("code_fields", "refi_code_fields", code["slug"])

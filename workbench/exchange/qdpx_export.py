@@ -11,6 +11,7 @@ temporary file and moved into place, so a failed export never leaves half a file
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
@@ -27,6 +28,7 @@ from workbench.exchange.report import ExchangeReport
 
 NS = ids.PROJECT_NS
 SUGGESTION_SUFFIX = " (suggestie)"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 VARIABLE_TYPES = {"text": "Text", "boolean": "Boolean", "date": "Date"}
 VALUE_ELEMENTS = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
                   "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}
@@ -34,12 +36,17 @@ LOST_CODE_FIELDS = ("name_en", "brief", "use_when", "dont_use_when", "examples",
                     "counterexamples", "indicators", "source", "sensitive")
 
 
+def xml_text(value: object) -> str:
+    """``value`` as text XML 1.0 can hold (control characters and lone surrogates dropped)."""
+    return _NOT_XML.sub("", str(value))
+
+
 def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: Any) -> ET.Element:
-    clean = {k: str(v) for k, v in attrs.items() if v is not None}
+    clean = {k: xml_text(v) for k, v in attrs.items() if v is not None}
     node = ET.Element(f"{{{NS}}}{tag}", clean) if parent is None else ET.SubElement(
         parent, f"{{{NS}}}{tag}", clean)
     if text is not None:
-        node.text = text
+        node.text = xml_text(text)
     return node
 
 
@@ -113,6 +120,7 @@ class _Builder:
         self.report = report
         self.users: dict[str, str] = {}  # guid -> name
         self.coding_elements: dict[int, ET.Element] = {}
+        self.code_elements: dict[int, ET.Element] = {}
         self.known = identity.load(db)
 
     def free(self, text: str | None) -> str | None:
@@ -154,7 +162,6 @@ class _Builder:
             self.report.lose("code", "merged_code", c["slug"])
         if not codes:
             return _el(root, "CodeBook")
-        self.code_elements: dict[int, ET.Element] = {}
         exported = {c["id"] for c in codes}
         children: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
         for c in codes:
@@ -330,7 +337,7 @@ class _Builder:
             if kind == "document":
                 parent = self.source_elements.get(target)
             elif kind == "code":
-                parent = getattr(self, "code_elements", {}).get(target)
+                parent = self.code_elements.get(target)
             elif kind == "coding":
                 parent = self.coding_elements.get(target)
             elif kind == "segment" and target in segments:
