@@ -220,6 +220,8 @@ with edit_tab:
                 if st.form_submit_button(tr("codeboek.action.edit")):
                     values = {k: (v.strip() or None) if isinstance(v, str) else v
                               for k, v in values.items()}
+                    if node["color"] is None and values["color"] == "#cccccc":
+                        values["color"] = None  # the picker's placeholder, not a choice
                     changed = {k: v for k, v in values.items() if node[k] != v}
                     if attempt(lambda: cb.edit_code(db(), code, rationale=why, actor=user(),
                                                     **changed) or True):
