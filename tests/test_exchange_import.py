@@ -254,3 +254,20 @@ def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(db, tmp_pat
     report = import_qdpx(db, path, actor=ME, nlp=nlp)
     assert ("attribute_value", "value_not_of_type") in [(l.kind, l.reason) for l in report.losses]
     assert db.execute("SELECT type FROM attributes WHERE name = 'Age'").fetchone() == ("date",)
+
+
+def test_two_sources_with_the_same_guid_keep_their_own_sentences(db, tmp_path, nlp):
+    xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="")
+    second = xml[xml.index("<TextSource"):xml.index("</TextSource>") + len("</TextSource>")]
+    xml = xml.replace("</Sources>", second.replace(
+        "50000000-0000-0000-0000-000000000001.txt", "b.txt") + "</Sources>")
+    path = tmp_path / "t.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml)
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", "R: Eerste tekst.")
+        zf.writestr("Sources/b.txt", "R: Een heel andere, langere tweede tekst. Met twee zinnen.")
+    import_qdpx(db, path, actor=ME, nlp=nlp)
+    bad = db.execute("SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id "
+                     "WHERE substr(d.text, s.start_char + 1, s.end_char - s.start_char) != s.text")
+    assert bad.fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 2

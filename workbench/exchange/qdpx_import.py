@@ -49,7 +49,8 @@ def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> Exch
     report = ExchangeReport(operation="import", format="qdpx", path=str(path))
     project = read_qdpx(path, report)
     nlp = nlp if nlp is not None else load_pipeline()
-    segmented = {s.guid: segment_turns(nlp, s.text, parse_turns(s.text)) for s in project.sources}
+    # Keyed by the source object, not its guid: a hand-made file may repeat a guid.
+    segmented = {id(s): segment_turns(nlp, s.text, parse_turns(s.text)) for s in project.sources}
     with transaction(db):
         _Writer(db, project, actor=actor, report=report, segmented=segmented).write()
         record_event(db, actor, "import.qdpx", "documents", None, None,
@@ -60,7 +61,7 @@ def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> Exch
 
 class _Writer:
     def __init__(self, db: Database, project: RefiProject, *, actor: str,
-                 report: ExchangeReport, segmented: dict[str, list]) -> None:
+                 report: ExchangeReport, segmented: dict[int, list]) -> None:
         self.db = db
         self.project = project
         self.actor = actor
@@ -223,7 +224,7 @@ class _Writer:
         parsed = ParsedDocument(text=source.text, turns=parse_turns(source.text), format="qdpx",
                                 encoding="utf-8")
         name = source.name if Path(source.name).suffix else source.name + ".txt"
-        result = store_document(self.db, parsed, self.segmented[source.guid], name=name,
+        result = store_document(self.db, parsed, self.segmented[id(source)], name=name,
                                 sha256=sha, actor=self.actor)
         doc_id = int(result.document_id)
         if guid:
