@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.accounts import auto_login_user
 from workbench.errors import InputError
 from workbench.exchange import import_qdpx
 
@@ -105,7 +106,8 @@ def test_several_coders_become_users_and_notes_become_memos(db, tmp_path, nlp):
     report = import_qdpx(db, path, actor=ME, nlp=nlp)
     assert db.execute("SELECT coder FROM codings ORDER BY coder").fetchall() == [
         ("anna",), ("bram",)]
-    assert db.execute("SELECT role FROM users WHERE name = 'bram'").fetchone() == ("onderzoeker",)
+    assert db.execute("SELECT role FROM users WHERE name = 'bram'").fetchone() == ("system",)
+    assert auto_login_user(db) == ME  # still a single-user project that opens without login
     assert db.execute("SELECT target_type, text FROM memos").fetchall() == [
         ("project", "Een memo.")]
     assert report.counts["coders"] == 2

@@ -17,7 +17,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench import access
-from workbench.accounts import add_user
 from workbench.codings import add_coding
 from workbench.exchange import identity, ids
 from workbench.exchange.codes import upsert_codes
@@ -124,7 +123,13 @@ class _Writer:
         if not clean[0].isalnum():
             clean = "u" + clean[:39]
         if not self.db.execute("SELECT 1 FROM users WHERE name = ?", [clean]).fetchone():
-            add_user(self.db, clean, role="onderzoeker", actor=self.actor)
+            # Role "system", like the demo coders: they own codings but never log in, so
+            # importing a colleague's project never switches a single-user project to a
+            # login form that nobody has a password for.
+            self.db.execute("INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)",
+                            [clean, now()])
+            record_event(self.db, self.actor, "user.add", "users", clean, None,
+                         {"name": clean, "role": "system", "imported": True})
             self.report.count("coders")
         self.user_names[name] = clean
         if guid:
