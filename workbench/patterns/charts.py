@@ -66,7 +66,7 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, titles: Mapping[str, str],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
         tooltip=["code_a", "code_b", "meetings"],
     ).add_params(pick)
-    text = base.mark_text(fontSize=FONT - 1).encode(
+    text = base.mark_text(fontSize=FONT - 1).transform_filter(alt.datum.meetings > 0).encode(
         text="meetings:Q",
         color=alt.condition(alt.datum.meetings > top / 2, alt.value("white"),
                             alt.value("black")),
@@ -89,15 +89,16 @@ def cascade_timeline(events: pd.DataFrame, *, titles: Mapping[str, str]) -> alt.
     )
     line = base.mark_line(color="#999999").encode(detail="respondent:N")
     dots = base.mark_point(filled=True, size=120, color="#8c2d2d").encode(
-        shape=alt.Shape("code:N", title=titles.get("code", "")),
+        shape=alt.Shape("code:N", title=titles.get("code", ""),
+                        legend=alt.Legend(orient="bottom", columns=4)),
         tooltip=["respondent", "step", "code", "life_year", "life_age", "followed_by", "text"],
     )
     name = base.mark_text(dy=-14, fontSize=FONT - 1, color="black").encode(text="label:N")
-    after = base.mark_text(dy=16, fontSize=FONT - 2, color="#333333",
-                           fontStyle="italic").encode(text="after:N")
+    after = base.mark_text(dy=16, baseline="top", fontSize=FONT - 2, color="#333333",
+                           fontStyle="italic", lineBreak=", ").encode(text="after:N")
     rows = max(data["respondent"].nunique(), 1)
     chart = alt.layer(line, dots, name, after).properties(
-        width=alt.Step(150), height=max(70 * rows, 90))
+        width=alt.Step(130), height=max(95 * rows, 110))
     return _print_ready(chart)
 
 

@@ -233,7 +233,7 @@ with tabs[4]:
         if not events.empty:
             titles = {"step": tr("patronen.col.step"), "respondent": tr("patronen.col.respondent"),
                       "code": tr("patronen.col.code")}
-            st.altair_chart(charts.cascade_timeline(events, titles=titles))
+            st.altair_chart(charts.cascade_timeline(events, titles=titles), width="content")
             st.markdown(f"**{tr('patronen.cas.events')}**")
             st.dataframe(shown(events[["respondent", "step", "code", "life_year", "life_age",
                                        "followed_by", "text"]]), hide_index=True,
