@@ -273,7 +273,10 @@ def run_split(args: argparse.Namespace) -> int:
                            rationale=args.why, actor=args.user)
     print(t("codebook.cli.split", args.lang, code=args.code, codes=", ".join(result["codes"]),
             n=len(result["codings"])))
-    for coding in cb.codings_of(db, args.code):
+    codings = cb.codings_of(db, args.code)
+    if codings:
+        print(t("codebook.cli.to_recode", args.lang))
+    for coding in codings:
         print(f"  #{coding['id']} {coding['document']} [{coding['start_char']}:"
               f"{coding['end_char']}] {coding['text'][:70]}")
     return 0
