@@ -99,10 +99,10 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 def lowercase_vocabulary(texts: Iterable[str]) -> set[str]:
     """Word forms that occur in lower case somewhere: capitalised twins are common words."""
-    vocab: set[str] = set()
+    words: set[str] = set()
     for text in texts:
-        vocab.update(m.group() for m in _TOKEN.finditer(text) if m.group()[:1].islower())
-    return vocab
+        words.update(_TOKEN.findall(text))
+    return {w for w in words if w[:1].islower()}
 
 
 def _kind(words: list[str], previous: str | None) -> str:
