@@ -26,7 +26,8 @@ def test_standard_labels_split_turns(interviewer, respondent):
 
 @pytest.mark.parametrize("line,seconds", [
     ("[00:01:23] R: Ja.", 83.0), ("(00:01:23) R: Ja.", 83.0), ("R [00:01:23]: Ja.", 83.0),
-    ("R: [00:01:23] Ja.", 83.0), ("R (1:02:03.5): Ja.", 3723.5),
+    ("R: [00:01:23] Ja.", 83.0), ("R (1:02:03.5): Ja.", 3723.5), ("00:01:23 R: Ja.", 83.0),
+    ("00:01:23\tR\tJa.", 83.0),
 ])
 def test_timestamps_before_or_after_the_label_are_read(line, seconds):
     text = f"I: Vraag?\n{line}"

@@ -1,10 +1,10 @@
 """Speaker labels at the start of a line: ``I:``, ``Respondent:``, ``Int.``, ``Anna:``.
 
 A transcript in plain text marks who speaks with a label at line start, sometimes with a
-timestamp before or after it (``[00:01:23] I: ...``, ``Anna (00:01:23): ...``). Known labels
-count from their first use; any other name must recur (at least twice) and must not be an
-ordinary phrase such as "Let op:" or "Ik zei:", so a colon in a sentence never invents a
-speaker. Without labels, each paragraph (text between blank lines) is one turn.
+timestamp before or after it (``[00:01:23] I: ...``, ``00:01:23 I: ...``,
+``Anna (00:01:23): ...``). Known labels count from their first use; any other name must recur
+(at least twice) and must not be an ordinary phrase such as "Let op:" or "Ik zei:", so a colon
+in a sentence never invents a speaker. Without labels, each paragraph (text between blank lines) is one turn.
 The document text keeps the labels; turns point at the spoken words only.
 """
 
@@ -31,7 +31,7 @@ _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|'t|von|la|le|du|da|di|el|al|bin|b
 _NAME = rf"{_WORD}(?:\d{{1,2}})?(?:[ ](?:{_PARTICLE}|{_WORD})){{0,3}}"
 LINE = re.compile(
     rf"""^[ \t]*
-    (?:(?P<ts1>{_TS})[ \t]*)?
+    (?:(?P<ts1>{_TS})[ \t]*|(?P<ts0>{TIMESTAMP})[ \t]+)?     # [00:01:23] or 00:01:23
     (?:
         (?P<dotted>(?i:int|resp|interv)\.)(?:[ \t]*:)?(?=\s|$)      # Int. / Resp.
       | (?P<label>{_NAME})(?:[ \t]*(?P<ts2>{_TS}))?[ \t]*(?::|\t)   # Name: / I: / Name<TAB>
@@ -124,7 +124,8 @@ def parse_turns(text: str) -> list[Turn]:
         found = _candidate(line)
         if found is not None and _label_of(found) in labels:
             _close(turns, current)
-            stamp = found.group("ts1") or found.group("ts2") or found.group("ts3")
+            stamp = (found.group("ts0") or found.group("ts1") or found.group("ts2")
+                     or found.group("ts3"))
             rest_start = offset + found.start("rest")
             current = Turn(rest_start, line_end, _label_of(found), parse_seconds(stamp))
             pending = rest_start == line_end
