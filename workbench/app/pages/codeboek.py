@@ -280,9 +280,16 @@ with download_tab:
 
 # --- add a codebook ----------------------------------------------------------------------
 
+
+@st.cache_data(show_spinner=False)
+def shipped_codebooks() -> dict[str, cb.Codebook]:
+    """The codebooks that come with the workbench (files do not change while it runs)."""
+    return {path.name: cb.load_codebook(path) for path in cb.SHIPPED_CODEBOOKS}
+
+
 with add_book_tab:
     installed = {b["name"] for b in books}
-    shipped = {p.name: cb.load_codebook(p) for p in cb.SHIPPED_CODEBOOKS}
+    shipped = shipped_codebooks()
     available = [name for name, book in shipped.items() if book.name not in installed]
     if not can_edit:
         st.info(tr("codeboek.no_rights"))
