@@ -199,3 +199,34 @@ def test_sigkill_in_a_burst_of_codings_leaves_no_orphan(db, project_path, tmp_pa
     check = open_project(project_path)
     assert check.execute("SELECT count(*) FROM events WHERE action = 'coding.add'").fetchone()[0] >= 200
     check.close()
+
+
+DECIDER = """
+    import sys, time
+    from pathlib import Path
+    from workbench.privacy import decide
+    from workbench.store import open_project
+    db = open_project(sys.argv[1])
+    start = Path(sys.argv[3])
+    while not start.exists():
+        time.sleep(0.01)
+    for n in range(5):
+        decide(db, f"Naam{sys.argv[2]}x{n}", accept=True, actor="onderzoeker")
+"""
+
+
+@pytest.mark.slow
+def test_researchers_deciding_at_once_lose_no_decision(db, project_path, tmp_path):
+    from workbench.privacy import key_file, read_key
+
+    db.close()
+    start = tmp_path / "start"
+    children = [run_child(DECIDER, str(project_path), str(n), str(start)) for n in range(6)]
+    time.sleep(1)
+    start.touch()
+    assert [c.wait(timeout=120) for c in children] == [0] * 6
+    check = open_project(project_path)
+    key = read_key(check, actor="onderzoeker")
+    assert len(key.entries) == 30
+    assert len({e.replacement for e in key.entries.values()}) == 30
+    check.close()

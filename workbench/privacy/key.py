@@ -8,12 +8,19 @@ Written atomically (temporary file + rename) with owner-only permissions.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+try:  # POSIX; on Windows two researchers deciding at the same second could lose one decision
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
 
 from sqlite_utils import Database
 
@@ -98,3 +105,24 @@ def save_key(key: PseudonymKey, path: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def editing_key(path: str | Path) -> Iterator[PseudonymKey]:
+    """Load, change and save the key under an exclusive lock (``<key>.lock``).
+
+    Two researchers deciding at the same time would otherwise each write their own copy and
+    one decision would be lost. The key is saved only when the block ends without error.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            key = load_key(path)
+            yield key
+            save_key(key, path)
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)

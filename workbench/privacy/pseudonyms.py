@@ -28,7 +28,9 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.errors import InputError, NotFound
 from workbench.privacy.detect import KINDS, Candidate, Occurrence, find_names, occurrences
-from workbench.privacy.key import KeyEntry, PseudonymKey, key_path, load_key, project_file, save_key
+from workbench.privacy.key import (
+    KeyEntry, PseudonymKey, editing_key, key_path, load_key, project_file,
+)
 from workbench.store import now, record_event, transaction
 
 LABELS = {"person": "Naam", "place": "Plaats", "organisation": "Organisatie", "other": "Anders"}
@@ -155,28 +157,26 @@ def decide(
     original = original.strip()
     if not original:
         raise InputError("privacy.empty_original")
-    path = key_file(db)
-    key = load_key(path)
-    entry = key.entries.get(original)
-    kind = kind or (entry.kind if entry else "person")
-    if kind not in KINDS:
-        raise InputError("privacy.bad_kind", kind=kind, kinds=", ".join(KINDS))
-    if accept:
-        if replacement is not None:
-            replacement = replacement.strip()
-            if not replacement or len(replacement) > MAX_REPLACEMENT:
-                raise InputError("privacy.bad_replacement", replacement=replacement,
-                                 max=MAX_REPLACEMENT)
-            if replacement in key.entries and key.entries[replacement].status == "accepted":
-                raise InputError("privacy.replacement_is_a_name", replacement=replacement)
-        elif entry and entry.replacement:
-            replacement = entry.replacement
-        else:
-            replacement = next_replacement(key, kind)
-    new = KeyEntry(original, kind, "accepted" if accept else "rejected",
-                   replacement if accept else None, actor, now())
-    key.entries[original] = new
-    save_key(key, path)
+    with editing_key(key_file(db)) as key:
+        entry = key.entries.get(original)
+        kind = kind or (entry.kind if entry else "person")
+        if kind not in KINDS:
+            raise InputError("privacy.bad_kind", kind=kind, kinds=", ".join(KINDS))
+        if accept:
+            if replacement is not None:
+                replacement = replacement.strip()
+                if not replacement or len(replacement) > MAX_REPLACEMENT:
+                    raise InputError("privacy.bad_replacement", replacement=replacement,
+                                     max=MAX_REPLACEMENT)
+                if replacement in key.entries and key.entries[replacement].status == "accepted":
+                    raise InputError("privacy.replacement_is_a_name", replacement=replacement)
+            elif entry and entry.replacement:
+                replacement = entry.replacement
+            else:
+                replacement = next_replacement(key, kind)
+        new = KeyEntry(original, kind, "accepted" if accept else "rejected",
+                       replacement if accept else None, actor, now())
+        key.entries[original] = new
     with transaction(db):
         # the log says what was decided, never which name: the name stays in the key file
         record_event(db, actor, "pseudonym.decide", "pseudonyms", replacement,
@@ -195,12 +195,10 @@ def add_known_name(
         raise InputError("privacy.empty_original")
     if not db.execute("SELECT 1 FROM respondents WHERE code = ?", [respondent]).fetchone():
         raise NotFound("privacy.unknown_respondent", respondent=respondent)
-    path = key_file(db)
-    key = load_key(path)
-    names = key.known_names.setdefault(respondent, [])
-    if not any(n["name"] == name.strip() for n in names):
-        names.append({"name": name.strip(), "kind": kind})
-        save_key(key, path)
+    with editing_key(key_file(db)) as key:
+        names = key.known_names.setdefault(respondent, [])
+        if not any(n["name"] == name.strip() for n in names):
+            names.append({"name": name.strip(), "kind": kind})
 
 
 def _name_pattern(originals: list[str]) -> re.Pattern[str] | None:
