@@ -201,3 +201,24 @@ def test_control_characters_in_memos_and_codes_do_not_break_the_xml(rich, tmp_pa
     root, _ = _qde(tmp_path / "c.qdpx")
     assert "abc" in [n.findtext("PlainTextContent") for n in root.iter("Note")]
     assert schema_errors("Codebook", (tmp_path / "c.qdc").read_bytes()) == []
+
+
+def test_case_names_and_text_values_are_pseudonymised_and_still_match_on_return(
+        rich, tmp_path, nlp):
+    from workbench.exchange import import_qdpx
+    from workbench.respondents import set_value, update_respondent
+
+    pseudonymise_rene(rich, tmp_path / "rich.db")
+    update_respondent(rich, "R02", actor=ME, code="René")
+    set_value(rich, "René", "woonvorm", "bij René in huis", actor=ME)
+    export_qdpx(rich, tmp_path / "p.qdpx", actor=ME)
+    root, _ = _qde(tmp_path / "p.qdpx")
+    assert sorted(c.get("name") for c in root.iter("Case")) == ["R01", "[Naam 1]"]
+    assert "bij [Naam 1] in huis" in [v.text for v in root.iter("TextValue")]
+    report = import_qdpx(rich, tmp_path / "p.qdpx", actor=ME, nlp=nlp)
+    assert rich.execute("SELECT code FROM respondents ORDER BY code").fetchall() == [
+        ("R01",), ("René",)]
+    assert rich.execute("SELECT value FROM attribute_values WHERE attribute = 'woonvorm' AND "
+                        "value LIKE 'bij%'").fetchall() == [("bij René in huis",)]
+    assert ("attribute_value", "kept_existing_value") in [
+        (loss.kind, loss.reason) for loss in report.losses]

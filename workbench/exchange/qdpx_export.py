@@ -209,7 +209,7 @@ class _Builder:
                 docs_by_respondent[doc["respondent_id"]].append(document_guid(doc))
         for resp in gather.respondents(self.db):
             case = _el(cases_el, "Case", guid=self.known.case(resp["id"], resp["code"]),
-                       name=resp["code"])
+                       name=self.free(resp["code"]))
             if resp.get("notes"):
                 if self.pseudonymise:
                     self.report.lose("respondent_notes", "privacy_left_out", resp["code"])
@@ -222,7 +222,7 @@ class _Builder:
                 if value in (None, ""):
                     continue
                 kind = kinds[attr["name"]]
-                written = _value_text(kind, value)
+                written = _value_text(kind, self.free(value) if kind == "Text" else value)
                 if written is None:
                     self.report.lose("attribute_value", "value_not_of_type",
                                      f"{resp['code']}: {attr['name']}={value}")

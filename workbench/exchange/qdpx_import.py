@@ -138,6 +138,10 @@ class _Writer:
 
     # --- cases and attributes -----------------------------------------------------------------
 
+    def _derived_cases(self) -> dict[str, int]:
+        return {ids.derived("case", r["code"]): r["id"]
+                for r in self.db.query("SELECT id, code FROM respondents")}
+
     def _known_name(self, kind: str, guid: str, table: str, column: str):
         """The row this guid was remembered for, if it still exists."""
         key = self.known.key[kind].get(guid)
@@ -163,6 +167,8 @@ class _Writer:
         by_source: dict[str, int] = {}
         for case in self.project.cases:
             rid = self._known_name("respondent", case.guid, "respondents", "id")
+            if rid is None:  # our own export names a case by a guid derived from its code
+                rid = self._derived_cases().get(case.guid)
             if rid is None:
                 rid = ensure_respondent(self.db, case.name, actor=self.actor)
             identity.remember(self.db, self.known, "respondent", rid, case.guid,
@@ -183,9 +189,17 @@ class _Writer:
                     self.report.lose("time_of_day", "dates_only", f"{case.name}: {var.name}")
                     value = value[:10]
                 try:
-                    parse_value(value, types[var_guid])
+                    canonical = parse_value(value, types[var_guid])
                 except ValueError:
                     self.report.lose("attribute_value", "value_not_of_type",
+                                     f"{case.name}: {var.name}={value}")
+                    continue
+                current = self.db.execute(
+                    "SELECT value FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
+                    [rid, var.name]).fetchone()
+                if current is not None and current[0] not in (None, canonical):
+                    # The project's own value wins (it may be the original of a pseudonym).
+                    self.report.lose("attribute_value", "kept_existing_value",
                                      f"{case.name}: {var.name}={value}")
                     continue
                 set_value(self.db, rid, var.name, value, actor=self.actor)
