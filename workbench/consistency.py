@@ -34,7 +34,9 @@ from sqlite_utils import Database
 from workbench import access, agreement
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
-from workbench.store import get_setting, now, record_event, row, set_setting, transaction
+from workbench.store import (
+    SYSTEM_USERS, get_setting, now, record_event, row, set_setting, transaction,
+)
 
 UNITS = ("segment", "turn", "document")
 MODEL = "model"
@@ -54,10 +56,15 @@ def _query(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str,
 
 
 def human_coders(db: Database) -> list[str]:
-    """Coders with at least one accepted coding, system users (``consensus``) left out."""
+    """Coders with at least one accepted coding, ``consensus`` left out.
+
+    Selected by name, not by role: coders who never log in (the demo's anna and bram,
+    workshop groups) have the role ``system`` but their codings are human judgements.
+    """
+    leave_out = ", ".join("?" * len(SYSTEM_USERS))
     found = db.execute(
-        "SELECT DISTINCT c.coder FROM codings c JOIN users u ON u.name = c.coder "
-        "WHERE c.status = 'accepted' AND u.role != 'system' ORDER BY c.coder"
+        "SELECT DISTINCT coder FROM codings WHERE status = 'accepted' "
+        f"AND coder NOT IN ({leave_out}) ORDER BY coder", list(SYSTEM_USERS)
     ).fetchall()
     return [r[0] for r in found]
 
