@@ -217,7 +217,7 @@ DECIDER = """
 
 @pytest.mark.slow
 def test_researchers_deciding_at_once_lose_no_decision(db, project_path, tmp_path):
-    from workbench.privacy import key_file, read_key
+    from workbench.privacy import read_key
 
     db.close()
     start = tmp_path / "start"

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from workbench import accounts, codings
 from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import assign_fragments
-from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
+from privacy_support import add_codes, add_document, segment_ids
 
 PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "workshop.py")
 
