@@ -49,24 +49,33 @@ def evaluate_passages(
     scored_codes: Sequence[str] = HEADLINE_CODES,
     rules: RuleScorer | None = None,
     embeddings: bool = False,
+    test_data: Sequence[dict[str, Any]] | None = None,
     **params: Any,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """``{"cold": {code: {p, r, f1, p_sd, ...}}, "trained": {...}}``, mean over splits.
 
-    Cold start is measured on the same test splits as the trained model, so the two
-    columns compare like with like.
+    Without ``test_data`` each repeat trains on ``n_train`` random passages of ``data`` and
+    tests on the rest; with it, training passages are drawn from ``data`` and every repeat is
+    tested on the same ``test_data`` (a held-out set). Cold start is measured on the same test
+    passages as the trained model, so the two compare like with like.
     """
     rules = rules if rules is not None else RuleScorer().fit(codes, nlp=nlp)
+    data = list(data) + list(test_data or [])
+    n_pool = len(data) - len(test_data or [])
     passages = analyse(nlp, rules, [d["text"] for d in data], embeddings=embeddings)
     Y = Suggester(rules)._with_parents(label_matrix(rules.codes_, [d["codes"] for d in data]))
     scored = [c for c in scored_codes if c in rules.codes_]
     rng = np.random.default_rng(seed)
     runs: dict[str, list[dict]] = {"cold": [], "trained": []}
-    n_train = min(n_train, len(data) - max(10, len(data) // 5))
+    if test_data is None:
+        n_train = min(n_train, n_pool - max(10, n_pool // 5))
+    else:
+        n_train = min(n_train, n_pool)
     cold_model = Suggester(rules, **params).fit([], None)
     for _ in range(repeats):
-        order = rng.permutation(len(data))
-        train, test = order[:n_train], order[n_train:]
+        order = rng.permutation(n_pool)
+        train = order[:n_train]
+        test = order[n_train:] if test_data is None else np.arange(n_pool, len(data))
         test_passages = [passages[i] for i in test]
         runs["cold"].append(_per_code(cold_model, test_passages, Y[test], scored))
         model = Suggester(rules, **params).fit([passages[i] for i in train], Y[train])
@@ -83,11 +92,10 @@ def _summarise(results: list[dict], codes: Sequence[str]) -> dict[str, dict[str,
             "precision": mean[0], "recall": mean[1], "f1": mean[2],
             "precision_sd": sd[0], "recall_sd": sd[1], "f1_sd": sd[2],
         }
-    macro = np.array([[r[c][2] for c in codes] for r in results]).mean(axis=1)
+    per_run = np.array([[r[c] for c in codes] for r in results]).mean(axis=1)  # runs x (p, r, f)
     out["macro"] = {
-        "precision": float(np.mean([out[c]["precision"] for c in codes])),
-        "recall": float(np.mean([out[c]["recall"] for c in codes])),
-        "f1": float(macro.mean()), "f1_sd": float(macro.std()),
-        "precision_sd": 0.0, "recall_sd": 0.0,
+        "precision": float(per_run[:, 0].mean()), "recall": float(per_run[:, 1].mean()),
+        "f1": float(per_run[:, 2].mean()), "precision_sd": float(per_run[:, 0].std()),
+        "recall_sd": float(per_run[:, 1].std()), "f1_sd": float(per_run[:, 2].std()),
     }
     return out

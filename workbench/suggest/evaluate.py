@@ -68,7 +68,8 @@ def evaluate(
         if truth.sum() and n >= 4:
             p, r, f = precision_recall_f1(truth, guess)
             alpha = alpha_two_coders(truth.astype(int), guess.astype(int))
-            row.update(precision=round(p, 3), recall=round(r, 3), f1=round(f, 3),
-                       alpha=None if alpha is None else round(alpha, 3))
+            row.update(precision=round(float(p), 3), recall=round(float(r), 3),
+                       f1=round(float(f), 3),
+                       alpha=None if alpha is None else round(float(alpha), 3))
         rows.append(row)
     return rows

@@ -36,6 +36,9 @@ VERLIES_STRONG: tuple[str, ...] = (
     "vrienden kwijt", "contact verloren", "verwaterd", "uit elkaar", "in een gat vallen",
     "het ene na het andere", "dicht gaan", "failliet", "faillissement", "weggevallen",
     "wegvallen", "overlijden van",
+    "er niet meer is", "niet meer onder ons", "ontvallen", "heengegaan", "lege plek", "lege stoel",
+    "ik mis hem", "ik mis haar", "kwijtgeraakt", "sinds hij weg", "sinds zij weg", "verweduwd",
+    "doodgegaan", "afgenomen", "opgeheven",
 )
 VERLIES_WEAK: tuple[str, ...] = (
     "dood", "kwijt", "missen", "verhuizen", "verhuisd", "ziekte", "ziek", "ziekenhuis",
@@ -54,6 +57,12 @@ SCHAAMTE_STRONG: tuple[str, ...] = (
     "flink houden", "sterk voordoen", "wat zullen de mensen", "wat moeten de mensen",
     "niet om hulp vragen", "nooit om hulp", "niemand mocht weten", "niemand mag weten",
     "ontlopen", "blikken", "zielig gevonden", "op tafel leggen", "niet hardop",
+    "door de grond", "onder ogen komen", "met de nek aankijken", "schijn ophouden", "de schijn", "vuile was",
+    "binnenskamers", "mond houden", "niemand iets zeggen", "niks aan de hand", "niets aan de hand", "goede gezicht",
+    "vrolijk doen", "net doen alsof", "opgelaten", "beschaamd", "eigen schuld", "dom voelen",
+    "stom voelen", "klein voelen", "aalmoes", "liefdadigheid", "omweg", "gordijnen dicht",
+    "over mijn lippen", "niet aankijken", "niet durven vragen", "durf niet", "durfde ik niet", "niemand weet",
+    "niemand weten", "verzwijg",
 )
 SCHAAMTE_WEAK: tuple[str, ...] = (
     "durven", "vertellen", "buren", "om hulp", "hulp vragen", "trots", "masker", "geheim",
@@ -71,6 +80,10 @@ ENERGIEBALANS_STRONG: tuple[str, ...] = (
     "leeg", "op zijn", "op ben", "kost moeite", "kost me te veel", "kost te veel",
     "geen zin meer", "nergens zin in", "de dag doorkomen", "doorkomen", "uitrusten",
     "bijkomen", "overprikkeld", "batterij leeg",
+    "accu leeg", "accu is leeg", "automatische piloot", "op reserve", "geen rek", "rek is eruit",
+    "gesloopt", "afgepeigerd", "niet meer trekken", "over mijn grens", "mijn grens", "bijtanken",
+    "opladen", "energie sparen", "lepels", "mijn krachten", "krachten verdelen", "uitgeblust",
+    "afgeknapt", "winterslaap", "dag doorkomen", "de dag door", "sleep me", "sleep mezelf",
 )
 ENERGIEBALANS_WEAK: tuple[str, ...] = (
     "kapot", "kracht", "te veel", "teveel", "zwaar", "rust", "slapen", "niet slapen",
@@ -89,6 +102,8 @@ ZINGEVING_STRONG: tuple[str, ...] = (
     "kleinkinderen", "kleindochter", "kleinzoon", "waardevol", "op de been",
     "naartoe leven", "naar toe leven", "waarvoor ik het doe", "het leven zin",
     "iemand zijn", "maatje", "aquarel",
+    "de moeite waard", "houdt me overeind", "houdt me op de been", "geeft me kracht", "geeft me rust", "geeft me moed",
+    "blij van word", "voldoening", "iets terug doen", "zinvol", "het gevoel dat ik iets", "trots op",
 )
 ZINGEVING_WEAK: tuple[str, ...] = (
     "zin", "nut", "nuttig", "helpen", "natuur", "bos", "wandelen", "tuin", "zee", "strand",
@@ -109,6 +124,12 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "stil in huis", "alleen zijn", "helemaal alleen", "er alleen voor", "alleen voor staan",
     "op mezelf", "niemand vraagt", "niemand belt", "niemand komt", "aanbelt", "langs elkaar heen",
     "nooit bellen", "bellen bijna nooit", "zie ik bijna niet", "niemand meer",
+    "dagenlang niemand", "geen kip", "geen hond", "geen sterveling", "niemand aan de deur", "telefoon gaat nooit",
+    "telefoon blijft stil", "tegen de muren", "tegen de televisie", "tegen mezelf praten", "niet meer uitgenodigd", "nooit meer gevraagd",
+    "er niet meer bij", "buiten de boot", "aan de zijlijn", "niemand om mee te praten", "niemand om op terug te vallen", "op mijn eentje",
+    "eenzaat", "lange avonden", "opgesloten", "binnenblijven", "thuiszitten", "genegeerd",
+    "negeren", "door mij heen", "langs mij heen", "als lucht", "niemand zou het merken", "mist mij niemand",
+    "niemand kijkt", "spreek niemand", "praat niet terug",
 )
 ISOLEMENT_WEAK: tuple[str, ...] = (
     "alleen", "niemand", "contact", "bezoek", "visite", "bellen", "stil", "leeg huis",
@@ -130,6 +151,10 @@ BESTAANSONZEKERHEID_STRONG: tuple[str, ...] = (
     "toeslagenaffaire", "minima", "minimum", "brood met brood", "eind van de maand",
     "einde van de maand", "niks meer over", "rood staan", "dakloos", "daklozenopvang",
     "noodopvang", "afgekeurd",
+    "elke euro", "elk dubbeltje", "dubbeltje omdraaien", "krap bij kas", "geen cent", "blut",
+    "platzak", "wachtlijst", "tijdelijk contract", "oproepkracht", "nulurencontract", "eigen risico",
+    "zorgtoeslag", "huurtoeslag", "afbetalen", "betalingsregeling", "antikraak", "anti-kraak",
+    "bankslapen", "noodwoning", "kiezen tussen", "geen geld voor", "niet kunnen betalen", "kan ik niet betalen",
 )
 BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "geld", "rekening", "rekeningen", "huur", "betalen", "kosten", "duur", "euro", "inkomen",
