@@ -111,3 +111,12 @@ def test_co_onderzoeker_cannot_read_history(db, doc):
     accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
     with pytest.raises(PermissionDenied):
         document_history(db, doc, actor="sanne")
+
+
+def test_history_of_an_imported_document_starts_with_its_import(db, nlp):
+    from workbench.ingest import import_files
+
+    report = import_files(db, [("gesprek.txt", "I: Hoe gaat het?\nR: Goed hoor.".encode())],
+                          actor="onderzoeker", nlp=nlp)
+    events = document_history(db, report.results[0].document_id, actor="onderzoeker")
+    assert [(e["action"], e["actor"]) for e in events] == [("import.document", "onderzoeker")]
