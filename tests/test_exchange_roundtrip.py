@@ -227,3 +227,13 @@ def test_reimporting_the_same_export_adds_nothing(rich, tmp_path, nlp):
     again = import_qdpx(fresh, out, actor=ME, nlp=nlp)
     assert snapshot(fresh) == before
     assert again.counts.get("documents_matched") == 2
+
+
+def test_reimport_keeps_the_projects_own_document_links(rich, tmp_path, nlp):
+    out = tmp_path / "export.qdpx"
+    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    link_document(rich, 1, "R02", actor=ME)
+    report = import_qdpx(rich, out, actor=ME, nlp=nlp)
+    assert rich.execute("SELECT r.code FROM documents d JOIN respondents r "
+                        "ON r.id = d.respondent_id WHERE d.id = 1").fetchone() == ("R02",)
+    assert ("case_link", "kept_existing_link") in [(l.kind, l.reason) for l in report.losses]

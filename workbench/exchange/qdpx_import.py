@@ -90,12 +90,21 @@ class _Writer:
                 self.memo(("document", doc_id), author=author, title=source.name,
                           text=source.description, guid=ids.derived("description", source.guid))
             if source.guid in respondents:
-                link_document(self.db, doc_id, respondents[source.guid], actor=self.actor)
+                self.link(doc_id, respondents[source.guid], source.name)
             for selection in source.selections:
                 if back is not None:
                     selection.start, selection.end = back(selection.start, selection.end)
                 self.selection(doc_id, source, selection)
         self.notes()
+
+    def link(self, doc_id: int, respondent_id: int, name: str) -> None:
+        """Link a document to its case's respondent, unless the project links it elsewhere."""
+        current = self.db.execute("SELECT respondent_id FROM documents WHERE id = ?",
+                                  [doc_id]).fetchone()[0]
+        if current not in (None, respondent_id):
+            self.report.lose("case_link", "kept_existing_link", name)
+            return
+        link_document(self.db, doc_id, respondent_id, actor=self.actor)
 
     # --- users ------------------------------------------------------------------------------
 
