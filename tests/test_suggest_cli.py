@@ -96,3 +96,44 @@ def test_every_command_has_help(capsys):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "--project" in capsys.readouterr().out
+
+
+def project_with_interview(tmp_path: Path, nlp) -> Path:
+    from workbench.ingest import import_files
+    from workbench.projects import create_project
+
+    source = tmp_path / "R97-cli.txt"
+    source.write_text("Fictief interview voor de tests.\n\nI: Hoe gaat het?\n"
+                      "R: Sinds mijn man is overleden ben ik zo eenzaam.\n"
+                      "I: En geld?\nR: We hebben schulden, de deurwaarder kwam langs.\n", "utf-8")
+    db = create_project(tmp_path / "cli.db")
+    import_files(db, [source], actor="onderzoeker", nlp=nlp)
+    db.close()
+    return tmp_path / "cli.db"
+
+
+def test_project_mode_stores_open_suggestions(tmp_path, nlp, capsys):
+    from workbench.codings import list_codings
+    from workbench.store import open_project
+
+    path = project_with_interview(tmp_path, nlp)
+    assert main(["suggest", "--project", str(path), "--document", "1"]) == 0
+    assert "nieuwe suggesties" in capsys.readouterr().out
+    rows = list_codings(open_project(path), statuses=None)
+    assert rows and {r["status"] for r in rows} == {"suggested"}
+
+
+def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
+    from workbench.codings import decide, list_codings
+    from workbench.store import open_project
+
+    path = project_with_interview(tmp_path, nlp)
+    main(["suggest", "--project", str(path)])
+    db = open_project(path)
+    for r in list_codings(db, statuses=None):
+        decide(db, r["id"], "accepted", actor="onderzoeker")
+    capsys.readouterr()
+    assert main(["evaluate", "--project", str(path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"code", "examples", "precision", "recall", "f1", "alpha"} <= set(rows[0])
+    assert any(r["examples"] for r in rows)
