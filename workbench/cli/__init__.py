@@ -50,7 +50,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into a reader that stopped early (e.g. `head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # a path the user gave cannot be read or written: no traceback
+        print(f"Error: {_file_error(exc, args.lang)}", file=sys.stderr)
+        return 1
     return int(result or 0)
+
+
+def _file_error(exc: OSError, lang: str) -> str:
+    """The message for a file-system error on a path from the command line."""
+    from workbench.i18n import t
+
+    kind = ("missing" if isinstance(exc, FileNotFoundError) else
+            "denied" if isinstance(exc, PermissionError) else
+            "folder" if isinstance(exc, IsADirectoryError) else "other")
+    file = exc.filename if exc.filename is not None else "-"
+    return t(f"cli.file_error.{kind}", lang, file=file, reason=exc.strerror or exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

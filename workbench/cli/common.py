@@ -33,6 +33,22 @@ def add_user_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def project(args: argparse.Namespace) -> Database:
-    """Open the project named by ``--project``."""
-    return open_project(args.project)
+# Commands that may start a new project file. Every other command needs an existing project,
+# so a mistyped --project gives "Error: the project ... does not exist" instead of silently
+# working on (and leaving behind) a new empty project.
+CREATES_PROJECT = frozenset({"import", "codebook import", "respondents import"})
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``"codebook import"`` for ``workbench codebook import ...``: command plus action."""
+    command = getattr(args, "command", None) or ""
+    action = getattr(args, f"{command}_command", None)
+    return f"{command} {action}" if action else command
+
+
+def project(args: argparse.Namespace, *, create: bool | None = None) -> Database:
+    """Open the project named by ``--project``; only commands in ``CREATES_PROJECT`` (or
+    ``create=True``) make a new one."""
+    if create is None:
+        create = command_name(args) in CREATES_PROJECT
+    return open_project(args.project, create=create)
