@@ -5,9 +5,9 @@ the history of a document or a code is a query, and undo is "apply the inverse o
 and log that as a new event": the log itself is never changed. Undo works per user and
 backwards, one action per call, over the actions whose events hold whole rows of
 ``codings``, ``memos`` or ``codes`` (adding or removing a coding, deciding on a suggestion,
-writing, editing or removing a memo, editing or renaming a code). Imports, settings and pseudonymisation are shown
-in the history but not undone here (they have their own ways back: delete the document,
-change the setting, change the decision in the key).
+writing, editing or removing a memo, editing or renaming a code). Imports, settings and
+pseudonymisation are shown in the history but not undone here (they have their own ways
+back: delete the document, change the setting, change the decision in the key).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError, NotFound
-from workbench.store import now, record_event, transaction
+from workbench.store import now, record_event, row, transaction
 
 # Table whose whole-row events can be inverted -> the permission an undo needs.
 UNDOABLE: dict[str, str] = {"codings": "code", "memos": "memo.write", "codes": "codebook.edit"}
@@ -158,12 +158,6 @@ def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[s
     return out
 
 
-def _current(db: Database, table: str, pk: Any) -> dict[str, Any] | None:
-    cur = db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [pk])
-    found = cur.fetchone()
-    return None if found is None else dict(zip([c[0] for c in cur.description], found))
-
-
 def undo_last(db: Database, *, user: str) -> dict[str, Any]:
     """Undo ``user``'s last undoable action and return that (original) event.
 
@@ -183,7 +177,7 @@ def undo_last(db: Database, *, user: str) -> dict[str, Any]:
         before, after = _inverse(db, event)
         access.require(db, user, UNDOABLE[table])
         pk = (after or before)["id"]
-        current = _current(db, table, pk)
+        current = row(db, table, pk)
         if after is None:
             if current is not None:
                 raise InputError("history.undo_conflict", action=event["action"], id=pk)
@@ -212,5 +206,5 @@ def undo_last(db: Database, *, user: str) -> dict[str, Any]:
                     "action": "edit", "code_slug": current["slug"],
                     "rationale": "undo", "details": json.dumps({"undo_of": event["id"]}),
                 })
-        record_event(db, user, "undo", "events", event["id"], current, _current(db, table, pk))
+        record_event(db, user, "undo", "events", event["id"], current, row(db, table, pk))
     return event
