@@ -214,8 +214,21 @@ def _segment_place(side: str) -> str:
     return f"CASE WHEN c.segment_id IS NULL THEN ({found}) ELSE c.segment_id END"
 
 
-def _frame(cursor) -> pd.DataFrame:
-    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
+_COLUMNS = ["id", "document_id", "code_id", "start_char", "end_char", "life_year", "life_age",
+            "coder_id", "seg_first", "seg_last", "turn_first", "turn_last", "speaker_id"]
+
+
+def _dense(ids: Sequence[int], values: Sequence[Any], fill: Any, dtype: Any = object) -> np.ndarray:
+    """A lookup array: ``out[id]`` is the value; index -1 (SQL NULL here) gives ``fill``."""
+    ids = np.asarray(ids, dtype=np.int64)
+    out = np.full(int(ids.max(initial=0)) + 2, fill, dtype=dtype)
+    out[ids] = np.asarray(values, dtype=dtype)
+    return out
+
+
+def _nullable(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Integers with -1 meaning missing, as a nullable Int64 array (no copy of the data)."""
+    return pd.arrays.IntegerArray(values.astype(np.int64), values < 0)
 
 
 def fragments(
@@ -238,6 +251,10 @@ def fragments(
     ``details=False`` and fetch the text of what they show (:func:`with_text`).
     ``codes`` keeps only those codes (slugs after rollup), plus every fragment with a life
     year or age when ``keep_marked``.
+
+    How it stays fast: SQLite returns integers only (NULL as -1), so the 100,000 rows become
+    one numpy matrix; names are looked up at the end in small arrays indexed by id, and the
+    merging of coders is a sort plus ``reduceat``.
     """
     where, params = ["1 = 1"], []
     if selection.statuses:
@@ -250,7 +267,7 @@ def fragments(
     where.append(clause)
     params.extend(extra)
     table = _code_ids(db)
-    key_of = table["root_id"] if selection.rollup else table.index.to_series(index=table.index)
+    key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     if codes is not None:
         wanted = set(check_codes(db, codes))
         ids = [int(i) for i, k in key_of.items() if table.loc[k, "slug"] in wanted]
@@ -259,81 +276,101 @@ def fragments(
             kept = f"({kept} OR c.life_year IS NOT NULL OR c.life_age IS NOT NULL)"
         where.append(kept)
     speakers = selection.speakers or get_setting(db, "analysis_speakers") or "all"
-    last = (f", {_segment_place('b')} AS b" if places else "")
-    text = ", x.text" if details else ""
-    inner_text = ", c.text" if details else ""
+    only_respondents = speakers == "respondent"
+    last = f", {_segment_place('b')} AS b" if places else ""
     joins = "LEFT JOIN segments sa ON sa.id = x.a LEFT JOIN turns ta ON ta.id = sa.turn_id "
-    joins += "LEFT JOIN speakers sp ON sp.id = ta.speaker_id "
+    if only_respondents:
+        joins += "LEFT JOIN speakers sp ON sp.id = ta.speaker_id "
     if places:
         joins += "LEFT JOIN segments sb ON sb.id = x.b LEFT JOIN turns tb ON tb.id = sb.turn_id"
-    place_columns = ("sa.position AS seg_first, sb.position AS seg_last, "
-                     "ta.position AS turn_first, tb.position AS turn_last" if places else
-                     "NULL AS seg_first, NULL AS seg_last, NULL AS turn_first, NULL AS turn_last")
-    cursor = db.execute(
+        place_columns = ("coalesce(sa.position, -1), coalesce(sb.position, -1), "
+                         "coalesce(ta.position, -1), coalesce(tb.position, -1)")
+    else:
+        place_columns = "-1, -1, -1, -1"
+    rows = db.execute(
         f"""
-        SELECT x.id, x.document_id, x.code_id, x.start_char, x.end_char, x.life_year,
-               x.life_age, x.coder, {place_columns}, sp.label AS speaker {text}
+        SELECT x.id, x.document_id, x.code_id, x.start_char, x.end_char,
+               coalesce(x.life_year, -1), coalesce(x.life_age, -1), x.coder_id,
+               {place_columns}, coalesce(ta.speaker_id, -1)
         FROM (SELECT c.id, c.document_id, c.code_id, c.start_char, c.end_char, c.life_year,
-                     c.life_age, c.coder, {_segment_place("a")} AS a {last} {inner_text}
+                     c.life_age, u.rowid AS coder_id, {_segment_place("a")} AS a {last}
               FROM codings c JOIN documents d ON d.id = c.document_id
+              JOIN users u ON u.name = c.coder
               WHERE {' AND '.join(where)}) x
         {joins}
-        WHERE {"coalesce(sp.role, '') != 'interviewer'" if speakers == "respondent" else "1 = 1"}
+        WHERE {"coalesce(sp.role, '') != 'interviewer'" if only_respondents else "1 = 1"}
         """,
         params,
-    )
-    raw = _frame(cursor)
-    raw["code_key"] = raw["code_id"].map(key_of).astype("int64")
-    raw["group"] = raw.groupby(["document_id", "code_key", "start_char", "end_char"],
-                               sort=False).ngroup()
-    if places:
-        _order_places(raw, "seg_first", "seg_last")
-        _order_places(raw, "turn_first", "turn_last")
-    key = ["document_id", "code_key", "start_char", "end_char"]
-    if raw["life_year"].notna().any() or raw["life_age"].notna().any():
-        raw = raw.sort_values(["life_year", "life_age", "id"], na_position="last")
-    else:
-        raw = raw.sort_values("id")
-    frame = raw.drop_duplicates("group").rename(columns={"id": "fragment_id"})
-    frame = frame.sort_values(["document_id", "start_char", "end_char", "code_key"])
-    docs = pd.read_sql_query(
-        "SELECT d.id, d.respondent_id, coalesce(r.code, d.name) AS respondent, d.name, "
-        "r.pseudonym FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id",
-        db.conn,
-    ).set_index("id").astype({"respondent": object, "name": object, "pseudonym": object})
+    ).fetchall()
+    m = np.array(rows, dtype=np.int64).reshape(-1, len(_COLUMNS))
+    col = dict(zip(_COLUMNS, m.T))
+    code_key = _dense(table.index, key_of.to_numpy(), -1, np.int64)[col["code_id"]]
+    for first, last_ in (("seg_first", "seg_last"), ("turn_first", "turn_last")):
+        a = np.where(col[first] < 0, col[last_], col[first])
+        b = np.where(col[last_] < 0, col[first], col[last_])
+        col[first], col[last_] = np.minimum(a, b), np.maximum(a, b)
+
+    # One fragment per (document, code, span): the row with a life mark, else the first coding.
+    order = np.lexsort((col["id"], col["life_age"] < 0, col["life_year"] < 0, col["end_char"],
+                        col["start_char"], code_key, col["document_id"]))
+    keys = np.stack([col["document_id"], code_key, col["start_char"], col["end_char"]])[:, order]
+    starts = np.flatnonzero(np.r_[True, (np.diff(keys, axis=1) != 0).any(axis=0)])
+    sizes = np.diff(np.r_[starts, len(order)])
+    rep = order[starts]
+    coders = _coder_names(db, col["coder_id"][order], starts)
+    final = np.lexsort((code_key[rep], col["end_char"][rep], col["start_char"][rep],
+                        col["document_id"][rep]))
+    rep, coders, sizes = rep[final], coders[final], sizes[final]
+
+    docs = db.execute(
+        "SELECT d.id, coalesce(d.respondent_id, -1), coalesce(r.code, d.name), d.name, "
+        "r.pseudonym FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id"
+    ).fetchall()
+    doc_ids = [d[0] for d in docs]
+    doc = col["document_id"][rep]
     out = pd.DataFrame({
-        "fragment_id": frame["fragment_id"].to_numpy(),
-        "document_id": frame["document_id"].to_numpy(),
-        "respondent_id": frame["document_id"].map(docs["respondent_id"]).to_numpy(),
-        "respondent": frame["document_id"].map(docs["respondent"]).to_numpy(dtype=object),
-        "code": frame["code_key"].map(table["slug"]).to_numpy(dtype=object),
+        "fragment_id": col["id"][rep],
+        "document_id": doc,
+        "respondent_id": _nullable(_dense(doc_ids, [d[1] for d in docs], -1, np.int64)[doc]),
+        "respondent": _text(_dense(doc_ids, [d[2] for d in docs], None)[doc]),
+        "code": _text(_dense(table.index, table["slug"].to_numpy(), None)[code_key[rep]]),
+        "start_char": col["start_char"][rep],
+        "end_char": col["end_char"][rep],
     })
-    for column in FRAGMENT_COLUMNS[5:]:
-        out[column] = frame[column].to_numpy()
-    for column in ("seg_first", "seg_last", "turn_first", "turn_last", "life_year", "life_age",
-                   "respondent_id"):
-        out[column] = out[column].astype("Int64")
-    out["document"] = frame["document_id"].map(docs["name"]).to_numpy(dtype=object)
-    out["pseudonym"] = frame["document_id"].map(docs["pseudonym"]).to_numpy(dtype=object)
-    out["speaker"] = frame["speaker"].to_numpy(dtype=object)
-    if len(raw) == len(frame):
-        out["coders"] = frame["coder"].to_numpy(dtype=object)
-        out["n_codings"] = 1
-    else:
-        who = raw[["group", "coder"]].drop_duplicates()
-        out["coders"] = frame["group"].map(joined(who, "group", "coder", ",")).to_numpy(
-            dtype=object)
-        out["n_codings"] = frame["group"].map(raw.groupby("group").size()).to_numpy()
+    for name in ("seg_first", "seg_last", "turn_first", "turn_last", "life_year", "life_age"):
+        out[name] = _nullable(col[name][rep])
+    out["document"] = _text(_dense(doc_ids, [d[3] for d in docs], None)[doc])
+    out["pseudonym"] = _text(_dense(doc_ids, [d[4] for d in docs], None)[doc])
+    labels = db.execute("SELECT id, label FROM speakers").fetchall()
+    out["speaker"] = _text(_dense([r[0] for r in labels], [r[1] for r in labels], None)[
+        col["speaker_id"][rep]])
+    out["coders"] = _text(coders)
+    out["n_codings"] = sizes
     if details:
-        out["text"] = frame["text"].to_numpy(dtype=object)
+        out["text"] = _text(texts(db, out["fragment_id"]))
     return out
 
 
-def _order_places(raw: pd.DataFrame, first: str, last: str) -> None:
-    """Fill a missing end from the other one and make sure first <= last (in place)."""
-    a = raw[first].fillna(raw[last])
-    b = raw[last].fillna(raw[first])
-    raw[first], raw[last] = a.where(a <= b, b), b.where(a <= b, a)
+def _text(values: Any) -> pd.Series:
+    """Plain Python-object strings: pandas' Arrow-backed strings are several times slower to
+    take and merge, which is most of what the overviews do."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+def _coder_names(db: Database, coder_ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """"anna,bram" per group of rows (groups begin at ``starts``), via one bit per coder."""
+    users = db.execute("SELECT rowid, name FROM users ORDER BY name").fetchall()
+    if len(users) > 62:  # more coders than bits: fall back to string joining
+        names = _dense([u[0] for u in users], [u[1] for u in users], "")[coder_ids]
+        gid = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(coder_ids)]))
+        frame = pd.DataFrame({"g": gid, "coder": names}).drop_duplicates()
+        return joined(frame, "g", "coder", ",").reindex(range(len(starts))).to_numpy()
+    bit = _dense([u[0] for u in users], [1 << i for i in range(len(users))], 0, np.int64)
+    masks = np.bitwise_or.reduceat(bit[coder_ids], starts) if len(starts) else np.array([], int)
+    unique, inverse = np.unique(masks, return_inverse=True)
+    spelled = np.array([",".join(u[1] for i, u in enumerate(users) if mask >> i & 1)
+                        for mask in unique], dtype=object)
+    return spelled[inverse] if len(unique) else np.array([], dtype=object)
 
 
 def joined(frame: pd.DataFrame, by: str | list[str], column: str, sep: str, *,
@@ -345,16 +382,19 @@ def joined(frame: pd.DataFrame, by: str | list[str], column: str, sep: str, *,
     """
     by = [by] if isinstance(by, str) else list(by)
     if frame.empty:
-        return pd.Series([], dtype=object, index=pd.MultiIndex.from_arrays(
-            [[] for _ in by], names=by) if len(by) > 1 else pd.Index([], name=by[0]))
+        index = (pd.MultiIndex.from_arrays([[] for _ in by], names=by) if len(by) > 1
+                 else pd.Index([], name=by[0]))
+        return pd.Series([], dtype=object, index=index)
     ordered = frame.sort_values([*by, column] if sort else by, kind="stable")
     gid = ordered.groupby(by, sort=False).ngroup().to_numpy()
     starts = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
-    values = (ordered[column].astype(str) + sep).to_numpy(dtype=object)
-    glued = np.add.reduceat(values, starts)
+    values = ordered[column].astype(str).to_numpy(dtype=object)
+    first = np.zeros(len(values), dtype=bool)
+    first[starts] = True
+    glued = np.add.reduceat(np.where(first, values, sep + values), starts)
     keys = ordered.iloc[starts][by]
     index = pd.MultiIndex.from_frame(keys) if len(by) > 1 else pd.Index(keys[by[0]], name=by[0])
-    return pd.Series([g[: -len(sep)] for g in glued], index=index, dtype=object)
+    return pd.Series(glued, index=index, dtype=object)
 
 
 def _code_ids(db: Database) -> pd.DataFrame:
@@ -372,13 +412,14 @@ def _code_ids(db: Database) -> pd.DataFrame:
     ).set_index("id").astype({"slug": object})
 
 
-def texts(db: Database, coding_ids: pd.Series) -> list[str | None]:
+def texts(db: Database, coding_ids: pd.Series) -> np.ndarray:
     """The stored snippets of these codings, in the same order (one query)."""
+    ids = np.asarray(coding_ids, dtype=np.int64)
     found = dict(db.execute(
         "SELECT id, text FROM codings WHERE id IN (SELECT value FROM json_each(?))",
-        [json.dumps([int(i) for i in coding_ids])],
+        [json.dumps(ids.tolist())],
     ).fetchall())
-    return [found.get(int(i)) for i in coding_ids]
+    return pd.Series(found, dtype=object).reindex(ids).to_numpy(dtype=object)
 
 
 def with_text(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
