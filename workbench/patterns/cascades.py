@@ -31,7 +31,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workbench.patterns.fragments import (
-    Selection, codes_table, fragments, joined, respondents,
+    Selection, codes_table, fragments, joined, respondents, texts,
 )
 
 LOSS_ROOT = "verlies"
@@ -122,7 +122,7 @@ def _events_and_followers(
     losses = [c for c in descendants(db, loss_root) if c not in exclude]
     labels = _follower_labels(db, followers)
     # Only losses, what may follow them, and fragments with a year or age (they order the rest).
-    ordered = life_order(db, fragments(db, selection, details=True,
+    ordered = life_order(db, fragments(db, selection, details=False,
                                        codes=[*losses, *labels.index], keep_marked=True))
     loss = ordered[ordered["code"].isin(losses)].copy()
 
@@ -142,19 +142,19 @@ def _events_and_followers(
              life_age=("life_age", "max"), life_key=("life_key", "first"),
              run_key=("run_key", "first"),
              document=("document", "first"), segment=("seg_first", "first"),
-             text=("text", "first"), fragments=("fragment_id", "size"),
+             first_fragment=("fragment_id", "first"), fragments=("fragment_id", "size"),
              respondent_id=("respondent_id", "first"))
         .reset_index()
     )
     events["life_key"] = events.pop("run_key").fillna(events["life_key"])
+    events.insert(8, "text", texts(db, events.pop("first_fragment")))
 
     # What followed: follower fragments starting in the loss's segments or the window after.
     after = ordered[ordered["code"].isin(labels.index)].copy()
     after["follower"] = after["code"].map(labels)
     near = loss[["respondent", "step", "fragment_id", "document_id", "seg_first", "seg_last"]]
     met = near.merge(
-        after[["document_id", "fragment_id", "seg_first", "start_char", "follower", "code",
-               "text"]],
+        after[["document_id", "fragment_id", "seg_first", "start_char", "follower", "code"]],
         on="document_id", suffixes=("", "_f"),
     )
     met = met[(met["seg_first_f"] >= met["seg_first"])
@@ -162,6 +162,7 @@ def _events_and_followers(
               & (met["fragment_id_f"] != met["fragment_id"])]
     met = met.sort_values(["respondent", "step", "seg_first_f", "start_char"])
     met = met.drop_duplicates(["respondent", "step", "fragment_id_f"])
+    met = met.assign(text=texts(db, met["fragment_id_f"]))
     follow = met.rename(columns={"seg_first_f": "segment", "code": "follower_code"})[
         ["respondent", "step", "follower", "follower_code", "segment", "text"]
     ].merge(events[["respondent", "step", "code"]], on=["respondent", "step"])
