@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from workbench.errors import InputError
 from workbench.patterns.fragments import (
-    Selection, codes_table, fragments, joined, respondents, texts,
+    Selection, check_codes, codes_table, fragments, joined, respondents, texts,
 )
 
 LOSS_ROOT = "verlies"
@@ -233,6 +234,11 @@ def cascade_overview(
 
     ``containing`` keeps only respondents whose cascade has that loss code.
     """
+    if containing is not None:
+        check_codes(db, [containing])
+        losses = [c for c in descendants(db, loss_root) if c not in exclude]
+        if containing not in losses:
+            raise InputError("patterns.not_a_loss", code=containing, losses=", ".join(losses))
     events, follow = _events_and_followers(db, selection, follow_window=follow_window,
                                            followers=followers, loss_root=loss_root,
                                            exclude=exclude)

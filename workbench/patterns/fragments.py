@@ -116,7 +116,7 @@ def attribute_names(db: Database) -> list[str]:
 
 
 def attribute_values(db: Database) -> pd.DataFrame:
-    """Every attribute with the distinct values it takes (columns: attribute, value, respondents)."""
+    """Every attribute with its distinct values (columns: attribute, value, respondents)."""
     return pd.read_sql_query(
         "SELECT a.name AS attribute, v.value, count(*) AS respondents "
         "FROM attribute_values v JOIN attributes a ON a.name = v.attribute "
@@ -141,7 +141,8 @@ def codes_table(db: Database) -> pd.DataFrame:
         WITH RECURSIVE tree(id, root_id, depth) AS (
             SELECT id, id, 0 FROM codes WHERE parent_id IS NULL
             UNION ALL
-            SELECT c.id, tree.root_id, tree.depth + 1 FROM codes c JOIN tree ON c.parent_id = tree.id
+            SELECT c.id, tree.root_id, tree.depth + 1
+            FROM codes c JOIN tree ON c.parent_id = tree.id
         )
         SELECT k.slug AS code, k.name, k.name_en, p.slug AS parent, r.slug AS root, k.color,
                k.codebook_id, r.position AS root_position, tree.depth, k.position

@@ -123,7 +123,8 @@ def code_frequencies(
         ).astype({"respondent_id": "Int64"})
         people = people.merge(values, on="respondent_id", how="left")
         people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
-    frame = fragments(db, selection, details=False, places=False).merge(people[["respondent", "group"]], on="respondent")
+    frame = fragments(db, selection, details=False, places=False)
+    frame = frame.merge(people[["respondent", "group"]], on="respondent")
     columns = _code_order(db, frame["code"].unique().tolist(), codes)
     frame = frame[frame["code"].isin(columns)]
     counted = frame.groupby(["group", "code"]).agg(
