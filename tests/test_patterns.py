@@ -21,9 +21,9 @@ import pytest
 from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound
 from workbench.patterns import (
-    Selection, cascade_overview, code_frequencies, cooccurrence, cooccurrence_fragments,
-    cooccurrence_pairs, framework_matrix, fragments, loss_events, matrix_quotes, quotes,
-    respondent_profile,
+    Selection, cascade_overview, charts, code_frequencies, cooccurrence, cooccurrence_dot,
+    cooccurrence_fragments, cooccurrence_pairs, framework_matrix, fragments, heatmap_data,
+    loss_events, matrix_quotes, quotes, respondent_profile,
 )
 from workbench.store import now
 
@@ -307,3 +307,22 @@ def test_age_marks_become_years_when_a_fragment_carries_both(project):
     events = loss_events(project).query("respondent == 'R01'")
     assert events["code"].tolist() == ["verlies-woning", "verlies-dierbare"]
     assert events["life_key"].tolist() == [1980.0, 1985.0]
+
+
+def test_network_keeps_pairs_from_the_minimum_and_heatmap_drops_the_diagonal(project):
+    pairs = cooccurrence_pairs(project, scope="turn")
+    dot = cooccurrence_dot(pairs, min_meetings=2)
+    assert '"verlies-woning" -- "isolement"' in dot and "herstel" not in dot
+    cells = heatmap_data(cooccurrence(project, scope="turn"))
+    assert (cells["code_a"] != cells["code_b"]).all()
+    both = cells.query("code_a == 'verlies-woning' and code_b == 'isolement'")
+    assert both["meetings"].item() == 3
+
+
+def test_charts_print_their_numbers(project):
+    freq = code_frequencies(project, by="geslacht")
+    spec = charts.frequency_chart(freq, measure="share", titles={}).to_dict()
+    marks = [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
+    assert marks == ["bar", "text"]
+    timeline = charts.cascade_timeline(loss_events(project), titles={}).to_dict()
+    assert "text" in [layer["mark"]["type"] for layer in timeline["layer"]]
