@@ -137,3 +137,9 @@ def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert {"code", "examples", "precision", "recall", "f1", "alpha"} <= set(rows[0])
     assert any(r["examples"] for r in rows)
+
+
+def test_interviewer_turns_are_not_evidence(tmp_path):
+    out = run(tmp_path, [{"id": "q", "text": "I: Voelde u zich eenzaam, alleen, verlaten?\n"
+                                           "R: Nee hoor. Ik ga elke week naar de markt."}])
+    assert "isolement" not in [s["code"] for s in out[0]["suggestions"]]

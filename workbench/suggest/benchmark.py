@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from workbench.suggest.codes import CodeSpec
 from workbench.suggest.model import Suggester, analyse
-from workbench.suggest.passages import label_matrix
+from workbench.suggest.passages import label_matrix, respondent_text
 from workbench.suggest.rules import RuleScorer
 from workbench.suggest.scores import precision_recall_f1
 
@@ -62,7 +62,8 @@ def evaluate_passages(
     rules = rules if rules is not None else RuleScorer().fit(codes, nlp=nlp)
     data = list(data) + list(test_data or [])
     n_pool = len(data) - len(test_data or [])
-    passages = analyse(nlp, rules, [d["text"] for d in data], embeddings=embeddings)
+    texts = [respondent_text(d["text"]) for d in data]
+    passages = analyse(nlp, rules, texts, embeddings=embeddings)
     Y = Suggester(rules)._with_parents(label_matrix(rules.codes_, [d["codes"] for d in data]))
     scored = [c for c in scored_codes if c in rules.codes_]
     rng = np.random.default_rng(seed)

@@ -1,7 +1,8 @@
 """Suggestions for free passages: the ``workbench suggest --codebook`` contract.
 
 TRAIN.jsonl holds ``{"text", "codes"}`` (codes absent from the list count as rejected),
-IN.jsonl holds ``{"id", "text"}``; the output holds ``{"id", "suggestions": [{"code",
+IN.jsonl holds ``{"id", "text"}`` (interviewer turns in a passage are left out of the
+analysis, see :func:`respondent_text`); the output holds ``{"id", "suggestions": [{"code",
 "score", "evidence"}]}`` per input line, in input order, highest score first. Bad lines raise
 :class:`InputError` naming the file and line, so a caller sees exactly what to fix.
 """
@@ -62,6 +63,30 @@ def read_jsonl(path: str | Path, *, required: dict[str, type]) -> list[dict[str,
     return out
 
 
+def respondent_text(text: str) -> str:
+    """What the respondent says in a passage: interviewer turns and speaker labels removed.
+
+    Coders code the respondent's story; an interviewer's "Voelde u zich eenzaam?" is no
+    evidence of loneliness. Passages without speaker labels are returned as they are.
+    """
+    from workbench.ingest.labels import parse_turns
+    from workbench.ingest.roles import guess_roles
+    from workbench.text import normalise_text
+
+    clean = normalise_text(text)
+    turns = parse_turns(clean)
+    if not any(t.speaker for t in turns):
+        return text
+    by_speaker: dict[str, list[str]] = {}
+    for t in turns:
+        if t.speaker:
+            by_speaker.setdefault(t.speaker, []).append(clean[t.start_char:t.end_char])
+    roles = guess_roles(by_speaker)
+    kept = [clean[t.start_char:t.end_char] for t in turns
+            if roles.get(t.speaker or "", "respondent") != "interviewer"]
+    return "\n".join(kept) if kept else text
+
+
 def label_matrix(
     codes: Sequence[str], labelled: Iterable[Sequence[str]], *, source: str = "train"
 ) -> np.ndarray:
@@ -97,7 +122,8 @@ def build_suggester(
         from workbench.suggest.embed import available
 
         embeddings = available()
-    passages = analyse(nlp, rules, [t["text"] for t in train], embeddings=embeddings)
+    texts = [respondent_text(t["text"]) for t in train]
+    passages = analyse(nlp, rules, texts, embeddings=embeddings)
     Y = label_matrix(rules.codes_, [t["codes"] for t in train])
     return Suggester(rules, **params).fit(passages, Y)
 
@@ -107,7 +133,7 @@ def suggest_passages(
 ) -> list[dict[str, Any]]:
     """The output objects for ``items`` (``{"id", "text"}``), in the same order."""
     passages: list[Passage] = analyse(
-        nlp, suggester.rules, [i["text"] for i in items],
+        nlp, suggester.rules, [respondent_text(i["text"]) for i in items],
         embeddings=bool(getattr(suggester, "uses_embeddings_", False)),
     )
     results = suggester.suggest(passages)

@@ -107,7 +107,8 @@ class ProjectSuggester:
         """Passages for segment rows (``id``, ``text``), analysing only the new ones."""
         missing = [s for s in segments if s["id"] not in self.passages]
         if missing:
-            for seg, passage in zip(missing, analyse(nlp, self.rules, [s["text"] for s in missing])):
+            found = analyse(nlp, self.rules, [s["text"] for s in missing])
+            for seg, passage in zip(missing, found):
                 self.passages[seg["id"]] = passage
         return [self.passages[s["id"]] for s in segments]
 

@@ -166,7 +166,8 @@ def _pending(db: Database, coder: str) -> list[dict[str, Any]]:
     import json
 
     cur = db.execute(
-        "SELECT c.id AS coding_id, c.segment_id, c.document_id, d.name AS document, k.slug AS code, "
+        "SELECT c.id AS coding_id, c.segment_id, c.document_id, d.name AS document, "
+        "k.slug AS code, "
         "k.name AS code_name, k.color AS code_color, c.score, c.evidence, s.text, s.turn_id, "
         "s.position, s.start_char, s.end_char "
         "FROM codings c JOIN codes k ON k.id = c.code_id JOIN segments s ON s.id = c.segment_id "

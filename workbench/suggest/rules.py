@@ -137,7 +137,8 @@ class RuleScorer(BaseEstimator):
             self.matcher_lower_.add(str(k), [nlp.make_doc(term.text.lower())])
         self.compound_parts_: dict[str, list[int]] = {}
         for k, term in enumerate(self.terms_):
-            if len(term.lemmas) == 1 and len(term.lemmas[0]) >= MIN_COMPOUND_PART and not term.exact:
+            single = len(term.lemmas) == 1 and not term.exact
+            if single and len(term.lemmas[0]) >= MIN_COMPOUND_PART:
                 self.compound_parts_.setdefault(term.lemmas[0], []).append(k)
         self._compound_cache: dict[str, list[int]] = {}
         profiles = [content_lemmas(d) for d in pipe(nlp, [c.profile_text for c in codes])]
@@ -169,7 +170,8 @@ class RuleScorer(BaseEstimator):
         proof = set(lexicon.NEGATION_PROOF) | set(lexicon.NEGATION_CUES)
         for (code, text, weight), doc in zip(raw, pipe(nlp, texts)):
             exact = text.startswith("=")
-            lems = tuple(t.lower_ for t in doc if t.text != "=") if exact else tuple(doc_lemmas(doc))
+            lems = (tuple(t.lower_ for t in doc if t.text != "=") if exact
+                    else tuple(doc_lemmas(doc)))
             if not lems:
                 continue
             if (len(doc) == 1 and doc[0].is_stop) or lems in weak:
@@ -197,7 +199,9 @@ class RuleScorer(BaseEstimator):
         return out
 
     # -- scoring -----------------------------------------------------------------------
-    def transform(self, docs: Iterable[Doc], lemma_texts: Sequence[str] | None = None) -> RuleResult:
+    def transform(
+        self, docs: Iterable[Doc], lemma_texts: Sequence[str] | None = None
+    ) -> RuleResult:
         """Scores and evidence for each doc; ``lemma_texts`` (content lemmas) saves recomputing."""
         check_is_fitted(self, "terms_")
         docs = list(docs)

@@ -94,8 +94,8 @@ def review() -> None:
     buttons[2].button(tr("suggesties.skip"), key="suggest_skip",
                       icon=":material/skip_next:", shortcut="S", width="stretch",
                       on_click=skipped.append, args=(item["coding_id"],))
-    st.caption(tr("suggesties.keys") + " " + tr("suggesties.open_count",
-                                                  n=max(0, open_count(project, coder=me) - len(skipped))))
+    left_open = max(0, open_count(project, coder=me) - len(skipped))
+    st.caption(tr("suggesties.keys") + " " + tr("suggesties.open_count", n=left_open))
     st.caption(tr("suggesties.learning", version=learner.version))
 
 
@@ -104,7 +104,8 @@ review()
 with st.expander(tr("suggesties.last_decisions"), expanded=False):
     for r in recent_decisions(project, coder=me, limit=5):
         cols = st.columns([5, 2, 1, 1], vertical_alignment="center")
-        cols[0].markdown(f"{escape_markdown(r['text'][:120])}  \n**{escape_markdown(r['code_name'])}**")
+        cols[0].markdown(f"{escape_markdown(r['text'][:120])}  \n"
+                         f"**{escape_markdown(r['code_name'])}**")
         cols[1].write(tr(f"suggesties.status.{r['status']}"))
         flip = "rejected" if r["status"] == "accepted" else "accepted"
         if cols[2].button(tr("suggesties.flip_decision"), key=f"flip_{r['coding_id']}"):
