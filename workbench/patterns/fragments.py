@@ -240,6 +240,7 @@ def fragments(
     places: bool = True,
     codes: Iterable[str] | None = None,
     keep_marked: bool = False,
+    respondent: str | None = None,
 ) -> pd.DataFrame:
     """Every coded fragment in the selection, in document order.
 
@@ -251,7 +252,7 @@ def fragments(
     segments, or when ``places=False``). Overviews that only count ask for
     ``details=False`` and fetch the text of what they show (:func:`with_text`).
     ``codes`` keeps only those codes (slugs after rollup), plus every fragment with a life
-    year or age when ``keep_marked``.
+    year or age when ``keep_marked``; ``respondent`` keeps one respondent's interviews.
 
     How it stays fast: SQLite returns integers only (NULL as -1), so the 100,000 rows become
     one numpy matrix; names are looked up at the end in small arrays indexed by id, and the
@@ -267,6 +268,10 @@ def fragments(
     clause, extra = _respondent_clause(db, selection.filters)
     where.append(clause)
     params.extend(extra)
+    if respondent is not None:
+        where.append("d.id IN (SELECT d.id FROM documents d LEFT JOIN respondents r "
+                     "ON r.id = d.respondent_id WHERE coalesce(r.code, d.name) = ?)")
+        params.append(respondent)
     table = _code_ids(db)
     key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     if codes is not None:

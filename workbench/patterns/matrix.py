@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from workbench.errors import InputError
 from workbench.patterns.fragments import (
-    Selection, attribute_names, check_codes, codes_table, fragments, respondents,
+    Selection, attribute_names, check_codes, codes_table, fragments, joined, respondents,
     with_attributes, with_text,
 )
 
@@ -65,16 +65,17 @@ def framework_cells(
     Columns: respondent, code, fragments, quotes (the fragments' text joined by
     ``separator``), documents. What a framework chart's cell summarises, ready for export.
     """
-    frame = fragments(db, selection)
+    frame = fragments(db, selection, places=False)
     if codes:
         frame = frame[frame["code"].isin(check_codes(db, codes))]
-    cells = (
-        frame.groupby(["respondent", "code"], sort=False)
-        .agg(fragments=("fragment_id", "size"),
-             quotes=("text", separator.join),
-             documents=("document", lambda s: ", ".join(dict.fromkeys(s))))
-        .reset_index()
-    )
+    keys = ["respondent", "code"]
+    cells = frame.groupby(keys).size().rename("fragments").reset_index()
+    quotes = joined(frame.fillna({"text": ""}), keys, "text", separator, sort=False)
+    documents = joined(frame.drop_duplicates([*keys, "document"]), keys, "document", ", ",
+                       sort=False)
+    index = pd.MultiIndex.from_frame(cells[keys])
+    cells["quotes"] = quotes.reindex(index).to_numpy()
+    cells["documents"] = documents.reindex(index).to_numpy()
     order = {c: i for i, c in enumerate(codes_table(db)["code"])}
     cells["_order"] = cells["code"].map(order)
     return cells.sort_values(["respondent", "_order"]).drop(columns="_order").reset_index(drop=True)
@@ -88,11 +89,8 @@ def matrix_quotes(
     code: str | None = None,
 ) -> pd.DataFrame:
     """The fragments behind one cell (or a whole row or column when one side is None)."""
-    frame = fragments(db, selection, details=False)
-    if respondent is not None:
-        frame = frame[frame["respondent"] == respondent]
-    if code is not None:
-        frame = frame[frame["code"] == check_codes(db, [code])[0]]
+    frame = fragments(db, selection, details=False, respondent=respondent,
+                      codes=None if code is None else [code])
     return with_attributes(db, with_text(db, frame.reset_index(drop=True)))
 
 

@@ -37,8 +37,7 @@ def respondent_profile(
         "ON a.name = v.attribute WHERE v.respondent_id = ? ORDER BY a.position, a.name",
         db.conn, params=[None if pd.isna(rid) else int(rid)],
     )
-    frame = fragments(db, selection, details=False)
-    frame = with_text(db, frame[frame["respondent"] == respondent])
+    frame = with_text(db, fragments(db, selection, details=False, respondent=respondent))
     table = codes_table(db)
     counts = frame["code"].value_counts().rename("fragments")
     codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]
