@@ -79,3 +79,10 @@ def test_unfitted_rules_refuse_to_score(nlp):
 def test_duplicate_code_ids_are_refused(nlp):
     with pytest.raises(ValueError, match="unique"):
         RuleScorer().fit([CodeSpec("a"), CodeSpec("a")], nlp=nlp)
+
+
+def test_exact_word_form_beats_an_ambiguous_lemma(rules, nlp):
+    debts, evidence = score(rules, nlp, "Ik had opeens drie schulden.", "bestaansonzekerheid")
+    guilt, _ = score(rules, nlp, "Het was mijn schuld.", "bestaansonzekerheid")
+    assert debts >= 0.5 and evidence == ["schulden"]
+    assert guilt < 0.5

@@ -257,7 +257,11 @@ class RuleScorer(BaseEstimator):
             for term in self._compound_terms(lemma):
                 spans.setdefault(term, (i, i + 1))
         # Per code, a longer match covers the shorter ones inside it ("geen energie" > "energie").
-        by_length = sorted(spans.items(), key=lambda kv: kv[1][0] - kv[1][1])
+        # Longest first; on equal length the heavier term wins ("=schulden" over "schuld").
+        by_length = sorted(
+            spans.items(),
+            key=lambda kv: (kv[1][0] - kv[1][1], -self.terms_[kv[0]].weight),
+        )
         covered: dict[int, set[int]] = {}
         found: list[tuple[int, float, str, int]] = []
         has_sents = doc.has_annotation("SENT_START")
