@@ -326,3 +326,15 @@ def test_charts_print_their_numbers(project):
     assert marks == ["bar", "text"]
     timeline = charts.cascade_timeline(loss_events(project), titles={}).to_dict()
     assert "text" in [layer["mark"]["type"] for layer in timeline["layer"]]
+
+
+def test_overviews_of_uncoded_interviews_are_empty_but_list_the_people(db):
+    rid = db["respondents"].insert({"code": "R01", "created_at": now()}).last_pk
+    add_interview(db, rid, "leeg")
+    assert framework_matrix(db).index.tolist() == ["R01"]
+    assert cooccurrence(db, scope="turn").empty
+    with pytest.raises(InputError):
+        quotes(db, [])
+    overview = cascade_overview(db)
+    assert overview.events.empty and overview.lengths["length"].tolist() == [0]
+    assert code_frequencies(db).empty

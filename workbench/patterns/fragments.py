@@ -320,7 +320,8 @@ def fragments(
     order = np.lexsort((col["id"], col["life_age"] < 0, col["life_year"] < 0, col["end_char"],
                         col["start_char"], code_key, col["document_id"]))
     keys = np.stack([col["document_id"], code_key, col["start_char"], col["end_char"]])[:, order]
-    starts = np.flatnonzero(np.r_[True, (np.diff(keys, axis=1) != 0).any(axis=0)])
+    starts = (np.flatnonzero(np.r_[True, (np.diff(keys, axis=1) != 0).any(axis=0)])
+              if len(order) else np.zeros(0, dtype=np.int64))
     sizes = np.diff(np.r_[starts, len(order)])
     rep = order[starts]
     coders = _coder_names(db, col["coder_id"][order], starts)
