@@ -108,3 +108,20 @@ def test_english_labels(page):
     page.session_state["lang"] = "en"
     page.run()
     assert [t.label for t in page.tabs][0] == "Framework matrix"
+
+
+def test_selecting_a_matrix_cell_opens_its_quotes(page):
+    page.session_state["patronen_matrix"] = {"selection": {"cells": [[2, "verlies-woning"]]}}
+    page.run()
+    assert not page.exception
+    assert any("R03" in h.value and "verlies-woning" in h.value for h in page.subheader)
+
+
+def test_clicking_a_heatmap_square_shows_where_the_pair_meets(page):
+    page.session_state["patronen_co_scope"] = "turn"
+    page.session_state["patronen_heatmap"] = {
+        "selection": {"pair": [{"code_a": "verlies-dierbare", "code_b": "schaamte"}]}}
+    page.run()
+    assert not page.exception
+    where = next(f for f in _frames(page) if "Tekst B" in f.columns)
+    assert where["Persoon"].tolist() == ["R01"]

@@ -107,7 +107,7 @@ with tabs[0]:
                              key="patronen_cell_respondent")
         which = right.selectbox(tr("patronen.col.code"), list(matrix.columns), index=None,
                                 key="patronen_cell_code")
-    cells = event.selection.cells if event is not None else []
+    cells = ((event or {}).get("selection") or {}).get("cells") or []
     if cells:
         row, column = cells[0]
         who, which = matrix.index[int(row)], column
@@ -171,7 +171,7 @@ with tabs[2]:
         pair = st.selectbox(tr("patronen.co.pair"), options, index=None, key="patronen_co_pair",
                             format_func=lambda p: tr("patronen.co.pair_label", a=p[0], b=p[1],
                                                      n=p[2]))
-        picked = (clicked.selection.get("pair") if clicked is not None else None) or []
+        picked = ((clicked or {}).get("selection") or {}).get("pair") or []
         if picked and picked[0].get("code_a") and picked[0].get("code_b"):
             pair = (picked[0]["code_a"], picked[0]["code_b"], None)
         if pair is not None:
