@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -35,6 +36,25 @@ def _unique_slug(db: Database, name: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+@lru_cache(maxsize=1)
+def _shipped_slugs() -> dict[str, str]:
+    """guid -> id of every code in the shipped codebooks. Their codes keep guid NULL, so an
+    export writes ``ids.derived("code", slug)``; knowing that lets a round trip into a new
+    project give them back their ids (``verlies``, not ``verlieservaring``), which the
+    CLI (--code), the patterns (the ``verlies`` root) and the suggestion rules rely on."""
+    from workbench.codebook import SHIPPED_CODEBOOKS, load_codebook
+
+    return {ids.derived("code", c.id): c.id
+            for path in SHIPPED_CODEBOOKS for c in load_codebook(path).codes}
+
+
+def _slug_for(db: Database, code: RefiCode) -> str:
+    slug = _shipped_slugs().get(code.guid)
+    if slug and not db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
+        return slug
+    return _unique_slug(db, code.name)
 
 
 def ensure_codebook(db: Database, name: str, *, description: str | None, source: str,
@@ -79,7 +99,7 @@ def upsert_codes(db: Database, codes: list[RefiCode], *, codebook: str, source: 
                                       actor=actor)
         color = code.color.strip() if code.color and _RGB.match(code.color.strip()) else None
         record: dict[str, Any] = {
-            "codebook_id": book_id, "slug": _unique_slug(db, code.name), "name": code.name,
+            "codebook_id": book_id, "slug": _slug_for(db, code), "name": code.name,
             "parent_id": parent_id, "definition": (code.description or "").strip() or None,
             "color": color, "position": position, "active": 1, "guid": code.guid,
             "examples": "[]", "counterexamples": "[]", "indicators": "[]",
