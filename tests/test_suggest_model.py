@@ -21,6 +21,9 @@ PIGEONS = [  # fictional: a pigeon fancier, a meaning the codebook does not name
     "Mijn beste duif won vorig jaar een prijs.",
     "Bij de duiven vergeet ik al het andere.",
     "Met de duiven heb ik weer iets om voor op te staan.",
+    "De duiven hebben me na de scheiding op de been gehouden.",
+    "Op de duivenclub ken ik iedereen.",
+    "Mijn kleinzoon helpt me met de duiven voeren.",
 ]
 OTHER = [
     "We woonden in een rijtjeshuis aan de rand van het dorp.",

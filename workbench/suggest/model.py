@@ -85,7 +85,7 @@ class Suggester(BaseEstimator):
         self,
         rules: RuleScorer,
         *,
-        min_examples: int = 8,
+        min_examples: int = 12,
         C: float = 1.0,
         rule_feature_weight: float = 0.0,
         embedding_weight: float = 1.0,
