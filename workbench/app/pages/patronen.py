@@ -83,8 +83,13 @@ with st.expander(tr("patronen.selection")):
     everyone = right.toggle(tr("patronen.interviewer"), key="patronen_interviewer")
 selection = patterns.Selection.build(filters=filters, coders=coders, statuses=statuses or None,
                                      rollup=rollup, speakers="all" if everyone else None)
-st.caption(tr("patronen.filters_used", text="; ".join(f"{k}: {v}"
-                                                        for k, v in selection.describe())))
+words = {"(all)": tr("patronen.sel.all"), "yes": tr("patronen.sel.yes"),
+         "no": tr("patronen.sel.no"), "(project setting)": tr("patronen.sel.setting"),
+         "respondent": tr("patronen.sel.respondent"), "all": tr("patronen.sel.all"),
+         **{s: tr(f"patronen.status_{s}") for s in STATUSES}}
+st.caption(tr("patronen.filters_used", text="; ".join(
+    f"{tr(f'patronen.sel.{k}')}: {', '.join(words.get(p, p) for p in v.split(', '))}"
+    for k, v in selection.describe())))
 
 matrix = overview("framework_matrix")
 if matrix is None:
@@ -99,7 +104,8 @@ tabs = st.tabs([tr(f"patronen.tab.{t}") for t in
 # ----------------------------------------------------------------------------- matrix
 with tabs[0]:
     st.caption(tr("patronen.matrix.help"))
-    event = st.dataframe(matrix, on_select="rerun", selection_mode="single-cell",
+    event = st.dataframe(matrix.rename_axis(tr("patronen.col.respondent")), on_select="rerun",
+                         selection_mode="single-cell",
                          key="patronen_matrix", width="stretch")
     with st.expander(tr("patronen.matrix.pick")):
         left, right = st.columns(2)
