@@ -6,6 +6,7 @@ from workbench.errors import InputError
 from workbench.ingest import import_files
 from workbench.search import build_match, filter_options, search, suggest_code_for_hits, word_family
 
+U = "onderzoeker"
 INTERVIEW = """I: Hoe was dat voor u?
 R: Ik schaamde me kapot. Ik schaam me nog steeds als ik eraan denk.
 I: En uw familie?
@@ -31,42 +32,42 @@ def test_word_family_of_a_verb_covers_doubled_vowel_and_devoicing():
 
 
 def test_lemma_search_finds_the_whole_word_family(project, nlp):
-    result = search(project, nlp, "schamen")
+    result = search(project, nlp, "schamen", user=U)
     keywords = {h.keyword.lower() for h in result.hits}
     assert result.total == 3
     assert {"schaamde", "schaam", "schaamte"} == keywords
 
 
 def test_word_mode_finds_only_that_word(project, nlp):
-    result = search(project, nlp, "schaamte", mode="word")
+    result = search(project, nlp, "schaamte", mode="word", user=U)
     assert [h.keyword for h in result.hits] == ["schaamte"]
 
 
 def test_boolean_and_phrase_queries(project, nlp):
-    assert search(project, nlp, "schamen NIET schaamte", mode="word").total == 0
-    assert search(project, nlp, "schamen EN diep").total == 1  # within one sentence
-    assert search(project, nlp, "zus OF buurt").total == 2
-    assert search(project, nlp, '"nieuwe buurt"').total == 1
+    assert search(project, nlp, "schamen NIET schaamte", mode="word", user=U).total == 0
+    assert search(project, nlp, "schamen EN diep", user=U).total == 1  # within one sentence
+    assert search(project, nlp, "zus OF buurt", user=U).total == 2
+    assert search(project, nlp, '"nieuwe buurt"', user=U).total == 1
 
 
 def test_hits_carry_respondent_speaker_and_context(project, nlp):
-    hits = search(project, nlp, "verhuizen").hits
+    hits = search(project, nlp, "verhuizen", user=U).hits
     assert [(h.respondent, h.speaker) for h in hits] == [("R01", "R"), ("R01", "I")]
     hit = hits[1]
     assert hit.left + hit.keyword + hit.right == hit.text
 
 
 def test_speaker_role_filter(project, nlp):
-    assert search(project, nlp, "verhuizen").total == 2
-    assert search(project, nlp, "verhuizen", speaker_roles=["respondent"]).total == 1
+    assert search(project, nlp, "verhuizen", user=U).total == 2
+    assert search(project, nlp, "verhuizen", speaker_roles=["respondent"], user=U).total == 1
 
 
 def test_attribute_filter(project, nlp):
     project.execute("INSERT INTO attributes (name, type) VALUES ('wijk', 'text')")
     project.execute("INSERT INTO attribute_values VALUES (1, 'wijk', 'Centrum')")
-    assert filter_options(project) == {"wijk": ["Centrum"]}
-    assert search(project, nlp, "buurt", filters={"wijk": "Centrum"}).total == 1
-    assert search(project, nlp, "buurt", filters={"wijk": "Oost"}).total == 0
+    assert filter_options(project, user=U) == {"wijk": ["Centrum"]}
+    assert search(project, nlp, "buurt", filters={"wijk": "Centrum"}, user=U).total == 1
+    assert search(project, nlp, "buurt", filters={"wijk": "Oost"}, user=U).total == 0
 
 
 def test_bad_queries_get_a_clear_message(project, nlp):
@@ -77,7 +78,7 @@ def test_bad_queries_get_a_clear_message(project, nlp):
 
 def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
     install_codebook_file(project, DEFAULT_CODEBOOK, actor="onderzoeker")
-    hits = search(project, nlp, "schamen").hits
+    hits = search(project, nlp, "schamen", user=U).hits
     made = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
                                  coder="onderzoeker", query="schamen")
     assert made == 3
@@ -87,3 +88,11 @@ def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
     again = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
                                   coder="onderzoeker", query="schamen")
     assert again == 0
+
+
+def test_a_co_researcher_cannot_search_the_full_transcripts(project, nlp):
+    from workbench.errors import PermissionDenied
+
+    project["users"].insert({"name": "buurman", "role": "co-onderzoeker", "created_at": "x"})
+    with pytest.raises(PermissionDenied):
+        search(project, nlp, "schamen", user="buurman")

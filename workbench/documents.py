@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workbench import access
 from workbench.consistency import visible_codings
 from workbench.errors import NotFound
 from workbench.text import convert_offset
@@ -66,6 +67,7 @@ def document_view(
 ) -> DocumentView:
     """Turns with their segments and the codings ``viewer`` may see (blind coding respected),
     limited to the given coders and statuses."""
+    access.require(db, viewer, "read")  # co-researchers see pseudonymised fragments only
     doc = db.execute(
         "SELECT d.id, d.name, r.code, d.text FROM documents d "
         "LEFT JOIN respondents r ON r.id = d.respondent_id WHERE d.id = ?",

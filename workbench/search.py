@@ -14,12 +14,14 @@ rejects one by one (:func:`suggest_code_for_hits`).
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from sqlite_utils import Database
 
+from workbench import access
 from workbench.codings import add_coding
 from workbench.errors import InputError
 from workbench.nlp import lemmatize_text, pipe
@@ -199,6 +201,7 @@ def search(
     nlp: Language,
     query: str,
     *,
+    user: str,
     mode: str = "lemma",
     filters: Mapping[str, str] | None = None,
     speaker_roles: Iterable[str] | None = None,
@@ -210,42 +213,54 @@ def search(
 
     ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
     ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``).
+    ``user`` must be allowed to read the project (co-researchers are not: they see only
+    pseudonymised fragments in the workshop), and to see attributes when filtering on them.
     """
+    access.require(db, user, "attributes.view" if filters else "read")
     match, marks = build_match(nlp, query, mode)
-    where = ["segments_fts MATCH ?"]
-    params: list[object] = [match]
+    # Filters become sets of documents or turns, so each hit costs one lookup, not a join.
+    where, params = ["segments_fts MATCH ?"], [match]
     for attribute, value in (filters or {}).items():
         where.append(
-            "d.respondent_id IN (SELECT respondent_id FROM attribute_values "
-            "WHERE attribute = ? AND value = ?)"
+            "s.document_id IN (SELECT d.id FROM documents d JOIN attribute_values v "
+            "ON v.respondent_id = d.respondent_id WHERE v.attribute = ? AND v.value = ?)"
         )
         params += [attribute, value]
     if speaker_roles is not None:
         roles = list(speaker_roles)
-        where.append(f"sp.role IN ({', '.join('?' * len(roles))})")
+        where.append(
+            "s.turn_id IN (SELECT t.id FROM turns t JOIN speakers sp ON sp.id = t.speaker_id "
+            f"WHERE sp.role IN ({', '.join('?' * len(roles))}))"
+        )
         params += roles
     if document_id is not None:
         where.append("s.document_id = ?")
         params.append(document_id)
-    base = (
-        "FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
-        "JOIN documents d ON d.id = s.document_id "
-        "JOIN turns tu ON tu.id = s.turn_id "
-        "LEFT JOIN speakers sp ON sp.id = tu.speaker_id "
-        "LEFT JOIN respondents r ON r.id = d.respondent_id "
-        f"WHERE {' AND '.join(where)}"
-    )
+    # Segment ids grow in reading order (documents in import order, segments in text order),
+    # so ordering by id needs no sort; without filters, FTS5 alone counts and pages the hits.
     try:
-        total = db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
-        rows = db.execute(
-            "SELECT s.id, s.document_id, d.name, r.code, sp.label, sp.role, s.start_char, "
-            f"s.end_char, s.text {base} ORDER BY s.document_id, s.position LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
-    except Exception as exc:  # sqlite3.OperationalError: FTS5 syntax the parser let through
-        if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
-            raise InputError("search.bad_query", query=query) from exc
-        raise
+        if len(where) == 1:
+            total = db.execute(
+                "SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?", params
+            ).fetchone()[0]
+            ids = [r[0] for r in db.execute(
+                "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid "
+                "LIMIT ? OFFSET ?", [*params, limit, offset])]
+        else:
+            every = [r[0] for r in db.execute(
+                "SELECT s.id FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
+                f"WHERE {' AND '.join(where)} ORDER BY s.id", params)]
+            total, ids = len(every), every[offset:offset + limit]
+    except sqlite3.OperationalError as exc:  # FTS5 syntax the query parser let through
+        raise InputError("search.bad_query", query=query) from exc
+    rows = db.execute(
+        "SELECT s.id, s.document_id, d.name, r.code, sp.label, sp.role, s.start_char, "
+        "s.end_char, s.text FROM segments s JOIN documents d ON d.id = s.document_id "
+        "JOIN turns tu ON tu.id = s.turn_id LEFT JOIN speakers sp ON sp.id = tu.speaker_id "
+        "LEFT JOIN respondents r ON r.id = d.respondent_id "
+        f"WHERE s.id IN ({', '.join('?' * len(ids))}) ORDER BY s.id",
+        ids,
+    ).fetchall()
     hits = [Hit(*r) for r in rows]
     _keyword_in_context(nlp, hits, marks)
     return SearchResult(query=query, mode=mode, match=match, total=int(total), hits=hits)
@@ -277,8 +292,9 @@ def suggest_code_for_hits(
     return made
 
 
-def filter_options(db: Database) -> dict[str, list[str]]:
+def filter_options(db: Database, *, user: str) -> dict[str, list[str]]:
     """Each respondent attribute with the values that occur, for filter menus."""
+    access.require(db, user, "attributes.view")
     options: dict[str, list[str]] = {}
     for attribute, value in db.execute(
         "SELECT a.name, v.value FROM attributes a JOIN attribute_values v ON v.attribute = a.name "

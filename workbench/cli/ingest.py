@@ -104,9 +104,7 @@ def run_import(args: argparse.Namespace) -> int:
     )
     for result in report.results:
         if result.ok and result.format == "qdpx":
-            counts = getattr(result.details, "counts", {}) or {}
-            print(t("ingest.cli.qdpx_ok", args.lang, file=result.name,
-                    counts=", ".join(f"{k} {v}" for k, v in counts.items()) or "-"))
+            print(result.details.text(args.lang), end="")  # REFI-QDA data-loss report
         elif result.ok:
             speakers = ", ".join(
                 f"{label} ({t(f'ingest.role.{role}', args.lang)})"

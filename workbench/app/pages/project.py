@@ -86,9 +86,8 @@ files_tab, respondents_tab, speakers_tab = st.tabs(
 def show_report(report) -> None:
     for result in report.results:
         if result.ok and result.format == "qdpx":
-            counts = getattr(result.details, "counts", {}) or {}
-            st.success(tr("page_project.qdpx_ok", file=result.name,
-                          counts=", ".join(f"{k} {v}" for k, v in counts.items()) or "-"))
+            st.success(result.details.headline(lang()))
+            st.markdown("\n".join(f"- {line}" for line in result.details.lines(lang())[1:]))
         elif result.ok:
             speakers = ", ".join(
                 f"{label} ({tr(f'ingest.role.{role}')})" for label, role in result.speakers.items()

@@ -20,7 +20,7 @@ mode = cols[0].radio(tr("zoeken.mode"), ["lemma", "word"], horizontal=True,
 only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
 filters = {}
 with cols[2].popover(tr("zoeken.filter")):
-    for attribute, values in filter_options(project).items():
+    for attribute, values in filter_options(project, user=user()).items():
         chosen = st.selectbox(attribute, [None, *values], key=f"search_filter_{attribute}",
                               format_func=lambda v: tr("zoeken.any") if v is None else str(v))
         if chosen is not None:
@@ -31,7 +31,7 @@ if not query.strip():
     st.stop()
 
 started = time.perf_counter()
-result = attempt(search, project, nlp(), query, mode=mode, filters=filters,
+result = attempt(search, project, nlp(), query, user=user(), mode=mode, filters=filters,
                  speaker_roles=["respondent"] if only_respondents else None)
 if result is None:
     st.stop()
