@@ -205,6 +205,20 @@ def test_suggest_with_train_file_uses_text_and_codes(capsys, tmp_path, suggest_i
     assert "verlies" in {s["code"] for s in lines["turns"]["suggestions"]}
 
 
+def test_suggest_takes_labelled_lines_with_extra_fields(capsys, tmp_path):
+    """The eval set's own lines ({"id", "text", "codes", "genre"}) serve as --train and
+    --input as they are; blank lines are skipped."""
+    train = write_jsonl(tmp_path / "train.jsonl", passages(60))
+    rows = passages(20, start=300)
+    in_path = write_jsonl(tmp_path / "in.jsonl", rows)
+    in_path.write_text(in_path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    out_path = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "suggest", "--codebook", DEFAULT_CODEBOOK, "--train", train,
+                       "--input", in_path, "--output", out_path)
+    assert code == 0, err
+    check_suggestions(out_path, [r["id"] for r in rows])
+
+
 def test_suggest_broken_jsonl_line_names_file_and_line(capsys, tmp_path):
     bad = tmp_path / "in.jsonl"
     bad.write_text('{"id": "a", "text": "Mijn man is dood."}\n{kapot\n', encoding="utf-8")
@@ -245,7 +259,6 @@ def test_suggest_missing_file_is_refused(capsys, tmp_path, suggest_input, which)
 # workbench evaluate [--project PATH] (issue 4)
 
 
-@pytest.mark.slow
 def test_evaluate_reports_per_code_scores_on_demo(capsys, demo):
     code, out, _ = run(capsys, "evaluate", "--project", demo, "--json")
     rows = json.loads(out)
@@ -314,6 +327,18 @@ def test_patterns_two_filters_must_both_hold(capsys, demo, tmp_path):
     assert run(capsys, "patterns", "matrix", "--project", demo, "--filter", "geslacht=vrouw",
                "--filter", "wijk=Rietlanden", "--output", out)[0] == 0
     assert respondents_of(read_table(out)) == {"R08"}
+
+
+@pytest.mark.parametrize("overview", ["matrix", "cooccurrence", "cascades", "quotes"])
+def test_patterns_filter_matching_nobody_gives_no_traceback(capsys, demo, tmp_path, overview):
+    extra = ["--code", "schaamte"] if overview == "quotes" else []
+    out = tmp_path / "leeg.csv"
+    code, _, err = run(capsys, "patterns", overview, "--project", demo, *extra,
+                       "--filter", "wijk=Nergensdorp", "--output", out)
+    if code == 0:
+        assert len(read_table(out)) == 0 or overview == "cooccurrence"
+    else:
+        assert_error(code, err)
 
 
 def test_patterns_cooccurrence_code_narrows_rows(capsys, demo, tmp_path):
@@ -482,12 +507,18 @@ def test_qdpx_round_trip_into_new_project(capsys, demo, exported, tmp_path):
     for table in ("documents", "codings", "respondents"):
         sql = f"SELECT count(*) FROM {table}"
         assert count(project, sql) == count(demo, sql), table
-    sql = ("SELECT k.name, c.coder, c.start_char, c.end_char FROM codings c "
-           "JOIN codes k ON k.id = c.code_id ORDER BY 1, 2, 3, 4")
+    sql = ("SELECT k.slug, k.name, c.coder, d.name, c.end_char - c.start_char FROM codings c "
+           "JOIN codes k ON k.id = c.code_id JOIN documents d ON d.id = c.document_id "
+           "ORDER BY 1, 2, 3, 4, 5")
     with sqlite3.connect(project) as new, sqlite3.connect(demo) as old:
-        assert len(new.execute(sql).fetchall()) == len(old.execute(sql).fetchall())
+        assert new.execute(sql).fetchall() == old.execute(sql).fetchall()
     report = agreement_json(capsys, "--project", project)
     assert report["coders"] == ["anna", "bram"]
+    # the code ids survive, so the id-based commands work on the imported project
+    out = tmp_path / "cascades.csv"
+    assert run(capsys, "patterns", "cascades", "--project", project, "--code", "verlies-dierbare",
+               "--output", out)[0] == 0
+    assert len(read_table(out)) > 0
 
 
 @pytest.mark.parametrize("fmt", ["qdc", "yaml", "md", "docx"])
