@@ -110,3 +110,18 @@ def test_evaluation_panel_shows_per_code_table(project):
 def test_english_interface(project):
     at = page(project[0], lang="en")
     assert any("No suggestions" in i.value for i in at.info)
+
+
+def test_refused_decision_is_shown_not_lost(project, nlp):
+    from workbench.store import now
+    from workbench.suggest import suggest_document
+
+    path, db = project
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('robot', 'system', ?)", [now()])
+    suggest_document(db, 1, coder="robot", nlp=nlp)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(path)
+    at.session_state["user"] = "robot"
+    at.run()
+    at.button(key="suggest_accept").click().run()
+    assert at.error and list_codings(db, statuses=["accepted"]) == []

@@ -131,8 +131,6 @@ def review_queue(
             j = index.get(p["code"])
             if j is not None:
                 p["score"] = float(scores[row_of[p["segment_id"]], j])
-                p["evidence"] = model.suggester.evidence(passages[p["segment_id"]], j) or p[
-                    "evidence"]
         for j, code in enumerate(model.suggester.codes_):
             thresholds[code] = float(model.suggester.thresholds_[j])
             positives[code] = int(model.suggester.n_positive_[j])
@@ -158,6 +156,13 @@ def review_queue(
         if len(items) >= limit:
             break
     items = items[:limit]
+    if model is not None and nlp is not None:   # evidence from the current model, shown items only
+        index = {c: j for j, c in enumerate(model.suggester.codes_)}
+        for p in items:
+            j = index.get(p["code"])
+            if j is not None:
+                p["evidence"] = model.suggester.evidence(passages[p["segment_id"]], j) or p[
+                    "evidence"]
     _add_context(db, items)
     return items
 

@@ -8,9 +8,10 @@ refits in the background after every decision.
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import attempt, db, nlp, project_path, tr, user
+from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
 from workbench.codings import decide
 from workbench.documents import list_documents
+from workbench.errors import WorkbenchError
 from workbench.suggest.display import escape_markdown, fragment_markdown
 from workbench.suggest.evaluate import evaluate
 from workbench.suggest.project import suggest_document
@@ -52,8 +53,15 @@ skipped = st.session_state.setdefault("suggest_skipped", [])
 
 
 def decide_now(coding_id: int, status: str) -> None:
-    """Button callback: record the decision before the page redraws, then let the model learn."""
-    attempt(decide_and_learn, project, coding_id, status, actor=me, learner=learner)
+    """Button callback: record the decision before the page redraws, then let the model learn.
+
+    A callback may not draw, so a refusal is kept for the review card to show.
+    """
+    try:
+        decide_and_learn(project, coding_id, status, actor=me, learner=learner)
+    except WorkbenchError as exc:
+        st.session_state["suggest_error"] = exc.message(lang())
+        return
     learner.wait(1.0)
 
 
@@ -66,6 +74,8 @@ def review() -> None:
     if not queue:
         st.info(tr("suggesties.queue_empty"))
         return
+    if "suggest_error" in st.session_state:
+        st.error(st.session_state.pop("suggest_error"))
     item = queue[0]
     st.caption(tr("suggesties.where", document=item["document"]))
     with st.container(border=True):
