@@ -38,6 +38,8 @@ def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = Fal
     output = Path(output)
     if output.exists() and output.is_dir():
         raise InputError("backup.output_is_directory", path=str(output))
+    if output.exists() and output.resolve() == project_file(db).resolve():
+        raise InputError("backup.same_file", path=str(output))  # would replace the live file
     target = backup_to(db, output)
     if with_key:
         access.require(db, actor, "pseudonym.key")
