@@ -140,3 +140,14 @@ def test_evaluate_reports_every_code(project, nlp):
     rows = evaluate(db, nlp=nlp)
     assert {r["code"] for r in rows} >= {"verlies", "schaamte", "isolement"}
     assert all(set(r) >= {"examples", "precision", "recall", "f1", "alpha"} for r in rows)
+
+
+def test_learner_catches_up_with_codings_made_elsewhere(project, nlp, tmp_path):
+    db, doc = project
+    learner = Learner(tmp_path / "p.db", nlp)
+    learner.refit()
+    assert not learner.catch_up(db)
+    segment = db.execute("SELECT id FROM segments LIMIT 1").fetchone()[0]
+    add_coding(db, coder="onderzoeker", code="zingeving", segment_id=segment)
+    assert learner.catch_up(db) and learner.wait(5.0)
+    assert not learner.catch_up(db)

@@ -45,6 +45,7 @@ class Learner:
         self._dirty = False
         self.version = 0
         self.last_fit_seconds = 0.0
+        self.fitted_event = -1     # newest coding event the current model has seen
 
     @property
     def model(self) -> ProjectSuggester:
@@ -57,6 +58,7 @@ class Learner:
         db = connect(self.project_path)
         try:
             started = time.perf_counter()
+            seen = _last_coding_event(db)
             model = retrain(db, nlp=self.nlp, previous=self._model)
             self.last_fit_seconds = time.perf_counter() - started
         finally:
@@ -64,7 +66,18 @@ class Learner:
         with self._lock:
             self._model = model
             self.version += 1
+            self.fitted_event = seen
         return model
+
+    def catch_up(self, db: Database) -> bool:
+        """Refit in the background when codings changed elsewhere (another page, the CLI).
+
+        Returns True when a refit was started.
+        """
+        if self._model is not None and _last_coding_event(db) > self.fitted_event:
+            self.notify()
+            return True
+        return False
 
     def notify(self) -> None:
         """A decision was made: refit in the background (coalescing bursts of decisions)."""
@@ -90,6 +103,13 @@ class Learner:
             thread.join(timeout)
             return not thread.is_alive()
         return True
+
+
+def _last_coding_event(db: Database) -> int:
+    found = db.execute(
+        "SELECT coalesce(max(id), 0) FROM events WHERE entity IN ('codings', 'codes')"
+    ).fetchone()
+    return int(found[0])
 
 
 def decide_and_learn(

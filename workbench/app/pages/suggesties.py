@@ -31,6 +31,7 @@ st.caption(tr("suggesties.intro"))
 project = db()
 me = user()
 learner = learner_for(str(project_path()))
+learner.catch_up(project)   # decisions made on other pages or by other coders
 documents = list_documents(project)
 if not documents:
     st.info(tr("suggesties.no_documents"))
