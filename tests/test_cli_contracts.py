@@ -699,3 +699,20 @@ def test_not_a_project_file_is_refused(capsys, tmp_path):
     code, _, err = run(capsys, "info", "--project", fake)
     assert_error(code, err)
     assert "project.db" in err
+
+
+def test_damaged_project_file_is_an_error(capsys, demo, tmp_path):
+    damaged = tmp_path / "kapot.db"
+    damaged.write_bytes(demo.read_bytes()[:5000])  # a valid header, the rest cut off
+    for argv in (["info"], ["agreement", "--json"], ["export", "--output", tmp_path / "x.csv"]):
+        code, _, err = run(capsys, *argv, "--project", damaged)
+        assert_error(code, err)
+        assert "kapot.db" in err
+
+
+def test_backup_onto_the_project_itself_is_refused(capsys, demo_copy):
+    before = demo_copy.read_bytes()
+    code, _, err = run(capsys, "backup", "--project", demo_copy, "--output", demo_copy)
+    assert_error(code, err)
+    assert count(demo_copy, "PRAGMA integrity_check") == "ok"
+    assert len(demo_copy.read_bytes()) >= len(before) - 4096 * 4

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -55,6 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as exc:  # a path the user gave cannot be read or written: no traceback
         print(f"Error: {_file_error(exc, args.lang)}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:
+        if type(exc) is not sqlite3.DatabaseError:  # integrity, programming errors: bugs
+            raise
+        from workbench.i18n import t  # a damaged project file ("disk image is malformed")
+
+        print("Error: " + t("cli.damaged_project", args.lang,
+                            path=getattr(args, "project", None) or "-", problem=exc),
+              file=sys.stderr)
         return 1
     return int(result or 0)
 
