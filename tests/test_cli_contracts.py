@@ -109,6 +109,24 @@ def test_info_json_counts_the_demo_project(capsys, demo):
     assert info["counts"]["codings"] > 0 and info["pipeline"]["name"]
 
 
+def test_info_without_a_project_still_names_the_pipeline(capsys, tmp_path):
+    project = tmp_path / "nog-niet.db"
+    code, out, _ = run(capsys, "info", "--project", project, "--json")
+    info = json.loads(out)
+    assert code == 0 and info["exists"] is False and info["pipeline"]["name"]
+    assert not project.exists()
+
+
+@pytest.mark.slow
+def test_demo_on_fresh_path_creates_the_demo_project(capsys, demo, tmp_path):
+    project = tmp_path / "projects" / "demo.db"
+    code, out, _ = run(capsys, "demo", "--project", project)
+    assert code == 0 and "fictional" in out.lower()
+    for table in ("documents", "respondents", "codings"):
+        sql = f"SELECT count(*) FROM {table}"
+        assert count(project, sql) == count(demo, sql) > 0
+
+
 # ---------------------------------------------------------------------------------------------
 # workbench import FILE... [--project PATH] [--respondent ID] (issue 2)
 
@@ -654,7 +672,7 @@ def test_pseudonymise_review_applies_accepted_names(capsys, demo_copy, monkeypat
 
 
 MISSING_PROJECT = [
-    ["info"], ["evaluate"], ["agreement", "--json"], ["pseudonymise"],
+    ["evaluate"], ["agreement", "--json"], ["pseudonymise"],
     ["export", "--format", "csv", "--output", "{tmp}/x.csv"],
     ["codebook", "export", "--format", "yaml", "--output", "{tmp}/x.yaml"],
     ["backup", "--output", "{tmp}/x.bak"],
@@ -674,7 +692,7 @@ def test_missing_project_is_an_error_and_not_created(capsys, tmp_path, argv):
 
 
 def test_missing_project_message_is_dutch_by_default(capsys, tmp_path):
-    code, _, err = run(capsys, "info", "--project", tmp_path / "p.db", lang="nl")
+    code, _, err = run(capsys, "evaluate", "--project", tmp_path / "p.db", lang="nl")
     assert_error(code, err)
     assert "bestaat niet" in err
 

@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_info(args: argparse.Namespace) -> int:
+    if not args.project.exists():
+        # a status command: on a fresh checkout it still says which pipeline is active
+        return _info_without_project(args)
     db = project(args)
     counts = {
         table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -26,6 +29,7 @@ def run_info(args: argparse.Namespace) -> int:
     }
     info = {
         "project": str(args.project),
+        "exists": True,
         "schema_version": schema_version(db),
         "pipeline": pipeline_info(load_pipeline()),
         "counts": counts,
@@ -37,4 +41,15 @@ def run_info(args: argparse.Namespace) -> int:
     print(t("cli.info.pipeline", args.lang, name=info["pipeline"]["name"]))
     for table, n in counts.items():
         print(f"  {table}: {n}")
+    return 0
+
+
+def _info_without_project(args: argparse.Namespace) -> int:
+    info = {"project": str(args.project), "exists": False,
+            "pipeline": pipeline_info(load_pipeline())}
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    print(t("cli.info.no_project", args.lang, path=args.project))
+    print(t("cli.info.pipeline", args.lang, name=info["pipeline"]["name"]))
     return 0
