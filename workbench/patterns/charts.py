@@ -56,8 +56,9 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, titles: Mapping[str, str],
     pick = alt.selection_point(name="pair", fields=["code_a", "code_b"], on="click")
     base = alt.Chart(pairs).encode(
         x=alt.X("code_b:N", sort=order, title=titles.get("code_b", ""),
-                axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("code_a:N", sort=order, title=titles.get("code_a", "")),
+                axis=alt.Axis(labelAngle=-45, labelOverlap=False)),
+        y=alt.Y("code_a:N", sort=order, title=titles.get("code_a", ""),
+                axis=alt.Axis(labelOverlap=False)),
     )
     top = max(int(pairs["meetings"].max()), 1) if len(pairs) else 1
     squares = base.mark_rect(stroke="white").encode(
@@ -81,7 +82,10 @@ def cascade_timeline(events: pd.DataFrame, *, titles: Mapping[str, str]) -> alt.
     ``events`` is :func:`workbench.patterns.loss_events` (possibly a few respondents).
     """
     followed = events["followed_by"].astype(str)
-    data = events.assign(label=events["code"].astype(str).str.replace("verlies-", "", regex=False),
+    short = events["code"].astype(str).str.replace("verlies-", "", regex=False)
+    year = events["life_year"].astype("Int64").astype(str)
+    data = events.assign(label=short.where(events["life_year"].isna(),
+                                           short + " (" + year + ")"),
                          after=("→ " + followed).where(followed != "", ""))
     base = alt.Chart(data).encode(
         x=alt.X("step:O", title=titles.get("step", "")),
@@ -108,11 +112,11 @@ def count_bars(table: pd.DataFrame, *, x: str, y: str, titles: Mapping[str, str]
     if horizontal:
         base = alt.Chart(table).encode(
             y=alt.Y(f"{x}:N", sort=None, title=titles.get(x, x)),
-            x=alt.X(f"{y}:Q", title=titles.get(y, y)))
+            x=alt.X(f"{y}:Q", title=titles.get(y, y), axis=alt.Axis(format="d", tickMinStep=1)))
         text = base.mark_text(align="left", dx=3, fontSize=FONT - 1).encode(text=f"{y}:Q")
     else:
         base = alt.Chart(table).encode(
             x=alt.X(f"{x}:O", title=titles.get(x, x), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{y}:Q", title=titles.get(y, y)))
+            y=alt.Y(f"{y}:Q", title=titles.get(y, y), axis=alt.Axis(format="d", tickMinStep=1)))
         text = base.mark_text(dy=-6, fontSize=FONT - 1).encode(text=f"{y}:Q")
     return _print_ready(alt.layer(base.mark_bar(color="#4c6a92"), text))

@@ -168,7 +168,8 @@ with tabs[2]:
             on_select="rerun", key="patronen_heatmap")
         with st.expander(tr("patronen.co.network")):
             most = int(pairs["meetings"].max()) if len(pairs) else 1
-            least = st.slider(tr("patronen.co.min"), 1, max(most, 2), 1, key="patronen_co_min")
+            least = st.slider(tr("patronen.co.min"), 1, max(most, 2), min(2, most),
+                              key="patronen_co_min")
             if len(pairs):
                 st.graphviz_chart(patterns.cooccurrence_dot(pairs, min_meetings=least,
                                                             labels=code_names))
@@ -283,6 +284,12 @@ with tabs[5]:
                                                   titles=titles, horizontal=True))
             st.dataframe(shown(profile.codes), hide_index=True, width="stretch")
         st.markdown(f"**{tr('patronen.prof.timeline')}**")
+        if cascades is not None and (cascades.events["respondent"] == person).any():
+            titles = {"step": tr("patronen.col.step"), "respondent": tr("patronen.col.respondent"),
+                      "code": tr("patronen.col.code")}
+            st.altair_chart(charts.cascade_timeline(
+                cascades.events[cascades.events["respondent"] == person], titles=titles),
+                width="content")
         kinds = {k: tr(f"patronen.kind.{k}") for k in ("loss", "follower", "other")}
         timeline = profile.timeline.assign(kind=profile.timeline["kind"].map(kinds))
         st.dataframe(shown(timeline), hide_index=True, width="stretch")
