@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_patterns import build_project
 
+from workbench.codings import add_coding
 from workbench.store import now
 
 PAGE = str(Path(__file__).resolve().parent.parent / "workbench/app/pages/patronen.py")
@@ -125,3 +126,14 @@ def test_clicking_a_heatmap_square_shows_where_the_pair_meets(page):
     assert not page.exception
     where = next(f for f in _frames(page) if "Tekst B" in f.columns)
     assert where["Persoon"].tolist() == ["R01"]
+
+
+def test_a_new_coding_shows_up_on_the_next_run(page, db):
+    page.run()
+    assert _frames(page)[0].loc["R04"].sum() == 0
+    segment = db.execute(
+        "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
+        "WHERE d.name = 'interview-R04' AND s.position = 1").fetchone()[0]
+    add_coding(db, coder="anna", code="herstel", segment_id=segment)
+    page.run()
+    assert _frames(page)[0].loc["R04", "herstel"] == 1

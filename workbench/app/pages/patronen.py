@@ -22,6 +22,7 @@ if not access.can(project, user(), "read"):
     st.stop()
 st.caption(tr("patronen.intro"))
 may_export = access.can(project, user(), "export")
+version = patterns.data_version(project)  # cache key: changes with every logged change
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -32,8 +33,8 @@ def _compute(name: str, path: str, version: tuple[int, int], selection_key: str,
 
 
 def overview(name: str, **kwargs: Any) -> Any:
-    return attempt(_compute, name, str(project_path()), patterns.data_version(project),
-                   repr(selection), _db=project, _selection=selection, **kwargs)
+    return attempt(_compute, name, str(project_path()), version, repr(selection),
+                   _db=project, _selection=selection, **kwargs)
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
