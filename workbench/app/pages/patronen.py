@@ -88,9 +88,11 @@ words = {"(all)": tr("patronen.sel.all"), "yes": tr("patronen.sel.yes"),
          "no": tr("patronen.sel.no"), "(project setting)": tr("patronen.sel.setting"),
          "respondent": tr("patronen.sel.respondent"), "all": tr("patronen.sel.all"),
          **{s: tr(f"patronen.status_{s}") for s in STATUSES}}
+chosen_rows = [(k, tr("patronen.sel.every_status") if (k, v) == ("status", "(all)") else v)
+               for k, v in selection.describe()]
 st.caption(tr("patronen.filters_used", text="; ".join(
     f"{tr(f'patronen.sel.{k}')}: {', '.join(words.get(p, p) for p in v.split(', '))}"
-    for k, v in selection.describe())))
+    for k, v in chosen_rows)))
 
 matrix = overview("framework_matrix")
 if matrix is None:
