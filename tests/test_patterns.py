@@ -22,8 +22,8 @@ from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound
 from workbench.patterns import (
     Selection, cascade_overview, charts, code_frequencies, cooccurrence, cooccurrence_dot,
-    cooccurrence_fragments, cooccurrence_pairs, framework_matrix, fragments, heatmap_data,
-    loss_events, matrix_quotes, quotes, respondent_profile,
+    cooccurrence_fragments, cooccurrence_pairs, framework_cells, framework_matrix, fragments,
+    heatmap_data, loss_events, matrix_quotes, quotes, respondent_profile,
 )
 from workbench.store import now
 
@@ -338,3 +338,13 @@ def test_overviews_of_uncoded_interviews_are_empty_but_list_the_people(db):
     overview = cascade_overview(db)
     assert overview.events.empty and overview.lengths["length"].tolist() == [0]
     assert code_frequencies(db).empty
+
+
+def test_framework_cells_join_the_quotes_of_each_cell(project):
+    cells = framework_cells(project).set_index(["respondent", "code"])
+    cell = cells.loc[("R03", "verlies-woning")]
+    assert cell["fragments"] == 2
+    assert cell["quotes"] == ("Zin 2 van interview-R03, verzonnen. | "
+                              "Zin 5 van interview-R03, verzonnen.")
+    assert cell["documents"] == "interview-R03"
+    assert ("R04", "herstel") not in cells.index
