@@ -86,3 +86,14 @@ def test_exact_word_form_beats_an_ambiguous_lemma(rules, nlp):
     guilt, _ = score(rules, nlp, "Het was mijn schuld.", "bestaansonzekerheid")
     assert debts >= 0.5 and evidence == ["schulden"]
     assert guilt < 0.5
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("Ik geloof dat het in 1965 was.", "zingeving"),        # "geloven" = to think
+     ("Ik hoop dat het morgen droog blijft.", "zingeving"),
+     ("Hij ging op zijn fiets naar het werk.", "energiebalans"),
+     ("De energierekening kwam vandaag.", "energiebalans")],  # a term, not a compound part
+)
+def test_everyday_words_alone_do_not_make_a_suggestion(rules, nlp, text, code):
+    assert score(rules, nlp, text, code)[0] < 0.5

@@ -35,8 +35,7 @@ VERLIES_STRONG: tuple[str, ...] = (
     "hartstilstand", "afgekeurd", "arbeidsongeschikt", "zelfmoord", "miskraam", "verloren",
     "vrienden kwijt", "contact verloren", "verwaterd", "uit elkaar", "in een gat vallen",
     "het ene na het andere", "dicht gaan", "failliet", "faillissement", "weggevallen",
-    "wegvallen", "overlijden van",
-    "er niet meer is", "niet meer onder ons", "ontvallen", "heengegaan", "lege plek", "lege stoel",
+    "wegvallen", "overlijden van", "niet meer onder ons", "ontvallen", "heengegaan", "lege plek", "lege stoel",
     "ik mis hem", "ik mis haar", "kwijtgeraakt", "sinds hij weg", "sinds zij weg", "verweduwd",
     "doodgegaan", "afgenomen", "opgeheven",
 )
@@ -62,7 +61,7 @@ SCHAAMTE_STRONG: tuple[str, ...] = (
     "binnenskamers", "mond houden", "niemand iets zeggen", "niks aan de hand",
     "niets aan de hand", "goede gezicht",
     "vrolijk doen", "net doen alsof", "opgelaten", "beschaamd", "eigen schuld", "dom voelen",
-    "stom voelen", "klein voelen", "aalmoes", "liefdadigheid", "omweg", "gordijnen dicht",
+    "stom voelen", "klein voelen", "aalmoes", "liefdadigheid", "gordijnen dicht",
     "over mijn lippen", "niet aankijken", "niet durven vragen", "durf niet", "durfde ik niet",
     "niemand weet",
     "niemand weten", "verzwijg",
@@ -79,28 +78,26 @@ ENERGIEBALANS_STRONG: tuple[str, ...] = (
     "doodmoe", "bekaf", "opgebrand", "burn-out", "burnout", "overspannen", "overleven",
     "overleef", "geen energie", "geen puf", "geen fut", "geen kracht", "opbrengen",
     "op brengen", "niet meer kunnen", "aankunnen", "alles te veel", "te veel worden",
-    "uitgeblust", "afgemat", "lamgeslagen", "tandvlees", "energie", "puf", "fut",
-    "leeg", "op zijn", "op ben", "kost moeite", "kost me te veel", "kost te veel",
+    "uitgeblust", "afgemat", "lamgeslagen", "tandvlees", "energie", "puf", "fut", "kost moeite", "kost me te veel", "kost te veel",
     "geen zin meer", "nergens zin in", "de dag doorkomen", "doorkomen", "uitrusten",
-    "bijkomen", "overprikkeld", "batterij leeg",
-    "accu leeg", "accu is leeg", "automatische piloot", "op reserve", "geen rek", "rek is eruit",
+    "bijkomen", "overprikkeld", "batterij leeg", "automatische piloot", "op reserve", "geen rek", "rek is eruit",
     "gesloopt", "afgepeigerd", "niet meer trekken", "over mijn grens", "mijn grens", "bijtanken",
     "opladen", "energie sparen", "lepels", "mijn krachten", "krachten verdelen", "uitgeblust",
-    "afgeknapt", "winterslaap", "dag doorkomen", "de dag door", "sleep me", "sleep mezelf",
+    "afgeknapt", "dag doorkomen", "de dag door", "sleep me", "sleep mezelf",
+    "voel me leeg", "ben leeg", "helemaal leeg",
 )
 ENERGIEBALANS_WEAK: tuple[str, ...] = (
     "kapot", "kracht", "te veel", "teveel", "zwaar", "rust", "slapen", "niet slapen",
     "slaap", "bed", "liggen", "terugtrekken", "afzeggen", "volhouden", "doorbijten",
     "draaiende houden", "hoofd boven water", "stress", "piekeren", "moeite", "druk", "bank",
     "wakker", "gat",
+    "leeg",
 )
 
 ZINGEVING_STRONG: tuple[str, ...] = (
     "zingeving", "zin geven", "betekenis", "iets betekenen", "betekenen voor",
-    "vrijwilligerswerk", "vrijwilliger", "nodig zijn", "ertoe doen", "er toe doen",
-    "geloof", "geloven", "god", "bidden", "gebed", "moskee", "bijbel", "koran", "spiritueel",
-    "huisdier", "hond", "kat", "poes", "tuinieren", "hobby", "koor", "zingen", "schilderen",
-    "hoop", "hopen", "dankbaar", "dankbaarheid", "genieten", "levenslust",
+    "vrijwilligerswerk", "vrijwilliger", "nodig zijn", "ertoe doen", "er toe doen", "god", "bidden", "gebed", "moskee", "bijbel", "koran", "spiritueel",
+    "huisdier", "hond", "kat", "poes", "tuinieren", "hobby", "koor", "zingen", "schilderen", "dankbaar", "dankbaarheid", "genieten", "levenslust",
     "reden om op te staan", "houvast", "kracht putten", "lichtpuntje", "kleinkind",
     "kleinkinderen", "kleindochter", "kleinzoon", "waardevol", "op de been",
     "naartoe leven", "naar toe leven", "waarvoor ik het doe", "het leven zin",
@@ -109,6 +106,8 @@ ZINGEVING_STRONG: tuple[str, ...] = (
     "geeft me rust", "geeft me moed",
     "blij van word", "voldoening", "iets terug doen", "zinvol", "het gevoel dat ik iets",
     "trots op",
+    "mijn geloof", "het geloof", "gelovig", "in god", "de hoop", "hoop op",
+    "blijven hopen", "weer hoop", "hoop houden",
 )
 ZINGEVING_WEAK: tuple[str, ...] = (
     "zin", "nut", "nuttig", "helpen", "natuur", "bos", "wandelen", "tuin", "zee", "strand",
@@ -116,6 +115,7 @@ ZINGEVING_WEAK: tuple[str, ...] = (
     "knutselen", "fotograferen", "toekomst", "plezier", "blij", "gelukkig", "trots", "doel",
     "waarde", "steun", "rust vinden", "zorgen voor", "kerk", "samen", "fijn", "lachen",
     "erbij horen", "erbij", "rustig", "buurthuis", "koffie schenken", "taalles",
+    "geloof", "geloven", "hoop", "hopen",
 )
 
 ISOLEMENT_STRONG: tuple[str, ...] = (
@@ -123,22 +123,21 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "geen vrienden", "geen aanloop", "niemand langs", "niemand die", "met niemand",
     "geen aanspraak", "niet gehoord", "niet gezien", "onzichtbaar", "buitengesloten",
     "buitenstaander", "erbuiten staan", "niet meetellen", "niet meer meetellen",
-    "tel niet meer mee", "verlaten", "in de steek", "opsluiten", "binnen zitten",
-    "thuis zitten", "de deur niet uit", "deur niet meer uit", "afzonderen", "isoleren",
-    "isolement", "vereenzamen", "uitgesloten", "afgesneden", "kluizenaar", "stilte",
+    "tel niet meer mee", "in de steek", "opsluiten", "binnen zitten",
+    "thuis zitten", "de deur niet uit", "deur niet meer uit", "afzonderen",
+    "isolement", "vereenzamen", "uitgesloten", "afgesneden", "kluizenaar",
     "stil in huis", "alleen zijn", "helemaal alleen", "er alleen voor", "alleen voor staan",
     "op mezelf", "niemand vraagt", "niemand belt", "niemand komt", "aanbelt", "langs elkaar heen",
-    "nooit bellen", "bellen bijna nooit", "zie ik bijna niet", "niemand meer",
-    "dagenlang niemand", "geen kip", "geen hond", "geen sterveling", "niemand aan de deur",
+    "nooit bellen", "bellen bijna nooit", "zie ik bijna niet", "niemand meer", "geen kip", "geen hond", "geen sterveling", "niemand aan de deur",
     "telefoon gaat nooit",
-    "telefoon blijft stil", "tegen de muren", "tegen de televisie", "tegen mezelf praten",
+    "telefoon blijft stil", "tegen de muren", "tegen mezelf praten",
     "niet meer uitgenodigd", "nooit meer gevraagd",
     "er niet meer bij", "buiten de boot", "aan de zijlijn", "niemand om mee te praten",
     "niemand om op terug te vallen", "op mijn eentje",
     "eenzaat", "lange avonden", "opgesloten", "binnenblijven", "thuiszitten", "genegeerd",
     "negeren", "door mij heen", "langs mij heen", "als lucht", "niemand zou het merken",
     "mist mij niemand",
-    "niemand kijkt", "spreek niemand", "praat niet terug",
+    "voel me verlaten", "me isoleren", "isoleerde me", "geïsoleerd",
 )
 ISOLEMENT_WEAK: tuple[str, ...] = (
     "alleen", "niemand", "contact", "bezoek", "visite", "bellen", "stil", "leeg huis",
@@ -146,26 +145,27 @@ ISOLEMENT_WEAK: tuple[str, ...] = (
     "weekend", "feestdagen", "kerst", "zondag", "avond", "televisie", "tv", "raam",
     "terugtrekken", "weinig contact", "nauwelijks", "ver weg", "thuisblijven",
     "liever thuis", "vrienden",
+    "verlaten", "stilte", "isoleren",
 )
 
 BESTAANSONZEKERHEID_STRONG: tuple[str, ...] = (
     "geldzorg", "geldzorgen", "geldgebrek", "geldproblemen", "=schulden", "schuldhulp",
-    "schuldsanering", "schuldhulpverlening", "bewindvoering", "bewindvoerder", "beslag",
+    "schuldsanering", "schuldhulpverlening", "bewindvoering", "bewindvoerder",
     "beslaglegging", "deurwaarder", "incasso", "aanmaning", "aanmaningen", "huurachterstand",
-    "betalingsachterstand", "achterstand", "uitkering", "bijstand", "voedselbank", "armoede",
+    "betalingsachterstand", "uitkering", "bijstand", "voedselbank", "armoede",
     "krap", "niet rondkomen", "komen niet rond", "kwam niet rond", "niet kunnen betalen",
-    "niet betalen", "geen geld", "te weinig geld", "werkloos", "geen werk", "zonder werk",
-    "afgesloten", "energierekening", "bezuinigen", "lenen", "geleend", "krediet", "flexwerk",
+    "niet betalen", "geen geld", "te weinig geld", "werkloos", "geen werk", "zonder werk", "energierekening", "bezuinigen", "geleend", "krediet", "flexwerk",
     "nul-urencontract", "huisuitzetting", "ontruiming", "uit huis gezet", "toeslagen",
-    "toeslagenaffaire", "minima", "minimum", "brood met brood", "eind van de maand",
+    "toeslagenaffaire", "minima", "brood met brood", "eind van de maand",
     "einde van de maand", "niks meer over", "rood staan", "dakloos", "daklozenopvang",
     "noodopvang", "afgekeurd",
     "elke euro", "elk dubbeltje", "dubbeltje omdraaien", "krap bij kas", "geen cent", "blut",
     "platzak", "wachtlijst", "tijdelijk contract", "oproepkracht", "nulurencontract",
     "eigen risico",
     "zorgtoeslag", "huurtoeslag", "afbetalen", "betalingsregeling", "antikraak", "anti-kraak",
-    "bankslapen", "noodwoning", "kiezen tussen", "geen geld voor", "niet kunnen betalen",
+    "bankslapen", "noodwoning", "geen geld voor", "niet kunnen betalen",
     "kan ik niet betalen",
+    "beslag op", "geld lenen", "lening", "gas afgesloten", "afgesloten van",
 )
 BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "geld", "rekening", "rekeningen", "huur", "betalen", "kosten", "duur", "euro", "inkomen",
@@ -173,6 +173,7 @@ BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "boodschappen", "zuinig", "sparen", "onzeker", "onzekerheid", "post", "formulier",
     "portemonnee", "schuld", "rondkomen", "arm", "nabestaandenpensioen", "verkopen",
     "verkocht", "kamer", "inwonen", "klein pensioen",
+    "beslag", "achterstand", "lenen", "minimum", "afgesloten",
 )
 
 # Everyday words that appear among codebook indicators but say little on their own ("kind",
@@ -191,6 +192,7 @@ GENERAL_WORDS: tuple[str, ...] = (
     "arm", "geld", "kwijt", "dood", "tegelijk", "erfenis", "gemeente", "kapot", "alleen",
     "niemand", "afhankelijk", "instantie", "bloem", "vogel", "zee", "wandelen", "genieten",
     "volhouden", "vereniging", "verzorgen", "voorziening", "vervoer", "loket",
+    "hopen", "hoop", "geloven",
     "mijn man", "mijn vrouw", "en toen", "ook nog", "daarna ook", "alles anders",
 )
 

@@ -230,14 +230,26 @@ class RuleScorer(BaseEstimator):
             vectors = self.vectorizer_.transform(lemma_texts)
             sims = (vectors @ self.profiles_.T).toarray()
             bonus = self.similarity_weight * np.clip(sims - self.similarity_floor, 0, None)
+            # One shared word is an indicator's job; similarity counts from two shared lemmas.
+            shared = ((vectors > 0).astype(np.int32) @ (self.profiles_ > 0).astype(np.int32).T)
+            bonus[shared.toarray() < 2] = 0.0
             strength += bonus
             # Evidence for a score that came from similarity alone: the shared lemmas (only
             # where the score could matter, computing it for every pair costs more than all
             # the rest).
             worth = bonus * (strength >= self.saturation * SHOW_SIMILARITY / (1 - SHOW_SIMILARITY))
+            surface: dict[int, dict[str, str]] = {}
             for row, code in zip(*np.nonzero(worth)):
                 if not evidence[row][code]:
-                    evidence[row][code] = self._shared_lemmas(vectors, row, code)
+                    if row not in surface:   # show the words as written, not their lemmas
+                        surface[row] = {}
+                        for token in docs[row]:
+                            lemma = (token.lemma_ or token.lower_).lower()
+                            surface[row].setdefault(lemma, token.lower_)
+                    evidence[row][code] = [
+                        surface[row].get(lemma, lemma)
+                        for lemma in self._shared_lemmas(vectors, row, code)
+                    ]
         scores = strength / (strength + self.saturation)
         scores, evidence = self._propagate(scores, evidence)
         return RuleResult(np.clip(scores, 0.0, 1.0), evidence)
@@ -250,9 +262,12 @@ class RuleScorer(BaseEstimator):
                 term = int(doc.vocab.strings[key])
                 if term not in spans or (end - start) > spans[term][1] - spans[term][0]:
                     spans[term] = (start, end)
+        # A word that is a term itself ("energierekening") means only that: its parts
+        # ("energie") are looked for in words no term names.
+        whole = {i for start, end in spans.values() for i in range(start, end)}
         for i, token in enumerate(doc):
             lemma = token.lemma_ or token.lower_
-            if len(lemma) < MIN_COMPOUND_PART + 3:
+            if len(lemma) < MIN_COMPOUND_PART + 3 or i in whole:
                 continue
             for term in self._compound_terms(lemma):
                 spans.setdefault(term, (i, i + 1))
