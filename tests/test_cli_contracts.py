@@ -734,3 +734,15 @@ def test_backup_onto_the_project_itself_is_refused(capsys, demo_copy):
     assert_error(code, err)
     assert count(demo_copy, "PRAGMA integrity_check") == "ok"
     assert len(demo_copy.read_bytes()) >= len(before) - 4096 * 4
+
+
+@pytest.mark.parametrize("argv", [
+    ["agreement", "--unit", "paragraph"], ["patterns", "taart"], ["export", "--format", "pdf"],
+    ["suggest", "--bogus"],
+], ids=lambda a: " ".join(a))
+def test_wrong_option_prints_error_line_and_usage(capsys, demo, argv):
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--project", str(demo)])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.startswith("usage: workbench") and "\nError: workbench" in err

@@ -22,8 +22,17 @@ from workbench.errors import WorkbenchError
 AREAS = ["project", "ingest", "agreement", "suggest", "exchange", "privacy", "codebook", "patterns"]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with the CLI's one error format: a wrong option or value also prints
+    ``Error: ...`` (after the usage line), exit code 2 as argparse has it."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Error: {self.prog}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="workbench",
         description="Code Dutch interview transcripts: import, codebooks, suggestions, "
         "patterns, agreement, exchange.",
