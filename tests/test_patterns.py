@@ -348,3 +348,9 @@ def test_framework_cells_join_the_quotes_of_each_cell(project):
                               "Zin 5 van interview-R03, verzonnen.")
     assert cell["documents"] == "interview-R03"
     assert ("R04", "herstel") not in cells.index
+
+
+def test_with_rollup_a_subcode_asks_for_its_main_code(project):
+    found = quotes(project, ["verlies-woning"], Selection(rollup=True))
+    assert set(found["code"]) == {"verlies"}
+    assert len(found) == framework_matrix(project, Selection(rollup=True))["verlies"].sum() == 8

@@ -99,7 +99,8 @@ def cooccurrence(
     for code in order:
         table.loc[code, code] = int(sizes.get(code, 0))
     if codes:
-        table = table.reindex(index=check_codes(db, codes), fill_value=0)
+        table = table.reindex(index=check_codes(db, codes, rollup=selection.rollup),
+                              fill_value=0)
     table.index.name = "code"
     table.columns.name = None
     return table
@@ -124,7 +125,7 @@ def cooccurrence_pairs(
     pairs = _coded_pairs(frame, scope, window)
     pairs = pairs[pairs["code_a"].map(rank) < pairs["code_b"].map(rank)]
     if codes:
-        wanted = check_codes(db, codes)
+        wanted = check_codes(db, codes, rollup=selection.rollup)
         pairs = pairs[pairs["code_a"].isin(wanted) | pairs["code_b"].isin(wanted)]
     table = (
         pairs.groupby(["code_a", "code_b"])
@@ -151,7 +152,7 @@ def cooccurrence_fragments(
     segment_b, then the respondent's attributes.
     """
     check_scope(scope, window)
-    code_a, code_b = check_codes(db, [code_a, code_b])
+    code_a, code_b = (check_codes(db, [c], rollup=selection.rollup)[0] for c in (code_a, code_b))
     frame = fragments(db, selection, details=False)
     left, right = frame[frame["code"] == code_a], frame[frame["code"] == code_b]
     pairs = meeting_pairs(left, right, scope=scope, window=window)

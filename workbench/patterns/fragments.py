@@ -159,13 +159,18 @@ def codes_table(db: Database) -> pd.DataFrame:
         {c: object for c in columns})
 
 
-def check_codes(db: Database, codes: Iterable[str]) -> list[str]:
-    """The given code slugs, refusing any the project does not have."""
+def check_codes(db: Database, codes: Iterable[str], *, rollup: bool = False) -> list[str]:
+    """The given code slugs, refusing any the project does not have.
+
+    With ``rollup`` a sub-code becomes its top-level code (what the overview then counts).
+    """
     codes = list(codes)
-    known = set(codes_table(db)["code"])
+    table = codes_table(db).set_index("code")
     for code in codes:
-        if code not in known:
+        if code not in table.index:
             raise NotFound("codings.unknown_code", code=code)
+    if rollup:
+        codes = list(dict.fromkeys(table.loc[c, "root"] for c in codes))
     return codes
 
 
@@ -275,7 +280,7 @@ def fragments(
     table = _code_ids(db)
     key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     if codes is not None:
-        wanted = set(check_codes(db, codes))
+        wanted = set(check_codes(db, codes, rollup=selection.rollup))
         ids = [int(i) for i, k in key_of.items() if table.loc[k, "slug"] in wanted]
         kept = f"c.code_id IN ({', '.join(map(str, ids)) or 'NULL'})"
         if keep_marked:

@@ -21,9 +21,10 @@ from workbench.patterns.fragments import (
 NO_VALUE = "(geen waarde)"
 
 
-def _code_order(db: Database, present: Sequence[str], codes: Sequence[str] | None) -> list[str]:
+def _code_order(db: Database, present: Sequence[str], codes: Sequence[str] | None,
+                rollup: bool = False) -> list[str]:
     order = codes_table(db)["code"].tolist()
-    wanted = set(check_codes(db, codes)) if codes else set(present)
+    wanted = set(check_codes(db, codes, rollup=rollup)) if codes else set(present)
     return [c for c in order if c in wanted]
 
 
@@ -40,7 +41,7 @@ def framework_matrix(
     in codebook order. The index is named ``respondent``.
     """
     frame = fragments(db, selection, details=False, places=False)
-    columns = _code_order(db, frame["code"].unique().tolist(), codes)
+    columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
     rows = respondents(db, selection)["respondent"].tolist()
     counts = (
         frame[frame["code"].isin(columns)]
@@ -67,7 +68,7 @@ def framework_cells(
     """
     frame = fragments(db, selection, places=False)
     if codes:
-        frame = frame[frame["code"].isin(check_codes(db, codes))]
+        frame = frame[frame["code"].isin(check_codes(db, codes, rollup=selection.rollup))]
     keys = ["respondent", "code"]
     cells = frame.groupby(keys).size().rename("fragments").reset_index()
     quotes = joined(frame.fillna({"text": ""}), keys, "text", separator, sort=False)
@@ -123,7 +124,7 @@ def code_frequencies(
         people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
     frame = fragments(db, selection, details=False, places=False)
     frame = frame.merge(people[["respondent", "group"]], on="respondent")
-    columns = _code_order(db, frame["code"].unique().tolist(), codes)
+    columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
     frame = frame[frame["code"].isin(columns)]
     counted = frame.groupby(["group", "code"]).agg(
         fragments=("fragment_id", "size"), respondents=("respondent", "nunique")

@@ -42,8 +42,9 @@ def quotes(
     if not codes:
         raise InputError("patterns.no_code")
     check_scope(scope, window)
-    codes = check_codes(db, codes)
-    check_codes(db, [*all_of, *none_of])
+    codes = check_codes(db, codes, rollup=selection.rollup)
+    all_of = check_codes(db, all_of, rollup=selection.rollup)
+    none_of = check_codes(db, none_of, rollup=selection.rollup)
     frame = fragments(db, selection, details=False)
     hits = frame[frame["code"].isin(codes)]
     for other in all_of:
