@@ -263,6 +263,27 @@ def fragments(
     one numpy matrix; names are looked up at the end in small arrays indexed by id, and the
     merging of coders is a sort plus ``reduceat``.
     """
+    table = _code_ids(db)
+    key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
+    where, params = _conditions(db, selection, codes=codes, keep_marked=keep_marked,
+                                respondent=respondent, table=table, key_of=key_of)
+    speakers = selection.speakers or get_setting(db, "analysis_speakers") or "all"
+    col = _coding_rows(db, where, params, places=places,
+                       only_respondents=speakers == "respondent")
+    code_key = _dense(table.index, key_of.to_numpy(), -1, np.int64)[col["code_id"]]
+    rep, coders, sizes = _merge_spans(db, col, code_key)
+    out = _named(db, col, rep, table["slug"].to_numpy(), table.index, code_key[rep])
+    out["coders"] = _text(coders)
+    out["n_codings"] = sizes
+    if details:
+        out["text"] = _text(texts(db, out["fragment_id"]))
+    return out
+
+
+def _conditions(db: Database, selection: Selection, *, codes: Iterable[str] | None,
+                keep_marked: bool, respondent: str | None, table: pd.DataFrame,
+                key_of: pd.Series) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (on codings ``c`` and documents ``d``) and their parameters."""
     where, params = ["1 = 1"], []
     if selection.statuses:
         where.append(f"c.status IN ({', '.join('?' * len(selection.statuses))})")
@@ -277,8 +298,6 @@ def fragments(
         where.append("d.id IN (SELECT d.id FROM documents d LEFT JOIN respondents r "
                      "ON r.id = d.respondent_id WHERE coalesce(r.code, d.name) = ?)")
         params.append(respondent)
-    table = _code_ids(db)
-    key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     if codes is not None:
         wanted = set(check_codes(db, codes, rollup=selection.rollup))
         ids = [int(i) for i, k in key_of.items() if table.loc[k, "slug"] in wanted]
@@ -286,8 +305,16 @@ def fragments(
         if keep_marked:
             kept = f"({kept} OR c.life_year IS NOT NULL OR c.life_age IS NOT NULL)"
         where.append(kept)
-    speakers = selection.speakers or get_setting(db, "analysis_speakers") or "all"
-    only_respondents = speakers == "respondent"
+    return where, params
+
+
+def _coding_rows(db: Database, where: list[str], params: list[Any], *, places: bool,
+                 only_respondents: bool) -> dict[str, np.ndarray]:
+    """One integer column per name in _COLUMNS for every coding that passes ``where``.
+
+    First and last segment (and their turns) are looked up per coding; a free span uses the
+    segment indexes of migration m007. Positions are ordered so that first <= last.
+    """
     last = f", {_segment_place('b')} AS b" if places else ""
     joins = "LEFT JOIN segments sa ON sa.id = x.a LEFT JOIN turns ta ON ta.id = sa.turn_id "
     if only_respondents:
@@ -313,15 +340,21 @@ def fragments(
         """,
         params,
     ).fetchall()
-    m = np.array(rows, dtype=np.int64).reshape(-1, len(_COLUMNS))
-    col = dict(zip(_COLUMNS, m.T))
-    code_key = _dense(table.index, key_of.to_numpy(), -1, np.int64)[col["code_id"]]
+    col = dict(zip(_COLUMNS, np.array(rows, dtype=np.int64).reshape(-1, len(_COLUMNS)).T))
     for first, last_ in (("seg_first", "seg_last"), ("turn_first", "turn_last")):
         a = np.where(col[first] < 0, col[last_], col[first])
         b = np.where(col[last_] < 0, col[first], col[last_])
         col[first], col[last_] = np.minimum(a, b), np.maximum(a, b)
+    return col
 
-    # One fragment per (document, code, span): the row with a life mark, else the first coding.
+
+def _merge_spans(db: Database, col: dict[str, np.ndarray],
+                 code_key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One fragment per (document, code, span), in document order.
+
+    Returns the row kept for each (the one with a life mark, else the first coding), the
+    coders of each and how many codings it merges.
+    """
     order = np.lexsort((col["id"], col["life_age"] < 0, col["life_year"] < 0, col["end_char"],
                         col["start_char"], code_key, col["document_id"]))
     keys = np.stack([col["document_id"], code_key, col["start_char"], col["end_char"]])[:, order]
@@ -332,8 +365,12 @@ def fragments(
     coders = _coder_names(db, col["coder_id"][order], starts)
     final = np.lexsort((code_key[rep], col["end_char"][rep], col["start_char"][rep],
                         col["document_id"][rep]))
-    rep, coders, sizes = rep[final], coders[final], sizes[final]
+    return rep[final], coders[final], sizes[final]
 
+
+def _named(db: Database, col: dict[str, np.ndarray], rep: np.ndarray, slugs: np.ndarray,
+           code_ids: pd.Index, code_key: np.ndarray) -> pd.DataFrame:
+    """The kept rows as a DataFrame with respondent, code, document and speaker names."""
     docs = db.execute(
         "SELECT d.id, coalesce(d.respondent_id, -1), coalesce(r.code, d.name), d.name, "
         "r.pseudonym FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id"
@@ -345,7 +382,7 @@ def fragments(
         "document_id": doc,
         "respondent_id": _nullable(_dense(doc_ids, [d[1] for d in docs], -1, np.int64)[doc]),
         "respondent": _text(_dense(doc_ids, [d[2] for d in docs], None)[doc]),
-        "code": _text(_dense(table.index, table["slug"].to_numpy(), None)[code_key[rep]]),
+        "code": _text(_dense(code_ids, slugs, None)[code_key]),
         "start_char": col["start_char"][rep],
         "end_char": col["end_char"][rep],
     })
@@ -356,10 +393,6 @@ def fragments(
     labels = db.execute("SELECT id, label FROM speakers").fetchall()
     out["speaker"] = _text(_dense([r[0] for r in labels], [r[1] for r in labels], None)[
         col["speaker_id"][rep]])
-    out["coders"] = _text(coders)
-    out["n_codings"] = sizes
-    if details:
-        out["text"] = _text(texts(db, out["fragment_id"]))
     return out
 
 
