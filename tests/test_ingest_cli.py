@@ -57,7 +57,7 @@ def test_qdpx_files_are_handed_to_the_exchange_importer(tmp_path, capsys):
     export_qdpx(source, tmp_path / "p.qdpx", pseudonymise=False, actor="onderzoeker")
     code = main(["import", str(tmp_path / "p.qdpx"), "--project", str(tmp_path / "p.db")])
     assert code == 0, capsys.readouterr()
-    assert "REFI-QDA" in capsys.readouterr().out
+    assert "p.qdpx (qdpx)" in capsys.readouterr().out  # the exchange's data-loss report
     target = open_project(tmp_path / "p.db")
     assert target.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
 
