@@ -40,6 +40,8 @@ NOT_EVENTS = ("verliescascade",)
 FOLLOWERS = ("schaamte", "energiebalans", "isolement", "zingeving", "herstel")
 BIRTH_YEAR_ATTRIBUTE = "geboortejaar"
 ARROW = " -> "
+EVENT_COLUMNS = ["respondent", "step", "code", "life_year", "life_age", "life_key", "document",
+                 "segment", "text", "fragments", "followed_by", "respondent_id"]
 
 
 @dataclasses.dataclass
@@ -179,7 +181,7 @@ def _events_and_followers(
     events["followed_by"] = events["followed_by"].fillna("").astype(object)
     follow = follow[["respondent", "step", "code", "follower", "follower_code", "segment",
                      "text"]].reset_index(drop=True)
-    return events.drop(columns="respondent_key"), follow
+    return events[EVENT_COLUMNS], follow
 
 
 def loss_events(
