@@ -97,3 +97,10 @@ def test_exact_word_form_beats_an_ambiguous_lemma(rules, nlp):
 )
 def test_everyday_words_alone_do_not_make_a_suggestion(rules, nlp, text, code):
     assert score(rules, nlp, text, code)[0] < 0.5
+
+
+def test_a_pet_named_in_passing_is_not_meaning_but_with_strength_it_is(rules, nlp):
+    passing, _ = score(rules, nlp, "Mijn kat is oud maar gezond.", "zingeving")
+    meaning, evidence = score(rules, nlp, "Mijn kat geeft me kracht, ze is mijn houvast.",
+                              "zingeving")
+    assert passing < 0.5 <= meaning and "kat" in evidence

@@ -196,6 +196,18 @@ GENERAL_WORDS: tuple[str, ...] = (
     "mijn man", "mijn vrouw", "en toen", "ook nog", "daarna ook", "alles anders",
 )
 
+# Things and activities people name when they talk about meaning ("mijn hond", "het koor",
+# "vrijwilligerswerk"), and just as often in passing ("mijn kat is oud maar gezond"): alone
+# they stay just under the threshold, so a suggestion needs one more word of evidence.
+TOPIC_WORDS: tuple[str, ...] = (
+    "hond", "kat", "poes", "huisdier", "paard", "konijn", "parkiet", "dier",
+    "beest", "dierenarts", "kleinkind", "kleinkinderen", "kleindochter", "kleinzoon", "koor", "zingen",
+    "schilderen", "tuinieren", "hobby", "breien", "puzzelen", "knutselen", "gitaar", "koken",
+    "kerk", "moskee", "moestuin", "bos", "natuur", "tuin", "rivier", "zee",
+    "vogel", "bloem", "muziek", "lezen", "wandelen", "vrijwilliger", "vrijwilligers", "vrijwilligerswerk",
+    "iets terug", "maatje",
+)
+
 # Headline code id -> (strong, weak). Children inherit nothing from here; their own
 # codebook indicators decide, and a child's score is passed up to its parent.
 HEADLINE_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -77,6 +77,7 @@ class RuleScorer(BaseEstimator):
         phrase_weight: float = 0.9,
         strong_weight: float = 0.8,
         weak_weight: float = 0.3,
+        topic_weight: float = 0.55,
         example_weight: float = 0.8,
         negation_window: int = 3,
         negation_factor: float = 0.25,
@@ -90,6 +91,7 @@ class RuleScorer(BaseEstimator):
         self.phrase_weight = phrase_weight
         self.strong_weight = strong_weight
         self.weak_weight = weak_weight
+        self.topic_weight = topic_weight
         self.example_weight = example_weight
         self.negation_window = negation_window
         self.negation_factor = negation_factor
@@ -126,7 +128,8 @@ class RuleScorer(BaseEstimator):
                 strong, weak = lexicon.HEADLINE_TERMS[code.id]
                 raw += [(i, t, self.strong_weight) for t in strong]
                 raw += [(i, t, self.weak_weight) for t in weak]
-        self.terms_ = self._compile(nlp, raw, self._weak_lemmas(nlp, codes))
+        self.terms_ = self._compile(nlp, raw, self._weak_lemmas(nlp, codes),
+                                    self._lemma_set(nlp, lexicon.TOPIC_WORDS))
         self.terms_ = self._lift_children(self.terms_)
         self.matcher_lemma_ = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.matcher_lower_ = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -161,8 +164,17 @@ class RuleScorer(BaseEstimator):
             return set()
         return {tuple(doc_lemmas(d)) for d in pipe(nlp, lexicon.GENERAL_WORDS)}
 
+    def _lemma_set(self, nlp: Language, words: Sequence[str]) -> set[tuple[str, ...]]:
+        if not self.use_lexicon:
+            return set()
+        return {tuple(doc_lemmas(d)) for d in pipe(nlp, words)}
+
     def _compile(
-        self, nlp: Language, raw: list[tuple[int, str, float]], weak: set[tuple[str, ...]]
+        self,
+        nlp: Language,
+        raw: list[tuple[int, str, float]],
+        weak: set[tuple[str, ...]],
+        topics: set[tuple[str, ...]] = frozenset(),
     ) -> list[Term]:
         """Lemmatise every term once; keep the highest weight per (code, lemma sequence)."""
         texts = [t for _, t, _ in raw]
@@ -176,6 +188,8 @@ class RuleScorer(BaseEstimator):
                 continue
             if (len(doc) == 1 and doc[0].is_stop) or lems in weak:
                 weight = min(weight, self.weak_weight)   # "alleen", "geld": ambiguous alone
+            elif lems in topics:
+                weight = min(weight, self.topic_weight)  # "hond", "koor": needs company
             key = (code, lems)
             term = Term(code, text.lstrip("="), lems, weight, bool(proof & set(lems)), exact)
             if key not in best or best[key].weight < weight:
