@@ -250,12 +250,16 @@ def test_cascades_follow_life_story_order_and_name_what_followed(project):
     events = loss_events(project)
     r02 = events[events["respondent"] == "R02"]
     assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
-    assert r02["followed_by"].tolist() == ["isolement", "isolement, schaamte", ""]
+    assert r02["followed_by"].tolist() == ["", "isolement, schaamte", ""]
     r01 = events[events["respondent"] == "R01"]
-    assert r01["followed_by"].tolist() == ["schaamte", "isolement, zingeving"]
-    wider = loss_events(project, follow_window=4)
-    assert wider[wider["respondent"] == "R01"]["followed_by"].iloc[1] == \
-        "isolement, zingeving, herstel"
+    assert r01["followed_by"].tolist() == ["schaamte", "isolement, zingeving, herstel"]
+    narrow = loss_events(project, follow_window=2).query("respondent == 'R01'")
+    assert narrow["followed_by"].tolist() == ["schaamte", "isolement"]
+
+
+def test_what_followed_stops_where_the_next_loss_is_told(project):
+    r03 = loss_events(project, follow_window=5).query("respondent == 'R03'")
+    assert r03["followed_by"].tolist() == ["", "isolement"]   # s4 belongs to woning (s2)
 
 
 def test_cascade_merges_the_same_loss_told_twice_in_a_row(project):
@@ -272,7 +276,8 @@ def test_cascade_overview_lengths_transitions_and_shared_patterns(project):
     assert counts == {0: 1, 2: 2, 3: 1}
     moves = overview.transitions.set_index("path")
     assert moves.loc["verlies-dierbare -> verlies-woning -> isolement", "respondents"] == 3
-    assert moves.loc["verlies-dierbare -> isolement", "who"] == "R02, R03"
+    assert moves.loc["verlies-woning -> isolement", "who"] == "R01, R02, R03"
+    assert "verlies-dierbare -> isolement" not in moves.index
     assert moves.loc["verlies-woning -> verlies-werk", "occurrences"] == 1
     shared = overview.patterns.set_index("pattern")
     assert shared.loc["verlies-dierbare -> verlies-woning", "who"] == "R01, R03"

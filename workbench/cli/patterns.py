@@ -46,9 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "what followed; XLSX adds transitions, shared patterns and lengths")
     cascades.add_argument("--code", metavar="ID",
                           help="only respondents whose cascade has this loss code")
-    cascades.add_argument("--follow-window", type=int, default=3, metavar="N",
-                          help="what followed: codes in the loss's segments or the N after "
-                          "it (default 3)")
+    cascades.add_argument("--follow-window", type=int, default=patterns.FOLLOW_WINDOW,
+                          metavar="N", help="what followed: codes in the loss's segments or "
+                          "the N after it, before the next loss (default "
+                          f"{patterns.FOLLOW_WINDOW})")
     cascades.add_argument("--table", choices=CASCADE_TABLES, default="events",
                           help="the table a CSV holds (default: events; XLSX holds all)")
 

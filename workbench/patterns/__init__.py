@@ -4,8 +4,8 @@ the CLI (``workbench patterns``) and the Patronen page are thin layers over them
 """
 
 from workbench.patterns.cascades import (
-    FOLLOWERS, LOSS_ROOT, NOT_EVENTS, Cascades, cascade_overview, descendants, life_order,
-    loss_events,
+    FOLLOW_WINDOW, FOLLOWERS, LOSS_ROOT, NOT_EVENTS, Cascades, cascade_overview, descendants,
+    life_order, loss_events,
 )
 from workbench.patterns.cooccurrence import (
     SCOPES, cooccurrence, cooccurrence_dot, cooccurrence_fragments, cooccurrence_pairs,
@@ -25,7 +25,8 @@ from workbench.patterns.profile import Profile, respondent_profile
 from workbench.patterns.quotes import quotes
 
 __all__ = [
-    "FOLLOWERS", "FORMATS", "LOSS_ROOT", "NOT_EVENTS", "SCOPES", "Cascades", "Profile",
+    "FOLLOW_WINDOW", "FOLLOWERS", "FORMATS", "LOSS_ROOT", "NOT_EVENTS", "SCOPES", "Cascades",
+    "Profile",
     "Selection", "about_rows", "attribute_names", "attribute_values", "cascade_overview",
     "code_frequencies", "coders", "codes_table", "cooccurrence", "cooccurrence_dot",
     "cooccurrence_fragments", "cooccurrence_pairs", "data_version", "descendants",

@@ -14,8 +14,9 @@ a move, the neighbourhood is new, contact fades. No coding tool models that orde
   names a chain, not a loss). The same loss told in consecutive fragments is one event
   (unless both carry different years).
 - **What followed.** The codes among schaamte, energiebalans, isolement, zingeving (with its
-  sub-codes) and herstel that start in the loss's own segments or the ``follow_window``
-  segments after it, in order of appearance.
+  sub-codes) and herstel that start in the loss's own segments or in the ``follow_window``
+  segments after it, but before the next loss is told (so one reaction is not credited to
+  two losses), in order of appearance.
 - **Across respondents.** Cascade lengths, transitions (loss -> loss, loss -> what
   followed, and three-step paths such as verlies-dierbare -> verlies-woning -> isolement)
   with how many respondents share each, and the respondents who share a whole pattern.
@@ -40,6 +41,7 @@ NOT_EVENTS = ("verliescascade",)
 FOLLOWERS = ("schaamte", "energiebalans", "isolement", "zingeving", "herstel")
 BIRTH_YEAR_ATTRIBUTE = "geboortejaar"
 ARROW = " -> "
+FOLLOW_WINDOW = 10   # segments (sentences): a turn or two of talk after the loss
 EVENT_COLUMNS = ["respondent", "step", "code", "life_year", "life_age", "life_key", "document",
                  "segment", "text", "fragments", "followed_by", "respondent_id"]
 
@@ -159,13 +161,15 @@ def _events_and_followers(
     after = ordered[ordered["code"].isin(labels.index)].copy()
     after["follower"] = after["code"].map(labels)
     near = loss[["respondent_key", "step", "fragment_id", "document_id", "seg_first",
-                 "seg_last"]]
+                 "seg_last"]].assign(next_loss=_next_loss(loss))
     met = near.merge(
         after[["document_id", "fragment_id", "seg_first", "start_char", "follower", "code"]],
         on="document_id", suffixes=("", "_f"),
     )
     met = met[(met["seg_first_f"] >= met["seg_first"])
               & (met["seg_first_f"] <= met["seg_last"] + follow_window)
+              & ((met["seg_first_f"] <= met["seg_last"])
+                 | (met["seg_first_f"] < met["next_loss"]))
               & (met["fragment_id_f"] != met["fragment_id"])]
     met = met.sort_values(["respondent_key", "step", "seg_first_f", "start_char"])
     met = met.drop_duplicates(["respondent_key", "step", "fragment_id_f"])
@@ -184,11 +188,25 @@ def _events_and_followers(
     return events[EVENT_COLUMNS], follow
 
 
+def _next_loss(loss: pd.DataFrame) -> np.ndarray:
+    """Per loss fragment: where the next loss starts in the same document (after its own
+    segments), by one binary search over all loss starts; no next loss gives infinity."""
+    big = 1 << 32
+    doc = loss["document_id"].to_numpy(dtype=np.int64)
+    first = loss["seg_first"].fillna(-1).to_numpy(dtype=np.int64)
+    last = loss["seg_last"].fillna(-1).to_numpy(dtype=np.int64)
+    starts = np.unique(doc * big + first)
+    at = np.searchsorted(starts, doc * big + last, side="right")
+    found = np.append(starts, np.iinfo(np.int64).max)[at]
+    same_doc = (found // big) == doc
+    return np.where(same_doc, (found - doc * big).astype(float), np.inf)
+
+
 def loss_events(
     db: Database,
     selection: Selection = Selection(),
     *,
-    follow_window: int = 3,
+    follow_window: int = FOLLOW_WINDOW,
     followers: Sequence[str] = FOLLOWERS,
     loss_root: str = LOSS_ROOT,
     exclude: Sequence[str] = NOT_EVENTS,
@@ -232,7 +250,7 @@ def cascade_overview(
     db: Database,
     selection: Selection = Selection(),
     *,
-    follow_window: int = 3,
+    follow_window: int = FOLLOW_WINDOW,
     followers: Sequence[str] = FOLLOWERS,
     loss_root: str = LOSS_ROOT,
     exclude: Sequence[str] = NOT_EVENTS,

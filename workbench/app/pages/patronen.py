@@ -226,7 +226,8 @@ with tabs[3]:
 # ----------------------------------------------------------------------------- cascades
 with tabs[4]:
     st.caption(tr("patronen.cas.help"))
-    follow = st.number_input(tr("patronen.cas.window"), min_value=0, max_value=20, value=3,
+    follow = st.number_input(tr("patronen.cas.window"), min_value=0, max_value=50,
+                             value=patterns.FOLLOW_WINDOW,
                              key="patronen_cas_window")
     cascades = overview("cascade_overview", follow_window=int(follow))
     if cascades is not None and cascades.events.empty:
