@@ -133,11 +133,11 @@ class RuleScorer(BaseEstimator):
         self.terms_ = self._lift_children(self.terms_)
         self.matcher_lemma_ = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.matcher_lower_ = PhraseMatcher(nlp.vocab, attr="LOWER")
-        texts = [t.text for t in self.terms_]
-        for k, (term, doc) in enumerate(zip(self.terms_, pipe(nlp, texts))):
+        for k, term in enumerate(self.terms_):
             if not term.exact:
-                self.matcher_lemma_.add(str(k), [doc])
+                self.matcher_lemma_.add(str(k), [self._docs[term.text]])
             self.matcher_lower_.add(str(k), [nlp.make_doc(term.text.lower())])
+        del self._docs
         self.compound_parts_: dict[str, list[int]] = {}
         for k, term in enumerate(self.terms_):
             single = len(term.lemmas) == 1 and not term.exact
@@ -179,8 +179,10 @@ class RuleScorer(BaseEstimator):
         """Lemmatise every term once; keep the highest weight per (code, lemma sequence)."""
         texts = [t for _, t, _ in raw]
         best: dict[tuple[int, tuple[str, ...]], Term] = {}
+        self._docs: dict[str, Doc] = {}   # each term's doc, reused for its pattern
         proof = set(lexicon.NEGATION_PROOF) | set(lexicon.NEGATION_CUES)
         for (code, text, weight), doc in zip(raw, pipe(nlp, texts)):
+            self._docs.setdefault(text, doc)
             exact = text.startswith("=")
             lems = (tuple(t.lower_ for t in doc if t.text != "=") if exact
                     else tuple(doc_lemmas(doc)))
