@@ -757,3 +757,19 @@ def test_wrong_option_prints_error_line_and_usage(capsys, demo, argv):
     err = capsys.readouterr().err
     assert exit_.value.code == 2
     assert err.startswith("usage: workbench") and "\nError: workbench" in err
+
+
+def test_installed_workbench_command_runs_a_contract(tmp_path):
+    """The console script itself (not only main()): what an outside evaluator calls."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "workbench"
+    assert script.is_file(), "the package is not installed with its 'workbench' script"
+    done = subprocess.run([str(script), "--lang", "en", "export", "--project",
+                           str(tmp_path / "weg.db"), "--format", "csv", "--output",
+                           str(tmp_path / "x.csv")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: ") and "weg.db" in done.stderr
+    assert "Traceback" not in done.stderr
