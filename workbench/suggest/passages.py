@@ -44,8 +44,8 @@ def read_jsonl(path: str | Path, *, required: dict[str, type]) -> list[dict[str,
                 ) from exc
             if not isinstance(obj, dict):
                 raise InputError(
-                    "suggest.bad_line", path=str(path), line=number, field="(object)",
-                    expected="object", got=type(obj).__name__,
+                    "suggest.not_an_object", path=str(path), line=number,
+                    got=_json_type(obj),
                 )
             for field, kind in required.items():
                 value = obj.get(field)
@@ -55,12 +55,24 @@ def read_jsonl(path: str | Path, *, required: dict[str, type]) -> list[dict[str,
                 if kind is str and field == "id" and isinstance(value, int):
                     obj[field], ok = value, True
                 if not ok:
+                    got = _json_type(value)
                     raise InputError(
-                        "suggest.bad_line", path=str(path), line=number, field=field,
-                        expected=kind.__name__, got=type(value).__name__,
+                        f"suggest.bad_line_{kind.__name__}", path=str(path), line=number,
+                        field=field, got=got,
                     )
             out.append(obj)
     return out
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a value's type, for messages ("list" would be Python talk)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
 
 
 def respondent_text(text: str) -> str:
