@@ -86,6 +86,8 @@ def _file_error(exc: OSError, lang: str) -> str:
             "denied" if isinstance(exc, PermissionError) else
             "folder" if isinstance(exc, IsADirectoryError) else "other")
     file = exc.filename if exc.filename is not None else "-"
+    if kind == "folder" and exc.filename2 is not None:  # os.replace(tmp, FOLDER)
+        file = exc.filename2
     return t(f"cli.file_error.{kind}", lang, file=file, reason=exc.strerror or exc)
 
 
