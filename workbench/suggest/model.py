@@ -161,7 +161,8 @@ class Suggester(BaseEstimator):
                 # How far to trust the text model and the code's own rules, learnt from
                 # out-of-fold scores: a calibrated probability, not a guess of weights.
                 Z = self._stack_features(oof, rule[rows, j])
-                self.combiners_[j] = LogisticRegression(C=1.0, solver="liblinear").fit(Z, y)
+                self.combiners_[j] = LogisticRegression(
+                    C=1.0, solver="liblinear", random_state=0).fit(Z, y)
                 scores = self.combiners_[j].predict_proba(Z)[:, 1]
             if self.tune_thresholds:
                 self.thresholds_[j] = self._best_threshold(scores, y)
@@ -174,7 +175,7 @@ class Suggester(BaseEstimator):
 
     def _new_model(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight="balanced", max_iter=500,
-                                  solver="liblinear")
+                                  solver="liblinear", random_state=0)
 
     def _with_parents(self, Y: np.ndarray) -> np.ndarray:
         """A passage coded with a child is coded with its parent too."""
