@@ -359,3 +359,20 @@ def test_with_rollup_a_subcode_asks_for_its_main_code(project):
     found = quotes(project, ["verlies-woning"], Selection(rollup=True))
     assert set(found["code"]) == {"verlies"}
     assert len(found) == framework_matrix(project, Selection(rollup=True))["verlies"].sum() == 8
+
+
+def test_quotes_can_carry_pseudonyms_instead_of_names(project):
+    doc, text = project.execute(
+        "SELECT id, text FROM documents WHERE name = 'interview-R01'").fetchone()
+    start = text.index("interview-R01", text.index("Zin 5"))
+    pid = project["pseudonyms"].insert({"replacement": "[Naam 1]", "created_at": now(),
+                                        "created_by": "onderzoeker"}).last_pk
+    project["pseudonym_spans"].insert({"document_id": doc, "start_char": start,
+                                       "end_char": start + len("interview-R01"),
+                                       "pseudonym_id": pid, "created_at": now(),
+                                       "created_by": "onderzoeker"})
+    masked = quotes(project, ["isolement"], pseudonymise=True).set_index("respondent")
+    assert masked.loc["R01", "text"] == "Zin 5 van [Naam 1], verzonnen."
+    assert masked.loc["R02", "text"] == "Zin 5 van interview-R02, verzonnen."
+    plain = quotes(project, ["isolement"]).set_index("respondent")
+    assert plain.loc["R01", "text"] == "Zin 5 van interview-R01, verzonnen."

@@ -63,6 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     quotes.add_argument("--not", dest="none_of", action="append", default=[], metavar="ID",
                         help="drop fragments that meet this code (repeat: none of them)")
     _scope_arguments(quotes)
+    quotes.add_argument("--pseudonymise", action="store_true",
+                        help="put the project's pseudonyms in place of names in the quotes")
 
     freq = _command(commands, "frequencies", run_frequencies,
                     "per attribute group: fragments, respondents with the code and their share")
@@ -178,10 +180,12 @@ def run_quotes(args: argparse.Namespace) -> int:
     if not args.code:
         raise InputError("patterns.cli.code_needed")
     found = patterns.quotes(db, args.code, selection, all_of=args.all_of,
-                            none_of=args.none_of, scope=args.scope, window=args.window)
+                            none_of=args.none_of, scope=args.scope, window=args.window,
+                            pseudonymise=args.pseudonymise)
     settings = (selection.describe() + [("code", c) for c in args.code]
                 + [("and", c) for c in args.all_of] + [("not", c) for c in args.none_of]
-                + _scope_settings(args))
+                + _scope_settings(args)
+                + [("pseudonymised", "yes" if args.pseudonymise else "no")])
     return _write(db, args, "quotes", {"quotes": found}, settings)
 
 

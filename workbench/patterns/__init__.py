@@ -30,7 +30,7 @@ __all__ = [
     "Selection", "about_rows", "attribute_names", "attribute_values", "cascade_overview",
     "code_frequencies", "coders", "codes_table", "cooccurrence", "cooccurrence_dot",
     "cooccurrence_fragments", "cooccurrence_pairs", "data_version", "descendants",
-    "export_tables", "format_of", "fragments", "framework_cells", "framework_matrix", "heatmap_data",
-    "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "quotes",
+    "export_tables", "format_of", "fragments", "framework_cells", "framework_matrix",
+    "heatmap_data", "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "quotes",
     "read_csv_export", "respondent_profile", "respondents", "table_bytes",
 ]

@@ -146,7 +146,8 @@ def _events_and_followers(
     loss["run_key"] = loss["life_key"].where(loss["marked"])
     events = (
         loss.groupby(["respondent_key", "step"], sort=True)
-        .agg(respondent=("respondent", "first"), code=("code", "first"), life_year=("life_year", "max"),
+        .agg(respondent=("respondent", "first"), code=("code", "first"),
+             life_year=("life_year", "max"),
              life_age=("life_age", "max"), life_key=("life_key", "first"),
              run_key=("run_key", "first"),
              document=("document", "first"), segment=("seg_first", "first"),

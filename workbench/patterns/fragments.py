@@ -467,10 +467,27 @@ def texts(db: Database, coding_ids: pd.Series) -> np.ndarray:
     return pd.Series(found, dtype=object).reindex(ids).to_numpy(dtype=object)
 
 
-def with_text(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the ``text`` column to a subset of ``fragments(..., details=False)``."""
-    return frame.assign(text=pd.Series(texts(db, frame["fragment_id"]), index=frame.index,
-                                       dtype=object))
+def with_text(db: Database, frame: pd.DataFrame, *, pseudonymise: bool = False) -> pd.DataFrame:
+    """Add the ``text`` column to a subset of ``fragments(..., details=False)``.
+
+    ``pseudonymise`` puts the project's pseudonyms in place of names (for quotes that leave
+    the research team); only fragments that touch a name are rebuilt.
+    """
+    text = pd.Series(texts(db, frame["fragment_id"]), index=frame.index, dtype=object)
+    if pseudonymise and len(frame):
+        from workbench.privacy import pseudonymise_range
+
+        touched = {row[0] for row in db.execute(
+            "SELECT f.value ->> '$[0]' FROM json_each(?) f WHERE EXISTS (SELECT 1 FROM "
+            "pseudonym_spans s WHERE s.document_id = f.value ->> '$[1]' "
+            "AND s.end_char > f.value ->> '$[2]' AND s.start_char < f.value ->> '$[3]')",
+            [json.dumps(frame[["fragment_id", "document_id", "start_char", "end_char"]]
+                        .astype("int64").to_numpy().tolist())],
+        )}
+        for index, row in frame[frame["fragment_id"].isin(touched)].iterrows():
+            text[index] = pseudonymise_range(db, int(row["document_id"]), int(row["start_char"]),
+                                             int(row["end_char"])).text
+    return frame.assign(text=text)
 
 
 def respondents(db: Database, selection: Selection = Selection()) -> pd.DataFrame:

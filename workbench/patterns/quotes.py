@@ -32,8 +32,11 @@ def quotes(
     none_of: Sequence[str] = (),
     scope: str = "segment",
     window: int = 0,
+    pseudonymise: bool = False,
 ) -> pd.DataFrame:
     """Fragments of any of ``codes`` that meet every code in ``all_of`` and none in ``none_of``.
+
+    ``pseudonymise`` shows the quotes with the project's pseudonyms in place of names.
 
     One row per fragment, in respondent and document order, with the respondent's
     attributes as extra columns (QUOTE_COLUMNS first). With ``selection.rollup`` a top-level
@@ -54,7 +57,8 @@ def quotes(
         met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
         hits = hits[~hits["fragment_id"].isin(met["fragment_a"])]
     hits = hits.sort_values(["respondent", "document_id", "start_char", "code"])
-    out = with_attributes(db, with_text(db, hits.reset_index(drop=True)))
+    out = with_attributes(db, with_text(db, hits.reset_index(drop=True),
+                                        pseudonymise=pseudonymise))
     extra = [c for c in out.columns if c not in QUOTE_COLUMNS and c not in _INTERNAL]
     return out[QUOTE_COLUMNS + extra]
 

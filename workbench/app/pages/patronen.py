@@ -210,17 +210,19 @@ with tabs[3]:
     if q_scope == "window":
         q_window = right.number_input(tr("patronen.co.window"), min_value=1, max_value=20,
                                       value=2, key="patronen_q_window")
+    masked = st.toggle(tr("patronen.q.pseudonymise"), key="patronen_q_pseudonymise")
     if not chosen:
         st.caption(tr("patronen.q.choose"))
     else:
         found = overview("quotes", codes=chosen, all_of=with_codes, none_of=without,
-                         scope=q_scope, window=int(q_window))
+                         scope=q_scope, window=int(q_window), pseudonymise=masked)
         if found is not None:
             st.success(tr("patronen.q.found", n=len(found)))
             st.dataframe(shown(found), hide_index=True, width="stretch")
             settings = ([("code", c) for c in chosen] + [("and", c) for c in with_codes]
-                        + [("not", c) for c in without] + [("scope", q_scope),
-                                                           ("window", str(q_window))])
+                        + [("not", c) for c in without]
+                        + [("scope", q_scope), ("window", str(q_window)),
+                           ("pseudonymised", "yes" if masked else "no")])
             downloads("citaten", {"citaten": found}, settings, "patronen_dl_quotes")
 
 # ----------------------------------------------------------------------------- cascades
