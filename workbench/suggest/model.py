@@ -1,13 +1,14 @@
-"""The learning part: one logistic regression per code on lemma TF-IDF plus the rule scores.
+"""The learning part: per code, logistic regression on lemma TF-IDF, stacked with the rules.
 
-Why this shape: with a few dozen coded passages a linear model over lemmas is as good as
-anything and trains in milliseconds, so it can be refit after every decision. The rule scores
-are extra features, so the model learns how far to trust each code's indicators in this
-project. Codes with fewer than ``min_examples`` confirmed examples stay on the rules. Each
-trained code gets its own threshold, chosen by cross-validation on the training data (the
-F1-best cut-off, pulled towards the default so a handful of examples cannot push it to an
-extreme). A code the coders never used in a fully coded training set is silenced: they saw
-its chance and said no every time.
+Why this shape: with a few dozen coded passages a linear model over lemmas (and, when given,
+sentence embeddings) is as good as anything and trains in milliseconds, so it can be refit
+after every decision. Its out-of-fold scores and the code's rule score go into a second, tiny
+logistic regression that learns how far to trust each in this project and returns a
+calibrated probability. Codes with fewer than ``min_examples`` confirmed examples stay on the
+rules (measured: below 12 the model did worse than the rules). Each trained code gets its own
+threshold: the F1-best cut-off on held-out scores, pulled towards the default so a handful of
+examples cannot push it to an extreme. A code the coders never used in a fully coded training
+set is silenced: they saw its chance and said no every time.
 """
 
 from __future__ import annotations
