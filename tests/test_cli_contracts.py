@@ -29,6 +29,16 @@ DEMO = REPO / "corpora" / "demo"
 PASSAGES = REPO / "corpora" / "eval" / "passages.jsonl"
 CODE_IDS = {code.id for code in load_codebook(DEFAULT_CODEBOOK).codes}
 CODE_NAMES = {code.name for code in load_codebook(DEFAULT_CODEBOOK).codes}
+PARENT = {code.id: code.parent for code in load_codebook(DEFAULT_CODEBOOK).codes}
+
+
+def top_code(code: str) -> str:
+    while PARENT[code]:
+        code = PARENT[code]
+    return code
+
+
+ROOT = {code: top_code(code) for code in PARENT}
 MEASURES = {"alpha", "alpha_ci", "kappa", "ac1", "percent", "n_units"}
 
 
@@ -208,7 +218,12 @@ def test_suggest_cold_start_writes_one_line_per_input_in_order(capsys, tmp_path,
     assert lines["leeg"]["suggestions"] == []
     turns = {s["code"] for s in lines["turns"]["suggestions"]}
     assert {"verlies", "schaamte"} <= turns
-    assert sum(bool(line["suggestions"]) for line in lines.values()) > len(ids) / 2
+    # useful at cold start: for a good share of the labelled passages a proposed code (or
+    # its parent) is one of the human labels
+    labelled = [p for p in passages(40, start=200) if p["codes"]]
+    hits = sum(bool(set(p["codes"]) & {ROOT[s["code"]] for s in lines[p["id"]]["suggestions"]})
+               for p in labelled)
+    assert hits >= len(labelled) / 3
 
 
 def test_suggest_with_train_file_uses_text_and_codes(capsys, tmp_path, suggest_input):
@@ -257,7 +272,7 @@ def test_suggest_bad_train_file_is_refused(capsys, tmp_path, suggest_input, trai
     code, _, err = run(capsys, "suggest", "--codebook", DEFAULT_CODEBOOK, "--train", train,
                        "--input", suggest_input[0], "--output", tmp_path / "out.jsonl")
     assert_error(code, err)
-    assert expected in err
+    assert expected in err and "train.jsonl" in err
 
 
 @pytest.mark.parametrize("which", ["codebook", "input", "train"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from workbench.cli.common import add_project_argument, add_user_argument, project
 from workbench.errors import InputError
@@ -73,7 +74,8 @@ def _suggest_files(args: argparse.Namespace) -> int:
     train = read_jsonl(args.train, required={"text": str, "codes": list}) if args.train else []
     items = read_jsonl(args.input, required={"id": str, "text": str})
     nlp = load_pipeline()
-    suggester = build_suggester(codes, nlp, train=train)
+    suggester = build_suggester(codes, nlp, train=train,
+                                source=Path(args.train).name if args.train else "train")
     n = write_jsonl(args.output, suggest_passages(suggester, nlp, items))
     print(t("suggest.cli_written", args.lang, n=n, path=args.output), file=sys.stderr)
     return 0

@@ -122,9 +122,12 @@ def build_suggester(
     train: Sequence[dict[str, Any]] = (),
     rules: RuleScorer | None = None,
     embeddings: bool | None = None,
+    source: str = "train",
     **params: Any,
 ) -> Suggester:
     """Rules compiled from ``codes``, then fit on ``train`` (``{"text", "codes"}`` dicts).
+
+    ``source`` names the training file in errors (an unknown code on line N).
 
     ``embeddings`` (default: when the package is installed) adds sentence embeddings to the
     learned model; passages to score are then embedded too (:func:`suggest_passages` does).
@@ -136,7 +139,7 @@ def build_suggester(
         embeddings = available()
     texts = [respondent_text(t["text"]) for t in train]
     passages = analyse(nlp, rules, texts, embeddings=embeddings)
-    Y = label_matrix(rules.codes_, [t["codes"] for t in train])
+    Y = label_matrix(rules.codes_, [t["codes"] for t in train], source=source)
     return Suggester(rules, **params).fit(passages, Y)
 
 
