@@ -104,7 +104,7 @@ def test_evaluation_panel_shows_per_code_table(project):
     at.button(key="suggest_evaluate").click().run()
     assert not at.exception
     table = at.dataframe[-1].value
-    assert {"precision", "recall", "f1", "alpha"} <= set(table.columns)
+    assert {"Precisie", "Gevonden (recall)", "F1", "Alpha"} <= set(table.columns)
 
 
 def test_english_interface(project):

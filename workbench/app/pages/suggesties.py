@@ -147,5 +147,4 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
             table["source"] = [tr(f"suggesties.source.{s}") for s in table["source"]]
             table = table[["code", "examples", "precision", "recall", "f1", "alpha", "source"]]
             st.dataframe(table.rename(columns={
-                "code": tr("suggesties.col.code"), "examples": tr("suggesties.col.examples"),
-                "source": tr("suggesties.col.source")}), hide_index=True)
+                c: tr(f"suggesties.col.{c}") for c in table.columns}), hide_index=True)
