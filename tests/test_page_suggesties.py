@@ -125,3 +125,13 @@ def test_refused_decision_is_shown_not_lost(project, nlp):
     at.run()
     at.button(key="suggest_accept").click().run()
     assert at.error and list_codings(db, statuses=["accepted"]) == []
+
+
+def test_other_proposals_for_the_same_sentence_are_announced(project):
+    at = with_suggestions(project[0])
+    first = [m.value for m in at.markdown if m.value.startswith("Voorstel:")]
+    captions = [c.value for c in at.caption if c.value.startswith("Daarna voor dezelfde zin")]
+    assert captions   # "dood van mijn vrouw ... zo eenzaam": loss and isolation
+    at.button(key="suggest_skip").click().run()
+    nxt = [m.value for m in at.markdown if m.value.startswith("Voorstel:")]
+    assert nxt != first and nxt[0].split("**")[1] in captions[0]

@@ -93,6 +93,10 @@ def review() -> None:
     left.markdown(tr("suggesties.proposal", code=escape_markdown(item["code_name"])))
     left.caption(tr("suggesties.evidence", words=", ".join(item["evidence"])
                     or tr("suggesties.no_evidence")))
+    also = [f"{q['code_name']} ({q['score']:.2f})" for q in queue
+            if q["segment_id"] == item["segment_id"] and q["coding_id"] != item["coding_id"]]
+    if also:
+        left.caption(tr("suggesties.also", codes=", ".join(also)))
     right.metric(tr("suggesties.score"), f"{item['score']:.2f}",
                  help=tr("suggesties.score_help", threshold=f"{item['threshold']:.2f}"))
     buttons = st.columns(3)
