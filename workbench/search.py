@@ -218,23 +218,24 @@ def search(
     """
     access.require(db, user, "attributes.view" if filters else "read")
     match, marks = build_match(nlp, query, mode)
-    # Filters become sets of documents or turns, so each hit costs one lookup, not a join.
+    # Filters become sets of documents or turns, checked per hit in the narrow segment_scope
+    # table (migration m009), so each hit costs one small lookup, not a join over wide rows.
     where, params = ["segments_fts MATCH ?"], [match]
     for attribute, value in (filters or {}).items():
         where.append(
-            "s.document_id IN (SELECT d.id FROM documents d JOIN attribute_values v "
+            "sc.document_id IN (SELECT d.id FROM documents d JOIN attribute_values v "
             "ON v.respondent_id = d.respondent_id WHERE v.attribute = ? AND v.value = ?)"
         )
         params += [attribute, value]
     if speaker_roles is not None:
         roles = list(speaker_roles)
         where.append(
-            "s.turn_id IN (SELECT t.id FROM turns t JOIN speakers sp ON sp.id = t.speaker_id "
+            "sc.turn_id IN (SELECT t.id FROM turns t JOIN speakers sp ON sp.id = t.speaker_id "
             f"WHERE sp.role IN ({', '.join('?' * len(roles))}))"
         )
         params += roles
     if document_id is not None:
-        where.append("s.document_id = ?")
+        where.append("sc.document_id = ?")
         params.append(document_id)
     # Segment ids grow in reading order (documents in import order, segments in text order),
     # so ordering by id needs no sort; without filters, FTS5 alone counts and pages the hits.
@@ -248,8 +249,8 @@ def search(
                 "LIMIT ? OFFSET ?", [*params, limit, offset])]
         else:
             every = [r[0] for r in db.execute(
-                "SELECT s.id FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
-                f"WHERE {' AND '.join(where)} ORDER BY s.id", params)]
+                "SELECT sc.id FROM segments_fts JOIN segment_scope sc ON sc.id = segments_fts.rowid "
+                f"WHERE {' AND '.join(where)} ORDER BY segments_fts.rowid", params)]
             total, ids = len(every), every[offset:offset + limit]
     except sqlite3.OperationalError as exc:  # FTS5 syntax the query parser let through
         raise InputError("search.bad_query", query=query) from exc
