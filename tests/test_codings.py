@@ -1,6 +1,6 @@
 import pytest
 
-from workbench.codings import add_coding, decide, list_codings, remove_coding
+from workbench.codings import add_coding, decide, list_codings, remove_coding, set_life_time
 from workbench.errors import InputError, PermissionDenied
 from workbench.ingest import import_files
 from workbench.projects import create_project
@@ -61,3 +61,16 @@ def test_supervisor_cannot_change_a_researchers_coding(project):
     with pytest.raises(PermissionDenied):
         add_coding(project, coder="onderzoeker", code="isolement", segment_id=seg, actor="sanne")
     assert len(list_codings(project)) == 1
+
+
+def test_marking_when_in_the_life_story_is_logged_and_undoable(project):
+    from workbench.history import undo_last
+
+    seg = _segment(project, "Ik ben mijn baan kwijt.")
+    coding = add_coding(project, coder="onderzoeker", code="verlies-werk", segment_id=seg)
+    set_life_time(project, coding, year=2015, age=52, actor="onderzoeker")
+    assert (list_codings(project)[0]["life_year"], list_codings(project)[0]["life_age"]) == (2015, 52)
+    with pytest.raises(InputError):
+        set_life_time(project, coding, year=15, age=None, actor="onderzoeker")
+    undo_last(project, user="onderzoeker")
+    assert list_codings(project)[0]["life_year"] is None

@@ -69,3 +69,14 @@ def test_undo_takes_back_the_last_coding(project):
 def test_page_speaks_english_when_asked(project):
     at = _page(project[0], lang="en")
     assert any("Click a sentence" in i.value for i in at.info)
+
+
+def test_marking_the_year_of_a_loss(project):
+    path, db, target = project
+    coding = add_coding(db, coder="onderzoeker", code="verlies-dierbare",
+                        segment_id=target["segment_id"])
+    at = _page(path, target)
+    at.number_input(key=f"year-{coding}").set_value(2019)
+    at.button(key=f"when-{coding}").click().run()
+    assert not at.exception
+    assert list_codings(db)[0]["life_year"] == 2019

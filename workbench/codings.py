@@ -151,6 +151,32 @@ def decide(db: Database, coding_id: int, status: str, *, actor: str) -> None:
         record_event(db, actor, f"suggestion.{verb}", "codings", coding_id, before, after)
 
 
+def set_life_time(
+    db: Database, coding_id: int, *, year: int | None, age: int | None, actor: str
+) -> int:
+    """Mark when in the life story a coded event happened (a year, an age, or both).
+
+    Loss cascades order losses by this where it is marked, and by transcript order elsewhere.
+    ``None`` clears a value. Returns the coding id.
+    """
+    access.require(db, actor, "code")
+    for label, value, low, high in (("year", year, 1900, 2100), ("age", age, 0, 120)):
+        if value is not None and not low <= value <= high:
+            raise InputError("codings.bad_life_time", field=label, value=value, low=low, high=high)
+    with transaction(db):
+        before = row(db, "codings", coding_id)
+        if before is None:
+            raise NotFound("codings.unknown_coding", coding=coding_id)
+        _require_own(db, actor, before)
+        db.execute(
+            "UPDATE codings SET life_year = ?, life_age = ?, updated_at = ? WHERE id = ?",
+            [year, age, now(), coding_id],
+        )
+        record_event(db, actor, "coding.when", "codings", coding_id, before,
+                     row(db, "codings", coding_id))
+    return coding_id
+
+
 def remove_coding(db: Database, coding_id: int, *, actor: str) -> None:
     """Delete a coding (the event log keeps the full row, so it can be undone)."""
     access.require(db, actor, "code")

@@ -5,7 +5,7 @@ import streamlit as st
 from workbench.app.common import attempt, db, nlp, tr, user
 from workbench.app.transcript import transcript
 from workbench.codebook import codebook_from_project
-from workbench.codings import add_coding, decide, remove_coding
+from workbench.codings import add_coding, decide, remove_coding, set_life_time
 from workbench.consistency import blind_spans
 from workbench.documents import document_view, list_documents, span_from_selection
 from workbench.history import undo_last
@@ -99,9 +99,22 @@ with right:
     if accepted:
         st.markdown(f"**{tr('coderen.codes_here')}**")
         for c in accepted:
-            row = st.columns([4, 1])
-            row[0].markdown(f":material/label: {c['code_name']} · _{c['coder']}_")
-            if row[1].button(tr("coderen.remove"), key=f"remove-{c['id']}"):
+            row = st.columns([4, 2, 1])
+            when = " · ".join(str(v) for v in (c["life_year"], c["life_age"] and
+                                               tr("coderen.age_short", age=c["life_age"])) if v)
+            row[0].markdown(f":material/label: {c['code_name']} · _{c['coder']}_"
+                            + (f" · {when}" if when else ""))
+            with row[1].popover(tr("coderen.when"), icon=":material/event:"):
+                year = st.number_input(tr("coderen.year"), 1900, 2100, value=c["life_year"],
+                                       step=1, key=f"year-{c['id']}")
+                age = st.number_input(tr("coderen.age"), 0, 120, value=c["life_age"], step=1,
+                                      key=f"age-{c['id']}")
+                st.caption(tr("coderen.when_help"))
+                if st.button(tr("coderen.save_when"), key=f"when-{c['id']}"):
+                    if attempt(set_life_time, project, c["id"], year=year, age=age,
+                               actor=me) is not None:
+                        st.rerun()
+            if row[2].button(tr("coderen.remove"), key=f"remove-{c['id']}"):
                 attempt(remove_coding, project, c["id"], actor=me)
                 st.rerun()
     if suggested and show_suggestions:
