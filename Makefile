@@ -36,6 +36,14 @@ test: install browser
 	$(PY) -m pytest -q -p no:cacheprovider
 	@echo "Screenshots of every page: $(CURDIR)/screenshots"
 
-# Speed and memory figures (see README: Benchmarks).
+# Speed and memory figures (see README: Benchmarks). Each script prints its own figures.
 bench: install
-	$(VENV)/bin/workbench bench all
+	$(PY) benchmarks/bench_import.py --n 85
+	$(PY) benchmarks/bench_suggest.py
+	$(PY) benchmarks/bench_app.py --n 85
+	$(PY) benchmarks/bench_patterns.py
+	$(PY) benchmarks/bench_agreement.py
+	$(PY) benchmarks/bench_codebook.py
+	$(PY) benchmarks/bench_exchange.py
+	$(PY) benchmarks/bench_privacy.py
+	$(PY) benchmarks/eval_suggest.py

@@ -9,8 +9,9 @@ corpora/demo/ (Appendix B of the team brief): the transcripts, ``respondents.csv
 column the case code), ``manifest.csv`` (``file``, ``respondent``) and ``codings.jsonl`` (one
 human coding per line: file, quote, code, coder, life_year, life_age). A quote is looked up
 in the normalised document text; the coding spans the sentence segment(s) containing it.
-The demo coders (anna, bram) get the role ``system`` like workshop group coders: they own
-codings but never log in, so the demo stays a single-user project that opens without login.
+The demo coders (anna, bram) are researchers without a password: they own codings, can be
+assigned to a double-coding sample and decide suggestions, and because accounts without a
+password cannot log in, the demo still opens without a login (``accounts.auto_login_user``).
 """
 
 from __future__ import annotations
@@ -99,10 +100,10 @@ def _ensure_coders(db: Database, coders: set[str]) -> None:
         for coder in sorted(coders):
             if db.execute("SELECT 1 FROM users WHERE name = ?", [coder]).fetchone():
                 continue
-            db.execute("INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)",
+            db.execute("INSERT INTO users (name, role, created_at) VALUES (?, 'onderzoeker', ?)",
                        [coder, now()])
             record_event(db, DEFAULT_USER, "user.add", "users", coder, None,
-                         {"name": coder, "role": "system", "demo": True})
+                         {"name": coder, "role": "onderzoeker", "demo": True})
 
 
 def locate_quote(text: str, quote: str) -> tuple[int, int] | None:

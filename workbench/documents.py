@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.consistency import visible_codings
+from workbench.ingest.catalog import list_documents  # noqa: F401  (re-exported for pages)
 from workbench.errors import NotFound
 from workbench.text import convert_offset
 
@@ -45,16 +46,6 @@ class DocumentView:
     text: str
     turns: list[TurnView]
     free_codings: list[dict[str, Any]]   # codings on spans that are not exactly one segment
-
-
-def list_documents(db: Database) -> list[dict[str, Any]]:
-    """Documents with their respondent code and size, in import order."""
-    return list(
-        db.query(
-            "SELECT d.id, d.name, d.source_format, d.encoding, d.n_words, r.code AS respondent "
-            "FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id ORDER BY d.id"
-        )
-    )
 
 
 def document_view(

@@ -7,6 +7,7 @@ import json
 
 from workbench.cli.common import add_project_argument, project
 from workbench.i18n import t
+from workbench.ingest.catalog import project_counts
 from workbench.nlp import load_pipeline, pipeline_info
 from workbench.store import schema_version
 
@@ -23,10 +24,7 @@ def run_info(args: argparse.Namespace) -> int:
         # a status command: on a fresh checkout it still says which pipeline is active
         return _info_without_project(args)
     db = project(args)
-    counts = {
-        table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("documents", "segments", "respondents", "codes", "codings", "memos")
-    }
+    counts = project_counts(db)
     info = {
         "project": str(args.project),
         "exists": True,
@@ -40,7 +38,7 @@ def run_info(args: argparse.Namespace) -> int:
     print(t("cli.info.project", args.lang, path=args.project, version=info["schema_version"]))
     print(t("cli.info.pipeline", args.lang, name=info["pipeline"]["name"]))
     for table, n in counts.items():
-        print(f"  {table}: {n}")
+        print(f"  {t(f'cli.info.count.{table}', args.lang)}: {n}")
     return 0
 
 
