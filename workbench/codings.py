@@ -136,10 +136,7 @@ def decide(db: Database, coding_id: int, status: str, *, actor: str) -> None:
         raise ValueError(f"status must be one of {STATUSES}. Got {status!r} instead.")
     access.require(db, actor, "suggestion.decide")
     with transaction(db):
-        before = row(db, "codings", coding_id)
-        if before is None:
-            raise NotFound("codings.unknown_coding", coding=coding_id)
-        _require_own(db, actor, before)
+        before = _own_coding(db, coding_id, actor)
         if before["status"] == status:
             return
         db.execute(
@@ -164,10 +161,7 @@ def set_life_time(
         if value is not None and not low <= value <= high:
             raise InputError("codings.bad_life_time", field=label, value=value, low=low, high=high)
     with transaction(db):
-        before = row(db, "codings", coding_id)
-        if before is None:
-            raise NotFound("codings.unknown_coding", coding=coding_id)
-        _require_own(db, actor, before)
+        before = _own_coding(db, coding_id, actor)
         db.execute(
             "UPDATE codings SET life_year = ?, life_age = ?, updated_at = ? WHERE id = ?",
             [year, age, now(), coding_id],
@@ -181,18 +175,20 @@ def remove_coding(db: Database, coding_id: int, *, actor: str) -> None:
     """Delete a coding (the event log keeps the full row, so it can be undone)."""
     access.require(db, actor, "code")
     with transaction(db):
-        before = row(db, "codings", coding_id)
-        if before is None:
-            raise NotFound("codings.unknown_coding", coding=coding_id)
-        _require_own(db, actor, before)
+        before = _own_coding(db, coding_id, actor)
         db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
         record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
 
 
-def _require_own(db: Database, actor: str, coding: dict[str, Any]) -> None:
-    """Supervisors and co-researchers may only change their own codings."""
+def _own_coding(db: Database, coding_id: int, actor: str) -> dict[str, Any]:
+    """The coding row, if ``actor`` may change it: supervisors and co-researchers may only
+    change their own codings."""
+    coding = row(db, "codings", coding_id)
+    if coding is None:
+        raise NotFound("codings.unknown_coding", coding=coding_id)
     if coding["coder"] != actor and access.role_of(db, actor) != "onderzoeker":
         raise PermissionDenied("access.not_own_coding", user=actor, coder=coding["coder"])
+    return coding
 
 
 def list_codings(

@@ -102,6 +102,30 @@ def _codings_of(db: Database, coder: str) -> list[tuple[int, int, int, int, str]
     ).fetchall()
 
 
+def _scope(
+    db: Database, coders: Sequence[str] | None, all_documents: bool, sample_id: int | None
+) -> tuple[list[str], dict[str, Any], set[int]]:
+    """The coders, their codings, and the documents in scope (see the module docstring).
+
+    A sample brings its own coders and documents; otherwise every document counts, and
+    without ``all_documents`` only those every chosen coder has coded at least once.
+    """
+    if sample_id is not None and coders is None:
+        coders = get_sample(db, sample_id)["coders"]
+    coders = _check_coders(db, coders)
+    codings = {c: _codings_of(db, c) for c in coders}
+    if sample_id is not None:
+        documents = {r[0] for r in db.execute(
+            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
+        ).fetchall()}
+    else:
+        documents = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
+    if not all_documents:
+        for coder in coders:
+            documents &= {c[0] for c in codings[coder]}
+    return coders, codings, documents
+
+
 def _check_coders(db: Database, coders: Sequence[str] | None) -> list[str]:
     if coders is None:
         coders = human_coders(db)
@@ -180,19 +204,7 @@ def unit_matrix(
 ) -> UnitMatrix:
     """The presence/absence matrix of the chosen coders over the units in scope."""
     _check_unit(unit)
-    if sample_id is not None and coders is None:
-        coders = get_sample(db, sample_id)["coders"]
-    coders = _check_coders(db, coders)
-    codings = {c: _codings_of(db, c) for c in coders}
-    if sample_id is not None:
-        documents = {r[0] for r in db.execute(
-            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
-        ).fetchall()}
-    else:
-        documents = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
-    if not all_documents:
-        for coder in coders:
-            documents &= {c[0] for c in codings[coder]}
+    coders, codings, documents = _scope(db, coders, all_documents, sample_id)
     units = _unit_rows(db, unit, documents)
     if sample_id is not None:
         units = _sample_filter(db, sample_id, unit, units)
@@ -317,19 +329,7 @@ def unitized_report(
     """
     if actor is not None:
         access.require(db, actor, "consistency.review")
-    if sample_id is not None and coders is None:
-        coders = get_sample(db, sample_id)["coders"]
-    coders = _check_coders(db, coders)
-    codings = {c: _codings_of(db, c) for c in coders}
-    if sample_id is not None:
-        documents = {r[0] for r in db.execute(
-            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
-        ).fetchall()}
-    else:
-        documents = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
-    if not all_documents:
-        for coder in coders:
-            documents &= {c[0] for c in codings[coder]}
+    coders, codings, documents = _scope(db, coders, all_documents, sample_id)
     offsets, total = {}, 0
     for doc, length in db.execute("SELECT id, length(text) FROM documents ORDER BY id"):
         if doc in documents:
