@@ -14,7 +14,7 @@ def test_import_prints_details_and_exits_zero(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 0
     assert "a.txt: txt, encoding cp1252, speakers I (interviewer), R (respondent)" in out
-    assert "1 files imported, 0 failed" in out
+    assert "Imported: 1. Failed: 0." in out
     assert "1/1" in err
 
 
@@ -69,4 +69,4 @@ def test_a_folder_imports_its_transcripts_and_skips_other_files(tmp_path, capsys
     (folder / "b.md").write_text("Een alinea zonder sprekers.", encoding="utf-8")
     (folder / "respondenten.csv").write_text("respondent\nR01\n", encoding="utf-8")
     assert main(["import", str(folder), "--project", str(tmp_path / "p.db")]) == 0
-    assert "2 bestanden ingelezen, 0 mislukt" in capsys.readouterr().out
+    assert "Ingelezen: 2. Mislukt: 0." in capsys.readouterr().out
