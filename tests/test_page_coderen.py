@@ -80,3 +80,17 @@ def test_marking_the_year_of_a_loss(project):
     at.button(key=f"when-{coding}").click().run()
     assert not at.exception
     assert list_codings(db)[0]["life_year"] == 2019
+
+
+def test_memo_on_the_chosen_code(project):
+    from workbench.memos import list_memos
+
+    path, db, target = project
+    at = _page(path, target)
+    at.selectbox(key="coding_code").set_value("verlies-dierbare").run()
+    at.radio(key="coding_memo_target").set_value("code").run()
+    at.text_area(key="coding_memo").input("Ook rouw om een huisdier?").run()
+    at.button(key="coding_memo_save").click().run()
+    assert not at.exception
+    [memo] = list_memos(db, target_type="code")
+    assert memo["text"] == "Ook rouw om een huisdier?"

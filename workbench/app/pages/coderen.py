@@ -5,7 +5,7 @@ import streamlit as st
 from workbench.app.common import attempt, db, nlp, tr, user
 from workbench.app.transcript import transcript
 from workbench.codebook import codebook_from_project
-from workbench.codings import add_coding, decide, remove_coding, set_life_time
+from workbench.codings import add_coding, code_id, decide, remove_coding, set_life_time
 from workbench.consistency import blind_spans
 from workbench.documents import document_view, list_documents, span_from_selection
 from workbench.history import undo_last
@@ -135,19 +135,19 @@ with right:
                 st.rerun()
 
     with st.expander(tr("coderen.memos")):
-        memo_target = ("segment", target["segment_id"]) if target["segment_id"] else None
-        for memo in list_memos(project, target_type="document", target_id=doc_id) + (
-            list_memos(project, target_type=memo_target[0], target_id=memo_target[1])
-            if memo_target else []
-        ):
-            st.markdown(f"_{memo['author']}_: {memo['text']}")
-        kind = st.radio(tr("coderen.memos"), ["segment", "document"], horizontal=True,
-                        format_func=lambda k: tr(f"coderen.memo{'' if k == 'segment' else '_document'}"),
-                        label_visibility="collapsed", disabled=memo_target is None)
+        targets = {"document": doc_id}
+        if target["segment_id"]:
+            targets["segment"] = target["segment_id"]
+        if code is not None:
+            targets["code"] = code_id(project, code)
+        for kind, target_id in targets.items():
+            for memo in list_memos(project, target_type=kind, target_id=target_id):
+                st.markdown(f"{tr(f'coderen.memo_on.{kind}')} · _{memo['author']}_: {memo['text']}")
+        kind = st.radio(tr("coderen.memos"), list(targets), horizontal=True,
+                        format_func=lambda k: tr(f"coderen.memo_on.{k}"),
+                        label_visibility="collapsed", key="coding_memo_target")
         text = st.text_area(tr("coderen.memo"), key="coding_memo", label_visibility="collapsed")
-        if st.button(tr("coderen.save_memo")):
-            target_type, target_id = (memo_target if kind == "segment" and memo_target
-                                      else ("document", doc_id))
-            if attempt(add_memo, project, author=me, target_type=target_type,
-                       target_id=target_id, text=text) is not None:
+        if st.button(tr("coderen.save_memo"), key="coding_memo_save"):
+            if attempt(add_memo, project, author=me, target_type=kind,
+                       target_id=targets[kind], text=text) is not None:
                 st.rerun()
