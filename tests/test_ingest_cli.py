@@ -70,3 +70,11 @@ def test_a_folder_imports_its_transcripts_and_skips_other_files(tmp_path, capsys
     (folder / "respondenten.csv").write_text("respondent\nR01\n", encoding="utf-8")
     assert main(["import", str(folder), "--project", str(tmp_path / "p.db")]) == 0
     assert "Ingelezen: 2. Mislukt: 0." in capsys.readouterr().out
+
+
+def test_an_empty_folder_is_an_error_and_creates_no_project(tmp_path, capsys):
+    (tmp_path / "leeg").mkdir()
+    code = main(["import", str(tmp_path / "leeg"), "--project", str(tmp_path / "p.db")])
+    assert code == 1
+    assert "geen bestanden" in capsys.readouterr().err
+    assert not (tmp_path / "p.db").exists()

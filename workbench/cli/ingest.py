@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.errors import InputError
 from workbench.i18n import t
 from workbench.ingest import (
     FileResult, expand_paths, import_files, list_speakers, set_speaker_role,
@@ -94,10 +95,12 @@ class ProgressBar:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    files = expand_paths(args.files)
+    if not files:  # e.g. an empty folder: say so, and create no project
+        raise InputError("ingest.no_files", paths=", ".join(map(str, args.files)))
     db = project(args)
     nlp = load_pipeline()
     print(t("ingest.cli.pipeline", args.lang, name=pipeline_info(nlp)["name"]))
-    files = expand_paths(args.files)
     report = import_files(
         db, files, actor=args.user, respondent=args.respondent, max_mb=args.max_mb,
         progress=ProgressBar(len(files)), nlp=nlp,
