@@ -106,3 +106,17 @@ def test_bad_input_prints_an_error(project, tmp_path, capsys):
     assert main(["patterns", "matrix", "--project", str(tmp_path / "missing.db"),
                  "--output", str(tmp_path / "m.csv")]) == 1
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_unknown_coder_empty_filter_value_and_negative_window_are_refused(tmp_path, capsys):
+    from workbench.cli import main
+    from workbench.projects import create_project
+
+    create_project(tmp_path / "p.db").close()
+    base = ["patterns", "--project", str(tmp_path / "p.db")]
+    out = str(tmp_path / "x.csv")
+    assert main([*base[:1], "matrix", *base[1:], "--coder", "niemand", "--output", out]) == 1
+    assert main([*base[:1], "matrix", *base[1:], "--filter", "geslacht=", "--output", out]) == 1
+    with pytest.raises(SystemExit):
+        main([*base[:1], "cascades", *base[1:], "--follow-window", "-1", "--output", out])
+    assert "niemand" in capsys.readouterr().err

@@ -22,6 +22,14 @@ from workbench.store import open_project
 CASCADE_TABLES = ("events", "transitions", "patterns", "lengths", "followers")
 
 
+def _window(value: str) -> int:
+    """A number of segments: 0 or more."""
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more. Got {value} instead.")
+    return number
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "patterns", help="export overviews across respondents (matrix, co-occurrence, "
@@ -46,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "what followed; XLSX adds transitions, shared patterns and lengths")
     cascades.add_argument("--code", metavar="ID",
                           help="only respondents whose cascade has this loss code")
-    cascades.add_argument("--follow-window", type=int, default=patterns.FOLLOW_WINDOW,
+    cascades.add_argument("--follow-window", type=_window, default=patterns.FOLLOW_WINDOW,
                           metavar="N", help="what followed: codes in the loss's segments or "
                           "the N after it, before the next loss (default "
                           f"{patterns.FOLLOW_WINDOW})")

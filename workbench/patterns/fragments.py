@@ -91,7 +91,7 @@ def parse_filters(
         for item in filters:
             if isinstance(item, str):
                 key, sep, value = item.partition("=")
-                if not sep or not key.strip():
+                if not sep or not key.strip() or not value.strip():
                     raise InputError("patterns.bad_filter", given=item)
                 pairs.append((key.strip(), value.strip()))
             else:
@@ -289,6 +289,10 @@ def _conditions(db: Database, selection: Selection, *, codes: Iterable[str] | No
         where.append(f"c.status IN ({', '.join('?' * len(selection.statuses))})")
         params.extend(selection.statuses)
     if selection.coders:
+        known = {r[0] for r in db.execute("SELECT name FROM users")}
+        unknown = [c for c in selection.coders if c not in known]
+        if unknown:  # a typo would otherwise give an empty table that looks like a finding
+            raise NotFound("access.unknown_user", user=", ".join(unknown))
         where.append(f"c.coder IN ({', '.join('?' * len(selection.coders))})")
         params.extend(selection.coders)
     clause, extra = _respondent_clause(db, selection.filters)
