@@ -65,7 +65,7 @@ def test_respondents_are_imported_from_csv(db, project_path):
     at.button(key="respondents_import").click().run()
     assert not at.exception
     assert "2 respondenten toegevoegd" in at.success[0].value
-    assert [r["code"] for r in list_respondents(open_project(project_path))] == ["R01", "R02"]
+    assert [r["code"] for r in list_respondents(open_project(project_path), user="onderzoeker")] == ["R01", "R02"]
 
 
 def test_bad_respondents_file_shows_the_rows(db, project_path):
@@ -81,7 +81,7 @@ def test_new_attribute_is_added_from_the_form(db, project_path):
     at.selectbox(key="attribute_type").select("tekst")
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception
-    assert [a["name"] for a in list_attributes(open_project(project_path))] == ["wijk"]
+    assert [a["name"] for a in list_attributes(open_project(project_path), user="onderzoeker")] == ["wijk"]
 
 
 def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):

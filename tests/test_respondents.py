@@ -47,10 +47,10 @@ def test_csv_import_adds_respondents_with_typed_attributes(db, tmp_path):
     path.write_bytes(CSV.encode("cp1252"))
     result = import_respondents(db, path, actor="onderzoeker")
     assert (result["added"], result["updated"]) == (2, 0)
-    assert {a["name"]: a["type"] for a in list_attributes(db)} == {
+    assert {a["name"]: a["type"] for a in list_attributes(db, user="onderzoeker")} == {
         "leeftijd": "number", "woont_alleen": "boolean", "interview_datum": "date",
         "wijk": "text"}
-    gerda = list_respondents(db)[0]
+    gerda = list_respondents(db, user="onderzoeker")[0]
     assert gerda["pseudonym"] == "Gerda"
     assert gerda["attributes"] == {"leeftijd": "72", "woont_alleen": "true",
                                    "interview_datum": "2025-03-12", "wijk": "Spoorzicht"}
@@ -73,7 +73,7 @@ def test_xlsx_import_reads_numbers_and_dates(db, tmp_path):
     sheet.append(["R09", 81, dt.datetime(2019, 5, 1)])
     book.save(tmp_path / "r.xlsx")
     import_respondents(db, tmp_path / "r.xlsx", actor="onderzoeker")
-    assert list_respondents(db)[0]["attributes"] == {"leeftijd": "81", "sinds": "2019-05-01"}
+    assert list_respondents(db, user="onderzoeker")[0]["attributes"] == {"leeftijd": "81", "sinds": "2019-05-01"}
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(db, tmp_path):
@@ -93,23 +93,23 @@ def test_changing_a_type_converts_values_or_refuses(db):
     define_attribute(db, "kinderen", "text", actor="onderzoeker")
     set_value(db, "R01", "kinderen", "2", actor="onderzoeker")
     define_attribute(db, "kinderen", "number", actor="onderzoeker")
-    assert list_attributes(db)[0]["type"] == "number"
+    assert list_attributes(db, user="onderzoeker")[0]["type"] == "number"
     set_value(db, "R01", "kinderen", "", actor="onderzoeker")
     define_attribute(db, "kinderen", "text", actor="onderzoeker")
     set_value(db, "R01", "kinderen", "twee", actor="onderzoeker")
     with pytest.raises(InputError, match="R01"):
         define_attribute(db, "kinderen", "number", actor="onderzoeker")
-    assert list_attributes(db)[0]["type"] == "text"
+    assert list_attributes(db, user="onderzoeker")[0]["type"] == "text"
 
 
 def test_edited_table_is_saved_with_events(db):
     add_respondent(db, "R01", actor="onderzoeker")
     define_attribute(db, "leeftijd", "number", actor="onderzoeker")
-    table = respondents_table(db)
+    table = respondents_table(db, user="onderzoeker")
     table.loc[0, "leeftijd"] = 64
     records = table.to_dict("records") + [{"code": "R02", "pseudonym": "Kees", "leeftijd": 50}]
     assert save_table(db, records, actor="onderzoeker") == 3
-    assert [r["attributes"] for r in list_respondents(db)] == [{"leeftijd": "64"},
+    assert [r["attributes"] for r in list_respondents(db, user="onderzoeker")] == [{"leeftijd": "64"},
                                                                {"leeftijd": "50"}]
     after = [json.loads(r[0]) for r in db.execute(
         "SELECT after FROM events WHERE action = 'attribute.set'")]
@@ -123,9 +123,9 @@ def test_documents_are_linked_and_unlinked(db, tmp_path):
     import_files(db, [tmp_path / "a.txt"], actor="onderzoeker")
     add_respondent(db, "R01", actor="onderzoeker")
     link_document(db, 1, "R01", actor="onderzoeker")
-    assert list_respondents(db)[0]["n_documents"] == 1
+    assert list_respondents(db, user="onderzoeker")[0]["n_documents"] == 1
     link_document(db, 1, None, actor="onderzoeker")
-    assert list_respondents(db)[0]["n_documents"] == 0
+    assert list_respondents(db, user="onderzoeker")[0]["n_documents"] == 0
 
 
 def test_supervisors_may_not_edit_respondents(db):
@@ -141,10 +141,21 @@ def test_saving_an_unchanged_table_with_gaps_changes_nothing(db):
         define_attribute(db, name, type_, actor="onderzoeker")
     set_value(db, "R01", "datum", "2024-01-02", actor="onderzoeker")
     set_value(db, "R01", "alleen", "ja", actor="onderzoeker")
-    assert save_table(db, respondents_table(db).to_dict("records"), actor="onderzoeker") == 0
+    assert save_table(db, respondents_table(db, user="onderzoeker").to_dict("records"), actor="onderzoeker") == 0
 
 
 def test_a_damaged_xlsx_is_reported_by_name(db, tmp_path):
     (tmp_path / "kapot.xlsx").write_bytes(b"PK\x03\x04 niet echt")
     with pytest.raises(InputError, match="kapot.xlsx"):
         import_respondents(db, tmp_path / "kapot.xlsx", actor="onderzoeker")
+
+
+def test_a_co_researcher_may_not_read_attributes(db):
+    import pytest
+
+    from workbench.errors import PermissionDenied
+
+    db["users"].insert({"name": "buurvrouw", "role": "co-onderzoeker", "created_at": "x"})
+    for read in (list_respondents, list_attributes, respondents_table):
+        with pytest.raises(PermissionDenied):
+            read(db, user="buurvrouw")

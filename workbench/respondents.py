@@ -198,8 +198,16 @@ def update_respondent(
                      row(db, "respondents", rid))
 
 
-def list_respondents(db: Database) -> list[dict[str, Any]]:
-    """Respondents with their attribute values (canonical text) and number of documents."""
+def list_respondents(db: Database, *, user: str) -> list[dict[str, Any]]:
+    """Respondents with their attribute values (canonical text) and number of documents.
+
+    Attributes are personal data: co-researchers may not read them (``attributes.view``).
+    """
+    access.require(db, user, "attributes.view")
+    return _respondents(db)
+
+
+def _respondents(db: Database) -> list[dict[str, Any]]:
     values: dict[int, dict[str, str | None]] = {}
     for rid, name, value in db.execute(
         "SELECT respondent_id, attribute, value FROM attribute_values"
@@ -219,7 +227,7 @@ def list_respondents(db: Database) -> list[dict[str, Any]]:
     return out
 
 
-def respondents_table(db: Database):
+def respondents_table(db: Database, *, user: str):
     """Respondents as a DataFrame: code, pseudonym, notes, one column per attribute.
 
     Values are typed for display and editing (numbers as floats, dates as dates, booleans as
@@ -227,9 +235,10 @@ def respondents_table(db: Database):
     """
     import pandas as pd
 
-    attributes = list_attributes(db)
+    access.require(db, user, "attributes.view")
+    attributes = _attributes(db)
     records = []
-    for respondent in list_respondents(db):
+    for respondent in _respondents(db):
         record = {"code": respondent["code"], "pseudonym": respondent["pseudonym"],
                   "notes": respondent["notes"], "documents": respondent["n_documents"]}
         for attribute in attributes:
@@ -263,8 +272,13 @@ def _typed(value: str | None, type_: str) -> Any:
 # --- attributes -----------------------------------------------------------------------
 
 
-def list_attributes(db: Database) -> list[dict[str, Any]]:
-    """Attributes with their type, in display order."""
+def list_attributes(db: Database, *, user: str) -> list[dict[str, Any]]:
+    """Attributes with their type, in display order (``attributes.view`` needed)."""
+    access.require(db, user, "attributes.view")
+    return _attributes(db)
+
+
+def _attributes(db: Database) -> list[dict[str, Any]]:
     cur = db.execute("SELECT name, type, position FROM attributes ORDER BY position, name")
     return [{"name": n, "type": ty, "position": p} for n, ty, p in cur.fetchall()]
 
@@ -452,7 +466,7 @@ def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, 
         problems.append(("respondents.duplicate_header", {"column": column}))
     if problems:
         raise RowErrors(name, problems)
-    existing = {a["name"]: a["type"] for a in list_attributes(db)}
+    existing = {a["name"]: a["type"] for a in _attributes(db)}
     columns = header[1:]
     attribute_columns = [c for c in columns if c.lower() not in SPECIAL_COLUMNS]
     types = {
@@ -522,7 +536,7 @@ def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str
     nothing: one bad cell refuses the whole save with the row and column named.
     """
     access.require(db, actor, "respondents.edit")
-    attributes = {a["name"]: a["type"] for a in list_attributes(db)}
+    attributes = {a["name"]: a["type"] for a in _attributes(db)}
     changes = 0
     with transaction(db):
         for number, record in enumerate(records, start=1):

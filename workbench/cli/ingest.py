@@ -46,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_respondents_import)
     p = resp_sub.add_parser("list", help="list respondents with their attributes")
     add_project_argument(p)
+    add_user_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_respondents_list)
     p = resp_sub.add_parser("link", help="link a document to a respondent")
@@ -139,7 +140,7 @@ def run_respondents_import(args: argparse.Namespace) -> int:
 def run_respondents_list(args: argparse.Namespace) -> int:
     from workbench.respondents import list_respondents
 
-    respondents = list_respondents(project(args))
+    respondents = list_respondents(project(args), user=args.user)
     if args.json:
         print(json.dumps(respondents, indent=2, ensure_ascii=False))
         return 0

@@ -123,7 +123,7 @@ def run_import(sources, respondent: str | None) -> None:
 with files_tab:
     st.subheader(tr("page_project.import_title"))
     st.caption(tr("page_project.import_help", max_mb=get_setting(db(), "max_file_mb")))
-    codes = [r["code"] for r in list_respondents(db())]
+    codes = [r["code"] for r in list_respondents(db(), user=user())]
     # Options are display texts (no format_func): AppTest re-applies format_func to them.
     nobody = tr("page_project.none")
     chosen = st.selectbox(tr("page_project.import_respondent"), [nobody, *codes],
@@ -172,7 +172,7 @@ with files_tab:
 
 with respondents_tab:
     st.subheader(tr("page_project.respondents_title"))
-    table = respondents_table(db())
+    table = respondents_table(db(), user=user())
     if table.empty:
         st.info(tr("page_project.no_respondents"))
     edited = st.data_editor(
@@ -197,9 +197,9 @@ with respondents_tab:
         if st.form_submit_button(tr("page_project.attribute_button")):
             if succeeded(define_attribute, db(), name, type_, actor=user()):
                 st.rerun()
-    if list_attributes(db()):
+    if list_attributes(db(), user=user()):
         st.caption(", ".join(f"{a['name']} ({tr('respondents.type.' + a['type'])})"
-                             for a in list_attributes(db())))
+                             for a in list_attributes(db(), user=user())))
 
     st.markdown(tr("page_project.respondents_import_title"))
     table_file = st.file_uploader(tr("page_project.respondents_upload"), type=["csv", "xlsx"],
