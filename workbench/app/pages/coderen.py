@@ -130,7 +130,7 @@ with right:
                 attempt(decide, project, c["id"], "accepted", actor=me)
                 st.rerun()
             if row[1].button(tr("coderen.reject"), key=f"reject-{c['id']}",
-                             shortcut="r" if i == 0 else None):
+                             shortcut="x" if i == 0 else None):
                 attempt(decide, project, c["id"], "rejected", actor=me)
                 st.rerun()
 
