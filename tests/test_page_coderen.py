@@ -1,13 +1,12 @@
 """The coding page on a real project: choose a sentence, apply a code, decide on a suggestion."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from workbench.codings import add_coding, list_codings
 from workbench.ingest import import_files
 from workbench.projects import create_project
+from page_runner import run_page
 
-PAGE = str(__import__("pathlib").Path(__file__).parent.parent / "workbench/app/pages/coderen.py")
 
 
 @pytest.fixture
@@ -22,12 +21,7 @@ def project(tmp_path, nlp):
 
 
 def _page(path, target=None, lang="nl"):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(path)
-    at.session_state["lang"] = lang
-    if target:
-        at.session_state["coding_target"] = target
-    return at.run()
+    return run_page("coderen", path, lang=lang, **({"coding_target": target} if target else {}))
 
 
 def test_without_a_selection_the_page_explains_what_to_do(project):

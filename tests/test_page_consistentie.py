@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from test_consistency import build_project, code
 from workbench import consistency as cons
 from workbench.store import get_setting, set_setting
+from page_runner import run_page
 
-PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "consistentie.py")
 
 
 @pytest.fixture
@@ -26,13 +24,7 @@ def coded(db):
 
 
 def page(project_path, user="anna", lang="nl"):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(project_path)
-    at.session_state["user"] = user
-    at.session_state["lang"] = lang
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("consistentie", project_path, user=user, lang=lang)
 
 
 def test_shows_agreement_per_code_with_verdict(db, coded, project_path):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from test_exchange_samples import hand_authored_qdpx, sample
 from workbench.accounts import add_user
 from workbench.exchange import import_qdpx
+from page_runner import run_page
 
-PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "export.py")
 ME = "onderzoeker"
 
 
@@ -22,13 +21,7 @@ def filled(db, tmp_path, nlp):
 
 
 def page(project_path, user=ME, lang="nl"):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(project_path)
-    at.session_state["user"] = user
-    at.session_state["lang"] = lang
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("export", project_path, user=user, lang=lang)
 
 
 def test_export_offers_formats_and_pseudonymised_text_by_default(filled, project_path):

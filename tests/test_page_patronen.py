@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 from test_patterns import build_project
 
 from workbench.codings import add_coding
 from workbench.store import now
+from page_runner import page_test
 
-PAGE = str(Path(__file__).resolve().parent.parent / "workbench/app/pages/patronen.py")
 
 
 @pytest.fixture
 def page(db, project_path):
     build_project(db)
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(project_path)
-    at.session_state["user"] = "onderzoeker"
-    at.session_state["lang"] = "nl"
-    return at
+    return page_test("patronen", project_path)
 
 
 def _frames(at):

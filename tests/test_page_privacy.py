@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 from workbench import accounts, codings
 from workbench.privacy import read_key
 from privacy_support import add_codes, add_document, segment_ids
+from page_runner import run_page
 
-PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "privacy.py")
 
 
 @pytest.fixture
@@ -20,13 +20,7 @@ def project(db):
 
 
 def page(project_path, user="onderzoeker"):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(project_path)
-    at.session_state["user"] = user
-    at.session_state["lang"] = "nl"
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("privacy", project_path, user=user)
 
 
 def test_researcher_sees_every_part(project, project_path):

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.codings import list_codings
 from workbench.ingest import import_files
 from workbench.projects import create_project
+from page_runner import run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "suggesties.py")
 INTERVIEW = """Fictief interview, geschreven voor de tests van de werkbank.
@@ -33,13 +34,7 @@ def project(tmp_path, nlp):
 
 
 def page(path: Path, lang: str = "nl") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(path)
-    at.session_state["user"] = "onderzoeker"
-    at.session_state["lang"] = lang
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("suggesties", path, lang=lang)
 
 
 def with_suggestions(path: Path) -> AppTest:

@@ -1,16 +1,14 @@
 """The workshop page on a real project: a co-researcher sees only pseudonymised fragments."""
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from workbench import accounts, codings
 from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import assign_fragments
 from privacy_support import add_codes, add_document, segment_ids
+from page_runner import run_page
 
-PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "workshop.py")
 
 
 @pytest.fixture
@@ -28,13 +26,7 @@ def prepared(db):
 
 
 def page(project_path, user="sanne"):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(project_path)
-    at.session_state["user"] = user
-    at.session_state["lang"] = "nl"
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return run_page("workshop", project_path, user=user)
 
 
 def shown_text(at):

@@ -1,15 +1,13 @@
 """The search page on a real project: keyword-in-context hits and 'code all hits' as suggestions."""
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from workbench.codings import list_codings
 from workbench.ingest import import_files
 from workbench.projects import create_project
+from page_runner import run_page
 
-PAGE = str(Path(__file__).parent.parent / "workbench/app/pages/zoeken.py")
 
 
 @pytest.fixture
@@ -23,9 +21,7 @@ def project(tmp_path, nlp):
 
 
 def _search(path, query):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["project_path"] = str(path)
-    at.run()
+    at = run_page("zoeken", path)
     at.text_input(key="search_query").input(query).run()
     return at
 

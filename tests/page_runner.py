@@ -1,0 +1,27 @@
+"""Open a page of the app on a real project file, as a user: what every page test starts with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+PAGES = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages"
+
+
+def page_test(name: str, project_path: Path | str, *, user: str = "onderzoeker",
+              lang: str = "nl", **state: Any) -> AppTest:
+    """An AppTest of page ``name`` with the session's project, user, language (not run yet)."""
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
+    for key, value in {"project_path": str(project_path), "user": user, "lang": lang,
+                       **state}.items():
+        at.session_state[key] = value
+    return at
+
+
+def run_page(name: str, project_path: Path | str, **options: Any) -> AppTest:
+    """Run page ``name`` once; any exception on the page fails the test."""
+    at = page_test(name, project_path, **options).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
