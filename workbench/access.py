@@ -73,3 +73,12 @@ def visible_pages(db: Database, user: str) -> list[str]:
     """The app pages ``user`` may open (see :data:`PAGE_ACTIONS`), in navigation order."""
     allowed = PERMISSIONS.get(role_of(db, user), frozenset())
     return [page for page, action in PAGE_ACTIONS.items() if action in allowed]
+
+
+def require_own(db: Database, user: str, owner: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` owns the item or is a researcher.
+
+    Supervisors and co-researchers may change only their own codings and memos.
+    """
+    if owner != user and role_of(db, user) != "onderzoeker":
+        raise PermissionDenied("access.not_own_coding", user=user, coder=owner)

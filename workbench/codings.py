@@ -186,8 +186,7 @@ def _own_coding(db: Database, coding_id: int, actor: str) -> dict[str, Any]:
     coding = row(db, "codings", coding_id)
     if coding is None:
         raise NotFound("codings.unknown_coding", coding=coding_id)
-    if coding["coder"] != actor and access.role_of(db, actor) != "onderzoeker":
-        raise PermissionDenied("access.not_own_coding", user=actor, coder=coding["coder"])
+    access.require_own(db, actor, coding["coder"])
     return coding
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench import access
-from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.errors import InputError, NotFound
 from workbench.store import now, record_event, row, transaction
 
 TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
@@ -66,8 +66,7 @@ def _own_memo(db: Database, memo_id: int, author: str) -> dict[str, Any]:
     memo = row(db, "memos", memo_id)
     if memo is None:
         raise NotFound("memos.unknown", memo=memo_id)
-    if memo["author"] != author and access.role_of(db, author) != "onderzoeker":
-        raise PermissionDenied("access.not_own_coding", user=author, coder=memo["author"])
+    access.require_own(db, author, memo["author"])
     return memo
 
 
