@@ -25,6 +25,7 @@ from workbench import access
 from workbench.codings import add_coding
 from workbench.errors import InputError
 from workbench.nlp import lemmatize_text, pipe
+from workbench.patterns import attribute_values
 from workbench.store import transaction
 
 MODES = ("lemma", "word")
@@ -296,11 +297,5 @@ def suggest_code_for_hits(
 def filter_options(db: Database, *, user: str) -> dict[str, list[str]]:
     """Each respondent attribute with the values that occur, for filter menus."""
     access.require(db, user, "attributes.view")
-    options: dict[str, list[str]] = {}
-    for attribute, value in db.execute(
-        "SELECT a.name, v.value FROM attributes a JOIN attribute_values v ON v.attribute = a.name "
-        "WHERE v.value IS NOT NULL AND v.value != '' GROUP BY a.name, v.value "
-        "ORDER BY a.position, a.name, v.value"
-    ):
-        options.setdefault(attribute, []).append(value)
-    return options
+    frame = attribute_values(db)  # the same choices the Patronen page offers
+    return {name: list(group["value"]) for name, group in frame.groupby("attribute", sort=False)}
