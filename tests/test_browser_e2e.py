@@ -8,6 +8,7 @@ page go to ``screenshots/`` at the repository root (CI prints the folder).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -77,7 +78,9 @@ def app_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(app_url):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)  # CI machines are slow; the same patience as actions
 
     SCREENSHOTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
@@ -98,6 +101,8 @@ def _open(page, app_url: str, name: str) -> None:
 
 
 def test_import_accept_suggestion_and_see_it_in_the_transcript(page, app_url, tmp_path):
+    from playwright.sync_api import expect
+
     transcript = tmp_path / "R09-test.txt"
     transcript.write_text(INTERVIEW, encoding="utf-8")
 
@@ -114,10 +119,12 @@ def test_import_accept_suggestion_and_see_it_in_the_transcript(page, app_url, tm
     proposal.wait_for()
     code_name = proposal.locator("strong").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "suggesties.png"), full_page=True)
+    counter = page.get_by_text(re.compile(r"Nog \d+ suggesties te bekijken"))
+    before = counter.first.inner_text()
     page.locator("h1").first.click()  # focus the page, not a text field
     page.keyboard.press("a")  # the accept shortcut shown on the "Klopt" button
-    page.wait_for_load_state("networkidle")
-    time.sleep(2)
+    # Leave the page only once the decision is stored: the open count goes down.
+    expect(counter.first).not_to_have_text(before)
 
     _open(page, app_url, "coderen")
     chip = page.locator(".wb-chip:not(.suggested)", has_text=code_name).first
@@ -138,12 +145,18 @@ def test_every_page_renders_without_error(page, app_url, name):
 
 
 def test_click_a_sentence_and_apply_a_code(page, app_url):
+    from playwright.sync_api import expect
+
     _open(page, app_url, "coderen")
     page.locator(".wb-seg", has_text="Ik wandel met de hond").first.click()
     page.get_by_text("Gekozen tekst").first.wait_for()
-    page.get_by_role("combobox").filter(has_text="").last.click()
+    # Find the code picker by its label: while the page is still rerunning after the click,
+    # "the last combobox" can be the document picker, and the code would never be chosen.
+    picker = page.locator("[data-testid='stSelectbox']", has_text="Code (typ om te zoeken)")
+    picker.get_by_role("combobox").click()
     page.keyboard.type("Kracht uit huisdieren")
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="Kracht uit huisdieren", exact=False).first.click()
+    expect(picker.get_by_role("combobox")).to_have_value(re.compile("^Kracht uit huisdieren"))
     page.get_by_role("button", name="Codeer").click()
     chip = page.locator(".wb-chip:not(.suggested)", has_text="Kracht uit huisdieren").first
     chip.wait_for()
