@@ -226,7 +226,12 @@ def test_reimporting_the_same_export_adds_nothing(rich, tmp_path, nlp):
     before = snapshot(fresh)
     again = import_qdpx(fresh, out, actor=ME, nlp=nlp)
     assert snapshot(fresh) == before
+    # The report says so: everything was already there, nothing is counted as new.
     assert again.counts.get("documents_matched") == 2
+    assert again.counts["codings_matched"] >= len(before["codings"]) > 0
+    assert again.counts["respondents_matched"] > 0
+    new = {"documents", "codings", "respondents", "attribute_values", "codes", "memos"}
+    assert not new & set(again.counts), again.counts
 
 
 def test_reimport_keeps_the_projects_own_document_links(rich, tmp_path, nlp):

@@ -72,6 +72,9 @@ class _Writer:
         self.known = identity.load(db)
         self.memo_guids = {export_guid(r["guid"], "memo", r["id"])  # memos already here
                            for r in db.query("SELECT id, guid FROM memos")}
+        # Rows with a higher id than these were made by this import: the report tells what
+        # is new from what the project already had (importing a file twice adds nothing).
+        self.first_new = {table: _max_id(db, table) + 1 for table in ("respondents", "codings")}
 
     def write(self) -> None:
         project = self.project
@@ -183,7 +186,7 @@ class _Writer:
             identity.remember(self.db, self.known, "respondent", rid, case.guid,
                               actor=self.actor)
             self.targets[case.guid] = ("respondent", rid)
-            self.report.count("respondents")
+            self._count_new_or_matched("respondents", rid)
             if case.description:
                 notes = self.db.execute("SELECT notes FROM respondents WHERE id = ?",
                                         [rid]).fetchone()[0]
@@ -206,7 +209,10 @@ class _Writer:
                 current = self.db.execute(
                     "SELECT value FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
                     [rid, var.name]).fetchone()
-                if current is not None and current[0] not in (None, canonical):
+                if current is not None and current[0] == canonical:
+                    self.report.count("attribute_values_matched")
+                    continue
+                if current is not None and current[0] is not None:
                     # The project's own value wins (it may be the original of a pseudonym).
                     self.report.lose("attribute_value", "kept_existing_value",
                                      f"{case.name}: {var.name}={value}")
@@ -284,7 +290,7 @@ class _Writer:
                 status="suggested" if suggested else "accepted", actor=self.actor,
             )
             coding_ids.append(coding_id)
-            self.report.count("codings")
+            self._count_new_or_matched("codings", coding_id)
             for ref in coding.note_refs:
                 self.note_targets.setdefault(ref, []).append(("coding", coding_id))
         target: tuple[str, int | None] = (
@@ -296,6 +302,9 @@ class _Writer:
             author, _ = self.coder(selection.user)
             self.memo(target, author=author, title=selection.name, text=selection.description,
                       guid=None)
+
+    def _count_new_or_matched(self, table: str, row_id: int) -> None:
+        self.report.count(table if row_id >= self.first_new[table] else f"{table}_matched")
 
     def _segment_or_document(self, doc_id: int, selection: RefiSelection) -> tuple[str, int]:
         seg = self.db.execute(
@@ -347,3 +356,7 @@ class _Writer:
         record_event(self.db, self.actor, "memo.add", "memos", memo_id, None,
                      {**record, "id": memo_id})
         self.report.count("memos")
+
+
+def _max_id(db: Database, table: str) -> int:
+    return int(db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
