@@ -77,6 +77,9 @@ def load_pipeline(prefer_full: bool = True) -> Language:
     """
     if prefer_full and full_pipeline_installed():
         nlp = spacy.load(FULL_PIPELINE)
+        # Segmentation runs with the parser off (see ``pipe``); a sentencizer in front gives
+        # the same sentence boundaries as the fallback, and the parser keeps them when on.
+        nlp.add_pipe("sentencizer", first=True)
     else:
         nlp = spacy.blank("nl")
         nlp.add_pipe("sentencizer")
@@ -106,11 +109,10 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterator
     """Docs for ``texts`` with only what segmentation and lemmas need (NER and parser off).
 
     With the full pipeline, the parser is disabled for speed and sentence boundaries come
-    from a sentencizer, so both pipelines split sentences the same way.
+    from the sentencizer ``load_pipeline`` puts in front, so both pipelines split sentences
+    the same way.
     """
     disable = [name for name in ("ner", "parser") if name in nlp.pipe_names]
-    if disable and "sentencizer" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer", first=True)
     with nlp.select_pipes(disable=disable):
         yield from nlp.pipe(texts, batch_size=batch_size)
 
