@@ -1,3 +1,6 @@
+import pytest
+import spacy
+
 from workbench.nlp import FALLBACK_PIPELINE, lemmas, lemmatize_text, pipe, pipeline_info
 
 
@@ -27,3 +30,16 @@ def test_content_only_drops_stop_words(nlp):
     doc = next(pipe(nlp, ["Ik voel me zo alleen in dit huis."]))
     assert "ik" not in lemmas(doc, content_only=True)
     assert "huis" in lemmas(doc, content_only=True)
+
+
+def test_pipe_refuses_a_parser_pipeline_without_sentencizer():
+    # pipe() switches the parser off; without a sentencizer no sentence would be found, so it
+    # says so instead of failing later on doc.sents.
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("parser")
+    with pytest.raises(ValueError, match="sentencizer"):
+        list(pipe(nlp, ["Ik woon alleen. Dat is stil."]))
+    nlp.add_pipe("sentencizer", first=True)
+    nlp.initialize()
+    docs = list(pipe(nlp, ["Ik woon alleen. Dat is stil."]))
+    assert [s.text for s in docs[0].sents] == ["Ik woon alleen.", "Dat is stil."]

@@ -113,6 +113,9 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterator
     the same way.
     """
     disable = [name for name in ("ner", "parser") if name in nlp.pipe_names]
+    if "parser" in disable and "sentencizer" not in nlp.pipe_names:
+        raise ValueError("pipe() runs without the parser and needs a 'sentencizer' for "
+                         "sentence boundaries; load the pipeline with load_pipeline().")
     with nlp.select_pipes(disable=disable):
         yield from nlp.pipe(texts, batch_size=batch_size)
 
