@@ -41,6 +41,7 @@ CODES = [
 ]
 SEGMENTS_PER_TURN = {"I": 1, "R": 5}
 TURNS = 100   # 50 interviewer + 50 respondent turns = 300 segments per interview
+USER = "anna"  # a researcher of the synthetic project: the overviews check who reads them
 
 
 def build(path: Path, interviews: int, codings: int, seed: int = 7) -> None:
@@ -171,22 +172,24 @@ def main() -> int:
     sel = patterns.Selection()
     results = {
         "framework matrix": timed("framework matrix", args.repeat,
-                                  lambda: patterns.framework_matrix(db, sel)),
+                                  lambda: patterns.framework_matrix(db, sel, user=USER)),
         "co-occurrence (segment)": timed("co-occurrence (segment)", args.repeat,
-                                         lambda: patterns.cooccurrence(db, sel)),
+                                         lambda: patterns.cooccurrence(db, sel, user=USER)),
         "co-occurrence (turn)": timed("co-occurrence (turn)", args.repeat,
-                                      lambda: patterns.cooccurrence(db, sel, scope="turn")),
+                                      lambda: patterns.cooccurrence(db, sel, user=USER,
+                                                                    scope="turn")),
         "co-occurrence (window 3)": timed(
             "co-occurrence (window 3)", args.repeat,
-            lambda: patterns.cooccurrence(db, sel, scope="window", window=3)),
+            lambda: patterns.cooccurrence(db, sel, user=USER, scope="window", window=3)),
         "cascade overview": timed("cascade overview", args.repeat,
-                                  lambda: patterns.cascade_overview(db, sel)),
+                                  lambda: patterns.cascade_overview(db, sel, user=USER)),
     }
-    timed("(fragments query alone)", args.repeat, lambda: patterns.fragments(db, sel))
+    timed("(fragments query alone)", args.repeat,
+          lambda: patterns.fragments(db, sel, user=USER))
     timed("(matrix, filter wijk=Noord)", args.repeat, lambda: patterns.framework_matrix(
-        db, patterns.Selection.build(filters=["wijk=Noord"])))
+        db, patterns.Selection.build(filters=["wijk=Noord"]), user=USER))
     timed("(quotes isolement AND schaamte)", args.repeat, lambda: patterns.quotes(
-        db, ["isolement"], sel, all_of=["schaamte"], scope="turn"))
+        db, ["isolement"], sel, user=USER, all_of=["schaamte"], scope="turn"))
     db.close()
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall time "
           "includes waiting for other processes, cpu time does not)")

@@ -2,6 +2,7 @@ import pytest
 
 from workbench import access, accounts, codings
 from workbench.errors import InputError, PermissionDenied
+from workbench.patterns import framework_matrix
 from workbench.privacy import apply_pseudonyms, candidates, pseudonymised_document, read_key
 from workbench.privacy.backup import backup
 from privacy_support import add_codes, add_document, segment_ids
@@ -111,6 +112,7 @@ def test_supervisor_reads_but_may_not_change_others_codings(team):
     with pytest.raises(PermissionDenied):
         apply_pseudonyms(team, actor="vera")
     assert codings.add_coding(team, coder="vera", code="schaamte", segment_id=seg)
+    assert framework_matrix(team, user="vera").loc[:, "verlies"].sum() == 1
 
 
 def test_pages_follow_the_permission_table(team):
@@ -122,7 +124,7 @@ def test_pages_follow_the_permission_table(team):
 
 FORBIDDEN = {
     "co-onderzoeker": ["code", "decide", "memo", "import", "export", "codebook", "key", "names",
-                       "history", "users", "backup", "assign"],
+                       "history", "users", "backup", "assign", "patterns", "quotes"],
     "supervisor": ["import", "codebook", "key", "names", "users", "assign"],
 }
 
@@ -133,6 +135,7 @@ def attempt_action(db, actor, what, tmp_path):
     from workbench.history import document_history
     from workbench.ingest import import_files
     from workbench.memos import add_memo
+    from workbench.patterns import quotes
     from workbench.privacy.workshop import assign_fragments
 
     seg = segment_ids(db, 1)[1]
@@ -149,6 +152,8 @@ def attempt_action(db, actor, what, tmp_path):
         "users": lambda: accounts.add_user(db, "nieuw", role="supervisor", actor=actor),
         "backup": lambda: backup(db, tmp_path / "b.db", actor=actor),
         "assign": lambda: assign_fragments(db, user="sanne", segment_ids=[seg], actor=actor),
+        "patterns": lambda: framework_matrix(db, user=actor),
+        "quotes": lambda: quotes(db, ["schaamte"], user=actor),
     }
     calls[what]()
 

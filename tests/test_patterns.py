@@ -25,7 +25,9 @@ from workbench.patterns import (
     cooccurrence_fragments, cooccurrence_pairs, framework_cells, framework_matrix, fragments,
     heatmap_data, loss_events, matrix_quotes, quotes, respondent_profile,
 )
-from workbench.store import now
+from workbench.store import DEFAULT_USER, now
+
+ME = DEFAULT_USER  # the project's researcher: overviews check who reads them
 
 CODES = [  # slug, parent
     ("verlies", None), ("verlies-dierbare", "verlies"), ("verlies-woning", "verlies"),
@@ -135,7 +137,7 @@ def project(db):
 
 
 def test_fragments_merge_the_same_span_coded_by_two_coders(project):
-    frame = fragments(project)
+    frame = fragments(project, user=ME)
     row = frame[(frame["respondent"] == "R01") & (frame["code"] == "verlies-dierbare")]
     assert len(row) == 1
     assert row["coders"].iloc[0].split(",") == ["anna", "bram"]
@@ -143,7 +145,7 @@ def test_fragments_merge_the_same_span_coded_by_two_coders(project):
 
 
 def test_matrix_counts_fragments_per_respondent_and_code(project):
-    matrix = framework_matrix(project)
+    matrix = framework_matrix(project, user=ME)
     assert list(matrix.index) == ["R01", "R02", "R03", "R04"]
     assert matrix.loc["R03", "verlies-woning"] == 2
     assert matrix.loc["R01", "isolement"] == 1
@@ -154,43 +156,44 @@ def test_matrix_counts_fragments_per_respondent_and_code(project):
 
 
 def test_matrix_rollup_counts_one_fragment_for_two_subcodes_on_one_span(project):
-    matrix = framework_matrix(project, Selection(rollup=True))
+    matrix = framework_matrix(project, Selection(rollup=True), user=ME)
     assert matrix.loc["R02", "verlies"] == 3
     assert matrix.loc["R01", "zingeving"] == 1
     assert "verlies-woning" not in matrix.columns
 
 
 def test_matrix_filters_by_attribute_coder_status_and_speakers(project):
-    women = framework_matrix(project, Selection.build(filters=["geslacht=vrouw"]))
+    women = framework_matrix(project, Selection.build(filters=["geslacht=vrouw"]), user=ME)
     assert list(women.index) == ["R01", "R02"]
     north_women = framework_matrix(project, Selection.build(filters={"geslacht": "Vrouw",
-                                                                      "wijk": "noord"}))
+                                                                      "wijk": "noord"}), user=ME)
     assert list(north_women.index) == ["R01"]
-    either = framework_matrix(project, Selection.build(filters=["wijk=Noord", "wijk=Zuid"]))
+    either = framework_matrix(project, Selection.build(filters=["wijk=Noord", "wijk=Zuid"]),
+                              user=ME)
     assert len(either) == 4
-    anna = framework_matrix(project, Selection(coders=("anna",)))
+    anna = framework_matrix(project, Selection(coders=("anna",)), user=ME)
     assert anna.loc["R03"].sum() == 0 and "herstel" not in anna.columns
-    everything = framework_matrix(project, Selection(statuses=None, speakers="all"))
+    everything = framework_matrix(project, Selection(statuses=None, speakers="all"), user=ME)
     assert everything.loc["R03", "verlies-werk"] == 1 and everything.loc["R03", "schaamte"] == 1
 
 
 def test_unknown_attribute_filter_names_the_known_ones(project):
     with pytest.raises(InputError) as err:
-        framework_matrix(project, Selection.build(filters=["leeftijd=70"]))
+        framework_matrix(project, Selection.build(filters=["leeftijd=70"]), user=ME)
     assert "geslacht" in err.value.message("nl")
     with pytest.raises(InputError):
         Selection.build(filters=["geslacht"])
 
 
 def test_matrix_quotes_return_the_cell_fragments_with_attributes(project):
-    cell = matrix_quotes(project, respondent="R03", code="verlies-woning")
+    cell = matrix_quotes(project, respondent="R03", code="verlies-woning", user=ME)
     assert cell["text"].tolist() == ["Zin 2 van interview-R03, verzonnen.",
                                      "Zin 5 van interview-R03, verzonnen."]
     assert set(cell["geslacht"]) == {"man"}
 
 
 def test_frequencies_count_respondents_and_share_per_group(project):
-    table = code_frequencies(project, by="geslacht").set_index(["group", "code"])
+    table = code_frequencies(project, by="geslacht", user=ME).set_index(["group", "code"])
     assert table.loc[("vrouw", "isolement"), ["respondents", "group_size", "share"]].tolist() \
         == [2, 2, 1.0]
     assert table.loc[("man", "isolement"), "share"] == 0.5
@@ -199,7 +202,7 @@ def test_frequencies_count_respondents_and_share_per_group(project):
 
 
 def test_cooccurrence_same_segment(project):
-    table = cooccurrence(project, scope="segment")
+    table = cooccurrence(project, scope="segment", user=ME)
     assert table.loc["verlies-werk", "verliescascade"] == 1
     assert table.loc["verlies-woning", "isolement"] == 0
     assert table.loc["verlies-woning", "verlies-woning"] == 4   # diagonal: fragments
@@ -207,7 +210,7 @@ def test_cooccurrence_same_segment(project):
 
 
 def test_cooccurrence_same_turn(project):
-    table = cooccurrence(project, scope="turn")
+    table = cooccurrence(project, scope="turn", user=ME)
     assert table.loc["verlies-woning", "isolement"] == 3
     assert table.loc["verlies-dierbare", "schaamte"] == 1
     assert table.loc["verlies-dierbare", "verlies-woning"] == 1
@@ -215,61 +218,61 @@ def test_cooccurrence_same_turn(project):
 
 
 def test_cooccurrence_window_counts_pairs_within_n_segments(project):
-    one = cooccurrence(project, scope="window", window=1)
-    two = cooccurrence(project, scope="window", window=2)
+    one = cooccurrence(project, scope="window", window=1, user=ME)
+    two = cooccurrence(project, scope="window", window=2, user=ME)
     assert one.loc["verlies-dierbare", "verlies-woning"] == 1
     assert two.loc["verlies-dierbare", "verlies-woning"] == 2
     assert two.loc["isolement", "zingeving-hoop"] == 1
-    zero = cooccurrence(project, scope="window", window=0)
-    assert zero.equals(cooccurrence(project, scope="segment"))
+    zero = cooccurrence(project, scope="window", window=0, user=ME)
+    assert zero.equals(cooccurrence(project, scope="segment", user=ME))
 
 
 def test_cooccurrence_pairs_and_their_fragments(project):
-    pairs = cooccurrence_pairs(project, scope="turn").set_index(["code_a", "code_b"])
+    pairs = cooccurrence_pairs(project, scope="turn", user=ME).set_index(["code_a", "code_b"])
     assert pairs.loc[("verlies-woning", "isolement"), ["meetings", "respondents"]].tolist() \
         == [3, 3]
-    where = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn")
+    where = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn", user=ME)
     assert where["respondent"].tolist() == ["R01", "R02", "R03"]
     assert where["text_b"].iloc[0] == "Zin 5 van interview-R01, verzonnen."
     assert set(where.columns) >= {"text_a", "segment_a", "segment_b", "geslacht"}
 
 
 def test_quotes_and_not(project):
-    both = quotes(project, ["isolement"], all_of=["verlies-woning"], scope="turn")
+    both = quotes(project, ["isolement"], all_of=["verlies-woning"], scope="turn", user=ME)
     assert both["respondent"].tolist() == ["R01", "R02", "R03"]
-    assert quotes(project, ["isolement"], all_of=["verlies-woning"]).empty
+    assert quotes(project, ["isolement"], all_of=["verlies-woning"], user=ME).empty
     alone = quotes(project, ["isolement"], none_of=["verlies-dierbare"], scope="window",
-                   window=3)
+                   window=3, user=ME)
     assert alone["respondent"].tolist() == ["R01"]
     assert alone["wijk"].tolist() == ["Noord"]
     with pytest.raises(NotFound):
-        quotes(project, ["bestaat-niet"])
+        quotes(project, ["bestaat-niet"], user=ME)
 
 
 def test_cascades_follow_life_story_order_and_name_what_followed(project):
-    events = loss_events(project)
+    events = loss_events(project, user=ME)
     r02 = events[events["respondent"] == "R02"]
     assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
     assert r02["followed_by"].tolist() == ["", "isolement, schaamte", ""]
     r01 = events[events["respondent"] == "R01"]
     assert r01["followed_by"].tolist() == ["schaamte", "isolement, zingeving, herstel"]
-    narrow = loss_events(project, follow_window=2).query("respondent == 'R01'")
+    narrow = loss_events(project, follow_window=2, user=ME).query("respondent == 'R01'")
     assert narrow["followed_by"].tolist() == ["schaamte", "isolement"]
 
 
 def test_what_followed_stops_where_the_next_loss_is_told(project):
-    r03 = loss_events(project, follow_window=5).query("respondent == 'R03'")
+    r03 = loss_events(project, follow_window=5, user=ME).query("respondent == 'R03'")
     assert r03["followed_by"].tolist() == ["", "isolement"]   # s4 belongs to woning (s2)
 
 
 def test_cascade_merges_the_same_loss_told_twice_in_a_row(project):
-    r03 = loss_events(project).query("respondent == 'R03'")
+    r03 = loss_events(project, user=ME).query("respondent == 'R03'")
     assert r03["code"].tolist() == ["verlies-dierbare", "verlies-woning"]
     assert r03["fragments"].tolist() == [1, 2]
 
 
 def test_cascade_overview_lengths_transitions_and_shared_patterns(project):
-    overview = cascade_overview(project)
+    overview = cascade_overview(project, user=ME)
     lengths = overview.lengths.set_index("respondent")["length"].to_dict()
     assert lengths == {"R01": 2, "R02": 3, "R03": 2, "R04": 0}
     counts = overview.length_counts.set_index("length")["respondents"].to_dict()
@@ -284,23 +287,23 @@ def test_cascade_overview_lengths_transitions_and_shared_patterns(project):
 
 
 def test_cascade_overview_containing_keeps_those_respondents(project):
-    overview = cascade_overview(project, containing="verlies-werk")
+    overview = cascade_overview(project, containing="verlies-werk", user=ME)
     assert overview.lengths["respondent"].tolist() == ["R02"]
 
 
 def test_respondent_profile(project):
-    profile = respondent_profile(project, "R02")
+    profile = respondent_profile(project, "R02", user=ME)
     assert dict(profile.attributes.values.tolist()) == {"geslacht": "vrouw", "wijk": "Zuid"}
     assert profile.codes.set_index("code").loc["isolement", "fragments"] == 1
     timeline = profile.timeline
     assert timeline["code"].tolist()[:2] == ["verlies-dierbare", "verlies-woning"]
     assert timeline.loc[timeline["code"] == "verlies-werk", "kind"].item() == "loss"
     with pytest.raises(NotFound):
-        respondent_profile(project, "R99")
+        respondent_profile(project, "R99", user=ME)
 
 
 def test_age_marks_become_years_when_a_fragment_carries_both(project):
-    frame = fragments(project)
+    frame = fragments(project, user=ME)
     r01 = frame["respondent"] == "R01"
     # woning at age 40 in 1980 -> born 1940; dierbare at age 45 -> 1985, after woning
     project.execute("UPDATE codings SET life_age = 40, life_year = 1980 WHERE id = ?",
@@ -309,44 +312,44 @@ def test_age_marks_become_years_when_a_fragment_carries_both(project):
                     [int(frame.loc[r01, "document_id"].iloc[0]),
                      int(frame.loc[r01 & (frame["code"] == "verlies-dierbare"),
                                    "start_char"].item())])
-    events = loss_events(project).query("respondent == 'R01'")
+    events = loss_events(project, user=ME).query("respondent == 'R01'")
     assert events["code"].tolist() == ["verlies-woning", "verlies-dierbare"]
     assert events["life_key"].tolist() == [1980.0, 1985.0]
 
 
 def test_network_keeps_pairs_from_the_minimum_and_heatmap_drops_the_diagonal(project):
-    pairs = cooccurrence_pairs(project, scope="turn")
+    pairs = cooccurrence_pairs(project, scope="turn", user=ME)
     dot = cooccurrence_dot(pairs, min_meetings=2)
     assert '"verlies-woning" -- "isolement"' in dot and "herstel" not in dot
-    cells = heatmap_data(cooccurrence(project, scope="turn"))
+    cells = heatmap_data(cooccurrence(project, scope="turn", user=ME))
     assert (cells["code_a"] != cells["code_b"]).all()
     both = cells.query("code_a == 'verlies-woning' and code_b == 'isolement'")
     assert both["meetings"].item() == 3
 
 
 def test_charts_print_their_numbers(project):
-    freq = code_frequencies(project, by="geslacht")
+    freq = code_frequencies(project, by="geslacht", user=ME)
     spec = charts.frequency_chart(freq, measure="share", titles={}).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
     assert marks == ["bar", "text"]
-    timeline = charts.cascade_timeline(loss_events(project), titles={}).to_dict()
+    timeline = charts.cascade_timeline(loss_events(project, user=ME), titles={}).to_dict()
     assert "text" in [layer["mark"]["type"] for layer in timeline["layer"]]
 
 
 def test_overviews_of_uncoded_interviews_are_empty_but_list_the_people(db):
     rid = db["respondents"].insert({"code": "R01", "created_at": now()}).last_pk
     add_interview(db, rid, "leeg")
-    assert framework_matrix(db).index.tolist() == ["R01"]
-    assert cooccurrence(db, scope="turn").empty
+    assert framework_matrix(db, user=ME).index.tolist() == ["R01"]
+    assert cooccurrence(db, scope="turn", user=ME).empty
     with pytest.raises(InputError):
-        quotes(db, [])
-    overview = cascade_overview(db)
+        quotes(db, [], user=ME)
+    overview = cascade_overview(db, user=ME)
     assert overview.events.empty and overview.lengths["length"].tolist() == [0]
-    assert code_frequencies(db).empty
+    assert code_frequencies(db, user=ME).empty
 
 
 def test_framework_cells_join_the_quotes_of_each_cell(project):
-    cells = framework_cells(project).set_index(["respondent", "code"])
+    cells = framework_cells(project, user=ME).set_index(["respondent", "code"])
     cell = cells.loc[("R03", "verlies-woning")]
     assert cell["fragments"] == 2
     assert cell["quotes"] == ("Zin 2 van interview-R03, verzonnen. | "
@@ -356,9 +359,10 @@ def test_framework_cells_join_the_quotes_of_each_cell(project):
 
 
 def test_with_rollup_a_subcode_asks_for_its_main_code(project):
-    found = quotes(project, ["verlies-woning"], Selection(rollup=True))
+    found = quotes(project, ["verlies-woning"], Selection(rollup=True), user=ME)
     assert set(found["code"]) == {"verlies"}
-    assert len(found) == framework_matrix(project, Selection(rollup=True))["verlies"].sum() == 8
+    matrix = framework_matrix(project, Selection(rollup=True), user=ME)
+    assert len(found) == matrix["verlies"].sum() == 8
 
 
 def test_quotes_can_carry_pseudonyms_instead_of_names(project):
@@ -371,8 +375,8 @@ def test_quotes_can_carry_pseudonyms_instead_of_names(project):
                                        "end_char": start + len("interview-R01"),
                                        "pseudonym_id": pid, "created_at": now(),
                                        "created_by": "onderzoeker"})
-    masked = quotes(project, ["isolement"], pseudonymise=True).set_index("respondent")
+    masked = quotes(project, ["isolement"], pseudonymise=True, user=ME).set_index("respondent")
     assert masked.loc["R01", "text"] == "Zin 5 van [Naam 1], verzonnen."
     assert masked.loc["R02", "text"] == "Zin 5 van interview-R02, verzonnen."
-    plain = quotes(project, ["isolement"]).set_index("respondent")
+    plain = quotes(project, ["isolement"], user=ME).set_index("respondent")
     assert plain.loc["R01", "text"] == "Zin 5 van interview-R01, verzonnen."

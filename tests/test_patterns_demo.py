@@ -10,7 +10,9 @@ from conftest import DEMO
 
 from workbench import patterns
 from workbench.demo import load_demo
-from workbench.store import open_project
+from workbench.store import DEFAULT_USER, open_project
+
+ME = DEFAULT_USER
 
 pytestmark = pytest.mark.slow
 
@@ -32,13 +34,13 @@ def _codings() -> pd.DataFrame:
 
 
 def test_every_demo_code_shows_up_for_its_respondent(demo):
-    matrix = patterns.framework_matrix(demo, patterns.Selection(speakers="all"))
+    matrix = patterns.framework_matrix(demo, patterns.Selection(speakers="all"), user=ME)
     for row in _codings().drop_duplicates(["respondent", "code"]).itertuples():
         assert matrix.loc[row.respondent, row.code] >= 1, (row.respondent, row.code)
 
 
 def test_demo_cascades_run_in_life_story_order(demo):
-    events = patterns.cascade_overview(demo, patterns.Selection(speakers="all")).events
+    events = patterns.cascade_overview(demo, patterns.Selection(speakers="all"), user=ME).events
     assert not events.empty
     for _, person in events.groupby("respondent"):
         keys = person.sort_values("step")["life_key"].tolist()

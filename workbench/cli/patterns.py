@@ -147,8 +147,8 @@ def _scope_settings(args: argparse.Namespace) -> list[tuple[str, str]]:
 def run_matrix(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    matrix = patterns.framework_matrix(db, selection, codes=args.code)
-    cells = patterns.framework_cells(db, selection, codes=args.code)
+    matrix = patterns.framework_matrix(db, selection, user=args.user, codes=args.code)
+    cells = patterns.framework_cells(db, selection, user=args.user, codes=args.code)
     settings = selection.describe() + [("code", c) for c in args.code or []]
     return _write(db, args, "matrix", {"matrix": matrix.reset_index(), "citaten": cells},
                   settings)
@@ -157,10 +157,10 @@ def run_matrix(args: argparse.Namespace) -> int:
 def run_cooccurrence(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    table = patterns.cooccurrence(db, selection, scope=args.scope, window=args.window,
-                                  codes=args.code)
-    pairs = patterns.cooccurrence_pairs(db, selection, scope=args.scope, window=args.window,
-                                        codes=args.code)
+    table = patterns.cooccurrence(db, selection, user=args.user, scope=args.scope,
+                                  window=args.window, codes=args.code)
+    pairs = patterns.cooccurrence_pairs(db, selection, user=args.user, scope=args.scope,
+                                        window=args.window, codes=args.code)
     settings = selection.describe() + _scope_settings(args) + [("code", c)
                                                                for c in args.code or []]
     return _write(db, args, "cooccurrence",
@@ -170,8 +170,8 @@ def run_cooccurrence(args: argparse.Namespace) -> int:
 def run_cascades(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    overview = patterns.cascade_overview(db, selection, follow_window=args.follow_window,
-                                         containing=args.code)
+    overview = patterns.cascade_overview(db, selection, user=args.user,
+                                         follow_window=args.follow_window, containing=args.code)
     tables = {name: getattr(overview, name) for name in CASCADE_TABLES}
     tables["events"] = tables["events"].drop(columns=["respondent_id"])
     first = args.table
@@ -187,7 +187,7 @@ def run_quotes(args: argparse.Namespace) -> int:
     patterns.format_of(args.output)
     if not args.code:
         raise InputError("patterns.cli.code_needed")
-    found = patterns.quotes(db, args.code, selection, all_of=args.all_of,
+    found = patterns.quotes(db, args.code, selection, user=args.user, all_of=args.all_of,
                             none_of=args.none_of, scope=args.scope, window=args.window,
                             pseudonymise=args.pseudonymise)
     settings = (selection.describe() + [("code", c) for c in args.code]
@@ -200,6 +200,6 @@ def run_quotes(args: argparse.Namespace) -> int:
 def run_frequencies(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    table = patterns.code_frequencies(db, selection, by=args.by, codes=args.code)
+    table = patterns.code_frequencies(db, selection, user=args.user, by=args.by, codes=args.code)
     settings = selection.describe() + [("by", args.by or "(none)")]
     return _write(db, args, "frequencies", {"frequencies": table}, settings)

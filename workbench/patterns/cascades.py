@@ -121,6 +121,7 @@ def _events_and_followers(
     db: Database,
     selection: Selection,
     *,
+    user: str,
     follow_window: int,
     followers: Sequence[str],
     loss_root: str,
@@ -130,7 +131,7 @@ def _events_and_followers(
     losses = [c for c in descendants(db, loss_root) if c not in exclude]
     labels = _follower_labels(db, followers)
     # Only losses, what may follow them, and fragments with a year or age (they order the rest).
-    ordered = life_order(db, fragments(db, selection, details=False,
+    ordered = life_order(db, fragments(db, selection, user=user, details=False,
                                        codes=[*losses, *labels.index], keep_marked=True))
     loss = ordered[ordered["code"].isin(losses)].copy()
 
@@ -207,6 +208,7 @@ def loss_events(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     follow_window: int = FOLLOW_WINDOW,
     followers: Sequence[str] = FOLLOWERS,
     loss_root: str = LOSS_ROOT,
@@ -218,7 +220,7 @@ def loss_events(
     segment, text (the first fragment), fragments (how many were merged), respondent_id,
     followed_by (e.g. "schaamte, isolement").
     """
-    return _events_and_followers(db, selection, follow_window=follow_window,
+    return _events_and_followers(db, selection, user=user, follow_window=follow_window,
                                  followers=followers, loss_root=loss_root, exclude=exclude)[0]
 
 
@@ -251,6 +253,7 @@ def cascade_overview(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     follow_window: int = FOLLOW_WINDOW,
     followers: Sequence[str] = FOLLOWERS,
     loss_root: str = LOSS_ROOT,
@@ -266,10 +269,10 @@ def cascade_overview(
         losses = [c for c in descendants(db, loss_root) if c not in exclude]
         if containing not in losses:
             raise InputError("patterns.not_a_loss", code=containing, losses=", ".join(losses))
-    events, follow = _events_and_followers(db, selection, follow_window=follow_window,
+    events, follow = _events_and_followers(db, selection, user=user, follow_window=follow_window,
                                            followers=followers, loss_root=loss_root,
                                            exclude=exclude)
-    people = respondents(db, selection)[["respondent"]]
+    people = respondents(db, selection, user=user)[["respondent"]]
     if containing is not None:
         keep = set(events.loc[events["code"] == containing, "respondent"])
         events = events[events["respondent"].isin(keep)].reset_index(drop=True)

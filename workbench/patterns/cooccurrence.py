@@ -80,6 +80,7 @@ def cooccurrence(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     scope: str = "segment",
     window: int = 0,
     codes: Sequence[str] | None = None,
@@ -90,7 +91,7 @@ def cooccurrence(
     keeps only those rows (the columns stay, so one code's partners can be read off).
     """
     check_scope(scope, window)
-    frame = fragments(db, selection, details=False)
+    frame = fragments(db, selection, user=user, details=False)
     present = set(frame["code"].unique())
     order = [c for c in codes_table(db)["code"] if c in present]
     counts = _coded_pairs(frame, scope, window).groupby(["code_a", "code_b"]).size()
@@ -110,6 +111,7 @@ def cooccurrence_pairs(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     scope: str = "segment",
     window: int = 0,
     codes: Sequence[str] | None = None,
@@ -120,7 +122,7 @@ def cooccurrence_pairs(
     meetings (most first). ``codes`` keeps the pairs that involve one of them.
     """
     check_scope(scope, window)
-    frame = fragments(db, selection, details=False)
+    frame = fragments(db, selection, user=user, details=False)
     rank = {c: i for i, c in enumerate(codes_table(db)["code"])}
     pairs = _coded_pairs(frame, scope, window)
     pairs = pairs[pairs["code_a"].map(rank) < pairs["code_b"].map(rank)]
@@ -143,6 +145,7 @@ def cooccurrence_fragments(
     code_b: str,
     scope: str = "segment",
     *,
+    user: str,
     window: int = 0,
     selection: Selection = Selection(),
 ) -> pd.DataFrame:
@@ -153,7 +156,7 @@ def cooccurrence_fragments(
     """
     check_scope(scope, window)
     code_a, code_b = (check_codes(db, [c], rollup=selection.rollup)[0] for c in (code_a, code_b))
-    frame = fragments(db, selection, details=False)
+    frame = fragments(db, selection, user=user, details=False)
     left, right = frame[frame["code"] == code_a], frame[frame["code"] == code_b]
     pairs = meeting_pairs(left, right, scope=scope, window=window)
     left = with_text(db, left[left["fragment_id"].isin(pairs["fragment_a"])])

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from workbench import access
 from workbench.codings import STATUSES
 from workbench.errors import InputError, NotFound
 from workbench.store import get_setting
@@ -241,6 +242,7 @@ def fragments(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     details: bool = True,
     places: bool = True,
     codes: Iterable[str] | None = None,
@@ -262,7 +264,11 @@ def fragments(
     How it stays fast: SQLite returns integers only (NULL as -1), so the 100,000 rows become
     one numpy matrix; names are looked up at the end in small arrays indexed by id, and the
     merging of coders is a sort plus ``reduceat``.
+
+    ``user`` must be allowed to ``read``: every overview starts here, so co-researchers (who
+    see only their workshop fragments) are refused in the package, not only on the page.
     """
+    access.require(db, user, "read")
     table = _code_ids(db)
     key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     where, params = _conditions(db, selection, codes=codes, keep_marked=keep_marked,
@@ -494,12 +500,14 @@ def with_text(db: Database, frame: pd.DataFrame, *, pseudonymise: bool = False) 
     return frame.assign(text=text)
 
 
-def respondents(db: Database, selection: Selection = Selection()) -> pd.DataFrame:
+def respondents(db: Database, selection: Selection = Selection(), *, user: str) -> pd.DataFrame:
     """Respondents (and unlinked documents) in the selection that have at least one document.
 
     They are the rows of the framework matrix and the denominators of shares, also when
     nothing in their interview is coded yet. Columns: respondent, respondent_id, pseudonym.
+    ``user`` must be allowed to ``read`` (co-researchers are refused).
     """
+    access.require(db, user, "read")
     clause, params = _respondent_clause(db, selection.filters)
     return pd.read_sql_query(
         f"""

@@ -32,6 +32,7 @@ def framework_matrix(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Respondents x codes: the number of fragments per cell.
@@ -40,9 +41,9 @@ def framework_matrix(
     someone never mentions a theme is a finding); columns are the codes used (or ``codes``),
     in codebook order. The index is named ``respondent``.
     """
-    frame = fragments(db, selection, details=False, places=False)
+    frame = fragments(db, selection, user=user, details=False, places=False)
     columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
-    rows = respondents(db, selection)["respondent"].tolist()
+    rows = respondents(db, selection, user=user)["respondent"].tolist()
     counts = (
         frame[frame["code"].isin(columns)]
         .groupby(["respondent", "code"]).size()
@@ -58,6 +59,7 @@ def framework_cells(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     codes: Sequence[str] | None = None,
     separator: str = " | ",
 ) -> pd.DataFrame:
@@ -66,7 +68,7 @@ def framework_cells(
     Columns: respondent, code, fragments, quotes (the fragments' text joined by
     ``separator``), documents. What a framework chart's cell summarises, ready for export.
     """
-    frame = fragments(db, selection, places=False)
+    frame = fragments(db, selection, user=user, places=False)
     if codes:
         frame = frame[frame["code"].isin(check_codes(db, codes, rollup=selection.rollup))]
     keys = ["respondent", "code"]
@@ -86,11 +88,12 @@ def matrix_quotes(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     respondent: str | None = None,
     code: str | None = None,
 ) -> pd.DataFrame:
     """The fragments behind one cell (or a whole row or column when one side is None)."""
-    frame = fragments(db, selection, details=False, respondent=respondent,
+    frame = fragments(db, selection, user=user, details=False, respondent=respondent,
                       codes=None if code is None else [code])
     return with_attributes(db, with_text(db, frame.reset_index(drop=True)))
 
@@ -99,6 +102,7 @@ def code_frequencies(
     db: Database,
     selection: Selection = Selection(),
     *,
+    user: str,
     by: str | None = None,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -112,7 +116,7 @@ def code_frequencies(
     if by is not None and by not in attribute_names(db):
         raise InputError("patterns.unknown_attribute", name=by,
                          known=", ".join(attribute_names(db)))
-    people = respondents(db, selection)
+    people = respondents(db, selection, user=user)
     if by is None:
         people["group"] = "alle"
     else:
@@ -122,7 +126,7 @@ def code_frequencies(
         ).astype({"respondent_id": "Int64"})
         people = people.merge(values, on="respondent_id", how="left")
         people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
-    frame = fragments(db, selection, details=False, places=False)
+    frame = fragments(db, selection, user=user, details=False, places=False)
     frame = frame.merge(people[["respondent", "group"]], on="respondent")
     columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
     frame = frame[frame["code"].isin(columns)]

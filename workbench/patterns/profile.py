@@ -24,10 +24,10 @@ class Profile:
 
 
 def respondent_profile(
-    db: Database, respondent: str, selection: Selection = Selection()
+    db: Database, respondent: str, selection: Selection = Selection(), *, user: str
 ) -> Profile:
     """Everything about one respondent the patterns page shows (case code, e.g. R01)."""
-    people = respondents(db, dataclasses.replace(selection, filters=()))
+    people = respondents(db, dataclasses.replace(selection, filters=()), user=user)
     found = people[people["respondent"] == respondent]
     if found.empty:
         raise NotFound("patterns.unknown_respondent", respondent=respondent)
@@ -37,7 +37,8 @@ def respondent_profile(
         "ON a.name = v.attribute WHERE v.respondent_id = ? ORDER BY a.position, a.name",
         db.conn, params=[None if pd.isna(rid) else int(rid)],
     )
-    frame = with_text(db, fragments(db, selection, details=False, respondent=respondent))
+    frame = with_text(db, fragments(db, selection, user=user, details=False,
+                                    respondent=respondent))
     table = codes_table(db)
     counts = frame["code"].value_counts().rename("fragments")
     codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]

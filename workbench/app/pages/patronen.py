@@ -28,13 +28,13 @@ version = patterns.data_version(project)  # cache key: changes with every logged
 @st.cache_data(show_spinner=False, max_entries=64)
 def _compute(name: str, path: str, version: tuple[int, int], selection_key: str,
              _db: Any, _selection: patterns.Selection, **kwargs: Any) -> Any:
-    """One package overview, cached per project file, data version and selection."""
+    """One package overview, cached per project file, data version, selection and user."""
     return getattr(patterns, name)(_db, selection=_selection, **kwargs)
 
 
 def overview(name: str, **kwargs: Any) -> Any:
     return attempt(_compute, name, str(project_path()), version, repr(selection),
-                   _db=project, _selection=selection, **kwargs)
+                   _db=project, _selection=selection, user=user(), **kwargs)
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
