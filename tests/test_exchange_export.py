@@ -7,7 +7,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from test_exchange_roundtrip import ME, build_project
+from test_exchange_roundtrip import ME, rich  # noqa: F401 (the shared project fixture)
 from workbench.accounts import add_user
 from workbench.cli import main
 from workbench.errors import PermissionDenied
@@ -16,15 +16,6 @@ from workbench.exchange.safety import parse_xml
 from workbench.memos import add_memo
 from workbench.privacy.key import KeyEntry, PseudonymKey, key_path, save_key
 from workbench.store import now
-
-
-@pytest.fixture
-def rich(tmp_path, nlp):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    db = build_project(tmp_path / "rich.db", folder, nlp)
-    yield db
-    db.close()
 
 
 def pseudonymise_rene(db, project_file) -> None:
