@@ -22,15 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
 from sqlite_utils import Database
 
 from workbench import access, store
 from workbench.errors import PermissionDenied
 from workbench.i18n import t
-from workbench.nlp import load_pipeline
+
+if TYPE_CHECKING:  # spaCy takes about a second to import: only when the pipeline is used
+    from spacy.language import Language
 
 
 @dataclass
@@ -46,12 +47,14 @@ class Project:
     user: str
     role: str
     lang: str
-    _nlp: Language | None = field(default=None, repr=False, compare=False)
+    _nlp: Language | None = field(default=None, repr=False, compare=False)  # noqa: F821
 
     @property
     def nlp(self) -> Language:
         """The Dutch pipeline, loaded on first use (loading takes about a second)."""
         if self._nlp is None:
+            from workbench.nlp import load_pipeline
+
             self._nlp = load_pipeline()
         return self._nlp
 
