@@ -420,3 +420,22 @@ def m009_search_segment_scope(db: Database) -> None:
         END;
         """,
     )
+
+
+@migrations()
+def m010_exchange_ranges_and_dates(db: Database) -> None:
+    """What other tools' projects carry and a round trip must keep.
+
+    ``memos.start_char/end_char``: a memo about a range of a document's text that is neither a
+    sentence nor a coding (a QualCoder annotation, a note linked to a selection).
+    ``documents.created_at``: when the source was made in the tool it came from (REFI-QDA
+    ``creationDateTime``); NULL for files imported here, whose time is ``imported_at``.
+    """
+    execute_script(
+        db,
+        """
+        ALTER TABLE memos ADD COLUMN start_char INTEGER;
+        ALTER TABLE memos ADD COLUMN end_char INTEGER;
+        ALTER TABLE documents ADD COLUMN created_at TEXT;
+        """,
+    )

@@ -8,6 +8,7 @@ the project during an export.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import uuid
@@ -52,6 +53,36 @@ def export_guid(stored: str | None, kind: str, key: object) -> str:
     return derived(kind, key)
 
 
+def refi_datetime(stored: str | None) -> str | None:
+    """A stored time as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC, whole seconds), or None.
+
+    Every tool reads this form and writes it back validly: QualCoder turns ``T`` into a space
+    and drops ``Z``, then adds ``Z`` again on export, so an offset like ``+00:00`` or a
+    missing zone would come back as an invalid ``xs:dateTime``.
+    """
+    moment = _parse(stored)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def stored_datetime(refi: str | None) -> str | None:
+    """A REFI-QDA ``xs:dateTime`` as the workbench stores times (UTC ISO 8601), or None when
+    it is missing or not a date the workbench can hold (year 0 or beyond 9999)."""
+    moment = _parse(refi)
+    return moment.isoformat(timespec="milliseconds") if moment else None
+
+
+def _parse(value: str | None) -> dt.datetime | None:
+    if not value or len(value) > 40:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+
+
 @lru_cache(maxsize=2)
 def schema(name: str) -> xmlschema.XMLSchema:
     """The official schema ``Project`` or ``Codebook`` (loaded once; no network)."""
@@ -66,6 +97,7 @@ def schema_errors(name: str, xml: bytes, limit: int = 20) -> list[str]:
             errors.append(f"{error.path}: {error.reason}")
             if len(errors) >= limit:
                 break
-    except (xmlschema.XMLSchemaException, ValueError, SyntaxError) as exc:
+    # OverflowError: xmlschema turns a dateTime with a huge year into a Python date.
+    except (xmlschema.XMLSchemaException, ValueError, SyntaxError, OverflowError) as exc:
         errors.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     return errors

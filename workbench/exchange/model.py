@@ -49,6 +49,7 @@ class RefiSource:
     text: str          # normalised like every workbench document
     kind: str          # TextSource or PDFSource (its plain text representation)
     user: str | None = None
+    created: str | None = None  # creationDateTime, as the workbench stores times
     description: str | None = None
     selections: list[RefiSelection] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
@@ -76,12 +77,17 @@ class RefiNote:
     name: str | None
     text: str
     user: str | None = None
+    created: str | None = None
+    # A note about a range of a source's text (a QualCoder annotation): the source guid and
+    # the range in code points of its normalised text, once the source is known.
+    ranges: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 @dataclass
 class RefiProject:
     name: str
     origin: str | None = None
+    description: str | None = None  # the project's own Description element
     users: dict[str, str] = field(default_factory=dict)  # guid -> name
     codes: list[RefiCode] = field(default_factory=list)  # parents before children
     variables: list[RefiVariable] = field(default_factory=list)

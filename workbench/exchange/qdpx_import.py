@@ -23,7 +23,7 @@ from workbench.exchange.codes import upsert_codes
 from workbench.exchange.ids import export_guid
 from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
 from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_guid
-from workbench.exchange.pseudo import back_to_original
+from workbench.exchange.pseudo import back_to_original, pseudonymised_texts
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
 from workbench.ingest import ParsedDocument, segment_turns, store_document
@@ -32,12 +32,14 @@ from workbench.nlp import load_pipeline
 from workbench.respondents import (
     define_attribute, ensure_respondent, link_document, parse_value, set_value, update_respondent,
 )
-from workbench.store import now, record_event, transaction
+from workbench.store import get_setting, now, record_event, set_setting, transaction
 
 ATTRIBUTE_TYPES = {"Text": "text", "Boolean": "boolean", "Integer": "number",
                    "Float": "number", "Date": "date", "DateTime": "date"}
 _USER_NAME = re.compile(r"[^\w .@-]+")
 Mapper = Callable[[int, int], tuple[int, int]]
+# What a memo is about: (target_type, target_id, (start, end) of a document's text or None).
+Target = tuple[str, "int | None", "tuple[int, int] | None"]
 
 
 def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> ExchangeReport:
@@ -67,17 +69,37 @@ class _Writer:
         self.report = report
         self.segmented = segmented
         self.user_names: dict[str | None, str] = {}
-        self.targets: dict[str, tuple[str, int | None]] = {}  # guid -> memo target
-        self.note_targets: dict[str, list[tuple[str, int | None]]] = {}  # note guid -> targets
+        self.targets: dict[str, Target] = {}  # guid -> memo target
+        self.note_targets: dict[str, list[Target]] = {}  # note guid -> targets
         self.known = identity.load(db)
         self.memo_guids = {export_guid(r["guid"], "memo", r["id"])  # memos already here
                            for r in db.query("SELECT id, guid FROM memos")}
         # Rows with a higher id than these were made by this import: the report tells what
         # is new from what the project already had (importing a file twice adds nothing).
         self.first_new = {table: _max_id(db, table) + 1 for table in ("respondents", "codings")}
+        self.docs: dict[str, tuple[int, Mapper | None]] = {}  # source guid -> doc, map back
+        self._text_index: dict[str, int] | None = None
+        self._pseudo_index: dict[str, int] | None = None
+
+    def project_fields(self) -> None:
+        """The project's name and description: kept when the project has none yet, a
+        different one is listed in the report (the project's own wins)."""
+        for key, value in (("project_name", self.project.name),
+                           ("project_description", self.project.description)):
+            if not value:
+                continue
+            current = get_setting(self.db, key)
+            if current in (None, ""):
+                set_setting(self.db, key, value, actor=self.actor)
+                self.report.count(key)
+            elif current != value:
+                self.report.lose(key, "kept_existing_value", value[:80])
 
     def write(self) -> None:
         project = self.project
+        for guid in project.users:  # every user, also those without codings
+            self.coder(guid)
+        self.project_fields()
         self.code_ids = upsert_codes(
             self.db, project.codes, codebook=f"{project.name} (REFI-QDA)",
             source=Path(self.report.path).name,
@@ -87,10 +109,11 @@ class _Writer:
         respondents = self.cases()
         for source in project.sources:
             doc_id, back = self.document(source)
-            self.targets[source.guid] = ("document", doc_id)
+            self.targets[source.guid] = ("document", doc_id, None)
+            self.docs[source.guid] = (doc_id, back)
             if source.description:
                 author, _ = self.coder(source.user)
-                self.memo(("document", doc_id), author=author, title=source.name,
+                self.memo(("document", doc_id, None), author=author, title=source.name,
                           text=source.description, guid=ids.derived("description", source.guid))
             if source.guid in respondents:
                 self.link(doc_id, respondents[source.guid], source.name)
@@ -185,7 +208,7 @@ class _Writer:
                 rid = ensure_respondent(self.db, case.name, actor=self.actor)
             identity.remember(self.db, self.known, "respondent", rid, case.guid,
                               actor=self.actor)
-            self.targets[case.guid] = ("respondent", rid)
+            self.targets[case.guid] = ("respondent", rid, None)
             self._count_new_or_matched("respondents", rid)
             if case.description:
                 notes = self.db.execute("SELECT notes FROM respondents WHERE id = ?",
@@ -229,26 +252,30 @@ class _Writer:
     # --- documents, codings -------------------------------------------------------------------
 
     def document(self, source: RefiSource) -> tuple[int, Mapper | None]:
-        """The document for ``source`` (existing or new) and, when the file holds our own
-        pseudonymised text of an existing document, the map back to its original offsets."""
-        sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        """The document for ``source`` (existing or new) and, when the file holds the
+        pseudonymised text of an existing document, the map back to its original offsets.
+
+        A source is an existing document when it has its guid, or when its normalised text
+        is the document's text or the document's pseudonymised text (tools such as
+        QualCoder give every source a new guid on each export). The report says which.
+        """
+        sha = _sha(source.text)
         same_guid = self._by_guid().get(source.guid)
         if same_guid is not None:
-            text = self.db.execute("SELECT text FROM documents WHERE id = ?",
-                                   [same_guid]).fetchone()[0]
+            text = self._document_text(same_guid)
             if text == source.text:
-                self.report.count("documents_matched")
-                return same_guid, None
+                return self._matched(source, same_guid, "guid"), None
             back = back_to_original(self.db, same_guid, source.text, actor=self.actor)
             if back is not None:
-                self.report.warn("exchange.warn.back_to_original", name=source.name)
-                self.report.count("documents_matched")
-                return same_guid, back
-        found = self.db.execute(
-            "SELECT id FROM documents WHERE source_sha256 = ?", [sha]).fetchone()
+                return self._matched(source, same_guid, "guid_pseudonymised"), back
+        found = self._texts().get(sha)
         if found is not None:
-            self.report.count("documents_matched")
-            return int(found[0]), None
+            return self._matched(source, found, "text"), None
+        found = self._pseudonymised_texts().get(sha)
+        if found is not None:
+            back = back_to_original(self.db, found, source.text, actor=self.actor)
+            if back is not None:
+                return self._matched(source, found, "text_pseudonymised"), back
         guid: str | None = source.guid
         if same_guid is not None:
             # Same identity, other text: the offsets belong to this text, so it becomes a
@@ -261,12 +288,48 @@ class _Writer:
         result = store_document(self.db, parsed, self.segmented[id(source)], name=name,
                                 sha256=sha, actor=self.actor)
         doc_id = int(result.document_id)
-        if guid:
-            self.db.execute("UPDATE documents SET guid = ? WHERE id = ?", [guid, doc_id])
-            record_event(self.db, self.actor, "document.guid", "documents", doc_id, None,
-                         {"guid": guid})
+        extra = {"guid": guid, "created_at": source.created}
+        extra = {k: v for k, v in extra.items() if v}
+        if extra:
+            self.db["documents"].update(doc_id, extra)
+            record_event(self.db, self.actor, "document.exchange", "documents", doc_id, None,
+                         extra)
+        self.texts_added(sha, doc_id)
         self.report.count("documents")
+        self.report.count("words", result.n_words)
         return doc_id, None
+
+    def _matched(self, source: RefiSource, doc_id: int, how: str) -> int:
+        name = self.db.execute("SELECT name FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+        self.report.count("documents_matched")
+        self.report.match(source.name, name, how)
+        return doc_id
+
+    def _document_text(self, doc_id: int) -> str:
+        return self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+
+    def _texts(self) -> dict[str, int]:
+        """Documents by the hash of their (normalised) text, computed once per import."""
+        if self._text_index is None:
+            self._text_index = {}
+            for row in self.db.execute("SELECT id, text FROM documents ORDER BY id"):
+                self._text_index.setdefault(_sha(row[1]), int(row[0]))
+        return self._text_index
+
+    def texts_added(self, sha: str, doc_id: int) -> None:
+        self._texts().setdefault(sha, doc_id)
+
+    def _pseudonymised_texts(self) -> dict[str, int]:
+        """Documents by the hash of their pseudonymised text (only those with replacements):
+        "code it elsewhere, bring it back" for an export whose guids the other tool renewed."""
+        if self._pseudo_index is None:
+            self._pseudo_index = {}
+            docs = [int(r[0]) for r in self.db.execute(
+                "SELECT DISTINCT document_id FROM pseudonym_spans ORDER BY document_id")]
+            for doc_id, (text, _) in pseudonymised_texts(self.db, docs,
+                                                         actor=self.actor).items():
+                self._pseudo_index.setdefault(_sha(text), doc_id)
+        return self._pseudo_index
 
     def _by_guid(self) -> dict[str, int]:
         """Documents by the guid an export gives them (stored, or derived from the hash)."""
@@ -292,10 +355,10 @@ class _Writer:
             coding_ids.append(coding_id)
             self._count_new_or_matched("codings", coding_id)
             for ref in coding.note_refs:
-                self.note_targets.setdefault(ref, []).append(("coding", coding_id))
-        target: tuple[str, int | None] = (
-            ("coding", coding_ids[0]) if coding_ids else self._segment_or_document(
-                doc_id, selection))
+                self.note_targets.setdefault(ref, []).append(("coding", coding_id, None))
+        target = (("coding", coding_ids[0], None) if coding_ids
+                  else self._text_target(doc_id, selection.start, selection.end))
+        self.targets[selection.guid] = target  # a Link from a note to this selection
         for ref in selection.note_refs:
             self.note_targets.setdefault(ref, []).append(target)
         if selection.description:
@@ -306,14 +369,15 @@ class _Writer:
     def _count_new_or_matched(self, table: str, row_id: int) -> None:
         self.report.count(table if row_id >= self.first_new[table] else f"{table}_matched")
 
-    def _segment_or_document(self, doc_id: int, selection: RefiSelection) -> tuple[str, int]:
+    def _text_target(self, doc_id: int, start: int, end: int) -> Target:
+        """A memo about a stretch of text: on the sentence when it is exactly one, else on
+        the document with the range kept."""
         seg = self.db.execute(
             "SELECT id FROM segments WHERE document_id = ? AND start_char = ? AND end_char = ?",
-            [doc_id, selection.start, selection.end]).fetchone()
+            [doc_id, start, end]).fetchone()
         if seg:
-            return ("segment", int(seg[0]))
-        self.report.lose("note_selection", "note_on_document", selection.name)
-        return ("document", doc_id)
+            return ("segment", int(seg[0]), None)
+        return ("document", doc_id, (start, end))
 
     # --- notes --------------------------------------------------------------------------------
 
@@ -322,12 +386,15 @@ class _Writer:
         for code in project.codes:
             for ref in code.note_refs:
                 if code.guid in self.code_ids:
-                    self.note_targets.setdefault(ref, []).append(("code", self.code_ids[code.guid]))
+                    self.note_targets.setdefault(ref, []).append(
+                        ("code", self.code_ids[code.guid], None))
+        ranged = {(n.guid, r[0]) for n in project.notes for r in n.ranges}
         for source in project.sources:
             for ref in source.note_refs:
-                self.note_targets.setdefault(ref, []).append(self.targets[source.guid])
+                if (ref, source.guid) not in ranged:  # an annotation is about its range
+                    self.note_targets.setdefault(ref, []).append(self.targets[source.guid])
         for ref in project.project_note_refs:
-            self.note_targets.setdefault(ref, []).append(("project", None))
+            self.note_targets.setdefault(ref, []).append(("project", None, None))
         for note_guid, target_guid in project.note_links:
             target = self.targets.get(target_guid)
             if target is None:
@@ -336,26 +403,45 @@ class _Writer:
             self.note_targets.setdefault(note_guid, []).append(target)
         for note in project.notes:
             author, _ = self.coder(note.user)
-            targets = list(dict.fromkeys(self.note_targets.get(note.guid) or [("project", None)]))
+            targets = list(self.note_targets.get(note.guid) or [])
+            for source_guid, start, end in note.ranges:
+                doc_id, back = self.docs[source_guid]
+                if back is not None:
+                    start, end = back(start, end)
+                targets.append(self._text_target(doc_id, start, end))
+            targets = list(dict.fromkeys(targets or [("project", None, None)]))
             for i, target in enumerate(targets):
                 self.memo(target, author=author, title=note.name, text=note.text,
-                          guid=note.guid if i == 0 else None)
+                          guid=note.guid if i == 0 else None, created=note.created)
 
-    def memo(self, target: tuple[str, int | None], *, author: str, title: str | None,
-             text: str, guid: str | None) -> None:
-        if guid and guid in self.memo_guids:
+    def memo(self, target: Target, *, author: str, title: str | None, text: str,
+             guid: str | None, created: str | None = None) -> None:
+        """Add a memo unless it is already there: same guid, or (tools that renew guids on
+        every export) the same text on the same target."""
+        span = target[2] or (None, None)
+        if guid and guid in self.memo_guids or self.db.execute(
+                "SELECT 1 FROM memos WHERE target_type = ? AND target_id IS ? AND text = ? "
+                "AND start_char IS ? AND end_char IS ?",
+                [target[0], target[1], text.strip(), span[0], span[1]]).fetchone():
             self.report.count("memos_matched")
             return
         stamp = now()
         record: dict[str, Any] = {
             "target_type": target[0], "target_id": target[1], "author": author,
             "title": title or None, "text": text.strip(), "guid": guid,
-            "created_at": stamp, "updated_at": stamp,
+            "start_char": span[0], "end_char": span[1],
+            "created_at": created or stamp, "updated_at": stamp,
         }
         memo_id = self.db["memos"].insert(record).last_pk
         record_event(self.db, self.actor, "memo.add", "memos", memo_id, None,
                      {**record, "id": memo_id})
+        if guid:
+            self.memo_guids.add(guid)
         self.report.count("memos")
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _max_id(db: Database, table: str) -> int:

@@ -20,7 +20,9 @@ from workbench.exchange.model import (
 )
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.safety import MAX_MEMBER_BYTES, SafeZip, member_name, parse_xml
-from workbench.exchange.textmap import guess_unit, normalise_mapped, utf16_to_codepoints
+from workbench.exchange.textmap import (
+    STANDARD, AmbiguousReading, guess_reading, normalise_mapped, reading_map,
+)
 
 MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
 SELECTIONS = ("PictureSelection", "AudioSelection", "VideoSelection", "PDFSelection",
@@ -38,6 +40,10 @@ def _child(el: Element, tag: str) -> Element | None:
     return None
 
 
+def _date(value: str | None) -> str | None:
+    return ids.stored_datetime(value)
+
+
 def _text(el: Element, tag: str) -> str | None:
     found = _child(el, tag)
     if found is None or found.text is None:
@@ -53,6 +59,10 @@ class _Reader:
         self.prefix = prefix  # folder of the .qde inside the zip ("" normally)
         self.report = report
         self.non_uuid: list[str] = []
+        # Per source guid: its raw text, how its offsets map onto it, and its normalised
+        # text; notes about a range of a source (annotations) are placed with these.
+        self.raw_texts: dict[str, tuple] = {}
+        self.text_selections: dict[str, dict[str, RefiSelection]] = {}
 
     def guid(self, el: Element, attr: str = "guid") -> str | None:
         value = el.get(attr)
@@ -241,34 +251,24 @@ class _Reader:
         if holder.get("richTextPath"):
             self.report.lose("formatting", "plain_text_used", name)
         selections = _children(holder, "PlainTextSelection")
-        offsets = []
-        for sel in selections:
-            for attr in ("startPosition", "endPosition"):
-                try:
-                    offsets.append(int(sel.get(attr, "")))
-                except ValueError:
-                    pass
-        # Our own files count code points by construction; only other tools' are guessed.
-        ours = (project.origin or "").startswith(ids.ORIGIN)
-        unit = "codepoint" if ours else guess_unit(raw, offsets)
-        if unit == "utf16":
-            self.report.warn("exchange.warn.utf16_offsets", source=name,
-                             origin=project.origin or "?")
-        as_cp = utf16_to_codepoints(raw) if unit == "utf16" else None
+        reading = self.reading(raw, selections, name, project)
+        to_raw = reading_map(raw, reading)
         mapped = normalise_mapped(raw)
         source = RefiSource(guid=guid, name=name, text=mapped.text, kind=kind,
                             user=self.guid(el, "creatingUser"),
+                            created=_date(el.get("creationDateTime")),
                             description=(_text(el, "Description") or "").strip() or None,
                             note_refs=[ids.canonical(r.get("targetGUID", ""))
                                        for r in _children(el, "NoteRef")])
+        self.raw_texts[guid] = (raw, to_raw, mapped)
         for sel in selections:
             try:
                 start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
             except ValueError:
                 self.report.lose("selection", "bad_offsets", name)
                 continue
-            if as_cp is not None:
-                start, end = as_cp.get(start, -1), as_cp.get(end, -1)
+            start, end = to_raw(start) if start >= 0 else None, to_raw(end) if end >= 0 else None
+            start, end = (-1 if start is None else start), (-1 if end is None else end)
             n_codings = len(_children(sel, "Coding"))
             if not 0 <= start < end <= len(raw):
                 self.report.lose("selection", "outside_text",
@@ -281,6 +281,7 @@ class _Reader:
                                  count=max(1, n_codings))
                 continue
             source.selections.append(self.selection(sel, new_start, new_end))
+        self.text_selections[guid] = {s.guid: s for s in source.selections}
         whole = _children(holder, "Coding")
         if whole and mapped.text:
             fake = RefiSelection(guid=ids.derived("whole", guid), start=0, end=len(mapped.text),
@@ -289,6 +290,31 @@ class _Reader:
             source.selections.append(fake)
         project.sources.append(source)
         return source
+
+    def reading(self, raw: str, selections: list[Element], name: str,
+                project: RefiProject):
+        """How this source's offsets were counted (see textmap.guess_reading)."""
+        if (project.origin or "").startswith(ids.ORIGIN):
+            return STANDARD  # our own files count code points in the text as written
+        spans = []
+        for sel in selections:
+            try:
+                spans.append((int(sel.get("startPosition", "")), int(sel.get("endPosition", "")),
+                              sel.get("name")))
+            except ValueError:
+                continue
+        try:
+            reading = guess_reading(raw, spans)
+        except AmbiguousReading as exc:
+            raise InputError("exchange.ambiguous_offsets", source=name,
+                             origin=project.origin or "?",
+                             readings=", ".join(_reading_label(r) for r in exc.readings)) from None
+        if reading.unit == "utf16":
+            self.report.warn("exchange.warn.utf16_offsets", source=name,
+                             origin=project.origin or "?")
+        if reading.crlf_one:
+            self.report.warn("exchange.warn.crlf_one", source=name, origin=project.origin or "?")
+        return reading
 
     def selection(self, sel: Element, start: int, end: int) -> RefiSelection:
         return RefiSelection(
@@ -311,6 +337,10 @@ class _Reader:
 
     def notes(self, root: Element, project: RefiProject) -> None:
         holder = _child(root, "Notes")
+        referred: dict[str, list[str]] = {}  # note guid -> sources with a NoteRef to it
+        for source in project.sources:
+            for ref in source.note_refs:
+                referred.setdefault(ref, []).append(source.guid)
         for el in _children(holder, "Note") if holder is not None else []:
             guid = self.guid(el)
             name = el.get("name")
@@ -321,9 +351,33 @@ class _Reader:
             if guid is None or not body:
                 self.report.lose("note", "empty_note", name)
                 continue
-            project.notes.append(RefiNote(guid, name, body, self.guid(el, "creatingUser")))
-            for _ in _children(el, "PlainTextSelection"):
-                self.report.lose("note_selection", "no_selections_in_memos", name)
+            note = RefiNote(guid, name, body, self.guid(el, "creatingUser")
+                            or self.guid(el, "modifyingUser"),
+                            created=_date(el.get("creationDateTime")
+                                          or el.get("modifiedDateTime")))
+            for sel in _children(el, "PlainTextSelection"):
+                placed = self.note_range(sel, referred.get(guid, []))
+                if placed is None:
+                    self.report.lose("note_selection", "note_range_without_source", name)
+                else:
+                    note.ranges.append(placed)
+            project.notes.append(note)
+
+    def note_range(self, sel: Element, sources: list[str]) -> tuple[str, int, int] | None:
+        """A note's own selection (a QualCoder annotation) in the text of the one source
+        that refers to the note, read the way that source's offsets were read."""
+        if len(sources) != 1 or sources[0] not in self.raw_texts:
+            return None
+        raw, to_raw, mapped = self.raw_texts[sources[0]]
+        try:
+            start = to_raw(int(sel.get("startPosition", "")))
+            end = to_raw(int(sel.get("endPosition", "")))
+        except ValueError:
+            return None
+        if start is None or end is None or not 0 <= start < end <= len(raw):
+            return None
+        new_start, new_end = mapped.map_span(start, end)
+        return (sources[0], new_start, new_end) if new_start < new_end else None
 
     def rest(self, root: Element, project: RefiProject) -> None:
         notes = {n.guid for n in project.notes}
@@ -343,8 +397,12 @@ class _Reader:
         graphs = _child(root, "Graphs")
         for el in _children(graphs, "Graph") if graphs is not None else []:
             self.report.lose("graph", "no_graphs", el.get("name"))
-        if _text(root, "Description"):
-            self.report.lose("project_description", "no_refi_field", project.name)
+        project.description = (_text(root, "Description") or "").strip() or None
+
+
+def _reading_label(reading) -> str:
+    unit = "UTF-16" if reading.unit == "utf16" else "code points"
+    return f"{unit}, \\r\\n = {1 if reading.crlf_one else 2}"
 
 
 def find_qde(archive: SafeZip, file: str) -> str:

@@ -43,6 +43,9 @@ class ExchangeReport:
     counts: dict[str, int] = field(default_factory=dict)
     losses: list[Loss] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)  # {"key":..., "params":...}
+    # Sources of an import that were already in the project: {"source", "document", "how"}
+    # with how = guid, text, guid_pseudonymised or text_pseudonymised.
+    matches: list[dict[str, str]] = field(default_factory=list)
 
     def lose(self, kind: str, reason: str, example: str | None = None, count: int = 1) -> None:
         """Count one more thing of ``kind`` not carried over for ``reason``."""
@@ -58,6 +61,14 @@ class ExchangeReport:
 
     def warn(self, key: str, **params: Any) -> None:
         self.warnings.append({"key": key, "params": params})
+
+    def match(self, source: str, document: str, how: str) -> None:
+        """Record that ``source`` in the file is the project's ``document``, and how we know."""
+        self.matches.append({"source": source, "document": document, "how": how})
+
+    def match_lines(self, lang: str = "nl") -> list[str]:
+        return [t("exchange.report.matched", lang, source=m["source"], document=m["document"],
+                  how=t(f"exchange.match.{m['how']}", lang)) for m in self.matches]
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -97,6 +108,7 @@ class ExchangeReport:
         """The report as short sentences, one per line, in ``lang``."""
         out = [self.headline(lang), self.carried_line(lang)]
         out += ["! " + w for w in self.warning_lines(lang)]
+        out += ["= " + m for m in self.match_lines(lang)]
         if not self.losses:
             out.append(t("exchange.report.nothing_lost", lang))
         out += ["- " + line for line in self.loss_lines(lang)]

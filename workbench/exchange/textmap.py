@@ -6,9 +6,13 @@ workbench stores one normalised text per document (``text.normalise_text``). Eve
 here records, for each output character, the position in the raw text it came from, so an
 offset into the raw text maps to the offset of the same place in the normalised text.
 
-NVivo (a .NET program) counts UTF-16 code units instead of code points, which differs as
-soon as a text contains an emoji or another character outside the Basic Multilingual Plane.
-:func:`guess_unit` picks the reading under which the selections fall on word boundaries.
+Tools also differ in how they count (a *reading* of the offsets): NVivo (a .NET program)
+counts UTF-16 code units instead of code points, which differs as soon as a text contains an
+emoji; ATLAS.ti and QualCoder's "line endings for MAXQDA" write ``\\r\\n`` into the file but
+count it as one character. :func:`guess_reading` picks, per source, the reading under which
+the selections fall on word boundaries (and match their own quoted text); when the evidence
+cannot tell two readings apart and they would place codings differently, it says so instead
+of guessing.
 """
 
 from __future__ import annotations
@@ -16,13 +20,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from workbench.text import normalise_text
-
-_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+from workbench.text import CONTROL, LINE_BREAKS, codepoint_at, normalise_text, unit_offsets
 
 
 @dataclass(frozen=True)
@@ -108,21 +109,46 @@ def _steps(raw: str, *, compose: bool) -> MappedText:
     text = raw
     if compose:
         text, origin = _nfc(text, origin)
-    text, origin = _sub(_LINE_BREAKS, "\n", text, origin)
-    text, origin = _sub(_CONTROL, "", text, origin)
+    text, origin = _sub(LINE_BREAKS, "\n", text, origin)
+    text, origin = _sub(CONTROL, "", text, origin)
     text, origin = _strip_lines(text, origin)
     return MappedText(raw=raw, text=text, origin=origin)
 
 
-def utf16_to_codepoints(text: str) -> dict[int, int]:
-    """Map every UTF-16 offset that falls on a character boundary to its code-point offset."""
-    mapping: dict[int, int] = {}
-    unit = 0
-    for i, char in enumerate(text):
-        mapping[unit] = i
-        unit += 2 if ord(char) > 0xFFFF else 1
-    mapping[unit] = len(text)
-    return mapping
+@dataclass(frozen=True)
+class Reading:
+    """How a tool counted its offsets: in ``unit`` (codepoint or utf16), with ``\\r\\n``
+    counted as one character (``crlf_one``) or as two (the raw text as written)."""
+
+    unit: str = "codepoint"
+    crlf_one: bool = False
+
+    @property
+    def standard(self) -> bool:
+        return self.unit == "codepoint" and not self.crlf_one
+
+
+STANDARD = Reading()
+
+
+def reading_map(raw: str, reading: Reading) -> Callable[[int], int | None]:
+    """A function from an offset counted under ``reading`` to a code-point offset into
+    ``raw`` (None when the offset falls inside a character or outside the text)."""
+    if reading.standard:
+        return lambda o: o if 0 <= o <= len(raw) else None
+    text = raw.replace("\r\n", "\n") if reading.crlf_one else raw
+    table = unit_offsets(text, reading.unit)
+    # Where each collapsed "\r\n" sits in ``text``: every one before an offset adds a "\r".
+    folded = ([m.start() - k for k, m in enumerate(re.finditer("\r\n", raw))]
+              if reading.crlf_one else [])
+
+    def to_raw(offset: int) -> int | None:
+        index = codepoint_at(table, offset)
+        if index is None:
+            return None
+        return index + bisect.bisect_left(folded, index)
+
+    return to_raw
 
 
 def _on_boundary(text: str, offset: int | None) -> bool:
@@ -133,13 +159,62 @@ def _on_boundary(text: str, offset: int | None) -> bool:
     return not (text[offset - 1].isalnum() and text[offset].isalnum())
 
 
-def guess_unit(text: str, offsets: Iterable[int]) -> str:
-    """``"codepoint"`` (the standard) or ``"utf16"``: the reading that puts more offsets on
-    word boundaries. Only texts with characters beyond U+FFFF can tell the two apart."""
-    offsets = list(offsets)
-    if not offsets or all(ord(c) <= 0xFFFF for c in text):
-        return "codepoint"
-    as_utf16 = utf16_to_codepoints(text)
-    cp = sum(_on_boundary(text, o) for o in offsets)
-    u16 = sum(_on_boundary(text, as_utf16.get(o)) for o in offsets)
-    return "utf16" if u16 > cp else "codepoint"
+def _splits_crlf(raw: str, offset: int) -> bool:
+    return 0 < offset < len(raw) and raw[offset - 1] == "\r" and raw[offset] == "\n"
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Does a selection's name quote this text (our own names are cut off with "…")?"""
+    a, b = " ".join(a.split()), " ".join(b.split())
+    if not a or not b:
+        return False
+    if a.endswith("…"):
+        return b.startswith(a[:-1])
+    return a == b
+
+
+class AmbiguousReading(Exception):
+    """Two readings fit the selections equally well but put codings in different places."""
+
+    def __init__(self, readings: list[Reading]) -> None:
+        super().__init__(readings)
+        self.readings = readings
+
+
+def candidate_readings(raw: str) -> list[Reading]:
+    """The readings that can differ for this text (the standard one first)."""
+    units = ["codepoint"] + (["utf16"] if any(ord(c) > 0xFFFF for c in raw) else [])
+    crlf = [False] + ([True] if "\r\n" in raw else [])
+    return [Reading(u, c) for c in crlf for u in units]
+
+
+def guess_reading(raw: str, spans: Sequence[tuple[int, int, str | None]]) -> Reading:
+    """The reading under which the selections ``(start, end, name)`` fit ``raw`` best.
+
+    A selection scores a point for each end on a word boundary, three when its name quotes
+    the selected text, and loses everything when it falls outside the text. Readings that put
+    every selection in the same place are equivalent (the standard one is kept); a tie
+    between readings that do not is :class:`AmbiguousReading`.
+    """
+    candidates = candidate_readings(raw)
+    if len(candidates) == 1 or not spans:
+        return STANDARD
+    scored = []
+    for reading in candidates:
+        to_raw = reading_map(raw, reading)
+        placed, score = [], 0
+        for start, end, name in spans:
+            a, b = to_raw(start), to_raw(end)
+            placed.append((a, b))
+            if a is None or b is None or not a < b or _splits_crlf(raw, a) or _splits_crlf(raw, b):
+                score -= 10
+                continue
+            score += _on_boundary(raw, a) + _on_boundary(raw, b)
+            if name and _same_words(name, raw[a:b]):
+                score += 3
+        scored.append((score, reading, placed))
+    best = max(s for s, _, _ in scored)
+    top = [(r, p) for s, r, p in scored if s == best]
+    if any(p != top[0][1] for _, p in top[1:]):
+        raise AmbiguousReading([r for r, _ in top])
+    return top[0][0]
