@@ -1,8 +1,10 @@
-"""Write export files whole or not at all: a temporary file next to the target, then a rename."""
+"""Files of an exchange: exports written whole or not at all (a temporary file next to the
+target, then a rename), and untrusted XML read with a clear message for every refusal."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -40,3 +42,17 @@ def write_zip_atomically(path: str | Path, members: dict[str, bytes]) -> Path:
                 zf.writestr(name, data)
 
     return write_atomically(path, write)
+
+
+def read_xml(data: bytes, *, file: str):
+    """Parse a ``.qde``/``.qdc`` with the safe parser; an XML declaration naming an encoding
+    Python does not know is a clear refusal, not a LookupError traceback."""
+    from workbench.exchange.safety import parse_xml
+
+    try:
+        return parse_xml(data, file=file)
+    except LookupError as exc:
+        found = re.search(rb'encoding=["\']([^"\']{1,40})', data[:200])
+        encoding = found.group(1).decode("ascii", "replace") if found else str(exc)
+        raise InputError("exchange.unknown_encoding", file=file, encoding=encoding) from None
+

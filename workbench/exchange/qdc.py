@@ -23,7 +23,8 @@ from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.model import RefiCode
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
-from workbench.exchange.safety import MAX_MEMBER_BYTES, parse_xml
+from workbench.exchange.safety import MAX_MEMBER_BYTES
+from workbench.exchange.files import read_xml
 from workbench.store import record_event, transaction
 
 NS = ids.CODEBOOK_NS
@@ -86,7 +87,7 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
         raise InputError("exchange.zip_too_large", file=path.name, member=path.name,
                          size=path.stat().st_size, limit=MAX_MEMBER_BYTES)
     data = path.read_bytes()
-    root = parse_xml(data, file=path.name)
+    root = read_xml(data, file=path.name)
     if root.tag != "CodeBook":
         raise InputError("exchange.not_a_codebook_xml", file=path.name, root=root.tag)
     errors = ids.schema_errors("Codebook", data, limit=3)

@@ -19,7 +19,8 @@ from workbench.exchange.model import (
     RefiVariable,
 )
 from workbench.exchange.report import ExchangeReport
-from workbench.exchange.safety import MAX_MEMBER_BYTES, SafeZip, member_name, parse_xml
+from workbench.exchange.safety import MAX_MEMBER_BYTES, SafeZip, member_name
+from workbench.exchange.files import read_xml
 from workbench.exchange.textmap import (
     STANDARD, AmbiguousReading, guess_reading, normalise_mapped, reading_map,
 )
@@ -424,7 +425,7 @@ def read_qdpx(path: str | Path, report: ExchangeReport) -> RefiProject:
     with SafeZip(path) as archive:
         qde = find_qde(archive, path.name)
         data = archive.read(qde)
-        root = parse_xml(data, file=f"{path.name}/{qde}")
+        root = read_xml(data, file=f"{path.name}/{qde}")
         errors = ids.schema_errors("Project", data, limit=3)
         if errors:
             report.warn("exchange.warn.schema", file=qde, error=errors[0])

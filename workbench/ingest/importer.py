@@ -216,7 +216,8 @@ def _import_qdpx(db: Database, source: Source, data: bytes, *, name: str, actor:
         # stop the batch (the import itself is one transaction, so nothing was written).
         raise InputError("ingest.corrupt_file", file=name,
                          reason=(str(exc) or type(exc).__name__)[:200]) from None
-    return FileResult(name, ok=True, format="qdpx", details=details)
+    return FileResult(name, ok=True, format="qdpx", details=details,
+                      n_words=details.counts.get("words", 0))
 
 
 def store_document(
