@@ -60,6 +60,7 @@ navigation = st.navigation(
             page("suggesties", ":material/rule:"),
             page("zoeken", ":material/search:"),
             page("codeboek", ":material/account_tree:"),
+            page("memos", ":material/sticky_note_2:"),
         ],
         common.tr("app.section.analyse"): [
             page("patronen", ":material/grid_view:"),

@@ -1,11 +1,13 @@
 """The coding page on a real project: choose a sentence, apply a code, decide on a suggestion."""
 
+import json
+
 import pytest
 
 from workbench.codings import add_coding, list_codings
 from workbench.ingest import import_files
 from workbench.projects import create_project
-from page_runner import run_page
+from page_runner import page_test, run_page
 
 
 
@@ -88,3 +90,124 @@ def test_memo_on_the_chosen_code(project):
     assert not at.exception
     [memo] = list_memos(db, target_type="code")
     assert memo["text"] == "Ook rouw om een huisdier?"
+
+
+def drawn(at):
+    """What the transcript component was given to draw (html, version, focus)."""
+    [component] = [e for e in at.main.children.values() for e in _walk(e)
+                   if getattr(e, "type", None) == "bidi_component"] or [None]
+    return json.loads(component.proto.json)
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None) or {}
+    for child in (children.values() if isinstance(children, dict) else children):
+        yield from _walk(child)
+
+
+def _span(db, target, phrase, coder="onderzoeker", code="isolement"):
+    """A hand-selected span coding on ``phrase`` inside the target sentence."""
+    text = db.execute("SELECT text FROM documents WHERE id = 1").fetchone()[0]
+    start = text.index(phrase)
+    return add_coding(db, coder=coder, code=code, document_id=1, start_char=start,
+                      end_char=start + len(phrase))
+
+
+def test_a_hand_selected_span_shows_in_the_transcript_and_on_its_sentence(project):
+    path, db, target = project
+    coding = _span(db, target, "veel alleen")
+    at = _page(path, target)
+    html = drawn(at)["html"]
+    assert "<span class='wb-span' style='--wb-color:" in html
+    assert ">veel alleen</span>" in html  # only the selected words are marked
+    assert "wb-chip span" in html
+    listed = " ".join(m.value for m in at.markdown)
+    assert "Eenzaamheid en isolement" in listed and "“veel alleen”" in listed
+    assert at.button(key=f"remove-{coding}")  # and it can be taken off from there
+
+
+def test_other_coders_codes_show_at_once_when_the_toggle_is_switched(project):
+    from workbench.accounts import add_user
+
+    path, db, target = project
+    add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    add_coding(db, coder="anna", code="verlies-dierbare", segment_id=target["segment_id"])
+    at = _page(path, target)
+    before = drawn(at)
+    assert "anna" not in before["html"]
+    at.toggle(key="coding_show_others").set_value(True).run()
+    after = drawn(at)
+    assert after["version"] != before["version"]  # the browser redraws the transcript
+    assert "anna" in after["html"]
+    assert any("anna" in m.value for m in at.markdown)
+
+
+def test_margin_view_has_a_stripe_per_code_and_coder_with_who_and_when(project):
+    from workbench.accounts import add_user
+
+    path, db, target = project
+    add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    mine = add_coding(db, coder="onderzoeker", code="verlies-dierbare",
+                      segment_id=target["segment_id"])
+    add_coding(db, coder="anna", code="verlies-dierbare", segment_id=target["segment_id"])
+    _span(db, target, "veel alleen")
+    at = run_page("coderen", path, coding_show_others=True)
+    html = drawn(at)["html"]
+    stripes = html.count("class='wb-stripe")
+    assert stripes == 3  # Verlies by two coders, isolement on a span
+    assert f"data-coding='{mine}'" in html
+    today = db.execute("SELECT substr(created_at, 1, 10) FROM codings").fetchone()[0]
+    assert f"title='Verlies van een dierbare · anna · {today}" in html
+    assert "class='wb-stripe other'" in html  # someone else's stripe looks different
+    at.toggle(key="coding_margin").set_value(False).run()
+    assert "wb-stripe" not in drawn(at)["html"]
+
+
+def test_a_link_with_doc_and_seg_opens_the_interview_at_that_place(project, tmp_path, nlp):
+    path, db, target = project
+    (tmp_path / "R02-b.txt").write_text("I: En u?\nR: Ik mis mijn dochter heel erg.\n",
+                                        encoding="utf-8")
+    assert import_files(db, [tmp_path / "R02-b.txt"], actor="onderzoeker", nlp=nlp).ok
+    seg = db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
+    at = page_test("coderen", path)
+    at.query_params["doc"] = "2"
+    at.query_params["seg"] = str(seg)
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="coding_document").value == 2
+    assert "Ik mis mijn dochter heel erg." in " ".join(m.value for m in at.markdown)
+    assert drawn(at)["focus"] == seg
+    assert f"wb-seg selected' data-seg='{seg}'" in drawn(at)["html"]
+
+
+def test_all_fragments_of_a_code_and_a_jump_to_one(project, tmp_path, nlp):
+    path, db, target = project
+    (tmp_path / "R02-b.txt").write_text("I: En u?\nR: Ik mis mijn dochter heel erg.\n",
+                                        encoding="utf-8")
+    assert import_files(db, [tmp_path / "R02-b.txt"], actor="onderzoeker", nlp=nlp).ok
+    other = db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
+    add_coding(db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"])
+    far = add_coding(db, coder="onderzoeker", code="verlies-dierbare", segment_id=other)
+    at = _page(path)
+    at.selectbox(key="coding_retrieve_code").set_value("verlies-dierbare").run()
+    assert any(c.value.startswith("2 fragmenten") for c in at.caption)
+    at.button(key=f"goto-{far}").click().run()
+    assert not at.exception
+    assert at.selectbox(key="coding_document").value == 2
+    assert at.session_state["coding_target"]["segment_id"] == other
+    assert drawn(at)["focus"] == other
+
+
+def test_undo_names_what_was_undone_in_words(project):
+    path, db, target = project
+    add_coding(db, coder="onderzoeker", code="isolement", segment_id=target["segment_id"])
+    at = _page(path, target)
+    at.button(key="coding_undo").click().run()
+    assert [t.value for t in at.toast] == ["Teruggedraaid: de code die je toevoegde"]
+
+
+def test_empty_choices_speak_dutch(project):
+    at = _page(project[0], project[2])
+    assert at.selectbox(key="coding_code").placeholder == "Kies een code"
+    assert at.selectbox(key="coding_retrieve_code").placeholder == "Kies een code"

@@ -116,3 +116,35 @@ def test_a_file_that_is_no_project_is_refused_in_plain_dutch(db, project_path, t
     at.button(key="open_project").click().run()
     assert "geen projectbestand" in at.error[0].value
     assert at.session_state["project_path"] == str(project_path)
+
+
+def test_documents_are_linked_by_file_name_in_one_go(db, project_path, tmp_path):
+    from workbench.respondents import add_respondent
+
+    for name in ("R03_interview.txt", "gesprek-P12.txt", "dagboek.txt"):
+        (tmp_path / name).write_text(DIALOGUE + f"I: En {name}?\n", encoding="utf-8")
+        assert import_files(db, [tmp_path / name], actor="onderzoeker").ok
+    add_respondent(db, "P12", actor="onderzoeker")
+    at = app(project_path)
+    at.button(key="link_by_name").click().run()
+    assert not at.exception
+    assert at.success[-1].value == "2 interviews gekoppeld."
+    assert "R03" in at.info[-1].value  # R03 did not exist: it was added, and that is said
+    linked = dict(open_project(project_path).execute(
+        "SELECT d.name, r.code FROM documents d LEFT JOIN respondents r "
+        "ON r.id = d.respondent_id").fetchall())
+    assert linked == {"R03_interview": "R03", "gesprek-P12": "P12", "dagboek": None}
+
+
+def test_the_import_report_says_unlabelled_text_is_one_respondent_and_shows_front_matter(
+        db, project_path):
+    post = ("---\ntitle: Alleen\ndate: 2024-03-02\n---\n{% include kop.html %}\n"
+            "Sinds de verhuizing ken ik niemand meer.\n")
+    at = app(project_path)
+    at.file_uploader[0].set_value([("blog.md", post.encode("utf-8"), "text/markdown")]).run()
+    at.button(key="import_button").click().run()
+    assert not at.exception
+    assert any("één respondent die spreekt" in c.value for c in at.caption)
+    [stripped] = [e for e in at.expander if "opmaak weggelaten" in e.label]
+    assert "title: Alleen" in stripped.code[0].value
+    assert "{% include kop.html %}" in stripped.code[0].value

@@ -159,3 +159,43 @@ def test_a_co_researcher_may_not_read_attributes(db):
     for read in (list_respondents, list_attributes, respondents_table):
         with pytest.raises(PermissionDenied):
             read(db, user="buurvrouw")
+
+
+def test_saving_a_new_respondent_counts_as_a_change(db):
+    assert save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}],
+                      actor="onderzoeker") == 1
+    assert save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}],
+                      actor="onderzoeker") == 0
+
+
+def _documents(db, tmp_path, *names):
+    from workbench.ingest import import_files
+
+    for name in names:
+        (tmp_path / name).write_text("I: Vraag?\nR: Antwoord over " + name + ".", encoding="utf-8")
+    assert import_files(db, [tmp_path / n for n in names], actor="onderzoeker").ok
+
+
+def test_many_links_in_one_save_report_unknown_codes(db, tmp_path):
+    from workbench.respondents import link_documents
+
+    _documents(db, tmp_path, "a.txt", "b.txt", "c.txt")
+    add_respondent(db, "R01", actor="onderzoeker")
+    done = link_documents(db, {1: "R01", 2: "R99", 3: None}, actor="onderzoeker")
+    assert done == {"changed": 1, "unknown": [(2, "R99")], "created": []}
+    linked = dict(db.execute("SELECT id, respondent_id FROM documents").fetchall())
+    assert linked == {1: 1, 2: None, 3: None}
+    done = link_documents(db, {2: "R99"}, actor="onderzoeker", create=True)
+    assert done == {"changed": 1, "unknown": [], "created": ["R99"]}
+    assert [r["code"] for r in list_respondents(db, user="onderzoeker")] == ["R01", "R99"]
+
+
+def test_documents_are_matched_to_respondents_by_file_name(db, tmp_path):
+    from workbench.respondents import match_by_file_name
+
+    _documents(db, tmp_path, "R03_interview.txt", "gesprek-P12.txt", "r4-deel2.txt",
+               "dagboek.txt")
+    add_respondent(db, "P12", actor="onderzoeker")
+    assert match_by_file_name(db, user="onderzoeker") == {1: "R03", 2: "P12", 3: "R4"}
+    link_document(db, 2, "P12", actor="onderzoeker")
+    assert 2 not in match_by_file_name(db, user="onderzoeker")  # linked ones are left alone

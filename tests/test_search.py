@@ -62,6 +62,19 @@ def test_speaker_role_filter(project, nlp):
     assert search(project, nlp, "verhuizen", speaker_roles=["respondent"], user=U).total == 1
 
 
+def test_a_document_without_speaker_labels_counts_as_one_respondent_speaking(project, nlp, tmp_path):
+    essay = tmp_path / "R02-dagboek.txt"
+    essay.write_text("Sinds de verhuizing ken ik niemand.\n\nIk schaam me daarvoor.\n",
+                     encoding="utf-8")
+    assert import_files(project, [essay], actor=U, respondent="R02", nlp=nlp).ok
+    every = search(project, nlp, "verhuizen", user=U)
+    spoken = search(project, nlp, "verhuizen", speaker_roles=["respondent"], user=U)
+    assert every.total == 3
+    # the interviewer's question drops out, the unlabelled diary stays in
+    assert sorted((h.respondent, h.speaker) for h in spoken.hits) == [("R01", "R"), ("R02", None)]
+    assert search(project, nlp, "verhuizen", speaker_roles=["interviewer"], user=U).total == 1
+
+
 def test_attribute_filter(project, nlp):
     project.execute("INSERT INTO attributes (name, type) VALUES ('wijk', 'text')")
     project.execute("INSERT INTO attribute_values VALUES (1, 'wijk', 'Centrum')")

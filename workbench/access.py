@@ -44,7 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 PAGE_ACTIONS: dict[str, str] = {
     "project": "read", "coderen": "read", "suggesties": "suggestion.decide", "zoeken": "read",
     "codeboek": "read", "patronen": "read", "consistentie": "consistency.review",
-    "export": "export", "workshop": "workshop", "privacy": "read",
+    "export": "export", "workshop": "workshop", "privacy": "read", "memos": "read",
 }
 
 

@@ -83,3 +83,51 @@ def list_memos(
         params.append(target_id)
     sql = "SELECT * FROM memos" + (f" WHERE {' AND '.join(where)}" if where else "")
     return list(db.query(sql + " ORDER BY updated_at DESC, id DESC", params))
+
+
+def memo_overview(
+    db: Database,
+    *,
+    user: str,
+    document_id: int | None = None,
+    code: int | None = None,
+    author: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every memo with what it is about, newest first, for the memo manager.
+
+    Each row adds ``about`` (the document name, code name, respondent code or the quoted
+    sentence) and ``document_id``/``segment_id``/``start_char``/``end_char`` when the memo
+    belongs to a place in an interview, so the page can jump there. ``document_id`` keeps
+    memos on that document and on its segments and codings; ``code`` memos on that code and
+    on its codings.
+    """
+    access.require(db, user, "read")
+    rows = db.execute(
+        "SELECT m.id, m.target_type, m.target_id, m.author, m.title, m.text, m.created_at, "
+        "m.updated_at, "
+        "CASE m.target_type WHEN 'document' THEN m.target_id "
+        "  WHEN 'segment' THEN s.document_id WHEN 'coding' THEN c.document_id END, "
+        "CASE m.target_type WHEN 'segment' THEN m.target_id WHEN 'coding' THEN c.segment_id END, "
+        "coalesce(s.start_char, c.start_char), coalesce(s.end_char, c.end_char), "
+        "CASE m.target_type WHEN 'code' THEN m.target_id WHEN 'coding' THEN c.code_id END, "
+        "coalesce(s.text, c.text), k.name, d.name, r.code "
+        "FROM memos m "
+        "LEFT JOIN segments s ON m.target_type = 'segment' AND s.id = m.target_id "
+        "LEFT JOIN codings c ON m.target_type = 'coding' AND c.id = m.target_id "
+        "LEFT JOIN codes k ON k.id = CASE m.target_type WHEN 'code' THEN m.target_id "
+        "  WHEN 'coding' THEN c.code_id END "
+        "LEFT JOIN documents d ON d.id = CASE m.target_type WHEN 'document' THEN m.target_id "
+        "  WHEN 'segment' THEN s.document_id WHEN 'coding' THEN c.document_id END "
+        "LEFT JOIN respondents r ON m.target_type = 'respondent' AND r.id = m.target_id "
+        "ORDER BY m.updated_at DESC, m.id DESC"
+    ).fetchall()
+    keys = ("id", "target_type", "target_id", "author", "title", "text", "created_at",
+            "updated_at", "document_id", "segment_id", "start_char", "end_char", "code_id",
+            "quote", "code", "document", "respondent")
+    memos = [dict(zip(keys, r)) for r in rows]
+    return [
+        m for m in memos
+        if (document_id is None or m["document_id"] == document_id)
+        and (code is None or m["code_id"] == code)
+        and (author is None or m["author"] == author)
+    ]

@@ -388,6 +388,68 @@ def link_document(
                      {"respondent_id": before[0]}, {"respondent_id": rid})
 
 
+def link_documents(
+    db: Database, links: Mapping[int, str | None], *, actor: str, create: bool = False
+) -> dict[str, Any]:
+    """Link many documents at once (one transaction): ``{document id: respondent code}``.
+
+    Codes that are no respondent are not dropped: they come back in ``unknown`` as
+    (document id, code) pairs and those documents keep their link, unless ``create`` adds
+    the respondents first. Returns ``{"changed": n, "unknown": [...], "created": [...]}``.
+    """
+    access.require(db, actor, "respondents.edit")
+    changed, unknown, created = 0, [], []
+    with transaction(db):
+        for document_id, code in links.items():
+            code = (code or "").strip() or None
+            if code is not None and db.execute(
+                "SELECT 1 FROM respondents WHERE code = ?", [code]
+            ).fetchone() is None:
+                if not create:
+                    unknown.append((document_id, code))
+                    continue
+                add_respondent(db, code, actor=actor)
+                created.append(code)
+            before = db.execute("SELECT respondent_id FROM documents WHERE id = ?",
+                                [document_id]).fetchone()
+            link_document(db, document_id, code, actor=actor)
+            after = db.execute("SELECT respondent_id FROM documents WHERE id = ?",
+                               [document_id]).fetchone()
+            changed += before != after
+    return {"changed": changed, "unknown": unknown, "created": created}
+
+
+# A case code at the start of a file name: R03_interview.docx, r3-gesprek.txt, P012 deel 2.odt
+_CODE_IN_NAME = re.compile(r"^([A-Za-z]{1,4}[-_]?\d{1,4})(?=$|[^0-9A-Za-z]|[A-Za-z]{2})")
+
+
+def match_by_file_name(db: Database, *, user: str) -> dict[int, str]:
+    """Proposed links for documents without a respondent, from their file names.
+
+    A respondent code found as a whole word in the name wins (``interview-R03.docx`` with
+    respondent R03); otherwise a code at the start of the name (``R03_interview.docx`` ->
+    "R03") is proposed even when that respondent does not exist yet.
+    """
+    access.require(db, user, "attributes.view")
+    codes = {code.lower(): code for (code,) in db.execute("SELECT code FROM respondents")}
+    proposals = {}
+    for document_id, name in db.execute(
+        "SELECT id, coalesce(source_name, name) FROM documents WHERE respondent_id IS NULL "
+        "ORDER BY id"
+    ):
+        stem = Path(name).stem
+        words = [w.lower() for w in re.split(r"[^0-9A-Za-z]+", stem) if w]
+        known = [codes[w] for w in words if w in codes]
+        if known:
+            proposals[int(document_id)] = known[0]
+            continue
+        found = _CODE_IN_NAME.match(stem)
+        if found:
+            code = found.group(1).replace("_", "").replace("-", "").upper()
+            proposals[int(document_id)] = codes.get(code.lower(), code)
+    return proposals
+
+
 # --- tables ---------------------------------------------------------------------------
 
 
@@ -545,13 +607,16 @@ def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str
                 if any(parse_value(v, "text") for k, v in record.items() if k != "documents"):
                     raise InputError("respondents.row_no_code", row=number, column="code")
                 continue
+            is_new = db.execute("SELECT 1 FROM respondents WHERE code = ?",
+                                [code.strip()]).fetchone() is None
             rid = ensure_respondent(db, code, actor=actor)
+            changes += is_new  # a new respondent is a change, even with no other cells
             fields = {k: parse_value(record.get(k), "text") for k in ("pseudonym", "notes")
                       if k in record}
             before = row(db, "respondents", rid)
             if any(before[k] != v for k, v in fields.items()):
                 update_respondent(db, rid, actor=actor, **fields)
-                changes += 1
+                changes += not is_new  # its pseudonym and notes are part of adding it
             for name, type_ in attributes.items():
                 if name not in record:
                     continue

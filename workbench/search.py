@@ -213,7 +213,8 @@ def search(
     """Segments matching ``query``, in reading order, with keyword-in-context lines.
 
     ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
-    ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``).
+    ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``); a document
+    without any speaker label counts as one respondent speaking.
     ``user`` must be allowed to read the project (co-researchers are not: they see only
     pseudonymised fragments in the workshop), and to see attributes when filtering on them.
     """
@@ -230,9 +231,16 @@ def search(
         params += [attribute, value]
     if speaker_roles is not None:
         roles = list(speaker_roles)
+        # A document without speaker labels is one respondent speaking, as in
+        # ingest.speakers.analysis_segments (Patronen counts it too).
+        unlabelled = (
+            " OR sc.document_id IN (SELECT d.id FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM speakers x WHERE x.document_id = d.id))"
+            if "respondent" in roles else ""
+        )
         where.append(
-            "sc.turn_id IN (SELECT t.id FROM turns t JOIN speakers sp ON sp.id = t.speaker_id "
-            f"WHERE sp.role IN ({', '.join('?' * len(roles))}))"
+            "(sc.turn_id IN (SELECT t.id FROM turns t JOIN speakers sp ON sp.id = t.speaker_id "
+            f"WHERE sp.role IN ({', '.join('?' * len(roles))})){unlabelled})"
         )
         params += roles
     if document_id is not None:

@@ -71,3 +71,10 @@ def attempt(action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     except WorkbenchError as exc:
         st.error(exc.message(lang()))
         return None
+
+
+def action_label(action: str) -> str:
+    """An event's action ("memo.add") in words for a toast; unknown ones as "je wijziging"."""
+    key = "app.action." + action.replace(".", "_")
+    label = tr(key)
+    return tr("app.action.other") if label == key else label

@@ -53,6 +53,7 @@ class FileResult:
     n_words: int = 0
     error: WorkbenchError | None = None
     details: Any = None                                     # what a qdpx import returned
+    stripped: list[str] = field(default_factory=list)       # front matter not imported as text
 
     def message(self, lang: str = "nl") -> str:
         """The error in ``lang``, or an empty string for a file that was imported."""
@@ -301,5 +302,5 @@ def store_document(
     return FileResult(
         name, ok=True, document_id=int(document_id), format=parsed.format,
         encoding=parsed.encoding, speakers=roles, n_turns=len(parsed.turns),
-        n_segments=len(segments), n_words=n_words,
+        n_segments=len(segments), n_words=n_words, stripped=list(parsed.stripped),
     )

@@ -29,6 +29,7 @@ class ParsedDocument:
     turns: list[Turn]
     format: str                         # txt, md, docx, odt, vtt, srt
     encoding: str | None = None         # detected encoding of a text file; None for zip formats
+    stripped: list[str] = field(default_factory=list)  # front matter and template tags removed
 
     @property
     def speakers(self) -> list[str]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from workbench.errors import InputError
 from workbench.ingest.encoding import decode
+from workbench.ingest.frontmatter import strip_front_matter
 from workbench.ingest.labels import LINE, find_labels, parse_turns
 from workbench.ingest.model import ParsedDocument, Turn
 from workbench.ingest.safety import check_zip
@@ -43,8 +44,9 @@ def read_bytes(data: bytes, *, name: str, fmt: str) -> ParsedDocument:
 
 def read_text(data: bytes, name: str, fmt: str = "txt") -> ParsedDocument:
     decoded = decode(data, name=name)
-    text = normalise_text(decoded.text)
-    return ParsedDocument(text, parse_turns(text), fmt, decoded.encoding)
+    text, stripped = strip_front_matter(normalise_text(decoded.text))
+    text = normalise_text(text)
+    return ParsedDocument(text, parse_turns(text), fmt, decoded.encoding, stripped)
 
 
 def _from_blocks(blocks: Iterator[str], fmt: str) -> ParsedDocument:

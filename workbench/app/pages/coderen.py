@@ -1,8 +1,14 @@
-"""Coderen: one transcript at a time, code a sentence or a free span, decide on suggestions."""
+"""Coderen: one transcript at a time, code a sentence or a free span, decide on suggestions.
+
+The transcript shows segment codings and hand-selected span codings, optionally with the
+margin view (stripes per code and coder). A URL like ``coderen?doc=3&seg=120`` (see
+workbench.app.jump) opens an interview at a place; so does every row of a code's fragments.
+"""
 
 import streamlit as st
 
-from workbench.app.common import attempt, db, nlp, tr, user
+from workbench.app.common import action_label, attempt, db, nlp, tr, user
+from workbench.app.jump import read_jump
 from workbench.app.transcript import transcript
 from workbench.codebook import codebook_from_project
 from workbench.codings import add_coding, code_id, decide, remove_coding, set_life_time
@@ -10,8 +16,19 @@ from workbench.consistency import blind_spans
 from workbench.documents import document_view, list_documents, span_from_selection
 from workbench.history import undo_last
 from workbench.memos import add_memo, list_memos
+from workbench.retrieval import code_segments
 from workbench.store import last_event_id
 from workbench.suggest import suggest_document
+
+
+def go_to(place: dict) -> None:
+    """Open the interview of ``place`` there: select the segment or span and scroll to it."""
+    st.session_state["coding_document"] = place["document_id"]
+    st.session_state["coding_target"] = {
+        "document_id": place["document_id"], "segment_id": place.get("segment_id"),
+        "start_char": place.get("start_char"), "end_char": place.get("end_char")}
+    st.session_state["coding_focus"] = place.get("segment_id")
+
 
 st.title(tr("page.coderen"))
 project = db()
@@ -22,28 +39,51 @@ if not documents:
     st.stop()
 
 labels = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in documents}
-top = st.columns([3, 1, 1])
+jump = read_jump(st.query_params)
+if jump is not None:
+    st.query_params.clear()  # a jump is done once; the page then behaves as usual
+    if jump["document_id"] in labels:
+        go_to(jump)
+    else:
+        st.warning(tr("coderen.jump_unknown", document=jump["document_id"]))
+
+top = st.columns([3, 1, 1, 1])
 doc_id = top[0].selectbox(tr("coderen.document"), list(labels), format_func=labels.get,
                           key="coding_document")
-show_suggestions = top[1].toggle(tr("coderen.show_suggestions"), value=True)
-show_others = top[2].toggle(tr("coderen.show_others"), value=False)
+show_suggestions = top[1].toggle(tr("coderen.show_suggestions"), value=True,
+                                 key="coding_show_suggestions")
+show_others = top[2].toggle(tr("coderen.show_others"), value=False, key="coding_show_others")
+margin = top[3].toggle(tr("coderen.margin"), value=True, key="coding_margin",
+                       help=tr("coderen.margin_help"))
 
 view = document_view(project, doc_id, viewer=me, coders=None if show_others else [me])
 if blind_spans(project, viewer=me, document_id=doc_id):
     st.warning(tr("coderen.blind"))
 segments = {s.id: s for turn in view.turns for s in turn.segments}
+codings = {c["id"]: c for c in [*view.free_codings,
+                                 *(c for s in segments.values() for c in s.codings)]}
 target = st.session_state.get("coding_target")
 if target and target["document_id"] != doc_id:
     target = None
+if target and target.get("start_char") is None:  # a jump to a segment: fill in its span
+    seg = segments.get(target.get("segment_id"))
+    target = ({**target, "start_char": seg.start_char, "end_char": seg.end_char}
+              if seg else None)
+    st.session_state["coding_target"] = target
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.caption(tr("coderen.help"))
+    span = (target["start_char"], target["end_char"]) if target and not target["segment_id"] \
+        else None
     selection = transcript(
         view, key=f"transcript-{doc_id}",
-        version=(last_event_id(project), target and target.get("segment_id"), show_suggestions),
+        # everything that changes what is drawn: a new redraw whenever one of these changes
+        version=(last_event_id(project), target and target.get("segment_id"), span,
+                 show_suggestions, show_others, margin),
+        focus=st.session_state.get("coding_focus"),
         selected=target.get("segment_id") if target else None,
-        show_suggestions=show_suggestions,
+        selected_span=span, show_suggestions=show_suggestions, margin=margin, me=me,
     )
 if selection:
     if selection["kind"] == "segment" and selection["segment"] in segments:
@@ -56,6 +96,11 @@ if selection:
         if found and found[1] < found[2]:
             target = {"document_id": found[0], "segment_id": None,
                       "start_char": found[1], "end_char": found[2]}
+    elif selection["kind"] == "coding" and selection["coding"] in codings:
+        c = codings[selection["coding"]]
+        exact = c["segment_id"] in segments
+        target = {"document_id": doc_id, "segment_id": c["segment_id"] if exact else None,
+                  "start_char": c["start_char"], "end_char": c["end_char"]}
     st.session_state["coding_target"] = target
 
 with right:
@@ -63,7 +108,7 @@ with right:
     if undo_col.button(tr("coderen.undo"), icon=":material/undo:", shortcut="ctrl+z",
                        key="coding_undo"):
         undone = attempt(undo_last, project, user=me)
-        st.toast(tr("coderen.undone", action=undone["action"]) if undone
+        st.toast(tr("coderen.undone", action=action_label(undone["action"])) if undone
                  else tr("coderen.nothing_to_undo"))
         st.rerun()
     if suggest_col.button(tr("coderen.suggest_document"), icon=":material/auto_awesome:",
@@ -73,6 +118,25 @@ with right:
             st.toast(tr("coderen.suggested_n", n=len(made)))
             st.rerun()
 
+    codes = codebook_from_project(project).codes
+    names = {c.id: (f"{c.name} — {c.brief}" if c.brief else c.name) for c in codes}
+
+    with st.expander(tr("coderen.retrieve"), icon=":material/format_list_bulleted:"):
+        wanted = st.selectbox(tr("coderen.retrieve_code"), list(names),
+                              format_func=lambda i: names[i].split(" — ")[0], index=None,
+                              placeholder=tr("coderen.code_placeholder"),
+                              key="coding_retrieve_code")
+        if wanted is not None:
+            found = attempt(code_segments, project, code_id(project, wanted), user=me,
+                            coders=None if show_others else [me]) or []
+            st.caption(tr("coderen.retrieve_n", n=len(found)))
+            for place in found:
+                row = st.columns([5, 1])
+                row[0].markdown(f"**{place['respondent'] or '—'} · {place['document']}** · "
+                                f"_{place['coder']}_  \n{place['text']}")
+                row[1].button(tr("coderen.go"), key=f"goto-{place['coding_id']}",
+                              icon=":material/arrow_forward:", on_click=go_to, args=(place,))
+
     if not target:
         st.info(tr("coderen.help"))
         st.stop()
@@ -80,10 +144,8 @@ with right:
     st.markdown(f"**{tr('coderen.selected')}**")
     st.markdown(f"> {view.text[start:end]}")
 
-    codes = codebook_from_project(project).codes
-    names = {c.id: (f"{c.name} — {c.brief}" if c.brief else c.name) for c in codes}
     code = st.selectbox(tr("coderen.code"), list(names), format_func=names.get, index=None,
-                        key="coding_code")
+                        placeholder=tr("coderen.code_placeholder"), key="coding_code")
     if st.button(tr("coderen.apply"), type="primary", disabled=code is None,
                  shortcut="ctrl+enter", key="coding_apply"):
         args = ({"segment_id": target["segment_id"]} if target["segment_id"] else
@@ -92,8 +154,10 @@ with right:
             st.toast(tr("coderen.applied", code=names[code]))
             st.rerun()
 
-    here = (segments[target["segment_id"]].codings if target["segment_id"]
-            else [c for c in view.free_codings if c["start_char"] < end and start < c["end_char"]])
+    # what lies on the chosen text: its own codings and every hand-selected span that overlaps
+    here = [c for c in view.free_codings if c["start_char"] < end and start < c["end_char"]]
+    if target["segment_id"] in segments:
+        here = segments[target["segment_id"]].codings + here
     accepted = [c for c in here if c["status"] == "accepted"]
     suggested = [c for c in here if c["status"] == "suggested"]
     if accepted:
@@ -102,13 +166,18 @@ with right:
             row = st.columns([4, 2, 1])
             when = " · ".join(str(v) for v in (c["life_year"], c["life_age"] and
                                                tr("coderen.age_short", age=c["life_age"])) if v)
+            partial = (c["start_char"], c["end_char"]) != (start, end)
             row[0].markdown(f":material/label: {c['code_name']} · _{c['coder']}_"
-                            + (f" · {when}" if when else ""))
+                            + (f" · {when}" if when else "")
+                            + (f"  \n:gray[{tr('coderen.on_span')}: “{c['text']}”]"
+                               if partial else ""))
             with row[1].popover(tr("coderen.when"), icon=":material/event:"):
                 year = st.number_input(tr("coderen.year"), 1900, 2100, value=c["life_year"],
-                                       step=1, key=f"year-{c['id']}")
+                                       step=1, key=f"year-{c['id']}",
+                                       placeholder=tr("coderen.number_placeholder"))
                 age = st.number_input(tr("coderen.age"), 0, 120, value=c["life_age"], step=1,
-                                      key=f"age-{c['id']}")
+                                      key=f"age-{c['id']}",
+                                      placeholder=tr("coderen.number_placeholder"))
                 st.caption(tr("coderen.when_help"))
                 if st.button(tr("coderen.save_when"), key=f"when-{c['id']}"):
                     if attempt(set_life_time, project, c["id"], year=year, age=age,
@@ -146,7 +215,8 @@ with right:
         kind = st.radio(tr("coderen.memos"), list(targets), horizontal=True,
                         format_func=lambda k: tr(f"coderen.memo_on.{k}"),
                         label_visibility="collapsed", key="coding_memo_target")
-        text = st.text_area(tr("coderen.memo"), key="coding_memo", label_visibility="collapsed")
+        text = st.text_area(tr("coderen.memo"), key="coding_memo", label_visibility="collapsed",
+                            placeholder=tr("coderen.memo_placeholder"))
         if st.button(tr("coderen.save_memo"), key="coding_memo_save"):
             if attempt(add_memo, project, author=me, target_type=kind,
                        target_id=targets[kind], text=text) is not None:

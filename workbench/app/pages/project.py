@@ -19,8 +19,8 @@ from workbench.ingest import (
 from workbench.ingest.roles import ROLES
 from workbench.nlp import pipeline_info
 from workbench.respondents import (
-    TYPES, define_attribute, import_respondents, link_document, list_attributes,
-    list_respondents, respondents_table, save_table,
+    TYPES, define_attribute, import_respondents, link_documents, list_attributes,
+    list_respondents, match_by_file_name, respondents_table, save_table,
 )
 from workbench.store import get_setting, set_setting
 
@@ -96,6 +96,12 @@ def show_report(report) -> None:
                           encoding=result.encoding or "-", speakers=speakers,
                           turns=result.n_turns, segments=result.n_segments,
                           words=result.n_words))
+            if not result.speakers:
+                st.caption(tr("page_project.unlabelled_note", file=result.name))
+            if result.stripped:
+                with st.expander(tr("page_project.stripped", file=result.name,
+                                    n=len(result.stripped))):
+                    st.code("\n".join(result.stripped), language="yaml")
         else:
             st.error(result.message(lang()))
     st.caption(tr("page_project.summary", imported=len(report.imported),
@@ -149,23 +155,47 @@ with files_tab:
     if not documents:
         st.info(tr("page_project.no_documents"))
     else:
+        column = tr("page_project.col_respondent")
         rows = [{"id": d["id"], tr("page_project.col_name"): d["name"],
                  tr("page_project.col_format"): d["source_format"],
                  tr("page_project.col_encoding"): d["encoding"] or "-",
                  tr("page_project.col_words"): d["n_words"],
-                 tr("page_project.col_respondent"): d["respondent"]} for d in documents]
-        edited = st.data_editor(
-            rows, key="documents_editor", hide_index=True, width="stretch",
-            disabled=[k for k in rows[0] if k != tr("page_project.col_respondent")],
-            column_config={tr("page_project.col_respondent"): st.column_config.SelectboxColumn(
-                options=codes, help=tr("page_project.link_help"))},
-        )
-        column = tr("page_project.col_respondent")
-        for before, after in zip(rows, edited):
-            if before[column] != after[column] and succeeded(
-                link_document, db(), after["id"], after[column] or None, actor=user()
-            ):
+                 column: d["respondent"] or ""} for d in documents]
+        # One form: editing cells does not redraw the page; one save links them all, and
+        # a code that is no respondent is reported (library: respondents.link_documents).
+        with st.form("documents_links"):
+            edited = st.data_editor(
+                rows, key="documents_editor", hide_index=True, width="stretch",
+                disabled=[k for k in rows[0] if k != column],
+                column_config={column: st.column_config.TextColumn(
+                    help=tr("page_project.link_help"))},
+            )
+            create = st.checkbox(tr("page_project.link_create"), key="link_create")
+            saved = st.form_submit_button(tr("page_project.link_save"))
+        if saved:
+            links = {after["id"]: after[column] or None for before, after in zip(rows, edited)
+                     if (before[column] or None) != (after[column] or None)}
+            done = attempt(link_documents, db(), links, actor=user(), create=create)
+            if done is not None:
+                st.session_state["_link_result"] = done
                 st.rerun()
+        if st.button(tr("page_project.link_by_name"), key="link_by_name",
+                     help=tr("page_project.link_by_name_help")):
+            proposals = attempt(match_by_file_name, db(), user=user())
+            if proposals is not None:
+                done = attempt(link_documents, db(), proposals, actor=user(), create=True)
+                if done is not None:
+                    st.session_state["_link_result"] = done
+                    st.rerun()
+        if "_link_result" in st.session_state:
+            done = st.session_state.pop("_link_result")
+            names = {d["id"]: d["name"] for d in documents}
+            st.success(tr("page_project.linked", n=done["changed"]))
+            if done["created"]:
+                st.info(tr("page_project.link_created", codes=", ".join(done["created"])))
+            if done["unknown"]:
+                st.warning(tr("page_project.link_unknown", rows=", ".join(
+                    f"{names.get(doc, doc)} → {code}" for doc, code in done["unknown"])))
 
 
 # --- respondents -----------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""The memo manager on a real project: every memo in one list, filters, a link to its place."""
+
+import pytest
+
+from workbench.codings import add_coding
+from workbench.ingest import import_files
+from workbench.memos import add_memo, list_memos, memo_overview
+from workbench.projects import create_project
+from conftest import REPO
+from page_runner import run_page
+from streamlit.testing.v1 import AppTest
+
+
+def in_the_app(page, path, **state):
+    """Page ``page`` opened through the app's navigation (so links to other pages resolve)."""
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    for key, value in {"project_path": str(path), "user": "onderzoeker", **state}.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(f"workbench/app/pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def project(tmp_path, nlp):
+    path = tmp_path / "p.db"
+    db = create_project(path)
+    for name, text in (("R01-a.txt", "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik alleen.\n"),
+                       ("R02-b.txt", "I: En u?\nR: Ik mis mijn dochter heel erg.\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert import_files(db, [tmp_path / name], actor="onderzoeker", nlp=nlp).ok
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('anna', 'onderzoeker', '')")
+    seg = db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
+    code = db.execute("SELECT id FROM codes WHERE slug = 'verlies-dierbare'").fetchone()[0]
+    coding = add_coding(db, coder="anna", code="verlies-dierbare", segment_id=seg)
+    add_memo(db, author="onderzoeker", target_type="document", target_id=1, text="Lang interview.")
+    add_memo(db, author="anna", target_type="segment", target_id=seg, text="Rouw om de dochter.")
+    add_memo(db, author="onderzoeker", target_type="code", target_id=code, text="Ook huisdieren?")
+    add_memo(db, author="anna", target_type="coding", target_id=coding, text="Twijfel.")
+    return path, db, seg, code
+
+
+def test_overview_says_what_each_memo_is_about(project):
+    path, db, seg, code = project
+    memos = {m["text"]: m for m in memo_overview(db, user="onderzoeker")}
+    assert memos["Rouw om de dochter."]["quote"] == "Ik mis mijn dochter heel erg."
+    assert (memos["Rouw om de dochter."]["document_id"], memos["Rouw om de dochter."]["segment_id"]) \
+        == (2, seg)
+    assert memos["Twijfel."]["code"] == "Verlies van een dierbare"
+    assert memos["Ook huisdieren?"]["document_id"] is None
+    assert [m["text"] for m in memo_overview(db, user="onderzoeker", document_id=2)] == [
+        "Twijfel.", "Rouw om de dochter."]
+    assert {m["text"] for m in memo_overview(db, user="onderzoeker", code=code)} == {
+        "Ook huisdieren?", "Twijfel."}
+    assert {m["text"] for m in memo_overview(db, user="onderzoeker", author="anna")} == {
+        "Rouw om de dochter.", "Twijfel."}
+
+
+def test_page_lists_all_memos_and_filters_them(project):
+    path, db, seg, code = project
+    at = run_page("memos", path)
+    assert at.caption[0].value == "4 van de 4 memo's."
+    assert at.selectbox(key="memos_author").placeholder == "Iedereen"
+    at.selectbox(key="memos_author").set_value("anna").run()
+    assert at.caption[0].value == "2 van de 4 memo's."
+    at.selectbox(key="memos_document").set_value(2).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Rouw om de dochter." in text and "Lang interview." not in text
+
+
+def test_a_memo_links_to_its_place_in_the_interview(project):
+    path, db, seg, code = project
+    at = in_the_app("memos", path, memos_author="anna")
+    links = [e for e in at.main.children.values() for e in _walk(e)
+             if getattr(e, "type", None) == "page_link"]
+    assert links, "no link to the interview"
+    targets = {link.proto.query_string for link in links}
+    assert f"doc=2&seg={seg}" in targets
+
+
+def test_own_memo_is_deleted_from_the_list(project):
+    path, db, seg, code = project
+    memo = next(m for m in list_memos(db) if m["text"] == "Lang interview.")
+    at = run_page("memos", path)
+    at.button(key=f"memo_delete_{memo['id']}").click().run()
+    assert not at.exception
+    assert "Lang interview." not in [m["text"] for m in list_memos(db)]
+
+
+def _walk(node):
+    yield node
+    children = getattr(node, "children", None) or {}
+    for child in (children.values() if isinstance(children, dict) else children):
+        yield from _walk(child)

@@ -1,0 +1,64 @@
+"""Memo's: every memo in one list, filtered by interview, code or author, each linked to its place.
+
+A thin page over workbench.memos.memo_overview; a memo on a sentence, a coding or an
+interview opens the coding page at that place (workbench.app.jump).
+"""
+
+import streamlit as st
+
+from workbench.app.common import attempt, db, tr, user
+from workbench.app.jump import jump_link
+from workbench.codebook import codebook_from_project
+from workbench.documents import list_documents
+from workbench.memos import delete_memo, memo_overview
+
+st.title(tr("page.memos"))
+project = db()
+me = user()
+
+documents = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project)}
+codes = {c.id: c.name for c in codebook_from_project(project).codes}
+everything = attempt(memo_overview, project, user=me)
+if everything is None:
+    st.stop()
+authors = sorted({m["author"] for m in everything})
+
+cols = st.columns(3)
+document = cols[0].selectbox(tr("memos.document"), list(documents), format_func=documents.get,
+                             index=None, placeholder=tr("memos.all_documents"),
+                             key="memos_document")
+code = cols[1].selectbox(tr("memos.code"), list(codes), format_func=codes.get, index=None,
+                         placeholder=tr("memos.all_codes"), key="memos_code")
+author = cols[2].selectbox(tr("memos.author"), authors, index=None,
+                           placeholder=tr("memos.all_authors"), key="memos_author")
+
+memos = attempt(memo_overview, project, user=me, document_id=document, code=code,
+                author=author) or []
+st.caption(tr("memos.count", shown=len(memos), total=len(everything)))
+if not everything:
+    st.info(tr("memos.none"))
+for memo in memos:
+    with st.container(border=True):
+        about = {
+            "project": tr("memos.about.project"),
+            "document": memo["document"],
+            "segment": memo["document"],
+            "coding": f"{memo['code']} · {memo['document']}",
+            "code": memo["code"],
+            "respondent": memo["respondent"],
+        }.get(memo["target_type"]) or "—"
+        head, side = st.columns([5, 1])
+        head.markdown(f"**{tr('memos.kind.' + memo['target_type'])}: {about}** · "
+                      f"_{memo['author']}_ · {memo['updated_at'][:16].replace('T', ' ')}")
+        if memo["quote"]:
+            head.markdown(f"> {memo['quote']}")
+        head.write(memo["text"])
+        if memo["document_id"] is not None:
+            with side:
+                jump_link(tr("memos.open"), memo["document_id"], memo["segment_id"],
+                          memo["start_char"] if memo["segment_id"] is None else None,
+                          memo["end_char"] if memo["segment_id"] is None else None)
+        if side.button(tr("memos.delete"), key=f"memo_delete_{memo['id']}",
+                       icon=":material/delete:"):
+            if attempt(lambda: delete_memo(project, memo["id"], author=me) or True):
+                st.rerun()
