@@ -164,12 +164,17 @@ def test_margin_view_has_a_stripe_per_code_and_coder_with_who_and_when(project):
     assert "wb-stripe" not in drawn(at)["html"]
 
 
-def test_a_link_with_doc_and_seg_opens_the_interview_at_that_place(project, tmp_path, nlp):
-    path, db, target = project
+def _second_interview(db, tmp_path, nlp):
+    """Import a second interview (document 2); returns its respondent's sentence."""
     (tmp_path / "R02-b.txt").write_text("I: En u?\nR: Ik mis mijn dochter heel erg.\n",
                                         encoding="utf-8")
     assert import_files(db, [tmp_path / "R02-b.txt"], actor="onderzoeker", nlp=nlp).ok
-    seg = db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
+    return db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
+
+
+def test_a_link_with_doc_and_seg_opens_the_interview_at_that_place(project, tmp_path, nlp):
+    path, db, target = project
+    seg = _second_interview(db, tmp_path, nlp)
     at = page_test("coderen", path)
     at.query_params["doc"] = "2"
     at.query_params["seg"] = str(seg)
@@ -183,10 +188,7 @@ def test_a_link_with_doc_and_seg_opens_the_interview_at_that_place(project, tmp_
 
 def test_all_fragments_of_a_code_and_a_jump_to_one(project, tmp_path, nlp):
     path, db, target = project
-    (tmp_path / "R02-b.txt").write_text("I: En u?\nR: Ik mis mijn dochter heel erg.\n",
-                                        encoding="utf-8")
-    assert import_files(db, [tmp_path / "R02-b.txt"], actor="onderzoeker", nlp=nlp).ok
-    other = db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
+    other = _second_interview(db, tmp_path, nlp)
     add_coding(db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"])
     far = add_coding(db, coder="onderzoeker", code="verlies-dierbare", segment_id=other)
     at = _page(path)
