@@ -23,8 +23,7 @@ install: $(VENV)/.installed
 # first start) at http://localhost:$(PORT); opens the browser where there is one.
 demo: install
 	$(VENV)/bin/workbench demo --project $(PROJECT)
-	@(sleep 4; $(PY) -m webbrowser -t http://localhost:$(PORT) >/dev/null 2>&1 || true) &
-	WORKBENCH_PROJECT=$(PROJECT) $(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT)
+	$(VENV)/bin/workbench app --project $(PROJECT) --port $(PORT)
 
 # Debian's chromium for the browser end-to-end tests (Playwright's own download cannot work here).
 browser:

@@ -1,18 +1,22 @@
 """Entry point of the Streamlit workbench: navigation, language, user. Pages do the rest.
 
-Run with ``streamlit run streamlit_app.py`` (the Makefile's ``make demo`` does that on the
-demo project). The server listens on localhost only (.streamlit/config.toml).
+Run with ``workbench app`` (installed; ``make demo`` uses it) or ``streamlit run
+streamlit_app.py``. The server listens on localhost only (.streamlit/config.toml, and the same
+settings on ``workbench app``'s command line).
 """
 
 from pathlib import Path
 
 import streamlit as st
 
+import workbench.app
 from workbench import access
 from workbench.app import common, login
 from workbench.nlp import pipeline_info
 
-PAGES = Path(__file__).parent / "workbench" / "app" / "pages"
+# Next to the package, not to this file: an installed wheel carries this file as
+# workbench/data/streamlit_app.py (``workbench app``).
+PAGES = Path(workbench.app.__file__).parent / "pages"
 
 st.set_page_config(page_title="Werkbank", page_icon=":material/forum:", layout="wide")
 

@@ -1,7 +1,15 @@
-"""Shared fixtures: real project files in a temporary folder, the real Dutch pipeline."""
+"""Shared fixtures: real project files in a temporary folder, the real Dutch pipeline.
+
+Some tests read real third-party files from ``../shared`` beside the repository (seed
+documents, vendor REFI-QDA exports, the real-text dev set). A clone does not have it, so
+those tests ask for :func:`shared` and are skipped with a reason that names the missing
+path. CI sets ``WORKBENCH_REQUIRE_SHARED=1``: there a missing file fails the test instead
+of skipping it, so the real-file tests cannot silently stop running.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,8 +18,34 @@ from workbench.nlp import load_pipeline
 from workbench.store import open_project
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# ../shared beside the repository; WORKBENCH_SHARED points elsewhere (or nowhere, to see
+# what a clone without it runs).
+SHARED = Path(os.environ.get("WORKBENCH_SHARED", REPO.parent / "shared"))
 DEMO = REPO / "corpora" / "demo"
+
+
+def shared(*parts: str) -> Path:
+    """``../shared/<parts>``, or skip (fail in CI) the calling test when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        reason = (f"needs ../shared/{'/'.join(parts)} ({path} is absent): real third-party "
+                  "files that only the team's machines and CI have beside the repository")
+        if os.environ.get("WORKBENCH_REQUIRE_SHARED") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The seed documents the codebooks' sources quote (../shared/seeds)."""
+    return shared("seeds")
+
+
+@pytest.fixture(scope="session")
+def refi_samples() -> Path:
+    """Real REFI-QDA exports from ATLAS.ti and NVivo and a hand-authored one."""
+    return shared("refi", "samples")
 
 
 @pytest.fixture(scope="session")

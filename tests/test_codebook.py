@@ -17,7 +17,6 @@ from workbench.codebook import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
 
 REQUIRED_DEFAULT = {
     "verlies": None, "verlies-dierbare": "verlies", "verlies-woning": "verlies",
@@ -34,14 +33,6 @@ REQUIRED_DEFAULT = {
 REQUIRED_SOCIAL_QUALITY = (
     "sociale-empowerment", "sociale-cohesie", "sociale-inclusie", "sociaaleconomische-zekerheid",
 )
-
-
-@pytest.fixture(scope="module")
-def seeds() -> Path:
-    if not SEEDS.is_dir():
-        pytest.fail(f"Seed documents not found at {SEEDS}: the codebook sources are checked "
-                    "against ../shared/seeds next to the repository.")
-    return SEEDS
 
 
 @pytest.fixture(scope="module", params=SHIPPED_CODEBOOKS, ids=lambda p: p.name)

@@ -14,7 +14,6 @@ from workbench.projects import create_project
 
 N_DEFAULT = len(cb.load_codebook(cb.DEFAULT_CODEBOOK).codes)
 N_SOCIAL = len(cb.load_codebook(cb.SOCIAL_QUALITY_CODEBOOK).codes)
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -23,11 +22,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_validate_shipped_codebook_strictly_against_seeds(capsys):
-    if not SEEDS.is_dir():
-        pytest.fail(f"Seed documents not found at {SEEDS} (../shared/seeds next to the repo).")
+def test_validate_shipped_codebook_strictly_against_seeds(capsys, seeds):
     code, out, _ = run(capsys, "codebook", "validate", cb.DEFAULT_CODEBOOK, "--strict",
-                       "--seeds", SEEDS)
+                       "--seeds", seeds)
     assert code == 0 and f"{N_DEFAULT} codes" in out
 
 
@@ -40,11 +37,11 @@ def test_validate_reports_file_code_and_field(capsys, tmp_path):
     assert err.startswith("Error: kapot.yaml, line 4, code a, field 'color'")
 
 
-def test_validate_lists_quotes_missing_from_seeds(capsys, tmp_path):
+def test_validate_lists_quotes_missing_from_seeds(capsys, tmp_path, seeds):
     book = tmp_path / "b.yaml"
     book.write_text('name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, source: {file: '
                     '001_e3a3822463fe73be.txt, quote: "staat er niet in"}}\n', encoding="utf-8")
-    code, out, _ = run(capsys, "codebook", "validate", book, "--seeds", SEEDS)
+    code, out, _ = run(capsys, "codebook", "validate", book, "--seeds", seeds)
     assert code == 1 and "code a" in out and "001_e3a3822463fe73be.txt" in out
 
 

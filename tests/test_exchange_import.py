@@ -243,11 +243,12 @@ def test_a_source_description_becomes_a_document_memo_once(db, tmp_path, nlp):
                       "'document'").fetchall() == [("document", "bram", "Interview bij de buren.")]
 
 
-def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(db, tmp_path, nlp):
+def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(db, tmp_path, nlp,
+                                                                     refi_samples):
     from workbench.respondents import define_attribute
 
     define_attribute(db, "Age", "date", actor=ME)
-    folder = Path(__file__).resolve().parent.parent.parent / "shared" / "refi" / "samples"
+    folder = refi_samples
     path = tmp_path / "h.qdpx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.write(folder / "hand-authored" / "project.qde", "project.qde")

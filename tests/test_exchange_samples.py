@@ -9,20 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from conftest import shared
 from workbench.errors import InputError
 from workbench.exchange import import_qdc, import_qdpx
 from workbench.store import open_project
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "refi" / "samples"
 ME = "onderzoeker"
 
 
 def sample(name: str) -> Path:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.fail(f"REFI-QDA sample missing: {path} (expected ../shared/refi/samples/)")
-    return path
+    """A vendor export from ../shared/refi/samples (skipped on a clone without it)."""
+    return shared("refi", "samples", name)
 
 
 def counts(db) -> dict[str, int]:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import shared
 from workbench.errors import WorkbenchError
 from workbench.ingest import import_files
 from workbench.store import open_project
@@ -24,7 +25,7 @@ SEEDS = {
     "odt": REPO / "corpora" / "demo" / "R09-kim-spoorzicht.odt",
     "vtt": REPO / "corpora" / "demo" / "R03-yonas-rietlanden.vtt",
     "srt": REPO / "corpora" / "demo" / "R10-mehmet-havenkwartier.srt",
-    "qdpx": REPO.parent / "shared" / "refi" / "samples" / "atlasti-8.4-TestProject.qdpx",
+    "qdpx": Path("refi", "samples", "atlasti-8.4-TestProject.qdpx"),  # under ../shared
 }
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -35,6 +36,13 @@ def project(tmp_path_factory):
     db = open_project(tmp_path_factory.mktemp("fuzz") / "fuzz.db")
     yield db
     db.close()
+
+
+@pytest.fixture
+def seed(fmt: str) -> bytes:
+    """The real file of format ``fmt`` (the qdpx one from ../shared: skipped on a clone)."""
+    path = shared(*SEEDS[fmt].parts) if fmt == "qdpx" else SEEDS[fmt]
+    return path.read_bytes()
 
 
 def import_and_check(db, name: str, data: bytes, nlp) -> None:
@@ -97,8 +105,8 @@ def test_random_bytes_never_crash_the_importer(project, nlp, fmt, data):
 @pytest.mark.parametrize("fmt", sorted(SEEDS))
 @FUZZ
 @given(draw=st.data())
-def test_mutated_real_files_never_crash_the_importer(project, nlp, fmt, draw):
-    data = mutate(SEEDS[fmt].read_bytes(), draw.draw)
+def test_mutated_real_files_never_crash_the_importer(project, nlp, fmt, seed, draw):
+    data = mutate(seed, draw.draw)
     import_and_check(project, f"beschadigd.{fmt}", data, nlp)
 
 
@@ -106,8 +114,9 @@ def test_mutated_real_files_never_crash_the_importer(project, nlp, fmt, draw):
 @pytest.mark.parametrize("fmt", ["docx", "odt", "qdpx"])
 @FUZZ
 @given(draw=st.data())
-def test_damaged_members_inside_valid_zips_never_crash_the_importer(project, nlp, fmt, draw):
-    data = mutate_inside_zip(SEEDS[fmt].read_bytes(), draw.draw)
+def test_damaged_members_inside_valid_zips_never_crash_the_importer(project, nlp, fmt, seed,
+                                                                    draw):
+    data = mutate_inside_zip(seed, draw.draw)
     import_and_check(project, f"binnenin.{fmt}", data, nlp)
 
 

@@ -25,9 +25,10 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError, NotFound
+from workbench.resources import shipped
 from workbench.store import now, record_event, row, transaction
 
-CODEBOOK_DIR = Path(__file__).resolve().parent.parent / "codebooks"
+CODEBOOK_DIR = shipped("codebooks")
 DEFAULT_CODEBOOK = CODEBOOK_DIR / "binnenkant-isolement.yaml"
 SOCIAL_QUALITY_CODEBOOK = CODEBOOK_DIR / "sociale-kwaliteit.yaml"
 SHIPPED_CODEBOOKS = (DEFAULT_CODEBOOK, SOCIAL_QUALITY_CODEBOOK)

@@ -28,9 +28,10 @@ from workbench.codings import add_coding
 from workbench.errors import InputError, WorkbenchError
 from workbench.ingest import import_files
 from workbench.ingest.readers import FORMATS
+from workbench.resources import shipped
 from workbench.store import DEFAULT_USER, now, record_event, transaction
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "corpora" / "demo"
+DEMO_DIR = shipped("corpora") / "demo"
 DEMO_CODERS = ("anna", "bram")
 
 

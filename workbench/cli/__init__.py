@@ -19,7 +19,8 @@ from workbench import __version__
 from workbench.errors import WorkbenchError
 
 # One module per area; each defines register(subparsers).
-AREAS = ["project", "ingest", "agreement", "suggest", "exchange", "privacy", "codebook", "patterns"]
+AREAS = ["project", "ingest", "agreement", "suggest", "exchange", "privacy", "codebook", "patterns",
+         "app"]
 
 
 class Parser(argparse.ArgumentParser):
