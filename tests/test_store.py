@@ -1,9 +1,28 @@
 import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
 
 import pytest
 
 from workbench.errors import InputError
-from workbench.store import get_setting, open_project, record_event, schema_version, set_setting, transaction
+from workbench.migrations import migrations
+from workbench.store import (
+    DEFAULT_USER,
+    SYSTEM_USERS,
+    connect,
+    get_setting,
+    open_project,
+    record_event,
+    release_project,
+    schema_version,
+    set_setting,
+    share_project,
+    transaction,
+)
 
 
 def test_new_project_has_schema_wal_and_foreign_keys(db, project_path):
@@ -49,3 +68,180 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         open_project(bogus)
     assert "notes.db" in err.value.message("nl")
+
+
+def _respondent(db, code: str) -> None:
+    with transaction(db):
+        db.execute("INSERT INTO respondents (code, created_at) VALUES (?, 'now')", [code])
+        record_event(db, "onderzoeker", "test.respondent", "respondents", code)
+
+
+def test_two_sessions_and_a_cli_process_writing_in_turn_lose_nothing(project_path):
+    """Issue 19.1: a second opener must not drop the first one's SQLite locks.
+
+    Session A keeps the project open, session B opens and closes it, then a ``workbench``
+    process writes and exits. The closing process must not think it is the last user and
+    remove the WAL under A (which then fails with "disk I/O error" and loses writes).
+    """
+    a = open_project(project_path)
+    _respondent(a, "A1")
+    wal = Path(f"{project_path}-wal")
+    for turn in range(3):
+        b = open_project(project_path)
+        _respondent(b, f"B{turn}")
+        b.close()
+        done = subprocess.run(
+            [sys.executable, "-m", "workbench", "respondents", "attribute", f"attr{turn}",
+             "number", "--project", str(project_path)],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert wal.exists(), "the -wal file was removed while session A still had it open"
+        _respondent(a, f"A{turn + 2}")
+    assert a.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    a.close()
+    check = open_project(project_path)
+    codes = {r[0] for r in check.execute("SELECT code FROM respondents")}
+    assert codes == {"A1", "A2", "A3", "A4", "B0", "B1", "B2"}
+    attrs = {r[0] for r in check.execute("SELECT name FROM attributes")}
+    assert {"attr0", "attr1", "attr2"} <= attrs
+    assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    check.close()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _one_migration_behind(path: Path, rows: int = 0) -> str:
+    """A project as the previous release left it: all migrations but the last, with data."""
+    last = migrations._migrations[-1].name
+    old = connect(path)
+    old.execute("PRAGMA journal_mode = WAL")
+    migrations.apply(old, stop_before=last)
+    old.execute("INSERT INTO respondents (code, created_at) VALUES ('R01', 'now')")
+    if rows:  # some bulk, so that the backup takes long enough for openers to overlap
+        with transaction(old):
+            for i in range(rows):
+                old.execute("INSERT INTO respondents (code, notes, created_at) "
+                            "VALUES (?, ?, 'now')", [f"X{i}", "notitie " * 100])
+    old.close()
+    return last
+
+
+def test_new_project_and_its_wal_are_readable_by_the_owner_only(db, project_path):
+    _respondent(db, "R1")
+    assert _mode(project_path) == 0o600
+    assert _mode(Path(f"{project_path}-wal")) == 0o600
+
+
+def test_upgrade_makes_one_private_self_contained_backup(tmp_path):
+    project = tmp_path / "oud.db"
+    last = _one_migration_behind(project)
+    db = open_project(project)
+    assert not migrations.pending(db)
+    db.close()
+    backup = tmp_path / f"oud.db.before-{last}.bak"
+    assert backup.exists() and _mode(backup) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oud.db", backup.name]  # no .partial*
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert copy.execute("SELECT code FROM respondents").fetchall() == [("R01",)]
+    names = {r[0] for r in copy.execute("SELECT name FROM _sqlite_migrations")}
+    assert last not in names
+    copy.close()
+
+
+def test_a_project_migrated_without_its_default_rows_gets_them_on_open(tmp_path):
+    """A kill after the migrations but before the default rows (older releases) is repaired."""
+    project = tmp_path / "half.db"
+    bare = connect(project)
+    migrations.apply(bare)
+    bare.close()
+    db = open_project(project)
+    users = {r[0] for r in db.execute("SELECT name FROM users")}
+    assert {DEFAULT_USER, *SYSTEM_USERS} <= users
+    assert get_setting(db, "max_file_mb") == 50
+    db.close()
+
+
+def test_sessions_sharing_one_connection_keep_their_transactions_apart(project_path):
+    """Threads on the shared connection: a failing transaction never takes another's writes."""
+    first = share_project(project_path)
+    assert share_project(project_path) is first
+    errors: list[BaseException] = []
+
+    def session(name: str) -> None:
+        try:
+            for i in range(20):
+                try:
+                    with transaction(first):
+                        first.execute("INSERT INTO respondents (code, created_at) "
+                                      "VALUES (?, 'now')", [f"{name}-{i}"])
+                        if i % 5 == 4:
+                            raise RuntimeError("this one is rolled back")
+                        record_event(first, name, "test.respondent", "respondents", i)
+                except RuntimeError:
+                    pass
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=session, args=(f"s{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    stored = first.execute("SELECT count(*) FROM respondents").fetchone()[0]
+    assert stored == 4 * 16
+    assert first.execute("SELECT count(*) FROM events WHERE action = 'test.respondent'"
+                         ).fetchone()[0] == 4 * 16
+    release_project(first)
+    first.execute("SELECT 1")  # still open: one user left
+    release_project(first)
+    with pytest.raises(sqlite3.ProgrammingError):
+        first.execute("SELECT 1")  # the last release closed it
+
+
+OPENER = """
+    import sys, time
+    from pathlib import Path
+    from workbench.store import open_project
+    project, start = sys.argv[1], Path(sys.argv[2])
+    while not start.exists():
+        time.sleep(0.005)
+    db = open_project(project)
+    users = db.execute("SELECT count(*) FROM users WHERE name = 'onderzoeker'").fetchone()[0]
+    db.close()
+    print(users)
+"""
+
+
+def _open_at_once(project: Path, start: Path, processes: int) -> list[subprocess.CompletedProcess]:
+    children = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(OPENER), str(project),
+                                  str(start)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True) for _ in range(processes)]
+    import time
+    time.sleep(1.0)  # let every child import and wait at the start line
+    start.touch()
+    return [subprocess.CompletedProcess(c.args, c.wait(timeout=180), *c.communicate())
+            for c in children]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("state", ["new", "one_behind"])
+def test_many_processes_opening_a_new_or_older_project_at_once_all_succeed(tmp_path, state):
+    project = tmp_path / "gedeeld.db"
+    if state == "one_behind":
+        _one_migration_behind(project, rows=5000)
+    done = _open_at_once(project, tmp_path / "start", 12)
+    assert [(c.returncode, c.stdout.strip()) for c in done] == [(0, "1")] * 12, \
+        [c.stderr[-300:] for c in done if c.returncode]
+    leftovers = sorted(p.name for p in tmp_path.iterdir()
+                       if p.name not in {"gedeeld.db", "start"})
+    assert leftovers == ([] if state == "new" else
+                         [f"gedeeld.db.before-{migrations._migrations[-1].name}.bak"])
+    db = open_project(project)
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert not migrations.pending(db)
+    db.close()

@@ -5,6 +5,14 @@ lets 20 workshop laptops write to one file without "database is locked"; foreign
 codings from pointing at deleted documents; ``BEGIN IMMEDIATE`` takes the write lock up front
 so two writers never deadlock on a lock upgrade. Every change goes through :func:`transaction`
 and leaves a row in the append-only ``events`` table (:func:`record_event`).
+
+Sharing a project: nothing here ever opens the database file outside SQLite. SQLite's locks
+are POSIX locks, which belong to the process, and closing *any* descriptor of the file drops
+all of them; a stray ``open()``/``close()`` (even only to read the header) made a later closer
+believe it was the last user, so it deleted the WAL under a live connection ("disk I/O
+error", lost writes). Opening migrates under SQLite's own write lock (``BEGIN IMMEDIATE``),
+re-checks what is pending inside it, and writes the default rows in that same transaction,
+so any number of processes may open a new or older project at once. See ARCHITECTURE.md.
 """
 
 from __future__ import annotations
@@ -12,8 +20,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import shutil
+import os
 import sqlite3
+import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,10 +58,14 @@ def connect(path: str | Path) -> Database:
     # Autocommit at the driver level: we open transactions explicitly, the driver never
     # opens one behind our back (which would hold the write lock until the next commit).
     conn.isolation_level = None
-    db = Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        db = Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 
@@ -64,33 +79,106 @@ def open_project(path: str | Path, *, create: bool = True, backup: bool = True) 
 
     Before migrating a project that already has data, the file is copied next to itself
     (``NAME.before-MIGRATION.bak``) so a failed or unwanted upgrade can be undone by hand.
+    Safe to call from many processes at once: one of them upgrades, the others wait for it
+    (up to the busy timeout) and then find nothing left to do.
     """
     path = Path(path)
+    created = False
     if not path.exists():
         if not create:
             raise InputError("store.project_missing", path=str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
+        created = True
     elif path.is_dir():
         raise InputError("store.project_is_directory", path=str(path))
-    else:
-        _check_is_sqlite(path)
-    db = connect(path)
-    db.execute("PRAGMA journal_mode = WAL")
-    pending = migrations.pending(db)
-    if pending:
-        if backup and migrations.applied(db):
-            backup_to(db, path.with_name(f"{path.name}.before-{pending[0].name}.bak"))
-        migrations.apply(db)
-        db.execute(f"PRAGMA user_version = {schema_version(db)}")
-        _ensure_defaults(db)
+    db = _connect_checked(path)
+    try:
+        if created:
+            _restrict(path)
+        _use_wal(db)
+        if not _up_to_date(db):
+            _upgrade(db, path, backup=backup)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
-def _check_is_sqlite(path: Path) -> None:
-    with path.open("rb") as f:
-        head = f.read(16)
-    if head and head != b"SQLite format 3\x00":
-        raise InputError("store.not_a_project", path=str(path))
+def _connect_checked(path: Path) -> Database:
+    """Connect, refusing a file that is not an SQLite database.
+
+    SQLite itself reads the header (never ``open()``: see the module docstring).
+    """
+    try:
+        db = connect(path)
+    except sqlite3.DatabaseError:
+        raise InputError("store.not_a_project", path=str(path)) from None
+    try:
+        db.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise InputError("store.not_a_project", path=str(path)) from None
+    return db
+
+
+def _restrict(path: Path) -> None:
+    """Make a new project readable by its owner only: it holds every transcript.
+
+    ``chmod`` does not open the file, so it cannot disturb SQLite's locks; SQLite gives the
+    ``-wal`` and ``-shm`` files it creates later the same mode.
+    """
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o600)
+
+
+def _use_wal(db: Database) -> None:
+    """Switch the file to WAL; a brand-new file may be busy for a moment with another opener."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _up_to_date(db: Database) -> bool:
+    """True when no migration is pending and the default rows exist (a cheap read)."""
+    return not migrations.pending(db) and _has_defaults(db)
+
+
+def _has_defaults(db: Database) -> bool:
+    users = [DEFAULT_USER, *SYSTEM_USERS]
+    found = db.execute(
+        f"SELECT count(*) FROM users WHERE name IN ({', '.join('?' * len(users))})", users
+    ).fetchone()[0]
+    return found == len(users)
+
+
+def _upgrade(db: Database, path: Path, *, backup: bool) -> None:
+    """Migrate and add the default rows in ONE transaction under SQLite's write lock.
+
+    Every opener that found work to do queues on ``BEGIN IMMEDIATE``; the first one upgrades,
+    the others re-check inside the lock and find nothing pending. A kill at any point leaves
+    either the old project or the complete new one (never a schema without its users).
+    """
+    with transaction(db):
+        pending = migrations.pending(db)
+        if pending and backup and migrations.applied(db):
+            # Read through a second connection: the backup API refuses a source connection
+            # that is inside a write transaction. WAL lets it read the last committed state.
+            source = connect(path)
+            try:
+                _copy(source, path.with_name(f"{path.name}.before-{pending[0].name}.bak"))
+            finally:
+                source.close()
+        if pending:
+            migrations.apply(db)  # each migration becomes a savepoint inside this transaction
+            db.execute(f"PRAGMA user_version = {schema_version(db)}")
+        _ensure_defaults(db)
 
 
 def _ensure_defaults(db: Database) -> None:
@@ -106,42 +194,73 @@ def _ensure_defaults(db: Database) -> None:
             )
 
 
+def _writer_lock(db: Database) -> threading.RLock:
+    """The lock that keeps one thread's transaction whole on a connection shared by threads."""
+    lock = db.__dict__.get("_workbench_writer_lock")
+    if lock is None:
+        lock = db.__dict__.setdefault("_workbench_writer_lock", threading.RLock())
+    return lock
+
+
 @contextlib.contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """One atomic unit of work: all of it is written, or none of it.
 
     The outermost block starts with ``BEGIN IMMEDIATE`` (take the write lock now, wait up to
     the busy timeout for it); nested blocks become savepoints via sqlite-utils' ``atomic``.
+    A connection shared by threads (the app's sessions) runs one thread's transaction at a
+    time: the others wait here instead of joining it as a savepoint.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    else:
+    with _writer_lock(db):
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("COMMIT")
+            yield db
         except BaseException:
             db.rollback()
             raise
+        else:
+            try:
+                db.execute("COMMIT")
+            except BaseException:
+                db.rollback()
+                raise
 
 
 def backup_to(db: Database, target: str | Path) -> Path:
     """Copy the live project to ``target`` with SQLite's online backup API (safe while in use)."""
+    return _copy(db, target)
+
+
+def _copy(source: Database, target: str | Path) -> Path:
+    """Write a consistent, self-contained copy of ``source`` to ``target`` (mode 0600).
+
+    The copy is built under a unique temporary name next to the target and renamed when
+    complete, so two processes backing up at once never write the same file and a kill
+    leaves no half copy under the real name. The copy is switched out of WAL mode before it
+    is closed: a backup is one file, with no ``-wal``/``-shm`` to lose or leave behind.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
-    dest = sqlite3.connect(str(tmp))
+    handle, name = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".partial",
+                                    dir=target.parent)
+    os.close(handle)  # our own new, empty file: no SQLite connection has it open
+    tmp = Path(name)
     try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
-    shutil.move(str(tmp), str(target))
+        dest = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            source.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+    except BaseException:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -209,3 +328,37 @@ def last_event_id(db: Database) -> int:
     Caches in the app key on it, so they are rebuilt exactly when something was written.
     """
     return int(db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
+
+
+_shared: dict[str, tuple[Database, int]] = {}
+_shared_guard = threading.Lock()
+
+
+def share_project(path: str | Path) -> Database:
+    """This process's one connection to the project at ``path``, opened on first use.
+
+    The app's sessions all use it instead of one connection each (transactions stay whole
+    through :func:`transaction`'s per-connection lock). Pair every call with
+    :func:`release_project`; the connection is closed when the last user releases it.
+    """
+    key = str(Path(path).resolve())
+    with _shared_guard:
+        if key in _shared:
+            db, users = _shared[key]
+        else:
+            db, users = open_project(path), 0
+        _shared[key] = (db, users + 1)
+        return db
+
+
+def release_project(db: Database) -> None:
+    """Give back a connection from :func:`share_project`; the last release closes it."""
+    with _shared_guard:
+        for key, (shared, users) in list(_shared.items()):
+            if shared is db:
+                if users > 1:
+                    _shared[key] = (shared, users - 1)
+                else:
+                    del _shared[key]
+                    shared.close()
+                return

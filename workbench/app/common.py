@@ -1,9 +1,12 @@
 """What every page needs: the open project, the acting user, the language, error display.
 
 Pages stay thin: they read widgets, call package functions, and render results. Anything a
-page computes about the data belongs in the package. The project connection lives in the
-session (one SQLite connection per browser session, so transactions never interleave); the
-NLP pipeline is shared across sessions with ``st.cache_resource``.
+page computes about the data belongs in the package. All sessions of this server share one
+SQLite connection per project (``store.share_project``; ``store.transaction`` keeps one
+thread's transaction whole), leased per session with a session-scoped ``st.cache_resource``:
+when a session ends or switches project its lease is released, and the last release closes the
+connection. One connection per project per process, instead of one per session that stayed
+open until the session was garbage collected. The NLP pipeline is shared the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlite_utils import Database
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.nlp import load_pipeline
-from workbench.store import DEFAULT_USER, open_project
+from workbench.store import DEFAULT_USER, release_project, share_project
 
 T = TypeVar("T")
 DEFAULT_PROJECT = Path(os.environ.get("WORKBENCH_PROJECT", "projects/demo.db"))
@@ -31,13 +34,16 @@ def project_path() -> Path:
     return Path(st.session_state.setdefault("project_path", str(DEFAULT_PROJECT)))
 
 
+@st.cache_resource(show_spinner=False, scope="session", max_entries=1,
+                   on_release=release_project)
+def _lease(path: str) -> Database:
+    """This session's lease on the shared connection to ``path`` (one project at a time)."""
+    return share_project(path)
+
+
 def db() -> Database:
-    """This session's connection to its project, reopened when the project changes."""
-    path = str(project_path())
-    if st.session_state.get("_db_path") != path:
-        st.session_state["_db"] = open_project(path)
-        st.session_state["_db_path"] = path
-    return st.session_state["_db"]
+    """The connection to this session's project, shared with the server's other sessions."""
+    return _lease(str(project_path()))
 
 
 @st.cache_resource(show_spinner=False)
