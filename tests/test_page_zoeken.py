@@ -47,3 +47,26 @@ def test_code_all_hits_only_suggests(project):
 def test_a_bad_query_gets_a_plain_message(project):
     at = _search(project[0], "schaamte OF")
     assert "EN, OF of NIET" in at.error[0].value
+
+
+def test_a_hit_opens_its_place_in_the_interview(project):
+    from test_page_memos import _walk, in_the_app
+
+    path, db = project
+    at = in_the_app("zoeken", path, search_query="schamen",
+                    search_hits={"selection": {"rows": [1], "columns": [], "cells": []}})
+    links = [e for e in at.main.children.values() for e in _walk(e)
+             if getattr(e, "type", None) == "page_link"]
+    seg = db.execute("SELECT id FROM segments WHERE text LIKE 'Die schaamte%'").fetchone()[0]
+    assert [link.proto.query_string for link in links] == [f"doc=1&seg={seg}"]
+
+
+def test_only_respondents_keeps_a_text_without_speaker_labels(project, tmp_path, nlp):
+    path, db = project
+    (tmp_path / "dagboek.txt").write_text("Ik schaam me voor de rommel in huis.\n",
+                                          encoding="utf-8")
+    assert import_files(db, [tmp_path / "dagboek.txt"], actor="onderzoeker", nlp=nlp).ok
+    at = _search(path, "schamen")
+    at.toggle[0].set_value(True).run()
+    assert at.success[0].value.startswith("3 keer gevonden")
+    assert "dagboek" in list(at.dataframe[0].value["Interview"])

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.common import attempt, db, nlp, tr, user
+from workbench.app.jump import jump_link
 from workbench.codebook import codebook_from_project
 from workbench.search import filter_options, search, suggest_code_for_hits
 
@@ -50,16 +51,25 @@ table = pd.DataFrame(
         tr("zoeken.col_document"): [h.document for h in result.hits],
     }
 )
-st.dataframe(
-    table, hide_index=True, width="stretch",
+picked = st.dataframe(
+    table, hide_index=True, width="stretch", key="search_hits", on_select="rerun",
+    selection_mode="single-row",
     column_config={tr("zoeken.col_left"): st.column_config.TextColumn(width="large"),
                    tr("zoeken.col_right"): st.column_config.TextColumn(width="large")},
 )
+rows = picked.selection.rows if picked else []
+if rows and rows[0] < len(result.hits):
+    hit = result.hits[rows[0]]
+    jump_link(tr("zoeken.open_hit", respondent=hit.respondent or "—", document=hit.document),
+              hit.document_id, hit.segment_id)
+else:
+    st.caption(tr("zoeken.pick_hit"))
 
 with st.form("code_all_hits"):
     codes = codebook_from_project(project).codes
     names = {c.id: c.name for c in codes}
-    code = st.selectbox(tr("coderen.code"), list(names), format_func=names.get, index=None)
+    code = st.selectbox(tr("coderen.code"), list(names), format_func=names.get, index=None,
+                        placeholder=tr("coderen.code_placeholder"))
     st.caption(tr("zoeken.code_all_help"))
     if st.form_submit_button(tr("zoeken.code_all")) and code:
         made = attempt(suggest_code_for_hits, project, [h.segment_id for h in result.hits],
