@@ -33,6 +33,10 @@ def shown_text(at):
     return " ".join(m.value for m in at.markdown)
 
 
+def card_labels(at):
+    return [b.label for b in at.button if b.key.startswith("workshop_pick_")]
+
+
 def test_co_researcher_sees_the_fragment_pseudonymised_and_nothing_else(db, prepared, project_path):
     at = page(project_path)
     text = shown_text(at)
@@ -40,7 +44,9 @@ def test_co_researcher_sees_the_fragment_pseudonymised_and_nothing_else(db, prep
     for real in ("Kees", "Zwolle", "Ria", "interview.txt"):
         assert real not in text and all(real not in c.value for c in at.caption)
     assert "display: none" in text  # the sidebar is hidden
-    assert [s.value for s in at.subheader] == ["Verlies", "Schaamte", "Isolement"]
+    # a codebook without a card set: one card per offered code, plus the two fixed cards
+    assert card_labels(at) == ["Verlies", "Schaamte", "Isolement", "Geen van deze",
+                               "Weet ik niet"]
 
 
 def test_choosing_a_card_records_it_for_the_group(db, prepared, project_path):
@@ -69,3 +75,97 @@ def test_a_supervisor_cannot_open_the_workshop(db, project_path):
     accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
     at = page(project_path, user="vera")
     assert at.error and "vera" in at.error[0].value
+
+
+def test_the_sentences_around_the_fragment_show_in_grey_and_pseudonymised(db, prepared,
+                                                                            project_path):
+    at = page(project_path)
+    blocks = [m.value for m in at.markdown if m.value.startswith("<div class='werkplaats-")]
+    assert blocks[:3] == [
+        "<div class='werkplaats-rond'>Hoe gaat het nu met u?</div>",
+        "<div class='werkplaats-tekst'>Sinds [Naam 1] overleed woon ik alleen in [Plaats 1]. "
+        "Mijn dochter [Naam 2] belt soms.</div>",
+        "<div class='werkplaats-rond'>En de buren?</div>"]
+
+
+def test_none_of_these_and_dont_know_are_recorded_without_a_code(db, prepared, project_path):
+    from workbench.workshop_cards import current_card
+
+    at = page(project_path)
+    at.button(key="workshop_pick_schaamte").click().run()
+    at.button(key="workshop_pick_geen-van-deze").click().run()
+    assert codings.list_codings(db, coders=["buurtgroep"]) == []
+    assert current_card(db, prepared[1], user="sanne") == "geen-van-deze"
+    assert "Jullie kozen: Geen van deze" in shown_text(at)
+    at.button(key="workshop_pick_weet-ik-niet").click().run()
+    assert current_card(db, prepared[1], user="sanne") == "weet-ik-niet"
+    at.button(key="workshop_pick_weet-ik-niet").click().run()  # a second click takes it back
+    assert current_card(db, prepared[1], user="sanne") is None
+
+
+def test_the_last_piece_ends_with_thanks_and_a_logout(db, prepared, project_path):
+    at = page(project_path)
+    at.button(key="workshop_next").click().run()
+    assert at.button(key="workshop_next").label == "Klaar"
+    at.button(key="workshop_next").click().run()
+    assert "Klaar! Dank je wel" in shown_text(at)
+    at.session_state["_login_project"] = str(project_path)
+    at.button(key="workshop_logout").click().run()
+    assert "_login_project" not in at.session_state
+    assert at.session_state["user"] != "sanne"
+
+
+@pytest.fixture
+def with_card_set(tmp_path):
+    """A project with the shipped codebook (and so its card set) and two assigned pieces."""
+    from workbench.projects import create_project
+
+    path = tmp_path / "kaarten.db"
+    db = create_project(path)
+    doc = add_document(db, "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
+                           "R: Mijn buurvrouw neemt me mee naar de markt.")
+    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    segs = segment_ids(db, doc)
+    assign_fragments(db, user="sanne", segment_ids=segs[1:], group="buurtgroep",
+                     actor="onderzoeker")
+    return path, db, segs
+
+
+def test_researcher_chooses_six_to_eight_plain_cards(with_card_set):
+    path, db, segs = with_card_set
+    at = run_page("workshop", path)
+    default = at.multiselect(key="workshop_cards").value
+    assert len(default) == 8  # the card set's defaults until the researcher chooses
+    at.multiselect(key="workshop_cards").set_value(default[:5])
+    at.button(key="workshop_cards_save").click().run()
+    assert "Kies 6 tot 8 kaarten" in at.error[0].value
+    at.multiselect(key="workshop_cards").set_value(["alleen", "kwijt", "moe", "schaamte",
+                                                    "praatje", "helpt"])
+    at.button(key="workshop_cards_save").click().run()
+    assert at.success[0].value.startswith("6 kaarten opgeslagen")
+    resident = page(path)
+    assert card_labels(resident) == [
+        "Ik ben vaak alleen.", "Ik ben iemand of iets kwijt.",
+        "Ik ben moe. Alles kost veel kracht.", "Ik schaam me. Ik praat er liever niet over.",
+        "Een praatje maken doet me goed.", "Iemand helpt me op weg.", "Geen van deze",
+        "Weet ik niet"]
+    assert resident.button(key="workshop_pick_alleen").icon == ":material/person_outline:"
+
+
+def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
+    path, db, segs = with_card_set
+    from workbench.workshop_cards import choose_cards, record_card
+
+    choose_cards(db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
+                 actor="onderzoeker")
+    record_card(db, segs[1], "alleen", user="sanne")
+    record_card(db, segs[2], "geen-van-deze", user="sanne")
+    codings.add_coding(db, coder="onderzoeker", code="isolement", segment_id=segs[1])
+    codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
+    at = run_page("workshop", path)
+    table = at.dataframe[0].value
+    assert list(table["Kaart van de groep"]) == ["Ik ben vaak alleen.", "Geen van deze"]
+    assert list(table["Jouw codes"]) == ["isolement", "brugfiguren"]
+    assert list(table["Eens?"]) == ["eens", "anders"]  # brugfiguren is a card's code
+    assert at.metric[0].value == "50%"

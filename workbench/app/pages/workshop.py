@@ -1,30 +1,24 @@
-"""Werkplaats: one pseudonymised fragment at a time, in large text, with code cards.
+"""Werkplaats: one pseudonymised fragment at a time, in large text, with plain-language cards.
 
 For resident co-researchers in a workshop: nothing else on screen (the sidebar is hidden),
-plain Dutch, the group's choice recorded under the group's coder name. A thin page over
-workbench.privacy.workshop, which checks the assignment and pseudonymises every fragment.
+plain Dutch (B1), the sentence before and after in grey, 6-8 cards with an icon plus "geen van
+deze" and "weet ik niet", an end screen and a way to log out. The group's choice is recorded
+under the group's coder name. Researchers see, instead, which cards the groups get and what
+the groups chose next to their own codes. A thin page over workbench.workshop_cards and
+workbench.privacy.workshop, which check the assignment and pseudonymise every fragment.
 """
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from workbench import access
 from workbench.app.common import attempt, db, tr, user
-from workbench.privacy.workshop import fragment, my_fragments, record_choice, workshop_codes
-
-st.markdown(
-    """
-    <style>
-    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-    [data-testid="stSidebarNav"], [data-testid="stHeader"], [data-testid="stToolbar"]
-    { display: none !important; }
-    .werkplaats-tekst { font-size: 2.1rem; line-height: 1.55; padding: 1.2rem 1.6rem;
-      border-radius: 0.8rem; background: #fbf7ef; color: #222; margin-bottom: 1.2rem; }
-    .werkplaats-keuze { font-size: 1.3rem; }
-    </style>
-    """,
-    unsafe_allow_html=True,
+from workbench.privacy.workshop import fragment, my_fragments
+from workbench.workshop_cards import (
+    NONE, UNSURE, available_cards, chosen_cards, choose_cards, current_card,
+    group_comparison, record_card, surroundings,
 )
 
 project = db()
@@ -33,52 +27,157 @@ if not attempt(access.can, project, me, "workshop"):
     st.title(tr("page.workshop"))
     st.error(tr("workshop.page.no_access", user=me))
     st.stop()
+
+
+# --- the researcher: which cards, and what the groups chose ------------------------------
+
+if access.can(project, me, "workshop.manage"):
+    st.title(tr("page.workshop"))
+    st.subheader(tr("workshop.page.cards_title"), anchor=False)
+    cards = {c["id"]: c for c in attempt(available_cards, project, actor=me) or []}
+    if not cards:
+        st.info(tr("workshop.page.no_card_set"))
+    else:
+        current = [c["id"] for c in attempt(chosen_cards, project, user=me) or []
+                   if c["id"] in cards]
+        picked = st.multiselect(
+            tr("workshop.page.cards_pick"), list(cards), default=current,
+            format_func=lambda i: f"{cards[i]['text']} → {cards[i]['code']}",
+            placeholder=tr("workshop.page.cards_placeholder"), key="workshop_cards",
+            help=tr("workshop.page.cards_help"))
+        if st.button(tr("workshop.page.cards_save"), key="workshop_cards_save"):
+            if attempt(lambda: choose_cards(project, picked, actor=me) or True):
+                st.success(tr("workshop.page.cards_saved", n=len(picked)))
+    st.subheader(tr("workshop.page.compare_title"), anchor=False)
+    compared = attempt(group_comparison, project, actor=me)
+    if compared is None or not compared["rows"]:
+        st.info(tr("workshop.page.compare_none"))
+        st.stop()
+    if compared["compared"]:
+        st.metric(tr("workshop.page.agreement"),
+                  f"{round(100 * compared['agreed'] / compared['compared'])}%",
+                  help=tr("workshop.page.agreement_help"))
+        st.caption(tr("workshop.page.agreement_n", agreed=compared["agreed"],
+                      compared=compared["compared"]))
+    words = {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
+    agree = {True: tr("workshop.page.agree_yes"), False: tr("workshop.page.agree_no"),
+             None: ""}
+    st.dataframe(pd.DataFrame({
+        tr("workshop.page.col_group"): [r["group"] for r in compared["rows"]],
+        tr("workshop.page.col_document"): [r["document"] for r in compared["rows"]],
+        tr("workshop.page.col_text"): [r["text"] for r in compared["rows"]],
+        tr("workshop.page.col_card"): [words.get(r["card"], r["card"] or "")
+                                       for r in compared["rows"]],
+        tr("workshop.page.col_own"): [", ".join(r["own"]) for r in compared["rows"]],
+        tr("workshop.page.col_agrees"): [agree[r["agrees"]] for r in compared["rows"]],
+    }), hide_index=True, width="stretch")
+    st.stop()
+
+
+# --- the resident co-researcher -----------------------------------------------------------
+
+st.markdown(
+    """
+    <style>
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+    [data-testid="stSidebarNav"], [data-testid="stHeader"], [data-testid="stToolbar"]
+    { display: none !important; }
+    .block-container { padding-top: 1.2rem !important; }
+    .werkplaats-rond { font-size: 1.25rem; line-height: 1.5; color: #8a8a8a;
+      padding: 0 1.6rem; margin: 0.2rem 0; }
+    .werkplaats-tekst { font-size: 1.9rem; line-height: 1.5; padding: 0.9rem 1.6rem;
+      border-radius: 0.8rem; background: #fbf7ef; color: #222; margin: 0.3rem 0; }
+    .werkplaats-keuze { font-size: 1.3rem; margin: 0.4rem 0; }
+    .stButton button p { font-size: 1.15rem; }
+    </style>
+    """,
+    unsafe_allow_html=True,
+)
+
+
+def log_out() -> None:
+    """End the session: the next person starts at the login screen."""
+    for key in ("user", "_login_project", "workshop_position", "workshop_done"):
+        st.session_state.pop(key, None)
+
+
 fragments = attempt(my_fragments, project, user=me) or []
 if not fragments:  # only then a title: during the workshop nothing but the fragment shows
     st.title(tr("page.workshop"))
     st.info(tr("workshop.page.nothing"))
+    st.button(tr("workshop.page.logout"), key="workshop_logout", on_click=log_out,
+              icon=":material/logout:")
+    st.stop()
+
+if st.session_state.get("workshop_done"):
+    st.markdown(f"<div class='werkplaats-tekst'>{html.escape(tr('workshop.page.done'))}</div>",
+                unsafe_allow_html=True)
+    back, leave = st.columns(2)
+    if back.button(tr("workshop.page.back_to_pieces"), key="workshop_back", width="stretch"):
+        st.session_state["workshop_done"] = False
+        st.rerun()
+    leave.button(tr("workshop.page.logout"), key="workshop_logout", type="primary",
+                 on_click=log_out, icon=":material/logout:", width="stretch")
     st.stop()
 
 position = min(st.session_state.get("workshop_position", 0), len(fragments) - 1)
-current = attempt(fragment, project, fragments[position], user=me)
-if current is None:
+segment_id = fragments[position]
+around = attempt(surroundings, project, segment_id, user=me)
+if around is None:
     st.stop()
+current = attempt(fragment, project, segment_id, user=me)
+choice = attempt(current_card, project, segment_id, user=me)
+cards = attempt(chosen_cards, project, user=me) or []
 st.caption(tr("workshop.page.progress", n=position + 1, total=len(fragments)))
-st.markdown(f"<div class='werkplaats-tekst'>{html.escape(current['text'])}</div>",
-            unsafe_allow_html=True)
+for side, css in (("before", "werkplaats-rond"), (None, "werkplaats-tekst"),
+                  ("after", "werkplaats-rond")):
+    text = current["text"] if side is None else around[side]
+    if text:
+        st.markdown(f"<div class='{css}'>{html.escape(text)}</div>", unsafe_allow_html=True)
 
-cards = attempt(workshop_codes, project, user=me) or []
-chosen = next((c for c in cards if c["code"] == current["choice"]), None)
+names = {c["id"]: c["text"] for c in cards}
+names |= {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
 st.markdown(
     "<div class='werkplaats-keuze'>"
-    + html.escape(tr("workshop.page.chosen", name=chosen["name"]) if chosen
+    + html.escape(tr("workshop.page.chosen", name=names[choice]) if choice in names
                   else tr("workshop.page.question"))
     + "</div>",
     unsafe_allow_html=True,
 )
-columns = st.columns(min(3, max(1, len(cards))))
-for i, card in enumerate(cards):
-    with columns[i % len(columns)].container(border=True):
-        st.subheader(card["name"], anchor=False)
-        if card["brief"]:
-            st.write(card["brief"])
-        if card["example"]:
-            st.markdown(f"*“{card['example']}”*")
-        picked = card["code"] == current["choice"]
-        if st.button(tr("workshop.page.picked" if picked else "workshop.page.pick"),
-                     key=f"workshop_pick_{card['code']}", type="primary" if picked else "secondary",
-                     width="stretch"):
-            code = None if picked else card["code"]  # a second click takes the choice back
-            if attempt(lambda: record_choice(project, current["segment_id"], code, user=me)
-                       or True):
-                st.rerun()
+
+
+def pick(card_id: str) -> None:
+    """Record a card; a second click on the chosen card takes the choice back."""
+    attempt(record_card, project, segment_id, None if card_id == choice else card_id, user=me)
+
+
+def card_button(column, card: dict) -> None:
+    column.button(card["text"], key=f"workshop_pick_{card['id']}",
+                  icon=f":material/{card['icon']}:", help=card.get("help") or None,
+                  type="primary" if card["id"] == choice else "secondary", width="stretch",
+                  on_click=pick, args=(card["id"],))
+
+
+# four cards a row, so 6-8 cards take two rows and the fragment stays in view
+for first in range(0, len(cards), 4):
+    for column, card in zip(st.columns(4), cards[first:first + 4]):
+        card_button(column, card)
+fixed = ({"id": NONE, "text": names[NONE], "icon": "do_not_disturb_on"},
+         {"id": UNSURE, "text": names[UNSURE], "icon": "help"})
+for column, card in zip(st.columns(4), fixed):
+    card_button(column, card)
 
 back, forward = st.columns(2)
 if back.button(tr("workshop.page.previous"), key="workshop_previous", disabled=position == 0,
-               width="stretch"):
+               width="stretch", icon=":material/arrow_back:"):
     st.session_state["workshop_position"] = position - 1
     st.rerun()
-if forward.button(tr("workshop.page.next"), key="workshop_next", type="primary",
-                  disabled=position >= len(fragments) - 1, width="stretch"):
-    st.session_state["workshop_position"] = position + 1
+last = position >= len(fragments) - 1
+if forward.button(tr("workshop.page.finish" if last else "workshop.page.next"),
+                  key="workshop_next", type="primary", width="stretch",
+                  icon=":material/check:" if last else ":material/arrow_forward:"):
+    if last:
+        st.session_state["workshop_done"] = True
+    else:
+        st.session_state["workshop_position"] = position + 1
     st.rerun()

@@ -1,0 +1,212 @@
+"""Workshop card sets: 6-8 plain-language cards per codebook, each mapped to one code.
+
+Residents in a workshop choose between a few cards in everyday Dutch ("Ik ben vaak alleen.")
+instead of the researcher's codes ("Eenzaamheid en isolement"). Each shipped codebook has a
+card set in ``codebooks/werkplaats/<codebook file>.yaml``; the researcher picks 6 to 8 of its
+cards (:func:`choose_cards`), and a card chosen by the group is stored as an ordinary coding
+of its code through :func:`workbench.privacy.workshop.record_choice`. Two fixed cards, "geen
+van deze" and "weet ik niet", record that no code applies or that the group does not know;
+those answers live in the project setting ``workshop_answers`` (per group and segment).
+:func:`group_comparison` puts the group's choices next to the researcher's own codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.codebook import CODEBOOK_DIR
+from workbench.errors import InputError
+from workbench.privacy.pseudonyms import pseudonymise_range
+from workbench.privacy.workshop import (
+    fragment, my_fragments, record_choice, set_workshop_codes, workshop_codes,
+)
+from workbench.store import get_setting, set_setting, transaction
+
+CARD_DIR = CODEBOOK_DIR / "werkplaats"
+CARDS_SETTING = "workshop_cards"
+ANSWERS_SETTING = "workshop_answers"
+NONE, UNSURE = "geen-van-deze", "weet-ik-niet"   # the two fixed cards
+FIXED = (NONE, UNSURE)
+MIN_CARDS, MAX_CARDS = 6, 8
+
+
+def card_sets(directory: Path = CARD_DIR) -> dict[str, list[dict[str, Any]]]:
+    """The shipped card sets: codebook name -> its cards (id, text, help, icon, code, default)."""
+    sets = {}
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        sets[data["codebook"]] = [
+            {"id": c["id"], "text": c["text"], "help": c.get("help", ""),
+             "icon": c.get("icon", "label"), "code": c["code"], "default": bool(c.get("default"))}
+            for c in data["cards"]
+        ]
+    return sets
+
+
+def available_cards(db: Database, *, actor: str) -> list[dict[str, Any]]:
+    """Cards of the card sets of the project's codebooks whose code is in the project."""
+    access.require(db, actor, "workshop.manage")
+    books = {name for (name,) in db.execute("SELECT name FROM codebooks")}
+    codes = {slug for (slug,) in db.execute("SELECT slug FROM codes WHERE active = 1")}
+    return [card for book, cards in card_sets().items() if book in books
+            for card in cards if card["code"] in codes]
+
+
+def choose_cards(db: Database, card_ids: list[str], *, actor: str) -> None:
+    """The researcher's 6 to 8 cards for the workshop, in the order given.
+
+    The cards' codes become the codes the groups may choose (``workshop_codes``).
+    """
+    access.require(db, actor, "workshop.manage")
+    by_id = {card["id"]: card for card in available_cards(db, actor=actor)}
+    unknown = [i for i in card_ids if i not in by_id]
+    if unknown:
+        raise InputError("workshop_cards.unknown", cards=", ".join(unknown))
+    if not MIN_CARDS <= len(card_ids) <= MAX_CARDS:
+        raise InputError("workshop_cards.count", n=len(card_ids), low=MIN_CARDS, high=MAX_CARDS)
+    chosen = [by_id[i] for i in card_ids]
+    with transaction(db):
+        set_setting(db, CARDS_SETTING, chosen, actor=actor)
+        set_workshop_codes(db, list(dict.fromkeys(c["code"] for c in chosen)), actor=actor)
+
+
+def chosen_cards(db: Database, *, user: str) -> list[dict[str, Any]]:
+    """The cards the group sees (without the two fixed ones).
+
+    The researcher's choice; without one, the default cards of the project's card sets; for
+    a codebook without a card set, one card per code the researcher offered (its name).
+    """
+    access.require(db, user, "workshop")
+    chosen = get_setting(db, CARDS_SETTING)
+    if chosen:
+        return chosen
+    books = {name for (name,) in db.execute("SELECT name FROM codebooks")}
+    defaults = [c for book, cards in card_sets().items() if book in books
+                for c in cards if c["default"]]
+    offered = workshop_codes(db, user=user)
+    codes = {c["code"] for c in offered}
+    defaults = [c for c in defaults if c["code"] in codes]
+    if defaults:
+        return defaults[:MAX_CARDS]
+    return [{"id": c["code"], "text": c["name"], "help": c["brief"], "icon": "label",
+             "code": c["code"], "default": False} for c in offered]
+
+
+def _answers(db: Database) -> dict[str, dict[str, str]]:
+    return get_setting(db, ANSWERS_SETTING) or {}
+
+
+def current_card(db: Database, segment_id: int, *, user: str) -> str | None:
+    """The card the group chose for this fragment (a card id, NONE, UNSURE) or None."""
+    current = fragment(db, segment_id, user=user)  # checks the assignment
+    answer = _answers(db).get(current["group"], {}).get(str(segment_id))
+    if answer:
+        return answer
+    cards = chosen_cards(db, user=user)
+    return next((c["id"] for c in cards if c["code"] == current["choice"]), None)
+
+
+def record_card(db: Database, segment_id: int, card: str | None, *, user: str) -> None:
+    """Record the group's card for a fragment (None takes the choice back).
+
+    A content card is stored as a coding of its code by the group coder; "geen van deze" and
+    "weet ik niet" remove that coding and are kept as the group's answer.
+    """
+    cards = {c["id"]: c for c in chosen_cards(db, user=user)}
+    if card is not None and card not in cards and card not in FIXED:
+        raise InputError("workshop.code_not_offered", code=card)
+    with transaction(db):
+        group = fragment(db, segment_id, user=user)["group"]
+        record_choice(db, segment_id, cards[card]["code"] if card in cards else None, user=user)
+        answers = _answers(db)
+        mine = answers.setdefault(group, {})
+        if card in FIXED:
+            mine[str(segment_id)] = card
+        elif mine.pop(str(segment_id), None) is None:
+            return
+        set_setting(db, ANSWERS_SETTING, answers, actor=user)
+
+
+def surroundings(db: Database, segment_id: int, *, user: str) -> dict[str, str]:
+    """The sentence before and after an assigned fragment, pseudonymised ('' at an edge)."""
+    fragment(db, segment_id, user=user)  # checks the assignment and the pseudonymisation
+    document_id, position = db.execute(
+        "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]).fetchone()
+    around = {}
+    for side, offset in (("before", -1), ("after", 1)):
+        found = db.execute(
+            "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
+            [document_id, position + offset]).fetchone()
+        around[side] = (pseudonymise_range(db, document_id, found[0], found[1]).text
+                        if found else "")
+    return around
+
+
+def progress(db: Database, *, user: str) -> dict[str, int]:
+    """How many of ``user``'s fragments have an answer (a card, none or unsure)."""
+    fragments = my_fragments(db, user=user)
+    done = sum(current_card(db, s, user=user) is not None for s in fragments)
+    return {"done": done, "total": len(fragments)}
+
+
+def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
+    """Each group answer next to ``actor``'s own codes on that fragment, with agreement.
+
+    A card agrees when its code, or a code below it in the codebook, is one of the
+    researcher's accepted codes on the fragment's text; "geen van deze" agrees when the
+    researcher used none of the cards' codes there. "Weet ik niet" and open fragments are
+    listed but not counted. Returns ``{"rows": [...], "agreed": n, "compared": n}``.
+    """
+    access.require(db, actor, "workshop.manage")
+    cards = {c["id"]: c for c in get_setting(db, CARDS_SETTING) or []}
+    card_codes = {c["code"] for c in cards.values()}
+    parent = dict(db.execute(
+        "SELECT k.slug, p.slug FROM codes k LEFT JOIN codes p ON p.id = k.parent_id").fetchall())
+    answers = _answers(db)
+    rows, agreed, compared = [], 0, 0
+    for user, group, segment_id, text, document in db.execute(
+        "SELECT a.user, a.group_coder, a.segment_id, s.text, d.name FROM workshop_assignments a "
+        "JOIN segments s ON s.id = a.segment_id JOIN documents d ON d.id = s.document_id "
+        "ORDER BY a.user, a.position"
+    ).fetchall():
+        group_code = db.execute(
+            "SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
+            "WHERE c.segment_id = ? AND c.coder = ? AND c.status = 'accepted' "
+            "ORDER BY c.id DESC LIMIT 1", [segment_id, group]).fetchone()
+        own = [slug for (slug,) in db.execute(
+            "SELECT DISTINCT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
+            "JOIN segments s ON s.id = ? "
+            "WHERE c.document_id = s.document_id AND c.coder = ? AND c.status = 'accepted' "
+            "AND c.start_char < s.end_char AND s.start_char < c.end_char",
+            [segment_id, actor])]
+        answer = answers.get(group, {}).get(str(segment_id))
+        card = next((c for c in cards.values() if group_code and c["code"] == group_code[0]),
+                    None)
+        lineage = {slug for code in own for slug in _ancestors(code, parent)}
+        if card is not None:
+            match: bool | None = card["code"] in lineage
+        elif answer == NONE:
+            match = not (lineage & card_codes)
+        else:
+            match = None
+        if match is not None:
+            compared += 1
+            agreed += match
+        rows.append({"user": user, "group": group, "segment_id": segment_id,
+                     "document": document, "text": text,
+                     "card": card["text"] if card else answer, "code": card and card["code"],
+                     "own": own, "agrees": match})
+    return {"rows": rows, "agreed": agreed, "compared": compared}
+
+
+def _ancestors(slug: str, parent: dict[str, str | None]) -> list[str]:
+    out = []
+    while slug and slug not in out:
+        out.append(slug)
+        slug = parent.get(slug)
+    return out
