@@ -16,7 +16,6 @@ PAGE = (Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" /
 
 def used_keys() -> set[str]:
     keys = set(re.findall(r'"(exchange\.[a-z_.]+[a-z])"', CODE))
-    keys |= {f"exchange.zip_{p}_path" for p in ("absolute", "parent")}
     for kind, reason in re.findall(r'lose\(\s*"([a-z_]+)",\s*"([a-z_]+)"', CODE):
         keys |= {f"exchange.kind.{kind}", f"exchange.reason.{reason}"}
     for media in re.findall(r'"(?:Picture|Audio|Video)Source": "([a-z]+)"', CODE):

@@ -62,11 +62,11 @@ BAD_FILES = {
     "empty.txt": (b"", "ingest.empty_file"),
     "blank.txt": (b"\n \n\t\n", "ingest.empty_file"),
     "random.txt": (os.urandom(4096) + b"\0", "ingest.binary_file"),
-    "corrupt.docx": (b"PK\x03\x04 this is not really a zip", "ingest.corrupt_file"),
-    "notword.docx": (b"just some text called docx", "ingest.corrupt_file"),
-    "secret.docx": (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, "ingest.encrypted_office"),
-    "bomb.docx": (zip_bomb(), "ingest.zip_bomb"),
-    "evil.odt": (hostile_names(), "ingest.zip_unsafe_name"),
+    "corrupt.docx": (b"PK\x03\x04 this is not really a zip", "zip.damaged"),
+    "notword.docx": (b"just some text called docx", "zip.damaged"),
+    "secret.docx": (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, "zip.encrypted"),
+    "bomb.docx": (zip_bomb(), "zip.bomb"),
+    "evil.odt": (hostile_names(), "zip.unsafe_path"),
     "broken-utf8.txt": ("R: één café, reünie, geëmigreerd. ".encode() * 3 + b"\xff\xfe\xc3(",
                         "ingest.undecodable"),
     "broken-utf16.txt": (b"\xff\xfe" + "R: hallo".encode("utf-16-le") + b"\x00\xd8",
@@ -147,3 +147,107 @@ def test_importing_needs_the_import_permission(db, tmp_path):
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
     with pytest.raises(PermissionDenied):
         import_files(db, [tmp_path / "a.txt"], actor="buur")
+
+
+# --- issue 19: one bad file never stops a batch, hostile input never exhausts the machine ---
+
+
+def corrupt_version_needed(data: bytes) -> bytes:
+    """A zip whose central directory claims "version needed to extract" 25.5 (zipfile raises
+    NotImplementedError for it, which used to escape as a traceback)."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    assert at >= 0
+    out[at + 6:at + 8] = (255).to_bytes(2, "little")
+    return bytes(out)
+
+
+@pytest.mark.parametrize("name", ["versie.docx", "versie.odt"])
+def test_a_corrupt_zip_version_field_is_reported_and_the_batch_goes_on(db, tmp_path, name):
+    write_docx(tmp_path / "good.docx")
+    source = (tmp_path / "good.docx").read_bytes()
+    (tmp_path / name).write_bytes(corrupt_version_needed(source))
+    (tmp_path / "after.txt").write_text(DIALOGUE, encoding="utf-8")
+    report = import_files(db, [tmp_path / name, tmp_path / "after.txt"], actor="onderzoeker")
+    bad, good = report.results
+    assert not bad.ok and bad.error.key == "zip.damaged"
+    assert name in bad.message("nl") and "25.5" in bad.message("en")
+    assert good.ok
+
+
+def test_a_corrupt_xlsx_is_not_called_a_word_file(db, tmp_path):
+    from workbench.errors import InputError
+    from workbench.respondents import read_table
+
+    path = tmp_path / "respondenten.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    with pytest.raises(InputError) as err:
+        read_table(path)
+    assert err.value.key == "zip.damaged"
+    message = err.value.message("nl")
+    assert ".xlsx" in message and "Word" not in message
+
+
+def test_unpacked_xml_is_capped_relative_to_the_file_limit():
+    """The 4.8 MB docx that unpacked to 419 MB (ratio 85) passed the ratio check: the XML
+    total is now capped at XML_FACTOR x the file limit. Shown here with a 1 MB limit."""
+    from workbench.errors import InputError
+    from workbench.zipguard import XML_FACTOR, open_zip
+
+    xml = b"<w:p><w:r><w:t>" + os.urandom(600_000).hex().encode() + b"</w:t></w:r></w:p>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml)
+        archive.writestr("word/media/image1.png", os.urandom(1_500_000))
+    with pytest.raises(InputError) as err:
+        open_zip(buffer.getvalue(), name="groot.docx", limit_bytes=1024 * 1024 // XML_FACTOR)
+    assert err.value.key == "zip.too_large"
+    # the same archive is fine under the default 50 MB limit: real files never hit the cap
+    open_zip(buffer.getvalue(), name="groot.docx").close()
+
+
+def test_nul_bytes_refuse_a_text_file_wherever_they_are(db, tmp_path):
+    late = DIALOGUE.encode() * (70_000 // len(DIALOGUE) + 1) + b"\x00" + DIALOGUE.encode()
+    assert late.index(b"\x00") > 65536
+    (tmp_path / "laat.txt").write_bytes(late)
+    (tmp_path / "vroeg.txt").write_bytes(b"\x00" + DIALOGUE.encode())
+    for name in ("laat.txt", "vroeg.txt"):
+        result = import_one(db, tmp_path / name)
+        assert result.error.key == "ingest.binary_file", name
+    assert counts(db)["documents"] == 0
+
+
+def test_a_file_name_with_a_newline_becomes_a_clean_document_name(db):
+    name = "R07\ninterview\t\x1b[2J deel 2.txt"
+    report = import_files(db, [(name, DIALOGUE.encode())], actor="onderzoeker")
+    assert report.results[0].ok
+    stored = db.execute("SELECT name FROM documents").fetchone()[0]
+    assert stored == "R07 interview [2J deel 2"
+
+
+def test_a_very_long_line_is_cut_at_sentence_ends_with_exact_offsets():
+    from workbench.ingest.segment import MAX_PIECE_CHARS, pieces
+
+    line = "Ik woon hier al lang, zegt ze. " * 1000 + "x" * (3 * MAX_PIECE_CHARS)
+    found = list(pieces(line, 7))
+    assert "".join(p for _, p in found) == line
+    assert all(len(p) <= MAX_PIECE_CHARS for _, p in found)
+    assert all(line[o - 7:o - 7 + len(p)] == p for o, p in found)
+    sentences = [p for _, p in found if not p.startswith("x")]
+    assert all(p.endswith(". ") for p in sentences[:-1])
+
+
+@pytest.mark.slow
+def test_a_transcript_pasted_as_one_line_over_a_million_characters_is_imported(db, tmp_path, nlp):
+    """spaCy refuses a text over 1,000,000 characters (E088); the line is split, not refused."""
+    line = "R: " + "Sinds mijn man er niet meer is, zie ik bijna niemand meer. " * 17_500
+    assert len(line) > 1_000_000
+    path = tmp_path / "een-regel.txt"
+    path.write_text("I: Hoe gaat het?\n" + line + "\n", encoding="utf-8")
+    report = import_files(db, [path], actor="onderzoeker", nlp=nlp)
+    assert report.results[0].ok, report.results[0].message("en")
+    text = db.execute("SELECT text FROM documents").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM segments").fetchone()[0] > 17_000
+    for start, end, seg in db.execute("SELECT start_char, end_char, text FROM segments "
+                                      "ORDER BY random() LIMIT 200"):
+        assert text[start:end] == seg

@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError, NotFound
+from workbench.limits import check_size
 from workbench.resources import shipped
 from workbench.store import now, record_event, row, transaction
 
@@ -106,6 +107,7 @@ def load_codebook(path: str | Path, *, strict: bool = False) -> Codebook:
     path = Path(path)
     if not path.is_file():
         raise InputError("codebook.file_missing", file=str(path))
+    check_size(path.stat().st_size, name=path.name)  # before reading: never a 2 GB read
     try:
         text = path.read_text(encoding="utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError as exc:
@@ -114,8 +116,15 @@ def load_codebook(path: str | Path, *, strict: bool = False) -> Codebook:
 
 
 def parse_codebook(text: str, *, file: str = "<tekst>", strict: bool = False) -> Codebook:
-    """Validate YAML text as a codebook (see :func:`load_codebook`)."""
+    """Validate YAML text as a codebook (see :func:`load_codebook`).
+
+    Anchors and aliases are refused before the YAML is composed: a few hundred bytes of
+    nested aliases expand to billions of nodes (the "billion laughs"), and a codebook never
+    needs them. Scanning tokens is linear in the text, so the refusal is immediate.
+    """
+    check_size(len(text), name=file)
     try:
+        _refuse_aliases(text, file)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -161,6 +170,12 @@ def parse_codebook(text: str, *, file: str = "<tekst>", strict: bool = False) ->
         name=data["name"], version=data["version"], description=data.get("description"),
         changelog=changelog, codes=codes, language=data.get("language", "nl"),
     )
+
+
+def _refuse_aliases(text: str, file: str) -> None:
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            raise InputError("codebook.yaml_alias", file=file, line=token.start_mark.line + 1)
 
 
 def _type_name(value: Any) -> str:

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t
+from workbench.limits import check_size, read_limited
 from workbench.store import now, record_event, row, transaction
 
 TYPES = ("text", "number", "date", "boolean")
@@ -461,7 +462,8 @@ def read_table(source: Table) -> tuple[str, list[str], list[list[Any]]]:
         path = Path(source)
         if not path.is_file():
             raise InputError("ingest.not_found", file=str(path))
-        name, data = path.name, path.read_bytes()
+        name, data = path.name, read_limited(path)  # the size is checked before reading
+    check_size(len(data), name=name)
     ext = Path(name).suffix.lower()
     if ext == ".csv":
         rows = _read_csv(data, name)
@@ -493,9 +495,9 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
 def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
     import openpyxl
 
-    from workbench.ingest.safety import check_zip
+    from workbench.zipguard import open_zip
 
-    check_zip(data, name=name)
+    open_zip(data, name=name).close()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]

@@ -1,113 +1,25 @@
 """Reading files from other people without trusting them.
 
-A ``.qdpx`` is a zip and ``project.qde`` is XML: both can be built to hurt. Zip members are
-checked before anything is read (no absolute paths, no ``..``, sizes declared up front and
-capped, no runaway compression ratios) and are read in memory only, never extracted. XML is
-parsed with defusedxml with DTDs forbidden: no entity declarations, no external entities,
-ever. Every refusal is an :class:`InputError` naming the file and what is wrong with it.
+A ``.qdpx`` is a zip and ``project.qde`` is XML: both can be built to hurt. The zip is
+checked by the one guard every format shares (:mod:`workbench.zipguard`: no absolute paths,
+no ``..``, sizes declared up front and capped, no runaway compression ratios) and members are
+read in memory only, never extracted. XML is parsed with defusedxml with DTDs forbidden: no
+entity declarations, no external entities, ever. Every refusal is an :class:`InputError`
+naming the file and what is wrong with it.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
-import zlib
-from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from workbench.errors import InputError
+from workbench.zipguard import MAX_MEMBER_BYTES, SafeZip, flat_member_name
 
-MAX_MEMBERS = 10_000
-MAX_MEMBER_BYTES = 512 * 1024 * 1024  # one source (REFI allows 2 GB; interviews are far smaller)
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # everything we might read from one archive
-MAX_RATIO = 200  # deflate of real text reaches ~10x; bombs reach 1000x
-RATIO_FLOOR_BYTES = 8 * 1024 * 1024  # small members may compress as well as they like
+__all__ = ["MAX_MEMBER_BYTES", "SafeZip", "member_name", "parse_xml"]
 MAX_DEPTH = 200  # code trees are a few levels deep; this is far beyond any real file
-# What a damaged archive can raise (found by fuzzing): all become one clear InputError.
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
-              RuntimeError, ValueError, KeyError)
-_DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-def _member_problem(name: str) -> str | None:
-    if name.startswith(("/", "\\")) or _DRIVE.match(name):
-        return "absolute"
-    parts = re.split(r"[\\/]", name)
-    if any(part == ".." for part in parts):
-        return "parent"
-    if "\x00" in name:
-        return "absolute"
-    return None
-
-
-class SafeZip:
-    """A zip archive whose members were all checked; read members by name."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        try:
-            self._zip = zipfile.ZipFile(self.path)
-        except ZIP_ERRORS as exc:
-            raise InputError("exchange.not_a_zip", file=self.path.name, error=str(exc)) from exc
-        infos = self._zip.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise InputError("exchange.zip_too_many", file=self.path.name, count=len(infos),
-                             limit=MAX_MEMBERS)
-        total = 0
-        for info in infos:
-            problem = _member_problem(info.filename)
-            if problem:
-                raise InputError(f"exchange.zip_{problem}_path", file=self.path.name,
-                                 member=info.filename)
-            total += info.file_size
-            if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                raise InputError("exchange.zip_too_large", file=self.path.name,
-                                 member=info.filename, size=info.file_size,
-                                 limit=MAX_MEMBER_BYTES)
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
-                raise InputError("exchange.zip_bomb", file=self.path.name,
-                                 member=info.filename, ratio=int(ratio))
-        self.infos = {info.filename: info for info in infos if not info.is_dir()}
-
-    def close(self) -> None:
-        self._zip.close()
-
-    def __enter__(self) -> "SafeZip":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def names(self) -> list[str]:
-        return list(self.infos)
-
-    def find(self, name: str) -> str | None:
-        """The member called ``name`` (case-insensitive folder, e.g. ``Sources/`` or
-        ``sources/``; exact file name first)."""
-        if name in self.infos:
-            return name
-        lowered = name.lower()
-        for member in self.infos:
-            if member.lower() == lowered:
-                return member
-        return None
-
-    def read(self, member: str) -> bytes:
-        """The member's bytes, never more than its declared (already checked) size."""
-        info = self.infos[member]
-        try:
-            with self._zip.open(info) as f:
-                data = f.read(info.file_size + 1)
-        except ZIP_ERRORS as exc:
-            raise InputError("exchange.zip_broken_member", file=self.path.name, member=member,
-                             error=str(exc)) from exc
-        if len(data) > info.file_size:
-            raise InputError("exchange.zip_bomb", file=self.path.name, member=member, ratio="?")
-        return data
 
 
 def parse_xml(data: bytes, *, file: str) -> Element:
@@ -150,7 +62,4 @@ def member_name(path_attr: str) -> str | None:
     """The flat file name inside ``Sources/`` named by an ``internal://`` path, else None."""
     if not path_attr.startswith("internal://"):
         return None
-    name = path_attr[len("internal://"):].lstrip("/")
-    if not name or _member_problem(name) or PurePosixPath(name).name != name.replace("\\", "/"):
-        return None
-    return name
+    return flat_member_name(path_attr[len("internal://"):].lstrip("/"))

@@ -88,8 +88,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _looks_binary(data: bytes) -> bool:
-    """NUL bytes, or more than 1% control bytes that no text editor writes."""
-    sample = data[:65536]
-    if b"\x00" in sample:
+    """A NUL byte anywhere, or more than 1% control bytes that no text editor writes.
+
+    NUL is checked in the whole file (one rule, wherever it is: no text editor writes it, and
+    a NUL after the first 64 KB used to be stripped silently); the ratio on a sample.
+    """
+    if b"\x00" in data:
         return True
+    sample = data[:65536]
     return len(_CONTROL_BYTES.findall(sample)) > 0.01 * len(sample)

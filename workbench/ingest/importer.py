@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.errors import InputError, WorkbenchError
 from workbench.ingest.model import ParsedDocument, Segment
-from workbench.ingest.readers import FORMATS, read_bytes
+from workbench.ingest.readers import FORMATS, document_name, read_bytes
 from workbench.ingest.roles import guess_roles
 from workbench.ingest.segment import segment_turns
 from workbench.nlp import load_pipeline
@@ -240,7 +240,7 @@ def store_document(
     roles = guess_roles(spoken)
     n_words = sum(count_words(text[t.start_char:t.end_char]) for t in parsed.turns)
     record = {
-        "name": Path(name).stem,
+        "name": document_name(name),
         "respondent_id": respondent_id,
         "source_name": name,
         "source_format": parsed.format,

@@ -11,14 +11,16 @@ last cue's end time.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from workbench.errors import InputError
 from workbench.ingest.encoding import decode
 from workbench.ingest.frontmatter import strip_front_matter
 from workbench.ingest.labels import LINE, find_labels, parse_turns
 from workbench.ingest.model import ParsedDocument, Turn
-from workbench.ingest.safety import check_zip
+from workbench.zipguard import open_zip
 from workbench.text import normalise_text
 
 # PARSER_ERRORS: python-docx, odfpy and webvtt-py parse untrusted files and fail in many ways
@@ -29,6 +31,7 @@ from workbench.text import normalise_text
 TEXT_FORMATS = ("txt", "md")
 FORMATS = ("txt", "md", "docx", "odt", "vtt", "srt")
 UNLABELLED_GAP_SECONDS = 1.0          # subtitles without speakers: longer pauses start a turn
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def read_bytes(data: bytes, *, name: str, fmt: str) -> ParsedDocument:
@@ -40,6 +43,17 @@ def read_bytes(data: bytes, *, name: str, fmt: str) -> ParsedDocument:
     if not parsed.text.strip() or not parsed.turns:
         raise InputError("ingest.no_text", file=name)
     return parsed
+
+
+def document_name(file_name: str) -> str:
+    """The name a document gets from its file name: the stem, on one clean line.
+
+    File names can hold newlines, tabs and other control characters (any byte but ``/``
+    and NUL on Linux); each run of them and of white space becomes one space.
+    """
+    stem = Path(file_name).stem if file_name else ""
+    cleaned = " ".join(_CONTROL.sub(" ", stem).split())
+    return cleaned or "document"
 
 
 def read_text(data: bytes, name: str, fmt: str = "txt") -> ParsedDocument:
@@ -62,7 +76,7 @@ def _from_blocks(blocks: Iterator[str], fmt: str) -> ParsedDocument:
 def read_docx(data: bytes, name: str) -> ParsedDocument:
     import docx
 
-    check_zip(data, name=name)
+    open_zip(data, name=name).close()
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(_docx_blocks(document))
@@ -106,7 +120,7 @@ MAX_SPACES = 1000                     # text:s c="..." is capped: no memory game
 def read_odt(data: bytes, name: str) -> ParsedDocument:
     from odf.opendocument import load
 
-    archive = check_zip(data, name=name)
+    archive = open_zip(data, name=name)
     try:
         manifest = archive.read("META-INF/manifest.xml")
     except KeyError:

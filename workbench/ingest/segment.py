@@ -4,12 +4,18 @@ A sentence never crosses a line break: each non-blank line of a turn goes throug
 pipeline on its own (all lines of a document in one ``nlp.pipe`` call, so spaCy batches
 them). Offsets are the line's offset plus spaCy's ``start_char``/``end_char``, trimmed of
 whitespace, so ``text[start_char:end_char] == segment.text`` holds by construction.
+
+A very long line (a whole interview pasted as one paragraph; spaCy refuses a text over
+``nlp.max_length``, 1,000,000 characters, with error E088, and slows down long before) is
+cut into pieces of at most ``MAX_PIECE_CHARS`` after a sentence end, else after a space,
+before spaCy sees it. Pieces keep their offsets, so nothing else changes: the importer and
+the REFI-QDA importer (both call :func:`segment_turns`) never refuse such a file.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 
@@ -17,6 +23,9 @@ from workbench.ingest.model import Segment, Turn
 from workbench.nlp import lemmas, pipe
 
 _LINE = re.compile(r"[^\n]+")
+MAX_PIECE_CHARS = 10_000
+# A sentence end: . ! ? or ... (and closing quotes or brackets) followed by white space.
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s+")
 
 
 def segment_turns(
@@ -27,10 +36,10 @@ def segment_turns(
     lines: list[str] = []
     for index, turn in enumerate(turns):
         for found in _LINE.finditer(text, turn.start_char, turn.end_char):
-            line = found.group(0)
-            if line.strip():
-                chunks.append((index, found.start()))
-                lines.append(line)
+            for start, piece in pieces(found.group(0), found.start()):
+                if piece.strip():
+                    chunks.append((index, start))
+                    lines.append(piece)
     segments: list[Segment] = []
     for (index, offset), doc in zip(chunks, pipe(nlp, lines, batch_size=batch_size)):
         for sent in doc.sents:
@@ -42,3 +51,24 @@ def segment_turns(
             end = start + len(stripped)
             segments.append(Segment(index, start, end, stripped, " ".join(lemmas(sent))))
     return segments
+
+
+def pieces(line: str, offset: int = 0, limit: int = MAX_PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """``(offset, text)`` pieces of ``line`` of at most ``limit`` characters.
+
+    A piece ends after the last sentence end in the second half of its window, else after
+    the last space, else (a run without spaces) at the limit itself.
+    """
+    start = 0
+    while len(line) - start > limit:
+        end = start + limit
+        cut = None
+        for found in _SENTENCE_END.finditer(line, start + limit // 2, end):
+            cut = found.end()
+        if cut is None:
+            cut = line.rfind(" ", start + 1, end) + 1
+        if cut <= start:
+            cut = end
+        yield offset + start, line[start:cut]
+        start = cut
+    yield offset + start, line[start:]
