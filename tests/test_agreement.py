@@ -219,3 +219,127 @@ def test_presence_fast_path_equals_the_general_alpha(seed):
         expected = ag.krippendorff_alpha(p[k].T)
         assert (result.alpha[k] is None and expected is None) or \
             result.alpha[k] == pytest.approx(expected)
+
+
+# --- issue 13 -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "alpha, lower, expected",
+    [(0.857, 0.0, "unreliable"),    # "reliable" at 0.857 with interval [0.000, 1.000] was wrong
+     (0.857, 0.70, "tentative"), (0.857, 0.81, "reliable"), (0.857, None, "reliable"),
+     (0.79956, 0.70, "tentative"), (None, 0.5, None)],
+)
+def test_the_verdict_reads_the_lower_bound_of_the_interval(alpha, lower, expected):
+    assert ag.verdict(alpha, lower) == expected
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [(0.79956, "0.7996"),       # not "0.800" next to "tentative"
+     (0.80004, "0.800"), (0.6669999, "0.666999"), (0.66698, "0.66698"),
+     (0.8571, "0.857"), (0.123456, "0.123"), (-0.25, "-0.250"), (None, "-")],
+)
+def test_shown_figures_are_never_rounded_across_a_threshold(value, text):
+    shown = ag.shown(value)
+    assert shown == text
+    if value is not None:
+        for threshold in ag.THRESHOLDS:
+            assert (value < threshold) == (float(shown) < threshold)
+
+
+def test_shown_keeps_the_verdict_side_on_random_values():
+    rng = np.random.default_rng(0)
+    for value in np.concatenate([rng.uniform(-1, 1, 2000), 0.8 + rng.normal(0, 1e-4, 500),
+                                 0.667 + rng.normal(0, 1e-4, 500)]):
+        shown = float(ag.shown(float(value)))
+        assert all((value < t) == (shown < t) for t in ag.THRESHOLDS)
+        assert abs(shown - value) < 1e-3
+
+
+def long_codings_presence(seed=0, passages=60, sentences=6):
+    """Two coders; each passage is one judgement covering all its sentences.
+
+    Coder 0 says yes on a random 40% of passages; coder 1 copies coder 0 but disagrees on a
+    random 15%. Every sentence of a passage carries the passage's judgement, as when one
+    coding covers a whole answer.
+    """
+    rng = np.random.default_rng(seed)
+    first = rng.random(passages) < 0.4
+    second = first ^ (rng.random(passages) < 0.15)
+    per_sentence = np.stack([np.repeat(first, sentences), np.repeat(second, sentences)], axis=1)
+    clusters = np.repeat(np.arange(passages), sentences)
+    return per_sentence[None, :, :].astype(float), clusters
+
+
+def test_resampling_the_judged_passages_widens_the_interval():
+    presence, clusters = long_codings_presence()
+    by_sentence = ag.presence_agreement(presence, n_samples=1000, seed=0)
+    by_passage = ag.presence_agreement(presence, n_samples=1000, seed=0, clusters=clusters)
+    assert by_sentence.alpha == by_passage.alpha  # the point value does not change
+    lo_s, hi_s = by_sentence.alpha_ci[0]
+    lo_p, hi_p = by_passage.alpha_ci[0]
+    assert hi_p - lo_p > 1.8 * (hi_s - lo_s)
+    assert by_sentence.overall["n_resampled"] == 360
+    assert by_passage.overall["n_resampled"] == 60
+    # the same draws as on the passage-level data itself (up to alpha's small-n correction)
+    passage_level = ag.presence_agreement(presence[:, ::6, :], n_samples=1000, seed=0)
+    assert by_passage.alpha_ci[0] == pytest.approx(passage_level.alpha_ci[0], abs=0.01)
+
+
+def test_single_unit_clusters_are_the_plain_bootstrap():
+    p = random_presence(coders=2)
+    plain = ag.presence_agreement(p, n_samples=200, seed=4)
+    clustered = ag.presence_agreement(p, n_samples=200, seed=4, clusters=np.arange(p.shape[1]))
+    assert plain.alpha_ci == clustered.alpha_ci
+    data = p[0].T
+    assert ag.bootstrap_alpha(data, n_samples=200, seed=4, clusters=list(range(data.shape[1]))) \
+        == ag.bootstrap_alpha(data, n_samples=200, seed=4)
+
+
+THREE_DOCUMENTS = [("a", "x", 0, 100), ("a", "x", 100, 200), ("a", "x", 200, 300),
+                   ("b", "x", 0, 100), ("b", "x", 200, 300)]
+
+
+def shifted(units, gap):
+    """The same judgements with ``gap`` characters between the 100-character documents."""
+    return [(c, v, s + (s // 100) * gap, e + ((e - 1) // 100) * gap) for c, v, s, e in units]
+
+
+def test_unitized_alpha_keeps_touching_spans_apart():
+    """Issue 13: coder a codes three 100-character documents, coder b the first and third.
+
+    Merging a's touching spans into one 300-character unit gave 0.134; with one character
+    between the documents 0.608. The figure must not depend on that gap character.
+    """
+    one_continuum = ag.unitized_alpha(THREE_DOCUMENTS, begin=0, end=300).alpha
+    with_gap = ag.unitized_alpha(shifted(THREE_DOCUMENTS, 1), begin=0, end=302).alpha
+    assert round(with_gap, 3) == 0.608
+    assert round(one_continuum, 3) == 0.608
+    assert one_continuum != pytest.approx(0.134, abs=0.01)
+
+
+@pytest.mark.parametrize("gap", [0, 1, 57])
+def test_documents_are_separate_continua(gap):
+    pieces = [(d * (100 + gap), d * (100 + gap) + 100) for d in range(3)]
+    result = ag.unitized_alpha(shifted(THREE_DOCUMENTS, gap), continua=pieces)
+    reference = ag.unitized_alpha(THREE_DOCUMENTS, continua=[(0, 100), (100, 200), (200, 300)])
+    assert result.alpha == pytest.approx(reference.alpha, abs=1e-12)
+    assert round(result.alpha, 3) == 0.608
+
+
+def test_a_span_is_cut_at_the_edge_of_its_continuum():
+    """One span over two documents counts as two units, one in each."""
+    across = ag.unitized_alpha([("a", "x", 0, 200), ("b", "x", 0, 100), ("b", "x", 100, 200)],
+                               continua=[(0, 100), (100, 200)])
+    assert across.alpha == 1.0
+
+
+def test_overlapping_spans_of_one_coder_are_still_merged():
+    units = [("a", "x", 10, 30), ("a", "x", 20, 40), ("b", "x", 10, 40)]
+    assert ag.unitized_alpha(units, begin=0, end=100).alpha == 1.0
+
+
+def test_continua_must_not_overlap():
+    with pytest.raises(ValueError, match="overlap"):
+        ag.unitized_alpha(THREE_DOCUMENTS, continua=[(0, 150), (100, 300)])

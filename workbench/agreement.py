@@ -205,6 +205,27 @@ def _weight_blocks(rng: np.random.Generator, n_units: int, n_samples: int):
         done += size
 
 
+def _by_cluster(rows: np.ndarray, clusters: Any | None) -> np.ndarray:
+    """Sum the rows (one per unit) per cluster: what one bootstrap draw picks up.
+
+    Units one coder judged in one go (the sentences under one long coding, the segments of
+    one document) are not independent; resampling them one by one makes the interval too
+    narrow (issue 13). ``clusters`` gives each row's cluster label; None: every unit alone.
+    """
+    if clusters is None:
+        return rows
+    labels = list(clusters)
+    if len(labels) != rows.shape[0]:
+        raise ValueError(
+            f"clusters must give one label per unit. Got {len(labels)} for {rows.shape[0]}."
+        )
+    lookup: dict[Hashable, int] = {}  # clusters in order of first appearance
+    inverse = np.array([lookup.setdefault(label, len(lookup)) for label in labels], dtype=int)
+    out = np.zeros((len(lookup), rows.shape[1]))
+    np.add.at(out, inverse, rows)
+    return out
+
+
 def _interval(samples: np.ndarray, confidence: float) -> tuple[float | None, float | None]:
     finite = samples[np.isfinite(samples)]
     if finite.size == 0:
@@ -221,21 +242,27 @@ def bootstrap_alpha(
     n_samples: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
+    clusters: Sequence[Hashable] | None = None,
 ) -> tuple[float | None, float | None]:
     """Percentile bootstrap interval for alpha, resampling units with replacement.
 
     Each unit's contribution to the coincidence matrix is computed once; a bootstrap sample
     is then a weighted sum of them (weights = how often a unit was drawn), so 1,000 samples
     cost a few matrix products. Samples where alpha is undefined are left out.
+    ``clusters`` (one label per unit, e.g. its document) resamples whole clusters instead.
     """
     if n_samples < 1:
         raise ValueError(f"n_samples must be at least 1. Got {n_samples} instead.")
     counts, values = value_counts(data)
+    pairable = counts.sum(axis=1) >= 2
     contributions = _unit_coincidences(counts)
-    n_units, size = contributions.shape[0], len(values)
+    size = len(values)
+    flat = contributions.reshape(contributions.shape[0], size * size)
+    if clusters is not None:
+        flat = _by_cluster(flat, [c for c, keep in zip(clusters, pairable) if keep])
+    n_units = flat.shape[0]
     if n_units == 0:
         return None, None
-    flat = contributions.reshape(n_units, size * size)
     rng = np.random.default_rng(seed)
     alphas = []
     for weights in _weight_blocks(rng, n_units, n_samples):
@@ -325,15 +352,46 @@ def gwet_ac1(data: Any, *, categories: Iterable[Hashable] | None = None) -> floa
     return None if p_e == 1 else (p_o - p_e) / (1 - p_e)
 
 
-def verdict(alpha: float | None) -> str | None:
-    """``reliable`` (>= 0.800), ``tentative`` (0.667-0.800), ``unreliable``; None: undefined."""
-    if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)):
+def _undefined(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def verdict(alpha: float | None, lower: float | None = None) -> str | None:
+    """``reliable`` (>= 0.800), ``tentative`` (0.667-0.800), ``unreliable``; None: undefined.
+
+    Read on ``lower``, the lower bound of alpha's confidence interval, when there is one
+    (issue 13): a code at 0.857 with interval [0.000, 1.000] has not shown it is reliable.
+    Without an interval the point value is read.
+    """
+    if _undefined(alpha):
         return None
-    if alpha >= RELIABLE:
+    basis = alpha if _undefined(lower) else lower
+    if basis >= RELIABLE:
         return "reliable"
-    if alpha >= TENTATIVE:
+    if basis >= TENTATIVE:
         return "tentative"
     return "unreliable"
+
+
+THRESHOLDS = (RELIABLE, TENTATIVE)
+_MAX_DIGITS = 6
+
+
+def shown(x: float | None, digits: int = 3, *, empty: str = "-") -> str:
+    """A figure as text that is never rounded across a verdict threshold.
+
+    0.79956 printed with three decimals reads "0.800" next to "tentative"; here it gets as
+    many decimals as it needs to stay on its own side ("0.7996"), and is cut off (floored)
+    after six.
+    """
+    if _undefined(x):
+        return empty
+    x = float(x)
+    for d in range(digits, _MAX_DIGITS + 1):
+        text = f"{x:.{d}f}"
+        if all((x < t) == (float(text) < t) for t in THRESHOLDS):
+            return text
+    return f"{math.floor(x * 10**_MAX_DIGITS) / 10**_MAX_DIGITS:.{_MAX_DIGITS}f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,14 +470,17 @@ def _binary_kappa(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 def presence_agreement(
-    presence: Any, *, n_samples: int = 1000, seed: int = 0, confidence: float = 0.95
+    presence: Any, *, n_samples: int = 1000, seed: int = 0, confidence: float = 0.95,
+    clusters: Sequence[Hashable] | None = None,
 ) -> PresenceAgreement:
     """Agreement per code and overall on presence/absence data.
 
     ``presence[code, unit, coder]`` is 1 (the coder applied the code to the unit), 0 (the
     coder judged the unit and did not apply it) or nan (the coder did not judge the unit).
     Alpha is nominal; kappa only when there are exactly two coders. One set of bootstrap
-    draws (resampling units) serves every code and the overall figure.
+    draws serves every code and the overall figure; it resamples units, or with
+    ``clusters`` (one label per unit) whole clusters of units that were judged together.
+    ``overall["n_resampled"]`` says how many units or clusters the draws were taken from.
     """
     p = np.asarray(presence, dtype=float)
     if p.ndim != 3:
@@ -452,9 +513,16 @@ def presence_agreement(
     # Bootstrap: resample units (the same draws for every code and for the overall figure).
     # Only units with two or more judgements carry information; draw from those.
     pairable_units = (m >= 2).any(axis=0)
-    n_pairable = int(pairable_units.sum())
+    stacked = np.concatenate([o01, o11, o00], axis=0).T[pairable_units]  # [units, 3 * codes]
+    if clusters is not None:
+        labels = list(clusters)
+        if len(labels) != n_units:
+            raise ValueError(f"clusters must give one label per unit. Got {len(labels)} "
+                             f"for {n_units} units.")
+        stacked = _by_cluster(stacked, [c for c, keep in zip(labels, pairable_units) if keep])
+    n_pairable = stacked.shape[0]
+    overall["n_resampled"] = n_pairable
     if n_pairable and n_samples:
-        stacked = np.concatenate([o01, o11, o00], axis=0).T[pairable_units]  # [units, 3 * codes]
         rng = np.random.default_rng(seed)
         per_code, pooled = [], []
         for weights in _weight_blocks(rng, n_pairable, n_samples):
@@ -502,13 +570,17 @@ class UnitizedAlpha:
 
 
 def _sections(spans: list[tuple[int, int]], begin: int, end: int) -> np.ndarray:
-    """The continuum cut by one coder for one value: rows (start, length, marked)."""
+    """The continuum cut by one coder for one value: rows (start, length, marked).
+
+    Spans that overlap are merged into one unit; spans that only touch ([0, 10) and
+    [10, 20)) stay two units, as the coder marked them (issue 13).
+    """
     merged: list[list[int]] = []
     for start, stop in sorted(spans):
         start, stop = max(start, begin), min(stop, end)
         if stop <= start:
             continue
-        if merged and start <= merged[-1][1]:
+        if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], stop)
         else:
             merged.append([start, stop])
@@ -537,24 +609,49 @@ def _pair_disagreement(a: np.ndarray, b: np.ndarray) -> float:
     return float(d.sum())
 
 
+def _continua(
+    begin: int | None, end: int | None, continua: Sequence[tuple[int, int]] | None
+) -> list[tuple[int, int]]:
+    if continua is None:
+        if begin is None or end is None:
+            raise ValueError("Give begin and end, or continua.")
+        continua = [(begin, end)]
+    elif begin is not None or end is not None:
+        raise ValueError("Give begin and end, or continua, not both.")
+    out = sorted((int(b), int(e)) for b, e in continua)
+    if not out:
+        raise ValueError("continua must hold at least one (begin, end).")
+    for (b, e), following in zip(out, out[1:] + [None]):
+        if e <= b:
+            raise ValueError(f"end must be after begin. Got begin={b}, end={e}.")
+        if following is not None and following[0] < e:
+            raise ValueError(f"continua overlap: ({b}, {e}) and {following}.")
+    return out
+
+
 def unitized_alpha(
     units: Iterable[tuple[Hashable, Hashable, int, int]],
     *,
-    begin: int,
-    end: int,
+    begin: int | None = None,
+    end: int | None = None,
+    continua: Sequence[tuple[int, int]] | None = None,
     coders: Sequence[Hashable] | None = None,
 ) -> UnitizedAlpha:
-    """Krippendorff's u-alpha for spans that coders marked freely on one continuum.
+    """Krippendorff's u-alpha for spans that coders marked freely on one or more continua.
 
     ``units`` are ``(coder, value, start, end)`` with ``end`` exclusive (character offsets);
-    the continuum is ``[begin, end)``. ``coders`` lists every coder, also one who marked
-    nothing (default: the coders seen). Overlapping spans of one value by one coder are merged.
-    Per value c, the continuum is cut into c-sections and gaps; the overall D_o and D_e are
-    the sums over values (Krippendorff 2004, pp. 251-256).
+    the continuum is ``[begin, end)``, or several separate ones given as ``continua``
+    (``[(begin, end), ...]``, e.g. one per document). A span is cut at the edges of its
+    continuum, so nothing is merged across documents and the result does not depend on
+    where the continua lie relative to each other. ``coders`` lists every coder, also one
+    who marked nothing (default: the coders seen). Overlapping spans of one value by one
+    coder are merged; spans that only touch are not. Per value c, each continuum is cut into
+    c-sections and gaps; D_o and D_e are computed over all sections of all continua with
+    the total length as L, and the overall D_o and D_e are the sums over values
+    (Krippendorff 2004, pp. 251-256).
     """
-    length = end - begin
-    if length <= 0:
-        raise ValueError(f"end must be after begin. Got begin={begin}, end={end}.")
+    pieces = _continua(begin, end, continua)
+    length = sum(e - b for b, e in pieces)
     spans: dict[Hashable, dict[Hashable, list[tuple[int, int]]]] = {}
     seen_coders: list[Hashable] = list(coders) if coders is not None else []
     for coder, value, start, stop in units:
@@ -569,7 +666,10 @@ def unitized_alpha(
     per_value: dict[Hashable, UnitizedValue] = {}
     total_o = total_e = 0.0
     for value, by_coder in spans.items():
-        sections = [_sections(by_coder.get(c, []), begin, end) for c in seen_coders]
+        sections = [
+            np.concatenate([_sections(by_coder.get(c, []), b, e) for b, e in pieces])
+            for c in seen_coders
+        ]
         d_o_sum = sum(
             _pair_disagreement(sections[i], sections[j])
             for i in range(m) for j in range(m) if i != j
