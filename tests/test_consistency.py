@@ -71,9 +71,9 @@ def test_scope_is_documents_every_coder_coded(db, project):
     code(db, "anna", "verlies", project[d1][0])
     code(db, "anna", "verlies", project[d2][0])
     code(db, "bram", "verlies", project[d1][0])
-    report = cons.agreement_report(db, coders=["anna", "bram"], n_samples=50)
+    report = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=50)
     assert report["n_units"] == 4
-    assert cons.agreement_report(db, coders=["anna", "bram"], all_documents=True,
+    assert cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], all_documents=True,
                                  n_samples=50)["n_units"] == 12
 
 
@@ -83,7 +83,7 @@ def test_per_code_figures_match_a_hand_computation(db, project):
     code(db, "anna", "verlies", s[0])
     code(db, "anna", "verlies", s[1])
     code(db, "bram", "verlies", s[0])
-    report = cons.agreement_report(db, coders=["anna", "bram"], n_samples=100)
+    report = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=100)
     verlies = report["codes"]["Verlies"]
     # anna 1,1,0,0 / bram 1,0,0,0: o11=2, o01=1, o00=4, n=8 -> alpha = 1 - 7*1/(5*3)
     assert verlies["alpha"] == pytest.approx(1 - 7 / 15)
@@ -100,10 +100,10 @@ def test_turn_and_document_units(db, project):
     code(db, "anna", "verlies", s[0])
     code(db, "anna", "verlies", s[1])
     code(db, "bram", "verlies", s[0])
-    turns = cons.agreement_report(db, coders=["anna", "bram"], unit="turn", n_samples=50)
+    turns = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], unit="turn", n_samples=50)
     assert turns["n_units"] == 2
     assert turns["codes"]["Verlies"]["alpha"] == 1.0
-    docs = cons.agreement_report(db, coders=["anna", "bram"], unit="document", n_samples=50)
+    docs = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], unit="document", n_samples=50)
     assert docs["n_units"] == 1
     assert docs["codes"]["Verlies"]["alpha"] is None  # no variation: undefined
     assert docs["codes"]["Verlies"]["percent"] == 1.0
@@ -115,7 +115,7 @@ def test_a_free_span_counts_for_every_segment_it_overlaps(db, project):
     add_coding(db, coder="anna", code="isolement", document_id=d1, start_char=5, end_char=text_end)
     for seg in project[d1][:2]:
         code(db, "bram", "isolement", seg)
-    report = cons.agreement_report(db, coders=["anna", "bram"], n_samples=50)
+    report = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=50)
     assert report["codes"]["Isolement"]["percent"] == 1.0
 
 
@@ -126,7 +126,7 @@ def test_the_model_is_an_extra_coder_with_every_suggestion(db, project):
     code(db, "anna", "schaamte", s[2], origin="machine")  # pending: counts for the model only
     rejected = code(db, "anna", "verlies", s[0], origin="machine")
     decide(db, rejected, "rejected", actor="anna")
-    report = cons.agreement_report(db, coders=["anna", "model"], n_samples=50)
+    report = cons.agreement_report(db, actor="sanne", coders=["anna", "model"], n_samples=50)
     assert report["coders"] == ["anna", "model"]
     assert report["codes"]["Schaamte"]["percent"] == pytest.approx(0.5)
     assert report["codes"]["Verlies"]["percent"] == pytest.approx(0.75)
@@ -137,7 +137,7 @@ def test_accepted_suggestions_count_for_the_human_coder(db, project):
     s = project[d1]
     decide(db, code(db, "anna", "verlies", s[0], origin="machine"), "accepted", actor="anna")
     code(db, "bram", "verlies", s[0])
-    report = cons.agreement_report(db, n_samples=50)
+    report = cons.agreement_report(db, actor="sanne", n_samples=50)
     assert report["coders"] == ["anna", "bram"]
     assert report["codes"]["Verlies"]["percent"] == 1.0
 
@@ -145,7 +145,7 @@ def test_accepted_suggestions_count_for_the_human_coder(db, project):
 def test_too_few_coders_is_an_input_error(db, project):
     code(db, "anna", "verlies", project[next(iter(project))][0])
     with pytest.raises(InputError):
-        cons.agreement_report(db)
+        cons.agreement_report(db, actor="sanne")
 
 
 def disagreeing(db, project):
@@ -160,13 +160,14 @@ def disagreeing(db, project):
 
 def test_disagreements_list_each_differing_unit_with_definitions(db, project):
     s = disagreeing(db, project)
-    found = cons.disagreements(db, coders=["anna", "bram"])
+    found = cons.disagreements(db, coders=["anna", "bram"], actor="sanne")
     assert [u["unit_id"] for u in found] == [s[2], s[3]]
     first = found[0]["codes"][0]
     assert (first["name"], first["coders_with"], first["coders_without"]) == \
         ("Isolement", ["bram"], ["anna"])
     assert first["definition"] == "Zich alleen voelen."
-    everything = cons.compare_units(db, coders=["anna", "bram"], only_differences=False)
+    everything = cons.compare_units(db, coders=["anna", "bram"], only_differences=False,
+                                   actor="sanne")
     assert [u["unit_id"] for u in everything] == [s[0], s[2], s[3]]
 
 
@@ -180,7 +181,7 @@ def test_resolution_stores_a_consensus_coding_and_a_codebook_note(db, project):
                       "WHERE rationale LIKE 'Ook stilte%'").fetchone()
     assert note == ("note", "isolement", "sanne")
     assert cons.human_coders(db) == ["anna", "bram"]
-    unit = cons.disagreements(db, coders=["anna", "bram"])[0]
+    unit = cons.disagreements(db, coders=["anna", "bram"], actor="sanne")[0]
     assert unit["codes"][0]["resolution"]["decision"] == "present"
 
 
@@ -214,7 +215,7 @@ def test_segment_sample_is_seeded_and_narrows_the_scope(db, project):
     for doc, segs in project.items():
         code(db, "anna", "verlies", segs[0])
         code(db, "bram", "verlies", segs[0])
-    report = cons.agreement_report(db, sample_id=first, n_samples=50)
+    report = cons.agreement_report(db, actor="sanne", sample_id=first, n_samples=50)
     assert report["coders"] == ["anna", "bram"]
     assert report["n_units"] == 6
 
@@ -254,7 +255,7 @@ def test_drift_per_sample(db, project):
         code(db, "anna", "verlies", project[doc][0])
         code(db, "bram", "verlies", project[doc][0])
     code(db, "bram", "verlies", project[d1][1])
-    rows = cons.drift(db, by="sample", n_samples=50)
+    rows = cons.drift(db, by="sample", n_samples=50, actor="sanne")
     assert [r["batch"] for r in rows] == ["week 1", "week 2"]
     assert rows[0]["alpha"] < 1.0 and rows[1]["alpha"] == 1.0
 
@@ -263,7 +264,7 @@ def test_drift_per_week_groups_documents(db, project):
     for segs in project.values():
         code(db, "anna", "verlies", segs[0])
         code(db, "bram", "verlies", segs[0])
-    rows = cons.drift(db, coders=["anna", "bram"], n_samples=50)
+    rows = cons.drift(db, coders=["anna", "bram"], n_samples=50, actor="sanne")
     assert len(rows) == 1 and rows[0]["n_units"] == 12 and rows[0]["alpha"] == 1.0
 
 
@@ -275,10 +276,10 @@ def test_cli_json_has_the_exact_shape(db, project, project_path, capsys):
     assert main(["agreement", "--project", str(project_path), "--coders", "anna,bram",
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"unit", "coders", "n_units", "codes", "overall"}
+    assert set(out) == {"unit", "coders", "n_units", "scope", "interval", "codes", "overall"}
     assert (out["unit"], out["coders"], out["n_units"]) == ("segment", ["anna", "bram"], 4)
     figures = out["codes"]["Verlies"]
-    assert set(figures) == {"alpha", "alpha_ci", "kappa", "ac1", "percent", "n_units"}
+    assert set(figures) == {"alpha", "alpha_ci", "kappa", "ac1", "percent", "n_units", "verdict"}
     assert figures["alpha"] == pytest.approx(1 - 7 / 15)
     assert len(figures["alpha_ci"]) == 2
     assert out["overall"]["alpha"] == pytest.approx(figures["alpha"])
@@ -328,7 +329,7 @@ def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
         for slug, start, length in marks:
             add_coding(db, coder=coder, code=slug, document_id=doc, start_char=start - 150,
                        end_char=start - 150 + length)
-    report = cons.unitized_report(db)
+    report = cons.unitized_report(db, actor="anna")
     assert round(report["codes"]["C"]["alpha"], 4) == 0.7286
     assert report["codes"]["K"]["alpha"] == 1.0
     assert report["overall"]["alpha"] == pytest.approx(0.8591, abs=0.0005)
@@ -356,5 +357,5 @@ def test_a_blind_coder_cannot_review_the_sample_yet(db, project):
     d1 = next(iter(project))
     cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
     cons.set_blind_coding(db, True, actor="sanne")
-    assert cons.disagreements(db, coders=["anna", "bram"], viewer="anna") == []
-    assert len(cons.disagreements(db, coders=["anna", "bram"], viewer="sanne")) == 2
+    assert cons.disagreements(db, coders=["anna", "bram"], actor="anna") == []
+    assert len(cons.disagreements(db, coders=["anna", "bram"], actor="sanne")) == 2

@@ -31,10 +31,16 @@ def test_shows_agreement_per_code_with_verdict(db, coded, project_path):
     at = page(project_path)
     table = at.dataframe[0].value
     assert list(table["Code"]) == ["Verlies"]
-    assert table["alpha"][0] == pytest.approx(1 - 7 / 15)
+    assert table["alpha"][0] == f"{1 - 7 / 15:.3f}"
     assert table["Oordeel"][0] == "niet op bouwen"
     assert at.metric[0].value == f"{1 - 7 / 15:.3f}"
     assert any("Alpha laat zien" in c.value for c in at.caption)
+    # always said out loud: how many units of how many, and why the others were not
+    scope = at.warning[0].value
+    assert "Vergeleken: 4 van de 12 fragmenten (in 1 van de 3 documenten)" in scope
+    assert "Niet vergeleken: 8 fragmenten" in scope
+    assert "8 heeft anna niet gezien" in scope and "8 heeft bram niet gezien" in scope
+    assert at.metric[1].value == "4 van 12"
 
 
 def test_review_resolves_a_disagreement_with_a_consensus_coding(db, coded, project_path):

@@ -5,15 +5,22 @@ each coder's judgement of a unit is presence (the coder put that code on a span 
 the unit by at least one character) or absence. Uncoded text is not counted character by
 character, the mistake that makes per-character kappa meaningless.
 
-Scope. By default only documents that every chosen coder has coded at least once count: a
-coder who never opened a document did not judge it absent. ``all_documents=True`` treats every
-document as coded by every chosen coder (no coding = the code judged absent), e.g. for
-projects imported from another tool. A double-coding sample narrows the scope to its units.
+Scope (issue 13). A coder's silence on a unit counts as "code absent" only when the coder
+has seen the unit: its document is in a double-coding sample assigned to the coder (a segment
+sample: those segments), the coder marked the document done (:mod:`workbench.done_marks`),
+or the coder applied a code in it. Only units every chosen coder has seen are compared, and
+every report says how many of how many, and why the others were not (``scope``).
+``all_documents=True`` counts every document as seen by every chosen coder. A double-coding
+sample narrows the scope to its units.
+
+Interval. The bootstrap resamples what was judged independently: by default units joined by
+one coding are drawn together (``resample="codings"``), or whole documents.
 
 Coders. A human coder's codings are their accepted codings (own codings, and machine
 suggestions they accepted). The model is an extra coder named ``model``: every machine
 suggestion, whatever its status, as proposed. ``consensus`` (a system user the store creates)
-holds the resolutions and is never a default coder.
+holds the resolutions and, like workshop groups, is never a default coder
+(:func:`default_coders`).
 
 Blind double coding. :func:`visible_codings` is what the coding pages call to show a document:
 while ``blind_coding`` is on and a coder is assigned to an open sample, that coder does not
@@ -25,15 +32,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from sqlite_utils import Database
 
-from workbench import access, agreement
+from workbench import access, agreement, done_marks
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
+from workbench.i18n import t
 from workbench.store import (
     SYSTEM_USERS, get_setting, now, record_event, row, set_setting, transaction,
 )
@@ -42,6 +50,7 @@ UNITS = ("segment", "turn", "document")
 MODEL = "model"
 CONSENSUS = "consensus"
 DECISIONS = ("present", "absent")
+RESAMPLE = ("codings", "documents")  # what one bootstrap draw takes (issue 13)
 TEXT_PREVIEW = 600  # characters of a unit's text shown in the review
 
 
@@ -67,6 +76,27 @@ def human_coders(db: Database) -> list[str]:
         f"AND coder NOT IN ({leave_out}) ORDER BY coder", list(SYSTEM_USERS)
     ).fetchall()
     return [r[0] for r in found]
+
+
+def workshop_groups(db: Database) -> set[str]:
+    """Coder names of workshop groups (they record a group's choices on a few fragments)."""
+    return {r[0] for r in db.execute("SELECT DISTINCT group_coder FROM workshop_assignments")}
+
+
+def default_coders(db: Database) -> list[str]:
+    """Whom to compare when nobody chose: the researchers.
+
+    Workshop groups coded only the fragments they were given, and system users such as
+    ``consensus`` are not coders; counting them in drags the figures down for the wrong
+    reason (issue 13). When at least two researchers or supervisors have codings, only they
+    are compared; otherwise (e.g. coders imported from another tool, who never log in) every
+    human coder that is not a workshop group.
+    """
+    groups = workshop_groups(db)
+    candidates = [c for c in human_coders(db) if c not in groups]
+    roles = dict(db.execute("SELECT name, role FROM users").fetchall())
+    researchers = [c for c in candidates if roles.get(c) in ("onderzoeker", "supervisor")]
+    return researchers if len(researchers) >= 2 else candidates
 
 
 def coder_options(db: Database) -> list[str]:
@@ -102,33 +132,9 @@ def _codings_of(db: Database, coder: str) -> list[tuple[int, int, int, int, str]
     ).fetchall()
 
 
-def _scope(
-    db: Database, coders: Sequence[str] | None, all_documents: bool, sample_id: int | None
-) -> tuple[list[str], dict[str, Any], set[int]]:
-    """The coders, their codings, and the documents in scope (see the module docstring).
-
-    A sample brings its own coders and documents; otherwise every document counts, and
-    without ``all_documents`` only those every chosen coder has coded at least once.
-    """
-    if sample_id is not None and coders is None:
-        coders = get_sample(db, sample_id)["coders"]
-    coders = _check_coders(db, coders)
-    codings = {c: _codings_of(db, c) for c in coders}
-    if sample_id is not None:
-        documents = {r[0] for r in db.execute(
-            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
-        ).fetchall()}
-    else:
-        documents = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
-    if not all_documents:
-        for coder in coders:
-            documents &= {c[0] for c in codings[coder]}
-    return coders, codings, documents
-
-
 def _check_coders(db: Database, coders: Sequence[str] | None) -> list[str]:
     if coders is None:
-        coders = human_coders(db)
+        coders = default_coders(db)
     coders = list(dict.fromkeys(c.strip() for c in coders if c and c.strip()))
     for coder in coders:
         if coder != MODEL:
@@ -144,19 +150,92 @@ def _check_unit(unit: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Scope: which units every chosen coder has seen
+
+
+def _unit_table(unit: str) -> str:
+    return {"segment": "segments", "turn": "turns", "document": "documents"}[unit]
+
+
+def _units_per_document(db: Database, unit: str) -> dict[int, int]:
+    """How many units of this kind each document has (a document is one unit of itself)."""
+    if unit == "document":
+        return {r[0]: 1 for r in db.execute("SELECT id FROM documents")}
+    return dict(db.execute(
+        f"SELECT document_id, count(*) FROM {_unit_table(unit)} GROUP BY document_id"
+    ).fetchall())
+
+
+@dataclass
+class Seen:
+    """What one coder has seen: whole documents, and single units of segment samples.
+
+    ``because`` counts the whole documents per reason (a document can have several):
+    ``sample`` (in a double-coding sample assigned to the coder), ``done`` (marked done),
+    ``coded`` (the coder applied a code in it).
+    """
+
+    documents: set[int]
+    units: dict[int, set[int]]          # document id -> unit ids (from segment samples)
+    because: dict[str, int]
+
+
+def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
+    coded = {c[0] for c in codings}
+    if coder == MODEL:  # the model judged the documents it made suggestions for
+        return Seen(coded, {}, {"sample": 0, "done": 0, "coded": len(coded)})
+    sampled = {r[0] for r in db.execute(
+        "SELECT DISTINCT su.document_id FROM sample_units su JOIN samples s ON s.id = su.sample_id "
+        "JOIN sample_coders sc ON sc.sample_id = s.id WHERE s.unit = 'document' AND sc.coder = ?",
+        [coder])}
+    done = done_marks.done_documents(db, coder)
+    units: dict[int, set[int]] = {}
+    if unit != "document":
+        column = "s.id" if unit == "segment" else "s.turn_id"
+        for doc, unit_id in db.execute(
+            f"SELECT s.document_id, {column} FROM sample_units su "
+            "JOIN samples sa ON sa.id = su.sample_id JOIN sample_coders sc "
+            "ON sc.sample_id = sa.id AND sc.coder = ? JOIN segments s ON s.id = su.segment_id",
+            [coder]):
+            units.setdefault(doc, set()).add(unit_id)
+    return Seen(sampled | done | coded, units,
+                {"sample": len(sampled), "done": len(done), "coded": len(coded)})
+
+
+def _check_resample(resample: str) -> None:
+    if resample not in RESAMPLE:
+        raise InputError("agreement.bad_resample", resample=resample,
+                         expected=", ".join(RESAMPLE))
+
+
+# ---------------------------------------------------------------------------------------------
 # Units in scope and the presence matrix
 
 
 @dataclass
 class UnitMatrix:
-    """Who applied which code to which unit: ``presence[code, unit, coder]`` (1 or 0)."""
+    """Who applied which code to which unit: ``presence[code, unit, coder]`` (1 or 0).
+
+    ``clusters`` labels the units judged together (see :func:`unit_matrix`); ``scope`` says
+    how many units were compared out of how many, and why the others were not.
+    """
 
     unit: str
     coders: list[str]
     units: list[dict[str, Any]]        # unit_id, document_id, start_char, end_char
     codes: list[dict[str, Any]]        # id, slug, name (codes used by a chosen coder in scope)
     presence: np.ndarray
-    times: dict[int, str]              # document id -> latest coding time of a chosen coder
+    times: dict[int, str]              # document id -> latest coding or done mark of a coder
+    clusters: np.ndarray | None = None
+    resample: str = "codings"
+    scope: dict[str, Any] = field(default_factory=dict)
+
+    def subset(self, idx: list[int]) -> UnitMatrix:
+        """The same matrix on some of its units (a drift batch)."""
+        return UnitMatrix(self.unit, self.coders, [self.units[i] for i in idx], self.codes,
+                          self.presence[:, idx, :], self.times,
+                          None if self.clusters is None else self.clusters[idx],
+                          self.resample, {**self.scope, "n_units": len(idx)})
 
 
 def _unit_rows(db: Database, unit: str, document_ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -168,9 +247,8 @@ def _unit_rows(db: Database, unit: str, document_ids: Iterable[int]) -> list[dic
         sql = (f"SELECT id AS unit_id, id AS document_id, 0 AS start_char, length(text) AS "
                f"end_char FROM documents WHERE id IN ({marks}) ORDER BY id")
     else:
-        table = "segments" if unit == "segment" else "turns"
-        sql = (f"SELECT id AS unit_id, document_id, start_char, end_char FROM {table} "
-               f"WHERE document_id IN ({marks}) ORDER BY document_id, position")
+        sql = (f"SELECT id AS unit_id, document_id, start_char, end_char FROM "
+               f"{_unit_table(unit)} WHERE document_id IN ({marks}) ORDER BY document_id, position")
     return _query(db, sql, ids)
 
 
@@ -194,6 +272,86 @@ def _sample_filter(db: Database, sample_id: int, unit: str, units: list[dict[str
     return [u for u in units if u["unit_id"] in keep]
 
 
+def _in_scope(
+    db: Database, unit: str, coders: list[str], codings: dict[str, list[tuple]],
+    all_documents: bool, sample_id: int | None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The units every chosen coder has seen, and the account of what was left out.
+
+    A unit counts as seen by a coder when its document is in a double-coding sample
+    assigned to the coder (a segment sample: those segments and their turns), when the
+    coder marked the document done, or when the coder applied a code in it. With
+    ``all_documents`` every unit counts as seen by everyone.
+    """
+    per_doc = _units_per_document(db, unit)
+    total = sum(per_doc.values())
+    if sample_id is not None:
+        documents = {r[0] for r in db.execute(
+            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id])}
+        candidates = _sample_filter(db, sample_id, unit, _unit_rows(db, unit, documents))
+        in_sample = len(candidates)
+    else:
+        documents, candidates, in_sample = set(per_doc), None, total
+    scope: dict[str, Any] = {
+        "rule": "all_documents" if all_documents else "seen", "sample": sample_id,
+        "n_units_total": total, "n_documents_total": len(per_doc),
+        "outside_sample": total - in_sample, "not_seen": {}, "seen_documents": {},
+    }
+    if all_documents:
+        seen = {c: Seen(set(documents), {}, {}) for c in coders}
+    else:
+        seen = {c: _seen(db, c, unit, codings[c]) for c in coders}
+        if sample_id is not None:  # the sample's own coders were assigned all its units
+            for c in get_sample(db, sample_id)["coders"]:
+                if c in seen:
+                    seen[c].documents |= documents
+    for c in coders:
+        scope["seen_documents"][c] = {"n": len(seen[c].documents & set(per_doc)),
+                                      **seen[c].because}
+    if candidates is None:
+        wanted = {d for d in documents
+                  if all(d in seen[c].documents or d in seen[c].units for c in coders)}
+        candidates = _unit_rows(db, unit, wanted)
+    per_candidate_doc: dict[int, int] = {}
+    for u in candidates:
+        per_candidate_doc[u["document_id"]] = per_candidate_doc.get(u["document_id"], 0) + 1
+
+    def sees(coder: str, u: dict[str, Any]) -> bool:
+        s = seen[coder]
+        return u["document_id"] in s.documents or u["unit_id"] in s.units.get(u["document_id"], ())
+
+    kept = [u for u in candidates if all(sees(c, u) for c in coders)]
+    for c in coders:
+        s = seen[c]
+        if sample_id is not None:
+            missing = sum(1 for u in candidates if not sees(c, u))
+        else:
+            missing = sum(n for d, n in per_doc.items() if d not in s.documents) - sum(
+                len(ids) for d, ids in s.units.items() if d not in s.documents)
+        scope["not_seen"][c] = missing
+    scope["n_units"] = len(kept)
+    scope["n_documents"] = len({u["document_id"] for u in kept})
+    scope["n_documents_in_scope"] = len(documents)
+    return kept, scope
+
+
+def _clusters(n_units: int, ranges: list[tuple[int, int]], units: list[dict[str, Any]],
+              resample: str) -> np.ndarray:
+    """A label per unit: the units one bootstrap draw takes together.
+
+    ``documents``: the units of one document. ``codings``: units joined by a coding that
+    covers more than one of them (chains of overlapping codings join into one cluster);
+    a unit no coding joins to another is drawn on its own.
+    """
+    if resample == "documents":
+        return np.array([u["document_id"] for u in units], dtype=np.int64)
+    linked = np.zeros(n_units, dtype=bool)
+    for lo, hi in ranges:
+        if hi - lo >= 2:
+            linked[lo + 1:hi] = True
+    return np.cumsum(~linked)
+
+
 def unit_matrix(
     db: Database,
     *,
@@ -201,13 +359,16 @@ def unit_matrix(
     unit: str = "segment",
     all_documents: bool = False,
     sample_id: int | None = None,
+    resample: str = "codings",
 ) -> UnitMatrix:
     """The presence/absence matrix of the chosen coders over the units in scope."""
     _check_unit(unit)
-    coders, codings, documents = _scope(db, coders, all_documents, sample_id)
-    units = _unit_rows(db, unit, documents)
-    if sample_id is not None:
-        units = _sample_filter(db, sample_id, unit, units)
+    _check_resample(resample)
+    if sample_id is not None and coders is None:
+        coders = get_sample(db, sample_id)["coders"]
+    coders = _check_coders(db, coders)
+    codings = {c: _codings_of(db, c) for c in coders}
+    units, scope = _in_scope(db, unit, coders, codings, all_documents, sample_id)
     by_doc: dict[int, list[int]] = {}
     for i, u in enumerate(units):
         by_doc.setdefault(u["document_id"], []).append(i)
@@ -217,6 +378,7 @@ def unit_matrix(
         for doc, idx in by_doc.items()
     }
     hits: list[tuple[int, int, int]] = []  # (code_id, unit index, coder index)
+    ranges: list[tuple[int, int]] = []     # unit index range of each coding
     times: dict[int, str] = {}
     for r, coder in enumerate(coders):
         for doc, start, end, cid, created in codings[coder]:
@@ -227,7 +389,11 @@ def unit_matrix(
             hi = np.searchsorted(starts, end, side="left")
             if hi > lo:
                 hits.extend((cid, int(i), r) for i in idx[lo:hi])
+                ranges.append((int(idx[lo]), int(idx[hi - 1]) + 1))
                 times[doc] = max(times.get(doc, ""), created)
+    for doc, stamp in done_marks.latest_marks(db, coders).items():
+        if doc in bounds:  # a passage read without any code still belongs to a week
+            times[doc] = max(times.get(doc, ""), stamp)
     used = sorted({h[0] for h in hits})
     codes = _code_rows(db, used)
     index = {c["id"]: k for k, c in enumerate(codes)}
@@ -235,7 +401,8 @@ def unit_matrix(
     if hits:
         arr = np.array([(index[c], u, r) for c, u, r in hits])
         presence[arr[:, 0], arr[:, 1], arr[:, 2]] = 1.0
-    return UnitMatrix(unit, coders, units, codes, presence, times)
+    return UnitMatrix(unit, coders, units, codes, presence, times,
+                      _clusters(len(units), ranges, units, resample), resample, scope)
 
 
 def _code_rows(db: Database, ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -263,27 +430,40 @@ def _code_rows(db: Database, ids: Iterable[int]) -> list[dict[str, Any]]:
 def _figures(result: agreement.PresenceAgreement, k: int | None) -> dict[str, Any]:
     if k is None:
         o = result.overall
-        return {"alpha": o["alpha"], "alpha_ci": list(o["alpha_ci"]), "kappa": o["kappa"],
-                "ac1": o["ac1"], "percent": o["percent"], "n_units": o["n_units"]}
-    return {
-        "alpha": result.alpha[k],
-        "alpha_ci": list(result.alpha_ci[k]),
-        "kappa": result.kappa[k],
-        "ac1": result.ac1[k],
-        "percent": result.percent[k],
-        "n_units": result.n_units[k],
-    }
+        figures = {"alpha": o["alpha"], "alpha_ci": list(o["alpha_ci"]), "kappa": o["kappa"],
+                   "ac1": o["ac1"], "percent": o["percent"], "n_units": o["n_units"]}
+    else:
+        figures = {
+            "alpha": result.alpha[k],
+            "alpha_ci": list(result.alpha_ci[k]),
+            "kappa": result.kappa[k],
+            "ac1": result.ac1[k],
+            "percent": result.percent[k],
+            "n_units": result.n_units[k],
+        }
+    figures["verdict"] = agreement.verdict(figures["alpha"], figures["alpha_ci"][0])
+    return figures
 
 
 def report_from_matrix(
     matrix: UnitMatrix, *, n_samples: int = 1000, seed: int = 0
 ) -> dict[str, Any]:
-    """Agreement per code and overall for a unit matrix (the CLI's JSON shape)."""
-    result = agreement.presence_agreement(matrix.presence, n_samples=n_samples, seed=seed)
+    """Agreement per code and overall for a unit matrix (the CLI's JSON shape).
+
+    ``scope`` says how many units were compared of how many and why the others were not;
+    ``interval`` how the 95% interval was drawn (what one bootstrap draw resampled).
+    """
+    result = agreement.presence_agreement(matrix.presence, n_samples=n_samples, seed=seed,
+                                          clusters=matrix.clusters)
+    resampled = matrix.resample if matrix.clusters is not None else "units"
     return {
         "unit": matrix.unit,
         "coders": list(matrix.coders),
         "n_units": len(matrix.units),
+        "scope": dict(matrix.scope),
+        "interval": {"method": "percentile bootstrap", "confidence": 0.95,
+                     "n_samples": n_samples, "seed": seed, "resampled": resampled,
+                     "n_resampled": result.overall["n_resampled"]},
         "codes": {c["label"]: _figures(result, k) for k, c in enumerate(matrix.codes)},
         "overall": _figures(result, None),
     }
@@ -292,64 +472,102 @@ def report_from_matrix(
 def agreement_report(
     db: Database,
     *,
+    actor: str,
     coders: Sequence[str] | None = None,
     unit: str = "segment",
     all_documents: bool = False,
     sample_id: int | None = None,
+    resample: str = "codings",
     n_samples: int = 1000,
     seed: int = 0,
-    actor: str | None = None,
 ) -> dict[str, Any]:
     """Krippendorff's alpha (with 95% bootstrap interval), kappa, AC1 and percent agreement
     per code and overall, on the units in scope; code names as the user sees them.
 
-    ``actor``, when given, must be allowed ``consistency.review``.
+    ``actor`` must be allowed ``consistency.review``. ``resample``: what one bootstrap draw
+    takes, ``codings`` (units joined by one coding together) or ``documents``.
     """
-    if actor is not None:
-        access.require(db, actor, "consistency.review")
+    access.require(db, actor, "consistency.review")
     matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
-                         sample_id=sample_id)
+                         sample_id=sample_id, resample=resample)
     return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
 
 
 def unitized_report(
     db: Database,
     *,
+    actor: str,
     coders: Sequence[str] | None = None,
     all_documents: bool = False,
     sample_id: int | None = None,
-    actor: str | None = None,
 ) -> dict[str, Any]:
     """Krippendorff's unitized alpha per code on the coders' own character spans.
 
     No units are imposed: each coder's spans are compared as marked, which suits free-span
-    coding. The documents in scope are laid end to end as one continuum. Returns
-    ``{"coders", "n_documents", "codes": {NAME: {"alpha", "observed", "expected"}},
-    "overall": {...}}``.
+    coding. Every document that all chosen coders have seen is its own continuum: spans
+    are never merged across documents, and spans that only touch stay apart (issue 13).
+    Returns ``{"coders", "n_documents", "scope", "codes": {NAME: {"alpha", "observed",
+    "expected", "verdict"}}, "overall": {...}}``.
     """
-    if actor is not None:
-        access.require(db, actor, "consistency.review")
-    coders, codings, documents = _scope(db, coders, all_documents, sample_id)
+    access.require(db, actor, "consistency.review")
+    if sample_id is not None and coders is None:
+        coders = get_sample(db, sample_id)["coders"]
+    coders = _check_coders(db, coders)
+    codings = {c: _codings_of(db, c) for c in coders}
+    documents, scope = _in_scope(db, "document", coders, codings, all_documents, sample_id)
+    continua = {d["document_id"]: (d["start_char"], d["end_char"]) for d in documents}
     offsets, total = {}, 0
-    for doc, length in db.execute("SELECT id, length(text) FROM documents ORDER BY id"):
-        if doc in documents:
-            offsets[doc] = total
-            total += length
+    for doc in sorted(continua):
+        offsets[doc] = total
+        total += continua[doc][1]
     spans = [(coder, cid, offsets[doc] + start, offsets[doc] + end)
              for coder in coders for doc, start, end, cid, _ in codings[coder] if doc in offsets]
-    report: dict[str, Any] = {"coders": coders, "n_documents": len(offsets), "codes": {},
-                              "overall": {"alpha": None, "observed": None, "expected": None}}
-    if not spans:
+    report: dict[str, Any] = {"coders": coders, "n_documents": len(offsets), "scope": scope,
+                              "codes": {},
+                              "overall": {"alpha": None, "observed": None, "expected": None,
+                                          "verdict": None}}
+    pieces = [(offsets[d], offsets[d] + continua[d][1]) for d in sorted(offsets)
+              if continua[d][1] > 0]
+    if not spans or not pieces:
         return report
-    result = agreement.unitized_alpha(spans, begin=0, end=total, coders=coders)
-    codes = _code_rows(db, result.values)
-    for code in codes:
+    result = agreement.unitized_alpha(spans, continua=pieces, coders=coders)
+    for code in _code_rows(db, result.values):
         value = result.values[code["id"]]
         report["codes"][code["label"]] = {"alpha": value.alpha, "observed": value.observed,
-                                          "expected": value.expected}
+                                          "expected": value.expected,
+                                          "verdict": agreement.verdict(value.alpha)}
     report["overall"] = {"alpha": result.alpha, "observed": result.observed,
-                         "expected": result.expected}
+                         "expected": result.expected, "verdict": agreement.verdict(result.alpha)}
     return report
+
+
+def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
+    """How many units of how many were compared, and why the others were not."""
+    scope, unit = report["scope"], t(f"agreement.units.{report['unit']}", lang)
+    lines = [t("agreement.scope.compared", lang, n=scope["n_units"],
+               total=scope["n_units_total"], units=unit, documents=scope["n_documents"],
+               documents_total=scope["n_documents_total"])]
+    left_out = scope["n_units_total"] - scope["n_units"]
+    if scope["rule"] == "all_documents":
+        lines.append(t("agreement.scope.all_documents", lang))
+    if left_out:
+        lines.append(t("agreement.scope.left_out", lang, n=left_out, units=unit))
+        if scope["outside_sample"]:
+            lines.append(t("agreement.scope.outside_sample", lang, n=scope["outside_sample"],
+                           sample=scope["sample"]))
+        for coder, n in scope["not_seen"].items():
+            if n:
+                lines.append(t("agreement.scope.not_seen", lang, n=n, coder=coder))
+        if scope["rule"] == "seen":
+            lines.append(t("agreement.scope.rule", lang))
+    return lines
+
+
+def interval_line(report: dict[str, Any], lang: str) -> str:
+    """How the 95% interval was drawn: what one bootstrap draw resampled."""
+    interval = report["interval"]
+    return t(f"agreement.interval.{interval['resampled']}", lang,
+             n_samples=interval["n_samples"], n=interval["n_resampled"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,6 +583,7 @@ def compare_units(
     sample_id: int | None = None,
     only_differences: bool = True,
     matrix: UnitMatrix | None = None,
+    actor: str,
     viewer: str | None = None,
 ) -> list[dict[str, Any]]:
     """Units side by side: which coder applied which code, with the code definitions.
@@ -372,9 +591,13 @@ def compare_units(
     With ``only_differences`` (the disagreement review) a unit is listed when the coders
     differ on at least one code, and only those codes are listed; otherwise every unit that
     any coder coded. Each code carries its resolution when the team recorded one.
-    Units on which ``viewer`` still codes blind (see :func:`blind_spans`) are left out, so a
-    coder cannot read the others' codes here before finishing the sample.
+    ``actor`` (who reads the texts and codings) must be allowed ``consistency.review``.
+    Units on which ``viewer`` (default: ``actor``) still codes blind (see
+    :func:`blind_spans`) are left out, so a coder cannot read the others' codes here before
+    finishing the sample.
     """
+    access.require(db, actor, "consistency.review")
+    viewer = actor if viewer is None else viewer
     if matrix is None:
         matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
                              sample_id=sample_id)
@@ -533,23 +756,30 @@ def drift(
     all_documents: bool = False,
     n_samples: int = 1000,
     seed: int = 0,
+    resample: str = "codings",
+    actor: str,
 ) -> list[dict[str, Any]]:
     """Overall alpha per batch, oldest first, so a supervisor sees whether training helped.
 
     ``by="week"``: a document belongs to the week (its Monday) in which the chosen coders
-    last coded in it; ``by="sample"``: each double-coding sample is a batch.
+    last coded in it or marked it done; ``by="sample"``: each double-coding sample is a batch. ``actor`` must
+    be allowed ``consistency.review``. Each batch carries its verdict (read on the lower
+    bound of its interval).
     """
+    access.require(db, actor, "consistency.review")
     if by not in ("week", "sample"):
         raise InputError("agreement.bad_batch", by=by, expected="week, sample")
     out = []
     if by == "sample":
         for sample in list_samples(db):
             matrix = unit_matrix(db, coders=coders or sample["coders"], unit=unit,
-                                 all_documents=all_documents, sample_id=sample["id"])
+                                 all_documents=all_documents, sample_id=sample["id"],
+                                 resample=resample)
             out.append(_batch_row(sample["name"], sample["created_at"][:10], matrix,
                                   n_samples, seed))
         return out
-    matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents)
+    matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
+                         resample=resample)
     weeks: dict[str, list[int]] = {}
     for i, u in enumerate(matrix.units):
         stamp = matrix.times.get(u["document_id"])
@@ -557,9 +787,7 @@ def drift(
             weeks.setdefault(_week(stamp), []).append(i)
     for week in sorted(weeks):
         idx = weeks[week]
-        part = UnitMatrix(unit, matrix.coders, [matrix.units[i] for i in idx], matrix.codes,
-                          matrix.presence[:, idx, :], matrix.times)
-        out.append(_batch_row(week, week, part, n_samples, seed))
+        out.append(_batch_row(week, week, matrix.subset(idx), n_samples, seed))
     return out
 
 
@@ -567,7 +795,7 @@ def _batch_row(batch: str, start: str, matrix: UnitMatrix, n_samples: int, seed:
     overall = report_from_matrix(matrix, n_samples=n_samples, seed=seed)["overall"]
     return {"batch": batch, "start": start, "alpha": overall["alpha"],
             "alpha_lo": overall["alpha_ci"][0], "alpha_hi": overall["alpha_ci"][1],
-            "n_units": len(matrix.units)}
+            "verdict": overall["verdict"], "n_units": len(matrix.units)}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -439,3 +439,27 @@ def m010_exchange_ranges_and_dates(db: Database) -> None:
         ALTER TABLE documents ADD COLUMN created_at TEXT;
         """,
     )
+
+
+@migrations()
+def m011_agreement_done_marks(db: Database) -> None:
+    """Per document and coder: the coder has read the whole document ("klaar").
+
+    Agreement compares a coder's silence as "code absent" only on documents the coder has
+    seen (issue 13); a done mark says so, also when the coder applied no code at all.
+    Written only by ``workbench.done_marks``.
+    """
+    execute_script(
+        db,
+        """
+        CREATE TABLE done_marks (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL REFERENCES users(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            marked_by TEXT NOT NULL,
+            marked_at TEXT NOT NULL,
+            UNIQUE (coder, document_id)
+        );
+        CREATE INDEX done_marks_document ON done_marks(document_id);
+        """,
+    )

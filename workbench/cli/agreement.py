@@ -1,7 +1,10 @@
-"""``workbench agreement`` and ``workbench sample create``: thin layers over workbench.consistency.
+"""``workbench agreement``, ``workbench sample`` and ``workbench done``: thin layers over
+workbench.consistency and workbench.done_marks.
 
 ``workbench agreement --project PATH [--coders a,b,...] [--unit segment|turn|document]
-[--all-documents] [--json]`` prints the same figures as the Consistentie page.
+[--all-documents] [--resample codings|documents] [--json]`` prints the same figures as the
+Consistentie page, and always says how many units of how many were compared and why the
+others were not.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import argparse
 import json
 from typing import Any
 
-from workbench import agreement, consistency
+from workbench import agreement, consistency, done_marks
 from workbench.cli.common import add_project_argument, add_user_argument, project
 from workbench.errors import InputError
 from workbench.i18n import t
@@ -35,8 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="what one judgement is about (default: segment)")
     parser.add_argument(
         "--all-documents", action="store_true",
-        help="count every document as coded by every chosen coder (no coding = code absent); "
-        "default: only documents every chosen coder has coded at least once",
+        help="count every document as seen by every chosen coder (no coding = code absent); "
+        "default: only units every chosen coder has seen (in their sample, marked done with "
+        "'workbench done', or coded by them)",
+    )
+    parser.add_argument(
+        "--resample", choices=consistency.RESAMPLE, default="codings",
+        help="what the bootstrap for the 95%% interval draws: units joined by one coding "
+        "together (codings, default) or whole documents",
     )
     parser.add_argument("--sample", type=int, default=None,
                         help="only the units of this double-coding sample (its id)")
@@ -70,6 +79,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     close.add_argument("sample", type=int, help="sample id")
     close.set_defaults(func=run_sample_close)
 
+    done = sub.add_parser(
+        "done", help="mark documents as read in full by a coder ('klaar'), or list the marks",
+        description="A coder marks the documents they have read in full, also those where "
+        "they rightly applied no code; agreement then counts them as seen by that coder. "
+        "Without documents: list the marks.",
+    )
+    add_project_argument(done)
+    add_user_argument(done)
+    done.add_argument("documents", nargs="*", type=int, help="document ids")
+    done.add_argument("--all-documents", action="store_true", help="every document")
+    done.add_argument("--coder", default=None,
+                      help="whose mark (default: --user; researchers may mark for others)")
+    done.add_argument("--undo", action="store_true", help="remove the marks instead")
+    done.add_argument("--json", action="store_true", help="print the list as JSON")
+    done.set_defaults(func=run_done)
+
 
 def _names(value: str | None) -> list[str] | None:
     if value is None:
@@ -89,23 +114,20 @@ def _ids(value: str | None) -> list[int] | None:
         raise InputError("agreement.bad_documents", value=value) from None
 
 
-def _number(x: float | None) -> str:
-    return "-" if x is None else f"{x:.3f}"
-
-
 def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
     lo, hi = f["alpha_ci"]
-    ci = "-" if lo is None else f"[{lo:.3f}, {hi:.3f}]"
-    verdict = agreement.verdict(f["alpha"]) or "undefined"
-    return [label, _number(f["alpha"]), ci, _number(f["kappa"]), _number(f["ac1"]),
-            _number(f["percent"]), str(f["n_units"]), t(f"agreement.verdict.{verdict}", lang)]
+    ci = "-" if lo is None else f"[{agreement.shown(lo)}, {agreement.shown(hi)}]"
+    verdict = f["verdict"] or "undefined"
+    return [label, agreement.shown(f["alpha"]), ci, agreement.shown(f["kappa"]),
+            agreement.shown(f["ac1"]), agreement.shown(f["percent"]), str(f["n_units"]),
+            t(f"agreement.verdict.{verdict}", lang)]
 
 
 def run_agreement(args: argparse.Namespace) -> int:
     db = project(args)
     report = consistency.agreement_report(
         db, coders=_names(args.coders), unit=args.unit, all_documents=args.all_documents,
-        sample_id=args.sample, actor=args.user,
+        sample_id=args.sample, resample=args.resample, actor=args.user,
     )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -115,6 +137,10 @@ def run_agreement(args: argparse.Namespace) -> int:
         print(t("agreement.cli.reliability_off", lang))
     print(t("agreement.cli.header", lang, unit=report["unit"],
             coders=", ".join(report["coders"]), n_units=report["n_units"]))
+    for line in consistency.scope_lines(report, lang):
+        print(line)
+    if report["scope"]["rule"] == "seen" and report["n_units"] < report["scope"]["n_units_total"]:
+        print(t("agreement.cli.done_hint", lang))
     if report["n_units"] == 0:
         print(t("agreement.cli.no_units", lang))
         return 0
@@ -127,6 +153,7 @@ def run_agreement(args: argparse.Namespace) -> int:
                         for j, (cell, w) in enumerate(zip(r, widths))).rstrip())
         if i == 0 or i == len(rows) - 2:
             print("  ".join("-" * w for w in widths))
+    print(consistency.interval_line(report, lang))
     print(t("agreement.cli.thresholds", lang))
     return 0
 
@@ -159,4 +186,24 @@ def run_sample_list(args: argparse.Namespace) -> int:
 def run_sample_close(args: argparse.Namespace) -> int:
     consistency.close_sample(project(args), args.sample, actor=args.user)
     print(t("agreement.cli.sample_closed", args.lang, sample=args.sample))
+    return 0
+
+
+def run_done(args: argparse.Namespace) -> int:
+    db = project(args)
+    coder = args.coder or args.user
+    if not args.documents and not args.all_documents:
+        marks = done_marks.list_marks(db, actor=args.user, coder=args.coder)
+        if args.json:
+            print(json.dumps(marks, indent=2, ensure_ascii=False))
+            return 0
+        for m in marks:
+            print(t("agreement.cli.done_line", args.lang, coder=m["coder"],
+                    document_id=m["document_id"], document=m["document"]))
+        return 0
+    documents = None if args.all_documents else args.documents
+    changed = done_marks.mark_done(db, documents, coder=coder, actor=args.user,
+                                   done=not args.undo)
+    print(t("agreement.cli.undone" if args.undo else "agreement.cli.done", args.lang,
+            n=changed, coder=coder))
     return 0

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.codings import add_coding
+from workbench.done_marks import mark_imported
 from workbench.exchange import identity, ids
 from workbench.exchange.codes import upsert_codes
 from workbench.exchange.ids import export_guid
@@ -122,6 +123,9 @@ class _Writer:
                     selection.start, selection.end = back(selection.start, selection.end)
                 self.selection(doc_id, source, selection)
         self.notes()
+        # Two or more coders: each read every document ("klaar"), also where they coded nothing.
+        mark_imported(self.db, [t[1] for t in self.targets.values() if t[0] == "document"],
+                      actor=self.actor)
 
     def link(self, doc_id: int, respondent_id: int, name: str) -> None:
         """Link a document to its case's respondent, unless the project links it elsewhere."""

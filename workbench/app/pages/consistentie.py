@@ -10,14 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access
-from workbench.agreement import RELIABLE, TENTATIVE, verdict
+from workbench.agreement import RELIABLE, TENTATIVE, shown
 from workbench.app.common import attempt, db, lang, project_path, tr, user
 from workbench.consistency import (
-    MODEL, UNITS, agreement_report, close_sample, coder_options, compare_units, create_sample,
-    drift, list_samples, people, reliability_on, resolve, set_blind_coding, set_reliability,
-    unitized_report,
+    MODEL, RESAMPLE, UNITS, agreement_report, close_sample, coder_options, compare_units,
+    create_sample, default_coders, drift, interval_line, list_samples, people, reliability_on,
+    resolve, scope_lines, set_blind_coding, set_reliability, unitized_report,
 )
 from workbench.documents import list_documents
+from workbench.done_marks import list_marks, set_done
 from workbench.errors import WorkbenchError
 from workbench.store import get_setting, last_event_id
 
@@ -37,22 +38,23 @@ path = str(project_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_report(_project, path, version, coders, unit, all_documents, sample_id):
+def cached_report(_project, path, version, actor, coders, unit, all_documents, sample_id,
+                  resample):
     """Agreement report; recomputed only when the project changed (``version``)."""
-    return agreement_report(_project, coders=list(coders), unit=unit,
-                            all_documents=all_documents, sample_id=sample_id)
+    return agreement_report(_project, coders=list(coders), unit=unit, actor=actor,
+                            all_documents=all_documents, sample_id=sample_id, resample=resample)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_drift(_project, path, version, coders, unit, by, all_documents):
+def cached_drift(_project, path, version, actor, coders, unit, by, all_documents, resample):
     return drift(_project, coders=list(coders), unit=unit, by=by, all_documents=all_documents,
-                 n_samples=300)
+                 n_samples=300, resample=resample, actor=actor)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_unitized(_project, path, version, coders, all_documents, sample_id):
+def cached_unitized(_project, path, version, actor, coders, all_documents, sample_id):
     return unitized_report(_project, coders=list(coders), all_documents=all_documents,
-                           sample_id=sample_id)
+                           sample_id=sample_id, actor=actor)
 
 
 def coder_label(name: str) -> str:
@@ -60,11 +62,12 @@ def coder_label(name: str) -> str:
 
 
 def number(x):
-    return "—" if x is None else f"{x:.3f}"
+    """A figure never rounded across a verdict threshold (0.79956 is not shown as 0.800)."""
+    return shown(x, empty="—")
 
 
-def verdict_text(alpha):
-    return tr(f"agreement.verdict.{verdict(alpha) or 'undefined'}")
+def verdict_text(figures):
+    return tr(f"agreement.verdict.{figures['verdict'] or 'undefined'}")
 
 
 # ------------------------------------------------------------------ choices
@@ -77,7 +80,7 @@ sample_id = top[2].selectbox(
     format_func={None: tr("consistentie.no_sample"), **sample_names}.get,
     key="consistency_sample",
 )
-default = [c for c in options if c != MODEL]
+default = [c for c in default_coders(project) if c in options]  # researchers, no groups
 if sample_id is not None:
     default = [c for c in next(s for s in samples if s["id"] == sample_id)["coders"]
                if c in options]
@@ -88,8 +91,12 @@ coders = top[0].multiselect(tr("consistentie.coders"), options, default=default,
 unit = top[1].selectbox(tr("consistentie.unit"), UNITS, key="consistency_unit",
                         format_func={u: tr(f"consistentie.unit_{u}") for u in UNITS}.get,
                         help=tr("consistentie.unit_help"))
-all_documents = st.toggle(tr("consistentie.all_documents"), key="consistency_all_documents",
-                          help=tr("consistentie.all_documents_help"))
+left, right = st.columns([3, 2])
+all_documents = left.toggle(tr("consistentie.all_documents"), key="consistency_all_documents",
+                            help=tr("consistentie.all_documents_help"))
+resample = right.selectbox(tr("consistentie.resample"), RESAMPLE, key="consistency_resample",
+                           format_func={r: tr(f"consistentie.resample_{r}") for r in RESAMPLE}.get,
+                           help=tr("consistentie.resample_help"))
 reliability = reliability_on(project)
 
 
@@ -144,7 +151,7 @@ def resolve_form(item, code) -> None:
 def side_by_side(*, review: bool, only_differences: bool) -> None:
     items = attempt(compare_units, project, coders=coders, unit=unit,
                     all_documents=all_documents, sample_id=sample_id,
-                    only_differences=only_differences, viewer=me)
+                    only_differences=only_differences, actor=me)
     if items is None:
         return
     if not items:
@@ -167,6 +174,29 @@ def switch(setter, key: str) -> None:
     except WorkbenchError as exc:
         st.session_state[key] = not wanted
         st.session_state["consistency_switch_error"] = exc.message(lang())
+
+
+def done_section() -> None:
+    """The "klaar" marks: which documents a coder has read in full, also without any code."""
+    st.subheader(tr("consistentie.done_title"))
+    st.caption(tr("consistentie.done_help"))
+    who = me
+    if access.can(project, me, "users.manage"):  # researchers may mark for another coder
+        others = [c for c in dict.fromkeys([me, *coder_options(project)]) if c != MODEL]
+        who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
+    documents = {d["id"]: d["name"] for d in list_documents(project)}
+    marked = [m["document_id"] for m in attempt(list_marks, project, actor=me, coder=who) or []]
+    with st.form(f"done_{who}"):
+        every = st.checkbox(tr("consistentie.done_all", n=len(documents)), key=f"done_all_{who}")
+        chosen = st.multiselect(tr("consistentie.done_documents"), list(documents),
+                                default=[d for d in marked if d in documents],
+                                format_func=documents.get, key=f"done_documents_{who}")
+        if st.form_submit_button(tr("consistentie.done_save")):
+            changed = attempt(set_done, project, list(documents) if every else chosen,
+                              coder=who, actor=me)
+            if changed is not None:
+                st.toast(tr("consistentie.done_saved", n=changed))
+                st.rerun()
 
 
 def settings_and_samples() -> None:
@@ -226,6 +256,7 @@ def settings_and_samples() -> None:
             if made is not None:
                 st.toast(tr("consistentie.sample_made"))
                 st.rerun()
+    done_section()
 
 
 # ------------------------------------------------------------------ reliability off
@@ -251,18 +282,24 @@ tab_figures, tab_review, tab_drift, tab_settings = st.tabs([
 ])
 
 with tab_figures:
-    report = attempt(cached_report, project, path, version, tuple(coders), unit, all_documents,
-                     sample_id)
+    report = attempt(cached_report, project, path, version, me, tuple(coders), unit,
+                     all_documents, sample_id, resample)
     if report is not None:
         overall = report["overall"]
         lo, hi = overall["alpha_ci"]
         cols = st.columns(4)
         cols[0].metric(tr("consistentie.overall_alpha"), number(overall["alpha"]),
                        help=tr("consistentie.ci", lo=number(lo), hi=number(hi)))
-        badge = f":{COLORS[verdict(overall['alpha'])]}-badge[{verdict_text(overall['alpha'])}]"
+        badge = f":{COLORS[overall['verdict']]}-badge[{verdict_text(overall)}]"
         cols[1].markdown(f"{tr('consistentie.verdict')}  \n{badge}")
-        cols[2].metric(tr("consistentie.units"), report["n_units"])
+        cols[2].metric(tr("consistentie.units"), tr(
+            "consistentie.units_of", n=report["n_units"], total=report["scope"]["n_units_total"]))
         cols[3].metric(tr("consistentie.percent"), number(overall["percent"]))
+        lines = scope_lines(report, lang())
+        scope_box = st.warning if report["n_units"] < report["scope"]["n_units_total"] else st.info
+        scope_box("  \n".join(lines), icon=":material/filter_alt:")
+        st.caption(tr("consistentie.ci_line", lo=number(lo), hi=number(hi),
+                      how=interval_line(report, lang())))
         st.caption(tr("consistentie.thresholds", reliable=f"{RELIABLE:.3f}",
                       tentative=f"{TENTATIVE:.3f}"))
         if not report["codes"]:
@@ -271,36 +308,34 @@ with tab_figures:
             rows = report["codes"]
             table = pd.DataFrame({
                 tr("consistentie.col_code"): list(rows),
-                "alpha": [f["alpha"] for f in rows.values()],
+                "alpha": [number(f["alpha"]) for f in rows.values()],
                 tr("consistentie.col_ci"): [
                     "—" if f["alpha_ci"][0] is None
-                    else f"{f['alpha_ci'][0]:.3f} – {f['alpha_ci'][1]:.3f}"
+                    else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
                     for f in rows.values()],
-                "kappa": [f["kappa"] for f in rows.values()],
-                "AC1": [f["ac1"] for f in rows.values()],
-                tr("consistentie.percent"): [f["percent"] for f in rows.values()],
+                tr("consistentie.verdict"): [verdict_text(f) for f in rows.values()],
+                "kappa": [number(f["kappa"]) for f in rows.values()],
+                "AC1": [number(f["ac1"]) for f in rows.values()],
+                tr("consistentie.percent"): [number(f["percent"]) for f in rows.values()],
                 tr("consistentie.units"): [f["n_units"] for f in rows.values()],
-                tr("consistentie.verdict"): [verdict_text(f["alpha"]) for f in rows.values()],
             })
-            st.dataframe(table, hide_index=True, width="stretch", column_config={
-                c: st.column_config.NumberColumn(format="%.3f")
-                for c in ("alpha", "kappa", "AC1", tr("consistentie.percent"))})
+            st.dataframe(table, hide_index=True, width="stretch")
             st.caption(tr("consistentie.ac1_help"))
             if len(coders) != 2:
                 st.caption(tr("consistentie.kappa_two"))
     if st.toggle(tr("consistentie.unitized"), key="consistency_unitized",
                  help=tr("consistentie.unitized_help")):
-        spans = attempt(cached_unitized, project, path, version, tuple(coders), all_documents,
-                        sample_id)
+        spans = attempt(cached_unitized, project, path, version, me, tuple(coders),
+                        all_documents, sample_id)
         if spans is not None and spans["codes"]:
             st.metric(tr("consistentie.unitized_overall"), number(spans["overall"]["alpha"]))
+            st.caption(tr("consistentie.unitized_scope", n=spans["n_documents"],
+                          total=spans["scope"]["n_documents_total"]))
             st.dataframe(pd.DataFrame({
                 tr("consistentie.col_code"): list(spans["codes"]),
-                "u-alpha": [f["alpha"] for f in spans["codes"].values()],
-                tr("consistentie.verdict"): [verdict_text(f["alpha"])
-                                             for f in spans["codes"].values()],
-            }), hide_index=True, width="stretch",
-                column_config={"u-alpha": st.column_config.NumberColumn(format="%.3f")})
+                "u-alpha": [number(f["alpha"]) for f in spans["codes"].values()],
+                tr("consistentie.verdict"): [verdict_text(f) for f in spans["codes"].values()],
+            }), hide_index=True, width="stretch")
         elif spans is not None:
             st.info(tr("consistentie.no_units"))
 
@@ -312,7 +347,8 @@ with tab_drift:
     batches = {b: tr(f"consistentie.by_{b}") for b in ("week", "sample")}
     by = st.radio(tr("consistentie.drift_by"), list(batches), horizontal=True,
                   format_func=batches.get, key="drift_by")
-    rows = attempt(cached_drift, project, path, version, tuple(coders), unit, by, all_documents)
+    rows = attempt(cached_drift, project, path, version, me, tuple(coders), unit, by,
+                   all_documents, resample)
     rows = [r for r in rows or [] if r["alpha"] is not None]
     if not rows:
         st.info(tr("consistentie.no_drift"))

@@ -1,0 +1,140 @@
+"""Done marks ("klaar"): a coder says they have read a whole document.
+
+Why (issue 13): agreement may count a coder's silence on a unit as "code absent" only when the
+coder saw the unit. Applying a code shows that for one document, but many passages rightly
+get no code at all; without a mark, documents where a coder rightly coded nothing fall out of
+the comparison and the figures come out too high. A done mark is per document per coder;
+this module alone writes the ``done_marks`` table (migration m011).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound
+from workbench.store import SYSTEM_USERS, now, record_event, transaction
+
+
+def _check_coder(db: Database, coder: str) -> None:
+    access.role_of(db, coder)  # NotFound for an unknown name
+    if coder in SYSTEM_USERS:
+        raise InputError("agreement.system_coder", coder=coder)
+
+
+def _check_documents(db: Database, documents: Iterable[int] | None) -> list[int]:
+    if documents is None:
+        documents = [r[0] for r in db.execute("SELECT id FROM documents")]
+    ids = sorted({int(d) for d in documents})
+    if not ids:
+        raise InputError("agreement.done_needs_documents")
+    known = {r[0] for r in db.execute(
+        f"SELECT id FROM documents WHERE id IN ({', '.join('?' * len(ids))})", ids)}
+    for doc in ids:
+        if doc not in known:
+            raise NotFound("codings.unknown_document", document=doc)
+    return ids
+
+
+def mark_done(
+    db: Database, documents: Iterable[int] | None, *, coder: str, actor: str, done: bool = True
+) -> int:
+    """Mark (``done=False``: unmark) documents as read in full by ``coder``; None: every one.
+
+    Everyone who codes may mark their own documents; a researcher may also mark them for
+    another coder (e.g. after importing that coder's work). Returns how many marks changed;
+    one event row records them.
+    """
+    access.require(db, actor, "code")
+    access.require_own(db, actor, coder)
+    _check_coder(db, coder)
+    ids = _check_documents(db, documents)
+    marks = ", ".join("?" * len(ids))
+    with transaction(db):
+        present = {r[0] for r in db.execute(
+            f"SELECT document_id FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
+            [coder, *ids])}
+        if done:
+            changed = [d for d in ids if d not in present]
+            stamp = now()
+            db["done_marks"].insert_all(
+                {"document_id": d, "coder": coder, "marked_by": actor, "marked_at": stamp}
+                for d in changed)
+        else:
+            changed = [d for d in ids if d in present]
+            db.execute(f"DELETE FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
+                       [coder, *ids])
+        if changed:
+            record_event(db, actor, "consistency.done" if done else "consistency.undone",
+                         "done_marks", None,
+                         None if done else {"coder": coder, "documents": changed},
+                         {"coder": coder, "documents": changed} if done else None)
+    return len(changed)
+
+
+def done_documents(db: Database, coder: str) -> set[int]:
+    """The documents ``coder`` marked done (internal: callers check the reader's role)."""
+    return {r[0] for r in db.execute("SELECT document_id FROM done_marks WHERE coder = ?",
+                                     [coder])}
+
+
+def list_marks(db: Database, *, actor: str, coder: str | None = None) -> list[dict[str, Any]]:
+    """Every done mark (or one coder's) with the document name, for the page and the CLI."""
+    access.require(db, actor, "read")
+    where, params = ("WHERE m.coder = ?", [coder]) if coder else ("", [])
+    cur = db.execute(
+        "SELECT m.document_id, d.name AS document, m.coder, m.marked_by, m.marked_at "
+        f"FROM done_marks m JOIN documents d ON d.id = m.document_id {where} "
+        "ORDER BY m.coder, m.document_id", params)
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def mark_imported(db: Database, documents: Iterable[int], *, actor: str) -> int:
+    """After importing a project of two or more coders: every imported document is done
+    for each coder who coded in them.
+
+    A REFI-QDA project in which several people coded is a double-coded project: each of them
+    read every document, also those where they applied no code. With fewer than two coders
+    nothing is marked. Returns the number of new marks.
+    """
+    ids = sorted({int(d) for d in documents})
+    if not ids:
+        return 0
+    leave_out = [*SYSTEM_USERS]
+    coders = [r[0] for r in db.execute(
+        f"SELECT DISTINCT coder FROM codings WHERE origin = 'human' AND status = 'accepted' "
+        f"AND document_id IN ({', '.join('?' * len(ids))}) "
+        f"AND coder NOT IN ({', '.join('?' * len(leave_out))}) ORDER BY coder",
+        [*ids, *leave_out])]
+    if len(coders) < 2:
+        return 0
+    with transaction(db):
+        return sum(mark_done(db, ids, coder=c, actor=actor) for c in coders)
+
+
+def set_done(db: Database, documents: Iterable[int], *, coder: str, actor: str) -> int:
+    """Make ``documents`` exactly the set ``coder`` marked done (one transaction, as the
+    page's form saves it). Returns how many marks changed."""
+    wanted = set(_check_documents(db, documents)) if documents else set()
+    with transaction(db):
+        current = done_documents(db, coder)
+        changed = 0
+        if wanted - current:
+            changed += mark_done(db, wanted - current, coder=coder, actor=actor)
+        if current - wanted:
+            changed += mark_done(db, current - wanted, coder=coder, actor=actor, done=False)
+    return changed
+
+
+def latest_marks(db: Database, coders: Iterable[str]) -> dict[int, str]:
+    """Per document, when one of ``coders`` last marked it done (for drift by week)."""
+    names = list(coders)
+    if not names:
+        return {}
+    return dict(db.execute(
+        f"SELECT document_id, max(marked_at) FROM done_marks WHERE coder IN "
+        f"({', '.join('?' * len(names))}) GROUP BY document_id", names).fetchall())
