@@ -105,3 +105,31 @@ def test_unitized_alpha_on_request(db, coded, project_path):
     at.toggle(key="consistency_unitized").set_value(True).run()
     assert not at.exception
     assert any(m.label == "u-alpha, all codes" for m in at.metric)
+
+
+def test_default_coders_are_the_researchers_not_the_workshop_group(db, project_path):
+    import two_coders
+    from test_agreement_scope import workshop_group
+
+    passages = two_coders.build(db)
+    workshop_group(db, passages)
+    at = page(project_path, user="sanne")
+    assert at.multiselect(key="consistency_coders_None").value == ["anna", "bram"]
+
+
+def test_a_coder_marks_every_passage_done_and_the_scope_follows(db, project_path):
+    import two_coders
+    from workbench.done_marks import done_documents
+
+    passages = two_coders.build(db)
+    at = page(project_path, user="bram", lang="en")
+    at.selectbox(key="consistency_unit").set_value("document").run()
+    assert "Compared: 16 of 40 documents" in at.warning[0].value
+    at.checkbox(key="done_all_bram").check()
+    at.button(key="FormSubmitter:done_bram-Save done marks").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert done_documents(db, "bram") == set(passages)
+    # now every passage anna coded counts (19); the 21 she coded nothing in wait for her mark
+    assert "Compared: 19 of 40 documents" in at.warning[0].value
+    assert "- 21 were not seen by anna." in at.warning[0].value
+    assert not any("not seen by bram" in w.value for w in at.warning)
