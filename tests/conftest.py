@@ -28,8 +28,10 @@ def shared(*parts: str) -> Path:
     """``../shared/<parts>``, or skip (fail in CI) the calling test when it is absent."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        reason = (f"needs ../shared/{'/'.join(parts)} ({path} is absent): real third-party "
-                  "files that only the team's machines and CI have beside the repository")
+        reason = (
+            f"needs ../shared/{'/'.join(parts)} ({path} is absent): real third-party "
+            "files that only the team's machines and CI have beside the repository"
+        )
         if os.environ.get("WORKBENCH_REQUIRE_SHARED") == "1":
             pytest.fail(reason)
         pytest.skip(reason)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import docx
-import pytest
 
 from workbench import codebook as cb
 from workbench.cli import build_parser, main

@@ -91,10 +91,22 @@ def test_yaml_round_trips_any_text(texts, items, sensitive):
     code = cb.Code(id="a", name="Naam: #1 'x'", name_en=texts[0].strip() or None,
                    brief=texts[1].strip() or None, definition=texts[2].strip() or None,
                    use_when=texts[3].strip() or None, examples=items, indicators=items,
-                   source={"file": "f.txt", "quote": texts[2] or "q"}, color="#a1b2c3",
+                   source={"file": "f.txt", "quote": texts[2] if texts[2].strip() else "q"},
+                   color="#a1b2c3",
                    sensitive=sensitive)
     child = cb.Code(id="b-2", name="Kind", parent="a")
     book = cb.Codebook(name="Proef: ja", version="2.0", description=texts[0] or None,
                        changelog=[{"version": "2.0", "date": "2026-01-02", "author": "x",
                                    "changes": ["eerste"]}], codes=[code, child])
     assert cb.parse_codebook(cb.codebook_to_yaml(book)) == book
+
+
+def test_a_blank_source_quote_is_refused_on_read_with_the_field_named():
+    """A quote is matched verbatim in its seed file: blank it matches everything, so the
+    reader refuses it (and the round trip above only feeds it quotes it accepts)."""
+    book = cb.Codebook(name="Proef", version="1", codes=[
+        cb.Code(id="a", name="A", source={"file": "f.txt", "quote": " "})])
+    with pytest.raises(InputError) as caught:
+        cb.parse_codebook(cb.codebook_to_yaml(book))
+    assert caught.value.key == "codebook.wrong_type"
+    assert caught.value.params["field"] == "source"

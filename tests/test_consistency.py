@@ -353,7 +353,7 @@ def test_cli_agreement_checks_the_role(db, project, project_path, capsys):
 
 
 def test_a_blind_coder_cannot_review_the_sample_yet(db, project):
-    s = disagreeing(db, project)
+    disagreeing(db, project)
     d1 = next(iter(project))
     cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
     cons.set_blind_coding(db, True, actor="sanne")

@@ -28,15 +28,27 @@ pytestmark = pytest.mark.slow
 
 
 def run(*argv: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([str(a) for a in argv], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [str(a) for a in argv], cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("wheel")
-    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                "--no-index", "-w", out, REPO, cwd=out)
+    built = run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "-w",
+        out,
+        REPO,
+        cwd=out,
+    )
     assert built.returncode == 0, built.stderr
     return next(out.glob("workbench-*.whl")), built.stdout + built.stderr
 
@@ -47,11 +59,22 @@ def installed(wheel, tmp_path_factory) -> Path:
     env = tmp_path_factory.mktemp("venv")
     venv.create(env, with_pip=False)
     python = env / "bin" / "python"
-    done = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
-               "--no-index", wheel[0], cwd=env)
+    done = run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "--no-index",
+        wheel[0],
+        cwd=env,
+    )
     assert done.returncode == 0, done.stderr
-    site = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-               cwd=env).stdout.strip()
+    site = run(
+        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=env
+    ).stdout.strip()
     # Not a site folder of the new environment, so the editable install's .pth in it is not
     # processed: `workbench` can only come from the wheel.
     (Path(site) / "borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"])
@@ -64,9 +87,13 @@ def test_building_the_wheel_gives_no_warnings(wheel):
 
 def test_the_wheel_carries_the_codebooks_corpora_and_app(wheel):
     names = set(zipfile.ZipFile(wheel[0]).namelist())
-    for path in ("codebooks/binnenkant-isolement.yaml", "codebooks/sociale-kwaliteit.yaml",
-                 "corpora/demo/manifest.csv", "corpora/demo/codings.jsonl",
-                 "corpora/eval/passages.jsonl"):
+    for path in (
+        "codebooks/binnenkant-isolement.yaml",
+        "codebooks/sociale-kwaliteit.yaml",
+        "corpora/demo/manifest.csv",
+        "corpora/demo/codings.jsonl",
+        "corpora/eval/passages.jsonl",
+    ):
         assert f"workbench/data/{path}" in names
         assert (REPO / path).is_file()  # kept at the top level of the repository
     assert "workbench/data/streamlit_app.py" in names
@@ -74,23 +101,26 @@ def test_the_wheel_carries_the_codebooks_corpora_and_app(wheel):
 
 
 def test_installed_workbench_creates_the_demo_and_imports_from_any_folder(installed, tmp_path):
-    where = run(installed / "python", "-c", "import workbench; print(workbench.__file__)",
-                cwd=tmp_path)
+    where = run(
+        installed / "python", "-c", "import workbench; print(workbench.__file__)", cwd=tmp_path
+    )
     assert str(installed.parent) in where.stdout, where.stdout + where.stderr
-    demo = run(installed / "workbench", "--lang", "en", "demo", "--project", "demo.db",
-               cwd=tmp_path)
+    demo = run(
+        installed / "workbench", "--lang", "en", "demo", "--project", "demo.db", cwd=tmp_path
+    )
     assert demo.returncode == 0, demo.stderr
-    counts = run(installed / "workbench", "info", "--json", "--project", "demo.db",
-                 cwd=tmp_path)
+    counts = run(installed / "workbench", "info", "--json", "--project", "demo.db", cwd=tmp_path)
     assert '"documents": 10' in counts.stdout, counts.stdout + counts.stderr
     (tmp_path / "interview.txt").write_text(
         "Interviewer: Hoe gaat het met je?\nRespondent: Sinds de verhuizing ben ik veel "
-        "alleen. Ik schaam me daar een beetje voor.\n", encoding="utf-8")
-    imported = run(installed / "workbench", "import", "interview.txt", "--project", "nieuw.db",
-                   cwd=tmp_path)
+        "alleen. Ik schaam me daar een beetje voor.\n",
+        encoding="utf-8",
+    )
+    imported = run(
+        installed / "workbench", "import", "interview.txt", "--project", "nieuw.db", cwd=tmp_path
+    )
     assert imported.returncode == 0, imported.stderr
-    book = run(installed / "workbench", "codebook", "list", "--project", "demo.db",
-               cwd=tmp_path)
+    book = run(installed / "workbench", "codebook", "list", "--project", "demo.db", cwd=tmp_path)
     assert book.returncode == 0 and "verlies" in book.stdout, book.stdout + book.stderr
 
 
@@ -103,15 +133,27 @@ def free_port() -> int:
 def test_installed_workbench_app_serves_on_localhost(installed, tmp_path):
     port = free_port()
     server = subprocess.Popen(
-        [str(installed / "workbench"), "app", "--headless", "--port", str(port),
-         "--project", str(tmp_path / "app.db")],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            str(installed / "workbench"),
+            "app",
+            "--headless",
+            "--port",
+            str(port),
+            "--project",
+            str(tmp_path / "app.db"),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health",
-                                            timeout=2) as answer:
+                with urllib.request.urlopen(
+                    f"http://localhost:{port}/_stcore/health", timeout=2
+                ) as answer:
                     assert answer.read() == b"ok"
                     break
             except OSError:

@@ -318,7 +318,7 @@ def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None
                 raise InputError("respondents.cannot_convert", attribute=name, type=type_,
                                  respondent=code, value=value) from None
         db.conn.executemany(
-            f"UPDATE attribute_values SET value = ? WHERE attribute = ? AND respondent_id = ?",
+            "UPDATE attribute_values SET value = ? WHERE attribute = ? AND respondent_id = ?",
             [(value, name, rid) for value, rid in converted],
         )
         db.execute("UPDATE attributes SET type = ? WHERE name = ?", [type_, name])

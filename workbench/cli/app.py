@@ -33,8 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("app", help="start the app on this computer (http://localhost:PORT)")
     add_project_argument(parser)
     parser.add_argument("--port", type=int, default=8501, help="port (default: 8501)")
-    parser.add_argument("--headless", action="store_true",
-                        help="do not open a browser window")
+    parser.add_argument("--headless", action="store_true", help="do not open a browser window")
     parser.set_defaults(func=run_app)
 
 
@@ -45,13 +44,24 @@ def entry_file() -> Path:
 
 def command(args: argparse.Namespace) -> list[str]:
     """The ``streamlit run`` command line for ``args``."""
-    return [sys.executable, "-m", "streamlit", "run", str(entry_file()), *SERVER_OPTIONS,
-            f"--server.port={args.port}", f"--server.headless={str(args.headless).lower()}"]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(entry_file()),
+        *SERVER_OPTIONS,
+        f"--server.port={args.port}",
+        f"--server.headless={str(args.headless).lower()}",
+    ]
 
 
 def run_app(args: argparse.Namespace) -> int:
-    env = {**os.environ, "WORKBENCH_PROJECT": str(Path(args.project).resolve()),
-           "WORKBENCH_LANG": args.lang}
+    env = {
+        **os.environ,
+        "WORKBENCH_PROJECT": str(Path(args.project).resolve()),
+        "WORKBENCH_LANG": args.lang,
+    }
     try:
         return subprocess.call(command(args), env=env)
     except KeyboardInterrupt:
