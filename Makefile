@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 PROJECT ?= projects/demo.db
 PORT    ?= 8501
 
-.PHONY: install demo test browser bench check lint format-check typecheck fast lowest
+.PHONY: install demo test browser bench check lint format-check typecheck typecheck-baseline fast lowest
 
 # Install the package with its test tools into a local virtual environment. The Dutch spaCy
 # pipeline is tried and skipped when it cannot be downloaded (see ARCHITECTURE.md).
@@ -41,17 +41,12 @@ check: lint format-check fast
 lint: install
 	$(VENV)/bin/ruff check .
 
-# The files that already pass the formatter: the check covers only these, so that nobody's
-# work in progress is reformatted behind their back. Once the whole tree has been formatted
-# (`.venv/bin/ruff format .`), this becomes `FORMATTED := .`.
-FORMATTED := tests/conftest.py tests/test_app_smoke.py tests/test_handle.py \
-   tests/test_ingest_frontmatter.py tests/test_packaging.py tests/test_patterns_demo.py \
-   tests/test_suggest_model.py tests/test_text.py workbench/__init__.py workbench/__main__.py \
-   workbench/app/__init__.py workbench/app/common.py workbench/cli/app.py \
-   workbench/cli/common.py workbench/errors.py workbench/exchange/ids.py workbench/handle.py \
-   workbench/i18n.py workbench/ingest/catalog.py workbench/ingest/encoding.py \
-   workbench/privacy/key.py workbench/projects.py workbench/resources.py \
-   workbench/suggest/display.py workbench/suggest/scores.py
+# The format check covers the files listed here, which pass the formatter, so nobody's work
+# in progress is reformatted behind their back. Add a file once it is formatted
+# (`.venv/bin/ruff format FILE`); once the whole tree is (`.venv/bin/ruff format .`), this
+# becomes `FORMATTED := .`.
+FORMATTED := tests/conftest.py tests/test_packaging.py tests/test_i18n.py workbench/i18n.py \
+  workbench/resources.py workbench/cli/app.py workbench/cli/common.py .ci/mypy_baseline.py
 
 format-check: install
 	$(VENV)/bin/ruff format --check $(FORMATTED)
@@ -59,6 +54,10 @@ format-check: install
 # mypy on the package; the errors that predate it are listed per module in pyproject.toml.
 typecheck: install
 	$(VENV)/bin/mypy
+
+# Rewrite that list from mypy's current findings (after fixing errors, or to accept new ones).
+typecheck-baseline: install
+	$(PY) .ci/mypy_baseline.py
 
 fast: install
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser"

@@ -14,7 +14,9 @@ LITERAL_KEY = re.compile(
 
 
 def test_every_message_has_dutch_and_english():
-    missing = [key for key, entry in catalogue().items() if not entry.get("nl") or not entry.get("en")]
+    missing = [
+        key for key, entry in catalogue().items() if not entry.get("nl") or not entry.get("en")
+    ]
     assert missing == []
 
 
