@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import signal
 import sqlite3
