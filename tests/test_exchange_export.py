@@ -49,7 +49,7 @@ def test_export_is_pseudonymised_by_default_and_codings_still_fit(rich, tmp_path
     assert not any("René" in t for t in texts.values())
     assert any("Zonder [Naam 1] was ik" in t for t in texts.values())
     for source in root.iter("TextSource"):
-        text = texts["Sources/" + source.get("plainTextPath").split("//")[1]]
+        text = texts["sources/" + source.get("plainTextPath").split("//")[1]]
         for sel in source.iter("PlainTextSelection"):
             span = text[int(sel.get("startPosition")):int(sel.get("endPosition"))]
             assert " ".join(span.split())[:99] == sel.get("name").rstrip("…")[:99]

@@ -159,7 +159,7 @@ def test_exported_project_validates_against_project_xsd(rich, tmp_path):
     with zipfile.ZipFile(out) as zf:
         assert schema_errors("Project", zf.read("project.qde")) == []
         names = zf.namelist()
-    assert len([n for n in names if n.startswith("Sources/") and n.endswith(".txt")]) == 2
+    assert len([n for n in names if n.startswith("sources/") and n.endswith(".txt")]) == 2
 
 
 def test_export_has_one_coding_per_coder_with_creating_user(rich, tmp_path):

@@ -131,3 +131,216 @@ def test_pseudonymised_export_with_renewed_guids_comes_back_onto_the_original(
     after = snapshot(rich)
     assert [c for c in after["codings"] if c[5] != "chris"] == before["codings"]
     assert after["documents"] == before["documents"]
+
+
+# --- exports for a named tool ------------------------------------------------------------------
+
+def _root(path: Path):
+    from workbench.exchange.safety import parse_xml
+
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        root = parse_xml(zf.read("project.qde"), file="project.qde")
+        files = {n: zf.read(n).decode("utf-8") for n in names if n != "project.qde"}
+    return root, files
+
+
+@pytest.mark.parametrize("target", [None, "nvivo", "atlasti", "maxqda", "qualcoder"])
+def test_every_target_is_schema_valid_with_sources_folder_and_plain_utc_dates(
+        rich, tmp_path, target):
+    from workbench.exchange.ids import schema_errors
+
+    out = tmp_path / "t.qdpx"
+    export_qdpx(rich, out, actor=ME, target=target)
+    with zipfile.ZipFile(out) as zf:
+        assert schema_errors("Project", zf.read("project.qde")) == []
+        assert all(n == "project.qde" or n.startswith("sources/") for n in zf.namelist())
+    root, _ = _root(out)
+    dates = [v for e in root.iter() for k, v in e.attrib.items() if k.endswith("DateTime")]
+    assert dates and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", d) for d in dates)
+
+
+def test_nvivo_export_counts_utf16_units_and_comes_back_on_the_same_words(rich, tmp_path, nlp):
+    out = tmp_path / "n.qdpx"
+    export_qdpx(rich, out, pseudonymise=False, actor=ME, target="nvivo")
+    root, files = _root(out)
+    for source in root.iter("TextSource"):
+        text = files["sources/" + source.get("plainTextPath").split("//")[1]]
+        for sel in source.iter("PlainTextSelection"):
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            units = text.encode("utf-16-le")
+            quoted = units[2 * start:2 * end].decode("utf-16-le")
+            assert " ".join(quoted.split())[:50] == sel.get("name")[:50].rstrip("…")
+    fresh = open_project(tmp_path / "fresh.db")
+    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    assert snapshot(fresh)["codings"] == snapshot(rich)["codings"]
+    assert any(w["key"] == "exchange.warn.utf16_offsets" for w in report.warnings)
+
+
+def test_qualcoder_export_puts_memos_where_qualcoder_reads_them(rich, tmp_path, nlp):
+    out = tmp_path / "q.qdpx"
+    export_qdpx(rich, out, pseudonymise=False, actor=ME, target="qualcoder")
+    root, files = _root(out)
+    coded = [s for s in root.iter("PlainTextSelection") if s.find("Coding") is not None]
+    assert [s.find("Description").text for s in coded if s.find("Description") is not None] \
+        == ["Twijfel hier."]  # the coding memo, on its selection
+    sources = list(root.iter("TextSource"))
+    assert [s.find("Description").text for s in sources if s.find("Description") is not None] \
+        == ["Mooi interview."]  # the document memo, as the source's memo
+    notes = {n.get("guid"): n for n in root.find("Notes")}
+    annotations = [n for n in notes.values() if n.find("PlainTextSelection") is not None]
+    assert [a.find("PlainTextContent").text for a in annotations] == ["Energie uit dieren."]
+    refs = {r.get("targetGUID") for s in sources for r in s.findall("NoteRef")}
+    assert refs == {annotations[0].get("guid")}  # QualCoder finds the source by its NoteRef
+    journals = [n for n in notes.values() if n.get("plainTextPath")]
+    texts = sorted(files["sources/" + j.get("plainTextPath").split("//")[1]] for j in journals)
+    assert texts == sorted(["Projectmemo: let op schaamte 😊", "Definitie nog scherper maken.",
+                            "R01 woont alleen."])
+    assert all(j.get("name") for j in journals)  # QualCoder skips journals without a name
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    memos = lambda db: sorted(db.execute(  # noqa: E731
+        "SELECT target_type, text FROM memos").fetchall())
+    assert memos(fresh) == memos(rich)
+
+
+def test_project_name_description_and_source_dates_survive_a_round_trip(rich, tmp_path, nlp):
+    from workbench.store import get_setting, set_setting
+
+    set_setting(rich, "project_description", "Eenzaamheid na verhuizing.", actor=ME)
+    rich.execute("UPDATE documents SET imported_at = '2024-03-01T09:30:00.000+00:00'")
+    out = tmp_path / "a.qdpx"
+    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    fresh = open_project(tmp_path / "fresh.db")
+    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    assert report.lossless, report.losses
+    assert get_setting(fresh, "project_name") == "rich"
+    assert get_setting(fresh, "project_description") == "Eenzaamheid na verhuizing."
+    again = tmp_path / "b.qdpx"
+    export_qdpx(fresh, again, pseudonymise=False, actor=ME)
+    root, _ = _root(again)
+    assert root.get("name") == "rich"
+    assert root.find("Description").text == "Eenzaamheid na verhuizing."
+    assert {s.get("creationDateTime") for s in root.iter("TextSource")} == {
+        "2024-03-01T09:30:00Z"}
+
+
+# --- nothing dropped silently --------------------------------------------------------------------
+
+QC_PROJECT = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Buurtonderzoek" origin="QualCoder 3.5"
+         creationDateTime="2023-05-02T10:00:00Z">
+  <Users><User guid="{anna}" name="anna"/><User guid="{kim}" name="kim"/></Users>
+  <CodeBook><Codes><Code guid="{code}" name="Verlies" isCodable="true"/></Codes></CodeBook>
+  <Sources>
+    <TextSource guid="{src}" name="r07" plainTextPath="internal://{src}.txt"
+                creatingUser="{anna}" creationDateTime="2021-01-15T23:37:54Z">
+      <PlainTextSelection guid="{sel}" startPosition="{s1}" endPosition="{e1}"
+                          creatingUser="{anna}" creationDateTime="2021-01-16T10:00:00Z">
+        <Coding guid="{cod}" creatingUser="{anna}"><CodeRef targetGUID="{code}"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="{bare}" startPosition="{s2}" endPosition="{e2}"
+                          creatingUser="{anna}"/>
+      <NoteRef targetGUID="{ann}"/>
+    </TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="{ann}" creatingUser="{anna}" creationDateTime="2021-01-17T08:00:00Z">
+      <PlainTextContent>Let op: hier begint het.</PlainTextContent>
+      <PlainTextSelection guid="{annsel}" startPosition="{s3}" endPosition="{e3}"/>
+    </Note>
+    <Note guid="{linked}" name="Over de buurman" creatingUser="{anna}">
+      <PlainTextContent>De buurman is belangrijk.</PlainTextContent>
+    </Note>
+  </Notes>
+  <Links><Link guid="{link}" originGUID="{linked}" targetGUID="{bare}"/></Links>
+  <Description>Projectmemo uit QualCoder.</Description>
+</Project>"""
+QC_TEXT = ("I: Hoe is het met u?\n"
+           "R: Sinds de verhuizing ken ik niemand. Alleen de buurman zegt soms gedag.\n")
+
+
+def _qc_file(tmp_path: Path, year: str = "2021") -> Path:
+    def at(quote: str) -> tuple[int, int]:
+        return QC_TEXT.index(quote), QC_TEXT.index(quote) + len(quote)
+
+    (s1, e1), (s2, e2), (s3, e3) = at("Sinds de verhuizing"), at("de buurman"), at("ken ik")
+    guids = {k: str(uuid.uuid4()) for k in
+             ("anna", "kim", "code", "src", "sel", "cod", "bare", "ann", "annsel", "linked",
+              "link")}
+    xml = QC_PROJECT.format(**guids, s1=s1, e1=e1, s2=s2, e2=e2, s3=s3, e3=e3)
+    xml = xml.replace("2021-01-15T23:37:54Z", f"{year}-01-15T23:37:54Z")
+    path = tmp_path / "qc.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml)
+        zf.writestr(f"sources/{guids['src']}.txt", "\ufeff".encode() + QC_TEXT.encode())
+    return path
+
+
+def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp):
+    from workbench.store import get_setting
+
+    report = import_qdpx(db, _qc_file(tmp_path), actor=ME, nlp=nlp)
+    assert report.lossless, report.losses
+    assert db.execute("SELECT role FROM users WHERE name = 'kim'").fetchone() == ("system",)
+    text = db.execute("SELECT text FROM documents").fetchone()[0]
+    memos = db.execute("SELECT target_type, text, start_char, end_char FROM memos "
+                       "ORDER BY text").fetchall()
+    as_text = {m[1]: (m[0], text[m[2]:m[3]] if m[2] is not None else None) for m in memos}
+    # The annotation keeps its range; the note linked to a selection is about that text.
+    assert as_text == {"Let op: hier begint het.": ("document", "ken ik"),
+                       "De buurman is belangrijk.": ("document", "de buurman")}
+    assert get_setting(db, "project_description") == "Projectmemo uit QualCoder."
+    assert get_setting(db, "project_name") == "Buurtonderzoek"
+    assert db.execute("SELECT created_at FROM documents").fetchone() == (
+        "2021-01-15T23:37:54.000+00:00",)
+    assert report.counts["words"] == 5 + 12  # the speaker labels are not words
+    again = import_qdpx(db, _qc_file(tmp_path), actor=ME, nlp=nlp)  # new guids, same content
+    assert "memos" not in again.counts and "codings" not in again.counts
+
+
+def test_a_date_with_a_huge_year_is_read_without_a_crash(db, tmp_path, nlp):
+    report = import_qdpx(db, _qc_file(tmp_path, year="99999999"), actor=ME, nlp=nlp)
+    assert db.execute("SELECT created_at FROM documents").fetchone() == (None,)
+    assert report.counts["documents"] == 1
+
+
+def test_an_unknown_xml_encoding_is_a_clear_refusal(db, tmp_path, nlp):
+    path = tmp_path / "e.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", b'<?xml version="1.0" encoding="x-klingon"?><Project name="p"/>')
+    with pytest.raises(InputError) as err:
+        import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert err.value.key == "exchange.unknown_encoding"
+    assert "x-klingon" in err.value.message("en")
+
+
+# --- what the command line says --------------------------------------------------------------------
+
+def test_cli_export_for_nvivo_and_import_summary_counts_words(rich, tmp_path, capsys):
+    from workbench.cli import main
+
+    out = tmp_path / "n.qdpx"
+    assert main(["export", "--project", str(tmp_path / "rich.db"), "--output", str(out),
+                 "--for", "nvivo", "--original-text"]) == 0
+    assert "UTF-16" in capsys.readouterr().out
+    fresh = tmp_path / "fresh.db"
+    assert main(["--lang", "en", "import", str(out), "--project", str(fresh)]) == 0
+    printed = capsys.readouterr().out
+    words = sum(r[0] for r in open_project(fresh).execute("SELECT n_words FROM documents"))
+    assert words > 0 and f"Words: {words}," in printed
+
+
+def test_cli_refused_import_into_a_new_path_leaves_no_project(tmp_path, capsys):
+    from workbench.cli import main
+
+    bad = tmp_path / "kapot.qdpx"
+    bad.write_bytes(b"geen zip")
+    target = tmp_path / "nieuw.db"
+    assert main(["import", str(bad), "--project", str(target)]) == 1
+    assert not target.exists() and list(tmp_path.glob("nieuw.db*")) == []
+    bad_codebook = tmp_path / "kapot.qdc"
+    bad_codebook.write_text("<CodeBook", encoding="utf-8")
+    assert main(["codebook", "import", str(bad_codebook), "--project", str(target)]) == 1
+    assert list(tmp_path.glob("nieuw.db*")) == []
+    assert "Error:" in capsys.readouterr().err

@@ -91,3 +91,17 @@ def test_supervisor_sees_no_import_section(filled, project_path):
     at = page(project_path, user="sanne")
     assert len(at.get("file_uploader")) == 0
     assert len(page(project_path).get("file_uploader")) == 1
+
+
+def test_a_qdpx_can_be_made_for_qualcoder(filled, project_path):
+    import io
+    import zipfile
+
+    at = page(project_path, lang="en")
+    assert at.selectbox(key="export_target").options[0] == "By the standard (REFI-QDA)"
+    at.selectbox(key="export_target").set_value("qualcoder").run()
+    at.button(key="export_make").click().run()
+    assert not at.exception and not at.error
+    assert len(at.get("download_button")) == 2
+    with zipfile.ZipFile(io.BytesIO(at.session_state["export_result"]["data"])) as zf:
+        assert b'for qualcoder"' in zf.read("project.qde")

@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 
 from workbench import codebook as cb
-from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.cli.common import (
+    add_project_argument, add_user_argument, open_for_import, project,
+)
 from workbench.errors import InputError
 from workbench.i18n import t
 
@@ -179,7 +181,15 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    db = project(args)
+    db, discard = open_for_import(args)
+    try:
+        return _import(db, args)
+    except Exception:
+        discard()  # a project made for this command keeps nothing: leave none behind
+        raise
+
+
+def _import(db, args: argparse.Namespace) -> int:
     suffix = args.file.suffix.lower()
     if suffix == ".qdc":
         from workbench.exchange import import_qdc

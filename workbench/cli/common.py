@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -52,3 +53,21 @@ def project(args: argparse.Namespace, *, create: bool | None = None) -> Database
     if create is None:
         create = command_name(args) in CREATES_PROJECT
     return open_project(args.project, create=create)
+
+
+def open_for_import(args: argparse.Namespace) -> tuple[Database, Callable[[], None]]:
+    """The project of an import command, and a function that removes it again when this
+    command created it: a refused file must not leave an empty project behind."""
+    path = Path(args.project)
+    existed = path.exists()
+    db = project(args)
+
+    def discard() -> None:
+        if existed:
+            return
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    return db, discard
+

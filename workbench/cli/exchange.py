@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workbench.cli.common import add_project_argument, add_user_argument, project
 from workbench.errors import InputError
-from workbench.exchange import EXPORT_FORMATS, export_project
+from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "csv/xlsx: suggested and rejected rows with their status)")
     parser.add_argument("--original-text", action="store_true",
                         help="export the original text with real names (role onderzoeker only)")
+    parser.add_argument("--for", dest="target", choices=TARGETS, default=None,
+                        help="qdpx: write the file the way this program reads it (NVivo: "
+                        "UTF-16 positions; QualCoder: memos as it reads them)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=run_export)
 
@@ -48,7 +51,7 @@ def run_export(args: argparse.Namespace) -> int:
     db = project(args)
     report = export_project(
         db, args.output, format=fmt, include_suggestions=args.include_suggestions,
-        pseudonymise=not args.original_text, actor=args.user,
+        pseudonymise=not args.original_text, actor=args.user, target=args.target,
     )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -12,7 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.cli.common import (
+    add_project_argument, add_user_argument, open_for_import, project,
+)
 from workbench.errors import InputError
 from workbench.i18n import t
 from workbench.ingest import (
@@ -99,7 +101,7 @@ def run_import(args: argparse.Namespace) -> int:
     files = expand_paths(args.files)
     if not files:  # e.g. an empty folder: say so, and create no project
         raise InputError("ingest.no_files", paths=", ".join(map(str, args.files)))
-    db = project(args)
+    db, discard = open_for_import(args)
     nlp = load_pipeline()
     print(t("ingest.cli.pipeline", args.lang, name=pipeline_info(nlp)["name"]))
     report = import_files(
@@ -123,6 +125,8 @@ def run_import(args: argparse.Namespace) -> int:
     print(t("ingest.cli.summary", args.lang, imported=len(report.imported),
             failed=len(report.failed), words=report.n_words, seconds=f"{report.seconds:.1f}",
             rate=f"{report.n_words / seconds:,.0f}"))
+    if not report.imported:
+        discard()  # a project made for this command keeps nothing: leave none behind
     return 0 if report.ok else 1
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from workbench.exchange.qdc import export_qdc, import_qdc
-from workbench.exchange.qdpx_export import export_qdpx
+from workbench.exchange.qdpx_export import TARGETS, export_qdpx
 from workbench.exchange.qdpx_import import import_qdpx
 from workbench.exchange.report import ExchangeReport, Loss
 from workbench.exchange.tables import codings_table, export_codings_table
@@ -33,15 +33,17 @@ def export_project(
     include_suggestions: bool = False,
     pseudonymise: bool = True,
     actor: str,
+    target: str | None = None,
 ) -> ExchangeReport:
-    """Export in ``format`` (qdpx, qdc, csv, xlsx) with the same choices everywhere."""
+    """Export in ``format`` (qdpx, qdc, csv, xlsx) with the same choices everywhere;
+    ``target`` shapes a qdpx for one tool (see :data:`TARGETS`)."""
     from workbench.exchange.gather import require_export
 
     if format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {EXPORT_FORMATS}. Got {format!r} instead.")
     if format == "qdpx":
         return export_qdpx(db, path, include_suggestions=include_suggestions,
-                           pseudonymise=pseudonymise, actor=actor)
+                           pseudonymise=pseudonymise, actor=actor, target=target)
     if format == "qdc":
         require_export(db, actor, pseudonymise=True)
         return export_qdc(db, path)
@@ -50,6 +52,6 @@ def export_project(
 
 
 __all__ = [
-    "EXPORT_FORMATS", "ExchangeReport", "Loss", "codings_table", "export_codings_table",
+    "EXPORT_FORMATS", "TARGETS", "ExchangeReport", "Loss", "codings_table", "export_codings_table",
     "export_project", "export_qdc", "export_qdpx", "import_qdc", "import_qdpx",
 ]

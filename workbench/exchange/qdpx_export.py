@@ -1,4 +1,4 @@
-"""Export a whole project as a REFI-QDA ``.qdpx`` (a zip with ``project.qde`` + ``Sources/``).
+"""Export a whole project as a REFI-QDA ``.qdpx`` (a zip with ``project.qde`` + ``sources/``).
 
 One ``PlainTextSelection`` per span and coder, with that coder as ``creatingUser`` on the
 selection and on each ``Coding``: another tool (or a script) can compute agreement between
@@ -6,6 +6,13 @@ coders from the file alone. Suggestions, when asked for, are written under a sep
 "<coder> (suggestie)" so they are never mistaken for the coder's own work. The XML is
 validated against the official schema before anything is written; the zip is written to a
 temporary file and moved into place, so a failed export never leaves half a file.
+
+``target`` writes the file the way one tool reads it (REFI-QDA leaves room for that):
+``nvivo`` counts positions in UTF-16 units; ``qualcoder`` reads memos only as a selection's
+Description (coding memos), a source's Description, notes with their own selection
+(annotations) and notes whose text is a file in ``sources/`` (journals). Every target gets
+the ``sources`` folder of REFI-QDA 1.5 and times as ``YYYY-MM-DDTHH:MM:SSZ``, which each of
+them writes back validly.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,6 +33,8 @@ from workbench.exchange import gather, identity, ids
 from workbench.exchange.files import write_zip_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
+from workbench.store import get_setting
+from workbench.text import unit_offsets
 
 NS = ids.PROJECT_NS
 SUGGESTION_SUFFIX = " (suggestie)"
@@ -62,13 +72,9 @@ def document_guid(doc: dict[str, Any]) -> str:
     return ids.export_guid(doc.get("guid"), "document", doc["source_sha256"])
 
 
-def _datetime(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value).isoformat()
-    except ValueError:
-        return None
+TARGETS = ("nvivo", "atlasti", "maxqda", "qualcoder")
+SOURCES = "sources"  # REFI-QDA 1.5, section 8.1 (ATLAS.ti refuses "Sources")
+_datetime = ids.refi_datetime
 
 
 def variable_type(attribute: dict[str, Any], values: list[str | None]) -> str:
@@ -112,8 +118,11 @@ class _Builder:
     """Collects the project into one XML tree; keeps the report of what does not fit."""
 
     def __init__(self, db: Database, *, include_suggestions: bool, pseudonymise: bool,
-                 actor: str, report: ExchangeReport) -> None:
+                 actor: str, report: ExchangeReport, target: str | None = None) -> None:
         self.db = db
+        self.target = target
+        self.positions: dict[int, Callable[[int], int]] = {}  # doc id -> offset as written
+        self.selection_elements: dict[int, ET.Element] = {}  # coding id -> its selection
         self.include_suggestions = include_suggestions
         self.pseudonymise = pseudonymise
         self.actor = actor
@@ -132,9 +141,9 @@ class _Builder:
         return guid
 
     def build(self, name: str) -> ET.Element:
-        root = _el(None, "Project", name=name, origin=f"{ids.ORIGIN} {__version__}",
-                   creationDateTime=dt.datetime.now(dt.timezone.utc).isoformat(
-                       timespec="seconds"))
+        origin = f"{ids.ORIGIN} {__version__}" + (f" for {self.target}" if self.target else "")
+        root = _el(None, "Project", name=name, origin=origin,
+                   creationDateTime=_datetime(dt.datetime.now(dt.timezone.utc).isoformat()))
         root.set("creatingUserGUID", self.user(self.actor))
         users = _el(root, "Users")
         codebook = self.codebook(root)
@@ -147,6 +156,10 @@ class _Builder:
         for element in (codebook, variables, cases, sources, notes, links):
             if element is not None and len(element) == 0:
                 root.remove(element)
+        description = get_setting(self.db, "project_description")
+        if description:
+            _el(root, "Description", self.free(description))
+            self.report.count("project_description")
         for ref in project_refs:
             _el(root, "NoteRef", targetGUID=ref)
         return root
@@ -255,11 +268,14 @@ class _Builder:
             guid = document_guid(doc)
             self.doc_guids[doc["id"]] = guid
             file_name = f"{guid}.txt"
-            self.files[file_name] = texts[doc["id"]].text
+            text = texts[doc["id"]].text
+            self.files[file_name] = text
+            self.positions[doc["id"]] = (unit_offsets(text, "utf16").__getitem__
+                                         if self.target == "nvivo" else int)
             el = _el(sources_el, "TextSource", guid=guid, name=self.free(doc["name"]),
                      plainTextPath=f"internal://{file_name}",
                      creatingUser=self.user(doc["imported_by"]),
-                     creationDateTime=_datetime(doc["imported_at"]))
+                     creationDateTime=_datetime(doc.get("created_at") or doc["imported_at"]))
             self.source_elements[doc["id"]] = el
             self.report.count("sources")
             self._selections(el, doc, texts[doc["id"]], by_doc.get(doc["id"], []), code_guids)
@@ -285,10 +301,11 @@ class _Builder:
                                  count=len(group))
                 continue
             key = f"{self.doc_guids[doc['id']]}:{start}:{end}:{who}"
+            at = self.positions[doc["id"]]
             selection = _el(source, "PlainTextSelection", guid=ids.derived("selection", key),
                             name=_snippet(text.text[new_start:new_end]),
-                            startPosition=new_start, endPosition=new_end, creatingUser=who,
-                            creationDateTime=_datetime(group[0]["created_at"]))
+                            startPosition=at(new_start), endPosition=at(new_end),
+                            creatingUser=who, creationDateTime=_datetime(group[0]["created_at"]))
             for coding in group:
                 guid = ids.export_guid(
                     coding.get("guid"), "coding",
@@ -297,6 +314,7 @@ class _Builder:
                          creationDateTime=_datetime(coding["created_at"]))
                 _el(el, "CodeRef", targetGUID=code_guids[coding["code_id"]])
                 self.coding_elements[coding["id"]] = el
+                self.selection_elements[coding["id"]] = selection
                 self.report.count("codings")
 
     def _suggestion_user(self, coder: str) -> str:
@@ -326,22 +344,30 @@ class _Builder:
         cases = {r["id"]: self.known.case(r["id"], r["code"]) for r in gather.respondents(self.db)}
         for memo in gather.memos(self.db):
             guid = ids.export_guid(memo.get("guid"), "memo", memo["id"])
+            kind, target = memo["target_type"], memo["target_id"]
+            span = self._memo_span(memo, segments)
+            if self.target == "qualcoder" and self._qualcoder_memo(memo, span, notes_el, guid):
+                continue
             note = _el(notes_el, "Note", guid=guid, name=self.free(memo["title"]) or None,
                        creatingUser=self.user(memo["author"]),
                        creationDateTime=_datetime(memo["created_at"]),
                        modifiedDateTime=_datetime(memo["updated_at"]))
-            _el(note, "PlainTextContent", self.free(memo["text"]))
+            if self.target == "qualcoder":  # a journal: the text is a file in sources/
+                note.set("name", note.get("name") or _snippet(memo["text"], 60))
+                note.set("plainTextPath", f"internal://{guid}.txt")
+                self.files[f"{guid}.txt"] = self.free(memo["text"])
+            else:
+                _el(note, "PlainTextContent", self.free(memo["text"]))
             self.report.count("notes")
-            kind, target = memo["target_type"], memo["target_id"]
             parent = None
-            if kind == "document":
+            if span is not None:
+                parent = self._text_selection(span, memo)
+            elif kind == "document":
                 parent = self.source_elements.get(target)
             elif kind == "code":
                 parent = self.code_elements.get(target)
             elif kind == "coding":
                 parent = self.coding_elements.get(target)
-            elif kind == "segment" and target in segments:
-                parent = self._segment_selection(segments[target], memo)
             elif kind == "respondent" and target in cases:
                 _el(links_el, "Link", guid=ids.derived("link", guid), name="Memo-Case",
                     direction="OneWay", originGUID=guid,
@@ -356,21 +382,72 @@ class _Builder:
             _insert_note_ref(parent, guid)
         return notes_el, links_el, project_refs
 
-    def _segment_selection(self, segment: dict[str, Any], memo: dict[str, Any]) -> ET.Element:
-        source = self.source_elements[segment["document_id"]]
-        text = self.texts[segment["document_id"]]
-        start, end = text.span(segment["start_char"], segment["end_char"])
+    def _memo_span(self, memo: dict[str, Any], segments: dict[int, dict]):
+        """(document id, start, end) of a memo about a stretch of text, else None."""
+        if memo["target_type"] == "segment" and memo["target_id"] in segments:
+            seg = segments[memo["target_id"]]
+            return seg["document_id"], seg["start_char"], seg["end_char"]
+        if memo["target_type"] == "document" and memo.get("start_char") is not None and \
+                memo["target_id"] in self.source_elements:
+            return memo["target_id"], memo["start_char"], memo["end_char"]
+        return None
+
+    def _qualcoder_memo(self, memo: dict[str, Any], span, notes_el: ET.Element,
+                        guid: str) -> bool:
+        """Write ``memo`` where QualCoder reads it; False when it has no such place (it then
+        becomes a journal). Coding memos are the selection's Description, document memos the
+        source's Description, memos about a stretch of text annotations."""
+        kind, target = memo["target_type"], memo["target_id"]
+        text = self.free(memo["text"])
+        if kind == "coding" and target in self.selection_elements:
+            _add_description(self.selection_elements[target], text)
+        elif span is None and kind == "document" and target in self.source_elements:
+            _add_description(self.source_elements[target], text)
+        elif span is not None:
+            doc_id, start, end = span
+            start, end = self.texts[doc_id].span(start, end)
+            at = self.positions[doc_id]
+            note = _el(notes_el, "Note", guid=guid, creatingUser=self.user(memo["author"]),
+                       creationDateTime=_datetime(memo["created_at"]),
+                       modifiedDateTime=_datetime(memo["updated_at"]))
+            _el(note, "PlainTextContent", text)
+            _el(note, "PlainTextSelection", guid=ids.derived("annotation", guid),
+                startPosition=at(start), endPosition=at(end))
+            _insert_note_ref(self.source_elements[doc_id], guid)
+        else:
+            return False
+        self.report.count("notes")
+        return True
+
+    def _text_selection(self, span, memo: dict[str, Any]) -> ET.Element:
+        """A selection without codings over the memo's stretch of text, to hang it on."""
+        doc_id, start, end = span
+        source = self.source_elements[doc_id]
+        text = self.texts[doc_id]
+        start, end = text.span(start, end)
+        at = self.positions[doc_id]
         who = self.user(memo["author"])
         selection = ET.Element(f"{{{NS}}}PlainTextSelection", {
             "guid": ids.derived("segment-note", memo["id"]),
-            "name": _snippet(text.text[start:end]),
-            "startPosition": str(start), "endPosition": str(end), "creatingUser": who})
+            "name": xml_text(_snippet(text.text[start:end])),
+            "startPosition": str(at(start)), "endPosition": str(at(end)), "creatingUser": who})
         # Selections come before the source's own Coding/NoteRef/VariableValue children.
         index = len([c for c in source if c.tag.endswith("}Description")
                      or c.tag.endswith("}PlainTextContent")
                      or c.tag.endswith("}PlainTextSelection")])
         source.insert(index, selection)
         return selection
+
+
+def _add_description(parent: ET.Element, text: str) -> None:
+    """Put ``text`` in the element's Description (its first child), after what is there."""
+    found = parent.find(f"{{{NS}}}Description")
+    if found is None:
+        found = ET.Element(f"{{{NS}}}Description")
+        parent.insert(0, found)
+        found.text = xml_text(text)
+    else:
+        found.text = (found.text or "") + "\n\n" + xml_text(text)
 
 
 def _insert_note_ref(parent: ET.Element, guid: str) -> None:
@@ -402,10 +479,11 @@ def _color(value: str | None) -> str | None:
 
 
 def project_xml(db: Database, *, name: str, include_suggestions: bool, pseudonymise: bool,
-                actor: str, report: ExchangeReport) -> tuple[bytes, dict[str, str]]:
+                actor: str, report: ExchangeReport,
+                target: str | None = None) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` bytes (schema-valid) and the source files to put next to it."""
     builder = _Builder(db, include_suggestions=include_suggestions, pseudonymise=pseudonymise,
-                       actor=actor, report=report)
+                       actor=actor, report=report, target=target)
     root = builder.build(name)
     ET.register_namespace("", NS)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -422,13 +500,18 @@ def export_qdpx(
     include_suggestions: bool = False,
     pseudonymise: bool = True,
     actor: str,
+    target: str | None = None,
 ) -> ExchangeReport:
     """Write the whole project to ``path`` (.qdpx) and return the data-loss report.
 
-    The report is also written next to the file (``<path>.dataloss.txt``/``.json``).
+    ``target`` (one of :data:`TARGETS`, or None for the standard as written) shapes the file
+    for the tool that will read it. The report is also written next to the file
+    (``<path>.dataloss.txt``/``.json``).
     """
     path = Path(path)
     gather.require_export(db, actor, pseudonymise=pseudonymise)
+    if target is not None and target not in TARGETS:
+        raise InputError("exchange.bad_target", target=target, expected=", ".join(TARGETS))
     if path.is_dir():
         raise InputError("exchange.output_is_directory", path=str(path))
     report = ExchangeReport(operation="export", format="qdpx", path=str(path))
@@ -436,11 +519,14 @@ def export_qdpx(
         report.warn("exchange.warn.pseudonymised")
     else:
         report.warn("exchange.warn.original_text")
+    if target == "nvivo":
+        report.warn("exchange.warn.nvivo_positions")
     name = _project_name(db)
     xml, files = project_xml(db, name=name, include_suggestions=include_suggestions,
-                             pseudonymise=pseudonymise, actor=actor, report=report)
+                             pseudonymise=pseudonymise, actor=actor, report=report,
+                             target=target)
     members = {"project.qde": xml}
-    members.update({f"Sources/{n}": t.encode("utf-8") for n, t in files.items()})
+    members.update({f"{SOURCES}/{n}": t.encode("utf-8") for n, t in files.items()})
     write_zip_atomically(path, members)
     report.write_next_to(path)
     gather.log_export(db, actor, format="qdpx", path=str(path), pseudonymise=pseudonymise,
@@ -449,6 +535,10 @@ def export_qdpx(
 
 
 def _project_name(db: Database) -> str:
+    """The name the project came with from another tool, else its file name."""
+    kept = get_setting(db, "project_name")
+    if kept:
+        return str(kept)
     for _, name, file in db.execute("PRAGMA database_list").fetchall():
         if name == "main" and file:
             return Path(file).stem

@@ -79,21 +79,24 @@ class _Writer:
         # is new from what the project already had (importing a file twice adds nothing).
         self.first_new = {table: _max_id(db, table) + 1 for table in ("respondents", "codings")}
         self.docs: dict[str, tuple[int, Mapper | None]] = {}  # source guid -> doc, map back
+        self.new_project = not db.execute("SELECT 1 FROM documents UNION ALL "
+                                          "SELECT 1 FROM codes LIMIT 1").fetchone()
         self._text_index: dict[str, int] | None = None
         self._pseudo_index: dict[str, int] | None = None
 
     def project_fields(self) -> None:
-        """The project's name and description: kept when the project has none yet, a
-        different one is listed in the report (the project's own wins)."""
+        """The project's name and description, when the file starts a new project (a
+        colleague's file imported into an existing project does not rename it); a different
+        one is listed in the report (the project's own wins)."""
         for key, value in (("project_name", self.project.name),
                            ("project_description", self.project.description)):
             if not value:
                 continue
             current = get_setting(self.db, key)
-            if current in (None, ""):
+            if current in (None, "") and (self.new_project or key == "project_description"):
                 set_setting(self.db, key, value, actor=self.actor)
                 self.report.count(key)
-            elif current != value:
+            elif current != value and key == "project_description":
                 self.report.lose(key, "kept_existing_value", value[:80])
 
     def write(self) -> None:

@@ -295,8 +295,9 @@ class _Reader:
     def reading(self, raw: str, selections: list[Element], name: str,
                 project: RefiProject):
         """How this source's offsets were counted (see textmap.guess_reading)."""
-        if (project.origin or "").startswith(ids.ORIGIN):
-            return STANDARD  # our own files count code points in the text as written
+        origin = project.origin or ""
+        if origin.startswith(ids.ORIGIN) and " for " not in origin:
+            return STANDARD  # our own standard files count code points in the text as written
         spans = []
         for sel in selections:
             try:

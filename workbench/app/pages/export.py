@@ -13,7 +13,7 @@ import streamlit as st
 
 from workbench import access
 from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
-from workbench.exchange import EXPORT_FORMATS, export_project, import_qdc, import_qdpx
+from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project, import_qdc, import_qdpx
 
 MIME = {"qdpx": "application/zip", "qdc": "application/xml", "csv": "text/csv",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -40,13 +40,14 @@ def show_report(report) -> None:
         st.success(tr("exchange.report.nothing_lost"))
 
 
-def run_export(fmt: str, suggestions: bool, pseudonymise: bool):
+def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | None):
     """Export into a temporary folder; keep the bytes for the download button."""
     name = f"{project_path().stem}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / name
         report = attempt(export_project, project, target, format=fmt,
-                         include_suggestions=suggestions, pseudonymise=pseudonymise, actor=me)
+                         include_suggestions=suggestions, pseudonymise=pseudonymise, actor=me,
+                         target=program)
         if report is None:
             return None
         loss_file = target.with_name(target.name + ".dataloss.txt")
@@ -75,13 +76,18 @@ if text_choice == "original":
 if len(text_options) == 1:
     st.caption(tr("page_export.original_not_allowed"))
 
+target_labels = {t: tr(f"page_export.target.{t}") for t in ("standard", *TARGETS)}
+target = st.selectbox(tr("page_export.target_question"), list(target_labels), key="export_target",
+                      disabled=fmt != "qdpx", format_func=target_labels.get)
+target = None if target == "standard" or fmt != "qdpx" else target
+choices = (fmt, suggestions, text_choice, target)
+
 if st.button(tr("page_export.make"), type="primary", key="export_make"):
     with st.spinner(tr("page_export.working")):
-        made = run_export(fmt, suggestions, text_choice == "pseudonymised")
-        st.session_state["export_result"] = made and {**made,
-                                                      "choices": (fmt, suggestions, text_choice)}
+        made = run_export(fmt, suggestions, text_choice == "pseudonymised", target)
+        st.session_state["export_result"] = made and {**made, "choices": choices}
 result = st.session_state.get("export_result")
-if result and result["choices"] == (fmt, suggestions, text_choice):
+if result and result["choices"] == choices:
     st.download_button(tr("page_export.download", name=result["name"]), result["data"],
                        file_name=result["name"], mime=MIME[result["fmt"]], key="export_download")
     st.download_button(tr("page_export.download_report"), result["dataloss"],
