@@ -70,4 +70,3 @@ def open_for_import(args: argparse.Namespace) -> tuple[Database, Callable[[], No
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     return db, discard
-
