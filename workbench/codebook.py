@@ -959,10 +959,18 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
     }
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a list that two fields share twice instead of as an anchor and alias, which
+    the reader refuses (codebook.yaml_alias)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def codebook_to_yaml(codebook: Codebook) -> str:
     """YAML that :func:`load_codebook` reads back to the same codebook."""
-    return yaml.safe_dump(codebook_to_dict(codebook), allow_unicode=True, sort_keys=False,
-                          width=100, default_flow_style=False)
+    return yaml.dump(codebook_to_dict(codebook), Dumper=_NoAliasDumper, allow_unicode=True,
+                     sort_keys=False, width=100, default_flow_style=False)
 
 
 def _counts(db: Database) -> dict[str, int]:
