@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError
+from workbench.store import get_setting
 
 FORMATS = ("csv", "xlsx")
 FILTERS_SHEET = "filters"
@@ -84,10 +85,17 @@ def export_tables(
     """Write ``tables`` to ``path`` (.csv or .xlsx); exporting needs the ``export`` right."""
     access.require(db, actor, "export")
     path = Path(path)
-    data = table_bytes(tables, about, format_of(path))
+    data = table_bytes(tables, used_settings(db, about), format_of(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def used_settings(db: Database, about: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The settings with "speakers: (project setting)" replaced by the value that was used:
+    a reader of the file cannot look up what the project setting was (issue 13)."""
+    used = get_setting(db, "analysis_speakers") or "all"
+    return [(k, used if (k, v) == ("speakers", "(project setting)") else v) for k, v in about]
 
 
 def read_csv_export(path: str | Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:

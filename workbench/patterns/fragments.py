@@ -335,18 +335,29 @@ def _coding_rows(db: Database, where: list[str], params: list[Any], *, places: b
                          "coalesce(ta.position, -1), coalesce(tb.position, -1)")
     else:
         place_columns = "-1, -1, -1, -1"
+    speaker, keep = "coalesce(ta.speaker_id, -1)", "1 = 1"
+    if only_respondents:
+        # A fragment that starts in the interviewer's question and runs into the answer is
+        # kept (issue 13), under the first speaker after the interviewer in its span.
+        answer = ("SELECT coalesce(t.speaker_id, -1) FROM turns t LEFT JOIN speakers s2 "
+                  "ON s2.id = t.speaker_id WHERE t.document_id = x.document_id "
+                  "AND t.position > ta.position AND t.start_char < x.end_char "
+                  "AND coalesce(s2.role, '') != 'interviewer' ORDER BY t.position LIMIT 1")
+        speaker = (f"CASE WHEN coalesce(sp.role, '') != 'interviewer' "
+                   f"THEN coalesce(ta.speaker_id, -1) ELSE ({answer}) END")
+        keep = f"coalesce(sp.role, '') != 'interviewer' OR EXISTS ({answer})"
     rows = db.execute(
         f"""
         SELECT x.id, x.document_id, x.code_id, x.start_char, x.end_char,
                coalesce(x.life_year, -1), coalesce(x.life_age, -1), x.coder_id,
-               {place_columns}, coalesce(ta.speaker_id, -1)
+               {place_columns}, {speaker}
         FROM (SELECT c.id, c.document_id, c.code_id, c.start_char, c.end_char, c.life_year,
                      c.life_age, u.rowid AS coder_id, {_segment_place("a")} AS a {last}
               FROM codings c JOIN documents d ON d.id = c.document_id
               JOIN users u ON u.name = c.coder
               WHERE {' AND '.join(where)}) x
         {joins}
-        WHERE {"coalesce(sp.role, '') != 'interviewer'" if only_respondents else "1 = 1"}
+        WHERE {keep}
         """,
         params,
     ).fetchall()
