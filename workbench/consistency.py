@@ -544,7 +544,8 @@ def unitized_report(
 def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
     """How many units of how many were compared, and why the others were not."""
     scope, unit = report["scope"], t(f"agreement.units.{report['unit']}", lang)
-    lines = [t("agreement.scope.compared", lang, n=scope["n_units"],
+    key = "compared_documents" if report["unit"] == "document" else "compared"
+    lines = [t(f"agreement.scope.{key}", lang, n=scope["n_units"],
                total=scope["n_units_total"], units=unit, documents=scope["n_documents"],
                documents_total=scope["n_documents_total"])]
     left_out = scope["n_units_total"] - scope["n_units"]
