@@ -125,7 +125,7 @@ def test_cli_says_how_many_units_of_how_many_and_why(db, passages, project_path,
     assert len(json.loads(capsys.readouterr().out)) == 40
     assert main(["--lang", "en", "done", "--project", str(project_path), str(passages[0]),
                  "--undo", "--user", "bram"]) == 0
-    assert "Removed 'done' from 1 documents for bram" in capsys.readouterr().out
+    assert "Removed 'done' from 1 document for bram" in capsys.readouterr().out
     assert main(["--lang", "en", "agreement", "--project", str(project_path), "--json",
                  "--unit", "document"]) == 0
     assert json.loads(capsys.readouterr().out)["scope"]["not_seen"]["bram"] == 1

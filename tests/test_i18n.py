@@ -38,3 +38,166 @@ def test_errors_render_in_both_languages():
 
 def test_unknown_key_falls_back_to_the_key_itself():
     assert t("no.such.key", "nl") == "no.such.key"
+
+
+# --- Plurals and one language per message (issue 15) ------------------------------------
+
+# Plural nouns that must never follow the count 1 (they take {n|singular|plural}).
+PLURAL_NOUNS = {
+    "en": {
+        "bytes",
+        "cards",
+        "changes",
+        "characters",
+        "codes",
+        "codings",
+        "columns",
+        "documents",
+        "duplicates",
+        "fragments",
+        "interviews",
+        "levels",
+        "lines",
+        "losses",
+        "memos",
+        "people",
+        "pieces",
+        "places",
+        "problems",
+        "quotes",
+        "resamples",
+        "respondents",
+        "segments",
+        "sentences",
+        "sub-codes",
+        "suggestions",
+        "times",
+        "turns",
+        "units",
+        "values",
+        "words",
+        "parts",
+        "codebooks",
+    },
+    "nl": {
+        "beurten",
+        "citaten",
+        "coderingen",
+        "codes",
+        "documenten",
+        "eenheden",
+        "fragmenten",
+        "kaarten",
+        "kolommen",
+        "memo's",
+        "niveaus",
+        "onderdelen",
+        "personen",
+        "plekken",
+        "problemen",
+        "regels",
+        "respondenten",
+        "stukjes",
+        "stukken",
+        "subcodes",
+        "suggesties",
+        "tekens",
+        "verliezen",
+        "waarden",
+        "wijzigingen",
+        "woorden",
+        "zinnen",
+        "codeboeken",
+    },
+}
+OTHER = {"nl": "en", "en": "nl"}
+# Words that belong in both languages' messages although simplemma's lemma lists know them
+# in one only: measures (alpha, kappa, recall), names (Excel, Privacy as a page name, emoji),
+# the YAML fields of a codebook file (version, author, changes), the Dutch pseudonym label
+# the app writes into Dutch transcripts ([Naam 1]) and the sample coder "bram".
+ALLOWED = {
+    "alpha",
+    "kappa",
+    "recall",
+    "excel",
+    "privacy",
+    "emoji",
+    "version",
+    "author",
+    "changes",
+    "naam",
+    "bram",
+}
+# Left out before looking: quoted text, placeholders, markup, file names (codings.jsonl,
+# .doc), command lines (workbench done, --output), identifiers (recode_codings) and the
+# REFI-QDA terms given in brackets, e.g. "memo's (notes)".
+QUOTED = re.compile(
+    r"'[^']*'|\"[^\"]*\"|`[^`]*`|\{[^}]*\}|<[^>]*>|\*\*[^*]*\*\*|\S*\.\w+|--[\w-]+"
+    r"|\bworkbench \w+|\w+_\w+|\((?:cases|notes|sources|variables)\)"
+)
+WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+def rendered(key: str, lang: str, count: int) -> str:
+    """The message with every placeholder, plural switch included, set to ``count``."""
+    text = catalogue()[key][lang]
+    names = {m.group(1) for m in re.finditer(r"\{(\w+)", text)}
+    return t(key, lang, **dict.fromkeys(names, count))
+
+
+def foreign_words(text: str, lang: str) -> list[str]:
+    """Words of ``text`` that only the other language knows (simplemma's lemma lists);
+    quoted names, placeholders and markup are left out."""
+    import simplemma
+
+    found = []
+    for word in WORD.findall(QUOTED.sub(" ", text)):
+        low = word.lower()
+        if len(low) < 3 or low in ALLOWED or word.isupper():
+            continue
+        if simplemma.is_known(low, lang=OTHER[lang]) and not simplemma.is_known(low, lang=lang):
+            found.append(word)
+    return found
+
+
+def test_every_message_renders_with_0_1_2_without_a_word_of_the_other_language():
+    wrong = {}
+    for key in sorted(catalogue()):
+        for lang in ("nl", "en"):
+            for count in (0, 1, 2):
+                words = foreign_words(rendered(key, lang, count), lang)
+                if words:
+                    wrong[f"{key} [{lang}]"] = sorted(set(words))
+    assert wrong == {}
+
+
+def test_a_count_of_one_is_never_followed_by_a_plural_noun():
+    wrong = []
+    for key in sorted(catalogue()):
+        for lang in ("nl", "en"):
+            text = rendered(key, lang, 1)
+            for noun in re.findall(r"\b1 ([\w'-]+)", text):
+                if noun in PLURAL_NOUNS[lang]:
+                    wrong.append(f"{key} [{lang}]: {text}")
+    assert wrong == []
+
+
+def test_plural_forms_follow_the_count():
+    assert t("codeboek.recoded", "en", n=1) == "1 coding moved."
+    assert t("codeboek.recoded", "en", n=2) == "2 codings moved."
+    assert t("codeboek.recoded", "nl", n=0) == "0 coderingen verplaatst."
+    assert t("codeboek.recoded", "nl", n=1) == "1 codering verplaatst."
+    assert t("codeboek.n", "en", n=1) == "coded 1 time"
+
+
+def test_a_term_parameter_is_shown_in_the_language_of_the_message():
+    from workbench.codebook import parse_codebook
+
+    try:
+        parse_codebook("name: x\nversion: '1'\ncodes:\n  - {id: a, name: A, source: {}}\n")
+    except InputError as error:
+        assert "Got table instead" in error.message("en")
+        assert "gevonden tabel" in error.message("nl")
+        assert "tabel" not in error.message("en")
+    else:
+        raise AssertionError("an empty source was accepted")

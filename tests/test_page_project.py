@@ -47,7 +47,7 @@ def test_uploaded_files_are_imported_with_their_encoding_and_errors(db, project_
     assert "a.txt is ingelezen (txt, tekencodering cp1252)" in at.success[0].value
     assert at.error[0].value == "leeg.txt: het bestand is leeg."
     assert open_project(project_path).execute("SELECT count(*) FROM documents").fetchone()[0] == 1
-    assert any(c.value.startswith("1 documenten") for c in at.caption)
+    assert any(c.value.startswith("1 document,") for c in at.caption)
 
 
 def test_files_on_this_computer_are_imported_in_english(db, project_path, tmp_path):

@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError, NotFound
+from workbench.i18n import Term
 from workbench.limits import check_size
 from workbench.resources import shipped
 from workbench.store import now, record_event, row, transaction
@@ -115,7 +116,8 @@ def load_codebook(path: str | Path, *, strict: bool = False) -> Codebook:
     return parse_codebook(text, file=path.name, strict=strict)
 
 
-def parse_codebook(text: str, *, file: str = "<tekst>", strict: bool = False) -> Codebook:
+def parse_codebook(text: str, *, file: str | Term = Term("codebook.type.pasted"),
+                   strict: bool = False) -> Codebook:
     """Validate YAML text as a codebook (see :func:`load_codebook`).
 
     Anchors and aliases are refused before the YAML is composed: a few hundred bytes of
@@ -147,14 +149,14 @@ def parse_codebook(text: str, *, file: str = "<tekst>", strict: bool = False) ->
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             raise InputError("codebook.wrong_top_type", file=file, field=key,
-                             expected="text", got=_type_name(value), value=value)
+                             expected=Term("codebook.type.text"), got=_type_name(value), value=value)
     if data.get("language", "nl") != "nl":
         raise InputError("codebook.language", file=file, got=data.get("language"))
     changelog = _changelog(data.get("changelog") or [], file)
     raw_codes = data["codes"]
     if not isinstance(raw_codes, list):
         raise InputError("codebook.wrong_top_type", file=file, field="codes",
-                         expected="list", got=_type_name(raw_codes), value="")
+                         expected=Term("codebook.type.list"), got=_type_name(raw_codes), value="")
     codes: list[Code] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_codes):
@@ -178,11 +180,13 @@ def _refuse_aliases(text: str, file: str) -> None:
             raise InputError("codebook.yaml_alias", file=file, line=token.start_mark.line + 1)
 
 
-def _type_name(value: Any) -> str:
-    return {
-        str: "tekst", int: "getal", float: "getal", bool: "ja/nee", list: "lijst",
-        dict: "tabel", type(None): "leeg",
-    }.get(type(value), type(value).__name__)
+def _type_name(value: Any) -> Term | str:
+    """What the reader found instead, in the message's language (codebook.type.*)."""
+    kind = {
+        str: "text", int: "number", float: "number", bool: "yes_no", list: "list",
+        dict: "mapping", type(None): "empty",
+    }.get(type(value))
+    return Term(f"codebook.type.{kind}") if kind else type(value).__name__
 
 
 def _check_duplicate_keys(node: yaml.Node | None, file: str) -> None:
@@ -214,7 +218,7 @@ def _code_lines(node: yaml.Node | None) -> list[int]:
 def _changelog(raw: Any, file: str) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         raise InputError("codebook.wrong_top_type", file=file, field="changelog",
-                         expected="list", got=_type_name(raw), value="")
+                         expected=Term("codebook.type.list"), got=_type_name(raw), value="")
     entries = []
     for index, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict):
@@ -279,7 +283,7 @@ def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any],
     for key, value in raw.items():
         if key in ("id", "name", "parent", *TEXT_FIELDS):
             if value is not None and not isinstance(value, str):
-                _wrong(where, keys, key, "tekst", value)
+                _wrong(where, keys, key, Term("codebook.type.text"), value)
             if key == "parent" and value is not None and not SLUG.match(value):
                 raise InputError(keys + "bad_id", **where, field="parent")
             out[key] = value.strip() if isinstance(value, str) else value
@@ -289,7 +293,7 @@ def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any],
             if not isinstance(value, list) or not all(
                 isinstance(v, str) and v.strip() for v in value
             ):
-                _wrong(where, keys, key, "lijst met teksten", value)
+                _wrong(where, keys, key, Term("codebook.type.text_list"), value)
             out[key] = [v.strip() for v in value]
         elif key == "source":
             if value is not None:
@@ -315,7 +319,8 @@ def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any],
     return out
 
 
-def _wrong(where: Mapping[str, Any], keys: str, key: str, expected: str, value: Any) -> None:
+def _wrong(where: Mapping[str, Any], keys: str, key: str, expected: Term | str,
+           value: Any) -> None:
     raise InputError(keys + "wrong_type", **where, field=key, expected=expected,
                      got=_type_name(value))
 

@@ -8,11 +8,23 @@ table with an ``nl`` and an ``en`` entry, placeholders in ``str.format`` style::
     en = "{file}: this kind of file is not supported ({ext})."
 
 Keys are globally unique across files (a duplicate is a bug and raises at load).
+
+A count before a noun takes a plural form, ``{name|singular|plural}``, chosen by the
+parameter ``name``: the singular for exactly 1, the plural otherwise (Dutch and English agree
+on that rule)::
+
+    nl = "{n} {n|codering|coderingen} verplaatst."
+    en = "{n} {n|coding|codings} moved."
+
+A parameter that is itself a word for the reader (a type name in an error, say) is passed as
+a :class:`Term`, so it is shown in the message's language instead of a fixed one.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +32,20 @@ from typing import Any
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 LOCALE_DIR = Path(__file__).parent / "locale"
+PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A message parameter that is itself a message (``key``), rendered in the language of
+    the message it goes into: ``got=Term("codebook.type.mapping")`` reads "table" in English
+    and "tabel" in Dutch."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return t(self.key, DEFAULT_LANGUAGE, **self.params)
 
 
 def _flatten(prefix: str, table: dict[str, Any], out: dict[str, dict[str, str]]) -> None:
@@ -57,7 +83,20 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     if entry is None:
         return key if not params else f"{key} {params}"
     text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+    params = {
+        name: t(value.key, lang, **value.params) if isinstance(value, Term) else value
+        for name, value in params.items()
+    }
+    text = PLURAL.sub(lambda m: _plural(params.get(m.group(1)), m.group(2), m.group(3)), text)
     try:
         return text.format(**params)
     except (KeyError, IndexError):
         return text
+
+
+def _plural(count: Any, one: str, other: str) -> str:
+    """The singular for exactly 1 (also "1"), the plural for anything else."""
+    try:
+        return one if float(count) == 1 else other
+    except (TypeError, ValueError):
+        return other
