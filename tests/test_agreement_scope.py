@@ -218,7 +218,7 @@ def test_the_bootstrap_draws_codings_or_documents_and_says_which(db, passages):
                                         unit="segment", resample="documents")
     assert by_document["interval"]["n_resampled"] == 40
     assert by_document["overall"]["alpha"] == by_coding["overall"]["alpha"]
-    matrix = cons.unit_matrix(db, coders=["anna", "bram"], unit="segment")
+    matrix = cons.unit_matrix(db, coders=["anna", "bram"], unit="segment", actor="sanne")
     by_sentence = agreement.presence_agreement(matrix.presence, n_samples=1000, seed=0)
     width = lambda ci: ci[1] - ci[0]  # noqa: E731
     assert width(by_coding["overall"]["alpha_ci"]) > 1.2 * width(by_sentence.overall["alpha_ci"])
@@ -296,7 +296,7 @@ def test_imported_coders_are_the_default_when_there_are_no_two_researchers(db, p
 
 def test_compare_units_and_drift_check_the_role_of_the_reader(db, passages):
     for call in (cons.compare_units, cons.disagreements, cons.drift, cons.unitized_report,
-                 cons.agreement_report):
+                 cons.agreement_report, cons.unit_matrix):
         with pytest.raises(PermissionDenied):
             call(db, coders=["anna", "bram"], actor="wijk")
     mark_everything(db)

@@ -360,8 +360,13 @@ def unit_matrix(
     all_documents: bool = False,
     sample_id: int | None = None,
     resample: str = "codings",
+    actor: str,
 ) -> UnitMatrix:
-    """The presence/absence matrix of the chosen coders over the units in scope."""
+    """The presence/absence matrix of the chosen coders over the units in scope.
+
+    ``actor`` (who reads these codings) must be allowed ``consistency.review``.
+    """
+    access.require(db, actor, "consistency.review")
     _check_unit(unit)
     _check_resample(resample)
     if sample_id is not None and coders is None:
@@ -489,7 +494,7 @@ def agreement_report(
     """
     access.require(db, actor, "consistency.review")
     matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
-                         sample_id=sample_id, resample=resample)
+                         sample_id=sample_id, resample=resample, actor=actor)
     return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
 
 
@@ -601,7 +606,7 @@ def compare_units(
     viewer = actor if viewer is None else viewer
     if matrix is None:
         matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
-                             sample_id=sample_id)
+                             sample_id=sample_id, actor=actor)
     p = matrix.presence
     if p.size == 0:
         return []
@@ -775,12 +780,12 @@ def drift(
         for sample in list_samples(db):
             matrix = unit_matrix(db, coders=coders or sample["coders"], unit=unit,
                                  all_documents=all_documents, sample_id=sample["id"],
-                                 resample=resample)
+                                 resample=resample, actor=actor)
             out.append(_batch_row(sample["name"], sample["created_at"][:10], matrix,
                                   n_samples, seed))
         return out
     matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
-                         resample=resample)
+                         resample=resample, actor=actor)
     weeks: dict[str, list[int]] = {}
     for i, u in enumerate(matrix.units):
         stamp = matrix.times.get(u["document_id"])
