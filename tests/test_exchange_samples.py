@@ -159,3 +159,21 @@ def test_reexport_keeps_the_guids_of_coders_cases_and_variables(db, tmp_path, nl
         "30000000-0000-0000-0000-000000000001", "30000000-0000-0000-0000-000000000002"]
     codings = [c.get("creatingUser") for c in root.iter("Coding")]
     assert codings == ["10000000-0000-0000-0000-000000000001"] * 2
+
+
+@pytest.mark.slow
+def test_nvivo_project_goes_back_for_nvivo_and_returns_unchanged(nvivo, tmp_path, nlp):
+    from workbench.exchange import export_qdpx
+
+    db, _ = nvivo
+    out = tmp_path / "terug.qdpx"
+    export_qdpx(db, out, pseudonymise=False, actor=ME, target="nvivo")
+    fresh = open_project(tmp_path / "fresh.db")
+    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    query = ("SELECT d.name, c.text, k.name, c.coder FROM codings c "
+             "JOIN documents d ON d.id = c.document_id JOIN codes k ON k.id = c.code_id")
+    assert sorted(fresh.execute(query).fetchall()) == sorted(db.execute(query).fetchall())
+    assert report.counts["codings"] == 303
+    # NVivo's users, also those without codings, are there in both projects.
+    assert {r[0] for r in fresh.execute("SELECT name FROM users")} >= {
+        r[0] for r in db.execute("SELECT name FROM users WHERE role = 'system'")}

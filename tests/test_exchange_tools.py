@@ -344,3 +344,28 @@ def test_cli_refused_import_into_a_new_path_leaves_no_project(tmp_path, capsys):
     assert main(["codebook", "import", str(bad_codebook), "--project", str(target)]) == 1
     assert list(tmp_path.glob("nieuw.db*")) == []
     assert "Error:" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_source_of_one_paragraph_over_a_million_characters_is_imported(db, tmp_path, nlp):
+    sentence = "Ik voel me soms alleen, vooral op zondag als niemand belt. "
+    text = "R: " + sentence * (1_050_000 // len(sentence))
+    start = text.index("alleen", 900_000)
+    g = {k: str(uuid.uuid4()) for k in "usck"}
+    xml = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+           f'name="p" origin="MAXQDA 24"><Users><User guid="{g["u"]}" name="anna"/></Users>'
+           f'<CodeBook><Codes><Code guid="{g["c"]}" name="Eenzaam" isCodable="true"/></Codes>'
+           f'</CodeBook><Sources><TextSource guid="{g["s"]}" name="lang" '
+           f'plainTextPath="internal://{g["s"]}.txt"><PlainTextSelection guid="{g["k"]}" '
+           f'startPosition="{start}" endPosition="{start + 6}" creatingUser="{g["u"]}">'
+           f'<Coding guid="{uuid.uuid4()}" creatingUser="{g["u"]}"><CodeRef '
+           f'targetGUID="{g["c"]}"/></Coding></PlainTextSelection></TextSource></Sources>'
+           f'</Project>')
+    path = tmp_path / "lang.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:  # stored: this repetitive text compresses like a bomb
+        zf.writestr("project.qde", xml)
+        zf.writestr(f"sources/{g['s']}.txt", text)
+    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    assert len(text) > 1_000_000 and report.counts["documents"] == 1
+    assert db.execute("SELECT text, start_char FROM codings").fetchall() == [("alleen", start)]
+    assert report.counts["words"] > 190_000

@@ -33,7 +33,7 @@ from workbench.exchange import gather, identity, ids
 from workbench.exchange.files import write_zip_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
-from workbench.store import get_setting
+from workbench.store import SYSTEM_USERS, get_setting
 from workbench.text import unit_offsets
 
 NS = ids.PROJECT_NS
@@ -150,6 +150,10 @@ class _Builder:
         variables, cases = self.cases(root)
         sources = self.sources(root)
         notes, links, project_refs = self.notes(root)
+        # Users another tool brought in stay in the file even when they coded nothing here.
+        for row in self.db.execute("SELECT name FROM users WHERE role = 'system' ORDER BY name"):
+            if not row[0].endswith(SUGGESTION_SUFFIX) and row[0] not in SYSTEM_USERS:
+                self.user(row[0])
         for guid, uname in sorted(self.users.items(), key=lambda kv: kv[1]):
             _el(users, "User", guid=guid, name=uname)
         # The schema fixes the order of the top-level elements; drop empty optional ones.
