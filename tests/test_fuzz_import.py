@@ -131,3 +131,39 @@ KNOWN = sorted((Path(__file__).parent / "fuzz_inputs").glob("*.*"))
 def test_files_the_fuzzer_found_are_reported_not_raised(project, nlp, path):
     """Damaged zips the fuzzer found once (zlib.error, BadZipFile, EOFError from a member)."""
     import_and_check(project, path.name, path.read_bytes(), nlp)
+
+
+def table_and_codebook_seed(fmt: str) -> bytes:
+    """A respondent table (csv, xlsx) or codebook (yaml) that reads without problems."""
+    if fmt == "yaml":
+        return (REPO / "codebooks" / "sociale-kwaliteit.yaml").read_bytes()
+    if fmt == "csv":
+        return b"code;leeftijd;woonplaats\nR01;71;Spoorzicht\nR02;83;Havenkwartier\n"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for values in (("code", "leeftijd"), ("R01", 71), ("R02", 83)):
+        book.active.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "yaml"])
+@FUZZ
+@given(draw=st.data())
+def test_mutated_tables_and_codebooks_load_or_give_a_message(tmp_path, fmt, draw):
+    """Respondent tables and codebooks are input from outside too (issue 19)."""
+    from workbench.codebook import load_codebook
+    from workbench.respondents import read_table
+
+    seed = table_and_codebook_seed(fmt)
+    data = mutate_inside_zip(seed, draw.draw) if fmt == "xlsx" and draw.draw(st.booleans()) \
+        else mutate(seed, draw.draw)
+    path = tmp_path / f"beschadigd.{fmt}"
+    path.write_bytes(data)
+    try:
+        (load_codebook if fmt == "yaml" else read_table)(path)
+    except WorkbenchError as exc:
+        assert exc.message("nl") and exc.message("en")
