@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import json
 import os
 import sqlite3
@@ -168,6 +169,10 @@ def _upgrade(db: Database, path: Path, *, backup: bool) -> None:
     with transaction(db):
         pending = migrations.pending(db)
         if pending and backup and migrations.applied(db):
+            # Half copies of an upgrade killed while copying: only the holder of the write
+            # lock ever writes these, so none of them is in use now.
+            for stale in path.parent.glob(f"{glob.escape(path.name)}.before-*.partial*"):
+                stale.unlink(missing_ok=True)
             # Read through a second connection: the backup API refuses a source connection
             # that is inside a write transaction. WAL lets it read the last committed state.
             source = connect(path)
