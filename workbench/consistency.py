@@ -548,16 +548,20 @@ def unitized_report(
 
 def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
     """How many units of how many were compared, and why the others were not."""
-    scope, unit = report["scope"], t(f"agreement.units.{report['unit']}", lang)
+    scope = report["scope"]
+
+    def units(n: int) -> str:
+        return t(f"agreement.units.{report['unit']}", lang, n=n)
+
     key = "compared_documents" if report["unit"] == "document" else "compared"
     lines = [t(f"agreement.scope.{key}", lang, n=scope["n_units"],
-               total=scope["n_units_total"], units=unit, documents=scope["n_documents"],
-               documents_total=scope["n_documents_total"])]
+               total=scope["n_units_total"], units=units(scope["n_units_total"]),
+               documents=scope["n_documents"], documents_total=scope["n_documents_total"])]
     left_out = scope["n_units_total"] - scope["n_units"]
     if scope["rule"] == "all_documents":
         lines.append(t("agreement.scope.all_documents", lang))
     if left_out:
-        lines.append(t("agreement.scope.left_out", lang, n=left_out, units=unit))
+        lines.append(t("agreement.scope.left_out", lang, n=left_out, units=units(left_out)))
         if scope["outside_sample"]:
             lines.append(t("agreement.scope.outside_sample", lang, n=scope["outside_sample"],
                            sample=scope["sample"]))
