@@ -59,8 +59,20 @@ typecheck: install
 typecheck-baseline: install
 	$(PY) .ci/mypy_baseline.py
 
+# Tests not marked slow or browser (tests/slow_tests.txt counts as marked; .ci/slow_tests.py
+# rewrites it from measured timings).
 fast: install
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser"
+
+# The lowest versions pyproject.toml allows (.ci/lowest.py pins every lower bound), installed
+# from scratch in their own environment, then the fast tests: proves the lower bounds. CI runs it.
+LOWEST ?= .venv-lowest
+lowest:
+	rm -rf $(LOWEST)
+	python3 -m venv $(LOWEST)
+	python3 .ci/lowest.py > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install -q -c $(LOWEST)/constraints.txt ".[test]"
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider -m "not slow and not browser"
 
 # Speed and memory figures (see README: Benchmarks). Each script prints its own figures.
 bench: install

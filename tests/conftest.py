@@ -22,6 +22,23 @@ REPO = Path(__file__).resolve().parent.parent
 # what a clone without it runs).
 SHARED = Path(os.environ.get("WORKBENCH_SHARED", REPO.parent / "shared"))
 DEMO = REPO / "corpora" / "demo"
+# Tests counted as marked slow without a decorator in their module (.ci/slow_tests.py writes
+# the list from measured timings), so `make check` stays under a minute.
+SLOW_LIST = Path(__file__).resolve().parent / "slow_tests.txt"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests named in slow_tests.txt slow, as if they carried @pytest.mark.slow."""
+    if not SLOW_LIST.exists():
+        return
+    listed = {
+        line
+        for line in SLOW_LIST.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    for item in items:
+        if item.nodeid in listed:
+            item.add_marker(pytest.mark.slow)
 
 
 def shared(*parts: str) -> Path:
