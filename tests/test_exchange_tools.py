@@ -300,7 +300,7 @@ def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp)
 
 
 def test_a_date_with_a_huge_year_is_read_without_a_crash(db, tmp_path, nlp):
-    report = import_qdpx(db, _qc_file(tmp_path, year="99999999"), actor=ME, nlp=nlp)
+    report = import_qdpx(db, _qc_file(tmp_path, year="99999999999"), actor=ME, nlp=nlp)
     assert db.execute("SELECT created_at FROM documents").fetchone() == (None,)
     assert report.counts["documents"] == 1
 
@@ -369,3 +369,13 @@ def test_a_source_of_one_paragraph_over_a_million_characters_is_imported(db, tmp
     assert len(text) > 1_000_000 and report.counts["documents"] == 1
     assert db.execute("SELECT text, start_char FROM codings").fetchall() == [("alleen", start)]
     assert report.counts["words"] > 190_000
+
+
+def test_a_codebook_with_an_unknown_xml_encoding_is_a_clear_refusal(db, tmp_path):
+    from workbench.exchange import import_qdc
+
+    path = tmp_path / "c.qdc"
+    path.write_bytes(b'<?xml version="1.0" encoding="ebcdic-nl"?><CodeBook/>')
+    with pytest.raises(InputError) as err:
+        import_qdc(db, path, actor=ME)
+    assert err.value.key == "exchange.unknown_encoding"

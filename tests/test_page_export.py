@@ -105,3 +105,17 @@ def test_a_qdpx_can_be_made_for_qualcoder(filled, project_path):
     assert len(at.get("download_button")) == 2
     with zipfile.ZipFile(io.BytesIO(at.session_state["export_result"]["data"])) as zf:
         assert b'for qualcoder"' in zf.read("project.qde")
+
+
+def test_reimporting_the_projects_own_export_says_which_documents_were_already_there(
+        filled, project_path, tmp_path):
+    from workbench.exchange import export_qdpx
+
+    out = tmp_path / "own.qdpx"
+    export_qdpx(filled, out, pseudonymise=False, actor=ME)
+    at = page(project_path, lang="en")
+    at.file_uploader(key="exchange_upload").upload("own.qdpx", out.read_bytes()).run()
+    at.button(key="exchange_import").click().run()
+    assert not at.exception and not at.error
+    assert at.info and "was already in the project" in at.info[0].value
+    assert "(same GUID)" in at.info[0].value

@@ -32,6 +32,9 @@ def show_report(report) -> None:
     st.caption(report.carried_line(lang()))
     for line in report.warning_lines(lang()):
         st.warning(line)
+    matched = report.match_lines(lang())  # sources already in the project, and how we know
+    if matched:
+        st.info("\n".join(f"- {line}" for line in matched))
     losses = report.loss_lines(lang())
     if losses:
         st.markdown(tr("page_export.losses"))
