@@ -52,7 +52,7 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, dict[str, str]])
     """Turn nested TOML tables into dotted keys whose leaves hold the language entries."""
     if any(lang in table for lang in LANGUAGES):
         out[prefix] = {lang: str(table[lang]) for lang in LANGUAGES if lang in table}
-        return
+    # a message may also have sub-messages ([privacy.page.kind] and [privacy.page.kind.person])
     for name, value in table.items():
         if isinstance(value, dict):
             _flatten(f"{prefix}.{name}" if prefix else name, value, out)

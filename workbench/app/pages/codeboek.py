@@ -295,6 +295,7 @@ with add_book_tab:
         st.info(tr("codeboek.no_rights"))
     elif available:
         chosen = st.multiselect(tr("codeboek.shipped"), available, key="shipped_books",
+                                placeholder=tr("app.choose_many"),
                                 format_func=lambda n: f"{shipped[n].name} "
                                 f"({len(shipped[n].codes)} codes)")
         if st.button(tr("codeboek.install"), key="install_shipped") and chosen:

@@ -47,13 +47,14 @@ if jump is not None:
     else:
         st.warning(tr("coderen.jump_unknown", document=jump["document_id"]))
 
-top = st.columns([3, 1, 1, 1])
-doc_id = top[0].selectbox(tr("coderen.document"), list(labels), format_func=labels.get,
-                          key="coding_document")
-show_suggestions = top[1].toggle(tr("coderen.show_suggestions"), value=True,
+doc_id = st.selectbox(tr("coderen.document"), list(labels), format_func=labels.get,
+                      key="coding_document")
+# toggles get a row of their own: beside the interview picker their labels were cut off
+top = st.columns([2, 3, 2])
+show_suggestions = top[0].toggle(tr("coderen.show_suggestions"), value=True,
                                  key="coding_show_suggestions")
-show_others = top[2].toggle(tr("coderen.show_others"), value=False, key="coding_show_others")
-margin = top[3].toggle(tr("coderen.margin"), value=True, key="coding_margin",
+show_others = top[1].toggle(tr("coderen.show_others"), value=False, key="coding_show_others")
+margin = top[2].toggle(tr("coderen.margin"), value=True, key="coding_margin",
                        help=tr("coderen.margin_help"))
 
 view = document_view(project, doc_id, viewer=me, coders=None if show_others else [me])
@@ -104,15 +105,14 @@ if selection:
     st.session_state["coding_target"] = target
 
 with right:
-    undo_col, suggest_col = st.columns(2)
-    if undo_col.button(tr("coderen.undo"), icon=":material/undo:", shortcut="ctrl+z",
-                       key="coding_undo"):
+    if st.button(tr("coderen.undo"), icon=":material/undo:", shortcut="ctrl+z",
+                 key="coding_undo", width="stretch"):
         undone = attempt(undo_last, project, user=me)
         st.toast(tr("coderen.undone", action=action_label(undone["action"])) if undone
                  else tr("coderen.nothing_to_undo"))
         st.rerun()
-    if suggest_col.button(tr("coderen.suggest_document"), icon=":material/auto_awesome:",
-                          key="coding_suggest"):
+    if st.button(tr("coderen.suggest_document"), icon=":material/auto_awesome:",
+                 key="coding_suggest", width="stretch"):
         made = attempt(suggest_document, project, doc_id, coder=me, nlp=nlp())
         if made is not None:
             st.toast(tr("coderen.suggested_n", n=len(made)))
@@ -163,15 +163,15 @@ with right:
     if accepted:
         st.markdown(f"**{tr('coderen.codes_here')}**")
         for c in accepted:
-            row = st.columns([4, 2, 1])
             when = " · ".join(str(v) for v in (c["life_year"], c["life_age"] and
                                                tr("coderen.age_short", age=c["life_age"])) if v)
             partial = (c["start_char"], c["end_char"]) != (start, end)
-            row[0].markdown(f":material/label: {c['code_name']} · _{c['coder']}_"
+            st.markdown(f":material/label: {c['code_name']} · _{c['coder']}_"
                             + (f" · {when}" if when else "")
                             + (f"  \n:gray[{tr('coderen.on_span')}: “{c['text']}”]"
                                if partial else ""))
-            with row[1].popover(tr("coderen.when"), icon=":material/event:"):
+            row = st.columns(2)  # under the code: side by side they were cut off
+            with row[0].popover(tr("coderen.when"), icon=":material/event:"):
                 year = st.number_input(tr("coderen.year"), 1900, 2100, value=c["life_year"],
                                        step=1, key=f"year-{c['id']}",
                                        placeholder=tr("coderen.number_placeholder"))
@@ -183,7 +183,8 @@ with right:
                     if attempt(set_life_time, project, c["id"], year=year, age=age,
                                actor=me) is not None:
                         st.rerun()
-            if row[2].button(tr("coderen.remove"), key=f"remove-{c['id']}"):
+            if row[1].button(tr("coderen.remove"), key=f"remove-{c['id']}",
+                             icon=":material/delete:"):
                 attempt(remove_coding, project, c["id"], actor=me)
                 st.rerun()
     if suggested and show_suggestions:

@@ -87,6 +87,7 @@ if sample_id is not None:
 coders = top[0].multiselect(tr("consistentie.coders"), options, default=default,
                             format_func={c: coder_label(c) for c in options}.get,
                             key=f"consistency_coders_{sample_id}",
+                            placeholder=tr("app.choose_many"),
                             help=tr("consistentie.coders_help"))
 unit = top[1].selectbox(tr("consistentie.unit"), UNITS, key="consistency_unit",
                         format_func={u: tr(f"consistentie.unit_{u}") for u in UNITS}.get,
@@ -235,13 +236,14 @@ def settings_and_samples() -> None:
         st.markdown(f"**{tr('consistentie.new_sample')}**")
         name = st.text_input(tr("consistentie.sample_name"), key="sample_name")
         chosen_coders = st.multiselect(tr("consistentie.coders"), people(project),
-                                       key="sample_coders")
+                                       key="sample_coders", placeholder=tr("app.choose_many"))
         kind = st.radio(tr("consistentie.sample_kind"), KINDS,
                         format_func={k: tr(f"consistentie.kind_{k}") for k in KINDS}.get,
                         horizontal=True,
                         key="sample_kind")
         docs = st.multiselect(tr("consistentie.sample_documents"), list(documents),
                               format_func=documents.get, key="sample_documents",
+                              placeholder=tr("app.choose_many"),
                               help=tr("consistentie.sample_documents_help"))
         share = st.slider(tr("consistentie.sample_share"), 5, 100, 20, step=5,
                           key="sample_share", format="%d%%")

@@ -76,10 +76,11 @@ with st.expander(tr("patronen.selection")):
         filters += [(attribute, v) for v in chosen]
     left, middle, right = st.columns(3)
     coders = left.multiselect(tr("patronen.coders"), patterns.coders(project),
-                              key="patronen_coders")
+                              key="patronen_coders", placeholder=tr("app.choose_many"))
     statuses = middle.multiselect(tr("patronen.status"), list(STATUSES), default=["accepted"],
                                   key="patronen_status",
-                                  format_func=lambda s: tr(f"patronen.status_{s}"))
+                                  format_func=lambda s: tr(f"patronen.status_{s}"),
+                                  placeholder=tr("app.choose_many"))
     rollup = right.toggle(tr("patronen.rollup"), key="patronen_rollup")
     everyone = right.toggle(tr("patronen.interviewer"), key="patronen_interviewer")
 selection = patterns.Selection.build(filters=filters, coders=coders, statuses=statuses or None,
@@ -113,9 +114,9 @@ with tabs[0]:
     with st.expander(tr("patronen.matrix.pick")):
         left, right = st.columns(2)
         who = left.selectbox(tr("patronen.col.respondent"), list(matrix.index), index=None,
-                             key="patronen_cell_respondent")
+                             key="patronen_cell_respondent", placeholder=tr("app.choose"))
         which = right.selectbox(tr("patronen.col.code"), list(matrix.columns), index=None,
-                                key="patronen_cell_code")
+                                key="patronen_cell_code", placeholder=tr("app.choose"))
     cells = ((event or {}).get("selection") or {}).get("cells") or []
     if cells:
         row, column = cells[0]
@@ -180,7 +181,7 @@ with tabs[2]:
         options = list(zip(pairs["code_a"], pairs["code_b"], pairs["meetings"]))
         pair = st.selectbox(tr("patronen.co.pair"), options, index=None, key="patronen_co_pair",
                             format_func=lambda p: tr("patronen.co.pair_label", a=p[0], b=p[1],
-                                                     n=p[2]))
+                                                     n=p[2]), placeholder=tr("app.choose"))
         picked = ((clicked or {}).get("selection") or {}).get("pair") or []
         if picked and picked[0].get("code_a") and picked[0].get("code_b"):
             pair = (picked[0]["code_a"], picked[0]["code_b"], None)
@@ -199,10 +200,13 @@ with tabs[3]:
     all_codes = patterns.codes_table(project)["code"].tolist()
     if selection.rollup:
         all_codes = list(dict.fromkeys(patterns.codes_table(project)["root"]))
-    chosen = st.multiselect(tr("patronen.q.codes"), all_codes, key="patronen_q_codes")
+    chosen = st.multiselect(tr("patronen.q.codes"), all_codes, key="patronen_q_codes",
+                            placeholder=tr("app.choose_many"))
     left, right = st.columns(2)
-    with_codes = left.multiselect(tr("patronen.q.and"), all_codes, key="patronen_q_and")
-    without = right.multiselect(tr("patronen.q.not"), all_codes, key="patronen_q_not")
+    with_codes = left.multiselect(tr("patronen.q.and"), all_codes, key="patronen_q_and",
+                                  placeholder=tr("app.choose_many"))
+    without = right.multiselect(tr("patronen.q.not"), all_codes, key="patronen_q_not",
+                                placeholder=tr("app.choose_many"))
     q_scope = left.radio(tr("patronen.co.scope"), list(patterns.SCOPES), horizontal=True,
                          key="patronen_q_scope",
                          format_func=lambda s: tr(f"patronen.co.scope_{s}"))
@@ -241,7 +245,8 @@ with tabs[4]:
                        mean=f"{having['length'].mean():.1f}"))
         default = having.nlargest(6, "length")["respondent"].tolist()
         people = st.multiselect(tr("patronen.cas.people"), having["respondent"].tolist(),
-                                default=default, key="patronen_cas_people")
+                                default=default, key="patronen_cas_people",
+                                placeholder=tr("app.choose_many"))
         events = cascades.events[cascades.events["respondent"].isin(people)]
         if not events.empty:
             titles = {"step": tr("patronen.col.step"), "respondent": tr("patronen.col.respondent"),

@@ -140,7 +140,8 @@ if "workshop" in tabs:
                 labels = {s["segment_id"]: f"{s['position'] + 1}. {s['text'][:90]}"
                           for s in segments if s["speaker_role"] != "interviewer"}
                 chosen = st.multiselect(tr("privacy.page.fragments"), list(labels),
-                                        format_func=labels.get, key="privacy_fragments")
+                                        format_func=labels.get, key="privacy_fragments",
+                                        placeholder=tr("app.choose_many"))
                 if st.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
                     added = attempt(assign_fragments, project, user=helper, segment_ids=chosen,
                                     group=group, actor=me)
@@ -149,7 +150,8 @@ if "workshop" in tabs:
         codes = {c["slug"]: c["name"] for c in code_tree(project)}
         current = [c for c in (get_setting(project, "workshop_codes") or []) if c in codes]
         offered = st.multiselect(tr("privacy.page.workshop_codes"), list(codes), default=current,
-                                 format_func=codes.get, key="privacy_workshop_codes")
+                                 format_func=codes.get, key="privacy_workshop_codes",
+                                 placeholder=tr("app.choose_many"))
         if st.button(tr("privacy.page.save_codes"), key="privacy_save_codes"):
             if done(set_workshop_codes, project, offered, actor=me):
                 st.success(tr("privacy.page.codes_saved", n=len(offered)))

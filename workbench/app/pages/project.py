@@ -203,6 +203,8 @@ with files_tab:
 with respondents_tab:
     st.subheader(tr("page_project.respondents_title"))
     table = respondents_table(db(), user=user())
+    text_columns = [c for c in table.columns if table[c].dtype == object]
+    table[text_columns] = table[text_columns].fillna("")  # an empty cell, not "None"
     if table.empty:
         st.info(tr("page_project.no_respondents"))
     edited = st.data_editor(

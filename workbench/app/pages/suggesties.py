@@ -26,6 +26,11 @@ def learner_for(path: str) -> Learner:
     return Learner(path, nlp())
 
 
+
+def said_by(speaker: str | None, mark: str) -> str:
+    """``*R:* `` before a turn's text; nothing for a turn without a speaker (not ``: ``)."""
+    return f"{mark}{escape_markdown(speaker)}:{mark} " if speaker else ""
+
 st.title(tr("page.suggesties"))
 st.caption(tr("suggesties.intro"))
 project = db()
@@ -80,15 +85,14 @@ def review() -> None:
     item = queue[0]
     st.caption(tr("suggesties.where", document=item["document"]))
     with st.container(border=True):
-        for key in ("before",):
-            if item[key]:
-                st.markdown(f"*{escape_markdown(item[key]['speaker'] or '')}:* "
-                            f"{escape_markdown(item[key]['text'])}")
-        st.markdown(f"**{escape_markdown(item['speaker'] or '')}:** " + fragment_markdown(
+        if item["before"]:
+            st.markdown(said_by(item["before"]["speaker"], "*")
+                        + escape_markdown(item["before"]["text"]))
+        st.markdown(said_by(item["speaker"], "**") + fragment_markdown(
             item["turn_text"], item["segment_in_turn"], item["evidence"]))
         if item["after"]:
-            st.markdown(f"*{escape_markdown(item['after']['speaker'] or '')}:* "
-                        f"{escape_markdown(item['after']['text'])}")
+            st.markdown(said_by(item["after"]["speaker"], "*")
+                        + escape_markdown(item["after"]["text"]))
     left, right = st.columns([3, 1])
     left.markdown(tr("suggesties.proposal", code=escape_markdown(item["code_name"])))
     left.caption(tr("suggesties.evidence", words=", ".join(item["evidence"])
