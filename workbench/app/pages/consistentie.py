@@ -191,7 +191,8 @@ def done_section() -> None:
         every = st.checkbox(tr("consistentie.done_all", n=len(documents)), key=f"done_all_{who}")
         chosen = st.multiselect(tr("consistentie.done_documents"), list(documents),
                                 default=[d for d in marked if d in documents],
-                                format_func=documents.get, key=f"done_documents_{who}")
+                                format_func=documents.get, key=f"done_documents_{who}",
+                                placeholder=tr("app.choose_many"))
         if st.form_submit_button(tr("consistentie.done_save")):
             changed = attempt(set_done, project, list(documents) if every else chosen,
                               coder=who, actor=me)
