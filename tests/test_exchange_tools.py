@@ -260,7 +260,7 @@ QC_TEXT = ("I: Hoe is het met u?\n"
            "R: Sinds de verhuizing ken ik niemand. Alleen de buurman zegt soms gedag.\n")
 
 
-def _qc_file(tmp_path: Path, year: str = "2021") -> Path:
+def _qc_file(tmp_path: Path, year: str = "2021", crlf: bool = False) -> Path:
     def at(quote: str) -> tuple[int, int]:
         return QC_TEXT.index(quote), QC_TEXT.index(quote) + len(quote)
 
@@ -273,15 +273,19 @@ def _qc_file(tmp_path: Path, year: str = "2021") -> Path:
     path = tmp_path / "qc.qdpx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", xml)
-        zf.writestr(f"sources/{guids['src']}.txt", "\ufeff".encode() + QC_TEXT.encode())
+        text = QC_TEXT.replace("\n", "\r\n") if crlf else QC_TEXT  # positions stay as counted
+        zf.writestr(f"sources/{guids['src']}.txt", "\ufeff".encode() + text.encode())
     return path
 
 
-def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp):
+@pytest.mark.parametrize("crlf", [False, True])
+def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp, crlf):
     from workbench.store import get_setting
 
-    report = import_qdpx(db, _qc_file(tmp_path), actor=ME, nlp=nlp)
+    report = import_qdpx(db, _qc_file(tmp_path, crlf=crlf), actor=ME, nlp=nlp)
     assert report.lossless, report.losses
+    assert ("exchange.warn.crlf_one" in [w["key"] for w in report.warnings]) == crlf
+    assert db.execute("SELECT text FROM codings").fetchall() == [("Sinds de verhuizing",)]
     assert db.execute("SELECT role FROM users WHERE name = 'kim'").fetchone() == ("system",)
     text = db.execute("SELECT text FROM documents").fetchone()[0]
     memos = db.execute("SELECT target_type, text, start_char, end_char FROM memos "
@@ -295,7 +299,7 @@ def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp)
     assert db.execute("SELECT created_at FROM documents").fetchone() == (
         "2021-01-15T23:37:54.000+00:00",)
     assert report.counts["words"] == 5 + 12  # the speaker labels are not words
-    again = import_qdpx(db, _qc_file(tmp_path), actor=ME, nlp=nlp)  # new guids, same content
+    again = import_qdpx(db, _qc_file(tmp_path, crlf=crlf), actor=ME, nlp=nlp)  # new guids
     assert "memos" not in again.counts and "codings" not in again.counts
 
 

@@ -62,8 +62,9 @@ class _Reader:
         self.non_uuid: list[str] = []
         # Per source guid: its raw text, how its offsets map onto it, and its normalised
         # text; notes about a range of a source (annotations) are placed with these.
+        # The selections inside notes, by note guid (see _note_selections).
         self.raw_texts: dict[str, tuple] = {}
-        self.text_selections: dict[str, dict[str, RefiSelection]] = {}
+        self.note_selections: dict[str, list[Element]] = {}
 
     def guid(self, el: Element, attr: str = "guid") -> str | None:
         value = el.get(attr)
@@ -90,6 +91,7 @@ class _Reader:
             self.codes(codes, None, project.codes)
         self.variables(root, project)
         self.cases(root, project)
+        self.note_selections = _note_selections(root)
         sources = _child(root, "Sources")
         for source in list(sources) if sources is not None else []:
             self.source(source, project)
@@ -252,7 +254,10 @@ class _Reader:
         if holder.get("richTextPath"):
             self.report.lose("formatting", "plain_text_used", name)
         selections = _children(holder, "PlainTextSelection")
-        reading = self.reading(raw, selections, name, project)
+        annotated = [sel for ref in _children(el, "NoteRef")
+                     for sel in self.note_selections.get(ids.canonical(ref.get("targetGUID", "")),
+                                                         [])]
+        reading = self.reading(raw, selections + annotated, name, project)
         to_raw = reading_map(raw, reading)
         mapped = normalise_mapped(raw)
         source = RefiSource(guid=guid, name=name, text=mapped.text, kind=kind,
@@ -282,7 +287,6 @@ class _Reader:
                                  count=max(1, n_codings))
                 continue
             source.selections.append(self.selection(sel, new_start, new_end))
-        self.text_selections[guid] = {s.guid: s for s in source.selections}
         whole = _children(holder, "Coding")
         if whole and mapped.text:
             fake = RefiSelection(guid=ids.derived("whole", guid), start=0, end=len(mapped.text),
@@ -400,6 +404,18 @@ class _Reader:
         for el in _children(graphs, "Graph") if graphs is not None else []:
             self.report.lose("graph", "no_graphs", el.get("name"))
         project.description = (_text(root, "Description") or "").strip() or None
+
+
+def _note_selections(root: Element) -> dict[str, list[Element]]:
+    """The selections inside notes (QualCoder's annotations), by note guid: they count as
+    evidence for how the source that refers to the note counts its positions."""
+    holder = _child(root, "Notes")
+    out: dict[str, list[Element]] = {}
+    for note in _children(holder, "Note") if holder is not None else []:
+        found = _children(note, "PlainTextSelection")
+        if found and note.get("guid"):
+            out[ids.canonical(note.get("guid"))] = found
+    return out
 
 
 def _reading_label(reading) -> str:
