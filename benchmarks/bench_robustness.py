@@ -151,6 +151,11 @@ KILL_CHILDREN = {
 }
 
 
+# Seconds after "ready" to kill in, per operation: long enough for an import to commit,
+# short enough to catch an upgrade in the middle of migrating or copying.
+KILL_WINDOWS = {"import": (0.5, 12.0), "coding": (0.0, 3.0), "upgrade": (0.0, 0.6)}
+
+
 def kills(n: int, seed: int = 19) -> None:
     rng = random.Random(seed)
     print(f"\n== kills: {n} SIGKILLs per operation at a random moment ==")
@@ -175,7 +180,7 @@ def kills(n: int, seed: int = 19) -> None:
                     source.close()
                 proc = child(code, str(project), str(10_000 + k * 1000), str(Path(__file__).parent))
                 assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-                time.sleep(rng.uniform(0.0, 1.5 if operation == "upgrade" else 3.0))
+                time.sleep(rng.uniform(*KILL_WINDOWS[operation]))
                 proc.send_signal(signal.SIGKILL)
                 out, _ = proc.communicate()
                 reported = [line.split() for line in out.splitlines() if line.count(" ") == 1]
