@@ -76,7 +76,20 @@ def _respondent(db, code: str) -> None:
         record_event(db, "onderzoeker", "test.respondent", "respondents", code)
 
 
-def test_two_sessions_and_a_cli_process_writing_in_turn_lose_nothing(project_path):
+OTHER_PROCESS = {
+    # the store alone (starts in a second): what every workbench command does on open
+    "store": ["-c", "import sys; from workbench.store import open_project, transaction, "
+              "record_event; db = open_project(sys.argv[1]); t = transaction(db); t.__enter__(); "
+              "db.execute(\"INSERT INTO attributes (name, type) VALUES ('leeftijd', 'number')\"); "
+              "record_event(db, 'onderzoeker', 'test', 'attributes', 'leeftijd'); "
+              "t.__exit__(None, None, None); db.close()"],
+    # the real command line (its start imports much more)
+    "cli": ["-m", "workbench", "respondents", "attribute", "leeftijd", "number", "--project"],
+}
+
+
+@pytest.mark.parametrize("other", ["store", pytest.param("cli", marks=pytest.mark.slow)])
+def test_two_sessions_and_a_cli_process_writing_in_turn_lose_nothing(project_path, other):
     """Issue 19.1: a second opener must not drop the first one's SQLite locks.
 
     Session A keeps the project open, session B opens and closes it, then a ``workbench``
@@ -91,11 +104,8 @@ def test_two_sessions_and_a_cli_process_writing_in_turn_lose_nothing(project_pat
         _respondent(b, f"B{turn}")
         b.close()
         _respondent(a, f"A{turn + 2}")
-    done = subprocess.run(  # one CLI run: starting one costs seconds
-        [sys.executable, "-m", "workbench", "respondents", "attribute", "leeftijd", "number",
-         "--project", str(project_path)],
-        capture_output=True, text=True, timeout=300,
-    )
+    done = subprocess.run([sys.executable, *OTHER_PROCESS[other], str(project_path)],
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert wal.exists(), "the -wal file was removed while session A still had it open"
     _respondent(a, "A4")
