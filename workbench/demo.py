@@ -6,9 +6,12 @@ recognised by their sha256, respondents are updated in place, codings already pr
 kept, so the result is the same after one call or ten.
 
 corpora/demo/ (Appendix B of the team brief): the transcripts, ``respondents.csv`` (first
-column the case code), ``manifest.csv`` (``file``, ``respondent``) and ``codings.jsonl`` (one
-human coding per line: file, quote, code, coder, life_year, life_age). A quote is looked up
-in the normalised document text; the coding spans the sentence segment(s) containing it.
+column the case code), ``manifest.csv`` (``file``, ``respondent``), ``codings.jsonl`` (one
+human coding per line: file, quote, code, coder, life_year, life_age) and ``life_events.json``
+(the losses and reactions each story tells, with the links "this led to that" the story
+gives, confirmed as a researcher would; the workbench then proposes the rest). A quote is
+looked up in the normalised document text; the coding spans the sentence segment(s)
+containing it.
 The demo coders (anna, bram) are researchers without a password: they own codings, can be
 assigned to a double-coding sample and decide suggestions, and because accounts without a
 password cannot log in, the demo still opens without a login (``accounts.auto_login_user``).
@@ -78,6 +81,9 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
         if (corpus / "codings.jsonl").exists():
             summary["codings"] = _load_codings(db, corpus / "codings.jsonl", documents,
                                                problems)
+        if (corpus / "life_events.json").exists():
+            summary["life_events"] = _load_life_events(db, corpus / "life_events.json",
+                                                       problems)
     finally:
         db.close()
     return summary
@@ -173,3 +179,62 @@ def _set_life_time(db: Database, coding_id: int, year: int | None, age: int | No
     record_event(db, actor, "coding.life_time", "codings", coding_id,
                  {"life_year": current[0], "life_age": current[1]},
                  {"life_year": year, "life_age": age})
+
+
+def _event_codings(db: Database, respondent: str, code: str, quote: str) -> list[int]:
+    """Every coding (any coder) of ``code`` in the respondent's interviews that holds ``quote``."""
+    return [int(i) for i, in db.execute(
+        "SELECT c.id FROM codings c JOIN codes k ON k.id = c.code_id "
+        "JOIN documents d ON d.id = c.document_id JOIN respondents r ON r.id = d.respondent_id "
+        "WHERE r.code = ? AND k.slug = ? AND instr(c.text, ?) > 0 ORDER BY c.id",
+        [respondent, code, quote])]
+
+
+def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) -> dict[str, int]:
+    """The stories' confirmed events and links, then the workbench's proposals for the rest.
+
+    An event whose codings already belong to an event is that event (so a second call adds
+    nothing); a mention whose quote matches no coding is reported, the rest still loads.
+    """
+    from workbench import life_events
+
+    stories = json.loads(path.read_text(encoding="utf-8"))["stories"]
+    added = {"events": 0, "links": 0}
+    for story in stories:
+        respondent, ids = story["respondent"], {}
+        for event in story["events"]:
+            codings: list[int] = []
+            for code, quote in event["mentions"]:
+                found = _event_codings(db, respondent, code, quote)
+                if not found:
+                    problems.append(InputError("demo.event_quote_not_found",
+                                               respondent=respondent, quote=quote[:60]))
+                codings += found
+            if not codings:
+                continue
+            known = life_events.event_codings(db, codings, user=DEFAULT_USER)
+            existing = [m["event"] for ms in known.values() for m in ms
+                        if m["status"] == "accepted"]
+            if existing:
+                ids[event["id"]] = existing[0]
+                continue
+            relation = next((r for r in ("after", "before") if r in event), None)
+            try:
+                ids[event["id"]] = life_events.create_event(
+                    db, codings, actor=DEFAULT_USER, kind=event["kind"], label=event.get("label"),
+                    life_year=event.get("year"), life_age=event.get("age"), relation=relation,
+                    relative_to=ids.get(event[relation]) if relation else None,
+                    certainty=event.get("certainty", "sure"))
+                added["events"] += 1
+            except WorkbenchError as exc:
+                problems.append(exc)
+        for cause, effect, evidence in story["links"]:
+            if cause in ids and effect in ids:
+                try:
+                    life_events.link(db, ids[cause], ids[effect], actor=DEFAULT_USER,
+                                     evidence=[evidence])
+                    added["links"] += 1
+                except WorkbenchError as exc:
+                    problems.append(exc)
+    added["proposed"] = sum(life_events.propose(db, actor=DEFAULT_USER).values())
+    return added

@@ -463,3 +463,69 @@ def m011_agreement_done_marks(db: Database) -> None:
         CREATE INDEX done_marks_document ON done_marks(document_id);
         """,
     )
+
+
+@migrations()
+def m012_life_events(db: Database) -> None:
+    """Life events (a loss or a reaction in one life), the codings that mention them, and
+    "this led to that" links between them (issue 12).
+
+    A re-mention is a second row in ``life_event_codings``, never a second event. Events,
+    mentions and links made by the workbench start ``suggested`` with their evidence and are
+    confirmed or rejected like code suggestions; a rejected row is kept so the same proposal
+    is not made again. Only :mod:`workbench.life_events` writes these tables.
+    """
+    execute_script(
+        db,
+        """
+        CREATE TABLE life_events (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,                -- code slug: verlies-woning, isolement, ...
+            role TEXT NOT NULL CHECK (role IN ('loss', 'reaction')),
+            label TEXT,                        -- who or what: "Wim, haar man", "het huis"
+            life_year INTEGER CHECK (life_year IS NULL OR life_year BETWEEN 1900 AND 2100),
+            life_age INTEGER CHECK (life_age IS NULL OR life_age BETWEEN 0 AND 120),
+            relation TEXT CHECK (relation IS NULL OR relation IN ('before', 'after')),
+            relative_to INTEGER REFERENCES life_events(id) ON DELETE SET NULL,
+            certainty TEXT NOT NULL DEFAULT 'sure'
+                CHECK (certainty IN ('sure', 'about', 'unsure')),
+            origin TEXT NOT NULL CHECK (origin IN ('human', 'machine')),
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            evidence TEXT,                     -- JSON list of strings
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (relative_to IS NULL OR relative_to != id)
+        );
+        CREATE INDEX life_events_document ON life_events(document_id);
+        CREATE TABLE life_event_codings (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES life_events(id) ON DELETE CASCADE,
+            coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL CHECK (origin IN ('human', 'machine')),
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            evidence TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (event_id, coding_id)
+        );
+        CREATE INDEX life_event_codings_coding ON life_event_codings(coding_id);
+        CREATE TABLE life_event_links (
+            id INTEGER PRIMARY KEY,
+            cause_id INTEGER NOT NULL REFERENCES life_events(id) ON DELETE CASCADE,
+            effect_id INTEGER NOT NULL REFERENCES life_events(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL CHECK (origin IN ('human', 'machine')),
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            score REAL CHECK (score IS NULL OR (score >= 0 AND score <= 1)),
+            evidence TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (cause_id != effect_id),
+            UNIQUE (cause_id, effect_id)
+        );
+        CREATE INDEX life_event_links_effect ON life_event_links(effect_id);
+        """,
+    )

@@ -4,8 +4,8 @@ the CLI (``workbench patterns``) and the Patronen page are thin layers over them
 """
 
 from workbench.patterns.cascades import (
-    FOLLOW_WINDOW, FOLLOWERS, LOSS_ROOT, NOT_EVENTS, Cascades, cascade_overview, descendants,
-    life_order, loss_events,
+    FOLLOWERS, LOSS_ROOT, NOT_EVENTS, Cascades, cascade_overview, descendants, life_order,
+    loss_events,
 )
 from workbench.patterns.cooccurrence import (
     SCOPES, cooccurrence, cooccurrence_dot, cooccurrence_fragments, cooccurrence_pairs,
@@ -18,6 +18,7 @@ from workbench.patterns.fragments import (
     Selection, attribute_names, attribute_values, codes_table, coders, data_version, fragments,
     parse_filters, respondents,
 )
+from workbench.patterns.life_line import LifeLines, life_lines
 from workbench.patterns.matrix import (
     code_frequencies, framework_cells, framework_matrix, matrix_quotes,
 )
@@ -25,12 +26,12 @@ from workbench.patterns.profile import Profile, respondent_profile
 from workbench.patterns.quotes import quotes
 
 __all__ = [
-    "FOLLOW_WINDOW", "FOLLOWERS", "FORMATS", "LOSS_ROOT", "NOT_EVENTS", "SCOPES", "Cascades",
-    "Profile",
+    "FOLLOWERS", "FORMATS", "LOSS_ROOT", "NOT_EVENTS", "SCOPES", "Cascades",
+    "LifeLines", "Profile",
     "Selection", "about_rows", "attribute_names", "attribute_values", "cascade_overview",
     "code_frequencies", "coders", "codes_table", "cooccurrence", "cooccurrence_dot",
     "cooccurrence_fragments", "cooccurrence_pairs", "data_version", "descendants",
     "export_tables", "format_of", "fragments", "framework_cells", "framework_matrix",
-    "heatmap_data", "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "quotes",
+    "heatmap_data", "life_lines", "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "quotes",
     "read_csv_export", "respondent_profile", "respondents", "table_bytes",
 ]

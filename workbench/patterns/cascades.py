@@ -1,25 +1,20 @@
-"""Loss cascades: the order of losses in a life story, and what followed each one.
+"""Loss cascades as the research means them: linked events in a life story.
 
-Life stories about loneliness often tell a chain: a partner dies, the house is too big,
-a move, the neighbourhood is new, contact fades. No coding tool models that order. Here:
+The source research (Resokit, "De binnenkant van sociaal isolement") describes a loss
+cascade as one loss setting off the next (a partner dies, the house must be sold, work goes,
+the network thins), each loss bringing reactions (isolation, shame, exhaustion). Here:
 
-- **Life-story order.** Fragments are in transcript order (documents in import order, then
-  position). Where a coder marked a year (``codings.life_year``) or an age (``life_age``),
-  that mark decides: a fragment without a mark takes the mark of the nearest marked
-  fragment told before it (at the start of an interview: the first one after it), and
-  fragments with the same mark keep transcript order. Ages become years when the
-  respondent's birth year is known (from fragments that carry both, or the attribute
-  ``geboortejaar``); a respondent with only ages is ordered by age.
-- **Loss events.** Fragments of ``verlies`` and its sub-codes (not ``verliescascade``, which
-  names a chain, not a loss). The same loss told in consecutive fragments is one event
-  (unless both carry different years).
-- **What followed.** The codes among schaamte, energiebalans, isolement, zingeving (with its
-  sub-codes) and herstel that start in the loss's own segments or in the ``follow_window``
-  segments after it, but before the next loss is told (so one reaction is not credited to
-  two losses), in order of appearance.
-- **Across respondents.** Cascade lengths, transitions (loss -> loss, loss -> what
-  followed, and three-step paths such as verlies-dierbare -> verlies-woning -> isolement)
-  with how many respondents share each, and the respondents who share a whole pattern.
+- the rows are **life events** (:mod:`workbench.life_events`), not codings: a re-mention is
+  part of its event, and life order comes from :mod:`workbench.patterns.life_line`;
+- a **cascade** is a chain of at least two losses in one life joined by links ("this led to
+  that"): a connected group of loss events under confirmed links (``include_proposed``
+  also follows the workbench's proposed links, and says so);
+- **reactions** belong to the loss they are linked to (the workbench proposes that link by
+  life time when known), not to whatever is told within N sentences;
+- **across respondents**: which kinds of loss lead to which (confirmed and proposed links
+  counted apart), first losses, chain lengths, and which reactions follow which losses.
+
+:func:`life_order` (fragments in life-story order) stays for the respondent profile.
 """
 
 from __future__ import annotations
@@ -32,30 +27,37 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workbench.errors import InputError
-from workbench.patterns.fragments import (
-    Selection, check_codes, codes_table, fragments, joined, respondents, texts,
-)
+from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds
+from workbench.life_events.timing import BIRTH_YEAR_ATTRIBUTE
+from workbench.patterns.fragments import Selection, check_codes, codes_table, joined, respondents
+from workbench.patterns.life_line import evidence_text, life_lines
 
-LOSS_ROOT = "verlies"
-NOT_EVENTS = ("verliescascade",)
-FOLLOWERS = ("schaamte", "energiebalans", "isolement", "zingeving", "herstel")
-BIRTH_YEAR_ATTRIBUTE = "geboortejaar"
 ARROW = " -> "
-FOLLOW_WINDOW = 10   # segments (sentences): a turn or two of talk after the loss
-EVENT_COLUMNS = ["respondent", "step", "code", "life_year", "life_age", "life_key", "document",
-                 "segment", "text", "fragments", "followed_by", "respondent_id"]
+EVENT_COLUMNS = ["respondent", "step", "event", "code", "label", "when", "life_year", "life_age",
+                 "life_key", "timing", "certainty", "status", "mentions", "codings",
+                 "followed_by", "led_to", "document", "segment", "text", "respondent_id"]
+REACTION_COLUMNS = ["respondent", "event", "code", "reaction", "follows", "follows_code",
+                    "link", "when", "life_year", "life_age", "timing", "status", "mentions",
+                    "codings", "evidence", "document", "segment", "text"]
+LINK_COLUMNS = ["respondent", "link", "type", "cause", "cause_code", "cause_when", "effect",
+                "effect_code", "effect_when", "status", "origin", "score", "evidence"]
 
 
 @dataclasses.dataclass
 class Cascades:
     """The cascade overview: every table the page and the exports show."""
 
-    events: pd.DataFrame        # one row per loss event, in life-story order
-    followers: pd.DataFrame     # what followed each loss event
-    lengths: pd.DataFrame       # per respondent: length and pattern
-    length_counts: pd.DataFrame  # length -> number of respondents
-    transitions: pd.DataFrame   # path, steps, occurrences, respondents, who
-    patterns: pd.DataFrame      # whole cascades shared by respondents
+    events: pd.DataFrame         # one row per loss event, in life order (``step``)
+    reactions: pd.DataFrame      # one row per reaction event, with the loss it follows
+    links: pd.DataFrame          # one row per link (loss -> loss, loss -> reaction)
+    chains: pd.DataFrame         # one row per cascade: >= 2 linked losses in one life
+    lengths: pd.DataFrame        # per respondent: longest cascade (0 = none) and how many
+    length_counts: pd.DataFrame  # longest cascade -> number of respondents
+    transitions: pd.DataFrame    # loss kind -> loss kind: confirmed, proposed, who
+    first_losses: pd.DataFrame   # the kind that starts a cascade: cascades, respondents
+    reaction_counts: pd.DataFrame  # loss kind -> reaction: confirmed, proposed, respondents
+    unplaced: pd.DataFrame       # per respondent: loss / reaction fragments in no event
+    include_proposed: bool = False
 
 
 def descendants(db: Database, root: str) -> list[str]:
@@ -108,145 +110,123 @@ def life_order(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_transcript").reset_index(drop=True)
 
 
-def _follower_labels(db: Database, followers: Sequence[str]) -> pd.Series:
-    """code -> the follower it counts as (a sub-code of zingeving counts as zingeving)."""
-    table = codes_table(db).set_index("code")
-    label = pd.Series(pd.NA, index=table.index, dtype="object")
-    for column in ("root", "parent"):
-        label = label.where(~table[column].isin(followers), table[column])
-    return label.where(~table.index.isin(followers), table.index.to_series()).dropna()
+def _when(frame: pd.DataFrame) -> pd.Series:
+    """How the life time reads: 2018, "57 jaar", "na 12", or "" (no time: told order)."""
+    year = frame["life_year"].astype("Int64").astype(str)
+    age = frame["life_age"].astype("Int64").astype(str) + " jaar"
+    rel = frame["relation"].map({"before": "voor ", "after": "na "}).fillna("") + \
+        frame["relative_to"].astype("Int64").astype(str)
+    out = pd.Series("", index=frame.index, dtype=object)
+    out = out.mask(frame["relation"].notna() & frame["relative_to"].notna(), rel)
+    out = out.mask(frame["life_age"].notna(), age)
+    out = out.mask(frame["life_year"].notna(), year)
+    return out
 
 
-def _events_and_followers(
-    db: Database,
-    selection: Selection,
-    *,
-    user: str,
-    follow_window: int,
-    followers: Sequence[str],
-    loss_root: str,
-    exclude: Sequence[str],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    selection = dataclasses.replace(selection, rollup=False)
-    losses = [c for c in descendants(db, loss_root) if c not in exclude]
-    labels = _follower_labels(db, followers)
-    # Only losses, what may follow them, and fragments with a year or age (they order the rest).
-    ordered = life_order(db, fragments(db, selection, user=user, details=False,
-                                       codes=[*losses, *labels.index], keep_marked=True))
-    loss = ordered[ordered["code"].isin(losses)].copy()
+def _lines(db: Database, selection: Selection, *, user: str
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Loss events, reaction events, links and unplaced counts of the selection."""
+    lines = life_lines(db, selection, user=user)
+    events = lines.events
+    if events.empty:
+        empty = pd.DataFrame(columns=EVENT_COLUMNS)
+        return empty, pd.DataFrame(columns=REACTION_COLUMNS), pd.DataFrame(
+            columns=LINK_COLUMNS), lines.unplaced
+    the = kinds(db)
+    events = events.assign(when=_when(events), code=events["kind"])
+    links = lines.links.assign(status=lines.links["status"].map(
+        {"accepted": "confirmed", "suggested": "proposed"}))
+    when = events.set_index("event")["when"]
+    links = links.assign(
+        type=links["effect_role"].map({"loss": "loss", "reaction": "reaction"}),
+        cause_code=links["cause_kind"], effect_code=links["effect_kind"],
+        cause_when=links["cause"].map(when), effect_when=links["effect"].map(when),
+        evidence=links["evidence"].map(evidence_text))
 
-    # One event per run of the same loss (unless two different years are marked).
-    group = loss.groupby("respondent_key")
-    prev_code, prev_key = group["code"].shift(), group["life_key"].shift()
-    prev_marked = group["marked"].shift(fill_value=False).astype(bool)
-    same = (loss["code"] == prev_code) & ~(
-        loss["marked"] & prev_marked & (loss["life_key"] != prev_key)
-    )
-    loss["step"] = (~same).astype(int).groupby(loss["respondent_key"]).cumsum()
-    # A merged run is dated by its first marked fragment (else by the mark it inherited).
-    loss["run_key"] = loss["life_key"].where(loss["marked"])
-    events = (
-        loss.groupby(["respondent_key", "step"], sort=True)
-        .agg(respondent=("respondent", "first"), code=("code", "first"),
-             life_year=("life_year", "max"),
-             life_age=("life_age", "max"), life_key=("life_key", "first"),
-             run_key=("run_key", "first"),
-             document=("document", "first"), segment=("seg_first", "first"),
-             first_fragment=("fragment_id", "first"), fragments=("fragment_id", "size"),
-             respondent_id=("respondent_id", "first"))
-        .reset_index()
-    )
-    events["life_key"] = events.pop("run_key").fillna(events["life_key"])
-    events.insert(8, "text", texts(db, events.pop("first_fragment")))
-
-    # What followed: follower fragments starting in the loss's segments or the window after.
-    after = ordered[ordered["code"].isin(labels.index)].copy()
-    after["follower"] = after["code"].map(labels)
-    near = loss[["respondent_key", "step", "fragment_id", "document_id", "seg_first",
-                 "seg_last"]].assign(next_loss=_next_loss(loss))
-    met = near.merge(
-        after[["document_id", "fragment_id", "seg_first", "start_char", "follower", "code"]],
-        on="document_id", suffixes=("", "_f"),
-    )
-    met = met[(met["seg_first_f"] >= met["seg_first"])
-              & (met["seg_first_f"] <= met["seg_last"] + follow_window)
-              & ((met["seg_first_f"] <= met["seg_last"])
-                 | (met["seg_first_f"] < met["next_loss"]))
-              & (met["fragment_id_f"] != met["fragment_id"])]
-    met = met.sort_values(["respondent_key", "step", "seg_first_f", "start_char"])
-    met = met.drop_duplicates(["respondent_key", "step", "fragment_id_f"])
-    met = met.assign(text=texts(db, met["fragment_id_f"]))
-    follow = met.rename(columns={"seg_first_f": "segment", "code": "follower_code"})[
-        ["respondent_key", "step", "follower", "follower_code", "segment", "text"]
-    ].merge(events[["respondent_key", "respondent", "step", "code"]],
-            on=["respondent_key", "step"])
-    firsts = follow.drop_duplicates(["respondent_key", "step", "follower"])
-    events = events.merge(joined(firsts, ["respondent_key", "step"], "follower", ", ",
-                                 sort=False).rename("followed_by").reset_index(),
-                          on=["respondent_key", "step"], how="left")
-    events["followed_by"] = events["followed_by"].fillna("").astype(object)
-    follow = follow[["respondent", "step", "code", "follower", "follower_code", "segment",
-                     "text"]].reset_index(drop=True)
-    return events[EVENT_COLUMNS], follow
+    losses = events[events["role"] == "loss"].copy()
+    losses["step"] = losses.groupby("respondent").cumcount() + 1
+    after = links[links["type"] == "reaction"]
+    reactions = events[events["role"] == "reaction"].copy()
+    reactions["reaction"] = reactions["kind"].map(the.reactions)
+    first_cause = after.sort_values(["status", "link"]).drop_duplicates("effect").set_index(
+        "effect")
+    reactions["follows"] = reactions["event"].map(first_cause["cause"]).astype("Int64")
+    reactions["follows_code"] = reactions["event"].map(first_cause["cause_kind"])
+    reactions["link"] = reactions["event"].map(first_cause["status"]).fillna("")
+    followed = after.merge(reactions[["event", "reaction"]], left_on="effect", right_on="event")
+    followed = followed.drop_duplicates(["cause", "reaction"])
+    losses["followed_by"] = losses["event"].map(
+        joined(followed, "cause", "reaction", ", ")).fillna("")
+    onward = links[links["type"] == "loss"]
+    losses["led_to"] = losses["event"].map(
+        joined(onward.assign(to=onward["effect"].astype(str)), "cause", "to", ", ")).fillna("")
+    return (losses[EVENT_COLUMNS].reset_index(drop=True),
+            reactions[REACTION_COLUMNS].reset_index(drop=True),
+            links[LINK_COLUMNS].reset_index(drop=True), lines.unplaced)
 
 
-def _next_loss(loss: pd.DataFrame) -> np.ndarray:
-    """Per loss fragment: where the next loss starts in the same document (after its own
-    segments), by one binary search over all loss starts; no next loss gives infinity."""
-    big = 1 << 32
-    doc = loss["document_id"].to_numpy(dtype=np.int64)
-    first = loss["seg_first"].fillna(-1).to_numpy(dtype=np.int64)
-    last = loss["seg_last"].fillna(-1).to_numpy(dtype=np.int64)
-    starts = np.unique(doc * big + first)
-    at = np.searchsorted(starts, doc * big + last, side="right")
-    found = np.append(starts, np.iinfo(np.int64).max)[at]
-    same_doc = (found // big) == doc
-    return np.where(same_doc, (found - doc * big).astype(float), np.inf)
+def loss_events(db: Database, selection: Selection = Selection(), *, user: str) -> pd.DataFrame:
+    """Per respondent, the loss events in life order (``step``), with the reactions linked
+    to each (``followed_by``) and the losses each led to (``led_to``, event ids)."""
+    return _lines(db, selection, user=user)[0]
 
 
-def loss_events(
-    db: Database,
-    selection: Selection = Selection(),
-    *,
-    user: str,
-    follow_window: int = FOLLOW_WINDOW,
-    followers: Sequence[str] = FOLLOWERS,
-    loss_root: str = LOSS_ROOT,
-    exclude: Sequence[str] = NOT_EVENTS,
-) -> pd.DataFrame:
-    """Per respondent, the loss events in life-story order with what followed each.
+def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Connected groups of >= 2 loss events under links with these statuses."""
+    onward = links[(links["type"] == "loss") & links["status"].isin(statuses)]
+    parent = {e: e for e in losses["event"]}
 
-    Columns: respondent, step (1..n), code, life_year, life_age, life_key, document,
-    segment, text (the first fragment), fragments (how many were merged), respondent_id,
-    followed_by (e.g. "schaamte, isolement").
-    """
-    return _events_and_followers(db, selection, user=user, follow_window=follow_window,
-                                 followers=followers, loss_root=loss_root, exclude=exclude)[0]
+    def root(e: int) -> int:
+        while parent[e] != e:
+            parent[e] = parent[parent[e]]
+            e = parent[e]
+        return e
+
+    for a, b in zip(onward["cause"], onward["effect"]):
+        if a in parent and b in parent:
+            parent[root(a)] = root(b)
+    group = losses.assign(chain_root=[root(e) for e in losses["event"]])
+    size = group.groupby("chain_root")["event"].transform("size")
+    group = group[size >= 2].sort_values(["respondent", "step"])
+    if group.empty:
+        return pd.DataFrame(columns=["respondent", "chain", "length", "path", "first",
+                                     "first_event", "events", "confirmed_links",
+                                     "proposed_links"])
+    effects = set(onward["effect"])
+    rows = []
+    for (respondent, _), members in group.groupby(["respondent", "chain_root"], sort=False):
+        ids = set(members["event"])
+        inner = onward[onward["cause"].isin(ids) & onward["effect"].isin(ids)]
+        starts = members[~members["event"].isin(effects)]
+        start = (starts if len(starts) else members).iloc[0]
+        rows.append({
+            "respondent": respondent, "length": len(members),
+            "path": ARROW.join(members["code"]), "first": start["code"],
+            "first_event": int(start["event"]),
+            "events": ", ".join(str(int(e)) for e in members["event"]),
+            "confirmed_links": int((inner["status"] == "confirmed").sum()),
+            "proposed_links": int((inner["status"] == "proposed").sum()),
+        })
+    out = pd.DataFrame(rows)
+    out.insert(1, "chain", out.groupby("respondent").cumcount() + 1)
+    return out
 
 
-def _paths(events: pd.DataFrame, follow: pd.DataFrame) -> pd.DataFrame:
-    """Every transition as rows (respondent, path, steps)."""
-    group = events.groupby("respondent")
-    nxt = events.assign(next=group["code"].shift(-1), next2=group["code"].shift(-2))
-    two = nxt.dropna(subset=["next"])
-    three = nxt.dropna(subset=["next2"])
-    firsts = follow.drop_duplicates(["respondent", "step", "follower"])
-    after_next = two.assign(step=two["step"] + 1).merge(
-        firsts[["respondent", "step", "follower"]], on=["respondent", "step"]
-    )
-    parts = [
-        pd.DataFrame({"respondent": two["respondent"], "path": two["code"] + ARROW + two["next"],
-                      "steps": 2}),
-        pd.DataFrame({"respondent": firsts["respondent"],
-                      "path": firsts["code"] + ARROW + firsts["follower"], "steps": 2}),
-        pd.DataFrame({"respondent": three["respondent"],
-                      "path": three["code"] + ARROW + three["next"] + ARROW + three["next2"],
-                      "steps": 3}),
-        pd.DataFrame({"respondent": after_next["respondent"],
-                      "path": after_next["code"] + ARROW + after_next["next"] + ARROW
-                      + after_next["follower"], "steps": 3}),
-    ]
-    return pd.concat(parts, ignore_index=True)
+def _pair_counts(links: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """confirmed / proposed counts per pair of kinds, and who has a confirmed one."""
+    if links.empty:
+        return pd.DataFrame(columns=[*by, "confirmed", "proposed", "respondents", "who"])
+    counts = (links.assign(confirmed=links["status"] == "confirmed",
+                           proposed=links["status"] == "proposed")
+              .groupby(by)[["confirmed", "proposed"]].sum().astype(int).reset_index())
+    sure = links[links["status"] == "confirmed"].drop_duplicates([*by, "respondent"])
+    people = sure.groupby(by)["respondent"].nunique().rename("respondents")
+    who = joined(sure, by, "respondent", ", ").rename("who")
+    counts = counts.join(people, on=by).join(who, on=by)
+    counts["respondents"] = counts["respondents"].fillna(0).astype(int)
+    counts["who"] = counts["who"].fillna("")
+    return counts.sort_values(["confirmed", "proposed", *by],
+                              ascending=[False, False, *[True] * len(by)]).reset_index(drop=True)
 
 
 def cascade_overview(
@@ -254,57 +234,48 @@ def cascade_overview(
     selection: Selection = Selection(),
     *,
     user: str,
-    follow_window: int = FOLLOW_WINDOW,
-    followers: Sequence[str] = FOLLOWERS,
-    loss_root: str = LOSS_ROOT,
-    exclude: Sequence[str] = NOT_EVENTS,
     containing: str | None = None,
+    include_proposed: bool = False,
 ) -> Cascades:
     """Loss cascades per respondent and across respondents (see the module docstring).
 
-    ``containing`` keeps only respondents whose cascade has that loss code.
+    ``containing`` keeps only respondents with a loss event of that kind;
+    ``include_proposed`` builds cascades from proposed links too (transitions and reactions
+    always count confirmed and proposed links apart).
     """
     if containing is not None:
         check_codes(db, [containing])
-        losses = [c for c in descendants(db, loss_root) if c not in exclude]
-        if containing not in losses:
-            raise InputError("patterns.not_a_loss", code=containing, losses=", ".join(losses))
-    events, follow = _events_and_followers(db, selection, user=user, follow_window=follow_window,
-                                           followers=followers, loss_root=loss_root,
-                                           exclude=exclude)
+        losses_kinds = kinds(db).losses
+        if containing not in losses_kinds:
+            raise InputError("patterns.not_a_loss", code=containing,
+                             losses=", ".join(losses_kinds))
+    losses, reactions, links, unplaced = _lines(db, selection, user=user)
     people = respondents(db, selection, user=user)[["respondent"]]
     if containing is not None:
-        keep = set(events.loc[events["code"] == containing, "respondent"])
-        events = events[events["respondent"].isin(keep)].reset_index(drop=True)
-        follow = follow[follow["respondent"].isin(keep)].reset_index(drop=True)
-        people = people[people["respondent"].isin(keep)]
-    pattern = joined(events, "respondent", "code", ARROW, sort=False)
-    lengths = people.merge(
-        events.groupby("respondent").size().rename("length").reset_index(),
-        on="respondent", how="left",
-    ).merge(pattern.rename("pattern").reset_index(), on="respondent", how="left")
-    lengths["length"] = lengths["length"].fillna(0).astype(int)
-    lengths["pattern"] = lengths["pattern"].fillna("")
-    length_counts = (lengths.groupby("length").size().rename("respondents").reset_index())
-    paths = _paths(events, follow)
-    who = joined(paths.drop_duplicates(["path", "respondent"]), "path", "respondent", ", ")
-    transitions = (
-        paths.groupby(["path", "steps"])
-        .agg(occurrences=("respondent", "size"), respondents=("respondent", "nunique"))
-        .reset_index()
-        .assign(who=lambda t: t["path"].map(who))
-        .sort_values(["respondents", "occurrences", "steps", "path"],
-                     ascending=[False, False, True, True])
-        .reset_index(drop=True)
-    )
-    shared = lengths[lengths["length"] > 0]
-    patterns = (
-        shared.groupby("pattern")
-        .agg(length=("length", "first"), respondents=("respondent", "size"))
-        .reset_index()
-        .assign(who=lambda t: t["pattern"].map(joined(shared, "pattern", "respondent", ", ")))
-        .sort_values(["respondents", "length", "pattern"], ascending=[False, False, True])
-        .reset_index(drop=True)
-    )
-    return Cascades(events=events, followers=follow, lengths=lengths,
-                    length_counts=length_counts, transitions=transitions, patterns=patterns)
+        keep = set(losses.loc[losses["code"] == containing, "respondent"])
+        losses, reactions, links, unplaced, people = (
+            t[t["respondent"].isin(keep)].reset_index(drop=True)
+            for t in (losses, reactions, links, unplaced, people))
+    statuses = ("confirmed", "proposed") if include_proposed else ("confirmed",)
+    chains = _chains(losses, links, statuses)
+    longest = chains.groupby("respondent").agg(length=("length", "max"),
+                                               cascades=("chain", "size"))
+    lengths = people.join(longest, on="respondent")
+    lengths[["length", "cascades"]] = lengths[["length", "cascades"]].fillna(0).astype(int)
+    lengths = lengths.reset_index(drop=True)
+    length_counts = lengths.groupby("length").size().rename("respondents").reset_index()
+    firsts = (chains.groupby("first").agg(cascades=("chain", "size"),
+                                          respondents=("respondent", "nunique"))
+              .reset_index().rename(columns={"first": "code"})
+              .sort_values(["cascades", "code"], ascending=[False, True]).reset_index(drop=True))
+    onward = links[links["type"] == "loss"].rename(columns={"cause_code": "from",
+                                                            "effect_code": "to"})
+    transitions = _pair_counts(onward, ["from", "to"])
+    the = kinds(db)
+    after = links[links["type"] == "reaction"]
+    after = after.assign(loss=after["cause_code"], reaction=after["effect_code"].map(the.reactions))
+    reaction_counts = _pair_counts(after, ["loss", "reaction"])
+    return Cascades(events=losses, reactions=reactions, links=links, chains=chains,
+                    lengths=lengths, length_counts=length_counts, transitions=transitions,
+                    first_losses=firsts, reaction_counts=reaction_counts, unplaced=unplaced,
+                    include_proposed=include_proposed)

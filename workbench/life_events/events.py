@@ -1,0 +1,434 @@
+"""Events, their mentions and links: the writes (one transaction and one logged event each)
+and the reads (each checks the ``read`` right) behind the Coderen panel and the cascades.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError, NotFound
+from workbench.store import now, record_event, row, transaction
+
+LOSS_ROOT = "verlies"
+NOT_EVENTS = ("verliescascade",)   # names a chain, not a loss
+CASCADE_CODE = "verliescascade"
+FOLLOWERS = ("schaamte", "energiebalans", "isolement", "zingeving", "herstel")
+CERTAINTIES = ("sure", "about", "unsure")
+RELATIONS = ("before", "after")
+STATUSES = ("suggested", "accepted", "rejected")
+EDITABLE = ("kind", "label", "life_year", "life_age", "relation", "relative_to", "certainty")
+
+
+@dataclasses.dataclass(frozen=True)
+class Kinds:
+    """Which codes are losses and which are reactions (and what a reaction counts as)."""
+
+    losses: tuple[str, ...]
+    reactions: dict[str, str]       # code -> the follower it counts as (zingeving-hoop -> zingeving)
+    parents: dict[str, str | None]  # code -> parent code
+
+    def role(self, code: str) -> str | None:
+        if code in self.losses:
+            return "loss"
+        return "reaction" if code in self.reactions else None
+
+    def same_kind(self, mention: str, event: str) -> bool:
+        """A mention may join an event of its own kind, or (a headline) one of its sub-kinds."""
+        return mention == event or self.parents.get(event) == mention
+
+
+def kinds(db: Database, *, loss_root: str = LOSS_ROOT, exclude: Sequence[str] = NOT_EVENTS,
+          followers: Sequence[str] = FOLLOWERS) -> Kinds:
+    """The loss kinds (``verlies`` and its sub-codes but ``verliescascade``) and reaction kinds."""
+    rows = db.execute(
+        """
+        WITH RECURSIVE tree(id, root) AS (
+            SELECT id, slug FROM codes WHERE parent_id IS NULL
+            UNION ALL SELECT c.id, tree.root FROM codes c JOIN tree ON c.parent_id = tree.id
+        )
+        SELECT k.slug, p.slug, tree.root FROM codes k JOIN tree ON tree.id = k.id
+        LEFT JOIN codes p ON p.id = k.parent_id ORDER BY k.codebook_id, k.position, k.id
+        """
+    ).fetchall()
+    parents = {slug: parent for slug, parent, _ in rows}
+    losses = tuple(s for s, _, root in rows if root == loss_root and s not in exclude)
+    reactions = {}
+    for slug, parent, root in rows:
+        for name in (slug, parent, root):
+            if name in followers:
+                reactions[slug] = name
+                break
+    return Kinds(losses=losses, reactions=reactions, parents=parents)
+
+
+def _respondent_of(db: Database, document_id: int) -> str:
+    found = db.execute("SELECT coalesce(r.code, d.name) FROM documents d LEFT JOIN respondents r "
+                       "ON r.id = d.respondent_id WHERE d.id = ?", [document_id]).fetchone()
+    if found is None:
+        raise NotFound("life_events.unknown_document", document=document_id)
+    return str(found[0])
+
+
+def _event_row(db: Database, event_id: int) -> dict[str, Any]:
+    found = row(db, "life_events", event_id)
+    if found is None:
+        raise NotFound("life_events.unknown_event", event=event_id)
+    return found
+
+
+def _check_time(year: int | None, age: int | None) -> None:
+    for label, value, low, high in (("year", year, 1900, 2100), ("age", age, 0, 120)):
+        if value is not None and not low <= int(value) <= high:
+            raise InputError("codings.bad_life_time", field=label, value=value, low=low,
+                             high=high)
+
+
+def _check_fields(db: Database, fields: dict[str, Any], event_id: int | None,
+                  respondent: str) -> None:
+    _check_time(fields.get("life_year"), fields.get("life_age"))
+    if fields.get("certainty") not in (None, *CERTAINTIES):
+        raise InputError("life_events.bad_certainty", given=fields["certainty"],
+                         allowed=", ".join(CERTAINTIES))
+    if fields.get("relation") not in (None, *RELATIONS):
+        raise InputError("life_events.bad_relation", given=fields["relation"],
+                         allowed=", ".join(RELATIONS))
+    other = fields.get("relative_to")
+    if (fields.get("relation") is None) != (other is None):
+        raise InputError("life_events.relation_needs_event")
+    if other is not None:
+        found = _event_row(db, int(other))
+        if int(other) == event_id or found.get("relative_to") == event_id and event_id:
+            raise InputError("life_events.relative_to_itself")
+        if _respondent_of(db, found["document_id"]) != respondent:
+            raise InputError("life_events.other_life", event=other)
+
+
+def _coding_rows(db: Database, coding_ids: Iterable[int]) -> list[dict[str, Any]]:
+    out = []
+    for coding_id in coding_ids:
+        found = db.execute(
+            "SELECT c.id, c.document_id, k.slug, c.life_year, c.life_age FROM codings c "
+            "JOIN codes k ON k.id = c.code_id WHERE c.id = ?", [int(coding_id)]).fetchone()
+        if found is None:
+            raise NotFound("codings.unknown_coding", coding=coding_id)
+        out.append(dict(zip(["id", "document_id", "code", "life_year", "life_age"], found)))
+    return out
+
+
+def _insert(db: Database, table: str, record: dict[str, Any], actor: str, action: str) -> int:
+    stamp = now()
+    record = {**record, "created_by": actor, "created_at": stamp, "updated_at": stamp}
+    new_id = int(db[table].insert(record).last_pk)
+    record_event(db, actor, action, table, new_id, None, row(db, table, new_id))
+    return new_id
+
+
+def _update(db: Database, table: str, item_id: int, changes: dict[str, Any], actor: str,
+            action: str) -> None:
+    before = row(db, table, item_id)
+    if before is None:
+        raise NotFound("life_events.unknown_item", table=table, id=item_id)
+    if all(before.get(k) == v for k, v in changes.items()):
+        return
+    db[table].update(item_id, {**changes, "updated_at": now()})
+    record_event(db, actor, action, table, item_id, before, row(db, table, item_id))
+
+
+def _add_mention(db: Database, event_id: int, coding_id: int, *, actor: str, origin: str,
+                 status: str, evidence: Sequence[str] | None) -> int:
+    """One coding as a mention of an event (a human attach moves it from any other event)."""
+    found = db.execute("SELECT id, status FROM life_event_codings WHERE event_id = ? AND "
+                       "coding_id = ?", [event_id, coding_id]).fetchone()
+    if origin == "human":
+        for other, in db.execute("SELECT id FROM life_event_codings WHERE coding_id = ? AND "
+                                 "event_id != ? AND status != 'rejected'",
+                                 [coding_id, event_id]).fetchall():
+            _update(db, "life_event_codings", other, {"status": "rejected"}, actor,
+                    "life_event.mention_move")
+    if found is not None:
+        _update(db, "life_event_codings", found[0], {"status": status}, actor,
+                "life_event.mention_decide")
+        return int(found[0])
+    return _insert(db, "life_event_codings", {
+        "event_id": event_id, "coding_id": coding_id, "origin": origin, "status": status,
+        "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+    }, actor, "life_event.mention_add")
+
+
+def create_event(
+    db: Database,
+    coding_ids: Sequence[int],
+    *,
+    actor: str,
+    kind: str | None = None,
+    label: str | None = None,
+    life_year: int | None = None,
+    life_age: int | None = None,
+    relation: str | None = None,
+    relative_to: int | None = None,
+    certainty: str = "sure",
+    origin: str = "human",
+    evidence: Sequence[str] | None = None,
+) -> int:
+    """A new event that these codings mention; returns its id.
+
+    ``kind`` defaults to the first coding's code; the time defaults to the first year or
+    age the codings carry (nothing is invented: no time stays no time). A researcher's event
+    is confirmed at once, the workbench's (``origin="machine"``) is a proposal.
+    """
+    access.require(db, actor, "code")
+    if not coding_ids:
+        raise InputError("life_events.no_codings")
+    with transaction(db):
+        codings = _coding_rows(db, coding_ids)
+        the = kinds(db)
+        kind = kind or codings[0]["code"]
+        if the.role(kind) is None:
+            raise InputError("life_events.not_a_kind", code=kind,
+                             kinds=", ".join([*the.losses, *the.reactions]))
+        respondent = _respondent_of(db, codings[0]["document_id"])
+        if any(_respondent_of(db, c["document_id"]) != respondent for c in codings):
+            raise InputError("life_events.other_life", event=kind)
+        if life_year is None and life_age is None and relation is None:
+            marked = next((c for c in codings if c["life_year"] or c["life_age"]), None)
+            if marked:
+                life_year, life_age = marked["life_year"], marked["life_age"]
+        fields = {"life_year": life_year, "life_age": life_age, "relation": relation,
+                  "relative_to": relative_to, "certainty": certainty}
+        _check_fields(db, fields, None, respondent)
+        status = "accepted" if origin == "human" else "suggested"
+        event_id = _insert(db, "life_events", {
+            "document_id": codings[0]["document_id"], "kind": kind, "role": the.role(kind),
+            "label": label, **fields, "origin": origin, "status": status,
+            "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+        }, actor, "life_event.add")
+        for coding in codings:
+            _add_mention(db, event_id, coding["id"], actor=actor, origin=origin, status=status,
+                         evidence=None)
+    return event_id
+
+
+def update_event(db: Database, event_id: int, *, actor: str, **changes: Any) -> None:
+    """Change what an event is or when it happened (``EDITABLE`` fields; None clears)."""
+    access.require(db, actor, "code")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Only {EDITABLE} can change. Got {sorted(unknown)} instead.")
+    with transaction(db):
+        event = _event_row(db, event_id)
+        merged = {**event, **changes}
+        _check_fields(db, {k: merged[k] for k in EDITABLE}, event_id,
+                      _respondent_of(db, event["document_id"]))
+        if "kind" in changes:
+            role = kinds(db).role(changes["kind"])
+            if role is None:
+                raise InputError("life_events.not_a_kind", code=changes["kind"], kinds="")
+            changes["role"] = role
+        _update(db, "life_events", event_id, changes, actor, "life_event.edit")
+
+
+def attach(db: Database, event_id: int, coding_id: int, *, actor: str) -> int:
+    """The researcher says: this coding mentions that event (a re-mention, not a new event)."""
+    access.require(db, actor, "code")
+    with transaction(db):
+        event = _event_row(db, event_id)
+        coding = _coding_rows(db, [coding_id])[0]
+        if _respondent_of(db, coding["document_id"]) != _respondent_of(db, event["document_id"]):
+            raise InputError("life_events.other_life", event=event_id)
+        if event["status"] == "suggested":
+            _update(db, "life_events", event_id, {"status": "accepted"}, actor,
+                    "life_event.accept")
+        return _add_mention(db, event_id, coding_id, actor=actor, origin="human",
+                            status="accepted", evidence=None)
+
+
+def link(db: Database, cause_id: int, effect_id: int, *, actor: str,
+         evidence: Sequence[str] | None = None) -> int:
+    """The researcher says: ``cause`` led to ``effect`` (confirmed at once); returns its id."""
+    access.require(db, actor, "code")
+    if cause_id == effect_id:
+        raise InputError("life_events.link_to_itself")
+    with transaction(db):
+        cause, effect = _event_row(db, cause_id), _event_row(db, effect_id)
+        if _respondent_of(db, cause["document_id"]) != _respondent_of(db, effect["document_id"]):
+            raise InputError("life_events.other_life", event=effect_id)
+        if cause["role"] == "reaction" and effect["role"] == "loss":
+            raise InputError("life_events.reaction_first")
+        back = db.execute("SELECT id FROM life_event_links WHERE cause_id = ? AND effect_id = ? "
+                          "AND status != 'rejected'", [effect_id, cause_id]).fetchone()
+        if back is not None:
+            _update(db, "life_event_links", back[0], {"status": "rejected"}, actor,
+                    "life_event.link_reject")
+        for event in (cause, effect):
+            if event["status"] != "accepted":
+                _update(db, "life_events", event["id"], {"status": "accepted"}, actor,
+                        "life_event.accept")
+        found = db.execute("SELECT id FROM life_event_links WHERE cause_id = ? AND "
+                           "effect_id = ?", [cause_id, effect_id]).fetchone()
+        if found is not None:
+            _update(db, "life_event_links", found[0], {"status": "accepted"}, actor,
+                    "life_event.link_accept")
+            return int(found[0])
+        return _insert(db, "life_event_links", {
+            "cause_id": cause_id, "effect_id": effect_id, "origin": "human",
+            "status": "accepted", "score": None,
+            "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+        }, actor, "life_event.link_add")
+
+
+_TABLES = {"event": "life_events", "mention": "life_event_codings", "link": "life_event_links"}
+
+
+def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) -> None:
+    """Confirm (``accepted``) or reject a proposed event, mention or link, or reopen it.
+
+    Confirming a mention or a link confirms the event(s) it needs; rejecting an event
+    rejects its open mentions and links too (they mean nothing without it).
+    """
+    if what not in _TABLES:
+        raise ValueError(f"what must be one of {tuple(_TABLES)}. Got {what!r} instead.")
+    if status not in STATUSES:
+        raise InputError("patterns.bad_status", status=status, allowed=", ".join(STATUSES))
+    access.require(db, actor, "suggestion.decide")
+    table = _TABLES[what]
+    verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}[status]
+    with transaction(db):
+        item = row(db, table, item_id)
+        if item is None:
+            raise NotFound("life_events.unknown_item", table=table, id=item_id)
+        _update(db, table, item_id, {"status": status}, actor, f"life_event.{what}_{verb}")
+        needed = {"event": [], "mention": [item.get("event_id")],
+                  "link": [item.get("cause_id"), item.get("effect_id")]}[what]
+        if status == "accepted":
+            for event_id in needed:
+                _update(db, "life_events", event_id, {"status": "accepted"}, actor,
+                        "life_event.event_accept")
+        if what == "event" and status == "rejected":
+            for child_table, where in (("life_event_codings", "event_id = ?"),
+                                       ("life_event_links", "cause_id = ? OR effect_id = ?")):
+                params = [item_id] * where.count("?")
+                for child, in db.execute(f"SELECT id FROM {child_table} WHERE ({where}) AND "
+                                         "status = 'suggested'", params).fetchall():
+                    _update(db, child_table, child, {"status": "rejected"}, actor,
+                            "life_event.reject_with_event")
+
+
+def remove_event(db: Database, event_id: int, *, actor: str) -> None:
+    """Delete an event with its mentions and links (the event log keeps every row)."""
+    access.require(db, actor, "code")
+    with transaction(db):
+        event = _event_row(db, event_id)
+        for table, where in (("life_event_codings", "event_id = ?"),
+                             ("life_event_links", "cause_id = ? OR effect_id = ?")):
+            for child, in db.execute(f"SELECT id FROM {table} WHERE {where}",
+                                     [event_id] * where.count("?")).fetchall():
+                record_event(db, actor, "life_event.remove_with_event", table, child,
+                             row(db, table, child), None)
+        db.execute("DELETE FROM life_events WHERE id = ?", [event_id])
+        record_event(db, actor, "life_event.remove", "life_events", event_id, event, None)
+
+
+def remove_link(db: Database, link_id: int, *, actor: str) -> None:
+    """Delete a link (the event log keeps it)."""
+    access.require(db, actor, "code")
+    with transaction(db):
+        found = row(db, "life_event_links", link_id)
+        if found is None:
+            raise NotFound("life_events.unknown_item", table="life_event_links", id=link_id)
+        db.execute("DELETE FROM life_event_links WHERE id = ?", [link_id])
+        record_event(db, actor, "life_event.link_remove", "life_event_links", link_id, found,
+                     None)
+
+
+# ----------------------------------------------------------------------------- reads
+def _where(respondent: str | None, document_id: int | None) -> tuple[str, list[Any]]:
+    clauses, params = ["1 = 1"], []
+    if respondent is not None:
+        clauses.append("coalesce(r.code, d.name) = ?")
+        params.append(respondent)
+    if document_id is not None:
+        clauses.append("coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM "
+                       "documents d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id "
+                       "WHERE d2.id = ?)")
+        params.append(document_id)
+    return " AND ".join(clauses), params
+
+
+def events_frame(db: Database, *, user: str, respondent: str | None = None,
+                 document_id: int | None = None) -> pd.DataFrame:
+    """Every event (also rejected ones), with its respondent; ``document_id`` means: the
+    events in the life of that document's respondent."""
+    access.require(db, user, "read")
+    where, params = _where(respondent, document_id)
+    return pd.read_sql_query(
+        f"""
+        SELECT e.id AS event, coalesce(r.code, d.name) AS respondent, d.respondent_id,
+               e.document_id, e.kind, e.role, e.label, e.life_year, e.life_age, e.relation,
+               e.relative_to, e.certainty, e.origin, e.status, e.evidence
+        FROM life_events e JOIN documents d ON d.id = e.document_id
+        LEFT JOIN respondents r ON r.id = d.respondent_id WHERE {where} ORDER BY e.id
+        """, db.conn, params=params,
+    ).astype({"respondent_id": "Int64", "life_year": "Int64", "life_age": "Int64",
+              "relative_to": "Int64", "label": object, "evidence": object})
+
+
+def mentions_frame(db: Database, *, user: str, respondent: str | None = None,
+                   document_id: int | None = None) -> pd.DataFrame:
+    """Every mention: event, coding, where it is (document, start, end, segment position)."""
+    access.require(db, user, "read")
+    where, params = _where(respondent, document_id)
+    return pd.read_sql_query(
+        f"""
+        SELECT m.id AS mention, m.event_id AS event, m.coding_id AS coding, m.origin,
+               m.status, m.evidence, c.document_id, c.start_char, c.end_char, k.slug AS code,
+               c.coder, c.status AS coding_status, c.life_year, c.life_age, c.text,
+               coalesce(s.position, (SELECT s2.position FROM segments s2 WHERE
+                   s2.document_id = c.document_id AND s2.end_char > c.start_char
+                   ORDER BY s2.end_char LIMIT 1)) AS segment
+        FROM life_event_codings m JOIN codings c ON c.id = m.coding_id
+        JOIN codes k ON k.id = c.code_id JOIN documents d ON d.id = c.document_id
+        LEFT JOIN respondents r ON r.id = d.respondent_id
+        LEFT JOIN segments s ON s.id = c.segment_id
+        WHERE {where} ORDER BY c.document_id, c.start_char, m.id
+        """, db.conn, params=params,
+    ).astype({"life_year": "Int64", "life_age": "Int64", "segment": "Int64",
+              "evidence": object})
+
+
+def links_frame(db: Database, *, user: str, respondent: str | None = None,
+                document_id: int | None = None) -> pd.DataFrame:
+    """Every link (also rejected ones) with the kinds of both ends."""
+    access.require(db, user, "read")
+    where, params = _where(respondent, document_id)
+    return pd.read_sql_query(
+        f"""
+        SELECT l.id AS link, coalesce(r.code, d.name) AS respondent, l.cause_id AS cause,
+               a.kind AS cause_kind, l.effect_id AS effect, b.kind AS effect_kind,
+               b.role AS effect_role, l.origin, l.status, l.score, l.evidence
+        FROM life_event_links l JOIN life_events a ON a.id = l.cause_id
+        JOIN life_events b ON b.id = l.effect_id JOIN documents d ON d.id = a.document_id
+        LEFT JOIN respondents r ON r.id = d.respondent_id WHERE {where} ORDER BY l.id
+        """, db.conn, params=params,
+    ).astype({"evidence": object})
+
+
+def event_codings(db: Database, coding_ids: Iterable[int], *, user: str) -> dict[int, list[dict]]:
+    """coding id -> the mentions (event id, status, origin, evidence) it has."""
+    access.require(db, user, "read")
+    out: dict[int, list[dict]] = {}
+    ids = json.dumps([int(i) for i in coding_ids])
+    for mention, event, coding, status, origin, evidence in db.execute(
+        "SELECT id, event_id, coding_id, status, origin, evidence FROM life_event_codings "
+        "WHERE coding_id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids],
+    ):
+        out.setdefault(coding, []).append({
+            "mention": mention, "event": event, "status": status, "origin": origin,
+            "evidence": json.loads(evidence) if evidence else []})
+    return out

@@ -1,0 +1,453 @@
+"""The workbench's proposals: events, re-mentions and links, each with its evidence.
+
+Nothing here is decided for the researcher: every row starts ``suggested`` and is confirmed
+or rejected like a code suggestion. Rules, per respondent, over accepted codings:
+
+- **Mentions and events.** All coders' codings of one span and code are one mention. A loss
+  mention joins an event of the same kind (a headline ``verlies`` may join any of its
+  sub-kinds) when it carries the same year or age, or shares a person or place (a name, or
+  a word such as *moeder*, *huis*, *baan*), or when it has no time and is the only such
+  event (else the one told last before it) unless it names someone the event does not.
+  Otherwise it is a new event, with the time the coder marked (or none).
+- **Loss -> loss links.** A Dutch causal or temporal connective in the mention's sentence or
+  the one before (``daardoor``, ``sindsdien``, ``toen ... moest ik``, ``na de dood van``,
+  ...) with another loss told just before; the coders' ``verliescascade`` code over losses
+  told in the turns before it; or two losses at most ``NEAR_YEARS`` apart in life time.
+  Never from a later loss to an earlier one when both have a time.
+- **Loss -> reaction links.** A reaction with a time follows the latest loss at or before
+  it in life time; one without a time follows the loss told last before it in the same or
+  the previous turn (weaker evidence). Reactions of one kind after one loss are one event.
+
+A mention that has any row (proposed, confirmed or rejected) is never proposed again, nor is
+a pair of events that already has a link either way.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.life_events.events import CASCADE_CODE, Kinds, kinds
+from workbench.life_events.timing import birth_year, given_birth_years, life_key
+from workbench.store import now, record_event, row, transaction
+
+NEAR_YEARS = 2           # losses at most this far apart in life time are proposed as linked
+CASCADE_TURNS = 4        # a verliescascade coding covers losses told this many turns before it
+CONNECTIVE_REACH = 8     # segments back to look for the cause of a connective
+REACTION_TURNS = 2       # an untimed reaction follows a loss told in its turn or the respondent turn before
+
+# Causal and temporal connectives: the cause is told before the effect.
+CONNECTIVES: tuple[tuple[str, str], ...] = (
+    ("daardoor", r"\bdaardoor\b"), ("waardoor", r"\bwaardoor\b"),
+    ("daarom", r"\bdaarom\b"), ("sindsdien", r"\bsindsdien\b"), ("sinds", r"\bsinds (?:de|het|hij|zij|ze|mijn)\b"),
+    ("na de dood van", r"\bna (?:de dood|het overlijden) van\b"),
+    ("na", r"\bna (?:de|het) (?:scheiding|ontslag|verhuizing|diagnose|val|reorganisatie)\b"),
+    ("toen ... moest", r"\btoen\b[^.?!]{0,60}\bmoest(?:en)?\b"),
+    ("gevolg", r"\b(?:gevolg|tot gevolg)\b"), ("kwam door", r"\bkwam (?:door|doordat)\b"),
+    ("doordat", r"\bdoordat\b"), ("vanwege", r"\bvanwege\b"),
+    ("binnen ... stond ik", r"\bbinnen (?:een|twee|drie|vier|zes) (?:weken|maanden|jaar)\b"),
+)
+_CONNECTIVE_RE = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in CONNECTIVES]
+
+# Words that name a person or place a loss is about (besides names); pronouns are left out.
+ANCHOR_WORDS = frozenset("""
+man vrouw echtgenoot echtgenote partner vriend vriendin ex moeder vader mam pap ouders oma opa
+zoon dochter kind kinderen broer zus kleinzoon kleindochter schoonmoeder schoonvader hond kat
+huis woning flat huurhuis tuin buurt dorp land baan werk contract bedrijf zaak winkel
+vereniging koor club kerk moskee diploma rijbewijs auto gezondheid heup hart benen ogen
+""".split())
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def connective_in(text: str) -> str | None:
+    """The first connective in ``text`` (its name), or None."""
+    for name, pattern in _CONNECTIVE_RE:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def anchors(text: str) -> set[str]:
+    """Who or what a mention is about: names (capitalised, not first in a sentence) and
+    words from ``ANCHOR_WORDS``, lower-cased."""
+    found = set()
+    for sentence in re.split(r"(?<=[.?!:])\s+", text):
+        words = _WORD.findall(sentence)
+        for i, word in enumerate(words):
+            low = word.lower()
+            if low in ANCHOR_WORDS or (i > 0 and word[0].isupper() and len(word) > 2
+                                       and not word.isupper()):
+                found.add(low)
+    return found
+
+
+@dataclasses.dataclass
+class Mention:
+    """All coders' codings of one span with one code."""
+
+    codings: list[int]
+    covered: set[int]            # codings that already have a row in life_event_codings
+    document_id: int
+    code: str
+    start: int
+    segment: int
+    turn: int
+    text: str
+    year: int | None
+    age: int | None
+    key: float | None = None
+    event: int | None = None     # the event it belongs to (existing or proposed here)
+
+    @property
+    def told(self) -> tuple[int, int]:
+        return (self.document_id, self.start)
+
+
+@dataclasses.dataclass
+class Event:
+    id: int
+    kind: str
+    role: str
+    key: float | None
+    told: tuple[int, int]
+    words: set[str]
+    year: int | None = None
+    age: int | None = None
+
+
+def propose(db: Database, *, actor: str, document_id: int | None = None) -> dict[str, int]:
+    """Make proposals for every respondent (or the one of ``document_id``); one transaction.
+
+    Returns how many events, mentions and links were proposed.
+    """
+    access.require(db, actor, "code")
+    the = kinds(db)
+    counts = {"events": 0, "mentions": 0, "links": 0}
+    with transaction(db):
+        mentions = _mentions(db, the, document_id)
+        born_given = given_birth_years(db)
+        texts = _segment_texts(db, {m.document_id for ms in mentions.values() for m in ms})
+        for respondent, found in mentions.items():
+            writer = _Writer(db, actor, counts)
+            _propose_for(db, the, found, writer, texts,
+                         born_given.get(respondent))
+        if any(counts.values()):
+            record_event(db, actor, "life_event.propose", "life_events", None, None, counts)
+    return counts
+
+
+class _Writer:
+    """Inserts proposals (status suggested, origin machine) and logs each row."""
+
+    def __init__(self, db: Database, actor: str, counts: dict[str, int]) -> None:
+        self.db, self.actor, self.counts = db, actor, counts
+
+    def _insert(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+        stamp = now()
+        record = {**record, "origin": "machine", "status": "suggested",
+                  "evidence": json.dumps(list(evidence), ensure_ascii=False),
+                  "created_by": self.actor, "created_at": stamp, "updated_at": stamp}
+        new_id = int(self.db[table].insert(record).last_pk)
+        record_event(self.db, self.actor, "life_event.propose_" + table.rsplit("_", 1)[-1],
+                     table, new_id, None, row(self.db, table, new_id))
+        return new_id
+
+    def event(self, mention: Mention, role: str, kind: str, evidence: Sequence[str]) -> int:
+        self.counts["events"] += 1
+        return self._insert("life_events", {
+            "document_id": mention.document_id, "kind": kind, "role": role, "label": None,
+            "life_year": mention.year, "life_age": mention.age, "relation": None,
+            "relative_to": None, "certainty": "sure"}, evidence)
+
+    def mention(self, event_id: int, mention: Mention, evidence: Sequence[str]) -> None:
+        for coding in mention.codings:
+            if coding in mention.covered:
+                continue
+            self.counts["mentions"] += 1
+            self._insert("life_event_codings", {"event_id": event_id, "coding_id": coding},
+                         evidence)
+        mention.covered.update(mention.codings)
+        mention.event = event_id
+
+    def link(self, cause: int, effect: int, score: float, evidence: Sequence[str]) -> None:
+        self.counts["links"] += 1
+        self._insert("life_event_links", {"cause_id": cause, "effect_id": effect,
+                                          "score": round(score, 2)}, evidence)
+
+
+def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, list[Mention]]:
+    """Accepted codings of losses, reactions and the cascade code, as mentions per respondent,
+    in telling order (documents in import order, then position)."""
+    wanted = json.dumps([*the.losses, *the.reactions, CASCADE_CODE])
+    scope, params = "1 = 1", [wanted]
+    if document_id is not None:
+        scope = ("coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM documents "
+                 "d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id WHERE d2.id = ?)")
+        params.append(document_id)
+    rows = db.execute(
+        f"""
+        SELECT coalesce(r.code, d.name), c.id, c.document_id, k.slug, c.start_char,
+               c.end_char, coalesce(s.position, -1), coalesce(t.position, -1), c.text,
+               c.life_year, c.life_age,
+               EXISTS (SELECT 1 FROM life_event_codings m WHERE m.coding_id = c.id)
+        FROM codings c JOIN codes k ON k.id = c.code_id JOIN documents d ON d.id = c.document_id
+        LEFT JOIN respondents r ON r.id = d.respondent_id
+        LEFT JOIN segments s ON s.id = coalesce(c.segment_id, (SELECT s2.id FROM segments s2
+            WHERE s2.document_id = c.document_id AND s2.end_char > c.start_char
+            ORDER BY s2.end_char LIMIT 1))
+        LEFT JOIN turns t ON t.id = s.turn_id
+        WHERE c.status = 'accepted' AND k.slug IN (SELECT value FROM json_each(?)) AND {scope}
+        ORDER BY d.id, c.start_char, c.end_char, k.slug, c.id
+        """, params,
+    ).fetchall()
+    out: dict[str, list[Mention]] = {}
+    units: dict[tuple, Mention] = {}
+    for (resp, coding, doc, code, start, end, seg, turn, text, year, age, covered) in rows:
+        unit = units.get((doc, code, start, end))
+        if unit is None:
+            unit = units[(doc, code, start, end)] = Mention(
+                [], set(), doc, code, start, seg, turn, text, year, age)
+            out.setdefault(resp, []).append(unit)
+        unit.codings.append(coding)
+        if covered:
+            unit.covered.add(coding)
+        if unit.year is None and unit.age is None:
+            unit.year, unit.age = year, age
+    return out
+
+
+def _segment_texts(db: Database, documents: set[int]) -> dict[int, list[tuple[int, int, str]]]:
+    """document -> [(segment position, turn position, text)] in order."""
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for doc, position, turn, text in db.execute(
+        "SELECT s.document_id, s.position, t.position, s.text FROM segments s JOIN turns t "
+        "ON t.id = s.turn_id WHERE s.document_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY s.document_id, s.position", [json.dumps(sorted(documents))],
+    ):
+        out.setdefault(doc, []).append((position, turn, text))
+    return out
+
+
+def _existing(db: Database, documents: set[int]) -> tuple[list[Event], dict[int, int],
+                                                          set[frozenset[int]]]:
+    """Non-rejected events of these documents' respondent, coding -> event, linked pairs."""
+    ids = json.dumps(sorted(documents))
+    events, by_coding = [], {}
+    rows = db.execute(
+        "SELECT e.id, e.kind, e.role, e.life_year, e.life_age, e.label, "
+        "min(c.document_id), min(c.start_char), group_concat(c.text, ' ') "
+        "FROM life_events e LEFT JOIN life_event_codings m ON m.event_id = e.id "
+        "AND m.status != 'rejected' LEFT JOIN codings c ON c.id = m.coding_id "
+        "WHERE e.status != 'rejected' AND e.document_id IN (SELECT value FROM json_each(?)) "
+        "GROUP BY e.id ORDER BY e.id", [ids]).fetchall()
+    for eid, kind, role, year, age, label, doc, start, text in rows:
+        events.append(Event(eid, kind, role, None, (doc or 0, start or 0),
+                            anchors(f"{label or ''}. {text or ''}"), year, age))
+    for coding, event in db.execute(
+        "SELECT m.coding_id, m.event_id FROM life_event_codings m JOIN life_events e "
+        "ON e.id = m.event_id WHERE m.status != 'rejected' AND e.status != 'rejected' "
+        "AND e.document_id IN (SELECT value FROM json_each(?))", [ids]):
+        by_coding[coding] = event
+    pairs = {frozenset(p) for p in db.execute(
+        "SELECT l.cause_id, l.effect_id FROM life_event_links l JOIN life_events e "
+        "ON e.id = l.cause_id WHERE e.document_id IN (SELECT value FROM json_each(?))", [ids])}
+    return events, by_coding, pairs
+
+
+def _documents_of(db: Database, mentions: list[Mention]) -> set[int]:
+    """Every document of the respondent these mentions belong to."""
+    doc = mentions[0].document_id
+    return {d for d, in db.execute(
+        "SELECT d.id FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id "
+        "WHERE coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM documents "
+        "d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id WHERE d2.id = ?)", [doc])}
+
+
+def _propose_for(db: Database, the: Kinds, mentions: list[Mention], writer: _Writer,
+                 texts: dict[int, list[tuple[int, int, str]]], born_given: float | None) -> None:
+    events, by_coding, linked = _existing(db, _documents_of(db, mentions))
+    pairs = [(m.year, m.age) for m in mentions] + [(e.year, e.age) for e in events]
+    born = birth_year(pairs, born_given)
+    ages_only = born is None and not any(y is not None for y, _ in pairs)
+    for m in mentions:
+        m.key = life_key(m.year, m.age, born, ages_only)
+        m.event = next((by_coding[c] for c in m.codings if c in by_coding), None)
+    for e in events:
+        e.key = life_key(e.year, e.age, born, ages_only)
+    index = {e.id: e for e in events}
+
+    losses = [m for m in mentions if the.role(m.code) == "loss"]
+    for m in losses:
+        if m.covered == set(m.codings):
+            continue
+        if m.event is not None:   # a second coder's coding of a mention already placed
+            writer.mention(m.event, m, ["zelfde fragment als een eerdere vermelding"])
+            continue
+        target, evidence = _same_event(the, m, [e for e in events if e.role == "loss"])
+        if target is None:
+            new = writer.event(m, "loss", m.code, [f"nieuw verlies: \u201c{_short(m.text)}\u201d"])
+            event = Event(new, m.code, "loss", m.key, m.told, anchors(m.text), m.year, m.age)
+            events.append(event)
+            index[new] = event
+            writer.mention(new, m, ["eerste vermelding"])
+        else:
+            writer.mention(target.id, m, evidence)
+            target.words |= anchors(m.text)
+
+    placed = [m for m in losses if m.event is not None]
+    for cause, effect, score, evidence in _loss_links(the, mentions, placed, index, texts):
+        if frozenset((cause, effect)) not in linked:
+            linked.add(frozenset((cause, effect)))
+            writer.link(cause, effect, score, evidence)
+
+    for m in mentions:
+        if the.role(m.code) != "reaction" or m.covered == set(m.codings):
+            continue
+        if m.event is not None:
+            writer.mention(m.event, m, ["zelfde fragment als een eerdere vermelding"])
+            continue
+        follows = _followed_loss(m, placed, index)
+        if follows is None:
+            continue
+        loss, score, evidence = follows
+        kind = m.code
+        linked_here = [e for e in events if e.role == "reaction" and e.kind == kind
+                       and frozenset((loss.id, e.id)) in linked]
+        if linked_here:
+            writer.mention(linked_here[0].id, m, evidence)
+            continue
+        new = writer.event(m, "reaction", kind, evidence)
+        event = Event(new, kind, "reaction", m.key, m.told, set(), m.year, m.age)
+        events.append(event)
+        index[new] = event
+        writer.mention(new, m, evidence)
+        linked.add(frozenset((loss.id, new)))
+        writer.link(loss.id, new, score, evidence)
+
+
+def _short(text: str, size: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "\u2026"
+
+
+def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | None, list[str]]:
+    """The event this loss mention re-mentions, with why; (None, []) for a new event."""
+    same = [e for e in events if the.same_kind(m.code, e.kind)]
+    if not same:
+        return None, []
+    if m.key is not None:
+        at = [e for e in same if e.key == m.key]
+        if at:
+            return at[0], [f"zelfde soort verlies ({at[0].kind}) en zelfde tijd ({m.year or m.age})"]
+        return None, []
+    words = anchors(m.text)
+    sharing = [e for e in same if words & e.words]
+    if sharing:
+        word = sorted(words & sharing[0].words)[0]
+        return sharing[0], [f"zelfde soort verlies ({sharing[0].kind}) en weer \u201c{word}\u201d"]
+    if words and all(e.words and not words & e.words for e in same):
+        return None, []
+    if len(same) == 1:
+        return same[0], [f"zelfde soort verlies ({same[0].kind}), het enige in dit verhaal; "
+                         "zonder eigen tijd"]
+    before = [e for e in same if e.told < m.told]
+    if before:
+        last = max(before, key=lambda e: e.told)
+        return last, [f"zelfde soort verlies ({last.kind}), eerder verteld; zonder eigen tijd"]
+    return None, []
+
+
+def _segment_window(texts: list[tuple[int, int, str]], segment: int) -> str:
+    """The mention's sentence and the one before it in the same turn."""
+    positions = [p for p, _, _ in texts]
+    i = bisect.bisect_left(positions, segment)
+    if i >= len(texts):
+        return ""
+    own = texts[i]
+    before = texts[i - 1] if i > 0 and texts[i - 1][1] == own[1] else None
+    return f"{before[2] if before else ''} {own[2]}".strip()
+
+
+def _loss_links(the: Kinds, mentions: list[Mention], placed: list[Mention],
+                index: dict[int, Event], texts: dict[int, list[tuple[int, int, str]]]):
+    """(cause, effect, score, evidence) for each proposed loss -> loss link."""
+    found: dict[tuple[int, int], tuple[float, list[str]]] = {}
+
+    def add(cause: int, effect: int, score: float, why: str) -> None:
+        a, b = index[cause], index[effect]
+        if cause == effect or (a.key is not None and b.key is not None and a.key > b.key):
+            return
+        old = found.get((cause, effect), (0.0, []))
+        if why not in old[1]:
+            found[(cause, effect)] = (max(old[0], score), [*old[1], why])
+
+    # 1. a connective in the effect's sentence (or the one before), cause told just before
+    for m in placed:
+        window = _segment_window(texts.get(m.document_id, []), m.segment)
+        word = connective_in(window)
+        if word is None:
+            continue
+        before = [p for p in placed if p.document_id == m.document_id and p.event != m.event
+                  and m.segment - CONNECTIVE_REACH <= p.segment <= m.segment
+                  and p.told < m.told]
+        if word == "na de dood van":
+            before = [p for p in before if index[p.event].kind.endswith("dierbare")] or before
+        if before:
+            cause = max(before, key=lambda p: p.told)
+            add(cause.event, m.event, 0.8, f"verbindingswoord \u201c{word}\u201d: "
+                                           f"\u201c{_short(window, 120)}\u201d")
+
+    # 2. the coders' verliescascade code over the losses told in the turns before it
+    ordered = sorted({p.event for p in placed}, key=lambda e: _order_key(index[e]))
+    for c in (m for m in mentions if m.code == CASCADE_CODE):
+        told = {p.event for p in placed if p.document_id == c.document_id
+                and c.turn - CASCADE_TURNS <= p.turn <= c.turn}
+        chain = [e for e in ordered if e in told]
+        for a, b in zip(chain, chain[1:]):
+            add(a, b, 0.7, f"code verliescascade: \u201c{_short(c.text)}\u201d")
+
+    # 3. life time: consecutive losses at most NEAR_YEARS apart
+    timed = [e for e in ordered if index[e].key is not None]
+    for a, b in zip(timed, timed[1:]):
+        gap = index[b].key - index[a].key
+        if gap <= NEAR_YEARS:
+            add(a, b, 0.4, f"kort na elkaar: {_when(index[a])} en {_when(index[b])}")
+    for (cause, effect), (score, why) in sorted(found.items(),
+                                                key=lambda kv: _order_key(index[kv[0][0]])):
+        yield cause, effect, score, why
+
+
+def _when(event: Event) -> str:
+    if event.year is not None:
+        return str(event.year)
+    return f"{event.age} jaar" if event.age is not None else "?"
+
+
+def _order_key(event: Event) -> tuple:
+    return (event.key is None, event.key or 0.0, event.told)
+
+
+def _followed_loss(m: Mention, placed: list[Mention],
+                   index: dict[int, Event]) -> tuple[Event, float, list[str]] | None:
+    """The loss a reaction mention follows: by life time when it has one, else by telling."""
+    if m.key is not None:
+        earlier = [index[p.event] for p in placed
+                   if index[p.event].key is not None and index[p.event].key <= m.key]
+        if not earlier:
+            return None
+        loss = max(earlier, key=_order_key)
+        return loss, 0.6, [f"{m.code} in {m.year or str(m.age) + ' jaar'}, na {loss.kind} "
+                           f"({_when(loss)})"]
+    before = [p for p in placed if p.document_id == m.document_id and p.told <= m.told
+              and m.turn - REACTION_TURNS <= p.turn <= m.turn]
+    if not before:
+        return None
+    last = max(before, key=lambda p: p.told)
+    return index[last.event], 0.3, [f"verteld na \u201c{_short(last.text)}\u201d (zonder eigen tijd)"]

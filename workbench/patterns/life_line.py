@@ -1,0 +1,168 @@
+"""Life events of the selection in life order: the rows of every cascade overview.
+
+Which events: those not rejected with at least one mention (not rejected) whose coding is in
+the selection (attribute filters, coders, statuses, speakers), so a filter on women or on one
+coder works here as everywhere. Life order, per respondent:
+
+1. by life time (a year; an age, as a year when the birth year is known; "before/after X"
+   half a step from X), and only by what was marked for the event, never borrowed;
+2. an event without any time keeps its place in the telling: it sorts with the event told
+   just before it (``timing`` = ``told``; the view says so), nothing is invented;
+3. equal times: an event with its own time before one that borrowed it, a cause before
+   its effect (linked events), then the order of telling (the first mention's place in the
+   interview), never the order the codings were made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import pandas as pd
+from sqlite_utils import Database
+
+from workbench.life_events import events_frame, kinds, links_frame, mentions_frame
+from workbench.life_events.timing import RELATIVE_STEP, birth_year, given_birth_years, life_key
+from workbench.patterns.fragments import Selection, fragments
+
+STATUS_WORDS = {"accepted": "confirmed", "suggested": "proposed"}
+
+
+@dataclasses.dataclass
+class LifeLines:
+    """Events (losses and reactions) in life order, their kept mentions and their links."""
+
+    events: pd.DataFrame      # one row per event, ``order`` 1..n per respondent
+    mentions: pd.DataFrame    # the mentions in the selection (event, coding, text, ...)
+    links: pd.DataFrame       # links between kept events, not rejected
+    unplaced: pd.DataFrame    # per respondent: loss / reaction fragments in no event
+
+
+def life_lines(db: Database, selection: Selection = Selection(), *, user: str) -> LifeLines:
+    """The selection's life events in life order (see the module docstring)."""
+    the = kinds(db)
+    selection = dataclasses.replace(selection, rollup=False)
+    frags = fragments(db, selection, user=user, details=False, places=False,
+                      codes=[*the.losses, *the.reactions])
+    keys = set(zip(frags["document_id"], frags["code"], frags["start_char"], frags["end_char"]))
+    events = events_frame(db, user=user)
+    mentions = mentions_frame(db, user=user)
+    mentions = mentions[(mentions["status"] != "rejected") & mentions["event"].isin(
+        events.loc[events["status"] != "rejected", "event"])]
+    inside = [k in keys for k in zip(mentions["document_id"], mentions["code"],
+                                      mentions["start_char"], mentions["end_char"])]
+    mentions = mentions[pd.Series(inside, index=mentions.index, dtype=bool)]
+    events = events[events["event"].isin(mentions["event"])].copy()
+    links = links_frame(db, user=user)
+    links = links[(links["status"] != "rejected") & links["cause"].isin(events["event"])
+                  & links["effect"].isin(events["event"])].copy()
+
+    placed = {(d, c, s, e) for d, c, s, e in zip(mentions["document_id"], mentions["code"],
+                                                mentions["start_char"], mentions["end_char"])}
+    frags = frags.assign(placed=[k in placed for k in zip(
+        frags["document_id"], frags["code"], frags["start_char"], frags["end_char"])])
+    frags["role"] = frags["code"].map(the.role)
+    unplaced = (frags[~frags["placed"]].groupby(["respondent", "role"]).size()
+                .unstack(fill_value=0).reindex(columns=["loss", "reaction"], fill_value=0)
+                .rename(columns={"loss": "losses", "reaction": "reactions"}).reset_index())
+    unplaced.columns.name = None
+    return LifeLines(events=_ordered(db, events, mentions, links), mentions=mentions,
+                     links=links.reset_index(drop=True), unplaced=unplaced)
+
+
+def _ordered(db: Database, events: pd.DataFrame, mentions: pd.DataFrame,
+             links: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with life_key, timing, told, order and the mention summary columns."""
+    docs = {d: i for i, (d,) in enumerate(db.execute("SELECT id FROM documents ORDER BY id"))}
+    first = mentions.assign(doc_rank=mentions["document_id"].map(docs)).sort_values(
+        ["doc_rank", "start_char"]).groupby("event").first()
+    summary = mentions.groupby("event").agg(
+        mentions=("coding", "size"),
+        codings=("coding", lambda c: ", ".join(str(int(i)) for i in sorted(c))))
+    events = events.join(summary, on="event").join(
+        first[["doc_rank", "start_char", "segment", "text", "document_id"]].rename(
+            columns={"document_id": "told_in"}), on="event")
+    given = given_birth_years(db)
+    parts = []
+    for respondent, group in events.groupby("respondent", sort=True):
+        parts.append(_order_one(group.copy(), mentions, links, given.get(respondent)))
+    if not parts:
+        return events.assign(life_key=pd.Series(dtype=float), timing=pd.Series(dtype=object),
+                             order=pd.Series(dtype=int))
+    out = pd.concat(parts, ignore_index=True)
+    out["status"] = out["status"].map(STATUS_WORDS).fillna(out["status"])
+    out["evidence"] = out["evidence"].map(evidence_text)
+    names = dict(db.execute("SELECT id, name FROM documents").fetchall())
+    out["document"] = out["told_in"].map(names)
+    return out.drop(columns=["doc_rank", "start_char", "told_in", "document_id"])
+
+
+def _order_one(group: pd.DataFrame, mentions: pd.DataFrame, links: pd.DataFrame,
+               given: float | None) -> pd.DataFrame:
+    mine = mentions[mentions["event"].isin(group["event"])]
+    pairs = list(zip(group["life_year"], group["life_age"])) + list(
+        zip(mine["life_year"], mine["life_age"]))
+    pairs = [(None if pd.isna(y) else int(y), None if pd.isna(a) else int(a)) for y, a in pairs]
+    born = birth_year(pairs, given)
+    ages_only = born is None and not any(y is not None for y, _ in pairs)
+    key = {e: life_key(None if pd.isna(y) else int(y), None if pd.isna(a) else int(a), born,
+                       ages_only)
+           for e, y, a in zip(group["event"], group["life_year"], group["life_age"])}
+    timing = {e: ("year" if not pd.isna(y) else "age" if k is not None else None)
+              for e, y, k in zip(group["event"], group["life_year"], key.values())}
+    relation = dict(zip(group["event"], zip(group["relation"], group["relative_to"])))
+    for _ in range(len(group)):            # before/after X, also when X is itself relative
+        for e, (rel, other) in relation.items():
+            if key[e] is None and isinstance(rel, str) and not pd.isna(other) \
+                    and key.get(int(other)) is not None:
+                key[e] = key[int(other)] + (RELATIVE_STEP if rel == "after" else -RELATIVE_STEP)
+                timing[e] = "relative"
+    told = {e: (r, s) for e, r, s in zip(group["event"], group["doc_rank"], group["start_char"])}
+    # Untimed: the time of the event told just before it (else just after) for sorting only.
+    by_telling = sorted(told, key=told.get)
+    sort_key, last = {}, None
+    for e in by_telling:
+        last = key[e] if key[e] is not None else last
+        sort_key[e] = last
+    following = None
+    for e in reversed(by_telling):
+        following = key[e] if key[e] is not None else following
+        if sort_key[e] is None:
+            sort_key[e] = following
+    depth = _depth(group["event"].tolist(), links)
+    group["life_key"] = group["event"].map(key).astype(float)
+    group["timing"] = group["event"].map(lambda e: timing[e] or "told")
+    group["_sort"] = group["event"].map(lambda e: math.inf if sort_key[e] is None
+                                        else sort_key[e])
+    group["_depth"] = group["event"].map(depth)
+    group["_borrowed"] = group["event"].map(lambda e: key[e] is None)  # after the timed ones
+    group = group.sort_values(["_sort", "_borrowed", "_depth", "doc_rank", "start_char",
+                               "event"])
+    group["order"] = range(1, len(group) + 1)
+    return group.drop(columns=["_sort", "_depth", "_borrowed"])
+
+
+def _depth(events: list[int], links: pd.DataFrame) -> dict[int, int]:
+    """How many linked causes come before each event (causes sort before their effects)."""
+    depth = dict.fromkeys(events, 0)
+    edges = [(a, b) for a, b in zip(links["cause"], links["effect"]) if a in depth and b in depth]
+    for _ in range(len(events)):           # at most n rounds; a cycle just stops growing
+        changed = False
+        for a, b in edges:
+            if depth[b] < depth[a] + 1 and depth[a] < len(events):
+                depth[b] = depth[a] + 1
+                changed = True
+        if not changed:
+            break
+    return depth
+
+
+def evidence_text(value: object) -> str:
+    """Stored JSON evidence as one readable line."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return "; ".join(json.loads(value))
+    except (ValueError, TypeError):
+        return value
