@@ -12,22 +12,13 @@ from collections.abc import Callable
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench import patterns
+from workbench import life_events, patterns
 from workbench.cli.common import add_project_argument, add_user_argument
 from workbench.codings import STATUSES
 from workbench.errors import InputError
 from workbench.i18n import t
 from workbench.store import open_project
 
-CASCADE_TABLES = ("events", "transitions", "patterns", "lengths", "followers")
-
-
-def _window(value: str) -> int:
-    """A number of segments: 0 or more."""
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more. Got {value} instead.")
-    return number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,16 +41,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     _scope_arguments(co)
 
     cascades = _command(commands, "cascades", run_cascades,
-                        "loss cascades: per respondent the losses in life-story order with "
-                        "what followed; XLSX adds transitions, shared patterns and lengths")
+                        "loss cascades: one row per life event and per link (respondent, "
+                        "event, kind, life time, source codings, confirmed); XLSX adds the "
+                        "cascades, transitions, first losses, reactions and lengths")
     cascades.add_argument("--code", metavar="ID",
-                          help="only respondents whose cascade has this loss code")
-    cascades.add_argument("--follow-window", type=_window, default=patterns.FOLLOW_WINDOW,
-                          metavar="N", help="what followed: codes in the loss's segments or "
-                          "the N after it, before the next loss (default "
-                          f"{patterns.FOLLOW_WINDOW})")
-    cascades.add_argument("--table", choices=CASCADE_TABLES, default="events",
-                          help="the table a CSV holds (default: events; XLSX holds all)")
+                          help="only respondents with a loss event of this kind")
+    cascades.add_argument("--table", choices=patterns.CASCADE_SHEETS, default="rows",
+                          help="the table a CSV holds (default: rows, one per event and "
+                          "link; XLSX holds all)")
+    cascades.add_argument("--include-proposed", action="store_true",
+                          help="build cascades from proposed links too (counts of confirmed "
+                          "and proposed links are always apart)")
+    cascades.add_argument("--propose", action="store_true",
+                          help="first let the workbench propose events and links for codings "
+                          "that have none (a logged change; needs the right to code)")
 
     quotes = _command(commands, "quotes", run_quotes,
                       "every fragment of a code (or A and B, A not B) with respondent, "
@@ -170,13 +165,16 @@ def run_cooccurrence(args: argparse.Namespace) -> int:
 def run_cascades(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    overview = patterns.cascade_overview(db, selection, user=args.user,
-                                         follow_window=args.follow_window, containing=args.code)
-    tables = {name: getattr(overview, name) for name in CASCADE_TABLES}
-    tables["events"] = tables["events"].drop(columns=["respondent_id"])
+    if args.propose:
+        made = life_events.propose(db, actor=args.user)
+        print(t("patterns.cli.proposed", args.lang, **made))
+    overview = patterns.cascade_overview(db, selection, user=args.user, containing=args.code,
+                                         include_proposed=args.include_proposed)
+    tables = patterns.cascade_tables(overview)
     first = args.table
     ordered = {first: tables[first], **{k: v for k, v in tables.items() if k != first}}
-    settings = selection.describe() + [("follow_window", str(args.follow_window))]
+    settings = selection.describe() + [
+        ("include_proposed", "yes" if args.include_proposed else "no")]
     if args.code:
         settings.append(("code", args.code))
     return _write(db, args, f"cascades:{first}", ordered, settings)

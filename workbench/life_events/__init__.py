@@ -18,13 +18,15 @@ transaction with an event row, every read checks the ``read`` right.
 """
 
 from workbench.life_events.events import (
-    CERTAINTIES, RELATIONS, Kinds, attach, create_event, decide, event_codings, kinds,
+    CERTAINTIES, RELATIONS, Kinds, attach, codings_at, create_event, decide, event_codings,
+    evidence_text, kinds,
     link, links_frame, mentions_frame, events_frame, remove_event, remove_link, update_event,
 )
 from workbench.life_events.proposals import CONNECTIVES, anchors, connective_in, propose
 
 __all__ = [
-    "CERTAINTIES", "CONNECTIVES", "RELATIONS", "Kinds", "anchors", "attach", "connective_in",
-    "create_event", "decide", "event_codings", "events_frame", "kinds", "link", "links_frame",
+    "CERTAINTIES", "CONNECTIVES", "RELATIONS", "Kinds", "anchors", "attach", "codings_at",
+    "connective_in",
+    "create_event", "decide", "event_codings", "evidence_text", "events_frame", "kinds", "link", "links_frame",
     "mentions_frame", "propose", "remove_event", "remove_link", "update_event",
 ]

@@ -348,6 +348,16 @@ def remove_link(db: Database, link_id: int, *, actor: str) -> None:
 
 
 # ----------------------------------------------------------------------------- reads
+def evidence_text(value: object) -> str:
+    """Stored JSON evidence (a list of strings) as one readable line."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return "; ".join(json.loads(value))
+    except (ValueError, TypeError):
+        return value
+
+
 def _where(respondent: str | None, document_id: int | None) -> tuple[str, list[Any]]:
     clauses, params = ["1 = 1"], []
     if respondent is not None:
@@ -432,3 +442,23 @@ def event_codings(db: Database, coding_ids: Iterable[int], *, user: str) -> dict
             "mention": mention, "event": event, "status": status, "origin": origin,
             "evidence": json.loads(evidence) if evidence else []})
     return out
+
+
+def codings_at(db: Database, document_id: int, start_char: int, end_char: int, *,
+               user: str) -> list[dict[str, Any]]:
+    """Accepted loss and reaction codings that overlap a span, each with its mentions."""
+    access.require(db, user, "read")
+    the = kinds(db)
+    found = [dict(zip(["id", "code", "coder", "text", "life_year", "life_age"], r)) for r in
+             db.execute(
+                 "SELECT c.id, k.slug, c.coder, c.text, c.life_year, c.life_age FROM codings c "
+                 "JOIN codes k ON k.id = c.code_id WHERE c.document_id = ? AND c.status = "
+                 "'accepted' AND c.start_char < ? AND c.end_char > ? "
+                 "ORDER BY c.start_char, k.slug, c.id", [document_id, end_char, start_char])
+             if the.role(r[1]) is not None]
+    mentions = event_codings(db, [c["id"] for c in found], user=user)
+    for coding in found:
+        coding["role"] = the.role(coding["code"])
+        coding["mentions"] = [m for m in mentions.get(coding["id"], [])
+                              if m["status"] != "rejected"]
+    return found

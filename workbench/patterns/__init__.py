@@ -12,7 +12,8 @@ from workbench.patterns.cooccurrence import (
     heatmap_data, meeting_pairs,
 )
 from workbench.patterns.export import (
-    FORMATS, about_rows, export_tables, format_of, read_csv_export, table_bytes,
+    CASCADE_SHEETS, FORMATS, about_rows, cascade_rows, cascade_tables, export_tables, format_of,
+    read_csv_export, table_bytes,
 )
 from workbench.patterns.fragments import (
     Selection, attribute_names, attribute_values, codes_table, coders, data_version, fragments,
@@ -26,6 +27,7 @@ from workbench.patterns.profile import Profile, respondent_profile
 from workbench.patterns.quotes import quotes
 
 __all__ = [
+    "CASCADE_SHEETS", "cascade_rows", "cascade_tables",
     "FOLLOWERS", "FORMATS", "LOSS_ROOT", "NOT_EVENTS", "SCOPES", "Cascades",
     "LifeLines", "Profile",
     "Selection", "about_rows", "attribute_names", "attribute_values", "cascade_overview",

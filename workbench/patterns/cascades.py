@@ -30,14 +30,16 @@ from workbench.errors import InputError
 from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds
 from workbench.life_events.timing import BIRTH_YEAR_ATTRIBUTE
 from workbench.patterns.fragments import Selection, check_codes, codes_table, joined, respondents
-from workbench.patterns.life_line import evidence_text, life_lines
+from workbench.patterns.life_line import LifeLines, evidence_text, life_lines
 
 ARROW = " -> "
 EVENT_COLUMNS = ["respondent", "step", "event", "code", "label", "when", "life_year", "life_age",
                  "life_key", "timing", "certainty", "status", "mentions", "codings",
-                 "followed_by", "led_to", "document", "segment", "text", "respondent_id"]
+                 "followed_by", "led_to", "evidence", "document", "segment", "text",
+                 "respondent_id"]
 REACTION_COLUMNS = ["respondent", "event", "code", "reaction", "follows", "follows_code",
-                    "link", "when", "life_year", "life_age", "timing", "status", "mentions",
+                    "link", "when", "life_year", "life_age", "timing", "certainty", "status",
+                    "mentions",
                     "codings", "evidence", "document", "segment", "text"]
 LINK_COLUMNS = ["respondent", "link", "type", "cause", "cause_code", "cause_when", "effect",
                 "effect_code", "effect_when", "status", "origin", "score", "evidence"]
@@ -57,6 +59,7 @@ class Cascades:
     first_losses: pd.DataFrame   # the kind that starts a cascade: cascades, respondents
     reaction_counts: pd.DataFrame  # loss kind -> reaction: confirmed, proposed, respondents
     unplaced: pd.DataFrame       # per respondent: loss / reaction fragments in no event
+    quotes: pd.DataFrame         # every kept mention: event, coding, document, coder, text
     include_proposed: bool = False
 
 
@@ -114,7 +117,7 @@ def _when(frame: pd.DataFrame) -> pd.Series:
     """How the life time reads: 2018, "57 jaar", "na 12", or "" (no time: told order)."""
     year = frame["life_year"].astype("Int64").astype(str)
     age = frame["life_age"].astype("Int64").astype(str) + " jaar"
-    rel = frame["relation"].map({"before": "voor ", "after": "na "}).fillna("") + \
+    rel = frame["relation"].map({"before": "voor #", "after": "na #"}).fillna("") + \
         frame["relative_to"].astype("Int64").astype(str)
     out = pd.Series("", index=frame.index, dtype=object)
     out = out.mask(frame["relation"].notna() & frame["relative_to"].notna(), rel)
@@ -123,15 +126,28 @@ def _when(frame: pd.DataFrame) -> pd.Series:
     return out
 
 
-def _lines(db: Database, selection: Selection, *, user: str
-           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Loss events, reaction events, links and unplaced counts of the selection."""
+QUOTE_COLUMNS = ["respondent", "event", "coding", "code", "document", "coder", "status",
+                 "segment", "text"]
+
+
+def _quotes(db: Database, lines: LifeLines) -> pd.DataFrame:
+    """The mentions behind every kept event, in the order they were told."""
+    names = dict(db.execute("SELECT id, name FROM documents").fetchall())
+    who = lines.events.set_index("event")["respondent"] if len(lines.events) else pd.Series()
+    quotes = lines.mentions.assign(respondent=lines.mentions["event"].map(who),
+                                   document=lines.mentions["document_id"].map(names))
+    return quotes.reindex(columns=QUOTE_COLUMNS).reset_index(drop=True)
+
+
+def _lines(db: Database, selection: Selection, *, user: str) -> tuple[pd.DataFrame, ...]:
+    """Loss events, reaction events, links, unplaced counts and quotes of the selection."""
     lines = life_lines(db, selection, user=user)
     events = lines.events
+    quotes = _quotes(db, lines)
     if events.empty:
         empty = pd.DataFrame(columns=EVENT_COLUMNS)
         return empty, pd.DataFrame(columns=REACTION_COLUMNS), pd.DataFrame(
-            columns=LINK_COLUMNS), lines.unplaced
+            columns=LINK_COLUMNS), lines.unplaced, quotes
     the = kinds(db)
     events = events.assign(when=_when(events), code=events["kind"])
     links = lines.links.assign(status=lines.links["status"].map(
@@ -162,7 +178,7 @@ def _lines(db: Database, selection: Selection, *, user: str
         joined(onward.assign(to=onward["effect"].astype(str)), "cause", "to", ", ")).fillna("")
     return (losses[EVENT_COLUMNS].reset_index(drop=True),
             reactions[REACTION_COLUMNS].reset_index(drop=True),
-            links[LINK_COLUMNS].reset_index(drop=True), lines.unplaced)
+            links[LINK_COLUMNS].reset_index(drop=True), lines.unplaced, quotes)
 
 
 def loss_events(db: Database, selection: Selection = Selection(), *, user: str) -> pd.DataFrame:
@@ -249,13 +265,13 @@ def cascade_overview(
         if containing not in losses_kinds:
             raise InputError("patterns.not_a_loss", code=containing,
                              losses=", ".join(losses_kinds))
-    losses, reactions, links, unplaced = _lines(db, selection, user=user)
+    losses, reactions, links, unplaced, quotes = _lines(db, selection, user=user)
     people = respondents(db, selection, user=user)[["respondent"]]
     if containing is not None:
         keep = set(losses.loc[losses["code"] == containing, "respondent"])
-        losses, reactions, links, unplaced, people = (
+        losses, reactions, links, unplaced, people, quotes = (
             t[t["respondent"].isin(keep)].reset_index(drop=True)
-            for t in (losses, reactions, links, unplaced, people))
+            for t in (losses, reactions, links, unplaced, people, quotes))
     statuses = ("confirmed", "proposed") if include_proposed else ("confirmed",)
     chains = _chains(losses, links, statuses)
     longest = chains.groupby("respondent").agg(length=("length", "max"),
@@ -278,4 +294,4 @@ def cascade_overview(
     return Cascades(events=losses, reactions=reactions, links=links, chains=chains,
                     lengths=lengths, length_counts=length_counts, transitions=transitions,
                     first_losses=firsts, reaction_counts=reaction_counts, unplaced=unplaced,
-                    include_proposed=include_proposed)
+                    quotes=quotes, include_proposed=include_proposed)

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlite_utils import Database
@@ -108,3 +109,56 @@ def read_csv_export(path: str | Path) -> tuple[pd.DataFrame, dict[str, list[str]
             name, _, value = line[2:].rstrip("\n").partition(": ")
             about.setdefault(name, []).append(value)
     return pd.read_csv(path, encoding="utf-8-sig", skiprows=sum(map(len, about.values()))), about
+
+
+# ----------------------------------------------------------------------------- cascades
+CASCADE_ROW_COLUMNS = ["row", "respondent", "event", "kind", "role", "life_time", "life_year",
+                       "life_age", "timing", "certainty", "codings", "status", "confirmed",
+                       "evidence", "text"]
+CASCADE_SHEETS = ("rows", "events", "reactions", "links", "chains", "transitions",
+                  "first_losses", "reaction_counts", "lengths", "unplaced")
+
+
+def cascade_rows(overview: Any) -> pd.DataFrame:
+    """One row per event (losses and reactions) and per link, as the issue asks: respondent,
+    event, kind, life time, source codings, and whether it is confirmed.
+
+    For a link, ``event`` is "cause -> effect" (event ids), ``kind`` the two kinds, ``life_time``
+    the two life times and ``codings`` the source codings of both ends ("12, 13 -> 40").
+    """
+    losses = overview.events.assign(role="loss")
+    reactions = overview.reactions.assign(role="reaction")
+    events = pd.concat([losses, reactions], ignore_index=True)
+    as_events = pd.DataFrame({
+        "row": "event", "respondent": events["respondent"],
+        "event": events["event"].astype(str), "kind": events["code"], "role": events["role"],
+        "life_time": events["when"], "life_year": events["life_year"],
+        "life_age": events["life_age"], "timing": events["timing"],
+        "certainty": events.get("certainty"), "codings": events["codings"],
+        "status": events["status"], "evidence": events.get("evidence", ""),
+        "text": events["text"],
+    })
+    codings = events.set_index("event")["codings"]
+    links = overview.links
+    as_links = pd.DataFrame({
+        "row": "link", "respondent": links["respondent"],
+        "event": links["cause"].astype(str) + " -> " + links["effect"].astype(str),
+        "kind": links["cause_code"] + " -> " + links["effect_code"], "role": links["type"],
+        "life_time": links["cause_when"].fillna("") + " -> " + links["effect_when"].fillna(""),
+        "codings": links["cause"].map(codings).fillna("") + " -> "
+        + links["effect"].map(codings).fillna(""),
+        "status": links["status"], "evidence": links["evidence"],
+    })
+    out = pd.concat([as_events, as_links], ignore_index=True).reindex(
+        columns=CASCADE_ROW_COLUMNS)
+    out["confirmed"] = (out["status"] == "confirmed").map({True: "yes", False: "no"})
+    return out.sort_values(["respondent", "row"], kind="stable").reset_index(drop=True)
+
+
+def cascade_tables(overview: Any) -> dict[str, pd.DataFrame]:
+    """Every cascade table by sheet name (``CASCADE_SHEETS``), ``rows`` first."""
+    tables = {"rows": cascade_rows(overview)}
+    for name in CASCADE_SHEETS[1:]:
+        tables[name] = getattr(overview, name)
+    tables["events"] = tables["events"].drop(columns=["respondent_id"], errors="ignore")
+    return tables

@@ -16,13 +16,12 @@ coder works here as everywhere. Life order, per respondent:
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench.life_events import events_frame, kinds, links_frame, mentions_frame
+from workbench.life_events import evidence_text, events_frame, kinds, links_frame, mentions_frame
 from workbench.life_events.timing import RELATIVE_STEP, birth_year, given_birth_years, life_key
 from workbench.patterns.fragments import Selection, fragments
 
@@ -156,13 +155,3 @@ def _depth(events: list[int], links: pd.DataFrame) -> dict[int, int]:
         if not changed:
             break
     return depth
-
-
-def evidence_text(value: object) -> str:
-    """Stored JSON evidence as one readable line."""
-    if not isinstance(value, str) or not value:
-        return ""
-    try:
-        return "; ".join(json.loads(value))
-    except (ValueError, TypeError):
-        return value

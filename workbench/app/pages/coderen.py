@@ -204,6 +204,7 @@ with right:
                 attempt(decide, project, c["id"], "rejected", actor=me)
                 st.rerun()
 
+    __import__("workbench.app.life_events_panel", fromlist=["show"]).show(project, me, target)
     with st.expander(tr("coderen.memos")):
         targets = {"document": doc_id}
         if target["segment_id"]:
