@@ -1,15 +1,23 @@
-"""The Patronen page on the small project of tests/test_patterns.py (known answers)."""
+"""The Patronen page on the small project of tests/test_patterns.py (known answers).
+
+Tabs are lazy (issue 17): only the open tab computes anything, so each test opens its tab
+first, as a user would by clicking it (the tab's state lives under ``patronen_tab``).
+"""
 
 from __future__ import annotations
 
-
 import pytest
+from page_runner import page_test
 from test_patterns import build_project
+from test_patterns_cascades import coding
 
+from workbench import life_events
 from workbench.codings import add_coding
 from workbench.store import now
-from page_runner import page_test
 
+TAB = {"matrix": "Overzicht per persoon", "frequencies": "Hoe vaak per groep",
+       "cooccurrence": "Samen genoemd", "quotes": "Citaten", "cascades": "Verliezen na elkaar",
+       "profile": "Eén persoon"}
 
 
 @pytest.fixture
@@ -55,6 +63,7 @@ def test_coder_filter_and_status(page):
 
 
 def test_cooccurrence_pair_shows_where_codes_meet(page):
+    page.session_state["patronen_tab"] = TAB["cooccurrence"]
     page.run()
     page.radio(key="patronen_co_scope").set_value("turn").run()
     page.selectbox(key="patronen_co_pair").select(("verlies-woning", "isolement", 3)).run()
@@ -64,6 +73,7 @@ def test_cooccurrence_pair_shows_where_codes_meet(page):
 
 
 def test_quotes_with_and(page):
+    page.session_state["patronen_tab"] = TAB["quotes"]
     page.run()
     page.multiselect(key="patronen_q_codes").select("isolement")
     page.multiselect(key="patronen_q_and").select("verlies-woning")
@@ -71,18 +81,80 @@ def test_quotes_with_and(page):
     assert any("3 citaten" in s.value for s in page.success)
 
 
-def test_cascades_tab_lists_transitions_and_patterns(page):
+def test_only_the_open_tab_is_computed(page):
     page.run()
-    frames = _frames(page)
-    moves = next(f for f in frames if "Overgang" in f.columns)
-    top = moves.set_index("Overgang")
-    assert top.loc["verlies-dierbare -> verlies-woning -> isolement", "Personen"] == 3
-    shared = next(f for f in frames if "Patroon" in f.columns)
-    assert "R01, R03" in shared["Wie"].tolist()
-    assert any("3 van de 4 personen" in m.value for m in page.markdown)
+    assert not page.exception
+    assert not any("verliescascade" in m.value for m in page.markdown)
+    assert not page.get("vega_lite_chart")                    # no tab with charts ran
+    page.session_state["patronen_tab"] = TAB["frequencies"]
+    page.run()
+    assert page.get("vega_lite_chart") and len(page.dataframe) == 1
+
+
+@pytest.fixture
+def story(db, project_path):
+    """R02's losses as events: dierbare (1985) -> werk (1990) confirmed, woning (no time)
+    with isolement after it; R03's woning told twice, as one event."""
+    segments = build_project(db)
+    db.segments = segments
+    ids = {name: life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
+           for name, pos, code in (("werk", 1, "verlies-werk"), ("dierbare", 2, "verlies-dierbare"),
+                                   ("woning", 4, "verlies-woning"), ("isolement", 5, "isolement"))}
+    link = life_events.link(db, ids["dierbare"], ids["werk"], actor="onderzoeker")
+    life_events.link(db, ids["woning"], ids["isolement"], actor="onderzoeker")
+    again = life_events.create_event(db, [coding(db, "R03", 2, "verlies-woning")],
+                                     actor="onderzoeker")
+    life_events.attach(db, again, coding(db, "R03", 5, "verlies-woning"), actor="onderzoeker")
+    at = page_test("patronen", project_path, patronen_tab=TAB["cascades"])
+    at.ids, at.link = ids, link
+    return at
+
+
+def test_cascades_tab_shows_a_life_line_and_what_leads_to_what(story):
+    story.run()
+    assert not story.exception, [e.message for e in story.exception]
+    assert any("1 van de 4 personen hebben een verliescascade" in m.value
+               for m in story.markdown)
+    frames = _frames(story)
+    events = next(f for f in frames if "Stap" in f.columns)
+    assert events["Code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
+    assert events.set_index("Code").loc["verlies-woning", "Wanneer"] == ""
+    assert any("zonder tijd" in c.value.lower() for c in story.caption)
+    moves = next(f for f in frames if "Van" in f.columns).set_index(["Van", "Naar"])
+    assert moves.loc[("verlies-dierbare", "verlies-werk"), "Bevestigd"] == 1
+    after = next(f for f in frames if "Reactie" in f.columns and "Verlies" in f.columns)
+    assert after.set_index("Verlies").loc["verlies-woning", "Reactie"] == "isolement"
+
+
+def test_a_click_on_the_life_line_opens_the_quotes(story):
+    story.session_state["patronen_cas_chart"] = {
+        "selection": {"lifeline_pick": [{"element": f"event:{story.ids['werk']}"}]}}
+    story.run()
+    assert not story.exception
+    quotes = next(f for f in _frames(story) if "Codeur" in f.columns)
+    assert quotes["Tekst"].tolist() == ["Zin 1 van interview-R02, verzonnen."]
+
+
+def test_picking_a_link_shows_its_evidence_and_both_ends(story):
+    story.run()
+    story.selectbox(key="patronen_cas_pick").set_value(f"link:{story.link}").run()
+    assert not story.exception
+    assert any("verlies-dierbare → verlies-werk" in m.value for m in story.markdown)
+    quotes = next(f for f in _frames(story) if "Codeur" in f.columns)
+    assert sorted(quotes["Tekst"]) == ["Zin 1 van interview-R02, verzonnen.",
+                                       "Zin 2 van interview-R02, verzonnen."]
+
+
+def test_a_re_mention_stays_one_event_on_the_page(story):
+    story.session_state["patronen_cas_person"] = "R03"
+    story.run()
+    events = next(f for f in _frames(story) if "Stap" in f.columns)
+    assert events["Code"].tolist() == ["verlies-woning"]
+    assert events["Vermeldingen"].tolist() == [2]
 
 
 def test_profile_shows_attributes_and_story(page):
+    page.session_state["patronen_tab"] = TAB["profile"]
     page.run()
     page.selectbox(key="patronen_profile").select("R02").run()
     frames = _frames(page)
@@ -113,6 +185,7 @@ def test_selecting_a_matrix_cell_opens_its_quotes(page):
 
 
 def test_clicking_a_heatmap_square_shows_where_the_pair_meets(page):
+    page.session_state["patronen_tab"] = TAB["cooccurrence"]
     page.session_state["patronen_co_scope"] = "turn"
     page.session_state["patronen_heatmap"] = {
         "selection": {"pair": [{"code_a": "verlies-dierbare", "code_b": "schaamte"}]}}

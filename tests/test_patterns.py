@@ -23,7 +23,7 @@ from workbench.errors import InputError, NotFound
 from workbench.patterns import (
     Selection, cascade_overview, charts, code_frequencies, cooccurrence, cooccurrence_dot,
     cooccurrence_fragments, cooccurrence_pairs, framework_cells, framework_matrix, fragments,
-    heatmap_data, loss_events, matrix_quotes, quotes, respondent_profile,
+    heatmap_data, matrix_quotes, quotes, respondent_profile,
 )
 from workbench.store import DEFAULT_USER, now
 
@@ -249,46 +249,20 @@ def test_quotes_and_not(project):
         quotes(project, ["bestaat-niet"], user=ME)
 
 
-def test_cascades_follow_life_story_order_and_name_what_followed(project):
-    events = loss_events(project, user=ME)
-    r02 = events[events["respondent"] == "R02"]
-    assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
-    assert r02["followed_by"].tolist() == ["", "isolement, schaamte", ""]
-    r01 = events[events["respondent"] == "R01"]
-    assert r01["followed_by"].tolist() == ["schaamte", "isolement, zingeving, herstel"]
-    narrow = loss_events(project, follow_window=2, user=ME).query("respondent == 'R01'")
-    assert narrow["followed_by"].tolist() == ["schaamte", "isolement"]
-
-
-def test_what_followed_stops_where_the_next_loss_is_told(project):
-    r03 = loss_events(project, follow_window=5, user=ME).query("respondent == 'R03'")
-    assert r03["followed_by"].tolist() == ["", "isolement"]   # s4 belongs to woning (s2)
-
-
-def test_cascade_merges_the_same_loss_told_twice_in_a_row(project):
-    r03 = loss_events(project, user=ME).query("respondent == 'R03'")
-    assert r03["code"].tolist() == ["verlies-dierbare", "verlies-woning"]
-    assert r03["fragments"].tolist() == [1, 2]
-
-
-def test_cascade_overview_lengths_transitions_and_shared_patterns(project):
-    overview = cascade_overview(project, user=ME)
-    lengths = overview.lengths.set_index("respondent")["length"].to_dict()
-    assert lengths == {"R01": 2, "R02": 3, "R03": 2, "R04": 0}
-    counts = overview.length_counts.set_index("length")["respondents"].to_dict()
-    assert counts == {0: 1, 2: 2, 3: 1}
-    moves = overview.transitions.set_index("path")
-    assert moves.loc["verlies-dierbare -> verlies-woning -> isolement", "respondents"] == 3
-    assert moves.loc["verlies-woning -> isolement", "who"] == "R01, R02, R03"
-    assert "verlies-dierbare -> isolement" not in moves.index
-    assert moves.loc["verlies-woning -> verlies-werk", "occurrences"] == 1
-    shared = overview.patterns.set_index("pattern")
-    assert shared.loc["verlies-dierbare -> verlies-woning", "who"] == "R01, R03"
-
-
-def test_cascade_overview_containing_keeps_those_respondents(project):
-    overview = cascade_overview(project, containing="verlies-werk", user=ME)
-    assert overview.lengths["respondent"].tolist() == ["R02"]
+def test_profile_timeline_orders_fragments_by_age_marks_made_years(project):
+    frame = fragments(project, user=ME)
+    r01 = frame["respondent"] == "R01"
+    # woning at age 40 in 1980 -> born 1940; dierbare at age 45 -> 1985, after woning
+    project.execute("UPDATE codings SET life_age = 40, life_year = 1980 WHERE id = ?",
+                    [frame.loc[r01 & (frame["code"] == "verlies-woning"), "fragment_id"].item()])
+    project.execute("UPDATE codings SET life_age = 45 WHERE document_id = ? AND start_char = ?",
+                    [int(frame.loc[r01, "document_id"].iloc[0]),
+                     int(frame.loc[r01 & (frame["code"] == "verlies-dierbare"),
+                                   "start_char"].item())])
+    timeline = respondent_profile(project, "R01", user=ME).timeline
+    losses = timeline[timeline["kind"] == "loss"]
+    assert losses["code"].tolist() == ["verlies-woning", "verlies-dierbare"]
+    assert losses["life_key"].tolist() == [1980.0, 1985.0]
 
 
 def test_respondent_profile(project):
@@ -300,21 +274,6 @@ def test_respondent_profile(project):
     assert timeline.loc[timeline["code"] == "verlies-werk", "kind"].item() == "loss"
     with pytest.raises(NotFound):
         respondent_profile(project, "R99", user=ME)
-
-
-def test_age_marks_become_years_when_a_fragment_carries_both(project):
-    frame = fragments(project, user=ME)
-    r01 = frame["respondent"] == "R01"
-    # woning at age 40 in 1980 -> born 1940; dierbare at age 45 -> 1985, after woning
-    project.execute("UPDATE codings SET life_age = 40, life_year = 1980 WHERE id = ?",
-                    [frame.loc[r01 & (frame["code"] == "verlies-woning"), "fragment_id"].item()])
-    project.execute("UPDATE codings SET life_age = 45 WHERE document_id = ? AND start_char = ?",
-                    [int(frame.loc[r01, "document_id"].iloc[0]),
-                     int(frame.loc[r01 & (frame["code"] == "verlies-dierbare"),
-                                   "start_char"].item())])
-    events = loss_events(project, user=ME).query("respondent == 'R01'")
-    assert events["code"].tolist() == ["verlies-woning", "verlies-dierbare"]
-    assert events["life_key"].tolist() == [1980.0, 1985.0]
 
 
 def test_network_keeps_pairs_from_the_minimum_and_heatmap_drops_the_diagonal(project):
@@ -332,8 +291,6 @@ def test_charts_print_their_numbers(project):
     spec = charts.frequency_chart(freq, measure="share", titles={}).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
     assert marks == ["bar", "text"]
-    timeline = charts.cascade_timeline(loss_events(project, user=ME), titles={}).to_dict()
-    assert "text" in [layer["mark"]["type"] for layer in timeline["layer"]]
 
 
 def test_overviews_of_uncoded_interviews_are_empty_but_list_the_people(db):

@@ -51,25 +51,52 @@ def test_cooccurrence_export_per_scope(project, tmp_path):
     assert about["scope"] == ["window"] and about["window"] == ["2"]
 
 
-def test_cascades_xlsx_holds_events_transitions_and_patterns(project, tmp_path):
+def _story(path) -> None:
+    """R02's losses as events, dierbare (1985) -> werk (1990) confirmed."""
+    from test_patterns_cascades import coding
+
+    from workbench import life_events
+    from workbench.store import open_project
+
+    db = open_project(path)
+    db.segments = {"R02": [r[0] for r in db.execute(
+        "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
+        "WHERE d.name = 'interview-R02' ORDER BY s.position")]}
+    werk, dierbare = (life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
+                      for pos, code in ((1, "verlies-werk"), (2, "verlies-dierbare")))
+    life_events.link(db, dierbare, werk, actor="onderzoeker")
+    db.close()
+
+
+def test_cascades_xlsx_holds_one_row_per_event_and_link_and_every_table(project, tmp_path):
+    _story(project)
     out = tmp_path / "cascades.xlsx"
     assert main(["patterns", "cascades", "--project", str(project), "--output", str(out)]) == 0
     sheets = pd.read_excel(out, sheet_name=None, keep_default_na=False)
-    assert list(sheets)[:2] == ["events", "transitions"] and "filters" in sheets
-    r02 = sheets["events"].query("respondent == 'R02'")
-    assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
-    moves = sheets["transitions"].set_index("path")
-    assert moves.loc["verlies-dierbare -> verlies-woning -> isolement", "respondents"] == 3
+    assert list(sheets)[:3] == ["rows", "events", "reactions"] and "filters" in sheets
+    rows = sheets["rows"]
+    assert rows["row"].tolist() == ["event", "event", "link"]
+    assert rows.loc[rows["row"] == "event", "kind"].tolist() == ["verlies-dierbare",
+                                                                   "verlies-werk"]
+    assert rows.loc[rows["row"] == "link", "confirmed"].tolist() == ["yes"]
+    moves = sheets["transitions"].set_index(["from", "to"])
+    assert moves.loc[("verlies-dierbare", "verlies-werk"), "confirmed"] == 1
+    assert sheets["chains"]["length"].tolist() == [2]
 
 
-def test_cascades_csv_table_choice(project, tmp_path):
+def test_cascades_csv_table_choice_and_propose(project, tmp_path, capsys):
     out = tmp_path / "lengths.csv"
     assert main(["patterns", "cascades", "--project", str(project), "--table", "lengths",
                  "--output", str(out)]) == 0
     table, about = read_csv_export(out)
     assert table.set_index("respondent")["length"].to_dict() == \
-        {"R01": 2, "R02": 3, "R03": 2, "R04": 0}
-    assert about["table"] == ["cascades:lengths"]
+        {"R01": 0, "R02": 0, "R03": 0, "R04": 0}
+    assert about["table"] == ["cascades:lengths"] and about["include_proposed"] == ["no"]
+    assert main(["patterns", "cascades", "--project", str(project), "--propose",
+                 "--include-proposed", "--table", "chains", "--output", str(out)]) == 0
+    assert "Voorgesteld" in capsys.readouterr().out
+    table, about = read_csv_export(out)
+    assert table["respondent"].tolist() == ["R02"] and about["include_proposed"] == ["yes"]
 
 
 def test_quotes_and_not_export(project, tmp_path):
@@ -108,7 +135,7 @@ def test_bad_input_prints_an_error(project, tmp_path, capsys):
     assert not (tmp_path / "missing.db").exists()
 
 
-def test_unknown_coder_empty_filter_value_and_negative_window_are_refused(tmp_path, capsys):
+def test_unknown_coder_empty_filter_value_and_unknown_table_are_refused(tmp_path, capsys):
     from workbench.cli import main
     from workbench.projects import create_project
 
@@ -118,5 +145,5 @@ def test_unknown_coder_empty_filter_value_and_negative_window_are_refused(tmp_pa
     assert main([*base[:1], "matrix", *base[1:], "--coder", "niemand", "--output", out]) == 1
     assert main([*base[:1], "matrix", *base[1:], "--filter", "geslacht=", "--output", out]) == 1
     with pytest.raises(SystemExit):
-        main([*base[:1], "cascades", *base[1:], "--follow-window", "-1", "--output", out])
+        main([*base[:1], "cascades", *base[1:], "--table", "nonsense", "--output", out])
     assert "niemand" in capsys.readouterr().err

@@ -4,10 +4,11 @@ Nothing here is decided for the researcher: every row starts ``suggested`` and i
 or rejected like a code suggestion. Rules, per respondent, over accepted codings:
 
 - **Mentions and events.** All coders' codings of one span and code are one mention. A loss
-  mention joins an event of the same kind (a headline ``verlies`` may join any of its
-  sub-kinds) when it carries the same year or age, or shares a person or place (a name, or
-  a word such as *moeder*, *huis*, *baan*), or when it has no time and is the only such
-  event (else the one told last before it) unless it names someone the event does not.
+  mention joins an event of the same kind when it carries the same year or age, or shares a
+  person or place (a name, or a word such as *moeder*, *huis*, *baan*), or when it has no
+  time and is the only such event (else the one told last before it) unless it names
+  someone the event does not. A headline ``verlies`` joins one of its sub-kinds only when
+  it names the same person or place.
   Otherwise it is a new event, with the time the coder marked (or none).
 - **Loss -> loss links.** A Dutch causal or temporal connective in the mention's sentence or
   the one before (``daardoor``, ``sindsdien``, ``toen ... moest ik``, ``na de dood van``,
@@ -340,6 +341,13 @@ def _short(text: str, size: int = 80) -> str:
 def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | None, list[str]]:
     """The event this loss mention re-mentions, with why; (None, []) for a new event."""
     same = [e for e in events if the.same_kind(m.code, e.kind)]
+    if m.code not in {e.kind for e in same}:
+        # a headline "verlies" joins a specific loss only when it names the same person or place
+        words = anchors(m.text)
+        same = [e for e in same if words & e.words]
+        if same:
+            word = sorted(words & same[0].words)[0]
+            return same[0], [f"algemeen verlies, over hetzelfde: “{word}”"]
     if not same:
         return None, []
     if m.key is not None:

@@ -20,22 +20,23 @@ the network thins), each loss bringing reactions (isolation, shame, exhaustion).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
 from workbench.errors import InputError
-from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds
+from workbench.life_events import evidence_text
+from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds  # noqa: F401
 from workbench.life_events.timing import BIRTH_YEAR_ATTRIBUTE
 from workbench.patterns.fragments import Selection, check_codes, codes_table, joined, respondents
-from workbench.patterns.life_line import LifeLines, evidence_text, life_lines
+from workbench.patterns.life_line import LifeLines, life_lines
 
 ARROW = " -> "
 EVENT_COLUMNS = ["respondent", "step", "event", "code", "label", "when", "life_year", "life_age",
                  "life_key", "timing", "certainty", "status", "mentions", "codings",
-                 "followed_by", "led_to", "evidence", "document", "segment", "text",
+                 "followed_by", "led_to", "maybe_followed_by", "maybe_led_to", "evidence",
+                 "document", "segment", "text",
                  "respondent_id"]
 REACTION_COLUMNS = ["respondent", "event", "code", "reaction", "follows", "follows_code",
                     "link", "when", "life_year", "life_age", "timing", "certainty", "status",
@@ -168,14 +169,16 @@ def _lines(db: Database, selection: Selection, *, user: str) -> tuple[pd.DataFra
         "effect")
     reactions["follows"] = reactions["event"].map(first_cause["cause"]).astype("Int64")
     reactions["follows_code"] = reactions["event"].map(first_cause["cause_kind"])
-    reactions["link"] = reactions["event"].map(first_cause["status"]).fillna("")
+    reactions["link"] = reactions["event"].map(first_cause["status"]).astype(object).fillna("")
     followed = after.merge(reactions[["event", "reaction"]], left_on="effect", right_on="event")
-    followed = followed.drop_duplicates(["cause", "reaction"])
-    losses["followed_by"] = losses["event"].map(
-        joined(followed, "cause", "reaction", ", ")).fillna("")
-    onward = links[links["type"] == "loss"]
-    losses["led_to"] = losses["event"].map(
-        joined(onward.assign(to=onward["effect"].astype(str)), "cause", "to", ", ")).fillna("")
+    onward = links[links["type"] == "loss"].assign(to=lambda f: f["effect"].astype(str))
+    for status, prefix in (("confirmed", ""), ("proposed", "maybe_")):
+        mine = followed[followed["status"] == status].drop_duplicates(["cause", "reaction"])
+        losses[f"{prefix}followed_by"] = losses["event"].map(
+            joined(mine, "cause", "reaction", ", ")).astype(object).fillna("")
+        mine = onward[onward["status"] == status]
+        losses[f"{prefix}led_to"] = losses["event"].map(
+            joined(mine, "cause", "to", ", ")).astype(object).fillna("")
     return (losses[EVENT_COLUMNS].reset_index(drop=True),
             reactions[REACTION_COLUMNS].reset_index(drop=True),
             links[LINK_COLUMNS].reset_index(drop=True), lines.unplaced, quotes)
@@ -183,7 +186,8 @@ def _lines(db: Database, selection: Selection, *, user: str) -> tuple[pd.DataFra
 
 def loss_events(db: Database, selection: Selection = Selection(), *, user: str) -> pd.DataFrame:
     """Per respondent, the loss events in life order (``step``), with the reactions linked
-    to each (``followed_by``) and the losses each led to (``led_to``, event ids)."""
+    to each (``followed_by``) and the losses each led to (``led_to``, event ids), by
+    confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links."""
     return _lines(db, selection, user=user)[0]
 
 

@@ -140,13 +140,17 @@ def cascade_rows(overview: Any) -> pd.DataFrame:
     })
     codings = events.set_index("event")["codings"]
     links = overview.links
+
+    def pair(a: pd.Series, b: pd.Series) -> pd.Series:
+        text = [s.astype(object).fillna("").astype(str) for s in (a, b)]
+        return text[0] + " -> " + text[1]
+
     as_links = pd.DataFrame({
         "row": "link", "respondent": links["respondent"],
-        "event": links["cause"].astype(str) + " -> " + links["effect"].astype(str),
-        "kind": links["cause_code"] + " -> " + links["effect_code"], "role": links["type"],
-        "life_time": links["cause_when"].fillna("") + " -> " + links["effect_when"].fillna(""),
-        "codings": links["cause"].map(codings).fillna("") + " -> "
-        + links["effect"].map(codings).fillna(""),
+        "event": pair(links["cause"], links["effect"]),
+        "kind": pair(links["cause_code"], links["effect_code"]), "role": links["type"],
+        "life_time": pair(links["cause_when"], links["effect_when"]),
+        "codings": pair(links["cause"].map(codings), links["effect"].map(codings)),
         "status": links["status"], "evidence": links["evidence"],
     })
     out = pd.concat([as_events, as_links], ignore_index=True).reindex(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 import pandas as pd
 from sqlite_utils import Database
@@ -57,17 +58,25 @@ def life_lines(db: Database, selection: Selection = Selection(), *, user: str) -
     links = links[(links["status"] != "rejected") & links["cause"].isin(events["event"])
                   & links["effect"].isin(events["event"])].copy()
 
-    placed = {(d, c, s, e) for d, c, s, e in zip(mentions["document_id"], mentions["code"],
-                                                mentions["start_char"], mentions["end_char"])}
-    frags = frags.assign(placed=[k in placed for k in zip(
-        frags["document_id"], frags["code"], frags["start_char"], frags["end_char"])])
-    frags["role"] = frags["code"].map(the.role)
-    unplaced = (frags[~frags["placed"]].groupby(["respondent", "role"]).size()
-                .unstack(fill_value=0).reindex(columns=["loss", "reaction"], fill_value=0)
-                .rename(columns={"loss": "losses", "reaction": "reactions"}).reset_index())
-    unplaced.columns.name = None
+    placed = set(zip(mentions["document_id"], mentions["code"], mentions["start_char"],
+                     mentions["end_char"]))
+    unplaced = _unplaced(frags, placed, the)
     return LifeLines(events=_ordered(db, events, mentions, links), mentions=mentions,
                      links=links.reset_index(drop=True), unplaced=unplaced)
+
+
+def _unplaced(frags: pd.DataFrame, placed: set[tuple], the: Any) -> pd.DataFrame:
+    """Per respondent: loss and reaction fragments that no kept event mentions."""
+    counts: dict[str, dict[str, int]] = {}
+    if len(frags):
+        for who, doc, code, start, end in zip(frags["respondent"], frags["document_id"],
+                                              frags["code"], frags["start_char"],
+                                              frags["end_char"]):
+            row = counts.setdefault(who, {"losses": 0, "reactions": 0})
+            if (doc, code, start, end) not in placed:
+                row["losses" if the.role(code) == "loss" else "reactions"] += 1
+    return pd.DataFrame([{"respondent": who, **n} for who, n in sorted(counts.items())],
+                        columns=["respondent", "losses", "reactions"])
 
 
 def _ordered(db: Database, events: pd.DataFrame, mentions: pd.DataFrame,

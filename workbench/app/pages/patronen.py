@@ -327,7 +327,8 @@ def show_cascades() -> None:
     st.markdown(f"**{tr('patronen.cas.events')}**")
     mine = cascades.events[cascades.events["respondent"] == person]
     st.dataframe(shown(mine[["step", "event", "code", "label", "when", "certainty", "status",
-                             "followed_by", "led_to", "mentions", "text"]]),
+                             "followed_by", "led_to", "maybe_followed_by", "maybe_led_to", "mentions",
+                             "text"]]),
                  hide_index=True, width="stretch")
     reactions = cascades.reactions[cascades.reactions["respondent"] == person]
     if len(reactions):

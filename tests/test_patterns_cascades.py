@@ -1,0 +1,215 @@
+"""Loss cascades from life events and links, on the small project of tests/test_patterns.py.
+
+Known by construction (see that module's docstring): R02 tells werk (1990) in s1, then
+dierbare (1985) in s2, then woning (no time) in s4, isolement in s5 and schaamte in s7;
+R03 tells woning twice (s2, s5), all coded by bram; R01 has no marked times.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_patterns import ME, build_project
+
+from workbench import life_events
+from workbench.codings import add_coding
+from workbench.errors import InputError
+from workbench.patterns import Selection, cascade_overview, cascade_rows, life_lines, loss_events
+from workbench.patterns import cascade_charts
+
+
+@pytest.fixture
+def project(db):
+    segments = build_project(db)
+    db.segments = segments  # segment ids per respondent, by position
+    return db
+
+
+def coding(db, respondent: str, position: int, code: str, coder: str | None = None) -> int:
+    """The accepted coding of ``code`` on that segment (the first coder's when two coded it)."""
+    sql = ("SELECT c.id FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.segment_id = ? "
+           "AND k.slug = ? AND c.status = 'accepted'" + (" AND c.coder = ?" if coder else "")
+           + " ORDER BY c.id")
+    params = [db.segments[respondent][position], code] + ([coder] if coder else [])
+    return db.execute(sql, params).fetchone()[0]
+
+
+def event(db, respondent, position, code, **fields) -> int:
+    return life_events.create_event(db, [coding(db, respondent, position, code)], actor=ME,
+                                    **fields)
+
+
+def r02_story(db) -> dict[str, int]:
+    """R02's losses as events: werk 1990 (told first), dierbare 1985, woning without time."""
+    ids = {name: event(db, "R02", pos, code) for name, pos, code in
+           (("werk", 1, "verlies-werk"), ("dierbare", 2, "verlies-dierbare"),
+            ("woning", 4, "verlies-woning"))}
+    ids["isolement"] = event(db, "R02", 5, "isolement")
+    return ids
+
+
+def test_events_run_in_life_order_and_an_untimed_loss_keeps_its_place_in_the_telling(project):
+    r02_story(project)
+    events = loss_events(project, user=ME).set_index("code")
+    # dierbare (1985) before werk (1990) although werk was told first; woning has no time:
+    # it stays right after dierbare, the event told just before it.
+    assert events.sort_values("step").index.tolist() == [
+        "verlies-dierbare", "verlies-woning", "verlies-werk"]
+    assert events.loc["verlies-werk", "life_year"] == 1990   # taken from the coding's mark
+    assert events.loc["verlies-woning", "timing"] == "told"
+    assert events.loc["verlies-woning", "when"] == ""        # nothing invented
+    assert pd_isna(events.loc["verlies-woning", "life_key"])
+
+
+def pd_isna(value) -> bool:
+    return value != value or value is None
+
+
+def test_a_re_mention_is_part_of_its_event_not_a_new_loss(project):
+    first = event(project, "R03", 2, "verlies-woning")
+    life_events.attach(project, first, coding(project, "R03", 5, "verlies-woning"), actor=ME)
+    event(project, "R03", 1, "verlies-dierbare")
+    r03 = loss_events(project, user=ME).query("respondent == 'R03'")
+    assert r03["code"].tolist() == ["verlies-dierbare", "verlies-woning"]
+    assert r03.set_index("code").loc["verlies-woning", "mentions"] == 2
+
+
+def test_two_losses_in_one_sentence_order_by_link_not_by_which_coding_came_first(db):
+    build_project(db)
+    for first, second in (("verlies-woning", "verlies-werk"), ("verlies-werk", "verlies-woning")):
+        segment = db.execute(
+            "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
+            "WHERE d.name = 'interview-R04' AND s.position = 1").fetchone()[0]
+        db.execute("DELETE FROM life_events")
+        db.execute("DELETE FROM codings WHERE segment_id = ?", [segment])
+        ids = {code: add_coding(db, coder="anna", code=code, segment_id=segment)
+               for code in (first, second)}
+        work, home = (life_events.create_event(db, [ids[c]], actor=ME, life_year=2008)
+                      for c in ("verlies-werk", "verlies-woning"))
+        life_events.link(db, work, home, actor=ME)
+        r04 = loss_events(db, user=ME).query("respondent == 'R04'")
+        assert r04["code"].tolist() == ["verlies-werk", "verlies-woning"], (first, second)
+
+
+def test_ages_become_years_with_the_birth_year_and_before_after_sits_next_to_the_other(project):
+    born = event(project, "R01", 4, "verlies-woning", life_year=1980, life_age=40)
+    later = event(project, "R01", 1, "verlies-dierbare", life_age=45)   # told first: 1985
+    before = event(project, "R01", 7, "zingeving-hoop", relation="before", relative_to=born)
+    events = life_lines(project, user=ME).events.set_index("event")
+    assert events.loc[later, "life_key"] == 1985.0 and events.loc[later, "timing"] == "age"
+    assert events.loc[before, "life_key"] == 1979.5
+    assert events.loc[before, "timing"] == "relative"
+    r01 = events[events["respondent"] == "R01"].sort_values("order")
+    assert r01.index.tolist() == [before, born, later]
+
+
+def test_reactions_belong_to_the_loss_they_are_linked_to(project):
+    ids = r02_story(project)
+    life_events.link(project, ids["woning"], ids["isolement"], actor=ME)
+    overview = cascade_overview(project, user=ME)
+    r02 = overview.events.query("respondent == 'R02'").set_index("code")
+    assert r02.loc["verlies-woning", "followed_by"] == "isolement"
+    assert r02.loc["verlies-dierbare", "followed_by"] == ""
+    reaction = overview.reactions.set_index("event").loc[ids["isolement"]]
+    assert reaction["follows"] == ids["woning"] and reaction["link"] == "confirmed"
+    counts = overview.reaction_counts.set_index(["loss", "reaction"])
+    assert counts.loc[("verlies-woning", "isolement"), "confirmed"] == 1
+
+
+def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(project):
+    ids = r02_story(project)
+    overview = cascade_overview(project, user=ME)
+    assert overview.chains.empty                 # three losses, but nothing links them
+    assert overview.lengths.set_index("respondent")["length"].to_dict() == {
+        "R01": 0, "R02": 0, "R03": 0, "R04": 0}
+    life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
+    proposed = life_events.propose(project, actor=ME)
+    assert proposed["links"] >= 1
+    overview = cascade_overview(project, user=ME)
+    chain = overview.chains.iloc[0]
+    assert (chain["respondent"], chain["length"], chain["first"]) == ("R02", 2, "verlies-dierbare")
+    moves = overview.transitions.set_index(["from", "to"])
+    assert moves.loc[("verlies-dierbare", "verlies-werk"), ["confirmed", "respondents"]].tolist() \
+        == [1, 1]
+    firsts = overview.first_losses.set_index("code")
+    assert firsts.loc["verlies-dierbare", "cascades"] == 1
+    assert overview.length_counts.set_index("length")["respondents"].to_dict() == {0: 3, 2: 1}
+
+
+def test_include_proposed_builds_cascades_from_proposed_links_too(project):
+    ids = r02_story(project)
+    project.execute("DELETE FROM life_event_links")
+    made = life_events.propose(project, actor=ME)
+    assert made["links"] >= 1
+    sure = cascade_overview(project, user=ME)
+    assert sure.chains.empty
+    assert (sure.transitions["proposed"] > 0).any() and (sure.transitions["confirmed"] == 0).all()
+    loose = cascade_overview(project, user=ME, include_proposed=True)
+    assert loose.chains["respondent"].tolist() == ["R02"]
+    assert loose.chains["proposed_links"].iloc[0] >= 1
+    assert set(map(int, loose.chains["events"].iloc[0].split(", "))) >= {ids["dierbare"],
+                                                                        ids["werk"]}
+
+
+def test_selection_and_containing_apply_to_events(project):
+    event(project, "R03", 2, "verlies-woning")       # bram's coding
+    r02 = r02_story(project)
+    anna = loss_events(project, Selection(coders=("anna",)), user=ME)
+    assert set(anna["respondent"]) == {"R02"}
+    women = loss_events(project, Selection.build(filters=["geslacht=man"]), user=ME)
+    assert set(women["respondent"]) == {"R03"}
+    life_events.link(project, r02["dierbare"], r02["werk"], actor=ME)
+    only = cascade_overview(project, user=ME, containing="verlies-werk")
+    assert only.lengths["respondent"].tolist() == ["R02"]
+    with pytest.raises(InputError):
+        cascade_overview(project, user=ME, containing="schaamte")
+
+
+def test_loss_codings_without_an_event_are_counted_not_dropped_silently(project):
+    r02_story(project)
+    unplaced = life_lines(project, user=ME).unplaced.set_index("respondent")
+    assert unplaced.loc["R02", "losses"] == 0
+    assert unplaced.loc["R03", "losses"] == 3    # dierbare, woning twice (accepted only)
+    assert unplaced.loc["R02", "reactions"] == 1  # schaamte
+
+
+def test_rejected_events_and_links_do_not_count(project):
+    ids = r02_story(project)
+    link = life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
+    life_events.decide(project, "link", link, "rejected", actor=ME)
+    assert cascade_overview(project, user=ME).links.query("type == 'loss'").empty
+    life_events.decide(project, "event", ids["woning"], "rejected", actor=ME)
+    assert "verlies-woning" not in loss_events(project, user=ME)["code"].tolist()
+
+
+def test_export_rows_one_per_event_and_per_link(project):
+    ids = r02_story(project)
+    life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
+    rows = cascade_rows(cascade_overview(project, user=ME))
+    events = rows[rows["row"] == "event"]
+    assert len(events) == 4 and set(events["respondent"]) == {"R02"}
+    werk = events.set_index("kind").loc["verlies-werk"]
+    assert werk["life_time"] == "1990" and werk["confirmed"] == "yes"
+    assert werk["codings"] == str(coding(project, "R02", 1, "verlies-werk"))
+    link = rows[rows["row"] == "link"].iloc[0]
+    assert link["kind"] == "verlies-dierbare -> verlies-werk"
+    assert link["life_time"] == "1985 -> 1990" and link["confirmed"] == "yes"
+    assert link["event"] == f"{ids['dierbare']} -> {ids['werk']}"
+
+
+def test_life_line_chart_marks_every_element_for_a_click(project):
+    ids = r02_story(project)
+    life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
+    life_events.link(project, ids["woning"], ids["isolement"], actor=ME)
+    overview = cascade_overview(project, user=ME)
+    points, lines = cascade_charts.life_line_data(overview.events, overview.reactions,
+                                                  overview.links)
+    assert set(points[cascade_charts.ELEMENT]) == {
+        *(f"event:{e}" for e in ids.values()),
+        *(f"link:{link}" for link in overview.links.query("type == 'loss'")["link"])}
+    untimed = points.set_index(cascade_charts.ELEMENT).loc[f"event:{ids['woning']}"]
+    assert untimed["when"] == "zonder tijd" and not untimed["timed"]
+    spec = cascade_charts.life_line_chart(overview.events, overview.reactions, overview.links,
+                                          titles={}).to_dict()
+    assert spec["params"][0]["name"] == cascade_charts.SELECTION
+    flow = cascade_charts.transition_chart(overview.transitions, titles={}).to_dict()
+    assert "layer" in flow
