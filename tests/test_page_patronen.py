@@ -105,7 +105,8 @@ def story(db, project_path):
     again = life_events.create_event(db, [coding(db, "R03", 2, "verlies-woning")],
                                      actor="onderzoeker")
     life_events.attach(db, again, coding(db, "R03", 5, "verlies-woning"), actor="onderzoeker")
-    at = page_test("patronen", project_path, patronen_tab=TAB["cascades"])
+    at = page_test("patronen", project_path, patronen_tab=TAB["cascades"],
+                   patronen_cas_plans=False)
     at.ids, at.link = ids, link
     return at
 
@@ -143,6 +144,17 @@ def test_picking_a_link_shows_its_evidence_and_both_ends(story):
     quotes = next(f for f in _frames(story) if "Codeur" in f.columns)
     assert sorted(quotes["Tekst"]) == ["Zin 1 van interview-R02, verzonnen.",
                                        "Zin 2 van interview-R02, verzonnen."]
+
+
+def test_codings_in_no_event_show_as_proposals_until_decided(story):
+    story.session_state["patronen_cas_plans"] = True
+    story.session_state["patronen_cas_person"] = "R01"
+    story.run()
+    assert not story.exception, [e.message for e in story.exception]
+    events = next(f for f in _frames(story) if "Stap" in f.columns)
+    assert events["Code"].tolist() == ["verlies-dierbare", "verlies-woning"]
+    assert set(events["Status"]) == {"proposed"}
+    assert any("1 van de 4 personen" in m.value for m in story.markdown)   # still confirmed only
 
 
 def test_a_re_mention_stays_one_event_on_the_page(story):

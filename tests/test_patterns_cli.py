@@ -74,9 +74,9 @@ def test_cascades_xlsx_holds_one_row_per_event_and_link_and_every_table(project,
     assert main(["patterns", "cascades", "--project", str(project), "--output", str(out)]) == 0
     sheets = pd.read_excel(out, sheet_name=None, keep_default_na=False)
     assert list(sheets)[:3] == ["rows", "events", "reactions"] and "filters" in sheets
-    rows = sheets["rows"]
-    assert rows["row"].tolist() == ["event", "event", "link"]
-    assert rows.loc[rows["row"] == "event", "kind"].tolist() == ["verlies-dierbare",
+    rows = sheets["rows"].query("respondent == 'R02' and status == 'confirmed'")
+    assert rows["row"].tolist() == ["event", "link", "event"]
+    assert rows.loc[rows["row"] == "event", "code"].tolist() == ["verlies-dierbare",
                                                                    "verlies-werk"]
     assert rows.loc[rows["row"] == "link", "confirmed"].tolist() == ["yes"]
     moves = sheets["transitions"].set_index(["from", "to"])
@@ -92,6 +92,7 @@ def test_cascades_csv_table_choice_and_propose(project, tmp_path, capsys):
     assert table.set_index("respondent")["length"].to_dict() == \
         {"R01": 0, "R02": 0, "R03": 0, "R04": 0}
     assert about["table"] == ["cascades:lengths"] and about["include_proposed"] == ["no"]
+    assert about["proposals"] == ["yes"]
     assert main(["patterns", "cascades", "--project", str(project), "--propose",
                  "--include-proposed", "--table", "chains", "--output", str(out)]) == 0
     assert "Voorgesteld" in capsys.readouterr().out

@@ -52,6 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     cascades.add_argument("--include-proposed", action="store_true",
                           help="build cascades from proposed links too (counts of confirmed "
                           "and proposed links are always apart)")
+    cascades.add_argument("--stored-only", action="store_true",
+                          help="only the events and links stored in the project; by default "
+                          "codings in no event yet show as the workbench's proposals "
+                          "(computed, not stored)")
     cascades.add_argument("--propose", action="store_true",
                           help="first let the workbench propose events and links for codings "
                           "that have none (a logged change; needs the right to code)")
@@ -169,12 +173,14 @@ def run_cascades(args: argparse.Namespace) -> int:
         made = life_events.propose(db, actor=args.user)
         print(t("patterns.cli.proposed", args.lang, **made))
     overview = patterns.cascade_overview(db, selection, user=args.user, containing=args.code,
-                                         include_proposed=args.include_proposed)
+                                         include_proposed=args.include_proposed,
+                                         proposals=not args.stored_only)
     tables = patterns.cascade_tables(overview)
     first = args.table
     ordered = {first: tables[first], **{k: v for k, v in tables.items() if k != first}}
     settings = selection.describe() + [
-        ("include_proposed", "yes" if args.include_proposed else "no")]
+        ("include_proposed", "yes" if args.include_proposed else "no"),
+        ("proposals", "no" if args.stored_only else "yes")]
     if args.code:
         settings.append(("code", args.code))
     return _write(db, args, f"cascades:{first}", ordered, settings)

@@ -22,11 +22,11 @@ from workbench.life_events.events import (
     evidence_text, kinds,
     link, links_frame, mentions_frame, events_frame, remove_event, remove_link, update_event,
 )
-from workbench.life_events.proposals import CONNECTIVES, anchors, connective_in, propose
+from workbench.life_events.proposals import CONNECTIVES, Plan, anchors, connective_in, plan, propose
 
 __all__ = [
     "CERTAINTIES", "CONNECTIVES", "RELATIONS", "Kinds", "anchors", "attach", "codings_at",
     "connective_in",
     "create_event", "decide", "event_codings", "evidence_text", "events_frame", "kinds", "link", "links_frame",
-    "mentions_frame", "propose", "remove_event", "remove_link", "update_event",
+    "mentions_frame", "Plan", "plan", "propose", "remove_event", "remove_link", "update_event",
 ]

@@ -55,7 +55,8 @@ CONNECTIVES: tuple[tuple[str, str], ...] = (
     ("doordat", r"\bdoordat\b"), ("vanwege", r"\bvanwege\b"),
     ("binnen ... stond ik", r"\bbinnen (?:een|twee|drie|vier|zes) (?:weken|maanden|jaar)\b"),
 )
-_CONNECTIVE_RE = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in CONNECTIVES]
+_CONNECTIVE_RE = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern)
+                                     in enumerate(CONNECTIVES)), re.IGNORECASE)
 
 # Words that name a person or place a loss is about (besides names); pronouns are left out.
 ANCHOR_WORDS = frozenset("""
@@ -68,11 +69,9 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def connective_in(text: str) -> str | None:
-    """The first connective in ``text`` (its name), or None."""
-    for name, pattern in _CONNECTIVE_RE:
-        if pattern.search(text):
-            return name
-    return None
+    """The first connective in ``text`` (its name), or None (one pass over the text)."""
+    found = _CONNECTIVE_RE.search(text)
+    return CONNECTIVES[int(found.lastgroup[1:])][0] if found else None
 
 
 def anchors(text: str) -> set[str]:
@@ -98,6 +97,7 @@ class Mention:
     document_id: int
     code: str
     start: int
+    end: int
     segment: int
     turn: int
     text: str
@@ -105,6 +105,7 @@ class Mention:
     age: int | None
     key: float | None = None
     event: int | None = None     # the event it belongs to (existing or proposed here)
+    coders: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def told(self) -> tuple[int, int]:
@@ -129,28 +130,86 @@ def propose(db: Database, *, actor: str, document_id: int | None = None) -> dict
     Returns how many events, mentions and links were proposed.
     """
     access.require(db, actor, "code")
-    the = kinds(db)
     counts = {"events": 0, "mentions": 0, "links": 0}
     with transaction(db):
-        mentions = _mentions(db, the, document_id)
-        born_given = given_birth_years(db)
-        texts = _segment_texts(db, {m.document_id for ms in mentions.values() for m in ms})
-        for respondent, found in mentions.items():
-            writer = _Writer(db, actor, counts)
-            _propose_for(db, the, found, writer, texts,
-                         born_given.get(respondent))
+        _run(db, _Writer(db, actor, counts), document_id)
         if any(counts.values()):
             record_event(db, actor, "life_event.propose", "life_events", None, None, counts)
     return counts
 
 
-class _Writer:
+@dataclasses.dataclass
+class Plan:
+    """What :func:`propose` would write, kept in memory (ids are negative): the overviews
+    show it as proposals for codings that belong to no event yet, without writing."""
+
+    events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    mentions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    links: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+def plan(db: Database, *, user: str, document_id: int | None = None) -> Plan:
+    """The proposals :func:`propose` would make now, without writing anything."""
+    access.require(db, user, "read")
+    sink = _Planner()
+    _run(db, sink, document_id)
+    return sink.plan
+
+
+def _run(db: Database, sink: _Sink, document_id: int | None) -> None:
+    the = kinds(db)
+    mentions = _mentions(db, the, document_id)
+    born_given = given_birth_years(db)
+    wanted = {(m.document_id, m.segment + step) for ms in mentions.values() for m in ms
+              if the.role(m.code) == "loss" for step in (-1, 0)}
+    texts = _segment_texts(db, wanted)
+    documents: dict[str, set[int]] = {}
+    for doc, who in db.execute("SELECT d.id, coalesce(r.code, d.name) FROM documents d "
+                               "LEFT JOIN respondents r ON r.id = d.respondent_id"):
+        documents.setdefault(who, set()).add(doc)
+    for respondent, found in mentions.items():
+        sink.respondent = respondent
+        _propose_for(db, the, found, sink, texts, born_given.get(respondent),
+                     documents.get(respondent, {found[0].document_id}))
+
+
+class _Sink:
+    """Where proposals go: the database (:class:`_Writer`) or memory (:class:`_Planner`)."""
+
+    respondent: str = ""
+
+    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+        raise NotImplementedError
+
+    def event(self, mention: Mention, role: str, kind: str, evidence: Sequence[str]) -> int:
+        return self._add("life_events", {
+            "document_id": mention.document_id, "kind": kind, "role": role, "label": None,
+            "life_year": mention.year, "life_age": mention.age, "relation": None,
+            "relative_to": None, "certainty": "sure"}, evidence)
+
+    def mention(self, event_id: int, mention: Mention, evidence: Sequence[str]) -> None:
+        for coding, coder in zip(mention.codings, mention.coders):
+            if coding in mention.covered:
+                continue
+            self._add("life_event_codings", {"event_id": event_id, "coding_id": coding,
+                                             "_mention": mention, "_coder": coder}, evidence)
+        mention.covered.update(mention.codings)
+        mention.event = event_id
+
+    def link(self, cause: int, effect: int, score: float, evidence: Sequence[str]) -> None:
+        self._add("life_event_links", {"cause_id": cause, "effect_id": effect,
+                                       "score": round(score, 2)}, evidence)
+
+
+class _Writer(_Sink):
     """Inserts proposals (status suggested, origin machine) and logs each row."""
 
     def __init__(self, db: Database, actor: str, counts: dict[str, int]) -> None:
         self.db, self.actor, self.counts = db, actor, counts
 
-    def _insert(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+        record = {k: v for k, v in record.items() if not k.startswith("_")}
+        self.counts[_COUNTED[table]] += 1
         stamp = now()
         record = {**record, "origin": "machine", "status": "suggested",
                   "evidence": json.dumps(list(evidence), ensure_ascii=False),
@@ -160,27 +219,39 @@ class _Writer:
                      table, new_id, None, row(self.db, table, new_id))
         return new_id
 
-    def event(self, mention: Mention, role: str, kind: str, evidence: Sequence[str]) -> int:
-        self.counts["events"] += 1
-        return self._insert("life_events", {
-            "document_id": mention.document_id, "kind": kind, "role": role, "label": None,
-            "life_year": mention.year, "life_age": mention.age, "relation": None,
-            "relative_to": None, "certainty": "sure"}, evidence)
 
-    def mention(self, event_id: int, mention: Mention, evidence: Sequence[str]) -> None:
-        for coding in mention.codings:
-            if coding in mention.covered:
-                continue
-            self.counts["mentions"] += 1
-            self._insert("life_event_codings", {"event_id": event_id, "coding_id": coding},
-                         evidence)
-        mention.covered.update(mention.codings)
-        mention.event = event_id
+_COUNTED = {"life_events": "events", "life_event_codings": "mentions",
+            "life_event_links": "links"}
 
-    def link(self, cause: int, effect: int, score: float, evidence: Sequence[str]) -> None:
-        self.counts["links"] += 1
-        self._insert("life_event_links", {"cause_id": cause, "effect_id": effect,
-                                          "score": round(score, 2)}, evidence)
+
+class _Planner(_Sink):
+    """Collects proposals as plain rows with negative ids (nothing is written)."""
+
+    def __init__(self) -> None:
+        self.plan = Plan()
+        self.next_id = -1
+
+    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+        new_id, self.next_id = self.next_id, self.next_id - 1
+        why = "; ".join(evidence)   # shown as it is (stored rows keep a JSON list)
+        if table == "life_events":
+            self.plan.events.append({**record, "event": new_id, "respondent": self.respondent,
+                                     "origin": "machine", "status": "suggested",
+                                     "evidence": why})
+        elif table == "life_event_links":
+            self.plan.links.append({"link": new_id, "respondent": self.respondent,
+                                    "cause": record["cause_id"], "effect": record["effect_id"],
+                                    "origin": "machine", "status": "suggested",
+                                    "score": record["score"], "evidence": why})
+        else:
+            m = record["_mention"]
+            self.plan.mentions.append({
+                "mention": new_id, "event": record["event_id"], "coding": record["coding_id"],
+                "origin": "machine", "status": "suggested", "evidence": why,
+                "document_id": m.document_id, "start_char": m.start, "end_char": m.end,
+                "code": m.code, "coder": record["_coder"], "coding_status": "accepted",
+                "life_year": m.year, "life_age": m.age, "text": m.text, "segment": m.segment})
+        return new_id
 
 
 def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, list[Mention]]:
@@ -196,7 +267,7 @@ def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, li
         f"""
         SELECT coalesce(r.code, d.name), c.id, c.document_id, k.slug, c.start_char,
                c.end_char, coalesce(s.position, -1), coalesce(t.position, -1), c.text,
-               c.life_year, c.life_age,
+               c.life_year, c.life_age, c.coder,
                EXISTS (SELECT 1 FROM life_event_codings m WHERE m.coding_id = c.id)
         FROM codings c JOIN codes k ON k.id = c.code_id JOIN documents d ON d.id = c.document_id
         LEFT JOIN respondents r ON r.id = d.respondent_id
@@ -210,13 +281,15 @@ def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, li
     ).fetchall()
     out: dict[str, list[Mention]] = {}
     units: dict[tuple, Mention] = {}
-    for (resp, coding, doc, code, start, end, seg, turn, text, year, age, covered) in rows:
+    for (resp, coding, doc, code, start, end, seg, turn, text, year, age, coder,
+         covered) in rows:
         unit = units.get((doc, code, start, end))
         if unit is None:
             unit = units[(doc, code, start, end)] = Mention(
-                [], set(), doc, code, start, seg, turn, text, year, age)
+                [], set(), doc, code, start, end, seg, turn, text, year, age)
             out.setdefault(resp, []).append(unit)
         unit.codings.append(coding)
+        unit.coders.append(coder)
         if covered:
             unit.covered.add(coding)
         if unit.year is None and unit.age is None:
@@ -224,16 +297,14 @@ def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, li
     return out
 
 
-def _segment_texts(db: Database, documents: set[int]) -> dict[int, list[tuple[int, int, str]]]:
-    """document -> [(segment position, turn position, text)] in order."""
-    out: dict[int, list[tuple[int, int, str]]] = {}
-    for doc, position, turn, text in db.execute(
-        "SELECT s.document_id, s.position, t.position, s.text FROM segments s JOIN turns t "
-        "ON t.id = s.turn_id WHERE s.document_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY s.document_id, s.position", [json.dumps(sorted(documents))],
-    ):
-        out.setdefault(doc, []).append((position, turn, text))
-    return out
+def _segment_texts(db: Database, wanted: set[tuple[int, int]]) -> dict[tuple[int, int],
+                                                                     tuple[int, str]]:
+    """(document, segment position) -> (turn position, text), for the wanted places only."""
+    return {(doc, position): (turn, text) for doc, position, turn, text in db.execute(
+        "SELECT s.document_id, s.position, t.position, s.text FROM json_each(?) j "
+        "JOIN segments s ON s.document_id = j.value ->> '$[0]' "
+        "AND s.position = j.value ->> '$[1]' JOIN turns t ON t.id = s.turn_id",
+        [json.dumps(sorted(wanted))])}
 
 
 def _existing(db: Database, documents: set[int]) -> tuple[list[Event], dict[int, int],
@@ -262,18 +333,10 @@ def _existing(db: Database, documents: set[int]) -> tuple[list[Event], dict[int,
     return events, by_coding, pairs
 
 
-def _documents_of(db: Database, mentions: list[Mention]) -> set[int]:
-    """Every document of the respondent these mentions belong to."""
-    doc = mentions[0].document_id
-    return {d for d, in db.execute(
-        "SELECT d.id FROM documents d LEFT JOIN respondents r ON r.id = d.respondent_id "
-        "WHERE coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM documents "
-        "d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id WHERE d2.id = ?)", [doc])}
-
-
-def _propose_for(db: Database, the: Kinds, mentions: list[Mention], writer: _Writer,
-                 texts: dict[int, list[tuple[int, int, str]]], born_given: float | None) -> None:
-    events, by_coding, linked = _existing(db, _documents_of(db, mentions))
+def _propose_for(db: Database, the: Kinds, mentions: list[Mention], writer: _Sink,
+                 texts: dict[tuple[int, int], tuple[int, str]], born_given: float | None,
+                 documents: set[int]) -> None:
+    events, by_coding, linked = _existing(db, documents)
     pairs = [(m.year, m.age) for m in mentions] + [(e.year, e.age) for e in events]
     born = birth_year(pairs, born_given)
     ages_only = born is None and not any(y is not None for y, _ in pairs)
@@ -308,13 +371,14 @@ def _propose_for(db: Database, the: Kinds, mentions: list[Mention], writer: _Wri
             linked.add(frozenset((cause, effect)))
             writer.link(cause, effect, score, evidence)
 
+    follow = _Follows(placed, index)
     for m in mentions:
         if the.role(m.code) != "reaction" or m.covered == set(m.codings):
             continue
         if m.event is not None:
             writer.mention(m.event, m, ["zelfde fragment als een eerdere vermelding"])
             continue
-        follows = _followed_loss(m, placed, index)
+        follows = follow.loss(m)
         if follows is None:
             continue
         loss, score, evidence = follows
@@ -372,19 +436,36 @@ def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | No
     return None, []
 
 
-def _segment_window(texts: list[tuple[int, int, str]], segment: int) -> str:
+def _segment_window(texts: dict[tuple[int, int], tuple[int, str]], document: int,
+                    segment: int) -> str:
     """The mention's sentence and the one before it in the same turn."""
-    positions = [p for p, _, _ in texts]
-    i = bisect.bisect_left(positions, segment)
-    if i >= len(texts):
+    own = texts.get((document, segment))
+    if own is None:
         return ""
-    own = texts[i]
-    before = texts[i - 1] if i > 0 and texts[i - 1][1] == own[1] else None
-    return f"{before[2] if before else ''} {own[2]}".strip()
+    before = texts.get((document, segment - 1))
+    before_text = before[1] if before and before[0] == own[0] else ""
+    return f"{before_text} {own[1]}".strip()
+
+
+class _Told:
+    """Placed loss mentions per document in telling order, for "told just before" lookups."""
+
+    def __init__(self, placed: list[Mention]) -> None:
+        self.by_doc: dict[int, list[Mention]] = {}
+        for m in sorted(placed, key=lambda p: p.told):
+            self.by_doc.setdefault(m.document_id, []).append(m)
+        self.starts = {d: [m.start for m in ms] for d, ms in self.by_doc.items()}
+
+    def before(self, m: Mention, *, inclusive: bool) -> list[Mention]:
+        """Mentions in m's document told before it (or at its place), latest first."""
+        found = self.by_doc.get(m.document_id, [])
+        cut = (bisect.bisect_right if inclusive else bisect.bisect_left)(
+            self.starts.get(m.document_id, []), m.start)
+        return found[:cut][::-1]
 
 
 def _loss_links(the: Kinds, mentions: list[Mention], placed: list[Mention],
-                index: dict[int, Event], texts: dict[int, list[tuple[int, int, str]]]):
+                index: dict[int, Event], texts: dict[tuple[int, int], tuple[int, str]]):
     """(cause, effect, score, evidence) for each proposed loss -> loss link."""
     found: dict[tuple[int, int], tuple[float, list[str]]] = {}
 
@@ -397,18 +478,22 @@ def _loss_links(the: Kinds, mentions: list[Mention], placed: list[Mention],
             found[(cause, effect)] = (max(old[0], score), [*old[1], why])
 
     # 1. a connective in the effect's sentence (or the one before), cause told just before
+    told = _Told(placed)
     for m in placed:
-        window = _segment_window(texts.get(m.document_id, []), m.segment)
+        window = _segment_window(texts, m.document_id, m.segment)
         word = connective_in(window)
         if word is None:
             continue
-        before = [p for p in placed if p.document_id == m.document_id and p.event != m.event
-                  and m.segment - CONNECTIVE_REACH <= p.segment <= m.segment
-                  and p.told < m.told]
+        before = []
+        for p in told.before(m, inclusive=False):
+            if p.segment < m.segment - CONNECTIVE_REACH:
+                break
+            if p.event != m.event and p.segment <= m.segment:
+                before.append(p)
         if word == "na de dood van":
             before = [p for p in before if index[p.event].kind.endswith("dierbare")] or before
         if before:
-            cause = max(before, key=lambda p: p.told)
+            cause = before[0]
             add(cause.event, m.event, 0.8, f"verbindingswoord \u201c{word}\u201d: "
                                            f"\u201c{_short(window, 120)}\u201d")
 
@@ -425,6 +510,8 @@ def _loss_links(the: Kinds, mentions: list[Mention], placed: list[Mention],
     timed = [e for e in ordered if index[e].key is not None]
     for a, b in zip(timed, timed[1:]):
         gap = index[b].key - index[a].key
+        if gap == 0 and index[a].told == index[b].told:
+            continue    # one sentence, one time: which came first is not in the text
         if gap <= NEAR_YEARS:
             add(a, b, 0.4, f"kort na elkaar: {_when(index[a])} en {_when(index[b])}")
     for (cause, effect), (score, why) in sorted(found.items(),
@@ -439,23 +526,34 @@ def _when(event: Event) -> str:
 
 
 def _order_key(event: Event) -> tuple:
-    return (event.key is None, event.key or 0.0, event.told)
+    return (event.key is None, event.key or 0.0, event.told, event.kind)
 
 
-def _followed_loss(m: Mention, placed: list[Mention],
-                   index: dict[int, Event]) -> tuple[Event, float, list[str]] | None:
-    """The loss a reaction mention follows: by life time when it has one, else by telling."""
-    if m.key is not None:
-        earlier = [index[p.event] for p in placed
-                   if index[p.event].key is not None and index[p.event].key <= m.key]
-        if not earlier:
-            return None
-        loss = max(earlier, key=_order_key)
-        return loss, 0.6, [f"{m.code} in {m.year or str(m.age) + ' jaar'}, na {loss.kind} "
-                           f"({_when(loss)})"]
-    before = [p for p in placed if p.document_id == m.document_id and p.told <= m.told
-              and m.turn - REACTION_TURNS <= p.turn <= m.turn]
-    if not before:
+class _Follows:
+    """Which loss a reaction follows, looked up by binary search (not a scan per reaction)."""
+
+    def __init__(self, placed: list[Mention], index: dict[int, Event]) -> None:
+        timed = sorted({p.event for p in placed if index[p.event].key is not None},
+                       key=lambda e: _order_key(index[e]))
+        self.timed = [index[e] for e in timed]
+        self.keys = [e.key for e in self.timed]
+        self.told = _Told(placed)
+        self.index = index
+
+    def loss(self, m: Mention) -> tuple[Event, float, list[str]] | None:
+        """By life time when the reaction has one, else the loss told last before it in its
+        own or the previous respondent turn."""
+        if m.key is not None:
+            at = bisect.bisect_right(self.keys, m.key)
+            if at == 0:
+                return None
+            loss = self.timed[at - 1]
+            return loss, 0.6, [f"{m.code} in {m.year or str(m.age) + ' jaar'}, na "
+                               f"{loss.kind} ({_when(loss)})"]
+        for p in self.told.before(m, inclusive=True):
+            if p.turn < m.turn - REACTION_TURNS:
+                return None
+            if p.turn <= m.turn:
+                return self.index[p.event], 0.3, [
+                    f"verteld na \u201c{_short(p.text)}\u201d (zonder eigen tijd)"]
         return None
-    last = max(before, key=lambda p: p.told)
-    return index[last.event], 0.3, [f"verteld na \u201c{_short(last.text)}\u201d (zonder eigen tijd)"]

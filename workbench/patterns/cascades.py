@@ -140,9 +140,10 @@ def _quotes(db: Database, lines: LifeLines) -> pd.DataFrame:
     return quotes.reindex(columns=QUOTE_COLUMNS).reset_index(drop=True)
 
 
-def _lines(db: Database, selection: Selection, *, user: str) -> tuple[pd.DataFrame, ...]:
+def _lines(db: Database, selection: Selection, *, user: str,
+           proposals: bool = False) -> tuple[pd.DataFrame, ...]:
     """Loss events, reaction events, links, unplaced counts and quotes of the selection."""
-    lines = life_lines(db, selection, user=user)
+    lines = life_lines(db, selection, user=user, proposals=proposals)
     events = lines.events
     quotes = _quotes(db, lines)
     if events.empty:
@@ -184,11 +185,12 @@ def _lines(db: Database, selection: Selection, *, user: str) -> tuple[pd.DataFra
             links[LINK_COLUMNS].reset_index(drop=True), lines.unplaced, quotes)
 
 
-def loss_events(db: Database, selection: Selection = Selection(), *, user: str) -> pd.DataFrame:
+def loss_events(db: Database, selection: Selection = Selection(), *, user: str,
+                proposals: bool = False) -> pd.DataFrame:
     """Per respondent, the loss events in life order (``step``), with the reactions linked
     to each (``followed_by``) and the losses each led to (``led_to``, event ids), by
     confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links."""
-    return _lines(db, selection, user=user)[0]
+    return _lines(db, selection, user=user, proposals=proposals)[0]
 
 
 def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]) -> pd.DataFrame:
@@ -256,12 +258,15 @@ def cascade_overview(
     user: str,
     containing: str | None = None,
     include_proposed: bool = False,
+    proposals: bool = False,
 ) -> Cascades:
     """Loss cascades per respondent and across respondents (see the module docstring).
 
     ``containing`` keeps only respondents with a loss event of that kind;
     ``include_proposed`` builds cascades from proposed links too (transitions and reactions
-    always count confirmed and proposed links apart).
+    always count confirmed and proposed links apart). By default only stored events and
+    links count; ``proposals`` adds what the workbench would propose for codings in no event
+    yet (computed, not written; negative ids), as the page and the CLI do.
     """
     if containing is not None:
         check_codes(db, [containing])
@@ -269,7 +274,8 @@ def cascade_overview(
         if containing not in losses_kinds:
             raise InputError("patterns.not_a_loss", code=containing,
                              losses=", ".join(losses_kinds))
-    losses, reactions, links, unplaced, quotes = _lines(db, selection, user=user)
+    losses, reactions, links, unplaced, quotes = _lines(db, selection, user=user,
+                                                        proposals=proposals)
     people = respondents(db, selection, user=user)[["respondent"]]
     if containing is not None:
         keep = set(losses.loc[losses["code"] == containing, "respondent"])

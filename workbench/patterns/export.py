@@ -112,33 +112,33 @@ def read_csv_export(path: str | Path) -> tuple[pd.DataFrame, dict[str, list[str]
 
 
 # ----------------------------------------------------------------------------- cascades
-CASCADE_ROW_COLUMNS = ["row", "respondent", "event", "kind", "role", "life_time", "life_year",
-                       "life_age", "timing", "certainty", "codings", "status", "confirmed",
-                       "evidence", "text"]
+CASCADE_ROW_COLUMNS = ["row", "respondent", "step", "event", "code", "role", "life_time",
+                       "life_year", "life_age", "timing", "certainty", "codings", "status",
+                       "confirmed", "evidence", "text"]
 CASCADE_SHEETS = ("rows", "events", "reactions", "links", "chains", "transitions",
                   "first_losses", "reaction_counts", "lengths", "unplaced")
 
 
 def cascade_rows(overview: Any) -> pd.DataFrame:
-    """One row per event (losses and reactions) and per link, as the issue asks: respondent,
-    event, kind, life time, source codings, and whether it is confirmed.
+    """One row per loss event and per link, in life order: respondent, step, event, code
+    (the kind), life time, source codings, status and whether it is confirmed.
 
-    For a link, ``event`` is "cause -> effect" (event ids), ``kind`` the two kinds, ``life_time``
-    the two life times and ``codings`` the source codings of both ends ("12, 13 -> 40").
+    A link row sits under the loss it comes from (its ``step``); ``event`` is "cause ->
+    effect" (event ids), ``code`` the two kinds (a reaction shows here as "verlies-x ->
+    isolement"), ``life_time`` the two life times and ``codings`` the source codings of both
+    ends ("12, 13 -> 40"). Reactions without a link are in the ``reactions`` table.
     """
-    losses = overview.events.assign(role="loss")
-    reactions = overview.reactions.assign(role="reaction")
-    events = pd.concat([losses, reactions], ignore_index=True)
+    losses = overview.events
     as_events = pd.DataFrame({
-        "row": "event", "respondent": events["respondent"],
-        "event": events["event"].astype(str), "kind": events["code"], "role": events["role"],
-        "life_time": events["when"], "life_year": events["life_year"],
-        "life_age": events["life_age"], "timing": events["timing"],
-        "certainty": events.get("certainty"), "codings": events["codings"],
-        "status": events["status"], "evidence": events.get("evidence", ""),
-        "text": events["text"],
+        "row": "event", "respondent": losses["respondent"], "step": losses["step"],
+        "event": losses["event"].astype(str), "code": losses["code"], "role": "loss",
+        "life_time": losses["when"], "life_year": losses["life_year"],
+        "life_age": losses["life_age"], "timing": losses["timing"],
+        "certainty": losses["certainty"], "codings": losses["codings"],
+        "status": losses["status"], "evidence": losses["evidence"], "text": losses["text"],
     })
-    codings = events.set_index("event")["codings"]
+    every = pd.concat([losses[["event", "codings"]], overview.reactions[["event", "codings"]]])
+    codings = every.set_index("event")["codings"]
     links = overview.links
 
     def pair(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -147,8 +147,9 @@ def cascade_rows(overview: Any) -> pd.DataFrame:
 
     as_links = pd.DataFrame({
         "row": "link", "respondent": links["respondent"],
+        "step": links["cause"].map(losses.set_index("event")["step"]),
         "event": pair(links["cause"], links["effect"]),
-        "kind": pair(links["cause_code"], links["effect_code"]), "role": links["type"],
+        "code": pair(links["cause_code"], links["effect_code"]), "role": links["type"],
         "life_time": pair(links["cause_when"], links["effect_when"]),
         "codings": pair(links["cause"].map(codings), links["effect"].map(codings)),
         "status": links["status"], "evidence": links["evidence"],
@@ -156,7 +157,8 @@ def cascade_rows(overview: Any) -> pd.DataFrame:
     out = pd.concat([as_events, as_links], ignore_index=True).reindex(
         columns=CASCADE_ROW_COLUMNS)
     out["confirmed"] = (out["status"] == "confirmed").map({True: "yes", False: "no"})
-    return out.sort_values(["respondent", "row"], kind="stable").reset_index(drop=True)
+    out["step"] = out["step"].astype("Int64")
+    return out.sort_values(["respondent", "step", "row"], kind="stable").reset_index(drop=True)
 
 
 def cascade_tables(overview: Any) -> dict[str, pd.DataFrame]:

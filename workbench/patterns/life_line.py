@@ -22,7 +22,9 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench.life_events import evidence_text, events_frame, kinds, links_frame, mentions_frame
+from workbench.life_events import (
+    Plan, evidence_text, events_frame, kinds, links_frame, mentions_frame, plan,
+)
 from workbench.life_events.timing import RELATIVE_STEP, birth_year, given_birth_years, life_key
 from workbench.patterns.fragments import Selection, fragments
 
@@ -39,8 +41,14 @@ class LifeLines:
     unplaced: pd.DataFrame    # per respondent: loss / reaction fragments in no event
 
 
-def life_lines(db: Database, selection: Selection = Selection(), *, user: str) -> LifeLines:
-    """The selection's life events in life order (see the module docstring)."""
+def life_lines(db: Database, selection: Selection = Selection(), *, user: str,
+               proposals: bool = False) -> LifeLines:
+    """The selection's life events in life order (see the module docstring).
+
+    ``proposals`` adds what the workbench would propose (:func:`life_events.plan`, nothing
+    written, negative ids) for codings that belong to no event yet, so a project nobody has
+    worked through yet still shows its likely events, marked as proposals.
+    """
     the = kinds(db)
     selection = dataclasses.replace(selection, rollup=False)
     frags = fragments(db, selection, user=user, details=False, places=False,
@@ -48,13 +56,15 @@ def life_lines(db: Database, selection: Selection = Selection(), *, user: str) -
     keys = set(zip(frags["document_id"], frags["code"], frags["start_char"], frags["end_char"]))
     events = events_frame(db, user=user)
     mentions = mentions_frame(db, user=user)
+    links = links_frame(db, user=user)
+    if proposals:
+        events, mentions, links = _with_plan(db, plan(db, user=user), events, mentions, links)
     mentions = mentions[(mentions["status"] != "rejected") & mentions["event"].isin(
         events.loc[events["status"] != "rejected", "event"])]
     inside = [k in keys for k in zip(mentions["document_id"], mentions["code"],
                                       mentions["start_char"], mentions["end_char"])]
     mentions = mentions[pd.Series(inside, index=mentions.index, dtype=bool)]
     events = events[events["event"].isin(mentions["event"])].copy()
-    links = links_frame(db, user=user)
     links = links[(links["status"] != "rejected") & links["cause"].isin(events["event"])
                   & links["effect"].isin(events["event"])].copy()
 
@@ -63,6 +73,35 @@ def life_lines(db: Database, selection: Selection = Selection(), *, user: str) -
     unplaced = _unplaced(frags, placed, the)
     return LifeLines(events=_ordered(db, events, mentions, links), mentions=mentions,
                      links=links.reset_index(drop=True), unplaced=unplaced)
+
+
+def _with_plan(db: Database, planned: Plan, events: pd.DataFrame, mentions: pd.DataFrame,
+               links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Stored rows plus the planned proposals, in the same columns."""
+    if not planned.events and not planned.mentions and not planned.links:
+        return events, mentions, links
+    owners = dict(db.execute("SELECT id, respondent_id FROM documents").fetchall())
+    new_events = pd.DataFrame(planned.events, columns=[*events.columns])
+    new_events["respondent_id"] = new_events["document_id"].map(owners)
+    events = _stack(events, new_events)
+    mentions = _stack(mentions, pd.DataFrame(planned.mentions, columns=[*mentions.columns]))
+    info = events.set_index("event")
+    new_links = pd.DataFrame(planned.links, columns=[*links.columns])
+    new_links["cause_kind"] = new_links["cause"].map(info["kind"])
+    new_links["effect_kind"] = new_links["effect"].map(info["kind"])
+    new_links["effect_role"] = new_links["effect"].map(info["role"])
+    return events, mentions, _stack(links, new_links)
+
+
+def _stack(stored: pd.DataFrame, planned: pd.DataFrame) -> pd.DataFrame:
+    """Both frames as one, keeping the stored frame's column types where they fit."""
+    if planned.empty:
+        return stored
+    if stored.empty:
+        return planned.astype({c: t for c, t in stored.dtypes.items()
+                               if str(t) in ("Int64", "object")}, errors="ignore")
+    return pd.concat([stored, planned.astype(stored.dtypes.to_dict(), errors="ignore")],
+                     ignore_index=True)
 
 
 def _unplaced(frags: pd.DataFrame, placed: set[tuple], the: Any) -> pd.DataFrame:

@@ -296,8 +296,9 @@ def element_quotes(cascades: patterns.Cascades, element: str) -> None:
 def show_cascades() -> None:
     st.caption(tr("patronen.cas.help"))
     left, right = st.columns([2, 1])
+    planned = left.toggle(tr("patronen.cas.show_plans"), value=True, key="patronen_cas_plans")
     proposed = left.toggle(tr("patronen.cas.include_proposed"), key="patronen_cas_proposed")
-    cascades = overview("cascade_overview", include_proposed=proposed)
+    cascades = overview("cascade_overview", include_proposed=proposed, proposals=planned)
     if cascades is None:
         return
     unplaced = cascades.unplaced
@@ -360,7 +361,8 @@ def show_cascades() -> None:
     st.markdown(f"**{tr('patronen.cas.chains')}**")
     st.dataframe(shown(cascades.chains), hide_index=True, width="stretch")
     downloads("verliescascades", patterns.cascade_tables(cascades),
-              [("include_proposed", "yes" if proposed else "no")], "patronen_dl_cascades")
+              [("include_proposed", "yes" if proposed else "no"),
+               ("proposals", "yes" if planned else "no")], "patronen_dl_cascades")
 
 
 # ----------------------------------------------------------------------------- profile
@@ -384,7 +386,7 @@ def show_profile() -> None:
                                               titles=titles, horizontal=True))
         st.dataframe(shown(profile.codes), hide_index=True, width="stretch")
     st.markdown(f"**{tr('patronen.prof.timeline')}**")
-    cascades = overview("cascade_overview")
+    cascades = overview("cascade_overview", proposals=True)
     if cascades is not None and (cascades.events["respondent"] == person).any():
         life_line(cascades, person, "patronen_prof")
     kinds = {k: tr(f"patronen.kind.{k}") for k in ("loss", "follower", "other")}
