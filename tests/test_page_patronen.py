@@ -114,7 +114,7 @@ def story(db, project_path):
 def test_cascades_tab_shows_a_life_line_and_what_leads_to_what(story):
     story.run()
     assert not story.exception, [e.message for e in story.exception]
-    assert any("1 van de 4 personen hebben een verliescascade" in m.value
+    assert any("1 van de 4 personen heeft een verliescascade" in m.value
                for m in story.markdown)
     frames = _frames(story)
     events = next(f for f in frames if "Stap" in f.columns)
