@@ -441,11 +441,14 @@ def agreement_json(capsys, *argv) -> dict:
 
 
 def check_agreement_shape(report: dict, unit: str) -> None:
-    assert set(report) == {"unit", "coders", "n_units", "codes", "overall"}
+    # issue 13: every report says what it covers (scope) and how its interval was drawn
+    assert set(report) == {"unit", "coders", "n_units", "codes", "overall", "scope", "interval"}
     assert report["unit"] == unit and report["coders"] == ["anna", "bram"]
     assert report["n_units"] > 0 and report["codes"]
+    assert report["scope"]["n_units"] == report["n_units"] <= report["scope"]["n_units_total"]
+    assert report["interval"]["resampled"] in {"codings", "documents"}
     for name, figures in report["codes"].items():
-        assert set(figures) == MEASURES, name
+        assert set(figures) == MEASURES | {"verdict"}, name
         assert name in CODE_NAMES  # code names as the user sees them, not slugs
         assert 0 <= figures["percent"] <= 1 and 0 < figures["n_units"] <= report["n_units"]
         assert len(figures["alpha_ci"]) == 2
