@@ -774,7 +774,7 @@ def test_wrong_option_prints_error_line_and_usage(capsys, demo, argv):
         main([*argv, "--project", str(demo)])
     err = capsys.readouterr().err
     assert exit_.value.code == 2
-    assert err.startswith("usage: workbench") and "\nError: workbench" in err
+    assert err.startswith(("usage: workbench", "gebruik: workbench")) and "\nError: workbench" in err
 
 
 def test_installed_workbench_command_runs_a_contract(tmp_path):

@@ -45,7 +45,7 @@ def test_subcommand_help_option_prints_usage(capsys, name):
         main([*name.split(), "--help"])
     out = capsys.readouterr().out
     assert exit_.value.code == 0
-    assert out.startswith(f"usage: workbench {name}")
+    assert out.startswith((f"usage: workbench {name}", f"gebruik: workbench {name}"))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -133,7 +133,7 @@ ALLOWED = {
 # REFI-QDA terms given in brackets, e.g. "memo's (notes)".
 QUOTED = re.compile(
     r"'[^']*'|\"[^\"]*\"|`[^`]*`|\{[^}]*\}|<[^>]*>|\*\*[^*]*\*\*|\S*\.\w+|--[\w-]+"
-    r"|\bworkbench \w+|\w+_\w+|\((?:cases|notes|sources|variables)\)"
+    r"|\bworkbench \w+|https?://\S+|\w+_\w+|\((?:cases|notes|sources|variables)\)"
 )
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
@@ -201,3 +201,52 @@ def test_a_term_parameter_is_shown_in_the_language_of_the_message():
         assert "tabel" not in error.message("en")
     else:
         raise AssertionError("an empty source was accepted")
+
+
+def command_helps(lang: str) -> dict[str, str]:
+    """Every command's one-line help as ``workbench --help`` shows it in ``lang``."""
+    import argparse
+
+    from workbench.cli import build_parser
+
+    found = {}
+
+    def walk(parser, words=()):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    found[" ".join((*words, choice.dest))] = choice.help
+                for name, sub in action.choices.items():
+                    walk(sub, (*words, name))
+
+    walk(build_parser(lang))
+    return found
+
+
+def test_every_command_has_its_help_in_both_languages():
+    nl, en = command_helps("nl"), command_helps("en")
+    missing = [name for name in nl if f"cli.help.cmd.{name.replace(' ', '.')}" not in catalogue()]
+    assert missing == []
+    assert nl["codebook import"].startswith("voeg een codeboek") and en[
+        "codebook import"
+    ].startswith("add a codebook")
+    for lang, helps in (("nl", nl), ("en", en)):
+        wrong = {name: foreign_words(text, lang) for name, text in helps.items()}
+        assert {name: words for name, words in wrong.items() if words} == {}
+
+
+def test_help_follows_the_lang_option(capsys):
+    import pytest
+
+    from workbench.cli import main
+
+    for argv, expected in (
+        (["--help"], "gebruik: workbench"),
+        (["--lang", "en", "--help"], "usage: workbench"),
+    ):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert out.startswith(expected)
+    main_help_en = out
+    assert "show this help message and exit" in main_help_en

@@ -49,10 +49,11 @@ class Term:
 
 
 def _flatten(prefix: str, table: dict[str, Any], out: dict[str, dict[str, str]]) -> None:
-    """Turn nested TOML tables into dotted keys whose leaves hold the language entries."""
+    """Turn nested TOML tables into dotted keys; a table with language entries is a message."""
     if any(lang in table for lang in LANGUAGES):
         out[prefix] = {lang: str(table[lang]) for lang in LANGUAGES if lang in table}
-    # a message may also have sub-messages ([privacy.page.kind] and [privacy.page.kind.person])
+    # a message may also have sub-messages ([privacy.page.kind] and [privacy.page.kind.person],
+    # [cli.help.cmd.codebook] and [cli.help.cmd.codebook.import])
     for name, value in table.items():
         if isinstance(value, dict):
             _flatten(f"{prefix}.{name}" if prefix else name, value, out)

@@ -17,10 +17,21 @@ from collections.abc import Sequence
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
+from workbench.store import DEFAULT_USER
 
 # One module per area; each defines register(subparsers).
-AREAS = ["project", "ingest", "agreement", "suggest", "exchange", "privacy", "codebook", "patterns",
-         "app"]
+AREAS = [
+    "project",
+    "ingest",
+    "agreement",
+    "suggest",
+    "exchange",
+    "privacy",
+    "codebook",
+    "patterns",
+    "app",
+]
 
 
 class Parser(argparse.ArgumentParser):
@@ -32,12 +43,11 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"Error: {self.prog}: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
-        prog="workbench",
-        description="Code Dutch interview transcripts: import, codebooks, suggestions, "
-        "patterns, agreement, exchange.",
-    )
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, its help texts in ``lang`` (default: from ``--lang`` in
+    ``sys.argv``, else $WORKBENCH_LANG, else Dutch)."""
+    lang = lang or chosen_language(sys.argv[1:])
+    parser = Parser(prog="workbench", description=t("cli.help.argparse.description", lang))
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     parser.add_argument(
         "--lang",
@@ -48,11 +58,59 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for area in AREAS:
         importlib.import_module(f"workbench.cli.{area}").register(sub)
+    translate_help(parser, lang)
     return parser
 
 
+def chosen_language(argv: Sequence[str]) -> str:
+    """The ``--lang`` on the command line (read before parsing, for the help texts)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGUAGES:
+            return arg[7:]
+    found = os.environ.get("WORKBENCH_LANG", DEFAULT_LANGUAGE)
+    return found if found in LANGUAGES else DEFAULT_LANGUAGE
+
+
+# Options every command shares, with one help text each (cli.help.opt.<dest>).
+SHARED_OPTIONS = ("project", "user", "json", "lang", "help", "version")
+
+
+def translate_help(parser: argparse.ArgumentParser, lang: str, words: tuple[str, ...] = ()) -> None:
+    """Put the catalogue's help texts (cli.help.*) on ``parser`` and every subcommand.
+
+    Commands are found by their words (``cli.help.cmd.codebook.import``); an option or
+    command without a key keeps the ``help=`` its module gave.
+    """
+    known = catalogue()
+    parser.formatter_class = _formatter(t("cli.help.argparse.usage", lang))
+    parser._positionals.title = t("cli.help.argparse.positionals", lang)
+    parser._optionals.title = t("cli.help.argparse.options", lang)
+    for action in parser._actions:
+        if action.option_strings and action.dest in SHARED_OPTIONS:
+            action.help = t(f"cli.help.opt.{action.dest}", lang, user=DEFAULT_USER)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                key = "cli.help.cmd." + ".".join((*words, choice.dest))
+                if key in known:
+                    choice.help = t(key, lang)
+            for name, sub in action.choices.items():
+                translate_help(sub, lang, (*words, name))
+
+
+def _formatter(prefix: str) -> type[argparse.HelpFormatter]:
+    """argparse's help layout with the usage line's ``usage: `` in the chosen language."""
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix_=None):  # type: ignore[override]
+            super().add_usage(usage, actions, groups, prefix if prefix_ is None else prefix_)
+
+    return Formatter
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(chosen_language(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     try:
         result = args.func(args)
@@ -70,22 +128,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.DatabaseError as exc:
         if type(exc) is not sqlite3.DatabaseError:  # integrity, programming errors: bugs
             raise
-        from workbench.i18n import t  # a damaged project file ("disk image is malformed")
-
-        print("Error: " + t("cli.damaged_project", args.lang,
-                            path=getattr(args, "project", None) or "-", problem=exc),
-              file=sys.stderr)
+        print(
+            "Error: "
+            + t(
+                "cli.damaged_project",
+                args.lang,
+                path=getattr(args, "project", None) or "-",
+                problem=exc,
+            ),
+            file=sys.stderr,
+        )
         return 1
     return int(result or 0)
 
 
 def _file_error(exc: OSError, lang: str) -> str:
     """The message for a file-system error on a path from the command line."""
-    from workbench.i18n import t
 
-    kind = ("missing" if isinstance(exc, FileNotFoundError) else
-            "denied" if isinstance(exc, PermissionError) else
-            "folder" if isinstance(exc, IsADirectoryError) else "other")
+    kind = (
+        "missing"
+        if isinstance(exc, FileNotFoundError)
+        else "denied"
+        if isinstance(exc, PermissionError)
+        else "folder"
+        if isinstance(exc, IsADirectoryError)
+        else "other"
+    )
     file = exc.filename if exc.filename is not None else "-"
     if kind == "folder" and exc.filename2 is not None:  # os.replace(tmp, FOLDER)
         file = exc.filename2
