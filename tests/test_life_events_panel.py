@@ -10,6 +10,8 @@ from test_patterns_cascades import coding
 from workbench import life_events
 from workbench.store import now, open_project
 
+pytestmark = pytest.mark.slow   # each test starts the panel in AppTest (seconds each)
+
 
 def panel_app() -> None:
     """The panel on the segment chosen in session state, as the Coderen page calls it."""

@@ -111,6 +111,7 @@ def story(db, project_path):
     return at
 
 
+@pytest.mark.slow
 def test_cascades_tab_shows_a_life_line_and_what_leads_to_what(story):
     story.run()
     assert not story.exception, [e.message for e in story.exception]
@@ -127,6 +128,7 @@ def test_cascades_tab_shows_a_life_line_and_what_leads_to_what(story):
     assert after.set_index("Verlies").loc["verlies-woning", "Reactie"] == "isolement"
 
 
+@pytest.mark.slow
 def test_a_click_on_the_life_line_opens_the_quotes(story):
     story.session_state["patronen_cas_chart"] = {
         "selection": {"lifeline_pick": [{"element": f"event:{story.ids['werk']}"}]}}
@@ -136,6 +138,7 @@ def test_a_click_on_the_life_line_opens_the_quotes(story):
     assert quotes["Tekst"].tolist() == ["Zin 1 van interview-R02, verzonnen."]
 
 
+@pytest.mark.slow
 def test_picking_a_link_shows_its_evidence_and_both_ends(story):
     story.run()
     story.selectbox(key="patronen_cas_pick").set_value(f"link:{story.link}").run()
@@ -146,6 +149,7 @@ def test_picking_a_link_shows_its_evidence_and_both_ends(story):
                                        "Zin 2 van interview-R02, verzonnen."]
 
 
+@pytest.mark.slow
 def test_codings_in_no_event_show_as_proposals_until_decided(story):
     story.session_state["patronen_cas_plans"] = True
     story.session_state["patronen_cas_person"] = "R01"
@@ -157,6 +161,7 @@ def test_codings_in_no_event_show_as_proposals_until_decided(story):
     assert any("1 van de 4 personen" in m.value for m in story.markdown)   # still confirmed only
 
 
+@pytest.mark.slow
 def test_a_re_mention_stays_one_event_on_the_page(story):
     story.session_state["patronen_cas_person"] = "R03"
     story.run()
