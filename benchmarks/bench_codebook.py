@@ -71,9 +71,9 @@ def main() -> None:
         print(f"project: {len(cb.code_tree(db))} codes, {n} codings")
         timed("code_tree (counts per status)", lambda: cb.code_tree(db))
         timed("codebook_from_project", lambda: cb.codebook_from_project(db))
-        timed("export markdown", lambda: cb.export_bytes(db, format="md"))
-        timed("export docx", lambda: cb.export_bytes(db, format="docx"))
-        timed("export yaml", lambda: cb.export_bytes(db, format="yaml"))
+        timed("export markdown", lambda: cb.export_bytes(db, user="onderzoeker", format="md"))
+        timed("export docx", lambda: cb.export_bytes(db, user="onderzoeker", format="docx"))
+        timed("export yaml", lambda: cb.export_bytes(db, user="onderzoeker", format="yaml"))
         moved = db.execute("SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
                            "WHERE k.slug = 'stigma'").fetchone()[0]
         start = time.perf_counter()

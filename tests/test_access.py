@@ -40,8 +40,31 @@ def test_wrong_password_and_unknown_user_give_the_same_error(with_passwords):
 def test_default_account_logs_in_alone_until_someone_has_a_password(db):
     accounts.add_user(db, "bram", role="supervisor", actor="onderzoeker")
     assert accounts.auto_login_user(db) == "onderzoeker"
+    accounts.set_password(db, "onderzoeker", "onderzoek-123", actor="onderzoeker")
     accounts.set_password(db, "bram", "wachtwoord", actor="bram")
     assert accounts.auto_login_user(db) is None
+
+
+@pytest.mark.parametrize("role", ["co-onderzoeker", "supervisor"])
+def test_nobody_but_a_researcher_can_switch_login_on(db, role):
+    """Login on while no researcher has a password would lock every researcher out."""
+    accounts.add_user(db, "bram", role=role, actor="onderzoeker")
+    with pytest.raises(InputError) as err:
+        accounts.set_password(db, "bram", "wachtwoord", actor="bram")
+    assert err.value.key == "accounts.researcher_password_first"
+    assert accounts.auto_login_user(db) == "onderzoeker"  # nothing changed
+    assert not any(u["has_password"] for u in accounts.list_users(db))
+
+
+def test_the_last_researcher_with_a_password_keeps_it_while_others_log_in(team):
+    accounts.set_password(team, "onderzoeker", "onderzoek-123", actor="onderzoeker")
+    accounts.set_password(team, "vera", "supervisie-123", actor="vera")
+    for change in (lambda: accounts.set_password(team, "onderzoeker", None, actor="onderzoeker"),
+                   lambda: accounts.set_role(team, "onderzoeker", "supervisor", actor="anna")):
+        with pytest.raises(InputError) as err:
+            change()
+        assert err.value.key == "accounts.researcher_password_first"
+    assert accounts.authenticate(team, "onderzoeker", "onderzoek-123") == "onderzoeker"
 
 
 def test_a_researcher_without_password_cannot_give_others_one(db):
@@ -74,6 +97,7 @@ def test_only_an_onderzoeker_manages_accounts(team):
             accounts.add_user(team, "x" + actor, role="supervisor", actor=actor)
         with pytest.raises(PermissionDenied):
             accounts.set_role(team, "anna", "supervisor", actor=actor)
+    accounts.set_password(team, "onderzoeker", "onderzoek-123", actor="onderzoeker")
     accounts.set_password(team, "vera", "nieuw-wachtwoord", actor="vera")  # own password: fine
 
 

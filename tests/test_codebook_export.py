@@ -28,7 +28,7 @@ def test_yaml_text_round_trips(path):
 def test_project_yaml_export_round_trips_after_edits(db, tmp_path):
     cb.add_code(db, name="Heimwee", parent="verlies", rationale="nieuw thema", actor="onderzoeker",
                 definition="Verlangen naar een plek van vroeger.", indicators=["heimwee"])
-    out = cb.export_codebook(db, tmp_path / "uit.yaml", format="yaml",
+    out = cb.export_codebook(db, tmp_path / "uit.yaml", user="onderzoeker", format="yaml",
                              name="De binnenkant van sociaal isolement")
     again = cb.load_codebook(out)
     assert again.codes == cb.codebook_from_project(db, "De binnenkant van sociaal isolement").codes
@@ -38,12 +38,12 @@ def test_project_yaml_export_round_trips_after_edits(db, tmp_path):
 
 
 def test_combined_export_loads_as_one_codebook(db, tmp_path):
-    out = cb.export_codebook(db, tmp_path / "samen.yaml", format="yaml")
+    out = cb.export_codebook(db, tmp_path / "samen.yaml", user="onderzoeker", format="yaml")
     assert len(cb.load_codebook(out).codes) == len(cb.code_tree(db))
 
 
 def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
-    text = cb.export_codebook(db, tmp_path / "codeboek.md", format="md").read_text("utf-8")
+    text = cb.export_codebook(db, tmp_path / "codeboek.md", user="onderzoeker", format="md").read_text("utf-8")
     schaamte = cb.load_codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
     for part in ("# De binnenkant", "## Overzicht van de codes", "  - **Verlies van woning**",
                  "**Niet gebruiken als.**", schaamte.definition, schaamte.source["quote"],
@@ -52,7 +52,7 @@ def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
 
 
 def test_docx_opens_again_with_headings_per_code(db, tmp_path):
-    path = cb.export_codebook(db, tmp_path / "codeboek.docx", format="docx")
+    path = cb.export_codebook(db, tmp_path / "codeboek.docx", user="onderzoeker", format="docx")
     document = docx.Document(str(path))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert len(headings) == len(cb.code_tree(db))
@@ -62,19 +62,19 @@ def test_docx_opens_again_with_headings_per_code(db, tmp_path):
 
 
 def test_english_labels_on_request(db, tmp_path):
-    text = cb.export_codebook(db, tmp_path / "c.md", format="md", lang="en").read_text("utf-8")
+    text = cb.export_codebook(db, tmp_path / "c.md", user="onderzoeker", format="md", lang="en").read_text("utf-8")
     assert "**Do not use when.**" in text
 
 
 def test_unknown_format_is_a_user_error(db, tmp_path):
     with pytest.raises(InputError):
-        cb.export_codebook(db, tmp_path / "x.pdf", format="pdf")
+        cb.export_codebook(db, tmp_path / "x.pdf", user="onderzoeker", format="pdf")
 
 
 def test_export_bytes_is_a_real_word_file(db):
     import io
 
-    document = docx.Document(io.BytesIO(cb.export_bytes(db, format="docx")))
+    document = docx.Document(io.BytesIO(cb.export_bytes(db, user="onderzoeker", format="docx")))
     assert document.paragraphs[0].text == "De binnenkant van sociaal isolement + Sociale kwaliteit"
 
 

@@ -22,7 +22,7 @@ def _segment(db, text):
 def test_coding_a_segment_stores_its_span_and_snippet(project):
     seg = _segment(project, "Ik ben mijn baan kwijt.")
     coding = add_coding(project, coder="onderzoeker", code="verlies-werk", segment_id=seg)
-    [row] = list_codings(project)
+    [row] = list_codings(project, user="onderzoeker")
     assert (row["id"], row["text"], row["status"], row["origin"]) == (
         coding, "Ik ben mijn baan kwijt.", "accepted", "human")
 
@@ -31,7 +31,7 @@ def test_a_free_span_must_lie_inside_the_document(project):
     with pytest.raises(InputError):
         add_coding(project, coder="onderzoeker", code="isolement", document_id=1,
                    start_char=5, end_char=10_000)
-    assert list_codings(project, statuses=None) == []
+    assert list_codings(project, user="onderzoeker", statuses=None) == []
 
 
 def test_applying_a_suggested_code_accepts_the_suggestion(project):
@@ -40,7 +40,7 @@ def test_applying_a_suggested_code_accepts_the_suggestion(project):
                           segment_id=seg, origin="machine", score=0.8)
     again = add_coding(project, coder="onderzoeker", code="bestaansonzekerheid", segment_id=seg)
     assert again == proposal
-    assert [c["status"] for c in list_codings(project, statuses=None)] == ["accepted"]
+    assert [c["status"] for c in list_codings(project, user="onderzoeker", statuses=None)] == ["accepted"]
 
 
 def test_decisions_and_removals_are_in_the_event_log(project):
@@ -60,7 +60,7 @@ def test_supervisor_cannot_change_a_researchers_coding(project):
         remove_coding(project, coding, actor="sanne")
     with pytest.raises(PermissionDenied):
         add_coding(project, coder="onderzoeker", code="isolement", segment_id=seg, actor="sanne")
-    assert len(list_codings(project)) == 1
+    assert len(list_codings(project, user="onderzoeker")) == 1
 
 
 def test_marking_when_in_the_life_story_is_logged_and_undoable(project):
@@ -69,8 +69,8 @@ def test_marking_when_in_the_life_story_is_logged_and_undoable(project):
     seg = _segment(project, "Ik ben mijn baan kwijt.")
     coding = add_coding(project, coder="onderzoeker", code="verlies-werk", segment_id=seg)
     set_life_time(project, coding, year=2015, age=52, actor="onderzoeker")
-    assert (list_codings(project)[0]["life_year"], list_codings(project)[0]["life_age"]) == (2015, 52)
+    assert (list_codings(project, user="onderzoeker")[0]["life_year"], list_codings(project, user="onderzoeker")[0]["life_age"]) == (2015, 52)
     with pytest.raises(InputError):
         set_life_time(project, coding, year=15, age=None, actor="onderzoeker")
     undo_last(project, user="onderzoeker")
-    assert list_codings(project)[0]["life_year"] is None
+    assert list_codings(project, user="onderzoeker")[0]["life_year"] is None

@@ -17,7 +17,7 @@ def project(tmp_path, nlp):
 
 
 def test_view_has_turns_segments_and_codings(project):
-    doc = list_documents(project)[0]
+    doc = list_documents(project, user="onderzoeker")[0]
     seg = project.execute("SELECT id FROM segments ORDER BY position LIMIT 1 OFFSET 2").fetchone()[0]
     add_coding(project, coder="onderzoeker", code="verlies-woning", segment_id=seg)
     view = document_view(project, doc["id"], viewer="onderzoeker")
@@ -31,7 +31,7 @@ def test_other_coders_codings_can_be_left_out(project):
     project["users"].insert({"name": "bram", "role": "onderzoeker", "created_at": "x"})
     seg = project.execute("SELECT id FROM segments LIMIT 1").fetchone()[0]
     add_coding(project, coder="bram", code="isolement", segment_id=seg)
-    doc_id = list_documents(project)[0]["id"]
+    doc_id = list_documents(project, user="onderzoeker")[0]["id"]
     mine = document_view(project, doc_id, viewer="onderzoeker", coders=["onderzoeker"])
     everyone = document_view(project, doc_id, viewer="onderzoeker")
     count = lambda v: sum(len(s.codings) for t in v.turns for s in t.segments)  # noqa: E731

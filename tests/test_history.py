@@ -51,7 +51,7 @@ def test_undo_only_touches_the_users_own_actions(db, doc):
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=seg)
     codings.add_coding(db, coder="anna", code="schaamte", segment_id=seg)
     undo_last(db, user="onderzoeker")
-    assert [c["coder"] for c in codings.list_codings(db)] == ["anna"]
+    assert [c["coder"] for c in codings.list_codings(db, user="onderzoeker")] == ["anna"]
 
 
 def test_undo_restores_a_suggestion_decision(db, doc):

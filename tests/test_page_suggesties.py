@@ -62,7 +62,7 @@ def test_accept_button_records_the_decision(project):
     at = with_suggestions(path)
     at.button(key="suggest_accept").click().run()
     assert not at.exception
-    accepted = list_codings(db, statuses=["accepted"])
+    accepted = list_codings(db, user="onderzoeker", statuses=["accepted"])
     assert len(accepted) == 1 and accepted[0]["origin"] == "machine"
 
 
@@ -70,7 +70,7 @@ def test_reject_then_flip_in_last_decisions(project):
     path, db = project
     at = with_suggestions(path)
     at.button(key="suggest_reject").click().run()
-    rejected = list_codings(db, statuses=["rejected"])[0]
+    rejected = list_codings(db, user="onderzoeker", statuses=["rejected"])[0]
     at.button(key=f"flip_{rejected['id']}").click().run()
     assert db["codings"].get(rejected["id"])["status"] == "accepted"
 
@@ -81,7 +81,7 @@ def test_skip_moves_to_the_next_suggestion_without_deciding(project):
     before = [m.value for m in at.markdown]
     at.button(key="suggest_skip").click().run()
     assert [m.value for m in at.markdown] != before
-    assert list_codings(db, statuses=["accepted", "rejected"]) == []
+    assert list_codings(db, user="onderzoeker", statuses=["accepted", "rejected"]) == []
 
 
 def test_buttons_have_keyboard_shortcuts(project):
@@ -119,7 +119,7 @@ def test_refused_decision_is_shown_not_lost(project, nlp):
     at.session_state["user"] = "robot"
     at.run()
     at.button(key="suggest_accept").click().run()
-    assert at.error and list_codings(db, statuses=["accepted"]) == []
+    assert at.error and list_codings(db, user="onderzoeker", statuses=["accepted"]) == []
 
 
 def test_other_proposals_for_the_same_sentence_are_announced(project):

@@ -52,7 +52,7 @@ def test_co_researcher_sees_the_fragment_pseudonymised_and_nothing_else(db, prep
 def test_choosing_a_card_records_it_for_the_group(db, prepared, project_path):
     at = page(project_path)
     at.button(key="workshop_pick_schaamte").click().run()
-    stored = codings.list_codings(db, coders=["buurtgroep"])
+    stored = codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("schaamte", prepared[1])]
     assert "Jullie kozen: Schaamte" in shown_text(at)
 

@@ -70,7 +70,7 @@ def test_pseudonymised_document_replaces_names_consistently(db):
     decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker")
     decide(db, "Kees", accept=False, actor="onderzoeker")
     result = apply_pseudonyms(db, actor="onderzoeker")
-    assert result["added"] == 3
+    assert result["added"] == 0 and result["spans"] == 3  # each decision applied at once
     text = pseudonymised_document(db, doc, actor="onderzoeker").text
     assert "Jan" not in text and "Zwolle" not in text and "Kees" in text
     assert text.count("[Naam 1]") == 2 and "in [Plaats 1]." in text
@@ -104,8 +104,10 @@ def test_rejecting_later_removes_the_spans(db):
     doc = add_document(db)
     decide(db, "Kees", accept=True, actor="onderzoeker")
     apply_pseudonyms(db, actor="onderzoeker")
-    decide(db, "Kees", accept=False, actor="onderzoeker")
-    assert apply_pseudonyms(db, actor="onderzoeker")["removed"] == 1
+    assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 1
+    decide(db, "Kees", accept=False, actor="onderzoeker")  # applied at once
+    assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 0
+    assert apply_pseudonyms(db, actor="onderzoeker")["removed"] == 0
     assert pseudonymised_document(db, doc, actor="onderzoeker").text == INTERVIEW
 
 

@@ -38,7 +38,7 @@ def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
     db, segs = workshop
     record_choice(db, segs[3], "verlies", user="sanne")
     record_choice(db, segs[3], "isolement", user="sanne")
-    stored = codings.list_codings(db, coders=["buurtgroep"])
+    stored = codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("isolement", segs[3])]
     assert fragment(db, segs[3], user="sanne")["choice"] == "isolement"
     assert db.execute("SELECT actor FROM events WHERE action = 'workshop.choice'").fetchone()[0] == "sanne"

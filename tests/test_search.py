@@ -95,8 +95,8 @@ def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
     made = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
                                  coder="onderzoeker", query="schamen")
     assert made == 3
-    assert list_codings(project, statuses=["accepted"]) == []
-    suggested = list_codings(project, statuses=["suggested"])
+    assert list_codings(project, user="onderzoeker", statuses=["accepted"]) == []
+    suggested = list_codings(project, user="onderzoeker", statuses=["suggested"])
     assert {c["code"] for c in suggested} == {"schaamte"}
     again = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
                                   coder="onderzoeker", query="schamen")

@@ -119,7 +119,7 @@ def test_project_mode_stores_open_suggestions(tmp_path, nlp, capsys):
     path = project_with_interview(tmp_path, nlp)
     assert main(["suggest", "--project", str(path), "--document", "1"]) == 0
     assert "nieuwe suggesties" in capsys.readouterr().out
-    rows = list_codings(open_project(path), statuses=None)
+    rows = list_codings(open_project(path), user="onderzoeker", statuses=None)
     assert rows and {r["status"] for r in rows} == {"suggested"}
 
 
@@ -130,7 +130,7 @@ def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
     path = project_with_interview(tmp_path, nlp)
     main(["suggest", "--project", str(path)])
     db = open_project(path)
-    for r in list_codings(db, statuses=None):
+    for r in list_codings(db, user="onderzoeker", statuses=None):
         decide(db, r["id"], "accepted", actor="onderzoeker")
     capsys.readouterr()
     assert main(["evaluate", "--project", str(path), "--json"]) == 0

@@ -37,7 +37,7 @@ def project(tmp_path, nlp):
 
 
 def stored(db, **filters):
-    return list_codings(db, statuses=None, **filters)
+    return list_codings(db, user="onderzoeker", statuses=None, **filters)
 
 
 def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
@@ -55,7 +55,7 @@ def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
 def test_nothing_is_applied_without_a_decision(project, nlp):
     db, doc = project
     suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
-    assert list_codings(db) == []   # accepted codings only
+    assert list_codings(db, user="onderzoeker") == []   # accepted codings only
 
 
 def test_only_respondent_turns_are_suggested(project, nlp):

@@ -26,7 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "codebook.edit", "code", "suggestion.decide", "memo.write", "export",
             "pseudonym.key", "pseudonymise", "users.manage", "consistency.review",
             "consistency.resolve", "workshop", "backup", "read",
-            "workshop.manage",
+            "workshop.manage", "project.open",
             "consistency.sample",  # issue 7: double-coding samples, blind mode
         }
     ),
@@ -38,6 +38,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "co-onderzoeker": frozenset({"workshop"}),
     "system": frozenset({"code"}),
 }
+
+
+# Project-wide settings need ``project.settings`` (researchers) unless listed here.
+SETTING_ACTIONS: dict[str, str] = {
+    "blind_coding": "consistency.sample",   # supervisors run double-coding samples
+    "workshop_codes": "workshop.manage",
+}
+
+# Text with the original names in it, in anything that leaves the project (exports, quote
+# files): one rule for every command and page.
+ORIGINAL_TEXT = "pseudonym.key"
 
 
 # Which action a page of the app needs before it is shown (the package enforces the rest).
@@ -73,6 +84,16 @@ def visible_pages(db: Database, user: str) -> list[str]:
     """The app pages ``user`` may open (see :data:`PAGE_ACTIONS`), in navigation order."""
     allowed = PERMISSIONS.get(role_of(db, user), frozenset())
     return [page for page, action in PAGE_ACTIONS.items() if action in allowed]
+
+
+def require_setting(db: Database, user: str, key: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` may change the project setting ``key``."""
+    require(db, user, SETTING_ACTIONS.get(key, "project.settings"))
+
+
+def require_original_text(db: Database, user: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` may take original (named) text out."""
+    require(db, user, ORIGINAL_TEXT)
 
 
 def require_own(db: Database, user: str, owner: str) -> None:

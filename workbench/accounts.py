@@ -77,6 +77,7 @@ def add_user(
             db, actor, "user.add", "users", name, None,
             {"name": name, "role": role, "has_password": hashed is not None},
         )
+        _require_researcher_login(db)
 
 
 def add_group_coder(db: Database, name: str, *, actor: str) -> None:
@@ -113,6 +114,7 @@ def set_password(db: Database, name: str, password: str | None, *, actor: str) -
         _require_own_password_first(db, actor, name)
     with transaction(db):
         db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hashed, name])
+        _require_researcher_login(db)
         record_event(
             db, actor, "user.password", "users", name, None, {"has_password": hashed is not None}
         )
@@ -135,6 +137,7 @@ def set_role(db: Database, name: str, role: str, *, actor: str) -> None:
             if not others:
                 raise InputError("accounts.last_onderzoeker", name=name)
         db.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
+        _require_researcher_login(db)
         record_event(db, actor, "user.role", "users", name, {"role": before}, {"role": role})
 
 
@@ -175,6 +178,21 @@ def auto_login_user(db: Database) -> str | None:
         "SELECT count(*) FROM users WHERE role != 'system' AND password_hash IS NOT NULL"
     ).fetchone()[0]
     return DEFAULT_USER if found and not with_password else None
+
+
+def _require_researcher_login(db: Database) -> None:
+    """Once login is on (any account has a password), a researcher must be able to log in.
+
+    Called inside the changing transaction, so a refused change is rolled back whole: a
+    co-researcher switching login on with their own password, or the last researcher with a
+    password losing it or the role, would lock every researcher out of the app.
+    """
+    login_on, researchers = db.execute(
+        "SELECT count(*), sum(role = 'onderzoeker') FROM users "
+        "WHERE role != 'system' AND password_hash IS NOT NULL"
+    ).fetchone()
+    if login_on and not researchers:
+        raise InputError("accounts.researcher_password_first")
 
 
 def _require_own_password_first(db: Database, actor: str, name: str) -> None:

@@ -1127,13 +1127,14 @@ def _swatch(paragraph: Any, color: str | None, rgb: Any) -> None:
         run.font.color.rgb = rgb.from_string(color[1:].upper())
 
 
-def export_codebook(db: Database, path: str | Path, *, format: str,
+def export_codebook(db: Database, path: str | Path, *, format: str, user: str,
                     name: str | None = None, lang: str = "nl") -> Path:
     """Write the project's codebook as ``yaml``, ``md`` or ``docx`` (QDC: workbench.exchange).
 
     Markdown and Word include the number of accepted codings per code (a code with its
     sub-codes); YAML is the codebook only, so it can be loaded into another project.
     """
+    access.require(db, user, "read")  # examples and counts come from the data
     path = Path(path)
     book = codebook_from_project(db, name)
     if format == "yaml":
@@ -1154,14 +1155,14 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def export_bytes(db: Database, *, format: str, name: str | None = None,
+def export_bytes(db: Database, *, format: str, user: str, name: str | None = None,
                  lang: str = "nl") -> bytes:
     """The export as bytes, for a download button (same content as :func:`export_codebook`)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = export_codebook(db, Path(folder) / f"codeboek.{format}", format=format,
-                               name=name, lang=lang)
+                               user=user, name=name, lang=lang)
         return path.read_bytes()
 
 

@@ -960,7 +960,7 @@ def visible_codings(db: Database, *, viewer: str, document_id: int) -> list[dict
     """
     from workbench.codings import list_codings
 
-    rows = list_codings(db, document_id=document_id, statuses=None)
+    rows = list_codings(db, user=viewer, document_id=document_id, statuses=None)
     spans = blind_spans(db, viewer=viewer, document_id=document_id)
     if not spans:
         return rows

@@ -71,9 +71,10 @@ def _own_memo(db: Database, memo_id: int, author: str) -> dict[str, Any]:
 
 
 def list_memos(
-    db: Database, *, target_type: str | None = None, target_id: int | None = None
+    db: Database, *, user: str, target_type: str | None = None, target_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Memos, newest first, optionally for one target."""
+    """Memos, newest first, optionally for one target; ``user`` needs the ``read`` right."""
+    access.require(db, user, "read")
     where, params = [], []
     if target_type is not None:
         where.append("target_type = ?")

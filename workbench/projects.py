@@ -11,8 +11,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from workbench import access
 from workbench.codebook import DEFAULT_CODEBOOK, install_codebook, load_codebook
+from workbench.errors import InputError
 from workbench.store import open_project
+
+SUFFIX = ".db"
 
 
 def create_project(
@@ -35,3 +39,40 @@ def create_project(
             install_codebook(db, book, actor=actor, source=file.name)
             installed.add(book.name)
     return db
+
+
+def path_in_folder(folder: str | Path, name: str) -> Path:
+    """The project file ``name`` inside ``folder``; anything that could leave it is refused.
+
+    ``name`` is a plain file name as typed on the Project page ("interviews-2026" or
+    "interviews-2026.db"): no folders, no ``..``, no absolute path, no hidden file. Names
+    without ``.db`` get it, so the page can never open or overwrite another kind of file.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise InputError("projects.name_empty")
+    if (Path(name).is_absolute() or "/" in name or "\\" in name or name.startswith(".")
+            or name.startswith("~") or any(ch in name for ch in "\0:")):
+        raise InputError("projects.outside_folder", name=name, folder=str(folder))
+    if not name.endswith(SUFFIX):
+        name += SUFFIX
+    return Path(folder) / name
+
+
+def open_in_folder(
+    current: Database, folder: str | Path, name: str, *, actor: str
+) -> tuple[Path, bool]:
+    """Open or create project ``name`` in ``folder`` for ``actor``; returns (path, created).
+
+    Only researchers of the project they are working in may do this (``project.open``): a
+    supervisor or co-researcher must not reach another project, where login may be off and
+    the default account a researcher.
+    """
+    access.require(current, actor, "project.open")
+    path = path_in_folder(folder, name)
+    if not Path(folder).is_dir():
+        raise InputError("projects.no_folder", folder=str(folder))
+    created = not path.exists()
+    opened = create_project(path) if created else open_project(path, create=False)
+    opened.close()
+    return path, created

@@ -278,7 +278,10 @@ def get_setting(db: Database, key: str) -> Any:
 
 
 def set_setting(db: Database, key: str, value: Any, *, actor: str) -> None:
-    """Change a project setting (logged)."""
+    """Change a project setting (logged); only roles allowed to change it (see access)."""
+    from workbench import access  # access checks users in this store
+
+    access.require_setting(db, actor, key)
     with transaction(db):
         before = get_setting(db, key)
         db.execute(

@@ -218,7 +218,8 @@ def run_export(args: argparse.Namespace) -> int:
         report = export_qdc(db, args.output, codebook=args.name)
         print(report.text(args.lang), end="")
     else:
-        cb.export_codebook(db, args.output, format=fmt, name=args.name, lang=args.lang)
+        cb.export_codebook(db, args.output, format=fmt, user=args.user, name=args.name,
+                           lang=args.lang)
     print(t("codebook.cli.exported", args.lang, file=args.output))
     return 0
 

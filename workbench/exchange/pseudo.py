@@ -12,14 +12,19 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from workbench.privacy.pseudonyms import pseudonymise_free_text, pseudonymised_document
-
+from workbench.privacy.pseudonyms import (
+    pseudonymise_free_text, pseudonymised_document, require_pseudonymised,
+)
 
 
 def pseudonymised_texts(
     db: Database, document_ids: list[int], *, actor: str
 ) -> dict[int, tuple[str, Callable[[int, int], tuple[int, int]]]]:
-    """``{document_id: (text, map_span)}`` with every accepted name replaced."""
+    """``{document_id: (text, map_span)}`` with every accepted name replaced.
+
+    Refused while accepted names are not applied yet (privacy decides when it is safe).
+    """
+    require_pseudonymised(db)
     out = {}
     for doc_id in document_ids:
         pseudo = pseudonymised_document(db, doc_id, actor=actor)

@@ -33,6 +33,7 @@ from workbench.exchange import gather, identity, ids
 from workbench.exchange.files import write_zip_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
+from workbench.privacy.pseudonyms import export_warning
 from workbench.store import SYSTEM_USERS, get_setting
 from workbench.text import unit_offsets
 
@@ -229,11 +230,12 @@ class _Builder:
                        name=self.free(resp["code"]))
             if resp.get("notes"):
                 if self.pseudonymise:
-                    self.report.lose("respondent_notes", "privacy_left_out", resp["code"])
+                    self.report.lose("respondent_notes", "privacy_left_out",
+                                     self.free(resp["code"]))
                 else:
                     _el(case, "Description", resp["notes"])
             if resp.get("pseudonym"):
-                self.report.lose("respondent_pseudonym", "no_refi_field", resp["code"])
+                self.report.lose("respondent_pseudonym", "no_refi_field", self.free(resp["code"]))
             for attr in attrs:
                 value = values.get(resp["id"], {}).get(attr["name"])
                 if value in (None, ""):
@@ -242,7 +244,7 @@ class _Builder:
                 written = _value_text(kind, self.free(value) if kind == "Text" else value)
                 if written is None:
                     self.report.lose("attribute_value", "value_not_of_type",
-                                     f"{resp['code']}: {attr['name']}={value}")
+                                     self.free(f"{resp['code']}: {attr['name']}={value}"))
                     continue
                 vv = _el(case, "VariableValue")
                 _el(vv, "VariableRef", targetGUID=var_guids[attr["name"]])
@@ -301,7 +303,7 @@ class _Builder:
         for (start, end, who), group in groups.items():
             new_start, new_end = text.span(start, end)
             if new_end <= new_start:
-                self.report.lose("coding", "empty_after_pseudonymising", doc["name"],
+                self.report.lose("coding", "empty_after_pseudonymising", self.free(doc["name"]),
                                  count=len(group))
                 continue
             key = f"{self.doc_guids[doc['id']]}:{start}:{end}:{who}"
@@ -520,7 +522,7 @@ def export_qdpx(
         raise InputError("exchange.output_is_directory", path=str(path))
     report = ExchangeReport(operation="export", format="qdpx", path=str(path))
     if pseudonymise:
-        report.warn("exchange.warn.pseudonymised")
+        report.warn(export_warning(db))
     else:
         report.warn("exchange.warn.original_text")
     if target == "nvivo":

@@ -16,6 +16,7 @@ from workbench.exchange import gather
 from workbench.exchange.files import write_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
+from workbench.privacy.pseudonyms import export_warning
 
 BASE_COLUMNS = ["document", "respondent"]
 CODING_COLUMNS = ["speaker", "start_char", "end_char", "text", "code", "code_name", "coder",
@@ -31,7 +32,8 @@ def codings_table(
     docs = {d["id"]: d for d in gather.documents(db)}
     texts = gather.document_texts(db, list(docs.values()), pseudonymise=pseudonymise,
                                   actor=actor)
-    respondents = {r["id"]: r["code"] for r in gather.respondents(db)}
+    respondents = {r["id"]: free_text(db, r["code"], actor=actor) if pseudonymise else r["code"]
+                   for r in gather.respondents(db)}
     attributes = [a["name"] for a in gather.attributes(db)]
     reserved = set(BASE_COLUMNS + CODING_COLUMNS)
     # An attribute called like a fixed column ("text", "code") gets its own column name.
@@ -48,9 +50,11 @@ def codings_table(
         rid = doc["respondent_id"]
         row = {"document": names[doc["id"]], "respondent": respondents.get(rid)}
         for attr in attributes:
-            row[columns[attr]] = values.get(rid, {}).get(attr) if rid is not None else None
+            value = values.get(rid, {}).get(attr) if rid is not None else None
+            row[columns[attr]] = free_text(db, value, actor=actor) if pseudonymise else value
+        speaker = gather.speaker_at(speakers, doc["id"], c["start_char"])
         row.update({
-            "speaker": gather.speaker_at(speakers, doc["id"], c["start_char"]),
+            "speaker": free_text(db, speaker, actor=actor) if pseudonymise else speaker,
             "start_char": start, "end_char": end, "text": text.text[start:end],
             "code": c["code"], "code_name": c["code_name"], "coder": c["coder"],
             "status": c["status"], "origin": c["origin"], "score": c["score"],
@@ -77,7 +81,7 @@ def export_codings_table(
     frame = codings_table(db, include_suggestions=include_suggestions,
                           pseudonymise=pseudonymise, actor=actor)
     report = ExchangeReport(operation="export", format=format, path=str(path))
-    report.warn("exchange.warn.pseudonymised" if pseudonymise else "exchange.warn.original_text")
+    report.warn(export_warning(db) if pseudonymise else "exchange.warn.original_text")
     report.count("codings", len(frame))
     report.lose("codebook_tree", "table_flat")
     memos = db.execute("SELECT count(*) FROM memos").fetchone()[0]

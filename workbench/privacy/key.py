@@ -9,6 +9,7 @@ Written atomically (temporary file + rename) with owner-only permissions.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -107,6 +108,39 @@ def save_key(key: PseudonymKey, path: str | Path) -> Path:
     return path
 
 
+def _copies(path: Path) -> list[Path]:
+    """Temporary copies :func:`save_key` leaves when it is killed before the rename."""
+    return [p for p in path.parent.glob(f"{glob.escape(path.name)}*.tmp") if p.is_file()]
+
+
+def remove_stale_copies(path: str | Path) -> int:
+    """Delete temporary key copies left by a crash (they hold every original name).
+
+    Taken under the key lock, so a copy another process is writing right now is never hit.
+    """
+    path = Path(path)
+    if not path.parent.is_dir() or not _copies(path):
+        return 0
+    with _locked(path):
+        found = _copies(path)
+        for copy in found:
+            copy.unlink(missing_ok=True)
+    return len(found)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        os.chmod(lock.name, 0o600)
+        if fcntl is not None:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def editing_key(path: str | Path) -> Iterator[PseudonymKey]:
     """Load, change and save the key under an exclusive lock (``<key>.lock``).
@@ -116,13 +150,7 @@ def editing_key(path: str | Path) -> Iterator[PseudonymKey]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
-        if fcntl is not None:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        try:
-            key = load_key(path)
-            yield key
-            save_key(key, path)
-        finally:
-            if fcntl is not None:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    with _locked(path):
+        key = load_key(path)
+        yield key
+        save_key(key, path)

@@ -29,7 +29,7 @@ from workbench import access
 from workbench.errors import InputError, NotFound
 from workbench.privacy.detect import KINDS, Candidate, Occurrence, find_names, occurrences
 from workbench.privacy.key import (
-    KeyEntry, PseudonymKey, editing_key, key_path, load_key, project_file,
+    KeyEntry, PseudonymKey, editing_key, key_path, load_key, project_file, remove_stale_copies,
 )
 from workbench.store import now, record_event, transaction
 
@@ -146,14 +146,20 @@ def decide(
     actor: str,
     kind: str | None = None,
     replacement: str | None = None,
+    apply: bool = True,
 ) -> KeyEntry:
     """Accept (with a replacement) or reject one candidate; the decision goes into the key.
 
     The same original always gets the same replacement across the project; several
     originals may share one replacement on purpose ("Jan" and "Jan de Vries" -> "[Naam 1]").
-    Run :func:`apply_pseudonyms` afterwards to mark the occurrences.
+    The decision is applied in the same step (every occurrence marked), so no export can
+    come between accepting a name and replacing it. Batch callers pass ``apply=False`` and
+    call :func:`apply_pseudonyms` once; until then pseudonymised exports are refused.
     """
     access.require(db, actor, "pseudonymise")
+    recover(db, actor=actor)
+    if apply:
+        _require_key(db)  # an empty stand-in key would drop every other replacement
     original = original.strip()
     if not original:
         raise InputError("privacy.empty_original")
@@ -168,7 +174,10 @@ def decide(
                 if not replacement or len(replacement) > MAX_REPLACEMENT:
                     raise InputError("privacy.bad_replacement", replacement=replacement,
                                      max=MAX_REPLACEMENT)
-                if replacement in key.entries and key.entries[replacement].status == "accepted":
+                accepted = {normal_name(e.original) for e in key.accepted()}
+                if normal_name(replacement) in accepted or _name_pattern(
+                        sorted(accepted | {normal_name(original)}),
+                ).search(replacement):
                     raise InputError("privacy.replacement_is_a_name", replacement=replacement)
             elif entry and entry.replacement:
                 replacement = entry.replacement
@@ -178,10 +187,44 @@ def decide(
                        replacement if accept else None, actor, now())
         key.entries[original] = new
     with transaction(db):
-        # the log says what was decided, never which name: the name stays in the key file
-        record_event(db, actor, "pseudonym.decide", "pseudonyms", replacement,
-                     None, {"status": new.status, "kind": kind, "replacement": replacement})
+        _log_decision(db, new, actor=actor)
+        if apply:
+            _apply(db, accepted_names(db), actor=actor)
     return new
+
+
+def _log_decision(db: Database, entry: KeyEntry, *, actor: str, recovered: bool = False) -> None:
+    # the log says what was decided, never which name: the name stays in the key file
+    after = {"status": entry.status, "kind": entry.kind, "replacement": entry.replacement,
+             "decided_at": entry.decided_at}
+    if recovered:
+        after["recovered"] = True
+    record_event(db, actor, "pseudonym.decide", "pseudonyms", entry.replacement, None, after)
+
+
+def recover(db: Database, *, actor: str | None) -> int:
+    """Clean up after a crash during pseudonymisation; returns how many decisions got an event.
+
+    Removes temporary key copies (they hold every original) and logs decisions that reached
+    the key file but not the event log (killed between the two). Cheap when nothing is wrong.
+    """
+    path = key_file(db)
+    remove_stale_copies(path)
+    if not path.exists():
+        return 0
+    logged_at, logged = set(), set()
+    for (after,) in db.execute("SELECT after FROM events WHERE action = 'pseudonym.decide'"):
+        data = json.loads(after or "{}")
+        logged_at.add(data.get("decided_at"))
+        logged.add((data.get("status"), data.get("replacement")))
+    missing = [e for e in load_key(path).entries.values()
+               if e.decided_at not in logged_at and (e.status, e.replacement) not in logged]
+    if missing:
+        with transaction(db):
+            for entry in missing:
+                _log_decision(db, entry, actor=entry.decided_by or actor or "onderzoeker",
+                              recovered=True)
+    return len(missing)
 
 
 def add_known_name(
@@ -201,63 +244,141 @@ def add_known_name(
             names.append({"name": name.strip(), "kind": kind})
 
 
+# A name is matched in any letter case and also inside words joined with "_" or "-"
+# ("R01-gerda-spoorzicht", "jan_de_vries"): a letter or digit on either side blocks a match,
+# "_" and "-" do not. The words of a name may be separated by spaces, "_" or "-".
+_JOIN = r"[\s_\-]+"
+_EDGE_BEFORE = r"(?<![^\W_])"
+_EDGE_AFTER = r"(?![^\W_])"
+
+
+def normal_name(name: str) -> str:
+    """The form names are compared in: lower case, words joined by one space."""
+    return " ".join(w for w in re.split(_JOIN, name.strip()) if w).lower()
+
+
 def _name_pattern(originals: list[str]) -> re.Pattern[str] | None:
-    if not originals:
+    names = sorted({normal_name(o) for o in originals} - {""}, key=len, reverse=True)
+    if not names:
         return None
     # longest first: at one position "Jan de Vries" wins over "Jan"
-    alternatives = "|".join(re.escape(o) for o in sorted(originals, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    alternatives = "|".join(_JOIN.join(re.escape(w) for w in n.split(" ")) for n in names)
+    return re.compile(rf"{_EDGE_BEFORE}(?:{alternatives}){_EDGE_AFTER}", re.IGNORECASE)
+
+
+def name_occurrences(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int, str]]:
+    """``(start, end, normal name)`` of every match of ``pattern`` in ``text``."""
+    if pattern is None:
+        return []
+    return [(m.start(), m.end(), normal_name(m.group())) for m in pattern.finditer(text)]
+
+
+def _names_from_spans(db: Database) -> dict[str, str]:
+    """Names the project itself marks: the text under each pseudonym span (key or no key)."""
+    out: dict[str, str] = {}
+    rows = db.execute(
+        "SELECT d.text, s.start_char, s.end_char, p.replacement FROM pseudonym_spans s "
+        "JOIN pseudonyms p ON p.id = s.pseudonym_id JOIN documents d ON d.id = s.document_id"
+    )
+    for text, start, end, replacement in rows:
+        out.setdefault(normal_name(text[start:end]), replacement)
+    out.pop("", None)
+    return out
+
+
+def key_missing(db: Database) -> bool:
+    """The project has marked names but its key file is not where it belongs."""
+    if key_file(db).exists():
+        return False
+    return db.execute("SELECT 1 FROM pseudonym_spans LIMIT 1").fetchone() is not None
+
+
+def accepted_names(db: Database) -> dict[str, str]:
+    """``{normal name: replacement}`` of every accepted name (no access check: internal).
+
+    From the key file; when the key is away (kept apart, or destroyed at the end of a study),
+    from the text under the spans the project marked, so exports stay free of those names.
+    """
+    if key_missing(db):
+        return _names_from_spans(db)
+    out: dict[str, str] = {}
+    for entry in sorted(load_key(key_file(db)).accepted(), key=lambda e: e.original):
+        out.setdefault(normal_name(entry.original), entry.replacement)
+    out.pop("", None)
+    return out
+
+
+def _differences(
+    db: Database, names: dict[str, str], document_ids: list[int] | None = None
+) -> dict[int, tuple[set, dict]]:
+    """Per document whose spans are not what ``names`` asks for: (wanted, stored) spans.
+
+    Spans are ``(start, end, replacement)``; stored ones map to their row id.
+    """
+    pattern = _name_pattern(list(names))
+    stored: dict[int, dict] = {}
+    for sid, doc, s, e, repl in db.execute(
+        "SELECT s.id, s.document_id, s.start_char, s.end_char, p.replacement "
+        "FROM pseudonym_spans s JOIN pseudonyms p ON p.id = s.pseudonym_id"
+    ):
+        stored.setdefault(doc, {})[(s, e, repl)] = sid
+    out = {}
+    for document_id, text in _texts(db, document_ids).items():
+        wanted = {(s, e, names[n]) for s, e, n in name_occurrences(text, pattern)}
+        have = stored.get(document_id, {})
+        if wanted != have.keys():
+            out[document_id] = (wanted, have)
+    return out
+
+
+def _require_key(db: Database) -> None:
+    """Refuse instead of dropping every replacement when the key file is away."""
+    if key_missing(db):
+        raise InputError("privacy.key_missing", path=str(key_file(db)))
 
 
 def apply_pseudonyms(db: Database, *, actor: str) -> dict[str, int]:
     """Bring ``pseudonym_spans`` in line with the key: every occurrence of every accepted name.
 
     Idempotent; run it again after importing documents or changing decisions. Spans of
-    names that were rejected later are removed. One transaction, one logged event.
+    names that were rejected later are removed. One transaction, one logged event. Refused
+    when the project has marked names but the key file is missing: applying an empty key
+    would remove every replacement.
     """
     access.require(db, actor, "pseudonymise")
+    recover(db, actor=actor)
+    _require_key(db)
+    return _apply(db, accepted_names(db), actor=actor)
+
+
+def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]:
     key = load_key(key_file(db))
-    accepted = {e.original: e for e in key.accepted()}
-    pattern = _name_pattern(list(accepted))
+    kinds = {e.replacement: e.kind for e in key.accepted()}
     stamp = now()
     added = removed = 0
     with transaction(db):
-        ids: dict[str, int] = {}
-        for entry in accepted.values():
+        wanted_replacements = set(names.values())
+        for replacement in sorted(wanted_replacements):
             db.execute(
                 "INSERT OR IGNORE INTO pseudonyms (replacement, kind, created_at, created_by) "
-                "VALUES (?, ?, ?, ?)", [entry.replacement, entry.kind, stamp, actor],
+                "VALUES (?, ?, ?, ?)", [replacement, kinds.get(replacement, "other"), stamp, actor],
             )
-        for pid, replacement in db.execute("SELECT id, replacement FROM pseudonyms").fetchall():
-            ids[replacement] = pid
-        wanted_replacements = {e.replacement for e in accepted.values()}
-        for pid_repl, pid in list(ids.items()):
-            if pid_repl not in wanted_replacements:
+        ids = {r: pid for pid, r in db.execute("SELECT id, replacement FROM pseudonyms")}
+        for replacement, pid in ids.items():
+            if replacement not in wanted_replacements:
                 removed += db.execute(
                     "SELECT count(*) FROM pseudonym_spans WHERE pseudonym_id = ?", [pid]
                 ).fetchone()[0]
                 db.execute("DELETE FROM pseudonyms WHERE id = ?", [pid])
-        for document_id, text in db.execute("SELECT id, text FROM documents").fetchall():
-            wanted = set()
-            if pattern is not None:
-                wanted = {
-                    (m.start(), m.end(), ids[accepted[m.group()].replacement])
-                    for m in pattern.finditer(text)
-                }
-            have = {
-                (s, e, p): sid for sid, s, e, p in db.execute(
-                    "SELECT id, start_char, end_char, pseudonym_id FROM pseudonym_spans "
-                    "WHERE document_id = ?", [document_id],
-                )
-            }
+        for document_id, (wanted, have) in _differences(db, names).items():
             for span in have.keys() - wanted:
                 db.execute("DELETE FROM pseudonym_spans WHERE id = ?", [have[span]])
                 removed += 1
-            for start, end, pid in sorted(wanted - have.keys()):
+            for start, end, replacement in sorted(wanted - have.keys()):
                 db.execute(
                     "INSERT INTO pseudonym_spans (document_id, start_char, end_char, pseudonym_id,"
                     " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                    [document_id, start, end, pid, stamp, actor],
+                    [document_id, start, end, ids[replacement], stamp, actor],
                 )
                 added += 1
         total = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
@@ -268,15 +389,49 @@ def apply_pseudonyms(db: Database, *, actor: str) -> dict[str, int]:
     return result
 
 
-def documents_not_checked(db: Database) -> list[int]:
-    """Documents added after the last :func:`apply_pseudonyms` (all of them if it never ran)."""
+def documents_not_checked(db: Database, document_ids: list[int] | None = None) -> list[int]:
+    """Documents whose names are not (all) replaced yet.
+
+    Those added after the last :func:`apply_pseudonyms` (all of them if it never ran), and
+    those where an accepted name is not marked or a marked one is no longer accepted
+    (decisions not yet applied, e.g. after an interrupted run).
+    """
     last = db.execute(
         "SELECT after FROM events WHERE action = 'pseudonymise.apply' ORDER BY id DESC LIMIT 1"
     ).fetchone()
     seen = json.loads(last[0]).get("max_document_id", 0) if last else 0
-    return [int(r[0]) for r in db.execute(
+    out = {int(r[0]) for r in db.execute(
         "SELECT id FROM documents WHERE id > ? ORDER BY id", [seen or 0]
-    )]
+    )}
+    out |= set(_differences(db, accepted_names(db), document_ids))
+    if document_ids is not None:
+        out &= set(document_ids)
+    return sorted(out)
+
+
+def reviewed(db: Database) -> bool:
+    """Whether anyone ever reviewed names in this project (decided in the key, or marked)."""
+    if key_file(db).exists() and load_key(key_file(db)).entries:
+        return True
+    return db.execute("SELECT 1 FROM pseudonym_spans LIMIT 1").fetchone() is not None
+
+
+def require_pseudonymised(db: Database) -> None:
+    """Refuse a pseudonymised export while it could still carry a name.
+
+    Refused while decisions are not applied (an accepted name still in the text, or a
+    document imported since the last run), and while the key is missing and documents hold
+    names the project marked elsewhere but not there.
+    """
+    recover(db, actor=None)
+    waiting = documents_not_checked(db)
+    if waiting and reviewed(db):
+        raise InputError("privacy.not_applied", n=len(waiting))
+
+
+def export_warning(db: Database) -> str:
+    """The message key an export's report opens with: pseudonymised, or plainly not."""
+    return "exchange.warn.pseudonymised" if reviewed(db) else "privacy.warn.not_pseudonymised"
 
 
 @dataclass(frozen=True)
@@ -381,9 +536,14 @@ def pseudonymise_free_text(db: Database, text: str, *, actor: str) -> str:
 
 
 def replace_names(db: Database, texts: list[str]) -> list[str]:
-    """``texts`` with the key's accepted names replaced (no access check: output is safe)."""
-    accepted = {e.original: e.replacement for e in load_key(key_file(db)).accepted()}
-    pattern = _name_pattern(list(accepted))
+    """``texts`` with every accepted name replaced (no access check: output is safe).
+
+    Any letter case, also inside words joined with "_" or "-"; with the key's names, or the
+    project's own when the key is away (:func:`accepted_names`).
+    """
+    names = accepted_names(db)
+    pattern = _name_pattern(list(names))
     if pattern is None:
         return list(texts)
-    return [pattern.sub(lambda m: accepted[m.group()], text) for text in texts]
+    return [pattern.sub(lambda m: names[normal_name(m.group())], text) if text else text
+            for text in texts]

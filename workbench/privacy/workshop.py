@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import numbers
 from typing import Any
 
 from sqlite_utils import Database
@@ -40,6 +41,20 @@ def _segment(db: Database, segment_id: int) -> dict[str, Any]:
     return dict(zip(("id", "document_id", "start_char", "end_char"), found))
 
 
+def _fragment_ids(segment_ids: list[Any]) -> list[int]:
+    """The chosen fragments as segment ids; anything else gets a clear message.
+
+    A selection widget can hand back the old label of a fragment instead of its id when the
+    label changed under it (a name in it was just replaced): that must not crash.
+    """
+    out = []
+    for chosen in segment_ids:
+        if isinstance(chosen, bool) or not isinstance(chosen, numbers.Integral):
+            raise InputError("workshop.fragment_changed", fragment=str(chosen)[:60])
+        out.append(int(chosen))
+    return out
+
+
 def assign_fragments(
     db: Database, *, user: str, segment_ids: list[int], actor: str, group: str | None = None
 ) -> int:
@@ -50,6 +65,7 @@ def assign_fragments(
     access.require(db, actor, "workshop.manage")
     if access.role_of(db, user) != "co-onderzoeker":
         raise InputError("workshop.not_co_researcher", user=user)
+    segment_ids = _fragment_ids(segment_ids)
     group = (group or default_group()).strip()
     accounts.add_group_coder(db, group, actor=actor)
     unchecked = set(documents_not_checked(db))
@@ -141,7 +157,7 @@ def fragment(db: Database, segment_id: int, *, user: str) -> dict[str, Any]:
     access.require(db, user, "workshop")
     group = _assignment(db, segment_id, user)
     seg = _segment(db, segment_id)
-    if seg["document_id"] in set(documents_not_checked(db)):
+    if documents_not_checked(db, [seg["document_id"]]):
         raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
     text = pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
     return {"segment_id": segment_id, "text": text, "group": group,

@@ -249,12 +249,12 @@ with log_tab:
 def deferred(fmt: str) -> Callable[[], bytes]:
     """Build the file only when the button is clicked (in Streamlit's own thread, so with its
     own connection) instead of on every rerun."""
-    path, language = str(project_path()), lang()
+    path, language, who = str(project_path()), lang(), user()
 
     def make() -> bytes:
         database = connect(path)
         try:
-            return cb.export_bytes(database, format=fmt, lang=language)
+            return cb.export_bytes(database, format=fmt, user=who, lang=language)
         finally:
             database.close()
 

@@ -33,7 +33,7 @@ def go_to(place: dict) -> None:
 st.title(tr("page.coderen"))
 project = db()
 me = user()
-documents = list_documents(project)
+documents = list_documents(project, user=me)
 if not documents:
     st.info(tr("coderen.no_documents"))
     st.stop()
@@ -212,7 +212,7 @@ with right:
         if code is not None:
             targets["code"] = code_id(project, code)
         for kind, target_id in targets.items():
-            for memo in list_memos(project, target_type=kind, target_id=target_id):
+            for memo in list_memos(project, user=me, target_type=kind, target_id=target_id):
                 st.markdown(f"{tr(f'coderen.memo_on.{kind}')} · _{memo['author']}_: {memo['text']}")
         kind = st.radio(tr("coderen.memos"), list(targets), horizontal=True,
                         format_func=lambda k: tr(f"coderen.memo_on.{k}"),

@@ -232,7 +232,7 @@ def settings_and_samples() -> None:
             if cols[1].button(tr("consistentie.close"), key="close_sample_button"):
                 attempt(close_sample, project, chosen, actor=me)
                 st.rerun()
-    documents = {d["id"]: d["name"] for d in list_documents(project)}
+    documents = {d["id"]: d["name"] for d in list_documents(project, user=me)}
     with st.form("new_sample"):
         st.markdown(f"**{tr('consistentie.new_sample')}**")
         name = st.text_input(tr("consistentie.sample_name"), key="sample_name")

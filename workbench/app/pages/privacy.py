@@ -71,7 +71,7 @@ if "names" in tabs:
         unchecked = documents_not_checked(project)
         if unchecked:
             st.warning(tr("privacy.page.unchecked", n=len(unchecked)))
-        documents = tuple(d["id"] for d in list_documents(project))
+        documents = tuple(d["id"] for d in list_documents(project, user=me))
         detected = cached_detection(project, path, documents, me)
         found = candidates(project, actor=me, detected=detected)
         counts = {s: sum(c["status"] == s for c in found) for s in ("new", "accepted", "rejected")}
@@ -132,7 +132,7 @@ if "workshop" in tabs:
             group = st.text_input(tr("privacy.page.group"), value=default_group(),
                                   key="privacy_group")
             helper = st.selectbox(tr("privacy.page.helper"), helpers, key="privacy_helper")
-            docs = {d["id"]: d["name"] for d in list_documents(project)}
+            docs = {d["id"]: d["name"] for d in list_documents(project, user=me)}
             if docs:
                 doc = st.selectbox(tr("privacy.page.document"), list(docs),
                                    format_func=docs.get, key="privacy_doc")
@@ -215,7 +215,7 @@ if "history" in tabs:
                         format_func=lambda k: tr(f"privacy.page.history_{k}"),
                         key="privacy_history_kind")
         if kind == "document":
-            docs = {d["id"]: d["name"] for d in list_documents(project)}
+            docs = {d["id"]: d["name"] for d in list_documents(project, user=me)}
             chosen = st.selectbox(tr("privacy.page.document"), list(docs), format_func=docs.get,
                                   key="privacy_history_doc") if docs else None
             events = history.document_history(project, chosen, actor=me) if chosen else []

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.access import can
 from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
 from workbench.ingest import (
     FORMATS, expand_paths, import_files, list_documents, list_speakers, project_counts,
@@ -35,23 +36,21 @@ def succeeded(action, *args, **kwargs) -> bool:
 # --- project and pipeline ------------------------------------------------------------
 
 
-def open_or_create(path_text: str) -> bool:
-    """Open the project file, or create it with the default codebook; True on success."""
-    from workbench.projects import create_project
-    from workbench.store import open_project
+def open_or_create(name: str) -> bool:
+    """Open the project ``name`` in the projects folder, or create it; True on success.
 
-    path = Path(path_text.strip()).expanduser()
-    if not path_text.strip():
-        st.error(tr("page_project.path_empty"))
+    The projects folder is the folder of the project this session started with; the package
+    refuses paths out of it and users who are not researchers.
+    """
+    from workbench.projects import open_in_folder
+
+    found = attempt(open_in_folder, db(), project_path().parent, name, actor=user())
+    if found is None:
         return False
-    existed = path.exists()
-    opened = attempt(open_project if existed else create_project, path)
-    if opened is None:
-        return False
-    opened.close()
+    path, created = found
     st.session_state["project_path"] = str(path)
     st.session_state["_project_message"] = tr(
-        "page_project.opened" if existed else "page_project.created", path=str(path))
+        "page_project.created" if created else "page_project.opened", path=path.name)
     return True
 
 
@@ -64,13 +63,16 @@ with st.container(border=True):
         right.caption(tr("page_project.pipeline_fallback"))
     counts = project_counts(db())
     st.caption(tr("page_project.counts", **counts))
-    with st.expander(tr("page_project.switch")):
-        new_path = st.text_input(tr("page_project.path_label"), value=str(project_path()),
-                                 key="project_path_input", help=tr("page_project.path_help"))
-        if st.button(tr("page_project.open_button"), key="open_project") and open_or_create(
-            new_path
-        ):
-            st.rerun()
+    if can(db(), user(), "project.open"):
+        with st.expander(tr("page_project.switch")):
+            new_path = st.text_input(
+                tr("page_project.path_label"), value=project_path().name,
+                key="project_path_input",
+                help=tr("page_project.path_help", folder=str(project_path().parent)))
+            if st.button(tr("page_project.open_button"), key="open_project") and open_or_create(
+                new_path
+            ):
+                st.rerun()
     if "_project_message" in st.session_state:
         st.success(st.session_state.pop("_project_message"))
 
@@ -151,7 +153,7 @@ with files_tab:
         show_report(st.session_state["_import_report"])
 
     st.subheader(tr("page_project.documents_title"))
-    documents = list_documents(db())
+    documents = list_documents(db(), user=user())
     if not documents:
         st.info(tr("page_project.no_documents"))
     else:
@@ -267,10 +269,11 @@ with speakers_tab:
     analysis_names = {tr(f"page_project.analysis_{v}"): v for v in ("respondent", "all")}
     choice = analysis_names[st.radio(
         tr("page_project.analysis_label"), list(analysis_names),
-        index=0 if setting != "all" else 1, key="analysis_speakers", horizontal=True)]
+        index=0 if setting != "all" else 1, key="analysis_speakers", horizontal=True,
+        disabled=not can(db(), user(), "project.settings"))]
     if choice != setting:
         attempt(set_setting, db(), "analysis_speakers", choice, actor=user())
-    documents = list_documents(db())
+    documents = list_documents(db(), user=user())
     labelled = [d for d in documents if d["n_speakers"]]
     if not labelled:
         st.info(tr("page_project.no_speakers_anywhere"))

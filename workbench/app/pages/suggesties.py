@@ -37,7 +37,7 @@ project = db()
 me = user()
 learner = learner_for(str(project_path()))
 learner.catch_up(project)   # decisions made on other pages or by other coders
-documents = list_documents(project)
+documents = list_documents(project, user=me)
 if not documents:
     st.info(tr("suggesties.no_documents"))
     st.stop()
