@@ -114,3 +114,41 @@ def test_cli_backup_and_restore_round_trip(db, project_path, tmp_path, capsys):
     assert n_documents(project_path) == 1
     assert main(["restore", str(tmp_path / "weg.db"), "--project", str(project_path)]) == 1
     assert "Error:" in capsys.readouterr().err
+
+
+def mode(path):
+    return path.stat().st_mode & 0o777
+
+
+def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(db, project_path,
+                                                                            tmp_path):
+    add_document(db)
+    decide(db, "Kees", accept=True, actor="onderzoeker")
+    saved = backup(db, tmp_path / "bewaard" / "kopie.db", actor="onderzoeker", with_key=True)
+    assert mode(saved) == 0o600 and mode(saved.with_name("kopie.key.json")) == 0o600
+    db.close()
+    result = restore(saved, project_path)
+    for path in (project_path, result["replaced"], result["key"]):
+        assert mode(__import__("pathlib").Path(path)) == 0o600, path
+
+
+def test_restore_brings_the_backed_up_key_back(db, project_path, tmp_path):
+    add_document(db)
+    decide(db, "Kees", accept=True, actor="onderzoeker")
+    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker", with_key=True)
+    kept = key_file(db).read_text()
+    db.close()
+    key_file_path = project_path.with_name("project.key.json")
+    key_file_path.unlink()  # lost with the disk, say
+    result = restore(saved, project_path)
+    assert result["key"] == str(key_file_path) and key_file_path.read_text() == kept
+
+
+def test_restore_without_a_key_says_where_it_belongs(db, project_path, tmp_path, capsys):
+    add_document(db)
+    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    db.close()
+    assert main(["restore", str(saved), "--project", str(project_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Er zat geen sleutelbestand bij de reservekopie" in out
+    assert str(project_path.with_name("project.key.json")) in out

@@ -12,11 +12,12 @@ from collections.abc import Callable
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench import life_events, patterns
+from workbench import access, life_events, patterns
 from workbench.cli.common import add_project_argument, add_user_argument
 from workbench.codings import STATUSES
 from workbench.errors import InputError
 from workbench.i18n import t
+from workbench.privacy.pseudonyms import replace_names
 from workbench.store import open_project
 
 
@@ -191,6 +192,8 @@ def run_quotes(args: argparse.Namespace) -> int:
     patterns.format_of(args.output)
     if not args.code:
         raise InputError("patterns.cli.code_needed")
+    if not args.pseudonymise:  # one rule with `export --original-text`
+        access.require_original_text(db, args.user)
     found = patterns.quotes(db, args.code, selection, user=args.user, all_of=args.all_of,
                             none_of=args.none_of, scope=args.scope, window=args.window,
                             pseudonymise=args.pseudonymise)
@@ -198,6 +201,9 @@ def run_quotes(args: argparse.Namespace) -> int:
                 + [("and", c) for c in args.all_of] + [("not", c) for c in args.none_of]
                 + _scope_settings(args)
                 + [("pseudonymised", "yes" if args.pseudonymise else "no")])
+    if args.pseudonymise:  # filter values ("wijk=...") can be names too
+        settings = list(zip([k for k, _ in settings],
+                            replace_names(db, [str(v) for _, v in settings])))
     return _write(db, args, "quotes", {"quotes": found}, settings)
 
 

@@ -111,6 +111,10 @@ def run_restore(args: argparse.Namespace) -> int:
             documents=result["documents"], codings=result["codings"]))
     if result["replaced"]:
         print(t("cli.privacy.restore_kept", args.lang, path=result["replaced"]))
+    if result["key"]:
+        print(t("privacy.restore_key_back", args.lang, path=result["key"]))
+    else:
+        print(t("privacy.restore_key_elsewhere", args.lang, path=result["key_path"]))
     return 0
 
 

@@ -25,6 +25,7 @@ from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, 
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.safety import MAX_MEMBER_BYTES
 from workbench.exchange.files import read_xml
+from workbench.privacy.pseudonyms import replace_names
 from workbench.store import record_event, transaction
 
 NS = ids.CODEBOOK_NS
@@ -45,11 +46,13 @@ def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None =
         children[c["parent_id"] if c["parent_id"] in kept else None].append(c)
 
     def add(parent: ET.Element, code: dict[str, Any]) -> None:
-        attrs = {"guid": code_guid(code), "name": xml_text(code["name"]), "isCodable": "true"}
+        # a codebook leaves the project: accepted names are replaced in it like in any export
+        name, description = replace_names(db, [code["name"], code.get("definition")
+                                               or code.get("brief")])
+        attrs = {"guid": code_guid(code), "name": xml_text(name), "isCodable": "true"}
         if _color(code.get("color")):
             attrs["color"] = _color(code["color"])
         el = ET.SubElement(parent, f"{{{NS}}}Code", attrs)
-        description = code.get("definition") or code.get("brief")
         if description:
             ET.SubElement(el, f"{{{NS}}}Description").text = xml_text(description)
         report.count("codes")

@@ -189,11 +189,11 @@ class _Builder:
         holder = _el(book, "Codes")
 
         def add(parent_el: ET.Element, code: dict[str, Any]) -> None:
-            el = _el(parent_el, "Code", guid=code_guid(code), name=code["name"],
+            el = _el(parent_el, "Code", guid=code_guid(code), name=self.free(code["name"]),
                      isCodable="true", color=_color(code.get("color")))
             description = code.get("definition") or code.get("brief")
             if description:
-                _el(el, "Description", description)
+                _el(el, "Description", self.free(description))
             self.code_elements[code["id"]] = el
             self.report.count("codes")
             if any(code.get(f) not in (None, "", "[]", 0) for f in LOST_CODE_FIELDS):

@@ -61,7 +61,12 @@ def quotes(
     out = with_attributes(db, with_text(db, hits.reset_index(drop=True),
                                         pseudonymise=pseudonymise))
     extra = [c for c in out.columns if c not in QUOTE_COLUMNS and c not in _INTERNAL]
-    return out[QUOTE_COLUMNS + extra]
+    out = out[QUOTE_COLUMNS + extra]
+    if pseudonymise:  # names also sit in speaker labels, document names, attribute values
+        from workbench.privacy.pseudonyms import pseudonymise_table
+
+        out = pseudonymise_table(db, out)
+    return out
 
 
 _INTERNAL = {"fragment_id", "document_id", "respondent_id", "n_codings", "seg_last",

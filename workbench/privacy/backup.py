@@ -26,6 +26,20 @@ from workbench.privacy.key import key_path, project_file
 from workbench.store import DEFAULT_USER, backup_to, open_project, record_event, transaction
 
 REQUIRED_TABLES = {"documents", "segments", "codings", "events", "users"}
+PRIVATE = 0o600  # owner only: backups hold every original transcript, keys every name
+
+
+def _private_copy(source: Path, target: Path) -> Path:
+    """Copy ``source`` to ``target`` readable by the owner only (never world-readable)."""
+    partial = target.with_name(target.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    with open(fd, "wb") as copy, open(source, "rb") as current:
+        shutil.copyfileobj(current, copy)
+        copy.flush()
+        os.fsync(copy.fileno())
+    os.chmod(partial, PRIVATE)
+    os.replace(partial, target)
+    return target
 
 
 def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = False) -> Path:
@@ -40,12 +54,14 @@ def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = Fal
         raise InputError("backup.output_is_directory", path=str(output))
     if output.exists() and output.resolve() == project_file(db).resolve():
         raise InputError("backup.same_file", path=str(output))  # would replace the live file
-    target = backup_to(db, output)
     if with_key:
         access.require(db, actor, "pseudonym.key")
+    target = backup_to(db, output)
+    os.chmod(target, PRIVATE)  # every original transcript is in it
+    if with_key:
         source_key = key_path(project_file(db))
         if source_key.exists():
-            shutil.copy2(source_key, key_path(target))
+            _private_copy(source_key, key_path(target))
     with transaction(db):
         record_event(db, actor, "project.backup", "project", None, None,
                      {"file": target.name, "with_key": with_key})
@@ -128,11 +144,9 @@ def restore(
         _ensure_not_in_use(project)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         replaced = project.with_name(f"{project.name}.{stamp}.bak")
-        with open(project, "rb") as current, open(replaced, "wb") as copy:
-            shutil.copyfileobj(current, copy)  # nobody has it open and there is no -wal
-            copy.flush()
-            os.fsync(copy.fileno())
+        _private_copy(project, replaced)  # nobody has it open and there is no -wal
     project.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE))
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     dest = sqlite3.connect(str(partial))
     try:
@@ -140,14 +154,35 @@ def restore(
     finally:
         dest.close()
         src.close()
+    os.chmod(partial, PRIVATE)
     for suffix in ("-wal", "-shm"):
         Path(f"{project}{suffix}").unlink(missing_ok=True)
     os.replace(partial, project)
+    key = _restore_key(source, project)
     db = open_project(project, create=False)
     try:
         with transaction(db):
             record_event(db, actor, "project.restore", "project", None, None,
-                         {"from": source.name, "replaced": replaced.name if replaced else None})
+                         {"from": source.name, "replaced": replaced.name if replaced else None,
+                          "key_restored": key is not None})
     finally:
         db.close()
-    return {**info, "project": str(project), "replaced": str(replaced) if replaced else None}
+    return {**info, "project": str(project), "replaced": str(replaced) if replaced else None,
+            "key": str(key) if key else None, "key_path": str(key_path(project))}
+
+
+def _restore_key(source: Path, project: Path) -> Path | None:
+    """Put the key that was backed up with ``source`` (``--with-key``) next to ``project``.
+
+    The key must match the restored decisions, so a key already there is kept as
+    ``<key>.<time>.bak`` first. Returns the restored key, or None when the backup had none
+    (the caller says where the key belongs).
+    """
+    backed_up = key_path(source)
+    if not backed_up.is_file():
+        return None
+    target = key_path(project)
+    if target.exists():
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        _private_copy(target, target.with_name(f"{target.name}.{stamp}.bak"))
+    return _private_copy(backed_up, target)

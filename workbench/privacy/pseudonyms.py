@@ -547,3 +547,24 @@ def replace_names(db: Database, texts: list[str]) -> list[str]:
         return list(texts)
     return [pattern.sub(lambda m: names[normal_name(m.group())], text) if text else text
             for text in texts]
+
+
+def pseudonymise_table(db: Database, frame: Any) -> Any:
+    """A copy of the DataFrame ``frame`` with accepted names replaced in every text cell.
+
+    For tables that leave the project pseudonymised (quotes, pattern exports): speaker
+    labels, document names, respondent codes and attribute values can hold names too, not
+    only the quoted text. Refused while decisions are not applied (see
+    :func:`require_pseudonymised`).
+    """
+    require_pseudonymised(db)
+    out = frame.copy()
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    for column in out.columns:
+        if is_object_dtype(out[column]) or is_string_dtype(out[column]):
+            values = out[column].tolist()
+            texts = [v if isinstance(v, str) else "" for v in values]
+            replaced = replace_names(db, texts)
+            out[column] = [r if isinstance(v, str) else v for v, r in zip(values, replaced)]
+    return out

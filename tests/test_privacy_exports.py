@@ -1,0 +1,125 @@
+"""Every byte of every pseudonymised export of the demo, searched for every accepted name.
+
+The demo (fictional) is pseudonymised the way the issue describes it (``workbench
+pseudonymise --accept all``), then exported in every format: qdpx, qdc, CSV, XLSX, pattern
+quotes (CSV and XLSX) and the workshop screens. Zip files (qdpx, xlsx) are opened member by
+member, their member names included, and the data-loss reports next to each file are read too.
+A name counts as found in any letter case and inside words joined with "_" or "-".
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO
+from workbench import accounts
+from workbench.cli import main
+from workbench.demo import load_demo
+from workbench.privacy import read_key
+from workbench.privacy.workshop import (
+    assign_fragments, fragment, my_fragments, segments_for_assignment, workshop_codes,
+)
+from workbench.store import open_project
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (DEMO / "manifest.csv").exists(), reason="demo corpus not written"),
+]
+
+
+def finder(names: list[str]) -> re.Pattern[str]:
+    """Each name in any case; its words joined by spaces, "_" or "-"; not inside a longer word.
+
+    Written here from the requirement, not taken from the package, so the two can disagree.
+    """
+    parts = []
+    for name in sorted(set(names), key=len, reverse=True):
+        words = [w for w in re.split(r"[\s_\-]+", name) if w]
+        parts.append(r"[\s_\-]+".join(re.escape(w) for w in words))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def texts_of(path: Path) -> dict[str, str]:
+    """Everything a recipient of ``path`` gets, as text: zip members and their names too."""
+    out: dict[str, str] = {}
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                out[f"{path.name}!name:{info.filename}"] = info.filename
+                text = zf.read(info).decode("utf-8", "replace")
+                if info.filename == "docProps/app.xml":  # openpyxl's fixed application name
+                    text = re.sub(r"<Application>[^<]*</Application>", "", text)
+                out[f"{path.name}!{info.filename}"] = text
+    else:
+        out[path.name] = path.read_bytes().decode("utf-8-sig", "replace")
+    for report in path.parent.glob(path.name + ".dataloss.*"):
+        out[report.name] = report.read_text(encoding="utf-8")
+    return out
+
+
+def found_names(pattern: re.Pattern[str], texts: dict[str, str]) -> dict[str, list[str]]:
+    return {where: sorted({m.group() for m in pattern.finditer(text)})
+            for where, text in texts.items() if pattern.search(text)}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.db"
+    load_demo(path)
+    assert main(["pseudonymise", "--project", str(path), "--accept", "all"]) == 0
+    db = open_project(path)
+    names = [e.original for e in read_key(db, actor="onderzoeker").accepted()]
+    yield path, db, names
+    db.close()
+
+
+def test_the_demo_review_accepted_the_names_the_issue_found(demo):
+    _, _, names = demo
+    lowered = {n.lower() for n in names}
+    assert {"henk", "mehmet", "yonas", "gerda", "spoorzicht"} <= lowered
+
+
+@pytest.mark.parametrize("fmt", ["qdpx", "qdc", "csv", "xlsx"])
+def test_an_export_holds_no_accepted_name(demo, fmt, tmp_path):
+    path, _, names = demo
+    out = tmp_path / f"export.{fmt}"
+    assert main(["export", "--project", str(path), "--format", fmt, "--output", str(out)]) == 0
+    texts = texts_of(out)
+    assert sum(len(t) for t in texts.values()) > 1000 or fmt == "qdc"
+    assert found_names(finder(names), texts) == {}
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_pseudonymised_quotes_hold_no_accepted_name(demo, suffix, tmp_path):
+    path, db, names = demo
+    out = tmp_path / f"citaten.{suffix}"
+    codes = [r[0] for r in db.execute(
+        "SELECT DISTINCT k.slug FROM codings c JOIN codes k ON k.id = c.code_id")]
+    args = ["patterns", "quotes", "--project", str(path), "--pseudonymise", "--output", str(out)]
+    for code in codes:
+        args += ["--code", code]
+    assert main(args) == 0
+    texts = texts_of(out)
+    assert sum(len(t) for t in texts.values()) > 1000
+    assert found_names(finder(names), texts) == {}
+
+
+def test_workshop_screens_hold_no_accepted_name(demo):
+    _, db, names = demo
+    if "buurt" not in {u["name"] for u in accounts.list_users(db)}:
+        accounts.add_user(db, "buurt", role="co-onderzoeker", actor="onderzoeker")
+    documents = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+    chosen = [s["segment_id"] for d in documents
+              for s in segments_for_assignment(db, d, actor="onderzoeker")]
+    assign_fragments(db, user="buurt", segment_ids=chosen, actor="onderzoeker")
+    shown = {f"fragment {s}": fragment(db, s, user="buurt")["text"]
+             for s in my_fragments(db, user="buurt")}
+    for card in workshop_codes(db, user="buurt"):
+        shown[f"card {card['code']}"] = " ".join([card["name"], card["brief"], card["example"]])
+    assert len(shown) > 100
+    assert found_names(finder(names), shown) == {}
