@@ -417,15 +417,15 @@ def reviewed(db: Database) -> bool:
 
 
 def require_pseudonymised(db: Database) -> None:
-    """Refuse a pseudonymised export while it could still carry a name.
+    """Refuse a pseudonymised export while it could still carry an accepted name.
 
-    Refused while decisions are not applied (an accepted name still in the text, or a
-    document imported since the last run), and while the key is missing and documents hold
-    names the project marked elsewhere but not there.
+    Refused while decisions are not applied: an accepted name not marked somewhere (also in
+    a document imported since), or a marked one that is no longer accepted. With the key
+    away, the names the project marked elsewhere count as accepted.
     """
     recover(db, actor=None)
-    waiting = documents_not_checked(db)
-    if waiting and reviewed(db):
+    waiting = _differences(db, accepted_names(db))
+    if waiting:
         raise InputError("privacy.not_applied", n=len(waiting))
 
 
