@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from conftest import REPO
@@ -101,8 +103,8 @@ def test_analysis_setting_is_saved(with_interview):
 
 def test_a_new_project_is_created_with_the_default_codebook(db, project_path, tmp_path):
     at = app(project_path)
-    target = tmp_path / "nieuw.db"
-    at.text_input(key="project_path_input").input(str(target))
+    target = tmp_path / "nieuw.db"  # in the projects folder: the current project's folder
+    at.text_input(key="project_path_input").input("nieuw")
     at.button(key="open_project").click().run()
     assert not at.exception
     assert at.session_state["project_path"] == str(target)
@@ -112,7 +114,7 @@ def test_a_new_project_is_created_with_the_default_codebook(db, project_path, tm
 def test_a_file_that_is_no_project_is_refused_in_plain_dutch(db, project_path, tmp_path):
     (tmp_path / "notes.db").write_text("geen database", encoding="utf-8")
     at = app(project_path)
-    at.text_input(key="project_path_input").input(str(tmp_path / "notes.db"))
+    at.text_input(key="project_path_input").input("notes.db")
     at.button(key="open_project").click().run()
     assert "geen projectbestand" in at.error[0].value
     assert at.session_state["project_path"] == str(project_path)
@@ -148,3 +150,28 @@ def test_the_import_report_says_unlabelled_text_is_one_respondent_and_shows_fron
     [stripped] = [e for e in at.expander if "opmaak weggelaten" in e.label]
     assert "title: Alleen" in stripped.code[0].value
     assert "{% include kop.html %}" in stripped.code[0].value
+
+
+@pytest.mark.parametrize("typed", ["/nonexistent_dir/x.db", "../buiten.db", "sub/x.db"])
+def test_a_path_out_of_the_projects_folder_is_refused(db, project_path, tmp_path, typed):
+    at = app(project_path)
+    at.text_input(key="project_path_input").input(typed)
+    at.button(key="open_project").click().run()
+    assert not at.exception
+    assert "kan geen projectnaam zijn" in at.error[0].value
+    assert at.session_state["project_path"] == str(project_path)
+    assert not Path("/nonexistent_dir").exists() and not (tmp_path.parent / "buiten.db").exists()
+    assert not (tmp_path / "sub").exists()
+
+
+def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, project_path):
+    from workbench import accounts
+
+    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(project_path)
+    at.session_state["user"] = "vera"
+    at.run()
+    assert not at.exception
+    assert not [t for t in at.text_input if t.key == "project_path_input"]
+    assert at.radio(key="analysis_speakers").disabled

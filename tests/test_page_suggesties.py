@@ -118,8 +118,9 @@ def test_refused_decision_is_shown_not_lost(project, nlp):
     at.session_state["project_path"] = str(path)
     at.session_state["user"] = "robot"
     at.run()
-    at.button(key="suggest_accept").click().run()
-    assert at.error and list_codings(db, user="onderzoeker", statuses=["accepted"]) == []
+    # a technical coder may not even read the documents (issue 20): a message, no crash
+    assert at.error and not at.exception
+    assert list_codings(db, user="onderzoeker", statuses=["accepted"]) == []
 
 
 def test_other_proposals_for_the_same_sentence_are_announced(project):

@@ -73,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Export the codebook as REFI-QDA (qdc), YAML (loads "
                             "again), Markdown (md) or Word (docx) for the research team.")
     add_project_argument(p)
+    add_user_argument(p)
     p.add_argument("--format", choices=EXPORT_FORMATS, default=None,
                    help="output format (default: from the extension of --output)")
     p.add_argument("--output", type=Path, required=True, metavar="FILE", help="file to write")

@@ -37,7 +37,9 @@ project = db()
 me = user()
 learner = learner_for(str(project_path()))
 learner.catch_up(project)   # decisions made on other pages or by other coders
-documents = list_documents(project, user=me)
+documents = attempt(list_documents, project, user=me)
+if documents is None:  # a role without the read right: the message is shown
+    st.stop()
 if not documents:
     st.info(tr("suggesties.no_documents"))
     st.stop()
