@@ -22,6 +22,7 @@ from workbench.history import undo_last  # noqa: E402
 from workbench.privacy import (  # noqa: E402
     apply_pseudonyms, candidates, decide, detect, pseudonymised_document,
 )
+from workbench.privacy.pseudonyms import require_pseudonymised  # noqa: E402
 from workbench.privacy.backup import backup  # noqa: E402
 from workbench.store import now, open_project, transaction  # noqa: E402
 
@@ -76,10 +77,15 @@ def main() -> None:
                   lambda: candidates(db, actor="onderzoeker", detected=detected))
     print(f"  {len(found)} candidates, {sum(c['count'] for c in found)} occurrences")
     top = [c["original"] for c in found[:40]]
-    timed("decide 40 candidates (key file writes)",
-          lambda: [decide(db, name, accept=True, actor="onderzoeker") for name in top])
+    timed("decide 20 candidates, each applied at once (the app's Accepteren)",
+          lambda: [decide(db, name, accept=True, actor="onderzoeker") for name in top[:20]])
+    timed("decide 20 more without applying (the command line's batch)",
+          lambda: [decide(db, name, accept=True, actor="onderzoeker", apply=False)
+                   for name in top[20:]])
     result = timed("apply pseudonyms to all documents", lambda: apply_pseudonyms(db, actor="onderzoeker"))
     print(f"  {result['spans']} spans")
+    timed("export check: are all decisions applied (require_pseudonymised)",
+          lambda: require_pseudonymised(db))
     ids = [r[0] for r in db.execute("SELECT id FROM documents")]
     start = time.perf_counter()
     for doc in ids:

@@ -82,11 +82,11 @@ def test_a_memo_links_to_its_place_in_the_interview(project):
 
 def test_own_memo_is_deleted_from_the_list(project):
     path, db, seg, code = project
-    memo = next(m for m in list_memos(db) if m["text"] == "Lang interview.")
+    memo = next(m for m in list_memos(db, user="onderzoeker") if m["text"] == "Lang interview.")
     at = run_page("memos", path)
     at.button(key=f"memo_delete_{memo['id']}").click().run()
     assert not at.exception
-    assert "Lang interview." not in [m["text"] for m in list_memos(db)]
+    assert "Lang interview." not in [m["text"] for m in list_memos(db, user="onderzoeker")]
 
 
 def _walk(node):

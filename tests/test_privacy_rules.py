@@ -97,7 +97,10 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
         apply_pseudonyms(db, actor="onderzoeker")
     assert err.value.key == "privacy.key_missing" and str(key_file(db)) in err.value.message()
     with pytest.raises(InputError):
-        decide(db, "Zwolle", accept=True, actor="onderzoeker")
+        decide(db, "Zwolle", accept=True, actor="onderzoeker", apply=False)
+    assert not key_file(db).exists()  # no fresh key that would later drop the others
+    project = str(Path(db.execute("PRAGMA database_list").fetchone()[2]))
+    assert main(["pseudonymise", "--project", project]) == 1  # was: "0 new, N removed"
     assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == spans
     out = tmp_path / "uit.qdpx"
     export_project(db, out, format="qdpx", actor="onderzoeker")

@@ -197,7 +197,7 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
     detected = {c["original"]: c["kind"] for c in found}
     for name, (accept, replacement) in sorted(decisions.items()):
         decide(db, name, accept=accept, actor=actor, kind=kinds.get(name, detected.get(name)),
-               replacement=replacement)
+               replacement=replacement, apply=False)  # applied once, below
     if args.review:
         for cand in [c for c in found if c["status"] == "new"]:
             if cand["original"] in decisions:
@@ -208,7 +208,7 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
                 break
             if choice is not None:
                 decide(db, cand["original"], accept=choice[0], actor=actor, kind=cand["kind"],
-                       replacement=choice[1])
+                       replacement=choice[1], apply=False)
     if decisions or args.review:
         found = candidates(db, actor=actor, nlp=load_pipeline())
     if args.json:

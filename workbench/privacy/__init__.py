@@ -9,6 +9,7 @@
 
 from workbench.privacy.pseudonyms import (
     PseudonymisedText,
+    accepted_names,
     add_known_name,
     apply_pseudonyms,
     candidates,
@@ -18,12 +19,15 @@ from workbench.privacy.pseudonyms import (
     key_file,
     pseudonymise_free_text,
     pseudonymise_range,
+    pseudonymise_table,
     pseudonymised_document,
     read_key,
+    require_pseudonymised,
 )
 
 __all__ = [
-    "PseudonymisedText", "add_known_name", "apply_pseudonyms", "candidates", "decide", "detect",
+    "PseudonymisedText", "accepted_names", "add_known_name", "apply_pseudonyms", "candidates",
+    "decide", "detect",
     "documents_not_checked", "key_file", "pseudonymise_free_text", "pseudonymise_range",
-    "pseudonymised_document", "read_key",
+    "pseudonymise_table", "pseudonymised_document", "read_key", "require_pseudonymised",
 ]

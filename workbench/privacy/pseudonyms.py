@@ -158,8 +158,7 @@ def decide(
     """
     access.require(db, actor, "pseudonymise")
     recover(db, actor=actor)
-    if apply:
-        _require_key(db)  # an empty stand-in key would drop every other replacement
+    _require_key(db)  # a fresh stand-in key would later drop every other replacement
     original = original.strip()
     if not original:
         raise InputError("privacy.empty_original")
@@ -238,6 +237,7 @@ def add_known_name(
         raise InputError("privacy.empty_original")
     if not db.execute("SELECT 1 FROM respondents WHERE code = ?", [respondent]).fetchone():
         raise NotFound("privacy.unknown_respondent", respondent=respondent)
+    _require_key(db)  # a fresh stand-in key would later drop every other replacement
     with editing_key(key_file(db)) as key:
         names = key.known_names.setdefault(respondent, [])
         if not any(n["name"] == name.strip() for n in names):

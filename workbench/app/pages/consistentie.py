@@ -185,7 +185,7 @@ def done_section() -> None:
     if access.can(project, me, "users.manage"):  # researchers may mark for another coder
         others = [c for c in dict.fromkeys([me, *coder_options(project)]) if c != MODEL]
         who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
-    documents = {d["id"]: d["name"] for d in list_documents(project)}
+    documents = {d["id"]: d["name"] for d in list_documents(project, user=me)}
     marked = [m["document_id"] for m in attempt(list_marks, project, actor=me, coder=who) or []]
     with st.form(f"done_{who}"):
         every = st.checkbox(tr("consistentie.done_all", n=len(documents)), key=f"done_all_{who}")

@@ -16,7 +16,7 @@ st.title(tr("page.memos"))
 project = db()
 me = user()
 
-documents = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project)}
+documents = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, user=me)}
 codes = {c.id: c.name for c in codebook_from_project(project).codes}
 everything = attempt(memo_overview, project, user=me)
 if everything is None:
