@@ -36,7 +36,7 @@ def test_accepting_a_candidate_with_a_pseudonym_and_applying(project, project_pa
     at.button(key="privacy_accept").click().run()
     assert "'Kees' wordt overal 'Karel'." in at.success[0].value
     at.button(key="privacy_apply").click().run()
-    assert "plekken vervangen" in at.success[0].value
+    assert "1 plek vervangen" in at.success[0].value
     assert read_key(project, actor="onderzoeker").entries["Kees"].replacement == "Karel"
     assert project.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 1
 
@@ -50,7 +50,7 @@ def test_adding_an_account_and_assigning_fragments(project, project_path):
     at.button(key="privacy_apply").click().run()  # the document must be checked for names
     at.multiselect(key="privacy_fragments").set_value(segment_ids(project, 1)[1:2]).run()
     at.button(key="privacy_assign").click().run()
-    assert "1 fragment(en) klaargezet voor sanne" in at.success[0].value
+    assert "1 fragment klaargezet voor sanne" in at.success[0].value
 
 
 def test_undo_from_the_history_tab(project, project_path):
