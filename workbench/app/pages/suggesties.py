@@ -45,12 +45,12 @@ if not documents:
     st.stop()
 
 labels = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in documents}
-make = st.columns([3, 2, 2], vertical_alignment="bottom")
-doc_id = make[0].selectbox(tr("suggesties.make_document"), list(labels), format_func=labels.get)
+doc_id = st.selectbox(tr("suggesties.make_document"), list(labels), format_func=labels.get)
+make = st.columns(2)  # under the picker: beside it, the button labels were cut off at 1,280 px
 targets = None
-if make[1].button(tr("suggesties.make"), icon=":material/auto_awesome:"):
+if make[0].button(tr("suggesties.make"), icon=":material/auto_awesome:", width="stretch"):
     targets = [doc_id]
-if make[2].button(tr("suggesties.make_all")):
+if make[1].button(tr("suggesties.make_all"), width="stretch"):
     targets = list(labels)
 if targets:
     made = [attempt(suggest_document, project, d, coder=me, nlp=nlp(), model=learner.model)

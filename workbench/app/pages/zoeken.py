@@ -15,7 +15,7 @@ project = db()
 
 query = st.text_input(tr("zoeken.query"), key="search_query", help=tr("zoeken.query_help"),
                       placeholder="schamen")
-cols = st.columns([1, 1, 2])
+cols = st.columns([3, 3, 2])  # room for "Alleen wat respondenten zeggen" at 1,280 px
 mode = cols[0].radio(tr("zoeken.mode"), ["lemma", "word"], horizontal=True,
                      format_func=lambda m: tr(f"zoeken.mode_{m}"))
 only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
