@@ -236,7 +236,7 @@ def test_code_a_span_see_it_in_the_margin_and_jump_back_from_a_memo(page, app_ur
     # clicking its sentence lists the span coding
     _choose(page, "Ik wandel met de hond")
     _choose(page, "Sinds mijn man is overleden")
-    expect(page.get_by_text("op: “vaak alleen”").first).to_be_visible(), "span not listed"
+    expect(page.get_by_text("op: “vaak alleen”").first).to_be_visible()
 
     # the margin: a stripe per code and coder; hover says who and when, a click selects
     stripe = page.locator(".wb-stripe", has_text="Eenzaamheid en isolement").first
