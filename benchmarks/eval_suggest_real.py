@@ -120,7 +120,12 @@ def locked_groups(passages: list[dict]) -> list[str]:
 
 
 def warm_cache(cache: Path, texts: list[str]) -> None:
-    """Vectors of ``texts`` into the embedding memo, from (and into) a cache file."""
+    """Vectors of ``texts`` into the embedding memo, from (and into) a cache file.
+
+    An engine without an embedding memo (``installed_encoders``) embeds on its own.
+    """
+    if not hasattr(embedding, "installed_encoders"):
+        return
     known: dict[str, dict[str, np.ndarray]] = {}
     if cache.is_file():
         known = pickle.loads(cache.read_bytes())
