@@ -202,7 +202,16 @@ def _apply_code(page, name: str) -> None:
     page.keyboard.type(name)
     page.get_by_role("option", name=name, exact=False).first.click()
     expect(picker.get_by_role("combobox")).to_have_value(re.compile("^" + name))
-    page.get_by_role("button", name="Codeer").click()
+    applied = page.get_by_text(f"Code '{name}' toegevoegd.").first
+    for _ in range(3):  # a click made while the page still reruns can be lost: again
+        page.get_by_role("button", name="Codeer").click()
+        try:
+            expect(applied).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:
+            if page.get_by_text("Codes op deze tekst").count():
+                return  # applied; the toast was gone before we looked
+    expect(applied).to_be_visible()
 
 
 def _choose(page, sentence: str) -> None:
@@ -229,8 +238,9 @@ def test_code_a_span_see_it_in_the_margin_and_jump_back_from_a_memo(page, app_ur
             continue
     expect(chosen).to_have_text("vaak alleen")
     _apply_code(page, "Eenzaamheid en isolement")
-    span = page.locator(".wb-span", has_text="vaak alleen").first
-    span.wait_for()  # the hand-selected span is marked in the transcript
+    # the hand-selected span is marked in the transcript as a coding, not only as the selection
+    span = page.locator(".wb-span[title*='Eenzaamheid en isolement']", has_text="vaak alleen").first
+    span.wait_for()
     assert span.inner_text() == "vaak alleen"
 
     # clicking its sentence lists the span coding

@@ -131,7 +131,7 @@ def test_empty_project_offers_the_shipped_codebooks(project_path):
     assert "This project has no codes yet" in at.info[0].value
     at.multiselect(key="shipped_books").set_value(["sociale-kwaliteit.yaml"])
     at.button(key="install_shipped").click().run()
-    assert "1 codebook(s) added." in at.success[0].value
+    assert "1 codebook added." in at.success[0].value
     assert len(at.expander) == len(cb.load_codebook(cb.SOCIAL_QUALITY_CODEBOOK).codes)
 
 

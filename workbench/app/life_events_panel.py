@@ -85,14 +85,14 @@ def _coding(project: Database, me: str, coding: dict[str, Any], events: pd.DataF
         return
     same = [e for e, kind in zip(events["event"], events["kind"])
             if kind == coding["code"] or coding["code"] in str(kind)]
-    left, right = st.columns(2)
-    with left.popover(tr("lifepanel.new"), icon=":material/add:"):
+    # under each other: side by side in the right-hand column their labels were cut off
+    with st.popover(tr("lifepanel.new"), icon=":material/add:", width="stretch"):
         label = st.text_input(tr("lifepanel.label"), key=f"life_label_{coding['id']}")
         if st.button(tr("lifepanel.make"), key=f"life_make_{coding['id']}"):
             if attempt(life_events.create_event, project, [coding["id"]], actor=me,
                        label=label or None) is not None:
                 st.rerun()
-    with right.popover(tr("lifepanel.same_as"), icon=":material/link:"):
+    with st.popover(tr("lifepanel.same_as"), icon=":material/link:", width="stretch"):
         chosen = st.selectbox(tr("lifepanel.same_as"), same, index=None,
                               format_func=lambda e: names.get(int(e), str(e)),
                               key=f"life_same_{coding['id']}", placeholder=tr("app.choose"))
@@ -136,10 +136,9 @@ def _event(project: Database, me: str, event: pd.Series, events: pd.DataFrame,
                 st.rerun()
     if not may:
         return
-    left, right = st.columns(2)
-    with left.popover(tr("lifepanel.when"), icon=":material/event:"):
+    with st.popover(tr("lifepanel.when"), icon=":material/event:", width="stretch"):
         _when_form(project, me, event, names)
-    with right.popover(tr("lifepanel.came_from"), icon=":material/arrow_forward:"):
+    with st.popover(tr("lifepanel.came_from"), icon=":material/arrow_forward:", width="stretch"):
         losses = [e for e, role in zip(events["event"], events["role"])
                   if role == "loss" and int(e) != event_id]
         cause = st.selectbox(tr("lifepanel.came_from"), losses, index=None,
