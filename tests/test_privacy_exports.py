@@ -2,8 +2,9 @@
 
 The demo (fictional) is pseudonymised the way the issue describes it (``workbench
 pseudonymise --accept all``), then exported in every format: qdpx, qdc, CSV, XLSX, pattern
-quotes (CSV and XLSX) and the workshop screens. Zip files (qdpx, xlsx) are opened member by
-member, their member names included, and the data-loss reports next to each file are read too.
+quotes, matrix, co-occurrence, cascades and frequencies (CSV and XLSX) and the workshop
+screens. Zip files (qdpx, xlsx) are opened member by member, their member names included, and
+the data-loss reports next to each file are read too.
 A name counts as found in any letter case and inside words joined with "_" or "-".
 """
 
@@ -106,6 +107,24 @@ def test_pseudonymised_quotes_hold_no_accepted_name(demo, suffix, tmp_path):
     assert main(args) == 0
     texts = texts_of(out)
     assert sum(len(t) for t in texts.values()) > 1000
+    assert found_names(finder(names), texts) == {}
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+@pytest.mark.parametrize("overview, extra", [
+    ("matrix", []), ("cooccurrence", []), ("cascades", []),
+    ("cascades", ["--table", "events"]), ("frequencies", ["--by", "wijk"])])
+def test_pseudonymised_pattern_exports_hold_no_accepted_name(demo, overview, extra, suffix,
+                                                            tmp_path):
+    path, _, names = demo
+    out = tmp_path / f"{overview}.{suffix}"
+    args = ["patterns", overview, "--project", str(path), "--output", str(out), *extra,
+            "--filter", "wijk=Spoorzicht", "--filter", "wijk=Rietlanden"]
+    assert main(args) == 0  # the control: without --pseudonymise the names are there
+    assert found_names(finder(names), texts_of(out))
+    assert main([*args, "--pseudonymise"]) == 0
+    texts = texts_of(out)
+    assert sum(len(t) for t in texts.values()) > 500
     assert found_names(finder(names), texts) == {}
 
 

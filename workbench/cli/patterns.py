@@ -17,9 +17,7 @@ from workbench.cli.common import add_project_argument, add_user_argument
 from workbench.codings import STATUSES
 from workbench.errors import InputError
 from workbench.i18n import t
-from workbench.privacy.pseudonyms import replace_names
 from workbench.store import open_project
-
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,8 +69,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     quotes.add_argument("--not", dest="none_of", action="append", default=[], metavar="ID",
                         help="drop fragments that meet this code (repeat: none of them)")
     _scope_arguments(quotes)
-    quotes.add_argument("--pseudonymise", action="store_true",
-                        help="put the project's pseudonyms in place of names in the quotes")
 
     freq = _command(commands, "frequencies", run_frequencies,
                     "per attribute group: fragments, respondents with the code and their share")
@@ -101,6 +97,11 @@ def _command(commands: argparse._SubParsersAction, name: str,
     parser.add_argument("--output", required=True, metavar="FILE.csv|FILE.xlsx",
                         help="where to write; .xlsx gets a 'filters' sheet, .csv a block "
                         "of '# name: value' lines above the header")
+    parser.add_argument("--pseudonymise", action="store_true",
+                        help="replace every accepted name (quotes, respondent codes, document "
+                        "names, speaker labels, attribute values, filters) by its pseudonym, "
+                        "like every other export; refused while name decisions are not "
+                        "applied (workbench pseudonymise)")
     parser.set_defaults(func=func)
     return parser
 
@@ -131,7 +132,8 @@ def _write(db: Database, args: argparse.Namespace, table: str,
            tables: dict[str, pd.DataFrame], settings: list[tuple[str, str]]) -> int:
     patterns.format_of(args.output)
     about = patterns.about_rows(table, args.project, settings)
-    path = patterns.export_tables(db, args.output, tables, about, actor=args.user)
+    path = patterns.export_tables(db, args.output, tables, about, actor=args.user,
+                                  pseudonymise=args.pseudonymise, lang=args.lang)
     rows = len(next(iter(tables.values())))
     print(t("patterns.cli.written", args.lang, rows=rows, file=path))
     return 0
@@ -199,11 +201,7 @@ def run_quotes(args: argparse.Namespace) -> int:
                             pseudonymise=args.pseudonymise)
     settings = (selection.describe() + [("code", c) for c in args.code]
                 + [("and", c) for c in args.all_of] + [("not", c) for c in args.none_of]
-                + _scope_settings(args)
-                + [("pseudonymised", "yes" if args.pseudonymise else "no")])
-    if args.pseudonymise:  # filter values ("wijk=...") can be names too
-        settings = list(zip([k for k, _ in settings],
-                            replace_names(db, [str(v) for _, v in settings])))
+                + _scope_settings(args))
     return _write(db, args, "quotes", {"quotes": found}, settings)
 
 

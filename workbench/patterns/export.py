@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError
+from workbench.i18n import t
 from workbench.store import get_setting
 
 FORMATS = ("csv", "xlsx")
@@ -82,14 +83,57 @@ def export_tables(
     about: Sequence[tuple[str, str]],
     *,
     actor: str,
+    pseudonymise: bool = False,
+    lang: str = "nl",
 ) -> Path:
-    """Write ``tables`` to ``path`` (.csv or .xlsx); exporting needs the ``export`` right."""
-    access.require(db, actor, "export")
+    """Write ``tables`` to ``path`` (.csv or .xlsx); see :func:`export_bytes`."""
     path = Path(path)
-    data = table_bytes(tables, used_settings(db, about), format_of(path))
+    data = export_bytes(db, tables, about, format_of(path), actor=actor,
+                        pseudonymise=pseudonymise, lang=lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def export_bytes(
+    db: Database,
+    tables: Mapping[str, pd.DataFrame],
+    about: Sequence[tuple[str, str]],
+    fmt: str,
+    *,
+    actor: str,
+    pseudonymise: bool = False,
+    lang: str = "nl",
+) -> bytes:
+    """The file a pattern export writes, the same from the CLI and from the Patronen page.
+
+    Exporting needs the ``export`` right. The settings say which speakers were used (not
+    "(project setting)") and whether the file is pseudonymised. ``pseudonymise`` replaces
+    every accepted name, in any letter case and inside joined words, in every text cell
+    (quotes, respondent codes, document names, speaker labels, attribute values), in the
+    column labels and in the settings, like every other export: refused while decisions are
+    not applied, and labelled plainly "not pseudonymised" when no name was ever reviewed.
+    """
+    access.require(db, actor, "export")
+    rows = used_settings(db, about)
+    if pseudonymise:
+        from workbench.privacy.pseudonyms import (
+            replace_in_tables, replace_names, require_pseudonymised, reviewed,
+        )
+
+        require_pseudonymised(db)
+        names = list(tables)
+        tables = dict(zip(replace_names(db, names),
+                          replace_in_tables(db, [_flat(tables[n]) for n in names])))
+        rows = list(zip([k for k, _ in rows], replace_names(db, [str(v) for _, v in rows])))
+        if reviewed(db):
+            rows.append(("pseudonymised", "yes"))
+        else:
+            rows += [("pseudonymised", "no"),
+                     ("warning", t("privacy.warn.not_pseudonymised", lang))]
+    else:
+        rows.append(("pseudonymised", "no"))
+    return table_bytes(tables, rows, fmt)
 
 
 def used_settings(db: Database, about: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -558,13 +558,35 @@ def pseudonymise_table(db: Database, frame: Any) -> Any:
     :func:`require_pseudonymised`).
     """
     require_pseudonymised(db)
-    out = frame.copy()
+    return replace_in_tables(db, [frame])[0]
+
+
+def replace_in_tables(db: Database, frames: list[Any]) -> list[Any]:
+    """Copies of the DataFrames with accepted names replaced in every text cell and in the
+    column labels (no check that decisions are applied: callers check first, once).
+
+    One :func:`replace_names` call for all cells of all frames (the key is read once).
+    """
     from pandas.api.types import is_object_dtype, is_string_dtype
 
-    for column in out.columns:
-        if is_object_dtype(out[column]) or is_string_dtype(out[column]):
-            values = out[column].tolist()
-            texts = [v if isinstance(v, str) else "" for v in values]
-            replaced = replace_names(db, texts)
-            out[column] = [r if isinstance(v, str) else v for v, r in zip(values, replaced)]
-    return out
+    frames = [f.copy() for f in frames]
+    cells: list[tuple[int, Any, list[Any]]] = []
+    texts: list[str] = []
+    for i, frame in enumerate(frames):
+        for column in frame.columns:
+            if is_object_dtype(frame[column]) or is_string_dtype(frame[column]):
+                values = frame[column].tolist()
+                cells.append((i, column, values))
+                texts += [v if isinstance(v, str) else "" for v in values]
+    labels = [str(c) for f in frames for c in f.columns]
+    replaced = replace_names(db, texts + labels)
+    at = 0
+    for i, column, values in cells:
+        new = replaced[at:at + len(values)]
+        frames[i][column] = [r if isinstance(v, str) else v for v, r in zip(values, new)]
+        at += len(values)
+    for frame in frames:
+        names = replaced[at:at + len(frame.columns)]
+        frame.columns = [n if isinstance(c, str) else c for c, n in zip(frame.columns, names)]
+        at += len(names)
+    return frames

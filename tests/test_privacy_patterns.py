@@ -1,0 +1,137 @@
+"""Issue 20: pattern exports (matrix, co-occurrence, cascades, frequencies, quotes) can be
+pseudonymised like every other export, with the same rule.
+
+Real project files, the real CLI and exporters; the interview text is fictional
+(tests/privacy_support.py). Names sit in the text, in a document name that doubles as the
+respondent of an unlinked interview ("R01-kees-zwolle.txt"), in an attribute value
+(wijk = Zwolle) and in a speaker label; every byte of each file is searched for them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from test_privacy_exports import finder, found_names, texts_of
+from workbench import codings, respondents
+from workbench.cli import main
+from workbench.errors import InputError
+from workbench.patterns import about_rows, export_tables, read_csv_export
+from workbench.privacy import apply_pseudonyms, decide
+from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
+
+ME = "onderzoeker"
+NAMES = ["Kees", "Zwolle", "Jan de Vries"]
+OVERVIEWS = {"matrix": [], "cooccurrence": [], "cascades": [], "frequencies": ["--by", "wijk"],
+             "quotes": ["--code", "verlies", "--code", "schaamte"]}
+
+
+def _project(db, *, decided: bool = True):
+    """Two interviews: one unlinked and named after Kees in Zwolle, one of R02 in wijk Zwolle
+    whose respondent speaks under the label "Kees"; codings on the sentences with names."""
+    add_codes(db)
+    unlinked = add_document(db, name="R01-kees-zwolle.txt")
+    linked = add_document(db, INTERVIEW.replace("R: ", "Kees: "), name="interview-twee.txt")
+    respondents.add_respondent(db, "R02", actor=ME)
+    respondents.define_attribute(db, "wijk", "text", actor=ME)
+    respondents.set_value(db, "R02", "wijk", "Zwolle", actor=ME)
+    respondents.link_document(db, linked, "R02", actor=ME)
+    for doc in (unlinked, linked):
+        segments = segment_ids(db, doc)
+        for position, code in ((1, "verlies"), (1, "schaamte"), (3, "isolement"),
+                               (3, "verlies"), (4, "schaamte")):
+            codings.add_coding(db, coder=ME, code=code, segment_id=segments[position])
+    if decided:
+        for name, kind in (("Kees", "person"), ("Zwolle", "place"), ("Jan de Vries", "person")):
+            decide(db, name, accept=True, kind=kind, actor=ME)
+    return db
+
+
+def _export(project_path, overview: str, out, *extra: str) -> int:
+    return main(["patterns", overview, "--project", str(project_path), "--output", str(out),
+                 *OVERVIEWS[overview], *extra])
+
+
+def test_the_names_are_there_without_the_option(db, project_path, tmp_path):
+    """The control: the files these tests search do carry the names when not pseudonymised."""
+    _project(db)
+    for overview in ("matrix", "frequencies", "quotes"):
+        out = tmp_path / f"{overview}.xlsx"
+        assert _export(project_path, overview, out) == 0
+        found = found_names(finder(NAMES), texts_of(out))
+        assert found, overview
+    table, about = read_csv_export(_csv(project_path, tmp_path, "matrix"))
+    assert "R01-kees-zwolle.txt" in table["respondent"].tolist()
+    assert about["pseudonymised"] == ["no"]
+
+
+def _csv(project_path, tmp_path, overview: str, *extra: str):
+    out = tmp_path / f"{overview}.csv"
+    assert _export(project_path, overview, out, *extra) == 0
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+@pytest.mark.parametrize("overview", list(OVERVIEWS))
+def test_a_pseudonymised_pattern_export_holds_no_accepted_name(db, project_path, tmp_path,
+                                                               overview, suffix):
+    _project(db)
+    out = tmp_path / f"{overview}.{suffix}"
+    assert _export(project_path, overview, out, "--pseudonymise",
+                   "--filter", "wijk=zwolle", "--filter", "respondent=R01-kees-zwolle.txt",
+                   "--filter", "wijk=Zwolle") == 0
+    texts = texts_of(out)
+    assert found_names(finder(NAMES), texts) == {}
+    assert "[Plaats 1]" in "".join(texts.values())  # the filters were replaced, not dropped
+
+
+def test_pseudonymised_tables_keep_their_numbers_and_say_so(db, project_path, tmp_path):
+    _project(db)
+    table, about = read_csv_export(_csv(project_path, tmp_path, "matrix", "--pseudonymise"))
+    assert table["respondent"].tolist() == ["R01-[Naam 1]-[Plaats 1].txt", "R02"]
+    assert table.set_index("respondent").loc["R02", "verlies"] == 2
+    assert about["pseudonymised"] == ["yes"] and "warning" not in about
+    sheets = pd.read_excel(_export_xlsx(project_path, tmp_path, "frequencies"), sheet_name=None)
+    assert set(sheets["frequencies"]["group"]) == {"[Plaats 1]", "(geen waarde)"}
+    quotes = pd.read_excel(_export_xlsx(project_path, tmp_path, "quotes"), sheet_name="quotes")
+    assert set(quotes["speaker"]) == {"R", "[Naam 1]"}
+    assert quotes["text"].str.contains(r"\[Naam 1\] overleed").any()
+
+
+def _export_xlsx(project_path, tmp_path, overview: str):
+    out = tmp_path / f"{overview}-p.xlsx"
+    assert _export(project_path, overview, out, "--pseudonymise") == 0
+    return out
+
+
+@pytest.mark.parametrize("overview", list(OVERVIEWS))
+def test_an_unapplied_decision_refuses_the_pseudonymised_export(db, project_path, tmp_path,
+                                                                overview, capsys):
+    _project(db)
+    decide(db, "Ria", accept=True, actor=ME, apply=False)  # accepted, killed before applying
+    out = tmp_path / f"{overview}.xlsx"
+    assert _export(project_path, overview, out, "--pseudonymise") == 1
+    assert "nog niet vervangen" in capsys.readouterr().err
+    assert not out.exists()
+    apply_pseudonyms(db, actor=ME)
+    assert _export(project_path, overview, out, "--pseudonymise") == 0
+    assert found_names(finder([*NAMES, "Ria"]), texts_of(out)) == {}
+
+
+def test_without_reviewed_names_the_file_says_plainly_it_is_not_pseudonymised(db, tmp_path):
+    _project(db, decided=False)
+    path = export_tables(db, tmp_path / "m.csv", {"m": pd.DataFrame({"a": ["x"]})},
+                         about_rows("matrix", None, []), actor=ME, pseudonymise=True)
+    _, about = read_csv_export(path)
+    assert about["pseudonymised"] == ["no"]
+    assert about["warning"][0].startswith("Niet gepseudonimiseerd")
+
+
+def test_the_package_refuses_too_and_writes_nothing(db, tmp_path):
+    _project(db)
+    decide(db, "Ria", accept=True, actor=ME, apply=False)
+    with pytest.raises(InputError) as err:
+        export_tables(db, tmp_path / "m.csv", {"m": pd.DataFrame({"a": ["Ria"]})},
+                      about_rows("matrix", None, []), actor=ME, pseudonymise=True)
+    assert err.value.key == "privacy.not_applied"
+    assert not (tmp_path / "m.csv").exists()
