@@ -12,8 +12,8 @@ from workbench.patterns.cooccurrence import (
     heatmap_data, meeting_pairs,
 )
 from workbench.patterns.export import (
-    CASCADE_SHEETS, FORMATS, about_rows, cascade_rows, cascade_tables, export_bytes, export_tables,
-    format_of, read_csv_export, table_bytes, used_settings,
+    CASCADE_SHEETS, FORMATS, about_rows, cascade_rows, cascade_tables, check_pseudonymised,
+    export_bytes, export_file_name, export_tables, format_of, read_csv_export, table_bytes, used_settings,
 )
 from workbench.patterns.fragments import (
     Selection, attribute_names, attribute_values, codes_table, coders, data_version, fragments,
@@ -33,7 +33,7 @@ __all__ = [
     "Selection", "about_rows", "attribute_names", "attribute_values", "cascade_overview",
     "code_frequencies", "coders", "codes_table", "cooccurrence", "cooccurrence_dot",
     "cooccurrence_fragments", "cooccurrence_pairs", "data_version", "descendants",
-    "export_bytes", "export_tables", "format_of", "fragments", "framework_cells", "framework_matrix",
+    "check_pseudonymised", "export_bytes", "export_file_name", "export_tables", "format_of", "fragments", "framework_cells", "framework_matrix",
     "heatmap_data", "life_lines", "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "quotes",
     "read_csv_export", "respondent_profile", "respondents", "table_bytes", "used_settings",
 ]

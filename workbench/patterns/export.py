@@ -136,6 +136,25 @@ def export_bytes(
     return table_bytes(tables, rows, fmt)
 
 
+def check_pseudonymised(db: Database) -> bool:
+    """Refuse (InputError) while name decisions are not applied; else whether any name was
+    ever reviewed (False: a "pseudonymised" file would be labelled not pseudonymised)."""
+    from workbench.privacy.pseudonyms import require_pseudonymised, reviewed
+
+    require_pseudonymised(db)
+    return reviewed(db)
+
+
+def export_file_name(db: Database, stem: str, fmt: str, *, pseudonymise: bool) -> str:
+    """``stem.fmt``; pseudonymised, with accepted names replaced (a stem can hold a
+    respondent code or a document name)."""
+    if pseudonymise:
+        from workbench.privacy.pseudonyms import replace_names
+
+        stem = replace_names(db, [stem])[0]
+    return f"{stem}.{fmt}"
+
+
 def used_settings(db: Database, about: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """The settings with "speakers: (project setting)" replaced by the value that was used:
     a reader of the file cannot look up what the project setting was (issue 13)."""

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access, life_events, patterns
-from workbench.app.common import attempt, db, project_path, tr, user
+from workbench.app.common import attempt, db, lang, project_path, tr, user
 from workbench.codings import STATUSES
 from workbench.patterns import cascade_charts, charts
 from workbench.store import last_event_id
@@ -48,21 +48,32 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def downloads(name: str, tables: dict[str, pd.DataFrame], settings: list[tuple[str, str]],
-              key: str) -> None:
-    """CSV and Excel buttons; the files carry the choices made (built only on click)."""
+              key: str, masked: bool | None = None) -> None:
+    """CSV and Excel buttons; the files carry the choices made (built only on click), the
+    speakers actually used and, with names replaced, no accepted name (issue 20)."""
     if not may_export:
         return
+    if masked is None:
+        masked = st.toggle(tr("patronen.download_pseudonymise"), key=f"{key}_pseudonymise",
+                           help=tr("patronen.download_pseudonymise_help"))
+    if masked:
+        reviewed = attempt(patterns.check_pseudonymised, project)
+        if reviewed is None:  # decisions not applied: the error says what to do
+            return
+        if not reviewed:
+            st.warning(tr("privacy.warn.not_pseudonymised"))
     about = patterns.about_rows(name, project_path(), selection.describe() + settings)
     tables = {sheet: shown(frame) for sheet, frame in tables.items()}
     left, right = st.columns(2)
-    left.download_button(tr("patronen.download_csv"), partial(patterns.table_bytes, tables,
-                         about, "csv"), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"{key}_csv", on_click="ignore")
-    right.download_button(
-        tr("patronen.download_xlsx"), partial(patterns.table_bytes, tables, about, "xlsx"),
-        file_name=f"{name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    for column, fmt, mime in (
+            (left, "csv", "text/csv"),
+            (right, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+        column.download_button(
+            tr(f"patronen.download_{fmt}"),
+            partial(patterns.export_bytes, project, tables, about, fmt, actor=user(),
+                    pseudonymise=masked, lang=lang()),
+            file_name=patterns.export_file_name(project, name, fmt, pseudonymise=masked),
+            mime=mime, key=f"{key}_{fmt}", on_click="ignore")
 
 
 # ----------------------------------------------------------------------------- selection
@@ -229,9 +240,8 @@ def show_quotes() -> None:
             st.dataframe(shown(found), hide_index=True, width="stretch")
             settings = ([("code", c) for c in chosen] + [("and", c) for c in with_codes]
                         + [("not", c) for c in without]
-                        + [("scope", q_scope), ("window", str(q_window)),
-                           ("pseudonymised", "yes" if masked else "no")])
-            downloads("citaten", {"citaten": found}, settings, "patronen_dl_quotes")
+                        + [("scope", q_scope), ("window", str(q_window))])
+            downloads("citaten", {"citaten": found}, settings, "patronen_dl_quotes", masked)
 
 # ----------------------------------------------------------------------------- cascades
 def life_line(cascades: patterns.Cascades, person: str, key: str) -> None:

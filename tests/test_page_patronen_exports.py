@@ -1,0 +1,127 @@
+"""The Patronen page's downloads, read byte for byte: the speakers actually used (issue 13's
+rule, which the page still broke) and names replaced when asked (issue 20).
+
+A download button builds its file only on click (a callable); the test records each
+callable the page hands to Streamlit and calls it, so the bytes checked are the bytes a
+user gets.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from page_runner import page_test
+from streamlit.runtime.media_file_manager import MediaFileManager
+from test_page_patronen import TAB
+from test_patterns import build_project
+from test_privacy_exports import finder, found_names
+from test_privacy_patterns import NAMES, _project
+
+from workbench.privacy import decide
+from workbench.store import set_setting
+
+
+@pytest.fixture
+def files(monkeypatch):
+    """file name -> the callable that builds it, for every download the page offers."""
+    made: dict[str, object] = {}
+    real = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return made
+
+
+def settings_of(data: bytes) -> dict[str, list[str]]:
+    about: dict[str, list[str]] = {}
+    for line in data.decode("utf-8-sig").splitlines():
+        if not line.startswith("# "):
+            break
+        name, _, value = line[2:].partition(": ")
+        about.setdefault(name, []).append(value)
+    return about
+
+
+def xlsx_text(data: bytes) -> dict[str, str]:
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None)
+    return {name: sheet.to_csv(index=False) for name, sheet in sheets.items()}
+
+
+@pytest.mark.parametrize("setting", ["respondent", "all"])
+def test_downloads_name_the_speakers_actually_used(db, project_path, files, setting):
+    build_project(db)
+    set_setting(db, "analysis_speakers", setting, actor="onderzoeker")
+    at = page_test("patronen", project_path).run()
+    assert not at.exception
+    about = settings_of(files["matrix.csv"]())
+    assert about["speakers"] == [setting] and about["pseudonymised"] == ["no"]
+    filters = dict(pd.read_excel(io.BytesIO(files["matrix.xlsx"]()),
+                                 sheet_name="filters").values.tolist())
+    assert filters["speakers"] == setting
+
+
+@pytest.mark.parametrize("tab, key", [
+    ("matrix", "patronen_dl_matrix"), ("frequencies", "patronen_dl_freq"),
+    ("cooccurrence", "patronen_dl_co"), ("cascades", "patronen_dl_cascades")])
+def test_names_are_replaced_in_every_download_when_asked(db, project_path, files, tab, key):
+    _project(db)
+    at = page_test("patronen", project_path, patronen_tab=TAB[tab],
+                   patronen_freq_by="wijk", patronen_attr_wijk=["Zwolle"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    plain = {name: make() for name, make in files.items()}
+    assert any(found_names(finder(NAMES), {"f": data.decode("utf-8-sig", "replace")})
+               for name, data in plain.items() if name.endswith(".csv"))
+    files.clear()
+    at.toggle(key=f"{key}_pseudonymise").set_value(True).run()
+    assert not at.exception and not at.error
+    assert files, "no download offered"
+    for name, make in files.items():
+        data = make()
+        texts = xlsx_text(data) if name.endswith(".xlsx") else {
+            name: data.decode("utf-8-sig")}
+        assert found_names(finder(NAMES), {name: name, **texts}) == {}, name
+        assert "[Plaats 1]" in "".join(texts.values())  # the filter, replaced
+
+
+def test_quotes_download_follows_the_quotes_toggle(db, project_path, files):
+    _project(db)
+    at = page_test("patronen", project_path, patronen_tab=TAB["quotes"],
+                   patronen_q_codes=["verlies", "schaamte"], patronen_q_pseudonymise=True).run()
+    assert not at.exception
+    data = files["citaten.xlsx"]()
+    texts = xlsx_text(data)
+    assert found_names(finder(NAMES), texts) == {}
+    assert "pseudonymised,yes" in texts["filters"]
+
+
+def test_a_profile_download_has_no_name_in_its_file_name(db, project_path, files):
+    _project(db)
+    at = page_test("patronen", project_path, patronen_tab=TAB["profile"],
+                   patronen_profile="R01-kees-zwolle.txt",
+                   patronen_dl_profile_pseudonymise=True).run()
+    assert not at.exception
+    assert sorted(files) == ["persoon-R01-[Naam 1]-[Plaats 1].txt.csv",
+                             "persoon-R01-[Naam 1]-[Plaats 1].txt.xlsx"]
+
+
+def test_unapplied_decisions_refuse_the_download_with_a_plain_message(db, project_path, files):
+    _project(db)
+    decide(db, "Ria", accept=True, actor="onderzoeker", apply=False)
+    at = page_test("patronen", project_path, patronen_dl_matrix_pseudonymise=True).run()
+    assert not at.exception
+    assert any("nog niet vervangen" in e.value for e in at.error)
+    assert files == {} and not at.get("download_button")
+
+
+def test_without_reviewed_names_the_page_warns_and_the_file_says_so(db, project_path, files):
+    build_project(db)
+    at = page_test("patronen", project_path, patronen_dl_matrix_pseudonymise=True).run()
+    assert any(w.value.startswith("Niet gepseudonimiseerd") for w in at.warning)
+    about = settings_of(files["matrix.csv"]())
+    assert about["pseudonymised"] == ["no"]
+    assert about["warning"][0].startswith("Niet gepseudonimiseerd")
