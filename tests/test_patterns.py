@@ -340,3 +340,29 @@ def test_quotes_can_carry_pseudonyms_instead_of_names(project):
     assert masked.loc["R02", "text"] == "Zin 5 van interview-R02, verzonnen."
     plain = quotes(project, ["isolement"], user=ME).set_index("respondent")
     assert plain.loc["R01", "text"] == "Zin 5 van interview-R01, verzonnen."
+
+
+def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project):
+    """Issue 17: the id behind each quote row leads to that place (patterns.place_of)."""
+    from workbench.patterns import (
+        cooccurrence_fragments, matrix_quotes, place_of, quotes, respondent_profile,
+    )
+
+    tables = [quotes(project, ["isolement"], user=ME), matrix_quotes(project, user=ME),
+              respondent_profile(project, "R02", user=ME).timeline]
+    meet = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn", user=ME)
+    tables += [meet.rename(columns={f"{c}_a": c for c in ("coding", "text")}),
+               meet.rename(columns={f"{c}_b": c for c in ("coding", "text")})]
+    for table in tables:
+        assert len(table)
+        for coding, text in zip(table["coding"], table["text"]):
+            place = place_of(project, coding, user=ME)
+            assert place["start_char"] is None  # segment codings: the segment is the place
+            assert project.execute("SELECT text FROM segments WHERE id = ?",
+                                   [place["segment_id"]]).fetchone()[0] == text
+    doc, start = project.execute("SELECT document_id, start_char FROM segments "
+                                 "WHERE text = 'Zin 7 van interview-R04, verzonnen.'").fetchone()
+    span = add_coding(project, coder="anna", code="herstel", document_id=doc,
+                      start_char=start + 4, end_char=start + 9)
+    assert place_of(project, span, user=ME) == {"document_id": doc, "segment_id": None,
+                                                "start_char": start + 4, "end_char": start + 9}

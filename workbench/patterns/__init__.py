@@ -23,6 +23,7 @@ from workbench.patterns.life_line import LifeLines, life_lines
 from workbench.patterns.matrix import (
     code_frequencies, framework_cells, framework_matrix, matrix_quotes,
 )
+from workbench.patterns.places import place_of
 from workbench.patterns.profile import Profile, respondent_profile
 from workbench.patterns.quotes import quotes
 
@@ -34,6 +35,6 @@ __all__ = [
     "code_frequencies", "coders", "codes_table", "cooccurrence", "cooccurrence_dot",
     "cooccurrence_fragments", "cooccurrence_pairs", "data_version", "descendants",
     "check_pseudonymised", "export_bytes", "export_file_name", "export_tables", "format_of", "fragments", "framework_cells", "framework_matrix",
-    "heatmap_data", "life_lines", "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "quotes",
+    "heatmap_data", "life_lines", "life_order", "loss_events", "matrix_quotes", "meeting_pairs", "parse_filters", "place_of", "quotes",
     "read_csv_export", "respondent_profile", "respondents", "table_bytes", "used_settings",
 ]

@@ -152,7 +152,8 @@ def cooccurrence_fragments(
     """Where two codes meet: one row per meeting, with both fragments side by side.
 
     Columns: respondent, document, speaker, code_a, text_a, segment_a, code_b, text_b,
-    segment_b, then the respondent's attributes.
+    segment_b, coding_a, coding_b (a coding behind each fragment, for
+    :func:`~workbench.patterns.place_of`), then the respondent's attributes.
     """
     check_scope(scope, window)
     code_a, code_b = (check_codes(db, [c], rollup=selection.rollup)[0] for c in (code_a, code_b))
@@ -171,8 +172,10 @@ def cooccurrence_fragments(
                               "document_a": "document", "speaker_a": "speaker",
                               "seg_first_a": "segment_a", "seg_first_b": "segment_b"})
     out = out.sort_values(["respondent", "document", "start_char_a", "segment_b"])
+    out = out.rename(columns={"fragment_a": "coding_a", "fragment_b": "coding_b"})
     out = out[["respondent_id", "respondent", "document", "speaker", "code_a", "text_a",
-               "segment_a", "code_b", "text_b", "segment_b"]].reset_index(drop=True)
+               "segment_a", "code_b", "text_b", "segment_b", "coding_a", "coding_b"]]
+    out = out.reset_index(drop=True)
     return with_attributes(db, out).drop(columns="respondent_id")
 
 

@@ -92,9 +92,12 @@ def matrix_quotes(
     respondent: str | None = None,
     code: str | None = None,
 ) -> pd.DataFrame:
-    """The fragments behind one cell (or a whole row or column when one side is None)."""
+    """The fragments behind one cell (or a whole row or column when one side is None).
+
+    ``coding`` is a coding behind each fragment (:func:`~workbench.patterns.place_of`)."""
     frame = fragments(db, selection, user=user, details=False, respondent=respondent,
                       codes=None if code is None else [code])
+    frame = frame.assign(coding=frame["fragment_id"])
     return with_attributes(db, with_text(db, frame.reset_index(drop=True)))
 
 

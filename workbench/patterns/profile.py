@@ -20,7 +20,7 @@ class Profile:
     pseudonym: str | None
     attributes: pd.DataFrame   # attribute, value
     codes: pd.DataFrame        # code, name, fragments, share (of this person's fragments)
-    timeline: pd.DataFrame     # every fragment in life-story order, with its kind
+    timeline: pd.DataFrame     # every fragment in life-story order, with its kind and coding
 
 
 def respondent_profile(
@@ -49,8 +49,9 @@ def respondent_profile(
     timeline["kind"] = "other"
     timeline.loc[timeline["code"].isin(follow), "kind"] = "follower"
     timeline.loc[timeline["code"].isin(losses), "kind"] = "loss"
-    timeline = timeline[["story_rank", "code", "kind", "life_year", "life_age", "life_key",
-                         "document", "seg_first", "speaker", "text", "coders"]]
+    timeline = timeline.rename(columns={"fragment_id": "coding"})[[
+        "story_rank", "code", "kind", "life_year", "life_age", "life_key", "document",
+        "seg_first", "speaker", "text", "coders", "coding"]]
     return Profile(respondent=respondent, pseudonym=found["pseudonym"].iloc[0],
                    attributes=attributes, codes=codes.reset_index(drop=True),
                    timeline=timeline.reset_index(drop=True))

@@ -20,7 +20,7 @@ from workbench.patterns.fragments import (
 )
 
 QUOTE_COLUMNS = ["respondent", "pseudonym", "document", "speaker", "code", "text", "coders",
-                 "seg_first", "start_char", "end_char", "life_year", "life_age"]
+                 "seg_first", "start_char", "end_char", "life_year", "life_age", "coding"]
 
 
 def quotes(
@@ -40,7 +40,8 @@ def quotes(
     ``pseudonymise`` shows the quotes with the project's pseudonyms in place of names.
 
     One row per fragment, in respondent and document order, with the respondent's
-    attributes as extra columns (QUOTE_COLUMNS first). With ``selection.rollup`` a top-level
+    attributes as extra columns (QUOTE_COLUMNS first; ``coding`` is a coding behind the
+    fragment, for :func:`~workbench.patterns.places.place_of`). With ``selection.rollup`` a top-level
     code also finds its sub-codes' fragments.
     """
     if not codes:
@@ -60,6 +61,7 @@ def quotes(
     hits = hits.sort_values(["respondent", "document_id", "start_char", "code"])
     out = with_attributes(db, with_text(db, hits.reset_index(drop=True),
                                         pseudonymise=pseudonymise))
+    out["coding"] = out["fragment_id"]  # the place in the interview (patterns.place_of)
     extra = [c for c in out.columns if c not in QUOTE_COLUMNS and c not in _INTERNAL]
     out = out[QUOTE_COLUMNS + extra]
     if pseudonymise:  # names also sit in speaker labels, document names, attribute values
