@@ -14,6 +14,7 @@ import streamlit as st
 
 from workbench import access, life_events, patterns
 from workbench.app.common import attempt, db, lang, project_path, tr, user
+from workbench.app.jump import jump_link
 from workbench.codings import STATUSES
 from workbench.patterns import cascade_charts, charts
 from workbench.store import last_event_id
@@ -76,6 +77,29 @@ def downloads(name: str, tables: dict[str, pd.DataFrame], settings: list[tuple[s
             mime=mime, key=f"{key}_{fmt}", on_click="ignore")
 
 
+def open_link(row: pd.Series, coding: str = "coding", code: str = "code",
+              label: str = "patronen.jump.open") -> None:
+    """A link to the place of ``row[coding]`` in its interview (the coding page)."""
+    place = attempt(patterns.place_of, project, int(row[coding]), user=user())
+    if place is not None:
+        jump_link(tr(label, code=row.get(code) or "", document=row.get("document") or ""),
+                  **place)
+
+
+def quote_table(frame: pd.DataFrame, columns: list[str], key: str,
+                links: tuple[tuple[str, str], ...] = (("coding", "code"),)) -> None:
+    """Quotes, one per row: a click on a row gives the link to its place in the interview
+    (one per ``(coding column, code column)`` in ``links``), as on the Zoeken page."""
+    event = st.dataframe(shown(frame[columns]), hide_index=True, width="stretch", key=key,
+                         on_select="rerun", selection_mode="single-row")
+    rows = event.selection.rows if event else []
+    if rows and rows[0] < len(frame):
+        for coding, code in links:
+            open_link(frame.iloc[rows[0]], coding, code)
+    else:
+        st.caption(tr("patronen.jump.pick"))
+
+
 # ----------------------------------------------------------------------------- selection
 with st.expander(tr("patronen.selection")):
     filters: list[tuple[str, str]] = []
@@ -116,6 +140,7 @@ if matrix.empty or matrix.to_numpy().sum() == 0:
     st.info(tr("patronen.empty"))
     st.stop()
 code_names = patterns.codes_table(project).set_index("code")["name"].to_dict()
+PLACE_COLUMNS = ("coding", "coding_a", "coding_b")  # ids for the jump, not for reading
 TABS = ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile")
 tabs = st.tabs([tr(f"patronen.tab.{t}") for t in TABS], key="patronen_tab", on_change="rerun")
 tab = dict(zip(TABS, tabs))
@@ -142,8 +167,9 @@ def show_matrix() -> None:
         if found is not None and found.empty:
             st.info(tr("patronen.matrix.none"))
         elif found is not None:
-            st.dataframe(shown(found[["document", "speaker", "text", "coders"]]),
-                         hide_index=True, width="stretch")
+            open_link(found.iloc[0], label="patronen.jump.first")  # one click from the cell
+            quote_table(found, ["document", "speaker", "text", "coders"],
+                        "patronen_matrix_quotes")
     cells_table = overview("framework_cells")
     downloads("matrix", {"matrix": matrix.reset_index(), "citaten": cells_table}, [],
               "patronen_dl_matrix")
@@ -206,7 +232,8 @@ def show_cooccurrence() -> None:
             if where is not None and where.empty:
                 st.info(tr("patronen.co.none"))
             elif where is not None:
-                st.dataframe(shown(where), hide_index=True, width="stretch")
+                quote_table(where, [c for c in where.columns if c not in PLACE_COLUMNS],
+                            "patronen_co_quotes", (("coding_a", "code_a"), ("coding_b", "code_b")))
         downloads("samen", {"samen": table.reset_index(), "paren": pairs},
                   [("scope", scope), ("window", str(window))], "patronen_dl_co")
 
@@ -237,7 +264,8 @@ def show_quotes() -> None:
                          scope=q_scope, window=int(q_window), pseudonymise=masked)
         if found is not None:
             st.success(tr("patronen.q.found", n=len(found)))
-            st.dataframe(shown(found), hide_index=True, width="stretch")
+            quote_table(found, [c for c in found.columns if c not in PLACE_COLUMNS],
+                        "patronen_q_quotes")
             settings = ([("code", c) for c in chosen] + [("and", c) for c in with_codes]
                         + [("not", c) for c in without]
                         + [("scope", q_scope), ("window", str(q_window))])
@@ -278,10 +306,10 @@ def life_line(cascades: patterns.Cascades, person: str, key: str) -> None:
     if chosen and chosen[0].get(cascade_charts.ELEMENT):
         picked = chosen[0][cascade_charts.ELEMENT]
     if picked:
-        element_quotes(cascades, picked)
+        element_quotes(cascades, picked, f"{key}_quotes")
 
 
-def element_quotes(cascades: patterns.Cascades, element: str) -> None:
+def element_quotes(cascades: patterns.Cascades, element: str, key: str) -> None:
     """The quotes behind one event, or a link's evidence and the quotes of both its ends."""
     what, _, number = element.partition(":")
     quotes = cascades.quotes
@@ -299,8 +327,7 @@ def element_quotes(cascades: patterns.Cascades, element: str) -> None:
         ends = [int(number)]
     shown_quotes = quotes[quotes["event"].isin(ends)]
     shown_quotes = shown_quotes.drop_duplicates(["event", "document", "segment", "text"])
-    st.dataframe(shown(shown_quotes[["event", "code", "document", "coder", "text"]]),
-                 hide_index=True, width="stretch")
+    quote_table(shown_quotes, ["event", "code", "document", "coder", "text"], key)
 
 
 def show_cascades() -> None:
@@ -401,7 +428,8 @@ def show_profile() -> None:
         life_line(cascades, person, "patronen_prof")
     kinds = {k: tr(f"patronen.kind.{k}") for k in ("loss", "follower", "other")}
     timeline = profile.timeline.assign(kind=profile.timeline["kind"].map(kinds))
-    st.dataframe(shown(timeline), hide_index=True, width="stretch")
+    quote_table(timeline, [c for c in timeline.columns if c not in PLACE_COLUMNS],
+                "patronen_prof_quotes")
     downloads(f"persoon-{person}", {"kenmerken": profile.attributes,
                                     "codes": profile.codes, "verhaal": profile.timeline},
               [("respondent", str(person))], "patronen_dl_profile")
