@@ -136,3 +136,17 @@ def test_a_loss_events_quote_links_to_its_place(story, db):
     assert not story.exception
     doc, seg = segment(db, "Zin 1 van interview-R02, verzonnen.")
     assert any(f"(coderen?doc={doc}&seg={seg})" in m.value for m in story.markdown)
+
+
+@pytest.mark.slow
+def test_a_loss_or_reaction_row_links_to_where_it_was_first_told(story, db):
+    story.session_state["patronen_cas_person"] = "R02"
+    story.session_state["patronen_cas_events"] = picked(rows=[0])
+    story.session_state["patronen_cas_reactions"] = picked(rows=[0])
+    story.run()
+    assert not story.exception, [e.message for e in story.exception]
+    doc, dierbare = segment(db, "Zin 2 van interview-R02, verzonnen.")  # 1985, first in life
+    _, isolement = segment(db, "Zin 5 van interview-R02, verzonnen.")
+    text = " ".join(m.value for m in story.markdown)
+    assert f"(coderen?doc={doc}&seg={dierbare})" in text
+    assert f"(coderen?doc={doc}&seg={isolement})" in text

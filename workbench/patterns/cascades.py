@@ -36,12 +36,12 @@ ARROW = " -> "
 EVENT_COLUMNS = ["respondent", "step", "event", "code", "label", "when", "life_year", "life_age",
                  "life_key", "timing", "certainty", "status", "mentions", "codings",
                  "followed_by", "led_to", "maybe_followed_by", "maybe_led_to", "evidence",
-                 "document", "segment", "text",
+                 "document", "segment", "text", "coding",
                  "respondent_id"]
 REACTION_COLUMNS = ["respondent", "event", "code", "reaction", "follows", "follows_code",
                     "link", "when", "life_year", "life_age", "timing", "certainty", "status",
                     "mentions",
-                    "codings", "evidence", "document", "segment", "text"]
+                    "codings", "evidence", "document", "segment", "text", "coding"]
 LINK_COLUMNS = ["respondent", "link", "type", "cause", "cause_code", "cause_when", "effect",
                 "effect_code", "effect_when", "status", "origin", "score", "evidence"]
 

@@ -128,7 +128,7 @@ def _ordered(db: Database, events: pd.DataFrame, mentions: pd.DataFrame,
         mentions=("coding", "size"),
         codings=("coding", lambda c: ", ".join(str(int(i)) for i in sorted(c))))
     events = events.join(summary, on="event").join(
-        first[["doc_rank", "start_char", "segment", "text", "document_id"]].rename(
+        first[["doc_rank", "start_char", "segment", "text", "document_id", "coding"]].rename(
             columns={"document_id": "told_in"}), on="event")
     given = given_birth_years(db)
     parts = []

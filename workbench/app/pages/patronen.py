@@ -364,16 +364,14 @@ def show_cascades() -> None:
     life_line(cascades, person, "patronen_cas")
     st.markdown(f"**{tr('patronen.cas.events')}**")
     mine = cascades.events[cascades.events["respondent"] == person]
-    st.dataframe(shown(mine[["step", "event", "code", "label", "when", "certainty", "status",
-                             "followed_by", "led_to", "maybe_followed_by", "maybe_led_to", "mentions",
-                             "text"]]),
-                 hide_index=True, width="stretch")
+    quote_table(mine, ["step", "event", "code", "label", "when", "certainty", "status",
+                       "followed_by", "led_to", "maybe_followed_by", "maybe_led_to", "mentions",
+                       "text"], "patronen_cas_events")
     reactions = cascades.reactions[cascades.reactions["respondent"] == person]
     if len(reactions):
         st.markdown(f"**{tr('patronen.cas.reactions')}**")
-        st.dataframe(shown(reactions[["event", "code", "follows", "follows_code", "link",
-                                      "when", "status", "text"]]),
-                     hide_index=True, width="stretch")
+        quote_table(reactions, ["event", "code", "follows", "follows_code", "link", "when",
+                                "status", "text"], "patronen_cas_reactions")
 
     st.subheader(tr("patronen.cas.across"))
     st.markdown(f"**{tr('patronen.cas.transitions')}**")
