@@ -123,6 +123,9 @@ def test_following_a_span_link_selects_that_span(project):
     assert target == {"document_id": doc, "segment_id": None, "start_char": start,
                       "end_char": end}
     assert "7 van interview-R04, verzonnen." in " ".join(m.value for m in at.markdown)
+    from test_page_coderen import drawn
+
+    assert drawn(at)["focus"] == segment(db, "Zin 7 van interview-R04, verzonnen.")[1]
 
 
 @pytest.mark.slow

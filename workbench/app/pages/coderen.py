@@ -28,6 +28,8 @@ def go_to(place: dict) -> None:
         "document_id": place["document_id"], "segment_id": place.get("segment_id"),
         "start_char": place.get("start_char"), "end_char": place.get("end_char")}
     st.session_state["coding_focus"] = place.get("segment_id")
+    if place.get("segment_id") is None:  # a free span: scroll to the segment it starts in
+        st.session_state["coding_focus_char"] = place.get("start_char")
 
 
 st.title(tr("page.coderen"))
@@ -71,6 +73,10 @@ if target and target.get("start_char") is None:  # a jump to a segment: fill in 
     target = ({**target, "start_char": seg.start_char, "end_char": seg.end_char}
               if seg else None)
     st.session_state["coding_target"] = target
+focus_char = st.session_state.pop("coding_focus_char", None)
+if focus_char is not None:
+    st.session_state["coding_focus"] = next(
+        (s.id for s in segments.values() if s.start_char <= focus_char < s.end_char), None)
 
 left, right = st.columns([3, 2], gap="large")
 with left:
