@@ -19,6 +19,7 @@ from test_patterns import build_project
 from test_privacy_exports import finder, found_names
 from test_privacy_patterns import NAMES, _project
 
+from workbench import accounts
 from workbench.privacy import decide
 from workbench.store import set_setting
 
@@ -125,3 +126,19 @@ def test_without_reviewed_names_the_page_warns_and_the_file_says_so(db, project_
     about = settings_of(files["matrix.csv"]())
     assert about["pseudonymised"] == ["no"]
     assert about["warning"][0].startswith("Niet gepseudonimiseerd")
+
+
+def test_a_supervisor_downloads_only_with_names_replaced(db, project_path, files):
+    _project(db)
+    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
+    at = page_test("patronen", project_path, user="vera").run()
+    assert not at.exception
+    switch = at.toggle(key="patronen_dl_matrix_pseudonymise")
+    assert switch.value is True and switch.proto.disabled
+    for name, make in files.items():
+        data = make()
+        texts = xlsx_text(data) if name.endswith(".xlsx") else {name: data.decode("utf-8-sig")}
+        assert found_names(finder(NAMES), texts) == {}, name
+    at = page_test("patronen", project_path, user="vera", patronen_tab=TAB["quotes"],
+                   patronen_q_codes=["verlies"]).run()
+    assert found_names(finder(NAMES), xlsx_text(files["citaten.xlsx"]())) == {}

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from test_privacy_exports import finder, found_names, texts_of
-from workbench import codings, respondents
+from workbench import accounts, codings, respondents
 from workbench.cli import main
 from workbench.errors import InputError
 from workbench.patterns import about_rows, export_tables, read_csv_export
@@ -135,3 +135,16 @@ def test_the_package_refuses_too_and_writes_nothing(db, tmp_path):
                       about_rows("matrix", None, []), actor=ME, pseudonymise=True)
     assert err.value.key == "privacy.not_applied"
     assert not (tmp_path / "m.csv").exists()
+
+
+@pytest.mark.parametrize("overview", list(OVERVIEWS))
+def test_a_supervisor_exports_patterns_only_pseudonymised(db, project_path, tmp_path, overview,
+                                                          capsys):
+    """One rule with `export --original-text`: original names leave only with a researcher."""
+    _project(db)
+    accounts.add_user(db, "vera", role="supervisor", actor=ME)
+    out = tmp_path / f"{overview}.csv"
+    assert _export(project_path, overview, out, "--user", "vera") == 1
+    assert "supervisor" in capsys.readouterr().err and not out.exists()
+    assert _export(project_path, overview, out, "--user", "vera", "--pseudonymise") == 0
+    assert found_names(finder(NAMES), texts_of(out)) == {}

@@ -194,7 +194,7 @@ def run_quotes(args: argparse.Namespace) -> int:
     patterns.format_of(args.output)
     if not args.code:
         raise InputError("patterns.cli.code_needed")
-    if not args.pseudonymise:  # one rule with `export --original-text`
+    if not args.pseudonymise:  # one rule with `export --original-text` (before the work)
         access.require_original_text(db, args.user)
     found = patterns.quotes(db, args.code, selection, user=args.user, all_of=args.all_of,
                             none_of=args.none_of, scope=args.scope, window=args.window,

@@ -107,7 +107,9 @@ def export_bytes(
 ) -> bytes:
     """The file a pattern export writes, the same from the CLI and from the Patronen page.
 
-    Exporting needs the ``export`` right. The settings say which speakers were used (not
+    Exporting needs the ``export`` right, and a file that is not pseudonymised the right to
+    take original text out (researchers; :data:`workbench.access.ORIGINAL_TEXT`), as every
+    export: names sit in quotes, respondent codes and attribute values. The settings say which speakers were used (not
     "(project setting)") and whether the file is pseudonymised. ``pseudonymise`` replaces
     every accepted name, in any letter case and inside joined words, in every text cell
     (quotes, respondent codes, document names, speaker labels, attribute values), in the
@@ -115,6 +117,8 @@ def export_bytes(
     not applied, and labelled plainly "not pseudonymised" when no name was ever reviewed.
     """
     access.require(db, actor, "export")
+    if not pseudonymise:  # one rule with `export --original-text` (access.ORIGINAL_TEXT)
+        access.require_original_text(db, actor)
     rows = used_settings(db, about)
     if pseudonymise:
         from workbench.privacy.pseudonyms import (

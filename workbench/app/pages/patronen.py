@@ -26,6 +26,7 @@ if not access.can(project, user(), "read"):
     st.stop()
 st.caption(tr("patronen.intro"))
 may_export = access.can(project, user(), "export")
+may_take_originals = access.can(project, user(), access.ORIGINAL_TEXT)
 version = last_event_id(project)  # cache key: changes with every logged change
 
 
@@ -56,7 +57,10 @@ def downloads(name: str, tables: dict[str, pd.DataFrame], settings: list[tuple[s
         return
     if masked is None:
         masked = st.toggle(tr("patronen.download_pseudonymise"), key=f"{key}_pseudonymise",
-                           help=tr("patronen.download_pseudonymise_help"))
+                           value=not may_take_originals, disabled=not may_take_originals,
+                           help=tr("patronen.download_pseudonymise_help" if may_take_originals
+                                   else "patronen.download_pseudonymise_always"))
+    masked = masked or not may_take_originals  # one rule with every export
     if masked:
         reviewed = attempt(patterns.check_pseudonymised, project)
         if reviewed is None:  # decisions not applied: the error says what to do
