@@ -99,7 +99,15 @@ def test_evaluation_panel_shows_per_code_table(project):
     at.button(key="suggest_evaluate").click().run()
     assert not at.exception
     table = at.dataframe[-1].value
-    assert {"Precisie", "Gevonden (recall)", "F1", "Alpha"} <= set(table.columns)
+    assert {"Precisie", "Gevonden (recall)", "F1", "Alpha", "Voorgesteld",
+            "Zijn de voorstellen het bekijken waard?"} <= set(table.columns)
+    # what the figures cover, said above the table: every sentence of the coded interviews
+    sentences = db.execute("SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id "
+                           "JOIN speakers sp ON sp.id = t.speaker_id "
+                           "WHERE sp.role = 'respondent'").fetchone()[0]
+    assert any(f"Gemeten op {sentences} zinnen in 1 interview " in c.value for c in at.caption)
+    # a precision is shown with its interval
+    assert any("[" in str(v) for v in table["Precisie"])
 
 
 def test_english_interface(project):

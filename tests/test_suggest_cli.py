@@ -135,8 +135,27 @@ def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
     capsys.readouterr()
     assert main(["evaluate", "--project", str(path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {"code", "examples", "precision", "recall", "f1", "alpha"} <= set(rows[0])
+    assert {"code", "examples", "precision", "recall", "f1", "alpha", "proposed", "correct",
+            "documents", "sentences", "verdict", "precision_interval"} <= set(rows[0])
     assert any(r["examples"] for r in rows)
+    assert rows[0]["documents"] == 1
+
+
+def test_evaluate_table_says_what_it_covers(tmp_path, nlp, capsys):
+    from workbench.codings import decide, list_codings
+    from workbench.store import open_project
+
+    path = project_with_interview(tmp_path, nlp)
+    main(["suggest", "--project", str(path)])
+    db = open_project(path)
+    for r in list_codings(db, user="onderzoeker", statuses=None):
+        decide(db, r["id"], "accepted", actor="onderzoeker")
+    capsys.readouterr()
+    assert main(["evaluate", "--project", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "in 1 interview waarin iemand codeerde" in out.splitlines()[0]
+    assert "precision [95%]" in out and "verdict" in out
+    assert main(["evaluate", "--project", str(path), "--user", "niemand"]) == 1
 
 
 def test_interviewer_turns_are_not_evidence(tmp_path):

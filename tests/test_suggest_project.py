@@ -136,9 +136,69 @@ def test_evaluate_reports_every_code(project, nlp):
     suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
     for r in stored(db):
         decide(db, r["id"], "accepted", actor="onderzoeker")
-    rows = evaluate(db, nlp=nlp)
+    rows = evaluate(db, nlp=nlp, user="onderzoeker")
     assert {r["code"] for r in rows} >= {"verlies", "schaamte", "isolement"}
-    assert all(set(r) >= {"examples", "precision", "recall", "f1", "alpha"} for r in rows)
+    assert all(set(r) >= {"examples", "precision", "recall", "f1", "alpha", "proposed",
+                          "precision_interval", "verdict", "fold_sources"} for r in rows)
+
+
+def second_interview(tmp_path, nlp, db, name: str) -> int:
+    source = tmp_path / name
+    # each text its own (the import recognises a text it already holds)
+    source.write_text(INTERVIEW.replace("vrouw", "man") + f"R: Dit was {name}.\n",
+                      encoding="utf-8")
+    return import_files(db, [source], actor="onderzoeker", nlp=nlp).results[0].document_id
+
+
+def test_evaluate_counts_every_sentence_of_the_coded_documents(project, nlp, tmp_path):
+    # Precision over every sentence the model would propose, not only over coded sentences:
+    # a person coded one sentence per interview; the uncoded ones count as "not this code".
+    db, doc = project
+    docs = [doc] + [second_interview(tmp_path, nlp, db, f"R9{i}-test.txt") for i in range(3)]
+    untouched = second_interview(tmp_path, nlp, db, "R98-niemand.txt")
+    for d in docs:
+        first = db.execute("SELECT id FROM segments WHERE document_id = ? AND text LIKE "
+                           "'%schaamde%'", [d]).fetchone()[0]
+        add_coding(db, coder="onderzoeker", code="schaamte", segment_id=first)
+    rows = {r["code"]: r for r in evaluate(db, nlp=nlp, user="onderzoeker")}
+    respondent = db.execute(
+        "SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id JOIN speakers sp "
+        "ON sp.id = t.speaker_id WHERE sp.role = 'respondent' AND s.document_id != ?",
+        [untouched]).fetchone()[0]
+    shame = rows["schaamte"]
+    assert shame["documents"] == 4 and shame["sentences"] == respondent > 4
+    assert shame["examples"] == 4
+    assert sum(shame["fold_sources"].values()) == 4          # one engine per fold, named
+    if shame["proposed"]:
+        assert shame["precision"] == round(shame["correct"] / shame["proposed"], 3)
+        low, high = shame["precision_interval"]
+        assert low <= shame["precision"] <= high
+    # rules propose isolement on uncoded sentences: every one is counted as a wrong proposal
+    lonely = rows["isolement"]
+    assert lonely["examples"] == 0 and lonely["proposed"] > 0 and lonely["verdict"] == \
+        "no_examples"
+
+
+def test_evaluate_needs_a_role_that_reads(project, nlp):
+    from workbench.accounts import add_user
+    from workbench.errors import PermissionDenied
+
+    db, _ = project
+    add_user(db, "bewoner", role="co-onderzoeker", actor="onderzoeker")
+    with pytest.raises(PermissionDenied):
+        evaluate(db, nlp=nlp, user="bewoner")
+
+
+def test_verdict_follows_the_interval_not_the_point():
+    from workbench.suggest.evaluate import verdict, wilson
+
+    assert wilson(0, 0) is None
+    assert verdict(examples=30, proposed=40, correct=30, source="model") == "worth"
+    assert verdict(examples=30, proposed=40, correct=5, source="model") == "not_yet"
+    # 3 of 4 right is 0.75, but four proposals cannot show it is above one in two
+    assert verdict(examples=5, proposed=4, correct=3, source="rules") == "unsure"
+    assert verdict(examples=0, proposed=9, correct=0, source="rules") == "no_examples"
+    assert verdict(examples=3, proposed=0, correct=0, source="silenced") == "silenced"
 
 
 def test_learner_catches_up_with_codings_made_elsewhere(project, nlp, tmp_path):

@@ -34,9 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     evaluate = sub.add_parser(
         "evaluate",
-        help="cross-validated precision, recall, F1 and alpha per code on the human codings",
+        help="cross-validated precision, recall, F1 and alpha per code, over every sentence "
+        "of the documents people coded",
     )
     add_project_argument(evaluate)
+    add_user_argument(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.set_defaults(func=run_evaluate)
 
@@ -82,15 +84,28 @@ def _suggest_files(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    from workbench.suggest.display import figure_with_interval as cell
     from workbench.suggest.evaluate import evaluate
 
-    rows = evaluate(project(args), nlp=load_pipeline())
+    rows = evaluate(project(args), nlp=load_pipeline(), user=args.user)
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    header = ["code", "examples", "precision", "recall", "f1", "alpha", "source"]
-    print("  ".join(f"{h:>10}" if i else f"{h:<28}" for i, h in enumerate(header)))
+    if rows:
+        print(t("suggest.cli_scope", args.lang, sentences=rows[0]["sentences"],
+                documents=rows[0]["documents"]))
+
+    header = ["code", "examples", "proposed", "precision [95%]", "recall [95%]", "f1", "alpha",
+              "source", "verdict"]
+    widths = [28, 8, 8, 17, 17, 6, 6, 9, 12]
+    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)
+                    for i, (h, w) in enumerate(zip(header, widths))))
     for r in rows:
-        cells = [r["code"]] + ["-" if r[h] is None else r[h] for h in header[1:]]
-        print("  ".join(f"{c:>10}" if i else f"{c:<28}" for i, c in enumerate(cells)))
+        cells = [r["code"], str(r["examples"]), str(r["proposed"]),
+                 cell(r["precision"], r["precision_interval"]),
+                 cell(r["recall"], r["recall_interval"]), cell(r["f1"], None),
+                 cell(r["alpha"], None),
+                 r["source"], t(f"suggest.verdict.{r['verdict']}", args.lang)]
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(cells, widths))))
     return 0

@@ -71,3 +71,10 @@ def fragment_markdown(turn_text: str, segment: tuple[int, int], evidence: Sequen
         else:
             out.append(f":orange-background[**{safe}**]")
     return "".join(out)
+
+
+def figure_with_interval(value: float | None, interval: Sequence[float] | None) -> str:
+    """``0.42 [0.30-0.55]``: a figure with its 95 % interval, ``-`` when there is none."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    return f"{value:.2f} [{interval[0]:.2f}-{interval[1]:.2f}]" if interval else f"{value:.2f}"

@@ -12,7 +12,7 @@ from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
 from workbench.codings import decide
 from workbench.documents import list_documents
 from workbench.errors import WorkbenchError
-from workbench.suggest.display import escape_markdown, fragment_markdown
+from workbench.suggest.display import escape_markdown, figure_with_interval, fragment_markdown
 from workbench.suggest.evaluate import evaluate
 from workbench.suggest.project import suggest_document
 from workbench.suggest.review import (
@@ -147,14 +147,21 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
     st.caption(tr("suggesties.evaluation_help"))
     if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
         st.session_state["suggest_evaluation"] = attempt(
-            evaluate, project, nlp=nlp(), model=learner.model)
+            evaluate, project, nlp=nlp(), user=me, model=learner.model)
     rows = st.session_state.get("suggest_evaluation")
     if rows is not None:
         table = pd.DataFrame([r for r in rows if r["examples"]])
         if table.empty:
             st.info(tr("suggesties.evaluation_empty"))
         else:
+            st.caption(tr("suggesties.evaluation_scope", sentences=rows[0]["sentences"],
+                          documents=rows[0]["documents"]))
+            table["verdict"] = [tr(f"suggesties.verdict.{v}") for v in table["verdict"]]
             table["source"] = [tr(f"suggesties.source.{s}") for s in table["source"]]
-            table = table[["code", "examples", "precision", "recall", "f1", "alpha", "source"]]
+            for figure in ("precision", "recall"):
+                table[figure] = [figure_with_interval(v, i) for v, i in
+                                 zip(table[figure], table[f"{figure}_interval"])]
+            table = table[["code", "verdict", "examples", "proposed", "precision", "recall",
+                           "f1", "alpha", "source"]]
             st.dataframe(table.rename(columns={
                 c: tr(f"suggesties.col.{c}") for c in table.columns}), hide_index=True)
