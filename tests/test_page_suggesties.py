@@ -139,3 +139,19 @@ def test_other_proposals_for_the_same_sentence_are_announced(project):
     at.button(key="suggest_skip").click().run()
     nxt = [m.value for m in at.markdown if m.value.startswith("Voorstel:")]
     assert nxt != first and nxt[0].split("**")[1] in captions[0]
+
+
+def test_one_code_at_a_time_most_likely_first_with_its_share_accepted(project):
+    path, db = project
+    at = with_suggestions(path)
+    open_ = list_codings(db, user="onderzoeker", statuses=["suggested"])
+    code = max({r["code"] for r in open_}, key=lambda c: sum(r["code"] == c for r in open_))
+    at.selectbox(key="suggest_focus").set_value(code).run()
+    assert not at.exception
+    name = db.execute("SELECT name FROM codes WHERE slug = ?", [code]).fetchone()[0]
+    assert at.markdown and any(f"**{name}**" in m.value or name in m.value for m in at.markdown)
+    assert any(f"suggesties voor {name}" in c.value and "-" in c.value for c in at.caption)
+    best = max((r for r in open_ if r["code"] == code), key=lambda r: r["score"])
+    at.button(key="suggest_accept").click().run()
+    assert db["codings"].get(best["id"])["status"] == "accepted"   # the most likely one
+    assert any(f"suggesties voor {name}" in c.value and "100%" in c.value for c in at.caption)

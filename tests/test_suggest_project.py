@@ -210,3 +210,18 @@ def test_learner_catches_up_with_codings_made_elsewhere(project, nlp, tmp_path):
     add_coding(db, coder="onderzoeker", code="zingeving", segment_id=segment)
     assert learner.catch_up(db) and learner.wait(5.0)
     assert not learner.catch_up(db)
+
+
+def test_queue_for_one_code_is_ranked_by_score_and_counts_share_accepted(project, nlp):
+    db, doc = project
+    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    queue = review_queue(db, coder="onderzoeker", code="isolement")
+    assert queue and {q["code"] for q in queue} == {"isolement"}
+    assert [q["score"] for q in queue] == sorted((q["score"] for q in queue), reverse=True)
+    decide(db, queue[0]["coding_id"], "accepted", actor="onderzoeker")
+    counts = {c["code"]: c for c in example_counts(db)}
+    assert counts["isolement"]["accepted_share"] == 1.0
+    assert counts["schaamte"]["accepted_share"] is None   # nothing decided yet
+    if len(queue) > 1:
+        decide(db, queue[1]["coding_id"], "rejected", actor="onderzoeker")
+        assert {c["code"]: c for c in example_counts(db)}["isolement"]["accepted_share"] == 0.5

@@ -128,14 +128,19 @@ def review_queue(
     limit: int = 20,
     model: ProjectSuggester | None = None,
     nlp: Language | None = None,
+    code: str | None = None,
 ) -> list[dict[str, Any]]:
     """Open suggestions for ``coder`` in the order that teaches the model fastest.
+
+    With ``code``, only that code's suggestions, most likely first: "the fragments most
+    likely to be X", the way to check a code's cold start (is its top worth the time?).
 
     With ``model`` (and ``nlp``), scores are recomputed with the current model, so the order
     follows every refit; without, the stored scores are used. Each item: coding id, segment,
     document, code, score, threshold, evidence, the segment text and the turns around it.
     """
-    pending = _pending(db, coder)
+    rank = "score" if code is not None else "priority"
+    pending = [p for p in _pending(db, coder) if code is None or p["code"] == code]
     if not pending:
         return []
     thresholds: dict[str, float] = {}
@@ -151,9 +156,9 @@ def review_queue(
             j = index.get(p["code"])
             if j is not None:
                 p["score"] = float(scores[row_of[p["segment_id"]], j])
-        for j, code in enumerate(model.suggester.codes_):
-            thresholds[code] = float(model.suggester.thresholds_[j])
-            positives[code] = int(model.suggester.n_positive_[j])
+        for j, name in enumerate(model.suggester.codes_):
+            thresholds[name] = float(model.suggester.thresholds_[j])
+            positives[name] = int(model.suggester.n_positive_[j])
     else:
         positives = _positives(db)
     for p in pending:
@@ -168,7 +173,7 @@ def review_queue(
         by_segment.setdefault(p["segment_id"], []).append(p)
     groups = sorted(
         by_segment.values(),
-        key=lambda g: (-max(p["priority"] for p in g), g[0]["document_id"], g[0]["position"]),
+        key=lambda g: (-max(p[rank] or 0.0 for p in g), g[0]["document_id"], g[0]["position"]),
     )
     items: list[dict[str, Any]] = []
     for group in groups:
@@ -254,19 +259,29 @@ def open_count(db: Database, *, coder: str) -> int:
 
 
 def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, Any]]:
-    """Per code: accepted and rejected decisions so far (the page's counter)."""
+    """Per code: accepted and rejected decisions so far (the page's counter).
+
+    ``accepted_share``: of the workbench's suggestions people decided on, the share they
+    accepted (None before the first decision), the plain figure of whether a code's
+    suggestions are worth the time.
+    """
     where, params = ("AND c.coder = ?", [coder]) if coder else ("", [])
     cur = db.execute(
         "SELECT k.slug, k.name, sum(c.status = 'accepted'), sum(c.status = 'rejected'), "
-        "sum(c.status = 'suggested') FROM codes k LEFT JOIN codings c ON c.code_id = k.id "
+        "sum(c.status = 'suggested'), sum(c.origin = 'machine' AND c.status = 'accepted'), "
+        "sum(c.origin = 'machine' AND c.status = 'rejected') "
+        "FROM codes k LEFT JOIN codings c ON c.code_id = k.id "
         f"{where} WHERE k.active = 1 GROUP BY k.id ORDER BY k.codebook_id, k.position, k.id",
         params,
     )
-    return [
-        {"code": r[0], "name": r[1], "accepted": int(r[2] or 0), "rejected": int(r[3] or 0),
-         "open": int(r[4] or 0)}
-        for r in cur.fetchall()
-    ]
+    rows = []
+    for r in cur.fetchall():
+        taken, refused = int(r[5] or 0), int(r[6] or 0)
+        rows.append({"code": r[0], "name": r[1], "accepted": int(r[2] or 0),
+                     "rejected": int(r[3] or 0), "open": int(r[4] or 0),
+                     "accepted_share": round(taken / (taken + refused), 3)
+                     if taken + refused else None})
+    return rows
 
 
 def recent_decisions(db: Database, *, coder: str, limit: int = 5) -> list[dict[str, Any]]:

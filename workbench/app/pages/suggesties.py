@@ -58,6 +58,12 @@ if targets:
     st.success(tr("suggesties.made", n=sum(len(m or []) for m in made)))
 
 skipped = st.session_state.setdefault("suggest_skipped", [])
+counts = {c["code"]: c for c in example_counts(project, coder=me)}
+# codes with suggestions to see or already decided on (so a finished code stays chosen)
+waiting = [code for code, c in counts.items() if c["open"] or c["accepted_share"] is not None]
+focus = st.selectbox(tr("suggesties.focus"), [None, *waiting], key="suggest_focus",
+                     format_func=lambda c: tr("suggesties.focus_all") if c is None
+                     else tr("suggesties.focus_code", code=counts[c]["name"]))
 
 
 def decide_now(coding_id: int, status: str) -> None:
@@ -77,8 +83,13 @@ def decide_now(coding_id: int, status: str) -> None:
 def review() -> None:
     """The review card: one suggestion with its fragment, and the decision buttons."""
     queue = [q for q in review_queue(project, coder=me, limit=30 + len(skipped),
-                                     model=learner.model, nlp=nlp())
+                                     model=learner.model, nlp=nlp(), code=focus)
              if q["coding_id"] not in skipped]
+    if focus is not None:   # what people made of this code's suggestions so far
+        done = next(c for c in example_counts(project, coder=me) if c["code"] == focus)
+        st.caption(tr("suggesties.focus_share", code=done["name"],
+                      share="-" if done["accepted_share"] is None
+                      else f"{round(done['accepted_share'] * 100)}%"))
     if not queue:
         st.info(tr("suggesties.queue_empty"))
         return
@@ -138,10 +149,12 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
             st.rerun()
 
 with st.expander(tr("suggesties.counts"), expanded=False):
-    counts = pd.DataFrame(example_counts(project, coder=me))
-    counts = counts[["code", "accepted", "rejected", "open"]].rename(columns={
-        c: tr(f"suggesties.col.{c}") for c in ("code", "accepted", "rejected", "open")})
-    st.dataframe(counts, hide_index=True)
+    table = pd.DataFrame(example_counts(project, coder=me))
+    table["accepted_share"] = ["-" if v is None or v != v else f"{round(v * 100)}%"
+                               for v in table["accepted_share"]]
+    columns = ("code", "accepted", "rejected", "open", "accepted_share")
+    st.dataframe(table[list(columns)].rename(columns={
+        c: tr(f"suggesties.col.{c}") for c in columns}), hide_index=True)
 
 with st.expander(tr("suggesties.evaluation"), expanded=False):
     st.caption(tr("suggesties.evaluation_help"))
