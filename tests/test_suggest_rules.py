@@ -37,6 +37,22 @@ def test_compound_word_matches_its_part(rules, nlp):
     assert value >= 0.5 and "schaamtegevoel" in evidence
 
 
+@pytest.mark.parametrize("text, code, word", [
+    ("Dat is natuurlijk heel gewoon.", "zingeving", "natuurlijk"),          # natuur + -lijk
+    ("De overlevenden werden opgevangen.", "energiebalans", "overlevenden"),  # overleven + -den
+])
+def test_a_derived_word_is_no_compound_of_a_theme_word(rules, nlp, text, code, word):
+    # A compound joins two words; an ending makes another word with another meaning.
+    _, evidence = score(rules, nlp, text, code)
+    assert word not in evidence
+
+
+def test_a_compound_with_a_joining_sound_still_counts(rules, nlp):
+    value, evidence = score(rules, nlp, "Die geldzorgenstress hield me wakker.",
+                            "bestaansonzekerheid")
+    assert value > 0 and "geldzorgenstress" in evidence
+
+
 def test_negation_lowers_the_score(rules, nlp):
     plain, _ = score(rules, nlp, "Ik voel me eenzaam.", "isolement")
     negated, _ = score(rules, nlp, "Ik voel me helemaal niet eenzaam.", "isolement")

@@ -227,3 +227,17 @@ NEGATION_PROOF: tuple[str, ...] = (
     "niemand", "mens", "gehoord", "meetellen", "werk", "geld", "redden", "aanloop",
     "bezoek", "hulp", "bellen", "praten", "merken",
 )
+
+
+# Endings that make a new word out of a stem rather than join two words: a word is no
+# compound of a theme word when what is left is one of these ("natuurlijk" is not about
+# nature, "overlevenden" not about surviving, "eenzaamheid" is matched as a lemma anyway).
+DERIVATION_SUFFIXES = frozenset({
+    "lijk", "lijke", "lijker", "lijks", "heid", "heden", "ig", "ige", "iger", "isch", "ische",
+    "baar", "bare", "loos", "loze", "achtig", "achtige", "schap", "dom", "ing", "ingen",
+    "en", "ende", "enden", "den", "de", "der", "ders", "te", "ten", "er", "ers", "es", "tje",
+    "tjes", "je", "jes", "st", "ste", "sel", "ling", "lingen", "aar", "aars", "ist", "isten",
+    "iteit", "erij", "elijk", "elijke", "ster", "e", "s", "t", "d", "n", "ie", "ies",
+})
+# Joining sounds between the parts of a compound ("levensgeluk", "schaamtegevoel").
+LINKING = ("", "s", "e", "en")

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import simplemma
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
@@ -332,9 +333,10 @@ class RuleScorer(BaseEstimator):
         parts = self.compound_parts_
         for cut in range(MIN_COMPOUND_PART, len(lemma) - 2):
             head, tail = lemma[:cut], lemma[len(lemma) - cut:]
-            if head in parts:
+            if head in parts and _is_word_part(lemma[cut:], after=True):
                 hits += parts[head]
-            if tail in parts and len(lemma) - cut >= 3:
+            if tail in parts and len(lemma) - cut >= 3 \
+                    and _is_word_part(lemma[:len(lemma) - cut], after=False):
                 hits += parts[tail]
         if len(self._compound_cache) < 100_000:
             self._compound_cache[lemma] = hits
@@ -386,3 +388,24 @@ class RuleScorer(BaseEstimator):
             return d
         return sorted(range(len(self.codes_)), key=depth, reverse=True)
 
+
+
+def _is_word_part(rest: str, *, after: bool) -> bool:
+    """Whether ``rest`` (what a compound leaves beside a theme word) is a word of its own.
+
+    A compound joins two words ("geld" + "zorgen", "schaamte" + "gevoel", "leven" + "s" +
+    "geluk"); a derived word adds an ending ("natuur" + "lijk", "overleven" + "den"). Only
+    the first is evidence for the theme word: the ending changes the meaning. ``after``: the
+    rest follows the theme word (a joining sound then starts it), else it comes before.
+    """
+    for link in lexicon.LINKING:
+        if after and rest.startswith(link):
+            word = rest[len(link):]
+        elif not after and rest.endswith(link):
+            word = rest[:len(rest) - len(link)]
+        else:
+            continue
+        if (len(word) >= 3 and word not in lexicon.DERIVATION_SUFFIXES
+                and simplemma.is_known(word, lang="nl")):
+            return True
+    return False
