@@ -5,6 +5,9 @@ streamlit_app.py``. The server listens on localhost only (.streamlit/config.toml
 settings on ``workbench app``'s command line).
 """
 
+# st.Page is a function in older streamlit (1.60 still), where `st.Page | None` fails when evaluated.
+from __future__ import annotations
+
 from pathlib import Path
 
 import streamlit as st
