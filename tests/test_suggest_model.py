@@ -113,3 +113,41 @@ def test_unfitted_suggester_refuses_to_predict(rules):
 def test_label_matrix_shape_is_checked(rules):
     with pytest.raises(ValueError, match="shape"):
         Suggester(rules).fit([], np.zeros((2, 3)))
+
+
+LOSSES = [  # fictional: what the loss rules already find well
+    "Mijn vrouw is vorig jaar overleden.",
+    "Na de dood van mijn moeder was alles anders.",
+    "Mijn man stierf plotseling aan een hartaanval.",
+    "Toen mijn zoon overleed, stortte mijn wereld in.",
+    "Ik verloor mijn baan na dertig jaar.",
+    "Na de scheiding moest ik het huis verkopen.",
+    "Mijn beste vriend is overleden aan kanker.",
+    "We moesten verhuizen toen mijn vader stierf.",
+    "Na het overlijden van mijn zus ben ik gestopt met werken.",
+    "Mijn vrouw is gestorven in het ziekenhuis.",
+    "Ik ben mijn werk kwijtgeraakt door de reorganisatie.",
+    "De dood van mijn broer heeft me veranderd.",
+]
+
+
+def test_a_model_no_better_than_the_rules_out_of_fold_leaves_them_in_place(
+        codes, nlp, rules):
+    # Coders who agree with the loss rules on every passage: no model can do better on
+    # held-out decisions than rules that are right every time, so the rules keep the code.
+    texts = LOSSES + OTHER + PIGEONS
+    j = rules.codes_.index("verlies")
+    agree = [p.rule_scores[j] >= 0.5 for p in analyse(nlp, rules, texts)]
+    assert 8 <= sum(agree) < len(texts)
+    train = [{"text": t, "codes": ["verlies"] if a else []} for t, a in zip(texts, agree)]
+    guarded = build_suggester(codes, nlp, train=train, rules=rules)
+    assert {s["code"]: s["source"] for s in guarded.status()}["verlies"] == "rules"
+    unguarded = build_suggester(codes, nlp, train=train, rules=rules, guard=False)
+    assert {s["code"]: s["source"] for s in unguarded.status()}["verlies"] == "model"
+
+
+def test_a_model_that_learned_something_takes_over(codes, nlp, rules):
+    train = [{"text": t, "codes": ["zingeving"]} for t in PIGEONS]
+    train += [{"text": t, "codes": []} for t in OTHER]
+    trained = build_suggester(codes, nlp, train=train, rules=rules)
+    assert {s["code"]: s["source"] for s in trained.status()}["zingeving"] == "model"
