@@ -50,3 +50,120 @@ def test_the_researcher_chooses_six_to_eight_known_cards(tmp_path):
     assert db.execute("SELECT value FROM settings WHERE key = 'workshop_codes'").fetchone()[0] \
         == '["isolement", "verlies", "energiebalans", "schaamte", "lichte-contacten", ' \
            '"brugfiguren"]'
+
+
+@pytest.fixture
+def workshop(tmp_path):
+    """A project with the shipped codebook, two co-researchers and assigned pieces."""
+    from workbench import accounts
+    from workbench.privacy import apply_pseudonyms
+    from workbench.privacy.workshop import assign_fragments
+    from privacy_support import add_document, segment_ids
+
+    path = tmp_path / "werkplaats.db"
+    db = create_project(path)
+    doc = add_document(db, "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
+                           "R: Mijn buurvrouw neemt me mee naar de markt.")
+    for name in ("sanne", "piet"):
+        accounts.add_user(db, name, role="co-onderzoeker", actor="onderzoeker")
+    apply_pseudonyms(db, actor="onderzoeker")
+    segs = segment_ids(db, doc)
+    assign_fragments(db, user="sanne", segment_ids=segs[1:], group="buurtgroep",
+                     actor="onderzoeker")
+    assign_fragments(db, user="piet", segment_ids=segs[:1], group="buurtgroep",
+                     actor="onderzoeker")
+    choose_cards(db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
+                 actor="onderzoeker")
+    yield path, db, segs
+    db.close()
+
+
+def _answers(db):
+    return db.execute("SELECT group_coder, segment_id, card, answered_by FROM workshop_answers "
+                      "ORDER BY segment_id").fetchall()
+
+
+def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
+    from workbench import codings
+    from workbench.workshop_cards import current_card, record_card
+
+    path, db, segs = workshop
+    record_card(db, segs[1], "alleen", user="sanne")
+    record_card(db, segs[2], "weet-ik-niet", user="sanne")
+    assert _answers(db) == [("buurtgroep", segs[1], "alleen", "sanne"),
+                            ("buurtgroep", segs[2], "weet-ik-niet", "sanne")]
+    assert [(c["code"], c["segment_id"]) for c in codings.list_codings(
+        db, user="onderzoeker", coders=["buurtgroep"])] == [("isolement", segs[1])]
+    assert db.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'"
+                      ).fetchone()[0] == 0
+    record_card(db, segs[2], "geen-van-deze", user="sanne")  # changes the answer in place
+    record_card(db, segs[1], None, user="sanne")             # takes the card back
+    assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
+    assert current_card(db, segs[1], user="sanne") is None
+    assert current_card(db, segs[2], user="sanne") == "geen-van-deze"
+    assert codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"]) == []
+    events = db.execute("SELECT actor, before, after FROM events WHERE action = 'workshop.answer' "
+                        "ORDER BY id").fetchall()
+    assert [e[0] for e in events] == ["sanne"] * 4
+    assert events[-1][1:] == ('{"card": "alleen"}', None)
+
+
+def test_only_the_assigned_co_researcher_writes_and_researchers_read(workshop):
+    from workbench.errors import PermissionDenied
+    from workbench.workshop_cards import current_card, group_comparison, record_card
+
+    path, db, segs = workshop
+    record_card(db, segs[2], "geen-van-deze", user="sanne")
+    for user in ("piet", "onderzoeker"):  # not assigned this piece: neither writes nor reads
+        with pytest.raises(PermissionDenied):
+            record_card(db, segs[2], "alleen", user=user)
+        with pytest.raises(PermissionDenied):
+            current_card(db, segs[2], user=user)
+    with pytest.raises(PermissionDenied):
+        group_comparison(db, actor="sanne")
+    assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
+    rows = group_comparison(db, actor="onderzoeker")["rows"]
+    assert [(r["user"], r["segment_id"], r["card"]) for r in rows] == [
+        ("piet", segs[0], None), ("sanne", segs[1], None), ("sanne", segs[2], "geen-van-deze")]
+
+
+def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(workshop):
+    """A project from before m013 (answers in the setting) upgrades in one step, with backup."""
+    import json
+
+    from workbench import codings
+    from workbench.store import open_project, record_event, transaction
+    from workbench.workshop_cards import current_card, group_comparison, record_card
+
+    path, db, segs = workshop
+    record_card(db, segs[1], "alleen", user="sanne")   # a content card: the coding is the record
+    codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
+    old = {"buurtgroep": {str(segs[2]): "geen-van-deze", "999": "weet-ik-niet"},
+           "weg": {str(segs[1]): "weet-ik-niet"}}
+    with transaction(db):  # how the previous release left it
+        db.execute("DROP TABLE workshop_answers")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm013_workshop_answers'")
+        db.execute("INSERT INTO settings (key, value) VALUES ('workshop_answers', ?)",
+                   [json.dumps(old)])
+        record_event(db, "sanne", "setting.set", "settings", "workshop_answers", None,
+                     {"value": old})
+    at = db.execute("SELECT max(at) FROM events").fetchone()[0]
+    db.close()
+
+    upgraded = open_project(path)
+    try:
+        assert (path.parent / "werkplaats.db.before-m013_workshop_answers.bak").exists()
+        assert upgraded.execute(
+            "SELECT group_coder, segment_id, card, answered_by, answered_at FROM workshop_answers"
+        ).fetchall() == [("buurtgroep", segs[2], "geen-van-deze", "sanne", at)]
+        assert upgraded.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'"
+                                ).fetchone()[0] == 0
+        assert current_card(upgraded, segs[1], user="sanne") == "alleen"  # from its coding
+        assert current_card(upgraded, segs[2], user="sanne") == "geen-van-deze"
+        compared = group_comparison(upgraded, actor="onderzoeker")
+        assert [(r["card"], r["agrees"]) for r in compared["rows"][1:]] == [
+            ("Ik ben vaak alleen.", False), ("geen-van-deze", False)]  # brugfiguren is a card
+        record_card(upgraded, segs[2], "weet-ik-niet", user="sanne")
+        assert current_card(upgraded, segs[2], user="sanne") == "weet-ik-niet"
+    finally:
+        upgraded.close()

@@ -45,7 +45,6 @@ SETTING_ACTIONS: dict[str, str] = {
     "blind_coding": "consistency.sample",   # supervisors run double-coding samples
     "workshop_codes": "workshop.manage",
     "workshop_cards": "workshop.manage",
-    "workshop_answers": "workshop",         # a group's "skip"/"not sure" answers
 }
 
 # Text with the original names in it, in anything that leaves the project (exports, quote

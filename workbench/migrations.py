@@ -11,6 +11,8 @@ what REFI-QDA's PlainTextSelection uses too.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
 
 from sqlite_utils import Database
@@ -529,3 +531,53 @@ def m012_life_events(db: Database) -> None:
         CREATE INDEX life_event_links_effect ON life_event_links(effect_id);
         """,
     )
+
+
+@migrations()
+def m013_workshop_answers(db: Database) -> None:
+    """A workshop group's card per fragment in its own table, not in a project setting.
+
+    One row per group and fragment: a content card's id (its code is also stored as the
+    group's coding, which agreement uses) or one of the two fixed cards, "geen-van-deze" and
+    "weet-ik-niet". The fixed answers kept so far in the setting ``workshop_answers``
+    (``{group: {segment id: answer}}``) move here in this same transaction; answers for a
+    fragment or group that no longer exists are dropped with the setting. Only
+    :mod:`workbench.workshop_cards` writes this table.
+    """
+    execute_script(
+        db,
+        """
+        CREATE TABLE workshop_answers (
+            id INTEGER PRIMARY KEY,
+            group_coder TEXT NOT NULL REFERENCES users(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            card TEXT NOT NULL,                -- a card id, 'geen-van-deze' or 'weet-ik-niet'
+            answered_by TEXT NOT NULL,         -- the co-onderzoeker who picked it
+            answered_at TEXT NOT NULL,
+            UNIQUE (group_coder, segment_id)
+        );
+        CREATE INDEX workshop_answers_segment ON workshop_answers(segment_id);
+        """,
+    )
+    found = db.execute("SELECT value FROM settings WHERE key = 'workshop_answers'").fetchone()
+    if found is None:
+        return
+    last = db.execute(
+        "SELECT max(at) FROM events WHERE action = 'setting.set' AND entity = 'settings' "
+        "AND entity_id = 'workshop_answers'").fetchone()[0]
+    answered_at = last or dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    stored = json.loads(found[0]) or {}
+    for group, answers in (stored.items() if isinstance(stored, dict) else ()):
+        for segment, card in (answers.items() if isinstance(answers, dict) else ()):
+            if card not in ("geen-van-deze", "weet-ik-niet") or not str(segment).isdigit():
+                continue
+            db.execute(
+                "INSERT OR IGNORE INTO workshop_answers "
+                "(group_coder, segment_id, card, answered_by, answered_at) "
+                "SELECT u.name, s.id, ?, coalesce((SELECT a.user FROM workshop_assignments a "
+                "  WHERE a.group_coder = u.name AND a.segment_id = s.id "
+                "  ORDER BY a.position, a.id LIMIT 1), u.name), ? "
+                "FROM users u JOIN segments s ON s.id = ? WHERE u.name = ?",
+                [card, answered_at, int(segment), group],
+            )
+    db.execute("DELETE FROM settings WHERE key = 'workshop_answers'")

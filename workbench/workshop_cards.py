@@ -5,8 +5,9 @@ instead of the researcher's codes ("Eenzaamheid en isolement"). Each shipped cod
 card set in ``codebooks/werkplaats/<codebook file>.yaml``; the researcher picks 6 to 8 of its
 cards (:func:`choose_cards`), and a card chosen by the group is stored as an ordinary coding
 of its code through :func:`workbench.privacy.workshop.record_choice`. Two fixed cards, "geen
-van deze" and "weet ik niet", record that no code applies or that the group does not know;
-those answers live in the project setting ``workshop_answers`` (per group and segment).
+van deze" and "weet ik niet", record that no code applies or that the group does not know.
+Every card a group picks (a content card or a fixed one) is kept in the table
+``workshop_answers``, one row per group and fragment; only this module writes it.
 :func:`group_comparison` puts the group's choices next to the researcher's own codes.
 """
 
@@ -25,11 +26,10 @@ from workbench.privacy.pseudonyms import pseudonymise_range
 from workbench.privacy.workshop import (
     fragment, my_fragments, record_choice, set_workshop_codes, workshop_codes,
 )
-from workbench.store import get_setting, set_setting, transaction
+from workbench.store import get_setting, now, record_event, set_setting, transaction
 
 CARD_DIR = CODEBOOK_DIR / "werkplaats"
 CARDS_SETTING = "workshop_cards"
-ANSWERS_SETTING = "workshop_answers"
 NONE, UNSURE = "geen-van-deze", "weet-ik-niet"   # the two fixed cards
 FIXED = (NONE, UNSURE)
 MIN_CARDS, MAX_CARDS = 6, 8
@@ -97,39 +97,58 @@ def chosen_cards(db: Database, *, user: str) -> list[dict[str, Any]]:
              "code": c["code"], "default": False} for c in offered]
 
 
-def _answers(db: Database) -> dict[str, dict[str, str]]:
-    return get_setting(db, ANSWERS_SETTING) or {}
+def _answer(db: Database, group: str, segment_id: int) -> str | None:
+    found = db.execute(
+        "SELECT card FROM workshop_answers WHERE group_coder = ? AND segment_id = ?",
+        [group, segment_id]).fetchone()
+    return str(found[0]) if found else None
 
 
 def current_card(db: Database, segment_id: int, *, user: str) -> str | None:
-    """The card the group chose for this fragment (a card id, NONE, UNSURE) or None."""
+    """The card the group chose for this fragment (a card id, NONE, UNSURE) or None.
+
+    The stored answer counts while the group's coding still carries its card's code; a
+    coding without an answer (recorded through :func:`record_choice` directly) shows the
+    first card with that code.
+    """
     current = fragment(db, segment_id, user=user)  # checks the assignment
-    answer = _answers(db).get(current["group"], {}).get(str(segment_id))
-    if answer:
+    answer = _answer(db, current["group"], segment_id)
+    if answer in FIXED:
         return answer
     cards = chosen_cards(db, user=user)
+    by_id = {c["id"]: c for c in cards}
+    if answer in by_id and current["choice"] == by_id[answer]["code"]:
+        return answer
     return next((c["id"] for c in cards if c["code"] == current["choice"]), None)
 
 
 def record_card(db: Database, segment_id: int, card: str | None, *, user: str) -> None:
     """Record the group's card for a fragment (None takes the choice back).
 
-    A content card is stored as a coding of its code by the group coder; "geen van deze" and
-    "weet ik niet" remove that coding and are kept as the group's answer.
+    A content card is also stored as a coding of its code by the group coder; "geen van
+    deze" and "weet ik niet" remove that coding. Only an assigned co-onderzoeker can record.
     """
     cards = {c["id"]: c for c in chosen_cards(db, user=user)}
     if card is not None and card not in cards and card not in FIXED:
         raise InputError("workshop.code_not_offered", code=card)
     with transaction(db):
-        group = fragment(db, segment_id, user=user)["group"]
+        group = fragment(db, segment_id, user=user)["group"]  # checks the assignment
         record_choice(db, segment_id, cards[card]["code"] if card in cards else None, user=user)
-        answers = _answers(db)
-        mine = answers.setdefault(group, {})
-        if card in FIXED:
-            mine[str(segment_id)] = card
-        elif mine.pop(str(segment_id), None) is None:
-            return
-        set_setting(db, ANSWERS_SETTING, answers, actor=user)
+        before = _answer(db, group, segment_id)
+        if card is None:
+            db.execute("DELETE FROM workshop_answers WHERE group_coder = ? AND segment_id = ?",
+                       [group, segment_id])
+        else:
+            db.execute(
+                "INSERT INTO workshop_answers (group_coder, segment_id, card, answered_by, "
+                "answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_coder, segment_id) "
+                "DO UPDATE SET card = excluded.card, answered_by = excluded.answered_by, "
+                "answered_at = excluded.answered_at",
+                [group, segment_id, card, user, now()])
+        if before != card:
+            record_event(db, user, "workshop.answer", "workshop_answers",
+                         f"{group}/{segment_id}", before and {"card": before},
+                         card and {"card": card})
 
 
 def surroundings(db: Database, segment_id: int, *, user: str) -> dict[str, str]:
@@ -167,7 +186,6 @@ def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
     card_codes = {c["code"] for c in cards.values()}
     parent = dict(db.execute(
         "SELECT k.slug, p.slug FROM codes k LEFT JOIN codes p ON p.id = k.parent_id").fetchall())
-    answers = _answers(db)
     rows, agreed, compared = [], 0, 0
     for user, group, segment_id, text, document in db.execute(
         "SELECT a.user, a.group_coder, a.segment_id, s.text, d.name FROM workshop_assignments a "
@@ -184,9 +202,11 @@ def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
             "WHERE c.document_id = s.document_id AND c.coder = ? AND c.status = 'accepted' "
             "AND c.start_char < s.end_char AND s.start_char < c.end_char",
             [segment_id, actor])]
-        answer = answers.get(group, {}).get(str(segment_id))
-        card = next((c for c in cards.values() if group_code and c["code"] == group_code[0]),
-                    None)
+        answer = _answer(db, group, segment_id)
+        matching = [c for c in cards.values() if group_code and c["code"] == group_code[0]]
+        card = next((c for c in matching if c["id"] == answer), matching[0] if matching else None)
+        if answer not in FIXED:
+            answer = None  # a content card whose coding was taken back elsewhere
         lineage = {slug for code in own for slug in _ancestors(code, parent)}
         if card is not None:
             match: bool | None = card["code"] in lineage
