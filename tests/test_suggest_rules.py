@@ -120,3 +120,16 @@ def test_a_pet_named_in_passing_is_not_meaning_but_with_strength_it_is(rules, nl
     meaning, evidence = score(rules, nlp, "Mijn kat geeft me kracht, ze is mijn houvast.",
                               "zingeving")
     assert passing < 0.5 <= meaning and "kat" in evidence
+
+
+def test_weak_words_alone_never_make_a_suggestion(rules, nlp):
+    # Everyday words that can mean isolation ("thuis", "avond", "televisie") may add up to a
+    # high score, but ambiguous words alone never reach a suggestion; one strong word does.
+    weak, evidence = score(rules, nlp, "'s Avonds zit ik thuis voor de televisie.", "isolement")
+    assert evidence and weak < 0.5
+    strong, _ = score(rules, nlp, "'s Avonds zit ik eenzaam thuis voor de televisie.",
+                      "isolement")
+    assert strong >= 0.5
+    uncapped = RuleScorer(weak_alone_cap=None).fit(codes_from_file(DEFAULT_CODEBOOK), nlp=nlp)
+    assert score(uncapped, nlp, "'s Avonds zit ik thuis voor de televisie.",
+                 "isolement")[0] >= 0.5   # what the rules did before the cap

@@ -37,7 +37,7 @@ VERLIES_STRONG: tuple[str, ...] = (
     "het ene na het andere", "dicht gaan", "failliet", "faillissement", "weggevallen",
     "wegvallen", "overlijden van", "niet meer onder ons", "ontvallen", "heengegaan", "lege plek", "lege stoel",
     "ik mis hem", "ik mis haar", "kwijtgeraakt", "sinds hij weg", "sinds zij weg", "verweduwd",
-    "doodgegaan", "afgenomen", "opgeheven",
+    "doodgegaan", "afgenomen", "opgeheven", "de dood van", "na de dood",
 )
 VERLIES_WEAK: tuple[str, ...] = (
     "dood", "kwijt", "missen", "verhuizen", "verhuisd", "ziekte", "ziek", "ziekenhuis",

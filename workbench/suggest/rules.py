@@ -86,6 +86,7 @@ class RuleScorer(BaseEstimator):
         similarity_floor: float = 0.08,
         saturation: float = 0.6,
         spread_weight: float = 0.35,
+        weak_alone_cap: float | None = 0.45,
     ) -> None:
         self.use_lexicon = use_lexicon
         self.indicator_weight = indicator_weight
@@ -100,6 +101,7 @@ class RuleScorer(BaseEstimator):
         self.similarity_floor = similarity_floor
         self.saturation = saturation
         self.spread_weight = spread_weight
+        self.weak_alone_cap = weak_alone_cap
 
     # -- fitting -----------------------------------------------------------------------
     def fit(self, codes: Sequence[CodeSpec], y: object = None, *, nlp: Language) -> "RuleScorer":
@@ -226,11 +228,17 @@ class RuleScorer(BaseEstimator):
             lemma_texts = [content_lemmas(d) for d in docs]
         n, k = len(docs), len(self.codes_)
         strength = np.zeros((n, k))
+        # Where a code was found by weak words only ("thuis", "avond", "alleen"): ambiguous
+        # words never make a suggestion alone, however many of them meet in one sentence.
+        weak_only = np.zeros((n, k), dtype=bool)
         evidence: list[list[list[str]]] = [[[] for _ in range(k)] for _ in range(n)]
         for row, doc in enumerate(docs):
             per_sentence: dict[tuple[int, int], float] = {}
+            strong: set[int] = set()
             for code, weight, surface, sentence in self._matches(doc):
                 per_sentence[code, sentence] = per_sentence.get((code, sentence), 0.0) + weight
+                if weight > self.weak_weight:
+                    strong.add(code)
                 if surface not in evidence[row][code]:
                     evidence[row][code].append(surface)
             # A passage is as strong as its strongest sentence; other sentences add a little,
@@ -243,6 +251,7 @@ class RuleScorer(BaseEstimator):
                 strength[row, code] -= self.spread_weight * max(
                     v for (c, _), v in per_sentence.items() if c == code
                 )
+                weak_only[row, code] = code not in strong
         if n:
             vectors = self.vectorizer_.transform(lemma_texts)
             sims = (vectors @ self.profiles_.T).toarray()
@@ -268,6 +277,8 @@ class RuleScorer(BaseEstimator):
                         for lemma in self._shared_lemmas(vectors, row, code)
                     ]
         scores = strength / (strength + self.saturation)
+        if self.weak_alone_cap is not None:
+            scores[weak_only] = np.minimum(scores[weak_only], self.weak_alone_cap)
         scores, evidence = self._propagate(scores, evidence)
         return RuleResult(np.clip(scores, 0.0, 1.0), evidence)
 
