@@ -343,3 +343,87 @@ def test_overlapping_spans_of_one_coder_are_still_merged():
 def test_continua_must_not_overlap():
     with pytest.raises(ValueError, match="overlap"):
         ag.unitized_alpha(THREE_DOCUMENTS, continua=[(0, 150), (100, 300)])
+
+
+# --- unitized alpha: bootstrap over documents (issue 13) ---------------------------------------
+
+
+def span_documents(n_documents, seed=3, length=100):
+    """Fictional free-span coding: per 100-character document coder a marks a stretch of
+    "x" (and sometimes "y"); coder b marks nearly the same stretch, now and then misses it
+    or marks an extra one. Returns (units, continua)."""
+    rng = np.random.default_rng(seed)
+    units, continua = [], []
+    for d in range(n_documents):
+        base = d * length
+        continua.append((base, base + length))
+        start = int(rng.integers(0, 60))
+        units.append(("a", "x", base + start, base + start + 30))
+        roll = rng.random()
+        if roll < 0.7:
+            shift = int(rng.integers(-4, 5))
+            units.append(("b", "x", base + max(0, start + shift), base + start + 30 + shift))
+        elif roll < 0.85:
+            units.append(("b", "x", base + 70, base + 95))
+        if rng.random() < 0.3:
+            units.append(("a", "y", base + 5, base + 15))
+            if rng.random() < 0.6:
+                units.append(("b", "y", base + 6, base + 15))
+    return units, continua
+
+
+def test_unitized_interval_contains_the_point_and_is_seeded():
+    units, continua = span_documents(40)
+    point = ag.unitized_alpha(units, continua=continua)
+    first = ag.bootstrap_unitized_alpha(units, continua=continua, n_samples=1000, seed=7)
+    assert first == ag.bootstrap_unitized_alpha(units, continua=continua, n_samples=1000, seed=7)
+    assert first != ag.bootstrap_unitized_alpha(units, continua=continua, n_samples=1000, seed=8)
+    assert first.n_resampled == 40
+    lo, hi = first.overall
+    assert lo < point.alpha < hi
+    for value, (v_lo, v_hi) in first.values.items():
+        assert v_lo <= point.values[value].alpha <= v_hi
+
+
+def test_unitized_bootstrap_is_u_alpha_on_the_drawn_documents():
+    """Each sample equals u-alpha computed from scratch on the drawn documents laid side by
+    side, a document drawn twice counting as two documents."""
+    units, continua = span_documents(12)
+    weights = ag._resample_weights(np.random.default_rng(5), len(continua), 40)
+    alphas = []
+    for row in weights:
+        drawn, pieces, offset = [], [], 0
+        for d, times in enumerate(row.astype(int)):
+            begin, end = continua[d]
+            for _ in range(times):
+                shift = offset - begin
+                drawn += [(c, v, s + shift, e + shift) for c, v, s, e in units
+                          if begin <= s < end]
+                pieces.append((offset, offset + end - begin))
+                offset += end - begin + 7  # documents need not touch
+        alphas.append(ag.unitized_alpha(drawn, continua=pieces, coders=["a", "b"]).alpha)
+    expected = tuple(np.percentile(alphas, [2.5, 97.5]))
+    found = ag.bootstrap_unitized_alpha(units, continua=continua, n_samples=40, seed=5)
+    assert found.overall == pytest.approx(expected, abs=1e-12)
+
+
+def test_unitized_interval_widens_with_fewer_documents():
+    units, continua = span_documents(80)
+    many = ag.bootstrap_unitized_alpha(units, continua=continua, n_samples=1000, seed=0)
+    few_units, few_continua = units, continua
+    few_continua = few_continua[:10]
+    few_units = [u for u in few_units if u[2] < few_continua[-1][1]]
+    few = ag.bootstrap_unitized_alpha(few_units, continua=few_continua, n_samples=1000, seed=0)
+    assert few.overall[1] - few.overall[0] > 2 * (many.overall[1] - many.overall[0])
+
+
+def test_unitized_interval_on_the_p254_example():
+    """Krippendorff (2004) p. 254 is one continuum: one document, nothing to resample, so
+    the interval is the published figure itself (0.8591; c 0.7286, k 1.0)."""
+    units = [(coder, value, start, start + length) for coder, value, start, length in SPANS_P254]
+    found = ag.bootstrap_unitized_alpha(units, continua=[(150, 450)], n_samples=200, seed=0)
+    assert found.n_resampled == 1
+    assert found.overall[0] == pytest.approx(0.8591, abs=0.0005)
+    assert found.overall[0] == pytest.approx(found.overall[1], abs=1e-12)
+    assert round(found.values["c"][0], 4) == round(found.values["c"][1], 4) == 0.7286
+    assert found.values["k"] == (1.0, 1.0)

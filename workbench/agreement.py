@@ -629,6 +629,97 @@ def _continua(
     return out
 
 
+@dataclass(frozen=True)
+class _ValueParts:
+    """One value's u-alpha ingredients per continuum (axis: continua), so that a bootstrap
+    sample, which takes each continuum a whole number of times, is a few weighted sums."""
+
+    observed: np.ndarray   # [D] sum of delta^2 over ordered coder pairs within the continuum
+    n_marked: np.ndarray   # [D] marked sections (all coders)
+    cubic: np.ndarray      # [D] sum of (2l^3 - 3l^2 + l) / 3 over marked sections
+    square: np.ndarray     # [D] sum of l (l - 1) over marked sections
+    room: np.ndarray       # [D, D] sum over marked sections in d of l^2 * (g - l + 1) over
+    #                        the gaps g >= l in d'
+
+
+def _gather_spans(
+    units: Iterable[tuple[Hashable, Hashable, int, int]], coders: Sequence[Hashable] | None
+) -> tuple[list[Hashable], dict[Hashable, dict[Hashable, list[tuple[int, int]]]]]:
+    spans: dict[Hashable, dict[Hashable, list[tuple[int, int]]]] = {}
+    seen_coders: list[Hashable] = list(coders) if coders is not None else []
+    for coder, value, start, stop in units:
+        if coder not in seen_coders:
+            if coders is not None:
+                raise ValueError(f"coder {coder!r} is not in coders={list(coders)!r}.")
+            seen_coders.append(coder)
+        spans.setdefault(value, {}).setdefault(coder, []).append((int(start), int(stop)))
+    if len(seen_coders) < 2:
+        raise ValueError(f"u-alpha needs at least two coders. Got {len(seen_coders)}.")
+    return seen_coders, spans
+
+
+def _value_parts(
+    by_coder: dict[Hashable, list[tuple[int, int]]], coders: list[Hashable],
+    pieces: list[tuple[int, int]],
+) -> _ValueParts:
+    m, n_pieces = len(coders), len(pieces)
+    observed = np.zeros(n_pieces)
+    marked, marked_at, gaps, gaps_at = [], [], [], []
+    for d, (b, e) in enumerate(pieces):
+        sections = [_sections(by_coder.get(c, []), b, e) for c in coders]
+        observed[d] = sum(_pair_disagreement(sections[i], sections[j])
+                          for i in range(m) for j in range(m) if i != j)
+        every = np.concatenate(sections)
+        on = every[:, 2] == 1
+        marked.append(every[on, 1])
+        gaps.append(every[~on, 1])
+        marked_at.append(np.full(int(on.sum()), d))
+        gaps_at.append(np.full(int((~on).sum()), d))
+    lengths, where = np.concatenate(marked), np.concatenate(marked_at).astype(int)
+    gap_lengths, gap_where = np.concatenate(gaps), np.concatenate(gaps_at).astype(int)
+    fits = gap_lengths[None, :] >= lengths[:, None]
+    room = np.where(fits, gap_lengths[None, :] - lengths[:, None] + 1, 0.0)  # [marked, gaps]
+    per_piece = np.zeros((len(lengths), n_pieces))                            # [marked, D]
+    np.add.at(per_piece.T, gap_where, room.T)
+    weighted = lengths[:, None] ** 2 * per_piece
+    room_dd = np.zeros((n_pieces, n_pieces))
+    np.add.at(room_dd, where, weighted)
+    return _ValueParts(
+        observed=observed,
+        n_marked=np.bincount(where, minlength=n_pieces).astype(float),
+        cubic=np.bincount(where, (2 * lengths**3 - 3 * lengths**2 + lengths) / 3,
+                          minlength=n_pieces),
+        square=np.bincount(where, lengths * (lengths - 1), minlength=n_pieces),
+        room=room_dd,
+    )
+
+
+def _value_disagreements(
+    parts: _ValueParts, weights: np.ndarray, piece_lengths: np.ndarray, m: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """D_o and D_e of one value for each row of ``weights`` ([samples, continua]): how
+    often each continuum is taken (all ones: the data as they are)."""
+    length = weights @ piece_lengths
+    n_c = weights @ parts.n_marked
+    numerator = (n_c - 1) * (weights @ parts.cubic) + ((weights @ parts.room) * weights).sum(1)
+    denominator = m * length * (m * length - 1) - weights @ parts.square
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_e = np.where(denominator > 0, 2 / length * numerator / denominator, 0.0)
+    d_o = (weights @ parts.observed) / (m * (m - 1) * length**2)
+    return d_o, d_e
+
+
+def _unitized_parts(
+    units: Iterable[tuple[Hashable, Hashable, int, int]],
+    pieces: list[tuple[int, int]],
+    coders: Sequence[Hashable] | None,
+) -> tuple[int, np.ndarray, dict[Hashable, _ValueParts]]:
+    seen_coders, spans = _gather_spans(units, coders)
+    lengths = np.asarray([e - b for b, e in pieces], dtype=float)
+    return len(seen_coders), lengths, {
+        value: _value_parts(by_coder, seen_coders, pieces) for value, by_coder in spans.items()}
+
+
 def unitized_alpha(
     units: Iterable[tuple[Hashable, Hashable, int, int]],
     *,
@@ -651,43 +742,66 @@ def unitized_alpha(
     (Krippendorff 2004, pp. 251-256).
     """
     pieces = _continua(begin, end, continua)
-    length = sum(e - b for b, e in pieces)
-    spans: dict[Hashable, dict[Hashable, list[tuple[int, int]]]] = {}
-    seen_coders: list[Hashable] = list(coders) if coders is not None else []
-    for coder, value, start, stop in units:
-        if coder not in seen_coders:
-            if coders is not None:
-                raise ValueError(f"coder {coder!r} is not in coders={list(coders)!r}.")
-            seen_coders.append(coder)
-        spans.setdefault(value, {}).setdefault(coder, []).append((int(start), int(stop)))
-    m = len(seen_coders)
-    if m < 2:
-        raise ValueError(f"u-alpha needs at least two coders. Got {m}.")
+    m, lengths, parts = _unitized_parts(units, pieces, coders)
+    once = np.ones((1, len(pieces)))
     per_value: dict[Hashable, UnitizedValue] = {}
     total_o = total_e = 0.0
-    for value, by_coder in spans.items():
-        sections = [
-            np.concatenate([_sections(by_coder.get(c, []), b, e) for b, e in pieces])
-            for c in seen_coders
-        ]
-        d_o_sum = sum(
-            _pair_disagreement(sections[i], sections[j])
-            for i in range(m) for j in range(m) if i != j
-        )
-        d_o = d_o_sum / (m * (m - 1) * length**2)
-        every = np.concatenate(sections)
-        marked = every[every[:, 2] == 1, 1]
-        gaps = every[every[:, 2] == 0, 1]
-        n_c = len(marked)
-        fits = gaps[None, :] >= marked[:, None]
-        room = np.where(fits, gaps[None, :] - marked[:, None] + 1, 0.0).sum(axis=1)
-        numerator = float(
-            ((n_c - 1) / 3 * (2 * marked**3 - 3 * marked**2 + marked) + marked**2 * room).sum()
-        )
-        denominator = m * length * (m * length - 1) - float((marked * (marked - 1)).sum())
-        d_e = 2 / length * numerator / denominator if denominator > 0 else 0.0
+    for value, value_parts in parts.items():
+        d_o, d_e = (float(x[0]) for x in _value_disagreements(value_parts, once, lengths, m))
         per_value[value] = UnitizedValue(None if d_e == 0 else 1 - d_o / d_e, d_o, d_e)
         total_o += d_o
         total_e += d_e
     overall = None if total_e == 0 else 1 - total_o / total_e
     return UnitizedAlpha(overall, total_o, total_e, per_value)
+
+
+@dataclass(frozen=True)
+class UnitizedInterval:
+    """Bootstrap intervals for u-alpha: overall and per value; ``n_resampled`` continua."""
+
+    overall: tuple[float | None, float | None]
+    values: dict[Hashable, tuple[float | None, float | None]]
+    n_resampled: int
+
+
+def bootstrap_unitized_alpha(
+    units: Iterable[tuple[Hashable, Hashable, int, int]],
+    *,
+    continua: Sequence[tuple[int, int]],
+    coders: Sequence[Hashable] | None = None,
+    n_samples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> UnitizedInterval:
+    """Percentile bootstrap interval for u-alpha, resampling whole continua (documents).
+
+    A coder marks spans in a document in one reading, so the document is what was judged
+    independently: each bootstrap sample draws as many documents as there are, with
+    replacement, and recomputes u-alpha on them as separate continua (a document drawn twice
+    counts twice), as :func:`presence_agreement` does with ``clusters`` (issue 13). Each
+    document's share of D_o and D_e is computed once, so a sample costs a few matrix
+    products. Samples where u-alpha is undefined are left out.
+    """
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be at least 1. Got {n_samples} instead.")
+    pieces = _continua(None, None, continua)
+    m, lengths, parts = _unitized_parts(units, pieces, coders)
+    rng = np.random.default_rng(seed)
+    per_value: dict[Hashable, list[np.ndarray]] = {value: [] for value in parts}
+    pooled = []
+    for weights in _weight_blocks(rng, len(pieces), n_samples):
+        total_o = np.zeros(len(weights))
+        total_e = np.zeros(len(weights))
+        for value, value_parts in parts.items():
+            d_o, d_e = _value_disagreements(value_parts, weights, lengths, m)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per_value[value].append(np.where(d_e > 0, 1 - d_o / d_e, np.nan))
+            total_o += d_o
+            total_e += d_e
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pooled.append(np.where(total_e > 0, 1 - total_o / total_e, np.nan))
+    return UnitizedInterval(
+        overall=_interval(np.concatenate(pooled), confidence) if pooled else (None, None),
+        values={v: _interval(np.concatenate(s), confidence) for v, s in per_value.items()},
+        n_resampled=len(pieces),
+    )
