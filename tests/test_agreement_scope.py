@@ -264,6 +264,44 @@ def test_unitized_alpha_treats_documents_as_separate_continua(db):
     assert found["codes"]["Isolement"]["verdict"] == "unreliable"
 
 
+def test_unitized_alpha_has_an_interval_over_documents_and_its_verdict_reads_the_lower_bound(
+        db, passages):
+    """On the 16 passages both coders coded u-alpha is 0.835, which the point value would
+    call reliable; 16 documents leave room for much less (95% interval from 0.408)."""
+    found = cons.unitized_report(db, actor="sanne", coders=["anna", "bram"])
+    overall = found["overall"]
+    assert found["n_documents"] == 16
+    assert round(overall["alpha"], 3) == 0.835
+    lo, hi = overall["alpha_ci"]
+    assert lo <= overall["alpha"] <= hi
+    assert round(lo, 3) == 0.408 and hi == 1.0
+    assert overall["verdict"] == "unreliable" and agreement.verdict(overall["alpha"]) == "reliable"
+    for figures in found["codes"].values():
+        assert figures["alpha_ci"][0] <= figures["alpha"] <= figures["alpha_ci"][1]
+        assert figures["verdict"] == agreement.verdict(figures["alpha"], figures["alpha_ci"][0])
+    # the same keys as the other measures' intervals; drawn from whole documents, seeded
+    assert found["interval"].keys() == report(db)["interval"].keys()
+    assert (found["interval"]["resampled"], found["interval"]["n_resampled"]) == ("documents", 16)
+    assert cons.unitized_report(db, actor="sanne", coders=["anna", "bram"]) == found
+    assert "1000 resamples of 16 documents. A document is drawn whole" in \
+        cons.interval_line(found, "en", spans=True)
+
+
+def test_cli_shows_unitized_alpha_with_its_interval(db, passages, project_path, capsys):
+    run = ["--lang", "en", "agreement", "--project", str(project_path), "--user", "sanne",
+           "--unitized"]
+    assert main(run) == 0
+    out = capsys.readouterr().out
+    assert "Compared: 16 of 40 documents" in out
+    overall = next(line for line in out.splitlines() if line.startswith("All codes together"))
+    assert overall.split()[3:] == ["0.835", "[0.408,", "1.000]", "do", "not", "rely", "on", "it"]
+    assert "A document is drawn whole" in out and "lower bound" in out
+    assert main([*run, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["overall"]["alpha_ci"][0] == pytest.approx(0.408, abs=5e-4)
+    assert found["interval"]["resampled"] == "documents"
+
+
 # --- 5. defaults ------------------------------------------------------------------------------
 
 

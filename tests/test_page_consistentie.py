@@ -133,3 +133,22 @@ def test_a_coder_marks_every_passage_done_and_the_scope_follows(db, project_path
     assert "Compared: 19 of 40 documents" in at.warning[0].value
     assert "- 21 were not seen by anna." in at.warning[0].value
     assert not any("not seen by bram" in w.value for w in at.warning)
+
+
+def test_unitized_alpha_shows_its_interval_and_reads_its_lower_bound(db, project_path):
+    import two_coders
+
+    two_coders.build(db)
+    at = page(project_path, user="sanne", lang="en")
+    at.toggle(key="consistency_unitized").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    metric = next(m for m in at.metric if m.label == "u-alpha, all codes")
+    assert metric.value == "0.835" and "0.408 to 1.000" in metric.help
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges[-1] == "Verdict  \n:red-badge[do not rely on it]"  # 0.835, but from 0.408
+    assert any("A document is drawn whole" in c.value and "between 0.408 and 1.000" in c.value
+               for c in at.caption)
+    table = at.dataframe[-1].value
+    assert list(table["u-alpha"]) == ["0.869", "1.000", "0.510"]
+    assert list(table["95% interval alpha"]) == ["0.316 – 1.000", "1.000 – 1.000", "-1.736 – 1.000"]
+    assert list(table["Verdict"]) == ["do not rely on it", "reliable", "do not rely on it"]

@@ -505,14 +505,18 @@ def unitized_report(
     coders: Sequence[str] | None = None,
     all_documents: bool = False,
     sample_id: int | None = None,
+    n_samples: int = 1000,
+    seed: int = 0,
 ) -> dict[str, Any]:
     """Krippendorff's unitized alpha per code on the coders' own character spans.
 
     No units are imposed: each coder's spans are compared as marked, which suits free-span
     coding. Every document that all chosen coders have seen is its own continuum: spans
     are never merged across documents, and spans that only touch stay apart (issue 13).
-    Returns ``{"coders", "n_documents", "scope", "codes": {NAME: {"alpha", "observed",
-    "expected", "verdict"}}, "overall": {...}}``.
+    The 95% interval resamples whole documents (a coder marks a document's spans in one
+    reading) and the verdict reads its lower bound, as for the other measures.
+    Returns ``{"coders", "unit", "n_documents", "scope", "interval", "codes": {NAME: {"alpha",
+    "alpha_ci", "observed", "expected", "verdict"}}, "overall": {...}}``.
     """
     access.require(db, actor, "consistency.review")
     if sample_id is not None and coders is None:
@@ -527,22 +531,30 @@ def unitized_report(
         total += continua[doc][1]
     spans = [(coder, cid, offsets[doc] + start, offsets[doc] + end)
              for coder in coders for doc, start, end, cid, _ in codings[coder] if doc in offsets]
-    report: dict[str, Any] = {"coders": coders, "n_documents": len(offsets), "scope": scope,
-                              "codes": {},
-                              "overall": {"alpha": None, "observed": None, "expected": None,
-                                          "verdict": None}}
     pieces = [(offsets[d], offsets[d] + continua[d][1]) for d in sorted(offsets)
               if continua[d][1] > 0]
+    report: dict[str, Any] = {
+        "coders": coders, "unit": "document", "n_documents": len(offsets), "scope": scope,
+        "interval": {"method": "percentile bootstrap", "confidence": 0.95,
+                     "n_samples": n_samples, "seed": seed, "resampled": "documents",
+                     "n_resampled": len(pieces)},
+        "codes": {},
+        "overall": {"alpha": None, "alpha_ci": [None, None], "observed": None,
+                    "expected": None, "verdict": None}}
     if not spans or not pieces:
         return report
     result = agreement.unitized_alpha(spans, continua=pieces, coders=coders)
+    ci = agreement.bootstrap_unitized_alpha(spans, continua=pieces, coders=coders,
+                                            n_samples=n_samples, seed=seed)
+
+    def figures(value: Any, interval: tuple[float | None, float | None]) -> dict[str, Any]:
+        return {"alpha": value.alpha, "alpha_ci": list(interval), "observed": value.observed,
+                "expected": value.expected, "verdict": agreement.verdict(value.alpha, interval[0])}
+
     for code in _code_rows(db, result.values):
-        value = result.values[code["id"]]
-        report["codes"][code["label"]] = {"alpha": value.alpha, "observed": value.observed,
-                                          "expected": value.expected,
-                                          "verdict": agreement.verdict(value.alpha)}
-    report["overall"] = {"alpha": result.alpha, "observed": result.observed,
-                         "expected": result.expected, "verdict": agreement.verdict(result.alpha)}
+        report["codes"][code["label"]] = figures(result.values[code["id"]],
+                                                 ci.values[code["id"]])
+    report["overall"] = figures(result, ci.overall)
     return report
 
 
@@ -573,10 +585,12 @@ def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def interval_line(report: dict[str, Any], lang: str) -> str:
-    """How the 95% interval was drawn: what one bootstrap draw resampled."""
+def interval_line(report: dict[str, Any], lang: str, *, spans: bool = False) -> str:
+    """How the 95% interval was drawn: what one bootstrap draw resampled (``spans``: of
+    a :func:`unitized_report`, always whole documents)."""
     interval = report["interval"]
-    return t(f"agreement.interval.{interval['resampled']}", lang,
+    key = "spans" if spans else interval["resampled"]
+    return t(f"agreement.interval.{key}", lang,
              n_samples=interval["n_samples"], n=interval["n_resampled"])
 
 

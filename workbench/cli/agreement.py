@@ -2,9 +2,9 @@
 workbench.consistency and workbench.done_marks.
 
 ``workbench agreement --project PATH [--coders a,b,...] [--unit segment|turn|document]
-[--all-documents] [--resample codings|documents] [--json]`` prints the same figures as the
-Consistentie page, and always says how many units of how many were compared and why the
-others were not.
+[--all-documents] [--resample codings|documents] [--unitized] [--json]`` prints the same
+figures as the Consistentie page, and always says how many units of how many were compared
+and why the others were not.
 """
 
 from __future__ import annotations
@@ -49,6 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--sample", type=int, default=None,
                         help="only the units of this double-coding sample (its id)")
+    parser.add_argument(
+        "--unitized", action="store_true",
+        help="Krippendorff's unitized alpha on the coders' own character spans instead "
+        "(each document its own continuum; the 95%% interval resamples whole documents)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run_agreement)
 
@@ -123,8 +128,53 @@ def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
             t(f"agreement.verdict.{verdict}", lang)]
 
 
+def _print_table(rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for i, r in enumerate(rows):
+        print("  ".join(cell.ljust(w) if j == 0 else cell.rjust(w)
+                        for j, (cell, w) in enumerate(zip(r, widths))).rstrip())
+        if i == 0 or i == len(rows) - 2:
+            print("  ".join("-" * w for w in widths))
+
+
+def _unitized_row(label: str, f: dict[str, Any], lang: str) -> list[str]:
+    lo, hi = f["alpha_ci"]
+    ci = "-" if lo is None else f"[{agreement.shown(lo)}, {agreement.shown(hi)}]"
+    return [label, agreement.shown(f["alpha"]), ci,
+            t(f"agreement.verdict.{f['verdict'] or 'undefined'}", lang)]
+
+
+def run_unitized(args: argparse.Namespace, db: Any) -> int:
+    report = consistency.unitized_report(
+        db, coders=_names(args.coders), all_documents=args.all_documents,
+        sample_id=args.sample, actor=args.user)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    lang = args.lang
+    print(t("agreement.cli.unitized_header", lang, coders=", ".join(report["coders"]),
+            n=report["n_documents"]))
+    for line in consistency.scope_lines(report, lang):
+        print(line)
+    if report["scope"]["rule"] == "seen" and \
+            report["scope"]["n_units"] < report["scope"]["n_units_total"]:
+        print(t("agreement.cli.done_hint", lang))
+    if not report["codes"]:
+        print(t("agreement.cli.no_units", lang))
+        return 0
+    rows = [t("agreement.cli.unitized_columns", lang).split("|")]
+    rows += [_unitized_row(name, f, lang) for name, f in report["codes"].items()]
+    rows.append(_unitized_row(t("agreement.cli.overall", lang), report["overall"], lang))
+    _print_table(rows)
+    print(consistency.interval_line(report, lang, spans=True))
+    print(t("agreement.cli.thresholds", lang))
+    return 0
+
+
 def run_agreement(args: argparse.Namespace) -> int:
     db = project(args)
+    if args.unitized:
+        return run_unitized(args, db)
     report = consistency.agreement_report(
         db, coders=_names(args.coders), unit=args.unit, all_documents=args.all_documents,
         sample_id=args.sample, resample=args.resample, actor=args.user,
@@ -147,12 +197,7 @@ def run_agreement(args: argparse.Namespace) -> int:
     rows = [t("agreement.cli.columns", lang).split("|")]
     rows += [_row(name, f, lang) for name, f in report["codes"].items()]
     rows.append(_row(t("agreement.cli.overall", lang), report["overall"], lang))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for i, r in enumerate(rows):
-        print("  ".join(cell.ljust(w) if j == 0 else cell.rjust(w)
-                        for j, (cell, w) in enumerate(zip(r, widths))).rstrip())
-        if i == 0 or i == len(rows) - 2:
-            print("  ".join("-" * w for w in widths))
+    _print_table(rows)
     print(consistency.interval_line(report, lang))
     print(t("agreement.cli.thresholds", lang))
     return 0

@@ -331,12 +331,23 @@ with tab_figures:
         spans = attempt(cached_unitized, project, path, version, me, tuple(coders),
                         all_documents, sample_id)
         if spans is not None and spans["codes"]:
-            st.metric(tr("consistentie.unitized_overall"), number(spans["overall"]["alpha"]))
+            u_lo, u_hi = spans["overall"]["alpha_ci"]
+            cols = st.columns(2)
+            cols[0].metric(tr("consistentie.unitized_overall"), number(spans["overall"]["alpha"]),
+                           help=tr("consistentie.ci", lo=number(u_lo), hi=number(u_hi)))
+            u_badge = f":{COLORS[spans['overall']['verdict']]}-badge[{verdict_text(spans['overall'])}]"
+            cols[1].markdown(f"{tr('consistentie.verdict')}  \n{u_badge}")
             st.caption(tr("consistentie.unitized_scope", n=spans["n_documents"],
                           total=spans["scope"]["n_documents_total"]))
+            st.caption(tr("consistentie.unitized_ci_line", lo=number(u_lo), hi=number(u_hi),
+                          how=interval_line(spans, lang(), spans=True)))
             st.dataframe(pd.DataFrame({
                 tr("consistentie.col_code"): list(spans["codes"]),
                 "u-alpha": [number(f["alpha"]) for f in spans["codes"].values()],
+                tr("consistentie.col_ci"): [
+                    "—" if f["alpha_ci"][0] is None
+                    else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
+                    for f in spans["codes"].values()],
                 tr("consistentie.verdict"): [verdict_text(f) for f in spans["codes"].values()],
             }), hide_index=True, width="stretch")
         elif spans is not None:
