@@ -213,3 +213,85 @@ def test_empty_choices_speak_dutch(project):
     at = _page(project[0], project[2])
     assert at.selectbox(key="coding_code").placeholder == "Kies een code"
     assert at.selectbox(key="coding_retrieve_code").placeholder == "Kies een code"
+
+
+# --- "klaar": a done mark per interview per coder (issue 13) -----------------------------------
+
+
+@pytest.fixture
+def two_coders(db):
+    """Three fictional interviews (4 sentences each); anna and bram both coded the first."""
+    from test_consistency import build_project, code
+
+    layout = build_project(db)
+    first, second, _ = layout
+    code(db, "anna", "verlies", layout[first][0])
+    code(db, "bram", "verlies", layout[first][0])
+    return first, second
+
+
+def _coding(project_path, user, document):
+    return run_page("coderen", project_path, user=user, coding_document=document)
+
+
+def _scope(at):
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return next(w.value for w in [*at.warning, *at.info] if "Vergeleken:" in w.value)
+
+
+def test_marking_an_interview_done_changes_the_agreement_scope_at_once(
+        db, project_path, two_coders):
+    from workbench.done_marks import done_documents
+
+    first, second = two_coders
+    consistency = page_test("consistentie", project_path, user="sanne")
+    assert "Vergeleken: 4 van de 12 fragmenten (in 1 van de 3 documenten)" in _scope(consistency)
+
+    at = _coding(project_path, "bram", second)
+    assert at.button(key="coding_done").label == "Dit interview is klaar"
+    at.button(key="coding_done").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.button(key="coding_done").label == "Klaar gemarkeerd — ongedaan maken"
+    # the mark is bram's alone: anna has not said she read the second interview
+    assert done_documents(db, "bram") == {second} and done_documents(db, "anna") == set()
+    assert _coding(project_path, "anna", second).button(key="coding_done").label \
+        == "Dit interview is klaar"
+    scope = _scope(consistency)  # still 4 of 12, but bram has now seen the second interview
+    assert "Vergeleken: 4 van de 12" in scope
+    assert "- 8 heeft anna niet gezien" in scope and "- 4 heeft bram niet gezien" in scope
+
+    anna = _coding(project_path, "anna", second)
+    anna.button(key="coding_done").click().run()
+    # the page that was already open follows on its next run, without a stale figure
+    assert "Vergeleken: 8 van de 12 fragmenten (in 2 van de 3 documenten)" in _scope(consistency)
+
+    anna.button(key="coding_done").click().run()  # "ongedaan maken"
+    assert anna.button(key="coding_done").label == "Dit interview is klaar"
+    assert done_documents(db, "anna") == set() and done_documents(db, "bram") == {second}
+    assert "Vergeleken: 4 van de 12 fragmenten (in 1 van de 3 documenten)" in _scope(consistency)
+
+
+def test_a_supervisor_marks_only_for_herself_and_a_co_researcher_not_at_all(
+        db, project_path, two_coders):
+    from workbench.done_marks import done_documents, mark_done
+    from workbench.errors import PermissionDenied
+
+    first, _ = two_coders
+    at = _coding(project_path, "sanne", first)
+    at.button(key="coding_done").click().run()
+    assert not at.exception
+    assert done_documents(db, "sanne") == {first}
+    assert done_documents(db, "anna") == done_documents(db, "bram") == set()
+    with pytest.raises(PermissionDenied):
+        mark_done(db, [first], coder="anna", actor="sanne")
+    with pytest.raises(PermissionDenied):
+        mark_done(db, [first], coder="wijk", actor="wijk")
+    assert done_documents(db, "wijk") == set()
+
+
+def test_the_done_button_speaks_english_when_asked(db, project_path, two_coders):
+    at = run_page("coderen", project_path, user="anna", lang="en",
+                  coding_document=two_coders[0])
+    button = at.button(key="coding_done")
+    assert button.label == "This interview is done" and "also when no code applies" in button.help

@@ -81,6 +81,13 @@ def done_documents(db: Database, coder: str) -> set[int]:
                                      [coder])}
 
 
+def is_done(db: Database, document: int, *, coder: str, actor: str) -> bool:
+    """Whether ``coder`` marked ``document`` done (for the coding page's "klaar" button)."""
+    access.require(db, actor, "read")
+    return db.execute("SELECT 1 FROM done_marks WHERE coder = ? AND document_id = ?",
+                      [coder, int(document)]).fetchone() is not None
+
+
 def list_marks(db: Database, *, actor: str, coder: str | None = None) -> list[dict[str, Any]]:
     """Every done mark (or one coder's) with the document name, for the page and the CLI."""
     access.require(db, actor, "read")

@@ -7,6 +7,7 @@ workbench.app.jump) opens an interview at a place; so does every row of a code's
 
 import streamlit as st
 
+from workbench import access
 from workbench.app.common import action_label, attempt, db, nlp, tr, user
 from workbench.app.jump import read_jump
 from workbench.app.transcript import transcript
@@ -14,6 +15,7 @@ from workbench.codebook import codebook_from_project
 from workbench.codings import add_coding, code_id, decide, remove_coding, set_life_time
 from workbench.consistency import blind_spans
 from workbench.documents import document_view, list_documents, span_from_selection
+from workbench.done_marks import is_done, mark_done
 from workbench.history import undo_last
 from workbench.memos import add_memo, list_memos
 from workbench.retrieval import code_segments
@@ -123,6 +125,16 @@ with right:
         if made is not None:
             st.toast(tr("coderen.suggested_n", n=len(made)))
             st.rerun()
+    # "klaar": I read this whole interview, also where no code applies (counts for agreement)
+    if access.can(project, me, "code"):
+        done = attempt(is_done, project, doc_id, coder=me, actor=me)
+        if st.button(tr("coderen.done_undo" if done else "coderen.done_mark"),
+                     icon=":material/task_alt:" if done else ":material/check_circle:",
+                     key="coding_done", width="stretch", help=tr("coderen.done_help")):
+            changed = attempt(mark_done, project, [doc_id], coder=me, actor=me, done=not done)
+            if changed is not None:
+                st.toast(tr("coderen.done_removed" if done else "coderen.done_saved"))
+                st.rerun()
 
     codes = codebook_from_project(project).codes
     names = {c.id: (f"{c.name} — {c.brief}" if c.brief else c.name) for c in codes}
