@@ -27,12 +27,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench.codings import add_coding
+from workbench.accounts import add_user
+from workbench.codings import add_coding, set_life_time
 from workbench.errors import InputError, WorkbenchError
 from workbench.ingest import import_files
 from workbench.ingest.readers import FORMATS
 from workbench.resources import shipped
-from workbench.store import DEFAULT_USER, now, record_event, transaction
+from workbench.store import DEFAULT_USER, transaction
 
 DEMO_DIR = shipped("corpora") / "demo"
 DEMO_CODERS = ("anna", "bram")
@@ -105,12 +106,8 @@ def _documents_by_file(db: Database) -> dict[str, int]:
 def _ensure_coders(db: Database, coders: set[str]) -> None:
     with transaction(db):
         for coder in sorted(coders):
-            if db.execute("SELECT 1 FROM users WHERE name = ?", [coder]).fetchone():
-                continue
-            db.execute("INSERT INTO users (name, role, created_at) VALUES (?, 'onderzoeker', ?)",
-                       [coder, now()])
-            record_event(db, DEFAULT_USER, "user.add", "users", coder, None,
-                         {"name": coder, "role": "onderzoeker", "demo": True})
+            if not db.execute("SELECT 1 FROM users WHERE name = ?", [coder]).fetchone():
+                add_user(db, coder, role="onderzoeker", actor=DEFAULT_USER)
 
 
 def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
@@ -174,11 +171,7 @@ def _set_life_time(db: Database, coding_id: int, year: int | None, age: int | No
                          [coding_id]).fetchone()
     if (year, age) == tuple(current) or (year is None and age is None):
         return
-    db.execute("UPDATE codings SET life_year = ?, life_age = ?, updated_at = ? WHERE id = ?",
-               [year, age, now(), coding_id])
-    record_event(db, actor, "coding.life_time", "codings", coding_id,
-                 {"life_year": current[0], "life_age": current[1]},
-                 {"life_year": year, "life_age": age})
+    set_life_time(db, coding_id, year=year, age=age, actor=actor)
 
 
 def _event_codings(db: Database, respondent: str, code: str, quote: str) -> list[int]:
