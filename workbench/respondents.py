@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t
+from workbench.ingest.importer import set_respondent
 from workbench.limits import check_size, read_limited
 from workbench.store import now, record_event, row, transaction
 
@@ -376,17 +377,10 @@ def link_document(
     """Say whose transcript ``document_id`` is (None: nobody's)."""
     access.require(db, actor, "respondents.edit")
     with transaction(db):
-        before = db.execute(
-            "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
-        ).fetchone()
-        if before is None:
+        if not db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone():
             raise NotFound("respondents.unknown_document", document=document_id)
         rid = None if respondent is None else respondent_id(db, respondent)
-        if before[0] == rid:
-            return
-        db.execute("UPDATE documents SET respondent_id = ? WHERE id = ?", [rid, document_id])
-        record_event(db, actor, "document.link", "documents", document_id,
-                     {"respondent_id": before[0]}, {"respondent_id": rid})
+        set_respondent(db, document_id, rid, actor=actor)
 
 
 def link_documents(

@@ -293,14 +293,9 @@ class _Writer:
                                 encoding="utf-8")
         name = source.name if Path(source.name).suffix else source.name + ".txt"
         result = store_document(self.db, parsed, self.segmented[id(source)], name=name,
-                                sha256=sha, actor=self.actor)
+                                sha256=sha, actor=self.actor, guid=guid,
+                                created_at=source.created)
         doc_id = int(result.document_id)
-        extra = {"guid": guid, "created_at": source.created}
-        extra = {k: v for k, v in extra.items() if v}
-        if extra:
-            self.db["documents"].update(doc_id, extra)
-            record_event(self.db, self.actor, "document.exchange", "documents", doc_id, None,
-                         extra)
         self.texts_added(sha, doc_id)
         self.report.count("documents")
         self.report.count("words", result.n_words)

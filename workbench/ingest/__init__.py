@@ -7,12 +7,12 @@ The public functions: :func:`import_files` (many files, each all or nothing),
 
 from workbench.ingest.catalog import list_documents, project_counts
 from workbench.ingest.importer import (
-    FileResult, ImportReport, expand_paths, import_files, store_document,
+    FileResult, ImportReport, expand_paths, import_files, set_speaker_role, store_document,
 )
 from workbench.ingest.model import ParsedDocument, Segment, Turn
 from workbench.ingest.readers import FORMATS, read_bytes
 from workbench.ingest.segment import segment_turns
-from workbench.ingest.speakers import analysis_segments, list_speakers, set_speaker_role
+from workbench.ingest.speakers import analysis_segments, list_speakers
 
 __all__ = [
     "FORMATS", "FileResult", "ImportReport", "ParsedDocument", "Segment", "Turn",

@@ -24,13 +24,13 @@ from spacy.language import Language
 from sqlite_utils import Database
 
 from workbench import access
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import InputError, NotFound, WorkbenchError
 from workbench.ingest.model import ParsedDocument, Segment
 from workbench.ingest.readers import FORMATS, document_name, read_bytes
-from workbench.ingest.roles import guess_roles
+from workbench.ingest.roles import ROLES, guess_roles
 from workbench.ingest.segment import segment_turns
 from workbench.nlp import load_pipeline
-from workbench.store import get_setting, now, record_event, transaction
+from workbench.store import get_setting, now, record_event, row, transaction
 from workbench.text import count_words
 
 # A file on disk, or (file name, bytes) as uploaded in the browser.
@@ -230,8 +230,13 @@ def store_document(
     sha256: str,
     actor: str,
     respondent_id: int | None = None,
+    guid: str | None = None,
+    created_at: str | None = None,
 ) -> FileResult:
-    """Write one parsed document, its speakers, turns and segments in one transaction."""
+    """Write one parsed document, its speakers, turns and segments in one transaction.
+
+    ``guid`` and ``created_at`` are another tool's identity and date of the source (REFI-QDA).
+    """
     text = parsed.text
     spoken = {label: [] for label in parsed.speakers}
     for turn in parsed.turns:
@@ -251,6 +256,7 @@ def store_document(
         "imported_at": now(),
         "imported_by": actor,
     }
+    record.update({k: v for k, v in (("guid", guid), ("created_at", created_at)) if v})
     conn = db.conn
     try:
         with transaction(db):
@@ -304,3 +310,40 @@ def store_document(
         encoding=parsed.encoding, speakers=roles, n_turns=len(parsed.turns),
         n_segments=len(segments), n_words=n_words, stripped=list(parsed.stripped),
     )
+
+
+def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) -> None:
+    """Say whether a speaker is the interviewer, the respondent or someone else (logged)."""
+    if role not in ROLES:
+        raise InputError("ingest.bad_role", role=role, roles=", ".join(ROLES))
+    access.require(db, actor, "import")
+    with transaction(db):
+        before = row(db, "speakers", speaker_id)
+        if before is None:
+            raise NotFound("ingest.unknown_speaker", speaker=speaker_id)
+        if before["role"] == role:
+            return
+        db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
+        record_event(db, actor, "speaker.role", "speakers", speaker_id, before,
+                     {**before, "role": role})
+
+
+def set_respondent(db: Database, document_id: int, respondent_id: int | None, *,
+                   actor: str) -> None:
+    """Say whose transcript a document is (``None``: nobody's); logged as ``document.link``.
+
+    :func:`workbench.respondents.link_document` checks the role and resolves the respondent.
+    """
+    access.require(db, actor, "respondents.edit")
+    with transaction(db):
+        before = db.execute(
+            "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if before is None:
+            raise NotFound("respondents.unknown_document", document=document_id)
+        if before[0] == respondent_id:
+            return
+        db.execute("UPDATE documents SET respondent_id = ? WHERE id = ?",
+                   [respondent_id, document_id])
+        record_event(db, actor, "document.link", "documents", document_id,
+                     {"respondent_id": before[0]}, {"respondent_id": respondent_id})

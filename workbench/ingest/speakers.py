@@ -13,10 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
-from workbench.errors import InputError, NotFound
-from workbench.ingest.roles import ROLES
-from workbench.store import get_setting, record_event, row, transaction
+from workbench.store import get_setting
 
 
 def list_speakers(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
@@ -51,22 +48,6 @@ def list_speakers(db: Database, document_id: int | None = None) -> list[dict[str
     for speaker in speakers:
         speaker["sample"] = samples.get(speaker["id"], "")
     return speakers
-
-
-def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) -> None:
-    """Say whether a speaker is the interviewer, the respondent or someone else (logged)."""
-    if role not in ROLES:
-        raise InputError("ingest.bad_role", role=role, roles=", ".join(ROLES))
-    access.require(db, actor, "import")
-    with transaction(db):
-        before = row(db, "speakers", speaker_id)
-        if before is None:
-            raise NotFound("ingest.unknown_speaker", speaker=speaker_id)
-        if before["role"] == role:
-            return
-        db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
-        record_event(db, actor, "speaker.role", "speakers", speaker_id, before,
-                     {**before, "role": role})
 
 
 def analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
