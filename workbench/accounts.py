@@ -88,12 +88,30 @@ def add_group_coder(db: Database, name: str, *, actor: str) -> None:
         if found[0] != "system":
             raise InputError("accounts.exists", name=name)
         return
+    _add_system_user(db, name, actor=actor, details={})
+
+
+def add_imported_coder(db: Database, name: str, *, actor: str) -> bool:
+    """The coder of another tool's project (REFI-QDA import), if not there yet; True if added.
+
+    Role ``system``: they own codings but never log in, so importing a colleague's project
+    never switches a single-user project to a login form nobody has a password for.
+    """
+    access.require(db, actor, "import")
+    if db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+        return False
+    _add_system_user(db, name, actor=actor, details={"imported": True})
+    return True
+
+
+def _add_system_user(db: Database, name: str, *, actor: str, details: dict[str, Any]) -> None:
     with transaction(db):
         _check_name(db, name)
         db.execute(
             "INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)", [name, now()]
         )
-        record_event(db, actor, "user.add", "users", name, None, {"name": name, "role": "system"})
+        record_event(db, actor, "user.add", "users", name, None,
+                     {"name": name, "role": "system", **details})
 
 
 def _role(db: Database, name: str) -> str:

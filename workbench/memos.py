@@ -28,16 +28,46 @@ def add_memo(
 ) -> int:
     """Write a new memo and return its id."""
     access.require(db, author, "memo.write")
-    if target_type not in TARGETS:
-        raise ValueError(f"target_type must be one of {TARGETS}. Got {target_type!r} instead.")
     if not text.strip():
         raise InputError("memos.empty")
     stamp = now()
-    record = {"target_type": target_type, "target_id": target_id, "author": author,
-              "title": title, "text": text.strip(), "created_at": stamp, "updated_at": stamp}
+    return _insert(db, author, {
+        "target_type": target_type, "target_id": target_id, "author": author, "title": title,
+        "text": text.strip(), "created_at": stamp, "updated_at": stamp})
+
+
+def import_memo(
+    db: Database,
+    *,
+    actor: str,
+    author: str,
+    target_type: str,
+    target_id: int | None,
+    text: str,
+    title: str | None = None,
+    guid: str | None = None,
+    start_char: int | None = None,
+    end_char: int | None = None,
+    created_at: str | None = None,
+) -> int:
+    """A memo from another tool (a REFI-QDA note), kept as it came: its author, guid, range
+    and date, even an empty text, so a round trip gives it back. ``actor`` imports it."""
+    access.require(db, actor, "import")
+    stamp = now()
+    return _insert(db, actor, {
+        "target_type": target_type, "target_id": target_id, "author": author,
+        "title": title or None, "text": text.strip(), "guid": guid,
+        "start_char": start_char, "end_char": end_char,
+        "created_at": created_at or stamp, "updated_at": stamp})
+
+
+def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
+    if record["target_type"] not in TARGETS:
+        raise ValueError(
+            f"target_type must be one of {TARGETS}. Got {record['target_type']!r} instead.")
     with transaction(db):
         memo_id = db["memos"].insert(record).last_pk
-        record_event(db, author, "memo.add", "memos", memo_id, None, {**record, "id": memo_id})
+        record_event(db, actor, "memo.add", "memos", memo_id, None, {**record, "id": memo_id})
     return int(memo_id)
 
 

@@ -12,11 +12,11 @@ import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
 from workbench import access
+from workbench.accounts import add_imported_coder
 from workbench.codings import add_coding
 from workbench.done_marks import mark_imported
 from workbench.exchange import identity, ids
@@ -29,11 +29,12 @@ from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
 from workbench.ingest import ParsedDocument, segment_turns, store_document
 from workbench.ingest.labels import parse_turns
+from workbench.memos import import_memo
 from workbench.nlp import load_pipeline
 from workbench.respondents import (
     define_attribute, ensure_respondent, link_document, parse_value, set_value, update_respondent,
 )
-from workbench.store import get_setting, now, record_event, set_setting, transaction
+from workbench.store import get_setting, record_event, set_setting, transaction
 
 ATTRIBUTE_TYPES = {"Text": "text", "Boolean": "boolean", "Integer": "number",
                    "Float": "number", "Date": "date", "DateTime": "date"}
@@ -164,14 +165,7 @@ class _Writer:
         clean = _USER_NAME.sub("-", name).strip(" -.@")[:40] or "coder"
         if not clean[0].isalnum():
             clean = "u" + clean[:39]
-        if not self.db.execute("SELECT 1 FROM users WHERE name = ?", [clean]).fetchone():
-            # Role "system", like the demo coders: they own codings but never log in, so
-            # importing a colleague's project never switches a single-user project to a
-            # login form that nobody has a password for.
-            self.db.execute("INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)",
-                            [clean, now()])
-            record_event(self.db, self.actor, "user.add", "users", clean, None,
-                         {"name": clean, "role": "system", "imported": True})
+        if add_imported_coder(self.db, clean, actor=self.actor):
             self.report.count("coders")
         self.user_names[name] = clean
         if guid:
@@ -427,16 +421,9 @@ class _Writer:
                 [target[0], target[1], text.strip(), span[0], span[1]]).fetchone():
             self.report.count("memos_matched")
             return
-        stamp = now()
-        record: dict[str, Any] = {
-            "target_type": target[0], "target_id": target[1], "author": author,
-            "title": title or None, "text": text.strip(), "guid": guid,
-            "start_char": span[0], "end_char": span[1],
-            "created_at": created or stamp, "updated_at": stamp,
-        }
-        memo_id = self.db["memos"].insert(record).last_pk
-        record_event(self.db, self.actor, "memo.add", "memos", memo_id, None,
-                     {**record, "id": memo_id})
+        import_memo(self.db, actor=self.actor, author=author, target_type=target[0],
+                    target_id=target[1], text=text, title=title, guid=guid,
+                    start_char=span[0], end_char=span[1], created_at=created)
         if guid:
             self.memo_guids.add(guid)
         self.report.count("memos")
