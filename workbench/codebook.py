@@ -419,6 +419,55 @@ def install_codebook(db: Database, codebook: Codebook, *, actor: str,
     return book_id
 
 
+def ensure_imported_codebook(db: Database, name: str, *, description: str | None, source: str,
+                             actor: str) -> int:
+    """The id of codebook ``name``, created (logged as ``codebook.import``) when the project
+    does not have it: the home of codes that come from another tool (REFI-QDA)."""
+    access.require(db, actor, "import")
+    with transaction(db):
+        found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
+        if found:
+            return int(found[0])
+        record = {"name": name, "version": "1", "description": description, "source": source,
+                  "created_at": now()}
+        book_id = int(db["codebooks"].insert(record).last_pk)
+        record_event(db, actor, "codebook.import", "codebooks", book_id, None, record)
+    return book_id
+
+
+def add_imported_code(db: Database, record: Mapping[str, Any], *, actor: str) -> int:
+    """Add one code from another tool as it came (a ``codes`` row without its id; the
+    exchange importer matches, names and places it). Logged as ``code.add``."""
+    access.require(db, actor, "import")
+    with transaction(db):
+        new_id = int(db["codes"].insert(dict(record)).last_pk)
+        record_event(db, actor, "code.add", "codes", new_id, None,
+                     json.loads(json.dumps({**record, "id": new_id})))
+    return new_id
+
+
+def note_on_code(db: Database, code_id: int, note: str, *, details: Any, actor: str) -> int:
+    """A note in the change log of a code's codebook (why a disagreement was resolved so).
+
+    The one entry someone who may not edit the codebook adds: supervisors resolve
+    disagreements (``consistency.resolve``). Logged as ``codebook.note``; returns its id.
+    """
+    access.require(db, actor, "consistency.resolve")
+    with transaction(db):
+        code_row = row(db, "codes", code_id)
+        if code_row is None:
+            raise NotFound("codings.unknown_code", code=code_id)
+        change = {
+            "codebook_id": code_row["codebook_id"], "at": now(), "author": actor,
+            "action": "note", "code_slug": code_row["slug"], "rationale": note.strip(),
+            "details": json.dumps(details),
+        }
+        change_id = int(db["codebook_changes"].insert(change).last_pk)
+        record_event(db, actor, "codebook.note", "codebook_changes", change_id, None,
+                     {**change, "id": change_id})
+    return change_id
+
+
 def _insert_code(db: Database, book_id: int, code: Code, position: int) -> int:
     return int(db["codes"].insert({
         "codebook_id": book_id, "slug": code.id, "name": code.name, "name_en": code.name_en,

@@ -30,7 +30,6 @@ see other coders' codings nor pending machine suggestions on the sample's units.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +38,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from workbench import access, agreement, done_marks
+from workbench.codebook import note_on_code
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t
@@ -742,16 +742,9 @@ def resolve(
         record_event(db, actor, "consistency.resolve", "resolutions", resolution_id, before,
                      {**record, "id": resolution_id})
         if note and note.strip():
-            code_row = row(db, "codes", cid)
-            change = {
-                "codebook_id": code_row["codebook_id"], "at": now(), "author": actor,
-                "action": "note", "code_slug": code_row["slug"], "rationale": note.strip(),
-                "details": json.dumps({"resolution": resolution_id, "unit": unit,
-                                       "unit_id": unit_id, "decision": decision}),
-            }
-            change_id = db["codebook_changes"].insert(change).last_pk
-            record_event(db, actor, "codebook.note", "codebook_changes", change_id, None,
-                         {**change, "id": change_id})
+            note_on_code(db, cid, note, actor=actor, details={
+                "resolution": resolution_id, "unit": unit, "unit_id": unit_id,
+                "decision": decision})
     return resolution_id
 
 

@@ -7,7 +7,6 @@ codebook named after the file. Slugs are made from names and kept unique across 
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,10 +14,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workbench.codebook import (
+    SHIPPED_CODEBOOKS, add_imported_code, ensure_imported_codebook, load_codebook,
+)
 from workbench.exchange import ids
 from workbench.exchange.model import RefiCode
 from workbench.exchange.report import ExchangeReport
-from workbench.store import now, record_event
 
 _RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -44,8 +45,6 @@ def _shipped_slugs() -> dict[str, str]:
     export writes ``ids.derived("code", slug)``; knowing that lets a round trip into a new
     project give them back their ids (``verlies``, not ``verlieservaring``), which the
     CLI (--code), the patterns (the ``verlies`` root) and the suggestion rules rely on."""
-    from workbench.codebook import SHIPPED_CODEBOOKS, load_codebook
-
     return {ids.derived("code", c.id): c.id
             for path in SHIPPED_CODEBOOKS for c in load_codebook(path).codes}
 
@@ -55,19 +54,6 @@ def _slug_for(db: Database, code: RefiCode) -> str:
     if slug and not db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
         return slug
     return _unique_slug(db, code.name)
-
-
-def ensure_codebook(db: Database, name: str, *, description: str | None, source: str,
-                    actor: str) -> int:
-    """The id of codebook ``name``, created (logged) when the project does not have it."""
-    found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
-    if found:
-        return int(found[0])
-    record = {"name": name, "version": "1", "description": description, "source": source,
-              "created_at": now()}
-    book_id = int(db["codebooks"].insert(record).last_pk)
-    record_event(db, actor, "codebook.import", "codebooks", book_id, None, record)
-    return book_id
 
 
 def upsert_codes(db: Database, codes: list[RefiCode], *, codebook: str, source: str,
@@ -95,7 +81,7 @@ def upsert_codes(db: Database, codes: list[RefiCode], *, codebook: str, source: 
             report.count("codes_matched")
             continue
         if book_id is None:
-            book_id = ensure_codebook(db, codebook, description=description, source=source,
+            book_id = ensure_imported_codebook(db, codebook, description=description, source=source,
                                       actor=actor)
         color = code.color.strip() if code.color and _RGB.match(code.color.strip()) else None
         record: dict[str, Any] = {
@@ -104,9 +90,7 @@ def upsert_codes(db: Database, codes: list[RefiCode], *, codebook: str, source: 
             "color": color, "position": position, "active": 1, "guid": code.guid,
             "examples": "[]", "counterexamples": "[]", "indicators": "[]",
         }
-        new_id = int(db["codes"].insert(record).last_pk)
-        record_event(db, actor, "code.add", "codes", new_id, None,
-                     json.loads(json.dumps({**record, "id": new_id})))
+        new_id = add_imported_code(db, record, actor=actor)
         out[code.guid] = new_id
         by_guid[code.guid] = new_id
         by_name.setdefault((parent_id, code.name.casefold()), []).append(new_id)
