@@ -24,6 +24,7 @@ import yaml
 from sqlite_utils import Database
 
 from workbench import access
+from workbench.codings import merge_code_codings, recode
 from workbench.errors import InputError, NotFound
 from workbench.i18n import Term
 from workbench.limits import check_size
@@ -820,19 +821,7 @@ def merge_codes(db: Database, source: int | str, target: int | str, *, rationale
         if not src["active"] or not dst["active"]:
             raise InputError("codebook.edit.inactive",
                              code=src["slug"] if not src["active"] else dst["slug"])
-        duplicates = _query(
-            db,
-            "SELECT s.* FROM codings s JOIN codings t ON t.code_id = ? AND t.document_id = "
-            "s.document_id AND t.coder = s.coder AND t.start_char = s.start_char AND "
-            "t.end_char = s.end_char WHERE s.code_id = ?", [dst["id"], src["id"]],
-        )
-        if duplicates:
-            db.execute(f"DELETE FROM codings WHERE id IN ({', '.join('?' * len(duplicates))})",
-                       [d["id"] for d in duplicates])
-        moved = [r[0] for r in db.execute(
-            "SELECT id FROM codings WHERE code_id = ? ORDER BY id", [src["id"]])]
-        db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
-                   [dst["id"], now(), src["id"]])
+        moved, duplicates = merge_code_codings(db, src["id"], dst["id"], actor=actor)
         children = [r[0] for r in db.execute(
             "SELECT slug FROM codes WHERE parent_id = ? ORDER BY position", [src["id"]])]
         for child in children:
@@ -898,27 +887,8 @@ def recode_codings(db: Database, coding_ids: Iterable[int], target: int | str, *
     with transaction(db):
         dst = _code_row(db, target)
         for coding_id in coding_ids:
-            before = row(db, "codings", coding_id)
-            if before is None:
-                raise NotFound("codings.unknown_coding", coding=coding_id)
-            if before["code_id"] == dst["id"]:
-                continue
-            clash = db.execute(
-                "SELECT id FROM codings WHERE code_id = ? AND document_id = ? AND coder = ? "
-                "AND start_char = ? AND end_char = ?",
-                [dst["id"], before["document_id"], before["coder"], before["start_char"],
-                 before["end_char"]],
-            ).fetchone()
-            if clash:
-                db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-                record_event(db, actor, "coding.remove", "codings", coding_id, before,
-                             None)
-            else:
-                db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
-                           [dst["id"], now(), coding_id])
-                record_event(db, actor, "coding.recode", "codings", coding_id, before,
-                             row(db, "codings", coding_id))
-            moved += 1
+            if recode(db, coding_id, dst["id"], actor=actor):
+                moved += 1
     return moved
 
 

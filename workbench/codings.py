@@ -180,6 +180,62 @@ def remove_coding(db: Database, coding_id: int, *, actor: str) -> None:
         record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
 
 
+def merge_code_codings(db: Database, source_id: int, target_id: int, *,
+                       actor: str) -> tuple[list[int], list[dict[str, Any]]]:
+    """Move every coding of code ``source_id`` to code ``target_id`` (a code merge).
+
+    A coding the same coder already made with the target on the same span is a duplicate and
+    is removed. Returns the moved ids and the removed rows; the caller's ``codebook.merge``
+    event logs both (so undo can restore them).
+    """
+    access.require(db, actor, "codebook.edit")
+    with transaction(db):
+        cur = db.execute(
+            "SELECT s.* FROM codings s JOIN codings t ON t.code_id = ? AND t.document_id = "
+            "s.document_id AND t.coder = s.coder AND t.start_char = s.start_char AND "
+            "t.end_char = s.end_char WHERE s.code_id = ?", [target_id, source_id])
+        names = [d[0] for d in cur.description]
+        duplicates = [dict(zip(names, r)) for r in cur.fetchall()]
+        if duplicates:
+            db.execute(f"DELETE FROM codings WHERE id IN ({', '.join('?' * len(duplicates))})",
+                       [d["id"] for d in duplicates])
+        moved = [r[0] for r in db.execute(
+            "SELECT id FROM codings WHERE code_id = ? ORDER BY id", [source_id])]
+        db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
+                   [target_id, now(), source_id])
+    return moved, duplicates
+
+
+def recode(db: Database, coding_id: int, target_id: int, *, actor: str) -> bool:
+    """Move one coding to code ``target_id`` (after a split), logged with the whole row.
+
+    When the coder already has the target on that span, the coding is removed instead
+    (``coding.remove``). Returns False when it already was on the target.
+    """
+    access.require(db, actor, "codebook.edit")
+    with transaction(db):
+        before = row(db, "codings", coding_id)
+        if before is None:
+            raise NotFound("codings.unknown_coding", coding=coding_id)
+        if before["code_id"] == target_id:
+            return False
+        clash = db.execute(
+            "SELECT id FROM codings WHERE code_id = ? AND document_id = ? AND coder = ? "
+            "AND start_char = ? AND end_char = ?",
+            [target_id, before["document_id"], before["coder"], before["start_char"],
+             before["end_char"]],
+        ).fetchone()
+        if clash:
+            db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+            record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
+        else:
+            db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
+                       [target_id, now(), coding_id])
+            record_event(db, actor, "coding.recode", "codings", coding_id, before,
+                         row(db, "codings", coding_id))
+    return True
+
+
 def _own_coding(db: Database, coding_id: int, actor: str) -> dict[str, Any]:
     """The coding row, if ``actor`` may change it: supervisors and co-researchers may only
     change their own codings."""

@@ -66,7 +66,6 @@ TABLE_WRITE_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("workbench.life_events.proposals", "life_events"): "not moved to the owner yet (issue 16)",
     ("workbench.life_events.proposals", "life_event_codings"): "not moved to the owner yet (issue 16)",
     ("workbench.life_events.proposals", "life_event_links"): "not moved to the owner yet (issue 16)",
-    ("workbench.codebook", "codings"): "not moved to the owner yet (issue 16)",
 }
 
 
