@@ -5,13 +5,21 @@ the history of a document or a code is a query, and undo is "apply the inverse o
 and log that as a new event": the log itself is never changed. Undo works per user and
 backwards, one action per call, over the actions whose events hold whole rows of
 ``codings``, ``memos`` or ``codes`` (adding or removing a coding, deciding on a suggestion,
-writing, editing or removing a memo, editing or renaming a code). Imports, settings and
-pseudonymisation are shown in the history but not undone here (they have their own ways
-back: delete the document, change the setting, change the decision in the key).
+writing, editing or removing a memo, editing or renaming a code) and of the life-event
+tables (making an event, attaching a coding to it, linking two events, deciding on a
+proposal, setting when it happened). Imports, settings, pseudonymisation and the
+workbench's life-event proposals are shown in the history but not undone here (they have
+their own ways back: delete the document, change the setting, change the decision in the
+key, reject the proposal).
+
+One life-event action can log several rows (an event and its mentions; a link that also
+confirms both events): those rows share one time stamp (:func:`action_stamp`), later than
+anything the user logged before, and are undone together, newest row first.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from typing import Any
@@ -23,7 +31,21 @@ from workbench.errors import InputError, NotFound
 from workbench.store import now, record_event, row, transaction
 
 # Table whose whole-row events can be inverted -> the permission an undo needs.
-UNDOABLE: dict[str, str] = {"codings": "code", "memos": "memo.write", "codes": "codebook.edit"}
+UNDOABLE: dict[str, str] = {
+    "codings": "code", "memos": "memo.write", "codes": "codebook.edit",
+    "life_events": "code", "life_event_codings": "code", "life_event_links": "code",
+}
+# Tables whose actions may log several rows under one stamp (undone as one action).
+GROUPED = ("life_events", "life_event_codings", "life_event_links")
+# Logged rows of these actions are not undone one by one (the workbench's proposals).
+NOT_UNDONE = ("life_event.propose",)
+# Rows that point at a row and would silently go (or lose their anchor) with it: an undo
+# that deletes a row still pointed at refuses, as that is later work.
+DEPENDENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "codings": (("life_event_codings", "coding_id"),),
+    "life_events": (("life_event_codings", "event_id"), ("life_event_links", "cause_id"),
+                    ("life_event_links", "effect_id"), ("life_events", "relative_to")),
+}
 
 _EVENT_COLUMNS = "id, at, actor, action, entity, entity_id, before, after"
 
@@ -136,75 +158,122 @@ def _inverse(db: Database, event: dict[str, Any]) -> tuple[Any, Any] | None:
     return before, after
 
 
+def action_stamp(db: Database, actor: str) -> str:
+    """The one time stamp for every row an action of ``actor`` logs: now, or just after the
+    actor's last logged event when the clock has not moved on, so the rows that share it
+    (in :data:`GROUPED` tables) are exactly that action's."""
+    stamp = now()
+    last = db.execute("SELECT max(at) FROM events WHERE actor = ?", [actor]).fetchone()[0]
+    if last and last >= stamp:
+        later = dt.datetime.fromisoformat(last) + dt.timedelta(milliseconds=1)
+        stamp = later.isoformat(timespec="milliseconds")
+    return stamp
+
+
+def _steps(db: Database, event: dict[str, Any]) -> list[dict[str, Any]]:
+    """The logged rows of the action ``event`` belongs to, oldest first."""
+    if event["entity"] not in GROUPED:
+        return [event]
+    tables = ", ".join(f"'{t}'" for t in GROUPED)
+    steps = [_event(found) for found in db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND at = ? AND entity IN "
+        f"({tables}) ORDER BY id", [event["actor"], event["at"]],
+    )]
+    return [s for s in steps if not s["action"].startswith(NOT_UNDONE)]
+
+
+def _lead(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """The step that names the action: the first that is not a consequence for the rows of
+    an event (``..._with_event``: its mentions and links going with it)."""
+    return next((s for s in steps if not s["action"].endswith("_with_event")), steps[0])
+
+
 def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[str, Any]]:
     """The user's most recent actions that :func:`undo_last` would undo, newest first.
 
-    Actions that cannot be inverted (imports, code merges, settings) are passed over: the
-    conflict check in :func:`undo_last` keeps an undo from overwriting anything done later.
+    Each is the event that names the action, with ``steps``: every logged row of it, oldest
+    first (one for codings, memos and codes). Actions that cannot be inverted (imports, code
+    merges, settings, proposals) are passed over: the conflict check in :func:`undo_last`
+    keeps an undo from overwriting anything done later.
     """
     undone = _undone_ids(db)
-    out = []
+    out: list[dict[str, Any]] = []
+    seen: set[int] = set()
     tables = ", ".join(f"'{t}'" for t in UNDOABLE)
     for found in db.execute(
         f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND entity IN ({tables}) "
         "AND action != 'undo' ORDER BY id DESC", [user],
     ):
         event = _event(found)
-        if event["id"] in undone or _inverse(db, event) is None:
+        if event["id"] in undone or event["id"] in seen or event["action"].startswith(NOT_UNDONE):
             continue
-        out.append(event)
+        steps = _steps(db, event)
+        seen.update(s["id"] for s in steps)
+        if any(s["id"] in undone or _inverse(db, s) is None for s in steps):
+            continue
+        out.append({**_lead(steps), "steps": steps})
         if len(out) >= limit:
             break
     return out
 
 
-def undo_last(db: Database, *, user: str) -> dict[str, Any]:
-    """Undo ``user``'s last undoable action and return that (original) event.
+def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
+    """Put one logged row back as it was before ``event`` and log the undo."""
+    table = event["entity"]
+    before, after = _inverse(db, event)
+    access.require(db, user, UNDOABLE[table])
+    pk = (after or before)["id"]
+    current = row(db, table, pk)
+    if after is None:
+        if current is not None:
+            raise InputError("history.undo_conflict", action=event["action"], id=pk)
+        names = list(before)
+        try:
+            db.execute(
+                f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
+                f"VALUES ({', '.join('?' * len(names))})", [before[n] for n in names],
+            )
+        except sqlite3.IntegrityError:  # its document or code is gone, or a twin exists
+            raise InputError("history.undo_conflict", action=event["action"], id=pk) from None
+    else:
+        if current is None or any(current.get(k) != v for k, v in after.items()):
+            raise InputError("history.undo_conflict", action=event["action"], id=pk)
+        if before is None:
+            if any(db.execute(f"SELECT 1 FROM [{child}] WHERE [{column}] = ? LIMIT 1",
+                              [pk]).fetchone() for child, column in DEPENDENTS.get(table, ())):
+                raise InputError("history.undo_conflict", action=event["action"], id=pk)
+            db.execute(f"DELETE FROM [{table}] WHERE id = ?", [pk])
+        else:
+            names = [n for n in before if n != "id"]
+            db.execute(
+                f"UPDATE [{table}] SET {', '.join(f'[{n}] = ?' for n in names)} WHERE id = ?",
+                [*(before[n] for n in names), pk],
+            )
+        if table == "codes":  # the codebook's own change log says why it changed back
+            db["codebook_changes"].insert({
+                "codebook_id": current["codebook_id"], "at": now(), "author": user,
+                "action": "edit", "code_slug": current["slug"],
+                "rationale": "undo", "details": json.dumps({"undo_of": event["id"]}),
+            })
+    record_event(db, user, "undo", "events", event["id"], current, row(db, table, pk))
 
-    Applies the inverse (delete what was added, put back what was removed, restore the old
-    values of what was changed) and logs an ``undo`` event (entity ``events``, entity_id =
-    the undone event; before/after = the row around the undo). Refuses with
-    :class:`InputError` when the row was changed since (by anyone), so an undo never
-    overwrites later work; raises :class:`NotFound` when there is nothing to undo.
+
+def undo_last(db: Database, *, user: str) -> dict[str, Any]:
+    """Undo ``user``'s last undoable action and return the (original) event that names it.
+
+    Applies the inverse of each of its logged rows, newest first (delete what was added, put
+    back what was removed, restore the old values of what was changed) and logs an ``undo``
+    event per row (entity ``events``, entity_id = the undone event; before/after = the row
+    around the undo). Refuses with :class:`InputError` when a row was changed since (by
+    anyone), so an undo never overwrites later work; raises :class:`NotFound` when there is
+    nothing to undo.
     """
     access.role_of(db, user)  # unknown users are refused
     with transaction(db):
         candidates = undoable_actions(db, user=user, limit=1)
         if not candidates:
             raise NotFound("history.nothing_to_undo", user=user)
-        event = candidates[0]
-        table = event["entity"]
-        before, after = _inverse(db, event)
-        access.require(db, user, UNDOABLE[table])
-        pk = (after or before)["id"]
-        current = row(db, table, pk)
-        if after is None:
-            if current is not None:
-                raise InputError("history.undo_conflict", action=event["action"], id=pk)
-            names = list(before)
-            try:
-                db.execute(
-                    f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
-                    f"VALUES ({', '.join('?' * len(names))})", [before[n] for n in names],
-                )
-            except sqlite3.IntegrityError:  # its document or code is gone, or a twin exists
-                raise InputError("history.undo_conflict", action=event["action"], id=pk) from None
-        else:
-            if current is None or any(current.get(k) != v for k, v in after.items()):
-                raise InputError("history.undo_conflict", action=event["action"], id=pk)
-            if before is None:
-                db.execute(f"DELETE FROM [{table}] WHERE id = ?", [pk])
-            else:
-                names = [n for n in before if n != "id"]
-                db.execute(
-                    f"UPDATE [{table}] SET {', '.join(f'[{n}] = ?' for n in names)} WHERE id = ?",
-                    [*(before[n] for n in names), pk],
-                )
-            if table == "codes":  # the codebook's own change log says why it changed back
-                db["codebook_changes"].insert({
-                    "codebook_id": current["codebook_id"], "at": now(), "author": user,
-                    "action": "edit", "code_slug": current["slug"],
-                    "rationale": "undo", "details": json.dumps({"undo_of": event["id"]}),
-                })
-        record_event(db, user, "undo", "events", event["id"], current, row(db, table, pk))
-    return event
+        action = candidates[0]
+        for step in reversed(action["steps"]):
+            _apply_inverse(db, user, step)
+    return action

@@ -300,16 +300,20 @@ def record_event(
     entity_id: Any,
     before: Any = None,
     after: Any = None,
+    *,
+    at: str | None = None,
 ) -> int:
     """Append one row to the event log; call it inside the transaction that made the change.
 
     ``before``/``after`` are the row (or the relevant part) as plain data; JSON-encoded here.
+    ``at`` defaults to now; a write that logs several rows as one action passes one stamp
+    for all of them (see ``workbench.history``).
     """
     cur = db.execute(
         "INSERT INTO events (at, actor, action, entity, entity_id, before, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            now(),
+            at or now(),
             actor,
             action,
             entity,

@@ -93,7 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_history)
 
-    p = sub.add_parser("undo", help="undo the user's last coding, decision, memo or code edit")
+    p = sub.add_parser("undo", help="undo the user's last coding, decision, memo, code edit or life-event change")
     add_project_argument(p)
     p.add_argument("--user", required=True, help="whose last action to undo")
     p.set_defaults(func=run_undo)
@@ -280,7 +280,10 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_undo(args: argparse.Namespace) -> int:
     event = history.undo_last(project(args), user=args.user)
-    print(t("cli.privacy.undo_done", args.lang, action=event["action"], at=event["at"],
+    key = "app.action." + event["action"].replace(".", "_")   # the words the app uses
+    words = t(key, args.lang)
+    words = t("app.action.other", args.lang) if words == key else words
+    print(t("cli.privacy.undo_done", args.lang, action=words, at=event["at"],
             id=event["entity_id"]))
     return 0
 

@@ -1,12 +1,15 @@
-"""Events, their mentions and links: the writes (one transaction and one logged event each)
-and the reads (each checks the ``read`` right) behind the Coderen panel and the cascades.
+"""Events, their mentions and links: the writes (one transaction each, every changed row
+logged under one stamp so undo takes the action back whole) and the reads (each checks the
+``read`` right) behind the Coderen panel and the cascades.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -14,6 +17,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.errors import InputError, NotFound
+from workbench.history import action_stamp
 from workbench.store import now, record_event, row, transaction
 
 LOSS_ROOT = "verlies"
@@ -122,11 +126,36 @@ def _coding_rows(db: Database, coding_ids: Iterable[int]) -> list[dict[str, Any]
     return out
 
 
+_STAMP: contextvars.ContextVar[str | None] = contextvars.ContextVar("life_event_stamp",
+                                                                     default=None)
+
+
+@contextlib.contextmanager
+def _action(db: Database, actor: str) -> Iterator[None]:
+    """One researcher action: one transaction whose logged rows all carry one time stamp,
+    so ``workbench.history`` undoes them together. The row that names the action is logged
+    first; rows that only follow from what happened to an event end in ``_with_event``."""
+    with transaction(db):
+        if _STAMP.get() is not None:
+            yield
+            return
+        token = _STAMP.set(action_stamp(db, actor))
+        try:
+            yield
+        finally:
+            _STAMP.reset(token)
+
+
+def _log(db: Database, actor: str, action: str, table: str, item_id: int, before: Any,
+         after: Any) -> None:
+    record_event(db, actor, action, table, item_id, before, after, at=_STAMP.get())
+
+
 def _insert(db: Database, table: str, record: dict[str, Any], actor: str, action: str) -> int:
     stamp = now()
     record = {**record, "created_by": actor, "created_at": stamp, "updated_at": stamp}
     new_id = int(db[table].insert(record).last_pk)
-    record_event(db, actor, action, table, new_id, None, row(db, table, new_id))
+    _log(db, actor, action, table, new_id, None, row(db, table, new_id))
     return new_id
 
 
@@ -138,7 +167,7 @@ def _update(db: Database, table: str, item_id: int, changes: dict[str, Any], act
     if all(before.get(k) == v for k, v in changes.items()):
         return
     db[table].update(item_id, {**changes, "updated_at": now()})
-    record_event(db, actor, action, table, item_id, before, row(db, table, item_id))
+    _log(db, actor, action, table, item_id, before, row(db, table, item_id))
 
 
 def _add_mention(db: Database, event_id: int, coding_id: int, *, actor: str, origin: str,
@@ -146,20 +175,22 @@ def _add_mention(db: Database, event_id: int, coding_id: int, *, actor: str, ori
     """One coding as a mention of an event (a human attach moves it from any other event)."""
     found = db.execute("SELECT id, status FROM life_event_codings WHERE event_id = ? AND "
                        "coding_id = ?", [event_id, coding_id]).fetchone()
+    if found is not None:
+        mention = int(found[0])
+        _update(db, "life_event_codings", mention, {"status": status}, actor,
+                "life_event.mention_decide")
+    else:
+        mention = _insert(db, "life_event_codings", {
+            "event_id": event_id, "coding_id": coding_id, "origin": origin, "status": status,
+            "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+        }, actor, "life_event.mention_add")
     if origin == "human":
         for other, in db.execute("SELECT id FROM life_event_codings WHERE coding_id = ? AND "
                                  "event_id != ? AND status != 'rejected'",
                                  [coding_id, event_id]).fetchall():
             _update(db, "life_event_codings", other, {"status": "rejected"}, actor,
                     "life_event.mention_move")
-    if found is not None:
-        _update(db, "life_event_codings", found[0], {"status": status}, actor,
-                "life_event.mention_decide")
-        return int(found[0])
-    return _insert(db, "life_event_codings", {
-        "event_id": event_id, "coding_id": coding_id, "origin": origin, "status": status,
-        "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
-    }, actor, "life_event.mention_add")
+    return mention
 
 
 def create_event(
@@ -186,7 +217,7 @@ def create_event(
     access.require(db, actor, "code")
     if not coding_ids:
         raise InputError("life_events.no_codings")
-    with transaction(db):
+    with _action(db, actor):
         codings = _coding_rows(db, coding_ids)
         the = kinds(db)
         kind = kind or codings[0]["code"]
@@ -221,7 +252,7 @@ def update_event(db: Database, event_id: int, *, actor: str, **changes: Any) -> 
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"Only {EDITABLE} can change. Got {sorted(unknown)} instead.")
-    with transaction(db):
+    with _action(db, actor):
         event = _event_row(db, event_id)
         merged = {**event, **changes}
         _check_fields(db, {k: merged[k] for k in EDITABLE}, event_id,
@@ -237,16 +268,17 @@ def update_event(db: Database, event_id: int, *, actor: str, **changes: Any) -> 
 def attach(db: Database, event_id: int, coding_id: int, *, actor: str) -> int:
     """The researcher says: this coding mentions that event (a re-mention, not a new event)."""
     access.require(db, actor, "code")
-    with transaction(db):
+    with _action(db, actor):
         event = _event_row(db, event_id)
         coding = _coding_rows(db, [coding_id])[0]
         if _respondent_of(db, coding["document_id"]) != _respondent_of(db, event["document_id"]):
             raise InputError("life_events.other_life", event=event_id)
+        mention = _add_mention(db, event_id, coding_id, actor=actor, origin="human",
+                               status="accepted", evidence=None)
         if event["status"] == "suggested":
             _update(db, "life_events", event_id, {"status": "accepted"}, actor,
                     "life_event.accept")
-        return _add_mention(db, event_id, coding_id, actor=actor, origin="human",
-                            status="accepted", evidence=None)
+        return mention
 
 
 def link(db: Database, cause_id: int, effect_id: int, *, actor: str,
@@ -255,12 +287,24 @@ def link(db: Database, cause_id: int, effect_id: int, *, actor: str,
     access.require(db, actor, "code")
     if cause_id == effect_id:
         raise InputError("life_events.link_to_itself")
-    with transaction(db):
+    with _action(db, actor):
         cause, effect = _event_row(db, cause_id), _event_row(db, effect_id)
         if _respondent_of(db, cause["document_id"]) != _respondent_of(db, effect["document_id"]):
             raise InputError("life_events.other_life", event=effect_id)
         if cause["role"] == "reaction" and effect["role"] == "loss":
             raise InputError("life_events.reaction_first")
+        found = db.execute("SELECT id FROM life_event_links WHERE cause_id = ? AND "
+                           "effect_id = ?", [cause_id, effect_id]).fetchone()
+        if found is not None:
+            made = int(found[0])
+            _update(db, "life_event_links", made, {"status": "accepted"}, actor,
+                    "life_event.link_accept")
+        else:
+            made = _insert(db, "life_event_links", {
+                "cause_id": cause_id, "effect_id": effect_id, "origin": "human",
+                "status": "accepted", "score": None,
+                "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+            }, actor, "life_event.link_add")
         back = db.execute("SELECT id FROM life_event_links WHERE cause_id = ? AND effect_id = ? "
                           "AND status != 'rejected'", [effect_id, cause_id]).fetchone()
         if back is not None:
@@ -270,17 +314,7 @@ def link(db: Database, cause_id: int, effect_id: int, *, actor: str,
             if event["status"] != "accepted":
                 _update(db, "life_events", event["id"], {"status": "accepted"}, actor,
                         "life_event.accept")
-        found = db.execute("SELECT id FROM life_event_links WHERE cause_id = ? AND "
-                           "effect_id = ?", [cause_id, effect_id]).fetchone()
-        if found is not None:
-            _update(db, "life_event_links", found[0], {"status": "accepted"}, actor,
-                    "life_event.link_accept")
-            return int(found[0])
-        return _insert(db, "life_event_links", {
-            "cause_id": cause_id, "effect_id": effect_id, "origin": "human",
-            "status": "accepted", "score": None,
-            "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
-        }, actor, "life_event.link_add")
+        return made
 
 
 _TABLES = {"event": "life_events", "mention": "life_event_codings", "link": "life_event_links"}
@@ -299,7 +333,7 @@ def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) ->
     access.require(db, actor, "suggestion.decide")
     table = _TABLES[what]
     verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}[status]
-    with transaction(db):
+    with _action(db, actor):
         item = row(db, table, item_id)
         if item is None:
             raise NotFound("life_events.unknown_item", table=table, id=item_id)
@@ -323,28 +357,31 @@ def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) ->
 def remove_event(db: Database, event_id: int, *, actor: str) -> None:
     """Delete an event with its mentions and links (the event log keeps every row)."""
     access.require(db, actor, "code")
-    with transaction(db):
+    with _action(db, actor):
         event = _event_row(db, event_id)
+        for other, in db.execute("SELECT id FROM life_events WHERE relative_to = ?",
+                                 [event_id]).fetchall():   # "after this event" loses its anchor
+            _update(db, "life_events", other, {"relation": None, "relative_to": None}, actor,
+                    "life_event.edit_with_event")
         for table, where in (("life_event_codings", "event_id = ?"),
                              ("life_event_links", "cause_id = ? OR effect_id = ?")):
             for child, in db.execute(f"SELECT id FROM {table} WHERE {where}",
                                      [event_id] * where.count("?")).fetchall():
-                record_event(db, actor, "life_event.remove_with_event", table, child,
-                             row(db, table, child), None)
+                _log(db, actor, "life_event.remove_with_event", table, child,
+                     row(db, table, child), None)
         db.execute("DELETE FROM life_events WHERE id = ?", [event_id])
-        record_event(db, actor, "life_event.remove", "life_events", event_id, event, None)
+        _log(db, actor, "life_event.remove", "life_events", event_id, event, None)
 
 
 def remove_link(db: Database, link_id: int, *, actor: str) -> None:
     """Delete a link (the event log keeps it)."""
     access.require(db, actor, "code")
-    with transaction(db):
+    with _action(db, actor):
         found = row(db, "life_event_links", link_id)
         if found is None:
             raise NotFound("life_events.unknown_item", table="life_event_links", id=link_id)
         db.execute("DELETE FROM life_event_links WHERE id = ?", [link_id])
-        record_event(db, actor, "life_event.link_remove", "life_event_links", link_id, found,
-                     None)
+        _log(db, actor, "life_event.link_remove", "life_event_links", link_id, found, None)
 
 
 # ----------------------------------------------------------------------------- reads
