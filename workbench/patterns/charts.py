@@ -76,36 +76,6 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, titles: Mapping[str, str],
                                                              height=alt.Step(24)))
 
 
-def cascade_timeline(events: pd.DataFrame, *, titles: Mapping[str, str]) -> alt.Chart:
-    """One line per respondent: loss after loss, with what followed printed under each.
-
-    ``events`` is :func:`workbench.patterns.loss_events` (possibly a few respondents).
-    """
-    followed = events["followed_by"].astype(str)
-    short = events["code"].astype(str).str.replace("verlies-", "", regex=False)
-    year = events["life_year"].astype("Int64").astype(str)
-    data = events.assign(label=short.where(events["life_year"].isna(),
-                                           short + " (" + year + ")"),
-                         after=("→ " + followed).where(followed != "", ""))
-    base = alt.Chart(data).encode(
-        x=alt.X("step:O", title=titles.get("step", "")),
-        y=alt.Y("respondent:N", title=titles.get("respondent", "")),
-    )
-    line = base.mark_line(color="#999999").encode(detail="respondent:N")
-    dots = base.mark_point(filled=True, size=120, color="#8c2d2d").encode(
-        shape=alt.Shape("code:N", title=titles.get("code", ""),
-                        legend=alt.Legend(orient="bottom", columns=4)),
-        tooltip=["respondent", "step", "code", "life_year", "life_age", "followed_by", "text"],
-    )
-    name = base.mark_text(dy=-14, fontSize=FONT - 1, color="black").encode(text="label:N")
-    after = base.mark_text(dy=16, baseline="top", fontSize=FONT - 2, color="#333333",
-                           fontStyle="italic", lineBreak=", ").encode(text="after:N")
-    rows = max(data["respondent"].nunique(), 1)
-    chart = alt.layer(line, dots, name, after).properties(
-        width=alt.Step(130), height=max(95 * rows, 110))
-    return _print_ready(chart)
-
-
 def count_bars(table: pd.DataFrame, *, x: str, y: str, titles: Mapping[str, str],
                horizontal: bool = False) -> alt.Chart:
     """Plain bars with the count printed on each (cascade lengths, a respondent's codes)."""
