@@ -1,6 +1,9 @@
 """Speed of the pattern overviews on a SYNTHETIC project: 1,000 interviews, 100,000 codings.
 
 Target (issue 6): framework matrix, co-occurrence and the cascade overview each under 1 s.
+Also timed, without a target (issue 12): planning the life-event proposals for every
+respondent (``life_events.plan``, what the Patronen cascade tab and the CLI show by default
+before anything is stored) and the cascade overview with those proposals.
 
     .venv/bin/python benchmarks/bench_patterns.py [--interviews 1000] [--codings 100000]
                                                   [--keep PATH] [--repeat 3]
@@ -25,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench import patterns  # noqa: E402
+from workbench import life_events, patterns  # noqa: E402
 from workbench.store import now, open_project, transaction  # noqa: E402
 
 CODES = [
@@ -190,6 +193,9 @@ def main() -> int:
         db, patterns.Selection.build(filters=["wijk=Noord"]), user=USER))
     timed("(quotes isolement AND schaamte)", args.repeat, lambda: patterns.quotes(
         db, ["isolement"], sel, user=USER, all_of=["schaamte"], scope="turn"))
+    timed("(life-event planning, no target)", 1, lambda: life_events.plan(db, user=USER))
+    timed("(cascades with proposals, no tgt)", 1,
+          lambda: patterns.cascade_overview(db, sel, user=USER, proposals=True))
     db.close()
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall time "
           "includes waiting for other processes, cpu time does not)")
