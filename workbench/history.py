@@ -161,9 +161,12 @@ def _inverse(db: Database, event: dict[str, Any]) -> tuple[Any, Any] | None:
 def action_stamp(db: Database, actor: str) -> str:
     """The one time stamp for every row an action of ``actor`` logs: now, or just after the
     actor's last logged event when the clock has not moved on, so the rows that share it
-    (in :data:`GROUPED` tables) are exactly that action's."""
+    (in :data:`GROUPED` tables) are exactly that action's (as long as the clock does not
+    go back)."""
     stamp = now()
-    last = db.execute("SELECT max(at) FROM events WHERE actor = ?", [actor]).fetchone()[0]
+    last = db.execute("SELECT at FROM events WHERE actor = ? ORDER BY id DESC LIMIT 1",
+                      [actor]).fetchone()
+    last = last[0] if last else None
     if last and last >= stamp:
         later = dt.datetime.fromisoformat(last) + dt.timedelta(milliseconds=1)
         stamp = later.isoformat(timespec="milliseconds")
@@ -171,15 +174,22 @@ def action_stamp(db: Database, actor: str) -> str:
 
 
 def _steps(db: Database, event: dict[str, Any]) -> list[dict[str, Any]]:
-    """The logged rows of the action ``event`` belongs to, oldest first."""
+    """The logged rows of the action whose newest row is ``event``, oldest first.
+
+    One action's rows are one transaction's, so they follow each other in the log (the
+    write lock keeps others out) and share its stamp.
+    """
     if event["entity"] not in GROUPED:
         return [event]
-    tables = ", ".join(f"'{t}'" for t in GROUPED)
-    steps = [_event(found) for found in db.execute(
-        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND at = ? AND entity IN "
-        f"({tables}) ORDER BY id", [event["actor"], event["at"]],
-    )]
-    return [s for s in steps if not s["action"].startswith(NOT_UNDONE)]
+    steps = []
+    for found in db.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND id <= ? "
+                            "ORDER BY id DESC", [event["actor"], event["id"]]):
+        step = _event(found)
+        if (step["at"] != event["at"] or step["entity"] not in GROUPED
+                or step["action"].startswith(NOT_UNDONE)):
+            break
+        steps.append(step)
+    return steps[::-1]
 
 
 def _lead(steps: list[dict[str, Any]]) -> dict[str, Any]:
