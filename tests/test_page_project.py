@@ -175,3 +175,22 @@ def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, proj
     assert not at.exception
     assert not [t for t in at.text_input if t.key == "project_path_input"]
     assert at.radio(key="analysis_speakers").disabled
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("nl", ["Kies bestanden", "Hoogstens 50 MB per bestand · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
+            "Laat de bestanden hier los", "Kies een bestand",
+            "Hoogstens 50 MB per bestand · CSV, XLSX"]),
+    ("en", ["Choose files", "Up to 50 MB per file · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
+            "Drop the files here", "Choose a file"]),
+])
+def test_the_drop_zones_speak_the_session_language(db, project_path, lang, words):
+    """Streamlit draws "Upload" and "50MB per file" itself, in English: each uploader gets
+    a style block that shows the session's words in their place, scoped to that uploader."""
+    at = app(project_path, lang=lang)
+    styles = " ".join(h.proto.body for h in at.html)
+    for text in words:
+        assert f'content: "{text}"' in styles, text
+    assert ".st-key-uploads_0 [data-testid='stFileUploaderDropzone']" in styles
+    assert {u.proto.label for u in at.get("file_uploader")} >= {
+        "Bestanden" if lang == "nl" else "Files"}

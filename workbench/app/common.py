@@ -84,3 +84,43 @@ def action_label(action: str) -> str:
     key = "app.action." + action.replace(".", "_")
     label = tr(key)
     return tr("app.action.other") if label == key else label
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (for ``content:``)."""
+    return '"' + "".join(c if c.isalnum() or c in " .,-()·" else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
+def file_uploader(label: str, *, key: str, type: list[str],
+                  accept_multiple_files: bool = False, **options: Any) -> Any:
+    """``st.file_uploader`` whose drop zone speaks the session's language.
+
+    Streamlit draws the words inside the drop zone itself, in English only ("Upload",
+    "50MB per file", "Drag and drop files here"), and has no parameter or locale for them
+    (1.67). A style block scoped to this uploader (``.st-key-<key>``) hides those words and
+    shows ours in their place; the button and the drop zone keep working as they are.
+    """
+    limit = options.get("max_upload_size") or st.get_option("server.maxUploadSize")
+    button = tr("app.upload.button_many" if accept_multiple_files else "app.upload.button_one")
+    words = {
+        "button": button,
+        "limit": tr("app.upload.limit", mb=limit, types=", ".join(t.upper() for t in type)),
+        "drop": tr("app.upload.drop_many" if accept_multiple_files else "app.upload.drop_one"),
+    }
+    zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(
+        "<style>"
+        f"{zone} button [data-testid='stMarkdownContainer'] p,"
+        f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span,"
+        f"{zone} > div:not([data-testid]) > span {{ font-size: 0 !important; }}"
+        f"{zone} button [data-testid='stMarkdownContainer'] p::after {{"
+        f" content: {_css_string(words['button'])}; font-size: 0.875rem; }}"
+        f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{"
+        f" content: {_css_string(words['limit'])}; font-size: 0.875rem; }}"
+        f"{zone} > div:not([data-testid]) > span::after {{"
+        f" content: {_css_string(words['drop'])}; font-size: 0.875rem; }}"
+        "</style>"
+    )
+    return st.file_uploader(label, type=type, accept_multiple_files=accept_multiple_files,
+                            key=key, **options)

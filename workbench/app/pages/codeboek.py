@@ -15,7 +15,7 @@ import streamlit as st
 
 from workbench import access
 from workbench import codebook as cb
-from workbench.app.common import attempt, db, lang, project_path, tr, user
+from workbench.app.common import attempt, db, file_uploader, lang, project_path, tr, user
 from workbench.store import connect
 
 st.title(tr("page.codeboek"))
@@ -317,7 +317,7 @@ with add_book_tab:
                 if removed is not None:
                     done(tr("codeboek.removed", name=book, n=removed))
     if can_edit:
-        upload = st.file_uploader(tr("codeboek.upload"), type=["yaml", "yml"],
+        upload = file_uploader(tr("codeboek.upload"), type=["yaml", "yml"],
                                   key="codebook_upload", help=tr("codeboek.upload_help"))
         if upload is not None and st.button(tr("codeboek.install"), key="install_upload"):
             if attempt(cb.install_codebook_text, db(), upload.getvalue(), file=upload.name,

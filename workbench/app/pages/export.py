@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench import access
-from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
+from workbench.app.common import attempt, db, file_uploader, lang, nlp, project_path, tr, user
 from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project, import_qdc, import_qdpx
 
 MIME = {"qdpx": "application/zip", "qdc": "application/xml", "csv": "text/csv",
@@ -104,7 +104,7 @@ if not (access.can(project, me, "import") or access.can(project, me, "codebook.e
 st.divider()
 st.header(tr("page_export.import_header"))
 st.caption(tr("page_export.import_help"))
-upload = st.file_uploader(tr("page_export.upload"), type=["qdpx", "qdc"], key="exchange_upload")
+upload = file_uploader(tr("page_export.upload"), type=["qdpx", "qdc"], key="exchange_upload")
 if upload is not None and st.button(tr("page_export.import"), key="exchange_import"):
     with st.spinner(tr("page_export.working")), tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.access import can
-from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
+from workbench.app.common import attempt, db, file_uploader, lang, nlp, project_path, tr, user
 from workbench.ingest import (
     FORMATS, expand_paths, import_files, list_documents, list_speakers, project_counts,
     set_speaker_role,
@@ -137,7 +137,7 @@ with files_tab:
     chosen = st.selectbox(tr("page_project.import_respondent"), [nobody, *codes],
                           key="import_respondent")
     respondent = None if chosen == nobody else chosen
-    uploads = st.file_uploader(
+    uploads = file_uploader(
         tr("page_project.upload_label"), type=[*FORMATS, "qdpx"], accept_multiple_files=True,
         key=f"uploads_{st.session_state.get('_uploader', 0)}",
     )
@@ -236,7 +236,7 @@ with respondents_tab:
                              for a in list_attributes(db(), user=user())))
 
     st.markdown(tr("page_project.respondents_import_title"))
-    table_file = st.file_uploader(tr("page_project.respondents_upload"), type=["csv", "xlsx"],
+    table_file = file_uploader(tr("page_project.respondents_upload"), type=["csv", "xlsx"],
                                   key=f"respondents_{st.session_state.get('_resp_upl', 0)}")
     if st.button(tr("page_project.respondents_import_button"), disabled=table_file is None,
                  key="respondents_import"):
