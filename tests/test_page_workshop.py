@@ -169,3 +169,13 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     assert list(table["Jouw codes"]) == ["isolement", "brugfiguren"]
     assert list(table["Eens?"]) == ["eens", "anders"]  # brugfiguren is a card's code
     assert at.metric[0].value == "50%"
+
+
+def test_card_sentences_wrap_instead_of_being_cut_off(db, prepared, project_path):
+    """At 1,280 px four cards a row cut longer sentences off with "..." (the browser test's
+    CUT_OFF check); the page lets them wrap and gives every card the same height."""
+    at = page(project_path)
+    style = next(m.value for m in at.markdown if "<style>" in m.value)
+    assert "white-space: normal !important" in style
+    assert "text-overflow: clip !important" in style
+    assert '[class*="st-key-workshop_pick_"] button { min-height: 4.4rem; }' in style

@@ -89,6 +89,11 @@ st.markdown(
       border-radius: 0.8rem; background: #fbf7ef; color: #222; margin: 0.3rem 0; }
     .werkplaats-keuze { font-size: 1.3rem; margin: 0.4rem 0; }
     .stButton button p { font-size: 1.15rem; }
+    /* a card's whole sentence, on two lines when it must: never cut off with "..." */
+    .stButton button p, .stButton button [data-testid="stMarkdownContainer"] {
+      white-space: normal !important; overflow: visible !important;
+      text-overflow: clip !important; }
+    [class*="st-key-workshop_pick_"] button { min-height: 4.4rem; }
     </style>
     """,
     unsafe_allow_html=True,
