@@ -1,10 +1,14 @@
 """End to end in a real browser: Debian's chromium driven by Playwright against the real app.
 
-Start the app on a temporary project, import a transcript on the Project page, accept a
-suggestion in the review queue, and see the coding in the transcript view; code a hand-selected
-span, use the margin view and jump from a memo's quote back into the interview. Screenshots of
-every page at 1,280 px go to ``screenshots/`` at the repository root (CI prints the folder);
-every page fails the test when a label is cut off at that width.
+Start the app on a temporary project, import a transcript on the Project page (its drop zone
+in Dutch), accept a suggestion in the review queue, and see the coding in the transcript view;
+code a hand-selected span, use the margin view and jump from a memo's quote and from a Patronen
+quote back into the interview. Last, the resident workshop: the researcher makes a
+co-onderzoeker account, assigns a fragment and sets passwords; the co-onderzoeker logs in,
+picks a card for the pseudonymised fragment, reaches the end screen and logs out. The tests run
+in this order on one app and one project. Screenshots of every page at 1,280 px go to
+``screenshots/`` at the repository root (CI prints the folder); every page fails the test when a
+label is cut off at that width.
 """
 
 from __future__ import annotations
@@ -48,13 +52,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def project_file(tmp_path_factory) -> Path:
+    """The project the app runs on (the tests read what the app stored)."""
+    project = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    create_project(project).close()
+    return project
+
+
+@pytest.fixture(scope="module")
+def app_url(project_file):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: `make browser` installs Debian's chromium")
         pytest.skip("Debian's chromium is not installed (make browser)")
-    project = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    create_project(project).close()
+    project = project_file
     port = _free_port()
     env = {**os.environ, "WORKBENCH_PROJECT": str(project), "WORKBENCH_LANG": "nl"}
     server = subprocess.Popen(
@@ -109,6 +120,11 @@ def test_import_accept_suggestion_and_see_it_in_the_transcript(page, app_url, tm
     transcript.write_text(INTERVIEW, encoding="utf-8")
 
     _open(page, app_url, "project")
+    # the drop zone speaks Dutch: Streamlit's own "Upload" and "50MB per file" are replaced
+    zone = page.locator("[data-testid='stFileUploaderDropzone']").first
+    assert zone.locator("button p").evaluate(AFTER) == '"Kies bestanden"'
+    assert zone.locator("[data-testid='stFileUploaderDropzoneInstructions'] span").evaluate(
+        AFTER).startswith('"Hoogstens 50 MB per bestand · TXT, MD, DOCX')
     page.locator("input[type='file']").first.set_input_files(str(transcript))
     page.get_by_role("button", name="Importeer").click()
     # the file name shows in the drop zone at once; wait for the report, not for that
@@ -135,6 +151,8 @@ def test_import_accept_suggestion_and_see_it_in_the_transcript(page, app_url, tm
     page.screenshot(path=str(SCREENSHOTS / "coderen.png"), full_page=True)
     assert chip.is_visible()
 
+
+AFTER = "el => getComputedStyle(el, '::after').content"
 
 # Text that the page cuts off with an ellipsis (labels, buttons, toggles, tabs); a chosen
 # value inside a select box may be shortened, the label above it may not.
@@ -289,3 +307,162 @@ def test_code_a_span_see_it_in_the_margin_and_jump_back_from_a_memo(page, app_ur
     expect(page.locator("blockquote", has_text="Dat geeft me rust").first).to_be_visible()
     expect(page.locator(".wb-seg.selected", has_text="Dat geeft me rust").first).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "coderen-jump.png"), full_page=True)
+
+
+# The hidden table Streamlit keeps beside a data grid's canvas: its header and rows as text.
+GRID_TEXT = """el => [...el.querySelectorAll('tr')]
+  .map(r => [...r.querySelectorAll('th, td')].map(c => c.innerText.trim()))"""
+
+
+def _pick(page, scope, label: str, option: str) -> None:
+    """Choose ``option`` in the select box labelled ``label`` inside ``scope``."""
+    from playwright.sync_api import expect
+
+    box = scope.locator("[data-testid='stSelectbox']", has_text=label).first
+    choice = page.get_by_role("option", name=option, exact=True).first
+    for _ in range(3):  # a rerun that ends while the list is open closes it: open it again
+        box.get_by_role("combobox").click()
+        box.get_by_role("combobox").fill(option)
+        try:
+            choice.wait_for(timeout=15_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    choice.click()
+    expect(box.get_by_role("combobox")).to_have_value(option)
+
+
+def test_a_patronen_quote_jumps_to_its_place_on_the_coding_page(page, app_url):
+    from playwright.sync_api import expect
+
+    _open(page, app_url, "patronen")
+    page.get_by_role("button", name="Download als CSV").wait_for()  # the page's run is done
+    page.locator("[data-testid='stExpander'] summary",
+                 has_text="Of kies zelf een persoon en een code").first.click()
+    _pick(page, page, "Persoon", "R09-test")
+    _pick(page, page, "Code", "isolement")
+    page.get_by_text("Klik op een rij om die plek in het interview te openen.").first.wait_for()
+    quotes = page.locator("[data-testid='stDataFrame']").nth(1)  # below the matrix
+    quotes.locator("td").first.wait_for(state="attached")  # the grid fills after it shows
+    header, *rows = [r for r in quotes.evaluate(GRID_TEXT) if r]
+    quote = rows[0][header.index("Tekst")]
+    link = page.get_by_role("link", name=re.compile("^Open isolement in het interview R09-test"))
+    box = quotes.bounding_box()
+    for _ in range(3):  # a click on the grid while the page still reruns can be lost: again
+        page.mouse.click(box["x"] + 16, box["y"] + 54)  # the first row's tick box
+        try:
+            link.first.wait_for(timeout=20_000)
+            break
+        except Exception:
+            continue
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(SCREENSHOTS / "patronen-citaat.png"), full_page=True)
+    assert page.evaluate(CUT_OFF) == [], "labels cut off at 1,280 px"
+    link.first.click()
+    expect(page.get_by_role("heading", name="Coderen")).to_be_visible()
+    expect(page.locator("blockquote").first).to_have_text(quote)
+    page.screenshot(path=str(SCREENSHOTS / "coderen-vanuit-patronen.png"), full_page=True)
+
+
+def _log_in(page, name: str, password: str) -> None:
+    page.get_by_role("heading", name="Inloggen").wait_for()
+    page.get_by_label("Naam", exact=True).fill(name)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def _screen(page, name: str) -> None:
+    """A screenshot of this screen, which must have no label cut off."""
+    page.mouse.move(0, 0)  # no tooltip over the cards
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    assert page.evaluate(CUT_OFF) == [], f"labels cut off at 1,280 px on {name}"
+
+
+def _wait_for_password(project: Path, name: str, seconds: float = 60) -> None:
+    """Wait until the app has stored a password for ``name``."""
+    from workbench.store import open_project
+
+    deadline = time.monotonic() + seconds
+    while True:
+        db = open_project(project)
+        try:
+            if db.execute("SELECT password_hash IS NOT NULL FROM users WHERE name = ?",
+                          [name]).fetchone() == (1,):
+                return
+        finally:
+            db.close()
+        assert time.monotonic() < deadline, f"no password stored for {name}"
+        time.sleep(0.5)
+
+
+def test_a_resident_codes_an_assigned_fragment_in_the_werkplaats(page, app_url, project_file):
+    """Last in this file: after it, the project has passwords and every page asks to log in."""
+    from playwright.sync_api import expect
+
+    from workbench.store import open_project
+
+    # the researcher: an account for the resident, names replaced, one fragment assigned
+    _open(page, app_url, "privacy")
+    page.get_by_role("tab", name="Accounts").click()
+    new = page.locator("[data-testid='stForm']", has_text="Nieuw account")
+    new.get_by_label("Naam", exact=True).fill("bewoner")
+    _pick(page, new, "Rol", "co-onderzoeker")
+    new.get_by_role("button", name="Maken").click()
+    page.get_by_text("Account 'bewoner' is gemaakt.").first.wait_for()
+    page.get_by_role("tab", name="Namen vervangen").click()
+    page.get_by_role("button", name="Vervang in alle documenten").click()
+    page.get_by_text(re.compile(r"^Klaar: \d+ plek")).first.wait_for()
+    page.get_by_role("tab", name="Werkplaats klaarzetten").click()
+    fragments = page.locator("[data-testid='stMultiSelect']", has_text="Fragmenten").first
+    fragments.get_by_role("combobox").click()
+    page.get_by_role("option", name=re.compile("Sinds mijn man is overleden")).first.click()
+    page.keyboard.press("Escape")
+    expect(fragments).to_contain_text("Sinds mijn man is overleden")
+    page.get_by_role("button", name="Geef deze fragmenten").click()
+    page.get_by_text("1 fragment klaargezet voor bewoner.").first.wait_for()
+    _screen(page, "privacy-werkplaats-klaarzetten.png")
+    page.get_by_role("tab", name="Accounts").click()
+    for who, password in (("onderzoeker", "onderzoek-e2e-1"), ("bewoner", "kaarten-e2e-2")):
+        form = page.locator("[data-testid='stForm']", has_text="Wachtwoord instellen")
+        _pick(page, form, "Naam", who)
+        form.get_by_label("Wachtwoord (minstens 8 tekens)").fill(password)
+        form.get_by_role("button", name="Bewaren").click()
+        _wait_for_password(project_file, who)  # "Bewaard." may still show from the first one
+    page.get_by_role("button", name="Uitloggen").click()
+
+    # the resident: one pseudonymised fragment, the sentences around it in grey, the cards
+    _log_in(page, "bewoner", "kaarten-e2e-2")
+    expect(page.locator(".werkplaats-tekst")).to_have_text(
+        ["Sinds mijn man is overleden voel ik me vaak alleen."])
+    expect(page.locator(".werkplaats-rond")).to_have_text(
+        ["Hoe gaat het nu met u?", "Ik schaam me ervoor dat ik niemand meer zie."])
+    assert page.locator(".werkplaats-rond").first.evaluate(
+        "el => getComputedStyle(el).color") == "rgb(138, 138, 138)"
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    card = page.get_by_role("button", name="Ik ben vaak alleen.")
+    page.get_by_role("button", name="Weet ik niet").wait_for()
+    _screen(page, "werkplaats-fragment.png")
+    chosen = page.get_by_text("Jullie kozen: Ik ben vaak alleen.")
+    for _ in range(3):  # a click made while the page still reruns can be lost: again
+        card.click()
+        try:
+            expect(chosen).to_be_visible(timeout=20_000)
+            break
+        except AssertionError:
+            continue
+    expect(chosen).to_be_visible()
+    page.get_by_role("button", name="Klaar").wait_for()  # the whole screen, not half a rerun
+    _screen(page, "werkplaats-kaart.png")
+    page.get_by_role("button", name="Klaar").click()
+    expect(page.get_by_text("Klaar! Dank je wel voor je hulp.")).to_be_visible()
+    _screen(page, "werkplaats-klaar.png")
+    page.get_by_role("button", name="Stoppen en uitloggen").click()
+    expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
+    _screen(page, "werkplaats-uitgelogd.png")
+
+    db = open_project(project_file)
+    try:
+        assert db.execute("SELECT group_coder LIKE 'werkplaats-%', card, answered_by "
+                          "FROM workshop_answers").fetchall() == [(1, "alleen", "bewoner")]
+    finally:
+        db.close()
