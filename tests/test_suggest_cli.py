@@ -123,7 +123,8 @@ def test_project_mode_stores_open_suggestions(tmp_path, nlp, capsys):
     assert rows and {r["status"] for r in rows} == {"suggested"}
 
 
-def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
+def project_with_decisions(tmp_path, nlp, capsys):
+    """A project whose suggestions were all accepted (output so far discarded)."""
     from workbench.codings import decide, list_codings
     from workbench.store import open_project
 
@@ -133,6 +134,11 @@ def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
     for r in list_codings(db, user="onderzoeker", statuses=None):
         decide(db, r["id"], "accepted", actor="onderzoeker")
     capsys.readouterr()
+    return path
+
+
+def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
+    path = project_with_decisions(tmp_path, nlp, capsys)
     assert main(["evaluate", "--project", str(path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {"code", "examples", "precision", "recall", "f1", "alpha", "proposed", "correct",
@@ -142,15 +148,7 @@ def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
 
 
 def test_evaluate_table_says_what_it_covers(tmp_path, nlp, capsys):
-    from workbench.codings import decide, list_codings
-    from workbench.store import open_project
-
-    path = project_with_interview(tmp_path, nlp)
-    main(["suggest", "--project", str(path)])
-    db = open_project(path)
-    for r in list_codings(db, user="onderzoeker", statuses=None):
-        decide(db, r["id"], "accepted", actor="onderzoeker")
-    capsys.readouterr()
+    path = project_with_decisions(tmp_path, nlp, capsys)
     assert main(["evaluate", "--project", str(path)]) == 0
     out = capsys.readouterr().out
     assert "in 1 interview waarin iemand codeerde" in out.splitlines()[0]

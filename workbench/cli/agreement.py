@@ -144,6 +144,15 @@ def _unitized_row(label: str, f: dict[str, Any], lang: str) -> list[str]:
             t(f"agreement.verdict.{f['verdict'] or 'undefined'}", lang)]
 
 
+def _print_scope(report: dict[str, Any], lang: str) -> None:
+    """What was compared and why the rest was not; a hint when marking done would add units."""
+    for line in consistency.scope_lines(report, lang):
+        print(line)
+    scope = report["scope"]
+    if scope["rule"] == "seen" and scope["n_units"] < scope["n_units_total"]:
+        print(t("agreement.cli.done_hint", lang))
+
+
 def run_unitized(args: argparse.Namespace, db: Any) -> int:
     report = consistency.unitized_report(
         db, coders=_names(args.coders), all_documents=args.all_documents,
@@ -154,11 +163,7 @@ def run_unitized(args: argparse.Namespace, db: Any) -> int:
     lang = args.lang
     print(t("agreement.cli.unitized_header", lang, coders=", ".join(report["coders"]),
             n=report["n_documents"]))
-    for line in consistency.scope_lines(report, lang):
-        print(line)
-    if report["scope"]["rule"] == "seen" and \
-            report["scope"]["n_units"] < report["scope"]["n_units_total"]:
-        print(t("agreement.cli.done_hint", lang))
+    _print_scope(report, lang)
     if not report["codes"]:
         print(t("agreement.cli.no_units", lang))
         return 0
@@ -187,10 +192,7 @@ def run_agreement(args: argparse.Namespace) -> int:
         print(t("agreement.cli.reliability_off", lang))
     print(t("agreement.cli.header", lang, unit=report["unit"],
             coders=", ".join(report["coders"]), n_units=report["n_units"]))
-    for line in consistency.scope_lines(report, lang):
-        print(line)
-    if report["scope"]["rule"] == "seen" and report["n_units"] < report["scope"]["n_units_total"]:
-        print(t("agreement.cli.done_hint", lang))
+    _print_scope(report, lang)
     if report["n_units"] == 0:
         print(t("agreement.cli.no_units", lang))
         return 0
