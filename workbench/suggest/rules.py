@@ -4,7 +4,9 @@ Before anyone has coded, the only knowledge is the codebook. Each code's ``indic
 short ``examples``) plus the headline lexicon (:mod:`workbench.suggest.lexicon`) become spaCy
 ``PhraseMatcher`` patterns on LEMMA (and on LOWER, for words the lemmatiser gets wrong), built
 with the same pipeline as the data so "schaamde", "schaam" and "schaamte" meet. Dutch
-compounds ("schaamtegevoel", "geldzorgen") are matched by their first or last part. A negation
+compounds ("schaamtegevoel", "geldzorgen") are matched by their first or last part when the
+rest is a word of its own ("natuurlijk" is no compound of "natuur"). Ambiguous (weak) words
+never make a suggestion alone, however many of them meet. A negation
 cue close to a match ("niet", "geen", "nooit") lowers its weight, unless the term needs the
 negation to mean anything ("geen energie", "durfde niet"). A TF-IDF cosine between a segment
 and the code's definition and examples adds a little where no indicator matched.
@@ -398,7 +400,6 @@ class RuleScorer(BaseEstimator):
                 d += 1
             return d
         return sorted(range(len(self.codes_)), key=depth, reverse=True)
-
 
 
 def _is_word_part(rest: str, *, after: bool) -> bool:
