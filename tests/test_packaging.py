@@ -164,3 +164,13 @@ def test_installed_workbench_app_serves_on_localhost(installed, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # stopping `workbench app` stops the Streamlit server it started (it used to keep serving)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2)
+        except OSError:
+            break
+        time.sleep(1)
+    else:
+        pytest.fail("the app still answers after `workbench app` was stopped")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,12 @@ def run_app(args: argparse.Namespace) -> int:
         "WORKBENCH_PROJECT": str(Path(args.project).resolve()),
         "WORKBENCH_LANG": args.lang,
     }
+    server = subprocess.Popen(command(args), env=env)
+    # Stopping `workbench app` stops the server: without this a SIGTERM (a service manager,
+    # a test, `kill`) ended only this process and left Streamlit serving the project.
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return subprocess.call(command(args), env=env)
-    except KeyboardInterrupt:
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches the server too; wait for it to finish
+        server.wait()
         return 0
