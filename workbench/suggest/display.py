@@ -78,3 +78,10 @@ def figure_with_interval(value: float | None, interval: Sequence[float] | None) 
     if value is None or (isinstance(value, float) and value != value):
         return "-"
     return f"{value:.2f} [{interval[0]:.2f}-{interval[1]:.2f}]" if interval else f"{value:.2f}"
+
+
+def percent(share: float | None) -> str:
+    """``42%`` for a share in [0, 1]; ``-`` when there is none yet (None or NaN)."""
+    if share is None or share != share:
+        return "-"
+    return f"{round(share * 100)}%"

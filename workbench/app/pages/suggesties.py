@@ -12,7 +12,9 @@ from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
 from workbench.codings import decide
 from workbench.documents import list_documents
 from workbench.errors import WorkbenchError
-from workbench.suggest.display import escape_markdown, figure_with_interval, fragment_markdown
+from workbench.suggest.display import (
+    escape_markdown, figure_with_interval, fragment_markdown, percent,
+)
 from workbench.suggest.evaluate import evaluate
 from workbench.suggest.project import suggest_document
 from workbench.suggest.review import (
@@ -88,8 +90,7 @@ def review() -> None:
     if focus is not None:   # what people made of this code's suggestions so far
         done = next(c for c in example_counts(project, coder=me) if c["code"] == focus)
         st.caption(tr("suggesties.focus_share", code=done["name"],
-                      share="-" if done["accepted_share"] is None
-                      else f"{round(done['accepted_share'] * 100)}%"))
+                      share=percent(done["accepted_share"])))
     if not queue:
         st.info(tr("suggesties.queue_empty"))
         return
@@ -150,8 +151,7 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
 
 with st.expander(tr("suggesties.counts"), expanded=False):
     table = pd.DataFrame(example_counts(project, coder=me))
-    table["accepted_share"] = ["-" if v is None or v != v else f"{round(v * 100)}%"
-                               for v in table["accepted_share"]]
+    table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
     columns = ("code", "accepted", "rejected", "open", "accepted_share")
     st.dataframe(table[list(columns)].rename(columns={
         c: tr(f"suggesties.col.{c}") for c in columns}), hide_index=True)
