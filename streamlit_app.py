@@ -36,13 +36,14 @@ if not common.project_path().exists():
 def page(name: str, icon: str) -> st.Page | None:
     if name not in allowed:  # pages a role may not use are not offered (the package refuses too)
         return None
-    return st.Page(PAGES / f"{name}.py", title=common.tr(f"page.{name}"), icon=icon,
-                   url_path=name)
+    return st.Page(PAGES / f"{name}.py", title=common.tr(f"page.{name}"), icon=icon, url_path=name)
 
 
 with st.sidebar:
     st.selectbox(
-        common.tr("app.language"), ["nl", "en"], key="lang",
+        common.tr("app.language"),
+        ["nl", "en"],
+        key="lang",
         format_func={"nl": "Nederlands", "en": "English"}.get,
     )
 
@@ -61,23 +62,23 @@ navigation = st.navigation(
     {
         section: [p for p in pages if p is not None]
         for section, pages in {
-        common.tr("app.section.work"): [
-            page("project", ":material/folder_open:"),
-            page("coderen", ":material/edit_note:"),
-            page("suggesties", ":material/rule:"),
-            page("zoeken", ":material/search:"),
-            page("codeboek", ":material/account_tree:"),
-            page("memos", ":material/sticky_note_2:"),
-        ],
-        common.tr("app.section.analyse"): [
-            page("patronen", ":material/grid_view:"),
-            page("consistentie", ":material/balance:"),
-            page("export", ":material/download:"),
-        ],
-        common.tr("app.section.team"): [
-            page("workshop", ":material/groups:"),
-            page("privacy", ":material/lock:"),
-        ],
+            common.tr("app.section.work"): [
+                page("project", ":material/folder_open:"),
+                page("coderen", ":material/edit_note:"),
+                page("suggesties", ":material/rule:"),
+                page("zoeken", ":material/search:"),
+                page("codeboek", ":material/account_tree:"),
+                page("memos", ":material/sticky_note_2:"),
+            ],
+            common.tr("app.section.analyse"): [
+                page("patronen", ":material/grid_view:"),
+                page("consistentie", ":material/balance:"),
+                page("export", ":material/download:"),
+            ],
+            common.tr("app.section.team"): [
+                page("workshop", ":material/groups:"),
+                page("privacy", ":material/lock:"),
+            ],
         }.items()
         if any(p is not None for p in pages)
     }

@@ -54,11 +54,15 @@ def speed() -> None:
         elapsed = time.perf_counter() - start
         ok = "OK" if elapsed < TARGET_S else "TOO SLOW"
         lo, hi = result.overall["alpha_ci"]
-        print(f"agreement: {CODERS} coders x {UNITS:,} units x {CODES} codes, alpha per code + "
-              f"overall + {SAMPLES:,} bootstrap samples of {label}: {elapsed:.2f} s "
-              f"(target < {TARGET_S:.0f} s) {ok}")
-        print(f"  overall alpha {result.overall['alpha']:.4f}, 95% CI [{lo:.4f}, {hi:.4f}] "
-              f"from {result.overall['n_resampled']:,} draws")
+        print(
+            f"agreement: {CODERS} coders x {UNITS:,} units x {CODES} codes, alpha per code + "
+            f"overall + {SAMPLES:,} bootstrap samples of {label}: {elapsed:.2f} s "
+            f"(target < {TARGET_S:.0f} s) {ok}"
+        )
+        print(
+            f"  overall alpha {result.overall['alpha']:.4f}, 95% CI [{lo:.4f}, {hi:.4f}] "
+            f"from {result.overall['n_resampled']:,} draws"
+        )
 
 
 def _read(name: str) -> dict[str, list[str]]:
@@ -82,19 +86,37 @@ def real(workdir: Path) -> None:
             db["users"].insert({"name": name, "role": "onderzoeker", "created_at": stamp})
         book = db["codebooks"].insert({"name": "dev-real", "created_at": stamp}).last_pk
         for position, slug in enumerate(codes):
-            db["codes"].insert({"codebook_id": book, "slug": slug, "name": slug,
-                                "position": position})
+            db["codes"].insert(
+                {"codebook_id": book, "slug": slug, "name": slug, "position": position}
+            )
         ids = {}
         for pid, text in texts.items():
-            ids[pid] = db["documents"].insert({
-                "name": pid, "source_name": f"{pid}.txt", "source_format": "txt",
-                "source_sha256": pid, "text": text, "imported_at": stamp,
-                "imported_by": "onderzoeker"}).last_pk
+            ids[pid] = (
+                db["documents"]
+                .insert(
+                    {
+                        "name": pid,
+                        "source_name": f"{pid}.txt",
+                        "source_format": "txt",
+                        "source_sha256": pid,
+                        "text": text,
+                        "imported_at": stamp,
+                        "imported_by": "onderzoeker",
+                    }
+                )
+                .last_pk
+            )
     for coder, judged in (("coder_a", first), ("coder_c", second)):
         for pid, doc in ids.items():
             for slug in judged.get(pid, []):
-                add_coding(db, coder=coder, code=slug, document_id=doc, start_char=0,
-                           end_char=len(texts[pid]))
+                add_coding(
+                    db,
+                    coder=coder,
+                    code=slug,
+                    document_id=doc,
+                    start_char=0,
+                    end_char=len(texts[pid]),
+                )
 
     def show(title: str, **kwargs) -> None:
         report = consistency.agreement_report(db, actor="coder_a", unit="document", **kwargs)
@@ -103,8 +125,10 @@ def real(workdir: Path) -> None:
             print("  " + line)
         for name, f in [*report["codes"].items(), ("overall", report["overall"])]:
             lo, hi = f["alpha_ci"]
-            print(f"  {name:<20} alpha {shown(f['alpha']):>6}  [{shown(lo)}, {shown(hi)}]  "
-                  f"{f['verdict']}")
+            print(
+                f"  {name:<20} alpha {shown(f['alpha']):>6}  [{shown(lo)}, {shown(hi)}]  "
+                f"{f['verdict']}"
+            )
 
     print(f"\n{len(ids)} passages of dev-real part 1, coder_a (pass a) against coder_c")
     show("Old default: only passages where each coder applied some code")
@@ -116,8 +140,11 @@ def real(workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--real", action="store_true",
-                        help="also the scope figures on ../shared/dev-real (read at run time)")
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="also the scope figures on ../shared/dev-real (read at run time)",
+    )
     args = parser.parse_args()
     speed()
     if args.real:

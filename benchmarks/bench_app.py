@@ -33,8 +33,14 @@ from workbench.projects import create_project  # noqa: E402
 from workbench.search import search  # noqa: E402
 from workbench.store import open_project  # noqa: E402
 
-QUERIES = ["schamen", "verhuizen", '"het huis"', "kerk OF hond", "geld NIET rekeningen",
-           "dochter EN park"]
+QUERIES = [
+    "schamen",
+    "verhuizen",
+    '"het huis"',
+    "kerk OF hond",
+    "geld NIET rekeningen",
+    "dochter EN park",
+]
 USER = "onderzoeker"
 
 
@@ -43,8 +49,10 @@ def build(path: Path, n: int, nlp) -> None:
     rng = random.Random(7)
     batch = 50
     for start in range(0, n, batch):
-        files = [(f"bench-{i:04d}.txt", interview(rng, i).encode("utf-8"))
-                 for i in range(start, min(n, start + batch))]
+        files = [
+            (f"bench-{i:04d}.txt", interview(rng, i).encode("utf-8"))
+            for i in range(start, min(n, start + batch))
+        ]
         report = import_files(db, files, actor=USER, nlp=nlp)
         if not report.ok:
             raise SystemExit(f"import failed: {report}")
@@ -74,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         build(path, args.n, nlp)
     db = open_project(path)
     n_docs, n_segments = db.execute(
-        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM segments)").fetchone()
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM segments)"
+    ).fetchone()
     print(f"Project: {n_docs} interviews, {n_segments} segments ({path})")
     rng = random.Random(1)
     doc_ids = [r[0] for r in db.execute("SELECT id FROM documents")]
@@ -86,14 +95,30 @@ def main(argv: list[str] | None = None) -> int:
     median, worst = timed(open_transcript, args.runs)
     print(f"open a transcript (view + HTML): median {median:.0f} ms, worst {worst:.0f} ms")
 
-    segments = [r[0] for r in db.execute(  # segments nobody coded yet, so every run is fresh
-        "SELECT id FROM segments WHERE id NOT IN "
-        "(SELECT segment_id FROM codings WHERE segment_id IS NOT NULL) LIMIT ?", [args.runs])]
-    suggestions = [add_coding(db, coder=USER, code="isolement", segment_id=s, origin="machine",
-                              score=0.6, evidence=["bench"]) for s in segments]
+    segments = [
+        r[0]
+        for r in db.execute(  # segments nobody coded yet, so every run is fresh
+            "SELECT id FROM segments WHERE id NOT IN "
+            "(SELECT segment_id FROM codings WHERE segment_id IS NOT NULL) LIMIT ?",
+            [args.runs],
+        )
+    ]
+    suggestions = [
+        add_coding(
+            db,
+            coder=USER,
+            code="isolement",
+            segment_id=s,
+            origin="machine",
+            score=0.6,
+            evidence=["bench"],
+        )
+        for s in segments
+    ]
     pending = iter(suggestions)
-    median, worst = timed(lambda: decide(db, next(pending), "accepted", actor=USER),
-                          len(suggestions))
+    median, worst = timed(
+        lambda: decide(db, next(pending), "accepted", actor=USER), len(suggestions)
+    )
     print(f"accept a suggestion: median {median:.1f} ms, worst {worst:.1f} ms")
 
     for query in QUERIES:

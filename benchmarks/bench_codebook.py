@@ -27,28 +27,61 @@ def build(path: Path, n_codings: int):
     text = sentence * n_segments
     stamp = now()
     with transaction(db):
-        doc = db["documents"].insert({
-            "name": "bench", "source_name": "bench.txt", "source_format": "txt",
-            "source_sha256": "bench", "text": text, "n_words": 8 * n_segments,
-            "imported_at": stamp, "imported_by": "onderzoeker"}).last_pk
-        turn = db["turns"].insert({"document_id": doc, "position": 0, "start_char": 0,
-                                   "end_char": len(text)}).last_pk
+        doc = (
+            db["documents"]
+            .insert(
+                {
+                    "name": "bench",
+                    "source_name": "bench.txt",
+                    "source_format": "txt",
+                    "source_sha256": "bench",
+                    "text": text,
+                    "n_words": 8 * n_segments,
+                    "imported_at": stamp,
+                    "imported_by": "onderzoeker",
+                }
+            )
+            .last_pk
+        )
+        turn = (
+            db["turns"]
+            .insert({"document_id": doc, "position": 0, "start_char": 0, "end_char": len(text)})
+            .last_pk
+        )
         step = len(sentence)
         db.conn.executemany(
             "INSERT INTO segments (document_id, turn_id, position, start_char, end_char, text) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc, turn, i, i * step, (i + 1) * step - 1, sentence[:-1]) for i in range(n_segments)])
+            [
+                (doc, turn, i, i * step, (i + 1) * step - 1, sentence[:-1])
+                for i in range(n_segments)
+            ],
+        )
         rows, coders = [], ("onderzoeker", "consensus")
         for i in range(n_codings):
             seg = i % n_segments
             code = codes[(i * 7 + i // n_segments) % len(codes)]
-            rows.append((doc, seg + 1, seg * step, (seg + 1) * step - 1, sentence[:-1], code,
-                         coders[(i // (n_segments * len(codes))) % 2], "human", "accepted",
-                         stamp, stamp))
+            rows.append(
+                (
+                    doc,
+                    seg + 1,
+                    seg * step,
+                    (seg + 1) * step - 1,
+                    sentence[:-1],
+                    code,
+                    coders[(i // (n_segments * len(codes))) % 2],
+                    "human",
+                    "accepted",
+                    stamp,
+                    stamp,
+                )
+            )
         db.conn.executemany(
             "INSERT OR IGNORE INTO codings (document_id, segment_id, start_char, end_char, text, "
             "code_id, coder, origin, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     return db
 
 
@@ -74,12 +107,16 @@ def main() -> None:
         timed("export markdown", lambda: cb.export_bytes(db, user="onderzoeker", format="md"))
         timed("export docx", lambda: cb.export_bytes(db, user="onderzoeker", format="docx"))
         timed("export yaml", lambda: cb.export_bytes(db, user="onderzoeker", format="yaml"))
-        moved = db.execute("SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
-                           "WHERE k.slug = 'stigma'").fetchone()[0]
+        moved = db.execute(
+            "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
+            "WHERE k.slug = 'stigma'"
+        ).fetchone()[0]
         start = time.perf_counter()
         cb.merge_codes(db, "stigma", "schaamte", rationale="benchmark", actor="onderzoeker")
-        print(f"{'merge stigma -> schaamte (' + str(moved) + ' codings)':<40} "
-              f"{(time.perf_counter() - start) * 1000:8.1f} ms")
+        print(
+            f"{'merge stigma -> schaamte (' + str(moved) + ' codings)':<40} "
+            f"{(time.perf_counter() - start) * 1000:8.1f} ms"
+        )
         db.close()
 
 

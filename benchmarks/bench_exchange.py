@@ -25,8 +25,13 @@ from workbench.store import open_project
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_exchange_tools import as_qualcoder  # noqa: E402 (the shape QualCoder writes)
 
-SAMPLE = (Path(__file__).resolve().parent.parent.parent / "shared" / "refi" / "samples"
-          / "nvivo-12.6-oltas0517.qdpx")
+SAMPLE = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "refi"
+    / "samples"
+    / "nvivo-12.6-oltas0517.qdpx"
+)
 
 
 def timed(label: str, action):
@@ -43,23 +48,32 @@ def main() -> None:
     print(f"exchange: {SAMPLE.name}")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        timed("read and check (zip, XML, schema, offsets)",
-              lambda: read_qdpx(SAMPLE, ExchangeReport("import", "qdpx", str(SAMPLE))))
+        timed(
+            "read and check (zip, XML, schema, offsets)",
+            lambda: read_qdpx(SAMPLE, ExchangeReport("import", "qdpx", str(SAMPLE))),
+        )
         db = open_project(folder / "bench.db")
-        report = timed("import into a new project (incl. segmentation)",
-                       lambda: import_qdpx(db, SAMPLE, actor="onderzoeker", nlp=nlp))
+        report = timed(
+            "import into a new project (incl. segmentation)",
+            lambda: import_qdpx(db, SAMPLE, actor="onderzoeker", nlp=nlp),
+        )
         print(f"    {report.counts}")
-        timed("export qdpx (pseudonymised, schema-validated)",
-              lambda: export_qdpx(db, folder / "out.qdpx", actor="onderzoeker"))
-        timed("export xlsx", lambda: export_codings_table(db, folder / "out.xlsx",
-                                                          actor="onderzoeker"))
+        timed(
+            "export qdpx (pseudonymised, schema-validated)",
+            lambda: export_qdpx(db, folder / "out.qdpx", actor="onderzoeker"),
+        )
+        timed(
+            "export xlsx",
+            lambda: export_codings_table(db, folder / "out.xlsx", actor="onderzoeker"),
+        )
         db.close()
         round_trip(folder, nlp)
 
 
 def _counts(db) -> tuple[int, int]:
-    return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("documents", "codings"))
+    return tuple(
+        db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "codings")
+    )
 
 
 def round_trip(folder: Path, nlp) -> None:
@@ -74,13 +88,16 @@ def round_trip(folder: Path, nlp) -> None:
         export_qdpx(db, out, pseudonymise=False, actor="onderzoeker")
         shaped = as_qualcoder(out, folder / f"qc-{crlf}.qdpx", crlf_as_one=crlf)
         label = "CRLF counted as one character" if crlf else "new GUIDs, BOM"
-        report = timed(f"import back ({label})",
-                       lambda: import_qdpx(db, shaped, actor="onderzoeker", nlp=nlp))
+        report = timed(
+            f"import back ({label})", lambda: import_qdpx(db, shaped, actor="onderzoeker", nlp=nlp)
+        )
         after = _counts(db)
         how = Counter(m["how"] for m in report.matches)
-        print(f"    documents {before[0]} -> {after[0]}, codings {before[1]} -> {after[1]}; "
-              f"matched {dict(how)}; new codings {report.counts.get('codings', 0)}, "
-              f"already there {report.counts.get('codings_matched', 0)}")
+        print(
+            f"    documents {before[0]} -> {after[0]}, codings {before[1]} -> {after[1]}; "
+            f"matched {dict(how)}; new codings {report.counts.get('codings', 0)}, "
+            f"already there {report.counts.get('codings_matched', 0)}"
+        )
     db.close()
 
 

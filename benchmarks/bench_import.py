@@ -26,19 +26,82 @@ from workbench.ingest import import_files  # noqa: E402
 from workbench.nlp import load_pipeline, pipeline_info  # noqa: E402
 from workbench.store import open_project  # noqa: E402
 
-SUBJECTS = ["ik", "mijn man", "mijn dochter", "de buurvrouw", "we", "mijn zoon", "de dokter",
-            "mijn vriendin", "de wijkagent", "mijn broer", "niemand", "iedereen"]
-VERBS = ["woonde", "werkte", "belde", "zag", "miste", "zocht", "hielp", "vertelde", "vond",
-         "verloor", "schaamde me voor", "dacht aan", "wandelde naar", "sprak over", "wachtte op"]
-OBJECTS = ["het huis", "de kerk", "de hond", "het park", "mijn werk", "de rekeningen",
-           "de buren", "het buurthuis", "de tuin", "de kat", "het geld", "de verhuizing",
-           "mijn gezondheid", "de koffie", "de markt", "het vrijwilligerswerk", "de bus"]
-TAILS = ["elke dag", "na het overlijden", "in die tijd", "toen de fabriek sloot", "soms",
-         "nooit meer", "al jaren", "op zondag", "zonder dat iemand het wist", "heel vaak",
-         "met veel moeite", "eigenlijk altijd", "in de winter", "sinds de scheiding"]
-QUESTIONS = ["Hoe ging dat toen?", "Wat betekende dat voor u?", "Met wie had u contact?",
-             "Kunt u daar iets meer over vertellen?", "Hoe voelde dat?", "Wat hielp u toen?",
-             "Wie zag dat u het moeilijk had?", "Waar haalt u nu energie uit?"]
+SUBJECTS = [
+    "ik",
+    "mijn man",
+    "mijn dochter",
+    "de buurvrouw",
+    "we",
+    "mijn zoon",
+    "de dokter",
+    "mijn vriendin",
+    "de wijkagent",
+    "mijn broer",
+    "niemand",
+    "iedereen",
+]
+VERBS = [
+    "woonde",
+    "werkte",
+    "belde",
+    "zag",
+    "miste",
+    "zocht",
+    "hielp",
+    "vertelde",
+    "vond",
+    "verloor",
+    "schaamde me voor",
+    "dacht aan",
+    "wandelde naar",
+    "sprak over",
+    "wachtte op",
+]
+OBJECTS = [
+    "het huis",
+    "de kerk",
+    "de hond",
+    "het park",
+    "mijn werk",
+    "de rekeningen",
+    "de buren",
+    "het buurthuis",
+    "de tuin",
+    "de kat",
+    "het geld",
+    "de verhuizing",
+    "mijn gezondheid",
+    "de koffie",
+    "de markt",
+    "het vrijwilligerswerk",
+    "de bus",
+]
+TAILS = [
+    "elke dag",
+    "na het overlijden",
+    "in die tijd",
+    "toen de fabriek sloot",
+    "soms",
+    "nooit meer",
+    "al jaren",
+    "op zondag",
+    "zonder dat iemand het wist",
+    "heel vaak",
+    "met veel moeite",
+    "eigenlijk altijd",
+    "in de winter",
+    "sinds de scheiding",
+]
+QUESTIONS = [
+    "Hoe ging dat toen?",
+    "Wat betekende dat voor u?",
+    "Met wie had u contact?",
+    "Kunt u daar iets meer over vertellen?",
+    "Hoe voelde dat?",
+    "Wat hielp u toen?",
+    "Wie zag dat u het moeilijk had?",
+    "Waar haalt u nu energie uit?",
+]
 WORDS_PER_INTERVIEW = 8000
 
 

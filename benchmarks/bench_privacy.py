@@ -20,7 +20,11 @@ sys.path.insert(0, str(REPO))
 from workbench import codings  # noqa: E402
 from workbench.history import undo_last  # noqa: E402
 from workbench.privacy import (  # noqa: E402
-    apply_pseudonyms, candidates, decide, detect, pseudonymised_document,
+    apply_pseudonyms,
+    candidates,
+    decide,
+    detect,
+    pseudonymised_document,
 )
 from workbench.privacy.pseudonyms import require_pseudonymised  # noqa: E402
 from workbench.privacy.backup import backup  # noqa: E402
@@ -28,8 +32,10 @@ from workbench.store import now, open_project, transaction  # noqa: E402
 
 
 def build(db, n_docs: int, words: int) -> None:
-    source = " ".join(p.read_bytes().decode("utf-8", errors="replace") for p in
-                      sorted((REPO / "corpora" / "demo").glob("*.txt")))
+    source = " ".join(
+        p.read_bytes().decode("utf-8", errors="replace")
+        for p in sorted((REPO / "corpora" / "demo").glob("*.txt"))
+    )
     lines = source.split("\n")
     with transaction(db):
         book = db["codebooks"].insert({"name": "bench", "created_at": now()}).last_pk
@@ -42,18 +48,40 @@ def build(db, n_docs: int, words: int) -> None:
                 count += len(line.split())
                 i += 1
             text = "\n".join(chosen)
-            doc = db["documents"].insert({
-                "name": f"doc{n}", "source_name": f"doc{n}.txt", "source_format": "txt",
-                "source_sha256": hashlib.sha256(f"{n}".encode()).hexdigest(), "text": text,
-                "n_words": count, "imported_at": now(), "imported_by": "onderzoeker"}).last_pk
-            turn = db["turns"].insert({"document_id": doc, "position": 0, "start_char": 0,
-                                       "end_char": len(text)}).last_pk
+            doc = (
+                db["documents"]
+                .insert(
+                    {
+                        "name": f"doc{n}",
+                        "source_name": f"doc{n}.txt",
+                        "source_format": "txt",
+                        "source_sha256": hashlib.sha256(f"{n}".encode()).hexdigest(),
+                        "text": text,
+                        "n_words": count,
+                        "imported_at": now(),
+                        "imported_by": "onderzoeker",
+                    }
+                )
+                .last_pk
+            )
+            turn = (
+                db["turns"]
+                .insert({"document_id": doc, "position": 0, "start_char": 0, "end_char": len(text)})
+                .last_pk
+            )
             pos = 0
             for k, line in enumerate(text.split("\n")):
                 if line.strip():
-                    db["segments"].insert({"document_id": doc, "turn_id": turn, "position": k,
-                                           "start_char": pos, "end_char": pos + len(line),
-                                           "text": line})
+                    db["segments"].insert(
+                        {
+                            "document_id": doc,
+                            "turn_id": turn,
+                            "position": k,
+                            "start_char": pos,
+                            "end_char": pos + len(line),
+                            "text": line,
+                        }
+                    )
                 pos += len(line) + 1
 
 
@@ -71,35 +99,55 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     db = open_project(folder / "bench.db")
-    timed(f"build {args.documents} documents x {args.words} words", lambda: build(db, args.documents, args.words))
+    timed(
+        f"build {args.documents} documents x {args.words} words",
+        lambda: build(db, args.documents, args.words),
+    )
     detected = timed("detect candidate names (heuristic)", lambda: detect(db, actor="onderzoeker"))
-    found = timed("candidates with status and context (detection cached)",
-                  lambda: candidates(db, actor="onderzoeker", detected=detected))
+    found = timed(
+        "candidates with status and context (detection cached)",
+        lambda: candidates(db, actor="onderzoeker", detected=detected),
+    )
     print(f"  {len(found)} candidates, {sum(c['count'] for c in found)} occurrences")
     top = [c["original"] for c in found[:40]]
-    timed("decide 20 candidates, each applied at once (the app's Accepteren)",
-          lambda: [decide(db, name, accept=True, actor="onderzoeker") for name in top[:20]])
-    timed("decide 20 more without applying (the command line's batch)",
-          lambda: [decide(db, name, accept=True, actor="onderzoeker", apply=False)
-                   for name in top[20:]])
-    result = timed("apply pseudonyms to all documents", lambda: apply_pseudonyms(db, actor="onderzoeker"))
+    timed(
+        "decide 20 candidates, each applied at once (the app's Accepteren)",
+        lambda: [decide(db, name, accept=True, actor="onderzoeker") for name in top[:20]],
+    )
+    timed(
+        "decide 20 more without applying (the command line's batch)",
+        lambda: [
+            decide(db, name, accept=True, actor="onderzoeker", apply=False) for name in top[20:]
+        ],
+    )
+    result = timed(
+        "apply pseudonyms to all documents", lambda: apply_pseudonyms(db, actor="onderzoeker")
+    )
     print(f"  {result['spans']} spans")
-    timed("export check: are all decisions applied (require_pseudonymised)",
-          lambda: require_pseudonymised(db))
+    timed(
+        "export check: are all decisions applied (require_pseudonymised)",
+        lambda: require_pseudonymised(db),
+    )
     ids = [r[0] for r in db.execute("SELECT id FROM documents")]
     start = time.perf_counter()
     for doc in ids:
         pseudonymised_document(db, doc, actor="onderzoeker")
-    print(f"pseudonymised_document: {1000 * (time.perf_counter() - start) / len(ids):.1f} ms per document")
+    print(
+        f"pseudonymised_document: {1000 * (time.perf_counter() - start) / len(ids):.1f} ms per document"
+    )
     segs = [r[0] for r in db.execute("SELECT id FROM segments LIMIT 2000")]
     start = time.perf_counter()
     for seg in segs:
         codings.add_coding(db, coder="onderzoeker", code="bench-code", segment_id=seg)
-    print(f"add_coding: {1000 * (time.perf_counter() - start) / len(segs):.2f} ms each ({len(segs)})")
+    print(
+        f"add_coding: {1000 * (time.perf_counter() - start) / len(segs):.2f} ms each ({len(segs)})"
+    )
     start = time.perf_counter()
     for _ in range(20):
         undo_last(db, user="onderzoeker")
-    print(f"undo_last with {len(segs)} codings in the log: {1000 * (time.perf_counter() - start) / 20:.1f} ms each")
+    print(
+        f"undo_last with {len(segs)} codings in the log: {1000 * (time.perf_counter() - start) / 20:.1f} ms each"
+    )
     size = (folder / "bench.db").stat().st_size / 1e6
     timed(f"backup ({size:.1f} MB)", lambda: backup(db, folder / "copy.db", actor="onderzoeker"))
 

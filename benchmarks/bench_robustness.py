@@ -57,14 +57,20 @@ PREAMBLE = f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
 
 
 def child(code: str, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-c", PREAMBLE + textwrap.dedent(code), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [PYTHON, "-c", PREAMBLE + textwrap.dedent(code), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def synthetic_interview(seed: int, words: int = 1500) -> str:
     rng = random.Random(seed)
-    vocab = ("ik woon hier al lang en de buren zijn aardig maar sinds mijn man er niet meer is "
-             "zie ik bijna niemand soms ga ik naar het buurthuis voor koffie").split()
+    vocab = (
+        "ik woon hier al lang en de buren zijn aardig maar sinds mijn man er niet meer is "
+        "zie ik bijna niemand soms ga ik naar het buurthuis voor koffie"
+    ).split()
     turns = []
     while sum(len(t.split()) for t in turns) < words:
         sentence = " ".join(rng.choice(vocab) for _ in range(rng.randint(6, 14)))
@@ -78,8 +84,10 @@ def one_migration_behind(path: Path, rows: int = 2000) -> None:
     old.execute("PRAGMA journal_mode = WAL")
     migrations.apply(old, stop_before=migrations._migrations[-1].name)
     old.execute("BEGIN")
-    old.conn.executemany("INSERT INTO respondents (code, notes, created_at) VALUES (?, ?, 'x')",
-                         [(f"R{i}", "notitie " * 100) for i in range(rows)])
+    old.conn.executemany(
+        "INSERT INTO respondents (code, notes, created_at) VALUES (?, ?, 'x')",
+        [(f"R{i}", "notitie " * 100) for i in range(rows)],
+    )
     old.execute("COMMIT")
     old.close()
 
@@ -105,7 +113,8 @@ def check_project(path: Path) -> dict[str, int]:
             out["unusable"] = 1
         out["half"] = db.execute(
             "SELECT count(*) FROM documents d WHERE NOT EXISTS "
-            "(SELECT 1 FROM segments s WHERE s.document_id = d.id)").fetchone()[0]
+            "(SELECT 1 FROM segments s WHERE s.document_id = d.id)"
+        ).fetchone()[0]
     finally:
         db.close()
     return out
@@ -159,11 +168,14 @@ KILL_WINDOWS = {"import": (0.5, 12.0), "coding": (0.0, 3.0), "upgrade": (0.0, 0.
 def kills(n: int, seed: int = 19) -> None:
     rng = random.Random(seed)
     print(f"\n== kills: {n} SIGKILLs per operation at a random moment ==")
-    print(f"{'operation':<10} {'kills':>5} {'commits':>7} {'corrupt':>7} {'half':>5} "
-          f"{'lost':>5} {'unusable':>8} {'leftover':>8}")
+    print(
+        f"{'operation':<10} {'kills':>5} {'commits':>7} {'corrupt':>7} {'half':>5} "
+        f"{'lost':>5} {'unusable':>8} {'leftover':>8}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         template = Path(folder) / "template.db"
         from workbench.demo import load_demo
+
         load_demo(template)
         for operation, code in KILL_CHILDREN.items():
             totals = Counter()
@@ -189,18 +201,24 @@ def kills(n: int, seed: int = 19) -> None:
                 if not found["corrupt"] and reported:
                     db = sqlite3.connect(project)
                     for table, row_id in reported:
-                        if row_id != "None" and db.execute(
-                                f"SELECT count(*) FROM {table} WHERE id = ?",
-                                [int(row_id)]).fetchone()[0] == 0:
+                        if (
+                            row_id != "None"
+                            and db.execute(
+                                f"SELECT count(*) FROM {table} WHERE id = ?", [int(row_id)]
+                            ).fetchone()[0]
+                            == 0
+                        ):
                             lost += 1
                     db.close()
                 leftover = [p.name for p in work.iterdir() if ".partial" in p.name]
                 commits = len(reported) + ("opened" in out.split())
                 totals.update(kills=1, commits=commits, lost=lost, leftover=len(leftover), **found)
-            print(f"{operation:<10} {totals['kills']:>5} {totals['commits']:>7} "
-                  f"{totals['corrupt']:>7} "
-                  f"{totals['half']:>5} {totals['lost']:>5} {totals['unusable']:>8} "
-                  f"{totals['leftover']:>8}")
+            print(
+                f"{operation:<10} {totals['kills']:>5} {totals['commits']:>7} "
+                f"{totals['corrupt']:>7} "
+                f"{totals['half']:>5} {totals['lost']:>5} {totals['unusable']:>8} "
+                f"{totals['leftover']:>8}"
+            )
 
 
 # --- load --------------------------------------------------------------------------------
@@ -253,6 +271,7 @@ def load(writers: int, codings: int, openers: int) -> None:
         folder = Path(folder)
         from workbench.demo import load_demo
         from workbench.accounts import add_user
+
         project = folder / "shared.db"
         load_demo(project)
         db = open_project(project)
@@ -261,13 +280,17 @@ def load(writers: int, codings: int, openers: int) -> None:
         before = db.execute("SELECT count(*) FROM codings").fetchone()[0]
         db.close()
         failed, seconds, errors = at_once(
-            WRITER, [[str(project), f"coder{w}", str(folder / "go"), str(codings)]
-                     for w in range(writers)], folder / "go")
+            WRITER,
+            [[str(project), f"coder{w}", str(folder / "go"), str(codings)] for w in range(writers)],
+            folder / "go",
+        )
         db = open_project(project)
         stored = db.execute("SELECT count(*) FROM codings").fetchone()[0] - before
         db.close()
-        print(f"writers  {writers:>3} x {codings}: stored {stored} of {writers * codings}, "
-              f"failed processes {failed}, {seconds:.1f} s {set(errors) or ''}")
+        print(
+            f"writers  {writers:>3} x {codings}: stored {stored} of {writers * codings}, "
+            f"failed processes {failed}, {seconds:.1f} s {set(errors) or ''}"
+        )
         for state in ("new", "one migration behind"):
             work = folder / state.replace(" ", "-")
             work.mkdir()
@@ -275,13 +298,16 @@ def load(writers: int, codings: int, openers: int) -> None:
             if state != "new":
                 one_migration_behind(target)
             failed, seconds, errors = at_once(
-                OPENER, [[str(target), str(work / "go")]] * openers, work / "go")
+                OPENER, [[str(target), str(work / "go")]] * openers, work / "go"
+            )
             extra = sorted(p.name for p in work.iterdir() if p.name not in {"p.db", "go"})
             partial = [e for e in extra if ".partial" in e]
             baks = [e for e in extra if e.endswith(".bak")]
-            print(f"openers  {openers:>3} ({state}): failed {failed}, {seconds:.1f} s, "
-                  f"backups {len(baks)}, .partial leftovers {len(partial)} "
-                  f"{set(errors) or ''}")
+            print(
+                f"openers  {openers:>3} ({state}): failed {failed}, {seconds:.1f} s, "
+                f"backups {len(baks)}, .partial leftovers {len(partial)} "
+                f"{set(errors) or ''}"
+            )
 
 
 # --- fuzz --------------------------------------------------------------------------------
@@ -297,7 +323,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         if how == "flip":
             data[at] ^= rng.randint(1, 255)
         elif how == "delete":
-            del data[at:at + rng.randint(1, 64)]
+            del data[at : at + rng.randint(1, 64)]
         elif how == "insert":
             data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 32)))
         elif how == "truncate":
@@ -319,7 +345,7 @@ def mutate_member(data: bytes, rng: random.Random) -> bytes:
                 body = source.read(name)
                 if name == victim and body:
                     at = rng.randrange(len(body))
-                    body = body[:at] + bytes([body[at] ^ rng.randint(1, 255)]) + body[at + 1:]
+                    body = body[:at] + bytes([body[at] ^ rng.randint(1, 255)]) + body[at + 1 :]
                 target.writestr(name, body)
         return out.getvalue()
     except Exception:  # noqa: BLE001 - a damaged seed stays as it is
@@ -359,10 +385,14 @@ def fuzz(n: int, seconds_per_format: float, seed: int = 19) -> None:
 
     rng = random.Random(seed)
     nlp = load_pipeline()
-    print(f"\n== fuzz: up to {n} mutated files per format (at most {seconds_per_format:.0f} s "
-          "each) ==")
-    print(f"{'format':<7} {'inputs':>6} {'imported':>8} {'refused':>7} {'unhandled':>9} "
-          f"{'half':>4}  unhandled types")
+    print(
+        f"\n== fuzz: up to {n} mutated files per format (at most {seconds_per_format:.0f} s "
+        "each) =="
+    )
+    print(
+        f"{'format':<7} {'inputs':>6} {'imported':>8} {'refused':>7} {'unhandled':>9} "
+        f"{'half':>4}  unhandled types"
+    )
     with tempfile.TemporaryDirectory() as folder:
         db = open_project(Path(folder) / "fuzz.db")
         for fmt, (name, data) in seeds().items():
@@ -392,12 +422,15 @@ def fuzz(n: int, seconds_per_format: float, seed: int = 19) -> None:
                 finally:
                     file.unlink()
                 counts["inputs"] += 1
-            half = db.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS "
-                              "(SELECT 1 FROM segments s WHERE s.document_id = d.id)"
-                              ).fetchone()[0]
-            print(f"{fmt:<7} {counts['inputs']:>6} {counts['imported']:>8} "
-                  f"{counts['refused']:>7} {counts['unhandled']:>9} {half:>4}  "
-                  f"{dict(kinds) or ''}")
+            half = db.execute(
+                "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+                "(SELECT 1 FROM segments s WHERE s.document_id = d.id)"
+            ).fetchone()[0]
+            print(
+                f"{fmt:<7} {counts['inputs']:>6} {counts['imported']:>8} "
+                f"{counts['refused']:>7} {counts['unhandled']:>9} {half:>4}  "
+                f"{dict(kinds) or ''}"
+            )
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         db.close()
 
@@ -436,9 +469,11 @@ HOSTILE_CHILD = """
 
 def big_docx(path: Path, unpacked: int = 419 * 1024 * 1024) -> None:
     """A small Word file whose document.xml unpacks to ``unpacked`` bytes (ratio about 85)."""
-    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            b"<w:body>")
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", (DEMO_DOCX_TYPES))
         archive.writestr("_rels/.rels", DEMO_DOCX_RELS)
@@ -446,8 +481,11 @@ def big_docx(path: Path, unpacked: int = 419 * 1024 * 1024) -> None:
             f.write(head)
             written, i = len(head), 0
             while written < unpacked:
-                block = "".join(f'<w:p><w:r><w:t xml:space="preserve">Ja, dat klopt. {j % 200}'
-                                "</w:t></w:r></w:p>" for j in range(i, i + 10_000)).encode()
+                block = "".join(
+                    f'<w:p><w:r><w:t xml:space="preserve">Ja, dat klopt. {j % 200}'
+                    "</w:t></w:r></w:p>"
+                    for j in range(i, i + 10_000)
+                ).encode()
                 f.write(block)
                 written += len(block)
                 i += 10_000
@@ -459,12 +497,14 @@ DEMO_DOCX_TYPES = (
     'package/2006/content-types"><Default Extension="rels" ContentType="application/'
     'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
     '"application/xml"/><Override PartName="/word/document.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
 DEMO_DOCX_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
     '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
     'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target='
-    '"word/document.xml"/></Relationships>')
+    '"word/document.xml"/></Relationships>'
+)
 
 
 def hostile() -> None:
@@ -482,21 +522,32 @@ def hostile() -> None:
         big_docx(docx)
         with zipfile.ZipFile(docx) as z:
             unpacked = sum(i.file_size for i in z.infolist())
-        cases.append(("import", docx, f"docx {docx.stat().st_size / 2**20:.1f} MB -> "
-                      f"{unpacked / 2**20:.0f} MB unpacked"))
+        cases.append(
+            (
+                "import",
+                docx,
+                f"docx {docx.stat().st_size / 2**20:.1f} MB -> {unpacked / 2**20:.0f} MB unpacked",
+            )
+        )
         zeros = folder / "nullen.docx"
         with zipfile.ZipFile(zeros, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("word/document.xml", bytes(30 * 2**20))
         cases.append(("import", zeros, "zip of 30 MB zeros"))
-        for name, kind in (("groot.csv", "table"), ("groot.xlsx", "table"),
-                           ("groot.yaml", "codebook")):
+        for name, kind in (
+            ("groot.csv", "table"),
+            ("groot.xlsx", "table"),
+            ("groot.yaml", "codebook"),
+        ):
             path = folder / name
             with path.open("wb") as f:
                 f.truncate(2 * 1024**3)
             cases.append((kind, path, f"{name} 2 GB (sparse)"))
         line = folder / "een-regel.txt"
-        line.write_text("I: Hoe gaat het?\nR: " + "Sinds mijn man er niet meer is, zie ik "
-                        "bijna niemand meer. " * 17_500 + "\n", encoding="utf-8")
+        line.write_text(
+            "I: Hoe gaat het?\nR: " + "Sinds mijn man er niet meer is, zie ik "
+            "bijna niemand meer. " * 17_500 + "\n",
+            encoding="utf-8",
+        )
         cases.append(("import", line, f"one line of {line.stat().st_size:,} characters"))
         for kind, path, label in cases:
             proc = child(HOSTILE_CHILD, kind, str(path), str(folder))
@@ -510,8 +561,10 @@ def hostile() -> None:
                 print(f"{label:<40} CRASHED: {(err.strip().splitlines() or ['?'])[-1][:100]}")
                 continue
             r = json.loads(out.strip().splitlines()[-1])
-            print(f"{label:<40} {r['outcome']:<34} {r['seconds']:>6.2f} s  "
-                  f"peak {r['peak']:>5.0f} MB (baseline {r['base']:.0f} MB)")
+            print(
+                f"{label:<40} {r['outcome']:<34} {r['seconds']:>6.2f} s  "
+                f"peak {r['peak']:>5.0f} MB (baseline {r['base']:.0f} MB)"
+            )
 
 
 def main() -> None:

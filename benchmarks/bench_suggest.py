@@ -45,7 +45,11 @@ def interview_text(words: int, seed: int) -> str:
     """A fictional interview of about ``words`` words: demo turns in a shuffled order."""
     lines = []
     for path in sorted(DEMO.glob("*.txt")):
-        lines += [ln for ln in path.read_bytes().decode("utf-8", errors="replace").splitlines() if ln[:1] in "[IR"]
+        lines += [
+            ln
+            for ln in path.read_bytes().decode("utf-8", errors="replace").splitlines()
+            if ln[:1] in "[IR"
+        ]
     rng = random.Random(seed)
     out, count = [f"Fictief benchmarkinterview {seed}, samengesteld uit de demo."], 0
     while count < words:
@@ -62,10 +66,13 @@ def main() -> None:
     parser.add_argument("--labelled", type=int, default=5000)
     args = parser.parse_args()
 
-    out = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True,
-                         cwd=REPO, check=True).stdout.split()
-    print(f"Dutch pipeline load incl. first doc (fresh process): {float(out[0]):.2f} s"
-          "   (target < 3 s)")
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD], capture_output=True, text=True, cwd=REPO, check=True
+    ).stdout.split()
+    print(
+        f"Dutch pipeline load incl. first doc (fresh process): {float(out[0]):.2f} s"
+        "   (target < 3 s)"
+    )
     print(f"... plus scikit-learn import and codebook rules compiled: {float(out[1]):.2f} s")
 
     nlp = load_pipeline()
@@ -79,50 +86,71 @@ def main() -> None:
         db = create_project(folder / "bench.db")
         started = time.perf_counter()
         import_files(db, files, actor="onderzoeker", nlp=nlp)
-        print(f"import of {args.interviews} interviews x {args.words} words: "
-              f"{time.perf_counter() - started:.1f} s   (setup, not a target here)")
+        print(
+            f"import of {args.interviews} interviews x {args.words} words: "
+            f"{time.perf_counter() - started:.1f} s   (setup, not a target here)"
+        )
 
         model = retrain(db, nlp=nlp)
         started = time.perf_counter()
         n = len(suggest_document(db, 1, coder="onderzoeker", nlp=nlp, model=model))
-        print(f"suggestions for one {args.words}-word interview: "
-              f"{time.perf_counter() - started:.2f} s, {n} stored   (target < 1 s)")
+        print(
+            f"suggestions for one {args.words}-word interview: "
+            f"{time.perf_counter() - started:.2f} s, {n} stored   (target < 1 s)"
+        )
 
         started = time.perf_counter()
         counts = suggest_project(db, coder="onderzoeker", nlp=nlp, model=model)
-        print(f"suggestions over {args.interviews} interviews: {time.perf_counter() - started:.1f} s,"
-              f" {sum(counts.values())} stored   (target < 60 s)")
+        print(
+            f"suggestions over {args.interviews} interviews: {time.perf_counter() - started:.1f} s,"
+            f" {sum(counts.values())} stored   (target < 60 s)"
+        )
 
-        segments = [r[0] for r in db.execute(
-            "SELECT id FROM segments ORDER BY id LIMIT ?", [args.labelled])]
-        codes = ["verlies", "schaamte", "energiebalans", "zingeving", "isolement",
-                 "bestaansonzekerheid", "verlies-dierbare", "zingeving-dieren"]
+        segments = [
+            r[0] for r in db.execute("SELECT id FROM segments ORDER BY id LIMIT ?", [args.labelled])
+        ]
+        codes = [
+            "verlies",
+            "schaamte",
+            "energiebalans",
+            "zingeving",
+            "isolement",
+            "bestaansonzekerheid",
+            "verlies-dierbare",
+            "zingeving-dieren",
+        ]
         rng = random.Random(0)
         with transaction(db):
             for seg in segments:
-                add_coding(db, coder="onderzoeker", code=rng.choice(codes),
-                           segment_id=seg)
+                add_coding(db, coder="onderzoeker", code=rng.choice(codes), segment_id=seg)
         started = time.perf_counter()
         first = retrain(db, nlp=nlp)
-        print(f"retraining on {len(segments)} labelled segments, first time (NLP + fit): "
-              f"{time.perf_counter() - started:.2f} s   (target < 2 s)")
+        print(
+            f"retraining on {len(segments)} labelled segments, first time (NLP + fit): "
+            f"{time.perf_counter() - started:.2f} s   (target < 2 s)"
+        )
         started = time.perf_counter()
         retrain(db, nlp=nlp, previous=first)
-        print(f"retraining on {len(segments)} labelled segments, after a decision (fit only): "
-              f"{time.perf_counter() - started:.2f} s")
+        print(
+            f"retraining on {len(segments)} labelled segments, after a decision (fit only): "
+            f"{time.perf_counter() - started:.2f} s"
+        )
 
         learner = Learner(folder / "bench.db", nlp)
         learner.refit()
         waits = []
         for item in review_queue(db, coder="onderzoeker", limit=5, model=learner.model, nlp=nlp):
             started = time.perf_counter()
-            decide_and_learn(db, item["coding_id"], "accepted", actor="onderzoeker",
-                             learner=learner)
+            decide_and_learn(
+                db, item["coding_id"], "accepted", actor="onderzoeker", learner=learner
+            )
             learner.wait(60)
             waits.append(time.perf_counter() - started)
-        print(f"decision -> queue ranks with the refit model ({len(waits)} decisions, "
-              f"{len(segments)} labelled): median {sorted(waits)[len(waits) // 2]:.2f} s, "
-              f"worst {max(waits):.2f} s   (target < 1 s)")
+        print(
+            f"decision -> queue ranks with the refit model ({len(waits)} decisions, "
+            f"{len(segments)} labelled): median {sorted(waits)[len(waits) // 2]:.2f} s, "
+            f"worst {max(waits):.2f} s   (target < 1 s)"
+        )
         db.close()
 
 

@@ -49,8 +49,10 @@ def show(title: str, result: dict) -> None:
     for mode in ("cold", "trained"):
         print(f"  {mode}")
         for code, m in result[mode].items():
-            print(f"    {code:20s} P {m['precision']:.2f} ±{m['precision_sd']:.2f}   "
-                  f"R {m['recall']:.2f} ±{m['recall_sd']:.2f}   F1 {m['f1']:.2f} ±{m['f1_sd']:.2f}")
+            print(
+                f"    {code:20s} P {m['precision']:.2f} ±{m['precision_sd']:.2f}   "
+                f"R {m['recall']:.2f} ±{m['recall_sd']:.2f}   F1 {m['f1']:.2f} ±{m['f1_sd']:.2f}"
+            )
 
 
 def main() -> None:
@@ -69,21 +71,52 @@ def main() -> None:
         data = read(EVAL)
         dev = [d for d in data if not held_out(d)]
         held = [d for d in data if held_out(d)]
-        show(f"eval passages, HELD-OUT {len(held)} (train: {args.train} drawn from the dev "
-             f"{len(dev)})", evaluate_passages(
-                 codes, nlp, dev, test_data=held, n_train=args.train, repeats=args.repeats,
-                 rules=rules, embeddings=embeddings))
-        show(f"eval passages, dev {len(dev)} (train {args.train}, test the rest)",
-             evaluate_passages(codes, nlp, dev, n_train=args.train, repeats=args.repeats,
-                               rules=rules, embeddings=embeddings))
-        show(f"eval passages, whole file {len(data)} (train {args.train}, test the rest)",
-             evaluate_passages(codes, nlp, data, n_train=args.train, repeats=args.repeats,
-                               rules=rules, embeddings=embeddings))
+        show(
+            f"eval passages, HELD-OUT {len(held)} (train: {args.train} drawn from the dev "
+            f"{len(dev)})",
+            evaluate_passages(
+                codes,
+                nlp,
+                dev,
+                test_data=held,
+                n_train=args.train,
+                repeats=args.repeats,
+                rules=rules,
+                embeddings=embeddings,
+            ),
+        )
+        show(
+            f"eval passages, dev {len(dev)} (train {args.train}, test the rest)",
+            evaluate_passages(
+                codes,
+                nlp,
+                dev,
+                n_train=args.train,
+                repeats=args.repeats,
+                rules=rules,
+                embeddings=embeddings,
+            ),
+        )
+        show(
+            f"eval passages, whole file {len(data)} (train {args.train}, test the rest)",
+            evaluate_passages(
+                codes,
+                nlp,
+                data,
+                n_train=args.train,
+                repeats=args.repeats,
+                rules=rules,
+                embeddings=embeddings,
+            ),
+        )
     own = read(OWN)
-    show(f"our own test passages {len(own)} (train 36, test the rest; written with the "
-         "lexicon, so optimistic)", evaluate_passages(
-             codes, nlp, own, n_train=36, repeats=args.repeats, rules=rules,
-             embeddings=embeddings))
+    show(
+        f"our own test passages {len(own)} (train 36, test the rest; written with the "
+        "lexicon, so optimistic)",
+        evaluate_passages(
+            codes, nlp, own, n_train=36, repeats=args.repeats, rules=rules, embeddings=embeddings
+        ),
+    )
     print(f"\n{time.perf_counter() - started:.0f} s")
 
 

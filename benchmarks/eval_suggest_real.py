@@ -47,7 +47,7 @@ from workbench.suggest.scores import alpha_two_coders, precision_recall_f1  # no
 DEV = REPO.parent / "shared" / "dev-real"
 CODES = ("verlies", "schaamte", "energiebalans", "zingeving", "isolement", "bestaansonzekerheid")
 RENAME = {"energie": "energiebalans"}
-BLOCK = 16            # files with more passages than this are split into blocks of 16
+BLOCK = 16  # files with more passages than this are split into blocks of 16
 LOCKED_SHARE = 0.27
 LOOK_LOG = REPO / "benchmarks" / "locked_looks.log"
 
@@ -137,8 +137,11 @@ def warm_cache(cache: Path, texts: list[str]) -> None:
             started = time.perf_counter()
             vectors = embedding.embed_one(encoder, missing)
             words = sum(len(t.split()) for t in missing)
-            print(f"  embedded {len(missing)} texts ({words} words) with {encoder} in "
-                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+            print(
+                f"  embedded {len(missing)} texts ({words} words) with {encoder} in "
+                f"{time.perf_counter() - started:.1f} s",
+                file=sys.stderr,
+            )
             have.update(zip(missing, vectors))
             changed = True
         embedding.remember(encoder, list(have), np.vstack(list(have.values())))
@@ -157,11 +160,21 @@ def run_contract(train: list[dict], test: list[dict], folder: Path) -> list[set[
 
     argv = ["suggest", "--codebook", str(DEFAULT_CODEBOOK)]
     if train:
-        argv += ["--train", str(write(folder / "train.jsonl",
-                                      [{"text": p["text"], "codes": p["codes"]} for p in train]))]
-    argv += ["--input", str(write(folder / "in.jsonl",
-                                  [{"id": p["id"], "text": p["text"]} for p in test])),
-             "--output", str(folder / "out.jsonl")]
+        argv += [
+            "--train",
+            str(
+                write(
+                    folder / "train.jsonl",
+                    [{"text": p["text"], "codes": p["codes"]} for p in train],
+                )
+            ),
+        ]
+    argv += [
+        "--input",
+        str(write(folder / "in.jsonl", [{"id": p["id"], "text": p["text"]} for p in test])),
+        "--output",
+        str(folder / "out.jsonl"),
+    ]
     if main(argv) != 0:
         raise SystemExit("workbench suggest failed")
     return [{s["code"] for s in line["suggestions"]} for line in read(folder / "out.jsonl")]
@@ -179,54 +192,76 @@ def figures(test: list[dict], proposed: list[set[str]], other: dict[str, list[st
         if rated:
             c_truth = np.array([code in other[test[i]["id"]] for i in rated])
             alpha_c = alpha_two_coders(c_truth.astype(int), guess[rated].astype(int))
-        out[code] = {"p": p, "r": r, "f1": f, "alpha": alpha, "alpha_c": alpha_c,
-                     "positives": int(truth.sum()), "proposed": int(guess.sum())}
-    out["macro"] = {"f1": float(np.mean([out[c]["f1"] for c in CODES])),
-                    "p": float(np.mean([out[c]["p"] for c in CODES])),
-                    "r": float(np.mean([out[c]["r"] for c in CODES]))}
+        out[code] = {
+            "p": p,
+            "r": r,
+            "f1": f,
+            "alpha": alpha,
+            "alpha_c": alpha_c,
+            "positives": int(truth.sum()),
+            "proposed": int(guess.sum()),
+        }
+    out["macro"] = {
+        "f1": float(np.mean([out[c]["f1"] for c in CODES])),
+        "p": float(np.mean([out[c]["p"] for c in CODES])),
+        "r": float(np.mean([out[c]["r"] for c in CODES])),
+    }
     return out
 
 
 def show(title: str, runs: list[dict]) -> None:
     print(f"\n{title} ({len(runs)} run{'s' if len(runs) > 1 else ''})")
-    print(f"  {'code':20s} {'pos':>4} {'prop':>5}  {'P':>11} {'R':>11} {'F1':>11} "
-          f"{'alpha gold':>11} {'alpha c':>8}")
+    print(
+        f"  {'code':20s} {'pos':>4} {'prop':>5}  {'P':>11} {'R':>11} {'F1':>11} "
+        f"{'alpha gold':>11} {'alpha c':>8}"
+    )
 
     def ms(values: list) -> str:
         values = [v for v in values if v is not None]
         if not values:
             return "-"
-        return f"{np.mean(values):.2f}±{np.std(values):.2f}" if len(runs) > 1 else \
-            f"{np.mean(values):.2f}"
+        return (
+            f"{np.mean(values):.2f}±{np.std(values):.2f}"
+            if len(runs) > 1
+            else f"{np.mean(values):.2f}"
+        )
 
     for code in CODES:
         rows = [r[code] for r in runs]
-        print(f"  {code:20s} {np.mean([r['positives'] for r in rows]):4.0f} "
-              f"{np.mean([r['proposed'] for r in rows]):5.1f}  "
-              f"{ms([r['p'] for r in rows]):>11} {ms([r['r'] for r in rows]):>11} "
-              f"{ms([r['f1'] for r in rows]):>11} {ms([r['alpha'] for r in rows]):>11} "
-              f"{ms([r['alpha_c'] for r in rows]):>8}")
+        print(
+            f"  {code:20s} {np.mean([r['positives'] for r in rows]):4.0f} "
+            f"{np.mean([r['proposed'] for r in rows]):5.1f}  "
+            f"{ms([r['p'] for r in rows]):>11} {ms([r['r'] for r in rows]):>11} "
+            f"{ms([r['f1'] for r in rows]):>11} {ms([r['alpha'] for r in rows]):>11} "
+            f"{ms([r['alpha_c'] for r in rows]):>8}"
+        )
     macro = [r["macro"] for r in runs]
-    print(f"  {'macro':20s} {'':4} {'':5}  {ms([m['p'] for m in macro]):>11} "
-          f"{ms([m['r'] for m in macro]):>11} {ms([m['f1'] for m in macro]):>11}")
+    print(
+        f"  {'macro':20s} {'':4} {'':5}  {ms([m['p'] for m in macro]):>11} "
+        f"{ms([m['r'] for m in macro]):>11} {ms([m['f1'] for m in macro]):>11}"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--locked", action="store_true", help="final figures on the locked part")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sizes", default="20,40,80,160")
-    parser.add_argument("--cache", type=Path,
-                        default=Path.home() / ".cache" / "workbench-bench" / "dev-real.pkl")
+    parser.add_argument(
+        "--cache", type=Path, default=Path.home() / ".cache" / "workbench-bench" / "dev-real.pkl"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if not (DEV / "passages.jsonl").is_file():
         raise SystemExit(f"no real development set at {DEV}: nothing to measure")
     passages, gold, coder_c = load()
     if not LOCKED_GROUPS:
-        raise SystemExit("LOCKED_GROUPS is empty; the rule gives:\n" +
-                         "\n".join(f'    "{g}",' for g in locked_groups(passages)))
+        raise SystemExit(
+            "LOCKED_GROUPS is empty; the rule gives:\n"
+            + "\n".join(f'    "{g}",' for g in locked_groups(passages))
+        )
     for p in passages:
         p["text"] = respondent_text(p["text"])
         p["codes"] = [c for c in gold.get(p["id"], []) if c in CODES]
@@ -240,14 +275,20 @@ def main() -> None:
         folder = Path(tmp)
         if args.locked:
             with LOOK_LOG.open("a", encoding="utf-8") as log:
-                log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} --locked "
-                          f"repeats={args.repeats} sizes={args.sizes}\n")
+                log.write(
+                    f"{time.strftime('%Y-%m-%d %H:%M:%S')} --locked "
+                    f"repeats={args.repeats} sizes={args.sizes}\n"
+                )
             looks = len(LOOK_LOG.read_text("utf-8").splitlines())
-            print(f"LOCKED part: {len(locked)} passages, {len(set(p['group'] for p in locked))} "
-                  f"groups; training drawn from the unlocked {len(unlocked)}; look number "
-                  f"{looks} (benchmarks/locked_looks.log)")
-            show("cold start (codebook only)",
-                 [figures(locked, run_contract([], locked, folder), coder_c)])
+            print(
+                f"LOCKED part: {len(locked)} passages, {len(set(p['group'] for p in locked))} "
+                f"groups; training drawn from the unlocked {len(unlocked)}; look number "
+                f"{looks} (benchmarks/locked_looks.log)"
+            )
+            show(
+                "cold start (codebook only)",
+                [figures(locked, run_contract([], locked, folder), coder_c)],
+            )
             for n in sizes:
                 runs = []
                 for _ in range(args.repeats):
@@ -255,16 +296,20 @@ def main() -> None:
                     runs.append(figures(locked, run_contract(train, locked, folder), coder_c))
                 show(f"trained on {n} unlocked passages", runs)
         else:
-            print(f"CROSS-VALIDATION on the unlocked part: {len(unlocked)} passages, "
-                  f"{len(set(p['group'] for p in unlocked))} groups")
-            show("cold start (codebook only), all unlocked passages",
-                 [figures(unlocked, run_contract([], unlocked, folder), coder_c)])
+            print(
+                f"CROSS-VALIDATION on the unlocked part: {len(unlocked)} passages, "
+                f"{len(set(p['group'] for p in unlocked))} groups"
+            )
+            show(
+                "cold start (codebook only), all unlocked passages",
+                [figures(unlocked, run_contract([], unlocked, folder), coder_c)],
+            )
             groups = sorted(set(p["group"] for p in unlocked))
             by_size = {n: [] for n in sizes}
             for _ in range(args.repeats):
                 order = rng.permutation(len(groups))
                 train_groups, total = set(), 0
-                for g in order:   # about 60 % of the passages for training, by group
+                for g in order:  # about 60 % of the passages for training, by group
                     if total >= 0.6 * len(unlocked):
                         break
                     train_groups.add(groups[g])
@@ -275,8 +320,10 @@ def main() -> None:
                     train = [pool[i] for i in rng.permutation(len(pool))[:n]]
                     by_size[n].append(figures(test, run_contract(train, test, folder), coder_c))
             for n in sizes:
-                show(f"trained on {n} passages of the training groups, tested on the others",
-                     by_size[n])
+                show(
+                    f"trained on {n} passages of the training groups, tested on the others",
+                    by_size[n],
+                )
     print(f"\n{time.perf_counter() - started:.0f} s")
 
 

@@ -73,7 +73,7 @@ def vectors(cache: Path, found: dict, texts: list[str]) -> dict[str, dict[str, n
         have = known.setdefault(name, {})
         missing = [t for t in sorted(set(texts)) if t not in have]
         for start in range(0, len(missing), 32):
-            chunk = missing[start:start + 32]
+            chunk = missing[start : start + 32]
             have.update(zip(chunk, np.asarray(encode(chunk), dtype=np.float32)))
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_bytes(pickle.dumps(known))
@@ -114,8 +114,7 @@ class Probe:
         if y.sum() < 2 or (y == 0).sum() < 2:
             return 0.5
         oof = np.zeros(len(y))
-        for a, b in StratifiedKFold(min(4, int(y.sum())), shuffle=True,
-                                    random_state=0).split(y, y):
+        for a, b in StratifiedKFold(min(4, int(y.sum())), shuffle=True, random_state=0).split(y, y):
             fitted = self.fit(code, [train[i] for i in a])
             oof[b] = self.score(fitted, code, [train[i]["text"] for i in b], rule_weight)
         cuts = np.linspace(0.1, 0.9, 33)
@@ -128,14 +127,16 @@ def f1(truth: np.ndarray, guess: np.ndarray) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--encoders", default="use,e5")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--train", type=int, default=120, help="passages for the AP table")
     parser.add_argument("--rule-weight", type=float, default=0.2, help="fusion for the F1 rows")
-    parser.add_argument("--cache", type=Path,
-                        default=Path.home() / ".cache" / "workbench-bench" / "probe.pkl")
+    parser.add_argument(
+        "--cache", type=Path, default=Path.home() / ".cache" / "workbench-bench" / "probe.pkl"
+    )
     args = parser.parse_args()
     if not (real.DEV / "passages.jsonl").is_file():
         raise SystemExit(f"no real development set at {real.DEV}: nothing to measure")
@@ -150,8 +151,11 @@ def main() -> None:
     codes = codes_from_file(DEFAULT_CODEBOOK)
     prior = [(t, c.id, 1) for c in codes for t in c.examples]
     prior += [(t, c.id, 0) for c in codes for t in c.counterexamples]
-    prior += [(" ".join(x for x in (c.definition, c.use_when) if x), c.id, 1) for c in codes
-              if c.definition or c.use_when]
+    prior += [
+        (" ".join(x for x in (c.definition, c.use_when) if x), c.id, 1)
+        for c in codes
+        if c.definition or c.use_when
+    ]
     texts = [p["text"] for p in unlocked] + [p["text"] for p in fictional] + [t for t, *_ in prior]
     found = encoders(args.encoders.split(","))
     emb = vectors(args.cache, found, texts)
@@ -174,31 +178,41 @@ def main() -> None:
                 break
             chosen.add(groups[g])
             total += sum(p["group"] == groups[g] for p in unlocked)
-        splits.append(([p for p in unlocked if p["group"] in chosen],
-                       [p for p in unlocked if p["group"] not in chosen]))
-    print(f"unlocked part of ../shared/dev-real: {len(unlocked)} passages, {len(groups)} groups; "
-          f"encoders {list(found)}; {args.repeats} group splits")
+        splits.append(
+            (
+                [p for p in unlocked if p["group"] in chosen],
+                [p for p in unlocked if p["group"] not in chosen],
+            )
+        )
+    print(
+        f"unlocked part of ../shared/dev-real: {len(unlocked)} passages, {len(groups)} groups; "
+        f"encoders {list(found)}; {args.repeats} group splits"
+    )
     print(f"\naverage precision after {args.train} training passages (mean over splits)")
     weights = (0.0, 0.2, 0.5, 0.85)
     table: dict[str, dict[str, list[float]]] = {}
     for pool, test in splits:
-        train = [pool[i] for i in rng.permutation(len(pool))[:args.train]]
+        train = [pool[i] for i in rng.permutation(len(pool))[: args.train]]
         for code in real.CODES:
             y = np.array([code in p["codes"] for p in test])
             test_texts = [p["text"] for p in test]
             row = table.setdefault(code, {})
-            row.setdefault("rules", []).append(average_precision_score(y, rule_of(test_texts,
-                                                                                    code)))
+            row.setdefault("rules", []).append(
+                average_precision_score(y, rule_of(test_texts, code))
+            )
             fitted = probe.fit(code, train)
             for w in weights:
                 row.setdefault(f"fused {w}", []).append(
-                    average_precision_score(y, probe.score(fitted, code, test_texts, w)))
+                    average_precision_score(y, probe.score(fitted, code, test_texts, w))
+                )
     columns = ["rules"] + [f"fused {w}" for w in weights]
     print(f"  {'code':20s} " + " ".join(f"{c:>10s}" for c in columns))
     for code, row in table.items():
         print(f"  {code:20s} " + " ".join(f"{np.mean(row[c]):10.2f}" for c in columns))
-    print(f"  {'mean':20s} " + " ".join(
-        f"{np.mean([np.mean(r[c]) for r in table.values()]):10.2f}" for c in columns))
+    print(
+        f"  {'mean':20s} "
+        + " ".join(f"{np.mean([np.mean(r[c]) for r in table.values()]):10.2f}" for c in columns)
+    )
     print(f"\nmacro F1, fusion with rule weight {args.rule_weight}, thresholds out of fold")
     for n in (0, 20, 40, 80, 120):
         runs = []
@@ -212,8 +226,7 @@ def main() -> None:
                 per_code.append(f1(np.array([code in p["codes"] for p in test]), guess >= cut))
             runs.append(float(np.mean(per_code)))
         label = "cold (1 split)" if n == 0 else f"{n} passages"
-        print(f"  {label:14s} {np.mean(runs):.2f} "
-              f"± {np.std(runs):.2f}")
+        print(f"  {label:14s} {np.mean(runs):.2f} ± {np.std(runs):.2f}")
 
 
 if __name__ == "__main__":

@@ -10,12 +10,22 @@ from streamlit.testing.v1 import AppTest
 PAGES = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages"
 
 
-def page_test(name: str, project_path: Path | str, *, user: str = "onderzoeker",
-              lang: str = "nl", **state: Any) -> AppTest:
+def page_test(
+    name: str,
+    project_path: Path | str,
+    *,
+    user: str = "onderzoeker",
+    lang: str = "nl",
+    **state: Any,
+) -> AppTest:
     """An AppTest of page ``name`` with the session's project, user, language (not run yet)."""
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
-    for key, value in {"project_path": str(project_path), "user": user, "lang": lang,
-                       **state}.items():
+    for key, value in {
+        "project_path": str(project_path),
+        "user": user,
+        "lang": lang,
+        **state,
+    }.items():
         at.session_state[key] = value
     return at
 

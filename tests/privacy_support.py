@@ -24,11 +24,22 @@ INTERVIEW = (
 def add_document(db, text: str = INTERVIEW, *, name: str = "interview.txt") -> int:
     """A document with one turn and one segment per line (labels 'X: ' stripped)."""
     with transaction(db):
-        doc = db["documents"].insert({
-            "name": name, "source_name": name, "source_format": "txt",
-            "source_sha256": hashlib.sha256((name + text).encode()).hexdigest(), "text": text,
-            "n_words": len(text.split()), "imported_at": now(), "imported_by": "onderzoeker",
-        }).last_pk
+        doc = (
+            db["documents"]
+            .insert(
+                {
+                    "name": name,
+                    "source_name": name,
+                    "source_format": "txt",
+                    "source_sha256": hashlib.sha256((name + text).encode()).hexdigest(),
+                    "text": text,
+                    "n_words": len(text.split()),
+                    "imported_at": now(),
+                    "imported_by": "onderzoeker",
+                }
+            )
+            .last_pk
+        )
         pos = 0
         for position, line in enumerate(text.split("\n")):
             label, _, rest = line.partition(": ")
@@ -37,15 +48,33 @@ def add_document(db, text: str = INTERVIEW, *, name: str = "interview.txt") -> i
             speaker = db.execute(
                 "INSERT INTO speakers (document_id, label, role) VALUES (?, ?, ?) "
                 "ON CONFLICT(document_id, label) DO UPDATE SET label = excluded.label "
-                "RETURNING id", [doc, label if rest else "?", "respondent"],
+                "RETURNING id",
+                [doc, label if rest else "?", "respondent"],
             ).fetchone()[0]
-            turn = db["turns"].insert({"document_id": doc, "speaker_id": speaker,
-                                       "position": position, "start_char": start,
-                                       "end_char": end}).last_pk
+            turn = (
+                db["turns"]
+                .insert(
+                    {
+                        "document_id": doc,
+                        "speaker_id": speaker,
+                        "position": position,
+                        "start_char": start,
+                        "end_char": end,
+                    }
+                )
+                .last_pk
+            )
             if end > start:
-                db["segments"].insert({"document_id": doc, "turn_id": turn, "position": position,
-                                       "start_char": start, "end_char": end,
-                                       "text": text[start:end]})
+                db["segments"].insert(
+                    {
+                        "document_id": doc,
+                        "turn_id": turn,
+                        "position": position,
+                        "start_char": start,
+                        "end_char": end,
+                        "text": text[start:end],
+                    }
+                )
             pos = end + 1
     return int(doc)
 
@@ -53,18 +82,34 @@ def add_document(db, text: str = INTERVIEW, *, name: str = "interview.txt") -> i
 def add_codes(db, slugs=("verlies", "schaamte", "isolement")) -> dict[str, int]:
     """A tiny codebook whose codes have a Dutch name, a brief and an example (fictional)."""
     with transaction(db):
-        book = db["codebooks"].insert({"name": f"test-{len(slugs)}-{now()}",
-                                       "created_at": now()}).last_pk
+        book = (
+            db["codebooks"]
+            .insert({"name": f"test-{len(slugs)}-{now()}", "created_at": now()})
+            .last_pk
+        )
         ids = {}
         for i, slug in enumerate(slugs):
-            ids[slug] = db["codes"].insert({
-                "codebook_id": book, "slug": slug, "name": slug.capitalize(),
-                "brief": f"Over {slug} in het leven.", "position": i,
-                "examples": json.dumps([f"Een voorbeeld over {slug}."]),
-            }).last_pk
+            ids[slug] = (
+                db["codes"]
+                .insert(
+                    {
+                        "codebook_id": book,
+                        "slug": slug,
+                        "name": slug.capitalize(),
+                        "brief": f"Over {slug} in het leven.",
+                        "position": i,
+                        "examples": json.dumps([f"Een voorbeeld over {slug}."]),
+                    }
+                )
+                .last_pk
+            )
     return ids
 
 
 def segment_ids(db, document_id: int) -> list[int]:
-    return [r[0] for r in db.execute(
-        "SELECT id FROM segments WHERE document_id = ? ORDER BY position", [document_id])]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM segments WHERE document_id = ? ORDER BY position", [document_id]
+        )
+    ]

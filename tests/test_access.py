@@ -24,7 +24,9 @@ def with_passwords(team):
 
 
 def test_passwords_are_stored_as_argon2_hashes(with_passwords):
-    stored = with_passwords.execute("SELECT password_hash FROM users WHERE name = 'sanne'").fetchone()[0]
+    stored = with_passwords.execute(
+        "SELECT password_hash FROM users WHERE name = 'sanne'"
+    ).fetchone()[0]
     assert stored.startswith("$argon2") and "geheim-123" not in stored
     assert accounts.authenticate(with_passwords, "sanne", "geheim-123") == "sanne"
 
@@ -59,8 +61,10 @@ def test_nobody_but_a_researcher_can_switch_login_on(db, role):
 def test_the_last_researcher_with_a_password_keeps_it_while_others_log_in(team):
     accounts.set_password(team, "onderzoeker", "onderzoek-123", actor="onderzoeker")
     accounts.set_password(team, "vera", "supervisie-123", actor="vera")
-    for change in (lambda: accounts.set_password(team, "onderzoeker", None, actor="onderzoeker"),
-                   lambda: accounts.set_role(team, "onderzoeker", "supervisor", actor="anna")):
+    for change in (
+        lambda: accounts.set_password(team, "onderzoeker", None, actor="onderzoeker"),
+        lambda: accounts.set_role(team, "onderzoeker", "supervisor", actor="anna"),
+    ):
         with pytest.raises(InputError) as err:
             change()
         assert err.value.key == "accounts.researcher_password_first"
@@ -147,8 +151,22 @@ def test_pages_follow_the_permission_table(team):
 
 
 FORBIDDEN = {
-    "co-onderzoeker": ["code", "decide", "memo", "import", "export", "codebook", "key", "names",
-                       "history", "users", "backup", "assign", "patterns", "quotes"],
+    "co-onderzoeker": [
+        "code",
+        "decide",
+        "memo",
+        "import",
+        "export",
+        "codebook",
+        "key",
+        "names",
+        "history",
+        "users",
+        "backup",
+        "assign",
+        "patterns",
+        "quotes",
+    ],
     "supervisor": ["import", "codebook", "key", "names", "users", "assign"],
 }
 
@@ -186,8 +204,9 @@ def attempt_action(db, actor, what, tmp_path):
 def test_each_forbidden_action_is_refused_by_the_package(team, tmp_path, role, what):
     add_codes(team)
     add_document(team)
-    codings.add_coding(team, coder="anna", code="schaamte", segment_id=segment_ids(team, 1)[2],
-                       origin="machine")
+    codings.add_coding(
+        team, coder="anna", code="schaamte", segment_id=segment_ids(team, 1)[2], origin="machine"
+    )
     actor = {"co-onderzoeker": "sanne", "supervisor": "vera"}[role]
     with pytest.raises(PermissionDenied):
         attempt_action(team, actor, what, tmp_path)

@@ -42,8 +42,12 @@ def hayes_matrix():
 
 @pytest.mark.parametrize(
     "level, expected",
-    [("nominal", 0.7434210526), ("ordinal", 0.8153875), ("interval", 0.8491071),
-     ("ratio", 0.7974028)],
+    [
+        ("nominal", 0.7434210526),
+        ("ordinal", 0.8153875),
+        ("interval", 0.8491071),
+        ("ratio", 0.7974028),
+    ],
 )
 def test_krippendorff_2011_alpha_at_every_level(level, expected):
     assert ag.krippendorff_alpha(K2011, level=level) == pytest.approx(expected, abs=1e-7)
@@ -117,8 +121,14 @@ def test_gwet_ac1_stays_high_where_kappa_collapses():
 
 
 SPANS_P254 = [  # (coder, value, start, length)
-    (0, "c", 225, 70), (0, "c", 370, 30), (0, "k", 180, 60), (0, "k", 300, 50),
-    (1, "c", 220, 80), (1, "c", 355, 20), (1, "c", 400, 20), (1, "k", 180, 60),
+    (0, "c", 225, 70),
+    (0, "c", 370, 30),
+    (0, "k", 180, 60),
+    (0, "k", 300, 50),
+    (1, "c", 220, 80),
+    (1, "c", 355, 20),
+    (1, "c", 400, 20),
+    (1, "k", 180, 60),
     (1, "k", 300, 50),
 ]
 
@@ -143,8 +153,14 @@ def test_unitized_alpha_counts_a_coder_who_marked_nothing():
 
 @pytest.mark.parametrize(
     "alpha, expected",
-    [(0.8, "reliable"), (0.95, "reliable"), (0.7999, "tentative"), (0.667, "tentative"),
-     (0.6669, "unreliable"), (None, None)],
+    [
+        (0.8, "reliable"),
+        (0.95, "reliable"),
+        (0.7999, "tentative"),
+        (0.667, "tentative"),
+        (0.6669, "unreliable"),
+        (None, None),
+    ],
 )
 def test_verdict_thresholds(alpha, expected):
     assert ag.verdict(alpha) == expected
@@ -217,8 +233,9 @@ def test_presence_fast_path_equals_the_general_alpha(seed):
     result = ag.presence_agreement(p, n_samples=10, seed=0)
     for k in range(3):
         expected = ag.krippendorff_alpha(p[k].T)
-        assert (result.alpha[k] is None and expected is None) or \
-            result.alpha[k] == pytest.approx(expected)
+        assert (result.alpha[k] is None and expected is None) or result.alpha[k] == pytest.approx(
+            expected
+        )
 
 
 # --- issue 13 -----------------------------------------------------------------------------------
@@ -226,9 +243,14 @@ def test_presence_fast_path_equals_the_general_alpha(seed):
 
 @pytest.mark.parametrize(
     "alpha, lower, expected",
-    [(0.857, 0.0, "unreliable"),    # "reliable" at 0.857 with interval [0.000, 1.000] was wrong
-     (0.857, 0.70, "tentative"), (0.857, 0.81, "reliable"), (0.857, None, "reliable"),
-     (0.79956, 0.70, "tentative"), (None, 0.5, None)],
+    [
+        (0.857, 0.0, "unreliable"),  # "reliable" at 0.857 with interval [0.000, 1.000] was wrong
+        (0.857, 0.70, "tentative"),
+        (0.857, 0.81, "reliable"),
+        (0.857, None, "reliable"),
+        (0.79956, 0.70, "tentative"),
+        (None, 0.5, None),
+    ],
 )
 def test_the_verdict_reads_the_lower_bound_of_the_interval(alpha, lower, expected):
     assert ag.verdict(alpha, lower) == expected
@@ -236,9 +258,16 @@ def test_the_verdict_reads_the_lower_bound_of_the_interval(alpha, lower, expecte
 
 @pytest.mark.parametrize(
     "value, text",
-    [(0.79956, "0.7996"),       # not "0.800" next to "tentative"
-     (0.80004, "0.800"), (0.6669999, "0.666999"), (0.66698, "0.66698"),
-     (0.8571, "0.857"), (0.123456, "0.123"), (-0.25, "-0.250"), (None, "-")],
+    [
+        (0.79956, "0.7996"),  # not "0.800" next to "tentative"
+        (0.80004, "0.800"),
+        (0.6669999, "0.666999"),
+        (0.66698, "0.66698"),
+        (0.8571, "0.857"),
+        (0.123456, "0.123"),
+        (-0.25, "-0.250"),
+        (None, "-"),
+    ],
 )
 def test_shown_figures_are_never_rounded_across_a_threshold(value, text):
     shown = ag.shown(value)
@@ -250,8 +279,9 @@ def test_shown_figures_are_never_rounded_across_a_threshold(value, text):
 
 def test_shown_keeps_the_verdict_side_on_random_values():
     rng = np.random.default_rng(0)
-    for value in np.concatenate([rng.uniform(-1, 1, 2000), 0.8 + rng.normal(0, 1e-4, 500),
-                                 0.667 + rng.normal(0, 1e-4, 500)]):
+    for value in np.concatenate(
+        [rng.uniform(-1, 1, 2000), 0.8 + rng.normal(0, 1e-4, 500), 0.667 + rng.normal(0, 1e-4, 500)]
+    ):
         shown = float(ag.shown(float(value)))
         assert all((value < t) == (shown < t) for t in ag.THRESHOLDS)
         assert abs(shown - value) < 1e-3
@@ -293,12 +323,18 @@ def test_single_unit_clusters_are_the_plain_bootstrap():
     clustered = ag.presence_agreement(p, n_samples=200, seed=4, clusters=np.arange(p.shape[1]))
     assert plain.alpha_ci == clustered.alpha_ci
     data = p[0].T
-    assert ag.bootstrap_alpha(data, n_samples=200, seed=4, clusters=list(range(data.shape[1]))) \
-        == ag.bootstrap_alpha(data, n_samples=200, seed=4)
+    assert ag.bootstrap_alpha(
+        data, n_samples=200, seed=4, clusters=list(range(data.shape[1]))
+    ) == ag.bootstrap_alpha(data, n_samples=200, seed=4)
 
 
-THREE_DOCUMENTS = [("a", "x", 0, 100), ("a", "x", 100, 200), ("a", "x", 200, 300),
-                   ("b", "x", 0, 100), ("b", "x", 200, 300)]
+THREE_DOCUMENTS = [
+    ("a", "x", 0, 100),
+    ("a", "x", 100, 200),
+    ("a", "x", 200, 300),
+    ("b", "x", 0, 100),
+    ("b", "x", 200, 300),
+]
 
 
 def shifted(units, gap):
@@ -330,8 +366,10 @@ def test_documents_are_separate_continua(gap):
 
 def test_a_span_is_cut_at_the_edge_of_its_continuum():
     """One span over two documents counts as two units, one in each."""
-    across = ag.unitized_alpha([("a", "x", 0, 200), ("b", "x", 0, 100), ("b", "x", 100, 200)],
-                               continua=[(0, 100), (100, 200)])
+    across = ag.unitized_alpha(
+        [("a", "x", 0, 200), ("b", "x", 0, 100), ("b", "x", 100, 200)],
+        continua=[(0, 100), (100, 200)],
+    )
     assert across.alpha == 1.0
 
 
@@ -397,8 +435,7 @@ def test_unitized_bootstrap_is_u_alpha_on_the_drawn_documents():
             begin, end = continua[d]
             for _ in range(times):
                 shift = offset - begin
-                drawn += [(c, v, s + shift, e + shift) for c, v, s, e in units
-                          if begin <= s < end]
+                drawn += [(c, v, s + shift, e + shift) for c, v, s, e in units if begin <= s < end]
                 pieces.append((offset, offset + end - begin))
                 offset += end - begin + 7  # documents need not touch
         alphas.append(ag.unitized_alpha(drawn, continua=pieces, coders=["a", "b"]).alpha)

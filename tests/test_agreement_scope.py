@@ -29,8 +29,9 @@ def passages(db):
 
 def report(db, **kwargs):
     kwargs.setdefault("unit", "document")
-    return cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=300,
-                                 **kwargs)
+    return cons.agreement_report(
+        db, actor="sanne", coders=["anna", "bram"], n_samples=300, **kwargs
+    )
 
 
 def mark_everything(db):
@@ -41,8 +42,7 @@ def mark_everything(db):
 # --- 1. scope -------------------------------------------------------------------------------
 
 
-def test_without_marks_only_passages_both_coded_are_compared_and_the_report_says_so(
-        db, passages):
+def test_without_marks_only_passages_both_coded_are_compared_and_the_report_says_so(db, passages):
     found = report(db)
     scope = found["scope"]
     assert (found["n_units"], scope["n_units_total"]) == (16, 40)
@@ -59,8 +59,12 @@ def test_done_marks_bring_in_every_passage_read_also_without_codes(db, passages)
     found = report(db)
     assert (found["n_units"], found["scope"]["n_units_total"]) == (40, 40)
     assert found["scope"]["not_seen"] == {"anna": 0, "bram": 0}
-    assert found["scope"]["seen_documents"]["anna"] == {"n": 40, "sample": 0, "done": 40,
-                                                       "coded": 19}
+    assert found["scope"]["seen_documents"]["anna"] == {
+        "n": 40,
+        "sample": 0,
+        "done": 40,
+        "coded": 19,
+    }
     expected = tc.expected_alpha()
     for code, figures in found["codes"].items():
         assert figures["alpha"] == pytest.approx(expected[code.lower()])
@@ -71,8 +75,7 @@ def test_done_marks_bring_in_every_passage_read_also_without_codes(db, passages)
 
 
 def test_a_double_coding_sample_counts_as_seen_by_its_coders(db, passages):
-    cons.create_sample(db, name="alles", coders=["anna", "bram"], documents=passages,
-                       actor="sanne")
+    cons.create_sample(db, name="alles", coders=["anna", "bram"], documents=passages, actor="sanne")
     found = report(db)
     assert found["n_units"] == 40
     assert found["scope"]["seen_documents"]["bram"]["sample"] == 40
@@ -81,8 +84,7 @@ def test_a_double_coding_sample_counts_as_seen_by_its_coders(db, passages):
 
 
 def test_a_segment_sample_counts_only_its_segments(db, passages):
-    cons.create_sample(db, name="deel", coders=["anna", "bram"], share=0.25, seed=2,
-                       actor="sanne")
+    cons.create_sample(db, name="deel", coders=["anna", "bram"], share=0.25, seed=2, actor="sanne")
     sampled = db.execute("SELECT segment_id, document_id FROM sample_units").fetchall()
     coded_by_both = {d for d, (a, b) in zip(passages, tc.DESIGN) if a and b}
     found = report(db, unit="segment")
@@ -102,32 +104,98 @@ def test_all_documents_counts_everything_and_says_so(db, passages):
 
 
 def test_cli_says_how_many_units_of_how_many_and_why(db, passages, project_path, capsys):
-    run = ["--lang", "en", "agreement", "--project", str(project_path), "--coders", "anna,bram",
-           "--unit", "document"]
+    run = [
+        "--lang",
+        "en",
+        "agreement",
+        "--project",
+        str(project_path),
+        "--coders",
+        "anna,bram",
+        "--unit",
+        "document",
+    ]
     assert main(run) == 0
     out = capsys.readouterr().out
     assert "Compared: 16 of 40 documents." in out
     assert "Not compared: 24 documents. Why:" in out
     assert "- 21 were not seen by anna." in out and "- 21 were not seen by bram." in out
     assert "workbench done" in out
-    assert main(["--lang", "en", "done", "--project", str(project_path), "--all-documents",
-                 "--user", "anna"]) == 0
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "done",
+                "--project",
+                str(project_path),
+                "--all-documents",
+                "--user",
+                "anna",
+            ]
+        )
+        == 0
+    )
     assert "40 documents marked done for anna" in capsys.readouterr().out
     # a researcher marks for a colleague whose work she imported
-    assert main(["done", "--project", str(project_path), "--all-documents", "--coder", "bram",
-                 "--user", "anna"]) == 0
+    assert (
+        main(
+            [
+                "done",
+                "--project",
+                str(project_path),
+                "--all-documents",
+                "--coder",
+                "bram",
+                "--user",
+                "anna",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(run) == 0
     out = capsys.readouterr().out
     assert "Compared: 40 of 40 documents" in out and "Not compared" not in out
-    assert main(["done", "--project", str(project_path), "--json", "--coder", "bram",
-                 "--user", "sanne"]) == 0
+    assert (
+        main(
+            ["done", "--project", str(project_path), "--json", "--coder", "bram", "--user", "sanne"]
+        )
+        == 0
+    )
     assert len(json.loads(capsys.readouterr().out)) == 40
-    assert main(["--lang", "en", "done", "--project", str(project_path), str(passages[0]),
-                 "--undo", "--user", "bram"]) == 0
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "done",
+                "--project",
+                str(project_path),
+                str(passages[0]),
+                "--undo",
+                "--user",
+                "bram",
+            ]
+        )
+        == 0
+    )
     assert "Removed 'done' from 1 document for bram" in capsys.readouterr().out
-    assert main(["--lang", "en", "agreement", "--project", str(project_path), "--json",
-                 "--unit", "document"]) == 0
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "agreement",
+                "--project",
+                str(project_path),
+                "--json",
+                "--unit",
+                "document",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["scope"]["not_seen"]["bram"] == 1
 
 
@@ -147,10 +215,14 @@ def test_done_marks_are_checked_and_logged(db, passages):
     assert done_marks.mark_done(db, passages[:3], coder="sanne", actor="sanne") == 0
     assert done_marks.set_done(db, passages[2:4], coder="sanne", actor="sanne") == 3
     assert done_marks.done_documents(db, "sanne") == set(passages[2:4])
-    events = db.execute("SELECT action, actor FROM events WHERE entity = 'done_marks' "
-                        "ORDER BY id").fetchall()
-    assert events == [("consistency.done", "sanne"), ("consistency.done", "sanne"),
-                      ("consistency.undone", "sanne")]
+    events = db.execute(
+        "SELECT action, actor FROM events WHERE entity = 'done_marks' ORDER BY id"
+    ).fetchall()
+    assert events == [
+        ("consistency.done", "sanne"),
+        ("consistency.done", "sanne"),
+        ("consistency.undone", "sanne"),
+    ]
     with pytest.raises(PermissionDenied):
         done_marks.list_marks(db, actor="wijk")
 
@@ -166,8 +238,7 @@ def test_importing_a_two_coder_project_marks_every_document_done(db, passages, t
         marks = done_marks.list_marks(other, actor="onderzoeker")
         assert {(m["coder"]) for m in marks} == {"anna", "bram"}
         assert len(marks) == 80
-        found = cons.agreement_report(other, actor="onderzoeker", unit="document",
-                                      n_samples=100)
+        found = cons.agreement_report(other, actor="onderzoeker", unit="document", n_samples=100)
         assert found["coders"] == ["anna", "bram"]
         assert (found["n_units"], found["scope"]["n_units_total"]) == (40, 40)
         assert found["overall"]["alpha"] == pytest.approx(tc.expected_alpha()["overall"])
@@ -214,8 +285,9 @@ def test_the_bootstrap_draws_codings_or_documents_and_says_which(db, passages):
     # 22 coded passages (one coding covers both sentences) + 2 x 18 uncoded sentences
     assert by_coding["interval"]["resampled"] == "codings"
     assert by_coding["interval"]["n_resampled"] == 22 + 36
-    by_document = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"],
-                                        unit="segment", resample="documents")
+    by_document = cons.agreement_report(
+        db, actor="sanne", coders=["anna", "bram"], unit="segment", resample="documents"
+    )
     assert by_document["interval"]["n_resampled"] == 40
     assert by_document["overall"]["alpha"] == by_coding["overall"]["alpha"]
     matrix = cons.unit_matrix(db, coders=["anna", "bram"], unit="segment", actor="sanne")
@@ -243,29 +315,50 @@ def test_unitized_alpha_treats_documents_as_separate_continua(db):
             db["users"].insert({"name": name, "role": "onderzoeker", "created_at": stamp})
         book = db["codebooks"].insert({"name": "test", "created_at": stamp}).last_pk
         db["codes"].insert({"codebook_id": book, "slug": "isolement", "name": "Isolement"})
-        docs = [db["documents"].insert({
-            "name": f"doc {i}", "source_name": f"d{i}.txt", "source_format": "txt",
-            "source_sha256": f"d{i}", "text": text, "imported_at": stamp,
-            "imported_by": "onderzoeker"}).last_pk for i in range(3)]
+        docs = [
+            db["documents"]
+            .insert(
+                {
+                    "name": f"doc {i}",
+                    "source_name": f"d{i}.txt",
+                    "source_format": "txt",
+                    "source_sha256": f"d{i}",
+                    "text": text,
+                    "imported_at": stamp,
+                    "imported_by": "onderzoeker",
+                }
+            )
+            .last_pk
+            for i in range(3)
+        ]
     for i, doc in enumerate(docs):
-        add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=0,
-                   end_char=100)
+        add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=0, end_char=100)
         if i != 1:
-            add_coding(db, coder="bram", code="isolement", document_id=doc, start_char=0,
-                       end_char=100)
+            add_coding(
+                db, coder="bram", code="isolement", document_id=doc, start_char=0, end_char=100
+            )
     done_marks.mark_done(db, docs, coder="bram", actor="bram")  # bram read the middle one too
     found = cons.unitized_report(db, actor="anna")
     assert found["n_documents"] == 3
     assert round(found["overall"]["alpha"], 3) == 0.608
     gap = agreement.unitized_alpha(
-        [("anna", "x", 0, 100), ("anna", "x", 101, 201), ("anna", "x", 202, 302),
-         ("bram", "x", 0, 100), ("bram", "x", 202, 302)], begin=0, end=302)
+        [
+            ("anna", "x", 0, 100),
+            ("anna", "x", 101, 201),
+            ("anna", "x", 202, 302),
+            ("bram", "x", 0, 100),
+            ("bram", "x", 202, 302),
+        ],
+        begin=0,
+        end=302,
+    )
     assert found["overall"]["alpha"] == pytest.approx(gap.alpha, abs=1e-3)
     assert found["codes"]["Isolement"]["verdict"] == "unreliable"
 
 
 def test_unitized_alpha_has_an_interval_over_documents_and_its_verdict_reads_the_lower_bound(
-        db, passages):
+    db, passages
+):
     """On the 16 passages both coders coded u-alpha is 0.835, which the point value would
     call reliable; 16 documents leave room for much less (95% interval from 0.408)."""
     found = cons.unitized_report(db, actor="sanne", coders=["anna", "bram"])
@@ -283,13 +376,22 @@ def test_unitized_alpha_has_an_interval_over_documents_and_its_verdict_reads_the
     assert found["interval"].keys() == report(db)["interval"].keys()
     assert (found["interval"]["resampled"], found["interval"]["n_resampled"]) == ("documents", 16)
     assert cons.unitized_report(db, actor="sanne", coders=["anna", "bram"]) == found
-    assert "1000 resamples of 16 documents. A document is drawn whole" in \
-        cons.interval_line(found, "en", spans=True)
+    assert "1000 resamples of 16 documents. A document is drawn whole" in cons.interval_line(
+        found, "en", spans=True
+    )
 
 
 def test_cli_shows_unitized_alpha_with_its_interval(db, passages, project_path, capsys):
-    run = ["--lang", "en", "agreement", "--project", str(project_path), "--user", "sanne",
-           "--unitized"]
+    run = [
+        "--lang",
+        "en",
+        "agreement",
+        "--project",
+        str(project_path),
+        "--user",
+        "sanne",
+        "--unitized",
+    ]
     assert main(run) == 0
     out = capsys.readouterr().out
     assert "Compared: 16 of 40 documents" in out
@@ -308,15 +410,23 @@ def test_cli_shows_unitized_alpha_with_its_interval(db, passages, project_path, 
 def workshop_group(db, passages):
     """A workshop group that chose codes on a few fragments, unlike the researchers."""
     add_group_coder(db, "werkplaats-1", actor="anna")
-    segment = db.execute("SELECT id FROM segments WHERE document_id = ? ORDER BY position",
-                         [passages[0]]).fetchone()[0]
+    segment = db.execute(
+        "SELECT id FROM segments WHERE document_id = ? ORDER BY position", [passages[0]]
+    ).fetchone()[0]
     with transaction(db):
-        db["workshop_assignments"].insert({"user": "wijk", "segment_id": segment,
-                                           "group_coder": "werkplaats-1", "assigned_at": now(),
-                                           "assigned_by": "anna"})
+        db["workshop_assignments"].insert(
+            {
+                "user": "wijk",
+                "segment_id": segment,
+                "group_coder": "werkplaats-1",
+                "assigned_at": now(),
+                "assigned_by": "anna",
+            }
+        )
     for doc in passages[:6]:
-        add_coding(db, coder="werkplaats-1", code="schaamte", document_id=doc, start_char=0,
-                   end_char=10)
+        add_coding(
+            db, coder="werkplaats-1", code="schaamte", document_id=doc, start_char=0, end_char=10
+        )
 
 
 def test_default_coders_are_the_researchers_not_the_workshop_group(db, passages):
@@ -333,13 +443,18 @@ def test_imported_coders_are_the_default_when_there_are_no_two_researchers(db, p
 
 
 def test_compare_units_and_drift_check_the_role_of_the_reader(db, passages):
-    for call in (cons.compare_units, cons.disagreements, cons.drift, cons.unitized_report,
-                 cons.agreement_report, cons.unit_matrix):
+    for call in (
+        cons.compare_units,
+        cons.disagreements,
+        cons.drift,
+        cons.unitized_report,
+        cons.agreement_report,
+        cons.unit_matrix,
+    ):
         with pytest.raises(PermissionDenied):
             call(db, coders=["anna", "bram"], actor="wijk")
     mark_everything(db)
-    assert len(cons.disagreements(db, coders=["anna", "bram"], unit="document",
-                                  actor="sanne")) == 7
+    assert len(cons.disagreements(db, coders=["anna", "bram"], unit="document", actor="sanne")) == 7
     rows = cons.drift(db, coders=["anna", "bram"], unit="document", n_samples=50, actor="sanne")
     assert sum(r["n_units"] for r in rows) == 40
     assert all(r["verdict"] == agreement.verdict(r["alpha"], r["alpha_lo"]) for r in rows)

@@ -21,12 +21,16 @@ def _empty_choice_without_placeholder(path: Path) -> list[int]:
     """Lines of widgets that would show Streamlit's English "Choose an option(s)"."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("selectbox", "multiselect")):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("selectbox", "multiselect")
+        ):
             continue
         keywords = {k.arg: k.value for k in node.keywords}
         empty = node.func.attr == "multiselect" or (
-            isinstance(keywords.get("index"), ast.Constant) and keywords["index"].value is None)
+            isinstance(keywords.get("index"), ast.Constant) and keywords["index"].value is None
+        )
         if empty and "placeholder" not in keywords:
             found.append(node.lineno)
     return found
@@ -39,14 +43,19 @@ def test_empty_choices_have_a_dutch_placeholder(path):
 
 def test_the_placeholder_check_finds_a_missing_one(tmp_path):
     page = tmp_path / "p.py"
-    page.write_text("import streamlit as st\nst.multiselect('a', [1])\n"
-                    "st.selectbox('b', [1], index=None, placeholder='Kies')\n")
+    page.write_text(
+        "import streamlit as st\nst.multiselect('a', [1])\n"
+        "st.selectbox('b', [1], index=None, placeholder='Kies')\n"
+    )
     assert _empty_choice_without_placeholder(page) == [2]
 
 
 def test_dutch_texts_say_je_not_u():
-    formal = {key: entry["nl"] for key, entry in catalogue().items()
-              if re.search(r"\b(u|uw|U|Uw)\b(?!-)", entry.get("nl", ""))}  # u-alpha is a measure
+    formal = {
+        key: entry["nl"]
+        for key, entry in catalogue().items()
+        if re.search(r"\b(u|uw|U|Uw)\b(?!-)", entry.get("nl", ""))
+    }  # u-alpha is a measure
     assert formal == {}
 
 
@@ -60,7 +69,8 @@ def test_a_turn_without_a_speaker_has_no_colon_in_the_review_queue(tmp_path, nlp
     db = create_project(path)
     (tmp_path / "dagboek.txt").write_text(
         "Sinds de dood van mijn vrouw ben ik zo eenzaam.\n\nIk schaam me om hulp te vragen.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert import_files(db, [tmp_path / "dagboek.txt"], actor="onderzoeker", nlp=nlp).ok
     at = run_page("suggesties", path)
     at.button[0].click().run()

@@ -50,7 +50,7 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, project_path, 
     saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
     db.close()
     data = bytearray(saved.read_bytes())
-    data[4096 * 2:4096 * 2 + 200] = b"\xff" * 200
+    data[4096 * 2 : 4096 * 2 + 200] = b"\xff" * 200
     saved.write_bytes(bytes(data))
     with pytest.raises(InputError) as err:
         restore(saved, project_path)
@@ -120,8 +120,9 @@ def mode(path):
     return path.stat().st_mode & 0o777
 
 
-def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(db, project_path,
-                                                                            tmp_path):
+def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(
+    db, project_path, tmp_path
+):
     add_document(db)
     decide(db, "Kees", accept=True, actor="onderzoeker")
     saved = backup(db, tmp_path / "bewaard" / "kopie.db", actor="onderzoeker", with_key=True)

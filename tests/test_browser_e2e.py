@@ -31,8 +31,14 @@ REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 INTERVIEW = """Fictief interview voor een test.
 
@@ -69,10 +75,25 @@ def app_url(project_file):
     port = _free_port()
     env = {**os.environ, "WORKBENCH_PROJECT": str(project), "WORKBENCH_LANG": "nl"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "streamlit_app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -123,8 +144,11 @@ def test_import_accept_suggestion_and_see_it_in_the_transcript(page, app_url, tm
     # the drop zone speaks Dutch: Streamlit's own "Upload" and "50MB per file" are replaced
     zone = page.locator("[data-testid='stFileUploaderDropzone']").first
     assert zone.locator("button p").evaluate(AFTER) == '"Kies bestanden"'
-    assert zone.locator("[data-testid='stFileUploaderDropzoneInstructions'] span").evaluate(
-        AFTER).startswith('"Hoogstens 50 MB per bestand · TXT, MD, DOCX')
+    assert (
+        zone.locator("[data-testid='stFileUploaderDropzoneInstructions'] span")
+        .evaluate(AFTER)
+        .startswith('"Hoogstens 50 MB per bestand · TXT, MD, DOCX')
+    )
     page.locator("input[type='file']").first.set_input_files(str(transcript))
     page.get_by_role("button", name="Importeer").click()
     # the file name shows in the drop zone at once; wait for the report, not for that
@@ -165,8 +189,20 @@ CUT_OFF = """() => [...document.querySelectorAll('body *')]
 
 
 @pytest.mark.parametrize(
-    "name", ["project", "coderen", "suggesties", "zoeken", "codeboek", "memos", "patronen",
-             "consistentie", "export", "workshop", "privacy"],
+    "name",
+    [
+        "project",
+        "coderen",
+        "suggesties",
+        "zoeken",
+        "codeboek",
+        "memos",
+        "patronen",
+        "consistentie",
+        "export",
+        "workshop",
+        "privacy",
+    ],
 )
 def test_every_page_renders_without_error_or_cut_off_labels(page, app_url, name):
     _open(page, app_url, name)
@@ -269,8 +305,9 @@ def test_code_a_span_see_it_in_the_margin_and_jump_back_from_a_memo(page, app_ur
     # the margin: a stripe per code and coder; hover says who and when, a click selects
     stripe = page.locator(".wb-stripe", has_text="Eenzaamheid en isolement").first
     stripe.wait_for()
-    assert re.search(r"Eenzaamheid en isolement · onderzoeker · \d{4}-\d\d-\d\d",
-                     stripe.get_attribute("title"))
+    assert re.search(
+        r"Eenzaamheid en isolement · onderzoeker · \d{4}-\d\d-\d\d", stripe.get_attribute("title")
+    )
     _choose(page, "Ik wandel met de hond")
     stripe.click()
     expect(page.locator("blockquote", has_text="vaak alleen").first).to_be_visible()
@@ -346,8 +383,9 @@ def test_a_patronen_quote_jumps_to_its_place_on_the_coding_page(page, app_url):
 
     _open(page, app_url, "patronen")
     page.get_by_role("button", name="Download als CSV").wait_for()  # the page's run is done
-    page.locator("[data-testid='stExpander'] summary",
-                 has_text="Of kies zelf een persoon en een code").first.click()
+    page.locator(
+        "[data-testid='stExpander'] summary", has_text="Of kies zelf een persoon en een code"
+    ).first.click()
     _pick(page, page, "Persoon", "R09-test")
     _pick(page, page, "Code", "isolement")
     page.get_by_text("Klik op een rij om die plek in het interview te openen.").first.wait_for()
@@ -395,8 +433,9 @@ def _wait_for_password(project: Path, name: str, seconds: float = 60) -> None:
     while True:
         db = open_project(project)
         try:
-            if db.execute("SELECT password_hash IS NOT NULL FROM users WHERE name = ?",
-                          [name]).fetchone() == (1,):
+            if db.execute(
+                "SELECT password_hash IS NOT NULL FROM users WHERE name = ?", [name]
+            ).fetchone() == (1,):
                 return
         finally:
             db.close()
@@ -442,11 +481,15 @@ def test_a_resident_codes_an_assigned_fragment_in_the_werkplaats(page, app_url, 
     # the resident: one pseudonymised fragment, the sentences around it in grey, the cards
     _log_in(page, "bewoner", "kaarten-e2e-2")
     expect(page.locator(".werkplaats-tekst")).to_have_text(
-        ["Sinds mijn man is overleden voel ik me vaak alleen."])
+        ["Sinds mijn man is overleden voel ik me vaak alleen."]
+    )
     expect(page.locator(".werkplaats-rond")).to_have_text(
-        ["Hoe gaat het nu met u?", "Ik schaam me ervoor dat ik niemand meer zie."])
-    assert page.locator(".werkplaats-rond").first.evaluate(
-        "el => getComputedStyle(el).color") == "rgb(138, 138, 138)"
+        ["Hoe gaat het nu met u?", "Ik schaam me ervoor dat ik niemand meer zie."]
+    )
+    assert (
+        page.locator(".werkplaats-rond").first.evaluate("el => getComputedStyle(el).color")
+        == "rgb(138, 138, 138)"
+    )
     assert page.locator("[data-testid='stSidebar']").is_hidden()
     card = page.get_by_role("button", name="Ik ben vaak alleen.")
     page.get_by_role("button", name="Weet ik niet").wait_for()
@@ -471,7 +514,8 @@ def test_a_resident_codes_an_assigned_fragment_in_the_werkplaats(page, app_url, 
 
     db = open_project(project_file)
     try:
-        assert db.execute("SELECT group_coder LIKE 'werkplaats-%', card, answered_by "
-                          "FROM workshop_answers").fetchall() == [(1, "alleen", "bewoner")]
+        assert db.execute(
+            "SELECT group_coder LIKE 'werkplaats-%', card, answered_by FROM workshop_answers"
+        ).fetchall() == [(1, "alleen", "bewoner")]
     finally:
         db.close()

@@ -83,19 +83,23 @@ def count(path: Path, sql: str) -> int:
 def read_table(path: Path) -> pd.DataFrame:
     """A patterns CSV as a spreadsheet user sees it: the '# ...' settings lines skipped."""
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    body = "".join(line for i, line in enumerate(lines)
-                   if not (line.startswith("# ") and all(x.startswith("# ") for x in lines[:i])))
+    body = "".join(
+        line
+        for i, line in enumerate(lines)
+        if not (line.startswith("# ") and all(x.startswith("# ") for x in lines[:i]))
+    )
     return pd.read_csv(io.StringIO(body))
 
 
 def passages(n: int, start: int = 0) -> list[dict]:
     rows = [json.loads(line) for line in PASSAGES.read_text(encoding="utf-8").splitlines()]
-    return rows[start:start + n]
+    return rows[start : start + n]
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -143,15 +147,16 @@ def test_demo_on_fresh_path_creates_the_demo_project(capsys, demo, tmp_path):
 
 def test_import_formats_into_new_project_and_bad_file_gives_nonzero(capsys, tmp_path):
     txt = tmp_path / "gesprek.txt"
-    txt.write_text("Fictief interview.\n\nI: Hoe gaat het met u?\nR: Niet zo goed. Mijn man is "
-                   "vorig jaar overleden.\nI: Dat spijt me.\nR: Ik zie bijna niemand meer.\n",
-                   encoding="utf-8")
+    txt.write_text(
+        "Fictief interview.\n\nI: Hoe gaat het met u?\nR: Niet zo goed. Mijn man is "
+        "vorig jaar overleden.\nI: Dat spijt me.\nR: Ik zie bijna niemand meer.\n",
+        encoding="utf-8",
+    )
     files = [txt, DEMO / "R04-daan-bloemenbuurt.docx", DEMO / "R03-yonas-rietlanden.vtt"]
     bad = tmp_path / "kapot.txt"
     bad.write_bytes(b"\x00\x01\x02\xff binary")
     project = tmp_path / "nieuw.db"
-    code, out, _ = run(capsys, "import", *files, bad, "--project", project,
-                       "--respondent", "R42")
+    code, out, _ = run(capsys, "import", *files, bad, "--project", project, "--respondent", "R42")
     assert code == 1
     assert "kapot.txt" in out
     assert count(project, "SELECT count(*) FROM documents") == 3
@@ -178,16 +183,21 @@ def test_import_duplicate_and_missing_file_exit_nonzero(capsys, tmp_path):
 # workbench suggest --codebook PATH [--train TRAIN.jsonl] --input IN.jsonl --output OUT.jsonl
 # (issue 4)
 
-TURNS = ("I: Hoe gaat het nu met u?\nR: Mijn vrouw is overleden. Daarna moest ik verhuizen. "
-         "Ik schaam me dat ik geen geld heb.\nI: En hoe is het nu?\nR: Ik zie niemand meer.")
+TURNS = (
+    "I: Hoe gaat het nu met u?\nR: Mijn vrouw is overleden. Daarna moest ik verhuizen. "
+    "Ik schaam me dat ik geen geld heb.\nI: En hoe is het nu?\nR: Ik zie niemand meer."
+)
 
 
 @pytest.fixture(scope="module")
 def suggest_input(tmp_path_factory) -> tuple[Path, list[str]]:
     folder = tmp_path_factory.mktemp("suggest")
     rows = [{"id": p["id"], "text": p["text"]} for p in passages(40, start=200)]
-    rows += [{"id": "turns", "text": TURNS}, {"id": "leeg", "text": ""},
-             {"id": "niets", "text": "Het regent al de hele dag."}]
+    rows += [
+        {"id": "turns", "text": TURNS},
+        {"id": "leeg", "text": ""},
+        {"id": "niets", "text": "Het regent al de hele dag."},
+    ]
     return write_jsonl(folder / "in.jsonl", rows), [r["id"] for r in rows]
 
 
@@ -211,8 +221,9 @@ def check_suggestions(out_path: Path, ids: list[str]) -> list[dict]:
 def test_suggest_cold_start_writes_one_line_per_input_in_order(capsys, tmp_path, suggest_input):
     in_path, ids = suggest_input
     out_path = tmp_path / "out.jsonl"
-    code, out, _ = run(capsys, "suggest", "--codebook", DEFAULT_CODEBOOK,
-                       "--input", in_path, "--output", out_path)
+    code, out, _ = run(
+        capsys, "suggest", "--codebook", DEFAULT_CODEBOOK, "--input", in_path, "--output", out_path
+    )
     assert code == 0 and out == ""  # stdout stays clean for scripts
     lines = {line["id"]: line for line in check_suggestions(out_path, ids)}
     assert lines["leeg"]["suggestions"] == []
@@ -221,18 +232,31 @@ def test_suggest_cold_start_writes_one_line_per_input_in_order(capsys, tmp_path,
     # useful at cold start: for a good share of the labelled passages a proposed code (or
     # its parent) is one of the human labels
     labelled = [p for p in passages(40, start=200) if p["codes"]]
-    hits = sum(bool(set(p["codes"]) & {ROOT[s["code"]] for s in lines[p["id"]]["suggestions"]})
-               for p in labelled)
+    hits = sum(
+        bool(set(p["codes"]) & {ROOT[s["code"]] for s in lines[p["id"]]["suggestions"]})
+        for p in labelled
+    )
     assert hits >= len(labelled) / 3
 
 
 def test_suggest_with_train_file_uses_text_and_codes(capsys, tmp_path, suggest_input):
     in_path, ids = suggest_input
-    train = write_jsonl(tmp_path / "train.jsonl",
-                        [{"text": p["text"], "codes": p["codes"]} for p in passages(150)])
+    train = write_jsonl(
+        tmp_path / "train.jsonl", [{"text": p["text"], "codes": p["codes"]} for p in passages(150)]
+    )
     out_path = tmp_path / "out.jsonl"
-    code, _, _ = run(capsys, "suggest", "--codebook", DEFAULT_CODEBOOK, "--train", train,
-                     "--input", in_path, "--output", out_path)
+    code, _, _ = run(
+        capsys,
+        "suggest",
+        "--codebook",
+        DEFAULT_CODEBOOK,
+        "--train",
+        train,
+        "--input",
+        in_path,
+        "--output",
+        out_path,
+    )
     assert code == 0
     lines = {line["id"]: line for line in check_suggestions(out_path, ids)}
     assert "verlies" in {s["code"] for s in lines["turns"]["suggestions"]}
@@ -246,8 +270,18 @@ def test_suggest_takes_labelled_lines_with_extra_fields(capsys, tmp_path):
     in_path = write_jsonl(tmp_path / "in.jsonl", rows)
     in_path.write_text(in_path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     out_path = tmp_path / "out.jsonl"
-    code, _, err = run(capsys, "suggest", "--codebook", DEFAULT_CODEBOOK, "--train", train,
-                       "--input", in_path, "--output", out_path)
+    code, _, err = run(
+        capsys,
+        "suggest",
+        "--codebook",
+        DEFAULT_CODEBOOK,
+        "--train",
+        train,
+        "--input",
+        in_path,
+        "--output",
+        out_path,
+    )
     assert code == 0, err
     check_suggestions(out_path, [r["id"] for r in rows])
 
@@ -255,22 +289,42 @@ def test_suggest_takes_labelled_lines_with_extra_fields(capsys, tmp_path):
 def test_suggest_broken_jsonl_line_names_file_and_line(capsys, tmp_path):
     bad = tmp_path / "in.jsonl"
     bad.write_text('{"id": "a", "text": "Mijn man is dood."}\n{kapot\n', encoding="utf-8")
-    code, _, err = run(capsys, "suggest", "--codebook", DEFAULT_CODEBOOK, "--input", bad,
-                       "--output", tmp_path / "out.jsonl")
+    code, _, err = run(
+        capsys,
+        "suggest",
+        "--codebook",
+        DEFAULT_CODEBOOK,
+        "--input",
+        bad,
+        "--output",
+        tmp_path / "out.jsonl",
+    )
     assert_error(code, err)
     assert "in.jsonl" in err and "2" in err
 
 
-@pytest.mark.parametrize("train_line, expected", [
-    ({"text": "Mijn man is dood.", "codes": ["bestaat-niet"]}, "bestaat-niet"),
-    ({"text": "Mijn man is dood.", "codes": "verlies"}, "codes"),
-    ({"codes": ["verlies"]}, "text"),
-])
-def test_suggest_bad_train_file_is_refused(capsys, tmp_path, suggest_input, train_line,
-                                           expected):
+@pytest.mark.parametrize(
+    "train_line, expected",
+    [
+        ({"text": "Mijn man is dood.", "codes": ["bestaat-niet"]}, "bestaat-niet"),
+        ({"text": "Mijn man is dood.", "codes": "verlies"}, "codes"),
+        ({"codes": ["verlies"]}, "text"),
+    ],
+)
+def test_suggest_bad_train_file_is_refused(capsys, tmp_path, suggest_input, train_line, expected):
     train = write_jsonl(tmp_path / "train.jsonl", [train_line])
-    code, _, err = run(capsys, "suggest", "--codebook", DEFAULT_CODEBOOK, "--train", train,
-                       "--input", suggest_input[0], "--output", tmp_path / "out.jsonl")
+    code, _, err = run(
+        capsys,
+        "suggest",
+        "--codebook",
+        DEFAULT_CODEBOOK,
+        "--train",
+        train,
+        "--input",
+        suggest_input[0],
+        "--output",
+        tmp_path / "out.jsonl",
+    )
     assert_error(code, err)
     assert expected in err and "train.jsonl" in err
 
@@ -279,8 +333,15 @@ def test_suggest_bad_train_file_is_refused(capsys, tmp_path, suggest_input, trai
 def test_suggest_missing_file_is_refused(capsys, tmp_path, suggest_input, which):
     files = {"codebook": DEFAULT_CODEBOOK, "input": suggest_input[0], "train": None}
     files[which] = tmp_path / "bestaat-niet.jsonl"
-    argv = ["suggest", "--codebook", files["codebook"], "--input", files["input"],
-            "--output", tmp_path / "out.jsonl"]
+    argv = [
+        "suggest",
+        "--codebook",
+        files["codebook"],
+        "--input",
+        files["input"],
+        "--output",
+        tmp_path / "out.jsonl",
+    ]
     if files["train"]:
         argv += ["--train", files["train"]]
     code, _, err = run(capsys, *argv)
@@ -347,8 +408,21 @@ def test_patterns_filter_narrows_to_matching_respondents(capsys, demo, tmp_path,
     extra = ["--code", "schaamte"] if overview == "quotes" else []
     full, narrow = tmp_path / "all.csv", tmp_path / "vrouw.csv"
     assert run(capsys, "patterns", overview, "--project", demo, *extra, "--output", full)[0] == 0
-    assert run(capsys, "patterns", overview, "--project", demo, *extra,
-               "--filter", "geslacht=vrouw", "--output", narrow)[0] == 0
+    assert (
+        run(
+            capsys,
+            "patterns",
+            overview,
+            "--project",
+            demo,
+            *extra,
+            "--filter",
+            "geslacht=vrouw",
+            "--output",
+            narrow,
+        )[0]
+        == 0
+    )
     everyone, women = respondents_of(read_table(full)), respondents_of(read_table(narrow))
     assert women and women <= WOMEN and everyone - WOMEN
     assert len(read_table(narrow)) < len(read_table(full))
@@ -357,8 +431,22 @@ def test_patterns_filter_narrows_to_matching_respondents(capsys, demo, tmp_path,
 
 def test_patterns_same_filter_key_twice_means_either(capsys, demo, tmp_path):
     out = tmp_path / "m.xlsx"
-    assert run(capsys, "patterns", "matrix", "--project", demo, "--filter", "wijk=Rietlanden",
-               "--filter", "wijk=Spoorzicht", "--output", out)[0] == 0
+    assert (
+        run(
+            capsys,
+            "patterns",
+            "matrix",
+            "--project",
+            demo,
+            "--filter",
+            "wijk=Rietlanden",
+            "--filter",
+            "wijk=Spoorzicht",
+            "--output",
+            out,
+        )[0]
+        == 0
+    )
     sheets = pd.read_excel(out, sheet_name=None)
     assert respondents_of(sheets["matrix"]) == {"R01", "R03", "R08", "R09"}
     settings = " ".join(sheets["filters"].astype(str).agg(" ".join, axis=1))
@@ -367,8 +455,22 @@ def test_patterns_same_filter_key_twice_means_either(capsys, demo, tmp_path):
 
 def test_patterns_two_filters_must_both_hold(capsys, demo, tmp_path):
     out = tmp_path / "m.csv"
-    assert run(capsys, "patterns", "matrix", "--project", demo, "--filter", "geslacht=vrouw",
-               "--filter", "wijk=Rietlanden", "--output", out)[0] == 0
+    assert (
+        run(
+            capsys,
+            "patterns",
+            "matrix",
+            "--project",
+            demo,
+            "--filter",
+            "geslacht=vrouw",
+            "--filter",
+            "wijk=Rietlanden",
+            "--output",
+            out,
+        )[0]
+        == 0
+    )
     assert respondents_of(read_table(out)) == {"R08"}
 
 
@@ -376,8 +478,18 @@ def test_patterns_two_filters_must_both_hold(capsys, demo, tmp_path):
 def test_patterns_filter_matching_nobody_gives_no_traceback(capsys, demo, tmp_path, overview):
     extra = ["--code", "schaamte"] if overview == "quotes" else []
     out = tmp_path / "leeg.csv"
-    code, _, err = run(capsys, "patterns", overview, "--project", demo, *extra,
-                       "--filter", "wijk=Nergensdorp", "--output", out)
+    code, _, err = run(
+        capsys,
+        "patterns",
+        overview,
+        "--project",
+        demo,
+        *extra,
+        "--filter",
+        "wijk=Nergensdorp",
+        "--output",
+        out,
+    )
     if code == 0:
         assert len(read_table(out)) == 0 or overview == "cooccurrence"
     else:
@@ -387,18 +499,36 @@ def test_patterns_filter_matching_nobody_gives_no_traceback(capsys, demo, tmp_pa
 def test_patterns_cooccurrence_code_narrows_rows(capsys, demo, tmp_path):
     full, one = tmp_path / "all.csv", tmp_path / "one.csv"
     assert run(capsys, "patterns", "cooccurrence", "--project", demo, "--output", full)[0] == 0
-    assert run(capsys, "patterns", "cooccurrence", "--project", demo, "--code", "schaamte",
-               "--output", one)[0] == 0
+    assert (
+        run(
+            capsys,
+            "patterns",
+            "cooccurrence",
+            "--project",
+            demo,
+            "--code",
+            "schaamte",
+            "--output",
+            one,
+        )[0]
+        == 0
+    )
     assert 1 == len(read_table(one)) < len(read_table(full))
 
 
 def test_patterns_quotes_are_fragments_of_the_code(capsys, demo, tmp_path):
     out = tmp_path / "q.csv"
-    assert run(capsys, "patterns", "quotes", "--project", demo, "--code", "schaamte",
-               "--output", out)[0] == 0
+    assert (
+        run(capsys, "patterns", "quotes", "--project", demo, "--code", "schaamte", "--output", out)[
+            0
+        ]
+        == 0
+    )
     table = read_table(out)
-    demo_quotes = [json.loads(line) for line in
-                   (DEMO / "codings.jsonl").read_text(encoding="utf-8").splitlines()]
+    demo_quotes = [
+        json.loads(line)
+        for line in (DEMO / "codings.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     expected = {q["quote"] for q in demo_quotes if q["code"] == "schaamte"}
     texts = " ".join(table["text"].astype(str))
     assert sum(quote in texts for quote in expected) >= len(expected) * 0.9
@@ -413,14 +543,17 @@ def test_patterns_cascades_follow_life_story_order(capsys, demo, tmp_path):
         assert list(steps["step"]) == sorted(steps["step"])
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["matrix", "--output", "{tmp}/m.pdf"], "m.pdf"),
-    (["matrix", "--code", "bestaat-niet", "--output", "{tmp}/m.csv"], "bestaat-niet"),
-    (["quotes", "--code", "bestaat-niet", "--output", "{tmp}/m.csv"], "bestaat-niet"),
-    (["cascades", "--code", "bestaat-niet", "--output", "{tmp}/m.csv"], "bestaat-niet"),
-    (["matrix", "--filter", "geslacht", "--output", "{tmp}/m.csv"], "geslacht"),
-    (["matrix", "--filter", "kleur=rood", "--output", "{tmp}/m.csv"], "kleur"),
-])
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["matrix", "--output", "{tmp}/m.pdf"], "m.pdf"),
+        (["matrix", "--code", "bestaat-niet", "--output", "{tmp}/m.csv"], "bestaat-niet"),
+        (["quotes", "--code", "bestaat-niet", "--output", "{tmp}/m.csv"], "bestaat-niet"),
+        (["cascades", "--code", "bestaat-niet", "--output", "{tmp}/m.csv"], "bestaat-niet"),
+        (["matrix", "--filter", "geslacht", "--output", "{tmp}/m.csv"], "geslacht"),
+        (["matrix", "--filter", "kleur=rood", "--output", "{tmp}/m.csv"], "kleur"),
+    ],
+)
 def test_patterns_bad_input_is_refused(capsys, demo, tmp_path, argv, expected):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     code, _, err = run(capsys, "patterns", argv[0], "--project", demo, *argv[1:])
@@ -482,12 +615,14 @@ def test_agreement_units(capsys, demo, unit):
 
 def test_agreement_all_documents_widens_the_scope(capsys, demo_copy, tmp_path):
     source = tmp_path / "extra.txt"
-    source.write_text("Fictief.\n\nI: Hoe gaat het?\nR: Goed hoor, ik wandel veel.\n",
-                      encoding="utf-8")
+    source.write_text(
+        "Fictief.\n\nI: Hoe gaat het?\nR: Goed hoor, ik wandel veel.\n", encoding="utf-8"
+    )
     assert run(capsys, "import", source, "--project", demo_copy)[0] == 0
     scoped = agreement_json(capsys, "--project", demo_copy, "--unit", "document")
-    widened = agreement_json(capsys, "--project", demo_copy, "--unit", "document",
-                             "--all-documents")
+    widened = agreement_json(
+        capsys, "--project", demo_copy, "--unit", "document", "--all-documents"
+    )
     assert widened["n_units"] == scoped["n_units"] + 1
 
 
@@ -498,9 +633,14 @@ def test_agreement_text_output_prints_the_same_alpha(capsys, demo):
     assert f"{report['overall']['alpha']:.3f}" in out
 
 
-@pytest.mark.parametrize("coders, expected", [
-    ("anna,niemand", "niemand"), ("anna", "anna"), (",", ","),
-])
+@pytest.mark.parametrize(
+    "coders, expected",
+    [
+        ("anna,niemand", "niemand"),
+        ("anna", "anna"),
+        (",", ","),
+    ],
+)
 def test_agreement_bad_coders_are_refused(capsys, demo, coders, expected):
     code, _, err = run(capsys, "agreement", "--project", demo, "--coders", coders, "--json")
     assert_error(code, err)
@@ -517,8 +657,10 @@ def exported(demo, tmp_path_factory) -> dict[str, Path]:
     files = {}
     for fmt in ("qdpx", "qdc", "csv", "xlsx"):
         files[fmt] = folder / f"demo.{fmt}"
-        assert main(["export", "--project", str(demo), "--format", fmt,
-                     "--output", str(files[fmt])]) == 0
+        assert (
+            main(["export", "--project", str(demo), "--format", fmt, "--output", str(files[fmt])])
+            == 0
+        )
     return files
 
 
@@ -526,8 +668,9 @@ def test_export_csv_and_xlsx_have_one_row_per_accepted_coding(demo, exported):
     accepted = count(demo, "SELECT count(*) FROM codings WHERE status = 'accepted'")
     table = pd.read_csv(exported["csv"])
     assert len(table) == accepted == len(pd.read_excel(exported["xlsx"]))
-    assert {"document", "respondent", "start_char", "end_char", "text", "code",
-            "coder"} <= set(table.columns)
+    assert {"document", "respondent", "start_char", "end_char", "text", "code", "coder"} <= set(
+        table.columns
+    )
     assert set(table["coder"]) == {"anna", "bram"}
     assert set(table["code"]) <= CODE_IDS
 
@@ -553,29 +696,45 @@ def test_qdpx_round_trip_into_new_project(capsys, demo, exported, tmp_path):
     for table in ("documents", "codings", "respondents", "attributes", "attribute_values"):
         sql = f"SELECT count(*) FROM {table}"
         assert count(project, sql) == count(demo, sql), table
-    sql = ("SELECT k.slug, k.name, c.coder, d.name, c.end_char - c.start_char FROM codings c "
-           "JOIN codes k ON k.id = c.code_id JOIN documents d ON d.id = c.document_id "
-           "ORDER BY 1, 2, 3, 4, 5")
+    sql = (
+        "SELECT k.slug, k.name, c.coder, d.name, c.end_char - c.start_char FROM codings c "
+        "JOIN codes k ON k.id = c.code_id JOIN documents d ON d.id = c.document_id "
+        "ORDER BY 1, 2, 3, 4, 5"
+    )
     with sqlite3.connect(project) as new, sqlite3.connect(demo) as old:
         assert new.execute(sql).fetchall() == old.execute(sql).fetchall()
     report = agreement_json(capsys, "--project", project)
     assert report["coders"] == ["anna", "bram"]
     # the code ids survive, so the id-based commands work on the imported project
     out = tmp_path / "cascades.csv"
-    assert run(capsys, "patterns", "cascades", "--project", project, "--code", "verlies-dierbare",
-               "--output", out)[0] == 0
+    assert (
+        run(
+            capsys,
+            "patterns",
+            "cascades",
+            "--project",
+            project,
+            "--code",
+            "verlies-dierbare",
+            "--output",
+            out,
+        )[0]
+        == 0
+    )
     assert len(read_table(out)) > 0
 
 
 @pytest.mark.parametrize("fmt", ["qdc", "yaml", "md", "docx"])
 def test_codebook_export_formats(capsys, demo, tmp_path, fmt):
     out = tmp_path / f"codeboek.{fmt}"
-    code, _, err = run(capsys, "codebook", "export", "--project", demo, "--format", fmt,
-                       "--output", out)
+    code, _, err = run(
+        capsys, "codebook", "export", "--project", demo, "--format", fmt, "--output", out
+    )
     assert code == 0, err
     if fmt == "yaml":
-        assert {c["id"] for c in yaml.safe_load(out.read_text(encoding="utf-8"))["codes"]} \
-            == CODE_IDS
+        assert {
+            c["id"] for c in yaml.safe_load(out.read_text(encoding="utf-8"))["codes"]
+        } == CODE_IDS
     elif fmt == "docx":
         assert "Verlieservaring" in "\n".join(p.text for p in docx.Document(out).paragraphs)
     else:
@@ -585,8 +744,10 @@ def test_codebook_export_formats(capsys, demo, tmp_path, fmt):
 @pytest.mark.parametrize("fmt", ["qdc", "yaml"])
 def test_codebook_import_into_new_project(capsys, demo, tmp_path, fmt):
     book = tmp_path / f"codeboek.{fmt}"
-    assert run(capsys, "codebook", "export", "--project", demo, "--format", fmt,
-               "--output", book)[0] == 0
+    assert (
+        run(capsys, "codebook", "export", "--project", demo, "--format", fmt, "--output", book)[0]
+        == 0
+    )
     project = tmp_path / "leeg.db"
     code, _, err = run(capsys, "codebook", "import", book, "--project", project)
     assert code == 0, err
@@ -596,17 +757,26 @@ def test_codebook_import_into_new_project(capsys, demo, tmp_path, fmt):
 
 def test_codebook_import_of_shipped_yaml(capsys, tmp_path):
     project = tmp_path / "p.db"
-    code, _, _ = run(capsys, "codebook", "import", REPO / "codebooks" / "sociale-kwaliteit.yaml",
-                     "--project", project)
+    code, _, _ = run(
+        capsys,
+        "codebook",
+        "import",
+        REPO / "codebooks" / "sociale-kwaliteit.yaml",
+        "--project",
+        project,
+    )
     assert code == 0
     assert count(project, "SELECT count(*) FROM codes WHERE slug = 'sociale-cohesie'") == 1
 
 
-@pytest.mark.parametrize("name, content", [
-    ("codeboek.txt", "geen codeboek"),
-    ("codeboek.qdc", "<CodeBook><Codes><Code"),
-    ("codeboek.yaml", "codes: [kapot"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("codeboek.txt", "geen codeboek"),
+        ("codeboek.qdc", "<CodeBook><Codes><Code"),
+        ("codeboek.yaml", "codes: [kapot"),
+    ],
+)
 def test_codebook_import_bad_file_is_refused(capsys, tmp_path, name, content):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
@@ -625,8 +795,9 @@ def test_import_bad_qdpx_is_refused_and_others_import(capsys, tmp_path):
     bad = tmp_path / "kapot.qdpx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     project = tmp_path / "p.db"
-    code, out, err = run(capsys, "import", bad, DEMO / "R01-gerda-spoorzicht.txt",
-                         "--project", project)
+    code, out, err = run(
+        capsys, "import", bad, DEMO / "R01-gerda-spoorzicht.txt", "--project", project
+    )
     assert code == 1 and "kapot.qdpx" in out and "Traceback" not in out + err
     assert count(project, "SELECT count(*) FROM documents") == 1
 
@@ -680,8 +851,7 @@ def test_pseudonymise_review_applies_accepted_names(capsys, demo_copy, monkeypat
     assert run(capsys, "export", "--project", demo_copy, "--output", before)[0] == 0
     texts = " ".join(pd.read_csv(before)["text"].astype(str))
     found = json.loads(run(capsys, "pseudonymise", "--project", demo_copy, "--json")[1])
-    index, name = next((i, c["original"]) for i, c in enumerate(found)
-                       if c["original"] in texts)
+    index, name = next((i, c["original"]) for i, c in enumerate(found) if c["original"] in texts)
     # --review asks about each new candidate in list order: Enter skips, j accepts
     monkeypatch.setattr("sys.stdin", io.StringIO("\n" * index + "j\n"))
     code, out, _ = run(capsys, "pseudonymise", "--project", demo_copy, "--review", "--json")
@@ -701,7 +871,9 @@ def test_pseudonymise_review_applies_accepted_names(capsys, demo_copy, monkeypat
 
 
 MISSING_PROJECT = [
-    ["evaluate"], ["agreement", "--json"], ["pseudonymise"],
+    ["evaluate"],
+    ["agreement", "--json"],
+    ["pseudonymise"],
     ["export", "--format", "csv", "--output", "{tmp}/x.csv"],
     ["codebook", "export", "--format", "yaml", "--output", "{tmp}/x.yaml"],
     ["backup", "--output", "{tmp}/x.bak"],
@@ -726,12 +898,16 @@ def test_missing_project_message_is_dutch_by_default(capsys, tmp_path):
     assert "bestaat niet" in err
 
 
-@pytest.mark.parametrize("argv", [
-    ["export", "--format", "csv", "--output", "{out}.csv"],
-    ["backup", "--output", "{out}.bak"],
-    ["codebook", "export", "--format", "md", "--output", "{out}.md"],
-    ["patterns", "matrix", "--output", "{out}.csv"],
-], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--format", "csv", "--output", "{out}.csv"],
+        ["backup", "--output", "{out}.bak"],
+        ["codebook", "export", "--format", "md", "--output", "{out}.md"],
+        ["patterns", "matrix", "--output", "{out}.csv"],
+    ],
+    ids=lambda a: a[0],
+)
 def test_output_in_unwritable_place_is_an_error(capsys, demo, tmp_path, argv):
     blocker = tmp_path / "bestand"
     blocker.write_text("een bestand, geen map", encoding="utf-8")
@@ -765,16 +941,24 @@ def test_backup_onto_the_project_itself_is_refused(capsys, demo_copy):
     assert len(demo_copy.read_bytes()) >= len(before) - 4096 * 4
 
 
-@pytest.mark.parametrize("argv", [
-    ["agreement", "--unit", "paragraph"], ["patterns", "taart"], ["export", "--format", "pdf"],
-    ["suggest", "--bogus"],
-], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["agreement", "--unit", "paragraph"],
+        ["patterns", "taart"],
+        ["export", "--format", "pdf"],
+        ["suggest", "--bogus"],
+    ],
+    ids=lambda a: " ".join(a),
+)
 def test_wrong_option_prints_error_line_and_usage(capsys, demo, argv):
     with pytest.raises(SystemExit) as exit_:
         main([*argv, "--project", str(demo)])
     err = capsys.readouterr().err
     assert exit_.value.code == 2
-    assert err.startswith(("usage: workbench", "gebruik: workbench")) and "\nError: workbench" in err
+    assert (
+        err.startswith(("usage: workbench", "gebruik: workbench")) and "\nError: workbench" in err
+    )
 
 
 def test_installed_workbench_command_runs_a_contract(tmp_path):
@@ -784,10 +968,23 @@ def test_installed_workbench_command_runs_a_contract(tmp_path):
 
     script = Path(sys.executable).parent / "workbench"
     assert script.is_file(), "the package is not installed with its 'workbench' script"
-    done = subprocess.run([str(script), "--lang", "en", "export", "--project",
-                           str(tmp_path / "weg.db"), "--format", "csv", "--output",
-                           str(tmp_path / "x.csv")], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            str(script),
+            "--lang",
+            "en",
+            "export",
+            "--project",
+            str(tmp_path / "weg.db"),
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path / "x.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("Error: ") and "weg.db" in done.stderr
     assert "Traceback" not in done.stderr

@@ -19,19 +19,40 @@ from workbench.codebook import (
 REPO = Path(__file__).resolve().parent.parent
 
 REQUIRED_DEFAULT = {
-    "verlies": None, "verlies-dierbare": "verlies", "verlies-woning": "verlies",
-    "verlies-werk": "verlies", "verlies-gezondheid": "verlies", "verlies-relatie": "verlies",
-    "verlies-netwerk": "verlies", "verliescascade": "verlies", "schaamte": None,
-    "energiebalans": None, "zingeving": None, "zingeving-mensen": "zingeving",
-    "zingeving-geloof": "zingeving", "zingeving-natuur": "zingeving",
-    "zingeving-dieren": "zingeving", "zingeving-hobby": "zingeving",
-    "zingeving-betekenis": "zingeving", "zingeving-hoop": "zingeving", "isolement": None,
-    "bestaansonzekerheid": None, "machteloosheid": None, "neerwaartse-spiraal": None,
-    "herstel": None, "omgevingsfactoren": None, "persoonskenmerken": None, "drempels": None,
-    "lichte-contacten": None, "brugfiguren": None,
+    "verlies": None,
+    "verlies-dierbare": "verlies",
+    "verlies-woning": "verlies",
+    "verlies-werk": "verlies",
+    "verlies-gezondheid": "verlies",
+    "verlies-relatie": "verlies",
+    "verlies-netwerk": "verlies",
+    "verliescascade": "verlies",
+    "schaamte": None,
+    "energiebalans": None,
+    "zingeving": None,
+    "zingeving-mensen": "zingeving",
+    "zingeving-geloof": "zingeving",
+    "zingeving-natuur": "zingeving",
+    "zingeving-dieren": "zingeving",
+    "zingeving-hobby": "zingeving",
+    "zingeving-betekenis": "zingeving",
+    "zingeving-hoop": "zingeving",
+    "isolement": None,
+    "bestaansonzekerheid": None,
+    "machteloosheid": None,
+    "neerwaartse-spiraal": None,
+    "herstel": None,
+    "omgevingsfactoren": None,
+    "persoonskenmerken": None,
+    "drempels": None,
+    "lichte-contacten": None,
+    "brugfiguren": None,
 }
 REQUIRED_SOCIAL_QUALITY = (
-    "sociale-empowerment", "sociale-cohesie", "sociale-inclusie", "sociaaleconomische-zekerheid",
+    "sociale-empowerment",
+    "sociale-cohesie",
+    "sociale-inclusie",
+    "sociaaleconomische-zekerheid",
 )
 
 
@@ -64,7 +85,10 @@ def test_shipped_codebooks_have_name_version_and_changelog(shipped):
 def test_every_code_is_filled_in_as_macqueen_asks(shipped):
     for code in shipped.codes:
         for name in ("name", "name_en", "brief", "definition", "use_when", "dont_use_when"):
-            assert len(getattr(code, name) or "") >= 10 or name in ("name", "name_en"), (code.id, name)
+            assert len(getattr(code, name) or "") >= 10 or name in ("name", "name_en"), (
+                code.id,
+                name,
+            )
         assert len(code.examples) >= 3, code.id
         assert len(code.counterexamples) >= 2, code.id
         assert len(code.indicators) >= 6, code.id
@@ -98,7 +122,7 @@ def test_sensitive_themes_are_marked(shipped):
 
 
 def _luminance(color: str) -> float:
-    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

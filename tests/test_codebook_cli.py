@@ -21,15 +21,17 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_validate_shipped_codebook_strictly_against_seeds(capsys, seeds):
-    code, out, _ = run(capsys, "codebook", "validate", cb.DEFAULT_CODEBOOK, "--strict",
-                       "--seeds", seeds)
+    code, out, _ = run(
+        capsys, "codebook", "validate", cb.DEFAULT_CODEBOOK, "--strict", "--seeds", seeds
+    )
     assert code == 0 and f"{N_DEFAULT} codes" in out
 
 
 def test_validate_reports_file_code_and_field(capsys, tmp_path):
     bad = tmp_path / "kapot.yaml"
-    bad.write_text('name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, color: rood}\n',
-                   encoding="utf-8")
+    bad.write_text(
+        'name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, color: rood}\n', encoding="utf-8"
+    )
     code, _, err = run(capsys, "--lang", "en", "codebook", "validate", bad)
     assert code == 1
     assert err.startswith("Error: kapot.yaml, line 4, code a, field 'color'")
@@ -37,16 +39,20 @@ def test_validate_reports_file_code_and_field(capsys, tmp_path):
 
 def test_validate_lists_quotes_missing_from_seeds(capsys, tmp_path, seeds):
     book = tmp_path / "b.yaml"
-    book.write_text('name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, source: {file: '
-                    '001_e3a3822463fe73be.txt, quote: "staat er niet in"}}\n', encoding="utf-8")
+    book.write_text(
+        'name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, source: {file: '
+        '001_e3a3822463fe73be.txt, quote: "staat er niet in"}}\n',
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, "codebook", "validate", book, "--seeds", seeds)
     assert code == 1 and "code a" in out and "001_e3a3822463fe73be.txt" in out
 
 
 def test_import_yaml_then_list_as_json(capsys, tmp_path):
     project = tmp_path / "p.db"
-    assert run(capsys, "codebook", "import", cb.SOCIAL_QUALITY_CODEBOOK, "--project",
-               project)[0] == 0
+    assert (
+        run(capsys, "codebook", "import", cb.SOCIAL_QUALITY_CODEBOOK, "--project", project)[0] == 0
+    )
     code, out, _ = run(capsys, "codebook", "list", "--project", project, "--json")
     slugs = [n["slug"] for n in json.loads(out)]
     assert code == 0 and slugs[0] == "sociale-empowerment" and len(slugs) == N_SOCIAL
@@ -78,8 +84,17 @@ def test_qdc_round_trip_keeps_the_tree(capsys, tmp_path):
 def test_merge_and_log_from_the_command_line(capsys, tmp_path):
     project = tmp_path / "p.db"
     create_project(project).close()
-    code, out, _ = run(capsys, "codebook", "merge", "stigma", "schaamte", "--why",
-                       "in de interviews niet te scheiden", "--project", project)
+    code, out, _ = run(
+        capsys,
+        "codebook",
+        "merge",
+        "stigma",
+        "schaamte",
+        "--why",
+        "in de interviews niet te scheiden",
+        "--project",
+        project,
+    )
     assert code == 0 and "stigma" in out
     _, log, _ = run(capsys, "codebook", "log", "--project", project)
     assert "in de interviews niet te scheiden" in log.splitlines()[0]
@@ -97,8 +112,20 @@ def test_every_codebook_command_has_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices["codebook"]
     commands = next(a for a in sub._actions if a.dest == "codebook_command").choices
-    assert {"validate", "init", "import", "export", "list", "log", "add", "rename", "move",
-            "merge", "split", "remove"} <= set(commands)
+    assert {
+        "validate",
+        "init",
+        "import",
+        "export",
+        "list",
+        "log",
+        "add",
+        "rename",
+        "move",
+        "merge",
+        "split",
+        "remove",
+    } <= set(commands)
     for name, command in commands.items():
         assert command.description, name
 
@@ -106,8 +133,17 @@ def test_every_codebook_command_has_help():
 def test_init_chooses_combines_or_starts_empty(capsys, tmp_path):
     run(capsys, "codebook", "init", "--project", tmp_path / "a.db")
     run(capsys, "codebook", "init", "--project", tmp_path / "b.db", "--empty")
-    code, out, _ = run(capsys, "codebook", "init", "--project", tmp_path / "c.db",
-                       "--codebook", "sociale-kwaliteit", "--codebook", cb.DEFAULT_CODEBOOK)
+    code, out, _ = run(
+        capsys,
+        "codebook",
+        "init",
+        "--project",
+        tmp_path / "c.db",
+        "--codebook",
+        "sociale-kwaliteit",
+        "--codebook",
+        cb.DEFAULT_CODEBOOK,
+    )
     assert code == 0 and f"{N_DEFAULT + N_SOCIAL} codes" in out
     for name, n in (("a.db", N_DEFAULT), ("b.db", 0), ("c.db", N_DEFAULT + N_SOCIAL)):
         _, listed, _ = run(capsys, "codebook", "list", "--project", tmp_path / name, "--json")
@@ -117,6 +153,14 @@ def test_init_chooses_combines_or_starts_empty(capsys, tmp_path):
 def test_remove_an_unused_codebook(capsys, tmp_path):
     project = tmp_path / "p.db"
     create_project(project).close()
-    code, out, _ = run(capsys, "codebook", "remove", "De binnenkant van sociaal isolement",
-                       "--why", "eigen codeboek", "--project", project)
+    code, out, _ = run(
+        capsys,
+        "codebook",
+        "remove",
+        "De binnenkant van sociaal isolement",
+        "--why",
+        "eigen codeboek",
+        "--project",
+        project,
+    )
     assert code == 0 and f"{N_DEFAULT} codes" in out

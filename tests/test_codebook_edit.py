@@ -45,8 +45,13 @@ def events(db, action: str) -> list[dict]:
 def test_merge_moves_codings_and_deactivates_source(project):
     seg = segment(project, "overleden")
     add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
-    result = cb.merge_codes(project, "verlies-woning", "verlies-dierbare",
-                            rationale="Woning kwam niet los voor", actor=ACTOR)
+    result = cb.merge_codes(
+        project,
+        "verlies-woning",
+        "verlies-dierbare",
+        rationale="Woning kwam niet los voor",
+        actor=ACTOR,
+    )
     assert result["moved"] == 1
     assert [c["code"] for c in list_codings(project, user="onderzoeker")] == ["verlies-dierbare"]
     assert "verlies-woning" not in [n["slug"] for n in cb.code_tree(project)]
@@ -58,11 +63,14 @@ def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project):
     seg = segment(project, "overleden")
     add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
     add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
-    result = cb.merge_codes(project, "verlies-woning", "verlies-dierbare", rationale="dubbel",
-                            actor=ACTOR)
+    result = cb.merge_codes(
+        project, "verlies-woning", "verlies-dierbare", rationale="dubbel", actor=ACTOR
+    )
     assert result == {"moved": 0, "duplicates": 1, "children": 0}
     assert len(list_codings(project, user="onderzoeker")) == 1
-    assert events(project, "codebook.merge")[0]["before"]["duplicate_codings"][0]["segment_id"] == seg
+    assert (
+        events(project, "codebook.merge")[0]["before"]["duplicate_codings"][0]["segment_id"] == seg
+    )
 
 
 def test_merge_moves_children_to_target(project):
@@ -84,21 +92,31 @@ def test_every_edit_needs_a_rationale(project):
 
 
 def test_every_edit_is_in_change_log_and_event_log(project):
-    cb.add_code(project, name="Kracht uit buren", parent="zingeving", rationale="inductief",
-                actor=ACTOR, definition="Buren als bron van kracht.", indicators=["buur"])
+    cb.add_code(
+        project,
+        name="Kracht uit buren",
+        parent="zingeving",
+        rationale="inductief",
+        actor=ACTOR,
+        definition="Buren als bron van kracht.",
+        indicators=["buur"],
+    )
     cb.edit_code(project, "kracht-uit-buren", rationale="kleur", actor=ACTOR, color="#AABBCC")
-    cb.rename_code(project, "kracht-uit-buren", "Steun van buren", rationale="helder",
-                   actor=ACTOR)
-    cb.move_code(project, "kracht-uit-buren", "lichte-contacten", rationale="past beter",
-                 actor=ACTOR)
+    cb.rename_code(project, "kracht-uit-buren", "Steun van buren", rationale="helder", actor=ACTOR)
+    cb.move_code(
+        project, "kracht-uit-buren", "lichte-contacten", rationale="past beter", actor=ACTOR
+    )
     log = cb.change_log(project)
     assert [c["action"] for c in log[:4]] == ["move", "rename", "edit", "add"]
     assert [c["rationale"] for c in log[:4]] == ["past beter", "helder", "kleur", "inductief"]
     for action in ("add", "edit", "rename", "move"):
         assert len(events(project, f"codebook.{action}")) == 1
     node = {n["slug"]: n for n in cb.code_tree(project)}["kracht-uit-buren"]
-    assert (node["name"], node["parent"], node["color"]) == ("Steun van buren",
-                                                             "lichte-contacten", "#aabbcc")
+    assert (node["name"], node["parent"], node["color"]) == (
+        "Steun van buren",
+        "lichte-contacten",
+        "#aabbcc",
+    )
 
 
 def test_move_under_own_descendant_is_refused(project):
@@ -110,10 +128,13 @@ def test_move_under_own_descendant_is_refused(project):
 def test_split_keeps_codings_on_original_and_lists_them(project):
     seg = segment(project, "hond")
     coding = add_coding(project, coder=ACTOR, code="zingeving-dieren", segment_id=seg)
-    result = cb.split_code(project, "zingeving-dieren",
-                           [{"name": "Kracht uit de hond"}, {"name": "Kracht uit de kat",
-                                                             "slug": "zingeving-kat"}],
-                           rationale="honden en katten apart", actor=ACTOR)
+    result = cb.split_code(
+        project,
+        "zingeving-dieren",
+        [{"name": "Kracht uit de hond"}, {"name": "Kracht uit de kat", "slug": "zingeving-kat"}],
+        rationale="honden en katten apart",
+        actor=ACTOR,
+    )
     assert result == {"codes": ["kracht-uit-de-hond", "zingeving-kat"], "codings": [coding]}
     assert [c["code"] for c in list_codings(project, user="onderzoeker")] == ["zingeving-dieren"]
     tree = {n["slug"]: n for n in cb.code_tree(project)}
@@ -139,8 +160,9 @@ def test_add_code_makes_unique_slugs(project):
 def test_code_tree_counts_codings_per_status(project):
     seg = segment(project, "overleden")
     add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
-    add_coding(project, coder=ACTOR, code="verliescascade", segment_id=seg, origin="machine",
-               score=0.7)
+    add_coding(
+        project, coder=ACTOR, code="verliescascade", segment_id=seg, origin="machine", score=0.7
+    )
     tree = {n["slug"]: n for n in cb.code_tree(project)}
     assert tree["verlies-dierbare"]["n_accepted"] == 1
     assert tree["verliescascade"]["n_suggested"] == 1 and tree["verliescascade"]["n_accepted"] == 0
@@ -162,8 +184,15 @@ def test_empty_project_gets_an_own_codebook_for_new_codes(tmp_path):
 
 
 def test_unused_codebook_can_be_removed_and_is_kept_in_the_event_log(project):
-    assert cb.remove_codebook(project, "De binnenkant van sociaal isolement",
-                              rationale="we bouwen zelf op", actor=ACTOR) == N_DEFAULT
+    assert (
+        cb.remove_codebook(
+            project,
+            "De binnenkant van sociaal isolement",
+            rationale="we bouwen zelf op",
+            actor=ACTOR,
+        )
+        == N_DEFAULT
+    )
     assert cb.code_tree(project) == []
     before = events(project, "codebook.remove")[0]["before"]
     assert len(before["codes"]) == N_DEFAULT and before["codes"][0]["id"] == "verlies"
@@ -172,6 +201,7 @@ def test_unused_codebook_can_be_removed_and_is_kept_in_the_event_log(project):
 def test_codebook_in_use_cannot_be_removed(project):
     add_coding(project, coder=ACTOR, code="verlies", segment_id=segment(project, "hond"))
     with pytest.raises(InputError) as caught:
-        cb.remove_codebook(project, "De binnenkant van sociaal isolement", rationale="x",
-                           actor=ACTOR)
+        cb.remove_codebook(
+            project, "De binnenkant van sociaal isolement", rationale="x", actor=ACTOR
+        )
     assert caught.value.key == "codebook.edit.remove_used" and caught.value.params["n"] == 1

@@ -26,10 +26,22 @@ def test_yaml_text_round_trips(path):
 
 
 def test_project_yaml_export_round_trips_after_edits(db, tmp_path):
-    cb.add_code(db, name="Heimwee", parent="verlies", rationale="nieuw thema", actor="onderzoeker",
-                definition="Verlangen naar een plek van vroeger.", indicators=["heimwee"])
-    out = cb.export_codebook(db, tmp_path / "uit.yaml", user="onderzoeker", format="yaml",
-                             name="De binnenkant van sociaal isolement")
+    cb.add_code(
+        db,
+        name="Heimwee",
+        parent="verlies",
+        rationale="nieuw thema",
+        actor="onderzoeker",
+        definition="Verlangen naar een plek van vroeger.",
+        indicators=["heimwee"],
+    )
+    out = cb.export_codebook(
+        db,
+        tmp_path / "uit.yaml",
+        user="onderzoeker",
+        format="yaml",
+        name="De binnenkant van sociaal isolement",
+    )
     again = cb.load_codebook(out)
     assert again.codes == cb.codebook_from_project(db, "De binnenkant van sociaal isolement").codes
     assert again.changelog[-1]["changes"] == ["add heimwee: nieuw thema"]
@@ -43,11 +55,19 @@ def test_combined_export_loads_as_one_codebook(db, tmp_path):
 
 
 def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
-    text = cb.export_codebook(db, tmp_path / "codeboek.md", user="onderzoeker", format="md").read_text("utf-8")
+    text = cb.export_codebook(
+        db, tmp_path / "codeboek.md", user="onderzoeker", format="md"
+    ).read_text("utf-8")
     schaamte = cb.load_codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
-    for part in ("# De binnenkant", "## Overzicht van de codes", "  - **Verlies van woning**",
-                 "**Niet gebruiken als.**", schaamte.definition, schaamte.source["quote"],
-                 "coderingen: 0"):
+    for part in (
+        "# De binnenkant",
+        "## Overzicht van de codes",
+        "  - **Verlies van woning**",
+        "**Niet gebruiken als.**",
+        schaamte.definition,
+        schaamte.source["quote"],
+        "coderingen: 0",
+    ):
         assert part in text, part
 
 
@@ -62,7 +82,9 @@ def test_docx_opens_again_with_headings_per_code(db, tmp_path):
 
 
 def test_english_labels_on_request(db, tmp_path):
-    text = cb.export_codebook(db, tmp_path / "c.md", user="onderzoeker", format="md", lang="en").read_text("utf-8")
+    text = cb.export_codebook(
+        db, tmp_path / "c.md", user="onderzoeker", format="md", lang="en"
+    ).read_text("utf-8")
     assert "**Do not use when.**" in text
 
 
@@ -88,24 +110,38 @@ _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), m
     sensitive=st.booleans(),
 )
 def test_yaml_round_trips_any_text(texts, items, sensitive):
-    code = cb.Code(id="a", name="Naam: #1 'x'", name_en=texts[0].strip() or None,
-                   brief=texts[1].strip() or None, definition=texts[2].strip() or None,
-                   use_when=texts[3].strip() or None, examples=items, indicators=items,
-                   source={"file": "f.txt", "quote": texts[2] if texts[2].strip() else "q"},
-                   color="#a1b2c3",
-                   sensitive=sensitive)
+    code = cb.Code(
+        id="a",
+        name="Naam: #1 'x'",
+        name_en=texts[0].strip() or None,
+        brief=texts[1].strip() or None,
+        definition=texts[2].strip() or None,
+        use_when=texts[3].strip() or None,
+        examples=items,
+        indicators=items,
+        source={"file": "f.txt", "quote": texts[2] if texts[2].strip() else "q"},
+        color="#a1b2c3",
+        sensitive=sensitive,
+    )
     child = cb.Code(id="b-2", name="Kind", parent="a")
-    book = cb.Codebook(name="Proef: ja", version="2.0", description=texts[0] or None,
-                       changelog=[{"version": "2.0", "date": "2026-01-02", "author": "x",
-                                   "changes": ["eerste"]}], codes=[code, child])
+    book = cb.Codebook(
+        name="Proef: ja",
+        version="2.0",
+        description=texts[0] or None,
+        changelog=[{"version": "2.0", "date": "2026-01-02", "author": "x", "changes": ["eerste"]}],
+        codes=[code, child],
+    )
     assert cb.parse_codebook(cb.codebook_to_yaml(book)) == book
 
 
 def test_a_blank_source_quote_is_refused_on_read_with_the_field_named():
     """A quote is matched verbatim in its seed file: blank it matches everything, so the
     reader refuses it (and the round trip above only feeds it quotes it accepts)."""
-    book = cb.Codebook(name="Proef", version="1", codes=[
-        cb.Code(id="a", name="A", source={"file": "f.txt", "quote": " "})])
+    book = cb.Codebook(
+        name="Proef",
+        version="1",
+        codes=[cb.Code(id="a", name="A", source={"file": "f.txt", "quote": " "})],
+    )
     with pytest.raises(InputError) as caught:
         cb.parse_codebook(cb.codebook_to_yaml(book))
     assert caught.value.key == "codebook.wrong_type"

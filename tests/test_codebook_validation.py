@@ -9,7 +9,9 @@ import pytest
 from workbench.codebook import load_codebook, parse_codebook
 from workbench.errors import InputError
 
-HEADER = 'name: Proef\nversion: "1.0"\nlanguage: nl\ndescription: Verzonnen proefcodeboek.\ncodes:\n'
+HEADER = (
+    'name: Proef\nversion: "1.0"\nlanguage: nl\ndescription: Verzonnen proefcodeboek.\ncodes:\n'
+)
 
 
 def write(tmp_path: Path, body: str, name: str = "proef.yaml") -> Path:
@@ -47,8 +49,12 @@ def test_wrong_type_names_field_expected_and_got(tmp_path):
 def test_unknown_parent_is_refused(tmp_path):
     err = error_of(write(tmp_path, "  - id: a\n    name: A\n    parent: bestaat-niet\n"))
     assert err.key == "codebook.unknown_parent"
-    assert err.params == {"file": "proef.yaml", "code": "a", "field": "parent",
-                          "parent": "bestaat-niet"}
+    assert err.params == {
+        "file": "proef.yaml",
+        "code": "a",
+        "field": "parent",
+        "parent": "bestaat-niet",
+    }
 
 
 def test_duplicate_id_names_both_lines(tmp_path):

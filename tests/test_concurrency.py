@@ -18,8 +18,12 @@ PYTHON = sys.executable
 
 
 def run_child(code: str, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-c", textwrap.dedent(code), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [PYTHON, "-c", textwrap.dedent(code), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for(path: Path, timeout: float = 60) -> None:
@@ -34,8 +38,10 @@ def assert_intact(project: Path) -> None:
     db = open_project(project)
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    half = db.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS "
-                      "(SELECT 1 FROM segments s WHERE s.document_id = d.id)").fetchone()[0]
+    half = db.execute(
+        "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+        "(SELECT 1 FROM segments s WHERE s.document_id = d.id)"
+    ).fetchone()[0]
     assert half == 0
     orphans = db.execute(
         "SELECT count(*) FROM codings c WHERE NOT EXISTS (SELECT 1 FROM documents d "
@@ -43,8 +49,10 @@ def assert_intact(project: Path) -> None:
     ).fetchone()[0]
     assert orphans == 0
     # every coding was committed together with its event, never one without the other
-    added, removed = (db.execute("SELECT count(*) FROM events WHERE action = ?", [a]).fetchone()[0]
-                      for a in ("coding.add", "coding.remove"))
+    added, removed = (
+        db.execute("SELECT count(*) FROM events WHERE action = ?", [a]).fetchone()[0]
+        for a in ("coding.add", "coding.remove")
+    )
     assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == added - removed
     db.close()
 
@@ -74,8 +82,9 @@ def test_twenty_writer_processes_store_all_thousand_codings(db, project_path, tm
         accounts.add_user(db, f"deelnemer{n}", role="onderzoeker", actor="onderzoeker")
     db.close()
     start = tmp_path / "start"
-    children = [run_child(WRITER, str(project_path), f"deelnemer{n}", str(start))
-                for n in range(20)]
+    children = [
+        run_child(WRITER, str(project_path), f"deelnemer{n}", str(start)) for n in range(20)
+    ]
     time.sleep(1)
     start.touch()
     outputs = [c.communicate(timeout=300) for c in children]
@@ -143,8 +152,11 @@ def test_sigkill_in_the_middle_of_an_import_leaves_whole_documents_only(db, proj
     folder = tmp_path / "transcripts"
     folder.mkdir()
     for n in range(40):  # fictional, generated transcripts of ~6,000 words
-        lines = [f"{'I' if i % 2 else 'R'}: Dit is regel {i} van gesprek {n}. Ik woonde toen "
-                 f"alleen en ik zag weinig mensen in de buurt." for i in range(300)]
+        lines = [
+            f"{'I' if i % 2 else 'R'}: Dit is regel {i} van gesprek {n}. Ik woonde toen "
+            f"alleen en ik zag weinig mensen in de buurt."
+            for i in range(300)
+        ]
         (folder / f"gesprek{n:02}.txt").write_text("\n".join(lines), encoding="utf-8")
     marker = tmp_path / "first-file-done"
     child = run_child(IMPORT, str(project_path), str(marker), str(folder))
@@ -156,7 +168,8 @@ def test_sigkill_in_the_middle_of_an_import_leaves_whole_documents_only(db, proj
     check = open_project(project_path)
     n_docs = check.execute("SELECT count(*) FROM documents").fetchone()[0]
     events = check.execute(
-        "SELECT count(*) FROM events WHERE action = 'import.document'").fetchone()[0]
+        "SELECT count(*) FROM events WHERE action = 'import.document'"
+    ).fetchone()[0]
     check.close()
     assert 1 <= n_docs < 40 and events == n_docs
 
@@ -197,7 +210,10 @@ def test_sigkill_in_a_burst_of_codings_leaves_no_orphan(db, project_path, tmp_pa
     child.wait()
     assert_intact(project_path)
     check = open_project(project_path)
-    assert check.execute("SELECT count(*) FROM events WHERE action = 'coding.add'").fetchone()[0] >= 200
+    assert (
+        check.execute("SELECT count(*) FROM events WHERE action = 'coding.add'").fetchone()[0]
+        >= 200
+    )
     check.close()
 
 

@@ -12,11 +12,17 @@ from workbench.codings import add_coding, decide
 from workbench.errors import InputError, PermissionDenied
 from workbench.store import now, transaction
 
-CODES = [("verlies", "Verlies", "Iets of iemand kwijtraken."),
-         ("schaamte", "Schaamte", "Zich schamen, iets verbergen."),
-         ("isolement", "Isolement", "Zich alleen voelen.")]
-SENTENCES = ["Mijn man is vorig jaar overleden.", "Ik ben toen verhuisd naar de flat.",
-             "Niemand komt hier nog langs.", "Ik durf het niet te vertellen."]
+CODES = [
+    ("verlies", "Verlies", "Iets of iemand kwijtraken."),
+    ("schaamte", "Schaamte", "Zich schamen, iets verbergen."),
+    ("isolement", "Isolement", "Zich alleen voelen."),
+]
+SENTENCES = [
+    "Mijn man is vorig jaar overleden.",
+    "Ik ben toen verhuisd naar de flat.",
+    "Niemand komt hier nog langs.",
+    "Ik durf het niet te vertellen.",
+]
 
 
 def build_project(db, n_documents=3):
@@ -27,32 +33,73 @@ def build_project(db, n_documents=3):
     stamp = now()
     layout = {}
     with transaction(db):
-        for name, role in [("anna", "onderzoeker"), ("bram", "onderzoeker"),
-                           ("cor", "onderzoeker"), ("sanne", "supervisor"),
-                           ("wijk", "co-onderzoeker")]:
+        for name, role in [
+            ("anna", "onderzoeker"),
+            ("bram", "onderzoeker"),
+            ("cor", "onderzoeker"),
+            ("sanne", "supervisor"),
+            ("wijk", "co-onderzoeker"),
+        ]:
             db["users"].insert({"name": name, "role": role, "created_at": stamp})
         book = db["codebooks"].insert({"name": "test", "created_at": stamp}).last_pk
         for position, (slug, name, definition) in enumerate(CODES):
-            db["codes"].insert({"codebook_id": book, "slug": slug, "name": name,
-                                "definition": definition, "position": position})
+            db["codes"].insert(
+                {
+                    "codebook_id": book,
+                    "slug": slug,
+                    "name": name,
+                    "definition": definition,
+                    "position": position,
+                }
+            )
         for d in range(n_documents):
             text = "\n".join(SENTENCES)
-            doc = db["documents"].insert({
-                "name": f"Interview {d + 1} (fictief)", "source_name": f"i{d}.txt",
-                "source_format": "txt", "source_sha256": f"sha{d}", "text": text,
-                "imported_at": stamp, "imported_by": "onderzoeker"}).last_pk
+            doc = (
+                db["documents"]
+                .insert(
+                    {
+                        "name": f"Interview {d + 1} (fictief)",
+                        "source_name": f"i{d}.txt",
+                        "source_format": "txt",
+                        "source_sha256": f"sha{d}",
+                        "text": text,
+                        "imported_at": stamp,
+                        "imported_by": "onderzoeker",
+                    }
+                )
+                .last_pk
+            )
             starts = [sum(len(s) + 1 for s in SENTENCES[:i]) for i in range(4)]
             spans = [(s, s + len(SENTENCES[i])) for i, s in enumerate(starts)]
             segs = []
             for t in range(2):
-                turn = db["turns"].insert({"document_id": doc, "position": t,
-                                           "start_char": spans[2 * t][0],
-                                           "end_char": spans[2 * t + 1][1]}).last_pk
+                turn = (
+                    db["turns"]
+                    .insert(
+                        {
+                            "document_id": doc,
+                            "position": t,
+                            "start_char": spans[2 * t][0],
+                            "end_char": spans[2 * t + 1][1],
+                        }
+                    )
+                    .last_pk
+                )
                 for i in (2 * t, 2 * t + 1):
-                    segs.append(db["segments"].insert({
-                        "document_id": doc, "turn_id": turn, "position": i,
-                        "start_char": spans[i][0], "end_char": spans[i][1],
-                        "text": text[spans[i][0]:spans[i][1]]}).last_pk)
+                    segs.append(
+                        db["segments"]
+                        .insert(
+                            {
+                                "document_id": doc,
+                                "turn_id": turn,
+                                "position": i,
+                                "start_char": spans[i][0],
+                                "end_char": spans[i][1],
+                                "text": text[spans[i][0] : spans[i][1]],
+                            }
+                        )
+                        .last_pk
+                    )
             layout[doc] = segs
     return layout
 
@@ -73,8 +120,12 @@ def test_scope_is_documents_every_coder_coded(db, project):
     code(db, "bram", "verlies", project[d1][0])
     report = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=50)
     assert report["n_units"] == 4
-    assert cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], all_documents=True,
-                                 n_samples=50)["n_units"] == 12
+    assert (
+        cons.agreement_report(
+            db, actor="sanne", coders=["anna", "bram"], all_documents=True, n_samples=50
+        )["n_units"]
+        == 12
+    )
 
 
 def test_per_code_figures_match_a_hand_computation(db, project):
@@ -100,10 +151,14 @@ def test_turn_and_document_units(db, project):
     code(db, "anna", "verlies", s[0])
     code(db, "anna", "verlies", s[1])
     code(db, "bram", "verlies", s[0])
-    turns = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], unit="turn", n_samples=50)
+    turns = cons.agreement_report(
+        db, actor="sanne", coders=["anna", "bram"], unit="turn", n_samples=50
+    )
     assert turns["n_units"] == 2
     assert turns["codes"]["Verlies"]["alpha"] == 1.0
-    docs = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], unit="document", n_samples=50)
+    docs = cons.agreement_report(
+        db, actor="sanne", coders=["anna", "bram"], unit="document", n_samples=50
+    )
     assert docs["n_units"] == 1
     assert docs["codes"]["Verlies"]["alpha"] is None  # no variation: undefined
     assert docs["codes"]["Verlies"]["percent"] == 1.0
@@ -111,7 +166,9 @@ def test_turn_and_document_units(db, project):
 
 def test_a_free_span_counts_for_every_segment_it_overlaps(db, project):
     d1 = next(iter(project))
-    text_end = db.execute("SELECT end_char FROM segments WHERE id = ?", [project[d1][1]]).fetchone()[0]
+    text_end = db.execute(
+        "SELECT end_char FROM segments WHERE id = ?", [project[d1][1]]
+    ).fetchone()[0]
     add_coding(db, coder="anna", code="isolement", document_id=d1, start_char=5, end_char=text_end)
     for seg in project[d1][:2]:
         code(db, "bram", "isolement", seg)
@@ -163,22 +220,34 @@ def test_disagreements_list_each_differing_unit_with_definitions(db, project):
     found = cons.disagreements(db, coders=["anna", "bram"], actor="sanne")
     assert [u["unit_id"] for u in found] == [s[2], s[3]]
     first = found[0]["codes"][0]
-    assert (first["name"], first["coders_with"], first["coders_without"]) == \
-        ("Isolement", ["bram"], ["anna"])
+    assert (first["name"], first["coders_with"], first["coders_without"]) == (
+        "Isolement",
+        ["bram"],
+        ["anna"],
+    )
     assert first["definition"] == "Zich alleen voelen."
-    everything = cons.compare_units(db, coders=["anna", "bram"], only_differences=False,
-                                   actor="sanne")
+    everything = cons.compare_units(
+        db, coders=["anna", "bram"], only_differences=False, actor="sanne"
+    )
     assert [u["unit_id"] for u in everything] == [s[0], s[2], s[3]]
 
 
 def test_resolution_stores_a_consensus_coding_and_a_codebook_note(db, project):
     s = disagreeing(db, project)
-    cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="present",
-                 actor="sanne", note="Ook stilte thuis telt als isolement.")
+    cons.resolve(
+        db,
+        unit="segment",
+        unit_id=s[2],
+        code="isolement",
+        decision="present",
+        actor="sanne",
+        note="Ook stilte thuis telt als isolement.",
+    )
     consensus = db.execute("SELECT segment_id FROM codings WHERE coder = 'consensus'").fetchall()
     assert consensus == [(s[2],)]
-    note = db.execute("SELECT action, code_slug, author FROM codebook_changes "
-                      "WHERE rationale LIKE 'Ook stilte%'").fetchone()
+    note = db.execute(
+        "SELECT action, code_slug, author FROM codebook_changes WHERE rationale LIKE 'Ook stilte%'"
+    ).fetchone()
     assert note == ("note", "isolement", "sanne")
     assert cons.human_coders(db) == ["anna", "bram"]
     unit = cons.disagreements(db, coders=["anna", "bram"], actor="sanne")[0]
@@ -187,10 +256,12 @@ def test_resolution_stores_a_consensus_coding_and_a_codebook_note(db, project):
 
 def test_deciding_absent_removes_the_earlier_consensus_coding(db, project):
     s = disagreeing(db, project)
-    cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="present",
-                 actor="anna")
-    cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="absent",
-                 actor="anna")
+    cons.resolve(
+        db, unit="segment", unit_id=s[2], code="isolement", decision="present", actor="anna"
+    )
+    cons.resolve(
+        db, unit="segment", unit_id=s[2], code="isolement", decision="absent", actor="anna"
+    )
     assert db.execute("SELECT count(*) FROM codings WHERE coder = 'consensus'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM resolutions").fetchone()[0] == 1
 
@@ -200,17 +271,21 @@ def test_co_researchers_may_not_review_or_resolve(db, project):
     with pytest.raises(PermissionDenied):
         cons.agreement_report(db, coders=["anna", "bram"], actor="wijk")
     with pytest.raises(PermissionDenied):
-        cons.resolve(db, unit="segment", unit_id=s[2], code="isolement", decision="present",
-                     actor="wijk")
+        cons.resolve(
+            db, unit="segment", unit_id=s[2], code="isolement", decision="present", actor="wijk"
+        )
 
 
 def test_segment_sample_is_seeded_and_narrows_the_scope(db, project):
-    first = cons.create_sample(db, name="ronde 1", coders=["anna", "bram"], share=0.5, seed=3,
-                               actor="sanne")
-    again = cons.create_sample(db, name="ronde 1b", coders=["anna", "bram"], share=0.5, seed=3,
-                               actor="sanne")
-    units = lambda i: db.execute("SELECT segment_id FROM sample_units WHERE sample_id = ? "
-                                 "ORDER BY segment_id", [i]).fetchall()
+    first = cons.create_sample(
+        db, name="ronde 1", coders=["anna", "bram"], share=0.5, seed=3, actor="sanne"
+    )
+    again = cons.create_sample(
+        db, name="ronde 1b", coders=["anna", "bram"], share=0.5, seed=3, actor="sanne"
+    )
+    units = lambda i: db.execute(
+        "SELECT segment_id FROM sample_units WHERE sample_id = ? ORDER BY segment_id", [i]
+    ).fetchall()
     assert units(first) == units(again) and len(units(first)) == 6
     for doc, segs in project.items():
         code(db, "anna", "verlies", segs[0])
@@ -227,8 +302,9 @@ def test_blind_coder_sees_only_own_codings_on_sample_units(db, project):
     code(db, "bram", "schaamte", project[d2][0])
     code(db, "anna", "isolement", project[d1][1], origin="machine")
     cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
-    seen = lambda viewer, doc: sorted((c["coder"], c["code"]) for c in
-                                      cons.visible_codings(db, viewer=viewer, document_id=doc))
+    seen = lambda viewer, doc: sorted(
+        (c["coder"], c["code"]) for c in cons.visible_codings(db, viewer=viewer, document_id=doc)
+    )
     assert len(seen("anna", d1)) == 3  # blind mode still off
     cons.set_blind_coding(db, True, actor="sanne")
     assert seen("anna", d1) == [("anna", "verlies")]
@@ -239,8 +315,9 @@ def test_blind_coder_sees_only_own_codings_on_sample_units(db, project):
 def test_closing_a_sample_ends_blindness(db, project):
     d1 = next(iter(project))
     code(db, "bram", "verlies", project[d1][0])
-    sample = cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1],
-                                actor="sanne")
+    sample = cons.create_sample(
+        db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne"
+    )
     cons.set_blind_coding(db, True, actor="sanne")
     assert cons.visible_codings(db, viewer="anna", document_id=d1) == []
     cons.close_sample(db, sample, actor="sanne")
@@ -273,8 +350,9 @@ def test_cli_json_has_the_exact_shape(db, project, project_path, capsys):
     code(db, "anna", "verlies", project[d1][0])
     code(db, "anna", "verlies", project[d1][1])
     code(db, "bram", "verlies", project[d1][0])
-    assert main(["agreement", "--project", str(project_path), "--coders", "anna,bram",
-                 "--json"]) == 0
+    assert (
+        main(["agreement", "--project", str(project_path), "--coders", "anna,bram", "--json"]) == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"unit", "coders", "n_units", "scope", "interval", "codes", "overall"}
     assert (out["unit"], out["coders"], out["n_units"]) == ("segment", ["anna", "bram"], 4)
@@ -290,8 +368,10 @@ def test_cli_table_shows_the_verdict_per_code(db, project, project_path, capsys)
     for seg in project[d1][:2]:
         code(db, "anna", "verlies", seg)
         code(db, "bram", "verlies", seg)
-    assert main(["--lang", "en", "agreement", "--project", str(project_path),
-                 "--unit", "segment"]) == 0
+    assert (
+        main(["--lang", "en", "agreement", "--project", str(project_path), "--unit", "segment"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Verlies" in out and "reliable" in out
 
@@ -302,9 +382,29 @@ def test_cli_unknown_coder_is_an_error(db, project, project_path, capsys):
 
 
 def test_cli_sample_create(db, project, project_path, capsys):
-    assert main(["--lang", "en", "sample", "create", "--project", str(project_path),
-                 "--name", "ronde 1", "--coders", "anna,bram", "--share", "0.25", "--seed", "1",
-                 "--user", "sanne"]) == 0
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "sample",
+                "create",
+                "--project",
+                str(project_path),
+                "--name",
+                "ronde 1",
+                "--coders",
+                "anna,bram",
+                "--share",
+                "0.25",
+                "--seed",
+                "1",
+                "--user",
+                "sanne",
+            ]
+        )
+        == 0
+    )
     assert "3 units" in capsys.readouterr().out
     assert cons.list_samples(db)[0]["coders"] == ["anna", "bram"]
 
@@ -318,17 +418,35 @@ def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
         book = db["codebooks"].insert({"name": "test", "created_at": stamp}).last_pk
         for slug in ("c", "k"):
             db["codes"].insert({"codebook_id": book, "slug": slug, "name": slug.upper()})
-        doc = db["documents"].insert({
-            "name": "fictief", "source_name": "f.txt", "source_format": "txt",
-            "source_sha256": "x", "text": "a" * 300, "imported_at": stamp,
-            "imported_by": "onderzoeker"}).last_pk
-    spans = {"anna": [("c", 225, 70), ("c", 370, 30), ("k", 180, 60), ("k", 300, 50)],
-             "bram": [("c", 220, 80), ("c", 355, 20), ("c", 400, 20), ("k", 180, 60),
-                      ("k", 300, 50)]}
+        doc = (
+            db["documents"]
+            .insert(
+                {
+                    "name": "fictief",
+                    "source_name": "f.txt",
+                    "source_format": "txt",
+                    "source_sha256": "x",
+                    "text": "a" * 300,
+                    "imported_at": stamp,
+                    "imported_by": "onderzoeker",
+                }
+            )
+            .last_pk
+        )
+    spans = {
+        "anna": [("c", 225, 70), ("c", 370, 30), ("k", 180, 60), ("k", 300, 50)],
+        "bram": [("c", 220, 80), ("c", 355, 20), ("c", 400, 20), ("k", 180, 60), ("k", 300, 50)],
+    }
     for coder, marks in spans.items():
         for slug, start, length in marks:
-            add_coding(db, coder=coder, code=slug, document_id=doc, start_char=start - 150,
-                       end_char=start - 150 + length)
+            add_coding(
+                db,
+                coder=coder,
+                code=slug,
+                document_id=doc,
+                start_char=start - 150,
+                end_char=start - 150 + length,
+            )
     report = cons.unitized_report(db, actor="anna")
     assert round(report["codes"]["C"]["alpha"], 4) == 0.7286
     assert report["codes"]["K"]["alpha"] == 1.0
@@ -336,12 +454,15 @@ def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
 
 
 def test_cli_sample_list_and_close(db, project, project_path, capsys):
-    sample = cons.create_sample(db, name="ronde 1", coders=["anna", "bram"],
-                                documents=list(project)[:1], actor="sanne")
+    sample = cons.create_sample(
+        db, name="ronde 1", coders=["anna", "bram"], documents=list(project)[:1], actor="sanne"
+    )
     assert main(["sample", "list", "--project", str(project_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["name"] == "ronde 1"
-    assert main(["sample", "close", "--project", str(project_path), str(sample),
-                 "--user", "sanne"]) == 0
+    assert (
+        main(["sample", "close", "--project", str(project_path), str(sample), "--user", "sanne"])
+        == 0
+    )
     assert cons.get_sample(db, sample)["status"] == "closed"
 
 

@@ -18,20 +18,36 @@ def corpus(tmp_path):
     folder = tmp_path / "demo"
     folder.mkdir()
     (folder / "R01-test.txt").write_text(DIALOGUE, encoding="utf-8")
-    (folder / "R02-test.txt").write_text("Een verhaal zonder labels.\n\nMijn kat is er altijd.",
-                                         encoding="utf-8")
-    (folder / "respondents.csv").write_text("respondent,leeftijdsgroep\nR01,65+\nR02,45-64\n",
-                                            encoding="utf-8")
-    (folder / "manifest.csv").write_text("file,respondent\nR01-test.txt,R01\nR02-test.txt,R02\n",
-                                         encoding="utf-8")
+    (folder / "R02-test.txt").write_text(
+        "Een verhaal zonder labels.\n\nMijn kat is er altijd.", encoding="utf-8"
+    )
+    (folder / "respondents.csv").write_text(
+        "respondent,leeftijdsgroep\nR01,65+\nR02,45-64\n", encoding="utf-8"
+    )
+    (folder / "manifest.csv").write_text(
+        "file,respondent\nR01-test.txt,R01\nR02-test.txt,R02\n", encoding="utf-8"
+    )
     codings = [
-        {"file": "R01-test.txt", "quote": "mijn vrouw overleed", "code": "verlies-dierbare",
-         "coder": "anna", "life_year": 2019, "life_age": 70},
-        {"file": "R02-test.txt", "quote": "Mijn kat", "code": "zingeving-dieren",
-         "coder": "bram", "life_year": None, "life_age": None},
+        {
+            "file": "R01-test.txt",
+            "quote": "mijn vrouw overleed",
+            "code": "verlies-dierbare",
+            "coder": "anna",
+            "life_year": 2019,
+            "life_age": 70,
+        },
+        {
+            "file": "R02-test.txt",
+            "quote": "Mijn kat",
+            "code": "zingeving-dieren",
+            "coder": "bram",
+            "life_year": None,
+            "life_age": None,
+        },
     ]
-    (folder / "codings.jsonl").write_text("\n".join(json.dumps(c) for c in codings) + "\n",
-                                          encoding="utf-8")
+    (folder / "codings.jsonl").write_text(
+        "\n".join(json.dumps(c) for c in codings) + "\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -39,13 +55,19 @@ def test_demo_is_loaded_once_and_again_changes_nothing(tmp_path, corpus):
     path = tmp_path / "demo.db"
     first = load_demo(path, corpus=corpus)
     assert (first["created"], first["documents"], first["respondents"], first["codings"]) == (
-        True, 2, 2, 2)
+        True,
+        2,
+        2,
+        2,
+    )
     assert first["problems"] == []
     second = load_demo(path, corpus=corpus)
     assert (second["created"], second["documents"], second["codings"]) == (False, 0, 0)
     db = open_project(path)
-    assert db.execute("SELECT count(*) FROM documents WHERE respondent_id IS NOT NULL"
-                      ).fetchone()[0] == 2
+    assert (
+        db.execute("SELECT count(*) FROM documents WHERE respondent_id IS NOT NULL").fetchone()[0]
+        == 2
+    )
 
 
 def test_demo_codings_span_the_sentences_holding_the_quote(tmp_path, corpus):
@@ -61,8 +83,17 @@ def test_demo_codings_span_the_sentences_holding_the_quote(tmp_path, corpus):
 
 def test_missing_quote_is_a_problem_not_a_crash(tmp_path, corpus):
     with (corpus / "codings.jsonl").open("a", encoding="utf-8") as f:
-        f.write(json.dumps({"file": "R01-test.txt", "quote": "staat er niet",
-                            "code": "schaamte", "coder": "anna"}) + "\n")
+        f.write(
+            json.dumps(
+                {
+                    "file": "R01-test.txt",
+                    "quote": "staat er niet",
+                    "code": "schaamte",
+                    "coder": "anna",
+                }
+            )
+            + "\n"
+        )
     result = load_demo(tmp_path / "demo.db", corpus=corpus)
     assert [p.key for p in result["problems"]] == ["demo.quote_not_found"]
     assert result["codings"] == 2

@@ -28,9 +28,21 @@ NAMES = [" ".join(words) for words, _, _ in COMMANDS]
 
 
 def test_the_walk_finds_the_contract_commands():
-    assert {"import", "suggest", "evaluate", "patterns matrix", "agreement", "export",
-            "codebook import", "codebook export", "backup", "restore", "pseudonymise",
-            "demo", "info"} <= set(NAMES)
+    assert {
+        "import",
+        "suggest",
+        "evaluate",
+        "patterns matrix",
+        "agreement",
+        "export",
+        "codebook import",
+        "codebook export",
+        "backup",
+        "restore",
+        "pseudonymise",
+        "demo",
+        "info",
+    } <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -51,14 +63,18 @@ def test_subcommand_help_option_prints_usage(capsys, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_subcommand_is_in_the_reference(name):
     text = DOC.read_text(encoding="utf-8")
-    assert re.search(rf"workbench {re.escape(name)}(\s|$|`)", text), \
+    assert re.search(rf"workbench {re.escape(name)}(\s|$|`)", text), (
         f"docs/cli.md does not mention 'workbench {name}'"
+    )
 
 
 def test_reference_names_no_command_that_does_not_exist():
     text = DOC.read_text(encoding="utf-8")
-    groups = {words[0] for words, _, sub in COMMANDS if len(words) == 1 and any(
-        isinstance(a, argparse._SubParsersAction) for a in sub._actions)}
+    groups = {
+        words[0]
+        for words, _, sub in COMMANDS
+        if len(words) == 1 and any(isinstance(a, argparse._SubParsersAction) for a in sub._actions)
+    }
     for line in text.splitlines():
         found = re.match(r"^workbench (?:--lang \w+ )?([a-z]+)(?: ([a-z]+))?", line)
         if not found or found.group(1) == "COMMAND":

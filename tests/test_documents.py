@@ -18,7 +18,9 @@ def project(tmp_path, nlp):
 
 def test_view_has_turns_segments_and_codings(project):
     doc = list_documents(project, user="onderzoeker")[0]
-    seg = project.execute("SELECT id FROM segments ORDER BY position LIMIT 1 OFFSET 2").fetchone()[0]
+    seg = project.execute("SELECT id FROM segments ORDER BY position LIMIT 1 OFFSET 2").fetchone()[
+        0
+    ]
     add_coding(project, coder="onderzoeker", code="verlies-woning", segment_id=seg)
     view = document_view(project, doc["id"], viewer="onderzoeker")
     assert [t.speaker for t in view.turns] == ["I", "R"]
@@ -40,7 +42,8 @@ def test_other_coders_codings_can_be_left_out(project):
 
 def test_browser_selection_in_utf16_becomes_code_point_offsets(project):
     seg_id, start, text = project.execute(
-        "SELECT id, start_char, text FROM segments WHERE text LIKE 'Goed%'").fetchone()
+        "SELECT id, start_char, text FROM segments WHERE text LIKE 'Goed%'"
+    ).fetchone()
     # The browser counts the emoji as two UTF-16 units: "Goed 😊 hoor." -> "hoor" at 8.
     doc, a, b = span_from_selection(project, seg_id, 8, seg_id, 12)
     full = project.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()[0]

@@ -20,14 +20,26 @@ from workbench.store import now
 
 def pseudonymise_rene(db, project_file) -> None:
     """Mark every 'René' as [Naam 1], the way the privacy module stores it."""
-    pid = db["pseudonyms"].insert({"replacement": "[Naam 1]", "kind": "person",
-                                   "created_at": now(), "created_by": ME}).last_pk
+    pid = (
+        db["pseudonyms"]
+        .insert(
+            {"replacement": "[Naam 1]", "kind": "person", "created_at": now(), "created_by": ME}
+        )
+        .last_pk
+    )
     for doc_id, text in db.execute("SELECT id, text FROM documents").fetchall():
         start = text.find("René")
         while start >= 0:
-            db["pseudonym_spans"].insert({
-                "document_id": doc_id, "start_char": start, "end_char": start + 4,
-                "pseudonym_id": pid, "created_at": now(), "created_by": ME})
+            db["pseudonym_spans"].insert(
+                {
+                    "document_id": doc_id,
+                    "start_char": start,
+                    "end_char": start + 4,
+                    "pseudonym_id": pid,
+                    "created_at": now(),
+                    "created_by": ME,
+                }
+            )
             start = text.find("René", start + 1)
     key = PseudonymKey({"René": KeyEntry("René", "person", "accepted", "[Naam 1]")})
     save_key(key, key_path(project_file))
@@ -51,7 +63,7 @@ def test_export_is_pseudonymised_by_default_and_codings_still_fit(rich, tmp_path
     for source in root.iter("TextSource"):
         text = texts["sources/" + source.get("plainTextPath").split("//")[1]]
         for sel in source.iter("PlainTextSelection"):
-            span = text[int(sel.get("startPosition")):int(sel.get("endPosition"))]
+            span = text[int(sel.get("startPosition")) : int(sel.get("endPosition"))]
             assert " ".join(span.split())[:99] == sel.get("name").rstrip("…")[:99]
     quotes = [s.get("name") for s in root.iter("PlainTextSelection")]
     assert "Een buurman die boodschappen doet." in quotes
@@ -75,9 +87,22 @@ def test_codings_table_has_one_row_per_coding_with_context(rich, tmp_path):
     export_codings_table(rich, out, actor=ME, pseudonymise=False)
     frame = pd.read_csv(out, encoding="utf-8-sig")
     assert len(frame) == 7
-    assert {"document", "respondent", "leeftijd", "woonvorm", "speaker", "start_char",
-            "end_char", "text", "code", "coder", "status", "origin", "score", "time"} <= set(
-        frame.columns)
+    assert {
+        "document",
+        "respondent",
+        "leeftijd",
+        "woonvorm",
+        "speaker",
+        "start_char",
+        "end_char",
+        "text",
+        "code",
+        "coder",
+        "status",
+        "origin",
+        "score",
+        "time",
+    } <= set(frame.columns)
     row = frame[frame["text"] == "Ik schaam me een beetje, ëcht waar."].iloc[0]
     assert (row["respondent"], row["leeftijd"], row["speaker"]) == ("R01", 71, "R")
 
@@ -87,7 +112,10 @@ def test_xlsx_with_suggestions_lists_suggested_and_rejected_rows(rich, tmp_path)
     export_codings_table(rich, out, include_suggestions=True, actor=ME)
     frame = pd.read_excel(out, engine="openpyxl")
     assert sorted(frame["status"].value_counts().items()) == [
-        ("accepted", 7), ("rejected", 1), ("suggested", 1)]
+        ("accepted", 7),
+        ("rejected", 1),
+        ("suggested", 1),
+    ]
     assert frame.loc[frame["status"] == "suggested", "score"].tolist() == [0.8]
     assert (tmp_path / "codings.xlsx.dataloss.txt").exists()
 
@@ -103,8 +131,20 @@ def test_cli_export_writes_each_format_and_its_report(rich, tmp_path, capsys):
 
 def test_cli_refuses_original_text_for_a_supervisor(rich, tmp_path, capsys):
     add_user(rich, "sanne", role="supervisor", actor=ME)
-    code = main(["export", "--project", str(tmp_path / "rich.db"), "--format", "csv",
-                 "--output", str(tmp_path / "o.csv"), "--original-text", "--user", "sanne"])
+    code = main(
+        [
+            "export",
+            "--project",
+            str(tmp_path / "rich.db"),
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path / "o.csv"),
+            "--original-text",
+            "--user",
+            "sanne",
+        ]
+    )
     assert code == 1
     assert "Error:" in capsys.readouterr().err
 
@@ -122,8 +162,9 @@ def test_failed_export_leaves_no_half_file(rich, tmp_path):
 def test_every_export_is_logged_with_its_choices(rich, tmp_path):
     export_qdpx(rich, tmp_path / "a.qdpx", pseudonymise=False, actor=ME)
     export_codings_table(rich, tmp_path / "a.csv", actor=ME)
-    rows = rich.execute("SELECT action, actor, after FROM events WHERE action LIKE 'export.%' "
-                        "ORDER BY id").fetchall()
+    rows = rich.execute(
+        "SELECT action, actor, after FROM events WHERE action LIKE 'export.%' ORDER BY id"
+    ).fetchall()
     assert [(a, who) for a, who, _ in rows] == [("export.qdpx", ME), ("export.csv", ME)]
     assert '"pseudonymised": false' in rows[0][2]
 
@@ -137,8 +178,14 @@ def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich,
     doc, text = rich.execute("SELECT id, text FROM documents WHERE text LIKE '%René%'").fetchone()
     for quote in ("Zonder René", "René was ik allang", "Wie is René?"):
         start = text.index(quote)
-        add_coding(rich, coder="bram", code="brugfiguren", document_id=doc, start_char=start,
-                   end_char=start + len(quote))
+        add_coding(
+            rich,
+            coder="bram",
+            code="brugfiguren",
+            document_id=doc,
+            start_char=start,
+            end_char=start + len(quote),
+        )
     before = snapshot(rich)["codings"]
     export_qdpx(rich, tmp_path / "p.qdpx", actor=ME)
     for (coding_id,) in rich.execute("SELECT id FROM codings WHERE status = 'accepted'").fetchall():
@@ -161,8 +208,9 @@ def test_an_attribute_named_like_a_column_does_not_overwrite_it(rich, tmp_path):
 
 
 def test_cli_needs_a_known_format(rich, tmp_path, capsys):
-    code = main(["export", "--project", str(tmp_path / "rich.db"), "--output",
-                 str(tmp_path / "out.pdf")])
+    code = main(
+        ["export", "--project", str(tmp_path / "rich.db"), "--output", str(tmp_path / "out.pdf")]
+    )
     assert code == 1
     assert "pdf" in capsys.readouterr().err
 
@@ -174,8 +222,14 @@ def test_codings_table_is_pseudonymised_by_default(rich, tmp_path):
     pseudonymise_rene(rich, tmp_path / "rich.db")
     doc, text = rich.execute("SELECT id, text FROM documents WHERE text LIKE '%René%'").fetchone()
     start = text.index("Zonder René was ik")
-    add_coding(rich, coder="bram", code="brugfiguren", document_id=doc, start_char=start,
-               end_char=start + len("Zonder René was ik"))
+    add_coding(
+        rich,
+        coder="bram",
+        code="brugfiguren",
+        document_id=doc,
+        start_char=start,
+        end_char=start + len("Zonder René was ik"),
+    )
     frame = codings_table(rich, actor=ME)
     assert "Zonder [Naam 1] was ik" in set(frame["text"])
     assert not frame["text"].str.contains("René").any()
@@ -195,7 +249,8 @@ def test_control_characters_in_memos_and_codes_do_not_break_the_xml(rich, tmp_pa
 
 
 def test_case_names_and_text_values_are_pseudonymised_and_still_match_on_return(
-        rich, tmp_path, nlp):
+    rich, tmp_path, nlp
+):
     from workbench.exchange import import_qdpx
     from workbench.respondents import set_value, update_respondent
 
@@ -208,8 +263,12 @@ def test_case_names_and_text_values_are_pseudonymised_and_still_match_on_return(
     assert "bij [Naam 1] in huis" in [v.text for v in root.iter("TextValue")]
     report = import_qdpx(rich, tmp_path / "p.qdpx", actor=ME, nlp=nlp)
     assert rich.execute("SELECT code FROM respondents ORDER BY code").fetchall() == [
-        ("R01",), ("René",)]
-    assert rich.execute("SELECT value FROM attribute_values WHERE attribute = 'woonvorm' AND "
-                        "value LIKE 'bij%'").fetchall() == [("bij René in huis",)]
+        ("R01",),
+        ("René",),
+    ]
+    assert rich.execute(
+        "SELECT value FROM attribute_values WHERE attribute = 'woonvorm' AND value LIKE 'bij%'"
+    ).fetchall() == [("bij René in huis",)]
     assert ("attribute_value", "kept_existing_value") in [
-        (loss.kind, loss.reason) for loss in report.losses]
+        (loss.kind, loss.reason) for loss in report.losses
+    ]

@@ -38,11 +38,18 @@ SELECTION = """<PlainTextSelection guid="5{n}000000-0000-0000-0000-000000000001"
   </Coding></PlainTextSelection>"""
 
 
-def qdpx(path: Path, text_bytes: bytes, spans: list[tuple[int, int, str, int]],
-         *, extra: dict[str, bytes] | None = None, qde_name: str = "project.qde") -> Path:
+def qdpx(
+    path: Path,
+    text_bytes: bytes,
+    spans: list[tuple[int, int, str, int]],
+    *,
+    extra: dict[str, bytes] | None = None,
+    qde_name: str = "project.qde",
+) -> Path:
     selections = "".join(
         SELECTION.format(n=i, s=s, e=e, user=user, code=code)
-        for i, (s, e, user, code) in enumerate(spans))
+        for i, (s, e, user, code) in enumerate(spans)
+    )
     xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections=selections)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(qde_name, xml.encode("utf-8"))
@@ -53,8 +60,10 @@ def qdpx(path: Path, text_bytes: bytes, spans: list[tuple[int, int, str, int]],
 
 
 def nothing_written(db) -> bool:
-    return all(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0
-               for t in ("documents", "codes", "codings", "memos"))
+    return all(
+        db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0
+        for t in ("documents", "codes", "codings", "memos")
+    )
 
 
 # A fictional fragment: BOM, CRLF line ends, a decomposed é, trailing spaces, an emoji.
@@ -70,15 +79,20 @@ def _offsets(quote: str) -> tuple[int, int]:
 def test_crlf_bom_and_decomposed_accents_keep_codings_on_the_same_words(db, tmp_path, nlp):
     a = _offsets("Ik schaam me 😊")
     b = _offsets("cafe\u0301.\r\n\r\nR: Echt")
-    path = qdpx(tmp_path / "t.qdpx", RAW.encode("utf-8"),
-                [(a[0], a[1], U.format(1), 1), (b[0], b[1], U.format(2), 2)])
+    path = qdpx(
+        tmp_path / "t.qdpx",
+        RAW.encode("utf-8"),
+        [(a[0], a[1], U.format(1), 1), (b[0], b[1], U.format(2), 2)],
+    )
     import_qdpx(db, path, actor=ME, nlp=nlp)
     text = db.execute("SELECT text FROM documents").fetchone()[0]
     assert "\r" not in text and "\ufeff" not in text
     rows = db.execute("SELECT coder, text, start_char, end_char FROM codings ORDER BY start_char")
     rows = rows.fetchall()
     assert [(r[0], r[1]) for r in rows] == [
-        ("anna", "Ik schaam me 😊"), ("bram", "café.\n\nR: Echt")]
+        ("anna", "Ik schaam me 😊"),
+        ("bram", "café.\n\nR: Echt"),
+    ]
     assert all(text[s:e] == t for _, t, s, e in rows)
 
 
@@ -86,30 +100,41 @@ def test_utf16_offsets_are_recognised_when_they_fit_words_better(db, tmp_path, n
     raw = "R: 😊😊😊 Ik ben blij met mijn hond.\nR: Ja."
     cp = raw.index("mijn hond")
     units = len(raw[:cp].encode("utf-16-le")) // 2
-    path = qdpx(tmp_path / "t.qdpx", raw.encode("utf-8"),
-                [(units, units + len("mijn hond"), U.format(1), 1)])
+    path = qdpx(
+        tmp_path / "t.qdpx",
+        raw.encode("utf-8"),
+        [(units, units + len("mijn hond"), U.format(1), 1)],
+    )
     report = import_qdpx(db, path, actor=ME, nlp=nlp)
     assert db.execute("SELECT text FROM codings").fetchone()[0] == "mijn hond"
     assert any(w["key"] == "exchange.warn.utf16_offsets" for w in report.warnings)
 
 
 def test_any_single_qde_name_is_accepted(db, tmp_path, nlp):
-    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)],
-                qde_name="Mijn project.qde")
+    path = qdpx(
+        tmp_path / "t.qdpx",
+        b"R: Hallo daar.",
+        [(3, 8, U.format(1), 1)],
+        qde_name="Mijn project.qde",
+    )
     import_qdpx(db, path, actor=ME, nlp=nlp)
     assert db.execute("SELECT text FROM codings").fetchone()[0] == "Hallo"
 
 
 def test_several_coders_become_users_and_notes_become_memos(db, tmp_path, nlp):
-    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.",
-                [(3, 8, U.format(1), 1), (3, 8, U.format(2), 1)])
+    path = qdpx(
+        tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1), (3, 8, U.format(2), 1)]
+    )
     report = import_qdpx(db, path, actor=ME, nlp=nlp)
     assert db.execute("SELECT coder FROM codings ORDER BY coder").fetchall() == [
-        ("anna",), ("bram",)]
+        ("anna",),
+        ("bram",),
+    ]
     assert db.execute("SELECT role FROM users WHERE name = 'bram'").fetchone() == ("system",)
     assert auto_login_user(db) == ME  # still a single-user project that opens without login
     assert db.execute("SELECT target_type, text FROM memos").fetchall() == [
-        ("project", "Een memo.")]
+        ("project", "Een memo.")
+    ]
     assert report.counts["coders"] == 2
 
 
@@ -122,8 +147,10 @@ def test_selection_outside_the_text_is_reported_not_imported(db, tmp_path, nlp):
 
 def test_an_error_while_writing_leaves_the_project_untouched(db, tmp_path, nlp):
     # A real trigger makes the last step (the memo) fail inside the import's transaction.
-    db.execute("CREATE TRIGGER no_memos BEFORE INSERT ON memos "
-               "BEGIN SELECT RAISE(ABORT, 'memos refused'); END")
+    db.execute(
+        "CREATE TRIGGER no_memos BEFORE INSERT ON memos "
+        "BEGIN SELECT RAISE(ABORT, 'memos refused'); END"
+    )
     path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)])
     with pytest.raises(sqlite3.IntegrityError):
         import_qdpx(db, path, actor=ME, nlp=nlp)
@@ -131,15 +158,19 @@ def test_an_error_while_writing_leaves_the_project_untouched(db, tmp_path, nlp):
     assert db.execute("SELECT count(*) FROM users WHERE name = 'anna'").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("member, key", [
-    ("/etc/evil.txt", "zip.unsafe_path"),
-    ("C:/evil.txt", "zip.unsafe_path"),
-    ("Sources/../../evil.txt", "zip.unsafe_path"),
-    ("..\\evil.txt", "zip.unsafe_path"),
-])
+@pytest.mark.parametrize(
+    "member, key",
+    [
+        ("/etc/evil.txt", "zip.unsafe_path"),
+        ("C:/evil.txt", "zip.unsafe_path"),
+        ("Sources/../../evil.txt", "zip.unsafe_path"),
+        ("..\\evil.txt", "zip.unsafe_path"),
+    ],
+)
 def test_zip_members_with_absolute_or_parent_paths_are_refused(db, tmp_path, nlp, member, key):
-    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)],
-                extra={member: b"x"})
+    path = qdpx(
+        tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)], extra={member: b"x"}
+    )
     with pytest.raises(InputError) as err:
         import_qdpx(db, path, actor=ME, nlp=nlp)
     assert err.value.key == key
@@ -148,8 +179,12 @@ def test_zip_members_with_absolute_or_parent_paths_are_refused(db, tmp_path, nlp
 
 
 def test_decompression_bomb_is_refused_before_reading(db, tmp_path, nlp):
-    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)],
-                extra={"Sources/bomb.txt": bytes(40 * 1024 * 1024)})
+    path = qdpx(
+        tmp_path / "t.qdpx",
+        b"R: Hallo daar.",
+        [(3, 8, U.format(1), 1)],
+        extra={"Sources/bomb.txt": bytes(40 * 1024 * 1024)},
+    )
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(InputError) as err:
         import_qdpx(db, path, actor=ME, nlp=nlp)
@@ -183,8 +218,9 @@ def test_xml_with_doctype_or_entities_is_refused(db, tmp_path, nlp, xml):
 
 def test_malformed_project_xml_gives_line_and_column(db, tmp_path, nlp):
     with pytest.raises(InputError) as err:
-        import_qdpx(db, _with_qde(tmp_path, b"<Project name='x'><Users></Project>"),
-                    actor=ME, nlp=nlp)
+        import_qdpx(
+            db, _with_qde(tmp_path, b"<Project name='x'><Users></Project>"), actor=ME, nlp=nlp
+        )
     assert err.value.key == "exchange.xml_malformed"
     assert err.value.params["line"] == 1
     assert nothing_written(db)
@@ -208,7 +244,8 @@ def test_relative_source_next_to_the_qdpx_is_read_but_never_outside_it(db, tmp_p
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "r01.txt").write_text("R: Hallo daar.", encoding="utf-8")
     xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="").replace(
-        "internal://50000000-0000-0000-0000-000000000001.txt", "relative:///media/r01.txt")
+        "internal://50000000-0000-0000-0000-000000000001.txt", "relative:///media/r01.txt"
+    )
     import_qdpx(db, _with_qde(tmp_path, xml.encode()), actor=ME, nlp=nlp)
     assert db.execute("SELECT text FROM documents").fetchone() == ("R: Hallo daar.",)
     sneaky = xml.replace("relative:///media/r01.txt", "relative:///../secret.txt")
@@ -220,7 +257,9 @@ def test_relative_source_next_to_the_qdpx_is_read_but_never_outside_it(db, tmp_p
 
 
 def test_absurdly_nested_xml_is_refused_without_exhausting_the_stack(db, tmp_path, nlp):
-    deep = b'<Project name="p"><CodeBook><Codes>' + b'<Code guid="x" name="c" isCodable="true">' * 5000
+    deep = (
+        b'<Project name="p"><CodeBook><Codes>' + b'<Code guid="x" name="c" isCodable="true">' * 5000
+    )
     deep += b"</Code>" * 5000 + b"</Codes></CodeBook></Project>"
     with pytest.raises(InputError) as err:
         import_qdpx(db, _with_qde(tmp_path, deep), actor=ME, nlp=nlp)
@@ -229,22 +268,28 @@ def test_absurdly_nested_xml_is_refused_without_exhausting_the_stack(db, tmp_pat
 
 
 def test_a_source_description_becomes_a_document_memo_once(db, tmp_path, nlp):
-    xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="").replace(
-        'name="r01.txt"', 'name="r01.txt" creatingUser="' + U.format(2) + '"').replace(
-        "      \n    </TextSource>", "<Description>Interview bij de buren.</Description>"
-        "</TextSource>")
+    xml = (
+        PROJECT.format(u1=U.format(1), u2=U.format(2), selections="")
+        .replace('name="r01.txt"', 'name="r01.txt" creatingUser="' + U.format(2) + '"')
+        .replace(
+            "      \n    </TextSource>",
+            "<Description>Interview bij de buren.</Description></TextSource>",
+        )
+    )
     path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [])
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", xml)
         zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Hallo daar.")
     for _ in range(2):
         import_qdpx(db, path, actor=ME, nlp=nlp)
-    assert db.execute("SELECT target_type, author, text FROM memos WHERE target_type = "
-                      "'document'").fetchall() == [("document", "bram", "Interview bij de buren.")]
+    assert db.execute(
+        "SELECT target_type, author, text FROM memos WHERE target_type = 'document'"
+    ).fetchall() == [("document", "bram", "Interview bij de buren.")]
 
 
-def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(db, tmp_path, nlp,
-                                                                     refi_samples):
+def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(
+    db, tmp_path, nlp, refi_samples
+):
     from workbench.respondents import define_attribute
 
     define_attribute(db, "Age", "date", actor=ME)
@@ -261,16 +306,20 @@ def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(db, tmp_pat
 
 def test_two_sources_with_the_same_guid_keep_their_own_sentences(db, tmp_path, nlp):
     xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="")
-    second = xml[xml.index("<TextSource"):xml.index("</TextSource>") + len("</TextSource>")]
-    xml = xml.replace("</Sources>", second.replace(
-        "50000000-0000-0000-0000-000000000001.txt", "b.txt") + "</Sources>")
+    second = xml[xml.index("<TextSource") : xml.index("</TextSource>") + len("</TextSource>")]
+    xml = xml.replace(
+        "</Sources>",
+        second.replace("50000000-0000-0000-0000-000000000001.txt", "b.txt") + "</Sources>",
+    )
     path = tmp_path / "t.qdpx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", xml)
         zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", "R: Eerste tekst.")
         zf.writestr("Sources/b.txt", "R: Een heel andere, langere tweede tekst. Met twee zinnen.")
     import_qdpx(db, path, actor=ME, nlp=nlp)
-    bad = db.execute("SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id "
-                     "WHERE substr(d.text, s.start_char + 1, s.end_char - s.start_char) != s.text")
+    bad = db.execute(
+        "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id "
+        "WHERE substr(d.text, s.start_char + 1, s.end_char - s.start_char) != s.text"
+    )
     assert bad.fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 2

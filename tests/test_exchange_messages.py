@@ -11,7 +11,7 @@ from workbench.i18n import catalogue
 
 SOURCES = sorted((Path(__file__).resolve().parent.parent / "workbench" / "exchange").glob("*.py"))
 CODE = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES)
-PAGE = (Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "export.py")
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "export.py"
 
 
 def used_keys() -> set[str]:

@@ -37,10 +37,21 @@ def _code(db, slug: str, name: str, parent: int | None, color: str, definition: 
     if book is None:
         db["codebooks"].insert({"name": "Test", "version": "1", "created_at": now()})
         book = db.execute("SELECT id FROM codebooks").fetchone()
-    return int(db["codes"].insert({
-        "codebook_id": book[0], "slug": slug, "name": name, "parent_id": parent,
-        "color": color, "definition": definition, "guid": None,
-    }).last_pk)
+    return int(
+        db["codes"]
+        .insert(
+            {
+                "codebook_id": book[0],
+                "slug": slug,
+                "name": name,
+                "parent_id": parent,
+                "color": color,
+                "definition": definition,
+                "guid": None,
+            }
+        )
+        .last_pk
+    )
 
 
 def _span(db, doc: int, quote: str) -> tuple[int, int]:
@@ -61,52 +72,95 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
     assert report.failed == [] if hasattr(report, "failed") else True
     doc1, doc2 = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
     verlies = _code(db, "verlies", "Verlies", None, "#aa3355", "Iets of iemand kwijtraken.")
-    woning = _code(db, "verlies-woning", "Verlies van woning", verlies, "#bb4466",
-                   "Verhuizen, het huis kwijt.")
+    woning = _code(
+        db, "verlies-woning", "Verlies van woning", verlies, "#bb4466", "Verhuizen, het huis kwijt."
+    )
     _code(db, "gedwongen", "Gedwongen verhuizing", woning, "#cc5577", "Niet zelf gekozen.")
     _code(db, "schaamte", "Schaamte", None, "#336699", "Zich schamen, niet durven vragen.")
     _code(db, "brugfiguren", "Brugfiguren", None, "#3a7", "Iemand die verbindt.")
     for code, rid in (("R01", doc1), ("R02", doc2)):
         ensure_respondent(db, code, actor=ME)
         link_document(db, rid, code, actor=ME)
-    for name, type_ in (("leeftijd", "number"), ("woonvorm", "text"), ("alleenstaand", "boolean"),
-                        ("interviewdatum", "date"), ("inkomen", "number")):
+    for name, type_ in (
+        ("leeftijd", "number"),
+        ("woonvorm", "text"),
+        ("alleenstaand", "boolean"),
+        ("interviewdatum", "date"),
+        ("inkomen", "number"),
+    ):
         define_attribute(db, name, type_, actor=ME)
-    for code, values in (("R01", (71, "huurflat", "ja", "2024-03-01", 1250.5)),
-                         ("R02", (64, "eengezinswoning", "nee", "2024-04-12", 980))):
-        for name, value in zip(("leeftijd", "woonvorm", "alleenstaand", "interviewdatum",
-                                "inkomen"), values):
+    for code, values in (
+        ("R01", (71, "huurflat", "ja", "2024-03-01", 1250.5)),
+        ("R02", (64, "eengezinswoning", "nee", "2024-04-12", 980)),
+    ):
+        for name, value in zip(
+            ("leeftijd", "woonvorm", "alleenstaand", "interviewdatum", "inkomen"), values
+        ):
             set_value(db, code, name, value, actor=ME)
     a = _span(db, doc1, "Ik voelde me ‘alleen’, echt alleen 😊.")
     b = _span(db, doc1, "echt alleen 😊. Café De Kroon ging dicht.")
     c = _span(db, doc1, "Ik schaam me een beetje, ëcht waar.")
     d = _span(db, doc2, "Een buurman die boodschappen doet.")
     for coder, code, span, doc in (
-        ("anna", "verlies-woning", a, doc1), ("bram", "verlies-woning", a, doc1),
-        ("bram", "gedwongen", b, doc1), ("anna", "schaamte", c, doc1),
-        ("bram", "schaamte", c, doc1), ("anna", "brugfiguren", d, doc2),
+        ("anna", "verlies-woning", a, doc1),
+        ("bram", "verlies-woning", a, doc1),
+        ("bram", "gedwongen", b, doc1),
+        ("anna", "schaamte", c, doc1),
+        ("bram", "schaamte", c, doc1),
+        ("anna", "brugfiguren", d, doc2),
     ):
-        add_coding(db, coder=coder, code=code, document_id=doc, start_char=span[0],
-                   end_char=span[1])
+        add_coding(
+            db, coder=coder, code=code, document_id=doc, start_char=span[0], end_char=span[1]
+        )
     mid = _span(db, doc2, "oodschappen")  # a free span inside a word, after an emoji
-    add_coding(db, coder="anna", code="brugfiguren", document_id=doc2, start_char=mid[0],
-               end_char=mid[1])
-    add_coding(db, coder="anna", code="verlies", document_id=doc2, start_char=d[0],
-               end_char=d[1], origin="machine", score=0.8, actor=ME)
-    rejected = add_coding(db, coder="bram", code="verlies", document_id=doc2, start_char=d[0],
-                          end_char=d[1], origin="machine", score=0.4, actor=ME)
+    add_coding(
+        db, coder="anna", code="brugfiguren", document_id=doc2, start_char=mid[0], end_char=mid[1]
+    )
+    add_coding(
+        db,
+        coder="anna",
+        code="verlies",
+        document_id=doc2,
+        start_char=d[0],
+        end_char=d[1],
+        origin="machine",
+        score=0.8,
+        actor=ME,
+    )
+    rejected = add_coding(
+        db,
+        coder="bram",
+        code="verlies",
+        document_id=doc2,
+        start_char=d[0],
+        end_char=d[1],
+        origin="machine",
+        score=0.4,
+        actor=ME,
+    )
     decide(db, rejected, "rejected", actor=ME)
-    seg = db.execute("SELECT id FROM segments WHERE document_id = ? ORDER BY position",
-                     [doc2]).fetchone()[0]
-    coding = db.execute("SELECT id FROM codings WHERE coder = 'anna' AND status = 'accepted' "
-                        "ORDER BY id").fetchone()[0]
+    seg = db.execute(
+        "SELECT id FROM segments WHERE document_id = ? ORDER BY position", [doc2]
+    ).fetchone()[0]
+    coding = db.execute(
+        "SELECT id FROM codings WHERE coder = 'anna' AND status = 'accepted' ORDER BY id"
+    ).fetchone()[0]
     for target_type, target_id, text in (
-        ("project", None, "Projectmemo: let op schaamte 😊"), ("document", doc1, "Mooi interview."),
-        ("code", verlies, "Definitie nog scherper maken."), ("coding", coding, "Twijfel hier."),
-        ("segment", seg, "Energie uit dieren."), ("respondent", 1, "R01 woont alleen."),
+        ("project", None, "Projectmemo: let op schaamte 😊"),
+        ("document", doc1, "Mooi interview."),
+        ("code", verlies, "Definitie nog scherper maken."),
+        ("coding", coding, "Twijfel hier."),
+        ("segment", seg, "Energie uit dieren."),
+        ("respondent", 1, "R01 woont alleen."),
     ):
-        add_memo(db, author="anna", target_type=target_type, target_id=target_id, text=text,
-                 title=f"Memo {target_type}")
+        add_memo(
+            db,
+            author="anna",
+            target_type=target_type,
+            target_id=target_id,
+            text=text,
+            title=f"Memo {target_type}",
+        )
     return db
 
 
@@ -125,26 +179,46 @@ def snapshot(db) -> dict:
     name = lambda cid: codes[cid]["name"] if cid else None  # noqa: E731
     docs = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM documents")}
     return {
-        "documents": sorted(db.execute(
-            "SELECT d.name, d.text, r.code FROM documents d "
-            "LEFT JOIN respondents r ON r.id = d.respondent_id").fetchall()),
-        "codes": sorted((c["name"], name(c["parent_id"]), c["color"], c["definition"])
-                        for c in codes.values()),
-        "codings": sorted((docs[r["document_id"]], r["start_char"], r["end_char"], r["text"],
-                           name(r["code_id"]), r["coder"], r["status"], r["origin"])
-                          for r in db.query("SELECT * FROM codings WHERE status = 'accepted'")),
+        "documents": sorted(
+            db.execute(
+                "SELECT d.name, d.text, r.code FROM documents d "
+                "LEFT JOIN respondents r ON r.id = d.respondent_id"
+            ).fetchall()
+        ),
+        "codes": sorted(
+            (c["name"], name(c["parent_id"]), c["color"], c["definition"]) for c in codes.values()
+        ),
+        "codings": sorted(
+            (
+                docs[r["document_id"]],
+                r["start_char"],
+                r["end_char"],
+                r["text"],
+                name(r["code_id"]),
+                r["coder"],
+                r["status"],
+                r["origin"],
+            )
+            for r in db.query("SELECT * FROM codings WHERE status = 'accepted'")
+        ),
         "coders": sorted({r[0] for r in db.execute("SELECT coder FROM codings")}),
         "attributes": sorted(db.execute("SELECT name, type FROM attributes").fetchall()),
-        "values": sorted(db.execute(
-            "SELECT r.code, v.attribute, v.value FROM attribute_values v "
-            "JOIN respondents r ON r.id = v.respondent_id").fetchall()),
-        "memos": sorted((m["target_type"], m["text"], m["author"], m["title"])
-                        for m in db.query("SELECT * FROM memos")),
+        "values": sorted(
+            db.execute(
+                "SELECT r.code, v.attribute, v.value FROM attribute_values v "
+                "JOIN respondents r ON r.id = v.respondent_id"
+            ).fetchall()
+        ),
+        "memos": sorted(
+            (m["target_type"], m["text"], m["author"], m["title"])
+            for m in db.query("SELECT * FROM memos")
+        ),
     }
 
 
 def test_qdpx_round_trip_keeps_documents_offsets_codes_codings_coders_attributes(
-        rich, tmp_path, nlp):
+    rich, tmp_path, nlp
+):
     out = tmp_path / "export.qdpx"
     export_qdpx(rich, out, pseudonymise=False, actor=ME)
     fresh = open_project(tmp_path / "fresh.db")
@@ -173,8 +247,9 @@ def test_export_has_one_coding_per_coder_with_creating_user(rich, tmp_path):
     coders = [users[c.get("creatingUser")] for c in root.iter("Coding")]
     assert sorted(coders) == ["anna"] * 4 + ["bram"] * 3
     for selection in root.iter("PlainTextSelection"):
-        assert all(c.get("creatingUser") == selection.get("creatingUser")
-                   for c in selection.iter("Coding"))
+        assert all(
+            c.get("creatingUser") == selection.get("creatingUser") for c in selection.iter("Coding")
+        )
 
 
 def test_suggestions_are_exported_only_when_asked_under_their_own_user(rich, tmp_path, nlp):
@@ -239,6 +314,7 @@ def test_reimport_keeps_the_projects_own_document_links(rich, tmp_path, nlp):
     export_qdpx(rich, out, pseudonymise=False, actor=ME)
     link_document(rich, 1, "R02", actor=ME)
     report = import_qdpx(rich, out, actor=ME, nlp=nlp)
-    assert rich.execute("SELECT r.code FROM documents d JOIN respondents r "
-                        "ON r.id = d.respondent_id WHERE d.id = 1").fetchone() == ("R02",)
+    assert rich.execute(
+        "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id WHERE d.id = 1"
+    ).fetchone() == ("R02",)
     assert ("case_link", "kept_existing_link") in [(l.kind, l.reason) for l in report.losses]

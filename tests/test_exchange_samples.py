@@ -23,8 +23,10 @@ def sample(name: str) -> Path:
 
 
 def counts(db) -> dict[str, int]:
-    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("documents", "codes", "codings", "memos", "respondents")}
+    return {
+        t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("documents", "codes", "codings", "memos", "respondents")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def _raw_spans() -> list[tuple[str, str]]:
             raw = zf.read(f"Sources/{guid}.txt").decode("utf-8-sig")
             units = raw.encode("utf-16-le")
             for a, b in re.findall(r'startPosition="(\d+)" endPosition="(\d+)"', part):
-                span = units[int(a) * 2:int(b) * 2].decode("utf-16-le")
+                span = units[int(a) * 2 : int(b) * 2].decode("utf-16-le")
                 spans.append((guid, span))
     return spans
 
@@ -111,19 +113,26 @@ def hand_authored_qdpx(tmp_path: Path) -> Path:
 
 def test_hand_authored_fixture_brings_cases_variables_and_overlapping_codings(db, tmp_path, nlp):
     report = import_qdpx(db, hand_authored_qdpx(tmp_path), actor=ME, nlp=nlp)
-    rows = db.execute("SELECT c.text, k.name FROM codings c JOIN codes k ON k.id = c.code_id "
-                      "ORDER BY c.start_char").fetchall()
+    rows = db.execute(
+        "SELECT c.text, k.name FROM codings c JOIN codes k ON k.id = c.code_id "
+        "ORDER BY c.start_char"
+    ).fetchall()
     assert rows == [("Diet and health", "Health"), ("health are clo", "Diet")]
     assert db.execute("SELECT name, type FROM attributes ORDER BY name").fetchall() == [
-        ("Age", "number"), ("Consented", "boolean")]
-    assert db.execute("SELECT r.code, v.attribute, v.value FROM attribute_values v JOIN "
-                      "respondents r ON r.id = v.respondent_id ORDER BY 2").fetchall() == [
-        ("Participant 1", "Age", "34"), ("Participant 1", "Consented", "true")]
-    linked = db.execute("SELECT r.code FROM documents d JOIN respondents r "
-                        "ON r.id = d.respondent_id").fetchall()
+        ("Age", "number"),
+        ("Consented", "boolean"),
+    ]
+    assert db.execute(
+        "SELECT r.code, v.attribute, v.value FROM attribute_values v JOIN "
+        "respondents r ON r.id = v.respondent_id ORDER BY 2"
+    ).fetchall() == [("Participant 1", "Age", "34"), ("Participant 1", "Consented", "true")]
+    linked = db.execute(
+        "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id"
+    ).fetchall()
     assert linked == [("Participant 1",)]
     assert {"picture", "pdf_selection", "audio", "video", "set", "graph"} <= {
-        loss.kind for loss in report.losses}
+        loss.kind for loss in report.losses
+    }
     coder = db.execute("SELECT DISTINCT coder FROM codings").fetchall()
     assert coder == [("Researcher A",)]
 
@@ -156,7 +165,9 @@ def test_reexport_keeps_the_guids_of_coders_cases_and_variables(db, tmp_path, nl
     assert users["Researcher A"] == "10000000-0000-0000-0000-000000000001"
     assert [c.get("guid") for c in root.iter("Case")] == ["d0000000-0000-0000-0000-000000000001"]
     assert sorted(v.get("guid") for v in root.iter("Variable")) == [
-        "30000000-0000-0000-0000-000000000001", "30000000-0000-0000-0000-000000000002"]
+        "30000000-0000-0000-0000-000000000001",
+        "30000000-0000-0000-0000-000000000002",
+    ]
     codings = [c.get("creatingUser") for c in root.iter("Coding")]
     assert codings == ["10000000-0000-0000-0000-000000000001"] * 2
 
@@ -170,10 +181,13 @@ def test_nvivo_project_goes_back_for_nvivo_and_returns_unchanged(nvivo, tmp_path
     export_qdpx(db, out, pseudonymise=False, actor=ME, target="nvivo")
     fresh = open_project(tmp_path / "fresh.db")
     report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
-    query = ("SELECT d.name, c.text, k.name, c.coder FROM codings c "
-             "JOIN documents d ON d.id = c.document_id JOIN codes k ON k.id = c.code_id")
+    query = (
+        "SELECT d.name, c.text, k.name, c.coder FROM codings c "
+        "JOIN documents d ON d.id = c.document_id JOIN codes k ON k.id = c.code_id"
+    )
     assert sorted(fresh.execute(query).fetchall()) == sorted(db.execute(query).fetchall())
     assert report.counts["codings"] == 303
     # NVivo's users, also those without codings, are there in both projects.
     assert {r[0] for r in fresh.execute("SELECT name FROM users")} >= {
-        r[0] for r in db.execute("SELECT name FROM users WHERE role = 'system'")}
+        r[0] for r in db.execute("SELECT name FROM users WHERE role = 'system'")
+    }

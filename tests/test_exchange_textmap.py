@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 import pytest
 
 from workbench.exchange.textmap import (
-    STANDARD, AmbiguousReading, Reading, guess_reading, normalise_mapped, reading_map,
+    STANDARD,
+    AmbiguousReading,
+    Reading,
+    guess_reading,
+    normalise_mapped,
+    reading_map,
 )
 from workbench.text import normalise_text
 
@@ -59,7 +64,7 @@ def test_crlf_counted_as_one_character_is_recognised_by_words_and_names():
     reading = guess_reading(raw, spans)
     assert reading == Reading("codepoint", crlf_one=True)
     to_raw = reading_map(raw, reading)
-    assert [raw[to_raw(s):to_raw(e)] for s, e, _ in spans] == ["Slecht", "mijn vrouw", "Wanneer"]
+    assert [raw[to_raw(s) : to_raw(e)] for s, e, _ in spans] == ["Slecht", "mijn vrouw", "Wanneer"]
     # The same spans counted in the file as written (two characters) stay standard.
     two = [(raw.index(q), raw.index(q) + len(q), None) for q in ("mijn vrouw", "Wanneer")]
     assert guess_reading(raw, two) == STANDARD
@@ -74,8 +79,9 @@ def test_crlf_readings_that_fit_equally_well_but_differ_are_refused():
     assert guess_reading(raw, [(4, 5, "z")]) == Reading("codepoint", crlf_one=True)
 
 
-@given(st.lists(st.sampled_from(["ab", " ", "\r\n", "😊", "é"]), max_size=30).map("".join),
-       st.data())
+@given(
+    st.lists(st.sampled_from(["ab", " ", "\r\n", "😊", "é"]), max_size=30).map("".join), st.data()
+)
 def test_reading_maps_every_boundary_of_the_tools_text_back_to_the_raw_text(raw, data):
     for reading in (Reading("utf16", True), Reading("codepoint", True), Reading("utf16")):
         tool_text = raw.replace("\r\n", "\n") if reading.crlf_one else raw
@@ -83,5 +89,6 @@ def test_reading_maps_every_boundary_of_the_tools_text_back_to_the_raw_text(raw,
         offset = len(tool_text[:i].encode("utf-16-le")) // 2 if reading.unit == "utf16" else i
         at = reading_map(raw, reading)(offset)
         expected = tool_text[:i]
-        assert raw[:at].replace("\r\n", "\n") == expected if reading.crlf_one \
-            else raw[:at] == expected
+        assert (
+            raw[:at].replace("\r\n", "\n") == expected if reading.crlf_one else raw[:at] == expected
+        )

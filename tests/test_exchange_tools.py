@@ -73,14 +73,16 @@ def test_crlf_counted_as_one_character_lands_on_the_same_words(rich, tmp_path, n
 
 
 def test_ambiguous_line_end_counting_is_refused_and_nothing_is_written(db, tmp_path, nlp):
-    qde = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
-           'name="p" origin="MAXQDA 24"><Users><User guid="{u}" name="anna"/></Users>'
-           '<CodeBook><Codes><Code guid="{c}" name="Verlies" isCodable="true"/></Codes>'
-           '</CodeBook><Sources><TextSource guid="{s}" name="r.txt" '
-           'plainTextPath="internal://r.txt"><PlainTextSelection guid="{p}" startPosition="4" '
-           'endPosition="5" creatingUser="{u}"><Coding guid="{k}" creatingUser="{u}">'
-           '<CodeRef targetGUID="{c}"/></Coding></PlainTextSelection></TextSource></Sources>'
-           '</Project>').format(**{k: uuid.uuid4() for k in "ucspk"})
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+        'name="p" origin="MAXQDA 24"><Users><User guid="{u}" name="anna"/></Users>'
+        '<CodeBook><Codes><Code guid="{c}" name="Verlies" isCodable="true"/></Codes>'
+        '</CodeBook><Sources><TextSource guid="{s}" name="r.txt" '
+        'plainTextPath="internal://r.txt"><PlainTextSelection guid="{p}" startPosition="4" '
+        'endPosition="5" creatingUser="{u}"><Coding guid="{k}" creatingUser="{u}">'
+        '<CodeRef targetGUID="{c}"/></Coding></PlainTextSelection></TextSource></Sources>'
+        "</Project>"
+    ).format(**{k: uuid.uuid4() for k in "ucspk"})
     path = tmp_path / "m.qdpx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", qde)
@@ -92,8 +94,7 @@ def test_ambiguous_line_end_counting_is_refused_and_nothing_is_written(db, tmp_p
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
 
 
-def test_pseudonymised_export_with_renewed_guids_comes_back_onto_the_original(
-        rich, tmp_path, nlp):
+def test_pseudonymised_export_with_renewed_guids_comes_back_onto_the_original(rich, tmp_path, nlp):
     pseudonymise_rene(rich, tmp_path / "rich.db")
     export_qdpx(rich, tmp_path / "p.qdpx", actor=ME)  # pseudonymised
     qc = as_qualcoder(tmp_path / "p.qdpx", tmp_path / "qc.qdpx")
@@ -101,17 +102,22 @@ def test_pseudonymised_export_with_renewed_guids_comes_back_onto_the_original(
     with zipfile.ZipFile(qc) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     qde = members["project.qde"].decode("utf-8")
-    source_file = next(n for n, d in members.items()
-                       if n.startswith("sources/") and "[Naam 1]" in d.decode("utf-8-sig"))
+    source_file = next(
+        n
+        for n, d in members.items()
+        if n.startswith("sources/") and "[Naam 1]" in d.decode("utf-8-sig")
+    )
     text = members[source_file].decode("utf-8-sig")
     start = text.index("Zonder [Naam 1] was ik")
     end = start + len("Zonder [Naam 1] was ik")
     code = re.search(r'<Code guid="([^"]+)" name="Schaamte"', qde).group(1)
     guid = source_file.split("/")[1][:-4]
-    selection = (f'<PlainTextSelection guid="{uuid.uuid4()}" startPosition="{start}" '
-                 f'endPosition="{end}" creatingUser="{uuid.UUID(int=7)}"><Coding '
-                 f'guid="{uuid.uuid4()}" creatingUser="{uuid.UUID(int=7)}"><CodeRef '
-                 f'targetGUID="{code}"/></Coding></PlainTextSelection>')
+    selection = (
+        f'<PlainTextSelection guid="{uuid.uuid4()}" startPosition="{start}" '
+        f'endPosition="{end}" creatingUser="{uuid.UUID(int=7)}"><Coding '
+        f'guid="{uuid.uuid4()}" creatingUser="{uuid.UUID(int=7)}"><CodeRef '
+        f'targetGUID="{code}"/></Coding></PlainTextSelection>'
+    )
     qde = qde.replace(f'plainTextPath="internal://{guid}.txt"', "\x00", 1)
     head, tail = qde.split("\x00")
     tail = tail.replace(">", ">" + selection, 1)
@@ -135,6 +141,7 @@ def test_pseudonymised_export_with_renewed_guids_comes_back_onto_the_original(
 
 # --- exports for a named tool ------------------------------------------------------------------
 
+
 def _root(path: Path):
     from workbench.exchange.safety import parse_xml
 
@@ -147,7 +154,8 @@ def _root(path: Path):
 
 @pytest.mark.parametrize("target", [None, "nvivo", "atlasti", "maxqda", "qualcoder"])
 def test_every_target_is_schema_valid_with_sources_folder_and_plain_utc_dates(
-        rich, tmp_path, target):
+    rich, tmp_path, target
+):
     from workbench.exchange.ids import schema_errors
 
     out = tmp_path / "t.qdpx"
@@ -169,7 +177,7 @@ def test_nvivo_export_counts_utf16_units_and_comes_back_on_the_same_words(rich, 
         for sel in source.iter("PlainTextSelection"):
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
             units = text.encode("utf-16-le")
-            quoted = units[2 * start:2 * end].decode("utf-16-le")
+            quoted = units[2 * start : 2 * end].decode("utf-16-le")
             assert " ".join(quoted.split())[:50] == sel.get("name")[:50].rstrip("…")
     fresh = open_project(tmp_path / "fresh.db")
     report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
@@ -182,11 +190,13 @@ def test_qualcoder_export_puts_memos_where_qualcoder_reads_them(rich, tmp_path, 
     export_qdpx(rich, out, pseudonymise=False, actor=ME, target="qualcoder")
     root, files = _root(out)
     coded = [s for s in root.iter("PlainTextSelection") if s.find("Coding") is not None]
-    assert [s.find("Description").text for s in coded if s.find("Description") is not None] \
-        == ["Twijfel hier."]  # the coding memo, on its selection
+    assert [s.find("Description").text for s in coded if s.find("Description") is not None] == [
+        "Twijfel hier."
+    ]  # the coding memo, on its selection
     sources = list(root.iter("TextSource"))
-    assert [s.find("Description").text for s in sources if s.find("Description") is not None] \
-        == ["Mooi interview."]  # the document memo, as the source's memo
+    assert [s.find("Description").text for s in sources if s.find("Description") is not None] == [
+        "Mooi interview."
+    ]  # the document memo, as the source's memo
     notes = {n.get("guid"): n for n in root.find("Notes")}
     annotations = [n for n in notes.values() if n.find("PlainTextSelection") is not None]
     assert [a.find("PlainTextContent").text for a in annotations] == ["Energie uit dieren."]
@@ -194,13 +204,17 @@ def test_qualcoder_export_puts_memos_where_qualcoder_reads_them(rich, tmp_path, 
     assert refs == {annotations[0].get("guid")}  # QualCoder finds the source by its NoteRef
     journals = [n for n in notes.values() if n.get("plainTextPath")]
     texts = sorted(files["sources/" + j.get("plainTextPath").split("//")[1]] for j in journals)
-    assert texts == sorted(["Projectmemo: let op schaamte 😊", "Definitie nog scherper maken.",
-                            "R01 woont alleen."])
+    assert texts == sorted(
+        ["Projectmemo: let op schaamte 😊", "Definitie nog scherper maken.", "R01 woont alleen."]
+    )
     assert all(j.get("name") for j in journals)  # QualCoder skips journals without a name
     fresh = open_project(tmp_path / "fresh.db")
     import_qdpx(fresh, out, actor=ME, nlp=nlp)
-    memos = lambda db: sorted(db.execute(  # noqa: E731
-        "SELECT target_type, text FROM memos").fetchall())
+    memos = lambda db: sorted(
+        db.execute(  # noqa: E731
+            "SELECT target_type, text FROM memos"
+        ).fetchall()
+    )
     assert memos(fresh) == memos(rich)
 
 
@@ -221,8 +235,7 @@ def test_project_name_description_and_source_dates_survive_a_round_trip(rich, tm
     root, _ = _root(again)
     assert root.get("name") == "rich"
     assert root.find("Description").text == "Eenzaamheid na verhuizing."
-    assert {s.get("creationDateTime") for s in root.iter("TextSource")} == {
-        "2024-03-01T09:30:00Z"}
+    assert {s.get("creationDateTime") for s in root.iter("TextSource")} == {"2024-03-01T09:30:00Z"}
 
 
 # --- nothing dropped silently --------------------------------------------------------------------
@@ -256,8 +269,10 @@ QC_PROJECT = """<?xml version="1.0" encoding="utf-8"?>
   <Links><Link guid="{link}" originGUID="{linked}" targetGUID="{bare}"/></Links>
   <Description>Projectmemo uit QualCoder.</Description>
 </Project>"""
-QC_TEXT = ("I: Hoe is het met u?\n"
-           "R: Sinds de verhuizing ken ik niemand. Alleen de buurman zegt soms gedag.\n")
+QC_TEXT = (
+    "I: Hoe is het met u?\n"
+    "R: Sinds de verhuizing ken ik niemand. Alleen de buurman zegt soms gedag.\n"
+)
 
 
 def _qc_file(tmp_path: Path, year: str = "2021", crlf: bool = False) -> Path:
@@ -265,9 +280,22 @@ def _qc_file(tmp_path: Path, year: str = "2021", crlf: bool = False) -> Path:
         return QC_TEXT.index(quote), QC_TEXT.index(quote) + len(quote)
 
     (s1, e1), (s2, e2), (s3, e3) = at("Sinds de verhuizing"), at("de buurman"), at("ken ik")
-    guids = {k: str(uuid.uuid4()) for k in
-             ("anna", "kim", "code", "src", "sel", "cod", "bare", "ann", "annsel", "linked",
-              "link")}
+    guids = {
+        k: str(uuid.uuid4())
+        for k in (
+            "anna",
+            "kim",
+            "code",
+            "src",
+            "sel",
+            "cod",
+            "bare",
+            "ann",
+            "annsel",
+            "linked",
+            "link",
+        )
+    }
     xml = QC_PROJECT.format(**guids, s1=s1, e1=e1, s2=s2, e2=e2, s3=s3, e3=e3)
     xml = xml.replace("2021-01-15T23:37:54Z", f"{year}-01-15T23:37:54Z")
     path = tmp_path / "qc.qdpx"
@@ -288,16 +316,20 @@ def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp,
     assert db.execute("SELECT text FROM codings").fetchall() == [("Sinds de verhuizing",)]
     assert db.execute("SELECT role FROM users WHERE name = 'kim'").fetchone() == ("system",)
     text = db.execute("SELECT text FROM documents").fetchone()[0]
-    memos = db.execute("SELECT target_type, text, start_char, end_char FROM memos "
-                       "ORDER BY text").fetchall()
-    as_text = {m[1]: (m[0], text[m[2]:m[3]] if m[2] is not None else None) for m in memos}
+    memos = db.execute(
+        "SELECT target_type, text, start_char, end_char FROM memos ORDER BY text"
+    ).fetchall()
+    as_text = {m[1]: (m[0], text[m[2] : m[3]] if m[2] is not None else None) for m in memos}
     # The annotation keeps its range; the note linked to a selection is about that text.
-    assert as_text == {"Let op: hier begint het.": ("document", "ken ik"),
-                       "De buurman is belangrijk.": ("document", "de buurman")}
+    assert as_text == {
+        "Let op: hier begint het.": ("document", "ken ik"),
+        "De buurman is belangrijk.": ("document", "de buurman"),
+    }
     assert get_setting(db, "project_description") == "Projectmemo uit QualCoder."
     assert get_setting(db, "project_name") == "Buurtonderzoek"
     assert db.execute("SELECT created_at FROM documents").fetchone() == (
-        "2021-01-15T23:37:54.000+00:00",)
+        "2021-01-15T23:37:54.000+00:00",
+    )
     assert report.counts["words"] == 5 + 12  # the speaker labels are not words
     again = import_qdpx(db, _qc_file(tmp_path, crlf=crlf), actor=ME, nlp=nlp)  # new guids
     assert "memos" not in again.counts and "codings" not in again.counts
@@ -321,12 +353,26 @@ def test_an_unknown_xml_encoding_is_a_clear_refusal(db, tmp_path, nlp):
 
 # --- what the command line says --------------------------------------------------------------------
 
+
 def test_cli_export_for_nvivo_and_import_summary_counts_words(rich, tmp_path, capsys):
     from workbench.cli import main
 
     out = tmp_path / "n.qdpx"
-    assert main(["export", "--project", str(tmp_path / "rich.db"), "--output", str(out),
-                 "--for", "nvivo", "--original-text"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--project",
+                str(tmp_path / "rich.db"),
+                "--output",
+                str(out),
+                "--for",
+                "nvivo",
+                "--original-text",
+            ]
+        )
+        == 0
+    )
     assert "UTF-16" in capsys.readouterr().out
     fresh = tmp_path / "fresh.db"
     assert main(["--lang", "en", "import", str(out), "--project", str(fresh)]) == 0
@@ -356,15 +402,17 @@ def test_a_source_of_one_paragraph_over_a_million_characters_is_imported(db, tmp
     text = "R: " + sentence * (1_050_000 // len(sentence))
     start = text.index("alleen", 900_000)
     g = {k: str(uuid.uuid4()) for k in "usck"}
-    xml = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
-           f'name="p" origin="MAXQDA 24"><Users><User guid="{g["u"]}" name="anna"/></Users>'
-           f'<CodeBook><Codes><Code guid="{g["c"]}" name="Eenzaam" isCodable="true"/></Codes>'
-           f'</CodeBook><Sources><TextSource guid="{g["s"]}" name="lang" '
-           f'plainTextPath="internal://{g["s"]}.txt"><PlainTextSelection guid="{g["k"]}" '
-           f'startPosition="{start}" endPosition="{start + 6}" creatingUser="{g["u"]}">'
-           f'<Coding guid="{uuid.uuid4()}" creatingUser="{g["u"]}"><CodeRef '
-           f'targetGUID="{g["c"]}"/></Coding></PlainTextSelection></TextSource></Sources>'
-           f'</Project>')
+    xml = (
+        f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+        f'name="p" origin="MAXQDA 24"><Users><User guid="{g["u"]}" name="anna"/></Users>'
+        f'<CodeBook><Codes><Code guid="{g["c"]}" name="Eenzaam" isCodable="true"/></Codes>'
+        f'</CodeBook><Sources><TextSource guid="{g["s"]}" name="lang" '
+        f'plainTextPath="internal://{g["s"]}.txt"><PlainTextSelection guid="{g["k"]}" '
+        f'startPosition="{start}" endPosition="{start + 6}" creatingUser="{g["u"]}">'
+        f'<Coding guid="{uuid.uuid4()}" creatingUser="{g["u"]}"><CodeRef '
+        f'targetGUID="{g["c"]}"/></Coding></PlainTextSelection></TextSource></Sources>'
+        f"</Project>"
+    )
     path = tmp_path / "lang.qdpx"
     with zipfile.ZipFile(path, "w") as zf:  # stored: this repetitive text compresses like a bomb
         zf.writestr("project.qde", xml)

@@ -27,8 +27,12 @@ SEEDS = {
     "srt": REPO / "corpora" / "demo" / "R10-mehmet-havenkwartier.srt",
     "qdpx": Path("refi", "samples", "atlasti-8.4-TestProject.qdpx"),  # under ../shared
 }
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +59,10 @@ def import_and_check(db, name: str, data: bytes, nlp) -> None:
     else:
         assert isinstance(result.error, WorkbenchError) and result.message("nl")
         assert after == before, f"{name}: a failed import left documents behind"
-    half = db.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS "
-                      "(SELECT 1 FROM segments s WHERE s.document_id = d.id)").fetchone()[0]
+    half = db.execute(
+        "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+        "(SELECT 1 FROM segments s WHERE s.document_id = d.id)"
+    ).fetchone()[0]
     assert half == 0, f"{name}: a document without segments"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -72,7 +78,7 @@ def mutate(data: bytes, draw) -> bytes:
         if how == "flip":
             data[at] ^= draw(st.integers(1, 255))
         elif how == "delete":
-            del data[at:at + draw(st.integers(1, 64))]
+            del data[at : at + draw(st.integers(1, 64))]
         elif how == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=64))
         else:
@@ -114,8 +120,7 @@ def test_mutated_real_files_never_crash_the_importer(project, nlp, fmt, seed, dr
 @pytest.mark.parametrize("fmt", ["docx", "odt", "qdpx"])
 @FUZZ
 @given(draw=st.data())
-def test_damaged_members_inside_valid_zips_never_crash_the_importer(project, nlp, fmt, seed,
-                                                                    draw):
+def test_damaged_members_inside_valid_zips_never_crash_the_importer(project, nlp, fmt, seed, draw):
     data = mutate_inside_zip(seed, draw.draw)
     import_and_check(project, f"binnenin.{fmt}", data, nlp)
 
@@ -159,8 +164,11 @@ def test_mutated_tables_and_codebooks_load_or_give_a_message(tmp_path, fmt, draw
     from workbench.respondents import read_table
 
     seed = table_and_codebook_seed(fmt)
-    data = mutate_inside_zip(seed, draw.draw) if fmt == "xlsx" and draw.draw(st.booleans()) \
+    data = (
+        mutate_inside_zip(seed, draw.draw)
+        if fmt == "xlsx" and draw.draw(st.booleans())
         else mutate(seed, draw.draw)
+    )
     path = tmp_path / f"beschadigd.{fmt}"
     path.write_bytes(data)
     try:

@@ -27,7 +27,9 @@ def test_undo_removes_the_coding_just_added_and_logs_an_undo(db, doc):
 
 
 def test_undo_puts_back_a_removed_coding_with_its_id(db, doc):
-    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    cid = codings.add_coding(
+        db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
+    )
     codings.remove_coding(db, cid, actor="onderzoeker")
     undo_last(db, user="onderzoeker")
     assert row(db, "codings", cid)["coder"] == "onderzoeker"
@@ -37,7 +39,10 @@ def test_repeated_undo_walks_back_through_the_users_actions(db, doc):
     segs = segment_ids(db, doc)
     first = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segs[1])
     second = codings.add_coding(db, coder="onderzoeker", code="schaamte", segment_id=segs[3])
-    assert [e["entity_id"] for e in undoable_actions(db, user="onderzoeker")] == [str(second), str(first)]
+    assert [e["entity_id"] for e in undoable_actions(db, user="onderzoeker")] == [
+        str(second),
+        str(first),
+    ]
     undo_last(db, user="onderzoeker")
     undo_last(db, user="onderzoeker")
     assert count(db) == 0
@@ -55,8 +60,15 @@ def test_undo_only_touches_the_users_own_actions(db, doc):
 
 
 def test_undo_restores_a_suggestion_decision(db, doc):
-    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", origin="machine",
-                             segment_id=segment_ids(db, doc)[1], score=0.8, actor="onderzoeker")
+    cid = codings.add_coding(
+        db,
+        coder="onderzoeker",
+        code="verlies",
+        origin="machine",
+        segment_id=segment_ids(db, doc)[1],
+        score=0.8,
+        actor="onderzoeker",
+    )
     codings.decide(db, cid, "accepted", actor="onderzoeker")
     undo_last(db, user="onderzoeker")
     assert row(db, "codings", cid)["status"] == "suggested"
@@ -71,23 +83,40 @@ def test_undo_restores_a_memo_text(db, doc):
 
 def test_undo_restores_a_code_edit_made_in_the_codebook(db, doc):
     before = row(db, "codes", 1)
-    edit_code(db, "verlies", rationale="scherper", actor="onderzoeker",
-              definition="Iets of iemand kwijtraken.", examples=["Ik ben mijn huis kwijt."])
+    edit_code(
+        db,
+        "verlies",
+        rationale="scherper",
+        actor="onderzoeker",
+        definition="Iets of iemand kwijtraken.",
+        examples=["Ik ben mijn huis kwijt."],
+    )
     undo_last(db, user="onderzoeker")
     after = row(db, "codes", 1)
     assert (after["definition"], after["examples"]) == (before["definition"], before["examples"])
-    assert db.execute("SELECT rationale FROM codebook_changes ORDER BY id DESC").fetchone()[0] == "undo"
+    assert (
+        db.execute("SELECT rationale FROM codebook_changes ORDER BY id DESC").fetchone()[0]
+        == "undo"
+    )
 
 
 def test_actions_that_cannot_be_undone_are_passed_over(db, doc):
-    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    cid = codings.add_coding(
+        db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
+    )
     add_code(db, name="Nieuwe code", rationale="inductief", actor="onderzoeker")
     assert undo_last(db, user="onderzoeker")["entity_id"] == str(cid)
 
 
 def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
-    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", origin="machine",
-                             segment_id=segment_ids(db, doc)[1], actor="onderzoeker")
+    cid = codings.add_coding(
+        db,
+        coder="onderzoeker",
+        code="verlies",
+        origin="machine",
+        segment_id=segment_ids(db, doc)[1],
+        actor="onderzoeker",
+    )
     accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
     codings.add_coding(db, coder="anna", code="schaamte", segment_id=segment_ids(db, doc)[2])
     codings.decide(db, cid, "rejected", actor="anna")
@@ -97,7 +126,9 @@ def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
 
 
 def test_history_of_a_document_and_of_a_code(db, doc):
-    cid = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    cid = codings.add_coding(
+        db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
+    )
     add_memo(db, author="onderzoeker", target_type="document", target_id=doc, text="notitie")
     undo_last(db, user="onderzoeker")
     actions = [e["action"] for e in document_history(db, doc, actor="onderzoeker")]
@@ -116,7 +147,11 @@ def test_co_onderzoeker_cannot_read_history(db, doc):
 def test_history_of_an_imported_document_starts_with_its_import(db, nlp):
     from workbench.ingest import import_files
 
-    report = import_files(db, [("gesprek.txt", "I: Hoe gaat het?\nR: Goed hoor.".encode())],
-                          actor="onderzoeker", nlp=nlp)
+    report = import_files(
+        db,
+        [("gesprek.txt", "I: Hoe gaat het?\nR: Goed hoor.".encode())],
+        actor="onderzoeker",
+        nlp=nlp,
+    )
     events = document_history(db, report.results[0].document_id, actor="onderzoeker")
     assert [(e["action"], e["actor"]) for e in events] == [("import.document", "onderzoeker")]

@@ -48,11 +48,14 @@ def sparse(path: Path, size: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name, read", [
-    ("respondenten.csv", read_table),
-    ("respondenten.xlsx", read_table),
-    ("codeboek.yaml", load_codebook),
-])
+@pytest.mark.parametrize(
+    "name, read",
+    [
+        ("respondenten.csv", read_table),
+        ("respondenten.xlsx", read_table),
+        ("codeboek.yaml", load_codebook),
+    ],
+)
 def test_a_two_gigabyte_file_is_refused_by_its_size_before_reading(tmp_path, name, read):
     path = sparse(tmp_path / name, 2 * 1024**3)
     tracemalloc.start()

@@ -49,8 +49,10 @@ def encrypted_odt() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("META-INF/manifest.xml",
-                         '<manifest:file-entry><manifest:encryption-data/></manifest:file-entry>')
+        archive.writestr(
+            "META-INF/manifest.xml",
+            "<manifest:file-entry><manifest:encryption-data/></manifest:file-entry>",
+        )
         archive.writestr("content.xml", os.urandom(256))
     return buffer.getvalue()
 
@@ -67,10 +69,14 @@ BAD_FILES = {
     "secret.docx": (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, "zip.encrypted"),
     "bomb.docx": (zip_bomb(), "zip.bomb"),
     "evil.odt": (hostile_names(), "zip.unsafe_path"),
-    "broken-utf8.txt": ("R: één café, reünie, geëmigreerd. ".encode() * 3 + b"\xff\xfe\xc3(",
-                        "ingest.undecodable"),
-    "broken-utf16.txt": (b"\xff\xfe" + "R: hallo".encode("utf-16-le") + b"\x00\xd8",
-                         "ingest.undecodable"),
+    "broken-utf8.txt": (
+        "R: één café, reünie, geëmigreerd. ".encode() * 3 + b"\xff\xfe\xc3(",
+        "ingest.undecodable",
+    ),
+    "broken-utf16.txt": (
+        b"\xff\xfe" + "R: hallo".encode("utf-16-le") + b"\x00\xd8",
+        "ingest.undecodable",
+    ),
     "bad.vtt": (b"this is no webvtt at all\n", "ingest.bad_subtitles"),
 }
 
@@ -132,8 +138,10 @@ def test_good_files_of_a_batch_import_around_bad_ones(db, tmp_path):
 def test_a_failure_while_writing_leaves_nothing_of_that_file(db, tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(DIALOGUE, encoding="utf-8")
-    db.execute("CREATE TRIGGER no_segments BEFORE INSERT ON segments "
-               "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    db.execute(
+        "CREATE TRIGGER no_segments BEFORE INSERT ON segments "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
     before = counts(db)
     with pytest.raises(Exception, match="disk full"):
         import_files(db, [path], actor="onderzoeker")
@@ -158,7 +166,7 @@ def corrupt_version_needed(data: bytes) -> bytes:
     out = bytearray(data)
     at = out.find(b"PK\x01\x02")
     assert at >= 0
-    out[at + 6:at + 8] = (255).to_bytes(2, "little")
+    out[at + 6 : at + 8] = (255).to_bytes(2, "little")
     return bytes(out)
 
 
@@ -232,7 +240,7 @@ def test_a_very_long_line_is_cut_at_sentence_ends_with_exact_offsets():
     found = list(pieces(line, 7))
     assert "".join(p for _, p in found) == line
     assert all(len(p) <= MAX_PIECE_CHARS for _, p in found)
-    assert all(line[o - 7:o - 7 + len(p)] == p for o, p in found)
+    assert all(line[o - 7 : o - 7 + len(p)] == p for o, p in found)
     sentences = [p for _, p in found if not p.startswith("x")]
     assert all(p.endswith(". ") for p in sentences[:-1])
 
@@ -248,6 +256,7 @@ def test_a_transcript_pasted_as_one_line_over_a_million_characters_is_imported(d
     assert report.results[0].ok, report.results[0].message("en")
     text = db.execute("SELECT text FROM documents").fetchone()[0]
     assert db.execute("SELECT count(*) FROM segments").fetchone()[0] > 17_000
-    for start, end, seg in db.execute("SELECT start_char, end_char, text FROM segments "
-                                      "ORDER BY random() LIMIT 200"):
+    for start, end, seg in db.execute(
+        "SELECT start_char, end_char, text FROM segments ORDER BY random() LIMIT 200"
+    ):
         assert text[start:end] == seg

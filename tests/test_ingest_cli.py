@@ -9,8 +9,9 @@ from workbench.cli import main
 
 def test_import_prints_details_and_exits_zero(tmp_path, capsys):
     (tmp_path / "a.txt").write_bytes(DIALOGUE.encode("cp1252"))
-    code = main(["--lang", "en", "import", str(tmp_path / "a.txt"),
-                 "--project", str(tmp_path / "p.db")])
+    code = main(
+        ["--lang", "en", "import", str(tmp_path / "a.txt"), "--project", str(tmp_path / "p.db")]
+    )
     out, err = capsys.readouterr()
     assert code == 0
     assert "a.txt: txt, encoding cp1252, speakers I (interviewer), R (respondent)" in out
@@ -21,8 +22,15 @@ def test_import_prints_details_and_exits_zero(tmp_path, capsys):
 def test_import_exits_non_zero_when_a_file_fails(tmp_path, capsys):
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"")
-    code = main(["import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
-                 "--project", str(tmp_path / "p.db")])
+    code = main(
+        [
+            "import",
+            str(tmp_path / "a.txt"),
+            str(tmp_path / "b.txt"),
+            "--project",
+            str(tmp_path / "p.db"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "b.txt: het bestand is leeg." in out
@@ -31,8 +39,9 @@ def test_import_exits_non_zero_when_a_file_fails(tmp_path, capsys):
 def test_import_links_to_a_respondent_and_speakers_can_be_set(tmp_path, capsys):
     project = str(tmp_path / "p.db")
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
-    assert main(["import", str(tmp_path / "a.txt"), "--project", project,
-                 "--respondent", "R07"]) == 0
+    assert (
+        main(["import", str(tmp_path / "a.txt"), "--project", project, "--respondent", "R07"]) == 0
+    )
     assert main(["respondents", "list", "--project", project]) == 0
     assert "R07" in capsys.readouterr().out
     assert main(["speakers", "set", "1", "other", "--project", project]) == 0

@@ -70,8 +70,10 @@ def test_text_in_each_encoding_is_read_and_its_encoding_reported(encoding):
     parsed = read_bytes(data, name="a.txt", fmt="txt")
     assert "Café's" in parsed.text
     assert "\ufeff" not in parsed.text
-    expected = {"latin-1": {"cp1252", "iso8859-1", "iso8859-15"},
-                "cp1252": {"cp1252", "iso8859-1", "iso8859-15"}}
+    expected = {
+        "latin-1": {"cp1252", "iso8859-1", "iso8859-15"},
+        "cp1252": {"cp1252", "iso8859-1", "iso8859-15"},
+    }
     assert parsed.encoding in expected.get(encoding, {encoding})
 
 
@@ -99,7 +101,7 @@ def test_crlf_and_markdown_are_normalised():
 
 def test_docx_reads_paragraphs_and_tables_in_reading_order(tmp_path):
     parsed = read_bytes(write_docx(tmp_path / "a.docx").read_bytes(), name="a.docx", fmt="docx")
-    spoken = [(t.speaker, parsed.text[t.start_char:t.end_char]) for t in parsed.turns]
+    spoken = [(t.speaker, parsed.text[t.start_char : t.end_char]) for t in parsed.turns]
     assert spoken == [
         (None, "Fictief interview (docx)"),
         ("I", "Waar woont u nu?"),
@@ -111,7 +113,7 @@ def test_docx_reads_paragraphs_and_tables_in_reading_order(tmp_path):
 
 def test_odt_reads_headings_spaces_tabs_breaks_and_tables(tmp_path):
     parsed = read_bytes(write_odt(tmp_path / "a.odt").read_bytes(), name="a.odt", fmt="odt")
-    spoken = [(t.speaker, parsed.text[t.start_char:t.end_char]) for t in parsed.turns]
+    spoken = [(t.speaker, parsed.text[t.start_char : t.end_char]) for t in parsed.turns]
     assert spoken == [
         (None, "Fictief interview (odt)"),
         ("I", "Hoe gaat\thet?"),
@@ -140,19 +142,21 @@ def test_vtt_voice_tags_give_speakers_and_consecutive_cues_merge():
     parsed = read_bytes(VTT.encode(), name="a.vtt", fmt="vtt")
     assert [t.speaker for t in parsed.turns] == ["Interviewer", "Joke", "Interviewer"]
     joke = parsed.turns[1]
-    assert parsed.text[joke.start_char:joke.end_char] == (
+    assert parsed.text[joke.start_char : joke.end_char] == (
         "Goed. Mijn kat houdt me gezelschap. Zij wacht elke ochtend op mij."
     )
     assert (joke.time_start, joke.time_end) == (4.0, 9.75)
 
 
 def test_srt_name_prefixes_give_speakers_in_cp1252():
-    srt = ("1\n00:00:01,000 --> 00:00:02,000\nAnna: Gaat u naar de kerk?\n\n"
-           "2\n00:00:02,500 --> 00:00:05,000\nKees: Ja, elke zondag. Daar ken ik iedereen.\n\n"
-           "3\n00:00:05,100 --> 00:00:06,000\nNa de dienst drinken we koffie, café-stijl.\n")
+    srt = (
+        "1\n00:00:01,000 --> 00:00:02,000\nAnna: Gaat u naar de kerk?\n\n"
+        "2\n00:00:02,500 --> 00:00:05,000\nKees: Ja, elke zondag. Daar ken ik iedereen.\n\n"
+        "3\n00:00:05,100 --> 00:00:06,000\nNa de dienst drinken we koffie, café-stijl.\n"
+    )
     parsed = read_bytes(srt.encode("cp1252"), name="a.srt", fmt="srt")
     assert parsed.encoding == "cp1252"
     assert [t.speaker for t in parsed.turns] == ["Anna", "Kees"]
     kees = parsed.turns[1]
-    assert parsed.text[kees.start_char:kees.end_char].endswith("koffie, café-stijl.")
+    assert parsed.text[kees.start_char : kees.end_char].endswith("koffie, café-stijl.")
     assert kees.time_end == 6.0

@@ -9,40 +9,59 @@ from workbench.ingest.roles import guess_roles
 
 
 def spoken(text):
-    return [(t.speaker, text[t.start_char:t.end_char], t.time_start) for t in parse_turns(text)]
+    return [(t.speaker, text[t.start_char : t.end_char], t.time_start) for t in parse_turns(text)]
 
 
-@pytest.mark.parametrize("interviewer,respondent", [
-    ("I:", "R:"), ("Interviewer:", "Respondent:"), ("Int.", "Resp."), ("INT:", "RESP:"),
-    ("I :", "R :"), ("Vraag:", "Antwoord:"),
-])
+@pytest.mark.parametrize(
+    "interviewer,respondent",
+    [
+        ("I:", "R:"),
+        ("Interviewer:", "Respondent:"),
+        ("Int.", "Resp."),
+        ("INT:", "RESP:"),
+        ("I :", "R :"),
+        ("Vraag:", "Antwoord:"),
+    ],
+)
 def test_standard_labels_split_turns(interviewer, respondent):
     text = f"{interviewer} Hoe gaat het?\n{respondent} Goed hoor.\n{interviewer} Fijn."
     assert [s[:2] for s in spoken(text)] == [
-        (interviewer.rstrip(" :"), "Hoe gaat het?"), (respondent.rstrip(" :"), "Goed hoor."),
+        (interviewer.rstrip(" :"), "Hoe gaat het?"),
+        (respondent.rstrip(" :"), "Goed hoor."),
         (interviewer.rstrip(" :"), "Fijn."),
     ]
 
 
-@pytest.mark.parametrize("line,seconds", [
-    ("[00:01:23] R: Ja.", 83.0), ("(00:01:23) R: Ja.", 83.0), ("R [00:01:23]: Ja.", 83.0),
-    ("R: [00:01:23] Ja.", 83.0), ("R (1:02:03.5): Ja.", 3723.5), ("00:01:23 R: Ja.", 83.0),
-    ("00:01:23\tR\tJa.", 83.0),
-])
+@pytest.mark.parametrize(
+    "line,seconds",
+    [
+        ("[00:01:23] R: Ja.", 83.0),
+        ("(00:01:23) R: Ja.", 83.0),
+        ("R [00:01:23]: Ja.", 83.0),
+        ("R: [00:01:23] Ja.", 83.0),
+        ("R (1:02:03.5): Ja.", 3723.5),
+        ("00:01:23 R: Ja.", 83.0),
+        ("00:01:23\tR\tJa.", 83.0),
+    ],
+)
 def test_timestamps_before_or_after_the_label_are_read(line, seconds):
     text = f"I: Vraag?\n{line}"
     assert spoken(text)[1] == ("R", "Ja.", seconds)
 
 
 def test_recurring_names_are_speakers():
-    text = "Anna: Hoe oud bent u?\nMevrouw De Vries: Tachtig.\nAnna: En waar woont u?\n" \
-           "Mevrouw De Vries: Hier, al veertig jaar."
+    text = (
+        "Anna: Hoe oud bent u?\nMevrouw De Vries: Tachtig.\nAnna: En waar woont u?\n"
+        "Mevrouw De Vries: Hier, al veertig jaar."
+    )
     assert [s[0] for s in spoken(text)] == ["Anna", "Mevrouw De Vries"] * 2
 
 
 def test_phrases_with_a_colon_are_not_speakers():
-    text = ("I: Wat zei de dokter?\nR: Hij zei het zo.\nLet op: u moet rusten.\n"
-            "Let op: u moet eten.\nIk zei: dat doe ik.\nIk zei: goed.\nNoot: fictief.\nI: En toen?")
+    text = (
+        "I: Wat zei de dokter?\nR: Hij zei het zo.\nLet op: u moet rusten.\n"
+        "Let op: u moet eten.\nIk zei: dat doe ik.\nIk zei: goed.\nNoot: fictief.\nI: En toen?"
+    )
     turns = spoken(text)
     assert [s[0] for s in turns] == ["I", "R", "I"]
     assert turns[1][1].endswith("Noot: fictief.")
@@ -56,34 +75,44 @@ def test_a_single_name_with_colon_is_not_a_speaker():
 def test_text_without_labels_becomes_one_turn_per_paragraph():
     text = "Eerste alinea.\nNog een regel.\n\nTweede alinea.\n\n\nDerde."
     assert [s[:2] for s in spoken(text)] == [
-        (None, "Eerste alinea.\nNog een regel."), (None, "Tweede alinea."), (None, "Derde."),
+        (None, "Eerste alinea.\nNog een regel."),
+        (None, "Tweede alinea."),
+        (None, "Derde."),
     ]
 
 
 def test_label_alone_on_its_line_takes_the_following_lines():
     text = "Interviewer:\nHoe gaat het?\nRespondent:\nGoed.\n\nEcht goed."
     assert [s[:2] for s in spoken(text)] == [
-        ("Interviewer", "Hoe gaat het?"), ("Respondent", "Goed.\n\nEcht goed."),
+        ("Interviewer", "Hoe gaat het?"),
+        ("Respondent", "Goed.\n\nEcht goed."),
     ]
 
 
 def test_known_labels_decide_roles():
     assert guess_roles({"I": ["Hoe?"], "R": ["Zo."], "Int.": [], "Resp.": []}) == {
-        "I": "interviewer", "R": "respondent", "Int.": "interviewer", "Resp.": "respondent",
+        "I": "interviewer",
+        "R": "respondent",
+        "Int.": "interviewer",
+        "Resp.": "respondent",
     }
 
 
 def test_the_name_asking_questions_is_guessed_interviewer():
-    roles = guess_roles({
-        "Kees": ["Ik woon hier al lang en ken bijna niemand meer in de straat.", "Ja."],
-        "Anna": ["Hoe lang woont u hier?", "Kent u de buren?"],
-    })
+    roles = guess_roles(
+        {
+            "Kees": ["Ik woon hier al lang en ken bijna niemand meer in de straat.", "Ja."],
+            "Anna": ["Hoe lang woont u hier?", "Kent u de buren?"],
+        }
+    )
     assert roles == {"Kees": "respondent", "Anna": "interviewer"}
 
 
 def test_names_next_to_a_known_interviewer_are_respondents():
-    assert guess_roles({"I": ["Hoe?"], "Kees": ["Zo."]}) == {"I": "interviewer",
-                                                             "Kees": "respondent"}
+    assert guess_roles({"I": ["Hoe?"], "Kees": ["Zo."]}) == {
+        "I": "interviewer",
+        "Kees": "respondent",
+    }
 
 
 def test_lower_case_letters_starting_a_list_are_not_speakers():

@@ -15,15 +15,18 @@ from workbench.store import set_setting
 @pytest.fixture
 def imported(db, tmp_path):
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Een verhaal zonder sprekers.\n\nTweede alinea.",
-                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Een verhaal zonder sprekers.\n\nTweede alinea.", encoding="utf-8"
+    )
     import_files(db, [tmp_path / "a.txt", tmp_path / "b.txt"], actor="onderzoeker")
     return db
 
 
 def test_roles_are_guessed_at_import(imported):
     assert {(s["label"], s["role"]) for s in list_speakers(imported)} == {
-        ("I", "interviewer"), ("R", "respondent")}
+        ("I", "interviewer"),
+        ("R", "respondent"),
+    }
 
 
 def test_analysis_sees_respondent_turns_and_unlabelled_documents(imported):
@@ -43,7 +46,8 @@ def test_changing_a_role_changes_analysis_and_is_logged(imported):
     set_speaker_role(imported, speaker["id"], "respondent", actor="onderzoeker")
     assert any("Hoe gaat het" in r["text"] for r in analysis_segments(imported, 1))
     event = imported.execute(
-        "SELECT before, after FROM events WHERE action = 'speaker.role'").fetchone()
+        "SELECT before, after FROM events WHERE action = 'speaker.role'"
+    ).fetchone()
     assert json.loads(event[0])["role"] == "interviewer"
     assert json.loads(event[1])["role"] == "respondent"
 

@@ -13,8 +13,10 @@ from workbench.store import now
 
 
 def counts(db) -> tuple[int, ...]:
-    return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("life_events", "life_event_codings", "life_event_links", "events"))
+    return tuple(
+        db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("life_events", "life_event_codings", "life_event_links", "events")
+    )
 
 
 def test_every_write_is_logged_with_its_row(project):
@@ -22,13 +24,17 @@ def test_every_write_is_logged_with_its_row(project):
     wim = event(project, "R01", 1, "verlies-dierbare", label="haar man", life_year=2018)
     after = counts(project)
     assert after[:2] == (before[0] + 1, before[1] + 1)
-    logged = project.execute("SELECT action, entity FROM events WHERE id > (SELECT max(id) - 2 "
-                             "FROM events) ORDER BY id").fetchall()
-    assert logged == [("life_event.add", "life_events"),
-                      ("life_event.mention_add", "life_event_codings")]
+    logged = project.execute(
+        "SELECT action, entity FROM events WHERE id > (SELECT max(id) - 2 FROM events) ORDER BY id"
+    ).fetchall()
+    assert logged == [
+        ("life_event.add", "life_events"),
+        ("life_event.mention_add", "life_event_codings"),
+    ]
     life_events.update_event(project, wim, actor=ME, certainty="about")
-    last = project.execute("SELECT action, before, after FROM events ORDER BY id DESC LIMIT 1"
-                           ).fetchone()
+    last = project.execute(
+        "SELECT action, before, after FROM events ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     assert last[0] == "life_event.edit" and '"sure"' in last[1] and '"about"' in last[2]
 
 
@@ -41,18 +47,20 @@ def test_bad_input_is_refused_and_nothing_is_half_written(project):
         lambda: event(project, "R01", 4, "verlies-woning", life_year=1800),
         lambda: life_events.create_event(project, [], actor=ME),
         lambda: life_events.link(project, wim, wim, actor=ME),
-        lambda: life_events.link(project, wim, event(project, "R02", 2, "verlies-dierbare"),
-                                 actor=ME),
-        lambda: life_events.update_event(project, wim, actor=ME, relation="before",
-                                         relative_to=wim),
+        lambda: life_events.link(
+            project, wim, event(project, "R02", 2, "verlies-dierbare"), actor=ME
+        ),
+        lambda: life_events.update_event(
+            project, wim, actor=ME, relation="before", relative_to=wim
+        ),
     ]
     for attempt in bad:
         with pytest.raises(InputError) as err:
             attempt()
         assert err.value.message("nl") and err.value.message("en")
     r02 = project.execute("SELECT count(*) FROM life_events").fetchone()[0] - before[0]
-    assert counts(project)[0] == before[0] + r02 == before[0] + 1   # only R02's valid event
-    with pytest.raises(InputError):   # verliescascade names a chain: it is no event
+    assert counts(project)[0] == before[0] + r02 == before[0] + 1  # only R02's valid event
+    with pytest.raises(InputError):  # verliescascade names a chain: it is no event
         life_events.create_event(project, [coding(project, "R02", 1, "verliescascade")], actor=ME)
 
 
@@ -66,8 +74,9 @@ def test_a_reaction_cannot_cause_a_loss(project):
 def test_rights_are_checked_in_the_package(project):
     project["users"].insert({"name": "buurvrouw", "role": "co-onderzoeker", "created_at": now()})
     with pytest.raises(PermissionDenied):
-        life_events.create_event(project, [coding(project, "R01", 1, "verlies-dierbare")],
-                                 actor="buurvrouw")
+        life_events.create_event(
+            project, [coding(project, "R01", 1, "verlies-dierbare")], actor="buurvrouw"
+        )
     with pytest.raises(PermissionDenied):
         life_events.events_frame(project, user="buurvrouw")
     with pytest.raises(PermissionDenied):
@@ -79,50 +88,77 @@ def test_rights_are_checked_in_the_package(project):
 def test_linking_confirms_both_ends_and_turns_the_opposite_link_down(project):
     made = life_events.propose(project, actor=ME)
     assert made["events"] > 0
-    dierbare, werk = (int(project.execute(
-        "SELECT m.event_id FROM life_event_codings m WHERE m.coding_id = ?",
-        [coding(project, "R02", pos, code)]).fetchone()[0])
-        for pos, code in ((2, "verlies-dierbare"), (1, "verlies-werk")))
-    link = life_events.link(project, werk, dierbare, actor=ME)   # the researcher knows better
-    status = dict(project.execute("SELECT id, status FROM life_events WHERE id IN (?, ?)",
-                                  [werk, dierbare]).fetchall())
+    dierbare, werk = (
+        int(
+            project.execute(
+                "SELECT m.event_id FROM life_event_codings m WHERE m.coding_id = ?",
+                [coding(project, "R02", pos, code)],
+            ).fetchone()[0]
+        )
+        for pos, code in ((2, "verlies-dierbare"), (1, "verlies-werk"))
+    )
+    link = life_events.link(project, werk, dierbare, actor=ME)  # the researcher knows better
+    status = dict(
+        project.execute(
+            "SELECT id, status FROM life_events WHERE id IN (?, ?)", [werk, dierbare]
+        ).fetchall()
+    )
     assert status == {werk: "accepted", dierbare: "accepted"}
-    links = dict(project.execute("SELECT cause_id, status FROM life_event_links WHERE "
-                                 "(cause_id, effect_id) IN (VALUES (?, ?), (?, ?))",
-                                 [werk, dierbare, dierbare, werk]).fetchall())
+    links = dict(
+        project.execute(
+            "SELECT cause_id, status FROM life_event_links WHERE "
+            "(cause_id, effect_id) IN (VALUES (?, ?), (?, ?))",
+            [werk, dierbare, dierbare, werk],
+        ).fetchall()
+    )
     assert links == {werk: "accepted", dierbare: "rejected"}
     assert link > 0
 
 
 def test_rejecting_an_event_rejects_its_open_proposals(project):
     life_events.propose(project, actor=ME)
-    event_id = project.execute("SELECT event_id FROM life_event_codings WHERE coding_id = ?",
-                               [coding(project, "R02", 2, "verlies-dierbare")]).fetchone()[0]
+    event_id = project.execute(
+        "SELECT event_id FROM life_event_codings WHERE coding_id = ?",
+        [coding(project, "R02", 2, "verlies-dierbare")],
+    ).fetchone()[0]
     life_events.decide(project, "event", event_id, "rejected", actor=ME)
     open_rows = project.execute(
         "SELECT count(*) FROM life_event_links WHERE (cause_id = ? OR effect_id = ?) AND "
-        "status = 'suggested'", [event_id, event_id]).fetchone()[0]
+        "status = 'suggested'",
+        [event_id, event_id],
+    ).fetchone()[0]
     assert open_rows == 0
-    assert project.execute("SELECT count(*) FROM life_event_codings WHERE event_id = ? AND "
-                           "status = 'suggested'", [event_id]).fetchone()[0] == 0
+    assert (
+        project.execute(
+            "SELECT count(*) FROM life_event_codings WHERE event_id = ? AND status = 'suggested'",
+            [event_id],
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_attach_moves_a_mention_to_the_event_the_researcher_names(project):
     first = event(project, "R03", 2, "verlies-woning")
     second = event(project, "R03", 5, "verlies-woning")
     life_events.attach(project, first, coding(project, "R03", 5, "verlies-woning"), actor=ME)
-    rows = project.execute("SELECT event_id, status FROM life_event_codings WHERE coding_id = ? "
-                           "ORDER BY event_id", [coding(project, "R03", 5, "verlies-woning")]
-                           ).fetchall()
+    rows = project.execute(
+        "SELECT event_id, status FROM life_event_codings WHERE coding_id = ? ORDER BY event_id",
+        [coding(project, "R03", 5, "verlies-woning")],
+    ).fetchall()
     assert rows == [(first, "accepted"), (second, "rejected")]
 
 
 def test_proposals_join_a_re_mention_to_its_event(project):
     made = life_events.propose(project, actor=ME)
-    place = {c: project.execute("SELECT event_id, status, evidence FROM life_event_codings "
-                                "WHERE coding_id = ?", [c]).fetchone()
-             for c in (coding(project, "R03", 2, "verlies-woning"),
-                       coding(project, "R03", 5, "verlies-woning"))}
+    place = {
+        c: project.execute(
+            "SELECT event_id, status, evidence FROM life_event_codings WHERE coding_id = ?", [c]
+        ).fetchone()
+        for c in (
+            coding(project, "R03", 2, "verlies-woning"),
+            coding(project, "R03", 5, "verlies-woning"),
+        )
+    }
     (first, _, _), (second, status, why) = place.values()
     assert first == second and status == "suggested"
     assert "zelfde soort verlies" in why
@@ -130,10 +166,10 @@ def test_proposals_join_a_re_mention_to_its_event(project):
     both = project.execute(
         "SELECT count(DISTINCT m.event_id) FROM life_event_codings m JOIN codings c "
         "ON c.id = m.coding_id WHERE c.segment_id = ?",
-        [project.segments["R01"][1]]).fetchone()[0]
+        [project.segments["R01"][1]],
+    ).fetchone()[0]
     assert both == 1
-    assert made == {"events": made["events"], "mentions": made["mentions"],
-                    "links": made["links"]}
+    assert made == {"events": made["events"], "mentions": made["mentions"], "links": made["links"]}
     assert life_events.propose(project, actor=ME) == {"events": 0, "mentions": 0, "links": 0}
 
 
@@ -152,22 +188,27 @@ def test_the_verliescascade_code_proposes_links_in_life_order_with_its_evidence(
 def test_no_link_is_proposed_for_losses_far_apart_without_other_evidence(project):
     life_events.propose(project, actor=ME)
     r01 = life_events.links_frame(project, user=ME, respondent="R01")
-    assert r01[r01["effect_role"] == "loss"].empty   # no times, no connective, no cascade code
+    assert r01[r01["effect_role"] == "loss"].empty  # no times, no connective, no cascade code
 
 
-@pytest.mark.parametrize("text, word", [
-    ("Daardoor kon ik de huur niet meer betalen.", "daardoor"),
-    ("Sindsdien kom ik de deur niet meer uit.", "sindsdien"),
-    ("Toen hij weg was, moest ik het huis uit.", "toen ... moest"),
-    ("Na de dood van mijn vrouw ging het mis.", "na de dood van"),
-    ("Ik ging elke week naar het koor.", None),
-])
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Daardoor kon ik de huur niet meer betalen.", "daardoor"),
+        ("Sindsdien kom ik de deur niet meer uit.", "sindsdien"),
+        ("Toen hij weg was, moest ik het huis uit.", "toen ... moest"),
+        ("Na de dood van mijn vrouw ging het mis.", "na de dood van"),
+        ("Ik ging elke week naar het koor.", None),
+    ],
+)
 def test_connectives(text, word):
     assert life_events.connective_in(text) == word
 
 
 def test_anchors_are_names_and_people_or_places_not_pronouns():
     assert life_events.anchors("Mijn beste vriend Hasan is in 2019 teruggegaan.") == {
-        "vriend", "hasan"}
+        "vriend",
+        "hasan",
+    }
     assert life_events.anchors("Als ik verhuis, dan laat ik haar ook achter.") == set()
     assert "moeder" in life_events.anchors("In 2019 is mijn moeder overleden.")

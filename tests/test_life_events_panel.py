@@ -10,7 +10,7 @@ from test_patterns_cascades import coding
 from workbench import life_events
 from workbench.store import now, open_project
 
-pytestmark = pytest.mark.slow   # each test starts the panel in AppTest (seconds each)
+pytestmark = pytest.mark.slow  # each test starts the panel in AppTest (seconds each)
 
 
 def panel_app() -> None:
@@ -23,9 +23,18 @@ def panel_app() -> None:
     project = db()
     start, end, doc = project.execute(
         "SELECT start_char, end_char, document_id FROM segments WHERE id = ?",
-        [st.session_state["segment"]]).fetchone()
-    show(project, user(), {"document_id": doc, "segment_id": st.session_state["segment"],
-                           "start_char": start, "end_char": end})
+        [st.session_state["segment"]],
+    ).fetchone()
+    show(
+        project,
+        user(),
+        {
+            "document_id": doc,
+            "segment_id": st.session_state["segment"],
+            "start_char": start,
+            "end_char": end,
+        },
+    )
 
 
 @pytest.fixture
@@ -36,8 +45,12 @@ def project(db):
 
 def panel(project_path, segment: int, user: str = "onderzoeker") -> AppTest:
     at = AppTest.from_function(panel_app, default_timeout=60)
-    for key, value in {"project_path": str(project_path), "user": user, "lang": "nl",
-                       "segment": segment}.items():
+    for key, value in {
+        "project_path": str(project_path),
+        "user": user,
+        "lang": "nl",
+        "segment": segment,
+    }.items():
         at.session_state[key] = value
     return at.run()
 
@@ -51,25 +64,31 @@ def test_a_proposed_re_mention_is_confirmed_with_one_click(project, project_path
     at.button(key=next(b.key for b in at.button if b.key.startswith("life_mc_"))).click().run()
     assert not at.exception
     second = coding(project, "R03", 5, "verlies-woning")
-    status = open_project(project_path).execute(
-        "SELECT status FROM life_event_codings WHERE coding_id = ?", [second]).fetchone()[0]
+    status = (
+        open_project(project_path)
+        .execute("SELECT status FROM life_event_codings WHERE coding_id = ?", [second])
+        .fetchone()[0]
+    )
     assert status == "accepted"
 
 
 def test_the_researcher_makes_an_event_and_links_it_to_an_earlier_one(project, project_path):
-    earlier = life_events.create_event(project, [coding(project, "R02", 2, "verlies-dierbare")],
-                                       actor="onderzoeker")
-    at = panel(project_path, project.segments["R02"][1])      # werk and verliescascade here
+    earlier = life_events.create_event(
+        project, [coding(project, "R02", 2, "verlies-dierbare")], actor="onderzoeker"
+    )
+    at = panel(project_path, project.segments["R02"][1])  # werk and verliescascade here
     werk = coding(project, "R02", 1, "verlies-werk")
     at.button(key=f"life_make_{werk}").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    made = project.execute("SELECT event_id FROM life_event_codings WHERE coding_id = ?",
-                           [werk]).fetchone()[0]
+    made = project.execute(
+        "SELECT event_id FROM life_event_codings WHERE coding_id = ?", [werk]
+    ).fetchone()[0]
     at.selectbox(key=f"life_cause_{made}").set_value(earlier).run()
     at.button(key=f"life_link_{made}").click().run()
     assert not at.exception
-    assert project.execute("SELECT status FROM life_event_links WHERE cause_id = ? AND "
-                           "effect_id = ?", [earlier, made]).fetchone() == ("accepted",)
+    assert project.execute(
+        "SELECT status FROM life_event_links WHERE cause_id = ? AND effect_id = ?", [earlier, made]
+    ).fetchone() == ("accepted",)
 
 
 def test_a_co_researcher_sees_no_panel(project, project_path):

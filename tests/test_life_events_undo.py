@@ -21,8 +21,7 @@ TABLES = ("life_events", "life_event_codings", "life_event_links", "codings")
 
 
 def snapshot(db) -> dict[str, list[tuple]]:
-    return {table: db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-            for table in TABLES}
+    return {table: db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() for table in TABLES}
 
 
 def words(action: str, lang: str = "nl") -> str:
@@ -42,29 +41,40 @@ def undo_restores(db, change, action: str) -> None:
 
 def test_undo_takes_back_a_new_event_with_its_mentions(project):
     codings = [coding(project, "R03", pos, "verlies-woning") for pos in (2, 5)]
-    undo_restores(project, lambda: life_events.create_event(project, codings, actor=ME,
-                                                            life_year=2015),
-                  "life_event.add")
-    with pytest.raises(NotFound):   # one undo was the whole action
+    undo_restores(
+        project,
+        lambda: life_events.create_event(project, codings, actor=ME, life_year=2015),
+        "life_event.add",
+    )
+    with pytest.raises(NotFound):  # one undo was the whole action
         undo_last(project, user=ME)
 
 
 def test_undo_takes_back_a_re_mention_and_moves_it_back(project):
     first = event(project, "R03", 2, "verlies-woning")
-    event(project, "R03", 5, "verlies-woning")   # a second event the coder later sees is the same
+    event(project, "R03", 5, "verlies-woning")  # a second event the coder later sees is the same
     again = coding(project, "R03", 5, "verlies-woning")
-    undo_restores(project, lambda: life_events.attach(project, first, again, actor=ME),
-                  "life_event.mention_add")
+    undo_restores(
+        project,
+        lambda: life_events.attach(project, first, again, actor=ME),
+        "life_event.mention_add",
+    )
 
 
 def test_undo_takes_back_a_link_with_the_events_it_confirmed_and_the_link_it_turned_down(project):
     life_events.propose(project, actor=ME)
-    dierbare, werk = (int(project.execute(
-        "SELECT event_id FROM life_event_codings WHERE coding_id = ?",
-        [coding(project, "R02", pos, code)]).fetchone()[0])
-        for pos, code in ((2, "verlies-dierbare"), (1, "verlies-werk")))
-    undo_restores(project, lambda: life_events.link(project, werk, dierbare, actor=ME),
-                  "life_event.link_add")
+    dierbare, werk = (
+        int(
+            project.execute(
+                "SELECT event_id FROM life_event_codings WHERE coding_id = ?",
+                [coding(project, "R02", pos, code)],
+            ).fetchone()[0]
+        )
+        for pos, code in ((2, "verlies-dierbare"), (1, "verlies-werk"))
+    )
+    undo_restores(
+        project, lambda: life_events.link(project, werk, dierbare, actor=ME), "life_event.link_add"
+    )
     # the proposals themselves are not undone one by one: they are rejected instead
     with pytest.raises(NotFound):
         undo_last(project, user=ME)
@@ -73,41 +83,63 @@ def test_undo_takes_back_a_link_with_the_events_it_confirmed_and_the_link_it_tur
 def test_undo_takes_back_a_link_between_two_events(project):
     home = event(project, "R01", 4, "verlies-woning")
     shame = event(project, "R01", 2, "schaamte")
-    undo_restores(project, lambda: life_events.link(project, home, shame, actor=ME),
-                  "life_event.link_add")
+    undo_restores(
+        project, lambda: life_events.link(project, home, shame, actor=ME), "life_event.link_add"
+    )
 
 
-@pytest.mark.parametrize("what,status", [("event", "accepted"), ("event", "rejected"),
-                                         ("mention", "accepted"), ("mention", "rejected"),
-                                         ("link", "accepted"), ("link", "rejected")])
+@pytest.mark.parametrize(
+    "what,status",
+    [
+        ("event", "accepted"),
+        ("event", "rejected"),
+        ("mention", "accepted"),
+        ("mention", "rejected"),
+        ("link", "accepted"),
+        ("link", "rejected"),
+    ],
+)
 def test_undo_takes_back_a_decision_on_a_proposal(project, what, status):
     life_events.propose(project, actor=ME)
-    table = {"event": "life_events", "mention": "life_event_codings",
-             "link": "life_event_links"}[what]
-    found = project.execute(f"SELECT id FROM {table} WHERE status = 'suggested' ORDER BY id"
-                            ).fetchone()
+    table = {"event": "life_events", "mention": "life_event_codings", "link": "life_event_links"}[
+        what
+    ]
+    found = project.execute(
+        f"SELECT id FROM {table} WHERE status = 'suggested' ORDER BY id"
+    ).fetchone()
     assert found, f"the test project has a proposed {what}"
     verb = {"accepted": "accept", "rejected": "reject"}[status]
-    undo_restores(project, lambda: life_events.decide(project, what, found[0], status, actor=ME),
-                  f"life_event.{what}_{verb}")
+    undo_restores(
+        project,
+        lambda: life_events.decide(project, what, found[0], status, actor=ME),
+        f"life_event.{what}_{verb}",
+    )
 
 
 def test_undo_takes_back_setting_when_it_happened(project):
     wim = event(project, "R01", 1, "verlies-dierbare")
     home = event(project, "R01", 4, "verlies-woning")
-    undo_restores(project, lambda: life_events.update_event(project, wim, actor=ME,
-                                                            life_year=2018, certainty="about"),
-                  "life_event.edit")
-    undo_restores(project, lambda: life_events.update_event(
-        project, home, actor=ME, relation="after", relative_to=wim), "life_event.edit")
+    undo_restores(
+        project,
+        lambda: life_events.update_event(project, wim, actor=ME, life_year=2018, certainty="about"),
+        "life_event.edit",
+    )
+    undo_restores(
+        project,
+        lambda: life_events.update_event(
+            project, home, actor=ME, relation="after", relative_to=wim
+        ),
+        "life_event.edit",
+    )
 
 
 def test_undo_puts_back_a_removed_event_with_its_mentions_links_and_anchors(project):
     wim = event(project, "R01", 1, "verlies-dierbare")
     home = event(project, "R01", 4, "verlies-woning", relation="after", relative_to=wim)
     life_events.link(project, wim, home, actor=ME)
-    undo_restores(project, lambda: life_events.remove_event(project, wim, actor=ME),
-                  "life_event.remove")
+    undo_restores(
+        project, lambda: life_events.remove_event(project, wim, actor=ME), "life_event.remove"
+    )
 
 
 def test_repeated_undo_walks_back_action_by_action(project):
@@ -117,7 +149,10 @@ def test_repeated_undo_walks_back_action_by_action(project):
     shame = event(project, "R01", 2, "schaamte")
     life_events.link(project, home, shame, actor=ME)
     assert [a["action"] for a in undoable_actions(project, user=ME)][:3] == [
-        "life_event.link_add", "life_event.add", "life_event.add"]
+        "life_event.link_add",
+        "life_event.add",
+        "life_event.add",
+    ]
     undo_last(project, user=ME)
     undo_last(project, user=ME)
     assert snapshot(project) == after_first
@@ -129,12 +164,12 @@ def test_undo_refuses_to_take_away_an_event_that_later_work_points_at(project):
     home = event(project, "R01", 4, "verlies-woning")
     accounts.add_user(project, "bram2", role="onderzoeker", actor=ME)
     shame = event(project, "R01", 2, "schaamte")
-    life_events.link(project, home, shame, actor="bram2")   # someone else builds on it
+    life_events.link(project, home, shame, actor="bram2")  # someone else builds on it
     before = snapshot(project)
     with pytest.raises(InputError) as err:
-        undo_last(project, user=ME)   # ME's last action: making the shame event
+        undo_last(project, user=ME)  # ME's last action: making the shame event
     assert err.value.message("nl") and err.value.message("en")
-    assert snapshot(project) == before   # nothing half undone
+    assert snapshot(project) == before  # nothing half undone
 
 
 def test_undo_on_the_command_line_says_what_it_undid_in_words(project, project_path, capsys):
@@ -146,23 +181,28 @@ def test_undo_on_the_command_line_says_what_it_undid_in_words(project, project_p
     assert words("life_event.add", "en") in capsys.readouterr().out
 
 
-@pytest.mark.slow   # starts the Coderen page in AppTest
+@pytest.mark.slow  # starts the Coderen page in AppTest
 def test_ctrl_z_on_the_coderen_page_takes_back_a_new_event_and_says_so(project, project_path):
     from page_runner import run_page
 
     start = snapshot(project)
     segment = project.segments["R01"][4]
-    begin, end = project.execute("SELECT start_char, end_char FROM segments WHERE id = ?",
-                                 [segment]).fetchone()
+    begin, end = project.execute(
+        "SELECT start_char, end_char FROM segments WHERE id = ?", [segment]
+    ).fetchone()
     event(project, "R01", 4, "verlies-woning")
-    target = {"document_id": project.execute("SELECT document_id FROM segments WHERE id = ?",
-                                             [segment]).fetchone()[0],
-              "segment_id": segment, "start_char": begin, "end_char": end}
+    target = {
+        "document_id": project.execute(
+            "SELECT document_id FROM segments WHERE id = ?", [segment]
+        ).fetchone()[0],
+        "segment_id": segment,
+        "start_char": begin,
+        "end_char": end,
+    }
     # Dutch only: AppTest formats the panel's radio labels outside the run, in Dutch; the
     # English words are checked on the command line above.
     at = run_page("coderen", project_path, coding_target=target)
     at.button(key="coding_undo").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    assert [toast.value for toast in at.toast] == [
-        "Teruggedraaid: " + words("life_event.add")]
+    assert [toast.value for toast in at.toast] == ["Teruggedraaid: " + words("life_event.add")]
     assert snapshot(project) == start

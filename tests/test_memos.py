@@ -10,9 +10,17 @@ def _supervisor(db, name="sanne"):
 
 
 def test_memo_is_stored_listed_and_logged(db):
-    memo = add_memo(db, author="onderzoeker", target_type="project", target_id=None,
-                    text="  Let op de rol van de huisarts.  ")
-    assert list_memos(db, user="onderzoeker", target_type="project")[0]["text"] == "Let op de rol van de huisarts."
+    memo = add_memo(
+        db,
+        author="onderzoeker",
+        target_type="project",
+        target_id=None,
+        text="  Let op de rol van de huisarts.  ",
+    )
+    assert (
+        list_memos(db, user="onderzoeker", target_type="project")[0]["text"]
+        == "Let op de rol van de huisarts."
+    )
     actions = [r[0] for r in db.execute("SELECT action FROM events WHERE entity = 'memos'")]
     assert actions == ["memo.add"]
     update_memo(db, memo, author="onderzoeker", text="Huisarts als brugfiguur?")

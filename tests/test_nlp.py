@@ -12,13 +12,21 @@ def test_fallback_pipeline_is_reported_when_nl_core_news_sm_is_absent(nlp):
 
 def test_lemmas_join_inflections(nlp):
     assert lemmatize_text(nlp, "schaamde schaam verhuisde overleden") == [
-        "schamen", "schamen", "verhuizen", "overlijden"]
+        "schamen",
+        "schamen",
+        "verhuizen",
+        "overlijden",
+    ]
 
 
 def test_everyday_words_end_sentences_instead_of_being_abbreviations(nlp):
     doc = next(pipe(nlp, ["Ik schaamde me. Die schaamte bleef. Dat is best. Zo gaat dat."]))
     assert [s.text for s in doc.sents] == [
-        "Ik schaamde me.", "Die schaamte bleef.", "Dat is best.", "Zo gaat dat."]
+        "Ik schaamde me.",
+        "Die schaamte bleef.",
+        "Dat is best.",
+        "Zo gaat dat.",
+    ]
 
 
 def test_real_abbreviations_still_hold_a_sentence_together(nlp):

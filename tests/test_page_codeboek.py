@@ -58,8 +58,12 @@ def test_rename_without_reason_shows_error_and_changes_nothing(project):
     at.text_input(key="rename_name").input("Schaamte en schuld")
     at.button[0].click().run()
     assert "Schrijf kort op waarom" in at.error[0].value
-    assert open_project(project).execute(
-        "SELECT name FROM codes WHERE slug = 'schaamte'").fetchone()[0] == "Schaamte en taboe"
+    assert (
+        open_project(project)
+        .execute("SELECT name FROM codes WHERE slug = 'schaamte'")
+        .fetchone()[0]
+        == "Schaamte en taboe"
+    )
 
 
 def test_merge_with_reason_lands_in_the_log(project):
@@ -112,8 +116,11 @@ def test_edit_changes_only_what_changed(project):
 def test_downloads_are_offered(project):
     at = app(project)
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download als tekst (Markdown)", "Download als Word",
-                      "Download als codeboekbestand (YAML)"]
+    assert labels == [
+        "Download als tekst (Markdown)",
+        "Download als Word",
+        "Download als codeboekbestand (YAML)",
+    ]
 
 
 def test_supervisor_can_browse_but_not_edit(project):

@@ -10,16 +10,22 @@ from workbench.projects import create_project
 from page_runner import page_test, run_page
 
 
-
 @pytest.fixture
 def project(tmp_path, nlp):
     path = tmp_path / "p.db"
     db = create_project(path)
     (tmp_path / "R01-a.txt").write_text(
-        "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik veel alleen.\n", encoding="utf-8")
+        "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik veel alleen.\n", encoding="utf-8"
+    )
     assert import_files(db, [tmp_path / "R01-a.txt"], actor="onderzoeker", nlp=nlp).ok
-    seg = db.execute("SELECT id, start_char, end_char FROM segments ORDER BY position DESC").fetchone()
-    return path, db, {"document_id": 1, "segment_id": seg[0], "start_char": seg[1], "end_char": seg[2]}
+    seg = db.execute(
+        "SELECT id, start_char, end_char FROM segments ORDER BY position DESC"
+    ).fetchone()
+    return (
+        path,
+        db,
+        {"document_id": 1, "segment_id": seg[0], "start_char": seg[1], "end_char": seg[2]},
+    )
 
 
 def _page(path, target=None, lang="nl"):
@@ -41,13 +47,21 @@ def test_applying_a_code_to_the_selected_sentence(project):
     assert not at.exception
     codings = list_codings(db, user="onderzoeker")
     assert [(c["code"], c["segment_id"], c["origin"]) for c in codings] == [
-        ("verlies-dierbare", target["segment_id"], "human")]
+        ("verlies-dierbare", target["segment_id"], "human")
+    ]
 
 
 def test_accepting_a_suggestion_on_the_page(project):
     path, db, target = project
-    coding = add_coding(db, coder="onderzoeker", code="isolement", segment_id=target["segment_id"],
-                        origin="machine", score=0.7, evidence=["alleen"])
+    coding = add_coding(
+        db,
+        coder="onderzoeker",
+        code="isolement",
+        segment_id=target["segment_id"],
+        origin="machine",
+        score=0.7,
+        evidence=["alleen"],
+    )
     at = _page(path, target)
     assert any("alleen" in c.value for c in at.caption)
     at.button(key=f"accept-{coding}").click().run()
@@ -69,8 +83,9 @@ def test_page_speaks_english_when_asked(project):
 
 def test_marking_the_year_of_a_loss(project):
     path, db, target = project
-    coding = add_coding(db, coder="onderzoeker", code="verlies-dierbare",
-                        segment_id=target["segment_id"])
+    coding = add_coding(
+        db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"]
+    )
     at = _page(path, target)
     at.number_input(key=f"year-{coding}").set_value(2019)
     at.button(key=f"when-{coding}").click().run()
@@ -94,15 +109,19 @@ def test_memo_on_the_chosen_code(project):
 
 def drawn(at):
     """What the transcript component was given to draw (html, version, focus)."""
-    [component] = [e for e in at.main.children.values() for e in _walk(e)
-                   if getattr(e, "type", None) == "bidi_component"] or [None]
+    [component] = [
+        e
+        for e in at.main.children.values()
+        for e in _walk(e)
+        if getattr(e, "type", None) == "bidi_component"
+    ] or [None]
     return json.loads(component.proto.json)
 
 
 def _walk(node):
     yield node
     children = getattr(node, "children", None) or {}
-    for child in (children.values() if isinstance(children, dict) else children):
+    for child in children.values() if isinstance(children, dict) else children:
         yield from _walk(child)
 
 
@@ -110,8 +129,9 @@ def _span(db, target, phrase, coder="onderzoeker", code="isolement"):
     """A hand-selected span coding on ``phrase`` inside the target sentence."""
     text = db.execute("SELECT text FROM documents WHERE id = 1").fetchone()[0]
     start = text.index(phrase)
-    return add_coding(db, coder=coder, code=code, document_id=1, start_char=start,
-                      end_char=start + len(phrase))
+    return add_coding(
+        db, coder=coder, code=code, document_id=1, start_char=start, end_char=start + len(phrase)
+    )
 
 
 def test_a_hand_selected_span_shows_in_the_transcript_and_on_its_sentence(project):
@@ -148,8 +168,9 @@ def test_margin_view_has_a_stripe_per_code_and_coder_with_who_and_when(project):
 
     path, db, target = project
     add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
-    mine = add_coding(db, coder="onderzoeker", code="verlies-dierbare",
-                      segment_id=target["segment_id"])
+    mine = add_coding(
+        db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"]
+    )
     add_coding(db, coder="anna", code="verlies-dierbare", segment_id=target["segment_id"])
     _span(db, target, "veel alleen")
     at = run_page("coderen", path, coding_show_others=True)
@@ -166,8 +187,9 @@ def test_margin_view_has_a_stripe_per_code_and_coder_with_who_and_when(project):
 
 def _second_interview(db, tmp_path, nlp):
     """Import a second interview (document 2); returns its respondent's sentence."""
-    (tmp_path / "R02-b.txt").write_text("I: En u?\nR: Ik mis mijn dochter heel erg.\n",
-                                        encoding="utf-8")
+    (tmp_path / "R02-b.txt").write_text(
+        "I: En u?\nR: Ik mis mijn dochter heel erg.\n", encoding="utf-8"
+    )
     assert import_files(db, [tmp_path / "R02-b.txt"], actor="onderzoeker", nlp=nlp).ok
     return db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
 
@@ -241,7 +263,8 @@ def _scope(at):
 
 
 def test_marking_an_interview_done_changes_the_agreement_scope_at_once(
-        db, project_path, two_coders):
+    db, project_path, two_coders
+):
     from workbench.done_marks import done_documents
 
     first, second = two_coders
@@ -255,8 +278,10 @@ def test_marking_an_interview_done_changes_the_agreement_scope_at_once(
     assert at.button(key="coding_done").label == "Klaar gemarkeerd — ongedaan maken"
     # the mark is bram's alone: anna has not said she read the second interview
     assert done_documents(db, "bram") == {second} and done_documents(db, "anna") == set()
-    assert _coding(project_path, "anna", second).button(key="coding_done").label \
+    assert (
+        _coding(project_path, "anna", second).button(key="coding_done").label
         == "Dit interview is klaar"
+    )
     scope = _scope(consistency)  # still 4 of 12, but bram has now seen the second interview
     assert "Vergeleken: 4 van de 12" in scope
     assert "- 8 heeft anna niet gezien" in scope and "- 4 heeft bram niet gezien" in scope
@@ -273,7 +298,8 @@ def test_marking_an_interview_done_changes_the_agreement_scope_at_once(
 
 
 def test_a_supervisor_marks_only_for_herself_and_a_co_researcher_not_at_all(
-        db, project_path, two_coders):
+    db, project_path, two_coders
+):
     from workbench.done_marks import done_documents, mark_done
     from workbench.errors import PermissionDenied
 
@@ -291,7 +317,6 @@ def test_a_supervisor_marks_only_for_herself_and_a_co_researcher_not_at_all(
 
 
 def test_the_done_button_speaks_english_when_asked(db, project_path, two_coders):
-    at = run_page("coderen", project_path, user="anna", lang="en",
-                  coding_document=two_coders[0])
+    at = run_page("coderen", project_path, user="anna", lang="en", coding_document=two_coders[0])
     button = at.button(key="coding_done")
     assert button.label == "This interview is done" and "also when no code applies" in button.help

@@ -11,7 +11,6 @@ from workbench.store import get_setting, set_setting
 from page_runner import run_page
 
 
-
 @pytest.fixture
 def coded(db):
     project = build_project(db)
@@ -46,8 +45,11 @@ def test_shows_agreement_per_code_with_verdict(db, coded, project_path):
 def test_review_resolves_a_disagreement_with_a_consensus_coding(db, coded, project_path):
     at = page(project_path)
     form = f"resolve_segment_{coded[1]}_"
-    apply = [b for b in at.button if b.key and b.key.startswith("FormSubmitter:" + form)
-             and "Wel" in b.label]
+    apply = [
+        b
+        for b in at.button
+        if b.key and b.key.startswith("FormSubmitter:" + form) and "Wel" in b.label
+    ]
     assert len(apply) == 1
     apply[0].click().run()
     assert not at.exception
@@ -86,8 +88,9 @@ def test_sample_is_created_from_the_form(db, coded, project_path):
     at.button(key="FormSubmitter:new_sample-Steekproef maken").click().run()
     assert not at.exception, [e.message for e in at.exception]
     samples = cons.list_samples(db)
-    assert [(s["name"], s["n_units"], s["coders"]) for s in samples] == \
-        [("ronde 1", 6, ["anna", "bram"])]
+    assert [(s["name"], s["n_units"], s["coders"]) for s in samples] == [
+        ("ronde 1", 6, ["anna", "bram"])
+    ]
 
 
 def test_co_researcher_is_refused(db, coded, project_path):
@@ -146,8 +149,10 @@ def test_unitized_alpha_shows_its_interval_and_reads_its_lower_bound(db, project
     assert metric.value == "0.835" and "0.408 to 1.000" in metric.help
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
     assert badges[-1] == "Verdict  \n:red-badge[do not rely on it]"  # 0.835, but from 0.408
-    assert any("A document is drawn whole" in c.value and "between 0.408 and 1.000" in c.value
-               for c in at.caption)
+    assert any(
+        "A document is drawn whole" in c.value and "between 0.408 and 1.000" in c.value
+        for c in at.caption
+    )
     table = at.dataframe[-1].value
     assert list(table["u-alpha"]) == ["0.869", "1.000", "0.510"]
     assert list(table["95% interval alpha"]) == ["0.316 – 1.000", "1.000 – 1.000", "-1.736 – 1.000"]

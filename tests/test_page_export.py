@@ -28,8 +28,10 @@ def test_export_offers_formats_and_pseudonymised_text_by_default(filled, project
     at = page(project_path)
     assert at.radio(key="export_format").options == [
         "Heel project voor ATLAS.ti, MAXQDA, NVivo of QualCoder (.qdpx)",
-        "Alleen het codeboek (.qdc)", "Tabel met alle coderingen (CSV)",
-        "Tabel met alle coderingen (Excel)"]
+        "Alleen het codeboek (.qdc)",
+        "Tabel met alle coderingen (CSV)",
+        "Tabel met alle coderingen (Excel)",
+    ]
     assert at.radio(key="export_text").value == "pseudonymised"
     assert len(at.radio(key="export_text").options) == 2
 
@@ -46,7 +48,8 @@ def test_making_a_qdpx_gives_a_download_and_the_data_loss_report(filled, project
 
 
 def test_supervisor_cannot_choose_original_text_and_co_researcher_sees_no_export(
-        filled, project_path):
+    filled, project_path
+):
     add_user(filled, "sanne", role="supervisor", actor=ME)
     add_user(filled, "wijk", role="co-onderzoeker", actor=ME)
     at = page(project_path, user="sanne", lang="en")
@@ -108,7 +111,8 @@ def test_a_qdpx_can_be_made_for_qualcoder(filled, project_path):
 
 
 def test_reimporting_the_projects_own_export_says_which_documents_were_already_there(
-        filled, project_path, tmp_path):
+    filled, project_path, tmp_path
+):
     from workbench.exchange import export_qdpx
 
     out = tmp_path / "own.qdpx"

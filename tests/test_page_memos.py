@@ -27,8 +27,10 @@ def in_the_app(page, path, **state):
 def project(tmp_path, nlp):
     path = tmp_path / "p.db"
     db = create_project(path)
-    for name, text in (("R01-a.txt", "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik alleen.\n"),
-                       ("R02-b.txt", "I: En u?\nR: Ik mis mijn dochter heel erg.\n")):
+    for name, text in (
+        ("R01-a.txt", "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik alleen.\n"),
+        ("R02-b.txt", "I: En u?\nR: Ik mis mijn dochter heel erg.\n"),
+    ):
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert import_files(db, [tmp_path / name], actor="onderzoeker", nlp=nlp).ok
     db.execute("INSERT INTO users (name, role, created_at) VALUES ('anna', 'onderzoeker', '')")
@@ -46,16 +48,24 @@ def test_overview_says_what_each_memo_is_about(project):
     path, db, seg, code = project
     memos = {m["text"]: m for m in memo_overview(db, user="onderzoeker")}
     assert memos["Rouw om de dochter."]["quote"] == "Ik mis mijn dochter heel erg."
-    assert (memos["Rouw om de dochter."]["document_id"], memos["Rouw om de dochter."]["segment_id"]) \
-        == (2, seg)
+    assert (
+        memos["Rouw om de dochter."]["document_id"],
+        memos["Rouw om de dochter."]["segment_id"],
+    ) == (2, seg)
     assert memos["Twijfel."]["code"] == "Verlies van een dierbare"
     assert memos["Ook huisdieren?"]["document_id"] is None
     assert [m["text"] for m in memo_overview(db, user="onderzoeker", document_id=2)] == [
-        "Twijfel.", "Rouw om de dochter."]
+        "Twijfel.",
+        "Rouw om de dochter.",
+    ]
     assert {m["text"] for m in memo_overview(db, user="onderzoeker", code=code)} == {
-        "Ook huisdieren?", "Twijfel."}
+        "Ook huisdieren?",
+        "Twijfel.",
+    }
     assert {m["text"] for m in memo_overview(db, user="onderzoeker", author="anna")} == {
-        "Rouw om de dochter.", "Twijfel."}
+        "Rouw om de dochter.",
+        "Twijfel.",
+    }
 
 
 def test_page_lists_all_memos_and_filters_them(project):
@@ -73,8 +83,12 @@ def test_page_lists_all_memos_and_filters_them(project):
 def test_a_memo_links_to_its_place_in_the_interview(project):
     path, db, seg, code = project
     at = in_the_app("memos", path, memos_author="anna")
-    links = [e for e in at.main.children.values() for e in _walk(e)
-             if getattr(e, "type", None) == "page_link"]
+    links = [
+        e
+        for e in at.main.children.values()
+        for e in _walk(e)
+        if getattr(e, "type", None) == "page_link"
+    ]
     assert links, "no link to the interview"
     targets = {link.proto.query_string for link in links}
     assert f"doc=2&seg={seg}" in targets
@@ -92,5 +106,5 @@ def test_own_memo_is_deleted_from_the_list(project):
 def _walk(node):
     yield node
     children = getattr(node, "children", None) or {}
-    for child in (children.values() if isinstance(children, dict) else children):
+    for child in children.values() if isinstance(children, dict) else children:
         yield from _walk(child)

@@ -15,9 +15,14 @@ from workbench import life_events
 from workbench.codings import add_coding
 from workbench.store import now
 
-TAB = {"matrix": "Overzicht per persoon", "frequencies": "Hoe vaak per groep",
-       "cooccurrence": "Samen genoemd", "quotes": "Citaten", "cascades": "Verliezen na elkaar",
-       "profile": "Eén persoon"}
+TAB = {
+    "matrix": "Overzicht per persoon",
+    "frequencies": "Hoe vaak per groep",
+    "cooccurrence": "Samen genoemd",
+    "quotes": "Citaten",
+    "cascades": "Verliezen na elkaar",
+    "profile": "Eén persoon",
+}
 
 
 @pytest.fixture
@@ -45,8 +50,10 @@ def test_choosing_a_cell_shows_its_quotes(page):
     page.selectbox(key="patronen_cell_code").select("verlies-woning").run()
     assert not page.exception
     quotes = next(f for f in _frames(page) if "Tekst" in f.columns and len(f) == 2)
-    assert quotes["Tekst"].tolist() == ["Zin 2 van interview-R03, verzonnen.",
-                                        "Zin 5 van interview-R03, verzonnen."]
+    assert quotes["Tekst"].tolist() == [
+        "Zin 2 van interview-R03, verzonnen.",
+        "Zin 5 van interview-R03, verzonnen.",
+    ]
 
 
 def test_attribute_filter_limits_the_rows(page):
@@ -85,7 +92,7 @@ def test_only_the_open_tab_is_computed(page):
     page.run()
     assert not page.exception
     assert not any("verliescascade" in m.value for m in page.markdown)
-    assert not page.get("vega_lite_chart")                    # no tab with charts ran
+    assert not page.get("vega_lite_chart")  # no tab with charts ran
     page.session_state["patronen_tab"] = TAB["frequencies"]
     page.run()
     assert page.get("vega_lite_chart") and len(page.dataframe) == 1
@@ -97,16 +104,22 @@ def story(db, project_path):
     with isolement after it; R03's woning told twice, as one event."""
     segments = build_project(db)
     db.segments = segments
-    ids = {name: life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
-           for name, pos, code in (("werk", 1, "verlies-werk"), ("dierbare", 2, "verlies-dierbare"),
-                                   ("woning", 4, "verlies-woning"), ("isolement", 5, "isolement"))}
+    ids = {
+        name: life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
+        for name, pos, code in (
+            ("werk", 1, "verlies-werk"),
+            ("dierbare", 2, "verlies-dierbare"),
+            ("woning", 4, "verlies-woning"),
+            ("isolement", 5, "isolement"),
+        )
+    }
     link = life_events.link(db, ids["dierbare"], ids["werk"], actor="onderzoeker")
     life_events.link(db, ids["woning"], ids["isolement"], actor="onderzoeker")
-    again = life_events.create_event(db, [coding(db, "R03", 2, "verlies-woning")],
-                                     actor="onderzoeker")
+    again = life_events.create_event(
+        db, [coding(db, "R03", 2, "verlies-woning")], actor="onderzoeker"
+    )
     life_events.attach(db, again, coding(db, "R03", 5, "verlies-woning"), actor="onderzoeker")
-    at = page_test("patronen", project_path, patronen_tab=TAB["cascades"],
-                   patronen_cas_plans=False)
+    at = page_test("patronen", project_path, patronen_tab=TAB["cascades"], patronen_cas_plans=False)
     at.ids, at.link = ids, link
     return at
 
@@ -115,8 +128,7 @@ def story(db, project_path):
 def test_cascades_tab_shows_a_life_line_and_what_leads_to_what(story):
     story.run()
     assert not story.exception, [e.message for e in story.exception]
-    assert any("1 van de 4 personen heeft een verliescascade" in m.value
-               for m in story.markdown)
+    assert any("1 van de 4 personen heeft een verliescascade" in m.value for m in story.markdown)
     frames = _frames(story)
     events = next(f for f in frames if "Stap" in f.columns)
     assert events["Code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
@@ -131,7 +143,8 @@ def test_cascades_tab_shows_a_life_line_and_what_leads_to_what(story):
 @pytest.mark.slow
 def test_a_click_on_the_life_line_opens_the_quotes(story):
     story.session_state["patronen_cas_chart"] = {
-        "selection": {"lifeline_pick": [{"element": f"event:{story.ids['werk']}"}]}}
+        "selection": {"lifeline_pick": [{"element": f"event:{story.ids['werk']}"}]}
+    }
     story.run()
     assert not story.exception
     quotes = next(f for f in _frames(story) if "Codeur" in f.columns)
@@ -145,8 +158,10 @@ def test_picking_a_link_shows_its_evidence_and_both_ends(story):
     assert not story.exception
     assert any("verlies-dierbare → verlies-werk" in m.value for m in story.markdown)
     quotes = next(f for f in _frames(story) if "Codeur" in f.columns)
-    assert sorted(quotes["Tekst"]) == ["Zin 1 van interview-R02, verzonnen.",
-                                       "Zin 2 van interview-R02, verzonnen."]
+    assert sorted(quotes["Tekst"]) == [
+        "Zin 1 van interview-R02, verzonnen.",
+        "Zin 2 van interview-R02, verzonnen.",
+    ]
 
 
 @pytest.mark.slow
@@ -158,7 +173,7 @@ def test_codings_in_no_event_show_as_proposals_until_decided(story):
     events = next(f for f in _frames(story) if "Stap" in f.columns)
     assert events["Code"].tolist() == ["verlies-dierbare", "verlies-woning"]
     assert set(events["Status"]) == {"proposed"}
-    assert any("1 van de 4 personen" in m.value for m in story.markdown)   # still confirmed only
+    assert any("1 van de 4 personen" in m.value for m in story.markdown)  # still confirmed only
 
 
 @pytest.mark.slow
@@ -205,7 +220,8 @@ def test_clicking_a_heatmap_square_shows_where_the_pair_meets(page):
     page.session_state["patronen_tab"] = TAB["cooccurrence"]
     page.session_state["patronen_co_scope"] = "turn"
     page.session_state["patronen_heatmap"] = {
-        "selection": {"pair": [{"code_a": "verlies-dierbare", "code_b": "schaamte"}]}}
+        "selection": {"pair": [{"code_a": "verlies-dierbare", "code_b": "schaamte"}]}
+    }
     page.run()
     assert not page.exception
     where = next(f for f in _frames(page) if "Tekst B" in f.columns)
@@ -217,7 +233,8 @@ def test_a_new_coding_shows_up_on_the_next_run(page, db):
     assert _frames(page)[0].loc["R04"].sum() == 0
     segment = db.execute(
         "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
-        "WHERE d.name = 'interview-R04' AND s.position = 1").fetchone()[0]
+        "WHERE d.name = 'interview-R04' AND s.position = 1"
+    ).fetchone()[0]
     add_coding(db, coder="anna", code="herstel", segment_id=segment)
     page.run()
     assert _frames(page)[0].loc["R04", "herstel"] == 1

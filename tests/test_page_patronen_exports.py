@@ -61,38 +61,57 @@ def test_downloads_name_the_speakers_actually_used(db, project_path, files, sett
     assert not at.exception
     about = settings_of(files["matrix.csv"]())
     assert about["speakers"] == [setting] and about["pseudonymised"] == ["no"]
-    filters = dict(pd.read_excel(io.BytesIO(files["matrix.xlsx"]()),
-                                 sheet_name="filters").values.tolist())
+    filters = dict(
+        pd.read_excel(io.BytesIO(files["matrix.xlsx"]()), sheet_name="filters").values.tolist()
+    )
     assert filters["speakers"] == setting
 
 
-@pytest.mark.parametrize("tab, key", [
-    ("matrix", "patronen_dl_matrix"), ("frequencies", "patronen_dl_freq"),
-    ("cooccurrence", "patronen_dl_co"), ("cascades", "patronen_dl_cascades")])
+@pytest.mark.parametrize(
+    "tab, key",
+    [
+        ("matrix", "patronen_dl_matrix"),
+        ("frequencies", "patronen_dl_freq"),
+        ("cooccurrence", "patronen_dl_co"),
+        ("cascades", "patronen_dl_cascades"),
+    ],
+)
 def test_names_are_replaced_in_every_download_when_asked(db, project_path, files, tab, key):
     _project(db)
-    at = page_test("patronen", project_path, patronen_tab=TAB[tab],
-                   patronen_freq_by="wijk", patronen_attr_wijk=["Zwolle"]).run()
+    at = page_test(
+        "patronen",
+        project_path,
+        patronen_tab=TAB[tab],
+        patronen_freq_by="wijk",
+        patronen_attr_wijk=["Zwolle"],
+    ).run()
     assert not at.exception, [e.message for e in at.exception]
     plain = {name: make() for name, make in files.items()}
-    assert any(found_names(finder(NAMES), {"f": data.decode("utf-8-sig", "replace")})
-               for name, data in plain.items() if name.endswith(".csv"))
+    assert any(
+        found_names(finder(NAMES), {"f": data.decode("utf-8-sig", "replace")})
+        for name, data in plain.items()
+        if name.endswith(".csv")
+    )
     files.clear()
     at.toggle(key=f"{key}_pseudonymise").set_value(True).run()
     assert not at.exception and not at.error
     assert files, "no download offered"
     for name, make in files.items():
         data = make()
-        texts = xlsx_text(data) if name.endswith(".xlsx") else {
-            name: data.decode("utf-8-sig")}
+        texts = xlsx_text(data) if name.endswith(".xlsx") else {name: data.decode("utf-8-sig")}
         assert found_names(finder(NAMES), {name: name, **texts}) == {}, name
         assert "[Plaats 1]" in "".join(texts.values())  # the filter, replaced
 
 
 def test_quotes_download_follows_the_quotes_toggle(db, project_path, files):
     _project(db)
-    at = page_test("patronen", project_path, patronen_tab=TAB["quotes"],
-                   patronen_q_codes=["verlies", "schaamte"], patronen_q_pseudonymise=True).run()
+    at = page_test(
+        "patronen",
+        project_path,
+        patronen_tab=TAB["quotes"],
+        patronen_q_codes=["verlies", "schaamte"],
+        patronen_q_pseudonymise=True,
+    ).run()
     assert not at.exception
     data = files["citaten.xlsx"]()
     texts = xlsx_text(data)
@@ -102,12 +121,18 @@ def test_quotes_download_follows_the_quotes_toggle(db, project_path, files):
 
 def test_a_profile_download_has_no_name_in_its_file_name(db, project_path, files):
     _project(db)
-    at = page_test("patronen", project_path, patronen_tab=TAB["profile"],
-                   patronen_profile="R01-kees-zwolle.txt",
-                   patronen_dl_profile_pseudonymise=True).run()
+    at = page_test(
+        "patronen",
+        project_path,
+        patronen_tab=TAB["profile"],
+        patronen_profile="R01-kees-zwolle.txt",
+        patronen_dl_profile_pseudonymise=True,
+    ).run()
     assert not at.exception
-    assert sorted(files) == ["persoon-R01-[Naam 1]-[Plaats 1].txt.csv",
-                             "persoon-R01-[Naam 1]-[Plaats 1].txt.xlsx"]
+    assert sorted(files) == [
+        "persoon-R01-[Naam 1]-[Plaats 1].txt.csv",
+        "persoon-R01-[Naam 1]-[Plaats 1].txt.xlsx",
+    ]
 
 
 def test_unapplied_decisions_refuse_the_download_with_a_plain_message(db, project_path, files):
@@ -139,6 +164,11 @@ def test_a_supervisor_downloads_only_with_names_replaced(db, project_path, files
         data = make()
         texts = xlsx_text(data) if name.endswith(".xlsx") else {name: data.decode("utf-8-sig")}
         assert found_names(finder(NAMES), texts) == {}, name
-    at = page_test("patronen", project_path, user="vera", patronen_tab=TAB["quotes"],
-                   patronen_q_codes=["verlies"]).run()
+    at = page_test(
+        "patronen",
+        project_path,
+        user="vera",
+        patronen_tab=TAB["quotes"],
+        patronen_q_codes=["verlies"],
+    ).run()
     assert found_names(finder(NAMES), xlsx_text(files["citaten.xlsx"]())) == {}

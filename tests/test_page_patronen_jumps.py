@@ -23,14 +23,19 @@ def picked(rows=(), cells=()):
 
 
 def links(at) -> list[str]:
-    return [e.proto.query_string for e in at.main.children.values() for e in _walk(e)
-            if getattr(e, "type", None) == "page_link"]
+    return [
+        e.proto.query_string
+        for e in at.main.children.values()
+        for e in _walk(e)
+        if getattr(e, "type", None) == "page_link"
+    ]
 
 
 def segment(db, text: str) -> tuple[int, int]:
     """(document id, segment id) of the segment with this text."""
-    return tuple(db.execute("SELECT document_id, id FROM segments WHERE text = ?",
-                            [text]).fetchone())
+    return tuple(
+        db.execute("SELECT document_id, id FROM segments WHERE text = ?", [text]).fetchone()
+    )
 
 
 @pytest.fixture
@@ -38,10 +43,10 @@ def project(db, project_path):
     build_project(db)
     doc, start, end = db.execute(
         "SELECT document_id, start_char + 4, end_char FROM segments "
-        "WHERE text = 'Zin 7 van interview-R04, verzonnen.'").fetchone()
+        "WHERE text = 'Zin 7 van interview-R04, verzonnen.'"
+    ).fetchone()
     db.span = (doc, start, end)
-    add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=start,
-               end_char=end)
+    add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=start, end_char=end)
     return project_path, db
 
 
@@ -51,12 +56,20 @@ def test_a_cell_click_offers_its_first_place_and_each_quote_its_own(project):
     doc, first = segment(db, "Zin 2 van interview-R03, verzonnen.")
     assert links(at) == [f"doc={doc}&seg={first}"]
     assert any("Klik op een rij" in c.value for c in at.caption)
-    at = in_the_app("patronen", path, patronen_matrix=picked(cells=[(2, "verlies-woning")]),
-                    patronen_matrix_quotes=picked(rows=[1]))
+    at = in_the_app(
+        "patronen",
+        path,
+        patronen_matrix=picked(cells=[(2, "verlies-woning")]),
+        patronen_matrix_quotes=picked(rows=[1]),
+    )
     _, second = segment(db, "Zin 5 van interview-R03, verzonnen.")
     assert links(at) == [f"doc={doc}&seg={first}", f"doc={doc}&seg={second}"]
-    labels = [e.proto.label for e in at.main.children.values() for e in _walk(e)
-              if getattr(e, "type", None) == "page_link"]
+    labels = [
+        e.proto.label
+        for e in at.main.children.values()
+        for e in _walk(e)
+        if getattr(e, "type", None) == "page_link"
+    ]
     assert labels[1] == "Open verlies-woning in het interview interview-R03"
 
 
@@ -73,10 +86,14 @@ def test_a_quote_jumps_to_its_segment_and_a_hand_selected_span_to_its_span(proje
 
 def test_where_two_codes_meet_both_fragments_are_one_click_away(project):
     path, db = project
-    at = in_the_app("patronen", path, patronen_tab=TAB["cooccurrence"],
-                    patronen_co_scope="turn",
-                    patronen_co_pair=("verlies-woning", "isolement", 3),
-                    patronen_co_quotes=picked(rows=[0]))
+    at = in_the_app(
+        "patronen",
+        path,
+        patronen_tab=TAB["cooccurrence"],
+        patronen_co_scope="turn",
+        patronen_co_pair=("verlies-woning", "isolement", 3),
+        patronen_co_quotes=picked(rows=[0]),
+    )
     doc, woning = segment(db, "Zin 4 van interview-R01, verzonnen.")
     _, isolement = segment(db, "Zin 5 van interview-R01, verzonnen.")
     assert links(at) == [f"doc={doc}&seg={woning}", f"doc={doc}&seg={isolement}"]
@@ -84,8 +101,13 @@ def test_where_two_codes_meet_both_fragments_are_one_click_away(project):
 
 def test_a_profile_timeline_row_jumps_to_its_place(project):
     path, db = project
-    at = in_the_app("patronen", path, patronen_tab=TAB["profile"], patronen_profile="R02",
-                    patronen_prof_quotes=picked(rows=[0]))
+    at = in_the_app(
+        "patronen",
+        path,
+        patronen_tab=TAB["profile"],
+        patronen_profile="R02",
+        patronen_prof_quotes=picked(rows=[0]),
+    )
     doc, seg = segment(db, "Zin 2 van interview-R02, verzonnen.")  # 1985: first in life
     assert links(at) == [f"doc={doc}&seg={seg}"]
 
@@ -103,8 +125,12 @@ def _follow(at, query: str):
 
 def test_following_a_quote_link_selects_that_segment_on_the_coding_page(project):
     path, db = project
-    at = in_the_app("patronen", path, patronen_matrix=picked(cells=[(2, "verlies-woning")]),
-                    patronen_matrix_quotes=picked(rows=[1]))
+    at = in_the_app(
+        "patronen",
+        path,
+        patronen_matrix=picked(cells=[(2, "verlies-woning")]),
+        patronen_matrix_quotes=picked(rows=[1]),
+    )
     at = _follow(at, links(at)[1])
     doc, seg = segment(db, "Zin 5 van interview-R03, verzonnen.")
     assert at.selectbox(key="coding_document").value == doc
@@ -115,13 +141,17 @@ def test_following_a_quote_link_selects_that_segment_on_the_coding_page(project)
 
 def test_following_a_span_link_selects_that_span(project):
     path, db = project
-    at = in_the_app("patronen", path, patronen_tab=TAB["quotes"],
-                    patronen_q_codes=["isolement"], patronen_q_quotes=picked(rows=[3]))
+    at = in_the_app(
+        "patronen",
+        path,
+        patronen_tab=TAB["quotes"],
+        patronen_q_codes=["isolement"],
+        patronen_q_quotes=picked(rows=[3]),
+    )
     at = _follow(at, links(at)[0])
     doc, start, end = db.span
     target = at.session_state["coding_target"]
-    assert target == {"document_id": doc, "segment_id": None, "start_char": start,
-                      "end_char": end}
+    assert target == {"document_id": doc, "segment_id": None, "start_char": start, "end_char": end}
     assert "7 van interview-R04, verzonnen." in " ".join(m.value for m in at.markdown)
     from test_page_coderen import drawn
 
@@ -133,7 +163,8 @@ def test_a_loss_events_quote_links_to_its_place(story, db):
     """The quotes behind a loss on the life line (the page run on its own: the link is a
     plain link to the same URL, see workbench.app.jump)."""
     story.session_state["patronen_cas_chart"] = {
-        "selection": {"lifeline_pick": [{"element": f"event:{story.ids['werk']}"}]}}
+        "selection": {"lifeline_pick": [{"element": f"event:{story.ids['werk']}"}]}
+    }
     story.session_state["patronen_cas_quotes"] = picked(rows=[0])
     story.run()
     assert not story.exception

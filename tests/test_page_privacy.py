@@ -11,7 +11,6 @@ from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
 
 
-
 @pytest.fixture
 def project(db):
     add_codes(db)
@@ -25,8 +24,13 @@ def page(project_path, user="onderzoeker"):
 
 def test_researcher_sees_every_part(project, project_path):
     at = page(project_path)
-    assert [t.label for t in at.tabs] == ["Namen vervangen", "Werkplaats klaarzetten", "Accounts",
-                                          "Geschiedenis", "Reservekopie"]
+    assert [t.label for t in at.tabs] == [
+        "Namen vervangen",
+        "Werkplaats klaarzetten",
+        "Accounts",
+        "Geschiedenis",
+        "Reservekopie",
+    ]
 
 
 def test_accepting_a_candidate_with_a_pseudonym_and_applying(project, project_path):
@@ -54,8 +58,9 @@ def test_adding_an_account_and_assigning_fragments(project, project_path):
 
 
 def test_undo_from_the_history_tab(project, project_path):
-    codings.add_coding(project, coder="onderzoeker", code="verlies",
-                       segment_id=segment_ids(project, 1)[1])
+    codings.add_coding(
+        project, coder="onderzoeker", code="verlies", segment_id=segment_ids(project, 1)[1]
+    )
     at = page(project_path)
     at.button(key="privacy_undo").click().run()
     assert "Ongedaan gemaakt: coding.add" in at.success[0].value
@@ -100,8 +105,9 @@ def test_single_use_logs_in_without_a_form(project, project_path):
 
 def test_login_form_once_a_password_is_set_and_pages_follow_the_role(project, project_path):
     accounts.set_password(project, "onderzoeker", "onderzoek-123", actor="onderzoeker")
-    accounts.add_user(project, "sanne", role="co-onderzoeker", password="bewoner-123",
-                      actor="onderzoeker")
+    accounts.add_user(
+        project, "sanne", role="co-onderzoeker", password="bewoner-123", actor="onderzoeker"
+    )
     at = app(project_path)
     assert "user" not in at.session_state
     at.text_input(key="login_name").set_value("sanne")

@@ -40,10 +40,12 @@ def test_page_shows_the_project_and_the_pipeline(db, project_path):
 
 def test_uploaded_files_are_imported_with_their_encoding_and_errors(db, project_path):
     at = app(project_path)
-    at.file_uploader[0].set_value([
-        ("a.txt", DIALOGUE.encode("cp1252"), "text/plain"),
-        ("leeg.txt", b"", "text/plain"),
-    ]).run()
+    at.file_uploader[0].set_value(
+        [
+            ("a.txt", DIALOGUE.encode("cp1252"), "text/plain"),
+            ("leeg.txt", b"", "text/plain"),
+        ]
+    ).run()
     at.button(key="import_button").click().run()
     assert not at.exception
     assert "a.txt is ingelezen (txt, tekencodering cp1252)" in at.success[0].value
@@ -63,11 +65,14 @@ def test_files_on_this_computer_are_imported_in_english(db, project_path, tmp_pa
 def test_respondents_are_imported_from_csv(db, project_path):
     at = app(project_path)
     at.file_uploader[1].set_value(
-        ("r.csv", b"respondent,leeftijd\nR01,70\nR02,81\n", "text/csv")).run()
+        ("r.csv", b"respondent,leeftijd\nR01,70\nR02,81\n", "text/csv")
+    ).run()
     at.button(key="respondents_import").click().run()
     assert not at.exception
     assert "2 respondenten toegevoegd" in at.success[0].value
-    assert [r["code"] for r in list_respondents(open_project(project_path), user="onderzoeker")] == ["R01", "R02"]
+    assert [
+        r["code"] for r in list_respondents(open_project(project_path), user="onderzoeker")
+    ] == ["R01", "R02"]
 
 
 def test_bad_respondents_file_shows_the_rows(db, project_path):
@@ -83,7 +88,9 @@ def test_new_attribute_is_added_from_the_form(db, project_path):
     at.selectbox(key="attribute_type").select("tekst")
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception
-    assert [a["name"] for a in list_attributes(open_project(project_path), user="onderzoeker")] == ["wijk"]
+    assert [a["name"] for a in list_attributes(open_project(project_path), user="onderzoeker")] == [
+        "wijk"
+    ]
 
 
 def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):
@@ -132,16 +139,24 @@ def test_documents_are_linked_by_file_name_in_one_go(db, project_path, tmp_path)
     assert not at.exception
     assert at.success[-1].value == "2 interviews gekoppeld."
     assert "R03" in at.info[-1].value  # R03 did not exist: it was added, and that is said
-    linked = dict(open_project(project_path).execute(
-        "SELECT d.name, r.code FROM documents d LEFT JOIN respondents r "
-        "ON r.id = d.respondent_id").fetchall())
+    linked = dict(
+        open_project(project_path)
+        .execute(
+            "SELECT d.name, r.code FROM documents d LEFT JOIN respondents r "
+            "ON r.id = d.respondent_id"
+        )
+        .fetchall()
+    )
     assert linked == {"R03_interview": "R03", "gesprek-P12": "P12", "dagboek": None}
 
 
 def test_the_import_report_says_unlabelled_text_is_one_respondent_and_shows_front_matter(
-        db, project_path):
-    post = ("---\ntitle: Alleen\ndate: 2024-03-02\n---\n{% include kop.html %}\n"
-            "Sinds de verhuizing ken ik niemand meer.\n")
+    db, project_path
+):
+    post = (
+        "---\ntitle: Alleen\ndate: 2024-03-02\n---\n{% include kop.html %}\n"
+        "Sinds de verhuizing ken ik niemand meer.\n"
+    )
     at = app(project_path)
     at.file_uploader[0].set_value([("blog.md", post.encode("utf-8"), "text/markdown")]).run()
     at.button(key="import_button").click().run()
@@ -177,13 +192,30 @@ def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, proj
     assert at.radio(key="analysis_speakers").disabled
 
 
-@pytest.mark.parametrize("lang, words", [
-    ("nl", ["Kies bestanden", "Hoogstens 50 MB per bestand · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
-            "Laat de bestanden hier los", "Kies een bestand",
-            "Hoogstens 50 MB per bestand · CSV, XLSX"]),
-    ("en", ["Choose files", "Up to 50 MB per file · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
-            "Drop the files here", "Choose a file"]),
-])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        (
+            "nl",
+            [
+                "Kies bestanden",
+                "Hoogstens 50 MB per bestand · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
+                "Laat de bestanden hier los",
+                "Kies een bestand",
+                "Hoogstens 50 MB per bestand · CSV, XLSX",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Choose files",
+                "Up to 50 MB per file · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
+                "Drop the files here",
+                "Choose a file",
+            ],
+        ),
+    ],
+)
 def test_the_drop_zones_speak_the_session_language(db, project_path, lang, words):
     """Streamlit draws "Upload" and "50MB per file" itself, in English: each uploader gets
     a style block that shows the session's words in their place, scoped to that uploader."""
@@ -193,4 +225,5 @@ def test_the_drop_zones_speak_the_session_language(db, project_path, lang, words
         assert f'content: "{text}"' in styles, text
     assert ".st-key-uploads_0 [data-testid='stFileUploaderDropzone']" in styles
     assert {u.proto.label for u in at.get("file_uploader")} >= {
-        "Bestanden" if lang == "nl" else "Files"}
+        "Bestanden" if lang == "nl" else "Files"
+    }

@@ -86,8 +86,11 @@ def test_skip_moves_to_the_next_suggestion_without_deciding(project):
 
 def test_buttons_have_keyboard_shortcuts(project):
     at = with_suggestions(project[0])
-    shortcuts = {b.key: b.proto.shortcut.upper() for b in at.button
-                 if b.key in ("suggest_accept", "suggest_reject", "suggest_skip")}
+    shortcuts = {
+        b.key: b.proto.shortcut.upper()
+        for b in at.button
+        if b.key in ("suggest_accept", "suggest_reject", "suggest_skip")
+    }
     assert shortcuts == {"suggest_accept": "A", "suggest_reject": "X", "suggest_skip": "S"}
 
 
@@ -99,12 +102,20 @@ def test_evaluation_panel_shows_per_code_table(project):
     at.button(key="suggest_evaluate").click().run()
     assert not at.exception
     table = at.dataframe[-1].value
-    assert {"Precisie", "Gevonden (recall)", "F1", "Alpha", "Voorgesteld",
-            "Zijn de voorstellen het bekijken waard?"} <= set(table.columns)
+    assert {
+        "Precisie",
+        "Gevonden (recall)",
+        "F1",
+        "Alpha",
+        "Voorgesteld",
+        "Zijn de voorstellen het bekijken waard?",
+    } <= set(table.columns)
     # what the figures cover, said above the table: every sentence of the coded interviews
-    sentences = db.execute("SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id "
-                           "JOIN speakers sp ON sp.id = t.speaker_id "
-                           "WHERE sp.role = 'respondent'").fetchone()[0]
+    sentences = db.execute(
+        "SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id "
+        "JOIN speakers sp ON sp.id = t.speaker_id "
+        "WHERE sp.role = 'respondent'"
+    ).fetchone()[0]
     assert any(f"Gemeten op {sentences} zinnen in 1 interview " in c.value for c in at.caption)
     # a precision is shown with its interval
     assert any("[" in str(v) for v in table["Precisie"])
@@ -135,7 +146,7 @@ def test_other_proposals_for_the_same_sentence_are_announced(project):
     at = with_suggestions(project[0])
     first = [m.value for m in at.markdown if m.value.startswith("Voorstel:")]
     captions = [c.value for c in at.caption if c.value.startswith("Daarna voor dezelfde zin")]
-    assert captions   # "dood van mijn vrouw ... zo eenzaam": loss and isolation
+    assert captions  # "dood van mijn vrouw ... zo eenzaam": loss and isolation
     at.button(key="suggest_skip").click().run()
     nxt = [m.value for m in at.markdown if m.value.startswith("Voorstel:")]
     assert nxt != first and nxt[0].split("**")[1] in captions[0]
@@ -153,5 +164,5 @@ def test_one_code_at_a_time_most_likely_first_with_its_share_accepted(project):
     assert any(f"suggesties voor {name}" in c.value and "-" in c.value for c in at.caption)
     best = max((r for r in open_ if r["code"] == code), key=lambda r: r["score"])
     at.button(key="suggest_accept").click().run()
-    assert db["codings"].get(best["id"])["status"] == "accepted"   # the most likely one
+    assert db["codings"].get(best["id"])["status"] == "accepted"  # the most likely one
     assert any(f"suggesties voor {name}" in c.value and "100%" in c.value for c in at.caption)

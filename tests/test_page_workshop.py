@@ -1,6 +1,5 @@
 """The workshop page on a real project: a co-researcher sees only pseudonymised fragments."""
 
-
 import pytest
 
 from workbench import accounts, codings
@@ -10,18 +9,20 @@ from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
 
 
-
 @pytest.fixture
 def prepared(db):
     add_codes(db)
     doc = add_document(db)
     accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
     for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
-        decide(db, name, accept=True, actor="onderzoeker", kind="place" if name == "Zwolle" else None)
+        decide(
+            db, name, accept=True, actor="onderzoeker", kind="place" if name == "Zwolle" else None
+        )
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
-    assign_fragments(db, user="sanne", segment_ids=[segs[1], segs[3]], group="buurtgroep",
-                     actor="onderzoeker")
+    assign_fragments(
+        db, user="sanne", segment_ids=[segs[1], segs[3]], group="buurtgroep", actor="onderzoeker"
+    )
     return segs
 
 
@@ -45,8 +46,7 @@ def test_co_researcher_sees_the_fragment_pseudonymised_and_nothing_else(db, prep
         assert real not in text and all(real not in c.value for c in at.caption)
     assert "display: none" in text  # the sidebar is hidden
     # a codebook without a card set: one card per offered code, plus the two fixed cards
-    assert card_labels(at) == ["Verlies", "Schaamte", "Isolement", "Geen van deze",
-                               "Weet ik niet"]
+    assert card_labels(at) == ["Verlies", "Schaamte", "Isolement", "Geen van deze", "Weet ik niet"]
 
 
 def test_choosing_a_card_records_it_for_the_group(db, prepared, project_path):
@@ -60,8 +60,10 @@ def test_choosing_a_card_records_it_for_the_group(db, prepared, project_path):
 def test_next_shows_the_following_fragment(db, prepared, project_path):
     at = page(project_path)
     at.button(key="workshop_next").click().run()
-    assert ("[Naam 3] van Stichting Welzijn Oost komt op dinsdag. Dan praat ik met [Naam 4] "
-            "over vroeger.") in shown_text(at)
+    assert (
+        "[Naam 3] van Stichting Welzijn Oost komt op dinsdag. Dan praat ik met [Naam 4] "
+        "over vroeger."
+    ) in shown_text(at)
     assert at.caption[0].value == "Stukje 2 van 2"
 
 
@@ -77,15 +79,17 @@ def test_a_supervisor_cannot_open_the_workshop(db, project_path):
     assert at.error and "vera" in at.error[0].value
 
 
-def test_the_sentences_around_the_fragment_show_in_grey_and_pseudonymised(db, prepared,
-                                                                            project_path):
+def test_the_sentences_around_the_fragment_show_in_grey_and_pseudonymised(
+    db, prepared, project_path
+):
     at = page(project_path)
     blocks = [m.value for m in at.markdown if m.value.startswith("<div class='werkplaats-")]
     assert blocks[:3] == [
         "<div class='werkplaats-rond'>Hoe gaat het nu met u?</div>",
         "<div class='werkplaats-tekst'>Sinds [Naam 1] overleed woon ik alleen in [Plaats 1]. "
         "Mijn dochter [Naam 2] belt soms.</div>",
-        "<div class='werkplaats-rond'>En de buren?</div>"]
+        "<div class='werkplaats-rond'>En de buren?</div>",
+    ]
 
 
 def test_none_of_these_and_dont_know_are_recorded_without_a_code(db, prepared, project_path):
@@ -122,13 +126,17 @@ def with_card_set(tmp_path):
 
     path = tmp_path / "kaarten.db"
     db = create_project(path)
-    doc = add_document(db, "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
-                           "R: Mijn buurvrouw neemt me mee naar de markt.")
+    doc = add_document(
+        db,
+        "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
+        "R: Mijn buurvrouw neemt me mee naar de markt.",
+    )
     accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
-    assign_fragments(db, user="sanne", segment_ids=segs[1:], group="buurtgroep",
-                     actor="onderzoeker")
+    assign_fragments(
+        db, user="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
+    )
     return path, db, segs
 
 
@@ -140,16 +148,22 @@ def test_researcher_chooses_six_to_eight_plain_cards(with_card_set):
     at.multiselect(key="workshop_cards").set_value(default[:5])
     at.button(key="workshop_cards_save").click().run()
     assert "Kies 6 tot 8 kaarten" in at.error[0].value
-    at.multiselect(key="workshop_cards").set_value(["alleen", "kwijt", "moe", "schaamte",
-                                                    "praatje", "helpt"])
+    at.multiselect(key="workshop_cards").set_value(
+        ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"]
+    )
     at.button(key="workshop_cards_save").click().run()
     assert at.success[0].value.startswith("6 kaarten opgeslagen")
     resident = page(path)
     assert card_labels(resident) == [
-        "Ik ben vaak alleen.", "Ik ben iemand of iets kwijt.",
-        "Ik ben moe. Alles kost veel kracht.", "Ik schaam me. Ik praat er liever niet over.",
-        "Een praatje maken doet me goed.", "Iemand helpt me op weg.", "Geen van deze",
-        "Weet ik niet"]
+        "Ik ben vaak alleen.",
+        "Ik ben iemand of iets kwijt.",
+        "Ik ben moe. Alles kost veel kracht.",
+        "Ik schaam me. Ik praat er liever niet over.",
+        "Een praatje maken doet me goed.",
+        "Iemand helpt me op weg.",
+        "Geen van deze",
+        "Weet ik niet",
+    ]
     assert resident.button(key="workshop_pick_alleen").icon == ":material/person_outline:"
 
 
@@ -157,8 +171,9 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     path, db, segs = with_card_set
     from workbench.workshop_cards import choose_cards, record_card
 
-    choose_cards(db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
-                 actor="onderzoeker")
+    choose_cards(
+        db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
+    )
     record_card(db, segs[1], "alleen", user="sanne")
     record_card(db, segs[2], "geen-van-deze", user="sanne")
     codings.add_coding(db, coder="onderzoeker", code="isolement", segment_id=segs[1])

@@ -1,6 +1,5 @@
 """The search page on a real project: keyword-in-context hits and 'code all hits' as suggestions."""
 
-
 import pytest
 
 from workbench.codings import list_codings
@@ -9,13 +8,13 @@ from workbench.projects import create_project
 from page_runner import run_page
 
 
-
 @pytest.fixture
 def project(tmp_path, nlp):
     path = tmp_path / "p.db"
     db = create_project(path)
     (tmp_path / "R01-a.txt").write_text(
-        "I: En toen?\nR: Ik schaamde me. Die schaamte bleef.\n", encoding="utf-8")
+        "I: En toen?\nR: Ik schaamde me. Die schaamte bleef.\n", encoding="utf-8"
+    )
     assert import_files(db, [tmp_path / "R01-a.txt"], actor="onderzoeker", nlp=nlp).ok
     return path, db
 
@@ -53,18 +52,27 @@ def test_a_hit_opens_its_place_in_the_interview(project):
     from test_page_memos import _walk, in_the_app
 
     path, db = project
-    at = in_the_app("zoeken", path, search_query="schamen",
-                    search_hits={"selection": {"rows": [1], "columns": [], "cells": []}})
-    links = [e for e in at.main.children.values() for e in _walk(e)
-             if getattr(e, "type", None) == "page_link"]
+    at = in_the_app(
+        "zoeken",
+        path,
+        search_query="schamen",
+        search_hits={"selection": {"rows": [1], "columns": [], "cells": []}},
+    )
+    links = [
+        e
+        for e in at.main.children.values()
+        for e in _walk(e)
+        if getattr(e, "type", None) == "page_link"
+    ]
     seg = db.execute("SELECT id FROM segments WHERE text LIKE 'Die schaamte%'").fetchone()[0]
     assert [link.proto.query_string for link in links] == [f"doc=1&seg={seg}"]
 
 
 def test_only_respondents_keeps_a_text_without_speaker_labels(project, tmp_path, nlp):
     path, db = project
-    (tmp_path / "dagboek.txt").write_text("Ik schaam me voor de rommel in huis.\n",
-                                          encoding="utf-8")
+    (tmp_path / "dagboek.txt").write_text(
+        "Ik schaam me voor de rommel in huis.\n", encoding="utf-8"
+    )
     assert import_files(db, [tmp_path / "dagboek.txt"], actor="onderzoeker", nlp=nlp).ok
     at = _search(path, "schamen")
     at.toggle[0].set_value(True).run()

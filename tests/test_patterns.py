@@ -21,19 +21,38 @@ import pytest
 from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound
 from workbench.patterns import (
-    Selection, cascade_overview, charts, code_frequencies, cooccurrence, cooccurrence_dot,
-    cooccurrence_fragments, cooccurrence_pairs, framework_cells, framework_matrix, fragments,
-    heatmap_data, matrix_quotes, quotes, respondent_profile,
+    Selection,
+    cascade_overview,
+    charts,
+    code_frequencies,
+    cooccurrence,
+    cooccurrence_dot,
+    cooccurrence_fragments,
+    cooccurrence_pairs,
+    framework_cells,
+    framework_matrix,
+    fragments,
+    heatmap_data,
+    matrix_quotes,
+    quotes,
+    respondent_profile,
 )
 from workbench.store import DEFAULT_USER, now
 
 ME = DEFAULT_USER  # the project's researcher: overviews check who reads them
 
 CODES = [  # slug, parent
-    ("verlies", None), ("verlies-dierbare", "verlies"), ("verlies-woning", "verlies"),
-    ("verlies-werk", "verlies"), ("verliescascade", "verlies"), ("schaamte", None),
-    ("energiebalans", None), ("zingeving", None), ("zingeving-hoop", "zingeving"),
-    ("isolement", None), ("herstel", None),
+    ("verlies", None),
+    ("verlies-dierbare", "verlies"),
+    ("verlies-woning", "verlies"),
+    ("verlies-werk", "verlies"),
+    ("verliescascade", "verlies"),
+    ("schaamte", None),
+    ("energiebalans", None),
+    ("zingeving", None),
+    ("zingeving-hoop", "zingeving"),
+    ("isolement", None),
+    ("herstel", None),
 ]
 LAYOUT = [("I", 1), ("R", 2), ("I", 1), ("R", 2), ("I", 1), ("R", 2)]
 RESPONDENTS = {
@@ -43,17 +62,24 @@ RESPONDENTS = {
     "R04": {"geslacht": "man", "wijk": "Zuid"},
 }
 CODINGS = [  # respondent, segment, code, coder, extra
-    ("R01", 1, "verlies-dierbare", "anna", {}), ("R01", 1, "verlies-dierbare", "bram", {}),
-    ("R01", 2, "schaamte", "anna", {}), ("R01", 4, "verlies-woning", "anna", {}),
-    ("R01", 5, "isolement", "anna", {}), ("R01", 5, "isolement", "bram", {}),
-    ("R01", 7, "zingeving-hoop", "anna", {}), ("R01", 8, "herstel", "bram", {}),
+    ("R01", 1, "verlies-dierbare", "anna", {}),
+    ("R01", 1, "verlies-dierbare", "bram", {}),
+    ("R01", 2, "schaamte", "anna", {}),
+    ("R01", 4, "verlies-woning", "anna", {}),
+    ("R01", 5, "isolement", "anna", {}),
+    ("R01", 5, "isolement", "bram", {}),
+    ("R01", 7, "zingeving-hoop", "anna", {}),
+    ("R01", 8, "herstel", "bram", {}),
     ("R02", 1, "verlies-werk", "anna", {"life_year": 1990}),
     ("R02", 1, "verliescascade", "anna", {}),
     ("R02", 2, "verlies-dierbare", "anna", {"life_year": 1985}),
-    ("R02", 4, "verlies-woning", "anna", {}), ("R02", 5, "isolement", "anna", {}),
+    ("R02", 4, "verlies-woning", "anna", {}),
+    ("R02", 5, "isolement", "anna", {}),
     ("R02", 7, "schaamte", "anna", {}),
-    ("R03", 1, "verlies-dierbare", "bram", {}), ("R03", 2, "verlies-woning", "bram", {}),
-    ("R03", 3, "schaamte", "bram", {}), ("R03", 4, "isolement", "bram", {}),
+    ("R03", 1, "verlies-dierbare", "bram", {}),
+    ("R03", 2, "verlies-woning", "bram", {}),
+    ("R03", 3, "schaamte", "bram", {}),
+    ("R03", 4, "isolement", "bram", {}),
     ("R03", 5, "verlies-woning", "bram", {}),
     ("R03", 7, "verlies-werk", "bram", {"origin": "machine"}),
 ]
@@ -72,11 +98,23 @@ def add_interview(db, respondent_id: int, name: str) -> list[int]:
         offset += len(lines[-1]) + 1
         position += n
     text = "\n".join(lines)
-    doc = db["documents"].insert({
-        "name": name, "respondent_id": respondent_id, "source_name": f"{name}.txt",
-        "source_format": "txt", "source_sha256": hashlib.sha256(text.encode()).hexdigest(),
-        "text": text, "n_words": 0, "imported_at": now(), "imported_by": "onderzoeker",
-    }).last_pk
+    doc = (
+        db["documents"]
+        .insert(
+            {
+                "name": name,
+                "respondent_id": respondent_id,
+                "source_name": f"{name}.txt",
+                "source_format": "txt",
+                "source_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "text": text,
+                "n_words": 0,
+                "imported_at": now(),
+                "imported_by": "onderzoeker",
+            }
+        )
+        .last_pk
+    )
     speakers = {
         label: db["speakers"].insert({"document_id": doc, "label": label, "role": role}).last_pk
         for label, role in (("I", "interviewer"), ("R", "respondent"))
@@ -84,17 +122,36 @@ def add_interview(db, respondent_id: int, name: str) -> list[int]:
     segment_ids, position = [], 0
     for turn, (label, start, parts) in enumerate(turns):
         spoken_end = start + len(" ".join(parts))
-        turn_id = db["turns"].insert({
-            "document_id": doc, "speaker_id": speakers[label], "position": turn,
-            "start_char": start, "end_char": spoken_end,
-        }).last_pk
+        turn_id = (
+            db["turns"]
+            .insert(
+                {
+                    "document_id": doc,
+                    "speaker_id": speakers[label],
+                    "position": turn,
+                    "start_char": start,
+                    "end_char": spoken_end,
+                }
+            )
+            .last_pk
+        )
         cursor = start
         for part in parts:
-            assert text[cursor:cursor + len(part)] == part
-            segment_ids.append(db["segments"].insert({
-                "document_id": doc, "turn_id": turn_id, "position": position,
-                "start_char": cursor, "end_char": cursor + len(part), "text": part,
-            }).last_pk)
+            assert text[cursor : cursor + len(part)] == part
+            segment_ids.append(
+                db["segments"]
+                .insert(
+                    {
+                        "document_id": doc,
+                        "turn_id": turn_id,
+                        "position": position,
+                        "start_char": cursor,
+                        "end_char": cursor + len(part),
+                        "text": part,
+                    }
+                )
+                .last_pk
+            )
             cursor += len(part) + 1
             position += 1
     return segment_ids
@@ -107,24 +164,33 @@ def build_project(db) -> dict[str, list[int]]:
     book = db["codebooks"].insert({"name": "test", "created_at": now()}).last_pk
     ids: dict[str, int] = {}
     for position, (slug, parent) in enumerate(CODES):
-        ids[slug] = db["codes"].insert({
-            "codebook_id": book, "slug": slug, "name": slug.replace("-", " ").capitalize(),
-            "parent_id": ids.get(parent), "position": position,
-        }).last_pk
+        ids[slug] = (
+            db["codes"]
+            .insert(
+                {
+                    "codebook_id": book,
+                    "slug": slug,
+                    "name": slug.replace("-", " ").capitalize(),
+                    "parent_id": ids.get(parent),
+                    "position": position,
+                }
+            )
+            .last_pk
+        )
     for position, name in enumerate(("geslacht", "wijk")):
         db["attributes"].insert({"name": name, "type": "text", "position": position})
     segments = {}
     for code, values in RESPONDENTS.items():
         rid = db["respondents"].insert({"code": code, "created_at": now()}).last_pk
         for name, value in values.items():
-            db["attribute_values"].insert({"respondent_id": rid, "attribute": name,
-                                           "value": value})
+            db["attribute_values"].insert({"respondent_id": rid, "attribute": name, "value": value})
         segments[code] = add_interview(db, rid, f"interview-{code}")
     for respondent, position, code, coder, extra in CODINGS:
         extra = dict(extra)
         year = extra.pop("life_year", None)
-        cid = add_coding(db, coder=coder, code=code, segment_id=segments[respondent][position],
-                         **extra)
+        cid = add_coding(
+            db, coder=coder, code=code, segment_id=segments[respondent][position], **extra
+        )
         if year is not None:
             db.execute("UPDATE codings SET life_year = ? WHERE id = ?", [year, cid])
     return segments
@@ -149,7 +215,7 @@ def test_matrix_counts_fragments_per_respondent_and_code(project):
     assert list(matrix.index) == ["R01", "R02", "R03", "R04"]
     assert matrix.loc["R03", "verlies-woning"] == 2
     assert matrix.loc["R01", "isolement"] == 1
-    assert matrix.loc["R03", "schaamte"] == 0      # interviewer turn left out
+    assert matrix.loc["R03", "schaamte"] == 0  # interviewer turn left out
     assert matrix.loc["R03", "verlies-werk"] == 0  # suggestion, not accepted
     assert matrix.loc["R04"].sum() == 0
     assert list(matrix.columns)[:3] == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
@@ -165,11 +231,13 @@ def test_matrix_rollup_counts_one_fragment_for_two_subcodes_on_one_span(project)
 def test_matrix_filters_by_attribute_coder_status_and_speakers(project):
     women = framework_matrix(project, Selection.build(filters=["geslacht=vrouw"]), user=ME)
     assert list(women.index) == ["R01", "R02"]
-    north_women = framework_matrix(project, Selection.build(filters={"geslacht": "Vrouw",
-                                                                      "wijk": "noord"}), user=ME)
+    north_women = framework_matrix(
+        project, Selection.build(filters={"geslacht": "Vrouw", "wijk": "noord"}), user=ME
+    )
     assert list(north_women.index) == ["R01"]
-    either = framework_matrix(project, Selection.build(filters=["wijk=Noord", "wijk=Zuid"]),
-                              user=ME)
+    either = framework_matrix(
+        project, Selection.build(filters=["wijk=Noord", "wijk=Zuid"]), user=ME
+    )
     assert len(either) == 4
     anna = framework_matrix(project, Selection(coders=("anna",)), user=ME)
     assert anna.loc["R03"].sum() == 0 and "herstel" not in anna.columns
@@ -187,15 +255,20 @@ def test_unknown_attribute_filter_names_the_known_ones(project):
 
 def test_matrix_quotes_return_the_cell_fragments_with_attributes(project):
     cell = matrix_quotes(project, respondent="R03", code="verlies-woning", user=ME)
-    assert cell["text"].tolist() == ["Zin 2 van interview-R03, verzonnen.",
-                                     "Zin 5 van interview-R03, verzonnen."]
+    assert cell["text"].tolist() == [
+        "Zin 2 van interview-R03, verzonnen.",
+        "Zin 5 van interview-R03, verzonnen.",
+    ]
     assert set(cell["geslacht"]) == {"man"}
 
 
 def test_frequencies_count_respondents_and_share_per_group(project):
     table = code_frequencies(project, by="geslacht", user=ME).set_index(["group", "code"])
-    assert table.loc[("vrouw", "isolement"), ["respondents", "group_size", "share"]].tolist() \
-        == [2, 2, 1.0]
+    assert table.loc[("vrouw", "isolement"), ["respondents", "group_size", "share"]].tolist() == [
+        2,
+        2,
+        1.0,
+    ]
     assert table.loc[("man", "isolement"), "share"] == 0.5
     assert table.loc[("man", "verlies-woning"), "fragments"] == 2
     assert table.loc[("man", "verlies-werk"), "respondents"] == 0
@@ -205,7 +278,7 @@ def test_cooccurrence_same_segment(project):
     table = cooccurrence(project, scope="segment", user=ME)
     assert table.loc["verlies-werk", "verliescascade"] == 1
     assert table.loc["verlies-woning", "isolement"] == 0
-    assert table.loc["verlies-woning", "verlies-woning"] == 4   # diagonal: fragments
+    assert table.loc["verlies-woning", "verlies-woning"] == 4  # diagonal: fragments
     assert (table.to_numpy() == table.to_numpy().T).all()
 
 
@@ -229,8 +302,10 @@ def test_cooccurrence_window_counts_pairs_within_n_segments(project):
 
 def test_cooccurrence_pairs_and_their_fragments(project):
     pairs = cooccurrence_pairs(project, scope="turn", user=ME).set_index(["code_a", "code_b"])
-    assert pairs.loc[("verlies-woning", "isolement"), ["meetings", "respondents"]].tolist() \
-        == [3, 3]
+    assert pairs.loc[("verlies-woning", "isolement"), ["meetings", "respondents"]].tolist() == [
+        3,
+        3,
+    ]
     where = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn", user=ME)
     assert where["respondent"].tolist() == ["R01", "R02", "R03"]
     assert where["text_b"].iloc[0] == "Zin 5 van interview-R01, verzonnen."
@@ -241,8 +316,9 @@ def test_quotes_and_not(project):
     both = quotes(project, ["isolement"], all_of=["verlies-woning"], scope="turn", user=ME)
     assert both["respondent"].tolist() == ["R01", "R02", "R03"]
     assert quotes(project, ["isolement"], all_of=["verlies-woning"], user=ME).empty
-    alone = quotes(project, ["isolement"], none_of=["verlies-dierbare"], scope="window",
-                   window=3, user=ME)
+    alone = quotes(
+        project, ["isolement"], none_of=["verlies-dierbare"], scope="window", window=3, user=ME
+    )
     assert alone["respondent"].tolist() == ["R01"]
     assert alone["wijk"].tolist() == ["Noord"]
     with pytest.raises(NotFound):
@@ -253,12 +329,17 @@ def test_profile_timeline_orders_fragments_by_age_marks_made_years(project):
     frame = fragments(project, user=ME)
     r01 = frame["respondent"] == "R01"
     # woning at age 40 in 1980 -> born 1940; dierbare at age 45 -> 1985, after woning
-    project.execute("UPDATE codings SET life_age = 40, life_year = 1980 WHERE id = ?",
-                    [frame.loc[r01 & (frame["code"] == "verlies-woning"), "fragment_id"].item()])
-    project.execute("UPDATE codings SET life_age = 45 WHERE document_id = ? AND start_char = ?",
-                    [int(frame.loc[r01, "document_id"].iloc[0]),
-                     int(frame.loc[r01 & (frame["code"] == "verlies-dierbare"),
-                                   "start_char"].item())])
+    project.execute(
+        "UPDATE codings SET life_age = 40, life_year = 1980 WHERE id = ?",
+        [frame.loc[r01 & (frame["code"] == "verlies-woning"), "fragment_id"].item()],
+    )
+    project.execute(
+        "UPDATE codings SET life_age = 45 WHERE document_id = ? AND start_char = ?",
+        [
+            int(frame.loc[r01, "document_id"].iloc[0]),
+            int(frame.loc[r01 & (frame["code"] == "verlies-dierbare"), "start_char"].item()),
+        ],
+    )
     timeline = respondent_profile(project, "R01", user=ME).timeline
     losses = timeline[timeline["kind"] == "loss"]
     assert losses["code"].tolist() == ["verlies-woning", "verlies-dierbare"]
@@ -309,8 +390,9 @@ def test_framework_cells_join_the_quotes_of_each_cell(project):
     cells = framework_cells(project, user=ME).set_index(["respondent", "code"])
     cell = cells.loc[("R03", "verlies-woning")]
     assert cell["fragments"] == 2
-    assert cell["quotes"] == ("Zin 2 van interview-R03, verzonnen. | "
-                              "Zin 5 van interview-R03, verzonnen.")
+    assert cell["quotes"] == (
+        "Zin 2 van interview-R03, verzonnen. | Zin 5 van interview-R03, verzonnen."
+    )
     assert cell["documents"] == "interview-R03"
     assert ("R04", "herstel") not in cells.index
 
@@ -324,16 +406,26 @@ def test_with_rollup_a_subcode_asks_for_its_main_code(project):
 
 def test_quotes_can_carry_pseudonyms_instead_of_names(project):
     doc, text = project.execute(
-        "SELECT id, text FROM documents WHERE name = 'interview-R01'").fetchone()
-    pid = project["pseudonyms"].insert({"replacement": "[Naam 1]", "created_at": now(),
-                                        "created_by": "onderzoeker"}).last_pk
+        "SELECT id, text FROM documents WHERE name = 'interview-R01'"
+    ).fetchone()
+    pid = (
+        project["pseudonyms"]
+        .insert({"replacement": "[Naam 1]", "created_at": now(), "created_by": "onderzoeker"})
+        .last_pk
+    )
     # every occurrence is marked: an export refuses a name marked in one place but not another
     at = text.find("interview-R01")
     while at >= 0:
-        project["pseudonym_spans"].insert({"document_id": doc, "start_char": at,
-                                           "end_char": at + len("interview-R01"),
-                                           "pseudonym_id": pid, "created_at": now(),
-                                           "created_by": "onderzoeker"})
+        project["pseudonym_spans"].insert(
+            {
+                "document_id": doc,
+                "start_char": at,
+                "end_char": at + len("interview-R01"),
+                "pseudonym_id": pid,
+                "created_at": now(),
+                "created_by": "onderzoeker",
+            }
+        )
         at = text.find("interview-R01", at + 1)
     masked = quotes(project, ["isolement"], pseudonymise=True, user=ME).set_index("respondent")
     assert masked.loc["R01", "text"] == "Zin 5 van [Naam 1], verzonnen."
@@ -345,24 +437,49 @@ def test_quotes_can_carry_pseudonyms_instead_of_names(project):
 def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project):
     """Issue 17: the id behind each quote row leads to that place (patterns.place_of)."""
     from workbench.patterns import (
-        cooccurrence_fragments, matrix_quotes, place_of, quotes, respondent_profile,
+        cooccurrence_fragments,
+        matrix_quotes,
+        place_of,
+        quotes,
+        respondent_profile,
     )
 
-    tables = [quotes(project, ["isolement"], user=ME), matrix_quotes(project, user=ME),
-              respondent_profile(project, "R02", user=ME).timeline]
+    tables = [
+        quotes(project, ["isolement"], user=ME),
+        matrix_quotes(project, user=ME),
+        respondent_profile(project, "R02", user=ME).timeline,
+    ]
     meet = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn", user=ME)
-    tables += [meet.rename(columns={f"{c}_a": c for c in ("coding", "text")}),
-               meet.rename(columns={f"{c}_b": c for c in ("coding", "text")})]
+    tables += [
+        meet.rename(columns={f"{c}_a": c for c in ("coding", "text")}),
+        meet.rename(columns={f"{c}_b": c for c in ("coding", "text")}),
+    ]
     for table in tables:
         assert len(table)
         for coding, text in zip(table["coding"], table["text"]):
             place = place_of(project, coding, user=ME)
             assert place["start_char"] is None  # segment codings: the segment is the place
-            assert project.execute("SELECT text FROM segments WHERE id = ?",
-                                   [place["segment_id"]]).fetchone()[0] == text
-    doc, start = project.execute("SELECT document_id, start_char FROM segments "
-                                 "WHERE text = 'Zin 7 van interview-R04, verzonnen.'").fetchone()
-    span = add_coding(project, coder="anna", code="herstel", document_id=doc,
-                      start_char=start + 4, end_char=start + 9)
-    assert place_of(project, span, user=ME) == {"document_id": doc, "segment_id": None,
-                                                "start_char": start + 4, "end_char": start + 9}
+            assert (
+                project.execute(
+                    "SELECT text FROM segments WHERE id = ?", [place["segment_id"]]
+                ).fetchone()[0]
+                == text
+            )
+    doc, start = project.execute(
+        "SELECT document_id, start_char FROM segments "
+        "WHERE text = 'Zin 7 van interview-R04, verzonnen.'"
+    ).fetchone()
+    span = add_coding(
+        project,
+        coder="anna",
+        code="herstel",
+        document_id=doc,
+        start_char=start + 4,
+        end_char=start + 9,
+    )
+    assert place_of(project, span, user=ME) == {
+        "document_id": doc,
+        "segment_id": None,
+        "start_char": start + 4,
+        "end_char": start + 9,
+    }

@@ -26,23 +26,32 @@ def project(db):
 
 def coding(db, respondent: str, position: int, code: str, coder: str | None = None) -> int:
     """The accepted coding of ``code`` on that segment (the first coder's when two coded it)."""
-    sql = ("SELECT c.id FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.segment_id = ? "
-           "AND k.slug = ? AND c.status = 'accepted'" + (" AND c.coder = ?" if coder else "")
-           + " ORDER BY c.id")
+    sql = (
+        "SELECT c.id FROM codings c JOIN codes k ON k.id = c.code_id WHERE c.segment_id = ? "
+        "AND k.slug = ? AND c.status = 'accepted'"
+        + (" AND c.coder = ?" if coder else "")
+        + " ORDER BY c.id"
+    )
     params = [db.segments[respondent][position], code] + ([coder] if coder else [])
     return db.execute(sql, params).fetchone()[0]
 
 
 def event(db, respondent, position, code, **fields) -> int:
-    return life_events.create_event(db, [coding(db, respondent, position, code)], actor=ME,
-                                    **fields)
+    return life_events.create_event(
+        db, [coding(db, respondent, position, code)], actor=ME, **fields
+    )
 
 
 def r02_story(db) -> dict[str, int]:
     """R02's losses as events: werk 1990 (told first), dierbare 1985, woning without time."""
-    ids = {name: event(db, "R02", pos, code) for name, pos, code in
-           (("werk", 1, "verlies-werk"), ("dierbare", 2, "verlies-dierbare"),
-            ("woning", 4, "verlies-woning"))}
+    ids = {
+        name: event(db, "R02", pos, code)
+        for name, pos, code in (
+            ("werk", 1, "verlies-werk"),
+            ("dierbare", 2, "verlies-dierbare"),
+            ("woning", 4, "verlies-woning"),
+        )
+    }
     ids["isolement"] = event(db, "R02", 5, "isolement")
     return ids
 
@@ -53,10 +62,13 @@ def test_events_run_in_life_order_and_an_untimed_loss_keeps_its_place_in_the_tel
     # dierbare (1985) before werk (1990) although werk was told first; woning has no time:
     # it stays right after dierbare, the event told just before it.
     assert events.sort_values("step").index.tolist() == [
-        "verlies-dierbare", "verlies-woning", "verlies-werk"]
-    assert events.loc["verlies-werk", "life_year"] == 1990   # taken from the coding's mark
+        "verlies-dierbare",
+        "verlies-woning",
+        "verlies-werk",
+    ]
+    assert events.loc["verlies-werk", "life_year"] == 1990  # taken from the coding's mark
     assert events.loc["verlies-woning", "timing"] == "told"
-    assert events.loc["verlies-woning", "when"] == ""        # nothing invented
+    assert events.loc["verlies-woning", "when"] == ""  # nothing invented
     assert pd_isna(events.loc["verlies-woning", "life_key"])
 
 
@@ -78,13 +90,18 @@ def test_two_losses_in_one_sentence_order_by_link_not_by_which_coding_came_first
     for first, second in (("verlies-woning", "verlies-werk"), ("verlies-werk", "verlies-woning")):
         segment = db.execute(
             "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
-            "WHERE d.name = 'interview-R04' AND s.position = 1").fetchone()[0]
+            "WHERE d.name = 'interview-R04' AND s.position = 1"
+        ).fetchone()[0]
         db.execute("DELETE FROM life_events")
         db.execute("DELETE FROM codings WHERE segment_id = ?", [segment])
-        ids = {code: add_coding(db, coder="anna", code=code, segment_id=segment)
-               for code in (first, second)}
-        work, home = (life_events.create_event(db, [ids[c]], actor=ME, life_year=2008)
-                      for c in ("verlies-werk", "verlies-woning"))
+        ids = {
+            code: add_coding(db, coder="anna", code=code, segment_id=segment)
+            for code in (first, second)
+        }
+        work, home = (
+            life_events.create_event(db, [ids[c]], actor=ME, life_year=2008)
+            for c in ("verlies-werk", "verlies-woning")
+        )
         life_events.link(db, work, home, actor=ME)
         r04 = loss_events(db, user=ME, proposals=False).query("respondent == 'R04'")
         assert r04["code"].tolist() == ["verlies-werk", "verlies-woning"], (first, second)
@@ -92,7 +109,7 @@ def test_two_losses_in_one_sentence_order_by_link_not_by_which_coding_came_first
 
 def test_ages_become_years_with_the_birth_year_and_before_after_sits_next_to_the_other(project):
     born = event(project, "R01", 4, "verlies-woning", life_year=1980, life_age=40)
-    later = event(project, "R01", 1, "verlies-dierbare", life_age=45)   # told first: 1985
+    later = event(project, "R01", 1, "verlies-dierbare", life_age=45)  # told first: 1985
     before = event(project, "R01", 7, "zingeving-hoop", relation="before", relative_to=born)
     events = life_lines(project, user=ME, proposals=False).events.set_index("event")
     assert events.loc[later, "life_key"] == 1985.0 and events.loc[later, "timing"] == "age"
@@ -118,9 +135,13 @@ def test_reactions_belong_to_the_loss_they_are_linked_to(project):
 def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(project):
     ids = r02_story(project)
     overview = cascade_overview(project, user=ME, proposals=False)
-    assert overview.chains.empty                 # three losses, but nothing links them
+    assert overview.chains.empty  # three losses, but nothing links them
     assert overview.lengths.set_index("respondent")["length"].to_dict() == {
-        "R01": 0, "R02": 0, "R03": 0, "R04": 0}
+        "R01": 0,
+        "R02": 0,
+        "R03": 0,
+        "R04": 0,
+    }
     life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
     proposed = life_events.propose(project, actor=ME)
     assert proposed["links"] >= 1
@@ -128,8 +149,9 @@ def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(proje
     chain = overview.chains.iloc[0]
     assert (chain["respondent"], chain["length"], chain["first"]) == ("R02", 2, "verlies-dierbare")
     moves = overview.transitions.set_index(["from", "to"])
-    assert moves.loc[("verlies-dierbare", "verlies-werk"), ["confirmed", "respondents"]].tolist() \
-        == [1, 1]
+    assert moves.loc[
+        ("verlies-dierbare", "verlies-werk"), ["confirmed", "respondents"]
+    ].tolist() == [1, 1]
     firsts = overview.first_losses.set_index("code")
     assert firsts.loc["verlies-dierbare", "cascades"] == 1
     assert overview.length_counts.set_index("length")["respondents"].to_dict() == {0: 3, 2: 1}
@@ -146,16 +168,20 @@ def test_include_proposed_builds_cascades_from_proposed_links_too(project):
     loose = cascade_overview(project, user=ME, include_proposed=True, proposals=False)
     assert loose.chains["respondent"].tolist() == ["R02"]
     assert loose.chains["proposed_links"].iloc[0] >= 1
-    assert set(map(int, loose.chains["events"].iloc[0].split(", "))) >= {ids["dierbare"],
-                                                                        ids["werk"]}
+    assert set(map(int, loose.chains["events"].iloc[0].split(", "))) >= {
+        ids["dierbare"],
+        ids["werk"],
+    }
 
 
 def test_selection_and_containing_apply_to_events(project):
-    event(project, "R03", 2, "verlies-woning")       # bram's coding
+    event(project, "R03", 2, "verlies-woning")  # bram's coding
     r02 = r02_story(project)
     anna = loss_events(project, Selection(coders=("anna",)), user=ME, proposals=False)
     assert set(anna["respondent"]) == {"R02"}
-    women = loss_events(project, Selection.build(filters=["geslacht=man"]), user=ME, proposals=False)
+    women = loss_events(
+        project, Selection.build(filters=["geslacht=man"]), user=ME, proposals=False
+    )
     assert set(women["respondent"]) == {"R03"}
     life_events.link(project, r02["dierbare"], r02["werk"], actor=ME)
     only = cascade_overview(project, user=ME, containing="verlies-werk", proposals=False)
@@ -168,7 +194,7 @@ def test_loss_codings_without_an_event_are_counted_not_dropped_silently(project)
     r02_story(project)
     unplaced = life_lines(project, user=ME, proposals=False).unplaced.set_index("respondent")
     assert unplaced.loc["R02", "losses"] == 0
-    assert unplaced.loc["R03", "losses"] == 3    # dierbare, woning twice (accepted only)
+    assert unplaced.loc["R03", "losses"] == 3  # dierbare, woning twice (accepted only)
     assert unplaced.loc["R02", "reactions"] == 1  # schaamte
 
 
@@ -187,7 +213,7 @@ def test_export_rows_one_per_event_and_per_link(project):
     rows = cascade_rows(cascade_overview(project, user=ME, proposals=False))
     events = rows[rows["row"] == "event"]
     assert len(events) == 3 and set(events["respondent"]) == {"R02"}
-    assert rows["row"].tolist() == ["event", "link", "event", "event"]   # link under its cause
+    assert rows["row"].tolist() == ["event", "link", "event", "event"]  # link under its cause
     werk = events.set_index("code").loc["verlies-werk"]
     assert werk["life_time"] == "1990" and werk["confirmed"] == "yes"
     assert werk["codings"] == str(coding(project, "R02", 1, "verlies-werk"))
@@ -202,37 +228,47 @@ def test_life_line_chart_marks_every_element_for_a_click(project):
     life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
     life_events.link(project, ids["woning"], ids["isolement"], actor=ME)
     overview = cascade_overview(project, user=ME, proposals=False)
-    points, lines = cascade_charts.life_line_data(overview.events, overview.reactions,
-                                                  overview.links)
+    points, lines = cascade_charts.life_line_data(
+        overview.events, overview.reactions, overview.links
+    )
     assert set(points[cascade_charts.ELEMENT]) == {
         *(f"event:{e}" for e in ids.values()),
-        *(f"link:{link}" for link in overview.links.query("type == 'loss'")["link"])}
+        *(f"link:{link}" for link in overview.links.query("type == 'loss'")["link"]),
+    }
     untimed = points.set_index(cascade_charts.ELEMENT).loc[f"event:{ids['woning']}"]
     assert untimed["when"] == "zonder tijd" and not untimed["timed"]
-    spec = cascade_charts.life_line_chart(overview.events, overview.reactions, overview.links,
-                                          titles={}).to_dict()
+    spec = cascade_charts.life_line_chart(
+        overview.events, overview.reactions, overview.links, titles={}
+    ).to_dict()
     assert spec["params"][0]["name"] == cascade_charts.SELECTION
     flow = cascade_charts.transition_chart(overview.transitions, titles={}).to_dict()
     assert "layer" in flow
 
 
 def test_a_project_nobody_worked_through_shows_proposals_without_writing(project):
-    before = [project.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("life_events", "life_event_links", "events")]
+    before = [
+        project.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("life_events", "life_event_links", "events")
+    ]
     overview = cascade_overview(project, user=ME, proposals=True)
     r02 = overview.events.query("respondent == 'R02'")
     assert (r02["event"] < 0).all() and set(r02["status"]) == {"proposed"}
     assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
-    assert overview.chains.empty                         # proposals are no cascade ...
+    assert overview.chains.empty  # proposals are no cascade ...
     loose = cascade_overview(project, user=ME, include_proposed=True, proposals=True)
-    assert "R02" in set(loose.chains["respondent"])      # ... unless you ask for them
+    assert "R02" in set(loose.chains["respondent"])  # ... unless you ask for them
     assert int(overview.unplaced["losses"].sum()) == 0
-    after = [project.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-             for t in ("life_events", "life_event_links", "events")]
-    assert after == before                               # nothing was written
+    after = [
+        project.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("life_events", "life_event_links", "events")
+    ]
+    assert after == before  # nothing was written
     planned = life_events.plan(project, user=ME)
-    stored = life_events.propose(project, actor=ME)      # what propose() stores is the same
+    stored = life_events.propose(project, actor=ME)  # what propose() stores is the same
     again = cascade_overview(project, user=ME).events.query("respondent == 'R02'")
     assert again["code"].tolist() == r02["code"].tolist() and (again["event"] > 0).all()
-    assert stored == {"events": len(planned.events), "mentions": len(planned.mentions),
-                      "links": len(planned.links)}
+    assert stored == {
+        "events": len(planned.events),
+        "mentions": len(planned.mentions),
+        "links": len(planned.links),
+    }

@@ -18,8 +18,21 @@ def project(db, project_path):
 
 def test_matrix_csv_holds_counts_and_the_filters(project, tmp_path, capsys):
     out = tmp_path / "matrix.csv"
-    assert main(["patterns", "matrix", "--project", str(project), "--filter", "geslacht=vrouw",
-                 "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "matrix",
+                "--project",
+                str(project),
+                "--filter",
+                "geslacht=vrouw",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table, about = read_csv_export(out)
     assert table["respondent"].tolist() == ["R01", "R02"]
     assert table.set_index("respondent").loc["R02", "verlies-werk"] == 1
@@ -29,8 +42,25 @@ def test_matrix_csv_holds_counts_and_the_filters(project, tmp_path, capsys):
 
 def test_matrix_xlsx_has_a_filters_sheet_and_the_quotes(project, tmp_path):
     out = tmp_path / "matrix.xlsx"
-    assert main(["patterns", "matrix", "--project", str(project), "--filter", "wijk=Noord",
-                 "--coder", "bram", "--code", "verlies-woning", "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "matrix",
+                "--project",
+                str(project),
+                "--filter",
+                "wijk=Noord",
+                "--coder",
+                "bram",
+                "--code",
+                "verlies-woning",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == ["matrix", "citaten", "filters"]
     matrix = sheets["matrix"].set_index("respondent")
@@ -43,8 +73,23 @@ def test_matrix_xlsx_has_a_filters_sheet_and_the_quotes(project, tmp_path):
 
 def test_cooccurrence_export_per_scope(project, tmp_path):
     out = tmp_path / "co.csv"
-    assert main(["patterns", "cooccurrence", "--project", str(project), "--scope", "window",
-                 "--window", "2", "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "cooccurrence",
+                "--project",
+                str(project),
+                "--scope",
+                "window",
+                "--window",
+                "2",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table, about = read_csv_export(out)
     table = table.set_index("code")
     assert table.loc["verlies-dierbare", "verlies-woning"] == 2
@@ -59,11 +104,19 @@ def _story(path) -> None:
     from workbench.store import open_project
 
     db = open_project(path)
-    db.segments = {"R02": [r[0] for r in db.execute(
-        "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
-        "WHERE d.name = 'interview-R02' ORDER BY s.position")]}
-    werk, dierbare = (life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
-                      for pos, code in ((1, "verlies-werk"), (2, "verlies-dierbare")))
+    db.segments = {
+        "R02": [
+            r[0]
+            for r in db.execute(
+                "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
+                "WHERE d.name = 'interview-R02' ORDER BY s.position"
+            )
+        ]
+    }
+    werk, dierbare = (
+        life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
+        for pos, code in ((1, "verlies-werk"), (2, "verlies-dierbare"))
+    )
     life_events.link(db, dierbare, werk, actor="onderzoeker")
     db.close()
 
@@ -76,8 +129,7 @@ def test_cascades_xlsx_holds_one_row_per_event_and_link_and_every_table(project,
     assert list(sheets)[:3] == ["rows", "events", "reactions"] and "filters" in sheets
     rows = sheets["rows"].query("respondent == 'R02' and status == 'confirmed'")
     assert rows["row"].tolist() == ["event", "link", "event"]
-    assert rows.loc[rows["row"] == "event", "code"].tolist() == ["verlies-dierbare",
-                                                                   "verlies-werk"]
+    assert rows.loc[rows["row"] == "event", "code"].tolist() == ["verlies-dierbare", "verlies-werk"]
     assert rows.loc[rows["row"] == "link", "confirmed"].tolist() == ["yes"]
     moves = sheets["transitions"].set_index(["from", "to"])
     assert moves.loc[("verlies-dierbare", "verlies-werk"), "confirmed"] == 1
@@ -86,15 +138,47 @@ def test_cascades_xlsx_holds_one_row_per_event_and_link_and_every_table(project,
 
 def test_cascades_csv_table_choice_and_propose(project, tmp_path, capsys):
     out = tmp_path / "lengths.csv"
-    assert main(["patterns", "cascades", "--project", str(project), "--table", "lengths",
-                 "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "cascades",
+                "--project",
+                str(project),
+                "--table",
+                "lengths",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table, about = read_csv_export(out)
-    assert table.set_index("respondent")["length"].to_dict() == \
-        {"R01": 0, "R02": 0, "R03": 0, "R04": 0}
+    assert table.set_index("respondent")["length"].to_dict() == {
+        "R01": 0,
+        "R02": 0,
+        "R03": 0,
+        "R04": 0,
+    }
     assert about["table"] == ["cascades:lengths"] and about["include_proposed"] == ["no"]
     assert about["proposals"] == ["yes"]
-    assert main(["patterns", "cascades", "--project", str(project), "--propose",
-                 "--include-proposed", "--table", "chains", "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "cascades",
+                "--project",
+                str(project),
+                "--propose",
+                "--include-proposed",
+                "--table",
+                "chains",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "Voorgesteld" in capsys.readouterr().out
     table, about = read_csv_export(out)
     assert table["respondent"].tolist() == ["R02"] and about["include_proposed"] == ["yes"]
@@ -102,15 +186,50 @@ def test_cascades_csv_table_choice_and_propose(project, tmp_path, capsys):
 
 def test_quotes_and_not_export(project, tmp_path):
     out = tmp_path / "quotes.csv"
-    assert main(["patterns", "quotes", "--project", str(project), "--code", "isolement",
-                 "--not", "verlies-dierbare", "--scope", "window", "--window", "3",
-                 "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "quotes",
+                "--project",
+                str(project),
+                "--code",
+                "isolement",
+                "--not",
+                "verlies-dierbare",
+                "--scope",
+                "window",
+                "--window",
+                "3",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table, about = read_csv_export(out)
     assert table["respondent"].tolist() == ["R01"]
     assert about["not"] == ["verlies-dierbare"] and about["window"] == ["3"]
     out = tmp_path / "quotes.xlsx"
-    assert main(["patterns", "quotes", "--project", str(project), "--code", "isolement",
-                 "--and", "verlies-woning", "--scope", "turn", "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "quotes",
+                "--project",
+                str(project),
+                "--code",
+                "isolement",
+                "--and",
+                "verlies-woning",
+                "--scope",
+                "turn",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     quotes = pd.read_excel(out, sheet_name="quotes")
     assert quotes["respondent"].tolist() == ["R01", "R02", "R03"]
     assert quotes["geslacht"].tolist() == ["vrouw", "vrouw", "man"]
@@ -118,21 +237,60 @@ def test_quotes_and_not_export(project, tmp_path):
 
 def test_frequencies_export(project, tmp_path):
     out = tmp_path / "freq.csv"
-    assert main(["patterns", "frequencies", "--project", str(project), "--by", "geslacht",
-                 "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "patterns",
+                "frequencies",
+                "--project",
+                str(project),
+                "--by",
+                "geslacht",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table, _ = read_csv_export(out)
     row = table.query("group == 'man' and code == 'isolement'")
     assert row["share"].item() == 0.5
 
 
 def test_bad_input_prints_an_error(project, tmp_path, capsys):
-    assert main(["patterns", "matrix", "--project", str(project), "--filter", "leeftijd=70",
-                 "--output", str(tmp_path / "m.csv")]) == 1
+    assert (
+        main(
+            [
+                "patterns",
+                "matrix",
+                "--project",
+                str(project),
+                "--filter",
+                "leeftijd=70",
+                "--output",
+                str(tmp_path / "m.csv"),
+            ]
+        )
+        == 1
+    )
     assert "leeftijd" in capsys.readouterr().err
-    assert main(["patterns", "matrix", "--project", str(project),
-                 "--output", str(tmp_path / "m.txt")]) == 1
-    assert main(["patterns", "matrix", "--project", str(tmp_path / "missing.db"),
-                 "--output", str(tmp_path / "m.csv")]) == 1
+    assert (
+        main(["patterns", "matrix", "--project", str(project), "--output", str(tmp_path / "m.txt")])
+        == 1
+    )
+    assert (
+        main(
+            [
+                "patterns",
+                "matrix",
+                "--project",
+                str(tmp_path / "missing.db"),
+                "--output",
+                str(tmp_path / "m.csv"),
+            ]
+        )
+        == 1
+    )
     assert not (tmp_path / "missing.db").exists()
 
 

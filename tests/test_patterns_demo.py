@@ -51,8 +51,11 @@ def test_demo_cascades_run_in_life_order_and_place_every_loss(demo):
     losses = set(patterns.descendants(demo, "verlies")) - set(patterns.NOT_EVENTS)
     quotes = overview.quotes
     for row in marked[marked["code"].isin(losses)].itertuples():
-        found = quotes[(quotes["respondent"] == row.respondent) & (quotes["code"] == row.code)
-                       & quotes["text"].str.contains(row.quote[:30], regex=False)]
+        found = quotes[
+            (quotes["respondent"] == row.respondent)
+            & (quotes["code"] == row.code)
+            & quotes["text"].str.contains(row.quote[:30], regex=False)
+        ]
         assert len(found), row
 
 
@@ -84,9 +87,9 @@ def test_demo_cascades_are_the_chains_the_stories_tell(cascades):
     assert chains.loc["R05", "length"] == 4 and chains.loc["R05", "first"] == "verlies-relatie"
     assert chains.loc["R07", "length"] == 4 and chains.loc["R07", "first"] == "verlies-dierbare"
     assert chains.loc["R10", "path"] == "verlies-gezondheid -> verlies-werk"
-    assert "R04" not in chains.index          # losses, but the story links none of them
+    assert "R04" not in chains.index  # losses, but the story links none of them
     r01 = _losses(cascades, "R01").set_index("code")
-    assert r01.loc["verlies-werk", "led_to"] == ""   # corona took the job, not the house
+    assert r01.loc["verlies-werk", "led_to"] == ""  # corona took the job, not the house
     moves = cascades.transitions.set_index(["from", "to"])
     assert moves.loc[("verlies-gezondheid", "verlies-werk"), "who"] == "R07, R08, R10"
 
@@ -110,17 +113,20 @@ def test_demo_order_is_life_time_not_telling_or_coding_id(cascades):
     r09 = _losses(cascades, "R09")
     # the house is told before the break-up, both in 2021; the break-up led to it
     assert r09["code"].tolist() == ["verlies-netwerk", "verlies-relatie", "verlies-woning"]
-    assert r09["timing"].tolist()[0] == "relative"      # friends lost while still with him
+    assert r09["timing"].tolist()[0] == "relative"  # friends lost while still with him
     r10 = _losses(cascades, "R10")
     assert r10["code"].tolist()[:2] == ["verlies-gezondheid", "verlies-werk"]
     assert r10["life_year"].tolist() == sorted(r10["life_year"].tolist())
     r08 = _losses(cascades, "R08").set_index("code")
-    assert r08.loc["verlies-netwerk", "timing"] == "told" and r08.loc["verlies-netwerk", "when"] == ""
+    assert (
+        r08.loc["verlies-netwerk", "timing"] == "told" and r08.loc["verlies-netwerk", "when"] == ""
+    )
 
 
 def test_demo_reactions_follow_their_loss_by_life_time(cascades):
-    reactions = cascades.reactions[(cascades.reactions["respondent"] == "R01")
-                                   & (cascades.reactions["link"] == "confirmed")]
+    reactions = cascades.reactions[
+        (cascades.reactions["respondent"] == "R01") & (cascades.reactions["link"] == "confirmed")
+    ]
     isolation = reactions[reactions["code"] == "isolement"].set_index("life_year")
     assert isolation.loc[2018, "follows_code"] == "verlies-dierbare"
     assert isolation.loc[2019, "follows_code"] == "verlies-woning"
@@ -148,8 +154,9 @@ def proposed(tmp_path_factory):
 
 
 def test_proposals_on_the_demo_join_re_mentions_and_place_reactions_by_life_time(proposed):
-    overview = patterns.cascade_overview(proposed, patterns.Selection(speakers="all"), user=ME,
-                                         include_proposed=True)
+    overview = patterns.cascade_overview(
+        proposed, patterns.Selection(speakers="all"), user=ME, include_proposed=True
+    )
     r10 = overview.events[overview.events["respondent"] == "R10"]
     assert r10["code"].tolist().count("verlies-dierbare") == 1
     wife = r10.loc[r10["code"] == "verlies-dierbare", "event"].item()
@@ -157,12 +164,19 @@ def test_proposals_on_the_demo_join_re_mentions_and_place_reactions_by_life_time
     assert quotes.str.contains("Als ik verhuis").any()
     r07 = overview.events[overview.events["respondent"] == "R07"]
     assert r07["code"].tolist().count("verlies-dierbare") == 1
-    r01 = overview.reactions[(overview.reactions["respondent"] == "R01")
-                             & (overview.reactions["code"] == "isolement")].dropna(
-                                 subset=["life_year"]).set_index("life_year")
+    r01 = (
+        overview.reactions[
+            (overview.reactions["respondent"] == "R01")
+            & (overview.reactions["code"] == "isolement")
+        ]
+        .dropna(subset=["life_year"])
+        .set_index("life_year")
+    )
     assert r01.loc[2018, "follows_code"] == "verlies-dierbare"
     assert r01.loc[2019, "follows_code"] == "verlies-woning"
     assert overview.chains.empty is False
-    assert (overview.transitions["confirmed"] == 0).all()    # nothing confirmed by anyone
-    far = overview.links[(overview.links["respondent"] == "R06") & (overview.links["type"] == "loss")]
+    assert (overview.transitions["confirmed"] == 0).all()  # nothing confirmed by anyone
+    far = overview.links[
+        (overview.links["respondent"] == "R06") & (overview.links["type"] == "loss")
+    ]
     assert not ((far["cause_when"] == "2009") & (far["effect_when"] == "2020")).any()

@@ -18,13 +18,21 @@ def project(db):
     the interviewer's question s3 to the end of the answer s5, and one span inside s3 only."""
     segments = build_project(db)
     s3, s5 = segments["R04"][3], segments["R04"][5]
-    doc, q_start, q_end = db.execute("SELECT document_id, start_char, end_char FROM segments "
-                                     "WHERE id = ?", [s3]).fetchone()
+    doc, q_start, q_end = db.execute(
+        "SELECT document_id, start_char, end_char FROM segments WHERE id = ?", [s3]
+    ).fetchone()
     answer_end = db.execute("SELECT end_char FROM segments WHERE id = ?", [s5]).fetchone()[0]
-    add_coding(db, coder="anna", code="schaamte", document_id=doc, start_char=q_start + 4,
-               end_char=answer_end)
-    add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=q_start,
-               end_char=q_end - 3)
+    add_coding(
+        db,
+        coder="anna",
+        code="schaamte",
+        document_id=doc,
+        start_char=q_start + 4,
+        end_char=answer_end,
+    )
+    add_coding(
+        db, coder="anna", code="isolement", document_id=doc, start_char=q_start, end_char=q_end - 3
+    )
     return db
 
 
@@ -34,7 +42,7 @@ def r04(frame):
 
 def test_a_fragment_from_question_into_answer_is_kept_with_the_respondent_as_speaker(project):
     kept = r04(fragments(project, user=ME))
-    assert list(kept["code"]) == ["schaamte"]          # the question-only span is left out
+    assert list(kept["code"]) == ["schaamte"]  # the question-only span is left out
     assert list(kept["speaker"]) == ["R"]
     assert (kept["seg_first"].tolist(), kept["seg_last"].tolist()) == ([3], [5])
     assert framework_matrix(project, user=ME).loc["R04", "schaamte"] == 1
@@ -50,14 +58,22 @@ def test_a_question_only_coding_in_the_old_test_project_stays_left_out(project):
     assert "schaamte" not in set(fragments(project, user=ME).query("respondent == 'R03'")["code"])
 
 
-@pytest.mark.parametrize("setting, option, expected", [
-    ("respondent", [], "respondent"), ("all", [], "all"), ("respondent", ["--speakers", "all"],
-                                                            "all")])
-def test_exports_write_the_speakers_actually_used(project, project_path, tmp_path, setting,
-                                                 option, expected):
+@pytest.mark.parametrize(
+    "setting, option, expected",
+    [
+        ("respondent", [], "respondent"),
+        ("all", [], "all"),
+        ("respondent", ["--speakers", "all"], "all"),
+    ],
+)
+def test_exports_write_the_speakers_actually_used(
+    project, project_path, tmp_path, setting, option, expected
+):
     set_setting(project, "analysis_speakers", setting, actor=ME)
     out = tmp_path / "matrix.csv"
-    assert main(["patterns", "matrix", "--project", str(project_path), "--output", str(out),
-                 *option]) == 0
+    assert (
+        main(["patterns", "matrix", "--project", str(project_path), "--output", str(out), *option])
+        == 0
+    )
     _, about = read_csv_export(out)
     assert about["speakers"] == [expected]

@@ -5,8 +5,14 @@ import pytest
 from workbench import codings
 from workbench.errors import InputError
 from workbench.privacy import (
-    add_known_name, apply_pseudonyms, candidates, decide, documents_not_checked, key_file,
-    pseudonymise_free_text, pseudonymised_document,
+    add_known_name,
+    apply_pseudonyms,
+    candidates,
+    decide,
+    documents_not_checked,
+    key_file,
+    pseudonymise_free_text,
+    pseudonymised_document,
 )
 from workbench.privacy.detect import heuristic_names, lowercase_vocabulary
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
@@ -29,8 +35,11 @@ def test_sentence_initial_common_words_are_not_names():
 def test_places_and_organisations_get_their_kind():
     text = "Ik woon in Zwolle en ik ga naar Stichting Welzijn Oost of het UWV."
     kinds = {text[s:e]: k for s, e, k in heuristic_names(text, set())}
-    assert kinds == {"Zwolle": "place", "Stichting Welzijn Oost": "organisation",
-                     "UWV": "organisation"}
+    assert kinds == {
+        "Zwolle": "place",
+        "Stichting Welzijn Oost": "organisation",
+        "UWV": "organisation",
+    }
 
 
 def test_candidates_show_counts_and_context(db):
@@ -45,8 +54,13 @@ def test_candidates_show_counts_and_context(db):
 def test_accepting_numbers_replacements_per_kind_and_keeps_them(db):
     add_document(db)
     assert decide(db, "Kees", accept=True, actor="onderzoeker").replacement == "[Naam 1]"
-    assert decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker").replacement == "[Plaats 1]"
-    assert decide(db, "Ria van der Berg", accept=True, actor="onderzoeker").replacement == "[Naam 2]"
+    assert (
+        decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker").replacement
+        == "[Plaats 1]"
+    )
+    assert (
+        decide(db, "Ria van der Berg", accept=True, actor="onderzoeker").replacement == "[Naam 2]"
+    )
     assert decide(db, "Kees", accept=True, actor="onderzoeker").replacement == "[Naam 1]"
 
 
@@ -86,7 +100,7 @@ def test_offsets_of_codings_map_onto_the_pseudonymised_text(db):
     apply_pseudonyms(db, actor="onderzoeker")
     text, map_offset = pseudonymised_document(db, doc, actor="onderzoeker")
     row = db.execute("SELECT start_char, end_char FROM codings WHERE id = ?", [coding]).fetchone()
-    quote = text[map_offset(row[0]):map_offset(row[1], side="end")]
+    quote = text[map_offset(row[0]) : map_offset(row[1], side="end")]
     assert quote == "Piet van [Organisatie 1] komt op dinsdag. Dan praat ik met Jan over vroeger."
 
 
@@ -137,7 +151,9 @@ def test_known_names_per_respondent_become_candidates(db):
 def test_free_text_such_as_memos_is_pseudonymised_with_the_key(db):
     add_document(db)
     decide(db, "Ria van der Berg", accept=True, actor="onderzoeker")
-    assert pseudonymise_free_text(db, "Bel Ria van der Berg.", actor="onderzoeker") == "Bel [Naam 1]."
+    assert (
+        pseudonymise_free_text(db, "Bel Ria van der Berg.", actor="onderzoeker") == "Bel [Naam 1]."
+    )
 
 
 def test_a_damaged_key_file_is_reported_not_overwritten(db):
@@ -155,9 +171,13 @@ def test_a_pipeline_with_ner_uses_its_entities():
 
     nlp = spacy.blank("nl")
     ruler = nlp.add_pipe("entity_ruler", name="ner")  # stands in for nl_core_news_sm's NER
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Kees"},
-                        {"label": "GPE", "pattern": "Zwolle"},
-                        {"label": "MISC", "pattern": "Nederlands"}])
+    ruler.add_patterns(
+        [
+            {"label": "PERSON", "pattern": "Kees"},
+            {"label": "GPE", "pattern": "Zwolle"},
+            {"label": "MISC", "pattern": "Nederlands"},
+        ]
+    )
     found = find_names({1: "R: Kees spreekt Nederlands.\nR: Hij woont in Zwolle."}, nlp=nlp)
     assert {name: c.kind for name, c in found.items()} == {"Kees": "person", "Zwolle": "place"}
     assert found["Zwolle"].occurrences[0].start_char == 44  # offsets into the whole text

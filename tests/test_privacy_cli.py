@@ -54,15 +54,42 @@ def test_users_add_list_role_and_passwd(project, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("mijn-eigen-wachtwoord\n"))
     assert main(["users", "passwd", "onderzoeker", "--project", project, "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
-    assert main(["users", "add", "sanne", "--role", "co-onderzoeker", "--project", project,
-                 "--password-stdin"]) == 0
+    assert (
+        main(
+            [
+                "users",
+                "add",
+                "sanne",
+                "--role",
+                "co-onderzoeker",
+                "--project",
+                project,
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     assert main(["users", "role", "sanne", "supervisor", "--project", project]) == 0
     capsys.readouterr()
     assert main(["users", "list", "--project", project, "--json"]) == 0
     users = {u["name"]: u for u in json.loads(capsys.readouterr().out)}
     assert users["sanne"] == {**users["sanne"], "role": "supervisor", "has_password": True}
-    assert main(["users", "add", "piet", "--role", "supervisor", "--project", project,
-                 "--user", "sanne"]) == 1
+    assert (
+        main(
+            [
+                "users",
+                "add",
+                "piet",
+                "--role",
+                "supervisor",
+                "--project",
+                project,
+                "--user",
+                "sanne",
+            ]
+        )
+        == 1
+    )
 
 
 def test_history_and_undo_commands(project, capsys):

@@ -22,7 +22,11 @@ from workbench.cli import main
 from workbench.demo import load_demo
 from workbench.privacy import read_key
 from workbench.privacy.workshop import (
-    assign_fragments, fragment, my_fragments, segments_for_assignment, workshop_codes,
+    assign_fragments,
+    fragment,
+    my_fragments,
+    segments_for_assignment,
+    workshop_codes,
 )
 from workbench.store import open_project
 
@@ -63,8 +67,11 @@ def texts_of(path: Path) -> dict[str, str]:
 
 
 def found_names(pattern: re.Pattern[str], texts: dict[str, str]) -> dict[str, list[str]]:
-    return {where: sorted({m.group() for m in pattern.finditer(text)})
-            for where, text in texts.items() if pattern.search(text)}
+    return {
+        where: sorted({m.group() for m in pattern.finditer(text)})
+        for where, text in texts.items()
+        if pattern.search(text)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +106,12 @@ def test_an_export_holds_no_accepted_name(demo, fmt, tmp_path):
 def test_pseudonymised_quotes_hold_no_accepted_name(demo, suffix, tmp_path):
     path, db, names = demo
     out = tmp_path / f"citaten.{suffix}"
-    codes = [r[0] for r in db.execute(
-        "SELECT DISTINCT k.slug FROM codings c JOIN codes k ON k.id = c.code_id")]
+    codes = [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT k.slug FROM codings c JOIN codes k ON k.id = c.code_id"
+        )
+    ]
     args = ["patterns", "quotes", "--project", str(path), "--pseudonymise", "--output", str(out)]
     for code in codes:
         args += ["--code", code]
@@ -111,15 +122,34 @@ def test_pseudonymised_quotes_hold_no_accepted_name(demo, suffix, tmp_path):
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
-@pytest.mark.parametrize("overview, extra", [
-    ("matrix", []), ("cooccurrence", []), ("cascades", []),
-    ("cascades", ["--table", "events"]), ("frequencies", ["--by", "wijk"])])
-def test_pseudonymised_pattern_exports_hold_no_accepted_name(demo, overview, extra, suffix,
-                                                            tmp_path):
+@pytest.mark.parametrize(
+    "overview, extra",
+    [
+        ("matrix", []),
+        ("cooccurrence", []),
+        ("cascades", []),
+        ("cascades", ["--table", "events"]),
+        ("frequencies", ["--by", "wijk"]),
+    ],
+)
+def test_pseudonymised_pattern_exports_hold_no_accepted_name(
+    demo, overview, extra, suffix, tmp_path
+):
     path, _, names = demo
     out = tmp_path / f"{overview}.{suffix}"
-    args = ["patterns", overview, "--project", str(path), "--output", str(out), *extra,
-            "--filter", "wijk=Spoorzicht", "--filter", "wijk=Rietlanden"]
+    args = [
+        "patterns",
+        overview,
+        "--project",
+        str(path),
+        "--output",
+        str(out),
+        *extra,
+        "--filter",
+        "wijk=Spoorzicht",
+        "--filter",
+        "wijk=Rietlanden",
+    ]
     assert main(args) == 0  # the control: without --pseudonymise the names are there
     assert found_names(finder(names), texts_of(out))
     assert main([*args, "--pseudonymise"]) == 0
@@ -133,11 +163,16 @@ def test_workshop_screens_hold_no_accepted_name(demo):
     if "buurt" not in {u["name"] for u in accounts.list_users(db)}:
         accounts.add_user(db, "buurt", role="co-onderzoeker", actor="onderzoeker")
     documents = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
-    chosen = [s["segment_id"] for d in documents
-              for s in segments_for_assignment(db, d, actor="onderzoeker")]
+    chosen = [
+        s["segment_id"]
+        for d in documents
+        for s in segments_for_assignment(db, d, actor="onderzoeker")
+    ]
     assign_fragments(db, user="buurt", segment_ids=chosen, actor="onderzoeker")
-    shown = {f"fragment {s}": fragment(db, s, user="buurt")["text"]
-             for s in my_fragments(db, user="buurt")}
+    shown = {
+        f"fragment {s}": fragment(db, s, user="buurt")["text"]
+        for s in my_fragments(db, user="buurt")
+    }
     for card in workshop_codes(db, user="buurt"):
         shown[f"card {card['code']}"] = " ".join([card["name"], card["brief"], card["example"]])
     assert len(shown) > 100

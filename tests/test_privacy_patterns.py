@@ -22,8 +22,13 @@ from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
 
 ME = "onderzoeker"
 NAMES = ["Kees", "Zwolle", "Jan de Vries"]
-OVERVIEWS = {"matrix": [], "cooccurrence": [], "cascades": [], "frequencies": ["--by", "wijk"],
-             "quotes": ["--code", "verlies", "--code", "schaamte"]}
+OVERVIEWS = {
+    "matrix": [],
+    "cooccurrence": [],
+    "cascades": [],
+    "frequencies": ["--by", "wijk"],
+    "quotes": ["--code", "verlies", "--code", "schaamte"],
+}
 
 
 def _project(db, *, decided: bool = True):
@@ -38,8 +43,13 @@ def _project(db, *, decided: bool = True):
     respondents.link_document(db, linked, "R02", actor=ME)
     for doc in (unlinked, linked):
         segments = segment_ids(db, doc)
-        for position, code in ((1, "verlies"), (1, "schaamte"), (3, "isolement"),
-                               (3, "verlies"), (4, "schaamte")):
+        for position, code in (
+            (1, "verlies"),
+            (1, "schaamte"),
+            (3, "isolement"),
+            (3, "verlies"),
+            (4, "schaamte"),
+        ):
             codings.add_coding(db, coder=ME, code=code, segment_id=segments[position])
     if decided:
         for name, kind in (("Kees", "person"), ("Zwolle", "place"), ("Jan de Vries", "person")):
@@ -48,8 +58,18 @@ def _project(db, *, decided: bool = True):
 
 
 def _export(project_path, overview: str, out, *extra: str) -> int:
-    return main(["patterns", overview, "--project", str(project_path), "--output", str(out),
-                 *OVERVIEWS[overview], *extra])
+    return main(
+        [
+            "patterns",
+            overview,
+            "--project",
+            str(project_path),
+            "--output",
+            str(out),
+            *OVERVIEWS[overview],
+            *extra,
+        ]
+    )
 
 
 def test_the_names_are_there_without_the_option(db, project_path, tmp_path):
@@ -73,13 +93,26 @@ def _csv(project_path, tmp_path, overview: str, *extra: str):
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 @pytest.mark.parametrize("overview", list(OVERVIEWS))
-def test_a_pseudonymised_pattern_export_holds_no_accepted_name(db, project_path, tmp_path,
-                                                               overview, suffix):
+def test_a_pseudonymised_pattern_export_holds_no_accepted_name(
+    db, project_path, tmp_path, overview, suffix
+):
     _project(db)
     out = tmp_path / f"{overview}.{suffix}"
-    assert _export(project_path, overview, out, "--pseudonymise",
-                   "--filter", "wijk=zwolle", "--filter", "respondent=R01-kees-zwolle.txt",
-                   "--filter", "wijk=Zwolle") == 0
+    assert (
+        _export(
+            project_path,
+            overview,
+            out,
+            "--pseudonymise",
+            "--filter",
+            "wijk=zwolle",
+            "--filter",
+            "respondent=R01-kees-zwolle.txt",
+            "--filter",
+            "wijk=Zwolle",
+        )
+        == 0
+    )
     texts = texts_of(out)
     assert found_names(finder(NAMES), texts) == {}
     assert "[Plaats 1]" in "".join(texts.values())  # the filters were replaced, not dropped
@@ -105,8 +138,9 @@ def _export_xlsx(project_path, tmp_path, overview: str):
 
 
 @pytest.mark.parametrize("overview", list(OVERVIEWS))
-def test_an_unapplied_decision_refuses_the_pseudonymised_export(db, project_path, tmp_path,
-                                                                overview, capsys):
+def test_an_unapplied_decision_refuses_the_pseudonymised_export(
+    db, project_path, tmp_path, overview, capsys
+):
     _project(db)
     decide(db, "Ria", accept=True, actor=ME, apply=False)  # accepted, killed before applying
     out = tmp_path / f"{overview}.xlsx"
@@ -120,8 +154,14 @@ def test_an_unapplied_decision_refuses_the_pseudonymised_export(db, project_path
 
 def test_without_reviewed_names_the_file_says_plainly_it_is_not_pseudonymised(db, tmp_path):
     _project(db, decided=False)
-    path = export_tables(db, tmp_path / "m.csv", {"m": pd.DataFrame({"a": ["x"]})},
-                         about_rows("matrix", None, []), actor=ME, pseudonymise=True)
+    path = export_tables(
+        db,
+        tmp_path / "m.csv",
+        {"m": pd.DataFrame({"a": ["x"]})},
+        about_rows("matrix", None, []),
+        actor=ME,
+        pseudonymise=True,
+    )
     _, about = read_csv_export(path)
     assert about["pseudonymised"] == ["no"]
     assert about["warning"][0].startswith("Niet gepseudonimiseerd")
@@ -131,15 +171,22 @@ def test_the_package_refuses_too_and_writes_nothing(db, tmp_path):
     _project(db)
     decide(db, "Ria", accept=True, actor=ME, apply=False)
     with pytest.raises(InputError) as err:
-        export_tables(db, tmp_path / "m.csv", {"m": pd.DataFrame({"a": ["Ria"]})},
-                      about_rows("matrix", None, []), actor=ME, pseudonymise=True)
+        export_tables(
+            db,
+            tmp_path / "m.csv",
+            {"m": pd.DataFrame({"a": ["Ria"]})},
+            about_rows("matrix", None, []),
+            actor=ME,
+            pseudonymise=True,
+        )
     assert err.value.key == "privacy.not_applied"
     assert not (tmp_path / "m.csv").exists()
 
 
 @pytest.mark.parametrize("overview", list(OVERVIEWS))
-def test_a_supervisor_exports_patterns_only_pseudonymised(db, project_path, tmp_path, overview,
-                                                          capsys):
+def test_a_supervisor_exports_patterns_only_pseudonymised(
+    db, project_path, tmp_path, overview, capsys
+):
     """One rule with `export --original-text`: original names leave only with a researcher."""
     _project(db)
     accounts.add_user(db, "vera", role="supervisor", actor=ME)

@@ -18,7 +18,11 @@ from workbench.documents import list_documents
 from workbench.errors import InputError, PermissionDenied
 from workbench.exchange import codings_table, export_project
 from workbench.privacy import (
-    apply_pseudonyms, decide, documents_not_checked, key_file, pseudonymise_free_text,
+    apply_pseudonyms,
+    decide,
+    documents_not_checked,
+    key_file,
+    pseudonymise_free_text,
     pseudonymised_document,
 )
 from workbench.privacy.key import load_key
@@ -36,22 +40,29 @@ def team(db):
 
 
 def test_names_are_replaced_in_any_case_and_inside_joined_words(db):
-    doc = add_document(db, INTERVIEW + "\nR: KEES zei het, en kees_de_vries ook. Keesje niet.",
-                       name="R01-kees-zwolle.txt")
+    doc = add_document(
+        db,
+        INTERVIEW + "\nR: KEES zei het, en kees_de_vries ook. Keesje niet.",
+        name="R01-kees-zwolle.txt",
+    )
     decide(db, "Kees", accept=True, actor="onderzoeker")
     decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker")
     text = pseudonymised_document(db, doc, actor="onderzoeker").text
     assert "[Naam 1] zei het, en [Naam 1]_de_vries ook. Keesje niet." in text
     assert "kees" not in text.lower().replace("keesje", "")
-    assert pseudonymise_free_text(db, "R01-kees-ZWOLLE", actor="onderzoeker") == \
-        "R01-[Naam 1]-[Plaats 1]"
+    assert (
+        pseudonymise_free_text(db, "R01-kees-ZWOLLE", actor="onderzoeker")
+        == "R01-[Naam 1]-[Plaats 1]"
+    )
 
 
 def test_multiword_names_match_across_spaces_underscores_and_dashes(db):
     add_document(db)
     decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
-    assert pseudonymise_free_text(db, "jan_de_vries en JAN-DE VRIES", actor="onderzoeker") == \
-        "[Naam 1] en [Naam 1]"
+    assert (
+        pseudonymise_free_text(db, "jan_de_vries en JAN-DE VRIES", actor="onderzoeker")
+        == "[Naam 1] en [Naam 1]"
+    )
 
 
 def test_an_unapplied_decision_blocks_a_pseudonymised_export(db, tmp_path):
@@ -88,8 +99,9 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
     add_codes(db)
     doc = add_document(db, name="kees-interview.txt")
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
-    memos.add_memo(db, author="onderzoeker", target_type="project", target_id=None,
-                   text="Kees klinkt eenzaam.")
+    memos.add_memo(
+        db, author="onderzoeker", target_type="project", target_id=None, text="Kees klinkt eenzaam."
+    )
     decide(db, "Kees", accept=True, actor="onderzoeker")
     spans = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
     key_file(db).unlink()  # kept apart, as the docs advise
@@ -105,6 +117,7 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
     out = tmp_path / "uit.qdpx"
     export_project(db, out, format="qdpx", actor="onderzoeker")
     import zipfile
+
     with zipfile.ZipFile(out) as zf:
         everything = b" ".join(zf.read(n) for n in zf.namelist()).decode()
     assert "kees" not in everything.lower() and "[Naam 1]-interview" in everything
@@ -117,15 +130,24 @@ def test_a_crash_leaves_no_key_copy_and_no_decision_without_its_event(db):
     copy = key.with_name(key.name + "abc123.tmp")  # what save_key leaves when killed
     copy.write_text(key.read_text())
     data = json.loads(key.read_text())  # a decision that reached the key but not the log
-    data["entries"].append({"original": "Zwolle", "kind": "place", "status": "accepted",
-                            "replacement": "[Plaats 1]", "decided_by": "onderzoeker",
-                            "decided_at": "2026-12-04T10:00:00.000+00:00"})
+    data["entries"].append(
+        {
+            "original": "Zwolle",
+            "kind": "place",
+            "status": "accepted",
+            "replacement": "[Plaats 1]",
+            "decided_by": "onderzoeker",
+            "decided_at": "2026-12-04T10:00:00.000+00:00",
+        }
+    )
     key.write_text(json.dumps(data))
     assert documents_not_checked(db)  # Zwolle is accepted but not marked
     apply_pseudonyms(db, actor="onderzoeker")
     assert not copy.exists()
-    logged = [json.loads(a) for (a,) in db.execute(
-        "SELECT after FROM events WHERE action = 'pseudonym.decide'")]
+    logged = [
+        json.loads(a)
+        for (a,) in db.execute("SELECT after FROM events WHERE action = 'pseudonym.decide'")
+    ]
     assert {"replacement": "[Plaats 1]", "recovered": True}.items() <= logged[-1].items()
     assert len(logged) == len(load_key(key).entries)
     assert documents_not_checked(db) == []
@@ -161,12 +183,15 @@ def test_settings_need_the_right_role(team):
 def test_reads_of_codings_memos_documents_and_the_codebook_check_the_role(team, tmp_path):
     add_codes(team)
     doc = add_document(team)
-    codings.add_coding(team, coder="onderzoeker", code="verlies",
-                       segment_id=segment_ids(team, doc)[1])
-    for read in (lambda u: codings.list_codings(team, user=u),
-                 lambda u: memos.list_memos(team, user=u),
-                 lambda u: list_documents(team, user=u),
-                 lambda u: export_codebook(team, tmp_path / f"{u}.md", format="md", user=u)):
+    codings.add_coding(
+        team, coder="onderzoeker", code="verlies", segment_id=segment_ids(team, doc)[1]
+    )
+    for read in (
+        lambda u: codings.list_codings(team, user=u),
+        lambda u: memos.list_memos(team, user=u),
+        lambda u: list_documents(team, user=u),
+        lambda u: export_codebook(team, tmp_path / f"{u}.md", format="md", user=u),
+    ):
         with pytest.raises(PermissionDenied):
             read("sanne")
         read("vera")
@@ -179,8 +204,16 @@ def test_only_researchers_open_projects_and_only_inside_the_folder(team, tmp_pat
     folder.mkdir()
     with pytest.raises(PermissionDenied):
         open_in_folder(team, folder, "ander", actor="vera")
-    for bad in ("../ander.db", "/nonexistent_dir/x.db", "sub/x.db", "~/x.db", ".verborgen",
-                "..", "C:\\x.db", ""):
+    for bad in (
+        "../ander.db",
+        "/nonexistent_dir/x.db",
+        "sub/x.db",
+        "~/x.db",
+        ".verborgen",
+        "..",
+        "C:\\x.db",
+        "",
+    ):
         with pytest.raises(InputError):
             open_in_folder(team, folder, bad, actor="onderzoeker")
     assert not Path("/nonexistent_dir").exists()
@@ -194,16 +227,33 @@ def test_only_researchers_open_projects_and_only_inside_the_folder(team, tmp_pat
 def test_original_quotes_follow_the_export_rule(team, tmp_path):
     add_codes(team)
     doc = add_document(team)
-    codings.add_coding(team, coder="onderzoeker", code="verlies",
-                       segment_id=segment_ids(team, doc)[1])
+    codings.add_coding(
+        team, coder="onderzoeker", code="verlies", segment_id=segment_ids(team, doc)[1]
+    )
     decide(team, "Kees", accept=True, actor="onderzoeker")
     project = str(Path(team.execute("PRAGMA database_list").fetchone()[2]))
     base = ["patterns", "quotes", "--project", project, "--code", "verlies"]
     assert main([*base, "--user", "vera", "--output", str(tmp_path / "a.csv")]) == 1
-    assert main(["export", "--project", project, "--user", "vera", "--original-text",
-                 "--format", "csv", "--output", str(tmp_path / "b.csv")]) == 1
-    assert main([*base, "--user", "vera", "--pseudonymise",
-                 "--output", str(tmp_path / "c.csv")]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--project",
+                project,
+                "--user",
+                "vera",
+                "--original-text",
+                "--format",
+                "csv",
+                "--output",
+                str(tmp_path / "b.csv"),
+            ]
+        )
+        == 1
+    )
+    assert (
+        main([*base, "--user", "vera", "--pseudonymise", "--output", str(tmp_path / "c.csv")]) == 0
+    )
     text = (tmp_path / "c.csv").read_text(encoding="utf-8-sig")
     assert "[Naam 1]" in text and "Kees" not in text
     assert main([*base, "--output", str(tmp_path / "d.csv")]) == 0  # researcher: originals
@@ -214,7 +264,8 @@ def test_a_fragment_label_instead_of_its_id_gets_a_message_not_a_crash(team):
     apply_pseudonyms(team, actor="onderzoeker")
     stale = "2. R: Sinds Kees overleed woon ik alleen in Zwolle."
     with pytest.raises(InputError) as err:
-        assign_fragments(team, user="sanne", segment_ids=[segment_ids(team, doc)[0], stale],
-                         actor="onderzoeker")
+        assign_fragments(
+            team, user="sanne", segment_ids=[segment_ids(team, doc)[0], stale], actor="onderzoeker"
+        )
     assert err.value.key == "workshop.fragment_changed"
     assert assignments(team, actor="onderzoeker") == []

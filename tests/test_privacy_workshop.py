@@ -4,8 +4,14 @@ from workbench import accounts, codings
 from workbench.errors import InputError, PermissionDenied
 from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import (
-    assign_fragments, assignments, fragment, my_fragments, record_choice, segments_for_assignment,
-    set_workshop_codes, workshop_codes,
+    assign_fragments,
+    assignments,
+    fragment,
+    my_fragments,
+    record_choice,
+    segments_for_assignment,
+    set_workshop_codes,
+    workshop_codes,
 )
 from privacy_support import add_codes, add_document, segment_ids
 
@@ -20,8 +26,9 @@ def workshop(db):
     decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
-    assign_fragments(db, user="sanne", segment_ids=[segs[3], segs[1]], group="buurtgroep",
-                     actor="onderzoeker")
+    assign_fragments(
+        db, user="sanne", segment_ids=[segs[3], segs[1]], group="buurtgroep", actor="onderzoeker"
+    )
     return db, segs
 
 
@@ -29,7 +36,10 @@ def test_co_researcher_sees_only_assigned_fragments_pseudonymised(workshop):
     db, segs = workshop
     assert my_fragments(db, user="sanne") == [segs[3], segs[1]]
     text = fragment(db, segs[3], user="sanne")["text"]
-    assert text == "[Naam 1] van [Organisatie 1] komt op dinsdag. Dan praat ik met [Naam 1] over vroeger."
+    assert (
+        text
+        == "[Naam 1] van [Organisatie 1] komt op dinsdag. Dan praat ik met [Naam 1] over vroeger."
+    )
     with pytest.raises(PermissionDenied):
         fragment(db, segs[0], user="sanne")
 
@@ -41,7 +51,10 @@ def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
     stored = codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("isolement", segs[3])]
     assert fragment(db, segs[3], user="sanne")["choice"] == "isolement"
-    assert db.execute("SELECT actor FROM events WHERE action = 'workshop.choice'").fetchone()[0] == "sanne"
+    assert (
+        db.execute("SELECT actor FROM events WHERE action = 'workshop.choice'").fetchone()[0]
+        == "sanne"
+    )
 
 
 def test_only_offered_codes_can_be_chosen(workshop):

@@ -51,8 +51,9 @@ def test_broken_codebook_changes_nothing(project_path, tmp_path):
 
 def test_colliding_code_ids_give_a_clear_error(project_path, tmp_path):
     other = tmp_path / "ander.yaml"
-    other.write_text('name: Ander\nversion: "1"\ncodes:\n  - {id: schaamte, name: S}\n',
-                     encoding="utf-8")
+    other.write_text(
+        'name: Ander\nversion: "1"\ncodes:\n  - {id: schaamte, name: S}\n', encoding="utf-8"
+    )
     with pytest.raises(InputError) as caught:
         create_project(project_path, codebooks=(DEFAULT_CODEBOOK, other))
     assert caught.value.key == "codebook.id_collision"

@@ -10,25 +10,43 @@ import pytest
 
 from workbench.errors import InputError, PermissionDenied
 from workbench.respondents import (
-    RowErrors, add_respondent, define_attribute, import_respondents, infer_type,
-    link_document, list_attributes, list_respondents, parse_value, respondents_table,
-    save_table, set_value,
+    RowErrors,
+    add_respondent,
+    define_attribute,
+    import_respondents,
+    infer_type,
+    link_document,
+    list_attributes,
+    list_respondents,
+    parse_value,
+    respondents_table,
+    save_table,
+    set_value,
 )
 
-CSV = ("respondent;leeftijd;woont_alleen;interview_datum;wijk;pseudoniem\n"
-       "R01;72;ja;12-03-2025;Spoorzicht;Gerda\n"
-       "R02;45,5;nee;2025-03-14;Ter Aa;Henk\n")
+CSV = (
+    "respondent;leeftijd;woont_alleen;interview_datum;wijk;pseudoniem\n"
+    "R01;72;ja;12-03-2025;Spoorzicht;Gerda\n"
+    "R02;45,5;nee;2025-03-14;Ter Aa;Henk\n"
+)
 
 
 def count(db, table):
     return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-@pytest.mark.parametrize("values,expected", [
-    (["ja", "Nee", ""], "boolean"), (["1", "2,5", None], "number"),
-    (["2025-01-02", "03-04-2024"], "date"), (["1", "een"], "text"), ([], "text"),
-    ([dt.date(2024, 1, 1)], "date"), ([True, False], "boolean"),
-])
+@pytest.mark.parametrize(
+    "values,expected",
+    [
+        (["ja", "Nee", ""], "boolean"),
+        (["1", "2,5", None], "number"),
+        (["2025-01-02", "03-04-2024"], "date"),
+        (["1", "een"], "text"),
+        ([], "text"),
+        ([dt.date(2024, 1, 1)], "date"),
+        ([True, False], "boolean"),
+    ],
+)
 def test_attribute_types_are_inferred(values, expected):
     assert infer_type(values) == expected
 
@@ -48,12 +66,19 @@ def test_csv_import_adds_respondents_with_typed_attributes(db, tmp_path):
     result = import_respondents(db, path, actor="onderzoeker")
     assert (result["added"], result["updated"]) == (2, 0)
     assert {a["name"]: a["type"] for a in list_attributes(db, user="onderzoeker")} == {
-        "leeftijd": "number", "woont_alleen": "boolean", "interview_datum": "date",
-        "wijk": "text"}
+        "leeftijd": "number",
+        "woont_alleen": "boolean",
+        "interview_datum": "date",
+        "wijk": "text",
+    }
     gerda = list_respondents(db, user="onderzoeker")[0]
     assert gerda["pseudonym"] == "Gerda"
-    assert gerda["attributes"] == {"leeftijd": "72", "woont_alleen": "true",
-                                   "interview_datum": "2025-03-12", "wijk": "Spoorzicht"}
+    assert gerda["attributes"] == {
+        "leeftijd": "72",
+        "woont_alleen": "true",
+        "interview_datum": "2025-03-12",
+        "wijk": "Spoorzicht",
+    }
 
 
 def test_importing_again_updates_instead_of_duplicating(db, tmp_path):
@@ -73,7 +98,10 @@ def test_xlsx_import_reads_numbers_and_dates(db, tmp_path):
     sheet.append(["R09", 81, dt.datetime(2019, 5, 1)])
     book.save(tmp_path / "r.xlsx")
     import_respondents(db, tmp_path / "r.xlsx", actor="onderzoeker")
-    assert list_respondents(db, user="onderzoeker")[0]["attributes"] == {"leeftijd": "81", "sinds": "2019-05-01"}
+    assert list_respondents(db, user="onderzoeker")[0]["attributes"] == {
+        "leeftijd": "81",
+        "sinds": "2019-05-01",
+    }
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(db, tmp_path):
@@ -109,10 +137,14 @@ def test_edited_table_is_saved_with_events(db):
     table.loc[0, "leeftijd"] = 64
     records = table.to_dict("records") + [{"code": "R02", "pseudonym": "Kees", "leeftijd": 50}]
     assert save_table(db, records, actor="onderzoeker") == 3
-    assert [r["attributes"] for r in list_respondents(db, user="onderzoeker")] == [{"leeftijd": "64"},
-                                                               {"leeftijd": "50"}]
-    after = [json.loads(r[0]) for r in db.execute(
-        "SELECT after FROM events WHERE action = 'attribute.set'")]
+    assert [r["attributes"] for r in list_respondents(db, user="onderzoeker")] == [
+        {"leeftijd": "64"},
+        {"leeftijd": "50"},
+    ]
+    after = [
+        json.loads(r[0])
+        for r in db.execute("SELECT after FROM events WHERE action = 'attribute.set'")
+    ]
     assert after == [{"value": "64"}, {"value": "50"}]
 
 
@@ -141,7 +173,12 @@ def test_saving_an_unchanged_table_with_gaps_changes_nothing(db):
         define_attribute(db, name, type_, actor="onderzoeker")
     set_value(db, "R01", "datum", "2024-01-02", actor="onderzoeker")
     set_value(db, "R01", "alleen", "ja", actor="onderzoeker")
-    assert save_table(db, respondents_table(db, user="onderzoeker").to_dict("records"), actor="onderzoeker") == 0
+    assert (
+        save_table(
+            db, respondents_table(db, user="onderzoeker").to_dict("records"), actor="onderzoeker"
+        )
+        == 0
+    )
 
 
 def test_a_damaged_xlsx_is_reported_by_name(db, tmp_path):
@@ -162,10 +199,14 @@ def test_a_co_researcher_may_not_read_attributes(db):
 
 
 def test_saving_a_new_respondent_counts_as_a_change(db):
-    assert save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}],
-                      actor="onderzoeker") == 1
-    assert save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}],
-                      actor="onderzoeker") == 0
+    assert (
+        save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}], actor="onderzoeker")
+        == 1
+    )
+    assert (
+        save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}], actor="onderzoeker")
+        == 0
+    )
 
 
 def _documents(db, tmp_path, *names):
@@ -193,8 +234,7 @@ def test_many_links_in_one_save_report_unknown_codes(db, tmp_path):
 def test_documents_are_matched_to_respondents_by_file_name(db, tmp_path):
     from workbench.respondents import match_by_file_name
 
-    _documents(db, tmp_path, "R03_interview.txt", "gesprek-P12.txt", "r4-deel2.txt",
-               "dagboek.txt")
+    _documents(db, tmp_path, "R03_interview.txt", "gesprek-P12.txt", "r4-deel2.txt", "dagboek.txt")
     add_respondent(db, "P12", actor="onderzoeker")
     assert match_by_file_name(db, user="onderzoeker") == {1: "R03", 2: "P12", 3: "R4"}
     link_document(db, 2, "P12", actor="onderzoeker")

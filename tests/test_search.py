@@ -62,10 +62,13 @@ def test_speaker_role_filter(project, nlp):
     assert search(project, nlp, "verhuizen", speaker_roles=["respondent"], user=U).total == 1
 
 
-def test_a_document_without_speaker_labels_counts_as_one_respondent_speaking(project, nlp, tmp_path):
+def test_a_document_without_speaker_labels_counts_as_one_respondent_speaking(
+    project, nlp, tmp_path
+):
     essay = tmp_path / "R02-dagboek.txt"
-    essay.write_text("Sinds de verhuizing ken ik niemand.\n\nIk schaam me daarvoor.\n",
-                     encoding="utf-8")
+    essay.write_text(
+        "Sinds de verhuizing ken ik niemand.\n\nIk schaam me daarvoor.\n", encoding="utf-8"
+    )
     assert import_files(project, [essay], actor=U, respondent="R02", nlp=nlp).ok
     every = search(project, nlp, "verhuizen", user=U)
     spoken = search(project, nlp, "verhuizen", speaker_roles=["respondent"], user=U)
@@ -92,14 +95,16 @@ def test_bad_queries_get_a_clear_message(project, nlp):
 def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
     install_codebook_file(project, DEFAULT_CODEBOOK, actor="onderzoeker")
     hits = search(project, nlp, "schamen", user=U).hits
-    made = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
-                                 coder="onderzoeker", query="schamen")
+    made = suggest_code_for_hits(
+        project, [h.segment_id for h in hits], "schaamte", coder="onderzoeker", query="schamen"
+    )
     assert made == 3
     assert list_codings(project, user="onderzoeker", statuses=["accepted"]) == []
     suggested = list_codings(project, user="onderzoeker", statuses=["suggested"])
     assert {c["code"] for c in suggested} == {"schaamte"}
-    again = suggest_code_for_hits(project, [h.segment_id for h in hits], "schaamte",
-                                  coder="onderzoeker", query="schamen")
+    again = suggest_code_for_hits(
+        project, [h.segment_id for h in hits], "schaamte", coder="onderzoeker", query="schamen"
+    )
     assert again == 0
 
 

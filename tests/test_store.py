@@ -78,11 +78,14 @@ def _respondent(db, code: str) -> None:
 
 OTHER_PROCESS = {
     # the store alone (starts in a second): what every workbench command does on open
-    "store": ["-c", "import sys; from workbench.store import open_project, transaction, "
-              "record_event; db = open_project(sys.argv[1]); t = transaction(db); t.__enter__(); "
-              "db.execute(\"INSERT INTO attributes (name, type) VALUES ('leeftijd', 'number')\"); "
-              "record_event(db, 'onderzoeker', 'test', 'attributes', 'leeftijd'); "
-              "t.__exit__(None, None, None); db.close()"],
+    "store": [
+        "-c",
+        "import sys; from workbench.store import open_project, transaction, "
+        "record_event; db = open_project(sys.argv[1]); t = transaction(db); t.__enter__(); "
+        "db.execute(\"INSERT INTO attributes (name, type) VALUES ('leeftijd', 'number')\"); "
+        "record_event(db, 'onderzoeker', 'test', 'attributes', 'leeftijd'); "
+        "t.__exit__(None, None, None); db.close()",
+    ],
     # the real command line (its start imports much more)
     "cli": ["-m", "workbench", "respondents", "attribute", "leeftijd", "number", "--project"],
 }
@@ -104,8 +107,12 @@ def test_two_sessions_and_a_cli_process_writing_in_turn_lose_nothing(project_pat
         _respondent(b, f"B{turn}")
         b.close()
         _respondent(a, f"A{turn + 2}")
-    done = subprocess.run([sys.executable, *OTHER_PROCESS[other], str(project_path)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, *OTHER_PROCESS[other], str(project_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert wal.exists(), "the -wal file was removed while session A still had it open"
     _respondent(a, "A4")
@@ -134,8 +141,10 @@ def _one_migration_behind(path: Path, rows: int = 0) -> str:
     if rows:  # some bulk, so that the backup takes long enough for openers to overlap
         with transaction(old):
             for i in range(rows):
-                old.execute("INSERT INTO respondents (code, notes, created_at) "
-                            "VALUES (?, ?, 'now')", [f"X{i}", "notitie " * 100])
+                old.execute(
+                    "INSERT INTO respondents (code, notes, created_at) VALUES (?, ?, 'now')",
+                    [f"X{i}", "notitie " * 100],
+                )
     old.close()
     return last
 
@@ -189,8 +198,10 @@ def test_sessions_sharing_one_connection_keep_their_transactions_apart(project_p
             for i in range(20):
                 try:
                     with transaction(first):
-                        first.execute("INSERT INTO respondents (code, created_at) "
-                                      "VALUES (?, 'now')", [f"{name}-{i}"])
+                        first.execute(
+                            "INSERT INTO respondents (code, created_at) VALUES (?, 'now')",
+                            [f"{name}-{i}"],
+                        )
                         if i % 5 == 4:
                             raise RuntimeError("this one is rolled back")
                         record_event(first, name, "test.respondent", "respondents", i)
@@ -207,8 +218,10 @@ def test_sessions_sharing_one_connection_keep_their_transactions_apart(project_p
     assert errors == []
     stored = first.execute("SELECT count(*) FROM respondents").fetchone()[0]
     assert stored == 4 * 16
-    assert first.execute("SELECT count(*) FROM events WHERE action = 'test.respondent'"
-                         ).fetchone()[0] == 4 * 16
+    assert (
+        first.execute("SELECT count(*) FROM events WHERE action = 'test.respondent'").fetchone()[0]
+        == 4 * 16
+    )
     release_project(first)
     first.execute("SELECT 1")  # still open: one user left
     release_project(first)
@@ -231,14 +244,22 @@ OPENER = """
 
 
 def _open_at_once(project: Path, start: Path, processes: int) -> list[subprocess.CompletedProcess]:
-    children = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(OPENER), str(project),
-                                  str(start)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True) for _ in range(processes)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(OPENER), str(project), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
     import time
+
     time.sleep(1.0)  # let every child import and wait at the start line
     start.touch()
-    return [subprocess.CompletedProcess(c.args, c.wait(timeout=180), *c.communicate())
-            for c in children]
+    return [
+        subprocess.CompletedProcess(c.args, c.wait(timeout=180), *c.communicate()) for c in children
+    ]
 
 
 @pytest.mark.slow
@@ -248,12 +269,13 @@ def test_many_processes_opening_a_new_or_older_project_at_once_all_succeed(tmp_p
     if state == "one_behind":
         _one_migration_behind(project, rows=5000)
     done = _open_at_once(project, tmp_path / "start", 12)
-    assert [(c.returncode, c.stdout.strip()) for c in done] == [(0, "1")] * 12, \
-        [c.stderr[-300:] for c in done if c.returncode]
-    leftovers = sorted(p.name for p in tmp_path.iterdir()
-                       if p.name not in {"gedeeld.db", "start"})
-    assert leftovers == ([] if state == "new" else
-                         [f"gedeeld.db.before-{migrations._migrations[-1].name}.bak"])
+    assert [(c.returncode, c.stdout.strip()) for c in done] == [(0, "1")] * 12, [
+        c.stderr[-300:] for c in done if c.returncode
+    ]
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name not in {"gedeeld.db", "start"})
+    assert leftovers == (
+        [] if state == "new" else [f"gedeeld.db.before-{migrations._migrations[-1].name}.bak"]
+    )
     db = open_project(project)
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert not migrations.pending(db)

@@ -19,9 +19,15 @@ def write(path: Path, objects) -> Path:
 
 
 def run(tmp_path: Path, items, train=None) -> list[dict]:
-    args = ["suggest", "--codebook", str(DEFAULT_CODEBOOK),
-            "--input", str(write(tmp_path / "in.jsonl", items)),
-            "--output", str(tmp_path / "out.jsonl")]
+    args = [
+        "suggest",
+        "--codebook",
+        str(DEFAULT_CODEBOOK),
+        "--input",
+        str(write(tmp_path / "in.jsonl", items)),
+        "--output",
+        str(tmp_path / "out.jsonl"),
+    ]
     if train is not None:
         args += ["--train", str(write(tmp_path / "train.jsonl", train))]
     assert main(args) == 0
@@ -60,33 +66,70 @@ def test_train_file_changes_what_is_proposed(tmp_path):
     cold = run(tmp_path, ITEMS)
     trained = run(tmp_path, ITEMS, train=train)
     assert cold != trained
-    headline = {"verlies", "schaamte", "energiebalans", "zingeving", "isolement",
-                "bestaansonzekerheid"}
+    headline = {
+        "verlies",
+        "schaamte",
+        "energiebalans",
+        "zingeving",
+        "isolement",
+        "bestaansonzekerheid",
+    }
     assert {s["code"] for o in trained for s in o["suggestions"]} <= headline
 
 
 def test_bad_json_line_is_named(tmp_path, capsys):
     bad = tmp_path / "in.jsonl"
     bad.write_text('{"id": "1", "text": "goed"}\n{"id": "2", "text": \n', "utf-8")
-    code = main(["--lang", "en", "suggest", "--codebook", str(DEFAULT_CODEBOOK),
-                 "--input", str(bad), "--output", str(tmp_path / "o.jsonl")])
+    code = main(
+        [
+            "--lang",
+            "en",
+            "suggest",
+            "--codebook",
+            str(DEFAULT_CODEBOOK),
+            "--input",
+            str(bad),
+            "--output",
+            str(tmp_path / "o.jsonl"),
+        ]
+    )
     assert code == 1
     assert "line 2" in capsys.readouterr().err
 
 
 def test_missing_field_is_named(tmp_path, capsys):
     bad = write(tmp_path / "in.jsonl", [{"id": "1"}])
-    code = main(["--lang", "en", "suggest", "--codebook", str(DEFAULT_CODEBOOK),
-                 "--input", str(bad), "--output", str(tmp_path / "o.jsonl")])
+    code = main(
+        [
+            "--lang",
+            "en",
+            "suggest",
+            "--codebook",
+            str(DEFAULT_CODEBOOK),
+            "--input",
+            str(bad),
+            "--output",
+            str(tmp_path / "o.jsonl"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and "line 1" in err and "'text'" in err
 
 
 def test_unknown_code_in_train_is_refused(tmp_path, capsys):
-    args = ["--lang", "en", "suggest", "--codebook", str(DEFAULT_CODEBOOK),
-            "--train", str(write(tmp_path / "t.jsonl", [{"text": "x", "codes": ["nope"]}])),
-            "--input", str(write(tmp_path / "in.jsonl", ITEMS)),
-            "--output", str(tmp_path / "o.jsonl")]
+    args = [
+        "--lang",
+        "en",
+        "suggest",
+        "--codebook",
+        str(DEFAULT_CODEBOOK),
+        "--train",
+        str(write(tmp_path / "t.jsonl", [{"text": "x", "codes": ["nope"]}])),
+        "--input",
+        str(write(tmp_path / "in.jsonl", ITEMS)),
+        "--output",
+        str(tmp_path / "o.jsonl"),
+    ]
     assert main(args) == 1
     assert "nope" in capsys.readouterr().err
 
@@ -103,9 +146,12 @@ def project_with_interview(tmp_path: Path, nlp) -> Path:
     from workbench.projects import create_project
 
     source = tmp_path / "R97-cli.txt"
-    source.write_text("Fictief interview voor de tests.\n\nI: Hoe gaat het?\n"
-                      "R: Sinds mijn man is overleden ben ik zo eenzaam.\n"
-                      "I: En geld?\nR: We hebben schulden, de deurwaarder kwam langs.\n", "utf-8")
+    source.write_text(
+        "Fictief interview voor de tests.\n\nI: Hoe gaat het?\n"
+        "R: Sinds mijn man is overleden ben ik zo eenzaam.\n"
+        "I: En geld?\nR: We hebben schulden, de deurwaarder kwam langs.\n",
+        "utf-8",
+    )
     db = create_project(tmp_path / "cli.db")
     import_files(db, [source], actor="onderzoeker", nlp=nlp)
     db.close()
@@ -141,8 +187,20 @@ def test_evaluate_prints_json_per_code(tmp_path, nlp, capsys):
     path = project_with_decisions(tmp_path, nlp, capsys)
     assert main(["evaluate", "--project", str(path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {"code", "examples", "precision", "recall", "f1", "alpha", "proposed", "correct",
-            "documents", "sentences", "verdict", "precision_interval"} <= set(rows[0])
+    assert {
+        "code",
+        "examples",
+        "precision",
+        "recall",
+        "f1",
+        "alpha",
+        "proposed",
+        "correct",
+        "documents",
+        "sentences",
+        "verdict",
+        "precision_interval",
+    } <= set(rows[0])
     assert any(r["examples"] for r in rows)
     assert rows[0]["documents"] == 1
 
@@ -157,6 +215,14 @@ def test_evaluate_table_says_what_it_covers(tmp_path, nlp, capsys):
 
 
 def test_interviewer_turns_are_not_evidence(tmp_path):
-    out = run(tmp_path, [{"id": "q", "text": "I: Voelde u zich eenzaam, alleen, verlaten?\n"
-                                           "R: Nee hoor. Ik ga elke week naar de markt."}])
+    out = run(
+        tmp_path,
+        [
+            {
+                "id": "q",
+                "text": "I: Voelde u zich eenzaam, alleen, verlaten?\n"
+                "R: Nee hoor. Ik ga elke week naar de markt.",
+            }
+        ],
+    )
     assert "isolement" not in [s["code"] for s in out[0]["suggestions"]]

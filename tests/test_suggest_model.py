@@ -131,8 +131,7 @@ LOSSES = [  # fictional: what the loss rules already find well
 ]
 
 
-def test_a_model_no_better_than_the_rules_out_of_fold_leaves_them_in_place(
-        codes, nlp, rules):
+def test_a_model_no_better_than_the_rules_out_of_fold_leaves_them_in_place(codes, nlp, rules):
     # Coders who agree with the loss rules on every passage: no model can do better on
     # held-out decisions than rules that are right every time, so the rules keep the code.
     texts = LOSSES + OTHER + PIGEONS

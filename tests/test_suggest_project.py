@@ -49,13 +49,13 @@ def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
     assert all(0 <= r["score"] <= 1 and json.loads(r["evidence"]) for r in rows)
     codes = {r["code"] for r in rows}
     assert {"isolement", "schaamte", "verlies-dierbare"} <= codes
-    assert "verlies" not in codes   # the child is asked about, not the parent as well
+    assert "verlies" not in codes  # the child is asked about, not the parent as well
 
 
 def test_nothing_is_applied_without_a_decision(project, nlp):
     db, doc = project
     suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
-    assert list_codings(db, user="onderzoeker") == []   # accepted codings only
+    assert list_codings(db, user="onderzoeker") == []  # accepted codings only
 
 
 def test_only_respondent_turns_are_suggested(project, nlp):
@@ -86,8 +86,9 @@ def test_decisions_become_training_data(project, nlp):
     db, doc = project
     suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
     for r in stored(db):
-        decide(db, r["id"], "accepted" if r["code"] != "isolement" else "rejected",
-               actor="onderzoeker")
+        decide(
+            db, r["id"], "accepted" if r["code"] != "isolement" else "rejected", actor="onderzoeker"
+        )
     model = retrain(db, nlp=nlp)
     status = {s["code"]: s for s in model.suggester.status()}
     assert status["isolement"]["negatives"] >= 1
@@ -100,7 +101,7 @@ def test_review_queue_keeps_fragments_with_context(project, nlp):
     queue = review_queue(db, coder="onderzoeker", limit=50)
     assert len(queue) == len(stored(db))
     segments = [q["segment_id"] for q in queue]
-    for segment in set(segments):   # suggestions on one segment come one after another
+    for segment in set(segments):  # suggestions on one segment come one after another
         places = [i for i, s in enumerate(segments) if s == segment]
         assert places == list(range(places[0], places[-1] + 1))
     assert all(q["before"] and q["before"]["speaker"] == "I" for q in queue)
@@ -138,15 +139,27 @@ def test_evaluate_reports_every_code(project, nlp):
         decide(db, r["id"], "accepted", actor="onderzoeker")
     rows = evaluate(db, nlp=nlp, user="onderzoeker")
     assert {r["code"] for r in rows} >= {"verlies", "schaamte", "isolement"}
-    assert all(set(r) >= {"examples", "precision", "recall", "f1", "alpha", "proposed",
-                          "precision_interval", "verdict", "fold_sources"} for r in rows)
+    assert all(
+        set(r)
+        >= {
+            "examples",
+            "precision",
+            "recall",
+            "f1",
+            "alpha",
+            "proposed",
+            "precision_interval",
+            "verdict",
+            "fold_sources",
+        }
+        for r in rows
+    )
 
 
 def second_interview(tmp_path, nlp, db, name: str) -> int:
     source = tmp_path / name
     # each text its own (the import recognises a text it already holds)
-    source.write_text(INTERVIEW.replace("vrouw", "man") + f"R: Dit was {name}.\n",
-                      encoding="utf-8")
+    source.write_text(INTERVIEW.replace("vrouw", "man") + f"R: Dit was {name}.\n", encoding="utf-8")
     return import_files(db, [source], actor="onderzoeker", nlp=nlp).results[0].document_id
 
 
@@ -157,26 +170,27 @@ def test_evaluate_counts_every_sentence_of_the_coded_documents(project, nlp, tmp
     docs = [doc] + [second_interview(tmp_path, nlp, db, f"R9{i}-test.txt") for i in range(3)]
     untouched = second_interview(tmp_path, nlp, db, "R98-niemand.txt")
     for d in docs:
-        first = db.execute("SELECT id FROM segments WHERE document_id = ? AND text LIKE "
-                           "'%schaamde%'", [d]).fetchone()[0]
+        first = db.execute(
+            "SELECT id FROM segments WHERE document_id = ? AND text LIKE '%schaamde%'", [d]
+        ).fetchone()[0]
         add_coding(db, coder="onderzoeker", code="schaamte", segment_id=first)
     rows = {r["code"]: r for r in evaluate(db, nlp=nlp, user="onderzoeker")}
     respondent = db.execute(
         "SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id JOIN speakers sp "
         "ON sp.id = t.speaker_id WHERE sp.role = 'respondent' AND s.document_id != ?",
-        [untouched]).fetchone()[0]
+        [untouched],
+    ).fetchone()[0]
     shame = rows["schaamte"]
     assert shame["documents"] == 4 and shame["sentences"] == respondent > 4
     assert shame["examples"] == 4
-    assert sum(shame["fold_sources"].values()) == 4          # one engine per fold, named
+    assert sum(shame["fold_sources"].values()) == 4  # one engine per fold, named
     if shame["proposed"]:
         assert shame["precision"] == round(shame["correct"] / shame["proposed"], 3)
         low, high = shame["precision_interval"]
         assert low <= shame["precision"] <= high
     # rules propose isolement on uncoded sentences: every one is counted as a wrong proposal
     lonely = rows["isolement"]
-    assert lonely["examples"] == 0 and lonely["proposed"] > 0 and lonely["verdict"] == \
-        "no_examples"
+    assert lonely["examples"] == 0 and lonely["proposed"] > 0 and lonely["verdict"] == "no_examples"
 
 
 def test_evaluate_needs_a_role_that_reads(project, nlp):
@@ -221,7 +235,7 @@ def test_queue_for_one_code_is_ranked_by_score_and_counts_share_accepted(project
     decide(db, queue[0]["coding_id"], "accepted", actor="onderzoeker")
     counts = {c["code"]: c for c in example_counts(db)}
     assert counts["isolement"]["accepted_share"] == 1.0
-    assert counts["schaamte"]["accepted_share"] is None   # nothing decided yet
+    assert counts["schaamte"]["accepted_share"] is None  # nothing decided yet
     if len(queue) > 1:
         decide(db, queue[1]["coding_id"], "rejected", actor="onderzoeker")
         assert {c["code"]: c for c in example_counts(db)}["isolement"]["accepted_share"] == 0.5

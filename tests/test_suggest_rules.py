@@ -37,10 +37,13 @@ def test_compound_word_matches_its_part(rules, nlp):
     assert value >= 0.5 and "schaamtegevoel" in evidence
 
 
-@pytest.mark.parametrize("text, code, word", [
-    ("Dat is natuurlijk heel gewoon.", "zingeving", "natuurlijk"),          # natuur + -lijk
-    ("De overlevenden werden opgevangen.", "energiebalans", "overlevenden"),  # overleven + -den
-])
+@pytest.mark.parametrize(
+    "text, code, word",
+    [
+        ("Dat is natuurlijk heel gewoon.", "zingeving", "natuurlijk"),  # natuur + -lijk
+        ("De overlevenden werden opgevangen.", "energiebalans", "overlevenden"),  # overleven + -den
+    ],
+)
 def test_a_derived_word_is_no_compound_of_a_theme_word(rules, nlp, text, code, word):
     # A compound joins two words; an ending makes another word with another meaning.
     _, evidence = score(rules, nlp, text, code)
@@ -48,8 +51,9 @@ def test_a_derived_word_is_no_compound_of_a_theme_word(rules, nlp, text, code, w
 
 
 def test_a_compound_with_a_joining_sound_still_counts(rules, nlp):
-    value, evidence = score(rules, nlp, "Die geldzorgenstress hield me wakker.",
-                            "bestaansonzekerheid")
+    value, evidence = score(
+        rules, nlp, "Die geldzorgenstress hield me wakker.", "bestaansonzekerheid"
+    )
     assert value > 0 and "geldzorgenstress" in evidence
 
 
@@ -106,10 +110,12 @@ def test_exact_word_form_beats_an_ambiguous_lemma(rules, nlp):
 
 @pytest.mark.parametrize(
     "text, code",
-    [("Ik geloof dat het in 1965 was.", "zingeving"),        # "geloven" = to think
-     ("Ik hoop dat het morgen droog blijft.", "zingeving"),
-     ("Hij ging op zijn fiets naar het werk.", "energiebalans"),
-     ("De energierekening kwam vandaag.", "energiebalans")],  # a term, not a compound part
+    [
+        ("Ik geloof dat het in 1965 was.", "zingeving"),  # "geloven" = to think
+        ("Ik hoop dat het morgen droog blijft.", "zingeving"),
+        ("Hij ging op zijn fiets naar het werk.", "energiebalans"),
+        ("De energierekening kwam vandaag.", "energiebalans"),
+    ],  # a term, not a compound part
 )
 def test_everyday_words_alone_do_not_make_a_suggestion(rules, nlp, text, code):
     assert score(rules, nlp, text, code)[0] < 0.5
@@ -117,8 +123,9 @@ def test_everyday_words_alone_do_not_make_a_suggestion(rules, nlp, text, code):
 
 def test_a_pet_named_in_passing_is_not_meaning_but_with_strength_it_is(rules, nlp):
     passing, _ = score(rules, nlp, "Mijn kat is oud maar gezond.", "zingeving")
-    meaning, evidence = score(rules, nlp, "Mijn kat geeft me kracht, ze is mijn houvast.",
-                              "zingeving")
+    meaning, evidence = score(
+        rules, nlp, "Mijn kat geeft me kracht, ze is mijn houvast.", "zingeving"
+    )
     assert passing < 0.5 <= meaning and "kat" in evidence
 
 
@@ -127,9 +134,9 @@ def test_weak_words_alone_never_make_a_suggestion(rules, nlp):
     # high score, but ambiguous words alone never reach a suggestion; one strong word does.
     weak, evidence = score(rules, nlp, "'s Avonds zit ik thuis voor de televisie.", "isolement")
     assert evidence and weak < 0.5
-    strong, _ = score(rules, nlp, "'s Avonds zit ik eenzaam thuis voor de televisie.",
-                      "isolement")
+    strong, _ = score(rules, nlp, "'s Avonds zit ik eenzaam thuis voor de televisie.", "isolement")
     assert strong >= 0.5
     uncapped = RuleScorer(weak_alone_cap=None).fit(codes_from_file(DEFAULT_CODEBOOK), nlp=nlp)
-    assert score(uncapped, nlp, "'s Avonds zit ik thuis voor de televisie.",
-                 "isolement")[0] >= 0.5   # what the rules did before the cap
+    assert (
+        score(uncapped, nlp, "'s Avonds zit ik thuis voor de televisie.", "isolement")[0] >= 0.5
+    )  # what the rules did before the cap

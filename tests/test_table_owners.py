@@ -23,8 +23,16 @@ SQL_WRITE = re.compile(
     r"\b(?:(?:INSERT(?:\s+OR\s+[A-Z]+)?|REPLACE)\s+INTO|DELETE\s+FROM)\s+[\[\"`]?(\w+|\{\})"
     r"|\bUPDATE(?:\s+OR\s+[A-Z]+)?\s+[\[\"`]?(\w+|\{\})[\]\"`]?\s+(?:AS\s+\w+\s+)?SET\b"
 )
-TABLE_METHODS = {"insert", "insert_all", "upsert", "upsert_all", "update", "delete",
-                 "delete_where", "lookup"}
+TABLE_METHODS = {
+    "insert",
+    "insert_all",
+    "upsert",
+    "upsert_all",
+    "update",
+    "delete",
+    "delete_where",
+    "lookup",
+}
 
 # Modules that write through a helper taking the table name: the tables they may pass it.
 DYNAMIC_WRITERS = {
@@ -45,7 +53,8 @@ def _strings(tree: ast.AST):
 
 def _is_db(node: ast.AST) -> bool:
     return (isinstance(node, ast.Name) and node.id == "db") or (
-        isinstance(node, ast.Attribute) and node.attr == "db")
+        isinstance(node, ast.Attribute) and node.attr == "db"
+    )
 
 
 def written_tables(source: str) -> set[str]:
@@ -57,8 +66,11 @@ def written_tables(source: str) -> set[str]:
             name = match.group(1) or match.group(2)
             found.add(DYNAMIC if name == "{}" else name)
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in TABLE_METHODS):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in TABLE_METHODS
+        ):
             continue
         target = node.func.value
         if isinstance(target, ast.Subscript) and _is_db(target.value):
@@ -86,12 +98,16 @@ def writers(package: Path = PACKAGE) -> dict[str, set[str]]:
 
 def strangers(found: dict[str, set[str]]) -> set[tuple[str, str]]:
     """(module, table) pairs where a module that does not own a table writes it."""
-    return {(module, table) for table, modules in found.items() for module in modules
-            if TABLE_OWNERS.get(table) != module}
+    return {
+        (module, table)
+        for table, modules in found.items()
+        for module in modules
+        if TABLE_OWNERS.get(table) != module
+    }
 
 
 def test_the_scan_finds_sql_and_sqlite_utils_writes():
-    source = '''
+    source = """
 db.execute("INSERT INTO codings (a) VALUES (?)", [1])
 db.execute("INSERT OR IGNORE INTO users (name) VALUES (?)", [1])
 db.execute("UPDATE memos SET text = ? WHERE id = ?", [1, 2])
@@ -103,9 +119,18 @@ db[table].insert(record)
 db.execute("SELECT 1 FROM turns WHERE x = 'UPDATE speakers'")
 db.execute("INSERT INTO t (k) VALUES (?) ON CONFLICT (k) DO UPDATE SET v = excluded.v")
 counts["segments"].update(more)
-'''
-    assert written_tables(source) == {"codings", "users", "memos", "codes", "settings",
-                                      "documents", "respondents", DYNAMIC, "t"}
+"""
+    assert written_tables(source) == {
+        "codings",
+        "users",
+        "memos",
+        "codes",
+        "settings",
+        "documents",
+        "respondents",
+        DYNAMIC,
+        "t",
+    }
 
 
 def test_a_module_writing_a_table_it_does_not_own_is_caught(tmp_path: Path):
@@ -113,7 +138,8 @@ def test_a_module_writing_a_table_it_does_not_own_is_caught(tmp_path: Path):
     (package / "exchange").mkdir(parents=True)
     (package / "codings.py").write_text('db["codings"].insert({})\n', encoding="utf-8")
     (package / "exchange" / "qdpx.py").write_text(
-        'db.execute("UPDATE codings SET code_id = ?", [1])\n', encoding="utf-8")
+        'db.execute("UPDATE codings SET code_id = ?", [1])\n', encoding="utf-8"
+    )
     found = writers(package)
     assert found == {"codings": {"workbench.codings", "workbench.exchange.qdpx"}}
     assert strangers(found) == {("workbench.exchange.qdpx", "codings")}
@@ -121,9 +147,13 @@ def test_a_module_writing_a_table_it_does_not_own_is_caught(tmp_path: Path):
 
 def test_every_table_has_one_owner(tmp_path: Path):
     db = open_project(tmp_path / "p.db")
-    tables = {name for name, in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' "
-        "ESCAPE '\\' AND name NOT LIKE 'segments\\_fts\\_%' ESCAPE '\\'")}
+    tables = {
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' "
+            "ESCAPE '\\' AND name NOT LIKE 'segments\\_fts\\_%' ESCAPE '\\'"
+        )
+    }
     db.close()
     assert tables == set(TABLE_OWNERS)
 
@@ -140,8 +170,11 @@ def test_only_the_owner_writes_a_table():
 
 def test_every_exception_is_still_needed():
     pairs = strangers(writers())
-    unused = {(module, table) for module, table in TABLE_WRITE_EXCEPTIONS
-              if not any(m == module and table in ("*", t) for m, t in pairs)}
+    unused = {
+        (module, table)
+        for module, table in TABLE_WRITE_EXCEPTIONS
+        if not any(m == module and table in ("*", t) for m, t in pairs)
+    }
     assert unused == set()
 
 
@@ -151,9 +184,10 @@ def owners_section() -> str:
     for table, owner in TABLE_OWNERS.items():
         by_owner.setdefault(owner, []).append(f"`{table}`")
     lines = [f"- `{owner}`: {', '.join(tables)}" for owner, tables in by_owner.items()]
-    lines += [f"- exception: `{module}` writes "
-              f"{'any table' if table == '*' else f'`{table}`'}: {why}"
-              for (module, table), why in TABLE_WRITE_EXCEPTIONS.items()]
+    lines += [
+        f"- exception: `{module}` writes {'any table' if table == '*' else f'`{table}`'}: {why}"
+        for (module, table), why in TABLE_WRITE_EXCEPTIONS.items()
+    ]
     return "\n".join(lines)
 
 

@@ -22,8 +22,9 @@ def test_every_codebook_has_a_card_set_whose_codes_exist():
         assert MIN_CARDS <= sum(c["default"] for c in cards) <= MAX_CARDS
 
 
-@pytest.mark.parametrize("card", [c for cards in card_sets().values() for c in cards],
-                         ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "card", [c for cards in card_sets().values() for c in cards], ids=lambda c: c["id"]
+)
 def test_cards_are_short_everyday_sentences_with_an_icon(card):
     def sentences(text):
         return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
@@ -32,8 +33,16 @@ def test_cards_are_short_everyday_sentences_with_an_icon(card):
     assert all(len(s.split()) <= 10 for s in sentences(card["help"])), card["help"]
     assert re.fullmatch(r"[a-z0-9_]+", card["icon"])
     words = set(re.findall(r"\w+", (card["text"] + " " + card["help"]).lower()))
-    assert not words & {"stigma", "ontwricht", "spiraal", "brugfiguur", "cascade", "isolement",
-                        "u", "uw"}
+    assert not words & {
+        "stigma",
+        "ontwricht",
+        "spiraal",
+        "brugfiguur",
+        "cascade",
+        "isolement",
+        "u",
+        "uw",
+    }
 
 
 def test_the_researcher_chooses_six_to_eight_known_cards(tmp_path):
@@ -42,14 +51,20 @@ def test_the_researcher_chooses_six_to_eight_known_cards(tmp_path):
         choose_cards(db, ["alleen", "kwijt"], actor="onderzoeker")
     assert few.value.message("nl") == "Kies 6 tot 8 kaarten. Je koos er 2."
     with pytest.raises(InputError) as unknown:
-        choose_cards(db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "bestaat-niet"],
-                     actor="onderzoeker")
+        choose_cards(
+            db,
+            ["alleen", "kwijt", "moe", "schaamte", "praatje", "bestaat-niet"],
+            actor="onderzoeker",
+        )
     assert "bestaat-niet" in unknown.value.message("nl")
-    choose_cards(db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
-                 actor="onderzoeker")
-    assert db.execute("SELECT value FROM settings WHERE key = 'workshop_codes'").fetchone()[0] \
-        == '["isolement", "verlies", "energiebalans", "schaamte", "lichte-contacten", ' \
-           '"brugfiguren"]'
+    choose_cards(
+        db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
+    )
+    assert (
+        db.execute("SELECT value FROM settings WHERE key = 'workshop_codes'").fetchone()[0]
+        == '["isolement", "verlies", "energiebalans", "schaamte", "lichte-contacten", '
+        '"brugfiguren"]'
+    )
 
 
 @pytest.fixture
@@ -62,25 +77,31 @@ def workshop(tmp_path):
 
     path = tmp_path / "werkplaats.db"
     db = create_project(path)
-    doc = add_document(db, "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
-                           "R: Mijn buurvrouw neemt me mee naar de markt.")
+    doc = add_document(
+        db,
+        "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
+        "R: Mijn buurvrouw neemt me mee naar de markt.",
+    )
     for name in ("sanne", "piet"):
         accounts.add_user(db, name, role="co-onderzoeker", actor="onderzoeker")
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
-    assign_fragments(db, user="sanne", segment_ids=segs[1:], group="buurtgroep",
-                     actor="onderzoeker")
-    assign_fragments(db, user="piet", segment_ids=segs[:1], group="buurtgroep",
-                     actor="onderzoeker")
-    choose_cards(db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
-                 actor="onderzoeker")
+    assign_fragments(
+        db, user="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
+    )
+    assign_fragments(db, user="piet", segment_ids=segs[:1], group="buurtgroep", actor="onderzoeker")
+    choose_cards(
+        db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
+    )
     yield path, db, segs
     db.close()
 
 
 def _answers(db):
-    return db.execute("SELECT group_coder, segment_id, card, answered_by FROM workshop_answers "
-                      "ORDER BY segment_id").fetchall()
+    return db.execute(
+        "SELECT group_coder, segment_id, card, answered_by FROM workshop_answers "
+        "ORDER BY segment_id"
+    ).fetchall()
 
 
 def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
@@ -90,20 +111,27 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
     path, db, segs = workshop
     record_card(db, segs[1], "alleen", user="sanne")
     record_card(db, segs[2], "weet-ik-niet", user="sanne")
-    assert _answers(db) == [("buurtgroep", segs[1], "alleen", "sanne"),
-                            ("buurtgroep", segs[2], "weet-ik-niet", "sanne")]
-    assert [(c["code"], c["segment_id"]) for c in codings.list_codings(
-        db, user="onderzoeker", coders=["buurtgroep"])] == [("isolement", segs[1])]
-    assert db.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'"
-                      ).fetchone()[0] == 0
+    assert _answers(db) == [
+        ("buurtgroep", segs[1], "alleen", "sanne"),
+        ("buurtgroep", segs[2], "weet-ik-niet", "sanne"),
+    ]
+    assert [
+        (c["code"], c["segment_id"])
+        for c in codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"])
+    ] == [("isolement", segs[1])]
+    assert (
+        db.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'").fetchone()[0]
+        == 0
+    )
     record_card(db, segs[2], "geen-van-deze", user="sanne")  # changes the answer in place
-    record_card(db, segs[1], None, user="sanne")             # takes the card back
+    record_card(db, segs[1], None, user="sanne")  # takes the card back
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
     assert current_card(db, segs[1], user="sanne") is None
     assert current_card(db, segs[2], user="sanne") == "geen-van-deze"
     assert codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"]) == []
-    events = db.execute("SELECT actor, before, after FROM events WHERE action = 'workshop.answer' "
-                        "ORDER BY id").fetchall()
+    events = db.execute(
+        "SELECT actor, before, after FROM events WHERE action = 'workshop.answer' ORDER BY id"
+    ).fetchall()
     assert [e[0] for e in events] == ["sanne"] * 4
     assert events[-1][1:] == ('{"card": "alleen"}', None)
 
@@ -124,7 +152,10 @@ def test_only_the_assigned_co_researcher_writes_and_researchers_read(workshop):
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
     rows = group_comparison(db, actor="onderzoeker")["rows"]
     assert [(r["user"], r["segment_id"], r["card"]) for r in rows] == [
-        ("piet", segs[0], None), ("sanne", segs[1], None), ("sanne", segs[2], "geen-van-deze")]
+        ("piet", segs[0], None),
+        ("sanne", segs[1], None),
+        ("sanne", segs[2], "geen-van-deze"),
+    ]
 
 
 def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(workshop):
@@ -136,17 +167,21 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
     from workbench.workshop_cards import current_card, group_comparison, record_card
 
     path, db, segs = workshop
-    record_card(db, segs[1], "alleen", user="sanne")   # a content card: the coding is the record
+    record_card(db, segs[1], "alleen", user="sanne")  # a content card: the coding is the record
     codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
-    old = {"buurtgroep": {str(segs[2]): "geen-van-deze", "999": "weet-ik-niet"},
-           "weg": {str(segs[1]): "weet-ik-niet"}}
+    old = {
+        "buurtgroep": {str(segs[2]): "geen-van-deze", "999": "weet-ik-niet"},
+        "weg": {str(segs[1]): "weet-ik-niet"},
+    }
     with transaction(db):  # how the previous release left it
         db.execute("DROP TABLE workshop_answers")
         db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm013_workshop_answers'")
-        db.execute("INSERT INTO settings (key, value) VALUES ('workshop_answers', ?)",
-                   [json.dumps(old)])
-        record_event(db, "sanne", "setting.set", "settings", "workshop_answers", None,
-                     {"value": old})
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES ('workshop_answers', ?)", [json.dumps(old)]
+        )
+        record_event(
+            db, "sanne", "setting.set", "settings", "workshop_answers", None, {"value": old}
+        )
     at = db.execute("SELECT max(at) FROM events").fetchone()[0]
     db.close()
 
@@ -156,13 +191,19 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
         assert upgraded.execute(
             "SELECT group_coder, segment_id, card, answered_by, answered_at FROM workshop_answers"
         ).fetchall() == [("buurtgroep", segs[2], "geen-van-deze", "sanne", at)]
-        assert upgraded.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'"
-                                ).fetchone()[0] == 0
+        assert (
+            upgraded.execute(
+                "SELECT count(*) FROM settings WHERE key = 'workshop_answers'"
+            ).fetchone()[0]
+            == 0
+        )
         assert current_card(upgraded, segs[1], user="sanne") == "alleen"  # from its coding
         assert current_card(upgraded, segs[2], user="sanne") == "geen-van-deze"
         compared = group_comparison(upgraded, actor="onderzoeker")
         assert [(r["card"], r["agrees"]) for r in compared["rows"][1:]] == [
-            ("Ik ben vaak alleen.", False), ("geen-van-deze", False)]  # brugfiguren is a card
+            ("Ik ben vaak alleen.", False),
+            ("geen-van-deze", False),
+        ]  # brugfiguren is a card
         record_card(upgraded, segs[2], "weet-ik-niet", user="sanne")
         assert current_card(upgraded, segs[2], user="sanne") == "weet-ik-niet"
     finally:

@@ -22,18 +22,40 @@ ROLES = ("onderzoeker", "co-onderzoeker", "supervisor", "system")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "onderzoeker": frozenset(
         {
-            "project.settings", "import", "respondents.edit", "attributes.view",
-            "codebook.edit", "code", "suggestion.decide", "memo.write", "export",
-            "pseudonym.key", "pseudonymise", "users.manage", "consistency.review",
-            "consistency.resolve", "workshop", "backup", "read",
-            "workshop.manage", "project.open",
+            "project.settings",
+            "import",
+            "respondents.edit",
+            "attributes.view",
+            "codebook.edit",
+            "code",
+            "suggestion.decide",
+            "memo.write",
+            "export",
+            "pseudonym.key",
+            "pseudonymise",
+            "users.manage",
+            "consistency.review",
+            "consistency.resolve",
+            "workshop",
+            "backup",
+            "read",
+            "workshop.manage",
+            "project.open",
             "consistency.sample",  # issue 7: double-coding samples, blind mode
         }
     ),
     "supervisor": frozenset(
-        {"attributes.view", "consistency.review", "consistency.resolve", "memo.write",
-         "code", "suggestion.decide", "read", "export",
-         "consistency.sample"}
+        {
+            "attributes.view",
+            "consistency.review",
+            "consistency.resolve",
+            "memo.write",
+            "code",
+            "suggestion.decide",
+            "read",
+            "export",
+            "consistency.sample",
+        }
     ),
     "co-onderzoeker": frozenset({"workshop"}),
     "system": frozenset({"code"}),
@@ -42,7 +64,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Project-wide settings need ``project.settings`` (researchers) unless listed here.
 SETTING_ACTIONS: dict[str, str] = {
-    "blind_coding": "consistency.sample",   # supervisors run double-coding samples
+    "blind_coding": "consistency.sample",  # supervisors run double-coding samples
     "workshop_codes": "workshop.manage",
     "workshop_cards": "workshop.manage",
 }
@@ -54,9 +76,17 @@ ORIGINAL_TEXT = "pseudonym.key"
 
 # Which action a page of the app needs before it is shown (the package enforces the rest).
 PAGE_ACTIONS: dict[str, str] = {
-    "project": "read", "coderen": "read", "suggesties": "suggestion.decide", "zoeken": "read",
-    "codeboek": "read", "patronen": "read", "consistentie": "consistency.review",
-    "export": "export", "workshop": "workshop", "privacy": "read", "memos": "read",
+    "project": "read",
+    "coderen": "read",
+    "suggesties": "suggestion.decide",
+    "zoeken": "read",
+    "codeboek": "read",
+    "patronen": "read",
+    "consistentie": "consistency.review",
+    "export": "export",
+    "workshop": "workshop",
+    "privacy": "read",
+    "memos": "read",
 }
 
 

@@ -35,9 +35,7 @@ def list_users(db: Database, *, include_system: bool = False) -> list[dict[str, 
         f"SELECT name, role, password_hash IS NOT NULL, created_at FROM users {where} "
         "ORDER BY created_at, name"
     )
-    return [
-        {"name": n, "role": r, "has_password": bool(p), "created_at": c} for n, r, p, c in cur
-    ]
+    return [{"name": n, "role": r, "has_password": bool(p), "created_at": c} for n, r, p, c in cur]
 
 
 def _check_name(db: Database, name: str) -> None:
@@ -74,7 +72,12 @@ def add_user(
             [name, role, hashed, now()],
         )
         record_event(
-            db, actor, "user.add", "users", name, None,
+            db,
+            actor,
+            "user.add",
+            "users",
+            name,
+            None,
             {"name": name, "role": role, "has_password": hashed is not None},
         )
         _require_researcher_login(db)
@@ -110,8 +113,9 @@ def _add_system_user(db: Database, name: str, *, actor: str, details: dict[str, 
         db.execute(
             "INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)", [name, now()]
         )
-        record_event(db, actor, "user.add", "users", name, None,
-                     {"name": name, "role": "system", **details})
+        record_event(
+            db, actor, "user.add", "users", name, None, {"name": name, "role": "system", **details}
+        )
 
 
 def _role(db: Database, name: str) -> str:
@@ -165,9 +169,7 @@ def authenticate(db: Database, name: str, password: str) -> str:
     The error does not say whether the name or the password was wrong (no account guessing).
     Accounts without a password cannot log in this way once login is required.
     """
-    found = db.execute(
-        "SELECT password_hash, role FROM users WHERE name = ?", [name]
-    ).fetchone()
+    found = db.execute("SELECT password_hash, role FROM users WHERE name = ?", [name]).fetchone()
     if found is None or found[0] is None or found[1] == "system":
         _HASHER.hash("timing-equaliser")  # about the same time as a real check
         raise PermissionDenied("accounts.bad_login")

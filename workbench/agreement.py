@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
-RELIABLE = 0.800      # Krippendorff (2004): rely on the code
-TENTATIVE = 0.667     # tentative conclusions only; below: do not rely on it
+RELIABLE = 0.800  # Krippendorff (2004): rely on the code
+TENTATIVE = 0.667  # tentative conclusions only; below: do not rely on it
 _BOOTSTRAP_CELLS = 4_000_000  # resampling weights held in memory at once (samples x units)
 
 
@@ -136,9 +136,9 @@ class Alpha:
     """
 
     alpha: float | None
-    observed: float        # D_o, observed disagreement
-    expected: float        # D_e, disagreement expected by chance
-    n_pairable: int        # n, the number of pairable values
+    observed: float  # D_o, observed disagreement
+    expected: float  # D_e, disagreement expected by chance
+    n_pairable: int  # n, the number of pairable values
     percent: float | None  # share of pairable values matched by the same value (1 - nominal D_o)
 
 
@@ -191,9 +191,11 @@ def _resample_weights(rng: np.random.Generator, n_units: int, n_samples: int) ->
     """How often each unit is drawn in each bootstrap sample: ``[samples, units]``."""
     draws = rng.integers(0, n_units, size=(n_samples, n_units))
     draws += (np.arange(n_samples) * n_units)[:, None]
-    return np.bincount(draws.ravel(), minlength=n_samples * n_units).reshape(
-        n_samples, n_units
-    ).astype(float)
+    return (
+        np.bincount(draws.ravel(), minlength=n_samples * n_units)
+        .reshape(n_samples, n_units)
+        .astype(float)
+    )
 
 
 def _weight_blocks(rng: np.random.Generator, n_units: int, n_samples: int):
@@ -470,7 +472,11 @@ def _binary_kappa(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 def presence_agreement(
-    presence: Any, *, n_samples: int = 1000, seed: int = 0, confidence: float = 0.95,
+    presence: Any,
+    *,
+    n_samples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
     clusters: Sequence[Hashable] | None = None,
 ) -> PresenceAgreement:
     """Agreement per code and overall on presence/absence data.
@@ -487,8 +493,8 @@ def presence_agreement(
         raise ValueError(f"presence must be codes x units x coders. Got shape {p.shape}.")
     n_codes, n_units, n_coders = p.shape
     judged = ~np.isnan(p)
-    m = judged.sum(axis=2).astype(float)           # [codes, units]
-    ones = np.where(judged, p, 0.0).sum(axis=2)    # [codes, units]
+    m = judged.sum(axis=2).astype(float)  # [codes, units]
+    ones = np.where(judged, p, 0.0).sum(axis=2)  # [codes, units]
     o01, o11, o00 = _binary_parts(ones, m)
     parts = (o01.sum(axis=1), o11.sum(axis=1), o00.sum(axis=1))
     alpha = _binary_alpha(*parts)
@@ -496,16 +502,15 @@ def presence_agreement(
     with np.errstate(divide="ignore", invalid="ignore"):
         percent = np.where(n > 0, (parts[1] + parts[2]) / n, np.nan)
     ac1 = _binary_ac1(ones, m)
-    kappa = (
-        _binary_kappa(p[:, :, 0], p[:, :, 1]) if n_coders == 2 else np.full(n_codes, np.nan)
-    )
+    kappa = _binary_kappa(p[:, :, 0], p[:, :, 1]) if n_coders == 2 else np.full(n_codes, np.nan)
     total = tuple(x.sum() for x in parts)
     overall_alpha = float(_binary_alpha(*(np.asarray(x) for x in total)))
     n_all = total[0] * 2 + total[1] + total[2]
     overall = {
         "alpha": _none_if_nan(overall_alpha),
         "kappa": _none_if_nan(float(_binary_kappa(p[:, :, 0].ravel(), p[:, :, 1].ravel())))
-        if n_coders == 2 else None,
+        if n_coders == 2
+        else None,
         "ac1": _none_if_nan(float(_binary_ac1(ones.ravel(), m.ravel()))),
         "percent": _none_if_nan((total[1] + total[2]) / n_all) if n_all > 0 else None,
         "n_units": int((m >= 2).any(axis=0).sum()),
@@ -517,8 +522,9 @@ def presence_agreement(
     if clusters is not None:
         labels = list(clusters)
         if len(labels) != n_units:
-            raise ValueError(f"clusters must give one label per unit. Got {len(labels)} "
-                             f"for {n_units} units.")
+            raise ValueError(
+                f"clusters must give one label per unit. Got {len(labels)} for {n_units} units."
+            )
         stacked = _by_cluster(stacked, [c for c, keep in zip(labels, pairable_units) if keep])
     n_pairable = stacked.shape[0]
     overall["n_resampled"] = n_pairable
@@ -527,7 +533,11 @@ def presence_agreement(
         per_code, pooled = [], []
         for weights in _weight_blocks(rng, n_pairable, n_samples):
             sums = weights @ stacked
-            b01, b11, b00 = sums[:, :n_codes], sums[:, n_codes:2 * n_codes], sums[:, 2 * n_codes:]
+            b01, b11, b00 = (
+                sums[:, :n_codes],
+                sums[:, n_codes : 2 * n_codes],
+                sums[:, 2 * n_codes :],
+            )
             per_code.append(_binary_alpha(b01, b11, b00))
             pooled.append(_binary_alpha(b01.sum(1), b11.sum(1), b00.sum(1)))
         per_code_samples = np.concatenate(per_code, axis=0)
@@ -634,11 +644,11 @@ class _ValueParts:
     """One value's u-alpha ingredients per continuum (axis: continua), so that a bootstrap
     sample, which takes each continuum a whole number of times, is a few weighted sums."""
 
-    observed: np.ndarray   # [D] sum of delta^2 over ordered coder pairs within the continuum
-    n_marked: np.ndarray   # [D] marked sections (all coders)
-    cubic: np.ndarray      # [D] sum of (2l^3 - 3l^2 + l) / 3 over marked sections
-    square: np.ndarray     # [D] sum of l (l - 1) over marked sections
-    room: np.ndarray       # [D, D] sum over marked sections in d of l^2 * (g - l + 1) over
+    observed: np.ndarray  # [D] sum of delta^2 over ordered coder pairs within the continuum
+    n_marked: np.ndarray  # [D] marked sections (all coders)
+    cubic: np.ndarray  # [D] sum of (2l^3 - 3l^2 + l) / 3 over marked sections
+    square: np.ndarray  # [D] sum of l (l - 1) over marked sections
+    room: np.ndarray  # [D, D] sum over marked sections in d of l^2 * (g - l + 1) over
     #                        the gaps g >= l in d'
 
 
@@ -659,7 +669,8 @@ def _gather_spans(
 
 
 def _value_parts(
-    by_coder: dict[Hashable, list[tuple[int, int]]], coders: list[Hashable],
+    by_coder: dict[Hashable, list[tuple[int, int]]],
+    coders: list[Hashable],
     pieces: list[tuple[int, int]],
 ) -> _ValueParts:
     m, n_pieces = len(coders), len(pieces)
@@ -667,8 +678,12 @@ def _value_parts(
     marked, marked_at, gaps, gaps_at = [], [], [], []
     for d, (b, e) in enumerate(pieces):
         sections = [_sections(by_coder.get(c, []), b, e) for c in coders]
-        observed[d] = sum(_pair_disagreement(sections[i], sections[j])
-                          for i in range(m) for j in range(m) if i != j)
+        observed[d] = sum(
+            _pair_disagreement(sections[i], sections[j])
+            for i in range(m)
+            for j in range(m)
+            if i != j
+        )
         every = np.concatenate(sections)
         on = every[:, 2] == 1
         marked.append(every[on, 1])
@@ -679,7 +694,7 @@ def _value_parts(
     gap_lengths, gap_where = np.concatenate(gaps), np.concatenate(gaps_at).astype(int)
     fits = gap_lengths[None, :] >= lengths[:, None]
     room = np.where(fits, gap_lengths[None, :] - lengths[:, None] + 1, 0.0)  # [marked, gaps]
-    per_piece = np.zeros((len(lengths), n_pieces))                            # [marked, D]
+    per_piece = np.zeros((len(lengths), n_pieces))  # [marked, D]
     np.add.at(per_piece.T, gap_where, room.T)
     weighted = lengths[:, None] ** 2 * per_piece
     room_dd = np.zeros((n_pieces, n_pieces))
@@ -687,8 +702,9 @@ def _value_parts(
     return _ValueParts(
         observed=observed,
         n_marked=np.bincount(where, minlength=n_pieces).astype(float),
-        cubic=np.bincount(where, (2 * lengths**3 - 3 * lengths**2 + lengths) / 3,
-                          minlength=n_pieces),
+        cubic=np.bincount(
+            where, (2 * lengths**3 - 3 * lengths**2 + lengths) / 3, minlength=n_pieces
+        ),
         square=np.bincount(where, lengths * (lengths - 1), minlength=n_pieces),
         room=room_dd,
     )
@@ -716,8 +732,11 @@ def _unitized_parts(
 ) -> tuple[int, np.ndarray, dict[Hashable, _ValueParts]]:
     seen_coders, spans = _gather_spans(units, coders)
     lengths = np.asarray([e - b for b, e in pieces], dtype=float)
-    return len(seen_coders), lengths, {
-        value: _value_parts(by_coder, seen_coders, pieces) for value, by_coder in spans.items()}
+    return (
+        len(seen_coders),
+        lengths,
+        {value: _value_parts(by_coder, seen_coders, pieces) for value, by_coder in spans.items()},
+    )
 
 
 def unitized_alpha(

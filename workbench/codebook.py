@@ -117,8 +117,9 @@ def load_codebook(path: str | Path, *, strict: bool = False) -> Codebook:
     return parse_codebook(text, file=path.name, strict=strict)
 
 
-def parse_codebook(text: str, *, file: str | Term = Term("codebook.type.pasted"),
-                   strict: bool = False) -> Codebook:
+def parse_codebook(
+    text: str, *, file: str | Term = Term("codebook.type.pasted"), strict: bool = False
+) -> Codebook:
     """Validate YAML text as a codebook (see :func:`load_codebook`).
 
     Anchors and aliases are refused before the YAML is composed: a few hundred bytes of
@@ -141,37 +142,56 @@ def parse_codebook(text: str, *, file: str | Term = Term("codebook.type.pasted")
     lines = _code_lines(node)
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            raise InputError("codebook.unknown_top_field", file=file, field=key,
-                             expected=", ".join(TOP_LEVEL_KEYS))
+            raise InputError(
+                "codebook.unknown_top_field",
+                file=file,
+                field=key,
+                expected=", ".join(TOP_LEVEL_KEYS),
+            )
     for key in ("name", "version", "codes"):
         if data.get(key) in (None, ""):
             raise InputError("codebook.missing_top_field", file=file, field=key)
     for key in ("name", "version", "description", "language"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
-            raise InputError("codebook.wrong_top_type", file=file, field=key,
-                             expected=Term("codebook.type.text"), got=_type_name(value), value=value)
+            raise InputError(
+                "codebook.wrong_top_type",
+                file=file,
+                field=key,
+                expected=Term("codebook.type.text"),
+                got=_type_name(value),
+                value=value,
+            )
     if data.get("language", "nl") != "nl":
         raise InputError("codebook.language", file=file, got=data.get("language"))
     changelog = _changelog(data.get("changelog") or [], file)
     raw_codes = data["codes"]
     if not isinstance(raw_codes, list):
-        raise InputError("codebook.wrong_top_type", file=file, field="codes",
-                         expected=Term("codebook.type.list"), got=_type_name(raw_codes), value="")
+        raise InputError(
+            "codebook.wrong_top_type",
+            file=file,
+            field="codes",
+            expected=Term("codebook.type.list"),
+            got=_type_name(raw_codes),
+            value="",
+        )
     codes: list[Code] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_codes):
         where = {"file": file, "line": lines[index] if index < len(lines) else "?"}
         code = _code(raw, index, where, strict=strict)
         if code.id in seen:
-            raise InputError("codebook.duplicate_id", **where, code=code.id,
-                             first=seen[code.id])
+            raise InputError("codebook.duplicate_id", **where, code=code.id, first=seen[code.id])
         seen[code.id] = where["line"]
         codes.append(code)
     check_tree(codes, file=file)
     return Codebook(
-        name=data["name"], version=data["version"], description=data.get("description"),
-        changelog=changelog, codes=codes, language=data.get("language", "nl"),
+        name=data["name"],
+        version=data["version"],
+        description=data.get("description"),
+        changelog=changelog,
+        codes=codes,
+        language=data.get("language", "nl"),
     )
 
 
@@ -184,8 +204,13 @@ def _refuse_aliases(text: str, file: str) -> None:
 def _type_name(value: Any) -> Term | str:
     """What the reader found instead, in the message's language (codebook.type.*)."""
     kind = {
-        str: "text", int: "number", float: "number", bool: "yes_no", list: "list",
-        dict: "mapping", type(None): "empty",
+        str: "text",
+        int: "number",
+        float: "number",
+        bool: "yes_no",
+        list: "list",
+        dict: "mapping",
+        type(None): "empty",
     }.get(type(value))
     return Term(f"codebook.type.{kind}") if kind else type(value).__name__
 
@@ -197,8 +222,12 @@ def _check_duplicate_keys(node: yaml.Node | None, file: str) -> None:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 if key.value in keys:
-                    raise InputError("codebook.duplicate_key", file=file,
-                                     line=key.start_mark.line + 1, field=key.value)
+                    raise InputError(
+                        "codebook.duplicate_key",
+                        file=file,
+                        line=key.start_mark.line + 1,
+                        field=key.value,
+                    )
                 keys.add(key.value)
             _check_duplicate_keys(value, file)
     elif isinstance(node, yaml.SequenceNode):
@@ -218,30 +247,45 @@ def _code_lines(node: yaml.Node | None) -> list[int]:
 
 def _changelog(raw: Any, file: str) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
-        raise InputError("codebook.wrong_top_type", file=file, field="changelog",
-                         expected=Term("codebook.type.list"), got=_type_name(raw), value="")
+        raise InputError(
+            "codebook.wrong_top_type",
+            file=file,
+            field="changelog",
+            expected=Term("codebook.type.list"),
+            got=_type_name(raw),
+            value="",
+        )
     entries = []
     for index, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict):
-            raise InputError("codebook.bad_changelog", file=file, entry=index,
-                             field="-", got=_type_name(entry))
+            raise InputError(
+                "codebook.bad_changelog", file=file, entry=index, field="-", got=_type_name(entry)
+            )
         for key in CHANGELOG_KEYS:
             if entry.get(key) in (None, ""):
-                raise InputError("codebook.bad_changelog", file=file, entry=index,
-                                 field=key, got="leeg")
+                raise InputError(
+                    "codebook.bad_changelog", file=file, entry=index, field=key, got="leeg"
+                )
         changes = entry["changes"]
         if isinstance(changes, str):
             changes = [changes]
         if not isinstance(changes, list) or not all(isinstance(c, str) for c in changes):
-            raise InputError("codebook.bad_changelog", file=file, entry=index,
-                             field="changes", got=_type_name(changes))
+            raise InputError(
+                "codebook.bad_changelog",
+                file=file,
+                entry=index,
+                field="changes",
+                got=_type_name(changes),
+            )
         date = entry["date"]
-        entries.append({
-            "version": str(entry["version"]),
-            "date": date.isoformat() if isinstance(date, dt.date) else str(date),
-            "author": str(entry["author"]),
-            "changes": list(changes),
-        })
+        entries.append(
+            {
+                "version": str(entry["version"]),
+                "date": date.isoformat() if isinstance(date, dt.date) else str(date),
+                "author": str(entry["author"]),
+                "changes": list(changes),
+            }
+        )
     return entries
 
 
@@ -258,8 +302,9 @@ def _code(raw: Any, index: int, where: dict[str, Any], *, strict: bool) -> Code:
     where = {**where, "code": code_id}
     for key in raw:
         if key not in CODE_KEYS:
-            raise InputError("codebook.unknown_field", **where, field=key,
-                             expected=", ".join(CODE_KEYS))
+            raise InputError(
+                "codebook.unknown_field", **where, field=key, expected=", ".join(CODE_KEYS)
+            )
     values = validate_fields(raw, where=where)
     if values.get("name") in (None, ""):
         raise InputError("codebook.missing_field", **where, field="name")
@@ -268,13 +313,19 @@ def _code(raw: Any, index: int, where: dict[str, Any], *, strict: bool) -> Code:
             if not values.get(key):
                 raise InputError("codebook.missing_field", **where, field=key)
         if len(values.get("indicators", [])) < MIN_INDICATORS:
-            raise InputError("codebook.too_few", **where, field="indicators",
-                             minimum=MIN_INDICATORS, got=len(values.get("indicators", [])))
+            raise InputError(
+                "codebook.too_few",
+                **where,
+                field="indicators",
+                minimum=MIN_INDICATORS,
+                got=len(values.get("indicators", [])),
+            )
     return Code(id=code_id, **{k: v for k, v in values.items() if k != "id"})
 
 
-def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any],
-                    keys: str = "codebook.") -> dict[str, Any]:
+def validate_fields(
+    raw: Mapping[str, Any], *, where: Mapping[str, Any], keys: str = "codebook."
+) -> dict[str, Any]:
     """Type-check code fields (any subset); used on load and by :func:`edit_code`.
 
     ``where`` holds ``file``, ``line`` and ``code`` for the error message; ``keys`` is the
@@ -315,15 +366,16 @@ def validate_fields(raw: Mapping[str, Any], *, where: Mapping[str, Any],
                 _wrong(where, keys, key, "true/false", value)
             out[key] = value
         else:
-            raise InputError(keys + "unknown_field", **where, field=key,
-                             expected=", ".join(CODE_KEYS))
+            raise InputError(
+                keys + "unknown_field", **where, field=key, expected=", ".join(CODE_KEYS)
+            )
     return out
 
 
-def _wrong(where: Mapping[str, Any], keys: str, key: str, expected: Term | str,
-           value: Any) -> None:
-    raise InputError(keys + "wrong_type", **where, field=key, expected=expected,
-                     got=_type_name(value))
+def _wrong(where: Mapping[str, Any], keys: str, key: str, expected: Term | str, value: Any) -> None:
+    raise InputError(
+        keys + "wrong_type", **where, field=key, expected=expected, got=_type_name(value)
+    )
 
 
 def check_tree(codes: Sequence[Code], *, file: str = "<project>") -> None:
@@ -331,16 +383,22 @@ def check_tree(codes: Sequence[Code], *, file: str = "<project>") -> None:
     by_id = {c.id: c for c in codes}
     for code in codes:
         if code.parent is not None and code.parent not in by_id:
-            raise InputError("codebook.unknown_parent", file=file, code=code.id,
-                             field="parent", parent=code.parent)
+            raise InputError(
+                "codebook.unknown_parent",
+                file=file,
+                code=code.id,
+                field="parent",
+                parent=code.parent,
+            )
     for code in codes:
         path = [code.id]
         current = code
         while current.parent is not None:
             if current.parent in path:
-                cycle = " -> ".join([*path[path.index(current.parent):], current.parent])
-                raise InputError("codebook.parent_cycle", file=file, code=code.id,
-                                 field="parent", cycle=cycle)
+                cycle = " -> ".join([*path[path.index(current.parent) :], current.parent])
+                raise InputError(
+                    "codebook.parent_cycle", file=file, code=code.id, field="parent", cycle=cycle
+                )
             path.append(current.parent)
             current = by_id[current.parent]
 
@@ -373,8 +431,9 @@ def source_problems(codebook: Codebook, seeds_dir: str | Path) -> list[dict[str,
 # --------------------------------------------------------------------------- install
 
 
-def install_codebook(db: Database, codebook: Codebook, *, actor: str,
-                     source: str | None = None) -> int:
+def install_codebook(
+    db: Database, codebook: Codebook, *, actor: str, source: str | None = None
+) -> int:
     """Put a codebook's codes in the project and return the new ``codebooks.id``.
 
     A project may hold several codebooks side by side; their code ids must not collide
@@ -386,42 +445,83 @@ def install_codebook(db: Database, codebook: Codebook, *, actor: str,
         if db.execute("SELECT 1 FROM codebooks WHERE name = ?", [codebook.name]).fetchone():
             raise InputError("codebook.already_installed", name=codebook.name)
         slugs = [c.id for c in codebook.codes]
-        clash = db.execute(
-            f"SELECT k.slug, b.name FROM codes k JOIN codebooks b ON b.id = k.codebook_id "
-            f"WHERE k.slug IN ({', '.join('?' * len(slugs))})", slugs,
-        ).fetchall() if slugs else []
+        clash = (
+            db.execute(
+                f"SELECT k.slug, b.name FROM codes k JOIN codebooks b ON b.id = k.codebook_id "
+                f"WHERE k.slug IN ({', '.join('?' * len(slugs))})",
+                slugs,
+            ).fetchall()
+            if slugs
+            else []
+        )
         if clash:
-            raise InputError("codebook.id_collision", name=codebook.name,
-                             codes=", ".join(sorted(s for s, _ in clash)), other=clash[0][1])
+            raise InputError(
+                "codebook.id_collision",
+                name=codebook.name,
+                codes=", ".join(sorted(s for s, _ in clash)),
+                other=clash[0][1],
+            )
         stamp = now()
-        book_id = int(db["codebooks"].insert({
-            "name": codebook.name, "version": codebook.version,
-            "description": codebook.description, "source": source, "created_at": stamp,
-            "changelog": json.dumps(codebook.changelog, ensure_ascii=False),
-            "language": codebook.language,
-        }).last_pk)
+        book_id = int(
+            db["codebooks"]
+            .insert(
+                {
+                    "name": codebook.name,
+                    "version": codebook.version,
+                    "description": codebook.description,
+                    "source": source,
+                    "created_at": stamp,
+                    "changelog": json.dumps(codebook.changelog, ensure_ascii=False),
+                    "language": codebook.language,
+                }
+            )
+            .last_pk
+        )
         ids: dict[str, int] = {}
         for position, code in enumerate(codebook.codes):
             ids[code.id] = _insert_code(db, book_id, code, position)
         for code in codebook.codes:
             if code.parent:
-                db.execute("UPDATE codes SET parent_id = ? WHERE id = ?",
-                           [ids[code.parent], ids[code.id]])
+                db.execute(
+                    "UPDATE codes SET parent_id = ? WHERE id = ?", [ids[code.parent], ids[code.id]]
+                )
         from workbench.i18n import t
 
-        _log_change(db, book_id, actor, "note", None,
-                    t("codebook.installed", "nl", name=codebook.name, version=codebook.version,
-                      source=source or "-"),
-                    {"version": codebook.version, "source": source, "codes": len(slugs)})
-        record_event(db, actor, "codebook.install", "codebooks", book_id, None, {
-            "name": codebook.name, "version": codebook.version, "source": source,
-            "codes": slugs,
-        })
+        _log_change(
+            db,
+            book_id,
+            actor,
+            "note",
+            None,
+            t(
+                "codebook.installed",
+                "nl",
+                name=codebook.name,
+                version=codebook.version,
+                source=source or "-",
+            ),
+            {"version": codebook.version, "source": source, "codes": len(slugs)},
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.install",
+            "codebooks",
+            book_id,
+            None,
+            {
+                "name": codebook.name,
+                "version": codebook.version,
+                "source": source,
+                "codes": slugs,
+            },
+        )
     return book_id
 
 
-def ensure_imported_codebook(db: Database, name: str, *, description: str | None, source: str,
-                             actor: str) -> int:
+def ensure_imported_codebook(
+    db: Database, name: str, *, description: str | None, source: str, actor: str
+) -> int:
     """The id of codebook ``name``, created (logged as ``codebook.import``) when the project
     does not have it: the home of codes that come from another tool (REFI-QDA)."""
     access.require(db, actor, "import")
@@ -429,8 +529,13 @@ def ensure_imported_codebook(db: Database, name: str, *, description: str | None
         found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
         if found:
             return int(found[0])
-        record = {"name": name, "version": "1", "description": description, "source": source,
-                  "created_at": now()}
+        record = {
+            "name": name,
+            "version": "1",
+            "description": description,
+            "source": source,
+            "created_at": now(),
+        }
         book_id = int(db["codebooks"].insert(record).last_pk)
         record_event(db, actor, "codebook.import", "codebooks", book_id, None, record)
     return book_id
@@ -442,8 +547,15 @@ def add_imported_code(db: Database, record: Mapping[str, Any], *, actor: str) ->
     access.require(db, actor, "import")
     with transaction(db):
         new_id = int(db["codes"].insert(dict(record)).last_pk)
-        record_event(db, actor, "code.add", "codes", new_id, None,
-                     json.loads(json.dumps({**record, "id": new_id})))
+        record_event(
+            db,
+            actor,
+            "code.add",
+            "codes",
+            new_id,
+            None,
+            json.loads(json.dumps({**record, "id": new_id})),
+        )
     return new_id
 
 
@@ -459,28 +571,54 @@ def note_on_code(db: Database, code_id: int, note: str, *, details: Any, actor: 
         if code_row is None:
             raise NotFound("codings.unknown_code", code=code_id)
         change = {
-            "codebook_id": code_row["codebook_id"], "at": now(), "author": actor,
-            "action": "note", "code_slug": code_row["slug"], "rationale": note.strip(),
+            "codebook_id": code_row["codebook_id"],
+            "at": now(),
+            "author": actor,
+            "action": "note",
+            "code_slug": code_row["slug"],
+            "rationale": note.strip(),
             "details": json.dumps(details),
         }
         change_id = int(db["codebook_changes"].insert(change).last_pk)
-        record_event(db, actor, "codebook.note", "codebook_changes", change_id, None,
-                     {**change, "id": change_id})
+        record_event(
+            db,
+            actor,
+            "codebook.note",
+            "codebook_changes",
+            change_id,
+            None,
+            {**change, "id": change_id},
+        )
     return change_id
 
 
 def _insert_code(db: Database, book_id: int, code: Code, position: int) -> int:
-    return int(db["codes"].insert({
-        "codebook_id": book_id, "slug": code.id, "name": code.name, "name_en": code.name_en,
-        "parent_id": None, "brief": code.brief, "definition": code.definition,
-        "use_when": code.use_when, "dont_use_when": code.dont_use_when,
-        "examples": json.dumps(code.examples, ensure_ascii=False),
-        "counterexamples": json.dumps(code.counterexamples, ensure_ascii=False),
-        "indicators": json.dumps(code.indicators, ensure_ascii=False),
-        "source": json.dumps(code.source, ensure_ascii=False) if code.source else None,
-        "color": code.color, "sensitive": int(code.sensitive), "position": position,
-        "active": 1, "guid": None,  # exchange derives a stable UUID5 from the slug
-    }).last_pk)
+    return int(
+        db["codes"]
+        .insert(
+            {
+                "codebook_id": book_id,
+                "slug": code.id,
+                "name": code.name,
+                "name_en": code.name_en,
+                "parent_id": None,
+                "brief": code.brief,
+                "definition": code.definition,
+                "use_when": code.use_when,
+                "dont_use_when": code.dont_use_when,
+                "examples": json.dumps(code.examples, ensure_ascii=False),
+                "counterexamples": json.dumps(code.counterexamples, ensure_ascii=False),
+                "indicators": json.dumps(code.indicators, ensure_ascii=False),
+                "source": json.dumps(code.source, ensure_ascii=False) if code.source else None,
+                "color": code.color,
+                "sensitive": int(code.sensitive),
+                "position": position,
+                "active": 1,
+                "guid": None,  # exchange derives a stable UUID5 from the slug
+            }
+        )
+        .last_pk
+    )
 
 
 def install_codebook_file(db: Database, path: str | Path, *, actor: str) -> int:
@@ -494,13 +632,20 @@ def install_codebook_file(db: Database, path: str | Path, *, actor: str) -> int:
 
 def _code_from_row(r: Mapping[str, Any], parent_slug: str | None) -> Code:
     return Code(
-        id=r["slug"], name=r["name"], name_en=r["name_en"], parent=parent_slug,
-        brief=r["brief"], definition=r["definition"], use_when=r["use_when"],
-        dont_use_when=r["dont_use_when"], examples=json.loads(r["examples"] or "[]"),
+        id=r["slug"],
+        name=r["name"],
+        name_en=r["name_en"],
+        parent=parent_slug,
+        brief=r["brief"],
+        definition=r["definition"],
+        use_when=r["use_when"],
+        dont_use_when=r["dont_use_when"],
+        examples=json.loads(r["examples"] or "[]"),
         counterexamples=json.loads(r["counterexamples"] or "[]"),
         indicators=json.loads(r["indicators"] or "[]"),
         source=json.loads(r["source"]) if r["source"] else None,
-        color=r["color"], sensitive=bool(r["sensitive"]),
+        color=r["color"],
+        sensitive=bool(r["sensitive"]),
     )
 
 
@@ -518,8 +663,9 @@ def codebooks(db: Database) -> list[dict[str, Any]]:
     return books
 
 
-def codebook_from_project(db: Database, name: str | None = None, *,
-                          include_inactive: bool = False) -> Codebook:
+def codebook_from_project(
+    db: Database, name: str | None = None, *, include_inactive: bool = False
+) -> Codebook:
     """The project's codebook as a :class:`Codebook` (as edited so far).
 
     ``name`` picks one installed codebook; without it all of them are combined (in install
@@ -548,8 +694,9 @@ def codebook_from_project(db: Database, name: str | None = None, *,
     return Codebook(
         name=book["name"] if book else " + ".join(b["name"] for b in books),
         version=book["version"] if book else "+".join(b["version"] for b in books),
-        description=book["description"] if book else "\n\n".join(
-            b["description"] or "" for b in books).strip() or None,
+        description=book["description"]
+        if book
+        else "\n\n".join(b["description"] or "" for b in books).strip() or None,
         changelog=changelog + _project_changelog(db, [b["id"] for b in books]),
         codes=ordered,
     )
@@ -575,13 +722,17 @@ def _tree_order(codes: Sequence[Code]) -> list[Code]:
 
 def _project_changelog(db: Database, book_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Edits made in the project, grouped per day and author, as codebook changelog entries."""
-    rows = _query(
-        db,
-        f"SELECT c.*, b.version FROM codebook_changes c JOIN codebooks b ON b.id = c.codebook_id "
-        f"WHERE c.codebook_id IN ({', '.join('?' * len(book_ids))}) AND c.action != 'note' "
-        "ORDER BY c.id",
-        book_ids,
-    ) if book_ids else []
+    rows = (
+        _query(
+            db,
+            f"SELECT c.*, b.version FROM codebook_changes c JOIN codebooks b ON b.id = c.codebook_id "
+            f"WHERE c.codebook_id IN ({', '.join('?' * len(book_ids))}) AND c.action != 'note' "
+            "ORDER BY c.id",
+            book_ids,
+        )
+        if book_ids
+        else []
+    )
     entries: list[dict[str, Any]] = []
     for r in rows:
         day = r["at"][:10]
@@ -589,21 +740,44 @@ def _project_changelog(db: Database, book_ids: Sequence[int]) -> list[dict[str, 
         if entries and entries[-1]["date"] == day and entries[-1]["author"] == r["author"]:
             entries[-1]["changes"].append(text)
         else:
-            entries.append({"version": f"{r['version']}+project", "date": day,
-                            "author": r["author"], "changes": [text]})
+            entries.append(
+                {
+                    "version": f"{r['version']}+project",
+                    "date": day,
+                    "author": r["author"],
+                    "changes": [text],
+                }
+            )
     return entries
 
 
 # --------------------------------------------------------------------------- helpers for edits
 
 
-def _log_change(db: Database, book_id: int, actor: str, action: str, slug: str | None,
-                rationale: str, details: Any) -> int:
-    return int(db["codebook_changes"].insert({
-        "codebook_id": book_id, "at": now(), "author": actor, "action": action,
-        "code_slug": slug, "rationale": rationale,
-        "details": json.dumps(details, ensure_ascii=False, default=str),
-    }).last_pk)
+def _log_change(
+    db: Database,
+    book_id: int,
+    actor: str,
+    action: str,
+    slug: str | None,
+    rationale: str,
+    details: Any,
+) -> int:
+    return int(
+        db["codebook_changes"]
+        .insert(
+            {
+                "codebook_id": book_id,
+                "at": now(),
+                "author": actor,
+                "action": action,
+                "code_slug": slug,
+                "rationale": rationale,
+                "details": json.dumps(details, ensure_ascii=False, default=str),
+            }
+        )
+        .last_pk
+    )
 
 
 def _require_rationale(rationale: str | None) -> str:
@@ -634,7 +808,8 @@ def _subtree(db: Database, code_id: int) -> list[int]:
     """The code and all codes below it."""
     rows = db.execute(
         "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub "
-        "ON c.parent_id = sub.id) SELECT id FROM sub", [code_id],
+        "ON c.parent_id = sub.id) SELECT id FROM sub",
+        [code_id],
     ).fetchall()
     return [int(r[0]) for r in rows]
 
@@ -651,8 +826,12 @@ def slugify(name: str) -> str:
 def _validated(fields_: Mapping[str, Any], slug: str) -> dict[str, Any]:
     unknown = set(fields_) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InputError("codebook.edit.unknown_field", code=slug, field=sorted(unknown)[0],
-                         expected=", ".join(EDITABLE_FIELDS))
+        raise InputError(
+            "codebook.edit.unknown_field",
+            code=slug,
+            field=sorted(unknown)[0],
+            expected=", ".join(EDITABLE_FIELDS),
+        )
     return validate_fields(fields_, where={"code": slug}, keys="codebook.edit.")
 
 
@@ -664,10 +843,21 @@ def _own_codebook(db: Database, actor: str) -> int:
     from workbench.i18n import t
 
     name = t("codebook.own_codebook", "nl")
-    book_id = int(db["codebooks"].insert({
-        "name": name, "version": "0.1", "description": None, "source": None,
-        "created_at": now(), "changelog": "[]", "language": "nl",
-    }).last_pk)
+    book_id = int(
+        db["codebooks"]
+        .insert(
+            {
+                "name": name,
+                "version": "0.1",
+                "description": None,
+                "source": None,
+                "created_at": now(),
+                "changelog": "[]",
+                "language": "nl",
+            }
+        )
+        .last_pk
+    )
     record_event(db, actor, "codebook.create", "codebooks", book_id, None, {"name": name})
     return book_id
 
@@ -724,13 +914,13 @@ def add_code(
             db.execute("UPDATE codes SET parent_id = ? WHERE id = ?", [parent_row["id"], new_id])
         after = _public(_code_row(db, new_id))
         _log_change(db, book_id, actor, "add", slug, rationale, {"parent": parent})
-        record_event(db, actor, "codebook.add", "codes", new_id, None,
-                     {**after, "rationale": rationale})
+        record_event(
+            db, actor, "codebook.add", "codes", new_id, None, {**after, "rationale": rationale}
+        )
     return slug
 
 
-def edit_code(db: Database, code: int | str, *, rationale: str, actor: str,
-              **fields_: Any) -> None:
+def edit_code(db: Database, code: int | str, *, rationale: str, actor: str, **fields_: Any) -> None:
     """Change descriptive fields of a code (definition, examples, indicators, colour, ...)."""
     access.require(db, actor, "codebook.edit")
     rationale = _require_rationale(rationale)
@@ -740,21 +930,41 @@ def edit_code(db: Database, code: int | str, *, rationale: str, actor: str,
         if not values:
             return
         stored = {
-            k: (json.dumps(v, ensure_ascii=False) if k in LIST_FIELDS or k == "source" and v
-                else int(v) if k == "sensitive" else v)
+            k: (
+                json.dumps(v, ensure_ascii=False)
+                if k in LIST_FIELDS or k == "source" and v
+                else int(v)
+                if k == "sensitive"
+                else v
+            )
             for k, v in values.items()
         }
         db["codes"].update(before["id"], stored)
         after = _code_row(db, before["id"])
         changed = sorted(k for k in values if before[k] != after[k])
-        _log_change(db, before["codebook_id"], actor, "edit", before["slug"], rationale,
-                    {"fields": changed})
-        record_event(db, actor, "codebook.edit", "codes", before["id"], _public(before),
-                     {**_public(after), "rationale": rationale})
+        _log_change(
+            db, before["codebook_id"], actor, "edit", before["slug"], rationale, {"fields": changed}
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.edit",
+            "codes",
+            before["id"],
+            _public(before),
+            {**_public(after), "rationale": rationale},
+        )
 
 
-def rename_code(db: Database, code: int | str, name: str, *, rationale: str, actor: str,
-                name_en: str | None = None) -> None:
+def rename_code(
+    db: Database,
+    code: int | str,
+    name: str,
+    *,
+    rationale: str,
+    actor: str,
+    name_en: str | None = None,
+) -> None:
     """Give a code a new name; its id (slug) stays, so codings and exports keep pointing at it."""
     access.require(db, actor, "codebook.edit")
     rationale = _require_rationale(rationale)
@@ -767,14 +977,29 @@ def rename_code(db: Database, code: int | str, name: str, *, rationale: str, act
             update["name_en"] = name_en.strip() or None
         db["codes"].update(before["id"], update)
         after = _code_row(db, before["id"])
-        _log_change(db, before["codebook_id"], actor, "rename", before["slug"], rationale,
-                    {"from": before["name"], "to": after["name"]})
-        record_event(db, actor, "codebook.rename", "codes", before["id"], _public(before),
-                     {**_public(after), "rationale": rationale})
+        _log_change(
+            db,
+            before["codebook_id"],
+            actor,
+            "rename",
+            before["slug"],
+            rationale,
+            {"from": before["name"], "to": after["name"]},
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.rename",
+            "codes",
+            before["id"],
+            _public(before),
+            {**_public(after), "rationale": rationale},
+        )
 
 
-def move_code(db: Database, code: int | str, parent: str | None, *, rationale: str,
-              actor: str) -> None:
+def move_code(
+    db: Database, code: int | str, parent: str | None, *, rationale: str, actor: str
+) -> None:
     """Hang a code (with everything below it) under another parent, or at the top (None).
 
     Moving under a code of another installed codebook moves the branch into that codebook.
@@ -786,23 +1011,36 @@ def move_code(db: Database, code: int | str, parent: str | None, *, rationale: s
         branch = _subtree(db, before["id"])
         parent_row = _code_row(db, parent) if parent is not None else None
         if parent_row is not None and parent_row["id"] in branch:
-            raise InputError("codebook.edit.move_cycle", code=before["slug"],
-                             parent=parent_row["slug"])
+            raise InputError(
+                "codebook.edit.move_cycle", code=before["slug"], parent=parent_row["slug"]
+            )
         book_id = parent_row["codebook_id"] if parent_row else before["codebook_id"]
-        db.execute("UPDATE codes SET parent_id = ? WHERE id = ?",
-                   [parent_row["id"] if parent_row else None, before["id"]])
+        db.execute(
+            "UPDATE codes SET parent_id = ? WHERE id = ?",
+            [parent_row["id"] if parent_row else None, before["id"]],
+        )
         if book_id != before["codebook_id"]:
-            db.execute(f"UPDATE codes SET codebook_id = ? WHERE id IN "
-                       f"({', '.join('?' * len(branch))})", [book_id, *branch])
+            db.execute(
+                f"UPDATE codes SET codebook_id = ? WHERE id IN ({', '.join('?' * len(branch))})",
+                [book_id, *branch],
+            )
         old_parent = row(db, "codes", before["parent_id"]) if before["parent_id"] else None
         details = {"from": old_parent["slug"] if old_parent else None, "to": parent}
         _log_change(db, book_id, actor, "move", before["slug"], rationale, details)
-        record_event(db, actor, "codebook.move", "codes", before["id"], _public(before),
-                     {**_public(_code_row(db, before["id"])), "rationale": rationale})
+        record_event(
+            db,
+            actor,
+            "codebook.move",
+            "codes",
+            before["id"],
+            _public(before),
+            {**_public(_code_row(db, before["id"])), "rationale": rationale},
+        )
 
 
-def merge_codes(db: Database, source: int | str, target: int | str, *, rationale: str,
-                actor: str) -> dict[str, int]:
+def merge_codes(
+    db: Database, source: int | str, target: int | str, *, rationale: str, actor: str
+) -> dict[str, int]:
     """Merge ``source`` into ``target``: its codings and child codes move to the target.
 
     The source code stays in the project as inactive (its id is kept for the history). A coding
@@ -816,33 +1054,52 @@ def merge_codes(db: Database, source: int | str, target: int | str, *, rationale
         if src["id"] == dst["id"]:
             raise InputError("codebook.edit.merge_self", code=src["slug"])
         if dst["id"] in _subtree(db, src["id"]):
-            raise InputError("codebook.edit.merge_into_child", code=src["slug"],
-                             target=dst["slug"])
+            raise InputError("codebook.edit.merge_into_child", code=src["slug"], target=dst["slug"])
         if not src["active"] or not dst["active"]:
-            raise InputError("codebook.edit.inactive",
-                             code=src["slug"] if not src["active"] else dst["slug"])
+            raise InputError(
+                "codebook.edit.inactive", code=src["slug"] if not src["active"] else dst["slug"]
+            )
         moved, duplicates = merge_code_codings(db, src["id"], dst["id"], actor=actor)
-        children = [r[0] for r in db.execute(
-            "SELECT slug FROM codes WHERE parent_id = ? ORDER BY position", [src["id"]])]
+        children = [
+            r[0]
+            for r in db.execute(
+                "SELECT slug FROM codes WHERE parent_id = ? ORDER BY position", [src["id"]]
+            )
+        ]
         for child in children:
             child_row = _code_row(db, child)
             branch = _subtree(db, child_row["id"])
-            db.execute("UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
-                       [dst["id"], dst["codebook_id"], child_row["id"]])
-            db.execute(f"UPDATE codes SET codebook_id = ? WHERE id IN "
-                       f"({', '.join('?' * len(branch))})", [dst["codebook_id"], *branch])
+            db.execute(
+                "UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
+                [dst["id"], dst["codebook_id"], child_row["id"]],
+            )
+            db.execute(
+                f"UPDATE codes SET codebook_id = ? WHERE id IN ({', '.join('?' * len(branch))})",
+                [dst["codebook_id"], *branch],
+            )
         db.execute("UPDATE codes SET active = 0 WHERE id = ?", [src["id"]])
-        details = {"into": dst["slug"], "codings_moved": moved, "children": children,
-                   "duplicates_removed": [d["id"] for d in duplicates]}
+        details = {
+            "into": dst["slug"],
+            "codings_moved": moved,
+            "children": children,
+            "duplicates_removed": [d["id"] for d in duplicates],
+        }
         _log_change(db, src["codebook_id"], actor, "merge", src["slug"], rationale, details)
-        record_event(db, actor, "codebook.merge", "codes", src["id"],
-                     {**_public(src), "duplicate_codings": duplicates},
-                     {**details, "rationale": rationale})
+        record_event(
+            db,
+            actor,
+            "codebook.merge",
+            "codes",
+            src["id"],
+            {**_public(src), "duplicate_codings": duplicates},
+            {**details, "rationale": rationale},
+        )
     return {"moved": len(moved), "duplicates": len(duplicates), "children": len(children)}
 
 
-def split_code(db: Database, code: int | str, parts: Sequence[Mapping[str, Any]], *,
-               rationale: str, actor: str) -> dict[str, list[Any]]:
+def split_code(
+    db: Database, code: int | str, parts: Sequence[Mapping[str, Any]], *, rationale: str, actor: str
+) -> dict[str, list[Any]]:
     """Create new codes out of one (as its siblings); codings stay until someone recodes them.
 
     ``parts`` are dicts with at least ``name`` (and optionally ``slug`` and code fields). The
@@ -863,24 +1120,42 @@ def split_code(db: Database, code: int | str, parts: Sequence[Mapping[str, Any]]
             part = dict(part)
             part.setdefault("color", original["color"])
             part.setdefault("sensitive", bool(original["sensitive"]))
-            slugs.append(add_code(
-                db, rationale=rationale, actor=actor,
-                parent=parent["slug"] if parent else None,
-                codebook=None if parent else book["name"], **part,
-            ))
-        to_recode = [r[0] for r in db.execute(
-            "SELECT id FROM codings WHERE code_id = ? ORDER BY document_id, start_char",
-            [original["id"]])]
+            slugs.append(
+                add_code(
+                    db,
+                    rationale=rationale,
+                    actor=actor,
+                    parent=parent["slug"] if parent else None,
+                    codebook=None if parent else book["name"],
+                    **part,
+                )
+            )
+        to_recode = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM codings WHERE code_id = ? ORDER BY document_id, start_char",
+                [original["id"]],
+            )
+        ]
         details = {"into": slugs, "codings_to_recode": to_recode}
-        _log_change(db, original["codebook_id"], actor, "split", original["slug"], rationale,
-                    details)
-        record_event(db, actor, "codebook.split", "codes", original["id"], _public(original),
-                     {**details, "rationale": rationale})
+        _log_change(
+            db, original["codebook_id"], actor, "split", original["slug"], rationale, details
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.split",
+            "codes",
+            original["id"],
+            _public(original),
+            {**details, "rationale": rationale},
+        )
     return {"codes": slugs, "codings": to_recode}
 
 
-def recode_codings(db: Database, coding_ids: Iterable[int], target: int | str, *,
-                   actor: str) -> int:
+def recode_codings(
+    db: Database, coding_ids: Iterable[int], target: int | str, *, actor: str
+) -> int:
     """Move codings to another code (after a split); each move is logged with the full row."""
     access.require(db, actor, "codebook.edit")
     moved = 0
@@ -892,8 +1167,9 @@ def recode_codings(db: Database, coding_ids: Iterable[int], target: int | str, *
     return moved
 
 
-def codings_of(db: Database, code: int | str, *,
-               statuses: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def codings_of(
+    db: Database, code: int | str, *, statuses: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """The codings on one code (e.g. the ones left to recode after a split), in text order."""
     found = _code_row(db, code)
     where, params = "c.code_id = ?", [found["id"]]
@@ -905,7 +1181,8 @@ def codings_of(db: Database, code: int | str, *,
         db,
         "SELECT c.id, c.document_id, d.name AS document, c.start_char, c.end_char, c.text, "
         "c.coder, c.origin, c.status FROM codings c JOIN documents d ON d.id = c.document_id "
-        f"WHERE {where} ORDER BY c.document_id, c.start_char, c.id", params,
+        f"WHERE {where} ORDER BY c.document_id, c.start_char, c.id",
+        params,
     )
 
 
@@ -940,8 +1217,13 @@ def code_tree(db: Database, *, include_inactive: bool = False) -> list[dict[str,
         total = 0
         for r in by_parent.get(parent, []):
             node = _public(r)
-            node.update(slug=r["slug"], parent=r["parent_slug"], depth=depth,
-                        active=bool(r["active"]), sensitive=bool(r["sensitive"]))
+            node.update(
+                slug=r["slug"],
+                parent=r["parent_slug"],
+                depth=depth,
+                active=bool(r["active"]),
+                sensitive=bool(r["sensitive"]),
+            )
             out.append(node)
             below = walk(r["id"], depth + 1)
             node["n_accepted_total"] = node["n_accepted"] + below
@@ -961,7 +1243,8 @@ def change_log(db: Database, *, code: str | None = None) -> list[dict[str, Any]]
         db,
         "SELECT c.id, c.at, c.author, c.action, c.code_slug, c.rationale, c.details, "
         f"b.name AS codebook FROM codebook_changes c JOIN codebooks b ON b.id = c.codebook_id "
-        f"{where} ORDER BY c.id DESC", params,
+        f"{where} ORDER BY c.id DESC",
+        params,
     )
     for r in rows:
         r["details"] = json.loads(r["details"]) if r["details"] else None
@@ -993,16 +1276,23 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 def codebook_to_yaml(codebook: Codebook) -> str:
     """YAML that :func:`load_codebook` reads back to the same codebook."""
-    return yaml.dump(codebook_to_dict(codebook), Dumper=_NoAliasDumper, allow_unicode=True,
-                     sort_keys=False, width=100, default_flow_style=False)
+    return yaml.dump(
+        codebook_to_dict(codebook),
+        Dumper=_NoAliasDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
+    )
 
 
 def _counts(db: Database) -> dict[str, int]:
     return {node["slug"]: node["n_accepted_total"] for node in code_tree(db)}
 
 
-def codebook_to_markdown(codebook: Codebook, *, counts: Mapping[str, int] | None = None,
-                         lang: str = "nl") -> str:
+def codebook_to_markdown(
+    codebook: Codebook, *, counts: Mapping[str, int] | None = None, lang: str = "nl"
+) -> str:
     """A readable document for the research team: tree, then every code in full."""
     from workbench.i18n import t
 
@@ -1021,10 +1311,15 @@ def codebook_to_markdown(codebook: Codebook, *, counts: Mapping[str, int] | None
     lines += ["", f"## {label('codes')}", ""]
     for code in codebook.codes:
         title = f"{code.name} ({code.name_en})" if code.name_en and lang == "nl" else code.name
-        lines += [f"### {title}", "", f"`{code.id}`" + (
-            f" · {label('parent')}: `{code.parent}`" if code.parent else "") + (
-            f" · {label('color')}: {code.color}" if code.color else "") + (
-            f" · **{label('sensitive')}**" if code.sensitive else ""), ""]
+        lines += [
+            f"### {title}",
+            "",
+            f"`{code.id}`"
+            + (f" · {label('parent')}: `{code.parent}`" if code.parent else "")
+            + (f" · {label('color')}: {code.color}" if code.color else "")
+            + (f" · **{label('sensitive')}**" if code.sensitive else ""),
+            "",
+        ]
         for key in ("brief", "definition", "use_when", "dont_use_when"):
             value = getattr(code, key)
             if value:
@@ -1036,8 +1331,7 @@ def codebook_to_markdown(codebook: Codebook, *, counts: Mapping[str, int] | None
         if code.indicators:
             lines += [f"**{label('indicators')}:** " + ", ".join(code.indicators), ""]
         if code.source:
-            lines += [f"**{label('source')}:** {code.source['file']}: "
-                      f"“{code.source['quote']}”", ""]
+            lines += [f"**{label('source')}:** {code.source['file']}: “{code.source['quote']}”", ""]
     if codebook.changelog:
         lines += [f"## {label('changelog')}", ""]
         for entry in codebook.changelog:
@@ -1058,8 +1352,13 @@ def _depths(codes: Sequence[Code]) -> dict[str, int]:
     return depth
 
 
-def write_docx(codebook: Codebook, path: str | Path, *,
-               counts: Mapping[str, int] | None = None, lang: str = "nl") -> Path:
+def write_docx(
+    codebook: Codebook,
+    path: str | Path,
+    *,
+    counts: Mapping[str, int] | None = None,
+    lang: str = "nl",
+) -> Path:
     """The same document as :func:`codebook_to_markdown`, as Word (python-docx)."""
     from docx import Document
     from docx.shared import Pt, RGBColor
@@ -1079,8 +1378,11 @@ def write_docx(codebook: Codebook, path: str | Path, *,
     doc.add_heading(label("tree"), level=1)
     depth = _depths(codebook.codes)
     for code in codebook.codes:
-        style = "List Bullet" if depth[code.id] == 0 else (
-            "List Bullet 2" if depth[code.id] == 1 else "List Bullet 3")
+        style = (
+            "List Bullet"
+            if depth[code.id] == 0
+            else ("List Bullet 2" if depth[code.id] == 1 else "List Bullet 3")
+        )
         par = doc.add_paragraph(style=style)
         _swatch(par, code.color, RGBColor)
         par.add_run(code.name).bold = True
@@ -1146,8 +1448,15 @@ def _swatch(paragraph: Any, color: str | None, rgb: Any) -> None:
         run.font.color.rgb = rgb.from_string(color[1:].upper())
 
 
-def export_codebook(db: Database, path: str | Path, *, format: str, user: str,
-                    name: str | None = None, lang: str = "nl") -> Path:
+def export_codebook(
+    db: Database,
+    path: str | Path,
+    *,
+    format: str,
+    user: str,
+    name: str | None = None,
+    lang: str = "nl",
+) -> Path:
     """Write the project's codebook as ``yaml``, ``md`` or ``docx`` (QDC: workbench.exchange).
 
     Markdown and Word include the number of accepted codings per code (a code with its
@@ -1174,14 +1483,16 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def export_bytes(db: Database, *, format: str, user: str, name: str | None = None,
-                 lang: str = "nl") -> bytes:
+def export_bytes(
+    db: Database, *, format: str, user: str, name: str | None = None, lang: str = "nl"
+) -> bytes:
     """The export as bytes, for a download button (same content as :func:`export_codebook`)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        path = export_codebook(db, Path(folder) / f"codeboek.{format}", format=format,
-                               user=user, name=name, lang=lang)
+        path = export_codebook(
+            db, Path(folder) / f"codeboek.{format}", format=format, user=user, name=name, lang=lang
+        )
         return path.read_bytes()
 
 
@@ -1211,7 +1522,9 @@ def remove_codebook(db: Database, name: str, *, rationale: str, actor: str) -> i
         book_id = int(found[0])
         used = db.execute(
             "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
-            "WHERE k.codebook_id = ?", [book_id]).fetchone()[0]
+            "WHERE k.codebook_id = ?",
+            [book_id],
+        ).fetchone()[0]
         if used:
             raise InputError("codebook.edit.remove_used", name=name, n=used)
         before = codebook_to_dict(codebook_from_project(db, name, include_inactive=True))
@@ -1219,6 +1532,7 @@ def remove_codebook(db: Database, name: str, *, rationale: str, actor: str) -> i
         db.execute("UPDATE codes SET parent_id = NULL WHERE codebook_id = ?", [book_id])
         db.execute("DELETE FROM codes WHERE codebook_id = ?", [book_id])
         db.execute("DELETE FROM codebooks WHERE id = ?", [book_id])
-        record_event(db, actor, "codebook.remove", "codebooks", book_id, before,
-                     {"rationale": rationale})
+        record_event(
+            db, actor, "codebook.remove", "codebooks", book_id, before, {"rationale": rationale}
+        )
     return int(n)

@@ -87,9 +87,7 @@ def add_coding(
         if text_row is None:
             raise NotFound("codings.unknown_document", document=document_id)
         if not 0 <= start_char < end_char <= text_row[1]:
-            raise InputError(
-                "codings.bad_span", start=start_char, end=end_char, length=text_row[1]
-            )
+            raise InputError("codings.bad_span", start=start_char, end=end_char, length=text_row[1])
         if segment_id is None:
             seg = db.execute(
                 "SELECT id FROM segments WHERE document_id = ? AND start_char = ? AND end_char = ?",
@@ -166,8 +164,9 @@ def set_life_time(
             "UPDATE codings SET life_year = ?, life_age = ?, updated_at = ? WHERE id = ?",
             [year, age, now(), coding_id],
         )
-        record_event(db, actor, "coding.when", "codings", coding_id, before,
-                     row(db, "codings", coding_id))
+        record_event(
+            db, actor, "coding.when", "codings", coding_id, before, row(db, "codings", coding_id)
+        )
     return coding_id
 
 
@@ -180,8 +179,9 @@ def remove_coding(db: Database, coding_id: int, *, actor: str) -> None:
         record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
 
 
-def merge_code_codings(db: Database, source_id: int, target_id: int, *,
-                       actor: str) -> tuple[list[int], list[dict[str, Any]]]:
+def merge_code_codings(
+    db: Database, source_id: int, target_id: int, *, actor: str
+) -> tuple[list[int], list[dict[str, Any]]]:
     """Move every coding of code ``source_id`` to code ``target_id`` (a code merge).
 
     A coding the same coder already made with the target on the same span is a duplicate and
@@ -193,16 +193,24 @@ def merge_code_codings(db: Database, source_id: int, target_id: int, *,
         cur = db.execute(
             "SELECT s.* FROM codings s JOIN codings t ON t.code_id = ? AND t.document_id = "
             "s.document_id AND t.coder = s.coder AND t.start_char = s.start_char AND "
-            "t.end_char = s.end_char WHERE s.code_id = ?", [target_id, source_id])
+            "t.end_char = s.end_char WHERE s.code_id = ?",
+            [target_id, source_id],
+        )
         names = [d[0] for d in cur.description]
         duplicates = [dict(zip(names, r)) for r in cur.fetchall()]
         if duplicates:
-            db.execute(f"DELETE FROM codings WHERE id IN ({', '.join('?' * len(duplicates))})",
-                       [d["id"] for d in duplicates])
-        moved = [r[0] for r in db.execute(
-            "SELECT id FROM codings WHERE code_id = ? ORDER BY id", [source_id])]
-        db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
-                   [target_id, now(), source_id])
+            db.execute(
+                f"DELETE FROM codings WHERE id IN ({', '.join('?' * len(duplicates))})",
+                [d["id"] for d in duplicates],
+            )
+        moved = [
+            r[0]
+            for r in db.execute("SELECT id FROM codings WHERE code_id = ? ORDER BY id", [source_id])
+        ]
+        db.execute(
+            "UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
+            [target_id, now(), source_id],
+        )
     return moved, duplicates
 
 
@@ -222,17 +230,31 @@ def recode(db: Database, coding_id: int, target_id: int, *, actor: str) -> bool:
         clash = db.execute(
             "SELECT id FROM codings WHERE code_id = ? AND document_id = ? AND coder = ? "
             "AND start_char = ? AND end_char = ?",
-            [target_id, before["document_id"], before["coder"], before["start_char"],
-             before["end_char"]],
+            [
+                target_id,
+                before["document_id"],
+                before["coder"],
+                before["start_char"],
+                before["end_char"],
+            ],
         ).fetchone()
         if clash:
             db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
             record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
         else:
-            db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
-                       [target_id, now(), coding_id])
-            record_event(db, actor, "coding.recode", "codings", coding_id, before,
-                         row(db, "codings", coding_id))
+            db.execute(
+                "UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
+                [target_id, now(), coding_id],
+            )
+            record_event(
+                db,
+                actor,
+                "coding.recode",
+                "codings",
+                coding_id,
+                before,
+                row(db, "codings", coding_id),
+            )
     return True
 
 

@@ -43,7 +43,13 @@ from workbench.codings import add_coding, code_id as resolve_code_id, remove_cod
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t
 from workbench.store import (
-    SYSTEM_USERS, get_setting, now, record_event, row, set_setting, transaction,
+    SYSTEM_USERS,
+    get_setting,
+    now,
+    record_event,
+    row,
+    set_setting,
+    transaction,
 )
 
 UNITS = ("segment", "turn", "document")
@@ -73,7 +79,8 @@ def human_coders(db: Database) -> list[str]:
     leave_out = ", ".join("?" * len(SYSTEM_USERS))
     found = db.execute(
         "SELECT DISTINCT coder FROM codings WHERE status = 'accepted' "
-        f"AND coder NOT IN ({leave_out}) ORDER BY coder", list(SYSTEM_USERS)
+        f"AND coder NOT IN ({leave_out}) ORDER BY coder",
+        list(SYSTEM_USERS),
     ).fetchall()
     return [r[0] for r in found]
 
@@ -126,8 +133,7 @@ def _coder_filter(coder: str) -> tuple[str, list[Any]]:
 def _codings_of(db: Database, coder: str) -> list[tuple[int, int, int, int, str]]:
     where, params = _coder_filter(coder)
     return db.execute(
-        f"SELECT document_id, start_char, end_char, code_id, created_at FROM codings "
-        f"WHERE {where}",
+        f"SELECT document_id, start_char, end_char, code_id, created_at FROM codings WHERE {where}",
         params,
     ).fetchall()
 
@@ -161,9 +167,11 @@ def _units_per_document(db: Database, unit: str) -> dict[int, int]:
     """How many units of this kind each document has (a document is one unit of itself)."""
     if unit == "document":
         return {r[0]: 1 for r in db.execute("SELECT id FROM documents")}
-    return dict(db.execute(
-        f"SELECT document_id, count(*) FROM {_unit_table(unit)} GROUP BY document_id"
-    ).fetchall())
+    return dict(
+        db.execute(
+            f"SELECT document_id, count(*) FROM {_unit_table(unit)} GROUP BY document_id"
+        ).fetchall()
+    )
 
 
 @dataclass
@@ -176,7 +184,7 @@ class Seen:
     """
 
     documents: set[int]
-    units: dict[int, set[int]]          # document id -> unit ids (from segment samples)
+    units: dict[int, set[int]]  # document id -> unit ids (from segment samples)
     because: dict[str, int]
 
 
@@ -184,10 +192,14 @@ def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
     coded = {c[0] for c in codings}
     if coder == MODEL:  # the model judged the documents it made suggestions for
         return Seen(coded, {}, {"sample": 0, "done": 0, "coded": len(coded)})
-    sampled = {r[0] for r in db.execute(
-        "SELECT DISTINCT su.document_id FROM sample_units su JOIN samples s ON s.id = su.sample_id "
-        "JOIN sample_coders sc ON sc.sample_id = s.id WHERE s.unit = 'document' AND sc.coder = ?",
-        [coder])}
+    sampled = {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT su.document_id FROM sample_units su JOIN samples s ON s.id = su.sample_id "
+            "JOIN sample_coders sc ON sc.sample_id = s.id WHERE s.unit = 'document' AND sc.coder = ?",
+            [coder],
+        )
+    }
     done = done_marks.done_documents(db, coder)
     units: dict[int, set[int]] = {}
     if unit != "document":
@@ -196,16 +208,19 @@ def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
             f"SELECT s.document_id, {column} FROM sample_units su "
             "JOIN samples sa ON sa.id = su.sample_id JOIN sample_coders sc "
             "ON sc.sample_id = sa.id AND sc.coder = ? JOIN segments s ON s.id = su.segment_id",
-            [coder]):
+            [coder],
+        ):
             units.setdefault(doc, set()).add(unit_id)
-    return Seen(sampled | done | coded, units,
-                {"sample": len(sampled), "done": len(done), "coded": len(coded)})
+    return Seen(
+        sampled | done | coded,
+        units,
+        {"sample": len(sampled), "done": len(done), "coded": len(coded)},
+    )
 
 
 def _check_resample(resample: str) -> None:
     if resample not in RESAMPLE:
-        raise InputError("agreement.bad_resample", resample=resample,
-                         expected=", ".join(RESAMPLE))
+        raise InputError("agreement.bad_resample", resample=resample, expected=", ".join(RESAMPLE))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,20 +237,27 @@ class UnitMatrix:
 
     unit: str
     coders: list[str]
-    units: list[dict[str, Any]]        # unit_id, document_id, start_char, end_char
-    codes: list[dict[str, Any]]        # id, slug, name (codes used by a chosen coder in scope)
+    units: list[dict[str, Any]]  # unit_id, document_id, start_char, end_char
+    codes: list[dict[str, Any]]  # id, slug, name (codes used by a chosen coder in scope)
     presence: np.ndarray
-    times: dict[int, str]              # document id -> latest coding or done mark of a coder
+    times: dict[int, str]  # document id -> latest coding or done mark of a coder
     clusters: np.ndarray | None = None
     resample: str = "codings"
     scope: dict[str, Any] = field(default_factory=dict)
 
     def subset(self, idx: list[int]) -> UnitMatrix:
         """The same matrix on some of its units (a drift batch)."""
-        return UnitMatrix(self.unit, self.coders, [self.units[i] for i in idx], self.codes,
-                          self.presence[:, idx, :], self.times,
-                          None if self.clusters is None else self.clusters[idx],
-                          self.resample, {**self.scope, "n_units": len(idx)})
+        return UnitMatrix(
+            self.unit,
+            self.coders,
+            [self.units[i] for i in idx],
+            self.codes,
+            self.presence[:, idx, :],
+            self.times,
+            None if self.clusters is None else self.clusters[idx],
+            self.resample,
+            {**self.scope, "n_units": len(idx)},
+        )
 
 
 def _unit_rows(db: Database, unit: str, document_ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -244,11 +266,15 @@ def _unit_rows(db: Database, unit: str, document_ids: Iterable[int]) -> list[dic
         return []
     marks = ", ".join("?" * len(ids))
     if unit == "document":
-        sql = (f"SELECT id AS unit_id, id AS document_id, 0 AS start_char, length(text) AS "
-               f"end_char FROM documents WHERE id IN ({marks}) ORDER BY id")
+        sql = (
+            f"SELECT id AS unit_id, id AS document_id, 0 AS start_char, length(text) AS "
+            f"end_char FROM documents WHERE id IN ({marks}) ORDER BY id"
+        )
     else:
-        sql = (f"SELECT id AS unit_id, document_id, start_char, end_char FROM "
-               f"{_unit_table(unit)} WHERE document_id IN ({marks}) ORDER BY document_id, position")
+        sql = (
+            f"SELECT id AS unit_id, document_id, start_char, end_char FROM "
+            f"{_unit_table(unit)} WHERE document_id IN ({marks}) ORDER BY document_id, position"
+        )
     return _query(db, sql, ids)
 
 
@@ -273,8 +299,12 @@ def _sample_filter(db: Database, sample_id: int, unit: str, units: list[dict[str
 
 
 def _in_scope(
-    db: Database, unit: str, coders: list[str], codings: dict[str, list[tuple]],
-    all_documents: bool, sample_id: int | None,
+    db: Database,
+    unit: str,
+    coders: list[str],
+    codings: dict[str, list[tuple]],
+    all_documents: bool,
+    sample_id: int | None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The units every chosen coder has seen, and the account of what was left out.
 
@@ -286,16 +316,24 @@ def _in_scope(
     per_doc = _units_per_document(db, unit)
     total = sum(per_doc.values())
     if sample_id is not None:
-        documents = {r[0] for r in db.execute(
-            "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id])}
+        documents = {
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
+            )
+        }
         candidates = _sample_filter(db, sample_id, unit, _unit_rows(db, unit, documents))
         in_sample = len(candidates)
     else:
         documents, candidates, in_sample = set(per_doc), None, total
     scope: dict[str, Any] = {
-        "rule": "all_documents" if all_documents else "seen", "sample": sample_id,
-        "n_units_total": total, "n_documents_total": len(per_doc),
-        "outside_sample": total - in_sample, "not_seen": {}, "seen_documents": {},
+        "rule": "all_documents" if all_documents else "seen",
+        "sample": sample_id,
+        "n_units_total": total,
+        "n_documents_total": len(per_doc),
+        "outside_sample": total - in_sample,
+        "not_seen": {},
+        "seen_documents": {},
     }
     if all_documents:
         seen = {c: Seen(set(documents), {}, {}) for c in coders}
@@ -306,11 +344,13 @@ def _in_scope(
                 if c in seen:
                     seen[c].documents |= documents
     for c in coders:
-        scope["seen_documents"][c] = {"n": len(seen[c].documents & set(per_doc)),
-                                      **seen[c].because}
+        scope["seen_documents"][c] = {"n": len(seen[c].documents & set(per_doc)), **seen[c].because}
     if candidates is None:
-        wanted = {d for d in documents
-                  if all(d in seen[c].documents or d in seen[c].units for c in coders)}
+        wanted = {
+            d
+            for d in documents
+            if all(d in seen[c].documents or d in seen[c].units for c in coders)
+        }
         candidates = _unit_rows(db, unit, wanted)
     per_candidate_doc: dict[int, int] = {}
     for u in candidates:
@@ -327,7 +367,8 @@ def _in_scope(
             missing = sum(1 for u in candidates if not sees(c, u))
         else:
             missing = sum(n for d, n in per_doc.items() if d not in s.documents) - sum(
-                len(ids) for d, ids in s.units.items() if d not in s.documents)
+                len(ids) for d, ids in s.units.items() if d not in s.documents
+            )
         scope["not_seen"][c] = missing
     scope["n_units"] = len(kept)
     scope["n_documents"] = len({u["document_id"] for u in kept})
@@ -335,8 +376,9 @@ def _in_scope(
     return kept, scope
 
 
-def _clusters(n_units: int, ranges: list[tuple[int, int]], units: list[dict[str, Any]],
-              resample: str) -> np.ndarray:
+def _clusters(
+    n_units: int, ranges: list[tuple[int, int]], units: list[dict[str, Any]], resample: str
+) -> np.ndarray:
     """A label per unit: the units one bootstrap draw takes together.
 
     ``documents``: the units of one document. ``codings``: units joined by a coding that
@@ -348,7 +390,7 @@ def _clusters(n_units: int, ranges: list[tuple[int, int]], units: list[dict[str,
     linked = np.zeros(n_units, dtype=bool)
     for lo, hi in ranges:
         if hi - lo >= 2:
-            linked[lo + 1:hi] = True
+            linked[lo + 1 : hi] = True
     return np.cumsum(~linked)
 
 
@@ -378,12 +420,15 @@ def unit_matrix(
     for i, u in enumerate(units):
         by_doc.setdefault(u["document_id"], []).append(i)
     bounds = {
-        doc: (np.array([units[i]["start_char"] for i in idx]),
-              np.array([units[i]["end_char"] for i in idx]), np.array(idx))
+        doc: (
+            np.array([units[i]["start_char"] for i in idx]),
+            np.array([units[i]["end_char"] for i in idx]),
+            np.array(idx),
+        )
         for doc, idx in by_doc.items()
     }
     hits: list[tuple[int, int, int]] = []  # (code_id, unit index, coder index)
-    ranges: list[tuple[int, int]] = []     # unit index range of each coding
+    ranges: list[tuple[int, int]] = []  # unit index range of each coding
     times: dict[int, str] = {}
     for r, coder in enumerate(coders):
         for doc, start, end, cid, created in codings[coder]:
@@ -406,8 +451,17 @@ def unit_matrix(
     if hits:
         arr = np.array([(index[c], u, r) for c, u, r in hits])
         presence[arr[:, 0], arr[:, 1], arr[:, 2]] = 1.0
-    return UnitMatrix(unit, coders, units, codes, presence, times,
-                      _clusters(len(units), ranges, units, resample), resample, scope)
+    return UnitMatrix(
+        unit,
+        coders,
+        units,
+        codes,
+        presence,
+        times,
+        _clusters(len(units), ranges, units, resample),
+        resample,
+        scope,
+    )
 
 
 def _code_rows(db: Database, ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -435,8 +489,14 @@ def _code_rows(db: Database, ids: Iterable[int]) -> list[dict[str, Any]]:
 def _figures(result: agreement.PresenceAgreement, k: int | None) -> dict[str, Any]:
     if k is None:
         o = result.overall
-        figures = {"alpha": o["alpha"], "alpha_ci": list(o["alpha_ci"]), "kappa": o["kappa"],
-                   "ac1": o["ac1"], "percent": o["percent"], "n_units": o["n_units"]}
+        figures = {
+            "alpha": o["alpha"],
+            "alpha_ci": list(o["alpha_ci"]),
+            "kappa": o["kappa"],
+            "ac1": o["ac1"],
+            "percent": o["percent"],
+            "n_units": o["n_units"],
+        }
     else:
         figures = {
             "alpha": result.alpha[k],
@@ -458,17 +518,23 @@ def report_from_matrix(
     ``scope`` says how many units were compared of how many and why the others were not;
     ``interval`` how the 95% interval was drawn (what one bootstrap draw resampled).
     """
-    result = agreement.presence_agreement(matrix.presence, n_samples=n_samples, seed=seed,
-                                          clusters=matrix.clusters)
+    result = agreement.presence_agreement(
+        matrix.presence, n_samples=n_samples, seed=seed, clusters=matrix.clusters
+    )
     resampled = matrix.resample if matrix.clusters is not None else "units"
     return {
         "unit": matrix.unit,
         "coders": list(matrix.coders),
         "n_units": len(matrix.units),
         "scope": dict(matrix.scope),
-        "interval": {"method": "percentile bootstrap", "confidence": 0.95,
-                     "n_samples": n_samples, "seed": seed, "resampled": resampled,
-                     "n_resampled": result.overall["n_resampled"]},
+        "interval": {
+            "method": "percentile bootstrap",
+            "confidence": 0.95,
+            "n_samples": n_samples,
+            "seed": seed,
+            "resampled": resampled,
+            "n_resampled": result.overall["n_resampled"],
+        },
         "codes": {c["label"]: _figures(result, k) for k, c in enumerate(matrix.codes)},
         "overall": _figures(result, None),
     }
@@ -493,8 +559,15 @@ def agreement_report(
     takes, ``codings`` (units joined by one coding together) or ``documents``.
     """
     access.require(db, actor, "consistency.review")
-    matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
-                         sample_id=sample_id, resample=resample, actor=actor)
+    matrix = unit_matrix(
+        db,
+        coders=coders,
+        unit=unit,
+        all_documents=all_documents,
+        sample_id=sample_id,
+        resample=resample,
+        actor=actor,
+    )
     return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
 
 
@@ -529,31 +602,55 @@ def unitized_report(
     for doc in sorted(continua):
         offsets[doc] = total
         total += continua[doc][1]
-    spans = [(coder, cid, offsets[doc] + start, offsets[doc] + end)
-             for coder in coders for doc, start, end, cid, _ in codings[coder] if doc in offsets]
-    pieces = [(offsets[d], offsets[d] + continua[d][1]) for d in sorted(offsets)
-              if continua[d][1] > 0]
+    spans = [
+        (coder, cid, offsets[doc] + start, offsets[doc] + end)
+        for coder in coders
+        for doc, start, end, cid, _ in codings[coder]
+        if doc in offsets
+    ]
+    pieces = [
+        (offsets[d], offsets[d] + continua[d][1]) for d in sorted(offsets) if continua[d][1] > 0
+    ]
     report: dict[str, Any] = {
-        "coders": coders, "unit": "document", "n_documents": len(offsets), "scope": scope,
-        "interval": {"method": "percentile bootstrap", "confidence": 0.95,
-                     "n_samples": n_samples, "seed": seed, "resampled": "documents",
-                     "n_resampled": len(pieces)},
+        "coders": coders,
+        "unit": "document",
+        "n_documents": len(offsets),
+        "scope": scope,
+        "interval": {
+            "method": "percentile bootstrap",
+            "confidence": 0.95,
+            "n_samples": n_samples,
+            "seed": seed,
+            "resampled": "documents",
+            "n_resampled": len(pieces),
+        },
         "codes": {},
-        "overall": {"alpha": None, "alpha_ci": [None, None], "observed": None,
-                    "expected": None, "verdict": None}}
+        "overall": {
+            "alpha": None,
+            "alpha_ci": [None, None],
+            "observed": None,
+            "expected": None,
+            "verdict": None,
+        },
+    }
     if not spans or not pieces:
         return report
     result = agreement.unitized_alpha(spans, continua=pieces, coders=coders)
-    ci = agreement.bootstrap_unitized_alpha(spans, continua=pieces, coders=coders,
-                                            n_samples=n_samples, seed=seed)
+    ci = agreement.bootstrap_unitized_alpha(
+        spans, continua=pieces, coders=coders, n_samples=n_samples, seed=seed
+    )
 
     def figures(value: Any, interval: tuple[float | None, float | None]) -> dict[str, Any]:
-        return {"alpha": value.alpha, "alpha_ci": list(interval), "observed": value.observed,
-                "expected": value.expected, "verdict": agreement.verdict(value.alpha, interval[0])}
+        return {
+            "alpha": value.alpha,
+            "alpha_ci": list(interval),
+            "observed": value.observed,
+            "expected": value.expected,
+            "verdict": agreement.verdict(value.alpha, interval[0]),
+        }
 
     for code in _code_rows(db, result.values):
-        report["codes"][code["label"]] = figures(result.values[code["id"]],
-                                                 ci.values[code["id"]])
+        report["codes"][code["label"]] = figures(result.values[code["id"]], ci.values[code["id"]])
     report["overall"] = figures(result, ci.overall)
     return report
 
@@ -566,17 +663,31 @@ def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
         return t(f"agreement.units.{report['unit']}", lang, n=n)
 
     key = "compared_documents" if report["unit"] == "document" else "compared"
-    lines = [t(f"agreement.scope.{key}", lang, n=scope["n_units"],
-               total=scope["n_units_total"], units=units(scope["n_units_total"]),
-               documents=scope["n_documents"], documents_total=scope["n_documents_total"])]
+    lines = [
+        t(
+            f"agreement.scope.{key}",
+            lang,
+            n=scope["n_units"],
+            total=scope["n_units_total"],
+            units=units(scope["n_units_total"]),
+            documents=scope["n_documents"],
+            documents_total=scope["n_documents_total"],
+        )
+    ]
     left_out = scope["n_units_total"] - scope["n_units"]
     if scope["rule"] == "all_documents":
         lines.append(t("agreement.scope.all_documents", lang))
     if left_out:
         lines.append(t("agreement.scope.left_out", lang, n=left_out, units=units(left_out)))
         if scope["outside_sample"]:
-            lines.append(t("agreement.scope.outside_sample", lang, n=scope["outside_sample"],
-                           sample=scope["sample"]))
+            lines.append(
+                t(
+                    "agreement.scope.outside_sample",
+                    lang,
+                    n=scope["outside_sample"],
+                    sample=scope["sample"],
+                )
+            )
         for coder, n in scope["not_seen"].items():
             if n:
                 lines.append(t("agreement.scope.not_seen", lang, n=n, coder=coder))
@@ -590,8 +701,12 @@ def interval_line(report: dict[str, Any], lang: str, *, spans: bool = False) -> 
     a :func:`unitized_report`, always whole documents)."""
     interval = report["interval"]
     key = "spans" if spans else interval["resampled"]
-    return t(f"agreement.interval.{key}", lang,
-             n_samples=interval["n_samples"], n=interval["n_resampled"])
+    return t(
+        f"agreement.interval.{key}",
+        lang,
+        n_samples=interval["n_samples"],
+        n=interval["n_resampled"],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -623,12 +738,18 @@ def compare_units(
     access.require(db, actor, "consistency.review")
     viewer = actor if viewer is None else viewer
     if matrix is None:
-        matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
-                             sample_id=sample_id, actor=actor)
+        matrix = unit_matrix(
+            db,
+            coders=coders,
+            unit=unit,
+            all_documents=all_documents,
+            sample_id=sample_id,
+            actor=actor,
+        )
     p = matrix.presence
     if p.size == 0:
         return []
-    totals = p.sum(axis=2)                                   # [codes, units]
+    totals = p.sum(axis=2)  # [codes, units]
     differ = (totals > 0) & (totals < len(matrix.coders))
     listed = differ if only_differences else totals > 0
     resolutions = {
@@ -649,23 +770,35 @@ def compare_units(
         codes = []
         for k in np.nonzero(listed[:, u])[0]:
             code = matrix.codes[k]
-            codes.append({
-                "code_id": code["id"], "slug": code["slug"], "name": code["label"],
-                "brief": code["brief"], "definition": code["definition"],
-                "use_when": code["use_when"], "dont_use_when": code["dont_use_when"],
-                "coders_with": [c for r, c in enumerate(matrix.coders) if p[k, u, r]],
-                "coders_without": [c for r, c in enumerate(matrix.coders) if not p[k, u, r]],
-                "agree": not bool(differ[k, u]),
-                "resolution": resolutions.get((info["unit_id"], code["id"])),
-            })
+            codes.append(
+                {
+                    "code_id": code["id"],
+                    "slug": code["slug"],
+                    "name": code["label"],
+                    "brief": code["brief"],
+                    "definition": code["definition"],
+                    "use_when": code["use_when"],
+                    "dont_use_when": code["dont_use_when"],
+                    "coders_with": [c for r, c in enumerate(matrix.coders) if p[k, u, r]],
+                    "coders_without": [c for r, c in enumerate(matrix.coders) if not p[k, u, r]],
+                    "agree": not bool(differ[k, u]),
+                    "resolution": resolutions.get((info["unit_id"], code["id"])),
+                }
+            )
         by_coder = {
             c: [matrix.codes[k]["label"] for k in np.nonzero(p[:, u, r])[0]]
             for r, c in enumerate(matrix.coders)
         }
-        out.append({
-            "unit": matrix.unit, **info, "document": names.get(info["document_id"]),
-            "text": _preview(db, info), "codes": codes, "by_coder": by_coder,
-        })
+        out.append(
+            {
+                "unit": matrix.unit,
+                **info,
+                "document": names.get(info["document_id"]),
+                "text": _preview(db, info),
+                "codes": codes,
+                "by_coder": by_coder,
+            }
+        )
     return out
 
 
@@ -686,12 +819,14 @@ def _preview(db: Database, info: dict[str, Any]) -> str:
 def _unit_span(db: Database, unit: str, unit_id: int) -> tuple[int, int, int]:
     _check_unit(unit)
     if unit == "document":
-        found = db.execute("SELECT id, 0, length(text) FROM documents WHERE id = ?",
-                           [unit_id]).fetchone()
+        found = db.execute(
+            "SELECT id, 0, length(text) FROM documents WHERE id = ?", [unit_id]
+        ).fetchone()
     else:
         table = "segments" if unit == "segment" else "turns"
-        found = db.execute(f"SELECT document_id, start_char, end_char FROM {table} WHERE id = ?",
-                           [unit_id]).fetchone()
+        found = db.execute(
+            f"SELECT document_id, start_char, end_char FROM {table} WHERE id = ?", [unit_id]
+        ).fetchone()
     if found is None:
         raise NotFound("agreement.unknown_unit", unit=unit, unit_id=unit_id)
     return int(found[0]), int(found[1]), int(found[2])
@@ -716,8 +851,7 @@ def resolve(
     """
     access.require(db, actor, "consistency.resolve")
     if decision not in DECISIONS:
-        raise InputError("agreement.bad_decision", decision=decision,
-                         expected=", ".join(DECISIONS))
+        raise InputError("agreement.bad_decision", decision=decision, expected=", ".join(DECISIONS))
     document_id, start, end = _unit_span(db, unit, unit_id)
     cid = resolve_code_id(db, code)
     with transaction(db):
@@ -727,31 +861,63 @@ def resolve(
                 remove_coding(db, before["coding_id"], actor=CONSENSUS)
         coding_id = None
         if decision == "present":
-            coding_id = add_coding(db, coder=CONSENSUS, code=cid, document_id=document_id,
-                                   start_char=start, end_char=end, actor=CONSENSUS)
+            coding_id = add_coding(
+                db,
+                coder=CONSENSUS,
+                code=cid,
+                document_id=document_id,
+                start_char=start,
+                end_char=end,
+                actor=CONSENSUS,
+            )
         record = {
-            "unit": unit, "unit_id": unit_id, "document_id": document_id, "code_id": cid,
-            "decision": decision, "coding_id": coding_id, "note": note or None,
-            "resolved_by": actor, "resolved_at": now(),
+            "unit": unit,
+            "unit_id": unit_id,
+            "document_id": document_id,
+            "code_id": cid,
+            "decision": decision,
+            "coding_id": coding_id,
+            "note": note or None,
+            "resolved_by": actor,
+            "resolved_at": now(),
         }
         if before:
             db["resolutions"].update(before["id"], record)
             resolution_id = before["id"]
         else:
             resolution_id = int(db["resolutions"].insert(record).last_pk)
-        record_event(db, actor, "consistency.resolve", "resolutions", resolution_id, before,
-                     {**record, "id": resolution_id})
+        record_event(
+            db,
+            actor,
+            "consistency.resolve",
+            "resolutions",
+            resolution_id,
+            before,
+            {**record, "id": resolution_id},
+        )
         if note and note.strip():
-            note_on_code(db, cid, note, actor=actor, details={
-                "resolution": resolution_id, "unit": unit, "unit_id": unit_id,
-                "decision": decision})
+            note_on_code(
+                db,
+                cid,
+                note,
+                actor=actor,
+                details={
+                    "resolution": resolution_id,
+                    "unit": unit,
+                    "unit_id": unit_id,
+                    "decision": decision,
+                },
+            )
     return resolution_id
 
 
 def row_resolution(db: Database, unit: str, unit_id: int, code_id: int) -> dict[str, Any] | None:
     """The recorded resolution of one (unit, code), or None."""
-    found = _query(db, "SELECT * FROM resolutions WHERE unit = ? AND unit_id = ? AND code_id = ?",
-                   [unit, unit_id, code_id])
+    found = _query(
+        db,
+        "SELECT * FROM resolutions WHERE unit = ? AND unit_id = ? AND code_id = ?",
+        [unit, unit_id, code_id],
+    )
     return found[0] if found else None
 
 
@@ -789,14 +955,22 @@ def drift(
     out = []
     if by == "sample":
         for sample in list_samples(db):
-            matrix = unit_matrix(db, coders=coders or sample["coders"], unit=unit,
-                                 all_documents=all_documents, sample_id=sample["id"],
-                                 resample=resample, actor=actor)
-            out.append(_batch_row(sample["name"], sample["created_at"][:10], matrix,
-                                  n_samples, seed))
+            matrix = unit_matrix(
+                db,
+                coders=coders or sample["coders"],
+                unit=unit,
+                all_documents=all_documents,
+                sample_id=sample["id"],
+                resample=resample,
+                actor=actor,
+            )
+            out.append(
+                _batch_row(sample["name"], sample["created_at"][:10], matrix, n_samples, seed)
+            )
         return out
-    matrix = unit_matrix(db, coders=coders, unit=unit, all_documents=all_documents,
-                         resample=resample, actor=actor)
+    matrix = unit_matrix(
+        db, coders=coders, unit=unit, all_documents=all_documents, resample=resample, actor=actor
+    )
     weeks: dict[str, list[int]] = {}
     for i, u in enumerate(matrix.units):
         stamp = matrix.times.get(u["document_id"])
@@ -810,9 +984,15 @@ def drift(
 
 def _batch_row(batch: str, start: str, matrix: UnitMatrix, n_samples: int, seed: int):
     overall = report_from_matrix(matrix, n_samples=n_samples, seed=seed)["overall"]
-    return {"batch": batch, "start": start, "alpha": overall["alpha"],
-            "alpha_lo": overall["alpha_ci"][0], "alpha_hi": overall["alpha_ci"][1],
-            "verdict": overall["verdict"], "n_units": len(matrix.units)}
+    return {
+        "batch": batch,
+        "start": start,
+        "alpha": overall["alpha"],
+        "alpha_lo": overall["alpha_ci"][0],
+        "alpha_hi": overall["alpha_ci"][1],
+        "verdict": overall["verdict"],
+        "n_units": len(matrix.units),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -860,7 +1040,8 @@ def create_sample(
     else:
         segs = db.execute(
             f"SELECT document_id, id FROM segments WHERE document_id IN "
-            f"({', '.join('?' * len(docs))}) ORDER BY document_id, position", docs
+            f"({', '.join('?' * len(docs))}) ORDER BY document_id, position",
+            docs,
         ).fetchall()
         if not segs:
             raise InputError("agreement.sample_needs_units")
@@ -868,16 +1049,29 @@ def create_sample(
         picked = np.random.default_rng(seed).choice(len(segs), size=size, replace=False)
         rows = [tuple(segs[i]) for i in sorted(picked)]
     with transaction(db):
-        record = {"name": name.strip(), "unit": "document" if share is None else "segment",
-                  "share": share, "seed": seed if share is not None else None,
-                  "status": "open", "created_by": actor, "created_at": now()}
+        record = {
+            "name": name.strip(),
+            "unit": "document" if share is None else "segment",
+            "share": share,
+            "seed": seed if share is not None else None,
+            "status": "open",
+            "created_by": actor,
+            "created_at": now(),
+        }
         sample_id = int(db["samples"].insert(record).last_pk)
         db["sample_units"].insert_all(
             {"sample_id": sample_id, "document_id": d, "segment_id": s} for d, s in rows
         )
         db["sample_coders"].insert_all({"sample_id": sample_id, "coder": c} for c in coders)
-        record_event(db, actor, "consistency.sample", "samples", sample_id, None,
-                     {**record, "id": sample_id, "coders": coders, "n_units": len(rows)})
+        record_event(
+            db,
+            actor,
+            "consistency.sample",
+            "samples",
+            sample_id,
+            None,
+            {**record, "id": sample_id, "coders": coders, "n_units": len(rows)},
+        )
     return sample_id
 
 
@@ -886,11 +1080,15 @@ def get_sample(db: Database, sample_id: int) -> dict[str, Any]:
     found = row(db, "samples", sample_id)
     if found is None:
         raise NotFound("agreement.unknown_sample", sample=sample_id)
-    found["coders"] = [r[0] for r in db.execute(
-        "SELECT coder FROM sample_coders WHERE sample_id = ? ORDER BY coder", [sample_id]
-    ).fetchall()]
+    found["coders"] = [
+        r[0]
+        for r in db.execute(
+            "SELECT coder FROM sample_coders WHERE sample_id = ? ORDER BY coder", [sample_id]
+        ).fetchall()
+    ]
     found["n_units"] = db.execute(
-        "SELECT count(*) FROM sample_units WHERE sample_id = ?", [sample_id]).fetchone()[0]
+        "SELECT count(*) FROM sample_units WHERE sample_id = ?", [sample_id]
+    ).fetchone()[0]
     found["n_documents"] = db.execute(
         "SELECT count(DISTINCT document_id) FROM sample_units WHERE sample_id = ?", [sample_id]
     ).fetchone()[0]
@@ -910,8 +1108,15 @@ def close_sample(db: Database, sample_id: int, *, actor: str) -> None:
         if before["status"] == "closed":
             return
         db["samples"].update(sample_id, {"status": "closed", "closed_at": now()})
-        record_event(db, actor, "consistency.sample_close", "samples", sample_id,
-                     {"status": "open"}, {"status": "closed"})
+        record_event(
+            db,
+            actor,
+            "consistency.sample_close",
+            "samples",
+            sample_id,
+            {"status": "open"},
+            {"status": "closed"},
+        )
 
 
 def set_blind_coding(db: Database, on: bool, *, actor: str) -> None:

@@ -54,8 +54,13 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
     created = not db_path.exists()
     db = create_project(db_path, actor=DEFAULT_USER)
     problems: list[WorkbenchError] = []
-    summary: dict[str, Any] = {"created": created, "documents": 0, "respondents": 0,
-                               "codings": 0, "problems": problems}
+    summary: dict[str, Any] = {
+        "created": created,
+        "documents": 0,
+        "respondents": 0,
+        "codings": 0,
+        "problems": problems,
+    }
     try:
         if (corpus / "respondents.csv").exists():
             try:
@@ -65,13 +70,17 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
                 problems.append(exc)
         manifest = _manifest(corpus)
         files = [corpus / name for name in manifest] or sorted(
-            p for p in corpus.iterdir() if p.suffix.lower().lstrip(".") in FORMATS
-            and p.name.lower() not in ("readme.md",)
+            p
+            for p in corpus.iterdir()
+            if p.suffix.lower().lstrip(".") in FORMATS and p.name.lower() not in ("readme.md",)
         )
         report = import_files(db, files, actor=DEFAULT_USER)
         summary["documents"] = len(report.imported)
-        problems.extend(r.error for r in report.failed
-                        if r.error is not None and r.error.key != "ingest.duplicate")
+        problems.extend(
+            r.error
+            for r in report.failed
+            if r.error is not None and r.error.key != "ingest.duplicate"
+        )
         documents = _documents_by_file(db)
         for name, respondent in manifest.items():
             if name in documents and respondent:
@@ -80,11 +89,9 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
                 except WorkbenchError as exc:
                     problems.append(exc)
         if (corpus / "codings.jsonl").exists():
-            summary["codings"] = _load_codings(db, corpus / "codings.jsonl", documents,
-                                               problems)
+            summary["codings"] = _load_codings(db, corpus / "codings.jsonl", documents, problems)
         if (corpus / "life_events.json").exists():
-            summary["life_events"] = _load_life_events(db, corpus / "life_events.json",
-                                                       problems)
+            summary["life_events"] = _load_life_events(db, corpus / "life_events.json", problems)
     finally:
         db.close()
     return summary
@@ -95,8 +102,11 @@ def _manifest(corpus: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8-sig", newline="") as f:
-        return {r["file"].strip(): (r.get("respondent") or "").strip()
-                for r in csv.DictReader(f) if r.get("file")}
+        return {
+            r["file"].strip(): (r.get("respondent") or "").strip()
+            for r in csv.DictReader(f)
+            if r.get("file")
+        }
 
 
 def _documents_by_file(db: Database) -> dict[str, int]:
@@ -125,8 +135,9 @@ def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
 def _load_codings(
     db: Database, path: Path, documents: dict[str, int], problems: list[WorkbenchError]
 ) -> int:
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
+    lines = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     _ensure_coders(db, {line["coder"] for line in lines if line.get("coder")})
     texts: dict[int, str] = {}
     before = db.execute("SELECT count(*) FROM codings").fetchone()[0]
@@ -134,16 +145,22 @@ def _load_codings(
         for number, line in enumerate(lines, start=1):
             document_id = documents.get(line.get("file", ""))
             if document_id is None:
-                problems.append(InputError("demo.unknown_file", line=number,
-                                           file=line.get("file")))
+                problems.append(InputError("demo.unknown_file", line=number, file=line.get("file")))
                 continue
             if document_id not in texts:
                 texts[document_id] = db.execute(
-                    "SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()[0]
+                    "SELECT text FROM documents WHERE id = ?", [document_id]
+                ).fetchone()[0]
             span = locate_quote(texts[document_id], line.get("quote", ""))
             if span is None:
-                problems.append(InputError("demo.quote_not_found", line=number,
-                                           file=line["file"], quote=line.get("quote", "")[:60]))
+                problems.append(
+                    InputError(
+                        "demo.quote_not_found",
+                        line=number,
+                        file=line["file"],
+                        quote=line.get("quote", "")[:60],
+                    )
+                )
                 continue
             start, end = db.execute(
                 "SELECT min(start_char), max(end_char) FROM segments "
@@ -153,22 +170,32 @@ def _load_codings(
             if start is None:
                 start, end = span
             try:
-                coding_id = add_coding(db, coder=line["coder"], code=line["code"],
-                                       document_id=document_id, start_char=start,
-                                       end_char=end, origin="human", actor=line["coder"])
+                coding_id = add_coding(
+                    db,
+                    coder=line["coder"],
+                    code=line["code"],
+                    document_id=document_id,
+                    start_char=start,
+                    end_char=end,
+                    origin="human",
+                    actor=line["coder"],
+                )
             except WorkbenchError as exc:
                 problems.append(exc)
                 continue
-            _set_life_time(db, coding_id, line.get("life_year"), line.get("life_age"),
-                           actor=line["coder"])
+            _set_life_time(
+                db, coding_id, line.get("life_year"), line.get("life_age"), actor=line["coder"]
+            )
     return db.execute("SELECT count(*) FROM codings").fetchone()[0] - before
 
 
-def _set_life_time(db: Database, coding_id: int, year: int | None, age: int | None,
-                   *, actor: str) -> None:
+def _set_life_time(
+    db: Database, coding_id: int, year: int | None, age: int | None, *, actor: str
+) -> None:
     """When in the life story a coding happened, as the coder marked it (logged)."""
-    current = db.execute("SELECT life_year, life_age FROM codings WHERE id = ?",
-                         [coding_id]).fetchone()
+    current = db.execute(
+        "SELECT life_year, life_age FROM codings WHERE id = ?", [coding_id]
+    ).fetchone()
     if (year, age) == tuple(current) or (year is None and age is None):
         return
     set_life_time(db, coding_id, year=year, age=age, actor=actor)
@@ -176,11 +203,15 @@ def _set_life_time(db: Database, coding_id: int, year: int | None, age: int | No
 
 def _event_codings(db: Database, respondent: str, code: str, quote: str) -> list[int]:
     """Every coding (any coder) of ``code`` in the respondent's interviews that holds ``quote``."""
-    return [int(i) for i, in db.execute(
-        "SELECT c.id FROM codings c JOIN codes k ON k.id = c.code_id "
-        "JOIN documents d ON d.id = c.document_id JOIN respondents r ON r.id = d.respondent_id "
-        "WHERE r.code = ? AND k.slug = ? AND instr(c.text, ?) > 0 ORDER BY c.id",
-        [respondent, code, quote])]
+    return [
+        int(i)
+        for (i,) in db.execute(
+            "SELECT c.id FROM codings c JOIN codes k ON k.id = c.code_id "
+            "JOIN documents d ON d.id = c.document_id JOIN respondents r ON r.id = d.respondent_id "
+            "WHERE r.code = ? AND k.slug = ? AND instr(c.text, ?) > 0 ORDER BY c.id",
+            [respondent, code, quote],
+        )
+    ]
 
 
 def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) -> dict[str, int]:
@@ -200,32 +231,44 @@ def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) 
             for code, quote in event["mentions"]:
                 found = _event_codings(db, respondent, code, quote)
                 if not found:
-                    problems.append(InputError("demo.event_quote_not_found",
-                                               respondent=respondent, quote=quote[:60]))
+                    problems.append(
+                        InputError(
+                            "demo.event_quote_not_found", respondent=respondent, quote=quote[:60]
+                        )
+                    )
                 codings += found
             if not codings:
                 continue
             known = life_events.event_codings(db, codings, user=DEFAULT_USER)
-            existing = [m["event"] for ms in known.values() for m in ms
-                        if m["status"] == "accepted"]
+            existing = [
+                m["event"] for ms in known.values() for m in ms if m["status"] == "accepted"
+            ]
             if existing:
                 ids[event["id"]] = existing[0]
                 continue
             relation = next((r for r in ("after", "before") if r in event), None)
             try:
                 ids[event["id"]] = life_events.create_event(
-                    db, codings, actor=DEFAULT_USER, kind=event["kind"], label=event.get("label"),
-                    life_year=event.get("year"), life_age=event.get("age"), relation=relation,
+                    db,
+                    codings,
+                    actor=DEFAULT_USER,
+                    kind=event["kind"],
+                    label=event.get("label"),
+                    life_year=event.get("year"),
+                    life_age=event.get("age"),
+                    relation=relation,
                     relative_to=ids.get(event[relation]) if relation else None,
-                    certainty=event.get("certainty", "sure"))
+                    certainty=event.get("certainty", "sure"),
+                )
                 added["events"] += 1
             except WorkbenchError as exc:
                 problems.append(exc)
         for cause, effect, evidence in story["links"]:
             if cause in ids and effect in ids:
                 try:
-                    life_events.link(db, ids[cause], ids[effect], actor=DEFAULT_USER,
-                                     evidence=[evidence])
+                    life_events.link(
+                        db, ids[cause], ids[effect], actor=DEFAULT_USER, evidence=[evidence]
+                    )
                     added["links"] += 1
                 except WorkbenchError as exc:
                     problems.append(exc)

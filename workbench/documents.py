@@ -45,7 +45,7 @@ class DocumentView:
     respondent: str | None
     text: str
     turns: list[TurnView]
-    free_codings: list[dict[str, Any]]   # codings on spans that are not exactly one segment
+    free_codings: list[dict[str, Any]]  # codings on spans that are not exactly one segment
 
 
 def document_view(
@@ -84,7 +84,9 @@ def document_view(
         turns[s["turn_id"]].segments.append(segment)
     free = []
     for coding in visible_codings(db, viewer=viewer, document_id=document_id):
-        if coding["status"] not in statuses or (coders is not None and coding["coder"] not in coders):
+        if coding["status"] not in statuses or (
+            coders is not None and coding["coder"] not in coders
+        ):
             continue
         coding["evidence"] = json.loads(coding["evidence"]) if coding["evidence"] else []
         if coding["segment_id"] in segments:

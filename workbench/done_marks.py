@@ -31,8 +31,12 @@ def _check_documents(db: Database, documents: Iterable[int] | None) -> list[int]
     ids = sorted({int(d) for d in documents})
     if not ids:
         raise InputError("agreement.done_needs_documents")
-    known = {r[0] for r in db.execute(
-        f"SELECT id FROM documents WHERE id IN ({', '.join('?' * len(ids))})", ids)}
+    known = {
+        r[0]
+        for r in db.execute(
+            f"SELECT id FROM documents WHERE id IN ({', '.join('?' * len(ids))})", ids
+        )
+    }
     for doc in ids:
         if doc not in known:
             raise NotFound("codings.unknown_document", document=doc)
@@ -54,38 +58,53 @@ def mark_done(
     ids = _check_documents(db, documents)
     marks = ", ".join("?" * len(ids))
     with transaction(db):
-        present = {r[0] for r in db.execute(
-            f"SELECT document_id FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
-            [coder, *ids])}
+        present = {
+            r[0]
+            for r in db.execute(
+                f"SELECT document_id FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
+                [coder, *ids],
+            )
+        }
         if done:
             changed = [d for d in ids if d not in present]
             stamp = now()
             db["done_marks"].insert_all(
                 {"document_id": d, "coder": coder, "marked_by": actor, "marked_at": stamp}
-                for d in changed)
+                for d in changed
+            )
         else:
             changed = [d for d in ids if d in present]
-            db.execute(f"DELETE FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
-                       [coder, *ids])
+            db.execute(
+                f"DELETE FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
+                [coder, *ids],
+            )
         if changed:
-            record_event(db, actor, "consistency.done" if done else "consistency.undone",
-                         "done_marks", None,
-                         None if done else {"coder": coder, "documents": changed},
-                         {"coder": coder, "documents": changed} if done else None)
+            record_event(
+                db,
+                actor,
+                "consistency.done" if done else "consistency.undone",
+                "done_marks",
+                None,
+                None if done else {"coder": coder, "documents": changed},
+                {"coder": coder, "documents": changed} if done else None,
+            )
     return len(changed)
 
 
 def done_documents(db: Database, coder: str) -> set[int]:
     """The documents ``coder`` marked done (internal: callers check the reader's role)."""
-    return {r[0] for r in db.execute("SELECT document_id FROM done_marks WHERE coder = ?",
-                                     [coder])}
+    return {r[0] for r in db.execute("SELECT document_id FROM done_marks WHERE coder = ?", [coder])}
 
 
 def is_done(db: Database, document: int, *, coder: str, actor: str) -> bool:
     """Whether ``coder`` marked ``document`` done (for the coding page's "klaar" button)."""
     access.require(db, actor, "read")
-    return db.execute("SELECT 1 FROM done_marks WHERE coder = ? AND document_id = ?",
-                      [coder, int(document)]).fetchone() is not None
+    return (
+        db.execute(
+            "SELECT 1 FROM done_marks WHERE coder = ? AND document_id = ?", [coder, int(document)]
+        ).fetchone()
+        is not None
+    )
 
 
 def list_marks(db: Database, *, actor: str, coder: str | None = None) -> list[dict[str, Any]]:
@@ -95,7 +114,9 @@ def list_marks(db: Database, *, actor: str, coder: str | None = None) -> list[di
     cur = db.execute(
         "SELECT m.document_id, d.name AS document, m.coder, m.marked_by, m.marked_at "
         f"FROM done_marks m JOIN documents d ON d.id = m.document_id {where} "
-        "ORDER BY m.coder, m.document_id", params)
+        "ORDER BY m.coder, m.document_id",
+        params,
+    )
     names = [c[0] for c in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
@@ -112,11 +133,15 @@ def mark_imported(db: Database, documents: Iterable[int], *, actor: str) -> int:
     if not ids:
         return 0
     leave_out = [*SYSTEM_USERS]
-    coders = [r[0] for r in db.execute(
-        f"SELECT DISTINCT coder FROM codings WHERE origin = 'human' AND status = 'accepted' "
-        f"AND document_id IN ({', '.join('?' * len(ids))}) "
-        f"AND coder NOT IN ({', '.join('?' * len(leave_out))}) ORDER BY coder",
-        [*ids, *leave_out])]
+    coders = [
+        r[0]
+        for r in db.execute(
+            f"SELECT DISTINCT coder FROM codings WHERE origin = 'human' AND status = 'accepted' "
+            f"AND document_id IN ({', '.join('?' * len(ids))}) "
+            f"AND coder NOT IN ({', '.join('?' * len(leave_out))}) ORDER BY coder",
+            [*ids, *leave_out],
+        )
+    ]
     if len(coders) < 2:
         return 0
     with transaction(db):
@@ -142,6 +167,10 @@ def latest_marks(db: Database, coders: Iterable[str]) -> dict[int, str]:
     names = list(coders)
     if not names:
         return {}
-    return dict(db.execute(
-        f"SELECT document_id, max(marked_at) FROM done_marks WHERE coder IN "
-        f"({', '.join('?' * len(names))}) GROUP BY document_id", names).fetchall())
+    return dict(
+        db.execute(
+            f"SELECT document_id, max(marked_at) FROM done_marks WHERE coder IN "
+            f"({', '.join('?' * len(names))}) GROUP BY document_id",
+            names,
+        ).fetchall()
+    )

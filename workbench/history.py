@@ -32,8 +32,12 @@ from workbench.store import now, record_event, row, transaction
 
 # Table whose whole-row events can be inverted -> the permission an undo needs.
 UNDOABLE: dict[str, str] = {
-    "codings": "code", "memos": "memo.write", "codes": "codebook.edit",
-    "life_events": "code", "life_event_codings": "code", "life_event_links": "code",
+    "codings": "code",
+    "memos": "memo.write",
+    "codes": "codebook.edit",
+    "life_events": "code",
+    "life_event_codings": "code",
+    "life_event_links": "code",
 }
 # Tables whose actions may log several rows under one stamp (undone as one action).
 GROUPED = ("life_events", "life_event_codings", "life_event_links")
@@ -43,8 +47,12 @@ NOT_UNDONE = ("life_event.propose",)
 # that deletes a row still pointed at refuses, as that is later work.
 DEPENDENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "codings": (("life_event_codings", "coding_id"),),
-    "life_events": (("life_event_codings", "event_id"), ("life_event_links", "cause_id"),
-                    ("life_event_links", "effect_id"), ("life_events", "relative_to")),
+    "life_events": (
+        ("life_event_codings", "event_id"),
+        ("life_event_links", "cause_id"),
+        ("life_event_links", "effect_id"),
+        ("life_events", "relative_to"),
+    ),
 }
 
 _EVENT_COLUMNS = "id, at, actor, action, entity, entity_id, before, after"
@@ -60,7 +68,8 @@ def _event(found: tuple) -> dict[str, Any]:
 
 def _undone_ids(db: Database) -> set[int]:
     return {
-        int(r[0]) for r in db.execute(
+        int(r[0])
+        for r in db.execute(
             "SELECT entity_id FROM events WHERE action = 'undo' AND entity = 'events'"
         )
     }
@@ -102,7 +111,9 @@ def document_history(
     return _query(db, where, params, limit)
 
 
-def code_history(db: Database, code_id: int, *, actor: str, limit: int = 500) -> list[dict[str, Any]]:
+def code_history(
+    db: Database, code_id: int, *, actor: str, limit: int = 500
+) -> list[dict[str, Any]]:
     """Newest first: edits of the code, its codings and decisions, memos on it, undos."""
     access.require(db, actor, "read")
     where = (
@@ -149,9 +160,11 @@ def _inverse(db: Database, event: dict[str, Any]) -> tuple[Any, Any] | None:
         return None
     columns = _columns(db, event["entity"])
     before, after = (_as_row(event[side], columns) for side in ("before", "after"))
-    if (event["before"] is not None and before is None) or (
-        event["after"] is not None and after is None
-    ) or (before is None and after is None):
+    if (
+        (event["before"] is not None and before is None)
+        or (event["after"] is not None and after is None)
+        or (before is None and after is None)
+    ):
         return None
     if event["entity"] == "codes" and (before is None or after is None):
         return None
@@ -164,8 +177,9 @@ def action_stamp(db: Database, actor: str) -> str:
     (in :data:`GROUPED` tables) are exactly that action's (as long as the clock does not
     go back)."""
     stamp = now()
-    last = db.execute("SELECT at FROM events WHERE actor = ? ORDER BY id DESC LIMIT 1",
-                      [actor]).fetchone()
+    last = db.execute(
+        "SELECT at FROM events WHERE actor = ? ORDER BY id DESC LIMIT 1", [actor]
+    ).fetchone()
     last = last[0] if last else None
     if last and last >= stamp:
         later = dt.datetime.fromisoformat(last) + dt.timedelta(milliseconds=1)
@@ -182,11 +196,16 @@ def _steps(db: Database, event: dict[str, Any]) -> list[dict[str, Any]]:
     if event["entity"] not in GROUPED:
         return [event]
     steps = []
-    for found in db.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND id <= ? "
-                            "ORDER BY id DESC", [event["actor"], event["id"]]):
+    for found in db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND id <= ? ORDER BY id DESC",
+        [event["actor"], event["id"]],
+    ):
         step = _event(found)
-        if (step["at"] != event["at"] or step["entity"] not in GROUPED
-                or step["action"].startswith(NOT_UNDONE)):
+        if (
+            step["at"] != event["at"]
+            or step["entity"] not in GROUPED
+            or step["action"].startswith(NOT_UNDONE)
+        ):
             break
         steps.append(step)
     return steps[::-1]
@@ -212,7 +231,8 @@ def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[s
     tables = ", ".join(f"'{t}'" for t in UNDOABLE)
     for found in db.execute(
         f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND entity IN ({tables}) "
-        "AND action != 'undo' ORDER BY id DESC", [user],
+        "AND action != 'undo' ORDER BY id DESC",
+        [user],
     ):
         event = _event(found)
         if event["id"] in undone or event["id"] in seen or event["action"].startswith(NOT_UNDONE):
@@ -241,7 +261,8 @@ def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
         try:
             db.execute(
                 f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
-                f"VALUES ({', '.join('?' * len(names))})", [before[n] for n in names],
+                f"VALUES ({', '.join('?' * len(names))})",
+                [before[n] for n in names],
             )
         except sqlite3.IntegrityError:  # its document or code is gone, or a twin exists
             raise InputError("history.undo_conflict", action=event["action"], id=pk) from None
@@ -249,8 +270,10 @@ def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
         if current is None or any(current.get(k) != v for k, v in after.items()):
             raise InputError("history.undo_conflict", action=event["action"], id=pk)
         if before is None:
-            if any(db.execute(f"SELECT 1 FROM [{child}] WHERE [{column}] = ? LIMIT 1",
-                              [pk]).fetchone() for child, column in DEPENDENTS.get(table, ())):
+            if any(
+                db.execute(f"SELECT 1 FROM [{child}] WHERE [{column}] = ? LIMIT 1", [pk]).fetchone()
+                for child, column in DEPENDENTS.get(table, ())
+            ):
                 raise InputError("history.undo_conflict", action=event["action"], id=pk)
             db.execute(f"DELETE FROM [{table}] WHERE id = ?", [pk])
         else:
@@ -260,11 +283,17 @@ def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
                 [*(before[n] for n in names), pk],
             )
         if table == "codes":  # the codebook's own change log says why it changed back
-            db["codebook_changes"].insert({
-                "codebook_id": current["codebook_id"], "at": now(), "author": user,
-                "action": "edit", "code_slug": current["slug"],
-                "rationale": "undo", "details": json.dumps({"undo_of": event["id"]}),
-            })
+            db["codebook_changes"].insert(
+                {
+                    "codebook_id": current["codebook_id"],
+                    "at": now(),
+                    "author": user,
+                    "action": "edit",
+                    "code_slug": current["slug"],
+                    "rationale": "undo",
+                    "details": json.dumps({"undo_of": event["id"]}),
+                }
+            )
     record_event(db, user, "undo", "events", event["id"], current, row(db, table, pk))
 
 

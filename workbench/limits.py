@@ -19,8 +19,9 @@ FILE_LIMIT_BYTES = 50 * MB  # the default of the project setting max_file_mb
 def check_size(size: int, *, name: str, limit_bytes: int = FILE_LIMIT_BYTES) -> None:
     """Refuse ``size`` bytes of the file called ``name`` when above the limit."""
     if size > limit_bytes:
-        raise InputError("ingest.too_large", file=name, size=f"{size / MB:.1f}",
-                         max_mb=f"{limit_bytes / MB:g}")
+        raise InputError(
+            "ingest.too_large", file=name, size=f"{size / MB:.1f}", max_mb=f"{limit_bytes / MB:g}"
+        )
 
 
 def read_limited(path: str | Path, *, limit_bytes: int = FILE_LIMIT_BYTES) -> bytes:

@@ -31,9 +31,19 @@ def add_memo(
     if not text.strip():
         raise InputError("memos.empty")
     stamp = now()
-    return _insert(db, author, {
-        "target_type": target_type, "target_id": target_id, "author": author, "title": title,
-        "text": text.strip(), "created_at": stamp, "updated_at": stamp})
+    return _insert(
+        db,
+        author,
+        {
+            "target_type": target_type,
+            "target_id": target_id,
+            "author": author,
+            "title": title,
+            "text": text.strip(),
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
 
 
 def import_memo(
@@ -54,17 +64,29 @@ def import_memo(
     and date, even an empty text, so a round trip gives it back. ``actor`` imports it."""
     access.require(db, actor, "import")
     stamp = now()
-    return _insert(db, actor, {
-        "target_type": target_type, "target_id": target_id, "author": author,
-        "title": title or None, "text": text.strip(), "guid": guid,
-        "start_char": start_char, "end_char": end_char,
-        "created_at": created_at or stamp, "updated_at": stamp})
+    return _insert(
+        db,
+        actor,
+        {
+            "target_type": target_type,
+            "target_id": target_id,
+            "author": author,
+            "title": title or None,
+            "text": text.strip(),
+            "guid": guid,
+            "start_char": start_char,
+            "end_char": end_char,
+            "created_at": created_at or stamp,
+            "updated_at": stamp,
+        },
+    )
 
 
 def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
     if record["target_type"] not in TARGETS:
         raise ValueError(
-            f"target_type must be one of {TARGETS}. Got {record['target_type']!r} instead.")
+            f"target_type must be one of {TARGETS}. Got {record['target_type']!r} instead."
+        )
     with transaction(db):
         memo_id = db["memos"].insert(record).last_pk
         record_event(db, actor, "memo.add", "memos", memo_id, None, {**record, "id": memo_id})
@@ -78,8 +100,9 @@ def update_memo(db: Database, memo_id: int, *, author: str, text: str) -> None:
         raise InputError("memos.empty")
     with transaction(db):
         before = _own_memo(db, memo_id, author)
-        db.execute("UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
-                   [text.strip(), now(), memo_id])
+        db.execute(
+            "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text.strip(), now(), memo_id]
+        )
         record_event(db, author, "memo.edit", "memos", memo_id, before, row(db, "memos", memo_id))
 
 
@@ -152,12 +175,29 @@ def memo_overview(
         "LEFT JOIN respondents r ON m.target_type = 'respondent' AND r.id = m.target_id "
         "ORDER BY m.updated_at DESC, m.id DESC"
     ).fetchall()
-    keys = ("id", "target_type", "target_id", "author", "title", "text", "created_at",
-            "updated_at", "document_id", "segment_id", "start_char", "end_char", "code_id",
-            "quote", "code", "document", "respondent")
+    keys = (
+        "id",
+        "target_type",
+        "target_id",
+        "author",
+        "title",
+        "text",
+        "created_at",
+        "updated_at",
+        "document_id",
+        "segment_id",
+        "start_char",
+        "end_char",
+        "code_id",
+        "quote",
+        "code",
+        "document",
+        "respondent",
+    )
     memos = [dict(zip(keys, r)) for r in rows]
     return [
-        m for m in memos
+        m
+        for m in memos
         if (document_id is None or m["document_id"] == document_id)
         and (code is None or m["code_id"] == code)
         and (author is None or m["author"] == author)

@@ -59,8 +59,10 @@ TABLE_OWNERS: dict[str, str] = {
 }
 
 # (module, table) -> why that module writes a table it does not own; "*" is any table.
-_PROPOSALS = ("the life-event proposer inserts its suggestions itself; to move behind "
-              "life_events.events once the life-events undo work there has landed")
+_PROPOSALS = (
+    "the life-event proposer inserts its suggestions itself; to move behind "
+    "life_events.events once the life-events undo work there has landed"
+)
 TABLE_WRITE_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("workbench.store", "users"): "opening a project adds the default accounts in the "
     "migration's transaction, and the store sits below accounts",
@@ -264,7 +266,7 @@ def m001_foundation(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-        """
+        """,
     )
 
 
@@ -614,11 +616,12 @@ def m013_workshop_answers(db: Database) -> None:
         return
     last = db.execute(
         "SELECT max(at) FROM events WHERE action = 'setting.set' AND entity = 'settings' "
-        "AND entity_id = 'workshop_answers'").fetchone()[0]
+        "AND entity_id = 'workshop_answers'"
+    ).fetchone()[0]
     answered_at = last or dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
     stored = json.loads(found[0]) or {}
-    for group, answers in (stored.items() if isinstance(stored, dict) else ()):
-        for segment, card in (answers.items() if isinstance(answers, dict) else ()):
+    for group, answers in stored.items() if isinstance(stored, dict) else ():
+        for segment, card in answers.items() if isinstance(answers, dict) else ():
             if card not in ("geen-van-deze", "weet-ik-niet") or not str(segment).isdigit():
                 continue
             db.execute(

@@ -25,8 +25,24 @@ FULL_PIPELINE = "nl_core_news_sm"
 # best.", "bent u."); as abbreviations they glue two sentences together. Chosen by scanning
 # our demo transcripts and evaluation passages for sentence-final words on that list.
 EVERYDAY_WORDS_NOT_ABBREVIATIONS = frozenset(
-    {"al", "app", "bel", "best", "dat", "gem", "hand", "int", "max", "me", "min", "pas",
-     "red", "u", "ver", "vol"}
+    {
+        "al",
+        "app",
+        "bel",
+        "best",
+        "dat",
+        "gem",
+        "hand",
+        "int",
+        "max",
+        "me",
+        "min",
+        "pas",
+        "red",
+        "u",
+        "ver",
+        "vol",
+    }
 )
 FALLBACK_PIPELINE = "blank-nl+simplemma"
 
@@ -114,8 +130,10 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterator
     """
     disable = [name for name in ("ner", "parser") if name in nlp.pipe_names]
     if "parser" in disable and "sentencizer" not in nlp.pipe_names:
-        raise ValueError("pipe() runs without the parser and needs a 'sentencizer' for "
-                         "sentence boundaries; load the pipeline with load_pipeline().")
+        raise ValueError(
+            "pipe() runs without the parser and needs a 'sentencizer' for "
+            "sentence boundaries; load the pipeline with load_pipeline()."
+        )
     with nlp.select_pipes(disable=disable):
         yield from nlp.pipe(texts, batch_size=batch_size)
 

@@ -51,8 +51,14 @@ def path_in_folder(folder: str | Path, name: str) -> Path:
     name = (name or "").strip()
     if not name:
         raise InputError("projects.name_empty")
-    if (Path(name).is_absolute() or "/" in name or "\\" in name or name.startswith(".")
-            or name.startswith("~") or any(ch in name for ch in "\0:")):
+    if (
+        Path(name).is_absolute()
+        or "/" in name
+        or "\\" in name
+        or name.startswith(".")
+        or name.startswith("~")
+        or any(ch in name for ch in "\0:")
+    ):
         raise InputError("projects.outside_folder", name=name, folder=str(folder))
     if not name.endswith(SUFFIX):
         name += SUFFIX

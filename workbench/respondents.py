@@ -33,8 +33,14 @@ FALSE = {"nee", "n", "no", "false", "onwaar", "niet"}
 _INT = re.compile(r"[-+]?\d+")
 _FLOAT = re.compile(r"[-+]?\d*[.,]\d+")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
-SPECIAL_COLUMNS = {"pseudonym": "pseudonym", "pseudoniem": "pseudonym", "notes": "notes",
-                   "notities": "notes", "notitie": "notes", "opmerkingen": "notes"}
+SPECIAL_COLUMNS = {
+    "pseudonym": "pseudonym",
+    "pseudoniem": "pseudonym",
+    "notes": "notes",
+    "notities": "notes",
+    "notitie": "notes",
+    "opmerkingen": "notes",
+}
 Table = Union[str, Path, tuple[str, bytes]]
 
 
@@ -108,8 +114,8 @@ def _missing(value: Any) -> bool:
     if value is None or (isinstance(value, str) and not value.strip()):
         return True
     try:
-        return bool(value != value)                           # NaN and NaT differ from themselves
-    except TypeError:                                         # pandas.NA refuses bool()
+        return bool(value != value)  # NaN and NaT differ from themselves
+    except TypeError:  # pandas.NA refuses bool()
         return True
 
 
@@ -143,7 +149,11 @@ def respondent_id(db: Database, respondent: int | str) -> int:
 
 
 def add_respondent(
-    db: Database, code: str, *, actor: str, pseudonym: str | None = None,
+    db: Database,
+    code: str,
+    *,
+    actor: str,
+    pseudonym: str | None = None,
     notes: str | None = None,
 ) -> int:
     """Add a respondent with case code ``code`` (refused when the code exists)."""
@@ -156,8 +166,9 @@ def add_respondent(
             raise InputError("respondents.exists", respondent=code)
         record = {"code": code, "pseudonym": pseudonym, "notes": notes, "created_at": now()}
         new_id = db["respondents"].insert(record).last_pk
-        record_event(db, actor, "respondent.add", "respondents", new_id, None,
-                     {**record, "id": new_id})
+        record_event(
+            db, actor, "respondent.add", "respondents", new_id, None, {**record, "id": new_id}
+        )
     return int(new_id)
 
 
@@ -196,8 +207,9 @@ def update_respondent(
                 raise InputError("respondents.exists", respondent=code)
             changes["code"] = code
         db["respondents"].update(rid, changes)
-        record_event(db, actor, "respondent.update", "respondents", rid, before,
-                     row(db, "respondents", rid))
+        record_event(
+            db, actor, "respondent.update", "respondents", rid, before, row(db, "respondents", rid)
+        )
 
 
 def list_respondents(db: Database, *, user: str) -> list[dict[str, Any]]:
@@ -241,8 +253,12 @@ def respondents_table(db: Database, *, user: str):
     attributes = _attributes(db)
     records = []
     for respondent in _respondents(db):
-        record = {"code": respondent["code"], "pseudonym": respondent["pseudonym"],
-                  "notes": respondent["notes"], "documents": respondent["n_documents"]}
+        record = {
+            "code": respondent["code"],
+            "pseudonym": respondent["pseudonym"],
+            "notes": respondent["notes"],
+            "documents": respondent["n_documents"],
+        }
         for attribute in attributes:
             value = respondent["attributes"].get(attribute["name"])
             record[attribute["name"]] = _typed(value, attribute["type"])
@@ -303,28 +319,42 @@ def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None
                 "SELECT coalesce(max(position) + 1, 0) FROM attributes"
             ).fetchone()[0]
             db["attributes"].insert({"name": name, "type": type_, "position": position})
-            record_event(db, actor, "attribute.add", "attributes", name, None,
-                         {"name": name, "type": type_, "position": position})
+            record_event(
+                db,
+                actor,
+                "attribute.add",
+                "attributes",
+                name,
+                None,
+                {"name": name, "type": type_, "position": position},
+            )
             return
         if before["type"] == type_:
             return
         converted = []
         for rid, code, value in db.execute(
             "SELECT v.respondent_id, r.code, v.value FROM attribute_values v "
-            "JOIN respondents r ON r.id = v.respondent_id WHERE v.attribute = ?", [name]
+            "JOIN respondents r ON r.id = v.respondent_id WHERE v.attribute = ?",
+            [name],
         ).fetchall():
             try:
                 converted.append((parse_value(_typed(value, before["type"]), type_), rid))
             except ValueError:
-                raise InputError("respondents.cannot_convert", attribute=name, type=type_,
-                                 respondent=code, value=value) from None
+                raise InputError(
+                    "respondents.cannot_convert",
+                    attribute=name,
+                    type=type_,
+                    respondent=code,
+                    value=value,
+                ) from None
         db.conn.executemany(
             "UPDATE attribute_values SET value = ? WHERE attribute = ? AND respondent_id = ?",
             [(value, name, rid) for value, rid in converted],
         )
         db.execute("UPDATE attributes SET type = ? WHERE name = ?", [type_, name])
-        record_event(db, actor, "attribute.type", "attributes", name, before,
-                     {**before, "type": type_})
+        record_event(
+            db, actor, "attribute.type", "attributes", name, before, {**before, "type": type_}
+        )
 
 
 def set_value(
@@ -340,8 +370,13 @@ def set_value(
         try:
             canonical = parse_value(value, found["type"])
         except ValueError:
-            raise InputError("respondents.bad_value", attribute=attribute, value=value,
-                             type=found["type"], respondent=respondent) from None
+            raise InputError(
+                "respondents.bad_value",
+                attribute=attribute,
+                value=value,
+                type=found["type"],
+                respondent=respondent,
+            ) from None
         _write_value(db, rid, attribute, canonical, actor=actor)
 
 
@@ -354,17 +389,25 @@ def _write_value(db: Database, rid: int, attribute: str, value: str | None, *, a
     if old_value == value:
         return False
     if value is None:
-        db.execute("DELETE FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
-                   [rid, attribute])
+        db.execute(
+            "DELETE FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
+            [rid, attribute],
+        )
     else:
         db.execute(
             "INSERT INTO attribute_values (respondent_id, attribute, value) VALUES (?, ?, ?) "
             "ON CONFLICT(respondent_id, attribute) DO UPDATE SET value = excluded.value",
             [rid, attribute, value],
         )
-    record_event(db, actor, "attribute.set", "attribute_values", f"{rid}:{attribute}",
-                 None if old is None else {"value": old_value},
-                 None if value is None else {"value": value})
+    record_event(
+        db,
+        actor,
+        "attribute.set",
+        "attribute_values",
+        f"{rid}:{attribute}",
+        None if old is None else {"value": old_value},
+        None if value is None else {"value": value},
+    )
     return True
 
 
@@ -397,19 +440,23 @@ def link_documents(
     with transaction(db):
         for document_id, code in links.items():
             code = (code or "").strip() or None
-            if code is not None and db.execute(
-                "SELECT 1 FROM respondents WHERE code = ?", [code]
-            ).fetchone() is None:
+            if (
+                code is not None
+                and db.execute("SELECT 1 FROM respondents WHERE code = ?", [code]).fetchone()
+                is None
+            ):
                 if not create:
                     unknown.append((document_id, code))
                     continue
                 add_respondent(db, code, actor=actor)
                 created.append(code)
-            before = db.execute("SELECT respondent_id FROM documents WHERE id = ?",
-                                [document_id]).fetchone()
+            before = db.execute(
+                "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
+            ).fetchone()
             link_document(db, document_id, code, actor=actor)
-            after = db.execute("SELECT respondent_id FROM documents WHERE id = ?",
-                               [document_id]).fetchone()
+            after = db.execute(
+                "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
+            ).fetchone()
             changed += before != after
     return {"changed": changed, "unknown": unknown, "created": created}
 
@@ -528,36 +575,44 @@ def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, 
     columns = header[1:]
     attribute_columns = [c for c in columns if c.lower() not in SPECIAL_COLUMNS]
     types = {
-        c: existing.get(c) or infer_type(r[header.index(c)] if header.index(c) < len(r) else None
-                                         for r in rows)
+        c: existing.get(c)
+        or infer_type(r[header.index(c)] if header.index(c) < len(r) else None for r in rows)
         for c in attribute_columns
     }
     parsed_rows, seen = [], {}
     for number, values in enumerate(rows, start=2):
         values = list(values) + [None] * (len(header) - len(values))
-        if any(parse_value(v, "text") for v in values[len(header):]):
+        if any(parse_value(v, "text") for v in values[len(header) :]):
             problems.append(("respondents.row_too_long", {"row": number, "columns": len(header)}))
         code = parse_value(values[0], "text")
         if code is None:
             problems.append(("respondents.row_no_code", {"row": number, "column": header[0]}))
             continue
         if code in seen:
-            problems.append(("respondents.row_duplicate",
-                             {"row": number, "code": code, "first": seen[code]}))
+            problems.append(
+                ("respondents.row_duplicate", {"row": number, "code": code, "first": seen[code]})
+            )
             continue
         seen[code] = number
         record: dict[str, Any] = {"code": code, "fields": {}, "values": {}}
-        for column, value in zip(columns, values[1:len(header)]):
+        for column, value in zip(columns, values[1 : len(header)]):
             if column.lower() in SPECIAL_COLUMNS:
                 record["fields"][SPECIAL_COLUMNS[column.lower()]] = parse_value(value, "text")
                 continue
             try:
                 record["values"][column] = parse_value(value, types[column])
             except ValueError:
-                problems.append(("respondents.cell_bad_value", {
-                    "row": number, "column": column, "value": value,
-                    "type": types[column],
-                }))
+                problems.append(
+                    (
+                        "respondents.cell_bad_value",
+                        {
+                            "row": number,
+                            "column": column,
+                            "value": value,
+                            "type": types[column],
+                        },
+                    )
+                )
         parsed_rows.append(record)
     if problems:
         raise RowErrors(name, problems)
@@ -580,11 +635,22 @@ def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, 
                 updated += 1
             for column, value in record["values"].items():
                 changed_values += _write_value(db, rid, column, value, actor=actor)
-        record_event(db, actor, "respondents.import", "respondents", None, None,
-                     {"file": name, "added": added, "updated": updated,
-                      "values": changed_values})
-    return {"file": name, "added": added, "updated": updated, "values": changed_values,
-            "attributes": types}
+        record_event(
+            db,
+            actor,
+            "respondents.import",
+            "respondents",
+            None,
+            None,
+            {"file": name, "added": added, "updated": updated, "values": changed_values},
+        )
+    return {
+        "file": name,
+        "added": added,
+        "updated": updated,
+        "values": changed_values,
+        "attributes": types,
+    }
 
 
 def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str) -> int:
@@ -603,12 +669,15 @@ def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str
                 if any(parse_value(v, "text") for k, v in record.items() if k != "documents"):
                     raise InputError("respondents.row_no_code", row=number, column="code")
                 continue
-            is_new = db.execute("SELECT 1 FROM respondents WHERE code = ?",
-                                [code.strip()]).fetchone() is None
+            is_new = (
+                db.execute("SELECT 1 FROM respondents WHERE code = ?", [code.strip()]).fetchone()
+                is None
+            )
             rid = ensure_respondent(db, code, actor=actor)
             changes += is_new  # a new respondent is a change, even with no other cells
-            fields = {k: parse_value(record.get(k), "text") for k in ("pseudonym", "notes")
-                      if k in record}
+            fields = {
+                k: parse_value(record.get(k), "text") for k in ("pseudonym", "notes") if k in record
+            }
             before = row(db, "respondents", rid)
             if any(before[k] != v for k, v in fields.items()):
                 update_respondent(db, rid, actor=actor, **fields)
@@ -619,7 +688,12 @@ def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str
                 try:
                     value = parse_value(record[name], type_)
                 except ValueError:
-                    raise InputError("respondents.cell_bad_value", row=number, column=name,
-                                     value=record[name], type=type_) from None
+                    raise InputError(
+                        "respondents.cell_bad_value",
+                        row=number,
+                        column=name,
+                        value=record[name],
+                        type=type_,
+                    ) from None
                 changes += _write_value(db, rid, name, value, actor=actor)
     return changes

@@ -37,7 +37,8 @@ def code_segments(
         "SELECT DISTINCT c.document_id, d.name, r.code FROM codings c "
         "JOIN documents d ON d.id = c.document_id "
         "LEFT JOIN respondents r ON r.id = d.respondent_id "
-        "WHERE c.code_id = ? ORDER BY c.document_id", [cid],
+        "WHERE c.code_id = ? ORDER BY c.document_id",
+        [cid],
     ).fetchall()
     rows = []
     for document_id, name, respondent in documents:
@@ -46,10 +47,18 @@ def code_segments(
                 continue
             if wanted is not None and c["coder"] not in wanted:
                 continue
-            rows.append({
-                "coding_id": c["id"], "document_id": document_id, "document": name,
-                "respondent": respondent, "segment_id": c["segment_id"],
-                "start_char": c["start_char"], "end_char": c["end_char"], "text": c["text"],
-                "coder": c["coder"], "created_at": c["created_at"],
-            })
+            rows.append(
+                {
+                    "coding_id": c["id"],
+                    "document_id": document_id,
+                    "document": name,
+                    "respondent": respondent,
+                    "segment_id": c["segment_id"],
+                    "start_char": c["start_char"],
+                    "end_char": c["end_char"],
+                    "text": c["text"],
+                    "coder": c["coder"],
+                    "created_at": c["created_at"],
+                }
+            )
     return rows

@@ -58,7 +58,7 @@ class Hit:
 class SearchResult:
     query: str
     mode: str
-    match: str                      # the FTS5 expression that was run (shown in --verbose)
+    match: str  # the FTS5 expression that was run (shown in --verbose)
     total: int
     hits: list[Hit] = field(default_factory=list)
 
@@ -192,9 +192,9 @@ def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None
             start, end = first.idx, last.idx + len(last.text)
         else:
             start, end = 0, 0
-        hit.left = hit.text[max(0, start - CONTEXT_CHARS):start]
+        hit.left = hit.text[max(0, start - CONTEXT_CHARS) : start]
         hit.keyword = hit.text[start:end]
-        hit.right = hit.text[end:end + CONTEXT_CHARS]
+        hit.right = hit.text[end : end + CONTEXT_CHARS]
 
 
 def search(
@@ -236,7 +236,8 @@ def search(
         unlabelled = (
             " OR sc.document_id IN (SELECT d.id FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM speakers x WHERE x.document_id = d.id))"
-            if "respondent" in roles else ""
+            if "respondent" in roles
+            else ""
         )
         where.append(
             "(sc.turn_id IN (SELECT t.id FROM turns t JOIN speakers sp ON sp.id = t.speaker_id "
@@ -253,14 +254,24 @@ def search(
             total = db.execute(
                 "SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?", params
             ).fetchone()[0]
-            ids = [r[0] for r in db.execute(
-                "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid "
-                "LIMIT ? OFFSET ?", [*params, limit, offset])]
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid "
+                    "LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                )
+            ]
         else:
-            every = [r[0] for r in db.execute(
-                "SELECT sc.id FROM segments_fts JOIN segment_scope sc ON sc.id = segments_fts.rowid "
-                f"WHERE {' AND '.join(where)} ORDER BY segments_fts.rowid", params)]
-            total, ids = len(every), every[offset:offset + limit]
+            every = [
+                r[0]
+                for r in db.execute(
+                    "SELECT sc.id FROM segments_fts JOIN segment_scope sc ON sc.id = segments_fts.rowid "
+                    f"WHERE {' AND '.join(where)} ORDER BY segments_fts.rowid",
+                    params,
+                )
+            ]
+            total, ids = len(every), every[offset : offset + limit]
     except sqlite3.OperationalError as exc:  # FTS5 syntax the query parser let through
         raise InputError("search.bad_query", query=query) from exc
     rows = db.execute(
@@ -295,8 +306,14 @@ def suggest_code_for_hits(
             if existing:
                 continue
             add_coding(
-                db, coder=coder, code=code, segment_id=segment_id, origin="machine",
-                status="suggested", score=None, evidence=[f"zoekopdracht: {query}"],
+                db,
+                coder=coder,
+                code=code,
+                segment_id=segment_id,
+                origin="machine",
+                status="suggested",
+                score=None,
+                evidence=[f"zoekopdracht: {query}"],
             )
             made += 1
     return made

@@ -41,9 +41,9 @@ SYSTEM_USERS = ("consensus",)
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "language": "nl",
-    "max_file_mb": 50,              # imports above this size are refused
-    "blind_coding": False,          # issue 7: hide others' codings in a double-coding sample
-    "reliability": True,            # issue 7: reflexive TA projects switch figures off
+    "max_file_mb": 50,  # imports above this size are refused
+    "blind_coding": False,  # issue 7: hide others' codings in a double-coding sample
+    "reliability": True,  # issue 7: reflexive TA projects switch figures off
     "analysis_speakers": "respondent",  # analyse respondent turns only, or "all"
 }
 
@@ -190,7 +190,8 @@ def _ensure_defaults(db: Database) -> None:
     with transaction(db):
         for key, value in DEFAULT_SETTINGS.items():
             db.execute(
-                "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value)]
+                "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                [key, json.dumps(value)],
             )
         for name, role in [(DEFAULT_USER, "onderzoeker"), *[(u, "system") for u in SYSTEM_USERS]]:
             db.execute(
@@ -250,8 +251,7 @@ def _copy(source: Database, target: str | Path) -> Path:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".partial",
-                                    dir=target.parent)
+    handle, name = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".partial", dir=target.parent)
     os.close(handle)  # our own new, empty file: no SQLite connection has it open
     tmp = Path(name)
     try:

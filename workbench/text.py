@@ -88,5 +88,6 @@ def convert_offset(text: str, offset: int, from_unit: str, to_unit: str) -> int:
     index = codepoint_at(unit_offsets(text, from_unit), offset)
     if index is None:
         raise ValueError(
-            f"offset {offset} ({from_unit}) is not on a character boundary of the text")
+            f"offset {offset} ({from_unit}) is not on a character boundary of the text"
+        )
     return unit_offsets(text, to_unit)[index] if to_unit != "codepoint" else index

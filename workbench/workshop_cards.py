@@ -24,13 +24,17 @@ from workbench.codebook import CODEBOOK_DIR
 from workbench.errors import InputError
 from workbench.privacy.pseudonyms import pseudonymise_range
 from workbench.privacy.workshop import (
-    fragment, my_fragments, record_choice, set_workshop_codes, workshop_codes,
+    fragment,
+    my_fragments,
+    record_choice,
+    set_workshop_codes,
+    workshop_codes,
 )
 from workbench.store import get_setting, now, record_event, set_setting, transaction
 
 CARD_DIR = CODEBOOK_DIR / "werkplaats"
 CARDS_SETTING = "workshop_cards"
-NONE, UNSURE = "geen-van-deze", "weet-ik-niet"   # the two fixed cards
+NONE, UNSURE = "geen-van-deze", "weet-ik-niet"  # the two fixed cards
 FIXED = (NONE, UNSURE)
 MIN_CARDS, MAX_CARDS = 6, 8
 
@@ -41,8 +45,14 @@ def card_sets(directory: Path = CARD_DIR) -> dict[str, list[dict[str, Any]]]:
     for path in sorted(directory.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         sets[data["codebook"]] = [
-            {"id": c["id"], "text": c["text"], "help": c.get("help", ""),
-             "icon": c.get("icon", "label"), "code": c["code"], "default": bool(c.get("default"))}
+            {
+                "id": c["id"],
+                "text": c["text"],
+                "help": c.get("help", ""),
+                "icon": c.get("icon", "label"),
+                "code": c["code"],
+                "default": bool(c.get("default")),
+            }
             for c in data["cards"]
         ]
     return sets
@@ -53,8 +63,13 @@ def available_cards(db: Database, *, actor: str) -> list[dict[str, Any]]:
     access.require(db, actor, "workshop.manage")
     books = {name for (name,) in db.execute("SELECT name FROM codebooks")}
     codes = {slug for (slug,) in db.execute("SELECT slug FROM codes WHERE active = 1")}
-    return [card for book, cards in card_sets().items() if book in books
-            for card in cards if card["code"] in codes]
+    return [
+        card
+        for book, cards in card_sets().items()
+        if book in books
+        for card in cards
+        if card["code"] in codes
+    ]
 
 
 def choose_cards(db: Database, card_ids: list[str], *, actor: str) -> None:
@@ -86,21 +101,32 @@ def chosen_cards(db: Database, *, user: str) -> list[dict[str, Any]]:
     if chosen:
         return chosen
     books = {name for (name,) in db.execute("SELECT name FROM codebooks")}
-    defaults = [c for book, cards in card_sets().items() if book in books
-                for c in cards if c["default"]]
+    defaults = [
+        c for book, cards in card_sets().items() if book in books for c in cards if c["default"]
+    ]
     offered = workshop_codes(db, user=user)
     codes = {c["code"] for c in offered}
     defaults = [c for c in defaults if c["code"] in codes]
     if defaults:
         return defaults[:MAX_CARDS]
-    return [{"id": c["code"], "text": c["name"], "help": c["brief"], "icon": "label",
-             "code": c["code"], "default": False} for c in offered]
+    return [
+        {
+            "id": c["code"],
+            "text": c["name"],
+            "help": c["brief"],
+            "icon": "label",
+            "code": c["code"],
+            "default": False,
+        }
+        for c in offered
+    ]
 
 
 def _answer(db: Database, group: str, segment_id: int) -> str | None:
     found = db.execute(
         "SELECT card FROM workshop_answers WHERE group_coder = ? AND segment_id = ?",
-        [group, segment_id]).fetchone()
+        [group, segment_id],
+    ).fetchone()
     return str(found[0]) if found else None
 
 
@@ -136,33 +162,43 @@ def record_card(db: Database, segment_id: int, card: str | None, *, user: str) -
         record_choice(db, segment_id, cards[card]["code"] if card in cards else None, user=user)
         before = _answer(db, group, segment_id)
         if card is None:
-            db.execute("DELETE FROM workshop_answers WHERE group_coder = ? AND segment_id = ?",
-                       [group, segment_id])
+            db.execute(
+                "DELETE FROM workshop_answers WHERE group_coder = ? AND segment_id = ?",
+                [group, segment_id],
+            )
         else:
             db.execute(
                 "INSERT INTO workshop_answers (group_coder, segment_id, card, answered_by, "
                 "answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_coder, segment_id) "
                 "DO UPDATE SET card = excluded.card, answered_by = excluded.answered_by, "
                 "answered_at = excluded.answered_at",
-                [group, segment_id, card, user, now()])
+                [group, segment_id, card, user, now()],
+            )
         if before != card:
-            record_event(db, user, "workshop.answer", "workshop_answers",
-                         f"{group}/{segment_id}", before and {"card": before},
-                         card and {"card": card})
+            record_event(
+                db,
+                user,
+                "workshop.answer",
+                "workshop_answers",
+                f"{group}/{segment_id}",
+                before and {"card": before},
+                card and {"card": card},
+            )
 
 
 def surroundings(db: Database, segment_id: int, *, user: str) -> dict[str, str]:
     """The sentence before and after an assigned fragment, pseudonymised ('' at an edge)."""
     fragment(db, segment_id, user=user)  # checks the assignment and the pseudonymisation
     document_id, position = db.execute(
-        "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]).fetchone()
+        "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]
+    ).fetchone()
     around = {}
     for side, offset in (("before", -1), ("after", 1)):
         found = db.execute(
             "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
-            [document_id, position + offset]).fetchone()
-        around[side] = (pseudonymise_range(db, document_id, found[0], found[1]).text
-                        if found else "")
+            [document_id, position + offset],
+        ).fetchone()
+        around[side] = pseudonymise_range(db, document_id, found[0], found[1]).text if found else ""
     return around
 
 
@@ -184,8 +220,11 @@ def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
     access.require(db, actor, "workshop.manage")
     cards = {c["id"]: c for c in get_setting(db, CARDS_SETTING) or []}
     card_codes = {c["code"] for c in cards.values()}
-    parent = dict(db.execute(
-        "SELECT k.slug, p.slug FROM codes k LEFT JOIN codes p ON p.id = k.parent_id").fetchall())
+    parent = dict(
+        db.execute(
+            "SELECT k.slug, p.slug FROM codes k LEFT JOIN codes p ON p.id = k.parent_id"
+        ).fetchall()
+    )
     rows, agreed, compared = [], 0, 0
     for user, group, segment_id, text, document in db.execute(
         "SELECT a.user, a.group_coder, a.segment_id, s.text, d.name FROM workshop_assignments a "
@@ -195,13 +234,19 @@ def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
         group_code = db.execute(
             "SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
             "WHERE c.segment_id = ? AND c.coder = ? AND c.status = 'accepted' "
-            "ORDER BY c.id DESC LIMIT 1", [segment_id, group]).fetchone()
-        own = [slug for (slug,) in db.execute(
-            "SELECT DISTINCT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
-            "JOIN segments s ON s.id = ? "
-            "WHERE c.document_id = s.document_id AND c.coder = ? AND c.status = 'accepted' "
-            "AND c.start_char < s.end_char AND s.start_char < c.end_char",
-            [segment_id, actor])]
+            "ORDER BY c.id DESC LIMIT 1",
+            [segment_id, group],
+        ).fetchone()
+        own = [
+            slug
+            for (slug,) in db.execute(
+                "SELECT DISTINCT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
+                "JOIN segments s ON s.id = ? "
+                "WHERE c.document_id = s.document_id AND c.coder = ? AND c.status = 'accepted' "
+                "AND c.start_char < s.end_char AND s.start_char < c.end_char",
+                [segment_id, actor],
+            )
+        ]
         answer = _answer(db, group, segment_id)
         matching = [c for c in cards.values() if group_code and c["code"] == group_code[0]]
         card = next((c for c in matching if c["id"] == answer), matching[0] if matching else None)
@@ -217,10 +262,19 @@ def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
         if match is not None:
             compared += 1
             agreed += match
-        rows.append({"user": user, "group": group, "segment_id": segment_id,
-                     "document": document, "text": text,
-                     "card": card["text"] if card else answer, "code": card and card["code"],
-                     "own": own, "agrees": match})
+        rows.append(
+            {
+                "user": user,
+                "group": group,
+                "segment_id": segment_id,
+                "document": document,
+                "text": text,
+                "card": card["text"] if card else answer,
+                "code": card and card["code"],
+                "own": own,
+                "agrees": match,
+            }
+        )
     return {"rows": rows, "agreed": agreed, "compared": compared}
 
 

@@ -32,20 +32,31 @@ from workbench.limits import FILE_LIMIT_BYTES, MB
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 MAX_MEMBERS = 10_000
-TOTAL_FACTOR = 10                      # everything unpacked: at most 10x the file limit
-XML_FACTOR = 2                         # XML to parse: at most 2x the file limit
-MAX_RATIO = 100                        # unpacked / packed, for members above the floor
+TOTAL_FACTOR = 10  # everything unpacked: at most 10x the file limit
+XML_FACTOR = 2  # XML to parse: at most 2x the file limit
+MAX_RATIO = 100  # unpacked / packed, for members above the floor
 RATIO_FLOOR_BYTES = 1 * MB
 MAX_MEMBER_BYTES = TOTAL_FACTOR * FILE_LIMIT_BYTES  # one member can never be more than all
 XML_SUFFIXES = (".xml", ".rels", ".qde", ".qdc", ".vml")
 # What a damaged archive can raise (found by fuzzing): all become one clear InputError.
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError,
-              NotImplementedError, RuntimeError, ValueError, KeyError, OverflowError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    KeyError,
+    OverflowError,
+)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def open_zip(source: bytes | str | Path, *, name: str,
-             limit_bytes: int = FILE_LIMIT_BYTES) -> zipfile.ZipFile:
+def open_zip(
+    source: bytes | str | Path, *, name: str, limit_bytes: int = FILE_LIMIT_BYTES
+) -> zipfile.ZipFile:
     """Open ``source`` (bytes or a path) as a zip after checking its directory.
 
     ``name`` is the file name used in messages; ``limit_bytes`` the project's file limit.
@@ -66,8 +77,9 @@ def open_zip(source: bytes | str | Path, *, name: str,
     return archive
 
 
-def check_members(members: list[zipfile.ZipInfo], *, name: str,
-                  limit_bytes: int = FILE_LIMIT_BYTES) -> None:
+def check_members(
+    members: list[zipfile.ZipInfo], *, name: str, limit_bytes: int = FILE_LIMIT_BYTES
+) -> None:
     """Refuse unsafe names, too many members, too much unpacked data or bomb-like ratios."""
     if len(members) > MAX_MEMBERS:
         raise InputError("zip.too_many", file=name, count=len(members), limit=MAX_MEMBERS)
@@ -77,22 +89,28 @@ def check_members(members: list[zipfile.ZipInfo], *, name: str,
             raise InputError("zip.unsafe_path", file=name, member=member.filename[:120])
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
-            raise InputError("zip.bomb", file=name, member=member.filename[:120],
-                             ratio=f"{ratio:,.0f}")
+            raise InputError(
+                "zip.bomb", file=name, member=member.filename[:120], ratio=f"{ratio:,.0f}"
+            )
         total += member.file_size
         if member.filename.lower().endswith(XML_SUFFIXES):
             xml += member.file_size
     for size, cap in ((total, TOTAL_FACTOR * limit_bytes), (xml, XML_FACTOR * limit_bytes)):
         if size > cap:
-            raise InputError("zip.too_large", file=name, size=f"{size / MB:,.0f}",
-                             limit=f"{cap / MB:,.0f}")
+            raise InputError(
+                "zip.too_large", file=name, size=f"{size / MB:,.0f}", limit=f"{cap / MB:,.0f}"
+            )
 
 
 def unsafe_member(member: str) -> bool:
     """True for a member name that could point outside the folder it is unpacked in."""
     parts = re.split(r"[\\/]", member)
-    return (member.startswith(("/", "\\")) or bool(_DRIVE.match(member)) or ".." in parts
-            or "\x00" in member)
+    return (
+        member.startswith(("/", "\\"))
+        or bool(_DRIVE.match(member))
+        or ".." in parts
+        or "\x00" in member
+    )
 
 
 def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, name: str) -> bytes:
@@ -101,8 +119,9 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, name: str)
         with archive.open(member) as f:
             data = f.read(member.file_size + 1)
     except ZIP_ERRORS as exc:
-        raise InputError("zip.broken_member", file=name, member=member.filename[:120],
-                         error=_reason(exc)) from None
+        raise InputError(
+            "zip.broken_member", file=name, member=member.filename[:120], error=_reason(exc)
+        ) from None
     if len(data) > member.file_size:
         raise InputError("zip.bomb", file=name, member=member.filename[:120], ratio="?")
     return data

@@ -34,8 +34,7 @@ def project_path() -> Path:
     return Path(st.session_state.setdefault("project_path", str(DEFAULT_PROJECT)))
 
 
-@st.cache_resource(show_spinner=False, scope="session", max_entries=1,
-                   on_release=release_project)
+@st.cache_resource(show_spinner=False, scope="session", max_entries=1, on_release=release_project)
 def _lease(path: str) -> Database:
     """This session's lease on the shared connection to ``path`` (one project at a time)."""
     return share_project(path)
@@ -88,12 +87,14 @@ def action_label(action: str) -> str:
 
 def _css_string(text: str) -> str:
     """``text`` as a CSS string literal (for ``content:``)."""
-    return '"' + "".join(c if c.isalnum() or c in " .,-()·" else f"\\{ord(c):x} "
-                         for c in text) + '"'
+    return (
+        '"' + "".join(c if c.isalnum() or c in " .,-()·" else f"\\{ord(c):x} " for c in text) + '"'
+    )
 
 
-def file_uploader(label: str, *, key: str, type: list[str],
-                  accept_multiple_files: bool = False, **options: Any) -> Any:
+def file_uploader(
+    label: str, *, key: str, type: list[str], accept_multiple_files: bool = False, **options: Any
+) -> Any:
     """``st.file_uploader`` whose drop zone speaks the session's language.
 
     Streamlit draws the words inside the drop zone itself, in English only ("Upload",
@@ -122,5 +123,6 @@ def file_uploader(label: str, *, key: str, type: list[str],
         f" content: {_css_string(words['drop'])}; font-size: 0.875rem; }}"
         "</style>"
     )
-    return st.file_uploader(label, type=type, accept_multiple_files=accept_multiple_files,
-                            key=key, **options)
+    return st.file_uploader(
+        label, type=type, accept_multiple_files=accept_multiple_files, key=key, **options
+    )

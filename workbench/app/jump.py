@@ -18,8 +18,12 @@ from streamlit.errors import StreamlitPageNotFoundError
 CODING_PAGE = Path(__file__).parent / "pages" / "coderen.py"
 
 
-def jump_params(document_id: int, segment_id: int | None = None, start_char: int | None = None,
-                end_char: int | None = None) -> dict[str, str]:
+def jump_params(
+    document_id: int,
+    segment_id: int | None = None,
+    start_char: int | None = None,
+    end_char: int | None = None,
+) -> dict[str, str]:
     """The query parameters that open ``document_id`` at a segment or a span."""
     params = {"doc": str(document_id)}
     if segment_id is not None:
@@ -29,23 +33,37 @@ def jump_params(document_id: int, segment_id: int | None = None, start_char: int
     return params
 
 
-def jump_url(document_id: int, segment_id: int | None = None, start_char: int | None = None,
-             end_char: int | None = None) -> str:
+def jump_url(
+    document_id: int,
+    segment_id: int | None = None,
+    start_char: int | None = None,
+    end_char: int | None = None,
+) -> str:
     """A relative URL of the coding page at that place (``coderen?doc=3&seg=120``)."""
     return "coderen?" + urlencode(jump_params(document_id, segment_id, start_char, end_char))
 
 
-def jump_link(label: str, document_id: int, segment_id: int | None = None,
-              start_char: int | None = None, end_char: int | None = None, **options) -> None:
+def jump_link(
+    label: str,
+    document_id: int,
+    segment_id: int | None = None,
+    start_char: int | None = None,
+    end_char: int | None = None,
+    **options,
+) -> None:
     """A link to the coding page at that place, in the same tab and session.
 
     A page run on its own (``streamlit run workbench/app/pages/memos.py``, or a page test)
     has no coding page in its navigation; it gets a plain link to the same URL instead.
     """
     try:
-        st.page_link(str(CODING_PAGE), label=label, icon=":material/open_in_new:",
-                     query_params=jump_params(document_id, segment_id, start_char, end_char),
-                     **options)
+        st.page_link(
+            str(CODING_PAGE),
+            label=label,
+            icon=":material/open_in_new:",
+            query_params=jump_params(document_id, segment_id, start_char, end_char),
+            **options,
+        )
     except StreamlitPageNotFoundError:
         st.markdown(f"[{label}]({jump_url(document_id, segment_id, start_char, end_char)})")
 

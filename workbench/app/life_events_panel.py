@@ -20,9 +20,13 @@ from workbench.app.common import attempt, tr
 
 
 def _name(event: pd.Series) -> str:
-    when = (str(event["life_year"]) if not pd.isna(event["life_year"]) else
-            tr("lifepanel.age", age=event["life_age"]) if not pd.isna(event["life_age"]) else
-            tr("lifepanel.no_time"))
+    when = (
+        str(event["life_year"])
+        if not pd.isna(event["life_year"])
+        else tr("lifepanel.age", age=event["life_age"])
+        if not pd.isna(event["life_age"])
+        else tr("lifepanel.no_time")
+    )
     label = f" · {event['label']}" if isinstance(event["label"], str) and event["label"] else ""
     return f"#{event['event']} {event['kind']}{label} ({when})"
 
@@ -36,12 +40,17 @@ def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
     if not target or not access.can(project, me, "read"):
         return
     doc = target["document_id"]
-    here = attempt(life_events.codings_at, project, doc, target["start_char"],
-                   target["end_char"], user=me) or []
+    here = (
+        attempt(
+            life_events.codings_at, project, doc, target["start_char"], target["end_char"], user=me
+        )
+        or []
+    )
     with st.expander(tr("lifepanel.title"), icon=":material/timeline:", expanded=bool(here)):
         may = access.can(project, me, "code")
-        if may and st.button(tr("lifepanel.propose"), key="life_propose",
-                             icon=":material/auto_awesome:"):
+        if may and st.button(
+            tr("lifepanel.propose"), key="life_propose", icon=":material/auto_awesome:"
+        ):
             made = attempt(life_events.propose, project, actor=me, document_id=doc)
             if made is not None:
                 st.toast(tr("lifepanel.proposed", **made))
@@ -57,53 +66,82 @@ def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
         shown_here = {m["event"] for c in here for m in c["mentions"]}
         for event_id in sorted(shown_here):
             if event_id in names:
-                _event(project, me, events[events["event"] == event_id].iloc[0], events,
-                       names, may)
+                _event(project, me, events[events["event"] == event_id].iloc[0], events, names, may)
 
 
-def _coding(project: Database, me: str, coding: dict[str, Any], events: pd.DataFrame,
-            names: dict[int, str], may: bool) -> None:
+def _coding(
+    project: Database,
+    me: str,
+    coding: dict[str, Any],
+    events: pd.DataFrame,
+    names: dict[int, str],
+    may: bool,
+) -> None:
     """One coding here: the event it mentions (or proposals), or make / choose one."""
     st.markdown(tr("lifepanel.coding", code=coding["code"], coder=coding["coder"]))
     for mention in coding["mentions"]:
-        line = tr("lifepanel.mentions", event=names.get(mention["event"], mention["event"]),
-                  status=_status(mention["status"]))
+        line = tr(
+            "lifepanel.mentions",
+            event=names.get(mention["event"], mention["event"]),
+            status=_status(mention["status"]),
+        )
         st.markdown(line)
         if mention["evidence"]:
             st.caption(tr("lifepanel.why", evidence="; ".join(mention["evidence"])))
         if mention["status"] == "suggested" and may:
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_mc_{mention['mention']}"):
-                attempt(life_events.decide, project, "mention", mention["mention"], "accepted",
-                        actor=me)
+                attempt(
+                    life_events.decide, project, "mention", mention["mention"], "accepted", actor=me
+                )
                 st.rerun()
             if right.button(tr("lifepanel.reject"), key=f"life_mr_{mention['mention']}"):
-                attempt(life_events.decide, project, "mention", mention["mention"], "rejected",
-                        actor=me)
+                attempt(
+                    life_events.decide, project, "mention", mention["mention"], "rejected", actor=me
+                )
                 st.rerun()
     if not may or any(m["status"] == "accepted" for m in coding["mentions"]):
         return
-    same = [e for e, kind in zip(events["event"], events["kind"])
-            if kind == coding["code"] or coding["code"] in str(kind)]
+    same = [
+        e
+        for e, kind in zip(events["event"], events["kind"])
+        if kind == coding["code"] or coding["code"] in str(kind)
+    ]
     # under each other: side by side in the right-hand column their labels were cut off
     with st.popover(tr("lifepanel.new"), icon=":material/add:", width="stretch"):
         label = st.text_input(tr("lifepanel.label"), key=f"life_label_{coding['id']}")
         if st.button(tr("lifepanel.make"), key=f"life_make_{coding['id']}"):
-            if attempt(life_events.create_event, project, [coding["id"]], actor=me,
-                       label=label or None) is not None:
+            if (
+                attempt(
+                    life_events.create_event, project, [coding["id"]], actor=me, label=label or None
+                )
+                is not None
+            ):
                 st.rerun()
     with st.popover(tr("lifepanel.same_as"), icon=":material/link:", width="stretch"):
-        chosen = st.selectbox(tr("lifepanel.same_as"), same, index=None,
-                              format_func=lambda e: names.get(int(e), str(e)),
-                              key=f"life_same_{coding['id']}", placeholder=tr("app.choose"))
-        if st.button(tr("lifepanel.attach"), key=f"life_attach_{coding['id']}",
-                     disabled=chosen is None):
+        chosen = st.selectbox(
+            tr("lifepanel.same_as"),
+            same,
+            index=None,
+            format_func=lambda e: names.get(int(e), str(e)),
+            key=f"life_same_{coding['id']}",
+            placeholder=tr("app.choose"),
+        )
+        if st.button(
+            tr("lifepanel.attach"), key=f"life_attach_{coding['id']}", disabled=chosen is None
+        ):
             attempt(life_events.attach, project, int(chosen), coding["id"], actor=me)
             st.rerun()
 
 
-def _event(project: Database, me: str, event: pd.Series, events: pd.DataFrame,
-           names: dict[int, str], may: bool) -> None:
+def _event(
+    project: Database,
+    me: str,
+    event: pd.Series,
+    events: pd.DataFrame,
+    names: dict[int, str],
+    may: bool,
+) -> None:
     """One event: its status, when, its links (with proposals to decide) and new links."""
     event_id = int(event["event"])
     st.markdown(tr("lifepanel.event", event=names[event_id], status=_status(event["status"])))
@@ -116,36 +154,54 @@ def _event(project: Database, me: str, event: pd.Series, events: pd.DataFrame,
             attempt(life_events.decide, project, "event", event_id, "rejected", actor=me)
             st.rerun()
     links = life_events.links_frame(project, user=me, document_id=int(event["document_id"]))
-    links = links[((links["cause"] == event_id) | (links["effect"] == event_id))
-                  & (links["status"] != "rejected")]
+    links = links[
+        ((links["cause"] == event_id) | (links["effect"] == event_id))
+        & (links["status"] != "rejected")
+    ]
     for _, link in links.iterrows():
-        st.markdown(tr("lifepanel.link", cause=names.get(int(link["cause"]), link["cause"]),
-                       effect=names.get(int(link["effect"]), link["effect"]),
-                       status=_status(link["status"])))
+        st.markdown(
+            tr(
+                "lifepanel.link",
+                cause=names.get(int(link["cause"]), link["cause"]),
+                effect=names.get(int(link["effect"]), link["effect"]),
+                status=_status(link["status"]),
+            )
+        )
         if isinstance(link["evidence"], str) and link["evidence"]:
             st.caption(tr("lifepanel.why", evidence=life_events.evidence_text(link["evidence"])))
         if may and link["status"] == "suggested":
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_lc_{link['link']}"):
-                attempt(life_events.decide, project, "link", int(link["link"]), "accepted",
-                        actor=me)
+                attempt(
+                    life_events.decide, project, "link", int(link["link"]), "accepted", actor=me
+                )
                 st.rerun()
             if right.button(tr("lifepanel.reject"), key=f"life_lr_{link['link']}"):
-                attempt(life_events.decide, project, "link", int(link["link"]), "rejected",
-                        actor=me)
+                attempt(
+                    life_events.decide, project, "link", int(link["link"]), "rejected", actor=me
+                )
                 st.rerun()
     if not may:
         return
     with st.popover(tr("lifepanel.when"), icon=":material/event:", width="stretch"):
         _when_form(project, me, event, names)
     with st.popover(tr("lifepanel.came_from"), icon=":material/arrow_forward:", width="stretch"):
-        losses = [e for e, role in zip(events["event"], events["role"])
-                  if role == "loss" and int(e) != event_id]
-        cause = st.selectbox(tr("lifepanel.came_from"), losses, index=None,
-                             format_func=lambda e: names.get(int(e), str(e)),
-                             key=f"life_cause_{event_id}", placeholder=tr("app.choose"))
-        if st.button(tr("lifepanel.link_save"), key=f"life_link_{event_id}",
-                     disabled=cause is None):
+        losses = [
+            e
+            for e, role in zip(events["event"], events["role"])
+            if role == "loss" and int(e) != event_id
+        ]
+        cause = st.selectbox(
+            tr("lifepanel.came_from"),
+            losses,
+            index=None,
+            format_func=lambda e: names.get(int(e), str(e)),
+            key=f"life_cause_{event_id}",
+            placeholder=tr("app.choose"),
+        )
+        if st.button(
+            tr("lifepanel.link_save"), key=f"life_link_{event_id}", disabled=cause is None
+        ):
             attempt(life_events.link, project, int(cause), event_id, actor=me)
             st.rerun()
 
@@ -153,26 +209,61 @@ def _event(project: Database, me: str, event: pd.Series, events: pd.DataFrame,
 def _when_form(project: Database, me: str, event: pd.Series, names: dict[int, str]) -> None:
     """Year, age, before/after another event, and how sure."""
     event_id = int(event["event"])
-    value = (lambda v: None if pd.isna(v) else int(v))
-    year = st.number_input(tr("lifepanel.year"), 1900, 2100, value=value(event["life_year"]),
-                           step=1, key=f"life_year_{event_id}")
-    age = st.number_input(tr("lifepanel.age_input"), 0, 120, value=value(event["life_age"]),
-                          step=1, key=f"life_age_{event_id}")
+    value = lambda v: None if pd.isna(v) else int(v)
+    year = st.number_input(
+        tr("lifepanel.year"),
+        1900,
+        2100,
+        value=value(event["life_year"]),
+        step=1,
+        key=f"life_year_{event_id}",
+    )
+    age = st.number_input(
+        tr("lifepanel.age_input"),
+        0,
+        120,
+        value=value(event["life_age"]),
+        step=1,
+        key=f"life_age_{event_id}",
+    )
     relations = [None, *life_events.RELATIONS]
-    relation = st.selectbox(tr("lifepanel.relation"), relations,
-                            index=relations.index(event["relation"])
-                            if event["relation"] in relations else 0,
-                            format_func=lambda r: tr(f"lifepanel.relation.{r or 'none'}"),
-                            key=f"life_rel_{event_id}")
+    relation = st.selectbox(
+        tr("lifepanel.relation"),
+        relations,
+        index=relations.index(event["relation"]) if event["relation"] in relations else 0,
+        format_func=lambda r: tr(f"lifepanel.relation.{r or 'none'}"),
+        key=f"life_rel_{event_id}",
+    )
     others = [e for e in names if e != event_id]
-    other = st.selectbox(tr("lifepanel.other"), others, index=None,
-                         format_func=names.get, key=f"life_other_{event_id}", placeholder=tr("app.choose"))
-    certainty = st.radio(tr("lifepanel.certainty"), list(life_events.CERTAINTIES),
-                         index=list(life_events.CERTAINTIES).index(event["certainty"]),
-                         format_func=lambda c: tr(f"lifepanel.certainty.{c}"), horizontal=True,
-                         key=f"life_sure_{event_id}")
+    other = st.selectbox(
+        tr("lifepanel.other"),
+        others,
+        index=None,
+        format_func=names.get,
+        key=f"life_other_{event_id}",
+        placeholder=tr("app.choose"),
+    )
+    certainty = st.radio(
+        tr("lifepanel.certainty"),
+        list(life_events.CERTAINTIES),
+        index=list(life_events.CERTAINTIES).index(event["certainty"]),
+        format_func=lambda c: tr(f"lifepanel.certainty.{c}"),
+        horizontal=True,
+        key=f"life_sure_{event_id}",
+    )
     if st.button(tr("lifepanel.save"), key=f"life_save_{event_id}"):
-        if attempt(life_events.update_event, project, event_id, actor=me, life_year=year,
-                   life_age=age, relation=relation,
-                   relative_to=other if relation else None, certainty=certainty) is not None:
+        if (
+            attempt(
+                life_events.update_event,
+                project,
+                event_id,
+                actor=me,
+                life_year=year,
+                life_age=age,
+                relation=relation,
+                relative_to=other if relation else None,
+                certainty=certainty,
+            )
+            is not None
+        ):
             st.rerun()

@@ -35,8 +35,7 @@ def form() -> None:
     st.title(common.tr("login.title"))
     with st.form("login"):
         name = st.text_input(common.tr("login.name"), key="login_name")
-        password = st.text_input(common.tr("login.password"), type="password",
-                                 key="login_password")
+        password = st.text_input(common.tr("login.password"), type="password", key="login_password")
         if st.form_submit_button(common.tr("login.submit")):
             who = common.attempt(accounts.authenticate, common.db(), name.strip(), password)
             if who:

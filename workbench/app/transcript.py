@@ -135,8 +135,9 @@ def _shown(codings: list[dict[str, Any]], show_suggestions: bool) -> list[dict[s
     return accepted + suggested
 
 
-def _segment_text(seg: SegmentView, spans: list[dict[str, Any]],
-                  selected_span: tuple[int, int] | None) -> str:
+def _segment_text(
+    seg: SegmentView, spans: list[dict[str, Any]], selected_span: tuple[int, int] | None
+) -> str:
     """The segment's text with free-span codings (and a selected span) marked inside it.
 
     Offsets are code points, so Python slicing of ``seg.text`` is exact; the marks add no
@@ -151,7 +152,7 @@ def _segment_text(seg: SegmentView, spans: list[dict[str, Any]],
     points = sorted(cuts)
     out = []
     for a, b in zip(points, points[1:]):
-        piece = html.escape(seg.text[a - seg.start_char:b - seg.start_char])
+        piece = html.escape(seg.text[a - seg.start_char : b - seg.start_char])
         over = [m for m in marks if m[0] < b and a < m[1]]
         if not over:
             out.append(piece)
@@ -182,8 +183,9 @@ def _margin(codings: list[dict[str, Any]], me: str | None) -> str:
         if all(c["status"] == "suggested" for c in group):
             classes.append("suggested")
         when = (first.get("created_at") or "")[:16].replace("T", " ")
-        title = html.escape(f"{name} · {coder} · {when}" + (f" · {len(group)}×" if len(group) > 1
-                                                           else ""))
+        title = html.escape(
+            f"{name} · {coder} · {when}" + (f" · {len(group)}×" if len(group) > 1 else "")
+        )
         stripes.append(
             f"<div class='{' '.join(classes)}' data-coding='{first['id']}' "
             f"style='--wb-color:{_color(first)}' title='{title}'>{html.escape(name)} "
@@ -220,13 +222,15 @@ def transcript_html(
         role = html.escape(turn.role or "")
         speaker = (
             f"<span class='wb-speaker {role}'>{html.escape(turn.speaker)}:</span>"
-            if turn.speaker else ""
+            if turn.speaker
+            else ""
         )
         segs, in_turn = [], []
         for seg in turn.segments:
             shown = _shown(seg.codings, show_suggestions)
-            spans = [c for c in free
-                     if c["start_char"] < seg.end_char and seg.start_char < c["end_char"]]
+            spans = [
+                c for c in free if c["start_char"] < seg.end_char and seg.start_char < c["end_char"]
+            ]
             in_turn += shown + [c for c in spans if c not in in_turn]
             accepted = [c for c in shown if c["status"] == "accepted"]
             classes = ["wb-seg"]
@@ -246,15 +250,18 @@ def transcript_html(
             )
         text = f"{_time(turn.time_start)}{speaker}{''.join(segs)}"
         if margin:
-            parts.append(f"<div class='wb-turn with-margin {role}'><div class='wb-text'>{text}"
-                         f"</div>{_margin(in_turn, me)}</div>")
+            parts.append(
+                f"<div class='wb-turn with-margin {role}'><div class='wb-text'>{text}"
+                f"</div>{_margin(in_turn, me)}</div>"
+            )
         else:
             parts.append(f"<div class='wb-turn {role}'>{text}</div>")
     return "".join(parts)
 
 
-def transcript(view: DocumentView, *, key: str, version: Any, focus: int | None = None,
-               **options: Any) -> dict | None:
+def transcript(
+    view: DocumentView, *, key: str, version: Any, focus: int | None = None, **options: Any
+) -> dict | None:
     """Show the transcript; returns the latest selection or None.
 
     A selection is ``{kind: segment, segment}``, ``{kind: span, ...}`` (UTF-16 offsets) or
@@ -262,8 +269,7 @@ def transcript(view: DocumentView, *, key: str, version: Any, focus: int | None 
     view once (a jump from elsewhere).
     """
     result = _component(
-        data={"html": transcript_html(view, **options), "version": str(version),
-              "focus": focus},
+        data={"html": transcript_html(view, **options), "version": str(version), "focus": focus},
         key=key,
         on_selection_change=lambda: None,
     )

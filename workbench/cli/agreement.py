@@ -30,27 +30,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_project_argument(parser)
     add_user_argument(parser)
     parser.add_argument(
-        "--coders", default=None,
+        "--coders",
+        default=None,
         help="comma-separated coder names; 'model' = the machine suggestions "
         "(default: every human coder with codings)",
     )
-    parser.add_argument("--unit", choices=consistency.UNITS, default="segment",
-                        help="what one judgement is about (default: segment)")
     parser.add_argument(
-        "--all-documents", action="store_true",
+        "--unit",
+        choices=consistency.UNITS,
+        default="segment",
+        help="what one judgement is about (default: segment)",
+    )
+    parser.add_argument(
+        "--all-documents",
+        action="store_true",
         help="count every document as seen by every chosen coder (no coding = code absent); "
         "default: only units every chosen coder has seen (in their sample, marked done with "
         "'workbench done', or coded by them)",
     )
     parser.add_argument(
-        "--resample", choices=consistency.RESAMPLE, default="codings",
+        "--resample",
+        choices=consistency.RESAMPLE,
+        default="codings",
         help="what the bootstrap for the 95%% interval draws: units joined by one coding "
         "together (codings, default) or whole documents",
     )
-    parser.add_argument("--sample", type=int, default=None,
-                        help="only the units of this double-coding sample (its id)")
     parser.add_argument(
-        "--unitized", action="store_true",
+        "--sample",
+        type=int,
+        default=None,
+        help="only the units of this double-coding sample (its id)",
+    )
+    parser.add_argument(
+        "--unitized",
+        action="store_true",
         help="Krippendorff's unitized alpha on the coders' own character spans instead "
         "(each document its own continuum; the 95%% interval resamples whole documents)",
     )
@@ -60,7 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     sample = sub.add_parser("sample", help="double-coding samples")
     sample_sub = sample.add_subparsers(dest="sample_command", metavar="COMMAND", required=True)
     create = sample_sub.add_parser(
-        "create", help="pick documents or a share of segments for two or more coders",
+        "create",
+        help="pick documents or a share of segments for two or more coders",
         description="Create a double-coding sample: whole documents (--documents) or a "
         "seeded random share of segments (--share), assigned to the coders (--coders).",
     )
@@ -68,10 +82,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_argument(create)
     create.add_argument("--name", required=True, help="name of the sample, e.g. 'ronde 1'")
     create.add_argument("--coders", required=True, help="comma-separated coder names (2 or more)")
-    create.add_argument("--documents", default=None,
-                        help="comma-separated document ids (default: every document)")
-    create.add_argument("--share", type=float, default=None,
-                        help="share of segments to draw, e.g. 0.2 (omit: whole documents)")
+    create.add_argument(
+        "--documents", default=None, help="comma-separated document ids (default: every document)"
+    )
+    create.add_argument(
+        "--share",
+        type=float,
+        default=None,
+        help="share of segments to draw, e.g. 0.2 (omit: whole documents)",
+    )
     create.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     create.set_defaults(func=run_sample_create)
     listing = sample_sub.add_parser("list", help="list the double-coding samples")
@@ -85,7 +104,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     close.set_defaults(func=run_sample_close)
 
     done = sub.add_parser(
-        "done", help="mark documents as read in full by a coder ('klaar'), or list the marks",
+        "done",
+        help="mark documents as read in full by a coder ('klaar'), or list the marks",
         description="A coder marks the documents they have read in full, also those where "
         "they rightly applied no code; agreement then counts them as seen by that coder. "
         "Without documents: list the marks.",
@@ -94,8 +114,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_user_argument(done)
     done.add_argument("documents", nargs="*", type=int, help="document ids")
     done.add_argument("--all-documents", action="store_true", help="every document")
-    done.add_argument("--coder", default=None,
-                      help="whose mark (default: --user; researchers may mark for others)")
+    done.add_argument(
+        "--coder",
+        default=None,
+        help="whose mark (default: --user; researchers may mark for others)",
+    )
     done.add_argument("--undo", action="store_true", help="remove the marks instead")
     done.add_argument("--json", action="store_true", help="print the list as JSON")
     done.set_defaults(func=run_done)
@@ -123,16 +146,27 @@ def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
     lo, hi = f["alpha_ci"]
     ci = "-" if lo is None else f"[{agreement.shown(lo)}, {agreement.shown(hi)}]"
     verdict = f["verdict"] or "undefined"
-    return [label, agreement.shown(f["alpha"]), ci, agreement.shown(f["kappa"]),
-            agreement.shown(f["ac1"]), agreement.shown(f["percent"]), str(f["n_units"]),
-            t(f"agreement.verdict.{verdict}", lang)]
+    return [
+        label,
+        agreement.shown(f["alpha"]),
+        ci,
+        agreement.shown(f["kappa"]),
+        agreement.shown(f["ac1"]),
+        agreement.shown(f["percent"]),
+        str(f["n_units"]),
+        t(f"agreement.verdict.{verdict}", lang),
+    ]
 
 
 def _print_table(rows: list[list[str]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for i, r in enumerate(rows):
-        print("  ".join(cell.ljust(w) if j == 0 else cell.rjust(w)
-                        for j, (cell, w) in enumerate(zip(r, widths))).rstrip())
+        print(
+            "  ".join(
+                cell.ljust(w) if j == 0 else cell.rjust(w)
+                for j, (cell, w) in enumerate(zip(r, widths))
+            ).rstrip()
+        )
         if i == 0 or i == len(rows) - 2:
             print("  ".join("-" * w for w in widths))
 
@@ -140,8 +174,12 @@ def _print_table(rows: list[list[str]]) -> None:
 def _unitized_row(label: str, f: dict[str, Any], lang: str) -> list[str]:
     lo, hi = f["alpha_ci"]
     ci = "-" if lo is None else f"[{agreement.shown(lo)}, {agreement.shown(hi)}]"
-    return [label, agreement.shown(f["alpha"]), ci,
-            t(f"agreement.verdict.{f['verdict'] or 'undefined'}", lang)]
+    return [
+        label,
+        agreement.shown(f["alpha"]),
+        ci,
+        t(f"agreement.verdict.{f['verdict'] or 'undefined'}", lang),
+    ]
 
 
 def _print_scope(report: dict[str, Any], lang: str) -> None:
@@ -155,14 +193,24 @@ def _print_scope(report: dict[str, Any], lang: str) -> None:
 
 def run_unitized(args: argparse.Namespace, db: Any) -> int:
     report = consistency.unitized_report(
-        db, coders=_names(args.coders), all_documents=args.all_documents,
-        sample_id=args.sample, actor=args.user)
+        db,
+        coders=_names(args.coders),
+        all_documents=args.all_documents,
+        sample_id=args.sample,
+        actor=args.user,
+    )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
     lang = args.lang
-    print(t("agreement.cli.unitized_header", lang, coders=", ".join(report["coders"]),
-            n=report["n_documents"]))
+    print(
+        t(
+            "agreement.cli.unitized_header",
+            lang,
+            coders=", ".join(report["coders"]),
+            n=report["n_documents"],
+        )
+    )
     _print_scope(report, lang)
     if not report["codes"]:
         print(t("agreement.cli.no_units", lang))
@@ -181,8 +229,13 @@ def run_agreement(args: argparse.Namespace) -> int:
     if args.unitized:
         return run_unitized(args, db)
     report = consistency.agreement_report(
-        db, coders=_names(args.coders), unit=args.unit, all_documents=args.all_documents,
-        sample_id=args.sample, resample=args.resample, actor=args.user,
+        db,
+        coders=_names(args.coders),
+        unit=args.unit,
+        all_documents=args.all_documents,
+        sample_id=args.sample,
+        resample=args.resample,
+        actor=args.user,
     )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -190,8 +243,15 @@ def run_agreement(args: argparse.Namespace) -> int:
     lang = args.lang
     if not consistency.reliability_on(db):
         print(t("agreement.cli.reliability_off", lang))
-    print(t("agreement.cli.header", lang, unit=report["unit"],
-            coders=", ".join(report["coders"]), n_units=report["n_units"]))
+    print(
+        t(
+            "agreement.cli.header",
+            lang,
+            unit=report["unit"],
+            coders=", ".join(report["coders"]),
+            n_units=report["n_units"],
+        )
+    )
     _print_scope(report, lang)
     if report["n_units"] == 0:
         print(t("agreement.cli.no_units", lang))
@@ -208,13 +268,25 @@ def run_agreement(args: argparse.Namespace) -> int:
 def run_sample_create(args: argparse.Namespace) -> int:
     db = project(args)
     sample_id = consistency.create_sample(
-        db, name=args.name, coders=_names(args.coders) or [], actor=args.user,
-        documents=_ids(args.documents), share=args.share, seed=args.seed,
+        db,
+        name=args.name,
+        coders=_names(args.coders) or [],
+        actor=args.user,
+        documents=_ids(args.documents),
+        share=args.share,
+        seed=args.seed,
     )
     sample = consistency.get_sample(db, sample_id)
-    print(t("agreement.cli.sample_created", args.lang, sample=sample_id,
-            n_units=sample["n_units"], n_documents=sample["n_documents"],
-            coders=", ".join(sample["coders"])))
+    print(
+        t(
+            "agreement.cli.sample_created",
+            args.lang,
+            sample=sample_id,
+            n_units=sample["n_units"],
+            n_documents=sample["n_documents"],
+            coders=", ".join(sample["coders"]),
+        )
+    )
     return 0
 
 
@@ -224,9 +296,18 @@ def run_sample_list(args: argparse.Namespace) -> int:
         print(json.dumps(samples, indent=2, ensure_ascii=False))
         return 0
     for s in samples:
-        print(t("agreement.cli.sample_line", args.lang, sample=s["id"], name=s["name"],
-                status=s["status"], n_units=s["n_units"], unit=s["unit"],
-                coders=", ".join(s["coders"])))
+        print(
+            t(
+                "agreement.cli.sample_line",
+                args.lang,
+                sample=s["id"],
+                name=s["name"],
+                status=s["status"],
+                n_units=s["n_units"],
+                unit=s["unit"],
+                coders=", ".join(s["coders"]),
+            )
+        )
     return 0
 
 
@@ -245,12 +326,24 @@ def run_done(args: argparse.Namespace) -> int:
             print(json.dumps(marks, indent=2, ensure_ascii=False))
             return 0
         for m in marks:
-            print(t("agreement.cli.done_line", args.lang, coder=m["coder"],
-                    document_id=m["document_id"], document=m["document"]))
+            print(
+                t(
+                    "agreement.cli.done_line",
+                    args.lang,
+                    coder=m["coder"],
+                    document_id=m["document_id"],
+                    document=m["document"],
+                )
+            )
         return 0
     documents = None if args.all_documents else args.documents
-    changed = done_marks.mark_done(db, documents, coder=coder, actor=args.user,
-                                   done=not args.undo)
-    print(t("agreement.cli.undone" if args.undo else "agreement.cli.done", args.lang,
-            n=changed, coder=coder))
+    changed = done_marks.mark_done(db, documents, coder=coder, actor=args.user, done=not args.undo)
+    print(
+        t(
+            "agreement.cli.undone" if args.undo else "agreement.cli.done",
+            args.lang,
+            n=changed,
+            coder=coder,
+        )
+    )
     return 0

@@ -13,7 +13,10 @@ from pathlib import Path
 
 from workbench import codebook as cb
 from workbench.cli.common import (
-    add_project_argument, add_user_argument, open_for_import, project,
+    add_project_argument,
+    add_user_argument,
+    open_for_import,
+    project,
 )
 from workbench.errors import InputError
 from workbench.i18n import t
@@ -23,74 +26,113 @@ EXPORT_FORMATS = ("qdc", "yaml", "md", "docx")
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "codebook", help="validate, import, export, list and edit codebooks",
+        "codebook",
+        help="validate, import, export, list and edit codebooks",
         description="Codebooks: check a YAML file, add a codebook (YAML or REFI-QDA .qdc) to a "
         "project, export it (qdc, yaml, Markdown, Word), show the code tree, and change codes. "
         "Every change needs --why.",
     )
     commands = parser.add_subparsers(dest="codebook_command", metavar="COMMAND", required=True)
 
-    p = commands.add_parser("validate", help="check a YAML codebook file",
-                            description="Check a YAML codebook; errors name the file, the code "
-                            "and the field. --strict also demands every MacQueen field.")
+    p = commands.add_parser(
+        "validate",
+        help="check a YAML codebook file",
+        description="Check a YAML codebook; errors name the file, the code "
+        "and the field. --strict also demands every MacQueen field.",
+    )
     p.add_argument("file", type=Path, metavar="FILE", help="YAML codebook")
-    p.add_argument("--strict", action="store_true",
-                   help="require brief, definition, use_when, dont_use_when, examples, source "
-                   "and at least 3 indicators for every code")
-    p.add_argument("--seeds", type=Path, metavar="DIR",
-                   help="folder with the seed documents: check every source quote occurs there")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="require brief, definition, use_when, dont_use_when, examples, source "
+        "and at least 3 indicators for every code",
+    )
+    p.add_argument(
+        "--seeds",
+        type=Path,
+        metavar="DIR",
+        help="folder with the seed documents: check every source quote occurs there",
+    )
     p.set_defaults(func=run_validate)
 
-    p = commands.add_parser("init", help="create a project with the codebooks you choose",
-                            description="Create a project (or open an existing one) with the "
-                            "default codebook, other YAML codebooks (--codebook, repeatable; "
-                            "'sociale-kwaliteit' names the shipped one), or none (--empty).")
+    p = commands.add_parser(
+        "init",
+        help="create a project with the codebooks you choose",
+        description="Create a project (or open an existing one) with the "
+        "default codebook, other YAML codebooks (--codebook, repeatable; "
+        "'sociale-kwaliteit' names the shipped one), or none (--empty).",
+    )
     add_project_argument(p, required=True)
     add_user_argument(p)
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--codebook", action="append", metavar="FILE",
-                       help="YAML codebook, or the name of a shipped one "
-                       "(binnenkant-isolement, sociale-kwaliteit); repeat to combine")
+    group.add_argument(
+        "--codebook",
+        action="append",
+        metavar="FILE",
+        help="YAML codebook, or the name of a shipped one "
+        "(binnenkant-isolement, sociale-kwaliteit); repeat to combine",
+    )
     group.add_argument("--empty", action="store_true", help="start without codes")
     p.set_defaults(func=run_init)
 
-    p = commands.add_parser("remove", help="take an unused codebook out of a project",
-                            description="Remove a codebook none of whose codes has been used "
-                            "yet, e.g. to start building your own codebook from the data.")
+    p = commands.add_parser(
+        "remove",
+        help="take an unused codebook out of a project",
+        description="Remove a codebook none of whose codes has been used "
+        "yet, e.g. to start building your own codebook from the data.",
+    )
     p.add_argument("name", help="name of the codebook (see 'workbench codebook list')")
     _edit_arguments(p)
     p.set_defaults(func=run_remove)
 
-    p = commands.add_parser("import", help="add a codebook (.yaml or .qdc) to a project",
-                            description="Add a codebook to the project. YAML files are checked "
-                            "first; REFI-QDA .qdc files go through the exchange importer.")
+    p = commands.add_parser(
+        "import",
+        help="add a codebook (.yaml or .qdc) to a project",
+        description="Add a codebook to the project. YAML files are checked "
+        "first; REFI-QDA .qdc files go through the exchange importer.",
+    )
     p.add_argument("file", type=Path, metavar="FILE", help="codebook (.yaml, .yml or .qdc)")
     add_project_argument(p)
     add_user_argument(p)
     p.set_defaults(func=run_import)
 
-    p = commands.add_parser("export", help="write the project's codebook to a file",
-                            description="Export the codebook as REFI-QDA (qdc), YAML (loads "
-                            "again), Markdown (md) or Word (docx) for the research team.")
+    p = commands.add_parser(
+        "export",
+        help="write the project's codebook to a file",
+        description="Export the codebook as REFI-QDA (qdc), YAML (loads "
+        "again), Markdown (md) or Word (docx) for the research team.",
+    )
     add_project_argument(p)
     add_user_argument(p)
-    p.add_argument("--format", choices=EXPORT_FORMATS, default=None,
-                   help="output format (default: from the extension of --output)")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default=None,
+        help="output format (default: from the extension of --output)",
+    )
     p.add_argument("--output", type=Path, required=True, metavar="FILE", help="file to write")
-    p.add_argument("--name", default=None,
-                   help="export only this codebook (default: all codebooks of the project)")
+    p.add_argument(
+        "--name",
+        default=None,
+        help="export only this codebook (default: all codebooks of the project)",
+    )
     p.set_defaults(func=run_export)
 
-    p = commands.add_parser("list", help="show the code tree with the number of codings",
-                            description="Show every code in tree order with the number of "
-                            "accepted (and suggested) codings.")
+    p = commands.add_parser(
+        "list",
+        help="show the code tree with the number of codings",
+        description="Show every code in tree order with the number of "
+        "accepted (and suggested) codings.",
+    )
     add_project_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_list)
 
-    p = commands.add_parser("log", help="show the codebook change log",
-                            description="Every change to the codebook, newest first, with who "
-                            "made it and why.")
+    p = commands.add_parser(
+        "log",
+        help="show the codebook change log",
+        description="Every change to the codebook, newest first, with who made it and why.",
+    )
     add_project_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_log)
@@ -103,16 +145,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     _edit_arguments(p)
     p.set_defaults(func=run_add)
 
-    p = commands.add_parser("rename", help="rename a code (its id stays)",
-                            description="Give a code a new name; its id stays the same.")
+    p = commands.add_parser(
+        "rename",
+        help="rename a code (its id stays)",
+        description="Give a code a new name; its id stays the same.",
+    )
     p.add_argument("code", help="id of the code")
     p.add_argument("name", help="new Dutch name")
     _edit_arguments(p)
     p.set_defaults(func=run_rename)
 
-    p = commands.add_parser("move", help="hang a code under another parent",
-                            description="Move a code (and its sub-codes) under another code, "
-                            "or to the top with --top.")
+    p = commands.add_parser(
+        "move",
+        help="hang a code under another parent",
+        description="Move a code (and its sub-codes) under another code, or to the top with --top.",
+    )
     p.add_argument("code", help="id of the code")
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--parent", help="id of the new parent")
@@ -120,17 +167,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     _edit_arguments(p)
     p.set_defaults(func=run_move)
 
-    p = commands.add_parser("merge", help="merge a code into another (codings move along)",
-                            description="Merge SOURCE into TARGET: codings and sub-codes move "
-                            "to TARGET; SOURCE stays in the history as inactive.")
+    p = commands.add_parser(
+        "merge",
+        help="merge a code into another (codings move along)",
+        description="Merge SOURCE into TARGET: codings and sub-codes move "
+        "to TARGET; SOURCE stays in the history as inactive.",
+    )
     p.add_argument("source", help="id of the code that disappears")
     p.add_argument("target", help="id of the code that stays")
     _edit_arguments(p)
     p.set_defaults(func=run_merge)
 
-    p = commands.add_parser("split", help="create new codes out of one",
-                            description="Create new codes next to CODE. Its codings stay on "
-                            "CODE until they are recoded; they are listed.")
+    p = commands.add_parser(
+        "split",
+        help="create new codes out of one",
+        description="Create new codes next to CODE. Its codings stay on "
+        "CODE until they are recoded; they are listed.",
+    )
     p.add_argument("code", help="id of the code to split")
     p.add_argument("names", nargs="+", metavar="NAME", help="names of the new codes")
     _edit_arguments(p)
@@ -140,8 +193,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _edit_arguments(parser: argparse.ArgumentParser) -> None:
     add_project_argument(parser)
     add_user_argument(parser)
-    parser.add_argument("--why", required=True, metavar="TEXT",
-                        help="short reason for the change (goes into the change log)")
+    parser.add_argument(
+        "--why",
+        required=True,
+        metavar="TEXT",
+        help="short reason for the change (goes into the change log)",
+    )
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -149,12 +206,27 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.seeds is not None:
         problems = cb.source_problems(book, args.seeds)
         for problem in problems:
-            print(t(f"codebook.cli.{problem['problem']}", args.lang, file=args.file.name,
-                    code=problem["code"], seed=problem["file"]))
+            print(
+                t(
+                    f"codebook.cli.{problem['problem']}",
+                    args.lang,
+                    file=args.file.name,
+                    code=problem["code"],
+                    seed=problem["file"],
+                )
+            )
         if problems:
             return 1
-    print(t("codebook.cli.valid", args.lang, file=args.file.name, name=book.name,
-            version=book.version, n=len(book.codes)))
+    print(
+        t(
+            "codebook.cli.valid",
+            args.lang,
+            file=args.file.name,
+            name=book.name,
+            version=book.version,
+            n=len(book.codes),
+        )
+    )
     return 0
 
 
@@ -170,8 +242,15 @@ def run_init(args: argparse.Namespace) -> int:
         files = (cb.DEFAULT_CODEBOOK,)
     db = create_project(args.project, codebooks=files, actor=args.user)
     books = ", ".join(b["name"] for b in cb.codebooks(db)) or "-"
-    print(t("codebook.cli.initialised", args.lang, project=args.project,
-            n=len(cb.code_tree(db)), books=books))
+    print(
+        t(
+            "codebook.cli.initialised",
+            args.lang,
+            project=args.project,
+            n=len(cb.code_tree(db)),
+            books=books,
+        )
+    )
     return 0
 
 
@@ -202,16 +281,24 @@ def _import(db, args: argparse.Namespace) -> int:
         raise InputError("codebook.cli.import_format", file=args.file.name, ext=suffix or "-")
     book = cb.load_codebook(args.file)
     cb.install_codebook(db, book, actor=args.user, source=args.file.name)
-    print(t("codebook.cli.imported", args.lang, name=book.name, n=len(book.codes),
-            project=args.project))
+    print(
+        t(
+            "codebook.cli.imported",
+            args.lang,
+            name=book.name,
+            n=len(book.codes),
+            project=args.project,
+        )
+    )
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     fmt = args.format or args.output.suffix.lower().lstrip(".").replace("yml", "yaml")
     if fmt not in EXPORT_FORMATS:
-        raise InputError("codebook.bad_format", format=fmt or "-",
-                         expected=", ".join(EXPORT_FORMATS))
+        raise InputError(
+            "codebook.bad_format", format=fmt or "-", expected=", ".join(EXPORT_FORMATS)
+        )
     db = project(args)
     if fmt == "qdc":
         from workbench.exchange import export_qdc
@@ -219,8 +306,9 @@ def run_export(args: argparse.Namespace) -> int:
         report = export_qdc(db, args.output, codebook=args.name)
         print(report.text(args.lang), end="")
     else:
-        cb.export_codebook(db, args.output, format=fmt, user=args.user, name=args.name,
-                           lang=args.lang)
+        cb.export_codebook(
+            db, args.output, format=fmt, user=args.user, name=args.name, lang=args.lang
+        )
     print(t("codebook.cli.exported", args.lang, file=args.output))
     return 0
 
@@ -228,15 +316,27 @@ def run_export(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     tree = cb.code_tree(project(args))
     if args.json:
-        keys = ("slug", "name", "parent", "depth", "codebook", "n_accepted", "n_suggested",
-                "n_rejected", "n_accepted_total", "sensitive")
+        keys = (
+            "slug",
+            "name",
+            "parent",
+            "depth",
+            "codebook",
+            "n_accepted",
+            "n_suggested",
+            "n_rejected",
+            "n_accepted_total",
+            "sensitive",
+        )
         print(json.dumps([{k: n[k] for k in keys} for n in tree], ensure_ascii=False, indent=2))
         return 0
     if not tree:
         print(t("codebook.cli.empty", args.lang))
     for node in tree:
-        print(f"{'  ' * node['depth']}{node['slug']:<{32 - 2 * node['depth']}} "
-              f"{node['n_accepted']:>5} {node['n_suggested']:>5}  {node['name']}")
+        print(
+            f"{'  ' * node['depth']}{node['slug']:<{32 - 2 * node['depth']}} "
+            f"{node['n_accepted']:>5} {node['n_suggested']:>5}  {node['name']}"
+        )
     return 0
 
 
@@ -246,14 +346,23 @@ def run_log(args: argparse.Namespace) -> int:
         print(json.dumps(log, ensure_ascii=False, indent=2))
         return 0
     for change in log:
-        print(f"{change['at'][:16]}  {change['author']:<14} {change['action']:<7} "
-              f"{change['code_slug'] or '-':<24} {change['rationale']}")
+        print(
+            f"{change['at'][:16]}  {change['author']:<14} {change['action']:<7} "
+            f"{change['code_slug'] or '-':<24} {change['rationale']}"
+        )
     return 0
 
 
 def run_add(args: argparse.Namespace) -> int:
-    slug = cb.add_code(project(args), name=args.name, slug=args.slug, parent=args.parent,
-                       definition=args.definition, rationale=args.why, actor=args.user)
+    slug = cb.add_code(
+        project(args),
+        name=args.name,
+        slug=args.slug,
+        parent=args.parent,
+        definition=args.definition,
+        rationale=args.why,
+        actor=args.user,
+    )
     print(t("codebook.cli.added", args.lang, code=slug))
     return 0
 
@@ -265,30 +374,45 @@ def run_rename(args: argparse.Namespace) -> int:
 
 
 def run_move(args: argparse.Namespace) -> int:
-    cb.move_code(project(args), args.code, None if args.top else args.parent,
-                 rationale=args.why, actor=args.user)
+    cb.move_code(
+        project(args),
+        args.code,
+        None if args.top else args.parent,
+        rationale=args.why,
+        actor=args.user,
+    )
     print(t("codebook.cli.done", args.lang, code=args.code))
     return 0
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    result = cb.merge_codes(project(args), args.source, args.target, rationale=args.why,
-                            actor=args.user)
-    print(t("codebook.cli.merged", args.lang, source=args.source, target=args.target,
-            **result))
+    result = cb.merge_codes(
+        project(args), args.source, args.target, rationale=args.why, actor=args.user
+    )
+    print(t("codebook.cli.merged", args.lang, source=args.source, target=args.target, **result))
     return 0
 
 
 def run_split(args: argparse.Namespace) -> int:
     db = project(args)
-    result = cb.split_code(db, args.code, [{"name": n} for n in args.names],
-                           rationale=args.why, actor=args.user)
-    print(t("codebook.cli.split", args.lang, code=args.code, codes=", ".join(result["codes"]),
-            n=len(result["codings"])))
+    result = cb.split_code(
+        db, args.code, [{"name": n} for n in args.names], rationale=args.why, actor=args.user
+    )
+    print(
+        t(
+            "codebook.cli.split",
+            args.lang,
+            code=args.code,
+            codes=", ".join(result["codes"]),
+            n=len(result["codings"]),
+        )
+    )
     codings = cb.codings_of(db, args.code)
     if codings:
         print(t("codebook.cli.to_recode", args.lang))
     for coding in codings:
-        print(f"  #{coding['id']} {coding['document']} [{coding['start_char']}:"
-              f"{coding['end_char']}] {coding['text'][:70]}")
+        print(
+            f"  #{coding['id']} {coding['document']} [{coding['start_char']}:"
+            f"{coding['end_char']}] {coding['text'][:70]}"
+        )
     return 0

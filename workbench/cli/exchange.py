@@ -19,7 +19,8 @@ from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "export", help="export the project as qdpx, qdc, csv or xlsx",
+        "export",
+        help="export the project as qdpx, qdc, csv or xlsx",
         description="Export the project: REFI-QDA project (qdpx) or codebook (qdc) for "
         "ATLAS.ti, MAXQDA, NVivo and QualCoder, or one row per coding (csv, xlsx). Text is "
         "pseudonymised unless --original-text is given. A data-loss report is written next "
@@ -27,18 +28,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_project_argument(parser)
     add_user_argument(parser)
-    parser.add_argument("--format", choices=EXPORT_FORMATS, default=None,
-                        help="output format (default: from the extension of --output)")
-    parser.add_argument("--output", type=Path, required=True, metavar="FILE",
-                        help="file to write (replaced only when the export succeeded)")
-    parser.add_argument("--include-suggestions", action="store_true",
-                        help="also export machine suggestions (qdpx: under '<coder> (suggestie)'; "
-                        "csv/xlsx: suggested and rejected rows with their status)")
-    parser.add_argument("--original-text", action="store_true",
-                        help="export the original text with real names (role onderzoeker only)")
-    parser.add_argument("--for", dest="target", choices=TARGETS, default=None,
-                        help="qdpx: write the file the way this program reads it (NVivo: "
-                        "UTF-16 positions; QualCoder: memos as it reads them)")
+    parser.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default=None,
+        help="output format (default: from the extension of --output)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="file to write (replaced only when the export succeeded)",
+    )
+    parser.add_argument(
+        "--include-suggestions",
+        action="store_true",
+        help="also export machine suggestions (qdpx: under '<coder> (suggestie)'; "
+        "csv/xlsx: suggested and rejected rows with their status)",
+    )
+    parser.add_argument(
+        "--original-text",
+        action="store_true",
+        help="export the original text with real names (role onderzoeker only)",
+    )
+    parser.add_argument(
+        "--for",
+        dest="target",
+        choices=TARGETS,
+        default=None,
+        help="qdpx: write the file the way this program reads it (NVivo: "
+        "UTF-16 positions; QualCoder: memos as it reads them)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=run_export)
 
@@ -46,12 +67,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
-        raise InputError("exchange.bad_format", format=fmt or "-",
-                         expected=", ".join(EXPORT_FORMATS))
+        raise InputError(
+            "exchange.bad_format", format=fmt or "-", expected=", ".join(EXPORT_FORMATS)
+        )
     db = project(args)
     report = export_project(
-        db, args.output, format=fmt, include_suggestions=args.include_suggestions,
-        pseudonymise=not args.original_text, actor=args.user, target=args.target,
+        db,
+        args.output,
+        format=fmt,
+        include_suggestions=args.include_suggestions,
+        pseudonymise=not args.original_text,
+        actor=args.user,
+        target=args.target,
     )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

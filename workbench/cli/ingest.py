@@ -13,12 +13,19 @@ import sys
 from pathlib import Path
 
 from workbench.cli.common import (
-    add_project_argument, add_user_argument, open_for_import, project,
+    add_project_argument,
+    add_user_argument,
+    open_for_import,
+    project,
 )
 from workbench.errors import InputError
 from workbench.i18n import t
 from workbench.ingest import (
-    FileResult, expand_paths, import_files, list_speakers, set_speaker_role,
+    FileResult,
+    expand_paths,
+    import_files,
+    list_speakers,
+    set_speaker_role,
 )
 from workbench.ingest.roles import ROLES
 from workbench.nlp import load_pipeline, pipeline_info
@@ -26,17 +33,31 @@ from workbench.nlp import load_pipeline, pipeline_info
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "import", help="import transcripts (txt, md, docx, odt, vtt, srt, qdpx)",
+        "import",
+        help="import transcripts (txt, md, docx, odt, vtt, srt, qdpx)",
         description="Import transcripts into the project; each file all or nothing.",
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                        help="files to import; a folder means the importable files in it")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="files to import; a folder means the importable files in it",
+    )
     add_project_argument(parser)
     add_user_argument(parser)
-    parser.add_argument("--respondent", metavar="ID",
-                        help="link every imported document to this respondent code (made if new)")
-    parser.add_argument("--max-mb", type=float, default=None, metavar="N",
-                        help="refuse files above N MB (default: project setting max_file_mb, 50)")
+    parser.add_argument(
+        "--respondent",
+        metavar="ID",
+        help="link every imported document to this respondent code (made if new)",
+    )
+    parser.add_argument(
+        "--max-mb",
+        type=float,
+        default=None,
+        metavar="N",
+        help="refuse files above N MB (default: project setting max_file_mb, 50)",
+    )
     parser.set_defaults(func=run_import)
 
     resp = sub.add_parser("respondents", help="respondents (cases) and their attributes")
@@ -93,8 +114,9 @@ class ProgressBar:
         filled = int(self.width * done / max(total, 1))
         bar = "#" * filled + "." * (self.width - filled)
         end = "\n" if done == total else ""
-        print(f"\r[{bar}] {done}/{total} {result.name[:40]:<40}", end=end, file=sys.stderr,
-              flush=True)
+        print(
+            f"\r[{bar}] {done}/{total} {result.name[:40]:<40}", end=end, file=sys.stderr, flush=True
+        )
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -105,26 +127,52 @@ def run_import(args: argparse.Namespace) -> int:
     nlp = load_pipeline()
     print(t("ingest.cli.pipeline", args.lang, name=pipeline_info(nlp)["name"]))
     report = import_files(
-        db, files, actor=args.user, respondent=args.respondent, max_mb=args.max_mb,
-        progress=ProgressBar(len(files)), nlp=nlp,
+        db,
+        files,
+        actor=args.user,
+        respondent=args.respondent,
+        max_mb=args.max_mb,
+        progress=ProgressBar(len(files)),
+        nlp=nlp,
     )
     for result in report.results:
         if result.ok and result.format == "qdpx":
             print(result.details.text(args.lang), end="")  # REFI-QDA data-loss report
         elif result.ok:
-            speakers = ", ".join(
-                f"{label} ({t(f'ingest.role.{role}', args.lang)})"
-                for label, role in result.speakers.items()
-            ) or "-"
-            print(t("ingest.cli.file_ok", args.lang, file=result.name, format=result.format,
-                    encoding=result.encoding or "-", speakers=speakers, turns=result.n_turns,
-                    segments=result.n_segments, words=result.n_words))
+            speakers = (
+                ", ".join(
+                    f"{label} ({t(f'ingest.role.{role}', args.lang)})"
+                    for label, role in result.speakers.items()
+                )
+                or "-"
+            )
+            print(
+                t(
+                    "ingest.cli.file_ok",
+                    args.lang,
+                    file=result.name,
+                    format=result.format,
+                    encoding=result.encoding or "-",
+                    speakers=speakers,
+                    turns=result.n_turns,
+                    segments=result.n_segments,
+                    words=result.n_words,
+                )
+            )
         else:
             print(t("ingest.cli.file_failed", args.lang, message=result.message(args.lang)))
     seconds = max(report.seconds, 1e-9)
-    print(t("ingest.cli.summary", args.lang, imported=len(report.imported),
-            failed=len(report.failed), words=report.n_words, seconds=f"{report.seconds:.1f}",
-            rate=f"{report.n_words / seconds:,.0f}"))
+    print(
+        t(
+            "ingest.cli.summary",
+            args.lang,
+            imported=len(report.imported),
+            failed=len(report.failed),
+            words=report.n_words,
+            seconds=f"{report.seconds:.1f}",
+            rate=f"{report.n_words / seconds:,.0f}",
+        )
+    )
     if not report.imported:
         discard()  # a project made for this command keeps nothing: leave none behind
     return 0 if report.ok else 1
@@ -134,8 +182,13 @@ def run_respondents_import(args: argparse.Namespace) -> int:
     from workbench.respondents import import_respondents
 
     result = import_respondents(project(args), args.file, actor=args.user)
-    print(t("ingest.cli.respondents_imported", args.lang, **{
-        k: result[k] for k in ("file", "added", "updated", "values")}))
+    print(
+        t(
+            "ingest.cli.respondents_imported",
+            args.lang,
+            **{k: result[k] for k in ("file", "added", "updated", "values")},
+        )
+    )
     for name, type_ in result["attributes"].items():
         print(f"  {name}: {t(f'respondents.type.{type_}', args.lang)}")
     return 0
@@ -169,8 +222,14 @@ def run_respondents_attribute(args: argparse.Namespace) -> int:
     from workbench.respondents import define_attribute
 
     define_attribute(project(args), args.name, args.type, actor=args.user)
-    print(t("ingest.cli.attribute", args.lang, name=args.name,
-            type=t(f"respondents.type.{args.type}", args.lang)))
+    print(
+        t(
+            "ingest.cli.attribute",
+            args.lang,
+            name=args.name,
+            type=t(f"respondents.type.{args.type}", args.lang),
+        )
+    )
     return 0
 
 
@@ -187,8 +246,14 @@ def run_speakers_list(args: argparse.Namespace) -> int:
 
 def run_speakers_set(args: argparse.Namespace) -> int:
     set_speaker_role(project(args), args.speaker, args.role, actor=args.user)
-    print(t("ingest.cli.role_set", args.lang, speaker=args.speaker,
-            role=t(f"ingest.role.{args.role}", args.lang)))
+    print(
+        t(
+            "ingest.cli.role_set",
+            args.lang,
+            speaker=args.speaker,
+            role=t(f"ingest.role.{args.role}", args.lang),
+        )
+    )
     return 0
 
 
@@ -197,8 +262,14 @@ def run_demo(args: argparse.Namespace) -> int:
 
     summary = load_demo(args.project)
     key = "ingest.cli.demo_created" if summary["created"] else "ingest.cli.demo_exists"
-    print(t(key, args.lang, path=args.project, **{k: v for k, v in summary.items()
-                                                   if k not in ("created", "problems")}))
+    print(
+        t(
+            key,
+            args.lang,
+            path=args.project,
+            **{k: v for k, v in summary.items() if k not in ("created", "problems")},
+        )
+    )
     for problem in summary["problems"]:
         print("  - " + problem.message(args.lang), file=sys.stderr)
     return 0

@@ -25,60 +25,105 @@ from workbench.privacy.backup import backup, restore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("backup", help="copy the project safely (SQLite online backup), "
-                       "also while the app is running")
+    p = sub.add_parser(
+        "backup",
+        help="copy the project safely (SQLite online backup), also while the app is running",
+    )
     add_project_argument(p)
     add_user_argument(p)
     p.add_argument("--output", type=Path, required=True, help="file to write the copy to")
-    p.add_argument("--with-key", action="store_true",
-                   help="also copy the pseudonym key (<output>.key.json); keep it as safe")
+    p.add_argument(
+        "--with-key",
+        action="store_true",
+        help="also copy the pseudonym key (<output>.key.json); keep it as safe",
+    )
     p.set_defaults(func=run_backup)
 
-    p = sub.add_parser("restore", help="put a backup back in place of the project (checked "
-                       "first; the replaced project is kept as .bak; close the app first)")
+    p = sub.add_parser(
+        "restore",
+        help="put a backup back in place of the project (checked "
+        "first; the replaced project is kept as .bak; close the app first)",
+    )
     p.add_argument("file", type=Path, help="the backup file")
     add_project_argument(p, required=True)
     p.set_defaults(func=run_restore)
 
-    p = sub.add_parser("pseudonymise", help="list candidate names, record decisions and "
-                       "replace accepted names in every document")
+    p = sub.add_parser(
+        "pseudonymise",
+        help="list candidate names, record decisions and replace accepted names in every document",
+    )
     add_project_argument(p)
     add_user_argument(p)
-    p.add_argument("--review", action="store_true",
-                   help="ask about each new candidate: j(a)/n(ee)/replacement/Enter to skip")
-    p.add_argument("--accept", metavar="WHICH",
-                   help="accept candidates without asking: 'all' (all new), 'known', or "
-                        "numbers from the list, e.g. 1,3,5")
+    p.add_argument(
+        "--review",
+        action="store_true",
+        help="ask about each new candidate: j(a)/n(ee)/replacement/Enter to skip",
+    )
+    p.add_argument(
+        "--accept",
+        metavar="WHICH",
+        help="accept candidates without asking: 'all' (all new), 'known', or "
+        "numbers from the list, e.g. 1,3,5",
+    )
     p.add_argument("--reject", metavar="NUMBERS", help="reject candidates by number, e.g. 2,4")
-    p.add_argument("--replacement", action="append", default=[], metavar="NAME=PSEUDONYM",
-                   help="accept NAME with this replacement (repeatable), e.g. 'Jan=Piet'")
-    p.add_argument("--kind", action="append", default=[], metavar="NAME=KIND",
-                   help="person, place, organisation or other (repeatable), e.g. 'Zwolle=place'")
-    p.add_argument("--known", action="append", default=[], metavar="RESPONDENT=NAME",
-                   help="add a known name of a respondent (kept in the key file only)")
+    p.add_argument(
+        "--replacement",
+        action="append",
+        default=[],
+        metavar="NAME=PSEUDONYM",
+        help="accept NAME with this replacement (repeatable), e.g. 'Jan=Piet'",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="NAME=KIND",
+        help="person, place, organisation or other (repeatable), e.g. 'Zwolle=place'",
+    )
+    p.add_argument(
+        "--known",
+        action="append",
+        default=[],
+        metavar="RESPONDENT=NAME",
+        help="add a known name of a respondent (kept in the key file only)",
+    )
     p.add_argument("--json", action="store_true", help="print the candidates as JSON")
     p.set_defaults(func=run_pseudonymise)
 
     users = sub.add_parser("users", help="local accounts and roles")
     users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    for name, helptext in (("add", "create an account"), ("list", "list the accounts"),
-                           ("passwd", "set or remove a password"), ("role", "change a role")):
+    for name, helptext in (
+        ("add", "create an account"),
+        ("list", "list the accounts"),
+        ("passwd", "set or remove a password"),
+        ("role", "change a role"),
+    ):
         p = users_sub.add_parser(name, help=helptext)
         add_project_argument(p)
         add_user_argument(p)
         if name != "list":
             p.add_argument("name", help="the account (coder name)")
         if name == "add":
-            p.add_argument("--role", required=True, choices=accounts.LOGIN_ROLES,
-                           help="onderzoeker, co-onderzoeker or supervisor")
+            p.add_argument(
+                "--role",
+                required=True,
+                choices=accounts.LOGIN_ROLES,
+                help="onderzoeker, co-onderzoeker or supervisor",
+            )
         if name == "role":
             p.add_argument("role", choices=accounts.LOGIN_ROLES, help="the new role")
         if name in ("add", "passwd"):
-            p.add_argument("--password-stdin", action="store_true",
-                           help="read the password from the first line of standard input")
+            p.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password from the first line of standard input",
+            )
         if name == "passwd":
-            p.add_argument("--remove", action="store_true",
-                           help="remove the password (the account can no longer log in)")
+            p.add_argument(
+                "--remove",
+                action="store_true",
+                help="remove the password (the account can no longer log in)",
+            )
         if name == "list":
             p.add_argument("--json", action="store_true", help="print JSON")
         p.set_defaults(func=run_users)
@@ -93,7 +138,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_history)
 
-    p = sub.add_parser("undo", help="undo the user's last coding, decision, memo, code edit or life-event change")
+    p = sub.add_parser(
+        "undo", help="undo the user's last coding, decision, memo, code edit or life-event change"
+    )
     add_project_argument(p)
     p.add_argument("--user", required=True, help="whose last action to undo")
     p.set_defaults(func=run_undo)
@@ -107,8 +154,15 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     result = restore(args.file, args.project)
-    print(t("cli.privacy.restore_done", args.lang, path=result["project"],
-            documents=result["documents"], codings=result["codings"]))
+    print(
+        t(
+            "cli.privacy.restore_done",
+            args.lang,
+            path=result["project"],
+            documents=result["documents"],
+            codings=result["codings"],
+        )
+    )
     if result["replaced"]:
         print(t("cli.privacy.restore_kept", args.lang, path=result["replaced"]))
     if result["key"]:
@@ -147,16 +201,25 @@ def _print_candidates(found: list[dict], lang: str) -> None:
         shown = f"…{context['left']}[{context['match']}]{context['right']}…" if context else ""
         status = t(f"cli.privacy.status.{cand['status']}", lang)
         replacement = f" -> {cand['replacement']}" if cand["replacement"] else ""
-        print(f"{n:>3}. {cand['original']} ({cand['kind']}, {cand['count']}x) "
-              f"{status}{replacement}")
+        print(
+            f"{n:>3}. {cand['original']} ({cand['kind']}, {cand['count']}x) {status}{replacement}"
+        )
         if shown:
             print(f"     {shown}")
 
 
 def _ask(cand: dict, lang: str) -> tuple[bool, str | None] | None:
     # questions go to stderr so that --json output on stdout stays clean
-    print(t("cli.privacy.review_question", lang, name=cand["original"], kind=cand["kind"],
-            count=cand["count"]), file=sys.stderr)
+    print(
+        t(
+            "cli.privacy.review_question",
+            lang,
+            name=cand["original"],
+            kind=cand["kind"],
+            count=cand["count"],
+        ),
+        file=sys.stderr,
+    )
     for context in cand["contexts"]:
         print(f"   …{context['left']}[{context['match']}]{context['right']}…", file=sys.stderr)
     print("> ", end="", file=sys.stderr, flush=True)
@@ -196,8 +259,15 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
     decisions.update({name: (True, None) for name in kinds.keys() & already - decisions.keys()})
     detected = {c["original"]: c["kind"] for c in found}
     for name, (accept, replacement) in sorted(decisions.items()):
-        decide(db, name, accept=accept, actor=actor, kind=kinds.get(name, detected.get(name)),
-               replacement=replacement, apply=False)  # applied once, below
+        decide(
+            db,
+            name,
+            accept=accept,
+            actor=actor,
+            kind=kinds.get(name, detected.get(name)),
+            replacement=replacement,
+            apply=False,
+        )  # applied once, below
     if args.review:
         for cand in [c for c in found if c["status"] == "new"]:
             if cand["original"] in decisions:
@@ -207,8 +277,15 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
             except EOFError:
                 break
             if choice is not None:
-                decide(db, cand["original"], accept=choice[0], actor=actor, kind=cand["kind"],
-                       replacement=choice[1], apply=False)
+                decide(
+                    db,
+                    cand["original"],
+                    accept=choice[0],
+                    actor=actor,
+                    kind=cand["kind"],
+                    replacement=choice[1],
+                    apply=False,
+                )
     if decisions or args.review:
         found = candidates(db, actor=actor, nlp=load_pipeline())
     if args.json:
@@ -216,8 +293,17 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
     else:
         _print_candidates(found, args.lang)
     result = apply_pseudonyms(db, actor=actor)
-    print(t("cli.privacy.applied", args.lang, spans=result["spans"], added=result["added"],
-            removed=result["removed"], keyfile=key_file(db)), file=sys.stderr)
+    print(
+        t(
+            "cli.privacy.applied",
+            args.lang,
+            spans=result["spans"],
+            added=result["added"],
+            removed=result["removed"],
+            keyfile=key_file(db),
+        ),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -245,8 +331,10 @@ def run_users(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(users, ensure_ascii=False, indent=2))
         for u in [] if args.json else users:
-            lock = t("cli.privacy.has_password" if u["has_password"] else
-                     "cli.privacy.no_password", args.lang)
+            lock = t(
+                "cli.privacy.has_password" if u["has_password"] else "cli.privacy.no_password",
+                args.lang,
+            )
             print(f"{u['name']}\t{u['role']}\t{lock}")
         return 0
     if args.users_command == "add":
@@ -271,8 +359,9 @@ def run_history(args: argparse.Namespace) -> int:
         return 0
     for e in events:
         undone = " " + t("cli.privacy.undone", args.lang) if e["undone"] else ""
-        print(f"{e['at']}  {e['actor']:<14} {e['action']:<20} {e['entity']}:{e['entity_id']}"
-              f"{undone}")
+        print(
+            f"{e['at']}  {e['actor']:<14} {e['action']:<20} {e['entity']}:{e['entity_id']}{undone}"
+        )
     if not events:
         print(t("cli.privacy.no_history", args.lang))
     return 0
@@ -280,10 +369,10 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_undo(args: argparse.Namespace) -> int:
     event = history.undo_last(project(args), user=args.user)
-    key = "app.action." + event["action"].replace(".", "_")   # the words the app uses
+    key = "app.action." + event["action"].replace(".", "_")  # the words the app uses
     words = t(key, args.lang)
     words = t("app.action.other", args.lang) if words == key else words
-    print(t("cli.privacy.undo_done", args.lang, action=words, at=event["at"],
-            id=event["entity_id"]))
+    print(
+        t("cli.privacy.undo_done", args.lang, action=words, at=event["at"], id=event["entity_id"])
+    )
     return 0
-

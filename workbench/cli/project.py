@@ -43,8 +43,11 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def _info_without_project(args: argparse.Namespace) -> int:
-    info = {"project": str(args.project), "exists": False,
-            "pipeline": pipeline_info(load_pipeline())}
+    info = {
+        "project": str(args.project),
+        "exists": False,
+        "pipeline": pipeline_info(load_pipeline()),
+    }
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return 0

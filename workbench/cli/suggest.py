@@ -54,9 +54,11 @@ def run_suggest(args: argparse.Namespace) -> int:
     nlp = load_pipeline()
     model = retrain(db, nlp=nlp)
     if args.document is not None:
-        counts = {args.document: len(
-            suggest_document(db, args.document, coder=args.user, nlp=nlp, model=model)
-        )}
+        counts = {
+            args.document: len(
+                suggest_document(db, args.document, coder=args.user, nlp=nlp, model=model)
+            )
+        }
     else:
         counts = suggest_project(db, coder=args.user, nlp=nlp, model=model)
     for doc_id, n in counts.items():
@@ -67,7 +69,10 @@ def run_suggest(args: argparse.Namespace) -> int:
 def _suggest_files(args: argparse.Namespace) -> int:
     from workbench.suggest.codes import codes_from_file
     from workbench.suggest.passages import (
-        build_suggester, read_jsonl, suggest_passages, write_jsonl,
+        build_suggester,
+        read_jsonl,
+        suggest_passages,
+        write_jsonl,
     )
 
     if not args.input or not args.output:
@@ -76,8 +81,9 @@ def _suggest_files(args: argparse.Namespace) -> int:
     train = read_jsonl(args.train, required={"text": str, "codes": list}) if args.train else []
     items = read_jsonl(args.input, required={"id": str, "text": str})
     nlp = load_pipeline()
-    suggester = build_suggester(codes, nlp, train=train,
-                                source=Path(args.train).name if args.train else "train")
+    suggester = build_suggester(
+        codes, nlp, train=train, source=Path(args.train).name if args.train else "train"
+    )
     n = write_jsonl(args.output, suggest_passages(suggester, nlp, items))
     print(t("suggest.cli_written", args.lang, n=n, path=args.output), file=sys.stderr)
     return 0
@@ -92,20 +98,47 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     if rows:
-        print(t("suggest.cli_scope", args.lang, sentences=rows[0]["sentences"],
-                documents=rows[0]["documents"]))
+        print(
+            t(
+                "suggest.cli_scope",
+                args.lang,
+                sentences=rows[0]["sentences"],
+                documents=rows[0]["documents"],
+            )
+        )
 
-    header = ["code", "examples", "proposed", "precision [95%]", "recall [95%]", "f1", "alpha",
-              "source", "verdict"]
+    header = [
+        "code",
+        "examples",
+        "proposed",
+        "precision [95%]",
+        "recall [95%]",
+        "f1",
+        "alpha",
+        "source",
+        "verdict",
+    ]
     widths = [28, 8, 8, 17, 17, 6, 6, 9, 12]
-    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w)
-                    for i, (h, w) in enumerate(zip(header, widths))))
+    print(
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))
+        )
+    )
     for r in rows:
-        cells = [r["code"], str(r["examples"]), str(r["proposed"]),
-                 cell(r["precision"], r["precision_interval"]),
-                 cell(r["recall"], r["recall_interval"]), cell(r["f1"], None),
-                 cell(r["alpha"], None),
-                 r["source"], t(f"suggest.verdict.{r['verdict']}", args.lang)]
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                        for i, (c, w) in enumerate(zip(cells, widths))))
+        cells = [
+            r["code"],
+            str(r["examples"]),
+            str(r["proposed"]),
+            cell(r["precision"], r["precision_interval"]),
+            cell(r["recall"], r["recall_interval"]),
+            cell(r["f1"], None),
+            cell(r["alpha"], None),
+            r["source"],
+            t(f"suggest.verdict.{r['verdict']}", args.lang),
+        ]
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            )
+        )
     return 0

@@ -42,16 +42,37 @@ def export_project(
     if format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {EXPORT_FORMATS}. Got {format!r} instead.")
     if format == "qdpx":
-        return export_qdpx(db, path, include_suggestions=include_suggestions,
-                           pseudonymise=pseudonymise, actor=actor, target=target)
+        return export_qdpx(
+            db,
+            path,
+            include_suggestions=include_suggestions,
+            pseudonymise=pseudonymise,
+            actor=actor,
+            target=target,
+        )
     if format == "qdc":
         require_export(db, actor, pseudonymise=True)
         return export_qdc(db, path)
-    return export_codings_table(db, path, format=format, include_suggestions=include_suggestions,
-                                pseudonymise=pseudonymise, actor=actor)
+    return export_codings_table(
+        db,
+        path,
+        format=format,
+        include_suggestions=include_suggestions,
+        pseudonymise=pseudonymise,
+        actor=actor,
+    )
 
 
 __all__ = [
-    "EXPORT_FORMATS", "TARGETS", "ExchangeReport", "Loss", "codings_table", "export_codings_table",
-    "export_project", "export_qdc", "export_qdpx", "import_qdc", "import_qdpx",
+    "EXPORT_FORMATS",
+    "TARGETS",
+    "ExchangeReport",
+    "Loss",
+    "codings_table",
+    "export_codings_table",
+    "export_project",
+    "export_qdc",
+    "export_qdpx",
+    "import_qdc",
+    "import_qdpx",
 ]

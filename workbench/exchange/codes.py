@@ -15,7 +15,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench.codebook import (
-    SHIPPED_CODEBOOKS, add_imported_code, ensure_imported_codebook, load_codebook,
+    SHIPPED_CODEBOOKS,
+    add_imported_code,
+    ensure_imported_codebook,
+    load_codebook,
 )
 from workbench.exchange import ids
 from workbench.exchange.model import RefiCode
@@ -45,8 +48,11 @@ def _shipped_slugs() -> dict[str, str]:
     export writes ``ids.derived("code", slug)``; knowing that lets a round trip into a new
     project give them back their ids (``verlies``, not ``verlieservaring``), which the
     CLI (--code), the patterns (the ``verlies`` root) and the suggestion rules rely on."""
-    return {ids.derived("code", c.id): c.id
-            for path in SHIPPED_CODEBOOKS for c in load_codebook(path).codes}
+    return {
+        ids.derived("code", c.id): c.id
+        for path in SHIPPED_CODEBOOKS
+        for c in load_codebook(path).codes
+    }
 
 
 def _slug_for(db: Database, code: RefiCode) -> str:
@@ -56,8 +62,16 @@ def _slug_for(db: Database, code: RefiCode) -> str:
     return _unique_slug(db, code.name)
 
 
-def upsert_codes(db: Database, codes: list[RefiCode], *, codebook: str, source: str,
-                 description: str | None, actor: str, report: ExchangeReport) -> dict[str, int]:
+def upsert_codes(
+    db: Database,
+    codes: list[RefiCode],
+    *,
+    codebook: str,
+    source: str,
+    description: str | None,
+    actor: str,
+    report: ExchangeReport,
+) -> dict[str, int]:
     """Match or add every code (parents first); return ``{guid: codes.id}``.
 
     Call inside the import's transaction.
@@ -81,14 +95,23 @@ def upsert_codes(db: Database, codes: list[RefiCode], *, codebook: str, source: 
             report.count("codes_matched")
             continue
         if book_id is None:
-            book_id = ensure_imported_codebook(db, codebook, description=description, source=source,
-                                      actor=actor)
+            book_id = ensure_imported_codebook(
+                db, codebook, description=description, source=source, actor=actor
+            )
         color = code.color.strip() if code.color and _RGB.match(code.color.strip()) else None
         record: dict[str, Any] = {
-            "codebook_id": book_id, "slug": _slug_for(db, code), "name": code.name,
-            "parent_id": parent_id, "definition": (code.description or "").strip() or None,
-            "color": color, "position": position, "active": 1, "guid": code.guid,
-            "examples": "[]", "counterexamples": "[]", "indicators": "[]",
+            "codebook_id": book_id,
+            "slug": _slug_for(db, code),
+            "name": code.name,
+            "parent_id": parent_id,
+            "definition": (code.description or "").strip() or None,
+            "color": color,
+            "position": position,
+            "active": 1,
+            "guid": code.guid,
+            "examples": "[]",
+            "counterexamples": "[]",
+            "indicators": "[]",
         }
         new_id = add_imported_code(db, record, actor=actor)
         out[code.guid] = new_id

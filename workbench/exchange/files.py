@@ -19,8 +19,9 @@ def write_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
     if path.is_dir():
         raise InputError("exchange.output_is_directory", path=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}",
-                               dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent
+    )
     os.close(fd)
     try:
         write(tmp)
@@ -55,4 +56,3 @@ def read_xml(data: bytes, *, file: str):
         found = re.search(rb'encoding=["\']([^"\']{1,40})', data[:200])
         encoding = found.group(1).decode("ascii", "replace") if found else str(exc)
         raise InputError("exchange.unknown_encoding", file=file, encoding=encoding) from None
-

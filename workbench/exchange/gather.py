@@ -42,13 +42,30 @@ def require_export(db: Database, actor: str, *, pseudonymise: bool) -> None:
         access.require(db, actor, "pseudonym.key")
 
 
-def log_export(db: Database, actor: str, *, format: str, path: str, pseudonymise: bool,
-               include_suggestions: bool) -> None:
+def log_export(
+    db: Database,
+    actor: str,
+    *,
+    format: str,
+    path: str,
+    pseudonymise: bool,
+    include_suggestions: bool,
+) -> None:
     """Record who exported what: an export of original text is a privacy-relevant act."""
     with transaction(db):
-        record_event(db, actor, f"export.{format}", "project", None, None, {
-            "file": Path(path).name, "pseudonymised": pseudonymise,
-            "include_suggestions": include_suggestions})
+        record_event(
+            db,
+            actor,
+            f"export.{format}",
+            "project",
+            None,
+            None,
+            {
+                "file": Path(path).name,
+                "pseudonymised": pseudonymise,
+                "include_suggestions": include_suggestions,
+            },
+        )
 
 
 def statuses(include_suggestions: bool, *, rejected: bool = False) -> tuple[str, ...]:
@@ -72,8 +89,10 @@ def codings(db: Database, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def status_counts(db: Database) -> dict[str, int]:
-    return {r["status"]: r["n"] for r in db.query(
-        "SELECT status, count(*) AS n FROM codings GROUP BY status")}
+    return {
+        r["status"]: r["n"]
+        for r in db.query("SELECT status, count(*) AS n FROM codings GROUP BY status")
+    }
 
 
 def documents(db: Database) -> list[dict[str, Any]]:

@@ -43,11 +43,15 @@ def load(db: Database) -> Identities:
     return found
 
 
-def remember(db: Database, known: Identities, kind: str, key: object, guid: str, *,
-             actor: str) -> None:
+def remember(
+    db: Database, known: Identities, kind: str, key: object, guid: str, *, actor: str
+) -> None:
     """Store ``guid`` for this user/respondent/attribute unless either already has one."""
-    if key in known.guid[kind] or guid in known.key[kind] or db.execute(
-            "SELECT 1 FROM exchange_guids WHERE guid = ?", [guid]).fetchone():
+    if (
+        key in known.guid[kind]
+        or guid in known.key[kind]
+        or db.execute("SELECT 1 FROM exchange_guids WHERE guid = ?", [guid]).fetchone()
+    ):
         return
     db.execute(f"INSERT INTO exchange_guids (guid, {COLUMNS[kind]}) VALUES (?, ?)", [guid, key])
     record_event(db, actor, "guid.remember", "exchange_guids", guid, None, {kind: key})

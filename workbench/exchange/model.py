@@ -24,8 +24,8 @@ class RefiCode:
 @dataclass
 class RefiCoding:
     guid: str
-    code: str          # code guid
-    user: str | None   # user guid
+    code: str  # code guid
+    user: str | None  # user guid
     created: str | None = None
     note_refs: list[str] = field(default_factory=list)
 
@@ -33,7 +33,7 @@ class RefiCoding:
 @dataclass
 class RefiSelection:
     guid: str
-    start: int         # code points into RefiSource.text (already normalised and mapped)
+    start: int  # code points into RefiSource.text (already normalised and mapped)
     end: int
     user: str | None
     name: str | None = None
@@ -46,8 +46,8 @@ class RefiSelection:
 class RefiSource:
     guid: str
     name: str
-    text: str          # normalised like every workbench document
-    kind: str          # TextSource or PDFSource (its plain text representation)
+    text: str  # normalised like every workbench document
+    kind: str  # TextSource or PDFSource (its plain text representation)
     user: str | None = None
     created: str | None = None  # creationDateTime, as the workbench stores times
     description: str | None = None
@@ -59,7 +59,7 @@ class RefiSource:
 class RefiVariable:
     guid: str
     name: str
-    type: str          # REFI typeOfVariable
+    type: str  # REFI typeOfVariable
 
 
 @dataclass

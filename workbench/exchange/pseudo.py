@@ -13,7 +13,9 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from workbench.privacy.pseudonyms import (
-    pseudonymise_free_text, pseudonymised_document, require_pseudonymised,
+    pseudonymise_free_text,
+    pseudonymised_document,
+    require_pseudonymised,
 )
 
 

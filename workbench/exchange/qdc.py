@@ -47,8 +47,9 @@ def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None =
 
     def add(parent: ET.Element, code: dict[str, Any]) -> None:
         # a codebook leaves the project: accepted names are replaced in it like in any export
-        name, description = replace_names(db, [code["name"], code.get("definition")
-                                               or code.get("brief")])
+        name, description = replace_names(
+            db, [code["name"], code.get("definition") or code.get("brief")]
+        )
         attrs = {"guid": code_guid(code), "name": xml_text(name), "isCodable": "true"}
         if _color(code.get("color")):
             attrs["color"] = _color(code["color"])
@@ -87,8 +88,13 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
     if not path.is_file():
         raise InputError("exchange.file_missing", file=str(path))
     if path.stat().st_size > MAX_MEMBER_BYTES:
-        raise InputError("exchange.zip_too_large", file=path.name, member=path.name,
-                         size=path.stat().st_size, limit=MAX_MEMBER_BYTES)
+        raise InputError(
+            "exchange.zip_too_large",
+            file=path.name,
+            member=path.name,
+            size=path.stat().st_size,
+            limit=MAX_MEMBER_BYTES,
+        )
     data = path.read_bytes()
     root = read_xml(data, file=path.name)
     if root.tag != "CodeBook":
@@ -109,12 +115,18 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
                 non_uuid.append(raw)
             guid = ids.canonical(raw)
             desc = next((c.text for c in el if c.tag == "Description"), None)
-            codes.append(RefiCode(
-                guid=guid, name=(el.get("name") or "").strip() or guid[:8], parent=parent,
-                description="\n".join(line.strip() for line in desc.strip().splitlines())
-                if desc and desc.strip() else None,
-                color=el.get("color"),
-                codable=el.get("isCodable", "true").strip().lower() in ("true", "1")))
+            codes.append(
+                RefiCode(
+                    guid=guid,
+                    name=(el.get("name") or "").strip() or guid[:8],
+                    parent=parent,
+                    description="\n".join(line.strip() for line in desc.strip().splitlines())
+                    if desc and desc.strip()
+                    else None,
+                    color=el.get("color"),
+                    codable=el.get("isCodable", "true").strip().lower() in ("true", "1"),
+                )
+            )
             walk(el, guid)
 
     for holder in root:
@@ -124,8 +136,7 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
             for s in holder:
                 report.lose("set", "no_sets", s.get("name"))
     if non_uuid:
-        report.warn("exchange.warn.non_uuid", count=len(non_uuid),
-                    examples=", ".join(non_uuid[:3]))
+        report.warn("exchange.warn.non_uuid", count=len(non_uuid), examples=", ".join(non_uuid[:3]))
     elif errors:
         report.warn("exchange.warn.schema", file=path.name, error=errors[0])
     if not codes:
@@ -140,8 +151,22 @@ def import_qdc(db: Database, path: str | Path, *, actor: str) -> ExchangeReport:
     report = ExchangeReport(operation="import", format="qdc", path=str(path))
     codes, origin = read_qdc(path, report)
     with transaction(db):
-        upsert_codes(db, codes, codebook=path.stem, source=path.name, description=origin,
-                     actor=actor, report=report)
-        record_event(db, actor, "import.qdc", "codebooks", None, None,
-                     {"file": path.name, "counts": report.counts})
+        upsert_codes(
+            db,
+            codes,
+            codebook=path.stem,
+            source=path.name,
+            description=origin,
+            actor=actor,
+            report=report,
+        )
+        record_event(
+            db,
+            actor,
+            "import.qdc",
+            "codebooks",
+            None,
+            None,
+            {"file": path.name, "counts": report.counts},
+        )
     return report

@@ -41,10 +41,25 @@ NS = ids.PROJECT_NS
 SUGGESTION_SUFFIX = " (suggestie)"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 VARIABLE_TYPES = {"text": "Text", "boolean": "Boolean", "date": "Date"}
-VALUE_ELEMENTS = {"Text": "TextValue", "Boolean": "BooleanValue", "Integer": "IntegerValue",
-                  "Float": "FloatValue", "Date": "DateValue", "DateTime": "DateTimeValue"}
-LOST_CODE_FIELDS = ("name_en", "brief", "use_when", "dont_use_when", "examples",
-                    "counterexamples", "indicators", "source", "sensitive")
+VALUE_ELEMENTS = {
+    "Text": "TextValue",
+    "Boolean": "BooleanValue",
+    "Integer": "IntegerValue",
+    "Float": "FloatValue",
+    "Date": "DateValue",
+    "DateTime": "DateTimeValue",
+}
+LOST_CODE_FIELDS = (
+    "name_en",
+    "brief",
+    "use_when",
+    "dont_use_when",
+    "examples",
+    "counterexamples",
+    "indicators",
+    "source",
+    "sensitive",
+)
 
 
 def xml_text(value: object) -> str:
@@ -54,8 +69,11 @@ def xml_text(value: object) -> str:
 
 def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: Any) -> ET.Element:
     clean = {k: xml_text(v) for k, v in attrs.items() if v is not None}
-    node = ET.Element(f"{{{NS}}}{tag}", clean) if parent is None else ET.SubElement(
-        parent, f"{{{NS}}}{tag}", clean)
+    node = (
+        ET.Element(f"{{{NS}}}{tag}", clean)
+        if parent is None
+        else ET.SubElement(parent, f"{{{NS}}}{tag}", clean)
+    )
     if text is not None:
         node.text = xml_text(text)
     return node
@@ -118,8 +136,16 @@ def _value_text(kind: str, value: str) -> str | None:
 class _Builder:
     """Collects the project into one XML tree; keeps the report of what does not fit."""
 
-    def __init__(self, db: Database, *, include_suggestions: bool, pseudonymise: bool,
-                 actor: str, report: ExchangeReport, target: str | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        include_suggestions: bool,
+        pseudonymise: bool,
+        actor: str,
+        report: ExchangeReport,
+        target: str | None = None,
+    ) -> None:
         self.db = db
         self.target = target
         self.positions: dict[int, Callable[[int], int]] = {}  # doc id -> offset as written
@@ -143,8 +169,13 @@ class _Builder:
 
     def build(self, name: str) -> ET.Element:
         origin = f"{ids.ORIGIN} {__version__}" + (f" for {self.target}" if self.target else "")
-        root = _el(None, "Project", name=name, origin=origin,
-                   creationDateTime=_datetime(dt.datetime.now(dt.timezone.utc).isoformat()))
+        root = _el(
+            None,
+            "Project",
+            name=name,
+            origin=origin,
+            creationDateTime=_datetime(dt.datetime.now(dt.timezone.utc).isoformat()),
+        )
         root.set("creatingUserGUID", self.user(self.actor))
         users = _el(root, "Users")
         codebook = self.codebook(root)
@@ -189,8 +220,14 @@ class _Builder:
         holder = _el(book, "Codes")
 
         def add(parent_el: ET.Element, code: dict[str, Any]) -> None:
-            el = _el(parent_el, "Code", guid=code_guid(code), name=self.free(code["name"]),
-                     isCodable="true", color=_color(code.get("color")))
+            el = _el(
+                parent_el,
+                "Code",
+                guid=code_guid(code),
+                name=self.free(code["name"]),
+                isCodable="true",
+                color=_color(code.get("color")),
+            )
             description = code.get("definition") or code.get("brief")
             if description:
                 _el(el, "Description", self.free(description))
@@ -218,20 +255,30 @@ class _Builder:
             kind = variable_type(attr, [v.get(attr["name"]) for v in values.values()])
             kinds[attr["name"]] = kind
             var_guids[attr["name"]] = self.known.variable(attr["name"])
-            _el(variables_el, "Variable", guid=var_guids[attr["name"]], name=attr["name"],
-                typeOfVariable=kind)
+            _el(
+                variables_el,
+                "Variable",
+                guid=var_guids[attr["name"]],
+                name=attr["name"],
+                typeOfVariable=kind,
+            )
             self.report.count("variables")
         docs_by_respondent: dict[int, list[str]] = defaultdict(list)
         for doc in gather.documents(self.db):
             if doc["respondent_id"] is not None:
                 docs_by_respondent[doc["respondent_id"]].append(document_guid(doc))
         for resp in gather.respondents(self.db):
-            case = _el(cases_el, "Case", guid=self.known.case(resp["id"], resp["code"]),
-                       name=self.free(resp["code"]))
+            case = _el(
+                cases_el,
+                "Case",
+                guid=self.known.case(resp["id"], resp["code"]),
+                name=self.free(resp["code"]),
+            )
             if resp.get("notes"):
                 if self.pseudonymise:
-                    self.report.lose("respondent_notes", "privacy_left_out",
-                                     self.free(resp["code"]))
+                    self.report.lose(
+                        "respondent_notes", "privacy_left_out", self.free(resp["code"])
+                    )
                 else:
                     _el(case, "Description", resp["notes"])
             if resp.get("pseudonym"):
@@ -243,8 +290,11 @@ class _Builder:
                 kind = kinds[attr["name"]]
                 written = _value_text(kind, self.free(value) if kind == "Text" else value)
                 if written is None:
-                    self.report.lose("attribute_value", "value_not_of_type",
-                                     self.free(f"{resp['code']}: {attr['name']}={value}"))
+                    self.report.lose(
+                        "attribute_value",
+                        "value_not_of_type",
+                        self.free(f"{resp['code']}: {attr['name']}={value}"),
+                    )
                     continue
                 vv = _el(case, "VariableValue")
                 _el(vv, "VariableRef", targetGUID=var_guids[attr["name"]])
@@ -259,8 +309,9 @@ class _Builder:
     def sources(self, root: ET.Element) -> ET.Element:
         sources_el = _el(root, "Sources")
         docs = gather.documents(self.db)
-        texts = gather.document_texts(self.db, docs, pseudonymise=self.pseudonymise,
-                                      actor=self.actor)
+        texts = gather.document_texts(
+            self.db, docs, pseudonymise=self.pseudonymise, actor=self.actor
+        )
         wanted = gather.statuses(self.include_suggestions)
         by_doc: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for coding in gather.codings(self.db, wanted):
@@ -276,25 +327,38 @@ class _Builder:
             file_name = f"{guid}.txt"
             text = texts[doc["id"]].text
             self.files[file_name] = text
-            self.positions[doc["id"]] = (unit_offsets(text, "utf16").__getitem__
-                                         if self.target == "nvivo" else int)
-            el = _el(sources_el, "TextSource", guid=guid, name=self.free(doc["name"]),
-                     plainTextPath=f"internal://{file_name}",
-                     creatingUser=self.user(doc["imported_by"]),
-                     creationDateTime=_datetime(doc.get("created_at") or doc["imported_at"]))
+            self.positions[doc["id"]] = (
+                unit_offsets(text, "utf16").__getitem__ if self.target == "nvivo" else int
+            )
+            el = _el(
+                sources_el,
+                "TextSource",
+                guid=guid,
+                name=self.free(doc["name"]),
+                plainTextPath=f"internal://{file_name}",
+                creatingUser=self.user(doc["imported_by"]),
+                creationDateTime=_datetime(doc.get("created_at") or doc["imported_at"]),
+            )
             self.source_elements[doc["id"]] = el
             self.report.count("sources")
             self._selections(el, doc, texts[doc["id"]], by_doc.get(doc["id"], []), code_guids)
         self._status_losses()
         return sources_el
 
-    def _selections(self, source: ET.Element, doc: dict[str, Any], text: gather.DocumentText,
-                    codings: list[dict[str, Any]], code_guids: dict[int, str]) -> None:
+    def _selections(
+        self,
+        source: ET.Element,
+        doc: dict[str, Any],
+        text: gather.DocumentText,
+        codings: list[dict[str, Any]],
+        code_guids: dict[int, str],
+    ) -> None:
         groups: dict[tuple[int, int, str], list[dict[str, Any]]] = defaultdict(list)
         for coding in codings:
             suggested = coding["status"] != "accepted"
-            who = (self._suggestion_user(coding["coder"]) if suggested
-                   else self.user(coding["coder"]))
+            who = (
+                self._suggestion_user(coding["coder"]) if suggested else self.user(coding["coder"])
+            )
             groups[(coding["start_char"], coding["end_char"], who)].append(coding)
             if coding["life_year"] is not None or coding["life_age"] is not None:
                 self.report.lose("life_moment", "no_refi_field", coding["code"])
@@ -303,21 +367,35 @@ class _Builder:
         for (start, end, who), group in groups.items():
             new_start, new_end = text.span(start, end)
             if new_end <= new_start:
-                self.report.lose("coding", "empty_after_pseudonymising", self.free(doc["name"]),
-                                 count=len(group))
+                self.report.lose(
+                    "coding", "empty_after_pseudonymising", self.free(doc["name"]), count=len(group)
+                )
                 continue
             key = f"{self.doc_guids[doc['id']]}:{start}:{end}:{who}"
             at = self.positions[doc["id"]]
-            selection = _el(source, "PlainTextSelection", guid=ids.derived("selection", key),
-                            name=_snippet(text.text[new_start:new_end]),
-                            startPosition=at(new_start), endPosition=at(new_end),
-                            creatingUser=who, creationDateTime=_datetime(group[0]["created_at"]))
+            selection = _el(
+                source,
+                "PlainTextSelection",
+                guid=ids.derived("selection", key),
+                name=_snippet(text.text[new_start:new_end]),
+                startPosition=at(new_start),
+                endPosition=at(new_end),
+                creatingUser=who,
+                creationDateTime=_datetime(group[0]["created_at"]),
+            )
             for coding in group:
                 guid = ids.export_guid(
-                    coding.get("guid"), "coding",
-                    f"{key}:{code_guids[coding['code_id']]}:{coding['status']}")
-                el = _el(selection, "Coding", guid=guid, creatingUser=who,
-                         creationDateTime=_datetime(coding["created_at"]))
+                    coding.get("guid"),
+                    "coding",
+                    f"{key}:{code_guids[coding['code_id']]}:{coding['status']}",
+                )
+                el = _el(
+                    selection,
+                    "Coding",
+                    guid=guid,
+                    creatingUser=who,
+                    creationDateTime=_datetime(coding["created_at"]),
+                )
                 _el(el, "CodeRef", targetGUID=code_guids[coding["code_id"]])
                 self.coding_elements[coding["id"]] = el
                 self.selection_elements[coding["id"]] = selection
@@ -331,8 +409,9 @@ class _Builder:
     def _status_losses(self) -> None:
         counts = gather.status_counts(self.db)
         if counts.get("rejected"):
-            self.report.lose("rejected_suggestion", "rejected_not_exported",
-                             count=counts["rejected"])
+            self.report.lose(
+                "rejected_suggestion", "rejected_not_exported", count=counts["rejected"]
+            )
         if counts.get("suggested") and not self.include_suggestions:
             self.report.lose("suggestion", "suggestions_not_chosen", count=counts["suggested"])
         turns = self.db.execute("SELECT count(*) FROM turns").fetchone()[0]
@@ -345,8 +424,10 @@ class _Builder:
         notes_el = _el(root, "Notes")
         links_el = _el(root, "Links")
         project_refs: list[str] = []
-        segments = {r["id"]: r for r in self.db.query(
-            "SELECT id, document_id, start_char, end_char FROM segments")}
+        segments = {
+            r["id"]: r
+            for r in self.db.query("SELECT id, document_id, start_char, end_char FROM segments")
+        }
         cases = {r["id"]: self.known.case(r["id"], r["code"]) for r in gather.respondents(self.db)}
         for memo in gather.memos(self.db):
             guid = ids.export_guid(memo.get("guid"), "memo", memo["id"])
@@ -354,10 +435,15 @@ class _Builder:
             span = self._memo_span(memo, segments)
             if self.target == "qualcoder" and self._qualcoder_memo(memo, span, notes_el, guid):
                 continue
-            note = _el(notes_el, "Note", guid=guid, name=self.free(memo["title"]) or None,
-                       creatingUser=self.user(memo["author"]),
-                       creationDateTime=_datetime(memo["created_at"]),
-                       modifiedDateTime=_datetime(memo["updated_at"]))
+            note = _el(
+                notes_el,
+                "Note",
+                guid=guid,
+                name=self.free(memo["title"]) or None,
+                creatingUser=self.user(memo["author"]),
+                creationDateTime=_datetime(memo["created_at"]),
+                modifiedDateTime=_datetime(memo["updated_at"]),
+            )
             if self.target == "qualcoder":  # a journal: the text is a file in sources/
                 note.set("name", note.get("name") or _snippet(memo["text"], 60))
                 note.set("plainTextPath", f"internal://{guid}.txt")
@@ -375,14 +461,19 @@ class _Builder:
             elif kind == "coding":
                 parent = self.coding_elements.get(target)
             elif kind == "respondent" and target in cases:
-                _el(links_el, "Link", guid=ids.derived("link", guid), name="Memo-Case",
-                    direction="OneWay", originGUID=guid,
-                    targetGUID=cases[target])
+                _el(
+                    links_el,
+                    "Link",
+                    guid=ids.derived("link", guid),
+                    name="Memo-Case",
+                    direction="OneWay",
+                    originGUID=guid,
+                    targetGUID=cases[target],
+                )
                 continue
             if parent is None:
                 if kind != "project":
-                    self.report.lose("memo_target", "memo_target_not_exported",
-                                     f"{kind} {target}")
+                    self.report.lose("memo_target", "memo_target_not_exported", f"{kind} {target}")
                 project_refs.append(guid)
                 continue
             _insert_note_ref(parent, guid)
@@ -393,13 +484,15 @@ class _Builder:
         if memo["target_type"] == "segment" and memo["target_id"] in segments:
             seg = segments[memo["target_id"]]
             return seg["document_id"], seg["start_char"], seg["end_char"]
-        if memo["target_type"] == "document" and memo.get("start_char") is not None and \
-                memo["target_id"] in self.source_elements:
+        if (
+            memo["target_type"] == "document"
+            and memo.get("start_char") is not None
+            and memo["target_id"] in self.source_elements
+        ):
             return memo["target_id"], memo["start_char"], memo["end_char"]
         return None
 
-    def _qualcoder_memo(self, memo: dict[str, Any], span, notes_el: ET.Element,
-                        guid: str) -> bool:
+    def _qualcoder_memo(self, memo: dict[str, Any], span, notes_el: ET.Element, guid: str) -> bool:
         """Write ``memo`` where QualCoder reads it; False when it has no such place (it then
         becomes a journal). Coding memos are the selection's Description, document memos the
         source's Description, memos about a stretch of text annotations."""
@@ -413,12 +506,22 @@ class _Builder:
             doc_id, start, end = span
             start, end = self.texts[doc_id].span(start, end)
             at = self.positions[doc_id]
-            note = _el(notes_el, "Note", guid=guid, creatingUser=self.user(memo["author"]),
-                       creationDateTime=_datetime(memo["created_at"]),
-                       modifiedDateTime=_datetime(memo["updated_at"]))
+            note = _el(
+                notes_el,
+                "Note",
+                guid=guid,
+                creatingUser=self.user(memo["author"]),
+                creationDateTime=_datetime(memo["created_at"]),
+                modifiedDateTime=_datetime(memo["updated_at"]),
+            )
             _el(note, "PlainTextContent", text)
-            _el(note, "PlainTextSelection", guid=ids.derived("annotation", guid),
-                startPosition=at(start), endPosition=at(end))
+            _el(
+                note,
+                "PlainTextSelection",
+                guid=ids.derived("annotation", guid),
+                startPosition=at(start),
+                endPosition=at(end),
+            )
             _insert_note_ref(self.source_elements[doc_id], guid)
         else:
             return False
@@ -433,14 +536,26 @@ class _Builder:
         start, end = text.span(start, end)
         at = self.positions[doc_id]
         who = self.user(memo["author"])
-        selection = ET.Element(f"{{{NS}}}PlainTextSelection", {
-            "guid": ids.derived("segment-note", memo["id"]),
-            "name": xml_text(_snippet(text.text[start:end])),
-            "startPosition": str(at(start)), "endPosition": str(at(end)), "creatingUser": who})
+        selection = ET.Element(
+            f"{{{NS}}}PlainTextSelection",
+            {
+                "guid": ids.derived("segment-note", memo["id"]),
+                "name": xml_text(_snippet(text.text[start:end])),
+                "startPosition": str(at(start)),
+                "endPosition": str(at(end)),
+                "creatingUser": who,
+            },
+        )
         # Selections come before the source's own Coding/NoteRef/VariableValue children.
-        index = len([c for c in source if c.tag.endswith("}Description")
-                     or c.tag.endswith("}PlainTextContent")
-                     or c.tag.endswith("}PlainTextSelection")])
+        index = len(
+            [
+                c
+                for c in source
+                if c.tag.endswith("}Description")
+                or c.tag.endswith("}PlainTextContent")
+                or c.tag.endswith("}PlainTextSelection")
+            ]
+        )
         source.insert(index, selection)
         return selection
 
@@ -459,8 +574,14 @@ def _add_description(parent: ET.Element, text: str) -> None:
 def _insert_note_ref(parent: ET.Element, guid: str) -> None:
     """Add a NoteRef where the schema wants it: after Description/Coding/CodeRef/NoteRef
     children, before nested Codes or VariableValues."""
-    after = ("Description", "PlainTextContent", "PlainTextSelection", "Coding", "CodeRef",
-             "NoteRef")
+    after = (
+        "Description",
+        "PlainTextContent",
+        "PlainTextSelection",
+        "Coding",
+        "CodeRef",
+        "NoteRef",
+    )
     index = 0
     for i, child in enumerate(parent):
         if child.tag.split("}")[-1] in after:
@@ -477,19 +598,34 @@ def _color(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if len(value) in (4, 7) and value.startswith("#") and all(
-        c in "0123456789abcdefABCDEF" for c in value[1:]
+    if (
+        len(value) in (4, 7)
+        and value.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
     ):
         return value
     return None
 
 
-def project_xml(db: Database, *, name: str, include_suggestions: bool, pseudonymise: bool,
-                actor: str, report: ExchangeReport,
-                target: str | None = None) -> tuple[bytes, dict[str, str]]:
+def project_xml(
+    db: Database,
+    *,
+    name: str,
+    include_suggestions: bool,
+    pseudonymise: bool,
+    actor: str,
+    report: ExchangeReport,
+    target: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` bytes (schema-valid) and the source files to put next to it."""
-    builder = _Builder(db, include_suggestions=include_suggestions, pseudonymise=pseudonymise,
-                       actor=actor, report=report, target=target)
+    builder = _Builder(
+        db,
+        include_suggestions=include_suggestions,
+        pseudonymise=pseudonymise,
+        actor=actor,
+        report=report,
+        target=target,
+    )
     root = builder.build(name)
     ET.register_namespace("", NS)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -528,15 +664,27 @@ def export_qdpx(
     if target == "nvivo":
         report.warn("exchange.warn.nvivo_positions")
     name = _project_name(db)
-    xml, files = project_xml(db, name=name, include_suggestions=include_suggestions,
-                             pseudonymise=pseudonymise, actor=actor, report=report,
-                             target=target)
+    xml, files = project_xml(
+        db,
+        name=name,
+        include_suggestions=include_suggestions,
+        pseudonymise=pseudonymise,
+        actor=actor,
+        report=report,
+        target=target,
+    )
     members = {"project.qde": xml}
     members.update({f"{SOURCES}/{n}": t.encode("utf-8") for n, t in files.items()})
     write_zip_atomically(path, members)
     report.write_next_to(path)
-    gather.log_export(db, actor, format="qdpx", path=str(path), pseudonymise=pseudonymise,
-                      include_suggestions=include_suggestions)
+    gather.log_export(
+        db,
+        actor,
+        format="qdpx",
+        path=str(path),
+        pseudonymise=pseudonymise,
+        include_suggestions=include_suggestions,
+    )
     return report
 
 

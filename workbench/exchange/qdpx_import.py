@@ -32,12 +32,23 @@ from workbench.ingest.labels import parse_turns
 from workbench.memos import import_memo
 from workbench.nlp import load_pipeline
 from workbench.respondents import (
-    define_attribute, ensure_respondent, link_document, parse_value, set_value, update_respondent,
+    define_attribute,
+    ensure_respondent,
+    link_document,
+    parse_value,
+    set_value,
+    update_respondent,
 )
 from workbench.store import get_setting, record_event, set_setting, transaction
 
-ATTRIBUTE_TYPES = {"Text": "text", "Boolean": "boolean", "Integer": "number",
-                   "Float": "number", "Date": "date", "DateTime": "date"}
+ATTRIBUTE_TYPES = {
+    "Text": "text",
+    "Boolean": "boolean",
+    "Integer": "number",
+    "Float": "number",
+    "Date": "date",
+    "DateTime": "date",
+}
 _USER_NAME = re.compile(r"[^\w .@-]+")
 Mapper = Callable[[int, int], tuple[int, int]]
 # What a memo is about: (target_type, target_id, (start, end) of a document's text or None).
@@ -56,15 +67,28 @@ def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> Exch
     segmented = {id(s): segment_turns(nlp, s.text, parse_turns(s.text)) for s in project.sources}
     with transaction(db):
         _Writer(db, project, actor=actor, report=report, segmented=segmented).write()
-        record_event(db, actor, "import.qdpx", "documents", None, None,
-                     {"file": path.name, "counts": report.counts,
-                      "losses": [l.kind for l in report.losses]})
+        record_event(
+            db,
+            actor,
+            "import.qdpx",
+            "documents",
+            None,
+            None,
+            {"file": path.name, "counts": report.counts, "losses": [l.kind for l in report.losses]},
+        )
     return report
 
 
 class _Writer:
-    def __init__(self, db: Database, project: RefiProject, *, actor: str,
-                 report: ExchangeReport, segmented: dict[int, list]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        project: RefiProject,
+        *,
+        actor: str,
+        report: ExchangeReport,
+        segmented: dict[int, list],
+    ) -> None:
         self.db = db
         self.project = project
         self.actor = actor
@@ -74,14 +98,17 @@ class _Writer:
         self.targets: dict[str, Target] = {}  # guid -> memo target
         self.note_targets: dict[str, list[Target]] = {}  # note guid -> targets
         self.known = identity.load(db)
-        self.memo_guids = {export_guid(r["guid"], "memo", r["id"])  # memos already here
-                           for r in db.query("SELECT id, guid FROM memos")}
+        self.memo_guids = {
+            export_guid(r["guid"], "memo", r["id"])  # memos already here
+            for r in db.query("SELECT id, guid FROM memos")
+        }
         # Rows with a higher id than these were made by this import: the report tells what
         # is new from what the project already had (importing a file twice adds nothing).
         self.first_new = {table: _max_id(db, table) + 1 for table in ("respondents", "codings")}
         self.docs: dict[str, tuple[int, Mapper | None]] = {}  # source guid -> doc, map back
-        self.new_project = not db.execute("SELECT 1 FROM documents UNION ALL "
-                                          "SELECT 1 FROM codes LIMIT 1").fetchone()
+        self.new_project = not db.execute(
+            "SELECT 1 FROM documents UNION ALL SELECT 1 FROM codes LIMIT 1"
+        ).fetchone()
         self._text_index: dict[str, int] | None = None
         self._pseudo_index: dict[str, int] | None = None
 
@@ -89,8 +116,10 @@ class _Writer:
         """The project's name and description, when the file starts a new project (a
         colleague's file imported into an existing project does not rename it); a different
         one is listed in the report (the project's own wins)."""
-        for key, value in (("project_name", self.project.name),
-                           ("project_description", self.project.description)):
+        for key, value in (
+            ("project_name", self.project.name),
+            ("project_description", self.project.description),
+        ):
             if not value:
                 continue
             current = get_setting(self.db, key)
@@ -106,9 +135,14 @@ class _Writer:
             self.coder(guid)
         self.project_fields()
         self.code_ids = upsert_codes(
-            self.db, project.codes, codebook=f"{project.name} (REFI-QDA)",
+            self.db,
+            project.codes,
+            codebook=f"{project.name} (REFI-QDA)",
             source=Path(self.report.path).name,
-            description=project.origin, actor=self.actor, report=self.report)
+            description=project.origin,
+            actor=self.actor,
+            report=self.report,
+        )
         for guid, code_id in self.code_ids.items():
             self.targets[guid] = ("code", code_id)
         respondents = self.cases()
@@ -118,8 +152,13 @@ class _Writer:
             self.docs[source.guid] = (doc_id, back)
             if source.description:
                 author, _ = self.coder(source.user)
-                self.memo(("document", doc_id, None), author=author, title=source.name,
-                          text=source.description, guid=ids.derived("description", source.guid))
+                self.memo(
+                    ("document", doc_id, None),
+                    author=author,
+                    title=source.name,
+                    text=source.description,
+                    guid=ids.derived("description", source.guid),
+                )
             if source.guid in respondents:
                 self.link(doc_id, respondents[source.guid], source.name)
             for selection in source.selections:
@@ -128,13 +167,15 @@ class _Writer:
                 self.selection(doc_id, source, selection)
         self.notes()
         # Two or more coders: each read every document ("klaar"), also where they coded nothing.
-        mark_imported(self.db, [t[1] for t in self.targets.values() if t[0] == "document"],
-                      actor=self.actor)
+        mark_imported(
+            self.db, [t[1] for t in self.targets.values() if t[0] == "document"], actor=self.actor
+        )
 
     def link(self, doc_id: int, respondent_id: int, name: str) -> None:
         """Link a document to its case's respondent, unless the project links it elsewhere."""
-        current = self.db.execute("SELECT respondent_id FROM documents WHERE id = ?",
-                                  [doc_id]).fetchone()[0]
+        current = self.db.execute(
+            "SELECT respondent_id FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()[0]
         if current not in (None, respondent_id):
             self.report.lose("case_link", "kept_existing_link", name)
             return
@@ -175,14 +216,18 @@ class _Writer:
     # --- cases and attributes -----------------------------------------------------------------
 
     def _derived_cases(self) -> dict[str, int]:
-        return {ids.derived("case", r["code"]): r["id"]
-                for r in self.db.query("SELECT id, code FROM respondents")}
+        return {
+            ids.derived("case", r["code"]): r["id"]
+            for r in self.db.query("SELECT id, code FROM respondents")
+        }
 
     def _known_name(self, kind: str, guid: str, table: str, column: str):
         """The row this guid was remembered for, if it still exists."""
         key = self.known.key[kind].get(guid)
-        if key is not None and self.db.execute(
-                f"SELECT 1 FROM {table} WHERE {column} = ?", [key]).fetchone():
+        if (
+            key is not None
+            and self.db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", [key]).fetchone()
+        ):
             return key
         return None
 
@@ -192,14 +237,16 @@ class _Writer:
         types: dict[str, str] = {}
         for var in self.project.variables:
             var.name = self._known_name("attribute", var.guid, "attributes", "name") or var.name
-            existing = self.db.execute("SELECT type FROM attributes WHERE name = ?",
-                                       [var.name]).fetchone()
+            existing = self.db.execute(
+                "SELECT type FROM attributes WHERE name = ?", [var.name]
+            ).fetchone()
             types[var.guid] = existing[0] if existing else ATTRIBUTE_TYPES.get(var.type, "text")
             if not existing:
                 define_attribute(self.db, var.name, types[var.guid], actor=self.actor)
                 self.report.count("attributes")
-            identity.remember(self.db, self.known, "attribute", var.name, var.guid,
-                              actor=self.actor)
+            identity.remember(
+                self.db, self.known, "attribute", var.name, var.guid, actor=self.actor
+            )
         by_source: dict[str, int] = {}
         for case in self.project.cases:
             rid = self._known_name("respondent", case.guid, "respondents", "id")
@@ -207,13 +254,13 @@ class _Writer:
                 rid = self._derived_cases().get(case.guid)
             if rid is None:
                 rid = ensure_respondent(self.db, case.name, actor=self.actor)
-            identity.remember(self.db, self.known, "respondent", rid, case.guid,
-                              actor=self.actor)
+            identity.remember(self.db, self.known, "respondent", rid, case.guid, actor=self.actor)
             self.targets[case.guid] = ("respondent", rid, None)
             self._count_new_or_matched("respondents", rid)
             if case.description:
-                notes = self.db.execute("SELECT notes FROM respondents WHERE id = ?",
-                                        [rid]).fetchone()[0]
+                notes = self.db.execute(
+                    "SELECT notes FROM respondents WHERE id = ?", [rid]
+                ).fetchone()[0]
                 if not notes:
                     update_respondent(self.db, rid, actor=self.actor, notes=case.description)
             for var_guid, value in case.values.items():
@@ -227,19 +274,22 @@ class _Writer:
                 try:
                     canonical = parse_value(value, types[var_guid])
                 except ValueError:
-                    self.report.lose("attribute_value", "value_not_of_type",
-                                     f"{case.name}: {var.name}={value}")
+                    self.report.lose(
+                        "attribute_value", "value_not_of_type", f"{case.name}: {var.name}={value}"
+                    )
                     continue
                 current = self.db.execute(
                     "SELECT value FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
-                    [rid, var.name]).fetchone()
+                    [rid, var.name],
+                ).fetchone()
                 if current is not None and current[0] == canonical:
                     self.report.count("attribute_values_matched")
                     continue
                 if current is not None and current[0] is not None:
                     # The project's own value wins (it may be the original of a pseudonym).
-                    self.report.lose("attribute_value", "kept_existing_value",
-                                     f"{case.name}: {var.name}={value}")
+                    self.report.lose(
+                        "attribute_value", "kept_existing_value", f"{case.name}: {var.name}={value}"
+                    )
                     continue
                 set_value(self.db, rid, var.name, value, actor=self.actor)
                 self.report.count("attribute_values")
@@ -283,12 +333,20 @@ class _Writer:
             # document of its own.
             self.report.warn("exchange.warn.document_text_differs", name=source.name)
             guid = None
-        parsed = ParsedDocument(text=source.text, turns=parse_turns(source.text), format="qdpx",
-                                encoding="utf-8")
+        parsed = ParsedDocument(
+            text=source.text, turns=parse_turns(source.text), format="qdpx", encoding="utf-8"
+        )
         name = source.name if Path(source.name).suffix else source.name + ".txt"
-        result = store_document(self.db, parsed, self.segmented[id(source)], name=name,
-                                sha256=sha, actor=self.actor, guid=guid,
-                                created_at=source.created)
+        result = store_document(
+            self.db,
+            parsed,
+            self.segmented[id(source)],
+            name=name,
+            sha256=sha,
+            actor=self.actor,
+            guid=guid,
+            created_at=source.created,
+        )
         doc_id = int(result.document_id)
         self.texts_added(sha, doc_id)
         self.report.count("documents")
@@ -320,10 +378,13 @@ class _Writer:
         "code it elsewhere, bring it back" for an export whose guids the other tool renewed."""
         if self._pseudo_index is None:
             self._pseudo_index = {}
-            docs = [int(r[0]) for r in self.db.execute(
-                "SELECT DISTINCT document_id FROM pseudonym_spans ORDER BY document_id")]
-            for doc_id, (text, _) in pseudonymised_texts(self.db, docs,
-                                                         actor=self.actor).items():
+            docs = [
+                int(r[0])
+                for r in self.db.execute(
+                    "SELECT DISTINCT document_id FROM pseudonym_spans ORDER BY document_id"
+                )
+            ]
+            for doc_id, (text, _) in pseudonymised_texts(self.db, docs, actor=self.actor).items():
                 self._pseudo_index.setdefault(_sha(text), doc_id)
         return self._pseudo_index
 
@@ -343,24 +404,33 @@ class _Writer:
                 continue
             coder, suggested = self.coder(coding.user or selection.user)
             coding_id = add_coding(
-                self.db, coder=coder, code=code_id, document_id=doc_id,
-                start_char=selection.start, end_char=selection.end,
+                self.db,
+                coder=coder,
+                code=code_id,
+                document_id=doc_id,
+                start_char=selection.start,
+                end_char=selection.end,
                 origin="machine" if suggested else "human",
-                status="suggested" if suggested else "accepted", actor=self.actor,
+                status="suggested" if suggested else "accepted",
+                actor=self.actor,
             )
             coding_ids.append(coding_id)
             self._count_new_or_matched("codings", coding_id)
             for ref in coding.note_refs:
                 self.note_targets.setdefault(ref, []).append(("coding", coding_id, None))
-        target = (("coding", coding_ids[0], None) if coding_ids
-                  else self._text_target(doc_id, selection.start, selection.end))
+        target = (
+            ("coding", coding_ids[0], None)
+            if coding_ids
+            else self._text_target(doc_id, selection.start, selection.end)
+        )
         self.targets[selection.guid] = target  # a Link from a note to this selection
         for ref in selection.note_refs:
             self.note_targets.setdefault(ref, []).append(target)
         if selection.description:
             author, _ = self.coder(selection.user)
-            self.memo(target, author=author, title=selection.name, text=selection.description,
-                      guid=None)
+            self.memo(
+                target, author=author, title=selection.name, text=selection.description, guid=None
+            )
 
     def _count_new_or_matched(self, table: str, row_id: int) -> None:
         self.report.count(table if row_id >= self.first_new[table] else f"{table}_matched")
@@ -370,7 +440,8 @@ class _Writer:
         the document with the range kept."""
         seg = self.db.execute(
             "SELECT id FROM segments WHERE document_id = ? AND start_char = ? AND end_char = ?",
-            [doc_id, start, end]).fetchone()
+            [doc_id, start, end],
+        ).fetchone()
         if seg:
             return ("segment", int(seg[0]), None)
         return ("document", doc_id, (start, end))
@@ -383,7 +454,8 @@ class _Writer:
             for ref in code.note_refs:
                 if code.guid in self.code_ids:
                     self.note_targets.setdefault(ref, []).append(
-                        ("code", self.code_ids[code.guid], None))
+                        ("code", self.code_ids[code.guid], None)
+                    )
         ranged = {(n.guid, r[0]) for n in project.notes for r in n.ranges}
         for source in project.sources:
             for ref in source.note_refs:
@@ -407,23 +479,52 @@ class _Writer:
                 targets.append(self._text_target(doc_id, start, end))
             targets = list(dict.fromkeys(targets or [("project", None, None)]))
             for i, target in enumerate(targets):
-                self.memo(target, author=author, title=note.name, text=note.text,
-                          guid=note.guid if i == 0 else None, created=note.created)
+                self.memo(
+                    target,
+                    author=author,
+                    title=note.name,
+                    text=note.text,
+                    guid=note.guid if i == 0 else None,
+                    created=note.created,
+                )
 
-    def memo(self, target: Target, *, author: str, title: str | None, text: str,
-             guid: str | None, created: str | None = None) -> None:
+    def memo(
+        self,
+        target: Target,
+        *,
+        author: str,
+        title: str | None,
+        text: str,
+        guid: str | None,
+        created: str | None = None,
+    ) -> None:
         """Add a memo unless it is already there: same guid, or (tools that renew guids on
         every export) the same text on the same target."""
         span = target[2] or (None, None)
-        if guid and guid in self.memo_guids or self.db.execute(
+        if (
+            guid
+            and guid in self.memo_guids
+            or self.db.execute(
                 "SELECT 1 FROM memos WHERE target_type = ? AND target_id IS ? AND text = ? "
                 "AND start_char IS ? AND end_char IS ?",
-                [target[0], target[1], text.strip(), span[0], span[1]]).fetchone():
+                [target[0], target[1], text.strip(), span[0], span[1]],
+            ).fetchone()
+        ):
             self.report.count("memos_matched")
             return
-        import_memo(self.db, actor=self.actor, author=author, target_type=target[0],
-                    target_id=target[1], text=text, title=title, guid=guid,
-                    start_char=span[0], end_char=span[1], created_at=created)
+        import_memo(
+            self.db,
+            actor=self.actor,
+            author=author,
+            target_type=target[0],
+            target_id=target[1],
+            text=text,
+            title=title,
+            guid=guid,
+            start_char=span[0],
+            end_char=span[1],
+            created_at=created,
+        )
         if guid:
             self.memo_guids.add(guid)
         self.report.count("memos")

@@ -15,19 +15,34 @@ from xml.etree.ElementTree import Element
 from workbench.errors import InputError
 from workbench.exchange import ids
 from workbench.exchange.model import (
-    RefiCase, RefiCode, RefiCoding, RefiNote, RefiProject, RefiSelection, RefiSource,
+    RefiCase,
+    RefiCode,
+    RefiCoding,
+    RefiNote,
+    RefiProject,
+    RefiSelection,
+    RefiSource,
     RefiVariable,
 )
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.safety import MAX_MEMBER_BYTES, SafeZip, member_name
 from workbench.exchange.files import read_xml
 from workbench.exchange.textmap import (
-    STANDARD, AmbiguousReading, guess_reading, normalise_mapped, reading_map,
+    STANDARD,
+    AmbiguousReading,
+    guess_reading,
+    normalise_mapped,
+    reading_map,
 )
 
 MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
-SELECTIONS = ("PictureSelection", "AudioSelection", "VideoSelection", "PDFSelection",
-              "TranscriptSelection")
+SELECTIONS = (
+    "PictureSelection",
+    "AudioSelection",
+    "VideoSelection",
+    "PDFSelection",
+    "TranscriptSelection",
+)
 
 
 def _children(el: Element, tag: str) -> list[Element]:
@@ -53,8 +68,9 @@ def _text(el: Element, tag: str) -> str | None:
 
 
 class _Reader:
-    def __init__(self, archive: SafeZip | None, folder: Path, prefix: str,
-                 report: ExchangeReport) -> None:
+    def __init__(
+        self, archive: SafeZip | None, folder: Path, prefix: str, report: ExchangeReport
+    ) -> None:
         self.archive = archive
         self.folder = folder  # where relative:// files may live (next to the .qdpx)
         self.prefix = prefix  # folder of the .qde inside the zip ("" normally)
@@ -100,8 +116,11 @@ class _Reader:
             project.project_note_refs.append(ids.canonical(ref.get("targetGUID", "")))
         self.rest(root, project)
         if self.non_uuid:
-            self.report.warn("exchange.warn.non_uuid", count=len(self.non_uuid),
-                             examples=", ".join(self.non_uuid[:3]))
+            self.report.warn(
+                "exchange.warn.non_uuid",
+                count=len(self.non_uuid),
+                examples=", ".join(self.non_uuid[:3]),
+            )
         return project
 
     def codes(self, holder: Element, parent: str | None, out: list[RefiCode]) -> None:
@@ -111,10 +130,15 @@ class _Reader:
                 self.report.lose("code", "missing_guid", el.get("name"))
                 continue
             code = RefiCode(
-                guid=guid, name=(el.get("name") or "").strip() or guid[:8], parent=parent,
-                description=_text(el, "Description"), color=el.get("color"),
+                guid=guid,
+                name=(el.get("name") or "").strip() or guid[:8],
+                parent=parent,
+                description=_text(el, "Description"),
+                color=el.get("color"),
                 codable=el.get("isCodable", "true").strip().lower() in ("true", "1"),
-                note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(el, "NoteRef")],
+                note_refs=[
+                    ids.canonical(r.get("targetGUID", "")) for r in _children(el, "NoteRef")
+                ],
             )
             if not code.codable:
                 self.report.lose("code_not_codable", "all_codes_codable", code.name)
@@ -129,7 +153,8 @@ class _Reader:
                 self.report.lose("variable_description", "no_refi_field", el.get("name"))
             if guid and el.get("name"):
                 project.variables.append(
-                    RefiVariable(guid, el.get("name").strip(), el.get("typeOfVariable", "Text")))
+                    RefiVariable(guid, el.get("name").strip(), el.get("typeOfVariable", "Text"))
+                )
 
     def cases(self, root: Element, project: RefiProject) -> None:
         holder = _child(root, "Cases")
@@ -137,15 +162,17 @@ class _Reader:
             guid = self.guid(el)
             if guid is None:
                 continue
-            case = RefiCase(guid, (el.get("name") or "").strip() or f"case-{guid[:8]}",
-                            _text(el, "Description"))
+            case = RefiCase(
+                guid, (el.get("name") or "").strip() or f"case-{guid[:8]}", _text(el, "Description")
+            )
             for vv in _children(el, "VariableValue"):
                 ref = _child(vv, "VariableRef")
                 value = next((c.text for c in vv if c.tag.endswith("Value")), None)
                 if ref is not None and value is not None:
                     case.values[ids.canonical(ref.get("targetGUID", ""))] = value.strip()
-            case.sources = [ids.canonical(r.get("targetGUID", "")) for r in
-                            _children(el, "SourceRef")]
+            case.sources = [
+                ids.canonical(r.get("targetGUID", "")) for r in _children(el, "SourceRef")
+            ]
             for tag, kind in (("CodeRef", "case_code"), ("SelectionRef", "case_selection")):
                 for _ in _children(el, tag):
                     self.report.lose(kind, "no_case_links", case.name)
@@ -167,14 +194,22 @@ class _Reader:
                 self.report.lose("pdf", "pdf_without_text", name)
             for sel in _children(el, "PDFSelection"):
                 if ids.canonical(sel.get("guid", "")) not in kept:
-                    self.report.lose("pdf_selection", "pdf_area", name,
-                                     count=max(1, len(_children(sel, "Coding"))))
+                    self.report.lose(
+                        "pdf_selection",
+                        "pdf_area",
+                        name,
+                        count=max(1, len(_children(sel, "Coding"))),
+                    )
         elif el.tag in MEDIA:
             self.report.lose(MEDIA[el.tag], "media_not_supported", name)
             for tag in SELECTIONS:
                 for sel in el.iter(tag):
-                    self.report.lose(MEDIA[el.tag] + "_selection", "media_not_supported", name,
-                                     count=max(1, len(_children(sel, "Coding"))))
+                    self.report.lose(
+                        MEDIA[el.tag] + "_selection",
+                        "media_not_supported",
+                        name,
+                        count=max(1, len(_children(sel, "Coding"))),
+                    )
             for transcript in _children(el, "Transcript"):
                 self.report.lose("transcript", "transcript_sync", transcript.get("name") or name)
                 for _ in transcript.iter("SyncPoint"):
@@ -218,7 +253,7 @@ class _Reader:
                 return None
             return self.archive.read(found)
         if path.startswith("relative://"):
-            relative = path[len("relative://"):].lstrip("/")
+            relative = path[len("relative://") :].lstrip("/")
             if self.archive is not None:
                 for folder in ("Sources/", "sources/", ""):
                     found = self.archive.find(self.prefix + folder + relative)
@@ -236,14 +271,18 @@ class _Reader:
             return None
         base = self.folder.resolve()
         candidate = base.joinpath(*parts).resolve()
-        if base not in candidate.parents or not candidate.is_file() or \
-                candidate.stat().st_size > MAX_MEMBER_BYTES:
+        if (
+            base not in candidate.parents
+            or not candidate.is_file()
+            or candidate.stat().st_size > MAX_MEMBER_BYTES
+        ):
             self.report.lose("source", "file_missing", f"{name} ({path})")
             return None
         return candidate.read_bytes()
 
-    def text_source(self, el: Element, holder: Element, name: str, kind: str,
-                    project: RefiProject) -> RefiSource | None:
+    def text_source(
+        self, el: Element, holder: Element, name: str, kind: str, project: RefiProject
+    ) -> RefiSource | None:
         guid = self.guid(el)
         raw = self.read_plain_text(holder, name)
         if guid is None or raw is None:
@@ -254,18 +293,24 @@ class _Reader:
         if holder.get("richTextPath"):
             self.report.lose("formatting", "plain_text_used", name)
         selections = _children(holder, "PlainTextSelection")
-        annotated = [sel for ref in _children(el, "NoteRef")
-                     for sel in self.note_selections.get(ids.canonical(ref.get("targetGUID", "")),
-                                                         [])]
+        annotated = [
+            sel
+            for ref in _children(el, "NoteRef")
+            for sel in self.note_selections.get(ids.canonical(ref.get("targetGUID", "")), [])
+        ]
         reading = self.reading(raw, selections + annotated, name, project)
         to_raw = reading_map(raw, reading)
         mapped = normalise_mapped(raw)
-        source = RefiSource(guid=guid, name=name, text=mapped.text, kind=kind,
-                            user=self.guid(el, "creatingUser"),
-                            created=_date(el.get("creationDateTime")),
-                            description=(_text(el, "Description") or "").strip() or None,
-                            note_refs=[ids.canonical(r.get("targetGUID", ""))
-                                       for r in _children(el, "NoteRef")])
+        source = RefiSource(
+            guid=guid,
+            name=name,
+            text=mapped.text,
+            kind=kind,
+            user=self.guid(el, "creatingUser"),
+            created=_date(el.get("creationDateTime")),
+            description=(_text(el, "Description") or "").strip() or None,
+            note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(el, "NoteRef")],
+        )
         self.raw_texts[guid] = (raw, to_raw, mapped)
         for sel in selections:
             try:
@@ -277,27 +322,31 @@ class _Reader:
             start, end = (-1 if start is None else start), (-1 if end is None else end)
             n_codings = len(_children(sel, "Coding"))
             if not 0 <= start < end <= len(raw):
-                self.report.lose("selection", "outside_text",
-                                 f"{name} {sel.get('startPosition')}-{sel.get('endPosition')}",
-                                 count=max(1, n_codings))
+                self.report.lose(
+                    "selection",
+                    "outside_text",
+                    f"{name} {sel.get('startPosition')}-{sel.get('endPosition')}",
+                    count=max(1, n_codings),
+                )
                 continue
             new_start, new_end = mapped.map_span(start, end)
             if new_end <= new_start:
-                self.report.lose("selection", "empty_after_normalising", name,
-                                 count=max(1, n_codings))
+                self.report.lose(
+                    "selection", "empty_after_normalising", name, count=max(1, n_codings)
+                )
                 continue
             source.selections.append(self.selection(sel, new_start, new_end))
         whole = _children(holder, "Coding")
         if whole and mapped.text:
-            fake = RefiSelection(guid=ids.derived("whole", guid), start=0, end=len(mapped.text),
-                                 user=source.user)
+            fake = RefiSelection(
+                guid=ids.derived("whole", guid), start=0, end=len(mapped.text), user=source.user
+            )
             fake.codings = [self.coding(c) for c in whole]
             source.selections.append(fake)
         project.sources.append(source)
         return source
 
-    def reading(self, raw: str, selections: list[Element], name: str,
-                project: RefiProject):
+    def reading(self, raw: str, selections: list[Element], name: str, project: RefiProject):
         """How this source's offsets were counted (see textmap.guess_reading)."""
         origin = project.origin or ""
         if origin.startswith(ids.ORIGIN) and " for " not in origin:
@@ -305,19 +354,28 @@ class _Reader:
         spans = []
         for sel in selections:
             try:
-                spans.append((int(sel.get("startPosition", "")), int(sel.get("endPosition", "")),
-                              sel.get("name")))
+                spans.append(
+                    (
+                        int(sel.get("startPosition", "")),
+                        int(sel.get("endPosition", "")),
+                        sel.get("name"),
+                    )
+                )
             except ValueError:
                 continue
         try:
             reading = guess_reading(raw, spans)
         except AmbiguousReading as exc:
-            raise InputError("exchange.ambiguous_offsets", source=name,
-                             origin=project.origin or "?",
-                             readings=", ".join(_reading_label(r) for r in exc.readings)) from None
+            raise InputError(
+                "exchange.ambiguous_offsets",
+                source=name,
+                origin=project.origin or "?",
+                readings=", ".join(_reading_label(r) for r in exc.readings),
+            ) from None
         if reading.unit == "utf16":
-            self.report.warn("exchange.warn.utf16_offsets", source=name,
-                             origin=project.origin or "?")
+            self.report.warn(
+                "exchange.warn.utf16_offsets", source=name, origin=project.origin or "?"
+            )
         if reading.crlf_one:
             self.report.warn("exchange.warn.crlf_one", source=name, origin=project.origin or "?")
         return reading
@@ -325,7 +383,10 @@ class _Reader:
     def selection(self, sel: Element, start: int, end: int) -> RefiSelection:
         return RefiSelection(
             guid=self.guid(sel) or ids.derived("selection", f"{start}:{end}"),
-            start=start, end=end, user=self.guid(sel, "creatingUser"), name=sel.get("name"),
+            start=start,
+            end=end,
+            user=self.guid(sel, "creatingUser"),
+            name=sel.get("name"),
             description=(_text(sel, "Description") or "").strip() or None,
             codings=[self.coding(c) for c in _children(sel, "Coding")],
             note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(sel, "NoteRef")],
@@ -334,8 +395,10 @@ class _Reader:
     def coding(self, el: Element) -> RefiCoding:
         ref = _child(el, "CodeRef")
         return RefiCoding(
-            guid=self.guid(el) or "", code=ids.canonical(ref.get("targetGUID", "")) if ref is not None
-            else "", user=self.guid(el, "creatingUser"), created=el.get("creationDateTime"),
+            guid=self.guid(el) or "",
+            code=ids.canonical(ref.get("targetGUID", "")) if ref is not None else "",
+            user=self.guid(el, "creatingUser"),
+            created=el.get("creationDateTime"),
             note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(el, "NoteRef")],
         )
 
@@ -350,17 +413,23 @@ class _Reader:
         for el in _children(holder, "Note") if holder is not None else []:
             guid = self.guid(el)
             name = el.get("name")
-            text = self.read_plain_text(el, name or "note") if (
-                _child(el, "PlainTextContent") is not None or el.get("plainTextPath")) else None
+            text = (
+                self.read_plain_text(el, name or "note")
+                if (_child(el, "PlainTextContent") is not None or el.get("plainTextPath"))
+                else None
+            )
             description = _text(el, "Description")
             body = "\n\n".join(p.strip() for p in (description, text) if p and p.strip())
             if guid is None or not body:
                 self.report.lose("note", "empty_note", name)
                 continue
-            note = RefiNote(guid, name, body, self.guid(el, "creatingUser")
-                            or self.guid(el, "modifyingUser"),
-                            created=_date(el.get("creationDateTime")
-                                          or el.get("modifiedDateTime")))
+            note = RefiNote(
+                guid,
+                name,
+                body,
+                self.guid(el, "creatingUser") or self.guid(el, "modifyingUser"),
+                created=_date(el.get("creationDateTime") or el.get("modifiedDateTime")),
+            )
             for sel in _children(el, "PlainTextSelection"):
                 placed = self.note_range(sel, referred.get(guid, []))
                 if placed is None:
@@ -425,8 +494,11 @@ def _reading_label(reading) -> str:
 
 def find_qde(archive: SafeZip, file: str) -> str:
     """The single ``*.qde`` member, whatever the exporting tool called it."""
-    found = [n for n in archive.names() if n.lower().endswith(".qde")
-             and not PurePosixPath(n).name.startswith("._")]
+    found = [
+        n
+        for n in archive.names()
+        if n.lower().endswith(".qde") and not PurePosixPath(n).name.startswith("._")
+    ]
     if not found:
         raise InputError("exchange.no_qde", file=file)
     if len(found) > 1:

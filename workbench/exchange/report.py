@@ -67,8 +67,16 @@ class ExchangeReport:
         self.matches.append({"source": source, "document": document, "how": how})
 
     def match_lines(self, lang: str = "nl") -> list[str]:
-        return [t("exchange.report.matched", lang, source=m["source"], document=m["document"],
-                  how=t(f"exchange.match.{m['how']}", lang)) for m in self.matches]
+        return [
+            t(
+                "exchange.report.matched",
+                lang,
+                source=m["source"],
+                document=m["document"],
+                how=t(f"exchange.match.{m['how']}", lang),
+            )
+            for m in self.matches
+        ]
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -95,7 +103,9 @@ class ExchangeReport:
         out = []
         for loss in self.losses:
             line = t(
-                "exchange.report.loss", lang, count=loss.count,
+                "exchange.report.loss",
+                lang,
+                count=loss.count,
                 kind=t(f"exchange.kind.{loss.kind}", lang),
                 reason=t(f"exchange.reason.{loss.reason}", lang),
             )

@@ -29,14 +29,14 @@ def parse_xml(data: bytes, *, file: str) -> Element:
     which occur in the wild; schema validation is reported separately.
     """
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True)
+        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise InputError("exchange.xml_forbidden", file=file, error=type(exc).__name__) from exc
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        raise InputError("exchange.xml_malformed", file=file, line=line, column=column,
-                         error=str(exc)) from exc
+        raise InputError(
+            "exchange.xml_malformed", file=file, line=line, column=column, error=str(exc)
+        ) from exc
     depth = _depth(root)
     if depth > MAX_DEPTH:
         raise InputError("exchange.xml_too_deep", file=file, depth=depth, limit=MAX_DEPTH)
@@ -62,4 +62,4 @@ def member_name(path_attr: str) -> str | None:
     """The flat file name inside ``Sources/`` named by an ``internal://`` path, else None."""
     if not path_attr.startswith("internal://"):
         return None
-    return flat_member_name(path_attr[len("internal://"):].lstrip("/"))
+    return flat_member_name(path_attr[len("internal://") :].lstrip("/"))

@@ -19,8 +19,19 @@ from workbench.exchange.report import ExchangeReport
 from workbench.privacy.pseudonyms import export_warning
 
 BASE_COLUMNS = ["document", "respondent"]
-CODING_COLUMNS = ["speaker", "start_char", "end_char", "text", "code", "code_name", "coder",
-                  "status", "origin", "score", "time"]
+CODING_COLUMNS = [
+    "speaker",
+    "start_char",
+    "end_char",
+    "text",
+    "code",
+    "code_name",
+    "coder",
+    "status",
+    "origin",
+    "score",
+    "time",
+]
 FORMATS = ("csv", "xlsx")
 
 
@@ -30,18 +41,21 @@ def codings_table(
     """The codings as a DataFrame (accepted only, or also suggested and rejected ones)."""
     gather.require_export(db, actor, pseudonymise=pseudonymise)
     docs = {d["id"]: d for d in gather.documents(db)}
-    texts = gather.document_texts(db, list(docs.values()), pseudonymise=pseudonymise,
-                                  actor=actor)
-    respondents = {r["id"]: free_text(db, r["code"], actor=actor) if pseudonymise else r["code"]
-                   for r in gather.respondents(db)}
+    texts = gather.document_texts(db, list(docs.values()), pseudonymise=pseudonymise, actor=actor)
+    respondents = {
+        r["id"]: free_text(db, r["code"], actor=actor) if pseudonymise else r["code"]
+        for r in gather.respondents(db)
+    }
     attributes = [a["name"] for a in gather.attributes(db)]
     reserved = set(BASE_COLUMNS + CODING_COLUMNS)
     # An attribute called like a fixed column ("text", "code") gets its own column name.
     columns = {a: f"{a} (attribute)" if a in reserved else a for a in attributes}
     values = gather.attribute_values(db)
     speakers = gather.speakers_by_position(db)
-    names = {d_id: (free_text(db, d["name"], actor=actor) if pseudonymise else d["name"])
-             for d_id, d in docs.items()}
+    names = {
+        d_id: (free_text(db, d["name"], actor=actor) if pseudonymise else d["name"])
+        for d_id, d in docs.items()
+    }
     rows = []
     for c in gather.codings(db, gather.statuses(include_suggestions, rejected=True)):
         doc = docs[c["document_id"]]
@@ -53,13 +67,21 @@ def codings_table(
             value = values.get(rid, {}).get(attr) if rid is not None else None
             row[columns[attr]] = free_text(db, value, actor=actor) if pseudonymise else value
         speaker = gather.speaker_at(speakers, doc["id"], c["start_char"])
-        row.update({
-            "speaker": free_text(db, speaker, actor=actor) if pseudonymise else speaker,
-            "start_char": start, "end_char": end, "text": text.text[start:end],
-            "code": c["code"], "code_name": c["code_name"], "coder": c["coder"],
-            "status": c["status"], "origin": c["origin"], "score": c["score"],
-            "time": c["updated_at"],
-        })
+        row.update(
+            {
+                "speaker": free_text(db, speaker, actor=actor) if pseudonymise else speaker,
+                "start_char": start,
+                "end_char": end,
+                "text": text.text[start:end],
+                "code": c["code"],
+                "code_name": c["code_name"],
+                "coder": c["coder"],
+                "status": c["status"],
+                "origin": c["origin"],
+                "score": c["score"],
+                "time": c["updated_at"],
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows, columns=BASE_COLUMNS + list(columns.values()) + CODING_COLUMNS)
 
@@ -78,8 +100,9 @@ def export_codings_table(
     format = (format or path.suffix.lstrip(".")).lower()
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}. Got {format!r} instead.")
-    frame = codings_table(db, include_suggestions=include_suggestions,
-                          pseudonymise=pseudonymise, actor=actor)
+    frame = codings_table(
+        db, include_suggestions=include_suggestions, pseudonymise=pseudonymise, actor=actor
+    )
     report = ExchangeReport(operation="export", format=format, path=str(path))
     report.warn(export_warning(db) if pseudonymise else "exchange.warn.original_text")
     report.count("codings", len(frame))
@@ -90,9 +113,17 @@ def export_codings_table(
     if format == "csv":
         write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
     else:
-        write_atomically(path, lambda tmp: frame.to_excel(tmp, index=False, sheet_name="codings",
-                                                          engine="openpyxl"))
+        write_atomically(
+            path,
+            lambda tmp: frame.to_excel(tmp, index=False, sheet_name="codings", engine="openpyxl"),
+        )
     report.write_next_to(path)
-    gather.log_export(db, actor, format=format, path=str(path), pseudonymise=pseudonymise,
-                      include_suggestions=include_suggestions)
+    gather.log_export(
+        db,
+        actor,
+        format=format,
+        path=str(path),
+        pseudonymise=pseudonymise,
+        include_suggestions=include_suggestions,
+    )
     return report

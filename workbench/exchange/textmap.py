@@ -62,13 +62,15 @@ def _nfc(raw: str, origin: list[int]) -> tuple[str, list[int]]:
     return "".join(out), out_origin
 
 
-def _sub(pattern: re.Pattern[str], repl: str, text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _sub(
+    pattern: re.Pattern[str], repl: str, text: str, origin: list[int]
+) -> tuple[str, list[int]]:
     out: list[str] = []
     out_origin: list[int] = []
     last = 0
     for match in pattern.finditer(text):
-        out.append(text[last:match.start()])
-        out_origin.extend(origin[last:match.start()])
+        out.append(text[last : match.start()])
+        out_origin.extend(origin[last : match.start()])
         out.append(repl)
         out_origin.extend([origin[match.start()]] * len(repl))
         last = match.end()
@@ -139,8 +141,9 @@ def reading_map(raw: str, reading: Reading) -> Callable[[int], int | None]:
     text = raw.replace("\r\n", "\n") if reading.crlf_one else raw
     table = unit_offsets(text, reading.unit)
     # Where each collapsed "\r\n" sits in ``text``: every one before an offset adds a "\r".
-    folded = ([m.start() - k for k, m in enumerate(re.finditer("\r\n", raw))]
-              if reading.crlf_one else [])
+    folded = (
+        [m.start() - k for k, m in enumerate(re.finditer("\r\n", raw))] if reading.crlf_one else []
+    )
 
     def to_raw(offset: int) -> int | None:
         index = codepoint_at(table, offset)

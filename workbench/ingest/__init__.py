@@ -7,7 +7,12 @@ The public functions: :func:`import_files` (many files, each all or nothing),
 
 from workbench.ingest.catalog import list_documents, project_counts
 from workbench.ingest.importer import (
-    FileResult, ImportReport, expand_paths, import_files, set_speaker_role, store_document,
+    FileResult,
+    ImportReport,
+    expand_paths,
+    import_files,
+    set_speaker_role,
+    store_document,
 )
 from workbench.ingest.model import ParsedDocument, Segment, Turn
 from workbench.ingest.readers import FORMATS, read_bytes
@@ -15,7 +20,20 @@ from workbench.ingest.segment import segment_turns
 from workbench.ingest.speakers import analysis_segments, list_speakers
 
 __all__ = [
-    "FORMATS", "FileResult", "ImportReport", "ParsedDocument", "Segment", "Turn",
-    "analysis_segments", "expand_paths", "import_files", "list_documents", "list_speakers",
-    "project_counts", "read_bytes", "segment_turns", "set_speaker_role", "store_document",
+    "FORMATS",
+    "FileResult",
+    "ImportReport",
+    "ParsedDocument",
+    "Segment",
+    "Turn",
+    "analysis_segments",
+    "expand_paths",
+    "import_files",
+    "list_documents",
+    "list_speakers",
+    "project_counts",
+    "read_bytes",
+    "segment_turns",
+    "set_speaker_role",
+    "store_document",
 ]

@@ -16,12 +16,40 @@ _BLOCK = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DO
 _TAG = re.compile(r"\{%-?.*?-?%\}", re.DOTALL)
 # Keys that blog engines and CMS exports write; a block needs one of them to count as front
 # matter, so "---" followed by "I: ..." / "R: ..." lines (a transcript) is never taken away.
-FRONT_MATTER_KEYS = frozenset({
-    "title", "date", "tags", "categories", "category", "layout", "author", "authors",
-    "description", "summary", "slug", "permalink", "draft", "lang", "language", "excerpt",
-    "image", "published", "updated", "lastmod", "keywords", "type", "weight", "aliases",
-    "titel", "datum", "auteur", "categorie", "trefwoorden", "samenvatting",
-})
+FRONT_MATTER_KEYS = frozenset(
+    {
+        "title",
+        "date",
+        "tags",
+        "categories",
+        "category",
+        "layout",
+        "author",
+        "authors",
+        "description",
+        "summary",
+        "slug",
+        "permalink",
+        "draft",
+        "lang",
+        "language",
+        "excerpt",
+        "image",
+        "published",
+        "updated",
+        "lastmod",
+        "keywords",
+        "type",
+        "weight",
+        "aliases",
+        "titel",
+        "datum",
+        "auteur",
+        "categorie",
+        "trefwoorden",
+        "samenvatting",
+    }
+)
 
 
 def strip_front_matter(text: str) -> tuple[str, list[str]]:
@@ -36,7 +64,7 @@ def strip_front_matter(text: str) -> tuple[str, list[str]]:
     found = _BLOCK.match(text)
     if found and _is_front_matter(found.group(1) or ""):
         stripped.append(found.group(0).strip())
-        text = text[found.end():]
+        text = text[found.end() :]
     if _TAG.search(text):
         lines = []
         for line in text.split("\n"):
@@ -57,5 +85,4 @@ def _is_front_matter(block: str) -> bool:
         found = yaml.safe_load(block)
     except yaml.YAMLError:
         return False
-    return isinstance(found, dict) and any(
-        str(key).lower() in FRONT_MATTER_KEYS for key in found)
+    return isinstance(found, dict) and any(str(key).lower() in FRONT_MATTER_KEYS for key in found)

@@ -47,13 +47,13 @@ class FileResult:
     document_id: int | None = None
     format: str | None = None
     encoding: str | None = None
-    speakers: dict[str, str] = field(default_factory=dict)   # label -> role
+    speakers: dict[str, str] = field(default_factory=dict)  # label -> role
     n_turns: int = 0
     n_segments: int = 0
     n_words: int = 0
     error: WorkbenchError | None = None
-    details: Any = None                                     # what a qdpx import returned
-    stripped: list[str] = field(default_factory=list)       # front matter not imported as text
+    details: Any = None  # what a qdpx import returned
+    stripped: list[str] = field(default_factory=list)  # front matter not imported as text
 
     def message(self, lang: str = "nl") -> str:
         """The error in ``lang``, or an empty string for a file that was imported."""
@@ -136,8 +136,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir():
             out += sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower().lstrip(".") in (*FORMATS, "qdpx")
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower().lstrip(".") in (*FORMATS, "qdpx")
                 and not p.name.startswith(".")
             )
         else:
@@ -215,10 +217,12 @@ def _import_qdpx(db: Database, source: Source, data: bytes, *, name: str, actor:
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
         # A damaged archive member surfaces from inside the zip reader; one bad file must not
         # stop the batch (the import itself is one transaction, so nothing was written).
-        raise InputError("ingest.corrupt_file", file=name,
-                         reason=(str(exc) or type(exc).__name__)[:200]) from None
-    return FileResult(name, ok=True, format="qdpx", details=details,
-                      n_words=details.counts.get("words", 0))
+        raise InputError(
+            "ingest.corrupt_file", file=name, reason=(str(exc) or type(exc).__name__)[:200]
+        ) from None
+    return FileResult(
+        name, ok=True, format="qdpx", details=details, n_words=details.counts.get("words", 0)
+    )
 
 
 def store_document(
@@ -241,9 +245,9 @@ def store_document(
     spoken = {label: [] for label in parsed.speakers}
     for turn in parsed.turns:
         if turn.speaker is not None:
-            spoken[turn.speaker].append(text[turn.start_char:turn.end_char])
+            spoken[turn.speaker].append(text[turn.start_char : turn.end_char])
     roles = guess_roles(spoken)
-    n_words = sum(count_words(text[t.start_char:t.end_char]) for t in parsed.turns)
+    n_words = sum(count_words(text[t.start_char : t.end_char]) for t in parsed.turns)
     record = {
         "name": document_name(name),
         "respondent_id": respondent_id,
@@ -270,7 +274,8 @@ def store_document(
                 [(document_id, label, role) for label, role in roles.items()],
             )
             speaker_ids = dict(
-                (label, sid) for sid, label in conn.execute(
+                (label, sid)
+                for sid, label in conn.execute(
                     "SELECT id, label FROM speakers WHERE document_id = ?", [document_id]
                 )
             )
@@ -278,26 +283,42 @@ def store_document(
                 "INSERT INTO turns (document_id, speaker_id, position, start_char, end_char, "
                 "time_start, time_end) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (document_id, speaker_ids.get(t.speaker), i, t.start_char, t.end_char,
-                     t.time_start, t.time_end)
+                    (
+                        document_id,
+                        speaker_ids.get(t.speaker),
+                        i,
+                        t.start_char,
+                        t.end_char,
+                        t.time_start,
+                        t.time_end,
+                    )
                     for i, t in enumerate(parsed.turns)
                 ],
             )
-            turn_ids = dict(conn.execute(
-                "SELECT position, id FROM turns WHERE document_id = ?", [document_id]
-            ))
+            turn_ids = dict(
+                conn.execute("SELECT position, id FROM turns WHERE document_id = ?", [document_id])
+            )
             conn.executemany(
                 "INSERT INTO segments (document_id, turn_id, position, start_char, end_char, "
                 "text, lemmas) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (document_id, turn_ids[s.turn_index], i, s.start_char, s.end_char,
-                     s.text, s.lemmas)
+                    (
+                        document_id,
+                        turn_ids[s.turn_index],
+                        i,
+                        s.start_char,
+                        s.end_char,
+                        s.text,
+                        s.lemmas,
+                    )
                     for i, s in enumerate(segments)
                 ],
             )
             summary = {k: v for k, v in record.items() if k != "text"}
             summary.update(
-                id=document_id, speakers=roles, n_turns=len(parsed.turns),
+                id=document_id,
+                speakers=roles,
+                n_turns=len(parsed.turns),
                 n_segments=len(segments),
             )
             record_event(db, actor, "import.document", "documents", document_id, None, summary)
@@ -306,9 +327,16 @@ def store_document(
             _check_duplicate(db, sha256, name=name)
         raise
     return FileResult(
-        name, ok=True, document_id=int(document_id), format=parsed.format,
-        encoding=parsed.encoding, speakers=roles, n_turns=len(parsed.turns),
-        n_segments=len(segments), n_words=n_words, stripped=list(parsed.stripped),
+        name,
+        ok=True,
+        document_id=int(document_id),
+        format=parsed.format,
+        encoding=parsed.encoding,
+        speakers=roles,
+        n_turns=len(parsed.turns),
+        n_segments=len(segments),
+        n_words=n_words,
+        stripped=list(parsed.stripped),
     )
 
 
@@ -324,12 +352,14 @@ def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) ->
         if before["role"] == role:
             return
         db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
-        record_event(db, actor, "speaker.role", "speakers", speaker_id, before,
-                     {**before, "role": role})
+        record_event(
+            db, actor, "speaker.role", "speakers", speaker_id, before, {**before, "role": role}
+        )
 
 
-def set_respondent(db: Database, document_id: int, respondent_id: int | None, *,
-                   actor: str) -> None:
+def set_respondent(
+    db: Database, document_id: int, respondent_id: int | None, *, actor: str
+) -> None:
     """Say whose transcript a document is (``None``: nobody's); logged as ``document.link``.
 
     :func:`workbench.respondents.link_document` checks the role and resolves the respondent.
@@ -343,7 +373,15 @@ def set_respondent(db: Database, document_id: int, respondent_id: int | None, *,
             raise NotFound("respondents.unknown_document", document=document_id)
         if before[0] == respondent_id:
             return
-        db.execute("UPDATE documents SET respondent_id = ? WHERE id = ?",
-                   [respondent_id, document_id])
-        record_event(db, actor, "document.link", "documents", document_id,
-                     {"respondent_id": before[0]}, {"respondent_id": respondent_id})
+        db.execute(
+            "UPDATE documents SET respondent_id = ? WHERE id = ?", [respondent_id, document_id]
+        )
+        record_event(
+            db,
+            actor,
+            "document.link",
+            "documents",
+            document_id,
+            {"respondent_id": before[0]},
+            {"respondent_id": respondent_id},
+        )

@@ -26,7 +26,7 @@ KNOWN_LABELS = (
     "geinterviewde|onderzoeker|deelnemer|deelneemster|moderator|gespreksleider|vraag|"
     "antwoord|int|resp)|[IRVAQ]"
 )
-_WORD = r"[^\W\d_][\w'’]*\.?"          # a word, maybe abbreviated (Dhr., Mw.)
+_WORD = r"[^\W\d_][\w'’]*\.?"  # a word, maybe abbreviated (Dhr., Mw.)
 _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|'t|von|la|le|du|da|di|el|al|bin|ben)"
 _NAME = rf"{_WORD}(?:\d{{1,2}})?(?:[ ](?:{_PARTICLE}|{_WORD})){{0,3}}"
 LINE = re.compile(
@@ -42,12 +42,53 @@ LINE = re.compile(
 )
 # Phrases that look like "Name:" but introduce a note, not a speaker.
 NOT_SPEAKERS = {
-    "let op", "let wel", "noot", "nb", "n.b.", "ps", "p.s.", "opmerking", "tip", "datum",
-    "tijd", "plaats", "locatie", "duur", "bron", "titel", "onderwerp", "interview",
-    "transcript", "transcriptie", "pauze", "einde", "begin", "thema", "vraagnummer", "naam",
-    "leeftijd", "geslacht", "wijk", "opname", "toelichting", "samenvatting", "conclusie",
-    "voorbeeld", "bijvoorbeeld", "citaat", "definitie", "fictief", "verzonnen", "let",
-    "note", "date", "time", "location", "duration", "title", "example",
+    "let op",
+    "let wel",
+    "noot",
+    "nb",
+    "n.b.",
+    "ps",
+    "p.s.",
+    "opmerking",
+    "tip",
+    "datum",
+    "tijd",
+    "plaats",
+    "locatie",
+    "duur",
+    "bron",
+    "titel",
+    "onderwerp",
+    "interview",
+    "transcript",
+    "transcriptie",
+    "pauze",
+    "einde",
+    "begin",
+    "thema",
+    "vraagnummer",
+    "naam",
+    "leeftijd",
+    "geslacht",
+    "wijk",
+    "opname",
+    "toelichting",
+    "samenvatting",
+    "conclusie",
+    "voorbeeld",
+    "bijvoorbeeld",
+    "citaat",
+    "definitie",
+    "fictief",
+    "verzonnen",
+    "let",
+    "note",
+    "date",
+    "time",
+    "location",
+    "duration",
+    "title",
+    "example",
 }
 _KNOWN = re.compile(rf"(?:{KNOWN_LABELS})\d{{0,2}}")
 
@@ -117,15 +158,16 @@ def parse_turns(text: str) -> list[Turn]:
         return paragraph_turns(text)
     turns: list[Turn] = []
     current: Turn | None = None
-    pending = False                   # a label alone on its line: the words follow below
+    pending = False  # a label alone on its line: the words follow below
     offset = 0
     for line in text.split("\n"):
         line_end = offset + len(line)
         found = _candidate(line)
         if found is not None and _label_of(found) in labels:
             _close(turns, current)
-            stamp = (found.group("ts0") or found.group("ts1") or found.group("ts2")
-                     or found.group("ts3"))
+            stamp = (
+                found.group("ts0") or found.group("ts1") or found.group("ts2") or found.group("ts3")
+            )
             rest_start = offset + found.start("rest")
             current = Turn(rest_start, line_end, _label_of(found), parse_seconds(stamp))
             pending = rest_start == line_end

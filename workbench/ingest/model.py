@@ -16,8 +16,8 @@ class Turn:
 
     start_char: int
     end_char: int
-    speaker: str | None = None          # label as written (I, R, Anna); None: no label
-    time_start: float | None = None     # seconds
+    speaker: str | None = None  # label as written (I, R, Anna); None: no label
+    time_start: float | None = None  # seconds
     time_end: float | None = None
 
 
@@ -25,10 +25,10 @@ class Turn:
 class ParsedDocument:
     """A transcript as read from one file, before it is stored."""
 
-    text: str                           # normalised (see workbench.text.normalise_text)
+    text: str  # normalised (see workbench.text.normalise_text)
     turns: list[Turn]
-    format: str                         # txt, md, docx, odt, vtt, srt
-    encoding: str | None = None         # detected encoding of a text file; None for zip formats
+    format: str  # txt, md, docx, odt, vtt, srt
+    encoding: str | None = None  # detected encoding of a text file; None for zip formats
     stripped: list[str] = field(default_factory=list)  # front matter and template tags removed
 
     @property

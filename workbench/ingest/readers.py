@@ -30,7 +30,7 @@ from workbench.text import normalise_text
 # a batch; the fuzz tests (tests/test_fuzz_import.py) keep this honest.
 TEXT_FORMATS = ("txt", "md")
 FORMATS = ("txt", "md", "docx", "odt", "vtt", "srt")
-UNLABELLED_GAP_SECONDS = 1.0          # subtitles without speakers: longer pauses start a turn
+UNLABELLED_GAP_SECONDS = 1.0  # subtitles without speakers: longer pauses start a turn
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -99,7 +99,7 @@ def _docx_rows(table) -> Iterator[str]:
     for row in table.rows:
         cells, seen = [], set()
         for cell in row.cells:
-            if id(cell._tc) in seen:      # a merged cell repeats; keep it once
+            if id(cell._tc) in seen:  # a merged cell repeats; keep it once
                 continue
             seen.add(id(cell._tc))
             cells.append(" ".join(cell.text.split("\n")).strip())
@@ -114,7 +114,7 @@ def _reason(exc: Exception) -> str:
 
 TEXTNS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLENS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-MAX_SPACES = 1000                     # text:s c="..." is capped: no memory games
+MAX_SPACES = 1000  # text:s c="..." is capped: no memory games
 
 
 def read_odt(data: bytes, name: str) -> ParsedDocument:
@@ -227,9 +227,7 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
 
 def _prefix_speakers(cues: list[list]) -> None:
     """``Name: text`` cues without a voice tag: take the name as the speaker."""
-    labels = find_labels(
-        "\n".join(text for voice, text, *_ in cues if voice is None), min_count=1
-    )
+    labels = find_labels("\n".join(text for voice, text, *_ in cues if voice is None), min_count=1)
     for cue in cues:
         if cue[0] is not None or not labels:
             continue
@@ -239,10 +237,8 @@ def _prefix_speakers(cues: list[list]) -> None:
             cue[1] = found.group("rest").strip()
 
 
-def _cues_to_document(
-    cues: list[list], fmt: str, encoding: str, *, name: str
-) -> ParsedDocument:
-    for cue in cues:                       # a voice is written into the text: normalise it too
+def _cues_to_document(cues: list[list], fmt: str, encoding: str, *, name: str) -> ParsedDocument:
+    for cue in cues:  # a voice is written into the text: normalise it too
         cue[0] = " ".join(normalise_text(cue[0]).split()) or None if cue[0] else None
     any_speaker = any(voice for voice, *_ in cues)
     merged: list[list] = []
@@ -251,8 +247,10 @@ def _cues_to_document(
             continue
         voice = voice or (merged[-1][0] if merged and any_speaker else None)
         last = merged[-1] if merged else None
-        if last is not None and last[0] == voice and (
-            voice is not None or start - last[3] <= UNLABELLED_GAP_SECONDS
+        if (
+            last is not None
+            and last[0] == voice
+            and (voice is not None or start - last[3] <= UNLABELLED_GAP_SECONDS)
         ):
             last[1].append(text)
             last[3] = end
@@ -267,7 +265,7 @@ def _cues_to_document(
         pieces.append(piece)
         offset += len(piece) + 2
     text = "\n\n".join(pieces)
-    if normalise_text(text) != text:       # offsets would no longer fit the stored text
+    if normalise_text(text) != text:  # offsets would no longer fit the stored text
         raise InputError("ingest.bad_subtitles", file=name, reason="text is not normalised")
     return ParsedDocument(text, turns, fmt, encoding)
 

@@ -44,6 +44,7 @@ def guess_roles(turns_by_speaker: Mapping[str, Sequence[str]]) -> dict[str, str]
         for label in unknown:
             roles[label] = "respondent"
     else:
+
         def asks(label: str) -> tuple[float, float]:
             texts = turns_by_speaker[label]
             questions = sum(text.rstrip().endswith("?") for text in texts) / max(len(texts), 1)

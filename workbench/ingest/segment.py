@@ -32,7 +32,7 @@ def segment_turns(
     nlp: Language, text: str, turns: Sequence[Turn], *, batch_size: int = 512
 ) -> list[Segment]:
     """All sentences of ``turns`` in document order."""
-    chunks: list[tuple[int, int]] = []          # (turn index, absolute start of the line)
+    chunks: list[tuple[int, int]] = []  # (turn index, absolute start of the line)
     lines: list[str] = []
     for index, turn in enumerate(turns):
         for found in _LINE.finditer(text, turn.start_char, turn.end_char):

@@ -37,14 +37,16 @@ def list_speakers(db: Database, document_id: int | None = None) -> list[dict[str
     )
     names = [c[0] for c in cur.description]
     speakers = [dict(zip(names, r)) for r in cur.fetchall()]
-    samples = dict(db.execute(
-        "SELECT t.speaker_id, "
-        "substr(d.text, t.start_char + 1, min(t.end_char - t.start_char, 100)) "
-        "FROM turns t JOIN documents d ON d.id = t.document_id "
-        "WHERE (t.speaker_id, t.position) IN (SELECT speaker_id, min(position) FROM turns "
-        f"WHERE speaker_id IS NOT NULL {doc_filter} GROUP BY speaker_id)",
-        params,
-    ).fetchall())
+    samples = dict(
+        db.execute(
+            "SELECT t.speaker_id, "
+            "substr(d.text, t.start_char + 1, min(t.end_char - t.start_char, 100)) "
+            "FROM turns t JOIN documents d ON d.id = t.document_id "
+            "WHERE (t.speaker_id, t.position) IN (SELECT speaker_id, min(position) FROM turns "
+            f"WHERE speaker_id IS NOT NULL {doc_filter} GROUP BY speaker_id)",
+            params,
+        ).fetchall()
+    )
     for speaker in speakers:
         speaker["sample"] = samples.get(speaker["id"], "")
     return speakers

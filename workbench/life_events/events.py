@@ -21,7 +21,7 @@ from workbench.history import action_stamp
 from workbench.store import now, record_event, row, transaction
 
 LOSS_ROOT = "verlies"
-NOT_EVENTS = ("verliescascade",)   # names a chain, not a loss
+NOT_EVENTS = ("verliescascade",)  # names a chain, not a loss
 CASCADE_CODE = "verliescascade"
 FOLLOWERS = ("schaamte", "energiebalans", "isolement", "zingeving", "herstel")
 CERTAINTIES = ("sure", "about", "unsure")
@@ -35,7 +35,7 @@ class Kinds:
     """Which codes are losses and which are reactions (and what a reaction counts as)."""
 
     losses: tuple[str, ...]
-    reactions: dict[str, str]       # code -> the follower it counts as (zingeving-hoop -> zingeving)
+    reactions: dict[str, str]  # code -> the follower it counts as (zingeving-hoop -> zingeving)
     parents: dict[str, str | None]  # code -> parent code
 
     def role(self, code: str) -> str | None:
@@ -48,8 +48,13 @@ class Kinds:
         return mention == event or self.parents.get(event) == mention
 
 
-def kinds(db: Database, *, loss_root: str = LOSS_ROOT, exclude: Sequence[str] = NOT_EVENTS,
-          followers: Sequence[str] = FOLLOWERS) -> Kinds:
+def kinds(
+    db: Database,
+    *,
+    loss_root: str = LOSS_ROOT,
+    exclude: Sequence[str] = NOT_EVENTS,
+    followers: Sequence[str] = FOLLOWERS,
+) -> Kinds:
     """The loss kinds (``verlies`` and its sub-codes but ``verliescascade``) and reaction kinds."""
     rows = db.execute(
         """
@@ -73,8 +78,11 @@ def kinds(db: Database, *, loss_root: str = LOSS_ROOT, exclude: Sequence[str] = 
 
 
 def _respondent_of(db: Database, document_id: int) -> str:
-    found = db.execute("SELECT coalesce(r.code, d.name) FROM documents d LEFT JOIN respondents r "
-                       "ON r.id = d.respondent_id WHERE d.id = ?", [document_id]).fetchone()
+    found = db.execute(
+        "SELECT coalesce(r.code, d.name) FROM documents d LEFT JOIN respondents r "
+        "ON r.id = d.respondent_id WHERE d.id = ?",
+        [document_id],
+    ).fetchone()
     if found is None:
         raise NotFound("life_events.unknown_document", document=document_id)
     return str(found[0])
@@ -90,19 +98,21 @@ def _event_row(db: Database, event_id: int) -> dict[str, Any]:
 def _check_time(year: int | None, age: int | None) -> None:
     for label, value, low, high in (("year", year, 1900, 2100), ("age", age, 0, 120)):
         if value is not None and not low <= int(value) <= high:
-            raise InputError("codings.bad_life_time", field=label, value=value, low=low,
-                             high=high)
+            raise InputError("codings.bad_life_time", field=label, value=value, low=low, high=high)
 
 
-def _check_fields(db: Database, fields: dict[str, Any], event_id: int | None,
-                  respondent: str) -> None:
+def _check_fields(
+    db: Database, fields: dict[str, Any], event_id: int | None, respondent: str
+) -> None:
     _check_time(fields.get("life_year"), fields.get("life_age"))
     if fields.get("certainty") not in (None, *CERTAINTIES):
-        raise InputError("life_events.bad_certainty", given=fields["certainty"],
-                         allowed=", ".join(CERTAINTIES))
+        raise InputError(
+            "life_events.bad_certainty", given=fields["certainty"], allowed=", ".join(CERTAINTIES)
+        )
     if fields.get("relation") not in (None, *RELATIONS):
-        raise InputError("life_events.bad_relation", given=fields["relation"],
-                         allowed=", ".join(RELATIONS))
+        raise InputError(
+            "life_events.bad_relation", given=fields["relation"], allowed=", ".join(RELATIONS)
+        )
     other = fields.get("relative_to")
     if (fields.get("relation") is None) != (other is None):
         raise InputError("life_events.relation_needs_event")
@@ -119,15 +129,18 @@ def _coding_rows(db: Database, coding_ids: Iterable[int]) -> list[dict[str, Any]
     for coding_id in coding_ids:
         found = db.execute(
             "SELECT c.id, c.document_id, k.slug, c.life_year, c.life_age FROM codings c "
-            "JOIN codes k ON k.id = c.code_id WHERE c.id = ?", [int(coding_id)]).fetchone()
+            "JOIN codes k ON k.id = c.code_id WHERE c.id = ?",
+            [int(coding_id)],
+        ).fetchone()
         if found is None:
             raise NotFound("codings.unknown_coding", coding=coding_id)
         out.append(dict(zip(["id", "document_id", "code", "life_year", "life_age"], found)))
     return out
 
 
-_STAMP: contextvars.ContextVar[str | None] = contextvars.ContextVar("life_event_stamp",
-                                                                     default=None)
+_STAMP: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "life_event_stamp", default=None
+)
 
 
 @contextlib.contextmanager
@@ -146,8 +159,9 @@ def _action(db: Database, actor: str) -> Iterator[None]:
             _STAMP.reset(token)
 
 
-def _log(db: Database, actor: str, action: str, table: str, item_id: int, before: Any,
-         after: Any) -> None:
+def _log(
+    db: Database, actor: str, action: str, table: str, item_id: int, before: Any, after: Any
+) -> None:
     record_event(db, actor, action, table, item_id, before, after, at=_STAMP.get())
 
 
@@ -159,8 +173,9 @@ def _insert(db: Database, table: str, record: dict[str, Any], actor: str, action
     return new_id
 
 
-def _update(db: Database, table: str, item_id: int, changes: dict[str, Any], actor: str,
-            action: str) -> None:
+def _update(
+    db: Database, table: str, item_id: int, changes: dict[str, Any], actor: str, action: str
+) -> None:
     before = row(db, table, item_id)
     if before is None:
         raise NotFound("life_events.unknown_item", table=table, id=item_id)
@@ -170,26 +185,59 @@ def _update(db: Database, table: str, item_id: int, changes: dict[str, Any], act
     _log(db, actor, action, table, item_id, before, row(db, table, item_id))
 
 
-def _add_mention(db: Database, event_id: int, coding_id: int, *, actor: str, origin: str,
-                 status: str, evidence: Sequence[str] | None) -> int:
+def _add_mention(
+    db: Database,
+    event_id: int,
+    coding_id: int,
+    *,
+    actor: str,
+    origin: str,
+    status: str,
+    evidence: Sequence[str] | None,
+) -> int:
     """One coding as a mention of an event (a human attach moves it from any other event)."""
-    found = db.execute("SELECT id, status FROM life_event_codings WHERE event_id = ? AND "
-                       "coding_id = ?", [event_id, coding_id]).fetchone()
+    found = db.execute(
+        "SELECT id, status FROM life_event_codings WHERE event_id = ? AND coding_id = ?",
+        [event_id, coding_id],
+    ).fetchone()
     if found is not None:
         mention = int(found[0])
-        _update(db, "life_event_codings", mention, {"status": status}, actor,
-                "life_event.mention_decide")
+        _update(
+            db,
+            "life_event_codings",
+            mention,
+            {"status": status},
+            actor,
+            "life_event.mention_decide",
+        )
     else:
-        mention = _insert(db, "life_event_codings", {
-            "event_id": event_id, "coding_id": coding_id, "origin": origin, "status": status,
-            "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
-        }, actor, "life_event.mention_add")
+        mention = _insert(
+            db,
+            "life_event_codings",
+            {
+                "event_id": event_id,
+                "coding_id": coding_id,
+                "origin": origin,
+                "status": status,
+                "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+            },
+            actor,
+            "life_event.mention_add",
+        )
     if origin == "human":
-        for other, in db.execute("SELECT id FROM life_event_codings WHERE coding_id = ? AND "
-                                 "event_id != ? AND status != 'rejected'",
-                                 [coding_id, event_id]).fetchall():
-            _update(db, "life_event_codings", other, {"status": "rejected"}, actor,
-                    "life_event.mention_move")
+        for (other,) in db.execute(
+            "SELECT id FROM life_event_codings WHERE coding_id = ? AND "
+            "event_id != ? AND status != 'rejected'",
+            [coding_id, event_id],
+        ).fetchall():
+            _update(
+                db,
+                "life_event_codings",
+                other,
+                {"status": "rejected"},
+                actor,
+                "life_event.mention_move",
+            )
     return mention
 
 
@@ -222,8 +270,9 @@ def create_event(
         the = kinds(db)
         kind = kind or codings[0]["code"]
         if the.role(kind) is None:
-            raise InputError("life_events.not_a_kind", code=kind,
-                             kinds=", ".join([*the.losses, *the.reactions]))
+            raise InputError(
+                "life_events.not_a_kind", code=kind, kinds=", ".join([*the.losses, *the.reactions])
+            )
         respondent = _respondent_of(db, codings[0]["document_id"])
         if any(_respondent_of(db, c["document_id"]) != respondent for c in codings):
             raise InputError("life_events.other_life", event=kind)
@@ -231,18 +280,35 @@ def create_event(
             marked = next((c for c in codings if c["life_year"] or c["life_age"]), None)
             if marked:
                 life_year, life_age = marked["life_year"], marked["life_age"]
-        fields = {"life_year": life_year, "life_age": life_age, "relation": relation,
-                  "relative_to": relative_to, "certainty": certainty}
+        fields = {
+            "life_year": life_year,
+            "life_age": life_age,
+            "relation": relation,
+            "relative_to": relative_to,
+            "certainty": certainty,
+        }
         _check_fields(db, fields, None, respondent)
         status = "accepted" if origin == "human" else "suggested"
-        event_id = _insert(db, "life_events", {
-            "document_id": codings[0]["document_id"], "kind": kind, "role": the.role(kind),
-            "label": label, **fields, "origin": origin, "status": status,
-            "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
-        }, actor, "life_event.add")
+        event_id = _insert(
+            db,
+            "life_events",
+            {
+                "document_id": codings[0]["document_id"],
+                "kind": kind,
+                "role": the.role(kind),
+                "label": label,
+                **fields,
+                "origin": origin,
+                "status": status,
+                "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+            },
+            actor,
+            "life_event.add",
+        )
         for coding in codings:
-            _add_mention(db, event_id, coding["id"], actor=actor, origin=origin, status=status,
-                         evidence=None)
+            _add_mention(
+                db, event_id, coding["id"], actor=actor, origin=origin, status=status, evidence=None
+            )
     return event_id
 
 
@@ -255,8 +321,9 @@ def update_event(db: Database, event_id: int, *, actor: str, **changes: Any) -> 
     with _action(db, actor):
         event = _event_row(db, event_id)
         merged = {**event, **changes}
-        _check_fields(db, {k: merged[k] for k in EDITABLE}, event_id,
-                      _respondent_of(db, event["document_id"]))
+        _check_fields(
+            db, {k: merged[k] for k in EDITABLE}, event_id, _respondent_of(db, event["document_id"])
+        )
         if "kind" in changes:
             role = kinds(db).role(changes["kind"])
             if role is None:
@@ -273,16 +340,22 @@ def attach(db: Database, event_id: int, coding_id: int, *, actor: str) -> int:
         coding = _coding_rows(db, [coding_id])[0]
         if _respondent_of(db, coding["document_id"]) != _respondent_of(db, event["document_id"]):
             raise InputError("life_events.other_life", event=event_id)
-        mention = _add_mention(db, event_id, coding_id, actor=actor, origin="human",
-                               status="accepted", evidence=None)
+        mention = _add_mention(
+            db, event_id, coding_id, actor=actor, origin="human", status="accepted", evidence=None
+        )
         if event["status"] == "suggested":
-            _update(db, "life_events", event_id, {"status": "accepted"}, actor,
-                    "life_event.accept")
+            _update(db, "life_events", event_id, {"status": "accepted"}, actor, "life_event.accept")
         return mention
 
 
-def link(db: Database, cause_id: int, effect_id: int, *, actor: str,
-         evidence: Sequence[str] | None = None) -> int:
+def link(
+    db: Database,
+    cause_id: int,
+    effect_id: int,
+    *,
+    actor: str,
+    evidence: Sequence[str] | None = None,
+) -> int:
     """The researcher says: ``cause`` led to ``effect`` (confirmed at once); returns its id."""
     access.require(db, actor, "code")
     if cause_id == effect_id:
@@ -293,27 +366,61 @@ def link(db: Database, cause_id: int, effect_id: int, *, actor: str,
             raise InputError("life_events.other_life", event=effect_id)
         if cause["role"] == "reaction" and effect["role"] == "loss":
             raise InputError("life_events.reaction_first")
-        found = db.execute("SELECT id FROM life_event_links WHERE cause_id = ? AND "
-                           "effect_id = ?", [cause_id, effect_id]).fetchone()
+        found = db.execute(
+            "SELECT id FROM life_event_links WHERE cause_id = ? AND effect_id = ?",
+            [cause_id, effect_id],
+        ).fetchone()
         if found is not None:
             made = int(found[0])
-            _update(db, "life_event_links", made, {"status": "accepted"}, actor,
-                    "life_event.link_accept")
+            _update(
+                db,
+                "life_event_links",
+                made,
+                {"status": "accepted"},
+                actor,
+                "life_event.link_accept",
+            )
         else:
-            made = _insert(db, "life_event_links", {
-                "cause_id": cause_id, "effect_id": effect_id, "origin": "human",
-                "status": "accepted", "score": None,
-                "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
-            }, actor, "life_event.link_add")
-        back = db.execute("SELECT id FROM life_event_links WHERE cause_id = ? AND effect_id = ? "
-                          "AND status != 'rejected'", [effect_id, cause_id]).fetchone()
+            made = _insert(
+                db,
+                "life_event_links",
+                {
+                    "cause_id": cause_id,
+                    "effect_id": effect_id,
+                    "origin": "human",
+                    "status": "accepted",
+                    "score": None,
+                    "evidence": json.dumps(list(evidence), ensure_ascii=False)
+                    if evidence
+                    else None,
+                },
+                actor,
+                "life_event.link_add",
+            )
+        back = db.execute(
+            "SELECT id FROM life_event_links WHERE cause_id = ? AND effect_id = ? "
+            "AND status != 'rejected'",
+            [effect_id, cause_id],
+        ).fetchone()
         if back is not None:
-            _update(db, "life_event_links", back[0], {"status": "rejected"}, actor,
-                    "life_event.link_reject")
+            _update(
+                db,
+                "life_event_links",
+                back[0],
+                {"status": "rejected"},
+                actor,
+                "life_event.link_reject",
+            )
         for event in (cause, effect):
             if event["status"] != "accepted":
-                _update(db, "life_events", event["id"], {"status": "accepted"}, actor,
-                        "life_event.accept")
+                _update(
+                    db,
+                    "life_events",
+                    event["id"],
+                    {"status": "accepted"},
+                    actor,
+                    "life_event.accept",
+                )
         return made
 
 
@@ -338,20 +445,38 @@ def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) ->
         if item is None:
             raise NotFound("life_events.unknown_item", table=table, id=item_id)
         _update(db, table, item_id, {"status": status}, actor, f"life_event.{what}_{verb}")
-        needed = {"event": [], "mention": [item.get("event_id")],
-                  "link": [item.get("cause_id"), item.get("effect_id")]}[what]
+        needed = {
+            "event": [],
+            "mention": [item.get("event_id")],
+            "link": [item.get("cause_id"), item.get("effect_id")],
+        }[what]
         if status == "accepted":
             for event_id in needed:
-                _update(db, "life_events", event_id, {"status": "accepted"}, actor,
-                        "life_event.event_accept")
+                _update(
+                    db,
+                    "life_events",
+                    event_id,
+                    {"status": "accepted"},
+                    actor,
+                    "life_event.event_accept",
+                )
         if what == "event" and status == "rejected":
-            for child_table, where in (("life_event_codings", "event_id = ?"),
-                                       ("life_event_links", "cause_id = ? OR effect_id = ?")):
+            for child_table, where in (
+                ("life_event_codings", "event_id = ?"),
+                ("life_event_links", "cause_id = ? OR effect_id = ?"),
+            ):
                 params = [item_id] * where.count("?")
-                for child, in db.execute(f"SELECT id FROM {child_table} WHERE ({where}) AND "
-                                         "status = 'suggested'", params).fetchall():
-                    _update(db, child_table, child, {"status": "rejected"}, actor,
-                            "life_event.reject_with_event")
+                for (child,) in db.execute(
+                    f"SELECT id FROM {child_table} WHERE ({where}) AND status = 'suggested'", params
+                ).fetchall():
+                    _update(
+                        db,
+                        child_table,
+                        child,
+                        {"status": "rejected"},
+                        actor,
+                        "life_event.reject_with_event",
+                    )
 
 
 def remove_event(db: Database, event_id: int, *, actor: str) -> None:
@@ -359,16 +484,33 @@ def remove_event(db: Database, event_id: int, *, actor: str) -> None:
     access.require(db, actor, "code")
     with _action(db, actor):
         event = _event_row(db, event_id)
-        for other, in db.execute("SELECT id FROM life_events WHERE relative_to = ?",
-                                 [event_id]).fetchall():   # "after this event" loses its anchor
-            _update(db, "life_events", other, {"relation": None, "relative_to": None}, actor,
-                    "life_event.edit_with_event")
-        for table, where in (("life_event_codings", "event_id = ?"),
-                             ("life_event_links", "cause_id = ? OR effect_id = ?")):
-            for child, in db.execute(f"SELECT id FROM {table} WHERE {where}",
-                                     [event_id] * where.count("?")).fetchall():
-                _log(db, actor, "life_event.remove_with_event", table, child,
-                     row(db, table, child), None)
+        for (other,) in db.execute(
+            "SELECT id FROM life_events WHERE relative_to = ?", [event_id]
+        ).fetchall():  # "after this event" loses its anchor
+            _update(
+                db,
+                "life_events",
+                other,
+                {"relation": None, "relative_to": None},
+                actor,
+                "life_event.edit_with_event",
+            )
+        for table, where in (
+            ("life_event_codings", "event_id = ?"),
+            ("life_event_links", "cause_id = ? OR effect_id = ?"),
+        ):
+            for (child,) in db.execute(
+                f"SELECT id FROM {table} WHERE {where}", [event_id] * where.count("?")
+            ).fetchall():
+                _log(
+                    db,
+                    actor,
+                    "life_event.remove_with_event",
+                    table,
+                    child,
+                    row(db, table, child),
+                    None,
+                )
         db.execute("DELETE FROM life_events WHERE id = ?", [event_id])
         _log(db, actor, "life_event.remove", "life_events", event_id, event, None)
 
@@ -401,15 +543,18 @@ def _where(respondent: str | None, document_id: int | None) -> tuple[str, list[A
         clauses.append("coalesce(r.code, d.name) = ?")
         params.append(respondent)
     if document_id is not None:
-        clauses.append("coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM "
-                       "documents d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id "
-                       "WHERE d2.id = ?)")
+        clauses.append(
+            "coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM "
+            "documents d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id "
+            "WHERE d2.id = ?)"
+        )
         params.append(document_id)
     return " AND ".join(clauses), params
 
 
-def events_frame(db: Database, *, user: str, respondent: str | None = None,
-                 document_id: int | None = None) -> pd.DataFrame:
+def events_frame(
+    db: Database, *, user: str, respondent: str | None = None, document_id: int | None = None
+) -> pd.DataFrame:
     """Every event (also rejected ones), with its respondent; ``document_id`` means: the
     events in the life of that document's respondent."""
     access.require(db, user, "read")
@@ -421,13 +566,24 @@ def events_frame(db: Database, *, user: str, respondent: str | None = None,
                e.relative_to, e.certainty, e.origin, e.status, e.evidence
         FROM life_events e JOIN documents d ON d.id = e.document_id
         LEFT JOIN respondents r ON r.id = d.respondent_id WHERE {where} ORDER BY e.id
-        """, db.conn, params=params,
-    ).astype({"respondent_id": "Int64", "life_year": "Int64", "life_age": "Int64",
-              "relative_to": "Int64", "label": object, "evidence": object})
+        """,
+        db.conn,
+        params=params,
+    ).astype(
+        {
+            "respondent_id": "Int64",
+            "life_year": "Int64",
+            "life_age": "Int64",
+            "relative_to": "Int64",
+            "label": object,
+            "evidence": object,
+        }
+    )
 
 
-def mentions_frame(db: Database, *, user: str, respondent: str | None = None,
-                   document_id: int | None = None) -> pd.DataFrame:
+def mentions_frame(
+    db: Database, *, user: str, respondent: str | None = None, document_id: int | None = None
+) -> pd.DataFrame:
     """Every mention: event, coding, where it is (document, start, end, segment position)."""
     access.require(db, user, "read")
     where, params = _where(respondent, document_id)
@@ -444,13 +600,15 @@ def mentions_frame(db: Database, *, user: str, respondent: str | None = None,
         LEFT JOIN respondents r ON r.id = d.respondent_id
         LEFT JOIN segments s ON s.id = c.segment_id
         WHERE {where} ORDER BY c.document_id, c.start_char, m.id
-        """, db.conn, params=params,
-    ).astype({"life_year": "Int64", "life_age": "Int64", "segment": "Int64",
-              "evidence": object})
+        """,
+        db.conn,
+        params=params,
+    ).astype({"life_year": "Int64", "life_age": "Int64", "segment": "Int64", "evidence": object})
 
 
-def links_frame(db: Database, *, user: str, respondent: str | None = None,
-                document_id: int | None = None) -> pd.DataFrame:
+def links_frame(
+    db: Database, *, user: str, respondent: str | None = None, document_id: int | None = None
+) -> pd.DataFrame:
     """Every link (also rejected ones) with the kinds of both ends."""
     access.require(db, user, "read")
     where, params = _where(respondent, document_id)
@@ -462,7 +620,9 @@ def links_frame(db: Database, *, user: str, respondent: str | None = None,
         FROM life_event_links l JOIN life_events a ON a.id = l.cause_id
         JOIN life_events b ON b.id = l.effect_id JOIN documents d ON d.id = a.document_id
         LEFT JOIN respondents r ON r.id = d.respondent_id WHERE {where} ORDER BY l.id
-        """, db.conn, params=params,
+        """,
+        db.conn,
+        params=params,
     ).astype({"evidence": object})
 
 
@@ -473,29 +633,42 @@ def event_codings(db: Database, coding_ids: Iterable[int], *, user: str) -> dict
     ids = json.dumps([int(i) for i in coding_ids])
     for mention, event, coding, status, origin, evidence in db.execute(
         "SELECT id, event_id, coding_id, status, origin, evidence FROM life_event_codings "
-        "WHERE coding_id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids],
+        "WHERE coding_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        [ids],
     ):
-        out.setdefault(coding, []).append({
-            "mention": mention, "event": event, "status": status, "origin": origin,
-            "evidence": json.loads(evidence) if evidence else []})
+        out.setdefault(coding, []).append(
+            {
+                "mention": mention,
+                "event": event,
+                "status": status,
+                "origin": origin,
+                "evidence": json.loads(evidence) if evidence else [],
+            }
+        )
     return out
 
 
-def codings_at(db: Database, document_id: int, start_char: int, end_char: int, *,
-               user: str) -> list[dict[str, Any]]:
+def codings_at(
+    db: Database, document_id: int, start_char: int, end_char: int, *, user: str
+) -> list[dict[str, Any]]:
     """Accepted loss and reaction codings that overlap a span, each with its mentions."""
     access.require(db, user, "read")
     the = kinds(db)
-    found = [dict(zip(["id", "code", "coder", "text", "life_year", "life_age"], r)) for r in
-             db.execute(
-                 "SELECT c.id, k.slug, c.coder, c.text, c.life_year, c.life_age FROM codings c "
-                 "JOIN codes k ON k.id = c.code_id WHERE c.document_id = ? AND c.status = "
-                 "'accepted' AND c.start_char < ? AND c.end_char > ? "
-                 "ORDER BY c.start_char, k.slug, c.id", [document_id, end_char, start_char])
-             if the.role(r[1]) is not None]
+    found = [
+        dict(zip(["id", "code", "coder", "text", "life_year", "life_age"], r))
+        for r in db.execute(
+            "SELECT c.id, k.slug, c.coder, c.text, c.life_year, c.life_age FROM codings c "
+            "JOIN codes k ON k.id = c.code_id WHERE c.document_id = ? AND c.status = "
+            "'accepted' AND c.start_char < ? AND c.end_char > ? "
+            "ORDER BY c.start_char, k.slug, c.id",
+            [document_id, end_char, start_char],
+        )
+        if the.role(r[1]) is not None
+    ]
     mentions = event_codings(db, [c["id"] for c in found], user=user)
     for coding in found:
         coding["role"] = the.role(coding["code"])
-        coding["mentions"] = [m for m in mentions.get(coding["id"], [])
-                              if m["status"] != "rejected"]
+        coding["mentions"] = [
+            m for m in mentions.get(coding["id"], []) if m["status"] != "rejected"
+        ]
     return found

@@ -39,32 +39,42 @@ from workbench.life_events.events import CASCADE_CODE, Kinds, kinds
 from workbench.life_events.timing import birth_year, given_birth_years, life_key
 from workbench.store import now, record_event, row, transaction
 
-NEAR_YEARS = 2           # losses at most this far apart in life time are proposed as linked
-CASCADE_TURNS = 4        # a verliescascade coding covers losses told this many turns before it
-CONNECTIVE_REACH = 8     # segments back to look for the cause of a connective
-REACTION_TURNS = 2       # an untimed reaction follows a loss told in its turn or the respondent turn before
+NEAR_YEARS = 2  # losses at most this far apart in life time are proposed as linked
+CASCADE_TURNS = 4  # a verliescascade coding covers losses told this many turns before it
+CONNECTIVE_REACH = 8  # segments back to look for the cause of a connective
+REACTION_TURNS = (
+    2  # an untimed reaction follows a loss told in its turn or the respondent turn before
+)
 
 # Causal and temporal connectives: the cause is told before the effect.
 CONNECTIVES: tuple[tuple[str, str], ...] = (
-    ("daardoor", r"\bdaardoor\b"), ("waardoor", r"\bwaardoor\b"),
-    ("daarom", r"\bdaarom\b"), ("sindsdien", r"\bsindsdien\b"), ("sinds", r"\bsinds (?:de|het|hij|zij|ze|mijn)\b"),
+    ("daardoor", r"\bdaardoor\b"),
+    ("waardoor", r"\bwaardoor\b"),
+    ("daarom", r"\bdaarom\b"),
+    ("sindsdien", r"\bsindsdien\b"),
+    ("sinds", r"\bsinds (?:de|het|hij|zij|ze|mijn)\b"),
     ("na de dood van", r"\bna (?:de dood|het overlijden) van\b"),
     ("na", r"\bna (?:de|het) (?:scheiding|ontslag|verhuizing|diagnose|val|reorganisatie)\b"),
     ("toen ... moest", r"\btoen\b[^.?!]{0,60}\bmoest(?:en)?\b"),
-    ("gevolg", r"\b(?:gevolg|tot gevolg)\b"), ("kwam door", r"\bkwam (?:door|doordat)\b"),
-    ("doordat", r"\bdoordat\b"), ("vanwege", r"\bvanwege\b"),
+    ("gevolg", r"\b(?:gevolg|tot gevolg)\b"),
+    ("kwam door", r"\bkwam (?:door|doordat)\b"),
+    ("doordat", r"\bdoordat\b"),
+    ("vanwege", r"\bvanwege\b"),
     ("binnen ... stond ik", r"\bbinnen (?:een|twee|drie|vier|zes) (?:weken|maanden|jaar)\b"),
 )
-_CONNECTIVE_RE = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern)
-                                     in enumerate(CONNECTIVES)), re.IGNORECASE)
+_CONNECTIVE_RE = re.compile(
+    "|".join(f"(?P<c{i}>{pattern})" for i, (_, pattern) in enumerate(CONNECTIVES)), re.IGNORECASE
+)
 
 # Words that name a person or place a loss is about (besides names); pronouns are left out.
-ANCHOR_WORDS = frozenset("""
+ANCHOR_WORDS = frozenset(
+    """
 man vrouw echtgenoot echtgenote partner vriend vriendin ex moeder vader mam pap ouders oma opa
 zoon dochter kind kinderen broer zus kleinzoon kleindochter schoonmoeder schoonvader hond kat
 huis woning flat huurhuis tuin buurt dorp land baan werk contract bedrijf zaak winkel
 vereniging koor club kerk moskee diploma rijbewijs auto gezondheid heup hart benen ogen
-""".split())
+""".split()
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -82,8 +92,9 @@ def anchors(text: str) -> set[str]:
         words = _WORD.findall(sentence)
         for i, word in enumerate(words):
             low = word.lower()
-            if low in ANCHOR_WORDS or (i > 0 and word[0].isupper() and len(word) > 2
-                                       and not word.isupper()):
+            if low in ANCHOR_WORDS or (
+                i > 0 and word[0].isupper() and len(word) > 2 and not word.isupper()
+            ):
                 found.add(low)
     return found
 
@@ -93,7 +104,7 @@ class Mention:
     """All coders' codings of one span with one code."""
 
     codings: list[int]
-    covered: set[int]            # codings that already have a row in life_event_codings
+    covered: set[int]  # codings that already have a row in life_event_codings
     document_id: int
     code: str
     start: int
@@ -104,7 +115,7 @@ class Mention:
     year: int | None
     age: int | None
     key: float | None = None
-    event: int | None = None     # the event it belongs to (existing or proposed here)
+    event: int | None = None  # the event it belongs to (existing or proposed here)
     coders: list[str] = dataclasses.field(default_factory=list)
 
     @property
@@ -160,17 +171,31 @@ def _run(db: Database, sink: _Sink, document_id: int | None) -> None:
     the = kinds(db)
     mentions = _mentions(db, the, document_id)
     born_given = given_birth_years(db)
-    wanted = {(m.document_id, m.segment + step) for ms in mentions.values() for m in ms
-              if the.role(m.code) == "loss" for step in (-1, 0)}
+    wanted = {
+        (m.document_id, m.segment + step)
+        for ms in mentions.values()
+        for m in ms
+        if the.role(m.code) == "loss"
+        for step in (-1, 0)
+    }
     texts = _segment_texts(db, wanted)
     documents: dict[str, set[int]] = {}
-    for doc, who in db.execute("SELECT d.id, coalesce(r.code, d.name) FROM documents d "
-                               "LEFT JOIN respondents r ON r.id = d.respondent_id"):
+    for doc, who in db.execute(
+        "SELECT d.id, coalesce(r.code, d.name) FROM documents d "
+        "LEFT JOIN respondents r ON r.id = d.respondent_id"
+    ):
         documents.setdefault(who, set()).add(doc)
     for respondent, found in mentions.items():
         sink.respondent = respondent
-        _propose_for(db, the, found, sink, texts, born_given.get(respondent),
-                     documents.get(respondent, {found[0].document_id}))
+        _propose_for(
+            db,
+            the,
+            found,
+            sink,
+            texts,
+            born_given.get(respondent),
+            documents.get(respondent, {found[0].document_id}),
+        )
 
 
 class _Sink:
@@ -182,23 +207,40 @@ class _Sink:
         raise NotImplementedError
 
     def event(self, mention: Mention, role: str, kind: str, evidence: Sequence[str]) -> int:
-        return self._add("life_events", {
-            "document_id": mention.document_id, "kind": kind, "role": role, "label": None,
-            "life_year": mention.year, "life_age": mention.age, "relation": None,
-            "relative_to": None, "certainty": "sure"}, evidence)
+        return self._add(
+            "life_events",
+            {
+                "document_id": mention.document_id,
+                "kind": kind,
+                "role": role,
+                "label": None,
+                "life_year": mention.year,
+                "life_age": mention.age,
+                "relation": None,
+                "relative_to": None,
+                "certainty": "sure",
+            },
+            evidence,
+        )
 
     def mention(self, event_id: int, mention: Mention, evidence: Sequence[str]) -> None:
         for coding, coder in zip(mention.codings, mention.coders):
             if coding in mention.covered:
                 continue
-            self._add("life_event_codings", {"event_id": event_id, "coding_id": coding,
-                                             "_mention": mention, "_coder": coder}, evidence)
+            self._add(
+                "life_event_codings",
+                {"event_id": event_id, "coding_id": coding, "_mention": mention, "_coder": coder},
+                evidence,
+            )
         mention.covered.update(mention.codings)
         mention.event = event_id
 
     def link(self, cause: int, effect: int, score: float, evidence: Sequence[str]) -> None:
-        self._add("life_event_links", {"cause_id": cause, "effect_id": effect,
-                                       "score": round(score, 2)}, evidence)
+        self._add(
+            "life_event_links",
+            {"cause_id": cause, "effect_id": effect, "score": round(score, 2)},
+            evidence,
+        )
 
 
 class _Writer(_Sink):
@@ -211,17 +253,29 @@ class _Writer(_Sink):
         record = {k: v for k, v in record.items() if not k.startswith("_")}
         self.counts[_COUNTED[table]] += 1
         stamp = now()
-        record = {**record, "origin": "machine", "status": "suggested",
-                  "evidence": json.dumps(list(evidence), ensure_ascii=False),
-                  "created_by": self.actor, "created_at": stamp, "updated_at": stamp}
+        record = {
+            **record,
+            "origin": "machine",
+            "status": "suggested",
+            "evidence": json.dumps(list(evidence), ensure_ascii=False),
+            "created_by": self.actor,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
         new_id = int(self.db[table].insert(record).last_pk)
-        record_event(self.db, self.actor, "life_event.propose_" + table.rsplit("_", 1)[-1],
-                     table, new_id, None, row(self.db, table, new_id))
+        record_event(
+            self.db,
+            self.actor,
+            "life_event.propose_" + table.rsplit("_", 1)[-1],
+            table,
+            new_id,
+            None,
+            row(self.db, table, new_id),
+        )
         return new_id
 
 
-_COUNTED = {"life_events": "events", "life_event_codings": "mentions",
-            "life_event_links": "links"}
+_COUNTED = {"life_events": "events", "life_event_codings": "mentions", "life_event_links": "links"}
 
 
 class _Planner(_Sink):
@@ -233,24 +287,53 @@ class _Planner(_Sink):
 
     def _add(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
         new_id, self.next_id = self.next_id, self.next_id - 1
-        why = "; ".join(evidence)   # shown as it is (stored rows keep a JSON list)
+        why = "; ".join(evidence)  # shown as it is (stored rows keep a JSON list)
         if table == "life_events":
-            self.plan.events.append({**record, "event": new_id, "respondent": self.respondent,
-                                     "origin": "machine", "status": "suggested",
-                                     "evidence": why})
+            self.plan.events.append(
+                {
+                    **record,
+                    "event": new_id,
+                    "respondent": self.respondent,
+                    "origin": "machine",
+                    "status": "suggested",
+                    "evidence": why,
+                }
+            )
         elif table == "life_event_links":
-            self.plan.links.append({"link": new_id, "respondent": self.respondent,
-                                    "cause": record["cause_id"], "effect": record["effect_id"],
-                                    "origin": "machine", "status": "suggested",
-                                    "score": record["score"], "evidence": why})
+            self.plan.links.append(
+                {
+                    "link": new_id,
+                    "respondent": self.respondent,
+                    "cause": record["cause_id"],
+                    "effect": record["effect_id"],
+                    "origin": "machine",
+                    "status": "suggested",
+                    "score": record["score"],
+                    "evidence": why,
+                }
+            )
         else:
             m = record["_mention"]
-            self.plan.mentions.append({
-                "mention": new_id, "event": record["event_id"], "coding": record["coding_id"],
-                "origin": "machine", "status": "suggested", "evidence": why,
-                "document_id": m.document_id, "start_char": m.start, "end_char": m.end,
-                "code": m.code, "coder": record["_coder"], "coding_status": "accepted",
-                "life_year": m.year, "life_age": m.age, "text": m.text, "segment": m.segment})
+            self.plan.mentions.append(
+                {
+                    "mention": new_id,
+                    "event": record["event_id"],
+                    "coding": record["coding_id"],
+                    "origin": "machine",
+                    "status": "suggested",
+                    "evidence": why,
+                    "document_id": m.document_id,
+                    "start_char": m.start,
+                    "end_char": m.end,
+                    "code": m.code,
+                    "coder": record["_coder"],
+                    "coding_status": "accepted",
+                    "life_year": m.year,
+                    "life_age": m.age,
+                    "text": m.text,
+                    "segment": m.segment,
+                }
+            )
         return new_id
 
 
@@ -260,8 +343,10 @@ def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, li
     wanted = json.dumps([*the.losses, *the.reactions, CASCADE_CODE])
     scope, params = "1 = 1", [wanted]
     if document_id is not None:
-        scope = ("coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM documents "
-                 "d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id WHERE d2.id = ?)")
+        scope = (
+            "coalesce(r.code, d.name) = (SELECT coalesce(r2.code, d2.name) FROM documents "
+            "d2 LEFT JOIN respondents r2 ON r2.id = d2.respondent_id WHERE d2.id = ?)"
+        )
         params.append(document_id)
     rows = db.execute(
         f"""
@@ -277,16 +362,17 @@ def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, li
         LEFT JOIN turns t ON t.id = s.turn_id
         WHERE c.status = 'accepted' AND k.slug IN (SELECT value FROM json_each(?)) AND {scope}
         ORDER BY d.id, c.start_char, c.end_char, k.slug, c.id
-        """, params,
+        """,
+        params,
     ).fetchall()
     out: dict[str, list[Mention]] = {}
     units: dict[tuple, Mention] = {}
-    for (resp, coding, doc, code, start, end, seg, turn, text, year, age, coder,
-         covered) in rows:
+    for resp, coding, doc, code, start, end, seg, turn, text, year, age, coder, covered in rows:
         unit = units.get((doc, code, start, end))
         if unit is None:
             unit = units[(doc, code, start, end)] = Mention(
-                [], set(), doc, code, start, end, seg, turn, text, year, age)
+                [], set(), doc, code, start, end, seg, turn, text, year, age
+            )
             out.setdefault(resp, []).append(unit)
         unit.codings.append(coding)
         unit.coders.append(coder)
@@ -297,18 +383,24 @@ def _mentions(db: Database, the: Kinds, document_id: int | None) -> dict[str, li
     return out
 
 
-def _segment_texts(db: Database, wanted: set[tuple[int, int]]) -> dict[tuple[int, int],
-                                                                     tuple[int, str]]:
+def _segment_texts(
+    db: Database, wanted: set[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[int, str]]:
     """(document, segment position) -> (turn position, text), for the wanted places only."""
-    return {(doc, position): (turn, text) for doc, position, turn, text in db.execute(
-        "SELECT s.document_id, s.position, t.position, s.text FROM json_each(?) j "
-        "JOIN segments s ON s.document_id = j.value ->> '$[0]' "
-        "AND s.position = j.value ->> '$[1]' JOIN turns t ON t.id = s.turn_id",
-        [json.dumps(sorted(wanted))])}
+    return {
+        (doc, position): (turn, text)
+        for doc, position, turn, text in db.execute(
+            "SELECT s.document_id, s.position, t.position, s.text FROM json_each(?) j "
+            "JOIN segments s ON s.document_id = j.value ->> '$[0]' "
+            "AND s.position = j.value ->> '$[1]' JOIN turns t ON t.id = s.turn_id",
+            [json.dumps(sorted(wanted))],
+        )
+    }
 
 
-def _existing(db: Database, documents: set[int]) -> tuple[list[Event], dict[int, int],
-                                                          set[frozenset[int]]]:
+def _existing(
+    db: Database, documents: set[int]
+) -> tuple[list[Event], dict[int, int], set[frozenset[int]]]:
     """Non-rejected events of these documents' respondent, coding -> event, linked pairs."""
     ids = json.dumps(sorted(documents))
     events, by_coding = [], {}
@@ -318,24 +410,49 @@ def _existing(db: Database, documents: set[int]) -> tuple[list[Event], dict[int,
         "FROM life_events e LEFT JOIN life_event_codings m ON m.event_id = e.id "
         "AND m.status != 'rejected' LEFT JOIN codings c ON c.id = m.coding_id "
         "WHERE e.status != 'rejected' AND e.document_id IN (SELECT value FROM json_each(?)) "
-        "GROUP BY e.id ORDER BY e.id", [ids]).fetchall()
+        "GROUP BY e.id ORDER BY e.id",
+        [ids],
+    ).fetchall()
     for eid, kind, role, year, age, label, doc, start, text in rows:
-        events.append(Event(eid, kind, role, None, (doc or 0, start or 0),
-                            anchors(f"{label or ''}. {text or ''}"), year, age))
+        events.append(
+            Event(
+                eid,
+                kind,
+                role,
+                None,
+                (doc or 0, start or 0),
+                anchors(f"{label or ''}. {text or ''}"),
+                year,
+                age,
+            )
+        )
     for coding, event in db.execute(
         "SELECT m.coding_id, m.event_id FROM life_event_codings m JOIN life_events e "
         "ON e.id = m.event_id WHERE m.status != 'rejected' AND e.status != 'rejected' "
-        "AND e.document_id IN (SELECT value FROM json_each(?))", [ids]):
+        "AND e.document_id IN (SELECT value FROM json_each(?))",
+        [ids],
+    ):
         by_coding[coding] = event
-    pairs = {frozenset(p) for p in db.execute(
-        "SELECT l.cause_id, l.effect_id FROM life_event_links l JOIN life_events e "
-        "ON e.id = l.cause_id WHERE e.document_id IN (SELECT value FROM json_each(?))", [ids])}
+    pairs = {
+        frozenset(p)
+        for p in db.execute(
+            "SELECT l.cause_id, l.effect_id FROM life_event_links l JOIN life_events e "
+            "ON e.id = l.cause_id WHERE e.document_id IN (SELECT value FROM json_each(?))",
+            [ids],
+        )
+    }
     return events, by_coding, pairs
 
 
-def _propose_for(db: Database, the: Kinds, mentions: list[Mention], writer: _Sink,
-                 texts: dict[tuple[int, int], tuple[int, str]], born_given: float | None,
-                 documents: set[int]) -> None:
+def _propose_for(
+    db: Database,
+    the: Kinds,
+    mentions: list[Mention],
+    writer: _Sink,
+    texts: dict[tuple[int, int], tuple[int, str]],
+    born_given: float | None,
+    documents: set[int],
+) -> None:
     events, by_coding, linked = _existing(db, documents)
     pairs = [(m.year, m.age) for m in mentions] + [(e.year, e.age) for e in events]
     born = birth_year(pairs, born_given)
@@ -351,7 +468,7 @@ def _propose_for(db: Database, the: Kinds, mentions: list[Mention], writer: _Sin
     for m in losses:
         if m.covered == set(m.codings):
             continue
-        if m.event is not None:   # a second coder's coding of a mention already placed
+        if m.event is not None:  # a second coder's coding of a mention already placed
             writer.mention(m.event, m, ["zelfde fragment als een eerdere vermelding"])
             continue
         target, evidence = _same_event(the, m, [e for e in events if e.role == "loss"])
@@ -383,8 +500,11 @@ def _propose_for(db: Database, the: Kinds, mentions: list[Mention], writer: _Sin
             continue
         loss, score, evidence = follows
         kind = m.code
-        linked_here = [e for e in events if e.role == "reaction" and e.kind == kind
-                       and frozenset((loss.id, e.id)) in linked]
+        linked_here = [
+            e
+            for e in events
+            if e.role == "reaction" and e.kind == kind and frozenset((loss.id, e.id)) in linked
+        ]
         if linked_here:
             writer.mention(linked_here[0].id, m, evidence)
             continue
@@ -417,7 +537,9 @@ def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | No
     if m.key is not None:
         at = [e for e in same if e.key == m.key]
         if at:
-            return at[0], [f"zelfde soort verlies ({at[0].kind}) en zelfde tijd ({m.year or m.age})"]
+            return at[0], [
+                f"zelfde soort verlies ({at[0].kind}) en zelfde tijd ({m.year or m.age})"
+            ]
         return None, []
     words = anchors(m.text)
     sharing = [e for e in same if words & e.words]
@@ -427,8 +549,9 @@ def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | No
     if words and all(e.words and not words & e.words for e in same):
         return None, []
     if len(same) == 1:
-        return same[0], [f"zelfde soort verlies ({same[0].kind}), het enige in dit verhaal; "
-                         "zonder eigen tijd"]
+        return same[0], [
+            f"zelfde soort verlies ({same[0].kind}), het enige in dit verhaal; zonder eigen tijd"
+        ]
     before = [e for e in same if e.told < m.told]
     if before:
         last = max(before, key=lambda e: e.told)
@@ -436,8 +559,9 @@ def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | No
     return None, []
 
 
-def _segment_window(texts: dict[tuple[int, int], tuple[int, str]], document: int,
-                    segment: int) -> str:
+def _segment_window(
+    texts: dict[tuple[int, int], tuple[int, str]], document: int, segment: int
+) -> str:
     """The mention's sentence and the one before it in the same turn."""
     own = texts.get((document, segment))
     if own is None:
@@ -460,12 +584,18 @@ class _Told:
         """Mentions in m's document told before it (or at its place), latest first."""
         found = self.by_doc.get(m.document_id, [])
         cut = (bisect.bisect_right if inclusive else bisect.bisect_left)(
-            self.starts.get(m.document_id, []), m.start)
+            self.starts.get(m.document_id, []), m.start
+        )
         return found[:cut][::-1]
 
 
-def _loss_links(the: Kinds, mentions: list[Mention], placed: list[Mention],
-                index: dict[int, Event], texts: dict[tuple[int, int], tuple[int, str]]):
+def _loss_links(
+    the: Kinds,
+    mentions: list[Mention],
+    placed: list[Mention],
+    index: dict[int, Event],
+    texts: dict[tuple[int, int], tuple[int, str]],
+):
     """(cause, effect, score, evidence) for each proposed loss -> loss link."""
     found: dict[tuple[int, int], tuple[float, list[str]]] = {}
 
@@ -494,14 +624,21 @@ def _loss_links(the: Kinds, mentions: list[Mention], placed: list[Mention],
             before = [p for p in before if index[p.event].kind.endswith("dierbare")] or before
         if before:
             cause = before[0]
-            add(cause.event, m.event, 0.8, f"verbindingswoord \u201c{word}\u201d: "
-                                           f"\u201c{_short(window, 120)}\u201d")
+            add(
+                cause.event,
+                m.event,
+                0.8,
+                f"verbindingswoord \u201c{word}\u201d: \u201c{_short(window, 120)}\u201d",
+            )
 
     # 2. the coders' verliescascade code over the losses told in the turns before it
     ordered = sorted({p.event for p in placed}, key=lambda e: _order_key(index[e]))
     for c in (m for m in mentions if m.code == CASCADE_CODE):
-        told = {p.event for p in placed if p.document_id == c.document_id
-                and c.turn - CASCADE_TURNS <= p.turn <= c.turn}
+        told = {
+            p.event
+            for p in placed
+            if p.document_id == c.document_id and c.turn - CASCADE_TURNS <= p.turn <= c.turn
+        }
         chain = [e for e in ordered if e in told]
         for a, b in zip(chain, chain[1:]):
             add(a, b, 0.7, f"code verliescascade: \u201c{_short(c.text)}\u201d")
@@ -511,11 +648,12 @@ def _loss_links(the: Kinds, mentions: list[Mention], placed: list[Mention],
     for a, b in zip(timed, timed[1:]):
         gap = index[b].key - index[a].key
         if gap == 0 and index[a].told == index[b].told:
-            continue    # one sentence, one time: which came first is not in the text
+            continue  # one sentence, one time: which came first is not in the text
         if gap <= NEAR_YEARS:
             add(a, b, 0.4, f"kort na elkaar: {_when(index[a])} en {_when(index[b])}")
-    for (cause, effect), (score, why) in sorted(found.items(),
-                                                key=lambda kv: _order_key(index[kv[0][0]])):
+    for (cause, effect), (score, why) in sorted(
+        found.items(), key=lambda kv: _order_key(index[kv[0][0]])
+    ):
         yield cause, effect, score, why
 
 
@@ -533,8 +671,10 @@ class _Follows:
     """Which loss a reaction follows, looked up by binary search (not a scan per reaction)."""
 
     def __init__(self, placed: list[Mention], index: dict[int, Event]) -> None:
-        timed = sorted({p.event for p in placed if index[p.event].key is not None},
-                       key=lambda e: _order_key(index[e]))
+        timed = sorted(
+            {p.event for p in placed if index[p.event].key is not None},
+            key=lambda e: _order_key(index[e]),
+        )
         self.timed = [index[e] for e in timed]
         self.keys = [e.key for e in self.timed]
         self.told = _Told(placed)
@@ -548,12 +688,18 @@ class _Follows:
             if at == 0:
                 return None
             loss = self.timed[at - 1]
-            return loss, 0.6, [f"{m.code} in {m.year or str(m.age) + ' jaar'}, na "
-                               f"{loss.kind} ({_when(loss)})"]
+            return (
+                loss,
+                0.6,
+                [f"{m.code} in {m.year or str(m.age) + ' jaar'}, na {loss.kind} ({_when(loss)})"],
+            )
         for p in self.told.before(m, inclusive=True):
             if p.turn < m.turn - REACTION_TURNS:
                 return None
             if p.turn <= m.turn:
-                return self.index[p.event], 0.3, [
-                    f"verteld na \u201c{_short(p.text)}\u201d (zonder eigen tijd)"]
+                return (
+                    self.index[p.event],
+                    0.3,
+                    [f"verteld na \u201c{_short(p.text)}\u201d (zonder eigen tijd)"],
+                )
         return None

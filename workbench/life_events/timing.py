@@ -23,8 +23,9 @@ def birth_year(pairs: Iterable[tuple[int | None, int | None]], given: float | No
     return float(statistics.median(both)) if both else given
 
 
-def life_key(year: int | None, age: int | None, born: float | None,
-             ages_only: bool) -> float | None:
+def life_key(
+    year: int | None, age: int | None, born: float | None, ages_only: bool
+) -> float | None:
     """The comparable time of one event or mention, or None when it has none."""
     if _known(year):
         return float(year)
@@ -41,7 +42,8 @@ def given_birth_years(db: Database) -> dict[str, float]:
     out = {}
     for code, value in db.execute(
         "SELECT r.code, v.value FROM attribute_values v JOIN respondents r "
-        "ON r.id = v.respondent_id WHERE v.attribute = ?", [BIRTH_YEAR_ATTRIBUTE],
+        "ON r.id = v.respondent_id WHERE v.attribute = ?",
+        [BIRTH_YEAR_ATTRIBUTE],
     ):
         try:
             out[str(code)] = float(value)
@@ -53,5 +55,5 @@ def given_birth_years(db: Database) -> dict[str, float]:
 def _known(value: object) -> bool:
     try:
         return value is not None and value == value and str(value) not in ("<NA>", "")
-    except TypeError:   # pandas.NA refuses comparison
+    except TypeError:  # pandas.NA refuses comparison
         return False

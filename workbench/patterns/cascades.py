@@ -33,34 +33,86 @@ from workbench.patterns.fragments import Selection, check_codes, codes_table, jo
 from workbench.patterns.life_line import LifeLines, life_lines
 
 ARROW = " -> "
-EVENT_COLUMNS = ["respondent", "step", "event", "code", "label", "when", "life_year", "life_age",
-                 "life_key", "timing", "certainty", "status", "mentions", "codings",
-                 "followed_by", "led_to", "maybe_followed_by", "maybe_led_to", "evidence",
-                 "document", "segment", "text", "coding",
-                 "respondent_id"]
-REACTION_COLUMNS = ["respondent", "event", "code", "reaction", "follows", "follows_code",
-                    "link", "when", "life_year", "life_age", "timing", "certainty", "status",
-                    "mentions",
-                    "codings", "evidence", "document", "segment", "text", "coding"]
-LINK_COLUMNS = ["respondent", "link", "type", "cause", "cause_code", "cause_when", "effect",
-                "effect_code", "effect_when", "status", "origin", "score", "evidence"]
+EVENT_COLUMNS = [
+    "respondent",
+    "step",
+    "event",
+    "code",
+    "label",
+    "when",
+    "life_year",
+    "life_age",
+    "life_key",
+    "timing",
+    "certainty",
+    "status",
+    "mentions",
+    "codings",
+    "followed_by",
+    "led_to",
+    "maybe_followed_by",
+    "maybe_led_to",
+    "evidence",
+    "document",
+    "segment",
+    "text",
+    "coding",
+    "respondent_id",
+]
+REACTION_COLUMNS = [
+    "respondent",
+    "event",
+    "code",
+    "reaction",
+    "follows",
+    "follows_code",
+    "link",
+    "when",
+    "life_year",
+    "life_age",
+    "timing",
+    "certainty",
+    "status",
+    "mentions",
+    "codings",
+    "evidence",
+    "document",
+    "segment",
+    "text",
+    "coding",
+]
+LINK_COLUMNS = [
+    "respondent",
+    "link",
+    "type",
+    "cause",
+    "cause_code",
+    "cause_when",
+    "effect",
+    "effect_code",
+    "effect_when",
+    "status",
+    "origin",
+    "score",
+    "evidence",
+]
 
 
 @dataclasses.dataclass
 class Cascades:
     """The cascade overview: every table the page and the exports show."""
 
-    events: pd.DataFrame         # one row per loss event, in life order (``step``)
-    reactions: pd.DataFrame      # one row per reaction event, with the loss it follows
-    links: pd.DataFrame          # one row per link (loss -> loss, loss -> reaction)
-    chains: pd.DataFrame         # one row per cascade: >= 2 linked losses in one life
-    lengths: pd.DataFrame        # per respondent: longest cascade (0 = none) and how many
+    events: pd.DataFrame  # one row per loss event, in life order (``step``)
+    reactions: pd.DataFrame  # one row per reaction event, with the loss it follows
+    links: pd.DataFrame  # one row per link (loss -> loss, loss -> reaction)
+    chains: pd.DataFrame  # one row per cascade: >= 2 linked losses in one life
+    lengths: pd.DataFrame  # per respondent: longest cascade (0 = none) and how many
     length_counts: pd.DataFrame  # longest cascade -> number of respondents
-    transitions: pd.DataFrame    # loss kind -> loss kind: confirmed, proposed, who
-    first_losses: pd.DataFrame   # the kind that starts a cascade: cascades, respondents
+    transitions: pd.DataFrame  # loss kind -> loss kind: confirmed, proposed, who
+    first_losses: pd.DataFrame  # the kind that starts a cascade: cascades, respondents
     reaction_counts: pd.DataFrame  # loss kind -> reaction: confirmed, proposed, respondents
-    unplaced: pd.DataFrame       # per respondent: loss / reaction fragments in no event
-    quotes: pd.DataFrame         # every kept mention: event, coding, document, coder, text
+    unplaced: pd.DataFrame  # per respondent: loss / reaction fragments in no event
+    quotes: pd.DataFrame  # every kept mention: event, coding, document, coder, text
     include_proposed: bool = False
 
 
@@ -82,7 +134,8 @@ def _birth_years(db: Database, frame: pd.DataFrame) -> pd.Series:
     attr = pd.read_sql_query(
         "SELECT coalesce(r.code, '') AS respondent, v.value FROM attribute_values v "
         "JOIN respondents r ON r.id = v.respondent_id WHERE v.attribute = ?",
-        db.conn, params=[BIRTH_YEAR_ATTRIBUTE],
+        db.conn,
+        params=[BIRTH_YEAR_ATTRIBUTE],
     )
     given = pd.to_numeric(attr.set_index("respondent")["value"], errors="coerce").dropna()
     return marked.combine_first(given)
@@ -97,8 +150,9 @@ def life_order(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     # Integer keys for the respondent: grouping and sorting on them is far cheaper than on text.
     out["respondent_key"] = pd.factorize(out["respondent"], sort=True)[0]
-    out = out.sort_values(["respondent_key", "document_id", "start_char", "end_char",
-                           "fragment_id"]).reset_index(drop=True)
+    out = out.sort_values(
+        ["respondent_key", "document_id", "start_char", "end_char", "fragment_id"]
+    ).reset_index(drop=True)
     born = _birth_years(db, out).reindex(out["respondent"]).to_numpy(dtype=float)
     years = out["life_year"].astype(float).to_numpy()
     ages = out["life_age"].astype(float).to_numpy()
@@ -118,8 +172,9 @@ def _when(frame: pd.DataFrame) -> pd.Series:
     """How the life time reads: 2018, "57 jaar", "na 12", or "" (no time: told order)."""
     year = frame["life_year"].astype("Int64").astype(str)
     age = frame["life_age"].astype("Int64").astype(str) + " jaar"
-    rel = frame["relation"].map({"before": "voor #", "after": "na #"}).fillna("") + \
-        frame["relative_to"].astype("Int64").astype(str)
+    rel = frame["relation"].map({"before": "voor #", "after": "na #"}).fillna("") + frame[
+        "relative_to"
+    ].astype("Int64").astype(str)
     out = pd.Series("", index=frame.index, dtype=object)
     out = out.mask(frame["relation"].notna() & frame["relative_to"].notna(), rel)
     out = out.mask(frame["life_age"].notna(), age)
@@ -127,47 +182,69 @@ def _when(frame: pd.DataFrame) -> pd.Series:
     return out
 
 
-QUOTE_COLUMNS = ["respondent", "event", "coding", "code", "document", "coder", "status",
-                 "segment", "text"]
+QUOTE_COLUMNS = [
+    "respondent",
+    "event",
+    "coding",
+    "code",
+    "document",
+    "coder",
+    "status",
+    "segment",
+    "text",
+]
 
 
 def _quotes(db: Database, lines: LifeLines) -> pd.DataFrame:
     """The mentions behind every kept event, in the order they were told."""
     names = dict(db.execute("SELECT id, name FROM documents").fetchall())
     who = lines.events.set_index("event")["respondent"] if len(lines.events) else pd.Series()
-    quotes = lines.mentions.assign(respondent=lines.mentions["event"].map(who),
-                                   document=lines.mentions["document_id"].map(names))
+    quotes = lines.mentions.assign(
+        respondent=lines.mentions["event"].map(who),
+        document=lines.mentions["document_id"].map(names),
+    )
     return quotes.reindex(columns=QUOTE_COLUMNS).reset_index(drop=True)
 
 
-def _lines(db: Database, selection: Selection, *, user: str,
-           proposals: bool = False) -> tuple[pd.DataFrame, ...]:
+def _lines(
+    db: Database, selection: Selection, *, user: str, proposals: bool = False
+) -> tuple[pd.DataFrame, ...]:
     """Loss events, reaction events, links, unplaced counts and quotes of the selection."""
     lines = life_lines(db, selection, user=user, proposals=proposals)
     events = lines.events
     quotes = _quotes(db, lines)
     if events.empty:
         empty = pd.DataFrame(columns=EVENT_COLUMNS)
-        return empty, pd.DataFrame(columns=REACTION_COLUMNS), pd.DataFrame(
-            columns=LINK_COLUMNS), lines.unplaced, quotes
+        return (
+            empty,
+            pd.DataFrame(columns=REACTION_COLUMNS),
+            pd.DataFrame(columns=LINK_COLUMNS),
+            lines.unplaced,
+            quotes,
+        )
     the = kinds(db)
     events = events.assign(when=_when(events), code=events["kind"])
-    links = lines.links.assign(status=lines.links["status"].map(
-        {"accepted": "confirmed", "suggested": "proposed"}))
+    links = lines.links.assign(
+        status=lines.links["status"].map({"accepted": "confirmed", "suggested": "proposed"})
+    )
     when = events.set_index("event")["when"]
     links = links.assign(
         type=links["effect_role"].map({"loss": "loss", "reaction": "reaction"}),
-        cause_code=links["cause_kind"], effect_code=links["effect_kind"],
-        cause_when=links["cause"].map(when), effect_when=links["effect"].map(when),
-        evidence=links["evidence"].map(evidence_text))
+        cause_code=links["cause_kind"],
+        effect_code=links["effect_kind"],
+        cause_when=links["cause"].map(when),
+        effect_when=links["effect"].map(when),
+        evidence=links["evidence"].map(evidence_text),
+    )
 
     losses = events[events["role"] == "loss"].copy()
     losses["step"] = losses.groupby("respondent").cumcount() + 1
     after = links[links["type"] == "reaction"]
     reactions = events[events["role"] == "reaction"].copy()
     reactions["reaction"] = reactions["kind"].map(the.reactions)
-    first_cause = after.sort_values(["status", "link"]).drop_duplicates("effect").set_index(
-        "effect")
+    first_cause = (
+        after.sort_values(["status", "link"]).drop_duplicates("effect").set_index("effect")
+    )
     reactions["follows"] = reactions["event"].map(first_cause["cause"]).astype("Int64")
     reactions["follows_code"] = reactions["event"].map(first_cause["cause_kind"])
     reactions["link"] = reactions["event"].map(first_cause["status"]).astype(object).fillna("")
@@ -175,18 +252,25 @@ def _lines(db: Database, selection: Selection, *, user: str,
     onward = links[links["type"] == "loss"].assign(to=lambda f: f["effect"].astype(str))
     for status, prefix in (("confirmed", ""), ("proposed", "maybe_")):
         mine = followed[followed["status"] == status].drop_duplicates(["cause", "reaction"])
-        losses[f"{prefix}followed_by"] = losses["event"].map(
-            joined(mine, "cause", "reaction", ", ")).astype(object).fillna("")
+        losses[f"{prefix}followed_by"] = (
+            losses["event"].map(joined(mine, "cause", "reaction", ", ")).astype(object).fillna("")
+        )
         mine = onward[onward["status"] == status]
-        losses[f"{prefix}led_to"] = losses["event"].map(
-            joined(mine, "cause", "to", ", ")).astype(object).fillna("")
-    return (losses[EVENT_COLUMNS].reset_index(drop=True),
-            reactions[REACTION_COLUMNS].reset_index(drop=True),
-            links[LINK_COLUMNS].reset_index(drop=True), lines.unplaced, quotes)
+        losses[f"{prefix}led_to"] = (
+            losses["event"].map(joined(mine, "cause", "to", ", ")).astype(object).fillna("")
+        )
+    return (
+        losses[EVENT_COLUMNS].reset_index(drop=True),
+        reactions[REACTION_COLUMNS].reset_index(drop=True),
+        links[LINK_COLUMNS].reset_index(drop=True),
+        lines.unplaced,
+        quotes,
+    )
 
 
-def loss_events(db: Database, selection: Selection = Selection(), *, user: str,
-                proposals: bool = False) -> pd.DataFrame:
+def loss_events(
+    db: Database, selection: Selection = Selection(), *, user: str, proposals: bool = False
+) -> pd.DataFrame:
     """Per respondent, the loss events in life order (``step``), with the reactions linked
     to each (``followed_by``) and the losses each led to (``led_to``, event ids), by
     confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links."""
@@ -211,9 +295,19 @@ def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]
     size = group.groupby("chain_root")["event"].transform("size")
     group = group[size >= 2].sort_values(["respondent", "step"])
     if group.empty:
-        return pd.DataFrame(columns=["respondent", "chain", "length", "path", "first",
-                                     "first_event", "events", "confirmed_links",
-                                     "proposed_links"])
+        return pd.DataFrame(
+            columns=[
+                "respondent",
+                "chain",
+                "length",
+                "path",
+                "first",
+                "first_event",
+                "events",
+                "confirmed_links",
+                "proposed_links",
+            ]
+        )
     effects = set(onward["effect"])
     rows = []
     for (respondent, _), members in group.groupby(["respondent", "chain_root"], sort=False):
@@ -221,14 +315,18 @@ def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]
         inner = onward[onward["cause"].isin(ids) & onward["effect"].isin(ids)]
         starts = members[~members["event"].isin(effects)]
         start = (starts if len(starts) else members).iloc[0]
-        rows.append({
-            "respondent": respondent, "length": len(members),
-            "path": ARROW.join(members["code"]), "first": start["code"],
-            "first_event": int(start["event"]),
-            "events": ", ".join(str(int(e)) for e in members["event"]),
-            "confirmed_links": int((inner["status"] == "confirmed").sum()),
-            "proposed_links": int((inner["status"] == "proposed").sum()),
-        })
+        rows.append(
+            {
+                "respondent": respondent,
+                "length": len(members),
+                "path": ARROW.join(members["code"]),
+                "first": start["code"],
+                "first_event": int(start["event"]),
+                "events": ", ".join(str(int(e)) for e in members["event"]),
+                "confirmed_links": int((inner["status"] == "confirmed").sum()),
+                "proposed_links": int((inner["status"] == "proposed").sum()),
+            }
+        )
     out = pd.DataFrame(rows)
     out.insert(1, "chain", out.groupby("respondent").cumcount() + 1)
     return out
@@ -238,17 +336,24 @@ def _pair_counts(links: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """confirmed / proposed counts per pair of kinds, and who has a confirmed one."""
     if links.empty:
         return pd.DataFrame(columns=[*by, "confirmed", "proposed", "respondents", "who"])
-    counts = (links.assign(confirmed=links["status"] == "confirmed",
-                           proposed=links["status"] == "proposed")
-              .groupby(by)[["confirmed", "proposed"]].sum().astype(int).reset_index())
+    counts = (
+        links.assign(
+            confirmed=links["status"] == "confirmed", proposed=links["status"] == "proposed"
+        )
+        .groupby(by)[["confirmed", "proposed"]]
+        .sum()
+        .astype(int)
+        .reset_index()
+    )
     sure = links[links["status"] == "confirmed"].drop_duplicates([*by, "respondent"])
     people = sure.groupby(by)["respondent"].nunique().rename("respondents")
     who = joined(sure, by, "respondent", ", ").rename("who")
     counts = counts.join(people, on=by).join(who, on=by)
     counts["respondents"] = counts["respondents"].fillna(0).astype(int)
     counts["who"] = counts["who"].fillna("")
-    return counts.sort_values(["confirmed", "proposed", *by],
-                              ascending=[False, False, *[True] * len(by)]).reset_index(drop=True)
+    return counts.sort_values(
+        ["confirmed", "proposed", *by], ascending=[False, False, *[True] * len(by)]
+    ).reset_index(drop=True)
 
 
 def cascade_overview(
@@ -272,36 +377,51 @@ def cascade_overview(
         check_codes(db, [containing])
         losses_kinds = kinds(db).losses
         if containing not in losses_kinds:
-            raise InputError("patterns.not_a_loss", code=containing,
-                             losses=", ".join(losses_kinds))
-    losses, reactions, links, unplaced, quotes = _lines(db, selection, user=user,
-                                                        proposals=proposals)
+            raise InputError("patterns.not_a_loss", code=containing, losses=", ".join(losses_kinds))
+    losses, reactions, links, unplaced, quotes = _lines(
+        db, selection, user=user, proposals=proposals
+    )
     people = respondents(db, selection, user=user)[["respondent"]]
     if containing is not None:
         keep = set(losses.loc[losses["code"] == containing, "respondent"])
         losses, reactions, links, unplaced, people, quotes = (
             t[t["respondent"].isin(keep)].reset_index(drop=True)
-            for t in (losses, reactions, links, unplaced, people, quotes))
+            for t in (losses, reactions, links, unplaced, people, quotes)
+        )
     statuses = ("confirmed", "proposed") if include_proposed else ("confirmed",)
     chains = _chains(losses, links, statuses)
-    longest = chains.groupby("respondent").agg(length=("length", "max"),
-                                               cascades=("chain", "size"))
+    longest = chains.groupby("respondent").agg(length=("length", "max"), cascades=("chain", "size"))
     lengths = people.join(longest, on="respondent")
     lengths[["length", "cascades"]] = lengths[["length", "cascades"]].fillna(0).astype(int)
     lengths = lengths.reset_index(drop=True)
     length_counts = lengths.groupby("length").size().rename("respondents").reset_index()
-    firsts = (chains.groupby("first").agg(cascades=("chain", "size"),
-                                          respondents=("respondent", "nunique"))
-              .reset_index().rename(columns={"first": "code"})
-              .sort_values(["cascades", "code"], ascending=[False, True]).reset_index(drop=True))
-    onward = links[links["type"] == "loss"].rename(columns={"cause_code": "from",
-                                                            "effect_code": "to"})
+    firsts = (
+        chains.groupby("first")
+        .agg(cascades=("chain", "size"), respondents=("respondent", "nunique"))
+        .reset_index()
+        .rename(columns={"first": "code"})
+        .sort_values(["cascades", "code"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+    onward = links[links["type"] == "loss"].rename(
+        columns={"cause_code": "from", "effect_code": "to"}
+    )
     transitions = _pair_counts(onward, ["from", "to"])
     the = kinds(db)
     after = links[links["type"] == "reaction"]
     after = after.assign(loss=after["cause_code"], reaction=after["effect_code"].map(the.reactions))
     reaction_counts = _pair_counts(after, ["loss", "reaction"])
-    return Cascades(events=losses, reactions=reactions, links=links, chains=chains,
-                    lengths=lengths, length_counts=length_counts, transitions=transitions,
-                    first_losses=firsts, reaction_counts=reaction_counts, unplaced=unplaced,
-                    quotes=quotes, include_proposed=include_proposed)
+    return Cascades(
+        events=losses,
+        reactions=reactions,
+        links=links,
+        chains=chains,
+        lengths=lengths,
+        length_counts=length_counts,
+        transitions=transitions,
+        first_losses=firsts,
+        reaction_counts=reaction_counts,
+        unplaced=unplaced,
+        quotes=quotes,
+        include_proposed=include_proposed,
+    )

@@ -17,10 +17,12 @@ FONT = 12
 
 
 def _print_ready(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=260)
-            .configure_legend(labelFontSize=FONT, titleFontSize=FONT + 1)
-            .configure_header(labelFontSize=FONT + 1, titleFontSize=FONT + 1)
-            .configure_view(stroke=None))
+    return (
+        chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=260)
+        .configure_legend(labelFontSize=FONT, titleFontSize=FONT + 1)
+        .configure_header(labelFontSize=FONT + 1, titleFontSize=FONT + 1)
+        .configure_view(stroke=None)
+    )
 
 
 def frequency_chart(table: pd.DataFrame, *, measure: str, titles: Mapping[str, str]) -> alt.Chart:
@@ -32,22 +34,28 @@ def frequency_chart(table: pd.DataFrame, *, measure: str, titles: Mapping[str, s
     share = measure == "share"
     base = alt.Chart(table).encode(
         y=alt.Y("code:N", title=titles.get("code", "code"), sort=None),
-        x=alt.X(f"{measure}:Q", title=titles.get(measure, measure),
-                axis=alt.Axis(format="%" if share else "d"),
-                scale=alt.Scale(domain=[0, 1]) if share else alt.Undefined),
+        x=alt.X(
+            f"{measure}:Q",
+            title=titles.get(measure, measure),
+            axis=alt.Axis(format="%" if share else "d"),
+            scale=alt.Scale(domain=[0, 1]) if share else alt.Undefined,
+        ),
     )
     bars = base.mark_bar(color="#4c6a92")
     text = base.mark_text(align="left", dx=3, fontSize=FONT - 1, color="black").encode(
         text=alt.Text(f"{measure}:Q", format=".0%" if share else "d")
     )
-    chart = alt.layer(bars, text, data=table).properties(width=220).facet(
-        column=alt.Column("group:N", title=titles.get("group", ""))
+    chart = (
+        alt.layer(bars, text, data=table)
+        .properties(width=220)
+        .facet(column=alt.Column("group:N", title=titles.get("group", "")))
     )
     return _print_ready(chart)
 
 
-def cooccurrence_heatmap(pairs: pd.DataFrame, *, titles: Mapping[str, str],
-                         order: list[str]) -> alt.Chart:
+def cooccurrence_heatmap(
+    pairs: pd.DataFrame, *, titles: Mapping[str, str], order: list[str]
+) -> alt.Chart:
     """Code x code squares, darker = more meetings, with the count printed in each square.
 
     ``pairs`` has code_a, code_b, meetings for both orders; clicking a square selects the
@@ -55,38 +63,62 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, titles: Mapping[str, str],
     """
     pick = alt.selection_point(name="pair", fields=["code_a", "code_b"], on="click")
     base = alt.Chart(pairs).encode(
-        x=alt.X("code_b:N", sort=order, title=titles.get("code_b", ""),
-                axis=alt.Axis(labelAngle=-45, labelOverlap=False)),
-        y=alt.Y("code_a:N", sort=order, title=titles.get("code_a", ""),
-                axis=alt.Axis(labelOverlap=False)),
+        x=alt.X(
+            "code_b:N",
+            sort=order,
+            title=titles.get("code_b", ""),
+            axis=alt.Axis(labelAngle=-45, labelOverlap=False),
+        ),
+        y=alt.Y(
+            "code_a:N",
+            sort=order,
+            title=titles.get("code_a", ""),
+            axis=alt.Axis(labelOverlap=False),
+        ),
     )
     top = max(int(pairs["meetings"].max()), 1) if len(pairs) else 1
-    squares = base.mark_rect(stroke="white").encode(
-        color=alt.Color("meetings:Q", scale=alt.Scale(scheme="blues", domain=[0, top]),
-                        title=titles.get("meetings", "")),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
-        tooltip=["code_a", "code_b", "meetings"],
-    ).add_params(pick)
-    text = base.mark_text(fontSize=FONT - 1).transform_filter(alt.datum.meetings > 0).encode(
-        text="meetings:Q",
-        color=alt.condition(alt.datum.meetings > top / 2, alt.value("white"),
-                            alt.value("black")),
+    squares = (
+        base.mark_rect(stroke="white")
+        .encode(
+            color=alt.Color(
+                "meetings:Q",
+                scale=alt.Scale(scheme="blues", domain=[0, top]),
+                title=titles.get("meetings", ""),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+            tooltip=["code_a", "code_b", "meetings"],
+        )
+        .add_params(pick)
     )
-    return _print_ready(alt.layer(squares, text).properties(width=alt.Step(28),
-                                                             height=alt.Step(24)))
+    text = (
+        base.mark_text(fontSize=FONT - 1)
+        .transform_filter(alt.datum.meetings > 0)
+        .encode(
+            text="meetings:Q",
+            color=alt.condition(
+                alt.datum.meetings > top / 2, alt.value("white"), alt.value("black")
+            ),
+        )
+    )
+    return _print_ready(
+        alt.layer(squares, text).properties(width=alt.Step(28), height=alt.Step(24))
+    )
 
 
-def count_bars(table: pd.DataFrame, *, x: str, y: str, titles: Mapping[str, str],
-               horizontal: bool = False) -> alt.Chart:
+def count_bars(
+    table: pd.DataFrame, *, x: str, y: str, titles: Mapping[str, str], horizontal: bool = False
+) -> alt.Chart:
     """Plain bars with the count printed on each (cascade lengths, a respondent's codes)."""
     if horizontal:
         base = alt.Chart(table).encode(
             y=alt.Y(f"{x}:N", sort=None, title=titles.get(x, x)),
-            x=alt.X(f"{y}:Q", title=titles.get(y, y), axis=alt.Axis(format="d", tickMinStep=1)))
+            x=alt.X(f"{y}:Q", title=titles.get(y, y), axis=alt.Axis(format="d", tickMinStep=1)),
+        )
         text = base.mark_text(align="left", dx=3, fontSize=FONT - 1).encode(text=f"{y}:Q")
     else:
         base = alt.Chart(table).encode(
             x=alt.X(f"{x}:O", title=titles.get(x, x), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{y}:Q", title=titles.get(y, y), axis=alt.Axis(format="d", tickMinStep=1)))
+            y=alt.Y(f"{y}:Q", title=titles.get(y, y), axis=alt.Axis(format="d", tickMinStep=1)),
+        )
         text = base.mark_text(dy=-6, fontSize=FONT - 1).encode(text=f"{y}:Q")
     return _print_ready(alt.layer(base.mark_bar(color="#4c6a92"), text))

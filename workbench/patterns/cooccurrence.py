@@ -20,7 +20,12 @@ from sqlite_utils import Database
 
 from workbench.errors import InputError
 from workbench.patterns.fragments import (
-    Selection, check_codes, codes_table, fragments, with_attributes, with_text,
+    Selection,
+    check_codes,
+    codes_table,
+    fragments,
+    with_attributes,
+    with_text,
 )
 
 SCOPES = ("segment", "turn", "window")
@@ -41,11 +46,13 @@ def _reach(frame: pd.DataFrame, first: str, last: str, extra: int = 0) -> pd.Dat
     n = hi - lo + 1
     take = np.repeat(np.arange(len(valid)), n)
     step = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    return pd.DataFrame({
-        "fragment_id": valid["fragment_id"].to_numpy()[take],
-        "document_id": valid["document_id"].to_numpy()[take],
-        "pos": lo[take] + step,
-    })
+    return pd.DataFrame(
+        {
+            "fragment_id": valid["fragment_id"].to_numpy()[take],
+            "document_id": valid["document_id"].to_numpy()[take],
+            "pos": lo[take] + step,
+        }
+    )
 
 
 def meeting_pairs(
@@ -100,8 +107,7 @@ def cooccurrence(
     for code in order:
         table.loc[code, code] = int(sizes.get(code, 0))
     if codes:
-        table = table.reindex(index=check_codes(db, codes, rollup=selection.rollup),
-                              fill_value=0)
+        table = table.reindex(index=check_codes(db, codes, rollup=selection.rollup), fill_value=0)
     table.index.name = "code"
     table.columns.name = None
     return table
@@ -133,8 +139,9 @@ def cooccurrence_pairs(
         pairs.groupby(["code_a", "code_b"])
         .agg(meetings=("fragment_a", "size"), respondents=("respondent", "nunique"))
         .reset_index()
-        .sort_values(["meetings", "respondents", "code_a", "code_b"],
-                     ascending=[False, False, True, True])
+        .sort_values(
+            ["meetings", "respondents", "code_a", "code_b"], ascending=[False, False, True, True]
+        )
     )
     return table.reset_index(drop=True)
 
@@ -162,25 +169,57 @@ def cooccurrence_fragments(
     pairs = meeting_pairs(left, right, scope=scope, window=window)
     left = with_text(db, left[left["fragment_id"].isin(pairs["fragment_a"])])
     right = with_text(db, right[right["fragment_id"].isin(pairs["fragment_b"])])
-    cols = ["fragment_id", "respondent_id", "respondent", "document", "speaker", "code", "text",
-            "seg_first", "start_char"]
+    cols = [
+        "fragment_id",
+        "respondent_id",
+        "respondent",
+        "document",
+        "speaker",
+        "code",
+        "text",
+        "seg_first",
+        "start_char",
+    ]
     a = left[cols].add_suffix("_a")
     b = right[["fragment_id", "code", "text", "seg_first"]].add_suffix("_b")
-    out = (pairs.merge(a, left_on="fragment_a", right_on="fragment_id_a")
-           .merge(b, left_on="fragment_b", right_on="fragment_id_b"))
-    out = out.rename(columns={"respondent_id_a": "respondent_id", "respondent_a": "respondent",
-                              "document_a": "document", "speaker_a": "speaker",
-                              "seg_first_a": "segment_a", "seg_first_b": "segment_b"})
+    out = pairs.merge(a, left_on="fragment_a", right_on="fragment_id_a").merge(
+        b, left_on="fragment_b", right_on="fragment_id_b"
+    )
+    out = out.rename(
+        columns={
+            "respondent_id_a": "respondent_id",
+            "respondent_a": "respondent",
+            "document_a": "document",
+            "speaker_a": "speaker",
+            "seg_first_a": "segment_a",
+            "seg_first_b": "segment_b",
+        }
+    )
     out = out.sort_values(["respondent", "document", "start_char_a", "segment_b"])
     out = out.rename(columns={"fragment_a": "coding_a", "fragment_b": "coding_b"})
-    out = out[["respondent_id", "respondent", "document", "speaker", "code_a", "text_a",
-               "segment_a", "code_b", "text_b", "segment_b", "coding_a", "coding_b"]]
+    out = out[
+        [
+            "respondent_id",
+            "respondent",
+            "document",
+            "speaker",
+            "code_a",
+            "text_a",
+            "segment_a",
+            "code_b",
+            "text_b",
+            "segment_b",
+            "coding_a",
+            "coding_b",
+        ]
+    ]
     out = out.reset_index(drop=True)
     return with_attributes(db, out).drop(columns="respondent_id")
 
 
-def cooccurrence_dot(pairs: pd.DataFrame, *, min_meetings: int = 1,
-                     labels: dict[str, str] | None = None) -> str:
+def cooccurrence_dot(
+    pairs: pd.DataFrame, *, min_meetings: int = 1, labels: dict[str, str] | None = None
+) -> str:
     """A Graphviz DOT network of :func:`cooccurrence_pairs`: thicker line, more meetings.
 
     Rendered by ``st.graphviz_chart`` in the browser; no Graphviz install needed.
@@ -193,14 +232,19 @@ def cooccurrence_dot(pairs: pd.DataFrame, *, min_meetings: int = 1,
         return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     nodes = sorted(set(kept["code_a"]) | set(kept["code_b"]))
-    lines = ["graph cooccurrence {", "  layout=neato; overlap=false; splines=true;",
-             '  node [shape=box, style="rounded", fontname="Helvetica", fontsize=11];',
-             '  edge [color="#555555", fontname="Helvetica", fontsize=9];']
+    lines = [
+        "graph cooccurrence {",
+        "  layout=neato; overlap=false; splines=true;",
+        '  node [shape=box, style="rounded", fontname="Helvetica", fontsize=11];',
+        '  edge [color="#555555", fontname="Helvetica", fontsize=9];',
+    ]
     lines += [f"  {quote(n)} [label={quote(labels.get(n, n))}];" for n in nodes]
     for row in kept.itertuples(index=False):
         width = 1 + 5 * row.meetings / top
-        lines.append(f"  {quote(row.code_a)} -- {quote(row.code_b)} "
-                     f'[penwidth={width:.1f}, label="{row.meetings}"];')
+        lines.append(
+            f"  {quote(row.code_a)} -- {quote(row.code_b)} "
+            f'[penwidth={width:.1f}, label="{row.meetings}"];'
+        )
     lines.append("}")
     return "\n".join(lines)
 

@@ -31,8 +31,9 @@ FORMATS = ("csv", "xlsx")
 FILTERS_SHEET = "filters"
 
 
-def about_rows(table: str, project: str | Path | None,
-               settings: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+def about_rows(
+    table: str, project: str | Path | None, settings: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
     """The header rows every export carries: what, from which project, when, with what."""
     rows = [("table", table)]
     if project is not None:
@@ -47,8 +48,9 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def table_bytes(tables: Mapping[str, pd.DataFrame], about: Sequence[tuple[str, str]],
-                fmt: str) -> bytes:
+def table_bytes(
+    tables: Mapping[str, pd.DataFrame], about: Sequence[tuple[str, str]], fmt: str
+) -> bytes:
     """The file contents; CSV holds only the first table."""
     if fmt not in FORMATS:
         raise InputError("patterns.bad_format", given=fmt, allowed=", ".join(FORMATS))
@@ -88,8 +90,9 @@ def export_tables(
 ) -> Path:
     """Write ``tables`` to ``path`` (.csv or .xlsx); see :func:`export_bytes`."""
     path = Path(path)
-    data = export_bytes(db, tables, about, format_of(path), actor=actor,
-                        pseudonymise=pseudonymise, lang=lang)
+    data = export_bytes(
+        db, tables, about, format_of(path), actor=actor, pseudonymise=pseudonymise, lang=lang
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
@@ -122,19 +125,25 @@ def export_bytes(
     rows = used_settings(db, about)
     if pseudonymise:
         from workbench.privacy.pseudonyms import (
-            replace_in_tables, replace_names, require_pseudonymised, reviewed,
+            replace_in_tables,
+            replace_names,
+            require_pseudonymised,
+            reviewed,
         )
 
         require_pseudonymised(db)
         names = list(tables)
-        tables = dict(zip(replace_names(db, names),
-                          replace_in_tables(db, [_flat(tables[n]) for n in names])))
+        tables = dict(
+            zip(replace_names(db, names), replace_in_tables(db, [_flat(tables[n]) for n in names]))
+        )
         rows = list(zip([k for k, _ in rows], replace_names(db, [str(v) for _, v in rows])))
         if reviewed(db):
             rows.append(("pseudonymised", "yes"))
         else:
-            rows += [("pseudonymised", "no"),
-                     ("warning", t("privacy.warn.not_pseudonymised", lang))]
+            rows += [
+                ("pseudonymised", "no"),
+                ("warning", t("privacy.warn.not_pseudonymised", lang)),
+            ]
     else:
         rows.append(("pseudonymised", "no"))
     return table_bytes(tables, rows, fmt)
@@ -179,11 +188,36 @@ def read_csv_export(path: str | Path) -> tuple[pd.DataFrame, dict[str, list[str]
 
 
 # ----------------------------------------------------------------------------- cascades
-CASCADE_ROW_COLUMNS = ["row", "respondent", "step", "event", "code", "role", "life_time",
-                       "life_year", "life_age", "timing", "certainty", "codings", "status",
-                       "confirmed", "evidence", "text"]
-CASCADE_SHEETS = ("rows", "events", "reactions", "links", "chains", "transitions",
-                  "first_losses", "reaction_counts", "lengths", "unplaced")
+CASCADE_ROW_COLUMNS = [
+    "row",
+    "respondent",
+    "step",
+    "event",
+    "code",
+    "role",
+    "life_time",
+    "life_year",
+    "life_age",
+    "timing",
+    "certainty",
+    "codings",
+    "status",
+    "confirmed",
+    "evidence",
+    "text",
+]
+CASCADE_SHEETS = (
+    "rows",
+    "events",
+    "reactions",
+    "links",
+    "chains",
+    "transitions",
+    "first_losses",
+    "reaction_counts",
+    "lengths",
+    "unplaced",
+)
 
 
 def cascade_rows(overview: Any) -> pd.DataFrame:
@@ -196,14 +230,25 @@ def cascade_rows(overview: Any) -> pd.DataFrame:
     ends ("12, 13 -> 40"). Reactions without a link are in the ``reactions`` table.
     """
     losses = overview.events
-    as_events = pd.DataFrame({
-        "row": "event", "respondent": losses["respondent"], "step": losses["step"],
-        "event": losses["event"].astype(str), "code": losses["code"], "role": "loss",
-        "life_time": losses["when"], "life_year": losses["life_year"],
-        "life_age": losses["life_age"], "timing": losses["timing"],
-        "certainty": losses["certainty"], "codings": losses["codings"],
-        "status": losses["status"], "evidence": losses["evidence"], "text": losses["text"],
-    })
+    as_events = pd.DataFrame(
+        {
+            "row": "event",
+            "respondent": losses["respondent"],
+            "step": losses["step"],
+            "event": losses["event"].astype(str),
+            "code": losses["code"],
+            "role": "loss",
+            "life_time": losses["when"],
+            "life_year": losses["life_year"],
+            "life_age": losses["life_age"],
+            "timing": losses["timing"],
+            "certainty": losses["certainty"],
+            "codings": losses["codings"],
+            "status": losses["status"],
+            "evidence": losses["evidence"],
+            "text": losses["text"],
+        }
+    )
     every = pd.concat([losses[["event", "codings"]], overview.reactions[["event", "codings"]]])
     codings = every.set_index("event")["codings"]
     links = overview.links
@@ -212,17 +257,21 @@ def cascade_rows(overview: Any) -> pd.DataFrame:
         text = [s.astype(object).fillna("").astype(str) for s in (a, b)]
         return text[0] + " -> " + text[1]
 
-    as_links = pd.DataFrame({
-        "row": "link", "respondent": links["respondent"],
-        "step": links["cause"].map(losses.set_index("event")["step"]),
-        "event": pair(links["cause"], links["effect"]),
-        "code": pair(links["cause_code"], links["effect_code"]), "role": links["type"],
-        "life_time": pair(links["cause_when"], links["effect_when"]),
-        "codings": pair(links["cause"].map(codings), links["effect"].map(codings)),
-        "status": links["status"], "evidence": links["evidence"],
-    })
-    out = pd.concat([as_events, as_links], ignore_index=True).reindex(
-        columns=CASCADE_ROW_COLUMNS)
+    as_links = pd.DataFrame(
+        {
+            "row": "link",
+            "respondent": links["respondent"],
+            "step": links["cause"].map(losses.set_index("event")["step"]),
+            "event": pair(links["cause"], links["effect"]),
+            "code": pair(links["cause_code"], links["effect_code"]),
+            "role": links["type"],
+            "life_time": pair(links["cause_when"], links["effect_when"]),
+            "codings": pair(links["cause"].map(codings), links["effect"].map(codings)),
+            "status": links["status"],
+            "evidence": links["evidence"],
+        }
+    )
+    out = pd.concat([as_events, as_links], ignore_index=True).reindex(columns=CASCADE_ROW_COLUMNS)
     out["confirmed"] = (out["status"] == "confirmed").map({True: "yes", False: "no"})
     out["step"] = out["step"].astype("Int64")
     return out.sort_values(["respondent", "step", "row"], kind="stable").reset_index(drop=True)

@@ -23,7 +23,7 @@ from workbench.codings import STATUSES
 from workbench.errors import InputError, NotFound
 from workbench.store import get_setting
 
-RESPONDENT_KEY = "respondent"   # --filter respondent=R01 selects respondents by case code
+RESPONDENT_KEY = "respondent"  # --filter respondent=R01 selects respondents by case code
 SPEAKER_MODES = ("respondent", "all")
 
 
@@ -64,10 +64,16 @@ class Selection:
             if status not in STATUSES:
                 raise InputError("patterns.bad_status", status=status, allowed=", ".join(STATUSES))
         if speakers is not None and speakers not in SPEAKER_MODES:
-            raise InputError("patterns.bad_speakers", value=speakers,
-                             allowed=", ".join(SPEAKER_MODES))
-        return cls(filters=parse_filters(filters), coders=coders, statuses=statuses,
-                   rollup=rollup, speakers=speakers)
+            raise InputError(
+                "patterns.bad_speakers", value=speakers, allowed=", ".join(SPEAKER_MODES)
+            )
+        return cls(
+            filters=parse_filters(filters),
+            coders=coders,
+            statuses=statuses,
+            rollup=rollup,
+            speakers=speakers,
+        )
 
     def describe(self) -> list[tuple[str, str]]:
         """The selection as (name, value) rows, written into every export."""
@@ -156,8 +162,7 @@ def codes_table(db: Database) -> pd.DataFrame:
     frame = frame.sort_values(["codebook_id", "root_position", "root", "depth", "position", "code"])
     frame["order"] = range(len(frame))
     columns = ["code", "name", "name_en", "parent", "root", "color"]
-    return frame[[*columns, "order"]].reset_index(drop=True).astype(
-        {c: object for c in columns})
+    return frame[[*columns, "order"]].reset_index(drop=True).astype({c: object for c in columns})
 
 
 def check_codes(db: Database, codes: Iterable[str], *, rollup: bool = False) -> list[str]:
@@ -193,8 +198,11 @@ def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tupl
             params.extend(values)
             continue
         if key not in known:
-            raise InputError("patterns.unknown_attribute", name=key,
-                             known=", ".join(sorted(known | {RESPONDENT_KEY})))
+            raise InputError(
+                "patterns.unknown_attribute",
+                name=key,
+                known=", ".join(sorted(known | {RESPONDENT_KEY})),
+            )
         clauses.append(
             "d.respondent_id IN (SELECT respondent_id FROM attribute_values "
             f"WHERE attribute = ? AND lower(value) IN ({marks}))"
@@ -204,8 +212,19 @@ def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tupl
 
 
 FRAGMENT_COLUMNS = [
-    "fragment_id", "document_id", "respondent_id", "respondent", "code", "start_char",
-    "end_char", "seg_first", "seg_last", "turn_first", "turn_last", "life_year", "life_age",
+    "fragment_id",
+    "document_id",
+    "respondent_id",
+    "respondent",
+    "code",
+    "start_char",
+    "end_char",
+    "seg_first",
+    "seg_last",
+    "turn_first",
+    "turn_last",
+    "life_year",
+    "life_age",
 ]
 DETAIL_COLUMNS = ["document", "pseudonym", "speaker", "coders", "n_codings", "text"]
 
@@ -213,16 +232,33 @@ DETAIL_COLUMNS = ["document", "pseudonym", "speaker", "coders", "n_codings", "te
 def _segment_place(side: str) -> str:
     """SQL for the id of the first (``a``) or last (``b``) segment a coding touches."""
     if side == "a":
-        found = ("SELECT id FROM segments s WHERE s.document_id = c.document_id "
-                 "AND s.end_char > c.start_char ORDER BY s.end_char LIMIT 1")
+        found = (
+            "SELECT id FROM segments s WHERE s.document_id = c.document_id "
+            "AND s.end_char > c.start_char ORDER BY s.end_char LIMIT 1"
+        )
     else:
-        found = ("SELECT id FROM segments s WHERE s.document_id = c.document_id "
-                 "AND s.start_char < c.end_char ORDER BY s.start_char DESC LIMIT 1")
+        found = (
+            "SELECT id FROM segments s WHERE s.document_id = c.document_id "
+            "AND s.start_char < c.end_char ORDER BY s.start_char DESC LIMIT 1"
+        )
     return f"CASE WHEN c.segment_id IS NULL THEN ({found}) ELSE c.segment_id END"
 
 
-_COLUMNS = ["id", "document_id", "code_id", "start_char", "end_char", "life_year", "life_age",
-            "coder_id", "seg_first", "seg_last", "turn_first", "turn_last", "speaker_id"]
+_COLUMNS = [
+    "id",
+    "document_id",
+    "code_id",
+    "start_char",
+    "end_char",
+    "life_year",
+    "life_age",
+    "coder_id",
+    "seg_first",
+    "seg_last",
+    "turn_first",
+    "turn_last",
+    "speaker_id",
+]
 
 
 def _dense(ids: Sequence[int], values: Sequence[Any], fill: Any, dtype: Any = object) -> np.ndarray:
@@ -271,11 +307,17 @@ def fragments(
     access.require(db, user, "read")
     table = _code_ids(db)
     key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
-    where, params = _conditions(db, selection, codes=codes, keep_marked=keep_marked,
-                                respondent=respondent, table=table, key_of=key_of)
+    where, params = _conditions(
+        db,
+        selection,
+        codes=codes,
+        keep_marked=keep_marked,
+        respondent=respondent,
+        table=table,
+        key_of=key_of,
+    )
     speakers = selection.speakers or get_setting(db, "analysis_speakers") or "all"
-    col = _coding_rows(db, where, params, places=places,
-                       only_respondents=speakers == "respondent")
+    col = _coding_rows(db, where, params, places=places, only_respondents=speakers == "respondent")
     code_key = _dense(table.index, key_of.to_numpy(), -1, np.int64)[col["code_id"]]
     rep, coders, sizes = _merge_spans(db, col, code_key)
     out = _named(db, col, rep, table["slug"].to_numpy(), table.index, code_key[rep])
@@ -286,9 +328,16 @@ def fragments(
     return out
 
 
-def _conditions(db: Database, selection: Selection, *, codes: Iterable[str] | None,
-                keep_marked: bool, respondent: str | None, table: pd.DataFrame,
-                key_of: pd.Series) -> tuple[list[str], list[Any]]:
+def _conditions(
+    db: Database,
+    selection: Selection,
+    *,
+    codes: Iterable[str] | None,
+    keep_marked: bool,
+    respondent: str | None,
+    table: pd.DataFrame,
+    key_of: pd.Series,
+) -> tuple[list[str], list[Any]]:
     """The WHERE conditions (on codings ``c`` and documents ``d``) and their parameters."""
     where, params = ["1 = 1"], []
     if selection.statuses:
@@ -305,8 +354,10 @@ def _conditions(db: Database, selection: Selection, *, codes: Iterable[str] | No
     where.append(clause)
     params.extend(extra)
     if respondent is not None:
-        where.append("d.id IN (SELECT d.id FROM documents d LEFT JOIN respondents r "
-                     "ON r.id = d.respondent_id WHERE coalesce(r.code, d.name) = ?)")
+        where.append(
+            "d.id IN (SELECT d.id FROM documents d LEFT JOIN respondents r "
+            "ON r.id = d.respondent_id WHERE coalesce(r.code, d.name) = ?)"
+        )
         params.append(respondent)
     if codes is not None:
         wanted = set(check_codes(db, codes, rollup=selection.rollup))
@@ -318,8 +369,9 @@ def _conditions(db: Database, selection: Selection, *, codes: Iterable[str] | No
     return where, params
 
 
-def _coding_rows(db: Database, where: list[str], params: list[Any], *, places: bool,
-                 only_respondents: bool) -> dict[str, np.ndarray]:
+def _coding_rows(
+    db: Database, where: list[str], params: list[Any], *, places: bool, only_respondents: bool
+) -> dict[str, np.ndarray]:
     """One integer column per name in _COLUMNS for every coding that passes ``where``.
 
     First and last segment (and their turns) are looked up per coding; a free span uses the
@@ -331,20 +383,26 @@ def _coding_rows(db: Database, where: list[str], params: list[Any], *, places: b
         joins += "LEFT JOIN speakers sp ON sp.id = ta.speaker_id "
     if places:
         joins += "LEFT JOIN segments sb ON sb.id = x.b LEFT JOIN turns tb ON tb.id = sb.turn_id"
-        place_columns = ("coalesce(sa.position, -1), coalesce(sb.position, -1), "
-                         "coalesce(ta.position, -1), coalesce(tb.position, -1)")
+        place_columns = (
+            "coalesce(sa.position, -1), coalesce(sb.position, -1), "
+            "coalesce(ta.position, -1), coalesce(tb.position, -1)"
+        )
     else:
         place_columns = "-1, -1, -1, -1"
     speaker, keep = "coalesce(ta.speaker_id, -1)", "1 = 1"
     if only_respondents:
         # A fragment that starts in the interviewer's question and runs into the answer is
         # kept (issue 13), under the first speaker after the interviewer in its span.
-        answer = ("SELECT coalesce(t.speaker_id, -1) FROM turns t LEFT JOIN speakers s2 "
-                  "ON s2.id = t.speaker_id WHERE t.document_id = x.document_id "
-                  "AND t.position > ta.position AND t.start_char < x.end_char "
-                  "AND coalesce(s2.role, '') != 'interviewer' ORDER BY t.position LIMIT 1")
-        speaker = (f"CASE WHEN coalesce(sp.role, '') != 'interviewer' "
-                   f"THEN coalesce(ta.speaker_id, -1) ELSE ({answer}) END")
+        answer = (
+            "SELECT coalesce(t.speaker_id, -1) FROM turns t LEFT JOIN speakers s2 "
+            "ON s2.id = t.speaker_id WHERE t.document_id = x.document_id "
+            "AND t.position > ta.position AND t.start_char < x.end_char "
+            "AND coalesce(s2.role, '') != 'interviewer' ORDER BY t.position LIMIT 1"
+        )
+        speaker = (
+            f"CASE WHEN coalesce(sp.role, '') != 'interviewer' "
+            f"THEN coalesce(ta.speaker_id, -1) ELSE ({answer}) END"
+        )
         keep = f"coalesce(sp.role, '') != 'interviewer' OR EXISTS ({answer})"
     rows = db.execute(
         f"""
@@ -355,7 +413,7 @@ def _coding_rows(db: Database, where: list[str], params: list[Any], *, places: b
                      c.life_age, u.rowid AS coder_id, {_segment_place("a")} AS a {last}
               FROM codings c JOIN documents d ON d.id = c.document_id
               JOIN users u ON u.name = c.coder
-              WHERE {' AND '.join(where)}) x
+              WHERE {" AND ".join(where)}) x
         {joins}
         WHERE {keep}
         """,
@@ -369,28 +427,48 @@ def _coding_rows(db: Database, where: list[str], params: list[Any], *, places: b
     return col
 
 
-def _merge_spans(db: Database, col: dict[str, np.ndarray],
-                 code_key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _merge_spans(
+    db: Database, col: dict[str, np.ndarray], code_key: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One fragment per (document, code, span), in document order.
 
     Returns the row kept for each (the one with a life mark, else the first coding), the
     coders of each and how many codings it merges.
     """
-    order = np.lexsort((col["id"], col["life_age"] < 0, col["life_year"] < 0, col["end_char"],
-                        col["start_char"], code_key, col["document_id"]))
+    order = np.lexsort(
+        (
+            col["id"],
+            col["life_age"] < 0,
+            col["life_year"] < 0,
+            col["end_char"],
+            col["start_char"],
+            code_key,
+            col["document_id"],
+        )
+    )
     keys = np.stack([col["document_id"], code_key, col["start_char"], col["end_char"]])[:, order]
-    starts = (np.flatnonzero(np.r_[True, (np.diff(keys, axis=1) != 0).any(axis=0)])
-              if len(order) else np.zeros(0, dtype=np.int64))
+    starts = (
+        np.flatnonzero(np.r_[True, (np.diff(keys, axis=1) != 0).any(axis=0)])
+        if len(order)
+        else np.zeros(0, dtype=np.int64)
+    )
     sizes = np.diff(np.r_[starts, len(order)])
     rep = order[starts]
     coders = _coder_names(db, col["coder_id"][order], starts)
-    final = np.lexsort((code_key[rep], col["end_char"][rep], col["start_char"][rep],
-                        col["document_id"][rep]))
+    final = np.lexsort(
+        (code_key[rep], col["end_char"][rep], col["start_char"][rep], col["document_id"][rep])
+    )
     return rep[final], coders[final], sizes[final]
 
 
-def _named(db: Database, col: dict[str, np.ndarray], rep: np.ndarray, slugs: np.ndarray,
-           code_ids: pd.Index, code_key: np.ndarray) -> pd.DataFrame:
+def _named(
+    db: Database,
+    col: dict[str, np.ndarray],
+    rep: np.ndarray,
+    slugs: np.ndarray,
+    code_ids: pd.Index,
+    code_key: np.ndarray,
+) -> pd.DataFrame:
     """The kept rows as a DataFrame with respondent, code, document and speaker names."""
     docs = db.execute(
         "SELECT d.id, coalesce(d.respondent_id, -1), coalesce(r.code, d.name), d.name, "
@@ -398,22 +476,25 @@ def _named(db: Database, col: dict[str, np.ndarray], rep: np.ndarray, slugs: np.
     ).fetchall()
     doc_ids = [d[0] for d in docs]
     doc = col["document_id"][rep]
-    out = pd.DataFrame({
-        "fragment_id": col["id"][rep],
-        "document_id": doc,
-        "respondent_id": _nullable(_dense(doc_ids, [d[1] for d in docs], -1, np.int64)[doc]),
-        "respondent": _text(_dense(doc_ids, [d[2] for d in docs], None)[doc]),
-        "code": _text(_dense(code_ids, slugs, None)[code_key]),
-        "start_char": col["start_char"][rep],
-        "end_char": col["end_char"][rep],
-    })
+    out = pd.DataFrame(
+        {
+            "fragment_id": col["id"][rep],
+            "document_id": doc,
+            "respondent_id": _nullable(_dense(doc_ids, [d[1] for d in docs], -1, np.int64)[doc]),
+            "respondent": _text(_dense(doc_ids, [d[2] for d in docs], None)[doc]),
+            "code": _text(_dense(code_ids, slugs, None)[code_key]),
+            "start_char": col["start_char"][rep],
+            "end_char": col["end_char"][rep],
+        }
+    )
     for name in ("seg_first", "seg_last", "turn_first", "turn_last", "life_year", "life_age"):
         out[name] = _nullable(col[name][rep])
     out["document"] = _text(_dense(doc_ids, [d[3] for d in docs], None)[doc])
     out["pseudonym"] = _text(_dense(doc_ids, [d[4] for d in docs], None)[doc])
     labels = db.execute("SELECT id, label FROM speakers").fetchall()
-    out["speaker"] = _text(_dense([r[0] for r in labels], [r[1] for r in labels], None)[
-        col["speaker_id"][rep]])
+    out["speaker"] = _text(
+        _dense([r[0] for r in labels], [r[1] for r in labels], None)[col["speaker_id"][rep]]
+    )
     return out
 
 
@@ -424,7 +505,7 @@ def _text(values: Any) -> pd.Series:
 
 
 def _coder_names(db: Database, coder_ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """"anna,bram" per group of rows (groups begin at ``starts``), via one bit per coder."""
+    """ "anna,bram" per group of rows (groups begin at ``starts``), via one bit per coder."""
     users = db.execute("SELECT rowid, name FROM users ORDER BY name").fetchall()
     if len(users) > 62:  # more coders than bits: fall back to string joining
         names = _dense([u[0] for u in users], [u[1] for u in users], "")[coder_ids]
@@ -434,13 +515,16 @@ def _coder_names(db: Database, coder_ids: np.ndarray, starts: np.ndarray) -> np.
     bit = _dense([u[0] for u in users], [1 << i for i in range(len(users))], 0, np.int64)
     masks = np.bitwise_or.reduceat(bit[coder_ids], starts) if len(starts) else np.array([], int)
     unique, inverse = np.unique(masks, return_inverse=True)
-    spelled = np.array([",".join(u[1] for i, u in enumerate(users) if mask >> i & 1)
-                        for mask in unique], dtype=object)
+    spelled = np.array(
+        [",".join(u[1] for i, u in enumerate(users) if mask >> i & 1) for mask in unique],
+        dtype=object,
+    )
     return spelled[inverse] if len(unique) else np.array([], dtype=object)
 
 
-def joined(frame: pd.DataFrame, by: str | list[str], column: str, sep: str, *,
-           sort: bool = True) -> pd.Series:
+def joined(
+    frame: pd.DataFrame, by: str | list[str], column: str, sep: str, *, sort: bool = True
+) -> pd.Series:
     """``column`` joined with ``sep`` per group, without a Python call per group.
 
     Rows are ordered by group (and by value when ``sort``, else kept in frame order) and
@@ -448,8 +532,11 @@ def joined(frame: pd.DataFrame, by: str | list[str], column: str, sep: str, *,
     """
     by = [by] if isinstance(by, str) else list(by)
     if frame.empty:
-        index = (pd.MultiIndex.from_arrays([[] for _ in by], names=by) if len(by) > 1
-                 else pd.Index([], name=by[0]))
+        index = (
+            pd.MultiIndex.from_arrays([[] for _ in by], names=by)
+            if len(by) > 1
+            else pd.Index([], name=by[0])
+        )
         return pd.Series([], dtype=object, index=index)
     ordered = frame.sort_values([*by, column] if sort else by, kind="stable")
     gid = ordered.groupby(by, sort=False).ngroup().to_numpy()
@@ -465,8 +552,9 @@ def joined(frame: pd.DataFrame, by: str | list[str], column: str, sep: str, *,
 
 def _code_ids(db: Database) -> pd.DataFrame:
     """code id -> slug and the id of its top-level code."""
-    return pd.read_sql_query(
-        """
+    return (
+        pd.read_sql_query(
+            """
         WITH RECURSIVE tree(id, root_id) AS (
             SELECT id, id FROM codes WHERE parent_id IS NULL
             UNION ALL
@@ -474,17 +562,22 @@ def _code_ids(db: Database) -> pd.DataFrame:
         )
         SELECT tree.id, tree.root_id, k.slug FROM tree JOIN codes k ON k.id = tree.id
         """,
-        db.conn,
-    ).set_index("id").astype({"slug": object})
+            db.conn,
+        )
+        .set_index("id")
+        .astype({"slug": object})
+    )
 
 
 def texts(db: Database, coding_ids: pd.Series) -> np.ndarray:
     """The stored snippets of these codings, in the same order (one query)."""
     ids = np.asarray(coding_ids, dtype=np.int64)
-    found = dict(db.execute(
-        "SELECT id, text FROM codings WHERE id IN (SELECT value FROM json_each(?))",
-        [json.dumps(ids.tolist())],
-    ).fetchall())
+    found = dict(
+        db.execute(
+            "SELECT id, text FROM codings WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids.tolist())],
+        ).fetchall()
+    )
     return pd.Series(found, dtype=object).reindex(ids).to_numpy(dtype=object)
 
 
@@ -498,16 +591,26 @@ def with_text(db: Database, frame: pd.DataFrame, *, pseudonymise: bool = False) 
     if pseudonymise and len(frame):
         from workbench.privacy import pseudonymise_range
 
-        touched = {row[0] for row in db.execute(
-            "SELECT f.value ->> '$[0]' FROM json_each(?) f WHERE EXISTS (SELECT 1 FROM "
-            "pseudonym_spans s WHERE s.document_id = f.value ->> '$[1]' "
-            "AND s.end_char > f.value ->> '$[2]' AND s.start_char < f.value ->> '$[3]')",
-            [json.dumps(frame[["fragment_id", "document_id", "start_char", "end_char"]]
-                        .astype("int64").to_numpy().tolist())],
-        )}
+        touched = {
+            row[0]
+            for row in db.execute(
+                "SELECT f.value ->> '$[0]' FROM json_each(?) f WHERE EXISTS (SELECT 1 FROM "
+                "pseudonym_spans s WHERE s.document_id = f.value ->> '$[1]' "
+                "AND s.end_char > f.value ->> '$[2]' AND s.start_char < f.value ->> '$[3]')",
+                [
+                    json.dumps(
+                        frame[["fragment_id", "document_id", "start_char", "end_char"]]
+                        .astype("int64")
+                        .to_numpy()
+                        .tolist()
+                    )
+                ],
+            )
+        }
         for index, row in frame[frame["fragment_id"].isin(touched)].iterrows():
-            text[index] = pseudonymise_range(db, int(row["document_id"]), int(row["start_char"]),
-                                             int(row["end_char"])).text
+            text[index] = pseudonymise_range(
+                db, int(row["document_id"]), int(row["start_char"]), int(row["end_char"])
+            ).text
     return frame.assign(text=text)
 
 

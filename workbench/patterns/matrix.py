@@ -14,15 +14,23 @@ from sqlite_utils import Database
 
 from workbench.errors import InputError
 from workbench.patterns.fragments import (
-    Selection, attribute_names, check_codes, codes_table, fragments, joined, respondents,
-    with_attributes, with_text,
+    Selection,
+    attribute_names,
+    check_codes,
+    codes_table,
+    fragments,
+    joined,
+    respondents,
+    with_attributes,
+    with_text,
 )
 
 NO_VALUE = "(geen waarde)"
 
 
-def _code_order(db: Database, present: Sequence[str], codes: Sequence[str] | None,
-                rollup: bool = False) -> list[str]:
+def _code_order(
+    db: Database, present: Sequence[str], codes: Sequence[str] | None, rollup: bool = False
+) -> list[str]:
     order = codes_table(db)["code"].tolist()
     wanted = set(check_codes(db, codes, rollup=rollup)) if codes else set(present)
     return [c for c in order if c in wanted]
@@ -46,7 +54,8 @@ def framework_matrix(
     rows = respondents(db, selection, user=user)["respondent"].tolist()
     counts = (
         frame[frame["code"].isin(columns)]
-        .groupby(["respondent", "code"]).size()
+        .groupby(["respondent", "code"])
+        .size()
         .unstack("code", fill_value=0)
     )
     matrix = counts.reindex(index=rows, columns=columns, fill_value=0).fillna(0).astype(int)
@@ -74,8 +83,9 @@ def framework_cells(
     keys = ["respondent", "code"]
     cells = frame.groupby(keys).size().rename("fragments").reset_index()
     quotes = joined(frame.fillna({"text": ""}), keys, "text", separator, sort=False)
-    documents = joined(frame.drop_duplicates([*keys, "document"]), keys, "document", ", ",
-                       sort=False)
+    documents = joined(
+        frame.drop_duplicates([*keys, "document"]), keys, "document", ", ", sort=False
+    )
     index = pd.MultiIndex.from_frame(cells[keys])
     cells["quotes"] = quotes.reindex(index).to_numpy()
     cells["documents"] = documents.reindex(index).to_numpy()
@@ -95,8 +105,14 @@ def matrix_quotes(
     """The fragments behind one cell (or a whole row or column when one side is None).
 
     ``coding`` is a coding behind each fragment (:func:`~workbench.patterns.place_of`)."""
-    frame = fragments(db, selection, user=user, details=False, respondent=respondent,
-                      codes=None if code is None else [code])
+    frame = fragments(
+        db,
+        selection,
+        user=user,
+        details=False,
+        respondent=respondent,
+        codes=None if code is None else [code],
+    )
     frame = frame.assign(coding=frame["fragment_id"])
     return with_attributes(db, with_text(db, frame.reset_index(drop=True)))
 
@@ -117,15 +133,17 @@ def code_frequencies(
     Respondents without a value for ``by`` form the group "(geen waarde)".
     """
     if by is not None and by not in attribute_names(db):
-        raise InputError("patterns.unknown_attribute", name=by,
-                         known=", ".join(attribute_names(db)))
+        raise InputError(
+            "patterns.unknown_attribute", name=by, known=", ".join(attribute_names(db))
+        )
     people = respondents(db, selection, user=user)
     if by is None:
         people["group"] = "alle"
     else:
         values = pd.read_sql_query(
             "SELECT respondent_id, value AS [group] FROM attribute_values WHERE attribute = ?",
-            db.conn, params=[by],
+            db.conn,
+            params=[by],
         ).astype({"respondent_id": "Int64"})
         people = people.merge(values, on="respondent_id", how="left")
         people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
@@ -138,8 +156,6 @@ def code_frequencies(
     )
     sizes = people.groupby("group")["respondent"].nunique().rename("group_size")
     full = pd.MultiIndex.from_product([sorted(sizes.index), columns], names=["group", "code"])
-    table = counted.reindex(full, fill_value=0).reset_index().merge(
-        sizes.reset_index(), on="group"
-    )
+    table = counted.reindex(full, fill_value=0).reset_index().merge(sizes.reset_index(), on="group")
     table["share"] = (table["respondents"] / table["group_size"]).round(4)
     return table[["group", "code", "fragments", "respondents", "group_size", "share"]]

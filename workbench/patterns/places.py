@@ -23,12 +23,18 @@ def place_of(db: Database, coding: int, *, user: str) -> dict[str, Any]:
     segment); a free span gives its offsets and ``segment_id`` None. Needs ``read``.
     """
     access.require(db, user, "read")
-    found = db.execute("SELECT document_id, segment_id, start_char, end_char FROM codings "
-                       "WHERE id = ?", [int(coding)]).fetchone()
+    found = db.execute(
+        "SELECT document_id, segment_id, start_char, end_char FROM codings WHERE id = ?",
+        [int(coding)],
+    ).fetchone()
     if found is None:
         raise NotFound("patterns.unknown_coding", coding=coding)
     document_id, segment_id, start, end = found
     if segment_id is not None:
-        return {"document_id": document_id, "segment_id": segment_id,
-                "start_char": None, "end_char": None}
+        return {
+            "document_id": document_id,
+            "segment_id": segment_id,
+            "start_char": None,
+            "end_char": None,
+        }
     return {"document_id": document_id, "segment_id": None, "start_char": start, "end_char": end}

@@ -10,7 +10,11 @@ from sqlite_utils import Database
 from workbench.errors import NotFound
 from workbench.patterns.cascades import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, descendants, life_order
 from workbench.patterns.fragments import (
-    Selection, codes_table, fragments, respondents, with_text,
+    Selection,
+    codes_table,
+    fragments,
+    respondents,
+    with_text,
 )
 
 
@@ -18,9 +22,9 @@ from workbench.patterns.fragments import (
 class Profile:
     respondent: str
     pseudonym: str | None
-    attributes: pd.DataFrame   # attribute, value
-    codes: pd.DataFrame        # code, name, fragments, share (of this person's fragments)
-    timeline: pd.DataFrame     # every fragment in life-story order, with its kind and coding
+    attributes: pd.DataFrame  # attribute, value
+    codes: pd.DataFrame  # code, name, fragments, share (of this person's fragments)
+    timeline: pd.DataFrame  # every fragment in life-story order, with its kind and coding
 
 
 def respondent_profile(
@@ -35,10 +39,10 @@ def respondent_profile(
     attributes = pd.read_sql_query(
         "SELECT v.attribute, v.value FROM attribute_values v JOIN attributes a "
         "ON a.name = v.attribute WHERE v.respondent_id = ? ORDER BY a.position, a.name",
-        db.conn, params=[None if pd.isna(rid) else int(rid)],
+        db.conn,
+        params=[None if pd.isna(rid) else int(rid)],
     )
-    frame = with_text(db, fragments(db, selection, user=user, details=False,
-                                    respondent=respondent))
+    frame = with_text(db, fragments(db, selection, user=user, details=False, respondent=respondent))
     table = codes_table(db)
     counts = frame["code"].value_counts().rename("fragments")
     codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]
@@ -49,9 +53,26 @@ def respondent_profile(
     timeline["kind"] = "other"
     timeline.loc[timeline["code"].isin(follow), "kind"] = "follower"
     timeline.loc[timeline["code"].isin(losses), "kind"] = "loss"
-    timeline = timeline.rename(columns={"fragment_id": "coding"})[[
-        "story_rank", "code", "kind", "life_year", "life_age", "life_key", "document",
-        "seg_first", "speaker", "text", "coders", "coding"]]
-    return Profile(respondent=respondent, pseudonym=found["pseudonym"].iloc[0],
-                   attributes=attributes, codes=codes.reset_index(drop=True),
-                   timeline=timeline.reset_index(drop=True))
+    timeline = timeline.rename(columns={"fragment_id": "coding"})[
+        [
+            "story_rank",
+            "code",
+            "kind",
+            "life_year",
+            "life_age",
+            "life_key",
+            "document",
+            "seg_first",
+            "speaker",
+            "text",
+            "coders",
+            "coding",
+        ]
+    ]
+    return Profile(
+        respondent=respondent,
+        pseudonym=found["pseudonym"].iloc[0],
+        attributes=attributes,
+        codes=codes.reset_index(drop=True),
+        timeline=timeline.reset_index(drop=True),
+    )

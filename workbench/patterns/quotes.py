@@ -16,11 +16,28 @@ from sqlite_utils import Database
 from workbench.errors import InputError
 from workbench.patterns.cooccurrence import check_scope, meeting_pairs
 from workbench.patterns.fragments import (
-    Selection, check_codes, fragments, with_attributes, with_text,
+    Selection,
+    check_codes,
+    fragments,
+    with_attributes,
+    with_text,
 )
 
-QUOTE_COLUMNS = ["respondent", "pseudonym", "document", "speaker", "code", "text", "coders",
-                 "seg_first", "start_char", "end_char", "life_year", "life_age", "coding"]
+QUOTE_COLUMNS = [
+    "respondent",
+    "pseudonym",
+    "document",
+    "speaker",
+    "code",
+    "text",
+    "coders",
+    "seg_first",
+    "start_char",
+    "end_char",
+    "life_year",
+    "life_age",
+    "coding",
+]
 
 
 def quotes(
@@ -59,8 +76,7 @@ def quotes(
         met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
         hits = hits[~hits["fragment_id"].isin(met["fragment_a"])]
     hits = hits.sort_values(["respondent", "document_id", "start_char", "code"])
-    out = with_attributes(db, with_text(db, hits.reset_index(drop=True),
-                                        pseudonymise=pseudonymise))
+    out = with_attributes(db, with_text(db, hits.reset_index(drop=True), pseudonymise=pseudonymise))
     out["coding"] = out["fragment_id"]  # the place in the interview (patterns.place_of)
     extra = [c for c in out.columns if c not in QUOTE_COLUMNS and c not in _INTERNAL]
     out = out[QUOTE_COLUMNS + extra]
@@ -71,5 +87,13 @@ def quotes(
     return out
 
 
-_INTERNAL = {"fragment_id", "document_id", "respondent_id", "n_codings", "seg_last",
-             "turn_first", "turn_last", "speaker_role"}
+_INTERNAL = {
+    "fragment_id",
+    "document_id",
+    "respondent_id",
+    "n_codings",
+    "seg_last",
+    "turn_first",
+    "turn_last",
+    "speaker_role",
+}

@@ -26,8 +26,19 @@ from workbench.privacy.pseudonyms import (
 )
 
 __all__ = [
-    "PseudonymisedText", "accepted_names", "add_known_name", "apply_pseudonyms", "candidates",
-    "decide", "detect",
-    "documents_not_checked", "key_file", "pseudonymise_free_text", "pseudonymise_range",
-    "pseudonymise_table", "pseudonymised_document", "read_key", "require_pseudonymised",
+    "PseudonymisedText",
+    "accepted_names",
+    "add_known_name",
+    "apply_pseudonyms",
+    "candidates",
+    "decide",
+    "detect",
+    "documents_not_checked",
+    "key_file",
+    "pseudonymise_free_text",
+    "pseudonymise_range",
+    "pseudonymise_table",
+    "pseudonymised_document",
+    "read_key",
+    "require_pseudonymised",
 ]

@@ -63,8 +63,15 @@ def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = Fal
         if source_key.exists():
             _private_copy(source_key, key_path(target))
     with transaction(db):
-        record_event(db, actor, "project.backup", "project", None, None,
-                     {"file": target.name, "with_key": with_key})
+        record_event(
+            db,
+            actor,
+            "project.backup",
+            "project",
+            None,
+            None,
+            {"file": target.name, "with_key": with_key},
+        )
     return target
 
 
@@ -96,8 +103,10 @@ def check_project_file(path: str | Path) -> dict[str, Any]:
         unknown = [name for name in applied if name not in known]
         if unknown:
             raise InputError("backup.newer_schema", path=str(path), migration=unknown[0])
-        counts = {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
-                  for t in ("documents", "codings", "events")}
+        counts = {
+            t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+            for t in ("documents", "codings", "events")
+        }
     finally:
         conn.close()
     return {"path": str(path), "migrations": len(applied), **counts}
@@ -162,13 +171,28 @@ def restore(
     db = open_project(project, create=False)
     try:
         with transaction(db):
-            record_event(db, actor, "project.restore", "project", None, None,
-                         {"from": source.name, "replaced": replaced.name if replaced else None,
-                          "key_restored": key is not None})
+            record_event(
+                db,
+                actor,
+                "project.restore",
+                "project",
+                None,
+                None,
+                {
+                    "from": source.name,
+                    "replaced": replaced.name if replaced else None,
+                    "key_restored": key is not None,
+                },
+            )
     finally:
         db.close()
-    return {**info, "project": str(project), "replaced": str(replaced) if replaced else None,
-            "key": str(key) if key else None, "key_path": str(key_path(project))}
+    return {
+        **info,
+        "project": str(project),
+        "replaced": str(replaced) if replaced else None,
+        "key": str(key) if key else None,
+        "key_path": str(key_path(project)),
+    }
 
 
 def _restore_key(source: Path, project: Path) -> Path | None:

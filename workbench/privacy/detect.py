@@ -26,31 +26,165 @@ KINDS = ("person", "place", "organisation", "other")
 
 # Lower-case particles inside Dutch (and a few Flemish/foreign) surnames and place names.
 PARTICLES = frozenset(
-    {"van", "de", "der", "den", "ter", "ten", "te", "'t", "’t", "la", "le", "du", "von", "di",
-     "da", "del", "el", "op"}
+    {
+        "van",
+        "de",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "te",
+        "'t",
+        "’t",
+        "la",
+        "le",
+        "du",
+        "von",
+        "di",
+        "da",
+        "del",
+        "el",
+        "op",
+    }
 )
 # Capitalised words that are not identifying names in these transcripts (besides stop words).
 COMMON_WORDS = frozenset(
-    {"interviewer", "respondent", "int", "resp", "ja", "nee", "nou", "oké", "ok", "okay", "hè",
-     "he", "hm", "hmm", "uh", "uhm", "eh", "ehm", "ah", "oh", "o", "jawel", "precies", "klopt",
-     "god", "heer", "here", "jezus", "mevrouw", "meneer", "mw", "dhr", "mevr", "dokter",
-     "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
-     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-     "oktober", "november", "december", "kerst", "kerstmis", "pasen", "nederlands", "engels",
-     "corona", "covid", "tv", "pc", "wc", "aow", "ps", "nb", "inderdaad", "gewoon", "natuurlijk",
-     "tja", "zeg", "kijk", "goh", "jeetje", "nouja", "sorry", "dank", "bedankt", "welkom",
-     "hallo", "hoi", "dag", "doei", "stilte", "lacht", "pauze", "onverstaanbaar", "zucht"}
+    {
+        "interviewer",
+        "respondent",
+        "int",
+        "resp",
+        "ja",
+        "nee",
+        "nou",
+        "oké",
+        "ok",
+        "okay",
+        "hè",
+        "he",
+        "hm",
+        "hmm",
+        "uh",
+        "uhm",
+        "eh",
+        "ehm",
+        "ah",
+        "oh",
+        "o",
+        "jawel",
+        "precies",
+        "klopt",
+        "god",
+        "heer",
+        "here",
+        "jezus",
+        "mevrouw",
+        "meneer",
+        "mw",
+        "dhr",
+        "mevr",
+        "dokter",
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+        "kerst",
+        "kerstmis",
+        "pasen",
+        "nederlands",
+        "engels",
+        "corona",
+        "covid",
+        "tv",
+        "pc",
+        "wc",
+        "aow",
+        "ps",
+        "nb",
+        "inderdaad",
+        "gewoon",
+        "natuurlijk",
+        "tja",
+        "zeg",
+        "kijk",
+        "goh",
+        "jeetje",
+        "nouja",
+        "sorry",
+        "dank",
+        "bedankt",
+        "welkom",
+        "hallo",
+        "hoi",
+        "dag",
+        "doei",
+        "stilte",
+        "lacht",
+        "pauze",
+        "onverstaanbaar",
+        "zucht",
+    }
 )
 ORGANISATION_WORDS = frozenset(
-    {"stichting", "gemeente", "vereniging", "ziekenhuis", "kerk", "bank", "voedselbank", "zorg",
-     "welzijn", "school", "college", "universiteit", "hogeschool", "bv", "nv", "centrum",
-     "woningcorporatie", "wijkteam", "buurthuis", "huisartsenpraktijk", "kliniek", "ggz", "ggd",
-     "uwv", "sociale", "dienst", "fonds", "club", "bibliotheek", "parochie", "moskee"}
+    {
+        "stichting",
+        "gemeente",
+        "vereniging",
+        "ziekenhuis",
+        "kerk",
+        "bank",
+        "voedselbank",
+        "zorg",
+        "welzijn",
+        "school",
+        "college",
+        "universiteit",
+        "hogeschool",
+        "bv",
+        "nv",
+        "centrum",
+        "woningcorporatie",
+        "wijkteam",
+        "buurthuis",
+        "huisartsenpraktijk",
+        "kliniek",
+        "ggz",
+        "ggd",
+        "uwv",
+        "sociale",
+        "dienst",
+        "fonds",
+        "club",
+        "bibliotheek",
+        "parochie",
+        "moskee",
+    }
 )
 PLACE_PREPOSITIONS = frozenset({"in", "naar", "uit", "te", "vanuit", "richting", "rond", "nabij"})
 SENTENCE_END = frozenset(".!?…:;\"“”‘'()[]-–—\n")
-NER_KINDS = {"PERSON": "person", "PER": "person", "GPE": "place", "LOC": "place",
-             "FAC": "place", "ORG": "organisation"}
+NER_KINDS = {
+    "PERSON": "person",
+    "PER": "person",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "ORG": "organisation",
+}
 
 _TOKEN = re.compile(r"['’]t\b|\w+(?:['’.-]\w+)*", re.UNICODE)
 
@@ -126,7 +260,7 @@ def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int
     def after_particles(k: int) -> int:
         """Index of the first token from ``k`` on that is not a particle on the same line."""
         while k < len(tokens) and tokens[k][2].lower() in PARTICLES:
-            if "\n" in text[tokens[k - 1][1]:tokens[k][0]]:
+            if "\n" in text[tokens[k - 1][1] : tokens[k][0]]:
                 return len(tokens)
             k += 1
         return k
@@ -147,21 +281,25 @@ def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int
             continue
         words, j, last_end = [word], i + 1, end
         if word.lower() in PARTICLES:
-            words.extend(t[2] for t in tokens[i + 1:k + 1])
+            words.extend(t[2] for t in tokens[i + 1 : k + 1])
             last_end, j = tokens[k][1], k + 1
         while j < len(tokens):
             k = after_particles(j)
-            if k >= len(tokens) or not name_word(k) or (
-                k > j and tokens[k][2].lower() in ORGANISATION_WORDS
+            if (
+                k >= len(tokens)
+                or not name_word(k)
+                or (k > j and tokens[k][2].lower() in ORGANISATION_WORDS)
             ):  # "Jan de Vries van Stichting Oost" is two names
                 break
-            gap = text[last_end:tokens[k][0]]
+            gap = text[last_end : tokens[k][0]]
             if "\n" in gap or any(c in SENTENCE_END for c in gap if c not in " '’"):
                 break
-            words.extend(t[2] for t in tokens[j:k + 1])
+            words.extend(t[2] for t in tokens[j : k + 1])
             last_end, j = tokens[k][1], k + 1
-        if len(words) == 1 and _sentence_initial(text, start) and (
-            word.lower() in lowercase_vocab or simplemma.is_known(word.lower(), lang="nl")
+        if (
+            len(words) == 1
+            and _sentence_initial(text, start)
+            and (word.lower() in lowercase_vocab or simplemma.is_known(word.lower(), lang="nl"))
         ):  # one capitalised word opening a sentence: only when it is no ordinary word
             i += 1
             continue
@@ -191,9 +329,7 @@ def ner_names(nlp: Language, text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def find_names(
-    texts: dict[int, str], *, nlp: Language | None = None
-) -> dict[str, Candidate]:
+def find_names(texts: dict[int, str], *, nlp: Language | None = None) -> dict[str, Candidate]:
     """Candidates keyed by their exact string, over ``texts`` (document id -> text)."""
     use_ner = nlp is not None and "ner" in nlp.pipe_names
     vocab = set() if use_ner else lowercase_vocabulary(texts.values())

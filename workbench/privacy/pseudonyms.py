@@ -29,7 +29,13 @@ from workbench import access
 from workbench.errors import InputError, NotFound
 from workbench.privacy.detect import KINDS, Candidate, Occurrence, find_names, occurrences
 from workbench.privacy.key import (
-    KeyEntry, PseudonymKey, editing_key, key_path, load_key, project_file, remove_stale_copies,
+    KeyEntry,
+    PseudonymKey,
+    editing_key,
+    key_path,
+    load_key,
+    project_file,
+    remove_stale_copies,
 )
 from workbench.store import now, record_event, transaction
 
@@ -58,14 +64,17 @@ def _texts(db: Database, document_ids: list[int] | None) -> dict[int, str]:
 
 def _context(text: str, start: int, end: int, width: int) -> dict[str, Any]:
     return {
-        "left": text[max(0, start - width):start].replace("\n", " "),
+        "left": text[max(0, start - width) : start].replace("\n", " "),
         "match": text[start:end],
-        "right": text[end:end + width].replace("\n", " "),
+        "right": text[end : end + width].replace("\n", " "),
     }
 
 
 def detect(
-    db: Database, *, actor: str, nlp: Language | None = None,
+    db: Database,
+    *,
+    actor: str,
+    nlp: Language | None = None,
     document_ids: list[int] | None = None,
 ) -> dict[str, Candidate]:
     """What the detector finds (the slow part of :func:`candidates`; cache it per import)."""
@@ -95,33 +104,39 @@ def candidates(
     found = dict(detected) if detected is not None else find_names(texts, nlp=nlp)
 
     def everywhere(name: str) -> list[Occurrence]:
-        return [Occurrence(doc, s, e) for doc, text in texts.items()
-                for s, e in occurrences(text, name)]
+        return [
+            Occurrence(doc, s, e) for doc, text in texts.items() for s, e in occurrences(text, name)
+        ]
 
     for names in key.known_names.values():
         for known in names:
-            found[known["name"]] = Candidate(known["name"], known.get("kind", "person"), "known",
-                                             everywhere(known["name"]))
+            found[known["name"]] = Candidate(
+                known["name"], known.get("kind", "person"), "known", everywhere(known["name"])
+            )
     for original, entry in key.entries.items():
         if original not in found:  # decided earlier; still show it
             found[original] = Candidate(original, entry.kind, "key", everywhere(original))
     out = []
     for original, cand in found.items():
         entry = key.entries.get(original)
-        out.append({
-            "original": original,
-            "kind": entry.kind if entry else cand.kind,
-            "source": cand.source,
-            "count": cand.count,
-            "documents": cand.document_ids,
-            "status": entry.status if entry else "new",
-            "replacement": entry.replacement if entry else None,
-            "contexts": [
-                {"document_id": o.document_id, **_context(texts[o.document_id], o.start_char,
-                                                          o.end_char, width)}
-                for o in cand.occurrences[:examples]
-            ],
-        })
+        out.append(
+            {
+                "original": original,
+                "kind": entry.kind if entry else cand.kind,
+                "source": cand.source,
+                "count": cand.count,
+                "documents": cand.document_ids,
+                "status": entry.status if entry else "new",
+                "replacement": entry.replacement if entry else None,
+                "contexts": [
+                    {
+                        "document_id": o.document_id,
+                        **_context(texts[o.document_id], o.start_char, o.end_char, width),
+                    }
+                    for o in cand.occurrences[:examples]
+                ],
+            }
+        )
     order = {"new": 0, "accepted": 1, "rejected": 2}
     out.sort(key=lambda c: (order[c["status"]], -c["count"], c["original"]))
     return out
@@ -132,7 +147,8 @@ def next_replacement(key: PseudonymKey, kind: str) -> str:
     label = LABELS[kind]
     pattern = re.compile(rf"^\[{label} (\d+)\]$")
     used = [
-        int(m.group(1)) for e in key.entries.values()
+        int(m.group(1))
+        for e in key.entries.values()
         if e.replacement and (m := pattern.match(e.replacement))
     ]
     return f"[{label} {max(used, default=0) + 1}]"
@@ -171,19 +187,26 @@ def decide(
             if replacement is not None:
                 replacement = replacement.strip()
                 if not replacement or len(replacement) > MAX_REPLACEMENT:
-                    raise InputError("privacy.bad_replacement", replacement=replacement,
-                                     max=MAX_REPLACEMENT)
+                    raise InputError(
+                        "privacy.bad_replacement", replacement=replacement, max=MAX_REPLACEMENT
+                    )
                 accepted = {normal_name(e.original) for e in key.accepted()}
                 if normal_name(replacement) in accepted or _name_pattern(
-                        sorted(accepted | {normal_name(original)}),
+                    sorted(accepted | {normal_name(original)}),
                 ).search(replacement):
                     raise InputError("privacy.replacement_is_a_name", replacement=replacement)
             elif entry and entry.replacement:
                 replacement = entry.replacement
             else:
                 replacement = next_replacement(key, kind)
-        new = KeyEntry(original, kind, "accepted" if accept else "rejected",
-                       replacement if accept else None, actor, now())
+        new = KeyEntry(
+            original,
+            kind,
+            "accepted" if accept else "rejected",
+            replacement if accept else None,
+            actor,
+            now(),
+        )
         key.entries[original] = new
     with transaction(db):
         _log_decision(db, new, actor=actor)
@@ -194,8 +217,12 @@ def decide(
 
 def _log_decision(db: Database, entry: KeyEntry, *, actor: str, recovered: bool = False) -> None:
     # the log says what was decided, never which name: the name stays in the key file
-    after = {"status": entry.status, "kind": entry.kind, "replacement": entry.replacement,
-             "decided_at": entry.decided_at}
+    after = {
+        "status": entry.status,
+        "kind": entry.kind,
+        "replacement": entry.replacement,
+        "decided_at": entry.decided_at,
+    }
     if recovered:
         after["recovered"] = True
     record_event(db, actor, "pseudonym.decide", "pseudonyms", entry.replacement, None, after)
@@ -216,13 +243,17 @@ def recover(db: Database, *, actor: str | None) -> int:
         data = json.loads(after or "{}")
         logged_at.add(data.get("decided_at"))
         logged.add((data.get("status"), data.get("replacement")))
-    missing = [e for e in load_key(path).entries.values()
-               if e.decided_at not in logged_at and (e.status, e.replacement) not in logged]
+    missing = [
+        e
+        for e in load_key(path).entries.values()
+        if e.decided_at not in logged_at and (e.status, e.replacement) not in logged
+    ]
     if missing:
         with transaction(db):
             for entry in missing:
-                _log_decision(db, entry, actor=entry.decided_by or actor or "onderzoeker",
-                              recovered=True)
+                _log_decision(
+                    db, entry, actor=entry.decided_by or actor or "onderzoeker", recovered=True
+                )
     return len(missing)
 
 
@@ -361,7 +392,8 @@ def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]
         for replacement in sorted(wanted_replacements):
             db.execute(
                 "INSERT OR IGNORE INTO pseudonyms (replacement, kind, created_at, created_by) "
-                "VALUES (?, ?, ?, ?)", [replacement, kinds.get(replacement, "other"), stamp, actor],
+                "VALUES (?, ?, ?, ?)",
+                [replacement, kinds.get(replacement, "other"), stamp, actor],
             )
         ids = {r: pid for pid, r in db.execute("SELECT id, replacement FROM pseudonyms")}
         for replacement, pid in ids.items():
@@ -382,9 +414,13 @@ def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]
                 )
                 added += 1
         total = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
-        result = {"added": added, "removed": removed, "spans": total,
-                  "pseudonyms": len(wanted_replacements),
-                  "max_document_id": db.execute("SELECT max(id) FROM documents").fetchone()[0]}
+        result = {
+            "added": added,
+            "removed": removed,
+            "spans": total,
+            "pseudonyms": len(wanted_replacements),
+            "max_document_id": db.execute("SELECT max(id) FROM documents").fetchone()[0],
+        }
         record_event(db, actor, "pseudonymise.apply", "pseudonym_spans", None, None, result)
     return result
 
@@ -400,9 +436,10 @@ def documents_not_checked(db: Database, document_ids: list[int] | None = None) -
         "SELECT after FROM events WHERE action = 'pseudonymise.apply' ORDER BY id DESC LIMIT 1"
     ).fetchone()
     seen = json.loads(last[0]).get("max_document_id", 0) if last else 0
-    out = {int(r[0]) for r in db.execute(
-        "SELECT id FROM documents WHERE id > ? ORDER BY id", [seen or 0]
-    )}
+    out = {
+        int(r[0])
+        for r in db.execute("SELECT id FROM documents WHERE id > ? ORDER BY id", [seen or 0])
+    }
     out |= set(_differences(db, accepted_names(db), document_ids))
     if document_ids is not None:
         out &= set(document_ids)
@@ -436,9 +473,9 @@ def export_warning(db: Database) -> str:
 
 @dataclass(frozen=True)
 class ReplacedSpan:
-    start_char: int      # in the original text
+    start_char: int  # in the original text
     end_char: int
-    new_start: int       # in the pseudonymised text
+    new_start: int  # in the pseudonymised text
     new_end: int
     replacement: str
 
@@ -487,11 +524,13 @@ class PseudonymisedText:
 
 def _spans(db: Database, document_id: int, start: int, end: int) -> list[tuple[int, int, str]]:
     return [
-        (int(s), int(e), r) for s, e, r in db.execute(
+        (int(s), int(e), r)
+        for s, e, r in db.execute(
             "SELECT s.start_char, s.end_char, p.replacement FROM pseudonym_spans s "
             "JOIN pseudonyms p ON p.id = s.pseudonym_id "
             "WHERE s.document_id = ? AND s.end_char > ? AND s.start_char < ? "
-            "ORDER BY s.start_char", [document_id, start, end],
+            "ORDER BY s.start_char",
+            [document_id, start, end],
         )
     ]
 
@@ -545,8 +584,10 @@ def replace_names(db: Database, texts: list[str]) -> list[str]:
     pattern = _name_pattern(list(names))
     if pattern is None:
         return list(texts)
-    return [pattern.sub(lambda m: names[normal_name(m.group())], text) if text else text
-            for text in texts]
+    return [
+        pattern.sub(lambda m: names[normal_name(m.group())], text) if text else text
+        for text in texts
+    ]
 
 
 def pseudonymise_table(db: Database, frame: Any) -> Any:
@@ -582,11 +623,11 @@ def replace_in_tables(db: Database, frames: list[Any]) -> list[Any]:
     replaced = replace_names(db, texts + labels)
     at = 0
     for i, column, values in cells:
-        new = replaced[at:at + len(values)]
+        new = replaced[at : at + len(values)]
         frames[i][column] = [r if isinstance(v, str) else v for v, r in zip(values, new)]
         at += len(values)
     for frame in frames:
-        names = replaced[at:at + len(frame.columns)]
+        names = replaced[at : at + len(frame.columns)]
         frame.columns = [n if isinstance(c, str) else c for c, n in zip(frame.columns, names)]
         at += len(names)
     return frames

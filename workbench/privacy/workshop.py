@@ -85,8 +85,15 @@ def assign_fragments(
                 [user, segment_id, group, position, now(), actor],
             )
             added += cur.rowcount
-        record_event(db, actor, "workshop.assign", "workshop_assignments", user, None,
-                     {"user": user, "group": group, "segments": list(segment_ids)})
+        record_event(
+            db,
+            actor,
+            "workshop.assign",
+            "workshop_assignments",
+            user,
+            None,
+            {"user": user, "group": group, "segments": list(segment_ids)},
+        )
     return added
 
 
@@ -101,8 +108,15 @@ def unassign_fragments(
             sql += f" AND segment_id IN ({', '.join('?' * len(segment_ids))})"
             params += list(segment_ids)
         removed = db.execute(sql, params).rowcount
-        record_event(db, actor, "workshop.unassign", "workshop_assignments", user,
-                     {"segments": segment_ids}, None)
+        record_event(
+            db,
+            actor,
+            "workshop.unassign",
+            "workshop_assignments",
+            user,
+            {"segments": segment_ids},
+            None,
+        )
     return removed
 
 
@@ -123,10 +137,13 @@ def assignments(db: Database, *, actor: str) -> list[dict[str, Any]]:
 def my_fragments(db: Database, *, user: str) -> list[int]:
     """The segment ids assigned to ``user``, in the order the researcher gave them."""
     access.require(db, user, "workshop")
-    return [int(r[0]) for r in db.execute(
-        "SELECT segment_id FROM workshop_assignments WHERE user = ? ORDER BY position, id",
-        [user],
-    )]
+    return [
+        int(r[0])
+        for r in db.execute(
+            "SELECT segment_id FROM workshop_assignments WHERE user = ? ORDER BY position, id",
+            [user],
+        )
+    ]
 
 
 def _assignment(db: Database, segment_id: int, user: str) -> str:
@@ -160,8 +177,12 @@ def fragment(db: Database, segment_id: int, *, user: str) -> dict[str, Any]:
     if documents_not_checked(db, [seg["document_id"]]):
         raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
     text = pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
-    return {"segment_id": segment_id, "text": text, "group": group,
-            "choice": _choice(db, segment_id, group)}
+    return {
+        "segment_id": segment_id,
+        "text": text,
+        "group": group,
+        "choice": _choice(db, segment_id, group),
+    }
 
 
 def set_workshop_codes(db: Database, codes: list[str], *, actor: str) -> None:
@@ -180,8 +201,12 @@ def workshop_codes(db: Database, *, user: str) -> list[dict[str, Any]]:
     access.require(db, user, "workshop")
     chosen = get_setting(db, CODES_SETTING) or []
     if chosen:
-        rows = [db.execute("SELECT slug, name, brief, examples FROM codes WHERE slug = ?",
-                           [slug]).fetchone() for slug in chosen]
+        rows = [
+            db.execute(
+                "SELECT slug, name, brief, examples FROM codes WHERE slug = ?", [slug]
+            ).fetchone()
+            for slug in chosen
+        ]
         rows = [r for r in rows if r is not None]
     else:
         rows = db.execute(
@@ -191,8 +216,14 @@ def workshop_codes(db: Database, *, user: str) -> list[dict[str, Any]]:
     cards = []
     for slug, name, brief, examples in rows:
         quotes = json.loads(examples or "[]")
-        cards.append({"code": slug, "name": name, "brief": brief or "",
-                      "example": quotes[0] if quotes else ""})
+        cards.append(
+            {
+                "code": slug,
+                "name": name,
+                "brief": brief or "",
+                "example": quotes[0] if quotes else "",
+            }
+        )
     # an example quote taken from the data could hold a name: the key replaces it here too
     for card, example in zip(cards, replace_names(db, [c["example"] for c in cards])):
         card["example"] = example
@@ -217,25 +248,35 @@ def record_choice(db: Database, segment_id: int, code: str | None, *, user: str)
         new_id = None
         if code is not None:
             new_id = codings.add_coding(db, coder=group, code=code, segment_id=segment_id)
-        record_event(db, user, "workshop.choice", "segments", segment_id,
-                     {"code": before, "group": group}, {"code": code, "group": group})
+        record_event(
+            db,
+            user,
+            "workshop.choice",
+            "segments",
+            segment_id,
+            {"code": before, "group": group},
+            {"code": code, "group": group},
+        )
     return new_id
 
 
-def segments_for_assignment(
-    db: Database, document_id: int, *, actor: str
-) -> list[dict[str, Any]]:
+def segments_for_assignment(db: Database, document_id: int, *, actor: str) -> list[dict[str, Any]]:
     """A document's segments as the co-researcher would see them, to pick from."""
     access.require(db, actor, "workshop.manage")
     rows = db.execute(
         "SELECT s.id, s.position, s.start_char, s.end_char, coalesce(p.role, 'other') "
         "FROM segments s JOIN turns t ON t.id = s.turn_id "
         "LEFT JOIN speakers p ON p.id = t.speaker_id "
-        "WHERE s.document_id = ? ORDER BY s.position", [document_id],
+        "WHERE s.document_id = ? ORDER BY s.position",
+        [document_id],
     ).fetchall()
     whole = pseudonymise_range(db, document_id, 0, 2**62)
     return [
-        {"segment_id": sid, "position": pos, "speaker_role": role,
-         "text": whole.text[slice(*whole.map_span(start, end))]}
+        {
+            "segment_id": sid,
+            "position": pos,
+            "speaker_role": role,
+            "text": whole.text[slice(*whole.map_span(start, end))],
+        }
         for sid, pos, start, end, role in rows
     ]

@@ -12,13 +12,30 @@ from workbench.suggest.codes import CodeSpec, codes_from_file, codes_from_projec
 from workbench.suggest.model import Passage, Suggester, Suggestion, analyse
 from workbench.suggest.passages import build_suggester, read_jsonl, suggest_passages, write_jsonl
 from workbench.suggest.project import (
-    ProjectSuggester, retrain, suggest_document, suggest_project, training_data,
+    ProjectSuggester,
+    retrain,
+    suggest_document,
+    suggest_project,
+    training_data,
 )
 from workbench.suggest.rules import RuleScorer
 
 __all__ = [
-    "CodeSpec", "Passage", "ProjectSuggester", "RuleScorer", "Suggester", "Suggestion",
-    "analyse", "build_suggester", "codes_from_file", "codes_from_project", "read_jsonl",
-    "retrain", "suggest_document", "suggest_passages", "suggest_project", "training_data",
+    "CodeSpec",
+    "Passage",
+    "ProjectSuggester",
+    "RuleScorer",
+    "Suggester",
+    "Suggestion",
+    "analyse",
+    "build_suggester",
+    "codes_from_file",
+    "codes_from_project",
+    "read_jsonl",
+    "retrain",
+    "suggest_document",
+    "suggest_passages",
+    "suggest_project",
+    "training_data",
     "write_jsonl",
 ]

@@ -20,7 +20,12 @@ from workbench.suggest.rules import RuleScorer
 from workbench.suggest.scores import precision_recall_f1
 
 HEADLINE_CODES = (
-    "verlies", "schaamte", "energiebalans", "zingeving", "isolement", "bestaansonzekerheid",
+    "verlies",
+    "schaamte",
+    "energiebalans",
+    "zingeving",
+    "isolement",
+    "bestaansonzekerheid",
 )
 
 
@@ -90,13 +95,20 @@ def _summarise(results: list[dict], codes: Sequence[str]) -> dict[str, dict[str,
         values = np.array([r[code] for r in results])
         mean, sd = values.mean(axis=0), values.std(axis=0)
         out[code] = {
-            "precision": mean[0], "recall": mean[1], "f1": mean[2],
-            "precision_sd": sd[0], "recall_sd": sd[1], "f1_sd": sd[2],
+            "precision": mean[0],
+            "recall": mean[1],
+            "f1": mean[2],
+            "precision_sd": sd[0],
+            "recall_sd": sd[1],
+            "f1_sd": sd[2],
         }
     per_run = np.array([[r[c] for c in codes] for r in results]).mean(axis=1)  # runs x (p, r, f)
     out["macro"] = {
-        "precision": float(per_run[:, 0].mean()), "recall": float(per_run[:, 1].mean()),
-        "f1": float(per_run[:, 2].mean()), "precision_sd": float(per_run[:, 0].std()),
-        "recall_sd": float(per_run[:, 1].std()), "f1_sd": float(per_run[:, 2].std()),
+        "precision": float(per_run[:, 0].mean()),
+        "recall": float(per_run[:, 1].mean()),
+        "f1": float(per_run[:, 2].mean()),
+        "precision_sd": float(per_run[:, 0].std()),
+        "recall_sd": float(per_run[:, 1].std()),
+        "f1_sd": float(per_run[:, 2].std()),
     }
     return out

@@ -102,8 +102,14 @@ def codes_from_project(db: Database) -> list[CodeSpec]:
     )
     return [
         CodeSpec(
-            id=r[0], name=r[1] or "", parent=r[2], brief=r[3] or "", definition=r[4] or "",
-            use_when=r[5] or "", examples=_strings(r[6]), counterexamples=_strings(r[7]),
+            id=r[0],
+            name=r[1] or "",
+            parent=r[2],
+            brief=r[3] or "",
+            definition=r[4] or "",
+            use_when=r[5] or "",
+            examples=_strings(r[6]),
+            counterexamples=_strings(r[7]),
             indicators=_strings(r[8]),
         )
         for r in cur.fetchall()

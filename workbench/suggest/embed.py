@@ -40,6 +40,6 @@ def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
     model = _model()
     todo = [i for i, t in enumerate(texts) if t.strip()]
     for start in range(0, len(todo), batch_size):
-        chunk = todo[start:start + batch_size]
+        chunk = todo[start : start + batch_size]
         out[chunk] = np.asarray(model.encode([texts[i] for i in chunk]), dtype=np.float32)
     return out

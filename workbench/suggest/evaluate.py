@@ -31,7 +31,10 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.suggest.model import Suggester
 from workbench.suggest.project import (
-    ProjectSuggester, analysis_segments, build_rules, training_data,
+    ProjectSuggester,
+    analysis_segments,
+    build_rules,
+    training_data,
 )
 from workbench.suggest.scores import alpha_two_coders, precision_recall_f1
 
@@ -68,7 +71,11 @@ def verdict(*, examples: int, proposed: int, correct: int, source: str) -> str:
 
 
 def evaluate(
-    db: Database, *, nlp: Language, user: str, folds: int = MAX_FOLDS,
+    db: Database,
+    *,
+    nlp: Language,
+    user: str,
+    folds: int = MAX_FOLDS,
     model: ProjectSuggester | None = None,
 ) -> list[dict[str, Any]]:
     """One row per code: counts, precision, recall, F1, alpha, intervals, sources, verdict.
@@ -87,8 +94,11 @@ def evaluate(
     k = len(rules.codes_)
     passages = cache.passages_for(nlp, segments)
     # Training labels keep "unknown" (-1); the test truth is what people coded, 0 elsewhere.
-    Y = np.vstack([labels.get(s["id"], np.full(k, -1)) for s in segments]) if segments \
+    Y = (
+        np.vstack([labels.get(s["id"], np.full(k, -1)) for s in segments])
+        if segments
         else np.zeros((0, k), dtype=int)
+    )
     truth_all = Suggester(rules)._with_parents(Y) == 1
     n = len(segments)
     predicted = np.zeros((n, k), dtype=bool)
@@ -114,22 +124,37 @@ def evaluate(
         examples, proposed = int(truth.sum()), int(guess.sum())
         correct = int((truth & guess).sum())
         row: dict[str, Any] = {
-            "code": code, "examples": examples, "proposed": proposed, "correct": correct,
-            "documents": len(documents), "sentences": n,
-            "source": full[j]["source"], "fold_sources": dict(sorted(sources[j].items())),
-            "precision": None, "recall": None, "f1": None, "alpha": None,
-            "precision_interval": None, "recall_interval": None,
+            "code": code,
+            "examples": examples,
+            "proposed": proposed,
+            "correct": correct,
+            "documents": len(documents),
+            "sentences": n,
+            "source": full[j]["source"],
+            "fold_sources": dict(sorted(sources[j].items())),
+            "precision": None,
+            "recall": None,
+            "f1": None,
+            "alpha": None,
+            "precision_interval": None,
+            "recall_interval": None,
         }
         if examples and n >= 4:
             p, r, f = precision_recall_f1(truth, guess)
             alpha = alpha_two_coders(truth.astype(int), guess.astype(int))
-            row.update(precision=round(float(p), 3) if proposed else None,
-                       recall=round(float(r), 3),
-                       f1=round(float(f), 3),
-                       alpha=None if alpha is None else round(float(alpha), 3),
-                       precision_interval=wilson(correct, proposed),
-                       recall_interval=wilson(correct, examples))
-        row["verdict"] = verdict(examples=examples if n >= 4 else 0, proposed=proposed,
-                                 correct=correct, source=row["source"])
+            row.update(
+                precision=round(float(p), 3) if proposed else None,
+                recall=round(float(r), 3),
+                f1=round(float(f), 3),
+                alpha=None if alpha is None else round(float(alpha), 3),
+                precision_interval=wilson(correct, proposed),
+                recall_interval=wilson(correct, examples),
+            )
+        row["verdict"] = verdict(
+            examples=examples if n >= 4 else 0,
+            proposed=proposed,
+            correct=correct,
+            source=row["source"],
+        )
         rows.append(row)
     return rows

@@ -57,8 +57,9 @@ def analyse(
 
         vectors = embed(texts)
     return [
-        Passage(text, lem, result.scores[i], result.evidence[i],
-                None if vectors is None else vectors[i])
+        Passage(
+            text, lem, result.scores[i], result.evidence[i], None if vectors is None else vectors[i]
+        )
         for i, (text, lem) in enumerate(zip(texts, lemma_texts))
     ]
 
@@ -120,9 +121,7 @@ class Suggester(BaseEstimator):
         passages = list(passages)
         Y = np.full((0, k), -1) if Y is None else np.asarray(Y, dtype=int)
         if Y.shape != (len(passages), k):
-            raise ValueError(
-                f"Y must have shape ({len(passages)}, {k}). Got {Y.shape} instead."
-            )
+            raise ValueError(f"Y must have shape ({len(passages)}, {k}). Got {Y.shape} instead.")
         Y = self._with_parents(Y)
         self.thresholds_ = np.full(k, self.default_threshold)
         self.silenced_ = np.zeros(k, dtype=bool)
@@ -137,14 +136,19 @@ class Suggester(BaseEstimator):
             if self.n_positive_[j] == 0 and self.n_negative_[j] >= self.silence_after:
                 self.silenced_[j] = True
         trainable = [
-            j for j in range(k)
+            j
+            for j in range(k)
             if self.n_positive_[j] >= self.min_examples and self.n_negative_[j] >= 2
         ]
         if not trainable:
             return self
         self.vectorizer_ = TfidfVectorizer(
-            token_pattern=r"[^ ]+", lowercase=False, sublinear_tf=True, ngram_range=(1, 2),
-            min_df=1 if len(passages) < 1000 else 2, max_features=50_000,
+            token_pattern=r"[^ ]+",
+            lowercase=False,
+            sublinear_tf=True,
+            ngram_range=(1, 2),
+            min_df=1 if len(passages) < 1000 else 2,
+            max_features=50_000,
         )
         self.uses_embeddings_ = all(p.embedding is not None for p in passages)
         text_features = self.vectorizer_.fit_transform([p.lemmas for p in passages])
@@ -165,17 +169,20 @@ class Suggester(BaseEstimator):
                 # out-of-fold scores: a calibrated probability, not a guess of weights.
                 Z = self._stack_features(oof, rule[rows, j])
                 self.combiners_[j] = LogisticRegression(
-                    C=1.0, solver="liblinear", random_state=0).fit(Z, y)
+                    C=1.0, solver="liblinear", random_state=0
+                ).fit(Z, y)
                 scores = self.combiners_[j].predict_proba(Z)[:, 1]
-            threshold = self._best_threshold(scores, y) if self.tune_thresholds \
-                else self.default_threshold
+            threshold = (
+                self._best_threshold(scores, y) if self.tune_thresholds else self.default_threshold
+            )
             # Learned first, but only where it has shown itself better on this project's own
             # decisions: out of fold, against the code's rules at their threshold. On real
             # text a model fitted on a few dozen examples was often worse than the rules it
             # replaced (../shared/dev-real, 160 passages: macro F1 0.22 when the model always
             # took over, 0.33 with this check).
             if self.guard and _f1(scores >= threshold, y) <= _f1(
-                    rule[rows, j] >= self.default_threshold, y):
+                rule[rows, j] >= self.default_threshold, y
+            ):
                 del self.models_[j]
                 self.combiners_.pop(j, None)
                 continue
@@ -188,8 +195,9 @@ class Suggester(BaseEstimator):
         return np.c_[np.log(p / (1 - p)), rule_scores]
 
     def _new_model(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=500,
-                                  solver="liblinear", random_state=0)
+        return LogisticRegression(
+            C=self.C, class_weight="balanced", max_iter=500, solver="liblinear", random_state=0
+        )
 
     def _with_parents(self, Y: np.ndarray) -> np.ndarray:
         """A passage coded with a child is coded with its parent too."""
@@ -213,7 +221,7 @@ class Suggester(BaseEstimator):
             blocks.append(sparse.csr_matrix(rule * self.rule_feature_weight))
         if self.uses_embeddings_ and self.embedding_weight:
             missing = [p for p in passages if p.embedding is None]
-            if missing:   # embed once and keep it on the passage
+            if missing:  # embed once and keep it on the passage
                 from workbench.suggest.embed import embed
 
                 for passage, vector in zip(missing, embed([p.text for p in missing])):
@@ -255,8 +263,11 @@ class Suggester(BaseEstimator):
             for j, model in self.models_.items():
                 text = model.predict_proba(X)[:, 1]
                 combiner = self.combiners_.get(j)
-                scores[:, j] = text if combiner is None else combiner.predict_proba(
-                    self._stack_features(text, scores[:, j]))[:, 1]
+                scores[:, j] = (
+                    text
+                    if combiner is None
+                    else combiner.predict_proba(self._stack_features(text, scores[:, j]))[:, 1]
+                )
         scores[:, self.silenced_] = 0.0
         return np.clip(scores, 0.0, 1.0)
 
@@ -299,7 +310,8 @@ class Suggester(BaseEstimator):
                 "code": code,
                 "positives": int(self.n_positive_[j]),
                 "negatives": int(self.n_negative_[j]),
-                "source": "silenced" if self.silenced_[j]
+                "source": "silenced"
+                if self.silenced_[j]
                 else ("model" if j in self.models_ else "rules"),
                 "threshold": round(float(self.thresholds_[j]), 3),
             }

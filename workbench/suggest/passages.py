@@ -44,7 +44,9 @@ def read_jsonl(path: str | Path, *, required: dict[str, type]) -> list[dict[str,
                 ) from exc
             if not isinstance(obj, dict):
                 raise InputError(
-                    "suggest.not_an_object", path=str(path), line=number,
+                    "suggest.not_an_object",
+                    path=str(path),
+                    line=number,
                     got=_json_type(obj),
                 )
             for field, kind in required.items():
@@ -57,8 +59,11 @@ def read_jsonl(path: str | Path, *, required: dict[str, type]) -> list[dict[str,
                 if not ok:
                     got = _json_type(value)
                     raise InputError(
-                        f"suggest.bad_line_{kind.__name__}", path=str(path), line=number,
-                        field=field, got=got,
+                        f"suggest.bad_line_{kind.__name__}",
+                        path=str(path),
+                        line=number,
+                        field=field,
+                        got=got,
                     )
             out.append(obj)
     return out
@@ -92,10 +97,13 @@ def respondent_text(text: str) -> str:
     by_speaker: dict[str, list[str]] = {}
     for t in turns:
         if t.speaker:
-            by_speaker.setdefault(t.speaker, []).append(clean[t.start_char:t.end_char])
+            by_speaker.setdefault(t.speaker, []).append(clean[t.start_char : t.end_char])
     roles = guess_roles(by_speaker)
-    kept = [clean[t.start_char:t.end_char] for t in turns
-            if roles.get(t.speaker or "", "respondent") != "interviewer"]
+    kept = [
+        clean[t.start_char : t.end_char]
+        for t in turns
+        if roles.get(t.speaker or "", "respondent") != "interviewer"
+    ]
     return "\n".join(kept) if kept else text
 
 
@@ -148,7 +156,9 @@ def suggest_passages(
 ) -> list[dict[str, Any]]:
     """The output objects for ``items`` (``{"id", "text"}``), in the same order."""
     passages: list[Passage] = analyse(
-        nlp, suggester.rules, [respondent_text(i["text"]) for i in items],
+        nlp,
+        suggester.rules,
+        [respondent_text(i["text"]) for i in items],
         embeddings=bool(getattr(suggester, "uses_embeddings_", False)),
     )
     results = suggester.suggest(passages)

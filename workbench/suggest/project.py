@@ -43,9 +43,7 @@ class TrainingData:
     codes: list[str]
 
 
-def training_data(
-    db: Database, codes: Sequence[str], *, human_only: bool = False
-) -> TrainingData:
+def training_data(db: Database, codes: Sequence[str], *, human_only: bool = False) -> TrainingData:
     """Every segment someone decided on, with per-code labels.
 
     Positive: an accepted coding of the code overlaps the segment. Negative: a rejected
@@ -56,8 +54,10 @@ def training_data(
     index = {c: j for j, c in enumerate(codes)}
     origin = "AND c.origin = 'human'" if human_only else ""
     # Codings on exactly one segment join by id (indexed); free spans by overlap.
-    select = "SELECT s.id, s.document_id, s.text, k.slug, c.status FROM codings c " \
+    select = (
+        "SELECT s.id, s.document_id, s.text, k.slug, c.status FROM codings c "
         "JOIN codes k ON k.id = c.code_id "
+    )
     where = f"WHERE c.status IN ('accepted', 'rejected') {origin}"
     cur = db.execute(
         f"{select} JOIN segments s ON s.id = c.segment_id {where} "
@@ -68,8 +68,9 @@ def training_data(
     )
     rows: dict[int, dict[str, Any]] = {}
     for seg_id, doc_id, text, slug, status in cur.fetchall():
-        entry = rows.setdefault(seg_id, {"doc": doc_id, "text": text, "pos": set(), "neg": set(),
-                                         "labelled": False})
+        entry = rows.setdefault(
+            seg_id, {"doc": doc_id, "text": text, "pos": set(), "neg": set(), "labelled": False}
+        )
         if slug not in index:
             continue
         if status == "accepted":
@@ -87,8 +88,9 @@ def training_data(
             Y[i, j] = 0
         for j in entry["pos"]:
             Y[i, j] = 1
-    return TrainingData(ids, [rows[s]["doc"] for s in ids], [rows[s]["text"] for s in ids], Y,
-                        list(codes))
+    return TrainingData(
+        ids, [rows[s]["doc"] for s in ids], [rows[s]["text"] for s in ids], Y, list(codes)
+    )
 
 
 @dataclass
@@ -176,8 +178,13 @@ def suggest_document(
                     continue
                 new_ids.append(
                     add_coding(
-                        db, coder=coder, code=s.code, segment_id=seg["id"], origin="machine",
-                        status="suggested", score=round(float(s.score), 4),
+                        db,
+                        coder=coder,
+                        code=s.code,
+                        segment_id=seg["id"],
+                        origin="machine",
+                        status="suggested",
+                        score=round(float(s.score), 4),
                         evidence=s.evidence or None,
                     )
                 )
@@ -208,7 +215,8 @@ def _most_specific(rules: RuleScorer, suggestions: list) -> list:
     asking about both only doubles the coder's work.
     """
     parents = {
-        rules.codes_[p] for s in suggestions
+        rules.codes_[p]
+        for s in suggestions
         if (p := rules.parent_index_[rules.codes_.index(s.code)]) is not None
     }
     return [s for s in suggestions if s.code not in parents]

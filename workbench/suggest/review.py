@@ -45,7 +45,7 @@ class Learner:
         self._dirty = False
         self.version = 0
         self.last_fit_seconds = 0.0
-        self.fitted_event = -1     # newest coding event the current model has seen
+        self.fitted_event = -1  # newest coding event the current model has seen
 
     @property
     def model(self) -> ProjectSuggester:
@@ -181,13 +181,14 @@ def review_queue(
         if len(items) >= limit:
             break
     items = items[:limit]
-    if model is not None and nlp is not None:   # evidence from the current model, shown items only
+    if model is not None and nlp is not None:  # evidence from the current model, shown items only
         index = {c: j for j, c in enumerate(model.suggester.codes_)}
         for p in items:
             j = index.get(p["code"])
             if j is not None:
-                p["evidence"] = model.suggester.evidence(passages[p["segment_id"]], j) or p[
-                    "evidence"]
+                p["evidence"] = (
+                    model.suggester.evidence(passages[p["segment_id"]], j) or p["evidence"]
+                )
     _add_context(db, items)
     return items
 
@@ -253,9 +254,13 @@ def _add_context(db: Database, items: list[dict[str, Any]]) -> None:
 
 def open_count(db: Database, *, coder: str) -> int:
     """How many suggestions still wait for ``coder``'s decision."""
-    return int(db.execute(
-        "SELECT count(*) FROM codings WHERE coder = ? AND status = 'suggested' "
-        "AND origin = 'machine'", [coder]).fetchone()[0])
+    return int(
+        db.execute(
+            "SELECT count(*) FROM codings WHERE coder = ? AND status = 'suggested' "
+            "AND origin = 'machine'",
+            [coder],
+        ).fetchone()[0]
+    )
 
 
 def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, Any]]:
@@ -277,10 +282,16 @@ def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, 
     rows = []
     for r in cur.fetchall():
         taken, refused = int(r[5] or 0), int(r[6] or 0)
-        rows.append({"code": r[0], "name": r[1], "accepted": int(r[2] or 0),
-                     "rejected": int(r[3] or 0), "open": int(r[4] or 0),
-                     "accepted_share": round(taken / (taken + refused), 3)
-                     if taken + refused else None})
+        rows.append(
+            {
+                "code": r[0],
+                "name": r[1],
+                "accepted": int(r[2] or 0),
+                "rejected": int(r[3] or 0),
+                "open": int(r[4] or 0),
+                "accepted_share": round(taken / (taken + refused), 3) if taken + refused else None,
+            }
+        )
     return rows
 
 

@@ -31,10 +31,10 @@ from workbench.nlp import pipe
 from workbench.suggest import lexicon
 from workbench.suggest.codes import CodeSpec
 
-MIN_COMPOUND_PART = 5      # "geld" is too short to find inside a compound safely
-MAX_EXAMPLE_WORDS = 6      # longer examples are used for similarity only
-SHOW_SIMILARITY = 0.3      # similarity evidence is worked out for scores from here on
-EVIDENCE_PASS_UP = 0.4     # a child passes its evidence to its parent from this score on
+MIN_COMPOUND_PART = 5  # "geld" is too short to find inside a compound safely
+MAX_EXAMPLE_WORDS = 6  # longer examples are used for similarity only
+SHOW_SIMILARITY = 0.3  # similarity evidence is worked out for scores from here on
+EVIDENCE_PASS_UP = 0.4  # a child passes its evidence to its parent from this score on
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Term:
     lemmas: tuple[str, ...]
     weight: float
     negation_proof: bool
-    exact: bool = False   # match the word form only (lexicon entries written "=form")
+    exact: bool = False  # match the word form only (lexicon entries written "=form")
 
 
 @dataclass
@@ -133,8 +133,9 @@ class RuleScorer(BaseEstimator):
                 strong, weak = lexicon.HEADLINE_TERMS[code.id]
                 raw += [(i, t, self.strong_weight) for t in strong]
                 raw += [(i, t, self.weak_weight) for t in weak]
-        self.terms_ = self._compile(nlp, raw, self._weak_lemmas(nlp, codes),
-                                    self._lemma_set(nlp, lexicon.TOPIC_WORDS))
+        self.terms_ = self._compile(
+            nlp, raw, self._weak_lemmas(nlp, codes), self._lemma_set(nlp, lexicon.TOPIC_WORDS)
+        )
         self.terms_ = self._lift_children(self.terms_)
         self.matcher_lemma_ = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.matcher_lower_ = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -184,17 +185,18 @@ class RuleScorer(BaseEstimator):
         """Lemmatise every term once; keep the highest weight per (code, lemma sequence)."""
         texts = [t for _, t, _ in raw]
         best: dict[tuple[int, tuple[str, ...]], Term] = {}
-        self._docs: dict[str, Doc] = {}   # each term's doc, reused for its pattern
+        self._docs: dict[str, Doc] = {}  # each term's doc, reused for its pattern
         proof = set(lexicon.NEGATION_PROOF) | set(lexicon.NEGATION_CUES)
         for (code, text, weight), doc in zip(raw, pipe(nlp, texts)):
             self._docs.setdefault(text, doc)
             exact = text.startswith("=")
-            lems = (tuple(t.lower_ for t in doc if t.text != "=") if exact
-                    else tuple(doc_lemmas(doc)))
+            lems = (
+                tuple(t.lower_ for t in doc if t.text != "=") if exact else tuple(doc_lemmas(doc))
+            )
             if not lems:
                 continue
             if (len(doc) == 1 and doc[0].is_stop) or lems in weak:
-                weight = min(weight, self.weak_weight)   # "alleen", "geld": ambiguous alone
+                weight = min(weight, self.weak_weight)  # "alleen", "geld": ambiguous alone
             elif lems in topics:
                 weight = min(weight, self.topic_weight)  # "hond", "koor": needs company
             key = (code, lems)
@@ -212,8 +214,10 @@ class RuleScorer(BaseEstimator):
         out = []
         for t in terms:
             parent = self.parent_index_[t.code]
-            if parent is not None and t.lemmas in strong.get(parent, set()) and (
-                t.weight < self.strong_weight
+            if (
+                parent is not None
+                and t.lemmas in strong.get(parent, set())
+                and (t.weight < self.strong_weight)
             ):
                 t = Term(t.code, t.text, t.lemmas, self.strong_weight, t.negation_proof, t.exact)
             out.append(t)
@@ -259,7 +263,7 @@ class RuleScorer(BaseEstimator):
             sims = (vectors @ self.profiles_.T).toarray()
             bonus = self.similarity_weight * np.clip(sims - self.similarity_floor, 0, None)
             # One shared word is an indicator's job; similarity counts from two shared lemmas.
-            shared = ((vectors > 0).astype(np.int32) @ (self.profiles_ > 0).astype(np.int32).T)
+            shared = (vectors > 0).astype(np.int32) @ (self.profiles_ > 0).astype(np.int32).T
             bonus[shared.toarray() < 2] = 0.0
             strength += bonus
             # Evidence for a score that came from similarity alone: the shared lemmas (only
@@ -269,7 +273,7 @@ class RuleScorer(BaseEstimator):
             surface: dict[int, dict[str, str]] = {}
             for row, code in zip(*np.nonzero(worth)):
                 if not evidence[row][code]:
-                    if row not in surface:   # show the words as written, not their lemmas
+                    if row not in surface:  # show the words as written, not their lemmas
                         surface[row] = {}
                         for token in docs[row]:
                             lemma = (token.lemma_ or token.lower_).lower()
@@ -345,11 +349,14 @@ class RuleScorer(BaseEstimator):
         hits: list[int] = []
         parts = self.compound_parts_
         for cut in range(MIN_COMPOUND_PART, len(lemma) - 2):
-            head, tail = lemma[:cut], lemma[len(lemma) - cut:]
+            head, tail = lemma[:cut], lemma[len(lemma) - cut :]
             if head in parts and _is_word_part(lemma[cut:], after=True):
                 hits += parts[head]
-            if tail in parts and len(lemma) - cut >= 3 \
-                    and _is_word_part(lemma[:len(lemma) - cut], after=False):
+            if (
+                tail in parts
+                and len(lemma) - cut >= 3
+                and _is_word_part(lemma[: len(lemma) - cut], after=False)
+            ):
                 hits += parts[tail]
         if len(self._compound_cache) < 100_000:
             self._compound_cache[lemma] = hits
@@ -392,6 +399,7 @@ class RuleScorer(BaseEstimator):
 
     def _depth_order(self) -> list[int]:
         """Codes deepest first, so grandchildren reach grandparents."""
+
         def depth(i: int) -> int:
             d, seen = 0, set()
             while self.parent_index_[i] is not None and i not in seen:
@@ -399,6 +407,7 @@ class RuleScorer(BaseEstimator):
                 i = self.parent_index_[i]
                 d += 1
             return d
+
         return sorted(range(len(self.codes_)), key=depth, reverse=True)
 
 
@@ -412,12 +421,15 @@ def _is_word_part(rest: str, *, after: bool) -> bool:
     """
     for link in lexicon.LINKING:
         if after and rest.startswith(link):
-            word = rest[len(link):]
+            word = rest[len(link) :]
         elif not after and rest.endswith(link):
-            word = rest[:len(rest) - len(link)]
+            word = rest[: len(rest) - len(link)]
         else:
             continue
-        if (len(word) >= 3 and word not in lexicon.DERIVATION_SUFFIXES
-                and simplemma.is_known(word, lang="nl")):
+        if (
+            len(word) >= 3
+            and word not in lexicon.DERIVATION_SUFFIXES
+            and simplemma.is_known(word, lang="nl")
+        ):
             return True
     return False

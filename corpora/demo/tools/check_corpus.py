@@ -37,17 +37,36 @@ CODEBOOK = ROOT / "codebooks" / "binnenkant-isolement.yaml"
 
 #: Code ids the codebook contract (team brief, Appendix A) promises.
 CONTRACT_CODES = {
-    "verlies", "verlies-dierbare", "verlies-woning", "verlies-werk", "verlies-gezondheid",
-    "verlies-relatie", "verlies-netwerk", "verliescascade",
-    "schaamte", "energiebalans",
-    "zingeving", "zingeving-mensen", "zingeving-geloof", "zingeving-natuur", "zingeving-dieren",
-    "zingeving-hobby", "zingeving-betekenis", "zingeving-hoop",
-    "isolement", "bestaansonzekerheid",
-    "machteloosheid", "neerwaartse-spiraal", "herstel", "omgevingsfactoren",
-    "persoonskenmerken", "drempels", "lichte-contacten", "brugfiguren",
+    "verlies",
+    "verlies-dierbare",
+    "verlies-woning",
+    "verlies-werk",
+    "verlies-gezondheid",
+    "verlies-relatie",
+    "verlies-netwerk",
+    "verliescascade",
+    "schaamte",
+    "energiebalans",
+    "zingeving",
+    "zingeving-mensen",
+    "zingeving-geloof",
+    "zingeving-natuur",
+    "zingeving-dieren",
+    "zingeving-hobby",
+    "zingeving-betekenis",
+    "zingeving-hoop",
+    "isolement",
+    "bestaansonzekerheid",
+    "machteloosheid",
+    "neerwaartse-spiraal",
+    "herstel",
+    "omgevingsfactoren",
+    "persoonskenmerken",
+    "drempels",
+    "lichte-contacten",
+    "brugfiguren",
 }
-HEADLINE = ["verlies", "schaamte", "energiebalans", "zingeving", "isolement",
-            "bestaansonzekerheid"]
+HEADLINE = ["verlies", "schaamte", "energiebalans", "zingeving", "isolement", "bestaansonzekerheid"]
 FICTION_MARK = re.compile(r"\bfictie[f]?\b|\bfictief\b|\bverzonnen\b", re.IGNORECASE)
 #: Speaker labels that belong to the interviewer; every other label is the respondent.
 INTERVIEWER_LABELS = {"I", "Interviewer", "Int.", "Marieke", "Lotte", "Interviewster"}
@@ -61,8 +80,13 @@ MIN_WORDS, MAX_WORDS = 1500, 3000
 class Transcript:
     """A decoded transcript: its header lines and its turns as (speaker, text) pairs."""
 
-    def __init__(self, header: list[str], turns: list[tuple[str, str]], encoding: str,
-                 units: list[tuple[str, str]] | None = None):
+    def __init__(
+        self,
+        header: list[str],
+        turns: list[tuple[str, str]],
+        encoding: str,
+        units: list[tuple[str, str]] | None = None,
+    ):
         self.header = header
         self.turns = turns
         self.encoding = encoding
@@ -193,8 +217,13 @@ def read_srt(path: Path) -> Transcript:
     return Transcript(header, _merge(units), "srt", units)
 
 
-READERS = {".txt": read_txt, ".docx": read_docx, ".odt": read_odt, ".vtt": read_vtt,
-           ".srt": read_srt}
+READERS = {
+    ".txt": read_txt,
+    ".docx": read_docx,
+    ".odt": read_odt,
+    ".vtt": read_vtt,
+    ".srt": read_srt,
+}
 
 
 def read_transcript(path: Path) -> Transcript:
@@ -243,9 +272,11 @@ def agreement(codings: list[dict], parents: dict[str, str | None] | None = None)
         b = {(f, q) for f, q, c in bram if headline_of(c, parents) == code}
         per_code[code] = (len(a & b), len(a | b))
     return {
-        "units": len(union), "both": len(anna & bram),
+        "units": len(union),
+        "both": len(anna & bram),
         "unit_pct": 100 * len(anna & bram) / max(1, len(union)),
-        "quotes": len(sets), "same_quotes": same_quotes,
+        "quotes": len(sets),
+        "same_quotes": same_quotes,
         "quote_pct": 100 * same_quotes / max(1, len(sets)),
         "per_headline": per_code,
     }
@@ -290,7 +321,9 @@ def main() -> int:
     shipped = set(parents) if parents is not None else None
     valid = set(CONTRACT_CODES) | (shipped or set())
     if shipped is None:
-        print(f"note: {CODEBOOK.relative_to(ROOT)} not found; checked ids against the contract only")
+        print(
+            f"note: {CODEBOOK.relative_to(ROOT)} not found; checked ids against the contract only"
+        )
     else:
         missing = CONTRACT_CODES - shipped
         if missing:
@@ -320,8 +353,10 @@ def main() -> int:
             count = t.full_text.count(c["quote"])
             inside = any(c["quote"] in unit for unit in t.respondent_units())
             if count != 1 or not inside:
-                problems.append(f"{where}: quote found {count}x, inside one respondent turn/cue: {inside}: "
-                                f"{c['quote'][:70]!r}")
+                problems.append(
+                    f"{where}: quote found {count}x, inside one respondent turn/cue: {inside}: "
+                    f"{c['quote'][:70]!r}"
+                )
     births: dict[str, set[int]] = defaultdict(set)
     for c in codings:
         if c["life_year"] is not None and c["life_age"] is not None:
@@ -344,12 +379,16 @@ def main() -> int:
     totals = Counter(c["coder"] for c in codings)
     print(f"{'total':42} {totals['anna']:5d} {totals['bram']:5d}")
     ag = agreement(codings, parents)
-    print(f"\nagreement anna/bram: {ag['both']}/{ag['units']} (file, quote, code) units = "
-          f"{ag['unit_pct']:.1f}%; {ag['same_quotes']}/{ag['quotes']} quotes with identical "
-          f"code sets = {ag['quote_pct']:.1f}%")
+    print(
+        f"\nagreement anna/bram: {ag['both']}/{ag['units']} (file, quote, code) units = "
+        f"{ag['unit_pct']:.1f}%; {ag['same_quotes']}/{ag['quotes']} quotes with identical "
+        f"code sets = {ag['quote_pct']:.1f}%"
+    )
     for code, (both, union) in ag["per_headline"].items():
-        print(f"  {code:20} {both:3d}/{union:3d} = {100 * both / max(1, union):5.1f}%"
-              "  (quotes coded with it or a sub-code)")
+        print(
+            f"  {code:20} {both:3d}/{union:3d} = {100 * both / max(1, union):5.1f}%"
+            "  (quotes coded with it or a sub-code)"
+        )
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:

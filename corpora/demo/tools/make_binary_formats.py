@@ -46,7 +46,7 @@ def parse_source(path: Path) -> tuple[list[str], list[tuple[str, object]]]:
     header = [line for line in lines[:blank] if line.strip()]
     items: list[tuple[str, object]] = []
     table: list[list[str]] | None = None
-    for line in lines[blank + 1:]:
+    for line in lines[blank + 1 :]:
         if not line.strip():
             continue
         if line.strip() == "[tabel]":
@@ -127,8 +127,11 @@ def write_srt(header, items, target: Path) -> None:
 
 
 def write_cp1252_txt(header, items, target: Path) -> None:
-    lines = header + [""] + [f"{label}: {text}" for kind, (label, text) in
-                             ((k, v) for k, v in items if k == "turn")]
+    lines = (
+        header
+        + [""]
+        + [f"{label}: {text}" for kind, (label, text) in ((k, v) for k, v in items if k == "turn")]
+    )
     target.write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
 
 
@@ -192,8 +195,13 @@ def write_odt(header, items, target: Path) -> None:
     freeze_zip(target)
 
 
-WRITERS = {".vtt": write_vtt, ".srt": write_srt, ".docx": write_docx, ".odt": write_odt,
-           ".txt": write_cp1252_txt}
+WRITERS = {
+    ".vtt": write_vtt,
+    ".srt": write_srt,
+    ".docx": write_docx,
+    ".odt": write_odt,
+    ".txt": write_cp1252_txt,
+}
 
 
 def main() -> None:

@@ -47,9 +47,17 @@ def read_plan(path: Path = PLAN) -> list[dict]:
         if current is None or len(parts) != 6:
             raise ValueError(f"{path.name}:{number}: expected 6 fields after a '== file' line")
         both, anna, bram, year, age, quote = parts
-        rows.append({"file": current, "quote": quote.strip(), "both": _codes(both),
-                     "anna": _codes(anna), "bram": _codes(bram),
-                     "life_year": _number(year), "life_age": _number(age)})
+        rows.append(
+            {
+                "file": current,
+                "quote": quote.strip(),
+                "both": _codes(both),
+                "anna": _codes(anna),
+                "bram": _codes(bram),
+                "life_year": _number(year),
+                "life_age": _number(age),
+            }
+        )
     return rows
 
 
@@ -57,10 +65,13 @@ def story_order(rows: list[dict]) -> list[dict]:
     """Sort each file's quotes by where they occur in the transcript (the story's order)."""
     from check_corpus import read_transcript
 
-    texts = {name: read_transcript(TOOLS.parent / name).full_text
-             for name in dict.fromkeys(row["file"] for row in rows)}
-    return sorted(rows, key=lambda r: (list(texts).index(r["file"]),
-                                       texts[r["file"]].find(r["quote"])))
+    texts = {
+        name: read_transcript(TOOLS.parent / name).full_text
+        for name in dict.fromkeys(row["file"] for row in rows)
+    }
+    return sorted(
+        rows, key=lambda r: (list(texts).index(r["file"]), texts[r["file"]].find(r["quote"]))
+    )
 
 
 def codings(rows: list[dict]) -> list[dict]:
@@ -71,9 +82,16 @@ def codings(rows: list[dict]) -> list[dict]:
         for coder in ("anna", "bram"):
             for row in (r for r in rows if r["file"] == name):
                 for code in row["both"] + row[coder]:
-                    out.append({"file": name, "quote": row["quote"], "code": code,
-                                "coder": coder, "life_year": row["life_year"],
-                                "life_age": row["life_age"]})
+                    out.append(
+                        {
+                            "file": name,
+                            "quote": row["quote"],
+                            "code": code,
+                            "coder": coder,
+                            "life_year": row["life_year"],
+                            "life_age": row["life_age"],
+                        }
+                    )
     return out
 
 

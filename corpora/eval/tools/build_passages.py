@@ -23,8 +23,14 @@ from pathlib import Path
 TOOLS = Path(__file__).resolve().parent
 SOURCE = TOOLS / "passages_source.txt"
 OUT = TOOLS.parent / "passages.jsonl"
-LETTERS = {"V": "verlies", "S": "schaamte", "E": "energiebalans", "Z": "zingeving",
-           "I": "isolement", "B": "bestaansonzekerheid"}
+LETTERS = {
+    "V": "verlies",
+    "S": "schaamte",
+    "E": "energiebalans",
+    "Z": "zingeving",
+    "I": "isolement",
+    "B": "bestaansonzekerheid",
+}
 ORDER = list(LETTERS.values())
 GENRES = {"i": "interview", "w": "writing"}
 SENTENCE = re.compile(r"[.?!]+(?=\s|$)")
@@ -47,9 +53,13 @@ def read_source(path: Path = SOURCE) -> list[dict]:
         sentences = len(SENTENCE.findall(text))
         if not 1 <= sentences <= 4:
             raise ValueError(f"{path.name}:{number}: {sentences} sentences, expected 1-4")
-        passages.append({"text": text,
-                         "codes": sorted((LETTERS[c] for c in letters), key=ORDER.index),
-                         "genre": GENRES[genre]})
+        passages.append(
+            {
+                "text": text,
+                "codes": sorted((LETTERS[c] for c in letters), key=ORDER.index),
+                "genre": GENRES[genre],
+            }
+        )
     return passages
 
 
@@ -58,16 +68,21 @@ def statistics(passages: list[dict]) -> str:
     per_code = Counter(code for p in passages for code in p["codes"])
     sizes = Counter(len(p["codes"]) for p in passages)
     genres = Counter(p["genre"] for p in passages)
-    lines = [f"{n} passages; genres: " + ", ".join(f"{g} {c}" for g, c in sorted(genres.items())),
-             "codes per passage: " + ", ".join(f"{k}: {v} ({100 * v / n:.0f}%)"
-                                               for k, v in sorted(sizes.items()))]
+    lines = [
+        f"{n} passages; genres: " + ", ".join(f"{g} {c}" for g, c in sorted(genres.items())),
+        "codes per passage: "
+        + ", ".join(f"{k}: {v} ({100 * v / n:.0f}%)" for k, v in sorted(sizes.items())),
+    ]
     for code in ORDER:
         by_genre = Counter(p["genre"] for p in passages if code in p["codes"])
-        lines.append(f"  {code:20} {per_code[code]:4d}  (interview {by_genre['interview']}, "
-                     f"writing {by_genre['writing']})")
+        lines.append(
+            f"  {code:20} {per_code[code]:4d}  (interview {by_genre['interview']}, "
+            f"writing {by_genre['writing']})"
+        )
     words = [len(p["text"].split()) for p in passages]
-    lines.append(f"words per passage: min {min(words)}, mean {sum(words) / n:.1f}, "
-                 f"max {max(words)}")
+    lines.append(
+        f"words per passage: min {min(words)}, mean {sum(words) / n:.1f}, max {max(words)}"
+    )
     return "\n".join(lines)
 
 
@@ -91,8 +106,11 @@ def main() -> int:
         problems.append(f"only {len(passages)} passages, expected at least 360")
     if none < 0.25 * len(passages):
         problems.append(f"only {none} passages without a code, expected at least 25%")
-    problems += [f"{code}: only {per_code[code]} passages, expected 60"
-                 for code in ORDER if per_code[code] < 60]
+    problems += [
+        f"{code}: only {per_code[code]} passages, expected 60"
+        for code in ORDER
+        if per_code[code] < 60
+    ]
     for problem in problems:
         print("problem:", problem)
     return 1 if problems else 0

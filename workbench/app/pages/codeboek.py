@@ -40,26 +40,41 @@ slugs = [n["slug"] for n in tree]
 names = {n["slug"]: label(n) for n in tree}
 
 if books:
-    st.caption(tr("codeboek.books", books=", ".join(
-        f"{b['name']} ({tr('codeboek.version', version=b['version'])})" for b in books)))
+    st.caption(
+        tr(
+            "codeboek.books",
+            books=", ".join(
+                f"{b['name']} ({tr('codeboek.version', version=b['version'])})" for b in books
+            ),
+        )
+    )
 if "_codeboek_message" in st.session_state:
     st.success(st.session_state.pop("_codeboek_message"))
 
-browse_tab, edit_tab, log_tab, download_tab, add_book_tab = st.tabs([
-    tr("codeboek.tab_browse"), tr("codeboek.tab_edit"), tr("codeboek.tab_log"),
-    tr("codeboek.tab_download"), tr("codeboek.tab_books"),
-])
+browse_tab, edit_tab, log_tab, download_tab, add_book_tab = st.tabs(
+    [
+        tr("codeboek.tab_browse"),
+        tr("codeboek.tab_edit"),
+        tr("codeboek.tab_log"),
+        tr("codeboek.tab_download"),
+        tr("codeboek.tab_books"),
+    ]
+)
 
 # --- browse ------------------------------------------------------------------------------
 
 with browse_tab:
     if not tree:
         st.info(tr("codeboek.empty"))
-    query = st.text_input(tr("codeboek.search"), key="codeboek_search",
-                          help=tr("codeboek.search_help")).strip().lower()
+    query = (
+        st.text_input(tr("codeboek.search"), key="codeboek_search", help=tr("codeboek.search_help"))
+        .strip()
+        .lower()
+    )
     for node in tree:
-        haystack = " ".join([node["slug"], node["name"], node["brief"] or "",
-                             *node["indicators"]]).lower()
+        haystack = " ".join(
+            [node["slug"], node["name"], node["brief"] or "", *node["indicators"]]
+        ).lower()
         if query and query not in haystack:
             continue
         marker = " · " + tr("codeboek.sensitive") if node["sensitive"] else ""
@@ -69,8 +84,12 @@ with browse_tab:
             st.markdown(
                 f"<span style='background:{node['color'] or '#dddddd'};padding:0 .6em;"
                 f"border-radius:.3em'>&nbsp;</span> `{node['slug']}` · "
-                + tr("codeboek.counts", accepted=node["n_accepted"],
-                     suggested=node["n_suggested"], rejected=node["n_rejected"]),
+                + tr(
+                    "codeboek.counts",
+                    accepted=node["n_accepted"],
+                    suggested=node["n_suggested"],
+                    rejected=node["n_rejected"],
+                ),
                 unsafe_allow_html=True,
             )
             if node["sensitive"]:
@@ -80,14 +99,19 @@ with browse_tab:
                     st.markdown(f"**{tr(f'codebook.doc.{field}')}.** {node[field]}")
             for field in ("examples", "counterexamples"):
                 if node[field]:
-                    st.markdown(f"**{tr(f'codebook.doc.{field}')}:**\n"
-                                + "\n".join(f"- “{v}”" for v in node[field]))
+                    st.markdown(
+                        f"**{tr(f'codebook.doc.{field}')}:**\n"
+                        + "\n".join(f"- “{v}”" for v in node[field])
+                    )
             if node["indicators"]:
-                st.markdown(f"**{tr('codebook.doc.indicators')}:** "
-                            + ", ".join(node["indicators"]))
+                st.markdown(
+                    f"**{tr('codebook.doc.indicators')}:** " + ", ".join(node["indicators"])
+                )
             if node["source"]:
-                st.caption(f"{tr('codebook.doc.source')}: {node['source']['file']}: "
-                           f"“{node['source']['quote']}”")
+                st.caption(
+                    f"{tr('codebook.doc.source')}: {node['source']['file']}: "
+                    f"“{node['source']['quote']}”"
+                )
 
 # --- edit --------------------------------------------------------------------------------
 
@@ -96,8 +120,9 @@ def reason(key: str) -> str:
     return st.text_input(tr("codeboek.why"), key=key, help=tr("codeboek.why_help"))
 
 
-def code_select(text: str, key: str, options: list[str] | None = None,
-                allow_top: bool = False) -> str | None:
+def code_select(
+    text: str, key: str, options: list[str] | None = None, allow_top: bool = False
+) -> str | None:
     options = list(options if options is not None else slugs)
     if allow_top:
         options = [""] + options
@@ -110,8 +135,13 @@ with edit_tab:
         st.info(tr("codeboek.no_rights"))
     else:
         action_labels = {a: tr(f"codeboek.action.{a}") for a in ACTIONS}
-        action = st.radio(tr("codeboek.what"), ACTIONS, key="codeboek_action", horizontal=True,
-                          format_func=action_labels.get)
+        action = st.radio(
+            tr("codeboek.what"),
+            ACTIONS,
+            key="codeboek_action",
+            horizontal=True,
+            format_func=action_labels.get,
+        )
         st.caption(tr(f"codeboek.explain.{action}"))
         if action == "add":
             with st.form("codeboek_add_form"):
@@ -122,9 +152,16 @@ with edit_tab:
                 why = reason("add_why")
                 if st.form_submit_button(tr("codeboek.action.add")):
                     words = [w.strip() for w in indicators.split(",") if w.strip()]
-                    slug = attempt(cb.add_code, db(), name=new_name, parent=parent,
-                                   definition=definition or None, indicators=words,
-                                   rationale=why, actor=user())
+                    slug = attempt(
+                        cb.add_code,
+                        db(),
+                        name=new_name,
+                        parent=parent,
+                        definition=definition or None,
+                        indicators=words,
+                        rationale=why,
+                        actor=user(),
+                    )
                     if slug:
                         done(tr("codeboek.added", code=slug))
         elif not tree:
@@ -135,8 +172,12 @@ with edit_tab:
                 new_name = st.text_input(tr("codeboek.new_name"), key="rename_name")
                 why = reason("rename_why")
                 if st.form_submit_button(tr("codeboek.action.rename")):
-                    if attempt(lambda: cb.rename_code(db(), code, new_name, rationale=why,
-                                                      actor=user()) or True):
+                    if attempt(
+                        lambda: (
+                            cb.rename_code(db(), code, new_name, rationale=why, actor=user())
+                            or True
+                        )
+                    ):
                         done(tr("codeboek.changed", code=code))
         elif action == "move":
             with st.form("codeboek_move_form"):
@@ -144,8 +185,11 @@ with edit_tab:
                 parent = code_select(tr("codeboek.new_parent"), "move_parent", allow_top=True)
                 why = reason("move_why")
                 if st.form_submit_button(tr("codeboek.action.move")):
-                    if attempt(lambda: cb.move_code(db(), code, parent, rationale=why,
-                                                    actor=user()) or True):
+                    if attempt(
+                        lambda: (
+                            cb.move_code(db(), code, parent, rationale=why, actor=user()) or True
+                        )
+                    ):
                         done(tr("codeboek.changed", code=code))
         elif action == "merge":
             with st.form("codeboek_merge_form"):
@@ -153,8 +197,9 @@ with edit_tab:
                 target = code_select(tr("codeboek.merge_target"), "merge_target")
                 why = reason("merge_why")
                 if st.form_submit_button(tr("codeboek.action.merge")):
-                    result = attempt(cb.merge_codes, db(), source, target, rationale=why,
-                                     actor=user())
+                    result = attempt(
+                        cb.merge_codes, db(), source, target, rationale=why, actor=user()
+                    )
                     if result is not None:
                         done(tr("codeboek.merged", source=source, target=target, **result))
         elif action == "split":
@@ -164,12 +209,17 @@ with edit_tab:
                 why = reason("split_why")
                 if st.form_submit_button(tr("codeboek.action.split")):
                     parts = [{"name": n.strip()} for n in new_names.splitlines() if n.strip()]
-                    result = attempt(cb.split_code, db(), code, parts, rationale=why,
-                                     actor=user())
+                    result = attempt(cb.split_code, db(), code, parts, rationale=why, actor=user())
                     if result is not None:
                         st.session_state["recode_code"] = code
-                        done(tr("codeboek.split_done", code=code, codes=", ".join(
-                            result["codes"]), n=len(result["codings"])))
+                        done(
+                            tr(
+                                "codeboek.split_done",
+                                code=code,
+                                codes=", ".join(result["codes"]),
+                                n=len(result["codings"]),
+                            )
+                        )
             st.subheader(tr("codeboek.recode_title"))
             st.caption(tr("codeboek.recode_help"))
             recode_from = code_select(tr("codeboek.code"), "recode_code")
@@ -182,49 +232,68 @@ with edit_tab:
                     for coding in codings[:50]:
                         choices[coding["id"]] = st.selectbox(
                             f"{coding['document']}: “{coding['text'][:120]}”",
-                            slugs, index=slugs.index(recode_from), key=f"recode_{coding['id']}",
-                            format_func=names.get)
+                            slugs,
+                            index=slugs.index(recode_from),
+                            key=f"recode_{coding['id']}",
+                            format_func=names.get,
+                        )
                     if st.form_submit_button(tr("codeboek.recode_button")):
                         by_target: dict[str, list[int]] = defaultdict(list)
                         for coding_id, target in choices.items():
                             if target != recode_from:
                                 by_target[target].append(coding_id)
-                        moved = sum(attempt(cb.recode_codings, db(), ids, target,
-                                            actor=user()) or 0
-                                    for target, ids in by_target.items())
+                        moved = sum(
+                            attempt(cb.recode_codings, db(), ids, target, actor=user()) or 0
+                            for target, ids in by_target.items()
+                        )
                         done(tr("codeboek.recoded", n=moved))
         elif action == "edit":
             code = code_select(tr("codeboek.code"), "edit_code")
             node = next(n for n in tree if n["slug"] == code)
             with st.form(f"codeboek_edit_form_{code}"):
                 values = {
-                    field: st.text_area(tr(f"codebook.doc.{field}"), value=node[field] or "",
-                                        key=f"edit_{field}_{code}")
+                    field: st.text_area(
+                        tr(f"codebook.doc.{field}"),
+                        value=node[field] or "",
+                        key=f"edit_{field}_{code}",
+                    )
                     for field in ("brief", "definition", "use_when", "dont_use_when")
                 }
                 for field in ("examples", "counterexamples"):
-                    text = st.text_area(tr(f"codeboek.{field}_lines"),
-                                        value="\n".join(node[field]), key=f"edit_{field}_{code}")
+                    text = st.text_area(
+                        tr(f"codeboek.{field}_lines"),
+                        value="\n".join(node[field]),
+                        key=f"edit_{field}_{code}",
+                    )
                     values[field] = [line.strip() for line in text.splitlines() if line.strip()]
-                text = st.text_input(tr("codeboek.indicators"),
-                                     value=", ".join(node["indicators"]),
-                                     key=f"edit_indicators_{code}")
+                text = st.text_input(
+                    tr("codeboek.indicators"),
+                    value=", ".join(node["indicators"]),
+                    key=f"edit_indicators_{code}",
+                )
                 values["indicators"] = [w.strip() for w in text.split(",") if w.strip()]
-                values["color"] = st.color_picker(tr("codeboek.color"),
-                                                  value=node["color"] or "#cccccc",
-                                                  key=f"edit_color_{code}")
-                values["sensitive"] = st.checkbox(tr("codeboek.sensitive_box"),
-                                                  value=node["sensitive"],
-                                                  key=f"edit_sensitive_{code}")
+                values["color"] = st.color_picker(
+                    tr("codeboek.color"), value=node["color"] or "#cccccc", key=f"edit_color_{code}"
+                )
+                values["sensitive"] = st.checkbox(
+                    tr("codeboek.sensitive_box"),
+                    value=node["sensitive"],
+                    key=f"edit_sensitive_{code}",
+                )
                 why = reason(f"edit_why_{code}")
                 if st.form_submit_button(tr("codeboek.action.edit")):
-                    values = {k: (v.strip() or None) if isinstance(v, str) else v
-                              for k, v in values.items()}
+                    values = {
+                        k: (v.strip() or None) if isinstance(v, str) else v
+                        for k, v in values.items()
+                    }
                     if node["color"] is None and values["color"] == "#cccccc":
                         values["color"] = None  # the picker's placeholder, not a choice
                     changed = {k: v for k, v in values.items() if node[k] != v}
-                    if attempt(lambda: cb.edit_code(db(), code, rationale=why, actor=user(),
-                                                    **changed) or True):
+                    if attempt(
+                        lambda: (
+                            cb.edit_code(db(), code, rationale=why, actor=user(), **changed) or True
+                        )
+                    ):
                         done(tr("codeboek.changed", code=code))
 
 # --- change log --------------------------------------------------------------------------
@@ -235,12 +304,18 @@ with log_tab:
         st.info(tr("codeboek.log_empty"))
     else:
         st.dataframe(
-            [{tr("codeboek.col_at"): c["at"][:16].replace("T", " "),
-              tr("codeboek.col_author"): c["author"],
-              tr("codeboek.col_action"): tr(f"codeboek.log_action.{c['action']}"),
-              tr("codeboek.col_code"): c["code_slug"] or "",
-              tr("codeboek.col_why"): c["rationale"]} for c in log],
-            hide_index=True, use_container_width=True,
+            [
+                {
+                    tr("codeboek.col_at"): c["at"][:16].replace("T", " "),
+                    tr("codeboek.col_author"): c["author"],
+                    tr("codeboek.col_action"): tr(f"codeboek.log_action.{c['action']}"),
+                    tr("codeboek.col_code"): c["code_slug"] or "",
+                    tr("codeboek.col_why"): c["rationale"],
+                }
+                for c in log
+            ],
+            hide_index=True,
+            use_container_width=True,
         )
 
 # --- download ----------------------------------------------------------------------------
@@ -267,16 +342,27 @@ with download_tab:
     else:
         st.caption(tr("codeboek.download_help"))
         left, middle, right = st.columns(3)
-        left.download_button(tr("codeboek.download_md"), key="download_md",
-                             data=deferred("md"), file_name="codeboek.md",
-                             mime="text/markdown")
+        left.download_button(
+            tr("codeboek.download_md"),
+            key="download_md",
+            data=deferred("md"),
+            file_name="codeboek.md",
+            mime="text/markdown",
+        )
         middle.download_button(
-            tr("codeboek.download_docx"), key="download_docx", data=deferred("docx"),
+            tr("codeboek.download_docx"),
+            key="download_docx",
+            data=deferred("docx"),
             file_name="codeboek.docx",
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        right.download_button(tr("codeboek.download_yaml"), key="download_yaml",
-                              data=deferred("yaml"), file_name="codeboek.yaml",
-                              mime="application/x-yaml")
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        right.download_button(
+            tr("codeboek.download_yaml"),
+            key="download_yaml",
+            data=deferred("yaml"),
+            file_name="codeboek.yaml",
+            mime="application/x-yaml",
+        )
 
 # --- add a codebook ----------------------------------------------------------------------
 
@@ -294,13 +380,18 @@ with add_book_tab:
     if not can_edit:
         st.info(tr("codeboek.no_rights"))
     elif available:
-        chosen = st.multiselect(tr("codeboek.shipped"), available, key="shipped_books",
-                                placeholder=tr("app.choose_many"),
-                                format_func=lambda n: f"{shipped[n].name} "
-                                f"({len(shipped[n].codes)} codes)")
+        chosen = st.multiselect(
+            tr("codeboek.shipped"),
+            available,
+            key="shipped_books",
+            placeholder=tr("app.choose_many"),
+            format_func=lambda n: f"{shipped[n].name} ({len(shipped[n].codes)} codes)",
+        )
         if st.button(tr("codeboek.install"), key="install_shipped") and chosen:
-            ok = [attempt(cb.install_codebook, db(), shipped[n], actor=user(), source=n)
-                  for n in chosen]
+            ok = [
+                attempt(cb.install_codebook, db(), shipped[n], actor=user(), source=n)
+                for n in chosen
+            ]
             if all(ok):
                 done(tr("codeboek.installed", n=len(chosen)))
     else:
@@ -309,17 +400,23 @@ with add_book_tab:
         st.subheader(tr("codeboek.remove_title"))
         st.caption(tr("codeboek.remove_help"))
         with st.form("codeboek_remove_form"):
-            book = st.selectbox(tr("codeboek.remove_which"), [b["name"] for b in books],
-                                key="remove_book")
+            book = st.selectbox(
+                tr("codeboek.remove_which"), [b["name"] for b in books], key="remove_book"
+            )
             why = reason("remove_why")
             if st.form_submit_button(tr("codeboek.remove_button")):
                 removed = attempt(cb.remove_codebook, db(), book, rationale=why, actor=user())
                 if removed is not None:
                     done(tr("codeboek.removed", name=book, n=removed))
     if can_edit:
-        upload = file_uploader(tr("codeboek.upload"), type=["yaml", "yml"],
-                                  key="codebook_upload", help=tr("codeboek.upload_help"))
+        upload = file_uploader(
+            tr("codeboek.upload"),
+            type=["yaml", "yml"],
+            key="codebook_upload",
+            help=tr("codeboek.upload_help"),
+        )
         if upload is not None and st.button(tr("codeboek.install"), key="install_upload"):
-            if attempt(cb.install_codebook_text, db(), upload.getvalue(), file=upload.name,
-                       actor=user()):
+            if attempt(
+                cb.install_codebook_text, db(), upload.getvalue(), file=upload.name, actor=user()
+            ):
                 done(tr("codeboek.installed", n=1))

@@ -27,8 +27,11 @@ def go_to(place: dict) -> None:
     """Open the interview of ``place`` there: select the segment or span and scroll to it."""
     st.session_state["coding_document"] = place["document_id"]
     st.session_state["coding_target"] = {
-        "document_id": place["document_id"], "segment_id": place.get("segment_id"),
-        "start_char": place.get("start_char"), "end_char": place.get("end_char")}
+        "document_id": place["document_id"],
+        "segment_id": place.get("segment_id"),
+        "start_char": place.get("start_char"),
+        "end_char": place.get("end_char"),
+    }
     st.session_state["coding_focus"] = place.get("segment_id")
     if place.get("segment_id") is None:  # a free span: scroll to the segment it starts in
         st.session_state["coding_focus_char"] = place.get("start_char")
@@ -51,76 +54,121 @@ if jump is not None:
     else:
         st.warning(tr("coderen.jump_unknown", document=jump["document_id"]))
 
-doc_id = st.selectbox(tr("coderen.document"), list(labels), format_func=labels.get,
-                      key="coding_document")
+doc_id = st.selectbox(
+    tr("coderen.document"), list(labels), format_func=labels.get, key="coding_document"
+)
 # toggles get a row of their own: beside the interview picker their labels were cut off
 top = st.columns([2, 3, 2])
-show_suggestions = top[0].toggle(tr("coderen.show_suggestions"), value=True,
-                                 key="coding_show_suggestions")
+show_suggestions = top[0].toggle(
+    tr("coderen.show_suggestions"), value=True, key="coding_show_suggestions"
+)
 show_others = top[1].toggle(tr("coderen.show_others"), value=False, key="coding_show_others")
-margin = top[2].toggle(tr("coderen.margin"), value=True, key="coding_margin",
-                       help=tr("coderen.margin_help"))
+margin = top[2].toggle(
+    tr("coderen.margin"), value=True, key="coding_margin", help=tr("coderen.margin_help")
+)
 
 view = document_view(project, doc_id, viewer=me, coders=None if show_others else [me])
 if blind_spans(project, viewer=me, document_id=doc_id):
     st.warning(tr("coderen.blind"))
 segments = {s.id: s for turn in view.turns for s in turn.segments}
-codings = {c["id"]: c for c in [*view.free_codings,
-                                 *(c for s in segments.values() for c in s.codings)]}
+codings = {
+    c["id"]: c for c in [*view.free_codings, *(c for s in segments.values() for c in s.codings)]
+}
 target = st.session_state.get("coding_target")
 if target and target["document_id"] != doc_id:
     target = None
 if target and target.get("start_char") is None:  # a jump to a segment: fill in its span
     seg = segments.get(target.get("segment_id"))
-    target = ({**target, "start_char": seg.start_char, "end_char": seg.end_char}
-              if seg else None)
+    target = {**target, "start_char": seg.start_char, "end_char": seg.end_char} if seg else None
     st.session_state["coding_target"] = target
 focus_char = st.session_state.pop("coding_focus_char", None)
 if focus_char is not None:
     st.session_state["coding_focus"] = next(
-        (s.id for s in segments.values() if s.start_char <= focus_char < s.end_char), None)
+        (s.id for s in segments.values() if s.start_char <= focus_char < s.end_char), None
+    )
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.caption(tr("coderen.help"))
-    span = (target["start_char"], target["end_char"]) if target and not target["segment_id"] \
-        else None
+    span = (
+        (target["start_char"], target["end_char"]) if target and not target["segment_id"] else None
+    )
     selection = transcript(
-        view, key=f"transcript-{doc_id}",
+        view,
+        key=f"transcript-{doc_id}",
         # everything that changes what is drawn: a new redraw whenever one of these changes
-        version=(last_event_id(project), target and target.get("segment_id"), span,
-                 show_suggestions, show_others, margin),
+        version=(
+            last_event_id(project),
+            target and target.get("segment_id"),
+            span,
+            show_suggestions,
+            show_others,
+            margin,
+        ),
         focus=st.session_state.get("coding_focus"),
         selected=target.get("segment_id") if target else None,
-        selected_span=span, show_suggestions=show_suggestions, margin=margin, me=me,
+        selected_span=span,
+        show_suggestions=show_suggestions,
+        margin=margin,
+        me=me,
     )
 if selection:
     if selection["kind"] == "segment" and selection["segment"] in segments:
         seg = segments[selection["segment"]]
-        target = {"document_id": doc_id, "segment_id": seg.id,
-                  "start_char": seg.start_char, "end_char": seg.end_char}
+        target = {
+            "document_id": doc_id,
+            "segment_id": seg.id,
+            "start_char": seg.start_char,
+            "end_char": seg.end_char,
+        }
     elif selection["kind"] == "span":
-        found = attempt(span_from_selection, project, selection["start_segment"],
-                        selection["start"], selection["end_segment"], selection["end"])
+        found = attempt(
+            span_from_selection,
+            project,
+            selection["start_segment"],
+            selection["start"],
+            selection["end_segment"],
+            selection["end"],
+        )
         if found and found[1] < found[2]:
-            target = {"document_id": found[0], "segment_id": None,
-                      "start_char": found[1], "end_char": found[2]}
+            target = {
+                "document_id": found[0],
+                "segment_id": None,
+                "start_char": found[1],
+                "end_char": found[2],
+            }
     elif selection["kind"] == "coding" and selection["coding"] in codings:
         c = codings[selection["coding"]]
         exact = c["segment_id"] in segments
-        target = {"document_id": doc_id, "segment_id": c["segment_id"] if exact else None,
-                  "start_char": c["start_char"], "end_char": c["end_char"]}
+        target = {
+            "document_id": doc_id,
+            "segment_id": c["segment_id"] if exact else None,
+            "start_char": c["start_char"],
+            "end_char": c["end_char"],
+        }
     st.session_state["coding_target"] = target
 
 with right:
-    if st.button(tr("coderen.undo"), icon=":material/undo:", shortcut="ctrl+z",
-                 key="coding_undo", width="stretch"):
+    if st.button(
+        tr("coderen.undo"),
+        icon=":material/undo:",
+        shortcut="ctrl+z",
+        key="coding_undo",
+        width="stretch",
+    ):
         undone = attempt(undo_last, project, user=me)
-        st.toast(tr("coderen.undone", action=action_label(undone["action"])) if undone
-                 else tr("coderen.nothing_to_undo"))
+        st.toast(
+            tr("coderen.undone", action=action_label(undone["action"]))
+            if undone
+            else tr("coderen.nothing_to_undo")
+        )
         st.rerun()
-    if st.button(tr("coderen.suggest_document"), icon=":material/auto_awesome:",
-                 key="coding_suggest", width="stretch"):
+    if st.button(
+        tr("coderen.suggest_document"),
+        icon=":material/auto_awesome:",
+        key="coding_suggest",
+        width="stretch",
+    ):
         made = attempt(suggest_document, project, doc_id, coder=me, nlp=nlp())
         if made is not None:
             st.toast(tr("coderen.suggested_n", n=len(made)))
@@ -128,9 +176,13 @@ with right:
     # "klaar": I read this whole interview, also where no code applies (counts for agreement)
     if access.can(project, me, "code"):
         done = attempt(is_done, project, doc_id, coder=me, actor=me)
-        if st.button(tr("coderen.done_undo" if done else "coderen.done_mark"),
-                     icon=":material/task_alt:" if done else ":material/check_circle:",
-                     key="coding_done", width="stretch", help=tr("coderen.done_help")):
+        if st.button(
+            tr("coderen.done_undo" if done else "coderen.done_mark"),
+            icon=":material/task_alt:" if done else ":material/check_circle:",
+            key="coding_done",
+            width="stretch",
+            help=tr("coderen.done_help"),
+        ):
             changed = attempt(mark_done, project, [doc_id], coder=me, actor=me, done=not done)
             if changed is not None:
                 st.toast(tr("coderen.done_removed" if done else "coderen.done_saved"))
@@ -140,20 +192,39 @@ with right:
     names = {c.id: (f"{c.name} — {c.brief}" if c.brief else c.name) for c in codes}
 
     with st.expander(tr("coderen.retrieve"), icon=":material/format_list_bulleted:"):
-        wanted = st.selectbox(tr("coderen.retrieve_code"), list(names),
-                              format_func=lambda i: names[i].split(" — ")[0], index=None,
-                              placeholder=tr("coderen.code_placeholder"),
-                              key="coding_retrieve_code")
+        wanted = st.selectbox(
+            tr("coderen.retrieve_code"),
+            list(names),
+            format_func=lambda i: names[i].split(" — ")[0],
+            index=None,
+            placeholder=tr("coderen.code_placeholder"),
+            key="coding_retrieve_code",
+        )
         if wanted is not None:
-            found = attempt(code_segments, project, code_id(project, wanted), user=me,
-                            coders=None if show_others else [me]) or []
+            found = (
+                attempt(
+                    code_segments,
+                    project,
+                    code_id(project, wanted),
+                    user=me,
+                    coders=None if show_others else [me],
+                )
+                or []
+            )
             st.caption(tr("coderen.retrieve_n", n=len(found)))
             for place in found:
                 row = st.columns([5, 1])
-                row[0].markdown(f"**{place['respondent'] or '—'} · {place['document']}** · "
-                                f"_{place['coder']}_  \n{place['text']}")
-                row[1].button(tr("coderen.go"), key=f"goto-{place['coding_id']}",
-                              icon=":material/arrow_forward:", on_click=go_to, args=(place,))
+                row[0].markdown(
+                    f"**{place['respondent'] or '—'} · {place['document']}** · "
+                    f"_{place['coder']}_  \n{place['text']}"
+                )
+                row[1].button(
+                    tr("coderen.go"),
+                    key=f"goto-{place['coding_id']}",
+                    icon=":material/arrow_forward:",
+                    on_click=go_to,
+                    args=(place,),
+                )
 
     if not target:
         st.info(tr("coderen.help"))
@@ -162,12 +233,26 @@ with right:
     st.markdown(f"**{tr('coderen.selected')}**")
     st.markdown(f"> {view.text[start:end]}")
 
-    code = st.selectbox(tr("coderen.code"), list(names), format_func=names.get, index=None,
-                        placeholder=tr("coderen.code_placeholder"), key="coding_code")
-    if st.button(tr("coderen.apply"), type="primary", disabled=code is None,
-                 shortcut="ctrl+enter", key="coding_apply"):
-        args = ({"segment_id": target["segment_id"]} if target["segment_id"] else
-                {"document_id": doc_id, "start_char": start, "end_char": end})
+    code = st.selectbox(
+        tr("coderen.code"),
+        list(names),
+        format_func=names.get,
+        index=None,
+        placeholder=tr("coderen.code_placeholder"),
+        key="coding_code",
+    )
+    if st.button(
+        tr("coderen.apply"),
+        type="primary",
+        disabled=code is None,
+        shortcut="ctrl+enter",
+        key="coding_apply",
+    ):
+        args = (
+            {"segment_id": target["segment_id"]}
+            if target["segment_id"]
+            else {"document_id": doc_id, "start_char": start, "end_char": end}
+        )
         if attempt(add_coding, project, coder=me, code=code, **args) is not None:
             st.toast(tr("coderen.applied", code=names[code]))
             st.rerun()
@@ -181,28 +266,50 @@ with right:
     if accepted:
         st.markdown(f"**{tr('coderen.codes_here')}**")
         for c in accepted:
-            when = " · ".join(str(v) for v in (c["life_year"], c["life_age"] and
-                                               tr("coderen.age_short", age=c["life_age"])) if v)
+            when = " · ".join(
+                str(v)
+                for v in (
+                    c["life_year"],
+                    c["life_age"] and tr("coderen.age_short", age=c["life_age"]),
+                )
+                if v
+            )
             partial = (c["start_char"], c["end_char"]) != (start, end)
-            st.markdown(f":material/label: {c['code_name']} · _{c['coder']}_"
-                            + (f" · {when}" if when else "")
-                            + (f"  \n:gray[{tr('coderen.on_span')}: “{c['text']}”]"
-                               if partial else ""))
+            st.markdown(
+                f":material/label: {c['code_name']} · _{c['coder']}_"
+                + (f" · {when}" if when else "")
+                + (f"  \n:gray[{tr('coderen.on_span')}: “{c['text']}”]" if partial else "")
+            )
             row = st.columns(2)  # under the code: side by side they were cut off
             with row[0].popover(tr("coderen.when"), icon=":material/event:"):
-                year = st.number_input(tr("coderen.year"), 1900, 2100, value=c["life_year"],
-                                       step=1, key=f"year-{c['id']}",
-                                       placeholder=tr("coderen.number_placeholder"))
-                age = st.number_input(tr("coderen.age"), 0, 120, value=c["life_age"], step=1,
-                                      key=f"age-{c['id']}",
-                                      placeholder=tr("coderen.number_placeholder"))
+                year = st.number_input(
+                    tr("coderen.year"),
+                    1900,
+                    2100,
+                    value=c["life_year"],
+                    step=1,
+                    key=f"year-{c['id']}",
+                    placeholder=tr("coderen.number_placeholder"),
+                )
+                age = st.number_input(
+                    tr("coderen.age"),
+                    0,
+                    120,
+                    value=c["life_age"],
+                    step=1,
+                    key=f"age-{c['id']}",
+                    placeholder=tr("coderen.number_placeholder"),
+                )
                 st.caption(tr("coderen.when_help"))
                 if st.button(tr("coderen.save_when"), key=f"when-{c['id']}"):
-                    if attempt(set_life_time, project, c["id"], year=year, age=age,
-                               actor=me) is not None:
+                    if (
+                        attempt(set_life_time, project, c["id"], year=year, age=age, actor=me)
+                        is not None
+                    ):
                         st.rerun()
-            if row[1].button(tr("coderen.remove"), key=f"remove-{c['id']}",
-                             icon=":material/delete:"):
+            if row[1].button(
+                tr("coderen.remove"), key=f"remove-{c['id']}", icon=":material/delete:"
+            ):
                 attempt(remove_coding, project, c["id"], actor=me)
                 st.rerun()
     if suggested and show_suggestions:
@@ -213,12 +320,14 @@ with right:
             if c["evidence"]:
                 st.caption(tr("coderen.evidence", evidence=", ".join(c["evidence"])))
             row = st.columns(2)
-            if row[0].button(tr("coderen.accept"), key=f"accept-{c['id']}",
-                             shortcut="a" if i == 0 else None):
+            if row[0].button(
+                tr("coderen.accept"), key=f"accept-{c['id']}", shortcut="a" if i == 0 else None
+            ):
                 attempt(decide, project, c["id"], "accepted", actor=me)
                 st.rerun()
-            if row[1].button(tr("coderen.reject"), key=f"reject-{c['id']}",
-                             shortcut="x" if i == 0 else None):
+            if row[1].button(
+                tr("coderen.reject"), key=f"reject-{c['id']}", shortcut="x" if i == 0 else None
+            ):
                 attempt(decide, project, c["id"], "rejected", actor=me)
                 st.rerun()
 
@@ -232,12 +341,30 @@ with right:
         for kind, target_id in targets.items():
             for memo in list_memos(project, user=me, target_type=kind, target_id=target_id):
                 st.markdown(f"{tr(f'coderen.memo_on.{kind}')} · _{memo['author']}_: {memo['text']}")
-        kind = st.radio(tr("coderen.memos"), list(targets), horizontal=True,
-                        format_func=lambda k: tr(f"coderen.memo_on.{k}"),
-                        label_visibility="collapsed", key="coding_memo_target")
-        text = st.text_area(tr("coderen.memo"), key="coding_memo", label_visibility="collapsed",
-                            placeholder=tr("coderen.memo_placeholder"))
+        kind = st.radio(
+            tr("coderen.memos"),
+            list(targets),
+            horizontal=True,
+            format_func=lambda k: tr(f"coderen.memo_on.{k}"),
+            label_visibility="collapsed",
+            key="coding_memo_target",
+        )
+        text = st.text_area(
+            tr("coderen.memo"),
+            key="coding_memo",
+            label_visibility="collapsed",
+            placeholder=tr("coderen.memo_placeholder"),
+        )
         if st.button(tr("coderen.save_memo"), key="coding_memo_save"):
-            if attempt(add_memo, project, author=me, target_type=kind,
-                       target_id=targets[kind], text=text) is not None:
+            if (
+                attempt(
+                    add_memo,
+                    project,
+                    author=me,
+                    target_type=kind,
+                    target_id=targets[kind],
+                    text=text,
+                )
+                is not None
+            ):
                 st.rerun()

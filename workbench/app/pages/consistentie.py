@@ -13,9 +13,25 @@ from workbench import access
 from workbench.agreement import RELIABLE, TENTATIVE, shown
 from workbench.app.common import attempt, db, lang, project_path, tr, user
 from workbench.consistency import (
-    MODEL, RESAMPLE, UNITS, agreement_report, close_sample, coder_options, compare_units,
-    create_sample, default_coders, drift, interval_line, list_samples, people, reliability_on,
-    resolve, scope_lines, set_blind_coding, set_reliability, unitized_report,
+    MODEL,
+    RESAMPLE,
+    UNITS,
+    agreement_report,
+    close_sample,
+    coder_options,
+    compare_units,
+    create_sample,
+    default_coders,
+    drift,
+    interval_line,
+    list_samples,
+    people,
+    reliability_on,
+    resolve,
+    scope_lines,
+    set_blind_coding,
+    set_reliability,
+    unitized_report,
 )
 from workbench.documents import list_documents
 from workbench.done_marks import list_marks, set_done
@@ -38,23 +54,38 @@ path = str(project_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_report(_project, path, version, actor, coders, unit, all_documents, sample_id,
-                  resample):
+def cached_report(_project, path, version, actor, coders, unit, all_documents, sample_id, resample):
     """Agreement report; recomputed only when the project changed (``version``)."""
-    return agreement_report(_project, coders=list(coders), unit=unit, actor=actor,
-                            all_documents=all_documents, sample_id=sample_id, resample=resample)
+    return agreement_report(
+        _project,
+        coders=list(coders),
+        unit=unit,
+        actor=actor,
+        all_documents=all_documents,
+        sample_id=sample_id,
+        resample=resample,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_drift(_project, path, version, actor, coders, unit, by, all_documents, resample):
-    return drift(_project, coders=list(coders), unit=unit, by=by, all_documents=all_documents,
-                 n_samples=300, resample=resample, actor=actor)
+    return drift(
+        _project,
+        coders=list(coders),
+        unit=unit,
+        by=by,
+        all_documents=all_documents,
+        n_samples=300,
+        resample=resample,
+        actor=actor,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_unitized(_project, path, version, actor, coders, all_documents, sample_id):
-    return unitized_report(_project, coders=list(coders), all_documents=all_documents,
-                           sample_id=sample_id, actor=actor)
+    return unitized_report(
+        _project, coders=list(coders), all_documents=all_documents, sample_id=sample_id, actor=actor
+    )
 
 
 def coder_label(name: str) -> str:
@@ -76,35 +107,55 @@ samples = list_samples(project)
 sample_names = {s["id"]: f"{s['name']} ({', '.join(s['coders'])})" for s in samples}
 top = st.columns([3, 2, 2])
 sample_id = top[2].selectbox(
-    tr("consistentie.sample"), [None, *sample_names],
+    tr("consistentie.sample"),
+    [None, *sample_names],
     format_func={None: tr("consistentie.no_sample"), **sample_names}.get,
     key="consistency_sample",
 )
 default = [c for c in default_coders(project) if c in options]  # researchers, no groups
 if sample_id is not None:
-    default = [c for c in next(s for s in samples if s["id"] == sample_id)["coders"]
-               if c in options]
-coders = top[0].multiselect(tr("consistentie.coders"), options, default=default,
-                            format_func={c: coder_label(c) for c in options}.get,
-                            key=f"consistency_coders_{sample_id}",
-                            placeholder=tr("app.choose_many"),
-                            help=tr("consistentie.coders_help"))
-unit = top[1].selectbox(tr("consistentie.unit"), UNITS, key="consistency_unit",
-                        format_func={u: tr(f"consistentie.unit_{u}") for u in UNITS}.get,
-                        help=tr("consistentie.unit_help"))
+    default = [
+        c for c in next(s for s in samples if s["id"] == sample_id)["coders"] if c in options
+    ]
+coders = top[0].multiselect(
+    tr("consistentie.coders"),
+    options,
+    default=default,
+    format_func={c: coder_label(c) for c in options}.get,
+    key=f"consistency_coders_{sample_id}",
+    placeholder=tr("app.choose_many"),
+    help=tr("consistentie.coders_help"),
+)
+unit = top[1].selectbox(
+    tr("consistentie.unit"),
+    UNITS,
+    key="consistency_unit",
+    format_func={u: tr(f"consistentie.unit_{u}") for u in UNITS}.get,
+    help=tr("consistentie.unit_help"),
+)
 left, right = st.columns([3, 2])
-all_documents = left.toggle(tr("consistentie.all_documents"), key="consistency_all_documents",
-                            help=tr("consistentie.all_documents_help"))
-resample = right.selectbox(tr("consistentie.resample"), RESAMPLE, key="consistency_resample",
-                           format_func={r: tr(f"consistentie.resample_{r}") for r in RESAMPLE}.get,
-                           help=tr("consistentie.resample_help"))
+all_documents = left.toggle(
+    tr("consistentie.all_documents"),
+    key="consistency_all_documents",
+    help=tr("consistentie.all_documents_help"),
+)
+resample = right.selectbox(
+    tr("consistentie.resample"),
+    RESAMPLE,
+    key="consistency_resample",
+    format_func={r: tr(f"consistentie.resample_{r}") for r in RESAMPLE}.get,
+    help=tr("consistentie.resample_help"),
+)
 reliability = reliability_on(project)
 
 
 # ------------------------------------------------------------------ side by side / review
 def unit_title(item) -> str:
-    return tr(f"consistentie.title_{item['unit']}", document=item["document"] or "",
-              unit_id=item["unit_id"])
+    return tr(
+        f"consistentie.title_{item['unit']}",
+        document=item["document"] or "",
+        unit_id=item["unit_id"],
+    )
 
 
 def show_unit(item, *, review: bool) -> None:
@@ -118,16 +169,22 @@ def show_unit(item, *, review: bool) -> None:
         for code in item["codes"]:
             if code["agree"]:
                 continue
-            with st.expander(tr("consistentie.differ_on", code=code["name"],
-                                with_=", ".join(map(coder_label, code["coders_with"])),
-                                without=", ".join(map(coder_label, code["coders_without"])))):
+            with st.expander(
+                tr(
+                    "consistentie.differ_on",
+                    code=code["name"],
+                    with_=", ".join(map(coder_label, code["coders_with"])),
+                    without=", ".join(map(coder_label, code["coders_without"])),
+                )
+            ):
                 for field in ("definition", "use_when", "dont_use_when"):
                     if code[field]:
                         st.markdown(f"*{tr(f'consistentie.{field}')}* {code[field]}")
                 done = code["resolution"]
                 if done:
-                    st.success(tr(f"consistentie.resolved_{done['decision']}",
-                                  who=done["resolved_by"]))
+                    st.success(
+                        tr(f"consistentie.resolved_{done['decision']}", who=done["resolved_by"])
+                    )
                 if review:
                     resolve_form(item, code)
 
@@ -135,24 +192,39 @@ def show_unit(item, *, review: bool) -> None:
 def resolve_form(item, code) -> None:
     key = f"resolve_{item['unit']}_{item['unit_id']}_{code['code_id']}"
     with st.form(key):
-        note = st.text_input(tr("consistentie.note"), key=f"{key}_note",
-                             help=tr("consistentie.note_help"))
+        note = st.text_input(
+            tr("consistentie.note"), key=f"{key}_note", help=tr("consistentie.note_help")
+        )
         left, right = st.columns(2)
         present = left.form_submit_button(tr("consistentie.apply"), icon=":material/check:")
         absent = right.form_submit_button(tr("consistentie.not_apply"), icon=":material/close:")
     if present or absent:
-        done = attempt(resolve, project, unit=item["unit"], unit_id=item["unit_id"],
-                       code=code["code_id"], decision="present" if present else "absent",
-                       actor=me, note=note)
+        done = attempt(
+            resolve,
+            project,
+            unit=item["unit"],
+            unit_id=item["unit_id"],
+            code=code["code_id"],
+            decision="present" if present else "absent",
+            actor=me,
+            note=note,
+        )
         if done is not None:
             st.toast(tr("consistentie.saved"))
             st.rerun()
 
 
 def side_by_side(*, review: bool, only_differences: bool) -> None:
-    items = attempt(compare_units, project, coders=coders, unit=unit,
-                    all_documents=all_documents, sample_id=sample_id,
-                    only_differences=only_differences, actor=me)
+    items = attempt(
+        compare_units,
+        project,
+        coders=coders,
+        unit=unit,
+        all_documents=all_documents,
+        sample_id=sample_id,
+        only_differences=only_differences,
+        actor=me,
+    )
     if items is None:
         return
     if not items:
@@ -160,9 +232,12 @@ def side_by_side(*, review: bool, only_differences: bool) -> None:
         return
     pages = (len(items) - 1) // PAGE_SIZE + 1
     st.caption(tr("consistentie.n_units_listed", n=len(items)))
-    page = st.number_input(tr("consistentie.page"), 1, pages, 1, key=f"page_{review}") \
-        if pages > 1 else 1
-    for item in items[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
+    page = (
+        st.number_input(tr("consistentie.page"), 1, pages, 1, key=f"page_{review}")
+        if pages > 1
+        else 1
+    )
+    for item in items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
         show_unit(item, review=review)
 
 
@@ -189,13 +264,18 @@ def done_section() -> None:
     marked = [m["document_id"] for m in attempt(list_marks, project, actor=me, coder=who) or []]
     with st.form(f"done_{who}"):
         every = st.checkbox(tr("consistentie.done_all", n=len(documents)), key=f"done_all_{who}")
-        chosen = st.multiselect(tr("consistentie.done_documents"), list(documents),
-                                default=[d for d in marked if d in documents],
-                                format_func=documents.get, key=f"done_documents_{who}",
-                                placeholder=tr("app.choose_many"))
+        chosen = st.multiselect(
+            tr("consistentie.done_documents"),
+            list(documents),
+            default=[d for d in marked if d in documents],
+            format_func=documents.get,
+            key=f"done_documents_{who}",
+            placeholder=tr("app.choose_many"),
+        )
         if st.form_submit_button(tr("consistentie.done_save")):
-            changed = attempt(set_done, project, list(documents) if every else chosen,
-                              coder=who, actor=me)
+            changed = attempt(
+                set_done, project, list(documents) if every else chosen, coder=who, actor=me
+            )
             if changed is not None:
                 st.toast(tr("consistentie.done_saved", n=changed))
                 st.rerun()
@@ -206,29 +286,47 @@ def settings_and_samples() -> None:
     if refused:
         st.error(refused)
     left, right = st.columns(2)
-    left.toggle(tr("consistentie.blind"), value=bool(get_setting(project, "blind_coding")),
-                help=tr("consistentie.blind_help"), key="consistency_blind",
-                on_change=switch, args=(set_blind_coding, "consistency_blind"))
-    right.toggle(tr("consistentie.reliability"), value=reliability,
-                 help=tr("consistentie.reliability_help"), key="consistency_reliability",
-                 on_change=switch, args=(set_reliability, "consistency_reliability"))
+    left.toggle(
+        tr("consistentie.blind"),
+        value=bool(get_setting(project, "blind_coding")),
+        help=tr("consistentie.blind_help"),
+        key="consistency_blind",
+        on_change=switch,
+        args=(set_blind_coding, "consistency_blind"),
+    )
+    right.toggle(
+        tr("consistentie.reliability"),
+        value=reliability,
+        help=tr("consistentie.reliability_help"),
+        key="consistency_reliability",
+        on_change=switch,
+        args=(set_reliability, "consistency_reliability"),
+    )
 
     st.subheader(tr("consistentie.samples"))
     if samples:
-        table = pd.DataFrame({
-            tr("consistentie.col_sample"): [s["name"] for s in samples],
-            tr("consistentie.col_coders"): [", ".join(s["coders"]) for s in samples],
-            tr("consistentie.col_units"): [
-                tr(f"consistentie.sample_{s['unit']}", n=s["n_units"]) for s in samples],
-            tr("consistentie.col_status"): [tr(f"consistentie.status_{s['status']}")
-                                            for s in samples],
-        })
+        table = pd.DataFrame(
+            {
+                tr("consistentie.col_sample"): [s["name"] for s in samples],
+                tr("consistentie.col_coders"): [", ".join(s["coders"]) for s in samples],
+                tr("consistentie.col_units"): [
+                    tr(f"consistentie.sample_{s['unit']}", n=s["n_units"]) for s in samples
+                ],
+                tr("consistentie.col_status"): [
+                    tr(f"consistentie.status_{s['status']}") for s in samples
+                ],
+            }
+        )
         st.dataframe(table, hide_index=True, width="stretch")
         open_ones = {s["id"]: s["name"] for s in samples if s["status"] == "open"}
         if open_ones:
             cols = st.columns([3, 1])
-            chosen = cols[0].selectbox(tr("consistentie.close_which"), list(open_ones),
-                                       format_func=open_ones.get, key="close_sample")
+            chosen = cols[0].selectbox(
+                tr("consistentie.close_which"),
+                list(open_ones),
+                format_func=open_ones.get,
+                key="close_sample",
+            )
             if cols[1].button(tr("consistentie.close"), key="close_sample_button"):
                 attempt(close_sample, project, chosen, actor=me)
                 st.rerun()
@@ -236,25 +334,48 @@ def settings_and_samples() -> None:
     with st.form("new_sample"):
         st.markdown(f"**{tr('consistentie.new_sample')}**")
         name = st.text_input(tr("consistentie.sample_name"), key="sample_name")
-        chosen_coders = st.multiselect(tr("consistentie.coders"), people(project),
-                                       key="sample_coders", placeholder=tr("app.choose_many"))
-        kind = st.radio(tr("consistentie.sample_kind"), KINDS,
-                        format_func={k: tr(f"consistentie.kind_{k}") for k in KINDS}.get,
-                        horizontal=True,
-                        key="sample_kind")
-        docs = st.multiselect(tr("consistentie.sample_documents"), list(documents),
-                              format_func=documents.get, key="sample_documents",
-                              placeholder=tr("app.choose_many"),
-                              help=tr("consistentie.sample_documents_help"))
-        share = st.slider(tr("consistentie.sample_share"), 5, 100, 20, step=5,
-                          key="sample_share", format="%d%%")
-        seed = st.number_input(tr("consistentie.seed"), 0, 1_000_000, 0, key="sample_seed",
-                               help=tr("consistentie.seed_help"))
+        chosen_coders = st.multiselect(
+            tr("consistentie.coders"),
+            people(project),
+            key="sample_coders",
+            placeholder=tr("app.choose_many"),
+        )
+        kind = st.radio(
+            tr("consistentie.sample_kind"),
+            KINDS,
+            format_func={k: tr(f"consistentie.kind_{k}") for k in KINDS}.get,
+            horizontal=True,
+            key="sample_kind",
+        )
+        docs = st.multiselect(
+            tr("consistentie.sample_documents"),
+            list(documents),
+            format_func=documents.get,
+            key="sample_documents",
+            placeholder=tr("app.choose_many"),
+            help=tr("consistentie.sample_documents_help"),
+        )
+        share = st.slider(
+            tr("consistentie.sample_share"), 5, 100, 20, step=5, key="sample_share", format="%d%%"
+        )
+        seed = st.number_input(
+            tr("consistentie.seed"),
+            0,
+            1_000_000,
+            0,
+            key="sample_seed",
+            help=tr("consistentie.seed_help"),
+        )
         if st.form_submit_button(tr("consistentie.create_sample")):
             made = attempt(
-                create_sample, project, name=name, coders=chosen_coders, actor=me,
+                create_sample,
+                project,
+                name=name,
+                coders=chosen_coders,
+                actor=me,
                 documents=docs or None,
-                share=share / 100 if kind == "share" else None, seed=int(seed),
+                share=share / 100 if kind == "share" else None,
+                seed=int(seed),
             )
             if made is not None:
                 st.toast(tr("consistentie.sample_made"))
@@ -279,77 +400,139 @@ if not reliability:
 
 # ------------------------------------------------------------------ reliability on
 st.caption(tr("consistentie.alpha_explained"))
-tab_figures, tab_review, tab_drift, tab_settings = st.tabs([
-    tr("consistentie.tab_figures"), tr("consistentie.tab_review"), tr("consistentie.tab_drift"),
-    tr("consistentie.tab_settings"),
-])
+tab_figures, tab_review, tab_drift, tab_settings = st.tabs(
+    [
+        tr("consistentie.tab_figures"),
+        tr("consistentie.tab_review"),
+        tr("consistentie.tab_drift"),
+        tr("consistentie.tab_settings"),
+    ]
+)
 
 with tab_figures:
-    report = attempt(cached_report, project, path, version, me, tuple(coders), unit,
-                     all_documents, sample_id, resample)
+    report = attempt(
+        cached_report,
+        project,
+        path,
+        version,
+        me,
+        tuple(coders),
+        unit,
+        all_documents,
+        sample_id,
+        resample,
+    )
     if report is not None:
         overall = report["overall"]
         lo, hi = overall["alpha_ci"]
         cols = st.columns(4)
-        cols[0].metric(tr("consistentie.overall_alpha"), number(overall["alpha"]),
-                       help=tr("consistentie.ci", lo=number(lo), hi=number(hi)))
+        cols[0].metric(
+            tr("consistentie.overall_alpha"),
+            number(overall["alpha"]),
+            help=tr("consistentie.ci", lo=number(lo), hi=number(hi)),
+        )
         badge = f":{COLORS[overall['verdict']]}-badge[{verdict_text(overall)}]"
         cols[1].markdown(f"{tr('consistentie.verdict')}  \n{badge}")
-        cols[2].metric(tr("consistentie.units"), tr(
-            "consistentie.units_of", n=report["n_units"], total=report["scope"]["n_units_total"]))
+        cols[2].metric(
+            tr("consistentie.units"),
+            tr(
+                "consistentie.units_of", n=report["n_units"], total=report["scope"]["n_units_total"]
+            ),
+        )
         cols[3].metric(tr("consistentie.percent"), number(overall["percent"]))
         lines = scope_lines(report, lang())
         scope_box = st.warning if report["n_units"] < report["scope"]["n_units_total"] else st.info
         scope_box("  \n".join(lines), icon=":material/filter_alt:")
-        st.caption(tr("consistentie.ci_line", lo=number(lo), hi=number(hi),
-                      how=interval_line(report, lang())))
-        st.caption(tr("consistentie.thresholds", reliable=f"{RELIABLE:.3f}",
-                      tentative=f"{TENTATIVE:.3f}"))
+        st.caption(
+            tr(
+                "consistentie.ci_line",
+                lo=number(lo),
+                hi=number(hi),
+                how=interval_line(report, lang()),
+            )
+        )
+        st.caption(
+            tr("consistentie.thresholds", reliable=f"{RELIABLE:.3f}", tentative=f"{TENTATIVE:.3f}")
+        )
         if not report["codes"]:
             st.info(tr("consistentie.no_units"))
         else:
             rows = report["codes"]
-            table = pd.DataFrame({
-                tr("consistentie.col_code"): list(rows),
-                "alpha": [number(f["alpha"]) for f in rows.values()],
-                tr("consistentie.col_ci"): [
-                    "—" if f["alpha_ci"][0] is None
-                    else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
-                    for f in rows.values()],
-                tr("consistentie.verdict"): [verdict_text(f) for f in rows.values()],
-                "kappa": [number(f["kappa"]) for f in rows.values()],
-                "AC1": [number(f["ac1"]) for f in rows.values()],
-                tr("consistentie.percent"): [number(f["percent"]) for f in rows.values()],
-                tr("consistentie.units"): [f["n_units"] for f in rows.values()],
-            })
+            table = pd.DataFrame(
+                {
+                    tr("consistentie.col_code"): list(rows),
+                    "alpha": [number(f["alpha"]) for f in rows.values()],
+                    tr("consistentie.col_ci"): [
+                        "—"
+                        if f["alpha_ci"][0] is None
+                        else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
+                        for f in rows.values()
+                    ],
+                    tr("consistentie.verdict"): [verdict_text(f) for f in rows.values()],
+                    "kappa": [number(f["kappa"]) for f in rows.values()],
+                    "AC1": [number(f["ac1"]) for f in rows.values()],
+                    tr("consistentie.percent"): [number(f["percent"]) for f in rows.values()],
+                    tr("consistentie.units"): [f["n_units"] for f in rows.values()],
+                }
+            )
             st.dataframe(table, hide_index=True, width="stretch")
             st.caption(tr("consistentie.ac1_help"))
             if len(coders) != 2:
                 st.caption(tr("consistentie.kappa_two"))
-    if st.toggle(tr("consistentie.unitized"), key="consistency_unitized",
-                 help=tr("consistentie.unitized_help")):
-        spans = attempt(cached_unitized, project, path, version, me, tuple(coders),
-                        all_documents, sample_id)
+    if st.toggle(
+        tr("consistentie.unitized"),
+        key="consistency_unitized",
+        help=tr("consistentie.unitized_help"),
+    ):
+        spans = attempt(
+            cached_unitized, project, path, version, me, tuple(coders), all_documents, sample_id
+        )
         if spans is not None and spans["codes"]:
             u_lo, u_hi = spans["overall"]["alpha_ci"]
             cols = st.columns(2)
-            cols[0].metric(tr("consistentie.unitized_overall"), number(spans["overall"]["alpha"]),
-                           help=tr("consistentie.ci", lo=number(u_lo), hi=number(u_hi)))
-            u_badge = f":{COLORS[spans['overall']['verdict']]}-badge[{verdict_text(spans['overall'])}]"
+            cols[0].metric(
+                tr("consistentie.unitized_overall"),
+                number(spans["overall"]["alpha"]),
+                help=tr("consistentie.ci", lo=number(u_lo), hi=number(u_hi)),
+            )
+            u_badge = (
+                f":{COLORS[spans['overall']['verdict']]}-badge[{verdict_text(spans['overall'])}]"
+            )
             cols[1].markdown(f"{tr('consistentie.verdict')}  \n{u_badge}")
-            st.caption(tr("consistentie.unitized_scope", n=spans["n_documents"],
-                          total=spans["scope"]["n_documents_total"]))
-            st.caption(tr("consistentie.unitized_ci_line", lo=number(u_lo), hi=number(u_hi),
-                          how=interval_line(spans, lang(), spans=True)))
-            st.dataframe(pd.DataFrame({
-                tr("consistentie.col_code"): list(spans["codes"]),
-                "u-alpha": [number(f["alpha"]) for f in spans["codes"].values()],
-                tr("consistentie.col_ci"): [
-                    "—" if f["alpha_ci"][0] is None
-                    else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
-                    for f in spans["codes"].values()],
-                tr("consistentie.verdict"): [verdict_text(f) for f in spans["codes"].values()],
-            }), hide_index=True, width="stretch")
+            st.caption(
+                tr(
+                    "consistentie.unitized_scope",
+                    n=spans["n_documents"],
+                    total=spans["scope"]["n_documents_total"],
+                )
+            )
+            st.caption(
+                tr(
+                    "consistentie.unitized_ci_line",
+                    lo=number(u_lo),
+                    hi=number(u_hi),
+                    how=interval_line(spans, lang(), spans=True),
+                )
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("consistentie.col_code"): list(spans["codes"]),
+                        "u-alpha": [number(f["alpha"]) for f in spans["codes"].values()],
+                        tr("consistentie.col_ci"): [
+                            "—"
+                            if f["alpha_ci"][0] is None
+                            else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
+                            for f in spans["codes"].values()
+                        ],
+                        tr("consistentie.verdict"): [
+                            verdict_text(f) for f in spans["codes"].values()
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         elif spans is not None:
             st.info(tr("consistentie.no_units"))
 
@@ -359,23 +542,34 @@ with tab_review:
 
 with tab_drift:
     batches = {b: tr(f"consistentie.by_{b}") for b in ("week", "sample")}
-    by = st.radio(tr("consistentie.drift_by"), list(batches), horizontal=True,
-                  format_func=batches.get, key="drift_by")
-    rows = attempt(cached_drift, project, path, version, me, tuple(coders), unit, by,
-                   all_documents, resample)
+    by = st.radio(
+        tr("consistentie.drift_by"),
+        list(batches),
+        horizontal=True,
+        format_func=batches.get,
+        key="drift_by",
+    )
+    rows = attempt(
+        cached_drift, project, path, version, me, tuple(coders), unit, by, all_documents, resample
+    )
     rows = [r for r in rows or [] if r["alpha"] is not None]
     if not rows:
         st.info(tr("consistentie.no_drift"))
     else:
         frame = pd.DataFrame(rows)
         base = alt.Chart(frame).encode(
-            x=alt.X("batch:N", sort=None, title=tr(f"consistentie.by_{by}")))
+            x=alt.X("batch:N", sort=None, title=tr(f"consistentie.by_{by}"))
+        )
         line = base.mark_line(point=True).encode(
             y=alt.Y("alpha:Q", title="alpha", scale=alt.Scale(domain=[-0.2, 1])),
-            tooltip=["batch", "alpha", "alpha_lo", "alpha_hi", "n_units"])
+            tooltip=["batch", "alpha", "alpha_lo", "alpha_hi", "n_units"],
+        )
         band = base.mark_errorbar().encode(y=alt.Y("alpha_lo:Q", title="alpha"), y2="alpha_hi:Q")
-        rules = alt.Chart(pd.DataFrame({"y": [RELIABLE, TENTATIVE]})).mark_rule(
-            strokeDash=[4, 4], color="grey").encode(y="y:Q")
+        rules = (
+            alt.Chart(pd.DataFrame({"y": [RELIABLE, TENTATIVE]}))
+            .mark_rule(strokeDash=[4, 4], color="grey")
+            .encode(y="y:Q")
+        )
         st.altair_chart(band + line + rules, width="stretch")
         st.caption(tr("consistentie.drift_help"))
 

@@ -15,8 +15,12 @@ from workbench import access
 from workbench.app.common import attempt, db, file_uploader, lang, nlp, project_path, tr, user
 from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project, import_qdc, import_qdpx
 
-MIME = {"qdpx": "application/zip", "qdc": "application/xml", "csv": "text/csv",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME = {
+    "qdpx": "application/zip",
+    "qdc": "application/xml",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 st.title(tr("page.export"))
 project = db()
@@ -48,40 +52,73 @@ def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | N
     name = f"{project_path().stem}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / name
-        report = attempt(export_project, project, target, format=fmt,
-                         include_suggestions=suggestions, pseudonymise=pseudonymise, actor=me,
-                         target=program)
+        report = attempt(
+            export_project,
+            project,
+            target,
+            format=fmt,
+            include_suggestions=suggestions,
+            pseudonymise=pseudonymise,
+            actor=me,
+            target=program,
+        )
         if report is None:
             return None
         loss_file = target.with_name(target.name + ".dataloss.txt")
-        return {"name": name, "fmt": fmt, "data": target.read_bytes(),
-                "dataloss": loss_file.read_bytes(), "report": report}
+        return {
+            "name": name,
+            "fmt": fmt,
+            "data": target.read_bytes(),
+            "dataloss": loss_file.read_bytes(),
+            "report": report,
+        }
 
 
 # ------------------------------------------------------------------ export
 st.header(tr("page_export.export_header"))
 # format_func gets dicts built during the run (AppTest formats outside the run).
 format_labels = {f: tr(f"page_export.format.{f}") for f in EXPORT_FORMATS}
-fmt = st.radio(tr("page_export.format_question"), EXPORT_FORMATS, key="export_format",
-               format_func=format_labels.get)
+fmt = st.radio(
+    tr("page_export.format_question"),
+    EXPORT_FORMATS,
+    key="export_format",
+    format_func=format_labels.get,
+)
 coding_labels = {c: tr(f"page_export.codings.{c}") for c in ("accepted", "suggestions")}
-suggestions = st.radio(tr("page_export.which_codings"), list(coding_labels),
-                       key="export_codings", disabled=fmt == "qdc",
-                       format_func=coding_labels.get) == "suggestions"
+suggestions = (
+    st.radio(
+        tr("page_export.which_codings"),
+        list(coding_labels),
+        key="export_codings",
+        disabled=fmt == "qdc",
+        format_func=coding_labels.get,
+    )
+    == "suggestions"
+)
 text_options = ["pseudonymised"]
 if access.can(project, me, "pseudonym.key"):
     text_options.append("original")
 text_labels = {c: tr(f"page_export.text.{c}") for c in text_options}
-text_choice = st.radio(tr("page_export.text_question"), text_options, key="export_text",
-                       disabled=fmt == "qdc", format_func=text_labels.get)
+text_choice = st.radio(
+    tr("page_export.text_question"),
+    text_options,
+    key="export_text",
+    disabled=fmt == "qdc",
+    format_func=text_labels.get,
+)
 if text_choice == "original":
     st.warning(tr("exchange.warn.original_text"))
 if len(text_options) == 1:
     st.caption(tr("page_export.original_not_allowed"))
 
 target_labels = {t: tr(f"page_export.target.{t}") for t in ("standard", *TARGETS)}
-target = st.selectbox(tr("page_export.target_question"), list(target_labels), key="export_target",
-                      disabled=fmt != "qdpx", format_func=target_labels.get)
+target = st.selectbox(
+    tr("page_export.target_question"),
+    list(target_labels),
+    key="export_target",
+    disabled=fmt != "qdpx",
+    format_func=target_labels.get,
+)
 target = None if target == "standard" or fmt != "qdpx" else target
 choices = (fmt, suggestions, text_choice, target)
 
@@ -91,11 +128,20 @@ if st.button(tr("page_export.make"), type="primary", key="export_make"):
         st.session_state["export_result"] = made and {**made, "choices": choices}
 result = st.session_state.get("export_result")
 if result and result["choices"] == choices:
-    st.download_button(tr("page_export.download", name=result["name"]), result["data"],
-                       file_name=result["name"], mime=MIME[result["fmt"]], key="export_download")
-    st.download_button(tr("page_export.download_report"), result["dataloss"],
-                       file_name=result["name"] + ".dataloss.txt", mime="text/plain",
-                       key="export_download_report")
+    st.download_button(
+        tr("page_export.download", name=result["name"]),
+        result["data"],
+        file_name=result["name"],
+        mime=MIME[result["fmt"]],
+        key="export_download",
+    )
+    st.download_button(
+        tr("page_export.download_report"),
+        result["dataloss"],
+        file_name=result["name"] + ".dataloss.txt",
+        mime="text/plain",
+        key="export_download_report",
+    )
     show_report(result["report"])
 
 # ------------------------------------------------------------------ import

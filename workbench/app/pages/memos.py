@@ -16,7 +16,9 @@ st.title(tr("page.memos"))
 project = db()
 me = user()
 
-documents = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, user=me)}
+documents = {
+    d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, user=me)
+}
 codes = {c.id: c.name for c in codebook_from_project(project).codes}
 everything = attempt(memo_overview, project, user=me)
 if everything is None:
@@ -24,16 +26,29 @@ if everything is None:
 authors = sorted({m["author"] for m in everything})
 
 cols = st.columns(3)
-document = cols[0].selectbox(tr("memos.document"), list(documents), format_func=documents.get,
-                             index=None, placeholder=tr("memos.all_documents"),
-                             key="memos_document")
-code = cols[1].selectbox(tr("memos.code"), list(codes), format_func=codes.get, index=None,
-                         placeholder=tr("memos.all_codes"), key="memos_code")
-author = cols[2].selectbox(tr("memos.author"), authors, index=None,
-                           placeholder=tr("memos.all_authors"), key="memos_author")
+document = cols[0].selectbox(
+    tr("memos.document"),
+    list(documents),
+    format_func=documents.get,
+    index=None,
+    placeholder=tr("memos.all_documents"),
+    key="memos_document",
+)
+code = cols[1].selectbox(
+    tr("memos.code"),
+    list(codes),
+    format_func=codes.get,
+    index=None,
+    placeholder=tr("memos.all_codes"),
+    key="memos_code",
+)
+author = cols[2].selectbox(
+    tr("memos.author"), authors, index=None, placeholder=tr("memos.all_authors"), key="memos_author"
+)
 
-memos = attempt(memo_overview, project, user=me, document_id=document, code=code,
-                author=author) or []
+memos = (
+    attempt(memo_overview, project, user=me, document_id=document, code=code, author=author) or []
+)
 st.caption(tr("memos.count", shown=len(memos), total=len(everything)))
 if not everything:
     st.info(tr("memos.none"))
@@ -48,17 +63,24 @@ for memo in memos:
             "respondent": memo["respondent"],
         }.get(memo["target_type"]) or "—"
         head, side = st.columns([5, 1])
-        head.markdown(f"**{tr('memos.kind.' + memo['target_type'])}: {about}** · "
-                      f"_{memo['author']}_ · {memo['updated_at'][:16].replace('T', ' ')}")
+        head.markdown(
+            f"**{tr('memos.kind.' + memo['target_type'])}: {about}** · "
+            f"_{memo['author']}_ · {memo['updated_at'][:16].replace('T', ' ')}"
+        )
         if memo["quote"]:
             head.markdown(f"> {memo['quote']}")
         head.write(memo["text"])
         if memo["document_id"] is not None:
             with side:
-                jump_link(tr("memos.open"), memo["document_id"], memo["segment_id"],
-                          memo["start_char"] if memo["segment_id"] is None else None,
-                          memo["end_char"] if memo["segment_id"] is None else None)
-        if side.button(tr("memos.delete"), key=f"memo_delete_{memo['id']}",
-                       icon=":material/delete:"):
+                jump_link(
+                    tr("memos.open"),
+                    memo["document_id"],
+                    memo["segment_id"],
+                    memo["start_char"] if memo["segment_id"] is None else None,
+                    memo["end_char"] if memo["segment_id"] is None else None,
+                )
+        if side.button(
+            tr("memos.delete"), key=f"memo_delete_{memo['id']}", icon=":material/delete:"
+        ):
             if attempt(lambda: delete_memo(project, memo["id"], author=me) or True):
                 st.rerun()

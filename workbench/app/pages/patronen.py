@@ -31,35 +31,66 @@ version = last_event_id(project)  # cache key: changes with every logged change
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _compute(name: str, path: str, version: int, selection_key: str,
-             _db: Any, _selection: patterns.Selection, **kwargs: Any) -> Any:
+def _compute(
+    name: str,
+    path: str,
+    version: int,
+    selection_key: str,
+    _db: Any,
+    _selection: patterns.Selection,
+    **kwargs: Any,
+) -> Any:
     """One package overview, cached per project file, data version, selection and user."""
     return getattr(patterns, name)(_db, selection=_selection, **kwargs)
 
 
 def overview(name: str, **kwargs: Any) -> Any:
-    return attempt(_compute, name, str(project_path()), version, repr(selection),
-                   _db=project, _selection=selection, user=user(), **kwargs)
+    return attempt(
+        _compute,
+        name,
+        str(project_path()),
+        version,
+        repr(selection),
+        _db=project,
+        _selection=selection,
+        user=user(),
+        **kwargs,
+    )
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """Column names in the reader's language (attribute names stay as they are)."""
-    names = {c: tr(f"patronen.col.{c}") for c in frame.columns
-             if isinstance(c, str) and tr(f"patronen.col.{c}") != f"patronen.col.{c}"}
+    names = {
+        c: tr(f"patronen.col.{c}")
+        for c in frame.columns
+        if isinstance(c, str) and tr(f"patronen.col.{c}") != f"patronen.col.{c}"
+    }
     return frame.rename(columns=names)
 
 
-def downloads(name: str, tables: dict[str, pd.DataFrame], settings: list[tuple[str, str]],
-              key: str, masked: bool | None = None) -> None:
+def downloads(
+    name: str,
+    tables: dict[str, pd.DataFrame],
+    settings: list[tuple[str, str]],
+    key: str,
+    masked: bool | None = None,
+) -> None:
     """CSV and Excel buttons; the files carry the choices made (built only on click), the
     speakers actually used and, with names replaced, no accepted name (issue 20)."""
     if not may_export:
         return
     if masked is None:
-        masked = st.toggle(tr("patronen.download_pseudonymise"), key=f"{key}_pseudonymise",
-                           value=not may_take_originals, disabled=not may_take_originals,
-                           help=tr("patronen.download_pseudonymise_help" if may_take_originals
-                                   else "patronen.download_pseudonymise_always"))
+        masked = st.toggle(
+            tr("patronen.download_pseudonymise"),
+            key=f"{key}_pseudonymise",
+            value=not may_take_originals,
+            disabled=not may_take_originals,
+            help=tr(
+                "patronen.download_pseudonymise_help"
+                if may_take_originals
+                else "patronen.download_pseudonymise_always"
+            ),
+        )
     masked = masked or not may_take_originals  # one rule with every export
     if masked:
         reviewed = attempt(patterns.check_pseudonymised, project)
@@ -71,31 +102,53 @@ def downloads(name: str, tables: dict[str, pd.DataFrame], settings: list[tuple[s
     tables = {sheet: shown(frame) for sheet, frame in tables.items()}
     left, right = st.columns(2)
     for column, fmt, mime in (
-            (left, "csv", "text/csv"),
-            (right, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+        (left, "csv", "text/csv"),
+        (right, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ):
         column.download_button(
             tr(f"patronen.download_{fmt}"),
-            partial(patterns.export_bytes, project, tables, about, fmt, actor=user(),
-                    pseudonymise=masked, lang=lang()),
+            partial(
+                patterns.export_bytes,
+                project,
+                tables,
+                about,
+                fmt,
+                actor=user(),
+                pseudonymise=masked,
+                lang=lang(),
+            ),
             file_name=patterns.export_file_name(project, name, fmt, pseudonymise=masked),
-            mime=mime, key=f"{key}_{fmt}", on_click="ignore")
+            mime=mime,
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+        )
 
 
-def open_link(row: pd.Series, coding: str = "coding", code: str = "code",
-              label: str = "patronen.jump.open") -> None:
+def open_link(
+    row: pd.Series, coding: str = "coding", code: str = "code", label: str = "patronen.jump.open"
+) -> None:
     """A link to the place of ``row[coding]`` in its interview (the coding page)."""
     place = attempt(patterns.place_of, project, int(row[coding]), user=user())
     if place is not None:
-        jump_link(tr(label, code=row.get(code) or "", document=row.get("document") or ""),
-                  **place)
+        jump_link(tr(label, code=row.get(code) or "", document=row.get("document") or ""), **place)
 
 
-def quote_table(frame: pd.DataFrame, columns: list[str], key: str,
-                links: tuple[tuple[str, str], ...] = (("coding", "code"),)) -> None:
+def quote_table(
+    frame: pd.DataFrame,
+    columns: list[str],
+    key: str,
+    links: tuple[tuple[str, str], ...] = (("coding", "code"),),
+) -> None:
     """Quotes, one per row: a click on a row gives the link to its place in the interview
     (one per ``(coding column, code column)`` in ``links``), as on the Zoeken page."""
-    event = st.dataframe(shown(frame[columns]), hide_index=True, width="stretch", key=key,
-                         on_select="rerun", selection_mode="single-row")
+    event = st.dataframe(
+        shown(frame[columns]),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
     rows = event.selection.rows if event else []
     if rows and rows[0] < len(frame):
         for coding, code in links:
@@ -113,29 +166,58 @@ with st.expander(tr("patronen.selection")):
     for i, attribute in enumerate(names):
         options = values.loc[values["attribute"] == attribute, "value"].tolist()
         chosen = columns[i % len(columns)].multiselect(
-            attribute, options, key=f"patronen_attr_{attribute}",
-            placeholder=tr("patronen.any_value", attribute=attribute))
+            attribute,
+            options,
+            key=f"patronen_attr_{attribute}",
+            placeholder=tr("patronen.any_value", attribute=attribute),
+        )
         filters += [(attribute, v) for v in chosen]
     left, middle, right = st.columns(3)
-    coders = left.multiselect(tr("patronen.coders"), patterns.coders(project),
-                              key="patronen_coders", placeholder=tr("app.choose_many"))
-    statuses = middle.multiselect(tr("patronen.status"), list(STATUSES), default=["accepted"],
-                                  key="patronen_status",
-                                  format_func=lambda s: tr(f"patronen.status_{s}"),
-                                  placeholder=tr("app.choose_many"))
+    coders = left.multiselect(
+        tr("patronen.coders"),
+        patterns.coders(project),
+        key="patronen_coders",
+        placeholder=tr("app.choose_many"),
+    )
+    statuses = middle.multiselect(
+        tr("patronen.status"),
+        list(STATUSES),
+        default=["accepted"],
+        key="patronen_status",
+        format_func=lambda s: tr(f"patronen.status_{s}"),
+        placeholder=tr("app.choose_many"),
+    )
     rollup = right.toggle(tr("patronen.rollup"), key="patronen_rollup")
     everyone = right.toggle(tr("patronen.interviewer"), key="patronen_interviewer")
-selection = patterns.Selection.build(filters=filters, coders=coders, statuses=statuses or None,
-                                     rollup=rollup, speakers="all" if everyone else None)
-words = {"(all)": tr("patronen.sel.all"), "yes": tr("patronen.sel.yes"),
-         "no": tr("patronen.sel.no"), "(project setting)": tr("patronen.sel.setting"),
-         "respondent": tr("patronen.sel.respondent"), "all": tr("patronen.sel.all"),
-         **{s: tr(f"patronen.status_{s}") for s in STATUSES}}
-chosen_rows = [(k, tr("patronen.sel.every_status") if (k, v) == ("status", "(all)") else v)
-               for k, v in selection.describe()]
-st.caption(tr("patronen.filters_used", text="; ".join(
-    f"{tr(f'patronen.sel.{k}')}: {', '.join(words.get(p, p) for p in v.split(', '))}"
-    for k, v in chosen_rows)))
+selection = patterns.Selection.build(
+    filters=filters,
+    coders=coders,
+    statuses=statuses or None,
+    rollup=rollup,
+    speakers="all" if everyone else None,
+)
+words = {
+    "(all)": tr("patronen.sel.all"),
+    "yes": tr("patronen.sel.yes"),
+    "no": tr("patronen.sel.no"),
+    "(project setting)": tr("patronen.sel.setting"),
+    "respondent": tr("patronen.sel.respondent"),
+    "all": tr("patronen.sel.all"),
+    **{s: tr(f"patronen.status_{s}") for s in STATUSES},
+}
+chosen_rows = [
+    (k, tr("patronen.sel.every_status") if (k, v) == ("status", "(all)") else v)
+    for k, v in selection.describe()
+]
+st.caption(
+    tr(
+        "patronen.filters_used",
+        text="; ".join(
+            f"{tr(f'patronen.sel.{k}')}: {', '.join(words.get(p, p) for p in v.split(', '))}"
+            for k, v in chosen_rows
+        ),
+    )
+)
 
 matrix = overview("framework_matrix")
 if matrix is None:
@@ -149,18 +231,33 @@ TABS = ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile"
 tabs = st.tabs([tr(f"patronen.tab.{t}") for t in TABS], key="patronen_tab", on_change="rerun")
 tab = dict(zip(TABS, tabs))
 
+
 # ----------------------------------------------------------------------------- matrix
 def show_matrix() -> None:
     st.caption(tr("patronen.matrix.help"))
-    event = st.dataframe(matrix.rename_axis(tr("patronen.col.respondent")), on_select="rerun",
-                         selection_mode="single-cell",
-                         key="patronen_matrix", width="stretch")
+    event = st.dataframe(
+        matrix.rename_axis(tr("patronen.col.respondent")),
+        on_select="rerun",
+        selection_mode="single-cell",
+        key="patronen_matrix",
+        width="stretch",
+    )
     with st.expander(tr("patronen.matrix.pick")):
         left, right = st.columns(2)
-        who = left.selectbox(tr("patronen.col.respondent"), list(matrix.index), index=None,
-                             key="patronen_cell_respondent", placeholder=tr("app.choose"))
-        which = right.selectbox(tr("patronen.col.code"), list(matrix.columns), index=None,
-                                key="patronen_cell_code", placeholder=tr("app.choose"))
+        who = left.selectbox(
+            tr("patronen.col.respondent"),
+            list(matrix.index),
+            index=None,
+            key="patronen_cell_respondent",
+            placeholder=tr("app.choose"),
+        )
+        which = right.selectbox(
+            tr("patronen.col.code"),
+            list(matrix.columns),
+            index=None,
+            key="patronen_cell_code",
+            placeholder=tr("app.choose"),
+        )
     cells = ((event or {}).get("selection") or {}).get("cells") or []
     if cells:
         row, column = cells[0]
@@ -172,141 +269,230 @@ def show_matrix() -> None:
             st.info(tr("patronen.matrix.none"))
         elif found is not None:
             open_link(found.iloc[0], label="patronen.jump.first")  # one click from the cell
-            quote_table(found, ["document", "speaker", "text", "coders"],
-                        "patronen_matrix_quotes")
+            quote_table(found, ["document", "speaker", "text", "coders"], "patronen_matrix_quotes")
     cells_table = overview("framework_cells")
-    downloads("matrix", {"matrix": matrix.reset_index(), "citaten": cells_table}, [],
-              "patronen_dl_matrix")
+    downloads(
+        "matrix", {"matrix": matrix.reset_index(), "citaten": cells_table}, [], "patronen_dl_matrix"
+    )
+
 
 # ----------------------------------------------------------------------------- frequencies
 def show_frequencies() -> None:
     left, right = st.columns(2)
-    by = left.selectbox(tr("patronen.freq.by"), [None, *names], key="patronen_freq_by",
-                        format_func=lambda a: tr("patronen.freq.no_grouping") if a is None else a)
-    measure = right.radio(tr("patronen.freq.measure"), ["share", "respondents", "fragments"],
-                          horizontal=True, key="patronen_freq_measure",
-                          format_func=lambda m: tr(f"patronen.col.{m}"))
+    by = left.selectbox(
+        tr("patronen.freq.by"),
+        [None, *names],
+        key="patronen_freq_by",
+        format_func=lambda a: tr("patronen.freq.no_grouping") if a is None else a,
+    )
+    measure = right.radio(
+        tr("patronen.freq.measure"),
+        ["share", "respondents", "fragments"],
+        horizontal=True,
+        key="patronen_freq_measure",
+        format_func=lambda m: tr(f"patronen.col.{m}"),
+    )
     freq = overview("code_frequencies", by=by)
     if freq is not None:
         titles = {c: tr(f"patronen.col.{c}") for c in ("code", "group", measure)}
         st.altair_chart(charts.frequency_chart(freq, measure=measure, titles=titles))
         st.markdown(f"**{tr('patronen.freq.numbers')}**")
         st.dataframe(shown(freq), hide_index=True, width="stretch")
-        downloads("frequenties", {"frequenties": freq}, [("by", by or "(none)")],
-                  "patronen_dl_freq")
+        downloads(
+            "frequenties", {"frequenties": freq}, [("by", by or "(none)")], "patronen_dl_freq"
+        )
+
 
 # ----------------------------------------------------------------------------- co-occurrence
 def show_cooccurrence() -> None:
     left, right = st.columns(2)
-    scope = left.radio(tr("patronen.co.scope"), list(patterns.SCOPES), horizontal=True,
-                       key="patronen_co_scope",
-                       format_func=lambda s: tr(f"patronen.co.scope_{s}"))
+    scope = left.radio(
+        tr("patronen.co.scope"),
+        list(patterns.SCOPES),
+        horizontal=True,
+        key="patronen_co_scope",
+        format_func=lambda s: tr(f"patronen.co.scope_{s}"),
+    )
     window = 0
     if scope == "window":
-        window = right.number_input(tr("patronen.co.window"), min_value=1, max_value=20,
-                                    value=2, key="patronen_co_window")
+        window = right.number_input(
+            tr("patronen.co.window"), min_value=1, max_value=20, value=2, key="patronen_co_window"
+        )
     table = overview("cooccurrence", scope=scope, window=int(window))
     pairs = overview("cooccurrence_pairs", scope=scope, window=int(window))
     if table is not None and pairs is not None:
         st.caption(tr("patronen.co.heatmap_help"))
-        titles = {"code_a": tr("patronen.col.code_a"), "code_b": tr("patronen.col.code_b"),
-                  "meetings": tr("patronen.col.meetings")}
+        titles = {
+            "code_a": tr("patronen.col.code_a"),
+            "code_b": tr("patronen.col.code_b"),
+            "meetings": tr("patronen.col.meetings"),
+        }
         clicked = st.altair_chart(
-            charts.cooccurrence_heatmap(patterns.heatmap_data(table), titles=titles,
-                                        order=list(table.index)),
-            on_select="rerun", key="patronen_heatmap")
+            charts.cooccurrence_heatmap(
+                patterns.heatmap_data(table), titles=titles, order=list(table.index)
+            ),
+            on_select="rerun",
+            key="patronen_heatmap",
+        )
         with st.expander(tr("patronen.co.network")):
             most = int(pairs["meetings"].max()) if len(pairs) else 1
-            least = st.slider(tr("patronen.co.min"), 1, max(most, 2), min(2, most),
-                              key="patronen_co_min")
+            least = st.slider(
+                tr("patronen.co.min"), 1, max(most, 2), min(2, most), key="patronen_co_min"
+            )
             if len(pairs):
-                st.graphviz_chart(patterns.cooccurrence_dot(pairs, min_meetings=least,
-                                                            labels=code_names))
+                st.graphviz_chart(
+                    patterns.cooccurrence_dot(pairs, min_meetings=least, labels=code_names)
+                )
         st.dataframe(shown(pairs), hide_index=True, width="stretch")
         options = list(zip(pairs["code_a"], pairs["code_b"], pairs["meetings"]))
-        pair = st.selectbox(tr("patronen.co.pair"), options, index=None, key="patronen_co_pair",
-                            format_func=lambda p: tr("patronen.co.pair_label", a=p[0], b=p[1],
-                                                     n=p[2]), placeholder=tr("app.choose"))
+        pair = st.selectbox(
+            tr("patronen.co.pair"),
+            options,
+            index=None,
+            key="patronen_co_pair",
+            format_func=lambda p: tr("patronen.co.pair_label", a=p[0], b=p[1], n=p[2]),
+            placeholder=tr("app.choose"),
+        )
         picked = ((clicked or {}).get("selection") or {}).get("pair") or []
         if picked and picked[0].get("code_a") and picked[0].get("code_b"):
             pair = (picked[0]["code_a"], picked[0]["code_b"], None)
         if pair is not None:
-            where = overview("cooccurrence_fragments", code_a=pair[0], code_b=pair[1],
-                             scope=scope, window=int(window))
+            where = overview(
+                "cooccurrence_fragments",
+                code_a=pair[0],
+                code_b=pair[1],
+                scope=scope,
+                window=int(window),
+            )
             if where is not None and where.empty:
                 st.info(tr("patronen.co.none"))
             elif where is not None:
-                quote_table(where, [c for c in where.columns if c not in PLACE_COLUMNS],
-                            "patronen_co_quotes", (("coding_a", "code_a"), ("coding_b", "code_b")))
-        downloads("samen", {"samen": table.reset_index(), "paren": pairs},
-                  [("scope", scope), ("window", str(window))], "patronen_dl_co")
+                quote_table(
+                    where,
+                    [c for c in where.columns if c not in PLACE_COLUMNS],
+                    "patronen_co_quotes",
+                    (("coding_a", "code_a"), ("coding_b", "code_b")),
+                )
+        downloads(
+            "samen",
+            {"samen": table.reset_index(), "paren": pairs},
+            [("scope", scope), ("window", str(window))],
+            "patronen_dl_co",
+        )
+
 
 # ----------------------------------------------------------------------------- quotes
 def show_quotes() -> None:
     all_codes = patterns.codes_table(project)["code"].tolist()
     if selection.rollup:
         all_codes = list(dict.fromkeys(patterns.codes_table(project)["root"]))
-    chosen = st.multiselect(tr("patronen.q.codes"), all_codes, key="patronen_q_codes",
-                            placeholder=tr("app.choose_many"))
+    chosen = st.multiselect(
+        tr("patronen.q.codes"), all_codes, key="patronen_q_codes", placeholder=tr("app.choose_many")
+    )
     left, right = st.columns(2)
-    with_codes = left.multiselect(tr("patronen.q.and"), all_codes, key="patronen_q_and",
-                                  placeholder=tr("app.choose_many"))
-    without = right.multiselect(tr("patronen.q.not"), all_codes, key="patronen_q_not",
-                                placeholder=tr("app.choose_many"))
-    q_scope = left.radio(tr("patronen.co.scope"), list(patterns.SCOPES), horizontal=True,
-                         key="patronen_q_scope",
-                         format_func=lambda s: tr(f"patronen.co.scope_{s}"))
+    with_codes = left.multiselect(
+        tr("patronen.q.and"), all_codes, key="patronen_q_and", placeholder=tr("app.choose_many")
+    )
+    without = right.multiselect(
+        tr("patronen.q.not"), all_codes, key="patronen_q_not", placeholder=tr("app.choose_many")
+    )
+    q_scope = left.radio(
+        tr("patronen.co.scope"),
+        list(patterns.SCOPES),
+        horizontal=True,
+        key="patronen_q_scope",
+        format_func=lambda s: tr(f"patronen.co.scope_{s}"),
+    )
     q_window = 0
     if q_scope == "window":
-        q_window = right.number_input(tr("patronen.co.window"), min_value=1, max_value=20,
-                                      value=2, key="patronen_q_window")
+        q_window = right.number_input(
+            tr("patronen.co.window"), min_value=1, max_value=20, value=2, key="patronen_q_window"
+        )
     masked = st.toggle(tr("patronen.q.pseudonymise"), key="patronen_q_pseudonymise")
     if not chosen:
         st.caption(tr("patronen.q.choose"))
     else:
-        found = overview("quotes", codes=chosen, all_of=with_codes, none_of=without,
-                         scope=q_scope, window=int(q_window), pseudonymise=masked)
+        found = overview(
+            "quotes",
+            codes=chosen,
+            all_of=with_codes,
+            none_of=without,
+            scope=q_scope,
+            window=int(q_window),
+            pseudonymise=masked,
+        )
         if found is not None:
             st.success(tr("patronen.q.found", n=len(found)))
-            quote_table(found, [c for c in found.columns if c not in PLACE_COLUMNS],
-                        "patronen_q_quotes")
-            settings = ([("code", c) for c in chosen] + [("and", c) for c in with_codes]
-                        + [("not", c) for c in without]
-                        + [("scope", q_scope), ("window", str(q_window))])
+            quote_table(
+                found, [c for c in found.columns if c not in PLACE_COLUMNS], "patronen_q_quotes"
+            )
+            settings = (
+                [("code", c) for c in chosen]
+                + [("and", c) for c in with_codes]
+                + [("not", c) for c in without]
+                + [("scope", q_scope), ("window", str(q_window))]
+            )
             downloads("citaten", {"citaten": found}, settings, "patronen_dl_quotes", masked)
+
 
 # ----------------------------------------------------------------------------- cascades
 def life_line(cascades: patterns.Cascades, person: str, key: str) -> None:
     """One person's life line; a click on a loss, reaction or arrow opens its quotes."""
-    mine = {name: frame[frame["respondent"] == person] for name, frame in
-            (("events", cascades.events), ("reactions", cascades.reactions),
-             ("links", cascades.links))}
+    mine = {
+        name: frame[frame["respondent"] == person]
+        for name, frame in (
+            ("events", cascades.events),
+            ("reactions", cascades.reactions),
+            ("links", cascades.links),
+        )
+    }
     if mine["events"].empty:
         st.info(tr("patronen.cas.no_events", respondent=person))
         return
-    titles = {k: tr(f"patronen.cas.chart.{k}") for k in
-              ("kind", "when", "status", "text", "untimed")}
+    titles = {
+        k: tr(f"patronen.cas.chart.{k}") for k in ("kind", "when", "status", "text", "untimed")
+    }
     clicked = st.altair_chart(
-        cascade_charts.life_line_chart(mine["events"], mine["reactions"], mine["links"],
-                                       titles=titles),
-        on_select="rerun", key=f"{key}_chart", width="content")
+        cascade_charts.life_line_chart(
+            mine["events"], mine["reactions"], mine["links"], titles=titles
+        ),
+        on_select="rerun",
+        key=f"{key}_chart",
+        width="content",
+    )
     st.caption(tr("patronen.cas.chart_help"))
     if (mine["events"]["timing"] == "told").any():
         st.caption(tr("patronen.cas.untimed"))
-    elements = {f"event:{e}": tr("patronen.cas.pick_event", event=e, kind=k, when=w or "—")
-                for e, k, w in zip(mine["events"]["event"], mine["events"]["code"],
-                                   mine["events"]["when"])}
-    elements |= {f"event:{e}": tr("patronen.cas.pick_event", event=e, kind=k, when=w or "—")
-                 for e, k, w in zip(mine["reactions"]["event"], mine["reactions"]["code"],
-                                    mine["reactions"]["when"])}
-    elements |= {f"link:{link}": tr("patronen.cas.pick_link", a=a, b=b, status=tr(
-                 f"patronen.cas.status.{s}")) for link, a, b, s in zip(
-                 mine["links"]["link"], mine["links"]["cause_code"],
-                 mine["links"]["effect_code"], mine["links"]["status"])}
-    picked = st.selectbox(tr("patronen.cas.pick"), list(elements), index=None,
-                          format_func=elements.get, key=f"{key}_pick",
-                          placeholder=tr("app.choose"))
-    chosen = (((clicked or {}).get("selection") or {}).get(cascade_charts.SELECTION) or [])
+    elements = {
+        f"event:{e}": tr("patronen.cas.pick_event", event=e, kind=k, when=w or "—")
+        for e, k, w in zip(mine["events"]["event"], mine["events"]["code"], mine["events"]["when"])
+    }
+    elements |= {
+        f"event:{e}": tr("patronen.cas.pick_event", event=e, kind=k, when=w or "—")
+        for e, k, w in zip(
+            mine["reactions"]["event"], mine["reactions"]["code"], mine["reactions"]["when"]
+        )
+    }
+    elements |= {
+        f"link:{link}": tr(
+            "patronen.cas.pick_link", a=a, b=b, status=tr(f"patronen.cas.status.{s}")
+        )
+        for link, a, b, s in zip(
+            mine["links"]["link"],
+            mine["links"]["cause_code"],
+            mine["links"]["effect_code"],
+            mine["links"]["status"],
+        )
+    }
+    picked = st.selectbox(
+        tr("patronen.cas.pick"),
+        list(elements),
+        index=None,
+        format_func=elements.get,
+        key=f"{key}_pick",
+        placeholder=tr("app.choose"),
+    )
+    chosen = ((clicked or {}).get("selection") or {}).get(cascade_charts.SELECTION) or []
     if chosen and chosen[0].get(cascade_charts.ELEMENT):
         picked = chosen[0][cascade_charts.ELEMENT]
     if picked:
@@ -322,8 +508,14 @@ def element_quotes(cascades: patterns.Cascades, element: str, key: str) -> None:
         if found.empty:
             return
         link = found.iloc[0]
-        st.markdown(tr("patronen.cas.link_title", a=link["cause_code"], b=link["effect_code"],
-                       status=tr(f"patronen.cas.status.{link['status']}")))
+        st.markdown(
+            tr(
+                "patronen.cas.link_title",
+                a=link["cause_code"],
+                b=link["effect_code"],
+                status=tr(f"patronen.cas.status.{link['status']}"),
+            )
+        )
         if link["evidence"]:
             st.caption(tr("patronen.cas.evidence", evidence=link["evidence"]))
         ends = [int(link["cause"]), int(link["effect"])]
@@ -345,10 +537,12 @@ def show_cascades() -> None:
     unplaced = cascades.unplaced
     open_losses = int(unplaced["losses"].sum()) if len(unplaced) else 0
     if open_losses:
-        st.info(tr("patronen.cas.unplaced", n=open_losses,
-                   reactions=int(unplaced["reactions"].sum())))
+        st.info(
+            tr("patronen.cas.unplaced", n=open_losses, reactions=int(unplaced["reactions"].sum()))
+        )
     if access.can(project, user(), "code") and right.button(
-            tr("patronen.cas.propose"), icon=":material/auto_awesome:", key="patronen_cas_propose"):
+        tr("patronen.cas.propose"), icon=":material/auto_awesome:", key="patronen_cas_propose"
+    ):
         made = attempt(life_events.propose, project, actor=user())
         if made is not None:
             st.toast(tr("patronen.cas.proposed", **made))
@@ -358,50 +552,88 @@ def show_cascades() -> None:
         return
     lengths = cascades.lengths
     having = lengths[lengths["length"] > 0]
-    st.markdown(tr("patronen.cas.summary", having=len(having), total=len(lengths),
-                   longest=int(lengths["length"].max())))
+    st.markdown(
+        tr(
+            "patronen.cas.summary",
+            having=len(having),
+            total=len(lengths),
+            longest=int(lengths["length"].max()),
+        )
+    )
     people = list(dict.fromkeys(cascades.events["respondent"]))
     ranked = lengths.sort_values("length", ascending=False, kind="stable")["respondent"]
     first = next((p for p in ranked if p in people), people[0])
-    person = st.selectbox(tr("patronen.cas.person"), people, index=people.index(first),
-                          key="patronen_cas_person")
+    person = st.selectbox(
+        tr("patronen.cas.person"), people, index=people.index(first), key="patronen_cas_person"
+    )
     life_line(cascades, person, "patronen_cas")
     st.markdown(f"**{tr('patronen.cas.events')}**")
     mine = cascades.events[cascades.events["respondent"] == person]
-    quote_table(mine, ["step", "event", "code", "label", "when", "certainty", "status",
-                       "followed_by", "led_to", "maybe_followed_by", "maybe_led_to", "mentions",
-                       "text"], "patronen_cas_events")
+    quote_table(
+        mine,
+        [
+            "step",
+            "event",
+            "code",
+            "label",
+            "when",
+            "certainty",
+            "status",
+            "followed_by",
+            "led_to",
+            "maybe_followed_by",
+            "maybe_led_to",
+            "mentions",
+            "text",
+        ],
+        "patronen_cas_events",
+    )
     reactions = cascades.reactions[cascades.reactions["respondent"] == person]
     if len(reactions):
         st.markdown(f"**{tr('patronen.cas.reactions')}**")
-        quote_table(reactions, ["event", "code", "follows", "follows_code", "link", "when",
-                                "status", "text"], "patronen_cas_reactions")
+        quote_table(
+            reactions,
+            ["event", "code", "follows", "follows_code", "link", "when", "status", "text"],
+            "patronen_cas_reactions",
+        )
 
     st.subheader(tr("patronen.cas.across"))
     st.markdown(f"**{tr('patronen.cas.transitions')}**")
     if len(cascades.transitions):
-        titles = {k: tr(f"patronen.cas.chart.{k}") for k in
-                  ("links", "status", "confirmed", "proposed", "pair")}
-        st.altair_chart(cascade_charts.transition_chart(cascades.transitions, titles=titles),
-                        width="content")
+        titles = {
+            k: tr(f"patronen.cas.chart.{k}")
+            for k in ("links", "status", "confirmed", "proposed", "pair")
+        }
+        st.altair_chart(
+            cascade_charts.transition_chart(cascades.transitions, titles=titles), width="content"
+        )
     st.dataframe(shown(cascades.transitions), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('patronen.cas.first_losses')}**")
         st.dataframe(shown(cascades.first_losses), hide_index=True, width="stretch")
         st.markdown(f"**{tr('patronen.cas.lengths')}**")
-        titles = {"length": tr("patronen.col.length"),
-                  "respondents": tr("patronen.col.respondents")}
-        st.altair_chart(charts.count_bars(cascades.length_counts, x="length",
-                                          y="respondents", titles=titles))
+        titles = {
+            "length": tr("patronen.col.length"),
+            "respondents": tr("patronen.col.respondents"),
+        }
+        st.altair_chart(
+            charts.count_bars(cascades.length_counts, x="length", y="respondents", titles=titles)
+        )
     with right:
         st.markdown(f"**{tr('patronen.cas.reaction_counts')}**")
         st.dataframe(shown(cascades.reaction_counts), hide_index=True, width="stretch")
     st.markdown(f"**{tr('patronen.cas.chains')}**")
     st.dataframe(shown(cascades.chains), hide_index=True, width="stretch")
-    downloads("verliescascades", patterns.cascade_tables(cascades),
-              [("include_proposed", "yes" if proposed else "no"),
-               ("proposals", "yes" if planned else "no")], "patronen_dl_cascades")
+    downloads(
+        "verliescascades",
+        patterns.cascade_tables(cascades),
+        [
+            ("include_proposed", "yes" if proposed else "no"),
+            ("proposals", "yes" if planned else "no"),
+        ],
+        "patronen_dl_cascades",
+    )
 
 
 # ----------------------------------------------------------------------------- profile
@@ -419,10 +651,12 @@ def show_profile() -> None:
     with right:
         st.markdown(f"**{tr('patronen.prof.codes')}**")
         if not profile.codes.empty:
-            titles = {"code": tr("patronen.col.code"),
-                      "fragments": tr("patronen.col.fragments")}
-            st.altair_chart(charts.count_bars(profile.codes, x="code", y="fragments",
-                                              titles=titles, horizontal=True))
+            titles = {"code": tr("patronen.col.code"), "fragments": tr("patronen.col.fragments")}
+            st.altair_chart(
+                charts.count_bars(
+                    profile.codes, x="code", y="fragments", titles=titles, horizontal=True
+                )
+            )
         st.dataframe(shown(profile.codes), hide_index=True, width="stretch")
     st.markdown(f"**{tr('patronen.prof.timeline')}**")
     cascades = overview("cascade_overview", proposals=True)
@@ -430,17 +664,26 @@ def show_profile() -> None:
         life_line(cascades, person, "patronen_prof")
     kinds = {k: tr(f"patronen.kind.{k}") for k in ("loss", "follower", "other")}
     timeline = profile.timeline.assign(kind=profile.timeline["kind"].map(kinds))
-    quote_table(timeline, [c for c in timeline.columns if c not in PLACE_COLUMNS],
-                "patronen_prof_quotes")
-    downloads(f"persoon-{person}", {"kenmerken": profile.attributes,
-                                    "codes": profile.codes, "verhaal": profile.timeline},
-              [("respondent", str(person))], "patronen_dl_profile")
+    quote_table(
+        timeline, [c for c in timeline.columns if c not in PLACE_COLUMNS], "patronen_prof_quotes"
+    )
+    downloads(
+        f"persoon-{person}",
+        {"kenmerken": profile.attributes, "codes": profile.codes, "verhaal": profile.timeline},
+        [("respondent", str(person))],
+        "patronen_dl_profile",
+    )
 
 
 # Only the open tab computes anything (issue 17: the page opened in 3.6-4.1 s).
-SHOW = {"matrix": show_matrix, "frequencies": show_frequencies,
-        "cooccurrence": show_cooccurrence, "quotes": show_quotes, "cascades": show_cascades,
-        "profile": show_profile}
+SHOW = {
+    "matrix": show_matrix,
+    "frequencies": show_frequencies,
+    "cooccurrence": show_cooccurrence,
+    "quotes": show_quotes,
+    "cascades": show_cascades,
+    "profile": show_profile,
+}
 for name, container in tab.items():
     if container.open:
         with container:

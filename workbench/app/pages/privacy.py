@@ -15,12 +15,22 @@ from workbench.app.common import attempt, db, project_path, tr, user
 from workbench.codebook import code_tree
 from workbench.documents import list_documents
 from workbench.privacy import (
-    add_known_name, apply_pseudonyms, candidates, decide, detect, documents_not_checked, key_file,
+    add_known_name,
+    apply_pseudonyms,
+    candidates,
+    decide,
+    detect,
+    documents_not_checked,
+    key_file,
 )
 from workbench.privacy.backup import backup
 from workbench.privacy.detect import KINDS
 from workbench.privacy.workshop import (
-    assign_fragments, assignments, default_group, segments_for_assignment, set_workshop_codes,
+    assign_fragments,
+    assignments,
+    default_group,
+    segments_for_assignment,
+    set_workshop_codes,
     unassign_fragments,
 )
 from workbench.store import get_setting, last_event_id
@@ -58,8 +68,11 @@ def cached_detection(_project, path: str, documents: tuple, actor: str):
 
 
 SECTIONS = [
-    ("names", "pseudonymise"), ("workshop", "workshop.manage"), ("accounts", "read"),
-    ("history", "read"), ("backup", "backup"),
+    ("names", "pseudonymise"),
+    ("workshop", "workshop.manage"),
+    ("accounts", "read"),
+    ("history", "read"),
+    ("backup", "backup"),
 ]
 shown = [name for name, action in SECTIONS if access.can(project, me, action)]
 tabs = dict(zip(shown, st.tabs([tr(f"privacy.page.tab.{name}") for name in shown])))
@@ -79,9 +92,12 @@ if "names" in tabs:
         if found:
             by_name = {c["original"]: c for c in found}
             name = st.selectbox(
-                tr("privacy.page.candidate"), list(by_name),
-                format_func=lambda n: f"{n} · {tr('privacy.page.status.' + by_name[n]['status'])}"
-                                      f" · {by_name[n]['count']}×",
+                tr("privacy.page.candidate"),
+                list(by_name),
+                format_func=lambda n: (
+                    f"{n} · {tr('privacy.page.status.' + by_name[n]['status'])}"
+                    f" · {by_name[n]['count']}×"
+                ),
                 key="privacy_candidate",
             )
             cand = by_name[name]
@@ -89,22 +105,39 @@ if "names" in tabs:
             for context in cand["contexts"]:
                 st.markdown(f"…{context['left']}**{context['match']}**{context['right']}…")
             left, right = st.columns(2)
-            kind = left.selectbox(tr("privacy.page.kind"), KINDS, index=KINDS.index(cand["kind"]),
-                                  format_func=kind_label, key=f"privacy_kind_{name}")
+            kind = left.selectbox(
+                tr("privacy.page.kind"),
+                KINDS,
+                index=KINDS.index(cand["kind"]),
+                format_func=kind_label,
+                key=f"privacy_kind_{name}",
+            )
             replacement = right.text_input(
-                tr("privacy.page.replacement"), value=cand["replacement"] or "",
-                placeholder=tr("privacy.page.replacement_auto"), key=f"privacy_repl_{name}",
+                tr("privacy.page.replacement"),
+                value=cand["replacement"] or "",
+                placeholder=tr("privacy.page.replacement_auto"),
+                key=f"privacy_repl_{name}",
             )
             yes, no = st.columns(2)
             accept = yes.button(tr("privacy.page.accept"), type="primary", key="privacy_accept")
             reject = no.button(tr("privacy.page.reject"), key="privacy_reject")
             if accept or reject:
-                entry = attempt(decide, project, name, accept=accept, actor=me, kind=kind,
-                                replacement=(replacement or None) if accept else None)
+                entry = attempt(
+                    decide,
+                    project,
+                    name,
+                    accept=accept,
+                    actor=me,
+                    kind=kind,
+                    replacement=(replacement or None) if accept else None,
+                )
                 if entry:
                     del st.session_state["privacy_candidate"]  # on to the next new name
-                    flash(tr("privacy.page.accepted", name=name, replacement=entry.replacement)
-                          if accept else tr("privacy.page.rejected", name=name))
+                    flash(
+                        tr("privacy.page.accepted", name=name, replacement=entry.replacement)
+                        if accept
+                        else tr("privacy.page.rejected", name=name)
+                    )
         else:
             st.info(tr("privacy.page.no_candidates"))
         if st.button(tr("privacy.page.apply"), key="privacy_apply"):
@@ -117,8 +150,14 @@ if "names" in tabs:
                 known = st.text_input(tr("privacy.page.known_name"))
                 known_kind = st.selectbox(tr("privacy.page.kind"), KINDS, format_func=kind_label)
                 if st.form_submit_button(tr("privacy.page.add_known")):
-                    if done(add_known_name, project, respondent.strip(), known, actor=me,
-                            kind=known_kind):
+                    if done(
+                        add_known_name,
+                        project,
+                        respondent.strip(),
+                        known,
+                        actor=me,
+                        kind=known_kind,
+                    ):
                         st.success(tr("privacy.page.known_added", name=known))
 
 # --------------------------------------------------------------------------- workshop
@@ -129,37 +168,60 @@ if "workshop" in tabs:
         if not helpers:
             st.info(tr("privacy.page.no_helpers"))
         else:
-            group = st.text_input(tr("privacy.page.group"), value=default_group(),
-                                  key="privacy_group")
+            group = st.text_input(
+                tr("privacy.page.group"), value=default_group(), key="privacy_group"
+            )
             helper = st.selectbox(tr("privacy.page.helper"), helpers, key="privacy_helper")
             docs = {d["id"]: d["name"] for d in list_documents(project, user=me)}
             if docs:
-                doc = st.selectbox(tr("privacy.page.document"), list(docs),
-                                   format_func=docs.get, key="privacy_doc")
+                doc = st.selectbox(
+                    tr("privacy.page.document"), list(docs), format_func=docs.get, key="privacy_doc"
+                )
                 segments = attempt(segments_for_assignment, project, doc, actor=me) or []
-                labels = {s["segment_id"]: f"{s['position'] + 1}. {s['text'][:90]}"
-                          for s in segments if s["speaker_role"] != "interviewer"}
-                chosen = st.multiselect(tr("privacy.page.fragments"), list(labels),
-                                        format_func=labels.get, key="privacy_fragments",
-                                        placeholder=tr("app.choose_many"))
+                labels = {
+                    s["segment_id"]: f"{s['position'] + 1}. {s['text'][:90]}"
+                    for s in segments
+                    if s["speaker_role"] != "interviewer"
+                }
+                chosen = st.multiselect(
+                    tr("privacy.page.fragments"),
+                    list(labels),
+                    format_func=labels.get,
+                    key="privacy_fragments",
+                    placeholder=tr("app.choose_many"),
+                )
                 if st.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
-                    added = attempt(assign_fragments, project, user=helper, segment_ids=chosen,
-                                    group=group, actor=me)
+                    added = attempt(
+                        assign_fragments,
+                        project,
+                        user=helper,
+                        segment_ids=chosen,
+                        group=group,
+                        actor=me,
+                    )
                     if added is not None:
                         st.success(tr("privacy.page.assigned", n=added, user=helper))
         codes = {c["slug"]: c["name"] for c in code_tree(project)}
         current = [c for c in (get_setting(project, "workshop_codes") or []) if c in codes]
-        offered = st.multiselect(tr("privacy.page.workshop_codes"), list(codes), default=current,
-                                 format_func=codes.get, key="privacy_workshop_codes",
-                                 placeholder=tr("app.choose_many"))
+        offered = st.multiselect(
+            tr("privacy.page.workshop_codes"),
+            list(codes),
+            default=current,
+            format_func=codes.get,
+            key="privacy_workshop_codes",
+            placeholder=tr("app.choose_many"),
+        )
         if st.button(tr("privacy.page.save_codes"), key="privacy_save_codes"):
             if done(set_workshop_codes, project, offered, actor=me):
                 st.success(tr("privacy.page.codes_saved", n=len(offered)))
         table = attempt(assignments, project, actor=me) or []
         if table:
             st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-            gone = st.selectbox(tr("privacy.page.unassign_user"),
-                                sorted({a["user"] for a in table}), key="privacy_unassign_user")
+            gone = st.selectbox(
+                tr("privacy.page.unassign_user"),
+                sorted({a["user"] for a in table}),
+                key="privacy_unassign_user",
+            )
             if st.button(tr("privacy.page.unassign"), key="privacy_unassign"):
                 if done(unassign_fragments, project, user=gone, actor=me):
                     flash(tr("privacy.page.unassigned", user=gone))
@@ -175,11 +237,18 @@ if "accounts" in tabs:
                 st.markdown(tr("privacy.page.add_user"))
                 new_name = st.text_input(tr("privacy.page.user_name"), key="privacy_new_name")
                 new_role = st.selectbox(tr("privacy.page.role"), roles, key="privacy_new_role")
-                new_password = st.text_input(tr("privacy.page.password"), type="password",
-                                             key="privacy_new_password")
+                new_password = st.text_input(
+                    tr("privacy.page.password"), type="password", key="privacy_new_password"
+                )
                 if st.form_submit_button(tr("privacy.page.add")):
-                    if done(accounts.add_user, project, new_name.strip(), role=new_role,
-                            password=new_password or None, actor=me):
+                    if done(
+                        accounts.add_user,
+                        project,
+                        new_name.strip(),
+                        role=new_role,
+                        password=new_password or None,
+                        actor=me,
+                    ):
                         st.success(tr("privacy.page.user_added", name=new_name))
             with st.form("privacy_role"):
                 st.markdown(tr("privacy.page.change_role"))
@@ -205,24 +274,47 @@ if "history" in tabs:
         mine = history.undoable_actions(project, user=me, limit=5)
         if mine:
             st.markdown(tr("privacy.page.my_last"))
-            st.dataframe(pd.DataFrame(mine)[["at", "action", "entity", "entity_id"]],
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(mine)[["at", "action", "entity", "entity_id"]],
+                hide_index=True,
+                width="stretch",
+            )
             if st.button(tr("privacy.page.undo"), key="privacy_undo"):
                 undone = attempt(history.undo_last, project, user=me)
                 if undone:
                     flash(tr("privacy.page.undone", action=undone["action"]))
-        kind = st.radio(tr("privacy.page.history_of"), ["document", "code"], horizontal=True,
-                        format_func=lambda k: tr(f"privacy.page.history_{k}"),
-                        key="privacy_history_kind")
+        kind = st.radio(
+            tr("privacy.page.history_of"),
+            ["document", "code"],
+            horizontal=True,
+            format_func=lambda k: tr(f"privacy.page.history_{k}"),
+            key="privacy_history_kind",
+        )
         if kind == "document":
             docs = {d["id"]: d["name"] for d in list_documents(project, user=me)}
-            chosen = st.selectbox(tr("privacy.page.document"), list(docs), format_func=docs.get,
-                                  key="privacy_history_doc") if docs else None
+            chosen = (
+                st.selectbox(
+                    tr("privacy.page.document"),
+                    list(docs),
+                    format_func=docs.get,
+                    key="privacy_history_doc",
+                )
+                if docs
+                else None
+            )
             events = history.document_history(project, chosen, actor=me) if chosen else []
         else:
             codes = {c["id"]: c["name"] for c in code_tree(project, include_inactive=True)}
-            chosen = st.selectbox(tr("privacy.page.code"), list(codes), format_func=codes.get,
-                                  key="privacy_history_code") if codes else None
+            chosen = (
+                st.selectbox(
+                    tr("privacy.page.code"),
+                    list(codes),
+                    format_func=codes.get,
+                    key="privacy_history_code",
+                )
+                if codes
+                else None
+            )
             events = history.code_history(project, chosen, actor=me) if chosen else []
         if events:
             frame = pd.DataFrame(events)[["at", "actor", "action", "entity", "entity_id", "undone"]]
@@ -242,5 +334,10 @@ if "backup" in tabs:
                     st.session_state["privacy_backup"] = (name, made.read_bytes())
         if "privacy_backup" in st.session_state:
             name, data = st.session_state["privacy_backup"]
-            st.download_button(tr("privacy.page.download_backup", name=name), data, file_name=name,
-                               mime="application/vnd.sqlite3", key="privacy_download")
+            st.download_button(
+                tr("privacy.page.download_backup", name=name),
+                data,
+                file_name=name,
+                mime="application/vnd.sqlite3",
+                key="privacy_download",
+            )

@@ -14,14 +14,26 @@ import streamlit as st
 from workbench.access import can
 from workbench.app.common import attempt, db, file_uploader, lang, nlp, project_path, tr, user
 from workbench.ingest import (
-    FORMATS, expand_paths, import_files, list_documents, list_speakers, project_counts,
+    FORMATS,
+    expand_paths,
+    import_files,
+    list_documents,
+    list_speakers,
+    project_counts,
     set_speaker_role,
 )
 from workbench.ingest.roles import ROLES
 from workbench.nlp import pipeline_info
 from workbench.respondents import (
-    TYPES, define_attribute, import_respondents, link_documents, list_attributes,
-    list_respondents, match_by_file_name, respondents_table, save_table,
+    TYPES,
+    define_attribute,
+    import_respondents,
+    link_documents,
+    list_attributes,
+    list_respondents,
+    match_by_file_name,
+    respondents_table,
+    save_table,
 )
 from workbench.store import get_setting, set_setting
 
@@ -50,7 +62,8 @@ def open_or_create(name: str) -> bool:
     path, created = found
     st.session_state["project_path"] = str(path)
     st.session_state["_project_message"] = tr(
-        "page_project.created" if created else "page_project.opened", path=path.name)
+        "page_project.created" if created else "page_project.opened", path=path.name
+    )
     return True
 
 
@@ -66,9 +79,11 @@ with st.container(border=True):
     if can(db(), user(), "project.open"):
         with st.expander(tr("page_project.switch")):
             new_path = st.text_input(
-                tr("page_project.path_label"), value=project_path().name,
+                tr("page_project.path_label"),
+                value=project_path().name,
                 key="project_path_input",
-                help=tr("page_project.path_help", folder=str(project_path().parent)))
+                help=tr("page_project.path_help", folder=str(project_path().parent)),
+            )
             if st.button(tr("page_project.open_button"), key="open_project") and open_or_create(
                 new_path
             ):
@@ -77,8 +92,11 @@ with st.container(border=True):
         st.success(st.session_state.pop("_project_message"))
 
 files_tab, respondents_tab, speakers_tab = st.tabs(
-    [tr("page_project.tab_files"), tr("page_project.tab_respondents"),
-     tr("page_project.tab_speakers")]
+    [
+        tr("page_project.tab_files"),
+        tr("page_project.tab_respondents"),
+        tr("page_project.tab_speakers"),
+    ]
 )
 
 
@@ -94,31 +112,47 @@ def show_report(report) -> None:
             speakers = ", ".join(
                 f"{label} ({tr(f'ingest.role.{role}')})" for label, role in result.speakers.items()
             ) or tr("page_project.no_speakers")
-            st.success(tr("page_project.file_ok", file=result.name, format=result.format,
-                          encoding=result.encoding or "-", speakers=speakers,
-                          turns=result.n_turns, segments=result.n_segments,
-                          words=result.n_words))
+            st.success(
+                tr(
+                    "page_project.file_ok",
+                    file=result.name,
+                    format=result.format,
+                    encoding=result.encoding or "-",
+                    speakers=speakers,
+                    turns=result.n_turns,
+                    segments=result.n_segments,
+                    words=result.n_words,
+                )
+            )
             if not result.speakers:
                 st.caption(tr("page_project.unlabelled_note", file=result.name))
             if result.stripped:
-                with st.expander(tr("page_project.stripped", file=result.name,
-                                    n=len(result.stripped))):
+                with st.expander(
+                    tr("page_project.stripped", file=result.name, n=len(result.stripped))
+                ):
                     st.code("\n".join(result.stripped), language="yaml")
         else:
             st.error(result.message(lang()))
-    st.caption(tr("page_project.summary", imported=len(report.imported),
-                  failed=len(report.failed)))
+    st.caption(tr("page_project.summary", imported=len(report.imported), failed=len(report.failed)))
 
 
 def run_import(sources, respondent: str | None) -> None:
     bar = st.progress(0.0, text=tr("page_project.importing"))
 
     def progress(done: int, total: int, result) -> None:
-        bar.progress(done / total, text=tr("page_project.progress", done=done, total=total,
-                                           file=result.name))
+        bar.progress(
+            done / total, text=tr("page_project.progress", done=done, total=total, file=result.name)
+        )
 
-    report = attempt(import_files, db(), sources, actor=user(), respondent=respondent,
-                     progress=progress, nlp=nlp())
+    report = attempt(
+        import_files,
+        db(),
+        sources,
+        actor=user(),
+        respondent=respondent,
+        progress=progress,
+        nlp=nlp(),
+    )
     bar.empty()
     if report is not None:
         # Keep the results for the next run; a fresh uploader key empties the drop zone and the
@@ -134,19 +168,24 @@ with files_tab:
     codes = [r["code"] for r in list_respondents(db(), user=user())]
     # Options are display texts (no format_func): AppTest re-applies format_func to them.
     nobody = tr("page_project.none")
-    chosen = st.selectbox(tr("page_project.import_respondent"), [nobody, *codes],
-                          key="import_respondent")
+    chosen = st.selectbox(
+        tr("page_project.import_respondent"), [nobody, *codes], key="import_respondent"
+    )
     respondent = None if chosen == nobody else chosen
     uploads = file_uploader(
-        tr("page_project.upload_label"), type=[*FORMATS, "qdpx"], accept_multiple_files=True,
+        tr("page_project.upload_label"),
+        type=[*FORMATS, "qdpx"],
+        accept_multiple_files=True,
         key=f"uploads_{st.session_state.get('_uploader', 0)}",
     )
-    if st.button(tr("page_project.import_button"), type="primary", disabled=not uploads,
-                 key="import_button"):
+    if st.button(
+        tr("page_project.import_button"), type="primary", disabled=not uploads, key="import_button"
+    ):
         run_import([(f.name, f.getvalue()) for f in uploads], respondent)
     with st.expander(tr("page_project.local_title")):
-        local = st.text_input(tr("page_project.local_label"), key="local_path",
-                              help=tr("page_project.local_help"))
+        local = st.text_input(
+            tr("page_project.local_label"), key="local_path", help=tr("page_project.local_help")
+        )
         if st.button(tr("page_project.local_button"), key="local_button") and local.strip():
             run_import(expand_paths([Path(local.strip()).expanduser()]), respondent)
     if "_import_report" in st.session_state:
@@ -158,31 +197,47 @@ with files_tab:
         st.info(tr("page_project.no_documents"))
     else:
         column = tr("page_project.col_respondent")
-        rows = [{"id": d["id"], tr("page_project.col_name"): d["name"],
-                 tr("page_project.col_format"): d["source_format"],
-                 tr("page_project.col_encoding"): d["encoding"] or "-",
-                 tr("page_project.col_words"): d["n_words"],
-                 column: d["respondent"] or ""} for d in documents]
+        rows = [
+            {
+                "id": d["id"],
+                tr("page_project.col_name"): d["name"],
+                tr("page_project.col_format"): d["source_format"],
+                tr("page_project.col_encoding"): d["encoding"] or "-",
+                tr("page_project.col_words"): d["n_words"],
+                column: d["respondent"] or "",
+            }
+            for d in documents
+        ]
         # One form: editing cells does not redraw the page; one save links them all, and
         # a code that is no respondent is reported (library: respondents.link_documents).
         with st.form("documents_links"):
             edited = st.data_editor(
-                rows, key="documents_editor", hide_index=True, width="stretch",
+                rows,
+                key="documents_editor",
+                hide_index=True,
+                width="stretch",
                 disabled=[k for k in rows[0] if k != column],
-                column_config={column: st.column_config.TextColumn(
-                    help=tr("page_project.link_help"))},
+                column_config={
+                    column: st.column_config.TextColumn(help=tr("page_project.link_help"))
+                },
             )
             create = st.checkbox(tr("page_project.link_create"), key="link_create")
             saved = st.form_submit_button(tr("page_project.link_save"))
         if saved:
-            links = {after["id"]: after[column] or None for before, after in zip(rows, edited)
-                     if (before[column] or None) != (after[column] or None)}
+            links = {
+                after["id"]: after[column] or None
+                for before, after in zip(rows, edited)
+                if (before[column] or None) != (after[column] or None)
+            }
             done = attempt(link_documents, db(), links, actor=user(), create=create)
             if done is not None:
                 st.session_state["_link_result"] = done
                 st.rerun()
-        if st.button(tr("page_project.link_by_name"), key="link_by_name",
-                     help=tr("page_project.link_by_name_help")):
+        if st.button(
+            tr("page_project.link_by_name"),
+            key="link_by_name",
+            help=tr("page_project.link_by_name_help"),
+        ):
             proposals = attempt(match_by_file_name, db(), user=user())
             if proposals is not None:
                 done = attempt(link_documents, db(), proposals, actor=user(), create=True)
@@ -196,8 +251,14 @@ with files_tab:
             if done["created"]:
                 st.info(tr("page_project.link_created", codes=", ".join(done["created"])))
             if done["unknown"]:
-                st.warning(tr("page_project.link_unknown", rows=", ".join(
-                    f"{names.get(doc, doc)} → {code}" for doc, code in done["unknown"])))
+                st.warning(
+                    tr(
+                        "page_project.link_unknown",
+                        rows=", ".join(
+                            f"{names.get(doc, doc)} → {code}" for doc, code in done["unknown"]
+                        ),
+                    )
+                )
 
 
 # --- respondents -----------------------------------------------------------------------
@@ -210,10 +271,16 @@ with respondents_tab:
     if table.empty:
         st.info(tr("page_project.no_respondents"))
     edited = st.data_editor(
-        table, key="respondents_editor", num_rows="dynamic", hide_index=True,
-        width="stretch", disabled=["documents"],
-        column_config={column: st.column_config.Column(tr(f"page_project.col_{column}"))
-                       for column in ("code", "pseudonym", "notes", "documents")},
+        table,
+        key="respondents_editor",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        disabled=["documents"],
+        column_config={
+            column: st.column_config.Column(tr(f"page_project.col_{column}"))
+            for column in ("code", "pseudonym", "notes", "documents")
+        },
     )
     if st.button(tr("page_project.save_respondents"), key="save_respondents"):
         changes = attempt(save_table, db(), edited.to_dict("records"), actor=user())
@@ -225,28 +292,43 @@ with respondents_tab:
         left, right = st.columns(2)
         name = left.text_input(tr("page_project.attribute_name"), key="attribute_name")
         type_names = {tr(f"respondents.type.{ty}"): ty for ty in TYPES}
-        type_name = right.selectbox(tr("page_project.attribute_type"), list(type_names),
-                                    key="attribute_type")
+        type_name = right.selectbox(
+            tr("page_project.attribute_type"), list(type_names), key="attribute_type"
+        )
         type_ = type_names[type_name]
         if st.form_submit_button(tr("page_project.attribute_button")):
             if succeeded(define_attribute, db(), name, type_, actor=user()):
                 st.rerun()
     if list_attributes(db(), user=user()):
-        st.caption(", ".join(f"{a['name']} ({tr('respondents.type.' + a['type'])})"
-                             for a in list_attributes(db(), user=user())))
+        st.caption(
+            ", ".join(
+                f"{a['name']} ({tr('respondents.type.' + a['type'])})"
+                for a in list_attributes(db(), user=user())
+            )
+        )
 
     st.markdown(tr("page_project.respondents_import_title"))
-    table_file = file_uploader(tr("page_project.respondents_upload"), type=["csv", "xlsx"],
-                                  key=f"respondents_{st.session_state.get('_resp_upl', 0)}")
-    if st.button(tr("page_project.respondents_import_button"), disabled=table_file is None,
-                 key="respondents_import"):
-        result = attempt(import_respondents, db(), (table_file.name, table_file.getvalue()),
-                         actor=user())
+    table_file = file_uploader(
+        tr("page_project.respondents_upload"),
+        type=["csv", "xlsx"],
+        key=f"respondents_{st.session_state.get('_resp_upl', 0)}",
+    )
+    if st.button(
+        tr("page_project.respondents_import_button"),
+        disabled=table_file is None,
+        key="respondents_import",
+    ):
+        result = attempt(
+            import_respondents, db(), (table_file.name, table_file.getvalue()), actor=user()
+        )
         if result is not None:
             st.session_state["_resp_upl"] = st.session_state.get("_resp_upl", 0) + 1
             st.session_state["_resp_message"] = tr(
-                "page_project.respondents_imported", file=result["file"], added=result["added"],
-                updated=result["updated"])
+                "page_project.respondents_imported",
+                file=result["file"],
+                added=result["added"],
+                updated=result["updated"],
+            )
             st.rerun()
     if "_resp_message" in st.session_state:
         st.success(st.session_state.pop("_resp_message"))
@@ -267,10 +349,16 @@ with speakers_tab:
     st.subheader(tr("page_project.speakers_title"))
     setting = get_setting(db(), "analysis_speakers")
     analysis_names = {tr(f"page_project.analysis_{v}"): v for v in ("respondent", "all")}
-    choice = analysis_names[st.radio(
-        tr("page_project.analysis_label"), list(analysis_names),
-        index=0 if setting != "all" else 1, key="analysis_speakers", horizontal=True,
-        disabled=not can(db(), user(), "project.settings"))]
+    choice = analysis_names[
+        st.radio(
+            tr("page_project.analysis_label"),
+            list(analysis_names),
+            index=0 if setting != "all" else 1,
+            key="analysis_speakers",
+            horizontal=True,
+            disabled=not can(db(), user(), "project.settings"),
+        )
+    ]
     if choice != setting:
         attempt(set_setting, db(), "analysis_speakers", choice, actor=user())
     documents = list_documents(db(), user=user())
@@ -279,15 +367,24 @@ with speakers_tab:
         st.info(tr("page_project.no_speakers_anywhere"))
     else:
         by_name = {f"{d['name']} (#{d['id']})": d for d in labelled}
-        document = by_name[st.selectbox(tr("page_project.speakers_document"), list(by_name),
-                                        key="speakers_document")]
+        document = by_name[
+            st.selectbox(
+                tr("page_project.speakers_document"), list(by_name), key="speakers_document"
+            )
+        ]
         st.caption(tr("page_project.speakers_help"))
         for speaker in list_speakers(db(), document["id"]):
             left, right = st.columns([2, 3])
-            left.markdown(tr("page_project.speaker_line", label=speaker["label"],
-                             turns=speaker["n_turns"]))
+            left.markdown(
+                tr("page_project.speaker_line", label=speaker["label"], turns=speaker["n_turns"])
+            )
             left.caption(f"“{speaker['sample'] or ''}…”")
-            right.selectbox(tr("page_project.role_label", label=speaker["label"]),
-                            list(ROLE_NAMES), index=ROLES.index(speaker["role"]),
-                            key=f"role_{speaker['id']}", on_change=change_role,
-                            args=(speaker["id"],), label_visibility="collapsed")
+            right.selectbox(
+                tr("page_project.role_label", label=speaker["label"]),
+                list(ROLE_NAMES),
+                index=ROLES.index(speaker["role"]),
+                key=f"role_{speaker['id']}",
+                on_change=change_role,
+                args=(speaker["id"],),
+                label_visibility="collapsed",
+            )

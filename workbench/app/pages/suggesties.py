@@ -13,12 +13,20 @@ from workbench.codings import decide
 from workbench.documents import list_documents
 from workbench.errors import WorkbenchError
 from workbench.suggest.display import (
-    escape_markdown, figure_with_interval, fragment_markdown, percent,
+    escape_markdown,
+    figure_with_interval,
+    fragment_markdown,
+    percent,
 )
 from workbench.suggest.evaluate import evaluate
 from workbench.suggest.project import suggest_document
 from workbench.suggest.review import (
-    Learner, decide_and_learn, example_counts, open_count, recent_decisions, review_queue,
+    Learner,
+    decide_and_learn,
+    example_counts,
+    open_count,
+    recent_decisions,
+    review_queue,
 )
 
 
@@ -28,17 +36,17 @@ def learner_for(path: str) -> Learner:
     return Learner(path, nlp())
 
 
-
 def said_by(speaker: str | None, mark: str) -> str:
     """``*R:* `` before a turn's text; nothing for a turn without a speaker (not ``: ``)."""
     return f"{mark}{escape_markdown(speaker)}:{mark} " if speaker else ""
+
 
 st.title(tr("page.suggesties"))
 st.caption(tr("suggesties.intro"))
 project = db()
 me = user()
 learner = learner_for(str(project_path()))
-learner.catch_up(project)   # decisions made on other pages or by other coders
+learner.catch_up(project)  # decisions made on other pages or by other coders
 documents = attempt(list_documents, project, user=me)
 if documents is None:  # a role without the read right: the message is shown
     st.stop()
@@ -55,17 +63,26 @@ if make[0].button(tr("suggesties.make"), icon=":material/auto_awesome:", width="
 if make[1].button(tr("suggesties.make_all"), width="stretch"):
     targets = list(labels)
 if targets:
-    made = [attempt(suggest_document, project, d, coder=me, nlp=nlp(), model=learner.model)
-            for d in targets]
+    made = [
+        attempt(suggest_document, project, d, coder=me, nlp=nlp(), model=learner.model)
+        for d in targets
+    ]
     st.success(tr("suggesties.made", n=sum(len(m or []) for m in made)))
 
 skipped = st.session_state.setdefault("suggest_skipped", [])
 counts = {c["code"]: c for c in example_counts(project, coder=me)}
 # codes with suggestions to see or already decided on (so a finished code stays chosen)
 waiting = [code for code, c in counts.items() if c["open"] or c["accepted_share"] is not None]
-focus = st.selectbox(tr("suggesties.focus"), [None, *waiting], key="suggest_focus",
-                     format_func=lambda c: tr("suggesties.focus_all") if c is None
-                     else tr("suggesties.focus_code", code=counts[c]["name"]))
+focus = st.selectbox(
+    tr("suggesties.focus"),
+    [None, *waiting],
+    key="suggest_focus",
+    format_func=lambda c: (
+        tr("suggesties.focus_all")
+        if c is None
+        else tr("suggesties.focus_code", code=counts[c]["name"])
+    ),
+)
 
 
 def decide_now(coding_id: int, status: str) -> None:
@@ -84,13 +101,18 @@ def decide_now(coding_id: int, status: str) -> None:
 @st.fragment
 def review() -> None:
     """The review card: one suggestion with its fragment, and the decision buttons."""
-    queue = [q for q in review_queue(project, coder=me, limit=30 + len(skipped),
-                                     model=learner.model, nlp=nlp(), code=focus)
-             if q["coding_id"] not in skipped]
-    if focus is not None:   # what people made of this code's suggestions so far
+    queue = [
+        q
+        for q in review_queue(
+            project, coder=me, limit=30 + len(skipped), model=learner.model, nlp=nlp(), code=focus
+        )
+        if q["coding_id"] not in skipped
+    ]
+    if focus is not None:  # what people made of this code's suggestions so far
         done = next(c for c in example_counts(project, coder=me) if c["code"] == focus)
-        st.caption(tr("suggesties.focus_share", code=done["name"],
-                      share=percent(done["accepted_share"])))
+        st.caption(
+            tr("suggesties.focus_share", code=done["name"], share=percent(done["accepted_share"]))
+        )
     if not queue:
         st.info(tr("suggesties.queue_empty"))
         return
@@ -100,33 +122,63 @@ def review() -> None:
     st.caption(tr("suggesties.where", document=item["document"]))
     with st.container(border=True):
         if item["before"]:
-            st.markdown(said_by(item["before"]["speaker"], "*")
-                        + escape_markdown(item["before"]["text"]))
-        st.markdown(said_by(item["speaker"], "**") + fragment_markdown(
-            item["turn_text"], item["segment_in_turn"], item["evidence"]))
+            st.markdown(
+                said_by(item["before"]["speaker"], "*") + escape_markdown(item["before"]["text"])
+            )
+        st.markdown(
+            said_by(item["speaker"], "**")
+            + fragment_markdown(item["turn_text"], item["segment_in_turn"], item["evidence"])
+        )
         if item["after"]:
-            st.markdown(said_by(item["after"]["speaker"], "*")
-                        + escape_markdown(item["after"]["text"]))
+            st.markdown(
+                said_by(item["after"]["speaker"], "*") + escape_markdown(item["after"]["text"])
+            )
     left, right = st.columns([3, 1])
     left.markdown(tr("suggesties.proposal", code=escape_markdown(item["code_name"])))
-    left.caption(tr("suggesties.evidence", words=", ".join(item["evidence"])
-                    or tr("suggesties.no_evidence")))
-    also = [f"{q['code_name']} ({q['score']:.2f})" for q in queue
-            if q["segment_id"] == item["segment_id"] and q["coding_id"] != item["coding_id"]]
+    left.caption(
+        tr("suggesties.evidence", words=", ".join(item["evidence"]) or tr("suggesties.no_evidence"))
+    )
+    also = [
+        f"{q['code_name']} ({q['score']:.2f})"
+        for q in queue
+        if q["segment_id"] == item["segment_id"] and q["coding_id"] != item["coding_id"]
+    ]
     if also:
         left.caption(tr("suggesties.also", codes=", ".join(also)))
-    right.metric(tr("suggesties.score"), f"{item['score']:.2f}",
-                 help=tr("suggesties.score_help", threshold=f"{item['threshold']:.2f}"))
+    right.metric(
+        tr("suggesties.score"),
+        f"{item['score']:.2f}",
+        help=tr("suggesties.score_help", threshold=f"{item['threshold']:.2f}"),
+    )
     buttons = st.columns(3)
-    buttons[0].button(tr("suggesties.accept"), key="suggest_accept", type="primary",
-                      icon=":material/check:", shortcut="A", width="stretch",
-                      on_click=decide_now, args=(item["coding_id"], "accepted"))
-    buttons[1].button(tr("suggesties.reject"), key="suggest_reject",
-                      icon=":material/close:", shortcut="X", width="stretch",
-                      on_click=decide_now, args=(item["coding_id"], "rejected"))
-    buttons[2].button(tr("suggesties.skip"), key="suggest_skip",
-                      icon=":material/skip_next:", shortcut="S", width="stretch",
-                      on_click=skipped.append, args=(item["coding_id"],))
+    buttons[0].button(
+        tr("suggesties.accept"),
+        key="suggest_accept",
+        type="primary",
+        icon=":material/check:",
+        shortcut="A",
+        width="stretch",
+        on_click=decide_now,
+        args=(item["coding_id"], "accepted"),
+    )
+    buttons[1].button(
+        tr("suggesties.reject"),
+        key="suggest_reject",
+        icon=":material/close:",
+        shortcut="X",
+        width="stretch",
+        on_click=decide_now,
+        args=(item["coding_id"], "rejected"),
+    )
+    buttons[2].button(
+        tr("suggesties.skip"),
+        key="suggest_skip",
+        icon=":material/skip_next:",
+        shortcut="S",
+        width="stretch",
+        on_click=skipped.append,
+        args=(item["coding_id"],),
+    )
     left_open = max(0, open_count(project, coder=me) - len(skipped))
     st.caption(tr("suggesties.keys") + " " + tr("suggesties.open_count", n=left_open))
     st.caption(tr("suggesties.learning", version=learner.version))
@@ -137,8 +189,9 @@ review()
 with st.expander(tr("suggesties.last_decisions"), expanded=False):
     for r in recent_decisions(project, coder=me, limit=5):
         cols = st.columns([5, 2, 1, 1], vertical_alignment="center")
-        cols[0].markdown(f"{escape_markdown(r['text'][:120])}  \n"
-                         f"**{escape_markdown(r['code_name'])}**")
+        cols[0].markdown(
+            f"{escape_markdown(r['text'][:120])}  \n**{escape_markdown(r['code_name'])}**"
+        )
         cols[1].write(tr(f"suggesties.status.{r['status']}"))
         flip = "rejected" if r["status"] == "accepted" else "accepted"
         if cols[2].button(tr("suggesties.flip_decision"), key=f"flip_{r['coding_id']}"):
@@ -153,28 +206,51 @@ with st.expander(tr("suggesties.counts"), expanded=False):
     table = pd.DataFrame(example_counts(project, coder=me))
     table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
     columns = ("code", "accepted", "rejected", "open", "accepted_share")
-    st.dataframe(table[list(columns)].rename(columns={
-        c: tr(f"suggesties.col.{c}") for c in columns}), hide_index=True)
+    st.dataframe(
+        table[list(columns)].rename(columns={c: tr(f"suggesties.col.{c}") for c in columns}),
+        hide_index=True,
+    )
 
 with st.expander(tr("suggesties.evaluation"), expanded=False):
     st.caption(tr("suggesties.evaluation_help"))
     if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
         st.session_state["suggest_evaluation"] = attempt(
-            evaluate, project, nlp=nlp(), user=me, model=learner.model)
+            evaluate, project, nlp=nlp(), user=me, model=learner.model
+        )
     rows = st.session_state.get("suggest_evaluation")
     if rows is not None:
         table = pd.DataFrame([r for r in rows if r["examples"]])
         if table.empty:
             st.info(tr("suggesties.evaluation_empty"))
         else:
-            st.caption(tr("suggesties.evaluation_scope", sentences=rows[0]["sentences"],
-                          documents=rows[0]["documents"]))
+            st.caption(
+                tr(
+                    "suggesties.evaluation_scope",
+                    sentences=rows[0]["sentences"],
+                    documents=rows[0]["documents"],
+                )
+            )
             table["verdict"] = [tr(f"suggesties.verdict.{v}") for v in table["verdict"]]
             table["source"] = [tr(f"suggesties.source.{s}") for s in table["source"]]
             for figure in ("precision", "recall"):
-                table[figure] = [figure_with_interval(v, i) for v, i in
-                                 zip(table[figure], table[f"{figure}_interval"])]
-            table = table[["code", "verdict", "examples", "proposed", "precision", "recall",
-                           "f1", "alpha", "source"]]
-            st.dataframe(table.rename(columns={
-                c: tr(f"suggesties.col.{c}") for c in table.columns}), hide_index=True)
+                table[figure] = [
+                    figure_with_interval(v, i)
+                    for v, i in zip(table[figure], table[f"{figure}_interval"])
+                ]
+            table = table[
+                [
+                    "code",
+                    "verdict",
+                    "examples",
+                    "proposed",
+                    "precision",
+                    "recall",
+                    "f1",
+                    "alpha",
+                    "source",
+                ]
+            ]
+            st.dataframe(
+                table.rename(columns={c: tr(f"suggesties.col.{c}") for c in table.columns}),
+                hide_index=True,
+            )

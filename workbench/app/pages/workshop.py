@@ -17,8 +17,15 @@ from workbench import access
 from workbench.app.common import attempt, db, tr, user
 from workbench.privacy.workshop import fragment, my_fragments
 from workbench.workshop_cards import (
-    NONE, UNSURE, available_cards, chosen_cards, choose_cards, current_card,
-    group_comparison, record_card, surroundings,
+    NONE,
+    UNSURE,
+    available_cards,
+    chosen_cards,
+    choose_cards,
+    current_card,
+    group_comparison,
+    record_card,
+    surroundings,
 )
 
 project = db()
@@ -38,13 +45,18 @@ if access.can(project, me, "workshop.manage"):
     if not cards:
         st.info(tr("workshop.page.no_card_set"))
     else:
-        current = [c["id"] for c in attempt(chosen_cards, project, user=me) or []
-                   if c["id"] in cards]
+        current = [
+            c["id"] for c in attempt(chosen_cards, project, user=me) or [] if c["id"] in cards
+        ]
         picked = st.multiselect(
-            tr("workshop.page.cards_pick"), list(cards), default=current,
+            tr("workshop.page.cards_pick"),
+            list(cards),
+            default=current,
             format_func=lambda i: f"{cards[i]['text']} → {cards[i]['code']}",
-            placeholder=tr("workshop.page.cards_placeholder"), key="workshop_cards",
-            help=tr("workshop.page.cards_help"))
+            placeholder=tr("workshop.page.cards_placeholder"),
+            key="workshop_cards",
+            help=tr("workshop.page.cards_help"),
+        )
         if st.button(tr("workshop.page.cards_save"), key="workshop_cards_save"):
             if attempt(lambda: choose_cards(project, picked, actor=me) or True):
                 st.success(tr("workshop.page.cards_saved", n=len(picked)))
@@ -54,23 +66,36 @@ if access.can(project, me, "workshop.manage"):
         st.info(tr("workshop.page.compare_none"))
         st.stop()
     if compared["compared"]:
-        st.metric(tr("workshop.page.agreement"),
-                  f"{round(100 * compared['agreed'] / compared['compared'])}%",
-                  help=tr("workshop.page.agreement_help"))
-        st.caption(tr("workshop.page.agreement_n", agreed=compared["agreed"],
-                      compared=compared["compared"]))
+        st.metric(
+            tr("workshop.page.agreement"),
+            f"{round(100 * compared['agreed'] / compared['compared'])}%",
+            help=tr("workshop.page.agreement_help"),
+        )
+        st.caption(
+            tr(
+                "workshop.page.agreement_n",
+                agreed=compared["agreed"],
+                compared=compared["compared"],
+            )
+        )
     words = {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
-    agree = {True: tr("workshop.page.agree_yes"), False: tr("workshop.page.agree_no"),
-             None: ""}
-    st.dataframe(pd.DataFrame({
-        tr("workshop.page.col_group"): [r["group"] for r in compared["rows"]],
-        tr("workshop.page.col_document"): [r["document"] for r in compared["rows"]],
-        tr("workshop.page.col_text"): [r["text"] for r in compared["rows"]],
-        tr("workshop.page.col_card"): [words.get(r["card"], r["card"] or "")
-                                       for r in compared["rows"]],
-        tr("workshop.page.col_own"): [", ".join(r["own"]) for r in compared["rows"]],
-        tr("workshop.page.col_agrees"): [agree[r["agrees"]] for r in compared["rows"]],
-    }), hide_index=True, width="stretch")
+    agree = {True: tr("workshop.page.agree_yes"), False: tr("workshop.page.agree_no"), None: ""}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("workshop.page.col_group"): [r["group"] for r in compared["rows"]],
+                tr("workshop.page.col_document"): [r["document"] for r in compared["rows"]],
+                tr("workshop.page.col_text"): [r["text"] for r in compared["rows"]],
+                tr("workshop.page.col_card"): [
+                    words.get(r["card"], r["card"] or "") for r in compared["rows"]
+                ],
+                tr("workshop.page.col_own"): [", ".join(r["own"]) for r in compared["rows"]],
+                tr("workshop.page.col_agrees"): [agree[r["agrees"]] for r in compared["rows"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     st.stop()
 
 
@@ -110,19 +135,31 @@ fragments = attempt(my_fragments, project, user=me) or []
 if not fragments:  # only then a title: during the workshop nothing but the fragment shows
     st.title(tr("page.workshop"))
     st.info(tr("workshop.page.nothing"))
-    st.button(tr("workshop.page.logout"), key="workshop_logout", on_click=log_out,
-              icon=":material/logout:")
+    st.button(
+        tr("workshop.page.logout"),
+        key="workshop_logout",
+        on_click=log_out,
+        icon=":material/logout:",
+    )
     st.stop()
 
 if st.session_state.get("workshop_done"):
-    st.markdown(f"<div class='werkplaats-tekst'>{html.escape(tr('workshop.page.done'))}</div>",
-                unsafe_allow_html=True)
+    st.markdown(
+        f"<div class='werkplaats-tekst'>{html.escape(tr('workshop.page.done'))}</div>",
+        unsafe_allow_html=True,
+    )
     back, leave = st.columns(2)
     if back.button(tr("workshop.page.back_to_pieces"), key="workshop_back", width="stretch"):
         st.session_state["workshop_done"] = False
         st.rerun()
-    leave.button(tr("workshop.page.logout"), key="workshop_logout", type="primary",
-                 on_click=log_out, icon=":material/logout:", width="stretch")
+    leave.button(
+        tr("workshop.page.logout"),
+        key="workshop_logout",
+        type="primary",
+        on_click=log_out,
+        icon=":material/logout:",
+        width="stretch",
+    )
     st.stop()
 
 position = min(st.session_state.get("workshop_position", 0), len(fragments) - 1)
@@ -134,8 +171,11 @@ current = attempt(fragment, project, segment_id, user=me)
 choice = attempt(current_card, project, segment_id, user=me)
 cards = attempt(chosen_cards, project, user=me) or []
 st.caption(tr("workshop.page.progress", n=position + 1, total=len(fragments)))
-for side, css in (("before", "werkplaats-rond"), (None, "werkplaats-tekst"),
-                  ("after", "werkplaats-rond")):
+for side, css in (
+    ("before", "werkplaats-rond"),
+    (None, "werkplaats-tekst"),
+    ("after", "werkplaats-rond"),
+):
     text = current["text"] if side is None else around[side]
     if text:
         st.markdown(f"<div class='{css}'>{html.escape(text)}</div>", unsafe_allow_html=True)
@@ -144,8 +184,11 @@ names = {c["id"]: c["text"] for c in cards}
 names |= {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
 st.markdown(
     "<div class='werkplaats-keuze'>"
-    + html.escape(tr("workshop.page.chosen", name=names[choice]) if choice in names
-                  else tr("workshop.page.question"))
+    + html.escape(
+        tr("workshop.page.chosen", name=names[choice])
+        if choice in names
+        else tr("workshop.page.question")
+    )
     + "</div>",
     unsafe_allow_html=True,
 )
@@ -157,30 +200,47 @@ def pick(card_id: str) -> None:
 
 
 def card_button(column, card: dict) -> None:
-    column.button(card["text"], key=f"workshop_pick_{card['id']}",
-                  icon=f":material/{card['icon']}:", help=card.get("help") or None,
-                  type="primary" if card["id"] == choice else "secondary", width="stretch",
-                  on_click=pick, args=(card["id"],))
+    column.button(
+        card["text"],
+        key=f"workshop_pick_{card['id']}",
+        icon=f":material/{card['icon']}:",
+        help=card.get("help") or None,
+        type="primary" if card["id"] == choice else "secondary",
+        width="stretch",
+        on_click=pick,
+        args=(card["id"],),
+    )
 
 
 # four cards a row, so 6-8 cards take two rows and the fragment stays in view
 for first in range(0, len(cards), 4):
-    for column, card in zip(st.columns(4), cards[first:first + 4]):
+    for column, card in zip(st.columns(4), cards[first : first + 4]):
         card_button(column, card)
-fixed = ({"id": NONE, "text": names[NONE], "icon": "do_not_disturb_on"},
-         {"id": UNSURE, "text": names[UNSURE], "icon": "help"})
+fixed = (
+    {"id": NONE, "text": names[NONE], "icon": "do_not_disturb_on"},
+    {"id": UNSURE, "text": names[UNSURE], "icon": "help"},
+)
 for column, card in zip(st.columns(4), fixed):
     card_button(column, card)
 
 back, forward = st.columns(2)
-if back.button(tr("workshop.page.previous"), key="workshop_previous", disabled=position == 0,
-               width="stretch", icon=":material/arrow_back:"):
+if back.button(
+    tr("workshop.page.previous"),
+    key="workshop_previous",
+    disabled=position == 0,
+    width="stretch",
+    icon=":material/arrow_back:",
+):
     st.session_state["workshop_position"] = position - 1
     st.rerun()
 last = position >= len(fragments) - 1
-if forward.button(tr("workshop.page.finish" if last else "workshop.page.next"),
-                  key="workshop_next", type="primary", width="stretch",
-                  icon=":material/check:" if last else ":material/arrow_forward:"):
+if forward.button(
+    tr("workshop.page.finish" if last else "workshop.page.next"),
+    key="workshop_next",
+    type="primary",
+    width="stretch",
+    icon=":material/check:" if last else ":material/arrow_forward:",
+):
     if last:
         st.session_state["workshop_done"] = True
     else:

@@ -13,17 +13,26 @@ from workbench.search import filter_options, search, suggest_code_for_hits
 st.title(tr("page.zoeken"))
 project = db()
 
-query = st.text_input(tr("zoeken.query"), key="search_query", help=tr("zoeken.query_help"),
-                      placeholder="schamen")
+query = st.text_input(
+    tr("zoeken.query"), key="search_query", help=tr("zoeken.query_help"), placeholder="schamen"
+)
 cols = st.columns([3, 3, 2])  # room for "Alleen wat respondenten zeggen" at 1,280 px
-mode = cols[0].radio(tr("zoeken.mode"), ["lemma", "word"], horizontal=True,
-                     format_func=lambda m: tr(f"zoeken.mode_{m}"))
+mode = cols[0].radio(
+    tr("zoeken.mode"),
+    ["lemma", "word"],
+    horizontal=True,
+    format_func=lambda m: tr(f"zoeken.mode_{m}"),
+)
 only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
 filters = {}
 with cols[2].popover(tr("zoeken.filter")):
     for attribute, values in filter_options(project, user=user()).items():
-        chosen = st.selectbox(attribute, [None, *values], key=f"search_filter_{attribute}",
-                              format_func=lambda v: tr("zoeken.any") if v is None else str(v))
+        chosen = st.selectbox(
+            attribute,
+            [None, *values],
+            key=f"search_filter_{attribute}",
+            format_func=lambda v: tr("zoeken.any") if v is None else str(v),
+        )
         if chosen is not None:
             filters[attribute] = chosen
 
@@ -32,8 +41,16 @@ if not query.strip():
     st.stop()
 
 started = time.perf_counter()
-result = attempt(search, project, nlp(), query, user=user(), mode=mode, filters=filters,
-                 speaker_roles=["respondent"] if only_respondents else None)
+result = attempt(
+    search,
+    project,
+    nlp(),
+    query,
+    user=user(),
+    mode=mode,
+    filters=filters,
+    speaker_roles=["respondent"] if only_respondents else None,
+)
 if result is None:
     st.stop()
 elapsed = round((time.perf_counter() - started) * 1000)
@@ -52,27 +69,47 @@ table = pd.DataFrame(
     }
 )
 picked = st.dataframe(
-    table, hide_index=True, width="stretch", key="search_hits", on_select="rerun",
+    table,
+    hide_index=True,
+    width="stretch",
+    key="search_hits",
+    on_select="rerun",
     selection_mode="single-row",
-    column_config={tr("zoeken.col_left"): st.column_config.TextColumn(width="large"),
-                   tr("zoeken.col_right"): st.column_config.TextColumn(width="large")},
+    column_config={
+        tr("zoeken.col_left"): st.column_config.TextColumn(width="large"),
+        tr("zoeken.col_right"): st.column_config.TextColumn(width="large"),
+    },
 )
 rows = picked.selection.rows if picked else []
 if rows and rows[0] < len(result.hits):
     hit = result.hits[rows[0]]
-    jump_link(tr("zoeken.open_hit", respondent=hit.respondent or "—", document=hit.document),
-              hit.document_id, hit.segment_id)
+    jump_link(
+        tr("zoeken.open_hit", respondent=hit.respondent or "—", document=hit.document),
+        hit.document_id,
+        hit.segment_id,
+    )
 else:
     st.caption(tr("zoeken.pick_hit"))
 
 with st.form("code_all_hits"):
     codes = codebook_from_project(project).codes
     names = {c.id: c.name for c in codes}
-    code = st.selectbox(tr("coderen.code"), list(names), format_func=names.get, index=None,
-                        placeholder=tr("coderen.code_placeholder"))
+    code = st.selectbox(
+        tr("coderen.code"),
+        list(names),
+        format_func=names.get,
+        index=None,
+        placeholder=tr("coderen.code_placeholder"),
+    )
     st.caption(tr("zoeken.code_all_help"))
     if st.form_submit_button(tr("zoeken.code_all")) and code:
-        made = attempt(suggest_code_for_hits, project, [h.segment_id for h in result.hits],
-                       code, coder=user(), query=query)
+        made = attempt(
+            suggest_code_for_hits,
+            project,
+            [h.segment_id for h in result.hits],
+            code,
+            coder=user(),
+            query=query,
+        )
         if made is not None:
             st.success(tr("zoeken.code_all_done", n=made, code=names[code]))
