@@ -133,7 +133,13 @@ def main() -> None:
     parser.add_argument("--encoders", default="use,e5")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--train", type=int, default=120, help="passages for the AP table")
-    parser.add_argument("--rule-weight", type=float, default=0.2, help="fusion for the F1 rows")
+    parser.add_argument(
+        "--rule-weights",
+        type=lambda v: [float(x) for x in v.split(",")],
+        default=[1.0, 0.2],
+        help="fusions for the F1 rows (1.0: the rules alone, on the same splits)",
+    )
+    parser.add_argument("--part", choices=("all", "1", "2"), default="all", help="set part")
     parser.add_argument(
         "--cache", type=Path, default=Path.home() / ".cache" / "workbench-bench" / "probe.pkl"
     )
@@ -145,6 +151,9 @@ def main() -> None:
         p["text"] = respondent_text(p["text"])
         p["codes"] = [c for c in gold.get(p["id"], []) if c in real.CODES]
     unlocked = [p for p in passages if p["group"] not in real.LOCKED_GROUPS]
+    if args.part != "all":  # part 2 ids start with hv- or tlk- (README-part2.md)
+        second = ("hv-", "tlk-")
+        unlocked = [p for p in unlocked if p["id"].startswith(second) == (args.part == "2")]
     fictional = real.read(REPO / "corpora" / "eval" / "passages.jsonl")
     for p in fictional:
         p["text"] = respondent_text(p["text"])
@@ -213,20 +222,22 @@ def main() -> None:
         f"  {'mean':20s} "
         + " ".join(f"{np.mean([np.mean(r[c]) for r in table.values()]):10.2f}" for c in columns)
     )
-    print(f"\nmacro F1, fusion with rule weight {args.rule_weight}, thresholds out of fold")
-    for n in (0, 20, 40, 80, 120):
-        runs = []
-        for pool, test in splits[: 1 if n == 0 else None]:
-            train = [pool[i] for i in rng.permutation(len(pool))[:n]]
-            per_code = []
-            for code in real.CODES:
-                fitted = probe.fit(code, train)
-                cut = probe.threshold(code, train, args.rule_weight) if train else 0.5
-                guess = probe.score(fitted, code, [p["text"] for p in test], args.rule_weight)
-                per_code.append(f1(np.array([code in p["codes"] for p in test]), guess >= cut))
-            runs.append(float(np.mean(per_code)))
-        label = "cold (1 split)" if n == 0 else f"{n} passages"
-        print(f"  {label:14s} {np.mean(runs):.2f} ± {np.std(runs):.2f}")
+    for rule_weight in args.rule_weights:
+        print(f"\nmacro F1, rule weight {rule_weight} (1.0 = rules alone), thresholds out of fold")
+        for n in (0, 20, 40, 80, 120):
+            runs = []
+            for pool, test in splits[: 1 if n == 0 else None]:
+                train = [pool[i] for i in rng.permutation(len(pool))[:n]]
+                per_code = []
+                for code in real.CODES:
+                    fitted = probe.fit(code, train)
+                    cut = probe.threshold(code, train, rule_weight) if train else 0.5
+                    guess = probe.score(fitted, code, [p["text"] for p in test], rule_weight)
+                    truth = np.array([code in p["codes"] for p in test])
+                    per_code.append(f1(truth, guess >= cut))
+                runs.append(float(np.mean(per_code)))
+            label = "cold (1 split)" if n == 0 else f"{n} passages"
+            print(f"  {label:14s} {np.mean(runs):.2f} ± {np.std(runs):.2f}")
 
 
 if __name__ == "__main__":
