@@ -1,0 +1,669 @@
+"""Every change to a project's codebooks: install, import, add, edit, rename, move, merge,
+split, recode, note and remove.
+
+Why one module: it is the only writer of ``codebooks``, ``codes`` and ``codebook_changes``
+(``TABLE_OWNERS`` in workbench/migrations.py), so the role check, the rationale and the event
+of each change live in one place. Every change a person makes asks for a short rationale that
+lands in ``codebook_changes`` and the event log, so a supervisor can see why the codebook
+looks the way it does; the event keeps whole rows, so history can undo it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.codebook.model import (
+    EDITABLE_FIELDS,
+    LIST_FIELDS,
+    SLUG,
+    Code,
+    Codebook,
+    check_tree,
+    validate_fields,
+)
+from workbench.codebook.views import code_data, code_row, codebook_from_project
+from workbench.codebook.yaml_io import codebook_to_dict, load_codebook, parse_codebook
+from workbench.codings import merge_code_codings, recode
+from workbench.errors import InputError, NotFound
+from workbench.store import now, record_event, row, transaction
+
+
+def install_codebook(
+    db: Database, codebook: Codebook, *, actor: str, source: str | None = None
+) -> int:
+    """Put a codebook's codes in the project and return the new ``codebooks.id``.
+
+    A project may hold several codebooks side by side; their code ids must not collide
+    (codings refer to codes by slug in exchange files and in the demo corpus).
+    """
+    access.require(db, actor, "codebook.edit")
+    check_tree(codebook.codes, file=codebook.name)
+    with transaction(db):
+        if db.execute("SELECT 1 FROM codebooks WHERE name = ?", [codebook.name]).fetchone():
+            raise InputError("codebook.already_installed", name=codebook.name)
+        slugs = [c.id for c in codebook.codes]
+        clash = (
+            db.execute(
+                f"SELECT k.slug, b.name FROM codes k JOIN codebooks b ON b.id = k.codebook_id "
+                f"WHERE k.slug IN ({', '.join('?' * len(slugs))})",
+                slugs,
+            ).fetchall()
+            if slugs
+            else []
+        )
+        if clash:
+            raise InputError(
+                "codebook.id_collision",
+                name=codebook.name,
+                codes=", ".join(sorted(s for s, _ in clash)),
+                other=clash[0][1],
+            )
+        stamp = now()
+        book_id = int(
+            db["codebooks"]
+            .insert(
+                {
+                    "name": codebook.name,
+                    "version": codebook.version,
+                    "description": codebook.description,
+                    "source": source,
+                    "created_at": stamp,
+                    "changelog": json.dumps(codebook.changelog, ensure_ascii=False),
+                    "language": codebook.language,
+                }
+            )
+            .last_pk
+        )
+        ids: dict[str, int] = {}
+        for position, code in enumerate(codebook.codes):
+            ids[code.id] = _insert_code(db, book_id, code, position)
+        for code in codebook.codes:
+            if code.parent:
+                db.execute(
+                    "UPDATE codes SET parent_id = ? WHERE id = ?", [ids[code.parent], ids[code.id]]
+                )
+        from workbench.i18n import t
+
+        _log_change(
+            db,
+            book_id,
+            actor,
+            "note",
+            None,
+            t(
+                "codebook.installed",
+                "nl",
+                name=codebook.name,
+                version=codebook.version,
+                source=source or "-",
+            ),
+            {"version": codebook.version, "source": source, "codes": len(slugs)},
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.install",
+            "codebooks",
+            book_id,
+            None,
+            {
+                "name": codebook.name,
+                "version": codebook.version,
+                "source": source,
+                "codes": slugs,
+            },
+        )
+    return book_id
+
+
+def install_codebook_file(db: Database, path: str | Path, *, actor: str) -> int:
+    """Load, validate and install a YAML codebook file."""
+    path = Path(path)
+    return install_codebook(db, load_codebook(path), actor=actor, source=path.name)
+
+
+def install_codebook_text(db: Database, text: str | bytes, *, file: str, actor: str) -> int:
+    """Validate and install a codebook uploaded in the app (text or UTF-8 bytes)."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError("codebook.not_utf8", file=file, error=str(exc)) from exc
+    return install_codebook(db, parse_codebook(text, file=file), actor=actor, source=file)
+
+
+def _insert_code(db: Database, book_id: int, code: Code, position: int) -> int:
+    return int(
+        db["codes"]
+        .insert(
+            {
+                "codebook_id": book_id,
+                "slug": code.id,
+                "name": code.name,
+                "name_en": code.name_en,
+                "parent_id": None,
+                "brief": code.brief,
+                "definition": code.definition,
+                "use_when": code.use_when,
+                "dont_use_when": code.dont_use_when,
+                "examples": json.dumps(code.examples, ensure_ascii=False),
+                "counterexamples": json.dumps(code.counterexamples, ensure_ascii=False),
+                "indicators": json.dumps(code.indicators, ensure_ascii=False),
+                "source": json.dumps(code.source, ensure_ascii=False) if code.source else None,
+                "color": code.color,
+                "sensitive": int(code.sensitive),
+                "position": position,
+                "active": 1,
+                "guid": None,  # exchange derives a stable UUID5 from the slug
+            }
+        )
+        .last_pk
+    )
+
+
+def ensure_imported_codebook(
+    db: Database, name: str, *, description: str | None, source: str, actor: str
+) -> int:
+    """The id of codebook ``name``, created (logged as ``codebook.import``) when the project
+    does not have it: the home of codes that come from another tool (REFI-QDA)."""
+    access.require(db, actor, "import")
+    with transaction(db):
+        found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
+        if found:
+            return int(found[0])
+        record = {
+            "name": name,
+            "version": "1",
+            "description": description,
+            "source": source,
+            "created_at": now(),
+        }
+        book_id = int(db["codebooks"].insert(record).last_pk)
+        record_event(db, actor, "codebook.import", "codebooks", book_id, None, record)
+    return book_id
+
+
+def add_imported_code(db: Database, record: Mapping[str, Any], *, actor: str) -> int:
+    """Add one code from another tool as it came (a ``codes`` row without its id; the
+    exchange importer matches, names and places it). Logged as ``code.add``."""
+    access.require(db, actor, "import")
+    with transaction(db):
+        new_id = int(db["codes"].insert(dict(record)).last_pk)
+        record_event(
+            db,
+            actor,
+            "code.add",
+            "codes",
+            new_id,
+            None,
+            json.loads(json.dumps({**record, "id": new_id})),
+        )
+    return new_id
+
+
+def note_on_code(db: Database, code_id: int, note: str, *, details: Any, actor: str) -> int:
+    """A note in the change log of a code's codebook (why a disagreement was resolved so).
+
+    The one entry someone who may not edit the codebook adds: supervisors resolve
+    disagreements (``consistency.resolve``). Logged as ``codebook.note``; returns its id.
+    """
+    access.require(db, actor, "consistency.resolve")
+    with transaction(db):
+        code = row(db, "codes", code_id)
+        if code is None:
+            raise NotFound("codings.unknown_code", code=code_id)
+        change = {
+            "codebook_id": code["codebook_id"],
+            "at": now(),
+            "author": actor,
+            "action": "note",
+            "code_slug": code["slug"],
+            "rationale": note.strip(),
+            "details": json.dumps(details),
+        }
+        change_id = int(db["codebook_changes"].insert(change).last_pk)
+        record_event(
+            db,
+            actor,
+            "codebook.note",
+            "codebook_changes",
+            change_id,
+            None,
+            {**change, "id": change_id},
+        )
+    return change_id
+
+
+def add_code(
+    db: Database,
+    *,
+    name: str,
+    rationale: str,
+    actor: str,
+    slug: str | None = None,
+    parent: str | None = None,
+    codebook: str | None = None,
+    **fields_: Any,
+) -> str:
+    """Add a code (under ``parent``, or at the top of ``codebook``) and return its slug.
+
+    Without ``slug`` one is made from the name (with -2, -3 ... when taken). Other keyword
+    arguments are code fields (definition, use_when, examples, ...), validated as on load.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    if not name or not name.strip():
+        raise InputError("codebook.edit.name_missing")
+    with transaction(db):
+        if slug is not None:
+            if not SLUG.match(slug):
+                raise InputError("codebook.edit.bad_id", code=slug, field="id")
+            if db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
+                raise InputError("codebook.edit.code_exists", code=slug)
+        else:
+            base = slug = slugify(name)
+            n = 1
+            while db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
+                n += 1
+                slug = f"{base}-{n}"
+        values = _validated(fields_, slug)
+        parent_row = code_row(db, parent) if parent else None
+        if parent_row is not None:
+            book_id = parent_row["codebook_id"]
+        elif codebook is not None:
+            found = db.execute("SELECT id FROM codebooks WHERE name = ?", [codebook]).fetchone()
+            if found is None:
+                raise NotFound("codebook.unknown_codebook", name=codebook)
+            book_id = int(found[0])
+        else:
+            book_id = _own_codebook(db, actor)
+        position = db.execute(
+            "SELECT coalesce(max(position), -1) + 1 FROM codes WHERE codebook_id = ?", [book_id]
+        ).fetchone()[0]
+        code = Code(id=slug, name=name.strip(), parent=parent, **values)
+        new_id = _insert_code(db, book_id, code, int(position))
+        if parent_row is not None:
+            db.execute("UPDATE codes SET parent_id = ? WHERE id = ?", [parent_row["id"], new_id])
+        after = code_data(code_row(db, new_id))
+        _log_change(db, book_id, actor, "add", slug, rationale, {"parent": parent})
+        record_event(
+            db, actor, "codebook.add", "codes", new_id, None, {**after, "rationale": rationale}
+        )
+    return slug
+
+
+def edit_code(db: Database, code: int | str, *, rationale: str, actor: str, **fields_: Any) -> None:
+    """Change descriptive fields of a code (definition, examples, indicators, colour, ...)."""
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        before = code_row(db, code)
+        values = _validated(fields_, before["slug"])
+        if not values:
+            return
+        stored = {
+            k: (
+                json.dumps(v, ensure_ascii=False)
+                if k in LIST_FIELDS or k == "source" and v
+                else int(v)
+                if k == "sensitive"
+                else v
+            )
+            for k, v in values.items()
+        }
+        db["codes"].update(before["id"], stored)
+        after = code_row(db, before["id"])
+        changed = sorted(k for k in values if before[k] != after[k])
+        _log_change(
+            db, before["codebook_id"], actor, "edit", before["slug"], rationale, {"fields": changed}
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.edit",
+            "codes",
+            before["id"],
+            code_data(before),
+            {**code_data(after), "rationale": rationale},
+        )
+
+
+def rename_code(
+    db: Database,
+    code: int | str,
+    name: str,
+    *,
+    rationale: str,
+    actor: str,
+    name_en: str | None = None,
+) -> None:
+    """Give a code a new name; its id (slug) stays, so codings and exports keep pointing at it."""
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    if not name or not name.strip():
+        raise InputError("codebook.edit.name_missing")
+    with transaction(db):
+        before = code_row(db, code)
+        update = {"name": name.strip()}
+        if name_en is not None:
+            update["name_en"] = name_en.strip() or None
+        db["codes"].update(before["id"], update)
+        after = code_row(db, before["id"])
+        _log_change(
+            db,
+            before["codebook_id"],
+            actor,
+            "rename",
+            before["slug"],
+            rationale,
+            {"from": before["name"], "to": after["name"]},
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.rename",
+            "codes",
+            before["id"],
+            code_data(before),
+            {**code_data(after), "rationale": rationale},
+        )
+
+
+def move_code(
+    db: Database, code: int | str, parent: str | None, *, rationale: str, actor: str
+) -> None:
+    """Hang a code (with everything below it) under another parent, or at the top (None).
+
+    Moving under a code of another installed codebook moves the branch into that codebook.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        before = code_row(db, code)
+        branch = _subtree(db, before["id"])
+        parent_row = code_row(db, parent) if parent is not None else None
+        if parent_row is not None and parent_row["id"] in branch:
+            raise InputError(
+                "codebook.edit.move_cycle", code=before["slug"], parent=parent_row["slug"]
+            )
+        book_id = parent_row["codebook_id"] if parent_row else before["codebook_id"]
+        db.execute(
+            "UPDATE codes SET parent_id = ? WHERE id = ?",
+            [parent_row["id"] if parent_row else None, before["id"]],
+        )
+        if book_id != before["codebook_id"]:
+            db.execute(
+                f"UPDATE codes SET codebook_id = ? WHERE id IN ({', '.join('?' * len(branch))})",
+                [book_id, *branch],
+            )
+        old_parent = row(db, "codes", before["parent_id"]) if before["parent_id"] else None
+        details = {"from": old_parent["slug"] if old_parent else None, "to": parent}
+        _log_change(db, book_id, actor, "move", before["slug"], rationale, details)
+        record_event(
+            db,
+            actor,
+            "codebook.move",
+            "codes",
+            before["id"],
+            code_data(before),
+            {**code_data(code_row(db, before["id"])), "rationale": rationale},
+        )
+
+
+def merge_codes(
+    db: Database, source: int | str, target: int | str, *, rationale: str, actor: str
+) -> dict[str, int]:
+    """Merge ``source`` into ``target``: its codings and child codes move to the target.
+
+    The source code stays in the project as inactive (its id is kept for the history). A coding
+    that the same coder already made with the target on the same span is a duplicate and is
+    removed; the event log keeps the full row.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        src, dst = code_row(db, source), code_row(db, target)
+        if src["id"] == dst["id"]:
+            raise InputError("codebook.edit.merge_self", code=src["slug"])
+        if dst["id"] in _subtree(db, src["id"]):
+            raise InputError("codebook.edit.merge_into_child", code=src["slug"], target=dst["slug"])
+        if not src["active"] or not dst["active"]:
+            raise InputError(
+                "codebook.edit.inactive", code=src["slug"] if not src["active"] else dst["slug"]
+            )
+        moved, duplicates = merge_code_codings(db, src["id"], dst["id"], actor=actor)
+        children = [
+            r[0]
+            for r in db.execute(
+                "SELECT slug FROM codes WHERE parent_id = ? ORDER BY position", [src["id"]]
+            )
+        ]
+        for child in children:
+            child_row = code_row(db, child)
+            branch = _subtree(db, child_row["id"])
+            db.execute(
+                "UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
+                [dst["id"], dst["codebook_id"], child_row["id"]],
+            )
+            db.execute(
+                f"UPDATE codes SET codebook_id = ? WHERE id IN ({', '.join('?' * len(branch))})",
+                [dst["codebook_id"], *branch],
+            )
+        db.execute("UPDATE codes SET active = 0 WHERE id = ?", [src["id"]])
+        details = {
+            "into": dst["slug"],
+            "codings_moved": moved,
+            "children": children,
+            "duplicates_removed": [d["id"] for d in duplicates],
+        }
+        _log_change(db, src["codebook_id"], actor, "merge", src["slug"], rationale, details)
+        record_event(
+            db,
+            actor,
+            "codebook.merge",
+            "codes",
+            src["id"],
+            {**code_data(src), "duplicate_codings": duplicates},
+            {**details, "rationale": rationale},
+        )
+    return {"moved": len(moved), "duplicates": len(duplicates), "children": len(children)}
+
+
+def split_code(
+    db: Database, code: int | str, parts: Sequence[Mapping[str, Any]], *, rationale: str, actor: str
+) -> dict[str, list[Any]]:
+    """Create new codes out of one (as its siblings); codings stay until someone recodes them.
+
+    ``parts`` are dicts with at least ``name`` (and optionally ``slug`` and code fields). The
+    new codes inherit the original's colour and sensitivity unless given. Returns the new slugs
+    and the ids of the codings on the original that now need a decision (see
+    :func:`recode_codings`).
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    if len(parts) < 1:
+        raise InputError("codebook.edit.split_parts", code=str(code))
+    with transaction(db):
+        original = code_row(db, code)
+        parent = row(db, "codes", original["parent_id"]) if original["parent_id"] else None
+        book = row(db, "codebooks", original["codebook_id"])
+        slugs = []
+        for part in parts:
+            part = dict(part)
+            part.setdefault("color", original["color"])
+            part.setdefault("sensitive", bool(original["sensitive"]))
+            slugs.append(
+                add_code(
+                    db,
+                    rationale=rationale,
+                    actor=actor,
+                    parent=parent["slug"] if parent else None,
+                    codebook=None if parent else book["name"],
+                    **part,
+                )
+            )
+        to_recode = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM codings WHERE code_id = ? ORDER BY document_id, start_char",
+                [original["id"]],
+            )
+        ]
+        details = {"into": slugs, "codings_to_recode": to_recode}
+        _log_change(
+            db, original["codebook_id"], actor, "split", original["slug"], rationale, details
+        )
+        record_event(
+            db,
+            actor,
+            "codebook.split",
+            "codes",
+            original["id"],
+            code_data(original),
+            {**details, "rationale": rationale},
+        )
+    return {"codes": slugs, "codings": to_recode}
+
+
+def recode_codings(
+    db: Database, coding_ids: Iterable[int], target: int | str, *, actor: str
+) -> int:
+    """Move codings to another code (after a split); each move is logged with the full row."""
+    access.require(db, actor, "codebook.edit")
+    moved = 0
+    with transaction(db):
+        dst = code_row(db, target)
+        for coding_id in coding_ids:
+            if recode(db, coding_id, dst["id"], actor=actor):
+                moved += 1
+    return moved
+
+
+def remove_codebook(db: Database, name: str, *, rationale: str, actor: str) -> int:
+    """Take a codebook that nobody has coded with out of the project; returns its code count.
+
+    Lets a team that wants to build its codebook from the data start without the default
+    one. Refused once any code of it has a coding (merge or move codes instead). The event
+    keeps the whole codebook, so it can be installed again from the log.
+    """
+    access.require(db, actor, "codebook.edit")
+    rationale = _require_rationale(rationale)
+    with transaction(db):
+        found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
+        if found is None:
+            raise NotFound("codebook.unknown_codebook", name=name)
+        book_id = int(found[0])
+        used = db.execute(
+            "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
+            "WHERE k.codebook_id = ?",
+            [book_id],
+        ).fetchone()[0]
+        if used:
+            raise InputError("codebook.edit.remove_used", name=name, n=used)
+        before = codebook_to_dict(codebook_from_project(db, name, include_inactive=True))
+        n = db.execute("SELECT count(*) FROM codes WHERE codebook_id = ?", [book_id]).fetchone()[0]
+        db.execute("UPDATE codes SET parent_id = NULL WHERE codebook_id = ?", [book_id])
+        db.execute("DELETE FROM codes WHERE codebook_id = ?", [book_id])
+        db.execute("DELETE FROM codebooks WHERE id = ?", [book_id])
+        record_event(
+            db, actor, "codebook.remove", "codebooks", book_id, before, {"rationale": rationale}
+        )
+    return int(n)
+
+
+def _require_rationale(rationale: str | None) -> str:
+    """Every change to a codebook says why; a supervisor reads these later."""
+    if rationale is None or not str(rationale).strip():
+        raise InputError("codebook.rationale_missing")
+    return str(rationale).strip()
+
+
+def _validated(fields_: Mapping[str, Any], slug: str) -> dict[str, Any]:
+    unknown = set(fields_) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InputError(
+            "codebook.edit.unknown_field",
+            code=slug,
+            field=sorted(unknown)[0],
+            expected=", ".join(EDITABLE_FIELDS),
+        )
+    return validate_fields(fields_, where={"code": slug}, keys="codebook.edit.")
+
+
+def slugify(name: str) -> str:
+    """A stable id from a Dutch name: 'Verlies van woning' -> 'verlies-van-woning'."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "code"
+
+
+def _own_codebook(db: Database, actor: str) -> int:
+    """The codebook new codes go into when a project has none yet (inductive coding)."""
+    found = db.execute("SELECT id FROM codebooks ORDER BY id LIMIT 1").fetchone()
+    if found:
+        return int(found[0])
+    from workbench.i18n import t
+
+    name = t("codebook.own_codebook", "nl")
+    book_id = int(
+        db["codebooks"]
+        .insert(
+            {
+                "name": name,
+                "version": "0.1",
+                "description": None,
+                "source": None,
+                "created_at": now(),
+                "changelog": "[]",
+                "language": "nl",
+            }
+        )
+        .last_pk
+    )
+    record_event(db, actor, "codebook.create", "codebooks", book_id, None, {"name": name})
+    return book_id
+
+
+def _subtree(db: Database, code_id: int) -> list[int]:
+    """The code and all codes below it."""
+    rows = db.execute(
+        "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub "
+        "ON c.parent_id = sub.id) SELECT id FROM sub",
+        [code_id],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _log_change(
+    db: Database,
+    book_id: int,
+    actor: str,
+    action: str,
+    slug: str | None,
+    rationale: str,
+    details: Any,
+) -> int:
+    return int(
+        db["codebook_changes"]
+        .insert(
+            {
+                "codebook_id": book_id,
+                "at": now(),
+                "author": actor,
+                "action": action,
+                "code_slug": slug,
+                "rationale": rationale,
+                "details": json.dumps(details, ensure_ascii=False, default=str),
+            }
+        )
+        .last_pk
+    )

@@ -1,0 +1,231 @@
+"""The codebook as a document for the research team (Markdown, Word) or as a file to share.
+
+Why apart from the rest: export only reads (through :mod:`.views`) and is the one place that
+needs python-docx, which is imported only when a Word file is asked for. The YAML writer
+lives in :mod:`.yaml_io` next to the reader it must satisfy; REFI-QDA (QDC) export lives in
+workbench.exchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.codebook.model import Code, Codebook
+from workbench.codebook.views import code_tree, codebook_from_project
+from workbench.codebook.yaml_io import codebook_to_yaml
+from workbench.errors import InputError
+
+
+def export_codebook(
+    db: Database,
+    path: str | Path,
+    *,
+    format: str,
+    user: str,
+    name: str | None = None,
+    lang: str = "nl",
+) -> Path:
+    """Write the project's codebook as ``yaml``, ``md`` or ``docx`` (QDC: workbench.exchange).
+
+    Markdown and Word include the number of accepted codings per code (a code with its
+    sub-codes); YAML is the codebook only, so it can be loaded into another project.
+    """
+    access.require(db, user, "read")  # examples and counts come from the data
+    path = Path(path)
+    book = codebook_from_project(db, name)
+    if format == "yaml":
+        _write_text(path, codebook_to_yaml(book))
+    elif format == "md":
+        _write_text(path, codebook_to_markdown(book, counts=_counts(db), lang=lang))
+    elif format == "docx":
+        write_docx(book, path, counts=_counts(db), lang=lang)
+    else:
+        raise InputError("codebook.bad_format", format=format, expected="yaml, md, docx")
+    return path
+
+
+def export_bytes(
+    db: Database, *, format: str, user: str, name: str | None = None, lang: str = "nl"
+) -> bytes:
+    """The export as bytes, for a download button (same content as :func:`export_codebook`)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = export_codebook(
+            db, Path(folder) / f"codeboek.{format}", format=format, user=user, name=name, lang=lang
+        )
+        return path.read_bytes()
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _counts(db: Database) -> dict[str, int]:
+    return {node["slug"]: node["n_accepted_total"] for node in code_tree(db)}
+
+
+def codebook_to_markdown(
+    codebook: Codebook, *, counts: Mapping[str, int] | None = None, lang: str = "nl"
+) -> str:
+    """A readable document for the research team: tree, then every code in full."""
+    from workbench.i18n import t
+
+    def label(key: str, **params: Any) -> str:
+        return t(f"codebook.doc.{key}", lang, **params)
+
+    depth = _depths(codebook.codes)
+    lines = [f"# {codebook.name}", "", label("version", version=codebook.version), ""]
+    if codebook.description:
+        lines += [codebook.description.strip(), ""]
+    lines += [f"## {label('tree')}", ""]
+    for code in codebook.codes:
+        count = f" ({label('codings', n=counts.get(code.id, 0))})" if counts is not None else ""
+        flag = f" · {label('sensitive')}" if code.sensitive else ""
+        lines.append(f"{'  ' * depth[code.id]}- **{code.name}** `{code.id}`{count}{flag}")
+    lines += ["", f"## {label('codes')}", ""]
+    for code in codebook.codes:
+        title = f"{code.name} ({code.name_en})" if code.name_en and lang == "nl" else code.name
+        lines += [
+            f"### {title}",
+            "",
+            f"`{code.id}`"
+            + (f" · {label('parent')}: `{code.parent}`" if code.parent else "")
+            + (f" · {label('color')}: {code.color}" if code.color else "")
+            + (f" · **{label('sensitive')}**" if code.sensitive else ""),
+            "",
+        ]
+        for key in ("brief", "definition", "use_when", "dont_use_when"):
+            value = getattr(code, key)
+            if value:
+                lines += [f"**{label(key)}.** {value}", ""]
+        for key in ("examples", "counterexamples"):
+            values = getattr(code, key)
+            if values:
+                lines += [f"**{label(key)}:**", ""] + [f"- “{v}”" for v in values] + [""]
+        if code.indicators:
+            lines += [f"**{label('indicators')}:** " + ", ".join(code.indicators), ""]
+        if code.source:
+            lines += [f"**{label('source')}:** {code.source['file']}: “{code.source['quote']}”", ""]
+    if codebook.changelog:
+        lines += [f"## {label('changelog')}", ""]
+        for entry in codebook.changelog:
+            lines.append(f"- **{entry['version']}** ({entry['date']}, {entry['author']})")
+            lines += [f"  - {change}" for change in entry["changes"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _depths(codes: Sequence[Code]) -> dict[str, int]:
+    by_id = {c.id: c for c in codes}
+    depth: dict[str, int] = {}
+    for code in codes:
+        d, current = 0, code
+        while current.parent in by_id and d < len(codes):
+            d, current = d + 1, by_id[current.parent]
+        depth[code.id] = d
+    return depth
+
+
+def write_docx(
+    codebook: Codebook,
+    path: str | Path,
+    *,
+    counts: Mapping[str, int] | None = None,
+    lang: str = "nl",
+) -> Path:
+    """The same document as :func:`codebook_to_markdown`, as Word (python-docx)."""
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    from workbench.i18n import t
+
+    def label(key: str, **params: Any) -> str:
+        return t(f"codebook.doc.{key}", lang, **params)
+
+    path = Path(path)
+    doc = Document()
+    doc.core_properties.title = codebook.name
+    doc.add_heading(codebook.name, level=0)
+    doc.add_paragraph(label("version", version=codebook.version))
+    if codebook.description:
+        doc.add_paragraph(codebook.description.strip())
+    doc.add_heading(label("tree"), level=1)
+    depth = _depths(codebook.codes)
+    for code in codebook.codes:
+        style = (
+            "List Bullet"
+            if depth[code.id] == 0
+            else ("List Bullet 2" if depth[code.id] == 1 else "List Bullet 3")
+        )
+        par = doc.add_paragraph(style=style)
+        _swatch(par, code.color, RGBColor)
+        par.add_run(code.name).bold = True
+        par.add_run(f"  {code.id}")
+        if counts is not None:
+            par.add_run(f"  ({label('codings', n=counts.get(code.id, 0))})")
+        if code.sensitive:
+            par.add_run(f"  · {label('sensitive')}").italic = True
+    doc.add_heading(label("codes"), level=1)
+    for code in codebook.codes:
+        title = f"{code.name} ({code.name_en})" if code.name_en and lang == "nl" else code.name
+        heading = doc.add_heading(level=2)
+        _swatch(heading, code.color, RGBColor)
+        heading.add_run(title)
+        meta = doc.add_paragraph()
+        meta.add_run(code.id).font.name = "Courier New"
+        if code.parent:
+            meta.add_run(f" · {label('parent')}: {code.parent}")
+        if code.sensitive:
+            meta.add_run(f" · {label('sensitive')}").bold = True
+        for key in ("brief", "definition", "use_when", "dont_use_when"):
+            value = getattr(code, key)
+            if value:
+                par = doc.add_paragraph()
+                par.add_run(f"{label(key)}. ").bold = True
+                par.add_run(value)
+        for key in ("examples", "counterexamples"):
+            values = getattr(code, key)
+            if values:
+                doc.add_paragraph().add_run(f"{label(key)}:").bold = True
+                for value in values:
+                    doc.add_paragraph(f"“{value}”", style="List Bullet")
+        if code.indicators:
+            par = doc.add_paragraph()
+            par.add_run(f"{label('indicators')}: ").bold = True
+            par.add_run(", ".join(code.indicators))
+        if code.source:
+            par = doc.add_paragraph()
+            par.add_run(f"{label('source')}: ").bold = True
+            par.add_run(f"{code.source['file']}: ")
+            par.add_run(f"“{code.source['quote']}”").italic = True
+            for run in par.runs:
+                run.font.size = Pt(9)
+    if codebook.changelog:
+        doc.add_heading(label("changelog"), level=1)
+        for entry in codebook.changelog:
+            par = doc.add_paragraph(style="List Bullet")
+            par.add_run(f"{entry['version']}").bold = True
+            par.add_run(f" ({entry['date']}, {entry['author']})")
+            for change in entry["changes"]:
+                doc.add_paragraph(change, style="List Bullet 2")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    doc.save(str(tmp))
+    tmp.replace(path)
+    return path
+
+
+def _swatch(paragraph: Any, color: str | None, rgb: Any) -> None:
+    """A small square in the code's colour, as coders see it in the coding view."""
+    if color:
+        run = paragraph.add_run("■ ")
+        run.font.color.rgb = rgb.from_string(color[1:].upper())

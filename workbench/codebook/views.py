@@ -1,0 +1,241 @@
+"""Read a project's codebooks: the tree with counts, the codebook as edited, the change log.
+
+Why a module of its own: the pages, the exports, the exchange and the editing functions all
+read the same rows, and none of these reads may write. Keeping them apart from
+:mod:`.editing` (the only writer) means a read can be used anywhere without pulling in the
+rules for changes. In a project, codes live in the ``codes`` table; ``slug`` is the
+codebook's stable ``id``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench.codebook.model import LIST_FIELDS, Code, Codebook
+from workbench.errors import NotFound
+from workbench.store import row
+
+
+def codebooks(db: Database) -> list[dict[str, Any]]:
+    """The codebooks installed in the project, oldest first."""
+    books = _query(db, "SELECT * FROM codebooks ORDER BY id")
+    for book in books:
+        book["changelog"] = json.loads(book.get("changelog") or "[]")
+    return books
+
+
+def codebook_from_project(
+    db: Database, name: str | None = None, *, include_inactive: bool = False
+) -> Codebook:
+    """The project's codebook as a :class:`Codebook` (as edited so far).
+
+    ``name`` picks one installed codebook; without it all of them are combined (in install
+    order), which is what a project that uses two codebooks codes against. Codes merged away
+    are left out unless ``include_inactive``.
+    """
+    books = codebooks(db)
+    if name is not None:
+        books = [b for b in books if b["name"] == name]
+        if not books:
+            raise NotFound("codebook.unknown_codebook", name=name)
+    if not books:
+        return Codebook(name="", version="0", codes=[])
+    rows = _query(
+        db,
+        "SELECT k.*, p.slug AS parent_slug FROM codes k LEFT JOIN codes p ON p.id = k.parent_id "
+        f"WHERE k.codebook_id IN ({', '.join('?' * len(books))}) "
+        + ("" if include_inactive else "AND k.active = 1 ")
+        + "ORDER BY k.codebook_id, k.position, k.id",
+        [b["id"] for b in books],
+    )
+    codes = [_code_from_row(r, r["parent_slug"]) for r in rows]
+    ordered = _tree_order(codes)
+    book = books[0] if len(books) == 1 else None
+    changelog = [e for b in books for e in b["changelog"]]
+    return Codebook(
+        name=book["name"] if book else " + ".join(b["name"] for b in books),
+        version=book["version"] if book else "+".join(b["version"] for b in books),
+        description=book["description"]
+        if book
+        else "\n\n".join(b["description"] or "" for b in books).strip() or None,
+        changelog=changelog + _project_changelog(db, [b["id"] for b in books]),
+        codes=ordered,
+    )
+
+
+def _code_from_row(r: Mapping[str, Any], parent_slug: str | None) -> Code:
+    return Code(
+        id=r["slug"],
+        name=r["name"],
+        name_en=r["name_en"],
+        parent=parent_slug,
+        brief=r["brief"],
+        definition=r["definition"],
+        use_when=r["use_when"],
+        dont_use_when=r["dont_use_when"],
+        examples=json.loads(r["examples"] or "[]"),
+        counterexamples=json.loads(r["counterexamples"] or "[]"),
+        indicators=json.loads(r["indicators"] or "[]"),
+        source=json.loads(r["source"]) if r["source"] else None,
+        color=r["color"],
+        sensitive=bool(r["sensitive"]),
+    )
+
+
+def _tree_order(codes: Sequence[Code]) -> list[Code]:
+    """Depth-first order (parents before children), keeping the stored order of siblings."""
+    children: dict[str | None, list[Code]] = {}
+    ids = {c.id for c in codes}
+    for code in codes:
+        parent = code.parent if code.parent in ids else None
+        children.setdefault(parent, []).append(code)
+    out: list[Code] = []
+
+    def walk(parent: str | None) -> None:
+        for child in children.get(parent, []):
+            out.append(child)
+            walk(child.id)
+
+    walk(None)
+    return out
+
+
+def _project_changelog(db: Database, book_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Edits made in the project, grouped per day and author, as codebook changelog entries."""
+    rows = (
+        _query(
+            db,
+            f"SELECT c.*, b.version FROM codebook_changes c JOIN codebooks b ON b.id = c.codebook_id "
+            f"WHERE c.codebook_id IN ({', '.join('?' * len(book_ids))}) AND c.action != 'note' "
+            "ORDER BY c.id",
+            book_ids,
+        )
+        if book_ids
+        else []
+    )
+    entries: list[dict[str, Any]] = []
+    for r in rows:
+        day = r["at"][:10]
+        text = f"{r['action']} {r['code_slug']}: {r['rationale']}"
+        if entries and entries[-1]["date"] == day and entries[-1]["author"] == r["author"]:
+            entries[-1]["changes"].append(text)
+        else:
+            entries.append(
+                {
+                    "version": f"{r['version']}+project",
+                    "date": day,
+                    "author": r["author"],
+                    "changes": [text],
+                }
+            )
+    return entries
+
+
+def code_tree(db: Database, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+    """All codes in tree order with depth and the number of codings per status.
+
+    ``n_accepted``/``n_suggested``/``n_rejected`` count codings on the code itself;
+    ``n_accepted_total`` adds those of every code below it (what a parent "holds").
+    """
+    rows = _query(
+        db,
+        "SELECT k.*, p.slug AS parent_slug, b.name AS codebook, "
+        "coalesce(sum(c.status = 'accepted'), 0) AS n_accepted, "
+        "coalesce(sum(c.status = 'suggested'), 0) AS n_suggested, "
+        "coalesce(sum(c.status = 'rejected'), 0) AS n_rejected "
+        "FROM codes k JOIN codebooks b ON b.id = k.codebook_id "
+        "LEFT JOIN codes p ON p.id = k.parent_id LEFT JOIN codings c ON c.code_id = k.id "
+        + ("" if include_inactive else "WHERE k.active = 1 ")
+        + "GROUP BY k.id ORDER BY k.codebook_id, k.position, k.id",
+    )
+    by_parent: dict[int | None, list[dict[str, Any]]] = {}
+    ids = {r["id"] for r in rows}
+    for r in rows:
+        parent = r["parent_id"] if r["parent_id"] in ids else None
+        by_parent.setdefault(parent, []).append(r)
+    out: list[dict[str, Any]] = []
+
+    def walk(parent: int | None, depth: int) -> int:
+        total = 0
+        for r in by_parent.get(parent, []):
+            node = code_data(r)
+            node.update(
+                slug=r["slug"],
+                parent=r["parent_slug"],
+                depth=depth,
+                active=bool(r["active"]),
+                sensitive=bool(r["sensitive"]),
+            )
+            out.append(node)
+            below = walk(r["id"], depth + 1)
+            node["n_accepted_total"] = node["n_accepted"] + below
+            total += node["n_accepted_total"]
+        return total
+
+    walk(None, 0)
+    return out
+
+
+def change_log(db: Database, *, code: str | None = None) -> list[dict[str, Any]]:
+    """The codebook changes made in this project, newest first."""
+    where, params = "", []
+    if code is not None:
+        where, params = "WHERE c.code_slug = ?", [code]
+    rows = _query(
+        db,
+        "SELECT c.id, c.at, c.author, c.action, c.code_slug, c.rationale, c.details, "
+        f"b.name AS codebook FROM codebook_changes c JOIN codebooks b ON b.id = c.codebook_id "
+        f"{where} ORDER BY c.id DESC",
+        params,
+    )
+    for r in rows:
+        r["details"] = json.loads(r["details"]) if r["details"] else None
+    return rows
+
+
+def codings_of(
+    db: Database, code: int | str, *, statuses: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """The codings on one code (e.g. the ones left to recode after a split), in text order."""
+    found = code_row(db, code)
+    where, params = "c.code_id = ?", [found["id"]]
+    if statuses is not None:
+        statuses = list(statuses)
+        where += f" AND c.status IN ({', '.join('?' * len(statuses))})"
+        params += statuses
+    return _query(
+        db,
+        "SELECT c.id, c.document_id, d.name AS document, c.start_char, c.end_char, c.text, "
+        "c.coder, c.origin, c.status FROM codings c JOIN documents d ON d.id = c.document_id "
+        f"WHERE {where} ORDER BY c.document_id, c.start_char, c.id",
+        params,
+    )
+
+
+def code_row(db: Database, code: int | str) -> dict[str, Any]:
+    """The stored ``codes`` row of a code by id or slug (NotFound otherwise); the editing
+    functions start from it and log it whole."""
+    column = "id" if isinstance(code, int) else "slug"
+    found = row(db, "codes", code, column=column)
+    if found is None:
+        raise NotFound("codebook.unknown_code", code=code)
+    return found
+
+
+def code_data(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A code row as plain data for the event log and the tree (JSON columns decoded)."""
+    out = dict(stored)
+    for key in LIST_FIELDS:
+        out[key] = json.loads(out.get(key) or "[]")
+    out["source"] = json.loads(out["source"]) if out.get("source") else None
+    return out
+
+
+def _query(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cur = db.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
