@@ -172,7 +172,7 @@ FORBIDDEN = {
 
 
 def attempt_action(db, actor, what, tmp_path):
-    from workbench.codebook import edit_code
+    from workbench.codebook.editing import edit_code
     from workbench.exchange import export_project
     from workbench.history import document_history
     from workbench.ingest import import_files

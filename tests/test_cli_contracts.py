@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from workbench.cli import main
-from workbench.codebook import DEFAULT_CODEBOOK, load_codebook
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, load_codebook
 from workbench.demo import load_demo
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import simplemma
 
-from workbench.codebook import (
+from workbench.codebook.model import source_problems
+from workbench.codebook.yaml_io import (
     DEFAULT_CODEBOOK,
     SHIPPED_CODEBOOKS,
     SOCIAL_QUALITY_CODEBOOK,
     load_codebook,
-    source_problems,
 )
 
 REPO = Path(__file__).resolve().parent.parent

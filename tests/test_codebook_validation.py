@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.codebook import load_codebook, parse_codebook
+from workbench.codebook.yaml_io import load_codebook, parse_codebook
 from workbench.errors import InputError
 
 HEADER = (

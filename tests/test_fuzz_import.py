@@ -160,7 +160,7 @@ def table_and_codebook_seed(fmt: str) -> bytes:
 @given(draw=st.data())
 def test_mutated_tables_and_codebooks_load_or_give_a_message(tmp_path, fmt, draw):
     """Respondent tables and codebooks are input from outside too (issue 19)."""
-    from workbench.codebook import load_codebook
+    from workbench.codebook.yaml_io import load_codebook
     from workbench.respondents import read_table
 
     seed = table_and_codebook_seed(fmt)

@@ -3,7 +3,7 @@ import pytest
 from workbench import accounts, codings
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.history import code_history, document_history, undo_last, undoable_actions
-from workbench.codebook import add_code, edit_code
+from workbench.codebook.editing import add_code, edit_code
 from workbench.memos import add_memo, update_memo
 from workbench.store import row
 from privacy_support import add_codes, add_document, segment_ids

@@ -191,7 +191,7 @@ def test_plural_forms_follow_the_count():
 
 
 def test_a_term_parameter_is_shown_in_the_language_of_the_message():
-    from workbench.codebook import parse_codebook
+    from workbench.codebook.yaml_io import parse_codebook
 
     try:
         parse_codebook("name: x\nversion: '1'\ncodes:\n  - {id: a, name: A, source: {}}\n")

@@ -13,7 +13,7 @@ import pytest
 
 from workbench import accounts, codings, memos
 from workbench.cli import main
-from workbench.codebook import export_codebook
+from workbench.codebook.export import export_codebook
 from workbench.documents import list_documents
 from workbench.errors import InputError, PermissionDenied
 from workbench.exchange import codings_table, export_project

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.codebook import (
-    DEFAULT_CODEBOOK,
-    SHIPPED_CODEBOOKS,
-    codebook_from_project,
-    load_codebook,
-)
+from workbench.codebook.views import codebook_from_project
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, SHIPPED_CODEBOOKS, load_codebook
 from workbench.errors import InputError
 from workbench.projects import create_project
 

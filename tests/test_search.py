@@ -1,6 +1,7 @@
 import pytest
 
-from workbench.codebook import DEFAULT_CODEBOOK, install_codebook_file
+from workbench.codebook.editing import install_codebook_file
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
 from workbench.codings import list_codings
 from workbench.errors import InputError
 from workbench.ingest import import_files

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import main
-from workbench.codebook import DEFAULT_CODEBOOK, load_codebook
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, load_codebook
 
 PASSAGES = Path(__file__).with_name("test_suggest_passages.jsonl")
 

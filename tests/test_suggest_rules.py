@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from workbench.codebook import DEFAULT_CODEBOOK
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
 from workbench.nlp import pipe
 from workbench.suggest import RuleScorer, codes_from_file
 from workbench.suggest.codes import CodeSpec

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from workbench.codebook import CODEBOOK_DIR, load_codebook
+from workbench.codebook.yaml_io import CODEBOOK_DIR, load_codebook
 from workbench.errors import InputError
 from workbench.projects import create_project
 from workbench.workshop_cards import MAX_CARDS, MIN_CARDS, card_sets, choose_cards

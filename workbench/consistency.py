@@ -38,7 +38,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from workbench import access, agreement, done_marks
-from workbench.codebook import note_on_code
+from workbench.codebook.editing import note_on_code
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from workbench import access
-from workbench.codebook import DEFAULT_CODEBOOK, install_codebook, load_codebook
+from workbench.codebook.editing import install_codebook
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, load_codebook
 from workbench.errors import InputError
 from workbench.store import open_project
 

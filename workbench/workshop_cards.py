@@ -20,7 +20,7 @@ import yaml
 from sqlite_utils import Database
 
 from workbench import access
-from workbench.codebook import CODEBOOK_DIR
+from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
 from workbench.privacy.pseudonyms import pseudonymise_range
 from workbench.privacy.workshop import (

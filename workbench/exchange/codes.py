@@ -14,12 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench.codebook import (
-    SHIPPED_CODEBOOKS,
-    add_imported_code,
-    ensure_imported_codebook,
-    load_codebook,
-)
+from workbench.codebook.editing import add_imported_code, ensure_imported_codebook
+from workbench.codebook.yaml_io import SHIPPED_CODEBOOKS, load_codebook
 from workbench.exchange import ids
 from workbench.exchange.model import RefiCode
 from workbench.exchange.report import ExchangeReport

@@ -79,7 +79,7 @@ def codes_from_file(path: str | Path) -> list[CodeSpec]:
     if not path.is_file():
         raise InputError("suggest.codebook_missing", path=str(path))
     try:
-        from workbench.codebook import load_codebook
+        from workbench.codebook.yaml_io import load_codebook
     except ImportError:
         load_codebook = None
     if load_codebook is not None:

@@ -11,7 +11,7 @@ from workbench import access
 from workbench.app.common import action_label, attempt, db, nlp, tr, user
 from workbench.app.jump import read_jump
 from workbench.app.transcript import transcript
-from workbench.codebook import codebook_from_project
+from workbench.codebook.views import codebook_from_project
 from workbench.codings import add_coding, code_id, decide, remove_coding, set_life_time
 from workbench.consistency import blind_spans
 from workbench.documents import document_view, list_documents, span_from_selection

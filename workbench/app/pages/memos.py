@@ -8,7 +8,7 @@ import streamlit as st
 
 from workbench.app.common import attempt, db, tr, user
 from workbench.app.jump import jump_link
-from workbench.codebook import codebook_from_project
+from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
 from workbench.memos import delete_memo, memo_overview
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from workbench import access, accounts, history
 from workbench.app.common import attempt, db, project_path, tr, user
-from workbench.codebook import code_tree
+from workbench.codebook.views import code_tree
 from workbench.documents import list_documents
 from workbench.privacy import (
     add_known_name,

@@ -7,7 +7,7 @@ import streamlit as st
 
 from workbench.app.common import attempt, db, nlp, tr, user
 from workbench.app.jump import jump_link
-from workbench.codebook import codebook_from_project
+from workbench.codebook.views import codebook_from_project
 from workbench.search import filter_options, search, suggest_code_for_hits
 
 st.title(tr("page.zoeken"))
