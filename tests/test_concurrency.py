@@ -100,6 +100,7 @@ def test_twenty_writer_processes_store_all_thousand_codings(db, project_path, tm
 BIG_TRANSACTION = """
     import sys
     from pathlib import Path
+    from workbench import events
     from workbench.store import now, open_project, record_event, transaction
     db = open_project(sys.argv[1])
     marker = Path(sys.argv[2])
@@ -112,7 +113,7 @@ BIG_TRANSACTION = """
                                        "end_char": 400}).last_pk
             db["segments"].insert({"document_id": doc, "turn_id": turn, "position": 0,
                                    "start_char": 0, "end_char": 400, "text": "x" * 400})
-            record_event(db, "onderzoeker", "import.document", "documents", doc)
+            record_event(db, "onderzoeker", events.IMPORT_DOCUMENT(doc))
             if n == 500:
                 marker.touch()
 """

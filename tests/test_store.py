@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench import events
 from workbench.errors import InputError
 from workbench.migrations import migrations
 from workbench.store import (
@@ -48,7 +49,7 @@ def test_transaction_rolls_back_everything_on_error(db):
 
 def test_event_log_is_append_only(db):
     with transaction(db):
-        event = record_event(db, "onderzoeker", "test.action", "settings", "x", None, {"a": 1})
+        event = record_event(db, "onderzoeker", events.SETTING_SET("x", None, {"a": 1}))
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("DELETE FROM events WHERE id = ?", [event])
     with pytest.raises(sqlite3.IntegrityError):
@@ -73,7 +74,7 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
 def _respondent(db, code: str) -> None:
     with transaction(db):
         db.execute("INSERT INTO respondents (code, created_at) VALUES (?, 'now')", [code])
-        record_event(db, "onderzoeker", "test.respondent", "respondents", code)
+        record_event(db, "onderzoeker", events.RESPONDENT_ADD(code))
 
 
 OTHER_PROCESS = {
@@ -81,9 +82,10 @@ OTHER_PROCESS = {
     "store": [
         "-c",
         "import sys; from workbench.store import open_project, transaction, "
-        "record_event; db = open_project(sys.argv[1]); t = transaction(db); t.__enter__(); "
+        "record_event; from workbench import events; db = open_project(sys.argv[1]); "
+        "t = transaction(db); t.__enter__(); "
         "db.execute(\"INSERT INTO attributes (name, type) VALUES ('leeftijd', 'number')\"); "
-        "record_event(db, 'onderzoeker', 'test', 'attributes', 'leeftijd'); "
+        "record_event(db, 'onderzoeker', events.ATTRIBUTE_ADD('leeftijd')); "
         "t.__exit__(None, None, None); db.close()",
     ],
     # the real command line (its start imports much more)
@@ -204,7 +206,7 @@ def test_sessions_sharing_one_connection_keep_their_transactions_apart(project_p
                         )
                         if i % 5 == 4:
                             raise RuntimeError("this one is rolled back")
-                        record_event(first, name, "test.respondent", "respondents", i)
+                        record_event(first, name, events.RESPONDENT_ADD(i))
                 except RuntimeError:
                     pass
         except BaseException as exc:  # noqa: BLE001 - reported below
@@ -219,7 +221,7 @@ def test_sessions_sharing_one_connection_keep_their_transactions_apart(project_p
     stored = first.execute("SELECT count(*) FROM respondents").fetchone()[0]
     assert stored == 4 * 16
     assert (
-        first.execute("SELECT count(*) FROM events WHERE action = 'test.respondent'").fetchone()[0]
+        first.execute("SELECT count(*) FROM events WHERE action = 'respondent.add'").fetchone()[0]
         == 4 * 16
     )
     release_project(first)

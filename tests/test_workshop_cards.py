@@ -105,7 +105,7 @@ def _answers(db):
 
 
 def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
-    from workbench import codings
+    from workbench import codings, events
     from workbench.workshop_cards import current_card, record_card
 
     path, db, segs = workshop
@@ -162,7 +162,7 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
     """A project from before m013 (answers in the setting) upgrades in one step, with backup."""
     import json
 
-    from workbench import codings
+    from workbench import codings, events
     from workbench.store import open_project, record_event, transaction
     from workbench.workshop_cards import current_card, group_comparison, record_card
 
@@ -179,9 +179,7 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
         db.execute(
             "INSERT INTO settings (key, value) VALUES ('workshop_answers', ?)", [json.dumps(old)]
         )
-        record_event(
-            db, "sanne", "setting.set", "settings", "workshop_answers", None, {"value": old}
-        )
+        record_event(db, "sanne", events.SETTING_SET("workshop_answers", None, {"value": old}))
     at = db.execute("SELECT max(at) FROM events").fetchone()[0]
     db.close()
 

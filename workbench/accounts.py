@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.store import DEFAULT_USER, now, record_event, transaction
 
@@ -74,11 +74,9 @@ def add_user(
         record_event(
             db,
             actor,
-            "user.add",
-            "users",
-            name,
-            None,
-            {"name": name, "role": role, "has_password": hashed is not None},
+            events.USER_ADD(
+                name, None, {"name": name, "role": role, "has_password": hashed is not None}
+            ),
         )
         _require_researcher_login(db)
 
@@ -114,7 +112,7 @@ def _add_system_user(db: Database, name: str, *, actor: str, details: dict[str, 
             "INSERT INTO users (name, role, created_at) VALUES (?, 'system', ?)", [name, now()]
         )
         record_event(
-            db, actor, "user.add", "users", name, None, {"name": name, "role": "system", **details}
+            db, actor, events.USER_ADD(name, None, {"name": name, "role": "system", **details})
         )
 
 
@@ -138,7 +136,7 @@ def set_password(db: Database, name: str, password: str | None, *, actor: str) -
         db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hashed, name])
         _require_researcher_login(db)
         record_event(
-            db, actor, "user.password", "users", name, None, {"has_password": hashed is not None}
+            db, actor, events.USER_PASSWORD(name, None, {"has_password": hashed is not None})
         )
 
 
@@ -160,7 +158,7 @@ def set_role(db: Database, name: str, role: str, *, actor: str) -> None:
                 raise InputError("accounts.last_onderzoeker", name=name)
         db.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
         _require_researcher_login(db)
-        record_event(db, actor, "user.role", "users", name, {"role": before}, {"role": role})
+        record_event(db, actor, events.USER_ROLE(name, {"role": before}, {"role": role}))
 
 
 def authenticate(db: Database, name: str, password: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.store import now, record_event, row, transaction
 
@@ -123,8 +123,8 @@ def add_coding(
             "updated_at": stamp,
         }
         new_id = db["codings"].insert(record).last_pk
-        action = "suggestion.add" if origin == "machine" else "coding.add"
-        record_event(db, actor, action, "codings", new_id, None, {**record, "id": new_id})
+        kind = events.SUGGESTION_ADD if origin == "machine" else events.CODING_ADD
+        record_event(db, actor, kind(new_id, None, {**record, "id": new_id}))
         return int(new_id)
 
 
@@ -142,8 +142,14 @@ def decide(db: Database, coding_id: int, status: str, *, actor: str) -> None:
             [status, now(), coding_id],
         )
         after = row(db, "codings", coding_id)
-        verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}[status]
-        record_event(db, actor, f"suggestion.{verb}", "codings", coding_id, before, after)
+        record_event(db, actor, _DECIDED[status](coding_id, before, after))
+
+
+_DECIDED = {
+    "accepted": events.SUGGESTION_ACCEPT,
+    "rejected": events.SUGGESTION_REJECT,
+    "suggested": events.SUGGESTION_REOPEN,
+}
 
 
 def set_life_time(
@@ -165,7 +171,7 @@ def set_life_time(
             [year, age, now(), coding_id],
         )
         record_event(
-            db, actor, "coding.when", "codings", coding_id, before, row(db, "codings", coding_id)
+            db, actor, events.CODING_WHEN(coding_id, before, row(db, "codings", coding_id))
         )
     return coding_id
 
@@ -176,7 +182,7 @@ def remove_coding(db: Database, coding_id: int, *, actor: str) -> None:
     with transaction(db):
         before = _own_coding(db, coding_id, actor)
         db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-        record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
+        record_event(db, actor, events.CODING_REMOVE(coding_id, before, None))
 
 
 def merge_code_codings(
@@ -240,7 +246,7 @@ def recode(db: Database, coding_id: int, target_id: int, *, actor: str) -> bool:
         ).fetchone()
         if clash:
             db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-            record_event(db, actor, "coding.remove", "codings", coding_id, before, None)
+            record_event(db, actor, events.CODING_REMOVE(coding_id, before, None))
         else:
             db.execute(
                 "UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
@@ -249,11 +255,7 @@ def recode(db: Database, coding_id: int, target_id: int, *, actor: str) -> bool:
             record_event(
                 db,
                 actor,
-                "coding.recode",
-                "codings",
-                coding_id,
-                before,
-                row(db, "codings", coding_id),
+                events.CODING_RECODE(coding_id, before, row(db, "codings", coding_id)),
             )
     return True
 

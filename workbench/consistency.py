@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from sqlite_utils import Database
 
-from workbench import access, agreement, done_marks
+from workbench import access, agreement, done_marks, events
 from workbench.codebook.editing import note_on_code
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
@@ -889,11 +889,7 @@ def resolve(
         record_event(
             db,
             actor,
-            "consistency.resolve",
-            "resolutions",
-            resolution_id,
-            before,
-            {**record, "id": resolution_id},
+            events.CONSISTENCY_RESOLVE(resolution_id, before, {**record, "id": resolution_id}),
         )
         if note and note.strip():
             note_on_code(
@@ -1066,11 +1062,9 @@ def create_sample(
         record_event(
             db,
             actor,
-            "consistency.sample",
-            "samples",
-            sample_id,
-            None,
-            {**record, "id": sample_id, "coders": coders, "n_units": len(rows)},
+            events.CONSISTENCY_SAMPLE(
+                sample_id, None, {**record, "id": sample_id, "coders": coders, "n_units": len(rows)}
+            ),
         )
     return sample_id
 
@@ -1111,11 +1105,7 @@ def close_sample(db: Database, sample_id: int, *, actor: str) -> None:
         record_event(
             db,
             actor,
-            "consistency.sample_close",
-            "samples",
-            sample_id,
-            {"status": "open"},
-            {"status": "closed"},
+            events.CONSISTENCY_SAMPLE_CLOSE(sample_id, {"status": "open"}, {"status": "closed"}),
         )
 
 

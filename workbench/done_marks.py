@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.store import SYSTEM_USERS, now, record_event, transaction
 
@@ -79,15 +79,11 @@ def mark_done(
                 [coder, *ids],
             )
         if changed:
-            record_event(
-                db,
-                actor,
-                "consistency.done" if done else "consistency.undone",
-                "done_marks",
-                None,
-                None if done else {"coder": coder, "documents": changed},
-                {"coder": coder, "documents": changed} if done else None,
-            )
+            which = {"coder": coder, "documents": changed}
+            if done:
+                record_event(db, actor, events.CONSISTENCY_DONE(None, None, which))
+            else:
+                record_event(db, actor, events.CONSISTENCY_UNDONE(None, which, None))
     return len(changed)
 
 

@@ -3,18 +3,19 @@
 Every change is already an event with its row before and after (``store.record_event``), so
 the history of a document or a code is a query, and undo is "apply the inverse of the event,
 and log that as a new event": the log itself is never changed. Undo works per user and
-backwards, one action per call, over the actions whose events hold whole rows of
+backwards, one action per call, over the kinds of event that ``workbench.events`` declares
+undoable (with the permission the undo needs): those whose events hold whole rows of
 ``codings``, ``memos`` or ``codes`` (adding or removing a coding, deciding on a suggestion,
 writing, editing or removing a memo, editing or renaming a code) and of the life-event
 tables (making an event, attaching a coding to it, linking two events, deciding on a
-proposal, setting when it happened). Imports, settings, pseudonymisation and the
-workbench's life-event proposals are shown in the history but not undone here (they have
-their own ways back: delete the document, change the setting, change the decision in the
-key, reject the proposal).
+proposal, setting when it happened). Every other kind (imports, settings,
+pseudonymisation, the workbench's life-event proposals) is shown in the history but not
+undone here; its declaration says why and what the way back is.
 
 One life-event action can log several rows (an event and its mentions; a link that also
 confirms both events): those rows share one time stamp (:func:`action_stamp`), later than
-anything the user logged before, and are undone together, newest row first.
+anything the user logged before, and are undone together, newest row first (their kinds are
+declared ``grouped``).
 """
 
 from __future__ import annotations
@@ -26,23 +27,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.store import now, record_event, row, transaction
 
-# Table whose whole-row events can be inverted -> the permission an undo needs.
-UNDOABLE: dict[str, str] = {
-    "codings": "code",
-    "memos": "memo.write",
-    "codes": "codebook.edit",
-    "life_events": "code",
-    "life_event_codings": "code",
-    "life_event_links": "code",
-}
-# Tables whose actions may log several rows under one stamp (undone as one action).
-GROUPED = ("life_events", "life_event_codings", "life_event_links")
-# Logged rows of these actions are not undone one by one (the workbench's proposals).
-NOT_UNDONE = ("life_event.propose",)
 # Rows that point at a row and would silently go (or lose their anchor) with it: an undo
 # that deletes a row still pointed at refuses, as that is later work.
 DEPENDENTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -70,9 +58,16 @@ def _undone_ids(db: Database) -> set[int]:
     return {
         int(r[0])
         for r in db.execute(
-            "SELECT entity_id FROM events WHERE action = 'undo' AND entity = 'events'"
+            "SELECT entity_id FROM events WHERE action = ? AND entity = ?",
+            [events.UNDO.action, events.UNDO.entity],
         )
     }
+
+
+def _undo_kind(event: dict[str, Any]) -> events.EventKind | None:
+    """The declared kind of a logged event when it can be undone, else None."""
+    kind = events.kind_of(event["action"], event["entity"])
+    return kind if kind is not None and kind.undo is not None else None
 
 
 def _query(db: Database, where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
@@ -153,10 +148,10 @@ def _as_row(value: Any, columns: set[str]) -> dict[str, Any] | None:
 def _inverse(db: Database, event: dict[str, Any]) -> tuple[Any, Any] | None:
     """``(before, after)`` as stored rows when the event can be inverted, else None.
 
-    Codes are only restored after an edit (never deleted or re-created: that would take
-    their codings along).
+    Its kind must be declared undoable, and the rows it logged must be whole rows of its
+    table (an older release may have logged less).
     """
-    if event["entity"] not in UNDOABLE or event["action"] == "undo":
+    if _undo_kind(event) is None:
         return None
     columns = _columns(db, event["entity"])
     before, after = (_as_row(event[side], columns) for side in ("before", "after"))
@@ -166,15 +161,13 @@ def _inverse(db: Database, event: dict[str, Any]) -> tuple[Any, Any] | None:
         or (before is None and after is None)
     ):
         return None
-    if event["entity"] == "codes" and (before is None or after is None):
-        return None
     return before, after
 
 
 def action_stamp(db: Database, actor: str) -> str:
     """The one time stamp for every row an action of ``actor`` logs: now, or just after the
     actor's last logged event when the clock has not moved on, so the rows that share it
-    (in :data:`GROUPED` tables) are exactly that action's (as long as the clock does not
+    (of kinds declared ``grouped``) are exactly that action's (as long as the clock does not
     go back)."""
     stamp = now()
     last = db.execute(
@@ -193,7 +186,8 @@ def _steps(db: Database, event: dict[str, Any]) -> list[dict[str, Any]]:
     One action's rows are one transaction's, so they follow each other in the log (the
     write lock keeps others out) and share its stamp.
     """
-    if event["entity"] not in GROUPED:
+    kind = _undo_kind(event)
+    if kind is None or not kind.grouped:
         return [event]
     steps = []
     for found in db.execute(
@@ -201,11 +195,8 @@ def _steps(db: Database, event: dict[str, Any]) -> list[dict[str, Any]]:
         [event["actor"], event["id"]],
     ):
         step = _event(found)
-        if (
-            step["at"] != event["at"]
-            or step["entity"] not in GROUPED
-            or step["action"].startswith(NOT_UNDONE)
-        ):
+        step_kind = _undo_kind(step)
+        if step["at"] != event["at"] or step_kind is None or not step_kind.grouped:
             break
         steps.append(step)
     return steps[::-1]
@@ -228,14 +219,14 @@ def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[s
     undone = _undone_ids(db)
     out: list[dict[str, Any]] = []
     seen: set[int] = set()
-    tables = ", ".join(f"'{t}'" for t in UNDOABLE)
+    tables = sorted({kind.entity for kind in events.KINDS.values() if kind.undo is not None})
     for found in db.execute(
-        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND entity IN ({tables}) "
-        "AND action != 'undo' ORDER BY id DESC",
-        [user],
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? "
+        f"AND entity IN ({', '.join('?' * len(tables))}) ORDER BY id DESC",
+        [user, *tables],
     ):
         event = _event(found)
-        if event["id"] in undone or event["id"] in seen or event["action"].startswith(NOT_UNDONE):
+        if event["id"] in undone or event["id"] in seen or _undo_kind(event) is None:
             continue
         steps = _steps(db, event)
         seen.update(s["id"] for s in steps)
@@ -250,8 +241,11 @@ def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[s
 def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
     """Put one logged row back as it was before ``event`` and log the undo."""
     table = event["entity"]
+    kind = _undo_kind(event)
+    if kind is None or kind.undo is None:
+        raise ValueError(f"{event['action']} on {table} is not declared undoable.")
     before, after = _inverse(db, event)
-    access.require(db, user, UNDOABLE[table])
+    access.require(db, user, kind.undo)
     pk = (after or before)["id"]
     current = row(db, table, pk)
     if after is None:
@@ -294,7 +288,7 @@ def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
                     "details": json.dumps({"undo_of": event["id"]}),
                 }
             )
-    record_event(db, user, "undo", "events", event["id"], current, row(db, table, pk))
+    record_event(db, user, events.UNDO(event["id"], current, row(db, table, pk)))
 
 
 def undo_last(db: Database, *, user: str) -> dict[str, Any]:

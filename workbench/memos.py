@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.store import now, record_event, row, transaction
 
@@ -89,7 +89,7 @@ def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
         )
     with transaction(db):
         memo_id = db["memos"].insert(record).last_pk
-        record_event(db, actor, "memo.add", "memos", memo_id, None, {**record, "id": memo_id})
+        record_event(db, actor, events.MEMO_ADD(memo_id, None, {**record, "id": memo_id}))
     return int(memo_id)
 
 
@@ -103,7 +103,7 @@ def update_memo(db: Database, memo_id: int, *, author: str, text: str) -> None:
         db.execute(
             "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text.strip(), now(), memo_id]
         )
-        record_event(db, author, "memo.edit", "memos", memo_id, before, row(db, "memos", memo_id))
+        record_event(db, author, events.MEMO_EDIT(memo_id, before, row(db, "memos", memo_id)))
 
 
 def delete_memo(db: Database, memo_id: int, *, author: str) -> None:
@@ -112,7 +112,7 @@ def delete_memo(db: Database, memo_id: int, *, author: str) -> None:
     with transaction(db):
         before = _own_memo(db, memo_id, author)
         db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
-        record_event(db, author, "memo.remove", "memos", memo_id, before, None)
+        record_event(db, author, events.MEMO_REMOVE(memo_id, before, None))
 
 
 def _own_memo(db: Database, memo_id: int, author: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any, Union
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t
 from workbench.ingest.importer import set_respondent
@@ -166,9 +166,7 @@ def add_respondent(
             raise InputError("respondents.exists", respondent=code)
         record = {"code": code, "pseudonym": pseudonym, "notes": notes, "created_at": now()}
         new_id = db["respondents"].insert(record).last_pk
-        record_event(
-            db, actor, "respondent.add", "respondents", new_id, None, {**record, "id": new_id}
-        )
+        record_event(db, actor, events.RESPONDENT_ADD(new_id, None, {**record, "id": new_id}))
     return int(new_id)
 
 
@@ -207,9 +205,7 @@ def update_respondent(
                 raise InputError("respondents.exists", respondent=code)
             changes["code"] = code
         db["respondents"].update(rid, changes)
-        record_event(
-            db, actor, "respondent.update", "respondents", rid, before, row(db, "respondents", rid)
-        )
+        record_event(db, actor, events.RESPONDENT_UPDATE(rid, before, row(db, "respondents", rid)))
 
 
 def list_respondents(db: Database, *, user: str) -> list[dict[str, Any]]:
@@ -322,11 +318,9 @@ def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None
             record_event(
                 db,
                 actor,
-                "attribute.add",
-                "attributes",
-                name,
-                None,
-                {"name": name, "type": type_, "position": position},
+                events.ATTRIBUTE_ADD(
+                    name, None, {"name": name, "type": type_, "position": position}
+                ),
             )
             return
         if before["type"] == type_:
@@ -352,9 +346,7 @@ def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None
             [(value, name, rid) for value, rid in converted],
         )
         db.execute("UPDATE attributes SET type = ? WHERE name = ?", [type_, name])
-        record_event(
-            db, actor, "attribute.type", "attributes", name, before, {**before, "type": type_}
-        )
+        record_event(db, actor, events.ATTRIBUTE_TYPE(name, before, {**before, "type": type_}))
 
 
 def set_value(
@@ -402,11 +394,11 @@ def _write_value(db: Database, rid: int, attribute: str, value: str | None, *, a
     record_event(
         db,
         actor,
-        "attribute.set",
-        "attribute_values",
-        f"{rid}:{attribute}",
-        None if old is None else {"value": old_value},
-        None if value is None else {"value": value},
+        events.ATTRIBUTE_SET(
+            f"{rid}:{attribute}",
+            None if old is None else {"value": old_value},
+            None if value is None else {"value": value},
+        ),
     )
     return True
 
@@ -638,11 +630,11 @@ def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, 
         record_event(
             db,
             actor,
-            "respondents.import",
-            "respondents",
-            None,
-            None,
-            {"file": name, "added": added, "updated": updated, "values": changed_values},
+            events.RESPONDENTS_IMPORT(
+                None,
+                None,
+                {"file": name, "added": added, "updated": updated, "values": changed_values},
+            ),
         )
     return {
         "file": name,

@@ -32,7 +32,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workbench import events
 from workbench.errors import InputError
+from workbench.events import Event
 from workbench.migrations import migrations
 
 BUSY_TIMEOUT_MS = 60_000
@@ -289,40 +291,54 @@ def set_setting(db: Database, key: str, value: Any, *, actor: str) -> None:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, json.dumps(value)],
         )
-        record_event(db, actor, "setting.set", "settings", key, {"value": before}, {"value": value})
+        record_event(db, actor, events.SETTING_SET(key, {"value": before}, {"value": value}))
 
 
 def record_event(
     db: Database,
     actor: str,
-    action: str,
-    entity: str,
-    entity_id: Any,
+    event: Event | str,
+    entity: str | None = None,
+    entity_id: Any = None,
     before: Any = None,
     after: Any = None,
     *,
     at: str | None = None,
 ) -> int:
-    """Append one row to the event log; call it inside the transaction that made the change.
+    """Append one event to the log; call it inside the transaction that made the change.
 
-    ``before``/``after`` are the row (or the relevant part) as plain data; JSON-encoded here.
-    ``at`` defaults to now; a write that logs several rows as one action passes one stamp
-    for all of them (see ``workbench.history``).
+    ``event`` comes from its declared kind (``events.MEMO_ADD(memo_id, None, row)``, see
+    ``workbench.events``); its ``before``/``after`` (the row, or the relevant part, as plain
+    data) are JSON-encoded here. ``at`` defaults to now; a write that logs several rows as
+    one action passes one stamp for all of them (see ``workbench.history``).
+
+    The older form ``record_event(db, actor, "codebook.edit", "codes", id, before, after)``
+    is left only for ``workbench.codebook`` until its conversion; the name must be declared.
     """
+    if isinstance(event, str):
+        event = events.declared(event, entity)(entity_id, before, after)
+    elif not isinstance(event, Event) or any(
+        v is not None for v in (entity, entity_id, before, after)
+    ):
+        raise TypeError(f"event must be a declared workbench.events kind. Got {event!r} instead.")
     cur = db.execute(
         "INSERT INTO events (at, actor, action, entity, entity_id, before, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             at or now(),
             actor,
-            action,
-            entity,
-            None if entity_id is None else str(entity_id),
-            None if before is None else json.dumps(before, ensure_ascii=False, default=str),
-            None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+            event.kind.action,
+            event.kind.entity,
+            None if event.entity_id is None else str(event.entity_id),
+            _json(event.before),
+            _json(event.after),
         ],
     )
     return int(cur.lastrowid)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def row(db: Database, table: str, pk: Any, *, column: str = "id") -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
 from workbench.privacy.pseudonyms import pseudonymise_range
@@ -178,11 +178,9 @@ def record_card(db: Database, segment_id: int, card: str | None, *, user: str) -
             record_event(
                 db,
                 user,
-                "workshop.answer",
-                "workshop_answers",
-                f"{group}/{segment_id}",
-                before and {"card": before},
-                card and {"card": card},
+                events.WORKSHOP_ANSWER(
+                    f"{group}/{segment_id}", before and {"card": before}, card and {"card": card}
+                ),
             )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.exchange.pseudo import pseudonymised_texts
 from workbench.store import record_event, transaction
 
@@ -42,6 +42,10 @@ def require_export(db: Database, actor: str, *, pseudonymise: bool) -> None:
         access.require(db, actor, "pseudonym.key")
 
 
+# The export formats and the event each logs.
+EXPORTS = {"csv": events.EXPORT_CSV, "xlsx": events.EXPORT_XLSX, "qdpx": events.EXPORT_QDPX}
+
+
 def log_export(
     db: Database,
     actor: str,
@@ -56,15 +60,15 @@ def log_export(
         record_event(
             db,
             actor,
-            f"export.{format}",
-            "project",
-            None,
-            None,
-            {
-                "file": Path(path).name,
-                "pseudonymised": pseudonymise,
-                "include_suggestions": include_suggestions,
-            },
+            EXPORTS[format](
+                None,
+                None,
+                {
+                    "file": Path(path).name,
+                    "pseudonymised": pseudonymise,
+                    "include_suggestions": include_suggestions,
+                },
+            ),
         )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from workbench import events
 from workbench.exchange import ids
 from workbench.store import record_event
 
@@ -54,6 +55,6 @@ def remember(
     ):
         return
     db.execute(f"INSERT INTO exchange_guids (guid, {COLUMNS[kind]}) VALUES (?, ?)", [guid, key])
-    record_event(db, actor, "guid.remember", "exchange_guids", guid, None, {kind: key})
+    record_event(db, actor, events.GUID_REMEMBER(guid, None, {kind: key}))
     known.guid[kind][key] = guid
     known.key[kind][guid] = key

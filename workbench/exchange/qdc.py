@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import __version__, access
+from workbench import __version__, access, events
 from workbench.errors import InputError
 from workbench.exchange import gather, ids
 from workbench.exchange.codes import upsert_codes
@@ -163,10 +163,6 @@ def import_qdc(db: Database, path: str | Path, *, actor: str) -> ExchangeReport:
         record_event(
             db,
             actor,
-            "import.qdc",
-            "codebooks",
-            None,
-            None,
-            {"file": path.name, "counts": report.counts},
+            events.IMPORT_QDC(None, None, {"file": path.name, "counts": report.counts}),
         )
     return report

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.accounts import add_imported_coder
 from workbench.codings import add_coding
 from workbench.done_marks import mark_imported
@@ -70,11 +70,15 @@ def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> Exch
         record_event(
             db,
             actor,
-            "import.qdpx",
-            "documents",
-            None,
-            None,
-            {"file": path.name, "counts": report.counts, "losses": [l.kind for l in report.losses]},
+            events.IMPORT_QDPX(
+                None,
+                None,
+                {
+                    "file": path.name,
+                    "counts": report.counts,
+                    "losses": [l.kind for l in report.losses],
+                },
+            ),
         )
     return report
 

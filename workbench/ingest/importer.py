@@ -23,7 +23,7 @@ from typing import Any, Union
 from spacy.language import Language
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound, WorkbenchError
 from workbench.ingest.model import ParsedDocument, Segment
 from workbench.ingest.readers import FORMATS, document_name, read_bytes
@@ -321,7 +321,7 @@ def store_document(
                 n_turns=len(parsed.turns),
                 n_segments=len(segments),
             )
-            record_event(db, actor, "import.document", "documents", document_id, None, summary)
+            record_event(db, actor, events.IMPORT_DOCUMENT(document_id, None, summary))
     except sqlite3.IntegrityError as exc:
         if "source_sha256" in str(exc):
             _check_duplicate(db, sha256, name=name)
@@ -352,9 +352,7 @@ def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) ->
         if before["role"] == role:
             return
         db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
-        record_event(
-            db, actor, "speaker.role", "speakers", speaker_id, before, {**before, "role": role}
-        )
+        record_event(db, actor, events.SPEAKER_ROLE(speaker_id, before, {**before, "role": role}))
 
 
 def set_respondent(
@@ -379,9 +377,7 @@ def set_respondent(
         record_event(
             db,
             actor,
-            "document.link",
-            "documents",
-            document_id,
-            {"respondent_id": before[0]},
-            {"respondent_id": respondent_id},
+            events.DOCUMENT_LINK(
+                document_id, {"respondent_id": before[0]}, {"respondent_id": respondent_id}
+            ),
         )

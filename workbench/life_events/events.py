@@ -16,6 +16,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workbench import access
+from workbench import events as log
 from workbench.errors import InputError, NotFound
 from workbench.history import action_stamp
 from workbench.store import now, record_event, row, transaction
@@ -159,30 +160,42 @@ def _action(db: Database, actor: str) -> Iterator[None]:
             _STAMP.reset(token)
 
 
-def _log(
-    db: Database, actor: str, action: str, table: str, item_id: int, before: Any, after: Any
-) -> None:
-    record_event(db, actor, action, table, item_id, before, after, at=_STAMP.get())
+def _log(db: Database, actor: str, event: log.Event) -> None:
+    record_event(db, actor, event, at=_STAMP.get())
 
 
-def _insert(db: Database, table: str, record: dict[str, Any], actor: str, action: str) -> int:
+def _check_table(kind: log.EventKind, table: str) -> None:
+    if kind.entity != table:
+        raise ValueError(f"{kind.action} is logged for {kind.entity}. Got {table!r} instead.")
+
+
+def _insert(
+    db: Database, table: str, record: dict[str, Any], actor: str, kind: log.EventKind
+) -> int:
+    _check_table(kind, table)
     stamp = now()
     record = {**record, "created_by": actor, "created_at": stamp, "updated_at": stamp}
     new_id = int(db[table].insert(record).last_pk)
-    _log(db, actor, action, table, new_id, None, row(db, table, new_id))
+    _log(db, actor, kind(new_id, None, row(db, table, new_id)))
     return new_id
 
 
 def _update(
-    db: Database, table: str, item_id: int, changes: dict[str, Any], actor: str, action: str
+    db: Database,
+    table: str,
+    item_id: int,
+    changes: dict[str, Any],
+    actor: str,
+    kind: log.EventKind,
 ) -> None:
+    _check_table(kind, table)
     before = row(db, table, item_id)
     if before is None:
         raise NotFound("life_events.unknown_item", table=table, id=item_id)
     if all(before.get(k) == v for k, v in changes.items()):
         return
     db[table].update(item_id, {**changes, "updated_at": now()})
-    _log(db, actor, action, table, item_id, before, row(db, table, item_id))
+    _log(db, actor, kind(item_id, before, row(db, table, item_id)))
 
 
 def _add_mention(
@@ -208,7 +221,7 @@ def _add_mention(
             mention,
             {"status": status},
             actor,
-            "life_event.mention_decide",
+            log.LIFE_EVENT_MENTION_DECIDE,
         )
     else:
         mention = _insert(
@@ -222,7 +235,7 @@ def _add_mention(
                 "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
             },
             actor,
-            "life_event.mention_add",
+            log.LIFE_EVENT_MENTION_ADD,
         )
     if origin == "human":
         for (other,) in db.execute(
@@ -236,7 +249,7 @@ def _add_mention(
                 other,
                 {"status": "rejected"},
                 actor,
-                "life_event.mention_move",
+                log.LIFE_EVENT_MENTION_MOVE,
             )
     return mention
 
@@ -303,7 +316,7 @@ def create_event(
                 "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
             },
             actor,
-            "life_event.add",
+            log.LIFE_EVENT_ADD,
         )
         for coding in codings:
             _add_mention(
@@ -329,7 +342,7 @@ def update_event(db: Database, event_id: int, *, actor: str, **changes: Any) -> 
             if role is None:
                 raise InputError("life_events.not_a_kind", code=changes["kind"], kinds="")
             changes["role"] = role
-        _update(db, "life_events", event_id, changes, actor, "life_event.edit")
+        _update(db, "life_events", event_id, changes, actor, log.LIFE_EVENT_EDIT)
 
 
 def attach(db: Database, event_id: int, coding_id: int, *, actor: str) -> int:
@@ -344,7 +357,9 @@ def attach(db: Database, event_id: int, coding_id: int, *, actor: str) -> int:
             db, event_id, coding_id, actor=actor, origin="human", status="accepted", evidence=None
         )
         if event["status"] == "suggested":
-            _update(db, "life_events", event_id, {"status": "accepted"}, actor, "life_event.accept")
+            _update(
+                db, "life_events", event_id, {"status": "accepted"}, actor, log.LIFE_EVENT_ACCEPT
+            )
         return mention
 
 
@@ -378,7 +393,7 @@ def link(
                 made,
                 {"status": "accepted"},
                 actor,
-                "life_event.link_accept",
+                log.LIFE_EVENT_LINK_ACCEPT,
             )
         else:
             made = _insert(
@@ -395,7 +410,7 @@ def link(
                     else None,
                 },
                 actor,
-                "life_event.link_add",
+                log.LIFE_EVENT_LINK_ADD,
             )
         back = db.execute(
             "SELECT id FROM life_event_links WHERE cause_id = ? AND effect_id = ? "
@@ -409,7 +424,7 @@ def link(
                 back[0],
                 {"status": "rejected"},
                 actor,
-                "life_event.link_reject",
+                log.LIFE_EVENT_LINK_REJECT,
             )
         for event in (cause, effect):
             if event["status"] != "accepted":
@@ -419,12 +434,32 @@ def link(
                     event["id"],
                     {"status": "accepted"},
                     actor,
-                    "life_event.accept",
+                    log.LIFE_EVENT_ACCEPT,
                 )
         return made
 
 
 _TABLES = {"event": "life_events", "mention": "life_event_codings", "link": "life_event_links"}
+_DECIDED = {
+    ("event", "accepted"): log.LIFE_EVENT_EVENT_ACCEPT,
+    ("event", "rejected"): log.LIFE_EVENT_EVENT_REJECT,
+    ("event", "suggested"): log.LIFE_EVENT_EVENT_REOPEN,
+    ("mention", "accepted"): log.LIFE_EVENT_MENTION_ACCEPT,
+    ("mention", "rejected"): log.LIFE_EVENT_MENTION_REJECT,
+    ("mention", "suggested"): log.LIFE_EVENT_MENTION_REOPEN,
+    ("link", "accepted"): log.LIFE_EVENT_LINK_ACCEPT,
+    ("link", "rejected"): log.LIFE_EVENT_LINK_REJECT,
+    ("link", "suggested"): log.LIFE_EVENT_LINK_REOPEN,
+}
+# The rows that go with an event: rejected with it, removed with it.
+_REJECTED_WITH_EVENT = {
+    "life_event_codings": log.LIFE_EVENT_MENTION_REJECT_WITH_EVENT,
+    "life_event_links": log.LIFE_EVENT_LINK_REJECT_WITH_EVENT,
+}
+_REMOVED_WITH_EVENT = {
+    "life_event_codings": log.LIFE_EVENT_MENTION_REMOVE_WITH_EVENT,
+    "life_event_links": log.LIFE_EVENT_LINK_REMOVE_WITH_EVENT,
+}
 
 
 def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) -> None:
@@ -439,12 +474,11 @@ def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) ->
         raise InputError("patterns.bad_status", status=status, allowed=", ".join(STATUSES))
     access.require(db, actor, "suggestion.decide")
     table = _TABLES[what]
-    verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}[status]
     with _action(db, actor):
         item = row(db, table, item_id)
         if item is None:
             raise NotFound("life_events.unknown_item", table=table, id=item_id)
-        _update(db, table, item_id, {"status": status}, actor, f"life_event.{what}_{verb}")
+        _update(db, table, item_id, {"status": status}, actor, _DECIDED[what, status])
         needed = {
             "event": [],
             "mention": [item.get("event_id")],
@@ -458,7 +492,7 @@ def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) ->
                     event_id,
                     {"status": "accepted"},
                     actor,
-                    "life_event.event_accept",
+                    log.LIFE_EVENT_EVENT_ACCEPT,
                 )
         if what == "event" and status == "rejected":
             for child_table, where in (
@@ -475,7 +509,7 @@ def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) ->
                         child,
                         {"status": "rejected"},
                         actor,
-                        "life_event.reject_with_event",
+                        _REJECTED_WITH_EVENT[child_table],
                     )
 
 
@@ -493,7 +527,7 @@ def remove_event(db: Database, event_id: int, *, actor: str) -> None:
                 other,
                 {"relation": None, "relative_to": None},
                 actor,
-                "life_event.edit_with_event",
+                log.LIFE_EVENT_EDIT_WITH_EVENT,
             )
         for table, where in (
             ("life_event_codings", "event_id = ?"),
@@ -502,17 +536,9 @@ def remove_event(db: Database, event_id: int, *, actor: str) -> None:
             for (child,) in db.execute(
                 f"SELECT id FROM {table} WHERE {where}", [event_id] * where.count("?")
             ).fetchall():
-                _log(
-                    db,
-                    actor,
-                    "life_event.remove_with_event",
-                    table,
-                    child,
-                    row(db, table, child),
-                    None,
-                )
+                _log(db, actor, _REMOVED_WITH_EVENT[table](child, row(db, table, child), None))
         db.execute("DELETE FROM life_events WHERE id = ?", [event_id])
-        _log(db, actor, "life_event.remove", "life_events", event_id, event, None)
+        _log(db, actor, log.LIFE_EVENT_REMOVE(event_id, event, None))
 
 
 def remove_link(db: Database, link_id: int, *, actor: str) -> None:
@@ -523,7 +549,7 @@ def remove_link(db: Database, link_id: int, *, actor: str) -> None:
         if found is None:
             raise NotFound("life_events.unknown_item", table="life_event_links", id=link_id)
         db.execute("DELETE FROM life_event_links WHERE id = ?", [link_id])
-        _log(db, actor, "life_event.link_remove", "life_event_links", link_id, found, None)
+        _log(db, actor, log.LIFE_EVENT_LINK_REMOVE(link_id, found, None))
 
 
 # ----------------------------------------------------------------------------- reads

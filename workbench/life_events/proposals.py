@@ -35,6 +35,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench import access
+from workbench import events as log
 from workbench.life_events.events import CASCADE_CODE, Kinds, kinds
 from workbench.life_events.timing import birth_year, given_birth_years, life_key
 from workbench.store import now, record_event, row, transaction
@@ -145,7 +146,7 @@ def propose(db: Database, *, actor: str, document_id: int | None = None) -> dict
     with transaction(db):
         _run(db, _Writer(db, actor, counts), document_id)
         if any(counts.values()):
-            record_event(db, actor, "life_event.propose", "life_events", None, None, counts)
+            record_event(db, actor, log.LIFE_EVENT_PROPOSE(None, None, counts))
     return counts
 
 
@@ -264,17 +265,16 @@ class _Writer(_Sink):
         }
         new_id = int(self.db[table].insert(record).last_pk)
         record_event(
-            self.db,
-            self.actor,
-            "life_event.propose_" + table.rsplit("_", 1)[-1],
-            table,
-            new_id,
-            None,
-            row(self.db, table, new_id),
+            self.db, self.actor, _PROPOSED[table](new_id, None, row(self.db, table, new_id))
         )
         return new_id
 
 
+_PROPOSED = {
+    "life_events": log.LIFE_EVENT_PROPOSE_EVENTS,
+    "life_event_codings": log.LIFE_EVENT_PROPOSE_CODINGS,
+    "life_event_links": log.LIFE_EVENT_PROPOSE_LINKS,
+}
 _COUNTED = {"life_events": "events", "life_event_codings": "mentions", "life_event_links": "links"}
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError
 from workbench.migrations import migrations
 from workbench.privacy.key import key_path, project_file
@@ -66,11 +66,7 @@ def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = Fal
         record_event(
             db,
             actor,
-            "project.backup",
-            "project",
-            None,
-            None,
-            {"file": target.name, "with_key": with_key},
+            events.PROJECT_BACKUP(None, None, {"file": target.name, "with_key": with_key}),
         )
     return target
 
@@ -174,15 +170,15 @@ def restore(
             record_event(
                 db,
                 actor,
-                "project.restore",
-                "project",
-                None,
-                None,
-                {
-                    "from": source.name,
-                    "replaced": replaced.name if replaced else None,
-                    "key_restored": key is not None,
-                },
+                events.PROJECT_RESTORE(
+                    None,
+                    None,
+                    {
+                        "from": source.name,
+                        "replaced": replaced.name if replaced else None,
+                        "key_restored": key is not None,
+                    },
+                ),
             )
     finally:
         db.close()

@@ -25,7 +25,7 @@ from typing import Any
 from spacy.language import Language
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.privacy.detect import KINDS, Candidate, Occurrence, find_names, occurrences
 from workbench.privacy.key import (
@@ -225,7 +225,7 @@ def _log_decision(db: Database, entry: KeyEntry, *, actor: str, recovered: bool 
     }
     if recovered:
         after["recovered"] = True
-    record_event(db, actor, "pseudonym.decide", "pseudonyms", entry.replacement, None, after)
+    record_event(db, actor, events.PSEUDONYM_DECIDE(entry.replacement, None, after))
 
 
 def recover(db: Database, *, actor: str | None) -> int:
@@ -421,7 +421,7 @@ def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]
             "pseudonyms": len(wanted_replacements),
             "max_document_id": db.execute("SELECT max(id) FROM documents").fetchone()[0],
         }
-        record_event(db, actor, "pseudonymise.apply", "pseudonym_spans", None, None, result)
+        record_event(db, actor, events.PSEUDONYMISE_APPLY(None, None, result))
     return result
 
 

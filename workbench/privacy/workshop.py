@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access, accounts, codings
+from workbench import access, accounts, codings, events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.privacy.pseudonyms import documents_not_checked, pseudonymise_range, replace_names
 from workbench.store import get_setting, now, record_event, set_setting, transaction
@@ -88,11 +88,9 @@ def assign_fragments(
         record_event(
             db,
             actor,
-            "workshop.assign",
-            "workshop_assignments",
-            user,
-            None,
-            {"user": user, "group": group, "segments": list(segment_ids)},
+            events.WORKSHOP_ASSIGN(
+                user, None, {"user": user, "group": group, "segments": list(segment_ids)}
+            ),
         )
     return added
 
@@ -111,11 +109,7 @@ def unassign_fragments(
         record_event(
             db,
             actor,
-            "workshop.unassign",
-            "workshop_assignments",
-            user,
-            {"segments": segment_ids},
-            None,
+            events.WORKSHOP_UNASSIGN(user, {"segments": segment_ids}, None),
         )
     return removed
 
@@ -251,11 +245,9 @@ def record_choice(db: Database, segment_id: int, code: str | None, *, user: str)
         record_event(
             db,
             user,
-            "workshop.choice",
-            "segments",
-            segment_id,
-            {"code": before, "group": group},
-            {"code": code, "group": group},
+            events.WORKSHOP_CHOICE(
+                segment_id, {"code": before, "group": group}, {"code": code, "group": group}
+            ),
         )
     return new_id
 
