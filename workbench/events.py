@@ -89,7 +89,7 @@ def _coding(action: str) -> EventKind:
 CODING_ADD = _coding("coding.add")
 CODING_REMOVE = _coding("coding.remove")
 CODING_WHEN = _coding("coding.when")
-CODING_RECODE = _coding("coding.recode")  # a code merge moves the coding
+CODING_RECODE = _coding("coding.recode")  # moved to another code after a split
 SUGGESTION_ADD = _coding("suggestion.add")
 SUGGESTION_ACCEPT = _coding("suggestion.accept")
 SUGGESTION_REJECT = _coding("suggestion.reject")
