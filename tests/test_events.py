@@ -25,7 +25,6 @@ from workbench.history import code_history, undo_last, undoable_actions
 from workbench.store import record_event, transaction
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
-STRING_FORM = "workbench.codebook"  # and its modules once it is a package; to convert
 TABLES = ("codings", "memos", "codes", "life_events", "life_event_codings", "life_event_links")
 
 
@@ -63,15 +62,6 @@ def free_strings(tree: ast.AST) -> list[int]:
     ]
 
 
-def string_names(tree: ast.AST) -> list[tuple[Any, Any]]:
-    """(action, entity) of every string-form ``record_event`` call (None: not a literal)."""
-    return [
-        tuple(a.value if isinstance(a, ast.Constant) else None for a in call.args[2:4])
-        for call in _records(tree)
-        if len(call.args) > 3
-    ]
-
-
 def kind_names(tree: ast.AST) -> set[str]:
     """The names a module reads from ``workbench.events`` (under whatever it imports it as)."""
     aliases = {
@@ -100,37 +90,18 @@ def test_the_scan_finds_events_named_by_text():
         'self.record_event(db, actor, "life_event.propose_" + table)\n'
     )
     assert free_strings(tree) == [3, 4, 5, 6]
-    assert string_names(tree) == [("memo.add", "memos"), (None, "project"), (None, "t")]
 
 
 def test_no_module_records_an_event_by_a_free_string():
-    found = {
-        module: lines
-        for module, tree in _modules()
-        if not module.startswith(STRING_FORM) and (lines := free_strings(tree))
-    }
+    found = {module: lines for module, tree in _modules() if (lines := free_strings(tree))}
     assert found == {}, "record events through a kind declared in workbench/events.py"
-
-
-def test_the_names_codebook_still_records_by_string_are_declared():
-    names = [n for m, tree in _modules() if m.startswith(STRING_FORM) for n in string_names(tree)]
-    assert names, "codebook records by kind now: drop STRING_FORM and the string form"
-    assert [n for n in names if events.kind_of(*n) is None] == []
 
 
 def test_every_kind_a_module_names_is_declared_and_every_declared_kind_is_used():
     used = {name for _, tree in _modules() for name in kind_names(tree)}
     declared = {name for name, value in vars(events).items() if isinstance(value, EventKind)}
     assert used - set(vars(events)) == set()
-    by_string = {
-        n for m, tree in _modules() if m.startswith(STRING_FORM) for n in string_names(tree)
-    }
-    unused = {
-        name
-        for name in declared - used
-        if not vars(events)[name].legacy
-        and (vars(events)[name].action, vars(events)[name].entity) not in by_string
-    }
+    unused = {name for name in declared - used if not vars(events)[name].legacy}
     assert unused == set(), "declared but never recorded: mark it legacy=True or remove it"
 
 
@@ -164,9 +135,9 @@ def test_an_undo_needs_a_real_permission_and_existing_names_stay():
     )
 
 
-def test_record_event_refuses_an_undeclared_name_or_a_mixed_call(db):
-    with transaction(db), pytest.raises(ValueError, match="declared"):
-        record_event(db, ME, "coding.bogus", "codings", 1)
+def test_record_event_refuses_anything_but_a_declared_event(db):
+    with transaction(db), pytest.raises(TypeError, match="declared"):
+        record_event(db, ME, "coding.add")
     with transaction(db), pytest.raises(TypeError):
         record_event(db, ME, events.CODING_ADD(1), "codings")
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 0

@@ -267,13 +267,3 @@ KINDS: dict[tuple[str, str], EventKind] = _declared()
 def kind_of(action: str, entity: str) -> EventKind | None:
     """The declared kind of a logged event (None for a name no release declared)."""
     return KINDS.get((action, entity))
-
-
-def declared(action: str, entity: str) -> EventKind:
-    """The declared kind named ``action`` for table ``entity``; ValueError when there is none."""
-    kind = kind_of(action, entity)
-    if kind is None:
-        raise ValueError(
-            f"Events must be declared in workbench.events. Got {action!r} on {entity!r} instead."
-        )
-    return kind

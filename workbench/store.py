@@ -294,32 +294,15 @@ def set_setting(db: Database, key: str, value: Any, *, actor: str) -> None:
         record_event(db, actor, events.SETTING_SET(key, {"value": before}, {"value": value}))
 
 
-def record_event(
-    db: Database,
-    actor: str,
-    event: Event | str,
-    entity: str | None = None,
-    entity_id: Any = None,
-    before: Any = None,
-    after: Any = None,
-    *,
-    at: str | None = None,
-) -> int:
+def record_event(db: Database, actor: str, event: Event, *, at: str | None = None) -> int:
     """Append one event to the log; call it inside the transaction that made the change.
 
     ``event`` comes from its declared kind (``events.MEMO_ADD(memo_id, None, row)``, see
     ``workbench.events``); its ``before``/``after`` (the row, or the relevant part, as plain
     data) are JSON-encoded here. ``at`` defaults to now; a write that logs several rows as
     one action passes one stamp for all of them (see ``workbench.history``).
-
-    The older form ``record_event(db, actor, "codebook.edit", "codes", id, before, after)``
-    is left only for ``workbench.codebook`` until its conversion; the name must be declared.
     """
-    if isinstance(event, str):
-        event = events.declared(event, entity)(entity_id, before, after)
-    elif not isinstance(event, Event) or any(
-        v is not None for v in (entity, entity_id, before, after)
-    ):
+    if not isinstance(event, Event):
         raise TypeError(f"event must be a declared workbench.events kind. Got {event!r} instead.")
     cur = db.execute(
         "INSERT INTO events (at, actor, action, entity, entity_id, before, after) "

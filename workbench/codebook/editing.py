@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench import access, events
 from workbench.codebook.model import (
     EDITABLE_FIELDS,
     LIST_FIELDS,
@@ -109,16 +109,16 @@ def install_codebook(
         record_event(
             db,
             actor,
-            "codebook.install",
-            "codebooks",
-            book_id,
-            None,
-            {
-                "name": codebook.name,
-                "version": codebook.version,
-                "source": source,
-                "codes": slugs,
-            },
+            events.CODEBOOK_INSTALL(
+                book_id,
+                None,
+                {
+                    "name": codebook.name,
+                    "version": codebook.version,
+                    "source": source,
+                    "codes": slugs,
+                },
+            ),
         )
     return book_id
 
@@ -186,7 +186,7 @@ def ensure_imported_codebook(
             "created_at": now(),
         }
         book_id = int(db["codebooks"].insert(record).last_pk)
-        record_event(db, actor, "codebook.import", "codebooks", book_id, None, record)
+        record_event(db, actor, events.CODEBOOK_IMPORT(book_id, None, record))
     return book_id
 
 
@@ -199,11 +199,7 @@ def add_imported_code(db: Database, record: Mapping[str, Any], *, actor: str) ->
         record_event(
             db,
             actor,
-            "code.add",
-            "codes",
-            new_id,
-            None,
-            json.loads(json.dumps({**record, "id": new_id})),
+            events.CODE_ADD(new_id, None, json.loads(json.dumps({**record, "id": new_id}))),
         )
     return new_id
 
@@ -229,15 +225,7 @@ def note_on_code(db: Database, code_id: int, note: str, *, details: Any, actor: 
             "details": json.dumps(details),
         }
         change_id = int(db["codebook_changes"].insert(change).last_pk)
-        record_event(
-            db,
-            actor,
-            "codebook.note",
-            "codebook_changes",
-            change_id,
-            None,
-            {**change, "id": change_id},
-        )
+        record_event(db, actor, events.CODEBOOK_NOTE(change_id, None, {**change, "id": change_id}))
     return change_id
 
 
@@ -294,7 +282,7 @@ def add_code(
         after = code_data(code_row(db, new_id))
         _log_change(db, book_id, actor, "add", slug, rationale, {"parent": parent})
         record_event(
-            db, actor, "codebook.add", "codes", new_id, None, {**after, "rationale": rationale}
+            db, actor, events.CODEBOOK_ADD(new_id, None, {**after, "rationale": rationale})
         )
     return slug
 
@@ -327,11 +315,9 @@ def edit_code(db: Database, code: int | str, *, rationale: str, actor: str, **fi
         record_event(
             db,
             actor,
-            "codebook.edit",
-            "codes",
-            before["id"],
-            code_data(before),
-            {**code_data(after), "rationale": rationale},
+            events.CODEBOOK_EDIT(
+                before["id"], code_data(before), {**code_data(after), "rationale": rationale}
+            ),
         )
 
 
@@ -368,11 +354,9 @@ def rename_code(
         record_event(
             db,
             actor,
-            "codebook.rename",
-            "codes",
-            before["id"],
-            code_data(before),
-            {**code_data(after), "rationale": rationale},
+            events.CODEBOOK_RENAME(
+                before["id"], code_data(before), {**code_data(after), "rationale": rationale}
+            ),
         )
 
 
@@ -409,11 +393,11 @@ def move_code(
         record_event(
             db,
             actor,
-            "codebook.move",
-            "codes",
-            before["id"],
-            code_data(before),
-            {**code_data(code_row(db, before["id"])), "rationale": rationale},
+            events.CODEBOOK_MOVE(
+                before["id"],
+                code_data(before),
+                {**code_data(code_row(db, before["id"])), "rationale": rationale},
+            ),
         )
 
 
@@ -467,11 +451,11 @@ def merge_codes(
         record_event(
             db,
             actor,
-            "codebook.merge",
-            "codes",
-            src["id"],
-            {**code_data(src), "duplicate_codings": duplicates},
-            {**details, "rationale": rationale},
+            events.CODEBOOK_MERGE(
+                src["id"],
+                {**code_data(src), "duplicate_codings": duplicates},
+                {**details, "rationale": rationale},
+            ),
         )
     return {"moved": len(moved), "duplicates": len(duplicates), "children": len(children)}
 
@@ -523,11 +507,9 @@ def split_code(
         record_event(
             db,
             actor,
-            "codebook.split",
-            "codes",
-            original["id"],
-            code_data(original),
-            {**details, "rationale": rationale},
+            events.CODEBOOK_SPLIT(
+                original["id"], code_data(original), {**details, "rationale": rationale}
+            ),
         )
     return {"codes": slugs, "codings": to_recode}
 
@@ -572,9 +554,7 @@ def remove_codebook(db: Database, name: str, *, rationale: str, actor: str) -> i
         db.execute("UPDATE codes SET parent_id = NULL WHERE codebook_id = ?", [book_id])
         db.execute("DELETE FROM codes WHERE codebook_id = ?", [book_id])
         db.execute("DELETE FROM codebooks WHERE id = ?", [book_id])
-        record_event(
-            db, actor, "codebook.remove", "codebooks", book_id, before, {"rationale": rationale}
-        )
+        record_event(db, actor, events.CODEBOOK_REMOVE(book_id, before, {"rationale": rationale}))
     return int(n)
 
 
@@ -629,7 +609,7 @@ def _own_codebook(db: Database, actor: str) -> int:
         )
         .last_pk
     )
-    record_event(db, actor, "codebook.create", "codebooks", book_id, None, {"name": name})
+    record_event(db, actor, events.CODEBOOK_CREATE(book_id, None, {"name": name}))
     return book_id
 
 
