@@ -1,4 +1,4 @@
-"""Hostile input: random and mutated files of every format through ``import_files``.
+"""Hostile input: random and mutated files of every format through ``imports.import_files`` (the front door).
 
 Whatever the bytes, only :class:`WorkbenchError` may come out (collected in the report),
 and nothing may be half-written: every stored document has segments, every file that failed
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import shared
 from workbench.errors import WorkbenchError
-from workbench.ingest import import_files
+from workbench.imports import import_files
 from workbench.store import open_project
 
 REPO = Path(__file__).resolve().parent.parent

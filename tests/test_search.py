@@ -4,7 +4,7 @@ from workbench.codebook.editing import install_codebook_file
 from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
 from workbench.codings import list_codings
 from workbench.errors import InputError
-from workbench.ingest import import_files
+from workbench.imports import import_files
 from workbench.search import build_match, filter_options, search, suggest_code_for_hits, word_family
 
 U = "onderzoeker"

@@ -23,9 +23,11 @@ from sqlite_utils import Database
 from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t
+from workbench.ingest.encoding import decode
 from workbench.ingest.importer import set_respondent
 from workbench.limits import check_size, read_limited
 from workbench.store import now, record_event, row, transaction
+from workbench.zipguard import open_zip
 
 TYPES = ("text", "number", "date", "boolean")
 TRUE = {"ja", "j", "yes", "y", "true", "waar", "wel"}
@@ -512,8 +514,6 @@ def read_table(source: Table) -> tuple[str, list[str], list[list[Any]]]:
 
 
 def _read_csv(data: bytes, name: str) -> list[list[Any]]:
-    from workbench.ingest.encoding import decode
-
     text = decode(data, name=name).text
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -526,9 +526,7 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
-    import openpyxl
-
-    from workbench.zipguard import open_zip
+    import openpyxl  # loaded on the first spreadsheet only
 
     open_zip(data, name=name).close()
     try:

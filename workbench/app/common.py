@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, Union
 
 import streamlit as st
 from spacy.language import Language
@@ -66,16 +67,77 @@ def tr(key: str, **params: Any) -> str:
     return t(key, lang(), **params)
 
 
-def attempt(action: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-    """Run a package call; show a user error as ``st.error`` (in the session's language).
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a page action came to: ``ok`` and the call's ``value``.
 
-    Returns the call's result, or None when it raised a :class:`WorkbenchError`.
+    ``ok`` says whether the call went through; ``value`` is what it returned, which may well
+    be None on success (a call that only changes something). ``error`` is the user error it
+    raised. An outcome is true when the call went through, so ``if attempt(...):`` reads right
+    for every call, whatever it returns.
+    """
+
+    ok: bool
+    value: T = None  # type: ignore[assignment]  # None when not ok; read it after checking ok
+    error: WorkbenchError | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+# A message shown when an action went through: a message key (looked up in the session's
+# language) or a function from the call's value to the text (for messages with parameters).
+Message = Union[str, Callable[[Any], str], None]
+FLASH = "_flash"
+
+
+def _text(message: str | Callable[[Any], str], value: Any) -> str:
+    return message(value) if callable(message) else tr(message)
+
+
+def attempt(
+    action: Callable[..., T],
+    *args: Any,
+    toast: Message = None,
+    success: Message = None,
+    flash: Message = None,
+    **kwargs: Any,
+) -> Outcome[T]:
+    """Run a package call and say how it went (an :class:`Outcome`); own the messages.
+
+    A :class:`WorkbenchError` is shown as ``st.error`` in the session's language and gives
+    ``Outcome(ok=False)``. When the call goes through, the optional message is shown:
+    ``toast`` as ``st.toast``, ``success`` as ``st.success`` right here, ``flash`` as
+    ``st.success`` after a rerun (the page reruns at once so every widget shows the new
+    state; :func:`show_flash` puts the message where the page wants it).
     """
     try:
-        return action(*args, **kwargs)
+        value = action(*args, **kwargs)
     except WorkbenchError as exc:
         st.error(exc.message(lang()))
-        return None
+        return Outcome(False, error=exc)
+    if toast is not None:
+        st.toast(_text(toast, value))
+    if success is not None:
+        st.success(_text(success, value))
+    if flash is not None:
+        _flash(_text(flash, value))
+    return Outcome(True, value)
+
+
+def _flash(text: str) -> None:
+    """Rerun the page now and show ``text`` as ``st.success`` where it calls :func:`show_flash`."""
+    st.session_state[FLASH] = text
+    st.rerun()
+
+
+flash = _flash  # for a page that has more to do between the call and the rerun
+
+
+def show_flash() -> None:
+    """Show the message an action left for this rerun (see ``attempt(..., flash=...)``)."""
+    if FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH))
 
 
 def action_label(action: str) -> str:

@@ -43,7 +43,7 @@ def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
     here = (
         attempt(
             life_events.codings_at, project, doc, target["start_char"], target["end_char"], user=me
-        )
+        ).value
         or []
     )
     with st.expander(tr("lifepanel.title"), icon=":material/timeline:", expanded=bool(here)):
@@ -51,9 +51,13 @@ def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
         if may and st.button(
             tr("lifepanel.propose"), key="life_propose", icon=":material/auto_awesome:"
         ):
-            made = attempt(life_events.propose, project, actor=me, document_id=doc)
-            if made is not None:
-                st.toast(tr("lifepanel.proposed", **made))
+            if attempt(
+                life_events.propose,
+                project,
+                actor=me,
+                document_id=doc,
+                toast=lambda made: tr("lifepanel.proposed", **made),
+            ):
                 st.rerun()
         if not here:
             st.caption(tr("lifepanel.nothing_here"))
@@ -91,15 +95,15 @@ def _coding(
         if mention["status"] == "suggested" and may:
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_mc_{mention['mention']}"):
-                attempt(
+                if attempt(
                     life_events.decide, project, "mention", mention["mention"], "accepted", actor=me
-                )
-                st.rerun()
+                ):
+                    st.rerun()
             if right.button(tr("lifepanel.reject"), key=f"life_mr_{mention['mention']}"):
-                attempt(
+                if attempt(
                     life_events.decide, project, "mention", mention["mention"], "rejected", actor=me
-                )
-                st.rerun()
+                ):
+                    st.rerun()
     if not may or any(m["status"] == "accepted" for m in coding["mentions"]):
         return
     same = [
@@ -111,11 +115,8 @@ def _coding(
     with st.popover(tr("lifepanel.new"), icon=":material/add:", width="stretch"):
         label = st.text_input(tr("lifepanel.label"), key=f"life_label_{coding['id']}")
         if st.button(tr("lifepanel.make"), key=f"life_make_{coding['id']}"):
-            if (
-                attempt(
-                    life_events.create_event, project, [coding["id"]], actor=me, label=label or None
-                )
-                is not None
+            if attempt(
+                life_events.create_event, project, [coding["id"]], actor=me, label=label or None
             ):
                 st.rerun()
     with st.popover(tr("lifepanel.same_as"), icon=":material/link:", width="stretch"):
@@ -130,8 +131,8 @@ def _coding(
         if st.button(
             tr("lifepanel.attach"), key=f"life_attach_{coding['id']}", disabled=chosen is None
         ):
-            attempt(life_events.attach, project, int(chosen), coding["id"], actor=me)
-            st.rerun()
+            if attempt(life_events.attach, project, int(chosen), coding["id"], actor=me):
+                st.rerun()
 
 
 def _event(
@@ -148,11 +149,11 @@ def _event(
     if may and event["status"] == "suggested":
         left, right = st.columns(2)
         if left.button(tr("lifepanel.confirm"), key=f"life_ec_{event_id}"):
-            attempt(life_events.decide, project, "event", event_id, "accepted", actor=me)
-            st.rerun()
+            if attempt(life_events.decide, project, "event", event_id, "accepted", actor=me):
+                st.rerun()
         if right.button(tr("lifepanel.reject"), key=f"life_er_{event_id}"):
-            attempt(life_events.decide, project, "event", event_id, "rejected", actor=me)
-            st.rerun()
+            if attempt(life_events.decide, project, "event", event_id, "rejected", actor=me):
+                st.rerun()
     links = life_events.links_frame(project, user=me, document_id=int(event["document_id"]))
     links = links[
         ((links["cause"] == event_id) | (links["effect"] == event_id))
@@ -172,15 +173,15 @@ def _event(
         if may and link["status"] == "suggested":
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_lc_{link['link']}"):
-                attempt(
+                if attempt(
                     life_events.decide, project, "link", int(link["link"]), "accepted", actor=me
-                )
-                st.rerun()
+                ):
+                    st.rerun()
             if right.button(tr("lifepanel.reject"), key=f"life_lr_{link['link']}"):
-                attempt(
+                if attempt(
                     life_events.decide, project, "link", int(link["link"]), "rejected", actor=me
-                )
-                st.rerun()
+                ):
+                    st.rerun()
     if not may:
         return
     with st.popover(tr("lifepanel.when"), icon=":material/event:", width="stretch"):
@@ -202,8 +203,8 @@ def _event(
         if st.button(
             tr("lifepanel.link_save"), key=f"life_link_{event_id}", disabled=cause is None
         ):
-            attempt(life_events.link, project, int(cause), event_id, actor=me)
-            st.rerun()
+            if attempt(life_events.link, project, int(cause), event_id, actor=me):
+                st.rerun()
 
 
 def _when_form(project: Database, me: str, event: pd.Series, names: dict[int, str]) -> None:
@@ -252,18 +253,15 @@ def _when_form(project: Database, me: str, event: pd.Series, names: dict[int, st
         key=f"life_sure_{event_id}",
     )
     if st.button(tr("lifepanel.save"), key=f"life_save_{event_id}"):
-        if (
-            attempt(
-                life_events.update_event,
-                project,
-                event_id,
-                actor=me,
-                life_year=year,
-                life_age=age,
-                relation=relation,
-                relative_to=other if relation else None,
-                certainty=certainty,
-            )
-            is not None
+        if attempt(
+            life_events.update_event,
+            project,
+            event_id,
+            actor=me,
+            life_year=year,
+            life_age=age,
+            relation=relation,
+            relative_to=other if relation else None,
+            certainty=certainty,
         ):
             st.rerun()

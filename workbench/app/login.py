@@ -38,8 +38,8 @@ def form() -> None:
         password = st.text_input(common.tr("login.password"), type="password", key="login_password")
         if st.form_submit_button(common.tr("login.submit")):
             who = common.attempt(accounts.authenticate, common.db(), name.strip(), password)
-            if who:
-                st.session_state["user"] = who
+            if who.ok and who.value:
+                st.session_state["user"] = who.value
                 st.session_state["_login_project"] = str(common.project_path())
                 st.rerun()
 

@@ -1,4 +1,5 @@
-"""``workbench import``, ``respondents``, ``speakers`` and ``demo``: thin layers over ingest.
+"""``workbench import``, ``respondents``, ``speakers`` and ``demo``: thin layers over
+:mod:`workbench.imports` (files coming in), ingest and respondents.
 
 Per file the import prints the detected format, encoding, speakers, turns and segments, and
 ends with a summary; a progress bar goes to stderr so stdout stays readable in scripts. The
@@ -20,13 +21,8 @@ from workbench.cli.common import (
 )
 from workbench.errors import InputError
 from workbench.i18n import t
-from workbench.ingest import (
-    FileResult,
-    expand_paths,
-    import_files,
-    list_speakers,
-    set_speaker_role,
-)
+from workbench.imports import expand_paths, import_file, import_files
+from workbench.ingest import FileResult, list_speakers, set_speaker_role
 from workbench.ingest.roles import ROLES
 from workbench.nlp import load_pipeline, pipeline_info
 
@@ -179,9 +175,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_respondents_import(args: argparse.Namespace) -> int:
-    from workbench.respondents import import_respondents
-
-    result = import_respondents(project(args), args.file, actor=args.user)
+    result = import_file(project(args), args.file, actor=args.user, accept=["respondents"]).details
     print(
         t(
             "ingest.cli.respondents_imported",

@@ -4,17 +4,16 @@ A batch never stops at a bad file: every file is checked (extension, size, empty
 encoding, zip safety) and parsed before anything is written, then written in one transaction
 with its ``import.document`` event. A failure leaves no trace of that file and is reported in
 the :class:`ImportReport` with a message key naming the file and the reason; the other files
-go on. REFI-QDA projects (``.qdpx``) are handed to :mod:`workbench.exchange`.
+go on. Transcripts only: :mod:`workbench.imports` is the front door for every kind of file
+(it hands REFI-QDA projects to :mod:`workbench.exchange` and links a respondent by code), and
+runs its batch with :func:`import_batch`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-import tempfile
 import time
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +51,7 @@ class FileResult:
     n_segments: int = 0
     n_words: int = 0
     error: WorkbenchError | None = None
-    details: Any = None  # what a qdpx import returned
+    details: Any = None  # what the import of a project, codebook or table returned
     stripped: list[str] = field(default_factory=list)  # front matter not imported as text
 
     def message(self, lang: str = "nl") -> str:
@@ -84,41 +83,58 @@ class ImportReport:
         return sum(r.n_words for r in self.imported)
 
 
+Progress = Callable[[int, int, FileResult], None]
+
+
 def import_files(
     db: Database,
     paths: Iterable[Source],
     *,
     actor: str,
-    respondent: str | None = None,
+    respondent_id: int | None = None,
     max_mb: float | None = None,
-    progress: Callable[[int, int, FileResult], None] | None = None,
+    progress: Progress | None = None,
     nlp: Language | None = None,
 ) -> ImportReport:
     """Import transcripts; each file all or nothing, the batch going on past bad files.
 
-    ``respondent`` is a case code (created when new) every imported document is linked to.
+    ``respondent_id`` is the respondent every imported document is linked to (to link by
+    case code, creating it when new, use :func:`workbench.imports.import_files`).
     ``max_mb`` overrides the project setting ``max_file_mb``. ``progress(done, total, result)``
     is called after each file.
     """
     access.require(db, actor, "import")
-    sources = list(paths)
-    limit = float(max_mb if max_mb is not None else get_setting(db, "max_file_mb"))
-    respondent_id = None
-    if respondent is not None:
-        from workbench.respondents import ensure_respondent
-
-        respondent_id = ensure_respondent(db, respondent, actor=actor)
+    limit = file_limit(db, max_mb)
     nlp = nlp if nlp is not None else load_pipeline()
+    return import_batch(
+        paths,
+        lambda source: import_one(
+            db, source, actor=actor, respondent_id=respondent_id, max_mb=limit, nlp=nlp
+        ),
+        progress=progress,
+    )
+
+
+def file_limit(db: Database, max_mb: float | None = None) -> float:
+    """The largest file to import, in MB: ``max_mb``, or else the project setting."""
+    return float(max_mb if max_mb is not None else get_setting(db, "max_file_mb"))
+
+
+def import_batch(
+    sources: Iterable[Source],
+    import_one: Callable[[Source], FileResult],
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Run ``import_one`` on every source; a user error becomes that file's failed result."""
+    sources = list(sources)
     report = ImportReport()
     started = time.perf_counter()
     for done, source in enumerate(sources, start=1):
-        name = _name_of(source)
         try:
-            result = import_one(
-                db, source, actor=actor, respondent_id=respondent_id, max_mb=limit, nlp=nlp
-            )
+            result = import_one(source)
         except WorkbenchError as exc:
-            result = FileResult(name, ok=False, error=exc)
+            result = FileResult(name_of(source), ok=False, error=exc)
         report.results.append(result)
         if progress is not None:
             progress(done, len(sources), result)
@@ -126,12 +142,13 @@ def import_files(
     return report
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Paths with each folder replaced by the importable files in it (sorted by name).
+def expand_paths(paths: Iterable[str | Path], formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Paths with each folder replaced by the files of ``formats`` in it (sorted by name).
 
     Files named explicitly are kept whatever their extension, so a wrong one is reported;
     inside a folder, files of other kinds (a CSV of respondents, a README) are skipped.
     """
+    formats = tuple(formats)
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -139,7 +156,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 p
                 for p in path.iterdir()
                 if p.is_file()
-                and p.suffix.lower().lstrip(".") in (*FORMATS, "qdpx")
+                and p.suffix.lower().lstrip(".") in formats
                 and not p.name.startswith(".")
             )
         else:
@@ -147,7 +164,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _name_of(source: Source) -> str:
+def name_of(source: Source) -> str:
+    """The file name of a source (a path, or the name of uploaded bytes)."""
     return source[0] if isinstance(source, tuple) else Path(source).name
 
 
@@ -160,14 +178,12 @@ def import_one(
     max_mb: float,
     nlp: Language,
 ) -> FileResult:
-    """Check, parse and store one file (raises InputError on any problem)."""
-    name = _name_of(source)
+    """Check, parse and store one transcript (raises InputError on any problem)."""
+    name = name_of(source)
     ext = Path(name).suffix.lower().lstrip(".")
-    if ext != "qdpx" and ext not in FORMATS:
+    if ext not in FORMATS:
         raise InputError("ingest.unsupported_format", file=name, ext=ext or "-")
-    data = _read(source, name=name, max_mb=max_mb)
-    if ext == "qdpx":
-        return _import_qdpx(db, source, data, name=name, actor=actor)
+    data = read_source(source, name=name, max_mb=max_mb)
     if not data:
         raise InputError("ingest.empty_file", file=name)
     sha = hashlib.sha256(data).hexdigest()
@@ -180,7 +196,8 @@ def import_one(
     )
 
 
-def _read(source: Source, *, name: str, max_mb: float) -> bytes:
+def read_source(source: Source, *, name: str, max_mb: float) -> bytes:
+    """The bytes of ``source``; a missing file or one above ``max_mb`` is refused first."""
     if isinstance(source, tuple):
         size = len(source[1])
     else:
@@ -201,28 +218,6 @@ def _check_duplicate(db: Database, sha: str, *, name: str) -> None:
     ).fetchone()
     if found is not None:
         raise InputError("ingest.duplicate", file=name, document=found[1], id=found[0])
-
-
-def _import_qdpx(db: Database, source: Source, data: bytes, *, name: str, actor: str) -> FileResult:
-    from workbench.exchange import import_qdpx  # written by the exchange engineer
-
-    try:
-        if isinstance(source, tuple):
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / Path(name).name
-                path.write_bytes(data)
-                details = import_qdpx(db, path, actor=actor)
-        else:
-            details = import_qdpx(db, Path(source), actor=actor)
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
-        # A damaged archive member surfaces from inside the zip reader; one bad file must not
-        # stop the batch (the import itself is one transaction, so nothing was written).
-        raise InputError(
-            "ingest.corrupt_file", file=name, reason=(str(exc) or type(exc).__name__)[:200]
-        ) from None
-    return FileResult(
-        name, ok=True, format="qdpx", details=details, n_words=details.counts.get("words", 0)
-    )
 
 
 def store_document(

@@ -15,18 +15,22 @@ import streamlit as st
 
 from workbench import access
 from workbench import codebook as cb
-from workbench.app.common import attempt, db, file_uploader, lang, project_path, tr, user
+from workbench.app.common import (
+    attempt,
+    db,
+    file_uploader,
+    flash,
+    lang,
+    project_path,
+    show_flash,
+    tr,
+    user,
+)
 from workbench.store import connect
 
 st.title(tr("page.codeboek"))
 
 ACTIONS = ("add", "rename", "move", "merge", "split", "edit")
-
-
-def done(message: str) -> None:
-    """Remember a success message over the rerun that shows the new state."""
-    st.session_state["_codeboek_message"] = message
-    st.rerun()
 
 
 def label(node: dict[str, Any]) -> str:
@@ -48,8 +52,7 @@ if books:
             ),
         )
     )
-if "_codeboek_message" in st.session_state:
-    st.success(st.session_state.pop("_codeboek_message"))
+show_flash()
 
 browse_tab, edit_tab, log_tab, download_tab, add_book_tab = st.tabs(
     [
@@ -152,7 +155,7 @@ with edit_tab:
                 why = reason("add_why")
                 if st.form_submit_button(tr("codeboek.action.add")):
                     words = [w.strip() for w in indicators.split(",") if w.strip()]
-                    slug = attempt(
+                    attempt(
                         cb.add_code,
                         db(),
                         name=new_name,
@@ -161,9 +164,8 @@ with edit_tab:
                         indicators=words,
                         rationale=why,
                         actor=user(),
+                        flash=lambda slug: tr("codeboek.added", code=slug),
                     )
-                    if slug:
-                        done(tr("codeboek.added", code=slug))
         elif not tree:
             st.info(tr("codeboek.empty"))
         elif action == "rename":
@@ -172,36 +174,47 @@ with edit_tab:
                 new_name = st.text_input(tr("codeboek.new_name"), key="rename_name")
                 why = reason("rename_why")
                 if st.form_submit_button(tr("codeboek.action.rename")):
-                    if attempt(
-                        lambda: (
-                            cb.rename_code(db(), code, new_name, rationale=why, actor=user())
-                            or True
-                        )
-                    ):
-                        done(tr("codeboek.changed", code=code))
+                    attempt(
+                        cb.rename_code,
+                        db(),
+                        code,
+                        new_name,
+                        rationale=why,
+                        actor=user(),
+                        flash=lambda _: tr("codeboek.changed", code=code),
+                    )
         elif action == "move":
             with st.form("codeboek_move_form"):
                 code = code_select(tr("codeboek.code"), "move_code")
                 parent = code_select(tr("codeboek.new_parent"), "move_parent", allow_top=True)
                 why = reason("move_why")
                 if st.form_submit_button(tr("codeboek.action.move")):
-                    if attempt(
-                        lambda: (
-                            cb.move_code(db(), code, parent, rationale=why, actor=user()) or True
-                        )
-                    ):
-                        done(tr("codeboek.changed", code=code))
+                    attempt(
+                        cb.move_code,
+                        db(),
+                        code,
+                        parent,
+                        rationale=why,
+                        actor=user(),
+                        flash=lambda _: tr("codeboek.changed", code=code),
+                    )
         elif action == "merge":
             with st.form("codeboek_merge_form"):
                 source = code_select(tr("codeboek.merge_source"), "merge_source")
                 target = code_select(tr("codeboek.merge_target"), "merge_target")
                 why = reason("merge_why")
                 if st.form_submit_button(tr("codeboek.action.merge")):
-                    result = attempt(
-                        cb.merge_codes, db(), source, target, rationale=why, actor=user()
+                    attempt(
+                        cb.merge_codes,
+                        db(),
+                        source,
+                        target,
+                        rationale=why,
+                        actor=user(),
+                        flash=lambda result: tr(
+                            "codeboek.merged", source=source, target=target, **result
+                        ),
                     )
-                    if result is not None:
-                        done(tr("codeboek.merged", source=source, target=target, **result))
         elif action == "split":
             with st.form("codeboek_split_form"):
                 code = code_select(tr("codeboek.code"), "split_code")
@@ -210,14 +223,14 @@ with edit_tab:
                 if st.form_submit_button(tr("codeboek.action.split")):
                     parts = [{"name": n.strip()} for n in new_names.splitlines() if n.strip()]
                     result = attempt(cb.split_code, db(), code, parts, rationale=why, actor=user())
-                    if result is not None:
+                    if result:
                         st.session_state["recode_code"] = code
-                        done(
+                        flash(
                             tr(
                                 "codeboek.split_done",
                                 code=code,
-                                codes=", ".join(result["codes"]),
-                                n=len(result["codings"]),
+                                codes=", ".join(result.value["codes"]),
+                                n=len(result.value["codings"]),
                             )
                         )
             st.subheader(tr("codeboek.recode_title"))
@@ -243,10 +256,10 @@ with edit_tab:
                             if target != recode_from:
                                 by_target[target].append(coding_id)
                         moved = sum(
-                            attempt(cb.recode_codings, db(), ids, target, actor=user()) or 0
+                            attempt(cb.recode_codings, db(), ids, target, actor=user()).value or 0
                             for target, ids in by_target.items()
                         )
-                        done(tr("codeboek.recoded", n=moved))
+                        flash(tr("codeboek.recoded", n=moved))
         elif action == "edit":
             code = code_select(tr("codeboek.code"), "edit_code")
             node = next(n for n in tree if n["slug"] == code)
@@ -289,12 +302,15 @@ with edit_tab:
                     if node["color"] is None and values["color"] == "#cccccc":
                         values["color"] = None  # the picker's placeholder, not a choice
                     changed = {k: v for k, v in values.items() if node[k] != v}
-                    if attempt(
-                        lambda: (
-                            cb.edit_code(db(), code, rationale=why, actor=user(), **changed) or True
-                        )
-                    ):
-                        done(tr("codeboek.changed", code=code))
+                    attempt(
+                        cb.edit_code,
+                        db(),
+                        code,
+                        rationale=why,
+                        actor=user(),
+                        **changed,
+                        flash=lambda _: tr("codeboek.changed", code=code),
+                    )
 
 # --- change log --------------------------------------------------------------------------
 
@@ -393,7 +409,7 @@ with add_book_tab:
                 for n in chosen
             ]
             if all(ok):
-                done(tr("codeboek.installed", n=len(chosen)))
+                flash(tr("codeboek.installed", n=len(chosen)))
     else:
         st.caption(tr("codeboek.all_installed"))
     if can_edit and books:
@@ -405,9 +421,14 @@ with add_book_tab:
             )
             why = reason("remove_why")
             if st.form_submit_button(tr("codeboek.remove_button")):
-                removed = attempt(cb.remove_codebook, db(), book, rationale=why, actor=user())
-                if removed is not None:
-                    done(tr("codeboek.removed", name=book, n=removed))
+                attempt(
+                    cb.remove_codebook,
+                    db(),
+                    book,
+                    rationale=why,
+                    actor=user(),
+                    flash=lambda removed: tr("codeboek.removed", name=book, n=removed),
+                )
     if can_edit:
         upload = file_uploader(
             tr("codeboek.upload"),
@@ -416,7 +437,11 @@ with add_book_tab:
             help=tr("codeboek.upload_help"),
         )
         if upload is not None and st.button(tr("codeboek.install"), key="install_upload"):
-            if attempt(
-                cb.install_codebook_text, db(), upload.getvalue(), file=upload.name, actor=user()
-            ):
-                done(tr("codeboek.installed", n=1))
+            attempt(
+                cb.install_codebook_text,
+                db(),
+                upload.getvalue(),
+                file=upload.name,
+                actor=user(),
+                flash=lambda _: tr("codeboek.installed", n=1),
+            )

@@ -129,7 +129,7 @@ if selection:
             selection["start"],
             selection["end_segment"],
             selection["end"],
-        )
+        ).value
         if found and found[1] < found[2]:
             target = {
                 "document_id": found[0],
@@ -156,26 +156,35 @@ with right:
         key="coding_undo",
         width="stretch",
     ):
-        undone = attempt(undo_last, project, user=me)
-        st.toast(
-            tr("coderen.undone", action=action_label(undone["action"]))
-            if undone
-            else tr("coderen.nothing_to_undo")
-        )
-        st.rerun()
+        if attempt(
+            undo_last,
+            project,
+            user=me,
+            toast=lambda undone: (
+                tr("coderen.undone", action=action_label(undone["action"]))
+                if undone
+                else tr("coderen.nothing_to_undo")
+            ),
+        ):
+            st.rerun()
     if st.button(
         tr("coderen.suggest_document"),
         icon=":material/auto_awesome:",
         key="coding_suggest",
         width="stretch",
     ):
-        made = attempt(suggest_document, project, doc_id, coder=me, nlp=nlp())
-        if made is not None:
-            st.toast(tr("coderen.suggested_n", n=len(made)))
+        if attempt(
+            suggest_document,
+            project,
+            doc_id,
+            coder=me,
+            nlp=nlp(),
+            toast=lambda made: tr("coderen.suggested_n", n=len(made)),
+        ):
             st.rerun()
     # "klaar": I read this whole interview, also where no code applies (counts for agreement)
     if access.can(project, me, "code"):
-        done = attempt(is_done, project, doc_id, coder=me, actor=me)
+        done = attempt(is_done, project, doc_id, coder=me, actor=me).value
         if st.button(
             tr("coderen.done_undo" if done else "coderen.done_mark"),
             icon=":material/task_alt:" if done else ":material/check_circle:",
@@ -183,9 +192,15 @@ with right:
             width="stretch",
             help=tr("coderen.done_help"),
         ):
-            changed = attempt(mark_done, project, [doc_id], coder=me, actor=me, done=not done)
-            if changed is not None:
-                st.toast(tr("coderen.done_removed" if done else "coderen.done_saved"))
+            if attempt(
+                mark_done,
+                project,
+                [doc_id],
+                coder=me,
+                actor=me,
+                done=not done,
+                toast="coderen.done_removed" if done else "coderen.done_saved",
+            ):
                 st.rerun()
 
     codes = codebook_from_project(project).codes
@@ -208,7 +223,7 @@ with right:
                     code_id(project, wanted),
                     user=me,
                     coders=None if show_others else [me],
-                )
+                ).value
                 or []
             )
             st.caption(tr("coderen.retrieve_n", n=len(found)))
@@ -253,8 +268,14 @@ with right:
             if target["segment_id"]
             else {"document_id": doc_id, "start_char": start, "end_char": end}
         )
-        if attempt(add_coding, project, coder=me, code=code, **args) is not None:
-            st.toast(tr("coderen.applied", code=names[code]))
+        if attempt(
+            add_coding,
+            project,
+            coder=me,
+            code=code,
+            **args,
+            toast=lambda _: tr("coderen.applied", code=names[code]),
+        ):
             st.rerun()
 
     # what lies on the chosen text: its own codings and every hand-selected span that overlaps
@@ -302,16 +323,13 @@ with right:
                 )
                 st.caption(tr("coderen.when_help"))
                 if st.button(tr("coderen.save_when"), key=f"when-{c['id']}"):
-                    if (
-                        attempt(set_life_time, project, c["id"], year=year, age=age, actor=me)
-                        is not None
-                    ):
+                    if attempt(set_life_time, project, c["id"], year=year, age=age, actor=me):
                         st.rerun()
             if row[1].button(
                 tr("coderen.remove"), key=f"remove-{c['id']}", icon=":material/delete:"
             ):
-                attempt(remove_coding, project, c["id"], actor=me)
-                st.rerun()
+                if attempt(remove_coding, project, c["id"], actor=me):
+                    st.rerun()
     if suggested and show_suggestions:
         st.markdown(f"**{tr('coderen.suggestions_here')}**")
         for i, c in enumerate(suggested):
@@ -323,13 +341,13 @@ with right:
             if row[0].button(
                 tr("coderen.accept"), key=f"accept-{c['id']}", shortcut="a" if i == 0 else None
             ):
-                attempt(decide, project, c["id"], "accepted", actor=me)
-                st.rerun()
+                if attempt(decide, project, c["id"], "accepted", actor=me):
+                    st.rerun()
             if row[1].button(
                 tr("coderen.reject"), key=f"reject-{c['id']}", shortcut="x" if i == 0 else None
             ):
-                attempt(decide, project, c["id"], "rejected", actor=me)
-                st.rerun()
+                if attempt(decide, project, c["id"], "rejected", actor=me):
+                    st.rerun()
 
     __import__("workbench.app.life_events_panel", fromlist=["show"]).show(project, me, target)
     with st.expander(tr("coderen.memos")):
@@ -356,15 +374,12 @@ with right:
             placeholder=tr("coderen.memo_placeholder"),
         )
         if st.button(tr("coderen.save_memo"), key="coding_memo_save"):
-            if (
-                attempt(
-                    add_memo,
-                    project,
-                    author=me,
-                    target_type=kind,
-                    target_id=targets[kind],
-                    text=text,
-                )
-                is not None
+            if attempt(
+                add_memo,
+                project,
+                author=me,
+                target_type=kind,
+                target_id=targets[kind],
+                text=text,
             ):
                 st.rerun()

@@ -46,7 +46,7 @@ COLORS = {"reliable": "green", "tentative": "orange", "unreliable": "red", None:
 st.title(tr("page.consistentie"))
 project = db()
 me = user()
-if not attempt(access.can, project, me, "consistency.review"):
+if not attempt(access.can, project, me, "consistency.review").value:
     st.error(tr("consistentie.no_access", user=me))
     st.stop()
 version = last_event_id(project)
@@ -199,7 +199,7 @@ def resolve_form(item, code) -> None:
         present = left.form_submit_button(tr("consistentie.apply"), icon=":material/check:")
         absent = right.form_submit_button(tr("consistentie.not_apply"), icon=":material/close:")
     if present or absent:
-        done = attempt(
+        if attempt(
             resolve,
             project,
             unit=item["unit"],
@@ -208,9 +208,8 @@ def resolve_form(item, code) -> None:
             decision="present" if present else "absent",
             actor=me,
             note=note,
-        )
-        if done is not None:
-            st.toast(tr("consistentie.saved"))
+            toast="consistentie.saved",
+        ):
             st.rerun()
 
 
@@ -224,7 +223,7 @@ def side_by_side(*, review: bool, only_differences: bool) -> None:
         sample_id=sample_id,
         only_differences=only_differences,
         actor=me,
-    )
+    ).value
     if items is None:
         return
     if not items:
@@ -261,7 +260,9 @@ def done_section() -> None:
         others = [c for c in dict.fromkeys([me, *coder_options(project)]) if c != MODEL]
         who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
     documents = {d["id"]: d["name"] for d in list_documents(project, user=me)}
-    marked = [m["document_id"] for m in attempt(list_marks, project, actor=me, coder=who) or []]
+    marked = [
+        m["document_id"] for m in attempt(list_marks, project, actor=me, coder=who).value or []
+    ]
     with st.form(f"done_{who}"):
         every = st.checkbox(tr("consistentie.done_all", n=len(documents)), key=f"done_all_{who}")
         chosen = st.multiselect(
@@ -273,11 +274,14 @@ def done_section() -> None:
             placeholder=tr("app.choose_many"),
         )
         if st.form_submit_button(tr("consistentie.done_save")):
-            changed = attempt(
-                set_done, project, list(documents) if every else chosen, coder=who, actor=me
-            )
-            if changed is not None:
-                st.toast(tr("consistentie.done_saved", n=changed))
+            if attempt(
+                set_done,
+                project,
+                list(documents) if every else chosen,
+                coder=who,
+                actor=me,
+                toast=lambda changed: tr("consistentie.done_saved", n=changed),
+            ):
                 st.rerun()
 
 
@@ -328,8 +332,8 @@ def settings_and_samples() -> None:
                 key="close_sample",
             )
             if cols[1].button(tr("consistentie.close"), key="close_sample_button"):
-                attempt(close_sample, project, chosen, actor=me)
-                st.rerun()
+                if attempt(close_sample, project, chosen, actor=me):
+                    st.rerun()
     documents = {d["id"]: d["name"] for d in list_documents(project, user=me)}
     with st.form("new_sample"):
         st.markdown(f"**{tr('consistentie.new_sample')}**")
@@ -367,7 +371,7 @@ def settings_and_samples() -> None:
             help=tr("consistentie.seed_help"),
         )
         if st.form_submit_button(tr("consistentie.create_sample")):
-            made = attempt(
+            if attempt(
                 create_sample,
                 project,
                 name=name,
@@ -376,9 +380,8 @@ def settings_and_samples() -> None:
                 documents=docs or None,
                 share=share / 100 if kind == "share" else None,
                 seed=int(seed),
-            )
-            if made is not None:
-                st.toast(tr("consistentie.sample_made"))
+                toast="consistentie.sample_made",
+            ):
                 st.rerun()
     done_section()
 
@@ -421,7 +424,7 @@ with tab_figures:
         all_documents,
         sample_id,
         resample,
-    )
+    ).value
     if report is not None:
         overall = report["overall"]
         lo, hi = overall["alpha_ci"]
@@ -486,7 +489,7 @@ with tab_figures:
     ):
         spans = attempt(
             cached_unitized, project, path, version, me, tuple(coders), all_documents, sample_id
-        )
+        ).value
         if spans is not None and spans["codes"]:
             u_lo, u_hi = spans["overall"]["alpha_ci"]
             cols = st.columns(2)
@@ -551,7 +554,7 @@ with tab_drift:
     )
     rows = attempt(
         cached_drift, project, path, version, me, tuple(coders), unit, by, all_documents, resample
-    )
+    ).value
     rows = [r for r in rows or [] if r["alpha"] is not None]
     if not rows:
         st.info(tr("consistentie.no_drift"))

@@ -1,7 +1,7 @@
 """Export: the project for other tools (REFI-QDA .qdpx/.qdc) or as a table (CSV, XLSX), and
 import of .qdpx/.qdc files. Every export and import shows its data-loss report.
 
-Thin page over workbench.exchange: it reads the choices, calls the package, renders the
+Thin page over workbench.exchange (exports) and workbench.imports (files coming in): it reads the choices, calls the package, renders the
 result. Pseudonymised text is the default; the original text is offered only to roles that
 may hold the pseudonym key (the package checks it again).
 """
@@ -13,7 +13,8 @@ import streamlit as st
 
 from workbench import access
 from workbench.app.common import attempt, db, file_uploader, lang, nlp, project_path, tr, user
-from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project, import_qdc, import_qdpx
+from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project
+from workbench.imports import extensions, import_file
 
 MIME = {
     "qdpx": "application/zip",
@@ -25,7 +26,7 @@ MIME = {
 st.title(tr("page.export"))
 project = db()
 me = user()
-if not attempt(access.can, project, me, "export"):
+if not attempt(access.can, project, me, "export").value:
     st.error(tr("page_export.no_access", user=me))
     st.stop()
 
@@ -62,7 +63,7 @@ def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | N
             actor=me,
             target=program,
         )
-        if report is None:
+        if not report:
             return None
         loss_file = target.with_name(target.name + ".dataloss.txt")
         return {
@@ -70,7 +71,7 @@ def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | N
             "fmt": fmt,
             "data": target.read_bytes(),
             "dataloss": loss_file.read_bytes(),
-            "report": report,
+            "report": report.value,
         }
 
 
@@ -150,17 +151,20 @@ if not (access.can(project, me, "import") or access.can(project, me, "codebook.e
 st.divider()
 st.header(tr("page_export.import_header"))
 st.caption(tr("page_export.import_help"))
-upload = file_uploader(tr("page_export.upload"), type=["qdpx", "qdc"], key="exchange_upload")
+KINDS = ["project", "codebook"]  # what other tools hand over: a .qdpx project, a .qdc codebook
+upload = file_uploader(tr("page_export.upload"), type=extensions(KINDS), key="exchange_upload")
 if upload is not None and st.button(tr("page_export.import"), key="exchange_import"):
-    with st.spinner(tr("page_export.working")), tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
-        if path.suffix.lower() == ".qdc":
-            report = attempt(import_qdc, project, path, actor=me)
-        else:
-            report = attempt(import_qdpx, project, path, actor=me, nlp=nlp())
-    if report is not None:
-        st.session_state["import_report"] = report
-        st.toast(tr("page_export.imported"))
+    with st.spinner(tr("page_export.working")):
+        imported = attempt(
+            import_file,
+            project,
+            (upload.name, upload.getvalue()),
+            actor=me,
+            accept=KINDS,
+            nlp=nlp(),
+            toast="page_export.imported",
+        )
+    if imported:
+        st.session_state["import_report"] = imported.value.details
 if st.session_state.get("import_report") is not None:
     show_report(st.session_state["import_report"])

@@ -20,7 +20,7 @@ documents = {
     d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, user=me)
 }
 codes = {c.id: c.name for c in codebook_from_project(project).codes}
-everything = attempt(memo_overview, project, user=me)
+everything = attempt(memo_overview, project, user=me).value
 if everything is None:
     st.stop()
 authors = sorted({m["author"] for m in everything})
@@ -47,7 +47,8 @@ author = cols[2].selectbox(
 )
 
 memos = (
-    attempt(memo_overview, project, user=me, document_id=document, code=code, author=author) or []
+    attempt(memo_overview, project, user=me, document_id=document, code=code, author=author).value
+    or []
 )
 st.caption(tr("memos.count", shown=len(memos), total=len(everything)))
 if not everything:
@@ -82,5 +83,5 @@ for memo in memos:
         if side.button(
             tr("memos.delete"), key=f"memo_delete_{memo['id']}", icon=":material/delete:"
         ):
-            if attempt(lambda: delete_memo(project, memo["id"], author=me) or True):
+            if attempt(delete_memo, project, memo["id"], author=me):
                 st.rerun()

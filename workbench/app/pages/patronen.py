@@ -55,7 +55,7 @@ def overview(name: str, **kwargs: Any) -> Any:
         _selection=selection,
         user=user(),
         **kwargs,
-    )
+    ).value
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -94,9 +94,9 @@ def downloads(
     masked = masked or not may_take_originals  # one rule with every export
     if masked:
         reviewed = attempt(patterns.check_pseudonymised, project)
-        if reviewed is None:  # decisions not applied: the error says what to do
+        if not reviewed:  # decisions not applied: the error says what to do
             return
-        if not reviewed:
+        if not reviewed.value:
             st.warning(tr("privacy.warn.not_pseudonymised"))
     about = patterns.about_rows(name, project_path(), selection.describe() + settings)
     tables = {sheet: shown(frame) for sheet, frame in tables.items()}
@@ -128,7 +128,7 @@ def open_link(
     row: pd.Series, coding: str = "coding", code: str = "code", label: str = "patronen.jump.open"
 ) -> None:
     """A link to the place of ``row[coding]`` in its interview (the coding page)."""
-    place = attempt(patterns.place_of, project, int(row[coding]), user=user())
+    place = attempt(patterns.place_of, project, int(row[coding]), user=user()).value
     if place is not None:
         jump_link(tr(label, code=row.get(code) or "", document=row.get("document") or ""), **place)
 
@@ -543,9 +543,12 @@ def show_cascades() -> None:
     if access.can(project, user(), "code") and right.button(
         tr("patronen.cas.propose"), icon=":material/auto_awesome:", key="patronen_cas_propose"
     ):
-        made = attempt(life_events.propose, project, actor=user())
-        if made is not None:
-            st.toast(tr("patronen.cas.proposed", **made))
+        if attempt(
+            life_events.propose,
+            project,
+            actor=user(),
+            toast=lambda made: tr("patronen.cas.proposed", **made),
+        ):
             st.rerun()
     if cascades.events.empty:
         st.info(tr("patronen.cas.none"))

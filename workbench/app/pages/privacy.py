@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access, accounts, history
-from workbench.app.common import attempt, db, project_path, tr, user
+from workbench.app.common import attempt, db, flash, project_path, show_flash, tr, user
 from workbench.codebook.views import code_tree
 from workbench.documents import list_documents
 from workbench.privacy import (
@@ -38,23 +38,11 @@ from workbench.store import get_setting, last_event_id
 st.title(tr("page.privacy"))
 project = db()
 me = user()
-if not attempt(access.can, project, me, "read"):
+if not attempt(access.can, project, me, "read").value:
     st.error(tr("privacy.page.no_access", user=me))
     st.stop()
 path = str(project_path())
-if "privacy_flash" in st.session_state:
-    st.success(st.session_state.pop("privacy_flash"))
-
-
-def done(action, *args, **kwargs) -> bool:
-    """Run a package call that returns nothing; True when it raised no user error."""
-    return attempt(lambda: action(*args, **kwargs) or True) is True
-
-
-def flash(message: str) -> None:
-    """Show ``message`` after the rerun that brings every widget up to date."""
-    st.session_state["privacy_flash"] = message
-    st.rerun()
+show_flash()
 
 
 def kind_label(kind: str) -> str:
@@ -134,31 +122,34 @@ if "names" in tabs:
                 if entry:
                     del st.session_state["privacy_candidate"]  # on to the next new name
                     flash(
-                        tr("privacy.page.accepted", name=name, replacement=entry.replacement)
+                        tr("privacy.page.accepted", name=name, replacement=entry.value.replacement)
                         if accept
                         else tr("privacy.page.rejected", name=name)
                     )
         else:
             st.info(tr("privacy.page.no_candidates"))
         if st.button(tr("privacy.page.apply"), key="privacy_apply"):
-            result = attempt(apply_pseudonyms, project, actor=me)
-            if result:
-                st.success(tr("privacy.page.applied", **result))
+            attempt(
+                apply_pseudonyms,
+                project,
+                actor=me,
+                success=lambda result: tr("privacy.page.applied", **result),
+            )
         with st.expander(tr("privacy.page.known")):
             with st.form("privacy_known"):
                 respondent = st.text_input(tr("privacy.page.respondent"))
                 known = st.text_input(tr("privacy.page.known_name"))
                 known_kind = st.selectbox(tr("privacy.page.kind"), KINDS, format_func=kind_label)
                 if st.form_submit_button(tr("privacy.page.add_known")):
-                    if done(
+                    attempt(
                         add_known_name,
                         project,
                         respondent.strip(),
                         known,
                         actor=me,
                         kind=known_kind,
-                    ):
-                        st.success(tr("privacy.page.known_added", name=known))
+                        success=lambda _: tr("privacy.page.known_added", name=known),
+                    )
 
 # --------------------------------------------------------------------------- workshop
 if "workshop" in tabs:
@@ -177,7 +168,7 @@ if "workshop" in tabs:
                 doc = st.selectbox(
                     tr("privacy.page.document"), list(docs), format_func=docs.get, key="privacy_doc"
                 )
-                segments = attempt(segments_for_assignment, project, doc, actor=me) or []
+                segments = attempt(segments_for_assignment, project, doc, actor=me).value or []
                 labels = {
                     s["segment_id"]: f"{s['position'] + 1}. {s['text'][:90]}"
                     for s in segments
@@ -191,16 +182,15 @@ if "workshop" in tabs:
                     placeholder=tr("app.choose_many"),
                 )
                 if st.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
-                    added = attempt(
+                    attempt(
                         assign_fragments,
                         project,
                         user=helper,
                         segment_ids=chosen,
                         group=group,
                         actor=me,
+                        success=lambda added: tr("privacy.page.assigned", n=added, user=helper),
                     )
-                    if added is not None:
-                        st.success(tr("privacy.page.assigned", n=added, user=helper))
         codes = {c["slug"]: c["name"] for c in code_tree(project)}
         current = [c for c in (get_setting(project, "workshop_codes") or []) if c in codes]
         offered = st.multiselect(
@@ -212,9 +202,14 @@ if "workshop" in tabs:
             placeholder=tr("app.choose_many"),
         )
         if st.button(tr("privacy.page.save_codes"), key="privacy_save_codes"):
-            if done(set_workshop_codes, project, offered, actor=me):
-                st.success(tr("privacy.page.codes_saved", n=len(offered)))
-        table = attempt(assignments, project, actor=me) or []
+            attempt(
+                set_workshop_codes,
+                project,
+                offered,
+                actor=me,
+                success=lambda _: tr("privacy.page.codes_saved", n=len(offered)),
+            )
+        table = attempt(assignments, project, actor=me).value or []
         if table:
             st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
             gone = st.selectbox(
@@ -223,8 +218,13 @@ if "workshop" in tabs:
                 key="privacy_unassign_user",
             )
             if st.button(tr("privacy.page.unassign"), key="privacy_unassign"):
-                if done(unassign_fragments, project, user=gone, actor=me):
-                    flash(tr("privacy.page.unassigned", user=gone))
+                attempt(
+                    unassign_fragments,
+                    project,
+                    user=gone,
+                    actor=me,
+                    flash=lambda _: tr("privacy.page.unassigned", user=gone),
+                )
 
 # --------------------------------------------------------------------------- accounts
 if "accounts" in tabs:
@@ -241,22 +241,28 @@ if "accounts" in tabs:
                     tr("privacy.page.password"), type="password", key="privacy_new_password"
                 )
                 if st.form_submit_button(tr("privacy.page.add")):
-                    if done(
+                    attempt(
                         accounts.add_user,
                         project,
                         new_name.strip(),
                         role=new_role,
                         password=new_password or None,
                         actor=me,
-                    ):
-                        st.success(tr("privacy.page.user_added", name=new_name))
+                        success=lambda _: tr("privacy.page.user_added", name=new_name),
+                    )
             with st.form("privacy_role"):
                 st.markdown(tr("privacy.page.change_role"))
                 who = st.selectbox(tr("privacy.page.user_name"), [p["name"] for p in people])
                 role = st.selectbox(tr("privacy.page.role"), roles)
                 if st.form_submit_button(tr("privacy.page.save")):
-                    if done(accounts.set_role, project, who, role, actor=me):
-                        st.success(tr("privacy.page.saved"))
+                    attempt(
+                        accounts.set_role,
+                        project,
+                        who,
+                        role,
+                        actor=me,
+                        success="privacy.page.saved",
+                    )
             targets = [p["name"] for p in people]
         else:
             targets = [me]
@@ -265,8 +271,14 @@ if "accounts" in tabs:
             whose = st.selectbox(tr("privacy.page.user_name"), targets)
             password = st.text_input(tr("privacy.page.password"), type="password")
             if st.form_submit_button(tr("privacy.page.save")):
-                if done(accounts.set_password, project, whose, password, actor=me):
-                    st.success(tr("privacy.page.saved"))
+                attempt(
+                    accounts.set_password,
+                    project,
+                    whose,
+                    password,
+                    actor=me,
+                    success="privacy.page.saved",
+                )
 
 # ---------------------------------------------------------------------------- history
 if "history" in tabs:
@@ -280,7 +292,7 @@ if "history" in tabs:
                 width="stretch",
             )
             if st.button(tr("privacy.page.undo"), key="privacy_undo"):
-                undone = attempt(history.undo_last, project, user=me)
+                undone = attempt(history.undo_last, project, user=me).value
                 if undone:
                     flash(tr("privacy.page.undone", action=undone["action"]))
         kind = st.radio(
@@ -331,7 +343,7 @@ if "backup" in tabs:
                 name = f"{Path(path).stem}-{last_event_id(project)}.db"
                 made = attempt(backup, project, Path(folder) / name, actor=me)
                 if made:
-                    st.session_state["privacy_backup"] = (name, made.read_bytes())
+                    st.session_state["privacy_backup"] = (name, made.value.read_bytes())
         if "privacy_backup" in st.session_state:
             name, data = st.session_state["privacy_backup"]
             st.download_button(

@@ -1,7 +1,7 @@
 """Page 'project': open or create a project, import transcripts, respondents, speakers.
 
-Thin: widgets in, package calls out (workbench.ingest, workbench.respondents,
-workbench.projects), results rendered. Errors come back as WorkbenchError and are shown in
+Thin: widgets in, package calls out (workbench.imports for files coming in, workbench.ingest,
+workbench.respondents, workbench.projects), results rendered. Errors come back as WorkbenchError and are shown in
 plain Dutch (or English) by ``attempt``.
 """
 
@@ -12,11 +12,20 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.access import can
-from workbench.app.common import attempt, db, file_uploader, lang, nlp, project_path, tr, user
+from workbench.app.common import (
+    attempt,
+    db,
+    file_uploader,
+    flash,
+    lang,
+    nlp,
+    project_path,
+    show_flash,
+    tr,
+    user,
+)
+from workbench.imports import expand_paths, extensions, import_file, import_files
 from workbench.ingest import (
-    FORMATS,
-    expand_paths,
-    import_files,
     list_documents,
     list_speakers,
     project_counts,
@@ -27,7 +36,6 @@ from workbench.nlp import pipeline_info
 from workbench.respondents import (
     TYPES,
     define_attribute,
-    import_respondents,
     link_documents,
     list_attributes,
     list_respondents,
@@ -38,11 +46,6 @@ from workbench.respondents import (
 from workbench.store import get_setting, set_setting
 
 st.title(tr("page.project"))
-
-
-def succeeded(action, *args, **kwargs) -> bool:
-    """Run a package call that returns nothing; True when it raised no user error."""
-    return bool(attempt(lambda: action(*args, **kwargs) or True))
 
 
 # --- project and pipeline ------------------------------------------------------------
@@ -57,9 +60,9 @@ def open_or_create(name: str) -> bool:
     from workbench.projects import open_in_folder
 
     found = attempt(open_in_folder, db(), project_path().parent, name, actor=user())
-    if found is None:
+    if not found:
         return False
-    path, created = found
+    path, created = found.value
     st.session_state["project_path"] = str(path)
     st.session_state["_project_message"] = tr(
         "page_project.created" if created else "page_project.opened", path=path.name
@@ -154,10 +157,10 @@ def run_import(sources, respondent: str | None) -> None:
         nlp=nlp(),
     )
     bar.empty()
-    if report is not None:
+    if report:
         # Keep the results for the next run; a fresh uploader key empties the drop zone and the
         # rerun refreshes the counts shown above.
-        st.session_state["_import_report"] = report
+        st.session_state["_import_report"] = report.value
         st.session_state["_uploader"] = st.session_state.get("_uploader", 0) + 1
         st.rerun()
 
@@ -174,7 +177,7 @@ with files_tab:
     respondent = None if chosen == nobody else chosen
     uploads = file_uploader(
         tr("page_project.upload_label"),
-        type=[*FORMATS, "qdpx"],
+        type=extensions(),
         accept_multiple_files=True,
         key=f"uploads_{st.session_state.get('_uploader', 0)}",
     )
@@ -230,8 +233,8 @@ with files_tab:
                 if (before[column] or None) != (after[column] or None)
             }
             done = attempt(link_documents, db(), links, actor=user(), create=create)
-            if done is not None:
-                st.session_state["_link_result"] = done
+            if done:
+                st.session_state["_link_result"] = done.value
                 st.rerun()
         if st.button(
             tr("page_project.link_by_name"),
@@ -239,10 +242,10 @@ with files_tab:
             help=tr("page_project.link_by_name_help"),
         ):
             proposals = attempt(match_by_file_name, db(), user=user())
-            if proposals is not None:
-                done = attempt(link_documents, db(), proposals, actor=user(), create=True)
-                if done is not None:
-                    st.session_state["_link_result"] = done
+            if proposals:
+                done = attempt(link_documents, db(), proposals.value, actor=user(), create=True)
+                if done:
+                    st.session_state["_link_result"] = done.value
                     st.rerun()
         if "_link_result" in st.session_state:
             done = st.session_state.pop("_link_result")
@@ -283,9 +286,13 @@ with respondents_tab:
         },
     )
     if st.button(tr("page_project.save_respondents"), key="save_respondents"):
-        changes = attempt(save_table, db(), edited.to_dict("records"), actor=user())
-        if changes is not None:
-            st.success(tr("page_project.saved", count=changes))
+        attempt(
+            save_table,
+            db(),
+            edited.to_dict("records"),
+            actor=user(),
+            success=lambda changes: tr("page_project.saved", count=changes),
+        )
 
     with st.form("new_attribute", clear_on_submit=True):
         st.markdown(tr("page_project.attribute_title"))
@@ -297,7 +304,7 @@ with respondents_tab:
         )
         type_ = type_names[type_name]
         if st.form_submit_button(tr("page_project.attribute_button")):
-            if succeeded(define_attribute, db(), name, type_, actor=user()):
+            if attempt(define_attribute, db(), name, type_, actor=user()):
                 st.rerun()
     if list_attributes(db(), user=user()):
         st.caption(
@@ -318,20 +325,25 @@ with respondents_tab:
         disabled=table_file is None,
         key="respondents_import",
     ):
-        result = attempt(
-            import_respondents, db(), (table_file.name, table_file.getvalue()), actor=user()
+        imported = attempt(
+            import_file,
+            db(),
+            (table_file.name, table_file.getvalue()),
+            actor=user(),
+            accept=["respondents"],
         )
-        if result is not None:
+        if imported:
+            counts = imported.value.details
             st.session_state["_resp_upl"] = st.session_state.get("_resp_upl", 0) + 1
-            st.session_state["_resp_message"] = tr(
-                "page_project.respondents_imported",
-                file=result["file"],
-                added=result["added"],
-                updated=result["updated"],
+            flash(
+                tr(
+                    "page_project.respondents_imported",
+                    file=counts["file"],
+                    added=counts["added"],
+                    updated=counts["updated"],
+                )
             )
-            st.rerun()
-    if "_resp_message" in st.session_state:
-        st.success(st.session_state.pop("_resp_message"))
+    show_flash()
 
 
 # --- speakers --------------------------------------------------------------------------

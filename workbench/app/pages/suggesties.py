@@ -47,7 +47,7 @@ project = db()
 me = user()
 learner = learner_for(str(project_path()))
 learner.catch_up(project)  # decisions made on other pages or by other coders
-documents = attempt(list_documents, project, user=me)
+documents = attempt(list_documents, project, user=me).value
 if documents is None:  # a role without the read right: the message is shown
     st.stop()
 if not documents:
@@ -64,7 +64,7 @@ if make[1].button(tr("suggesties.make_all"), width="stretch"):
     targets = list(labels)
 if targets:
     made = [
-        attempt(suggest_document, project, d, coder=me, nlp=nlp(), model=learner.model)
+        attempt(suggest_document, project, d, coder=me, nlp=nlp(), model=learner.model).value
         for d in targets
     ]
     st.success(tr("suggesties.made", n=sum(len(m or []) for m in made)))
@@ -195,12 +195,12 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
         cols[1].write(tr(f"suggesties.status.{r['status']}"))
         flip = "rejected" if r["status"] == "accepted" else "accepted"
         if cols[2].button(tr("suggesties.flip_decision"), key=f"flip_{r['coding_id']}"):
-            attempt(decide_and_learn, project, r["coding_id"], flip, actor=me, learner=learner)
-            st.rerun()
+            if attempt(decide_and_learn, project, r["coding_id"], flip, actor=me, learner=learner):
+                st.rerun()
         if cols[3].button(tr("suggesties.undo_decision"), key=f"reopen_{r['coding_id']}"):
-            attempt(decide, project, r["coding_id"], "suggested", actor=me)
-            learner.notify()
-            st.rerun()
+            if attempt(decide, project, r["coding_id"], "suggested", actor=me):
+                learner.notify()
+                st.rerun()
 
 with st.expander(tr("suggesties.counts"), expanded=False):
     table = pd.DataFrame(example_counts(project, coder=me))
@@ -216,7 +216,7 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
     if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
         st.session_state["suggest_evaluation"] = attempt(
             evaluate, project, nlp=nlp(), user=me, model=learner.model
-        )
+        ).value
     rows = st.session_state.get("suggest_evaluation")
     if rows is not None:
         table = pd.DataFrame([r for r in rows if r["examples"]])

@@ -30,7 +30,7 @@ from workbench.workshop_cards import (
 
 project = db()
 me = user()
-if not attempt(access.can, project, me, "workshop"):
+if not attempt(access.can, project, me, "workshop").value:
     st.title(tr("page.workshop"))
     st.error(tr("workshop.page.no_access", user=me))
     st.stop()
@@ -41,12 +41,12 @@ if not attempt(access.can, project, me, "workshop"):
 if access.can(project, me, "workshop.manage"):
     st.title(tr("page.workshop"))
     st.subheader(tr("workshop.page.cards_title"), anchor=False)
-    cards = {c["id"]: c for c in attempt(available_cards, project, actor=me) or []}
+    cards = {c["id"]: c for c in attempt(available_cards, project, actor=me).value or []}
     if not cards:
         st.info(tr("workshop.page.no_card_set"))
     else:
         current = [
-            c["id"] for c in attempt(chosen_cards, project, user=me) or [] if c["id"] in cards
+            c["id"] for c in attempt(chosen_cards, project, user=me).value or [] if c["id"] in cards
         ]
         picked = st.multiselect(
             tr("workshop.page.cards_pick"),
@@ -58,10 +58,15 @@ if access.can(project, me, "workshop.manage"):
             help=tr("workshop.page.cards_help"),
         )
         if st.button(tr("workshop.page.cards_save"), key="workshop_cards_save"):
-            if attempt(lambda: choose_cards(project, picked, actor=me) or True):
-                st.success(tr("workshop.page.cards_saved", n=len(picked)))
+            attempt(
+                choose_cards,
+                project,
+                picked,
+                actor=me,
+                success=lambda _: tr("workshop.page.cards_saved", n=len(picked)),
+            )
     st.subheader(tr("workshop.page.compare_title"), anchor=False)
-    compared = attempt(group_comparison, project, actor=me)
+    compared = attempt(group_comparison, project, actor=me).value
     if compared is None or not compared["rows"]:
         st.info(tr("workshop.page.compare_none"))
         st.stop()
@@ -131,7 +136,7 @@ def log_out() -> None:
         st.session_state.pop(key, None)
 
 
-fragments = attempt(my_fragments, project, user=me) or []
+fragments = attempt(my_fragments, project, user=me).value or []
 if not fragments:  # only then a title: during the workshop nothing but the fragment shows
     st.title(tr("page.workshop"))
     st.info(tr("workshop.page.nothing"))
@@ -164,12 +169,12 @@ if st.session_state.get("workshop_done"):
 
 position = min(st.session_state.get("workshop_position", 0), len(fragments) - 1)
 segment_id = fragments[position]
-around = attempt(surroundings, project, segment_id, user=me)
+around = attempt(surroundings, project, segment_id, user=me).value
 if around is None:
     st.stop()
-current = attempt(fragment, project, segment_id, user=me)
-choice = attempt(current_card, project, segment_id, user=me)
-cards = attempt(chosen_cards, project, user=me) or []
+current = attempt(fragment, project, segment_id, user=me).value
+choice = attempt(current_card, project, segment_id, user=me).value
+cards = attempt(chosen_cards, project, user=me).value or []
 st.caption(tr("workshop.page.progress", n=position + 1, total=len(fragments)))
 for side, css in (
     ("before", "werkplaats-rond"),

@@ -50,7 +50,7 @@ result = attempt(
     mode=mode,
     filters=filters,
     speaker_roles=["respondent"] if only_respondents else None,
-)
+).value
 if result is None:
     st.stop()
 elapsed = round((time.perf_counter() - started) * 1000)
@@ -103,13 +103,13 @@ with st.form("code_all_hits"):
     )
     st.caption(tr("zoeken.code_all_help"))
     if st.form_submit_button(tr("zoeken.code_all")) and code:
-        made = attempt(
+        name = names[code]
+        attempt(
             suggest_code_for_hits,
             project,
             [h.segment_id for h in result.hits],
             code,
             coder=user(),
             query=query,
+            success=lambda made: tr("zoeken.code_all_done", n=made, code=name),
         )
-        if made is not None:
-            st.success(tr("zoeken.code_all_done", n=made, code=names[code]))

@@ -1,0 +1,182 @@
+"""The one front door for files coming in: it picks the importer by the kind of file.
+
+- a transcript (txt, md, docx, odt, vtt, srt): :mod:`workbench.ingest`
+- a REFI-QDA project (``.qdpx``) or codebook (``.qdc``): :mod:`workbench.exchange`
+- a respondents table (csv, xlsx): :mod:`workbench.respondents`
+
+The CLI (``workbench import``, ``workbench respondents import``), the Project page and the
+Export page all import through here, so a file of one kind is checked and reported the same
+way wherever it comes in. This module sits above ``ingest``, ``respondents`` and ``exchange``
+(see ARCHITECTURE.md, "Layers"); none of them imports it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from spacy.language import Language
+from sqlite_utils import Database
+
+from workbench import access
+from workbench.errors import InputError
+from workbench.exchange import import_qdc, import_qdpx
+from workbench.ingest import importer as ingest_importer
+from workbench.ingest.importer import (
+    FileResult,
+    ImportReport,
+    Progress,
+    Source,
+    file_limit,
+    import_batch,
+    import_one,
+    name_of,
+    read_source,
+)
+from workbench.ingest.readers import FORMATS
+from workbench.nlp import load_pipeline
+from workbench.respondents import ensure_respondent, import_respondents
+
+# The kinds of file, and the extensions (lower case, no dot) that make a file that kind.
+KINDS: dict[str, tuple[str, ...]] = {
+    "transcript": FORMATS,
+    "project": ("qdpx",),
+    "codebook": ("qdc",),
+    "respondents": ("csv", "xlsx", "xlsm"),
+}
+# What a batch of files takes: the Project page's drop zone and ``workbench import``.
+BATCH = ("transcript", "project")
+
+
+def extensions(kinds: Sequence[str] = BATCH) -> list[str]:
+    """The extensions of ``kinds``, for a file picker or a folder scan."""
+    return [ext for kind in kinds for ext in KINDS[kind]]
+
+
+def kind_of(name: str, accept: Sequence[str] = tuple(KINDS)) -> str:
+    """The kind of the file called ``name``; a kind not in ``accept`` is refused.
+
+    When one kind is asked for (``workbench respondents import``), its own importer checks
+    the file and says what is wrong with it, in its own words.
+    """
+    ext = Path(name).suffix.lower().lstrip(".")
+    for kind in accept:
+        if ext in KINDS[kind]:
+            return kind
+    if len(accept) == 1:
+        return accept[0]
+    raise InputError("ingest.unsupported_format", file=name, ext=ext or "-")
+
+
+def expand_paths(paths: Iterable[str | Path], kinds: Sequence[str] = BATCH) -> list[Path]:
+    """Paths with each folder replaced by the files of ``kinds`` in it (sorted by name)."""
+    return ingest_importer.expand_paths(paths, extensions(kinds))
+
+
+def import_file(
+    db: Database,
+    source: Source,
+    *,
+    actor: str,
+    accept: Sequence[str] = tuple(KINDS),
+    respondent_id: int | None = None,
+    max_mb: float | None = None,
+    nlp: Language | None = None,
+) -> FileResult:
+    """Import one file of any kind in ``accept``, all or nothing; raise a user error if not.
+
+    ``details`` of the result holds what the importer of that kind returned: the data-loss
+    report of a project or codebook, the counts of a respondents table.
+    """
+    name = name_of(source)
+    kind = kind_of(name, accept)
+    if kind == "respondents":
+        counts = import_respondents(db, source, actor=actor)
+        return FileResult(
+            name, ok=True, format=Path(name).suffix.lower().lstrip("."), details=counts
+        )
+    if kind == "codebook":
+        report = _with_path(source, lambda path: import_qdc(db, path, actor=actor))
+        return FileResult(name, ok=True, format="qdc", details=report)
+    access.require(db, actor, "import")
+    limit = file_limit(db, max_mb)
+    if kind == "project":
+        data = read_source(source, name=name, max_mb=limit)
+        report = _with_path(
+            (name, data) if isinstance(source, tuple) else source,
+            lambda path: _qdpx(db, path, name=name, actor=actor, nlp=nlp),
+        )
+        return FileResult(
+            name, ok=True, format="qdpx", details=report, n_words=report.counts.get("words", 0)
+        )
+    return import_one(
+        db,
+        source,
+        actor=actor,
+        respondent_id=respondent_id,
+        max_mb=limit,
+        nlp=nlp if nlp is not None else load_pipeline(),
+    )
+
+
+def import_files(
+    db: Database,
+    sources: Iterable[Source],
+    *,
+    actor: str,
+    respondent: str | None = None,
+    max_mb: float | None = None,
+    progress: Progress | None = None,
+    nlp: Language | None = None,
+    accept: Sequence[str] = BATCH,
+) -> ImportReport:
+    """Import transcripts and projects; each file all or nothing, going on past bad files.
+
+    ``respondent`` is a case code (created when new) every imported transcript is linked to.
+    ``max_mb`` overrides the project setting ``max_file_mb``. ``progress(done, total, result)``
+    is called after each file.
+    """
+    access.require(db, actor, "import")
+    respondent_id = None
+    if respondent is not None:
+        respondent_id = ensure_respondent(db, respondent, actor=actor)
+    limit = file_limit(db, max_mb)
+    nlp = nlp if nlp is not None else load_pipeline()
+    return import_batch(
+        sources,
+        lambda source: import_file(
+            db,
+            source,
+            actor=actor,
+            accept=accept,
+            respondent_id=respondent_id,
+            max_mb=limit,
+            nlp=nlp,
+        ),
+        progress=progress,
+    )
+
+
+def _with_path(source: Source, run: Callable[[Path], object]):
+    """Run ``run`` on a path to ``source``: uploaded bytes go to a temporary file first."""
+    if not isinstance(source, tuple):
+        return run(Path(source))
+    name, data = source
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        return run(path)
+
+
+def _qdpx(db: Database, path: Path, *, name: str, actor: str, nlp: Language | None):
+    try:
+        return import_qdpx(db, path, actor=actor, nlp=nlp)
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
+        # A damaged archive member surfaces from inside the zip reader; one bad file must not
+        # stop the batch (the import itself is one transaction, so nothing was written).
+        raise InputError(
+            "ingest.corrupt_file", file=name, reason=(str(exc) or type(exc).__name__)[:200]
+        ) from None
