@@ -1,0 +1,181 @@
+"""The one front door for files (``workbench.imports``) and the app's ``attempt`` outcome.
+
+Real files: the demo corpus (a .txt and a .docx transcript, the respondents CSV) and a .qdpx
+exported by this package; through the library, the CLI and both pages that import files.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO
+from streamlit.testing.v1 import AppTest
+
+from page_runner import page_test
+from workbench.cli import main
+from workbench.errors import InputError
+from workbench.exchange import export_qdpx
+from workbench.imports import BATCH, expand_paths, import_file, import_files, kind_of
+from workbench.respondents import list_attributes, list_respondents
+from workbench.store import open_project
+
+DEMO = REPO / "corpora" / "demo"
+TXT = DEMO / "R01-gerda-spoorzicht.txt"
+DOCX = DEMO / "R04-daan-bloemenbuurt.docx"
+CSV = DEMO / "respondents.csv"
+ME = "onderzoeker"
+
+
+def documents(path) -> int:
+    return open_project(path).execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+@pytest.fixture
+def own_qdpx(tmp_path, nlp):
+    """A .qdpx this package exported: two demo transcripts, one linked to R01."""
+    db = open_project(tmp_path / "bron.db")
+    assert import_files(db, [TXT, DOCX], actor=ME, respondent="R01", nlp=nlp).ok
+    out = tmp_path / "eigen.qdpx"
+    export_qdpx(db, out, pseudonymise=False, actor=ME)
+    db.close()
+    return out
+
+
+def test_each_kind_of_file_goes_to_its_importer(db, nlp, own_qdpx, tmp_path):
+    assert [kind_of(p.name) for p in (TXT, DOCX, CSV, own_qdpx)] == [
+        "transcript",
+        "transcript",
+        "respondents",
+        "project",
+    ]
+    txt = import_file(db, TXT, actor=ME, nlp=nlp)
+    assert txt.ok and txt.format == "txt" and txt.n_segments > 0
+    docx = import_file(db, (DOCX.name, DOCX.read_bytes()), actor=ME, nlp=nlp)  # an upload
+    assert docx.ok and docx.format == "docx"
+    table = import_file(db, CSV, actor=ME)
+    assert table.format == "csv" and table.details["added"] == 10
+    assert len(list_respondents(db, user=ME)) == 10
+    assert "wijk" in {a["name"] for a in list_attributes(db, user=ME)}
+
+    other = open_project(tmp_path / "ander.db")
+    project = import_file(other, own_qdpx, actor=ME, nlp=nlp)
+    assert project.format == "qdpx" and project.n_words > 0
+    assert project.details.operation == "import"  # the exchange's data-loss report
+    assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+
+
+def test_a_batch_takes_transcripts_and_projects_and_refuses_tables(db, nlp, own_qdpx):
+    report = import_files(db, [TXT, own_qdpx, CSV], actor=ME, respondent="R07", nlp=nlp)
+    assert [r.ok for r in report.results] == [True, True, False]
+    assert report.results[2].error.key == "ingest.unsupported_format"
+    assert report.results[1].format == "qdpx"
+    linked = db.execute(
+        "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id"
+        " WHERE d.source_name = ?",
+        [TXT.name],
+    ).fetchall()
+    assert linked == [("R07",)]
+
+
+def test_one_kind_asked_for_lets_its_importer_say_what_is_wrong(db):
+    with pytest.raises(InputError) as caught:
+        import_file(db, TXT, actor=ME, accept=["respondents"])
+    assert caught.value.key == "respondents.unsupported_table"
+    with pytest.raises(InputError) as caught:
+        import_file(db, CSV, actor=ME, accept=BATCH)
+    assert caught.value.key == "ingest.unsupported_format"
+
+
+def test_a_folder_gives_its_transcripts_and_projects(tmp_path, own_qdpx):
+    folder = tmp_path / "map"
+    folder.mkdir()
+    (folder / own_qdpx.name).write_bytes(own_qdpx.read_bytes())
+    (folder / "a.txt").write_text("Hallo.", encoding="utf-8")
+    (folder / "r.csv").write_text("respondent\nR01\n", encoding="utf-8")
+    assert [p.name for p in expand_paths([folder])] == ["a.txt", "eigen.qdpx"]
+    assert [p.name for p in expand_paths([folder], ["respondents"])] == ["r.csv"]
+
+
+def test_the_cli_imports_a_qdpx_and_a_respondents_table_through_the_front_door(
+    tmp_path, own_qdpx, capsys
+):
+    project = str(tmp_path / "cli.db")
+    assert main(["import", str(own_qdpx), "--project", project]) == 0
+    assert "eigen.qdpx (qdpx)" in capsys.readouterr().out
+    assert main(["respondents", "import", str(CSV), "--project", project]) == 0
+    assert "respondents.csv" in capsys.readouterr().out
+    assert main(["respondents", "import", str(TXT), "--project", project]) == 1
+    assert "gebruik een .csv- of .xlsx-bestand" in capsys.readouterr().err
+
+
+def test_both_pages_import_the_same_qdpx_the_same_way(tmp_path, own_qdpx):
+    data = own_qdpx.read_bytes()
+    first, second = tmp_path / "p1.db", tmp_path / "p2.db"
+    open_project(first).close()
+    open_project(second).close()
+
+    at = page_test("project", first).run()
+    at.file_uploader[0].set_value([("eigen.qdpx", data, "application/zip")]).run()
+    at.button(key="import_button").click().run()
+    assert not at.exception and not at.error
+    assert documents(first) == 2
+
+    at = page_test("export", second).run()
+    at.file_uploader(key="exchange_upload").upload("eigen.qdpx", data).run()
+    at.button(key="exchange_import").click().run()
+    assert not at.exception and not at.error
+    assert documents(second) == 2
+
+
+def test_the_project_page_imports_the_respondents_table_and_says_so(db, project_path):
+    at = page_test("project", project_path).run()
+    at.file_uploader[1].set_value(("respondents.csv", CSV.read_bytes(), "text/csv")).run()
+    at.button(key="respondents_import").click().run()
+    assert not at.exception and not at.error
+    assert any("respondents.csv" in s.value for s in at.success)
+    assert len(list_respondents(open_project(project_path), user=ME)) == 10
+
+
+# --- attempt: success is said explicitly --------------------------------------------------
+
+
+def outcome_script():
+    """A page action twice: one that returns None on success, one that fails."""
+    import streamlit as st
+
+    from workbench.app.common import attempt, db
+    from workbench.respondents import define_attribute
+
+    done = attempt(define_attribute, db(), "wijk", "text", actor="onderzoeker", success="x")
+    failed = attempt(define_attribute, db(), "", "text", actor="onderzoeker")
+    st.session_state["outcomes"] = (done.ok, done.value, failed.ok, failed.error.key)
+
+
+def test_attempt_reports_success_of_a_call_that_returns_none_and_failure_of_an_error(
+    db, project_path
+):
+    at = AppTest.from_function(outcome_script, default_timeout=60)
+    at.session_state["project_path"] = str(project_path)
+    at.session_state["lang"] = "nl"
+    at.run()
+    assert not at.exception
+    assert at.session_state["outcomes"] == (True, None, False, "respondents.empty_attribute")
+    assert [e.value for e in at.error] == ["Geef het kenmerk een naam."]
+    assert len(at.success) == 1  # the success message of the first call only
+
+
+def test_a_failing_page_action_shows_the_dutch_error_and_changes_nothing(db, project_path):
+    at = page_test("project", project_path).run()
+    at.text_input(key="attribute_name").input("")
+    at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Geef het kenmerk een naam."]
+    assert list_attributes(open_project(project_path), user=ME) == []
+
+
+def test_a_page_action_returning_none_counts_as_done(db, project_path):
+    """``define_attribute`` returns None: the page still reruns and lists the new attribute."""
+    at = page_test("project", project_path).run()
+    at.text_input(key="attribute_name").input("wijk")
+    at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
+    assert not at.exception and not at.error
+    assert any(c.value.startswith("wijk (") for c in at.caption)
