@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 CORE = {
     "workbench.access",
     "workbench.errors",
+    "workbench.events",
     "workbench.handle",
     "workbench.i18n",
     "workbench.limits",
