@@ -140,3 +140,16 @@ def test_weak_words_alone_never_make_a_suggestion(rules, nlp):
     assert (
         score(uncapped, nlp, "'s Avonds zit ik thuis voor de televisie.", "isolement")[0] >= 0.5
     )  # what the rules did before the cap
+
+
+def test_a_word_a_lexicon_calls_ambiguous_stays_weak_where_a_codebook_names_it(rules, nlp):
+    # "ziekenhuis" is an indicator of verlies-gezondheid in the codebook and a weak loss word
+    # in the lexicon (a hospital visit is not a loss): alone it suggests neither code; with a
+    # strong word it still counts as evidence.
+    for code in ("verlies-gezondheid", "verlies"):
+        alone, evidence = score(rules, nlp, "Vorige week was ik in het ziekenhuis.", code)
+        assert "ziekenhuis" in evidence and alone < 0.5
+    together, _ = score(
+        rules, nlp, "In het ziekenhuis hoorde ik de diagnose: ik kan nooit meer lopen.", "verlies"
+    )
+    assert together >= 0.5

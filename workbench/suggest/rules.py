@@ -165,10 +165,17 @@ class RuleScorer(BaseEstimator):
         return self
 
     def _weak_lemmas(self, nlp: Language, codes: Sequence[CodeSpec]) -> set[tuple[str, ...]]:
-        """Lemma sequences that count as weak evidence whichever list names them."""
+        """Lemma sequences that count as weak evidence whichever list names them.
+
+        The general words, and every word a headline lexicon calls weak: a word known to be
+        ambiguous ("ziekenhuis", "energie") stays weak when a codebook's indicator list
+        names it too, for the headline code and its children alike.
+        """
         if not self.use_lexicon:
             return set()
-        return {tuple(doc_lemmas(d)) for d in pipe(nlp, lexicon.GENERAL_WORDS)}
+        words = list(lexicon.GENERAL_WORDS)
+        words += [w for _, weak in lexicon.HEADLINE_TERMS.values() for w in weak]
+        return {tuple(doc_lemmas(d)) for d in pipe(nlp, words)}
 
     def _lemma_set(self, nlp: Language, words: Sequence[str]) -> set[tuple[str, ...]]:
         if not self.use_lexicon:
