@@ -7,15 +7,8 @@ from hypothesis import strategies as st
 
 import pytest
 
-from workbench.exchange.textmap import (
-    STANDARD,
-    AmbiguousReading,
-    Reading,
-    guess_reading,
-    normalise_mapped,
-    reading_map,
-)
-from workbench.text import normalise_text
+from workbench.exchange.textmap import AmbiguousReading, guess_reading
+from workbench.text import STANDARD, Reading, normalise_mapped, normalise_text, reading_map
 
 PIECES = ["a", "B", "é", "e\u0301", "\r\n", "\n", "\r", " ", "\t", "😊", "\ufeff", "‘", "ë"]
 raw_texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)

@@ -16,7 +16,7 @@ from workbench import access
 from workbench.consistency import visible_codings
 from workbench.ingest.catalog import list_documents  # noqa: F401  (re-exported for pages)
 from workbench.errors import NotFound
-from workbench.text import convert_offset
+from workbench.text import convert_offset, unit_length
 
 
 @dataclass
@@ -111,7 +111,7 @@ def span_from_selection(
         ).fetchone()
         if found is None:
             raise NotFound("codings.unknown_segment", segment=seg_id)
-        offset = min(offset, len(found[2].encode("utf-16-le")) // 2)
+        offset = min(offset, unit_length(found[2], "utf16"))
         ends.append((found[0], found[1] + convert_offset(found[2], offset, "utf16", "codepoint")))
     (doc_a, a), (doc_b, b) = ends
     if doc_a != doc_b:

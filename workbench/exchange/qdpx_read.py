@@ -27,13 +27,8 @@ from workbench.exchange.model import (
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.safety import MAX_MEMBER_BYTES, SafeZip, member_name
 from workbench.exchange.files import read_xml
-from workbench.exchange.textmap import (
-    STANDARD,
-    AmbiguousReading,
-    guess_reading,
-    normalise_mapped,
-    reading_map,
-)
+from workbench.exchange.textmap import AmbiguousReading, guess_reading
+from workbench.text import STANDARD, normalise_mapped, reading_map
 
 MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
 SELECTIONS = (
