@@ -23,10 +23,10 @@ from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.model import RefiCode
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
-from workbench.exchange.safety import MAX_MEMBER_BYTES
 from workbench.exchange.files import read_xml
 from workbench.privacy.pseudonyms import replace_names
 from workbench.store import record_event, transaction
+from workbench.zipguard import MAX_MEMBER_BYTES
 
 NS = ids.CODEBOOK_NS
 

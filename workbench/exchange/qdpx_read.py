@@ -25,10 +25,11 @@ from workbench.exchange.model import (
     RefiVariable,
 )
 from workbench.exchange.report import ExchangeReport
-from workbench.exchange.safety import MAX_MEMBER_BYTES, SafeZip, member_name
+from workbench.exchange.safety import member_name
 from workbench.exchange.files import read_xml
 from workbench.exchange.textmap import AmbiguousReading, guess_reading
 from workbench.text import STANDARD, normalise_mapped, reading_map
+from workbench.zipguard import MAX_MEMBER_BYTES, SafeZip
 
 MEDIA = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
 SELECTIONS = (

@@ -1,11 +1,12 @@
-"""Reading files from other people without trusting them.
+"""Reading REFI-QDA XML and its member paths from other people without trusting them.
 
-A ``.qdpx`` is a zip and ``project.qde`` is XML: both can be built to hurt. The zip is
-checked by the one guard every format shares (:mod:`workbench.zipguard`: no absolute paths,
-no ``..``, sizes declared up front and capped, no runaway compression ratios) and members are
-read in memory only, never extracted. XML is parsed with defusedxml with DTDs forbidden: no
-entity declarations, no external entities, ever. Every refusal is an :class:`InputError`
-naming the file and what is wrong with it.
+A ``.qdpx`` is a zip and ``project.qde`` is XML: both can be built to hurt. The zip is the
+core's business: the one guard every format shares (:mod:`workbench.zipguard`: no absolute
+paths, no ``..``, sizes declared up front and capped, no runaway compression ratios) checks
+it, and members are read in memory only, never extracted. What is left here is REFI-QDA's:
+XML is parsed with defusedxml with DTDs forbidden (no entity declarations, no external
+entities, ever), and an ``internal://`` source path names a plain member of ``Sources/``.
+Every refusal is an :class:`InputError` naming the file and what is wrong with it.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from workbench.errors import InputError
-from workbench.zipguard import MAX_MEMBER_BYTES, SafeZip, flat_member_name
+from workbench.zipguard import flat_member_name
 
-__all__ = ["MAX_MEMBER_BYTES", "SafeZip", "member_name", "parse_xml"]
+__all__ = ["member_name", "parse_xml"]
 MAX_DEPTH = 200  # code trees are a few levels deep; this is far beyond any real file
 
 
