@@ -1,9 +1,10 @@
-"""The core does each thing once (issue 16): one normaliser and one offset map, one zip guard.
+"""The core does each thing once (issue 16): one normaliser and one offset map, one zip
+guard, one table reader.
 
 Like the table-owner test, the scan reads every module's source: a second normaliser (its own
 NFC call, or a copy of the line-break or invisible-character rules), a second counter of
-UTF-16 code units, or a zip opened for reading outside the guard fails here, naming the
-module. Each check is also run on a made-up package, so the scan is known to see what it
+UTF-16 code units, a zip opened for reading outside the guard, or a CSV or spreadsheet read
+outside the table reader fails here, naming the module. Each check is also run on a made-up package, so the scan is known to see what it
 looks for.
 """
 
@@ -18,6 +19,21 @@ from workbench.text import CONTROL, LINE_BREAKS, unit_length
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 TEXT_OWNER = "workbench.text"
 ZIP_OWNER = "workbench.zipguard"
+TABLE_OWNER = "workbench.tables"
+# Reading a table elsewhere, with the reason it is not the table reader's job.
+TABLE_READ_EXCEPTIONS = {
+    "workbench.patterns.export": "reads back its own CSV export (settings lines, then pandas)",
+}
+TABLE_CALLS = {
+    ("csv", "reader"),
+    ("csv", "DictReader"),
+    ("csv", "Sniffer"),
+    ("openpyxl", "load_workbook"),
+    ("pd", "read_csv"),
+    ("pd", "read_excel"),
+    ("pandas", "read_csv"),
+    ("pandas", "read_excel"),
+}
 
 # Functions only the text owner defines (the normaliser, the offset map and the converter).
 TEXT_FUNCTIONS = re.compile(
@@ -106,6 +122,15 @@ def zip_readers(tree: ast.AST) -> set[str]:
     return found
 
 
+def table_readers(tree: ast.AST) -> set[str]:
+    """Where a module reads a CSV or spreadsheet itself."""
+    return {
+        f"calls {'.'.join(_call_name(node))}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _call_name(node) in TABLE_CALLS
+    }
+
+
 def strangers(package: Path, scan, owner: str) -> dict[str, set[str]]:
     return {
         module: found
@@ -183,6 +208,22 @@ def test_a_zip_opened_outside_the_guard_is_caught(tmp_path: Path):
 
 def test_only_the_zip_guard_opens_zips_for_reading():
     assert strangers(PACKAGE, zip_readers, ZIP_OWNER) == {}
+
+
+def test_a_table_read_outside_the_reader_is_caught(tmp_path: Path):
+    package = tmp_path / "workbench"
+    package.mkdir()
+    (package / "tables.py").write_text("csv.Sniffer().sniff(text)\n", encoding="utf-8")
+    (package / "demo.py").write_text("rows = list(csv.DictReader(f))\n", encoding="utf-8")
+    (package / "export.py").write_text("csv.writer(f).writerow(row)\n", encoding="utf-8")
+    assert strangers(package, table_readers, TABLE_OWNER) == {
+        "workbench.demo": {"calls csv.DictReader"}
+    }
+
+
+def test_only_the_table_reader_reads_tables():
+    found = strangers(PACKAGE, table_readers, TABLE_OWNER)
+    assert set(found) == set(TABLE_READ_EXCEPTIONS), found
 
 
 def test_unit_length_counts_like_the_converter():

@@ -15,10 +15,11 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 
 # The core: no domain knowledge. Errors and messages, the store and its migrations, who may
-# do what, text and offsets, files (size limits, the zip guard), the Dutch pipeline, the
-# project handle. It imports nothing above it.
+# do what, text and offsets, files (size limits, decoding, the zip guard, the table reader),
+# the Dutch pipeline, the project handle. It imports nothing above it.
 CORE = {
     "workbench.access",
+    "workbench.encoding",
     "workbench.errors",
     "workbench.events",
     "workbench.handle",
@@ -28,6 +29,7 @@ CORE = {
     "workbench.nlp",
     "workbench.resources",
     "workbench.store",
+    "workbench.tables",
     "workbench.text",
     "workbench.zipguard",
 }

@@ -19,7 +19,6 @@ password cannot log in, the demo still opens without a login (``accounts.auto_lo
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -34,6 +33,7 @@ from workbench.ingest import import_files
 from workbench.ingest.readers import FORMATS
 from workbench.resources import shipped
 from workbench.store import DEFAULT_USER, transaction
+from workbench.tables import read_rows
 
 DEMO_DIR = shipped("corpora") / "demo"
 DEMO_CODERS = ("anna", "bram")
@@ -101,12 +101,14 @@ def _manifest(corpus: Path) -> dict[str, str]:
     path = corpus / "manifest.csv"
     if not path.exists():
         return {}
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return {
-            r["file"].strip(): (r.get("respondent") or "").strip()
-            for r in csv.DictReader(f)
-            if r.get("file")
-        }
+    _, rows = read_rows(path)
+    header = [str(h).strip() for h in rows[0]] if rows else []
+    records = [dict(zip(header, r)) for r in rows[1:]]
+    return {
+        str(r["file"]).strip(): str(r.get("respondent") or "").strip()
+        for r in records
+        if r.get("file")
+    }
 
 
 def _documents_by_file(db: Database) -> dict[str, int]:

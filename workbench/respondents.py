@@ -10,24 +10,20 @@ value named. Every change is one transaction with its event.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from sqlite_utils import Database
 
 from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.i18n import t
-from workbench.ingest.encoding import decode
 from workbench.ingest.importer import set_respondent
-from workbench.limits import check_size, read_limited
 from workbench.store import now, record_event, row, transaction
-from workbench.zipguard import open_zip
+from workbench.tables import Source, read_rows
 
 TYPES = ("text", "number", "date", "boolean")
 TRUE = {"ja", "j", "yes", "y", "true", "waar", "wel"}
@@ -43,7 +39,7 @@ SPECIAL_COLUMNS = {
     "notitie": "notes",
     "opmerkingen": "notes",
 }
-Table = Union[str, Path, tuple[str, bytes]]
+Table = Source
 
 
 class RowErrors(InputError):
@@ -490,54 +486,14 @@ def match_by_file_name(db: Database, *, user: str) -> dict[int, str]:
 
 
 def read_table(source: Table) -> tuple[str, list[str], list[list[Any]]]:
-    """(file name, header, rows) of a CSV or XLSX file; values as found (str, number, date)."""
-    if isinstance(source, tuple):
-        name, data = source
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise InputError("ingest.not_found", file=str(path))
-        name, data = path.name, read_limited(path)  # the size is checked before reading
-    check_size(len(data), name=name)
-    ext = Path(name).suffix.lower()
-    if ext == ".csv":
-        rows = _read_csv(data, name)
-    elif ext in (".xlsx", ".xlsm"):
-        rows = _read_xlsx(data, name)
-    else:
-        raise InputError("respondents.unsupported_table", file=name, ext=ext or "-")
+    """(file name, header, rows) of a respondents table (read by :mod:`workbench.tables`);
+    blank rows dropped, at least a header and one respondent."""
+    name, rows = read_rows(source)
     rows = [r for r in rows if any(parse_value(v, "text") for v in r)]
     if len(rows) < 2:
         raise InputError("respondents.empty_table", file=name)
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     return name, header, rows[1:]
-
-
-def _read_csv(data: bytes, name: str) -> list[list[Any]]:
-    text = decode(data, name=name).text
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise InputError("respondents.bad_file", file=name, reason=str(exc)) from None
-
-
-def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
-    import openpyxl  # loaded on the first spreadsheet only
-
-    open_zip(data, name=name).close()
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        book.close()
-    except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on damaged files
-        reason = (str(exc) or type(exc).__name__)[:200]
-        raise InputError("respondents.bad_file", file=name, reason=reason) from None
-    return rows
 
 
 def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, Any]:

@@ -46,12 +46,3 @@ class Segment:
     end_char: int
     text: str
     lemmas: str = ""
-
-
-@dataclass
-class Decoded:
-    """Text decoded from bytes, with the encoding that was used (shown to the user)."""
-
-    text: str
-    encoding: str
-    notes: list[str] = field(default_factory=list)

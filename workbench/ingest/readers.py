@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.ingest.encoding import decode
+from workbench.encoding import decode
 from workbench.ingest.frontmatter import strip_front_matter
 from workbench.ingest.labels import LINE, find_labels, parse_turns
 from workbench.ingest.model import ParsedDocument, Turn

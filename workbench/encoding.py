@@ -1,4 +1,5 @@
-"""Turning the bytes of a text file into text, saying which encoding was used.
+"""Turning the bytes of a text file into text, saying which encoding was used (core: the
+transcript readers and the table reader both decode here).
 
 Transcripts come from Word's "save as text" (cp1252 on Dutch Windows), from transcription
 services (UTF-8, sometimes with a byte order mark) and from old tools (UTF-16). We never guess
@@ -12,11 +13,21 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, field
 
 import charset_normalizer
 
 from workbench.errors import InputError
-from workbench.ingest.model import Decoded
+
+
+@dataclass
+class Decoded:
+    """Text decoded from bytes, with the encoding that was used (shown to the user)."""
+
+    text: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+
 
 BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -1,0 +1,69 @@
+"""The one table reader (workbench.tables) on real files: CSV in the encodings and with the
+delimiters people save, XLSX, uploads as bytes, and the refusals with their messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from workbench.errors import InputError
+from workbench.tables import read_rows
+
+
+def test_a_semicolon_csv_saved_by_dutch_excel_in_cp1252(tmp_path: Path):
+    path = tmp_path / "respondenten.csv"
+    path.write_bytes(
+        "code;wijk;leeftijd\r\nR01;Spoorzicht;71\r\nR02;Ter Aa é;68\r\n".encode("cp1252")
+    )
+    name, rows = read_rows(path)
+    assert name == "respondenten.csv"
+    assert rows == [
+        ["code", "wijk", "leeftijd"],
+        ["R01", "Spoorzicht", "71"],
+        ["R02", "Ter Aa é", "68"],
+    ]
+
+
+def test_a_tab_separated_upload_with_a_byte_order_mark():
+    data = "\ufeffcode\tnotities\nR01\tkomma, in de tekst\n".encode("utf-8")
+    assert read_rows(("lijst.csv", data)) == (
+        "lijst.csv",
+        [["code", "notities"], ["R01", "komma, in de tekst"]],
+    )
+
+
+def test_an_xlsx_gives_its_first_sheet_with_typed_values(tmp_path: Path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["code", "leeftijd", "interview"])
+    sheet.append(["R01", 71, dt.datetime(2024, 3, 1)])
+    book.create_sheet("tweede").append(["niet", "dit"])
+    path = tmp_path / "respondenten.xlsx"
+    book.save(path)
+    name, rows = read_rows(path)
+    assert rows == [["code", "leeftijd", "interview"], ["R01", 71, dt.datetime(2024, 3, 1)]]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "key"),
+    [
+        ("lijst.ods", b"PK\x03\x04", "respondents.unsupported_table"),
+        ("lijst.xlsx", b"PK\x03\x04 not really a spreadsheet", "zip.damaged"),
+        ("lijst.csv", b"", "ingest.empty_file"),
+        ("lijst.csv", b"code,x\x00\x00\x00\x01\x02", "ingest.binary_file"),
+    ],
+)
+def test_bad_tables_are_refused_with_a_message(name, data, key):
+    with pytest.raises(InputError) as caught:
+        read_rows((name, data))
+    assert caught.value.key == key
+    assert name in caught.value.message("nl") and name in caught.value.message("en")
+
+
+def test_a_missing_file_is_named(tmp_path: Path):
+    with pytest.raises(InputError) as caught:
+        read_rows(tmp_path / "weg.csv")
+    assert caught.value.key == "ingest.not_found"
