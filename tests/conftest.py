@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from built_once import Templates
 from workbench.nlp import load_pipeline
 from workbench.store import open_project
 
@@ -78,9 +79,34 @@ def project_path(tmp_path: Path) -> Path:
     return tmp_path / "project.db"
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory) -> Templates:
+    """Projects created once per session; tests get copies (tests/built_once.py)."""
+    return Templates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def db(project_path: Path):
-    """A fresh, migrated project in a real SQLite file."""
+def db(project_path: Path, templates: Templates):
+    """A fresh, migrated project in a real SQLite file of its own.
+
+    A copy (SQLite backup) of one migrated once per session, opened with ``open_project``;
+    tests/test_store.py and tests/test_backup.py create and migrate projects themselves.
+    """
+    templates.new(project_path, codebooks=None)
     database = open_project(project_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def new_project(templates: Templates):
+    """``new_project(path, codebooks=...)``: an open copy of what ``create_project`` makes.
+
+    Built once per set of codebooks (the shipped default one unless told otherwise);
+    tests/test_projects.py tests ``create_project`` itself.
+    """
+
+    def make(path: Path, **kwargs):
+        return open_project(templates.new(path, **kwargs))
+
+    return make

@@ -11,7 +11,6 @@ import pytest
 
 from workbench.i18n import catalogue, t
 from workbench.ingest import import_files
-from workbench.projects import create_project
 from page_runner import run_page
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
@@ -64,9 +63,9 @@ def test_a_message_with_sub_messages_resolves_both():
     assert t("privacy.page.kind") != "privacy.page.kind"
 
 
-def test_a_turn_without_a_speaker_has_no_colon_in_the_review_queue(tmp_path, nlp):
+def test_a_turn_without_a_speaker_has_no_colon_in_the_review_queue(tmp_path, nlp, new_project):
     path = tmp_path / "p.db"
-    db = create_project(path)
+    db = new_project(path)
     (tmp_path / "dagboek.txt").write_text(
         "Sinds de dood van mijn vrouw ben ik zo eenzaam.\n\nIk schaam me om hulp te vragen.\n",
         encoding="utf-8",

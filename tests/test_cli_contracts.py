@@ -20,16 +20,17 @@ import pandas as pd
 import pytest
 import yaml
 
+from built_once import codebook
 from workbench.cli import main
-from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, load_codebook
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
 from workbench.demo import load_demo
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "corpora" / "demo"
 PASSAGES = REPO / "corpora" / "eval" / "passages.jsonl"
-CODE_IDS = {code.id for code in load_codebook(DEFAULT_CODEBOOK).codes}
-CODE_NAMES = {code.name for code in load_codebook(DEFAULT_CODEBOOK).codes}
-PARENT = {code.id: code.parent for code in load_codebook(DEFAULT_CODEBOOK).codes}
+CODE_IDS = {code.id for code in codebook(DEFAULT_CODEBOOK).codes}
+CODE_NAMES = {code.name for code in codebook(DEFAULT_CODEBOOK).codes}
+PARENT = {code.id: code.parent for code in codebook(DEFAULT_CODEBOOK).codes}
 
 
 def top_code(code: str) -> str:

@@ -6,12 +6,13 @@ import json
 
 import docx
 
+from built_once import codebook
 from workbench import codebook as cb
 from workbench.cli import build_parser, main
 from workbench.projects import create_project
 
-N_DEFAULT = len(cb.load_codebook(cb.DEFAULT_CODEBOOK).codes)
-N_SOCIAL = len(cb.load_codebook(cb.SOCIAL_QUALITY_CODEBOOK).codes)
+N_DEFAULT = len(codebook(cb.DEFAULT_CODEBOOK).codes)
+N_SOCIAL = len(codebook(cb.SOCIAL_QUALITY_CODEBOOK).codes)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

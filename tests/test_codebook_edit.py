@@ -6,15 +6,15 @@ import json
 
 import pytest
 
+from built_once import codebook
 from workbench import codebook as cb
 from workbench.codings import add_coding, list_codings
 from workbench.errors import InputError, PermissionDenied
 from workbench.ingest import import_files
-from workbench.projects import create_project
 from workbench.store import now
 
 ACTOR = "onderzoeker"
-N_DEFAULT = len(cb.load_codebook(cb.DEFAULT_CODEBOOK).codes)
+N_DEFAULT = len(codebook(cb.DEFAULT_CODEBOOK).codes)
 TRANSCRIPT = (
     "I: Hoe gaat het nu met u? (verzonnen interview)\n"
     "R: Sinds mijn vrouw overleden is, kom ik de deur niet meer uit.\n"
@@ -24,8 +24,8 @@ TRANSCRIPT = (
 
 
 @pytest.fixture
-def project(project_path, tmp_path, nlp):
-    db = create_project(project_path)
+def project(project_path, tmp_path, nlp, new_project):
+    db = new_project(project_path)
     source = tmp_path / "interview.txt"
     source.write_text(TRANSCRIPT, encoding="utf-8")
     import_files(db, [source], actor=ACTOR, nlp=nlp)
@@ -176,8 +176,8 @@ def test_supervisor_may_not_edit_the_codebook(project):
         cb.rename_code(project, "schaamte", "Schaamte", rationale="x", actor="sanne")
 
 
-def test_empty_project_gets_an_own_codebook_for_new_codes(tmp_path):
-    db = create_project(tmp_path / "leeg.db", codebooks=())
+def test_empty_project_gets_an_own_codebook_for_new_codes(tmp_path, new_project):
+    db = new_project(tmp_path / "leeg.db", codebooks=())
     slug = cb.add_code(db, name="Heimwee", rationale="uit eerste interview", actor=ACTOR)
     book = cb.codebook_from_project(db)
     assert [c.id for c in book.codes] == [slug] and book.name == "Eigen codes"

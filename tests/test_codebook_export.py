@@ -7,14 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 import pytest
 
+from built_once import codebook
 from workbench import codebook as cb
 from workbench.errors import InputError
 from workbench.projects import create_project
 
 
 @pytest.fixture
-def db(project_path):
-    database = create_project(project_path, codebooks=cb.SHIPPED_CODEBOOKS)
+def db(project_path, new_project):
+    database = new_project(project_path, codebooks=cb.SHIPPED_CODEBOOKS)
     yield database
     database.close()
 
@@ -58,7 +59,7 @@ def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
     text = cb.export_codebook(
         db, tmp_path / "codeboek.md", user="onderzoeker", format="md"
     ).read_text("utf-8")
-    schaamte = cb.load_codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
+    schaamte = codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
     for part in (
         "# De binnenkant",
         "## Overzicht van de codes",

@@ -3,12 +3,11 @@ import pytest
 from workbench.codings import add_coding, decide, list_codings, remove_coding, set_life_time
 from workbench.errors import InputError, PermissionDenied
 from workbench.ingest import import_files
-from workbench.projects import create_project
 
 
 @pytest.fixture
-def project(tmp_path, nlp):
-    db = create_project(tmp_path / "p.db")
+def project(tmp_path, nlp, new_project):
+    db = new_project(tmp_path / "p.db")
     (tmp_path / "a.txt").write_text(
         "I: Vraag?\nR: Ik ben mijn baan kwijt. Daarna kwam de schuld.\n"
     )

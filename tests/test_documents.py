@@ -3,14 +3,13 @@ import pytest
 from workbench.codings import add_coding
 from workbench.documents import document_view, list_documents, span_from_selection
 from workbench.ingest import import_files
-from workbench.projects import create_project
 
 TEXT = "I: Hoe gaat het?\nR: Goed 😊 hoor. Sinds de verhuizing is het rustig.\n"
 
 
 @pytest.fixture
-def project(tmp_path, nlp):
-    db = create_project(tmp_path / "p.db")
+def project(tmp_path, nlp, new_project):
+    db = new_project(tmp_path / "p.db")
     (tmp_path / "R01-a.txt").write_text(TEXT, encoding="utf-8")
     assert import_files(db, [tmp_path / "R01-a.txt"], actor="onderzoeker", nlp=nlp).ok
     return db

@@ -6,11 +6,11 @@ import pytest
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
+from built_once import codebook
 from workbench import codebook as cb
-from workbench.projects import create_project
 from workbench.store import now, open_project
 
-N_DEFAULT = len(cb.load_codebook(cb.DEFAULT_CODEBOOK).codes)
+N_DEFAULT = len(codebook(cb.DEFAULT_CODEBOOK).codes)
 PAGE = str(REPO / "workbench" / "app" / "pages" / "codeboek.py")
 
 
@@ -23,8 +23,8 @@ def app(path, lang="nl", user="onderzoeker"):
 
 
 @pytest.fixture
-def project(project_path):
-    create_project(project_path).close()
+def project(project_path, templates):
+    templates.new(project_path)
     return project_path
 
 
@@ -41,7 +41,7 @@ def test_tree_shows_every_code_with_its_count(project):
 def test_definitions_and_examples_are_shown(project):
     at = app(project)
     text = " ".join(m.value for m in at.markdown)
-    schaamte = cb.load_codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
+    schaamte = codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
     assert schaamte.definition in text and schaamte.examples[0] in text
 
 
@@ -132,14 +132,14 @@ def test_supervisor_can_browse_but_not_edit(project):
     assert "Alleen onderzoekers kunnen het codeboek aanpassen." in [i.value for i in at.info]
 
 
-def test_empty_project_offers_the_shipped_codebooks(project_path):
-    create_project(project_path, codebooks=()).close()
+def test_empty_project_offers_the_shipped_codebooks(project_path, templates):
+    templates.new(project_path, codebooks=())
     at = app(project_path, lang="en")
     assert "This project has no codes yet" in at.info[0].value
     at.multiselect(key="shipped_books").set_value(["sociale-kwaliteit.yaml"])
     at.button(key="install_shipped").click().run()
     assert "1 codebook added." in at.success[0].value
-    assert len(at.expander) == len(cb.load_codebook(cb.SOCIAL_QUALITY_CODEBOOK).codes)
+    assert len(at.expander) == len(codebook(cb.SOCIAL_QUALITY_CODEBOOK).codes)
 
 
 def test_unused_codebook_can_be_removed_on_the_page(project):

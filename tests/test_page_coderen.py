@@ -6,14 +6,13 @@ import pytest
 
 from workbench.codings import add_coding, list_codings
 from workbench.ingest import import_files
-from workbench.projects import create_project
 from page_runner import page_test, run_page
 
 
 @pytest.fixture
-def project(tmp_path, nlp):
+def project(tmp_path, nlp, new_project):
     path = tmp_path / "p.db"
-    db = create_project(path)
+    db = new_project(path)
     (tmp_path / "R01-a.txt").write_text(
         "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik veel alleen.\n", encoding="utf-8"
     )

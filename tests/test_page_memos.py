@@ -5,7 +5,6 @@ import pytest
 from workbench.codings import add_coding
 from workbench.ingest import import_files
 from workbench.memos import add_memo, list_memos, memo_overview
-from workbench.projects import create_project
 from conftest import REPO
 from page_runner import run_page
 from streamlit.testing.v1 import AppTest
@@ -24,9 +23,9 @@ def in_the_app(page, path, **state):
 
 
 @pytest.fixture
-def project(tmp_path, nlp):
+def project(tmp_path, nlp, new_project):
     path = tmp_path / "p.db"
-    db = create_project(path)
+    db = new_project(path)
     for name, text in (
         ("R01-a.txt", "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik alleen.\n"),
         ("R02-b.txt", "I: En u?\nR: Ik mis mijn dochter heel erg.\n"),

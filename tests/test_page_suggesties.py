@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 
 from workbench.codings import list_codings
 from workbench.ingest import import_files
-from workbench.projects import create_project
 from page_runner import run_page
 
 PAGE = str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "suggesties.py")
@@ -23,11 +22,11 @@ R: Nu heb ik een hond. Die houdt me op de been, elke dag wandelen.
 
 
 @pytest.fixture
-def project(tmp_path, nlp):
+def project(tmp_path, nlp, new_project):
     source = tmp_path / "R98-page.txt"
     source.write_text(INTERVIEW, encoding="utf-8")
     path = tmp_path / "page.db"
-    db = create_project(path)
+    db = new_project(path)
     import_files(db, [source], actor="onderzoeker", nlp=nlp)
     yield path, db
     db.close()

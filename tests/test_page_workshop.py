@@ -120,12 +120,10 @@ def test_the_last_piece_ends_with_thanks_and_a_logout(db, prepared, project_path
 
 
 @pytest.fixture
-def with_card_set(tmp_path):
+def with_card_set(tmp_path, new_project):
     """A project with the shipped codebook (and so its card set) and two assigned pieces."""
-    from workbench.projects import create_project
-
     path = tmp_path / "kaarten.db"
-    db = create_project(path)
+    db = new_project(path)
     doc = add_document(
         db,
         "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from built_once import codebook
 from workbench.cli import main
-from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, load_codebook
+from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
 
 PASSAGES = Path(__file__).with_name("test_suggest_passages.jsonl")
 
@@ -48,7 +49,7 @@ def test_one_output_line_per_input_in_the_same_order(tmp_path):
 
 
 def test_suggestions_use_codebook_ids_highest_first(tmp_path):
-    ids = set(load_codebook(DEFAULT_CODEBOOK).ids)
+    ids = set(codebook(DEFAULT_CODEBOOK).ids)
     for o in run(tmp_path, ITEMS):
         scores = [s["score"] for s in o["suggestions"]]
         assert scores == sorted(scores, reverse=True)

@@ -8,7 +8,6 @@ import pytest
 
 from workbench.codings import add_coding, decide, list_codings
 from workbench.ingest import import_files, set_speaker_role
-from workbench.projects import create_project
 from workbench.suggest import retrain, suggest_document
 from workbench.suggest.evaluate import evaluate
 from workbench.suggest.review import Learner, decide_and_learn, example_counts, review_queue
@@ -27,10 +26,10 @@ R: We woonden vroeger aan de rand van het dorp. Mijn dochter komt op zondag koff
 
 
 @pytest.fixture
-def project(tmp_path, nlp):
+def project(tmp_path, nlp, new_project):
     source = tmp_path / "R99-test.txt"
     source.write_text(INTERVIEW, encoding="utf-8")
-    db = create_project(tmp_path / "p.db")
+    db = new_project(tmp_path / "p.db")
     report = import_files(db, [source], actor="onderzoeker", nlp=nlp)
     yield db, report.results[0].document_id
     db.close()

@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from workbench.codebook.yaml_io import CODEBOOK_DIR, load_codebook
+from built_once import codebook
+from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
-from workbench.projects import create_project
 from workbench.workshop_cards import MAX_CARDS, MIN_CARDS, card_sets, choose_cards
 
-BOOKS = {load_codebook(path).name: load_codebook(path) for path in CODEBOOK_DIR.glob("*.yaml")}
+BOOKS = {codebook(path).name: codebook(path) for path in CODEBOOK_DIR.glob("*.yaml")}
 
 
 def test_every_codebook_has_a_card_set_whose_codes_exist():
@@ -45,8 +45,8 @@ def test_cards_are_short_everyday_sentences_with_an_icon(card):
     }
 
 
-def test_the_researcher_chooses_six_to_eight_known_cards(tmp_path):
-    db = create_project(tmp_path / "p.db")
+def test_the_researcher_chooses_six_to_eight_known_cards(tmp_path, new_project):
+    db = new_project(tmp_path / "p.db")
     with pytest.raises(InputError) as few:
         choose_cards(db, ["alleen", "kwijt"], actor="onderzoeker")
     assert few.value.message("nl") == "Kies 6 tot 8 kaarten. Je koos er 2."
@@ -68,7 +68,7 @@ def test_the_researcher_chooses_six_to_eight_known_cards(tmp_path):
 
 
 @pytest.fixture
-def workshop(tmp_path):
+def workshop(tmp_path, new_project):
     """A project with the shipped codebook, two co-researchers and assigned pieces."""
     from workbench import accounts
     from workbench.privacy import apply_pseudonyms
@@ -76,7 +76,7 @@ def workshop(tmp_path):
     from privacy_support import add_document, segment_ids
 
     path = tmp_path / "werkplaats.db"
-    db = create_project(path)
+    db = new_project(path)
     doc = add_document(
         db,
         "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
