@@ -9,6 +9,7 @@ of skipping it, so the real-file tests cannot silently stop running.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -26,6 +27,26 @@ DEMO = REPO / "corpora" / "demo"
 # Tests counted as marked slow without a decorator in their module (.ci/slow_tests.py writes
 # the list from measured timings), so `make check` stays under a minute.
 SLOW_LIST = Path(__file__).resolve().parent / "slow_tests.txt"
+
+
+def pytest_configure(config):
+    _scan_installed_components_once()
+
+
+def _scan_installed_components_once() -> None:
+    """Let Streamlit look for installed components once per session, not once per AppTest.
+
+    Every new AppTest scans the metadata of every installed package for Streamlit
+    components (about 0.1 s each, over a hundred AppTests). The installed packages do not
+    change during a test run, so the scan's real result is kept and reused.
+    """
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # a Streamlit without components v2 does not scan
+        return
+    scan = manifest_scanner.scan_component_manifests
+    if not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(scan)
 
 
 def pytest_collection_modifyitems(config, items):
