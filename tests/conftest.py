@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from built_once import Templates
+from built_once import Templates, copy_project
+from workbench.demo import load_demo
 from workbench.nlp import load_pipeline
 from workbench.store import open_project
 
@@ -104,6 +105,20 @@ def project_path(tmp_path: Path) -> Path:
 def templates(tmp_path_factory) -> Templates:
     """Projects created once per session; tests get copies (tests/built_once.py)."""
     return Templates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo project (load_demo), built once per session: copy it, never change it."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    load_demo(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_project(demo_template: Path, tmp_path_factory) -> Path:
+    """A copy of the demo project for one test module (tests/test_demo.py loads it anew)."""
+    return copy_project(demo_template, tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 @pytest.fixture

@@ -5,17 +5,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.demo import load_demo
 
 REPO = Path(__file__).parent.parent
 PAGES = sorted((Path(__file__).parent.parent / "workbench" / "app" / "pages").glob("*.py"))
-
-
-@pytest.fixture(scope="module")
-def demo_project(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    load_demo(path)
-    return path
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)

@@ -20,10 +20,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from built_once import codebook
+from built_once import codebook, copy_project
 from workbench.cli import main
 from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
-from workbench.demo import load_demo
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "corpora" / "demo"
@@ -48,19 +47,14 @@ MEASURES = {"alpha", "alpha_ci", "kappa", "ac1", "percent", "n_units"}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    """The demo project, built once for this module; tests that change it use a copy."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    load_demo(path)
-    return path
+def demo(demo_project: Path) -> Path:
+    """The demo project, one copy for this module; tests that change it use a copy of it."""
+    return demo_project
 
 
 @pytest.fixture
 def demo_copy(demo: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "copy.db"
-    with sqlite3.connect(demo) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+    return copy_project(demo, tmp_path / "copy.db")
 
 
 def run(capsys, *argv, lang: str = "en") -> tuple[int, str, str]:

@@ -18,10 +18,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("patterns-demo") / "demo.db"
-    load_demo(path)
-    database = open_project(path)
+def demo(demo_project):
+    database = open_project(demo_project)
     yield database
     database.close()
 

@@ -19,7 +19,6 @@ import pytest
 from conftest import DEMO
 from workbench import accounts
 from workbench.cli import main
-from workbench.demo import load_demo
 from workbench.privacy import read_key
 from workbench.privacy.workshop import (
     assign_fragments,
@@ -75,10 +74,8 @@ def found_names(pattern: re.Pattern[str], texts: dict[str, str]) -> dict[str, li
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.db"
-    load_demo(path)
+def demo(demo_project):
+    path = demo_project
     assert main(["pseudonymise", "--project", str(path), "--accept", "all"]) == 0
     db = open_project(path)
     names = [e.original for e in read_key(db, actor="onderzoeker").accepted()]
