@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -108,9 +107,25 @@ def test_analysis_setting_is_saved(with_interview):
     assert get_setting(open_project(with_interview), "analysis_speakers") == "all"
 
 
-def test_a_new_project_is_created_with_the_default_codebook(db, project_path, tmp_path):
-    at = app(project_path)
-    target = tmp_path / "nieuw.db"  # in the projects folder: the current project's folder
+@pytest.fixture
+def folders(tmp_path, templates, monkeypatch):
+    """The current project in its own projects folder, and the test's own working folder.
+
+    Both inside the test's tmp_path: what the page makes or refuses can be checked without
+    looking at a folder other tests share, and a path wrongly read from the working folder
+    would land in this test's own (empty) folder, never in the repository.
+    """
+    projects, cwd = tmp_path / "projects", tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    current = templates.new(projects / "huidig.db", codebooks=None)
+    yield current
+    assert list(cwd.iterdir()) == []
+
+
+def test_a_new_project_is_created_with_the_default_codebook(folders):
+    at = app(folders)
+    target = folders.parent / "nieuw.db"  # in the projects folder: the current project's folder
     at.text_input(key="project_path_input").input("nieuw")
     at.button(key="open_project").click().run()
     assert not at.exception
@@ -167,16 +182,18 @@ def test_the_import_report_says_unlabelled_text_is_one_respondent_and_shows_fron
     assert "{% include kop.html %}" in stripped.code[0].value
 
 
-@pytest.mark.parametrize("typed", ["/nonexistent_dir/x.db", "../buiten.db", "sub/x.db"])
-def test_a_path_out_of_the_projects_folder_is_refused(db, project_path, tmp_path, typed):
-    at = app(project_path)
-    at.text_input(key="project_path_input").input(typed)
+@pytest.mark.parametrize("typed", ["{elsewhere}/x.db", "../buiten.db", "sub/x.db"])
+def test_a_path_out_of_the_projects_folder_is_refused(folders, tmp_path, typed):
+    elsewhere = tmp_path / "elders"  # an absolute path outside the projects folder
+    at = app(folders)
+    at.text_input(key="project_path_input").input(typed.format(elsewhere=elsewhere))
     at.button(key="open_project").click().run()
     assert not at.exception
     assert "kan geen projectnaam zijn" in at.error[0].value
-    assert at.session_state["project_path"] == str(project_path)
-    assert not Path("/nonexistent_dir").exists() and not (tmp_path.parent / "buiten.db").exists()
-    assert not (tmp_path / "sub").exists()
+    assert at.session_state["project_path"] == str(folders)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cwd", "projects"]
+    assert [p.name for p in folders.parent.iterdir() if p.suffix == ".db"] == ["huidig.db"]
+    assert not (folders.parent / "sub").exists()
 
 
 def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, project_path):
