@@ -4,10 +4,11 @@ The fast set (`make fast`, part of `make check`) leaves out tests marked slow; t
 in tests/slow_tests.txt count as marked (tests/conftest.py), so speed can be kept up without
 touching every test module. Regenerate after a run of the fast set with timings:
 
-    .venv/bin/python -m pytest -q -p no:cacheprovider -m "not slow and not browser" \\
+    .venv/bin/python -m pytest -q -p no:cacheprovider -n 0 -m "not slow and not browser" \\
         -o junit_duration_report=call --junitxml=/tmp/durations.xml
     .venv/bin/python .ci/slow_tests.py /tmp/durations.xml
 
+(``-n 0``: in one process, as THRESHOLD was measured; `make fast` runs one per core.)
 Tests already in the list keep their place (they are no longer in the run's timings).
 """
 
