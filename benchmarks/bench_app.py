@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     doc_ids = [r[0] for r in db.execute("SELECT id FROM documents")]
 
     def open_transcript() -> None:
-        view = document_view(db, rng.choice(doc_ids), viewer=USER)
+        view = document_view(db, rng.choice(doc_ids), actor=USER)
         transcript_html(view)
 
     median, worst = timed(open_transcript, args.runs)
@@ -122,12 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"accept a suggestion: median {median:.1f} ms, worst {worst:.1f} ms")
 
     for query in QUERIES:
-        search(db, nlp, query, user=USER)  # warm the page cache once
-        median, worst = timed(lambda: search(db, nlp, query, user=USER), 5)
-        total = search(db, nlp, query, user=USER).total
+        search(db, nlp, query, actor=USER)  # warm the page cache once
+        median, worst = timed(lambda: search(db, nlp, query, actor=USER), 5)
+        total = search(db, nlp, query, actor=USER).total
         print(f"search {query!r}: {total} hits, median {median:.0f} ms, worst {worst:.0f} ms")
     roles = ["respondent"]
-    median, worst = timed(lambda: search(db, nlp, "schamen", user=USER, speaker_roles=roles), 5)
+    median, worst = timed(lambda: search(db, nlp, "schamen", actor=USER, speaker_roles=roles), 5)
     print(f"search 'schamen', respondents only: median {median:.0f} ms, worst {worst:.0f} ms")
     return 0
 

@@ -104,9 +104,9 @@ def main() -> None:
         print(f"project: {len(cb.code_tree(db))} codes, {n} codings")
         timed("code_tree (counts per status)", lambda: cb.code_tree(db))
         timed("codebook_from_project", lambda: cb.codebook_from_project(db))
-        timed("export markdown", lambda: cb.export_bytes(db, user="onderzoeker", format="md"))
-        timed("export docx", lambda: cb.export_bytes(db, user="onderzoeker", format="docx"))
-        timed("export yaml", lambda: cb.export_bytes(db, user="onderzoeker", format="yaml"))
+        timed("export markdown", lambda: cb.export_bytes(db, actor="onderzoeker", format="md"))
+        timed("export docx", lambda: cb.export_bytes(db, actor="onderzoeker", format="docx"))
+        timed("export yaml", lambda: cb.export_bytes(db, actor="onderzoeker", format="yaml"))
         moved = db.execute(
             "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
             "WHERE k.slug = 'stigma'"

@@ -233,47 +233,47 @@ def main() -> int:
     sel = patterns.Selection()
     results = {
         "framework matrix": timed(
-            "framework matrix", args.repeat, lambda: patterns.framework_matrix(db, sel, user=USER)
+            "framework matrix", args.repeat, lambda: patterns.framework_matrix(db, sel, actor=USER)
         ),
         "co-occurrence (segment)": timed(
             "co-occurrence (segment)",
             args.repeat,
-            lambda: patterns.cooccurrence(db, sel, user=USER),
+            lambda: patterns.cooccurrence(db, sel, actor=USER),
         ),
         "co-occurrence (turn)": timed(
             "co-occurrence (turn)",
             args.repeat,
-            lambda: patterns.cooccurrence(db, sel, user=USER, scope="turn"),
+            lambda: patterns.cooccurrence(db, sel, actor=USER, scope="turn"),
         ),
         "co-occurrence (window 3)": timed(
             "co-occurrence (window 3)",
             args.repeat,
-            lambda: patterns.cooccurrence(db, sel, user=USER, scope="window", window=3),
+            lambda: patterns.cooccurrence(db, sel, actor=USER, scope="window", window=3),
         ),
         "cascade overview": timed(
-            "cascade overview", args.repeat, lambda: patterns.cascade_overview(db, sel, user=USER)
+            "cascade overview", args.repeat, lambda: patterns.cascade_overview(db, sel, actor=USER)
         ),
     }
-    timed("(fragments query alone)", args.repeat, lambda: patterns.fragments(db, sel, user=USER))
+    timed("(fragments query alone)", args.repeat, lambda: patterns.fragments(db, sel, actor=USER))
     timed(
         "(matrix, filter wijk=Noord)",
         args.repeat,
         lambda: patterns.framework_matrix(
-            db, patterns.Selection.build(filters=["wijk=Noord"]), user=USER
+            db, patterns.Selection.build(filters=["wijk=Noord"]), actor=USER
         ),
     )
     timed(
         "(quotes isolement AND schaamte)",
         args.repeat,
         lambda: patterns.quotes(
-            db, ["isolement"], sel, user=USER, all_of=["schaamte"], scope="turn"
+            db, ["isolement"], sel, actor=USER, all_of=["schaamte"], scope="turn"
         ),
     )
-    timed("(life-event planning, no target)", 1, lambda: life_events.plan(db, user=USER))
+    timed("(life-event planning, no target)", 1, lambda: life_events.plan(db, actor=USER))
     timed(
         "(cascades with proposals, no tgt)",
         1,
-        lambda: patterns.cascade_overview(db, sel, user=USER, proposals=True),
+        lambda: patterns.cascade_overview(db, sel, actor=USER, proposals=True),
     )
     db.close()
     print(

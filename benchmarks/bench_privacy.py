@@ -144,7 +144,7 @@ def main() -> None:
     )
     start = time.perf_counter()
     for _ in range(20):
-        undo_last(db, user="onderzoeker")
+        undo_last(db, actor="onderzoeker")
     print(
         f"undo_last with {len(segs)} codings in the log: {1000 * (time.perf_counter() - start) / 20:.1f} ms each"
     )

@@ -140,7 +140,7 @@ def test_supervisor_reads_but_may_not_change_others_codings(team):
     with pytest.raises(PermissionDenied):
         apply_pseudonyms(team, actor="vera")
     assert codings.add_coding(team, coder="vera", code="schaamte", segment_id=seg)
-    assert framework_matrix(team, user="vera").loc[:, "verlies"].sum() == 1
+    assert framework_matrix(team, actor="vera").loc[:, "verlies"].sum() == 1
 
 
 def test_pages_follow_the_permission_table(team):
@@ -184,7 +184,7 @@ def attempt_action(db, actor, what, tmp_path):
     calls = {
         "code": lambda: codings.add_coding(db, coder=actor, code="verlies", segment_id=seg),
         "decide": lambda: codings.decide(db, 1, "accepted", actor=actor),
-        "memo": lambda: add_memo(db, author=actor, target_type="document", target_id=1, text="x"),
+        "memo": lambda: add_memo(db, actor=actor, target_type="document", target_id=1, text="x"),
         "import": lambda: import_files(db, [("a.txt", b"R: hallo")], actor=actor),
         "export": lambda: export_project(db, tmp_path / "e.csv", format="csv", actor=actor),
         "codebook": lambda: edit_code(db, "verlies", rationale="r", actor=actor, brief="b"),
@@ -193,9 +193,11 @@ def attempt_action(db, actor, what, tmp_path):
         "history": lambda: document_history(db, 1, actor=actor),
         "users": lambda: accounts.add_user(db, "nieuw", role="supervisor", actor=actor),
         "backup": lambda: backup(db, tmp_path / "b.db", actor=actor),
-        "assign": lambda: assign_fragments(db, user="sanne", segment_ids=[seg], actor=actor),
-        "patterns": lambda: framework_matrix(db, user=actor),
-        "quotes": lambda: quotes(db, ["schaamte"], user=actor),
+        "assign": lambda: assign_fragments(
+            db, co_researcher="sanne", segment_ids=[seg], actor=actor
+        ),
+        "patterns": lambda: framework_matrix(db, actor=actor),
+        "quotes": lambda: quotes(db, ["schaamte"], actor=actor),
     }
     calls[what]()
 

@@ -53,7 +53,7 @@ def test_merge_moves_codings_and_deactivates_source(project):
         actor=ACTOR,
     )
     assert result["moved"] == 1
-    assert [c["code"] for c in list_codings(project, user="onderzoeker")] == ["verlies-dierbare"]
+    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["verlies-dierbare"]
     assert "verlies-woning" not in [n["slug"] for n in cb.code_tree(project)]
     assert cb.change_log(project)[0]["action"] == "merge"
     assert events(project, "codebook.merge")[0]["after"]["rationale"] == "Woning kwam niet los voor"
@@ -67,7 +67,7 @@ def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project):
         project, "verlies-woning", "verlies-dierbare", rationale="dubbel", actor=ACTOR
     )
     assert result == {"moved": 0, "duplicates": 1, "children": 0}
-    assert len(list_codings(project, user="onderzoeker")) == 1
+    assert len(list_codings(project, actor="onderzoeker")) == 1
     assert (
         events(project, "codebook.merge")[0]["before"]["duplicate_codings"][0]["segment_id"] == seg
     )
@@ -136,12 +136,12 @@ def test_split_keeps_codings_on_original_and_lists_them(project):
         actor=ACTOR,
     )
     assert result == {"codes": ["kracht-uit-de-hond", "zingeving-kat"], "codings": [coding]}
-    assert [c["code"] for c in list_codings(project, user="onderzoeker")] == ["zingeving-dieren"]
+    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["zingeving-dieren"]
     tree = {n["slug"]: n for n in cb.code_tree(project)}
     assert tree["zingeving-kat"]["parent"] == "zingeving"
     assert tree["zingeving-kat"]["color"] == tree["zingeving-dieren"]["color"]
     assert cb.recode_codings(project, result["codings"], "kracht-uit-de-hond", actor=ACTOR) == 1
-    assert [c["code"] for c in list_codings(project, user="onderzoeker")] == ["kracht-uit-de-hond"]
+    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["kracht-uit-de-hond"]
     assert events(project, "coding.recode")[0]["before"]["id"] == coding
 
 

@@ -39,7 +39,7 @@ def test_project_yaml_export_round_trips_after_edits(db, tmp_path):
     out = cb.export_codebook(
         db,
         tmp_path / "uit.yaml",
-        user="onderzoeker",
+        actor="onderzoeker",
         format="yaml",
         name="De binnenkant van sociaal isolement",
     )
@@ -51,13 +51,13 @@ def test_project_yaml_export_round_trips_after_edits(db, tmp_path):
 
 
 def test_combined_export_loads_as_one_codebook(db, tmp_path):
-    out = cb.export_codebook(db, tmp_path / "samen.yaml", user="onderzoeker", format="yaml")
+    out = cb.export_codebook(db, tmp_path / "samen.yaml", actor="onderzoeker", format="yaml")
     assert len(cb.load_codebook(out).codes) == len(cb.code_tree(db))
 
 
 def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
     text = cb.export_codebook(
-        db, tmp_path / "codeboek.md", user="onderzoeker", format="md"
+        db, tmp_path / "codeboek.md", actor="onderzoeker", format="md"
     ).read_text("utf-8")
     schaamte = codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
     for part in (
@@ -73,7 +73,7 @@ def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
 
 
 def test_docx_opens_again_with_headings_per_code(db, tmp_path):
-    path = cb.export_codebook(db, tmp_path / "codeboek.docx", user="onderzoeker", format="docx")
+    path = cb.export_codebook(db, tmp_path / "codeboek.docx", actor="onderzoeker", format="docx")
     document = docx.Document(str(path))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert len(headings) == len(cb.code_tree(db))
@@ -84,20 +84,20 @@ def test_docx_opens_again_with_headings_per_code(db, tmp_path):
 
 def test_english_labels_on_request(db, tmp_path):
     text = cb.export_codebook(
-        db, tmp_path / "c.md", user="onderzoeker", format="md", lang="en"
+        db, tmp_path / "c.md", actor="onderzoeker", format="md", lang="en"
     ).read_text("utf-8")
     assert "**Do not use when.**" in text
 
 
 def test_unknown_format_is_a_user_error(db, tmp_path):
     with pytest.raises(InputError):
-        cb.export_codebook(db, tmp_path / "x.pdf", user="onderzoeker", format="pdf")
+        cb.export_codebook(db, tmp_path / "x.pdf", actor="onderzoeker", format="pdf")
 
 
 def test_export_bytes_is_a_real_word_file(db):
     import io
 
-    document = docx.Document(io.BytesIO(cb.export_bytes(db, user="onderzoeker", format="docx")))
+    document = docx.Document(io.BytesIO(cb.export_bytes(db, actor="onderzoeker", format="docx")))
     assert document.paragraphs[0].text == "De binnenkant van sociaal isolement + Sociale kwaliteit"
 
 

@@ -23,7 +23,7 @@ def _segment(db, text):
 def test_coding_a_segment_stores_its_span_and_snippet(project):
     seg = _segment(project, "Ik ben mijn baan kwijt.")
     coding = add_coding(project, coder="onderzoeker", code="verlies-werk", segment_id=seg)
-    [row] = list_codings(project, user="onderzoeker")
+    [row] = list_codings(project, actor="onderzoeker")
     assert (row["id"], row["text"], row["status"], row["origin"]) == (
         coding,
         "Ik ben mijn baan kwijt.",
@@ -42,7 +42,7 @@ def test_a_free_span_must_lie_inside_the_document(project):
             start_char=5,
             end_char=10_000,
         )
-    assert list_codings(project, user="onderzoeker", statuses=None) == []
+    assert list_codings(project, actor="onderzoeker", statuses=None) == []
 
 
 def test_applying_a_suggested_code_accepts_the_suggestion(project):
@@ -57,7 +57,7 @@ def test_applying_a_suggested_code_accepts_the_suggestion(project):
     )
     again = add_coding(project, coder="onderzoeker", code="bestaansonzekerheid", segment_id=seg)
     assert again == proposal
-    assert [c["status"] for c in list_codings(project, user="onderzoeker", statuses=None)] == [
+    assert [c["status"] for c in list_codings(project, actor="onderzoeker", statuses=None)] == [
         "accepted"
     ]
 
@@ -85,7 +85,7 @@ def test_supervisor_cannot_change_a_researchers_coding(project):
         remove_coding(project, coding, actor="sanne")
     with pytest.raises(PermissionDenied):
         add_coding(project, coder="onderzoeker", code="isolement", segment_id=seg, actor="sanne")
-    assert len(list_codings(project, user="onderzoeker")) == 1
+    assert len(list_codings(project, actor="onderzoeker")) == 1
 
 
 def test_marking_when_in_the_life_story_is_logged_and_undoable(project):
@@ -95,10 +95,10 @@ def test_marking_when_in_the_life_story_is_logged_and_undoable(project):
     coding = add_coding(project, coder="onderzoeker", code="verlies-werk", segment_id=seg)
     set_life_time(project, coding, year=2015, age=52, actor="onderzoeker")
     assert (
-        list_codings(project, user="onderzoeker")[0]["life_year"],
-        list_codings(project, user="onderzoeker")[0]["life_age"],
+        list_codings(project, actor="onderzoeker")[0]["life_year"],
+        list_codings(project, actor="onderzoeker")[0]["life_age"],
     ) == (2015, 52)
     with pytest.raises(InputError):
         set_life_time(project, coding, year=15, age=None, actor="onderzoeker")
-    undo_last(project, user="onderzoeker")
-    assert list_codings(project, user="onderzoeker")[0]["life_year"] is None
+    undo_last(project, actor="onderzoeker")
+    assert list_codings(project, actor="onderzoeker")[0]["life_year"] is None

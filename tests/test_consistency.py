@@ -303,7 +303,7 @@ def test_blind_coder_sees_only_own_codings_on_sample_units(db, project):
     code(db, "anna", "isolement", project[d1][1], origin="machine")
     cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
     seen = lambda viewer, doc: sorted(
-        (c["coder"], c["code"]) for c in cons.visible_codings(db, viewer=viewer, document_id=doc)
+        (c["coder"], c["code"]) for c in cons.visible_codings(db, actor=viewer, document_id=doc)
     )
     assert len(seen("anna", d1)) == 3  # blind mode still off
     cons.set_blind_coding(db, True, actor="sanne")
@@ -319,9 +319,9 @@ def test_closing_a_sample_ends_blindness(db, project):
         db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne"
     )
     cons.set_blind_coding(db, True, actor="sanne")
-    assert cons.visible_codings(db, viewer="anna", document_id=d1) == []
+    assert cons.visible_codings(db, actor="anna", document_id=d1) == []
     cons.close_sample(db, sample, actor="sanne")
-    assert len(cons.visible_codings(db, viewer="anna", document_id=d1)) == 1
+    assert len(cons.visible_codings(db, actor="anna", document_id=d1)) == 1
 
 
 def test_drift_per_sample(db, project):

@@ -16,12 +16,12 @@ def project(tmp_path, nlp, new_project):
 
 
 def test_view_has_turns_segments_and_codings(project):
-    doc = list_documents(project, user="onderzoeker")[0]
+    doc = list_documents(project, actor="onderzoeker")[0]
     seg = project.execute("SELECT id FROM segments ORDER BY position LIMIT 1 OFFSET 2").fetchone()[
         0
     ]
     add_coding(project, coder="onderzoeker", code="verlies-woning", segment_id=seg)
-    view = document_view(project, doc["id"], viewer="onderzoeker")
+    view = document_view(project, doc["id"], actor="onderzoeker")
     assert [t.speaker for t in view.turns] == ["I", "R"]
     coded = [s for t in view.turns for s in t.segments if s.codings]
     assert [s.text for s in coded] == ["Sinds de verhuizing is het rustig."]
@@ -32,9 +32,9 @@ def test_other_coders_codings_can_be_left_out(project):
     project["users"].insert({"name": "bram", "role": "onderzoeker", "created_at": "x"})
     seg = project.execute("SELECT id FROM segments LIMIT 1").fetchone()[0]
     add_coding(project, coder="bram", code="isolement", segment_id=seg)
-    doc_id = list_documents(project, user="onderzoeker")[0]["id"]
-    mine = document_view(project, doc_id, viewer="onderzoeker", coders=["onderzoeker"])
-    everyone = document_view(project, doc_id, viewer="onderzoeker")
+    doc_id = list_documents(project, actor="onderzoeker")[0]["id"]
+    mine = document_view(project, doc_id, actor="onderzoeker", coders=["onderzoeker"])
+    everyone = document_view(project, doc_id, actor="onderzoeker")
     count = lambda v: sum(len(s.codings) for t in v.turns for s in t.segments)  # noqa: E731
     assert (count(mine), count(everyone)) == (0, 1)
 

@@ -174,12 +174,12 @@ def _memo(change: str) -> Recipe:
         target = codings.code_id(db, "herstel")
         if change == "add":
             return lambda: memos.add_memo(
-                db, author=ME, target_type="code", target_id=target, text="x"
+                db, actor=ME, target_type="code", target_id=target, text="x"
             )
-        memo = memos.add_memo(db, author=ME, target_type="code", target_id=target, text="x")
+        memo = memos.add_memo(db, actor=ME, target_type="code", target_id=target, text="x")
         if change == "edit":
-            return lambda: memos.update_memo(db, memo, author=ME, text="y")
-        return lambda: memos.delete_memo(db, memo, author=ME)
+            return lambda: memos.update_memo(db, memo, actor=ME, text="y")
+        return lambda: memos.delete_memo(db, memo, actor=ME)
 
     return recipe
 
@@ -323,7 +323,7 @@ def test_every_undoable_kind_is_undone_on_a_real_project(project, kind):
     before = snapshot(project)
     change()
     assert snapshot(project) != before
-    undone = undo_last(project, user=ME)
+    undone = undo_last(project, actor=ME)
     assert kind in {events.kind_of(s["action"], s["entity"]) for s in undone["steps"]}
     assert snapshot(project) == before
 
@@ -345,8 +345,8 @@ def test_an_older_projects_log_still_shows_and_undoes(project):
                 "VALUES ('2099-01-01T00:00:00', ?, ?, 'codings', ?, ?, ?)",
                 [ME, action, str(added), before, after],
             )
-    assert [a["action"] for a in undoable_actions(project, user=ME)][:1] == ["coding.add"]
+    assert [a["action"] for a in undoable_actions(project, actor=ME)][:1] == ["coding.add"]
     shown = [e["action"] for e in code_history(project, herstel, actor=ME)]
     assert shown[:2] == ["coding.retired_name", "coding.add"]
-    undo_last(project, user=ME)
+    undo_last(project, actor=ME)
     assert project.execute("SELECT count(*) FROM codings WHERE id = ?", [added]).fetchone()[0] == 0

@@ -54,7 +54,7 @@ def _qde(path):
 
 def test_export_is_pseudonymised_by_default_and_codings_still_fit(rich, tmp_path):
     pseudonymise_rene(rich, tmp_path / "rich.db")
-    add_memo(rich, author="anna", target_type="project", target_id=None, text="Vraag René later.")
+    add_memo(rich, actor="anna", target_type="project", target_id=None, text="Vraag René later.")
     out = tmp_path / "p.qdpx"
     export_qdpx(rich, out, actor=ME)
     root, texts = _qde(out)
@@ -239,7 +239,7 @@ def test_control_characters_in_memos_and_codes_do_not_break_the_xml(rich, tmp_pa
     from workbench.exchange import export_qdc
     from workbench.exchange.ids import schema_errors
 
-    add_memo(rich, author="anna", target_type="project", target_id=None, text="a\x0bb\x01c")
+    add_memo(rich, actor="anna", target_type="project", target_id=None, text="a\x0bb\x01c")
     rich.execute("UPDATE codes SET definition = 'x\x0cy' WHERE slug = 'schaamte'")
     export_qdpx(rich, tmp_path / "c.qdpx", actor=ME)
     export_qdc(rich, tmp_path / "c.qdc")

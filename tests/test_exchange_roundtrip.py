@@ -155,7 +155,7 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
     ):
         add_memo(
             db,
-            author="anna",
+            actor="anna",
             target_type=target_type,
             target_id=target_id,
             text=text,

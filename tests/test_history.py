@@ -21,7 +21,7 @@ def count(db, table="codings"):
 
 def test_undo_removes_the_coding_just_added_and_logs_an_undo(db, doc):
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
-    undone = undo_last(db, user="onderzoeker")
+    undone = undo_last(db, actor="onderzoeker")
     assert undone["action"] == "coding.add" and count(db) == 0
     assert db.execute("SELECT count(*) FROM events WHERE action = 'undo'").fetchone()[0] == 1
 
@@ -31,7 +31,7 @@ def test_undo_puts_back_a_removed_coding_with_its_id(db, doc):
         db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
     )
     codings.remove_coding(db, cid, actor="onderzoeker")
-    undo_last(db, user="onderzoeker")
+    undo_last(db, actor="onderzoeker")
     assert row(db, "codings", cid)["coder"] == "onderzoeker"
 
 
@@ -39,15 +39,15 @@ def test_repeated_undo_walks_back_through_the_users_actions(db, doc):
     segs = segment_ids(db, doc)
     first = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segs[1])
     second = codings.add_coding(db, coder="onderzoeker", code="schaamte", segment_id=segs[3])
-    assert [e["entity_id"] for e in undoable_actions(db, user="onderzoeker")] == [
+    assert [e["entity_id"] for e in undoable_actions(db, actor="onderzoeker")] == [
         str(second),
         str(first),
     ]
-    undo_last(db, user="onderzoeker")
-    undo_last(db, user="onderzoeker")
+    undo_last(db, actor="onderzoeker")
+    undo_last(db, actor="onderzoeker")
     assert count(db) == 0
     with pytest.raises(NotFound):
-        undo_last(db, user="onderzoeker")
+        undo_last(db, actor="onderzoeker")
 
 
 def test_undo_only_touches_the_users_own_actions(db, doc):
@@ -55,8 +55,8 @@ def test_undo_only_touches_the_users_own_actions(db, doc):
     seg = segment_ids(db, doc)[1]
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=seg)
     codings.add_coding(db, coder="anna", code="schaamte", segment_id=seg)
-    undo_last(db, user="onderzoeker")
-    assert [c["coder"] for c in codings.list_codings(db, user="onderzoeker")] == ["anna"]
+    undo_last(db, actor="onderzoeker")
+    assert [c["coder"] for c in codings.list_codings(db, actor="onderzoeker")] == ["anna"]
 
 
 def test_undo_restores_a_suggestion_decision(db, doc):
@@ -70,14 +70,14 @@ def test_undo_restores_a_suggestion_decision(db, doc):
         actor="onderzoeker",
     )
     codings.decide(db, cid, "accepted", actor="onderzoeker")
-    undo_last(db, user="onderzoeker")
+    undo_last(db, actor="onderzoeker")
     assert row(db, "codings", cid)["status"] == "suggested"
 
 
 def test_undo_restores_a_memo_text(db, doc):
-    memo = add_memo(db, author="onderzoeker", target_type="document", target_id=doc, text="eerste")
-    update_memo(db, memo, author="onderzoeker", text="tweede")
-    undo_last(db, user="onderzoeker")
+    memo = add_memo(db, actor="onderzoeker", target_type="document", target_id=doc, text="eerste")
+    update_memo(db, memo, actor="onderzoeker", text="tweede")
+    undo_last(db, actor="onderzoeker")
     assert row(db, "memos", memo)["text"] == "eerste"
 
 
@@ -91,7 +91,7 @@ def test_undo_restores_a_code_edit_made_in_the_codebook(db, doc):
         definition="Iets of iemand kwijtraken.",
         examples=["Ik ben mijn huis kwijt."],
     )
-    undo_last(db, user="onderzoeker")
+    undo_last(db, actor="onderzoeker")
     after = row(db, "codes", 1)
     assert (after["definition"], after["examples"]) == (before["definition"], before["examples"])
     assert (
@@ -105,7 +105,7 @@ def test_actions_that_cannot_be_undone_are_passed_over(db, doc):
         db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
     )
     add_code(db, name="Nieuwe code", rationale="inductief", actor="onderzoeker")
-    assert undo_last(db, user="onderzoeker")["entity_id"] == str(cid)
+    assert undo_last(db, actor="onderzoeker")["entity_id"] == str(cid)
 
 
 def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
@@ -121,7 +121,7 @@ def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
     codings.add_coding(db, coder="anna", code="schaamte", segment_id=segment_ids(db, doc)[2])
     codings.decide(db, cid, "rejected", actor="anna")
     with pytest.raises(InputError):
-        undo_last(db, user="onderzoeker")
+        undo_last(db, actor="onderzoeker")
     assert row(db, "codings", cid)["status"] == "rejected"
 
 
@@ -129,8 +129,8 @@ def test_history_of_a_document_and_of_a_code(db, doc):
     cid = codings.add_coding(
         db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
     )
-    add_memo(db, author="onderzoeker", target_type="document", target_id=doc, text="notitie")
-    undo_last(db, user="onderzoeker")
+    add_memo(db, actor="onderzoeker", target_type="document", target_id=doc, text="notitie")
+    undo_last(db, actor="onderzoeker")
     actions = [e["action"] for e in document_history(db, doc, actor="onderzoeker")]
     assert actions == ["undo", "memo.add", "coding.add"]
     events = code_history(db, codings.code_id(db, "verlies"), actor="onderzoeker")

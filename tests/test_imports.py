@@ -53,8 +53,8 @@ def test_each_kind_of_file_goes_to_its_importer(db, nlp, own_qdpx, tmp_path):
     assert docx.ok and docx.format == "docx"
     table = import_file(db, CSV, actor=ME)
     assert table.format == "csv" and table.details["added"] == 10
-    assert len(list_respondents(db, user=ME)) == 10
-    assert "wijk" in {a["name"] for a in list_attributes(db, user=ME)}
+    assert len(list_respondents(db, actor=ME)) == 10
+    assert "wijk" in {a["name"] for a in list_attributes(db, actor=ME)}
 
     other = open_project(tmp_path / "ander.db")
     project = import_file(other, own_qdpx, actor=ME, nlp=nlp)
@@ -132,7 +132,7 @@ def test_the_project_page_imports_the_respondents_table_and_says_so(db, project_
     at.button(key="respondents_import").click().run()
     assert not at.exception and not at.error
     assert any("respondents.csv" in s.value for s in at.success)
-    assert len(list_respondents(open_project(project_path), user=ME)) == 10
+    assert len(list_respondents(open_project(project_path), actor=ME)) == 10
 
 
 # --- attempt: success is said explicitly --------------------------------------------------
@@ -169,7 +169,7 @@ def test_a_failing_page_action_shows_the_dutch_error_and_changes_nothing(db, pro
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Geef het kenmerk een naam."]
-    assert list_attributes(open_project(project_path), user=ME) == []
+    assert list_attributes(open_project(project_path), actor=ME) == []
 
 
 def test_a_page_action_returning_none_counts_as_done(db, project_path):

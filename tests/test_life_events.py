@@ -78,11 +78,11 @@ def test_rights_are_checked_in_the_package(project):
             project, [coding(project, "R01", 1, "verlies-dierbare")], actor="buurvrouw"
         )
     with pytest.raises(PermissionDenied):
-        life_events.events_frame(project, user="buurvrouw")
+        life_events.events_frame(project, actor="buurvrouw")
     with pytest.raises(PermissionDenied):
         life_events.propose(project, actor="buurvrouw")
     with pytest.raises(PermissionDenied):
-        life_events.codings_at(project, 1, 0, 10, user="buurvrouw")
+        life_events.codings_at(project, 1, 0, 10, actor="buurvrouw")
 
 
 def test_linking_confirms_both_ends_and_turns_the_opposite_link_down(project):
@@ -175,7 +175,7 @@ def test_proposals_join_a_re_mention_to_its_event(project):
 
 def test_the_verliescascade_code_proposes_links_in_life_order_with_its_evidence(project):
     life_events.propose(project, actor=ME)
-    links = life_events.links_frame(project, user=ME, respondent="R02")
+    links = life_events.links_frame(project, actor=ME, respondent="R02")
     loss = links[links["effect_role"] == "loss"].set_index(["cause_kind", "effect_kind"])
     # werk (1990) was told before dierbare (1985): the link still runs 1985 -> 1990
     assert ("verlies-dierbare", "verlies-werk") in loss.index
@@ -187,7 +187,7 @@ def test_the_verliescascade_code_proposes_links_in_life_order_with_its_evidence(
 
 def test_no_link_is_proposed_for_losses_far_apart_without_other_evidence(project):
     life_events.propose(project, actor=ME)
-    r01 = life_events.links_frame(project, user=ME, respondent="R01")
+    r01 = life_events.links_frame(project, actor=ME, respondent="R01")
     assert r01[r01["effect_role"] == "loss"].empty  # no times, no connective, no cascade code
 
 

@@ -33,7 +33,7 @@ def undo_restores(db, change, action: str) -> None:
     before = snapshot(db)
     change()
     assert snapshot(db) != before
-    undone = undo_last(db, user=ME)
+    undone = undo_last(db, actor=ME)
     assert snapshot(db) == before
     assert undone["action"] == action
     assert words(action) != "app.action." + action.replace(".", "_")  # it has words
@@ -47,7 +47,7 @@ def test_undo_takes_back_a_new_event_with_its_mentions(project):
         "life_event.add",
     )
     with pytest.raises(NotFound):  # one undo was the whole action
-        undo_last(project, user=ME)
+        undo_last(project, actor=ME)
 
 
 def test_undo_takes_back_a_re_mention_and_moves_it_back(project):
@@ -77,7 +77,7 @@ def test_undo_takes_back_a_link_with_the_events_it_confirmed_and_the_link_it_tur
     )
     # the proposals themselves are not undone one by one: they are rejected instead
     with pytest.raises(NotFound):
-        undo_last(project, user=ME)
+        undo_last(project, actor=ME)
 
 
 def test_undo_takes_back_a_link_between_two_events(project):
@@ -148,15 +148,15 @@ def test_repeated_undo_walks_back_action_by_action(project):
     after_first = snapshot(project)
     shame = event(project, "R01", 2, "schaamte")
     life_events.link(project, home, shame, actor=ME)
-    assert [a["action"] for a in undoable_actions(project, user=ME)][:3] == [
+    assert [a["action"] for a in undoable_actions(project, actor=ME)][:3] == [
         "life_event.link_add",
         "life_event.add",
         "life_event.add",
     ]
-    undo_last(project, user=ME)
-    undo_last(project, user=ME)
+    undo_last(project, actor=ME)
+    undo_last(project, actor=ME)
     assert snapshot(project) == after_first
-    undo_last(project, user=ME)
+    undo_last(project, actor=ME)
     assert snapshot(project) == start
 
 
@@ -167,7 +167,7 @@ def test_undo_refuses_to_take_away_an_event_that_later_work_points_at(project):
     life_events.link(project, home, shame, actor="bram2")  # someone else builds on it
     before = snapshot(project)
     with pytest.raises(InputError) as err:
-        undo_last(project, user=ME)  # ME's last action: making the shame event
+        undo_last(project, actor=ME)  # ME's last action: making the shame event
     assert err.value.message("nl") and err.value.message("en")
     assert snapshot(project) == before  # nothing half undone
 

@@ -12,32 +12,32 @@ def _supervisor(db, name="sanne"):
 def test_memo_is_stored_listed_and_logged(db):
     memo = add_memo(
         db,
-        author="onderzoeker",
+        actor="onderzoeker",
         target_type="project",
         target_id=None,
         text="  Let op de rol van de huisarts.  ",
     )
     assert (
-        list_memos(db, user="onderzoeker", target_type="project")[0]["text"]
+        list_memos(db, actor="onderzoeker", target_type="project")[0]["text"]
         == "Let op de rol van de huisarts."
     )
     actions = [r[0] for r in db.execute("SELECT action FROM events WHERE entity = 'memos'")]
     assert actions == ["memo.add"]
-    update_memo(db, memo, author="onderzoeker", text="Huisarts als brugfiguur?")
-    assert list_memos(db, user="onderzoeker")[0]["text"] == "Huisarts als brugfiguur?"
+    update_memo(db, memo, actor="onderzoeker", text="Huisarts als brugfiguur?")
+    assert list_memos(db, actor="onderzoeker")[0]["text"] == "Huisarts als brugfiguur?"
 
 
 def test_empty_memo_is_refused(db):
     with pytest.raises(InputError):
-        add_memo(db, author="onderzoeker", target_type="project", target_id=None, text="   ")
-    assert list_memos(db, user="onderzoeker") == []
+        add_memo(db, actor="onderzoeker", target_type="project", target_id=None, text="   ")
+    assert list_memos(db, actor="onderzoeker") == []
 
 
 def test_supervisor_cannot_change_someone_elses_memo(db):
-    memo = add_memo(db, author="onderzoeker", target_type="project", target_id=None, text="x")
+    memo = add_memo(db, actor="onderzoeker", target_type="project", target_id=None, text="x")
     supervisor = _supervisor(db)
     with pytest.raises(PermissionDenied):
-        update_memo(db, memo, author=supervisor, text="y")
+        update_memo(db, memo, actor=supervisor, text="y")
     with pytest.raises(PermissionDenied):
-        delete_memo(db, memo, author=supervisor)
-    assert list_memos(db, user="onderzoeker")[0]["text"] == "x"
+        delete_memo(db, memo, actor=supervisor)
+    assert list_memos(db, actor="onderzoeker")[0]["text"] == "x"

@@ -44,7 +44,7 @@ def test_applying_a_code_to_the_selected_sentence(project):
     at.selectbox(key="coding_code").set_value("verlies-dierbare").run()
     at.button(key="coding_apply").click().run()
     assert not at.exception
-    codings = list_codings(db, user="onderzoeker")
+    codings = list_codings(db, actor="onderzoeker")
     assert [(c["code"], c["segment_id"], c["origin"]) for c in codings] == [
         ("verlies-dierbare", target["segment_id"], "human")
     ]
@@ -64,7 +64,7 @@ def test_accepting_a_suggestion_on_the_page(project):
     at = _page(path, target)
     assert any("alleen" in c.value for c in at.caption)
     at.button(key=f"accept-{coding}").click().run()
-    assert list_codings(db, user="onderzoeker", statuses=["accepted"])[0]["id"] == coding
+    assert list_codings(db, actor="onderzoeker", statuses=["accepted"])[0]["id"] == coding
 
 
 def test_undo_takes_back_the_last_coding(project):
@@ -72,7 +72,7 @@ def test_undo_takes_back_the_last_coding(project):
     add_coding(db, coder="onderzoeker", code="isolement", segment_id=target["segment_id"])
     at = _page(path, target)
     at.button(key="coding_undo").click().run()
-    assert list_codings(db, user="onderzoeker") == []
+    assert list_codings(db, actor="onderzoeker") == []
 
 
 def test_page_speaks_english_when_asked(project):
@@ -89,7 +89,7 @@ def test_marking_the_year_of_a_loss(project):
     at.number_input(key=f"year-{coding}").set_value(2019)
     at.button(key=f"when-{coding}").click().run()
     assert not at.exception
-    assert list_codings(db, user="onderzoeker")[0]["life_year"] == 2019
+    assert list_codings(db, actor="onderzoeker")[0]["life_year"] == 2019
 
 
 def test_memo_on_the_chosen_code(project):
@@ -102,7 +102,7 @@ def test_memo_on_the_chosen_code(project):
     at.text_area(key="coding_memo").input("Ook rouw om een huisdier?").run()
     at.button(key="coding_memo_save").click().run()
     assert not at.exception
-    [memo] = list_memos(db, user="onderzoeker", target_type="code")
+    [memo] = list_memos(db, actor="onderzoeker", target_type="code")
     assert memo["text"] == "Ook rouw om een huisdier?"
 
 

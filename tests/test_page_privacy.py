@@ -64,7 +64,7 @@ def test_undo_from_the_history_tab(project, project_path):
     at = page(project_path)
     at.button(key="privacy_undo").click().run()
     assert "Ongedaan gemaakt: coding.add" in at.success[0].value
-    assert codings.list_codings(project, user="onderzoeker") == []
+    assert codings.list_codings(project, actor="onderzoeker") == []
 
 
 def test_backup_offers_a_download(project, project_path):

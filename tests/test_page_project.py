@@ -70,7 +70,7 @@ def test_respondents_are_imported_from_csv(db, project_path):
     assert not at.exception
     assert "2 respondenten toegevoegd" in at.success[0].value
     assert [
-        r["code"] for r in list_respondents(open_project(project_path), user="onderzoeker")
+        r["code"] for r in list_respondents(open_project(project_path), actor="onderzoeker")
     ] == ["R01", "R02"]
 
 
@@ -87,9 +87,9 @@ def test_new_attribute_is_added_from_the_form(db, project_path):
     at.selectbox(key="attribute_type").select("tekst")
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception
-    assert [a["name"] for a in list_attributes(open_project(project_path), user="onderzoeker")] == [
-        "wijk"
-    ]
+    assert [
+        a["name"] for a in list_attributes(open_project(project_path), actor="onderzoeker")
+    ] == ["wijk"]
 
 
 def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):

@@ -21,7 +21,11 @@ def prepared(db):
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
     assign_fragments(
-        db, user="sanne", segment_ids=[segs[1], segs[3]], group="buurtgroep", actor="onderzoeker"
+        db,
+        co_researcher="sanne",
+        segment_ids=[segs[1], segs[3]],
+        group="buurtgroep",
+        actor="onderzoeker",
     )
     return segs
 
@@ -52,7 +56,7 @@ def test_co_researcher_sees_the_fragment_pseudonymised_and_nothing_else(db, prep
 def test_choosing_a_card_records_it_for_the_group(db, prepared, project_path):
     at = page(project_path)
     at.button(key="workshop_pick_schaamte").click().run()
-    stored = codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"])
+    stored = codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("schaamte", prepared[1])]
     assert "Jullie kozen: Schaamte" in shown_text(at)
 
@@ -98,13 +102,13 @@ def test_none_of_these_and_dont_know_are_recorded_without_a_code(db, prepared, p
     at = page(project_path)
     at.button(key="workshop_pick_schaamte").click().run()
     at.button(key="workshop_pick_geen-van-deze").click().run()
-    assert codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"]) == []
-    assert current_card(db, prepared[1], user="sanne") == "geen-van-deze"
+    assert codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"]) == []
+    assert current_card(db, prepared[1], actor="sanne") == "geen-van-deze"
     assert "Jullie kozen: Geen van deze" in shown_text(at)
     at.button(key="workshop_pick_weet-ik-niet").click().run()
-    assert current_card(db, prepared[1], user="sanne") == "weet-ik-niet"
+    assert current_card(db, prepared[1], actor="sanne") == "weet-ik-niet"
     at.button(key="workshop_pick_weet-ik-niet").click().run()  # a second click takes it back
-    assert current_card(db, prepared[1], user="sanne") is None
+    assert current_card(db, prepared[1], actor="sanne") is None
 
 
 def test_the_last_piece_ends_with_thanks_and_a_logout(db, prepared, project_path):
@@ -133,7 +137,7 @@ def with_card_set(tmp_path, new_project):
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
     assign_fragments(
-        db, user="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
+        db, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
     )
     return path, db, segs
 
@@ -172,8 +176,8 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     choose_cards(
         db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
     )
-    record_card(db, segs[1], "alleen", user="sanne")
-    record_card(db, segs[2], "geen-van-deze", user="sanne")
+    record_card(db, segs[1], "alleen", actor="sanne")
+    record_card(db, segs[2], "geen-van-deze", actor="sanne")
     codings.add_coding(db, coder="onderzoeker", code="isolement", segment_id=segs[1])
     codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
     at = run_page("workshop", path)

@@ -38,8 +38,8 @@ def test_code_all_hits_only_suggests(project):
     at.selectbox[0].set_value("schaamte")
     at.button[0].click().run()
     assert not at.exception
-    assert list_codings(db, user="onderzoeker", statuses=["accepted"]) == []
-    assert len(list_codings(db, user="onderzoeker", statuses=["suggested"])) == 2
+    assert list_codings(db, actor="onderzoeker", statuses=["accepted"]) == []
+    assert len(list_codings(db, actor="onderzoeker", statuses=["suggested"])) == 2
 
 
 def test_a_bad_query_gets_a_plain_message(project):

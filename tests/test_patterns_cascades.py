@@ -58,7 +58,7 @@ def r02_story(db) -> dict[str, int]:
 
 def test_events_run_in_life_order_and_an_untimed_loss_keeps_its_place_in_the_telling(project):
     r02_story(project)
-    events = loss_events(project, user=ME, proposals=False).set_index("code")
+    events = loss_events(project, actor=ME, proposals=False).set_index("code")
     # dierbare (1985) before werk (1990) although werk was told first; woning has no time:
     # it stays right after dierbare, the event told just before it.
     assert events.sort_values("step").index.tolist() == [
@@ -80,7 +80,7 @@ def test_a_re_mention_is_part_of_its_event_not_a_new_loss(project):
     first = event(project, "R03", 2, "verlies-woning")
     life_events.attach(project, first, coding(project, "R03", 5, "verlies-woning"), actor=ME)
     event(project, "R03", 1, "verlies-dierbare")
-    r03 = loss_events(project, user=ME, proposals=False).query("respondent == 'R03'")
+    r03 = loss_events(project, actor=ME, proposals=False).query("respondent == 'R03'")
     assert r03["code"].tolist() == ["verlies-dierbare", "verlies-woning"]
     assert r03.set_index("code").loc["verlies-woning", "mentions"] == 2
 
@@ -103,7 +103,7 @@ def test_two_losses_in_one_sentence_order_by_link_not_by_which_coding_came_first
             for c in ("verlies-werk", "verlies-woning")
         )
         life_events.link(db, work, home, actor=ME)
-        r04 = loss_events(db, user=ME, proposals=False).query("respondent == 'R04'")
+        r04 = loss_events(db, actor=ME, proposals=False).query("respondent == 'R04'")
         assert r04["code"].tolist() == ["verlies-werk", "verlies-woning"], (first, second)
 
 
@@ -111,7 +111,7 @@ def test_ages_become_years_with_the_birth_year_and_before_after_sits_next_to_the
     born = event(project, "R01", 4, "verlies-woning", life_year=1980, life_age=40)
     later = event(project, "R01", 1, "verlies-dierbare", life_age=45)  # told first: 1985
     before = event(project, "R01", 7, "zingeving-hoop", relation="before", relative_to=born)
-    events = life_lines(project, user=ME, proposals=False).events.set_index("event")
+    events = life_lines(project, actor=ME, proposals=False).events.set_index("event")
     assert events.loc[later, "life_key"] == 1985.0 and events.loc[later, "timing"] == "age"
     assert events.loc[before, "life_key"] == 1979.5
     assert events.loc[before, "timing"] == "relative"
@@ -122,7 +122,7 @@ def test_ages_become_years_with_the_birth_year_and_before_after_sits_next_to_the
 def test_reactions_belong_to_the_loss_they_are_linked_to(project):
     ids = r02_story(project)
     life_events.link(project, ids["woning"], ids["isolement"], actor=ME)
-    overview = cascade_overview(project, user=ME, proposals=False)
+    overview = cascade_overview(project, actor=ME, proposals=False)
     r02 = overview.events.query("respondent == 'R02'").set_index("code")
     assert r02.loc["verlies-woning", "followed_by"] == "isolement"
     assert r02.loc["verlies-dierbare", "followed_by"] == ""
@@ -134,7 +134,7 @@ def test_reactions_belong_to_the_loss_they_are_linked_to(project):
 
 def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(project):
     ids = r02_story(project)
-    overview = cascade_overview(project, user=ME, proposals=False)
+    overview = cascade_overview(project, actor=ME, proposals=False)
     assert overview.chains.empty  # three losses, but nothing links them
     assert overview.lengths.set_index("respondent")["length"].to_dict() == {
         "R01": 0,
@@ -145,7 +145,7 @@ def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(proje
     life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
     proposed = life_events.propose(project, actor=ME)
     assert proposed["links"] >= 1
-    overview = cascade_overview(project, user=ME, proposals=False)
+    overview = cascade_overview(project, actor=ME, proposals=False)
     chain = overview.chains.iloc[0]
     assert (chain["respondent"], chain["length"], chain["first"]) == ("R02", 2, "verlies-dierbare")
     moves = overview.transitions.set_index(["from", "to"])
@@ -162,10 +162,10 @@ def test_include_proposed_builds_cascades_from_proposed_links_too(project):
     project.execute("DELETE FROM life_event_links")
     made = life_events.propose(project, actor=ME)
     assert made["links"] >= 1
-    sure = cascade_overview(project, user=ME, proposals=False)
+    sure = cascade_overview(project, actor=ME, proposals=False)
     assert sure.chains.empty
     assert (sure.transitions["proposed"] > 0).any() and (sure.transitions["confirmed"] == 0).all()
-    loose = cascade_overview(project, user=ME, include_proposed=True, proposals=False)
+    loose = cascade_overview(project, actor=ME, include_proposed=True, proposals=False)
     assert loose.chains["respondent"].tolist() == ["R02"]
     assert loose.chains["proposed_links"].iloc[0] >= 1
     assert set(map(int, loose.chains["events"].iloc[0].split(", "))) >= {
@@ -177,22 +177,22 @@ def test_include_proposed_builds_cascades_from_proposed_links_too(project):
 def test_selection_and_containing_apply_to_events(project):
     event(project, "R03", 2, "verlies-woning")  # bram's coding
     r02 = r02_story(project)
-    anna = loss_events(project, Selection(coders=("anna",)), user=ME, proposals=False)
+    anna = loss_events(project, Selection(coders=("anna",)), actor=ME, proposals=False)
     assert set(anna["respondent"]) == {"R02"}
     women = loss_events(
-        project, Selection.build(filters=["geslacht=man"]), user=ME, proposals=False
+        project, Selection.build(filters=["geslacht=man"]), actor=ME, proposals=False
     )
     assert set(women["respondent"]) == {"R03"}
     life_events.link(project, r02["dierbare"], r02["werk"], actor=ME)
-    only = cascade_overview(project, user=ME, containing="verlies-werk", proposals=False)
+    only = cascade_overview(project, actor=ME, containing="verlies-werk", proposals=False)
     assert only.lengths["respondent"].tolist() == ["R02"]
     with pytest.raises(InputError):
-        cascade_overview(project, user=ME, containing="schaamte")
+        cascade_overview(project, actor=ME, containing="schaamte")
 
 
 def test_loss_codings_without_an_event_are_counted_not_dropped_silently(project):
     r02_story(project)
-    unplaced = life_lines(project, user=ME, proposals=False).unplaced.set_index("respondent")
+    unplaced = life_lines(project, actor=ME, proposals=False).unplaced.set_index("respondent")
     assert unplaced.loc["R02", "losses"] == 0
     assert unplaced.loc["R03", "losses"] == 3  # dierbare, woning twice (accepted only)
     assert unplaced.loc["R02", "reactions"] == 1  # schaamte
@@ -202,15 +202,15 @@ def test_rejected_events_and_links_do_not_count(project):
     ids = r02_story(project)
     link = life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
     life_events.decide(project, "link", link, "rejected", actor=ME)
-    assert cascade_overview(project, user=ME, proposals=False).links.query("type == 'loss'").empty
+    assert cascade_overview(project, actor=ME, proposals=False).links.query("type == 'loss'").empty
     life_events.decide(project, "event", ids["woning"], "rejected", actor=ME)
-    assert "verlies-woning" not in loss_events(project, user=ME, proposals=False)["code"].tolist()
+    assert "verlies-woning" not in loss_events(project, actor=ME, proposals=False)["code"].tolist()
 
 
 def test_export_rows_one_per_event_and_per_link(project):
     ids = r02_story(project)
     life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
-    rows = cascade_rows(cascade_overview(project, user=ME, proposals=False))
+    rows = cascade_rows(cascade_overview(project, actor=ME, proposals=False))
     events = rows[rows["row"] == "event"]
     assert len(events) == 3 and set(events["respondent"]) == {"R02"}
     assert rows["row"].tolist() == ["event", "link", "event", "event"]  # link under its cause
@@ -227,7 +227,7 @@ def test_life_line_chart_marks_every_element_for_a_click(project):
     ids = r02_story(project)
     life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
     life_events.link(project, ids["woning"], ids["isolement"], actor=ME)
-    overview = cascade_overview(project, user=ME, proposals=False)
+    overview = cascade_overview(project, actor=ME, proposals=False)
     points, lines = cascade_charts.life_line_data(
         overview.events, overview.reactions, overview.links
     )
@@ -250,12 +250,12 @@ def test_a_project_nobody_worked_through_shows_proposals_without_writing(project
         project.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in ("life_events", "life_event_links", "events")
     ]
-    overview = cascade_overview(project, user=ME, proposals=True)
+    overview = cascade_overview(project, actor=ME, proposals=True)
     r02 = overview.events.query("respondent == 'R02'")
     assert (r02["event"] < 0).all() and set(r02["status"]) == {"proposed"}
     assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
     assert overview.chains.empty  # proposals are no cascade ...
-    loose = cascade_overview(project, user=ME, include_proposed=True, proposals=True)
+    loose = cascade_overview(project, actor=ME, include_proposed=True, proposals=True)
     assert "R02" in set(loose.chains["respondent"])  # ... unless you ask for them
     assert int(overview.unplaced["losses"].sum()) == 0
     after = [
@@ -263,9 +263,9 @@ def test_a_project_nobody_worked_through_shows_proposals_without_writing(project
         for t in ("life_events", "life_event_links", "events")
     ]
     assert after == before  # nothing was written
-    planned = life_events.plan(project, user=ME)
+    planned = life_events.plan(project, actor=ME)
     stored = life_events.propose(project, actor=ME)  # what propose() stores is the same
-    again = cascade_overview(project, user=ME).events.query("respondent == 'R02'")
+    again = cascade_overview(project, actor=ME).events.query("respondent == 'R02'")
     assert again["code"].tolist() == r02["code"].tolist() and (again["event"] > 0).all()
     assert stored == {
         "events": len(planned.events),

@@ -32,13 +32,13 @@ def _codings() -> pd.DataFrame:
 
 
 def test_every_demo_code_shows_up_for_its_respondent(demo):
-    matrix = patterns.framework_matrix(demo, patterns.Selection(speakers="all"), user=ME)
+    matrix = patterns.framework_matrix(demo, patterns.Selection(speakers="all"), actor=ME)
     for row in _codings().drop_duplicates(["respondent", "code"]).itertuples():
         assert matrix.loc[row.respondent, row.code] >= 1, (row.respondent, row.code)
 
 
 def test_demo_cascades_run_in_life_order_and_place_every_loss(demo):
-    overview = patterns.cascade_overview(demo, patterns.Selection(speakers="all"), user=ME)
+    overview = patterns.cascade_overview(demo, patterns.Selection(speakers="all"), actor=ME)
     assert not overview.events.empty
     for _, person in overview.events.groupby("respondent"):
         keys = person.sort_values("step")["life_key"].dropna().tolist()
@@ -72,7 +72,7 @@ def test_demo_cascades_run_in_life_order_and_place_every_loss(demo):
 
 @pytest.fixture(scope="module")
 def cascades(demo):
-    return patterns.cascade_overview(demo, patterns.Selection(speakers="all"), user=ME)
+    return patterns.cascade_overview(demo, patterns.Selection(speakers="all"), actor=ME)
 
 
 def _losses(cascades, respondent):
@@ -153,7 +153,7 @@ def proposed(tmp_path_factory):
 
 def test_proposals_on_the_demo_join_re_mentions_and_place_reactions_by_life_time(proposed):
     overview = patterns.cascade_overview(
-        proposed, patterns.Selection(speakers="all"), user=ME, include_proposed=True
+        proposed, patterns.Selection(speakers="all"), actor=ME, include_proposed=True
     )
     r10 = overview.events[overview.events["respondent"] == "R10"]
     assert r10["code"].tolist().count("verlies-dierbare") == 1

@@ -165,12 +165,12 @@ def test_workshop_screens_hold_no_accepted_name(demo):
         for d in documents
         for s in segments_for_assignment(db, d, actor="onderzoeker")
     ]
-    assign_fragments(db, user="buurt", segment_ids=chosen, actor="onderzoeker")
+    assign_fragments(db, co_researcher="buurt", segment_ids=chosen, actor="onderzoeker")
     shown = {
-        f"fragment {s}": fragment(db, s, user="buurt")["text"]
-        for s in my_fragments(db, user="buurt")
+        f"fragment {s}": fragment(db, s, actor="buurt")["text"]
+        for s in my_fragments(db, actor="buurt")
     }
-    for card in workshop_codes(db, user="buurt"):
+    for card in workshop_codes(db, actor="buurt"):
         shown[f"card {card['code']}"] = " ".join([card["name"], card["brief"], card["example"]])
     assert len(shown) > 100
     assert found_names(finder(names), shown) == {}

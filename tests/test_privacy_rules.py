@@ -100,7 +100,7 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
     doc = add_document(db, name="kees-interview.txt")
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
     memos.add_memo(
-        db, author="onderzoeker", target_type="project", target_id=None, text="Kees klinkt eenzaam."
+        db, actor="onderzoeker", target_type="project", target_id=None, text="Kees klinkt eenzaam."
     )
     decide(db, "Kees", accept=True, actor="onderzoeker")
     spans = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
@@ -187,16 +187,16 @@ def test_reads_of_codings_memos_documents_and_the_codebook_check_the_role(team, 
         team, coder="onderzoeker", code="verlies", segment_id=segment_ids(team, doc)[1]
     )
     for read in (
-        lambda u: codings.list_codings(team, user=u),
-        lambda u: memos.list_memos(team, user=u),
-        lambda u: list_documents(team, user=u),
-        lambda u: export_codebook(team, tmp_path / f"{u}.md", format="md", user=u),
+        lambda u: codings.list_codings(team, actor=u),
+        lambda u: memos.list_memos(team, actor=u),
+        lambda u: list_documents(team, actor=u),
+        lambda u: export_codebook(team, tmp_path / f"{u}.md", format="md", actor=u),
     ):
         with pytest.raises(PermissionDenied):
             read("sanne")
         read("vera")
     assert not (tmp_path / "sanne.md").exists()
-    assert codings.list_codings(team, user="vera")[0]["code"] == "verlies"
+    assert codings.list_codings(team, actor="vera")[0]["code"] == "verlies"
 
 
 def test_only_researchers_open_projects_and_only_inside_the_folder(team, tmp_path):
@@ -265,7 +265,10 @@ def test_a_fragment_label_instead_of_its_id_gets_a_message_not_a_crash(team):
     stale = "2. R: Sinds Kees overleed woon ik alleen in Zwolle."
     with pytest.raises(InputError) as err:
         assign_fragments(
-            team, user="sanne", segment_ids=[segment_ids(team, doc)[0], stale], actor="onderzoeker"
+            team,
+            co_researcher="sanne",
+            segment_ids=[segment_ids(team, doc)[0], stale],
+            actor="onderzoeker",
         )
     assert err.value.key == "workshop.fragment_changed"
     assert assignments(team, actor="onderzoeker") == []

@@ -27,30 +27,34 @@ def workshop(db):
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
     assign_fragments(
-        db, user="sanne", segment_ids=[segs[3], segs[1]], group="buurtgroep", actor="onderzoeker"
+        db,
+        co_researcher="sanne",
+        segment_ids=[segs[3], segs[1]],
+        group="buurtgroep",
+        actor="onderzoeker",
     )
     return db, segs
 
 
 def test_co_researcher_sees_only_assigned_fragments_pseudonymised(workshop):
     db, segs = workshop
-    assert my_fragments(db, user="sanne") == [segs[3], segs[1]]
-    text = fragment(db, segs[3], user="sanne")["text"]
+    assert my_fragments(db, actor="sanne") == [segs[3], segs[1]]
+    text = fragment(db, segs[3], actor="sanne")["text"]
     assert (
         text
         == "[Naam 1] van [Organisatie 1] komt op dinsdag. Dan praat ik met [Naam 1] over vroeger."
     )
     with pytest.raises(PermissionDenied):
-        fragment(db, segs[0], user="sanne")
+        fragment(db, segs[0], actor="sanne")
 
 
 def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
     db, segs = workshop
-    record_choice(db, segs[3], "verlies", user="sanne")
-    record_choice(db, segs[3], "isolement", user="sanne")
-    stored = codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"])
+    record_choice(db, segs[3], "verlies", actor="sanne")
+    record_choice(db, segs[3], "isolement", actor="sanne")
+    stored = codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("isolement", segs[3])]
-    assert fragment(db, segs[3], user="sanne")["choice"] == "isolement"
+    assert fragment(db, segs[3], actor="sanne")["choice"] == "isolement"
     assert (
         db.execute("SELECT actor FROM events WHERE action = 'workshop.choice'").fetchone()[0]
         == "sanne"
@@ -60,25 +64,29 @@ def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
 def test_only_offered_codes_can_be_chosen(workshop):
     db, segs = workshop
     set_workshop_codes(db, ["schaamte", "verlies"], actor="onderzoeker")
-    assert [c["code"] for c in workshop_codes(db, user="sanne")] == ["schaamte", "verlies"]
-    assert workshop_codes(db, user="sanne")[0]["example"] == "Een voorbeeld over schaamte."
+    assert [c["code"] for c in workshop_codes(db, actor="sanne")] == ["schaamte", "verlies"]
+    assert workshop_codes(db, actor="sanne")[0]["example"] == "Een voorbeeld over schaamte."
     with pytest.raises(InputError):
-        record_choice(db, segs[3], "isolement", user="sanne")
+        record_choice(db, segs[3], "isolement", actor="sanne")
 
 
 def test_fragments_of_unchecked_documents_are_refused(workshop):
     db, _ = workshop
     later = add_document(db, "R: Kees woont hier.", name="later.txt")
     with pytest.raises(InputError):
-        assign_fragments(db, user="sanne", segment_ids=segment_ids(db, later), actor="onderzoeker")
+        assign_fragments(
+            db, co_researcher="sanne", segment_ids=segment_ids(db, later), actor="onderzoeker"
+        )
 
 
 def test_only_researchers_assign_and_only_to_co_researchers(workshop):
     db, segs = workshop
     with pytest.raises(PermissionDenied):
-        assign_fragments(db, user="sanne", segment_ids=[segs[2]], actor="sanne")
+        assign_fragments(db, co_researcher="sanne", segment_ids=[segs[2]], actor="sanne")
     with pytest.raises(InputError):
-        assign_fragments(db, user="onderzoeker", segment_ids=[segs[2]], actor="onderzoeker")
+        assign_fragments(
+            db, co_researcher="onderzoeker", segment_ids=[segs[2]], actor="onderzoeker"
+        )
     assert [a["segment_id"] for a in assignments(db, actor="onderzoeker")] == [segs[3], segs[1]]
 
 

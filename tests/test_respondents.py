@@ -65,13 +65,13 @@ def test_csv_import_adds_respondents_with_typed_attributes(db, tmp_path):
     path.write_bytes(CSV.encode("cp1252"))
     result = import_respondents(db, path, actor="onderzoeker")
     assert (result["added"], result["updated"]) == (2, 0)
-    assert {a["name"]: a["type"] for a in list_attributes(db, user="onderzoeker")} == {
+    assert {a["name"]: a["type"] for a in list_attributes(db, actor="onderzoeker")} == {
         "leeftijd": "number",
         "woont_alleen": "boolean",
         "interview_datum": "date",
         "wijk": "text",
     }
-    gerda = list_respondents(db, user="onderzoeker")[0]
+    gerda = list_respondents(db, actor="onderzoeker")[0]
     assert gerda["pseudonym"] == "Gerda"
     assert gerda["attributes"] == {
         "leeftijd": "72",
@@ -98,7 +98,7 @@ def test_xlsx_import_reads_numbers_and_dates(db, tmp_path):
     sheet.append(["R09", 81, dt.datetime(2019, 5, 1)])
     book.save(tmp_path / "r.xlsx")
     import_respondents(db, tmp_path / "r.xlsx", actor="onderzoeker")
-    assert list_respondents(db, user="onderzoeker")[0]["attributes"] == {
+    assert list_respondents(db, actor="onderzoeker")[0]["attributes"] == {
         "leeftijd": "81",
         "sinds": "2019-05-01",
     }
@@ -121,23 +121,23 @@ def test_changing_a_type_converts_values_or_refuses(db):
     define_attribute(db, "kinderen", "text", actor="onderzoeker")
     set_value(db, "R01", "kinderen", "2", actor="onderzoeker")
     define_attribute(db, "kinderen", "number", actor="onderzoeker")
-    assert list_attributes(db, user="onderzoeker")[0]["type"] == "number"
+    assert list_attributes(db, actor="onderzoeker")[0]["type"] == "number"
     set_value(db, "R01", "kinderen", "", actor="onderzoeker")
     define_attribute(db, "kinderen", "text", actor="onderzoeker")
     set_value(db, "R01", "kinderen", "twee", actor="onderzoeker")
     with pytest.raises(InputError, match="R01"):
         define_attribute(db, "kinderen", "number", actor="onderzoeker")
-    assert list_attributes(db, user="onderzoeker")[0]["type"] == "text"
+    assert list_attributes(db, actor="onderzoeker")[0]["type"] == "text"
 
 
 def test_edited_table_is_saved_with_events(db):
     add_respondent(db, "R01", actor="onderzoeker")
     define_attribute(db, "leeftijd", "number", actor="onderzoeker")
-    table = respondents_table(db, user="onderzoeker")
+    table = respondents_table(db, actor="onderzoeker")
     table.loc[0, "leeftijd"] = 64
     records = table.to_dict("records") + [{"code": "R02", "pseudonym": "Kees", "leeftijd": 50}]
     assert save_table(db, records, actor="onderzoeker") == 3
-    assert [r["attributes"] for r in list_respondents(db, user="onderzoeker")] == [
+    assert [r["attributes"] for r in list_respondents(db, actor="onderzoeker")] == [
         {"leeftijd": "64"},
         {"leeftijd": "50"},
     ]
@@ -155,9 +155,9 @@ def test_documents_are_linked_and_unlinked(db, tmp_path):
     import_files(db, [tmp_path / "a.txt"], actor="onderzoeker")
     add_respondent(db, "R01", actor="onderzoeker")
     link_document(db, 1, "R01", actor="onderzoeker")
-    assert list_respondents(db, user="onderzoeker")[0]["n_documents"] == 1
+    assert list_respondents(db, actor="onderzoeker")[0]["n_documents"] == 1
     link_document(db, 1, None, actor="onderzoeker")
-    assert list_respondents(db, user="onderzoeker")[0]["n_documents"] == 0
+    assert list_respondents(db, actor="onderzoeker")[0]["n_documents"] == 0
 
 
 def test_supervisors_may_not_edit_respondents(db):
@@ -175,7 +175,7 @@ def test_saving_an_unchanged_table_with_gaps_changes_nothing(db):
     set_value(db, "R01", "alleen", "ja", actor="onderzoeker")
     assert (
         save_table(
-            db, respondents_table(db, user="onderzoeker").to_dict("records"), actor="onderzoeker"
+            db, respondents_table(db, actor="onderzoeker").to_dict("records"), actor="onderzoeker"
         )
         == 0
     )
@@ -195,7 +195,7 @@ def test_a_co_researcher_may_not_read_attributes(db):
     db["users"].insert({"name": "buurvrouw", "role": "co-onderzoeker", "created_at": "x"})
     for read in (list_respondents, list_attributes, respondents_table):
         with pytest.raises(PermissionDenied):
-            read(db, user="buurvrouw")
+            read(db, actor="buurvrouw")
 
 
 def test_saving_a_new_respondent_counts_as_a_change(db):
@@ -228,7 +228,7 @@ def test_many_links_in_one_save_report_unknown_codes(db, tmp_path):
     assert linked == {1: 1, 2: None, 3: None}
     done = link_documents(db, {2: "R99"}, actor="onderzoeker", create=True)
     assert done == {"changed": 1, "unknown": [], "created": ["R99"]}
-    assert [r["code"] for r in list_respondents(db, user="onderzoeker")] == ["R01", "R99"]
+    assert [r["code"] for r in list_respondents(db, actor="onderzoeker")] == ["R01", "R99"]
 
 
 def test_documents_are_matched_to_respondents_by_file_name(db, tmp_path):
@@ -236,6 +236,6 @@ def test_documents_are_matched_to_respondents_by_file_name(db, tmp_path):
 
     _documents(db, tmp_path, "R03_interview.txt", "gesprek-P12.txt", "r4-deel2.txt", "dagboek.txt")
     add_respondent(db, "P12", actor="onderzoeker")
-    assert match_by_file_name(db, user="onderzoeker") == {1: "R03", 2: "P12", 3: "R4"}
+    assert match_by_file_name(db, actor="onderzoeker") == {1: "R03", 2: "P12", 3: "R4"}
     link_document(db, 2, "P12", actor="onderzoeker")
-    assert 2 not in match_by_file_name(db, user="onderzoeker")  # linked ones are left alone
+    assert 2 not in match_by_file_name(db, actor="onderzoeker")  # linked ones are left alone

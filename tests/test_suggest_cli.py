@@ -166,7 +166,7 @@ def test_project_mode_stores_open_suggestions(tmp_path, nlp, capsys):
     path = project_with_interview(tmp_path, nlp)
     assert main(["suggest", "--project", str(path), "--document", "1"]) == 0
     assert "nieuwe suggesties" in capsys.readouterr().out
-    rows = list_codings(open_project(path), user="onderzoeker", statuses=None)
+    rows = list_codings(open_project(path), actor="onderzoeker", statuses=None)
     assert rows and {r["status"] for r in rows} == {"suggested"}
 
 
@@ -178,7 +178,7 @@ def project_with_decisions(tmp_path, nlp, capsys):
     path = project_with_interview(tmp_path, nlp)
     main(["suggest", "--project", str(path)])
     db = open_project(path)
-    for r in list_codings(db, user="onderzoeker", statuses=None):
+    for r in list_codings(db, actor="onderzoeker", statuses=None):
         decide(db, r["id"], "accepted", actor="onderzoeker")
     capsys.readouterr()
     return path

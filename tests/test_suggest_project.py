@@ -36,7 +36,7 @@ def project(tmp_path, nlp, new_project):
 
 
 def stored(db, **filters):
-    return list_codings(db, user="onderzoeker", statuses=None, **filters)
+    return list_codings(db, actor="onderzoeker", statuses=None, **filters)
 
 
 def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
@@ -54,7 +54,7 @@ def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
 def test_nothing_is_applied_without_a_decision(project, nlp):
     db, doc = project
     suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
-    assert list_codings(db, user="onderzoeker") == []  # accepted codings only
+    assert list_codings(db, actor="onderzoeker") == []  # accepted codings only
 
 
 def test_only_respondent_turns_are_suggested(project, nlp):
@@ -136,7 +136,7 @@ def test_evaluate_reports_every_code(project, nlp):
     suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
     for r in stored(db):
         decide(db, r["id"], "accepted", actor="onderzoeker")
-    rows = evaluate(db, nlp=nlp, user="onderzoeker")
+    rows = evaluate(db, nlp=nlp, actor="onderzoeker")
     assert {r["code"] for r in rows} >= {"verlies", "schaamte", "isolement"}
     assert all(
         set(r)
@@ -173,7 +173,7 @@ def test_evaluate_counts_every_sentence_of_the_coded_documents(project, nlp, tmp
             "SELECT id FROM segments WHERE document_id = ? AND text LIKE '%schaamde%'", [d]
         ).fetchone()[0]
         add_coding(db, coder="onderzoeker", code="schaamte", segment_id=first)
-    rows = {r["code"]: r for r in evaluate(db, nlp=nlp, user="onderzoeker")}
+    rows = {r["code"]: r for r in evaluate(db, nlp=nlp, actor="onderzoeker")}
     respondent = db.execute(
         "SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id JOIN speakers sp "
         "ON sp.id = t.speaker_id WHERE sp.role = 'respondent' AND s.document_id != ?",
@@ -199,7 +199,7 @@ def test_evaluate_needs_a_role_that_reads(project, nlp):
     db, _ = project
     add_user(db, "bewoner", role="co-onderzoeker", actor="onderzoeker")
     with pytest.raises(PermissionDenied):
-        evaluate(db, nlp=nlp, user="bewoner")
+        evaluate(db, nlp=nlp, actor="bewoner")
 
 
 def test_verdict_follows_the_interval_not_the_point():

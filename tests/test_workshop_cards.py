@@ -87,9 +87,11 @@ def workshop(tmp_path, new_project):
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
     assign_fragments(
-        db, user="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
+        db, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
     )
-    assign_fragments(db, user="piet", segment_ids=segs[:1], group="buurtgroep", actor="onderzoeker")
+    assign_fragments(
+        db, co_researcher="piet", segment_ids=segs[:1], group="buurtgroep", actor="onderzoeker"
+    )
     choose_cards(
         db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
     )
@@ -109,26 +111,26 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
     from workbench.workshop_cards import current_card, record_card
 
     path, db, segs = workshop
-    record_card(db, segs[1], "alleen", user="sanne")
-    record_card(db, segs[2], "weet-ik-niet", user="sanne")
+    record_card(db, segs[1], "alleen", actor="sanne")
+    record_card(db, segs[2], "weet-ik-niet", actor="sanne")
     assert _answers(db) == [
         ("buurtgroep", segs[1], "alleen", "sanne"),
         ("buurtgroep", segs[2], "weet-ik-niet", "sanne"),
     ]
     assert [
         (c["code"], c["segment_id"])
-        for c in codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"])
+        for c in codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"])
     ] == [("isolement", segs[1])]
     assert (
         db.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'").fetchone()[0]
         == 0
     )
-    record_card(db, segs[2], "geen-van-deze", user="sanne")  # changes the answer in place
-    record_card(db, segs[1], None, user="sanne")  # takes the card back
+    record_card(db, segs[2], "geen-van-deze", actor="sanne")  # changes the answer in place
+    record_card(db, segs[1], None, actor="sanne")  # takes the card back
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
-    assert current_card(db, segs[1], user="sanne") is None
-    assert current_card(db, segs[2], user="sanne") == "geen-van-deze"
-    assert codings.list_codings(db, user="onderzoeker", coders=["buurtgroep"]) == []
+    assert current_card(db, segs[1], actor="sanne") is None
+    assert current_card(db, segs[2], actor="sanne") == "geen-van-deze"
+    assert codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"]) == []
     events = db.execute(
         "SELECT actor, before, after FROM events WHERE action = 'workshop.answer' ORDER BY id"
     ).fetchall()
@@ -141,12 +143,12 @@ def test_only_the_assigned_co_researcher_writes_and_researchers_read(workshop):
     from workbench.workshop_cards import current_card, group_comparison, record_card
 
     path, db, segs = workshop
-    record_card(db, segs[2], "geen-van-deze", user="sanne")
+    record_card(db, segs[2], "geen-van-deze", actor="sanne")
     for user in ("piet", "onderzoeker"):  # not assigned this piece: neither writes nor reads
         with pytest.raises(PermissionDenied):
-            record_card(db, segs[2], "alleen", user=user)
+            record_card(db, segs[2], "alleen", actor=user)
         with pytest.raises(PermissionDenied):
-            current_card(db, segs[2], user=user)
+            current_card(db, segs[2], actor=user)
     with pytest.raises(PermissionDenied):
         group_comparison(db, actor="sanne")
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
@@ -167,7 +169,7 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
     from workbench.workshop_cards import current_card, group_comparison, record_card
 
     path, db, segs = workshop
-    record_card(db, segs[1], "alleen", user="sanne")  # a content card: the coding is the record
+    record_card(db, segs[1], "alleen", actor="sanne")  # a content card: the coding is the record
     codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
     old = {
         "buurtgroep": {str(segs[2]): "geen-van-deze", "999": "weet-ik-niet"},
@@ -195,14 +197,14 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
             ).fetchone()[0]
             == 0
         )
-        assert current_card(upgraded, segs[1], user="sanne") == "alleen"  # from its coding
-        assert current_card(upgraded, segs[2], user="sanne") == "geen-van-deze"
+        assert current_card(upgraded, segs[1], actor="sanne") == "alleen"  # from its coding
+        assert current_card(upgraded, segs[2], actor="sanne") == "geen-van-deze"
         compared = group_comparison(upgraded, actor="onderzoeker")
         assert [(r["card"], r["agrees"]) for r in compared["rows"][1:]] == [
             ("Ik ben vaak alleen.", False),
             ("geen-van-deze", False),
         ]  # brugfiguren is a card
-        record_card(upgraded, segs[2], "weet-ik-niet", user="sanne")
-        assert current_card(upgraded, segs[2], user="sanne") == "weet-ik-niet"
+        record_card(upgraded, segs[2], "weet-ik-niet", actor="sanne")
+        assert current_card(upgraded, segs[2], actor="sanne") == "weet-ik-niet"
     finally:
         upgraded.close()

@@ -90,47 +90,47 @@ PAGE_ACTIONS: dict[str, str] = {
 }
 
 
-def role_of(db: Database, user: str) -> str:
-    """The role of ``user``; unknown users are refused rather than given a default."""
-    found = db.execute("SELECT role FROM users WHERE name = ?", [user]).fetchone()
+def role_of(db: Database, actor: str) -> str:
+    """The role of ``actor``; unknown users are refused rather than given a default."""
+    found = db.execute("SELECT role FROM users WHERE name = ?", [actor]).fetchone()
     if found is None:
-        raise NotFound("access.unknown_user", user=user)
+        raise NotFound("access.unknown_user", user=actor)
     return str(found[0])
 
 
-def can(db: Database, user: str, action: str) -> bool:
-    """Whether ``user`` may perform ``action``."""
+def can(db: Database, actor: str, action: str) -> bool:
+    """Whether ``actor`` may perform ``action``."""
     if action not in {a for actions in PERMISSIONS.values() for a in actions}:
         raise ValueError(f"Unknown action {action!r}; add it to access.PERMISSIONS")
-    return action in PERMISSIONS.get(role_of(db, user), frozenset())
+    return action in PERMISSIONS.get(role_of(db, actor), frozenset())
 
 
-def require(db: Database, user: str, action: str) -> None:
-    """Raise :class:`PermissionDenied` unless ``user`` may perform ``action``."""
-    if not can(db, user, action):
-        raise PermissionDenied("access.denied", user=user, action=action, role=role_of(db, user))
+def require(db: Database, actor: str, action: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may perform ``action``."""
+    if not can(db, actor, action):
+        raise PermissionDenied("access.denied", user=actor, action=action, role=role_of(db, actor))
 
 
-def visible_pages(db: Database, user: str) -> list[str]:
-    """The app pages ``user`` may open (see :data:`PAGE_ACTIONS`), in navigation order."""
-    allowed = PERMISSIONS.get(role_of(db, user), frozenset())
+def visible_pages(db: Database, actor: str) -> list[str]:
+    """The app pages ``actor`` may open (see :data:`PAGE_ACTIONS`), in navigation order."""
+    allowed = PERMISSIONS.get(role_of(db, actor), frozenset())
     return [page for page, action in PAGE_ACTIONS.items() if action in allowed]
 
 
-def require_setting(db: Database, user: str, key: str) -> None:
-    """Raise :class:`PermissionDenied` unless ``user`` may change the project setting ``key``."""
-    require(db, user, SETTING_ACTIONS.get(key, "project.settings"))
+def require_setting(db: Database, actor: str, key: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may change the project setting ``key``."""
+    require(db, actor, SETTING_ACTIONS.get(key, "project.settings"))
 
 
-def require_original_text(db: Database, user: str) -> None:
-    """Raise :class:`PermissionDenied` unless ``user`` may take original (named) text out."""
-    require(db, user, ORIGINAL_TEXT)
+def require_original_text(db: Database, actor: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may take original (named) text out."""
+    require(db, actor, ORIGINAL_TEXT)
 
 
-def require_own(db: Database, user: str, owner: str) -> None:
-    """Raise :class:`PermissionDenied` unless ``user`` owns the item or is a researcher.
+def require_own(db: Database, actor: str, owner: str) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` owns the item or is a researcher.
 
     Supervisors and co-researchers may change only their own codings and memos.
     """
-    if owner != user and role_of(db, user) != "onderzoeker":
-        raise PermissionDenied("access.not_own_coding", user=user, coder=owner)
+    if owner != actor and role_of(db, actor) != "onderzoeker":
+        raise PermissionDenied("access.not_own_coding", user=actor, coder=owner)

@@ -273,7 +273,7 @@ def _own_coding(db: Database, coding_id: int, actor: str) -> dict[str, Any]:
 def list_codings(
     db: Database,
     *,
-    user: str,
+    actor: str,
     document_id: int | None = None,
     coders: Iterable[str] | None = None,
     statuses: Iterable[str] | None = ("accepted",),
@@ -281,10 +281,10 @@ def list_codings(
 ) -> list[dict[str, Any]]:
     """Codings joined with their code slug and name, in document order.
 
-    Coded text is protected data: ``user`` needs the ``read`` right (co-researchers are
+    Coded text is protected data: ``actor`` needs the ``read`` right (co-researchers are
     refused, as in search).
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     where, params = ["1 = 1"], []
     if document_id is not None:
         where.append("c.document_id = ?")

@@ -723,7 +723,6 @@ def compare_units(
     only_differences: bool = True,
     matrix: UnitMatrix | None = None,
     actor: str,
-    viewer: str | None = None,
 ) -> list[dict[str, Any]]:
     """Units side by side: which coder applied which code, with the code definitions.
 
@@ -731,12 +730,11 @@ def compare_units(
     differ on at least one code, and only those codes are listed; otherwise every unit that
     any coder coded. Each code carries its resolution when the team recorded one.
     ``actor`` (who reads the texts and codings) must be allowed ``consistency.review``.
-    Units on which ``viewer`` (default: ``actor``) still codes blind (see
+    Units on which ``actor`` still codes blind (see
     :func:`blind_spans`) are left out, so a coder cannot read the others' codes here before
     finishing the sample.
     """
     access.require(db, actor, "consistency.review")
-    viewer = actor if viewer is None else viewer
     if matrix is None:
         matrix = unit_matrix(
             db,
@@ -761,12 +759,11 @@ def compare_units(
     blind: dict[int, list[tuple[int, int]]] = {}
     for u in np.nonzero(listed.any(axis=0))[0]:
         info = matrix.units[u]
-        if viewer is not None:
-            doc = info["document_id"]
-            if doc not in blind:
-                blind[doc] = blind_spans(db, viewer=viewer, document_id=doc)
-            if any(info["start_char"] < e and info["end_char"] > s for s, e in blind[doc]):
-                continue
+        doc = info["document_id"]
+        if doc not in blind:
+            blind[doc] = blind_spans(db, actor=actor, document_id=doc)
+        if any(info["start_char"] < e and info["end_char"] > s for s, e in blind[doc]):
+            continue
         codes = []
         for k in np.nonzero(listed[:, u])[0]:
             code = matrix.codes[k]
@@ -1129,8 +1126,8 @@ def reliability_on(db: Database) -> bool:
 # Blind coding: what a coder may see
 
 
-def blind_spans(db: Database, *, viewer: str, document_id: int) -> list[tuple[int, int]]:
-    """The character spans of ``document_id`` on which ``viewer`` codes blind right now.
+def blind_spans(db: Database, *, actor: str, document_id: int) -> list[tuple[int, int]]:
+    """The character spans of ``document_id`` on which ``actor`` codes blind right now.
 
     Empty when blind coding is off or the viewer is not assigned to an open sample that
     covers the document. A whole-document sample gives one span over the whole text.
@@ -1144,14 +1141,14 @@ def blind_spans(db: Database, *, viewer: str, document_id: int) -> list[tuple[in
         "JOIN documents d ON d.id = su.document_id "
         "LEFT JOIN segments s ON s.id = su.segment_id "
         "WHERE sa.status = 'open' AND su.document_id = ?",
-        [viewer, document_id],
+        [actor, document_id],
     ).fetchall()
     spans = {(0, r[3]) if r[0] is None else (r[1], r[2]) for r in found}
     return sorted(spans)
 
 
-def visible_codings(db: Database, *, viewer: str, document_id: int) -> list[dict[str, Any]]:
-    """The codings of a document that ``viewer`` may see (any status; in document order).
+def visible_codings(db: Database, *, actor: str, document_id: int) -> list[dict[str, Any]]:
+    """The codings of a document that ``actor`` may see (any status; in document order).
 
     Coding pages call this instead of listing all codings. While the viewer codes a sample
     blind (see :func:`blind_spans`), codings that overlap a blind span are hidden when they
@@ -1162,13 +1159,13 @@ def visible_codings(db: Database, *, viewer: str, document_id: int) -> list[dict
     """
     from workbench.codings import list_codings
 
-    rows = list_codings(db, user=viewer, document_id=document_id, statuses=None)
-    spans = blind_spans(db, viewer=viewer, document_id=document_id)
+    rows = list_codings(db, actor=actor, document_id=document_id, statuses=None)
+    spans = blind_spans(db, actor=actor, document_id=document_id)
     if not spans:
         return rows
 
     def hidden(c: dict[str, Any]) -> bool:
-        if c["coder"] == viewer and not (c["origin"] == "machine" and c["status"] == "suggested"):
+        if c["coder"] == actor and not (c["origin"] == "machine" and c["status"] == "suggested"):
             return False
         return any(c["start_char"] < end and c["end_char"] > start for start, end in spans)
 

@@ -241,7 +241,7 @@ def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) 
                 codings += found
             if not codings:
                 continue
-            known = life_events.event_codings(db, codings, user=DEFAULT_USER)
+            known = life_events.event_codings(db, codings, actor=DEFAULT_USER)
             existing = [
                 m["event"] for ms in known.values() for m in ms if m["status"] == "accepted"
             ]

@@ -52,13 +52,13 @@ def document_view(
     db: Database,
     document_id: int,
     *,
-    viewer: str,
+    actor: str,
     coders: list[str] | None = None,
     statuses: tuple[str, ...] = ("accepted", "suggested"),
 ) -> DocumentView:
-    """Turns with their segments and the codings ``viewer`` may see (blind coding respected),
+    """Turns with their segments and the codings ``actor`` may see (blind coding respected),
     limited to the given coders and statuses."""
-    access.require(db, viewer, "read")  # co-researchers see pseudonymised fragments only
+    access.require(db, actor, "read")  # co-researchers see pseudonymised fragments only
     doc = db.execute(
         "SELECT d.id, d.name, r.code, d.text FROM documents d "
         "LEFT JOIN respondents r ON r.id = d.respondent_id WHERE d.id = ?",
@@ -83,7 +83,7 @@ def document_view(
         segments[s["id"]] = segment
         turns[s["turn_id"]].segments.append(segment)
     free = []
-    for coding in visible_codings(db, viewer=viewer, document_id=document_id):
+    for coding in visible_codings(db, actor=actor, document_id=document_id):
         if coding["status"] not in statuses or (
             coders is not None and coding["coder"] not in coders
         ):

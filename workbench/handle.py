@@ -13,7 +13,7 @@ caller asks ``project.require("read")`` instead of repeating the lookup.
     'onderzoeker'
 
 Package functions still take ``(db, ..., actor=...)``; pass ``project.db`` and
-``project.user``. Moving every public function to take the project first is the next step
+``project.actor``. Moving every public function to take the project first is the next step
 of the redesign (see ARCHITECTURE.md).
 """
 
@@ -48,6 +48,11 @@ class Project:
     role: str
     lang: str
     _nlp: Language | None = field(default=None, repr=False, compare=False)  # noqa: F821
+
+    @property
+    def actor(self) -> str:
+        """The acting user, under the name every package function takes it (``actor=``)."""
+        return self.user
 
     @property
     def nlp(self) -> Language:

@@ -208,7 +208,7 @@ def _lead(steps: list[dict[str, Any]]) -> dict[str, Any]:
     return next((s for s in steps if not s["action"].endswith("_with_event")), steps[0])
 
 
-def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[str, Any]]:
+def undoable_actions(db: Database, *, actor: str, limit: int = 10) -> list[dict[str, Any]]:
     """The user's most recent actions that :func:`undo_last` would undo, newest first.
 
     Each is the event that names the action, with ``steps``: every logged row of it, oldest
@@ -223,7 +223,7 @@ def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[s
     for found in db.execute(
         f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? "
         f"AND entity IN ({', '.join('?' * len(tables))}) ORDER BY id DESC",
-        [user, *tables],
+        [actor, *tables],
     ):
         event = _event(found)
         if event["id"] in undone or event["id"] in seen or _undo_kind(event) is None:
@@ -238,14 +238,14 @@ def undoable_actions(db: Database, *, user: str, limit: int = 10) -> list[dict[s
     return out
 
 
-def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
+def _apply_inverse(db: Database, actor: str, event: dict[str, Any]) -> None:
     """Put one logged row back as it was before ``event`` and log the undo."""
     table = event["entity"]
     kind = _undo_kind(event)
     if kind is None or kind.undo is None:
         raise ValueError(f"{event['action']} on {table} is not declared undoable.")
     before, after = _inverse(db, event)
-    access.require(db, user, kind.undo)
+    access.require(db, actor, kind.undo)
     pk = (after or before)["id"]
     current = row(db, table, pk)
     if after is None:
@@ -281,18 +281,18 @@ def _apply_inverse(db: Database, user: str, event: dict[str, Any]) -> None:
                 {
                     "codebook_id": current["codebook_id"],
                     "at": now(),
-                    "author": user,
+                    "author": actor,
                     "action": "edit",
                     "code_slug": current["slug"],
                     "rationale": "undo",
                     "details": json.dumps({"undo_of": event["id"]}),
                 }
             )
-    record_event(db, user, events.UNDO(event["id"], current, row(db, table, pk)))
+    record_event(db, actor, events.UNDO(event["id"], current, row(db, table, pk)))
 
 
-def undo_last(db: Database, *, user: str) -> dict[str, Any]:
-    """Undo ``user``'s last undoable action and return the (original) event that names it.
+def undo_last(db: Database, *, actor: str) -> dict[str, Any]:
+    """Undo ``actor``'s last undoable action and return the (original) event that names it.
 
     Applies the inverse of each of its logged rows, newest first (delete what was added, put
     back what was removed, restore the old values of what was changed) and logs an ``undo``
@@ -301,12 +301,12 @@ def undo_last(db: Database, *, user: str) -> dict[str, Any]:
     anyone), so an undo never overwrites later work; raises :class:`NotFound` when there is
     nothing to undo.
     """
-    access.role_of(db, user)  # unknown users are refused
+    access.role_of(db, actor)  # unknown users are refused
     with transaction(db):
-        candidates = undoable_actions(db, user=user, limit=1)
+        candidates = undoable_actions(db, actor=actor, limit=1)
         if not candidates:
-            raise NotFound("history.nothing_to_undo", user=user)
+            raise NotFound("history.nothing_to_undo", user=actor)
         action = candidates[0]
         for step in reversed(action["steps"]):
-            _apply_inverse(db, user, step)
+            _apply_inverse(db, actor, step)
     return action

@@ -20,24 +20,24 @@ TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
 def add_memo(
     db: Database,
     *,
-    author: str,
+    actor: str,
     target_type: str,
     target_id: int | None,
     text: str,
     title: str | None = None,
 ) -> int:
     """Write a new memo and return its id."""
-    access.require(db, author, "memo.write")
+    access.require(db, actor, "memo.write")
     if not text.strip():
         raise InputError("memos.empty")
     stamp = now()
     return _insert(
         db,
-        author,
+        actor,
         {
             "target_type": target_type,
             "target_id": target_id,
-            "author": author,
+            "author": actor,
             "title": title,
             "text": text.strip(),
             "created_at": stamp,
@@ -50,7 +50,7 @@ def import_memo(
     db: Database,
     *,
     actor: str,
-    author: str,
+    written_by: str,
     target_type: str,
     target_id: int | None,
     text: str,
@@ -70,7 +70,7 @@ def import_memo(
         {
             "target_type": target_type,
             "target_id": target_id,
-            "author": author,
+            "author": written_by,
             "title": title or None,
             "text": text.strip(),
             "guid": guid,
@@ -93,41 +93,41 @@ def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
     return int(memo_id)
 
 
-def update_memo(db: Database, memo_id: int, *, author: str, text: str) -> None:
+def update_memo(db: Database, memo_id: int, *, actor: str, text: str) -> None:
     """Change a memo's text. Only its author (or a researcher) may."""
-    access.require(db, author, "memo.write")
+    access.require(db, actor, "memo.write")
     if not text.strip():
         raise InputError("memos.empty")
     with transaction(db):
-        before = _own_memo(db, memo_id, author)
+        before = _own_memo(db, memo_id, actor)
         db.execute(
             "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text.strip(), now(), memo_id]
         )
-        record_event(db, author, events.MEMO_EDIT(memo_id, before, row(db, "memos", memo_id)))
+        record_event(db, actor, events.MEMO_EDIT(memo_id, before, row(db, "memos", memo_id)))
 
 
-def delete_memo(db: Database, memo_id: int, *, author: str) -> None:
+def delete_memo(db: Database, memo_id: int, *, actor: str) -> None:
     """Remove a memo (the event log keeps it, so undo can bring it back)."""
-    access.require(db, author, "memo.write")
+    access.require(db, actor, "memo.write")
     with transaction(db):
-        before = _own_memo(db, memo_id, author)
+        before = _own_memo(db, memo_id, actor)
         db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
-        record_event(db, author, events.MEMO_REMOVE(memo_id, before, None))
+        record_event(db, actor, events.MEMO_REMOVE(memo_id, before, None))
 
 
-def _own_memo(db: Database, memo_id: int, author: str) -> dict[str, Any]:
+def _own_memo(db: Database, memo_id: int, actor: str) -> dict[str, Any]:
     memo = row(db, "memos", memo_id)
     if memo is None:
         raise NotFound("memos.unknown", memo=memo_id)
-    access.require_own(db, author, memo["author"])
+    access.require_own(db, actor, memo["author"])
     return memo
 
 
 def list_memos(
-    db: Database, *, user: str, target_type: str | None = None, target_id: int | None = None
+    db: Database, *, actor: str, target_type: str | None = None, target_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Memos, newest first, optionally for one target; ``user`` needs the ``read`` right."""
-    access.require(db, user, "read")
+    """Memos, newest first, optionally for one target; ``actor`` needs the ``read`` right."""
+    access.require(db, actor, "read")
     where, params = [], []
     if target_type is not None:
         where.append("target_type = ?")
@@ -142,10 +142,10 @@ def list_memos(
 def memo_overview(
     db: Database,
     *,
-    user: str,
+    actor: str,
     document_id: int | None = None,
     code: int | None = None,
-    author: str | None = None,
+    written_by: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every memo with what it is about, newest first, for the memo manager.
 
@@ -155,7 +155,7 @@ def memo_overview(
     memos on that document and on its segments and codings; ``code`` memos on that code and
     on its codings.
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     rows = db.execute(
         "SELECT m.id, m.target_type, m.target_id, m.author, m.title, m.text, m.created_at, "
         "m.updated_at, "
@@ -200,5 +200,5 @@ def memo_overview(
         for m in memos
         if (document_id is None or m["document_id"] == document_id)
         and (code is None or m["code_id"] == code)
-        and (author is None or m["author"] == author)
+        and (written_by is None or m["author"] == written_by)
     ]

@@ -206,12 +206,12 @@ def update_respondent(
         record_event(db, actor, events.RESPONDENT_UPDATE(rid, before, row(db, "respondents", rid)))
 
 
-def list_respondents(db: Database, *, user: str) -> list[dict[str, Any]]:
+def list_respondents(db: Database, *, actor: str) -> list[dict[str, Any]]:
     """Respondents with their attribute values (canonical text) and number of documents.
 
     Attributes are personal data: co-researchers may not read them (``attributes.view``).
     """
-    access.require(db, user, "attributes.view")
+    access.require(db, actor, "attributes.view")
     return _respondents(db)
 
 
@@ -235,7 +235,7 @@ def _respondents(db: Database) -> list[dict[str, Any]]:
     return out
 
 
-def respondents_table(db: Database, *, user: str):
+def respondents_table(db: Database, *, actor: str):
     """Respondents as a DataFrame: code, pseudonym, notes, one column per attribute.
 
     Values are typed for display and editing (numbers as floats, dates as dates, booleans as
@@ -243,7 +243,7 @@ def respondents_table(db: Database, *, user: str):
     """
     import pandas as pd
 
-    access.require(db, user, "attributes.view")
+    access.require(db, actor, "attributes.view")
     attributes = _attributes(db)
     records = []
     for respondent in _respondents(db):
@@ -284,9 +284,9 @@ def _typed(value: str | None, type_: str) -> Any:
 # --- attributes -----------------------------------------------------------------------
 
 
-def list_attributes(db: Database, *, user: str) -> list[dict[str, Any]]:
+def list_attributes(db: Database, *, actor: str) -> list[dict[str, Any]]:
     """Attributes with their type, in display order (``attributes.view`` needed)."""
-    access.require(db, user, "attributes.view")
+    access.require(db, actor, "attributes.view")
     return _attributes(db)
 
 
@@ -455,14 +455,14 @@ def link_documents(
 _CODE_IN_NAME = re.compile(r"^([A-Za-z]{1,4}[-_]?\d{1,4})(?=$|[^0-9A-Za-z]|[A-Za-z]{2})")
 
 
-def match_by_file_name(db: Database, *, user: str) -> dict[int, str]:
+def match_by_file_name(db: Database, *, actor: str) -> dict[int, str]:
     """Proposed links for documents without a respondent, from their file names.
 
     A respondent code found as a whole word in the name wins (``interview-R03.docx`` with
     respondent R03); otherwise a code at the start of the name (``R03_interview.docx`` ->
     "R03") is proposed even when that respondent does not exist yet.
     """
-    access.require(db, user, "attributes.view")
+    access.require(db, actor, "attributes.view")
     codes = {code.lower(): code for (code,) in db.execute("SELECT code FROM respondents")}
     proposals = {}
     for document_id, name in db.execute(

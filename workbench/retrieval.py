@@ -21,16 +21,16 @@ def code_segments(
     db: Database,
     code: int | str,
     *,
-    user: str,
+    actor: str,
     coders: Iterable[str] | None = None,
     statuses: tuple[str, ...] = ("accepted",),
 ) -> list[dict[str, Any]]:
-    """Every coded place of ``code`` that ``user`` may see, in document order.
+    """Every coded place of ``code`` that ``actor`` may see, in document order.
 
     Rows: coding id, document id and name, respondent code, segment id (None for a free span),
     start/end offsets, the coded text, coder and when it was coded.
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     cid = code_id(db, code)
     wanted = None if coders is None else set(coders)
     documents = db.execute(
@@ -42,7 +42,7 @@ def code_segments(
     ).fetchall()
     rows = []
     for document_id, name, respondent in documents:
-        for c in visible_codings(db, viewer=user, document_id=document_id):
+        for c in visible_codings(db, actor=actor, document_id=document_id):
             if c["code_id"] != cid or c["status"] not in statuses:
                 continue
             if wanted is not None and c["coder"] not in wanted:

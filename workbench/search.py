@@ -202,7 +202,7 @@ def search(
     nlp: Language,
     query: str,
     *,
-    user: str,
+    actor: str,
     mode: str = "lemma",
     filters: Mapping[str, str] | None = None,
     speaker_roles: Iterable[str] | None = None,
@@ -215,10 +215,10 @@ def search(
     ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
     ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``); a document
     without any speaker label counts as one respondent speaking.
-    ``user`` must be allowed to read the project (co-researchers are not: they see only
+    ``actor`` must be allowed to read the project (co-researchers are not: they see only
     pseudonymised fragments in the workshop), and to see attributes when filtering on them.
     """
-    access.require(db, user, "attributes.view" if filters else "read")
+    access.require(db, actor, "attributes.view" if filters else "read")
     match, marks = build_match(nlp, query, mode)
     # Filters become sets of documents or turns, checked per hit in the narrow segment_scope
     # table (migration m009), so each hit costs one small lookup, not a join over wide rows.
@@ -319,8 +319,8 @@ def suggest_code_for_hits(
     return made
 
 
-def filter_options(db: Database, *, user: str) -> dict[str, list[str]]:
+def filter_options(db: Database, *, actor: str) -> dict[str, list[str]]:
     """Each respondent attribute with the values that occur, for filter menus."""
-    access.require(db, user, "attributes.view")
+    access.require(db, actor, "attributes.view")
     frame = attribute_values(db)  # the same choices the Patronen page offers
     return {name: list(group["value"]) for name, group in frame.groupby("attribute", sort=False)}

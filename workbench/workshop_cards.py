@@ -90,13 +90,13 @@ def choose_cards(db: Database, card_ids: list[str], *, actor: str) -> None:
         set_workshop_codes(db, list(dict.fromkeys(c["code"] for c in chosen)), actor=actor)
 
 
-def chosen_cards(db: Database, *, user: str) -> list[dict[str, Any]]:
+def chosen_cards(db: Database, *, actor: str) -> list[dict[str, Any]]:
     """The cards the group sees (without the two fixed ones).
 
     The researcher's choice; without one, the default cards of the project's card sets; for
     a codebook without a card set, one card per code the researcher offered (its name).
     """
-    access.require(db, user, "workshop")
+    access.require(db, actor, "workshop")
     chosen = get_setting(db, CARDS_SETTING)
     if chosen:
         return chosen
@@ -104,7 +104,7 @@ def chosen_cards(db: Database, *, user: str) -> list[dict[str, Any]]:
     defaults = [
         c for book, cards in card_sets().items() if book in books for c in cards if c["default"]
     ]
-    offered = workshop_codes(db, user=user)
+    offered = workshop_codes(db, actor=actor)
     codes = {c["code"] for c in offered}
     defaults = [c for c in defaults if c["code"] in codes]
     if defaults:
@@ -130,36 +130,36 @@ def _answer(db: Database, group: str, segment_id: int) -> str | None:
     return str(found[0]) if found else None
 
 
-def current_card(db: Database, segment_id: int, *, user: str) -> str | None:
+def current_card(db: Database, segment_id: int, *, actor: str) -> str | None:
     """The card the group chose for this fragment (a card id, NONE, UNSURE) or None.
 
     The stored answer counts while the group's coding still carries its card's code; a
     coding without an answer (recorded through :func:`record_choice` directly) shows the
     first card with that code.
     """
-    current = fragment(db, segment_id, user=user)  # checks the assignment
+    current = fragment(db, segment_id, actor=actor)  # checks the assignment
     answer = _answer(db, current["group"], segment_id)
     if answer in FIXED:
         return answer
-    cards = chosen_cards(db, user=user)
+    cards = chosen_cards(db, actor=actor)
     by_id = {c["id"]: c for c in cards}
     if answer in by_id and current["choice"] == by_id[answer]["code"]:
         return answer
     return next((c["id"] for c in cards if c["code"] == current["choice"]), None)
 
 
-def record_card(db: Database, segment_id: int, card: str | None, *, user: str) -> None:
+def record_card(db: Database, segment_id: int, card: str | None, *, actor: str) -> None:
     """Record the group's card for a fragment (None takes the choice back).
 
     A content card is also stored as a coding of its code by the group coder; "geen van
     deze" and "weet ik niet" remove that coding. Only an assigned co-onderzoeker can record.
     """
-    cards = {c["id"]: c for c in chosen_cards(db, user=user)}
+    cards = {c["id"]: c for c in chosen_cards(db, actor=actor)}
     if card is not None and card not in cards and card not in FIXED:
         raise InputError("workshop.code_not_offered", code=card)
     with transaction(db):
-        group = fragment(db, segment_id, user=user)["group"]  # checks the assignment
-        record_choice(db, segment_id, cards[card]["code"] if card in cards else None, user=user)
+        group = fragment(db, segment_id, actor=actor)["group"]  # checks the assignment
+        record_choice(db, segment_id, cards[card]["code"] if card in cards else None, actor=actor)
         before = _answer(db, group, segment_id)
         if card is None:
             db.execute(
@@ -172,21 +172,21 @@ def record_card(db: Database, segment_id: int, card: str | None, *, user: str) -
                 "answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_coder, segment_id) "
                 "DO UPDATE SET card = excluded.card, answered_by = excluded.answered_by, "
                 "answered_at = excluded.answered_at",
-                [group, segment_id, card, user, now()],
+                [group, segment_id, card, actor, now()],
             )
         if before != card:
             record_event(
                 db,
-                user,
+                actor,
                 events.WORKSHOP_ANSWER(
                     f"{group}/{segment_id}", before and {"card": before}, card and {"card": card}
                 ),
             )
 
 
-def surroundings(db: Database, segment_id: int, *, user: str) -> dict[str, str]:
+def surroundings(db: Database, segment_id: int, *, actor: str) -> dict[str, str]:
     """The sentence before and after an assigned fragment, pseudonymised ('' at an edge)."""
-    fragment(db, segment_id, user=user)  # checks the assignment and the pseudonymisation
+    fragment(db, segment_id, actor=actor)  # checks the assignment and the pseudonymisation
     document_id, position = db.execute(
         "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]
     ).fetchone()
@@ -200,10 +200,10 @@ def surroundings(db: Database, segment_id: int, *, user: str) -> dict[str, str]:
     return around
 
 
-def progress(db: Database, *, user: str) -> dict[str, int]:
-    """How many of ``user``'s fragments have an answer (a card, none or unsure)."""
-    fragments = my_fragments(db, user=user)
-    done = sum(current_card(db, s, user=user) is not None for s in fragments)
+def progress(db: Database, *, actor: str) -> dict[str, int]:
+    """How many of ``actor``'s fragments have an answer (a card, none or unsure)."""
+    fragments = my_fragments(db, actor=actor)
+    done = sum(current_card(db, s, actor=actor) is not None for s in fragments)
     return {"done": done, "total": len(fragments)}
 
 

@@ -42,7 +42,7 @@ def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
     doc = target["document_id"]
     here = (
         attempt(
-            life_events.codings_at, project, doc, target["start_char"], target["end_char"], user=me
+            life_events.codings_at, project, doc, target["start_char"], target["end_char"], actor=me
         ).value
         or []
     )
@@ -62,7 +62,7 @@ def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
         if not here:
             st.caption(tr("lifepanel.nothing_here"))
             return
-        events = life_events.events_frame(project, user=me, document_id=doc)
+        events = life_events.events_frame(project, actor=me, document_id=doc)
         events = events[events["status"] != "rejected"]
         names = {int(e["event"]): _name(e) for _, e in events.iterrows()}
         for coding in here:
@@ -154,7 +154,7 @@ def _event(
         if right.button(tr("lifepanel.reject"), key=f"life_er_{event_id}"):
             if attempt(life_events.decide, project, "event", event_id, "rejected", actor=me):
                 st.rerun()
-    links = life_events.links_frame(project, user=me, document_id=int(event["document_id"]))
+    links = life_events.links_frame(project, actor=me, document_id=int(event["document_id"]))
     links = links[
         ((links["cause"] == event_id) | (links["effect"] == event_id))
         & (links["status"] != "rejected")

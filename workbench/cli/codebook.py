@@ -307,7 +307,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(report.text(args.lang), end="")
     else:
         cb.export_codebook(
-            db, args.output, format=fmt, user=args.user, name=args.name, lang=args.lang
+            db, args.output, format=fmt, actor=args.user, name=args.name, lang=args.lang
         )
     print(t("codebook.cli.exported", args.lang, file=args.output))
     return 0

@@ -191,7 +191,7 @@ def run_respondents_import(args: argparse.Namespace) -> int:
 def run_respondents_list(args: argparse.Namespace) -> int:
     from workbench.respondents import list_respondents
 
-    respondents = list_respondents(project(args), user=args.user)
+    respondents = list_respondents(project(args), actor=args.user)
     if args.json:
         print(json.dumps(respondents, indent=2, ensure_ascii=False))
         return 0

@@ -256,8 +256,8 @@ def _scope_settings(args: argparse.Namespace) -> list[tuple[str, str]]:
 def run_matrix(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    matrix = patterns.framework_matrix(db, selection, user=args.user, codes=args.code)
-    cells = patterns.framework_cells(db, selection, user=args.user, codes=args.code)
+    matrix = patterns.framework_matrix(db, selection, actor=args.user, codes=args.code)
+    cells = patterns.framework_cells(db, selection, actor=args.user, codes=args.code)
     settings = selection.describe() + [("code", c) for c in args.code or []]
     return _write(db, args, "matrix", {"matrix": matrix.reset_index(), "citaten": cells}, settings)
 
@@ -266,10 +266,10 @@ def run_cooccurrence(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
     table = patterns.cooccurrence(
-        db, selection, user=args.user, scope=args.scope, window=args.window, codes=args.code
+        db, selection, actor=args.user, scope=args.scope, window=args.window, codes=args.code
     )
     pairs = patterns.cooccurrence_pairs(
-        db, selection, user=args.user, scope=args.scope, window=args.window, codes=args.code
+        db, selection, actor=args.user, scope=args.scope, window=args.window, codes=args.code
     )
     settings = selection.describe() + _scope_settings(args) + [("code", c) for c in args.code or []]
     return _write(
@@ -286,7 +286,7 @@ def run_cascades(args: argparse.Namespace) -> int:
     overview = patterns.cascade_overview(
         db,
         selection,
-        user=args.user,
+        actor=args.user,
         containing=args.code,
         include_proposed=args.include_proposed,
         proposals=not args.stored_only,
@@ -314,7 +314,7 @@ def run_quotes(args: argparse.Namespace) -> int:
         db,
         args.code,
         selection,
-        user=args.user,
+        actor=args.user,
         all_of=args.all_of,
         none_of=args.none_of,
         scope=args.scope,
@@ -334,6 +334,6 @@ def run_quotes(args: argparse.Namespace) -> int:
 def run_frequencies(args: argparse.Namespace) -> int:
     db, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    table = patterns.code_frequencies(db, selection, user=args.user, by=args.by, codes=args.code)
+    table = patterns.code_frequencies(db, selection, actor=args.user, by=args.by, codes=args.code)
     settings = selection.describe() + [("by", args.by or "(none)")]
     return _write(db, args, "frequencies", {"frequencies": table}, settings)

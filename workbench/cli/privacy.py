@@ -368,7 +368,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    event = history.undo_last(project(args), user=args.user)
+    event = history.undo_last(project(args), actor=args.user)
     key = "app.action." + event["action"].replace(".", "_")  # the words the app uses
     words = t(key, args.lang)
     words = t("app.action.other", args.lang) if words == key else words

@@ -93,7 +93,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from workbench.suggest.display import figure_with_interval as cell
     from workbench.suggest.evaluate import evaluate
 
-    rows = evaluate(project(args), nlp=load_pipeline(), user=args.user)
+    rows = evaluate(project(args), nlp=load_pipeline(), actor=args.user)
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0

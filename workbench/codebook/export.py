@@ -26,7 +26,7 @@ def export_codebook(
     path: str | Path,
     *,
     format: str,
-    user: str,
+    actor: str,
     name: str | None = None,
     lang: str = "nl",
 ) -> Path:
@@ -35,7 +35,7 @@ def export_codebook(
     Markdown and Word include the number of accepted codings per code (a code with its
     sub-codes); YAML is the codebook only, so it can be loaded into another project.
     """
-    access.require(db, user, "read")  # examples and counts come from the data
+    access.require(db, actor, "read")  # examples and counts come from the data
     path = Path(path)
     book = codebook_from_project(db, name)
     if format == "yaml":
@@ -50,14 +50,19 @@ def export_codebook(
 
 
 def export_bytes(
-    db: Database, *, format: str, user: str, name: str | None = None, lang: str = "nl"
+    db: Database, *, format: str, actor: str, name: str | None = None, lang: str = "nl"
 ) -> bytes:
     """The export as bytes, for a download button (same content as :func:`export_codebook`)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = export_codebook(
-            db, Path(folder) / f"codeboek.{format}", format=format, user=user, name=name, lang=lang
+            db,
+            Path(folder) / f"codeboek.{format}",
+            format=format,
+            actor=actor,
+            name=name,
+            lang=lang,
         )
         return path.read_bytes()
 

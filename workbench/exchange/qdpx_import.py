@@ -519,7 +519,7 @@ class _Writer:
         import_memo(
             self.db,
             actor=self.actor,
-            author=author,
+            written_by=author,
             target_type=target[0],
             target_id=target[1],
             text=text,

@@ -14,12 +14,12 @@ from workbench import access
 COUNTED = ("documents", "speakers", "turns", "segments", "respondents", "codings")
 
 
-def list_documents(db: Database, *, user: str) -> list[dict[str, Any]]:
+def list_documents(db: Database, *, actor: str) -> list[dict[str, Any]]:
     """Documents in import order with format, encoding, words, respondent and speakers.
 
-    Document names often hold names: ``user`` needs the ``read`` right.
+    Document names often hold names: ``actor`` needs the ``read`` right.
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     cur = db.execute(
         "SELECT d.id, d.name, d.source_name, d.source_format, d.encoding, d.n_words, "
         "r.code AS respondent, d.imported_at, d.imported_by, "

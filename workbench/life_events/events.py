@@ -579,11 +579,11 @@ def _where(respondent: str | None, document_id: int | None) -> tuple[str, list[A
 
 
 def events_frame(
-    db: Database, *, user: str, respondent: str | None = None, document_id: int | None = None
+    db: Database, *, actor: str, respondent: str | None = None, document_id: int | None = None
 ) -> pd.DataFrame:
     """Every event (also rejected ones), with its respondent; ``document_id`` means: the
     events in the life of that document's respondent."""
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     where, params = _where(respondent, document_id)
     return pd.read_sql_query(
         f"""
@@ -608,10 +608,10 @@ def events_frame(
 
 
 def mentions_frame(
-    db: Database, *, user: str, respondent: str | None = None, document_id: int | None = None
+    db: Database, *, actor: str, respondent: str | None = None, document_id: int | None = None
 ) -> pd.DataFrame:
     """Every mention: event, coding, where it is (document, start, end, segment position)."""
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     where, params = _where(respondent, document_id)
     return pd.read_sql_query(
         f"""
@@ -633,10 +633,10 @@ def mentions_frame(
 
 
 def links_frame(
-    db: Database, *, user: str, respondent: str | None = None, document_id: int | None = None
+    db: Database, *, actor: str, respondent: str | None = None, document_id: int | None = None
 ) -> pd.DataFrame:
     """Every link (also rejected ones) with the kinds of both ends."""
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     where, params = _where(respondent, document_id)
     return pd.read_sql_query(
         f"""
@@ -652,9 +652,9 @@ def links_frame(
     ).astype({"evidence": object})
 
 
-def event_codings(db: Database, coding_ids: Iterable[int], *, user: str) -> dict[int, list[dict]]:
+def event_codings(db: Database, coding_ids: Iterable[int], *, actor: str) -> dict[int, list[dict]]:
     """coding id -> the mentions (event id, status, origin, evidence) it has."""
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     out: dict[int, list[dict]] = {}
     ids = json.dumps([int(i) for i in coding_ids])
     for mention, event, coding, status, origin, evidence in db.execute(
@@ -675,10 +675,10 @@ def event_codings(db: Database, coding_ids: Iterable[int], *, user: str) -> dict
 
 
 def codings_at(
-    db: Database, document_id: int, start_char: int, end_char: int, *, user: str
+    db: Database, document_id: int, start_char: int, end_char: int, *, actor: str
 ) -> list[dict[str, Any]]:
     """Accepted loss and reaction codings that overlap a span, each with its mentions."""
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     the = kinds(db)
     found = [
         dict(zip(["id", "code", "coder", "text", "life_year", "life_age"], r))
@@ -691,7 +691,7 @@ def codings_at(
         )
         if the.role(r[1]) is not None
     ]
-    mentions = event_codings(db, [c["id"] for c in found], user=user)
+    mentions = event_codings(db, [c["id"] for c in found], actor=actor)
     for coding in found:
         coding["role"] = the.role(coding["code"])
         coding["mentions"] = [

@@ -160,9 +160,9 @@ class Plan:
     links: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
-def plan(db: Database, *, user: str, document_id: int | None = None) -> Plan:
+def plan(db: Database, *, actor: str, document_id: int | None = None) -> Plan:
     """The proposals :func:`propose` would make now, without writing anything."""
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     sink = _Planner()
     _run(db, sink, document_id)
     return sink.plan

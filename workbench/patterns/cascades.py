@@ -207,10 +207,10 @@ def _quotes(db: Database, lines: LifeLines) -> pd.DataFrame:
 
 
 def _lines(
-    db: Database, selection: Selection, *, user: str, proposals: bool = False
+    db: Database, selection: Selection, *, actor: str, proposals: bool = False
 ) -> tuple[pd.DataFrame, ...]:
     """Loss events, reaction events, links, unplaced counts and quotes of the selection."""
-    lines = life_lines(db, selection, user=user, proposals=proposals)
+    lines = life_lines(db, selection, actor=actor, proposals=proposals)
     events = lines.events
     quotes = _quotes(db, lines)
     if events.empty:
@@ -269,12 +269,12 @@ def _lines(
 
 
 def loss_events(
-    db: Database, selection: Selection = Selection(), *, user: str, proposals: bool = False
+    db: Database, selection: Selection = Selection(), *, actor: str, proposals: bool = False
 ) -> pd.DataFrame:
     """Per respondent, the loss events in life order (``step``), with the reactions linked
     to each (``followed_by``) and the losses each led to (``led_to``, event ids), by
     confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links."""
-    return _lines(db, selection, user=user, proposals=proposals)[0]
+    return _lines(db, selection, actor=actor, proposals=proposals)[0]
 
 
 def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]) -> pd.DataFrame:
@@ -360,7 +360,7 @@ def cascade_overview(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     containing: str | None = None,
     include_proposed: bool = False,
     proposals: bool = False,
@@ -379,9 +379,9 @@ def cascade_overview(
         if containing not in losses_kinds:
             raise InputError("patterns.not_a_loss", code=containing, losses=", ".join(losses_kinds))
     losses, reactions, links, unplaced, quotes = _lines(
-        db, selection, user=user, proposals=proposals
+        db, selection, actor=actor, proposals=proposals
     )
-    people = respondents(db, selection, user=user)[["respondent"]]
+    people = respondents(db, selection, actor=actor)[["respondent"]]
     if containing is not None:
         keep = set(losses.loc[losses["code"] == containing, "respondent"])
         losses, reactions, links, unplaced, people, quotes = (

@@ -87,7 +87,7 @@ def cooccurrence(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     scope: str = "segment",
     window: int = 0,
     codes: Sequence[str] | None = None,
@@ -98,7 +98,7 @@ def cooccurrence(
     keeps only those rows (the columns stay, so one code's partners can be read off).
     """
     check_scope(scope, window)
-    frame = fragments(db, selection, user=user, details=False)
+    frame = fragments(db, selection, actor=actor, details=False)
     present = set(frame["code"].unique())
     order = [c for c in codes_table(db)["code"] if c in present]
     counts = _coded_pairs(frame, scope, window).groupby(["code_a", "code_b"]).size()
@@ -117,7 +117,7 @@ def cooccurrence_pairs(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     scope: str = "segment",
     window: int = 0,
     codes: Sequence[str] | None = None,
@@ -128,7 +128,7 @@ def cooccurrence_pairs(
     meetings (most first). ``codes`` keeps the pairs that involve one of them.
     """
     check_scope(scope, window)
-    frame = fragments(db, selection, user=user, details=False)
+    frame = fragments(db, selection, actor=actor, details=False)
     rank = {c: i for i, c in enumerate(codes_table(db)["code"])}
     pairs = _coded_pairs(frame, scope, window)
     pairs = pairs[pairs["code_a"].map(rank) < pairs["code_b"].map(rank)]
@@ -152,7 +152,7 @@ def cooccurrence_fragments(
     code_b: str,
     scope: str = "segment",
     *,
-    user: str,
+    actor: str,
     window: int = 0,
     selection: Selection = Selection(),
 ) -> pd.DataFrame:
@@ -164,7 +164,7 @@ def cooccurrence_fragments(
     """
     check_scope(scope, window)
     code_a, code_b = (check_codes(db, [c], rollup=selection.rollup)[0] for c in (code_a, code_b))
-    frame = fragments(db, selection, user=user, details=False)
+    frame = fragments(db, selection, actor=actor, details=False)
     left, right = frame[frame["code"] == code_a], frame[frame["code"] == code_b]
     pairs = meeting_pairs(left, right, scope=scope, window=window)
     left = with_text(db, left[left["fragment_id"].isin(pairs["fragment_a"])])

@@ -278,7 +278,7 @@ def fragments(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     details: bool = True,
     places: bool = True,
     codes: Iterable[str] | None = None,
@@ -301,10 +301,10 @@ def fragments(
     one numpy matrix; names are looked up at the end in small arrays indexed by id, and the
     merging of coders is a sort plus ``reduceat``.
 
-    ``user`` must be allowed to ``read``: every overview starts here, so co-researchers (who
+    ``actor`` must be allowed to ``read``: every overview starts here, so co-researchers (who
     see only their workshop fragments) are refused in the package, not only on the page.
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     table = _code_ids(db)
     key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     where, params = _conditions(
@@ -614,14 +614,14 @@ def with_text(db: Database, frame: pd.DataFrame, *, pseudonymise: bool = False) 
     return frame.assign(text=text)
 
 
-def respondents(db: Database, selection: Selection = Selection(), *, user: str) -> pd.DataFrame:
+def respondents(db: Database, selection: Selection = Selection(), *, actor: str) -> pd.DataFrame:
     """Respondents (and unlinked documents) in the selection that have at least one document.
 
     They are the rows of the framework matrix and the denominators of shares, also when
     nothing in their interview is coded yet. Columns: respondent, respondent_id, pseudonym.
-    ``user`` must be allowed to ``read`` (co-researchers are refused).
+    ``actor`` must be allowed to ``read`` (co-researchers are refused).
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     clause, params = _respondent_clause(db, selection.filters)
     return pd.read_sql_query(
         f"""

@@ -48,7 +48,7 @@ class LifeLines:
 
 
 def life_lines(
-    db: Database, selection: Selection = Selection(), *, user: str, proposals: bool = False
+    db: Database, selection: Selection = Selection(), *, actor: str, proposals: bool = False
 ) -> LifeLines:
     """The selection's life events in life order (see the module docstring).
 
@@ -59,14 +59,14 @@ def life_lines(
     the = kinds(db)
     selection = dataclasses.replace(selection, rollup=False)
     frags = fragments(
-        db, selection, user=user, details=False, places=False, codes=[*the.losses, *the.reactions]
+        db, selection, actor=actor, details=False, places=False, codes=[*the.losses, *the.reactions]
     )
     keys = set(zip(frags["document_id"], frags["code"], frags["start_char"], frags["end_char"]))
-    events = events_frame(db, user=user)
-    mentions = mentions_frame(db, user=user)
-    links = links_frame(db, user=user)
+    events = events_frame(db, actor=actor)
+    mentions = mentions_frame(db, actor=actor)
+    links = links_frame(db, actor=actor)
     if proposals:
-        events, mentions, links = _with_plan(db, plan(db, user=user), events, mentions, links)
+        events, mentions, links = _with_plan(db, plan(db, actor=actor), events, mentions, links)
     mentions = mentions[
         (mentions["status"] != "rejected")
         & mentions["event"].isin(events.loc[events["status"] != "rejected", "event"])

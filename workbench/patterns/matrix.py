@@ -40,7 +40,7 @@ def framework_matrix(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Respondents x codes: the number of fragments per cell.
@@ -49,9 +49,9 @@ def framework_matrix(
     someone never mentions a theme is a finding); columns are the codes used (or ``codes``),
     in codebook order. The index is named ``respondent``.
     """
-    frame = fragments(db, selection, user=user, details=False, places=False)
+    frame = fragments(db, selection, actor=actor, details=False, places=False)
     columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
-    rows = respondents(db, selection, user=user)["respondent"].tolist()
+    rows = respondents(db, selection, actor=actor)["respondent"].tolist()
     counts = (
         frame[frame["code"].isin(columns)]
         .groupby(["respondent", "code"])
@@ -68,7 +68,7 @@ def framework_cells(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     codes: Sequence[str] | None = None,
     separator: str = " | ",
 ) -> pd.DataFrame:
@@ -77,7 +77,7 @@ def framework_cells(
     Columns: respondent, code, fragments, quotes (the fragments' text joined by
     ``separator``), documents. What a framework chart's cell summarises, ready for export.
     """
-    frame = fragments(db, selection, user=user, places=False)
+    frame = fragments(db, selection, actor=actor, places=False)
     if codes:
         frame = frame[frame["code"].isin(check_codes(db, codes, rollup=selection.rollup))]
     keys = ["respondent", "code"]
@@ -98,7 +98,7 @@ def matrix_quotes(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     respondent: str | None = None,
     code: str | None = None,
 ) -> pd.DataFrame:
@@ -108,7 +108,7 @@ def matrix_quotes(
     frame = fragments(
         db,
         selection,
-        user=user,
+        actor=actor,
         details=False,
         respondent=respondent,
         codes=None if code is None else [code],
@@ -121,7 +121,7 @@ def code_frequencies(
     db: Database,
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     by: str | None = None,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def code_frequencies(
         raise InputError(
             "patterns.unknown_attribute", name=by, known=", ".join(attribute_names(db))
         )
-    people = respondents(db, selection, user=user)
+    people = respondents(db, selection, actor=actor)
     if by is None:
         people["group"] = "alle"
     else:
@@ -147,7 +147,7 @@ def code_frequencies(
         ).astype({"respondent_id": "Int64"})
         people = people.merge(values, on="respondent_id", how="left")
         people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
-    frame = fragments(db, selection, user=user, details=False, places=False)
+    frame = fragments(db, selection, actor=actor, details=False, places=False)
     frame = frame.merge(people[["respondent", "group"]], on="respondent")
     columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
     frame = frame[frame["code"].isin(columns)]

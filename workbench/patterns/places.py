@@ -16,13 +16,13 @@ from workbench import access
 from workbench.errors import NotFound
 
 
-def place_of(db: Database, coding: int, *, user: str) -> dict[str, Any]:
+def place_of(db: Database, coding: int, *, actor: str) -> dict[str, Any]:
     """``{document_id, segment_id, start_char, end_char}`` of coding ``coding``.
 
     A segment coding gives its segment (and no span: the coding page selects the whole
     segment); a free span gives its offsets and ``segment_id`` None. Needs ``read``.
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     found = db.execute(
         "SELECT document_id, segment_id, start_char, end_char FROM codings WHERE id = ?",
         [int(coding)],

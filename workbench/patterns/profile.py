@@ -28,10 +28,10 @@ class Profile:
 
 
 def respondent_profile(
-    db: Database, respondent: str, selection: Selection = Selection(), *, user: str
+    db: Database, respondent: str, selection: Selection = Selection(), *, actor: str
 ) -> Profile:
     """Everything about one respondent the patterns page shows (case code, e.g. R01)."""
-    people = respondents(db, dataclasses.replace(selection, filters=()), user=user)
+    people = respondents(db, dataclasses.replace(selection, filters=()), actor=actor)
     found = people[people["respondent"] == respondent]
     if found.empty:
         raise NotFound("patterns.unknown_respondent", respondent=respondent)
@@ -42,7 +42,9 @@ def respondent_profile(
         db.conn,
         params=[None if pd.isna(rid) else int(rid)],
     )
-    frame = with_text(db, fragments(db, selection, user=user, details=False, respondent=respondent))
+    frame = with_text(
+        db, fragments(db, selection, actor=actor, details=False, respondent=respondent)
+    )
     table = codes_table(db)
     counts = frame["code"].value_counts().rename("fragments")
     codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]

@@ -45,7 +45,7 @@ def quotes(
     codes: Sequence[str],
     selection: Selection = Selection(),
     *,
-    user: str,
+    actor: str,
     all_of: Sequence[str] = (),
     none_of: Sequence[str] = (),
     scope: str = "segment",
@@ -67,7 +67,7 @@ def quotes(
     codes = check_codes(db, codes, rollup=selection.rollup)
     all_of = check_codes(db, all_of, rollup=selection.rollup)
     none_of = check_codes(db, none_of, rollup=selection.rollup)
-    frame = fragments(db, selection, user=user, details=False)
+    frame = fragments(db, selection, actor=actor, details=False)
     hits = frame[frame["code"].isin(codes)]
     for other in all_of:
         met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)

@@ -56,15 +56,20 @@ def _fragment_ids(segment_ids: list[Any]) -> list[int]:
 
 
 def assign_fragments(
-    db: Database, *, user: str, segment_ids: list[int], actor: str, group: str | None = None
+    db: Database,
+    *,
+    co_researcher: str,
+    segment_ids: list[int],
+    actor: str,
+    group: str | None = None,
 ) -> int:
-    """Let co-onderzoeker ``user`` code these segments for ``group``; returns how many are new.
+    """Let co-onderzoeker ``co_researcher`` code these segments for ``group``; returns how many are new.
 
     Only fragments of pseudonymised documents can be assigned.
     """
     access.require(db, actor, "workshop.manage")
-    if access.role_of(db, user) != "co-onderzoeker":
-        raise InputError("workshop.not_co_researcher", user=user)
+    if access.role_of(db, co_researcher) != "co-onderzoeker":
+        raise InputError("workshop.not_co_researcher", user=co_researcher)
     segment_ids = _fragment_ids(segment_ids)
     group = (group or default_group()).strip()
     accounts.add_group_coder(db, group, actor=actor)
@@ -72,7 +77,8 @@ def assign_fragments(
     added = 0
     with transaction(db):
         position = db.execute(
-            "SELECT coalesce(max(position), -1) FROM workshop_assignments WHERE user = ?", [user]
+            "SELECT coalesce(max(position), -1) FROM workshop_assignments WHERE user = ?",
+            [co_researcher],
         ).fetchone()[0]
         for segment_id in segment_ids:
             seg = _segment(db, segment_id)
@@ -82,26 +88,28 @@ def assign_fragments(
             cur = db.execute(
                 "INSERT OR IGNORE INTO workshop_assignments (user, segment_id, group_coder, "
                 "position, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?)",
-                [user, segment_id, group, position, now(), actor],
+                [co_researcher, segment_id, group, position, now(), actor],
             )
             added += cur.rowcount
         record_event(
             db,
             actor,
             events.WORKSHOP_ASSIGN(
-                user, None, {"user": user, "group": group, "segments": list(segment_ids)}
+                co_researcher,
+                None,
+                {"user": co_researcher, "group": group, "segments": list(segment_ids)},
             ),
         )
     return added
 
 
 def unassign_fragments(
-    db: Database, *, user: str, actor: str, segment_ids: list[int] | None = None
+    db: Database, *, co_researcher: str, actor: str, segment_ids: list[int] | None = None
 ) -> int:
-    """Take fragments (all when ``segment_ids`` is None) away from ``user``."""
+    """Take fragments (all when ``segment_ids`` is None) away from ``co_researcher``."""
     access.require(db, actor, "workshop.manage")
     with transaction(db):
-        sql, params = "DELETE FROM workshop_assignments WHERE user = ?", [user]
+        sql, params = "DELETE FROM workshop_assignments WHERE user = ?", [co_researcher]
         if segment_ids is not None:
             sql += f" AND segment_id IN ({', '.join('?' * len(segment_ids))})"
             params += list(segment_ids)
@@ -109,7 +117,7 @@ def unassign_fragments(
         record_event(
             db,
             actor,
-            events.WORKSHOP_UNASSIGN(user, {"segments": segment_ids}, None),
+            events.WORKSHOP_UNASSIGN(co_researcher, {"segments": segment_ids}, None),
         )
     return removed
 
@@ -128,26 +136,26 @@ def assignments(db: Database, *, actor: str) -> list[dict[str, Any]]:
     return [dict(zip(keys, r)) for r in cur]
 
 
-def my_fragments(db: Database, *, user: str) -> list[int]:
-    """The segment ids assigned to ``user``, in the order the researcher gave them."""
-    access.require(db, user, "workshop")
+def my_fragments(db: Database, *, actor: str) -> list[int]:
+    """The segment ids assigned to ``actor``, in the order the researcher gave them."""
+    access.require(db, actor, "workshop")
     return [
         int(r[0])
         for r in db.execute(
             "SELECT segment_id FROM workshop_assignments WHERE user = ? ORDER BY position, id",
-            [user],
+            [actor],
         )
     ]
 
 
-def _assignment(db: Database, segment_id: int, user: str) -> str:
-    """The group coder of ``user``'s assignment of this segment; refused when not assigned."""
+def _assignment(db: Database, segment_id: int, actor: str) -> str:
+    """The group coder of ``actor``'s assignment of this segment; refused when not assigned."""
     found = db.execute(
         "SELECT group_coder FROM workshop_assignments WHERE user = ? AND segment_id = ?",
-        [user, segment_id],
+        [actor, segment_id],
     ).fetchone()
     if found is None:
-        raise PermissionDenied("workshop.not_assigned", user=user, segment=segment_id)
+        raise PermissionDenied("workshop.not_assigned", user=actor, segment=segment_id)
     return str(found[0])
 
 
@@ -160,13 +168,13 @@ def _choice(db: Database, segment_id: int, group: str) -> str | None:
     return found[0] if found else None
 
 
-def fragment(db: Database, segment_id: int, *, user: str) -> dict[str, Any]:
+def fragment(db: Database, segment_id: int, *, actor: str) -> dict[str, Any]:
     """One assigned fragment, pseudonymised, with the group's current choice.
 
     Nothing else: no document name, respondent, speaker or attributes.
     """
-    access.require(db, user, "workshop")
-    group = _assignment(db, segment_id, user)
+    access.require(db, actor, "workshop")
+    group = _assignment(db, segment_id, actor)
     seg = _segment(db, segment_id)
     if documents_not_checked(db, [seg["document_id"]]):
         raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
@@ -187,12 +195,12 @@ def set_workshop_codes(db: Database, codes: list[str], *, actor: str) -> None:
     set_setting(db, CODES_SETTING, list(codes), actor=actor)
 
 
-def workshop_codes(db: Database, *, user: str) -> list[dict[str, Any]]:
+def workshop_codes(db: Database, *, actor: str) -> list[dict[str, Any]]:
     """The cards: each code's Dutch name, brief and one example quote from the codebook.
 
     Defaults to the active top-level codes when the researcher chose none.
     """
-    access.require(db, user, "workshop")
+    access.require(db, actor, "workshop")
     chosen = get_setting(db, CODES_SETTING) or []
     if chosen:
         rows = [
@@ -224,14 +232,14 @@ def workshop_codes(db: Database, *, user: str) -> list[dict[str, Any]]:
     return cards
 
 
-def record_choice(db: Database, segment_id: int, code: str | None, *, user: str) -> int | None:
+def record_choice(db: Database, segment_id: int, code: str | None, *, actor: str) -> int | None:
     """Record the group's code for this fragment (replacing its earlier choice), or clear it.
 
     Stored as a human, accepted coding by the group coder; the event names the person.
     """
-    access.require(db, user, "workshop")
-    group = _assignment(db, segment_id, user)
-    if code is not None and code not in {c["code"] for c in workshop_codes(db, user=user)}:
+    access.require(db, actor, "workshop")
+    group = _assignment(db, segment_id, actor)
+    if code is not None and code not in {c["code"] for c in workshop_codes(db, actor=actor)}:
         raise InputError("workshop.code_not_offered", code=code)
     with transaction(db):
         before = _choice(db, segment_id, group)
@@ -244,7 +252,7 @@ def record_choice(db: Database, segment_id: int, code: str | None, *, user: str)
             new_id = codings.add_coding(db, coder=group, code=code, segment_id=segment_id)
         record_event(
             db,
-            user,
+            actor,
             events.WORKSHOP_CHOICE(
                 segment_id, {"code": before, "group": group}, {"code": code, "group": group}
             ),

@@ -74,7 +74,7 @@ def evaluate(
     db: Database,
     *,
     nlp: Language,
-    user: str,
+    actor: str,
     folds: int = MAX_FOLDS,
     model: ProjectSuggester | None = None,
 ) -> list[dict[str, Any]]:
@@ -84,7 +84,7 @@ def evaluate(
     Codes nobody has used yet get ``None`` figures: there is nothing to compare with.
     Reading the project's codings needs the ``read`` permission.
     """
-    access.require(db, user, "read")
+    access.require(db, actor, "read")
     rules = model.rules if model is not None else build_rules(db, nlp)
     cache = model if model is not None else ProjectSuggester(rules, Suggester(rules))
     data = training_data(db, rules.codes_)

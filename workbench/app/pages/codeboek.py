@@ -345,7 +345,7 @@ def deferred(fmt: str) -> Callable[[], bytes]:
     def make() -> bytes:
         database = connect(path)
         try:
-            return cb.export_bytes(database, format=fmt, user=who, lang=language)
+            return cb.export_bytes(database, format=fmt, actor=who, lang=language)
         finally:
             database.close()
 

@@ -40,7 +40,7 @@ def go_to(place: dict) -> None:
 st.title(tr("page.coderen"))
 project = db()
 me = user()
-documents = list_documents(project, user=me)
+documents = list_documents(project, actor=me)
 if not documents:
     st.info(tr("coderen.no_documents"))
     st.stop()
@@ -67,8 +67,8 @@ margin = top[2].toggle(
     tr("coderen.margin"), value=True, key="coding_margin", help=tr("coderen.margin_help")
 )
 
-view = document_view(project, doc_id, viewer=me, coders=None if show_others else [me])
-if blind_spans(project, viewer=me, document_id=doc_id):
+view = document_view(project, doc_id, actor=me, coders=None if show_others else [me])
+if blind_spans(project, actor=me, document_id=doc_id):
     st.warning(tr("coderen.blind"))
 segments = {s.id: s for turn in view.turns for s in turn.segments}
 codings = {
@@ -159,7 +159,7 @@ with right:
         if attempt(
             undo_last,
             project,
-            user=me,
+            actor=me,
             toast=lambda undone: (
                 tr("coderen.undone", action=action_label(undone["action"]))
                 if undone
@@ -221,7 +221,7 @@ with right:
                     code_segments,
                     project,
                     code_id(project, wanted),
-                    user=me,
+                    actor=me,
                     coders=None if show_others else [me],
                 ).value
                 or []
@@ -357,7 +357,7 @@ with right:
         if code is not None:
             targets["code"] = code_id(project, code)
         for kind, target_id in targets.items():
-            for memo in list_memos(project, user=me, target_type=kind, target_id=target_id):
+            for memo in list_memos(project, actor=me, target_type=kind, target_id=target_id):
                 st.markdown(f"{tr(f'coderen.memo_on.{kind}')} · _{memo['author']}_: {memo['text']}")
         kind = st.radio(
             tr("coderen.memos"),
@@ -377,7 +377,7 @@ with right:
             if attempt(
                 add_memo,
                 project,
-                author=me,
+                actor=me,
                 target_type=kind,
                 target_id=targets[kind],
                 text=text,

@@ -17,10 +17,10 @@ project = db()
 me = user()
 
 documents = {
-    d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, user=me)
+    d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, actor=me)
 }
 codes = {c.id: c.name for c in codebook_from_project(project).codes}
-everything = attempt(memo_overview, project, user=me).value
+everything = attempt(memo_overview, project, actor=me).value
 if everything is None:
     st.stop()
 authors = sorted({m["author"] for m in everything})
@@ -47,7 +47,9 @@ author = cols[2].selectbox(
 )
 
 memos = (
-    attempt(memo_overview, project, user=me, document_id=document, code=code, author=author).value
+    attempt(
+        memo_overview, project, actor=me, document_id=document, code=code, written_by=author
+    ).value
     or []
 )
 st.caption(tr("memos.count", shown=len(memos), total=len(everything)))
@@ -83,5 +85,5 @@ for memo in memos:
         if side.button(
             tr("memos.delete"), key=f"memo_delete_{memo['id']}", icon=":material/delete:"
         ):
-            if attempt(delete_memo, project, memo["id"], author=me):
+            if attempt(delete_memo, project, memo["id"], actor=me):
                 st.rerun()

@@ -53,7 +53,7 @@ def overview(name: str, **kwargs: Any) -> Any:
         repr(selection),
         _db=project,
         _selection=selection,
-        user=user(),
+        actor=user(),
         **kwargs,
     ).value
 
@@ -128,7 +128,7 @@ def open_link(
     row: pd.Series, coding: str = "coding", code: str = "code", label: str = "patronen.jump.open"
 ) -> None:
     """A link to the place of ``row[coding]`` in its interview (the coding page)."""
-    place = attempt(patterns.place_of, project, int(row[coding]), user=user()).value
+    place = attempt(patterns.place_of, project, int(row[coding]), actor=user()).value
     if place is not None:
         jump_link(tr(label, code=row.get(code) or "", document=row.get("document") or ""), **place)
 

@@ -72,7 +72,7 @@ if "names" in tabs:
         unchecked = documents_not_checked(project)
         if unchecked:
             st.warning(tr("privacy.page.unchecked", n=len(unchecked)))
-        documents = tuple(d["id"] for d in list_documents(project, user=me))
+        documents = tuple(d["id"] for d in list_documents(project, actor=me))
         detected = cached_detection(project, path, documents, me)
         found = candidates(project, actor=me, detected=detected)
         counts = {s: sum(c["status"] == s for c in found) for s in ("new", "accepted", "rejected")}
@@ -163,7 +163,7 @@ if "workshop" in tabs:
                 tr("privacy.page.group"), value=default_group(), key="privacy_group"
             )
             helper = st.selectbox(tr("privacy.page.helper"), helpers, key="privacy_helper")
-            docs = {d["id"]: d["name"] for d in list_documents(project, user=me)}
+            docs = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
             if docs:
                 doc = st.selectbox(
                     tr("privacy.page.document"), list(docs), format_func=docs.get, key="privacy_doc"
@@ -185,7 +185,7 @@ if "workshop" in tabs:
                     attempt(
                         assign_fragments,
                         project,
-                        user=helper,
+                        co_researcher=helper,
                         segment_ids=chosen,
                         group=group,
                         actor=me,
@@ -221,7 +221,7 @@ if "workshop" in tabs:
                 attempt(
                     unassign_fragments,
                     project,
-                    user=gone,
+                    co_researcher=gone,
                     actor=me,
                     flash=lambda _: tr("privacy.page.unassigned", user=gone),
                 )
@@ -283,7 +283,7 @@ if "accounts" in tabs:
 # ---------------------------------------------------------------------------- history
 if "history" in tabs:
     with tabs["history"]:
-        mine = history.undoable_actions(project, user=me, limit=5)
+        mine = history.undoable_actions(project, actor=me, limit=5)
         if mine:
             st.markdown(tr("privacy.page.my_last"))
             st.dataframe(
@@ -292,7 +292,7 @@ if "history" in tabs:
                 width="stretch",
             )
             if st.button(tr("privacy.page.undo"), key="privacy_undo"):
-                undone = attempt(history.undo_last, project, user=me).value
+                undone = attempt(history.undo_last, project, actor=me).value
                 if undone:
                     flash(tr("privacy.page.undone", action=undone["action"]))
         kind = st.radio(
@@ -303,7 +303,7 @@ if "history" in tabs:
             key="privacy_history_kind",
         )
         if kind == "document":
-            docs = {d["id"]: d["name"] for d in list_documents(project, user=me)}
+            docs = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
             chosen = (
                 st.selectbox(
                     tr("privacy.page.document"),

@@ -168,7 +168,7 @@ def run_import(sources, respondent: str | None) -> None:
 with files_tab:
     st.subheader(tr("page_project.import_title"))
     st.caption(tr("page_project.import_help", max_mb=get_setting(db(), "max_file_mb")))
-    codes = [r["code"] for r in list_respondents(db(), user=user())]
+    codes = [r["code"] for r in list_respondents(db(), actor=user())]
     # Options are display texts (no format_func): AppTest re-applies format_func to them.
     nobody = tr("page_project.none")
     chosen = st.selectbox(
@@ -195,7 +195,7 @@ with files_tab:
         show_report(st.session_state["_import_report"])
 
     st.subheader(tr("page_project.documents_title"))
-    documents = list_documents(db(), user=user())
+    documents = list_documents(db(), actor=user())
     if not documents:
         st.info(tr("page_project.no_documents"))
     else:
@@ -241,7 +241,7 @@ with files_tab:
             key="link_by_name",
             help=tr("page_project.link_by_name_help"),
         ):
-            proposals = attempt(match_by_file_name, db(), user=user())
+            proposals = attempt(match_by_file_name, db(), actor=user())
             if proposals:
                 done = attempt(link_documents, db(), proposals.value, actor=user(), create=True)
                 if done:
@@ -268,7 +268,7 @@ with files_tab:
 
 with respondents_tab:
     st.subheader(tr("page_project.respondents_title"))
-    table = respondents_table(db(), user=user())
+    table = respondents_table(db(), actor=user())
     text_columns = [c for c in table.columns if table[c].dtype == object]
     table[text_columns] = table[text_columns].fillna("")  # an empty cell, not "None"
     if table.empty:
@@ -306,11 +306,11 @@ with respondents_tab:
         if st.form_submit_button(tr("page_project.attribute_button")):
             if attempt(define_attribute, db(), name, type_, actor=user()):
                 st.rerun()
-    if list_attributes(db(), user=user()):
+    if list_attributes(db(), actor=user()):
         st.caption(
             ", ".join(
                 f"{a['name']} ({tr('respondents.type.' + a['type'])})"
-                for a in list_attributes(db(), user=user())
+                for a in list_attributes(db(), actor=user())
             )
         )
 
@@ -373,7 +373,7 @@ with speakers_tab:
     ]
     if choice != setting:
         attempt(set_setting, db(), "analysis_speakers", choice, actor=user())
-    documents = list_documents(db(), user=user())
+    documents = list_documents(db(), actor=user())
     labelled = [d for d in documents if d["n_speakers"]]
     if not labelled:
         st.info(tr("page_project.no_speakers_anywhere"))

@@ -47,7 +47,7 @@ project = db()
 me = user()
 learner = learner_for(str(project_path()))
 learner.catch_up(project)  # decisions made on other pages or by other coders
-documents = attempt(list_documents, project, user=me).value
+documents = attempt(list_documents, project, actor=me).value
 if documents is None:  # a role without the read right: the message is shown
     st.stop()
 if not documents:
@@ -215,7 +215,7 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
     st.caption(tr("suggesties.evaluation_help"))
     if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
         st.session_state["suggest_evaluation"] = attempt(
-            evaluate, project, nlp=nlp(), user=me, model=learner.model
+            evaluate, project, nlp=nlp(), actor=me, model=learner.model
         ).value
     rows = st.session_state.get("suggest_evaluation")
     if rows is not None:

@@ -46,7 +46,9 @@ if access.can(project, me, "workshop.manage"):
         st.info(tr("workshop.page.no_card_set"))
     else:
         current = [
-            c["id"] for c in attempt(chosen_cards, project, user=me).value or [] if c["id"] in cards
+            c["id"]
+            for c in attempt(chosen_cards, project, actor=me).value or []
+            if c["id"] in cards
         ]
         picked = st.multiselect(
             tr("workshop.page.cards_pick"),
@@ -136,7 +138,7 @@ def log_out() -> None:
         st.session_state.pop(key, None)
 
 
-fragments = attempt(my_fragments, project, user=me).value or []
+fragments = attempt(my_fragments, project, actor=me).value or []
 if not fragments:  # only then a title: during the workshop nothing but the fragment shows
     st.title(tr("page.workshop"))
     st.info(tr("workshop.page.nothing"))
@@ -169,12 +171,12 @@ if st.session_state.get("workshop_done"):
 
 position = min(st.session_state.get("workshop_position", 0), len(fragments) - 1)
 segment_id = fragments[position]
-around = attempt(surroundings, project, segment_id, user=me).value
+around = attempt(surroundings, project, segment_id, actor=me).value
 if around is None:
     st.stop()
-current = attempt(fragment, project, segment_id, user=me).value
-choice = attempt(current_card, project, segment_id, user=me).value
-cards = attempt(chosen_cards, project, user=me).value or []
+current = attempt(fragment, project, segment_id, actor=me).value
+choice = attempt(current_card, project, segment_id, actor=me).value
+cards = attempt(chosen_cards, project, actor=me).value or []
 st.caption(tr("workshop.page.progress", n=position + 1, total=len(fragments)))
 for side, css in (
     ("before", "werkplaats-rond"),
@@ -201,7 +203,7 @@ st.markdown(
 
 def pick(card_id: str) -> None:
     """Record a card; a second click on the chosen card takes the choice back."""
-    attempt(record_card, project, segment_id, None if card_id == choice else card_id, user=me)
+    attempt(record_card, project, segment_id, None if card_id == choice else card_id, actor=me)
 
 
 def card_button(column, card: dict) -> None:

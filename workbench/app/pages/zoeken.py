@@ -26,7 +26,7 @@ mode = cols[0].radio(
 only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
 filters = {}
 with cols[2].popover(tr("zoeken.filter")):
-    for attribute, values in filter_options(project, user=user()).items():
+    for attribute, values in filter_options(project, actor=user()).items():
         chosen = st.selectbox(
             attribute,
             [None, *values],
@@ -46,7 +46,7 @@ result = attempt(
     project,
     nlp(),
     query,
-    user=user(),
+    actor=user(),
     mode=mode,
     filters=filters,
     speaker_roles=["respondent"] if only_respondents else None,

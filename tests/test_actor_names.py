@@ -1,0 +1,70 @@
+"""One name for the person acting (issue 16): ``actor``.
+
+The scan reads every module of the package (not the app's pages or the CLI, which speak to
+people) and fails when a public function takes the acting person under an old name
+(``user``, ``viewer``, ``author``), so the names do not drift back. ``coder`` stays for the
+owner of the codings concerned; the front door keeps ``open_project(path, user=...)``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
+OLD_NAMES = {"user", "viewer", "author"}
+# The front door's public signature is a documented contract (README, docs/ingest.md).
+ALLOWED = {("workbench.handle", "open_project", "user")}
+
+
+def _module(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+
+
+def _public_functions(tree: ast.Module):
+    """Public functions and public methods of public classes, with their qualified names."""
+
+    def walk(node: ast.AST, prefix: str):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef) and not child.name.startswith("_"):
+                yield from walk(child, f"{prefix}{child.name}.")
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if not child.name.startswith("_"):
+                    yield f"{prefix}{child.name}", child
+
+    yield from walk(tree, "")
+
+
+def old_names(source: str, module: str) -> list[str]:
+    """``module.function(parameter)`` for every public parameter under an old name."""
+    found = []
+    for name, func in _public_functions(ast.parse(source)):
+        args = func.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if arg.arg in OLD_NAMES and (module, name, arg.arg) not in ALLOWED:
+                found.append(f"{module}.{name}({arg.arg})")
+    return found
+
+
+def test_the_acting_person_is_actor_in_every_public_function():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE).parts[0] in {"app", "cli"}:
+            continue
+        found += old_names(path.read_text(encoding="utf-8"), _module(path))
+    assert found == [], (
+        "The acting person is `actor` (keyword-only); `coder` is the owner of codings. "
+        f"Rename: {found}"
+    )
+
+
+def test_the_scan_sees_an_old_name():
+    source = (
+        "def shown(db, *, user): ...\n"
+        "def _hidden(db, user): ...\n"
+        "class Page:\n"
+        "    def view(self, viewer): ...\n"
+        "def note(db, author=None): ...\n"
+    )
+    assert old_names(source, "m") == ["m.shown(user)", "m.Page.view(viewer)", "m.note(author)"]
+    assert old_names("def open_project(path, *, user): ...\n", "workbench.handle") == []
