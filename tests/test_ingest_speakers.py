@@ -23,7 +23,7 @@ def imported(db, tmp_path):
 
 
 def test_roles_are_guessed_at_import(imported):
-    assert {(s["label"], s["role"]) for s in list_speakers(imported)} == {
+    assert {(s["label"], s["role"]) for s in list_speakers(imported, actor="onderzoeker")} == {
         ("I", "interviewer"),
         ("R", "respondent"),
     }
@@ -42,7 +42,7 @@ def test_setting_all_includes_the_interviewer(imported):
 
 
 def test_changing_a_role_changes_analysis_and_is_logged(imported):
-    speaker = next(s for s in list_speakers(imported) if s["label"] == "I")
+    speaker = next(s for s in list_speakers(imported, actor="onderzoeker") if s["label"] == "I")
     set_speaker_role(imported, speaker["id"], "respondent", actor="onderzoeker")
     assert any("Hoe gaat het" in r["text"] for r in analysis_segments(imported, 1))
     event = imported.execute(

@@ -94,10 +94,17 @@ def test_new_attribute_is_added_from_the_form(db, project_path):
 
 def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):
     at = app(with_interview)
-    speaker = next(s for s in list_speakers(open_project(with_interview)) if s["label"] == "I")
+    speaker = next(
+        s
+        for s in list_speakers(open_project(with_interview), actor="onderzoeker")
+        if s["label"] == "I"
+    )
     at.selectbox(key=f"role_{speaker['id']}").select("iemand anders").run()
     assert not at.exception
-    roles = {s["label"]: s["role"] for s in list_speakers(open_project(with_interview))}
+    roles = {
+        s["label"]: s["role"]
+        for s in list_speakers(open_project(with_interview), actor="onderzoeker")
+    }
     assert roles == {"I": "other", "R": "respondent"}
 
 

@@ -407,7 +407,7 @@ def run_split(args: argparse.Namespace) -> int:
             n=len(result["codings"]),
         )
     )
-    codings = cb.codings_of(db, args.code)
+    codings = cb.codings_of(db, args.code, actor=args.user)
     if codings:
         print(t("codebook.cli.to_recode", args.lang))
     for coding in codings:

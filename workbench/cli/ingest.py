@@ -228,7 +228,7 @@ def run_respondents_attribute(args: argparse.Namespace) -> int:
 
 
 def run_speakers_list(args: argparse.Namespace) -> int:
-    speakers = list_speakers(project(args), args.document)
+    speakers = list_speakers(project(args), args.document, actor=args.user)
     if args.json:
         print(json.dumps(speakers, indent=2, ensure_ascii=False))
         return 0

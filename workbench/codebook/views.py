@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workbench import access
 from workbench.codebook.model import LIST_FIELDS, Code, Codebook
 from workbench.errors import NotFound
 from workbench.store import row
@@ -198,9 +199,11 @@ def change_log(db: Database, *, code: str | None = None) -> list[dict[str, Any]]
 
 
 def codings_of(
-    db: Database, code: int | str, *, statuses: Iterable[str] | None = None
+    db: Database, code: int | str, *, actor: str, statuses: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:
-    """The codings on one code (e.g. the ones left to recode after a split), in text order."""
+    """The codings on one code (e.g. the ones left to recode after a split), in text order;
+    ``actor`` needs the ``read`` right (the rows carry the coded text)."""
+    access.require(db, actor, "read")
     found = code_row(db, code)
     where, params = "c.code_id = ?", [found["id"]]
     if statuses is not None:

@@ -13,15 +13,22 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workbench import access
+
 from workbench.store import get_setting
 
 
-def list_speakers(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
+def list_speakers(
+    db: Database, document_id: int | None = None, *, actor: str
+) -> list[dict[str, Any]]:
     """Speakers with their document, role, how much they say, and the start of their first turn.
+
+    ``actor`` needs the ``read`` right: labels can be names and the sample is raw text.
 
     Aggregates per speaker first and cuts the samples in a second query, so the (large)
     document text is read once per speaker, not once per turn.
     """
+    access.require(db, actor, "read")
     doc_filter = "AND document_id = ?" if document_id is not None else ""
     params = [document_id] if document_id is not None else []
     cur = db.execute(

@@ -21,6 +21,7 @@ import numpy as np
 from spacy.language import Language
 from sqlite_utils import Database
 
+from workbench import access
 from workbench.codings import decide
 from workbench.store import connect
 from workbench.suggest.project import ProjectSuggester, retrain
@@ -125,6 +126,7 @@ def review_queue(
     db: Database,
     *,
     coder: str,
+    actor: str | None = None,
     limit: int = 20,
     model: ProjectSuggester | None = None,
     nlp: Language | None = None,
@@ -138,7 +140,9 @@ def review_queue(
     With ``model`` (and ``nlp``), scores are recomputed with the current model, so the order
     follows every refit; without, the stored scores are used. Each item: coding id, segment,
     document, code, score, threshold, evidence, the segment text and the turns around it.
+    ``actor`` (default: ``coder``) needs the ``read`` right.
     """
+    access.require(db, coder if actor is None else actor, "read")
     rank = "score" if code is not None else "priority"
     pending = [p for p in _pending(db, coder) if code is None or p["code"] == code]
     if not pending:
@@ -295,8 +299,12 @@ def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, 
     return rows
 
 
-def recent_decisions(db: Database, *, coder: str, limit: int = 5) -> list[dict[str, Any]]:
-    """The coder's last decided suggestions, newest first (so they can be changed again)."""
+def recent_decisions(
+    db: Database, *, coder: str, actor: str | None = None, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The coder's last decided suggestions, newest first (so they can be changed again);
+    ``actor`` (default: ``coder``) needs the ``read`` right (the rows carry the coded text)."""
+    access.require(db, coder if actor is None else actor, "read")
     cur = db.execute(
         "SELECT c.id AS coding_id, k.slug AS code, k.name AS code_name, c.status, c.text, "
         "c.updated_at FROM codings c JOIN codes k ON k.id = c.code_id "

@@ -236,7 +236,7 @@ with edit_tab:
             st.subheader(tr("codeboek.recode_title"))
             st.caption(tr("codeboek.recode_help"))
             recode_from = code_select(tr("codeboek.code"), "recode_code")
-            codings = cb.codings_of(db(), recode_from) if recode_from else []
+            codings = cb.codings_of(db(), recode_from, actor=user()) if recode_from else []
             if not codings:
                 st.info(tr("codeboek.recode_none"))
             else:

@@ -385,7 +385,7 @@ with speakers_tab:
             )
         ]
         st.caption(tr("page_project.speakers_help"))
-        for speaker in list_speakers(db(), document["id"]):
+        for speaker in list_speakers(db(), document["id"], actor=user()):
             left, right = st.columns([2, 3])
             left.markdown(
                 tr("page_project.speaker_line", label=speaker["label"], turns=speaker["n_turns"])

@@ -1,0 +1,75 @@
+"""Reads that return text, names or codings check the acting person's role (issue 16).
+
+Each read below used to take no acting person, so a co-researcher (workshop role) could read
+raw interview text through it. On a real project: the co-researcher is refused, the
+researcher gets the rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench import accounts, codings
+from workbench.codebook import codings_of
+from workbench.errors import PermissionDenied
+from workbench.ingest import list_speakers
+from workbench.suggest.review import recent_decisions, review_queue
+from privacy_support import add_codes, add_document, segment_ids
+
+RESEARCHER = "onderzoeker"
+CO_RESEARCHER = "sanne"
+
+
+@pytest.fixture
+def project(db):
+    accounts.add_user(db, CO_RESEARCHER, role="co-onderzoeker", actor=RESEARCHER)
+    doc = add_document(db)
+    add_codes(db)
+    first, second, *_ = segment_ids(db, doc)
+    codings.add_coding(db, coder=RESEARCHER, code="verlies", segment_id=first)
+    codings.add_coding(
+        db,
+        coder=RESEARCHER,
+        code="isolement",
+        segment_id=second,
+        origin="machine",
+        status="suggested",
+        score=0.7,
+    )
+    decided = codings.add_coding(
+        db,
+        coder=RESEARCHER,
+        code="schaamte",
+        segment_id=second,
+        origin="machine",
+        status="suggested",
+        score=0.6,
+    )
+    codings.decide(db, decided, "accepted", actor=RESEARCHER)
+    return db
+
+
+READS = {
+    "codings_of": lambda db, actor: codings_of(db, "verlies", actor=actor),
+    "list_speakers": lambda db, actor: list_speakers(db, actor=actor),
+    "review_queue": lambda db, actor: review_queue(db, coder=RESEARCHER, actor=actor),
+    "recent_decisions": lambda db, actor: recent_decisions(db, coder=RESEARCHER, actor=actor),
+}
+
+
+@pytest.mark.parametrize("read", READS)
+def test_a_co_researcher_is_refused_and_a_researcher_reads(project, read):
+    with pytest.raises(PermissionDenied) as refused:
+        READS[read](project, CO_RESEARCHER)
+    assert refused.value.key == "access.denied"
+    rows = READS[read](project, RESEARCHER)
+    assert rows, read
+    assert all(isinstance(r, dict) for r in rows)
+
+
+def test_the_suggestion_reads_check_the_coder_when_no_actor_is_given(project):
+    assert review_queue(project, coder=RESEARCHER)
+    with pytest.raises(PermissionDenied):
+        review_queue(project, coder=CO_RESEARCHER)
+    with pytest.raises(PermissionDenied):
+        recent_decisions(project, coder=CO_RESEARCHER)
