@@ -87,6 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_project_argument(p)
     p.add_argument("--document", type=int, metavar="ID", help="only this document")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_user_argument(p)  # the labels can be names: the read checks the role
     p.set_defaults(func=run_speakers_list)
     p = spk_sub.add_parser("set", help="set the role of a speaker")
     p.add_argument("speaker", type=int, metavar="SPEAKER_ID", help="speaker id (see speakers list)")
