@@ -5,6 +5,7 @@ and nothing may be half-written: every stored document has segments, every file 
 left no rows behind, and the database stays intact.
 """
 
+import functools
 import io
 import zipfile
 from pathlib import Path
@@ -138,8 +139,14 @@ def test_files_the_fuzzer_found_are_reported_not_raised(project, nlp, path):
     import_and_check(project, path.name, path.read_bytes(), nlp)
 
 
+@functools.cache
 def table_and_codebook_seed(fmt: str) -> bytes:
-    """A respondent table (csv, xlsx) or codebook (yaml) that reads without problems."""
+    """A respondent table (csv, xlsx) or codebook (yaml) that reads without problems.
+
+    Built once per run: openpyxl stamps the time into the file, and hypothesis replays an
+    example on the same bytes (a new second meant new bytes and "Inconsistent data
+    generation").
+    """
     if fmt == "yaml":
         return (REPO / "codebooks" / "sociale-kwaliteit.yaml").read_bytes()
     if fmt == "csv":

@@ -153,3 +153,20 @@ def test_a_word_a_lexicon_calls_ambiguous_stays_weak_where_a_codebook_names_it(r
         rules, nlp, "In het ziekenhuis hoorde ik de diagnose: ik kan nooit meer lopen.", "verlies"
     )
     assert together >= 0.5
+
+
+def test_an_ambiguous_word_names_the_kind_of_loss_in_a_sentence_about_a_loss(rules, nlp):
+    # "verhuizen" alone is no loss; where a strong loss word stands in the same sentence it
+    # says which kind (verlies-woning). In another sentence it stays weak.
+    alone, _ = score(rules, nlp, "Vorig jaar ben ik gaan verhuizen.", "verlies-woning")
+    together, evidence = score(
+        rules, nlp, "Mijn man is overleden en daarna moest ik verhuizen.", "verlies-woning"
+    )
+    apart, _ = score(
+        rules,
+        nlp,
+        "Mijn man is overleden. Het was een mooie zomer. Later ben ik gaan verhuizen.",
+        "verlies-woning",
+    )
+    assert alone < 0.5 and apart < 0.5
+    assert together >= 0.5 and "verhuizen" in evidence

@@ -248,7 +248,11 @@ class RuleScorer(BaseEstimator):
         for row, doc in enumerate(docs):
             per_sentence: dict[tuple[int, int], float] = {}
             strong: set[int] = set()
-            for code, weight, surface, sentence in self._matches(doc):
+            matches = self._matches(doc)
+            strong_in = {(c, s) for c, w, _, s in matches if w > self.weak_weight}
+            for code, weight, surface, sentence in matches:
+                if weight <= self.weak_weight and self._parent_strong(code, sentence, strong_in):
+                    weight = self.indicator_weight
                 per_sentence[code, sentence] = per_sentence.get((code, sentence), 0.0) + weight
                 if weight > self.weak_weight:
                     strong.add(code)
@@ -294,6 +298,22 @@ class RuleScorer(BaseEstimator):
             scores[weak_only] = np.minimum(scores[weak_only], self.weak_alone_cap)
         scores, evidence = self._propagate(scores, evidence)
         return RuleResult(np.clip(scores, 0.0, 1.0), evidence)
+
+    def _parent_strong(self, code: int, sentence: int, strong_in: set[tuple[int, int]]) -> bool:
+        """Whether an ancestor of ``code`` has strong evidence in ``sentence``.
+
+        An ambiguous word says which kind once the sentence is known to be about the
+        parent: "verhuizen" alone is no loss, but in "mijn man is overleden en daarna moest
+        ik verhuizen" it names the kind of loss (verlies-woning).
+        """
+        parent = self.parent_index_[code]
+        seen = {code}
+        while parent is not None and parent not in seen:
+            if (parent, sentence) in strong_in:
+                return True
+            seen.add(parent)
+            parent = self.parent_index_[parent]
+        return False
 
     def _matches(self, doc: Doc) -> list[tuple[int, float, str, int]]:
         """(code, weight, surface text, sentence start) for the distinct terms in ``doc``."""
