@@ -21,10 +21,49 @@ def project_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_open_project_binds_the_user_and_role_once(project_file: Path) -> None:
+def test_open_project_binds_the_user(project_file: Path) -> None:
     with workbench.open_project(project_file, user="piet") as project:
         assert (project.user, project.role, project.lang) == ("piet", "supervisor", "nl")
         assert project.can("read") and not project.can("import")
+        assert project.path == project_file.resolve()
+
+
+def test_a_role_changed_elsewhere_counts_at_once(project_file: Path) -> None:
+    # A shared project: the researcher's session demotes piet while piet's handle is open.
+    with workbench.open_project(project_file, user="piet") as piet:
+        assert piet.can("read")
+        with workbench.open_project(project_file) as researcher:
+            accounts.set_role(researcher.db, "piet", "co-onderzoeker", actor="onderzoeker")
+        with pytest.raises(workbench.PermissionDenied):
+            piet.require("read")
+
+
+def test_for_user_shares_the_connection_and_leaves_it_open(project_file: Path) -> None:
+    db = open_store(project_file)
+    with workbench.Project.for_user(db, "sanne") as sanne:
+        piet = sanne.as_user("piet")
+        assert piet.db is db and piet.role == "supervisor" and sanne.role == "co-onderzoeker"
+        with pytest.raises(workbench.NotFound):
+            sanne.as_user("niemand")
+    assert db.execute("SELECT count(*) FROM users").fetchone()[0] >= 3  # still open
+    db.close()
+
+
+def test_the_require_family_follows_the_role(project_file: Path) -> None:
+    db = open_store(project_file)
+    researcher, sanne = (workbench.Project.for_user(db, u) for u in ("onderzoeker", "sanne"))
+    researcher.require_own("sanne")
+    researcher.require_original_text()
+    researcher.require_setting("language")
+    sanne.require_own("sanne")
+    for check in (
+        lambda: sanne.require_own("piet"),
+        sanne.require_original_text,
+        lambda: sanne.require_setting("language"),
+    ):
+        with pytest.raises(workbench.PermissionDenied):
+            check()
+    db.close()
 
 
 def test_a_co_researcher_is_refused_a_read_through_the_handle(project_file: Path) -> None:

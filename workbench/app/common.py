@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.nlp import load_pipeline
+from workbench.handle import Project
 from workbench.store import DEFAULT_USER, release_project, share_project
 
 T = TypeVar("T")
@@ -50,6 +51,11 @@ def db() -> Database:
 def nlp() -> Language:
     """The Dutch pipeline, loaded once per server process."""
     return load_pipeline()
+
+
+def project() -> Project:
+    """This session's project as seen by this session's user (every package call takes it)."""
+    return Project.for_user(db(), user(), lang=lang())
 
 
 def user() -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from workbench.handle import Project
 from workbench.store import DEFAULT_USER, open_project
 
 DEFAULT_PROJECT = Path("projects/demo.db")
@@ -53,6 +54,11 @@ def project(args: argparse.Namespace, *, create: bool | None = None) -> Database
     if create is None:
         create = command_name(args) in CREATES_PROJECT
     return open_project(args.project, create=create)
+
+
+def handle(db: Database, args: argparse.Namespace) -> Project:
+    """``db`` as seen by ``--user`` (the local default account for commands without one)."""
+    return Project.for_user(db, getattr(args, "user", DEFAULT_USER))
 
 
 def open_for_import(args: argparse.Namespace) -> tuple[Database, Callable[[], None]]:

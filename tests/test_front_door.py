@@ -1,0 +1,149 @@
+"""Reads and writes go through the project handle (issue 16): a check cannot be forgotten.
+
+Every public function of a domain module takes the :class:`workbench.Project` first, never a
+loose database or acting person, and begins by asking the handle (``project.require(...)``
+and its family) or hands the project to another public function that does. The scan reads the
+package's source, so a new function that takes ``db`` or skips the check fails here.
+
+``PENDING`` lists the modules not yet moved to the handle; it only shrinks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from test_layers import CORE, EDGES, module_name
+
+PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
+LOOSE = {"db", "actor"}
+# Functions that need no acting person: pure work on plain data or on a file, and readers of
+# the project's own machinery that every role needs before it can be checked.
+NO_ACTOR: set[str] = set()
+PENDING = {
+    "workbench.accounts",
+    "workbench.codebook.editing",
+    "workbench.codebook.export",
+    "workbench.codebook.views",
+    "workbench.codings",
+    "workbench.consistency",
+    "workbench.documents",
+    "workbench.done_marks",
+    "workbench.exchange",
+    "workbench.exchange.codes",
+    "workbench.exchange.gather",
+    "workbench.exchange.identity",
+    "workbench.exchange.pseudo",
+    "workbench.exchange.qdc",
+    "workbench.exchange.qdpx_export",
+    "workbench.exchange.qdpx_import",
+    "workbench.exchange.tables",
+    "workbench.history",
+    "workbench.imports",
+    "workbench.ingest.catalog",
+    "workbench.ingest.importer",
+    "workbench.ingest.speakers",
+    "workbench.life_events.events",
+    "workbench.life_events.proposals",
+    "workbench.life_events.timing",
+    "workbench.memos",
+    "workbench.patterns.cascades",
+    "workbench.patterns.cooccurrence",
+    "workbench.patterns.export",
+    "workbench.patterns.fragments",
+    "workbench.patterns.life_line",
+    "workbench.patterns.matrix",
+    "workbench.patterns.places",
+    "workbench.patterns.profile",
+    "workbench.patterns.quotes",
+    "workbench.privacy.backup",
+    "workbench.privacy.key",
+    "workbench.privacy.pseudonyms",
+    "workbench.privacy.workshop",
+    "workbench.projects",
+    "workbench.respondents",
+    "workbench.retrieval",
+    "workbench.search",
+    "workbench.suggest.codes",
+    "workbench.suggest.evaluate",
+    "workbench.suggest.project",
+    "workbench.suggest.review",
+    "workbench.workshop_cards",
+}
+
+
+def _public_functions(tree: ast.Module):
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            yield node.name, node
+
+
+def _asks(func: ast.FunctionDef) -> bool:
+    """Whether ``func`` checks the handle or hands the project on."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            callee = node.func
+            if (
+                isinstance(callee, ast.Attribute)
+                and callee.attr.startswith("require")
+                and isinstance(callee.value, ast.Name)
+                and callee.value.id == "project"
+            ):
+                return True
+            if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == "project":
+                return True
+    return False
+
+
+def problems(source: str, module: str) -> list[str]:
+    """Public functions of ``module`` that take a loose db/actor, or take a project unasked."""
+    found = []
+    for name, func in _public_functions(ast.parse(source)):
+        params = [a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]]
+        if f"{module}.{name}" in NO_ACTOR:
+            continue
+        if LOOSE & set(params):
+            found.append(f"{module}.{name} takes {sorted(LOOSE & set(params))}")
+        elif params[:1] == ["project"] and not _asks(func):
+            found.append(f"{module}.{name} never asks project.require")
+    return found
+
+
+def domain_modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        if module in CORE or module.startswith(EDGES) or module == "workbench":
+            continue
+        yield module, path
+
+
+def test_every_public_function_takes_the_project_and_asks_it():
+    found = []
+    for module, path in domain_modules():
+        if module not in PENDING:
+            found += problems(path.read_text(encoding="utf-8"), module)
+    assert found == [], (
+        "Public functions take the Project first and call project.require(...) (or hand the "
+        f"project to a function that does): {found}"
+    )
+
+
+def test_pending_only_lists_modules_that_still_need_moving():
+    modules = dict(domain_modules())
+    done = [m for m in PENDING if m in modules and not problems(modules[m].read_text("utf-8"), m)]
+    assert done == [], f"Moved to the handle: take them off PENDING: {done}"
+    assert PENDING <= set(modules), f"Not a module: {sorted(PENDING - set(modules))}"
+
+
+def test_the_scan_sees_a_loose_database_and_an_unasked_project():
+    source = (
+        "def loose(db, *, actor): ...\n"
+        "def unasked(project, code): return project.db.execute('x')\n"
+        "def asks(project): project.require('read')\n"
+        "def hands_on(project): return asks(project)\n"
+        "def _private(db): ...\n"
+    )
+    assert problems(source, "m") == [
+        "m.loose takes ['actor', 'db']",
+        "m.unasked never asks project.require",
+    ]
