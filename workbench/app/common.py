@@ -53,7 +53,7 @@ def nlp() -> Language:
     return load_pipeline()
 
 
-def project() -> Project:
+def acting_project() -> Project:
     """This session's project as seen by this session's user (every package call takes it)."""
     return Project.for_user(db(), user(), lang=lang())
 

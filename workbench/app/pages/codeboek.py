@@ -16,6 +16,7 @@ import streamlit as st
 from workbench import access
 from workbench import codebook as cb
 from workbench.app.common import (
+    acting_project,
     attempt,
     db,
     file_uploader,
@@ -29,6 +30,7 @@ from workbench.app.common import (
 from workbench.store import connect
 
 st.title(tr("page.codeboek"))
+handle = acting_project()  # the project as seen by this session's user
 
 ACTIONS = ("add", "rename", "move", "merge", "split", "edit")
 

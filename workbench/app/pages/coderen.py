@@ -8,7 +8,7 @@ workbench.app.jump) opens an interview at a place; so does every row of a code's
 import streamlit as st
 
 from workbench import access
-from workbench.app.common import action_label, attempt, db, nlp, tr, user
+from workbench.app.common import acting_project, action_label, attempt, db, nlp, tr, user
 from workbench.app.jump import read_jump
 from workbench.app.transcript import transcript
 from workbench.codebook.views import codebook_from_project
@@ -38,6 +38,7 @@ def go_to(place: dict) -> None:
 
 
 st.title(tr("page.coderen"))
+handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
 documents = list_documents(project, actor=me)

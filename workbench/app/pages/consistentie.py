@@ -11,7 +11,7 @@ import streamlit as st
 
 from workbench import access
 from workbench.agreement import RELIABLE, TENTATIVE, shown
-from workbench.app.common import attempt, db, lang, project_path, tr, user
+from workbench.app.common import acting_project, attempt, db, lang, project_path, tr, user
 from workbench.consistency import (
     MODEL,
     RESAMPLE,
@@ -44,6 +44,7 @@ COLORS = {"reliable": "green", "tentative": "orange", "unreliable": "red", None:
 # format_func values are dicts built during the run: AppTest formats outside the run.
 
 st.title(tr("page.consistentie"))
+handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
 if not attempt(access.can, project, me, "consistency.review").value:

@@ -12,7 +12,17 @@ from pathlib import Path
 import streamlit as st
 
 from workbench import access
-from workbench.app.common import attempt, db, file_uploader, lang, nlp, project_path, tr, user
+from workbench.app.common import (
+    acting_project,
+    attempt,
+    db,
+    file_uploader,
+    lang,
+    nlp,
+    project_path,
+    tr,
+    user,
+)
 from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project
 from workbench.imports import extensions, import_file
 
@@ -24,6 +34,7 @@ MIME = {
 }
 
 st.title(tr("page.export"))
+handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
 if not attempt(access.can, project, me, "export").value:

@@ -6,13 +6,14 @@ interview opens the coding page at that place (workbench.app.jump).
 
 import streamlit as st
 
-from workbench.app.common import attempt, db, tr, user
+from workbench.app.common import acting_project, attempt, db, tr, user
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
 from workbench.memos import delete_memo, memo_overview
 
 st.title(tr("page.memos"))
+handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
 

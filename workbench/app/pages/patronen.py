@@ -13,13 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access, life_events, patterns
-from workbench.app.common import attempt, db, lang, project_path, tr, user
+from workbench.app.common import acting_project, attempt, db, lang, project_path, tr, user
 from workbench.app.jump import jump_link
 from workbench.codings import STATUSES
 from workbench.patterns import cascade_charts, charts
 from workbench.store import last_event_id
 
 st.title(tr("page.patronen"))
+handle = acting_project()  # the project as seen by this session's user
 project = db()
 if not access.can(project, user(), "read"):
     st.warning(tr("patronen.no_access"))

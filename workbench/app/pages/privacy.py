@@ -11,7 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access, accounts, history
-from workbench.app.common import attempt, db, flash, project_path, show_flash, tr, user
+from workbench.app.common import (
+    acting_project,
+    attempt,
+    db,
+    flash,
+    project_path,
+    show_flash,
+    tr,
+    user,
+)
 from workbench.codebook.views import code_tree
 from workbench.documents import list_documents
 from workbench.privacy import (
@@ -36,6 +45,7 @@ from workbench.privacy.workshop import (
 from workbench.store import get_setting, last_event_id
 
 st.title(tr("page.privacy"))
+handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
 if not attempt(access.can, project, me, "read").value:

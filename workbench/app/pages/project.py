@@ -13,6 +13,7 @@ import streamlit as st
 
 from workbench.access import can
 from workbench.app.common import (
+    acting_project,
     attempt,
     db,
     file_uploader,
@@ -46,6 +47,7 @@ from workbench.respondents import (
 from workbench.store import get_setting, set_setting
 
 st.title(tr("page.project"))
+handle = acting_project()  # the project as seen by this session's user
 
 
 # --- project and pipeline ------------------------------------------------------------

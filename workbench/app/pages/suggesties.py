@@ -8,7 +8,7 @@ refits in the background after every decision.
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import attempt, db, lang, nlp, project_path, tr, user
+from workbench.app.common import acting_project, attempt, db, lang, nlp, project_path, tr, user
 from workbench.codings import decide
 from workbench.documents import list_documents
 from workbench.errors import WorkbenchError
@@ -42,6 +42,7 @@ def said_by(speaker: str | None, mark: str) -> str:
 
 
 st.title(tr("page.suggesties"))
+handle = acting_project()  # the project as seen by this session's user
 st.caption(tr("suggesties.intro"))
 project = db()
 me = user()

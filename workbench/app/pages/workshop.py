@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access
-from workbench.app.common import attempt, db, tr, user
+from workbench.app.common import acting_project, attempt, db, tr, user
 from workbench.privacy.workshop import fragment, my_fragments
 from workbench.workshop_cards import (
     NONE,
@@ -30,6 +30,7 @@ from workbench.workshop_cards import (
 
 project = db()
 me = user()
+handle = acting_project()  # the project as seen by this session's user
 if not attempt(access.can, project, me, "workshop").value:
     st.title(tr("page.workshop"))
     st.error(tr("workshop.page.no_access", user=me))

@@ -5,12 +5,13 @@ import time
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import attempt, db, nlp, tr, user
+from workbench.app.common import acting_project, attempt, db, nlp, tr, user
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.search import filter_options, search, suggest_code_for_hits
 
 st.title(tr("page.zoeken"))
+handle = acting_project()  # the project as seen by this session's user
 project = db()
 
 query = st.text_input(
