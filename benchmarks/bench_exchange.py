@@ -21,6 +21,7 @@ from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
 from workbench.nlp import load_pipeline
 from workbench.store import open_project
+from workbench.handle import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_exchange_tools import as_qualcoder  # noqa: E402 (the shape QualCoder writes)
@@ -55,16 +56,16 @@ def main() -> None:
         db = open_project(folder / "bench.db")
         report = timed(
             "import into a new project (incl. segmentation)",
-            lambda: import_qdpx(db, SAMPLE, actor="onderzoeker", nlp=nlp),
+            lambda: import_qdpx(Project.for_user(db, "onderzoeker"), SAMPLE, nlp=nlp),
         )
         print(f"    {report.counts}")
         timed(
             "export qdpx (pseudonymised, schema-validated)",
-            lambda: export_qdpx(db, folder / "out.qdpx", actor="onderzoeker"),
+            lambda: export_qdpx(Project.for_user(db, "onderzoeker"), folder / "out.qdpx"),
         )
         timed(
             "export xlsx",
-            lambda: export_codings_table(db, folder / "out.xlsx", actor="onderzoeker"),
+            lambda: export_codings_table(Project.for_user(db, "onderzoeker"), folder / "out.xlsx"),
         )
         db.close()
         round_trip(folder, nlp)
@@ -85,11 +86,12 @@ def round_trip(folder: Path, nlp) -> None:
     for crlf in (False, True):
         before = _counts(db)
         out = folder / f"demo-{crlf}.qdpx"
-        export_qdpx(db, out, pseudonymise=False, actor="onderzoeker")
+        export_qdpx(Project.for_user(db, "onderzoeker"), out, pseudonymise=False)
         shaped = as_qualcoder(out, folder / f"qc-{crlf}.qdpx", crlf_as_one=crlf)
         label = "CRLF counted as one character" if crlf else "new GUIDs, BOM"
         report = timed(
-            f"import back ({label})", lambda: import_qdpx(db, shaped, actor="onderzoeker", nlp=nlp)
+            f"import back ({label})",
+            lambda: import_qdpx(Project.for_user(db, "onderzoeker"), shaped, nlp=nlp),
         )
         after = _counts(db)
         how = Counter(m["how"] for m in report.matches)

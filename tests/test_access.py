@@ -5,6 +5,7 @@ from workbench.errors import InputError, PermissionDenied
 from workbench.patterns import framework_matrix
 from workbench.privacy import apply_pseudonyms, candidates, pseudonymised_document, read_key
 from workbench.privacy.backup import backup
+from workbench.handle import Project
 from privacy_support import add_codes, add_document, segment_ids
 
 
@@ -186,7 +187,9 @@ def attempt_action(db, actor, what, tmp_path):
         "decide": lambda: codings.decide(db, 1, "accepted", actor=actor),
         "memo": lambda: add_memo(db, actor=actor, target_type="document", target_id=1, text="x"),
         "import": lambda: import_files(db, [("a.txt", b"R: hallo")], actor=actor),
-        "export": lambda: export_project(db, tmp_path / "e.csv", format="csv", actor=actor),
+        "export": lambda: export_project(
+            Project.for_user(db, actor), tmp_path / "e.csv", format="csv"
+        ),
         "codebook": lambda: edit_code(db, "verlies", rationale="r", actor=actor, brief="b"),
         "key": lambda: read_key(db, actor=actor),
         "names": lambda: candidates(db, actor=actor),

@@ -20,6 +20,7 @@ from workbench.cli import main
 from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.store import now, open_project, transaction
+from workbench.handle import Project
 
 
 @pytest.fixture
@@ -231,10 +232,10 @@ def test_importing_a_two_coder_project_marks_every_document_done(db, passages, t
     from workbench.exchange import export_qdpx, import_qdpx
 
     file = tmp_path / "twee-codeurs.qdpx"
-    export_qdpx(db, file, pseudonymise=False, actor="anna")
+    export_qdpx(Project.for_user(db, "anna"), file, pseudonymise=False)
     other = open_project(tmp_path / "imported.db")
     try:
-        import_qdpx(other, file, actor="onderzoeker", nlp=nlp)
+        import_qdpx(Project.for_user(other, "onderzoeker"), file, nlp=nlp)
         marks = done_marks.list_marks(other, actor="onderzoeker")
         assert {(m["coder"]) for m in marks} == {"anna", "bram"}
         assert len(marks) == 80
@@ -251,10 +252,10 @@ def test_importing_a_one_coder_project_marks_nothing(db, passages, tmp_path, nlp
 
     db.execute("DELETE FROM codings WHERE coder = 'bram'")
     file = tmp_path / "een-codeur.qdpx"
-    export_qdpx(db, file, pseudonymise=False, actor="anna")
+    export_qdpx(Project.for_user(db, "anna"), file, pseudonymise=False)
     other = open_project(tmp_path / "imported.db")
     try:
-        import_qdpx(other, file, actor="onderzoeker", nlp=nlp)
+        import_qdpx(Project.for_user(other, "onderzoeker"), file, nlp=nlp)
         assert done_marks.list_marks(other, actor="onderzoeker") == []
     finally:
         other.close()

@@ -16,6 +16,7 @@ from workbench.exchange.safety import parse_xml
 from workbench.memos import add_memo
 from workbench.privacy.key import KeyEntry, PseudonymKey, key_path, save_key
 from workbench.store import now
+from workbench.handle import Project
 
 
 def pseudonymise_rene(db, project_file) -> None:
@@ -56,7 +57,7 @@ def test_export_is_pseudonymised_by_default_and_codings_still_fit(rich, tmp_path
     pseudonymise_rene(rich, tmp_path / "rich.db")
     add_memo(rich, actor="anna", target_type="project", target_id=None, text="Vraag René later.")
     out = tmp_path / "p.qdpx"
-    export_qdpx(rich, out, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out)
     root, texts = _qde(out)
     assert not any("René" in t for t in texts.values())
     assert any("Zonder [Naam 1] was ik" in t for t in texts.values())
@@ -75,16 +76,16 @@ def test_original_text_needs_the_researcher_role(rich, tmp_path):
     add_user(rich, "sanne", role="supervisor", actor=ME)
     add_user(rich, "wijk", role="co-onderzoeker", actor=ME)
     with pytest.raises(PermissionDenied):
-        export_qdpx(rich, tmp_path / "x.qdpx", pseudonymise=False, actor="sanne")
-    export_qdpx(rich, tmp_path / "ok.qdpx", actor="sanne")
+        export_qdpx(Project.for_user(rich, "sanne"), tmp_path / "x.qdpx", pseudonymise=False)
+    export_qdpx(Project.for_user(rich, "sanne"), tmp_path / "ok.qdpx")
     with pytest.raises(PermissionDenied):
-        export_qdpx(rich, tmp_path / "y.qdpx", actor="wijk")
+        export_qdpx(Project.for_user(rich, "wijk"), tmp_path / "y.qdpx")
     assert not (tmp_path / "x.qdpx").exists() and not (tmp_path / "y.qdpx").exists()
 
 
 def test_codings_table_has_one_row_per_coding_with_context(rich, tmp_path):
     out = tmp_path / "codings.csv"
-    export_codings_table(rich, out, actor=ME, pseudonymise=False)
+    export_codings_table(Project.for_user(rich, ME), out, pseudonymise=False)
     frame = pd.read_csv(out, encoding="utf-8-sig")
     assert len(frame) == 7
     assert {
@@ -109,7 +110,7 @@ def test_codings_table_has_one_row_per_coding_with_context(rich, tmp_path):
 
 def test_xlsx_with_suggestions_lists_suggested_and_rejected_rows(rich, tmp_path):
     out = tmp_path / "codings.xlsx"
-    export_codings_table(rich, out, include_suggestions=True, actor=ME)
+    export_codings_table(Project.for_user(rich, ME), out, include_suggestions=True)
     frame = pd.read_excel(out, engine="openpyxl")
     assert sorted(frame["status"].value_counts().items()) == [
         ("accepted", 7),
@@ -154,14 +155,14 @@ def test_failed_export_leaves_no_half_file(rich, tmp_path):
     target.write_bytes(b"old export")
     add_user(rich, "wijk", role="co-onderzoeker", actor=ME)
     with pytest.raises(PermissionDenied):
-        export_project(rich, target, format="qdpx", actor="wijk")
+        export_project(Project.for_user(rich, "wijk"), target, format="qdpx")
     assert target.read_bytes() == b"old export"
     assert [p.name for p in tmp_path.iterdir() if ".partial" in p.name] == []
 
 
 def test_every_export_is_logged_with_its_choices(rich, tmp_path):
-    export_qdpx(rich, tmp_path / "a.qdpx", pseudonymise=False, actor=ME)
-    export_codings_table(rich, tmp_path / "a.csv", actor=ME)
+    export_qdpx(Project.for_user(rich, ME), tmp_path / "a.qdpx", pseudonymise=False)
+    export_codings_table(Project.for_user(rich, ME), tmp_path / "a.csv")
     rows = rich.execute(
         "SELECT action, actor, after FROM events WHERE action LIKE 'export.%' ORDER BY id"
     ).fetchall()
@@ -187,10 +188,10 @@ def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich,
             end_char=start + len(quote),
         )
     before = snapshot(rich)["codings"]
-    export_qdpx(rich, tmp_path / "p.qdpx", actor=ME)
+    export_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx")
     for (coding_id,) in rich.execute("SELECT id FROM codings WHERE status = 'accepted'").fetchall():
         remove_coding(rich, coding_id, actor=ME)
-    report = import_qdpx(rich, tmp_path / "p.qdpx", actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx", nlp=nlp)
     assert snapshot(rich)["codings"] == before
     assert report.counts["documents_matched"] == 2 and "documents" not in report.counts
     assert "memos" not in report.counts and report.counts["memos_matched"] == 6
@@ -202,7 +203,7 @@ def test_an_attribute_named_like_a_column_does_not_overwrite_it(rich, tmp_path):
 
     define_attribute(rich, "text", "text", actor=ME)
     set_value(rich, "R01", "text", "kenmerk", actor=ME)
-    frame = codings_table(rich, actor=ME, pseudonymise=False)
+    frame = codings_table(Project.for_user(rich, ME), pseudonymise=False)
     assert "text (attribute)" in frame.columns
     assert "kenmerk" not in set(frame["text"])
 
@@ -230,7 +231,7 @@ def test_codings_table_is_pseudonymised_by_default(rich, tmp_path):
         start_char=start,
         end_char=start + len("Zonder René was ik"),
     )
-    frame = codings_table(rich, actor=ME)
+    frame = codings_table(Project.for_user(rich, ME))
     assert "Zonder [Naam 1] was ik" in set(frame["text"])
     assert not frame["text"].str.contains("René").any()
 
@@ -241,8 +242,8 @@ def test_control_characters_in_memos_and_codes_do_not_break_the_xml(rich, tmp_pa
 
     add_memo(rich, actor="anna", target_type="project", target_id=None, text="a\x0bb\x01c")
     rich.execute("UPDATE codes SET definition = 'x\x0cy' WHERE slug = 'schaamte'")
-    export_qdpx(rich, tmp_path / "c.qdpx", actor=ME)
-    export_qdc(rich, tmp_path / "c.qdc")
+    export_qdpx(Project.for_user(rich, ME), tmp_path / "c.qdpx")
+    export_qdc(Project.for_user(rich, ME), tmp_path / "c.qdc")
     root, _ = _qde(tmp_path / "c.qdpx")
     assert "abc" in [n.findtext("PlainTextContent") for n in root.iter("Note")]
     assert schema_errors("Codebook", (tmp_path / "c.qdc").read_bytes()) == []
@@ -257,11 +258,11 @@ def test_case_names_and_text_values_are_pseudonymised_and_still_match_on_return(
     pseudonymise_rene(rich, tmp_path / "rich.db")
     update_respondent(rich, "R02", actor=ME, code="René")
     set_value(rich, "René", "woonvorm", "bij René in huis", actor=ME)
-    export_qdpx(rich, tmp_path / "p.qdpx", actor=ME)
+    export_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx")
     root, _ = _qde(tmp_path / "p.qdpx")
     assert sorted(c.get("name") for c in root.iter("Case")) == ["R01", "[Naam 1]"]
     assert "bij [Naam 1] in huis" in [v.text for v in root.iter("TextValue")]
-    report = import_qdpx(rich, tmp_path / "p.qdpx", actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx", nlp=nlp)
     assert rich.execute("SELECT code FROM respondents ORDER BY code").fetchall() == [
         ("R01",),
         ("René",),

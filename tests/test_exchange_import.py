@@ -11,6 +11,7 @@ import pytest
 from workbench.accounts import auto_login_user
 from workbench.errors import InputError
 from workbench.exchange import import_qdpx
+from workbench.handle import Project
 
 ME = "onderzoeker"
 U = "10000000-0000-0000-0000-00000000000{}"
@@ -84,7 +85,7 @@ def test_crlf_bom_and_decomposed_accents_keep_codings_on_the_same_words(db, tmp_
         RAW.encode("utf-8"),
         [(a[0], a[1], U.format(1), 1), (b[0], b[1], U.format(2), 2)],
     )
-    import_qdpx(db, path, actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     text = db.execute("SELECT text FROM documents").fetchone()[0]
     assert "\r" not in text and "\ufeff" not in text
     rows = db.execute("SELECT coder, text, start_char, end_char FROM codings ORDER BY start_char")
@@ -105,7 +106,7 @@ def test_utf16_offsets_are_recognised_when_they_fit_words_better(db, tmp_path, n
         raw.encode("utf-8"),
         [(units, units + len("mijn hond"), U.format(1), 1)],
     )
-    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert db.execute("SELECT text FROM codings").fetchone()[0] == "mijn hond"
     assert any(w["key"] == "exchange.warn.utf16_offsets" for w in report.warnings)
 
@@ -117,7 +118,7 @@ def test_any_single_qde_name_is_accepted(db, tmp_path, nlp):
         [(3, 8, U.format(1), 1)],
         qde_name="Mijn project.qde",
     )
-    import_qdpx(db, path, actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert db.execute("SELECT text FROM codings").fetchone()[0] == "Hallo"
 
 
@@ -125,7 +126,7 @@ def test_several_coders_become_users_and_notes_become_memos(db, tmp_path, nlp):
     path = qdpx(
         tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1), (3, 8, U.format(2), 1)]
     )
-    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert db.execute("SELECT coder FROM codings ORDER BY coder").fetchall() == [
         ("anna",),
         ("bram",),
@@ -140,7 +141,7 @@ def test_several_coders_become_users_and_notes_become_memos(db, tmp_path, nlp):
 
 def test_selection_outside_the_text_is_reported_not_imported(db, tmp_path, nlp):
     path = qdpx(tmp_path / "t.qdpx", b"R: Hallo.", [(3, 800, U.format(1), 1)])
-    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 0
     assert [(l.kind, l.reason) for l in report.losses] == [("selection", "outside_text")]
 
@@ -153,7 +154,7 @@ def test_an_error_while_writing_leaves_the_project_untouched(db, tmp_path, nlp):
     )
     path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)])
     with pytest.raises(sqlite3.IntegrityError):
-        import_qdpx(db, path, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert nothing_written(db)
     assert db.execute("SELECT count(*) FROM users WHERE name = 'anna'").fetchone()[0] == 0
 
@@ -172,7 +173,7 @@ def test_zip_members_with_absolute_or_parent_paths_are_refused(db, tmp_path, nlp
         tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)], extra={member: b"x"}
     )
     with pytest.raises(InputError) as err:
-        import_qdpx(db, path, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert err.value.key == key
     assert member in err.value.message("nl")
     assert nothing_written(db)
@@ -187,7 +188,7 @@ def test_decompression_bomb_is_refused_before_reading(db, tmp_path, nlp):
     )
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(InputError) as err:
-        import_qdpx(db, path, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert err.value.key == "zip.bomb"
     assert nothing_written(db)
 
@@ -211,7 +212,7 @@ DOCTYPE_ONLY = b"""<?xml version="1.0"?><!DOCTYPE Project><Project name="p"/>"""
 @pytest.mark.parametrize("xml", [LAUGHS, EXTERNAL, DOCTYPE_ONLY])
 def test_xml_with_doctype_or_entities_is_refused(db, tmp_path, nlp, xml):
     with pytest.raises(InputError) as err:
-        import_qdpx(db, _with_qde(tmp_path, xml), actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), _with_qde(tmp_path, xml), nlp=nlp)
     assert err.value.key == "exchange.xml_forbidden"
     assert nothing_written(db)
 
@@ -219,7 +220,9 @@ def test_xml_with_doctype_or_entities_is_refused(db, tmp_path, nlp, xml):
 def test_malformed_project_xml_gives_line_and_column(db, tmp_path, nlp):
     with pytest.raises(InputError) as err:
         import_qdpx(
-            db, _with_qde(tmp_path, b"<Project name='x'><Users></Project>"), actor=ME, nlp=nlp
+            Project.for_user(db, ME),
+            _with_qde(tmp_path, b"<Project name='x'><Users></Project>"),
+            nlp=nlp,
         )
     assert err.value.key == "exchange.xml_malformed"
     assert err.value.params["line"] == 1
@@ -230,13 +233,13 @@ def test_a_file_that_is_not_a_zip_or_has_no_qde_is_refused(db, tmp_path, nlp):
     not_zip = tmp_path / "x.qdpx"
     not_zip.write_text("hallo")
     with pytest.raises(InputError) as err:
-        import_qdpx(db, not_zip, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), not_zip, nlp=nlp)
     assert err.value.key == "zip.damaged"
     empty = tmp_path / "y.qdpx"
     with zipfile.ZipFile(empty, "w") as zf:
         zf.writestr("Sources/a.txt", "x")
     with pytest.raises(InputError) as err:
-        import_qdpx(db, empty, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), empty, nlp=nlp)
     assert err.value.key == "exchange.no_qde"
 
 
@@ -246,13 +249,13 @@ def test_relative_source_next_to_the_qdpx_is_read_but_never_outside_it(db, tmp_p
     xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="").replace(
         "internal://50000000-0000-0000-0000-000000000001.txt", "relative:///media/r01.txt"
     )
-    import_qdpx(db, _with_qde(tmp_path, xml.encode()), actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(db, ME), _with_qde(tmp_path, xml.encode()), nlp=nlp)
     assert db.execute("SELECT text FROM documents").fetchone() == ("R: Hallo daar.",)
     sneaky = xml.replace("relative:///media/r01.txt", "relative:///../secret.txt")
     (tmp_path.parent / "secret.txt").write_text("geheim", encoding="utf-8")
     other = tmp_path / "other"
     other.mkdir()
-    report = import_qdpx(db, _with_qde(other, sneaky.encode()), actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), _with_qde(other, sneaky.encode()), nlp=nlp)
     assert ("source", "file_missing") in [(l.kind, l.reason) for l in report.losses]
 
 
@@ -262,7 +265,7 @@ def test_absurdly_nested_xml_is_refused_without_exhausting_the_stack(db, tmp_pat
     )
     deep += b"</Code>" * 5000 + b"</Codes></CodeBook></Project>"
     with pytest.raises(InputError) as err:
-        import_qdpx(db, _with_qde(tmp_path, deep), actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), _with_qde(tmp_path, deep), nlp=nlp)
     assert err.value.key == "exchange.xml_too_deep"
     assert nothing_written(db)
 
@@ -281,7 +284,7 @@ def test_a_source_description_becomes_a_document_memo_once(db, tmp_path, nlp):
         zf.writestr("project.qde", xml)
         zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Hallo daar.")
     for _ in range(2):
-        import_qdpx(db, path, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert db.execute(
         "SELECT target_type, author, text FROM memos WHERE target_type = 'document'"
     ).fetchall() == [("document", "bram", "Interview bij de buren.")]
@@ -299,7 +302,7 @@ def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(
         zf.write(folder / "hand-authored" / "project.qde", "project.qde")
         for f in (folder / "hand-authored" / "sources").iterdir():
             zf.write(f, f"Sources/{f.name}")
-    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert ("attribute_value", "value_not_of_type") in [(l.kind, l.reason) for l in report.losses]
     assert db.execute("SELECT type FROM attributes WHERE name = 'Age'").fetchone() == ("date",)
 
@@ -316,7 +319,7 @@ def test_two_sources_with_the_same_guid_keep_their_own_sentences(db, tmp_path, n
         zf.writestr("project.qde", xml)
         zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", "R: Eerste tekst.")
         zf.writestr("Sources/b.txt", "R: Een heel andere, langere tweede tekst. Met twee zinnen.")
-    import_qdpx(db, path, actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     bad = db.execute(
         "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id "
         "WHERE substr(d.text, s.start_char + 1, s.end_char - s.start_char) != s.text"

@@ -15,6 +15,7 @@ from workbench.ingest import import_files
 from workbench.memos import add_memo
 from workbench.respondents import define_attribute, ensure_respondent, link_document, set_value
 from workbench.store import now, open_project
+from workbench.handle import Project
 
 ME = "onderzoeker"
 # Fictional interview fragments written for these tests (non-ASCII on purpose).
@@ -220,16 +221,16 @@ def test_qdpx_round_trip_keeps_documents_offsets_codes_codings_coders_attributes
     rich, tmp_path, nlp
 ):
     out = tmp_path / "export.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False)
     fresh = open_project(tmp_path / "fresh.db")
-    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     assert snapshot(fresh) == snapshot(rich)
     assert report.counts["codings"] == 7
 
 
 def test_exported_project_validates_against_project_xsd(rich, tmp_path):
     out = tmp_path / "export.qdpx"
-    export_qdpx(rich, out, include_suggestions=True, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, include_suggestions=True)
     with zipfile.ZipFile(out) as zf:
         assert schema_errors("Project", zf.read("project.qde")) == []
         names = zf.namelist()
@@ -238,7 +239,7 @@ def test_exported_project_validates_against_project_xsd(rich, tmp_path):
 
 def test_export_has_one_coding_per_coder_with_creating_user(rich, tmp_path):
     out = tmp_path / "export.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False)
     from workbench.exchange.safety import parse_xml
 
     with zipfile.ZipFile(out) as zf:
@@ -254,16 +255,16 @@ def test_export_has_one_coding_per_coder_with_creating_user(rich, tmp_path):
 
 def test_suggestions_are_exported_only_when_asked_under_their_own_user(rich, tmp_path, nlp):
     out = tmp_path / "with.qdpx"
-    export_qdpx(rich, out, include_suggestions=True, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, include_suggestions=True, pseudonymise=False)
     fresh = open_project(tmp_path / "fresh.db")
-    import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     rows = fresh.execute("SELECT coder, status, origin FROM codings WHERE status != 'accepted'")
     assert rows.fetchall() == [("anna", "suggested", "machine")]
 
 
 def test_export_report_names_rejected_and_left_out_suggestions(rich, tmp_path):
     out = tmp_path / "export.qdpx"
-    report = export_qdpx(rich, out, actor=ME)
+    report = export_qdpx(Project.for_user(rich, ME), out)
     kinds = {loss.kind: loss.count for loss in report.losses}
     assert kinds["rejected_suggestion"] == 1 and kinds["suggestion"] == 1
     assert (tmp_path / "export.qdpx.dataloss.txt").read_text(encoding="utf-8").count("\n") > 2
@@ -272,8 +273,8 @@ def test_export_report_names_rejected_and_left_out_suggestions(rich, tmp_path):
 
 def test_export_guids_are_stable_between_exports(rich, tmp_path):
     first, second = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
-    export_qdpx(rich, first, actor=ME)
-    export_qdpx(rich, second, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), first)
+    export_qdpx(Project.for_user(rich, ME), second)
     from workbench.exchange.safety import parse_xml
 
     guids = []
@@ -286,20 +287,20 @@ def test_export_guids_are_stable_between_exports(rich, tmp_path):
 
 def test_codebook_round_trip_through_qdc(rich, tmp_path):
     out = tmp_path / "codes.qdc"
-    export_qdc(rich, out)
+    export_qdc(Project.for_user(rich, ME), out)
     assert schema_errors("Codebook", out.read_bytes()) == []
     fresh = open_project(tmp_path / "fresh.db")
-    import_qdc(fresh, out, actor=ME)
+    import_qdc(Project.for_user(fresh, ME), out)
     assert snapshot(fresh)["codes"] == snapshot(rich)["codes"]
 
 
 def test_reimporting_the_same_export_adds_nothing(rich, tmp_path, nlp):
     out = tmp_path / "export.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False)
     fresh = open_project(tmp_path / "fresh.db")
-    import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     before = snapshot(fresh)
-    again = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    again = import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     assert snapshot(fresh) == before
     # The report says so: everything was already there, nothing is counted as new.
     assert again.counts.get("documents_matched") == 2
@@ -311,9 +312,9 @@ def test_reimporting_the_same_export_adds_nothing(rich, tmp_path, nlp):
 
 def test_reimport_keeps_the_projects_own_document_links(rich, tmp_path, nlp):
     out = tmp_path / "export.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False)
     link_document(rich, 1, "R02", actor=ME)
-    report = import_qdpx(rich, out, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(rich, ME), out, nlp=nlp)
     assert rich.execute(
         "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id WHERE d.id = 1"
     ).fetchone() == ("R02",)

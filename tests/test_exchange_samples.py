@@ -13,6 +13,7 @@ from conftest import shared
 from workbench.errors import InputError
 from workbench.exchange import import_qdc, import_qdpx
 from workbench.store import open_project
+from workbench.handle import Project
 
 ME = "onderzoeker"
 
@@ -32,7 +33,7 @@ def counts(db) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def nvivo(tmp_path_factory, nlp):
     db = open_project(tmp_path_factory.mktemp("nvivo") / "p.db")
-    report = import_qdpx(db, sample("nvivo-12.6-oltas0517.qdpx"), actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), sample("nvivo-12.6-oltas0517.qdpx"), nlp=nlp)
     yield db, report
     db.close()
 
@@ -92,7 +93,7 @@ def test_nvivo_coders_become_users_and_utf16_offsets_are_reported(nvivo):
 
 
 def test_atlasti_project_imports_codes_notes_and_reports_what_is_missing(db, nlp):
-    report = import_qdpx(db, sample("atlasti-8.4-TestProject.qdpx"), actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), sample("atlasti-8.4-TestProject.qdpx"), nlp=nlp)
     assert counts(db)["codes"] == 14
     assert counts(db)["memos"] == 2
     lost = {loss.kind for loss in report.losses}
@@ -112,7 +113,7 @@ def hand_authored_qdpx(tmp_path: Path) -> Path:
 
 
 def test_hand_authored_fixture_brings_cases_variables_and_overlapping_codings(db, tmp_path, nlp):
-    report = import_qdpx(db, hand_authored_qdpx(tmp_path), actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), hand_authored_qdpx(tmp_path), nlp=nlp)
     rows = db.execute(
         "SELECT c.text, k.name FROM codings c JOIN codes k ON k.id = c.code_id "
         "ORDER BY c.start_char"
@@ -138,7 +139,7 @@ def test_hand_authored_fixture_brings_cases_variables_and_overlapping_codings(db
 
 
 def test_codebook_with_non_uuid_guids_imports_with_a_warning(db):
-    report = import_qdc(db, sample("example-codebook-nonuuid.qdc"), actor=ME)
+    report = import_qdc(Project.for_user(db, ME), sample("example-codebook-nonuuid.qdc"))
     assert [w["key"] for w in report.warnings] == ["exchange.warn.non_uuid"]
     assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == report.counts["codes"] > 10
     assert db.execute("SELECT count(*) FROM codes WHERE parent_id IS NOT NULL").fetchone()[0] > 0
@@ -146,7 +147,7 @@ def test_codebook_with_non_uuid_guids_imports_with_a_warning(db):
 
 def test_malformed_codebook_gives_a_clear_error_and_writes_nothing(db):
     with pytest.raises(InputError) as err:
-        import_qdc(db, sample("example-codebook-malformed.qdc"), actor=ME)
+        import_qdc(Project.for_user(db, ME), sample("example-codebook-malformed.qdc"))
     assert err.value.key == "exchange.xml_malformed"
     assert "example-codebook-malformed.qdc" in err.value.message("en")
     assert "line" in err.value.message("en")
@@ -157,8 +158,8 @@ def test_reexport_keeps_the_guids_of_coders_cases_and_variables(db, tmp_path, nl
     from workbench.exchange import export_qdpx
     from workbench.exchange.safety import parse_xml
 
-    import_qdpx(db, hand_authored_qdpx(tmp_path), actor=ME, nlp=nlp)
-    export_qdpx(db, tmp_path / "again.qdpx", actor=ME)
+    import_qdpx(Project.for_user(db, ME), hand_authored_qdpx(tmp_path), nlp=nlp)
+    export_qdpx(Project.for_user(db, ME), tmp_path / "again.qdpx")
     with zipfile.ZipFile(tmp_path / "again.qdpx") as zf:
         root = parse_xml(zf.read("project.qde"), file="project.qde")
     users = {u.get("name"): u.get("guid") for u in root.iter("User")}
@@ -178,9 +179,9 @@ def test_nvivo_project_goes_back_for_nvivo_and_returns_unchanged(nvivo, tmp_path
 
     db, _ = nvivo
     out = tmp_path / "terug.qdpx"
-    export_qdpx(db, out, pseudonymise=False, actor=ME, target="nvivo")
+    export_qdpx(Project.for_user(db, ME), out, pseudonymise=False, target="nvivo")
     fresh = open_project(tmp_path / "fresh.db")
-    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     query = (
         "SELECT d.name, c.text, k.name, c.coder FROM codings c "
         "JOIN documents d ON d.id = c.document_id JOIN codes k ON k.id = c.code_id"

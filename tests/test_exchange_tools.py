@@ -20,6 +20,7 @@ from test_exchange_roundtrip import ME, rich, snapshot  # noqa: F401 (the shared
 from workbench.errors import InputError
 from workbench.exchange import export_qdpx, import_qdpx
 from workbench.store import open_project
+from workbench.handle import Project
 
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -51,9 +52,11 @@ def as_qualcoder(source: Path, target: Path, *, crlf_as_one: bool = False) -> Pa
 
 def test_qualcoder_round_trip_with_new_guids_adds_nothing_twice(rich, tmp_path, nlp):
     out = tmp_path / "a.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False)
     before = snapshot(rich)
-    report = import_qdpx(rich, as_qualcoder(out, tmp_path / "qc.qdpx"), actor=ME, nlp=nlp)
+    report = import_qdpx(
+        Project.for_user(rich, ME), as_qualcoder(out, tmp_path / "qc.qdpx"), nlp=nlp
+    )
     assert snapshot(rich) == before
     assert report.counts["documents_matched"] == 2 and "documents" not in report.counts
     assert {m["how"] for m in report.matches} == {"text"}
@@ -64,10 +67,10 @@ def test_qualcoder_round_trip_with_new_guids_adds_nothing_twice(rich, tmp_path, 
 
 
 def test_crlf_counted_as_one_character_lands_on_the_same_words(rich, tmp_path, nlp):
-    export_qdpx(rich, tmp_path / "a.qdpx", pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), tmp_path / "a.qdpx", pseudonymise=False)
     qc = as_qualcoder(tmp_path / "a.qdpx", tmp_path / "qc.qdpx", crlf_as_one=True)
     fresh = open_project(tmp_path / "fresh.db")
-    report = import_qdpx(fresh, qc, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(fresh, ME), qc, nlp=nlp)
     assert snapshot(fresh)["codings"] == snapshot(rich)["codings"]
     assert [w["key"] for w in report.warnings].count("exchange.warn.crlf_one") == 2
 
@@ -88,7 +91,7 @@ def test_ambiguous_line_end_counting_is_refused_and_nothing_is_written(db, tmp_p
         zf.writestr("project.qde", qde)
         zf.writestr("sources/r.txt", "x\r\ny z w")
     with pytest.raises(InputError) as err:
-        import_qdpx(db, path, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert err.value.key == "exchange.ambiguous_offsets"
     assert "r.txt" in err.value.message("nl")
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
@@ -96,7 +99,7 @@ def test_ambiguous_line_end_counting_is_refused_and_nothing_is_written(db, tmp_p
 
 def test_pseudonymised_export_with_renewed_guids_comes_back_onto_the_original(rich, tmp_path, nlp):
     pseudonymise_rene(rich, tmp_path / "rich.db")
-    export_qdpx(rich, tmp_path / "p.qdpx", actor=ME)  # pseudonymised
+    export_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx")  # pseudonymised
     qc = as_qualcoder(tmp_path / "p.qdpx", tmp_path / "qc.qdpx")
     # Coded elsewhere: a new coding on the pseudonym, by a coder the project does not know.
     with zipfile.ZipFile(qc) as zf:
@@ -128,7 +131,7 @@ def test_pseudonymised_export_with_renewed_guids_comes_back_onto_the_original(ri
         for name, data in members.items():
             zf.writestr(name, data)
     before = snapshot(rich)
-    report = import_qdpx(rich, qc, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(rich, ME), qc, nlp=nlp)
     how = {m["document"]: m["how"] for m in report.matches}
     assert how == {"interview_r01": "text", "interview_r02": "text_pseudonymised"}
     assert report.counts["codings"] == 1 and report.counts["documents_matched"] == 2
@@ -159,7 +162,7 @@ def test_every_target_is_schema_valid_with_sources_folder_and_plain_utc_dates(
     from workbench.exchange.ids import schema_errors
 
     out = tmp_path / "t.qdpx"
-    export_qdpx(rich, out, actor=ME, target=target)
+    export_qdpx(Project.for_user(rich, ME), out, target=target)
     with zipfile.ZipFile(out) as zf:
         assert schema_errors("Project", zf.read("project.qde")) == []
         assert all(n == "project.qde" or n.startswith("sources/") for n in zf.namelist())
@@ -170,7 +173,7 @@ def test_every_target_is_schema_valid_with_sources_folder_and_plain_utc_dates(
 
 def test_nvivo_export_counts_utf16_units_and_comes_back_on_the_same_words(rich, tmp_path, nlp):
     out = tmp_path / "n.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME, target="nvivo")
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False, target="nvivo")
     root, files = _root(out)
     for source in root.iter("TextSource"):
         text = files["sources/" + source.get("plainTextPath").split("//")[1]]
@@ -180,14 +183,14 @@ def test_nvivo_export_counts_utf16_units_and_comes_back_on_the_same_words(rich, 
             quoted = units[2 * start : 2 * end].decode("utf-16-le")
             assert " ".join(quoted.split())[:50] == sel.get("name")[:50].rstrip("…")
     fresh = open_project(tmp_path / "fresh.db")
-    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     assert snapshot(fresh)["codings"] == snapshot(rich)["codings"]
     assert any(w["key"] == "exchange.warn.utf16_offsets" for w in report.warnings)
 
 
 def test_qualcoder_export_puts_memos_where_qualcoder_reads_them(rich, tmp_path, nlp):
     out = tmp_path / "q.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME, target="qualcoder")
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False, target="qualcoder")
     root, files = _root(out)
     coded = [s for s in root.iter("PlainTextSelection") if s.find("Coding") is not None]
     assert [s.find("Description").text for s in coded if s.find("Description") is not None] == [
@@ -209,7 +212,7 @@ def test_qualcoder_export_puts_memos_where_qualcoder_reads_them(rich, tmp_path, 
     )
     assert all(j.get("name") for j in journals)  # QualCoder skips journals without a name
     fresh = open_project(tmp_path / "fresh.db")
-    import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     memos = lambda db: sorted(
         db.execute(  # noqa: E731
             "SELECT target_type, text FROM memos"
@@ -224,14 +227,14 @@ def test_project_name_description_and_source_dates_survive_a_round_trip(rich, tm
     set_setting(rich, "project_description", "Eenzaamheid na verhuizing.", actor=ME)
     rich.execute("UPDATE documents SET imported_at = '2024-03-01T09:30:00.000+00:00'")
     out = tmp_path / "a.qdpx"
-    export_qdpx(rich, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False)
     fresh = open_project(tmp_path / "fresh.db")
-    report = import_qdpx(fresh, out, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
     assert report.lossless, report.losses
     assert get_setting(fresh, "project_name") == "rich"
     assert get_setting(fresh, "project_description") == "Eenzaamheid na verhuizing."
     again = tmp_path / "b.qdpx"
-    export_qdpx(fresh, again, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(fresh, ME), again, pseudonymise=False)
     root, _ = _root(again)
     assert root.get("name") == "rich"
     assert root.find("Description").text == "Eenzaamheid na verhuizing."
@@ -310,7 +313,7 @@ def _qc_file(tmp_path: Path, year: str = "2021", crlf: bool = False) -> Path:
 def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp, crlf):
     from workbench.store import get_setting
 
-    report = import_qdpx(db, _qc_file(tmp_path, crlf=crlf), actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), _qc_file(tmp_path, crlf=crlf), nlp=nlp)
     assert report.lossless, report.losses
     assert ("exchange.warn.crlf_one" in [w["key"] for w in report.warnings]) == crlf
     assert db.execute("SELECT text FROM codings").fetchall() == [("Sinds de verhuizing",)]
@@ -331,12 +334,14 @@ def test_qualcoder_notes_users_description_and_dates_are_kept(db, tmp_path, nlp,
         "2021-01-15T23:37:54.000+00:00",
     )
     assert report.counts["words"] == 5 + 12  # the speaker labels are not words
-    again = import_qdpx(db, _qc_file(tmp_path, crlf=crlf), actor=ME, nlp=nlp)  # new guids
+    again = import_qdpx(
+        Project.for_user(db, ME), _qc_file(tmp_path, crlf=crlf), nlp=nlp
+    )  # new guids
     assert "memos" not in again.counts and "codings" not in again.counts
 
 
 def test_a_date_with_a_huge_year_is_read_without_a_crash(db, tmp_path, nlp):
-    report = import_qdpx(db, _qc_file(tmp_path, year="99999999999"), actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), _qc_file(tmp_path, year="99999999999"), nlp=nlp)
     assert db.execute("SELECT created_at FROM documents").fetchone() == (None,)
     assert report.counts["documents"] == 1
 
@@ -346,7 +351,7 @@ def test_an_unknown_xml_encoding_is_a_clear_refusal(db, tmp_path, nlp):
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", b'<?xml version="1.0" encoding="x-klingon"?><Project name="p"/>')
     with pytest.raises(InputError) as err:
-        import_qdpx(db, path, actor=ME, nlp=nlp)
+        import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert err.value.key == "exchange.unknown_encoding"
     assert "x-klingon" in err.value.message("en")
 
@@ -417,7 +422,7 @@ def test_a_source_of_one_paragraph_over_a_million_characters_is_imported(db, tmp
     with zipfile.ZipFile(path, "w") as zf:  # stored: this repetitive text compresses like a bomb
         zf.writestr("project.qde", xml)
         zf.writestr(f"sources/{g['s']}.txt", text)
-    report = import_qdpx(db, path, actor=ME, nlp=nlp)
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert len(text) > 1_000_000 and report.counts["documents"] == 1
     assert db.execute("SELECT text, start_char FROM codings").fetchall() == [("alleen", start)]
     assert report.counts["words"] > 190_000
@@ -429,5 +434,5 @@ def test_a_codebook_with_an_unknown_xml_encoding_is_a_clear_refusal(db, tmp_path
     path = tmp_path / "c.qdc"
     path.write_bytes(b'<?xml version="1.0" encoding="ebcdic-nl"?><CodeBook/>')
     with pytest.raises(InputError) as err:
-        import_qdc(db, path, actor=ME)
+        import_qdc(Project.for_user(db, ME), path)
     assert err.value.key == "exchange.unknown_encoding"

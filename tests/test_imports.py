@@ -17,6 +17,7 @@ from workbench.exchange import export_qdpx
 from workbench.imports import BATCH, expand_paths, import_file, import_files, kind_of
 from workbench.respondents import list_attributes, list_respondents
 from workbench.store import open_project
+from workbench.handle import Project
 
 DEMO = REPO / "corpora" / "demo"
 TXT = DEMO / "R01-gerda-spoorzicht.txt"
@@ -35,7 +36,7 @@ def own_qdpx(tmp_path, nlp):
     db = open_project(tmp_path / "bron.db")
     assert import_files(db, [TXT, DOCX], actor=ME, respondent="R01", nlp=nlp).ok
     out = tmp_path / "eigen.qdpx"
-    export_qdpx(db, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(db, ME), out, pseudonymise=False)
     db.close()
     return out
 

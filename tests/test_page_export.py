@@ -9,6 +9,7 @@ import pytest
 from test_exchange_samples import hand_authored_qdpx, sample
 from workbench.accounts import add_user
 from workbench.exchange import import_qdpx
+from workbench.handle import Project
 from page_runner import run_page
 
 ME = "onderzoeker"
@@ -16,7 +17,7 @@ ME = "onderzoeker"
 
 @pytest.fixture
 def filled(db, tmp_path, nlp):
-    import_qdpx(db, hand_authored_qdpx(tmp_path), actor=ME, nlp=nlp)
+    import_qdpx(Project.for_user(db, ME), hand_authored_qdpx(tmp_path), nlp=nlp)
     return db
 
 
@@ -116,7 +117,7 @@ def test_reimporting_the_projects_own_export_says_which_documents_were_already_t
     from workbench.exchange import export_qdpx
 
     out = tmp_path / "own.qdpx"
-    export_qdpx(filled, out, pseudonymise=False, actor=ME)
+    export_qdpx(Project.for_user(filled, ME), out, pseudonymise=False)
     at = page(project_path, lang="en")
     at.file_uploader(key="exchange_upload").upload("own.qdpx", out.read_bytes()).run()
     at.button(key="exchange_import").click().run()

@@ -29,6 +29,7 @@ from workbench.privacy.key import load_key
 from workbench.privacy.workshop import assign_fragments, assignments
 from workbench.projects import open_in_folder, path_in_folder
 from workbench.store import get_setting, set_setting
+from workbench.handle import Project
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
 
 
@@ -74,12 +75,12 @@ def test_an_unapplied_decision_blocks_a_pseudonymised_export(db, tmp_path):
     assert documents_not_checked(db) == [doc]
     for fmt in ("qdpx", "csv", "xlsx"):
         with pytest.raises(InputError) as err:
-            export_project(db, tmp_path / f"uit.{fmt}", format=fmt, actor="onderzoeker")
+            export_project(Project.for_user(db, "onderzoeker"), tmp_path / f"uit.{fmt}", format=fmt)
         assert err.value.key == "privacy.not_applied"
         assert not (tmp_path / f"uit.{fmt}").exists()
     apply_pseudonyms(db, actor="onderzoeker")
     assert documents_not_checked(db) == []
-    frame = codings_table(db, actor="onderzoeker")
+    frame = codings_table(Project.for_user(db, "onderzoeker"))
     assert "Kees" not in frame.to_csv()
 
 
@@ -87,11 +88,11 @@ def test_an_export_without_any_reviewed_name_says_so(db, tmp_path):
     add_codes(db)
     doc = add_document(db)
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
-    report = export_project(db, tmp_path / "uit.csv", format="csv", actor="onderzoeker")
+    report = export_project(Project.for_user(db, "onderzoeker"), tmp_path / "uit.csv", format="csv")
     assert [w["key"] for w in report.warnings] == ["privacy.warn.not_pseudonymised"]
     assert "Niet gepseudonimiseerd" in report.text("nl")
     decide(db, "Kees", accept=True, actor="onderzoeker")
-    report = export_project(db, tmp_path / "uit.csv", format="csv", actor="onderzoeker")
+    report = export_project(Project.for_user(db, "onderzoeker"), tmp_path / "uit.csv", format="csv")
     assert [w["key"] for w in report.warnings] == ["exchange.warn.pseudonymised"]
 
 
@@ -115,7 +116,7 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
     assert main(["pseudonymise", "--project", project]) == 1  # was: "0 new, N removed"
     assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == spans
     out = tmp_path / "uit.qdpx"
-    export_project(db, out, format="qdpx", actor="onderzoeker")
+    export_project(Project.for_user(db, "onderzoeker"), out, format="qdpx")
     import zipfile
 
     with zipfile.ZipFile(out) as zf:

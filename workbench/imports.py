@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.errors import InputError
 from workbench.exchange import import_qdc, import_qdpx
+from workbench.handle import Project
 from workbench.ingest import importer as ingest_importer
 from workbench.ingest.importer import (
     FileResult,
@@ -99,7 +100,8 @@ def import_file(
             name, ok=True, format=Path(name).suffix.lower().lstrip("."), details=counts
         )
     if kind == "codebook":
-        report = _with_path(source, lambda path: import_qdc(db, path, actor=actor))
+        acting = Project.for_user(db, actor)  # front door: transitional
+        report = _with_path(source, lambda path: import_qdc(acting, path))
         return FileResult(name, ok=True, format="qdc", details=report)
     access.require(db, actor, "import")
     limit = file_limit(db, max_mb)
@@ -173,7 +175,7 @@ def _with_path(source: Source, run: Callable[[Path], object]):
 
 def _qdpx(db: Database, path: Path, *, name: str, actor: str, nlp: Language | None):
     try:
-        return import_qdpx(db, path, actor=actor, nlp=nlp)
+        return import_qdpx(Project.for_user(db, actor), path, nlp=nlp)  # front door: transitional
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
         # A damaged archive member surfaces from inside the zip reader; one bad file must not
         # stop the batch (the import itself is one transaction, so nothing was written).

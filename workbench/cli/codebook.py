@@ -15,6 +15,7 @@ from workbench import codebook as cb
 from workbench.cli.common import (
     add_project_argument,
     add_user_argument,
+    handle,
     open_for_import,
     project,
 )
@@ -274,7 +275,7 @@ def _import(db, args: argparse.Namespace) -> int:
     if suffix == ".qdc":
         from workbench.exchange import import_qdc
 
-        report = import_qdc(db, args.file, actor=args.user)
+        report = import_qdc(handle(db, args), args.file)
         print(report.text(args.lang), end="")
         return 0
     if suffix not in (".yaml", ".yml"):
@@ -303,7 +304,7 @@ def run_export(args: argparse.Namespace) -> int:
     if fmt == "qdc":
         from workbench.exchange import export_qdc
 
-        report = export_qdc(db, args.output, codebook=args.name)
+        report = export_qdc(handle(db, args), args.output, codebook=args.name)
         print(report.text(args.lang), end="")
     else:
         cb.export_codebook(

@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.cli.common import add_project_argument, add_user_argument, handle, project
 from workbench.errors import InputError
 from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project
 
@@ -72,12 +72,11 @@ def run_export(args: argparse.Namespace) -> int:
         )
     db = project(args)
     report = export_project(
-        db,
+        handle(db, args),
         args.output,
         format=fmt,
         include_suggestions=args.include_suggestions,
         pseudonymise=not args.original_text,
-        actor=args.user,
         target=args.target,
     )
     if args.json:

@@ -14,52 +14,48 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlite_utils import Database
-
+from workbench.exchange.gather import require_export
 from workbench.exchange.qdc import export_qdc, import_qdc
 from workbench.exchange.qdpx_export import TARGETS, export_qdpx
 from workbench.exchange.qdpx_import import import_qdpx
 from workbench.exchange.report import ExchangeReport, Loss
 from workbench.exchange.tables import codings_table, export_codings_table
+from workbench.handle import Project
 
 EXPORT_FORMATS = ("qdpx", "qdc", "csv", "xlsx")
 
 
 def export_project(
-    db: Database,
+    project: Project,
     path: str | Path,
     *,
     format: str,
     include_suggestions: bool = False,
     pseudonymise: bool = True,
-    actor: str,
     target: str | None = None,
 ) -> ExchangeReport:
     """Export in ``format`` (qdpx, qdc, csv, xlsx) with the same choices everywhere;
-    ``target`` shapes a qdpx for one tool (see :data:`TARGETS`)."""
-    from workbench.exchange.gather import require_export
-
+    ``target`` shapes a qdpx for one tool (see :data:`TARGETS`). Original (named) text needs
+    the key role; a codebook (qdc) always has the accepted names replaced."""
     if format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {EXPORT_FORMATS}. Got {format!r} instead.")
+    require_export(project, pseudonymise=pseudonymise or format == "qdc")
     if format == "qdpx":
         return export_qdpx(
-            db,
+            project,
             path,
             include_suggestions=include_suggestions,
             pseudonymise=pseudonymise,
-            actor=actor,
             target=target,
         )
     if format == "qdc":
-        require_export(db, actor, pseudonymise=True)
-        return export_qdc(db, path)
+        return export_qdc(project, path)
     return export_codings_table(
-        db,
+        project,
         path,
         format=format,
         include_suggestions=include_suggestions,
         pseudonymise=pseudonymise,
-        actor=actor,
     )
 
 

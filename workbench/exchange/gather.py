@@ -1,7 +1,9 @@
 """Read what an export needs from the project: codes, codings, documents, cases, memos.
 
 Shared by the REFI-QDA and the table exports so both show the same codings, the same text
-(pseudonymised or original) and the same offsets.
+(pseudonymised or original) and the same offsets. Every reader takes the project and asks
+for ``export`` itself: what it returns leaves the project, so a reader called without
+:func:`require_export` first is still refused for a role that may not export.
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from workbench import access, events
+from workbench import events
 from workbench.exchange.pseudo import pseudonymised_texts
+from workbench.handle import Project
 from workbench.store import record_event, transaction
 
 
@@ -35,11 +36,11 @@ class DocumentText:
         return new_start, max(new_end, new_start)
 
 
-def require_export(db: Database, actor: str, *, pseudonymise: bool) -> None:
+def require_export(project: Project, *, pseudonymise: bool) -> None:
     """Exports need ``export``; the original (not pseudonymised) text needs the key role."""
-    access.require(db, actor, "export")
+    project.require("export")
     if not pseudonymise:
-        access.require(db, actor, "pseudonym.key")
+        project.require_original_text()
 
 
 # The export formats and the event each logs.
@@ -47,8 +48,7 @@ EXPORTS = {"csv": events.EXPORT_CSV, "xlsx": events.EXPORT_XLSX, "qdpx": events.
 
 
 def log_export(
-    db: Database,
-    actor: str,
+    project: Project,
     *,
     format: str,
     path: str,
@@ -56,10 +56,11 @@ def log_export(
     include_suggestions: bool,
 ) -> None:
     """Record who exported what: an export of original text is a privacy-relevant act."""
-    with transaction(db):
+    project.require("export")
+    with transaction(project.db):
         record_event(
-            db,
-            actor,
+            project.db,
+            project.user,
             EXPORTS[format](
                 None,
                 None,
@@ -78,11 +79,12 @@ def statuses(include_suggestions: bool, *, rejected: bool = False) -> tuple[str,
     return ("accepted", "suggested", "rejected") if rejected else ("accepted", "suggested")
 
 
-def codings(db: Database, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
+def codings(project: Project, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
     """Codings with the given statuses, with code slug and document guid, in text order."""
+    project.require("export")
     marks = ", ".join("?" * len(wanted))
     return list(
-        db.query(
+        project.db.query(
             "SELECT c.*, k.slug AS code, k.name AS code_name, k.guid AS code_guid "
             "FROM codings c JOIN codes k ON k.id = c.code_id "
             f"WHERE c.status IN ({marks}) "
@@ -92,31 +94,36 @@ def codings(db: Database, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
     )
 
 
-def status_counts(db: Database) -> dict[str, int]:
+def status_counts(project: Project) -> dict[str, int]:
+    project.require("export")
     return {
         r["status"]: r["n"]
-        for r in db.query("SELECT status, count(*) AS n FROM codings GROUP BY status")
+        for r in project.db.query("SELECT status, count(*) AS n FROM codings GROUP BY status")
     }
 
 
-def documents(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM documents ORDER BY id"))
+def documents(project: Project) -> list[dict[str, Any]]:
+    project.require("export")
+    return list(project.db.query("SELECT * FROM documents ORDER BY id"))
 
 
 def document_texts(
-    db: Database, docs: list[dict[str, Any]], *, pseudonymise: bool, actor: str
+    project: Project, docs: list[dict[str, Any]], *, pseudonymise: bool
 ) -> dict[int, DocumentText]:
-    """Each document's text as it leaves the project, with its offset map."""
+    """Each document's text as it leaves the project, with its offset map (the original
+    text only for a role that may take names out)."""
+    require_export(project, pseudonymise=pseudonymise)
     if not pseudonymise:
         return {d["id"]: DocumentText(d["id"], d["text"]) for d in docs}
-    found = pseudonymised_texts(db, [d["id"] for d in docs], actor=actor)
+    found = pseudonymised_texts(project, [d["id"] for d in docs])
     return {doc_id: DocumentText(doc_id, text, mapper) for doc_id, (text, mapper) in found.items()}
 
 
-def speakers_by_position(db: Database) -> dict[int, tuple[list[int], list[str | None]]]:
+def speakers_by_position(project: Project) -> dict[int, tuple[list[int], list[str | None]]]:
     """Per document: turn start offsets (sorted) and the speaker label of each turn."""
+    project.require("export")
     out: dict[int, tuple[list[int], list[str | None]]] = {}
-    for r in db.query(
+    for r in project.db.query(
         "SELECT t.document_id, t.start_char, s.label FROM turns t "
         "LEFT JOIN speakers s ON s.id = t.speaker_id ORDER BY t.document_id, t.start_char"
     ):
@@ -132,27 +139,32 @@ def speaker_at(index: dict[int, tuple[list[int], list[str | None]]], doc: int, o
     return labels[i] if i >= 0 else None
 
 
-def attributes(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM attributes ORDER BY position, name"))
+def attributes(project: Project) -> list[dict[str, Any]]:
+    project.require("export")
+    return list(project.db.query("SELECT * FROM attributes ORDER BY position, name"))
 
 
-def attribute_values(db: Database) -> dict[int, dict[str, str | None]]:
+def attribute_values(project: Project) -> dict[int, dict[str, str | None]]:
+    project.require("export")
     out: dict[int, dict[str, str | None]] = {}
-    for r in db.query("SELECT respondent_id, attribute, value FROM attribute_values"):
+    for r in project.db.query("SELECT respondent_id, attribute, value FROM attribute_values"):
         out.setdefault(r["respondent_id"], {})[r["attribute"]] = r["value"]
     return out
 
 
-def respondents(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM respondents ORDER BY code"))
+def respondents(project: Project) -> list[dict[str, Any]]:
+    project.require("export")
+    return list(project.db.query("SELECT * FROM respondents ORDER BY code"))
 
 
-def codes(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM codes ORDER BY codebook_id, position, id"))
+def codes(project: Project) -> list[dict[str, Any]]:
+    project.require("export")
+    return list(project.db.query("SELECT * FROM codes ORDER BY codebook_id, position, id"))
 
 
-def memos(db: Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM memos ORDER BY id"))
+def memos(project: Project) -> list[dict[str, Any]]:
+    project.require("export")
+    return list(project.db.query("SELECT * FROM memos ORDER BY id"))
 
 
 def json_list(value: str | None) -> list[str]:

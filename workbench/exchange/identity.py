@@ -2,16 +2,17 @@
 
 Kept in ``exchange_guids`` so that a project that came from NVivo or ATLAS.ti goes back with
 the same identities; rows without one get a guid derived from their name on export.
+Reading them needs ``read`` (exports and imports both do); remembering one is part of an
+``import``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from workbench import events
 from workbench.exchange import ids
+from workbench.handle import Project
 from workbench.store import record_event
 
 COLUMNS = {"user": "user", "respondent": "respondent_id", "attribute": "attribute"}
@@ -34,9 +35,10 @@ class Identities:
         return self.guid["attribute"].get(name) or ids.derived("variable", name)
 
 
-def load(db: Database) -> Identities:
+def load(project: Project) -> Identities:
+    project.require("read")
     found = Identities()
-    for r in db.query("SELECT * FROM exchange_guids"):
+    for r in project.db.query("SELECT * FROM exchange_guids"):
         for kind, column in COLUMNS.items():
             if r[column] is not None:
                 found.guid[kind][r[column]] = r["guid"]
@@ -44,10 +46,10 @@ def load(db: Database) -> Identities:
     return found
 
 
-def remember(
-    db: Database, known: Identities, kind: str, key: object, guid: str, *, actor: str
-) -> None:
+def remember(project: Project, known: Identities, kind: str, key: object, guid: str) -> None:
     """Store ``guid`` for this user/respondent/attribute unless either already has one."""
+    project.require("import")
+    db = project.db
     if (
         key in known.guid[kind]
         or guid in known.key[kind]
@@ -55,6 +57,6 @@ def remember(
     ):
         return
     db.execute(f"INSERT INTO exchange_guids (guid, {COLUMNS[kind]}) VALUES (?, ?)", [guid, key])
-    record_event(db, actor, events.GUID_REMEMBER(guid, None, {kind: key}))
+    record_event(db, project.user, events.GUID_REMEMBER(guid, None, {kind: key}))
     known.guid[kind][key] = guid
     known.key[kind][guid] = key

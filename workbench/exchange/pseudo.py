@@ -2,7 +2,8 @@
 
 The stored transcripts keep their real names; accepted names are marked as spans and
 replaced on the way out. The privacy module builds each text with its offset map, so the
-codings of an export point at the same words in the pseudonymised text.
+codings of an export point at the same words in the pseudonymised text. Each function asks
+for ``read``, like the privacy functions it calls: exports and imports both reach it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
-from sqlite_utils import Database
-
+from workbench.handle import Project
 from workbench.privacy.pseudonyms import (
     pseudonymise_free_text,
     pseudonymised_document,
@@ -20,29 +20,31 @@ from workbench.privacy.pseudonyms import (
 
 
 def pseudonymised_texts(
-    db: Database, document_ids: list[int], *, actor: str
+    project: Project, document_ids: list[int]
 ) -> dict[int, tuple[str, Callable[[int, int], tuple[int, int]]]]:
     """``{document_id: (text, map_span)}`` with every accepted name replaced.
 
     Refused while accepted names are not applied yet (privacy decides when it is safe).
     """
-    require_pseudonymised(db)
+    project.require("read")
+    require_pseudonymised(project.db)
     out = {}
     for doc_id in document_ids:
-        pseudo = pseudonymised_document(db, doc_id, actor=actor)
+        pseudo = pseudonymised_document(project.db, doc_id, actor=project.user)
         out[doc_id] = (pseudo.text, pseudo.map_span)
     return out
 
 
-def free_text(db: Database, text: str | None, *, actor: str) -> str | None:
+def free_text(project: Project, text: str | None) -> str | None:
     """A memo, a title or a document name with the key's accepted names replaced."""
+    project.require("read")
     if not text:
         return text
-    return pseudonymise_free_text(db, text, actor=actor)
+    return pseudonymise_free_text(project.db, text, actor=project.user)
 
 
 def back_to_original(
-    db: Database, document_id: int, text: str, *, actor: str
+    project: Project, document_id: int, text: str
 ) -> Callable[[int, int], tuple[int, int]] | None:
     """When ``text`` is this document's pseudonymised text, a map from its offsets back to
     the stored (original) text; else None.
@@ -50,7 +52,8 @@ def back_to_original(
     This lets a pseudonymised export be coded in another tool and come back onto the
     original transcript: a span that starts or ends inside a replacement covers the name.
     """
-    pseudo = pseudonymised_document(db, document_id, actor=actor)
+    project.require("read")
+    pseudo = pseudonymised_document(project.db, document_id, actor=project.user)
     if pseudo.text != text:
         return None
     spans = pseudo.spans

@@ -13,9 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from workbench import __version__, access, events
+from workbench import __version__, events
 from workbench.errors import InputError
 from workbench.exchange import gather, ids
 from workbench.exchange.codes import upsert_codes
@@ -24,6 +22,7 @@ from workbench.exchange.model import RefiCode
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.files import read_xml
+from workbench.handle import Project
 from workbench.privacy.pseudonyms import replace_names
 from workbench.store import record_event, transaction
 from workbench.zipguard import MAX_MEMBER_BYTES
@@ -31,9 +30,12 @@ from workbench.zipguard import MAX_MEMBER_BYTES
 NS = ids.CODEBOOK_NS
 
 
-def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None = None) -> bytes:
+def _codebook_xml(
+    project: Project, report: ExchangeReport, *, codebook: str | None = None
+) -> bytes:
     """The ``.qdc`` bytes for all active codes (or those of one codebook), schema-checked."""
-    codes = [c for c in gather.codes(db) if c["active"]]
+    db = project.db
+    codes = [c for c in gather.codes(project) if c["active"]]
     if codebook is not None:
         book = db.execute("SELECT id FROM codebooks WHERE name = ?", [codebook]).fetchone()
         codes = [c for c in codes if book and c["codebook_id"] == book[0]]
@@ -73,11 +75,18 @@ def codebook_xml(db: Database, report: ExchangeReport, *, codebook: str | None =
     return xml
 
 
-def export_qdc(db: Database, path: str | Path, *, codebook: str | None = None) -> ExchangeReport:
-    """Write the codebook as ``.qdc``; return (and write next to it) the data-loss report."""
+def export_qdc(
+    project: Project, path: str | Path, *, codebook: str | None = None
+) -> ExchangeReport:
+    """Write the codebook as ``.qdc``; return (and write next to it) the data-loss report.
+
+    Needs ``export`` like every export: the codebook leaves the project (with accepted names
+    replaced, so no key role is needed).
+    """
+    gather.require_export(project, pseudonymise=True)
     path = Path(path)
     report = ExchangeReport(operation="export", format="qdc", path=str(path))
-    write_bytes_atomically(path, codebook_xml(db, report, codebook=codebook))
+    write_bytes_atomically(path, _codebook_xml(project, report, codebook=codebook))
     report.write_next_to(path)
     return report
 
@@ -144,9 +153,10 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
     return codes, root.get("origin")
 
 
-def import_qdc(db: Database, path: str | Path, *, actor: str) -> ExchangeReport:
+def import_qdc(project: Project, path: str | Path) -> ExchangeReport:
     """Add the codes of a ``.qdc`` codebook (one transaction); return the report."""
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db = project.db
     path = Path(path)
     report = ExchangeReport(operation="import", format="qdc", path=str(path))
     codes, origin = read_qdc(path, report)
@@ -157,12 +167,12 @@ def import_qdc(db: Database, path: str | Path, *, actor: str) -> ExchangeReport:
             codebook=path.stem,
             source=path.name,
             description=origin,
-            actor=actor,
+            actor=project.user,
             report=report,
         )
         record_event(
             db,
-            actor,
+            project.user,
             events.IMPORT_QDC(None, None, {"file": path.name, "counts": report.counts}),
         )
     return report

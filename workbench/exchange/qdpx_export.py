@@ -33,6 +33,7 @@ from workbench.exchange import gather, identity, ids
 from workbench.exchange.files import write_zip_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 from workbench.privacy.pseudonyms import export_warning
 from workbench.store import SYSTEM_USERS, get_setting
 from workbench.text import unit_offsets
@@ -138,29 +139,28 @@ class _Builder:
 
     def __init__(
         self,
-        db: Database,
+        project: Project,
         *,
         include_suggestions: bool,
         pseudonymise: bool,
-        actor: str,
         report: ExchangeReport,
         target: str | None = None,
     ) -> None:
-        self.db = db
+        self.project = project
+        self.db = project.db
         self.target = target
         self.positions: dict[int, Callable[[int], int]] = {}  # doc id -> offset as written
         self.selection_elements: dict[int, ET.Element] = {}  # coding id -> its selection
         self.include_suggestions = include_suggestions
         self.pseudonymise = pseudonymise
-        self.actor = actor
         self.report = report
         self.users: dict[str, str] = {}  # guid -> name
         self.coding_elements: dict[int, ET.Element] = {}
         self.code_elements: dict[int, ET.Element] = {}
-        self.known = identity.load(db)
+        self.known = identity.load(project)
 
     def free(self, text: str | None) -> str | None:
-        return free_text(self.db, text, actor=self.actor) if self.pseudonymise else text
+        return free_text(self.project, text) if self.pseudonymise else text
 
     def user(self, name: str) -> str:
         guid = self.known.user(name)
@@ -176,7 +176,7 @@ class _Builder:
             origin=origin,
             creationDateTime=_datetime(dt.datetime.now(dt.timezone.utc).isoformat()),
         )
-        root.set("creatingUserGUID", self.user(self.actor))
+        root.set("creatingUserGUID", self.user(self.project.user))
         users = _el(root, "Users")
         codebook = self.codebook(root)
         variables, cases = self.cases(root)
@@ -203,10 +203,12 @@ class _Builder:
     # --- codebook -------------------------------------------------------------------------
 
     def codebook(self, root: ET.Element) -> ET.Element | None:
-        codes = gather.codes(self.db)
+        codes = gather.codes(self.project)
         used = {r[0] for r in self.db.execute("SELECT DISTINCT code_id FROM codings")}
         codes = [c for c in codes if c["active"] or c["id"] in used]
-        inactive = [c for c in gather.codes(self.db) if not c["active"] and c["id"] not in used]
+        inactive = [
+            c for c in gather.codes(self.project) if not c["active"] and c["id"] not in used
+        ]
         for c in inactive:
             self.report.lose("code", "merged_code", c["slug"])
         if not codes:
@@ -247,8 +249,8 @@ class _Builder:
     def cases(self, root: ET.Element) -> tuple[ET.Element, ET.Element]:
         variables_el = _el(root, "Variables")
         cases_el = _el(root, "Cases")
-        attrs = gather.attributes(self.db)
-        values = gather.attribute_values(self.db)
+        attrs = gather.attributes(self.project)
+        values = gather.attribute_values(self.project)
         kinds: dict[str, str] = {}
         var_guids: dict[str, str] = {}
         for attr in attrs:
@@ -264,10 +266,10 @@ class _Builder:
             )
             self.report.count("variables")
         docs_by_respondent: dict[int, list[str]] = defaultdict(list)
-        for doc in gather.documents(self.db):
+        for doc in gather.documents(self.project):
             if doc["respondent_id"] is not None:
                 docs_by_respondent[doc["respondent_id"]].append(document_guid(doc))
-        for resp in gather.respondents(self.db):
+        for resp in gather.respondents(self.project):
             case = _el(
                 cases_el,
                 "Case",
@@ -308,19 +310,17 @@ class _Builder:
 
     def sources(self, root: ET.Element) -> ET.Element:
         sources_el = _el(root, "Sources")
-        docs = gather.documents(self.db)
-        texts = gather.document_texts(
-            self.db, docs, pseudonymise=self.pseudonymise, actor=self.actor
-        )
+        docs = gather.documents(self.project)
+        texts = gather.document_texts(self.project, docs, pseudonymise=self.pseudonymise)
         wanted = gather.statuses(self.include_suggestions)
         by_doc: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for coding in gather.codings(self.db, wanted):
+        for coding in gather.codings(self.project, wanted):
             by_doc[coding["document_id"]].append(coding)
         self.files: dict[str, str] = {}
         self.source_elements: dict[int, ET.Element] = {}
         self.texts = texts
         self.doc_guids: dict[int, str] = {}
-        code_guids = {c["id"]: code_guid(c) for c in gather.codes(self.db)}
+        code_guids = {c["id"]: code_guid(c) for c in gather.codes(self.project)}
         for doc in docs:
             guid = document_guid(doc)
             self.doc_guids[doc["id"]] = guid
@@ -407,7 +407,7 @@ class _Builder:
         return guid
 
     def _status_losses(self) -> None:
-        counts = gather.status_counts(self.db)
+        counts = gather.status_counts(self.project)
         if counts.get("rejected"):
             self.report.lose(
                 "rejected_suggestion", "rejected_not_exported", count=counts["rejected"]
@@ -428,8 +428,10 @@ class _Builder:
             r["id"]: r
             for r in self.db.query("SELECT id, document_id, start_char, end_char FROM segments")
         }
-        cases = {r["id"]: self.known.case(r["id"], r["code"]) for r in gather.respondents(self.db)}
-        for memo in gather.memos(self.db):
+        cases = {
+            r["id"]: self.known.case(r["id"], r["code"]) for r in gather.respondents(self.project)
+        }
+        for memo in gather.memos(self.project):
             guid = ids.export_guid(memo.get("guid"), "memo", memo["id"])
             kind, target = memo["target_type"], memo["target_id"]
             span = self._memo_span(memo, segments)
@@ -608,21 +610,20 @@ def _color(value: str | None) -> str | None:
 
 
 def project_xml(
-    db: Database,
+    project: Project,
     *,
     name: str,
     include_suggestions: bool,
     pseudonymise: bool,
-    actor: str,
     report: ExchangeReport,
     target: str | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` bytes (schema-valid) and the source files to put next to it."""
+    gather.require_export(project, pseudonymise=pseudonymise)
     builder = _Builder(
-        db,
+        project,
         include_suggestions=include_suggestions,
         pseudonymise=pseudonymise,
-        actor=actor,
         report=report,
         target=target,
     )
@@ -636,12 +637,11 @@ def project_xml(
 
 
 def export_qdpx(
-    db: Database,
+    project: Project,
     path: str | Path,
     *,
     include_suggestions: bool = False,
     pseudonymise: bool = True,
-    actor: str,
     target: str | None = None,
 ) -> ExchangeReport:
     """Write the whole project to ``path`` (.qdpx) and return the data-loss report.
@@ -650,8 +650,9 @@ def export_qdpx(
     for the tool that will read it. The report is also written next to the file
     (``<path>.dataloss.txt``/``.json``).
     """
+    gather.require_export(project, pseudonymise=pseudonymise)
+    db = project.db
     path = Path(path)
-    gather.require_export(db, actor, pseudonymise=pseudonymise)
     if target is not None and target not in TARGETS:
         raise InputError("exchange.bad_target", target=target, expected=", ".join(TARGETS))
     if path.is_dir():
@@ -665,11 +666,10 @@ def export_qdpx(
         report.warn("exchange.warn.nvivo_positions")
     name = _project_name(db)
     xml, files = project_xml(
-        db,
+        project,
         name=name,
         include_suggestions=include_suggestions,
         pseudonymise=pseudonymise,
-        actor=actor,
         report=report,
         target=target,
     )
@@ -678,8 +678,7 @@ def export_qdpx(
     write_zip_atomically(path, members)
     report.write_next_to(path)
     gather.log_export(
-        db,
-        actor,
+        project,
         format="qdpx",
         path=str(path),
         pseudonymise=pseudonymise,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.accounts import add_imported_coder
 from workbench.codings import add_coding
 from workbench.done_marks import mark_imported
@@ -27,10 +27,10 @@ from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_gu
 from workbench.exchange.pseudo import back_to_original, pseudonymised_texts
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 from workbench.ingest import ParsedDocument, segment_turns, store_document
 from workbench.ingest.labels import parse_turns
 from workbench.memos import import_memo
-from workbench.nlp import load_pipeline
 from workbench.respondents import (
     define_attribute,
     ensure_respondent,
@@ -55,21 +55,23 @@ Mapper = Callable[[int, int], tuple[int, int]]
 Target = tuple[str, "int | None", "tuple[int, int] | None"]
 
 
-def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> ExchangeReport:
+def import_qdpx(project: Project, path: str | Path, *, nlp=None) -> ExchangeReport:
     """Import a ``.qdpx`` (documents, codes, codings by several coders, cases, attributes,
-    notes) and return what was carried over and what was not (the data-loss report)."""
-    access.require(db, actor, "import")
+    notes) and return what was carried over and what was not (the data-loss report).
+
+    ``nlp`` defaults to the project's pipeline (loaded on first use)."""
+    project.require("import")
     path = Path(path)
     report = ExchangeReport(operation="import", format="qdpx", path=str(path))
-    project = read_qdpx(path, report)
-    nlp = nlp if nlp is not None else load_pipeline()
+    refi = read_qdpx(path, report)
+    nlp = nlp if nlp is not None else project.nlp
     # Keyed by the source object, not its guid: a hand-made file may repeat a guid.
-    segmented = {id(s): segment_turns(nlp, s.text, parse_turns(s.text)) for s in project.sources}
-    with transaction(db):
-        _Writer(db, project, actor=actor, report=report, segmented=segmented).write()
+    segmented = {id(s): segment_turns(nlp, s.text, parse_turns(s.text)) for s in refi.sources}
+    with transaction(project.db):
+        _Writer(project, refi, report=report, segmented=segmented).write()
         record_event(
-            db,
-            actor,
+            project.db,
+            project.user,
             events.IMPORT_QDPX(
                 None,
                 None,
@@ -86,22 +88,22 @@ def import_qdpx(db: Database, path: str | Path, *, actor: str, nlp=None) -> Exch
 class _Writer:
     def __init__(
         self,
-        db: Database,
+        handle: Project,
         project: RefiProject,
         *,
-        actor: str,
         report: ExchangeReport,
         segmented: dict[int, list],
     ) -> None:
-        self.db = db
+        self.handle = handle  # the workbench project; ``project`` is the file's
+        self.db = db = handle.db
         self.project = project
-        self.actor = actor
+        self.actor = handle.user
         self.report = report
         self.segmented = segmented
         self.user_names: dict[str | None, str] = {}
         self.targets: dict[str, Target] = {}  # guid -> memo target
         self.note_targets: dict[str, list[Target]] = {}  # note guid -> targets
-        self.known = identity.load(db)
+        self.known = identity.load(handle)
         self.memo_guids = {
             export_guid(r["guid"], "memo", r["id"])  # memos already here
             for r in db.query("SELECT id, guid FROM memos")
@@ -214,7 +216,7 @@ class _Writer:
             self.report.count("coders")
         self.user_names[name] = clean
         if guid:
-            identity.remember(self.db, self.known, "user", clean, guid, actor=self.actor)
+            identity.remember(self.handle, self.known, "user", clean, guid)
         return clean
 
     # --- cases and attributes -----------------------------------------------------------------
@@ -248,9 +250,7 @@ class _Writer:
             if not existing:
                 define_attribute(self.db, var.name, types[var.guid], actor=self.actor)
                 self.report.count("attributes")
-            identity.remember(
-                self.db, self.known, "attribute", var.name, var.guid, actor=self.actor
-            )
+            identity.remember(self.handle, self.known, "attribute", var.name, var.guid)
         by_source: dict[str, int] = {}
         for case in self.project.cases:
             rid = self._known_name("respondent", case.guid, "respondents", "id")
@@ -258,7 +258,7 @@ class _Writer:
                 rid = self._derived_cases().get(case.guid)
             if rid is None:
                 rid = ensure_respondent(self.db, case.name, actor=self.actor)
-            identity.remember(self.db, self.known, "respondent", rid, case.guid, actor=self.actor)
+            identity.remember(self.handle, self.known, "respondent", rid, case.guid)
             self.targets[case.guid] = ("respondent", rid, None)
             self._count_new_or_matched("respondents", rid)
             if case.description:
@@ -320,7 +320,7 @@ class _Writer:
             text = self._document_text(same_guid)
             if text == source.text:
                 return self._matched(source, same_guid, "guid"), None
-            back = back_to_original(self.db, same_guid, source.text, actor=self.actor)
+            back = back_to_original(self.handle, same_guid, source.text)
             if back is not None:
                 return self._matched(source, same_guid, "guid_pseudonymised"), back
         found = self._texts().get(sha)
@@ -328,7 +328,7 @@ class _Writer:
             return self._matched(source, found, "text"), None
         found = self._pseudonymised_texts().get(sha)
         if found is not None:
-            back = back_to_original(self.db, found, source.text, actor=self.actor)
+            back = back_to_original(self.handle, found, source.text)
             if back is not None:
                 return self._matched(source, found, "text_pseudonymised"), back
         guid: str | None = source.guid
@@ -388,7 +388,7 @@ class _Writer:
                     "SELECT DISTINCT document_id FROM pseudonym_spans ORDER BY document_id"
                 )
             ]
-            for doc_id, (text, _) in pseudonymised_texts(self.db, docs, actor=self.actor).items():
+            for doc_id, (text, _) in pseudonymised_texts(self.handle, docs).items():
                 self._pseudo_index.setdefault(_sha(text), doc_id)
         return self._pseudo_index
 

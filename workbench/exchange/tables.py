@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workbench.exchange import gather
 from workbench.exchange.files import write_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 from workbench.privacy.pseudonyms import export_warning
 
 BASE_COLUMNS = ["document", "respondent"]
@@ -36,28 +36,28 @@ FORMATS = ("csv", "xlsx")
 
 
 def codings_table(
-    db: Database, *, include_suggestions: bool = False, pseudonymise: bool = True, actor: str
+    project: Project, *, include_suggestions: bool = False, pseudonymise: bool = True
 ) -> pd.DataFrame:
     """The codings as a DataFrame (accepted only, or also suggested and rejected ones)."""
-    gather.require_export(db, actor, pseudonymise=pseudonymise)
-    docs = {d["id"]: d for d in gather.documents(db)}
-    texts = gather.document_texts(db, list(docs.values()), pseudonymise=pseudonymise, actor=actor)
+    gather.require_export(project, pseudonymise=pseudonymise)
+    docs = {d["id"]: d for d in gather.documents(project)}
+    texts = gather.document_texts(project, list(docs.values()), pseudonymise=pseudonymise)
     respondents = {
-        r["id"]: free_text(db, r["code"], actor=actor) if pseudonymise else r["code"]
-        for r in gather.respondents(db)
+        r["id"]: free_text(project, r["code"]) if pseudonymise else r["code"]
+        for r in gather.respondents(project)
     }
-    attributes = [a["name"] for a in gather.attributes(db)]
+    attributes = [a["name"] for a in gather.attributes(project)]
     reserved = set(BASE_COLUMNS + CODING_COLUMNS)
     # An attribute called like a fixed column ("text", "code") gets its own column name.
     columns = {a: f"{a} (attribute)" if a in reserved else a for a in attributes}
-    values = gather.attribute_values(db)
-    speakers = gather.speakers_by_position(db)
+    values = gather.attribute_values(project)
+    speakers = gather.speakers_by_position(project)
     names = {
-        d_id: (free_text(db, d["name"], actor=actor) if pseudonymise else d["name"])
+        d_id: (free_text(project, d["name"]) if pseudonymise else d["name"])
         for d_id, d in docs.items()
     }
     rows = []
-    for c in gather.codings(db, gather.statuses(include_suggestions, rejected=True)):
+    for c in gather.codings(project, gather.statuses(include_suggestions, rejected=True)):
         doc = docs[c["document_id"]]
         text = texts[doc["id"]]
         start, end = text.span(c["start_char"], c["end_char"])
@@ -65,11 +65,11 @@ def codings_table(
         row = {"document": names[doc["id"]], "respondent": respondents.get(rid)}
         for attr in attributes:
             value = values.get(rid, {}).get(attr) if rid is not None else None
-            row[columns[attr]] = free_text(db, value, actor=actor) if pseudonymise else value
+            row[columns[attr]] = free_text(project, value) if pseudonymise else value
         speaker = gather.speaker_at(speakers, doc["id"], c["start_char"])
         row.update(
             {
-                "speaker": free_text(db, speaker, actor=actor) if pseudonymise else speaker,
+                "speaker": free_text(project, speaker) if pseudonymise else speaker,
                 "start_char": start,
                 "end_char": end,
                 "text": text.text[start:end],
@@ -87,21 +87,22 @@ def codings_table(
 
 
 def export_codings_table(
-    db: Database,
+    project: Project,
     path: str | Path,
     *,
     format: str | None = None,
     include_suggestions: bool = False,
     pseudonymise: bool = True,
-    actor: str,
 ) -> ExchangeReport:
     """Write the codings table as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX."""
+    gather.require_export(project, pseudonymise=pseudonymise)
+    db = project.db
     path = Path(path)
     format = (format or path.suffix.lstrip(".")).lower()
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}. Got {format!r} instead.")
     frame = codings_table(
-        db, include_suggestions=include_suggestions, pseudonymise=pseudonymise, actor=actor
+        project, include_suggestions=include_suggestions, pseudonymise=pseudonymise
     )
     report = ExchangeReport(operation="export", format=format, path=str(path))
     report.warn(export_warning(db) if pseudonymise else "exchange.warn.original_text")
@@ -119,8 +120,7 @@ def export_codings_table(
         )
     report.write_next_to(path)
     gather.log_export(
-        db,
-        actor,
+        project,
         format=format,
         path=str(path),
         pseudonymise=pseudonymise,

@@ -66,12 +66,11 @@ def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | N
         target = Path(folder) / name
         report = attempt(
             export_project,
-            project,
+            handle,
             target,
             format=fmt,
             include_suggestions=suggestions,
             pseudonymise=pseudonymise,
-            actor=me,
             target=program,
         )
         if not report:
