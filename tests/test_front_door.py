@@ -68,7 +68,6 @@ PENDING = {
     "workbench.suggest.evaluate",
     "workbench.suggest.project",
     "workbench.suggest.review",
-    "workbench.workshop_cards",
 }
 
 
