@@ -26,7 +26,6 @@ PENDING = {
     "workbench.codebook.export",
     "workbench.codebook.views",
     "workbench.codings",
-    "workbench.consistency",
     "workbench.documents",
     "workbench.done_marks",
     "workbench.exchange",
