@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from workbench import consistency, done_marks  # noqa: E402
 from workbench.agreement import presence_agreement, shown  # noqa: E402
 from workbench.codings import add_coding  # noqa: E402
+from workbench.handle import Project  # noqa: E402
 from workbench.store import now, open_project, transaction  # noqa: E402
 
 CODERS, UNITS, CODES, SAMPLES = 10, 5_000, 50, 1_000
@@ -119,7 +120,8 @@ def real(workdir: Path) -> None:
                 )
 
     def show(title: str, **kwargs) -> None:
-        report = consistency.agreement_report(db, actor="coder_a", unit="document", **kwargs)
+        as_a = Project.for_user(db, "coder_a")
+        report = consistency.agreement_report(as_a, unit="document", **kwargs)
         print(title)
         for line in consistency.scope_lines(report, "en"):
             print("  " + line)

@@ -19,6 +19,7 @@ from workbench.accounts import add_group_coder
 from workbench.cli import main
 from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.handle import Project
 from workbench.store import now, open_project, transaction
 from workbench.handle import Project
 
@@ -31,7 +32,7 @@ def passages(db):
 def report(db, **kwargs):
     kwargs.setdefault("unit", "document")
     return cons.agreement_report(
-        db, actor="sanne", coders=["anna", "bram"], n_samples=300, **kwargs
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=300, **kwargs
     )
 
 
@@ -76,7 +77,9 @@ def test_done_marks_bring_in_every_passage_read_also_without_codes(db, passages)
 
 
 def test_a_double_coding_sample_counts_as_seen_by_its_coders(db, passages):
-    cons.create_sample(db, name="alles", coders=["anna", "bram"], documents=passages, actor="sanne")
+    cons.create_sample(
+        Project.for_user(db, "sanne"), name="alles", coders=["anna", "bram"], documents=passages
+    )
     found = report(db)
     assert found["n_units"] == 40
     assert found["scope"]["seen_documents"]["bram"]["sample"] == 40
@@ -85,7 +88,9 @@ def test_a_double_coding_sample_counts_as_seen_by_its_coders(db, passages):
 
 
 def test_a_segment_sample_counts_only_its_segments(db, passages):
-    cons.create_sample(db, name="deel", coders=["anna", "bram"], share=0.25, seed=2, actor="sanne")
+    cons.create_sample(
+        Project.for_user(db, "sanne"), name="deel", coders=["anna", "bram"], share=0.25, seed=2
+    )
     sampled = db.execute("SELECT segment_id, document_id FROM sample_units").fetchall()
     coded_by_both = {d for d, (a, b) in zip(passages, tc.DESIGN) if a and b}
     found = report(db, unit="segment")
@@ -239,7 +244,9 @@ def test_importing_a_two_coder_project_marks_every_document_done(db, passages, t
         marks = done_marks.list_marks(other, actor="onderzoeker")
         assert {(m["coder"]) for m in marks} == {"anna", "bram"}
         assert len(marks) == 80
-        found = cons.agreement_report(other, actor="onderzoeker", unit="document", n_samples=100)
+        found = cons.agreement_report(
+            Project.for_user(other, "onderzoeker"), unit="document", n_samples=100
+        )
         assert found["coders"] == ["anna", "bram"]
         assert (found["n_units"], found["scope"]["n_units_total"]) == (40, 40)
         assert found["overall"]["alpha"] == pytest.approx(tc.expected_alpha()["overall"])
@@ -266,7 +273,9 @@ def test_importing_a_one_coder_project_marks_nothing(db, passages, tmp_path, nlp
 
 def test_verdicts_read_the_lower_bound_of_each_interval(db, passages):
     mark_everything(db)
-    found = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], unit="document")
+    found = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="document"
+    )
     for figures in [*found["codes"].values(), found["overall"]]:
         lo = figures["alpha_ci"][0]
         assert figures["verdict"] == agreement.verdict(figures["alpha"], lo)
@@ -282,22 +291,26 @@ def test_verdicts_read_the_lower_bound_of_each_interval(db, passages):
 
 def test_the_bootstrap_draws_codings_or_documents_and_says_which(db, passages):
     mark_everything(db)
-    by_coding = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], unit="segment")
+    by_coding = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="segment"
+    )
     # 22 coded passages (one coding covers both sentences) + 2 x 18 uncoded sentences
     assert by_coding["interval"]["resampled"] == "codings"
     assert by_coding["interval"]["n_resampled"] == 22 + 36
     by_document = cons.agreement_report(
-        db, actor="sanne", coders=["anna", "bram"], unit="segment", resample="documents"
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="segment", resample="documents"
     )
     assert by_document["interval"]["n_resampled"] == 40
     assert by_document["overall"]["alpha"] == by_coding["overall"]["alpha"]
-    matrix = cons.unit_matrix(db, coders=["anna", "bram"], unit="segment", actor="sanne")
+    matrix = cons.unit_matrix(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="segment"
+    )
     by_sentence = agreement.presence_agreement(matrix.presence, n_samples=1000, seed=0)
     width = lambda ci: ci[1] - ci[0]  # noqa: E731
     assert width(by_coding["overall"]["alpha_ci"]) > 1.2 * width(by_sentence.overall["alpha_ci"])
     assert "Segments under one coding are one judgement" in cons.interval_line(by_coding, "en")
     with pytest.raises(InputError):
-        cons.agreement_report(db, actor="sanne", resample="sentences")
+        cons.agreement_report(Project.for_user(db, "sanne"), resample="sentences")
 
 
 # --- 2. unitized alpha: documents are separate continua ----------------------------------------
@@ -339,7 +352,7 @@ def test_unitized_alpha_treats_documents_as_separate_continua(db):
                 db, coder="bram", code="isolement", document_id=doc, start_char=0, end_char=100
             )
     done_marks.mark_done(db, docs, coder="bram", actor="bram")  # bram read the middle one too
-    found = cons.unitized_report(db, actor="anna")
+    found = cons.unitized_report(Project.for_user(db, "anna"))
     assert found["n_documents"] == 3
     assert round(found["overall"]["alpha"], 3) == 0.608
     gap = agreement.unitized_alpha(
@@ -362,7 +375,7 @@ def test_unitized_alpha_has_an_interval_over_documents_and_its_verdict_reads_the
 ):
     """On the 16 passages both coders coded u-alpha is 0.835, which the point value would
     call reliable; 16 documents leave room for much less (95% interval from 0.408)."""
-    found = cons.unitized_report(db, actor="sanne", coders=["anna", "bram"])
+    found = cons.unitized_report(Project.for_user(db, "sanne"), coders=["anna", "bram"])
     overall = found["overall"]
     assert found["n_documents"] == 16
     assert round(overall["alpha"], 3) == 0.835
@@ -376,7 +389,7 @@ def test_unitized_alpha_has_an_interval_over_documents_and_its_verdict_reads_the
     # the same keys as the other measures' intervals; drawn from whole documents, seeded
     assert found["interval"].keys() == report(db)["interval"].keys()
     assert (found["interval"]["resampled"], found["interval"]["n_resampled"]) == ("documents", 16)
-    assert cons.unitized_report(db, actor="sanne", coders=["anna", "bram"]) == found
+    assert cons.unitized_report(Project.for_user(db, "sanne"), coders=["anna", "bram"]) == found
     assert "1000 resamples of 16 documents. A document is drawn whole" in cons.interval_line(
         found, "en", spans=True
     )
@@ -432,15 +445,15 @@ def workshop_group(db, passages):
 
 def test_default_coders_are_the_researchers_not_the_workshop_group(db, passages):
     workshop_group(db, passages)
-    assert "werkplaats-1" in cons.human_coders(db)
-    assert cons.default_coders(db) == ["anna", "bram"]
-    found = cons.agreement_report(db, actor="sanne", unit="document", n_samples=50)
+    assert "werkplaats-1" in cons.human_coders(Project.for_user(db, "sanne"))
+    assert cons.default_coders(Project.for_user(db, "sanne")) == ["anna", "bram"]
+    found = cons.agreement_report(Project.for_user(db, "sanne"), unit="document", n_samples=50)
     assert found["coders"] == ["anna", "bram"]
 
 
 def test_imported_coders_are_the_default_when_there_are_no_two_researchers(db, passages):
     db.execute("UPDATE users SET role = 'system' WHERE name IN ('anna', 'bram')")
-    assert cons.default_coders(db) == ["anna", "bram"]
+    assert cons.default_coders(Project.for_user(db, "sanne")) == ["anna", "bram"]
 
 
 def test_compare_units_and_drift_check_the_role_of_the_reader(db, passages):
@@ -453,10 +466,19 @@ def test_compare_units_and_drift_check_the_role_of_the_reader(db, passages):
         cons.unit_matrix,
     ):
         with pytest.raises(PermissionDenied):
-            call(db, coders=["anna", "bram"], actor="wijk")
+            call(Project.for_user(db, "wijk"), coders=["anna", "bram"])
     mark_everything(db)
-    assert len(cons.disagreements(db, coders=["anna", "bram"], unit="document", actor="sanne")) == 7
-    rows = cons.drift(db, coders=["anna", "bram"], unit="document", n_samples=50, actor="sanne")
+    assert (
+        len(
+            cons.disagreements(
+                Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="document"
+            )
+        )
+        == 7
+    )
+    rows = cons.drift(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="document", n_samples=50
+    )
     assert sum(r["n_units"] for r in rows) == 40
     assert all(r["verdict"] == agreement.verdict(r["alpha"], r["alpha_lo"]) for r in rows)
 

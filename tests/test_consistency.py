@@ -10,6 +10,7 @@ from workbench import consistency as cons
 from workbench.cli import main
 from workbench.codings import add_coding, decide
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.store import now, transaction
 
 CODES = [
@@ -118,11 +119,13 @@ def test_scope_is_documents_every_coder_coded(db, project):
     code(db, "anna", "verlies", project[d1][0])
     code(db, "anna", "verlies", project[d2][0])
     code(db, "bram", "verlies", project[d1][0])
-    report = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=50)
+    report = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=50
+    )
     assert report["n_units"] == 4
     assert (
         cons.agreement_report(
-            db, actor="sanne", coders=["anna", "bram"], all_documents=True, n_samples=50
+            Project.for_user(db, "sanne"), coders=["anna", "bram"], all_documents=True, n_samples=50
         )["n_units"]
         == 12
     )
@@ -134,7 +137,9 @@ def test_per_code_figures_match_a_hand_computation(db, project):
     code(db, "anna", "verlies", s[0])
     code(db, "anna", "verlies", s[1])
     code(db, "bram", "verlies", s[0])
-    report = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=100)
+    report = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=100
+    )
     verlies = report["codes"]["Verlies"]
     # anna 1,1,0,0 / bram 1,0,0,0: o11=2, o01=1, o00=4, n=8 -> alpha = 1 - 7*1/(5*3)
     assert verlies["alpha"] == pytest.approx(1 - 7 / 15)
@@ -152,12 +157,12 @@ def test_turn_and_document_units(db, project):
     code(db, "anna", "verlies", s[1])
     code(db, "bram", "verlies", s[0])
     turns = cons.agreement_report(
-        db, actor="sanne", coders=["anna", "bram"], unit="turn", n_samples=50
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="turn", n_samples=50
     )
     assert turns["n_units"] == 2
     assert turns["codes"]["Verlies"]["alpha"] == 1.0
     docs = cons.agreement_report(
-        db, actor="sanne", coders=["anna", "bram"], unit="document", n_samples=50
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], unit="document", n_samples=50
     )
     assert docs["n_units"] == 1
     assert docs["codes"]["Verlies"]["alpha"] is None  # no variation: undefined
@@ -172,7 +177,9 @@ def test_a_free_span_counts_for_every_segment_it_overlaps(db, project):
     add_coding(db, coder="anna", code="isolement", document_id=d1, start_char=5, end_char=text_end)
     for seg in project[d1][:2]:
         code(db, "bram", "isolement", seg)
-    report = cons.agreement_report(db, actor="sanne", coders=["anna", "bram"], n_samples=50)
+    report = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=50
+    )
     assert report["codes"]["Isolement"]["percent"] == 1.0
 
 
@@ -183,7 +190,9 @@ def test_the_model_is_an_extra_coder_with_every_suggestion(db, project):
     code(db, "anna", "schaamte", s[2], origin="machine")  # pending: counts for the model only
     rejected = code(db, "anna", "verlies", s[0], origin="machine")
     decide(db, rejected, "rejected", actor="anna")
-    report = cons.agreement_report(db, actor="sanne", coders=["anna", "model"], n_samples=50)
+    report = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "model"], n_samples=50
+    )
     assert report["coders"] == ["anna", "model"]
     assert report["codes"]["Schaamte"]["percent"] == pytest.approx(0.5)
     assert report["codes"]["Verlies"]["percent"] == pytest.approx(0.75)
@@ -194,7 +203,7 @@ def test_accepted_suggestions_count_for_the_human_coder(db, project):
     s = project[d1]
     decide(db, code(db, "anna", "verlies", s[0], origin="machine"), "accepted", actor="anna")
     code(db, "bram", "verlies", s[0])
-    report = cons.agreement_report(db, actor="sanne", n_samples=50)
+    report = cons.agreement_report(Project.for_user(db, "sanne"), n_samples=50)
     assert report["coders"] == ["anna", "bram"]
     assert report["codes"]["Verlies"]["percent"] == 1.0
 
@@ -202,7 +211,7 @@ def test_accepted_suggestions_count_for_the_human_coder(db, project):
 def test_too_few_coders_is_an_input_error(db, project):
     code(db, "anna", "verlies", project[next(iter(project))][0])
     with pytest.raises(InputError):
-        cons.agreement_report(db, actor="sanne")
+        cons.agreement_report(Project.for_user(db, "sanne"))
 
 
 def disagreeing(db, project):
@@ -217,7 +226,7 @@ def disagreeing(db, project):
 
 def test_disagreements_list_each_differing_unit_with_definitions(db, project):
     s = disagreeing(db, project)
-    found = cons.disagreements(db, coders=["anna", "bram"], actor="sanne")
+    found = cons.disagreements(Project.for_user(db, "sanne"), coders=["anna", "bram"])
     assert [u["unit_id"] for u in found] == [s[2], s[3]]
     first = found[0]["codes"][0]
     assert (first["name"], first["coders_with"], first["coders_without"]) == (
@@ -227,7 +236,7 @@ def test_disagreements_list_each_differing_unit_with_definitions(db, project):
     )
     assert first["definition"] == "Zich alleen voelen."
     everything = cons.compare_units(
-        db, coders=["anna", "bram"], only_differences=False, actor="sanne"
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], only_differences=False
     )
     assert [u["unit_id"] for u in everything] == [s[0], s[2], s[3]]
 
@@ -235,12 +244,11 @@ def test_disagreements_list_each_differing_unit_with_definitions(db, project):
 def test_resolution_stores_a_consensus_coding_and_a_codebook_note(db, project):
     s = disagreeing(db, project)
     cons.resolve(
-        db,
+        Project.for_user(db, "sanne"),
         unit="segment",
         unit_id=s[2],
         code="isolement",
         decision="present",
-        actor="sanne",
         note="Ook stilte thuis telt als isolement.",
     )
     consensus = db.execute("SELECT segment_id FROM codings WHERE coder = 'consensus'").fetchall()
@@ -249,18 +257,26 @@ def test_resolution_stores_a_consensus_coding_and_a_codebook_note(db, project):
         "SELECT action, code_slug, author FROM codebook_changes WHERE rationale LIKE 'Ook stilte%'"
     ).fetchone()
     assert note == ("note", "isolement", "sanne")
-    assert cons.human_coders(db) == ["anna", "bram"]
-    unit = cons.disagreements(db, coders=["anna", "bram"], actor="sanne")[0]
+    assert cons.human_coders(Project.for_user(db, "sanne")) == ["anna", "bram"]
+    unit = cons.disagreements(Project.for_user(db, "sanne"), coders=["anna", "bram"])[0]
     assert unit["codes"][0]["resolution"]["decision"] == "present"
 
 
 def test_deciding_absent_removes_the_earlier_consensus_coding(db, project):
     s = disagreeing(db, project)
     cons.resolve(
-        db, unit="segment", unit_id=s[2], code="isolement", decision="present", actor="anna"
+        Project.for_user(db, "anna"),
+        unit="segment",
+        unit_id=s[2],
+        code="isolement",
+        decision="present",
     )
     cons.resolve(
-        db, unit="segment", unit_id=s[2], code="isolement", decision="absent", actor="anna"
+        Project.for_user(db, "anna"),
+        unit="segment",
+        unit_id=s[2],
+        code="isolement",
+        decision="absent",
     )
     assert db.execute("SELECT count(*) FROM codings WHERE coder = 'consensus'").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM resolutions").fetchone()[0] == 1
@@ -269,19 +285,56 @@ def test_deciding_absent_removes_the_earlier_consensus_coding(db, project):
 def test_co_researchers_may_not_review_or_resolve(db, project):
     s = disagreeing(db, project)
     with pytest.raises(PermissionDenied):
-        cons.agreement_report(db, coders=["anna", "bram"], actor="wijk")
+        cons.agreement_report(Project.for_user(db, "wijk"), coders=["anna", "bram"])
     with pytest.raises(PermissionDenied):
         cons.resolve(
-            db, unit="segment", unit_id=s[2], code="isolement", decision="present", actor="wijk"
+            Project.for_user(db, "wijk"),
+            unit="segment",
+            unit_id=s[2],
+            code="isolement",
+            decision="present",
         )
+
+
+def test_coder_names_and_samples_are_read_with_consistency_review(db, project):
+    """Who codes is personal data: supervisors and researchers read it, a co-researcher not."""
+    disagreeing(db, project)
+    d1 = next(iter(project))
+    sample = cons.create_sample(
+        Project.for_user(db, "sanne"), name="ronde 1", coders=["anna", "bram"], documents=[d1]
+    )
+    readers = (
+        cons.human_coders,
+        cons.workshop_groups,
+        cons.default_coders,
+        cons.coder_options,
+        cons.people,
+        cons.list_samples,
+        cons.reliability_on,
+    )
+    for reader in ("sanne", "anna"):
+        me = Project.for_user(db, reader)
+        assert cons.coder_options(me) == ["anna", "bram"]
+        assert cons.people(me) == ["anna", "bram", "cor", "onderzoeker", "sanne"]
+        assert cons.get_sample(me, sample)["coders"] == ["anna", "bram"]
+        for call in readers:
+            call(me)
+    as_co = Project.for_user(db, "wijk")
+    for call in readers:
+        with pytest.raises(PermissionDenied):
+            call(as_co)
+    with pytest.raises(PermissionDenied):
+        cons.get_sample(as_co, sample)
+    with pytest.raises(PermissionDenied):
+        cons.blind_spans(as_co, document_id=d1)
 
 
 def test_segment_sample_is_seeded_and_narrows_the_scope(db, project):
     first = cons.create_sample(
-        db, name="ronde 1", coders=["anna", "bram"], share=0.5, seed=3, actor="sanne"
+        Project.for_user(db, "sanne"), name="ronde 1", coders=["anna", "bram"], share=0.5, seed=3
     )
     again = cons.create_sample(
-        db, name="ronde 1b", coders=["anna", "bram"], share=0.5, seed=3, actor="sanne"
+        Project.for_user(db, "sanne"), name="ronde 1b", coders=["anna", "bram"], share=0.5, seed=3
     )
     units = lambda i: db.execute(
         "SELECT segment_id FROM sample_units WHERE sample_id = ? ORDER BY segment_id", [i]
@@ -290,7 +343,7 @@ def test_segment_sample_is_seeded_and_narrows_the_scope(db, project):
     for doc, segs in project.items():
         code(db, "anna", "verlies", segs[0])
         code(db, "bram", "verlies", segs[0])
-    report = cons.agreement_report(db, actor="sanne", sample_id=first, n_samples=50)
+    report = cons.agreement_report(Project.for_user(db, "sanne"), sample_id=first, n_samples=50)
     assert report["coders"] == ["anna", "bram"]
     assert report["n_units"] == 6
 
@@ -301,12 +354,15 @@ def test_blind_coder_sees_only_own_codings_on_sample_units(db, project):
     code(db, "bram", "verlies", project[d1][0])
     code(db, "bram", "schaamte", project[d2][0])
     code(db, "anna", "isolement", project[d1][1], origin="machine")
-    cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
+    cons.create_sample(
+        Project.for_user(db, "sanne"), name="blind", coders=["anna", "bram"], documents=[d1]
+    )
     seen = lambda viewer, doc: sorted(
-        (c["coder"], c["code"]) for c in cons.visible_codings(db, actor=viewer, document_id=doc)
+        (c["coder"], c["code"])
+        for c in cons.visible_codings(Project.for_user(db, viewer), document_id=doc)
     )
     assert len(seen("anna", d1)) == 3  # blind mode still off
-    cons.set_blind_coding(db, True, actor="sanne")
+    cons.set_blind_coding(Project.for_user(db, "sanne"), True)
     assert seen("anna", d1) == [("anna", "verlies")]
     assert seen("anna", d2) == [("bram", "schaamte")]  # not in the sample
     assert len(seen("sanne", d1)) == 3  # not assigned: sees everything
@@ -316,23 +372,27 @@ def test_closing_a_sample_ends_blindness(db, project):
     d1 = next(iter(project))
     code(db, "bram", "verlies", project[d1][0])
     sample = cons.create_sample(
-        db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne"
+        Project.for_user(db, "sanne"), name="blind", coders=["anna", "bram"], documents=[d1]
     )
-    cons.set_blind_coding(db, True, actor="sanne")
-    assert cons.visible_codings(db, actor="anna", document_id=d1) == []
-    cons.close_sample(db, sample, actor="sanne")
-    assert len(cons.visible_codings(db, actor="anna", document_id=d1)) == 1
+    cons.set_blind_coding(Project.for_user(db, "sanne"), True)
+    assert cons.visible_codings(Project.for_user(db, "anna"), document_id=d1) == []
+    cons.close_sample(Project.for_user(db, "sanne"), sample)
+    assert len(cons.visible_codings(Project.for_user(db, "anna"), document_id=d1)) == 1
 
 
 def test_drift_per_sample(db, project):
     d1, d2, d3 = project
-    cons.create_sample(db, name="week 1", coders=["anna", "bram"], documents=[d1], actor="sanne")
-    cons.create_sample(db, name="week 2", coders=["anna", "bram"], documents=[d2], actor="sanne")
+    cons.create_sample(
+        Project.for_user(db, "sanne"), name="week 1", coders=["anna", "bram"], documents=[d1]
+    )
+    cons.create_sample(
+        Project.for_user(db, "sanne"), name="week 2", coders=["anna", "bram"], documents=[d2]
+    )
     for doc in (d1, d2):
         code(db, "anna", "verlies", project[doc][0])
         code(db, "bram", "verlies", project[doc][0])
     code(db, "bram", "verlies", project[d1][1])
-    rows = cons.drift(db, by="sample", n_samples=50, actor="sanne")
+    rows = cons.drift(Project.for_user(db, "sanne"), by="sample", n_samples=50)
     assert [r["batch"] for r in rows] == ["week 1", "week 2"]
     assert rows[0]["alpha"] < 1.0 and rows[1]["alpha"] == 1.0
 
@@ -341,7 +401,7 @@ def test_drift_per_week_groups_documents(db, project):
     for segs in project.values():
         code(db, "anna", "verlies", segs[0])
         code(db, "bram", "verlies", segs[0])
-    rows = cons.drift(db, coders=["anna", "bram"], n_samples=50, actor="sanne")
+    rows = cons.drift(Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=50)
     assert len(rows) == 1 and rows[0]["n_units"] == 12 and rows[0]["alpha"] == 1.0
 
 
@@ -406,7 +466,7 @@ def test_cli_sample_create(db, project, project_path, capsys):
         == 0
     )
     assert "3 units" in capsys.readouterr().out
-    assert cons.list_samples(db)[0]["coders"] == ["anna", "bram"]
+    assert cons.list_samples(Project.for_user(db, "sanne"))[0]["coders"] == ["anna", "bram"]
 
 
 def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
@@ -447,7 +507,7 @@ def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
                 start_char=start - 150,
                 end_char=start - 150 + length,
             )
-    report = cons.unitized_report(db, actor="anna")
+    report = cons.unitized_report(Project.for_user(db, "anna"))
     assert round(report["codes"]["C"]["alpha"], 4) == 0.7286
     assert report["codes"]["K"]["alpha"] == 1.0
     assert report["overall"]["alpha"] == pytest.approx(0.8591, abs=0.0005)
@@ -455,7 +515,10 @@ def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
 
 def test_cli_sample_list_and_close(db, project, project_path, capsys):
     sample = cons.create_sample(
-        db, name="ronde 1", coders=["anna", "bram"], documents=list(project)[:1], actor="sanne"
+        Project.for_user(db, "sanne"),
+        name="ronde 1",
+        coders=["anna", "bram"],
+        documents=list(project)[:1],
     )
     assert main(["sample", "list", "--project", str(project_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["name"] == "ronde 1"
@@ -463,7 +526,7 @@ def test_cli_sample_list_and_close(db, project, project_path, capsys):
         main(["sample", "close", "--project", str(project_path), str(sample), "--user", "sanne"])
         == 0
     )
-    assert cons.get_sample(db, sample)["status"] == "closed"
+    assert cons.get_sample(Project.for_user(db, "sanne"), sample)["status"] == "closed"
 
 
 def test_cli_agreement_checks_the_role(db, project, project_path, capsys):
@@ -476,7 +539,9 @@ def test_cli_agreement_checks_the_role(db, project, project_path, capsys):
 def test_a_blind_coder_cannot_review_the_sample_yet(db, project):
     disagreeing(db, project)
     d1 = next(iter(project))
-    cons.create_sample(db, name="blind", coders=["anna", "bram"], documents=[d1], actor="sanne")
-    cons.set_blind_coding(db, True, actor="sanne")
-    assert cons.disagreements(db, coders=["anna", "bram"], actor="anna") == []
-    assert len(cons.disagreements(db, coders=["anna", "bram"], actor="sanne")) == 2
+    cons.create_sample(
+        Project.for_user(db, "sanne"), name="blind", coders=["anna", "bram"], documents=[d1]
+    )
+    cons.set_blind_coding(Project.for_user(db, "sanne"), True)
+    assert cons.disagreements(Project.for_user(db, "anna"), coders=["anna", "bram"]) == []
+    assert len(cons.disagreements(Project.for_user(db, "sanne"), coders=["anna", "bram"])) == 2

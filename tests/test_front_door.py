@@ -26,7 +26,6 @@ PENDING = {
     "workbench.codebook.export",
     "workbench.codebook.views",
     "workbench.codings",
-    "workbench.consistency",
     "workbench.documents",
     "workbench.done_marks",
     "workbench.exchange.codes",
@@ -60,7 +59,6 @@ PENDING = {
     "workbench.suggest.evaluate",
     "workbench.suggest.project",
     "workbench.suggest.review",
-    "workbench.workshop_cards",
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from test_consistency import build_project, code
 from workbench import consistency as cons
+from workbench.handle import Project
 from workbench.store import get_setting, set_setting
 from page_runner import run_page
 
@@ -87,7 +88,7 @@ def test_sample_is_created_from_the_form(db, coded, project_path):
     at.slider(key="sample_share").set_value(50)
     at.button(key="FormSubmitter:new_sample-Steekproef maken").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    samples = cons.list_samples(db)
+    samples = cons.list_samples(Project.for_user(db, "sanne"))
     assert [(s["name"], s["n_units"], s["coders"]) for s in samples] == [
         ("ronde 1", 6, ["anna", "bram"])
     ]

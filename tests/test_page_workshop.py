@@ -5,6 +5,7 @@ import pytest
 from workbench import accounts, codings
 from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import assign_fragments
+from workbench.handle import Project
 from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
 
@@ -103,12 +104,12 @@ def test_none_of_these_and_dont_know_are_recorded_without_a_code(db, prepared, p
     at.button(key="workshop_pick_schaamte").click().run()
     at.button(key="workshop_pick_geen-van-deze").click().run()
     assert codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"]) == []
-    assert current_card(db, prepared[1], actor="sanne") == "geen-van-deze"
+    assert current_card(Project.for_user(db, "sanne"), prepared[1]) == "geen-van-deze"
     assert "Jullie kozen: Geen van deze" in shown_text(at)
     at.button(key="workshop_pick_weet-ik-niet").click().run()
-    assert current_card(db, prepared[1], actor="sanne") == "weet-ik-niet"
+    assert current_card(Project.for_user(db, "sanne"), prepared[1]) == "weet-ik-niet"
     at.button(key="workshop_pick_weet-ik-niet").click().run()  # a second click takes it back
-    assert current_card(db, prepared[1], actor="sanne") is None
+    assert current_card(Project.for_user(db, "sanne"), prepared[1]) is None
 
 
 def test_the_last_piece_ends_with_thanks_and_a_logout(db, prepared, project_path):
@@ -174,10 +175,11 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     from workbench.workshop_cards import choose_cards, record_card
 
     choose_cards(
-        db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
+        Project.for_user(db, "onderzoeker"),
+        ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
     )
-    record_card(db, segs[1], "alleen", actor="sanne")
-    record_card(db, segs[2], "geen-van-deze", actor="sanne")
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
     codings.add_coding(db, coder="onderzoeker", code="isolement", segment_id=segs[1])
     codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
     at = run_page("workshop", path)

@@ -7,6 +7,7 @@ import pytest
 from built_once import codebook
 from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.workshop_cards import MAX_CARDS, MIN_CARDS, card_sets, choose_cards
 
 BOOKS = {codebook(path).name: codebook(path) for path in CODEBOOK_DIR.glob("*.yaml")}
@@ -48,17 +49,17 @@ def test_cards_are_short_everyday_sentences_with_an_icon(card):
 def test_the_researcher_chooses_six_to_eight_known_cards(tmp_path, new_project):
     db = new_project(tmp_path / "p.db")
     with pytest.raises(InputError) as few:
-        choose_cards(db, ["alleen", "kwijt"], actor="onderzoeker")
+        choose_cards(Project.for_user(db, "onderzoeker"), ["alleen", "kwijt"])
     assert few.value.message("nl") == "Kies 6 tot 8 kaarten. Je koos er 2."
     with pytest.raises(InputError) as unknown:
         choose_cards(
-            db,
+            Project.for_user(db, "onderzoeker"),
             ["alleen", "kwijt", "moe", "schaamte", "praatje", "bestaat-niet"],
-            actor="onderzoeker",
         )
     assert "bestaat-niet" in unknown.value.message("nl")
     choose_cards(
-        db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
+        Project.for_user(db, "onderzoeker"),
+        ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
     )
     assert (
         db.execute("SELECT value FROM settings WHERE key = 'workshop_codes'").fetchone()[0]
@@ -93,7 +94,8 @@ def workshop(tmp_path, new_project):
         db, co_researcher="piet", segment_ids=segs[:1], group="buurtgroep", actor="onderzoeker"
     )
     choose_cards(
-        db, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"], actor="onderzoeker"
+        Project.for_user(db, "onderzoeker"),
+        ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
     )
     yield path, db, segs
     db.close()
@@ -111,8 +113,8 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
     from workbench.workshop_cards import current_card, record_card
 
     path, db, segs = workshop
-    record_card(db, segs[1], "alleen", actor="sanne")
-    record_card(db, segs[2], "weet-ik-niet", actor="sanne")
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    record_card(Project.for_user(db, "sanne"), segs[2], "weet-ik-niet")
     assert _answers(db) == [
         ("buurtgroep", segs[1], "alleen", "sanne"),
         ("buurtgroep", segs[2], "weet-ik-niet", "sanne"),
@@ -125,11 +127,13 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
         db.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'").fetchone()[0]
         == 0
     )
-    record_card(db, segs[2], "geen-van-deze", actor="sanne")  # changes the answer in place
-    record_card(db, segs[1], None, actor="sanne")  # takes the card back
+    record_card(
+        Project.for_user(db, "sanne"), segs[2], "geen-van-deze"
+    )  # changes the answer in place
+    record_card(Project.for_user(db, "sanne"), segs[1], None)  # takes the card back
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
-    assert current_card(db, segs[1], actor="sanne") is None
-    assert current_card(db, segs[2], actor="sanne") == "geen-van-deze"
+    assert current_card(Project.for_user(db, "sanne"), segs[1]) is None
+    assert current_card(Project.for_user(db, "sanne"), segs[2]) == "geen-van-deze"
     assert codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"]) == []
     events = db.execute(
         "SELECT actor, before, after FROM events WHERE action = 'workshop.answer' ORDER BY id"
@@ -143,16 +147,16 @@ def test_only_the_assigned_co_researcher_writes_and_researchers_read(workshop):
     from workbench.workshop_cards import current_card, group_comparison, record_card
 
     path, db, segs = workshop
-    record_card(db, segs[2], "geen-van-deze", actor="sanne")
+    record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
     for user in ("piet", "onderzoeker"):  # not assigned this piece: neither writes nor reads
         with pytest.raises(PermissionDenied):
-            record_card(db, segs[2], "alleen", actor=user)
+            record_card(Project.for_user(db, user), segs[2], "alleen")
         with pytest.raises(PermissionDenied):
-            current_card(db, segs[2], actor=user)
+            current_card(Project.for_user(db, user), segs[2])
     with pytest.raises(PermissionDenied):
-        group_comparison(db, actor="sanne")
+        group_comparison(Project.for_user(db, "sanne"))
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
-    rows = group_comparison(db, actor="onderzoeker")["rows"]
+    rows = group_comparison(Project.for_user(db, "onderzoeker"))["rows"]
     assert [(r["user"], r["segment_id"], r["card"]) for r in rows] == [
         ("piet", segs[0], None),
         ("sanne", segs[1], None),
@@ -169,7 +173,9 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
     from workbench.workshop_cards import current_card, group_comparison, record_card
 
     path, db, segs = workshop
-    record_card(db, segs[1], "alleen", actor="sanne")  # a content card: the coding is the record
+    record_card(
+        Project.for_user(db, "sanne"), segs[1], "alleen"
+    )  # a content card: the coding is the record
     codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
     old = {
         "buurtgroep": {str(segs[2]): "geen-van-deze", "999": "weet-ik-niet"},
@@ -197,14 +203,16 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
             ).fetchone()[0]
             == 0
         )
-        assert current_card(upgraded, segs[1], actor="sanne") == "alleen"  # from its coding
-        assert current_card(upgraded, segs[2], actor="sanne") == "geen-van-deze"
-        compared = group_comparison(upgraded, actor="onderzoeker")
+        assert (
+            current_card(Project.for_user(upgraded, "sanne"), segs[1]) == "alleen"
+        )  # from its coding
+        assert current_card(Project.for_user(upgraded, "sanne"), segs[2]) == "geen-van-deze"
+        compared = group_comparison(Project.for_user(upgraded, "onderzoeker"))
         assert [(r["card"], r["agrees"]) for r in compared["rows"][1:]] == [
             ("Ik ben vaak alleen.", False),
             ("geen-van-deze", False),
         ]  # brugfiguren is a card
-        record_card(upgraded, segs[2], "weet-ik-niet", actor="sanne")
-        assert current_card(upgraded, segs[2], actor="sanne") == "weet-ik-niet"
+        record_card(Project.for_user(upgraded, "sanne"), segs[2], "weet-ik-niet")
+        assert current_card(Project.for_user(upgraded, "sanne"), segs[2]) == "weet-ik-niet"
     finally:
         upgraded.close()

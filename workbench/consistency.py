@@ -20,7 +20,8 @@ Coders. A human coder's codings are their accepted codings (own codings, and mac
 suggestions they accepted). The model is an extra coder named ``model``: every machine
 suggestion, whatever its status, as proposed. ``consensus`` (a system user the store creates)
 holds the resolutions and, like workshop groups, is never a default coder
-(:func:`default_coders`).
+(:func:`default_coders`). Coder names are personal data: the public readers of them need
+``consistency.review``, like the page and the command that show them.
 
 Blind double coding. :func:`visible_codings` is what the coding pages call to show a document:
 while ``blind_coding`` is on and a coder is assigned to an open sample, that coder does not
@@ -41,6 +42,7 @@ from workbench import access, agreement, done_marks, events
 from workbench.codebook.editing import note_on_code
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.i18n import t
 from workbench.store import (
     SYSTEM_USERS,
@@ -70,12 +72,18 @@ def _query(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str,
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def human_coders(db: Database) -> list[str]:
+def human_coders(project: Project) -> list[str]:
     """Coders with at least one accepted coding, ``consensus`` left out.
 
     Selected by name, not by role: coders who never log in (the demo's anna and bram,
     workshop groups) have the role ``system`` but their codings are human judgements.
+    The reader needs ``consistency.review`` (these are names of people).
     """
+    project.require("consistency.review")
+    return _human_coders(project.db)
+
+
+def _human_coders(db: Database) -> list[str]:
     leave_out = ", ".join("?" * len(SYSTEM_USERS))
     found = db.execute(
         "SELECT DISTINCT coder FROM codings WHERE status = 'accepted' "
@@ -85,39 +93,58 @@ def human_coders(db: Database) -> list[str]:
     return [r[0] for r in found]
 
 
-def workshop_groups(db: Database) -> set[str]:
-    """Coder names of workshop groups (they record a group's choices on a few fragments)."""
+def workshop_groups(project: Project) -> set[str]:
+    """Coder names of workshop groups (they record a group's choices on a few fragments).
+
+    The reader needs ``consistency.review``.
+    """
+    project.require("consistency.review")
+    return _workshop_groups(project.db)
+
+
+def _workshop_groups(db: Database) -> set[str]:
     return {r[0] for r in db.execute("SELECT DISTINCT group_coder FROM workshop_assignments")}
 
 
-def default_coders(db: Database) -> list[str]:
+def default_coders(project: Project) -> list[str]:
     """Whom to compare when nobody chose: the researchers.
 
     Workshop groups coded only the fragments they were given, and system users such as
     ``consensus`` are not coders; counting them in drags the figures down for the wrong
     reason (issue 13). When at least two researchers or supervisors have codings, only they
     are compared; otherwise (e.g. coders imported from another tool, who never log in) every
-    human coder that is not a workshop group.
+    human coder that is not a workshop group. The reader needs ``consistency.review``.
     """
-    groups = workshop_groups(db)
-    candidates = [c for c in human_coders(db) if c not in groups]
+    project.require("consistency.review")
+    return _default_coders(project.db)
+
+
+def _default_coders(db: Database) -> list[str]:
+    groups = _workshop_groups(db)
+    candidates = [c for c in _human_coders(db) if c not in groups]
     roles = dict(db.execute("SELECT name, role FROM users").fetchall())
     researchers = [c for c in candidates if roles.get(c) in ("onderzoeker", "supervisor")]
     return researchers if len(researchers) >= 2 else candidates
 
 
-def coder_options(db: Database) -> list[str]:
+def coder_options(project: Project) -> list[str]:
     """Coders one can compare: human coders with codings, plus ``model`` when there are
-    machine suggestions."""
-    options = human_coders(db)
+    machine suggestions. The reader needs ``consistency.review``."""
+    project.require("consistency.review")
+    db = project.db
+    options = _human_coders(db)
     if db.execute("SELECT 1 FROM codings WHERE origin = 'machine' LIMIT 1").fetchone():
         options.append(MODEL)
     return options
 
 
-def people(db: Database) -> list[str]:
-    """Users who can be assigned to a double-coding sample (researchers and supervisors)."""
-    found = db.execute(
+def people(project: Project) -> list[str]:
+    """Users who can be assigned to a double-coding sample (researchers and supervisors).
+
+    The reader needs ``consistency.review``.
+    """
+    project.require("consistency.review")
+    found = project.db.execute(
         "SELECT name FROM users WHERE role IN ('onderzoeker', 'supervisor') ORDER BY name"
     ).fetchall()
     return [r[0] for r in found]
@@ -140,7 +167,7 @@ def _codings_of(db: Database, coder: str) -> list[tuple[int, int, int, int, str]
 
 def _check_coders(db: Database, coders: Sequence[str] | None) -> list[str]:
     if coders is None:
-        coders = default_coders(db)
+        coders = _default_coders(db)
     coders = list(dict.fromkeys(c.strip() for c in coders if c and c.strip()))
     for coder in coders:
         if coder != MODEL:
@@ -280,7 +307,7 @@ def _unit_rows(db: Database, unit: str, document_ids: Iterable[int]) -> list[dic
 
 def _sample_filter(db: Database, sample_id: int, unit: str, units: list[dict[str, Any]]):
     """Keep the units that belong to the sample (segments, or the turns containing them)."""
-    sample = get_sample(db, sample_id)
+    sample = _get_sample(db, sample_id)
     if sample["unit"] == "document":
         return units
     segs = _query(
@@ -340,7 +367,7 @@ def _in_scope(
     else:
         seen = {c: _seen(db, c, unit, codings[c]) for c in coders}
         if sample_id is not None:  # the sample's own coders were assigned all its units
-            for c in get_sample(db, sample_id)["coders"]:
+            for c in _get_sample(db, sample_id)["coders"]:
                 if c in seen:
                     seen[c].documents |= documents
     for c in coders:
@@ -395,24 +422,24 @@ def _clusters(
 
 
 def unit_matrix(
-    db: Database,
+    project: Project,
     *,
     coders: Sequence[str] | None = None,
     unit: str = "segment",
     all_documents: bool = False,
     sample_id: int | None = None,
     resample: str = "codings",
-    actor: str,
 ) -> UnitMatrix:
     """The presence/absence matrix of the chosen coders over the units in scope.
 
-    ``actor`` (who reads these codings) must be allowed ``consistency.review``.
+    The acting user (who reads these codings) must be allowed ``consistency.review``.
     """
-    access.require(db, actor, "consistency.review")
+    project.require("consistency.review")
+    db = project.db
     _check_unit(unit)
     _check_resample(resample)
     if sample_id is not None and coders is None:
-        coders = get_sample(db, sample_id)["coders"]
+        coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
     codings = {c: _codings_of(db, c) for c in coders}
     units, scope = _in_scope(db, unit, coders, codings, all_documents, sample_id)
@@ -541,9 +568,8 @@ def report_from_matrix(
 
 
 def agreement_report(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     coders: Sequence[str] | None = None,
     unit: str = "segment",
     all_documents: bool = False,
@@ -555,26 +581,24 @@ def agreement_report(
     """Krippendorff's alpha (with 95% bootstrap interval), kappa, AC1 and percent agreement
     per code and overall, on the units in scope; code names as the user sees them.
 
-    ``actor`` must be allowed ``consistency.review``. ``resample``: what one bootstrap draw
-    takes, ``codings`` (units joined by one coding together) or ``documents``.
+    The acting user must be allowed ``consistency.review``. ``resample``: what one bootstrap
+    draw takes, ``codings`` (units joined by one coding together) or ``documents``.
     """
-    access.require(db, actor, "consistency.review")
+    project.require("consistency.review")
     matrix = unit_matrix(
-        db,
+        project,
         coders=coders,
         unit=unit,
         all_documents=all_documents,
         sample_id=sample_id,
         resample=resample,
-        actor=actor,
     )
     return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
 
 
 def unitized_report(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     coders: Sequence[str] | None = None,
     all_documents: bool = False,
     sample_id: int | None = None,
@@ -589,11 +613,13 @@ def unitized_report(
     The 95% interval resamples whole documents (a coder marks a document's spans in one
     reading) and the verdict reads its lower bound, as for the other measures.
     Returns ``{"coders", "unit", "n_documents", "scope", "interval", "codes": {NAME: {"alpha",
-    "alpha_ci", "observed", "expected", "verdict"}}, "overall": {...}}``.
+    "alpha_ci", "observed", "expected", "verdict"}}, "overall": {...}}``. The acting user
+    must be allowed ``consistency.review``.
     """
-    access.require(db, actor, "consistency.review")
+    project.require("consistency.review")
+    db = project.db
     if sample_id is not None and coders is None:
-        coders = get_sample(db, sample_id)["coders"]
+        coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
     codings = {c: _codings_of(db, c) for c in coders}
     documents, scope = _in_scope(db, "document", coders, codings, all_documents, sample_id)
@@ -714,7 +740,7 @@ def interval_line(report: dict[str, Any], lang: str, *, spans: bool = False) -> 
 
 
 def compare_units(
-    db: Database,
+    project: Project,
     *,
     coders: Sequence[str] | None = None,
     unit: str = "segment",
@@ -722,27 +748,26 @@ def compare_units(
     sample_id: int | None = None,
     only_differences: bool = True,
     matrix: UnitMatrix | None = None,
-    actor: str,
 ) -> list[dict[str, Any]]:
     """Units side by side: which coder applied which code, with the code definitions.
 
     With ``only_differences`` (the disagreement review) a unit is listed when the coders
     differ on at least one code, and only those codes are listed; otherwise every unit that
     any coder coded. Each code carries its resolution when the team recorded one.
-    ``actor`` (who reads the texts and codings) must be allowed ``consistency.review``.
-    Units on which ``actor`` still codes blind (see
+    The acting user (who reads the texts and codings) must be allowed
+    ``consistency.review``. Units on which the acting user still codes blind (see
     :func:`blind_spans`) are left out, so a coder cannot read the others' codes here before
     finishing the sample.
     """
-    access.require(db, actor, "consistency.review")
+    project.require("consistency.review")
+    db = project.db
     if matrix is None:
         matrix = unit_matrix(
-            db,
+            project,
             coders=coders,
             unit=unit,
             all_documents=all_documents,
             sample_id=sample_id,
-            actor=actor,
         )
     p = matrix.presence
     if p.size == 0:
@@ -761,7 +786,7 @@ def compare_units(
         info = matrix.units[u]
         doc = info["document_id"]
         if doc not in blind:
-            blind[doc] = blind_spans(db, actor=actor, document_id=doc)
+            blind[doc] = _blind_spans(db, project.user, doc)
         if any(info["start_char"] < e and info["end_char"] > s for s, e in blind[doc]):
             continue
         codes = []
@@ -799,9 +824,9 @@ def compare_units(
     return out
 
 
-def disagreements(db: Database, **kwargs: Any) -> list[dict[str, Any]]:
+def disagreements(project: Project, **kwargs: Any) -> list[dict[str, Any]]:
     """Every unit where the chosen coders differ (see :func:`compare_units`)."""
-    return compare_units(db, only_differences=True, **kwargs)
+    return compare_units(project, only_differences=True, **kwargs)
 
 
 def _preview(db: Database, info: dict[str, Any]) -> str:
@@ -830,13 +855,12 @@ def _unit_span(db: Database, unit: str, unit_id: int) -> tuple[int, int, int]:
 
 
 def resolve(
-    db: Database,
+    project: Project,
     *,
     unit: str,
     unit_id: int,
     code: int | str,
     decision: str,
-    actor: str,
     note: str | None = None,
 ) -> int:
     """Record the team's decision on one disagreement; returns the resolution id.
@@ -846,13 +870,14 @@ def resolve(
     codebook's change log (action ``note``) so what the team learned stays with the code.
     Deciding again replaces the earlier decision.
     """
-    access.require(db, actor, "consistency.resolve")
+    project.require("consistency.resolve")
+    db = project.db
     if decision not in DECISIONS:
         raise InputError("agreement.bad_decision", decision=decision, expected=", ".join(DECISIONS))
     document_id, start, end = _unit_span(db, unit, unit_id)
     cid = resolve_code_id(db, code)
     with transaction(db):
-        before = row_resolution(db, unit, unit_id, cid)
+        before = _row_resolution(db, unit, unit_id, cid)
         if before and before["coding_id"] and (decision == "absent"):
             if row(db, "codings", before["coding_id"]) is not None:
                 remove_coding(db, before["coding_id"], actor=CONSENSUS)
@@ -875,7 +900,7 @@ def resolve(
             "decision": decision,
             "coding_id": coding_id,
             "note": note or None,
-            "resolved_by": actor,
+            "resolved_by": project.user,
             "resolved_at": now(),
         }
         if before:
@@ -885,7 +910,7 @@ def resolve(
             resolution_id = int(db["resolutions"].insert(record).last_pk)
         record_event(
             db,
-            actor,
+            project.user,
             events.CONSISTENCY_RESOLVE(resolution_id, before, {**record, "id": resolution_id}),
         )
         if note and note.strip():
@@ -893,7 +918,7 @@ def resolve(
                 db,
                 cid,
                 note,
-                actor=actor,
+                actor=project.user,
                 details={
                     "resolution": resolution_id,
                     "unit": unit,
@@ -904,7 +929,7 @@ def resolve(
     return resolution_id
 
 
-def row_resolution(db: Database, unit: str, unit_id: int, code_id: int) -> dict[str, Any] | None:
+def _row_resolution(db: Database, unit: str, unit_id: int, code_id: int) -> dict[str, Any] | None:
     """The recorded resolution of one (unit, code), or None."""
     found = _query(
         db,
@@ -924,7 +949,7 @@ def _week(stamp: str) -> str:
 
 
 def drift(
-    db: Database,
+    project: Project,
     *,
     coders: Sequence[str] | None = None,
     unit: str = "segment",
@@ -933,36 +958,34 @@ def drift(
     n_samples: int = 1000,
     seed: int = 0,
     resample: str = "codings",
-    actor: str,
 ) -> list[dict[str, Any]]:
     """Overall alpha per batch, oldest first, so a supervisor sees whether training helped.
 
     ``by="week"``: a document belongs to the week (its Monday) in which the chosen coders
-    last coded in it or marked it done; ``by="sample"``: each double-coding sample is a batch. ``actor`` must
-    be allowed ``consistency.review``. Each batch carries its verdict (read on the lower
-    bound of its interval).
+    last coded in it or marked it done; ``by="sample"``: each double-coding sample is a
+    batch. The acting user must be allowed ``consistency.review``. Each batch carries its
+    verdict (read on the lower bound of its interval).
     """
-    access.require(db, actor, "consistency.review")
+    project.require("consistency.review")
     if by not in ("week", "sample"):
         raise InputError("agreement.bad_batch", by=by, expected="week, sample")
     out = []
     if by == "sample":
-        for sample in list_samples(db):
+        for sample in list_samples(project):
             matrix = unit_matrix(
-                db,
+                project,
                 coders=coders or sample["coders"],
                 unit=unit,
                 all_documents=all_documents,
                 sample_id=sample["id"],
                 resample=resample,
-                actor=actor,
             )
             out.append(
                 _batch_row(sample["name"], sample["created_at"][:10], matrix, n_samples, seed)
             )
         return out
     matrix = unit_matrix(
-        db, coders=coders, unit=unit, all_documents=all_documents, resample=resample, actor=actor
+        project, coders=coders, unit=unit, all_documents=all_documents, resample=resample
     )
     weeks: dict[str, list[int]] = {}
     for i, u in enumerate(matrix.units):
@@ -993,11 +1016,10 @@ def _batch_row(batch: str, start: str, matrix: UnitMatrix, n_samples: int, seed:
 
 
 def create_sample(
-    db: Database,
+    project: Project,
     *,
     name: str,
     coders: Sequence[str],
-    actor: str,
     documents: Sequence[int] | None = None,
     share: float | None = None,
     seed: int = 0,
@@ -1007,7 +1029,8 @@ def create_sample(
     Give ``documents`` (those documents, whole) or ``share`` (that share of segments, drawn
     at random with ``seed`` from ``documents`` or from every document). Returns the sample id.
     """
-    access.require(db, actor, "consistency.sample")
+    project.require("consistency.sample")
+    db = project.db
     coders = list(dict.fromkeys(coders))
     if len(coders) < 2:
         raise InputError("agreement.too_few_coders", coders=", ".join(coders) or "-")
@@ -1048,7 +1071,7 @@ def create_sample(
             "share": share,
             "seed": seed if share is not None else None,
             "status": "open",
-            "created_by": actor,
+            "created_by": project.user,
             "created_at": now(),
         }
         sample_id = int(db["samples"].insert(record).last_pk)
@@ -1058,7 +1081,7 @@ def create_sample(
         db["sample_coders"].insert_all({"sample_id": sample_id, "coder": c} for c in coders)
         record_event(
             db,
-            actor,
+            project.user,
             events.CONSISTENCY_SAMPLE(
                 sample_id, None, {**record, "id": sample_id, "coders": coders, "n_units": len(rows)}
             ),
@@ -1066,8 +1089,13 @@ def create_sample(
     return sample_id
 
 
-def get_sample(db: Database, sample_id: int) -> dict[str, Any]:
-    """One sample with its coders and number of units."""
+def get_sample(project: Project, sample_id: int) -> dict[str, Any]:
+    """One sample with its coders and number of units (``consistency.review``: coder names)."""
+    project.require("consistency.review")
+    return _get_sample(project.db, sample_id)
+
+
+def _get_sample(db: Database, sample_id: int) -> dict[str, Any]:
     found = row(db, "samples", sample_id)
     if found is None:
         raise NotFound("agreement.unknown_sample", sample=sample_id)
@@ -1086,52 +1114,63 @@ def get_sample(db: Database, sample_id: int) -> dict[str, Any]:
     return found
 
 
-def list_samples(db: Database) -> list[dict[str, Any]]:
-    """Every sample, oldest first."""
-    return [get_sample(db, r[0]) for r in db.execute("SELECT id FROM samples ORDER BY id")]
+def list_samples(project: Project) -> list[dict[str, Any]]:
+    """Every sample, oldest first (``consistency.review``: samples name their coders)."""
+    project.require("consistency.review")
+    db = project.db
+    return [_get_sample(db, r[0]) for r in db.execute("SELECT id FROM samples ORDER BY id")]
 
 
-def close_sample(db: Database, sample_id: int, *, actor: str) -> None:
+def close_sample(project: Project, sample_id: int) -> None:
     """End the double coding of a sample: its coders see everything again."""
-    access.require(db, actor, "consistency.sample")
+    project.require("consistency.sample")
+    db = project.db
     with transaction(db):
-        before = get_sample(db, sample_id)
+        before = _get_sample(db, sample_id)
         if before["status"] == "closed":
             return
         db["samples"].update(sample_id, {"status": "closed", "closed_at": now()})
         record_event(
             db,
-            actor,
+            project.user,
             events.CONSISTENCY_SAMPLE_CLOSE(sample_id, {"status": "open"}, {"status": "closed"}),
         )
 
 
-def set_blind_coding(db: Database, on: bool, *, actor: str) -> None:
+def set_blind_coding(project: Project, on: bool) -> None:
     """Switch blind double coding on or off for the project."""
-    access.require(db, actor, "consistency.sample")
-    set_setting(db, "blind_coding", bool(on), actor=actor)
+    project.require("consistency.sample")
+    set_setting(project.db, "blind_coding", bool(on), actor=project.user)
 
 
-def set_reliability(db: Database, on: bool, *, actor: str) -> None:
+def set_reliability(project: Project, on: bool) -> None:
     """Switch agreement figures on or off (off: side-by-side comparison only)."""
-    access.require(db, actor, "project.settings")
-    set_setting(db, "reliability", bool(on), actor=actor)
+    project.require("project.settings")
+    set_setting(project.db, "reliability", bool(on), actor=project.user)
 
 
-def reliability_on(db: Database) -> bool:
-    return bool(get_setting(db, "reliability"))
+def reliability_on(project: Project) -> bool:
+    """Whether agreement figures are on; asked where they are shown (``consistency.review``)."""
+    project.require("consistency.review")
+    return bool(get_setting(project.db, "reliability"))
 
 
 # ---------------------------------------------------------------------------------------------
 # Blind coding: what a coder may see
 
 
-def blind_spans(db: Database, *, actor: str, document_id: int) -> list[tuple[int, int]]:
-    """The character spans of ``document_id`` on which ``actor`` codes blind right now.
+def blind_spans(project: Project, *, document_id: int) -> list[tuple[int, int]]:
+    """The character spans of ``document_id`` on which the acting user codes blind right now.
 
     Empty when blind coding is off or the viewer is not assigned to an open sample that
-    covers the document. A whole-document sample gives one span over the whole text.
+    covers the document. A whole-document sample gives one span over the whole text. Asked
+    by those who read documents (``read``), as the coding pages do.
     """
+    project.require("read")
+    return _blind_spans(project.db, project.user, document_id)
+
+
+def _blind_spans(db: Database, coder: str, document_id: int) -> list[tuple[int, int]]:
     if not get_setting(db, "blind_coding"):
         return []
     found = db.execute(
@@ -1141,31 +1180,36 @@ def blind_spans(db: Database, *, actor: str, document_id: int) -> list[tuple[int
         "JOIN documents d ON d.id = su.document_id "
         "LEFT JOIN segments s ON s.id = su.segment_id "
         "WHERE sa.status = 'open' AND su.document_id = ?",
-        [actor, document_id],
+        [coder, document_id],
     ).fetchall()
     spans = {(0, r[3]) if r[0] is None else (r[1], r[2]) for r in found}
     return sorted(spans)
 
 
-def visible_codings(db: Database, *, actor: str, document_id: int) -> list[dict[str, Any]]:
-    """The codings of a document that ``actor`` may see (any status; in document order).
+def visible_codings(project: Project, *, document_id: int) -> list[dict[str, Any]]:
+    """The codings of a document that the acting user may see (any status; in document order).
 
     Coding pages call this instead of listing all codings. While the viewer codes a sample
     blind (see :func:`blind_spans`), codings that overlap a blind span are hidden when they
     belong to another coder (``consensus`` included) or are pending machine suggestions
     (``status = 'suggested'``), also those proposed to the viewer. Outside blind spans, and
     for anyone not assigned to the sample, nothing is hidden. Rows are shaped like
-    :func:`workbench.codings.list_codings` rows.
+    :func:`workbench.codings.list_codings` rows. The reader needs ``read``, as for
+    ``list_codings``.
     """
     from workbench.codings import list_codings
 
-    rows = list_codings(db, actor=actor, document_id=document_id, statuses=None)
-    spans = blind_spans(db, actor=actor, document_id=document_id)
+    project.require("read")
+    db = project.db
+    rows = list_codings(db, actor=project.user, document_id=document_id, statuses=None)
+    spans = _blind_spans(db, project.user, document_id)
     if not spans:
         return rows
 
     def hidden(c: dict[str, Any]) -> bool:
-        if c["coder"] == actor and not (c["origin"] == "machine" and c["status"] == "suggested"):
+        if c["coder"] == project.user and not (
+            c["origin"] == "machine" and c["status"] == "suggested"
+        ):
             return False
         return any(c["start_char"] < end and c["end_char"] > start for start, end in spans)
 

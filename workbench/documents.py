@@ -16,6 +16,7 @@ from workbench import access
 from workbench.consistency import visible_codings
 from workbench.ingest.catalog import list_documents  # noqa: F401  (re-exported for pages)
 from workbench.errors import NotFound
+from workbench.handle import Project
 from workbench.text import convert_offset, unit_length
 
 
@@ -83,7 +84,8 @@ def document_view(
         segments[s["id"]] = segment
         turns[s["turn_id"]].segments.append(segment)
     free = []
-    for coding in visible_codings(db, actor=actor, document_id=document_id):
+    as_actor = Project.for_user(db, actor)  # front door: transitional
+    for coding in visible_codings(as_actor, document_id=document_id):
         if coding["status"] not in statuses or (
             coders is not None and coding["coder"] not in coders
         ):

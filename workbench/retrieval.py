@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.codings import code_id
 from workbench.consistency import visible_codings
+from workbench.handle import Project
 
 
 def code_segments(
@@ -41,8 +42,9 @@ def code_segments(
         [cid],
     ).fetchall()
     rows = []
+    as_actor = Project.for_user(db, actor)  # front door: transitional
     for document_id, name, respondent in documents:
-        for c in visible_codings(db, actor=actor, document_id=document_id):
+        for c in visible_codings(as_actor, document_id=document_id):
             if c["code_id"] != cid or c["status"] not in statuses:
                 continue
             if wanted is not None and c["coder"] not in wanted:

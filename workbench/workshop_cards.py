@@ -19,9 +19,10 @@ from typing import Any
 import yaml
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.privacy.pseudonyms import pseudonymise_range
 from workbench.privacy.workshop import (
     fragment,
@@ -58,9 +59,10 @@ def card_sets(directory: Path = CARD_DIR) -> dict[str, list[dict[str, Any]]]:
     return sets
 
 
-def available_cards(db: Database, *, actor: str) -> list[dict[str, Any]]:
+def available_cards(project: Project) -> list[dict[str, Any]]:
     """Cards of the card sets of the project's codebooks whose code is in the project."""
-    access.require(db, actor, "workshop.manage")
+    project.require("workshop.manage")
+    db = project.db
     books = {name for (name,) in db.execute("SELECT name FROM codebooks")}
     codes = {slug for (slug,) in db.execute("SELECT slug FROM codes WHERE active = 1")}
     return [
@@ -72,13 +74,14 @@ def available_cards(db: Database, *, actor: str) -> list[dict[str, Any]]:
     ]
 
 
-def choose_cards(db: Database, card_ids: list[str], *, actor: str) -> None:
+def choose_cards(project: Project, card_ids: list[str]) -> None:
     """The researcher's 6 to 8 cards for the workshop, in the order given.
 
     The cards' codes become the codes the groups may choose (``workshop_codes``).
     """
-    access.require(db, actor, "workshop.manage")
-    by_id = {card["id"]: card for card in available_cards(db, actor=actor)}
+    project.require("workshop.manage")
+    db = project.db
+    by_id = {card["id"]: card for card in available_cards(project)}
     unknown = [i for i in card_ids if i not in by_id]
     if unknown:
         raise InputError("workshop_cards.unknown", cards=", ".join(unknown))
@@ -86,17 +89,18 @@ def choose_cards(db: Database, card_ids: list[str], *, actor: str) -> None:
         raise InputError("workshop_cards.count", n=len(card_ids), low=MIN_CARDS, high=MAX_CARDS)
     chosen = [by_id[i] for i in card_ids]
     with transaction(db):
-        set_setting(db, CARDS_SETTING, chosen, actor=actor)
-        set_workshop_codes(db, list(dict.fromkeys(c["code"] for c in chosen)), actor=actor)
+        set_setting(db, CARDS_SETTING, chosen, actor=project.user)
+        set_workshop_codes(db, list(dict.fromkeys(c["code"] for c in chosen)), actor=project.user)
 
 
-def chosen_cards(db: Database, *, actor: str) -> list[dict[str, Any]]:
+def chosen_cards(project: Project) -> list[dict[str, Any]]:
     """The cards the group sees (without the two fixed ones).
 
     The researcher's choice; without one, the default cards of the project's card sets; for
     a codebook without a card set, one card per code the researcher offered (its name).
     """
-    access.require(db, actor, "workshop")
+    project.require("workshop")
+    db = project.db
     chosen = get_setting(db, CARDS_SETTING)
     if chosen:
         return chosen
@@ -104,7 +108,7 @@ def chosen_cards(db: Database, *, actor: str) -> list[dict[str, Any]]:
     defaults = [
         c for book, cards in card_sets().items() if book in books for c in cards if c["default"]
     ]
-    offered = workshop_codes(db, actor=actor)
+    offered = workshop_codes(db, actor=project.user)
     codes = {c["code"] for c in offered}
     defaults = [c for c in defaults if c["code"] in codes]
     if defaults:
@@ -130,36 +134,41 @@ def _answer(db: Database, group: str, segment_id: int) -> str | None:
     return str(found[0]) if found else None
 
 
-def current_card(db: Database, segment_id: int, *, actor: str) -> str | None:
+def current_card(project: Project, segment_id: int) -> str | None:
     """The card the group chose for this fragment (a card id, NONE, UNSURE) or None.
 
     The stored answer counts while the group's coding still carries its card's code; a
     coding without an answer (recorded through :func:`record_choice` directly) shows the
-    first card with that code.
+    first card with that code. Only the co-onderzoeker the fragment is assigned to can ask.
     """
-    current = fragment(db, segment_id, actor=actor)  # checks the assignment
+    project.require("workshop")
+    db = project.db
+    current = fragment(db, segment_id, actor=project.user)  # checks the assignment
     answer = _answer(db, current["group"], segment_id)
     if answer in FIXED:
         return answer
-    cards = chosen_cards(db, actor=actor)
+    cards = chosen_cards(project)
     by_id = {c["id"]: c for c in cards}
     if answer in by_id and current["choice"] == by_id[answer]["code"]:
         return answer
     return next((c["id"] for c in cards if c["code"] == current["choice"]), None)
 
 
-def record_card(db: Database, segment_id: int, card: str | None, *, actor: str) -> None:
+def record_card(project: Project, segment_id: int, card: str | None) -> None:
     """Record the group's card for a fragment (None takes the choice back).
 
     A content card is also stored as a coding of its code by the group coder; "geen van
     deze" and "weet ik niet" remove that coding. Only an assigned co-onderzoeker can record.
     """
-    cards = {c["id"]: c for c in chosen_cards(db, actor=actor)}
+    cards = {c["id"]: c for c in chosen_cards(project)}  # checks "workshop"
     if card is not None and card not in cards and card not in FIXED:
         raise InputError("workshop.code_not_offered", code=card)
+    db = project.db
     with transaction(db):
-        group = fragment(db, segment_id, actor=actor)["group"]  # checks the assignment
-        record_choice(db, segment_id, cards[card]["code"] if card in cards else None, actor=actor)
+        group = fragment(db, segment_id, actor=project.user)["group"]  # checks the assignment
+        record_choice(
+            db, segment_id, cards[card]["code"] if card in cards else None, actor=project.user
+        )
         before = _answer(db, group, segment_id)
         if card is None:
             db.execute(
@@ -172,21 +181,23 @@ def record_card(db: Database, segment_id: int, card: str | None, *, actor: str) 
                 "answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_coder, segment_id) "
                 "DO UPDATE SET card = excluded.card, answered_by = excluded.answered_by, "
                 "answered_at = excluded.answered_at",
-                [group, segment_id, card, actor, now()],
+                [group, segment_id, card, project.user, now()],
             )
         if before != card:
             record_event(
                 db,
-                actor,
+                project.user,
                 events.WORKSHOP_ANSWER(
                     f"{group}/{segment_id}", before and {"card": before}, card and {"card": card}
                 ),
             )
 
 
-def surroundings(db: Database, segment_id: int, *, actor: str) -> dict[str, str]:
+def surroundings(project: Project, segment_id: int) -> dict[str, str]:
     """The sentence before and after an assigned fragment, pseudonymised ('' at an edge)."""
-    fragment(db, segment_id, actor=actor)  # checks the assignment and the pseudonymisation
+    project.require("workshop")
+    db = project.db
+    fragment(db, segment_id, actor=project.user)  # checks the assignment and pseudonymisation
     document_id, position = db.execute(
         "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]
     ).fetchone()
@@ -200,22 +211,24 @@ def surroundings(db: Database, segment_id: int, *, actor: str) -> dict[str, str]
     return around
 
 
-def progress(db: Database, *, actor: str) -> dict[str, int]:
-    """How many of ``actor``'s fragments have an answer (a card, none or unsure)."""
-    fragments = my_fragments(db, actor=actor)
-    done = sum(current_card(db, s, actor=actor) is not None for s in fragments)
+def progress(project: Project) -> dict[str, int]:
+    """How many of the acting user's fragments have an answer (a card, none or unsure)."""
+    project.require("workshop")
+    fragments = my_fragments(project.db, actor=project.user)
+    done = sum(current_card(project, s) is not None for s in fragments)
     return {"done": done, "total": len(fragments)}
 
 
-def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
-    """Each group answer next to ``actor``'s own codes on that fragment, with agreement.
+def group_comparison(project: Project) -> dict[str, Any]:
+    """Each group answer next to the acting user's own codes on that fragment, with agreement.
 
     A card agrees when its code, or a code below it in the codebook, is one of the
     researcher's accepted codes on the fragment's text; "geen van deze" agrees when the
     researcher used none of the cards' codes there. "Weet ik niet" and open fragments are
     listed but not counted. Returns ``{"rows": [...], "agreed": n, "compared": n}``.
     """
-    access.require(db, actor, "workshop.manage")
+    project.require("workshop.manage")
+    db = project.db
     cards = {c["id"]: c for c in get_setting(db, CARDS_SETTING) or []}
     card_codes = {c["code"] for c in cards.values()}
     parent = dict(
@@ -242,7 +255,7 @@ def group_comparison(db: Database, *, actor: str) -> dict[str, Any]:
                 "JOIN segments s ON s.id = ? "
                 "WHERE c.document_id = s.document_id AND c.coder = ? AND c.status = 'accepted' "
                 "AND c.start_char < s.end_char AND s.start_char < c.end_char",
-                [segment_id, actor],
+                [segment_id, project.user],
             )
         ]
         answer = _answer(db, group, segment_id)

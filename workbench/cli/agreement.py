@@ -14,8 +14,9 @@ import json
 from typing import Any
 
 from workbench import agreement, consistency, done_marks
-from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.cli.common import add_project_argument, add_user_argument, handle, project
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.i18n import t
 
 
@@ -191,13 +192,12 @@ def _print_scope(report: dict[str, Any], lang: str) -> None:
         print(t("agreement.cli.done_hint", lang))
 
 
-def run_unitized(args: argparse.Namespace, db: Any) -> int:
+def run_unitized(args: argparse.Namespace, me: Project) -> int:
     report = consistency.unitized_report(
-        db,
+        me,
         coders=_names(args.coders),
         all_documents=args.all_documents,
         sample_id=args.sample,
-        actor=args.user,
     )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -225,23 +225,22 @@ def run_unitized(args: argparse.Namespace, db: Any) -> int:
 
 
 def run_agreement(args: argparse.Namespace) -> int:
-    db = project(args)
+    me = handle(project(args), args)
     if args.unitized:
-        return run_unitized(args, db)
+        return run_unitized(args, me)
     report = consistency.agreement_report(
-        db,
+        me,
         coders=_names(args.coders),
         unit=args.unit,
         all_documents=args.all_documents,
         sample_id=args.sample,
         resample=args.resample,
-        actor=args.user,
     )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
     lang = args.lang
-    if not consistency.reliability_on(db):
+    if not consistency.reliability_on(me):
         print(t("agreement.cli.reliability_off", lang))
     print(
         t(
@@ -266,17 +265,16 @@ def run_agreement(args: argparse.Namespace) -> int:
 
 
 def run_sample_create(args: argparse.Namespace) -> int:
-    db = project(args)
+    me = handle(project(args), args)
     sample_id = consistency.create_sample(
-        db,
+        me,
         name=args.name,
         coders=_names(args.coders) or [],
-        actor=args.user,
         documents=_ids(args.documents),
         share=args.share,
         seed=args.seed,
     )
-    sample = consistency.get_sample(db, sample_id)
+    sample = consistency.get_sample(me, sample_id)
     print(
         t(
             "agreement.cli.sample_created",
@@ -291,7 +289,7 @@ def run_sample_create(args: argparse.Namespace) -> int:
 
 
 def run_sample_list(args: argparse.Namespace) -> int:
-    samples = consistency.list_samples(project(args))
+    samples = consistency.list_samples(handle(project(args), args))  # no --user: local account
     if args.json:
         print(json.dumps(samples, indent=2, ensure_ascii=False))
         return 0
@@ -312,7 +310,7 @@ def run_sample_list(args: argparse.Namespace) -> int:
 
 
 def run_sample_close(args: argparse.Namespace) -> int:
-    consistency.close_sample(project(args), args.sample, actor=args.user)
+    consistency.close_sample(handle(project(args), args), args.sample)
     print(t("agreement.cli.sample_closed", args.lang, sample=args.sample))
     return 0
 

@@ -69,7 +69,7 @@ margin = top[2].toggle(
 )
 
 view = document_view(project, doc_id, actor=me, coders=None if show_others else [me])
-if blind_spans(project, actor=me, document_id=doc_id):
+if blind_spans(handle, document_id=doc_id):
     st.warning(tr("coderen.blind"))
 segments = {s.id: s for turn in view.turns for s in turn.segments}
 codings = {

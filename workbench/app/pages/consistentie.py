@@ -55,13 +55,15 @@ path = str(project_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_report(_project, path, version, actor, coders, unit, all_documents, sample_id, resample):
-    """Agreement report; recomputed only when the project changed (``version``)."""
+def cached_report(_handle, path, version, actor, coders, unit, all_documents, sample_id, resample):
+    """Agreement report; recomputed only when the project changed (``version``).
+
+    ``actor`` is in the cache key (the handle, underscored, is not hashed): each user's own.
+    """
     return agreement_report(
-        _project,
+        _handle,
         coders=list(coders),
         unit=unit,
-        actor=actor,
         all_documents=all_documents,
         sample_id=sample_id,
         resample=resample,
@@ -69,23 +71,22 @@ def cached_report(_project, path, version, actor, coders, unit, all_documents, s
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_drift(_project, path, version, actor, coders, unit, by, all_documents, resample):
+def cached_drift(_handle, path, version, actor, coders, unit, by, all_documents, resample):
     return drift(
-        _project,
+        _handle,
         coders=list(coders),
         unit=unit,
         by=by,
         all_documents=all_documents,
         n_samples=300,
         resample=resample,
-        actor=actor,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_unitized(_project, path, version, actor, coders, all_documents, sample_id):
+def cached_unitized(_handle, path, version, actor, coders, all_documents, sample_id):
     return unitized_report(
-        _project, coders=list(coders), all_documents=all_documents, sample_id=sample_id, actor=actor
+        _handle, coders=list(coders), all_documents=all_documents, sample_id=sample_id
     )
 
 
@@ -103,8 +104,8 @@ def verdict_text(figures):
 
 
 # ------------------------------------------------------------------ choices
-options = coder_options(project)
-samples = list_samples(project)
+options = coder_options(handle)
+samples = list_samples(handle)
 sample_names = {s["id"]: f"{s['name']} ({', '.join(s['coders'])})" for s in samples}
 top = st.columns([3, 2, 2])
 sample_id = top[2].selectbox(
@@ -113,7 +114,7 @@ sample_id = top[2].selectbox(
     format_func={None: tr("consistentie.no_sample"), **sample_names}.get,
     key="consistency_sample",
 )
-default = [c for c in default_coders(project) if c in options]  # researchers, no groups
+default = [c for c in default_coders(handle) if c in options]  # researchers, no groups
 if sample_id is not None:
     default = [
         c for c in next(s for s in samples if s["id"] == sample_id)["coders"] if c in options
@@ -147,7 +148,7 @@ resample = right.selectbox(
     format_func={r: tr(f"consistentie.resample_{r}") for r in RESAMPLE}.get,
     help=tr("consistentie.resample_help"),
 )
-reliability = reliability_on(project)
+reliability = reliability_on(handle)
 
 
 # ------------------------------------------------------------------ side by side / review
@@ -202,12 +203,11 @@ def resolve_form(item, code) -> None:
     if present or absent:
         if attempt(
             resolve,
-            project,
+            handle,
             unit=item["unit"],
             unit_id=item["unit_id"],
             code=code["code_id"],
             decision="present" if present else "absent",
-            actor=me,
             note=note,
             toast="consistentie.saved",
         ):
@@ -217,13 +217,12 @@ def resolve_form(item, code) -> None:
 def side_by_side(*, review: bool, only_differences: bool) -> None:
     items = attempt(
         compare_units,
-        project,
+        handle,
         coders=coders,
         unit=unit,
         all_documents=all_documents,
         sample_id=sample_id,
         only_differences=only_differences,
-        actor=me,
     ).value
     if items is None:
         return
@@ -246,7 +245,7 @@ def switch(setter, key: str) -> None:
     """Widget callback: store a project switch; put the widget back when it was refused."""
     wanted = st.session_state[key]
     try:
-        setter(project, wanted, actor=me)
+        setter(handle, wanted)
     except WorkbenchError as exc:
         st.session_state[key] = not wanted
         st.session_state["consistency_switch_error"] = exc.message(lang())
@@ -258,7 +257,7 @@ def done_section() -> None:
     st.caption(tr("consistentie.done_help"))
     who = me
     if access.can(project, me, "users.manage"):  # researchers may mark for another coder
-        others = [c for c in dict.fromkeys([me, *coder_options(project)]) if c != MODEL]
+        others = [c for c in dict.fromkeys([me, *coder_options(handle)]) if c != MODEL]
         who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
     documents = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
     marked = [
@@ -333,7 +332,7 @@ def settings_and_samples() -> None:
                 key="close_sample",
             )
             if cols[1].button(tr("consistentie.close"), key="close_sample_button"):
-                if attempt(close_sample, project, chosen, actor=me):
+                if attempt(close_sample, handle, chosen):
                     st.rerun()
     documents = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
     with st.form("new_sample"):
@@ -341,7 +340,7 @@ def settings_and_samples() -> None:
         name = st.text_input(tr("consistentie.sample_name"), key="sample_name")
         chosen_coders = st.multiselect(
             tr("consistentie.coders"),
-            people(project),
+            people(handle),
             key="sample_coders",
             placeholder=tr("app.choose_many"),
         )
@@ -374,10 +373,9 @@ def settings_and_samples() -> None:
         if st.form_submit_button(tr("consistentie.create_sample")):
             if attempt(
                 create_sample,
-                project,
+                handle,
                 name=name,
                 coders=chosen_coders,
-                actor=me,
                 documents=docs or None,
                 share=share / 100 if kind == "share" else None,
                 seed=int(seed),
@@ -416,7 +414,7 @@ tab_figures, tab_review, tab_drift, tab_settings = st.tabs(
 with tab_figures:
     report = attempt(
         cached_report,
-        project,
+        handle,
         path,
         version,
         me,
@@ -489,7 +487,7 @@ with tab_figures:
         help=tr("consistentie.unitized_help"),
     ):
         spans = attempt(
-            cached_unitized, project, path, version, me, tuple(coders), all_documents, sample_id
+            cached_unitized, handle, path, version, me, tuple(coders), all_documents, sample_id
         ).value
         if spans is not None and spans["codes"]:
             u_lo, u_hi = spans["overall"]["alpha_ci"]
@@ -554,7 +552,7 @@ with tab_drift:
         key="drift_by",
     )
     rows = attempt(
-        cached_drift, project, path, version, me, tuple(coders), unit, by, all_documents, resample
+        cached_drift, handle, path, version, me, tuple(coders), unit, by, all_documents, resample
     ).value
     rows = [r for r in rows or [] if r["alpha"] is not None]
     if not rows:

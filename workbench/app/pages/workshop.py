@@ -42,15 +42,11 @@ if not attempt(access.can, project, me, "workshop").value:
 if access.can(project, me, "workshop.manage"):
     st.title(tr("page.workshop"))
     st.subheader(tr("workshop.page.cards_title"), anchor=False)
-    cards = {c["id"]: c for c in attempt(available_cards, project, actor=me).value or []}
+    cards = {c["id"]: c for c in attempt(available_cards, handle).value or []}
     if not cards:
         st.info(tr("workshop.page.no_card_set"))
     else:
-        current = [
-            c["id"]
-            for c in attempt(chosen_cards, project, actor=me).value or []
-            if c["id"] in cards
-        ]
+        current = [c["id"] for c in attempt(chosen_cards, handle).value or [] if c["id"] in cards]
         picked = st.multiselect(
             tr("workshop.page.cards_pick"),
             list(cards),
@@ -63,13 +59,12 @@ if access.can(project, me, "workshop.manage"):
         if st.button(tr("workshop.page.cards_save"), key="workshop_cards_save"):
             attempt(
                 choose_cards,
-                project,
+                handle,
                 picked,
-                actor=me,
                 success=lambda _: tr("workshop.page.cards_saved", n=len(picked)),
             )
     st.subheader(tr("workshop.page.compare_title"), anchor=False)
-    compared = attempt(group_comparison, project, actor=me).value
+    compared = attempt(group_comparison, handle).value
     if compared is None or not compared["rows"]:
         st.info(tr("workshop.page.compare_none"))
         st.stop()
@@ -172,12 +167,12 @@ if st.session_state.get("workshop_done"):
 
 position = min(st.session_state.get("workshop_position", 0), len(fragments) - 1)
 segment_id = fragments[position]
-around = attempt(surroundings, project, segment_id, actor=me).value
+around = attempt(surroundings, handle, segment_id).value
 if around is None:
     st.stop()
 current = attempt(fragment, project, segment_id, actor=me).value
-choice = attempt(current_card, project, segment_id, actor=me).value
-cards = attempt(chosen_cards, project, actor=me).value or []
+choice = attempt(current_card, handle, segment_id).value
+cards = attempt(chosen_cards, handle).value or []
 st.caption(tr("workshop.page.progress", n=position + 1, total=len(fragments)))
 for side, css in (
     ("before", "werkplaats-rond"),
@@ -204,7 +199,7 @@ st.markdown(
 
 def pick(card_id: str) -> None:
     """Record a card; a second click on the chosen card takes the choice back."""
-    attempt(record_card, project, segment_id, None if card_id == choice else card_id, actor=me)
+    attempt(record_card, handle, segment_id, None if card_id == choice else card_id)
 
 
 def card_button(column, card: dict) -> None:
