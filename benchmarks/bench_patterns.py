@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench import life_events, patterns  # noqa: E402
+from workbench.handle import Project  # noqa: E402
 from workbench.store import now, open_project, transaction  # noqa: E402
 
 CODES = [
@@ -231,49 +232,46 @@ def main() -> int:
         f"{counts['codings']} codings"
     )
     sel = patterns.Selection()
+    me = Project.for_user(db, USER)
     results = {
         "framework matrix": timed(
-            "framework matrix", args.repeat, lambda: patterns.framework_matrix(db, sel, actor=USER)
+            "framework matrix", args.repeat, lambda: patterns.framework_matrix(me, sel)
         ),
         "co-occurrence (segment)": timed(
             "co-occurrence (segment)",
             args.repeat,
-            lambda: patterns.cooccurrence(db, sel, actor=USER),
+            lambda: patterns.cooccurrence(me, sel),
         ),
         "co-occurrence (turn)": timed(
             "co-occurrence (turn)",
             args.repeat,
-            lambda: patterns.cooccurrence(db, sel, actor=USER, scope="turn"),
+            lambda: patterns.cooccurrence(me, sel, scope="turn"),
         ),
         "co-occurrence (window 3)": timed(
             "co-occurrence (window 3)",
             args.repeat,
-            lambda: patterns.cooccurrence(db, sel, actor=USER, scope="window", window=3),
+            lambda: patterns.cooccurrence(me, sel, scope="window", window=3),
         ),
         "cascade overview": timed(
-            "cascade overview", args.repeat, lambda: patterns.cascade_overview(db, sel, actor=USER)
+            "cascade overview", args.repeat, lambda: patterns.cascade_overview(me, sel)
         ),
     }
-    timed("(fragments query alone)", args.repeat, lambda: patterns.fragments(db, sel, actor=USER))
+    timed("(fragments query alone)", args.repeat, lambda: patterns.fragments(me, sel))
     timed(
         "(matrix, filter wijk=Noord)",
         args.repeat,
-        lambda: patterns.framework_matrix(
-            db, patterns.Selection.build(filters=["wijk=Noord"]), actor=USER
-        ),
+        lambda: patterns.framework_matrix(me, patterns.Selection.build(filters=["wijk=Noord"])),
     )
     timed(
         "(quotes isolement AND schaamte)",
         args.repeat,
-        lambda: patterns.quotes(
-            db, ["isolement"], sel, actor=USER, all_of=["schaamte"], scope="turn"
-        ),
+        lambda: patterns.quotes(me, ["isolement"], sel, all_of=["schaamte"], scope="turn"),
     )
-    timed("(life-event planning, no target)", 1, lambda: life_events.plan(db, actor=USER))
+    timed("(life-event planning, no target)", 1, lambda: life_events.plan(me))
     timed(
         "(cascades with proposals, no tgt)",
         1,
-        lambda: patterns.cascade_overview(db, sel, actor=USER, proposals=True),
+        lambda: patterns.cascade_overview(me, sel, proposals=True),
     )
     db.close()
     print(

@@ -2,6 +2,7 @@ import pytest
 
 from workbench import access, accounts, codings
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.patterns import framework_matrix
 from workbench.privacy import apply_pseudonyms, candidates, pseudonymised_document, read_key
 from workbench.privacy.backup import backup
@@ -141,7 +142,7 @@ def test_supervisor_reads_but_may_not_change_others_codings(team):
     with pytest.raises(PermissionDenied):
         apply_pseudonyms(team, actor="vera")
     assert codings.add_coding(team, coder="vera", code="schaamte", segment_id=seg)
-    assert framework_matrix(team, actor="vera").loc[:, "verlies"].sum() == 1
+    assert framework_matrix(Project.for_user(team, "vera")).loc[:, "verlies"].sum() == 1
 
 
 def test_pages_follow_the_permission_table(team):
@@ -199,8 +200,8 @@ def attempt_action(db, actor, what, tmp_path):
         "assign": lambda: assign_fragments(
             db, co_researcher="sanne", segment_ids=[seg], actor=actor
         ),
-        "patterns": lambda: framework_matrix(db, actor=actor),
-        "quotes": lambda: quotes(db, ["schaamte"], actor=actor),
+        "patterns": lambda: framework_matrix(Project.for_user(db, actor)),
+        "quotes": lambda: quotes(Project.for_user(db, actor), ["schaamte"]),
     }
     calls[what]()
 

@@ -21,6 +21,7 @@ from test_patterns_cascades import coding, event, project  # noqa: F401  (fixtur
 from workbench import access, codings, events, life_events, memos
 from workbench.codebook import edit_code, move_code, rename_code
 from workbench.events import EventKind
+from workbench.handle import Project
 from workbench.history import code_history, undo_last, undoable_actions
 from workbench.store import record_event, transaction
 
@@ -188,76 +189,78 @@ def _proposed(what: str, status: str, first: str | None = None) -> Recipe:
     table = {"event": "life_events", "mention": "life_event_codings", "link": "life_event_links"}
 
     def recipe(db):
-        life_events.propose(db, actor=ME)
+        life_events.propose(Project.for_user(db, ME))
         item = db.execute(
             f"SELECT id FROM {table[what]} WHERE status = 'suggested' ORDER BY id"
         ).fetchone()[0]
         if first:
-            life_events.decide(db, what, item, first, actor=ME)
-        return lambda: life_events.decide(db, what, item, status, actor=ME)
+            life_events.decide(Project.for_user(db, ME), what, item, first)
+        return lambda: life_events.decide(Project.for_user(db, ME), what, item, status)
 
     return recipe
 
 
 def _rejected_with_event(db):
-    life_events.propose(db, actor=ME)
+    life_events.propose(Project.for_user(db, ME))
     linked = db.execute(
         "SELECT l.cause_id FROM life_event_links l JOIN life_events e ON e.id = l.cause_id "
         "WHERE l.status = 'suggested' AND e.status = 'suggested' ORDER BY l.id"
     ).fetchone()[0]
-    return lambda: life_events.decide(db, "event", linked, "rejected", actor=ME)
+    return lambda: life_events.decide(Project.for_user(db, ME), "event", linked, "rejected")
 
 
 def _removed_with_links(db):
     wim = event(db, "R01", 1, "verlies-dierbare")
     event(db, "R01", 4, "verlies-woning", relation="after", relative_to=wim)
     shame = event(db, "R01", 2, "schaamte")
-    life_events.link(db, wim, shame, actor=ME)
-    return lambda: life_events.remove_event(db, wim, actor=ME)
+    life_events.link(Project.for_user(db, ME), wim, shame)
+    return lambda: life_events.remove_event(Project.for_user(db, ME), wim)
 
 
 def _attached_to_a_proposal(db):
     proposal = life_events.create_event(
-        db, [coding(db, "R01", 4, "verlies-woning")], actor=ME, origin="machine"
+        Project.for_user(db, ME), [coding(db, "R01", 4, "verlies-woning")], origin="machine"
     )
     return lambda: life_events.attach(
-        db, proposal, coding(db, "R01", 1, "verlies-dierbare"), actor=ME
+        Project.for_user(db, ME), proposal, coding(db, "R01", 1, "verlies-dierbare")
     )
 
 
 def _proposed_mention_attached(db):
-    life_events.propose(db, actor=ME)
+    life_events.propose(Project.for_user(db, ME))
     event_id, coding_id = db.execute(
         "SELECT event_id, coding_id FROM life_event_codings WHERE status = 'suggested'"
     ).fetchone()
-    return lambda: life_events.attach(db, event_id, coding_id, actor=ME)
+    return lambda: life_events.attach(Project.for_user(db, ME), event_id, coding_id)
 
 
 def _moved(db):
     home = coding(db, "R01", 4, "verlies-woning")
-    life_events.create_event(db, [home], actor=ME)
+    life_events.create_event(Project.for_user(db, ME), [home])
     other = event(db, "R01", 1, "verlies-dierbare")
-    return lambda: life_events.attach(db, other, home, actor=ME)
+    return lambda: life_events.attach(Project.for_user(db, ME), other, home)
 
 
 def _linked(db):
     home, shame = event(db, "R01", 4, "verlies-woning"), event(db, "R01", 2, "schaamte")
-    return lambda: life_events.link(db, home, shame, actor=ME)
+    return lambda: life_events.link(Project.for_user(db, ME), home, shame)
 
 
 def _unlinked(db):
     home, shame = event(db, "R01", 4, "verlies-woning"), event(db, "R01", 2, "schaamte")
-    made = life_events.link(db, home, shame, actor=ME)
-    return lambda: life_events.remove_link(db, made, actor=ME)
+    made = life_events.link(Project.for_user(db, ME), home, shame)
+    return lambda: life_events.remove_link(Project.for_user(db, ME), made)
 
 
 def _new_event(db):
-    return lambda: life_events.create_event(db, [coding(db, "R01", 4, "verlies-woning")], actor=ME)
+    return lambda: life_events.create_event(
+        Project.for_user(db, ME), [coding(db, "R01", 4, "verlies-woning")]
+    )
 
 
 def _edited_event(db):
     wim = event(db, "R01", 1, "verlies-dierbare")
-    return lambda: life_events.update_event(db, wim, actor=ME, life_year=2018)
+    return lambda: life_events.update_event(Project.for_user(db, ME), wim, life_year=2018)
 
 
 RECIPES: dict[EventKind, Recipe] = {

@@ -9,6 +9,7 @@ from test_patterns_cascades import coding, event, project  # noqa: F401  (fixtur
 
 from workbench import life_events
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.store import now
 
 
@@ -31,7 +32,7 @@ def test_every_write_is_logged_with_its_row(project):
         ("life_event.add", "life_events"),
         ("life_event.mention_add", "life_event_codings"),
     ]
-    life_events.update_event(project, wim, actor=ME, certainty="about")
+    life_events.update_event(Project.for_user(project, ME), wim, certainty="about")
     last = project.execute(
         "SELECT action, before, after FROM events ORDER BY id DESC LIMIT 1"
     ).fetchone()
@@ -45,13 +46,13 @@ def test_bad_input_is_refused_and_nothing_is_half_written(project):
         lambda: event(project, "R01", 4, "verlies-woning", certainty="misschien"),
         lambda: event(project, "R01", 4, "verlies-woning", relation="after"),  # after what?
         lambda: event(project, "R01", 4, "verlies-woning", life_year=1800),
-        lambda: life_events.create_event(project, [], actor=ME),
-        lambda: life_events.link(project, wim, wim, actor=ME),
+        lambda: life_events.create_event(Project.for_user(project, ME), []),
+        lambda: life_events.link(Project.for_user(project, ME), wim, wim),
         lambda: life_events.link(
-            project, wim, event(project, "R02", 2, "verlies-dierbare"), actor=ME
+            Project.for_user(project, ME), wim, event(project, "R02", 2, "verlies-dierbare")
         ),
         lambda: life_events.update_event(
-            project, wim, actor=ME, relation="before", relative_to=wim
+            Project.for_user(project, ME), wim, relation="before", relative_to=wim
         ),
     ]
     for attempt in bad:
@@ -61,32 +62,34 @@ def test_bad_input_is_refused_and_nothing_is_half_written(project):
     r02 = project.execute("SELECT count(*) FROM life_events").fetchone()[0] - before[0]
     assert counts(project)[0] == before[0] + r02 == before[0] + 1  # only R02's valid event
     with pytest.raises(InputError):  # verliescascade names a chain: it is no event
-        life_events.create_event(project, [coding(project, "R02", 1, "verliescascade")], actor=ME)
+        life_events.create_event(
+            Project.for_user(project, ME), [coding(project, "R02", 1, "verliescascade")]
+        )
 
 
 def test_a_reaction_cannot_cause_a_loss(project):
     shame = event(project, "R01", 2, "schaamte")
     home = event(project, "R01", 4, "verlies-woning")
     with pytest.raises(InputError):
-        life_events.link(project, shame, home, actor=ME)
+        life_events.link(Project.for_user(project, ME), shame, home)
 
 
 def test_rights_are_checked_in_the_package(project):
     project["users"].insert({"name": "buurvrouw", "role": "co-onderzoeker", "created_at": now()})
     with pytest.raises(PermissionDenied):
         life_events.create_event(
-            project, [coding(project, "R01", 1, "verlies-dierbare")], actor="buurvrouw"
+            Project.for_user(project, "buurvrouw"), [coding(project, "R01", 1, "verlies-dierbare")]
         )
     with pytest.raises(PermissionDenied):
-        life_events.events_frame(project, actor="buurvrouw")
+        life_events.events_frame(Project.for_user(project, "buurvrouw"))
     with pytest.raises(PermissionDenied):
-        life_events.propose(project, actor="buurvrouw")
+        life_events.propose(Project.for_user(project, "buurvrouw"))
     with pytest.raises(PermissionDenied):
-        life_events.codings_at(project, 1, 0, 10, actor="buurvrouw")
+        life_events.codings_at(Project.for_user(project, "buurvrouw"), 1, 0, 10)
 
 
 def test_linking_confirms_both_ends_and_turns_the_opposite_link_down(project):
-    made = life_events.propose(project, actor=ME)
+    made = life_events.propose(Project.for_user(project, ME))
     assert made["events"] > 0
     dierbare, werk = (
         int(
@@ -97,7 +100,9 @@ def test_linking_confirms_both_ends_and_turns_the_opposite_link_down(project):
         )
         for pos, code in ((2, "verlies-dierbare"), (1, "verlies-werk"))
     )
-    link = life_events.link(project, werk, dierbare, actor=ME)  # the researcher knows better
+    link = life_events.link(
+        Project.for_user(project, ME), werk, dierbare
+    )  # the researcher knows better
     status = dict(
         project.execute(
             "SELECT id, status FROM life_events WHERE id IN (?, ?)", [werk, dierbare]
@@ -116,12 +121,12 @@ def test_linking_confirms_both_ends_and_turns_the_opposite_link_down(project):
 
 
 def test_rejecting_an_event_rejects_its_open_proposals(project):
-    life_events.propose(project, actor=ME)
+    life_events.propose(Project.for_user(project, ME))
     event_id = project.execute(
         "SELECT event_id FROM life_event_codings WHERE coding_id = ?",
         [coding(project, "R02", 2, "verlies-dierbare")],
     ).fetchone()[0]
-    life_events.decide(project, "event", event_id, "rejected", actor=ME)
+    life_events.decide(Project.for_user(project, ME), "event", event_id, "rejected")
     open_rows = project.execute(
         "SELECT count(*) FROM life_event_links WHERE (cause_id = ? OR effect_id = ?) AND "
         "status = 'suggested'",
@@ -140,7 +145,9 @@ def test_rejecting_an_event_rejects_its_open_proposals(project):
 def test_attach_moves_a_mention_to_the_event_the_researcher_names(project):
     first = event(project, "R03", 2, "verlies-woning")
     second = event(project, "R03", 5, "verlies-woning")
-    life_events.attach(project, first, coding(project, "R03", 5, "verlies-woning"), actor=ME)
+    life_events.attach(
+        Project.for_user(project, ME), first, coding(project, "R03", 5, "verlies-woning")
+    )
     rows = project.execute(
         "SELECT event_id, status FROM life_event_codings WHERE coding_id = ? ORDER BY event_id",
         [coding(project, "R03", 5, "verlies-woning")],
@@ -149,7 +156,7 @@ def test_attach_moves_a_mention_to_the_event_the_researcher_names(project):
 
 
 def test_proposals_join_a_re_mention_to_its_event(project):
-    made = life_events.propose(project, actor=ME)
+    made = life_events.propose(Project.for_user(project, ME))
     place = {
         c: project.execute(
             "SELECT event_id, status, evidence FROM life_event_codings WHERE coding_id = ?", [c]
@@ -170,12 +177,16 @@ def test_proposals_join_a_re_mention_to_its_event(project):
     ).fetchone()[0]
     assert both == 1
     assert made == {"events": made["events"], "mentions": made["mentions"], "links": made["links"]}
-    assert life_events.propose(project, actor=ME) == {"events": 0, "mentions": 0, "links": 0}
+    assert life_events.propose(Project.for_user(project, ME)) == {
+        "events": 0,
+        "mentions": 0,
+        "links": 0,
+    }
 
 
 def test_the_verliescascade_code_proposes_links_in_life_order_with_its_evidence(project):
-    life_events.propose(project, actor=ME)
-    links = life_events.links_frame(project, actor=ME, respondent="R02")
+    life_events.propose(Project.for_user(project, ME))
+    links = life_events.links_frame(Project.for_user(project, ME), respondent="R02")
     loss = links[links["effect_role"] == "loss"].set_index(["cause_kind", "effect_kind"])
     # werk (1990) was told before dierbare (1985): the link still runs 1985 -> 1990
     assert ("verlies-dierbare", "verlies-werk") in loss.index
@@ -186,8 +197,8 @@ def test_the_verliescascade_code_proposes_links_in_life_order_with_its_evidence(
 
 
 def test_no_link_is_proposed_for_losses_far_apart_without_other_evidence(project):
-    life_events.propose(project, actor=ME)
-    r01 = life_events.links_frame(project, actor=ME, respondent="R01")
+    life_events.propose(Project.for_user(project, ME))
+    r01 = life_events.links_frame(Project.for_user(project, ME), respondent="R01")
     assert r01[r01["effect_role"] == "loss"].empty  # no times, no connective, no cascade code
 
 

@@ -8,6 +8,7 @@ from test_patterns import build_project
 from test_patterns_cascades import coding
 
 from workbench import life_events
+from workbench.handle import Project
 from workbench.store import now, open_project
 
 pytestmark = pytest.mark.slow  # each test starts the panel in AppTest (seconds each)
@@ -17,17 +18,16 @@ def panel_app() -> None:
     """The panel on the segment chosen in session state, as the Coderen page calls it."""
     import streamlit as st
 
-    from workbench.app.common import db, user
+    from workbench.app.common import acting_project
     from workbench.app.life_events_panel import show
 
-    project = db()
-    start, end, doc = project.execute(
+    project = acting_project()
+    start, end, doc = project.db.execute(
         "SELECT start_char, end_char, document_id FROM segments WHERE id = ?",
         [st.session_state["segment"]],
     ).fetchone()
     show(
         project,
-        user(),
         {
             "document_id": doc,
             "segment_id": st.session_state["segment"],
@@ -56,7 +56,7 @@ def panel(project_path, segment: int, user: str = "onderzoeker") -> AppTest:
 
 
 def test_a_proposed_re_mention_is_confirmed_with_one_click(project, project_path):
-    life_events.propose(project, actor="onderzoeker")
+    life_events.propose(Project.for_user(project, "onderzoeker"))
     at = panel(project_path, project.segments["R03"][5])
     assert not at.exception, [e.message for e in at.exception]
     assert any("gaat over #" in m.value and "(voorstel)" in m.value for m in at.markdown)
@@ -74,7 +74,7 @@ def test_a_proposed_re_mention_is_confirmed_with_one_click(project, project_path
 
 def test_the_researcher_makes_an_event_and_links_it_to_an_earlier_one(project, project_path):
     earlier = life_events.create_event(
-        project, [coding(project, "R02", 2, "verlies-dierbare")], actor="onderzoeker"
+        Project.for_user(project, "onderzoeker"), [coding(project, "R02", 2, "verlies-dierbare")]
     )
     at = panel(project_path, project.segments["R02"][1])  # werk and verliescascade here
     werk = coding(project, "R02", 1, "verlies-werk")

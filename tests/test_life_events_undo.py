@@ -14,6 +14,7 @@ from test_patterns_cascades import coding, event, project  # noqa: F401  (fixtur
 from workbench import accounts, life_events
 from workbench.cli import main
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.history import undo_last, undoable_actions
 from workbench.i18n import t
 
@@ -43,7 +44,7 @@ def test_undo_takes_back_a_new_event_with_its_mentions(project):
     codings = [coding(project, "R03", pos, "verlies-woning") for pos in (2, 5)]
     undo_restores(
         project,
-        lambda: life_events.create_event(project, codings, actor=ME, life_year=2015),
+        lambda: life_events.create_event(Project.for_user(project, ME), codings, life_year=2015),
         "life_event.add",
     )
     with pytest.raises(NotFound):  # one undo was the whole action
@@ -56,13 +57,13 @@ def test_undo_takes_back_a_re_mention_and_moves_it_back(project):
     again = coding(project, "R03", 5, "verlies-woning")
     undo_restores(
         project,
-        lambda: life_events.attach(project, first, again, actor=ME),
+        lambda: life_events.attach(Project.for_user(project, ME), first, again),
         "life_event.mention_add",
     )
 
 
 def test_undo_takes_back_a_link_with_the_events_it_confirmed_and_the_link_it_turned_down(project):
-    life_events.propose(project, actor=ME)
+    life_events.propose(Project.for_user(project, ME))
     dierbare, werk = (
         int(
             project.execute(
@@ -73,7 +74,9 @@ def test_undo_takes_back_a_link_with_the_events_it_confirmed_and_the_link_it_tur
         for pos, code in ((2, "verlies-dierbare"), (1, "verlies-werk"))
     )
     undo_restores(
-        project, lambda: life_events.link(project, werk, dierbare, actor=ME), "life_event.link_add"
+        project,
+        lambda: life_events.link(Project.for_user(project, ME), werk, dierbare),
+        "life_event.link_add",
     )
     # the proposals themselves are not undone one by one: they are rejected instead
     with pytest.raises(NotFound):
@@ -84,7 +87,9 @@ def test_undo_takes_back_a_link_between_two_events(project):
     home = event(project, "R01", 4, "verlies-woning")
     shame = event(project, "R01", 2, "schaamte")
     undo_restores(
-        project, lambda: life_events.link(project, home, shame, actor=ME), "life_event.link_add"
+        project,
+        lambda: life_events.link(Project.for_user(project, ME), home, shame),
+        "life_event.link_add",
     )
 
 
@@ -100,7 +105,7 @@ def test_undo_takes_back_a_link_between_two_events(project):
     ],
 )
 def test_undo_takes_back_a_decision_on_a_proposal(project, what, status):
-    life_events.propose(project, actor=ME)
+    life_events.propose(Project.for_user(project, ME))
     table = {"event": "life_events", "mention": "life_event_codings", "link": "life_event_links"}[
         what
     ]
@@ -111,7 +116,7 @@ def test_undo_takes_back_a_decision_on_a_proposal(project, what, status):
     verb = {"accepted": "accept", "rejected": "reject"}[status]
     undo_restores(
         project,
-        lambda: life_events.decide(project, what, found[0], status, actor=ME),
+        lambda: life_events.decide(Project.for_user(project, ME), what, found[0], status),
         f"life_event.{what}_{verb}",
     )
 
@@ -121,13 +126,15 @@ def test_undo_takes_back_setting_when_it_happened(project):
     home = event(project, "R01", 4, "verlies-woning")
     undo_restores(
         project,
-        lambda: life_events.update_event(project, wim, actor=ME, life_year=2018, certainty="about"),
+        lambda: life_events.update_event(
+            Project.for_user(project, ME), wim, life_year=2018, certainty="about"
+        ),
         "life_event.edit",
     )
     undo_restores(
         project,
         lambda: life_events.update_event(
-            project, home, actor=ME, relation="after", relative_to=wim
+            Project.for_user(project, ME), home, relation="after", relative_to=wim
         ),
         "life_event.edit",
     )
@@ -136,9 +143,11 @@ def test_undo_takes_back_setting_when_it_happened(project):
 def test_undo_puts_back_a_removed_event_with_its_mentions_links_and_anchors(project):
     wim = event(project, "R01", 1, "verlies-dierbare")
     home = event(project, "R01", 4, "verlies-woning", relation="after", relative_to=wim)
-    life_events.link(project, wim, home, actor=ME)
+    life_events.link(Project.for_user(project, ME), wim, home)
     undo_restores(
-        project, lambda: life_events.remove_event(project, wim, actor=ME), "life_event.remove"
+        project,
+        lambda: life_events.remove_event(Project.for_user(project, ME), wim),
+        "life_event.remove",
     )
 
 
@@ -147,7 +156,7 @@ def test_repeated_undo_walks_back_action_by_action(project):
     home = event(project, "R01", 4, "verlies-woning")
     after_first = snapshot(project)
     shame = event(project, "R01", 2, "schaamte")
-    life_events.link(project, home, shame, actor=ME)
+    life_events.link(Project.for_user(project, ME), home, shame)
     assert [a["action"] for a in undoable_actions(project, actor=ME)][:3] == [
         "life_event.link_add",
         "life_event.add",
@@ -164,7 +173,7 @@ def test_undo_refuses_to_take_away_an_event_that_later_work_points_at(project):
     home = event(project, "R01", 4, "verlies-woning")
     accounts.add_user(project, "bram2", role="onderzoeker", actor=ME)
     shame = event(project, "R01", 2, "schaamte")
-    life_events.link(project, home, shame, actor="bram2")  # someone else builds on it
+    life_events.link(Project.for_user(project, "bram2"), home, shame)  # someone else builds on it
     before = snapshot(project)
     with pytest.raises(InputError) as err:
         undo_last(project, actor=ME)  # ME's last action: making the shame event

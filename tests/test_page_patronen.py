@@ -13,6 +13,7 @@ from test_patterns_cascades import coding
 
 from workbench import life_events
 from workbench.codings import add_coding
+from workbench.handle import Project
 from workbench.store import now
 
 TAB = {
@@ -104,8 +105,9 @@ def story(db, project_path):
     with isolement after it; R03's woning told twice, as one event."""
     segments = build_project(db)
     db.segments = segments
+    researcher = Project.for_user(db, "onderzoeker")
     ids = {
-        name: life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
+        name: life_events.create_event(researcher, [coding(db, "R02", pos, code)])
         for name, pos, code in (
             ("werk", 1, "verlies-werk"),
             ("dierbare", 2, "verlies-dierbare"),
@@ -113,12 +115,10 @@ def story(db, project_path):
             ("isolement", 5, "isolement"),
         )
     }
-    link = life_events.link(db, ids["dierbare"], ids["werk"], actor="onderzoeker")
-    life_events.link(db, ids["woning"], ids["isolement"], actor="onderzoeker")
-    again = life_events.create_event(
-        db, [coding(db, "R03", 2, "verlies-woning")], actor="onderzoeker"
-    )
-    life_events.attach(db, again, coding(db, "R03", 5, "verlies-woning"), actor="onderzoeker")
+    link = life_events.link(researcher, ids["dierbare"], ids["werk"])
+    life_events.link(researcher, ids["woning"], ids["isolement"])
+    again = life_events.create_event(researcher, [coding(db, "R03", 2, "verlies-woning")])
+    life_events.attach(researcher, again, coding(db, "R03", 5, "verlies-woning"))
     at = page_test("patronen", project_path, patronen_tab=TAB["cascades"], patronen_cas_plans=False)
     at.ids, at.link = ids, link
     return at

@@ -20,6 +20,7 @@ import pytest
 
 from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.patterns import (
     Selection,
     cascade_overview,
@@ -202,16 +203,22 @@ def project(db):
     return db
 
 
-def test_fragments_merge_the_same_span_coded_by_two_coders(project):
-    frame = fragments(project, actor=ME)
+@pytest.fixture
+def researcher(project):
+    """The project as seen by a researcher (every overview checks who reads)."""
+    return Project.for_user(project, ME)
+
+
+def test_fragments_merge_the_same_span_coded_by_two_coders(researcher):
+    frame = fragments(researcher)
     row = frame[(frame["respondent"] == "R01") & (frame["code"] == "verlies-dierbare")]
     assert len(row) == 1
     assert row["coders"].iloc[0].split(",") == ["anna", "bram"]
     assert (row["seg_first"].iloc[0], row["turn_first"].iloc[0]) == (1, 1)
 
 
-def test_matrix_counts_fragments_per_respondent_and_code(project):
-    matrix = framework_matrix(project, actor=ME)
+def test_matrix_counts_fragments_per_respondent_and_code(researcher):
+    matrix = framework_matrix(researcher)
     assert list(matrix.index) == ["R01", "R02", "R03", "R04"]
     assert matrix.loc["R03", "verlies-woning"] == 2
     assert matrix.loc["R01", "isolement"] == 1
@@ -221,40 +228,39 @@ def test_matrix_counts_fragments_per_respondent_and_code(project):
     assert list(matrix.columns)[:3] == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
 
 
-def test_matrix_rollup_counts_one_fragment_for_two_subcodes_on_one_span(project):
-    matrix = framework_matrix(project, Selection(rollup=True), actor=ME)
+def test_matrix_rollup_counts_one_fragment_for_two_subcodes_on_one_span(researcher):
+    matrix = framework_matrix(researcher, Selection(rollup=True))
     assert matrix.loc["R02", "verlies"] == 3
     assert matrix.loc["R01", "zingeving"] == 1
     assert "verlies-woning" not in matrix.columns
 
 
-def test_matrix_filters_by_attribute_coder_status_and_speakers(project):
-    women = framework_matrix(project, Selection.build(filters=["geslacht=vrouw"]), actor=ME)
+def test_matrix_filters_by_attribute_coder_status_and_speakers(researcher):
+    women = framework_matrix(researcher, Selection.build(filters=["geslacht=vrouw"]))
     assert list(women.index) == ["R01", "R02"]
     north_women = framework_matrix(
-        project, Selection.build(filters={"geslacht": "Vrouw", "wijk": "noord"}), actor=ME
+        researcher,
+        Selection.build(filters={"geslacht": "Vrouw", "wijk": "noord"}),
     )
     assert list(north_women.index) == ["R01"]
-    either = framework_matrix(
-        project, Selection.build(filters=["wijk=Noord", "wijk=Zuid"]), actor=ME
-    )
+    either = framework_matrix(researcher, Selection.build(filters=["wijk=Noord", "wijk=Zuid"]))
     assert len(either) == 4
-    anna = framework_matrix(project, Selection(coders=("anna",)), actor=ME)
+    anna = framework_matrix(researcher, Selection(coders=("anna",)))
     assert anna.loc["R03"].sum() == 0 and "herstel" not in anna.columns
-    everything = framework_matrix(project, Selection(statuses=None, speakers="all"), actor=ME)
+    everything = framework_matrix(researcher, Selection(statuses=None, speakers="all"))
     assert everything.loc["R03", "verlies-werk"] == 1 and everything.loc["R03", "schaamte"] == 1
 
 
-def test_unknown_attribute_filter_names_the_known_ones(project):
+def test_unknown_attribute_filter_names_the_known_ones(researcher):
     with pytest.raises(InputError) as err:
-        framework_matrix(project, Selection.build(filters=["leeftijd=70"]), actor=ME)
+        framework_matrix(researcher, Selection.build(filters=["leeftijd=70"]))
     assert "geslacht" in err.value.message("nl")
     with pytest.raises(InputError):
         Selection.build(filters=["geslacht"])
 
 
-def test_matrix_quotes_return_the_cell_fragments_with_attributes(project):
-    cell = matrix_quotes(project, respondent="R03", code="verlies-woning", actor=ME)
+def test_matrix_quotes_return_the_cell_fragments_with_attributes(researcher):
+    cell = matrix_quotes(researcher, respondent="R03", code="verlies-woning")
     assert cell["text"].tolist() == [
         "Zin 2 van interview-R03, verzonnen.",
         "Zin 5 van interview-R03, verzonnen.",
@@ -262,8 +268,8 @@ def test_matrix_quotes_return_the_cell_fragments_with_attributes(project):
     assert set(cell["geslacht"]) == {"man"}
 
 
-def test_frequencies_count_respondents_and_share_per_group(project):
-    table = code_frequencies(project, by="geslacht", actor=ME).set_index(["group", "code"])
+def test_frequencies_count_respondents_and_share_per_group(researcher):
+    table = code_frequencies(researcher, by="geslacht").set_index(["group", "code"])
     assert table.loc[("vrouw", "isolement"), ["respondents", "group_size", "share"]].tolist() == [
         2,
         2,
@@ -274,59 +280,63 @@ def test_frequencies_count_respondents_and_share_per_group(project):
     assert table.loc[("man", "verlies-werk"), "respondents"] == 0
 
 
-def test_cooccurrence_same_segment(project):
-    table = cooccurrence(project, scope="segment", actor=ME)
+def test_cooccurrence_same_segment(researcher):
+    table = cooccurrence(researcher, scope="segment")
     assert table.loc["verlies-werk", "verliescascade"] == 1
     assert table.loc["verlies-woning", "isolement"] == 0
     assert table.loc["verlies-woning", "verlies-woning"] == 4  # diagonal: fragments
     assert (table.to_numpy() == table.to_numpy().T).all()
 
 
-def test_cooccurrence_same_turn(project):
-    table = cooccurrence(project, scope="turn", actor=ME)
+def test_cooccurrence_same_turn(researcher):
+    table = cooccurrence(researcher, scope="turn")
     assert table.loc["verlies-woning", "isolement"] == 3
     assert table.loc["verlies-dierbare", "schaamte"] == 1
     assert table.loc["verlies-dierbare", "verlies-woning"] == 1
     assert table.loc["zingeving-hoop", "herstel"] == 1
 
 
-def test_cooccurrence_window_counts_pairs_within_n_segments(project):
-    one = cooccurrence(project, scope="window", window=1, actor=ME)
-    two = cooccurrence(project, scope="window", window=2, actor=ME)
+def test_cooccurrence_window_counts_pairs_within_n_segments(researcher):
+    one = cooccurrence(researcher, scope="window", window=1)
+    two = cooccurrence(researcher, scope="window", window=2)
     assert one.loc["verlies-dierbare", "verlies-woning"] == 1
     assert two.loc["verlies-dierbare", "verlies-woning"] == 2
     assert two.loc["isolement", "zingeving-hoop"] == 1
-    zero = cooccurrence(project, scope="window", window=0, actor=ME)
-    assert zero.equals(cooccurrence(project, scope="segment", actor=ME))
+    zero = cooccurrence(researcher, scope="window", window=0)
+    assert zero.equals(cooccurrence(researcher, scope="segment"))
 
 
-def test_cooccurrence_pairs_and_their_fragments(project):
-    pairs = cooccurrence_pairs(project, scope="turn", actor=ME).set_index(["code_a", "code_b"])
+def test_cooccurrence_pairs_and_their_fragments(researcher):
+    pairs = cooccurrence_pairs(researcher, scope="turn").set_index(["code_a", "code_b"])
     assert pairs.loc[("verlies-woning", "isolement"), ["meetings", "respondents"]].tolist() == [
         3,
         3,
     ]
-    where = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn", actor=ME)
+    where = cooccurrence_fragments(researcher, "verlies-woning", "isolement", "turn")
     assert where["respondent"].tolist() == ["R01", "R02", "R03"]
     assert where["text_b"].iloc[0] == "Zin 5 van interview-R01, verzonnen."
     assert set(where.columns) >= {"text_a", "segment_a", "segment_b", "geslacht"}
 
 
-def test_quotes_and_not(project):
-    both = quotes(project, ["isolement"], all_of=["verlies-woning"], scope="turn", actor=ME)
+def test_quotes_and_not(researcher):
+    both = quotes(researcher, ["isolement"], all_of=["verlies-woning"], scope="turn")
     assert both["respondent"].tolist() == ["R01", "R02", "R03"]
-    assert quotes(project, ["isolement"], all_of=["verlies-woning"], actor=ME).empty
+    assert quotes(researcher, ["isolement"], all_of=["verlies-woning"]).empty
     alone = quotes(
-        project, ["isolement"], none_of=["verlies-dierbare"], scope="window", window=3, actor=ME
+        researcher,
+        ["isolement"],
+        none_of=["verlies-dierbare"],
+        scope="window",
+        window=3,
     )
     assert alone["respondent"].tolist() == ["R01"]
     assert alone["wijk"].tolist() == ["Noord"]
     with pytest.raises(NotFound):
-        quotes(project, ["bestaat-niet"], actor=ME)
+        quotes(researcher, ["bestaat-niet"])
 
 
-def test_profile_timeline_orders_fragments_by_age_marks_made_years(project):
-    frame = fragments(project, actor=ME)
+def test_profile_timeline_orders_fragments_by_age_marks_made_years(project, researcher):
+    frame = fragments(researcher)
     r01 = frame["respondent"] == "R01"
     # woning at age 40 in 1980 -> born 1940; dierbare at age 45 -> 1985, after woning
     project.execute(
@@ -340,35 +350,35 @@ def test_profile_timeline_orders_fragments_by_age_marks_made_years(project):
             int(frame.loc[r01 & (frame["code"] == "verlies-dierbare"), "start_char"].item()),
         ],
     )
-    timeline = respondent_profile(project, "R01", actor=ME).timeline
+    timeline = respondent_profile(researcher, "R01").timeline
     losses = timeline[timeline["kind"] == "loss"]
     assert losses["code"].tolist() == ["verlies-woning", "verlies-dierbare"]
     assert losses["life_key"].tolist() == [1980.0, 1985.0]
 
 
-def test_respondent_profile(project):
-    profile = respondent_profile(project, "R02", actor=ME)
+def test_respondent_profile(researcher):
+    profile = respondent_profile(researcher, "R02")
     assert dict(profile.attributes.values.tolist()) == {"geslacht": "vrouw", "wijk": "Zuid"}
     assert profile.codes.set_index("code").loc["isolement", "fragments"] == 1
     timeline = profile.timeline
     assert timeline["code"].tolist()[:2] == ["verlies-dierbare", "verlies-woning"]
     assert timeline.loc[timeline["code"] == "verlies-werk", "kind"].item() == "loss"
     with pytest.raises(NotFound):
-        respondent_profile(project, "R99", actor=ME)
+        respondent_profile(researcher, "R99")
 
 
-def test_network_keeps_pairs_from_the_minimum_and_heatmap_drops_the_diagonal(project):
-    pairs = cooccurrence_pairs(project, scope="turn", actor=ME)
+def test_network_keeps_pairs_from_the_minimum_and_heatmap_drops_the_diagonal(researcher):
+    pairs = cooccurrence_pairs(researcher, scope="turn")
     dot = cooccurrence_dot(pairs, min_meetings=2)
     assert '"verlies-woning" -- "isolement"' in dot and "herstel" not in dot
-    cells = heatmap_data(cooccurrence(project, scope="turn", actor=ME))
+    cells = heatmap_data(cooccurrence(researcher, scope="turn"))
     assert (cells["code_a"] != cells["code_b"]).all()
     both = cells.query("code_a == 'verlies-woning' and code_b == 'isolement'")
     assert both["meetings"].item() == 3
 
 
-def test_charts_print_their_numbers(project):
-    freq = code_frequencies(project, by="geslacht", actor=ME)
+def test_charts_print_their_numbers(researcher):
+    freq = code_frequencies(researcher, by="geslacht")
     spec = charts.frequency_chart(freq, measure="share", titles={}).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["spec"]["layer"]]
     assert marks == ["bar", "text"]
@@ -377,17 +387,17 @@ def test_charts_print_their_numbers(project):
 def test_overviews_of_uncoded_interviews_are_empty_but_list_the_people(db):
     rid = db["respondents"].insert({"code": "R01", "created_at": now()}).last_pk
     add_interview(db, rid, "leeg")
-    assert framework_matrix(db, actor=ME).index.tolist() == ["R01"]
-    assert cooccurrence(db, scope="turn", actor=ME).empty
+    assert framework_matrix(Project.for_user(db, ME)).index.tolist() == ["R01"]
+    assert cooccurrence(Project.for_user(db, ME), scope="turn").empty
     with pytest.raises(InputError):
-        quotes(db, [], actor=ME)
-    overview = cascade_overview(db, actor=ME)
+        quotes(Project.for_user(db, ME), [])
+    overview = cascade_overview(Project.for_user(db, ME))
     assert overview.events.empty and overview.lengths["length"].tolist() == [0]
-    assert code_frequencies(db, actor=ME).empty
+    assert code_frequencies(Project.for_user(db, ME)).empty
 
 
-def test_framework_cells_join_the_quotes_of_each_cell(project):
-    cells = framework_cells(project, actor=ME).set_index(["respondent", "code"])
+def test_framework_cells_join_the_quotes_of_each_cell(researcher):
+    cells = framework_cells(researcher).set_index(["respondent", "code"])
     cell = cells.loc[("R03", "verlies-woning")]
     assert cell["fragments"] == 2
     assert cell["quotes"] == (
@@ -397,14 +407,14 @@ def test_framework_cells_join_the_quotes_of_each_cell(project):
     assert ("R04", "herstel") not in cells.index
 
 
-def test_with_rollup_a_subcode_asks_for_its_main_code(project):
-    found = quotes(project, ["verlies-woning"], Selection(rollup=True), actor=ME)
+def test_with_rollup_a_subcode_asks_for_its_main_code(researcher):
+    found = quotes(researcher, ["verlies-woning"], Selection(rollup=True))
     assert set(found["code"]) == {"verlies"}
-    matrix = framework_matrix(project, Selection(rollup=True), actor=ME)
+    matrix = framework_matrix(researcher, Selection(rollup=True))
     assert len(found) == matrix["verlies"].sum() == 8
 
 
-def test_quotes_can_carry_pseudonyms_instead_of_names(project):
+def test_quotes_can_carry_pseudonyms_instead_of_names(project, researcher):
     doc, text = project.execute(
         "SELECT id, text FROM documents WHERE name = 'interview-R01'"
     ).fetchone()
@@ -427,14 +437,14 @@ def test_quotes_can_carry_pseudonyms_instead_of_names(project):
             }
         )
         at = text.find("interview-R01", at + 1)
-    masked = quotes(project, ["isolement"], pseudonymise=True, actor=ME).set_index("respondent")
+    masked = quotes(researcher, ["isolement"], pseudonymise=True).set_index("respondent")
     assert masked.loc["R01", "text"] == "Zin 5 van [Naam 1], verzonnen."
     assert masked.loc["R02", "text"] == "Zin 5 van interview-R02, verzonnen."
-    plain = quotes(project, ["isolement"], actor=ME).set_index("respondent")
+    plain = quotes(researcher, ["isolement"]).set_index("respondent")
     assert plain.loc["R01", "text"] == "Zin 5 van interview-R01, verzonnen."
 
 
-def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project):
+def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project, researcher):
     """Issue 17: the id behind each quote row leads to that place (patterns.place_of)."""
     from workbench.patterns import (
         cooccurrence_fragments,
@@ -445,11 +455,11 @@ def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project):
     )
 
     tables = [
-        quotes(project, ["isolement"], actor=ME),
-        matrix_quotes(project, actor=ME),
-        respondent_profile(project, "R02", actor=ME).timeline,
+        quotes(researcher, ["isolement"]),
+        matrix_quotes(researcher),
+        respondent_profile(researcher, "R02").timeline,
     ]
-    meet = cooccurrence_fragments(project, "verlies-woning", "isolement", "turn", actor=ME)
+    meet = cooccurrence_fragments(researcher, "verlies-woning", "isolement", "turn")
     tables += [
         meet.rename(columns={f"{c}_a": c for c in ("coding", "text")}),
         meet.rename(columns={f"{c}_b": c for c in ("coding", "text")}),
@@ -457,7 +467,7 @@ def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project):
     for table in tables:
         assert len(table)
         for coding, text in zip(table["coding"], table["text"]):
-            place = place_of(project, coding, actor=ME)
+            place = place_of(researcher, coding)
             assert place["start_char"] is None  # segment codings: the segment is the place
             assert (
                 project.execute(
@@ -477,7 +487,7 @@ def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project):
         start_char=start + 4,
         end_char=start + 9,
     )
-    assert place_of(project, span, actor=ME) == {
+    assert place_of(researcher, span) == {
         "document_id": doc,
         "segment_id": None,
         "start_char": start + 4,

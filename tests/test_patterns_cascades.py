@@ -13,6 +13,7 @@ from test_patterns import ME, build_project
 from workbench import life_events
 from workbench.codings import add_coding
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.patterns import Selection, cascade_overview, cascade_rows, life_lines, loss_events
 from workbench.patterns import cascade_charts
 
@@ -22,6 +23,12 @@ def project(db):
     segments = build_project(db)
     db.segments = segments  # segment ids per respondent, by position
     return db
+
+
+@pytest.fixture
+def researcher(project):
+    """The project as seen by a researcher (every overview checks who reads)."""
+    return Project.for_user(project, ME)
 
 
 def coding(db, respondent: str, position: int, code: str, coder: str | None = None) -> int:
@@ -38,7 +45,7 @@ def coding(db, respondent: str, position: int, code: str, coder: str | None = No
 
 def event(db, respondent, position, code, **fields) -> int:
     return life_events.create_event(
-        db, [coding(db, respondent, position, code)], actor=ME, **fields
+        Project.for_user(db, ME), [coding(db, respondent, position, code)], **fields
     )
 
 
@@ -56,9 +63,11 @@ def r02_story(db) -> dict[str, int]:
     return ids
 
 
-def test_events_run_in_life_order_and_an_untimed_loss_keeps_its_place_in_the_telling(project):
+def test_events_run_in_life_order_and_an_untimed_loss_keeps_its_place_in_the_telling(
+    project, researcher
+):
     r02_story(project)
-    events = loss_events(project, actor=ME, proposals=False).set_index("code")
+    events = loss_events(researcher, proposals=False).set_index("code")
     # dierbare (1985) before werk (1990) although werk was told first; woning has no time:
     # it stays right after dierbare, the event told just before it.
     assert events.sort_values("step").index.tolist() == [
@@ -76,11 +85,11 @@ def pd_isna(value) -> bool:
     return value != value or value is None
 
 
-def test_a_re_mention_is_part_of_its_event_not_a_new_loss(project):
+def test_a_re_mention_is_part_of_its_event_not_a_new_loss(project, researcher):
     first = event(project, "R03", 2, "verlies-woning")
-    life_events.attach(project, first, coding(project, "R03", 5, "verlies-woning"), actor=ME)
+    life_events.attach(researcher, first, coding(project, "R03", 5, "verlies-woning"))
     event(project, "R03", 1, "verlies-dierbare")
-    r03 = loss_events(project, actor=ME, proposals=False).query("respondent == 'R03'")
+    r03 = loss_events(researcher, proposals=False).query("respondent == 'R03'")
     assert r03["code"].tolist() == ["verlies-dierbare", "verlies-woning"]
     assert r03.set_index("code").loc["verlies-woning", "mentions"] == 2
 
@@ -99,19 +108,21 @@ def test_two_losses_in_one_sentence_order_by_link_not_by_which_coding_came_first
             for code in (first, second)
         }
         work, home = (
-            life_events.create_event(db, [ids[c]], actor=ME, life_year=2008)
+            life_events.create_event(Project.for_user(db, ME), [ids[c]], life_year=2008)
             for c in ("verlies-werk", "verlies-woning")
         )
-        life_events.link(db, work, home, actor=ME)
-        r04 = loss_events(db, actor=ME, proposals=False).query("respondent == 'R04'")
+        life_events.link(Project.for_user(db, ME), work, home)
+        r04 = loss_events(Project.for_user(db, ME), proposals=False).query("respondent == 'R04'")
         assert r04["code"].tolist() == ["verlies-werk", "verlies-woning"], (first, second)
 
 
-def test_ages_become_years_with_the_birth_year_and_before_after_sits_next_to_the_other(project):
+def test_ages_become_years_with_the_birth_year_and_before_after_sits_next_to_the_other(
+    project, researcher
+):
     born = event(project, "R01", 4, "verlies-woning", life_year=1980, life_age=40)
     later = event(project, "R01", 1, "verlies-dierbare", life_age=45)  # told first: 1985
     before = event(project, "R01", 7, "zingeving-hoop", relation="before", relative_to=born)
-    events = life_lines(project, actor=ME, proposals=False).events.set_index("event")
+    events = life_lines(researcher, proposals=False).events.set_index("event")
     assert events.loc[later, "life_key"] == 1985.0 and events.loc[later, "timing"] == "age"
     assert events.loc[before, "life_key"] == 1979.5
     assert events.loc[before, "timing"] == "relative"
@@ -119,10 +130,10 @@ def test_ages_become_years_with_the_birth_year_and_before_after_sits_next_to_the
     assert r01.index.tolist() == [before, born, later]
 
 
-def test_reactions_belong_to_the_loss_they_are_linked_to(project):
+def test_reactions_belong_to_the_loss_they_are_linked_to(project, researcher):
     ids = r02_story(project)
-    life_events.link(project, ids["woning"], ids["isolement"], actor=ME)
-    overview = cascade_overview(project, actor=ME, proposals=False)
+    life_events.link(researcher, ids["woning"], ids["isolement"])
+    overview = cascade_overview(researcher, proposals=False)
     r02 = overview.events.query("respondent == 'R02'").set_index("code")
     assert r02.loc["verlies-woning", "followed_by"] == "isolement"
     assert r02.loc["verlies-dierbare", "followed_by"] == ""
@@ -132,9 +143,9 @@ def test_reactions_belong_to_the_loss_they_are_linked_to(project):
     assert counts.loc[("verlies-woning", "isolement"), "confirmed"] == 1
 
 
-def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(project):
+def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(project, researcher):
     ids = r02_story(project)
-    overview = cascade_overview(project, actor=ME, proposals=False)
+    overview = cascade_overview(researcher, proposals=False)
     assert overview.chains.empty  # three losses, but nothing links them
     assert overview.lengths.set_index("respondent")["length"].to_dict() == {
         "R01": 0,
@@ -142,10 +153,10 @@ def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(proje
         "R03": 0,
         "R04": 0,
     }
-    life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
-    proposed = life_events.propose(project, actor=ME)
+    life_events.link(researcher, ids["dierbare"], ids["werk"])
+    proposed = life_events.propose(researcher)
     assert proposed["links"] >= 1
-    overview = cascade_overview(project, actor=ME, proposals=False)
+    overview = cascade_overview(researcher, proposals=False)
     chain = overview.chains.iloc[0]
     assert (chain["respondent"], chain["length"], chain["first"]) == ("R02", 2, "verlies-dierbare")
     moves = overview.transitions.set_index(["from", "to"])
@@ -157,15 +168,15 @@ def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(proje
     assert overview.length_counts.set_index("length")["respondents"].to_dict() == {0: 3, 2: 1}
 
 
-def test_include_proposed_builds_cascades_from_proposed_links_too(project):
+def test_include_proposed_builds_cascades_from_proposed_links_too(project, researcher):
     ids = r02_story(project)
     project.execute("DELETE FROM life_event_links")
-    made = life_events.propose(project, actor=ME)
+    made = life_events.propose(researcher)
     assert made["links"] >= 1
-    sure = cascade_overview(project, actor=ME, proposals=False)
+    sure = cascade_overview(researcher, proposals=False)
     assert sure.chains.empty
     assert (sure.transitions["proposed"] > 0).any() and (sure.transitions["confirmed"] == 0).all()
-    loose = cascade_overview(project, actor=ME, include_proposed=True, proposals=False)
+    loose = cascade_overview(researcher, include_proposed=True, proposals=False)
     assert loose.chains["respondent"].tolist() == ["R02"]
     assert loose.chains["proposed_links"].iloc[0] >= 1
     assert set(map(int, loose.chains["events"].iloc[0].split(", "))) >= {
@@ -174,43 +185,41 @@ def test_include_proposed_builds_cascades_from_proposed_links_too(project):
     }
 
 
-def test_selection_and_containing_apply_to_events(project):
+def test_selection_and_containing_apply_to_events(project, researcher):
     event(project, "R03", 2, "verlies-woning")  # bram's coding
     r02 = r02_story(project)
-    anna = loss_events(project, Selection(coders=("anna",)), actor=ME, proposals=False)
+    anna = loss_events(researcher, Selection(coders=("anna",)), proposals=False)
     assert set(anna["respondent"]) == {"R02"}
-    women = loss_events(
-        project, Selection.build(filters=["geslacht=man"]), actor=ME, proposals=False
-    )
+    women = loss_events(researcher, Selection.build(filters=["geslacht=man"]), proposals=False)
     assert set(women["respondent"]) == {"R03"}
-    life_events.link(project, r02["dierbare"], r02["werk"], actor=ME)
-    only = cascade_overview(project, actor=ME, containing="verlies-werk", proposals=False)
+    life_events.link(researcher, r02["dierbare"], r02["werk"])
+    only = cascade_overview(researcher, containing="verlies-werk", proposals=False)
     assert only.lengths["respondent"].tolist() == ["R02"]
     with pytest.raises(InputError):
-        cascade_overview(project, actor=ME, containing="schaamte")
+        cascade_overview(researcher, containing="schaamte")
 
 
-def test_loss_codings_without_an_event_are_counted_not_dropped_silently(project):
+def test_loss_codings_without_an_event_are_counted_not_dropped_silently(project, researcher):
     r02_story(project)
-    unplaced = life_lines(project, actor=ME, proposals=False).unplaced.set_index("respondent")
+    unplaced = life_lines(researcher, proposals=False).unplaced.set_index("respondent")
     assert unplaced.loc["R02", "losses"] == 0
     assert unplaced.loc["R03", "losses"] == 3  # dierbare, woning twice (accepted only)
     assert unplaced.loc["R02", "reactions"] == 1  # schaamte
 
 
-def test_rejected_events_and_links_do_not_count(project):
+def test_rejected_events_and_links_do_not_count(project, researcher):
     ids = r02_story(project)
-    link = life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
-    life_events.decide(project, "link", link, "rejected", actor=ME)
-    assert cascade_overview(project, actor=ME, proposals=False).links.query("type == 'loss'").empty
-    life_events.decide(project, "event", ids["woning"], "rejected", actor=ME)
-    assert "verlies-woning" not in loss_events(project, actor=ME, proposals=False)["code"].tolist()
+    link = life_events.link(researcher, ids["dierbare"], ids["werk"])
+    life_events.decide(researcher, "link", link, "rejected")
+    assert cascade_overview(researcher, proposals=False).links.query("type == 'loss'").empty
+    life_events.decide(researcher, "event", ids["woning"], "rejected")
+    assert "verlies-woning" not in loss_events(researcher, proposals=False)["code"].tolist()
 
 
-def test_export_rows_one_per_event_and_per_link(project):
+def test_export_rows_one_per_event_and_per_link(project, researcher):
     ids = r02_story(project)
-    life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
-    rows = cascade_rows(cascade_overview(project, actor=ME, proposals=False))
+    life_events.link(researcher, ids["dierbare"], ids["werk"])
+    rows = cascade_rows(cascade_overview(researcher, proposals=False))
     events = rows[rows["row"] == "event"]
     assert len(events) == 3 and set(events["respondent"]) == {"R02"}
     assert rows["row"].tolist() == ["event", "link", "event", "event"]  # link under its cause
@@ -223,11 +232,11 @@ def test_export_rows_one_per_event_and_per_link(project):
     assert link["event"] == f"{ids['dierbare']} -> {ids['werk']}"
 
 
-def test_life_line_chart_marks_every_element_for_a_click(project):
+def test_life_line_chart_marks_every_element_for_a_click(project, researcher):
     ids = r02_story(project)
-    life_events.link(project, ids["dierbare"], ids["werk"], actor=ME)
-    life_events.link(project, ids["woning"], ids["isolement"], actor=ME)
-    overview = cascade_overview(project, actor=ME, proposals=False)
+    life_events.link(researcher, ids["dierbare"], ids["werk"])
+    life_events.link(researcher, ids["woning"], ids["isolement"])
+    overview = cascade_overview(researcher, proposals=False)
     points, lines = cascade_charts.life_line_data(
         overview.events, overview.reactions, overview.links
     )
@@ -245,17 +254,17 @@ def test_life_line_chart_marks_every_element_for_a_click(project):
     assert "layer" in flow
 
 
-def test_a_project_nobody_worked_through_shows_proposals_without_writing(project):
+def test_a_project_nobody_worked_through_shows_proposals_without_writing(project, researcher):
     before = [
         project.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in ("life_events", "life_event_links", "events")
     ]
-    overview = cascade_overview(project, actor=ME, proposals=True)
+    overview = cascade_overview(researcher, proposals=True)
     r02 = overview.events.query("respondent == 'R02'")
     assert (r02["event"] < 0).all() and set(r02["status"]) == {"proposed"}
     assert r02["code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
     assert overview.chains.empty  # proposals are no cascade ...
-    loose = cascade_overview(project, actor=ME, include_proposed=True, proposals=True)
+    loose = cascade_overview(researcher, include_proposed=True, proposals=True)
     assert "R02" in set(loose.chains["respondent"])  # ... unless you ask for them
     assert int(overview.unplaced["losses"].sum()) == 0
     after = [
@@ -263,9 +272,9 @@ def test_a_project_nobody_worked_through_shows_proposals_without_writing(project
         for t in ("life_events", "life_event_links", "events")
     ]
     assert after == before  # nothing was written
-    planned = life_events.plan(project, actor=ME)
-    stored = life_events.propose(project, actor=ME)  # what propose() stores is the same
-    again = cascade_overview(project, actor=ME).events.query("respondent == 'R02'")
+    planned = life_events.plan(researcher)
+    stored = life_events.propose(researcher)  # what propose() stores is the same
+    again = cascade_overview(researcher).events.query("respondent == 'R02'")
     assert again["code"].tolist() == r02["code"].tolist() and (again["event"] > 0).all()
     assert stored == {
         "events": len(planned.events),

@@ -7,6 +7,7 @@ import pytest
 from test_patterns import build_project
 
 from workbench.cli import main
+from workbench.handle import Project
 from workbench.patterns import read_csv_export
 
 
@@ -114,10 +115,12 @@ def _story(path) -> None:
         ]
     }
     werk, dierbare = (
-        life_events.create_event(db, [coding(db, "R02", pos, code)], actor="onderzoeker")
+        life_events.create_event(
+            Project.for_user(db, "onderzoeker"), [coding(db, "R02", pos, code)]
+        )
         for pos, code in ((1, "verlies-werk"), (2, "verlies-dierbare"))
     )
-    life_events.link(db, dierbare, werk, actor="onderzoeker")
+    life_events.link(Project.for_user(db, "onderzoeker"), dierbare, werk)
     db.close()
 
 

@@ -10,6 +10,7 @@ from conftest import DEMO
 
 from workbench import patterns
 from workbench.demo import load_demo
+from workbench.handle import Project
 from workbench.store import DEFAULT_USER, open_project
 
 ME = DEFAULT_USER
@@ -32,13 +33,17 @@ def _codings() -> pd.DataFrame:
 
 
 def test_every_demo_code_shows_up_for_its_respondent(demo):
-    matrix = patterns.framework_matrix(demo, patterns.Selection(speakers="all"), actor=ME)
+    matrix = patterns.framework_matrix(
+        Project.for_user(demo, ME), patterns.Selection(speakers="all")
+    )
     for row in _codings().drop_duplicates(["respondent", "code"]).itertuples():
         assert matrix.loc[row.respondent, row.code] >= 1, (row.respondent, row.code)
 
 
 def test_demo_cascades_run_in_life_order_and_place_every_loss(demo):
-    overview = patterns.cascade_overview(demo, patterns.Selection(speakers="all"), actor=ME)
+    overview = patterns.cascade_overview(
+        Project.for_user(demo, ME), patterns.Selection(speakers="all")
+    )
     assert not overview.events.empty
     for _, person in overview.events.groupby("respondent"):
         keys = person.sort_values("step")["life_key"].dropna().tolist()
@@ -46,7 +51,9 @@ def test_demo_cascades_run_in_life_order_and_place_every_loss(demo):
     # every accepted loss coding is a mention of some event (confirmed, or proposed)
     assert int(overview.unplaced["losses"].sum()) == 0
     marked = _codings().dropna(subset=["life_year"])
-    losses = set(patterns.descendants(demo, "verlies")) - set(patterns.NOT_EVENTS)
+    losses = set(patterns.descendants(Project.for_user(demo, ME), "verlies")) - set(
+        patterns.NOT_EVENTS
+    )
     quotes = overview.quotes
     for row in marked[marked["code"].isin(losses)].itertuples():
         found = quotes[
@@ -72,7 +79,7 @@ def test_demo_cascades_run_in_life_order_and_place_every_loss(demo):
 
 @pytest.fixture(scope="module")
 def cascades(demo):
-    return patterns.cascade_overview(demo, patterns.Selection(speakers="all"), actor=ME)
+    return patterns.cascade_overview(Project.for_user(demo, ME), patterns.Selection(speakers="all"))
 
 
 def _losses(cascades, respondent):
@@ -146,14 +153,14 @@ def proposed(tmp_path_factory):
     database = open_project(path)
     from workbench import life_events
 
-    life_events.propose(database, actor=ME)
+    life_events.propose(Project.for_user(database, ME))
     yield database
     database.close()
 
 
 def test_proposals_on_the_demo_join_re_mentions_and_place_reactions_by_life_time(proposed):
     overview = patterns.cascade_overview(
-        proposed, patterns.Selection(speakers="all"), actor=ME, include_proposed=True
+        Project.for_user(proposed, ME), patterns.Selection(speakers="all"), include_proposed=True
     )
     r10 = overview.events[overview.events["respondent"] == "R10"]
     assert r10["code"].tolist().count("verlies-dierbare") == 1

@@ -8,6 +8,7 @@ import pytest
 from test_patterns import ME, build_project
 from workbench.cli import main
 from workbench.codings import add_coding
+from workbench.handle import Project
 from workbench.patterns import Selection, framework_matrix, fragments, read_csv_export
 from workbench.store import set_setting
 
@@ -41,21 +42,23 @@ def r04(frame):
 
 
 def test_a_fragment_from_question_into_answer_is_kept_with_the_respondent_as_speaker(project):
-    kept = r04(fragments(project, actor=ME))
+    kept = r04(fragments(Project.for_user(project, ME)))
     assert list(kept["code"]) == ["schaamte"]  # the question-only span is left out
     assert list(kept["speaker"]) == ["R"]
     assert (kept["seg_first"].tolist(), kept["seg_last"].tolist()) == ([3], [5])
-    assert framework_matrix(project, actor=ME).loc["R04", "schaamte"] == 1
+    assert framework_matrix(Project.for_user(project, ME)).loc["R04", "schaamte"] == 1
 
 
 def test_with_every_speaker_both_fragments_count_and_the_question_speaks_first(project):
-    everything = r04(fragments(project, Selection(speakers="all"), actor=ME))
+    everything = r04(fragments(Project.for_user(project, ME), Selection(speakers="all")))
     assert sorted(everything["code"]) == ["isolement", "schaamte"]
     assert set(everything["speaker"]) == {"I"}
 
 
 def test_a_question_only_coding_in_the_old_test_project_stays_left_out(project):
-    assert "schaamte" not in set(fragments(project, actor=ME).query("respondent == 'R03'")["code"])
+    assert "schaamte" not in set(
+        fragments(Project.for_user(project, ME)).query("respondent == 'R03'")["code"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from test_privacy_exports import finder, found_names, texts_of
 from workbench import accounts, codings, respondents
 from workbench.cli import main
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.patterns import about_rows, export_tables, read_csv_export
 from workbench.privacy import apply_pseudonyms, decide
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
@@ -155,11 +156,10 @@ def test_an_unapplied_decision_refuses_the_pseudonymised_export(
 def test_without_reviewed_names_the_file_says_plainly_it_is_not_pseudonymised(db, tmp_path):
     _project(db, decided=False)
     path = export_tables(
-        db,
+        Project.for_user(db, ME),
         tmp_path / "m.csv",
         {"m": pd.DataFrame({"a": ["x"]})},
         about_rows("matrix", None, []),
-        actor=ME,
         pseudonymise=True,
     )
     _, about = read_csv_export(path)
@@ -172,11 +172,10 @@ def test_the_package_refuses_too_and_writes_nothing(db, tmp_path):
     decide(db, "Ria", accept=True, actor=ME, apply=False)
     with pytest.raises(InputError) as err:
         export_tables(
-            db,
+            Project.for_user(db, ME),
             tmp_path / "m.csv",
             {"m": pd.DataFrame({"a": ["Ria"]})},
             about_rows("matrix", None, []),
-            actor=ME,
             pseudonymise=True,
         )
     assert err.value.key == "privacy.not_applied"

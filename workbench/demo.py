@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from workbench.accounts import add_user
 from workbench.codings import add_coding, set_life_time
 from workbench.errors import InputError, WorkbenchError
+from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.ingest.readers import FORMATS
 from workbench.resources import shipped
@@ -224,6 +225,7 @@ def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) 
     """
     from workbench import life_events
 
+    project = Project.for_user(db, DEFAULT_USER)
     stories = json.loads(path.read_text(encoding="utf-8"))["stories"]
     added = {"events": 0, "links": 0}
     for story in stories:
@@ -241,7 +243,7 @@ def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) 
                 codings += found
             if not codings:
                 continue
-            known = life_events.event_codings(db, codings, actor=DEFAULT_USER)
+            known = life_events.event_codings(project, codings)
             existing = [
                 m["event"] for ms in known.values() for m in ms if m["status"] == "accepted"
             ]
@@ -251,9 +253,8 @@ def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) 
             relation = next((r for r in ("after", "before") if r in event), None)
             try:
                 ids[event["id"]] = life_events.create_event(
-                    db,
+                    project,
                     codings,
-                    actor=DEFAULT_USER,
                     kind=event["kind"],
                     label=event.get("label"),
                     life_year=event.get("year"),
@@ -268,11 +269,9 @@ def _load_life_events(db: Database, path: Path, problems: list[WorkbenchError]) 
         for cause, effect, evidence in story["links"]:
             if cause in ids and effect in ids:
                 try:
-                    life_events.link(
-                        db, ids[cause], ids[effect], actor=DEFAULT_USER, evidence=[evidence]
-                    )
+                    life_events.link(project, ids[cause], ids[effect], evidence=[evidence])
                     added["links"] += 1
                 except WorkbenchError as exc:
                     problems.append(exc)
-    added["proposed"] = sum(life_events.propose(db, actor=DEFAULT_USER).values())
+    added["proposed"] = sum(life_events.propose(project).values())
     return added

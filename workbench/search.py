@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.codings import add_coding
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.nlp import lemmatize_text, pipe
 from workbench.patterns import attribute_values
 from workbench.store import transaction
@@ -322,5 +323,6 @@ def suggest_code_for_hits(
 def filter_options(db: Database, *, actor: str) -> dict[str, list[str]]:
     """Each respondent attribute with the values that occur, for filter menus."""
     access.require(db, actor, "attributes.view")
-    frame = attribute_values(db)  # the same choices the Patronen page offers
+    # the same choices the Patronen page offers
+    frame = attribute_values(Project.for_user(db, actor))  # front door: transitional
     return {name: list(group["value"]) for name, group in frame.groupby("attribute", sort=False)}

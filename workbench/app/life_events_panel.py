@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlite_utils import Database
-
-from workbench import access, life_events
+from workbench import life_events
 from workbench.app.common import attempt, tr
+from workbench.handle import Project
 
 
 def _name(event: pd.Series) -> str:
@@ -35,26 +34,26 @@ def _status(status: str) -> str:
     return tr(f"lifepanel.status.{status}")
 
 
-def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
-    """The panel for the selected segment or span (nothing when nothing is selected)."""
-    if not target or not access.can(project, me, "read"):
+def show(project: Project, target: dict[str, Any] | None) -> None:
+    """The panel for the selected segment or span (nothing when nothing is selected);
+    ``project`` is the page's handle (the session's user)."""
+    if not target or not project.can("read"):
         return
     doc = target["document_id"]
     here = (
         attempt(
-            life_events.codings_at, project, doc, target["start_char"], target["end_char"], actor=me
+            life_events.codings_at, project, doc, target["start_char"], target["end_char"]
         ).value
         or []
     )
     with st.expander(tr("lifepanel.title"), icon=":material/timeline:", expanded=bool(here)):
-        may = access.can(project, me, "code")
+        may = project.can("code")
         if may and st.button(
             tr("lifepanel.propose"), key="life_propose", icon=":material/auto_awesome:"
         ):
             if attempt(
                 life_events.propose,
                 project,
-                actor=me,
                 document_id=doc,
                 toast=lambda made: tr("lifepanel.proposed", **made),
             ):
@@ -62,20 +61,19 @@ def show(project: Database, me: str, target: dict[str, Any] | None) -> None:
         if not here:
             st.caption(tr("lifepanel.nothing_here"))
             return
-        events = life_events.events_frame(project, actor=me, document_id=doc)
+        events = life_events.events_frame(project, document_id=doc)
         events = events[events["status"] != "rejected"]
         names = {int(e["event"]): _name(e) for _, e in events.iterrows()}
         for coding in here:
-            _coding(project, me, coding, events, names, may)
+            _coding(project, coding, events, names, may)
         shown_here = {m["event"] for c in here for m in c["mentions"]}
         for event_id in sorted(shown_here):
             if event_id in names:
-                _event(project, me, events[events["event"] == event_id].iloc[0], events, names, may)
+                _event(project, events[events["event"] == event_id].iloc[0], events, names, may)
 
 
 def _coding(
-    project: Database,
-    me: str,
+    project: Project,
     coding: dict[str, Any],
     events: pd.DataFrame,
     names: dict[int, str],
@@ -95,14 +93,10 @@ def _coding(
         if mention["status"] == "suggested" and may:
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_mc_{mention['mention']}"):
-                if attempt(
-                    life_events.decide, project, "mention", mention["mention"], "accepted", actor=me
-                ):
+                if attempt(life_events.decide, project, "mention", mention["mention"], "accepted"):
                     st.rerun()
             if right.button(tr("lifepanel.reject"), key=f"life_mr_{mention['mention']}"):
-                if attempt(
-                    life_events.decide, project, "mention", mention["mention"], "rejected", actor=me
-                ):
+                if attempt(life_events.decide, project, "mention", mention["mention"], "rejected"):
                     st.rerun()
     if not may or any(m["status"] == "accepted" for m in coding["mentions"]):
         return
@@ -115,9 +109,7 @@ def _coding(
     with st.popover(tr("lifepanel.new"), icon=":material/add:", width="stretch"):
         label = st.text_input(tr("lifepanel.label"), key=f"life_label_{coding['id']}")
         if st.button(tr("lifepanel.make"), key=f"life_make_{coding['id']}"):
-            if attempt(
-                life_events.create_event, project, [coding["id"]], actor=me, label=label or None
-            ):
+            if attempt(life_events.create_event, project, [coding["id"]], label=label or None):
                 st.rerun()
     with st.popover(tr("lifepanel.same_as"), icon=":material/link:", width="stretch"):
         chosen = st.selectbox(
@@ -131,13 +123,12 @@ def _coding(
         if st.button(
             tr("lifepanel.attach"), key=f"life_attach_{coding['id']}", disabled=chosen is None
         ):
-            if attempt(life_events.attach, project, int(chosen), coding["id"], actor=me):
+            if attempt(life_events.attach, project, int(chosen), coding["id"]):
                 st.rerun()
 
 
 def _event(
-    project: Database,
-    me: str,
+    project: Project,
     event: pd.Series,
     events: pd.DataFrame,
     names: dict[int, str],
@@ -149,12 +140,12 @@ def _event(
     if may and event["status"] == "suggested":
         left, right = st.columns(2)
         if left.button(tr("lifepanel.confirm"), key=f"life_ec_{event_id}"):
-            if attempt(life_events.decide, project, "event", event_id, "accepted", actor=me):
+            if attempt(life_events.decide, project, "event", event_id, "accepted"):
                 st.rerun()
         if right.button(tr("lifepanel.reject"), key=f"life_er_{event_id}"):
-            if attempt(life_events.decide, project, "event", event_id, "rejected", actor=me):
+            if attempt(life_events.decide, project, "event", event_id, "rejected"):
                 st.rerun()
-    links = life_events.links_frame(project, actor=me, document_id=int(event["document_id"]))
+    links = life_events.links_frame(project, document_id=int(event["document_id"]))
     links = links[
         ((links["cause"] == event_id) | (links["effect"] == event_id))
         & (links["status"] != "rejected")
@@ -173,19 +164,15 @@ def _event(
         if may and link["status"] == "suggested":
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_lc_{link['link']}"):
-                if attempt(
-                    life_events.decide, project, "link", int(link["link"]), "accepted", actor=me
-                ):
+                if attempt(life_events.decide, project, "link", int(link["link"]), "accepted"):
                     st.rerun()
             if right.button(tr("lifepanel.reject"), key=f"life_lr_{link['link']}"):
-                if attempt(
-                    life_events.decide, project, "link", int(link["link"]), "rejected", actor=me
-                ):
+                if attempt(life_events.decide, project, "link", int(link["link"]), "rejected"):
                     st.rerun()
     if not may:
         return
     with st.popover(tr("lifepanel.when"), icon=":material/event:", width="stretch"):
-        _when_form(project, me, event, names)
+        _when_form(project, event, names)
     with st.popover(tr("lifepanel.came_from"), icon=":material/arrow_forward:", width="stretch"):
         losses = [
             e
@@ -203,11 +190,11 @@ def _event(
         if st.button(
             tr("lifepanel.link_save"), key=f"life_link_{event_id}", disabled=cause is None
         ):
-            if attempt(life_events.link, project, int(cause), event_id, actor=me):
+            if attempt(life_events.link, project, int(cause), event_id):
                 st.rerun()
 
 
-def _when_form(project: Database, me: str, event: pd.Series, names: dict[int, str]) -> None:
+def _when_form(project: Project, event: pd.Series, names: dict[int, str]) -> None:
     """Year, age, before/after another event, and how sure."""
     event_id = int(event["event"])
     value = lambda v: None if pd.isna(v) else int(v)
@@ -257,7 +244,6 @@ def _when_form(project: Database, me: str, event: pd.Series, names: dict[int, st
             life_events.update_event,
             project,
             event_id,
-            actor=me,
             life_year=year,
             life_age=age,
             relation=relation,

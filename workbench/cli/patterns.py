@@ -10,12 +10,11 @@ import argparse
 from collections.abc import Callable
 
 import pandas as pd
-from sqlite_utils import Database
-
-from workbench import access, life_events, patterns
-from workbench.cli.common import add_project_argument, add_user_argument
+from workbench import life_events, patterns
+from workbench.cli.common import add_project_argument, add_user_argument, handle
 from workbench.codings import STATUSES
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.i18n import t
 from workbench.store import open_project
 
@@ -207,9 +206,10 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(args: argparse.Namespace) -> Database:
-    """The project; a missing file is an error here (an export never creates a project)."""
-    return open_project(args.project, create=False)
+def _open(args: argparse.Namespace) -> Project:
+    """The project as seen by ``--user``; a missing file is an error here (an export never
+    creates a project)."""
+    return handle(open_project(args.project, create=False), args)
 
 
 def _selection(args: argparse.Namespace) -> patterns.Selection:
@@ -224,7 +224,7 @@ def _selection(args: argparse.Namespace) -> patterns.Selection:
 
 
 def _write(
-    db: Database,
+    project: Project,
     args: argparse.Namespace,
     table: str,
     tables: dict[str, pd.DataFrame],
@@ -233,11 +233,10 @@ def _write(
     patterns.format_of(args.output)
     about = patterns.about_rows(table, args.project, settings)
     path = patterns.export_tables(
-        db,
+        project,
         args.output,
         tables,
         about,
-        actor=args.user,
         pseudonymise=args.pseudonymise,
         lang=args.lang,
     )
@@ -254,39 +253,44 @@ def _scope_settings(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def run_matrix(args: argparse.Namespace) -> int:
-    db, selection = _open(args), _selection(args)
+    project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    matrix = patterns.framework_matrix(db, selection, actor=args.user, codes=args.code)
-    cells = patterns.framework_cells(db, selection, actor=args.user, codes=args.code)
+    matrix = patterns.framework_matrix(project, selection, codes=args.code)
+    cells = patterns.framework_cells(project, selection, codes=args.code)
     settings = selection.describe() + [("code", c) for c in args.code or []]
-    return _write(db, args, "matrix", {"matrix": matrix.reset_index(), "citaten": cells}, settings)
+    return _write(
+        project, args, "matrix", {"matrix": matrix.reset_index(), "citaten": cells}, settings
+    )
 
 
 def run_cooccurrence(args: argparse.Namespace) -> int:
-    db, selection = _open(args), _selection(args)
+    project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
     table = patterns.cooccurrence(
-        db, selection, actor=args.user, scope=args.scope, window=args.window, codes=args.code
+        project, selection, scope=args.scope, window=args.window, codes=args.code
     )
     pairs = patterns.cooccurrence_pairs(
-        db, selection, actor=args.user, scope=args.scope, window=args.window, codes=args.code
+        project, selection, scope=args.scope, window=args.window, codes=args.code
     )
     settings = selection.describe() + _scope_settings(args) + [("code", c) for c in args.code or []]
     return _write(
-        db, args, "cooccurrence", {"cooccurrence": table.reset_index(), "paren": pairs}, settings
+        project,
+        args,
+        "cooccurrence",
+        {"cooccurrence": table.reset_index(), "paren": pairs},
+        settings,
     )
 
 
 def run_cascades(args: argparse.Namespace) -> int:
-    db, selection = _open(args), _selection(args)
+    project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
     if args.propose:
-        made = life_events.propose(db, actor=args.user)
+        made = life_events.propose(project)
         print(t("patterns.cli.proposed", args.lang, **made))
     overview = patterns.cascade_overview(
-        db,
+        project,
         selection,
-        actor=args.user,
         containing=args.code,
         include_proposed=args.include_proposed,
         proposals=not args.stored_only,
@@ -300,21 +304,20 @@ def run_cascades(args: argparse.Namespace) -> int:
     ]
     if args.code:
         settings.append(("code", args.code))
-    return _write(db, args, f"cascades:{first}", ordered, settings)
+    return _write(project, args, f"cascades:{first}", ordered, settings)
 
 
 def run_quotes(args: argparse.Namespace) -> int:
-    db, selection = _open(args), _selection(args)
+    project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
     if not args.code:
         raise InputError("patterns.cli.code_needed")
     if not args.pseudonymise:  # one rule with `export --original-text` (before the work)
-        access.require_original_text(db, args.user)
+        project.require_original_text()
     found = patterns.quotes(
-        db,
+        project,
         args.code,
         selection,
-        actor=args.user,
         all_of=args.all_of,
         none_of=args.none_of,
         scope=args.scope,
@@ -328,12 +331,12 @@ def run_quotes(args: argparse.Namespace) -> int:
         + [("not", c) for c in args.none_of]
         + _scope_settings(args)
     )
-    return _write(db, args, "quotes", {"quotes": found}, settings)
+    return _write(project, args, "quotes", {"quotes": found}, settings)
 
 
 def run_frequencies(args: argparse.Namespace) -> int:
-    db, selection = _open(args), _selection(args)
+    project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    table = patterns.code_frequencies(db, selection, actor=args.user, by=args.by, codes=args.code)
+    table = patterns.code_frequencies(project, selection, by=args.by, codes=args.code)
     settings = selection.describe() + [("by", args.by or "(none)")]
-    return _write(db, args, "frequencies", {"frequencies": table}, settings)
+    return _write(project, args, "frequencies", {"frequencies": table}, settings)

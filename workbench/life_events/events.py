@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench import access
 from workbench import events as log
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.history import action_stamp
 from workbench.store import now, record_event, row, transaction
 
@@ -50,13 +50,27 @@ class Kinds:
 
 
 def kinds(
+    project: Project,
+    *,
+    loss_root: str = LOSS_ROOT,
+    exclude: Sequence[str] = NOT_EVENTS,
+    followers: Sequence[str] = FOLLOWERS,
+) -> Kinds:
+    """The loss kinds (``verlies`` and its sub-codes but ``verliescascade``) and reaction kinds.
+
+    Needs ``read``, as the overviews that ask; the writes here, which need ``code``, use the
+    same rule without that check."""
+    project.require("read")
+    return _kinds(project.db, loss_root=loss_root, exclude=exclude, followers=followers)
+
+
+def _kinds(
     db: Database,
     *,
     loss_root: str = LOSS_ROOT,
     exclude: Sequence[str] = NOT_EVENTS,
     followers: Sequence[str] = FOLLOWERS,
 ) -> Kinds:
-    """The loss kinds (``verlies`` and its sub-codes but ``verliescascade``) and reaction kinds."""
     rows = db.execute(
         """
         WITH RECURSIVE tree(id, root) AS (
@@ -255,10 +269,9 @@ def _add_mention(
 
 
 def create_event(
-    db: Database,
+    project: Project,
     coding_ids: Sequence[int],
     *,
-    actor: str,
     kind: str | None = None,
     label: str | None = None,
     life_year: int | None = None,
@@ -275,12 +288,13 @@ def create_event(
     age the codings carry (nothing is invented: no time stays no time). A researcher's event
     is confirmed at once, the workbench's (``origin="machine"``) is a proposal.
     """
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
     if not coding_ids:
         raise InputError("life_events.no_codings")
     with _action(db, actor):
         codings = _coding_rows(db, coding_ids)
-        the = kinds(db)
+        the = _kinds(db)
         kind = kind or codings[0]["code"]
         if the.role(kind) is None:
             raise InputError(
@@ -325,9 +339,10 @@ def create_event(
     return event_id
 
 
-def update_event(db: Database, event_id: int, *, actor: str, **changes: Any) -> None:
+def update_event(project: Project, event_id: int, **changes: Any) -> None:
     """Change what an event is or when it happened (``EDITABLE`` fields; None clears)."""
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"Only {EDITABLE} can change. Got {sorted(unknown)} instead.")
@@ -338,16 +353,17 @@ def update_event(db: Database, event_id: int, *, actor: str, **changes: Any) -> 
             db, {k: merged[k] for k in EDITABLE}, event_id, _respondent_of(db, event["document_id"])
         )
         if "kind" in changes:
-            role = kinds(db).role(changes["kind"])
+            role = _kinds(db).role(changes["kind"])
             if role is None:
                 raise InputError("life_events.not_a_kind", code=changes["kind"], kinds="")
             changes["role"] = role
         _update(db, "life_events", event_id, changes, actor, log.LIFE_EVENT_EDIT)
 
 
-def attach(db: Database, event_id: int, coding_id: int, *, actor: str) -> int:
+def attach(project: Project, event_id: int, coding_id: int) -> int:
     """The researcher says: this coding mentions that event (a re-mention, not a new event)."""
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
     with _action(db, actor):
         event = _event_row(db, event_id)
         coding = _coding_rows(db, [coding_id])[0]
@@ -364,15 +380,15 @@ def attach(db: Database, event_id: int, coding_id: int, *, actor: str) -> int:
 
 
 def link(
-    db: Database,
+    project: Project,
     cause_id: int,
     effect_id: int,
     *,
-    actor: str,
     evidence: Sequence[str] | None = None,
 ) -> int:
     """The researcher says: ``cause`` led to ``effect`` (confirmed at once); returns its id."""
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
     if cause_id == effect_id:
         raise InputError("life_events.link_to_itself")
     with _action(db, actor):
@@ -462,17 +478,18 @@ _REMOVED_WITH_EVENT = {
 }
 
 
-def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) -> None:
+def decide(project: Project, what: str, item_id: int, status: str) -> None:
     """Confirm (``accepted``) or reject a proposed event, mention or link, or reopen it.
 
     Confirming a mention or a link confirms the event(s) it needs; rejecting an event
     rejects its open mentions and links too (they mean nothing without it).
     """
+    project.require("suggestion.decide")
+    db, actor = project.db, project.user
     if what not in _TABLES:
         raise ValueError(f"what must be one of {tuple(_TABLES)}. Got {what!r} instead.")
     if status not in STATUSES:
         raise InputError("patterns.bad_status", status=status, allowed=", ".join(STATUSES))
-    access.require(db, actor, "suggestion.decide")
     table = _TABLES[what]
     with _action(db, actor):
         item = row(db, table, item_id)
@@ -513,9 +530,10 @@ def decide(db: Database, what: str, item_id: int, status: str, *, actor: str) ->
                     )
 
 
-def remove_event(db: Database, event_id: int, *, actor: str) -> None:
+def remove_event(project: Project, event_id: int) -> None:
     """Delete an event with its mentions and links (the event log keeps every row)."""
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
     with _action(db, actor):
         event = _event_row(db, event_id)
         for (other,) in db.execute(
@@ -541,9 +559,10 @@ def remove_event(db: Database, event_id: int, *, actor: str) -> None:
         _log(db, actor, log.LIFE_EVENT_REMOVE(event_id, event, None))
 
 
-def remove_link(db: Database, link_id: int, *, actor: str) -> None:
+def remove_link(project: Project, link_id: int) -> None:
     """Delete a link (the event log keeps it)."""
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
     with _action(db, actor):
         found = row(db, "life_event_links", link_id)
         if found is None:
@@ -579,11 +598,11 @@ def _where(respondent: str | None, document_id: int | None) -> tuple[str, list[A
 
 
 def events_frame(
-    db: Database, *, actor: str, respondent: str | None = None, document_id: int | None = None
+    project: Project, *, respondent: str | None = None, document_id: int | None = None
 ) -> pd.DataFrame:
     """Every event (also rejected ones), with its respondent; ``document_id`` means: the
     events in the life of that document's respondent."""
-    access.require(db, actor, "read")
+    project.require("read")
     where, params = _where(respondent, document_id)
     return pd.read_sql_query(
         f"""
@@ -593,7 +612,7 @@ def events_frame(
         FROM life_events e JOIN documents d ON d.id = e.document_id
         LEFT JOIN respondents r ON r.id = d.respondent_id WHERE {where} ORDER BY e.id
         """,
-        db.conn,
+        project.db.conn,
         params=params,
     ).astype(
         {
@@ -608,10 +627,10 @@ def events_frame(
 
 
 def mentions_frame(
-    db: Database, *, actor: str, respondent: str | None = None, document_id: int | None = None
+    project: Project, *, respondent: str | None = None, document_id: int | None = None
 ) -> pd.DataFrame:
     """Every mention: event, coding, where it is (document, start, end, segment position)."""
-    access.require(db, actor, "read")
+    project.require("read")
     where, params = _where(respondent, document_id)
     return pd.read_sql_query(
         f"""
@@ -627,16 +646,16 @@ def mentions_frame(
         LEFT JOIN segments s ON s.id = c.segment_id
         WHERE {where} ORDER BY c.document_id, c.start_char, m.id
         """,
-        db.conn,
+        project.db.conn,
         params=params,
     ).astype({"life_year": "Int64", "life_age": "Int64", "segment": "Int64", "evidence": object})
 
 
 def links_frame(
-    db: Database, *, actor: str, respondent: str | None = None, document_id: int | None = None
+    project: Project, *, respondent: str | None = None, document_id: int | None = None
 ) -> pd.DataFrame:
     """Every link (also rejected ones) with the kinds of both ends."""
-    access.require(db, actor, "read")
+    project.require("read")
     where, params = _where(respondent, document_id)
     return pd.read_sql_query(
         f"""
@@ -647,17 +666,17 @@ def links_frame(
         JOIN life_events b ON b.id = l.effect_id JOIN documents d ON d.id = a.document_id
         LEFT JOIN respondents r ON r.id = d.respondent_id WHERE {where} ORDER BY l.id
         """,
-        db.conn,
+        project.db.conn,
         params=params,
     ).astype({"evidence": object})
 
 
-def event_codings(db: Database, coding_ids: Iterable[int], *, actor: str) -> dict[int, list[dict]]:
+def event_codings(project: Project, coding_ids: Iterable[int]) -> dict[int, list[dict]]:
     """coding id -> the mentions (event id, status, origin, evidence) it has."""
-    access.require(db, actor, "read")
+    project.require("read")
     out: dict[int, list[dict]] = {}
     ids = json.dumps([int(i) for i in coding_ids])
-    for mention, event, coding, status, origin, evidence in db.execute(
+    for mention, event, coding, status, origin, evidence in project.db.execute(
         "SELECT id, event_id, coding_id, status, origin, evidence FROM life_event_codings "
         "WHERE coding_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         [ids],
@@ -675,14 +694,14 @@ def event_codings(db: Database, coding_ids: Iterable[int], *, actor: str) -> dic
 
 
 def codings_at(
-    db: Database, document_id: int, start_char: int, end_char: int, *, actor: str
+    project: Project, document_id: int, start_char: int, end_char: int
 ) -> list[dict[str, Any]]:
     """Accepted loss and reaction codings that overlap a span, each with its mentions."""
-    access.require(db, actor, "read")
-    the = kinds(db)
+    project.require("read")
+    the = kinds(project)
     found = [
         dict(zip(["id", "code", "coder", "text", "life_year", "life_age"], r))
-        for r in db.execute(
+        for r in project.db.execute(
             "SELECT c.id, k.slug, c.coder, c.text, c.life_year, c.life_age FROM codings c "
             "JOIN codes k ON k.id = c.code_id WHERE c.document_id = ? AND c.status = "
             "'accepted' AND c.start_char < ? AND c.end_char > ? "
@@ -691,7 +710,7 @@ def codings_at(
         )
         if the.role(r[1]) is not None
     ]
-    mentions = event_codings(db, [c["id"] for c in found], actor=actor)
+    mentions = event_codings(project, [c["id"] for c in found])
     for coding in found:
         coding["role"] = the.role(coding["code"])
         coding["mentions"] = [

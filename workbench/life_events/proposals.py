@@ -34,10 +34,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
 from workbench import events as log
-from workbench.life_events.events import CASCADE_CODE, Kinds, kinds
-from workbench.life_events.timing import birth_year, given_birth_years, life_key
+from workbench.handle import Project
+from workbench.life_events.events import CASCADE_CODE, Kinds, _kinds
+from workbench.life_events.timing import _given_birth_years, birth_year, life_key
 from workbench.store import now, record_event, row, transaction
 
 NEAR_YEARS = 2  # losses at most this far apart in life time are proposed as linked
@@ -136,12 +136,13 @@ class Event:
     age: int | None = None
 
 
-def propose(db: Database, *, actor: str, document_id: int | None = None) -> dict[str, int]:
+def propose(project: Project, *, document_id: int | None = None) -> dict[str, int]:
     """Make proposals for every respondent (or the one of ``document_id``); one transaction.
 
     Returns how many events, mentions and links were proposed.
     """
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
     counts = {"events": 0, "mentions": 0, "links": 0}
     with transaction(db):
         _run(db, _Writer(db, actor, counts), document_id)
@@ -160,18 +161,19 @@ class Plan:
     links: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
-def plan(db: Database, *, actor: str, document_id: int | None = None) -> Plan:
+def plan(project: Project, *, document_id: int | None = None) -> Plan:
     """The proposals :func:`propose` would make now, without writing anything."""
-    access.require(db, actor, "read")
+    project.require("read")
     sink = _Planner()
-    _run(db, sink, document_id)
+    _run(project.db, sink, document_id)
     return sink.plan
 
 
 def _run(db: Database, sink: _Sink, document_id: int | None) -> None:
-    the = kinds(db)
+    """Shared by :func:`propose` (``code``) and :func:`plan` (``read``): both have checked."""
+    the = _kinds(db)
     mentions = _mentions(db, the, document_id)
-    born_given = given_birth_years(db)
+    born_given = _given_birth_years(db)
     wanted = {
         (m.document_id, m.segment + step)
         for ms in mentions.values()

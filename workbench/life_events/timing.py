@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from workbench.handle import Project
+
 BIRTH_YEAR_ATTRIBUTE = "geboortejaar"
 RELATIVE_STEP = 0.5
 
@@ -37,8 +39,16 @@ def life_key(
     return None
 
 
-def given_birth_years(db: Database) -> dict[str, float]:
-    """Respondent code -> the attribute ``geboortejaar`` where it is a number."""
+def given_birth_years(project: Project) -> dict[str, float]:
+    """Respondent code -> the attribute ``geboortejaar`` where it is a number.
+
+    Needs ``read`` (an attribute of a person); :func:`_given_birth_years` is the same read
+    for the proposals, which a coder with only ``code`` may make."""
+    project.require("read")
+    return _given_birth_years(project.db)
+
+
+def _given_birth_years(db: Database) -> dict[str, float]:
     out = {}
     for code, value in db.execute(
         "SELECT r.code, v.value FROM attribute_values v JOIN respondents r "

@@ -35,7 +35,6 @@ from workbench.patterns.export import (
     format_of,
     read_csv_export,
     table_bytes,
-    used_settings,
 )
 from workbench.patterns.fragments import (
     Selection,
@@ -106,5 +105,4 @@ __all__ = [
     "respondent_profile",
     "respondents",
     "table_bytes",
-    "used_settings",
 ]

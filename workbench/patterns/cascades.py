@@ -26,6 +26,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.life_events import evidence_text
 from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds  # noqa: F401
 from workbench.life_events.timing import BIRTH_YEAR_ATTRIBUTE
@@ -116,9 +117,9 @@ class Cascades:
     include_proposed: bool = False
 
 
-def descendants(db: Database, root: str) -> list[str]:
+def descendants(project: Project, root: str) -> list[str]:
     """``root`` and every code below it, in codebook order."""
-    table = codes_table(db)
+    table = codes_table(project)
     found = {root}
     while True:
         more = set(table.loc[table["parent"].isin(found), "code"]) - found
@@ -141,12 +142,15 @@ def _birth_years(db: Database, frame: pd.DataFrame) -> pd.Series:
     return marked.combine_first(given)
 
 
-def life_order(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
+def life_order(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (fragments) sorted in life-story order, with ``story_rank`` 1..n per respondent.
 
     Adds ``life_key`` (the year, or age, used for ordering, filled from the nearest mark)
-    and ``marked`` (whether the fragment itself carries a year or age).
+    and ``marked`` (whether the fragment itself carries a year or age). Needs ``read``: an
+    age becomes a year through the respondent's birth year (an attribute).
     """
+    project.require("read")
+    db = project.db
     out = frame.copy()
     # Integer keys for the respondent: grouping and sorting on them is far cheaper than on text.
     out["respondent_key"] = pd.factorize(out["respondent"], sort=True)[0]
@@ -207,12 +211,12 @@ def _quotes(db: Database, lines: LifeLines) -> pd.DataFrame:
 
 
 def _lines(
-    db: Database, selection: Selection, *, actor: str, proposals: bool = False
+    project: Project, selection: Selection, *, proposals: bool = False
 ) -> tuple[pd.DataFrame, ...]:
     """Loss events, reaction events, links, unplaced counts and quotes of the selection."""
-    lines = life_lines(db, selection, actor=actor, proposals=proposals)
+    lines = life_lines(project, selection, proposals=proposals)
     events = lines.events
-    quotes = _quotes(db, lines)
+    quotes = _quotes(project.db, lines)
     if events.empty:
         empty = pd.DataFrame(columns=EVENT_COLUMNS)
         return (
@@ -222,7 +226,7 @@ def _lines(
             lines.unplaced,
             quotes,
         )
-    the = kinds(db)
+    the = kinds(project)
     events = events.assign(when=_when(events), code=events["kind"])
     links = lines.links.assign(
         status=lines.links["status"].map({"accepted": "confirmed", "suggested": "proposed"})
@@ -269,12 +273,14 @@ def _lines(
 
 
 def loss_events(
-    db: Database, selection: Selection = Selection(), *, actor: str, proposals: bool = False
+    project: Project, selection: Selection = Selection(), *, proposals: bool = False
 ) -> pd.DataFrame:
     """Per respondent, the loss events in life order (``step``), with the reactions linked
     to each (``followed_by``) and the losses each led to (``led_to``, event ids), by
-    confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links."""
-    return _lines(db, selection, actor=actor, proposals=proposals)[0]
+    confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links.
+    Needs ``read``."""
+    project.require("read")
+    return _lines(project, selection, proposals=proposals)[0]
 
 
 def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]) -> pd.DataFrame:
@@ -357,10 +363,9 @@ def _pair_counts(links: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def cascade_overview(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     containing: str | None = None,
     include_proposed: bool = False,
     proposals: bool = False,
@@ -371,17 +376,16 @@ def cascade_overview(
     ``include_proposed`` builds cascades from proposed links too (transitions and reactions
     always count confirmed and proposed links apart). By default only stored events and
     links count; ``proposals`` adds what the workbench would propose for codings in no event
-    yet (computed, not written; negative ids), as the page and the CLI do.
+    yet (computed, not written; negative ids), as the page and the CLI do. Needs ``read``.
     """
+    project.require("read")
     if containing is not None:
-        check_codes(db, [containing])
-        losses_kinds = kinds(db).losses
+        check_codes(project, [containing])
+        losses_kinds = kinds(project).losses
         if containing not in losses_kinds:
             raise InputError("patterns.not_a_loss", code=containing, losses=", ".join(losses_kinds))
-    losses, reactions, links, unplaced, quotes = _lines(
-        db, selection, actor=actor, proposals=proposals
-    )
-    people = respondents(db, selection, actor=actor)[["respondent"]]
+    losses, reactions, links, unplaced, quotes = _lines(project, selection, proposals=proposals)
+    people = respondents(project, selection)[["respondent"]]
     if containing is not None:
         keep = set(losses.loc[losses["code"] == containing, "respondent"])
         losses, reactions, links, unplaced, people, quotes = (
@@ -407,7 +411,7 @@ def cascade_overview(
         columns={"cause_code": "from", "effect_code": "to"}
     )
     transitions = _pair_counts(onward, ["from", "to"])
-    the = kinds(db)
+    the = kinds(project)
     after = links[links["type"] == "reaction"]
     after = after.assign(loss=after["cause_code"], reaction=after["effect_code"].map(the.reactions))
     reaction_counts = _pair_counts(after, ["loss", "reaction"])

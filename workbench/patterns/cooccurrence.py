@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlite_utils import Database
 
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.patterns.fragments import (
     Selection,
     check_codes,
@@ -84,10 +84,9 @@ def _coded_pairs(frame: pd.DataFrame, scope: str, window: int) -> pd.DataFrame:
 
 
 def cooccurrence(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     scope: str = "segment",
     window: int = 0,
     codes: Sequence[str] | None = None,
@@ -96,28 +95,30 @@ def cooccurrence(
 
     Rows and columns are the codes used in the selection, in codebook order; ``codes``
     keeps only those rows (the columns stay, so one code's partners can be read off).
+    Needs ``read``.
     """
+    project.require("read")
     check_scope(scope, window)
-    frame = fragments(db, selection, actor=actor, details=False)
+    frame = fragments(project, selection, details=False)
     present = set(frame["code"].unique())
-    order = [c for c in codes_table(db)["code"] if c in present]
+    order = [c for c in codes_table(project)["code"] if c in present]
     counts = _coded_pairs(frame, scope, window).groupby(["code_a", "code_b"]).size()
     table = counts.unstack("code_b").reindex(index=order, columns=order).fillna(0).astype(int)
     sizes = frame["code"].value_counts()
     for code in order:
         table.loc[code, code] = int(sizes.get(code, 0))
     if codes:
-        table = table.reindex(index=check_codes(db, codes, rollup=selection.rollup), fill_value=0)
+        wanted = check_codes(project, codes, rollup=selection.rollup)
+        table = table.reindex(index=wanted, fill_value=0)
     table.index.name = "code"
     table.columns.name = None
     return table
 
 
 def cooccurrence_pairs(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     scope: str = "segment",
     window: int = 0,
     codes: Sequence[str] | None = None,
@@ -125,15 +126,16 @@ def cooccurrence_pairs(
     """Each pair of codes that meets, once: code_a, code_b, meetings, respondents.
 
     ``respondents`` is in how many respondents' interviews the pair meets; sorted by
-    meetings (most first). ``codes`` keeps the pairs that involve one of them.
+    meetings (most first). ``codes`` keeps the pairs that involve one of them. Needs ``read``.
     """
+    project.require("read")
     check_scope(scope, window)
-    frame = fragments(db, selection, actor=actor, details=False)
-    rank = {c: i for i, c in enumerate(codes_table(db)["code"])}
+    frame = fragments(project, selection, details=False)
+    rank = {c: i for i, c in enumerate(codes_table(project)["code"])}
     pairs = _coded_pairs(frame, scope, window)
     pairs = pairs[pairs["code_a"].map(rank) < pairs["code_b"].map(rank)]
     if codes:
-        wanted = check_codes(db, codes, rollup=selection.rollup)
+        wanted = check_codes(project, codes, rollup=selection.rollup)
         pairs = pairs[pairs["code_a"].isin(wanted) | pairs["code_b"].isin(wanted)]
     table = (
         pairs.groupby(["code_a", "code_b"])
@@ -147,12 +149,11 @@ def cooccurrence_pairs(
 
 
 def cooccurrence_fragments(
-    db: Database,
+    project: Project,
     code_a: str,
     code_b: str,
     scope: str = "segment",
     *,
-    actor: str,
     window: int = 0,
     selection: Selection = Selection(),
 ) -> pd.DataFrame:
@@ -160,15 +161,18 @@ def cooccurrence_fragments(
 
     Columns: respondent, document, speaker, code_a, text_a, segment_a, code_b, text_b,
     segment_b, coding_a, coding_b (a coding behind each fragment, for
-    :func:`~workbench.patterns.place_of`), then the respondent's attributes.
+    :func:`~workbench.patterns.place_of`), then the respondent's attributes. Needs ``read``.
     """
+    project.require("read")
     check_scope(scope, window)
-    code_a, code_b = (check_codes(db, [c], rollup=selection.rollup)[0] for c in (code_a, code_b))
-    frame = fragments(db, selection, actor=actor, details=False)
+    code_a, code_b = (
+        check_codes(project, [c], rollup=selection.rollup)[0] for c in (code_a, code_b)
+    )
+    frame = fragments(project, selection, details=False)
     left, right = frame[frame["code"] == code_a], frame[frame["code"] == code_b]
     pairs = meeting_pairs(left, right, scope=scope, window=window)
-    left = with_text(db, left[left["fragment_id"].isin(pairs["fragment_a"])])
-    right = with_text(db, right[right["fragment_id"].isin(pairs["fragment_b"])])
+    left = with_text(project, left[left["fragment_id"].isin(pairs["fragment_a"])])
+    right = with_text(project, right[right["fragment_id"].isin(pairs["fragment_b"])])
     cols = [
         "fragment_id",
         "respondent_id",
@@ -214,7 +218,7 @@ def cooccurrence_fragments(
         ]
     ]
     out = out.reset_index(drop=True)
-    return with_attributes(db, out).drop(columns="respondent_id")
+    return with_attributes(project, out).drop(columns="respondent_id")
 
 
 def cooccurrence_dot(

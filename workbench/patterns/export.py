@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench import access
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.i18n import t
 from workbench.store import get_setting
 
@@ -79,19 +79,18 @@ def format_of(path: str | Path) -> str:
 
 
 def export_tables(
-    db: Database,
+    project: Project,
     path: str | Path,
     tables: Mapping[str, pd.DataFrame],
     about: Sequence[tuple[str, str]],
     *,
-    actor: str,
     pseudonymise: bool = False,
     lang: str = "nl",
 ) -> Path:
     """Write ``tables`` to ``path`` (.csv or .xlsx); see :func:`export_bytes`."""
     path = Path(path)
     data = export_bytes(
-        db, tables, about, format_of(path), actor=actor, pseudonymise=pseudonymise, lang=lang
+        project, tables, about, format_of(path), pseudonymise=pseudonymise, lang=lang
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -99,12 +98,11 @@ def export_tables(
 
 
 def export_bytes(
-    db: Database,
+    project: Project,
     tables: Mapping[str, pd.DataFrame],
     about: Sequence[tuple[str, str]],
     fmt: str,
     *,
-    actor: str,
     pseudonymise: bool = False,
     lang: str = "nl",
 ) -> bytes:
@@ -119,10 +117,11 @@ def export_bytes(
     column labels and in the settings, like every other export: refused while decisions are
     not applied, and labelled plainly "not pseudonymised" when no name was ever reviewed.
     """
-    access.require(db, actor, "export")
+    project.require("export")
     if not pseudonymise:  # one rule with `export --original-text` (access.ORIGINAL_TEXT)
-        access.require_original_text(db, actor)
-    rows = used_settings(db, about)
+        project.require_original_text()
+    db = project.db
+    rows = _used_settings(db, about)
     if pseudonymise:
         from workbench.privacy.pseudonyms import (
             replace_in_tables,
@@ -149,26 +148,30 @@ def export_bytes(
     return table_bytes(tables, rows, fmt)
 
 
-def check_pseudonymised(db: Database) -> bool:
+def check_pseudonymised(project: Project) -> bool:
     """Refuse (InputError) while name decisions are not applied; else whether any name was
-    ever reviewed (False: a "pseudonymised" file would be labelled not pseudonymised)."""
+    ever reviewed (False: a "pseudonymised" file would be labelled not pseudonymised).
+
+    The first step of a pseudonymised export, so it needs ``export``."""
     from workbench.privacy.pseudonyms import require_pseudonymised, reviewed
 
-    require_pseudonymised(db)
-    return reviewed(db)
+    project.require("export")
+    require_pseudonymised(project.db)
+    return reviewed(project.db)
 
 
-def export_file_name(db: Database, stem: str, fmt: str, *, pseudonymise: bool) -> str:
+def export_file_name(project: Project, stem: str, fmt: str, *, pseudonymise: bool) -> str:
     """``stem.fmt``; pseudonymised, with accepted names replaced (a stem can hold a
-    respondent code or a document name)."""
+    respondent code or a document name). Names an export, so it needs ``export``."""
+    project.require("export")
     if pseudonymise:
         from workbench.privacy.pseudonyms import replace_names
 
-        stem = replace_names(db, [stem])[0]
+        stem = replace_names(project.db, [stem])[0]
     return f"{stem}.{fmt}"
 
 
-def used_settings(db: Database, about: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+def _used_settings(db: Database, about: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """The settings with "speakers: (project setting)" replaced by the value that was used:
     a reader of the file cannot look up what the project setting was (issue 13)."""
     used = get_setting(db, "analysis_speakers") or "all"

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
-from workbench import access
 from workbench.codings import STATUSES
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.store import get_setting
 
 RESPONDENT_KEY = "respondent"  # --filter respondent=R01 selects respondents by case code
@@ -110,39 +110,56 @@ def parse_filters(
 def data_version(db: Database) -> tuple[int, int]:
     """Changes whenever the data behind an overview changes: (last event id, codings count).
 
-    Pages key their caches on it, so a rerun without changes recomputes nothing.
+    Pages key their caches on it, so a rerun without changes recomputes nothing. A stamp of
+    two counts reveals nothing, so it takes no acting person.
     """
     last = db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     n = db.execute("SELECT count(*) FROM codings").fetchone()[0]
     return int(last), int(n)
 
 
-def attribute_names(db: Database) -> list[str]:
-    """Attribute names in their display order."""
+def attribute_names(project: Project) -> list[str]:
+    """Attribute names in their display order. Needs ``read`` (attributes describe people)."""
+    project.require("read")
+    return _attribute_names(project.db)
+
+
+def _attribute_names(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM attributes ORDER BY position, name")]
 
 
-def attribute_values(db: Database) -> pd.DataFrame:
-    """Every attribute with its distinct values (columns: attribute, value, respondents)."""
+def attribute_values(project: Project) -> pd.DataFrame:
+    """Every attribute with its distinct values (columns: attribute, value, respondents).
+
+    Needs ``read``: the values describe the respondents (the filter menus of the overviews).
+    """
+    project.require("read")
     return pd.read_sql_query(
         "SELECT a.name AS attribute, v.value, count(*) AS respondents "
         "FROM attribute_values v JOIN attributes a ON a.name = v.attribute "
         "WHERE v.value IS NOT NULL AND v.value != '' "
         "GROUP BY a.name, v.value ORDER BY a.position, a.name, v.value",
-        db.conn,
+        project.db.conn,
     )
 
 
-def coders(db: Database) -> list[str]:
-    """Everyone who has at least one coding."""
-    return [r[0] for r in db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+def coders(project: Project) -> list[str]:
+    """Everyone who has at least one coding (names of the team: needs ``read``)."""
+    project.require("read")
+    return [r[0] for r in project.db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
 
 
-def codes_table(db: Database) -> pd.DataFrame:
+def codes_table(project: Project) -> pd.DataFrame:
     """Codes in codebook (tree) order with their parent and top-level code.
 
-    Columns: code (slug), name, name_en, parent, root, color, order.
+    Columns: code (slug), name, name_en, parent, root, color, order. Needs ``read``, as
+    every overview it orders.
     """
+    project.require("read")
+    return _codes_table(project.db)
+
+
+def _codes_table(db: Database) -> pd.DataFrame:
     frame = pd.read_sql_query(
         """
         WITH RECURSIVE tree(id, root_id, depth) AS (
@@ -165,13 +182,19 @@ def codes_table(db: Database) -> pd.DataFrame:
     return frame[[*columns, "order"]].reset_index(drop=True).astype({c: object for c in columns})
 
 
-def check_codes(db: Database, codes: Iterable[str], *, rollup: bool = False) -> list[str]:
+def check_codes(project: Project, codes: Iterable[str], *, rollup: bool = False) -> list[str]:
     """The given code slugs, refusing any the project does not have.
 
     With ``rollup`` a sub-code becomes its top-level code (what the overview then counts).
+    Needs ``read``, as the overviews that call it.
     """
+    project.require("read")
+    return _check_codes(project.db, codes, rollup=rollup)
+
+
+def _check_codes(db: Database, codes: Iterable[str], *, rollup: bool = False) -> list[str]:
     codes = list(codes)
-    table = codes_table(db).set_index("code")
+    table = _codes_table(db).set_index("code")
     for code in codes:
         if code not in table.index:
             raise NotFound("codings.unknown_code", code=code)
@@ -184,7 +207,7 @@ def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tupl
     """SQL that keeps documents of respondents matching every filter key (values OR-ed)."""
     if not filters:
         return "1 = 1", []
-    known = set(attribute_names(db))
+    known = set(_attribute_names(db))
     grouped: dict[str, list[str]] = {}
     for key, value in filters:
         grouped.setdefault(key, []).append(value.lower())
@@ -275,10 +298,9 @@ def _nullable(values: np.ndarray) -> pd.arrays.IntegerArray:
 
 
 def fragments(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     details: bool = True,
     places: bool = True,
     codes: Iterable[str] | None = None,
@@ -301,10 +323,12 @@ def fragments(
     one numpy matrix; names are looked up at the end in small arrays indexed by id, and the
     merging of coders is a sort plus ``reduceat``.
 
-    ``actor`` must be allowed to ``read``: every overview starts here, so co-researchers (who
-    see only their workshop fragments) are refused in the package, not only on the page.
+    The acting user must be allowed to ``read``: every overview starts here, so
+    co-researchers (who see only their workshop fragments) are refused in the package, not
+    only on the page.
     """
-    access.require(db, actor, "read")
+    project.require("read")
+    db = project.db
     table = _code_ids(db)
     key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     where, params = _conditions(
@@ -324,7 +348,7 @@ def fragments(
     out["coders"] = _text(coders)
     out["n_codings"] = sizes
     if details:
-        out["text"] = _text(texts(db, out["fragment_id"]))
+        out["text"] = _text(_texts(db, out["fragment_id"]))
     return out
 
 
@@ -360,7 +384,7 @@ def _conditions(
         )
         params.append(respondent)
     if codes is not None:
-        wanted = set(check_codes(db, codes, rollup=selection.rollup))
+        wanted = set(_check_codes(db, codes, rollup=selection.rollup))
         ids = [int(i) for i, k in key_of.items() if table.loc[k, "slug"] in wanted]
         kept = f"c.code_id IN ({', '.join(map(str, ids)) or 'NULL'})"
         if keep_marked:
@@ -569,8 +593,13 @@ def _code_ids(db: Database) -> pd.DataFrame:
     )
 
 
-def texts(db: Database, coding_ids: pd.Series) -> np.ndarray:
-    """The stored snippets of these codings, in the same order (one query)."""
+def texts(project: Project, coding_ids: pd.Series) -> np.ndarray:
+    """The stored snippets of these codings, in the same order (one query); needs ``read``."""
+    project.require("read")
+    return _texts(project.db, coding_ids)
+
+
+def _texts(db: Database, coding_ids: pd.Series) -> np.ndarray:
     ids = np.asarray(coding_ids, dtype=np.int64)
     found = dict(
         db.execute(
@@ -581,13 +610,15 @@ def texts(db: Database, coding_ids: pd.Series) -> np.ndarray:
     return pd.Series(found, dtype=object).reindex(ids).to_numpy(dtype=object)
 
 
-def with_text(db: Database, frame: pd.DataFrame, *, pseudonymise: bool = False) -> pd.DataFrame:
+def with_text(project: Project, frame: pd.DataFrame, *, pseudonymise: bool = False) -> pd.DataFrame:
     """Add the ``text`` column to a subset of ``fragments(..., details=False)``.
 
     ``pseudonymise`` puts the project's pseudonyms in place of names (for quotes that leave
-    the research team); only fragments that touch a name are rebuilt.
+    the research team); only fragments that touch a name are rebuilt. Needs ``read``.
     """
-    text = pd.Series(texts(db, frame["fragment_id"]), index=frame.index, dtype=object)
+    project.require("read")
+    db = project.db
+    text = pd.Series(_texts(db, frame["fragment_id"]), index=frame.index, dtype=object)
     if pseudonymise and len(frame):
         from workbench.privacy import pseudonymise_range
 
@@ -614,14 +645,15 @@ def with_text(db: Database, frame: pd.DataFrame, *, pseudonymise: bool = False) 
     return frame.assign(text=text)
 
 
-def respondents(db: Database, selection: Selection = Selection(), *, actor: str) -> pd.DataFrame:
+def respondents(project: Project, selection: Selection = Selection()) -> pd.DataFrame:
     """Respondents (and unlinked documents) in the selection that have at least one document.
 
     They are the rows of the framework matrix and the denominators of shares, also when
     nothing in their interview is coded yet. Columns: respondent, respondent_id, pseudonym.
-    ``actor`` must be allowed to ``read`` (co-researchers are refused).
+    The acting user must be allowed to ``read`` (co-researchers are refused).
     """
-    access.require(db, actor, "read")
+    project.require("read")
+    db = project.db
     clause, params = _respondent_clause(db, selection.filters)
     return pd.read_sql_query(
         f"""
@@ -634,12 +666,20 @@ def respondents(db: Database, selection: Selection = Selection(), *, actor: str)
     ).astype({"respondent_id": "Int64"})
 
 
-def attributes_wide(db: Database) -> pd.DataFrame:
-    """One row per respondent id, one column per attribute (for joining onto quotes)."""
+def attributes_wide(project: Project) -> pd.DataFrame:
+    """One row per respondent id, one column per attribute (for joining onto quotes).
+
+    Needs ``read`` (attributes describe people).
+    """
+    project.require("read")
+    return _attributes_wide(project.db)
+
+
+def _attributes_wide(db: Database) -> pd.DataFrame:
     long = pd.read_sql_query(
         "SELECT respondent_id, attribute, value FROM attribute_values", db.conn
     )
-    names = attribute_names(db)
+    names = _attribute_names(db)
     if long.empty:
         return pd.DataFrame({"respondent_id": pd.Series([], dtype="Int64")})
     wide = long.pivot(index="respondent_id", columns="attribute", values="value")
@@ -648,9 +688,13 @@ def attributes_wide(db: Database) -> pd.DataFrame:
     return wide.astype({"respondent_id": "Int64"})
 
 
-def with_attributes(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every respondent attribute added as a column (by ``respondent_id``)."""
-    wide = attributes_wide(db)
+def with_attributes(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every respondent attribute added as a column (by ``respondent_id``).
+
+    Needs ``read`` (attributes describe people).
+    """
+    project.require("read")
+    wide = _attributes_wide(project.db)
     clash = [c for c in wide.columns if c != "respondent_id" and c in frame.columns]
     wide = wide.rename(columns={c: f"attr:{c}" for c in clash})
     return frame.merge(wide, on="respondent_id", how="left")

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
+from workbench.handle import Project
 from workbench.life_events import (
     Plan,
     evidence_text,
@@ -48,25 +49,27 @@ class LifeLines:
 
 
 def life_lines(
-    db: Database, selection: Selection = Selection(), *, actor: str, proposals: bool = False
+    project: Project, selection: Selection = Selection(), *, proposals: bool = False
 ) -> LifeLines:
     """The selection's life events in life order (see the module docstring).
 
     ``proposals`` adds what the workbench would propose (:func:`life_events.plan`, nothing
     written, negative ids) for codings that belong to no event yet, so a project nobody has
-    worked through yet still shows its likely events, marked as proposals.
+    worked through yet still shows its likely events, marked as proposals. Needs ``read``.
     """
-    the = kinds(db)
+    project.require("read")
+    db = project.db
+    the = kinds(project)
     selection = dataclasses.replace(selection, rollup=False)
     frags = fragments(
-        db, selection, actor=actor, details=False, places=False, codes=[*the.losses, *the.reactions]
+        project, selection, details=False, places=False, codes=[*the.losses, *the.reactions]
     )
     keys = set(zip(frags["document_id"], frags["code"], frags["start_char"], frags["end_char"]))
-    events = events_frame(db, actor=actor)
-    mentions = mentions_frame(db, actor=actor)
-    links = links_frame(db, actor=actor)
+    events = events_frame(project)
+    mentions = mentions_frame(project)
+    links = links_frame(project)
     if proposals:
-        events, mentions, links = _with_plan(db, plan(db, actor=actor), events, mentions, links)
+        events, mentions, links = _with_plan(db, plan(project), events, mentions, links)
     mentions = mentions[
         (mentions["status"] != "rejected")
         & mentions["event"].isin(events.loc[events["status"] != "rejected", "event"])
@@ -90,7 +93,7 @@ def life_lines(
     )
     unplaced = _unplaced(frags, placed, the)
     return LifeLines(
-        events=_ordered(db, events, mentions, links),
+        events=_ordered(db, events, mentions, links, given_birth_years(project)),
         mentions=mentions,
         links=links.reset_index(drop=True),
         unplaced=unplaced,
@@ -151,9 +154,14 @@ def _unplaced(frags: pd.DataFrame, placed: set[tuple], the: Any) -> pd.DataFrame
 
 
 def _ordered(
-    db: Database, events: pd.DataFrame, mentions: pd.DataFrame, links: pd.DataFrame
+    db: Database,
+    events: pd.DataFrame,
+    mentions: pd.DataFrame,
+    links: pd.DataFrame,
+    given: dict[str, float],
 ) -> pd.DataFrame:
-    """``events`` with life_key, timing, told, order and the mention summary columns."""
+    """``events`` with life_key, timing, told, order and the mention summary columns
+    (``given``: the birth years from the attribute, by respondent)."""
     docs = {d: i for i, (d,) in enumerate(db.execute("SELECT id FROM documents ORDER BY id"))}
     first = (
         mentions.assign(doc_rank=mentions["document_id"].map(docs))
@@ -171,7 +179,6 @@ def _ordered(
         ),
         on="event",
     )
-    given = given_birth_years(db)
     if events.empty:
         return events.assign(
             life_key=pd.Series(dtype=float),

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.patterns.fragments import (
     Selection,
     attribute_names,
@@ -29,29 +29,29 @@ NO_VALUE = "(geen waarde)"
 
 
 def _code_order(
-    db: Database, present: Sequence[str], codes: Sequence[str] | None, rollup: bool = False
+    project: Project, present: Sequence[str], codes: Sequence[str] | None, rollup: bool = False
 ) -> list[str]:
-    order = codes_table(db)["code"].tolist()
-    wanted = set(check_codes(db, codes, rollup=rollup)) if codes else set(present)
+    order = codes_table(project)["code"].tolist()
+    wanted = set(check_codes(project, codes, rollup=rollup)) if codes else set(present)
     return [c for c in order if c in wanted]
 
 
 def framework_matrix(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Respondents x codes: the number of fragments per cell.
 
     Rows are every respondent in the selection with an interview (zero rows included: that
     someone never mentions a theme is a finding); columns are the codes used (or ``codes``),
-    in codebook order. The index is named ``respondent``.
+    in codebook order. The index is named ``respondent``. Needs ``read``.
     """
-    frame = fragments(db, selection, actor=actor, details=False, places=False)
-    columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
-    rows = respondents(db, selection, actor=actor)["respondent"].tolist()
+    project.require("read")
+    frame = fragments(project, selection, details=False, places=False)
+    columns = _code_order(project, frame["code"].unique().tolist(), codes, selection.rollup)
+    rows = respondents(project, selection)["respondent"].tolist()
     counts = (
         frame[frame["code"].isin(columns)]
         .groupby(["respondent", "code"])
@@ -65,10 +65,9 @@ def framework_matrix(
 
 
 def framework_cells(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     codes: Sequence[str] | None = None,
     separator: str = " | ",
 ) -> pd.DataFrame:
@@ -76,10 +75,12 @@ def framework_cells(
 
     Columns: respondent, code, fragments, quotes (the fragments' text joined by
     ``separator``), documents. What a framework chart's cell summarises, ready for export.
+    Needs ``read``.
     """
-    frame = fragments(db, selection, actor=actor, places=False)
+    project.require("read")
+    frame = fragments(project, selection, places=False)
     if codes:
-        frame = frame[frame["code"].isin(check_codes(db, codes, rollup=selection.rollup))]
+        frame = frame[frame["code"].isin(check_codes(project, codes, rollup=selection.rollup))]
     keys = ["respondent", "code"]
     cells = frame.groupby(keys).size().rename("fragments").reset_index()
     quotes = joined(frame.fillna({"text": ""}), keys, "text", separator, sort=False)
@@ -89,39 +90,38 @@ def framework_cells(
     index = pd.MultiIndex.from_frame(cells[keys])
     cells["quotes"] = quotes.reindex(index).to_numpy()
     cells["documents"] = documents.reindex(index).to_numpy()
-    order = {c: i for i, c in enumerate(codes_table(db)["code"])}
+    order = {c: i for i, c in enumerate(codes_table(project)["code"])}
     cells["_order"] = cells["code"].map(order)
     return cells.sort_values(["respondent", "_order"]).drop(columns="_order").reset_index(drop=True)
 
 
 def matrix_quotes(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     respondent: str | None = None,
     code: str | None = None,
 ) -> pd.DataFrame:
     """The fragments behind one cell (or a whole row or column when one side is None).
 
-    ``coding`` is a coding behind each fragment (:func:`~workbench.patterns.place_of`)."""
+    ``coding`` is a coding behind each fragment (:func:`~workbench.patterns.place_of`).
+    Needs ``read``."""
+    project.require("read")
     frame = fragments(
-        db,
+        project,
         selection,
-        actor=actor,
         details=False,
         respondent=respondent,
         codes=None if code is None else [code],
     )
     frame = frame.assign(coding=frame["fragment_id"])
-    return with_attributes(db, with_text(db, frame.reset_index(drop=True)))
+    return with_attributes(project, with_text(project, frame.reset_index(drop=True)))
 
 
 def code_frequencies(
-    db: Database,
+    project: Project,
     selection: Selection = Selection(),
     *,
-    actor: str,
     by: str | None = None,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -130,26 +130,26 @@ def code_frequencies(
     One row per (group, code), zeros included. Columns: group, code, fragments,
     respondents (with the code), group_size (respondents in the group with an interview),
     share (respondents / group_size, 0..1). ``by=None`` gives one group, "alle".
-    Respondents without a value for ``by`` form the group "(geen waarde)".
+    Respondents without a value for ``by`` form the group "(geen waarde)". Needs ``read``.
     """
-    if by is not None and by not in attribute_names(db):
-        raise InputError(
-            "patterns.unknown_attribute", name=by, known=", ".join(attribute_names(db))
-        )
-    people = respondents(db, selection, actor=actor)
+    project.require("read")
+    names = attribute_names(project)
+    if by is not None and by not in names:
+        raise InputError("patterns.unknown_attribute", name=by, known=", ".join(names))
+    people = respondents(project, selection)
     if by is None:
         people["group"] = "alle"
     else:
         values = pd.read_sql_query(
             "SELECT respondent_id, value AS [group] FROM attribute_values WHERE attribute = ?",
-            db.conn,
+            project.db.conn,
             params=[by],
         ).astype({"respondent_id": "Int64"})
         people = people.merge(values, on="respondent_id", how="left")
         people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
-    frame = fragments(db, selection, actor=actor, details=False, places=False)
+    frame = fragments(project, selection, details=False, places=False)
     frame = frame.merge(people[["respondent", "group"]], on="respondent")
-    columns = _code_order(db, frame["code"].unique().tolist(), codes, selection.rollup)
+    columns = _code_order(project, frame["code"].unique().tolist(), codes, selection.rollup)
     frame = frame[frame["code"].isin(columns)]
     counted = frame.groupby(["group", "code"]).agg(
         fragments=("fragment_id", "size"), respondents=("respondent", "nunique")

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
-from workbench import access
 from workbench.errors import NotFound
+from workbench.handle import Project
 
 
-def place_of(db: Database, coding: int, *, actor: str) -> dict[str, Any]:
+def place_of(project: Project, coding: int) -> dict[str, Any]:
     """``{document_id, segment_id, start_char, end_char}`` of coding ``coding``.
 
     A segment coding gives its segment (and no span: the coding page selects the whole
     segment); a free span gives its offsets and ``segment_id`` None. Needs ``read``.
     """
-    access.require(db, actor, "read")
-    found = db.execute(
+    project.require("read")
+    found = project.db.execute(
         "SELECT document_id, segment_id, start_char, end_char FROM codings WHERE id = ?",
         [int(coding)],
     ).fetchone()

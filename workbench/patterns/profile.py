@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workbench.errors import NotFound
+from workbench.handle import Project
 from workbench.patterns.cascades import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, descendants, life_order
 from workbench.patterns.fragments import (
     Selection,
@@ -28,10 +28,13 @@ class Profile:
 
 
 def respondent_profile(
-    db: Database, respondent: str, selection: Selection = Selection(), *, actor: str
+    project: Project, respondent: str, selection: Selection = Selection()
 ) -> Profile:
-    """Everything about one respondent the patterns page shows (case code, e.g. R01)."""
-    people = respondents(db, dataclasses.replace(selection, filters=()), actor=actor)
+    """Everything about one respondent the patterns page shows (case code, e.g. R01).
+
+    Needs ``read``."""
+    project.require("read")
+    people = respondents(project, dataclasses.replace(selection, filters=()))
     found = people[people["respondent"] == respondent]
     if found.empty:
         raise NotFound("patterns.unknown_respondent", respondent=respondent)
@@ -39,19 +42,17 @@ def respondent_profile(
     attributes = pd.read_sql_query(
         "SELECT v.attribute, v.value FROM attribute_values v JOIN attributes a "
         "ON a.name = v.attribute WHERE v.respondent_id = ? ORDER BY a.position, a.name",
-        db.conn,
+        project.db.conn,
         params=[None if pd.isna(rid) else int(rid)],
     )
-    frame = with_text(
-        db, fragments(db, selection, actor=actor, details=False, respondent=respondent)
-    )
-    table = codes_table(db)
+    frame = with_text(project, fragments(project, selection, details=False, respondent=respondent))
+    table = codes_table(project)
     counts = frame["code"].value_counts().rename("fragments")
     codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]
     codes["share"] = (codes["fragments"] / max(len(frame), 1)).round(4)
-    losses = set(descendants(db, LOSS_ROOT)) - set(NOT_EVENTS)
+    losses = set(descendants(project, LOSS_ROOT)) - set(NOT_EVENTS)
     follow = set(FOLLOWERS) | set(table.loc[table["root"].isin(FOLLOWERS), "code"])
-    timeline = life_order(db, frame)
+    timeline = life_order(project, frame)
     timeline["kind"] = "other"
     timeline.loc[timeline["code"].isin(follow), "kind"] = "follower"
     timeline.loc[timeline["code"].isin(losses), "kind"] = "loss"

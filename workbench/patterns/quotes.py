@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlite_utils import Database
 
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.patterns.cooccurrence import check_scope, meeting_pairs
 from workbench.patterns.fragments import (
     Selection,
@@ -41,11 +41,10 @@ QUOTE_COLUMNS = [
 
 
 def quotes(
-    db: Database,
+    project: Project,
     codes: Sequence[str],
     selection: Selection = Selection(),
     *,
-    actor: str,
     all_of: Sequence[str] = (),
     none_of: Sequence[str] = (),
     scope: str = "segment",
@@ -59,15 +58,16 @@ def quotes(
     One row per fragment, in respondent and document order, with the respondent's
     attributes as extra columns (QUOTE_COLUMNS first; ``coding`` is a coding behind the
     fragment, for :func:`~workbench.patterns.places.place_of`). With ``selection.rollup`` a top-level
-    code also finds its sub-codes' fragments.
+    code also finds its sub-codes' fragments. Needs ``read``.
     """
+    project.require("read")
     if not codes:
         raise InputError("patterns.no_code")
     check_scope(scope, window)
-    codes = check_codes(db, codes, rollup=selection.rollup)
-    all_of = check_codes(db, all_of, rollup=selection.rollup)
-    none_of = check_codes(db, none_of, rollup=selection.rollup)
-    frame = fragments(db, selection, actor=actor, details=False)
+    codes = check_codes(project, codes, rollup=selection.rollup)
+    all_of = check_codes(project, all_of, rollup=selection.rollup)
+    none_of = check_codes(project, none_of, rollup=selection.rollup)
+    frame = fragments(project, selection, details=False)
     hits = frame[frame["code"].isin(codes)]
     for other in all_of:
         met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
@@ -76,14 +76,16 @@ def quotes(
         met = meeting_pairs(hits, frame[frame["code"] == other], scope=scope, window=window)
         hits = hits[~hits["fragment_id"].isin(met["fragment_a"])]
     hits = hits.sort_values(["respondent", "document_id", "start_char", "code"])
-    out = with_attributes(db, with_text(db, hits.reset_index(drop=True), pseudonymise=pseudonymise))
+    out = with_attributes(
+        project, with_text(project, hits.reset_index(drop=True), pseudonymise=pseudonymise)
+    )
     out["coding"] = out["fragment_id"]  # the place in the interview (patterns.place_of)
     extra = [c for c in out.columns if c not in QUOTE_COLUMNS and c not in _INTERNAL]
     out = out[QUOTE_COLUMNS + extra]
     if pseudonymise:  # names also sit in speaker labels, document names, attribute values
         from workbench.privacy.pseudonyms import pseudonymise_table
 
-        out = pseudonymise_table(db, out)
+        out = pseudonymise_table(project.db, out)
     return out
 
 

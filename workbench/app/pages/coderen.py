@@ -350,7 +350,7 @@ with right:
                 if attempt(decide, project, c["id"], "rejected", actor=me):
                     st.rerun()
 
-    __import__("workbench.app.life_events_panel", fromlist=["show"]).show(project, me, target)
+    __import__("workbench.app.life_events_panel", fromlist=["show"]).show(handle, target)
     with st.expander(tr("coderen.memos")):
         targets = {"document": doc_id}
         if target["segment_id"]:

@@ -16,6 +16,7 @@ from workbench import access, life_events, patterns
 from workbench.app.common import acting_project, attempt, db, lang, project_path, tr, user
 from workbench.app.jump import jump_link
 from workbench.codings import STATUSES
+from workbench.handle import Project
 from workbench.patterns import cascade_charts, charts
 from workbench.store import last_event_id
 
@@ -37,12 +38,16 @@ def _compute(
     path: str,
     version: int,
     selection_key: str,
-    _db: Any,
+    acting: str,
+    _project: Project,
     _selection: patterns.Selection,
     **kwargs: Any,
 ) -> Any:
-    """One package overview, cached per project file, data version, selection and user."""
-    return getattr(patterns, name)(_db, selection=_selection, **kwargs)
+    """One package overview, cached per project file, data version, selection and user.
+
+    The handle is not hashable, so the cache skips it (leading underscore) and keys on the
+    acting user's name instead (``acting``, the handle's user)."""
+    return getattr(patterns, name)(_project, selection=_selection, **kwargs)
 
 
 def overview(name: str, **kwargs: Any) -> Any:
@@ -52,9 +57,9 @@ def overview(name: str, **kwargs: Any) -> Any:
         str(project_path()),
         version,
         repr(selection),
-        _db=project,
+        handle.user,
+        _project=handle,
         _selection=selection,
-        actor=user(),
         **kwargs,
     ).value
 
@@ -94,7 +99,7 @@ def downloads(
         )
     masked = masked or not may_take_originals  # one rule with every export
     if masked:
-        reviewed = attempt(patterns.check_pseudonymised, project)
+        reviewed = attempt(patterns.check_pseudonymised, handle)
         if not reviewed:  # decisions not applied: the error says what to do
             return
         if not reviewed.value:
@@ -110,15 +115,14 @@ def downloads(
             tr(f"patronen.download_{fmt}"),
             partial(
                 patterns.export_bytes,
-                project,
+                handle,
                 tables,
                 about,
                 fmt,
-                actor=user(),
                 pseudonymise=masked,
                 lang=lang(),
             ),
-            file_name=patterns.export_file_name(project, name, fmt, pseudonymise=masked),
+            file_name=patterns.export_file_name(handle, name, fmt, pseudonymise=masked),
             mime=mime,
             key=f"{key}_{fmt}",
             on_click="ignore",
@@ -129,7 +133,7 @@ def open_link(
     row: pd.Series, coding: str = "coding", code: str = "code", label: str = "patronen.jump.open"
 ) -> None:
     """A link to the place of ``row[coding]`` in its interview (the coding page)."""
-    place = attempt(patterns.place_of, project, int(row[coding]), actor=user()).value
+    place = attempt(patterns.place_of, handle, int(row[coding])).value
     if place is not None:
         jump_link(tr(label, code=row.get(code) or "", document=row.get("document") or ""), **place)
 
@@ -161,7 +165,7 @@ def quote_table(
 # ----------------------------------------------------------------------------- selection
 with st.expander(tr("patronen.selection")):
     filters: list[tuple[str, str]] = []
-    values = patterns.attribute_values(project)
+    values = patterns.attribute_values(handle)
     names = list(dict.fromkeys(values["attribute"]))
     columns = st.columns(max(min(len(names), 4), 1))
     for i, attribute in enumerate(names):
@@ -176,7 +180,7 @@ with st.expander(tr("patronen.selection")):
     left, middle, right = st.columns(3)
     coders = left.multiselect(
         tr("patronen.coders"),
-        patterns.coders(project),
+        patterns.coders(handle),
         key="patronen_coders",
         placeholder=tr("app.choose_many"),
     )
@@ -226,7 +230,7 @@ if matrix is None:
 if matrix.empty or matrix.to_numpy().sum() == 0:
     st.info(tr("patronen.empty"))
     st.stop()
-code_names = patterns.codes_table(project).set_index("code")["name"].to_dict()
+code_names = patterns.codes_table(handle).set_index("code")["name"].to_dict()
 PLACE_COLUMNS = ("coding", "coding_a", "coding_b")  # ids for the jump, not for reading
 TABS = ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile")
 tabs = st.tabs([tr(f"patronen.tab.{t}") for t in TABS], key="patronen_tab", on_change="rerun")
@@ -384,9 +388,9 @@ def show_cooccurrence() -> None:
 
 # ----------------------------------------------------------------------------- quotes
 def show_quotes() -> None:
-    all_codes = patterns.codes_table(project)["code"].tolist()
+    all_codes = patterns.codes_table(handle)["code"].tolist()
     if selection.rollup:
-        all_codes = list(dict.fromkeys(patterns.codes_table(project)["root"]))
+        all_codes = list(dict.fromkeys(patterns.codes_table(handle)["root"]))
     chosen = st.multiselect(
         tr("patronen.q.codes"), all_codes, key="patronen_q_codes", placeholder=tr("app.choose_many")
     )
@@ -546,8 +550,7 @@ def show_cascades() -> None:
     ):
         if attempt(
             life_events.propose,
-            project,
-            actor=user(),
+            handle,
             toast=lambda made: tr("patronen.cas.proposed", **made),
         ):
             st.rerun()
