@@ -27,6 +27,7 @@ from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_gu
 from workbench.exchange.pseudo import back_to_original, pseudonymised_texts
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 from workbench.ingest import ParsedDocument, segment_turns, store_document
 from workbench.ingest.labels import parse_turns
 from workbench.memos import import_memo
@@ -172,7 +173,8 @@ class _Writer:
         self.notes()
         # Two or more coders: each read every document ("klaar"), also where they coded nothing.
         mark_imported(
-            self.db, [t[1] for t in self.targets.values() if t[0] == "document"], actor=self.actor
+            Project.for_user(self.db, self.actor),  # front door: transitional
+            [t[1] for t in self.targets.values() if t[0] == "document"],
         )
 
     def link(self, doc_id: int, respondent_id: int, name: str) -> None:
@@ -210,7 +212,8 @@ class _Writer:
         clean = _USER_NAME.sub("-", name).strip(" -.@")[:40] or "coder"
         if not clean[0].isalnum():
             clean = "u" + clean[:39]
-        if add_imported_coder(self.db, clean, actor=self.actor):
+        importer = Project.for_user(self.db, self.actor)  # front door: transitional
+        if add_imported_coder(importer, clean):
             self.report.count("coders")
         self.user_names[name] = clean
         if guid:
@@ -517,8 +520,7 @@ class _Writer:
             self.report.count("memos_matched")
             return
         import_memo(
-            self.db,
-            actor=self.actor,
+            Project.for_user(self.db, self.actor),  # front door: transitional
             written_by=author,
             target_type=target[0],
             target_id=target[1],
