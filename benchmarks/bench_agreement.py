@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from workbench import consistency, done_marks  # noqa: E402
 from workbench.agreement import presence_agreement, shown  # noqa: E402
 from workbench.codings import add_coding  # noqa: E402
+from workbench.handle import Project  # noqa: E402
 from workbench.store import now, open_project, transaction  # noqa: E402
 
 CODERS, UNITS, CODES, SAMPLES = 10, 5_000, 50, 1_000
@@ -132,8 +133,8 @@ def real(workdir: Path) -> None:
 
     print(f"\n{len(ids)} passages of dev-real part 1, coder_a (pass a) against coder_c")
     show("Old default: only passages where each coder applied some code")
-    done_marks.mark_done(db, None, coder="coder_a", actor="coder_a")
-    done_marks.mark_done(db, None, coder="coder_c", actor="coder_c")
+    done_marks.mark_done(Project.for_user(db, "coder_a"), None, coder="coder_a")
+    done_marks.mark_done(Project.for_user(db, "coder_c"), None, coder="coder_c")
     show("Both coders marked every passage done")
     db.close()
 
