@@ -134,8 +134,8 @@ def real(workdir: Path) -> None:
 
     print(f"\n{len(ids)} passages of dev-real part 1, coder_a (pass a) against coder_c")
     show("Old default: only passages where each coder applied some code")
-    done_marks.mark_done(db, None, coder="coder_a", actor="coder_a")
-    done_marks.mark_done(db, None, coder="coder_c", actor="coder_c")
+    done_marks.mark_done(Project.for_user(db, "coder_a"), None, coder="coder_a")
+    done_marks.mark_done(Project.for_user(db, "coder_c"), None, coder="coder_c")
     show("Both coders marked every passage done")
     db.close()
 

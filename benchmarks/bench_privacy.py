@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from workbench import codings  # noqa: E402
+from workbench.handle import Project  # noqa: E402
 from workbench.history import undo_last  # noqa: E402
 from workbench.privacy import (  # noqa: E402
     apply_pseudonyms,
@@ -142,14 +143,15 @@ def main() -> None:
     print(
         f"add_coding: {1000 * (time.perf_counter() - start) / len(segs):.2f} ms each ({len(segs)})"
     )
+    researcher = Project.for_user(db, "onderzoeker")
     start = time.perf_counter()
     for _ in range(20):
-        undo_last(db, actor="onderzoeker")
+        undo_last(researcher)
     print(
         f"undo_last with {len(segs)} codings in the log: {1000 * (time.perf_counter() - start) / 20:.1f} ms each"
     )
     size = (folder / "bench.db").stat().st_size / 1e6
-    timed(f"backup ({size:.1f} MB)", lambda: backup(db, folder / "copy.db", actor="onderzoeker"))
+    timed(f"backup ({size:.1f} MB)", lambda: backup(researcher, folder / "copy.db"))
 
 
 if __name__ == "__main__":

@@ -271,12 +271,14 @@ def load(writers: int, codings: int, openers: int) -> None:
         folder = Path(folder)
         from workbench.demo import load_demo
         from workbench.accounts import add_user
+        from workbench.handle import Project
 
         project = folder / "shared.db"
         load_demo(project)
         db = open_project(project)
+        researcher = Project.for_user(db, "onderzoeker")
         for w in range(writers):
-            add_user(db, f"coder{w}", role="onderzoeker", actor="onderzoeker")
+            add_user(researcher, f"coder{w}", role="onderzoeker")
         before = db.execute("SELECT count(*) FROM codings").fetchone()[0]
         db.close()
         failed, seconds, errors = at_once(

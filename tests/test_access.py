@@ -8,20 +8,21 @@ from workbench.privacy import apply_pseudonyms, candidates, pseudonymised_docume
 from workbench.privacy.backup import backup
 from workbench.handle import Project
 from privacy_support import add_codes, add_document, segment_ids
+from workbench.handle import Project
 
 
 @pytest.fixture
 def team(db):
-    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
-    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
-    accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "vera", role="supervisor")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
     return db
 
 
 @pytest.fixture
 def with_passwords(team):
-    accounts.set_password(team, "onderzoeker", "onderzoek-123", actor="onderzoeker")
-    accounts.set_password(team, "sanne", "geheim-123", actor="onderzoeker")
+    accounts.set_password(Project.for_user(team, "onderzoeker"), "onderzoeker", "onderzoek-123")
+    accounts.set_password(Project.for_user(team, "onderzoeker"), "sanne", "geheim-123")
     return team
 
 
@@ -42,30 +43,30 @@ def test_wrong_password_and_unknown_user_give_the_same_error(with_passwords):
 
 
 def test_default_account_logs_in_alone_until_someone_has_a_password(db):
-    accounts.add_user(db, "bram", role="supervisor", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "bram", role="supervisor")
     assert accounts.auto_login_user(db) == "onderzoeker"
-    accounts.set_password(db, "onderzoeker", "onderzoek-123", actor="onderzoeker")
-    accounts.set_password(db, "bram", "wachtwoord", actor="bram")
+    accounts.set_password(Project.for_user(db, "onderzoeker"), "onderzoeker", "onderzoek-123")
+    accounts.set_password(Project.for_user(db, "bram"), "bram", "wachtwoord")
     assert accounts.auto_login_user(db) is None
 
 
 @pytest.mark.parametrize("role", ["co-onderzoeker", "supervisor"])
 def test_nobody_but_a_researcher_can_switch_login_on(db, role):
     """Login on while no researcher has a password would lock every researcher out."""
-    accounts.add_user(db, "bram", role=role, actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "bram", role=role)
     with pytest.raises(InputError) as err:
-        accounts.set_password(db, "bram", "wachtwoord", actor="bram")
+        accounts.set_password(Project.for_user(db, "bram"), "bram", "wachtwoord")
     assert err.value.key == "accounts.researcher_password_first"
     assert accounts.auto_login_user(db) == "onderzoeker"  # nothing changed
     assert not any(u["has_password"] for u in accounts.list_users(db))
 
 
 def test_the_last_researcher_with_a_password_keeps_it_while_others_log_in(team):
-    accounts.set_password(team, "onderzoeker", "onderzoek-123", actor="onderzoeker")
-    accounts.set_password(team, "vera", "supervisie-123", actor="vera")
+    accounts.set_password(Project.for_user(team, "onderzoeker"), "onderzoeker", "onderzoek-123")
+    accounts.set_password(Project.for_user(team, "vera"), "vera", "supervisie-123")
     for change in (
-        lambda: accounts.set_password(team, "onderzoeker", None, actor="onderzoeker"),
-        lambda: accounts.set_role(team, "onderzoeker", "supervisor", actor="anna"),
+        lambda: accounts.set_password(Project.for_user(team, "onderzoeker"), "onderzoeker", None),
+        lambda: accounts.set_role(Project.for_user(team, "anna"), "onderzoeker", "supervisor"),
     ):
         with pytest.raises(InputError) as err:
             change()
@@ -75,36 +76,42 @@ def test_the_last_researcher_with_a_password_keeps_it_while_others_log_in(team):
 
 def test_a_researcher_without_password_cannot_give_others_one(db):
     with pytest.raises(InputError) as err:
-        accounts.add_user(db, "bram", role="supervisor", password="wachtwoord", actor="onderzoeker")
+        accounts.add_user(
+            Project.for_user(db, "onderzoeker"), "bram", role="supervisor", password="wachtwoord"
+        )
     assert err.value.key == "accounts.own_password_first"
 
 
 def test_default_account_stops_auto_login_once_it_has_a_password(db):
-    accounts.set_password(db, "onderzoeker", "lang-genoeg", actor="onderzoeker")
+    accounts.set_password(Project.for_user(db, "onderzoeker"), "onderzoeker", "lang-genoeg")
     assert accounts.auto_login_user(db) is None
     assert accounts.authenticate(db, "onderzoeker", "lang-genoeg") == "onderzoeker"
 
 
 def test_short_passwords_and_bad_roles_are_refused(db):
     with pytest.raises(InputError):
-        accounts.add_user(db, "kim", role="co-onderzoeker", password="kort", actor="onderzoeker")
+        accounts.add_user(
+            Project.for_user(db, "onderzoeker"), "kim", role="co-onderzoeker", password="kort"
+        )
     with pytest.raises(InputError):
-        accounts.add_user(db, "kim", role="baas", actor="onderzoeker")
+        accounts.add_user(Project.for_user(db, "onderzoeker"), "kim", role="baas")
 
 
 def test_the_last_onderzoeker_keeps_the_role(db):
     with pytest.raises(InputError):
-        accounts.set_role(db, "onderzoeker", "supervisor", actor="onderzoeker")
+        accounts.set_role(Project.for_user(db, "onderzoeker"), "onderzoeker", "supervisor")
 
 
 def test_only_an_onderzoeker_manages_accounts(team):
     for actor in ("sanne", "vera"):
         with pytest.raises(PermissionDenied):
-            accounts.add_user(team, "x" + actor, role="supervisor", actor=actor)
+            accounts.add_user(Project.for_user(team, actor), "x" + actor, role="supervisor")
         with pytest.raises(PermissionDenied):
-            accounts.set_role(team, "anna", "supervisor", actor=actor)
-    accounts.set_password(team, "onderzoeker", "onderzoek-123", actor="onderzoeker")
-    accounts.set_password(team, "vera", "nieuw-wachtwoord", actor="vera")  # own password: fine
+            accounts.set_role(Project.for_user(team, actor), "anna", "supervisor")
+    accounts.set_password(Project.for_user(team, "onderzoeker"), "onderzoeker", "onderzoek-123")
+    accounts.set_password(
+        Project.for_user(team, "vera"), "vera", "nieuw-wachtwoord"
+    )  # own password: fine
 
 
 def test_account_events_never_hold_the_password(with_passwords):
@@ -123,7 +130,7 @@ def test_co_onderzoeker_may_not_code_read_key_export_or_backup(team, tmp_path):
     with pytest.raises(PermissionDenied):
         pseudonymised_document(team, doc, actor="sanne")
     with pytest.raises(PermissionDenied):
-        backup(team, tmp_path / "copy.db", actor="sanne")
+        backup(Project.for_user(team, "sanne"), tmp_path / "copy.db")
     for action in ("export", "attributes.view", "pseudonym.key", "read"):
         assert not access.can(team, "sanne", action)
 
@@ -186,7 +193,9 @@ def attempt_action(db, actor, what, tmp_path):
     calls = {
         "code": lambda: codings.add_coding(db, coder=actor, code="verlies", segment_id=seg),
         "decide": lambda: codings.decide(db, 1, "accepted", actor=actor),
-        "memo": lambda: add_memo(db, actor=actor, target_type="document", target_id=1, text="x"),
+        "memo": lambda: add_memo(
+            Project.for_user(db, actor), target_type="document", target_id=1, text="x"
+        ),
         "import": lambda: import_files(db, [("a.txt", b"R: hallo")], actor=actor),
         "export": lambda: export_project(
             Project.for_user(db, actor), tmp_path / "e.csv", format="csv"
@@ -194,9 +203,9 @@ def attempt_action(db, actor, what, tmp_path):
         "codebook": lambda: edit_code(db, "verlies", rationale="r", actor=actor, brief="b"),
         "key": lambda: read_key(db, actor=actor),
         "names": lambda: candidates(db, actor=actor),
-        "history": lambda: document_history(db, 1, actor=actor),
-        "users": lambda: accounts.add_user(db, "nieuw", role="supervisor", actor=actor),
-        "backup": lambda: backup(db, tmp_path / "b.db", actor=actor),
+        "history": lambda: document_history(Project.for_user(db, actor), 1),
+        "users": lambda: accounts.add_user(Project.for_user(db, actor), "nieuw", role="supervisor"),
+        "backup": lambda: backup(Project.for_user(db, actor), tmp_path / "b.db"),
         "assign": lambda: assign_fragments(
             db, co_researcher="sanne", segment_ids=[seg], actor=actor
         ),

@@ -37,8 +37,8 @@ def report(db, **kwargs):
 
 
 def mark_everything(db):
-    done_marks.mark_done(db, None, coder="anna", actor="anna")
-    done_marks.mark_done(db, None, coder="bram", actor="bram")
+    done_marks.mark_done(Project.for_user(db, "anna"), None, coder="anna")
+    done_marks.mark_done(Project.for_user(db, "bram"), None, coder="bram")
 
 
 # --- 1. scope -------------------------------------------------------------------------------
@@ -207,19 +207,23 @@ def test_cli_says_how_many_units_of_how_many_and_why(db, passages, project_path,
 
 def test_done_marks_are_checked_and_logged(db, passages):
     with pytest.raises(PermissionDenied):
-        done_marks.mark_done(db, passages[:2], coder="anna", actor="sanne")  # not her marks
+        done_marks.mark_done(
+            Project.for_user(db, "sanne"), passages[:2], coder="anna"
+        )  # not her marks
     with pytest.raises(PermissionDenied):
-        done_marks.mark_done(db, passages[:2], coder="wijk", actor="wijk")  # co-researcher
+        done_marks.mark_done(
+            Project.for_user(db, "wijk"), passages[:2], coder="wijk"
+        )  # co-researcher
     with pytest.raises(NotFound):
-        done_marks.mark_done(db, [99_999], coder="anna", actor="anna")
+        done_marks.mark_done(Project.for_user(db, "anna"), [99_999], coder="anna")
     with pytest.raises(InputError):
-        done_marks.mark_done(db, [], coder="anna", actor="anna")
+        done_marks.mark_done(Project.for_user(db, "anna"), [], coder="anna")
     with pytest.raises(InputError):
-        done_marks.mark_done(db, passages[:1], coder="consensus", actor="anna")
+        done_marks.mark_done(Project.for_user(db, "anna"), passages[:1], coder="consensus")
     assert db.execute("SELECT count(*) FROM done_marks").fetchone()[0] == 0
-    assert done_marks.mark_done(db, passages[:3], coder="sanne", actor="sanne") == 3
-    assert done_marks.mark_done(db, passages[:3], coder="sanne", actor="sanne") == 0
-    assert done_marks.set_done(db, passages[2:4], coder="sanne", actor="sanne") == 3
+    assert done_marks.mark_done(Project.for_user(db, "sanne"), passages[:3], coder="sanne") == 3
+    assert done_marks.mark_done(Project.for_user(db, "sanne"), passages[:3], coder="sanne") == 0
+    assert done_marks.set_done(Project.for_user(db, "sanne"), passages[2:4], coder="sanne") == 3
     assert done_marks.done_documents(db, "sanne") == set(passages[2:4])
     events = db.execute(
         "SELECT action, actor FROM events WHERE entity = 'done_marks' ORDER BY id"
@@ -230,7 +234,7 @@ def test_done_marks_are_checked_and_logged(db, passages):
         ("consistency.undone", "sanne"),
     ]
     with pytest.raises(PermissionDenied):
-        done_marks.list_marks(db, actor="wijk")
+        done_marks.list_marks(Project.for_user(db, "wijk"))
 
 
 def test_importing_a_two_coder_project_marks_every_document_done(db, passages, tmp_path, nlp):
@@ -241,7 +245,7 @@ def test_importing_a_two_coder_project_marks_every_document_done(db, passages, t
     other = open_project(tmp_path / "imported.db")
     try:
         import_qdpx(Project.for_user(other, "onderzoeker"), file, nlp=nlp)
-        marks = done_marks.list_marks(other, actor="onderzoeker")
+        marks = done_marks.list_marks(Project.for_user(other, "onderzoeker"))
         assert {(m["coder"]) for m in marks} == {"anna", "bram"}
         assert len(marks) == 80
         found = cons.agreement_report(
@@ -263,7 +267,7 @@ def test_importing_a_one_coder_project_marks_nothing(db, passages, tmp_path, nlp
     other = open_project(tmp_path / "imported.db")
     try:
         import_qdpx(Project.for_user(other, "onderzoeker"), file, nlp=nlp)
-        assert done_marks.list_marks(other, actor="onderzoeker") == []
+        assert done_marks.list_marks(Project.for_user(other, "onderzoeker")) == []
     finally:
         other.close()
 
@@ -351,7 +355,8 @@ def test_unitized_alpha_treats_documents_as_separate_continua(db):
             add_coding(
                 db, coder="bram", code="isolement", document_id=doc, start_char=0, end_char=100
             )
-    done_marks.mark_done(db, docs, coder="bram", actor="bram")  # bram read the middle one too
+    # bram read the middle one too
+    done_marks.mark_done(Project.for_user(db, "bram"), docs, coder="bram")
     found = cons.unitized_report(Project.for_user(db, "anna"))
     assert found["n_documents"] == 3
     assert round(found["overall"]["alpha"], 3) == 0.608
@@ -423,7 +428,7 @@ def test_cli_shows_unitized_alpha_with_its_interval(db, passages, project_path, 
 
 def workshop_group(db, passages):
     """A workshop group that chose codes on a few fragments, unlike the researchers."""
-    add_group_coder(db, "werkplaats-1", actor="anna")
+    add_group_coder(Project.for_user(db, "anna"), "werkplaats-1")
     segment = db.execute(
         "SELECT id FROM segments WHERE document_id = ? ORDER BY position", [passages[0]]
     ).fetchone()[0]

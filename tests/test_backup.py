@@ -11,6 +11,7 @@ from workbench.privacy import decide, key_file
 from workbench.privacy.backup import backup, check_project_file, restore
 from workbench.store import open_project
 from privacy_support import add_document
+from workbench.handle import Project
 
 
 def n_documents(path):
@@ -23,7 +24,7 @@ def n_documents(path):
 
 def test_backup_is_an_intact_project_while_the_original_stays_open(db, tmp_path):
     add_document(db)
-    target = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    target = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
     info = check_project_file(target)
     assert info["documents"] == 1 and info["migrations"] >= 3
 
@@ -31,13 +32,13 @@ def test_backup_is_an_intact_project_while_the_original_stays_open(db, tmp_path)
 def test_backup_with_key_copies_the_key_next_to_it(db, tmp_path):
     add_document(db)
     decide(db, "Kees", accept=True, actor="onderzoeker")
-    backup(db, tmp_path / "bewaard" / "kopie.db", actor="onderzoeker", with_key=True)
+    backup(Project.for_user(db, "onderzoeker"), tmp_path / "bewaard" / "kopie.db", with_key=True)
     assert (tmp_path / "bewaard" / "kopie.key.json").read_text() == key_file(db).read_text()
 
 
 def test_restore_replaces_the_project_and_keeps_the_old_one(db, project_path, tmp_path):
     add_document(db)
-    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
     add_document(db, "R: later toegevoegd.", name="later.txt")
     db.close()
     result = restore(saved, project_path)
@@ -47,7 +48,7 @@ def test_restore_replaces_the_project_and_keeps_the_old_one(db, project_path, tm
 
 def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, project_path, tmp_path):
     add_document(db)
-    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
     db.close()
     data = bytearray(saved.read_bytes())
     data[4096 * 2 : 4096 * 2 + 200] = b"\xff" * 200
@@ -72,7 +73,7 @@ def test_restore_refuses_files_that_are_not_projects(project_path, tmp_path):
 
 
 def test_restore_refuses_while_the_project_is_open(db, project_path, tmp_path):
-    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
     with pytest.raises(InputError) as err:
         restore(saved, project_path)  # the fixture's connection is still open
     assert err.value.key == "backup.project_busy"
@@ -125,7 +126,9 @@ def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(
 ):
     add_document(db)
     decide(db, "Kees", accept=True, actor="onderzoeker")
-    saved = backup(db, tmp_path / "bewaard" / "kopie.db", actor="onderzoeker", with_key=True)
+    saved = backup(
+        Project.for_user(db, "onderzoeker"), tmp_path / "bewaard" / "kopie.db", with_key=True
+    )
     assert mode(saved) == 0o600 and mode(saved.with_name("kopie.key.json")) == 0o600
     db.close()
     result = restore(saved, project_path)
@@ -136,7 +139,7 @@ def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(
 def test_restore_brings_the_backed_up_key_back(db, project_path, tmp_path):
     add_document(db)
     decide(db, "Kees", accept=True, actor="onderzoeker")
-    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker", with_key=True)
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db", with_key=True)
     kept = key_file(db).read_text()
     db.close()
     key_file_path = project_path.with_name("project.key.json")
@@ -147,7 +150,7 @@ def test_restore_brings_the_backed_up_key_back(db, project_path, tmp_path):
 
 def test_restore_without_a_key_says_where_it_belongs(db, project_path, tmp_path, capsys):
     add_document(db)
-    saved = backup(db, tmp_path / "kopie.db", actor="onderzoeker")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
     db.close()
     assert main(["restore", str(saved), "--project", str(project_path)]) == 0
     out = capsys.readouterr().out

@@ -3,6 +3,7 @@ import pytest
 from workbench.codings import add_coding, decide, list_codings, remove_coding, set_life_time
 from workbench.errors import InputError, PermissionDenied
 from workbench.ingest import import_files
+from workbench.handle import Project
 
 
 @pytest.fixture
@@ -100,5 +101,5 @@ def test_marking_when_in_the_life_story_is_logged_and_undoable(project):
     ) == (2015, 52)
     with pytest.raises(InputError):
         set_life_time(project, coding, year=15, age=None, actor="onderzoeker")
-    undo_last(project, actor="onderzoeker")
+    undo_last(Project.for_user(project, "onderzoeker"))
     assert list_codings(project, actor="onderzoeker")[0]["life_year"] is None

@@ -13,6 +13,7 @@ import pytest
 from workbench import accounts
 from workbench.store import open_project
 from privacy_support import add_codes, add_document
+from workbench.handle import Project
 
 PYTHON = sys.executable
 
@@ -79,7 +80,7 @@ def test_twenty_writer_processes_store_all_thousand_codings(db, project_path, tm
     add_codes(db)
     add_document(db, "\n".join(f"R: zin nummer {i} over het leven." for i in range(60)))
     for n in range(20):
-        accounts.add_user(db, f"deelnemer{n}", role="onderzoeker", actor="onderzoeker")
+        accounts.add_user(Project.for_user(db, "onderzoeker"), f"deelnemer{n}", role="onderzoeker")
     db.close()
     start = tmp_path / "start"
     children = [

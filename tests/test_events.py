@@ -24,6 +24,7 @@ from workbench.events import EventKind
 from workbench.handle import Project
 from workbench.history import code_history, undo_last, undoable_actions
 from workbench.store import record_event, transaction
+from workbench.handle import Project
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 TABLES = ("codings", "memos", "codes", "life_events", "life_event_codings", "life_event_links")
@@ -175,12 +176,14 @@ def _memo(change: str) -> Recipe:
         target = codings.code_id(db, "herstel")
         if change == "add":
             return lambda: memos.add_memo(
-                db, actor=ME, target_type="code", target_id=target, text="x"
+                Project.for_user(db, ME), target_type="code", target_id=target, text="x"
             )
-        memo = memos.add_memo(db, actor=ME, target_type="code", target_id=target, text="x")
+        memo = memos.add_memo(
+            Project.for_user(db, ME), target_type="code", target_id=target, text="x"
+        )
         if change == "edit":
-            return lambda: memos.update_memo(db, memo, actor=ME, text="y")
-        return lambda: memos.delete_memo(db, memo, actor=ME)
+            return lambda: memos.update_memo(Project.for_user(db, ME), memo, text="y")
+        return lambda: memos.delete_memo(Project.for_user(db, ME), memo)
 
     return recipe
 
@@ -326,7 +329,7 @@ def test_every_undoable_kind_is_undone_on_a_real_project(project, kind):
     before = snapshot(project)
     change()
     assert snapshot(project) != before
-    undone = undo_last(project, actor=ME)
+    undone = undo_last(Project.for_user(project, ME))
     assert kind in {events.kind_of(s["action"], s["entity"]) for s in undone["steps"]}
     assert snapshot(project) == before
 
@@ -348,8 +351,10 @@ def test_an_older_projects_log_still_shows_and_undoes(project):
                 "VALUES ('2099-01-01T00:00:00', ?, ?, 'codings', ?, ?, ?)",
                 [ME, action, str(added), before, after],
             )
-    assert [a["action"] for a in undoable_actions(project, actor=ME)][:1] == ["coding.add"]
-    shown = [e["action"] for e in code_history(project, herstel, actor=ME)]
+    assert [a["action"] for a in undoable_actions(Project.for_user(project, ME))][:1] == [
+        "coding.add"
+    ]
+    shown = [e["action"] for e in code_history(Project.for_user(project, ME), herstel)]
     assert shown[:2] == ["coding.retired_name", "coding.add"]
-    undo_last(project, actor=ME)
+    undo_last(Project.for_user(project, ME))
     assert project.execute("SELECT count(*) FROM codings WHERE id = ?", [added]).fetchone()[0] == 0

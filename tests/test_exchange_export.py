@@ -55,7 +55,12 @@ def _qde(path):
 
 def test_export_is_pseudonymised_by_default_and_codings_still_fit(rich, tmp_path):
     pseudonymise_rene(rich, tmp_path / "rich.db")
-    add_memo(rich, actor="anna", target_type="project", target_id=None, text="Vraag René later.")
+    add_memo(
+        Project.for_user(rich, "anna"),
+        target_type="project",
+        target_id=None,
+        text="Vraag René later.",
+    )
     out = tmp_path / "p.qdpx"
     export_qdpx(Project.for_user(rich, ME), out)
     root, texts = _qde(out)
@@ -73,8 +78,8 @@ def test_export_is_pseudonymised_by_default_and_codings_still_fit(rich, tmp_path
 
 
 def test_original_text_needs_the_researcher_role(rich, tmp_path):
-    add_user(rich, "sanne", role="supervisor", actor=ME)
-    add_user(rich, "wijk", role="co-onderzoeker", actor=ME)
+    add_user(Project.for_user(rich, ME), "sanne", role="supervisor")
+    add_user(Project.for_user(rich, ME), "wijk", role="co-onderzoeker")
     with pytest.raises(PermissionDenied):
         export_qdpx(Project.for_user(rich, "sanne"), tmp_path / "x.qdpx", pseudonymise=False)
     export_qdpx(Project.for_user(rich, "sanne"), tmp_path / "ok.qdpx")
@@ -131,7 +136,7 @@ def test_cli_export_writes_each_format_and_its_report(rich, tmp_path, capsys):
 
 
 def test_cli_refuses_original_text_for_a_supervisor(rich, tmp_path, capsys):
-    add_user(rich, "sanne", role="supervisor", actor=ME)
+    add_user(Project.for_user(rich, ME), "sanne", role="supervisor")
     code = main(
         [
             "export",
@@ -153,7 +158,7 @@ def test_cli_refuses_original_text_for_a_supervisor(rich, tmp_path, capsys):
 def test_failed_export_leaves_no_half_file(rich, tmp_path):
     target = tmp_path / "keep.qdpx"
     target.write_bytes(b"old export")
-    add_user(rich, "wijk", role="co-onderzoeker", actor=ME)
+    add_user(Project.for_user(rich, ME), "wijk", role="co-onderzoeker")
     with pytest.raises(PermissionDenied):
         export_project(Project.for_user(rich, "wijk"), target, format="qdpx")
     assert target.read_bytes() == b"old export"
@@ -240,7 +245,9 @@ def test_control_characters_in_memos_and_codes_do_not_break_the_xml(rich, tmp_pa
     from workbench.exchange import export_qdc
     from workbench.exchange.ids import schema_errors
 
-    add_memo(rich, actor="anna", target_type="project", target_id=None, text="a\x0bb\x01c")
+    add_memo(
+        Project.for_user(rich, "anna"), target_type="project", target_id=None, text="a\x0bb\x01c"
+    )
     rich.execute("UPDATE codes SET definition = 'x\x0cy' WHERE slug = 'schaamte'")
     export_qdpx(Project.for_user(rich, ME), tmp_path / "c.qdpx")
     export_qdc(Project.for_user(rich, ME), tmp_path / "c.qdc")

@@ -64,7 +64,7 @@ def _span(db, doc: int, quote: str) -> tuple[int, int]:
 def build_project(path: Path, tmp: Path, nlp) -> object:
     db = open_project(path)
     for name in ("anna", "bram"):
-        add_user(db, name, role="onderzoeker", actor=ME)
+        add_user(Project.for_user(db, ME), name, role="onderzoeker")
     files = []
     for name, text in (("interview_r01.txt", R01), ("interview_r02.txt", R02)):
         (tmp / name).write_bytes(text.encode("utf-8"))
@@ -155,8 +155,7 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
         ("respondent", 1, "R01 woont alleen."),
     ):
         add_memo(
-            db,
-            actor="anna",
+            Project.for_user(db, "anna"),
             target_type=target_type,
             target_id=target_id,
             text=text,

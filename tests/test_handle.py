@@ -9,14 +9,15 @@ import pytest
 import workbench
 from workbench import accounts
 from workbench.store import open_project as open_store
+from workbench.handle import Project
 
 
 @pytest.fixture
 def project_file(tmp_path: Path) -> Path:
     path = tmp_path / "p.db"
     db = open_store(path)
-    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
-    accounts.add_user(db, "piet", role="supervisor", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "piet", role="supervisor")
     db.close()
     return path
 
@@ -33,7 +34,7 @@ def test_a_role_changed_elsewhere_counts_at_once(project_file: Path) -> None:
     with workbench.open_project(project_file, user="piet") as piet:
         assert piet.can("read")
         with workbench.open_project(project_file) as researcher:
-            accounts.set_role(researcher.db, "piet", "co-onderzoeker", actor="onderzoeker")
+            accounts.set_role(researcher, "piet", "co-onderzoeker")
         with pytest.raises(workbench.PermissionDenied):
             piet.require("read")
 

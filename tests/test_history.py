@@ -7,6 +7,7 @@ from workbench.codebook.editing import add_code, edit_code
 from workbench.memos import add_memo, update_memo
 from workbench.store import row
 from privacy_support import add_codes, add_document, segment_ids
+from workbench.handle import Project
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def count(db, table="codings"):
 
 def test_undo_removes_the_coding_just_added_and_logs_an_undo(db, doc):
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
-    undone = undo_last(db, actor="onderzoeker")
+    undone = undo_last(Project.for_user(db, "onderzoeker"))
     assert undone["action"] == "coding.add" and count(db) == 0
     assert db.execute("SELECT count(*) FROM events WHERE action = 'undo'").fetchone()[0] == 1
 
@@ -31,7 +32,7 @@ def test_undo_puts_back_a_removed_coding_with_its_id(db, doc):
         db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
     )
     codings.remove_coding(db, cid, actor="onderzoeker")
-    undo_last(db, actor="onderzoeker")
+    undo_last(Project.for_user(db, "onderzoeker"))
     assert row(db, "codings", cid)["coder"] == "onderzoeker"
 
 
@@ -39,23 +40,23 @@ def test_repeated_undo_walks_back_through_the_users_actions(db, doc):
     segs = segment_ids(db, doc)
     first = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segs[1])
     second = codings.add_coding(db, coder="onderzoeker", code="schaamte", segment_id=segs[3])
-    assert [e["entity_id"] for e in undoable_actions(db, actor="onderzoeker")] == [
+    assert [e["entity_id"] for e in undoable_actions(Project.for_user(db, "onderzoeker"))] == [
         str(second),
         str(first),
     ]
-    undo_last(db, actor="onderzoeker")
-    undo_last(db, actor="onderzoeker")
+    undo_last(Project.for_user(db, "onderzoeker"))
+    undo_last(Project.for_user(db, "onderzoeker"))
     assert count(db) == 0
     with pytest.raises(NotFound):
-        undo_last(db, actor="onderzoeker")
+        undo_last(Project.for_user(db, "onderzoeker"))
 
 
 def test_undo_only_touches_the_users_own_actions(db, doc):
-    accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
     seg = segment_ids(db, doc)[1]
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=seg)
     codings.add_coding(db, coder="anna", code="schaamte", segment_id=seg)
-    undo_last(db, actor="onderzoeker")
+    undo_last(Project.for_user(db, "onderzoeker"))
     assert [c["coder"] for c in codings.list_codings(db, actor="onderzoeker")] == ["anna"]
 
 
@@ -70,14 +71,16 @@ def test_undo_restores_a_suggestion_decision(db, doc):
         actor="onderzoeker",
     )
     codings.decide(db, cid, "accepted", actor="onderzoeker")
-    undo_last(db, actor="onderzoeker")
+    undo_last(Project.for_user(db, "onderzoeker"))
     assert row(db, "codings", cid)["status"] == "suggested"
 
 
 def test_undo_restores_a_memo_text(db, doc):
-    memo = add_memo(db, actor="onderzoeker", target_type="document", target_id=doc, text="eerste")
-    update_memo(db, memo, actor="onderzoeker", text="tweede")
-    undo_last(db, actor="onderzoeker")
+    memo = add_memo(
+        Project.for_user(db, "onderzoeker"), target_type="document", target_id=doc, text="eerste"
+    )
+    update_memo(Project.for_user(db, "onderzoeker"), memo, text="tweede")
+    undo_last(Project.for_user(db, "onderzoeker"))
     assert row(db, "memos", memo)["text"] == "eerste"
 
 
@@ -91,7 +94,7 @@ def test_undo_restores_a_code_edit_made_in_the_codebook(db, doc):
         definition="Iets of iemand kwijtraken.",
         examples=["Ik ben mijn huis kwijt."],
     )
-    undo_last(db, actor="onderzoeker")
+    undo_last(Project.for_user(db, "onderzoeker"))
     after = row(db, "codes", 1)
     assert (after["definition"], after["examples"]) == (before["definition"], before["examples"])
     assert (
@@ -105,7 +108,7 @@ def test_actions_that_cannot_be_undone_are_passed_over(db, doc):
         db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
     )
     add_code(db, name="Nieuwe code", rationale="inductief", actor="onderzoeker")
-    assert undo_last(db, actor="onderzoeker")["entity_id"] == str(cid)
+    assert undo_last(Project.for_user(db, "onderzoeker"))["entity_id"] == str(cid)
 
 
 def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
@@ -117,11 +120,11 @@ def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
         segment_id=segment_ids(db, doc)[1],
         actor="onderzoeker",
     )
-    accounts.add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
     codings.add_coding(db, coder="anna", code="schaamte", segment_id=segment_ids(db, doc)[2])
     codings.decide(db, cid, "rejected", actor="anna")
     with pytest.raises(InputError):
-        undo_last(db, actor="onderzoeker")
+        undo_last(Project.for_user(db, "onderzoeker"))
     assert row(db, "codings", cid)["status"] == "rejected"
 
 
@@ -129,19 +132,21 @@ def test_history_of_a_document_and_of_a_code(db, doc):
     cid = codings.add_coding(
         db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
     )
-    add_memo(db, actor="onderzoeker", target_type="document", target_id=doc, text="notitie")
-    undo_last(db, actor="onderzoeker")
-    actions = [e["action"] for e in document_history(db, doc, actor="onderzoeker")]
+    add_memo(
+        Project.for_user(db, "onderzoeker"), target_type="document", target_id=doc, text="notitie"
+    )
+    undo_last(Project.for_user(db, "onderzoeker"))
+    actions = [e["action"] for e in document_history(Project.for_user(db, "onderzoeker"), doc)]
     assert actions == ["undo", "memo.add", "coding.add"]
-    events = code_history(db, codings.code_id(db, "verlies"), actor="onderzoeker")
+    events = code_history(Project.for_user(db, "onderzoeker"), codings.code_id(db, "verlies"))
     assert [e["action"] for e in events] == ["coding.add"] and events[0]["entity_id"] == str(cid)
-    assert code_history(db, codings.code_id(db, "schaamte"), actor="onderzoeker") == []
+    assert code_history(Project.for_user(db, "onderzoeker"), codings.code_id(db, "schaamte")) == []
 
 
 def test_co_onderzoeker_cannot_read_history(db, doc):
-    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
     with pytest.raises(PermissionDenied):
-        document_history(db, doc, actor="sanne")
+        document_history(Project.for_user(db, "sanne"), doc)
 
 
 def test_history_of_an_imported_document_starts_with_its_import(db, nlp):
@@ -153,5 +158,5 @@ def test_history_of_an_imported_document_starts_with_its_import(db, nlp):
         actor="onderzoeker",
         nlp=nlp,
     )
-    events = document_history(db, report.results[0].document_id, actor="onderzoeker")
+    events = document_history(Project.for_user(db, "onderzoeker"), report.results[0].document_id)
     assert [(e["action"], e["actor"]) for e in events] == [("import.document", "onderzoeker")]

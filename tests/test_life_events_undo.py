@@ -17,6 +17,7 @@ from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.history import undo_last, undoable_actions
 from workbench.i18n import t
+from workbench.handle import Project
 
 TABLES = ("life_events", "life_event_codings", "life_event_links", "codings")
 
@@ -34,7 +35,7 @@ def undo_restores(db, change, action: str) -> None:
     before = snapshot(db)
     change()
     assert snapshot(db) != before
-    undone = undo_last(db, actor=ME)
+    undone = undo_last(Project.for_user(db, ME))
     assert snapshot(db) == before
     assert undone["action"] == action
     assert words(action) != "app.action." + action.replace(".", "_")  # it has words
@@ -48,7 +49,7 @@ def test_undo_takes_back_a_new_event_with_its_mentions(project):
         "life_event.add",
     )
     with pytest.raises(NotFound):  # one undo was the whole action
-        undo_last(project, actor=ME)
+        undo_last(Project.for_user(project, ME))
 
 
 def test_undo_takes_back_a_re_mention_and_moves_it_back(project):
@@ -80,7 +81,7 @@ def test_undo_takes_back_a_link_with_the_events_it_confirmed_and_the_link_it_tur
     )
     # the proposals themselves are not undone one by one: they are rejected instead
     with pytest.raises(NotFound):
-        undo_last(project, actor=ME)
+        undo_last(Project.for_user(project, ME))
 
 
 def test_undo_takes_back_a_link_between_two_events(project):
@@ -157,26 +158,26 @@ def test_repeated_undo_walks_back_action_by_action(project):
     after_first = snapshot(project)
     shame = event(project, "R01", 2, "schaamte")
     life_events.link(Project.for_user(project, ME), home, shame)
-    assert [a["action"] for a in undoable_actions(project, actor=ME)][:3] == [
+    assert [a["action"] for a in undoable_actions(Project.for_user(project, ME))][:3] == [
         "life_event.link_add",
         "life_event.add",
         "life_event.add",
     ]
-    undo_last(project, actor=ME)
-    undo_last(project, actor=ME)
+    undo_last(Project.for_user(project, ME))
+    undo_last(Project.for_user(project, ME))
     assert snapshot(project) == after_first
-    undo_last(project, actor=ME)
+    undo_last(Project.for_user(project, ME))
     assert snapshot(project) == start
 
 
 def test_undo_refuses_to_take_away_an_event_that_later_work_points_at(project):
     home = event(project, "R01", 4, "verlies-woning")
-    accounts.add_user(project, "bram2", role="onderzoeker", actor=ME)
+    accounts.add_user(Project.for_user(project, ME), "bram2", role="onderzoeker")
     shame = event(project, "R01", 2, "schaamte")
     life_events.link(Project.for_user(project, "bram2"), home, shame)  # someone else builds on it
     before = snapshot(project)
     with pytest.raises(InputError) as err:
-        undo_last(project, actor=ME)  # ME's last action: making the shame event
+        undo_last(Project.for_user(project, ME))  # ME's last action: making the shame event
     assert err.value.message("nl") and err.value.message("en")
     assert snapshot(project) == before  # nothing half undone
 

@@ -7,6 +7,7 @@ import pytest
 from workbench.codings import add_coding, list_codings
 from workbench.ingest import import_files
 from page_runner import page_test, run_page
+from workbench.handle import Project
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_memo_on_the_chosen_code(project):
     at.text_area(key="coding_memo").input("Ook rouw om een huisdier?").run()
     at.button(key="coding_memo_save").click().run()
     assert not at.exception
-    [memo] = list_memos(db, actor="onderzoeker", target_type="code")
+    [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="code")
     assert memo["text"] == "Ook rouw om een huisdier?"
 
 
@@ -150,7 +151,7 @@ def test_other_coders_codes_show_at_once_when_the_toggle_is_switched(project):
     from workbench.accounts import add_user
 
     path, db, target = project
-    add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
     add_coding(db, coder="anna", code="verlies-dierbare", segment_id=target["segment_id"])
     at = _page(path, target)
     before = drawn(at)
@@ -166,7 +167,7 @@ def test_margin_view_has_a_stripe_per_code_and_coder_with_who_and_when(project):
     from workbench.accounts import add_user
 
     path, db, target = project
-    add_user(db, "anna", role="onderzoeker", actor="onderzoeker")
+    add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
     mine = add_coding(
         db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"]
     )
@@ -309,9 +310,9 @@ def test_a_supervisor_marks_only_for_herself_and_a_co_researcher_not_at_all(
     assert done_documents(db, "sanne") == {first}
     assert done_documents(db, "anna") == done_documents(db, "bram") == set()
     with pytest.raises(PermissionDenied):
-        mark_done(db, [first], coder="anna", actor="sanne")
+        mark_done(Project.for_user(db, "sanne"), [first], coder="anna")
     with pytest.raises(PermissionDenied):
-        mark_done(db, [first], coder="wijk", actor="wijk")
+        mark_done(Project.for_user(db, "wijk"), [first], coder="wijk")
     assert done_documents(db, "wijk") == set()
 
 

@@ -11,6 +11,7 @@ from workbench.accounts import add_user
 from workbench.exchange import import_qdpx
 from workbench.handle import Project
 from page_runner import run_page
+from workbench.handle import Project
 
 ME = "onderzoeker"
 
@@ -51,8 +52,8 @@ def test_making_a_qdpx_gives_a_download_and_the_data_loss_report(filled, project
 def test_supervisor_cannot_choose_original_text_and_co_researcher_sees_no_export(
     filled, project_path
 ):
-    add_user(filled, "sanne", role="supervisor", actor=ME)
-    add_user(filled, "wijk", role="co-onderzoeker", actor=ME)
+    add_user(Project.for_user(filled, ME), "sanne", role="supervisor")
+    add_user(Project.for_user(filled, ME), "wijk", role="co-onderzoeker")
     at = page(project_path, user="sanne", lang="en")
     assert at.radio(key="export_text").options == ["Pseudonymised (safe to share)"]
     at = page(project_path, user="wijk")
@@ -91,7 +92,7 @@ def test_changing_the_choices_hides_a_download_made_with_other_choices(filled, p
 
 
 def test_supervisor_sees_no_import_section(filled, project_path):
-    add_user(filled, "sanne", role="supervisor", actor=ME)
+    add_user(Project.for_user(filled, ME), "sanne", role="supervisor")
     at = page(project_path, user="sanne")
     assert len(at.get("file_uploader")) == 0
     assert len(page(project_path).get("file_uploader")) == 1

@@ -8,6 +8,7 @@ from workbench.memos import add_memo, list_memos, memo_overview
 from conftest import REPO
 from page_runner import run_page
 from streamlit.testing.v1 import AppTest
+from workbench.handle import Project
 
 
 def in_the_app(page, path, **state):
@@ -36,16 +37,31 @@ def project(tmp_path, nlp, new_project):
     seg = db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
     code = db.execute("SELECT id FROM codes WHERE slug = 'verlies-dierbare'").fetchone()[0]
     coding = add_coding(db, coder="anna", code="verlies-dierbare", segment_id=seg)
-    add_memo(db, actor="onderzoeker", target_type="document", target_id=1, text="Lang interview.")
-    add_memo(db, actor="anna", target_type="segment", target_id=seg, text="Rouw om de dochter.")
-    add_memo(db, actor="onderzoeker", target_type="code", target_id=code, text="Ook huisdieren?")
-    add_memo(db, actor="anna", target_type="coding", target_id=coding, text="Twijfel.")
+    add_memo(
+        Project.for_user(db, "onderzoeker"),
+        target_type="document",
+        target_id=1,
+        text="Lang interview.",
+    )
+    add_memo(
+        Project.for_user(db, "anna"),
+        target_type="segment",
+        target_id=seg,
+        text="Rouw om de dochter.",
+    )
+    add_memo(
+        Project.for_user(db, "onderzoeker"),
+        target_type="code",
+        target_id=code,
+        text="Ook huisdieren?",
+    )
+    add_memo(Project.for_user(db, "anna"), target_type="coding", target_id=coding, text="Twijfel.")
     return path, db, seg, code
 
 
 def test_overview_says_what_each_memo_is_about(project):
     path, db, seg, code = project
-    memos = {m["text"]: m for m in memo_overview(db, actor="onderzoeker")}
+    memos = {m["text"]: m for m in memo_overview(Project.for_user(db, "onderzoeker"))}
     assert memos["Rouw om de dochter."]["quote"] == "Ik mis mijn dochter heel erg."
     assert (
         memos["Rouw om de dochter."]["document_id"],
@@ -53,15 +69,19 @@ def test_overview_says_what_each_memo_is_about(project):
     ) == (2, seg)
     assert memos["Twijfel."]["code"] == "Verlies van een dierbare"
     assert memos["Ook huisdieren?"]["document_id"] is None
-    assert [m["text"] for m in memo_overview(db, actor="onderzoeker", document_id=2)] == [
+    assert [
+        m["text"] for m in memo_overview(Project.for_user(db, "onderzoeker"), document_id=2)
+    ] == [
         "Twijfel.",
         "Rouw om de dochter.",
     ]
-    assert {m["text"] for m in memo_overview(db, actor="onderzoeker", code=code)} == {
+    assert {m["text"] for m in memo_overview(Project.for_user(db, "onderzoeker"), code=code)} == {
         "Ook huisdieren?",
         "Twijfel.",
     }
-    assert {m["text"] for m in memo_overview(db, actor="onderzoeker", written_by="anna")} == {
+    assert {
+        m["text"] for m in memo_overview(Project.for_user(db, "onderzoeker"), written_by="anna")
+    } == {
         "Rouw om de dochter.",
         "Twijfel.",
     }
@@ -95,11 +115,15 @@ def test_a_memo_links_to_its_place_in_the_interview(project):
 
 def test_own_memo_is_deleted_from_the_list(project):
     path, db, seg, code = project
-    memo = next(m for m in list_memos(db, actor="onderzoeker") if m["text"] == "Lang interview.")
+    memo = next(
+        m for m in list_memos(Project.for_user(db, "onderzoeker")) if m["text"] == "Lang interview."
+    )
     at = run_page("memos", path)
     at.button(key=f"memo_delete_{memo['id']}").click().run()
     assert not at.exception
-    assert "Lang interview." not in [m["text"] for m in list_memos(db, actor="onderzoeker")]
+    assert "Lang interview." not in [
+        m["text"] for m in list_memos(Project.for_user(db, "onderzoeker"))
+    ]
 
 
 def _walk(node):

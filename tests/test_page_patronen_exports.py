@@ -22,6 +22,7 @@ from test_privacy_patterns import NAMES, _project
 from workbench import accounts
 from workbench.privacy import decide
 from workbench.store import set_setting
+from workbench.handle import Project
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_without_reviewed_names_the_page_warns_and_the_file_says_so(db, project_
 
 def test_a_supervisor_downloads_only_with_names_replaced(db, project_path, files):
     _project(db)
-    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "vera", role="supervisor")
     at = page_test("patronen", project_path, user="vera").run()
     assert not at.exception
     switch = at.toggle(key="patronen_dl_matrix_pseudonymise")

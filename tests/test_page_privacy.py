@@ -9,6 +9,7 @@ from workbench import accounts, codings
 from workbench.privacy import read_key
 from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
+from workbench.handle import Project
 
 
 @pytest.fixture
@@ -74,14 +75,14 @@ def test_backup_offers_a_download(project, project_path):
 
 
 def test_supervisor_sees_history_but_not_names_or_accounts_admin(project, project_path):
-    accounts.add_user(project, "vera", role="supervisor", actor="onderzoeker")
+    accounts.add_user(Project.for_user(project, "onderzoeker"), "vera", role="supervisor")
     at = page(project_path, user="vera")
     assert [t.label for t in at.tabs] == ["Accounts", "Geschiedenis"]
     assert "Kees" not in " ".join(m.value for m in at.markdown)
 
 
 def test_co_researcher_is_refused(project, project_path):
-    accounts.add_user(project, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(project, "onderzoeker"), "sanne", role="co-onderzoeker")
     at = page(project_path, user="sanne")
     assert at.error and not at.tabs
 
@@ -104,9 +105,12 @@ def test_single_use_logs_in_without_a_form(project, project_path):
 
 
 def test_login_form_once_a_password_is_set_and_pages_follow_the_role(project, project_path):
-    accounts.set_password(project, "onderzoeker", "onderzoek-123", actor="onderzoeker")
+    accounts.set_password(Project.for_user(project, "onderzoeker"), "onderzoeker", "onderzoek-123")
     accounts.add_user(
-        project, "sanne", role="co-onderzoeker", password="bewoner-123", actor="onderzoeker"
+        Project.for_user(project, "onderzoeker"),
+        "sanne",
+        role="co-onderzoeker",
+        password="bewoner-123",
     )
     at = app(project_path)
     assert "user" not in at.session_state

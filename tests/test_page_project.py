@@ -11,6 +11,7 @@ from test_ingest_formats import DIALOGUE
 from workbench.ingest import import_files, list_speakers
 from workbench.respondents import list_attributes, list_respondents
 from workbench.store import get_setting, open_project
+from workbench.handle import Project
 
 PAGE = str(REPO / "workbench" / "app" / "pages" / "project.py")
 
@@ -206,7 +207,7 @@ def test_a_path_out_of_the_projects_folder_is_refused(folders, tmp_path, typed):
 def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, project_path):
     from workbench import accounts
 
-    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "vera", role="supervisor")
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["project_path"] = str(project_path)
     at.session_state["user"] = "vera"

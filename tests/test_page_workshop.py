@@ -8,13 +8,14 @@ from workbench.privacy.workshop import assign_fragments
 from workbench.handle import Project
 from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
+from workbench.handle import Project
 
 
 @pytest.fixture
 def prepared(db):
     add_codes(db)
     doc = add_document(db)
-    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
     for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
         decide(
             db, name, accept=True, actor="onderzoeker", kind="place" if name == "Zwolle" else None
@@ -73,13 +74,13 @@ def test_next_shows_the_following_fragment(db, prepared, project_path):
 
 
 def test_without_assignments_the_page_says_to_ask_the_researcher(db, project_path):
-    accounts.add_user(db, "kim", role="co-onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "kim", role="co-onderzoeker")
     at = page(project_path, user="kim")
     assert "Vraag het aan de onderzoeker" in at.info[0].value
 
 
 def test_a_supervisor_cannot_open_the_workshop(db, project_path):
-    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "vera", role="supervisor")
     at = page(project_path, user="vera")
     assert at.error and "vera" in at.error[0].value
 
@@ -134,7 +135,7 @@ def with_card_set(tmp_path, new_project):
         "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
         "R: Mijn buurvrouw neemt me mee naar de markt.",
     )
-    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
     assign_fragments(

@@ -28,6 +28,7 @@ from workbench.privacy.workshop import (
     workshop_codes,
 )
 from workbench.store import open_project
+from workbench.handle import Project
 
 pytestmark = [
     pytest.mark.slow,
@@ -158,7 +159,7 @@ def test_pseudonymised_pattern_exports_hold_no_accepted_name(
 def test_workshop_screens_hold_no_accepted_name(demo):
     _, db, names = demo
     if "buurt" not in {u["name"] for u in accounts.list_users(db)}:
-        accounts.add_user(db, "buurt", role="co-onderzoeker", actor="onderzoeker")
+        accounts.add_user(Project.for_user(db, "onderzoeker"), "buurt", role="co-onderzoeker")
     documents = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
     chosen = [
         s["segment_id"]

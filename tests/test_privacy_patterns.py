@@ -20,6 +20,7 @@ from workbench.handle import Project
 from workbench.patterns import about_rows, export_tables, read_csv_export
 from workbench.privacy import apply_pseudonyms, decide
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
+from workbench.handle import Project
 
 ME = "onderzoeker"
 NAMES = ["Kees", "Zwolle", "Jan de Vries"]
@@ -188,7 +189,7 @@ def test_a_supervisor_exports_patterns_only_pseudonymised(
 ):
     """One rule with `export --original-text`: original names leave only with a researcher."""
     _project(db)
-    accounts.add_user(db, "vera", role="supervisor", actor=ME)
+    accounts.add_user(Project.for_user(db, ME), "vera", role="supervisor")
     out = tmp_path / f"{overview}.csv"
     assert _export(project_path, overview, out, "--user", "vera") == 1
     assert "supervisor" in capsys.readouterr().err and not out.exists()

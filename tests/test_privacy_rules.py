@@ -31,12 +31,13 @@ from workbench.projects import open_in_folder, path_in_folder
 from workbench.store import get_setting, set_setting
 from workbench.handle import Project
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
+from workbench.handle import Project
 
 
 @pytest.fixture
 def team(db):
-    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
-    accounts.add_user(db, "vera", role="supervisor", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "vera", role="supervisor")
     return db
 
 
@@ -101,7 +102,10 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
     doc = add_document(db, name="kees-interview.txt")
     codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
     memos.add_memo(
-        db, actor="onderzoeker", target_type="project", target_id=None, text="Kees klinkt eenzaam."
+        Project.for_user(db, "onderzoeker"),
+        target_type="project",
+        target_id=None,
+        text="Kees klinkt eenzaam.",
     )
     decide(db, "Kees", accept=True, actor="onderzoeker")
     spans = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
@@ -189,7 +193,7 @@ def test_reads_of_codings_memos_documents_and_the_codebook_check_the_role(team, 
     )
     for read in (
         lambda u: codings.list_codings(team, actor=u),
-        lambda u: memos.list_memos(team, actor=u),
+        lambda u: memos.list_memos(Project.for_user(team, u)),
         lambda u: list_documents(team, actor=u),
         lambda u: export_codebook(team, tmp_path / f"{u}.md", format="md", actor=u),
     ):
@@ -204,7 +208,7 @@ def test_only_researchers_open_projects_and_only_inside_the_folder(team, tmp_pat
     folder = tmp_path / "projecten"
     folder.mkdir()
     with pytest.raises(PermissionDenied):
-        open_in_folder(team, folder, "ander", actor="vera")
+        open_in_folder(Project.for_user(team, "vera"), folder, "ander")
     for bad in (
         "../ander.db",
         "/nonexistent_dir/x.db",
@@ -216,12 +220,15 @@ def test_only_researchers_open_projects_and_only_inside_the_folder(team, tmp_pat
         "",
     ):
         with pytest.raises(InputError):
-            open_in_folder(team, folder, bad, actor="onderzoeker")
+            open_in_folder(Project.for_user(team, "onderzoeker"), folder, bad)
     assert not Path("/nonexistent_dir").exists()
     assert sorted(p.name for p in folder.iterdir()) == []
-    path, created = open_in_folder(team, folder, "ander", actor="onderzoeker")
+    path, created = open_in_folder(Project.for_user(team, "onderzoeker"), folder, "ander")
     assert (path, created) == (folder / "ander.db", True)
-    assert open_in_folder(team, folder, "ander.db", actor="onderzoeker") == (path, False)
+    assert open_in_folder(Project.for_user(team, "onderzoeker"), folder, "ander.db") == (
+        path,
+        False,
+    )
     assert path_in_folder(folder, "x") == folder / "x.db"
 
 

@@ -14,13 +14,14 @@ from workbench.privacy.workshop import (
     workshop_codes,
 )
 from privacy_support import add_codes, add_document, segment_ids
+from workbench.handle import Project
 
 
 @pytest.fixture
 def workshop(db):
     add_codes(db)
     doc = add_document(db)
-    accounts.add_user(db, "sanne", role="co-onderzoeker", actor="onderzoeker")
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
     decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
     decide(db, "Jan", accept=True, replacement="[Naam 1]", actor="onderzoeker")
     decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")

@@ -15,6 +15,7 @@ from workbench.errors import PermissionDenied
 from workbench.ingest import list_speakers
 from workbench.suggest.review import recent_decisions, review_queue
 from privacy_support import add_codes, add_document, segment_ids
+from workbench.handle import Project
 
 RESEARCHER = "onderzoeker"
 CO_RESEARCHER = "sanne"
@@ -22,7 +23,7 @@ CO_RESEARCHER = "sanne"
 
 @pytest.fixture
 def project(db):
-    accounts.add_user(db, CO_RESEARCHER, role="co-onderzoeker", actor=RESEARCHER)
+    accounts.add_user(Project.for_user(db, RESEARCHER), CO_RESEARCHER, role="co-onderzoeker")
     doc = add_document(db)
     add_codes(db)
     first, second, *_ = segment_ids(db, doc)

@@ -11,6 +11,7 @@ from workbench.ingest import import_files, set_speaker_role
 from workbench.suggest import retrain, suggest_document
 from workbench.suggest.evaluate import evaluate
 from workbench.suggest.review import Learner, decide_and_learn, example_counts, review_queue
+from workbench.handle import Project
 
 INTERVIEW = """Fictief interview, geschreven voor de tests van de werkbank.
 
@@ -197,7 +198,7 @@ def test_evaluate_needs_a_role_that_reads(project, nlp):
     from workbench.errors import PermissionDenied
 
     db, _ = project
-    add_user(db, "bewoner", role="co-onderzoeker", actor="onderzoeker")
+    add_user(Project.for_user(db, "onderzoeker"), "bewoner", role="co-onderzoeker")
     with pytest.raises(PermissionDenied):
         evaluate(db, nlp=nlp, actor="bewoner")
 

@@ -9,6 +9,7 @@ from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.workshop_cards import MAX_CARDS, MIN_CARDS, card_sets, choose_cards
+from workbench.handle import Project
 
 BOOKS = {codebook(path).name: codebook(path) for path in CODEBOOK_DIR.glob("*.yaml")}
 
@@ -84,7 +85,7 @@ def workshop(tmp_path, new_project):
         "R: Mijn buurvrouw neemt me mee naar de markt.",
     )
     for name in ("sanne", "piet"):
-        accounts.add_user(db, name, role="co-onderzoeker", actor="onderzoeker")
+        accounts.add_user(Project.for_user(db, "onderzoeker"), name, role="co-onderzoeker")
     apply_pseudonyms(db, actor="onderzoeker")
     segs = segment_ids(db, doc)
     assign_fragments(

@@ -18,8 +18,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.handle import Project
 from workbench.store import DEFAULT_USER, now, record_event, transaction
 
 LOGIN_ROLES = ("onderzoeker", "co-onderzoeker", "supervisor")
@@ -29,7 +30,11 @@ _HASHER = PasswordHasher()
 
 
 def list_users(db: Database, *, include_system: bool = False) -> list[dict[str, Any]]:
-    """Accounts with their role and whether they have a password (never the hash)."""
+    """Accounts with their role and whether they have a password (never the hash).
+
+    Takes the database, not a handle: the command line lists the accounts for every role
+    (``workbench users list``), and the login asks before anyone is logged in.
+    """
     where = "" if include_system else "WHERE role != 'system'"
     cur = db.execute(
         f"SELECT name, role, password_hash IS NOT NULL, created_at FROM users {where} "
@@ -56,15 +61,14 @@ def _hash(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def add_user(
-    db: Database, name: str, *, role: str, password: str | None = None, actor: str
-) -> None:
+def add_user(project: Project, name: str, *, role: str, password: str | None = None) -> None:
     """Create a login account. Only an onderzoeker may manage accounts."""
-    access.require(db, actor, "users.manage")
+    project.require("users.manage")
+    db = project.db
     _check_role(role)
     hashed = None if password is None else _hash(password)
     if hashed is not None:
-        _require_own_password_first(db, actor, name)
+        _require_own_password_first(db, project.user, name)
     with transaction(db):
         _check_name(db, name)
         db.execute(
@@ -73,7 +77,7 @@ def add_user(
         )
         record_event(
             db,
-            actor,
+            project.user,
             events.USER_ADD(
                 name, None, {"name": name, "role": role, "has_password": hashed is not None}
             ),
@@ -81,27 +85,29 @@ def add_user(
         _require_researcher_login(db)
 
 
-def add_group_coder(db: Database, name: str, *, actor: str) -> None:
+def add_group_coder(project: Project, name: str) -> None:
     """A coder name for a workshop group (role ``system``: it records choices, never logs in)."""
-    access.require(db, actor, "workshop.manage")
+    project.require("workshop.manage")
+    db = project.db
     found = db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
     if found is not None:
         if found[0] != "system":
             raise InputError("accounts.exists", name=name)
         return
-    _add_system_user(db, name, actor=actor, details={})
+    _add_system_user(db, name, actor=project.user, details={})
 
 
-def add_imported_coder(db: Database, name: str, *, actor: str) -> bool:
+def add_imported_coder(project: Project, name: str) -> bool:
     """The coder of another tool's project (REFI-QDA import), if not there yet; True if added.
 
     Role ``system``: they own codings but never log in, so importing a colleague's project
     never switches a single-user project to a login form nobody has a password for.
     """
-    access.require(db, actor, "import")
+    project.require("import")
+    db = project.db
     if db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
         return False
-    _add_system_user(db, name, actor=actor, details={"imported": True})
+    _add_system_user(db, name, actor=project.user, details={"imported": True})
     return True
 
 
@@ -123,26 +129,28 @@ def _role(db: Database, name: str) -> str:
     return str(found[0])
 
 
-def set_password(db: Database, name: str, password: str | None, *, actor: str) -> None:
+def set_password(project: Project, name: str, password: str | None) -> None:
     """Set (or with ``None`` remove) a password: your own, or anyone's as onderzoeker."""
-    if actor != name:
-        access.require(db, actor, "users.manage")
+    if project.user != name:
+        project.require("users.manage")
+    db = project.db
     if _role(db, name) == "system":
         raise InputError("accounts.system_user", name=name)
     hashed = None if password is None else _hash(password)
     if hashed is not None:
-        _require_own_password_first(db, actor, name)
+        _require_own_password_first(db, project.user, name)
     with transaction(db):
         db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [hashed, name])
         _require_researcher_login(db)
         record_event(
-            db, actor, events.USER_PASSWORD(name, None, {"has_password": hashed is not None})
+            db, project.user, events.USER_PASSWORD(name, None, {"has_password": hashed is not None})
         )
 
 
-def set_role(db: Database, name: str, role: str, *, actor: str) -> None:
+def set_role(project: Project, name: str, role: str) -> None:
     """Change a role; the last onderzoeker cannot lose the role (nobody could manage users)."""
-    access.require(db, actor, "users.manage")
+    project.require("users.manage")
+    db = project.db
     _check_role(role)
     with transaction(db):
         before = _role(db, name)
@@ -158,11 +166,13 @@ def set_role(db: Database, name: str, role: str, *, actor: str) -> None:
                 raise InputError("accounts.last_onderzoeker", name=name)
         db.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
         _require_researcher_login(db)
-        record_event(db, actor, events.USER_ROLE(name, {"role": before}, {"role": role}))
+        record_event(db, project.user, events.USER_ROLE(name, {"role": before}, {"role": role}))
 
 
 def authenticate(db: Database, name: str, password: str) -> str:
     """The account name when ``password`` is right; one vague error otherwise.
+
+    Takes the database, not a handle: nobody is logged in yet, this decides who will be.
 
     The error does not say whether the name or the password was wrong (no account guessing).
     Accounts without a password cannot log in this way once login is required.
@@ -185,6 +195,8 @@ def authenticate(db: Database, name: str, password: str) -> str:
 
 def auto_login_user(db: Database) -> str | None:
     """``onderzoeker`` while no account has a password (single-user use), else None.
+
+    Takes the database, not a handle: it runs before anyone is logged in.
 
     Accounts without a password cannot log in, so they do not switch login on; the first
     password does (and :func:`_require_own_password_first` makes sure a researcher has one).

@@ -117,10 +117,11 @@ def _documents_by_file(db: Database) -> dict[str, int]:
 
 
 def _ensure_coders(db: Database, coders: set[str]) -> None:
+    researcher = Project.for_user(db, DEFAULT_USER)
     with transaction(db):
         for coder in sorted(coders):
             if not db.execute("SELECT 1 FROM users WHERE name = ?", [coder]).fetchone():
-                add_user(db, coder, role="onderzoeker", actor=DEFAULT_USER)
+                add_user(researcher, coder, role="onderzoeker")
 
 
 def locate_quote(text: str, quote: str) -> tuple[int, int] | None:

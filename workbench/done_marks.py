@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from workbench import access, events
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.store import SYSTEM_USERS, now, record_event, transaction
 
 
@@ -44,7 +45,7 @@ def _check_documents(db: Database, documents: Iterable[int] | None) -> list[int]
 
 
 def mark_done(
-    db: Database, documents: Iterable[int] | None, *, coder: str, actor: str, done: bool = True
+    project: Project, documents: Iterable[int] | None, *, coder: str, done: bool = True
 ) -> int:
     """Mark (``done=False``: unmark) documents as read in full by ``coder``; None: every one.
 
@@ -52,8 +53,9 @@ def mark_done(
     another coder (e.g. after importing that coder's work). Returns how many marks changed;
     one event row records them.
     """
-    access.require(db, actor, "code")
-    access.require_own(db, actor, coder)
+    project.require("code")
+    project.require_own(coder)
+    db = project.db
     _check_coder(db, coder)
     ids = _check_documents(db, documents)
     marks = ", ".join("?" * len(ids))
@@ -69,7 +71,7 @@ def mark_done(
             changed = [d for d in ids if d not in present]
             stamp = now()
             db["done_marks"].insert_all(
-                {"document_id": d, "coder": coder, "marked_by": actor, "marked_at": stamp}
+                {"document_id": d, "coder": coder, "marked_by": project.user, "marked_at": stamp}
                 for d in changed
             )
         else:
@@ -81,33 +83,36 @@ def mark_done(
         if changed:
             which = {"coder": coder, "documents": changed}
             if done:
-                record_event(db, actor, events.CONSISTENCY_DONE(None, None, which))
+                record_event(db, project.user, events.CONSISTENCY_DONE(None, None, which))
             else:
-                record_event(db, actor, events.CONSISTENCY_UNDONE(None, which, None))
+                record_event(db, project.user, events.CONSISTENCY_UNDONE(None, which, None))
     return len(changed)
 
 
 def done_documents(db: Database, coder: str) -> set[int]:
-    """The documents ``coder`` marked done (internal: callers check the reader's role)."""
+    """The documents ``coder`` marked done (internal: callers check the reader's role).
+
+    Takes the database, not a handle: only document ids, read inside the agreement figures
+    of :mod:`workbench.consistency` after they checked ``consistency.review``."""
     return {r[0] for r in db.execute("SELECT document_id FROM done_marks WHERE coder = ?", [coder])}
 
 
-def is_done(db: Database, document: int, *, coder: str, actor: str) -> bool:
+def is_done(project: Project, document: int, *, coder: str) -> bool:
     """Whether ``coder`` marked ``document`` done (for the coding page's "klaar" button)."""
-    access.require(db, actor, "read")
+    project.require("read")
     return (
-        db.execute(
+        project.db.execute(
             "SELECT 1 FROM done_marks WHERE coder = ? AND document_id = ?", [coder, int(document)]
         ).fetchone()
         is not None
     )
 
 
-def list_marks(db: Database, *, actor: str, coder: str | None = None) -> list[dict[str, Any]]:
+def list_marks(project: Project, *, coder: str | None = None) -> list[dict[str, Any]]:
     """Every done mark (or one coder's) with the document name, for the page and the CLI."""
-    access.require(db, actor, "read")
+    project.require("read")
     where, params = ("WHERE m.coder = ?", [coder]) if coder else ("", [])
-    cur = db.execute(
+    cur = project.db.execute(
         "SELECT m.document_id, d.name AS document, m.coder, m.marked_by, m.marked_at "
         f"FROM done_marks m JOIN documents d ON d.id = m.document_id {where} "
         "ORDER BY m.coder, m.document_id",
@@ -117,13 +122,13 @@ def list_marks(db: Database, *, actor: str, coder: str | None = None) -> list[di
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def mark_imported(db: Database, documents: Iterable[int], *, actor: str) -> int:
+def mark_imported(project: Project, documents: Iterable[int]) -> int:
     """After importing a project of two or more coders: every imported document is done
     for each coder who coded in them.
 
     A REFI-QDA project in which several people coded is a double-coded project: each of them
     read every document, also those where they applied no code. With fewer than two coders
-    nothing is marked. Returns the number of new marks.
+    nothing is marked. Returns the number of new marks (each checked by :func:`mark_done`).
     """
     ids = sorted({int(d) for d in documents})
     if not ids:
@@ -131,7 +136,7 @@ def mark_imported(db: Database, documents: Iterable[int], *, actor: str) -> int:
     leave_out = [*SYSTEM_USERS]
     coders = [
         r[0]
-        for r in db.execute(
+        for r in project.db.execute(
             f"SELECT DISTINCT coder FROM codings WHERE origin = 'human' AND status = 'accepted' "
             f"AND document_id IN ({', '.join('?' * len(ids))}) "
             f"AND coder NOT IN ({', '.join('?' * len(leave_out))}) ORDER BY coder",
@@ -140,26 +145,30 @@ def mark_imported(db: Database, documents: Iterable[int], *, actor: str) -> int:
     ]
     if len(coders) < 2:
         return 0
-    with transaction(db):
-        return sum(mark_done(db, ids, coder=c, actor=actor) for c in coders)
+    with transaction(project.db):
+        return sum(mark_done(project, ids, coder=c) for c in coders)
 
 
-def set_done(db: Database, documents: Iterable[int], *, coder: str, actor: str) -> int:
+def set_done(project: Project, documents: Iterable[int], *, coder: str) -> int:
     """Make ``documents`` exactly the set ``coder`` marked done (one transaction, as the
-    page's form saves it). Returns how many marks changed."""
+    page's form saves it). Returns how many marks changed (checked by :func:`mark_done`)."""
+    db = project.db
     wanted = set(_check_documents(db, documents)) if documents else set()
     with transaction(db):
         current = done_documents(db, coder)
         changed = 0
         if wanted - current:
-            changed += mark_done(db, wanted - current, coder=coder, actor=actor)
+            changed += mark_done(project, wanted - current, coder=coder)
         if current - wanted:
-            changed += mark_done(db, current - wanted, coder=coder, actor=actor, done=False)
+            changed += mark_done(project, current - wanted, coder=coder, done=False)
     return changed
 
 
 def latest_marks(db: Database, coders: Iterable[str]) -> dict[int, str]:
-    """Per document, when one of ``coders`` last marked it done (for drift by week)."""
+    """Per document, when one of ``coders`` last marked it done (for drift by week).
+
+    Takes the database, not a handle: only ids and times, read inside
+    :func:`workbench.consistency.unit_matrix` after it checked ``consistency.review``."""
     names = list(coders)
     if not names:
         return {}

@@ -27,8 +27,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.store import now, record_event, row, transaction
 
 # Rows that point at a row and would silently go (or lose their anchor) with it: an undo
@@ -89,10 +90,10 @@ def _row_field(field: str) -> str:
 
 
 def document_history(
-    db: Database, document_id: int, *, actor: str, limit: int = 500
+    project: Project, document_id: int, *, limit: int = 500
 ) -> list[dict[str, Any]]:
     """Newest first: the import, codings, decisions, memos (document or its segments), undos."""
-    access.require(db, actor, "read")
+    project.require("read")
     segments = "SELECT id FROM segments WHERE document_id = ?"
     where = (
         "(entity = 'documents' AND entity_id = ?)"
@@ -103,14 +104,12 @@ def document_history(
         f"     AND {_row_field('target_id')} IN ({segments}))"
     )
     params = [str(document_id), document_id, document_id, document_id]
-    return _query(db, where, params, limit)
+    return _query(project.db, where, params, limit)
 
 
-def code_history(
-    db: Database, code_id: int, *, actor: str, limit: int = 500
-) -> list[dict[str, Any]]:
+def code_history(project: Project, code_id: int, *, limit: int = 500) -> list[dict[str, Any]]:
     """Newest first: edits of the code, its codings and decisions, memos on it, undos."""
-    access.require(db, actor, "read")
+    project.require("read")
     where = (
         "(entity = 'codes' AND entity_id = ?)"
         f" OR ({_row_field('code_id')} = ? AND entity IN ('codings', 'events'))"
@@ -119,7 +118,7 @@ def code_history(
         f" OR (entity = 'events' AND {_row_field('slug')} IS NOT NULL"
         f"     AND {_row_field('id')} = ?)"
     )
-    return _query(db, where, [str(code_id), code_id, code_id, code_id], limit)
+    return _query(project.db, where, [str(code_id), code_id, code_id, code_id], limit)
 
 
 def _columns(db: Database, table: str) -> set[str]:
@@ -168,7 +167,10 @@ def action_stamp(db: Database, actor: str) -> str:
     """The one time stamp for every row an action of ``actor`` logs: now, or just after the
     actor's last logged event when the clock has not moved on, so the rows that share it
     (of kinds declared ``grouped``) are exactly that action's (as long as the clock does not
-    go back)."""
+    go back).
+
+    Takes the database and a name, not a handle: it is called inside an action that has
+    already been checked, and ``actor`` is only whose log to look at."""
     stamp = now()
     last = db.execute(
         "SELECT at FROM events WHERE actor = ? ORDER BY id DESC LIMIT 1", [actor]
@@ -208,14 +210,20 @@ def _lead(steps: list[dict[str, Any]]) -> dict[str, Any]:
     return next((s for s in steps if not s["action"].endswith("_with_event")), steps[0])
 
 
-def undoable_actions(db: Database, *, actor: str, limit: int = 10) -> list[dict[str, Any]]:
+def undoable_actions(project: Project, *, limit: int = 10) -> list[dict[str, Any]]:
     """The user's most recent actions that :func:`undo_last` would undo, newest first.
 
     Each is the event that names the action, with ``steps``: every logged row of it, oldest
     first (one for codings, memos and codes). Actions that cannot be inverted (imports, code
     merges, settings, proposals) are passed over: the conflict check in :func:`undo_last`
-    keeps an undo from overwriting anything done later.
+    keeps an undo from overwriting anything done later. The steps hold the rows as logged
+    (quotes, memo texts), so showing them needs ``read``.
     """
+    project.require("read")
+    return _undoable(project.db, project.user, limit)
+
+
+def _undoable(db: Database, actor: str, limit: int) -> list[dict[str, Any]]:
     undone = _undone_ids(db)
     out: list[dict[str, Any]] = []
     seen: set[int] = set()
@@ -238,14 +246,16 @@ def undoable_actions(db: Database, *, actor: str, limit: int = 10) -> list[dict[
     return out
 
 
-def _apply_inverse(db: Database, actor: str, event: dict[str, Any]) -> None:
-    """Put one logged row back as it was before ``event`` and log the undo."""
+def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
+    """Put one logged row back as it was before ``event`` and log the undo (if the user may:
+    each kind of event declares the permission its undo needs)."""
+    db = project.db
     table = event["entity"]
     kind = _undo_kind(event)
     if kind is None or kind.undo is None:
         raise ValueError(f"{event['action']} on {table} is not declared undoable.")
     before, after = _inverse(db, event)
-    access.require(db, actor, kind.undo)
+    project.require(kind.undo)
     pk = (after or before)["id"]
     current = row(db, table, pk)
     if after is None:
@@ -281,32 +291,32 @@ def _apply_inverse(db: Database, actor: str, event: dict[str, Any]) -> None:
                 {
                     "codebook_id": current["codebook_id"],
                     "at": now(),
-                    "author": actor,
+                    "author": project.user,
                     "action": "edit",
                     "code_slug": current["slug"],
                     "rationale": "undo",
                     "details": json.dumps({"undo_of": event["id"]}),
                 }
             )
-    record_event(db, actor, events.UNDO(event["id"], current, row(db, table, pk)))
+    record_event(db, project.user, events.UNDO(event["id"], current, row(db, table, pk)))
 
 
-def undo_last(db: Database, *, actor: str) -> dict[str, Any]:
-    """Undo ``actor``'s last undoable action and return the (original) event that names it.
+def undo_last(project: Project) -> dict[str, Any]:
+    """Undo the user's last undoable action and return the (original) event that names it.
 
     Applies the inverse of each of its logged rows, newest first (delete what was added, put
     back what was removed, restore the old values of what was changed) and logs an ``undo``
     event per row (entity ``events``, entity_id = the undone event; before/after = the row
     around the undo). Refuses with :class:`InputError` when a row was changed since (by
     anyone), so an undo never overwrites later work; raises :class:`NotFound` when there is
-    nothing to undo.
+    nothing to undo. The permission is checked per row, before it is changed: the one its kind
+    of event declares (``code``, ``memo.write``, ``codebook.edit``).
     """
-    access.role_of(db, actor)  # unknown users are refused
-    with transaction(db):
-        candidates = undoable_actions(db, actor=actor, limit=1)
+    with transaction(project.db):
+        candidates = _undoable(project.db, project.user, 1)
         if not candidates:
-            raise NotFound("history.nothing_to_undo", user=actor)
+            raise NotFound("history.nothing_to_undo", user=project.user)
         action = candidates[0]
         for step in reversed(action["steps"]):
-            _apply_inverse(db, actor, step)
+            _apply_inverse(project, step)
     return action

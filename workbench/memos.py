@@ -10,34 +10,34 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.store import now, record_event, row, transaction
 
 TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
 
 
 def add_memo(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     target_type: str,
     target_id: int | None,
     text: str,
     title: str | None = None,
 ) -> int:
     """Write a new memo and return its id."""
-    access.require(db, actor, "memo.write")
+    project.require("memo.write")
     if not text.strip():
         raise InputError("memos.empty")
     stamp = now()
     return _insert(
-        db,
-        actor,
+        project.db,
+        project.user,
         {
             "target_type": target_type,
             "target_id": target_id,
-            "author": actor,
+            "author": project.user,
             "title": title,
             "text": text.strip(),
             "created_at": stamp,
@@ -47,9 +47,8 @@ def add_memo(
 
 
 def import_memo(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     written_by: str,
     target_type: str,
     target_id: int | None,
@@ -61,12 +60,12 @@ def import_memo(
     created_at: str | None = None,
 ) -> int:
     """A memo from another tool (a REFI-QDA note), kept as it came: its author, guid, range
-    and date, even an empty text, so a round trip gives it back. ``actor`` imports it."""
-    access.require(db, actor, "import")
+    and date, even an empty text, so a round trip gives it back. The acting user imports it."""
+    project.require("import")
     stamp = now()
     return _insert(
-        db,
-        actor,
+        project.db,
+        project.user,
         {
             "target_type": target_type,
             "target_id": target_id,
@@ -93,41 +92,43 @@ def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
     return int(memo_id)
 
 
-def update_memo(db: Database, memo_id: int, *, actor: str, text: str) -> None:
+def update_memo(project: Project, memo_id: int, *, text: str) -> None:
     """Change a memo's text. Only its author (or a researcher) may."""
-    access.require(db, actor, "memo.write")
+    project.require("memo.write")
+    db = project.db
     if not text.strip():
         raise InputError("memos.empty")
     with transaction(db):
-        before = _own_memo(db, memo_id, actor)
+        before = _own_memo(project, memo_id)
         db.execute(
             "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text.strip(), now(), memo_id]
         )
-        record_event(db, actor, events.MEMO_EDIT(memo_id, before, row(db, "memos", memo_id)))
+        record_event(db, project.user, events.MEMO_EDIT(memo_id, before, row(db, "memos", memo_id)))
 
 
-def delete_memo(db: Database, memo_id: int, *, actor: str) -> None:
+def delete_memo(project: Project, memo_id: int) -> None:
     """Remove a memo (the event log keeps it, so undo can bring it back)."""
-    access.require(db, actor, "memo.write")
+    project.require("memo.write")
+    db = project.db
     with transaction(db):
-        before = _own_memo(db, memo_id, actor)
+        before = _own_memo(project, memo_id)
         db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
-        record_event(db, actor, events.MEMO_REMOVE(memo_id, before, None))
+        record_event(db, project.user, events.MEMO_REMOVE(memo_id, before, None))
 
 
-def _own_memo(db: Database, memo_id: int, actor: str) -> dict[str, Any]:
-    memo = row(db, "memos", memo_id)
+def _own_memo(project: Project, memo_id: int) -> dict[str, Any]:
+    memo = row(project.db, "memos", memo_id)
     if memo is None:
         raise NotFound("memos.unknown", memo=memo_id)
-    access.require_own(db, actor, memo["author"])
+    project.require_own(memo["author"])
     return memo
 
 
 def list_memos(
-    db: Database, *, actor: str, target_type: str | None = None, target_id: int | None = None
+    project: Project, *, target_type: str | None = None, target_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Memos, newest first, optionally for one target; ``actor`` needs the ``read`` right."""
-    access.require(db, actor, "read")
+    """Memos, newest first, optionally for one target; the user needs the ``read`` right."""
+    project.require("read")
     where, params = [], []
     if target_type is not None:
         where.append("target_type = ?")
@@ -136,13 +137,12 @@ def list_memos(
         where.append("target_id = ?")
         params.append(target_id)
     sql = "SELECT * FROM memos" + (f" WHERE {' AND '.join(where)}" if where else "")
-    return list(db.query(sql + " ORDER BY updated_at DESC, id DESC", params))
+    return list(project.db.query(sql + " ORDER BY updated_at DESC, id DESC", params))
 
 
 def memo_overview(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     document_id: int | None = None,
     code: int | None = None,
     written_by: str | None = None,
@@ -155,8 +155,8 @@ def memo_overview(
     memos on that document and on its segments and codings; ``code`` memos on that code and
     on its codings.
     """
-    access.require(db, actor, "read")
-    rows = db.execute(
+    project.require("read")
+    rows = project.db.execute(
         "SELECT m.id, m.target_type, m.target_id, m.author, m.title, m.text, m.created_at, "
         "m.updated_at, "
         "CASE m.target_type WHEN 'document' THEN m.target_id "

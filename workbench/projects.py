@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from workbench import access
 from workbench.codebook.editing import install_codebook
 from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, load_codebook
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.store import open_project
 
 SUFFIX = ".db"
@@ -31,6 +31,10 @@ def create_project(
     ``codebooks=()`` starts without codes. A codebook whose name is already installed in the
     project is skipped, so calling this again on the same file is harmless. All files are
     loaded and validated before anything is installed, so a broken file changes nothing.
+
+    Takes a path and ``actor``, not a handle: there is no project to ask before it exists. A new
+    project's one account is the default researcher; installing a codebook checks ``actor``
+    (``codebook.edit``) in the project as it is then.
     """
     loaded = [(Path(p), load_codebook(p)) for p in codebooks]
     db = open_project(path)
@@ -66,16 +70,14 @@ def path_in_folder(folder: str | Path, name: str) -> Path:
     return Path(folder) / name
 
 
-def open_in_folder(
-    current: Database, folder: str | Path, name: str, *, actor: str
-) -> tuple[Path, bool]:
-    """Open or create project ``name`` in ``folder`` for ``actor``; returns (path, created).
+def open_in_folder(project: Project, folder: str | Path, name: str) -> tuple[Path, bool]:
+    """Open or create project ``name`` in ``folder``; returns (path, created).
 
-    Only researchers of the project they are working in may do this (``project.open``): a
-    supervisor or co-researcher must not reach another project, where login may be off and
-    the default account a researcher.
+    Only researchers of the project they are working in (``project``) may do this
+    (``project.open``): a supervisor or co-researcher must not reach another project, where
+    login may be off and the default account a researcher.
     """
-    access.require(current, actor, "project.open")
+    project.require("project.open")
     path = path_in_folder(folder, name)
     if not Path(folder).is_dir():
         raise InputError("projects.no_folder", folder=str(folder))

@@ -319,7 +319,7 @@ def run_done(args: argparse.Namespace) -> int:
     db = project(args)
     coder = args.coder or args.user
     if not args.documents and not args.all_documents:
-        marks = done_marks.list_marks(db, actor=args.user, coder=args.coder)
+        marks = done_marks.list_marks(handle(db, args), coder=args.coder)
         if args.json:
             print(json.dumps(marks, indent=2, ensure_ascii=False))
             return 0
@@ -335,7 +335,7 @@ def run_done(args: argparse.Namespace) -> int:
             )
         return 0
     documents = None if args.all_documents else args.documents
-    changed = done_marks.mark_done(db, documents, coder=coder, actor=args.user, done=not args.undo)
+    changed = done_marks.mark_done(handle(db, args), documents, coder=coder, done=not args.undo)
     print(
         t(
             "agreement.cli.undone" if args.undo else "agreement.cli.done",

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from workbench import accounts, history
-from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.cli.common import add_project_argument, add_user_argument, handle, project
 from workbench.codings import code_id
 from workbench.errors import InputError
 from workbench.i18n import t
@@ -147,7 +147,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    target = backup(project(args), args.output, actor=args.user, with_key=args.with_key)
+    target = backup(handle(project(args), args), args.output, with_key=args.with_key)
     print(t("cli.privacy.backup_done", args.lang, path=target))
     return 0
 
@@ -338,11 +338,11 @@ def run_users(args: argparse.Namespace) -> int:
             print(f"{u['name']}\t{u['role']}\t{lock}")
         return 0
     if args.users_command == "add":
-        accounts.add_user(db, args.name, role=args.role, password=_password(args), actor=args.user)
+        accounts.add_user(handle(db, args), args.name, role=args.role, password=_password(args))
     elif args.users_command == "passwd":
-        accounts.set_password(db, args.name, _password(args), actor=args.user)
+        accounts.set_password(handle(db, args), args.name, _password(args))
     elif args.users_command == "role":
-        accounts.set_role(db, args.name, args.role, actor=args.user)
+        accounts.set_role(handle(db, args), args.name, args.role)
     print(t("cli.privacy.users_done", args.lang, name=args.name))
     return 0
 
@@ -350,10 +350,10 @@ def run_users(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     db = project(args)
     if args.document is not None:
-        events = history.document_history(db, args.document, actor=args.user, limit=args.limit)
+        events = history.document_history(handle(db, args), args.document, limit=args.limit)
     else:
         code = int(args.code) if args.code.isdigit() else args.code
-        events = history.code_history(db, code_id(db, code), actor=args.user, limit=args.limit)
+        events = history.code_history(handle(db, args), code_id(db, code), limit=args.limit)
     if args.json:
         print(json.dumps(events, ensure_ascii=False, indent=2, default=str))
         return 0
@@ -368,7 +368,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    event = history.undo_last(project(args), actor=args.user)
+    event = history.undo_last(handle(project(args), args))
     key = "app.action." + event["action"].replace(".", "_")  # the words the app uses
     words = t(key, args.lang)
     words = t("app.action.other", args.lang) if words == key else words

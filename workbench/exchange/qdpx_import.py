@@ -174,7 +174,8 @@ class _Writer:
         self.notes()
         # Two or more coders: each read every document ("klaar"), also where they coded nothing.
         mark_imported(
-            self.db, [t[1] for t in self.targets.values() if t[0] == "document"], actor=self.actor
+            self.handle,
+            [t[1] for t in self.targets.values() if t[0] == "document"],
         )
 
     def link(self, doc_id: int, respondent_id: int, name: str) -> None:
@@ -212,7 +213,7 @@ class _Writer:
         clean = _USER_NAME.sub("-", name).strip(" -.@")[:40] or "coder"
         if not clean[0].isalnum():
             clean = "u" + clean[:39]
-        if add_imported_coder(self.db, clean, actor=self.actor):
+        if add_imported_coder(self.handle, clean):
             self.report.count("coders")
         self.user_names[name] = clean
         if guid:
@@ -517,8 +518,7 @@ class _Writer:
             self.report.count("memos_matched")
             return
         import_memo(
-            self.db,
-            actor=self.actor,
+            self.handle,
             written_by=author,
             target_type=target[0],
             target_id=target[1],

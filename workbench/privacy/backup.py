@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.migrations import migrations
 from workbench.privacy.key import key_path, project_file
 from workbench.store import DEFAULT_USER, backup_to, open_project, record_event, transaction
@@ -42,20 +43,21 @@ def _private_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = False) -> Path:
+def backup(project: Project, output: str | Path, *, with_key: bool = False) -> Path:
     """Write a consistent copy of the open project to ``output`` (logged).
 
     With ``with_key`` the pseudonym key is copied next to it (``<output>.key.json``); keep
     that copy as safe as the key itself.
     """
-    access.require(db, actor, "backup")
+    project.require("backup")
+    db = project.db
     output = Path(output)
     if output.exists() and output.is_dir():
         raise InputError("backup.output_is_directory", path=str(output))
     if output.exists() and output.resolve() == project_file(db).resolve():
         raise InputError("backup.same_file", path=str(output))  # would replace the live file
     if with_key:
-        access.require(db, actor, "pseudonym.key")
+        project.require("pseudonym.key")
     target = backup_to(db, output)
     os.chmod(target, PRIVATE)  # every original transcript is in it
     if with_key:
@@ -65,7 +67,7 @@ def backup(db: Database, output: str | Path, *, actor: str, with_key: bool = Fal
     with transaction(db):
         record_event(
             db,
-            actor,
+            project.user,
             events.PROJECT_BACKUP(None, None, {"file": target.name, "with_key": with_key}),
         )
     return target
@@ -136,6 +138,9 @@ def restore(
     The replaced project (if any) is kept as ``<project>.<UTC time>.bak``. A backup made by an
     older version is migrated on open (with the usual automatic backup first). Refused while
     the project is open elsewhere (close the app first).
+
+    Takes paths, not a handle: the project must not be open while it is replaced, so there is
+    no handle to ask; ``actor`` is only written in the log of the restored project.
     """
     source, project = Path(source), Path(project)
     info = check_project_file(source)

@@ -61,17 +61,17 @@ class PseudonymKey:
 
 
 def project_file(db: Database) -> Path:
-    """The file behind the ``main`` database of this connection."""
+    """The file behind the ``main`` database of this connection (a path, no data: no handle)."""
     for _, name, file in db.execute("PRAGMA database_list").fetchall():
         if name == "main" and file:
             return Path(file)
     raise ValueError("The project is an in-memory database; a key file needs a project file.")
 
 
-def key_path(project: str | Path) -> Path:
+def key_path(project_path: str | Path) -> Path:
     """``<project>.key.json`` next to the project file (``demo.db`` -> ``demo.key.json``)."""
-    project = Path(project)
-    return project.with_name(f"{project.stem}.key.json")
+    project_path = Path(project_path)
+    return project_path.with_name(f"{project_path.stem}.key.json")
 
 
 def load_key(path: str | Path) -> PseudonymKey:

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from workbench import access, accounts, codings, events
 from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.handle import Project
 from workbench.privacy.pseudonyms import documents_not_checked, pseudonymise_range, replace_names
 from workbench.store import get_setting, now, record_event, set_setting, transaction
 
@@ -72,7 +73,7 @@ def assign_fragments(
         raise InputError("workshop.not_co_researcher", user=co_researcher)
     segment_ids = _fragment_ids(segment_ids)
     group = (group or default_group()).strip()
-    accounts.add_group_coder(db, group, actor=actor)
+    accounts.add_group_coder(Project.for_user(db, actor), group)  # front door: transitional
     unchecked = set(documents_not_checked(db))
     added = 0
     with transaction(db):

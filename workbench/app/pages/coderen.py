@@ -159,8 +159,7 @@ with right:
     ):
         if attempt(
             undo_last,
-            project,
-            actor=me,
+            handle,
             toast=lambda undone: (
                 tr("coderen.undone", action=action_label(undone["action"]))
                 if undone
@@ -185,7 +184,7 @@ with right:
             st.rerun()
     # "klaar": I read this whole interview, also where no code applies (counts for agreement)
     if access.can(project, me, "code"):
-        done = attempt(is_done, project, doc_id, coder=me, actor=me).value
+        done = attempt(is_done, handle, doc_id, coder=me).value
         if st.button(
             tr("coderen.done_undo" if done else "coderen.done_mark"),
             icon=":material/task_alt:" if done else ":material/check_circle:",
@@ -195,10 +194,9 @@ with right:
         ):
             if attempt(
                 mark_done,
-                project,
+                handle,
                 [doc_id],
                 coder=me,
-                actor=me,
                 done=not done,
                 toast="coderen.done_removed" if done else "coderen.done_saved",
             ):
@@ -358,7 +356,7 @@ with right:
         if code is not None:
             targets["code"] = code_id(project, code)
         for kind, target_id in targets.items():
-            for memo in list_memos(project, actor=me, target_type=kind, target_id=target_id):
+            for memo in list_memos(handle, target_type=kind, target_id=target_id):
                 st.markdown(f"{tr(f'coderen.memo_on.{kind}')} · _{memo['author']}_: {memo['text']}")
         kind = st.radio(
             tr("coderen.memos"),
@@ -377,8 +375,7 @@ with right:
         if st.button(tr("coderen.save_memo"), key="coding_memo_save"):
             if attempt(
                 add_memo,
-                project,
-                actor=me,
+                handle,
                 target_type=kind,
                 target_id=targets[kind],
                 text=text,

@@ -260,9 +260,7 @@ def done_section() -> None:
         others = [c for c in dict.fromkeys([me, *coder_options(handle)]) if c != MODEL]
         who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
     documents = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
-    marked = [
-        m["document_id"] for m in attempt(list_marks, project, actor=me, coder=who).value or []
-    ]
+    marked = [m["document_id"] for m in attempt(list_marks, handle, coder=who).value or []]
     with st.form(f"done_{who}"):
         every = st.checkbox(tr("consistentie.done_all", n=len(documents)), key=f"done_all_{who}")
         chosen = st.multiselect(
@@ -276,10 +274,9 @@ def done_section() -> None:
         if st.form_submit_button(tr("consistentie.done_save")):
             if attempt(
                 set_done,
-                project,
+                handle,
                 list(documents) if every else chosen,
                 coder=who,
-                actor=me,
                 toast=lambda changed: tr("consistentie.done_saved", n=changed),
             ):
                 st.rerun()

@@ -21,7 +21,7 @@ documents = {
     d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, actor=me)
 }
 codes = {c.id: c.name for c in codebook_from_project(project).codes}
-everything = attempt(memo_overview, project, actor=me).value
+everything = attempt(memo_overview, handle).value
 if everything is None:
     st.stop()
 authors = sorted({m["author"] for m in everything})
@@ -48,10 +48,7 @@ author = cols[2].selectbox(
 )
 
 memos = (
-    attempt(
-        memo_overview, project, actor=me, document_id=document, code=code, written_by=author
-    ).value
-    or []
+    attempt(memo_overview, handle, document_id=document, code=code, written_by=author).value or []
 )
 st.caption(tr("memos.count", shown=len(memos), total=len(everything)))
 if not everything:
@@ -86,5 +83,5 @@ for memo in memos:
         if side.button(
             tr("memos.delete"), key=f"memo_delete_{memo['id']}", icon=":material/delete:"
         ):
-            if attempt(delete_memo, project, memo["id"], actor=me):
+            if attempt(delete_memo, handle, memo["id"]):
                 st.rerun()

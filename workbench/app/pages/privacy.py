@@ -253,11 +253,10 @@ if "accounts" in tabs:
                 if st.form_submit_button(tr("privacy.page.add")):
                     attempt(
                         accounts.add_user,
-                        project,
+                        handle,
                         new_name.strip(),
                         role=new_role,
                         password=new_password or None,
-                        actor=me,
                         success=lambda _: tr("privacy.page.user_added", name=new_name),
                     )
             with st.form("privacy_role"):
@@ -267,10 +266,9 @@ if "accounts" in tabs:
                 if st.form_submit_button(tr("privacy.page.save")):
                     attempt(
                         accounts.set_role,
-                        project,
+                        handle,
                         who,
                         role,
-                        actor=me,
                         success="privacy.page.saved",
                     )
             targets = [p["name"] for p in people]
@@ -283,17 +281,16 @@ if "accounts" in tabs:
             if st.form_submit_button(tr("privacy.page.save")):
                 attempt(
                     accounts.set_password,
-                    project,
+                    handle,
                     whose,
                     password,
-                    actor=me,
                     success="privacy.page.saved",
                 )
 
 # ---------------------------------------------------------------------------- history
 if "history" in tabs:
     with tabs["history"]:
-        mine = history.undoable_actions(project, actor=me, limit=5)
+        mine = history.undoable_actions(handle, limit=5)
         if mine:
             st.markdown(tr("privacy.page.my_last"))
             st.dataframe(
@@ -302,7 +299,7 @@ if "history" in tabs:
                 width="stretch",
             )
             if st.button(tr("privacy.page.undo"), key="privacy_undo"):
-                undone = attempt(history.undo_last, project, actor=me).value
+                undone = attempt(history.undo_last, handle).value
                 if undone:
                     flash(tr("privacy.page.undone", action=undone["action"]))
         kind = st.radio(
@@ -324,7 +321,7 @@ if "history" in tabs:
                 if docs
                 else None
             )
-            events = history.document_history(project, chosen, actor=me) if chosen else []
+            events = history.document_history(handle, chosen) if chosen else []
         else:
             codes = {c["id"]: c["name"] for c in code_tree(project, include_inactive=True)}
             chosen = (
@@ -337,7 +334,7 @@ if "history" in tabs:
                 if codes
                 else None
             )
-            events = history.code_history(project, chosen, actor=me) if chosen else []
+            events = history.code_history(handle, chosen) if chosen else []
         if events:
             frame = pd.DataFrame(events)[["at", "actor", "action", "entity", "entity_id", "undone"]]
             st.dataframe(frame, hide_index=True, width="stretch")
@@ -351,7 +348,7 @@ if "backup" in tabs:
         if st.button(tr("privacy.page.make_backup"), key="privacy_make_backup"):
             with tempfile.TemporaryDirectory() as folder:
                 name = f"{Path(path).stem}-{last_event_id(project)}.db"
-                made = attempt(backup, project, Path(folder) / name, actor=me)
+                made = attempt(backup, handle, Path(folder) / name)
                 if made:
                     st.session_state["privacy_backup"] = (name, made.value.read_bytes())
         if "privacy_backup" in st.session_state:

@@ -61,7 +61,7 @@ def open_or_create(name: str) -> bool:
     """
     from workbench.projects import open_in_folder
 
-    found = attempt(open_in_folder, db(), project_path().parent, name, actor=user())
+    found = attempt(open_in_folder, handle, project_path().parent, name)
     if not found:
         return False
     path, created = found.value
