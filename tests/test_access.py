@@ -5,6 +5,7 @@ from workbench.errors import InputError, PermissionDenied
 from workbench.patterns import framework_matrix
 from workbench.privacy import apply_pseudonyms, candidates, pseudonymised_document, read_key
 from workbench.privacy.backup import backup
+from workbench.handle import Project
 from privacy_support import add_codes, add_document, segment_ids
 
 
@@ -187,7 +188,9 @@ def attempt_action(db, actor, what, tmp_path):
         "memo": lambda: add_memo(db, actor=actor, target_type="document", target_id=1, text="x"),
         "import": lambda: import_files(db, [("a.txt", b"R: hallo")], actor=actor),
         "export": lambda: export_project(db, tmp_path / "e.csv", format="csv", actor=actor),
-        "codebook": lambda: edit_code(db, "verlies", rationale="r", actor=actor, brief="b"),
+        "codebook": lambda: edit_code(
+            Project.for_user(db, actor), "verlies", rationale="r", brief="b"
+        ),
         "key": lambda: read_key(db, actor=actor),
         "names": lambda: candidates(db, actor=actor),
         "history": lambda: document_history(db, 1, actor=actor),

@@ -23,6 +23,7 @@ from workbench.codebook import edit_code, move_code, rename_code
 from workbench.events import EventKind
 from workbench.history import code_history, undo_last, undoable_actions
 from workbench.store import record_event, transaction
+from workbench.handle import Project
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 TABLES = ("codings", "memos", "codes", "life_events", "life_event_codings", "life_event_links")
@@ -277,13 +278,15 @@ RECIPES: dict[EventKind, Recipe] = {
     events.MEMO_EDIT: _memo("edit"),
     events.MEMO_REMOVE: _memo("remove"),
     events.CODEBOOK_EDIT: lambda db: (
-        lambda: edit_code(db, "herstel", rationale="test", actor=ME, definition="Weer op de been.")
+        lambda: edit_code(
+            Project.for_user(db, ME), "herstel", rationale="test", definition="Weer op de been."
+        )
     ),
     events.CODEBOOK_RENAME: lambda db: (
-        lambda: rename_code(db, "herstel", "Opknappen", rationale="test", actor=ME)
+        lambda: rename_code(Project.for_user(db, ME), "herstel", "Opknappen", rationale="test")
     ),
     events.CODEBOOK_MOVE: lambda db: (
-        lambda: move_code(db, "herstel", "zingeving", rationale="test", actor=ME)
+        lambda: move_code(Project.for_user(db, ME), "herstel", "zingeving", rationale="test")
     ),
     events.LIFE_EVENT_ADD: _new_event,
     events.LIFE_EVENT_MENTION_ADD: _new_event,

@@ -22,15 +22,11 @@ LOOSE = {"db", "actor"}
 NO_ACTOR: set[str] = set()
 PENDING = {
     "workbench.accounts",
-    "workbench.codebook.editing",
-    "workbench.codebook.export",
-    "workbench.codebook.views",
     "workbench.codings",
     "workbench.consistency",
     "workbench.documents",
     "workbench.done_marks",
     "workbench.exchange",
-    "workbench.exchange.codes",
     "workbench.exchange.gather",
     "workbench.exchange.identity",
     "workbench.exchange.pseudo",
@@ -64,10 +60,6 @@ PENDING = {
     "workbench.respondents",
     "workbench.retrieval",
     "workbench.search",
-    "workbench.suggest.codes",
-    "workbench.suggest.evaluate",
-    "workbench.suggest.project",
-    "workbench.suggest.review",
     "workbench.workshop_cards",
 }
 

@@ -29,6 +29,7 @@ from workbench.privacy.key import load_key
 from workbench.privacy.workshop import assign_fragments, assignments
 from workbench.projects import open_in_folder, path_in_folder
 from workbench.store import get_setting, set_setting
+from workbench.handle import Project
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
 
 
@@ -190,7 +191,7 @@ def test_reads_of_codings_memos_documents_and_the_codebook_check_the_role(team, 
         lambda u: codings.list_codings(team, actor=u),
         lambda u: memos.list_memos(team, actor=u),
         lambda u: list_documents(team, actor=u),
-        lambda u: export_codebook(team, tmp_path / f"{u}.md", format="md", actor=u),
+        lambda u: export_codebook(Project.for_user(team, u), tmp_path / f"{u}.md", format="md"),
     ):
         with pytest.raises(PermissionDenied):
             read("sanne")

@@ -41,6 +41,7 @@ from workbench import access, agreement, done_marks, events
 from workbench.codebook.editing import note_on_code
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.i18n import t
 from workbench.store import (
     SYSTEM_USERS,
@@ -890,10 +891,9 @@ def resolve(
         )
         if note and note.strip():
             note_on_code(
-                db,
+                Project.for_user(db, actor),  # front door: transitional
                 cid,
                 note,
-                actor=actor,
                 details={
                     "resolution": resolution_id,
                     "unit": unit,

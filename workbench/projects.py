@@ -15,6 +15,7 @@ from workbench import access
 from workbench.codebook.editing import install_codebook
 from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, load_codebook
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.store import open_project
 
 SUFFIX = ".db"
@@ -37,7 +38,8 @@ def create_project(
     installed = {r[0] for r in db.execute("SELECT name FROM codebooks").fetchall()}
     for file, book in loaded:
         if book.name not in installed:
-            install_codebook(db, book, actor=actor, source=file.name)
+            as_actor = Project.for_user(db, actor)  # front door: transitional
+            install_codebook(as_actor, book, source=file.name)
             installed.add(book.name)
     return db
 

@@ -23,6 +23,7 @@ from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.model import RefiCode
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 from workbench.exchange.files import read_xml
 from workbench.privacy.pseudonyms import replace_names
 from workbench.store import record_event, transaction
@@ -152,12 +153,11 @@ def import_qdc(db: Database, path: str | Path, *, actor: str) -> ExchangeReport:
     codes, origin = read_qdc(path, report)
     with transaction(db):
         upsert_codes(
-            db,
+            Project.for_user(db, actor),  # front door: transitional
             codes,
             codebook=path.stem,
             source=path.name,
             description=origin,
-            actor=actor,
             report=report,
         )
         record_event(

@@ -27,6 +27,7 @@ from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_gu
 from workbench.exchange.pseudo import back_to_original, pseudonymised_texts
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 from workbench.ingest import ParsedDocument, segment_turns, store_document
 from workbench.ingest.labels import parse_turns
 from workbench.memos import import_memo
@@ -139,12 +140,11 @@ class _Writer:
             self.coder(guid)
         self.project_fields()
         self.code_ids = upsert_codes(
-            self.db,
+            Project.for_user(self.db, self.actor),  # front door: transitional
             project.codes,
             codebook=f"{project.name} (REFI-QDA)",
             source=Path(self.report.path).name,
             description=project.origin,
-            actor=self.actor,
             report=self.report,
         )
         for guid, code_id in self.code_ids.items():
