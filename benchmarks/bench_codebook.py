@@ -17,6 +17,7 @@ from pathlib import Path
 from workbench import codebook as cb
 from workbench.projects import create_project
 from workbench.store import now, transaction
+from workbench.handle import Project
 
 
 def build(path: Path, n_codings: int):
@@ -101,18 +102,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = build(Path(folder) / "bench.db", args.codings)
         n = db.execute("SELECT count(*) FROM codings").fetchone()[0]
-        print(f"project: {len(cb.code_tree(db))} codes, {n} codings")
-        timed("code_tree (counts per status)", lambda: cb.code_tree(db))
-        timed("codebook_from_project", lambda: cb.codebook_from_project(db))
-        timed("export markdown", lambda: cb.export_bytes(db, actor="onderzoeker", format="md"))
-        timed("export docx", lambda: cb.export_bytes(db, actor="onderzoeker", format="docx"))
-        timed("export yaml", lambda: cb.export_bytes(db, actor="onderzoeker", format="yaml"))
+        researcher = Project.for_user(db, "onderzoeker")
+        print(f"project: {len(cb.code_tree(researcher))} codes, {n} codings")
+        timed("code_tree (counts per status)", lambda: cb.code_tree(researcher))
+        timed("codebook_from_project", lambda: cb.codebook_from_project(researcher))
+        timed("export markdown", lambda: cb.export_bytes(researcher, format="md"))
+        timed("export docx", lambda: cb.export_bytes(researcher, format="docx"))
+        timed("export yaml", lambda: cb.export_bytes(researcher, format="yaml"))
         moved = db.execute(
             "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
             "WHERE k.slug = 'stigma'"
         ).fetchone()[0]
         start = time.perf_counter()
-        cb.merge_codes(db, "stigma", "schaamte", rationale="benchmark", actor="onderzoeker")
+        cb.merge_codes(researcher, "stigma", "schaamte", rationale="benchmark")
         print(
             f"{'merge stigma -> schaamte (' + str(moved) + ' codings)':<40} "
             f"{(time.perf_counter() - start) * 1000:8.1f} ms"

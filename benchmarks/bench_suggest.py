@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from workbench.codings import add_coding  # noqa: E402
+from workbench.handle import Project  # noqa: E402
 from workbench.ingest import import_files  # noqa: E402
 from workbench.nlp import load_pipeline  # noqa: E402
 from workbench.projects import create_project  # noqa: E402
@@ -91,16 +92,17 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s   (setup, not a target here)"
         )
 
-        model = retrain(db, nlp=nlp)
+        researcher = Project.for_user(db, "onderzoeker")
+        model = retrain(researcher, nlp=nlp)
         started = time.perf_counter()
-        n = len(suggest_document(db, 1, coder="onderzoeker", nlp=nlp, model=model))
+        n = len(suggest_document(researcher, 1, nlp=nlp, model=model))
         print(
             f"suggestions for one {args.words}-word interview: "
             f"{time.perf_counter() - started:.2f} s, {n} stored   (target < 1 s)"
         )
 
         started = time.perf_counter()
-        counts = suggest_project(db, coder="onderzoeker", nlp=nlp, model=model)
+        counts = suggest_project(researcher, nlp=nlp, model=model)
         print(
             f"suggestions over {args.interviews} interviews: {time.perf_counter() - started:.1f} s,"
             f" {sum(counts.values())} stored   (target < 60 s)"
@@ -124,13 +126,13 @@ def main() -> None:
             for seg in segments:
                 add_coding(db, coder="onderzoeker", code=rng.choice(codes), segment_id=seg)
         started = time.perf_counter()
-        first = retrain(db, nlp=nlp)
+        first = retrain(researcher, nlp=nlp)
         print(
             f"retraining on {len(segments)} labelled segments, first time (NLP + fit): "
             f"{time.perf_counter() - started:.2f} s   (target < 2 s)"
         )
         started = time.perf_counter()
-        retrain(db, nlp=nlp, previous=first)
+        retrain(researcher, nlp=nlp, previous=first)
         print(
             f"retraining on {len(segments)} labelled segments, after a decision (fit only): "
             f"{time.perf_counter() - started:.2f} s"
@@ -139,11 +141,9 @@ def main() -> None:
         learner = Learner(folder / "bench.db", nlp)
         learner.refit()
         waits = []
-        for item in review_queue(db, coder="onderzoeker", limit=5, model=learner.model, nlp=nlp):
+        for item in review_queue(researcher, limit=5, model=learner.model, nlp=nlp):
             started = time.perf_counter()
-            decide_and_learn(
-                db, item["coding_id"], "accepted", actor="onderzoeker", learner=learner
-            )
+            decide_and_learn(researcher, item["coding_id"], "accepted", learner=learner)
             learner.wait(60)
             waits.append(time.perf_counter() - started)
         print(

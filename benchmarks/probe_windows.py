@@ -88,6 +88,7 @@ def spread_codes(
 
 def demo_figures(nlp, share: float) -> None:
     from workbench.demo import load_demo
+    from workbench.handle import Project
     from workbench.store import connect
     from workbench.suggest.project import analysis_segments, retrain
 
@@ -95,11 +96,12 @@ def demo_figures(nlp, share: float) -> None:
         path = Path(tmp) / "demo.db"
         load_demo(path)
         db = connect(path)
-        model = retrain(db, nlp=nlp)
+        researcher = Project.for_user(db, "onderzoeker")
+        model = retrain(researcher, nlp=nlp)
         counts = {"sentence": [0, 0], "pair": [0, 0]}
         for (doc_id,) in db.execute("SELECT id FROM documents ORDER BY id").fetchall():
             (text,) = db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
-            segments = analysis_segments(db, doc_id)
+            segments = analysis_segments(researcher, doc_id)
             passages = model.passages_for(nlp, segments)
             S = model.suggester.predict_proba(passages)
             spans = [(s["start_char"], s["end_char"]) for s in segments]

@@ -200,7 +200,9 @@ def attempt_action(db, actor, what, tmp_path):
         "export": lambda: export_project(
             Project.for_user(db, actor), tmp_path / "e.csv", format="csv"
         ),
-        "codebook": lambda: edit_code(db, "verlies", rationale="r", actor=actor, brief="b"),
+        "codebook": lambda: edit_code(
+            Project.for_user(db, actor), "verlies", rationale="r", brief="b"
+        ),
         "key": lambda: read_key(db, actor=actor),
         "names": lambda: candidates(db, actor=actor),
         "history": lambda: document_history(Project.for_user(db, actor), 1),

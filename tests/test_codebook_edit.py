@@ -12,6 +12,7 @@ from workbench.codings import add_coding, list_codings
 from workbench.errors import InputError, PermissionDenied
 from workbench.ingest import import_files
 from workbench.store import now
+from workbench.handle import Project
 
 ACTOR = "onderzoeker"
 N_DEFAULT = len(codebook(cb.DEFAULT_CODEBOOK).codes)
@@ -33,6 +34,11 @@ def project(project_path, tmp_path, nlp, new_project):
     db.close()
 
 
+@pytest.fixture
+def researcher(project):
+    return Project.for_user(project, ACTOR)
+
+
 def segment(db, words: str) -> int:
     return db.execute("SELECT id FROM segments WHERE text LIKE ?", [f"%{words}%"]).fetchone()[0]
 
@@ -42,30 +48,27 @@ def events(db, action: str) -> list[dict]:
     return [{"before": json.loads(b) if b else None, "after": json.loads(a)} for b, a in rows]
 
 
-def test_merge_moves_codings_and_deactivates_source(project):
+def test_merge_moves_codings_and_deactivates_source(project, researcher):
     seg = segment(project, "overleden")
     add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
     result = cb.merge_codes(
-        project,
+        researcher,
         "verlies-woning",
         "verlies-dierbare",
         rationale="Woning kwam niet los voor",
-        actor=ACTOR,
     )
     assert result["moved"] == 1
     assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["verlies-dierbare"]
-    assert "verlies-woning" not in [n["slug"] for n in cb.code_tree(project)]
-    assert cb.change_log(project)[0]["action"] == "merge"
+    assert "verlies-woning" not in [n["slug"] for n in cb.code_tree(researcher)]
+    assert cb.change_log(researcher)[0]["action"] == "merge"
     assert events(project, "codebook.merge")[0]["after"]["rationale"] == "Woning kwam niet los voor"
 
 
-def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project):
+def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project, researcher):
     seg = segment(project, "overleden")
     add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
     add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
-    result = cb.merge_codes(
-        project, "verlies-woning", "verlies-dierbare", rationale="dubbel", actor=ACTOR
-    )
+    result = cb.merge_codes(researcher, "verlies-woning", "verlies-dierbare", rationale="dubbel")
     assert result == {"moved": 0, "duplicates": 1, "children": 0}
     assert len(list_codings(project, actor="onderzoeker")) == 1
     assert (
@@ -73,45 +76,42 @@ def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project):
     )
 
 
-def test_merge_moves_children_to_target(project):
-    cb.merge_codes(project, "omgevingsfactoren", "drempels", rationale="samen", actor=ACTOR)
-    tree = {n["slug"]: n for n in cb.code_tree(project)}
+def test_merge_moves_children_to_target(project, researcher):
+    cb.merge_codes(researcher, "omgevingsfactoren", "drempels", rationale="samen")
+    tree = {n["slug"]: n for n in cb.code_tree(researcher)}
     assert tree["omgeving-buurt"]["parent"] == "drempels"
 
 
-def test_merge_into_own_child_is_refused(project):
+def test_merge_into_own_child_is_refused(project, researcher):
     with pytest.raises(InputError) as caught:
-        cb.merge_codes(project, "verlies", "verlies-werk", rationale="x", actor=ACTOR)
+        cb.merge_codes(researcher, "verlies", "verlies-werk", rationale="x")
     assert caught.value.key == "codebook.edit.merge_into_child"
 
 
-def test_every_edit_needs_a_rationale(project):
+def test_every_edit_needs_a_rationale(project, researcher):
     with pytest.raises(InputError) as caught:
-        cb.rename_code(project, "schaamte", "Schaamte", rationale="  ", actor=ACTOR)
+        cb.rename_code(researcher, "schaamte", "Schaamte", rationale="  ")
     assert caught.value.key == "codebook.rationale_missing"
 
 
-def test_every_edit_is_in_change_log_and_event_log(project):
+def test_every_edit_is_in_change_log_and_event_log(project, researcher):
     cb.add_code(
-        project,
+        researcher,
         name="Kracht uit buren",
         parent="zingeving",
         rationale="inductief",
-        actor=ACTOR,
         definition="Buren als bron van kracht.",
         indicators=["buur"],
     )
-    cb.edit_code(project, "kracht-uit-buren", rationale="kleur", actor=ACTOR, color="#AABBCC")
-    cb.rename_code(project, "kracht-uit-buren", "Steun van buren", rationale="helder", actor=ACTOR)
-    cb.move_code(
-        project, "kracht-uit-buren", "lichte-contacten", rationale="past beter", actor=ACTOR
-    )
-    log = cb.change_log(project)
+    cb.edit_code(researcher, "kracht-uit-buren", rationale="kleur", color="#AABBCC")
+    cb.rename_code(researcher, "kracht-uit-buren", "Steun van buren", rationale="helder")
+    cb.move_code(researcher, "kracht-uit-buren", "lichte-contacten", rationale="past beter")
+    log = cb.change_log(researcher)
     assert [c["action"] for c in log[:4]] == ["move", "rename", "edit", "add"]
     assert [c["rationale"] for c in log[:4]] == ["past beter", "helder", "kleur", "inductief"]
     for action in ("add", "edit", "rename", "move"):
         assert len(events(project, f"codebook.{action}")) == 1
-    node = {n["slug"]: n for n in cb.code_tree(project)}["kracht-uit-buren"]
+    node = {n["slug"]: n for n in cb.code_tree(researcher)}["kracht-uit-buren"]
     assert (node["name"], node["parent"], node["color"]) == (
         "Steun van buren",
         "lichte-contacten",
@@ -119,89 +119,87 @@ def test_every_edit_is_in_change_log_and_event_log(project):
     )
 
 
-def test_move_under_own_descendant_is_refused(project):
+def test_move_under_own_descendant_is_refused(project, researcher):
     with pytest.raises(InputError) as caught:
-        cb.move_code(project, "zingeving", "zingeving-hoop", rationale="x", actor=ACTOR)
+        cb.move_code(researcher, "zingeving", "zingeving-hoop", rationale="x")
     assert caught.value.key == "codebook.edit.move_cycle"
 
 
-def test_split_keeps_codings_on_original_and_lists_them(project):
+def test_split_keeps_codings_on_original_and_lists_them(project, researcher):
     seg = segment(project, "hond")
     coding = add_coding(project, coder=ACTOR, code="zingeving-dieren", segment_id=seg)
     result = cb.split_code(
-        project,
+        researcher,
         "zingeving-dieren",
         [{"name": "Kracht uit de hond"}, {"name": "Kracht uit de kat", "slug": "zingeving-kat"}],
         rationale="honden en katten apart",
-        actor=ACTOR,
     )
     assert result == {"codes": ["kracht-uit-de-hond", "zingeving-kat"], "codings": [coding]}
     assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["zingeving-dieren"]
-    tree = {n["slug"]: n for n in cb.code_tree(project)}
+    tree = {n["slug"]: n for n in cb.code_tree(researcher)}
     assert tree["zingeving-kat"]["parent"] == "zingeving"
     assert tree["zingeving-kat"]["color"] == tree["zingeving-dieren"]["color"]
-    assert cb.recode_codings(project, result["codings"], "kracht-uit-de-hond", actor=ACTOR) == 1
+    assert cb.recode_codings(researcher, result["codings"], "kracht-uit-de-hond") == 1
     assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["kracht-uit-de-hond"]
     assert events(project, "coding.recode")[0]["before"]["id"] == coding
 
 
-def test_edit_validates_fields_like_the_loader(project):
+def test_edit_validates_fields_like_the_loader(project, researcher):
     with pytest.raises(InputError) as caught:
-        cb.edit_code(project, "schaamte", rationale="x", actor=ACTOR, color="rood")
+        cb.edit_code(researcher, "schaamte", rationale="x", color="rood")
     assert caught.value.key == "codebook.edit.bad_color"
     assert "schaamte" in caught.value.message("nl")
 
 
-def test_add_code_makes_unique_slugs(project):
-    first = cb.add_code(project, name="Schaamte", rationale="x", actor=ACTOR)
+def test_add_code_makes_unique_slugs(project, researcher):
+    first = cb.add_code(researcher, name="Schaamte", rationale="x")
     assert first == "schaamte-2"
 
 
-def test_code_tree_counts_codings_per_status(project):
+def test_code_tree_counts_codings_per_status(project, researcher):
     seg = segment(project, "overleden")
     add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
     add_coding(
         project, coder=ACTOR, code="verliescascade", segment_id=seg, origin="machine", score=0.7
     )
-    tree = {n["slug"]: n for n in cb.code_tree(project)}
+    tree = {n["slug"]: n for n in cb.code_tree(researcher)}
     assert tree["verlies-dierbare"]["n_accepted"] == 1
     assert tree["verliescascade"]["n_suggested"] == 1 and tree["verliescascade"]["n_accepted"] == 0
     assert tree["verlies"]["n_accepted"] == 0 and tree["verlies"]["n_accepted_total"] == 1
-    assert [n["depth"] for n in cb.code_tree(project)][:2] == [0, 1]
+    assert [n["depth"] for n in cb.code_tree(researcher)][:2] == [0, 1]
 
 
 def test_supervisor_may_not_edit_the_codebook(project):
     project["users"].insert({"name": "sanne", "role": "supervisor", "created_at": now()})
     with pytest.raises(PermissionDenied):
-        cb.rename_code(project, "schaamte", "Schaamte", rationale="x", actor="sanne")
+        cb.rename_code(Project.for_user(project, "sanne"), "schaamte", "Schaamte", rationale="x")
 
 
 def test_empty_project_gets_an_own_codebook_for_new_codes(tmp_path, new_project):
     db = new_project(tmp_path / "leeg.db", codebooks=())
-    slug = cb.add_code(db, name="Heimwee", rationale="uit eerste interview", actor=ACTOR)
-    book = cb.codebook_from_project(db)
+    slug = cb.add_code(
+        Project.for_user(db, ACTOR), name="Heimwee", rationale="uit eerste interview"
+    )
+    book = cb.codebook_from_project(Project.for_user(db, ACTOR))
     assert [c.id for c in book.codes] == [slug] and book.name == "Eigen codes"
 
 
-def test_unused_codebook_can_be_removed_and_is_kept_in_the_event_log(project):
+def test_unused_codebook_can_be_removed_and_is_kept_in_the_event_log(project, researcher):
     assert (
         cb.remove_codebook(
-            project,
+            researcher,
             "De binnenkant van sociaal isolement",
             rationale="we bouwen zelf op",
-            actor=ACTOR,
         )
         == N_DEFAULT
     )
-    assert cb.code_tree(project) == []
+    assert cb.code_tree(researcher) == []
     before = events(project, "codebook.remove")[0]["before"]
     assert len(before["codes"]) == N_DEFAULT and before["codes"][0]["id"] == "verlies"
 
 
-def test_codebook_in_use_cannot_be_removed(project):
+def test_codebook_in_use_cannot_be_removed(project, researcher):
     add_coding(project, coder=ACTOR, code="verlies", segment_id=segment(project, "hond"))
     with pytest.raises(InputError) as caught:
-        cb.remove_codebook(
-            project, "De binnenkant van sociaal isolement", rationale="x", actor=ACTOR
-        )
+        cb.remove_codebook(researcher, "De binnenkant van sociaal isolement", rationale="x")
     assert caught.value.key == "codebook.edit.remove_used" and caught.value.params["n"] == 1

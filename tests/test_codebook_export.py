@@ -11,6 +11,7 @@ from built_once import codebook
 from workbench import codebook as cb
 from workbench.errors import InputError
 from workbench.projects import create_project
+from workbench.handle import Project
 
 
 @pytest.fixture
@@ -20,45 +21,49 @@ def db(project_path, new_project):
     database.close()
 
 
+@pytest.fixture
+def researcher(db):
+    return Project.for_user(db, "onderzoeker")
+
+
 @pytest.mark.parametrize("path", cb.SHIPPED_CODEBOOKS, ids=lambda p: p.name)
 def test_yaml_text_round_trips(path):
     book = cb.load_codebook(path, strict=True)
     assert cb.parse_codebook(cb.codebook_to_yaml(book), strict=True) == book
 
 
-def test_project_yaml_export_round_trips_after_edits(db, tmp_path):
+def test_project_yaml_export_round_trips_after_edits(db, tmp_path, researcher):
     cb.add_code(
-        db,
+        researcher,
         name="Heimwee",
         parent="verlies",
         rationale="nieuw thema",
-        actor="onderzoeker",
         definition="Verlangen naar een plek van vroeger.",
         indicators=["heimwee"],
     )
     out = cb.export_codebook(
-        db,
+        researcher,
         tmp_path / "uit.yaml",
-        actor="onderzoeker",
         format="yaml",
         name="De binnenkant van sociaal isolement",
     )
     again = cb.load_codebook(out)
-    assert again.codes == cb.codebook_from_project(db, "De binnenkant van sociaal isolement").codes
+    assert (
+        again.codes
+        == cb.codebook_from_project(researcher, "De binnenkant van sociaal isolement").codes
+    )
     assert again.changelog[-1]["changes"] == ["add heimwee: nieuw thema"]
     other = create_project(tmp_path / "ander.db", codebooks=(out,))
     assert "heimwee" in {r[0] for r in other.execute("SELECT slug FROM codes")}
 
 
-def test_combined_export_loads_as_one_codebook(db, tmp_path):
-    out = cb.export_codebook(db, tmp_path / "samen.yaml", actor="onderzoeker", format="yaml")
-    assert len(cb.load_codebook(out).codes) == len(cb.code_tree(db))
+def test_combined_export_loads_as_one_codebook(db, tmp_path, researcher):
+    out = cb.export_codebook(researcher, tmp_path / "samen.yaml", format="yaml")
+    assert len(cb.load_codebook(out).codes) == len(cb.code_tree(researcher))
 
 
-def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
-    text = cb.export_codebook(
-        db, tmp_path / "codeboek.md", actor="onderzoeker", format="md"
-    ).read_text("utf-8")
+def test_markdown_has_tree_definitions_and_sources(db, tmp_path, researcher):
+    text = cb.export_codebook(researcher, tmp_path / "codeboek.md", format="md").read_text("utf-8")
     schaamte = codebook(cb.DEFAULT_CODEBOOK).code("schaamte")
     for part in (
         "# De binnenkant",
@@ -72,32 +77,32 @@ def test_markdown_has_tree_definitions_and_sources(db, tmp_path):
         assert part in text, part
 
 
-def test_docx_opens_again_with_headings_per_code(db, tmp_path):
-    path = cb.export_codebook(db, tmp_path / "codeboek.docx", actor="onderzoeker", format="docx")
+def test_docx_opens_again_with_headings_per_code(db, tmp_path, researcher):
+    path = cb.export_codebook(researcher, tmp_path / "codeboek.docx", format="docx")
     document = docx.Document(str(path))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert len(headings) == len(cb.code_tree(db))
+    assert len(headings) == len(cb.code_tree(researcher))
     assert any("Schaamte en taboe" in h for h in headings)
     body = "\n".join(p.text for p in document.paragraphs)
     assert "Niet gebruiken als." in body and "Signaalwoorden:" in body
 
 
-def test_english_labels_on_request(db, tmp_path):
-    text = cb.export_codebook(
-        db, tmp_path / "c.md", actor="onderzoeker", format="md", lang="en"
-    ).read_text("utf-8")
+def test_english_labels_on_request(db, tmp_path, researcher):
+    text = cb.export_codebook(researcher, tmp_path / "c.md", format="md", lang="en").read_text(
+        "utf-8"
+    )
     assert "**Do not use when.**" in text
 
 
-def test_unknown_format_is_a_user_error(db, tmp_path):
+def test_unknown_format_is_a_user_error(db, tmp_path, researcher):
     with pytest.raises(InputError):
-        cb.export_codebook(db, tmp_path / "x.pdf", actor="onderzoeker", format="pdf")
+        cb.export_codebook(researcher, tmp_path / "x.pdf", format="pdf")
 
 
-def test_export_bytes_is_a_real_word_file(db):
+def test_export_bytes_is_a_real_word_file(db, researcher):
     import io
 
-    document = docx.Document(io.BytesIO(cb.export_bytes(db, actor="onderzoeker", format="docx")))
+    document = docx.Document(io.BytesIO(cb.export_bytes(researcher, format="docx")))
     assert document.paragraphs[0].text == "De binnenkant van sociaal isolement + Sociale kwaliteit"
 
 

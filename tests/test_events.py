@@ -283,13 +283,15 @@ RECIPES: dict[EventKind, Recipe] = {
     events.MEMO_EDIT: _memo("edit"),
     events.MEMO_REMOVE: _memo("remove"),
     events.CODEBOOK_EDIT: lambda db: (
-        lambda: edit_code(db, "herstel", rationale="test", actor=ME, definition="Weer op de been.")
+        lambda: edit_code(
+            Project.for_user(db, ME), "herstel", rationale="test", definition="Weer op de been."
+        )
     ),
     events.CODEBOOK_RENAME: lambda db: (
-        lambda: rename_code(db, "herstel", "Opknappen", rationale="test", actor=ME)
+        lambda: rename_code(Project.for_user(db, ME), "herstel", "Opknappen", rationale="test")
     ),
     events.CODEBOOK_MOVE: lambda db: (
-        lambda: move_code(db, "herstel", "zingeving", rationale="test", actor=ME)
+        lambda: move_code(Project.for_user(db, ME), "herstel", "zingeving", rationale="test")
     ),
     events.LIFE_EVENT_ADD: _new_event,
     events.LIFE_EVENT_MENTION_ADD: _new_event,

@@ -32,12 +32,8 @@ NO_ACTOR: set[str] = {
     "workbench.projects.create_project",  # why: makes the project file; no project before it
 }
 PENDING = {
-    "workbench.codebook.editing",
-    "workbench.codebook.export",
-    "workbench.codebook.views",
     "workbench.codings",
     "workbench.documents",
-    "workbench.exchange.codes",
     "workbench.imports",
     "workbench.ingest.catalog",
     "workbench.ingest.importer",
@@ -47,10 +43,6 @@ PENDING = {
     "workbench.respondents",
     "workbench.retrieval",
     "workbench.search",
-    "workbench.suggest.codes",
-    "workbench.suggest.evaluate",
-    "workbench.suggest.project",
-    "workbench.suggest.review",
 }
 
 

@@ -6,6 +6,7 @@ from workbench.history import code_history, document_history, undo_last, undoabl
 from workbench.codebook.editing import add_code, edit_code
 from workbench.memos import add_memo, update_memo
 from workbench.store import row
+from workbench.handle import Project
 from privacy_support import add_codes, add_document, segment_ids
 from workbench.handle import Project
 
@@ -87,10 +88,9 @@ def test_undo_restores_a_memo_text(db, doc):
 def test_undo_restores_a_code_edit_made_in_the_codebook(db, doc):
     before = row(db, "codes", 1)
     edit_code(
-        db,
+        Project.for_user(db, "onderzoeker"),
         "verlies",
         rationale="scherper",
-        actor="onderzoeker",
         definition="Iets of iemand kwijtraken.",
         examples=["Ik ben mijn huis kwijt."],
     )
@@ -107,7 +107,7 @@ def test_actions_that_cannot_be_undone_are_passed_over(db, doc):
     cid = codings.add_coding(
         db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
     )
-    add_code(db, name="Nieuwe code", rationale="inductief", actor="onderzoeker")
+    add_code(Project.for_user(db, "onderzoeker"), name="Nieuwe code", rationale="inductief")
     assert undo_last(Project.for_user(db, "onderzoeker"))["entity_id"] == str(cid)
 
 

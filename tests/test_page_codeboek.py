@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from built_once import codebook
 from workbench import codebook as cb
 from workbench.store import now, open_project
+from workbench.handle import Project
 
 N_DEFAULT = len(codebook(cb.DEFAULT_CODEBOOK).codes)
 PAGE = str(REPO / "workbench" / "app" / "pages" / "codeboek.py")
@@ -90,7 +91,9 @@ def test_add_then_split_lists_codings_to_recode(project):
     at.text_input(key="add_why").input("komt in drie interviews voor")
     at.button[0].click().run()
     assert "Code 'heimwee' is toegevoegd." in at.success[0].value
-    node = {n["slug"]: n for n in cb.code_tree(open_project(project))}["heimwee"]
+    node = {
+        n["slug"]: n for n in cb.code_tree(Project.for_user(open_project(project), "onderzoeker"))
+    }["heimwee"]
     assert node["parent"] == "verlies" and node["indicators"] == ["heimwee", "thuisland"]
     at.radio(key="codeboek_action").set_value("split").run()
     at.selectbox(key="split_code").set_value("heimwee")
@@ -109,7 +112,7 @@ def test_edit_changes_only_what_changed(project):
     at.text_input(key="edit_why_herstel").input("korter")
     at.button[0].click().run()
     assert not at.exception
-    change = cb.change_log(open_project(project))[0]
+    change = cb.change_log(Project.for_user(open_project(project), "onderzoeker"))[0]
     assert change["action"] == "edit" and change["details"] == {"fields": ["brief"]}
 
 

@@ -126,12 +126,13 @@ def test_english_interface(project):
 
 
 def test_refused_decision_is_shown_not_lost(project, nlp):
+    from workbench.handle import Project
     from workbench.store import now
     from workbench.suggest import suggest_document
 
     path, db = project
     db.execute("INSERT INTO users (name, role, created_at) VALUES ('robot', 'system', ?)", [now()])
-    suggest_document(db, 1, coder="robot", nlp=nlp)
+    suggest_document(Project.for_user(db, "robot"), 1, nlp=nlp)
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["project_path"] = str(path)
     at.session_state["user"] = "robot"

@@ -195,7 +195,7 @@ def test_reads_of_codings_memos_documents_and_the_codebook_check_the_role(team, 
         lambda u: codings.list_codings(team, actor=u),
         lambda u: memos.list_memos(Project.for_user(team, u)),
         lambda u: list_documents(team, actor=u),
-        lambda u: export_codebook(team, tmp_path / f"{u}.md", format="md", actor=u),
+        lambda u: export_codebook(Project.for_user(team, u), tmp_path / f"{u}.md", format="md"),
     ):
         with pytest.raises(PermissionDenied):
             read("sanne")

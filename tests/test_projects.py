@@ -8,6 +8,7 @@ from workbench.codebook.views import codebook_from_project
 from workbench.codebook.yaml_io import DEFAULT_CODEBOOK, SHIPPED_CODEBOOKS, load_codebook
 from workbench.errors import InputError
 from workbench.projects import create_project
+from workbench.handle import Project
 
 
 def test_new_project_starts_with_default_codebook(project_path):
@@ -26,7 +27,7 @@ def test_several_codebooks_are_combined(project_path):
     db = create_project(project_path, codebooks=SHIPPED_CODEBOOKS)
     books = db.execute("SELECT name FROM codebooks ORDER BY id").fetchall()
     assert len(books) == 2
-    combined = codebook_from_project(db)
+    combined = codebook_from_project(Project.for_user(db, "onderzoeker"))
     expected = sum(len(load_codebook(p).codes) for p in SHIPPED_CODEBOOKS)
     assert len(combined.codes) == expected and " + " in combined.name
 

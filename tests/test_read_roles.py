@@ -12,6 +12,7 @@ import pytest
 from workbench import accounts, codings
 from workbench.codebook import codings_of
 from workbench.errors import PermissionDenied
+from workbench.handle import Project
 from workbench.ingest import list_speakers
 from workbench.suggest.review import recent_decisions, review_queue
 from privacy_support import add_codes, add_document, segment_ids
@@ -51,10 +52,12 @@ def project(db):
 
 
 READS = {
-    "codings_of": lambda db, actor: codings_of(db, "verlies", actor=actor),
+    "codings_of": lambda db, actor: codings_of(Project.for_user(db, actor), "verlies"),
     "list_speakers": lambda db, actor: list_speakers(db, actor=actor),
-    "review_queue": lambda db, actor: review_queue(db, coder=RESEARCHER, actor=actor),
-    "recent_decisions": lambda db, actor: recent_decisions(db, coder=RESEARCHER, actor=actor),
+    "review_queue": lambda db, actor: review_queue(Project.for_user(db, actor), coder=RESEARCHER),
+    "recent_decisions": lambda db, actor: recent_decisions(
+        Project.for_user(db, actor), coder=RESEARCHER
+    ),
 }
 
 
@@ -68,9 +71,10 @@ def test_a_co_researcher_is_refused_and_a_researcher_reads(project, read):
     assert all(isinstance(r, dict) for r in rows)
 
 
-def test_the_suggestion_reads_check_the_coder_when_no_actor_is_given(project):
-    assert review_queue(project, coder=RESEARCHER)
+def test_the_suggestion_reads_default_to_the_acting_users_own_queue(project):
+    assert review_queue(Project.for_user(project, RESEARCHER))
+    as_co = Project.for_user(project, CO_RESEARCHER)
     with pytest.raises(PermissionDenied):
-        review_queue(project, coder=CO_RESEARCHER)
+        review_queue(as_co)
     with pytest.raises(PermissionDenied):
-        recent_decisions(project, coder=CO_RESEARCHER)
+        recent_decisions(as_co)

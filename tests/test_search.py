@@ -6,6 +6,7 @@ from workbench.codings import list_codings
 from workbench.errors import InputError
 from workbench.imports import import_files
 from workbench.search import build_match, filter_options, search, suggest_code_for_hits, word_family
+from workbench.handle import Project
 
 U = "onderzoeker"
 INTERVIEW = """I: Hoe was dat voor u?
@@ -94,7 +95,7 @@ def test_bad_queries_get_a_clear_message(project, nlp):
 
 
 def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
-    install_codebook_file(project, DEFAULT_CODEBOOK, actor="onderzoeker")
+    install_codebook_file(Project.for_user(project, "onderzoeker"), DEFAULT_CODEBOOK)
     hits = search(project, nlp, "schamen", actor=U).hits
     made = suggest_code_for_hits(
         project, [h.segment_id for h in hits], "schaamte", coder="onderzoeker", query="schamen"

@@ -42,7 +42,8 @@ def stored(db, **filters):
 
 def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
     db, doc = project
-    ids = suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    ids = suggest_document(researcher, doc, nlp=nlp)
     rows = stored(db)
     assert ids and len(rows) == len(ids)
     assert {(r["origin"], r["status"]) for r in rows} == {("machine", "suggested")}
@@ -54,42 +55,46 @@ def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
 
 def test_nothing_is_applied_without_a_decision(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
     assert list_codings(db, actor="onderzoeker") == []  # accepted codings only
 
 
 def test_only_respondent_turns_are_suggested(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
     assert not any("zou u zeggen" in r["text"] for r in stored(db))
     interviewer = db.execute(
         "SELECT id FROM speakers WHERE document_id = ? AND label = 'I'", [doc]
     ).fetchone()[0]
     set_speaker_role(db, interviewer, "respondent", actor="onderzoeker")
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    suggest_document(researcher, doc, nlp=nlp)
     assert any("zou u zeggen" in r["text"] for r in stored(db))
 
 
 def test_human_decisions_are_never_overwritten(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
     first = [r for r in stored(db) if r["code"] == "isolement"][0]
     decide(db, first["id"], "rejected", actor="onderzoeker")
     segment = [r for r in stored(db) if r["code"] == "schaamte"][0]["segment_id"]
     human = add_coding(db, coder="onderzoeker", code="zingeving", segment_id=segment)
-    assert suggest_document(db, doc, coder="onderzoeker", nlp=nlp) == []
+    assert suggest_document(researcher, doc, nlp=nlp) == []
     assert db["codings"].get(first["id"])["status"] == "rejected"
     assert db["codings"].get(human)["origin"] == "human"
 
 
 def test_decisions_become_training_data(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
     for r in stored(db):
         decide(
             db, r["id"], "accepted" if r["code"] != "isolement" else "rejected", actor="onderzoeker"
         )
-    model = retrain(db, nlp=nlp)
+    model = retrain(researcher, nlp=nlp)
     status = {s["code"]: s for s in model.suggester.status()}
     assert status["isolement"]["negatives"] >= 1
     assert status["schaamte"]["positives"] >= 1
@@ -97,8 +102,9 @@ def test_decisions_become_training_data(project, nlp):
 
 def test_review_queue_keeps_fragments_with_context(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
-    queue = review_queue(db, coder="onderzoeker", limit=50)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
+    queue = review_queue(researcher, limit=50)
     assert len(queue) == len(stored(db))
     segments = [q["segment_id"] for q in queue]
     for segment in set(segments):  # suggestions on one segment come one after another
@@ -111,33 +117,36 @@ def test_review_queue_keeps_fragments_with_context(project, nlp):
 def test_learner_refits_after_a_decision(project, nlp, tmp_path):
     # How fast it catches up is a benchmark figure (benchmarks/bench_suggest.py), not a test.
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
     learner = Learner(tmp_path / "p.db", nlp)
     learner.refit()
     version, seen = learner.version, learner.fitted_event
-    first = review_queue(db, coder="onderzoeker", model=learner.model, nlp=nlp)[0]
-    decide_and_learn(db, first["coding_id"], "accepted", actor="onderzoeker", learner=learner)
+    first = review_queue(researcher, model=learner.model, nlp=nlp)[0]
+    decide_and_learn(researcher, first["coding_id"], "accepted", learner=learner)
     assert learner.wait(60)
     assert learner.version == version + 1 and learner.fitted_event > seen
-    after = review_queue(db, coder="onderzoeker", model=learner.model, nlp=nlp)
+    after = review_queue(researcher, model=learner.model, nlp=nlp)
     assert first["coding_id"] not in {q["coding_id"] for q in after}
 
 
 def test_example_counts_follow_decisions(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
     first = [r for r in stored(db) if r["code"] == "schaamte"][0]
     decide(db, first["id"], "accepted", actor="onderzoeker")
-    counts = {c["code"]: c for c in example_counts(db)}
+    counts = {c["code"]: c for c in example_counts(researcher)}
     assert counts["schaamte"]["accepted"] == 1 and counts["isolement"]["open"] >= 1
 
 
 def test_evaluate_reports_every_code(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
     for r in stored(db):
         decide(db, r["id"], "accepted", actor="onderzoeker")
-    rows = evaluate(db, nlp=nlp, actor="onderzoeker")
+    rows = evaluate(researcher, nlp=nlp)
     assert {r["code"] for r in rows} >= {"verlies", "schaamte", "isolement"}
     assert all(
         set(r)
@@ -167,6 +176,7 @@ def test_evaluate_counts_every_sentence_of_the_coded_documents(project, nlp, tmp
     # Precision over every sentence the model would propose, not only over coded sentences:
     # a person coded one sentence per interview; the uncoded ones count as "not this code".
     db, doc = project
+    researcher = Project.for_user(db, "onderzoeker")
     docs = [doc] + [second_interview(tmp_path, nlp, db, f"R9{i}-test.txt") for i in range(3)]
     untouched = second_interview(tmp_path, nlp, db, "R98-niemand.txt")
     for d in docs:
@@ -174,7 +184,7 @@ def test_evaluate_counts_every_sentence_of_the_coded_documents(project, nlp, tmp
             "SELECT id FROM segments WHERE document_id = ? AND text LIKE '%schaamde%'", [d]
         ).fetchone()[0]
         add_coding(db, coder="onderzoeker", code="schaamte", segment_id=first)
-    rows = {r["code"]: r for r in evaluate(db, nlp=nlp, actor="onderzoeker")}
+    rows = {r["code"]: r for r in evaluate(researcher, nlp=nlp)}
     respondent = db.execute(
         "SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id JOIN speakers sp "
         "ON sp.id = t.speaker_id WHERE sp.role = 'respondent' AND s.document_id != ?",
@@ -200,7 +210,7 @@ def test_evaluate_needs_a_role_that_reads(project, nlp):
     db, _ = project
     add_user(Project.for_user(db, "onderzoeker"), "bewoner", role="co-onderzoeker")
     with pytest.raises(PermissionDenied):
-        evaluate(db, nlp=nlp, actor="bewoner")
+        evaluate(Project.for_user(db, "bewoner"), nlp=nlp)
 
 
 def test_verdict_follows_the_interval_not_the_point():
@@ -228,14 +238,17 @@ def test_learner_catches_up_with_codings_made_elsewhere(project, nlp, tmp_path):
 
 def test_queue_for_one_code_is_ranked_by_score_and_counts_share_accepted(project, nlp):
     db, doc = project
-    suggest_document(db, doc, coder="onderzoeker", nlp=nlp)
-    queue = review_queue(db, coder="onderzoeker", code="isolement")
+    researcher = Project.for_user(db, "onderzoeker")
+    suggest_document(researcher, doc, nlp=nlp)
+    queue = review_queue(researcher, code="isolement")
     assert queue and {q["code"] for q in queue} == {"isolement"}
     assert [q["score"] for q in queue] == sorted((q["score"] for q in queue), reverse=True)
     decide(db, queue[0]["coding_id"], "accepted", actor="onderzoeker")
-    counts = {c["code"]: c for c in example_counts(db)}
+    counts = {c["code"]: c for c in example_counts(researcher)}
     assert counts["isolement"]["accepted_share"] == 1.0
     assert counts["schaamte"]["accepted_share"] is None  # nothing decided yet
     if len(queue) > 1:
         decide(db, queue[1]["coding_id"], "rejected", actor="onderzoeker")
-        assert {c["code"]: c for c in example_counts(db)}["isolement"]["accepted_share"] == 0.5
+        assert {c["code"]: c for c in example_counts(researcher)}["isolement"][
+            "accepted_share"
+        ] == 0.5

@@ -915,10 +915,9 @@ def resolve(
         )
         if note and note.strip():
             note_on_code(
-                db,
+                project,
                 cid,
                 note,
-                actor=project.user,
                 details={
                     "resolution": resolution_id,
                     "unit": unit,

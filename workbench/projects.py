@@ -41,7 +41,8 @@ def create_project(
     installed = {r[0] for r in db.execute("SELECT name FROM codebooks").fetchall()}
     for file, book in loaded:
         if book.name not in installed:
-            install_codebook(db, book, actor=actor, source=file.name)
+            as_actor = Project.for_user(db, actor)  # front door: transitional
+            install_codebook(as_actor, book, source=file.name)
             installed.add(book.name)
     return db
 

@@ -241,14 +241,14 @@ def run_init(args: argparse.Namespace) -> int:
         files = tuple(shipped.get(c, Path(c)) for c in args.codebook)
     else:
         files = (cb.DEFAULT_CODEBOOK,)
-    db = create_project(args.project, codebooks=files, actor=args.user)
-    books = ", ".join(b["name"] for b in cb.codebooks(db)) or "-"
+    me = handle(create_project(args.project, codebooks=files, actor=args.user), args)
+    books = ", ".join(b["name"] for b in cb.codebooks(me)) or "-"
     print(
         t(
             "codebook.cli.initialised",
             args.lang,
             project=args.project,
-            n=len(cb.code_tree(db)),
+            n=len(cb.code_tree(me)),
             books=books,
         )
     )
@@ -256,7 +256,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    n = cb.remove_codebook(project(args), args.name, rationale=args.why, actor=args.user)
+    n = cb.remove_codebook(handle(project(args), args), args.name, rationale=args.why)
     print(t("codebook.cli.removed", args.lang, name=args.name, n=n))
     return 0
 
@@ -281,7 +281,7 @@ def _import(db, args: argparse.Namespace) -> int:
     if suffix not in (".yaml", ".yml"):
         raise InputError("codebook.cli.import_format", file=args.file.name, ext=suffix or "-")
     book = cb.load_codebook(args.file)
-    cb.install_codebook(db, book, actor=args.user, source=args.file.name)
+    cb.install_codebook(handle(db, args), book, source=args.file.name)
     print(
         t(
             "codebook.cli.imported",
@@ -308,14 +308,15 @@ def run_export(args: argparse.Namespace) -> int:
         print(report.text(args.lang), end="")
     else:
         cb.export_codebook(
-            db, args.output, format=fmt, actor=args.user, name=args.name, lang=args.lang
+            handle(db, args), args.output, format=fmt, name=args.name, lang=args.lang
         )
     print(t("codebook.cli.exported", args.lang, file=args.output))
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    tree = cb.code_tree(project(args))
+    db = project(args)
+    tree = cb.code_tree(handle(db, args))
     if args.json:
         keys = (
             "slug",
@@ -342,7 +343,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
-    log = cb.change_log(project(args))
+    db = project(args)
+    log = cb.change_log(handle(db, args))
     if args.json:
         print(json.dumps(log, ensure_ascii=False, indent=2))
         return 0
@@ -356,31 +358,29 @@ def run_log(args: argparse.Namespace) -> int:
 
 def run_add(args: argparse.Namespace) -> int:
     slug = cb.add_code(
-        project(args),
+        handle(project(args), args),
         name=args.name,
         slug=args.slug,
         parent=args.parent,
         definition=args.definition,
         rationale=args.why,
-        actor=args.user,
     )
     print(t("codebook.cli.added", args.lang, code=slug))
     return 0
 
 
 def run_rename(args: argparse.Namespace) -> int:
-    cb.rename_code(project(args), args.code, args.name, rationale=args.why, actor=args.user)
+    cb.rename_code(handle(project(args), args), args.code, args.name, rationale=args.why)
     print(t("codebook.cli.done", args.lang, code=args.code))
     return 0
 
 
 def run_move(args: argparse.Namespace) -> int:
     cb.move_code(
-        project(args),
+        handle(project(args), args),
         args.code,
         None if args.top else args.parent,
         rationale=args.why,
-        actor=args.user,
     )
     print(t("codebook.cli.done", args.lang, code=args.code))
     return 0
@@ -388,17 +388,15 @@ def run_move(args: argparse.Namespace) -> int:
 
 def run_merge(args: argparse.Namespace) -> int:
     result = cb.merge_codes(
-        project(args), args.source, args.target, rationale=args.why, actor=args.user
+        handle(project(args), args), args.source, args.target, rationale=args.why
     )
     print(t("codebook.cli.merged", args.lang, source=args.source, target=args.target, **result))
     return 0
 
 
 def run_split(args: argparse.Namespace) -> int:
-    db = project(args)
-    result = cb.split_code(
-        db, args.code, [{"name": n} for n in args.names], rationale=args.why, actor=args.user
-    )
+    me = handle(project(args), args)
+    result = cb.split_code(me, args.code, [{"name": n} for n in args.names], rationale=args.why)
     print(
         t(
             "codebook.cli.split",
@@ -408,7 +406,7 @@ def run_split(args: argparse.Namespace) -> int:
             n=len(result["codings"]),
         )
     )
-    codings = cb.codings_of(db, args.code, actor=args.user)
+    codings = cb.codings_of(me, args.code)
     if codings:
         print(t("codebook.cli.to_recode", args.lang))
     for coding in codings:

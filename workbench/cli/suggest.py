@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.cli.common import add_project_argument, add_user_argument, handle, project
 from workbench.errors import InputError
 from workbench.i18n import t
 from workbench.nlp import load_pipeline
@@ -50,17 +50,13 @@ def run_suggest(args: argparse.Namespace) -> int:
         raise InputError("suggest.cli_needs_codebook")
     from workbench.suggest.project import suggest_document, suggest_project, retrain
 
-    db = project(args)
+    me = handle(project(args), args)
     nlp = load_pipeline()
-    model = retrain(db, nlp=nlp)
+    model = retrain(me, nlp=nlp)
     if args.document is not None:
-        counts = {
-            args.document: len(
-                suggest_document(db, args.document, coder=args.user, nlp=nlp, model=model)
-            )
-        }
+        counts = {args.document: len(suggest_document(me, args.document, nlp=nlp, model=model))}
     else:
-        counts = suggest_project(db, coder=args.user, nlp=nlp, model=model)
+        counts = suggest_project(me, nlp=nlp, model=model)
     for doc_id, n in counts.items():
         print(t("suggest.cli_stored", args.lang, n=n, document=doc_id, user=args.user))
     return 0
@@ -93,7 +89,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from workbench.suggest.display import figure_with_interval as cell
     from workbench.suggest.evaluate import evaluate
 
-    rows = evaluate(project(args), nlp=load_pipeline(), actor=args.user)
+    rows = evaluate(handle(project(args), args), nlp=load_pipeline())
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0

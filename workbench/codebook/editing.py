@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.codebook.model import (
     EDITABLE_FIELDS,
     LIST_FIELDS,
@@ -28,22 +28,22 @@ from workbench.codebook.model import (
     check_tree,
     validate_fields,
 )
-from workbench.codebook.views import code_data, code_row, codebook_from_project
+from workbench.codebook.views import _code_row, code_data, codebook_from_project
 from workbench.codebook.yaml_io import codebook_to_dict, load_codebook, parse_codebook
 from workbench.codings import merge_code_codings, recode
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.store import now, record_event, row, transaction
 
 
-def install_codebook(
-    db: Database, codebook: Codebook, *, actor: str, source: str | None = None
-) -> int:
+def install_codebook(project: Project, codebook: Codebook, *, source: str | None = None) -> int:
     """Put a codebook's codes in the project and return the new ``codebooks.id``.
 
     A project may hold several codebooks side by side; their code ids must not collide
     (codings refer to codes by slug in exchange files and in the demo corpus).
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     check_tree(codebook.codes, file=codebook.name)
     with transaction(db):
         if db.execute("SELECT 1 FROM codebooks WHERE name = ?", [codebook.name]).fetchone():
@@ -123,20 +123,20 @@ def install_codebook(
     return book_id
 
 
-def install_codebook_file(db: Database, path: str | Path, *, actor: str) -> int:
+def install_codebook_file(project: Project, path: str | Path) -> int:
     """Load, validate and install a YAML codebook file."""
     path = Path(path)
-    return install_codebook(db, load_codebook(path), actor=actor, source=path.name)
+    return install_codebook(project, load_codebook(path), source=path.name)
 
 
-def install_codebook_text(db: Database, text: str | bytes, *, file: str, actor: str) -> int:
+def install_codebook_text(project: Project, text: str | bytes, *, file: str) -> int:
     """Validate and install a codebook uploaded in the app (text or UTF-8 bytes)."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError("codebook.not_utf8", file=file, error=str(exc)) from exc
-    return install_codebook(db, parse_codebook(text, file=file), actor=actor, source=file)
+    return install_codebook(project, parse_codebook(text, file=file), source=file)
 
 
 def _insert_code(db: Database, book_id: int, code: Code, position: int) -> int:
@@ -169,11 +169,12 @@ def _insert_code(db: Database, book_id: int, code: Code, position: int) -> int:
 
 
 def ensure_imported_codebook(
-    db: Database, name: str, *, description: str | None, source: str, actor: str
+    project: Project, name: str, *, description: str | None, source: str
 ) -> int:
     """The id of codebook ``name``, created (logged as ``codebook.import``) when the project
     does not have it: the home of codes that come from another tool (REFI-QDA)."""
-    access.require(db, actor, "import")
+    project.require("import")
+    db = project.db
     with transaction(db):
         found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
         if found:
@@ -186,31 +187,33 @@ def ensure_imported_codebook(
             "created_at": now(),
         }
         book_id = int(db["codebooks"].insert(record).last_pk)
-        record_event(db, actor, events.CODEBOOK_IMPORT(book_id, None, record))
+        record_event(db, project.user, events.CODEBOOK_IMPORT(book_id, None, record))
     return book_id
 
 
-def add_imported_code(db: Database, record: Mapping[str, Any], *, actor: str) -> int:
+def add_imported_code(project: Project, record: Mapping[str, Any]) -> int:
     """Add one code from another tool as it came (a ``codes`` row without its id; the
     exchange importer matches, names and places it). Logged as ``code.add``."""
-    access.require(db, actor, "import")
+    project.require("import")
+    db = project.db
     with transaction(db):
         new_id = int(db["codes"].insert(dict(record)).last_pk)
         record_event(
             db,
-            actor,
+            project.user,
             events.CODE_ADD(new_id, None, json.loads(json.dumps({**record, "id": new_id}))),
         )
     return new_id
 
 
-def note_on_code(db: Database, code_id: int, note: str, *, details: Any, actor: str) -> int:
+def note_on_code(project: Project, code_id: int, note: str, *, details: Any) -> int:
     """A note in the change log of a code's codebook (why a disagreement was resolved so).
 
     The one entry someone who may not edit the codebook adds: supervisors resolve
     disagreements (``consistency.resolve``). Logged as ``codebook.note``; returns its id.
     """
-    access.require(db, actor, "consistency.resolve")
+    project.require("consistency.resolve")
+    db, actor = project.db, project.user
     with transaction(db):
         code = row(db, "codes", code_id)
         if code is None:
@@ -230,11 +233,10 @@ def note_on_code(db: Database, code_id: int, note: str, *, details: Any, actor: 
 
 
 def add_code(
-    db: Database,
+    project: Project,
     *,
     name: str,
     rationale: str,
-    actor: str,
     slug: str | None = None,
     parent: str | None = None,
     codebook: str | None = None,
@@ -245,7 +247,8 @@ def add_code(
     Without ``slug`` one is made from the name (with -2, -3 ... when taken). Other keyword
     arguments are code fields (definition, use_when, examples, ...), validated as on load.
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
     if not name or not name.strip():
         raise InputError("codebook.edit.name_missing")
@@ -262,7 +265,7 @@ def add_code(
                 n += 1
                 slug = f"{base}-{n}"
         values = _validated(fields_, slug)
-        parent_row = code_row(db, parent) if parent else None
+        parent_row = _code_row(db, parent) if parent else None
         if parent_row is not None:
             book_id = parent_row["codebook_id"]
         elif codebook is not None:
@@ -279,7 +282,7 @@ def add_code(
         new_id = _insert_code(db, book_id, code, int(position))
         if parent_row is not None:
             db.execute("UPDATE codes SET parent_id = ? WHERE id = ?", [parent_row["id"], new_id])
-        after = code_data(code_row(db, new_id))
+        after = code_data(_code_row(db, new_id))
         _log_change(db, book_id, actor, "add", slug, rationale, {"parent": parent})
         record_event(
             db, actor, events.CODEBOOK_ADD(new_id, None, {**after, "rationale": rationale})
@@ -287,12 +290,13 @@ def add_code(
     return slug
 
 
-def edit_code(db: Database, code: int | str, *, rationale: str, actor: str, **fields_: Any) -> None:
+def edit_code(project: Project, code: int | str, *, rationale: str, **fields_: Any) -> None:
     """Change descriptive fields of a code (definition, examples, indicators, colour, ...)."""
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
     with transaction(db):
-        before = code_row(db, code)
+        before = _code_row(db, code)
         values = _validated(fields_, before["slug"])
         if not values:
             return
@@ -307,7 +311,7 @@ def edit_code(db: Database, code: int | str, *, rationale: str, actor: str, **fi
             for k, v in values.items()
         }
         db["codes"].update(before["id"], stored)
-        after = code_row(db, before["id"])
+        after = _code_row(db, before["id"])
         changed = sorted(k for k in values if before[k] != after[k])
         _log_change(
             db, before["codebook_id"], actor, "edit", before["slug"], rationale, {"fields": changed}
@@ -322,26 +326,26 @@ def edit_code(db: Database, code: int | str, *, rationale: str, actor: str, **fi
 
 
 def rename_code(
-    db: Database,
+    project: Project,
     code: int | str,
     name: str,
     *,
     rationale: str,
-    actor: str,
     name_en: str | None = None,
 ) -> None:
     """Give a code a new name; its id (slug) stays, so codings and exports keep pointing at it."""
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
     if not name or not name.strip():
         raise InputError("codebook.edit.name_missing")
     with transaction(db):
-        before = code_row(db, code)
+        before = _code_row(db, code)
         update = {"name": name.strip()}
         if name_en is not None:
             update["name_en"] = name_en.strip() or None
         db["codes"].update(before["id"], update)
-        after = code_row(db, before["id"])
+        after = _code_row(db, before["id"])
         _log_change(
             db,
             before["codebook_id"],
@@ -360,19 +364,18 @@ def rename_code(
         )
 
 
-def move_code(
-    db: Database, code: int | str, parent: str | None, *, rationale: str, actor: str
-) -> None:
+def move_code(project: Project, code: int | str, parent: str | None, *, rationale: str) -> None:
     """Hang a code (with everything below it) under another parent, or at the top (None).
 
     Moving under a code of another installed codebook moves the branch into that codebook.
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
     with transaction(db):
-        before = code_row(db, code)
+        before = _code_row(db, code)
         branch = _subtree(db, before["id"])
-        parent_row = code_row(db, parent) if parent is not None else None
+        parent_row = _code_row(db, parent) if parent is not None else None
         if parent_row is not None and parent_row["id"] in branch:
             raise InputError(
                 "codebook.edit.move_cycle", code=before["slug"], parent=parent_row["slug"]
@@ -396,13 +399,13 @@ def move_code(
             events.CODEBOOK_MOVE(
                 before["id"],
                 code_data(before),
-                {**code_data(code_row(db, before["id"])), "rationale": rationale},
+                {**code_data(_code_row(db, before["id"])), "rationale": rationale},
             ),
         )
 
 
 def merge_codes(
-    db: Database, source: int | str, target: int | str, *, rationale: str, actor: str
+    project: Project, source: int | str, target: int | str, *, rationale: str
 ) -> dict[str, int]:
     """Merge ``source`` into ``target``: its codings and child codes move to the target.
 
@@ -410,10 +413,11 @@ def merge_codes(
     that the same coder already made with the target on the same span is a duplicate and is
     removed; the event log keeps the full row.
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
     with transaction(db):
-        src, dst = code_row(db, source), code_row(db, target)
+        src, dst = _code_row(db, source), _code_row(db, target)
         if src["id"] == dst["id"]:
             raise InputError("codebook.edit.merge_self", code=src["slug"])
         if dst["id"] in _subtree(db, src["id"]):
@@ -430,7 +434,7 @@ def merge_codes(
             )
         ]
         for child in children:
-            child_row = code_row(db, child)
+            child_row = _code_row(db, child)
             branch = _subtree(db, child_row["id"])
             db.execute(
                 "UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
@@ -461,7 +465,7 @@ def merge_codes(
 
 
 def split_code(
-    db: Database, code: int | str, parts: Sequence[Mapping[str, Any]], *, rationale: str, actor: str
+    project: Project, code: int | str, parts: Sequence[Mapping[str, Any]], *, rationale: str
 ) -> dict[str, list[Any]]:
     """Create new codes out of one (as its siblings); codings stay until someone recodes them.
 
@@ -470,12 +474,13 @@ def split_code(
     and the ids of the codings on the original that now need a decision (see
     :func:`recode_codings`).
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
     if len(parts) < 1:
         raise InputError("codebook.edit.split_parts", code=str(code))
     with transaction(db):
-        original = code_row(db, code)
+        original = _code_row(db, code)
         parent = row(db, "codes", original["parent_id"]) if original["parent_id"] else None
         book = row(db, "codebooks", original["codebook_id"])
         slugs = []
@@ -485,9 +490,8 @@ def split_code(
             part.setdefault("sensitive", bool(original["sensitive"]))
             slugs.append(
                 add_code(
-                    db,
+                    project,
                     rationale=rationale,
-                    actor=actor,
                     parent=parent["slug"] if parent else None,
                     codebook=None if parent else book["name"],
                     **part,
@@ -514,28 +518,28 @@ def split_code(
     return {"codes": slugs, "codings": to_recode}
 
 
-def recode_codings(
-    db: Database, coding_ids: Iterable[int], target: int | str, *, actor: str
-) -> int:
+def recode_codings(project: Project, coding_ids: Iterable[int], target: int | str) -> int:
     """Move codings to another code (after a split); each move is logged with the full row."""
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     moved = 0
     with transaction(db):
-        dst = code_row(db, target)
+        dst = _code_row(db, target)
         for coding_id in coding_ids:
             if recode(db, coding_id, dst["id"], actor=actor):
                 moved += 1
     return moved
 
 
-def remove_codebook(db: Database, name: str, *, rationale: str, actor: str) -> int:
+def remove_codebook(project: Project, name: str, *, rationale: str) -> int:
     """Take a codebook that nobody has coded with out of the project; returns its code count.
 
     Lets a team that wants to build its codebook from the data start without the default
     one. Refused once any code of it has a coding (merge or move codes instead). The event
     keeps the whole codebook, so it can be installed again from the log.
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db = project.db
     rationale = _require_rationale(rationale)
     with transaction(db):
         found = db.execute("SELECT id FROM codebooks WHERE name = ?", [name]).fetchone()
@@ -549,12 +553,14 @@ def remove_codebook(db: Database, name: str, *, rationale: str, actor: str) -> i
         ).fetchone()[0]
         if used:
             raise InputError("codebook.edit.remove_used", name=name, n=used)
-        before = codebook_to_dict(codebook_from_project(db, name, include_inactive=True))
+        before = codebook_to_dict(codebook_from_project(project, name, include_inactive=True))
         n = db.execute("SELECT count(*) FROM codes WHERE codebook_id = ?", [book_id]).fetchone()[0]
         db.execute("UPDATE codes SET parent_id = NULL WHERE codebook_id = ?", [book_id])
         db.execute("DELETE FROM codes WHERE codebook_id = ?", [book_id])
         db.execute("DELETE FROM codebooks WHERE id = ?", [book_id])
-        record_event(db, actor, events.CODEBOOK_REMOVE(book_id, before, {"rationale": rationale}))
+        record_event(
+            db, project.user, events.CODEBOOK_REMOVE(book_id, before, {"rationale": rationale})
+        )
     return int(n)
 
 

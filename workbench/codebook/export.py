@@ -12,21 +12,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from workbench import access
 from workbench.codebook.model import Code, Codebook
 from workbench.codebook.views import code_tree, codebook_from_project
 from workbench.codebook.yaml_io import codebook_to_yaml
 from workbench.errors import InputError
+from workbench.handle import Project
 
 
 def export_codebook(
-    db: Database,
+    project: Project,
     path: str | Path,
     *,
     format: str,
-    actor: str,
     name: str | None = None,
     lang: str = "nl",
 ) -> Path:
@@ -35,32 +32,31 @@ def export_codebook(
     Markdown and Word include the number of accepted codings per code (a code with its
     sub-codes); YAML is the codebook only, so it can be loaded into another project.
     """
-    access.require(db, actor, "read")  # examples and counts come from the data
+    project.require("read")  # examples and counts come from the data
     path = Path(path)
-    book = codebook_from_project(db, name)
+    book = codebook_from_project(project, name)
     if format == "yaml":
         _write_text(path, codebook_to_yaml(book))
     elif format == "md":
-        _write_text(path, codebook_to_markdown(book, counts=_counts(db), lang=lang))
+        _write_text(path, codebook_to_markdown(book, counts=_counts(project), lang=lang))
     elif format == "docx":
-        write_docx(book, path, counts=_counts(db), lang=lang)
+        write_docx(book, path, counts=_counts(project), lang=lang)
     else:
         raise InputError("codebook.bad_format", format=format, expected="yaml, md, docx")
     return path
 
 
 def export_bytes(
-    db: Database, *, format: str, actor: str, name: str | None = None, lang: str = "nl"
+    project: Project, *, format: str, name: str | None = None, lang: str = "nl"
 ) -> bytes:
     """The export as bytes, for a download button (same content as :func:`export_codebook`)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = export_codebook(
-            db,
+            project,
             Path(folder) / f"codeboek.{format}",
             format=format,
-            actor=actor,
             name=name,
             lang=lang,
         )
@@ -74,8 +70,8 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def _counts(db: Database) -> dict[str, int]:
-    return {node["slug"]: node["n_accepted_total"] for node in code_tree(db)}
+def _counts(project: Project) -> dict[str, int]:
+    return {node["slug"]: node["n_accepted_total"] for node in code_tree(project)}
 
 
 def codebook_to_markdown(

@@ -5,6 +5,11 @@ read the same rows, and none of these reads may write. Keeping them apart from
 :mod:`.editing` (the only writer) means a read can be used anywhere without pulling in the
 rules for changes. In a project, codes live in the ``codes`` table; ``slug`` is the
 codebook's stable ``id``.
+
+The public reads take the :class:`~workbench.handle.Project` and need ``read``: the tree
+carries counts from the data and the log the names of who changed what. Code names and
+definitions are not personal data: the writers in :mod:`.editing`, which check their own
+right first, look codes up with the private ``_code_row``.
 """
 
 from __future__ import annotations
@@ -15,14 +20,19 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
 from workbench.codebook.model import LIST_FIELDS, Code, Codebook
 from workbench.errors import NotFound
+from workbench.handle import Project
 from workbench.store import row
 
 
-def codebooks(db: Database) -> list[dict[str, Any]]:
+def codebooks(project: Project) -> list[dict[str, Any]]:
     """The codebooks installed in the project, oldest first."""
+    project.require("read")
+    return _codebooks(project.db)
+
+
+def _codebooks(db: Database) -> list[dict[str, Any]]:
     books = _query(db, "SELECT * FROM codebooks ORDER BY id")
     for book in books:
         book["changelog"] = json.loads(book.get("changelog") or "[]")
@@ -30,7 +40,7 @@ def codebooks(db: Database) -> list[dict[str, Any]]:
 
 
 def codebook_from_project(
-    db: Database, name: str | None = None, *, include_inactive: bool = False
+    project: Project, name: str | None = None, *, include_inactive: bool = False
 ) -> Codebook:
     """The project's codebook as a :class:`Codebook` (as edited so far).
 
@@ -38,7 +48,9 @@ def codebook_from_project(
     order), which is what a project that uses two codebooks codes against. Codes merged away
     are left out unless ``include_inactive``.
     """
-    books = codebooks(db)
+    project.require("read")
+    db = project.db
+    books = _codebooks(db)
     if name is not None:
         books = [b for b in books if b["name"] == name]
         if not books:
@@ -136,14 +148,15 @@ def _project_changelog(db: Database, book_ids: Sequence[int]) -> list[dict[str, 
     return entries
 
 
-def code_tree(db: Database, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[str, Any]]:
     """All codes in tree order with depth and the number of codings per status.
 
     ``n_accepted``/``n_suggested``/``n_rejected`` count codings on the code itself;
     ``n_accepted_total`` adds those of every code below it (what a parent "holds").
     """
+    project.require("read")
     rows = _query(
-        db,
+        project.db,
         "SELECT k.*, p.slug AS parent_slug, b.name AS codebook, "
         "coalesce(sum(c.status = 'accepted'), 0) AS n_accepted, "
         "coalesce(sum(c.status = 'suggested'), 0) AS n_suggested, "
@@ -181,13 +194,14 @@ def code_tree(db: Database, *, include_inactive: bool = False) -> list[dict[str,
     return out
 
 
-def change_log(db: Database, *, code: str | None = None) -> list[dict[str, Any]]:
-    """The codebook changes made in this project, newest first."""
+def change_log(project: Project, *, code: str | None = None) -> list[dict[str, Any]]:
+    """The codebook changes made in this project, newest first (with who made them)."""
+    project.require("read")
     where, params = "", []
     if code is not None:
         where, params = "WHERE c.code_slug = ?", [code]
     rows = _query(
-        db,
+        project.db,
         "SELECT c.id, c.at, c.author, c.action, c.code_slug, c.rationale, c.details, "
         f"b.name AS codebook FROM codebook_changes c JOIN codebooks b ON b.id = c.codebook_id "
         f"{where} ORDER BY c.id DESC",
@@ -199,12 +213,13 @@ def change_log(db: Database, *, code: str | None = None) -> list[dict[str, Any]]
 
 
 def codings_of(
-    db: Database, code: int | str, *, actor: str, statuses: Iterable[str] | None = None
+    project: Project, code: int | str, *, statuses: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:
     """The codings on one code (e.g. the ones left to recode after a split), in text order;
-    ``actor`` needs the ``read`` right (the rows carry the coded text)."""
-    access.require(db, actor, "read")
-    found = code_row(db, code)
+    needs the ``read`` right (the rows carry the coded text)."""
+    project.require("read")
+    db = project.db
+    found = _code_row(db, code)
     where, params = "c.code_id = ?", [found["id"]]
     if statuses is not None:
         statuses = list(statuses)
@@ -219,9 +234,9 @@ def codings_of(
     )
 
 
-def code_row(db: Database, code: int | str) -> dict[str, Any]:
+def _code_row(db: Database, code: int | str) -> dict[str, Any]:
     """The stored ``codes`` row of a code by id or slug (NotFound otherwise); the editing
-    functions start from it and log it whole."""
+    functions start from it (after their own check) and log it whole."""
     column = "id" if isinstance(code, int) else "slug"
     found = row(db, "codes", code, column=column)
     if found is None:

@@ -19,6 +19,7 @@ from workbench.codebook.yaml_io import SHIPPED_CODEBOOKS, load_codebook
 from workbench.exchange import ids
 from workbench.exchange.model import RefiCode
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 
 _RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -59,19 +60,21 @@ def _slug_for(db: Database, code: RefiCode) -> str:
 
 
 def upsert_codes(
-    db: Database,
+    project: Project,
     codes: list[RefiCode],
     *,
     codebook: str,
     source: str,
     description: str | None,
-    actor: str,
     report: ExchangeReport,
 ) -> dict[str, int]:
     """Match or add every code (parents first); return ``{guid: codes.id}``.
 
-    Call inside the import's transaction.
+    Call inside the import's transaction, after its check. Matching reads only code names
+    and ids; a code that has to be added asks the handle for ``import`` (see
+    :func:`~workbench.codebook.editing.ensure_imported_codebook`).
     """
+    db = project.db
     by_guid: dict[str, int] = {}
     by_name: dict[tuple[int | None, str], list[int]] = {}
     for r in db.query("SELECT id, slug, guid, name, parent_id FROM codes WHERE active = 1"):
@@ -92,7 +95,7 @@ def upsert_codes(
             continue
         if book_id is None:
             book_id = ensure_imported_codebook(
-                db, codebook, description=description, source=source, actor=actor
+                project, codebook, description=description, source=source
             )
         color = code.color.strip() if code.color and _RGB.match(code.color.strip()) else None
         record: dict[str, Any] = {
@@ -109,7 +112,7 @@ def upsert_codes(
             "counterexamples": "[]",
             "indicators": "[]",
         }
-        new_id = add_imported_code(db, record, actor=actor)
+        new_id = add_imported_code(project, record)
         out[code.guid] = new_id
         by_guid[code.guid] = new_id
         by_name.setdefault((parent_id, code.name.casefold()), []).append(new_id)

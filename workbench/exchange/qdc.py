@@ -21,8 +21,8 @@ from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.model import RefiCode
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
-from workbench.exchange.files import read_xml
 from workbench.handle import Project
+from workbench.exchange.files import read_xml
 from workbench.privacy.pseudonyms import replace_names
 from workbench.store import record_event, transaction
 from workbench.zipguard import MAX_MEMBER_BYTES
@@ -162,12 +162,11 @@ def import_qdc(project: Project, path: str | Path) -> ExchangeReport:
     codes, origin = read_qdc(path, report)
     with transaction(db):
         upsert_codes(
-            db,
+            project,
             codes,
             codebook=path.stem,
             source=path.name,
             description=origin,
-            actor=project.user,
             report=report,
         )
         record_event(

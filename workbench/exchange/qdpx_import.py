@@ -141,12 +141,11 @@ class _Writer:
             self.coder(guid)
         self.project_fields()
         self.code_ids = upsert_codes(
-            self.db,
+            self.handle,
             project.codes,
             codebook=f"{project.name} (REFI-QDA)",
             source=Path(self.report.path).name,
             description=project.origin,
-            actor=self.actor,
             report=self.report,
         )
         for guid, code_id in self.code_ids.items():

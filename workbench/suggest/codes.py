@@ -17,6 +17,7 @@ import yaml
 from sqlite_utils import Database
 
 from workbench.errors import InputError
+from workbench.handle import Project
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,18 @@ def codes_from_file(path: str | Path) -> list[CodeSpec]:
     return [spec_from_mapping(c) for c in data["codes"]]
 
 
-def codes_from_project(db: Database) -> list[CodeSpec]:
-    """Specs of the active codes installed in a project."""
+def codes_from_project(project: Project) -> list[CodeSpec]:
+    """Specs of the active codes installed in a project.
+
+    Needs ``code``, the right of everyone the suggester works for (the ``system`` role has
+    only that one). Code names and definitions are not personal data; the engine's own steps
+    (:mod:`.project`), which check their callers first, read them with ``_project_codes``.
+    """
+    project.require("code")
+    return _project_codes(project.db)
+
+
+def _project_codes(db: Database) -> list[CodeSpec]:
     cur = db.execute(
         "SELECT c.slug, c.name, p.slug, c.brief, c.definition, c.use_when, c.examples, "
         "c.counterexamples, c.indicators FROM codes c LEFT JOIN codes p ON p.id = c.parent_id "

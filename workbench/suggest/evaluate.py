@@ -26,14 +26,13 @@ import numpy as np
 from scipy.stats import binomtest
 from sklearn.model_selection import GroupKFold, KFold
 from spacy.language import Language
-from sqlite_utils import Database
 
-from workbench import access
+from workbench.handle import Project
 from workbench.suggest.model import Suggester
 from workbench.suggest.project import (
     ProjectSuggester,
+    _build_rules,
     analysis_segments,
-    build_rules,
     training_data,
 )
 from workbench.suggest.scores import alpha_two_coders, precision_recall_f1
@@ -71,10 +70,9 @@ def verdict(*, examples: int, proposed: int, correct: int, source: str) -> str:
 
 
 def evaluate(
-    db: Database,
+    project: Project,
     *,
     nlp: Language,
-    actor: str,
     folds: int = MAX_FOLDS,
     model: ProjectSuggester | None = None,
 ) -> list[dict[str, Any]]:
@@ -84,13 +82,13 @@ def evaluate(
     Codes nobody has used yet get ``None`` figures: there is nothing to compare with.
     Reading the project's codings needs the ``read`` permission.
     """
-    access.require(db, actor, "read")
-    rules = model.rules if model is not None else build_rules(db, nlp)
+    project.require("read")
+    rules = model.rules if model is not None else _build_rules(project.db, nlp)
     cache = model if model is not None else ProjectSuggester(rules, Suggester(rules))
-    data = training_data(db, rules.codes_)
+    data = training_data(project, rules.codes_)
     labels = dict(zip(data.segment_ids, data.Y))
     documents = sorted({d for d, row in zip(data.document_ids, data.Y) if (row >= 0).any()})
-    segments = [s for d in documents for s in analysis_segments(db, d)]
+    segments = [s for d in documents for s in analysis_segments(project, d)]
     k = len(rules.codes_)
     passages = cache.passages_for(nlp, segments)
     # Training labels keep "unknown" (-1); the test truth is what people coded, 0 elsewhere.

@@ -4,6 +4,11 @@ Suggestions are stored as ``origin="machine", status="suggested"`` codings for o
 they are visible, reviewable and never applied without a person: accepting or rejecting goes
 through ``workbench.codings.decide`` and both decisions become training data. A suggestion is
 never written over a coder's own coding or decision for that code and segment.
+
+Making suggestions needs ``code`` (the ``system`` role has only that right); the reads that
+hand out text (:func:`analysis_segments`, :func:`training_data`) need ``read``. The engine's
+steps share private helpers that take the connection, so a suggestion run by a technical
+coder and an evaluation by a supervisor each pass the one check that fits them.
 """
 
 from __future__ import annotations
@@ -16,17 +21,25 @@ import numpy as np
 from spacy.language import Language
 from sqlite_utils import Database
 
-from workbench import access
 from workbench.codings import add_coding
 from workbench.errors import NotFound
-from workbench.suggest.codes import CodeSpec, codes_from_project
+from workbench.handle import Project
+from workbench.suggest.codes import CodeSpec, _project_codes
 from workbench.suggest.model import Passage, Suggester, analyse
 from workbench.suggest.rules import RuleScorer
 from workbench.store import transaction
 
 
-def analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
-    """The segments analysis should see (respondent turns by default), in document order."""
+def analysis_segments(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
+    """The segments analysis should see (respondent turns by default), in document order.
+
+    Needs ``read``: the rows carry the text.
+    """
+    project.require("read")
+    return _analysis_segments(project.db, document_id)
+
+
+def _analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
     from workbench.ingest import analysis_segments as from_ingest
 
     return from_ingest(db, document_id)
@@ -43,14 +56,22 @@ class TrainingData:
     codes: list[str]
 
 
-def training_data(db: Database, codes: Sequence[str], *, human_only: bool = False) -> TrainingData:
+def training_data(
+    project: Project, codes: Sequence[str], *, human_only: bool = False
+) -> TrainingData:
     """Every segment someone decided on, with per-code labels.
 
     Positive: an accepted coding of the code overlaps the segment. Negative: a rejected
     suggestion of the code on the segment, or the segment carries other accepted codes but
     not this one. Everything else is unknown. ``human_only`` uses only codings people made
-    themselves (the evaluation compares the model against those).
+    themselves (the evaluation compares the model against those). Needs ``read``: the
+    segments' texts come along.
     """
+    project.require("read")
+    return _training_data(project.db, codes, human_only=human_only)
+
+
+def _training_data(db: Database, codes: Sequence[str], *, human_only: bool = False) -> TrainingData:
     index = {c: j for j, c in enumerate(codes)}
     origin = "AND c.origin = 'human'" if human_only else ""
     # Codings on exactly one segment join by id (indexed); free spans by overlap.
@@ -115,16 +136,16 @@ class ProjectSuggester:
         return [self.passages[s["id"]] for s in segments]
 
 
-def build_rules(db: Database, nlp: Language) -> RuleScorer:
+def _build_rules(db: Database, nlp: Language) -> RuleScorer:
     """The project's rules from its installed codes."""
-    codes: list[CodeSpec] = codes_from_project(db)
+    codes: list[CodeSpec] = _project_codes(db)
     if not codes:
         raise NotFound("suggest.no_codes")
     return RuleScorer().fit(codes, nlp=nlp)
 
 
 def retrain(
-    db: Database,
+    project: Project,
     *,
     nlp: Language,
     previous: ProjectSuggester | None = None,
@@ -132,41 +153,61 @@ def retrain(
 ) -> ProjectSuggester:
     """Fit the suggester on the project's decisions so far (reusing ``previous``'s analyses).
 
-    The rules are rebuilt when the codebook changed (different code ids).
+    The rules are rebuilt when the codebook changed (different code ids). Needs ``code``: the
+    model exists to make suggestions.
     """
+    project.require("code")
+    return _retrain(project.db, nlp=nlp, previous=previous, **params)
+
+
+def _retrain(
+    db: Database,
+    *,
+    nlp: Language,
+    previous: ProjectSuggester | None = None,
+    **params: Any,
+) -> ProjectSuggester:
+    """:func:`retrain` on a connection; also for the background refit of ``review.Learner``,
+    which runs on its own connection after a checked decision."""
     rules = previous.rules if previous is not None else None
-    current_codes = [c.id for c in codes_from_project(db)]
+    current_codes = [c.id for c in _project_codes(db)]
     if rules is None or list(rules.codes_) != current_codes:
-        rules, cache = build_rules(db, nlp), {}
+        rules, cache = _build_rules(db, nlp), {}
     else:
         cache = previous.passages
-    data = training_data(db, rules.codes_)
-    project = ProjectSuggester(rules, Suggester(rules, **params), cache)
+    data = _training_data(db, rules.codes_)
+    fitted = ProjectSuggester(rules, Suggester(rules, **params), cache)
     segments = [{"id": s, "text": t} for s, t in zip(data.segment_ids, data.texts)]
-    passages = project.passages_for(nlp, segments)
-    project.suggester.fit(passages, data.Y)
-    return project
+    passages = fitted.passages_for(nlp, segments)
+    fitted.suggester.fit(passages, data.Y)
+    return fitted
 
 
 def suggest_document(
-    db: Database,
+    project: Project,
     document_id: int,
     *,
-    coder: str,
     nlp: Language,
+    coder: str | None = None,
     model: ProjectSuggester | None = None,
 ) -> list[int]:
     """Store suggestions for one document for ``coder``; returns the new coding ids.
 
-    Only segments analysis should see (``analysis_speakers``). Skips every (segment, code)
-    where ``coder`` already has a coding or a decision, human or machine, and a parent code
-    when one of its children is proposed for the same segment.
+    ``coder`` defaults to the acting user, who needs ``code``; storing suggestions for
+    someone else is a researcher's job, as for any coding. Only segments analysis should see
+    (``analysis_speakers``). Skips every (segment, code) where ``coder`` already has a coding
+    or a decision, human or machine, and a parent code when one of its children is proposed
+    for the same segment.
     """
-    access.require(db, coder, "code")
+    project.require("code")
+    coder = project.user if coder is None else coder
+    if coder != project.user:
+        project.require_own(coder)
+    db = project.db
     if db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone() is None:
         raise NotFound("codings.unknown_document", document=document_id)
-    model = model if model is not None else retrain(db, nlp=nlp)
-    segments = analysis_segments(db, document_id)
+    model = model if model is not None else _retrain(db, nlp=nlp)
+    segments = _analysis_segments(db, document_id)
     passages = model.passages_for(nlp, segments)
     found = [_most_specific(model.rules, s) for s in model.suggester.suggest(passages)]
     taken = _taken(db, document_id, coder)
@@ -180,6 +221,7 @@ def suggest_document(
                     add_coding(
                         db,
                         coder=coder,
+                        actor=project.user,
                         code=s.code,
                         segment_id=seg["id"],
                         origin="machine",
@@ -192,19 +234,24 @@ def suggest_document(
 
 
 def suggest_project(
-    db: Database,
+    project: Project,
     *,
-    coder: str,
     nlp: Language,
+    coder: str | None = None,
     document_ids: Iterable[int] | None = None,
     model: ProjectSuggester | None = None,
 ) -> dict[int, int]:
-    """Suggestions for several documents (all by default); returns {document id: new count}."""
-    model = model if model is not None else retrain(db, nlp=nlp)
+    """Suggestions for several documents (all by default); returns {document id: new count}.
+
+    Checked before the model is fit, not only per document (see :func:`suggest_document`).
+    """
+    project.require("code")
+    model = model if model is not None else retrain(project, nlp=nlp)
     if document_ids is None:
-        document_ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+        document_ids = [r[0] for r in project.db.execute("SELECT id FROM documents ORDER BY id")]
     return {
-        d: len(suggest_document(db, d, coder=coder, nlp=nlp, model=model)) for d in document_ids
+        d: len(suggest_document(project, d, coder=coder, nlp=nlp, model=model))
+        for d in document_ids
     }
 
 

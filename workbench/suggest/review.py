@@ -21,10 +21,10 @@ import numpy as np
 from spacy.language import Language
 from sqlite_utils import Database
 
-from workbench import access
 from workbench.codings import decide
+from workbench.handle import Project
 from workbench.store import connect
-from workbench.suggest.project import ProjectSuggester, retrain
+from workbench.suggest.project import ProjectSuggester, _retrain
 
 UNCERTAINTY_WEIGHT = 1.0
 RARITY_WEIGHT = 0.6
@@ -55,12 +55,18 @@ class Learner:
         return current if current is not None else self.refit()
 
     def refit(self) -> ProjectSuggester:
-        """Refit now, in this thread, from the project's decisions so far."""
+        """Refit now, in this thread, from the project's decisions so far.
+
+        No acting user: the learner is shared by the sessions of a server and refits on its
+        own connection after their (checked) decisions. The model reaches nobody except
+        through calls that check the handle (``review_queue``, ``suggest_document``,
+        ``evaluate``).
+        """
         db = connect(self.project_path)
         try:
             started = time.perf_counter()
             seen = _last_coding_event(db)
-            model = retrain(db, nlp=self.nlp, previous=self._model)
+            model = _retrain(db, nlp=self.nlp, previous=self._model)
             self.last_fit_seconds = time.perf_counter() - started
         finally:
             db.close()
@@ -114,19 +120,19 @@ def _last_coding_event(db: Database) -> int:
 
 
 def decide_and_learn(
-    db: Database, coding_id: int, status: str, *, actor: str, learner: Learner | None = None
+    project: Project, coding_id: int, status: str, *, learner: Learner | None = None
 ) -> None:
     """Record a decision (accept / reject / reopen) and let the learner catch up."""
-    decide(db, coding_id, status, actor=actor)
+    project.require("suggestion.decide")
+    decide(project.db, coding_id, status, actor=project.user)
     if learner is not None:
         learner.notify()
 
 
 def review_queue(
-    db: Database,
+    project: Project,
     *,
-    coder: str,
-    actor: str | None = None,
+    coder: str | None = None,
     limit: int = 20,
     model: ProjectSuggester | None = None,
     nlp: Language | None = None,
@@ -140,9 +146,11 @@ def review_queue(
     With ``model`` (and ``nlp``), scores are recomputed with the current model, so the order
     follows every refit; without, the stored scores are used. Each item: coding id, segment,
     document, code, score, threshold, evidence, the segment text and the turns around it.
-    ``actor`` (default: ``coder``) needs the ``read`` right.
+    ``coder`` defaults to the acting user, who needs the ``read`` right.
     """
-    access.require(db, coder if actor is None else actor, "read")
+    project.require("read")
+    db = project.db
+    coder = project.user if coder is None else coder
     rank = "score" if code is not None else "priority"
     pending = [p for p in _pending(db, coder) if code is None or p["code"] == code]
     if not pending:
@@ -256,26 +264,30 @@ def _add_context(db: Database, items: list[dict[str, Any]]) -> None:
         item["segment_in_turn"] = (item["start_char"] - turn[2], item["end_char"] - turn[2])
 
 
-def open_count(db: Database, *, coder: str) -> int:
-    """How many suggestions still wait for ``coder``'s decision."""
+def open_count(project: Project, *, coder: str | None = None) -> int:
+    """How many suggestions still wait for ``coder``'s decision (default: the acting user's);
+    needs ``read``, like the queue it counts."""
+    project.require("read")
     return int(
-        db.execute(
+        project.db.execute(
             "SELECT count(*) FROM codings WHERE coder = ? AND status = 'suggested' "
             "AND origin = 'machine'",
-            [coder],
+            [project.user if coder is None else coder],
         ).fetchone()[0]
     )
 
 
-def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, Any]]:
-    """Per code: accepted and rejected decisions so far (the page's counter).
+def example_counts(project: Project, *, coder: str | None = None) -> list[dict[str, Any]]:
+    """Per code: accepted and rejected decisions so far (the page's counter), of ``coder``
+    or, without one, of everyone; needs ``read``.
 
     ``accepted_share``: of the workbench's suggestions people decided on, the share they
     accepted (None before the first decision), the plain figure of whether a code's
     suggestions are worth the time.
     """
+    project.require("read")
     where, params = ("AND c.coder = ?", [coder]) if coder else ("", [])
-    cur = db.execute(
+    cur = project.db.execute(
         "SELECT k.slug, k.name, sum(c.status = 'accepted'), sum(c.status = 'rejected'), "
         "sum(c.status = 'suggested'), sum(c.origin = 'machine' AND c.status = 'accepted'), "
         "sum(c.origin = 'machine' AND c.status = 'rejected') "
@@ -300,12 +312,14 @@ def example_counts(db: Database, *, coder: str | None = None) -> list[dict[str, 
 
 
 def recent_decisions(
-    db: Database, *, coder: str, actor: str | None = None, limit: int = 5
+    project: Project, *, coder: str | None = None, limit: int = 5
 ) -> list[dict[str, Any]]:
     """The coder's last decided suggestions, newest first (so they can be changed again);
-    ``actor`` (default: ``coder``) needs the ``read`` right (the rows carry the coded text)."""
-    access.require(db, coder if actor is None else actor, "read")
-    cur = db.execute(
+    ``coder`` defaults to the acting user, who needs the ``read`` right (the rows carry the
+    coded text)."""
+    project.require("read")
+    coder = project.user if coder is None else coder
+    cur = project.db.execute(
         "SELECT c.id AS coding_id, k.slug AS code, k.name AS code_name, c.status, c.text, "
         "c.updated_at FROM codings c JOIN codes k ON k.id = c.code_id "
         "WHERE c.coder = ? AND c.origin = 'machine' AND c.status != 'suggested' "

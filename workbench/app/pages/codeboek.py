@@ -13,12 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from workbench import access
 from workbench import codebook as cb
 from workbench.app.common import (
     acting_project,
     attempt,
-    db,
     file_uploader,
     flash,
     lang,
@@ -27,6 +25,7 @@ from workbench.app.common import (
     tr,
     user,
 )
+from workbench.handle import Project
 from workbench.store import connect
 
 st.title(tr("page.codeboek"))
@@ -39,9 +38,9 @@ def label(node: dict[str, Any]) -> str:
     return f"{node['name']} ({node['slug']})"
 
 
-tree = cb.code_tree(db())
-books = cb.codebooks(db())
-can_edit = access.can(db(), user(), "codebook.edit")
+tree = cb.code_tree(handle)
+books = cb.codebooks(handle)
+can_edit = handle.can("codebook.edit")
 slugs = [n["slug"] for n in tree]
 names = {n["slug"]: label(n) for n in tree}
 
@@ -159,13 +158,12 @@ with edit_tab:
                     words = [w.strip() for w in indicators.split(",") if w.strip()]
                     attempt(
                         cb.add_code,
-                        db(),
+                        handle,
                         name=new_name,
                         parent=parent,
                         definition=definition or None,
                         indicators=words,
                         rationale=why,
-                        actor=user(),
                         flash=lambda slug: tr("codeboek.added", code=slug),
                     )
         elif not tree:
@@ -178,11 +176,10 @@ with edit_tab:
                 if st.form_submit_button(tr("codeboek.action.rename")):
                     attempt(
                         cb.rename_code,
-                        db(),
+                        handle,
                         code,
                         new_name,
                         rationale=why,
-                        actor=user(),
                         flash=lambda _: tr("codeboek.changed", code=code),
                     )
         elif action == "move":
@@ -193,11 +190,10 @@ with edit_tab:
                 if st.form_submit_button(tr("codeboek.action.move")):
                     attempt(
                         cb.move_code,
-                        db(),
+                        handle,
                         code,
                         parent,
                         rationale=why,
-                        actor=user(),
                         flash=lambda _: tr("codeboek.changed", code=code),
                     )
         elif action == "merge":
@@ -208,11 +204,10 @@ with edit_tab:
                 if st.form_submit_button(tr("codeboek.action.merge")):
                     attempt(
                         cb.merge_codes,
-                        db(),
+                        handle,
                         source,
                         target,
                         rationale=why,
-                        actor=user(),
                         flash=lambda result: tr(
                             "codeboek.merged", source=source, target=target, **result
                         ),
@@ -224,7 +219,7 @@ with edit_tab:
                 why = reason("split_why")
                 if st.form_submit_button(tr("codeboek.action.split")):
                     parts = [{"name": n.strip()} for n in new_names.splitlines() if n.strip()]
-                    result = attempt(cb.split_code, db(), code, parts, rationale=why, actor=user())
+                    result = attempt(cb.split_code, handle, code, parts, rationale=why)
                     if result:
                         st.session_state["recode_code"] = code
                         flash(
@@ -238,7 +233,7 @@ with edit_tab:
             st.subheader(tr("codeboek.recode_title"))
             st.caption(tr("codeboek.recode_help"))
             recode_from = code_select(tr("codeboek.code"), "recode_code")
-            codings = cb.codings_of(db(), recode_from, actor=user()) if recode_from else []
+            codings = cb.codings_of(handle, recode_from) if recode_from else []
             if not codings:
                 st.info(tr("codeboek.recode_none"))
             else:
@@ -258,7 +253,7 @@ with edit_tab:
                             if target != recode_from:
                                 by_target[target].append(coding_id)
                         moved = sum(
-                            attempt(cb.recode_codings, db(), ids, target, actor=user()).value or 0
+                            attempt(cb.recode_codings, handle, ids, target).value or 0
                             for target, ids in by_target.items()
                         )
                         flash(tr("codeboek.recoded", n=moved))
@@ -306,10 +301,9 @@ with edit_tab:
                     changed = {k: v for k, v in values.items() if node[k] != v}
                     attempt(
                         cb.edit_code,
-                        db(),
+                        handle,
                         code,
                         rationale=why,
-                        actor=user(),
                         **changed,
                         flash=lambda _: tr("codeboek.changed", code=code),
                     )
@@ -317,7 +311,7 @@ with edit_tab:
 # --- change log --------------------------------------------------------------------------
 
 with log_tab:
-    log = cb.change_log(db())
+    log = cb.change_log(handle)
     if not log:
         st.info(tr("codeboek.log_empty"))
     else:
@@ -347,7 +341,8 @@ def deferred(fmt: str) -> Callable[[], bytes]:
     def make() -> bytes:
         database = connect(path)
         try:
-            return cb.export_bytes(database, format=fmt, actor=who, lang=language)
+            seen_by = Project.for_user(database, who, lang=language)
+            return cb.export_bytes(seen_by, format=fmt, lang=language)
         finally:
             database.close()
 
@@ -406,10 +401,7 @@ with add_book_tab:
             format_func=lambda n: f"{shipped[n].name} ({len(shipped[n].codes)} codes)",
         )
         if st.button(tr("codeboek.install"), key="install_shipped") and chosen:
-            ok = [
-                attempt(cb.install_codebook, db(), shipped[n], actor=user(), source=n)
-                for n in chosen
-            ]
+            ok = [attempt(cb.install_codebook, handle, shipped[n], source=n) for n in chosen]
             if all(ok):
                 flash(tr("codeboek.installed", n=len(chosen)))
     else:
@@ -425,10 +417,9 @@ with add_book_tab:
             if st.form_submit_button(tr("codeboek.remove_button")):
                 attempt(
                     cb.remove_codebook,
-                    db(),
+                    handle,
                     book,
                     rationale=why,
-                    actor=user(),
                     flash=lambda removed: tr("codeboek.removed", name=book, n=removed),
                 )
     if can_edit:
@@ -441,9 +432,8 @@ with add_book_tab:
         if upload is not None and st.button(tr("codeboek.install"), key="install_upload"):
             attempt(
                 cb.install_codebook_text,
-                db(),
+                handle,
                 upload.getvalue(),
                 file=upload.name,
-                actor=user(),
                 flash=lambda _: tr("codeboek.installed", n=1),
             )

@@ -175,9 +175,8 @@ with right:
     ):
         if attempt(
             suggest_document,
-            project,
+            handle,
             doc_id,
-            coder=me,
             nlp=nlp(),
             toast=lambda made: tr("coderen.suggested_n", n=len(made)),
         ):
@@ -202,7 +201,7 @@ with right:
             ):
                 st.rerun()
 
-    codes = codebook_from_project(project).codes
+    codes = codebook_from_project(handle).codes
     names = {c.id: (f"{c.name} — {c.brief}" if c.brief else c.name) for c in codes}
 
     with st.expander(tr("coderen.retrieve"), icon=":material/format_list_bulleted:"):

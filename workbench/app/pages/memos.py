@@ -20,7 +20,7 @@ me = user()
 documents = {
     d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, actor=me)
 }
-codes = {c.id: c.name for c in codebook_from_project(project).codes}
+codes = {c.id: c.name for c in codebook_from_project(handle).codes}
 everything = attempt(memo_overview, handle).value
 if everything is None:
     st.stop()

@@ -201,7 +201,7 @@ if "workshop" in tabs:
                         actor=me,
                         success=lambda added: tr("privacy.page.assigned", n=added, user=helper),
                     )
-        codes = {c["slug"]: c["name"] for c in code_tree(project)}
+        codes = {c["slug"]: c["name"] for c in code_tree(handle)}
         current = [c for c in (get_setting(project, "workshop_codes") or []) if c in codes]
         offered = st.multiselect(
             tr("privacy.page.workshop_codes"),
@@ -323,7 +323,7 @@ if "history" in tabs:
             )
             events = history.document_history(handle, chosen) if chosen else []
         else:
-            codes = {c["id"]: c["name"] for c in code_tree(project, include_inactive=True)}
+            codes = {c["id"]: c["name"] for c in code_tree(handle, include_inactive=True)}
             chosen = (
                 st.selectbox(
                     tr("privacy.page.code"),

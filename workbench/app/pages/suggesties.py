@@ -65,13 +65,12 @@ if make[1].button(tr("suggesties.make_all"), width="stretch"):
     targets = list(labels)
 if targets:
     made = [
-        attempt(suggest_document, project, d, coder=me, nlp=nlp(), model=learner.model).value
-        for d in targets
+        attempt(suggest_document, handle, d, nlp=nlp(), model=learner.model).value for d in targets
     ]
     st.success(tr("suggesties.made", n=sum(len(m or []) for m in made)))
 
 skipped = st.session_state.setdefault("suggest_skipped", [])
-counts = {c["code"]: c for c in example_counts(project, coder=me)}
+counts = {c["code"]: c for c in example_counts(handle, coder=me)}
 # codes with suggestions to see or already decided on (so a finished code stays chosen)
 waiting = [code for code, c in counts.items() if c["open"] or c["accepted_share"] is not None]
 focus = st.selectbox(
@@ -92,7 +91,7 @@ def decide_now(coding_id: int, status: str) -> None:
     A callback may not draw, so a refusal is kept for the review card to show.
     """
     try:
-        decide_and_learn(project, coding_id, status, actor=me, learner=learner)
+        decide_and_learn(handle, coding_id, status, learner=learner)
     except WorkbenchError as exc:
         st.session_state["suggest_error"] = exc.message(lang())
         return
@@ -105,12 +104,12 @@ def review() -> None:
     queue = [
         q
         for q in review_queue(
-            project, coder=me, limit=30 + len(skipped), model=learner.model, nlp=nlp(), code=focus
+            handle, limit=30 + len(skipped), model=learner.model, nlp=nlp(), code=focus
         )
         if q["coding_id"] not in skipped
     ]
     if focus is not None:  # what people made of this code's suggestions so far
-        done = next(c for c in example_counts(project, coder=me) if c["code"] == focus)
+        done = next(c for c in example_counts(handle, coder=me) if c["code"] == focus)
         st.caption(
             tr("suggesties.focus_share", code=done["name"], share=percent(done["accepted_share"]))
         )
@@ -180,7 +179,7 @@ def review() -> None:
         on_click=skipped.append,
         args=(item["coding_id"],),
     )
-    left_open = max(0, open_count(project, coder=me) - len(skipped))
+    left_open = max(0, open_count(handle) - len(skipped))
     st.caption(tr("suggesties.keys") + " " + tr("suggesties.open_count", n=left_open))
     st.caption(tr("suggesties.learning", version=learner.version))
 
@@ -188,7 +187,7 @@ def review() -> None:
 review()
 
 with st.expander(tr("suggesties.last_decisions"), expanded=False):
-    for r in recent_decisions(project, coder=me, limit=5):
+    for r in recent_decisions(handle, limit=5):
         cols = st.columns([5, 2, 1, 1], vertical_alignment="center")
         cols[0].markdown(
             f"{escape_markdown(r['text'][:120])}  \n**{escape_markdown(r['code_name'])}**"
@@ -196,7 +195,7 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
         cols[1].write(tr(f"suggesties.status.{r['status']}"))
         flip = "rejected" if r["status"] == "accepted" else "accepted"
         if cols[2].button(tr("suggesties.flip_decision"), key=f"flip_{r['coding_id']}"):
-            if attempt(decide_and_learn, project, r["coding_id"], flip, actor=me, learner=learner):
+            if attempt(decide_and_learn, handle, r["coding_id"], flip, learner=learner):
                 st.rerun()
         if cols[3].button(tr("suggesties.undo_decision"), key=f"reopen_{r['coding_id']}"):
             if attempt(decide, project, r["coding_id"], "suggested", actor=me):
@@ -204,7 +203,7 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
                 st.rerun()
 
 with st.expander(tr("suggesties.counts"), expanded=False):
-    table = pd.DataFrame(example_counts(project, coder=me))
+    table = pd.DataFrame(example_counts(handle, coder=me))
     table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
     columns = ("code", "accepted", "rejected", "open", "accepted_share")
     st.dataframe(
@@ -216,7 +215,7 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
     st.caption(tr("suggesties.evaluation_help"))
     if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
         st.session_state["suggest_evaluation"] = attempt(
-            evaluate, project, nlp=nlp(), actor=me, model=learner.model
+            evaluate, handle, nlp=nlp(), model=learner.model
         ).value
     rows = st.session_state.get("suggest_evaluation")
     if rows is not None:

@@ -93,7 +93,7 @@ else:
     st.caption(tr("zoeken.pick_hit"))
 
 with st.form("code_all_hits"):
-    codes = codebook_from_project(project).codes
+    codes = codebook_from_project(handle).codes
     names = {c.id: c.name for c in codes}
     code = st.selectbox(
         tr("coderen.code"),
