@@ -2,6 +2,7 @@ import pytest
 
 from workbench import access, accounts, codings
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.patterns import framework_matrix
 from workbench.privacy import apply_pseudonyms, candidates, pseudonymised_document, read_key
 from workbench.privacy.backup import backup
@@ -115,7 +116,7 @@ def test_co_onderzoeker_may_not_code_read_key_export_or_backup(team, tmp_path):
     doc = add_document(team)
     seg = segment_ids(team, doc)[1]
     with pytest.raises(PermissionDenied):
-        codings.add_coding(team, coder="sanne", code="verlies", segment_id=seg)
+        codings.add_coding(Project.for_user(team, "sanne"), code="verlies", segment_id=seg)
     with pytest.raises(PermissionDenied):
         read_key(team, actor="sanne")
     with pytest.raises(PermissionDenied):
@@ -129,17 +130,19 @@ def test_co_onderzoeker_may_not_code_read_key_export_or_backup(team, tmp_path):
 def test_supervisor_reads_but_may_not_change_others_codings(team):
     add_codes(team)
     seg = segment_ids(team, add_document(team))[1]
-    coding = codings.add_coding(team, coder="anna", code="verlies", segment_id=seg)
+    coding = codings.add_coding(Project.for_user(team, "anna"), code="verlies", segment_id=seg)
     pseudonymised_document(team, 1, actor="vera")
     with pytest.raises(PermissionDenied):
-        codings.remove_coding(team, coding, actor="vera")
+        codings.remove_coding(Project.for_user(team, "vera"), coding)
     with pytest.raises(PermissionDenied):
-        codings.add_coding(team, coder="anna", code="schaamte", segment_id=seg, actor="vera")
+        codings.add_coding(
+            Project.for_user(team, "vera"), coder="anna", code="schaamte", segment_id=seg
+        )
     with pytest.raises(PermissionDenied):
         candidates(team, actor="vera")
     with pytest.raises(PermissionDenied):
         apply_pseudonyms(team, actor="vera")
-    assert codings.add_coding(team, coder="vera", code="schaamte", segment_id=seg)
+    assert codings.add_coding(Project.for_user(team, "vera"), code="schaamte", segment_id=seg)
     assert framework_matrix(team, actor="vera").loc[:, "verlies"].sum() == 1
 
 
@@ -182,10 +185,12 @@ def attempt_action(db, actor, what, tmp_path):
 
     seg = segment_ids(db, 1)[1]
     calls = {
-        "code": lambda: codings.add_coding(db, coder=actor, code="verlies", segment_id=seg),
-        "decide": lambda: codings.decide(db, 1, "accepted", actor=actor),
+        "code": lambda: codings.add_coding(
+            Project.for_user(db, actor), code="verlies", segment_id=seg
+        ),
+        "decide": lambda: codings.decide(Project.for_user(db, actor), 1, "accepted"),
         "memo": lambda: add_memo(db, actor=actor, target_type="document", target_id=1, text="x"),
-        "import": lambda: import_files(db, [("a.txt", b"R: hallo")], actor=actor),
+        "import": lambda: import_files(Project.for_user(db, actor), [("a.txt", b"R: hallo")]),
         "export": lambda: export_project(db, tmp_path / "e.csv", format="csv", actor=actor),
         "codebook": lambda: edit_code(db, "verlies", rationale="r", actor=actor, brief="b"),
         "key": lambda: read_key(db, actor=actor),
@@ -207,7 +212,10 @@ def test_each_forbidden_action_is_refused_by_the_package(team, tmp_path, role, w
     add_codes(team)
     add_document(team)
     codings.add_coding(
-        team, coder="anna", code="schaamte", segment_id=segment_ids(team, 1)[2], origin="machine"
+        Project.for_user(team, "anna"),
+        code="schaamte",
+        segment_id=segment_ids(team, 1)[2],
+        origin="machine",
     )
     actor = {"co-onderzoeker": "sanne", "supervisor": "vera"}[role]
     with pytest.raises(PermissionDenied):

@@ -19,6 +19,7 @@ from workbench.accounts import add_group_coder
 from workbench.cli import main
 from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.handle import Project
 from workbench.store import now, open_project, transaction
 
 
@@ -332,10 +333,20 @@ def test_unitized_alpha_treats_documents_as_separate_continua(db):
             for i in range(3)
         ]
     for i, doc in enumerate(docs):
-        add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=0, end_char=100)
+        add_coding(
+            Project.for_user(db, "anna"),
+            code="isolement",
+            document_id=doc,
+            start_char=0,
+            end_char=100,
+        )
         if i != 1:
             add_coding(
-                db, coder="bram", code="isolement", document_id=doc, start_char=0, end_char=100
+                Project.for_user(db, "bram"),
+                code="isolement",
+                document_id=doc,
+                start_char=0,
+                end_char=100,
             )
     done_marks.mark_done(db, docs, coder="bram", actor="bram")  # bram read the middle one too
     found = cons.unitized_report(db, actor="anna")
@@ -425,7 +436,11 @@ def workshop_group(db, passages):
         )
     for doc in passages[:6]:
         add_coding(
-            db, coder="werkplaats-1", code="schaamte", document_id=doc, start_char=0, end_char=10
+            Project.for_user(db, "werkplaats-1"),
+            code="schaamte",
+            document_id=doc,
+            start_char=0,
+            end_char=10,
         )
 
 

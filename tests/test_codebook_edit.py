@@ -10,6 +10,7 @@ from built_once import codebook
 from workbench import codebook as cb
 from workbench.codings import add_coding, list_codings
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.store import now
 
@@ -28,7 +29,7 @@ def project(project_path, tmp_path, nlp, new_project):
     db = new_project(project_path)
     source = tmp_path / "interview.txt"
     source.write_text(TRANSCRIPT, encoding="utf-8")
-    import_files(db, [source], actor=ACTOR, nlp=nlp)
+    import_files(Project.for_user(db, ACTOR), [source], nlp=nlp)
     yield db
     db.close()
 
@@ -44,7 +45,8 @@ def events(db, action: str) -> list[dict]:
 
 def test_merge_moves_codings_and_deactivates_source(project):
     seg = segment(project, "overleden")
-    add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
+    researcher = Project.for_user(project, ACTOR)
+    add_coding(researcher, code="verlies-woning", segment_id=seg)
     result = cb.merge_codes(
         project,
         "verlies-woning",
@@ -53,7 +55,7 @@ def test_merge_moves_codings_and_deactivates_source(project):
         actor=ACTOR,
     )
     assert result["moved"] == 1
-    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["verlies-dierbare"]
+    assert [c["code"] for c in list_codings(researcher)] == ["verlies-dierbare"]
     assert "verlies-woning" not in [n["slug"] for n in cb.code_tree(project)]
     assert cb.change_log(project)[0]["action"] == "merge"
     assert events(project, "codebook.merge")[0]["after"]["rationale"] == "Woning kwam niet los voor"
@@ -61,13 +63,14 @@ def test_merge_moves_codings_and_deactivates_source(project):
 
 def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project):
     seg = segment(project, "overleden")
-    add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
-    add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
+    researcher = Project.for_user(project, ACTOR)
+    add_coding(researcher, code="verlies-woning", segment_id=seg)
+    add_coding(researcher, code="verlies-dierbare", segment_id=seg)
     result = cb.merge_codes(
         project, "verlies-woning", "verlies-dierbare", rationale="dubbel", actor=ACTOR
     )
     assert result == {"moved": 0, "duplicates": 1, "children": 0}
-    assert len(list_codings(project, actor="onderzoeker")) == 1
+    assert len(list_codings(researcher)) == 1
     assert (
         events(project, "codebook.merge")[0]["before"]["duplicate_codings"][0]["segment_id"] == seg
     )
@@ -127,7 +130,8 @@ def test_move_under_own_descendant_is_refused(project):
 
 def test_split_keeps_codings_on_original_and_lists_them(project):
     seg = segment(project, "hond")
-    coding = add_coding(project, coder=ACTOR, code="zingeving-dieren", segment_id=seg)
+    researcher = Project.for_user(project, ACTOR)
+    coding = add_coding(researcher, code="zingeving-dieren", segment_id=seg)
     result = cb.split_code(
         project,
         "zingeving-dieren",
@@ -136,12 +140,12 @@ def test_split_keeps_codings_on_original_and_lists_them(project):
         actor=ACTOR,
     )
     assert result == {"codes": ["kracht-uit-de-hond", "zingeving-kat"], "codings": [coding]}
-    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["zingeving-dieren"]
+    assert [c["code"] for c in list_codings(researcher)] == ["zingeving-dieren"]
     tree = {n["slug"]: n for n in cb.code_tree(project)}
     assert tree["zingeving-kat"]["parent"] == "zingeving"
     assert tree["zingeving-kat"]["color"] == tree["zingeving-dieren"]["color"]
     assert cb.recode_codings(project, result["codings"], "kracht-uit-de-hond", actor=ACTOR) == 1
-    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["kracht-uit-de-hond"]
+    assert [c["code"] for c in list_codings(researcher)] == ["kracht-uit-de-hond"]
     assert events(project, "coding.recode")[0]["before"]["id"] == coding
 
 
@@ -159,9 +163,14 @@ def test_add_code_makes_unique_slugs(project):
 
 def test_code_tree_counts_codings_per_status(project):
     seg = segment(project, "overleden")
-    add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
+    researcher = Project.for_user(project, ACTOR)
+    add_coding(researcher, code="verlies-dierbare", segment_id=seg)
     add_coding(
-        project, coder=ACTOR, code="verliescascade", segment_id=seg, origin="machine", score=0.7
+        researcher,
+        code="verliescascade",
+        segment_id=seg,
+        origin="machine",
+        score=0.7,
     )
     tree = {n["slug"]: n for n in cb.code_tree(project)}
     assert tree["verlies-dierbare"]["n_accepted"] == 1
@@ -199,7 +208,9 @@ def test_unused_codebook_can_be_removed_and_is_kept_in_the_event_log(project):
 
 
 def test_codebook_in_use_cannot_be_removed(project):
-    add_coding(project, coder=ACTOR, code="verlies", segment_id=segment(project, "hond"))
+    add_coding(
+        Project.for_user(project, ACTOR), code="verlies", segment_id=segment(project, "hond")
+    )
     with pytest.raises(InputError) as caught:
         cb.remove_codebook(
             project, "De binnenkant van sociaal isolement", rationale="x", actor=ACTOR

@@ -8,6 +8,7 @@ import pytest
 from test_patterns import ME, build_project
 from workbench.cli import main
 from workbench.codings import add_coding
+from workbench.handle import Project
 from workbench.patterns import Selection, framework_matrix, fragments, read_csv_export
 from workbench.store import set_setting
 
@@ -23,15 +24,18 @@ def project(db):
     ).fetchone()
     answer_end = db.execute("SELECT end_char FROM segments WHERE id = ?", [s5]).fetchone()[0]
     add_coding(
-        db,
-        coder="anna",
+        Project.for_user(db, "anna"),
         code="schaamte",
         document_id=doc,
         start_char=q_start + 4,
         end_char=answer_end,
     )
     add_coding(
-        db, coder="anna", code="isolement", document_id=doc, start_char=q_start, end_char=q_end - 3
+        Project.for_user(db, "anna"),
+        code="isolement",
+        document_id=doc,
+        start_char=q_start,
+        end_char=q_end - 3,
     )
     return db
 

@@ -16,6 +16,7 @@ from test_privacy_exports import finder, found_names, texts_of
 from workbench import accounts, codings, respondents
 from workbench.cli import main
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.patterns import about_rows, export_tables, read_csv_export
 from workbench.privacy import apply_pseudonyms, decide
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
@@ -50,7 +51,7 @@ def _project(db, *, decided: bool = True):
             (3, "verlies"),
             (4, "schaamte"),
         ):
-            codings.add_coding(db, coder=ME, code=code, segment_id=segments[position])
+            codings.add_coding(Project.for_user(db, ME), code=code, segment_id=segments[position])
     if decided:
         for name, kind in (("Kees", "person"), ("Zwolle", "place"), ("Jan de Vries", "person")):
             decide(db, name, accept=True, kind=kind, actor=ME)

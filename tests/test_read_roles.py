@@ -12,6 +12,7 @@ import pytest
 from workbench import accounts, codings
 from workbench.codebook import codings_of
 from workbench.errors import PermissionDenied
+from workbench.handle import Project
 from workbench.ingest import list_speakers
 from workbench.suggest.review import recent_decisions, review_queue
 from privacy_support import add_codes, add_document, segment_ids
@@ -26,10 +27,10 @@ def project(db):
     doc = add_document(db)
     add_codes(db)
     first, second, *_ = segment_ids(db, doc)
-    codings.add_coding(db, coder=RESEARCHER, code="verlies", segment_id=first)
+    researcher = Project.for_user(db, RESEARCHER)
+    codings.add_coding(researcher, code="verlies", segment_id=first)
     codings.add_coding(
-        db,
-        coder=RESEARCHER,
+        researcher,
         code="isolement",
         segment_id=second,
         origin="machine",
@@ -37,21 +38,20 @@ def project(db):
         score=0.7,
     )
     decided = codings.add_coding(
-        db,
-        coder=RESEARCHER,
+        researcher,
         code="schaamte",
         segment_id=second,
         origin="machine",
         status="suggested",
         score=0.6,
     )
-    codings.decide(db, decided, "accepted", actor=RESEARCHER)
+    codings.decide(researcher, decided, "accepted")
     return db
 
 
 READS = {
     "codings_of": lambda db, actor: codings_of(db, "verlies", actor=actor),
-    "list_speakers": lambda db, actor: list_speakers(db, actor=actor),
+    "list_speakers": lambda db, actor: list_speakers(Project.for_user(db, actor)),
     "review_queue": lambda db, actor: review_queue(db, coder=RESEARCHER, actor=actor),
     "recent_decisions": lambda db, actor: recent_decisions(db, coder=RESEARCHER, actor=actor),
 }

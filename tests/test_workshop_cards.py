@@ -7,6 +7,7 @@ import pytest
 from built_once import codebook
 from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.workshop_cards import MAX_CARDS, MIN_CARDS, card_sets, choose_cards
 
 BOOKS = {codebook(path).name: codebook(path) for path in CODEBOOK_DIR.glob("*.yaml")}
@@ -119,7 +120,7 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
     ]
     assert [
         (c["code"], c["segment_id"])
-        for c in codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"])
+        for c in codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
     ] == [("isolement", segs[1])]
     assert (
         db.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'").fetchone()[0]
@@ -130,7 +131,7 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
     assert current_card(db, segs[1], actor="sanne") is None
     assert current_card(db, segs[2], actor="sanne") == "geen-van-deze"
-    assert codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"]) == []
+    assert codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"]) == []
     events = db.execute(
         "SELECT actor, before, after FROM events WHERE action = 'workshop.answer' ORDER BY id"
     ).fetchall()
@@ -170,7 +171,7 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
 
     path, db, segs = workshop
     record_card(db, segs[1], "alleen", actor="sanne")  # a content card: the coding is the record
-    codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
+    codings.add_coding(Project.for_user(db, "onderzoeker"), code="brugfiguren", segment_id=segs[2])
     old = {
         "buurtgroep": {str(segs[2]): "geen-van-deze", "999": "weet-ik-niet"},
         "weg": {str(segs[1]): "weet-ik-niet"},

@@ -41,6 +41,7 @@ from workbench import access, agreement, done_marks, events
 from workbench.codebook.editing import note_on_code
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.i18n import t
 from workbench.store import (
     SYSTEM_USERS,
@@ -850,22 +851,24 @@ def resolve(
     if decision not in DECISIONS:
         raise InputError("agreement.bad_decision", decision=decision, expected=", ".join(DECISIONS))
     document_id, start, end = _unit_span(db, unit, unit_id)
-    cid = resolve_code_id(db, code)
+    cid = resolve_code_id(Project.for_user(db, actor), code)  # front door: transitional
     with transaction(db):
         before = row_resolution(db, unit, unit_id, cid)
         if before and before["coding_id"] and (decision == "absent"):
             if row(db, "codings", before["coding_id"]) is not None:
-                remove_coding(db, before["coding_id"], actor=CONSENSUS)
+                remove_coding(
+                    Project.for_user(db, CONSENSUS),  # front door: transitional
+                    before["coding_id"],
+                )
         coding_id = None
         if decision == "present":
             coding_id = add_coding(
-                db,
+                Project.for_user(db, CONSENSUS),  # front door: transitional
                 coder=CONSENSUS,
                 code=cid,
                 document_id=document_id,
                 start_char=start,
                 end_char=end,
-                actor=CONSENSUS,
             )
         record = {
             "unit": unit,
@@ -1159,7 +1162,11 @@ def visible_codings(db: Database, *, actor: str, document_id: int) -> list[dict[
     """
     from workbench.codings import list_codings
 
-    rows = list_codings(db, actor=actor, document_id=document_id, statuses=None)
+    rows = list_codings(
+        Project.for_user(db, actor),  # front door: transitional
+        document_id=document_id,
+        statuses=None,
+    )
     spans = blind_spans(db, actor=actor, document_id=document_id)
     if not spans:
         return rows

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from workbench import accounts, history
-from workbench.cli.common import add_project_argument, add_user_argument, project
+from workbench.cli.common import add_project_argument, add_user_argument, handle, project
 from workbench.codings import code_id
 from workbench.errors import InputError
 from workbench.i18n import t
@@ -353,7 +353,9 @@ def run_history(args: argparse.Namespace) -> int:
         events = history.document_history(db, args.document, actor=args.user, limit=args.limit)
     else:
         code = int(args.code) if args.code.isdigit() else args.code
-        events = history.code_history(db, code_id(db, code), actor=args.user, limit=args.limit)
+        events = history.code_history(
+            db, code_id(handle(db, args), code), actor=args.user, limit=args.limit
+        )
     if args.json:
         print(json.dumps(events, ensure_ascii=False, indent=2, default=str))
         return 0

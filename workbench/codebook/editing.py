@@ -32,6 +32,7 @@ from workbench.codebook.views import code_data, code_row, codebook_from_project
 from workbench.codebook.yaml_io import codebook_to_dict, load_codebook, parse_codebook
 from workbench.codings import merge_code_codings, recode
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.store import now, record_event, row, transaction
 
 
@@ -422,7 +423,11 @@ def merge_codes(
             raise InputError(
                 "codebook.edit.inactive", code=src["slug"] if not src["active"] else dst["slug"]
             )
-        moved, duplicates = merge_code_codings(db, src["id"], dst["id"], actor=actor)
+        moved, duplicates = merge_code_codings(
+            Project.for_user(db, actor),  # front door: transitional
+            src["id"],
+            dst["id"],
+        )
         children = [
             r[0]
             for r in db.execute(
@@ -523,7 +528,11 @@ def recode_codings(
     with transaction(db):
         dst = code_row(db, target)
         for coding_id in coding_ids:
-            if recode(db, coding_id, dst["id"], actor=actor):
+            if recode(
+                Project.for_user(db, actor),  # front door: transitional
+                coding_id,
+                dst["id"],
+            ):
                 moved += 1
     return moved
 

@@ -27,6 +27,7 @@ from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_gu
 from workbench.exchange.pseudo import back_to_original, pseudonymised_texts
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
+from workbench.handle import Project
 from workbench.ingest import ParsedDocument, segment_turns, store_document
 from workbench.ingest.labels import parse_turns
 from workbench.memos import import_memo
@@ -342,12 +343,11 @@ class _Writer:
         )
         name = source.name if Path(source.name).suffix else source.name + ".txt"
         result = store_document(
-            self.db,
+            Project.for_user(self.db, self.actor),  # front door: transitional
             parsed,
             self.segmented[id(source)],
             name=name,
             sha256=sha,
-            actor=self.actor,
             guid=guid,
             created_at=source.created,
         )
@@ -408,7 +408,7 @@ class _Writer:
                 continue
             coder, suggested = self.coder(coding.user or selection.user)
             coding_id = add_coding(
-                self.db,
+                Project.for_user(self.db, self.actor),  # front door: transitional
                 coder=coder,
                 code=code_id,
                 document_id=doc_id,
@@ -416,7 +416,6 @@ class _Writer:
                 end_char=selection.end,
                 origin="machine" if suggested else "human",
                 status="suggested" if suggested else "accepted",
-                actor=self.actor,
             )
             coding_ids.append(coding_id)
             self._count_new_or_matched("codings", coding_id)

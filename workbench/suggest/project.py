@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from workbench import access
 from workbench.codings import add_coding
 from workbench.errors import NotFound
+from workbench.handle import Project
 from workbench.suggest.codes import CodeSpec, codes_from_project
 from workbench.suggest.model import Passage, Suggester, analyse
 from workbench.suggest.rules import RuleScorer
@@ -27,9 +28,9 @@ from workbench.store import transaction
 
 def analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
     """The segments analysis should see (respondent turns by default), in document order."""
-    from workbench.ingest import analysis_segments as from_ingest
+    from workbench.ingest.speakers import _analysis_segments  # front door: transitional
 
-    return from_ingest(db, document_id)
+    return _analysis_segments(db, document_id)
 
 
 @dataclass
@@ -171,6 +172,7 @@ def suggest_document(
     found = [_most_specific(model.rules, s) for s in model.suggester.suggest(passages)]
     taken = _taken(db, document_id, coder)
     new_ids: list[int] = []
+    as_coder = Project.for_user(db, coder)  # front door: transitional
     with transaction(db):
         for seg, suggestions in zip(segments, found):
             for s in suggestions:
@@ -178,7 +180,7 @@ def suggest_document(
                     continue
                 new_ids.append(
                     add_coding(
-                        db,
+                        as_coder,
                         coder=coder,
                         code=s.code,
                         segment_id=seg["id"],

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from workbench import access
 from workbench.codings import decide
+from workbench.handle import Project
 from workbench.store import connect
 from workbench.suggest.project import ProjectSuggester, retrain
 
@@ -117,7 +118,7 @@ def decide_and_learn(
     db: Database, coding_id: int, status: str, *, actor: str, learner: Learner | None = None
 ) -> None:
     """Record a decision (accept / reject / reopen) and let the learner catch up."""
-    decide(db, coding_id, status, actor=actor)
+    decide(Project.for_user(db, actor), coding_id, status)  # front door: transitional
     if learner is not None:
         learner.notify()
 

@@ -260,7 +260,7 @@ def done_section() -> None:
     if access.can(project, me, "users.manage"):  # researchers may mark for another coder
         others = [c for c in dict.fromkeys([me, *coder_options(project)]) if c != MODEL]
         who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
-    documents = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
+    documents = {d["id"]: d["name"] for d in list_documents(handle)}
     marked = [
         m["document_id"] for m in attempt(list_marks, project, actor=me, coder=who).value or []
     ]
@@ -335,7 +335,7 @@ def settings_and_samples() -> None:
             if cols[1].button(tr("consistentie.close"), key="close_sample_button"):
                 if attempt(close_sample, project, chosen, actor=me):
                     st.rerun()
-    documents = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
+    documents = {d["id"]: d["name"] for d in list_documents(handle)}
     with st.form("new_sample"):
         st.markdown(f"**{tr('consistentie.new_sample')}**")
         name = st.text_input(tr("consistentie.sample_name"), key="sample_name")
