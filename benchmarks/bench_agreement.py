@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from workbench import consistency, done_marks  # noqa: E402
 from workbench.agreement import presence_agreement, shown  # noqa: E402
 from workbench.codings import add_coding  # noqa: E402
+from workbench.handle import Project
 from workbench.store import now, open_project, transaction  # noqa: E402
 
 CODERS, UNITS, CODES, SAMPLES = 10, 5_000, 50, 1_000
@@ -110,8 +111,7 @@ def real(workdir: Path) -> None:
         for pid, doc in ids.items():
             for slug in judged.get(pid, []):
                 add_coding(
-                    db,
-                    coder=coder,
+                    Project.for_user(db, coder),
                     code=slug,
                     document_id=doc,
                     start_char=0,
