@@ -111,8 +111,7 @@ def real(workdir: Path) -> None:
         for pid, doc in ids.items():
             for slug in judged.get(pid, []):
                 add_coding(
-                    db,
-                    coder=coder,
+                    Project.for_user(db, coder),
                     code=slug,
                     document_id=doc,
                     start_char=0,

@@ -27,6 +27,7 @@ from bench_import import interview  # noqa: E402
 from workbench.app.transcript import transcript_html  # noqa: E402
 from workbench.codings import add_coding, decide  # noqa: E402
 from workbench.documents import document_view  # noqa: E402
+from workbench.handle import Project  # noqa: E402
 from workbench.ingest import import_files  # noqa: E402
 from workbench.nlp import load_pipeline  # noqa: E402
 from workbench.projects import create_project  # noqa: E402
@@ -46,6 +47,7 @@ USER = "onderzoeker"
 
 def build(path: Path, n: int, nlp) -> None:
     db = create_project(path)
+    researcher = Project.for_user(db, USER)
     rng = random.Random(7)
     batch = 50
     for start in range(0, n, batch):
@@ -53,7 +55,7 @@ def build(path: Path, n: int, nlp) -> None:
             (f"bench-{i:04d}.txt", interview(rng, i).encode("utf-8"))
             for i in range(start, min(n, start + batch))
         ]
-        report = import_files(db, files, actor=USER, nlp=nlp)
+        report = import_files(researcher, files, nlp=nlp)
         if not report.ok:
             raise SystemExit(f"import failed: {report}")
         print(f"  imported {min(n, start + batch)}/{n}", file=sys.stderr)
@@ -81,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Building {path} with {args.n} synthetic interviews (once) ...", file=sys.stderr)
         build(path, args.n, nlp)
     db = open_project(path)
+    me = Project.for_user(db, USER)  # the handle a page holds for its session's user
     n_docs, n_segments = db.execute(
         "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM segments)"
     ).fetchone()
@@ -89,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     doc_ids = [r[0] for r in db.execute("SELECT id FROM documents")]
 
     def open_transcript() -> None:
-        view = document_view(db, rng.choice(doc_ids), actor=USER)
+        view = document_view(me, rng.choice(doc_ids))
         transcript_html(view)
 
     median, worst = timed(open_transcript, args.runs)
@@ -105,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     suggestions = [
         add_coding(
-            db,
-            coder=USER,
+            me,
             code="isolement",
             segment_id=s,
             origin="machine",
@@ -116,18 +118,16 @@ def main(argv: list[str] | None = None) -> int:
         for s in segments
     ]
     pending = iter(suggestions)
-    median, worst = timed(
-        lambda: decide(db, next(pending), "accepted", actor=USER), len(suggestions)
-    )
+    median, worst = timed(lambda: decide(me, next(pending), "accepted"), len(suggestions))
     print(f"accept a suggestion: median {median:.1f} ms, worst {worst:.1f} ms")
 
     for query in QUERIES:
-        search(db, nlp, query, actor=USER)  # warm the page cache once
-        median, worst = timed(lambda: search(db, nlp, query, actor=USER), 5)
-        total = search(db, nlp, query, actor=USER).total
+        search(me, nlp, query)  # warm the page cache once
+        median, worst = timed(lambda: search(me, nlp, query), 5)
+        total = search(me, nlp, query).total
         print(f"search {query!r}: {total} hits, median {median:.0f} ms, worst {worst:.0f} ms")
     roles = ["respondent"]
-    median, worst = timed(lambda: search(db, nlp, "schamen", actor=USER, speaker_roles=roles), 5)
+    median, worst = timed(lambda: search(me, nlp, "schamen", speaker_roles=roles), 5)
     print(f"search 'schamen', respondents only: median {median:.0f} ms, worst {worst:.0f} ms")
     return 0
 

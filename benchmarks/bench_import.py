@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from workbench.handle import Project
 from workbench.ingest import import_files  # noqa: E402
 from workbench.nlp import load_pipeline, pipeline_info  # noqa: E402
 from workbench.store import open_project  # noqa: E402
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         nlp = load_pipeline()
         db = open_project(root / "bench.db")
         start = time.perf_counter()
-        report = import_files(db, paths, actor="onderzoeker", nlp=nlp)
+        report = import_files(Project.for_user(db, "onderzoeker"), paths, nlp=nlp)
         seconds = time.perf_counter() - start
         segments = db.execute("SELECT count(*) FROM segments").fetchone()[0]
         db.close()

@@ -139,7 +139,7 @@ def main() -> None:
     segs = [r[0] for r in db.execute("SELECT id FROM segments LIMIT 2000")]
     start = time.perf_counter()
     for seg in segs:
-        codings.add_coding(db, coder="onderzoeker", code="bench-code", segment_id=seg)
+        codings.add_coding(Project.for_user(db, "onderzoeker"), code="bench-code", segment_id=seg)
     print(
         f"add_coding: {1000 * (time.perf_counter() - start) / len(segs):.2f} ms each ({len(segs)})"
     )

@@ -47,6 +47,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from workbench.handle import Project  # noqa: E402
 from workbench.migrations import migrations  # noqa: E402
 from workbench.store import connect, open_project  # noqa: E402
 
@@ -125,28 +126,32 @@ def check_project(path: Path) -> dict[str, int]:
 KILL_CHILDREN = {
     "import": """
         import sys
+        from workbench.handle import Project
         from workbench.ingest import import_files
         from workbench.nlp import load_pipeline
         from workbench.store import open_project
         sys.path.insert(0, sys.argv[3])
         from bench_robustness import synthetic_interview
         db = open_project(sys.argv[1]); nlp = load_pipeline()
+        me = Project.for_user(db, "onderzoeker")
         print("ready", flush=True)
         for i in range(int(sys.argv[2]), int(sys.argv[2]) + 1000):
-            r = import_files(db, [(f"i{i}.txt", synthetic_interview(i).encode())],
-                             actor="onderzoeker", nlp=nlp).results[0]
+            r = import_files(me, [(f"i{i}.txt", synthetic_interview(i).encode())],
+                             nlp=nlp).results[0]
             print("documents", r.document_id, flush=True)
     """,
     "coding": """
         import sys
         from workbench.codings import add_coding
+        from workbench.handle import Project
         from workbench.store import open_project
         db = open_project(sys.argv[1])
+        me = Project.for_user(db, "onderzoeker")
         segs = [r[0] for r in db.execute("SELECT id FROM segments ORDER BY id")]
         codes = [r[0] for r in db.execute("SELECT slug FROM codes ORDER BY id")]
         print("ready", flush=True)
         for i in range(100000):
-            cid = add_coding(db, coder="onderzoeker", code=codes[i % len(codes)],
+            cid = add_coding(me, code=codes[i % len(codes)],
                              segment_id=segs[(i * 7) % len(segs)])
             print("codings", cid, flush=True)
     """,
@@ -227,16 +232,18 @@ WRITER = """
     import sys, time
     from pathlib import Path
     from workbench.codings import add_coding
+    from workbench.handle import Project
     from workbench.store import open_project
     project, coder, start, n = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
     db = open_project(project)
+    me = Project.for_user(db, coder)
     segs = [r[0] for r in db.execute("SELECT id FROM segments ORDER BY id")]
     codes = [r[0] for r in db.execute("SELECT slug FROM codes ORDER BY id")]
     print("ready", flush=True)
     while not start.exists():
         time.sleep(0.005)
     for i in range(n):
-        add_coding(db, coder=coder, code=codes[i % len(codes)], segment_id=segs[i % len(segs)])
+        add_coding(me, code=codes[i % len(codes)], segment_id=segs[i % len(segs)])
 """
 OPENER = """
     import sys, time
@@ -414,7 +421,9 @@ def fuzz(n: int, seconds_per_format: float, seed: int = 19) -> None:
                         load_codebook(file)
                         counts["imported"] += 1
                     else:
-                        result = import_files(db, [file], actor="onderzoeker", nlp=nlp).results[0]
+                        result = import_files(
+                            Project.for_user(db, "onderzoeker"), [file], nlp=nlp
+                        ).results[0]
                         counts["imported" if result.ok else "refused"] += 1
                 except WorkbenchError:
                     counts["refused"] += 1
@@ -448,6 +457,7 @@ HOSTILE_CHILD = """
     kind, path, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     nlp = load_pipeline()
     from workbench.codebook import load_codebook
+    from workbench.handle import Project
     from workbench.ingest import import_files
     from workbench.respondents import read_table
     db = open_project(folder / f"{path.name}.db")
@@ -459,7 +469,7 @@ HOSTILE_CHILD = """
         elif kind == "table":
             read_table(path); outcome = "read"
         else:
-            r = import_files(db, [path], actor="onderzoeker", nlp=nlp).results[0]
+            r = import_files(Project.for_user(db, "onderzoeker"), [path], nlp=nlp).results[0]
             outcome = (f"imported, {r.n_segments} segments" if r.ok else "refused: " + r.error.key)
     except WorkbenchError as exc:
         outcome = "refused: " + exc.key

@@ -86,7 +86,7 @@ def main() -> None:
             files.append(path)
         db = create_project(folder / "bench.db")
         started = time.perf_counter()
-        import_files(db, files, actor="onderzoeker", nlp=nlp)
+        import_files(Project.for_user(db, "onderzoeker"), files, nlp=nlp)
         print(
             f"import of {args.interviews} interviews x {args.words} words: "
             f"{time.perf_counter() - started:.1f} s   (setup, not a target here)"
@@ -124,7 +124,9 @@ def main() -> None:
         rng = random.Random(0)
         with transaction(db):
             for seg in segments:
-                add_coding(db, coder="onderzoeker", code=rng.choice(codes), segment_id=seg)
+                add_coding(
+                    Project.for_user(db, "onderzoeker"), code=rng.choice(codes), segment_id=seg
+                )
         started = time.perf_counter()
         first = retrain(researcher, nlp=nlp)
         print(

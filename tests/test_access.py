@@ -124,7 +124,7 @@ def test_co_onderzoeker_may_not_code_read_key_export_or_backup(team, tmp_path):
     doc = add_document(team)
     seg = segment_ids(team, doc)[1]
     with pytest.raises(PermissionDenied):
-        codings.add_coding(team, coder="sanne", code="verlies", segment_id=seg)
+        codings.add_coding(Project.for_user(team, "sanne"), code="verlies", segment_id=seg)
     with pytest.raises(PermissionDenied):
         read_key(team, actor="sanne")
     with pytest.raises(PermissionDenied):
@@ -138,17 +138,19 @@ def test_co_onderzoeker_may_not_code_read_key_export_or_backup(team, tmp_path):
 def test_supervisor_reads_but_may_not_change_others_codings(team):
     add_codes(team)
     seg = segment_ids(team, add_document(team))[1]
-    coding = codings.add_coding(team, coder="anna", code="verlies", segment_id=seg)
+    coding = codings.add_coding(Project.for_user(team, "anna"), code="verlies", segment_id=seg)
     pseudonymised_document(team, 1, actor="vera")
     with pytest.raises(PermissionDenied):
-        codings.remove_coding(team, coding, actor="vera")
+        codings.remove_coding(Project.for_user(team, "vera"), coding)
     with pytest.raises(PermissionDenied):
-        codings.add_coding(team, coder="anna", code="schaamte", segment_id=seg, actor="vera")
+        codings.add_coding(
+            Project.for_user(team, "vera"), coder="anna", code="schaamte", segment_id=seg
+        )
     with pytest.raises(PermissionDenied):
         candidates(team, actor="vera")
     with pytest.raises(PermissionDenied):
         apply_pseudonyms(team, actor="vera")
-    assert codings.add_coding(team, coder="vera", code="schaamte", segment_id=seg)
+    assert codings.add_coding(Project.for_user(team, "vera"), code="schaamte", segment_id=seg)
     assert framework_matrix(Project.for_user(team, "vera")).loc[:, "verlies"].sum() == 1
 
 
@@ -191,12 +193,14 @@ def attempt_action(db, actor, what, tmp_path):
 
     seg = segment_ids(db, 1)[1]
     calls = {
-        "code": lambda: codings.add_coding(db, coder=actor, code="verlies", segment_id=seg),
-        "decide": lambda: codings.decide(db, 1, "accepted", actor=actor),
+        "code": lambda: codings.add_coding(
+            Project.for_user(db, actor), code="verlies", segment_id=seg
+        ),
+        "decide": lambda: codings.decide(Project.for_user(db, actor), 1, "accepted"),
         "memo": lambda: add_memo(
             Project.for_user(db, actor), target_type="document", target_id=1, text="x"
         ),
-        "import": lambda: import_files(db, [("a.txt", b"R: hallo")], actor=actor),
+        "import": lambda: import_files(Project.for_user(db, actor), [("a.txt", b"R: hallo")]),
         "export": lambda: export_project(
             Project.for_user(db, actor), tmp_path / "e.csv", format="csv"
         ),
@@ -222,7 +226,10 @@ def test_each_forbidden_action_is_refused_by_the_package(team, tmp_path, role, w
     add_codes(team)
     add_document(team)
     codings.add_coding(
-        team, coder="anna", code="schaamte", segment_id=segment_ids(team, 1)[2], origin="machine"
+        Project.for_user(team, "anna"),
+        code="schaamte",
+        segment_id=segment_ids(team, 1)[2],
+        origin="machine",
     )
     actor = {"co-onderzoeker": "sanne", "supervisor": "vera"}[role]
     with pytest.raises(PermissionDenied):

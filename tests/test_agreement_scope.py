@@ -350,10 +350,20 @@ def test_unitized_alpha_treats_documents_as_separate_continua(db):
             for i in range(3)
         ]
     for i, doc in enumerate(docs):
-        add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=0, end_char=100)
+        add_coding(
+            Project.for_user(db, "anna"),
+            code="isolement",
+            document_id=doc,
+            start_char=0,
+            end_char=100,
+        )
         if i != 1:
             add_coding(
-                db, coder="bram", code="isolement", document_id=doc, start_char=0, end_char=100
+                Project.for_user(db, "bram"),
+                code="isolement",
+                document_id=doc,
+                start_char=0,
+                end_char=100,
             )
     # bram read the middle one too
     done_marks.mark_done(Project.for_user(db, "bram"), docs, coder="bram")
@@ -444,7 +454,11 @@ def workshop_group(db, passages):
         )
     for doc in passages[:6]:
         add_coding(
-            db, coder="werkplaats-1", code="schaamte", document_id=doc, start_char=0, end_char=10
+            Project.for_user(db, "werkplaats-1"),
+            code="schaamte",
+            document_id=doc,
+            start_char=0,
+            end_char=10,
         )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.handle import Project
 from workbench.i18n import catalogue, t
 from workbench.ingest import import_files
 from page_runner import run_page
@@ -70,7 +71,7 @@ def test_a_turn_without_a_speaker_has_no_colon_in_the_review_queue(tmp_path, nlp
         "Sinds de dood van mijn vrouw ben ik zo eenzaam.\n\nIk schaam me om hulp te vragen.\n",
         encoding="utf-8",
     )
-    assert import_files(db, [tmp_path / "dagboek.txt"], actor="onderzoeker", nlp=nlp).ok
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "dagboek.txt"], nlp=nlp).ok
     at = run_page("suggesties", path)
     at.button[0].click().run()
     shown = [m.value for m in at.markdown]

@@ -10,6 +10,7 @@ from built_once import codebook
 from workbench import codebook as cb
 from workbench.codings import add_coding, list_codings
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.store import now
 from workbench.handle import Project
@@ -29,7 +30,7 @@ def project(project_path, tmp_path, nlp, new_project):
     db = new_project(project_path)
     source = tmp_path / "interview.txt"
     source.write_text(TRANSCRIPT, encoding="utf-8")
-    import_files(db, [source], actor=ACTOR, nlp=nlp)
+    import_files(Project.for_user(db, ACTOR), [source], nlp=nlp)
     yield db
     db.close()
 
@@ -50,7 +51,8 @@ def events(db, action: str) -> list[dict]:
 
 def test_merge_moves_codings_and_deactivates_source(project, researcher):
     seg = segment(project, "overleden")
-    add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
+    researcher = Project.for_user(project, ACTOR)
+    add_coding(researcher, code="verlies-woning", segment_id=seg)
     result = cb.merge_codes(
         researcher,
         "verlies-woning",
@@ -58,7 +60,7 @@ def test_merge_moves_codings_and_deactivates_source(project, researcher):
         rationale="Woning kwam niet los voor",
     )
     assert result["moved"] == 1
-    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["verlies-dierbare"]
+    assert [c["code"] for c in list_codings(researcher)] == ["verlies-dierbare"]
     assert "verlies-woning" not in [n["slug"] for n in cb.code_tree(researcher)]
     assert cb.change_log(researcher)[0]["action"] == "merge"
     assert events(project, "codebook.merge")[0]["after"]["rationale"] == "Woning kwam niet los voor"
@@ -66,11 +68,11 @@ def test_merge_moves_codings_and_deactivates_source(project, researcher):
 
 def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project, researcher):
     seg = segment(project, "overleden")
-    add_coding(project, coder=ACTOR, code="verlies-woning", segment_id=seg)
-    add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
+    add_coding(researcher, code="verlies-woning", segment_id=seg)
+    add_coding(researcher, code="verlies-dierbare", segment_id=seg)
     result = cb.merge_codes(researcher, "verlies-woning", "verlies-dierbare", rationale="dubbel")
     assert result == {"moved": 0, "duplicates": 1, "children": 0}
-    assert len(list_codings(project, actor="onderzoeker")) == 1
+    assert len(list_codings(researcher)) == 1
     assert (
         events(project, "codebook.merge")[0]["before"]["duplicate_codings"][0]["segment_id"] == seg
     )
@@ -127,7 +129,8 @@ def test_move_under_own_descendant_is_refused(project, researcher):
 
 def test_split_keeps_codings_on_original_and_lists_them(project, researcher):
     seg = segment(project, "hond")
-    coding = add_coding(project, coder=ACTOR, code="zingeving-dieren", segment_id=seg)
+    researcher = Project.for_user(project, ACTOR)
+    coding = add_coding(researcher, code="zingeving-dieren", segment_id=seg)
     result = cb.split_code(
         researcher,
         "zingeving-dieren",
@@ -135,12 +138,12 @@ def test_split_keeps_codings_on_original_and_lists_them(project, researcher):
         rationale="honden en katten apart",
     )
     assert result == {"codes": ["kracht-uit-de-hond", "zingeving-kat"], "codings": [coding]}
-    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["zingeving-dieren"]
+    assert [c["code"] for c in list_codings(researcher)] == ["zingeving-dieren"]
     tree = {n["slug"]: n for n in cb.code_tree(researcher)}
     assert tree["zingeving-kat"]["parent"] == "zingeving"
     assert tree["zingeving-kat"]["color"] == tree["zingeving-dieren"]["color"]
     assert cb.recode_codings(researcher, result["codings"], "kracht-uit-de-hond") == 1
-    assert [c["code"] for c in list_codings(project, actor="onderzoeker")] == ["kracht-uit-de-hond"]
+    assert [c["code"] for c in list_codings(researcher)] == ["kracht-uit-de-hond"]
     assert events(project, "coding.recode")[0]["before"]["id"] == coding
 
 
@@ -158,9 +161,14 @@ def test_add_code_makes_unique_slugs(project, researcher):
 
 def test_code_tree_counts_codings_per_status(project, researcher):
     seg = segment(project, "overleden")
-    add_coding(project, coder=ACTOR, code="verlies-dierbare", segment_id=seg)
+    researcher = Project.for_user(project, ACTOR)
+    add_coding(researcher, code="verlies-dierbare", segment_id=seg)
     add_coding(
-        project, coder=ACTOR, code="verliescascade", segment_id=seg, origin="machine", score=0.7
+        researcher,
+        code="verliescascade",
+        segment_id=seg,
+        origin="machine",
+        score=0.7,
     )
     tree = {n["slug"]: n for n in cb.code_tree(researcher)}
     assert tree["verlies-dierbare"]["n_accepted"] == 1
@@ -199,7 +207,7 @@ def test_unused_codebook_can_be_removed_and_is_kept_in_the_event_log(project, re
 
 
 def test_codebook_in_use_cannot_be_removed(project, researcher):
-    add_coding(project, coder=ACTOR, code="verlies", segment_id=segment(project, "hond"))
+    add_coding(researcher, code="verlies", segment_id=segment(project, "hond"))
     with pytest.raises(InputError) as caught:
         cb.remove_codebook(researcher, "De binnenkant van sociaal isolement", rationale="x")
     assert caught.value.key == "codebook.edit.remove_used" and caught.value.params["n"] == 1

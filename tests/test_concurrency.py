@@ -62,15 +62,17 @@ WRITER = """
     import sys, time
     from pathlib import Path
     from workbench.codings import add_coding
+    from workbench.handle import Project
     from workbench.store import open_project
     project, coder, start = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     db = open_project(project)
+    me = Project.for_user(db, coder)
     segs = [r[0] for r in db.execute("SELECT id FROM segments ORDER BY id")]
     codes = [r[0] for r in db.execute("SELECT slug FROM codes ORDER BY id")]
     while not start.exists():
         time.sleep(0.01)
     for i in range(50):
-        add_coding(db, coder=coder, code=codes[i % len(codes)], segment_id=segs[i])
+        add_coding(me, code=codes[i % len(codes)], segment_id=segs[i])
     print("done")
 """
 
@@ -139,12 +141,14 @@ def test_sigkill_in_a_large_transaction_leaves_no_trace(db, project_path, tmp_pa
 IMPORT = """
     import sys
     from pathlib import Path
+    from workbench.handle import Project
     from workbench.ingest import import_files
     from workbench.store import open_project
     db = open_project(sys.argv[1])
     marker = Path(sys.argv[2])
     files = sorted(Path(sys.argv[3]).glob("*.txt"))
-    import_files(db, files, actor="onderzoeker", progress=lambda done, total, r: marker.touch())
+    researcher = Project.for_user(db, "onderzoeker")
+    import_files(researcher, files, progress=lambda done, total, r: marker.touch())
 """
 
 
@@ -180,8 +184,10 @@ BURST = """
     import sys
     from pathlib import Path
     from workbench.codings import add_coding, remove_coding
+    from workbench.handle import Project
     from workbench.store import open_project
     db = open_project(sys.argv[1])
+    me = Project.for_user(db, "onderzoeker")
     marker = Path(sys.argv[2])
     segs = [r[0] for r in db.execute("SELECT id FROM segments ORDER BY id")]
     codes = [r[0] for r in db.execute("SELECT slug FROM codes ORDER BY id")]
@@ -189,13 +195,13 @@ BURST = """
     while True:
         for seg in segs:
             for code in codes:
-                cid = add_coding(db, coder="onderzoeker", code=code, segment_id=seg)
+                cid = add_coding(me, code=code, segment_id=seg)
                 n += 1
                 if n == 200:
                     marker.touch()
         for seg in segs[::2]:
             for c in db.execute("SELECT id FROM codings WHERE segment_id = ?", [seg]).fetchall():
-                remove_coding(db, c[0], actor="onderzoeker")
+                remove_coding(me, c[0])
 """
 
 

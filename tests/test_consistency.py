@@ -111,7 +111,7 @@ def project(db):
 
 
 def code(db, coder, code, segment, **kwargs):
-    return add_coding(db, coder=coder, code=code, segment_id=segment, **kwargs)
+    return add_coding(Project.for_user(db, coder), code=code, segment_id=segment, **kwargs)
 
 
 def test_scope_is_documents_every_coder_coded(db, project):
@@ -174,7 +174,13 @@ def test_a_free_span_counts_for_every_segment_it_overlaps(db, project):
     text_end = db.execute(
         "SELECT end_char FROM segments WHERE id = ?", [project[d1][1]]
     ).fetchone()[0]
-    add_coding(db, coder="anna", code="isolement", document_id=d1, start_char=5, end_char=text_end)
+    add_coding(
+        Project.for_user(db, "anna"),
+        code="isolement",
+        document_id=d1,
+        start_char=5,
+        end_char=text_end,
+    )
     for seg in project[d1][:2]:
         code(db, "bram", "isolement", seg)
     report = cons.agreement_report(
@@ -189,7 +195,7 @@ def test_the_model_is_an_extra_coder_with_every_suggestion(db, project):
     code(db, "anna", "schaamte", s[3])
     code(db, "anna", "schaamte", s[2], origin="machine")  # pending: counts for the model only
     rejected = code(db, "anna", "verlies", s[0], origin="machine")
-    decide(db, rejected, "rejected", actor="anna")
+    decide(Project.for_user(db, "anna"), rejected, "rejected")
     report = cons.agreement_report(
         Project.for_user(db, "sanne"), coders=["anna", "model"], n_samples=50
     )
@@ -201,7 +207,11 @@ def test_the_model_is_an_extra_coder_with_every_suggestion(db, project):
 def test_accepted_suggestions_count_for_the_human_coder(db, project):
     d1 = next(iter(project))
     s = project[d1]
-    decide(db, code(db, "anna", "verlies", s[0], origin="machine"), "accepted", actor="anna")
+    decide(
+        Project.for_user(db, "anna"),
+        code(db, "anna", "verlies", s[0], origin="machine"),
+        "accepted",
+    )
     code(db, "bram", "verlies", s[0])
     report = cons.agreement_report(Project.for_user(db, "sanne"), n_samples=50)
     assert report["coders"] == ["anna", "bram"]
@@ -500,8 +510,7 @@ def test_unitized_alpha_on_free_spans_reproduces_krippendorff_p254(db):
     for coder, marks in spans.items():
         for slug, start, length in marks:
             add_coding(
-                db,
-                coder=coder,
+                Project.for_user(db, coder),
                 code=slug,
                 document_id=doc,
                 start_char=start - 150,

@@ -2,6 +2,7 @@ import pytest
 
 from workbench.codings import add_coding
 from workbench.documents import document_view, list_documents, span_from_selection
+from workbench.handle import Project
 from workbench.ingest import import_files
 
 TEXT = "I: Hoe gaat het?\nR: Goed 😊 hoor. Sinds de verhuizing is het rustig.\n"
@@ -11,17 +12,18 @@ TEXT = "I: Hoe gaat het?\nR: Goed 😊 hoor. Sinds de verhuizing is het rustig.\
 def project(tmp_path, nlp, new_project):
     db = new_project(tmp_path / "p.db")
     (tmp_path / "R01-a.txt").write_text(TEXT, encoding="utf-8")
-    assert import_files(db, [tmp_path / "R01-a.txt"], actor="onderzoeker", nlp=nlp).ok
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R01-a.txt"], nlp=nlp).ok
     return db
 
 
 def test_view_has_turns_segments_and_codings(project):
-    doc = list_documents(project, actor="onderzoeker")[0]
+    researcher = Project.for_user(project, "onderzoeker")
+    doc = list_documents(researcher)[0]
     seg = project.execute("SELECT id FROM segments ORDER BY position LIMIT 1 OFFSET 2").fetchone()[
         0
     ]
-    add_coding(project, coder="onderzoeker", code="verlies-woning", segment_id=seg)
-    view = document_view(project, doc["id"], actor="onderzoeker")
+    add_coding(researcher, code="verlies-woning", segment_id=seg)
+    view = document_view(researcher, doc["id"])
     assert [t.speaker for t in view.turns] == ["I", "R"]
     coded = [s for t in view.turns for s in t.segments if s.codings]
     assert [s.text for s in coded] == ["Sinds de verhuizing is het rustig."]
@@ -31,10 +33,11 @@ def test_view_has_turns_segments_and_codings(project):
 def test_other_coders_codings_can_be_left_out(project):
     project["users"].insert({"name": "bram", "role": "onderzoeker", "created_at": "x"})
     seg = project.execute("SELECT id FROM segments LIMIT 1").fetchone()[0]
-    add_coding(project, coder="bram", code="isolement", segment_id=seg)
-    doc_id = list_documents(project, actor="onderzoeker")[0]["id"]
-    mine = document_view(project, doc_id, actor="onderzoeker", coders=["onderzoeker"])
-    everyone = document_view(project, doc_id, actor="onderzoeker")
+    add_coding(Project.for_user(project, "bram"), code="isolement", segment_id=seg)
+    researcher = Project.for_user(project, "onderzoeker")
+    doc_id = list_documents(researcher)[0]["id"]
+    mine = document_view(researcher, doc_id, coders=["onderzoeker"])
+    everyone = document_view(researcher, doc_id)
     count = lambda v: sum(len(s.codings) for t in v.turns for s in t.segments)  # noqa: E731
     assert (count(mine), count(everyone)) == (0, 1)
 
@@ -44,7 +47,7 @@ def test_browser_selection_in_utf16_becomes_code_point_offsets(project):
         "SELECT id, start_char, text FROM segments WHERE text LIKE 'Goed%'"
     ).fetchone()
     # The browser counts the emoji as two UTF-16 units: "Goed 😊 hoor." -> "hoor" at 8.
-    doc, a, b = span_from_selection(project, seg_id, 8, seg_id, 12)
+    doc, a, b = span_from_selection(Project.for_user(project, "onderzoeker"), seg_id, 8, seg_id, 12)
     full = project.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()[0]
     assert full[a:b] == "hoor"
     assert a == start + 7

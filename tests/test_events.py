@@ -152,28 +152,28 @@ Recipe = Callable[[Any], Callable[[], object]]
 
 def _my_coding(db, code: str = "herstel", position: int = 0, **fields: Any) -> int:
     segment = db.segments["R01"][position]
-    return codings.add_coding(db, coder=ME, code=code, segment_id=segment, **fields)
+    return codings.add_coding(Project.for_user(db, ME), code=code, segment_id=segment, **fields)
 
 
 def _suggestion(status: str, first: str | None = None) -> Recipe:
     def recipe(db):
         suggestion = _my_coding(db, "isolement", origin="machine")
         if first:
-            codings.decide(db, suggestion, first, actor=ME)
-        return lambda: codings.decide(db, suggestion, status, actor=ME)
+            codings.decide(Project.for_user(db, ME), suggestion, first)
+        return lambda: codings.decide(Project.for_user(db, ME), suggestion, status)
 
     return recipe
 
 
 def _recode(db):
     moving = _my_coding(db)
-    target = codings.code_id(db, "isolement")
-    return lambda: codings.recode(db, moving, target, actor=ME)
+    target = codings.code_id(Project.for_user(db, "onderzoeker"), "isolement")
+    return lambda: codings.recode(Project.for_user(db, ME), moving, target)
 
 
 def _memo(change: str) -> Recipe:
     def recipe(db):
-        target = codings.code_id(db, "herstel")
+        target = codings.code_id(Project.for_user(db, "onderzoeker"), "herstel")
         if change == "add":
             return lambda: memos.add_memo(
                 Project.for_user(db, ME), target_type="code", target_id=target, text="x"
@@ -273,11 +273,11 @@ RECIPES: dict[EventKind, Recipe] = {
     events.SUGGESTION_REJECT: _suggestion("rejected"),
     events.SUGGESTION_REOPEN: _suggestion("suggested", first="accepted"),
     events.CODING_WHEN: lambda db: (
-        lambda c: lambda: codings.set_life_time(db, c, year=2001, age=None, actor=ME)
+        lambda c: lambda: codings.set_life_time(Project.for_user(db, ME), c, year=2001, age=None)
     )(_my_coding(db)),
-    events.CODING_REMOVE: lambda db: (lambda c: lambda: codings.remove_coding(db, c, actor=ME))(
-        _my_coding(db)
-    ),
+    events.CODING_REMOVE: lambda db: (
+        lambda c: lambda: codings.remove_coding(Project.for_user(db, ME), c)
+    )(_my_coding(db)),
     events.CODING_RECODE: _recode,
     events.MEMO_ADD: _memo("add"),
     events.MEMO_EDIT: _memo("edit"),
@@ -341,7 +341,7 @@ def test_an_older_projects_log_still_shows_and_undoes(project):
     name no release declares are passed over by undo (and shown); the coding before them
     undoes."""
     added = _my_coding(project)
-    herstel = codings.code_id(project, "herstel")
+    herstel = codings.code_id(Project.for_user(project, "onderzoeker"), "herstel")
     old = [
         ("coding.life_time", '{"life_year": null, "life_age": null}', '{"life_year": 1990}'),
         ("coding.retired_name", None, f'{{"id": {added}, "code_id": {herstel}}}'),

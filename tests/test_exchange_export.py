@@ -13,6 +13,7 @@ from workbench.cli import main
 from workbench.errors import PermissionDenied
 from workbench.exchange import export_codings_table, export_project, export_qdpx
 from workbench.exchange.safety import parse_xml
+from workbench.handle import Project
 from workbench.memos import add_memo
 from workbench.privacy.key import KeyEntry, PseudonymKey, key_path, save_key
 from workbench.store import now
@@ -185,8 +186,7 @@ def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich,
     for quote in ("Zonder René", "René was ik allang", "Wie is René?"):
         start = text.index(quote)
         add_coding(
-            rich,
-            coder="bram",
+            Project.for_user(rich, "bram"),
             code="brugfiguren",
             document_id=doc,
             start_char=start,
@@ -195,7 +195,7 @@ def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich,
     before = snapshot(rich)["codings"]
     export_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx")
     for (coding_id,) in rich.execute("SELECT id FROM codings WHERE status = 'accepted'").fetchall():
-        remove_coding(rich, coding_id, actor=ME)
+        remove_coding(Project.for_user(rich, ME), coding_id)
     report = import_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx", nlp=nlp)
     assert snapshot(rich)["codings"] == before
     assert report.counts["documents_matched"] == 2 and "documents" not in report.counts
@@ -229,8 +229,7 @@ def test_codings_table_is_pseudonymised_by_default(rich, tmp_path):
     doc, text = rich.execute("SELECT id, text FROM documents WHERE text LIKE '%René%'").fetchone()
     start = text.index("Zonder René was ik")
     add_coding(
-        rich,
-        coder="bram",
+        Project.for_user(rich, "bram"),
         code="brugfiguren",
         document_id=doc,
         start_char=start,

@@ -11,6 +11,7 @@ from workbench.accounts import add_user
 from workbench.codings import add_coding, decide
 from workbench.exchange import export_qdc, export_qdpx, import_qdc, import_qdpx
 from workbench.exchange.ids import schema_errors
+from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.memos import add_memo
 from workbench.respondents import define_attribute, ensure_respondent, link_document, set_value
@@ -69,7 +70,7 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
     for name, text in (("interview_r01.txt", R01), ("interview_r02.txt", R02)):
         (tmp / name).write_bytes(text.encode("utf-8"))
         files.append(tmp / name)
-    report = import_files(db, files, actor=ME, nlp=nlp)
+    report = import_files(Project.for_user(db, ME), files, nlp=nlp)
     assert report.failed == [] if hasattr(report, "failed") else True
     doc1, doc2 = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
     verlies = _code(db, "verlies", "Verlies", None, "#aa3355", "Iets of iemand kwijtraken.")
@@ -111,14 +112,22 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
         ("anna", "brugfiguren", d, doc2),
     ):
         add_coding(
-            db, coder=coder, code=code, document_id=doc, start_char=span[0], end_char=span[1]
+            Project.for_user(db, coder),
+            code=code,
+            document_id=doc,
+            start_char=span[0],
+            end_char=span[1],
         )
     mid = _span(db, doc2, "oodschappen")  # a free span inside a word, after an emoji
     add_coding(
-        db, coder="anna", code="brugfiguren", document_id=doc2, start_char=mid[0], end_char=mid[1]
+        Project.for_user(db, "anna"),
+        code="brugfiguren",
+        document_id=doc2,
+        start_char=mid[0],
+        end_char=mid[1],
     )
     add_coding(
-        db,
+        Project.for_user(db, ME),
         coder="anna",
         code="verlies",
         document_id=doc2,
@@ -126,10 +135,9 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
         end_char=d[1],
         origin="machine",
         score=0.8,
-        actor=ME,
     )
     rejected = add_coding(
-        db,
+        Project.for_user(db, ME),
         coder="bram",
         code="verlies",
         document_id=doc2,
@@ -137,9 +145,8 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
         end_char=d[1],
         origin="machine",
         score=0.4,
-        actor=ME,
     )
-    decide(db, rejected, "rejected", actor=ME)
+    decide(Project.for_user(db, ME), rejected, "rejected")
     seg = db.execute(
         "SELECT id FROM segments WHERE document_id = ? ORDER BY position", [doc2]
     ).fetchone()[0]

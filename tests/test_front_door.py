@@ -26,23 +26,17 @@ NO_ACTOR: set[str] = {
     "workbench.done_marks.done_documents",  # why: ids only, inside consistency's checked reads
     "workbench.done_marks.latest_marks",  # why: ids and times, inside consistency's checked reads
     "workbench.history.action_stamp",  # why: time stamp inside an already checked action
+    "workbench.ingest.catalog.project_counts",  # why: counts only; `workbench info` has no user
+    "workbench.ingest.importer.file_limit",  # why: a size-limit setting, read after the check
     "workbench.patterns.fragments.data_version",  # why: a cache stamp of two counts, no data
     "workbench.privacy.backup.restore",  # why: replaces a project file that must not be open
     "workbench.privacy.key.project_file",  # why: a path computation on the connection
     "workbench.projects.create_project",  # why: makes the project file; no project before it
 }
 PENDING = {
-    "workbench.codings",
-    "workbench.documents",
-    "workbench.imports",
-    "workbench.ingest.catalog",
-    "workbench.ingest.importer",
-    "workbench.ingest.speakers",
     "workbench.privacy.pseudonyms",
     "workbench.privacy.workshop",
     "workbench.respondents",
-    "workbench.retrieval",
-    "workbench.search",
 }
 
 

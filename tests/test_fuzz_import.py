@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import shared
 from workbench.errors import WorkbenchError
+from workbench.handle import Project
 from workbench.imports import import_files
 from workbench.store import open_project
 
@@ -52,7 +53,7 @@ def seed(fmt: str) -> bytes:
 
 def import_and_check(db, name: str, data: bytes, nlp) -> None:
     before = db.execute("SELECT count(*) FROM documents").fetchone()[0]
-    report = import_files(db, [(name, data)], actor="onderzoeker", nlp=nlp)
+    report = import_files(Project.for_user(db, "onderzoeker"), [(name, data)], nlp=nlp)
     result = report.results[0]
     after = db.execute("SELECT count(*) FROM documents").fetchone()[0]
     if result.ok:

@@ -2,6 +2,7 @@ import pytest
 
 from workbench import accounts, codings
 from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.handle import Project
 from workbench.history import code_history, document_history, undo_last, undoable_actions
 from workbench.codebook.editing import add_code, edit_code
 from workbench.memos import add_memo, update_memo
@@ -22,26 +23,28 @@ def count(db, table="codings"):
 
 
 def test_undo_removes_the_coding_just_added_and_logs_an_undo(db, doc):
-    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    codings.add_coding(
+        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
+    )
     undone = undo_last(Project.for_user(db, "onderzoeker"))
     assert undone["action"] == "coding.add" and count(db) == 0
     assert db.execute("SELECT count(*) FROM events WHERE action = 'undo'").fetchone()[0] == 1
 
 
 def test_undo_puts_back_a_removed_coding_with_its_id(db, doc):
-    cid = codings.add_coding(
-        db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
-    )
-    codings.remove_coding(db, cid, actor="onderzoeker")
-    undo_last(Project.for_user(db, "onderzoeker"))
+    researcher = Project.for_user(db, "onderzoeker")
+    cid = codings.add_coding(researcher, code="verlies", segment_id=segment_ids(db, doc)[1])
+    codings.remove_coding(researcher, cid)
+    undo_last(researcher)
     assert row(db, "codings", cid)["coder"] == "onderzoeker"
 
 
 def test_repeated_undo_walks_back_through_the_users_actions(db, doc):
     segs = segment_ids(db, doc)
-    first = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segs[1])
-    second = codings.add_coding(db, coder="onderzoeker", code="schaamte", segment_id=segs[3])
-    assert [e["entity_id"] for e in undoable_actions(Project.for_user(db, "onderzoeker"))] == [
+    researcher = Project.for_user(db, "onderzoeker")
+    first = codings.add_coding(researcher, code="verlies", segment_id=segs[1])
+    second = codings.add_coding(researcher, code="schaamte", segment_id=segs[3])
+    assert [e["entity_id"] for e in undoable_actions(researcher)] == [
         str(second),
         str(first),
     ]
@@ -55,24 +58,25 @@ def test_repeated_undo_walks_back_through_the_users_actions(db, doc):
 def test_undo_only_touches_the_users_own_actions(db, doc):
     accounts.add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
     seg = segment_ids(db, doc)[1]
-    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=seg)
-    codings.add_coding(db, coder="anna", code="schaamte", segment_id=seg)
-    undo_last(Project.for_user(db, "onderzoeker"))
-    assert [c["coder"] for c in codings.list_codings(db, actor="onderzoeker")] == ["anna"]
+    researcher = Project.for_user(db, "onderzoeker")
+    codings.add_coding(researcher, code="verlies", segment_id=seg)
+    codings.add_coding(Project.for_user(db, "anna"), code="schaamte", segment_id=seg)
+    undo_last(researcher)
+    assert [c["coder"] for c in codings.list_codings(researcher)] == ["anna"]
 
 
 def test_undo_restores_a_suggestion_decision(db, doc):
+    researcher = Project.for_user(db, "onderzoeker")
     cid = codings.add_coding(
-        db,
+        researcher,
         coder="onderzoeker",
         code="verlies",
         origin="machine",
         segment_id=segment_ids(db, doc)[1],
         score=0.8,
-        actor="onderzoeker",
     )
-    codings.decide(db, cid, "accepted", actor="onderzoeker")
-    undo_last(Project.for_user(db, "onderzoeker"))
+    codings.decide(researcher, cid, "accepted")
+    undo_last(researcher)
     assert row(db, "codings", cid)["status"] == "suggested"
 
 
@@ -105,7 +109,7 @@ def test_undo_restores_a_code_edit_made_in_the_codebook(db, doc):
 
 def test_actions_that_cannot_be_undone_are_passed_over(db, doc):
     cid = codings.add_coding(
-        db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
+        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
     )
     add_code(Project.for_user(db, "onderzoeker"), name="Nieuwe code", rationale="inductief")
     assert undo_last(Project.for_user(db, "onderzoeker"))["entity_id"] == str(cid)
@@ -113,34 +117,32 @@ def test_actions_that_cannot_be_undone_are_passed_over(db, doc):
 
 def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
     cid = codings.add_coding(
-        db,
+        Project.for_user(db, "onderzoeker"),
         coder="onderzoeker",
         code="verlies",
         origin="machine",
         segment_id=segment_ids(db, doc)[1],
-        actor="onderzoeker",
     )
     accounts.add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
-    codings.add_coding(db, coder="anna", code="schaamte", segment_id=segment_ids(db, doc)[2])
-    codings.decide(db, cid, "rejected", actor="anna")
+    codings.add_coding(
+        Project.for_user(db, "anna"), code="schaamte", segment_id=segment_ids(db, doc)[2]
+    )
+    codings.decide(Project.for_user(db, "anna"), cid, "rejected")
     with pytest.raises(InputError):
         undo_last(Project.for_user(db, "onderzoeker"))
     assert row(db, "codings", cid)["status"] == "rejected"
 
 
 def test_history_of_a_document_and_of_a_code(db, doc):
-    cid = codings.add_coding(
-        db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1]
-    )
-    add_memo(
-        Project.for_user(db, "onderzoeker"), target_type="document", target_id=doc, text="notitie"
-    )
-    undo_last(Project.for_user(db, "onderzoeker"))
-    actions = [e["action"] for e in document_history(Project.for_user(db, "onderzoeker"), doc)]
+    researcher = Project.for_user(db, "onderzoeker")
+    cid = codings.add_coding(researcher, code="verlies", segment_id=segment_ids(db, doc)[1])
+    add_memo(researcher, target_type="document", target_id=doc, text="notitie")
+    undo_last(researcher)
+    actions = [e["action"] for e in document_history(researcher, doc)]
     assert actions == ["undo", "memo.add", "coding.add"]
-    events = code_history(Project.for_user(db, "onderzoeker"), codings.code_id(db, "verlies"))
+    events = code_history(researcher, codings.code_id(researcher, "verlies"))
     assert [e["action"] for e in events] == ["coding.add"] and events[0]["entity_id"] == str(cid)
-    assert code_history(Project.for_user(db, "onderzoeker"), codings.code_id(db, "schaamte")) == []
+    assert code_history(researcher, codings.code_id(researcher, "schaamte")) == []
 
 
 def test_co_onderzoeker_cannot_read_history(db, doc):
@@ -153,9 +155,8 @@ def test_history_of_an_imported_document_starts_with_its_import(db, nlp):
     from workbench.ingest import import_files
 
     report = import_files(
-        db,
+        Project.for_user(db, "onderzoeker"),
         [("gesprek.txt", "I: Hoe gaat het?\nR: Goed hoor.".encode())],
-        actor="onderzoeker",
         nlp=nlp,
     )
     events = document_history(Project.for_user(db, "onderzoeker"), report.results[0].document_id)

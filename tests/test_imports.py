@@ -14,6 +14,7 @@ from page_runner import page_test
 from workbench.cli import main
 from workbench.errors import InputError
 from workbench.exchange import export_qdpx
+from workbench.handle import Project
 from workbench.imports import BATCH, expand_paths, import_file, import_files, kind_of
 from workbench.respondents import list_attributes, list_respondents
 from workbench.store import open_project
@@ -34,7 +35,7 @@ def documents(path) -> int:
 def own_qdpx(tmp_path, nlp):
     """A .qdpx this package exported: two demo transcripts, one linked to R01."""
     db = open_project(tmp_path / "bron.db")
-    assert import_files(db, [TXT, DOCX], actor=ME, respondent="R01", nlp=nlp).ok
+    assert import_files(Project.for_user(db, ME), [TXT, DOCX], respondent="R01", nlp=nlp).ok
     out = tmp_path / "eigen.qdpx"
     export_qdpx(Project.for_user(db, ME), out, pseudonymise=False)
     db.close()
@@ -48,24 +49,25 @@ def test_each_kind_of_file_goes_to_its_importer(db, nlp, own_qdpx, tmp_path):
         "respondents",
         "project",
     ]
-    txt = import_file(db, TXT, actor=ME, nlp=nlp)
+    researcher = Project.for_user(db, ME)
+    txt = import_file(researcher, TXT, nlp=nlp)
     assert txt.ok and txt.format == "txt" and txt.n_segments > 0
-    docx = import_file(db, (DOCX.name, DOCX.read_bytes()), actor=ME, nlp=nlp)  # an upload
+    docx = import_file(researcher, (DOCX.name, DOCX.read_bytes()), nlp=nlp)  # an upload
     assert docx.ok and docx.format == "docx"
-    table = import_file(db, CSV, actor=ME)
+    table = import_file(researcher, CSV)
     assert table.format == "csv" and table.details["added"] == 10
     assert len(list_respondents(db, actor=ME)) == 10
     assert "wijk" in {a["name"] for a in list_attributes(db, actor=ME)}
 
     other = open_project(tmp_path / "ander.db")
-    project = import_file(other, own_qdpx, actor=ME, nlp=nlp)
+    project = import_file(Project.for_user(other, ME), own_qdpx, nlp=nlp)
     assert project.format == "qdpx" and project.n_words > 0
     assert project.details.operation == "import"  # the exchange's data-loss report
     assert other.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
 
 
 def test_a_batch_takes_transcripts_and_projects_and_refuses_tables(db, nlp, own_qdpx):
-    report = import_files(db, [TXT, own_qdpx, CSV], actor=ME, respondent="R07", nlp=nlp)
+    report = import_files(Project.for_user(db, ME), [TXT, own_qdpx, CSV], respondent="R07", nlp=nlp)
     assert [r.ok for r in report.results] == [True, True, False]
     assert report.results[2].error.key == "ingest.unsupported_format"
     assert report.results[1].format == "qdpx"
@@ -79,10 +81,10 @@ def test_a_batch_takes_transcripts_and_projects_and_refuses_tables(db, nlp, own_
 
 def test_one_kind_asked_for_lets_its_importer_say_what_is_wrong(db):
     with pytest.raises(InputError) as caught:
-        import_file(db, TXT, actor=ME, accept=["respondents"])
+        import_file(Project.for_user(db, ME), TXT, accept=["respondents"])
     assert caught.value.key == "respondents.unsupported_table"
     with pytest.raises(InputError) as caught:
-        import_file(db, CSV, actor=ME, accept=BATCH)
+        import_file(Project.for_user(db, ME), CSV, accept=BATCH)
     assert caught.value.key == "ingest.unsupported_format"
 
 

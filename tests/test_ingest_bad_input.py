@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from test_ingest_formats import DIALOGUE, write_docx
 
+from workbench.handle import Project
 from workbench.ingest import import_files
 
 TABLES = ("documents", "speakers", "turns", "segments", "events")
@@ -19,7 +20,7 @@ def counts(db):
 
 
 def import_one(db, path, **kwargs):
-    report = import_files(db, [path], actor="onderzoeker", **kwargs)
+    report = import_files(Project.for_user(db, "onderzoeker"), [path], **kwargs)
     return report.results[0]
 
 
@@ -128,7 +129,7 @@ def test_good_files_of_a_batch_import_around_bad_ones(db, tmp_path):
     write_docx(tmp_path / "good.docx")
     (tmp_path / "bomb.docx").write_bytes(zip_bomb())
     paths = [tmp_path / n for n in ("empty.txt", "good.txt", "bomb.docx", "good.docx")]
-    report = import_files(db, paths, actor="onderzoeker")
+    report = import_files(Project.for_user(db, "onderzoeker"), paths)
     assert [r.ok for r in report.results] == [False, True, False, True]
     assert counts(db)["documents"] == 2
     actions = [r[0] for r in db.execute("SELECT action FROM events WHERE action LIKE 'import%'")]
@@ -144,7 +145,7 @@ def test_a_failure_while_writing_leaves_nothing_of_that_file(db, tmp_path):
     )
     before = counts(db)
     with pytest.raises(Exception, match="disk full"):
-        import_files(db, [path], actor="onderzoeker")
+        import_files(Project.for_user(db, "onderzoeker"), [path])
     assert counts(db) == before
 
 
@@ -154,7 +155,7 @@ def test_importing_needs_the_import_permission(db, tmp_path):
     db.execute("INSERT INTO users (name, role, created_at) VALUES ('buur', 'co-onderzoeker', '')")
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
     with pytest.raises(PermissionDenied):
-        import_files(db, [tmp_path / "a.txt"], actor="buur")
+        import_files(Project.for_user(db, "buur"), [tmp_path / "a.txt"])
 
 
 # --- issue 19: one bad file never stops a batch, hostile input never exhausts the machine ---
@@ -176,7 +177,9 @@ def test_a_corrupt_zip_version_field_is_reported_and_the_batch_goes_on(db, tmp_p
     source = (tmp_path / "good.docx").read_bytes()
     (tmp_path / name).write_bytes(corrupt_version_needed(source))
     (tmp_path / "after.txt").write_text(DIALOGUE, encoding="utf-8")
-    report = import_files(db, [tmp_path / name, tmp_path / "after.txt"], actor="onderzoeker")
+    report = import_files(
+        Project.for_user(db, "onderzoeker"), [tmp_path / name, tmp_path / "after.txt"]
+    )
     bad, good = report.results
     assert not bad.ok and bad.error.key == "zip.damaged"
     assert name in bad.message("nl") and "25.5" in bad.message("en")
@@ -227,7 +230,7 @@ def test_nul_bytes_refuse_a_text_file_wherever_they_are(db, tmp_path):
 
 def test_a_file_name_with_a_newline_becomes_a_clean_document_name(db):
     name = "R07\ninterview\t\x1b[2J deel 2.txt"
-    report = import_files(db, [(name, DIALOGUE.encode())], actor="onderzoeker")
+    report = import_files(Project.for_user(db, "onderzoeker"), [(name, DIALOGUE.encode())])
     assert report.results[0].ok
     stored = db.execute("SELECT name FROM documents").fetchone()[0]
     assert stored == "R07 interview [2J deel 2"
@@ -252,7 +255,7 @@ def test_a_transcript_pasted_as_one_line_over_a_million_characters_is_imported(d
     assert len(line) > 1_000_000
     path = tmp_path / "een-regel.txt"
     path.write_text("I: Hoe gaat het?\n" + line + "\n", encoding="utf-8")
-    report = import_files(db, [path], actor="onderzoeker", nlp=nlp)
+    report = import_files(Project.for_user(db, "onderzoeker"), [path], nlp=nlp)
     assert report.results[0].ok, report.results[0].message("en")
     text = db.execute("SELECT text FROM documents").fetchone()[0]
     assert db.execute("SELECT count(*) FROM segments").fetchone()[0] > 17_000

@@ -63,7 +63,7 @@ def test_qdpx_files_are_handed_to_the_exchange_importer(tmp_path, capsys):
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
     from workbench.ingest import import_files
 
-    import_files(source, [tmp_path / "a.txt"], actor="onderzoeker")
+    import_files(Project.for_user(source, "onderzoeker"), [tmp_path / "a.txt"])
     export_qdpx(Project.for_user(source, "onderzoeker"), tmp_path / "p.qdpx", pseudonymise=False)
     code = main(["import", str(tmp_path / "p.qdpx"), "--project", str(tmp_path / "p.db")])
     assert code == 0, capsys.readouterr()

@@ -1,5 +1,6 @@
 """Blog and Markdown front matter is stripped on import and reported, never coded as speech."""
 
+from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.ingest.frontmatter import strip_front_matter
 
@@ -36,7 +37,7 @@ def test_a_transcript_between_rules_of_dashes_keeps_its_text():
 def test_import_of_a_blog_post_reports_what_was_stripped(db, nlp, tmp_path):
     path = tmp_path / "blog-2024.md"
     path.write_text(POST, encoding="utf-8")
-    report = import_files(db, [path], actor="onderzoeker", nlp=nlp)
+    report = import_files(Project.for_user(db, "onderzoeker"), [path], nlp=nlp)
     assert report.ok, report
     [result] = report.results
     assert len(result.stripped) == 4 and "title: Alleen in de stad" in result.stripped[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.handle import Project
 from workbench.ingest import import_files, read_bytes, segment_turns
 
 LABELS = ["I: ", "R: ", "Int. ", "Anna: ", "[00:01:02] R: ", "", "Let op: ", "\t"]
@@ -39,7 +40,7 @@ def test_stored_segments_match_the_stored_text(db, tmp_path, nlp):
     path.write_text(
         "I: Hoe gaat het? 😀 Goed?\nR: Eén café. Reünie… ja!\n\nNog iets.\n", encoding="utf-8"
     )
-    import_files(db, [path], actor="onderzoeker", nlp=nlp)
+    import_files(Project.for_user(db, "onderzoeker"), [path], nlp=nlp)
     text = db.execute("SELECT text FROM documents").fetchone()[0]
     rows = db.execute(
         "SELECT start_char, end_char, text FROM segments ORDER BY position"

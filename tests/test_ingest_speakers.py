@@ -8,6 +8,7 @@ import pytest
 from test_ingest_formats import DIALOGUE
 
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.ingest import analysis_segments, import_files, list_speakers, set_speaker_role
 from workbench.store import set_setting
 
@@ -18,19 +19,21 @@ def imported(db, tmp_path):
     (tmp_path / "b.txt").write_text(
         "Een verhaal zonder sprekers.\n\nTweede alinea.", encoding="utf-8"
     )
-    import_files(db, [tmp_path / "a.txt", tmp_path / "b.txt"], actor="onderzoeker")
+    import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "a.txt", tmp_path / "b.txt"])
     return db
 
 
 def test_roles_are_guessed_at_import(imported):
-    assert {(s["label"], s["role"]) for s in list_speakers(imported, actor="onderzoeker")} == {
+    assert {
+        (s["label"], s["role"]) for s in list_speakers(Project.for_user(imported, "onderzoeker"))
+    } == {
         ("I", "interviewer"),
         ("R", "respondent"),
     }
 
 
 def test_analysis_sees_respondent_turns_and_unlabelled_documents(imported):
-    rows = analysis_segments(imported)
+    rows = analysis_segments(Project.for_user(imported, "onderzoeker"))
     assert {r["role"] for r in rows} == {"respondent", None}
     assert not any("Hoe gaat het" in r["text"] for r in rows)
     assert any("zonder sprekers" in r["text"] for r in rows)
@@ -38,13 +41,17 @@ def test_analysis_sees_respondent_turns_and_unlabelled_documents(imported):
 
 def test_setting_all_includes_the_interviewer(imported):
     set_setting(imported, "analysis_speakers", "all", actor="onderzoeker")
-    assert any("Hoe gaat het" in r["text"] for r in analysis_segments(imported))
+    assert any(
+        "Hoe gaat het" in r["text"]
+        for r in analysis_segments(Project.for_user(imported, "onderzoeker"))
+    )
 
 
 def test_changing_a_role_changes_analysis_and_is_logged(imported):
-    speaker = next(s for s in list_speakers(imported, actor="onderzoeker") if s["label"] == "I")
-    set_speaker_role(imported, speaker["id"], "respondent", actor="onderzoeker")
-    assert any("Hoe gaat het" in r["text"] for r in analysis_segments(imported, 1))
+    researcher = Project.for_user(imported, "onderzoeker")
+    speaker = next(s for s in list_speakers(researcher) if s["label"] == "I")
+    set_speaker_role(researcher, speaker["id"], "respondent")
+    assert any("Hoe gaat het" in r["text"] for r in analysis_segments(researcher, 1))
     event = imported.execute(
         "SELECT before, after FROM events WHERE action = 'speaker.role'"
     ).fetchone()
@@ -54,4 +61,4 @@ def test_changing_a_role_changes_analysis_and_is_logged(imported):
 
 def test_unknown_role_is_refused(imported):
     with pytest.raises(InputError):
-        set_speaker_role(imported, 1, "boss", actor="onderzoeker")
+        set_speaker_role(Project.for_user(imported, "onderzoeker"), 1, "boss")

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from workbench.codings import add_coding, list_codings
+from workbench.handle import Project
 from workbench.ingest import import_files
 from page_runner import page_test, run_page
 from workbench.handle import Project
@@ -17,7 +18,7 @@ def project(tmp_path, nlp, new_project):
     (tmp_path / "R01-a.txt").write_text(
         "I: Hoe gaat het?\nR: Sinds mijn man overleed ben ik veel alleen.\n", encoding="utf-8"
     )
-    assert import_files(db, [tmp_path / "R01-a.txt"], actor="onderzoeker", nlp=nlp).ok
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R01-a.txt"], nlp=nlp).ok
     seg = db.execute(
         "SELECT id, start_char, end_char FROM segments ORDER BY position DESC"
     ).fetchone()
@@ -45,7 +46,7 @@ def test_applying_a_code_to_the_selected_sentence(project):
     at.selectbox(key="coding_code").set_value("verlies-dierbare").run()
     at.button(key="coding_apply").click().run()
     assert not at.exception
-    codings = list_codings(db, actor="onderzoeker")
+    codings = list_codings(Project.for_user(db, "onderzoeker"))
     assert [(c["code"], c["segment_id"], c["origin"]) for c in codings] == [
         ("verlies-dierbare", target["segment_id"], "human")
     ]
@@ -54,8 +55,7 @@ def test_applying_a_code_to_the_selected_sentence(project):
 def test_accepting_a_suggestion_on_the_page(project):
     path, db, target = project
     coding = add_coding(
-        db,
-        coder="onderzoeker",
+        Project.for_user(db, "onderzoeker"),
         code="isolement",
         segment_id=target["segment_id"],
         origin="machine",
@@ -65,15 +65,19 @@ def test_accepting_a_suggestion_on_the_page(project):
     at = _page(path, target)
     assert any("alleen" in c.value for c in at.caption)
     at.button(key=f"accept-{coding}").click().run()
-    assert list_codings(db, actor="onderzoeker", statuses=["accepted"])[0]["id"] == coding
+    assert (
+        list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"])[0]["id"] == coding
+    )
 
 
 def test_undo_takes_back_the_last_coding(project):
     path, db, target = project
-    add_coding(db, coder="onderzoeker", code="isolement", segment_id=target["segment_id"])
+    add_coding(
+        Project.for_user(db, "onderzoeker"), code="isolement", segment_id=target["segment_id"]
+    )
     at = _page(path, target)
     at.button(key="coding_undo").click().run()
-    assert list_codings(db, actor="onderzoeker") == []
+    assert list_codings(Project.for_user(db, "onderzoeker")) == []
 
 
 def test_page_speaks_english_when_asked(project):
@@ -84,13 +88,15 @@ def test_page_speaks_english_when_asked(project):
 def test_marking_the_year_of_a_loss(project):
     path, db, target = project
     coding = add_coding(
-        db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"]
+        Project.for_user(db, "onderzoeker"),
+        code="verlies-dierbare",
+        segment_id=target["segment_id"],
     )
     at = _page(path, target)
     at.number_input(key=f"year-{coding}").set_value(2019)
     at.button(key=f"when-{coding}").click().run()
     assert not at.exception
-    assert list_codings(db, actor="onderzoeker")[0]["life_year"] == 2019
+    assert list_codings(Project.for_user(db, "onderzoeker"))[0]["life_year"] == 2019
 
 
 def test_memo_on_the_chosen_code(project):
@@ -130,7 +136,11 @@ def _span(db, target, phrase, coder="onderzoeker", code="isolement"):
     text = db.execute("SELECT text FROM documents WHERE id = 1").fetchone()[0]
     start = text.index(phrase)
     return add_coding(
-        db, coder=coder, code=code, document_id=1, start_char=start, end_char=start + len(phrase)
+        Project.for_user(db, coder),
+        code=code,
+        document_id=1,
+        start_char=start,
+        end_char=start + len(phrase),
     )
 
 
@@ -152,7 +162,9 @@ def test_other_coders_codes_show_at_once_when_the_toggle_is_switched(project):
 
     path, db, target = project
     add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
-    add_coding(db, coder="anna", code="verlies-dierbare", segment_id=target["segment_id"])
+    add_coding(
+        Project.for_user(db, "anna"), code="verlies-dierbare", segment_id=target["segment_id"]
+    )
     at = _page(path, target)
     before = drawn(at)
     assert "anna" not in before["html"]
@@ -169,9 +181,13 @@ def test_margin_view_has_a_stripe_per_code_and_coder_with_who_and_when(project):
     path, db, target = project
     add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
     mine = add_coding(
-        db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"]
+        Project.for_user(db, "onderzoeker"),
+        code="verlies-dierbare",
+        segment_id=target["segment_id"],
     )
-    add_coding(db, coder="anna", code="verlies-dierbare", segment_id=target["segment_id"])
+    add_coding(
+        Project.for_user(db, "anna"), code="verlies-dierbare", segment_id=target["segment_id"]
+    )
     _span(db, target, "veel alleen")
     at = run_page("coderen", path, coding_show_others=True)
     html = drawn(at)["html"]
@@ -190,7 +206,7 @@ def _second_interview(db, tmp_path, nlp):
     (tmp_path / "R02-b.txt").write_text(
         "I: En u?\nR: Ik mis mijn dochter heel erg.\n", encoding="utf-8"
     )
-    assert import_files(db, [tmp_path / "R02-b.txt"], actor="onderzoeker", nlp=nlp).ok
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R02-b.txt"], nlp=nlp).ok
     return db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
 
 
@@ -211,8 +227,12 @@ def test_a_link_with_doc_and_seg_opens_the_interview_at_that_place(project, tmp_
 def test_all_fragments_of_a_code_and_a_jump_to_one(project, tmp_path, nlp):
     path, db, target = project
     other = _second_interview(db, tmp_path, nlp)
-    add_coding(db, coder="onderzoeker", code="verlies-dierbare", segment_id=target["segment_id"])
-    far = add_coding(db, coder="onderzoeker", code="verlies-dierbare", segment_id=other)
+    add_coding(
+        Project.for_user(db, "onderzoeker"),
+        code="verlies-dierbare",
+        segment_id=target["segment_id"],
+    )
+    far = add_coding(Project.for_user(db, "onderzoeker"), code="verlies-dierbare", segment_id=other)
     at = _page(path)
     at.selectbox(key="coding_retrieve_code").set_value("verlies-dierbare").run()
     assert any(c.value.startswith("2 fragmenten") for c in at.caption)
@@ -225,7 +245,9 @@ def test_all_fragments_of_a_code_and_a_jump_to_one(project, tmp_path, nlp):
 
 def test_undo_names_what_was_undone_in_words(project):
     path, db, target = project
-    add_coding(db, coder="onderzoeker", code="isolement", segment_id=target["segment_id"])
+    add_coding(
+        Project.for_user(db, "onderzoeker"), code="isolement", segment_id=target["segment_id"]
+    )
     at = _page(path, target)
     at.button(key="coding_undo").click().run()
     assert [t.value for t in at.toast] == ["Teruggedraaid: de code die je toevoegde"]

@@ -3,6 +3,7 @@
 import pytest
 
 from workbench.codings import add_coding
+from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.memos import add_memo, list_memos, memo_overview
 from conftest import REPO
@@ -32,11 +33,11 @@ def project(tmp_path, nlp, new_project):
         ("R02-b.txt", "I: En u?\nR: Ik mis mijn dochter heel erg.\n"),
     ):
         (tmp_path / name).write_text(text, encoding="utf-8")
-        assert import_files(db, [tmp_path / name], actor="onderzoeker", nlp=nlp).ok
+        assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / name], nlp=nlp).ok
     db.execute("INSERT INTO users (name, role, created_at) VALUES ('anna', 'onderzoeker', '')")
     seg = db.execute("SELECT id FROM segments WHERE text LIKE 'Ik mis%'").fetchone()[0]
     code = db.execute("SELECT id FROM codes WHERE slug = 'verlies-dierbare'").fetchone()[0]
-    coding = add_coding(db, coder="anna", code="verlies-dierbare", segment_id=seg)
+    coding = add_coding(Project.for_user(db, "anna"), code="verlies-dierbare", segment_id=seg)
     add_memo(
         Project.for_user(db, "onderzoeker"),
         target_type="document",

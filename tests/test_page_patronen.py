@@ -235,6 +235,6 @@ def test_a_new_coding_shows_up_on_the_next_run(page, db):
         "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
         "WHERE d.name = 'interview-R04' AND s.position = 1"
     ).fetchone()[0]
-    add_coding(db, coder="anna", code="herstel", segment_id=segment)
+    add_coding(Project.for_user(db, "anna"), code="herstel", segment_id=segment)
     page.run()
     assert _frames(page)[0].loc["R04", "herstel"] == 1

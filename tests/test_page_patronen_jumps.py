@@ -15,6 +15,7 @@ from test_page_patronen import TAB, story  # noqa: F401 (a fixture)
 from test_patterns import build_project
 
 from workbench.codings import add_coding
+from workbench.handle import Project
 
 
 def picked(rows=(), cells=()):
@@ -46,7 +47,13 @@ def project(db, project_path):
         "WHERE text = 'Zin 7 van interview-R04, verzonnen.'"
     ).fetchone()
     db.span = (doc, start, end)
-    add_coding(db, coder="anna", code="isolement", document_id=doc, start_char=start, end_char=end)
+    add_coding(
+        Project.for_user(db, "anna"),
+        code="isolement",
+        document_id=doc,
+        start_char=start,
+        end_char=end,
+    )
     return project_path, db
 
 

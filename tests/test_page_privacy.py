@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbench import accounts, codings
+from workbench.handle import Project
 from workbench.privacy import read_key
 from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
@@ -59,13 +60,16 @@ def test_adding_an_account_and_assigning_fragments(project, project_path):
 
 
 def test_undo_from_the_history_tab(project, project_path):
+    researcher = Project.for_user(project, "onderzoeker")
     codings.add_coding(
-        project, coder="onderzoeker", code="verlies", segment_id=segment_ids(project, 1)[1]
+        researcher,
+        code="verlies",
+        segment_id=segment_ids(project, 1)[1],
     )
     at = page(project_path)
     at.button(key="privacy_undo").click().run()
     assert "Ongedaan gemaakt: coding.add" in at.success[0].value
-    assert codings.list_codings(project, actor="onderzoeker") == []
+    assert codings.list_codings(researcher) == []
 
 
 def test_backup_offers_a_download(project, project_path):

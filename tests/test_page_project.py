@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import REPO
 from test_ingest_formats import DIALOGUE
 
+from workbench.handle import Project
 from workbench.ingest import import_files, list_speakers
 from workbench.respondents import list_attributes, list_respondents
 from workbench.store import get_setting, open_project
@@ -27,7 +28,7 @@ def app(path, lang="nl"):
 @pytest.fixture
 def with_interview(db, project_path, tmp_path):
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
-    import_files(db, [tmp_path / "a.txt"], actor="onderzoeker")
+    import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "a.txt"])
     return project_path
 
 
@@ -97,14 +98,14 @@ def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):
     at = app(with_interview)
     speaker = next(
         s
-        for s in list_speakers(open_project(with_interview), actor="onderzoeker")
+        for s in list_speakers(Project.for_user(open_project(with_interview), "onderzoeker"))
         if s["label"] == "I"
     )
     at.selectbox(key=f"role_{speaker['id']}").select("iemand anders").run()
     assert not at.exception
     roles = {
         s["label"]: s["role"]
-        for s in list_speakers(open_project(with_interview), actor="onderzoeker")
+        for s in list_speakers(Project.for_user(open_project(with_interview), "onderzoeker"))
     }
     assert roles == {"I": "other", "R": "respondent"}
 
@@ -155,7 +156,7 @@ def test_documents_are_linked_by_file_name_in_one_go(db, project_path, tmp_path)
 
     for name in ("R03_interview.txt", "gesprek-P12.txt", "dagboek.txt"):
         (tmp_path / name).write_text(DIALOGUE + f"I: En {name}?\n", encoding="utf-8")
-        assert import_files(db, [tmp_path / name], actor="onderzoeker").ok
+        assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / name]).ok
     add_respondent(db, "P12", actor="onderzoeker")
     at = app(project_path)
     at.button(key="link_by_name").click().run()

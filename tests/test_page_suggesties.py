@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbench.codings import list_codings
+from workbench.handle import Project
 from workbench.ingest import import_files
 from page_runner import run_page
 
@@ -27,7 +28,7 @@ def project(tmp_path, nlp, new_project):
     source.write_text(INTERVIEW, encoding="utf-8")
     path = tmp_path / "page.db"
     db = new_project(path)
-    import_files(db, [source], actor="onderzoeker", nlp=nlp)
+    import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
     yield path, db
     db.close()
 
@@ -61,7 +62,7 @@ def test_accept_button_records_the_decision(project):
     at = with_suggestions(path)
     at.button(key="suggest_accept").click().run()
     assert not at.exception
-    accepted = list_codings(db, actor="onderzoeker", statuses=["accepted"])
+    accepted = list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"])
     assert len(accepted) == 1 and accepted[0]["origin"] == "machine"
 
 
@@ -69,7 +70,7 @@ def test_reject_then_flip_in_last_decisions(project):
     path, db = project
     at = with_suggestions(path)
     at.button(key="suggest_reject").click().run()
-    rejected = list_codings(db, actor="onderzoeker", statuses=["rejected"])[0]
+    rejected = list_codings(Project.for_user(db, "onderzoeker"), statuses=["rejected"])[0]
     at.button(key=f"flip_{rejected['id']}").click().run()
     assert db["codings"].get(rejected["id"])["status"] == "accepted"
 
@@ -80,7 +81,9 @@ def test_skip_moves_to_the_next_suggestion_without_deciding(project):
     before = [m.value for m in at.markdown]
     at.button(key="suggest_skip").click().run()
     assert [m.value for m in at.markdown] != before
-    assert list_codings(db, actor="onderzoeker", statuses=["accepted", "rejected"]) == []
+    assert (
+        list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted", "rejected"]) == []
+    )
 
 
 def test_buttons_have_keyboard_shortcuts(project):
@@ -139,7 +142,7 @@ def test_refused_decision_is_shown_not_lost(project, nlp):
     at.run()
     # a technical coder may not even read the documents (issue 20): a message, no crash
     assert at.error and not at.exception
-    assert list_codings(db, actor="onderzoeker", statuses=["accepted"]) == []
+    assert list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"]) == []
 
 
 def test_other_proposals_for_the_same_sentence_are_announced(project):
@@ -155,7 +158,7 @@ def test_other_proposals_for_the_same_sentence_are_announced(project):
 def test_one_code_at_a_time_most_likely_first_with_its_share_accepted(project):
     path, db = project
     at = with_suggestions(path)
-    open_ = list_codings(db, actor="onderzoeker", statuses=["suggested"])
+    open_ = list_codings(Project.for_user(db, "onderzoeker"), statuses=["suggested"])
     code = max({r["code"] for r in open_}, key=lambda c: sum(r["code"] == c for r in open_))
     at.selectbox(key="suggest_focus").set_value(code).run()
     assert not at.exception

@@ -3,6 +3,7 @@
 import pytest
 
 from workbench import accounts, codings
+from workbench.handle import Project
 from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import assign_fragments
 from workbench.handle import Project
@@ -58,7 +59,7 @@ def test_co_researcher_sees_the_fragment_pseudonymised_and_nothing_else(db, prep
 def test_choosing_a_card_records_it_for_the_group(db, prepared, project_path):
     at = page(project_path)
     at.button(key="workshop_pick_schaamte").click().run()
-    stored = codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"])
+    stored = codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("schaamte", prepared[1])]
     assert "Jullie kozen: Schaamte" in shown_text(at)
 
@@ -104,7 +105,7 @@ def test_none_of_these_and_dont_know_are_recorded_without_a_code(db, prepared, p
     at = page(project_path)
     at.button(key="workshop_pick_schaamte").click().run()
     at.button(key="workshop_pick_geen-van-deze").click().run()
-    assert codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"]) == []
+    assert codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"]) == []
     assert current_card(Project.for_user(db, "sanne"), prepared[1]) == "geen-van-deze"
     assert "Jullie kozen: Geen van deze" in shown_text(at)
     at.button(key="workshop_pick_weet-ik-niet").click().run()
@@ -181,8 +182,8 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     )
     record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
     record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
-    codings.add_coding(db, coder="onderzoeker", code="isolement", segment_id=segs[1])
-    codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
+    codings.add_coding(Project.for_user(db, "onderzoeker"), code="isolement", segment_id=segs[1])
+    codings.add_coding(Project.for_user(db, "onderzoeker"), code="brugfiguren", segment_id=segs[2])
     at = run_page("workshop", path)
     table = at.dataframe[0].value
     assert list(table["Kaart van de groep"]) == ["Ik ben vaak alleen.", "Geen van deze"]

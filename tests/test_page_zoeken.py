@@ -3,6 +3,7 @@
 import pytest
 
 from workbench.codings import list_codings
+from workbench.handle import Project
 from workbench.ingest import import_files
 from page_runner import run_page
 
@@ -14,7 +15,7 @@ def project(tmp_path, nlp, new_project):
     (tmp_path / "R01-a.txt").write_text(
         "I: En toen?\nR: Ik schaamde me. Die schaamte bleef.\n", encoding="utf-8"
     )
-    assert import_files(db, [tmp_path / "R01-a.txt"], actor="onderzoeker", nlp=nlp).ok
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R01-a.txt"], nlp=nlp).ok
     return path, db
 
 
@@ -38,8 +39,8 @@ def test_code_all_hits_only_suggests(project):
     at.selectbox[0].set_value("schaamte")
     at.button[0].click().run()
     assert not at.exception
-    assert list_codings(db, actor="onderzoeker", statuses=["accepted"]) == []
-    assert len(list_codings(db, actor="onderzoeker", statuses=["suggested"])) == 2
+    assert list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"]) == []
+    assert len(list_codings(Project.for_user(db, "onderzoeker"), statuses=["suggested"])) == 2
 
 
 def test_a_bad_query_gets_a_plain_message(project):
@@ -72,7 +73,7 @@ def test_only_respondents_keeps_a_text_without_speaker_labels(project, tmp_path,
     (tmp_path / "dagboek.txt").write_text(
         "Ik schaam me voor de rommel in huis.\n", encoding="utf-8"
     )
-    assert import_files(db, [tmp_path / "dagboek.txt"], actor="onderzoeker", nlp=nlp).ok
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "dagboek.txt"], nlp=nlp).ok
     at = _search(path, "schamen")
     at.toggle[0].set_value(True).run()
     assert at.success[0].value.startswith("3 keer gevonden")

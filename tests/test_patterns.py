@@ -190,7 +190,10 @@ def build_project(db) -> dict[str, list[int]]:
         extra = dict(extra)
         year = extra.pop("life_year", None)
         cid = add_coding(
-            db, coder=coder, code=code, segment_id=segments[respondent][position], **extra
+            Project.for_user(db, coder),
+            code=code,
+            segment_id=segments[respondent][position],
+            **extra,
         )
         if year is not None:
             db.execute("UPDATE codings SET life_year = ? WHERE id = ?", [year, cid])
@@ -480,8 +483,7 @@ def test_every_quote_table_names_a_coding_whose_place_is_the_quote(project, rese
         "WHERE text = 'Zin 7 van interview-R04, verzonnen.'"
     ).fetchone()
     span = add_coding(
-        project,
-        coder="anna",
+        Project.for_user(project, "anna"),
         code="herstel",
         document_id=doc,
         start_char=start + 4,

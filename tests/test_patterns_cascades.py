@@ -104,7 +104,7 @@ def test_two_losses_in_one_sentence_order_by_link_not_by_which_coding_came_first
         db.execute("DELETE FROM life_events")
         db.execute("DELETE FROM codings WHERE segment_id = ?", [segment])
         ids = {
-            code: add_coding(db, coder="anna", code=code, segment_id=segment)
+            code: add_coding(Project.for_user(db, "anna"), code=code, segment_id=segment)
             for code in (first, second)
         }
         work, home = (

@@ -24,15 +24,18 @@ def project(db):
     ).fetchone()
     answer_end = db.execute("SELECT end_char FROM segments WHERE id = ?", [s5]).fetchone()[0]
     add_coding(
-        db,
-        coder="anna",
+        Project.for_user(db, "anna"),
         code="schaamte",
         document_id=doc,
         start_char=q_start + 4,
         end_char=answer_end,
     )
     add_coding(
-        db, coder="anna", code="isolement", document_id=doc, start_char=q_start, end_char=q_end - 3
+        Project.for_user(db, "anna"),
+        code="isolement",
+        document_id=doc,
+        start_char=q_start,
+        end_char=q_end - 3,
     )
     return db
 

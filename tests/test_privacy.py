@@ -4,6 +4,7 @@ import pytest
 
 from workbench import codings
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.privacy import (
     add_known_name,
     apply_pseudonyms,
@@ -94,7 +95,7 @@ def test_offsets_of_codings_map_onto_the_pseudonymised_text(db):
     add_codes(db)
     doc = add_document(db)
     seg = segment_ids(db, doc)[3]
-    coding = codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=seg)
+    coding = codings.add_coding(Project.for_user(db, "onderzoeker"), code="verlies", segment_id=seg)
     decide(db, "Jan de Vries", accept=True, replacement="Piet", actor="onderzoeker")
     decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")
     apply_pseudonyms(db, actor="onderzoeker")

@@ -5,6 +5,7 @@ import pytest
 
 from workbench import codings
 from workbench.cli import build_parser, main
+from workbench.handle import Project
 from workbench.store import open_project
 from privacy_support import add_codes, add_document, segment_ids
 
@@ -94,7 +95,9 @@ def test_users_add_list_role_and_passwd(project, capsys, monkeypatch):
 
 def test_history_and_undo_commands(project, capsys):
     db = open_project(project)
-    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, 1)[1])
+    codings.add_coding(
+        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, 1)[1]
+    )
     db.close()
     assert main(["undo", "--project", project, "--user", "onderzoeker"]) == 0
     assert main(["history", "--project", project, "--code", "verlies"]) == 0

@@ -52,7 +52,7 @@ def _project(db, *, decided: bool = True):
             (3, "verlies"),
             (4, "schaamte"),
         ):
-            codings.add_coding(db, coder=ME, code=code, segment_id=segments[position])
+            codings.add_coding(Project.for_user(db, ME), code=code, segment_id=segments[position])
     if decided:
         for name, kind in (("Kees", "person"), ("Zwolle", "place"), ("Jan de Vries", "person")):
             decide(db, name, accept=True, kind=kind, actor=ME)

@@ -17,6 +17,7 @@ from workbench.codebook.export import export_codebook
 from workbench.documents import list_documents
 from workbench.errors import InputError, PermissionDenied
 from workbench.exchange import codings_table, export_project
+from workbench.handle import Project
 from workbench.privacy import (
     apply_pseudonyms,
     decide,
@@ -70,7 +71,9 @@ def test_multiword_names_match_across_spaces_underscores_and_dashes(db):
 def test_an_unapplied_decision_blocks_a_pseudonymised_export(db, tmp_path):
     add_codes(db)
     doc = add_document(db)
-    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    codings.add_coding(
+        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
+    )
     apply_pseudonyms(db, actor="onderzoeker")
     decide(db, "Kees", accept=True, actor="onderzoeker", apply=False)  # killed before applying
     assert documents_not_checked(db) == [doc]
@@ -88,7 +91,9 @@ def test_an_unapplied_decision_blocks_a_pseudonymised_export(db, tmp_path):
 def test_an_export_without_any_reviewed_name_says_so(db, tmp_path):
     add_codes(db)
     doc = add_document(db)
-    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    codings.add_coding(
+        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
+    )
     report = export_project(Project.for_user(db, "onderzoeker"), tmp_path / "uit.csv", format="csv")
     assert [w["key"] for w in report.warnings] == ["privacy.warn.not_pseudonymised"]
     assert "Niet gepseudonimiseerd" in report.text("nl")
@@ -100,7 +105,9 @@ def test_an_export_without_any_reviewed_name_says_so(db, tmp_path):
 def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_path):
     add_codes(db)
     doc = add_document(db, name="kees-interview.txt")
-    codings.add_coding(db, coder="onderzoeker", code="verlies", segment_id=segment_ids(db, doc)[1])
+    codings.add_coding(
+        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
+    )
     memos.add_memo(
         Project.for_user(db, "onderzoeker"),
         target_type="project",
@@ -189,19 +196,19 @@ def test_reads_of_codings_memos_documents_and_the_codebook_check_the_role(team, 
     add_codes(team)
     doc = add_document(team)
     codings.add_coding(
-        team, coder="onderzoeker", code="verlies", segment_id=segment_ids(team, doc)[1]
+        Project.for_user(team, "onderzoeker"), code="verlies", segment_id=segment_ids(team, doc)[1]
     )
     for read in (
-        lambda u: codings.list_codings(team, actor=u),
+        lambda u: codings.list_codings(Project.for_user(team, u)),
         lambda u: memos.list_memos(Project.for_user(team, u)),
-        lambda u: list_documents(team, actor=u),
+        lambda u: list_documents(Project.for_user(team, u)),
         lambda u: export_codebook(Project.for_user(team, u), tmp_path / f"{u}.md", format="md"),
     ):
         with pytest.raises(PermissionDenied):
             read("sanne")
         read("vera")
     assert not (tmp_path / "sanne.md").exists()
-    assert codings.list_codings(team, actor="vera")[0]["code"] == "verlies"
+    assert codings.list_codings(Project.for_user(team, "vera"))[0]["code"] == "verlies"
 
 
 def test_only_researchers_open_projects_and_only_inside_the_folder(team, tmp_path):
@@ -236,7 +243,7 @@ def test_original_quotes_follow_the_export_rule(team, tmp_path):
     add_codes(team)
     doc = add_document(team)
     codings.add_coding(
-        team, coder="onderzoeker", code="verlies", segment_id=segment_ids(team, doc)[1]
+        Project.for_user(team, "onderzoeker"), code="verlies", segment_id=segment_ids(team, doc)[1]
     )
     decide(team, "Kees", accept=True, actor="onderzoeker")
     project = str(Path(team.execute("PRAGMA database_list").fetchone()[2]))

@@ -2,6 +2,7 @@ import pytest
 
 from workbench import accounts, codings
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import (
     assign_fragments,
@@ -53,7 +54,7 @@ def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
     db, segs = workshop
     record_choice(db, segs[3], "verlies", actor="sanne")
     record_choice(db, segs[3], "isolement", actor="sanne")
-    stored = codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"])
+    stored = codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("isolement", segs[3])]
     assert fragment(db, segs[3], actor="sanne")["choice"] == "isolement"
     assert (

@@ -28,10 +28,10 @@ def project(db):
     doc = add_document(db)
     add_codes(db)
     first, second, *_ = segment_ids(db, doc)
-    codings.add_coding(db, coder=RESEARCHER, code="verlies", segment_id=first)
+    researcher = Project.for_user(db, RESEARCHER)
+    codings.add_coding(researcher, code="verlies", segment_id=first)
     codings.add_coding(
-        db,
-        coder=RESEARCHER,
+        researcher,
         code="isolement",
         segment_id=second,
         origin="machine",
@@ -39,21 +39,20 @@ def project(db):
         score=0.7,
     )
     decided = codings.add_coding(
-        db,
-        coder=RESEARCHER,
+        researcher,
         code="schaamte",
         segment_id=second,
         origin="machine",
         status="suggested",
         score=0.6,
     )
-    codings.decide(db, decided, "accepted", actor=RESEARCHER)
+    codings.decide(researcher, decided, "accepted")
     return db
 
 
 READS = {
     "codings_of": lambda db, actor: codings_of(Project.for_user(db, actor), "verlies"),
-    "list_speakers": lambda db, actor: list_speakers(db, actor=actor),
+    "list_speakers": lambda db, actor: list_speakers(Project.for_user(db, actor)),
     "review_queue": lambda db, actor: review_queue(Project.for_user(db, actor), coder=RESEARCHER),
     "recent_decisions": lambda db, actor: recent_decisions(
         Project.for_user(db, actor), coder=RESEARCHER

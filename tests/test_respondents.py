@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from workbench.errors import InputError, PermissionDenied
+from workbench.handle import Project
 from workbench.respondents import (
     RowErrors,
     add_respondent,
@@ -152,7 +153,7 @@ def test_documents_are_linked_and_unlinked(db, tmp_path):
     from workbench.ingest import import_files
 
     (tmp_path / "a.txt").write_text("I: Vraag?\nR: Antwoord.", encoding="utf-8")
-    import_files(db, [tmp_path / "a.txt"], actor="onderzoeker")
+    import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "a.txt"])
     add_respondent(db, "R01", actor="onderzoeker")
     link_document(db, 1, "R01", actor="onderzoeker")
     assert list_respondents(db, actor="onderzoeker")[0]["n_documents"] == 1
@@ -214,7 +215,7 @@ def _documents(db, tmp_path, *names):
 
     for name in names:
         (tmp_path / name).write_text("I: Vraag?\nR: Antwoord over " + name + ".", encoding="utf-8")
-    assert import_files(db, [tmp_path / n for n in names], actor="onderzoeker").ok
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / n for n in names]).ok
 
 
 def test_many_links_in_one_save_report_unknown_codes(db, tmp_path):

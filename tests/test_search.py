@@ -4,6 +4,7 @@ from workbench.codebook.editing import install_codebook_file
 from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
 from workbench.codings import list_codings
 from workbench.errors import InputError
+from workbench.handle import Project
 from workbench.imports import import_files
 from workbench.search import build_match, filter_options, search, suggest_code_for_hits, word_family
 from workbench.handle import Project
@@ -22,7 +23,7 @@ R: Zwaar. Ik kende niemand in de nieuwe buurt.
 def project(db, nlp, tmp_path):
     path = tmp_path / "R01-interview.txt"
     path.write_text(INTERVIEW, encoding="utf-8")
-    report = import_files(db, [path], actor="onderzoeker", respondent="R01", nlp=nlp)
+    report = import_files(Project.for_user(db, "onderzoeker"), [path], respondent="R01", nlp=nlp)
     assert report.ok, report
     return db
 
@@ -34,34 +35,36 @@ def test_word_family_of_a_verb_covers_doubled_vowel_and_devoicing():
 
 
 def test_lemma_search_finds_the_whole_word_family(project, nlp):
-    result = search(project, nlp, "schamen", actor=U)
+    result = search(Project.for_user(project, U), nlp, "schamen")
     keywords = {h.keyword.lower() for h in result.hits}
     assert result.total == 3
     assert {"schaamde", "schaam", "schaamte"} == keywords
 
 
 def test_word_mode_finds_only_that_word(project, nlp):
-    result = search(project, nlp, "schaamte", mode="word", actor=U)
+    result = search(Project.for_user(project, U), nlp, "schaamte", mode="word")
     assert [h.keyword for h in result.hits] == ["schaamte"]
 
 
 def test_boolean_and_phrase_queries(project, nlp):
-    assert search(project, nlp, "schamen NIET schaamte", mode="word", actor=U).total == 0
-    assert search(project, nlp, "schamen EN diep", actor=U).total == 1  # within one sentence
-    assert search(project, nlp, "zus OF buurt", actor=U).total == 2
-    assert search(project, nlp, '"nieuwe buurt"', actor=U).total == 1
+    researcher = Project.for_user(project, U)
+    assert search(researcher, nlp, "schamen NIET schaamte", mode="word").total == 0
+    assert search(researcher, nlp, "schamen EN diep").total == 1  # within one sentence
+    assert search(researcher, nlp, "zus OF buurt").total == 2
+    assert search(researcher, nlp, '"nieuwe buurt"').total == 1
 
 
 def test_hits_carry_respondent_speaker_and_context(project, nlp):
-    hits = search(project, nlp, "verhuizen", actor=U).hits
+    hits = search(Project.for_user(project, U), nlp, "verhuizen").hits
     assert [(h.respondent, h.speaker) for h in hits] == [("R01", "R"), ("R01", "I")]
     hit = hits[1]
     assert hit.left + hit.keyword + hit.right == hit.text
 
 
 def test_speaker_role_filter(project, nlp):
-    assert search(project, nlp, "verhuizen", actor=U).total == 2
-    assert search(project, nlp, "verhuizen", speaker_roles=["respondent"], actor=U).total == 1
+    researcher = Project.for_user(project, U)
+    assert search(researcher, nlp, "verhuizen").total == 2
+    assert search(researcher, nlp, "verhuizen", speaker_roles=["respondent"]).total == 1
 
 
 def test_a_document_without_speaker_labels_counts_as_one_respondent_speaking(
@@ -71,21 +74,23 @@ def test_a_document_without_speaker_labels_counts_as_one_respondent_speaking(
     essay.write_text(
         "Sinds de verhuizing ken ik niemand.\n\nIk schaam me daarvoor.\n", encoding="utf-8"
     )
-    assert import_files(project, [essay], actor=U, respondent="R02", nlp=nlp).ok
-    every = search(project, nlp, "verhuizen", actor=U)
-    spoken = search(project, nlp, "verhuizen", speaker_roles=["respondent"], actor=U)
+    researcher = Project.for_user(project, U)
+    assert import_files(researcher, [essay], respondent="R02", nlp=nlp).ok
+    every = search(researcher, nlp, "verhuizen")
+    spoken = search(researcher, nlp, "verhuizen", speaker_roles=["respondent"])
     assert every.total == 3
     # the interviewer's question drops out, the unlabelled diary stays in
     assert sorted((h.respondent, h.speaker) for h in spoken.hits) == [("R01", "R"), ("R02", None)]
-    assert search(project, nlp, "verhuizen", speaker_roles=["interviewer"], actor=U).total == 1
+    assert search(researcher, nlp, "verhuizen", speaker_roles=["interviewer"]).total == 1
 
 
 def test_attribute_filter(project, nlp):
     project.execute("INSERT INTO attributes (name, type) VALUES ('wijk', 'text')")
     project.execute("INSERT INTO attribute_values VALUES (1, 'wijk', 'Centrum')")
-    assert filter_options(project, actor=U) == {"wijk": ["Centrum"]}
-    assert search(project, nlp, "buurt", filters={"wijk": "Centrum"}, actor=U).total == 1
-    assert search(project, nlp, "buurt", filters={"wijk": "Oost"}, actor=U).total == 0
+    researcher = Project.for_user(project, U)
+    assert filter_options(researcher) == {"wijk": ["Centrum"]}
+    assert search(researcher, nlp, "buurt", filters={"wijk": "Centrum"}).total == 1
+    assert search(researcher, nlp, "buurt", filters={"wijk": "Oost"}).total == 0
 
 
 def test_bad_queries_get_a_clear_message(project, nlp):
@@ -96,16 +101,23 @@ def test_bad_queries_get_a_clear_message(project, nlp):
 
 def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
     install_codebook_file(Project.for_user(project, "onderzoeker"), DEFAULT_CODEBOOK)
-    hits = search(project, nlp, "schamen", actor=U).hits
+    researcher = Project.for_user(project, U)
+    hits = search(researcher, nlp, "schamen").hits
     made = suggest_code_for_hits(
-        project, [h.segment_id for h in hits], "schaamte", coder="onderzoeker", query="schamen"
+        researcher,
+        [h.segment_id for h in hits],
+        "schaamte",
+        query="schamen",
     )
     assert made == 3
-    assert list_codings(project, actor="onderzoeker", statuses=["accepted"]) == []
-    suggested = list_codings(project, actor="onderzoeker", statuses=["suggested"])
+    assert list_codings(researcher, statuses=["accepted"]) == []
+    suggested = list_codings(researcher, statuses=["suggested"])
     assert {c["code"] for c in suggested} == {"schaamte"}
     again = suggest_code_for_hits(
-        project, [h.segment_id for h in hits], "schaamte", coder="onderzoeker", query="schamen"
+        researcher,
+        [h.segment_id for h in hits],
+        "schaamte",
+        query="schamen",
     )
     assert again == 0
 
@@ -115,4 +127,4 @@ def test_a_co_researcher_cannot_search_the_full_transcripts(project, nlp):
 
     project["users"].insert({"name": "buurman", "role": "co-onderzoeker", "created_at": "x"})
     with pytest.raises(PermissionDenied):
-        search(project, nlp, "schamen", actor="buurman")
+        search(Project.for_user(project, "buurman"), nlp, "schamen")

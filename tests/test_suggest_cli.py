@@ -10,6 +10,7 @@ import pytest
 from built_once import codebook
 from workbench.cli import main
 from workbench.codebook.yaml_io import DEFAULT_CODEBOOK
+from workbench.handle import Project
 
 PASSAGES = Path(__file__).with_name("test_suggest_passages.jsonl")
 
@@ -154,7 +155,7 @@ def project_with_interview(tmp_path: Path, nlp) -> Path:
         "utf-8",
     )
     db = create_project(tmp_path / "cli.db")
-    import_files(db, [source], actor="onderzoeker", nlp=nlp)
+    import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
     db.close()
     return tmp_path / "cli.db"
 
@@ -166,7 +167,7 @@ def test_project_mode_stores_open_suggestions(tmp_path, nlp, capsys):
     path = project_with_interview(tmp_path, nlp)
     assert main(["suggest", "--project", str(path), "--document", "1"]) == 0
     assert "nieuwe suggesties" in capsys.readouterr().out
-    rows = list_codings(open_project(path), actor="onderzoeker", statuses=None)
+    rows = list_codings(Project.for_user(open_project(path), "onderzoeker"), statuses=None)
     assert rows and {r["status"] for r in rows} == {"suggested"}
 
 
@@ -178,8 +179,8 @@ def project_with_decisions(tmp_path, nlp, capsys):
     path = project_with_interview(tmp_path, nlp)
     main(["suggest", "--project", str(path)])
     db = open_project(path)
-    for r in list_codings(db, actor="onderzoeker", statuses=None):
-        decide(db, r["id"], "accepted", actor="onderzoeker")
+    for r in list_codings(Project.for_user(db, "onderzoeker"), statuses=None):
+        decide(Project.for_user(db, "onderzoeker"), r["id"], "accepted")
     capsys.readouterr()
     return path
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from workbench.codings import add_coding, decide, list_codings
+from workbench.handle import Project
 from workbench.ingest import import_files, set_speaker_role
 from workbench.suggest import retrain, suggest_document
 from workbench.suggest.evaluate import evaluate
@@ -31,13 +32,13 @@ def project(tmp_path, nlp, new_project):
     source = tmp_path / "R99-test.txt"
     source.write_text(INTERVIEW, encoding="utf-8")
     db = new_project(tmp_path / "p.db")
-    report = import_files(db, [source], actor="onderzoeker", nlp=nlp)
+    report = import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
     yield db, report.results[0].document_id
     db.close()
 
 
 def stored(db, **filters):
-    return list_codings(db, actor="onderzoeker", statuses=None, **filters)
+    return list_codings(Project.for_user(db, "onderzoeker"), statuses=None, **filters)
 
 
 def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
@@ -57,7 +58,7 @@ def test_nothing_is_applied_without_a_decision(project, nlp):
     db, doc = project
     researcher = Project.for_user(db, "onderzoeker")
     suggest_document(researcher, doc, nlp=nlp)
-    assert list_codings(db, actor="onderzoeker") == []  # accepted codings only
+    assert list_codings(researcher) == []  # accepted codings only
 
 
 def test_only_respondent_turns_are_suggested(project, nlp):
@@ -68,7 +69,7 @@ def test_only_respondent_turns_are_suggested(project, nlp):
     interviewer = db.execute(
         "SELECT id FROM speakers WHERE document_id = ? AND label = 'I'", [doc]
     ).fetchone()[0]
-    set_speaker_role(db, interviewer, "respondent", actor="onderzoeker")
+    set_speaker_role(Project.for_user(db, "onderzoeker"), interviewer, "respondent")
     suggest_document(researcher, doc, nlp=nlp)
     assert any("zou u zeggen" in r["text"] for r in stored(db))
 
@@ -78,9 +79,9 @@ def test_human_decisions_are_never_overwritten(project, nlp):
     researcher = Project.for_user(db, "onderzoeker")
     suggest_document(researcher, doc, nlp=nlp)
     first = [r for r in stored(db) if r["code"] == "isolement"][0]
-    decide(db, first["id"], "rejected", actor="onderzoeker")
+    decide(Project.for_user(db, "onderzoeker"), first["id"], "rejected")
     segment = [r for r in stored(db) if r["code"] == "schaamte"][0]["segment_id"]
-    human = add_coding(db, coder="onderzoeker", code="zingeving", segment_id=segment)
+    human = add_coding(Project.for_user(db, "onderzoeker"), code="zingeving", segment_id=segment)
     assert suggest_document(researcher, doc, nlp=nlp) == []
     assert db["codings"].get(first["id"])["status"] == "rejected"
     assert db["codings"].get(human)["origin"] == "human"
@@ -92,7 +93,9 @@ def test_decisions_become_training_data(project, nlp):
     suggest_document(researcher, doc, nlp=nlp)
     for r in stored(db):
         decide(
-            db, r["id"], "accepted" if r["code"] != "isolement" else "rejected", actor="onderzoeker"
+            Project.for_user(db, "onderzoeker"),
+            r["id"],
+            "accepted" if r["code"] != "isolement" else "rejected",
         )
     model = retrain(researcher, nlp=nlp)
     status = {s["code"]: s for s in model.suggester.status()}
@@ -135,7 +138,7 @@ def test_example_counts_follow_decisions(project, nlp):
     researcher = Project.for_user(db, "onderzoeker")
     suggest_document(researcher, doc, nlp=nlp)
     first = [r for r in stored(db) if r["code"] == "schaamte"][0]
-    decide(db, first["id"], "accepted", actor="onderzoeker")
+    decide(Project.for_user(db, "onderzoeker"), first["id"], "accepted")
     counts = {c["code"]: c for c in example_counts(researcher)}
     assert counts["schaamte"]["accepted"] == 1 and counts["isolement"]["open"] >= 1
 
@@ -145,7 +148,7 @@ def test_evaluate_reports_every_code(project, nlp):
     researcher = Project.for_user(db, "onderzoeker")
     suggest_document(researcher, doc, nlp=nlp)
     for r in stored(db):
-        decide(db, r["id"], "accepted", actor="onderzoeker")
+        decide(Project.for_user(db, "onderzoeker"), r["id"], "accepted")
     rows = evaluate(researcher, nlp=nlp)
     assert {r["code"] for r in rows} >= {"verlies", "schaamte", "isolement"}
     assert all(
@@ -169,7 +172,9 @@ def second_interview(tmp_path, nlp, db, name: str) -> int:
     source = tmp_path / name
     # each text its own (the import recognises a text it already holds)
     source.write_text(INTERVIEW.replace("vrouw", "man") + f"R: Dit was {name}.\n", encoding="utf-8")
-    return import_files(db, [source], actor="onderzoeker", nlp=nlp).results[0].document_id
+    return (
+        import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp).results[0].document_id
+    )
 
 
 def test_evaluate_counts_every_sentence_of_the_coded_documents(project, nlp, tmp_path):
@@ -183,7 +188,7 @@ def test_evaluate_counts_every_sentence_of_the_coded_documents(project, nlp, tmp
         first = db.execute(
             "SELECT id FROM segments WHERE document_id = ? AND text LIKE '%schaamde%'", [d]
         ).fetchone()[0]
-        add_coding(db, coder="onderzoeker", code="schaamte", segment_id=first)
+        add_coding(Project.for_user(db, "onderzoeker"), code="schaamte", segment_id=first)
     rows = {r["code"]: r for r in evaluate(researcher, nlp=nlp)}
     respondent = db.execute(
         "SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id JOIN speakers sp "
@@ -231,7 +236,7 @@ def test_learner_catches_up_with_codings_made_elsewhere(project, nlp, tmp_path):
     learner.refit()
     assert not learner.catch_up(db)
     segment = db.execute("SELECT id FROM segments LIMIT 1").fetchone()[0]
-    add_coding(db, coder="onderzoeker", code="zingeving", segment_id=segment)
+    add_coding(Project.for_user(db, "onderzoeker"), code="zingeving", segment_id=segment)
     assert learner.catch_up(db) and learner.wait(5.0)
     assert not learner.catch_up(db)
 
@@ -243,12 +248,12 @@ def test_queue_for_one_code_is_ranked_by_score_and_counts_share_accepted(project
     queue = review_queue(researcher, code="isolement")
     assert queue and {q["code"] for q in queue} == {"isolement"}
     assert [q["score"] for q in queue] == sorted((q["score"] for q in queue), reverse=True)
-    decide(db, queue[0]["coding_id"], "accepted", actor="onderzoeker")
+    decide(researcher, queue[0]["coding_id"], "accepted")
     counts = {c["code"]: c for c in example_counts(researcher)}
     assert counts["isolement"]["accepted_share"] == 1.0
     assert counts["schaamte"]["accepted_share"] is None  # nothing decided yet
     if len(queue) > 1:
-        decide(db, queue[1]["coding_id"], "rejected", actor="onderzoeker")
+        decide(researcher, queue[1]["coding_id"], "rejected")
         assert {c["code"]: c for c in example_counts(researcher)}["isolement"][
             "accepted_share"
         ] == 0.5

@@ -122,7 +122,7 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
     ]
     assert [
         (c["code"], c["segment_id"])
-        for c in codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"])
+        for c in codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
     ] == [("isolement", segs[1])]
     assert (
         db.execute("SELECT count(*) FROM settings WHERE key = 'workshop_answers'").fetchone()[0]
@@ -135,7 +135,7 @@ def test_a_groups_cards_are_rows_of_their_own_table_not_a_setting(workshop):
     assert _answers(db) == [("buurtgroep", segs[2], "geen-van-deze", "sanne")]
     assert current_card(Project.for_user(db, "sanne"), segs[1]) is None
     assert current_card(Project.for_user(db, "sanne"), segs[2]) == "geen-van-deze"
-    assert codings.list_codings(db, actor="onderzoeker", coders=["buurtgroep"]) == []
+    assert codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"]) == []
     events = db.execute(
         "SELECT actor, before, after FROM events WHERE action = 'workshop.answer' ORDER BY id"
     ).fetchall()
@@ -174,10 +174,9 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
     from workbench.workshop_cards import current_card, group_comparison, record_card
 
     path, db, segs = workshop
-    record_card(
-        Project.for_user(db, "sanne"), segs[1], "alleen"
-    )  # a content card: the coding is the record
-    codings.add_coding(db, coder="onderzoeker", code="brugfiguren", segment_id=segs[2])
+    # a content card: the coding is the record
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    codings.add_coding(Project.for_user(db, "onderzoeker"), code="brugfiguren", segment_id=segs[2])
     old = {
         "buurtgroep": {str(segs[2]): "geen-van-deze", "999": "weet-ik-niet"},
         "weg": {str(segs[1]): "weet-ik-niet"},

@@ -12,6 +12,7 @@ import numpy as np
 
 from workbench import agreement
 from workbench.codings import add_coding
+from workbench.handle import Project
 from workbench.store import now, transaction
 
 CODES = [
@@ -124,7 +125,11 @@ def build(db, design=DESIGN) -> list[int]:
         for coder, codes in (("anna", by_anna), ("bram", by_bram)):
             for slug in codes:
                 add_coding(
-                    db, coder=coder, code=slug, document_id=doc, start_char=0, end_char=length
+                    Project.for_user(db, coder),
+                    code=slug,
+                    document_id=doc,
+                    start_char=0,
+                    end_char=length,
                 )
     return docs
 

@@ -14,16 +14,28 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.handle import Project
 from workbench.store import now, record_event, row, transaction
 
 STATUSES = ("suggested", "accepted", "rejected")
 ORIGINS = ("human", "machine")
 
 
-def code_id(db: Database, code: int | str) -> int:
-    """The numeric id of a code given its id or its slug."""
+def code_id(project: Project, code: int | str) -> int:
+    """The numeric id of a code given its id or its slug.
+
+    Every caller reads the project (the coding page, code retrieval, history, consistency,
+    the researcher choosing workshop codes), so ``read`` is asked; a coding in the making
+    resolves its code with :func:`_code_id` under the ``code`` right (the system coder has
+    only that).
+    """
+    project.require("read")
+    return _code_id(project.db, code)
+
+
+def _code_id(db: Database, code: int | str) -> int:
     if isinstance(code, int):
         found = db.execute("SELECT id FROM codes WHERE id = ?", [code]).fetchone()
     else:
@@ -43,9 +55,9 @@ def _segment_span(db: Database, segment_id: int) -> tuple[int, int, int]:
 
 
 def add_coding(
-    db: Database,
+    project: Project,
     *,
-    coder: str,
+    coder: str | None = None,
     code: int | str,
     segment_id: int | None = None,
     document_id: int | None = None,
@@ -55,17 +67,18 @@ def add_coding(
     status: str | None = None,
     score: float | None = None,
     evidence: Sequence[str] | None = None,
-    actor: str | None = None,
 ) -> int:
     """Store one coding and return its id.
 
     Give either ``segment_id`` (the span is the segment's) or ``document_id`` with
     ``start_char``/``end_char`` (a free span; the segment is filled in when the span is
-    exactly one segment). ``actor`` is who performs the action (defaults to ``coder``).
-    Applying the same code to the same span twice by the same coder returns the existing id.
+    exactly one segment). ``coder`` is whose coding it is (defaults to the acting user; a
+    supervisor may only code as themselves). Applying the same code to the same span twice
+    by the same coder returns the existing id.
     """
-    actor = actor or coder
-    access.require(db, actor, "code")
+    project.require("code")
+    db, actor = project.db, project.user
+    coder = coder or actor
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {ORIGINS}. Got {origin!r} instead.")
     status = status or ("accepted" if origin == "human" else "suggested")
@@ -73,7 +86,7 @@ def add_coding(
         raise ValueError(f"status must be one of {STATUSES}. Got {status!r} instead.")
     if score is not None and not 0.0 <= score <= 1.0:
         raise ValueError(f"score must be in [0, 1]. Got {score!r} instead.")
-    if actor != coder and access.role_of(db, actor) == "supervisor":
+    if actor != coder and project.role == "supervisor":
         raise PermissionDenied("access.not_own_coding", user=actor, coder=coder)
     with transaction(db):
         if segment_id is not None:
@@ -94,7 +107,7 @@ def add_coding(
                 [document_id, start_char, end_char],
             ).fetchone()
             segment_id = int(seg[0]) if seg else None
-        cid = code_id(db, code)
+        cid = _code_id(db, code)
         existing = db.execute(
             "SELECT id, status FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? "
             "AND start_char = ? AND end_char = ?",
@@ -104,7 +117,7 @@ def add_coding(
             # A person applying a code that was proposed (or rejected earlier) to them decides
             # that proposal: the row is accepted, not duplicated.
             if origin == "human" and existing[1] != status:
-                decide(db, int(existing[0]), status, actor=actor)
+                decide(project, int(existing[0]), status)
             return int(existing[0])
         stamp = now()
         record = {
@@ -128,13 +141,14 @@ def add_coding(
         return int(new_id)
 
 
-def decide(db: Database, coding_id: int, status: str, *, actor: str) -> None:
+def decide(project: Project, coding_id: int, status: str) -> None:
     """Accept or reject a coding (normally a suggestion), or put it back to suggested."""
+    project.require("suggestion.decide")
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}. Got {status!r} instead.")
-    access.require(db, actor, "suggestion.decide")
+    db = project.db
     with transaction(db):
-        before = _own_coding(db, coding_id, actor)
+        before = _own_coding(project, coding_id)
         if before["status"] == status:
             return
         db.execute(
@@ -142,7 +156,7 @@ def decide(db: Database, coding_id: int, status: str, *, actor: str) -> None:
             [status, now(), coding_id],
         )
         after = row(db, "codings", coding_id)
-        record_event(db, actor, _DECIDED[status](coding_id, before, after))
+        record_event(db, project.user, _DECIDED[status](coding_id, before, after))
 
 
 _DECIDED = {
@@ -152,41 +166,41 @@ _DECIDED = {
 }
 
 
-def set_life_time(
-    db: Database, coding_id: int, *, year: int | None, age: int | None, actor: str
-) -> int:
+def set_life_time(project: Project, coding_id: int, *, year: int | None, age: int | None) -> int:
     """Mark when in the life story a coded event happened (a year, an age, or both).
 
     Loss cascades order losses by this where it is marked, and by transcript order elsewhere.
     ``None`` clears a value. Returns the coding id.
     """
-    access.require(db, actor, "code")
+    project.require("code")
+    db = project.db
     for label, value, low, high in (("year", year, 1900, 2100), ("age", age, 0, 120)):
         if value is not None and not low <= value <= high:
             raise InputError("codings.bad_life_time", field=label, value=value, low=low, high=high)
     with transaction(db):
-        before = _own_coding(db, coding_id, actor)
+        before = _own_coding(project, coding_id)
         db.execute(
             "UPDATE codings SET life_year = ?, life_age = ?, updated_at = ? WHERE id = ?",
             [year, age, now(), coding_id],
         )
         record_event(
-            db, actor, events.CODING_WHEN(coding_id, before, row(db, "codings", coding_id))
+            db, project.user, events.CODING_WHEN(coding_id, before, row(db, "codings", coding_id))
         )
     return coding_id
 
 
-def remove_coding(db: Database, coding_id: int, *, actor: str) -> None:
+def remove_coding(project: Project, coding_id: int) -> None:
     """Delete a coding (the event log keeps the full row, so it can be undone)."""
-    access.require(db, actor, "code")
+    project.require("code")
+    db = project.db
     with transaction(db):
-        before = _own_coding(db, coding_id, actor)
+        before = _own_coding(project, coding_id)
         db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-        record_event(db, actor, events.CODING_REMOVE(coding_id, before, None))
+        record_event(db, project.user, events.CODING_REMOVE(coding_id, before, None))
 
 
 def merge_code_codings(
-    db: Database, source_id: int, target_id: int, *, actor: str
+    project: Project, source_id: int, target_id: int
 ) -> tuple[list[int], list[dict[str, Any]]]:
     """Move every coding of code ``source_id`` to code ``target_id`` (a code merge).
 
@@ -194,7 +208,8 @@ def merge_code_codings(
     is removed. Returns the moved ids and the removed rows; the caller's ``codebook.merge``
     event logs both (so undo can restore them).
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db = project.db
     with transaction(db):
         cur = db.execute(
             "SELECT s.* FROM codings s JOIN codings t ON t.code_id = ? AND t.document_id = "
@@ -220,13 +235,14 @@ def merge_code_codings(
     return moved, duplicates
 
 
-def recode(db: Database, coding_id: int, target_id: int, *, actor: str) -> bool:
+def recode(project: Project, coding_id: int, target_id: int) -> bool:
     """Move one coding to code ``target_id`` (after a split), logged with the whole row.
 
     When the coder already has the target on that span, the coding is removed instead
     (``coding.remove``). Returns False when it already was on the target.
     """
-    access.require(db, actor, "codebook.edit")
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
     with transaction(db):
         before = row(db, "codings", coding_id)
         if before is None:
@@ -260,20 +276,19 @@ def recode(db: Database, coding_id: int, target_id: int, *, actor: str) -> bool:
     return True
 
 
-def _own_coding(db: Database, coding_id: int, actor: str) -> dict[str, Any]:
-    """The coding row, if ``actor`` may change it: supervisors and co-researchers may only
-    change their own codings."""
-    coding = row(db, "codings", coding_id)
+def _own_coding(project: Project, coding_id: int) -> dict[str, Any]:
+    """The coding row, if the acting user may change it: supervisors and co-researchers may
+    only change their own codings."""
+    coding = row(project.db, "codings", coding_id)
     if coding is None:
         raise NotFound("codings.unknown_coding", coding=coding_id)
-    access.require_own(db, actor, coding["coder"])
+    project.require_own(coding["coder"])
     return coding
 
 
 def list_codings(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     document_id: int | None = None,
     coders: Iterable[str] | None = None,
     statuses: Iterable[str] | None = ("accepted",),
@@ -281,10 +296,11 @@ def list_codings(
 ) -> list[dict[str, Any]]:
     """Codings joined with their code slug and name, in document order.
 
-    Coded text is protected data: ``actor`` needs the ``read`` right (co-researchers are
-    refused, as in search).
+    Coded text is protected data: the acting user needs the ``read`` right (co-researchers
+    are refused, as in search).
     """
-    access.require(db, actor, "read")
+    project.require("read")
+    db = project.db
     where, params = ["1 = 1"], []
     if document_id is not None:
         where.append("c.document_id = ?")

@@ -875,22 +875,24 @@ def resolve(
     if decision not in DECISIONS:
         raise InputError("agreement.bad_decision", decision=decision, expected=", ".join(DECISIONS))
     document_id, start, end = _unit_span(db, unit, unit_id)
-    cid = resolve_code_id(db, code)
+    cid = resolve_code_id(project, code)
     with transaction(db):
         before = _row_resolution(db, unit, unit_id, cid)
         if before and before["coding_id"] and (decision == "absent"):
             if row(db, "codings", before["coding_id"]) is not None:
-                remove_coding(db, before["coding_id"], actor=CONSENSUS)
+                remove_coding(
+                    project.as_user(CONSENSUS),
+                    before["coding_id"],
+                )
         coding_id = None
         if decision == "present":
             coding_id = add_coding(
-                db,
+                project.as_user(CONSENSUS),
                 coder=CONSENSUS,
                 code=cid,
                 document_id=document_id,
                 start_char=start,
                 end_char=end,
-                actor=CONSENSUS,
             )
         record = {
             "unit": unit,
@@ -1200,7 +1202,7 @@ def visible_codings(project: Project, *, document_id: int) -> list[dict[str, Any
 
     project.require("read")
     db = project.db
-    rows = list_codings(db, actor=project.user, document_id=document_id, statuses=None)
+    rows = list_codings(project, document_id=document_id, statuses=None)
     spans = _blind_spans(db, project.user, document_id)
     if not spans:
         return rows

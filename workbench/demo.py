@@ -75,7 +75,7 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
             for p in corpus.iterdir()
             if p.suffix.lower().lstrip(".") in FORMATS and p.name.lower() not in ("readme.md",)
         )
-        report = import_files(db, files, actor=DEFAULT_USER)
+        report = import_files(Project.for_user(db, DEFAULT_USER), files)
         summary["documents"] = len(report.imported)
         problems.extend(
             r.error
@@ -175,14 +175,12 @@ def _load_codings(
                 start, end = span
             try:
                 coding_id = add_coding(
-                    db,
-                    coder=line["coder"],
+                    Project.for_user(db, line["coder"]),
                     code=line["code"],
                     document_id=document_id,
                     start_char=start,
                     end_char=end,
                     origin="human",
-                    actor=line["coder"],
                 )
             except WorkbenchError as exc:
                 problems.append(exc)
@@ -202,7 +200,7 @@ def _set_life_time(
     ).fetchone()
     if (year, age) == tuple(current) or (year is None and age is None):
         return
-    set_life_time(db, coding_id, year=year, age=age, actor=actor)
+    set_life_time(Project.for_user(db, actor), coding_id, year=year, age=age)
 
 
 def _event_codings(db: Database, respondent: str, code: str, quote: str) -> list[int]:

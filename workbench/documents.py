@@ -10,9 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
 
-from workbench import access
 from workbench.consistency import visible_codings
 from workbench.ingest.catalog import list_documents  # noqa: F401  (re-exported for pages)
 from workbench.errors import NotFound
@@ -50,16 +48,16 @@ class DocumentView:
 
 
 def document_view(
-    db: Database,
+    project: Project,
     document_id: int,
     *,
-    actor: str,
     coders: list[str] | None = None,
     statuses: tuple[str, ...] = ("accepted", "suggested"),
 ) -> DocumentView:
-    """Turns with their segments and the codings ``actor`` may see (blind coding respected),
-    limited to the given coders and statuses."""
-    access.require(db, actor, "read")  # co-researchers see pseudonymised fragments only
+    """Turns with their segments and the codings the acting user may see (blind coding
+    respected), limited to the given coders and statuses."""
+    project.require("read")  # co-researchers see pseudonymised fragments only
+    db = project.db
     doc = db.execute(
         "SELECT d.id, d.name, r.code, d.text FROM documents d "
         "LEFT JOIN respondents r ON r.id = d.respondent_id WHERE d.id = ?",
@@ -84,8 +82,7 @@ def document_view(
         segments[s["id"]] = segment
         turns[s["turn_id"]].segments.append(segment)
     free = []
-    as_actor = Project.for_user(db, actor)  # front door: transitional
-    for coding in visible_codings(as_actor, document_id=document_id):
+    for coding in visible_codings(project, document_id=document_id):
         if coding["status"] not in statuses or (
             coders is not None and coding["coder"] not in coders
         ):
@@ -99,13 +96,17 @@ def document_view(
 
 
 def span_from_selection(
-    db: Database, segment_id: int, start_utf16: int, end_segment_id: int, end_utf16: int
+    project: Project, segment_id: int, start_utf16: int, end_segment_id: int, end_utf16: int
 ) -> tuple[int, int, int]:
     """Document offsets (code points) for a browser selection given in UTF-16 units.
 
     The browser reports where a selection starts and ends as (element, UTF-16 offset inside
     it); segments are the elements. Returns ``(document_id, start_char, end_char)``, ordered.
+    The offsets are counted in the segments' text, which only readers of the project (the
+    coding page) may see.
     """
+    project.require("read")
+    db = project.db
     ends = []
     for seg_id, offset in ((segment_id, start_utf16), (end_segment_id, end_utf16)):
         found = db.execute(

@@ -19,9 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from spacy.language import Language
-from sqlite_utils import Database
 
-from workbench import access
 from workbench.errors import InputError
 from workbench.exchange import import_qdc, import_qdpx
 from workbench.handle import Project
@@ -78,10 +76,9 @@ def expand_paths(paths: Iterable[str | Path], kinds: Sequence[str] = BATCH) -> l
 
 
 def import_file(
-    db: Database,
+    project: Project,
     source: Source,
     *,
-    actor: str,
     accept: Sequence[str] = tuple(KINDS),
     respondent_id: int | None = None,
     max_mb: float | None = None,
@@ -90,8 +87,11 @@ def import_file(
     """Import one file of any kind in ``accept``, all or nothing; raise a user error if not.
 
     ``details`` of the result holds what the importer of that kind returned: the data-loss
-    report of a project or codebook, the counts of a respondents table.
+    report of a project or codebook, the counts of a respondents table. Each kind asks for
+    its own right: a respondents table and a codebook are checked by their importers, a
+    transcript or project needs ``import``.
     """
+    db, actor = project.db, project.user
     name = name_of(source)
     kind = kind_of(name, accept)
     if kind == "respondents":
@@ -100,24 +100,22 @@ def import_file(
             name, ok=True, format=Path(name).suffix.lower().lstrip("."), details=counts
         )
     if kind == "codebook":
-        acting = Project.for_user(db, actor)  # front door: transitional
-        report = _with_path(source, lambda path: import_qdc(acting, path))
+        report = _with_path(source, lambda path: import_qdc(project, path))
         return FileResult(name, ok=True, format="qdc", details=report)
-    access.require(db, actor, "import")
+    project.require("import")
     limit = file_limit(db, max_mb)
     if kind == "project":
         data = read_source(source, name=name, max_mb=limit)
         report = _with_path(
             (name, data) if isinstance(source, tuple) else source,
-            lambda path: _qdpx(db, path, name=name, actor=actor, nlp=nlp),
+            lambda path: _qdpx(project, path, name=name, nlp=nlp),
         )
         return FileResult(
             name, ok=True, format="qdpx", details=report, n_words=report.counts.get("words", 0)
         )
     return import_one(
-        db,
+        project,
         source,
-        actor=actor,
         respondent_id=respondent_id,
         max_mb=limit,
         nlp=nlp if nlp is not None else load_pipeline(),
@@ -125,10 +123,9 @@ def import_file(
 
 
 def import_files(
-    db: Database,
+    project: Project,
     sources: Iterable[Source],
     *,
-    actor: str,
     respondent: str | None = None,
     max_mb: float | None = None,
     progress: Progress | None = None,
@@ -141,18 +138,17 @@ def import_files(
     ``max_mb`` overrides the project setting ``max_file_mb``. ``progress(done, total, result)``
     is called after each file.
     """
-    access.require(db, actor, "import")
+    project.require("import")
     respondent_id = None
     if respondent is not None:
-        respondent_id = ensure_respondent(db, respondent, actor=actor)
-    limit = file_limit(db, max_mb)
+        respondent_id = ensure_respondent(project.db, respondent, actor=project.user)
+    limit = file_limit(project.db, max_mb)
     nlp = nlp if nlp is not None else load_pipeline()
     return import_batch(
         sources,
         lambda source: import_file(
-            db,
+            project,
             source,
-            actor=actor,
             accept=accept,
             respondent_id=respondent_id,
             max_mb=limit,
@@ -173,9 +169,9 @@ def _with_path(source: Source, run: Callable[[Path], object]):
         return run(path)
 
 
-def _qdpx(db: Database, path: Path, *, name: str, actor: str, nlp: Language | None):
+def _qdpx(project: Project, path: Path, *, name: str, nlp: Language | None):
     try:
-        return import_qdpx(Project.for_user(db, actor), path, nlp=nlp)  # front door: transitional
+        return import_qdpx(project, path, nlp=nlp)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as exc:
         # A damaged archive member surfaces from inside the zip reader; one bad file must not
         # stop the batch (the import itself is one transaction, so nothing was written).

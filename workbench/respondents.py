@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from workbench import access, events
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.i18n import t
 from workbench.ingest.importer import set_respondent
 from workbench.store import now, record_event, row, transaction
@@ -413,7 +414,7 @@ def link_document(
         if not db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone():
             raise NotFound("respondents.unknown_document", document=document_id)
         rid = None if respondent is None else respondent_id(db, respondent)
-        set_respondent(db, document_id, rid, actor=actor)
+        set_respondent(Project.for_user(db, actor), document_id, rid)  # front door: transitional
 
 
 def link_documents(

@@ -10,29 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlite_utils import Database
-
-from workbench import access
 from workbench.codings import code_id
 from workbench.consistency import visible_codings
 from workbench.handle import Project
 
 
 def code_segments(
-    db: Database,
+    project: Project,
     code: int | str,
     *,
-    actor: str,
     coders: Iterable[str] | None = None,
     statuses: tuple[str, ...] = ("accepted",),
 ) -> list[dict[str, Any]]:
-    """Every coded place of ``code`` that ``actor`` may see, in document order.
+    """Every coded place of ``code`` that the acting user may see, in document order.
 
     Rows: coding id, document id and name, respondent code, segment id (None for a free span),
     start/end offsets, the coded text, coder and when it was coded.
     """
-    access.require(db, actor, "read")
-    cid = code_id(db, code)
+    project.require("read")
+    db = project.db
+    cid = code_id(project, code)
     wanted = None if coders is None else set(coders)
     documents = db.execute(
         "SELECT DISTINCT c.document_id, d.name, r.code FROM codings c "
@@ -42,9 +39,8 @@ def code_segments(
         [cid],
     ).fetchall()
     rows = []
-    as_actor = Project.for_user(db, actor)  # front door: transitional
     for document_id, name, respondent in documents:
-        for c in visible_codings(as_actor, document_id=document_id):
+        for c in visible_codings(project, document_id=document_id):
             if c["code_id"] != cid or c["status"] not in statuses:
                 continue
             if wanted is not None and c["coder"] not in wanted:

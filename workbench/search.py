@@ -19,9 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from sqlite_utils import Database
 
-from workbench import access
 from workbench.codings import add_coding
 from workbench.errors import InputError
 from workbench.handle import Project
@@ -199,11 +197,10 @@ def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None
 
 
 def search(
-    db: Database,
+    project: Project,
     nlp: Language,
     query: str,
     *,
-    actor: str,
     mode: str = "lemma",
     filters: Mapping[str, str] | None = None,
     speaker_roles: Iterable[str] | None = None,
@@ -216,10 +213,12 @@ def search(
     ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
     ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``); a document
     without any speaker label counts as one respondent speaking.
-    ``actor`` must be allowed to read the project (co-researchers are not: they see only
-    pseudonymised fragments in the workshop), and to see attributes when filtering on them.
+    The acting user must be allowed to read the project (co-researchers are not: they see
+    only pseudonymised fragments in the workshop), and to see attributes when filtering on
+    them.
     """
-    access.require(db, actor, "attributes.view" if filters else "read")
+    project.require("attributes.view" if filters else "read")
+    db = project.db
     match, marks = build_match(nlp, query, mode)
     # Filters become sets of documents or turns, checked per hit in the narrow segment_scope
     # table (migration m009), so each hit costs one small lookup, not a join over wide rows.
@@ -289,13 +288,23 @@ def search(
 
 
 def suggest_code_for_hits(
-    db: Database, segment_ids: Iterable[int], code: str, *, coder: str, query: str
+    project: Project,
+    segment_ids: Iterable[int],
+    code: str,
+    *,
+    query: str,
+    coder: str | None = None,
 ) -> int:
     """Turn search hits into suggestions of ``code`` for ``coder`` to confirm one by one.
 
-    Segments that already carry this code from this coder are left alone. Returns how many
-    new suggestions were made. The evidence says which search found them.
+    ``coder`` defaults to the acting user, who must be allowed to decide suggestions (what
+    "Code all hits" on the Zoeken page leads to). Segments that already carry this code from
+    this coder are left alone. Returns how many new suggestions were made. The evidence says
+    which search found them.
     """
+    project.require("suggestion.decide")
+    db = project.db
+    coder = coder or project.user
     made = 0
     with transaction(db):
         for segment_id in segment_ids:
@@ -307,7 +316,7 @@ def suggest_code_for_hits(
             if existing:
                 continue
             add_coding(
-                db,
+                project,
                 coder=coder,
                 code=code,
                 segment_id=segment_id,
@@ -320,9 +329,8 @@ def suggest_code_for_hits(
     return made
 
 
-def filter_options(db: Database, *, actor: str) -> dict[str, list[str]]:
+def filter_options(project: Project) -> dict[str, list[str]]:
     """Each respondent attribute with the values that occur, for filter menus."""
-    access.require(db, actor, "attributes.view")
-    # the same choices the Patronen page offers
-    frame = attribute_values(Project.for_user(db, actor))  # front door: transitional
+    project.require("attributes.view")
+    frame = attribute_values(project)  # the same choices the Patronen page offers
     return {name: list(group["value"]) for name, group in frame.groupby("attribute", sort=False)}

@@ -16,6 +16,7 @@ from pathlib import Path
 from workbench.cli.common import (
     add_project_argument,
     add_user_argument,
+    handle,
     open_for_import,
     project,
 )
@@ -124,9 +125,8 @@ def run_import(args: argparse.Namespace) -> int:
     nlp = load_pipeline()
     print(t("ingest.cli.pipeline", args.lang, name=pipeline_info(nlp)["name"]))
     report = import_files(
-        db,
+        handle(db, args),
         files,
-        actor=args.user,
         respondent=args.respondent,
         max_mb=args.max_mb,
         progress=ProgressBar(len(files)),
@@ -176,7 +176,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_respondents_import(args: argparse.Namespace) -> int:
-    result = import_file(project(args), args.file, actor=args.user, accept=["respondents"]).details
+    db = project(args)
+    result = import_file(handle(db, args), args.file, accept=["respondents"]).details
     print(
         t(
             "ingest.cli.respondents_imported",
@@ -229,7 +230,8 @@ def run_respondents_attribute(args: argparse.Namespace) -> int:
 
 
 def run_speakers_list(args: argparse.Namespace) -> int:
-    speakers = list_speakers(project(args), args.document, actor=args.user)
+    db = project(args)
+    speakers = list_speakers(handle(db, args), args.document)
     if args.json:
         print(json.dumps(speakers, indent=2, ensure_ascii=False))
         return 0
@@ -240,7 +242,8 @@ def run_speakers_list(args: argparse.Namespace) -> int:
 
 
 def run_speakers_set(args: argparse.Namespace) -> int:
-    set_speaker_role(project(args), args.speaker, args.role, actor=args.user)
+    db = project(args)
+    set_speaker_role(handle(db, args), args.speaker, args.role)
     print(
         t(
             "ingest.cli.role_set",

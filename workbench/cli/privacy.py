@@ -353,7 +353,9 @@ def run_history(args: argparse.Namespace) -> int:
         events = history.document_history(handle(db, args), args.document, limit=args.limit)
     else:
         code = int(args.code) if args.code.isdigit() else args.code
-        events = history.code_history(handle(db, args), code_id(db, code), limit=args.limit)
+        events = history.code_history(
+            handle(db, args), code_id(handle(db, args), code), limit=args.limit
+        )
     if args.json:
         print(json.dumps(events, ensure_ascii=False, indent=2, default=str))
         return 0

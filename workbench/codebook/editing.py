@@ -426,7 +426,11 @@ def merge_codes(
             raise InputError(
                 "codebook.edit.inactive", code=src["slug"] if not src["active"] else dst["slug"]
             )
-        moved, duplicates = merge_code_codings(db, src["id"], dst["id"], actor=actor)
+        moved, duplicates = merge_code_codings(
+            project,
+            src["id"],
+            dst["id"],
+        )
         children = [
             r[0]
             for r in db.execute(
@@ -521,12 +525,16 @@ def split_code(
 def recode_codings(project: Project, coding_ids: Iterable[int], target: int | str) -> int:
     """Move codings to another code (after a split); each move is logged with the full row."""
     project.require("codebook.edit")
-    db, actor = project.db, project.user
+    db = project.db
     moved = 0
     with transaction(db):
         dst = _code_row(db, target)
         for coding_id in coding_ids:
-            if recode(db, coding_id, dst["id"], actor=actor):
+            if recode(
+                project,
+                coding_id,
+                dst["id"],
+            ):
                 moved += 1
     return moved
 

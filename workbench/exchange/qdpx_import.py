@@ -342,12 +342,11 @@ class _Writer:
         )
         name = source.name if Path(source.name).suffix else source.name + ".txt"
         result = store_document(
-            self.db,
+            self.handle,
             parsed,
             self.segmented[id(source)],
             name=name,
             sha256=sha,
-            actor=self.actor,
             guid=guid,
             created_at=source.created,
         )
@@ -408,7 +407,7 @@ class _Writer:
                 continue
             coder, suggested = self.coder(coding.user or selection.user)
             coding_id = add_coding(
-                self.db,
+                self.handle,
                 coder=coder,
                 code=code_id,
                 document_id=doc_id,
@@ -416,7 +415,6 @@ class _Writer:
                 end_char=selection.end,
                 origin="machine" if suggested else "human",
                 status="suggested" if suggested else "accepted",
-                actor=self.actor,
             )
             coding_ids.append(coding_id)
             self._count_new_or_matched("codings", coding_id)

@@ -9,18 +9,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
+from workbench.handle import Project
 
 COUNTED = ("documents", "speakers", "turns", "segments", "respondents", "codings")
 
 
-def list_documents(db: Database, *, actor: str) -> list[dict[str, Any]]:
+def list_documents(project: Project) -> list[dict[str, Any]]:
     """Documents in import order with format, encoding, words, respondent and speakers.
 
-    Document names often hold names: ``actor`` needs the ``read`` right.
+    Document names often hold names: the acting user needs the ``read`` right.
     """
-    access.require(db, actor, "read")
-    cur = db.execute(
+    project.require("read")
+    cur = project.db.execute(
         "SELECT d.id, d.name, d.source_name, d.source_format, d.encoding, d.n_words, "
         "r.code AS respondent, d.imported_at, d.imported_by, "
         "(SELECT count(*) FROM speakers s WHERE s.document_id = d.id) AS n_speakers, "
@@ -32,5 +32,8 @@ def list_documents(db: Database, *, actor: str) -> list[dict[str, Any]]:
 
 
 def project_counts(db: Database) -> dict[str, int]:
-    """How many documents, speakers, turns, segments, respondents and codings there are."""
+    """How many documents, speakers, turns, segments, respondents and codings there are.
+
+    Counts only, nothing about anyone: ``workbench info`` shows them without a ``--user``.
+    """
     return {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED}

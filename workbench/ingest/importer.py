@@ -22,8 +22,9 @@ from typing import Any, Union
 from spacy.language import Language
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError, NotFound, WorkbenchError
+from workbench.handle import Project
 from workbench.ingest.model import ParsedDocument, Segment
 from workbench.ingest.readers import FORMATS, document_name, read_bytes
 from workbench.ingest.roles import ROLES, guess_roles
@@ -87,10 +88,9 @@ Progress = Callable[[int, int, FileResult], None]
 
 
 def import_files(
-    db: Database,
+    project: Project,
     paths: Iterable[Source],
     *,
-    actor: str,
     respondent_id: int | None = None,
     max_mb: float | None = None,
     progress: Progress | None = None,
@@ -103,20 +103,23 @@ def import_files(
     ``max_mb`` overrides the project setting ``max_file_mb``. ``progress(done, total, result)``
     is called after each file.
     """
-    access.require(db, actor, "import")
-    limit = file_limit(db, max_mb)
+    project.require("import")
+    limit = file_limit(project.db, max_mb)
     nlp = nlp if nlp is not None else load_pipeline()
     return import_batch(
         paths,
         lambda source: import_one(
-            db, source, actor=actor, respondent_id=respondent_id, max_mb=limit, nlp=nlp
+            project, source, respondent_id=respondent_id, max_mb=limit, nlp=nlp
         ),
         progress=progress,
     )
 
 
 def file_limit(db: Database, max_mb: float | None = None) -> float:
-    """The largest file to import, in MB: ``max_mb``, or else the project setting."""
+    """The largest file to import, in MB: ``max_mb``, or else the project setting.
+
+    A setting every importer reads after its own check; the limit says nothing about anyone.
+    """
     return float(max_mb if max_mb is not None else get_setting(db, "max_file_mb"))
 
 
@@ -170,15 +173,16 @@ def name_of(source: Source) -> str:
 
 
 def import_one(
-    db: Database,
+    project: Project,
     source: Source,
     *,
-    actor: str,
     respondent_id: int | None,
     max_mb: float,
     nlp: Language,
 ) -> FileResult:
     """Check, parse and store one transcript (raises InputError on any problem)."""
+    project.require("import")
+    db = project.db
     name = name_of(source)
     ext = Path(name).suffix.lower().lstrip(".")
     if ext not in FORMATS:
@@ -192,7 +196,7 @@ def import_one(
     del data
     segments = segment_turns(nlp, parsed.text, parsed.turns)
     return store_document(
-        db, parsed, segments, name=name, sha256=sha, actor=actor, respondent_id=respondent_id
+        project, parsed, segments, name=name, sha256=sha, respondent_id=respondent_id
     )
 
 
@@ -221,13 +225,12 @@ def _check_duplicate(db: Database, sha: str, *, name: str) -> None:
 
 
 def store_document(
-    db: Database,
+    project: Project,
     parsed: ParsedDocument,
     segments: Sequence[Segment],
     *,
     name: str,
     sha256: str,
-    actor: str,
     respondent_id: int | None = None,
     guid: str | None = None,
     created_at: str | None = None,
@@ -235,7 +238,10 @@ def store_document(
     """Write one parsed document, its speakers, turns and segments in one transaction.
 
     ``guid`` and ``created_at`` are another tool's identity and date of the source (REFI-QDA).
+    The acting user (who needs the ``import`` right) is recorded as the importer.
     """
+    project.require("import")
+    db, actor = project.db, project.user
     text = parsed.text
     spoken = {label: [] for label in parsed.speakers}
     for turn in parsed.turns:
@@ -335,11 +341,12 @@ def store_document(
     )
 
 
-def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) -> None:
+def set_speaker_role(project: Project, speaker_id: int, role: str) -> None:
     """Say whether a speaker is the interviewer, the respondent or someone else (logged)."""
+    project.require("import")
     if role not in ROLES:
         raise InputError("ingest.bad_role", role=role, roles=", ".join(ROLES))
-    access.require(db, actor, "import")
+    db = project.db
     with transaction(db):
         before = row(db, "speakers", speaker_id)
         if before is None:
@@ -347,17 +354,18 @@ def set_speaker_role(db: Database, speaker_id: int, role: str, *, actor: str) ->
         if before["role"] == role:
             return
         db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
-        record_event(db, actor, events.SPEAKER_ROLE(speaker_id, before, {**before, "role": role}))
+        record_event(
+            db, project.user, events.SPEAKER_ROLE(speaker_id, before, {**before, "role": role})
+        )
 
 
-def set_respondent(
-    db: Database, document_id: int, respondent_id: int | None, *, actor: str
-) -> None:
+def set_respondent(project: Project, document_id: int, respondent_id: int | None) -> None:
     """Say whose transcript a document is (``None``: nobody's); logged as ``document.link``.
 
     :func:`workbench.respondents.link_document` checks the role and resolves the respondent.
     """
-    access.require(db, actor, "respondents.edit")
+    project.require("respondents.edit")
+    db = project.db
     with transaction(db):
         before = db.execute(
             "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
@@ -371,7 +379,7 @@ def set_respondent(
         )
         record_event(
             db,
-            actor,
+            project.user,
             events.DOCUMENT_LINK(
                 document_id, {"respondent_id": before[0]}, {"respondent_id": respondent_id}
             ),

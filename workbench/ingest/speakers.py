@@ -13,22 +13,20 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access
-
+from workbench.handle import Project
 from workbench.store import get_setting
 
 
-def list_speakers(
-    db: Database, document_id: int | None = None, *, actor: str
-) -> list[dict[str, Any]]:
+def list_speakers(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
     """Speakers with their document, role, how much they say, and the start of their first turn.
 
-    ``actor`` needs the ``read`` right: labels can be names and the sample is raw text.
+    The acting user needs the ``read`` right: labels can be names and the sample is raw text.
 
     Aggregates per speaker first and cuts the samples in a second query, so the (large)
     document text is read once per speaker, not once per turn.
     """
-    access.require(db, actor, "read")
+    project.require("read")
+    db = project.db
     doc_filter = "AND document_id = ?" if document_id is not None else ""
     params = [document_id] if document_id is not None else []
     cur = db.execute(
@@ -59,13 +57,22 @@ def list_speakers(
     return speakers
 
 
-def analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
+def analysis_segments(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
     """Segments to analyse, honouring the setting ``analysis_speakers``.
 
     With "respondent": segments of respondent turns, plus all segments of documents that
     have no speakers at all. With "all": every segment. Each row carries the speaker label and
     role and the document's respondent id, in document order.
+
+    The rows hold transcript text. Analysis reads them to code (suggestions for a coder,
+    the system coder too) and to evaluate (researchers and supervisors, who also code), so
+    the acting user needs the ``code`` right; co-researchers are refused.
     """
+    project.require("code")
+    return _analysis_segments(project.db, document_id)
+
+
+def _analysis_segments(db: Database, document_id: int | None) -> list[dict[str, Any]]:
     where, params = [], []
     if get_setting(db, "analysis_speakers") != "all":
         where.append(

@@ -192,7 +192,10 @@ def set_workshop_codes(db: Database, codes: list[str], *, actor: str) -> None:
     """Which codes the groups choose from (code slugs, in the order shown)."""
     access.require(db, actor, "workshop.manage")
     for slug in codes:
-        codings.code_id(db, slug)  # refuses unknown codes
+        codings.code_id(  # refuses unknown codes
+            Project.for_user(db, actor),  # front door: transitional
+            slug,
+        )
     set_setting(db, CODES_SETTING, list(codes), actor=actor)
 
 
@@ -247,10 +250,11 @@ def record_choice(db: Database, segment_id: int, code: str | None, *, actor: str
         for (old,) in db.execute(
             "SELECT id FROM codings WHERE segment_id = ? AND coder = ?", [segment_id, group]
         ).fetchall():
-            codings.remove_coding(db, old, actor=group)
+            codings.remove_coding(Project.for_user(db, group), old)  # front door: transitional
         new_id = None
         if code is not None:
-            new_id = codings.add_coding(db, coder=group, code=code, segment_id=segment_id)
+            as_group = Project.for_user(db, group)  # front door: transitional
+            new_id = codings.add_coding(as_group, coder=group, code=code, segment_id=segment_id)
         record_event(
             db,
             actor,

@@ -40,7 +40,7 @@ def analysis_segments(project: Project, document_id: int | None = None) -> list[
 
 
 def _analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
-    from workbench.ingest import analysis_segments as from_ingest
+    from workbench.ingest.speakers import _analysis_segments as from_ingest
 
     return from_ingest(db, document_id)
 
@@ -219,9 +219,8 @@ def suggest_document(
                     continue
                 new_ids.append(
                     add_coding(
-                        db,
+                        project,
                         coder=coder,
-                        actor=project.user,
                         code=s.code,
                         segment_id=seg["id"],
                         origin="machine",

@@ -124,7 +124,7 @@ def decide_and_learn(
 ) -> None:
     """Record a decision (accept / reject / reopen) and let the learner catch up."""
     project.require("suggestion.decide")
-    decide(project.db, coding_id, status, actor=project.user)
+    decide(project, coding_id, status)
     if learner is not None:
         learner.notify()
 

@@ -41,7 +41,7 @@ st.title(tr("page.coderen"))
 handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
-documents = list_documents(project, actor=me)
+documents = list_documents(handle)
 if not documents:
     st.info(tr("coderen.no_documents"))
     st.stop()
@@ -68,7 +68,7 @@ margin = top[2].toggle(
     tr("coderen.margin"), value=True, key="coding_margin", help=tr("coderen.margin_help")
 )
 
-view = document_view(project, doc_id, actor=me, coders=None if show_others else [me])
+view = document_view(handle, doc_id, coders=None if show_others else [me])
 if blind_spans(handle, document_id=doc_id):
     st.warning(tr("coderen.blind"))
 segments = {s.id: s for turn in view.turns for s in turn.segments}
@@ -125,7 +125,7 @@ if selection:
     elif selection["kind"] == "span":
         found = attempt(
             span_from_selection,
-            project,
+            handle,
             selection["start_segment"],
             selection["start"],
             selection["end_segment"],
@@ -217,9 +217,8 @@ with right:
             found = (
                 attempt(
                     code_segments,
-                    project,
-                    code_id(project, wanted),
-                    actor=me,
+                    handle,
+                    code_id(handle, wanted),
                     coders=None if show_others else [me],
                 ).value
                 or []
@@ -268,8 +267,7 @@ with right:
         )
         if attempt(
             add_coding,
-            project,
-            coder=me,
+            handle,
             code=code,
             **args,
             toast=lambda _: tr("coderen.applied", code=names[code]),
@@ -321,12 +319,12 @@ with right:
                 )
                 st.caption(tr("coderen.when_help"))
                 if st.button(tr("coderen.save_when"), key=f"when-{c['id']}"):
-                    if attempt(set_life_time, project, c["id"], year=year, age=age, actor=me):
+                    if attempt(set_life_time, handle, c["id"], year=year, age=age):
                         st.rerun()
             if row[1].button(
                 tr("coderen.remove"), key=f"remove-{c['id']}", icon=":material/delete:"
             ):
-                if attempt(remove_coding, project, c["id"], actor=me):
+                if attempt(remove_coding, handle, c["id"]):
                     st.rerun()
     if suggested and show_suggestions:
         st.markdown(f"**{tr('coderen.suggestions_here')}**")
@@ -339,12 +337,12 @@ with right:
             if row[0].button(
                 tr("coderen.accept"), key=f"accept-{c['id']}", shortcut="a" if i == 0 else None
             ):
-                if attempt(decide, project, c["id"], "accepted", actor=me):
+                if attempt(decide, handle, c["id"], "accepted"):
                     st.rerun()
             if row[1].button(
                 tr("coderen.reject"), key=f"reject-{c['id']}", shortcut="x" if i == 0 else None
             ):
-                if attempt(decide, project, c["id"], "rejected", actor=me):
+                if attempt(decide, handle, c["id"], "rejected"):
                     st.rerun()
 
     __import__("workbench.app.life_events_panel", fromlist=["show"]).show(handle, target)
@@ -353,7 +351,7 @@ with right:
         if target["segment_id"]:
             targets["segment"] = target["segment_id"]
         if code is not None:
-            targets["code"] = code_id(project, code)
+            targets["code"] = code_id(handle, code)
         for kind, target_id in targets.items():
             for memo in list_memos(handle, target_type=kind, target_id=target_id):
                 st.markdown(f"{tr(f'coderen.memo_on.{kind}')} · _{memo['author']}_: {memo['text']}")

@@ -259,7 +259,7 @@ def done_section() -> None:
     if access.can(project, me, "users.manage"):  # researchers may mark for another coder
         others = [c for c in dict.fromkeys([me, *coder_options(handle)]) if c != MODEL]
         who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
-    documents = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
+    documents = {d["id"]: d["name"] for d in list_documents(handle)}
     marked = [m["document_id"] for m in attempt(list_marks, handle, coder=who).value or []]
     with st.form(f"done_{who}"):
         every = st.checkbox(tr("consistentie.done_all", n=len(documents)), key=f"done_all_{who}")
@@ -331,7 +331,7 @@ def settings_and_samples() -> None:
             if cols[1].button(tr("consistentie.close"), key="close_sample_button"):
                 if attempt(close_sample, handle, chosen):
                     st.rerun()
-    documents = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
+    documents = {d["id"]: d["name"] for d in list_documents(handle)}
     with st.form("new_sample"):
         st.markdown(f"**{tr('consistentie.new_sample')}**")
         name = st.text_input(tr("consistentie.sample_name"), key="sample_name")

@@ -167,9 +167,8 @@ if upload is not None and st.button(tr("page_export.import"), key="exchange_impo
     with st.spinner(tr("page_export.working")):
         imported = attempt(
             import_file,
-            project,
+            handle,
             (upload.name, upload.getvalue()),
-            actor=me,
             accept=KINDS,
             nlp=nlp(),
             toast="page_export.imported",

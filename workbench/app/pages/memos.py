@@ -17,9 +17,7 @@ handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
 
-documents = {
-    d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(project, actor=me)
-}
+documents = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(handle)}
 codes = {c.id: c.name for c in codebook_from_project(handle).codes}
 everything = attempt(memo_overview, handle).value
 if everything is None:

@@ -82,7 +82,7 @@ if "names" in tabs:
         unchecked = documents_not_checked(project)
         if unchecked:
             st.warning(tr("privacy.page.unchecked", n=len(unchecked)))
-        documents = tuple(d["id"] for d in list_documents(project, actor=me))
+        documents = tuple(d["id"] for d in list_documents(handle))
         detected = cached_detection(project, path, documents, me)
         found = candidates(project, actor=me, detected=detected)
         counts = {s: sum(c["status"] == s for c in found) for s in ("new", "accepted", "rejected")}
@@ -173,7 +173,7 @@ if "workshop" in tabs:
                 tr("privacy.page.group"), value=default_group(), key="privacy_group"
             )
             helper = st.selectbox(tr("privacy.page.helper"), helpers, key="privacy_helper")
-            docs = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
+            docs = {d["id"]: d["name"] for d in list_documents(handle)}
             if docs:
                 doc = st.selectbox(
                     tr("privacy.page.document"), list(docs), format_func=docs.get, key="privacy_doc"
@@ -310,7 +310,7 @@ if "history" in tabs:
             key="privacy_history_kind",
         )
         if kind == "document":
-            docs = {d["id"]: d["name"] for d in list_documents(project, actor=me)}
+            docs = {d["id"]: d["name"] for d in list_documents(handle)}
             chosen = (
                 st.selectbox(
                     tr("privacy.page.document"),

@@ -151,9 +151,8 @@ def run_import(sources, respondent: str | None) -> None:
 
     report = attempt(
         import_files,
-        db(),
+        handle,
         sources,
-        actor=user(),
         respondent=respondent,
         progress=progress,
         nlp=nlp(),
@@ -197,7 +196,7 @@ with files_tab:
         show_report(st.session_state["_import_report"])
 
     st.subheader(tr("page_project.documents_title"))
-    documents = list_documents(db(), actor=user())
+    documents = list_documents(handle)
     if not documents:
         st.info(tr("page_project.no_documents"))
     else:
@@ -329,9 +328,8 @@ with respondents_tab:
     ):
         imported = attempt(
             import_file,
-            db(),
+            handle,
             (table_file.name, table_file.getvalue()),
-            actor=user(),
             accept=["respondents"],
         )
         if imported:
@@ -356,7 +354,7 @@ ROLE_NAMES = {tr(f"ingest.role.{role}"): role for role in ROLES}
 
 def change_role(speaker_id: int) -> None:
     role = ROLE_NAMES[st.session_state[f"role_{speaker_id}"]]
-    attempt(set_speaker_role, db(), speaker_id, role, actor=user())
+    attempt(set_speaker_role, handle, speaker_id, role)
 
 
 with speakers_tab:
@@ -375,7 +373,7 @@ with speakers_tab:
     ]
     if choice != setting:
         attempt(set_setting, db(), "analysis_speakers", choice, actor=user())
-    documents = list_documents(db(), actor=user())
+    documents = list_documents(handle)
     labelled = [d for d in documents if d["n_speakers"]]
     if not labelled:
         st.info(tr("page_project.no_speakers_anywhere"))
@@ -387,7 +385,7 @@ with speakers_tab:
             )
         ]
         st.caption(tr("page_project.speakers_help"))
-        for speaker in list_speakers(db(), document["id"], actor=user()):
+        for speaker in list_speakers(handle, document["id"]):
             left, right = st.columns([2, 3])
             left.markdown(
                 tr("page_project.speaker_line", label=speaker["label"], turns=speaker["n_turns"])

@@ -48,7 +48,7 @@ project = db()
 me = user()
 learner = learner_for(str(project_path()))
 learner.catch_up(project)  # decisions made on other pages or by other coders
-documents = attempt(list_documents, project, actor=me).value
+documents = attempt(list_documents, handle).value
 if documents is None:  # a role without the read right: the message is shown
     st.stop()
 if not documents:
@@ -198,7 +198,7 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
             if attempt(decide_and_learn, handle, r["coding_id"], flip, learner=learner):
                 st.rerun()
         if cols[3].button(tr("suggesties.undo_decision"), key=f"reopen_{r['coding_id']}"):
-            if attempt(decide, project, r["coding_id"], "suggested", actor=me):
+            if attempt(decide, handle, r["coding_id"], "suggested"):
                 learner.notify()
                 st.rerun()
 

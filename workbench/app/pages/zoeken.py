@@ -5,7 +5,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, db, nlp, tr, user
+from workbench.app.common import acting_project, attempt, db, nlp, tr
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.search import filter_options, search, suggest_code_for_hits
@@ -27,7 +27,7 @@ mode = cols[0].radio(
 only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
 filters = {}
 with cols[2].popover(tr("zoeken.filter")):
-    for attribute, values in filter_options(project, actor=user()).items():
+    for attribute, values in filter_options(handle).items():
         chosen = st.selectbox(
             attribute,
             [None, *values],
@@ -44,10 +44,9 @@ if not query.strip():
 started = time.perf_counter()
 result = attempt(
     search,
-    project,
+    handle,
     nlp(),
     query,
-    actor=user(),
     mode=mode,
     filters=filters,
     speaker_roles=["respondent"] if only_respondents else None,
@@ -107,10 +106,9 @@ with st.form("code_all_hits"):
         name = names[code]
         attempt(
             suggest_code_for_hits,
-            project,
+            handle,
             [h.segment_id for h in result.hits],
             code,
-            coder=user(),
             query=query,
             success=lambda made: tr("zoeken.code_all_done", n=made, code=name),
         )
