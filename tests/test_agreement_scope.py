@@ -350,16 +350,9 @@ def test_unitized_alpha_treats_documents_as_separate_continua(db):
             for i in range(3)
         ]
     for i, doc in enumerate(docs):
-        add_coding(
-            Project.for_user(db, "anna"),
-            code="isolement",
-            document_id=doc,
-            start_char=0,
-            end_char=100,
-        )
-        if i != 1:
+        for coder in ("anna",) if i == 1 else ("anna", "bram"):
             add_coding(
-                Project.for_user(db, "bram"),
+                Project.for_user(db, coder),
                 code="isolement",
                 document_id=doc,
                 start_char=0,
