@@ -90,7 +90,8 @@ def demo_figures(nlp, share: float) -> None:
     from workbench.demo import load_demo
     from workbench.handle import Project
     from workbench.store import connect
-    from workbench.suggest.project import analysis_segments, retrain
+    from workbench.ingest import analysis_segments
+    from workbench.suggest.project import retrain
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.db"

@@ -13,7 +13,6 @@ from workbench.errors import InputError, PermissionDenied
 from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.store import now
-from workbench.handle import Project
 
 ACTOR = "onderzoeker"
 N_DEFAULT = len(codebook(cb.DEFAULT_CODEBOOK).codes)
@@ -157,6 +156,18 @@ def test_edit_validates_fields_like_the_loader(project, researcher):
 def test_add_code_makes_unique_slugs(project, researcher):
     first = cb.add_code(researcher, name="Schaamte", rationale="x")
     assert first == "schaamte-2"
+    long_name = "Verlies van het vertrouwen dat de buurt er voor je is als het nodig is"
+    slug = cb.add_code(researcher, name=long_name, rationale="x")
+    assert slug == "verlies-van-het-vertrouwen-dat-de-buurt-er-voor-je"
+    assert cb.add_code(researcher, name=long_name, rationale="x") == f"{slug}-2"
+
+
+def test_an_imported_code_gets_a_free_slug_when_its_own_is_taken(project, researcher):
+    base = {"codebook_id": 1, "name": "Schaamte", "active": 1, "position": 99}
+    taken = cb.add_imported_code(researcher, {**base, "slug": "schaamte"})
+    nameless = cb.add_imported_code(researcher, base)
+    slugs = dict(project.execute("SELECT id, slug FROM codes").fetchall())
+    assert (slugs[taken], slugs[nameless]) == ("schaamte-2", "schaamte-3")
 
 
 def test_code_tree_counts_codings_per_status(project, researcher):

@@ -176,3 +176,35 @@ def test_the_check_sees_imports_inside_functions():
     }
     assert "workbench.nlp" not in top_level
     assert "workbench.nlp" in graph()["workbench.handle"]
+
+
+def private_imports() -> list[tuple[str, str, str]]:
+    """(importer, module, name) for every ``from workbench.x import _name`` in the package."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        importer = module_name(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("workbench"):
+                found += [
+                    (importer, node.module, a.name)
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
+    return found
+
+
+def test_private_names_are_shared_only_inside_their_own_subpackage():
+    """A leading underscore means "not part of the package's API", as in scikit-learn: the
+    modules of one subpackage (``suggest``, ``codebook``, ...) may share such helpers, often
+    ones that skip the role check because their public callers made it. Anything outside the
+    subpackage goes through a public, checked function."""
+    wrong = [
+        f"{importer} imports {module}.{name}"
+        for importer, module, name in private_imports()
+        if importer.rpartition(".")[0] != module.rpartition(".")[0]
+        or module.rpartition(".")[0] == "workbench"
+    ]
+    assert not wrong, wrong
+    assert ("workbench.suggest.review", "workbench.suggest.project", "_retrain") in (
+        private_imports()
+    ), "the scan no longer sees a known sibling import"

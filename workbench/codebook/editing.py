@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -193,11 +194,15 @@ def ensure_imported_codebook(
 
 def add_imported_code(project: Project, record: Mapping[str, Any]) -> int:
     """Add one code from another tool as it came (a ``codes`` row without its id; the
-    exchange importer matches, names and places it). Logged as ``code.add``."""
+    exchange importer matches, names and places it). Logged as ``code.add``.
+
+    The record's ``slug`` is a wish: when it is missing or taken, one is made from the name
+    (with -2, -3 ... as for a code added by hand)."""
     project.require("import")
     db = project.db
     with transaction(db):
-        new_id = int(db["codes"].insert(dict(record)).last_pk)
+        record = {**record, "slug": _free_slug(db, record.get("slug") or slugify(record["name"]))}
+        new_id = int(db["codes"].insert(record).last_pk)
         record_event(
             db,
             project.user,
@@ -259,11 +264,7 @@ def add_code(
             if db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
                 raise InputError("codebook.edit.code_exists", code=slug)
         else:
-            base = slug = slugify(name)
-            n = 1
-            while db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
-                n += 1
-                slug = f"{base}-{n}"
+            slug = _free_slug(db, slugify(name))
         values = _validated(fields_, slug)
         parent_row = _code_row(db, parent) if parent else None
         if parent_row is not None:
@@ -592,12 +593,22 @@ def _validated(fields_: Mapping[str, Any], slug: str) -> dict[str, Any]:
 
 
 def slugify(name: str) -> str:
-    """A stable id from a Dutch name: 'Verlies van woning' -> 'verlies-van-woning'."""
-    import unicodedata
+    """A stable id from a Dutch name: 'Verlies van woning' -> 'verlies-van-woning'.
 
+    At most 50 characters: a slug is typed on the command line and shown in tables.
+    """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug or "code"
+    return slug[:50].strip("-") or "code"
+
+
+def _free_slug(db: Database, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3`` ... when a code already has it."""
+    slug, n = base, 1
+    while db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def _own_codebook(db: Database, actor: str) -> int:

@@ -8,11 +8,9 @@ codebook named after the file. Slugs are made from names and kept unique across 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from sqlite_utils import Database
 
 from workbench.codebook.editing import add_imported_code, ensure_imported_codebook
 from workbench.codebook.yaml_io import SHIPPED_CODEBOOKS, load_codebook
@@ -22,21 +20,6 @@ from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
 
 _RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
-
-
-def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug[:50].strip("-") or "code"
-
-
-def _unique_slug(db: Database, name: str) -> str:
-    base = slugify(name)
-    slug, n = base, 1
-    while db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 @lru_cache(maxsize=1)
@@ -50,13 +33,6 @@ def _shipped_slugs() -> dict[str, str]:
         for path in SHIPPED_CODEBOOKS
         for c in load_codebook(path).codes
     }
-
-
-def _slug_for(db: Database, code: RefiCode) -> str:
-    slug = _shipped_slugs().get(code.guid)
-    if slug and not db.execute("SELECT 1 FROM codes WHERE slug = ?", [slug]).fetchone():
-        return slug
-    return _unique_slug(db, code.name)
 
 
 def upsert_codes(
@@ -100,7 +76,7 @@ def upsert_codes(
         color = code.color.strip() if code.color and _RGB.match(code.color.strip()) else None
         record: dict[str, Any] = {
             "codebook_id": book_id,
-            "slug": _slug_for(db, code),
+            "slug": _shipped_slugs().get(code.guid),  # else made from the name
             "name": code.name,
             "parent_id": parent_id,
             "definition": (code.description or "").strip() or None,

@@ -28,13 +28,9 @@ from sklearn.model_selection import GroupKFold, KFold
 from spacy.language import Language
 
 from workbench.handle import Project
+from workbench.ingest import analysis_segments
 from workbench.suggest.model import Suggester
-from workbench.suggest.project import (
-    ProjectSuggester,
-    _build_rules,
-    analysis_segments,
-    training_data,
-)
+from workbench.suggest.project import ProjectSuggester, _build_rules, training_data
 from workbench.suggest.scores import alpha_two_coders, precision_recall_f1
 
 MAX_FOLDS = 5

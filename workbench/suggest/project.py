@@ -5,8 +5,9 @@ they are visible, reviewable and never applied without a person: accepting or re
 through ``workbench.codings.decide`` and both decisions become training data. A suggestion is
 never written over a coder's own coding or decision for that code and segment.
 
-Making suggestions needs ``code`` (the ``system`` role has only that right); the reads that
-hand out text (:func:`analysis_segments`, :func:`training_data`) need ``read``. The engine's
+Making suggestions needs ``code`` (the ``system`` role has only that right); reading the
+labelled text (:func:`training_data`) needs ``read``; the segments come from
+:func:`workbench.ingest.analysis_segments`, the one reader of what analysis sees. The engine's
 steps share private helpers that take the connection, so a suggestion run by a technical
 coder and an evaluation by a supervisor each pass the one check that fits them.
 """
@@ -24,25 +25,11 @@ from sqlite_utils import Database
 from workbench.codings import add_coding
 from workbench.errors import NotFound
 from workbench.handle import Project
+from workbench.ingest.speakers import analysis_segments
 from workbench.suggest.codes import CodeSpec, _project_codes
 from workbench.suggest.model import Passage, Suggester, analyse
 from workbench.suggest.rules import RuleScorer
 from workbench.store import transaction
-
-
-def analysis_segments(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
-    """The segments analysis should see (respondent turns by default), in document order.
-
-    Needs ``read``: the rows carry the text.
-    """
-    project.require("read")
-    return _analysis_segments(project.db, document_id)
-
-
-def _analysis_segments(db: Database, document_id: int | None = None) -> list[dict[str, Any]]:
-    from workbench.ingest.speakers import _analysis_segments as from_ingest
-
-    return from_ingest(db, document_id)
 
 
 @dataclass
@@ -207,7 +194,7 @@ def suggest_document(
     if db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone() is None:
         raise NotFound("codings.unknown_document", document=document_id)
     model = model if model is not None else _retrain(db, nlp=nlp)
-    segments = _analysis_segments(db, document_id)
+    segments = analysis_segments(project, document_id)
     passages = model.passages_for(nlp, segments)
     found = [_most_specific(model.rules, s) for s in model.suggester.suggest(passages)]
     taken = _taken(db, document_id, coder)
