@@ -65,6 +65,6 @@ def test_a_two_gigabyte_file_is_refused_by_its_size_before_reading(tmp_path, nam
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert err.value.key == "ingest.too_large"
+    assert err.value.key == "files.too_large"
     assert name in err.value.message("nl") and "2048.0" in err.value.message("en")
     assert peak < 5 * 1024**2  # nothing of the file was read

@@ -250,3 +250,23 @@ def test_help_follows_the_lang_option(capsys):
         assert out.startswith(expected)
     main_help_en = out
     assert "show this help message and exit" in main_help_en
+
+
+def test_core_modules_raise_only_messages_of_the_core_catalogue():
+    """A core module knows no domain (tests/test_layers.py), so neither do its messages: a
+    table reader that says "respondents" would be wrong for every other table it reads."""
+    import tomllib
+
+    from test_layers import CORE, module_name
+    from workbench.i18n import _flatten
+
+    core_keys: dict[str, dict[str, str]] = {}
+    _flatten("", tomllib.loads((PACKAGE / "locale" / "core.toml").read_text("utf-8")), core_keys)
+    wrong = [
+        f"{path.relative_to(PACKAGE)}: {key}"
+        for path in PACKAGE.rglob("*.py")
+        if module_name(path) in CORE
+        for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))
+        if key not in core_keys
+    ]
+    assert wrong == []

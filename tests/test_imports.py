@@ -82,7 +82,7 @@ def test_a_batch_takes_transcripts_and_projects_and_refuses_tables(db, nlp, own_
 def test_one_kind_asked_for_lets_its_importer_say_what_is_wrong(db):
     with pytest.raises(InputError) as caught:
         import_file(Project.for_user(db, ME), TXT, accept=["respondents"])
-    assert caught.value.key == "respondents.unsupported_table"
+    assert caught.value.key == "tables.unsupported"
     with pytest.raises(InputError) as caught:
         import_file(Project.for_user(db, ME), CSV, accept=BATCH)
     assert caught.value.key == "ingest.unsupported_format"

@@ -62,9 +62,9 @@ BAD_FILES = {
     "secret.odt": (encrypted_odt(), "ingest.encrypted_office"),
     "nodocument.docx": (zip_without_document(), "ingest.corrupt_file"),
     "notes.pdf": (b"%PDF-1.4 ...", "ingest.unsupported_format"),
-    "empty.txt": (b"", "ingest.empty_file"),
-    "blank.txt": (b"\n \n\t\n", "ingest.empty_file"),
-    "random.txt": (os.urandom(4096) + b"\0", "ingest.binary_file"),
+    "empty.txt": (b"", "files.empty_file"),
+    "blank.txt": (b"\n \n\t\n", "files.empty_file"),
+    "random.txt": (os.urandom(4096) + b"\0", "files.binary_file"),
     "corrupt.docx": (b"PK\x03\x04 this is not really a zip", "zip.damaged"),
     "notword.docx": (b"just some text called docx", "zip.damaged"),
     "secret.docx": (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, "zip.encrypted"),
@@ -72,11 +72,11 @@ BAD_FILES = {
     "evil.odt": (hostile_names(), "zip.unsafe_path"),
     "broken-utf8.txt": (
         "R: één café, reünie, geëmigreerd. ".encode() * 3 + b"\xff\xfe\xc3(",
-        "ingest.undecodable",
+        "files.undecodable",
     ),
     "broken-utf16.txt": (
         b"\xff\xfe" + "R: hallo".encode("utf-16-le") + b"\x00\xd8",
-        "ingest.undecodable",
+        "files.undecodable",
     ),
     "bad.vtt": (b"this is no webvtt at all\n", "ingest.bad_subtitles"),
 }
@@ -99,7 +99,7 @@ def test_file_over_the_size_limit_is_refused(db, tmp_path):
     path = tmp_path / "big.txt"
     path.write_text(DIALOGUE * 2000, encoding="utf-8")
     result = import_one(db, path, max_mb=0.1)
-    assert result.error.key == "ingest.too_large"
+    assert result.error.key == "files.too_large"
     assert counts(db)["documents"] == 0
 
 
@@ -109,7 +109,7 @@ def test_size_limit_comes_from_the_project_setting(db, tmp_path):
     set_setting(db, "max_file_mb", 0.01, actor="onderzoeker")
     path = tmp_path / "big.txt"
     path.write_text(DIALOGUE * 100, encoding="utf-8")
-    assert import_one(db, path).error.key == "ingest.too_large"
+    assert import_one(db, path).error.key == "files.too_large"
 
 
 def test_duplicate_file_is_refused_even_under_another_name(db, tmp_path):
@@ -224,7 +224,7 @@ def test_nul_bytes_refuse_a_text_file_wherever_they_are(db, tmp_path):
     (tmp_path / "vroeg.txt").write_bytes(b"\x00" + DIALOGUE.encode())
     for name in ("laat.txt", "vroeg.txt"):
         result = import_one(db, tmp_path / name)
-        assert result.error.key == "ingest.binary_file", name
+        assert result.error.key == "files.binary_file", name
     assert counts(db)["documents"] == 0
 
 

@@ -50,10 +50,10 @@ def test_an_xlsx_gives_its_first_sheet_with_typed_values(tmp_path: Path):
 @pytest.mark.parametrize(
     ("name", "data", "key"),
     [
-        ("lijst.ods", b"PK\x03\x04", "respondents.unsupported_table"),
+        ("lijst.ods", b"PK\x03\x04", "tables.unsupported"),
         ("lijst.xlsx", b"PK\x03\x04 not really a spreadsheet", "zip.damaged"),
-        ("lijst.csv", b"", "ingest.empty_file"),
-        ("lijst.csv", b"code,x\x00\x00\x00\x01\x02", "ingest.binary_file"),
+        ("lijst.csv", b"", "files.empty_file"),
+        ("lijst.csv", b"code,x\x00\x00\x00\x01\x02", "files.binary_file"),
     ],
 )
 def test_bad_tables_are_refused_with_a_message(name, data, key):
@@ -66,4 +66,4 @@ def test_bad_tables_are_refused_with_a_message(name, data, key):
 def test_a_missing_file_is_named(tmp_path: Path):
     with pytest.raises(InputError) as caught:
         read_rows(tmp_path / "weg.csv")
-    assert caught.value.key == "ingest.not_found"
+    assert caught.value.key == "files.not_found"

@@ -48,7 +48,7 @@ def decode(data: bytes, *, name: str) -> Decoded:
     Raises :class:`InputError` for an empty file, binary data and undecodable bytes.
     """
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise InputError("ingest.empty_file", file=name)
+        raise InputError("files.empty_file", file=name)
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return _strict(data, encoding, name=name)
@@ -56,7 +56,7 @@ def decode(data: bytes, *, name: str) -> Decoded:
     if utf16:
         return _strict(data, utf16, name=name)
     if _looks_binary(data):
-        raise InputError("ingest.binary_file", file=name)
+        raise InputError("files.binary_file", file=name)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
@@ -64,11 +64,11 @@ def decode(data: bytes, *, name: str) -> Decoded:
     if len(_UTF8_MULTIBYTE.findall(data)) >= 3:
         # Mostly valid UTF-8 with a few broken bytes: a damaged file, not cp1252.
         raise InputError(
-            "ingest.undecodable", file=name, encoding="utf-8", position=utf8_error.start
+            "files.undecodable", file=name, encoding="utf-8", position=utf8_error.start
         )
     best = charset_normalizer.from_bytes(data, cp_isolation=WESTERN).best()
     if best is None:
-        raise InputError("ingest.undecodable", file=name, encoding="cp1252", position=0)
+        raise InputError("files.undecodable", file=name, encoding="cp1252", position=0)
     encoding = codecs.lookup(best.encoding).name
     return Decoded(data.decode(encoding), encoding)
 
@@ -78,10 +78,10 @@ def _strict(data: bytes, encoding: str, *, name: str) -> Decoded:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(
-            "ingest.undecodable", file=name, encoding=encoding, position=exc.start
+            "files.undecodable", file=name, encoding=encoding, position=exc.start
         ) from None
     if _CONTROL_BYTES.search(text.encode("utf-8", "surrogatepass")):
-        raise InputError("ingest.binary_file", file=name)
+        raise InputError("files.binary_file", file=name)
     return Decoded(text, encoding)
 
 

@@ -20,7 +20,7 @@ def check_size(size: int, *, name: str, limit_bytes: int = FILE_LIMIT_BYTES) -> 
     """Refuse ``size`` bytes of the file called ``name`` when above the limit."""
     if size > limit_bytes:
         raise InputError(
-            "ingest.too_large", file=name, size=f"{size / MB:.1f}", max_mb=f"{limit_bytes / MB:g}"
+            "files.too_large", file=name, size=f"{size / MB:.1f}", max_mb=f"{limit_bytes / MB:g}"
         )
 
 

@@ -35,7 +35,7 @@ def read_rows(source: Source) -> tuple[str, list[list[Any]]]:
     else:
         path = Path(source)
         if not path.is_file():
-            raise InputError("ingest.not_found", file=str(path))
+            raise InputError("files.not_found", file=str(path))
         name, data = path.name, read_limited(path)  # the size is checked before reading
     check_size(len(data), name=name)
     ext = Path(name).suffix.lower()
@@ -43,7 +43,7 @@ def read_rows(source: Source) -> tuple[str, list[list[Any]]]:
         return name, _read_csv(data, name)
     if ext in (".xlsx", ".xlsm"):
         return name, _read_xlsx(data, name)
-    raise InputError("respondents.unsupported_table", file=name, ext=ext or "-")
+    raise InputError("tables.unsupported", file=name, ext=ext or "-")
 
 
 def _read_csv(data: bytes, name: str) -> list[list[Any]]:
@@ -55,7 +55,7 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
     try:
         return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
-        raise InputError("respondents.bad_file", file=name, reason=str(exc)) from None
+        raise InputError("tables.bad_file", file=name, reason=str(exc)) from None
 
 
 def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
@@ -69,5 +69,5 @@ def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
         book.close()
     except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on damaged files
         reason = (str(exc) or type(exc).__name__)[:200]
-        raise InputError("respondents.bad_file", file=name, reason=reason) from None
+        raise InputError("tables.bad_file", file=name, reason=reason) from None
     return rows

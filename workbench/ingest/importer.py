@@ -189,7 +189,7 @@ def import_one(
         raise InputError("ingest.unsupported_format", file=name, ext=ext or "-")
     data = read_source(source, name=name, max_mb=max_mb)
     if not data:
-        raise InputError("ingest.empty_file", file=name)
+        raise InputError("files.empty_file", file=name)
     sha = hashlib.sha256(data).hexdigest()
     _check_duplicate(db, sha, name=name)
     parsed = read_bytes(data, name=name, fmt=ext)
@@ -207,10 +207,10 @@ def read_source(source: Source, *, name: str, max_mb: float) -> bytes:
     else:
         path = Path(source)
         if not path.is_file():
-            raise InputError("ingest.not_found", file=str(path))
+            raise InputError("files.not_found", file=str(path))
         size = path.stat().st_size
     if size > max_mb * MB:
-        raise InputError("ingest.too_large", file=name, size=f"{size / MB:.1f}", max_mb=max_mb)
+        raise InputError("files.too_large", file=name, size=f"{size / MB:.1f}", max_mb=max_mb)
     if isinstance(source, tuple):
         return bytes(source[1])
     return Path(source).read_bytes()
