@@ -41,8 +41,8 @@ if TYPE_CHECKING:  # spaCy takes about a second to import: only when the pipelin
 class Project:
     """An open project as seen by one acting user.
 
-    ``role`` is read once at open; a role change made elsewhere takes effect the next time the
-    project is opened, as a login would.
+    ``role`` is read at every check (see the module docstring): a role change made in another
+    session counts at once.
     """
 
     db: Database
@@ -80,11 +80,6 @@ class Project:
     def role(self) -> str:
         """The acting user's role, read now (see the module docstring for why not cached)."""
         return access.role_of(self.db, self.user)
-
-    @property
-    def actor(self) -> str:
-        """The acting user, under the name every package function takes it (``actor=``)."""
-        return self.user
 
     @property
     def nlp(self) -> Language:
