@@ -206,9 +206,10 @@ def test_an_attribute_named_like_a_column_does_not_overwrite_it(rich, tmp_path):
     from workbench.exchange import codings_table
     from workbench.respondents import define_attribute, set_value
 
-    define_attribute(rich, "text", "text", actor=ME)
-    set_value(rich, "R01", "text", "kenmerk", actor=ME)
-    frame = codings_table(Project.for_user(rich, ME), pseudonymise=False)
+    researcher = Project.for_user(rich, ME)
+    define_attribute(researcher, "text", "text")
+    set_value(researcher, "R01", "text", "kenmerk")
+    frame = codings_table(researcher, pseudonymise=False)
     assert "text (attribute)" in frame.columns
     assert "kenmerk" not in set(frame["text"])
 
@@ -262,8 +263,8 @@ def test_case_names_and_text_values_are_pseudonymised_and_still_match_on_return(
     from workbench.respondents import set_value, update_respondent
 
     pseudonymise_rene(rich, tmp_path / "rich.db")
-    update_respondent(rich, "R02", actor=ME, code="René")
-    set_value(rich, "René", "woonvorm", "bij René in huis", actor=ME)
+    update_respondent(Project.for_user(rich, ME), "R02", code="René")
+    set_value(Project.for_user(rich, ME), "René", "woonvorm", "bij René in huis")
     export_qdpx(Project.for_user(rich, ME), tmp_path / "p.qdpx")
     root, _ = _qde(tmp_path / "p.qdpx")
     assert sorted(c.get("name") for c in root.iter("Case")) == ["R01", "[Naam 1]"]

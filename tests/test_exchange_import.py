@@ -295,7 +295,7 @@ def test_a_value_that_does_not_fit_an_existing_attribute_is_reported(
 ):
     from workbench.respondents import define_attribute
 
-    define_attribute(db, "Age", "date", actor=ME)
+    define_attribute(Project.for_user(db, ME), "Age", "date")
     folder = refi_samples
     path = tmp_path / "h.qdpx"
     with zipfile.ZipFile(path, "w") as zf:

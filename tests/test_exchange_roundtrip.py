@@ -80,9 +80,10 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
     _code(db, "gedwongen", "Gedwongen verhuizing", woning, "#cc5577", "Niet zelf gekozen.")
     _code(db, "schaamte", "Schaamte", None, "#336699", "Zich schamen, niet durven vragen.")
     _code(db, "brugfiguren", "Brugfiguren", None, "#3a7", "Iemand die verbindt.")
+    researcher = Project.for_user(db, ME)
     for code, rid in (("R01", doc1), ("R02", doc2)):
-        ensure_respondent(db, code, actor=ME)
-        link_document(db, rid, code, actor=ME)
+        ensure_respondent(researcher, code)
+        link_document(researcher, rid, code)
     for name, type_ in (
         ("leeftijd", "number"),
         ("woonvorm", "text"),
@@ -90,7 +91,7 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
         ("interviewdatum", "date"),
         ("inkomen", "number"),
     ):
-        define_attribute(db, name, type_, actor=ME)
+        define_attribute(researcher, name, type_)
     for code, values in (
         ("R01", (71, "huurflat", "ja", "2024-03-01", 1250.5)),
         ("R02", (64, "eengezinswoning", "nee", "2024-04-12", 980)),
@@ -98,7 +99,7 @@ def build_project(path: Path, tmp: Path, nlp) -> object:
         for name, value in zip(
             ("leeftijd", "woonvorm", "alleenstaand", "interviewdatum", "inkomen"), values
         ):
-            set_value(db, code, name, value, actor=ME)
+            set_value(researcher, code, name, value)
     a = _span(db, doc1, "Ik voelde me ‘alleen’, echt alleen 😊.")
     b = _span(db, doc1, "echt alleen 😊. Café De Kroon ging dicht.")
     c = _span(db, doc1, "Ik schaam me een beetje, ëcht waar.")
@@ -319,7 +320,7 @@ def test_reimporting_the_same_export_adds_nothing(rich, tmp_path, nlp):
 def test_reimport_keeps_the_projects_own_document_links(rich, tmp_path, nlp):
     out = tmp_path / "export.qdpx"
     export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False)
-    link_document(rich, 1, "R02", actor=ME)
+    link_document(Project.for_user(rich, ME), 1, "R02")
     report = import_qdpx(Project.for_user(rich, ME), out, nlp=nlp)
     assert rich.execute(
         "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id WHERE d.id = 1"

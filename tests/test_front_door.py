@@ -36,7 +36,6 @@ NO_ACTOR: set[str] = {
 PENDING = {
     "workbench.privacy.pseudonyms",
     "workbench.privacy.workshop",
-    "workbench.respondents",
 }
 
 

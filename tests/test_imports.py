@@ -56,8 +56,8 @@ def test_each_kind_of_file_goes_to_its_importer(db, nlp, own_qdpx, tmp_path):
     assert docx.ok and docx.format == "docx"
     table = import_file(researcher, CSV)
     assert table.format == "csv" and table.details["added"] == 10
-    assert len(list_respondents(db, actor=ME)) == 10
-    assert "wijk" in {a["name"] for a in list_attributes(db, actor=ME)}
+    assert len(list_respondents(researcher)) == 10
+    assert "wijk" in {a["name"] for a in list_attributes(researcher)}
 
     other = open_project(tmp_path / "ander.db")
     project = import_file(Project.for_user(other, ME), own_qdpx, nlp=nlp)
@@ -135,7 +135,7 @@ def test_the_project_page_imports_the_respondents_table_and_says_so(db, project_
     at.button(key="respondents_import").click().run()
     assert not at.exception and not at.error
     assert any("respondents.csv" in s.value for s in at.success)
-    assert len(list_respondents(open_project(project_path), actor=ME)) == 10
+    assert len(list_respondents(Project.for_user(open_project(project_path), ME))) == 10
 
 
 # --- attempt: success is said explicitly --------------------------------------------------
@@ -146,10 +146,12 @@ def outcome_script():
     import streamlit as st
 
     from workbench.app.common import attempt, db
+    from workbench.handle import Project
     from workbench.respondents import define_attribute
 
-    done = attempt(define_attribute, db(), "wijk", "text", actor="onderzoeker", success="x")
-    failed = attempt(define_attribute, db(), "", "text", actor="onderzoeker")
+    researcher = Project.for_user(db(), "onderzoeker")
+    done = attempt(define_attribute, researcher, "wijk", "text", success="x")
+    failed = attempt(define_attribute, researcher, "", "text")
     st.session_state["outcomes"] = (done.ok, done.value, failed.ok, failed.error.key)
 
 
@@ -172,7 +174,7 @@ def test_a_failing_page_action_shows_the_dutch_error_and_changes_nothing(db, pro
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Geef het kenmerk een naam."]
-    assert list_attributes(open_project(project_path), actor=ME) == []
+    assert list_attributes(Project.for_user(open_project(project_path), ME)) == []
 
 
 def test_a_page_action_returning_none_counts_as_done(db, project_path):

@@ -72,7 +72,8 @@ def test_respondents_are_imported_from_csv(db, project_path):
     assert not at.exception
     assert "2 respondenten toegevoegd" in at.success[0].value
     assert [
-        r["code"] for r in list_respondents(open_project(project_path), actor="onderzoeker")
+        r["code"]
+        for r in list_respondents(Project.for_user(open_project(project_path), "onderzoeker"))
     ] == ["R01", "R02"]
 
 
@@ -90,7 +91,8 @@ def test_new_attribute_is_added_from_the_form(db, project_path):
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception
     assert [
-        a["name"] for a in list_attributes(open_project(project_path), actor="onderzoeker")
+        a["name"]
+        for a in list_attributes(Project.for_user(open_project(project_path), "onderzoeker"))
     ] == ["wijk"]
 
 
@@ -157,7 +159,7 @@ def test_documents_are_linked_by_file_name_in_one_go(db, project_path, tmp_path)
     for name in ("R03_interview.txt", "gesprek-P12.txt", "dagboek.txt"):
         (tmp_path / name).write_text(DIALOGUE + f"I: En {name}?\n", encoding="utf-8")
         assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / name]).ok
-    add_respondent(db, "P12", actor="onderzoeker")
+    add_respondent(Project.for_user(db, "onderzoeker"), "P12")
     at = app(project_path)
     at.button(key="link_by_name").click().run()
     assert not at.exception

@@ -39,10 +39,11 @@ def _project(db, *, decided: bool = True):
     add_codes(db)
     unlinked = add_document(db, name="R01-kees-zwolle.txt")
     linked = add_document(db, INTERVIEW.replace("R: ", "Kees: "), name="interview-twee.txt")
-    respondents.add_respondent(db, "R02", actor=ME)
-    respondents.define_attribute(db, "wijk", "text", actor=ME)
-    respondents.set_value(db, "R02", "wijk", "Zwolle", actor=ME)
-    respondents.link_document(db, linked, "R02", actor=ME)
+    researcher = Project.for_user(db, ME)
+    respondents.add_respondent(researcher, "R02")
+    respondents.define_attribute(researcher, "wijk", "text")
+    respondents.set_value(researcher, "R02", "wijk", "Zwolle")
+    respondents.link_document(researcher, linked, "R02")
     for doc in (unlinked, linked):
         segments = segment_ids(db, doc)
         for position, code in (

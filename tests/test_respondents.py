@@ -32,6 +32,12 @@ CSV = (
 )
 
 
+@pytest.fixture
+def me(db):
+    """The project as the researcher sees it."""
+    return Project.for_user(db, "onderzoeker")
+
+
 def count(db, table):
     return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
@@ -61,18 +67,18 @@ def test_values_are_stored_canonically():
         parse_value("veel", "number")
 
 
-def test_csv_import_adds_respondents_with_typed_attributes(db, tmp_path):
+def test_csv_import_adds_respondents_with_typed_attributes(me, tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes(CSV.encode("cp1252"))
-    result = import_respondents(db, path, actor="onderzoeker")
+    result = import_respondents(me, path)
     assert (result["added"], result["updated"]) == (2, 0)
-    assert {a["name"]: a["type"] for a in list_attributes(db, actor="onderzoeker")} == {
+    assert {a["name"]: a["type"] for a in list_attributes(me)} == {
         "leeftijd": "number",
         "woont_alleen": "boolean",
         "interview_datum": "date",
         "wijk": "text",
     }
-    gerda = list_respondents(db, actor="onderzoeker")[0]
+    gerda = list_respondents(me)[0]
     assert gerda["pseudonym"] == "Gerda"
     assert gerda["attributes"] == {
         "leeftijd": "72",
@@ -82,63 +88,63 @@ def test_csv_import_adds_respondents_with_typed_attributes(db, tmp_path):
     }
 
 
-def test_importing_again_updates_instead_of_duplicating(db, tmp_path):
+def test_importing_again_updates_instead_of_duplicating(me, db, tmp_path):
     path = tmp_path / "r.csv"
     path.write_text(CSV, encoding="utf-8")
-    import_respondents(db, path, actor="onderzoeker")
+    import_respondents(me, path)
     path.write_text(CSV.replace("Spoorzicht", "Oude Kern"), encoding="utf-8")
-    result = import_respondents(db, path, actor="onderzoeker")
+    result = import_respondents(me, path)
     assert (result["added"], result["updated"], result["values"]) == (0, 2, 1)
     assert count(db, "respondents") == 2
 
 
-def test_xlsx_import_reads_numbers_and_dates(db, tmp_path):
+def test_xlsx_import_reads_numbers_and_dates(me, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["code", "leeftijd", "sinds"])
     sheet.append(["R09", 81, dt.datetime(2019, 5, 1)])
     book.save(tmp_path / "r.xlsx")
-    import_respondents(db, tmp_path / "r.xlsx", actor="onderzoeker")
-    assert list_respondents(db, actor="onderzoeker")[0]["attributes"] == {
+    import_respondents(me, tmp_path / "r.xlsx")
+    assert list_respondents(me)[0]["attributes"] == {
         "leeftijd": "81",
         "sinds": "2019-05-01",
     }
 
 
-def test_bad_rows_are_all_reported_and_nothing_is_written(db, tmp_path):
-    define_attribute(db, "leeftijd", "number", actor="onderzoeker")
+def test_bad_rows_are_all_reported_and_nothing_is_written(me, db, tmp_path):
+    define_attribute(me, "leeftijd", "number")
     path = tmp_path / "r.csv"
     path.write_text("respondent,leeftijd\nR01,70\n,71\nR01,72\nR03,oud\n", encoding="utf-8")
     events = count(db, "events")
     with pytest.raises(RowErrors) as caught:
-        import_respondents(db, path, actor="onderzoeker")
+        import_respondents(me, path)
     message = caught.value.message("en")
     assert "row 3" in message and "row 4" in message and "row 5, column 'leeftijd'" in message
     assert count(db, "respondents") == 0 and count(db, "events") == events
 
 
-def test_changing_a_type_converts_values_or_refuses(db):
-    add_respondent(db, "R01", actor="onderzoeker")
-    define_attribute(db, "kinderen", "text", actor="onderzoeker")
-    set_value(db, "R01", "kinderen", "2", actor="onderzoeker")
-    define_attribute(db, "kinderen", "number", actor="onderzoeker")
-    assert list_attributes(db, actor="onderzoeker")[0]["type"] == "number"
-    set_value(db, "R01", "kinderen", "", actor="onderzoeker")
-    define_attribute(db, "kinderen", "text", actor="onderzoeker")
-    set_value(db, "R01", "kinderen", "twee", actor="onderzoeker")
+def test_changing_a_type_converts_values_or_refuses(me):
+    add_respondent(me, "R01")
+    define_attribute(me, "kinderen", "text")
+    set_value(me, "R01", "kinderen", "2")
+    define_attribute(me, "kinderen", "number")
+    assert list_attributes(me)[0]["type"] == "number"
+    set_value(me, "R01", "kinderen", "")
+    define_attribute(me, "kinderen", "text")
+    set_value(me, "R01", "kinderen", "twee")
     with pytest.raises(InputError, match="R01"):
-        define_attribute(db, "kinderen", "number", actor="onderzoeker")
-    assert list_attributes(db, actor="onderzoeker")[0]["type"] == "text"
+        define_attribute(me, "kinderen", "number")
+    assert list_attributes(me)[0]["type"] == "text"
 
 
-def test_edited_table_is_saved_with_events(db):
-    add_respondent(db, "R01", actor="onderzoeker")
-    define_attribute(db, "leeftijd", "number", actor="onderzoeker")
-    table = respondents_table(db, actor="onderzoeker")
+def test_edited_table_is_saved_with_events(me, db):
+    add_respondent(me, "R01")
+    define_attribute(me, "leeftijd", "number")
+    table = respondents_table(me)
     table.loc[0, "leeftijd"] = 64
     records = table.to_dict("records") + [{"code": "R02", "pseudonym": "Kees", "leeftijd": 50}]
-    assert save_table(db, records, actor="onderzoeker") == 3
-    assert [r["attributes"] for r in list_respondents(db, actor="onderzoeker")] == [
+    assert save_table(me, records) == 3
+    assert [r["attributes"] for r in list_respondents(me)] == [
         {"leeftijd": "64"},
         {"leeftijd": "50"},
     ]
@@ -149,43 +155,38 @@ def test_edited_table_is_saved_with_events(db):
     assert after == [{"value": "64"}, {"value": "50"}]
 
 
-def test_documents_are_linked_and_unlinked(db, tmp_path):
+def test_documents_are_linked_and_unlinked(me, tmp_path):
     from workbench.ingest import import_files
 
     (tmp_path / "a.txt").write_text("I: Vraag?\nR: Antwoord.", encoding="utf-8")
-    import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "a.txt"])
-    add_respondent(db, "R01", actor="onderzoeker")
-    link_document(db, 1, "R01", actor="onderzoeker")
-    assert list_respondents(db, actor="onderzoeker")[0]["n_documents"] == 1
-    link_document(db, 1, None, actor="onderzoeker")
-    assert list_respondents(db, actor="onderzoeker")[0]["n_documents"] == 0
+    import_files(me, [tmp_path / "a.txt"])
+    add_respondent(me, "R01")
+    link_document(me, 1, "R01")
+    assert list_respondents(me)[0]["n_documents"] == 1
+    link_document(me, 1, None)
+    assert list_respondents(me)[0]["n_documents"] == 0
 
 
 def test_supervisors_may_not_edit_respondents(db):
     db.execute("INSERT INTO users (name, role, created_at) VALUES ('sup', 'supervisor', '')")
     with pytest.raises(PermissionDenied):
-        add_respondent(db, "R01", actor="sup")
+        add_respondent(Project.for_user(db, "sup"), "R01")
 
 
-def test_saving_an_unchanged_table_with_gaps_changes_nothing(db):
-    add_respondent(db, "R01", actor="onderzoeker")
-    add_respondent(db, "R02", actor="onderzoeker")
+def test_saving_an_unchanged_table_with_gaps_changes_nothing(me):
+    add_respondent(me, "R01")
+    add_respondent(me, "R02")
     for name, type_ in [("datum", "date"), ("alleen", "boolean"), ("leeftijd", "number")]:
-        define_attribute(db, name, type_, actor="onderzoeker")
-    set_value(db, "R01", "datum", "2024-01-02", actor="onderzoeker")
-    set_value(db, "R01", "alleen", "ja", actor="onderzoeker")
-    assert (
-        save_table(
-            db, respondents_table(db, actor="onderzoeker").to_dict("records"), actor="onderzoeker"
-        )
-        == 0
-    )
+        define_attribute(me, name, type_)
+    set_value(me, "R01", "datum", "2024-01-02")
+    set_value(me, "R01", "alleen", "ja")
+    assert save_table(me, respondents_table(me).to_dict("records")) == 0
 
 
-def test_a_damaged_xlsx_is_reported_by_name(db, tmp_path):
+def test_a_damaged_xlsx_is_reported_by_name(me, tmp_path):
     (tmp_path / "kapot.xlsx").write_bytes(b"PK\x03\x04 niet echt")
     with pytest.raises(InputError, match="kapot.xlsx"):
-        import_respondents(db, tmp_path / "kapot.xlsx", actor="onderzoeker")
+        import_respondents(me, tmp_path / "kapot.xlsx")
 
 
 def test_a_co_researcher_may_not_read_attributes(db):
@@ -196,18 +197,12 @@ def test_a_co_researcher_may_not_read_attributes(db):
     db["users"].insert({"name": "buurvrouw", "role": "co-onderzoeker", "created_at": "x"})
     for read in (list_respondents, list_attributes, respondents_table):
         with pytest.raises(PermissionDenied):
-            read(db, actor="buurvrouw")
+            read(Project.for_user(db, "buurvrouw"))
 
 
-def test_saving_a_new_respondent_counts_as_a_change(db):
-    assert (
-        save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}], actor="onderzoeker")
-        == 1
-    )
-    assert (
-        save_table(db, [{"code": "R07", "pseudonym": None, "notes": None}], actor="onderzoeker")
-        == 0
-    )
+def test_saving_a_new_respondent_counts_as_a_change(me):
+    assert save_table(me, [{"code": "R07", "pseudonym": None, "notes": None}]) == 1
+    assert save_table(me, [{"code": "R07", "pseudonym": None, "notes": None}]) == 0
 
 
 def _documents(db, tmp_path, *names):
@@ -218,25 +213,25 @@ def _documents(db, tmp_path, *names):
     assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / n for n in names]).ok
 
 
-def test_many_links_in_one_save_report_unknown_codes(db, tmp_path):
+def test_many_links_in_one_save_report_unknown_codes(me, db, tmp_path):
     from workbench.respondents import link_documents
 
     _documents(db, tmp_path, "a.txt", "b.txt", "c.txt")
-    add_respondent(db, "R01", actor="onderzoeker")
-    done = link_documents(db, {1: "R01", 2: "R99", 3: None}, actor="onderzoeker")
+    add_respondent(me, "R01")
+    done = link_documents(me, {1: "R01", 2: "R99", 3: None})
     assert done == {"changed": 1, "unknown": [(2, "R99")], "created": []}
     linked = dict(db.execute("SELECT id, respondent_id FROM documents").fetchall())
     assert linked == {1: 1, 2: None, 3: None}
-    done = link_documents(db, {2: "R99"}, actor="onderzoeker", create=True)
+    done = link_documents(me, {2: "R99"}, create=True)
     assert done == {"changed": 1, "unknown": [], "created": ["R99"]}
-    assert [r["code"] for r in list_respondents(db, actor="onderzoeker")] == ["R01", "R99"]
+    assert [r["code"] for r in list_respondents(me)] == ["R01", "R99"]
 
 
-def test_documents_are_matched_to_respondents_by_file_name(db, tmp_path):
+def test_documents_are_matched_to_respondents_by_file_name(me, db, tmp_path):
     from workbench.respondents import match_by_file_name
 
     _documents(db, tmp_path, "R03_interview.txt", "gesprek-P12.txt", "r4-deel2.txt", "dagboek.txt")
-    add_respondent(db, "P12", actor="onderzoeker")
-    assert match_by_file_name(db, actor="onderzoeker") == {1: "R03", 2: "P12", 3: "R4"}
-    link_document(db, 2, "P12", actor="onderzoeker")
-    assert 2 not in match_by_file_name(db, actor="onderzoeker")  # linked ones are left alone
+    add_respondent(me, "P12")
+    assert match_by_file_name(me) == {1: "R03", 2: "P12", 3: "R4"}
+    link_document(me, 2, "P12")
+    assert 2 not in match_by_file_name(me)  # linked ones are left alone

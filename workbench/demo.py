@@ -63,9 +63,10 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
         "problems": problems,
     }
     try:
+        project = Project.for_user(db, DEFAULT_USER)
         if (corpus / "respondents.csv").exists():
             try:
-                result = import_respondents(db, corpus / "respondents.csv", actor=DEFAULT_USER)
+                result = import_respondents(project, corpus / "respondents.csv")
                 summary["respondents"] = result["added"]
             except WorkbenchError as exc:
                 problems.append(exc)
@@ -75,7 +76,7 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
             for p in corpus.iterdir()
             if p.suffix.lower().lstrip(".") in FORMATS and p.name.lower() not in ("readme.md",)
         )
-        report = import_files(Project.for_user(db, DEFAULT_USER), files)
+        report = import_files(project, files)
         summary["documents"] = len(report.imported)
         problems.extend(
             r.error
@@ -86,7 +87,7 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
         for name, respondent in manifest.items():
             if name in documents and respondent:
                 try:
-                    link_document(db, documents[name], respondent, actor=DEFAULT_USER)
+                    link_document(project, documents[name], respondent)
                 except WorkbenchError as exc:
                     problems.append(exc)
         if (corpus / "codings.jsonl").exists():

@@ -91,11 +91,10 @@ def import_file(
     its own right: a respondents table and a codebook are checked by their importers, a
     transcript or project needs ``import``.
     """
-    db, actor = project.db, project.user
     name = name_of(source)
     kind = kind_of(name, accept)
     if kind == "respondents":
-        counts = import_respondents(db, source, actor=actor)
+        counts = import_respondents(project, source)
         return FileResult(
             name, ok=True, format=Path(name).suffix.lower().lstrip("."), details=counts
         )
@@ -103,7 +102,7 @@ def import_file(
         report = _with_path(source, lambda path: import_qdc(project, path))
         return FileResult(name, ok=True, format="qdc", details=report)
     project.require("import")
-    limit = file_limit(db, max_mb)
+    limit = file_limit(project.db, max_mb)
     if kind == "project":
         data = read_source(source, name=name, max_mb=limit)
         report = _with_path(
@@ -141,7 +140,7 @@ def import_files(
     project.require("import")
     respondent_id = None
     if respondent is not None:
-        respondent_id = ensure_respondent(project.db, respondent, actor=project.user)
+        respondent_id = ensure_respondent(project, respondent)
     limit = file_limit(project.db, max_mb)
     nlp = nlp if nlp is not None else load_pipeline()
     return import_batch(

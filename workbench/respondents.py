@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import t
@@ -136,7 +136,7 @@ def infer_type(values: Iterable[Any]) -> str:
 # --- respondents ----------------------------------------------------------------------
 
 
-def respondent_id(db: Database, respondent: int | str) -> int:
+def _respondent_id(db: Database, respondent: int | str) -> int:
     """The id of a respondent given its id or its case code."""
     if isinstance(respondent, int):
         found = db.execute("SELECT id FROM respondents WHERE id = ?", [respondent]).fetchone()
@@ -148,15 +148,15 @@ def respondent_id(db: Database, respondent: int | str) -> int:
 
 
 def add_respondent(
-    db: Database,
+    project: Project,
     code: str,
     *,
-    actor: str,
     pseudonym: str | None = None,
     notes: str | None = None,
 ) -> int:
     """Add a respondent with case code ``code`` (refused when the code exists)."""
-    access.require(db, actor, "respondents.edit")
+    project.require("respondents.edit")
+    db = project.db
     code = (code or "").strip()
     if not code:
         raise InputError("respondents.empty_code")
@@ -165,30 +165,37 @@ def add_respondent(
             raise InputError("respondents.exists", respondent=code)
         record = {"code": code, "pseudonym": pseudonym, "notes": notes, "created_at": now()}
         new_id = db["respondents"].insert(record).last_pk
-        record_event(db, actor, events.RESPONDENT_ADD(new_id, None, {**record, "id": new_id}))
+        record_event(
+            db, project.user, events.RESPONDENT_ADD(new_id, None, {**record, "id": new_id})
+        )
     return int(new_id)
 
 
-def ensure_respondent(db: Database, code: str, *, actor: str) -> int:
-    """The id of respondent ``code``, added first when it does not exist yet."""
-    found = db.execute("SELECT id FROM respondents WHERE code = ?", [code.strip()]).fetchone()
+def ensure_respondent(project: Project, code: str) -> int:
+    """The id of respondent ``code``, added first when it does not exist yet.
+
+    Asks for ``respondents.edit`` even when the respondent exists: it is a write by intent.
+    """
+    project.require("respondents.edit")
+    found = project.db.execute(
+        "SELECT id FROM respondents WHERE code = ?", [code.strip()]
+    ).fetchone()
     if found is not None:
         return int(found[0])
-    return add_respondent(db, code, actor=actor)
+    return add_respondent(project, code)
 
 
-def update_respondent(
-    db: Database, respondent: int | str, *, actor: str, **changes: str | None
-) -> None:
+def update_respondent(project: Project, respondent: int | str, **changes: str | None) -> None:
     """Change a respondent's ``code``, ``pseudonym`` or ``notes`` (logged)."""
+    project.require("respondents.edit")
+    db = project.db
     unknown = set(changes) - {"code", "pseudonym", "notes"}
     if unknown:
         raise ValueError(
             f"changes must be code, pseudonym or notes. Got {sorted(unknown)} instead."
         )
-    access.require(db, actor, "respondents.edit")
     with transaction(db):
-        rid = respondent_id(db, respondent)
+        rid = _respondent_id(db, respondent)
         before = row(db, "respondents", rid)
         changes = {k: v for k, v in changes.items() if before.get(k) != v}
         if not changes:
@@ -204,16 +211,18 @@ def update_respondent(
                 raise InputError("respondents.exists", respondent=code)
             changes["code"] = code
         db["respondents"].update(rid, changes)
-        record_event(db, actor, events.RESPONDENT_UPDATE(rid, before, row(db, "respondents", rid)))
+        record_event(
+            db, project.user, events.RESPONDENT_UPDATE(rid, before, row(db, "respondents", rid))
+        )
 
 
-def list_respondents(db: Database, *, actor: str) -> list[dict[str, Any]]:
+def list_respondents(project: Project) -> list[dict[str, Any]]:
     """Respondents with their attribute values (canonical text) and number of documents.
 
     Attributes are personal data: co-researchers may not read them (``attributes.view``).
     """
-    access.require(db, actor, "attributes.view")
-    return _respondents(db)
+    project.require("attributes.view")
+    return _respondents(project.db)
 
 
 def _respondents(db: Database) -> list[dict[str, Any]]:
@@ -236,7 +245,7 @@ def _respondents(db: Database) -> list[dict[str, Any]]:
     return out
 
 
-def respondents_table(db: Database, *, actor: str):
+def respondents_table(project: Project):
     """Respondents as a DataFrame: code, pseudonym, notes, one column per attribute.
 
     Values are typed for display and editing (numbers as floats, dates as dates, booleans as
@@ -244,10 +253,10 @@ def respondents_table(db: Database, *, actor: str):
     """
     import pandas as pd
 
-    access.require(db, actor, "attributes.view")
-    attributes = _attributes(db)
+    project.require("attributes.view")
+    attributes = _attributes(project.db)
     records = []
-    for respondent in _respondents(db):
+    for respondent in _respondents(project.db):
         record = {
             "code": respondent["code"],
             "pseudonym": respondent["pseudonym"],
@@ -285,10 +294,10 @@ def _typed(value: str | None, type_: str) -> Any:
 # --- attributes -----------------------------------------------------------------------
 
 
-def list_attributes(db: Database, *, actor: str) -> list[dict[str, Any]]:
+def list_attributes(project: Project) -> list[dict[str, Any]]:
     """Attributes with their type, in display order (``attributes.view`` needed)."""
-    access.require(db, actor, "attributes.view")
-    return _attributes(db)
+    project.require("attributes.view")
+    return _attributes(project.db)
 
 
 def _attributes(db: Database) -> list[dict[str, Any]]:
@@ -296,17 +305,18 @@ def _attributes(db: Database) -> list[dict[str, Any]]:
     return [{"name": n, "type": ty, "position": p} for n, ty, p in cur.fetchall()]
 
 
-def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None:
+def define_attribute(project: Project, name: str, type_: str) -> None:
     """Add attribute ``name`` of ``type_``, or change its type (values are converted).
 
     A change is refused (nothing written) when an existing value does not fit the new type.
     """
+    project.require("respondents.edit")
+    db = project.db
     if type_ not in TYPES:
         raise InputError("respondents.bad_type", type=type_, types=", ".join(TYPES))
     name = (name or "").strip()
     if not name:
         raise InputError("respondents.empty_attribute")
-    access.require(db, actor, "respondents.edit")
     with transaction(db):
         before = row(db, "attributes", name, column="name")
         if before is None:
@@ -316,7 +326,7 @@ def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None
             db["attributes"].insert({"name": name, "type": type_, "position": position})
             record_event(
                 db,
-                actor,
+                project.user,
                 events.ATTRIBUTE_ADD(
                     name, None, {"name": name, "type": type_, "position": position}
                 ),
@@ -345,16 +355,17 @@ def define_attribute(db: Database, name: str, type_: str, *, actor: str) -> None
             [(value, name, rid) for value, rid in converted],
         )
         db.execute("UPDATE attributes SET type = ? WHERE name = ?", [type_, name])
-        record_event(db, actor, events.ATTRIBUTE_TYPE(name, before, {**before, "type": type_}))
+        record_event(
+            db, project.user, events.ATTRIBUTE_TYPE(name, before, {**before, "type": type_})
+        )
 
 
-def set_value(
-    db: Database, respondent: int | str, attribute: str, value: Any, *, actor: str
-) -> None:
+def set_value(project: Project, respondent: int | str, attribute: str, value: Any) -> None:
     """Set one attribute value of one respondent; an empty value removes it."""
-    access.require(db, actor, "respondents.edit")
+    project.require("respondents.edit")
+    db = project.db
     with transaction(db):
-        rid = respondent_id(db, respondent)
+        rid = _respondent_id(db, respondent)
         found = row(db, "attributes", attribute, column="name")
         if found is None:
             raise NotFound("respondents.unknown_attribute", attribute=attribute)
@@ -368,7 +379,7 @@ def set_value(
                 type=found["type"],
                 respondent=respondent,
             ) from None
-        _write_value(db, rid, attribute, canonical, actor=actor)
+        _write_value(db, rid, attribute, canonical, actor=project.user)
 
 
 def _write_value(db: Database, rid: int, attribute: str, value: str | None, *, actor: str) -> bool:
@@ -405,20 +416,19 @@ def _write_value(db: Database, rid: int, attribute: str, value: str | None, *, a
 # --- documents ------------------------------------------------------------------------
 
 
-def link_document(
-    db: Database, document_id: int, respondent: int | str | None, *, actor: str
-) -> None:
+def link_document(project: Project, document_id: int, respondent: int | str | None) -> None:
     """Say whose transcript ``document_id`` is (None: nobody's)."""
-    access.require(db, actor, "respondents.edit")
+    project.require("respondents.edit")
+    db = project.db
     with transaction(db):
         if not db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone():
             raise NotFound("respondents.unknown_document", document=document_id)
-        rid = None if respondent is None else respondent_id(db, respondent)
-        set_respondent(Project.for_user(db, actor), document_id, rid)  # front door: transitional
+        rid = None if respondent is None else _respondent_id(db, respondent)
+        set_respondent(project, document_id, rid)
 
 
 def link_documents(
-    db: Database, links: Mapping[int, str | None], *, actor: str, create: bool = False
+    project: Project, links: Mapping[int, str | None], *, create: bool = False
 ) -> dict[str, Any]:
     """Link many documents at once (one transaction): ``{document id: respondent code}``.
 
@@ -426,7 +436,8 @@ def link_documents(
     (document id, code) pairs and those documents keep their link, unless ``create`` adds
     the respondents first. Returns ``{"changed": n, "unknown": [...], "created": [...]}``.
     """
-    access.require(db, actor, "respondents.edit")
+    project.require("respondents.edit")
+    db = project.db
     changed, unknown, created = 0, [], []
     with transaction(db):
         for document_id, code in links.items():
@@ -439,12 +450,12 @@ def link_documents(
                 if not create:
                     unknown.append((document_id, code))
                     continue
-                add_respondent(db, code, actor=actor)
+                add_respondent(project, code)
                 created.append(code)
             before = db.execute(
                 "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
             ).fetchone()
-            link_document(db, document_id, code, actor=actor)
+            link_document(project, document_id, code)
             after = db.execute(
                 "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
             ).fetchone()
@@ -456,14 +467,15 @@ def link_documents(
 _CODE_IN_NAME = re.compile(r"^([A-Za-z]{1,4}[-_]?\d{1,4})(?=$|[^0-9A-Za-z]|[A-Za-z]{2})")
 
 
-def match_by_file_name(db: Database, *, actor: str) -> dict[int, str]:
+def match_by_file_name(project: Project) -> dict[int, str]:
     """Proposed links for documents without a respondent, from their file names.
 
     A respondent code found as a whole word in the name wins (``interview-R03.docx`` with
     respondent R03); otherwise a code at the start of the name (``R03_interview.docx`` ->
     "R03") is proposed even when that respondent does not exist yet.
     """
-    access.require(db, actor, "attributes.view")
+    project.require("attributes.view")
+    db = project.db
     codes = {code.lower(): code for (code,) in db.execute("SELECT code FROM respondents")}
     proposals = {}
     for document_id, name in db.execute(
@@ -497,7 +509,7 @@ def read_table(source: Table) -> tuple[str, list[str], list[list[Any]]]:
     return name, header, rows[1:]
 
 
-def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, Any]:
+def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     """Import one row per respondent from CSV or XLSX: all rows, or none.
 
     The first column is the case code (R01 ...); columns named pseudonym/pseudoniem and
@@ -505,7 +517,8 @@ def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, 
     the type their values fit; existing ones keep theirs and each value is checked. Problems
     are collected per row and column and reported together (:class:`RowErrors`).
     """
-    access.require(db, actor, "respondents.edit")
+    project.require("respondents.edit")
+    db = project.db
     name, header, rows = read_table(source)
     if not header or not header[0]:
         raise InputError("respondents.no_code_column", file=name)
@@ -567,24 +580,24 @@ def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, 
     with transaction(db):
         for column in attribute_columns:
             if column not in existing:
-                define_attribute(db, column, types[column], actor=actor)
+                define_attribute(project, column, types[column])
         for record in parsed_rows:
             found = db.execute(
                 "SELECT id FROM respondents WHERE code = ?", [record["code"]]
             ).fetchone()
             if found is None:
-                rid = add_respondent(db, record["code"], actor=actor, **record["fields"])
+                rid = add_respondent(project, record["code"], **record["fields"])
                 added += 1
             else:
                 rid = int(found[0])
                 if record["fields"]:
-                    update_respondent(db, rid, actor=actor, **record["fields"])
+                    update_respondent(project, rid, **record["fields"])
                 updated += 1
             for column, value in record["values"].items():
-                changed_values += _write_value(db, rid, column, value, actor=actor)
+                changed_values += _write_value(db, rid, column, value, actor=project.user)
         record_event(
             db,
-            actor,
+            project.user,
             events.RESPONDENTS_IMPORT(
                 None,
                 None,
@@ -600,13 +613,14 @@ def import_respondents(db: Database, source: Table, *, actor: str) -> dict[str, 
     }
 
 
-def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str) -> int:
+def save_table(project: Project, records: Sequence[Mapping[str, Any]]) -> int:
     """Store an edited respondents table (as from :func:`respondents_table`); returns changes.
 
     Rows with a new code are added; attribute cells are checked against their type. All or
     nothing: one bad cell refuses the whole save with the row and column named.
     """
-    access.require(db, actor, "respondents.edit")
+    project.require("respondents.edit")
+    db = project.db
     attributes = {a["name"]: a["type"] for a in _attributes(db)}
     changes = 0
     with transaction(db):
@@ -620,14 +634,14 @@ def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str
                 db.execute("SELECT 1 FROM respondents WHERE code = ?", [code.strip()]).fetchone()
                 is None
             )
-            rid = ensure_respondent(db, code, actor=actor)
+            rid = ensure_respondent(project, code)
             changes += is_new  # a new respondent is a change, even with no other cells
             fields = {
                 k: parse_value(record.get(k), "text") for k in ("pseudonym", "notes") if k in record
             }
             before = row(db, "respondents", rid)
             if any(before[k] != v for k, v in fields.items()):
-                update_respondent(db, rid, actor=actor, **fields)
+                update_respondent(project, rid, **fields)
                 changes += not is_new  # its pseudonym and notes are part of adding it
             for name, type_ in attributes.items():
                 if name not in record:
@@ -642,5 +656,5 @@ def save_table(db: Database, records: Sequence[Mapping[str, Any]], *, actor: str
                         value=record[name],
                         type=type_,
                     ) from None
-                changes += _write_value(db, rid, name, value, actor=actor)
+                changes += _write_value(db, rid, name, value, actor=project.user)
     return changes

@@ -193,7 +193,7 @@ def run_respondents_import(args: argparse.Namespace) -> int:
 def run_respondents_list(args: argparse.Namespace) -> int:
     from workbench.respondents import list_respondents
 
-    respondents = list_respondents(project(args), actor=args.user)
+    respondents = list_respondents(handle(project(args), args))
     if args.json:
         print(json.dumps(respondents, indent=2, ensure_ascii=False))
         return 0
@@ -209,7 +209,7 @@ def run_respondents_link(args: argparse.Namespace) -> int:
     from workbench.respondents import link_document
 
     respondent = None if args.respondent == "-" else args.respondent
-    link_document(project(args), args.document, respondent, actor=args.user)
+    link_document(handle(project(args), args), args.document, respondent)
     print(t("ingest.cli.linked", args.lang, document=args.document, respondent=args.respondent))
     return 0
 
@@ -217,7 +217,7 @@ def run_respondents_link(args: argparse.Namespace) -> int:
 def run_respondents_attribute(args: argparse.Namespace) -> int:
     from workbench.respondents import define_attribute
 
-    define_attribute(project(args), args.name, args.type, actor=args.user)
+    define_attribute(handle(project(args), args), args.name, args.type)
     print(
         t(
             "ingest.cli.attribute",

@@ -185,7 +185,7 @@ class _Writer:
         if current not in (None, respondent_id):
             self.report.lose("case_link", "kept_existing_link", name)
             return
-        link_document(self.db, doc_id, respondent_id, actor=self.actor)
+        link_document(self.handle, doc_id, respondent_id)
 
     # --- users ------------------------------------------------------------------------------
 
@@ -248,7 +248,7 @@ class _Writer:
             ).fetchone()
             types[var.guid] = existing[0] if existing else ATTRIBUTE_TYPES.get(var.type, "text")
             if not existing:
-                define_attribute(self.db, var.name, types[var.guid], actor=self.actor)
+                define_attribute(self.handle, var.name, types[var.guid])
                 self.report.count("attributes")
             identity.remember(self.handle, self.known, "attribute", var.name, var.guid)
         by_source: dict[str, int] = {}
@@ -257,7 +257,7 @@ class _Writer:
             if rid is None:  # our own export names a case by a guid derived from its code
                 rid = self._derived_cases().get(case.guid)
             if rid is None:
-                rid = ensure_respondent(self.db, case.name, actor=self.actor)
+                rid = ensure_respondent(self.handle, case.name)
             identity.remember(self.handle, self.known, "respondent", rid, case.guid)
             self.targets[case.guid] = ("respondent", rid, None)
             self._count_new_or_matched("respondents", rid)
@@ -266,7 +266,7 @@ class _Writer:
                     "SELECT notes FROM respondents WHERE id = ?", [rid]
                 ).fetchone()[0]
                 if not notes:
-                    update_respondent(self.db, rid, actor=self.actor, notes=case.description)
+                    update_respondent(self.handle, rid, notes=case.description)
             for var_guid, value in case.values.items():
                 var = variables.get(var_guid)
                 if var is None:
@@ -295,7 +295,7 @@ class _Writer:
                         "attribute_value", "kept_existing_value", f"{case.name}: {var.name}={value}"
                     )
                     continue
-                set_value(self.db, rid, var.name, value, actor=self.actor)
+                set_value(self.handle, rid, var.name, value)
                 self.report.count("attribute_values")
             for source_guid in case.sources:
                 if source_guid in by_source and by_source[source_guid] != rid:

@@ -169,7 +169,7 @@ def run_import(sources, respondent: str | None) -> None:
 with files_tab:
     st.subheader(tr("page_project.import_title"))
     st.caption(tr("page_project.import_help", max_mb=get_setting(db(), "max_file_mb")))
-    codes = [r["code"] for r in list_respondents(db(), actor=user())]
+    codes = [r["code"] for r in list_respondents(handle)]
     # Options are display texts (no format_func): AppTest re-applies format_func to them.
     nobody = tr("page_project.none")
     chosen = st.selectbox(
@@ -233,7 +233,7 @@ with files_tab:
                 for before, after in zip(rows, edited)
                 if (before[column] or None) != (after[column] or None)
             }
-            done = attempt(link_documents, db(), links, actor=user(), create=create)
+            done = attempt(link_documents, handle, links, create=create)
             if done:
                 st.session_state["_link_result"] = done.value
                 st.rerun()
@@ -242,9 +242,9 @@ with files_tab:
             key="link_by_name",
             help=tr("page_project.link_by_name_help"),
         ):
-            proposals = attempt(match_by_file_name, db(), actor=user())
+            proposals = attempt(match_by_file_name, handle)
             if proposals:
-                done = attempt(link_documents, db(), proposals.value, actor=user(), create=True)
+                done = attempt(link_documents, handle, proposals.value, create=True)
                 if done:
                     st.session_state["_link_result"] = done.value
                     st.rerun()
@@ -269,7 +269,7 @@ with files_tab:
 
 with respondents_tab:
     st.subheader(tr("page_project.respondents_title"))
-    table = respondents_table(db(), actor=user())
+    table = respondents_table(handle)
     text_columns = [c for c in table.columns if table[c].dtype == object]
     table[text_columns] = table[text_columns].fillna("")  # an empty cell, not "None"
     if table.empty:
@@ -289,9 +289,8 @@ with respondents_tab:
     if st.button(tr("page_project.save_respondents"), key="save_respondents"):
         attempt(
             save_table,
-            db(),
+            handle,
             edited.to_dict("records"),
-            actor=user(),
             success=lambda changes: tr("page_project.saved", count=changes),
         )
 
@@ -305,13 +304,13 @@ with respondents_tab:
         )
         type_ = type_names[type_name]
         if st.form_submit_button(tr("page_project.attribute_button")):
-            if attempt(define_attribute, db(), name, type_, actor=user()):
+            if attempt(define_attribute, handle, name, type_):
                 st.rerun()
-    if list_attributes(db(), actor=user()):
+    if list_attributes(handle):
         st.caption(
             ", ".join(
                 f"{a['name']} ({tr('respondents.type.' + a['type'])})"
-                for a in list_attributes(db(), actor=user())
+                for a in list_attributes(handle)
             )
         )
 
