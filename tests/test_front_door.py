@@ -31,10 +31,10 @@ NO_ACTOR: set[str] = {
     "workbench.patterns.fragments.data_version",  # why: a cache stamp of two counts, no data
     "workbench.privacy.backup.restore",  # why: replaces a project file that must not be open
     "workbench.privacy.key.project_file",  # why: a path computation on the connection
+    "workbench.privacy.pseudonyms.key_file",  # why: a path computation on the connection
     "workbench.projects.create_project",  # why: makes the project file; no project before it
 }
 PENDING = {
-    "workbench.privacy.pseudonyms",
     "workbench.privacy.workshop",
     "workbench.respondents",
 }

@@ -79,7 +79,7 @@ def demo(demo_project):
     path = demo_project
     assert main(["pseudonymise", "--project", str(path), "--accept", "all"]) == 0
     db = open_project(path)
-    names = [e.original for e in read_key(db, actor="onderzoeker").accepted()]
+    names = [e.original for e in read_key(Project.for_user(db, "onderzoeker")).accepted()]
     yield path, db, names
     db.close()
 

@@ -20,13 +20,14 @@ from workbench.handle import Project
 
 @pytest.fixture
 def workshop(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db)
-    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
-    decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
-    decide(db, "Jan", accept=True, replacement="[Naam 1]", actor="onderzoeker")
-    decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    decide(researcher, "Jan de Vries", accept=True)
+    decide(researcher, "Jan", accept=True, replacement="[Naam 1]")
+    decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
+    apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
     assign_fragments(
         db,

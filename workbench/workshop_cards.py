@@ -23,7 +23,7 @@ from workbench import events
 from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.privacy.pseudonyms import pseudonymise_range
+from workbench.privacy.pseudonyms import _pseudonymise_range
 from workbench.privacy.workshop import (
     fragment,
     my_fragments,
@@ -207,7 +207,9 @@ def surroundings(project: Project, segment_id: int) -> dict[str, str]:
             "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
             [document_id, position + offset],
         ).fetchone()
-        around[side] = pseudonymise_range(db, document_id, found[0], found[1]).text if found else ""
+        around[side] = (
+            _pseudonymise_range(db, document_id, found[0], found[1]).text if found else ""
+        )
     return around
 
 

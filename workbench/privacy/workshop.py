@@ -22,7 +22,11 @@ from sqlite_utils import Database
 from workbench import access, accounts, codings, events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
-from workbench.privacy.pseudonyms import documents_not_checked, pseudonymise_range, replace_names
+from workbench.privacy.pseudonyms import (
+    _documents_not_checked,
+    _pseudonymise_range,
+    _replace_names,
+)
 from workbench.store import get_setting, now, record_event, set_setting, transaction
 
 CODES_SETTING = "workshop_codes"
@@ -74,7 +78,7 @@ def assign_fragments(
     segment_ids = _fragment_ids(segment_ids)
     group = (group or default_group()).strip()
     accounts.add_group_coder(Project.for_user(db, actor), group)  # front door: transitional
-    unchecked = set(documents_not_checked(db))
+    unchecked = set(_documents_not_checked(db))
     added = 0
     with transaction(db):
         position = db.execute(
@@ -177,9 +181,9 @@ def fragment(db: Database, segment_id: int, *, actor: str) -> dict[str, Any]:
     access.require(db, actor, "workshop")
     group = _assignment(db, segment_id, actor)
     seg = _segment(db, segment_id)
-    if documents_not_checked(db, [seg["document_id"]]):
+    if _documents_not_checked(db, [seg["document_id"]]):
         raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
-    text = pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
+    text = _pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
     return {
         "segment_id": segment_id,
         "text": text,
@@ -231,7 +235,7 @@ def workshop_codes(db: Database, *, actor: str) -> list[dict[str, Any]]:
             }
         )
     # an example quote taken from the data could hold a name: the key replaces it here too
-    for card, example in zip(cards, replace_names(db, [c["example"] for c in cards])):
+    for card, example in zip(cards, _replace_names(db, [c["example"] for c in cards])):
         card["example"] = example
     return cards
 
@@ -275,7 +279,7 @@ def segments_for_assignment(db: Database, document_id: int, *, actor: str) -> li
         "WHERE s.document_id = ? ORDER BY s.position",
         [document_id],
     ).fetchall()
-    whole = pseudonymise_range(db, document_id, 0, 2**62)
+    whole = _pseudonymise_range(db, document_id, 0, 2**62)
     return [
         {
             "segment_id": sid,
