@@ -213,7 +213,7 @@ def attempt_action(db, actor, what, tmp_path):
         "users": lambda: accounts.add_user(Project.for_user(db, actor), "nieuw", role="supervisor"),
         "backup": lambda: backup(Project.for_user(db, actor), tmp_path / "b.db"),
         "assign": lambda: assign_fragments(
-            db, co_researcher="sanne", segment_ids=[seg], actor=actor
+            Project.for_user(db, actor), co_researcher="sanne", segment_ids=[seg]
         ),
         "patterns": lambda: framework_matrix(Project.for_user(db, actor)),
         "quotes": lambda: quotes(Project.for_user(db, actor), ["schaamte"]),

@@ -35,7 +35,6 @@ NO_ACTOR: set[str] = {
     "workbench.projects.create_project",  # why: makes the project file; no project before it
 }
 PENDING = {
-    "workbench.privacy.workshop",
     "workbench.respondents",
 }
 

@@ -23,11 +23,10 @@ def prepared(db):
     apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
     assign_fragments(
-        db,
+        researcher,
         co_researcher="sanne",
         segment_ids=[segs[1], segs[3]],
         group="buurtgroep",
-        actor="onderzoeker",
     )
     return segs
 
@@ -139,9 +138,7 @@ def with_card_set(tmp_path, new_project):
     accounts.add_user(researcher, "sanne", role="co-onderzoeker")
     apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
-    assign_fragments(
-        db, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
-    )
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep")
     return path, db, segs
 
 

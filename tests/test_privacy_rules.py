@@ -272,15 +272,15 @@ def test_original_quotes_follow_the_export_rule(team, tmp_path):
 
 
 def test_a_fragment_label_instead_of_its_id_gets_a_message_not_a_crash(team):
+    researcher = Project.for_user(team, "onderzoeker")
     doc = add_document(team)
-    apply_pseudonyms(Project.for_user(team, "onderzoeker"))
+    apply_pseudonyms(researcher)
     stale = "2. R: Sinds Kees overleed woon ik alleen in Zwolle."
     with pytest.raises(InputError) as err:
         assign_fragments(
-            team,
+            researcher,
             co_researcher="sanne",
             segment_ids=[segment_ids(team, doc)[0], stale],
-            actor="onderzoeker",
         )
     assert err.value.key == "workshop.fragment_changed"
-    assert assignments(team, actor="onderzoeker") == []
+    assert assignments(researcher) == []

@@ -89,12 +89,8 @@ def workshop(tmp_path, new_project):
         accounts.add_user(researcher, name, role="co-onderzoeker")
     apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
-    assign_fragments(
-        db, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
-    )
-    assign_fragments(
-        db, co_researcher="piet", segment_ids=segs[:1], group="buurtgroep", actor="onderzoeker"
-    )
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep")
+    assign_fragments(researcher, co_researcher="piet", segment_ids=segs[:1], group="buurtgroep")
     choose_cards(
         researcher,
         ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],

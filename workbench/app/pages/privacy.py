@@ -175,7 +175,7 @@ if "workshop" in tabs:
                 doc = st.selectbox(
                     tr("privacy.page.document"), list(docs), format_func=docs.get, key="privacy_doc"
                 )
-                segments = attempt(segments_for_assignment, project, doc, actor=me).value or []
+                segments = attempt(segments_for_assignment, handle, doc).value or []
                 labels = {
                     s["segment_id"]: f"{s['position'] + 1}. {s['text'][:90]}"
                     for s in segments
@@ -191,11 +191,10 @@ if "workshop" in tabs:
                 if st.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
                     attempt(
                         assign_fragments,
-                        project,
+                        handle,
                         co_researcher=helper,
                         segment_ids=chosen,
                         group=group,
-                        actor=me,
                         success=lambda added: tr("privacy.page.assigned", n=added, user=helper),
                     )
         codes = {c["slug"]: c["name"] for c in code_tree(handle)}
@@ -211,12 +210,11 @@ if "workshop" in tabs:
         if st.button(tr("privacy.page.save_codes"), key="privacy_save_codes"):
             attempt(
                 set_workshop_codes,
-                project,
+                handle,
                 offered,
-                actor=me,
                 success=lambda _: tr("privacy.page.codes_saved", n=len(offered)),
             )
-        table = attempt(assignments, project, actor=me).value or []
+        table = attempt(assignments, handle).value or []
         if table:
             st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
             gone = st.selectbox(
@@ -227,9 +225,8 @@ if "workshop" in tabs:
             if st.button(tr("privacy.page.unassign"), key="privacy_unassign"):
                 attempt(
                     unassign_fragments,
-                    project,
+                    handle,
                     co_researcher=gone,
-                    actor=me,
                     flash=lambda _: tr("privacy.page.unassigned", user=gone),
                 )
 
