@@ -100,39 +100,36 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     db = open_project(folder / "bench.db")
+    researcher = Project.for_user(db, "onderzoeker")
     timed(
         f"build {args.documents} documents x {args.words} words",
         lambda: build(db, args.documents, args.words),
     )
-    detected = timed("detect candidate names (heuristic)", lambda: detect(db, actor="onderzoeker"))
+    detected = timed("detect candidate names (heuristic)", lambda: detect(researcher))
     found = timed(
         "candidates with status and context (detection cached)",
-        lambda: candidates(db, actor="onderzoeker", detected=detected),
+        lambda: candidates(researcher, detected=detected),
     )
     print(f"  {len(found)} candidates, {sum(c['count'] for c in found)} occurrences")
     top = [c["original"] for c in found[:40]]
     timed(
         "decide 20 candidates, each applied at once (the app's Accepteren)",
-        lambda: [decide(db, name, accept=True, actor="onderzoeker") for name in top[:20]],
+        lambda: [decide(researcher, name, accept=True) for name in top[:20]],
     )
     timed(
         "decide 20 more without applying (the command line's batch)",
-        lambda: [
-            decide(db, name, accept=True, actor="onderzoeker", apply=False) for name in top[20:]
-        ],
+        lambda: [decide(researcher, name, accept=True, apply=False) for name in top[20:]],
     )
-    result = timed(
-        "apply pseudonyms to all documents", lambda: apply_pseudonyms(db, actor="onderzoeker")
-    )
+    result = timed("apply pseudonyms to all documents", lambda: apply_pseudonyms(researcher))
     print(f"  {result['spans']} spans")
     timed(
         "export check: are all decisions applied (require_pseudonymised)",
-        lambda: require_pseudonymised(db),
+        lambda: require_pseudonymised(researcher),
     )
     ids = [r[0] for r in db.execute("SELECT id FROM documents")]
     start = time.perf_counter()
     for doc in ids:
-        pseudonymised_document(db, doc, actor="onderzoeker")
+        pseudonymised_document(researcher, doc)
     print(
         f"pseudonymised_document: {1000 * (time.perf_counter() - start) / len(ids):.1f} ms per document"
     )
@@ -143,7 +140,6 @@ def main() -> None:
     print(
         f"add_coding: {1000 * (time.perf_counter() - start) / len(segs):.2f} ms each ({len(segs)})"
     )
-    researcher = Project.for_user(db, "onderzoeker")
     start = time.perf_counter()
     for _ in range(20):
         undo_last(researcher)

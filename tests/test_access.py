@@ -126,9 +126,9 @@ def test_co_onderzoeker_may_not_code_read_key_export_or_backup(team, tmp_path):
     with pytest.raises(PermissionDenied):
         codings.add_coding(Project.for_user(team, "sanne"), code="verlies", segment_id=seg)
     with pytest.raises(PermissionDenied):
-        read_key(team, actor="sanne")
+        read_key(Project.for_user(team, "sanne"))
     with pytest.raises(PermissionDenied):
-        pseudonymised_document(team, doc, actor="sanne")
+        pseudonymised_document(Project.for_user(team, "sanne"), doc)
     with pytest.raises(PermissionDenied):
         backup(Project.for_user(team, "sanne"), tmp_path / "copy.db")
     for action in ("export", "attributes.view", "pseudonym.key", "read"):
@@ -139,7 +139,7 @@ def test_supervisor_reads_but_may_not_change_others_codings(team):
     add_codes(team)
     seg = segment_ids(team, add_document(team))[1]
     coding = codings.add_coding(Project.for_user(team, "anna"), code="verlies", segment_id=seg)
-    pseudonymised_document(team, 1, actor="vera")
+    pseudonymised_document(Project.for_user(team, "vera"), 1)
     with pytest.raises(PermissionDenied):
         codings.remove_coding(Project.for_user(team, "vera"), coding)
     with pytest.raises(PermissionDenied):
@@ -147,9 +147,9 @@ def test_supervisor_reads_but_may_not_change_others_codings(team):
             Project.for_user(team, "vera"), coder="anna", code="schaamte", segment_id=seg
         )
     with pytest.raises(PermissionDenied):
-        candidates(team, actor="vera")
+        candidates(Project.for_user(team, "vera"))
     with pytest.raises(PermissionDenied):
-        apply_pseudonyms(team, actor="vera")
+        apply_pseudonyms(Project.for_user(team, "vera"))
     assert codings.add_coding(Project.for_user(team, "vera"), code="schaamte", segment_id=seg)
     assert framework_matrix(Project.for_user(team, "vera")).loc[:, "verlies"].sum() == 1
 
@@ -207,13 +207,13 @@ def attempt_action(db, actor, what, tmp_path):
         "codebook": lambda: edit_code(
             Project.for_user(db, actor), "verlies", rationale="r", brief="b"
         ),
-        "key": lambda: read_key(db, actor=actor),
-        "names": lambda: candidates(db, actor=actor),
+        "key": lambda: read_key(Project.for_user(db, actor)),
+        "names": lambda: candidates(Project.for_user(db, actor)),
         "history": lambda: document_history(Project.for_user(db, actor), 1),
         "users": lambda: accounts.add_user(Project.for_user(db, actor), "nieuw", role="supervisor"),
         "backup": lambda: backup(Project.for_user(db, actor), tmp_path / "b.db"),
         "assign": lambda: assign_fragments(
-            db, co_researcher="sanne", segment_ids=[seg], actor=actor
+            Project.for_user(db, actor), co_researcher="sanne", segment_ids=[seg]
         ),
         "patterns": lambda: framework_matrix(Project.for_user(db, actor)),
         "quotes": lambda: quotes(Project.for_user(db, actor), ["schaamte"]),

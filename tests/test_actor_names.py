@@ -1,9 +1,11 @@
-"""One name for the person acting (issue 16): ``actor``.
+"""One name for the person acting (issue 16): the handle's ``user``.
 
-The scan reads every module of the package (not the app's pages or the CLI, which speak to
-people) and fails when a public function takes the acting person under an old name
-(``user``, ``viewer``, ``author``), so the names do not drift back. ``coder`` stays for the
-owner of the codings concerned; the front door keeps ``open_project(path, user=...)``.
+Domain functions take the :class:`workbench.Project` and never the acting person
+(tests/test_front_door.py); the core below the handle takes it as ``actor``. This scan reads
+every module of the package (not the app's pages or the CLI, which speak to people) and fails
+when a public function takes the acting person under an old name (``user``, ``viewer``,
+``author``), so the names do not drift back. ``coder`` stays for the owner of the codings
+concerned; the handle's constructors keep ``user``.
 """
 
 from __future__ import annotations
@@ -51,14 +53,14 @@ def old_names(source: str, module: str) -> list[str]:
     return found
 
 
-def test_the_acting_person_is_actor_in_every_public_function():
+def test_no_public_function_names_the_acting_person_the_old_way():
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.relative_to(PACKAGE).parts[0] in {"app", "cli"}:
             continue
         found += old_names(path.read_text(encoding="utf-8"), _module(path))
     assert found == [], (
-        "The acting person is `actor` (keyword-only); `coder` is the owner of codings. "
+        "The acting person travels in the Project (core: `actor`); `coder` owns codings. "
         f"Rename: {found}"
     )
 

@@ -30,9 +30,10 @@ def test_backup_is_an_intact_project_while_the_original_stays_open(db, tmp_path)
 
 
 def test_backup_with_key_copies_the_key_next_to_it(db, tmp_path):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
-    backup(Project.for_user(db, "onderzoeker"), tmp_path / "bewaard" / "kopie.db", with_key=True)
+    decide(researcher, "Kees", accept=True)
+    backup(researcher, tmp_path / "bewaard" / "kopie.db", with_key=True)
     assert (tmp_path / "bewaard" / "kopie.key.json").read_text() == key_file(db).read_text()
 
 
@@ -124,11 +125,10 @@ def mode(path):
 def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(
     db, project_path, tmp_path
 ):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
-    saved = backup(
-        Project.for_user(db, "onderzoeker"), tmp_path / "bewaard" / "kopie.db", with_key=True
-    )
+    decide(researcher, "Kees", accept=True)
+    saved = backup(researcher, tmp_path / "bewaard" / "kopie.db", with_key=True)
     assert mode(saved) == 0o600 and mode(saved.with_name("kopie.key.json")) == 0o600
     db.close()
     result = restore(saved, project_path)
@@ -137,9 +137,10 @@ def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(
 
 
 def test_restore_brings_the_backed_up_key_back(db, project_path, tmp_path):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
-    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db", with_key=True)
+    decide(researcher, "Kees", accept=True)
+    saved = backup(researcher, tmp_path / "kopie.db", with_key=True)
     kept = key_file(db).read_text()
     db.close()
     key_file_path = project_path.with_name("project.key.json")

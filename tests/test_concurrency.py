@@ -228,14 +228,16 @@ def test_sigkill_in_a_burst_of_codings_leaves_no_orphan(db, project_path, tmp_pa
 DECIDER = """
     import sys, time
     from pathlib import Path
+    from workbench.handle import Project
     from workbench.privacy import decide
     from workbench.store import open_project
     db = open_project(sys.argv[1])
+    researcher = Project.for_user(db, "onderzoeker")
     start = Path(sys.argv[3])
     while not start.exists():
         time.sleep(0.01)
     for n in range(5):
-        decide(db, f"Naam{sys.argv[2]}x{n}", accept=True, actor="onderzoeker")
+        decide(researcher, f"Naam{sys.argv[2]}x{n}", accept=True)
 """
 
 
@@ -250,7 +252,7 @@ def test_researchers_deciding_at_once_lose_no_decision(db, project_path, tmp_pat
     start.touch()
     assert [c.wait(timeout=120) for c in children] == [0] * 6
     check = open_project(project_path)
-    key = read_key(check, actor="onderzoeker")
+    key = read_key(Project.for_user(check, "onderzoeker"))
     assert len(key.entries) == 30
     assert len({e.replacement for e in key.entries.values()}) == 30
     check.close()

@@ -4,8 +4,6 @@ Every public function of a domain module takes the :class:`workbench.Project` fi
 loose database or acting person, and begins by asking the handle (``project.require(...)``
 and its family) or hands the project to another public function that does. The scan reads the
 package's source, so a new function that takes ``db`` or skips the check fails here.
-
-``PENDING`` lists the modules not yet moved to the handle; it only shrinks.
 """
 
 from __future__ import annotations
@@ -31,11 +29,8 @@ NO_ACTOR: set[str] = {
     "workbench.patterns.fragments.data_version",  # why: a cache stamp of two counts, no data
     "workbench.privacy.backup.restore",  # why: replaces a project file that must not be open
     "workbench.privacy.key.project_file",  # why: a path computation on the connection
+    "workbench.privacy.pseudonyms.key_file",  # why: a path computation on the connection
     "workbench.projects.create_project",  # why: makes the project file; no project before it
-}
-PENDING = {
-    "workbench.privacy.pseudonyms",
-    "workbench.privacy.workshop",
 }
 
 
@@ -87,19 +82,11 @@ def domain_modules():
 def test_every_public_function_takes_the_project_and_asks_it():
     found = []
     for module, path in domain_modules():
-        if module not in PENDING:
-            found += problems(path.read_text(encoding="utf-8"), module)
+        found += problems(path.read_text(encoding="utf-8"), module)
     assert found == [], (
         "Public functions take the Project first and call project.require(...) (or hand the "
         f"project to a function that does): {found}"
     )
-
-
-def test_pending_only_lists_modules_that_still_need_moving():
-    modules = dict(domain_modules())
-    done = [m for m in PENDING if m in modules and not problems(modules[m].read_text("utf-8"), m)]
-    assert done == [], f"Moved to the handle: take them off PENDING: {done}"
-    assert PENDING <= set(modules), f"Not a module: {sorted(PENDING - set(modules))}"
 
 
 def test_the_scan_sees_a_loose_database_and_an_unasked_project():

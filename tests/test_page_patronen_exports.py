@@ -138,7 +138,7 @@ def test_a_profile_download_has_no_name_in_its_file_name(db, project_path, files
 
 def test_unapplied_decisions_refuse_the_download_with_a_plain_message(db, project_path, files):
     _project(db)
-    decide(db, "Ria", accept=True, actor="onderzoeker", apply=False)
+    decide(Project.for_user(db, "onderzoeker"), "Ria", accept=True, apply=False)
     at = page_test("patronen", project_path, patronen_dl_matrix_pseudonymise=True).run()
     assert not at.exception
     assert any("nog niet vervangen" in e.value for e in at.error)

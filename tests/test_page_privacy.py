@@ -43,7 +43,7 @@ def test_accepting_a_candidate_with_a_pseudonym_and_applying(project, project_pa
     assert "'Kees' wordt overal 'Karel'." in at.success[0].value
     at.button(key="privacy_apply").click().run()
     assert "1 plek vervangen" in at.success[0].value
-    assert read_key(project, actor="onderzoeker").entries["Kees"].replacement == "Karel"
+    assert read_key(Project.for_user(project, "onderzoeker")).entries["Kees"].replacement == "Karel"
     assert project.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 1
 
 

@@ -14,21 +14,19 @@ from workbench.handle import Project
 
 @pytest.fixture
 def prepared(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db)
-    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
     for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
-        decide(
-            db, name, accept=True, actor="onderzoeker", kind="place" if name == "Zwolle" else None
-        )
-    apply_pseudonyms(db, actor="onderzoeker")
+        decide(researcher, name, accept=True, kind="place" if name == "Zwolle" else None)
+    apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
     assign_fragments(
-        db,
+        researcher,
         co_researcher="sanne",
         segment_ids=[segs[1], segs[3]],
         group="buurtgroep",
-        actor="onderzoeker",
     )
     return segs
 
@@ -131,17 +129,16 @@ def with_card_set(tmp_path, new_project):
     """A project with the shipped codebook (and so its card set) and two assigned pieces."""
     path = tmp_path / "kaarten.db"
     db = new_project(path)
+    researcher = Project.for_user(db, "onderzoeker")
     doc = add_document(
         db,
         "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
         "R: Mijn buurvrouw neemt me mee naar de markt.",
     )
-    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
-    assign_fragments(
-        db, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
-    )
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep")
     return path, db, segs
 
 

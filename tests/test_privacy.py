@@ -45,7 +45,7 @@ def test_places_and_organisations_get_their_kind():
 
 def test_candidates_show_counts_and_context(db):
     add_document(db)
-    found = {c["original"]: c for c in candidates(db, actor="onderzoeker")}
+    found = {c["original"]: c for c in candidates(Project.for_user(db, "onderzoeker"))}
     assert found["Jan"]["count"] == 1 and found["Jan de Vries"]["count"] == 1
     assert found["Zwolle"]["kind"] == "place"
     assert found["Kees"]["contexts"][0]["left"].endswith("Sinds ")
@@ -53,22 +53,19 @@ def test_candidates_show_counts_and_context(db):
 
 
 def test_accepting_numbers_replacements_per_kind_and_keeps_them(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    assert decide(db, "Kees", accept=True, actor="onderzoeker").replacement == "[Naam 1]"
-    assert (
-        decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker").replacement
-        == "[Plaats 1]"
-    )
-    assert (
-        decide(db, "Ria van der Berg", accept=True, actor="onderzoeker").replacement == "[Naam 2]"
-    )
-    assert decide(db, "Kees", accept=True, actor="onderzoeker").replacement == "[Naam 1]"
+    assert decide(researcher, "Kees", accept=True).replacement == "[Naam 1]"
+    assert decide(researcher, "Zwolle", accept=True, kind="place").replacement == "[Plaats 1]"
+    assert decide(researcher, "Ria van der Berg", accept=True).replacement == "[Naam 2]"
+    assert decide(researcher, "Kees", accept=True).replacement == "[Naam 1]"
 
 
 def test_key_lives_next_to_the_project_and_not_in_the_database(db, project_path):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Ria van der Berg", accept=True, replacement="Petra", actor="onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
+    decide(researcher, "Ria van der Berg", accept=True, replacement="Petra")
+    apply_pseudonyms(researcher)
     assert key_file(db) == project_path.with_name("project.key.json")
     key = json.loads(key_file(db).read_text())
     assert key["entries"][0]["original"] == "Ria van der Berg"
@@ -79,88 +76,94 @@ def test_key_lives_next_to_the_project_and_not_in_the_database(db, project_path)
 
 
 def test_pseudonymised_document_replaces_names_consistently(db):
+    researcher = Project.for_user(db, "onderzoeker")
     doc = add_document(db)
-    decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
-    decide(db, "Jan", accept=True, replacement="[Naam 1]", actor="onderzoeker")
-    decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker")
-    decide(db, "Kees", accept=False, actor="onderzoeker")
-    result = apply_pseudonyms(db, actor="onderzoeker")
+    decide(researcher, "Jan de Vries", accept=True)
+    decide(researcher, "Jan", accept=True, replacement="[Naam 1]")
+    decide(researcher, "Zwolle", accept=True, kind="place")
+    decide(researcher, "Kees", accept=False)
+    result = apply_pseudonyms(researcher)
     assert result["added"] == 0 and result["spans"] == 3  # each decision applied at once
-    text = pseudonymised_document(db, doc, actor="onderzoeker").text
+    text = pseudonymised_document(researcher, doc).text
     assert "Jan" not in text and "Zwolle" not in text and "Kees" in text
     assert text.count("[Naam 1]") == 2 and "in [Plaats 1]." in text
 
 
 def test_offsets_of_codings_map_onto_the_pseudonymised_text(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db)
     seg = segment_ids(db, doc)[3]
-    coding = codings.add_coding(Project.for_user(db, "onderzoeker"), code="verlies", segment_id=seg)
-    decide(db, "Jan de Vries", accept=True, replacement="Piet", actor="onderzoeker")
-    decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
-    text, map_offset = pseudonymised_document(db, doc, actor="onderzoeker")
+    coding = codings.add_coding(researcher, code="verlies", segment_id=seg)
+    decide(researcher, "Jan de Vries", accept=True, replacement="Piet")
+    decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
+    apply_pseudonyms(researcher)
+    text, map_offset = pseudonymised_document(researcher, doc)
     row = db.execute("SELECT start_char, end_char FROM codings WHERE id = ?", [coding]).fetchone()
     quote = text[map_offset(row[0]) : map_offset(row[1], side="end")]
     assert quote == "Piet van [Organisatie 1] komt op dinsdag. Dan praat ik met Jan over vroeger."
 
 
 def test_an_offset_inside_a_name_moves_to_the_edge_of_its_replacement(db):
+    researcher = Project.for_user(db, "onderzoeker")
     doc = add_document(db)
-    decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
-    result = pseudonymised_document(db, doc, actor="onderzoeker")
+    decide(researcher, "Zwolle", accept=True, kind="place")
+    apply_pseudonyms(researcher)
+    result = pseudonymised_document(researcher, doc)
     inside = INTERVIEW.index("Zwolle") + 2
     start, end = result.map_span(inside, inside + 1)
     assert result.text[start:end] == "[Plaats 1]"
 
 
 def test_rejecting_later_removes_the_spans(db):
+    researcher = Project.for_user(db, "onderzoeker")
     doc = add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
+    decide(researcher, "Kees", accept=True)
+    apply_pseudonyms(researcher)
     assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 1
-    decide(db, "Kees", accept=False, actor="onderzoeker")  # applied at once
+    decide(researcher, "Kees", accept=False)  # applied at once
     assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == 0
-    assert apply_pseudonyms(db, actor="onderzoeker")["removed"] == 0
-    assert pseudonymised_document(db, doc, actor="onderzoeker").text == INTERVIEW
+    assert apply_pseudonyms(researcher)["removed"] == 0
+    assert pseudonymised_document(researcher, doc).text == INTERVIEW
 
 
 def test_applying_twice_changes_nothing(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
-    assert apply_pseudonyms(db, actor="onderzoeker")["added"] == 0
+    decide(researcher, "Kees", accept=True)
+    apply_pseudonyms(researcher)
+    assert apply_pseudonyms(researcher)["added"] == 0
 
 
 def test_new_documents_are_reported_until_applied_again(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    apply_pseudonyms(db, actor="onderzoeker")
-    assert documents_not_checked(db) == []
+    apply_pseudonyms(researcher)
+    assert documents_not_checked(researcher) == []
     later = add_document(db, "R: Kees woont hier.", name="tweede.txt")
-    assert documents_not_checked(db) == [later]
+    assert documents_not_checked(researcher) == [later]
 
 
 def test_known_names_per_respondent_become_candidates(db):
+    researcher = Project.for_user(db, "onderzoeker")
     db.execute("INSERT INTO respondents (code, created_at) VALUES ('R01', 'nu')")
     add_document(db, "R: mijn buurman bolle gerrit zegt niks.")
-    add_known_name(db, "R01", "bolle gerrit", actor="onderzoeker")
-    found = {c["original"]: c for c in candidates(db, actor="onderzoeker")}
+    add_known_name(researcher, "R01", "bolle gerrit")
+    found = {c["original"]: c for c in candidates(researcher)}
     assert found["bolle gerrit"]["source"] == "known" and found["bolle gerrit"]["count"] == 1
 
 
 def test_free_text_such_as_memos_is_pseudonymised_with_the_key(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Ria van der Berg", accept=True, actor="onderzoeker")
-    assert (
-        pseudonymise_free_text(db, "Bel Ria van der Berg.", actor="onderzoeker") == "Bel [Naam 1]."
-    )
+    decide(researcher, "Ria van der Berg", accept=True)
+    assert pseudonymise_free_text(researcher, "Bel Ria van der Berg.") == "Bel [Naam 1]."
 
 
 def test_a_damaged_key_file_is_reported_not_overwritten(db):
     key_file(db).write_text("{kapot")
     with pytest.raises(InputError) as err:
-        decide(db, "Kees", accept=True, actor="onderzoeker")
+        decide(Project.for_user(db, "onderzoeker"), "Kees", accept=True)
     assert "key.json" in err.value.message("en")
     assert key_file(db).read_text() == "{kapot"
 

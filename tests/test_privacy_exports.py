@@ -79,7 +79,7 @@ def demo(demo_project):
     path = demo_project
     assert main(["pseudonymise", "--project", str(path), "--accept", "all"]) == 0
     db = open_project(path)
-    names = [e.original for e in read_key(db, actor="onderzoeker").accepted()]
+    names = [e.original for e in read_key(Project.for_user(db, "onderzoeker")).accepted()]
     yield path, db, names
     db.close()
 
@@ -158,20 +158,15 @@ def test_pseudonymised_pattern_exports_hold_no_accepted_name(
 
 def test_workshop_screens_hold_no_accepted_name(demo):
     _, db, names = demo
+    researcher = Project.for_user(db, "onderzoeker")
     if "buurt" not in {u["name"] for u in accounts.list_users(db)}:
-        accounts.add_user(Project.for_user(db, "onderzoeker"), "buurt", role="co-onderzoeker")
+        accounts.add_user(researcher, "buurt", role="co-onderzoeker")
     documents = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
-    chosen = [
-        s["segment_id"]
-        for d in documents
-        for s in segments_for_assignment(db, d, actor="onderzoeker")
-    ]
-    assign_fragments(db, co_researcher="buurt", segment_ids=chosen, actor="onderzoeker")
-    shown = {
-        f"fragment {s}": fragment(db, s, actor="buurt")["text"]
-        for s in my_fragments(db, actor="buurt")
-    }
-    for card in workshop_codes(db, actor="buurt"):
+    chosen = [s["segment_id"] for d in documents for s in segments_for_assignment(researcher, d)]
+    assign_fragments(researcher, co_researcher="buurt", segment_ids=chosen)
+    buurt = Project.for_user(db, "buurt")
+    shown = {f"fragment {s}": fragment(buurt, s)["text"] for s in my_fragments(buurt)}
+    for card in workshop_codes(buurt):
         shown[f"card {card['code']}"] = " ".join([card["name"], card["brief"], card["example"]])
     assert len(shown) > 100
     assert found_names(finder(names), shown) == {}

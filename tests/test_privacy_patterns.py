@@ -36,6 +36,7 @@ OVERVIEWS = {
 def _project(db, *, decided: bool = True):
     """Two interviews: one unlinked and named after Kees in Zwolle, one of R02 in wijk Zwolle
     whose respondent speaks under the label "Kees"; codings on the sentences with names."""
+    me = Project.for_user(db, ME)
     add_codes(db)
     unlinked = add_document(db, name="R01-kees-zwolle.txt")
     linked = add_document(db, INTERVIEW.replace("R: ", "Kees: "), name="interview-twee.txt")
@@ -53,10 +54,10 @@ def _project(db, *, decided: bool = True):
             (3, "verlies"),
             (4, "schaamte"),
         ):
-            codings.add_coding(Project.for_user(db, ME), code=code, segment_id=segments[position])
+            codings.add_coding(me, code=code, segment_id=segments[position])
     if decided:
         for name, kind in (("Kees", "person"), ("Zwolle", "place"), ("Jan de Vries", "person")):
-            decide(db, name, accept=True, kind=kind, actor=ME)
+            decide(me, name, accept=True, kind=kind)
     return db
 
 
@@ -144,13 +145,14 @@ def _export_xlsx(project_path, tmp_path, overview: str):
 def test_an_unapplied_decision_refuses_the_pseudonymised_export(
     db, project_path, tmp_path, overview, capsys
 ):
+    me = Project.for_user(db, ME)
     _project(db)
-    decide(db, "Ria", accept=True, actor=ME, apply=False)  # accepted, killed before applying
+    decide(me, "Ria", accept=True, apply=False)  # accepted, killed before applying
     out = tmp_path / f"{overview}.xlsx"
     assert _export(project_path, overview, out, "--pseudonymise") == 1
     assert "nog niet vervangen" in capsys.readouterr().err
     assert not out.exists()
-    apply_pseudonyms(db, actor=ME)
+    apply_pseudonyms(me)
     assert _export(project_path, overview, out, "--pseudonymise") == 0
     assert found_names(finder([*NAMES, "Ria"]), texts_of(out)) == {}
 
@@ -170,11 +172,12 @@ def test_without_reviewed_names_the_file_says_plainly_it_is_not_pseudonymised(db
 
 
 def test_the_package_refuses_too_and_writes_nothing(db, tmp_path):
+    me = Project.for_user(db, ME)
     _project(db)
-    decide(db, "Ria", accept=True, actor=ME, apply=False)
+    decide(me, "Ria", accept=True, apply=False)
     with pytest.raises(InputError) as err:
         export_tables(
-            Project.for_user(db, ME),
+            me,
             tmp_path / "m.csv",
             {"m": pd.DataFrame({"a": ["Ria"]})},
             about_rows("matrix", None, []),

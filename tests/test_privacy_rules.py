@@ -43,91 +43,86 @@ def team(db):
 
 
 def test_names_are_replaced_in_any_case_and_inside_joined_words(db):
+    researcher = Project.for_user(db, "onderzoeker")
     doc = add_document(
         db,
         INTERVIEW + "\nR: KEES zei het, en kees_de_vries ook. Keesje niet.",
         name="R01-kees-zwolle.txt",
     )
-    decide(db, "Kees", accept=True, actor="onderzoeker")
-    decide(db, "Zwolle", accept=True, kind="place", actor="onderzoeker")
-    text = pseudonymised_document(db, doc, actor="onderzoeker").text
+    decide(researcher, "Kees", accept=True)
+    decide(researcher, "Zwolle", accept=True, kind="place")
+    text = pseudonymised_document(researcher, doc).text
     assert "[Naam 1] zei het, en [Naam 1]_de_vries ook. Keesje niet." in text
     assert "kees" not in text.lower().replace("keesje", "")
-    assert (
-        pseudonymise_free_text(db, "R01-kees-ZWOLLE", actor="onderzoeker")
-        == "R01-[Naam 1]-[Plaats 1]"
-    )
+    assert pseudonymise_free_text(researcher, "R01-kees-ZWOLLE") == "R01-[Naam 1]-[Plaats 1]"
 
 
 def test_multiword_names_match_across_spaces_underscores_and_dashes(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
+    decide(researcher, "Jan de Vries", accept=True)
     assert (
-        pseudonymise_free_text(db, "jan_de_vries en JAN-DE VRIES", actor="onderzoeker")
-        == "[Naam 1] en [Naam 1]"
+        pseudonymise_free_text(researcher, "jan_de_vries en JAN-DE VRIES") == "[Naam 1] en [Naam 1]"
     )
 
 
 def test_an_unapplied_decision_blocks_a_pseudonymised_export(db, tmp_path):
+    researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db)
-    codings.add_coding(
-        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
-    )
-    apply_pseudonyms(db, actor="onderzoeker")
-    decide(db, "Kees", accept=True, actor="onderzoeker", apply=False)  # killed before applying
-    assert documents_not_checked(db) == [doc]
+    codings.add_coding(researcher, code="verlies", segment_id=segment_ids(db, doc)[1])
+    apply_pseudonyms(researcher)
+    decide(researcher, "Kees", accept=True, apply=False)  # killed before applying
+    assert documents_not_checked(researcher) == [doc]
     for fmt in ("qdpx", "csv", "xlsx"):
         with pytest.raises(InputError) as err:
-            export_project(Project.for_user(db, "onderzoeker"), tmp_path / f"uit.{fmt}", format=fmt)
+            export_project(researcher, tmp_path / f"uit.{fmt}", format=fmt)
         assert err.value.key == "privacy.not_applied"
         assert not (tmp_path / f"uit.{fmt}").exists()
-    apply_pseudonyms(db, actor="onderzoeker")
-    assert documents_not_checked(db) == []
-    frame = codings_table(Project.for_user(db, "onderzoeker"))
+    apply_pseudonyms(researcher)
+    assert documents_not_checked(researcher) == []
+    frame = codings_table(researcher)
     assert "Kees" not in frame.to_csv()
 
 
 def test_an_export_without_any_reviewed_name_says_so(db, tmp_path):
+    researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db)
-    codings.add_coding(
-        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
-    )
-    report = export_project(Project.for_user(db, "onderzoeker"), tmp_path / "uit.csv", format="csv")
+    codings.add_coding(researcher, code="verlies", segment_id=segment_ids(db, doc)[1])
+    report = export_project(researcher, tmp_path / "uit.csv", format="csv")
     assert [w["key"] for w in report.warnings] == ["privacy.warn.not_pseudonymised"]
     assert "Niet gepseudonimiseerd" in report.text("nl")
-    decide(db, "Kees", accept=True, actor="onderzoeker")
-    report = export_project(Project.for_user(db, "onderzoeker"), tmp_path / "uit.csv", format="csv")
+    decide(researcher, "Kees", accept=True)
+    report = export_project(researcher, tmp_path / "uit.csv", format="csv")
     assert [w["key"] for w in report.warnings] == ["exchange.warn.pseudonymised"]
 
 
 def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_path):
+    researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db, name="kees-interview.txt")
-    codings.add_coding(
-        Project.for_user(db, "onderzoeker"), code="verlies", segment_id=segment_ids(db, doc)[1]
-    )
+    codings.add_coding(researcher, code="verlies", segment_id=segment_ids(db, doc)[1])
     memos.add_memo(
-        Project.for_user(db, "onderzoeker"),
+        researcher,
         target_type="project",
         target_id=None,
         text="Kees klinkt eenzaam.",
     )
-    decide(db, "Kees", accept=True, actor="onderzoeker")
+    decide(researcher, "Kees", accept=True)
     spans = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
     key_file(db).unlink()  # kept apart, as the docs advise
     with pytest.raises(InputError) as err:
-        apply_pseudonyms(db, actor="onderzoeker")
+        apply_pseudonyms(researcher)
     assert err.value.key == "privacy.key_missing" and str(key_file(db)) in err.value.message()
     with pytest.raises(InputError):
-        decide(db, "Zwolle", accept=True, actor="onderzoeker", apply=False)
+        decide(researcher, "Zwolle", accept=True, apply=False)
     assert not key_file(db).exists()  # no fresh key that would later drop the others
     project = str(Path(db.execute("PRAGMA database_list").fetchone()[2]))
     assert main(["pseudonymise", "--project", project]) == 1  # was: "0 new, N removed"
     assert db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0] == spans
     out = tmp_path / "uit.qdpx"
-    export_project(Project.for_user(db, "onderzoeker"), out, format="qdpx")
+    export_project(researcher, out, format="qdpx")
     import zipfile
 
     with zipfile.ZipFile(out) as zf:
@@ -136,8 +131,9 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
 
 
 def test_a_crash_leaves_no_key_copy_and_no_decision_without_its_event(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
+    decide(researcher, "Kees", accept=True)
     key = key_file(db)
     copy = key.with_name(key.name + "abc123.tmp")  # what save_key leaves when killed
     copy.write_text(key.read_text())
@@ -153,8 +149,8 @@ def test_a_crash_leaves_no_key_copy_and_no_decision_without_its_event(db):
         }
     )
     key.write_text(json.dumps(data))
-    assert documents_not_checked(db)  # Zwolle is accepted but not marked
-    apply_pseudonyms(db, actor="onderzoeker")
+    assert documents_not_checked(researcher)  # Zwolle is accepted but not marked
+    apply_pseudonyms(researcher)
     assert not copy.exists()
     logged = [
         json.loads(a)
@@ -162,23 +158,24 @@ def test_a_crash_leaves_no_key_copy_and_no_decision_without_its_event(db):
     ]
     assert {"replacement": "[Plaats 1]", "recovered": True}.items() <= logged[-1].items()
     assert len(logged) == len(load_key(key).entries)
-    assert documents_not_checked(db) == []
+    assert documents_not_checked(researcher) == []
 
 
 def test_key_and_its_lock_are_readable_by_the_owner_only(db):
     add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
+    decide(Project.for_user(db, "onderzoeker"), "Kees", accept=True)
     key = key_file(db)
     assert key.stat().st_mode & 0o777 == 0o600
     assert key.with_name(key.name + ".lock").stat().st_mode & 0o777 == 0o600
 
 
 def test_a_replacement_may_not_hold_a_name(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
-    decide(db, "Kees", accept=True, actor="onderzoeker")
+    decide(researcher, "Kees", accept=True)
     for replacement in ("Kees", "meneer kees", "Zwolle-Kees"):
         with pytest.raises(InputError) as err:
-            decide(db, "Zwolle", accept=True, replacement=replacement, actor="onderzoeker")
+            decide(researcher, "Zwolle", accept=True, replacement=replacement)
         assert err.value.key == "privacy.replacement_is_a_name"
 
 
@@ -245,7 +242,7 @@ def test_original_quotes_follow_the_export_rule(team, tmp_path):
     codings.add_coding(
         Project.for_user(team, "onderzoeker"), code="verlies", segment_id=segment_ids(team, doc)[1]
     )
-    decide(team, "Kees", accept=True, actor="onderzoeker")
+    decide(Project.for_user(team, "onderzoeker"), "Kees", accept=True)
     project = str(Path(team.execute("PRAGMA database_list").fetchone()[2]))
     base = ["patterns", "quotes", "--project", project, "--code", "verlies"]
     assert main([*base, "--user", "vera", "--output", str(tmp_path / "a.csv")]) == 1
@@ -275,15 +272,15 @@ def test_original_quotes_follow_the_export_rule(team, tmp_path):
 
 
 def test_a_fragment_label_instead_of_its_id_gets_a_message_not_a_crash(team):
+    researcher = Project.for_user(team, "onderzoeker")
     doc = add_document(team)
-    apply_pseudonyms(team, actor="onderzoeker")
+    apply_pseudonyms(researcher)
     stale = "2. R: Sinds Kees overleed woon ik alleen in Zwolle."
     with pytest.raises(InputError) as err:
         assign_fragments(
-            team,
+            researcher,
             co_researcher="sanne",
             segment_ids=[segment_ids(team, doc)[0], stale],
-            actor="onderzoeker",
         )
     assert err.value.key == "workshop.fragment_changed"
-    assert assignments(team, actor="onderzoeker") == []
+    assert assignments(researcher) == []

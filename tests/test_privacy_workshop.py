@@ -12,51 +12,66 @@ from workbench.privacy.workshop import (
     record_choice,
     segments_for_assignment,
     set_workshop_codes,
+    surroundings,
     workshop_codes,
 )
 from privacy_support import add_codes, add_document, segment_ids
-from workbench.handle import Project
 
 
 @pytest.fixture
 def workshop(db):
+    researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db)
-    accounts.add_user(Project.for_user(db, "onderzoeker"), "sanne", role="co-onderzoeker")
-    decide(db, "Jan de Vries", accept=True, actor="onderzoeker")
-    decide(db, "Jan", accept=True, replacement="[Naam 1]", actor="onderzoeker")
-    decide(db, "Stichting Welzijn Oost", accept=True, kind="organisation", actor="onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    decide(researcher, "Jan de Vries", accept=True)
+    decide(researcher, "Jan", accept=True, replacement="[Naam 1]")
+    decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
+    apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
     assign_fragments(
-        db,
+        researcher,
         co_researcher="sanne",
         segment_ids=[segs[3], segs[1]],
         group="buurtgroep",
-        actor="onderzoeker",
     )
     return db, segs
 
 
 def test_co_researcher_sees_only_assigned_fragments_pseudonymised(workshop):
     db, segs = workshop
-    assert my_fragments(db, actor="sanne") == [segs[3], segs[1]]
-    text = fragment(db, segs[3], actor="sanne")["text"]
+    sanne = Project.for_user(db, "sanne")
+    assert my_fragments(sanne) == [segs[3], segs[1]]
+    text = fragment(sanne, segs[3])["text"]
     assert (
         text
         == "[Naam 1] van [Organisatie 1] komt op dinsdag. Dan praat ik met [Naam 1] over vroeger."
     )
     with pytest.raises(PermissionDenied):
-        fragment(db, segs[0], actor="sanne")
+        fragment(sanne, segs[0])
+
+
+def test_the_sentences_around_a_fragment_are_pseudonymised_and_only_for_its_holder(workshop):
+    db, segs = workshop
+    researcher, sanne = Project.for_user(db, "onderzoeker"), Project.for_user(db, "sanne")
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=[segs[4]], group="buurtgroep")
+    assert surroundings(sanne, segs[4]) == {
+        "before": "[Naam 1] van [Organisatie 1] komt op dinsdag. Dan praat ik met [Naam 1] over "
+        "vroeger.",
+        "after": "",
+    }
+    with pytest.raises(PermissionDenied):
+        surroundings(sanne, segs[0])
 
 
 def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
     db, segs = workshop
-    record_choice(db, segs[3], "verlies", actor="sanne")
-    record_choice(db, segs[3], "isolement", actor="sanne")
+    sanne = Project.for_user(db, "sanne")
+    record_choice(sanne, segs[3], "verlies")
+    record_choice(sanne, segs[3], "isolement")
     stored = codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("isolement", segs[3])]
-    assert fragment(db, segs[3], actor="sanne")["choice"] == "isolement"
+    assert fragment(sanne, segs[3])["choice"] == "isolement"
     assert (
         db.execute("SELECT actor FROM events WHERE action = 'workshop.choice'").fetchone()[0]
         == "sanne"
@@ -65,11 +80,12 @@ def test_a_choice_is_stored_under_the_group_coder_and_can_change(workshop):
 
 def test_only_offered_codes_can_be_chosen(workshop):
     db, segs = workshop
-    set_workshop_codes(db, ["schaamte", "verlies"], actor="onderzoeker")
-    assert [c["code"] for c in workshop_codes(db, actor="sanne")] == ["schaamte", "verlies"]
-    assert workshop_codes(db, actor="sanne")[0]["example"] == "Een voorbeeld over schaamte."
+    sanne = Project.for_user(db, "sanne")
+    set_workshop_codes(Project.for_user(db, "onderzoeker"), ["schaamte", "verlies"])
+    assert [c["code"] for c in workshop_codes(sanne)] == ["schaamte", "verlies"]
+    assert workshop_codes(sanne)[0]["example"] == "Een voorbeeld over schaamte."
     with pytest.raises(InputError):
-        record_choice(db, segs[3], "isolement", actor="sanne")
+        record_choice(sanne, segs[3], "isolement")
 
 
 def test_fragments_of_unchecked_documents_are_refused(workshop):
@@ -77,19 +93,22 @@ def test_fragments_of_unchecked_documents_are_refused(workshop):
     later = add_document(db, "R: Kees woont hier.", name="later.txt")
     with pytest.raises(InputError):
         assign_fragments(
-            db, co_researcher="sanne", segment_ids=segment_ids(db, later), actor="onderzoeker"
+            Project.for_user(db, "onderzoeker"),
+            co_researcher="sanne",
+            segment_ids=segment_ids(db, later),
         )
 
 
 def test_only_researchers_assign_and_only_to_co_researchers(workshop):
     db, segs = workshop
+    researcher = Project.for_user(db, "onderzoeker")
     with pytest.raises(PermissionDenied):
-        assign_fragments(db, co_researcher="sanne", segment_ids=[segs[2]], actor="sanne")
-    with pytest.raises(InputError):
         assign_fragments(
-            db, co_researcher="onderzoeker", segment_ids=[segs[2]], actor="onderzoeker"
+            Project.for_user(db, "sanne"), co_researcher="sanne", segment_ids=[segs[2]]
         )
-    assert [a["segment_id"] for a in assignments(db, actor="onderzoeker")] == [segs[3], segs[1]]
+    with pytest.raises(InputError):
+        assign_fragments(researcher, co_researcher="onderzoeker", segment_ids=[segs[2]])
+    assert [a["segment_id"] for a in assignments(researcher)] == [segs[3], segs[1]]
 
 
 def test_the_group_coder_cannot_log_in(workshop):
@@ -101,5 +120,5 @@ def test_the_group_coder_cannot_log_in(workshop):
 
 def test_segments_for_assignment_are_shown_pseudonymised(workshop):
     db, _ = workshop
-    texts = [s["text"] for s in segments_for_assignment(db, 1, actor="onderzoeker")]
+    texts = [s["text"] for s in segments_for_assignment(Project.for_user(db, "onderzoeker"), 1)]
     assert not any("Jan" in t for t in texts) and any("[Naam 1]" in t for t in texts)

@@ -79,23 +79,20 @@ def workshop(tmp_path, new_project):
 
     path = tmp_path / "werkplaats.db"
     db = new_project(path)
+    researcher = Project.for_user(db, "onderzoeker")
     doc = add_document(
         db,
         "I: Hoe is het?\nR: Ik zie bijna nooit iemand.\n"
         "R: Mijn buurvrouw neemt me mee naar de markt.",
     )
     for name in ("sanne", "piet"):
-        accounts.add_user(Project.for_user(db, "onderzoeker"), name, role="co-onderzoeker")
-    apply_pseudonyms(db, actor="onderzoeker")
+        accounts.add_user(researcher, name, role="co-onderzoeker")
+    apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
-    assign_fragments(
-        db, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep", actor="onderzoeker"
-    )
-    assign_fragments(
-        db, co_researcher="piet", segment_ids=segs[:1], group="buurtgroep", actor="onderzoeker"
-    )
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=segs[1:], group="buurtgroep")
+    assign_fragments(researcher, co_researcher="piet", segment_ids=segs[:1], group="buurtgroep")
     choose_cards(
-        Project.for_user(db, "onderzoeker"),
+        researcher,
         ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
     )
     yield path, db, segs

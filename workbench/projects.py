@@ -39,10 +39,10 @@ def create_project(
     loaded = [(Path(p), load_codebook(p)) for p in codebooks]
     db = open_project(path)
     installed = {r[0] for r in db.execute("SELECT name FROM codebooks").fetchall()}
+    project = Project.for_user(db, actor)  # the first handle on the new project
     for file, book in loaded:
         if book.name not in installed:
-            as_actor = Project.for_user(db, actor)  # front door: transitional
-            install_codebook(as_actor, book, source=file.name)
+            install_codebook(project, book, source=file.name)
             installed.add(book.name)
     return db
 

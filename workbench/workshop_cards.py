@@ -23,7 +23,6 @@ from workbench import events
 from workbench.codebook.yaml_io import CODEBOOK_DIR
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.privacy.pseudonyms import pseudonymise_range
 from workbench.privacy.workshop import (
     fragment,
     my_fragments,
@@ -90,7 +89,7 @@ def choose_cards(project: Project, card_ids: list[str]) -> None:
     chosen = [by_id[i] for i in card_ids]
     with transaction(db):
         set_setting(db, CARDS_SETTING, chosen, actor=project.user)
-        set_workshop_codes(db, list(dict.fromkeys(c["code"] for c in chosen)), actor=project.user)
+        set_workshop_codes(project, list(dict.fromkeys(c["code"] for c in chosen)))
 
 
 def chosen_cards(project: Project) -> list[dict[str, Any]]:
@@ -108,7 +107,7 @@ def chosen_cards(project: Project) -> list[dict[str, Any]]:
     defaults = [
         c for book, cards in card_sets().items() if book in books for c in cards if c["default"]
     ]
-    offered = workshop_codes(db, actor=project.user)
+    offered = workshop_codes(project)
     codes = {c["code"] for c in offered}
     defaults = [c for c in defaults if c["code"] in codes]
     if defaults:
@@ -143,7 +142,7 @@ def current_card(project: Project, segment_id: int) -> str | None:
     """
     project.require("workshop")
     db = project.db
-    current = fragment(db, segment_id, actor=project.user)  # checks the assignment
+    current = fragment(project, segment_id)  # checks the assignment
     answer = _answer(db, current["group"], segment_id)
     if answer in FIXED:
         return answer
@@ -165,10 +164,8 @@ def record_card(project: Project, segment_id: int, card: str | None) -> None:
         raise InputError("workshop.code_not_offered", code=card)
     db = project.db
     with transaction(db):
-        group = fragment(db, segment_id, actor=project.user)["group"]  # checks the assignment
-        record_choice(
-            db, segment_id, cards[card]["code"] if card in cards else None, actor=project.user
-        )
+        group = fragment(project, segment_id)["group"]  # checks the assignment
+        record_choice(project, segment_id, cards[card]["code"] if card in cards else None)
         before = _answer(db, group, segment_id)
         if card is None:
             db.execute(
@@ -193,28 +190,10 @@ def record_card(project: Project, segment_id: int, card: str | None) -> None:
             )
 
 
-def surroundings(project: Project, segment_id: int) -> dict[str, str]:
-    """The sentence before and after an assigned fragment, pseudonymised ('' at an edge)."""
-    project.require("workshop")
-    db = project.db
-    fragment(db, segment_id, actor=project.user)  # checks the assignment and pseudonymisation
-    document_id, position = db.execute(
-        "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]
-    ).fetchone()
-    around = {}
-    for side, offset in (("before", -1), ("after", 1)):
-        found = db.execute(
-            "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
-            [document_id, position + offset],
-        ).fetchone()
-        around[side] = pseudonymise_range(db, document_id, found[0], found[1]).text if found else ""
-    return around
-
-
 def progress(project: Project) -> dict[str, int]:
     """How many of the acting user's fragments have an answer (a card, none or unsure)."""
     project.require("workshop")
-    fragments = my_fragments(project.db, actor=project.user)
+    fragments = my_fragments(project)
     done = sum(current_card(project, s) is not None for s in fragments)
     return {"done": done, "total": len(fragments)}
 

@@ -238,10 +238,10 @@ def _ask(cand: dict, lang: str) -> tuple[bool, str | None] | None:
 
 def run_pseudonymise(args: argparse.Namespace) -> int:
     db = project(args)
-    actor = args.user
+    me = handle(db, args)
     for respondent, name in _pairs(args.known, "--known").items():
-        add_known_name(db, respondent, name, actor=actor)
-    found = candidates(db, actor=actor, nlp=load_pipeline())
+        add_known_name(me, respondent, name)
+    found = candidates(me, nlp=load_pipeline())
     kinds = _pairs(args.kind, "--kind")
     replacements = _pairs(args.replacement, "--replacement")
     accepted = set()
@@ -260,10 +260,9 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
     detected = {c["original"]: c["kind"] for c in found}
     for name, (accept, replacement) in sorted(decisions.items()):
         decide(
-            db,
+            me,
             name,
             accept=accept,
-            actor=actor,
             kind=kinds.get(name, detected.get(name)),
             replacement=replacement,
             apply=False,
@@ -278,21 +277,20 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
                 break
             if choice is not None:
                 decide(
-                    db,
+                    me,
                     cand["original"],
                     accept=choice[0],
-                    actor=actor,
                     kind=cand["kind"],
                     replacement=choice[1],
                     apply=False,
                 )
     if decisions or args.review:
-        found = candidates(db, actor=actor, nlp=load_pipeline())
+        found = candidates(me, nlp=load_pipeline())
     if args.json:
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:
         _print_candidates(found, args.lang)
-    result = apply_pseudonyms(db, actor=actor)
+    result = apply_pseudonyms(me)
     print(
         t(
             "cli.privacy.applied",

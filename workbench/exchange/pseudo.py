@@ -27,10 +27,10 @@ def pseudonymised_texts(
     Refused while accepted names are not applied yet (privacy decides when it is safe).
     """
     project.require("read")
-    require_pseudonymised(project.db)
+    require_pseudonymised(project)
     out = {}
     for doc_id in document_ids:
-        pseudo = pseudonymised_document(project.db, doc_id, actor=project.user)
+        pseudo = pseudonymised_document(project, doc_id)
         out[doc_id] = (pseudo.text, pseudo.map_span)
     return out
 
@@ -40,7 +40,7 @@ def free_text(project: Project, text: str | None) -> str | None:
     project.require("read")
     if not text:
         return text
-    return pseudonymise_free_text(project.db, text, actor=project.user)
+    return pseudonymise_free_text(project, text)
 
 
 def back_to_original(
@@ -53,7 +53,7 @@ def back_to_original(
     original transcript: a span that starts or ends inside a replacement covers the name.
     """
     project.require("read")
-    pseudo = pseudonymised_document(project.db, document_id, actor=project.user)
+    pseudo = pseudonymised_document(project, document_id)
     if pseudo.text != text:
         return None
     spans = pseudo.spans

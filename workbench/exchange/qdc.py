@@ -50,7 +50,7 @@ def _codebook_xml(
     def add(parent: ET.Element, code: dict[str, Any]) -> None:
         # a codebook leaves the project: accepted names are replaced in it like in any export
         name, description = replace_names(
-            db, [code["name"], code.get("definition") or code.get("brief")]
+            project, [code["name"], code.get("definition") or code.get("brief")]
         )
         attrs = {"guid": code_guid(code), "name": xml_text(name), "isCodable": "true"}
         if _color(code.get("color")):

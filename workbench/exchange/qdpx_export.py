@@ -659,7 +659,7 @@ def export_qdpx(
         raise InputError("exchange.output_is_directory", path=str(path))
     report = ExchangeReport(operation="export", format="qdpx", path=str(path))
     if pseudonymise:
-        report.warn(export_warning(db))
+        report.warn(export_warning(project))
     else:
         report.warn("exchange.warn.original_text")
     if target == "nvivo":

@@ -105,7 +105,7 @@ def export_codings_table(
         project, include_suggestions=include_suggestions, pseudonymise=pseudonymise
     )
     report = ExchangeReport(operation="export", format=format, path=str(path))
-    report.warn(export_warning(db) if pseudonymise else "exchange.warn.original_text")
+    report.warn(export_warning(project) if pseudonymise else "exchange.warn.original_text")
     report.count("codings", len(frame))
     report.lose("codebook_tree", "table_flat")
     memos = db.execute("SELECT count(*) FROM memos").fetchone()[0]

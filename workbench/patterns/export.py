@@ -130,13 +130,12 @@ def export_bytes(
             reviewed,
         )
 
-        require_pseudonymised(db)
+        require_pseudonymised(project)
         names = list(tables)
-        tables = dict(
-            zip(replace_names(db, names), replace_in_tables(db, [_flat(tables[n]) for n in names]))
-        )
-        rows = list(zip([k for k, _ in rows], replace_names(db, [str(v) for _, v in rows])))
-        if reviewed(db):
+        frames = replace_in_tables(project, [_flat(tables[n]) for n in names])
+        tables = dict(zip(replace_names(project, names), frames))
+        rows = list(zip([k for k, _ in rows], replace_names(project, [str(v) for _, v in rows])))
+        if reviewed(project):
             rows.append(("pseudonymised", "yes"))
         else:
             rows += [
@@ -156,8 +155,8 @@ def check_pseudonymised(project: Project) -> bool:
     from workbench.privacy.pseudonyms import require_pseudonymised, reviewed
 
     project.require("export")
-    require_pseudonymised(project.db)
-    return reviewed(project.db)
+    require_pseudonymised(project)
+    return reviewed(project)
 
 
 def export_file_name(project: Project, stem: str, fmt: str, *, pseudonymise: bool) -> str:
@@ -167,7 +166,7 @@ def export_file_name(project: Project, stem: str, fmt: str, *, pseudonymise: boo
     if pseudonymise:
         from workbench.privacy.pseudonyms import replace_names
 
-        stem = replace_names(project.db, [stem])[0]
+        stem = replace_names(project, [stem])[0]
     return f"{stem}.{fmt}"
 
 

@@ -620,7 +620,7 @@ def with_text(project: Project, frame: pd.DataFrame, *, pseudonymise: bool = Fal
     db = project.db
     text = pd.Series(_texts(db, frame["fragment_id"]), index=frame.index, dtype=object)
     if pseudonymise and len(frame):
-        from workbench.privacy import pseudonymise_range
+        from workbench.privacy.pseudonyms import pseudonymise_range
 
         touched = {
             row[0]
@@ -640,7 +640,7 @@ def with_text(project: Project, frame: pd.DataFrame, *, pseudonymise: bool = Fal
         }
         for index, row in frame[frame["fragment_id"].isin(touched)].iterrows():
             text[index] = pseudonymise_range(
-                db, int(row["document_id"]), int(row["start_char"]), int(row["end_char"])
+                project, int(row["document_id"]), int(row["start_char"]), int(row["end_char"])
             ).text
     return frame.assign(text=text)
 

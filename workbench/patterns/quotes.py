@@ -85,7 +85,7 @@ def quotes(
     if pseudonymise:  # names also sit in speaker labels, document names, attribute values
         from workbench.privacy.pseudonyms import pseudonymise_table
 
-        out = pseudonymise_table(project.db, out)
+        out = pseudonymise_table(project, out)
     return out
 
 

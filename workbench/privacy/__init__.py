@@ -9,7 +9,6 @@
 
 from workbench.privacy.pseudonyms import (
     PseudonymisedText,
-    accepted_names,
     add_known_name,
     apply_pseudonyms,
     candidates,
@@ -27,7 +26,6 @@ from workbench.privacy.pseudonyms import (
 
 __all__ = [
     "PseudonymisedText",
-    "accepted_names",
     "add_known_name",
     "apply_pseudonyms",
     "candidates",

@@ -25,8 +25,9 @@ from typing import Any
 from spacy.language import Language
 from sqlite_utils import Database
 
-from workbench import access, events
+from workbench import events
 from workbench.errors import InputError, NotFound
+from workbench.handle import Project
 from workbench.privacy.detect import KINDS, Candidate, Occurrence, find_names, occurrences
 from workbench.privacy.key import (
     KeyEntry,
@@ -44,14 +45,14 @@ MAX_REPLACEMENT = 60
 
 
 def key_file(db: Database) -> Path:
-    """Where this project's key lives."""
+    """Where this project's key lives (a path, no data: no handle)."""
     return key_path(project_file(db))
 
 
-def read_key(db: Database, *, actor: str) -> PseudonymKey:
+def read_key(project: Project) -> PseudonymKey:
     """The key (originals included): only for roles with ``pseudonym.key``."""
-    access.require(db, actor, "pseudonym.key")
-    return load_key(key_file(db))
+    project.require("pseudonym.key")
+    return load_key(key_file(project.db))
 
 
 def _texts(db: Database, document_ids: list[int] | None) -> dict[int, str]:
@@ -71,21 +72,21 @@ def _context(text: str, start: int, end: int, width: int) -> dict[str, Any]:
 
 
 def detect(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     nlp: Language | None = None,
     document_ids: list[int] | None = None,
 ) -> dict[str, Candidate]:
-    """What the detector finds (the slow part of :func:`candidates`; cache it per import)."""
-    access.require(db, actor, "pseudonymise")
-    return find_names(_texts(db, document_ids), nlp=nlp)
+    """What the detector finds (the slow part of :func:`candidates`; cache it per import).
+
+    Without ``nlp`` the Dutch heuristics look for names (no pipeline is loaded)."""
+    project.require("pseudonymise")
+    return find_names(_texts(project.db, document_ids), nlp=nlp)
 
 
 def candidates(
-    db: Database,
+    project: Project,
     *,
-    actor: str,
     nlp: Language | None = None,
     document_ids: list[int] | None = None,
     detected: dict[str, Candidate] | None = None,
@@ -98,7 +99,8 @@ def candidates(
     are included even where the detector missed them (source ``known``). Pass ``detected``
     (from :func:`detect`) to skip detection when only decisions changed.
     """
-    access.require(db, actor, "pseudonymise")
+    project.require("pseudonymise")
+    db = project.db
     key = load_key(key_file(db))
     texts = _texts(db, document_ids)
     found = dict(detected) if detected is not None else find_names(texts, nlp=nlp)
@@ -155,11 +157,10 @@ def next_replacement(key: PseudonymKey, kind: str) -> str:
 
 
 def decide(
-    db: Database,
+    project: Project,
     original: str,
     *,
     accept: bool,
-    actor: str,
     kind: str | None = None,
     replacement: str | None = None,
     apply: bool = True,
@@ -172,8 +173,9 @@ def decide(
     come between accepting a name and replacing it. Batch callers pass ``apply=False`` and
     call :func:`apply_pseudonyms` once; until then pseudonymised exports are refused.
     """
-    access.require(db, actor, "pseudonymise")
-    recover(db, actor=actor)
+    project.require("pseudonymise")
+    db, actor = project.db, project.user
+    _recover(db, actor=actor)
     _require_key(db)  # a fresh stand-in key would later drop every other replacement
     original = original.strip()
     if not original:
@@ -211,7 +213,7 @@ def decide(
     with transaction(db):
         _log_decision(db, new, actor=actor)
         if apply:
-            _apply(db, accepted_names(db), actor=actor)
+            _apply(db, _accepted_names(db), actor=actor)
     return new
 
 
@@ -228,7 +230,7 @@ def _log_decision(db: Database, entry: KeyEntry, *, actor: str, recovered: bool 
     record_event(db, actor, events.PSEUDONYM_DECIDE(entry.replacement, None, after))
 
 
-def recover(db: Database, *, actor: str | None) -> int:
+def _recover(db: Database, *, actor: str | None) -> int:
     """Clean up after a crash during pseudonymisation; returns how many decisions got an event.
 
     Removes temporary key copies (they hold every original) and logs decisions that reached
@@ -257,11 +259,10 @@ def recover(db: Database, *, actor: str | None) -> int:
     return len(missing)
 
 
-def add_known_name(
-    db: Database, respondent: str, name: str, *, actor: str, kind: str = "person"
-) -> None:
+def add_known_name(project: Project, respondent: str, name: str, *, kind: str = "person") -> None:
     """Remember a name that belongs to a respondent's story (kept in the key file only)."""
-    access.require(db, actor, "pseudonymise")
+    project.require("pseudonymise")
+    db = project.db
     if kind not in KINDS:
         raise InputError("privacy.bad_kind", kind=kind, kinds=", ".join(KINDS))
     if not name.strip():
@@ -317,20 +318,20 @@ def _names_from_spans(db: Database) -> dict[str, str]:
     return out
 
 
-def key_missing(db: Database) -> bool:
+def _key_missing(db: Database) -> bool:
     """The project has marked names but its key file is not where it belongs."""
     if key_file(db).exists():
         return False
     return db.execute("SELECT 1 FROM pseudonym_spans LIMIT 1").fetchone() is not None
 
 
-def accepted_names(db: Database) -> dict[str, str]:
-    """``{normal name: replacement}`` of every accepted name (no access check: internal).
+def _accepted_names(db: Database) -> dict[str, str]:
+    """``{normal name: replacement}`` of every accepted name (originals: internal only).
 
     From the key file; when the key is away (kept apart, or destroyed at the end of a study),
     from the text under the spans the project marked, so exports stay free of those names.
     """
-    if key_missing(db):
+    if _key_missing(db):
         return _names_from_spans(db)
     out: dict[str, str] = {}
     for entry in sorted(load_key(key_file(db)).accepted(), key=lambda e: e.original):
@@ -364,11 +365,11 @@ def _differences(
 
 def _require_key(db: Database) -> None:
     """Refuse instead of dropping every replacement when the key file is away."""
-    if key_missing(db):
+    if _key_missing(db):
         raise InputError("privacy.key_missing", path=str(key_file(db)))
 
 
-def apply_pseudonyms(db: Database, *, actor: str) -> dict[str, int]:
+def apply_pseudonyms(project: Project) -> dict[str, int]:
     """Bring ``pseudonym_spans`` in line with the key: every occurrence of every accepted name.
 
     Idempotent; run it again after importing documents or changing decisions. Spans of
@@ -376,10 +377,11 @@ def apply_pseudonyms(db: Database, *, actor: str) -> dict[str, int]:
     when the project has marked names but the key file is missing: applying an empty key
     would remove every replacement.
     """
-    access.require(db, actor, "pseudonymise")
-    recover(db, actor=actor)
+    project.require("pseudonymise")
+    db = project.db
+    _recover(db, actor=project.user)
     _require_key(db)
-    return _apply(db, accepted_names(db), actor=actor)
+    return _apply(db, _accepted_names(db), actor=project.user)
 
 
 def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]:
@@ -425,13 +427,19 @@ def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]
     return result
 
 
-def documents_not_checked(db: Database, document_ids: list[int] | None = None) -> list[int]:
+def documents_not_checked(project: Project, document_ids: list[int] | None = None) -> list[int]:
     """Documents whose names are not (all) replaced yet.
 
     Those added after the last :func:`apply_pseudonyms` (all of them if it never ran), and
     those where an accepted name is not marked or a marked one is no longer accepted
-    (decisions not yet applied, e.g. after an interrupted run).
+    (decisions not yet applied, e.g. after an interrupted run). Ids only; needs ``read``
+    (the workshop asks :func:`_documents_not_checked` after its own check).
     """
+    project.require("read")
+    return _documents_not_checked(project.db, document_ids)
+
+
+def _documents_not_checked(db: Database, document_ids: list[int] | None = None) -> list[int]:
     last = db.execute(
         "SELECT after FROM events WHERE action = 'pseudonymise.apply' ORDER BY id DESC LIMIT 1"
     ).fetchone()
@@ -440,35 +448,42 @@ def documents_not_checked(db: Database, document_ids: list[int] | None = None) -
         int(r[0])
         for r in db.execute("SELECT id FROM documents WHERE id > ? ORDER BY id", [seen or 0])
     }
-    out |= set(_differences(db, accepted_names(db), document_ids))
+    out |= set(_differences(db, _accepted_names(db), document_ids))
     if document_ids is not None:
         out &= set(document_ids)
     return sorted(out)
 
 
-def reviewed(db: Database) -> bool:
-    """Whether anyone ever reviewed names in this project (decided in the key, or marked)."""
+def reviewed(project: Project) -> bool:
+    """Whether anyone ever reviewed names in this project (decided in the key, or marked).
+
+    Needs ``read``, as every export that labels its file with it has."""
+    project.require("read")
+    db = project.db
     if key_file(db).exists() and load_key(key_file(db)).entries:
         return True
     return db.execute("SELECT 1 FROM pseudonym_spans LIMIT 1").fetchone() is not None
 
 
-def require_pseudonymised(db: Database) -> None:
+def require_pseudonymised(project: Project) -> None:
     """Refuse a pseudonymised export while it could still carry an accepted name.
 
     Refused while decisions are not applied: an accepted name not marked somewhere (also in
     a document imported since), or a marked one that is no longer accepted. With the key
-    away, the names the project marked elsewhere count as accepted.
+    away, the names the project marked elsewhere count as accepted. Needs ``read``, as the
+    exports, quotes and imports that ask it.
     """
-    recover(db, actor=None)
-    waiting = _differences(db, accepted_names(db))
+    project.require("read")
+    db = project.db
+    _recover(db, actor=None)
+    waiting = _differences(db, _accepted_names(db))
     if waiting:
         raise InputError("privacy.not_applied", n=len(waiting))
 
 
-def export_warning(db: Database) -> str:
+def export_warning(project: Project) -> str:
     """The message key an export's report opens with: pseudonymised, or plainly not."""
-    return "exchange.warn.pseudonymised" if reviewed(db) else "privacy.warn.not_pseudonymised"
+    return "exchange.warn.pseudonymised" if reviewed(project) else "privacy.warn.not_pseudonymised"
 
 
 @dataclass(frozen=True)
@@ -535,11 +550,20 @@ def _spans(db: Database, document_id: int, start: int, end: int) -> list[tuple[i
     ]
 
 
-def pseudonymise_range(db: Database, document_id: int, start: int, end: int) -> PseudonymisedText:
-    """``documents.text[start:end]`` with pseudonyms in place (no access check: callers check).
+def pseudonymise_range(
+    project: Project, document_id: int, start: int, end: int
+) -> PseudonymisedText:
+    """``documents.text[start:end]`` with pseudonyms in place; needs ``read``.
 
-    A name that crosses the edge of the range is replaced as a whole.
+    A name that crosses the edge of the range is replaced as a whole. (Co-onderzoekers get
+    their fragments through :mod:`workbench.privacy.workshop`, which checks the assignment.)
     """
+    project.require("read")
+    return _pseudonymise_range(project.db, document_id, start, end)
+
+
+def _pseudonymise_range(db: Database, document_id: int, start: int, end: int) -> PseudonymisedText:
+    """:func:`pseudonymise_range` for code that checked the reader already."""
     found = db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
     if found is None:
         raise NotFound("codings.unknown_document", document=document_id)
@@ -558,29 +582,35 @@ def pseudonymise_range(db: Database, document_id: int, start: int, end: int) -> 
     return PseudonymisedText("".join(parts), tuple(spans), start)
 
 
-def pseudonymised_document(db: Database, document_id: int, *, actor: str) -> PseudonymisedText:
+def pseudonymised_document(project: Project, document_id: int) -> PseudonymisedText:
     """The whole document with every accepted name replaced, and its offset mapping.
 
     For exports and reading views. Needs the ``read`` permission (co-onderzoekers get
     fragments through :mod:`workbench.privacy.workshop` instead).
     """
-    access.require(db, actor, "read")
-    return pseudonymise_range(db, document_id, 0, 2**62)
+    project.require("read")
+    return _pseudonymise_range(project.db, document_id, 0, 2**62)
 
 
-def pseudonymise_free_text(db: Database, text: str, *, actor: str) -> str:
+def pseudonymise_free_text(project: Project, text: str) -> str:
     """Any text (a memo, a quote outside a document) with the key's accepted names replaced."""
-    access.require(db, actor, "read")
-    return replace_names(db, [text])[0]
+    project.require("read")
+    return _replace_names(project.db, [text])[0]
 
 
-def replace_names(db: Database, texts: list[str]) -> list[str]:
-    """``texts`` with every accepted name replaced (no access check: output is safe).
+def replace_names(project: Project, texts: list[str]) -> list[str]:
+    """``texts`` with every accepted name replaced; needs ``read``, as the exports that ask.
 
     Any letter case, also inside words joined with "_" or "-"; with the key's names, or the
-    project's own when the key is away (:func:`accepted_names`).
+    project's own when the key is away (the text under the spans the project marked).
     """
-    names = accepted_names(db)
+    project.require("read")
+    return _replace_names(project.db, texts)
+
+
+def _replace_names(db: Database, texts: list[str]) -> list[str]:
+    """:func:`replace_names` for code that checked already (the workshop's code cards)."""
+    names = _accepted_names(db)
     pattern = _name_pattern(list(names))
     if pattern is None:
         return list(texts)
@@ -590,24 +620,25 @@ def replace_names(db: Database, texts: list[str]) -> list[str]:
     ]
 
 
-def pseudonymise_table(db: Database, frame: Any) -> Any:
+def pseudonymise_table(project: Project, frame: Any) -> Any:
     """A copy of the DataFrame ``frame`` with accepted names replaced in every text cell.
 
     For tables that leave the project pseudonymised (quotes, pattern exports): speaker
     labels, document names, respondent codes and attribute values can hold names too, not
     only the quoted text. Refused while decisions are not applied (see
-    :func:`require_pseudonymised`).
+    :func:`require_pseudonymised`). Needs ``read``.
     """
-    require_pseudonymised(db)
-    return replace_in_tables(db, [frame])[0]
+    require_pseudonymised(project)
+    return replace_in_tables(project, [frame])[0]
 
 
-def replace_in_tables(db: Database, frames: list[Any]) -> list[Any]:
+def replace_in_tables(project: Project, frames: list[Any]) -> list[Any]:
     """Copies of the DataFrames with accepted names replaced in every text cell and in the
     column labels (no check that decisions are applied: callers check first, once).
 
-    One :func:`replace_names` call for all cells of all frames (the key is read once).
+    One replacement pass for all cells of all frames (the key is read once). Needs ``read``.
     """
+    project.require("read")
     from pandas.api.types import is_object_dtype, is_string_dtype
 
     frames = [f.copy() for f in frames]
@@ -620,7 +651,7 @@ def replace_in_tables(db: Database, frames: list[Any]) -> list[Any]:
                 cells.append((i, column, values))
                 texts += [v if isinstance(v, str) else "" for v in values]
     labels = [str(c) for f in frames for c in f.columns]
-    replaced = replace_names(db, texts + labels)
+    replaced = _replace_names(project.db, texts + labels)
     at = 0
     for i, column, values in cells:
         new = replaced[at : at + len(values)]

@@ -22,7 +22,11 @@ from sqlite_utils import Database
 from workbench import access, accounts, codings, events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
-from workbench.privacy.pseudonyms import documents_not_checked, pseudonymise_range, replace_names
+from workbench.privacy.pseudonyms import (
+    _documents_not_checked,
+    _pseudonymise_range,
+    _replace_names,
+)
 from workbench.store import get_setting, now, record_event, set_setting, transaction
 
 CODES_SETTING = "workshop_codes"
@@ -57,24 +61,24 @@ def _fragment_ids(segment_ids: list[Any]) -> list[int]:
 
 
 def assign_fragments(
-    db: Database,
+    project: Project,
     *,
     co_researcher: str,
     segment_ids: list[int],
-    actor: str,
     group: str | None = None,
 ) -> int:
     """Let co-onderzoeker ``co_researcher`` code these segments for ``group``; returns how many are new.
 
     Only fragments of pseudonymised documents can be assigned.
     """
-    access.require(db, actor, "workshop.manage")
+    project.require("workshop.manage")
+    db, actor = project.db, project.user
     if access.role_of(db, co_researcher) != "co-onderzoeker":
         raise InputError("workshop.not_co_researcher", user=co_researcher)
     segment_ids = _fragment_ids(segment_ids)
     group = (group or default_group()).strip()
-    accounts.add_group_coder(Project.for_user(db, actor), group)  # front door: transitional
-    unchecked = set(documents_not_checked(db))
+    accounts.add_group_coder(project, group)
+    unchecked = set(_documents_not_checked(db))
     added = 0
     with transaction(db):
         position = db.execute(
@@ -105,10 +109,11 @@ def assign_fragments(
 
 
 def unassign_fragments(
-    db: Database, *, co_researcher: str, actor: str, segment_ids: list[int] | None = None
+    project: Project, *, co_researcher: str, segment_ids: list[int] | None = None
 ) -> int:
     """Take fragments (all when ``segment_ids`` is None) away from ``co_researcher``."""
-    access.require(db, actor, "workshop.manage")
+    project.require("workshop.manage")
+    db = project.db
     with transaction(db):
         sql, params = "DELETE FROM workshop_assignments WHERE user = ?", [co_researcher]
         if segment_ids is not None:
@@ -117,16 +122,16 @@ def unassign_fragments(
         removed = db.execute(sql, params).rowcount
         record_event(
             db,
-            actor,
+            project.user,
             events.WORKSHOP_UNASSIGN(co_researcher, {"segments": segment_ids}, None),
         )
     return removed
 
 
-def assignments(db: Database, *, actor: str) -> list[dict[str, Any]]:
+def assignments(project: Project) -> list[dict[str, Any]]:
     """Every assignment with its document and whether the group chose a code (researchers)."""
-    access.require(db, actor, "workshop.manage")
-    cur = db.execute(
+    project.require("workshop.manage")
+    cur = project.db.execute(
         "SELECT a.user, a.group_coder, a.position, a.segment_id, s.document_id, d.name, "
         "(SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id WHERE "
         " c.segment_id = a.segment_id AND c.coder = a.group_coder ORDER BY c.id DESC LIMIT 1) "
@@ -137,14 +142,14 @@ def assignments(db: Database, *, actor: str) -> list[dict[str, Any]]:
     return [dict(zip(keys, r)) for r in cur]
 
 
-def my_fragments(db: Database, *, actor: str) -> list[int]:
-    """The segment ids assigned to ``actor``, in the order the researcher gave them."""
-    access.require(db, actor, "workshop")
+def my_fragments(project: Project) -> list[int]:
+    """The segment ids assigned to the acting user, in the order the researcher gave them."""
+    project.require("workshop")
     return [
         int(r[0])
-        for r in db.execute(
+        for r in project.db.execute(
             "SELECT segment_id FROM workshop_assignments WHERE user = ? ORDER BY position, id",
-            [actor],
+            [project.user],
         )
     ]
 
@@ -169,17 +174,18 @@ def _choice(db: Database, segment_id: int, group: str) -> str | None:
     return found[0] if found else None
 
 
-def fragment(db: Database, segment_id: int, *, actor: str) -> dict[str, Any]:
+def fragment(project: Project, segment_id: int) -> dict[str, Any]:
     """One assigned fragment, pseudonymised, with the group's current choice.
 
     Nothing else: no document name, respondent, speaker or attributes.
     """
-    access.require(db, actor, "workshop")
-    group = _assignment(db, segment_id, actor)
+    project.require("workshop")
+    db = project.db
+    group = _assignment(db, segment_id, project.user)
     seg = _segment(db, segment_id)
-    if documents_not_checked(db, [seg["document_id"]]):
+    if _documents_not_checked(db, [seg["document_id"]]):
         raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
-    text = pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
+    text = _pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
     return {
         "segment_id": segment_id,
         "text": text,
@@ -188,23 +194,41 @@ def fragment(db: Database, segment_id: int, *, actor: str) -> dict[str, Any]:
     }
 
 
-def set_workshop_codes(db: Database, codes: list[str], *, actor: str) -> None:
-    """Which codes the groups choose from (code slugs, in the order shown)."""
-    access.require(db, actor, "workshop.manage")
-    for slug in codes:
-        codings.code_id(  # refuses unknown codes
-            Project.for_user(db, actor),  # front door: transitional
-            slug,
+def surroundings(project: Project, segment_id: int) -> dict[str, str]:
+    """The sentence before and after an assigned fragment, pseudonymised ('' at an edge)."""
+    project.require("workshop")
+    db = project.db
+    fragment(project, segment_id)  # checks the assignment and pseudonymisation
+    document_id, position = db.execute(
+        "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]
+    ).fetchone()
+    around = {}
+    for side, offset in (("before", -1), ("after", 1)):
+        found = db.execute(
+            "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
+            [document_id, position + offset],
+        ).fetchone()
+        around[side] = (
+            _pseudonymise_range(db, document_id, found[0], found[1]).text if found else ""
         )
-    set_setting(db, CODES_SETTING, list(codes), actor=actor)
+    return around
 
 
-def workshop_codes(db: Database, *, actor: str) -> list[dict[str, Any]]:
+def set_workshop_codes(project: Project, codes: list[str]) -> None:
+    """Which codes the groups choose from (code slugs, in the order shown)."""
+    project.require("workshop.manage")
+    for slug in codes:
+        codings.code_id(project, slug)  # refuses unknown codes
+    set_setting(project.db, CODES_SETTING, list(codes), actor=project.user)
+
+
+def workshop_codes(project: Project) -> list[dict[str, Any]]:
     """The cards: each code's Dutch name, brief and one example quote from the codebook.
 
     Defaults to the active top-level codes when the researcher chose none.
     """
-    access.require(db, actor, "workshop")
+    project.require("workshop")
+    db = project.db
     chosen = get_setting(db, CODES_SETTING) or []
     if chosen:
         rows = [
@@ -231,33 +255,34 @@ def workshop_codes(db: Database, *, actor: str) -> list[dict[str, Any]]:
             }
         )
     # an example quote taken from the data could hold a name: the key replaces it here too
-    for card, example in zip(cards, replace_names(db, [c["example"] for c in cards])):
+    for card, example in zip(cards, _replace_names(db, [c["example"] for c in cards])):
         card["example"] = example
     return cards
 
 
-def record_choice(db: Database, segment_id: int, code: str | None, *, actor: str) -> int | None:
+def record_choice(project: Project, segment_id: int, code: str | None) -> int | None:
     """Record the group's code for this fragment (replacing its earlier choice), or clear it.
 
     Stored as a human, accepted coding by the group coder; the event names the person.
     """
-    access.require(db, actor, "workshop")
-    group = _assignment(db, segment_id, actor)
-    if code is not None and code not in {c["code"] for c in workshop_codes(db, actor=actor)}:
+    project.require("workshop")
+    db = project.db
+    group = _assignment(db, segment_id, project.user)
+    if code is not None and code not in {c["code"] for c in workshop_codes(project)}:
         raise InputError("workshop.code_not_offered", code=code)
+    as_group = project.as_user(group)  # the coding is the group's, the event the person's
     with transaction(db):
         before = _choice(db, segment_id, group)
         for (old,) in db.execute(
             "SELECT id FROM codings WHERE segment_id = ? AND coder = ?", [segment_id, group]
         ).fetchall():
-            codings.remove_coding(Project.for_user(db, group), old)  # front door: transitional
+            codings.remove_coding(as_group, old)
         new_id = None
         if code is not None:
-            as_group = Project.for_user(db, group)  # front door: transitional
             new_id = codings.add_coding(as_group, coder=group, code=code, segment_id=segment_id)
         record_event(
             db,
-            actor,
+            project.user,
             events.WORKSHOP_CHOICE(
                 segment_id, {"code": before, "group": group}, {"code": code, "group": group}
             ),
@@ -265,9 +290,10 @@ def record_choice(db: Database, segment_id: int, code: str | None, *, actor: str
     return new_id
 
 
-def segments_for_assignment(db: Database, document_id: int, *, actor: str) -> list[dict[str, Any]]:
+def segments_for_assignment(project: Project, document_id: int) -> list[dict[str, Any]]:
     """A document's segments as the co-researcher would see them, to pick from."""
-    access.require(db, actor, "workshop.manage")
+    project.require("workshop.manage")
+    db = project.db
     rows = db.execute(
         "SELECT s.id, s.position, s.start_char, s.end_char, coalesce(p.role, 'other') "
         "FROM segments s JOIN turns t ON t.id = s.turn_id "
@@ -275,7 +301,7 @@ def segments_for_assignment(db: Database, document_id: int, *, actor: str) -> li
         "WHERE s.document_id = ? ORDER BY s.position",
         [document_id],
     ).fetchall()
-    whole = pseudonymise_range(db, document_id, 0, 2**62)
+    whole = _pseudonymise_range(db, document_id, 0, 2**62)
     return [
         {
             "segment_id": sid,

@@ -60,9 +60,9 @@ def kind_label(kind: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def cached_detection(_project, path: str, documents: tuple, actor: str):
-    """Detection runs again only when documents were added or removed."""
-    return detect(_project, actor=actor)
+def cached_detection(_handle, path: str, documents: tuple, actor: str):
+    """Detection runs again only when documents were added or removed (per acting user)."""
+    return detect(_handle)
 
 
 SECTIONS = [
@@ -79,12 +79,12 @@ tabs = dict(zip(shown, st.tabs([tr(f"privacy.page.tab.{name}") for name in shown
 if "names" in tabs:
     with tabs["names"]:
         st.caption(tr("privacy.page.names_intro", keyfile=key_file(project).name))
-        unchecked = documents_not_checked(project)
+        unchecked = documents_not_checked(handle)
         if unchecked:
             st.warning(tr("privacy.page.unchecked", n=len(unchecked)))
         documents = tuple(d["id"] for d in list_documents(handle))
-        detected = cached_detection(project, path, documents, me)
-        found = candidates(project, actor=me, detected=detected)
+        detected = cached_detection(handle, path, documents, me)
+        found = candidates(handle, detected=detected)
         counts = {s: sum(c["status"] == s for c in found) for s in ("new", "accepted", "rejected")}
         st.markdown(tr("privacy.page.counts", **counts))
         if found:
@@ -122,10 +122,9 @@ if "names" in tabs:
             if accept or reject:
                 entry = attempt(
                     decide,
-                    project,
+                    handle,
                     name,
                     accept=accept,
-                    actor=me,
                     kind=kind,
                     replacement=(replacement or None) if accept else None,
                 )
@@ -141,8 +140,7 @@ if "names" in tabs:
         if st.button(tr("privacy.page.apply"), key="privacy_apply"):
             attempt(
                 apply_pseudonyms,
-                project,
-                actor=me,
+                handle,
                 success=lambda result: tr("privacy.page.applied", **result),
             )
         with st.expander(tr("privacy.page.known")):
@@ -153,10 +151,9 @@ if "names" in tabs:
                 if st.form_submit_button(tr("privacy.page.add_known")):
                     attempt(
                         add_known_name,
-                        project,
+                        handle,
                         respondent.strip(),
                         known,
-                        actor=me,
                         kind=known_kind,
                         success=lambda _: tr("privacy.page.known_added", name=known),
                     )
@@ -178,7 +175,7 @@ if "workshop" in tabs:
                 doc = st.selectbox(
                     tr("privacy.page.document"), list(docs), format_func=docs.get, key="privacy_doc"
                 )
-                segments = attempt(segments_for_assignment, project, doc, actor=me).value or []
+                segments = attempt(segments_for_assignment, handle, doc).value or []
                 labels = {
                     s["segment_id"]: f"{s['position'] + 1}. {s['text'][:90]}"
                     for s in segments
@@ -194,11 +191,10 @@ if "workshop" in tabs:
                 if st.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
                     attempt(
                         assign_fragments,
-                        project,
+                        handle,
                         co_researcher=helper,
                         segment_ids=chosen,
                         group=group,
-                        actor=me,
                         success=lambda added: tr("privacy.page.assigned", n=added, user=helper),
                     )
         codes = {c["slug"]: c["name"] for c in code_tree(handle)}
@@ -214,12 +210,11 @@ if "workshop" in tabs:
         if st.button(tr("privacy.page.save_codes"), key="privacy_save_codes"):
             attempt(
                 set_workshop_codes,
-                project,
+                handle,
                 offered,
-                actor=me,
                 success=lambda _: tr("privacy.page.codes_saved", n=len(offered)),
             )
-        table = attempt(assignments, project, actor=me).value or []
+        table = attempt(assignments, handle).value or []
         if table:
             st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
             gone = st.selectbox(
@@ -230,9 +225,8 @@ if "workshop" in tabs:
             if st.button(tr("privacy.page.unassign"), key="privacy_unassign"):
                 attempt(
                     unassign_fragments,
-                    project,
+                    handle,
                     co_researcher=gone,
-                    actor=me,
                     flash=lambda _: tr("privacy.page.unassigned", user=gone),
                 )
 

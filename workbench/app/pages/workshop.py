@@ -15,7 +15,7 @@ import streamlit as st
 
 from workbench import access
 from workbench.app.common import acting_project, attempt, db, tr, user
-from workbench.privacy.workshop import fragment, my_fragments
+from workbench.privacy.workshop import fragment, my_fragments, surroundings
 from workbench.workshop_cards import (
     NONE,
     UNSURE,
@@ -25,7 +25,6 @@ from workbench.workshop_cards import (
     current_card,
     group_comparison,
     record_card,
-    surroundings,
 )
 
 project = db()
@@ -134,7 +133,7 @@ def log_out() -> None:
         st.session_state.pop(key, None)
 
 
-fragments = attempt(my_fragments, project, actor=me).value or []
+fragments = attempt(my_fragments, handle).value or []
 if not fragments:  # only then a title: during the workshop nothing but the fragment shows
     st.title(tr("page.workshop"))
     st.info(tr("workshop.page.nothing"))
@@ -170,7 +169,7 @@ segment_id = fragments[position]
 around = attempt(surroundings, handle, segment_id).value
 if around is None:
     st.stop()
-current = attempt(fragment, project, segment_id, actor=me).value
+current = attempt(fragment, handle, segment_id).value
 choice = attempt(current_card, handle, segment_id).value
 cards = attempt(chosen_cards, handle).value or []
 st.caption(tr("workshop.page.progress", n=position + 1, total=len(fragments)))
