@@ -7,7 +7,6 @@ workbench.app.jump) opens an interview at a place; so does every row of a code's
 
 import streamlit as st
 
-from workbench import access
 from workbench.app.common import acting_project, action_label, attempt, db, nlp, tr, user
 from workbench.app.jump import read_jump
 from workbench.app.transcript import transcript
@@ -182,7 +181,7 @@ with right:
         ):
             st.rerun()
     # "klaar": I read this whole interview, also where no code applies (counts for agreement)
-    if access.can(project, me, "code"):
+    if handle.can("code"):
         done = attempt(is_done, handle, doc_id, coder=me).value
         if st.button(
             tr("coderen.done_undo" if done else "coderen.done_mark"),

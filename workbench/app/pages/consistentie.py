@@ -9,7 +9,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from workbench import access
 from workbench.agreement import RELIABLE, TENTATIVE, shown
 from workbench.app.common import acting_project, attempt, db, lang, project_path, tr, user
 from workbench.consistency import (
@@ -47,7 +46,7 @@ st.title(tr("page.consistentie"))
 handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
-if not attempt(access.can, project, me, "consistency.review").value:
+if not handle.can("consistency.review"):
     st.error(tr("consistentie.no_access", user=me))
     st.stop()
 version = last_event_id(project)
@@ -256,7 +255,7 @@ def done_section() -> None:
     st.subheader(tr("consistentie.done_title"))
     st.caption(tr("consistentie.done_help"))
     who = me
-    if access.can(project, me, "users.manage"):  # researchers may mark for another coder
+    if handle.can("users.manage"):  # researchers may mark for another coder
         others = [c for c in dict.fromkeys([me, *coder_options(handle)]) if c != MODEL]
         who = st.selectbox(tr("consistentie.done_coder"), others, key="done_coder")
     documents = {d["id"]: d["name"] for d in list_documents(handle)}
@@ -392,7 +391,7 @@ if len(coders) < 2:
 if not reliability:
     st.info(tr("consistentie.reliability_off"))
     only = st.toggle(tr("consistentie.only_differences"), value=True, key="only_differences")
-    side_by_side(review=access.can(project, me, "consistency.resolve"), only_differences=only)
+    side_by_side(review=handle.can("consistency.resolve"), only_differences=only)
     with st.expander(tr("consistentie.settings")):
         settings_and_samples()
     st.stop()
@@ -537,7 +536,7 @@ with tab_figures:
 
 with tab_review:
     st.caption(tr("consistentie.review_help"))
-    side_by_side(review=access.can(project, me, "consistency.resolve"), only_differences=True)
+    side_by_side(review=handle.can("consistency.resolve"), only_differences=True)
 
 with tab_drift:
     batches = {b: tr(f"consistentie.by_{b}") for b in ("week", "sample")}

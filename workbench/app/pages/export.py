@@ -11,7 +11,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench import access
 from workbench.app.common import (
     acting_project,
     attempt,
@@ -37,7 +36,7 @@ st.title(tr("page.export"))
 handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
-if not attempt(access.can, project, me, "export").value:
+if not handle.can("export"):
     st.error(tr("page_export.no_access", user=me))
     st.stop()
 
@@ -107,7 +106,7 @@ suggestions = (
     == "suggestions"
 )
 text_options = ["pseudonymised"]
-if access.can(project, me, "pseudonym.key"):
+if handle.can("pseudonym.key"):
     text_options.append("original")
 text_labels = {c: tr(f"page_export.text.{c}") for c in text_options}
 text_choice = st.radio(
@@ -156,7 +155,7 @@ if result and result["choices"] == choices:
     show_report(result["report"])
 
 # ------------------------------------------------------------------ import
-if not (access.can(project, me, "import") or access.can(project, me, "codebook.edit")):
+if not (handle.can("import") or handle.can("codebook.edit")):
     st.stop()
 st.divider()
 st.header(tr("page_export.import_header"))

@@ -6,7 +6,7 @@ interview opens the coding page at that place (workbench.app.jump).
 
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, db, tr, user
+from workbench.app.common import acting_project, attempt, tr, user
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
@@ -14,7 +14,6 @@ from workbench.memos import delete_memo, memo_overview
 
 st.title(tr("page.memos"))
 handle = acting_project()  # the project as seen by this session's user
-project = db()
 me = user()
 
 documents = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(handle)}

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access, life_events, patterns
-from workbench.app.common import acting_project, attempt, db, lang, project_path, tr, user
+from workbench.app.common import acting_project, attempt, db, lang, project_path, tr
 from workbench.app.jump import jump_link
 from workbench.codings import STATUSES
 from workbench.handle import Project
@@ -23,12 +23,12 @@ from workbench.store import last_event_id
 st.title(tr("page.patronen"))
 handle = acting_project()  # the project as seen by this session's user
 project = db()
-if not access.can(project, user(), "read"):
+if not handle.can("read"):
     st.warning(tr("patronen.no_access"))
     st.stop()
 st.caption(tr("patronen.intro"))
-may_export = access.can(project, user(), "export")
-may_take_originals = access.can(project, user(), access.ORIGINAL_TEXT)
+may_export = handle.can("export")
+may_take_originals = handle.can(access.ORIGINAL_TEXT)
 version = last_event_id(project)  # cache key: changes with every logged change
 
 
@@ -545,7 +545,7 @@ def show_cascades() -> None:
         st.info(
             tr("patronen.cas.unplaced", n=open_losses, reactions=int(unplaced["reactions"].sum()))
         )
-    if access.can(project, user(), "code") and right.button(
+    if handle.can("code") and right.button(
         tr("patronen.cas.propose"), icon=":material/auto_awesome:", key="patronen_cas_propose"
     ):
         if attempt(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench import access, accounts, history
+from workbench import accounts, history
 from workbench.app.common import (
     acting_project,
     attempt,
@@ -48,7 +48,7 @@ st.title(tr("page.privacy"))
 handle = acting_project()  # the project as seen by this session's user
 project = db()
 me = user()
-if not attempt(access.can, project, me, "read").value:
+if not handle.can("read"):
     st.error(tr("privacy.page.no_access", user=me))
     st.stop()
 path = str(project_path())
@@ -72,7 +72,7 @@ SECTIONS = [
     ("history", "read"),
     ("backup", "backup"),
 ]
-shown = [name for name, action in SECTIONS if access.can(project, me, action)]
+shown = [name for name, action in SECTIONS if handle.can(action)]
 tabs = dict(zip(shown, st.tabs([tr(f"privacy.page.tab.{name}") for name in shown])))
 
 # ------------------------------------------------------------------------------ names
@@ -234,7 +234,7 @@ if "workshop" in tabs:
 if "accounts" in tabs:
     with tabs["accounts"]:
         roles = list(accounts.LOGIN_ROLES)
-        if access.can(project, me, "users.manage"):
+        if handle.can("users.manage"):
             people = accounts.list_users(project)
             st.dataframe(pd.DataFrame(people), hide_index=True, width="stretch")
             with st.form("privacy_add_user", clear_on_submit=True):

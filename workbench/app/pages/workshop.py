@@ -13,8 +13,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from workbench import access
-from workbench.app.common import acting_project, attempt, db, tr, user
+from workbench.app.common import acting_project, attempt, tr, user
 from workbench.privacy.workshop import fragment, my_fragments, surroundings
 from workbench.workshop_cards import (
     NONE,
@@ -27,10 +26,9 @@ from workbench.workshop_cards import (
     record_card,
 )
 
-project = db()
 me = user()
 handle = acting_project()  # the project as seen by this session's user
-if not attempt(access.can, project, me, "workshop").value:
+if not handle.can("workshop"):
     st.title(tr("page.workshop"))
     st.error(tr("workshop.page.no_access", user=me))
     st.stop()
@@ -38,7 +36,7 @@ if not attempt(access.can, project, me, "workshop").value:
 
 # --- the researcher: which cards, and what the groups chose ------------------------------
 
-if access.can(project, me, "workshop.manage"):
+if handle.can("workshop.manage"):
     st.title(tr("page.workshop"))
     st.subheader(tr("workshop.page.cards_title"), anchor=False)
     cards = {c["id"]: c for c in attempt(available_cards, handle).value or []}

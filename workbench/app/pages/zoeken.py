@@ -5,14 +5,13 @@ import time
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, db, nlp, tr
+from workbench.app.common import acting_project, attempt, nlp, tr
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.search import filter_options, search, suggest_code_for_hits
 
 st.title(tr("page.zoeken"))
 handle = acting_project()  # the project as seen by this session's user
-project = db()
 
 query = st.text_input(
     tr("zoeken.query"), key="search_query", help=tr("zoeken.query_help"), placeholder="schamen"
