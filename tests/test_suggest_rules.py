@@ -42,6 +42,7 @@ def test_compound_word_matches_its_part(rules, nlp):
     [
         ("Dat is natuurlijk heel gewoon.", "zingeving", "natuurlijk"),  # natuur + -lijk
         ("De overlevenden werden opgevangen.", "energiebalans", "overlevenden"),  # overleven + -den
+        ("Hij kreeg een onderscheiding voor zijn werk.", "verlies", "onderscheiding"),  # onder-
     ],
 )
 def test_a_derived_word_is_no_compound_of_a_theme_word(rules, nlp, text, code, word):
@@ -170,3 +171,58 @@ def test_an_ambiguous_word_names_the_kind_of_loss_in_a_sentence_about_a_loss(rul
     )
     assert alone < 0.5 and apart < 0.5
     assert together >= 0.5 and "verhuizen" in evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We verloren de wedstrijd met drie nul.",
+        "Ik verloor mijn sleutels in de trein.",
+        "De aanvraag werd afgekeurd door de gemeente.",
+    ],
+)
+def test_a_verb_of_losing_alone_is_no_loss(rules, nlp, text):
+    # A game, the way or the keys are lost as often as a person: the verb alone is weak.
+    value, evidence = score(rules, nlp, text, "verlies")
+    assert evidence and value < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik heb vorig jaar mijn vrouw verloren.",
+        "Daarna verloor ik mijn baan.",
+        "Toen ik afgekeurd werd, zat ik ineens thuis.",
+        "Mijn moeder is vorig voorjaar heengegaan.",
+    ],
+)
+def test_a_verb_of_losing_with_what_was_lost_is_a_loss(rules, nlp, text):
+    value, _ = score(rules, nlp, text, "verlies")
+    assert value >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik heb genoeg energie, ik fiets elke dag.",
+        "Ze bracht veel energie en plezier in de groep.",
+        "De batterij had geen energie meer.",
+    ],
+)
+def test_energy_that_is_not_a_persons_lack_is_no_exhaustion(rules, nlp, text):
+    value, evidence = score(rules, nlp, text, "energiebalans")
+    assert evidence and value < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik heb geen energie meer.",
+        "Ik heb nergens meer de energie voor.",
+        "Ik heb niet veel energie, maar ik loop nog een rondje.",
+        "Het kost me veel energie.",
+    ],
+)
+def test_a_persons_lack_of_energy_is_exhaustion(rules, nlp, text):
+    value, _ = score(rules, nlp, text, "energiebalans")
+    assert value >= 0.5

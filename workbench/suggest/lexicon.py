@@ -51,9 +51,7 @@ VERLIES_STRONG: tuple[str, ...] = (
     "weduwe",
     "weduwnaar",
     "verlies",
-    "verliezen",
     "kwijtraken",
-    "heengaan",
     "afscheid nemen",
     "niet meer leven",
     "scheiding",
@@ -73,11 +71,9 @@ VERLIES_STRONG: tuple[str, ...] = (
     "beroerte",
     "hartaanval",
     "hartstilstand",
-    "afgekeurd",
     "arbeidsongeschikt",
     "zelfmoord",
     "miskraam",
-    "verloren",
     "vrienden kwijt",
     "contact verloren",
     "verwaterd",
@@ -92,7 +88,7 @@ VERLIES_STRONG: tuple[str, ...] = (
     "overlijden van",
     "niet meer onder ons",
     "ontvallen",
-    "heengegaan",
+    "=heengegaan",  # the participle is passing away; "heengaan" is also going somewhere
     "lege plek",
     "lege stoel",
     "ik mis hem",
@@ -102,7 +98,6 @@ VERLIES_STRONG: tuple[str, ...] = (
     "sinds zij weg",
     "verweduwd",
     "doodgegaan",
-    "afgenomen",
     "opgeheven",
     "de dood van",
     "na de dood",
@@ -133,6 +128,111 @@ VERLIES_WEAK: tuple[str, ...] = (
     "niet meer",
     "nooit meer",
     "sinds",
+    # Verbs of losing and taking name a loss only through what is lost: a game, the way or
+    # track of time are lost as often as a wife or a job ("we verloren de wedstrijd").
+    # Alone they are weak; with a person, a home, work or health they are strong
+    # (LOSS_VERBS below).
+    "verliezen",
+    "verloren",
+    "afgekeurd",
+    "afgenomen",
+    "heengaan",
+)
+
+# States that are a theme only as a person's state: "ik heb geen energie meer" is
+# exhaustion, "de batterij had geen energie meer" is not. These count as strong evidence
+# only in a sentence that names a person (PERSON_WORDS); elsewhere they are weak. A word of
+# CONTEXT_RULES that needs a person asks the same.
+PERSON_BOUND: tuple[str, ...] = (
+    "geen energie",
+    "geen kracht",
+    "geen puf",
+    "geen fut",
+    "batterij leeg",
+    "helemaal leeg",
+    "leeg",
+)
+PERSON_WORDS: tuple[str, ...] = (
+    "ik",
+    "me",
+    "mij",
+    "mijn",
+    "mezelf",
+    "je",
+    "jij",
+    "jou",
+    "jouw",
+    "hij",
+    "hem",
+    "haar",
+    "we",
+    "wij",
+    "ons",
+    "onze",
+    "zich",
+)
+
+# Words that name a theme only with the right words near them (within a few words, in the
+# same sentence); without those they stay weak. Verbs of losing need what was lost ("ik
+# verloor mijn vrouw", "daarna verloor ik mijn baan", not "we verloren de wedstrijd").
+LOSS_VERBS: tuple[str, ...] = ("verliezen", "verloren", "kwijtraken", "kwijtgeraakt", "kwijt")
+LOSS_OBJECTS: tuple[str, ...] = (
+    "vrouw",
+    "man",
+    "moeder",
+    "vader",
+    "ouders",
+    "kind",
+    "kinderen",
+    "zoon",
+    "dochter",
+    "broer",
+    "zus",
+    "partner",
+    "vriend",
+    "vriendin",
+    "vrienden",
+    "familie",
+    "baan",
+    "werk",
+    "huis",
+    "woning",
+    "gezondheid",
+    "leven",
+)
+# Energy words need a lack and a person: "ik heb niet veel energie", "ik heb nergens meer
+# de energie voor", not "ik heb genoeg energie" or "ze bracht energie en plezier".
+DEPLETION_WORDS: tuple[str, ...] = ("energie", "kracht", "puf", "fut")
+LACK_CUES: tuple[str, ...] = (
+    "niet",
+    "geen",
+    "nergens",
+    "weinig",
+    "minder",
+    "nauwelijks",
+    "amper",
+    "niks",
+    "niets",
+    "op",
+    "kwijt",
+)
+# (headline code, its words, what must stand near one of them, whether the sentence must
+# also name a person). The rule holds for the code and its children.
+CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = (
+    ("verlies", LOSS_VERBS, LOSS_OBJECTS, False),
+    ("energiebalans", DEPLETION_WORDS, LACK_CUES, True),
+)
+# "Afgekeurd" is a loss when a person is declared unfit for work ("toen ik afgekeurd werd"),
+# not when a plan or a parcel is rejected.
+VERLIES_UNFIT_PHRASES: tuple[str, ...] = tuple(
+    phrase
+    for person in ("ik", "hij", "zij", "ze", "je")
+    for aux in ("werd", "word", "ben", "is", "was")
+    for phrase in (
+        f"{person} {aux} afgekeurd",
+        f"{aux} {person} afgekeurd",
+        f"{person} afgekeurd {aux}",
+    )
 )
 
 SCHAAMTE_STRONG: tuple[str, ...] = (
@@ -256,8 +356,6 @@ ENERGIEBALANS_STRONG: tuple[str, ...] = (
     "burn-out",
     "burnout",
     "overspannen",
-    "overleven",
-    "overleef",
     "geen energie",
     "geen puf",
     "geen fut",
@@ -272,7 +370,6 @@ ENERGIEBALANS_STRONG: tuple[str, ...] = (
     "afgemat",
     "lamgeslagen",
     "tandvlees",
-    "energie",
     "puf",
     "fut",
     "kost moeite",
@@ -296,9 +393,7 @@ ENERGIEBALANS_STRONG: tuple[str, ...] = (
     "over mijn grens",
     "mijn grens",
     "bijtanken",
-    "opladen",
     "energie sparen",
-    "lepels",
     "mijn krachten",
     "krachten verdelen",
     "uitgeblust",
@@ -310,9 +405,34 @@ ENERGIEBALANS_STRONG: tuple[str, ...] = (
     "voel me leeg",
     "ben leeg",
     "helemaal leeg",
+    # A person's energy, not a battery's or a room's ("ze bracht energie en plezier").
+    "mijn energie",
+    "energie kwijt",
+    "energie is op",
+    "weinig energie",
+    "zonder energie",
+    "kost energie",
+    "kost veel energie",
+    "kost me energie",
+    "kost me veel energie",
+    "kost me zoveel energie",
+    "kost mij veel energie",
+    "veel energie kosten",
+    "mezelf opladen",
+    "me opladen",
+    "weer opladen",
+    "op de been blijven",
+    "ik overleef",
+    "overleven van dag tot dag",
 )
 ENERGIEBALANS_WEAK: tuple[str, ...] = (
     "kapot",
+    # Words with an everyday sense beside the theme: energy of a room, loading a cart,
+    # surviving a war, spoons in a drawer. Alone they stay weak.
+    "energie",
+    "opladen",
+    "overleven",
+    "lepels",
     "kracht",
     "te veel",
     "teveel",
@@ -871,7 +991,10 @@ TOPIC_WORDS: tuple[str, ...] = (
 # Headline code id -> (strong, weak). Children inherit nothing from here; their own
 # codebook indicators decide, and a child's score is passed up to its parent.
 HEADLINE_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "verlies": (VERLIES_STRONG, VERLIES_WEAK),
+    "verlies": (
+        VERLIES_STRONG + VERLIES_UNFIT_PHRASES,
+        VERLIES_WEAK,
+    ),
     "schaamte": (SCHAAMTE_STRONG, SCHAAMTE_WEAK),
     "energiebalans": (ENERGIEBALANS_STRONG, ENERGIEBALANS_WEAK),
     "zingeving": (ZINGEVING_STRONG, ZINGEVING_WEAK),
@@ -977,6 +1100,28 @@ DERIVATION_SUFFIXES = frozenset(
         "n",
         "ie",
         "ies",
+    }
+)
+# Prepositions and particles that make a new word when put before a stem rather than join
+# two words: "onderscheiding" is a distinction, not a divorce ("scheiding"); "uitdagen",
+# "voorkomen" and "aanvaarden" are words of their own. A theme word is not matched inside a
+# word that starts with one of these. ("weg", "mee", "terug" and "samen" keep the meaning:
+# "wegsterven" is still dying.)
+DERIVATION_PREFIXES = frozenset(
+    {
+        "onder",
+        "over",
+        "door",
+        "voor",
+        "achter",
+        "tegen",
+        "uit",
+        "aan",
+        "toe",
+        "ont",
+        "ver",
+        "her",
+        "mis",
     }
 )
 # Joining sounds between the parts of a compound ("levensgeluk", "schaamtegevoel").

@@ -5,8 +5,11 @@ short ``examples``) plus the headline lexicon (:mod:`workbench.suggest.lexicon`)
 ``PhraseMatcher`` patterns on LEMMA (and on LOWER, for words the lemmatiser gets wrong), built
 with the same pipeline as the data so "schaamde", "schaam" and "schaamte" meet. Dutch
 compounds ("schaamtegevoel", "geldzorgen") are matched by their first or last part when the
-rest is a word of its own ("natuurlijk" is no compound of "natuur"). Ambiguous (weak) words
-never make a suggestion alone, however many of them meet. A negation
+rest is a word of its own ("natuurlijk" is no compound of "natuur", "onderscheiding" none of
+"scheiding"). Ambiguous (weak) words never make a suggestion alone, however many of them
+meet; some count as strong when the words around them give the theme's sense ("daarna
+verloor ik mijn baan", "ik heb niet veel energie"), and states like "geen energie" count only
+in a sentence that names a person (``lexicon.CONTEXT_RULES``, ``lexicon.PERSON_BOUND``). A negation
 cue close to a match ("niet", "geen", "nooit") lowers its weight, unless the term needs the
 negation to mean anything ("geen energie", "durfde niet"). A TF-IDF cosine between a segment
 and the code's definition and examples adds a little where no indicator matched.
@@ -31,6 +34,7 @@ from workbench.nlp import pipe
 from workbench.suggest import lexicon
 from workbench.suggest.codes import CodeSpec
 
+CONTEXT_WINDOW = 4  # words between a verb of losing and what was lost ("verloor ik mijn baan")
 MIN_COMPOUND_PART = 5  # "geld" is too short to find inside a compound safely
 MAX_EXAMPLE_WORDS = 6  # longer examples are used for similarity only
 SHOW_SIMILARITY = 0.3  # similarity evidence is worked out for scores from here on
@@ -150,6 +154,18 @@ class RuleScorer(BaseEstimator):
             if single and len(term.lemmas[0]) >= MIN_COMPOUND_PART:
                 self.compound_parts_.setdefault(term.lemmas[0], []).append(k)
         self._compound_cache: dict[str, list[int]] = {}
+        self.context_rules_ = [
+            (
+                index[code],
+                self._lemma_set(nlp, words),
+                _single_lemmas(self._lemma_set(nlp, near)),
+                person,
+            )
+            for code, words, near, person in lexicon.CONTEXT_RULES
+            if code in index
+        ]
+        self.person_bound_ = self._lemma_set(nlp, lexicon.PERSON_BOUND)
+        self.person_words_ = _single_lemmas(self._lemma_set(nlp, lexicon.PERSON_WORDS))
         profiles = [content_lemmas(d) for d in pipe(nlp, [c.profile_text for c in codes])]
         indicator_lemmas = [
             " ".join(t.lemmas[0].replace(" ", "_") for t in self.terms_ if t.code == i)
@@ -350,6 +366,10 @@ class RuleScorer(BaseEstimator):
                 continue
             cover |= positions
             weight = term.weight
+            if self._context_supports(term, doc, start, end):
+                weight = max(weight, self.strong_weight)
+            elif term.lemmas in self.person_bound_ and not self._names_a_person(doc, start):
+                weight = min(weight, self.weak_weight)
             if not term.negation_proof and self._negated(doc, start, end):
                 weight *= self.negation_factor
             surface = doc[start:end].text.lower()
@@ -359,6 +379,45 @@ class RuleScorer(BaseEstimator):
             sentence = doc[start].sent.start if has_sents else 0
             found.append((term.code, weight, surface, sentence))
         return found
+
+    def _context_supports(self, term: Term, doc: Doc, start: int, end: int) -> bool:
+        """Whether the words near an ambiguous term give it the theme's sense.
+
+        "Verliezen" alone is as often a game or the way as a wife; "daarna verloor ik mijn
+        baan" says what was lost. "Energie" is a person's only with a lack near it ("ik heb
+        niet veel energie"). See ``lexicon.CONTEXT_RULES``: within ``CONTEXT_WINDOW`` words
+        in the same sentence.
+        """
+        for code, words, near, person in self.context_rules_:
+            if term.lemmas not in words or not self._within(term.code, code):
+                continue
+            sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+            lo = max(sentence.start, start - CONTEXT_WINDOW)
+            hi = min(sentence.end, end + CONTEXT_WINDOW)
+            if any(
+                (t.lemma_ or t.lower_).lower() in near for t in doc[lo:hi] if not start <= t.i < end
+            ) and (not person or self._names_a_person(doc, start)):
+                return True
+        return False
+
+    def _within(self, code: int, ancestor: int) -> bool:
+        """Whether ``code`` is ``ancestor`` or one of its descendants."""
+        seen: set[int] = set()
+        while code is not None and code not in seen:
+            if code == ancestor:
+                return True
+            seen.add(code)
+            code = self.parent_index_[code]
+        return False
+
+    def _names_a_person(self, doc: Doc, start: int) -> bool:
+        """Whether the sentence around ``start`` names a person ("ik", "haar", "we").
+
+        Exhaustion is a person's state: "geen energie" counts in "ik heb geen energie
+        meer", not in "de batterij had geen energie meer".
+        """
+        sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        return any((t.lemma_ or t.lower_).lower() in self.person_words_ for t in sentence)
 
     def _shared_lemmas(self, vectors, row: int, code: int, top: int = 3) -> list[str]:
         """The lemmas a passage shares with a code's profile, most weighty first."""
@@ -438,12 +497,18 @@ class RuleScorer(BaseEstimator):
         return sorted(range(len(self.codes_)), key=depth, reverse=True)
 
 
+def _single_lemmas(sequences: set[tuple[str, ...]]) -> set[str]:
+    """The one-word entries of a set of lemma sequences."""
+    return {lems[0] for lems in sequences if len(lems) == 1}
+
+
 def _is_word_part(rest: str, *, after: bool) -> bool:
     """Whether ``rest`` (what a compound leaves beside a theme word) is a word of its own.
 
     A compound joins two words ("geld" + "zorgen", "schaamte" + "gevoel", "leven" + "s" +
-    "geluk"); a derived word adds an ending ("natuur" + "lijk", "overleven" + "den"). Only
-    the first is evidence for the theme word: the ending changes the meaning. ``after``: the
+    "geluk"); a derived word adds an ending ("natuur" + "lijk", "overleven" + "den") or a
+    particle in front ("onder" + "scheiding"). Only the first is evidence for the theme word:
+    the ending or the particle changes the meaning. ``after``: the
     rest follows the theme word (a joining sound then starts it), else it comes before.
     """
     for link in lexicon.LINKING:
@@ -453,10 +518,7 @@ def _is_word_part(rest: str, *, after: bool) -> bool:
             word = rest[: len(rest) - len(link)]
         else:
             continue
-        if (
-            len(word) >= 3
-            and word not in lexicon.DERIVATION_SUFFIXES
-            and simplemma.is_known(word, lang="nl")
-        ):
+        derived = lexicon.DERIVATION_SUFFIXES if after else lexicon.DERIVATION_PREFIXES
+        if len(word) >= 3 and word not in derived and simplemma.is_known(word, lang="nl"):
             return True
     return False
