@@ -226,3 +226,63 @@ def test_energy_that_is_not_a_persons_lack_is_no_exhaustion(rules, nlp, text):
 def test_a_persons_lack_of_energy_is_exhaustion(rules, nlp, text):
     value, _ = score(rules, nlp, text, "energiebalans")
     assert value >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In de oorlog moesten de onderduikers zich verstoppen op zolder.",
+        "Niemand weet waar de trein heen gaat.",
+        "De schrijver heeft het einde van het verhaal lang verzwegen.",
+    ],
+)
+def test_hiding_without_others_it_is_hidden_from_is_no_shame(rules, nlp, text):
+    value, evidence = score(rules, nlp, text, "schaamte")
+    assert evidence and value < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ik verborg het voor mijn kinderen.", "Niemand weet dat ik schulden heb."],
+)
+def test_hiding_ones_situation_from_others_is_shame(rules, nlp, text):
+    value, _ = score(rules, nlp, text, "schaamte")
+    assert value >= 0.5
+
+
+def test_guilt_is_felt_a_culprit_is_no_guilt(rules, nlp):
+    for felt in (
+        "Ik voelde me schuldig dat ik zo verdrietig bleef.",
+        "Waarom voel ik me schuldig?",
+    ):
+        assert score(rules, nlp, felt, "schaamte")[0] >= 0.5
+    for other in ("Onze kat is de schuldige.", "Hij werd schuldig bevonden."):
+        value, evidence = score(rules, nlp, other, "schaamte")
+        assert evidence and value < 0.5
+
+
+@pytest.mark.parametrize(
+    "figurative, literal",
+    [
+        ("Ik voel me niet gezien door mijn kinderen.", "Gelukkig werden we niet gezien."),
+        ("Ik heb hem al drie jaar niet gezien.", "We werden opgesloten in een kamp."),
+        ("Ik zit de hele dag tegen de muren aan te kijken.", "We moesten tegen de muur staan."),
+    ],
+)
+def test_isolation_idioms_count_in_their_figurative_sense(rules, nlp, figurative, literal):
+    assert score(rules, nlp, figurative, "isolement")[0] >= 0.5
+    value, evidence = score(rules, nlp, literal, "isolement")
+    assert evidence and value < 0.5
+
+
+def test_an_exclamation_names_no_faith(rules, nlp):
+    value, evidence = score(rules, nlp, "O my god, wat een programma.", "zingeving")
+    assert evidence and value < 0.5
+    assert score(rules, nlp, "Mijn geloof in God hield me overeind.", "zingeving")[0] >= 0.5
+
+
+def test_not_giving_up_is_a_persons_strength_not_a_form_left_empty(rules, nlp):
+    # "niet opgeven" is a person's perseverance; without a person it is a form not filled in.
+    person, _ = score(rules, nlp, "Ik heb het niet opgegeven.", "zingeving")
+    thing, _ = score(rules, nlp, "Redenen werden niet opgegeven.", "zingeving")
+    assert thing < 0.5 <= person

@@ -144,6 +144,8 @@ VERLIES_WEAK: tuple[str, ...] = (
 # only in a sentence that names a person (PERSON_WORDS); elsewhere they are weak. A word of
 # CONTEXT_RULES that needs a person asks the same.
 PERSON_BOUND: tuple[str, ...] = (
+    "niet opgeven",
+    "nooit opgeven",
     "geen energie",
     "geen kracht",
     "geen puf",
@@ -216,11 +218,52 @@ LACK_CUES: tuple[str, ...] = (
     "op",
     "kwijt",
 )
+# Hiding counts as shame with the people it is hidden from ("ik verborg het voor mijn
+# kinderen"), and "niemand weet" with what nobody may know ("niemand weet dat ik ...").
+HIDING_WORDS: tuple[str, ...] = ("verzwijgen", "verzwegen", "verzwijg", "verbergen", "verstoppen")
+AUDIENCE_WORDS: tuple[str, ...] = (
+    "niemand",
+    "iedereen",
+    "familie",
+    "kinderen",
+    "buren",
+    "vrienden",
+    "collega",
+    "collega's",
+    "omgeving",
+    "mensen",
+    "anderen",
+    "buitenwereld",
+    "moeder",
+    "vader",
+    "dochter",
+    "zoon",
+)
+# Guilt is felt ("ik voelde me schuldig", "voel ik me schuldig"); "de schuldige" is a culprit.
+GUILT_WORDS: tuple[str, ...] = ("schuldig",)
+FEELING_WORDS: tuple[str, ...] = ("voelen", "voel", "voelde")
+UNKNOWN_TO_OTHERS: tuple[str, ...] = ("niemand weet", "niemand weten")
+WHAT_IS_KEPT: tuple[str, ...] = ("dat", "ervan", "daarvan", "hiervan", "het")
+# Not being seen is felt ("ik voel me niet gezien") or lasts ("ik heb hem in jaren niet
+# gezien"); being not spotted by soldiers is no isolation. Shutting oneself in is
+# reflexive ("ik sluit me op"), being locked up is not; walls are stared at or talked to.
+UNSEEN_WORDS: tuple[str, ...] = ("niet gezien",)
+UNSEEN_CUES: tuple[str, ...] = FEELING_WORDS + ("jaar", "jaren", "maanden", "lang")
+SHUT_IN_WORDS: tuple[str, ...] = ("opsluiten", "opgesloten")
+REFLEXIVE_WORDS: tuple[str, ...] = ("me", "mezelf", "zich", "zichzelf")
+WALL_WORDS: tuple[str, ...] = ("tegen de muren",)
+STARING_WORDS: tuple[str, ...] = ("kijken", "aankijken", "staren", "praten", "kijk", "praat")
 # (headline code, its words, what must stand near one of them, whether the sentence must
 # also name a person). The rule holds for the code and its children.
 CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = (
     ("verlies", LOSS_VERBS, LOSS_OBJECTS, False),
     ("energiebalans", DEPLETION_WORDS, LACK_CUES, True),
+    ("schaamte", HIDING_WORDS, AUDIENCE_WORDS, True),
+    ("schaamte", UNKNOWN_TO_OTHERS, WHAT_IS_KEPT, False),
+    ("schaamte", GUILT_WORDS, FEELING_WORDS, False),
+    ("isolement", UNSEEN_WORDS, UNSEEN_CUES, False),
+    ("isolement", SHUT_IN_WORDS, REFLEXIVE_WORDS, False),
+    ("isolement", WALL_WORDS, STARING_WORDS, False),
 )
 # "Afgekeurd" is a loss when a person is declared unfit for work ("toen ik afgekeurd werd"),
 # not when a plan or a parcel is rejected.
@@ -245,16 +288,13 @@ SCHAAMTE_STRONG: tuple[str, ...] = (
     "taboe",
     "schuldgevoel",
     "schuldig voelen",
+    "schuldgevoelens",
     "niet durven",
     "durfde niet",
     "durfde het niet",
-    "verzwijgen",
-    "verzwegen",
     "verborgen houden",
     "geheimhouden",
     "geheim houden",
-    "verbergen",
-    "verstoppen",
     "doen alsof",
     "mislukkeling",
     "falen",
@@ -312,9 +352,6 @@ SCHAAMTE_STRONG: tuple[str, ...] = (
     "niet durven vragen",
     "durf niet",
     "durfde ik niet",
-    "niemand weet",
-    "niemand weten",
-    "verzwijg",
 )
 SCHAAMTE_WEAK: tuple[str, ...] = (
     "durven",
@@ -340,6 +377,16 @@ SCHAAMTE_WEAK: tuple[str, ...] = (
     "weten",
     "zeggen dat het goed",
     "verborgen",
+    "schuldig",  # guilt felt, or the culprit ("de schuldige") and a verdict
+    # Hiding is shame when one's own situation is hidden from others (HIDING_WORDS below);
+    # people in hiding in a war or facts kept from a reader are no shame.
+    "verzwijgen",
+    "verzwegen",
+    "verzwijg",
+    "verbergen",
+    "verstoppen",
+    "niemand weet",
+    "niemand weten",
 )
 
 ENERGIEBALANS_STRONG: tuple[str, ...] = (
@@ -574,9 +621,16 @@ ZINGEVING_WEAK: tuple[str, ...] = (
     "geloven",
     "hoop",
     "hopen",
+    # Exclamations name no faith ("o god, wat een programma"); a longer match covers "god".
+    "o god",
+    "oh god",
+    "my god",
+    "mijn god",
+    "god weet",
 )
 
 ISOLEMENT_STRONG: tuple[str, ...] = (
+    "niet gehoord",
     "eenzaam",
     "eenzaamheid",
     "in mijn eentje",
@@ -589,8 +643,6 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "niemand die",
     "met niemand",
     "geen aanspraak",
-    "niet gehoord",
-    "niet gezien",
     "onzichtbaar",
     "buitengesloten",
     "buitenstaander",
@@ -599,7 +651,6 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "niet meer meetellen",
     "tel niet meer mee",
     "in de steek",
-    "opsluiten",
     "binnen zitten",
     "thuis zitten",
     "de deur niet uit",
@@ -631,7 +682,6 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "niemand aan de deur",
     "telefoon gaat nooit",
     "telefoon blijft stil",
-    "tegen de muren",
     "tegen mezelf praten",
     "niet meer uitgenodigd",
     "nooit meer gevraagd",
@@ -643,7 +693,6 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "op mijn eentje",
     "eenzaat",
     "lange avonden",
-    "opgesloten",
     "binnenblijven",
     "thuiszitten",
     "genegeerd",
@@ -693,6 +742,12 @@ ISOLEMENT_WEAK: tuple[str, ...] = (
     "verlaten",
     "stilte",
     "isoleren",
+    # Literal senses beside the figurative one: not spotted, locked up in a camp, standing
+    # against a wall. They count with the words that make them figurative (CONTEXT_RULES).
+    "niet gezien",
+    "opsluiten",
+    "opgesloten",
+    "tegen de muren",
 )
 
 BESTAANSONZEKERHEID_STRONG: tuple[str, ...] = (
