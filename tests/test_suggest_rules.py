@@ -286,3 +286,30 @@ def test_not_giving_up_is_a_persons_strength_not_a_form_left_empty(rules, nlp):
     person, _ = score(rules, nlp, "Ik heb het niet opgegeven.", "zingeving")
     thing, _ = score(rules, nlp, "Redenen werden niet opgegeven.", "zingeving")
     assert thing < 0.5 <= person
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Mijn opa is in de oorlog omgekomen.", "verlies"),
+        ("In 1944 werden we geëvacueerd naar Brabant.", "verlies"),
+        ("Mijn vader is in 1943 gedeporteerd.", "verlies"),
+        ("In de hongerwinter hadden we niets te eten.", "bestaansonzekerheid"),
+        ("Thuis werd er nooit over gesproken.", "schaamte"),
+        ("Het was nooit goed genoeg voor hem.", "schaamte"),
+        ("Ik kon mezelf wel voor mijn kop slaan.", "schaamte"),
+        ("Ik hou mensen op afstand.", "isolement"),
+        ("Op school was ik altijd het buitenbeentje.", "isolement"),
+        ("Ik hoop dat ik ooit weer gelukkig word.", "zingeving"),
+        ("Zij heeft een enorme veerkracht.", "zingeving"),
+    ],
+)
+def test_idioms_of_a_theme_without_its_name(rules, nlp, text, code):
+    # Life stories name a loss, shame or hope by an idiom more often than by the theme word.
+    assert score(rules, nlp, text, code)[0] >= 0.5
+
+
+def test_a_heap_is_no_hope(rules, nlp):
+    # "een hoop mensen" is many people; "ik hoop" is hope.
+    value, _ = score(rules, nlp, "Er waren een hoop mensen op het plein.", "zingeving")
+    assert value < 0.5

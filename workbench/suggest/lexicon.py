@@ -101,6 +101,34 @@ VERLIES_STRONG: tuple[str, ...] = (
     "opgeheven",
     "de dood van",
     "na de dood",
+    # Violent and sudden death, and being driven from home: war, disaster and flight are in
+    # many life stories of older people ("we werden geëvacueerd", "hij is gesneuveld").
+    "omgekomen",
+    "om het leven gekomen",
+    "om het leven",
+    "het leven gelaten",
+    "gesneuveld",
+    "gefusilleerd",
+    "doodgeschoten",
+    "vermoord",
+    "verongelukt",
+    "niet overleefd",
+    "geamputeerd",
+    "geëvacueerd",
+    "evacuatie",
+    "evacueren",
+    "gedeporteerd",
+    "deportatie",
+    "weggevoerd",
+    "razzia",
+    "tewerkgesteld",
+    "dwangarbeid",
+    "platgebombardeerd",
+    "afgebrand",
+    "verwoest",
+    "moesten vluchten",
+    "op de vlucht",
+    "alleen gelaten",
 )
 VERLIES_WEAK: tuple[str, ...] = (
     "dood",
@@ -128,6 +156,12 @@ VERLIES_WEAK: tuple[str, ...] = (
     "niet meer",
     "nooit meer",
     "sinds",
+    "geplunderd",
+    "vernield",
+    "opgepakt",
+    "meegenomen",
+    "vluchten",
+    "in coma",
     # Verbs of losing and taking name a loss only through what is lost: a game, the way or
     # track of time are lost as often as a wife or a job ("we verloren de wedstrijd").
     # Alone they are weak; with a person, a home, work or health they are strong
@@ -352,6 +386,31 @@ SCHAAMTE_STRONG: tuple[str, ...] = (
     "niet durven vragen",
     "durf niet",
     "durfde ik niet",
+    # Not talking about it (taboo), not being good enough, making a fool of oneself and
+    # blaming oneself: shame and guilt without the words.
+    "er niet over praten",
+    "er nooit over praten",
+    "niet over praten",
+    "nooit over praten",
+    "niet over gesproken",
+    "nooit over gesproken",
+    "zelden over gesproken",
+    "niet over te praten",
+    "niets verteld",
+    "niks verteld",
+    "aan niemand verteld",
+    "niemand verteld",
+    "vertel het niet",
+    "vertellen het niet",
+    "vertelde het niet",
+    "niet uitspreken",
+    "niet uitgesproken",
+    "nooit goed genoeg",
+    "niet goed genoeg",
+    "voor schut",
+    "voor gek staan",
+    "voor mijn kop slaan",
+    "voor m'n kop slaan",
 )
 SCHAAMTE_WEAK: tuple[str, ...] = (
     "durven",
@@ -575,6 +634,15 @@ ZINGEVING_STRONG: tuple[str, ...] = (
     "blijven hopen",
     "weer hoop",
     "hoop houden",
+    # Resilience, choosing for oneself, and faith practised.
+    "veerkracht",
+    "positief in het leven",
+    "voor mezelf kiezen",
+    "voor mezelf gekozen",
+    "met plezier",
+    "hoogmis",
+    "naar de mis",
+    "naar de kerk",
 )
 ZINGEVING_WEAK: tuple[str, ...] = (
     "zin",
@@ -706,6 +774,16 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "me isoleren",
     "isoleerde me",
     "geïsoleerd",
+    # Keeping people away and not belonging.
+    "op afstand houden",
+    "mensen op afstand",
+    "mensen wegduwen",
+    "duw mensen weg",
+    "buitenbeentje",
+    "er niet bij horen",
+    "hoor er niet bij",
+    "hoorde er niet bij",
+    "niet bij de groep",
 )
 ISOLEMENT_WEAK: tuple[str, ...] = (
     "alleen",
@@ -832,6 +910,16 @@ BESTAANSONZEKERHEID_STRONG: tuple[str, ...] = (
     "lening",
     "gas afgesloten",
     "afgesloten van",
+    # Not enough to eat is material insecurity too (war, poverty, a camp).
+    "honger lijden",
+    "hongerwinter",
+    "niets te eten",
+    "niks te eten",
+    "geen eten",
+    "weinig eten",
+    "weinig te eten",
+    "voedseltekort",
+    "ondervoed",
 )
 BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "geld",
@@ -874,6 +962,7 @@ BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "lenen",
     "minimum",
     "afgesloten",
+    "honger",
 )
 
 # Everyday words that appear among codebook indicators but say little on their own ("kind",
