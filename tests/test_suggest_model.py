@@ -74,12 +74,32 @@ def test_evidence_names_the_weightiest_lemmas(codes, nlp, rules):
     assert any("duif" in e for s in found for e in s.evidence)
 
 
-def test_codes_never_used_in_full_training_set_are_silenced(codes, nlp, rules):
-    train = [{"text": t, "codes": []} for t in OTHER * 3]
+DECLINED_LOSSES = [  # the rules propose verlies; these coders never code it
+    "De buurman van de overkant is overleden.",
+    "Na de scheiding van de buren stond het huis leeg.",
+    "Het oude café is failliet gegaan.",
+    "De hond van de bakker is gestorven.",
+    "Op de begrafenis van de burgemeester was het druk.",
+    "De fabriek is gesloten en iedereen werd ontslagen.",
+]
+
+
+def test_a_code_the_coders_declined_where_the_rules_proposed_it_is_silenced(codes, nlp, rules):
+    train = [{"text": t, "codes": []} for t in DECLINED_LOSSES + OTHER * 3]
     trained = build_suggester(codes, nlp, train=train, rules=rules)
     assert "verlies" not in suggested(trained, nlp, "Mijn vrouw is overleden.")
     status = {s["code"]: s["source"] for s in trained.status()}
     assert status["verlies"] == "silenced"
+
+
+def test_a_code_that_did_not_occur_in_the_training_set_is_not_silenced(codes, nlp, rules):
+    # A rare theme can be absent from a few dozen passages by chance: that says nothing
+    # against the rules, who were never asked about it.
+    train = [{"text": t, "codes": []} for t in OTHER * 3]
+    trained = build_suggester(codes, nlp, train=train, rules=rules)
+    assert "verlies" in suggested(trained, nlp, "Mijn vrouw is overleden.")
+    status = {s["code"]: s["source"] for s in trained.status()}
+    assert status["verlies"] == "rules"
 
 
 def test_codes_with_few_examples_stay_on_rules(codes, nlp, rules):
@@ -150,3 +170,17 @@ def test_a_model_that_learned_something_takes_over(codes, nlp, rules):
     train += [{"text": t, "codes": []} for t in OTHER]
     trained = build_suggester(codes, nlp, train=train, rules=rules)
     assert {s["code"]: s["source"] for s in trained.status()}["zingeving"] == "model"
+
+
+def test_the_model_takes_over_only_when_it_wins_on_resamples_too():
+    from workbench.suggest.model import _clearly_better
+
+    y = np.array([1] * 10 + [0] * 90)
+    rules = np.zeros(100, dtype=bool)
+    rules[:5] = True  # half the positives
+    lucky = rules.copy()
+    lucky[5] = True  # one more right: better on these rows, by luck
+    clear = np.zeros(100, dtype=bool)
+    clear[:10] = True  # every positive, nothing else
+    assert not _clearly_better(lucky, rules, y)
+    assert _clearly_better(clear, rules, y)
