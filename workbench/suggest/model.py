@@ -338,17 +338,20 @@ def _clearly_better(
     With a few dozen examples one lucky split can make a model look better than rules that
     are better on new text: the model takes over only when it wins on at least ``level`` of
     ``draws`` bootstrap resamples of the out-of-fold rows (a fixed seed keeps refits stable).
+    A row matters only by its kind (model yes/no, rules yes/no, coded yes/no), so resampling
+    the counts of the eight kinds is the same bootstrap at a fraction of the cost.
     """
-    rng = np.random.default_rng(0)
-    index = rng.integers(0, len(y), size=(draws, len(y)))
-    yy, mm, rr = (y[index] == 1), model[index], rules[index]
+    kind = model.astype(int) * 4 + rules.astype(int) * 2 + (y == 1).astype(int)
+    counts = np.bincount(kind, minlength=8)
+    drawn = np.random.default_rng(0).multinomial(len(y), counts / counts.sum(), size=draws)
+    m, r, t = (np.arange(8) >> 2) & 1, (np.arange(8) >> 1) & 1, np.arange(8) & 1
+    coded = drawn @ t
 
     def f1(predicted: np.ndarray) -> np.ndarray:
-        tp = (predicted & yy).sum(axis=1)
-        total = predicted.sum(axis=1) + yy.sum(axis=1)
-        return np.where(tp > 0, 2 * tp / np.maximum(total, 1), 0.0)
+        tp = drawn @ (predicted & t)
+        return np.where(tp > 0, 2 * tp / np.maximum(drawn @ predicted + coded, 1), 0.0)
 
-    return float((f1(mm) > f1(rr)).mean()) >= level
+    return float((f1(m) > f1(r)).mean()) >= level
 
 
 def _f1(predicted: np.ndarray, y: np.ndarray) -> float:
