@@ -6,8 +6,7 @@ Run:
   .venv/bin/python benchmarks/eval_suggest_real.py --locked        # FINAL figures, locked part
 
 The set's text has no licence for this repository: it is read from ../shared at run time and
-nothing of it is written here (its embeddings are cached outside the repository, in
-``--cache``). Codes: the set's ``energie`` is our ``energiebalans``; the other five ids are ours.
+nothing of it is written here. Codes: the set's ``energie`` is our ``energiebalans``; the other five ids are ours.
 
 Method. Passages of one source file are correlated, so every split is by group: a source
 file, and for the three long files (subtitles of one series, two diaries) blocks of 16
@@ -27,7 +26,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import pickle
 import sys
 import tempfile
 import time
@@ -40,7 +38,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from workbench.codebook import DEFAULT_CODEBOOK  # noqa: E402
-from workbench.suggest import embed as embedding  # noqa: E402
 from workbench.suggest.passages import respondent_text  # noqa: E402
 from workbench.suggest.scores import alpha_two_coders, precision_recall_f1  # noqa: E402
 
@@ -117,37 +114,6 @@ def locked_groups(passages: list[dict]) -> list[str]:
         chosen.append(g)
         total += sizes[g]
     return sorted(chosen)
-
-
-def warm_cache(cache: Path, texts: list[str]) -> None:
-    """Vectors of ``texts`` into the embedding memo, from (and into) a cache file.
-
-    An engine without an embedding memo (``installed_encoders``) embeds on its own.
-    """
-    if not hasattr(embedding, "installed_encoders"):
-        return
-    known: dict[str, dict[str, np.ndarray]] = {}
-    if cache.is_file():
-        known = pickle.loads(cache.read_bytes())
-    changed = False
-    for encoder in embedding.installed_encoders():
-        have = known.setdefault(encoder, {})
-        missing = [t for t in set(texts) if t not in have]
-        if missing:
-            started = time.perf_counter()
-            vectors = embedding.embed_one(encoder, missing)
-            words = sum(len(t.split()) for t in missing)
-            print(
-                f"  embedded {len(missing)} texts ({words} words) with {encoder} in "
-                f"{time.perf_counter() - started:.1f} s",
-                file=sys.stderr,
-            )
-            have.update(zip(missing, vectors))
-            changed = True
-        embedding.remember(encoder, list(have), np.vstack(list(have.values())))
-    if changed:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps(known))
 
 
 def run_contract(train: list[dict], test: list[dict], folder: Path) -> list[set[str]]:
@@ -249,9 +215,6 @@ def main() -> None:
     parser.add_argument("--locked", action="store_true", help="final figures on the locked part")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sizes", default="20,40,80,160")
-    parser.add_argument(
-        "--cache", type=Path, default=Path.home() / ".cache" / "workbench-bench" / "dev-real.pkl"
-    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if not (DEV / "passages.jsonl").is_file():
@@ -265,7 +228,6 @@ def main() -> None:
     for p in passages:
         p["text"] = respondent_text(p["text"])
         p["codes"] = [c for c in gold.get(p["id"], []) if c in CODES]
-    warm_cache(args.cache, [p["text"] for p in passages])
     locked = [p for p in passages if p["group"] in LOCKED_GROUPS]
     unlocked = [p for p in passages if p["group"] not in LOCKED_GROUPS]
     sizes = [int(s) for s in args.sizes.split(",") if s]

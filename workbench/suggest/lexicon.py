@@ -11,7 +11,9 @@ matching, so "schaamde", "schaam" and "schaamte" all reach the same entry. Each 
 one list. ``STRONG`` entries alone are enough for a suggestion; ``WEAK`` entries (ambiguous
 words such as "alleen", "tuin", "geld") only count together with other evidence. An entry
 starting with "=" matches that exact word form only (``=schulden`` is debt, while the lemma
-"schuld" is also guilt).
+"schuld" is also guilt). ``CONTEXT_RULES`` lists weak words that count as strong with the
+right words near them ("daarna verloor ik mijn baan"); ``PERSON_BOUND`` lists states that
+count only in a sentence that names a person ("ik heb geen energie meer", not a battery).
 """
 
 from __future__ import annotations
