@@ -173,119 +173,91 @@ def test_an_ambiguous_word_names_the_kind_of_loss_in_a_sentence_about_a_loss(rul
     assert together >= 0.5 and "verhuizen" in evidence
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "We verloren de wedstrijd met drie nul.",
-        "Ik verloor mijn sleutels in de trein.",
-        "De aanvraag werd afgekeurd door de gemeente.",
-    ],
-)
-def test_a_verb_of_losing_alone_is_no_loss(rules, nlp, text):
-    # A game, the way or the keys are lost as often as a person: the verb alone is weak.
-    value, evidence = score(rules, nlp, text, "verlies")
-    assert evidence and value < 0.5
+# (code, sentences where an ambiguous word has the theme's sense, where it has another)
+SENSES = [
+    pytest.param(
+        "verlies",
+        [
+            "Ik heb vorig jaar mijn vrouw verloren.",
+            "Daarna verloor ik mijn baan.",
+            "Toen ik afgekeurd werd, zat ik ineens thuis.",
+            "Mijn moeder is vorig voorjaar heengegaan.",
+        ],
+        [
+            "We verloren de wedstrijd met drie nul.",
+            "Ik verloor mijn sleutels in de trein.",
+            "De aanvraag werd afgekeurd door de gemeente.",
+        ],
+        id="a verb of losing needs what was lost",
+    ),
+    pytest.param(
+        "energiebalans",
+        [
+            "Ik heb geen energie meer.",
+            "Ik heb nergens meer de energie voor.",
+            "Ik heb niet veel energie, maar ik loop nog een rondje.",
+            "Het kost me veel energie.",
+        ],
+        [
+            "Ik heb genoeg energie, ik fiets elke dag.",
+            "Ze bracht veel energie en plezier in de groep.",
+            "De batterij had geen energie meer.",
+        ],
+        id="energy needs a lack and a person",
+    ),
+    pytest.param(
+        "schaamte",
+        ["Ik verborg het voor mijn kinderen.", "Niemand weet dat ik schulden heb."],
+        [
+            "In de oorlog moesten de onderduikers zich verstoppen op zolder.",
+            "Niemand weet waar de trein heen gaat.",
+            "De schrijver heeft het einde van het verhaal lang verzwegen.",
+        ],
+        id="hiding needs the others it is hidden from",
+    ),
+    pytest.param(
+        "schaamte",
+        ["Ik voelde me schuldig dat ik zo verdrietig bleef.", "Waarom voel ik me schuldig?"],
+        ["Onze kat is de schuldige.", "Hij werd schuldig bevonden."],
+        id="guilt is felt",
+    ),
+    pytest.param(
+        "isolement",
+        [
+            "Ik voel me niet gezien door mijn kinderen.",
+            "Ik heb hem al drie jaar niet gezien.",
+            "Ik zit de hele dag tegen de muren aan te kijken.",
+        ],
+        [
+            "Gelukkig werden we niet gezien.",
+            "We werden opgesloten in een kamp.",
+            "We moesten tegen de muur staan.",
+        ],
+        id="isolation idioms in their figurative sense",
+    ),
+    pytest.param(
+        "zingeving",
+        ["Mijn geloof in God hield me overeind."],
+        ["O my god, wat een programma."],
+        id="faith is no exclamation",
+    ),
+    pytest.param(
+        "zingeving-hoop",
+        ["Ik heb het niet opgegeven."],
+        ["Redenen werden niet opgegeven."],
+        id="not giving up needs a person",
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ik heb vorig jaar mijn vrouw verloren.",
-        "Daarna verloor ik mijn baan.",
-        "Toen ik afgekeurd werd, zat ik ineens thuis.",
-        "Mijn moeder is vorig voorjaar heengegaan.",
-    ],
-)
-def test_a_verb_of_losing_with_what_was_lost_is_a_loss(rules, nlp, text):
-    value, _ = score(rules, nlp, text, "verlies")
-    assert value >= 0.5
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ik heb genoeg energie, ik fiets elke dag.",
-        "Ze bracht veel energie en plezier in de groep.",
-        "De batterij had geen energie meer.",
-    ],
-)
-def test_energy_that_is_not_a_persons_lack_is_no_exhaustion(rules, nlp, text):
-    value, evidence = score(rules, nlp, text, "energiebalans")
-    assert evidence and value < 0.5
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ik heb geen energie meer.",
-        "Ik heb nergens meer de energie voor.",
-        "Ik heb niet veel energie, maar ik loop nog een rondje.",
-        "Het kost me veel energie.",
-    ],
-)
-def test_a_persons_lack_of_energy_is_exhaustion(rules, nlp, text):
-    value, _ = score(rules, nlp, text, "energiebalans")
-    assert value >= 0.5
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "In de oorlog moesten de onderduikers zich verstoppen op zolder.",
-        "Niemand weet waar de trein heen gaat.",
-        "De schrijver heeft het einde van het verhaal lang verzwegen.",
-    ],
-)
-def test_hiding_without_others_it_is_hidden_from_is_no_shame(rules, nlp, text):
-    value, evidence = score(rules, nlp, text, "schaamte")
-    assert evidence and value < 0.5
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["Ik verborg het voor mijn kinderen.", "Niemand weet dat ik schulden heb."],
-)
-def test_hiding_ones_situation_from_others_is_shame(rules, nlp, text):
-    value, _ = score(rules, nlp, text, "schaamte")
-    assert value >= 0.5
-
-
-def test_guilt_is_felt_a_culprit_is_no_guilt(rules, nlp):
-    for felt in (
-        "Ik voelde me schuldig dat ik zo verdrietig bleef.",
-        "Waarom voel ik me schuldig?",
-    ):
-        assert score(rules, nlp, felt, "schaamte")[0] >= 0.5
-    for other in ("Onze kat is de schuldige.", "Hij werd schuldig bevonden."):
-        value, evidence = score(rules, nlp, other, "schaamte")
-        assert evidence and value < 0.5
-
-
-@pytest.mark.parametrize(
-    "figurative, literal",
-    [
-        ("Ik voel me niet gezien door mijn kinderen.", "Gelukkig werden we niet gezien."),
-        ("Ik heb hem al drie jaar niet gezien.", "We werden opgesloten in een kamp."),
-        ("Ik zit de hele dag tegen de muren aan te kijken.", "We moesten tegen de muur staan."),
-    ],
-)
-def test_isolation_idioms_count_in_their_figurative_sense(rules, nlp, figurative, literal):
-    assert score(rules, nlp, figurative, "isolement")[0] >= 0.5
-    value, evidence = score(rules, nlp, literal, "isolement")
-    assert evidence and value < 0.5
-
-
-def test_an_exclamation_names_no_faith(rules, nlp):
-    value, evidence = score(rules, nlp, "O my god, wat een programma.", "zingeving")
-    assert evidence and value < 0.5
-    assert score(rules, nlp, "Mijn geloof in God hield me overeind.", "zingeving")[0] >= 0.5
-
-
-def test_not_giving_up_is_a_persons_strength_not_a_form_left_empty(rules, nlp):
-    # "niet opgeven" is a person's perseverance; without a person it is a form not filled in.
-    person, _ = score(rules, nlp, "Ik heb het niet opgegeven.", "zingeving")
-    thing, _ = score(rules, nlp, "Redenen werden niet opgegeven.", "zingeving")
-    assert thing < 0.5 <= person
+@pytest.mark.parametrize("code, meant, other", SENSES)
+def test_an_ambiguous_word_counts_only_in_the_themes_sense(rules, nlp, code, meant, other):
+    # Fix the class of error, not an example: the words around a word decide its sense.
+    for text in meant:
+        assert score(rules, nlp, text, code)[0] >= 0.5, text
+    for text in other:
+        value, evidence = score(rules, nlp, text, code)
+        assert evidence and value < 0.5, text  # matched, but weak
 
 
 @pytest.mark.parametrize(
