@@ -336,9 +336,9 @@ class RuleScorer(BaseEstimator):
         spans: dict[int, tuple[int, int]] = {}
         for matcher in (self.matcher_lemma_, self.matcher_lower_):
             for key, start, end in matcher(doc):
-                term = int(doc.vocab.strings[key])
-                if term not in spans or (end - start) > spans[term][1] - spans[term][0]:
-                    spans[term] = (start, end)
+                k = int(doc.vocab.strings[key])
+                if k not in spans or (end - start) > spans[k][1] - spans[k][0]:
+                    spans[k] = (start, end)
         # A word that is a term itself ("energierekening") means only that: its parts
         # ("energie") are looked for in words no term names.
         whole = {i for start, end in spans.values() for i in range(start, end)}
@@ -346,8 +346,8 @@ class RuleScorer(BaseEstimator):
             lemma = token.lemma_ or token.lower_
             if len(lemma) < MIN_COMPOUND_PART + 3 or i in whole:
                 continue
-            for term in self._compound_terms(lemma):
-                spans.setdefault(term, (i, i + 1))
+            for k in self._compound_terms(lemma):
+                spans.setdefault(k, (i, i + 1))
         # Per code, a longer match covers the shorter ones inside it ("geen energie" > "energie").
         # Longest first; on equal length the heavier term wins ("=schulden" over "schuld").
         by_length = sorted(

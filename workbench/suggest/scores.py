@@ -19,7 +19,7 @@ def precision_recall_f1(truth: np.ndarray, predicted: np.ndarray) -> tuple[float
     return p, r, f
 
 
-def alpha_two_coders(a: Sequence[int], b: Sequence[int]) -> float | None:
+def alpha_two_coders(a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray) -> float | None:
     """Nominal Krippendorff's alpha between two coders' presence/absence on the same units.
 
     None when undefined (for instance when both say "absent" everywhere).
