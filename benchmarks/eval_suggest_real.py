@@ -6,7 +6,8 @@ Run:
   .venv/bin/python benchmarks/eval_suggest_real.py --locked        # FINAL figures, locked part
 
 The set's text has no licence for this repository: it is read from ../shared at run time and
-nothing of it is written here. Codes: the set's ``energie`` is our ``energiebalans``; the other five ids are ours.
+nothing of it is written here. Codes: the set's ``energie`` is our ``energiebalans``; the other
+five ids are ours.
 
 Method. Passages of one source file are correlated, so every split is by group: a source
 file, and for the three long files (subtitles of one series, two diaries) blocks of 16

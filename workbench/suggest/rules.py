@@ -27,14 +27,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from workbench.nlp import lemmas as doc_lemmas
 from workbench.nlp import pipe
 from workbench.suggest import lexicon
 from workbench.suggest.codes import CodeSpec
 
-CONTEXT_WINDOW = 4  # words between a verb of losing and what was lost ("verloor ik mijn baan")
+CONTEXT_WINDOW = 4  # words between an ambiguous term and what gives it its sense
 MIN_COMPOUND_PART = 5  # "geld" is too short to find inside a compound safely
 MAX_EXAMPLE_WORDS = 6  # longer examples are used for similarity only
 SHOW_SIMILARITY = 0.3  # similarity evidence is worked out for scores from here on
@@ -154,17 +154,21 @@ class RuleScorer(BaseEstimator):
             if single and len(term.lemmas[0]) >= MIN_COMPOUND_PART:
                 self.compound_parts_.setdefault(term.lemmas[0], []).append(k)
         self._compound_cache: dict[str, list[int]] = {}
-        self.context_rules_ = [
-            (
-                index[code],
-                self._lemma_set(nlp, words),
-                _single_lemmas(self._lemma_set(nlp, near)),
-                person,
-            )
-            for code, words, near, person in lexicon.CONTEXT_RULES
-            if code in index
-        ]
-        self.person_bound_ = self._lemma_set(nlp, lexicon.PERSON_BOUND)
+        # Per term, once: the words that give it the theme's sense nearby (CONTEXT_RULES, for
+        # the rule's code and its children), and whether it needs a person in the sentence.
+        self.term_context_: dict[int, list[tuple[set[str], bool]]] = {}
+        for code, words, near, person in lexicon.CONTEXT_RULES:
+            if code not in index:
+                continue
+            lemmas, cues = self._lemma_set(nlp, words), _single_lemmas(self._lemma_set(nlp, near))
+            for k, term in enumerate(self.terms_):
+                if term.lemmas in lemmas and index[code] in [
+                    term.code,
+                    *self._ancestors(term.code),
+                ]:
+                    self.term_context_.setdefault(k, []).append((cues, person))
+        person_bound = self._lemma_set(nlp, lexicon.PERSON_BOUND)
+        self.person_bound_ = {k for k, t in enumerate(self.terms_) if t.lemmas in person_bound}
         self.person_words_ = _single_lemmas(self._lemma_set(nlp, lexicon.PERSON_WORDS))
         profiles = [content_lemmas(d) for d in pipe(nlp, [c.profile_text for c in codes])]
         indicator_lemmas = [
@@ -322,14 +326,19 @@ class RuleScorer(BaseEstimator):
         parent: "verhuizen" alone is no loss, but in "mijn man is overleden en daarna moest
         ik verhuizen" it names the kind of loss (verlies-woning).
         """
+        return any((parent, sentence) in strong_in for parent in self._ancestors(code))
+
+    def _ancestors(self, code: int) -> list[int]:
+        """The parents of ``code`` up to its headline code, nearest first.
+
+        A cycle in a broken codebook ends the walk instead of looping.
+        """
+        found: list[int] = []
         parent = self.parent_index_[code]
-        seen = {code}
-        while parent is not None and parent not in seen:
-            if (parent, sentence) in strong_in:
-                return True
-            seen.add(parent)
+        while parent is not None and parent != code and parent not in found:
+            found.append(parent)
             parent = self.parent_index_[parent]
-        return False
+        return found
 
     def _matches(self, doc: Doc) -> list[tuple[int, float, str, int]]:
         """(code, weight, surface text, sentence start) for the distinct terms in ``doc``."""
@@ -356,7 +365,6 @@ class RuleScorer(BaseEstimator):
         )
         covered: dict[int, set[int]] = {}
         found: list[tuple[int, float, str, int]] = []
-        has_sents = doc.has_annotation("SENT_START")
         seen: set[tuple[int, str]] = set()
         for term_index, (start, end) in by_length:
             term = self.terms_[term_index]
@@ -366,9 +374,9 @@ class RuleScorer(BaseEstimator):
                 continue
             cover |= positions
             weight = term.weight
-            if self._context_supports(term, doc, start, end):
+            if self._context_supports(term_index, doc, start, end):
                 weight = max(weight, self.strong_weight)
-            elif term.lemmas in self.person_bound_ and not self._names_a_person(doc, start):
+            elif term_index in self.person_bound_ and not self._names_a_person(doc, start):
                 weight = min(weight, self.weak_weight)
             if not term.negation_proof and self._negated(doc, start, end):
                 weight *= self.negation_factor
@@ -376,11 +384,11 @@ class RuleScorer(BaseEstimator):
             if (term.code, " ".join(term.lemmas)) in seen:
                 continue
             seen.add((term.code, " ".join(term.lemmas)))
-            sentence = doc[start].sent.start if has_sents else 0
+            sentence = _sentence(doc, start).start
             found.append((term.code, weight, surface, sentence))
         return found
 
-    def _context_supports(self, term: Term, doc: Doc, start: int, end: int) -> bool:
+    def _context_supports(self, term_index: int, doc: Doc, start: int, end: int) -> bool:
         """Whether the words near an ambiguous term give it the theme's sense.
 
         "Verliezen" alone is as often a game or the way as a wife; "daarna verloor ik mijn
@@ -388,27 +396,17 @@ class RuleScorer(BaseEstimator):
         niet veel energie"). See ``lexicon.CONTEXT_RULES``: within ``CONTEXT_WINDOW`` words
         in the same sentence.
         """
-        for code, words, near, person in self.context_rules_:
-            if term.lemmas not in words or not self._within(term.code, code):
-                continue
-            sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
-            lo = max(sentence.start, start - CONTEXT_WINDOW)
-            hi = min(sentence.end, end + CONTEXT_WINDOW)
-            if any(
-                (t.lemma_ or t.lower_).lower() in near for t in doc[lo:hi] if not start <= t.i < end
-            ) and (not person or self._names_a_person(doc, start)):
-                return True
-        return False
-
-    def _within(self, code: int, ancestor: int) -> bool:
-        """Whether ``code`` is ``ancestor`` or one of its descendants."""
-        seen: set[int] = set()
-        while code is not None and code not in seen:
-            if code == ancestor:
-                return True
-            seen.add(code)
-            code = self.parent_index_[code]
-        return False
+        rules = self.term_context_.get(term_index)
+        if not rules:
+            return False
+        sentence = _sentence(doc, start)
+        lo = max(sentence.start, start - CONTEXT_WINDOW)
+        hi = min(sentence.end, end + CONTEXT_WINDOW)
+        nearby = {(t.lemma_ or t.lower_).lower() for t in doc[lo:hi] if not start <= t.i < end}
+        return any(
+            nearby & cues and (not person or self._names_a_person(doc, start))
+            for cues, person in rules
+        )
 
     def _names_a_person(self, doc: Doc, start: int) -> bool:
         """Whether the sentence around ``start`` names a person ("ik", "haar", "we").
@@ -416,8 +414,9 @@ class RuleScorer(BaseEstimator):
         Exhaustion is a person's state: "geen energie" counts in "ik heb geen energie
         meer", not in "de batterij had geen energie meer".
         """
-        sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
-        return any((t.lemma_ or t.lower_).lower() in self.person_words_ for t in sentence)
+        return any(
+            (t.lemma_ or t.lower_).lower() in self.person_words_ for t in _sentence(doc, start)
+        )
 
     def _shared_lemmas(self, vectors, row: int, code: int, top: int = 3) -> list[str]:
         """The lemmas a passage shares with a code's profile, most weighty first."""
@@ -451,7 +450,7 @@ class RuleScorer(BaseEstimator):
     def _negated(self, doc: Doc, start: int, end: int) -> bool:
         """A negation cue within the window before or after the match, in the same clause."""
         cues, breaks = lexicon.NEGATION_CUES, lexicon.CLAUSE_BREAKS
-        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        sent = _sentence(doc, start)
         for i in range(start - 1, max(sent.start, start - self.negation_window) - 1, -1):
             low = doc[i].lower_
             if low in cues:
@@ -495,6 +494,11 @@ class RuleScorer(BaseEstimator):
             return d
 
         return sorted(range(len(self.codes_)), key=depth, reverse=True)
+
+
+def _sentence(doc: Doc, i: int) -> Span:
+    """The sentence of token ``i``, or the whole doc when it has no sentence boundaries."""
+    return doc[i].sent if doc.has_annotation("SENT_START") else doc[:]
 
 
 def _single_lemmas(sequences: set[tuple[str, ...]]) -> set[str]:
