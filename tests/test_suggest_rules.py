@@ -247,6 +247,16 @@ SENSES = [
         ["Redenen werden niet opgegeven."],
         id="not giving up needs a person",
     ),
+    pytest.param(
+        "bestaansonzekerheid",
+        [
+            "In die jaren leden we honger.",
+            "Als kind had ik altijd honger, er was geen geld.",
+            "Ik had een vreselijke honger en er was niets.",
+        ],
+        ["Ik heb honger, wat eten we vanavond?", "Na het wandelen kreeg ik honger."],
+        id="hunger is want when it lasts or is suffered",
+    ),
 ]
 
 

@@ -289,6 +289,25 @@ SHUT_IN_WORDS: tuple[str, ...] = ("opsluiten", "opgesloten")
 REFLEXIVE_WORDS: tuple[str, ...] = ("me", "mezelf", "zich", "zichzelf")
 WALL_WORDS: tuple[str, ...] = ("tegen de muren",)
 STARING_WORDS: tuple[str, ...] = ("kijken", "aankijken", "staren", "praten", "kijk", "praat")
+# Hunger is want when it lasts or is suffered ("we leden honger", "ik had altijd honger",
+# "een vreselijke honger"), not an appetite before dinner ("ik heb honger, wat eten we?").
+HUNGER_WORDS: tuple[str, ...] = ("honger", "hongerig")
+WANT_CUES: tuple[str, ...] = (
+    "lijden",
+    "leden",
+    "vreselijk",
+    "verschrikkelijk",
+    "altijd",
+    "vaak",
+    "steeds",
+    "dagen",
+    "weken",
+    "maanden",
+    "gebrek",
+    "tekort",
+    "armoede",
+    "geld",
+)
 # (headline code, its words, what must stand near one of them, whether the sentence must
 # also name a person). The rule holds for the code and its children.
 CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = (
@@ -300,6 +319,7 @@ CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = 
     ("isolement", UNSEEN_WORDS, UNSEEN_CUES, False),
     ("isolement", SHUT_IN_WORDS, REFLEXIVE_WORDS, False),
     ("isolement", WALL_WORDS, STARING_WORDS, False),
+    ("bestaansonzekerheid", HUNGER_WORDS, WANT_CUES, False),
 )
 # "Afgekeurd" is a loss when a person is declared unfit for work ("toen ik afgekeurd werd"),
 # not when a plan or a parcel is rejected.
@@ -965,6 +985,7 @@ BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "minimum",
     "afgesloten",
     "honger",
+    "hongerig",
 )
 
 # Everyday words that appear among codebook indicators but say little on their own ("kind",
