@@ -257,6 +257,18 @@ SENSES = [
         ["Ik heb honger, wat eten we vanavond?", "Na het wandelen kreeg ik honger."],
         id="hunger is want when it lasts or is suffered",
     ),
+    pytest.param(
+        "zingeving",
+        [
+            "Door mijn hond kom ik elke dag buiten.",
+            "Muziek geeft me rust in mijn hoofd.",
+        ],
+        [
+            "Onze hond is de schuldige, hij loopt steeds met de krant door het huis.",
+            "De kleinkinderen van de buren speelden in de tuin.",
+        ],
+        id="a topic word counts where it means something to someone",
+    ),
 ]
 
 

@@ -1107,6 +1107,59 @@ GENERAL_WORDS: tuple[str, ...] = (
     "alles anders",
 )
 
+# What makes a thing or an activity a source of meaning in its sentence: what it gives
+# ("rust", "kracht", "troost"), the joy in it ("genieten", "lachen"), what one does or waits
+# for ("elke dag", "opstaan", "uitkijken naar"). Without one of these a topic word is what a
+# sentence is about, not what it means to someone ("onze hond is de schuldige", "een veld
+# waar honden los lopen"): weak evidence.
+MEANING_CUES: tuple[str, ...] = (
+    "genieten",
+    "geniet",
+    "blij",
+    "gelukkig",
+    "geluk",
+    "plezier",
+    "fijn",
+    "heerlijk",
+    "mooi",
+    "lachen",
+    "rust",
+    "rustig",
+    "troost",
+    "kracht",
+    "steun",
+    "houvast",
+    "maatje",
+    "vriend",
+    "gezelschap",
+    "houden van",
+    "hou van",
+    "dankzij",
+    "helpen",
+    "geholpen",
+    "zin",
+    "leven",
+    "lust",
+    "elke dag",
+    "iedere dag",
+    "opstaan",
+    "op de been",
+    "overeind",
+    "uitkijken",
+    "kijk naar uit",
+    "afleiding",
+    "ontspanning",
+    "ontspannen",
+    "vergeten",
+    "betekenen",
+    "betekenis",
+    "belangrijk",
+    "nodig",
+    "erdoor",
+    "redden",
+    "trots",
+)
+
 # Things and activities people name when they talk about meaning ("mijn hond", "het koor",
 # "vrijwilligerswerk"), and just as often in passing ("mijn kat is oud maar gezond"): alone
 # they stay just under the threshold, so a suggestion needs one more word of evidence.

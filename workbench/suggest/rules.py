@@ -138,9 +138,8 @@ class RuleScorer(BaseEstimator):
                 strong, weak = lexicon.HEADLINE_TERMS[code.id]
                 raw += [(i, t, self.strong_weight) for t in strong]
                 raw += [(i, t, self.weak_weight) for t in weak]
-        self.terms_ = self._compile(
-            nlp, raw, self._weak_lemmas(nlp, codes), self._lemma_set(nlp, lexicon.TOPIC_WORDS)
-        )
+        topics = self._lemma_set(nlp, lexicon.TOPIC_WORDS)
+        self.terms_ = self._compile(nlp, raw, self._weak_lemmas(nlp, codes), topics)
         self.terms_ = self._lift_children(self.terms_)
         self.matcher_lemma_ = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.matcher_lower_ = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -168,6 +167,10 @@ class RuleScorer(BaseEstimator):
                     *self._ancestors(term.code),
                 ]:
                     self.term_context_.setdefault(k, []).append((cues, person))
+        # A topic word ("hond", "muziek") counts only in a sentence that says what it means
+        # to someone (lexicon.MEANING_CUES); elsewhere it is weak.
+        self.topic_terms_ = {k for k, t in enumerate(self.terms_) if t.lemmas in topics}
+        self.meaning_cues_ = self._lemma_set(nlp, lexicon.MEANING_CUES)
         person_bound = self._lemma_set(nlp, lexicon.PERSON_BOUND)
         self.person_bound_ = {k for k, t in enumerate(self.terms_) if t.lemmas in person_bound}
         self.person_words_ = _single_lemmas(self._lemma_set(nlp, lexicon.PERSON_WORDS))
@@ -381,6 +384,8 @@ class RuleScorer(BaseEstimator):
                 weight = max(weight, self.strong_weight)
             elif term_index in self.person_bound_ and not self._names_a_person(doc, start):
                 weight = min(weight, self.weak_weight)
+            elif term_index in self.topic_terms_ and not self._says_meaning(doc, start, end):
+                weight = min(weight, self.weak_weight)
             if not term.negation_proof and self._negated(doc, start, end):
                 weight *= self.negation_factor
             surface = doc[start:end].text.lower()
@@ -409,6 +414,17 @@ class RuleScorer(BaseEstimator):
         return any(
             nearby & cues and (not person or self._names_a_person(doc, start))
             for cues, person in rules
+        )
+
+    def _says_meaning(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the sentence around a topic word says what it means to someone."""
+        lemmas = [
+            (t.lemma_ or t.lower_).lower() for t in _sentence(doc, start) if not start <= t.i < end
+        ]
+        return any(
+            tuple(lemmas[i : i + len(cue)]) == cue
+            for cue in self.meaning_cues_
+            for i in range(len(lemmas) - len(cue) + 1)
         )
 
     def _names_a_person(self, doc: Doc, start: int) -> bool:
