@@ -269,6 +269,18 @@ SENSES = [
         ],
         id="a topic word counts where it means something to someone",
     ),
+    pytest.param(
+        "verlies",
+        ["Mijn vader is er niet meer.", "Sinds mijn vrouw er niet meer is, is het stil."],
+        ["De fut zit er niet meer in.", "Die winkel op de hoek is er niet meer."],
+        id="gone is a loss when someone of one's own is gone",
+    ),
+    pytest.param(
+        "verliescascade",
+        ["Alles kwam op elkaar: de scheiding, het ontslag, de verhuizing."],
+        ["We zaten de hele zomer op elkaar in dat kleine huisje."],
+        id="an indicator of function words only is weak alone",
+    ),
 ]
 
 

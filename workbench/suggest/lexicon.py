@@ -238,6 +238,14 @@ LOSS_OBJECTS: tuple[str, ...] = (
     "gezondheid",
     "leven",
 )
+# "Er niet meer" is a death or a loss when someone or something of one's own is no longer
+# there ("mijn vader is er niet meer"), not when the spirit has gone ("de fut zit er niet
+# meer in").
+GONE_WORDS: tuple[str, ...] = ("er niet meer",)
+# "Ooit weer" is hope when it is wished for ("ik hoop dat ik ooit weer gelukkig word"), not
+# in a question ("heb je ooit weer iets van hem gehoord?").
+SOMEDAY_WORDS: tuple[str, ...] = ("ooit weer",)
+WISH_WORDS: tuple[str, ...] = ("hopen", "hoop", "droom", "dromen", "wens", "wensen", "verlangen")
 # Energy words need a lack and a person: "ik heb niet veel energie", "ik heb nergens meer
 # de energie voor", not "ik heb genoeg energie" or "ze bracht energie en plezier".
 DEPLETION_WORDS: tuple[str, ...] = ("energie", "kracht", "puf", "fut")
@@ -312,6 +320,7 @@ WANT_CUES: tuple[str, ...] = (
 # also name a person). The rule holds for the code and its children.
 CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = (
     ("verlies", LOSS_VERBS, LOSS_OBJECTS, False),
+    ("verlies", GONE_WORDS, LOSS_OBJECTS, False),
     ("energiebalans", DEPLETION_WORDS, LACK_CUES, True),
     ("schaamte", HIDING_WORDS, AUDIENCE_WORDS, True),
     ("schaamte", UNKNOWN_TO_OTHERS, WHAT_IS_KEPT, False),
@@ -320,6 +329,7 @@ CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = 
     ("isolement", SHUT_IN_WORDS, REFLEXIVE_WORDS, False),
     ("isolement", WALL_WORDS, STARING_WORDS, False),
     ("bestaansonzekerheid", HUNGER_WORDS, WANT_CUES, False),
+    ("zingeving", SOMEDAY_WORDS, WISH_WORDS, False),
 )
 # "Afgekeurd" is a loss when a person is declared unfit for work ("toen ik afgekeurd werd"),
 # not when a plan or a parcel is rejected.
@@ -1159,6 +1169,11 @@ MEANING_CUES: tuple[str, ...] = (
     "redden",
     "trots",
 )
+
+# Words that say nothing of a theme on their own, beside spaCy's stop words: an indicator
+# made of such words only ("er niet meer", "op elkaar", "niemand meer") is everyday Dutch
+# ("de fut zit er niet meer in") and counts as weak evidence.
+FUNCTION_WORDS: tuple[str, ...] = ("elkaar", "elkaars", "iemand", "iets")
 
 # Things and activities people name when they talk about meaning ("mijn hond", "het koor",
 # "vrijwilligerswerk"), and just as often in passing ("mijn kat is oud maar gezond"): alone

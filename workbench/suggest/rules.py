@@ -123,21 +123,22 @@ class RuleScorer(BaseEstimator):
         self.code_specs_ = codes
         index = {c: i for i, c in enumerate(ids)}
         self.parent_index_ = [index.get(c.parent) if c.parent else None for c in codes]
-        raw: list[tuple[int, str, float]] = []
+        # (code, text, weight, whether our lexicon vouches for it as written)
+        raw: list[tuple[int, str, float, bool]] = []
         for i, code in enumerate(codes):
             raw += [
-                (i, t, self.phrase_weight if len(t.split()) > 1 else self.indicator_weight)
+                (i, t, self.phrase_weight if len(t.split()) > 1 else self.indicator_weight, False)
                 for t in code.indicators
             ]
             raw += [
-                (i, e, self.example_weight)
+                (i, e, self.example_weight, False)
                 for e in code.examples
                 if len(e.split()) <= MAX_EXAMPLE_WORDS
             ]
             if self.use_lexicon and code.id in lexicon.HEADLINE_TERMS:
                 strong, weak = lexicon.HEADLINE_TERMS[code.id]
-                raw += [(i, t, self.strong_weight) for t in strong]
-                raw += [(i, t, self.weak_weight) for t in weak]
+                raw += [(i, t, self.strong_weight, True) for t in strong]
+                raw += [(i, t, self.weak_weight, True) for t in weak]
         topics = self._lemma_set(nlp, lexicon.TOPIC_WORDS)
         self.terms_ = self._compile(nlp, raw, self._weak_lemmas(nlp, codes), topics)
         self.terms_ = self._lift_children(self.terms_)
@@ -211,16 +212,16 @@ class RuleScorer(BaseEstimator):
     def _compile(
         self,
         nlp: Language,
-        raw: list[tuple[int, str, float]],
+        raw: list[tuple[int, str, float, bool]],
         weak: set[tuple[str, ...]],
         topics: set[tuple[str, ...]] = frozenset(),
     ) -> list[Term]:
         """Lemmatise every term once; keep the highest weight per (code, lemma sequence)."""
-        texts = [t for _, t, _ in raw]
+        texts = [t for _, t, _, _ in raw]
         best: dict[tuple[int, tuple[str, ...]], Term] = {}
         self._docs: dict[str, Doc] = {}  # each term's doc, reused for its pattern
         proof = set(lexicon.NEGATION_PROOF) | set(lexicon.NEGATION_CUES)
-        for (code, text, weight), doc in zip(raw, pipe(nlp, texts)):
+        for (code, text, weight, vouched), doc in zip(raw, pipe(nlp, texts)):
             self._docs.setdefault(text, doc)
             exact = text.startswith("=")
             lems = (
@@ -228,8 +229,8 @@ class RuleScorer(BaseEstimator):
             )
             if not lems:
                 continue
-            if (len(doc) == 1 and doc[0].is_stop) or lems in weak:
-                weight = min(weight, self.weak_weight)  # "alleen", "geld": ambiguous alone
+            if lems in weak or (not vouched and _function_words_only(doc)):
+                weight = min(weight, self.weak_weight)  # "alleen", "op elkaar": ambiguous alone
             elif lems in topics:
                 weight = min(weight, self.topic_weight)  # "hond", "koor": needs company
             key = (code, lems)
@@ -518,6 +519,12 @@ class RuleScorer(BaseEstimator):
 def _sentence(doc: Doc, i: int) -> Span:
     """The sentence of token ``i``, or the whole doc when it has no sentence boundaries."""
     return doc[i].sent if doc.has_annotation("SENT_START") else doc[:]
+
+
+def _function_words_only(doc: Doc) -> bool:
+    """Whether a codebook's indicator is made of words that say nothing alone ("alleen",
+    "op elkaar", "er niet meer"): everyday Dutch, weak evidence wherever it stands."""
+    return all(t.is_stop or t.lower_ in lexicon.FUNCTION_WORDS for t in doc)
 
 
 def _single_lemmas(sequences: set[tuple[str, ...]]) -> set[str]:
