@@ -184,30 +184,3 @@ def test_the_model_takes_over_only_when_it_wins_on_resamples_too():
     clear[:10] = True  # every positive, nothing else
     assert not _clearly_better(lucky, rules, y)
     assert _clearly_better(clear, rules, y)
-
-
-def test_learning_starts_from_three_examples(codes, nlp, rules):
-    train = [{"text": t, "codes": ["zingeving"]} for t in PIGEONS[:3]]
-    train += [{"text": t, "codes": []} for t in OTHER]
-    trained = build_suggester(codes, nlp, train=train, rules=rules, guard=False)
-    assert {s["code"]: s["source"] for s in trained.status()}["zingeving"] == "model"
-
-
-def test_the_codebooks_examples_teach_the_model_as_weak_rows(codes, nlp, rules):
-    # Three decisions about pigeons say nothing about the codebook's own zingeving examples
-    # ("de kleine dingen: de zon op mijn balkon, een kop koffie"); the prior rows do.
-    train = [{"text": t, "codes": ["zingeving"]} for t in PIGEONS[:3]]
-    train += [{"text": t, "codes": []} for t in OTHER]
-    texts = [
-        "Ik geniet van de zon op mijn balkon en een kop koffie.",
-        "Ik vraag me af waar ik het allemaal nog voor doe.",
-    ]
-    j = rules.codes_.index("zingeving")
-    scores = {}
-    for weight in (0.3, 0.0):
-        fitted = build_suggester(
-            codes, nlp, train=train, rules=rules, guard=False, prior_weight=weight
-        )
-        scores[weight] = fitted.predict_proba(analyse(nlp, rules, texts))[:, j]
-    assert np.all(scores[0.3] > scores[0.0])
-

@@ -319,26 +319,3 @@ def test_a_heap_is_no_hope(rules, nlp):
     # "een hoop mensen" is many people; "ik hoop" is hope.
     value, _ = score(rules, nlp, "Er waren een hoop mensen op het plein.", "zingeving")
     assert value < 0.5
-
-
-def test_the_codebooks_examples_become_weak_rows_for_the_learner(nlp):
-    codes = [
-        CodeSpec(id="verlies", name="Verlies", examples=("Mijn wereld stortte in.",)),
-        CodeSpec(
-            id="verlies-dierbare",
-            name="Verlies van een dierbare",
-            parent="verlies",
-            examples=("Mijn vrouw is overleden.",),
-            counterexamples=("Ik ben mijn baan kwijt. (verlies-werk)", "Het regende."),
-        ),
-        CodeSpec(id="verlies-werk", name="Verlies van werk", parent="verlies"),
-        CodeSpec(id="schaamte", name="Schaamte", examples=("Ik schaamde me dood.",)),
-    ]
-    rules = RuleScorer().fit(codes, nlp=nlp)
-    rows = dict(zip(rules.example_texts_, rules.example_labels_.tolist()))
-    # columns: verlies, verlies-dierbare, verlies-werk, schaamte
-    assert rows["Mijn wereld stortte in."] == [1, -1, -1, 0]  # a parent's example: children unknown
-    assert rows["Mijn vrouw is overleden."] == [1, 1, 0, 0]  # a child's counts for its parent
-    assert rows["Ik ben mijn baan kwijt."] == [1, 0, 1, 0]  # names the code it belongs to
-    assert rows["Het regende."] == [-1, 0, -1, -1]  # a plain counterexample: its own code only
-    assert rows["Ik schaamde me dood."] == [0, 0, 0, 1]

@@ -4,10 +4,8 @@ Why this shape: with a few dozen coded passages a linear model over lemmas (and,
 sentence embeddings) is as good as anything and trains in milliseconds, so it can be refit
 after every decision. Its out-of-fold scores and the code's rule score go into a second, tiny
 logistic regression that learns how far to trust each in this project and returns a
-calibrated probability. Learning starts at ``min_examples`` (3) confirmed examples, with the
-codebook's own examples and counterexamples as weak prior rows (``prior_weight``); the model
-replaces the rules only where it beats them out of fold on this project's decisions (see
-``_clearly_better``), which a model on a few examples seldom does. Each trained code gets its own
+calibrated probability. Codes with fewer than ``min_examples`` confirmed examples stay on the
+rules (measured: below 12 the model did worse than the rules). Each trained code gets its own
 threshold: the F1-best cut-off on held-out scores, pulled towards the default so a handful of
 examples cannot push it to an extreme. A code the coders never used in a fully coded training
 set, though the rules proposed it on at least five of its passages or they used its parent
@@ -90,7 +88,7 @@ class Suggester(BaseEstimator):
         self,
         rules: RuleScorer,
         *,
-        min_examples: int = 3,
+        min_examples: int = 12,
         C: float = 1.0,
         rule_feature_weight: float = 0.0,
         embedding_weight: float = 1.0,
@@ -101,7 +99,6 @@ class Suggester(BaseEstimator):
         silence_after_proposals: int = 5,
         stack: bool = True,
         guard: bool = True,
-        prior_weight: float = 0.3,
         max_evidence: int = 4,
     ) -> None:
         self.rules = rules
@@ -116,7 +113,6 @@ class Suggester(BaseEstimator):
         self.silence_after_proposals = silence_after_proposals
         self.stack = stack
         self.guard = guard
-        self.prior_weight = prior_weight
         self.max_evidence = max_evidence
 
     # -- fitting -----------------------------------------------------------------------
@@ -135,7 +131,7 @@ class Suggester(BaseEstimator):
         self.n_positive_ = (Y == 1).sum(axis=0)
         self.n_negative_ = (Y == 0).sum(axis=0)
         self.models_: dict[int, LogisticRegression] = {}
-        self.combiners_: dict[int, LogisticRegression] = {}
+        self.combiners_ = {}
         self.vectorizer_ = None
         self.uses_embeddings_ = False
         self.feature_names_ = np.array([], dtype=object)
@@ -166,26 +162,15 @@ class Suggester(BaseEstimator):
             max_features=50_000,
         )
         self.uses_embeddings_ = all(p.embedding is not None for p in passages)
-        # The codebook's examples join the rows at ``prior_weight``: learning starts from
-        # the first decisions instead of waiting for a dozen.
-        prior = self._prior_passages() if self.prior_weight else []
-        self.vectorizer_.fit([p.lemmas for p in passages + prior])
+        text_features = self.vectorizer_.fit_transform([p.lemmas for p in passages])
         self.feature_names_ = self.vectorizer_.get_feature_names_out()
-        X = self._features(
-            self.vectorizer_.transform([p.lemmas for p in passages + prior]), passages + prior
-        )
-        Y_all = np.vstack([Y, self.rules.example_labels_]) if prior else Y
-        weight = np.r_[np.ones(len(passages)), np.full(len(prior), self.prior_weight)]
-        is_prior = np.arange(len(Y_all)) >= len(passages)
+        X = self._features(text_features, passages)
+        self.combiners_: dict[int, LogisticRegression] = {}
         for j in trainable:
-            rows = np.nonzero((Y_all[:, j] >= 0) & ~is_prior)[0]
-            prior_rows = np.nonzero((Y_all[:, j] >= 0) & is_prior)[0]
+            rows = np.nonzero(Y[:, j] >= 0)[0]
             y = Y[rows, j]
-            both = np.r_[rows, prior_rows]
-            self.models_[j] = self._new_model().fit(
-                X[both], Y_all[both, j], sample_weight=weight[both]
-            )
-            oof = self._out_of_fold(X, Y_all[:, j], weight, rows, prior_rows)
+            self.models_[j] = self._new_model().fit(X[rows], y)
+            oof = self._out_of_fold(X[rows], y)
             if oof is None:
                 continue
             scores = oof
@@ -256,33 +241,15 @@ class Suggester(BaseEstimator):
             blocks.append(sparse.csr_matrix(vectors * self.embedding_weight))
         return sparse.hstack(blocks, format="csr")
 
-    def _out_of_fold(
-        self, X, y: np.ndarray, weight: np.ndarray, rows: np.ndarray, prior_rows: np.ndarray
-    ) -> np.ndarray | None:
-        """Text-model scores for each of ``rows`` from a model that did not see it.
-
-        The prior rows (the codebook's examples) are in every fold's training part and are
-        never scored: the figures that decide about a code are on the coders' own decisions.
-        """
-        labels = y[rows]
-        folds = min(4 if len(rows) < 1000 else 2, int(labels.sum()), int((labels == 0).sum()))
+    def _out_of_fold(self, X, y: np.ndarray) -> np.ndarray | None:
+        """Text-model scores for each training row from a model that did not see it."""
+        folds = min(4 if len(y) < 1000 else 2, int(y.sum()), int((y == 0).sum()))
         if folds < 2:
             return None
-        scores = np.zeros(len(rows))
-        split = StratifiedKFold(folds, shuffle=True, random_state=0).split(rows, labels)
-        for train, test in split:
-            fit_rows = np.r_[rows[train], prior_rows]
-            model = self._new_model().fit(X[fit_rows], y[fit_rows], sample_weight=weight[fit_rows])
-            scores[test] = model.predict_proba(X[rows[test]])[:, 1]
+        scores = np.zeros(len(y))
+        for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y):
+            scores[test] = self._new_model().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
         return scores
-
-    def _prior_passages(self) -> list[Passage]:
-        """The codebook's examples as passages (no rule scores: they only train the text model)."""
-        none = np.zeros(len(self.codes_))
-        return [
-            Passage(text, lemmas, none, [])
-            for text, lemmas in zip(self.rules.example_texts_, self.rules.example_lemmas_)
-        ]
 
     def _best_threshold(self, scores: np.ndarray, y: np.ndarray) -> float:
         """The F1-best cut-off on held-out scores, shrunk towards the default."""

@@ -17,8 +17,7 @@ and the code's definition and examples adds a little where no indicator matched.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,8 +175,6 @@ class RuleScorer(BaseEstimator):
         self.person_bound_ = {k for k, t in enumerate(self.terms_) if t.lemmas in person_bound}
         self.person_words_ = _single_lemmas(self._lemma_set(nlp, lexicon.PERSON_WORDS))
         profiles = [content_lemmas(d) for d in pipe(nlp, [c.profile_text for c in codes])]
-        self.example_texts_, self.example_labels_ = _example_rows(codes, self._ancestors)
-        self.example_lemmas_ = [content_lemmas(d) for d in pipe(nlp, self.example_texts_)]
         indicator_lemmas = [
             " ".join(t.lemmas[0].replace(" ", "_") for t in self.terms_ if t.code == i)
             for i in range(len(codes))
@@ -552,43 +549,3 @@ def _is_word_part(rest: str, *, after: bool) -> bool:
         if len(word) >= 3 and word not in derived and simplemma.is_known(word, lang="nl"):
             return True
     return False
-
-
-def _example_rows(
-    codes: Sequence[CodeSpec], ancestors: Callable[[int], list[int]]
-) -> tuple[list[str], np.ndarray]:
-    """The codebook's own examples as weak prior rows for a learned model (see Suggester).
-
-    Rows: each code's definition and examples, and its counterexamples. An example of code
-    i is positive for i and its ancestors (a child's coding counts for its parent), not used
-    (-1) for i's children, and negative for every other code. A counterexample that names
-    the code it belongs to instead ("... (zingeving-mensen)", the codebook's habit) is an
-    example of that code; one that names none is a negative for its own code only.
-    """
-    index = {c.id: i for i, c in enumerate(codes)}
-    family = [{i, *ancestors(i)} for i in range(len(codes))]
-    texts: list[str] = []
-    rows: list[np.ndarray] = []
-    for i, code in enumerate(codes):
-        items = [(text, i) for text in (code.definition, *code.examples)]
-        for text in code.counterexamples:
-            named = re.search(r"\(([\w-]+)\)\s*$", text)
-            if named and named.group(1) in index:
-                items.append((text[: named.start()].strip(), index[named.group(1)]))
-                continue
-            row = np.full(len(codes), -1)
-            row[i] = 0
-            texts.append(text)
-            rows.append(row)
-        for text, owner in items:
-            if not text.strip():
-                continue
-            row = np.array(
-                [
-                    1 if j in family[owner] else (-1 if owner in family[j] else 0)
-                    for j in range(len(codes))
-                ]
-            )
-            texts.append(text)
-            rows.append(row)
-    return texts, np.vstack(rows) if rows else np.zeros((0, len(codes)), dtype=int)
