@@ -105,13 +105,16 @@ def evaluate(
             else KFold(max(2, min(folds, n)), shuffle=True, random_state=0).split(passages)
         )
         for train, test in splitter:
-            fitted = Suggester(rules).fit([passages[i] for i in train], Y[train])
+            fitted = Suggester(rules).fit(
+                [passages[i] for i in train], Y[train], groups=groups[train]
+            )
             for j, status in enumerate(fitted.status()):
                 sources[j][status["source"]] += 1
             for row, found in zip(test, fitted.suggest([passages[i] for i in test])):
                 for s in found:
                     predicted[row, rules.codes_.index(s.code)] = True
-    full = Suggester(rules).fit(passages, Y).status()
+    documents_of = [s["document_id"] for s in segments]
+    full = Suggester(rules).fit(passages, Y, groups=documents_of).status()
     rows = []
     for j, code in enumerate(rules.codes_):
         truth, guess = truth_all[:, j], predicted[:, j]

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 from spacy.language import Language
 
@@ -116,8 +117,20 @@ class Suggester(BaseEstimator):
         self.max_evidence = max_evidence
 
     # -- fitting -----------------------------------------------------------------------
-    def fit(self, passages: Sequence[Passage], Y: np.ndarray | None = None) -> "Suggester":
-        """Learn from labelled passages; with none, the suggester runs on rules alone."""
+    def fit(
+        self,
+        passages: Sequence[Passage],
+        Y: np.ndarray | None = None,
+        *,
+        groups: Sequence[Any] | None = None,
+    ) -> "Suggester":
+        """Learn from labelled passages; with none, the suggester runs on rules alone.
+
+        ``groups`` (a document id per passage, as in scikit-learn's group splitters) keeps
+        the sentences of one document in one fold of the out-of-fold check: neighbouring
+        sentences share words and people, and a model tested on the neighbours of what it
+        learnt from looks better than it is on a new interview.
+        """
         check_is_fitted(self.rules, "terms_")
         self.codes_ = list(self.rules.codes_)
         k = len(self.codes_)
@@ -170,7 +183,9 @@ class Suggester(BaseEstimator):
             rows = np.nonzero(Y[:, j] >= 0)[0]
             y = Y[rows, j]
             self.models_[j] = self._new_model().fit(X[rows], y)
-            oof = self._out_of_fold(X[rows], y)
+            oof = self._out_of_fold(
+                X[rows], y, None if groups is None else np.asarray(groups)[rows]
+            )
             if oof is None:
                 continue
             scores = oof
@@ -241,13 +256,19 @@ class Suggester(BaseEstimator):
             blocks.append(sparse.csr_matrix(vectors * self.embedding_weight))
         return sparse.hstack(blocks, format="csr")
 
-    def _out_of_fold(self, X, y: np.ndarray) -> np.ndarray | None:
-        """Text-model scores for each training row from a model that did not see it."""
+    def _out_of_fold(self, X, y: np.ndarray, groups: np.ndarray | None) -> np.ndarray | None:
+        """Text-model scores for each training row from a model that did not see it (nor,
+        with ``groups``, any row of its document)."""
         folds = min(4 if len(y) < 1000 else 2, int(y.sum()), int((y == 0).sum()))
         if folds < 2:
             return None
         scores = np.zeros(len(y))
-        for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y):
+        if groups is not None and len(set(groups)) >= folds:
+            splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=0)
+            split = splitter.split(X, y, groups=groups)
+        else:
+            split = StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y)
+        for train, test in split:
             scores[test] = self._new_model().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
         return scores
 

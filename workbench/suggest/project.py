@@ -166,7 +166,7 @@ def _retrain(
     fitted = ProjectSuggester(rules, Suggester(rules, **params), cache)
     segments = [{"id": s, "text": t} for s, t in zip(data.segment_ids, data.texts)]
     passages = fitted.passages_for(nlp, segments)
-    fitted.suggester.fit(passages, data.Y)
+    fitted.suggester.fit(passages, data.Y, groups=data.document_ids)
     return fitted
 
 
