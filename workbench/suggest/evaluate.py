@@ -97,8 +97,8 @@ def evaluate(
     n = len(segments)
     predicted = np.zeros((n, k), dtype=bool)
     sources: list[Counter] = [Counter() for _ in range(k)]
+    groups = np.asarray([s["document_id"] for s in segments])
     if n >= 4:
-        groups = np.asarray([s["document_id"] for s in segments])
         splitter = (
             GroupKFold(min(folds, len(documents))).split(passages, groups=groups)
             if len(documents) >= 3
@@ -113,8 +113,7 @@ def evaluate(
             for row, found in zip(test, fitted.suggest([passages[i] for i in test])):
                 for s in found:
                     predicted[row, rules.codes_.index(s.code)] = True
-    documents_of = [s["document_id"] for s in segments]
-    full = Suggester(rules).fit(passages, Y, groups=documents_of).status()
+    full = Suggester(rules).fit(passages, Y, groups=groups).status()
     rows = []
     for j, code in enumerate(rules.codes_):
         truth, guess = truth_all[:, j], predicted[:, j]
