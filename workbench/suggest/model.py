@@ -122,7 +122,7 @@ class Suggester(BaseEstimator):
         passages: Sequence[Passage],
         Y: np.ndarray | None = None,
         *,
-        groups: Sequence[Any] | None = None,
+        groups: Sequence[Any] | np.ndarray | None = None,
     ) -> "Suggester":
         """Learn from labelled passages; with none, the suggester runs on rules alone.
 
