@@ -186,32 +186,34 @@ def test_the_model_takes_over_only_when_it_wins_on_resamples_too():
     assert _clearly_better(clear, rules, y)
 
 
-def test_the_out_of_fold_check_keeps_a_documents_sentences_together(nlp, rules):
-    # Coders who code the losses of three documents and not the same kind of losses in three
-    # others: only the place names tell them apart. Tested on other sentences of the same
-    # documents, a model of the place names looks perfect; tested on unseen documents, as a
-    # new interview would be, it knows nothing, and the rules keep the code.
-    places = ["Zandvoorde", "Kruisdonk", "Merelbeek", "Ooststeeg", "Velderhoven", "Bramkamp"]
-    frames = [
-        "In {} is mijn vader overleden.",
-        "Na de begrafenis in {} was het stil.",
-        "Mijn broer stierf vlak bij {}.",
-        "Bij {} hebben we afscheid genomen.",
-        "Op het kerkhof van {} ligt mijn moeder.",
-        "In {} ben ik weduwe geworden.",
+def test_the_out_of_fold_check_keeps_a_documents_sentences_together(rules):
+    # Coders who coded every sentence of six documents and none of six others: only the
+    # place names tell them apart. Scored by a model that saw other sentences of the same
+    # document, the place name gives every answer away; scored as a new interview would be,
+    # by a model that never saw the document, it gives nothing away.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import roc_auc_score
+
+    places = [
+        "zandvoorde",
+        "kruisdonk",
+        "merelbeek",
+        "ooststeeg",
+        "velderhoven",
+        "bramkamp",
+        "heidebroek",
+        "lindewaard",
+        "moerhuizen",
+        "ravensloot",
+        "dijkveen",
+        "wolderkamp",
     ]
-    texts, labels, documents = [], [], []
-    for document, place in enumerate(places):
-        for frame in frames:
-            texts.append(frame.format(place))
-            labels.append(["verlies"] if document < 3 else [])
-            documents.append(document)
-    passages = analyse(nlp, rules, texts)
-    Y = label_matrix(rules.codes_, labels)
-
-    def source(**kwargs) -> str:
-        fitted = Suggester(rules).fit(passages, Y, **kwargs)
-        return {s["code"]: s["source"] for s in fitted.status()}["verlies"]
-
-    assert source() == "model"
-    assert source(groups=documents) == "rules"
+    frames = ["wonen {}", "markt {}", "bus {}", "kerk {}", "school {}", "straat {}"]
+    texts = [frame.format(place) for place in places for frame in frames]
+    documents = np.repeat(np.arange(len(places)), len(frames))
+    y = (documents % 2).astype(int)
+    X = TfidfVectorizer(token_pattern=r"[^ ]+").fit_transform(texts)
+    mixed = Suggester(rules)._out_of_fold(X, y, None)
+    kept = Suggester(rules)._out_of_fold(X, y, documents)
+    assert roc_auc_score(y, mixed) > 0.99
+    assert roc_auc_score(y, kept) < 0.8
