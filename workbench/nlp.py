@@ -138,6 +138,11 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterator
         yield from nlp.pipe(texts, batch_size=batch_size)
 
 
+def token_lemma(token: Any) -> str:
+    """A token's lower-case lemma, or its lower-case form where the lemmatiser gave none."""
+    return (token.lemma_ or token.lower_).lower()
+
+
 def lemmas(doc: Doc | Any, content_only: bool = False) -> list[str]:
     """Lower-case lemmas of the word tokens of ``doc`` (or of a span).
 
@@ -151,7 +156,7 @@ def lemmas(doc: Doc | Any, content_only: bool = False) -> list[str]:
             continue
         if content_only and (token.is_stop or (token.pos_ and token.pos_ not in keep_pos)):
             continue
-        out.append((token.lemma_ or token.lower_).lower())
+        out.append(token_lemma(token))
     return out
 
 

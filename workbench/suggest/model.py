@@ -179,13 +179,12 @@ class Suggester(BaseEstimator):
         self.feature_names_ = self.vectorizer_.get_feature_names_out()
         X = self._features(text_features, passages)
         self.combiners_: dict[int, LogisticRegression] = {}
+        documents = None if groups is None else np.asarray(groups)
         for j in trainable:
             rows = np.nonzero(Y[:, j] >= 0)[0]
             y = Y[rows, j]
             self.models_[j] = self._new_model().fit(X[rows], y)
-            oof = self._out_of_fold(
-                X[rows], y, None if groups is None else np.asarray(groups)[rows]
-            )
+            oof = self._out_of_fold(X[rows], y, None if documents is None else documents[rows])
             if oof is None:
                 continue
             scores = oof

@@ -30,7 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from workbench.nlp import lemmas as doc_lemmas
-from workbench.nlp import pipe
+from workbench.nlp import pipe, token_lemma
 from workbench.suggest import lexicon
 from workbench.suggest.codes import CodeSpec
 
@@ -311,8 +311,7 @@ class RuleScorer(BaseEstimator):
                     if row not in surface:  # show the words as written, not their lemmas
                         surface[row] = {}
                         for token in docs[row]:
-                            lemma = (token.lemma_ or token.lower_).lower()
-                            surface[row].setdefault(lemma, token.lower_)
+                            surface[row].setdefault(token_lemma(token), token.lower_)
                     evidence[row][code] = [
                         surface[row].get(lemma, lemma)
                         for lemma in self._shared_lemmas(vectors, row, code)
@@ -408,7 +407,7 @@ class RuleScorer(BaseEstimator):
         sentence = _sentence(doc, start)
         lo = max(sentence.start, start - CONTEXT_WINDOW)
         hi = min(sentence.end, end + CONTEXT_WINDOW)
-        nearby = {(t.lemma_ or t.lower_).lower() for t in doc[lo:hi] if not start <= t.i < end}
+        nearby = {token_lemma(t) for t in doc[lo:hi] if not start <= t.i < end}
         return any(
             nearby & cues and (not person or self._names_a_person(doc, start))
             for cues, person in rules
@@ -416,9 +415,7 @@ class RuleScorer(BaseEstimator):
 
     def _says_meaning(self, doc: Doc, start: int, end: int) -> bool:
         """Whether the sentence around a topic word says what it means to someone."""
-        lemmas = [
-            (t.lemma_ or t.lower_).lower() for t in _sentence(doc, start) if not start <= t.i < end
-        ]
+        lemmas = [token_lemma(t) for t in _sentence(doc, start) if not start <= t.i < end]
         return any(
             tuple(lemmas[i : i + len(cue)]) == cue
             for cue in self.meaning_cues_
@@ -431,9 +428,7 @@ class RuleScorer(BaseEstimator):
         Exhaustion is a person's state: "geen energie" counts in "ik heb geen energie
         meer", not in "de batterij had geen energie meer".
         """
-        return any(
-            (t.lemma_ or t.lower_).lower() in self.person_words_ for t in _sentence(doc, start)
-        )
+        return any(token_lemma(t) in self.person_words_ for t in _sentence(doc, start))
 
     def _shared_lemmas(self, vectors, row: int, code: int, top: int = 3) -> list[str]:
         """The lemmas a passage shares with a code's profile, most weighty first."""
