@@ -281,6 +281,33 @@ SENSES = [
         ["We zaten de hele zomer op elkaar in dat kleine huisje."],
         id="an indicator of function words only is weak alone",
     ),
+    pytest.param(
+        "zingeving",
+        [
+            "Mijn droom is om ooit weer op reis te gaan.",
+            "Die droom is toch nog uitgekomen.",
+            "Dat is mijn droom.",
+        ],
+        ["Ik droomde vannacht over mijn oude werk.", "Soms droom ik dat ik val."],
+        id="a dream is hope when it is wished for",
+    ),
+    pytest.param(
+        "bestaansonzekerheid",
+        [
+            "Er was een groot gebrek aan eten.",
+            "In de winter hadden we een tekort aan kolen.",
+            "We aten tulpenbollen.",
+            "Ons loon werd gekort.",
+            "Het was zwaar en slecht betaald werk.",
+        ],
+        [
+            "Hij had gebrek aan aandacht.",
+            "Ik had een tekort aan slaap.",
+            "Mijn vader kweekte tulpenbollen.",
+            "Van mijn eerste loon kocht ik een fiets.",
+        ],
+        id="scarcity and pay are want when what one lives on is short",
+    ),
 ]
 
 
@@ -301,6 +328,8 @@ def test_an_ambiguous_word_counts_only_in_the_themes_sense(rules, nlp, code, mea
         ("In 1944 werden we geëvacueerd naar Brabant.", "verlies"),
         ("Mijn vader is in 1943 gedeporteerd.", "verlies"),
         ("In de hongerwinter hadden we niets te eten.", "bestaansonzekerheid"),
+        ("Mijn vader liep een hongertocht naar Friesland.", "bestaansonzekerheid"),
+        ("Hij werkte in de werkverschaffing.", "bestaansonzekerheid"),
         ("Thuis werd er nooit over gesproken.", "schaamte"),
         ("Het was nooit goed genoeg voor hem.", "schaamte"),
         ("Ik kon mezelf wel voor mijn kop slaan.", "schaamte"),

@@ -316,6 +316,75 @@ WANT_CUES: tuple[str, ...] = (
     "armoede",
     "geld",
 )
+# Scarcity is want when it is scarcity of what one lives on ("gebrek aan eten", "een tekort
+# aan kolen"), not of attention or of time; famine food is want when it is eaten ("we aten
+# tulpenbollen"), not when it is grown or sold.
+SCARCITY_WORDS: tuple[str, ...] = ("gebrek", "tekort", "schaarste", "schaars", "rantsoen")
+NECESSITIES: tuple[str, ...] = (
+    "eten",
+    "voedsel",
+    "brood",
+    "melk",
+    "aardappel",
+    "aardappelen",
+    "vlees",
+    "boter",
+    "brandstof",
+    "kolen",
+    "hout",
+    "kleding",
+    "kleren",
+    "schoenen",
+    "deken",
+    "dekens",
+    "geld",
+    "onderdak",
+    "woonruimte",
+)
+FAMINE_FOODS: tuple[str, ...] = (
+    "tulpenbol",
+    "tulpenbollen",
+    "suikerbiet",
+    "suikerbieten",
+    "bieten",
+    "knolraap",
+    "knolrapen",
+)
+EATING_WORDS: tuple[str, ...] = ("eten", "aten", "gegeten", "koken", "kookten", "stoven")
+# Pay is want when it is cut or too low ("ons loon werd gekort", "slecht betaald werk"),
+# not when it is merely named ("mijn eerste loon").
+WAGE_WORDS: tuple[str, ...] = ("loon", "lonen", "salaris", "betaald", "betaling")
+CUT_CUES: tuple[str, ...] = (
+    "gekort",
+    "korten",
+    "kortten",
+    "verlaagd",
+    "slecht",
+    "slechte",
+    "laag",
+    "lage",
+    "karig",
+    "karige",
+    "schamel",
+    "schamele",
+)
+# A dream is hope when it is wished for ("mijn droom is om ooit een eigen zaak te hebben",
+# "die droom is uitgekomen"), not at night ("ik droomde vannacht over mijn moeder").
+DREAM_WORDS: tuple[str, ...] = ("droom", "dromen", "droomde", "droomden")
+ASPIRATION_CUES: tuple[str, ...] = (
+    "ooit",
+    "later",
+    "toekomst",
+    "waarmaken",
+    "waargemaakt",
+    "uitkomen",
+    "uitgekomen",
+    "ervan",
+    "wens",
+    "grote",
+    "groot",
+    "eigen",
+)
 # (headline code, its words, what must stand near one of them, whether the sentence must
 # also name a person). The rule holds for the code and its children.
 CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = (
@@ -329,6 +398,10 @@ CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = 
     ("isolement", SHUT_IN_WORDS, REFLEXIVE_WORDS, False),
     ("isolement", WALL_WORDS, STARING_WORDS, False),
     ("bestaansonzekerheid", HUNGER_WORDS, WANT_CUES, False),
+    ("bestaansonzekerheid", SCARCITY_WORDS, NECESSITIES, False),
+    ("bestaansonzekerheid", FAMINE_FOODS, EATING_WORDS, False),
+    ("bestaansonzekerheid", WAGE_WORDS, CUT_CUES, False),
+    ("zingeving", DREAM_WORDS, ASPIRATION_CUES, False),
     ("zingeving", SOMEDAY_WORDS, WISH_WORDS, False),
 )
 # "Afgekeurd" is a loss when a person is declared unfit for work ("toen ik afgekeurd werd"),
@@ -666,6 +739,10 @@ ZINGEVING_STRONG: tuple[str, ...] = (
     "blijven hopen",
     "weer hoop",
     "hoop houden",
+    "mijn droom",
+    "onze droom",
+    "haar droom",
+    "zijn droom",
     # Resilience, choosing for oneself, and faith practised.
     "veerkracht",
     "positief in het leven",
@@ -721,6 +798,7 @@ ZINGEVING_WEAK: tuple[str, ...] = (
     "geloven",
     "hoop",
     "hopen",
+    *DREAM_WORDS,
     # Exclamations name no faith ("o god, wat een programma"); a longer match covers "god".
     "o god",
     "oh god",
@@ -952,6 +1030,24 @@ BESTAANSONZEKERHEID_STRONG: tuple[str, ...] = (
     "weinig te eten",
     "voedseltekort",
     "ondervoed",
+    # The poverty of older life stories: the hunger winter, relief work, the dole.
+    "hongertocht",
+    "hongertochten",
+    "distributiebon",
+    "distributiebonnen",
+    "bonkaart",
+    "bonkaarten",
+    "gaarkeuken",
+    "werkverschaffing",
+    "steun trekken",
+    "in de steun",
+    "armoe",
+    "hongerloon",
+    "loonsverlaging",
+    "loon gekort",
+    "geen dak boven",
+    "geen onderdak",
+    "studieschuld",
 )
 BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "geld",
@@ -996,6 +1092,9 @@ BESTAANSONZEKERHEID_WEAK: tuple[str, ...] = (
     "afgesloten",
     "honger",
     "hongerig",
+    *SCARCITY_WORDS,
+    *FAMINE_FOODS,
+    *WAGE_WORDS,
 )
 
 # Everyday words that appear among codebook indicators but say little on their own ("kind",
