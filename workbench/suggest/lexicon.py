@@ -293,6 +293,10 @@ WHAT_IS_KEPT: tuple[str, ...] = ("dat", "ervan", "daarvan", "hiervan", "het")
 # reflexive ("ik sluit me op"), being locked up is not; walls are stared at or talked to.
 UNSEEN_WORDS: tuple[str, ...] = ("niet gezien",)
 UNSEEN_CUES: tuple[str, ...] = FEELING_WORDS + ("jaar", "jaren", "maanden", "lang")
+# Not being heard is felt or done to one ("ik werd niet gehoord"), not missing a sound ("ik
+# had het niet gehoord").
+UNHEARD_WORDS: tuple[str, ...] = ("niet gehoord",)
+UNHEARD_CUES: tuple[str, ...] = FEELING_WORDS + ("werd", "word", "worden")
 SHUT_IN_WORDS: tuple[str, ...] = ("opsluiten", "opgesloten")
 REFLEXIVE_WORDS: tuple[str, ...] = ("me", "mezelf", "zich", "zichzelf")
 WALL_WORDS: tuple[str, ...] = ("tegen de muren",)
@@ -395,6 +399,7 @@ CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = 
     ("schaamte", UNKNOWN_TO_OTHERS, WHAT_IS_KEPT, False),
     ("schaamte", GUILT_WORDS, FEELING_WORDS, False),
     ("isolement", UNSEEN_WORDS, UNSEEN_CUES, False),
+    ("isolement", UNHEARD_WORDS, UNHEARD_CUES, False),
     ("isolement", SHUT_IN_WORDS, REFLEXIVE_WORDS, False),
     ("isolement", WALL_WORDS, STARING_WORDS, False),
     ("bestaansonzekerheid", HUNGER_WORDS, WANT_CUES, False),
@@ -808,7 +813,6 @@ ZINGEVING_WEAK: tuple[str, ...] = (
 )
 
 ISOLEMENT_STRONG: tuple[str, ...] = (
-    "niet gehoord",
     "eenzaam",
     "eenzaamheid",
     "in mijn eentje",
@@ -894,6 +898,24 @@ ISOLEMENT_STRONG: tuple[str, ...] = (
     "hoor er niet bij",
     "hoorde er niet bij",
     "niet bij de groep",
+    # Bullied, and closing oneself off.
+    "gepest",
+    "pesten",
+    "pestten",
+    "pesterijen",
+    "schulp",
+    "sluit me af",
+    "sloot me af",
+    "sloot mij af",
+    "sluit ik me af",
+    "sloot ik me af",
+    "me afgesloten",
+    "mij afgesloten",
+    "klapte dicht",
+    "klap dicht",
+    "dichtklappen",
+    "muur om me heen",
+    "muur om mezelf",
 )
 ISOLEMENT_WEAK: tuple[str, ...] = (
     "alleen",
@@ -933,6 +955,7 @@ ISOLEMENT_WEAK: tuple[str, ...] = (
     # Literal senses beside the figurative one: not spotted, locked up in a camp, standing
     # against a wall. They count with the words that make them figurative (CONTEXT_RULES).
     "niet gezien",
+    "niet gehoord",
     "opsluiten",
     "opgesloten",
     "tegen de muren",
