@@ -206,6 +206,12 @@ SENSES = [
         id="energy needs a lack and a person",
     ),
     pytest.param(
+        "energiebalans",
+        ["Ik ben de hele dag moe.", "Sinds de operatie ben ik zo vermoeid."],
+        ["Je ziet er moe uit, heb je slecht geslapen?", "Na het voetballen ben ik lekker moe."],
+        id="tired for a moment or to look at is no depletion",
+    ),
+    pytest.param(
         "schaamte",
         ["Ik verborg het voor mijn kinderen.", "Niemand weet dat ik schulden heb."],
         [

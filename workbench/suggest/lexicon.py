@@ -642,6 +642,11 @@ ENERGIEBALANS_STRONG: tuple[str, ...] = (
     "overleven van dag tot dag",
 )
 ENERGIEBALANS_WEAK: tuple[str, ...] = (
+    # Tired for a moment or to look at, not depleted ("je ziet er moe uit", "lekker moe na
+    # het voetballen"); a longer match covers "moe" inside it.
+    "lekker moe",
+    "moe uit",
+    "moe uitzien",
     "kapot",
     # Words with an everyday sense beside the theme: energy of a room, loading a cart,
     # surviving a war, spoons in a drawer. Alone they stay weak.
