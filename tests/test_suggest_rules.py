@@ -228,6 +228,12 @@ SENSES = [
         id="guilt is felt",
     ),
     pytest.param(
+        "schaamte",
+        ["Dat wilde ik eigenlijk niet vertellen.", "Ik mocht het aan niemand vertellen."],
+        ["Ik kan niet vertellen hoe laat het was."],
+        id="not telling is shame when it is not wanted or not allowed",
+    ),
+    pytest.param(
         "isolement",
         [
             "Ik voel me niet gezien door mijn kinderen.",
@@ -339,6 +345,9 @@ def test_an_ambiguous_word_counts_only_in_the_themes_sense(rules, nlp, code, mea
         ("Mijn vader liep een hongertocht naar Friesland.", "bestaansonzekerheid"),
         ("Hij werkte in de werkverschaffing.", "bestaansonzekerheid"),
         ("Thuis werd er nooit over gesproken.", "schaamte"),
+        ("In de familie werd er zelden over de oorlog gesproken.", "schaamte"),
+        ("Ik was altijd bang voor wat anderen van me denken.", "schaamte"),
+        ("Ik liep jarenlang rond met een masker op.", "schaamte"),
         ("Het was nooit goed genoeg voor hem.", "schaamte"),
         ("Ik kon mezelf wel voor mijn kop slaan.", "schaamte"),
         ("Ik hou mensen op afstand.", "isolement"),

@@ -287,6 +287,11 @@ AUDIENCE_WORDS: tuple[str, ...] = (
 GUILT_WORDS: tuple[str, ...] = ("schuldig",)
 FEELING_WORDS: tuple[str, ...] = ("voelen", "voel", "voelde")
 UNKNOWN_TO_OTHERS: tuple[str, ...] = ("niemand weet", "niemand weten")
+# Not telling is shame when it is not wanted or not allowed ("dat wilde ik eigenlijk niet
+# vertellen", "ik mocht het aan niemand vertellen"), not when one cannot ("ik kan niet
+# vertellen hoe laat het was").
+UNTOLD_WORDS: tuple[str, ...] = ("niet vertellen",)
+UNWILLING_CUES: tuple[str, ...] = ("willen", "wilde", "wil", "mogen", "mocht", "durven", "durfde")
 WHAT_IS_KEPT: tuple[str, ...] = ("dat", "ervan", "daarvan", "hiervan", "het")
 # Not being seen is felt ("ik voel me niet gezien") or lasts ("ik heb hem in jaren niet
 # gezien"); being not spotted by soldiers is no isolation. Shutting oneself in is
@@ -398,6 +403,7 @@ CONTEXT_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...] = 
     ("schaamte", HIDING_WORDS, AUDIENCE_WORDS, True),
     ("schaamte", UNKNOWN_TO_OTHERS, WHAT_IS_KEPT, False),
     ("schaamte", GUILT_WORDS, FEELING_WORDS, False),
+    ("schaamte", UNTOLD_WORDS, UNWILLING_CUES, False),
     ("isolement", UNSEEN_WORDS, UNSEEN_CUES, False),
     ("isolement", UNHEARD_WORDS, UNHEARD_CUES, False),
     ("isolement", SHUT_IN_WORDS, REFLEXIVE_WORDS, False),
@@ -521,6 +527,26 @@ SCHAAMTE_STRONG: tuple[str, ...] = (
     "voor gek staan",
     "voor mijn kop slaan",
     "voor m'n kop slaan",
+    # The impersonal taboo ("er werd nooit over de oorlog gesproken"), not wanting it
+    # known, the fear of what others think, and the mask.
+    "werd er nooit over",
+    "werd er zelden over",
+    "werd er niet over",
+    "werd nooit over",
+    "werd zelden over",
+    "liever niet over",
+    "niet fijn om erover",
+    "wat anderen denken",
+    "wat anderen van me",
+    "wat anderen van mij",
+    "wat de mensen denken",
+    "wat de mensen zeggen",
+    "wat zouden de mensen",
+    "wat zouden ze denken",
+    "wat zullen ze denken",
+    "als een masker",
+    "achter een masker",
+    "masker op",
 )
 SCHAAMTE_WEAK: tuple[str, ...] = (
     "durven",
@@ -556,6 +582,7 @@ SCHAAMTE_WEAK: tuple[str, ...] = (
     "verstoppen",
     "niemand weet",
     "niemand weten",
+    *UNTOLD_WORDS,
 )
 
 ENERGIEBALANS_STRONG: tuple[str, ...] = (
