@@ -357,6 +357,9 @@ def test_an_ambiguous_word_counts_only_in_the_themes_sense(rules, nlp, code, mea
         ("Toen sloot ik me af voor iedereen.", "isolement"),
         ("Ik hoop dat ik ooit weer gelukkig word.", "zingeving"),
         ("Zij heeft een enorme veerkracht.", "zingeving"),
+        ("Ik probeer vooruit te kijken, niet achterom.", "zingeving"),
+        ("Muziek maken is mijn passie.", "zingeving"),
+        ("Ik wil iets bijdragen aan de buurt.", "zingeving"),
     ],
 )
 def test_idioms_of_a_theme_without_its_name(rules, nlp, text, code):

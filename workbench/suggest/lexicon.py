@@ -789,6 +789,17 @@ ZINGEVING_STRONG: tuple[str, ...] = (
     "hoogmis",
     "naar de mis",
     "naar de kerk",
+    # Looking ahead, a passion, lessons learnt and wanting to contribute.
+    "vooruit kijken",
+    "vooruit te kijken",
+    "vooruitkijken",
+    "passie",
+    "levensles",
+    "levenslessen",
+    "waarom ik dit doe",
+    "iets bij te dragen",
+    "bijdragen aan",
+    "bij te dragen aan",
 )
 ZINGEVING_WEAK: tuple[str, ...] = (
     "zin",
