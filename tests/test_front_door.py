@@ -21,11 +21,13 @@ NO_ACTOR: set[str] = {
     "workbench.accounts.authenticate",  # why: the login itself, before anyone is logged in
     "workbench.accounts.auto_login_user",  # why: decides the login, before anyone is logged in
     "workbench.accounts.list_users",  # why: names and roles, no hashes: login and every CLI role
+    "workbench.done_marks.done_by_anyone",  # why: ids only, inside suggest's training reads
     "workbench.done_marks.done_documents",  # why: ids only, inside consistency's checked reads
     "workbench.done_marks.latest_marks",  # why: ids and times, inside consistency's checked reads
     "workbench.history.action_stamp",  # why: time stamp inside an already checked action
     "workbench.ingest.catalog.project_counts",  # why: counts only; `workbench info` has no user
     "workbench.ingest.importer.file_limit",  # why: a size-limit setting, read after the check
+    "workbench.ingest.speakers.analysis_segment_ids",  # why: ids only, suggest's training reads
     "workbench.patterns.fragments.data_version",  # why: a cache stamp of two counts, no data
     "workbench.privacy.backup.restore",  # why: replaces a project file that must not be open
     "workbench.privacy.key.project_file",  # why: a path computation on the connection

@@ -10,7 +10,11 @@ from workbench.codings import add_coding, decide, list_codings
 from workbench.handle import Project
 from workbench.ingest import import_files, set_speaker_role
 from workbench.suggest import retrain, suggest_document
+from workbench.suggest import project as suggest_project
 from workbench.suggest.evaluate import evaluate
+from workbench.suggest.project import training_data
+from workbench.done_marks import mark_done
+from workbench.ingest import analysis_segments
 from workbench.suggest.review import Learner, decide_and_learn, example_counts, review_queue
 from workbench.handle import Project
 
@@ -101,6 +105,43 @@ def test_decisions_become_training_data(project, nlp):
     status = {s["code"]: s for s in model.suggester.status()}
     assert status["isolement"]["negatives"] >= 1
     assert status["schaamte"]["positives"] >= 1
+
+
+def test_a_document_read_in_full_teaches_that_uncoded_sentences_carry_no_code(
+    project, nlp, tmp_path, new_project
+):
+    # Most sentences of an interview carry no code; a model that only saw coded sentences
+    # proposes far too much. A done mark ("klaar") says the silence is a decision.
+    db, doc = project
+    other_file = tmp_path / "R98-test.txt"
+    other_file.write_text(INTERVIEW + "R: Dat was het.\n", encoding="utf-8")
+    researcher = Project.for_user(db, "onderzoeker")
+    other = import_files(researcher, [other_file], nlp=nlp).results[0].document_id
+    segments = {d: [s["id"] for s in analysis_segments(researcher, d)] for d in (doc, other)}
+    for d in (doc, other):
+        add_coding(researcher, code="schaamte", segment_id=segments[d][1])
+
+    before = training_data(researcher, ["schaamte", "isolement"])
+    assert sorted(before.segment_ids) == sorted([segments[doc][1], segments[other][1]])
+
+    mark_done(researcher, [doc], coder="onderzoeker")
+    after = training_data(researcher, ["schaamte", "isolement"])
+    labels = dict(zip(after.segment_ids, after.Y.tolist()))
+    assert set(after.segment_ids) == set(segments[doc]) | {segments[other][1]}
+    assert labels[segments[doc][1]] == [1, 0]
+    assert all(labels[s] == [0, 0] for s in segments[doc] if s != segments[doc][1])
+    assert labels[segments[other][1]] == [1, 0]  # the other document's silence stays unknown
+
+
+def test_silent_negatives_are_capped_and_stable(project, nlp, monkeypatch):
+    # A refit must stay under a second however many documents are done: a fixed sample.
+    db, doc = project
+    researcher = Project.for_user(db, "onderzoeker")
+    mark_done(researcher, [doc], coder="onderzoeker")
+    monkeypatch.setattr(suggest_project, "MAX_SILENT_NEGATIVES", 3)
+    first = training_data(researcher, ["schaamte"]).segment_ids
+    assert len(first) == 3
+    assert training_data(researcher, ["schaamte"]).segment_ids == first
 
 
 def test_review_queue_keeps_fragments_with_context(project, nlp):
@@ -239,6 +280,10 @@ def test_learner_catches_up_with_codings_made_elsewhere(project, nlp, tmp_path):
     add_coding(Project.for_user(db, "onderzoeker"), code="zingeving", segment_id=segment)
     assert learner.catch_up(db) and learner.wait(5.0)
     assert not learner.catch_up(db)
+    # A done mark turns the document's silence into training data: refit as well.
+    mark_done(Project.for_user(db, "onderzoeker"), [doc], coder="onderzoeker")
+    assert learner.catch_up(db) and learner.wait(5.0)
+    assert learner.model.suggester.status()[0]["negatives"] > 0
 
 
 def test_queue_for_one_code_is_ranked_by_score_and_counts_share_accepted(project, nlp):

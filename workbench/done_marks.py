@@ -97,6 +97,14 @@ def done_documents(db: Database, coder: str) -> set[int]:
     return {r[0] for r in db.execute("SELECT document_id FROM done_marks WHERE coder = ?", [coder])}
 
 
+def done_by_anyone(db: Database) -> set[int]:
+    """The documents some coder marked done (internal: callers check the reader's role).
+
+    A suggestion model learns from them that a sentence nobody coded carries no code
+    (:func:`workbench.suggest.project.training_data`, which checks ``read``)."""
+    return {r[0] for r in db.execute("SELECT DISTINCT document_id FROM done_marks")}
+
+
 def is_done(project: Project, document: int, *, coder: str) -> bool:
     """Whether ``coder`` marked ``document`` done (for the coding page's "klaar" button)."""
     project.require("read")

@@ -72,6 +72,12 @@ def analysis_segments(project: Project, document_id: int | None = None) -> list[
     return _analysis_segments(project.db, document_id)
 
 
+def analysis_segment_ids(db: Database, document_id: int) -> list[int]:
+    """The ids of one document's segments analysis sees, in document order (internal: ids
+    only, for the suggestion engine's training data, read after its callers' checks)."""
+    return [s["id"] for s in _analysis_segments(db, document_id)]
+
+
 def _analysis_segments(db: Database, document_id: int | None) -> list[dict[str, Any]]:
     where, params = [], []
     if get_setting(db, "analysis_speakers") != "all":

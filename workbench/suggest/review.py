@@ -114,7 +114,8 @@ class Learner:
 
 def _last_coding_event(db: Database) -> int:
     found = db.execute(
-        "SELECT coalesce(max(id), 0) FROM events WHERE entity IN ('codings', 'codes')"
+        # Done marks too: a document read in full turns its uncoded sentences into negatives.
+        "SELECT coalesce(max(id), 0) FROM events WHERE entity IN ('codings', 'codes', 'done_marks')"
     ).fetchone()
     return int(found[0])
 
