@@ -55,6 +55,8 @@ def test_making_suggestions_shows_a_fragment_with_score_and_evidence(project):
     assert any(":orange-background[**" in m.value for m in at.markdown)
     assert 0 <= float(at.metric[0].value) <= 1
     assert any(c.value.startswith("Waarom:") for c in at.caption)
+    # How to let the model learn from sentences without a code: the done mark.
+    assert any("Zet het op klaar bij Coderen" in c.value for c in at.caption)
 
 
 def test_accept_button_records_the_decision(project):
