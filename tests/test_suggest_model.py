@@ -217,3 +217,18 @@ def test_the_out_of_fold_check_keeps_a_documents_sentences_together(rules):
     kept = Suggester(rules)._out_of_fold(X, y, documents)
     assert roc_auc_score(y, mixed) > 0.99
     assert roc_auc_score(y, kept) < 0.8
+
+
+def test_document_folds_without_a_positive_to_learn_from_score_nothing(rules):
+    # One document holds every example; the others were read in full and hold none. A fold
+    # that trains on those others has nothing to learn from: its model finds nothing (the
+    # base rate of its training rows), and the check goes on instead of failing.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [f"zin {i} over {'verdriet' if i % 3 == 0 else 'het weer'}" for i in range(40)]
+    documents = np.repeat([0, 1, 2, 3], 10)
+    y = np.array([int(d == 0 and i % 3 == 0) for i, d in enumerate(documents)])
+    X = TfidfVectorizer(token_pattern=r"[^ ]+").fit_transform(texts)
+    scores = Suggester(rules)._out_of_fold(X, y, documents)
+    assert scores is not None and scores.shape == (40,)
+    assert (scores[documents == 0] == 0.0).all()  # tested on the fold no example was left in

@@ -268,6 +268,11 @@ class Suggester(BaseEstimator):
         else:
             split = StratifiedKFold(folds, shuffle=True, random_state=0).split(X, y)
         for train, test in split:
+            if len(np.unique(y[train])) < 2:
+                # Whole documents without an example (read in full, nothing coded) can make
+                # up a training fold: a model that never saw the code finds nothing.
+                scores[test] = float(y[train].mean())
+                continue
             scores[test] = self._new_model().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
         return scores
 
