@@ -17,7 +17,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from collections.abc import Callable
+from typing import TypeVar
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -59,6 +62,14 @@ def interview_text(words: int, seed: int) -> str:
         out.append(line)
         count += len(line.split())
     return "\n".join(out) + "\n"
+
+
+def timed(label: str, call: Callable[[], T], target: str = "") -> T:
+    """Run ``call``, print how long it took after ``label``; return its result."""
+    started = time.perf_counter()
+    result = call()
+    print(f"{label}: {time.perf_counter() - started:.2f} s   {target}".rstrip())
+    return result
 
 
 def main() -> None:
@@ -129,35 +140,30 @@ def main() -> None:
                 add_coding(
                     Project.for_user(db, "onderzoeker"), code=rng.choice(codes), segment_id=seg
                 )
-        started = time.perf_counter()
-        first = retrain(researcher, nlp=nlp)
-        print(
-            f"retraining on {len(segments)} labelled segments, first time (NLP + fit): "
-            f"{time.perf_counter() - started:.2f} s   (target < 2 s)"
+        n = len(segments)
+        first = timed(
+            f"retraining on {n} labelled segments, first time (NLP + fit)",
+            lambda: retrain(researcher, nlp=nlp),
+            "(target < 2 s)",
         )
-        started = time.perf_counter()
-        retrain(researcher, nlp=nlp, previous=first)
-        print(
-            f"retraining on {len(segments)} labelled segments, after a decision (fit only): "
-            f"{time.perf_counter() - started:.2f} s"
+        timed(
+            f"retraining on {n} labelled segments, after a decision (fit only)",
+            lambda: retrain(researcher, nlp=nlp, previous=first),
         )
-
         # Documents read in full ("klaar"): their uncoded sentences become negatives too.
         done = list(range(1, args.done + 1))
         if done:
             mark_done(researcher, done, coder="onderzoeker")
-            started = time.perf_counter()
-            with_done = retrain(researcher, nlp=nlp, previous=first)
-            print(
+            with_done = timed(
                 f"retraining after {len(done)} interviews were marked done "
-                f"({len(with_done.passages)} segments, NLP of the new ones + fit): "
-                f"{time.perf_counter() - started:.2f} s"
+                "(NLP of their new segments + fit)",
+                lambda: retrain(researcher, nlp=nlp, previous=first),
             )
-            started = time.perf_counter()
-            retrain(researcher, nlp=nlp, previous=with_done)
-            print(
-                f"retraining with {len(done)} interviews done, after a decision (fit only): "
-                f"{time.perf_counter() - started:.2f} s   (target < 1 s)"
+            timed(
+                f"retraining with {len(done)} interviews done ({len(with_done.passages)} "
+                "segments), after a decision (fit only)",
+                lambda: retrain(researcher, nlp=nlp, previous=with_done),
+                "(target < 1 s)",
             )
 
         learner = Learner(folder / "bench.db", nlp)
