@@ -70,6 +70,18 @@ def test_demo_is_loaded_once_and_again_changes_nothing(tmp_path, corpus):
     )
 
 
+def test_each_demo_coder_marks_the_interviews_they_coded_done(tmp_path, corpus):
+    # The fictional coders read their interviews in full: their silence counts too.
+    path = tmp_path / "demo.db"
+    load_demo(path, corpus=corpus)
+    load_demo(path, corpus=corpus)  # again: no second mark
+    db = open_project(path)
+    marks = db.execute(
+        "SELECT d.source_name, m.coder FROM done_marks m JOIN documents d ON d.id = m.document_id"
+    ).fetchall()
+    assert sorted(marks) == [("R01-test.txt", "anna"), ("R02-test.txt", "bram")]
+
+
 def test_demo_codings_span_the_sentences_holding_the_quote(tmp_path, corpus):
     load_demo(tmp_path / "demo.db", corpus=corpus)
     db = open_project(tmp_path / "demo.db")

@@ -11,7 +11,7 @@ human coding per line: file, quote, code, coder, life_year, life_age) and ``life
 (the losses and reactions each story tells, with the links "this led to that" the story
 gives, confirmed as a researcher would; the workbench then proposes the rest). A quote is
 looked up in the normalised document text; the coding spans the sentence segment(s)
-containing it.
+containing it. Each demo coder marks the interviews they coded done: they read them in full.
 The demo coders (anna, bram) are researchers without a password: they own codings, can be
 assigned to a double-coding sample and decide suggestions, and because accounts without a
 password cannot log in, the demo still opens without a login (``accounts.auto_login_user``).
@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from workbench.accounts import add_user
 from workbench.codings import add_coding, set_life_time
+from workbench.done_marks import mark_done
 from workbench.errors import InputError, WorkbenchError
 from workbench.handle import Project
 from workbench.ingest import import_files
@@ -92,11 +93,30 @@ def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str
                     problems.append(exc)
         if (corpus / "codings.jsonl").exists():
             summary["codings"] = _load_codings(db, corpus / "codings.jsonl", documents, problems)
+            _mark_read(db)
         if (corpus / "life_events.json").exists():
             summary["life_events"] = _load_life_events(db, corpus / "life_events.json", problems)
     finally:
         db.close()
     return summary
+
+
+def _mark_read(db: Database) -> None:
+    """The demo coders read their interviews in full: each marks the ones they coded done.
+
+    Their silence then counts, in agreement (a passage a coder left uncoded is "code absent")
+    and in the suggestions (a sentence nobody coded carries no code).
+    """
+    for coder in DEMO_CODERS:
+        coded = [
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT document_id FROM codings WHERE coder = ? AND origin = 'human'",
+                [coder],
+            )
+        ]
+        if coded:
+            mark_done(Project.for_user(db, coder), coded, coder=coder)
 
 
 def _manifest(corpus: Path) -> dict[str, str]:
