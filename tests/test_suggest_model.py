@@ -232,3 +232,13 @@ def test_document_folds_without_a_positive_to_learn_from_score_nothing(rules):
     scores = Suggester(rules)._out_of_fold(X, y, documents)
     assert scores is not None and scores.shape == (40,)
     assert (scores[documents == 0] == 0.0).all()  # tested on the fold no example was left in
+
+
+def test_a_rare_code_with_calibrated_scores_gets_a_low_enough_cut_off(rules):
+    # Over every sentence of an interview a rare code's calibrated probability stays low:
+    # three in a hundred sentences carry it, and they score about 0.25. The cut-off (shrunk
+    # towards 0.5) must still reach them: from a range starting at 0.2 it ended at 0.29.
+    y = np.array([1] * 3 + [0] * 97)
+    scores = np.r_[[0.26, 0.24, 0.25], np.full(97, 0.02)]
+    threshold = Suggester(rules)._best_threshold(scores, y)
+    assert ((scores >= threshold) == (y == 1)).all()
