@@ -64,6 +64,11 @@ def test_accepting_a_suggestion_on_the_page(project):
     )
     at = _page(path, target)
     assert any("alleen" in c.value for c in at.caption)
+    # The score is shown as what it is, not as a percentage that reads like a chance.
+    assert any(m.value == "Eenzaamheid en isolement · 0.70" for m in at.markdown)
+    assert any("geen kans dat het klopt" in c.value for c in at.caption)
+    assert not any("70%" in m.value for m in at.markdown)
+    assert "Eenzaamheid en isolement 0.70</span>" in drawn(at)["html"]  # the chip in the text
     at.button(key=f"accept-{coding}").click().run()
     assert (
         list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"])[0]["id"] == coding

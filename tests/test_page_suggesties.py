@@ -53,7 +53,10 @@ def test_making_suggestions_shows_a_fragment_with_score_and_evidence(project):
     at = with_suggestions(project[0])
     assert "nieuwe suggesties" in at.success[0].value
     assert any(":orange-background[**" in m.value for m in at.markdown)
-    assert 0 <= float(at.metric[0].value) <= 1
+    # The score orders the queue and says it is no chance; nothing is decided yet.
+    score = next(c.value for c in at.caption if c.value.startswith("Score "))
+    assert 0 <= float(score.split()[1].rstrip(".")) <= 1 and "geen kans" in score
+    assert at.metric[0].label == "Eerder overgenomen" and at.metric[0].value == "nog geen"
     assert any(c.value.startswith("Waarom:") for c in at.caption)
     # How to let the model learn from sentences without a code: the done mark.
     assert any("Zet het op klaar bij Coderen" in c.value for c in at.caption)
@@ -66,6 +69,35 @@ def test_accept_button_records_the_decision(project):
     assert not at.exception
     accepted = list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"])
     assert len(accepted) == 1 and accepted[0]["origin"] == "machine"
+
+
+TWO_OF_A_KIND = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Hoe ging het met geld?
+R: Ik schaamde me om hulp te vragen.
+I: En bij de buren?
+R: Ik durfde niemand te vertellen dat ik schulden had, ik schaamde me diep.
+"""
+
+
+def test_the_card_counts_what_became_of_its_codes_suggestions(tmp_path, nlp, new_project):
+    """Beside a proposal: this coder's own record with that code's suggestions, a count that
+    says what it covers, not a score dressed up as certainty."""
+    source = tmp_path / "R97-twee.txt"
+    source.write_text(TWO_OF_A_KIND, encoding="utf-8")
+    path = tmp_path / "two.db"
+    db = new_project(path)
+    import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
+    at = with_suggestions(path)
+    at.selectbox(key="suggest_focus").set_value("schaamte").run()
+    assert at.metric[0].label == "Eerder overgenomen" and at.metric[0].value == "nog geen"
+    at.button(key="suggest_accept").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(m.value == "Voorstel: **Schaamte en taboe**" for m in at.markdown)
+    assert at.metric[0].value == "1 van 1"
+    english = run_page("suggesties", path, lang="en", suggest_focus="schaamte")
+    assert (english.metric[0].label, english.metric[0].value) == ("Accepted before", "1 of 1")
+    db.close()
 
 
 def test_reject_then_flip_in_last_decisions(project):

@@ -296,7 +296,12 @@ def test_queue_for_one_code_is_ranked_by_score_and_counts_share_accepted(project
     decide(researcher, queue[0]["coding_id"], "accepted")
     counts = {c["code"]: c for c in example_counts(researcher)}
     assert counts["isolement"]["accepted_share"] == 1.0
+    assert (
+        counts["isolement"]["suggestions_accepted"],
+        counts["isolement"]["suggestions_decided"],
+    ) == (1, 1)
     assert counts["schaamte"]["accepted_share"] is None  # nothing decided yet
+    assert counts["schaamte"]["suggestions_decided"] == 0
     if len(queue) > 1:
         decide(researcher, queue[1]["coding_id"], "rejected")
         assert {c["code"]: c for c in example_counts(researcher)}["isolement"][

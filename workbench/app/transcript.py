@@ -120,7 +120,7 @@ def _chip(coding: dict[str, Any], extra: str = "") -> str:
     label = html.escape(coding["code_name"])
     if coding["status"] != "suggested":
         return f"<span class='wb-chip{extra}'>{label}</span>"
-    score = "?" if coding["score"] is None else f"{round(coding['score'] * 100)}%"
+    score = "?" if coding["score"] is None else f"{coding['score']:.2f}"  # a score, no chance
     return f"<span class='wb-chip suggested{extra}'>{label} {score}</span>"
 
 

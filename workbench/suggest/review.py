@@ -284,7 +284,8 @@ def example_counts(project: Project, *, coder: str | None = None) -> list[dict[s
 
     ``accepted_share``: of the workbench's suggestions people decided on, the share they
     accepted (None before the first decision), the plain figure of whether a code's
-    suggestions are worth the time.
+    suggestions are worth the time; ``suggestions_accepted`` and ``suggestions_decided`` are
+    the counts behind it, so a page can say what the share covers.
     """
     project.require("read")
     where, params = ("AND c.coder = ?", [coder]) if coder else ("", [])
@@ -307,6 +308,8 @@ def example_counts(project: Project, *, coder: str | None = None) -> list[dict[s
                 "rejected": int(r[3] or 0),
                 "open": int(r[4] or 0),
                 "accepted_share": round(taken / (taken + refused), 3) if taken + refused else None,
+                "suggestions_accepted": taken,
+                "suggestions_decided": taken + refused,
             }
         )
     return rows

@@ -327,8 +327,10 @@ with right:
                     st.rerun()
     if suggested and show_suggestions:
         st.markdown(f"**{tr('coderen.suggestions_here')}**")
+        st.caption(tr("coderen.score_meaning"))
         for i, c in enumerate(suggested):
-            score = "" if c["score"] is None else f" · {round(c['score'] * 100)}%"
+            # A score orders suggestions; as a percentage it read as a chance of being right.
+            score = "" if c["score"] is None else f" · {c['score']:.2f}"
             st.markdown(f"{c['code_name']}{score}")
             if c["evidence"]:
                 st.caption(tr("coderen.evidence", evidence=", ".join(c["evidence"])))

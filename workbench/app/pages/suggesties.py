@@ -108,8 +108,9 @@ def review() -> None:
         )
         if q["coding_id"] not in skipped
     ]
+    decided = {c["code"]: c for c in example_counts(handle, coder=me)}
     if focus is not None:  # what people made of this code's suggestions so far
-        done = next(c for c in example_counts(handle, coder=me) if c["code"] == focus)
+        done = decided[focus]
         st.caption(
             tr("suggesties.focus_share", code=done["name"], share=percent(done["accepted_share"]))
         )
@@ -145,10 +146,26 @@ def review() -> None:
     ]
     if also:
         left.caption(tr("suggesties.also", codes=", ".join(also)))
+    # What this code's suggestions were worth to this coder so far: a count that says what
+    # it covers. The score only orders the queue; on real text it is no chance of being right.
+    track = decided[item["code"]]
     right.metric(
-        tr("suggesties.score"),
-        f"{item['score']:.2f}",
-        help=tr("suggesties.score_help", threshold=f"{item['threshold']:.2f}"),
+        tr("suggesties.taken_before"),
+        tr(
+            "suggesties.taken_count",
+            accepted=track["suggestions_accepted"],
+            decided=track["suggestions_decided"],
+        )
+        if track["suggestions_decided"]
+        else tr("suggesties.taken_none"),
+        help=tr("suggesties.taken_help", code=item["code_name"]),
+    )
+    left.caption(
+        tr(
+            "suggesties.score",
+            score=f"{item['score']:.2f}",
+            threshold=f"{item['threshold']:.2f}",
+        )
     )
     buttons = st.columns(3)
     buttons[0].button(
