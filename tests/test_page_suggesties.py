@@ -203,3 +203,21 @@ def test_one_code_at_a_time_most_likely_first_with_its_share_accepted(project):
     at.button(key="suggest_accept").click().run()
     assert db["codings"].get(best["id"])["status"] == "accepted"  # the most likely one
     assert any(f"suggesties voor {name}" in c.value and "100%" in c.value for c in at.caption)
+
+
+def test_the_examples_table_counts_this_coders_work_and_says_so(project):
+    path, db = project
+    at = with_suggestions(path)
+    name = next(m.value.split("**")[1] for m in at.markdown if m.value.startswith("Voorstel: **"))
+    at.button(key="suggest_accept").click().run()
+    assert any(c.value.startswith("Alleen jouw werk in dit project.") for c in at.caption)
+    table = at.dataframe[0].value.set_index("Code")
+    slug = db.execute("SELECT slug FROM codes WHERE name = ?", [name]).fetchone()[0]
+    assert (table.loc[slug, "Klopt"], table.loc[slug, "Deel overgenomen"]) == (1, "100%")
+    # another coder's decisions are not in this coder's table
+    from workbench.accounts import add_user
+
+    add_user(Project.for_user(db, "onderzoeker"), "anna", role="onderzoeker")
+    other = run_page("suggesties", path, user="anna")
+    rows = other.dataframe[0].value.set_index("Code")
+    assert rows.loc[slug, "Klopt"] == 0 and rows.loc[slug, "Deel overgenomen"] == "-"

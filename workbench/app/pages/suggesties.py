@@ -220,6 +220,7 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
                 st.rerun()
 
 with st.expander(tr("suggesties.counts"), expanded=False):
+    st.caption(tr("suggesties.counts_help"))
     table = pd.DataFrame(example_counts(handle, coder=me))
     table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
     columns = ("code", "accepted", "rejected", "open", "accepted_share")
