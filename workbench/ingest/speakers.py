@@ -9,6 +9,7 @@ any speaker labels has nobody to exclude: all its segments count.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlite_utils import Database
@@ -74,11 +75,27 @@ def analysis_segments(project: Project, document_id: int | None = None) -> list[
 
 def analysis_segment_ids(db: Database, document_id: int) -> list[int]:
     """The ids of one document's segments analysis sees, in document order (internal: ids
-    only, for the suggestion engine's training data, read after its callers' checks)."""
-    return [s["id"] for s in _analysis_segments(db, document_id)]
+    only, for the suggestion engine's training data, read after its callers' checks).
+
+    Only the ids are read: a refit asks this for every document marked done, and reading
+    their texts too cost about 0.05 s of a 0.65 s refit (85 interviews marked done)."""
+    cur = _analysis_query(db, document_id, "s.id")
+    return [r[0] for r in cur.fetchall()]
 
 
 def _analysis_segments(db: Database, document_id: int | None) -> list[dict[str, Any]]:
+    cur = _analysis_query(
+        db,
+        document_id,
+        "s.id, s.document_id, s.turn_id, s.position, s.start_char, s.end_char, s.text, "
+        "s.lemmas, sp.label AS speaker, sp.role, d.respondent_id",
+    )
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def _analysis_query(db: Database, document_id: int | None, columns: str) -> sqlite3.Cursor:
+    """``columns`` of the segments analysis sees (one document, or all), in document order."""
     where, params = [], []
     if get_setting(db, "analysis_speakers") != "all":
         where.append(
@@ -88,9 +105,8 @@ def _analysis_segments(db: Database, document_id: int | None) -> list[dict[str, 
     if document_id is not None:
         where.append("s.document_id = ?")
         params.append(document_id)
-    cur = db.execute(
-        "SELECT s.id, s.document_id, s.turn_id, s.position, s.start_char, s.end_char, s.text, "
-        "s.lemmas, sp.label AS speaker, sp.role, d.respondent_id "
+    return db.execute(
+        f"SELECT {columns} "
         "FROM segments s JOIN turns t ON t.id = s.turn_id "
         "JOIN documents d ON d.id = s.document_id "
         "LEFT JOIN speakers sp ON sp.id = t.speaker_id "
@@ -98,5 +114,3 @@ def _analysis_segments(db: Database, document_id: int | None) -> list[dict[str, 
         "ORDER BY s.document_id, s.position",
         params,
     )
-    names = [c[0] for c in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
