@@ -168,7 +168,9 @@ def main() -> None:
         default=[1.0, 0.2],
         help="fusions for the F1 rows (1.0: the rules alone, on the same splits)",
     )
-    parser.add_argument("--part", choices=("all", "1", "2"), default="all", help="set part")
+    parser.add_argument(
+        "--part", choices=("all", "1", "2"), default="all", help="part of the real set"
+    )
     parser.add_argument(
         "--set",
         choices=("real", "fictional"),
