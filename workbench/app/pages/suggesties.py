@@ -221,7 +221,7 @@ with st.expander(tr("suggesties.last_decisions"), expanded=False):
 
 with st.expander(tr("suggesties.counts"), expanded=False):
     st.caption(tr("suggesties.counts_help"))
-    table = pd.DataFrame(example_counts(handle, coder=me))
+    table = pd.DataFrame(list(counts.values()))  # read above in this run; nothing wrote since
     table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
     columns = ("code", "accepted", "rejected", "open", "accepted_share")
     st.dataframe(
