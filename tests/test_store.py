@@ -274,7 +274,11 @@ def test_many_processes_opening_a_new_or_older_project_at_once_all_succeed(tmp_p
     assert [(c.returncode, c.stdout.strip()) for c in done] == [(0, "1")] * 12, [
         c.stderr[-300:] for c in done if c.returncode
     ]
-    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name not in {"gedeeld.db", "start"})
+    # SQLite's own -wal/-shm may stay behind: when two processes close at the same instant,
+    # neither gets the exclusive lock it needs to checkpoint and delete them. That is SQLite's
+    # documented behaviour and loses nothing; the next last closer cleans up (checked below).
+    own = {"gedeeld.db", "gedeeld.db-wal", "gedeeld.db-shm", "start"}
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name not in own)
     assert leftovers == (
         [] if state == "new" else [f"gedeeld.db.before-{migrations._migrations[-1].name}.bak"]
     )
@@ -282,3 +286,4 @@ def test_many_processes_opening_a_new_or_older_project_at_once_all_succeed(tmp_p
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert not migrations.pending(db)
     db.close()
+    assert not (tmp_path / "gedeeld.db-wal").exists()
