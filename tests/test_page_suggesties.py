@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from workbench.app.common import document_label
 from workbench.codings import list_codings
 from workbench.handle import Project
 from workbench.ingest import import_files
@@ -47,12 +48,22 @@ def with_suggestions(path: Path) -> AppTest:
 def test_empty_queue_says_what_to_do(project):
     at = page(project[0])
     assert any("geen suggesties" in i.value for i in at.info)
+    # A document without a respondent is listed by its name, not behind a dash.
+    assert at.selectbox[0].options == ["R98-page"]
+
+
+def test_a_document_with_a_respondent_is_listed_with_its_code_first():
+    assert document_label("R03", "gesprek.txt") == "R03 · gesprek.txt"
+    assert document_label(None, "gesprek.txt") == "gesprek.txt"
 
 
 def test_making_suggestions_shows_a_fragment_with_score_and_evidence(project):
     at = with_suggestions(project[0])
     assert "nieuwe suggesties" in at.success[0].value
-    assert any(":orange-background[**" in m.value for m in at.markdown)
+    # The segment on one background, its evidence in bold inside it.
+    fragment = next(m.value for m in at.markdown if ":orange-background[" in m.value)
+    assert fragment.count(":orange-background[") == 1
+    assert "**" in fragment.split(":orange-background[", 1)[1]
     # The score orders the queue and says it is no chance; nothing is decided yet.
     score = next(c.value for c in at.caption if c.value.startswith("Score "))
     assert 0 <= float(score.split()[1].rstrip(".")) <= 1 and "geen kans" in score

@@ -146,6 +146,12 @@ def show_flash() -> None:
         st.success(st.session_state.pop(FLASH))
 
 
+def document_label(respondent: str | None, name: str) -> str:
+    """ "R03 · gesprek.txt" in document pickers; only the name when no respondent is linked
+    (a dash in its place read as missing data)."""
+    return f"{respondent} · {name}" if respondent else name
+
+
 def action_label(action: str) -> str:
     """An event's action ("memo.add") in words for a toast; unknown ones as "je wijziging"."""
     key = "app.action." + action.replace(".", "_")

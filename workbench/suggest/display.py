@@ -60,17 +60,23 @@ def fragment_pieces(
 
 
 def fragment_markdown(turn_text: str, segment: tuple[int, int], evidence: Sequence[str]) -> str:
-    """The turn as Markdown: the segment on a yellow background, evidence words in bold."""
-    out = []
+    """The turn as Markdown: the segment on one orange background, evidence words in bold.
+
+    One background for the whole segment: a background per piece drew each word group as a
+    chip of its own, so "Dat geeft me rust." read as three separate boxes.
+    """
+    before, inner, after = [], [], []
     for kind, text in fragment_pieces(turn_text, segment, evidence):
         safe = escape_markdown(text).replace("\n", " ")
-        if kind == "plain":
-            out.append(safe)
+        if kind == "evidence":
+            inner.append(f"**{safe}**")
         elif kind == "segment":
-            out.append(f":orange-background[{safe}]" if safe.strip() else safe)
+            inner.append(safe)
         else:
-            out.append(f":orange-background[**{safe}**]")
-    return "".join(out)
+            (after if inner else before).append(safe)
+    marked = "".join(inner)
+    body = f":orange-background[{marked}]" if marked.strip() else marked
+    return "".join(before) + body + "".join(after)
 
 
 def figure_with_interval(value: float | None, interval: Sequence[float] | None) -> str:

@@ -7,7 +7,16 @@ workbench.app.jump) opens an interview at a place; so does every row of a code's
 
 import streamlit as st
 
-from workbench.app.common import acting_project, action_label, attempt, db, nlp, tr, user
+from workbench.app.common import (
+    acting_project,
+    action_label,
+    attempt,
+    db,
+    document_label,
+    nlp,
+    tr,
+    user,
+)
 from workbench.app.jump import read_jump
 from workbench.app.transcript import transcript
 from workbench.codebook.views import codebook_from_project
@@ -45,7 +54,7 @@ if not documents:
     st.info(tr("coderen.no_documents"))
     st.stop()
 
-labels = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in documents}
+labels = {d["id"]: document_label(d["respondent"], d["name"]) for d in documents}
 jump = read_jump(st.query_params)
 if jump is not None:
     st.query_params.clear()  # a jump is done once; the page then behaves as usual
@@ -226,7 +235,7 @@ with right:
             for place in found:
                 row = st.columns([5, 1])
                 row[0].markdown(
-                    f"**{place['respondent'] or '—'} · {place['document']}** · "
+                    f"**{document_label(place['respondent'], place['document'])}** · "
                     f"_{place['coder']}_  \n{place['text']}"
                 )
                 row[1].button(

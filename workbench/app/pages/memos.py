@@ -6,7 +6,7 @@ interview opens the coding page at that place (workbench.app.jump).
 
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, tr, user
+from workbench.app.common import acting_project, attempt, document_label, tr, user
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
@@ -16,7 +16,7 @@ st.title(tr("page.memos"))
 handle = acting_project()  # the project as seen by this session's user
 me = user()
 
-documents = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in list_documents(handle)}
+documents = {d["id"]: document_label(d["respondent"], d["name"]) for d in list_documents(handle)}
 codes = {c.id: c.name for c in codebook_from_project(handle).codes}
 everything = attempt(memo_overview, handle).value
 if everything is None:

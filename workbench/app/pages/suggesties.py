@@ -8,7 +8,17 @@ refits in the background after every decision.
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, db, lang, nlp, project_path, tr, user
+from workbench.app.common import (
+    acting_project,
+    attempt,
+    db,
+    document_label,
+    lang,
+    nlp,
+    project_path,
+    tr,
+    user,
+)
 from workbench.codings import decide
 from workbench.documents import list_documents
 from workbench.errors import WorkbenchError
@@ -55,7 +65,7 @@ if not documents:
     st.info(tr("suggesties.no_documents"))
     st.stop()
 
-labels = {d["id"]: f"{d['respondent'] or '—'} · {d['name']}" for d in documents}
+labels = {d["id"]: document_label(d["respondent"], d["name"]) for d in documents}
 doc_id = st.selectbox(tr("suggesties.make_document"), list(labels), format_func=labels.get)
 make = st.columns(2)  # under the picker: beside it, the button labels were cut off at 1,280 px
 targets = None
