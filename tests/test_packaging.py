@@ -10,6 +10,7 @@ seconds instead of the minutes a full dependency install takes; CI's lowest-vers
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -128,6 +129,40 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_workbench_app_opens_the_browser_without_asking_anything_on_a_fresh_machine(
+    installed, tmp_path
+):
+    # A home where Streamlit never ran: its own browser opening asked for an e-mail address
+    # there and stopped when nobody answered, so `make demo` never served anything.
+    home = tmp_path / "home"
+    home.mkdir()
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(installed / "workbench"), "app", "--port", str(port), "--project", "app.db"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "HOME": str(home), "BROWSER": str(browser)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not (opened.exists() and opened.read_text(encoding="utf-8").strip()):
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, "no browser was opened within 90 s"
+            time.sleep(0.5)
+        assert opened.read_text(encoding="utf-8").strip() == f"http://localhost:{port}"
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Email" not in output, output
 
 
 def test_installed_workbench_app_serves_on_localhost(installed, tmp_path):

@@ -5,6 +5,11 @@ same entry file inside the wheel (``workbench/data/streamlit_app.py``, see
 :mod:`workbench.resources`). The server settings of ``.streamlit/config.toml`` are passed on
 the command line, because an installed user starts the app from any folder: it listens on
 localhost only and sends no usage statistics.
+
+Streamlit always runs headless here and the browser is opened by us once the server answers:
+Streamlit's own opening (its non-headless mode) first asks for an e-mail address in the
+terminal on a machine where it never ran, and stops when nobody can answer (``make demo`` in a
+script).
 """
 
 from __future__ import annotations
@@ -14,6 +19,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
 
 from workbench.cli.common import add_project_argument
@@ -53,8 +62,21 @@ def command(args: argparse.Namespace) -> list[str]:
         str(entry_file()),
         *SERVER_OPTIONS,
         f"--server.port={args.port}",
-        f"--server.headless={str(args.headless).lower()}",
+        "--server.headless=true",
     ]
+
+
+def open_when_ready(url: str, server: subprocess.Popen, *, timeout: float = 120) -> bool:
+    """Open ``url`` in the browser once the server answers its health check; False when it
+    stopped or did not answer in ``timeout`` seconds, or there is no browser."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return webbrowser.open(url)
+        except OSError:
+            time.sleep(0.5)
+    return False
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -64,6 +86,9 @@ def run_app(args: argparse.Namespace) -> int:
         "WORKBENCH_LANG": args.lang,
     }
     server = subprocess.Popen(command(args), env=env)
+    if not args.headless:
+        url = f"http://localhost:{args.port}"
+        threading.Thread(target=open_when_ready, args=(url, server), daemon=True).start()
     # Stopping `workbench app` stops the server: without this a SIGTERM (a service manager,
     # a test, `kill`) ended only this process and left Streamlit serving the project.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
