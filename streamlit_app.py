@@ -23,14 +23,15 @@ PAGES = Path(workbench.app.__file__).parent / "pages"
 
 st.set_page_config(page_title="Werkbank", page_icon=":material/forum:", layout="wide")
 
-# First start: a project file that does not exist yet becomes the demo project (fictional
-# interviews), so a new user sees a working project instead of an empty screen.
+# First start on a project file that does not exist yet: demo.db becomes the demo project
+# (fictional interviews), any other name a new empty project (workbench.demo.first_start).
 if not common.project_path().exists():
-    from workbench.demo import load_demo
+    from workbench.demo import first_start
 
-    with st.spinner(common.tr("ingest.app.loading_demo")):
-        load_demo(common.project_path())
-    st.toast(common.tr("app.demo_loaded"))
+    with st.spinner(common.tr("app.first_start.busy")):
+        made = first_start(common.project_path())
+    if made:
+        st.toast(common.tr(f"app.first_start.{made}", path=common.project_path().name))
 
 
 def page(name: str, icon: str) -> st.Page | None:

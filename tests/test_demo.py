@@ -9,7 +9,7 @@ from conftest import DEMO, REPO
 from streamlit.testing.v1 import AppTest
 from test_ingest_formats import DIALOGUE
 
-from workbench.demo import load_demo, locate_quote
+from workbench.demo import first_start, load_demo, locate_quote
 from workbench.store import open_project
 
 
@@ -126,10 +126,29 @@ def test_the_shipped_demo_corpus_loads_without_problems(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(not (DEMO / "manifest.csv").exists(), reason="demo corpus not written yet")
 def test_the_app_loads_the_demo_on_first_start(tmp_path):
-    path = tmp_path / "eerste.db"
+    path = tmp_path / "demo.db"
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=120)
     at.session_state["project_path"] = str(path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "voorbeeldproject" in at.toast[0].value
     assert open_project(path).execute("SELECT count(*) FROM documents").fetchone()[0] >= 8
+
+
+def test_first_start_on_another_name_makes_an_empty_project_not_the_demo(tmp_path):
+    # `workbench app --project mijnstudie.db` is the researcher's own project: fictional demo
+    # interviews in it would count in its patterns and agreement.
+    path = tmp_path / "mijnstudie.db"
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    at.session_state["project_path"] = str(path)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [t.value for t in at.toast] == [
+        "Nieuw project mijnstudie.db gemaakt, met het standaardcodeboek. "
+        "Voeg je interviews toe op de pagina Project."
+    ]
+    db = open_project(path)
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] > 0
+    db.close()
+    assert first_start(path) is None  # there now: nothing is made or changed a second time

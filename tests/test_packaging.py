@@ -125,6 +125,16 @@ def test_installed_workbench_creates_the_demo_and_imports_from_any_folder(instal
     assert book.returncode == 0 and "verlies" in book.stdout, book.stdout + book.stderr
 
 
+def run_sql(project: Path, query: str):
+    from workbench.store import open_project
+
+    db = open_project(project)
+    try:
+        return db.execute(query).fetchone()[0]
+    finally:
+        db.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -198,7 +208,10 @@ def test_installed_workbench_app_serves_on_localhost(installed, tmp_path):
             pytest.fail("the app did not answer on localhost within 90 s")
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        output = server.communicate(timeout=30)[0]
+    # A new name is the researcher's own project: created empty, not filled with the demo.
+    assert "Nieuw project" in output, output
+    assert run_sql(tmp_path / "app.db", "SELECT count(*) FROM documents") == 0
     # stopping `workbench app` stops the Streamlit server it started (it used to keep serving)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

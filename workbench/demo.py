@@ -1,7 +1,7 @@
 """The demo project: fictional interviews, respondents and two coders' codings, ready to explore.
 
-``make demo`` and the app's first start call :func:`load_demo`, so a new user sees a working
-project instead of an empty screen. It is safe to call again: files already imported are
+``make demo`` and the app's first start on ``demo.db`` call :func:`load_demo`, so a new user
+sees a working project instead of an empty screen (:func:`first_start`). It is safe to call again: files already imported are
 recognised by their sha256, respondents are updated in place, codings already present are
 kept, so the result is the same after one call or ten.
 
@@ -39,6 +39,28 @@ from workbench.tables import read_rows
 
 DEMO_DIR = shipped("corpora") / "demo"
 DEMO_CODERS = ("anna", "bram")
+DEMO_NAME = "demo.db"  # a project file of this name is the demo (``make demo``, the default)
+
+
+def first_start(db_path: str | Path) -> str | None:
+    """Make the project file the app was started on when it does not exist yet.
+
+    A file named ``demo.db`` becomes the demo project, so a new user sees a working project
+    instead of an empty screen. Any other name is the researcher's own new project: it starts
+    empty, with the default codebook, as on the Project page; fictional interviews in it would
+    count in its patterns and agreement. Returns ``"demo"``, ``"new"``, or None when the file
+    was there already.
+    """
+    from workbench.projects import create_project
+
+    db_path = Path(db_path)
+    if db_path.exists():
+        return None
+    if db_path.name == DEMO_NAME:
+        load_demo(db_path)
+        return "demo"
+    create_project(db_path, actor=DEFAULT_USER).close()
+    return "new"
 
 
 def load_demo(db_path: str | Path, *, corpus: str | Path = DEMO_DIR) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import webbrowser
 from pathlib import Path
 
 from workbench.cli.common import add_project_argument
+from workbench.i18n import t
 from workbench.resources import shipped
 
 # The privacy settings of .streamlit/config.toml, which is read only from the current folder.
@@ -80,6 +81,12 @@ def open_when_ready(url: str, server: subprocess.Popen, *, timeout: float = 120)
 
 
 def run_app(args: argparse.Namespace) -> int:
+    if not Path(args.project).exists():  # demo.db: the demo; any other name: an empty project
+        from workbench.demo import first_start
+
+        print(t("app.first_start.busy", args.lang), flush=True)
+        made = first_start(args.project)
+        print(t(f"app.first_start.{made}", args.lang, path=args.project), flush=True)
     env = {
         **os.environ,
         "WORKBENCH_PROJECT": str(Path(args.project).resolve()),
