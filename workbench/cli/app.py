@@ -70,10 +70,11 @@ def command(args: argparse.Namespace) -> list[str]:
 def open_when_ready(url: str, server: subprocess.Popen, *, timeout: float = 120) -> bool:
     """Open ``url`` in the browser once the server answers its health check; False when it
     stopped or did not answer in ``timeout`` seconds, or there is no browser."""
+    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+            with local.open(f"{url}/_stcore/health", timeout=2):
                 return webbrowser.open(url)
         except OSError:
             time.sleep(0.5)
