@@ -80,16 +80,27 @@ SHARED_OPTIONS = ("project", "user", "json", "lang", "help", "version")
 def translate_help(parser: argparse.ArgumentParser, lang: str, words: tuple[str, ...] = ()) -> None:
     """Put the catalogue's help texts (cli.help.*) on ``parser`` and every subcommand.
 
-    Commands are found by their words (``cli.help.cmd.codebook.import``); an option or
-    command without a key keeps the ``help=`` its module gave.
+    The modules write their help in English next to the code; the catalogue holds every
+    text in both languages so ``COMMAND --help`` reads in one language, not Dutch headings
+    over English lines. Commands are found by their words (``cli.help.cmd.codebook.import``,
+    ``cli.help.desc.codebook.import`` for the text above the options), a command's own
+    options and arguments by its words and their dest (``cli.help.arg.codebook.import.file``).
+    Anything without a key keeps the English text its module gave.
     """
     known = catalogue()
     parser.formatter_class = _formatter(t("cli.help.argparse.usage", lang))
     parser._positionals.title = t("cli.help.argparse.positionals", lang)
     parser._optionals.title = t("cli.help.argparse.options", lang)
+    described = "cli.help.desc." + ".".join(words)
+    if parser.description and described in known:
+        parser.description = t(described, lang)
     for action in parser._actions:
         if action.option_strings and action.dest in SHARED_OPTIONS:
             action.help = t(f"cli.help.opt.{action.dest}", lang, user=DEFAULT_USER)
+        elif action.help not in (None, argparse.SUPPRESS):
+            key = "cli.help.arg." + ".".join((*words, action.dest))
+            if key in known:
+                action.help = t(key, lang)
         if isinstance(action, argparse._SubParsersAction):
             for choice in action._choices_actions:
                 key = "cli.help.cmd." + ".".join((*words, choice.dest))

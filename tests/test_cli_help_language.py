@@ -1,0 +1,92 @@
+"""``workbench COMMAND --help`` reads in one language: the help of every option and argument
+of every command comes from the catalogue (cli.help.arg.*, cli.help.desc.*) in Dutch and
+English, so no English line is left under a Dutch heading."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from workbench.cli import SHARED_OPTIONS, build_parser
+from workbench.i18n import catalogue
+
+
+def commands(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()):
+    """(command words, parser) for every command and subcommand, depth first."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*words, name), sub
+                yield from commands(sub, (*words, name))
+
+
+def own_arguments(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    """The options and positional arguments a command shows help for, shared ones left out."""
+    return [
+        action
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction)
+        and not (action.option_strings and action.dest in SHARED_OPTIONS)
+        and action.help not in (None, argparse.SUPPRESS)
+    ]
+
+
+PARSERS = {lang: dict(commands(build_parser(lang))) for lang in ("nl", "en")}
+NAMES = [" ".join(words) for words in PARSERS["en"]]
+
+
+def flat(text: str) -> str:
+    """Help output with argparse's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def test_every_option_and_argument_of_every_command_has_its_help_in_both_languages():
+    known = catalogue()
+    checked, missing = 0, []
+    for words, parser in PARSERS["en"].items():
+        for action in own_arguments(parser):
+            checked += 1
+            key = "cli.help.arg." + ".".join((*words, action.dest))
+            entry = known.get(key, {})
+            if not entry.get("nl") or not entry.get("en"):
+                shown = action.option_strings[0] if action.option_strings else action.dest
+                missing.append(f"workbench {' '.join(words)} {shown}: [{key}]")
+    assert checked > 100  # the walk reached the commands' own options
+    assert missing == []
+
+
+def test_every_command_text_above_the_options_has_both_languages():
+    known = catalogue()
+    missing = []
+    for words, parser in PARSERS["en"].items():
+        key = "cli.help.desc." + ".".join(words)
+        entry = known.get(key, {})
+        if parser.description and not (entry.get("nl") and entry.get("en")):
+            missing.append(f"workbench {' '.join(words)}: [{key}]")
+    assert missing == []
+
+
+def test_pseudonymise_help_is_dutch_in_dutch_and_english_in_english():
+    dutch = flat(PARSERS["nl"][("pseudonymise",)].format_help())
+    english = flat(PARSERS["en"][("pseudonymise",)].format_help())
+    assert "vraag bij elke nieuwe mogelijke naam wat je wilt" in dutch
+    assert "ask about each new candidate" not in dutch
+    assert "ask about each new candidate: j(a)/n(ee)/replacement/Enter to skip" in english
+    assert "vraag bij elke nieuwe mogelijke naam" not in english
+
+
+def test_a_command_description_follows_the_language():
+    dutch = flat(PARSERS["nl"][("codebook", "import")].format_help())
+    english = flat(PARSERS["en"][("codebook", "import")].format_help())
+    assert "Voeg een codeboek toe aan het project." in dutch
+    assert "Add a codebook to the project." not in dutch
+    assert "Add a codebook to the project." in english
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", NAMES)
+def test_the_full_help_of_every_command_formats_in_both_languages(name, lang):
+    # argparse fills in help texts with %: a lone % in a translation raises here
+    text = PARSERS[lang][tuple(name.split())].format_help()
+    assert text.startswith({"nl": "gebruik: ", "en": "usage: "}[lang] + f"workbench {name}")
