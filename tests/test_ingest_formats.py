@@ -160,3 +160,29 @@ def test_srt_name_prefixes_give_speakers_in_cp1252():
     kees = parsed.turns[1]
     assert parsed.text[kees.start_char : kees.end_char].endswith("koffie, café-stijl.")
     assert kees.time_end == 6.0
+
+
+def test_a_word_transcript_with_label_and_time_above_each_turn_gives_speakers(tmp_path):
+    # The layout of Word's dictation and of transcription services: a paragraph with the
+    # speaker and the time, the spoken words in the paragraphs below (fictional text).
+    document = docx.Document()
+    for stamp, speaker, words in [
+        ("00:00:05", "Spreker 1", "Hoe gaat het met je?"),
+        ("00:00:09", "Spreker 2", "Sinds mijn man er niet meer is, ben ik veel alleen."),
+        ("00:00:15", "Spreker 1", "Wat doe je dan op een dag?"),
+        ("00:00:19", "Spreker 2", "Ik loop met de hond. Dat geeft me rust."),
+    ]:
+        document.add_paragraph(f"{stamp} {speaker}")
+        document.add_paragraph(words)
+    path = document.save(tmp_path / "dictee.docx") or tmp_path / "dictee.docx"
+    parsed = read_bytes(path.read_bytes(), name="dictee.docx", fmt="docx")
+    assert [(t.speaker, t.time_start) for t in parsed.turns] == [
+        ("Spreker 1", 5.0),
+        ("Spreker 2", 9.0),
+        ("Spreker 1", 15.0),
+        ("Spreker 2", 19.0),
+    ]
+    second = parsed.turns[1]
+    assert parsed.text[second.start_char : second.end_char] == (
+        "Sinds mijn man er niet meer is, ben ik veel alleen."
+    )

@@ -118,3 +118,68 @@ def test_names_next_to_a_known_interviewer_are_respondents():
 def test_lower_case_letters_starting_a_list_are_not_speakers():
     text = "Wat ik nodig heb:\na: rust\nb: mensen om me heen\n\nDat is alles."
     assert {s[0] for s in spoken(text)} == {None}
+
+
+@pytest.mark.parametrize(
+    "first,second,labels,seconds",
+    [
+        # Transcription services and Word's dictation put the label and a time on a line of
+        # their own, the words below (their layouts; the text is ours).
+        ("Spreker 1 [00:00:01]", "Spreker 2 [00:00:04]", ("Spreker 1", "Spreker 2"), (1, 4)),
+        ("00:00:01 Spreker 1", "00:00:04 Spreker 2", ("Spreker 1", "Spreker 2"), (1, 4)),
+        (
+            "[00:00:01.00] - Speaker 1",
+            "[00:00:04.50] - Speaker 2",
+            ("Speaker 1", "Speaker 2"),
+            (1, 4.5),
+        ),
+        ("Speaker 1  0:01", "Speaker 2  0:04", ("Speaker 1", "Speaker 2"), (1, 4)),
+        (
+            "Interviewer (00:00:01)",
+            "Respondent (00:00:04)",
+            ("Interviewer", "Respondent"),
+            (1, 4),
+        ),
+    ],
+)
+def test_a_header_line_with_label_and_time_starts_a_turn(first, second, labels, seconds):
+    text = f"{first}\nHoe gaat het nu?\n\n{second}\nSinds de verhuizing ben ik veel alleen.\n"
+    text += "Ik ken hier niemand.\n"
+    assert spoken(text) == [
+        (labels[0], "Hoe gaat het nu?", seconds[0]),
+        (labels[1], "Sinds de verhuizing ben ik veel alleen.\nIk ken hier niemand.", seconds[1]),
+    ]
+
+
+def test_numbered_speakers_with_a_colon_are_speakers_and_roles_are_guessed():
+    text = "Spreker 1: Hoe gaat het?\nSpreker 2: Goed hoor, ik woon hier al lang.\nSpreker 1: Echt?"
+    assert [s[:2] for s in spoken(text)] == [
+        ("Spreker 1", "Hoe gaat het?"),
+        ("Spreker 2", "Goed hoor, ik woon hier al lang."),
+        ("Spreker 1", "Echt?"),
+    ]
+    assert guess_roles({"Spreker 1": ["Hoe gaat het?", "Echt?"], "Spreker 2": ["Goed hoor."]}) == {
+        "Spreker 1": "interviewer",
+        "Spreker 2": "respondent",
+    }
+    assert guess_roles({"Interviewer 2": ["Hoe?"], "Respondent 3": ["Zo."]}) == {
+        "Interviewer 2": "interviewer",
+        "Respondent 3": "respondent",
+    }
+
+
+def test_a_recurring_name_on_a_header_line_is_a_speaker():
+    text = "Mevrouw de Vries (00:00:01)\nIk woon hier al lang.\n\nAnna (00:00:09)\nEcht?\n\n"
+    text += "Mevrouw de Vries (00:00:12)\nJa.\n\nAnna (00:00:15)\nEn nu?"
+    assert [s[0] for s in spoken(text)] == ["Mevrouw de Vries", "Anna"] * 2
+
+
+def test_a_diarys_date_and_time_lines_are_not_speakers():
+    text = "Maandag 12:30\nIk ging naar de markt.\n\nMaandag 14:00\nNiks gedaan.\n\n"
+    text += "Dinsdag 09:00\nWeer alleen.\n\nDinsdag 10:00\nKoffie."
+    assert {s[0] for s in spoken(text)} == {None}
+
+
+def test_a_numbered_step_with_a_colon_is_no_speaker():
+    text = "Stap 1: bel de huisarts.\nStap 2: vraag om hulp.\n\nDat heb ik gedaan."
+    assert {s[0] for s in spoken(text)} == {None}

@@ -2,16 +2,21 @@
 
 A transcript in plain text marks who speaks with a label at line start, sometimes with a
 timestamp before or after it (``[00:01:23] I: ...``, ``00:01:23 I: ...``,
-``Anna (00:01:23): ...``). Known labels count from their first use; any other name must recur
-(at least twice) and must not be an ordinary phrase such as "Let op:" or "Ik zei:", so a colon
-in a sentence never invents a speaker. Without labels, each paragraph (text between blank lines) is one turn.
-The document text keeps the labels; turns point at the spoken words only.
+``Anna (00:01:23): ...``, ``Spreker 2: ...``). Transcription services and Word's dictation
+put the label and a timestamp on a line of their own, without a colon, with the words below
+(``Spreker 1 [00:00:01]``, ``00:00:05 Spreker 1``, ``[00:00:00.00] - Speaker 1``,
+``Speaker 1  0:03``): such a header line is a label too. Known labels count from their first
+use; any other name must recur (at least twice) and must not be an ordinary phrase such as
+"Let op:" or "Ik zei:", so a colon in a sentence never invents a speaker. Without labels, each
+paragraph (text between blank lines) is one turn. The document text keeps the labels; turns
+point at the spoken words only.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from spacy.lang.nl.stop_words import STOP_WORDS
 
@@ -24,11 +29,12 @@ _TS = rf"[\[(]\s*{TIMESTAMP}\s*[\])]"
 KNOWN_LABELS = (
     "(?i:interviewer|interviewster|interviewee|respondent|respondente|geïnterviewde|"
     "geinterviewde|onderzoeker|deelnemer|deelneemster|moderator|gespreksleider|vraag|"
-    "antwoord|int|resp)|[IRVAQ]"
+    "antwoord|int|resp|spreker|speaker)|[IRVAQ]"
 )
 _WORD = r"[^\W\d_][\w'’]*\.?"  # a word, maybe abbreviated (Dhr., Mw.)
 _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|'t|von|la|le|du|da|di|el|al|bin|ben)"
-_NAME = rf"{_WORD}(?:\d{{1,2}})?(?:[ ](?:{_PARTICLE}|{_WORD})){{0,3}}"
+_NUMBER = r"(?:[ ]?\d{1,2})?"  # Spreker 2, R1
+_NAME = rf"{_WORD}{_NUMBER}(?:[ ](?:{_PARTICLE}|{_WORD})){{0,3}}"
 LINE = re.compile(
     rf"""^[ \t]*
     (?:(?P<ts1>{_TS})[ \t]*|(?P<ts0>{TIMESTAMP})[ \t]+)?     # [00:01:23] or 00:01:23
@@ -38,6 +44,16 @@ LINE = re.compile(
     )
     [ \t]*(?:(?P<ts3>{_TS})[ \t]*)?
     (?P<rest>.*)$""",
+    re.VERBOSE,
+)
+# A header line: only a label and a timestamp, in either order, maybe with a dash between.
+HEADER = re.compile(
+    rf"""^[ \t]*
+    (?:
+        (?P<ts0>{_TS}|{TIMESTAMP})[ \t]*(?:[-–][ \t]*)?(?P<label0>{_NAME})
+      | (?P<label1>{_NAME})(?:[ \t]+|[ \t]*[-–][ \t]*|(?=[\[(]))(?P<ts1>{_TS}|{TIMESTAMP})
+    )
+    [ \t]*:?[ \t]*$""",
     re.VERBOSE,
 )
 # Phrases that look like "Name:" but introduce a note, not a speaker.
@@ -89,8 +105,13 @@ NOT_SPEAKERS = {
     "duration",
     "title",
     "example",
+    # Days, months and times of day: a diary's "Maandag 12:30" is a date line, not a speaker.
+    *"maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split(),
+    *"januari februari maart april mei juni juli augustus september oktober november".split(),
+    *"december vandaag gisteren morgen ochtend middag avond nacht".split(),
+    *"monday tuesday wednesday thursday friday saturday sunday today".split(),
 }
-_KNOWN = re.compile(rf"(?:{KNOWN_LABELS})\d{{0,2}}")
+_KNOWN = re.compile(rf"(?:{KNOWN_LABELS}){_NUMBER}")
 
 
 def is_known_label(label: str) -> bool:
@@ -109,17 +130,32 @@ def parse_seconds(stamp: str | None) -> float | None:
     return seconds
 
 
-def _candidate(line: str) -> re.Match[str] | None:
+@dataclass(frozen=True)
+class _Label:
+    """A speaker label found at the start of a line."""
+
+    label: str
+    stamp: str | None
+    rest: int  # where the spoken words start in the line (its length: they follow below)
+
+
+def _candidate(line: str) -> _Label | None:
     found = LINE.match(line)
-    if found is None:
-        return None
-    if found.group("dotted"):
-        return found
-    label = found.group("label")
+    if found is not None:
+        stamp = found.group("ts0") or found.group("ts1") or found.group("ts2") or found.group("ts3")
+        if found.group("dotted"):
+            return _Label(found.group("dotted").strip(), stamp, found.start("rest"))
+        label, rest = found.group("label"), found.start("rest")
+    else:
+        found = HEADER.match(line)
+        if found is None:
+            return None
+        label = found.group("label0") or found.group("label1")
+        stamp, rest = found.group("ts0") or found.group("ts1"), len(line)
     if label.lower().rstrip(".") in NOT_SPEAKERS:
         return None
     if not is_known_label(label):
-        words = label.split(" ")
+        words = [w for w in label.split(" ") if not w.isdigit()]
         # A name: every word capitalised except particles (van, de, ter ...).
         if not words[0][:1].isupper() or not all(
             w[:1].isupper() or re.fullmatch(_PARTICLE, w) for w in words
@@ -127,11 +163,7 @@ def _candidate(line: str) -> re.Match[str] | None:
             return None
         if all(w.lower().rstrip(".") in STOP_WORDS for w in words):
             return None
-    return found
-
-
-def _label_of(found: re.Match[str]) -> str:
-    return (found.group("dotted") or found.group("label")).strip()
+    return _Label(label.strip(), stamp, rest)
 
 
 def find_labels(text: str, *, min_count: int = 2) -> set[str]:
@@ -143,7 +175,7 @@ def find_labels(text: str, *, min_count: int = 2) -> set[str]:
     for line in text.split("\n"):
         found = _candidate(line)
         if found is not None:
-            counts[_label_of(found)] += 1
+            counts[found.label] += 1
     accepted = {label for label, n in counts.items() if is_known_label(label) or n >= min_count}
     # One stray "R:" in an unlabelled text is not a labelled transcript.
     if sum(counts[label] for label in accepted) < 2:
@@ -163,13 +195,10 @@ def parse_turns(text: str) -> list[Turn]:
     for line in text.split("\n"):
         line_end = offset + len(line)
         found = _candidate(line)
-        if found is not None and _label_of(found) in labels:
+        if found is not None and found.label in labels:
             _close(turns, current)
-            stamp = (
-                found.group("ts0") or found.group("ts1") or found.group("ts2") or found.group("ts3")
-            )
-            rest_start = offset + found.start("rest")
-            current = Turn(rest_start, line_end, _label_of(found), parse_seconds(stamp))
+            rest_start = offset + found.rest
+            current = Turn(rest_start, line_end, found.label, parse_seconds(found.stamp))
             pending = rest_start == line_end
         elif line.strip():
             start = offset + len(line) - len(line.lstrip())

@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 ROLES = ("interviewer", "respondent", "other")
 _INTERVIEWER = re.compile(
     r"(?i)(i|int|interv|interviewer|interviewster|onderzoeker|moderator|gespreksleider|vraag|v|q)"
-    r"\d{0,2}"
+    r"(?:[ ]?\d{1,2})?"
 )
 _RESPONDENT = re.compile(
     r"(?i)(r|resp|respondent|respondente|geïnterviewde|geinterviewde|interviewee|deelnemer|"
-    r"deelneemster|antwoord|a)\d{0,2}"
+    r"deelneemster|antwoord|a)(?:[ ]?\d{1,2})?"
 )
 
 
