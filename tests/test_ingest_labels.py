@@ -174,6 +174,12 @@ def test_a_recurring_name_on_a_header_line_is_a_speaker():
     assert [s[0] for s in spoken(text)] == ["Mevrouw de Vries", "Anna"] * 2
 
 
+def test_a_teams_transcript_with_surname_comma_first_name_headers_has_speakers():
+    text = "Jansen, Gerda   0:05\nIk woon hier al lang.\n\nde Boer, Anna   0:09\nEcht?\n\n"
+    text += "Jansen, Gerda   0:12\nJa.\n\nde Boer, Anna   0:15\nEn nu?"
+    assert [s[0] for s in spoken(text)] == ["Jansen, Gerda", "de Boer, Anna"] * 2
+
+
 def test_a_diarys_date_and_time_lines_are_not_speakers():
     text = "Maandag 12:30\nIk ging naar de markt.\n\nMaandag 14:00\nNiks gedaan.\n\n"
     text += "Dinsdag 09:00\nWeer alleen.\n\nDinsdag 10:00\nKoffie."

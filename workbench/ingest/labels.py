@@ -47,11 +47,13 @@ LINE = re.compile(
     re.VERBOSE,
 )
 # A header line: only a label and a timestamp, in either order, maybe with a dash between.
+# There a name may be "Jansen, Gerda" (Teams transcripts): the line holds nothing else.
+_LISTED = rf"{_NAME}(?:,[ ]{_NAME})?"
 HEADER = re.compile(
     rf"""^[ \t]*
     (?:
-        (?P<ts0>{_TS}|{TIMESTAMP})[ \t]*(?:[-–][ \t]*)?(?P<label0>{_NAME})
-      | (?P<label1>{_NAME})(?:[ \t]+|[ \t]*[-–][ \t]*|(?=[\[(]))(?P<ts1>{_TS}|{TIMESTAMP})
+        (?P<ts0>{_TS}|{TIMESTAMP})[ \t]*(?:[-–][ \t]*)?(?P<label0>{_LISTED})
+      | (?P<label1>{_LISTED})(?:[ \t]+|[ \t]*[-–][ \t]*|(?=[\[(]))(?P<ts1>{_TS}|{TIMESTAMP})
     )
     [ \t]*:?[ \t]*$""",
     re.VERBOSE,
@@ -155,11 +157,11 @@ def _candidate(line: str) -> _Label | None:
     if label.lower().rstrip(".") in NOT_SPEAKERS:
         return None
     if not is_known_label(label):
-        words = [w for w in label.split(" ") if not w.isdigit()]
-        # A name: every word capitalised except particles (van, de, ter ...).
-        if not words[0][:1].isupper() or not all(
-            w[:1].isupper() or re.fullmatch(_PARTICLE, w) for w in words
-        ):
+        words = [w.rstrip(",") for w in label.split(" ") if not w.isdigit()]
+        # A name: every word capitalised except particles (van, de, ter ...), which may come
+        # first too ("de Vries:"), as long as a capitalised word follows.
+        names = [w for w in words if not re.fullmatch(_PARTICLE, w)]
+        if not names or not all(w[:1].isupper() for w in names):
             return None
         if all(w.lower().rstrip(".") in STOP_WORDS for w in words):
             return None
