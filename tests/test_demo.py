@@ -123,32 +123,41 @@ def test_the_shipped_demo_corpus_loads_without_problems(tmp_path):
     assert result["documents"] >= 8
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not (DEMO / "manifest.csv").exists(), reason="demo corpus not written yet")
-def test_the_app_loads_the_demo_on_first_start(tmp_path):
-    path = tmp_path / "demo.db"
+NO_DEMO = not (DEMO / "manifest.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "name,toast,documents",
+    [
+        pytest.param(
+            "demo.db",
+            "Het voorbeeldproject is geladen. Alle interviews daarin zijn verzonnen.",
+            10,
+            marks=[pytest.mark.slow, pytest.mark.skipif(NO_DEMO, reason="no demo corpus")],
+            id="demo",
+        ),
+        # `workbench app --project mijnstudie.db` is the researcher's own project: fictional
+        # demo interviews in it would count in its patterns and agreement.
+        pytest.param(
+            "mijnstudie.db",
+            "Nieuw project mijnstudie.db gemaakt, met het standaardcodeboek. "
+            "Voeg je interviews toe op de pagina Project.",
+            0,
+            id="own-project",
+        ),
+    ],
+)
+def test_first_start_makes_the_demo_only_for_demo_db_and_an_empty_project_otherwise(
+    tmp_path, name, toast, documents
+):
+    path = tmp_path / name
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=120)
     at.session_state["project_path"] = str(path)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert "voorbeeldproject" in at.toast[0].value
-    assert open_project(path).execute("SELECT count(*) FROM documents").fetchone()[0] >= 8
-
-
-def test_first_start_on_another_name_makes_an_empty_project_not_the_demo(tmp_path):
-    # `workbench app --project mijnstudie.db` is the researcher's own project: fictional demo
-    # interviews in it would count in its patterns and agreement.
-    path = tmp_path / "mijnstudie.db"
-    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
-    at.session_state["project_path"] = str(path)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert [t.value for t in at.toast] == [
-        "Nieuw project mijnstudie.db gemaakt, met het standaardcodeboek. "
-        "Voeg je interviews toe op de pagina Project."
-    ]
+    assert [t.value for t in at.toast] == [toast]
     db = open_project(path)
-    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] > 0
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == documents
+    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] > 0  # the default codebook
     db.close()
     assert first_start(path) is None  # there now: nothing is made or changed a second time
