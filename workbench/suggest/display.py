@@ -65,7 +65,9 @@ def fragment_markdown(turn_text: str, segment: tuple[int, int], evidence: Sequen
     One background for the whole segment: a background per piece drew each word group as a
     chip of its own, so "Dat geeft me rust." read as three separate boxes.
     """
-    before, inner, after = [], [], []
+    before: list[str] = []
+    inner: list[str] = []
+    after: list[str] = []
     for kind, text in fragment_pieces(turn_text, segment, evidence):
         safe = escape_markdown(text).replace("\n", " ")
         if kind == "evidence":
