@@ -186,3 +186,19 @@ def test_a_word_transcript_with_label_and_time_above_each_turn_gives_speakers(tm
     assert parsed.text[second.start_char : second.end_char] == (
         "Sinds mijn man er niet meer is, ben ik veel alleen."
     )
+
+
+def test_a_markdown_transcript_with_bold_labels_gives_speakers_and_keeps_offsets():
+    text = (
+        "# Gesprek met Gerda (verzonnen)\n\n**Interviewer:** Hoe gaat het nu?\n\n"
+        "**Gerda:** Sinds de verhuizing ben ik veel alleen.\n\n**Interviewer:** En de buren?\n\n"
+        "**Gerda:** Die ken ik niet.\n"
+    )
+    parsed = read_bytes(text.encode(), name="gerda.md", fmt="md")
+    labelled = [t for t in parsed.turns if t.speaker]
+    assert [(t.speaker, parsed.text[t.start_char : t.end_char]) for t in labelled] == [
+        ("Interviewer", "Hoe gaat het nu?"),
+        ("Gerda", "Sinds de verhuizing ben ik veel alleen."),
+        ("Interviewer", "En de buren?"),
+        ("Gerda", "Die ken ik niet."),
+    ]

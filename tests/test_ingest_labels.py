@@ -189,3 +189,44 @@ def test_a_diarys_date_and_time_lines_are_not_speakers():
 def test_a_numbered_step_with_a_colon_is_no_speaker():
     text = "Stap 1: bel de huisarts.\nStap 2: vraag om hulp.\n\nDat heb ik gedaan."
     assert {s[0] for s in spoken(text)} == {None}
+
+
+@pytest.mark.parametrize(
+    "asks,answers",
+    [
+        ("**I:**", "**R:**"),  # Markdown bold, colon inside
+        ("**Interviewer**:", "**Respondent**:"),  # colon outside
+        ("*I:*", "*R:*"),
+        ("__I:__", "__R:__"),
+        ("[I]:", "[R]:"),
+        ("[Interviewer]", "[Respondent]"),  # a bracketed standard label needs no colon
+        ("I -", "R -"),
+        ("Interviewer —", "Respondent –"),
+    ],
+)
+def test_labels_in_markup_or_with_a_dash_start_turns(asks, answers):
+    text = f"{asks} Hoe gaat het nu?\n{answers} Ik ben veel alleen.\n{asks} Sinds wanneer?"
+    assert [s[1] for s in spoken(text)] == [
+        "Hoe gaat het nu?",
+        "Ik ben veel alleen.",
+        "Sinds wanneer?",
+    ]
+    assert None not in {s[0] for s in spoken(text)}
+
+
+def test_a_markdown_heading_with_a_standard_label_starts_a_turn_but_section_headings_do_not():
+    text = "### Interviewer\nHoe gaat het?\n\n### Respondent\nGoed hoor.\nEcht."
+    assert [s[:2] for s in spoken(text)] == [
+        ("Interviewer", "Hoe gaat het?"),
+        ("Respondent", "Goed hoor.\nEcht."),
+    ]
+    notes = "# Inleiding\nTekst.\n\n## Methode\nTekst.\n\n## Methode\nMeer."
+    assert {s[0] for s in spoken(notes)} == {None}
+
+
+def test_bracketed_annotations_emphasis_and_dashes_in_prose_are_no_speakers():
+    text = (
+        "[Gelach] Ja, dat was mooi.\n[Gelach] Nee.\n**Belangrijk** dit onthoud ik.\n"
+        "**Belangrijk** en dit.\nNou - dat weet ik niet.\nToen - ja.\nIk denk - nee."
+    )
+    assert {s[0] for s in spoken(text)} == {None}

@@ -141,7 +141,49 @@ class _Label:
     rest: int  # where the spoken words start in the line (its length: they follow below)
 
 
+# Markup around a label at line start: Markdown bold or italics ("**I:**", "*Anna*:"), square
+# brackets ("[I]:", "[Interviewer]") and a dash after it ("Anna - ..."). It is masked
+# (spaces, or a colon for the dash and a bracketed standard label) before the label grammar
+# is tried again, so every offset stays in place. A Markdown heading counts only with a
+# standard label ("### Interviewer"): a document repeats its own section headings too.
+_WRAPPED = re.compile(
+    r"^[ \t]*(?P<open>\*\*|__|\*|_|\[)[^*_\[\]:\n]{1,60}?(?P<inside>:?)(?P<close>\*\*|__|\*|_|\])"
+)
+_CLOSING = {"**": "**", "__": "__", "*": "*", "_": "_", "[": "]"}
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<label>[^#:\n]{1,60}?)[ \t]*:?[ \t]*$")
+_DASH = re.compile(r"^[ \t]*[^\W\d_][^:\n]{0,40}?[ \t]+(?P<dash>[-–—])[ \t]+\S")
+
+
+def _masked(line: str) -> str:
+    chars = list(line)
+    wrapped = _WRAPPED.match(line)
+    if wrapped and _CLOSING[wrapped.group("open")] == wrapped.group("close"):
+        colon = wrapped.group("inside") or line[wrapped.end() :].lstrip(" \t").startswith(":")
+        inner = line[wrapped.end("open") : wrapped.start("close")].strip()
+        for group in ("open", "close"):
+            chars[wrapped.start(group) : wrapped.end(group)] = " " * len(wrapped.group(group))
+        if not colon and wrapped.group("open") == "[" and is_known_label(inner):
+            chars[wrapped.start("close")] = ":"  # "[Interviewer] Hoe ..." reads as "Interviewer:"
+    dash = _DASH.match("".join(chars))
+    if dash:
+        chars[dash.start("dash")] = ":"
+    return "".join(chars)
+
+
 def _candidate(line: str) -> _Label | None:
+    found = _match(line)
+    if found is None:
+        heading = _HEADING.match(line)
+        # Standard labels only: a document repeats its own section headings too.
+        if heading is not None and is_known_label(heading.group("label")):
+            return _Label(heading.group("label").strip(), None, len(line))
+        masked = _masked(line)
+        if masked != line:
+            found = _match(masked)
+    return found
+
+
+def _match(line: str) -> _Label | None:
     found = LINE.match(line)
     if found is not None:
         stamp = found.group("ts0") or found.group("ts1") or found.group("ts2") or found.group("ts3")
@@ -154,18 +196,23 @@ def _candidate(line: str) -> _Label | None:
             return None
         label = found.group("label0") or found.group("label1")
         stamp, rest = found.group("ts0") or found.group("ts1"), len(line)
+    return _Label(label.strip(), stamp, rest) if _plausible(label) else None
+
+
+def _plausible(label: str) -> bool:
+    """A standard label, or a name: not a note word, every word capitalised except particles
+    (van, de, ter ...), which may come first ("de Vries:") when a capitalised word follows,
+    and not only stop words."""
+    label = label.strip()
     if label.lower().rstrip(".") in NOT_SPEAKERS:
-        return None
-    if not is_known_label(label):
-        words = [w.rstrip(",") for w in label.split(" ") if not w.isdigit()]
-        # A name: every word capitalised except particles (van, de, ter ...), which may come
-        # first too ("de Vries:"), as long as a capitalised word follows.
-        names = [w for w in words if not re.fullmatch(_PARTICLE, w)]
-        if not names or not all(w[:1].isupper() for w in names):
-            return None
-        if all(w.lower().rstrip(".") in STOP_WORDS for w in words):
-            return None
-    return _Label(label.strip(), stamp, rest)
+        return False
+    if is_known_label(label):
+        return True
+    words = [w.rstrip(",") for w in label.split(" ") if not w.isdigit()]
+    names = [w for w in words if not re.fullmatch(_PARTICLE, w)]
+    if not names or not all(w[:1].isupper() for w in names):
+        return False
+    return not all(w.lower().rstrip(".") in STOP_WORDS for w in words)
 
 
 def find_labels(text: str, *, min_count: int = 2) -> set[str]:
