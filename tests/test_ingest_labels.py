@@ -230,3 +230,20 @@ def test_bracketed_annotations_emphasis_and_dashes_in_prose_are_no_speakers():
         "**Belangrijk** en dit.\nNou - dat weet ik niet.\nToen - ja.\nIk denk - nee."
     )
     assert {s[0] for s in spoken(text)} == {None}
+
+
+def test_f4_end_times_leave_the_spoken_words_and_become_the_turns_times():
+    text = (
+        "I: Hoe gaat het nu met je? #00:00:05-2#\n\n"
+        "B: Goed hoor. Sinds de verhuizing ben ik veel alleen. #00:00:12-7#\n\n"
+        "I: En de buren? #00:01:15#\n\nB: Die ken ik niet.\n"
+    )
+    assert [
+        (s, words, t.time_start, t.time_end)
+        for (s, words, _), t in zip(spoken(text), parse_turns(text))
+    ] == [
+        ("I", "Hoe gaat het nu met je?", None, 5.2),
+        ("B", "Goed hoor. Sinds de verhuizing ben ik veel alleen.", 5.2, 12.7),
+        ("I", "En de buren?", 12.7, 75.0),
+        ("B", "Die ken ik niet.", None, None),
+    ]

@@ -245,7 +245,7 @@ def parse_turns(text: str) -> list[Turn]:
         line_end = offset + len(line)
         found = _candidate(line)
         if found is not None and found.label in labels:
-            _close(turns, current)
+            _close(text, turns, current)
             rest_start = offset + found.rest
             current = Turn(rest_start, line_end, found.label, parse_seconds(found.stamp))
             pending = rest_start == line_end
@@ -260,12 +260,28 @@ def parse_turns(text: str) -> list[Turn]:
                 current.end_char = line_end
             pending = False
         offset = line_end + 1
-    _close(turns, current)
+    _close(text, turns, current)
+    for before, turn in zip(turns, turns[1:]):  # f4: a turn starts where the one before ended
+        if turn.time_start is None and turn.time_end is not None:
+            turn.time_start = before.time_end
     return turns
 
 
-def _close(turns: list[Turn], turn: Turn | None) -> None:
-    if turn is not None and turn.end_char > turn.start_char:
+# The time f4/f5transkript writes at the end of a paragraph: "#00:01:23-4#" (tenths after the
+# dash). It is when the turn ends, not something said.
+F4_STAMP = re.compile(r"[ \t]*#(?P<time>\d{1,2}:\d{2}:\d{2})(?:[-.,](?P<tenths>\d))?#[ \t]*$")
+
+
+def _close(text: str, turns: list[Turn], turn: Turn | None) -> None:
+    if turn is None:
+        return
+    stamp = F4_STAMP.search(text, turn.start_char, turn.end_char)
+    if stamp is not None:
+        turn.end_char = stamp.start()
+        turn.time_end = (parse_seconds(stamp.group("time")) or 0.0) + int(
+            stamp.group("tenths") or 0
+        ) / 10
+    if turn.end_char > turn.start_char:
         turns.append(turn)
 
 
