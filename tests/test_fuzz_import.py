@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import shared
+from test_ingest_pdf import transcript_pdf
 from workbench.errors import WorkbenchError
 from workbench.handle import Project
 from workbench.imports import import_files
@@ -25,6 +26,7 @@ SEEDS = {
     "txt": REPO / "corpora" / "demo" / "R01-gerda-spoorzicht.txt",
     "docx": REPO / "corpora" / "demo" / "R04-daan-bloemenbuurt.docx",
     "odt": REPO / "corpora" / "demo" / "R09-kim-spoorzicht.odt",
+    "pdf": transcript_pdf,  # written by the PDF tests: the demo corpus has no PDF
     "vtt": REPO / "corpora" / "demo" / "R03-yonas-rietlanden.vtt",
     "srt": REPO / "corpora" / "demo" / "R10-mehmet-havenkwartier.srt",
     "qdpx": Path("refi", "samples", "atlasti-8.4-TestProject.qdpx"),  # under ../shared
@@ -47,6 +49,8 @@ def project(tmp_path_factory):
 @pytest.fixture
 def seed(fmt: str) -> bytes:
     """The real file of format ``fmt`` (the qdpx one from ../shared: skipped on a clone)."""
+    if callable(SEEDS[fmt]):
+        return SEEDS[fmt]()
     path = shared(*SEEDS[fmt].parts) if fmt == "qdpx" else SEEDS[fmt]
     return path.read_bytes()
 

@@ -114,7 +114,8 @@ OTHER = {"nl": "en", "en": "nl"}
 # Words that belong in both languages' messages although simplemma's lemma lists know them
 # in one only: measures (alpha, kappa, recall), names (Excel, Privacy as a page name, emoji),
 # the YAML fields of a codebook file (version, author, changes), the Dutch pseudonym label
-# the app writes into Dutch transcripts ([Naam 1]) and the sample coder "bram".
+# the app writes into Dutch transcripts ([Naam 1]), the sample coder "bram", the format
+# pdf and "scan", which Dutch borrowed ("is het een scan?").
 ALLOWED = {
     "alpha",
     "kappa",
@@ -127,6 +128,8 @@ ALLOWED = {
     "changes",
     "naam",
     "bram",
+    "pdf",
+    "scan",
 }
 # Left out before looking: quoted text, placeholders, markup, file names (codings.jsonl,
 # .doc), command lines (workbench done, --output), identifiers (recode_codings) and the

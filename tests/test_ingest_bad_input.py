@@ -61,7 +61,8 @@ def encrypted_odt() -> bytes:
 BAD_FILES = {
     "secret.odt": (encrypted_odt(), "ingest.encrypted_office"),
     "nodocument.docx": (zip_without_document(), "ingest.corrupt_file"),
-    "notes.pdf": (b"%PDF-1.4 ...", "ingest.unsupported_format"),
+    "notes.rtf": (b"{\\rtf1 R: hallo}", "ingest.unsupported_format"),
+    "notes.pdf": (b"%PDF-1.4 ...", "ingest.corrupt_pdf"),
     "empty.txt": (b"", "files.empty_file"),
     "blank.txt": (b"\n \n\t\n", "files.empty_file"),
     "random.txt": (os.urandom(4096) + b"\0", "files.binary_file"),

@@ -227,7 +227,7 @@ def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, proj
             "nl",
             [
                 "Kies bestanden",
-                "Hoogstens 50 MB per bestand · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
+                "Hoogstens 50 MB per bestand · TXT, MD, DOCX, ODT, PDF, VTT, SRT, QDPX",
                 "Laat de bestanden hier los",
                 "Kies een bestand",
                 "Hoogstens 50 MB per bestand · CSV, XLSX",
@@ -237,7 +237,7 @@ def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, proj
             "en",
             [
                 "Choose files",
-                "Up to 50 MB per file · TXT, MD, DOCX, ODT, VTT, SRT, QDPX",
+                "Up to 50 MB per file · TXT, MD, DOCX, ODT, PDF, VTT, SRT, QDPX",
                 "Drop the files here",
                 "Choose a file",
             ],

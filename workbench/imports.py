@@ -1,6 +1,6 @@
 """The one front door for files coming in: it picks the importer by the kind of file.
 
-- a transcript (txt, md, docx, odt, vtt, srt): :mod:`workbench.ingest`
+- a transcript (txt, md, docx, odt, pdf, vtt, srt): :mod:`workbench.ingest`
 - a REFI-QDA project (``.qdpx``) or codebook (``.qdc``): :mod:`workbench.exchange`
 - a respondents table (csv, xlsx): :mod:`workbench.respondents`
 

@@ -31,7 +31,7 @@ from workbench.nlp import load_pipeline, pipeline_info
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "import",
-        help="import transcripts (txt, md, docx, odt, vtt, srt, qdpx)",
+        help="import transcripts (txt, md, docx, odt, pdf, vtt, srt, qdpx)",
         description="Import transcripts into the project; each file all or nothing.",
     )
     parser.add_argument(

@@ -133,7 +133,7 @@ def parse_seconds(stamp: str | None) -> float | None:
 
 
 @dataclass(frozen=True)
-class _Label:
+class LineLabel:
     """A speaker label found at the start of a line."""
 
     label: str
@@ -170,25 +170,26 @@ def _masked(line: str) -> str:
     return "".join(chars)
 
 
-def _candidate(line: str) -> _Label | None:
+def line_label(line: str) -> LineLabel | None:
+    """The speaker label that starts ``line`` (any grammar above), or None."""
     found = _match(line)
     if found is None:
         heading = _HEADING.match(line)
         # Standard labels only: a document repeats its own section headings too.
         if heading is not None and is_known_label(heading.group("label")):
-            return _Label(heading.group("label").strip(), None, len(line))
+            return LineLabel(heading.group("label").strip(), None, len(line))
         masked = _masked(line)
         if masked != line:
             found = _match(masked)
     return found
 
 
-def _match(line: str) -> _Label | None:
+def _match(line: str) -> LineLabel | None:
     found = LINE.match(line)
     if found is not None:
         stamp = found.group("ts0") or found.group("ts1") or found.group("ts2") or found.group("ts3")
         if found.group("dotted"):
-            return _Label(found.group("dotted").strip(), stamp, found.start("rest"))
+            return LineLabel(found.group("dotted").strip(), stamp, found.start("rest"))
         label, rest = found.group("label"), found.start("rest")
     else:
         found = HEADER.match(line)
@@ -196,7 +197,7 @@ def _match(line: str) -> _Label | None:
             return None
         label = found.group("label0") or found.group("label1")
         stamp, rest = found.group("ts0") or found.group("ts1"), len(line)
-    return _Label(label.strip(), stamp, rest) if _plausible(label) else None
+    return LineLabel(label.strip(), stamp, rest) if _plausible(label) else None
 
 
 def _plausible(label: str) -> bool:
@@ -222,7 +223,7 @@ def find_labels(text: str, *, min_count: int = 2) -> set[str]:
     """
     counts: Counter[str] = Counter()
     for line in text.split("\n"):
-        found = _candidate(line)
+        found = line_label(line)
         if found is not None:
             counts[found.label] += 1
     accepted = {label for label, n in counts.items() if is_known_label(label) or n >= min_count}
@@ -243,7 +244,7 @@ def parse_turns(text: str) -> list[Turn]:
     offset = 0
     for line in text.split("\n"):
         line_end = offset + len(line)
-        found = _candidate(line)
+        found = line_label(line)
         if found is not None and found.label in labels:
             _close(text, turns, current)
             rest_start = offset + found.rest

@@ -27,7 +27,7 @@ class ParsedDocument:
 
     text: str  # normalised (see workbench.text.normalise_text)
     turns: list[Turn]
-    format: str  # txt, md, docx, odt, vtt, srt
+    format: str  # txt, md, docx, odt, pdf, vtt, srt
     encoding: str | None = None  # detected encoding of a text file; None for zip formats
     stripped: list[str] = field(default_factory=list)  # front matter and template tags removed
 

@@ -1,11 +1,11 @@
 """One reader per file format; each returns a :class:`ParsedDocument` (plain data).
 
-Text-like formats (txt, md, docx, odt) are flattened to normalised text first and then
+Text-like formats (txt, md, docx, odt, pdf) are flattened to normalised text first and then
 split into turns by speaker labels (:mod:`workbench.ingest.labels`), so a Word transcript
 with ``I:``/``R:`` works the same as a text file. Word tables become one line per row with
 cells separated by tabs, in body reading order. Subtitles (vtt, srt) already come in timed
 cues: consecutive cues of one speaker become one turn with the first cue's start and the
-last cue's end time.
+last cue's end time. PDF has a module of its own (:mod:`workbench.ingest.pdf`).
 """
 
 from __future__ import annotations
@@ -20,16 +20,17 @@ from workbench.encoding import decode
 from workbench.ingest.frontmatter import strip_front_matter
 from workbench.ingest.labels import LINE, find_labels, parse_turns
 from workbench.ingest.model import ParsedDocument, Turn
+from workbench.ingest.pdf import read_pdf
 from workbench.zipguard import open_zip
 from workbench.text import normalise_text
 
-# PARSER_ERRORS: python-docx, odfpy and webvtt-py parse untrusted files and fail in many ways
-# on damaged ones (zlib.error and EOFError from a zip member, KeyError, ValueError, SAX and
-# lxml errors, IndexError, AttributeError on missing parts). Whatever such a library raises
+# PARSER_ERRORS: python-docx, odfpy, pypdf and webvtt-py parse untrusted files and fail in
+# many ways on damaged ones (zlib.error and EOFError from a zip member, KeyError, ValueError,
+# SAX and lxml errors, IndexError, AttributeError on missing parts). Whatever such a library raises
 # while reading one file is reported as that file being damaged, so one bad file never stops
 # a batch; the fuzz tests (tests/test_fuzz_import.py) keep this honest.
 TEXT_FORMATS = ("txt", "md")
-FORMATS = ("txt", "md", "docx", "odt", "vtt", "srt")
+FORMATS = ("txt", "md", "docx", "odt", "pdf", "vtt", "srt")
 UNLABELLED_GAP_SECONDS = 1.0  # subtitles without speakers: longer pauses start a turn
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -275,6 +276,7 @@ READERS: dict[str, Callable[[bytes, str], ParsedDocument]] = {
     "md": lambda data, name: read_text(data, name, "md"),
     "docx": read_docx,
     "odt": read_odt,
+    "pdf": read_pdf,
     "vtt": read_vtt,
     "srt": read_srt,
 }

@@ -1,0 +1,224 @@
+"""PDF transcripts: the text layer, page by page, as one text for the speaker-label parser.
+
+Why this much work: a PDF stores printed lines, not paragraphs. pypdf's layout mode gives the
+lines in reading order from their positions on the page; running headers, footers and page
+numbers are removed, and lines that only wrap are joined (over a page break too), so a
+sentence and a turn stay whole. A scan without a text layer, a password, a damaged file or a
+decompression bomb each get a message of their own (see PARSER_ERRORS in
+:mod:`workbench.ingest.readers`: whatever pypdf raises on a damaged file is that file being
+damaged).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+
+from workbench.errors import InputError
+from workbench.ingest.labels import find_labels, is_known_label, line_label, parse_turns
+from workbench.ingest.model import ParsedDocument
+from workbench.limits import FILE_LIMIT_BYTES, MB
+from workbench.text import normalise_text
+
+# A transcript is tens of pages; a PDF claiming more is refused before its pages are read.
+MAX_PDF_PAGES = 2_000
+# Page contents after decompression, all pages together: pypdf stops one stream at 75 MB,
+# this stops many streams that each stay below it (a PDF bomb). Real transcripts need a
+# few kB per page.
+MAX_PDF_CONTENT_BYTES = 2 * FILE_LIMIT_BYTES
+MAX_PDF_TEXT_CHARS = FILE_LIMIT_BYTES  # extracted text: as much as the largest .txt file
+PDF_EDGE_LINES = 3  # where running headers and footers are looked for, at the top and bottom
+_PAGE_NUMBER = re.compile(
+    r"(?:(?:pagina|page|blz\.?|bladzijde|p\.)\s*)?[-–—(\[]?\s*\d{1,4}\s*[-–—)\]]?"
+    r"(?:\s*(?:van|of|/)\s*\d{1,4})?",
+    re.IGNORECASE,
+)
+_COLUMN_GAP = re.compile(r"^(\S.{0,39}?\S|\S) {3,}(?=\S)")  # "I      Hoe gaat het?": a column
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_DIGITS = re.compile(r"\d+")
+_PARAGRAPH_END = re.compile(r"[.!?…:;\"”’)\]]$")
+_HYPHENS = ("-", "\u00ad", "\u2010")
+_VOWELS = set("aeiouyáéíóúàèëïöüâêîôû")
+
+
+def read_pdf(data: bytes, name: str) -> ParsedDocument:
+    """A PDF with a text layer, page by page; headers, footers and page numbers left out."""
+    pages = _pdf_pages(data, name)
+    if not any(line.strip() for page in pages for line in page):
+        raise InputError("ingest.pdf_no_text", file=name)
+    text = normalise_text(_pdf_text(_strip_running_lines(pages)))
+    return ParsedDocument(text, parse_turns(text), "pdf", None)
+
+
+def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
+    """The lines of each page in reading order (pypdf's layout mode), one list per page."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
+
+    # pypdf logs what it repairs in a damaged file; the user gets our message or the text.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
+    if b"%PDF-" not in data[:1024]:
+        raise InputError("ingest.corrupt_pdf", file=name, reason="no %PDF header")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:  # an empty user password only restricts printing or copying
+            try:
+                opened = bool(reader.decrypt(""))
+            except (DependencyError, NotImplementedError):
+                opened = False  # AES without a crypto library: we cannot open it either
+            if not opened:
+                raise InputError("ingest.encrypted_pdf", file=name)
+        count = len(reader.pages)  # the page tree's own count, before the pages are read
+        if count > MAX_PDF_PAGES:
+            raise InputError(
+                "ingest.pdf_too_many_pages", file=name, count=count, limit=MAX_PDF_PAGES
+            )
+        pages, content, chars = [], 0, 0
+        for page in reader.pages:
+            contents = page.get_contents()
+            content += len(contents.get_data()) if contents is not None else 0
+            if content > MAX_PDF_CONTENT_BYTES:
+                raise InputError(
+                    "ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}"
+                )
+            try:
+                extracted = page.extract_text(extraction_mode="layout")
+            except Exception:  # noqa: BLE001 - layout mode is younger: fall back to plain
+                extracted = page.extract_text()
+            chars += len(extracted)
+            if chars > MAX_PDF_TEXT_CHARS:
+                raise InputError(
+                    "ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}"
+                )
+            pages.append([_pdf_line(line) for line in normalise_text(extracted).split("\n")])
+    except InputError:
+        raise
+    except FileNotDecryptedError:
+        raise InputError("ingest.encrypted_pdf", file=name) from None
+    except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS (LimitReachedError too)
+        if isinstance(exc, LimitReachedError):
+            raise InputError(
+                "ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}"
+            ) from None
+        raise InputError(
+            "ingest.corrupt_pdf", file=name, reason=(str(exc) or type(exc).__name__)[:200]
+        ) from None
+    return pages
+
+
+def _pdf_line(line: str) -> str:
+    """One line as layout mode draws it, without its indent and with single spaces.
+
+    A wide gap after a short first column (a speaker or a time beside the words, as a
+    Word table exports) becomes a tab, as in a docx table row: "R<tab>words" is a label.
+    """
+    line = line.strip()
+    column = _COLUMN_GAP.match(line)
+    if column:
+        return column.group(1) + "\t" + _SPACES.sub(" ", line[column.end() :])
+    return _SPACES.sub(" ", line)
+
+
+def _edge_key(line: str) -> str:
+    return _DIGITS.sub("#", " ".join(line.split()).casefold())
+
+
+def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Pages without the lines at their top and bottom that are page numbers or repeat.
+
+    A line repeats when it (digits aside: "Pagina 3", "Pagina 4") stands in the same edge of
+    at least two pages and more than half of them: "Transcript interview 3 - vertrouwelijk".
+    """
+    trimmed = [_trim_blank(page) for page in pages]
+    tops: Counter[str] = Counter()
+    bottoms: Counter[str] = Counter()
+    for page in trimmed:
+        tops.update({_edge_key(line) for line in _non_blank(page)[:PDF_EDGE_LINES]})
+        bottoms.update({_edge_key(line) for line in _non_blank(page)[-PDF_EDGE_LINES:]})
+
+    def running(line: str, seen: Counter[str]) -> bool:
+        if _PAGE_NUMBER.fullmatch(line.strip()):
+            return True
+        found = line_label(line)
+        if found is not None and is_known_label(found.label):
+            return False  # "R:" or "Interviewer" opening many pages is a turn, not a header
+        n = seen[_edge_key(line)]
+        return n >= 2 and 2 * n > len(pages)
+
+    out = []
+    for page in trimmed:
+        for _ in range(PDF_EDGE_LINES):
+            page = _trim_blank(page)
+            if page and running(page[0], tops):
+                page = page[1:]
+        for _ in range(PDF_EDGE_LINES):
+            page = _trim_blank(page)
+            if page and running(page[-1], bottoms):
+                page = page[:-1]
+        out.append(_trim_blank(page))
+    return out
+
+
+def _non_blank(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.strip()]
+
+
+def _trim_blank(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _pdf_text(pages: list[list[str]]) -> str:
+    """The pages as one text: a paragraph per paragraph of the transcript, not per printed line.
+
+    A printed line that only wraps is joined to the one before it, over a page break too, so
+    a sentence and a turn stay whole (the sentence splitter never crosses a line break). A
+    new paragraph starts at a speaker label, after more space than between the lines of a
+    paragraph (layout mode draws space as blank lines, so 1.5 or double line spacing gives a
+    blank line after every line; the most common gap is the ordinary one), and after a short
+    line that ends a sentence. A word hyphenated at a line end is joined when the next line
+    goes on in lower case ("verhui-" "zing"); the hyphen stays between two vowels, where
+    Dutch writes one ("zee-egel"), and before a capital or a digit ("Noord-Holland").
+    """
+    printed: list[tuple[str, int]] = []  # each line with the blank lines before it on its page
+    for page in pages:
+        blank = 0
+        for i, line in enumerate(page):
+            if not line.strip():
+                blank += 1
+                continue
+            printed.append((line, blank if i > blank else 0))
+            blank = 0
+    if not printed:
+        return ""
+    gaps = Counter(gap for _, gap in printed[1:])
+    ordinary = min(gaps, key=lambda gap: (-gaps[gap], gap)) if gaps else 0
+    labels = find_labels("\n".join(line for line, _ in printed))
+    lengths = sorted(len(line) for line, _ in printed)
+    width = lengths[int(len(lengths) * 0.9)]
+    paragraphs: list[str] = []
+    ends_paragraph = True
+    for line, gap in printed:
+        found = line_label(line) if labels else None
+        if ends_paragraph or gap > ordinary or (found is not None and found.label in labels):
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] = _join(paragraphs[-1], line)
+        ends_paragraph = bool(_PARAGRAPH_END.search(line)) and len(line) < 0.7 * width
+    return "\n\n".join(paragraphs)
+
+
+def _join(before: str, after: str) -> str:
+    """Two printed lines of one paragraph as one line (see :func:`_pdf_text`)."""
+    if before[-1:] in _HYPHENS and len(before) > 1 and before[-2].isalnum() and after[:1].isalnum():
+        if not after[0].islower() or (before[-2].lower() in _VOWELS and after[0] in _VOWELS):
+            return before[:-1] + "-" + after  # Noord-Holland, 2020-2021, zee-egel
+        return before[:-1] + after  # verhuizing
+    return before + " " + after
