@@ -247,3 +247,12 @@ def test_f4_end_times_leave_the_spoken_words_and_become_the_turns_times():
         ("I", "En de buren?", 12.7, 75.0),
         ("B", "Die ken ik niet.", None, None),
     ]
+
+
+def test_a_standard_label_a_bare_time_and_the_words_on_one_line_start_a_turn():
+    text = "R 00:01:23 Ja.\nI 00:01:30 Echt?\nR 00:01:35 Ja hoor."
+    assert spoken(text) == [("R", "Ja.", 83.0), ("I", "Echt?", 90.0), ("R", "Ja hoor.", 95.0)]
+    # The hours of that time are no number of the label ("R 00"), and a name before a time
+    # may be a sentence: no speakers there.
+    diary = "Gerda 10:15 Ik ging weg.\nAnna 10:16 Waarom?\nGerda 10:17 Zomaar."
+    assert {s[0] for s in spoken(diary)} == {None}

@@ -33,7 +33,8 @@ KNOWN_LABELS = (
 )
 _WORD = r"[^\W\d_][\w'’]*\.?"  # a word, maybe abbreviated (Dhr., Mw.)
 _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|'t|von|la|le|du|da|di|el|al|bin|ben)"
-_NUMBER = r"(?:[ ]?\d{1,2})?"  # Spreker 2, R1
+# Spreker 2, R1; not the hours of a time after the label ("R 00:01:23 Ja." is no "R 00").
+_NUMBER = r"(?:[ ]?\d{1,2}(?!\d|[:.,]\d))?"
 _NAME = rf"{_WORD}{_NUMBER}(?:[ ](?:{_PARTICLE}|{_WORD})){{0,3}}"
 LINE = re.compile(
     rf"""^[ \t]*
@@ -45,6 +46,11 @@ LINE = re.compile(
     [ \t]*(?:(?P<ts3>{_TS})[ \t]*)?
     (?P<rest>.*)$""",
     re.VERBOSE,
+)
+# A standard label, a bare time and the words on one line ("R 00:01:23 Ja."). Only standard
+# labels: "Gerda 10:15 ging ik weg" may be a sentence.
+STAMPED = re.compile(
+    rf"^[ \t]*(?P<label>(?:{KNOWN_LABELS}){_NUMBER})[ \t]+(?P<ts>{TIMESTAMP})[ \t]+(?P<rest>\S.*)$"
 )
 # A header line: only a label and a timestamp, in either order, maybe with a dash between.
 # There a name may be "Jansen, Gerda" (Teams transcripts): the line holds nothing else.
@@ -191,6 +197,8 @@ def _match(line: str) -> LineLabel | None:
         if found.group("dotted"):
             return LineLabel(found.group("dotted").strip(), stamp, found.start("rest"))
         label, rest = found.group("label"), found.start("rest")
+    elif (found := STAMPED.match(line)) is not None:
+        label, stamp, rest = found.group("label"), found.group("ts"), found.start("rest")
     else:
         found = HEADER.match(line)
         if found is None:
