@@ -189,6 +189,8 @@ def test_a_diarys_date_and_time_lines_are_not_speakers():
 def test_a_numbered_step_with_a_colon_is_no_speaker():
     text = "Stap 1: bel de huisarts.\nStap 2: vraag om hulp.\n\nDat heb ik gedaan."
     assert {s[0] for s in spoken(text)} == {None}
+    notes = "Interview 2: thuis bij haar.\nR: Ja.\nInterview 2: vervolg.\nR: Nee."
+    assert [s[0] for s in spoken(notes)] == [None, "R", "R"]  # a note word, numbered too
 
 
 @pytest.mark.parametrize(

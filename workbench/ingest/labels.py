@@ -213,7 +213,7 @@ def _plausible(label: str) -> bool:
     (van, de, ter ...), which may come first ("de Vries:") when a capitalised word follows,
     and not only stop words."""
     label = label.strip()
-    if label.lower().rstrip(".") in NOT_SPEAKERS:
+    if re.sub(r" ?\d+$", "", label).lower().rstrip(".") in NOT_SPEAKERS:  # "Interview 2:" too
         return False
     if is_known_label(label):
         return True
