@@ -30,6 +30,11 @@ class WorkbenchError(Exception):
         return t(self.key, lang=lang, **self.params)
 
 
+def reason(exc: BaseException) -> str:
+    """What a library said when it failed on a user's file, short enough for a message."""
+    return (str(exc) or type(exc).__name__)[:200]
+
+
 class InputError(WorkbenchError):
     """The user gave input we cannot use: a bad file, a bad value, a duplicate."""
 

@@ -27,7 +27,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from workbench.errors import InputError
+from workbench.errors import InputError, reason
 from workbench.limits import FILE_LIMIT_BYTES, MB
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -68,7 +68,7 @@ def open_zip(
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         members = archive.infolist()
     except ZIP_ERRORS as exc:
-        raise InputError("zip.damaged", file=name, ext=_ext(name), reason=_reason(exc)) from None
+        raise InputError("zip.damaged", file=name, ext=_ext(name), reason=reason(exc)) from None
     try:
         check_members(members, name=name, limit_bytes=limit_bytes)
     except BaseException:
@@ -120,7 +120,7 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, name: str)
             data = f.read(member.file_size + 1)
     except ZIP_ERRORS as exc:
         raise InputError(
-            "zip.broken_member", file=name, member=member.filename[:120], error=_reason(exc)
+            "zip.broken_member", file=name, member=member.filename[:120], error=reason(exc)
         ) from None
     if len(data) > member.file_size:
         raise InputError("zip.bomb", file=name, member=member.filename[:120], ratio="?")
@@ -181,7 +181,3 @@ def _head(path: Path) -> bytes:
 
 def _ext(name: str) -> str:
     return Path(name).suffix.lower().lstrip(".") or "zip"
-
-
-def _reason(exc: BaseException) -> str:
-    return (str(exc) or type(exc).__name__)[:200]

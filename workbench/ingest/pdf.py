@@ -16,7 +16,7 @@ import logging
 import re
 from collections import Counter
 
-from workbench.errors import InputError
+from workbench.errors import InputError, reason
 from workbench.ingest.labels import find_labels, is_known_label, line_label, parse_turns
 from workbench.ingest.model import ParsedDocument
 from workbench.limits import FILE_LIMIT_BYTES, MB
@@ -81,32 +81,29 @@ def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
             contents = page.get_contents()
             content += len(contents.get_data()) if contents is not None else 0
             if content > MAX_PDF_CONTENT_BYTES:
-                raise InputError(
-                    "ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}"
-                )
+                raise _too_large(name)
             try:
                 extracted = page.extract_text(extraction_mode="layout")
             except Exception:  # noqa: BLE001 - layout mode is younger: fall back to plain
                 extracted = page.extract_text()
             chars += len(extracted)
             if chars > MAX_PDF_TEXT_CHARS:
-                raise InputError(
-                    "ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}"
-                )
+                raise _too_large(name)
             pages.append([_pdf_line(line) for line in normalise_text(extracted).split("\n")])
     except InputError:
         raise
     except FileNotDecryptedError:
         raise InputError("ingest.encrypted_pdf", file=name) from None
-    except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS (LimitReachedError too)
-        if isinstance(exc, LimitReachedError):
-            raise InputError(
-                "ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}"
-            ) from None
-        raise InputError(
-            "ingest.corrupt_pdf", file=name, reason=(str(exc) or type(exc).__name__)[:200]
-        ) from None
+    except LimitReachedError:
+        raise _too_large(name) from None
+    except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
+        raise InputError("ingest.corrupt_pdf", file=name, reason=reason(exc)) from None
     return pages
+
+
+def _too_large(name: str) -> InputError:
+    """A PDF bomb: one stream above pypdf's limit, or more contents or text than ours."""
+    return InputError("ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}")
 
 
 def _pdf_line(line: str) -> str:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from workbench.errors import InputError
+from workbench.errors import InputError, reason
 from workbench.encoding import decode
 from workbench.ingest.frontmatter import strip_front_matter
 from workbench.ingest.labels import LINE, find_labels, parse_turns
@@ -82,7 +82,7 @@ def read_docx(data: bytes, name: str) -> ParsedDocument:
         document = docx.Document(io.BytesIO(data))
         blocks = list(_docx_blocks(document))
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
-        raise InputError("ingest.corrupt_file", file=name, reason=_reason(exc)) from None
+        raise InputError("ingest.corrupt_file", file=name, reason=reason(exc)) from None
     return _from_blocks(iter(blocks), "docx")
 
 
@@ -107,10 +107,6 @@ def _docx_rows(table) -> Iterator[str]:
         yield "\t".join(c for c in cells)
 
 
-def _reason(exc: Exception) -> str:
-    return (str(exc) or type(exc).__name__)[:200]
-
-
 # --- OpenDocument ---------------------------------------------------------------------
 
 TEXTNS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -127,14 +123,14 @@ def read_odt(data: bytes, name: str) -> ParsedDocument:
     except KeyError:
         manifest = b""
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
-        raise InputError("ingest.corrupt_file", file=name, reason=_reason(exc)) from None
+        raise InputError("ingest.corrupt_file", file=name, reason=reason(exc)) from None
     if b"encryption-data" in manifest:
         raise InputError("ingest.encrypted_office", file=name)
     try:
         document = load(io.BytesIO(data))
         blocks = list(_odt_blocks(document.text))
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
-        raise InputError("ingest.corrupt_file", file=name, reason=_reason(exc)) from None
+        raise InputError("ingest.corrupt_file", file=name, reason=reason(exc)) from None
     return _from_blocks(iter(blocks), "odt")
 
 
@@ -214,9 +210,9 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
         else:
             captions = list(webvtt.from_buffer(io.StringIO(raw + "\n"), format="srt"))
     except (MalformedFileError, MalformedCaptionError) as exc:
-        raise InputError("ingest.bad_subtitles", file=name, reason=_reason(exc)) from None
+        raise InputError("ingest.bad_subtitles", file=name, reason=reason(exc)) from None
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
-        raise InputError("ingest.bad_subtitles", file=name, reason=_reason(exc)) from None
+        raise InputError("ingest.bad_subtitles", file=name, reason=reason(exc)) from None
     cues = []
     for caption in captions:
         spoken = " ".join(normalise_text(caption.text).split())
