@@ -242,3 +242,47 @@ def test_a_rare_code_with_calibrated_scores_gets_a_low_enough_cut_off(rules):
     scores = np.r_[[0.26, 0.24, 0.25], np.full(97, 0.02)]
     threshold = Suggester(rules)._best_threshold(scores, y)
     assert ((scores >= threshold) == (y == 1)).all()
+
+
+STRANGERS_FUNERALS = [  # fictional: funerals of people the speaker did not lose
+    "Op de begrafenis van de burgemeester was het druk.",
+    "Na de begrafenis van de buurman dronken we koffie.",
+    "De begrafenis van de oude dominee trok het hele dorp.",
+]
+
+
+def test_a_word_whose_proposals_were_rejected_no_longer_proposes_alone(codes, nlp, rules):
+    """Learning from the first decisions: two rejections, far below the 12 a model needs."""
+    new = "Morgen is de begrafenis van een oud-collega."
+    own_loss = "Na de begrafenis van mijn vrouw at ik niet meer."
+    cold = build_suggester(codes, nlp, rules=rules)
+    assert "verlies" in suggested(cold, nlp, new)
+    train = [{"text": t, "codes": []} for t in STRANGERS_FUNERALS[:2]] + [
+        {"text": t, "codes": []} for t in OTHER
+    ]
+    trained = build_suggester(codes, nlp, train=train, rules=rules)
+    assert "verlies" not in suggested(trained, nlp, new)
+    # The word still counts next to other evidence: a funeral of one's own wife is a loss.
+    assert "verlies" in suggested(trained, nlp, own_loss)
+    status = {s["code"]: s for s in trained.status()}
+    assert status["verlies"]["distrusted"] == ["begrafenis"]
+    assert status["verlies"]["source"] == "rules"  # no model: this is not the 12-example path
+
+
+def test_a_word_that_also_led_to_accepted_proposals_keeps_its_trust(codes, nlp, rules):
+    new = "Morgen is de begrafenis van een oud-collega."
+    train = [{"text": t, "codes": []} for t in STRANGERS_FUNERALS[:2]]
+    train.append({"text": STRANGERS_FUNERALS[2], "codes": ["verlies"]})
+    trained = build_suggester(codes, nlp, train=train, rules=rules)
+    assert "verlies" in suggested(trained, nlp, new)  # (1 + 1) / (1 + 2 + 2) = 0.4 > 0.25
+    # Three to one against: no longer alone.
+    train += [{"text": t, "codes": []} for t in STRANGERS_FUNERALS[:2] * 2]
+    trained = build_suggester(codes, nlp, train=train, rules=rules)
+    assert "verlies" not in suggested(trained, nlp, new)
+
+
+def test_one_rejection_is_not_enough_to_distrust_a_word(codes, nlp, rules):
+    train = [{"text": STRANGERS_FUNERALS[0], "codes": []}]
+    trained = build_suggester(codes, nlp, train=train, rules=rules)
+    assert "verlies" in suggested(trained, nlp, "Morgen is de begrafenis van een oud-collega.")
+    assert all(s["distrusted"] == [] for s in trained.status())

@@ -128,6 +128,7 @@ def evaluate(
             "sentences": n,
             "source": full[j]["source"],
             "fold_sources": dict(sorted(sources[j].items())),
+            "distrusted": full[j]["distrusted"],
             "precision": None,
             "recall": None,
             "f1": None,

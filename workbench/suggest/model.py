@@ -5,7 +5,9 @@ sentence embeddings) is as good as anything and trains in milliseconds, so it ca
 after every decision. Its out-of-fold scores and the code's rule score go into a second, tiny
 logistic regression that learns how far to trust each in this project and returns a
 calibrated probability. Codes with fewer than ``min_examples`` confirmed examples stay on the
-rules (measured: below 12 the model did worse than the rules). Each trained code gets its own
+rules (measured: below 12 the model did worse than the rules), but learn from the first
+rejections all the same: a word whose proposals the coders turned down no longer proposes the
+code alone. Each trained code gets its own
 threshold: the F1-best cut-off on held-out scores, pulled towards the default so a handful of
 examples cannot push it to an extreme. A code the coders never used in a fully coded training
 set, though the rules proposed it on at least five of its passages or they used its parent
@@ -101,6 +103,8 @@ class Suggester(BaseEstimator):
         stack: bool = True,
         guard: bool = True,
         max_evidence: int = 4,
+        distrust_after: int = 2,
+        distrust_factor: float = 0.5,
     ) -> None:
         self.rules = rules
         self.min_examples = min_examples
@@ -115,6 +119,8 @@ class Suggester(BaseEstimator):
         self.stack = stack
         self.guard = guard
         self.max_evidence = max_evidence
+        self.distrust_after = distrust_after
+        self.distrust_factor = distrust_factor
 
     # -- fitting -----------------------------------------------------------------------
     def fit(
@@ -159,6 +165,7 @@ class Suggester(BaseEstimator):
             )
             if self.n_positive_[j] == 0 and self.n_negative_[j] >= self.silence_after and seen:
                 self.silenced_[j] = True
+        self.distrusted_ = self._distrusted(passages, Y, rule)
         trainable = [
             j
             for j in range(k)
@@ -213,6 +220,34 @@ class Suggester(BaseEstimator):
                 continue
             self.thresholds_[j] = threshold
         return self
+
+    def _distrusted(
+        self, passages: Sequence[Passage], Y: np.ndarray, rule: np.ndarray
+    ) -> list[frozenset[str]]:
+        """Per code, the evidence words whose proposals the coders turned down.
+
+        Learning from the first decisions, not after ``min_examples``: when the rules proposed
+        a code on the strength of a word and the coders said no at least ``distrust_after``
+        times, with at most one yes in four (a Beta(1, 1) prior: (yes + 1) / (yes + no + 2) <=
+        0.25), that word no longer proposes the code alone. This is how a coder teaches the
+        workbench that "een hoop mensen" is no hope or "alleen maar" no loneliness in this
+        project. Every word of a rejected proposal shares the blame; a word that also led to
+        accepted proposals keeps its trust until the rejections outweigh them three to one.
+        """
+        k = rule.shape[1]
+        said: list[dict[str, list[int]]] = [{} for _ in range(k)]
+        rows, codes = np.nonzero((rule >= self.default_threshold) & (Y >= 0))
+        for i, j in zip(rows.tolist(), codes.tolist()):
+            for word in passages[i].rule_evidence[j]:
+                said[j].setdefault(word, [0, 0])[int(Y[i, j])] += 1
+        return [
+            frozenset(
+                word
+                for word, (no, yes) in said[j].items()
+                if no >= self.distrust_after and (yes + 1) / (yes + no + 2) <= 0.25
+            )
+            for j in range(k)
+        ]
 
     @staticmethod
     def _stack_features(text_scores: np.ndarray, rule_scores: np.ndarray) -> np.ndarray:
@@ -298,6 +333,13 @@ class Suggester(BaseEstimator):
         if not passages:
             return np.zeros((0, len(self.codes_)))
         scores = np.vstack([p.rule_scores for p in passages]).astype(float)
+        for j, words in enumerate(self.distrusted_):
+            if not words or j in self.models_:
+                continue
+            for i in np.nonzero(scores[:, j] > 0)[0]:
+                found = passages[i].rule_evidence[j]
+                if found and words.issuperset(found):
+                    scores[i, j] *= self.distrust_factor
         if self.models_:
             X = self._features(self.vectorizer_.transform([p.lemmas for p in passages]), passages)
             for j, model in self.models_.items():
@@ -343,7 +385,8 @@ class Suggester(BaseEstimator):
         return found
 
     def status(self) -> list[dict]:
-        """Per code: examples, whether it is learned, on rules or silenced, and its threshold."""
+        """Per code: examples, whether it is learned, on rules or silenced, its threshold, and
+        the words that no longer propose it alone (see :meth:`_distrusted`)."""
         check_is_fitted(self, "codes_")
         return [
             {
@@ -354,6 +397,7 @@ class Suggester(BaseEstimator):
                 if self.silenced_[j]
                 else ("model" if j in self.models_ else "rules"),
                 "threshold": round(float(self.thresholds_[j]), 3),
+                "distrusted": sorted(self.distrusted_[j]),
             }
             for j, code in enumerate(self.codes_)
         ]
