@@ -232,3 +232,46 @@ def test_the_examples_table_counts_this_coders_work_and_says_so(project):
     other = run_page("suggesties", path, user="anna")
     rows = other.dataframe[0].value.set_index("Code")
     assert rows.loc[slug, "Klopt"] == 0 and rows.loc[slug, "Deel overgenomen"] == "-"
+
+
+FUNERALS = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Wat deed je die winter?
+R: Op de begrafenis van de burgemeester was het druk.
+I: En verder?
+R: Na de begrafenis van de buurman dronken we koffie.
+I: Was dat alles?
+R: De begrafenis van de oude dominee trok het hele dorp.
+"""
+
+
+def test_after_two_rejections_a_word_alone_no_longer_counts_and_the_card_says_so(
+    tmp_path, nlp, new_project
+):
+    """Learning from the first decisions: the third funeral of a stranger goes to the back
+    of the queue, and the card says why, in plain words."""
+    source = tmp_path / "R96-begrafenis.txt"
+    source.write_text(FUNERALS, encoding="utf-8")
+    path = tmp_path / "funerals.db"
+    db = new_project(path)
+    import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
+    at = with_suggestions(path)
+    at.selectbox(key="suggest_focus").set_value("verlies-dierbare").run()
+    assert not any(c.value.startswith("Eerdere voorstellen met") for c in at.caption)
+    for _ in range(2):
+        at.button(key="suggest_reject").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith("Eerdere voorstellen met begrafenis voor deze code zijn afgewezen.")
+        for c in captions
+    ), captions
+    assert any(c.startswith("De werkbank stelt dit nu niet meer voor") for c in captions)
+    fragment = next(m.value for m in at.markdown if ":orange-background[" in m.value)
+    assert "dominee" in fragment or "burgemeester" in fragment or "buurman" in fragment
+    english = run_page("suggesties", path, lang="en", suggest_focus="verlies-dierbare")
+    assert any(
+        c.value.startswith("Earlier suggestions of this code with begrafenis were rejected.")
+        for c in english.caption
+    )
+    db.close()

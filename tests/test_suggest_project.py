@@ -307,3 +307,41 @@ def test_queue_for_one_code_is_ranked_by_score_and_counts_share_accepted(project
         assert {c["code"]: c for c in example_counts(researcher)}["isolement"][
             "accepted_share"
         ] == 0.5
+
+
+FUNERALS = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Wat deed je die winter?
+R: Op de begrafenis van de burgemeester was het druk.
+I: En verder?
+R: Na de begrafenis van de buurman dronken we koffie.
+I: Was dat alles?
+R: De begrafenis van de oude dominee trok het hele dorp.
+I: En thuis?
+R: Ik voelde me zo eenzaam, ik zag niemand meer.
+"""
+
+
+def test_a_suggestion_the_model_no_longer_makes_goes_to_the_back_of_the_queue(
+    tmp_path, nlp, new_project
+):
+    source = tmp_path / "R95-winter.txt"
+    source.write_text(FUNERALS, encoding="utf-8")
+    db = new_project(tmp_path / "w.db")
+    researcher = Project.for_user(db, "onderzoeker")
+    doc = import_files(researcher, [source], nlp=nlp).results[0].document_id
+    suggest_document(researcher, doc, nlp=nlp)
+    funerals = [r for r in stored(db) if r["code"] == "verlies-dierbare"]
+    assert len(funerals) == 3
+    for r in funerals[:2]:
+        decide(researcher, r["id"], "rejected")
+    model = retrain(researcher, nlp=nlp)
+    queue = review_queue(researcher, model=model, nlp=nlp)
+    assert [q["coding_id"] for q in queue][-1] == funerals[2]["id"]
+    last = queue[-1]
+    assert last["set_aside"] and last["score"] < last["threshold"]
+    assert last["distrusted"] == ["begrafenis"]
+    assert not any(q["set_aside"] for q in queue[:-1])
+    # Without a current model the stored scores order the queue and nothing is set aside.
+    assert not any(q["set_aside"] for q in review_queue(researcher))
+    db.close()

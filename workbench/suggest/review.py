@@ -145,8 +145,12 @@ def review_queue(
     likely to be X", the way to check a code's cold start (is its top worth the time?).
 
     With ``model`` (and ``nlp``), scores are recomputed with the current model, so the order
-    follows every refit; without, the stored scores are used. Each item: coding id, segment,
-    document, code, score, threshold, evidence, the segment text and the turns around it.
+    follows every refit, and a suggestion the current model no longer makes (its score fell
+    below the threshold, for instance because its only words were rejected before) goes to
+    the back of the queue: it stays open, but the coder's time goes first to what the model
+    still stands behind. Without a model, the stored scores are used. Each item: coding id,
+    segment, document, code, score, threshold, evidence, ``distrusted`` (the evidence words
+    that no longer propose the code alone), the segment text and the turns around it.
     ``coder`` defaults to the acting user, who needs the ``read`` right.
     """
     project.require("read")
@@ -180,13 +184,20 @@ def review_queue(
         uncertainty = 1.0 - min(1.0, abs(score - threshold) / 0.5)
         rarity = 1.0 / np.sqrt(1.0 + positives.get(p["code"], 0))
         p["threshold"] = threshold
+        # Only a current model's score says it no longer makes this suggestion.
+        p["set_aside"] = model is not None and p["score"] is not None and score < threshold
         p["priority"] = UNCERTAINTY_WEIGHT * uncertainty + RARITY_WEIGHT * rarity
     by_segment: dict[int, list[dict[str, Any]]] = {}
     for p in pending:
         by_segment.setdefault(p["segment_id"], []).append(p)
     groups = sorted(
         by_segment.values(),
-        key=lambda g: (-max(p[rank] or 0.0 for p in g), g[0]["document_id"], g[0]["position"]),
+        key=lambda g: (
+            all(p["set_aside"] for p in g),
+            -max(p[rank] or 0.0 for p in g),
+            g[0]["document_id"],
+            g[0]["position"],
+        ),
     )
     items: list[dict[str, Any]] = []
     for group in groups:
@@ -194,13 +205,17 @@ def review_queue(
         if len(items) >= limit:
             break
     items = items[:limit]
+    for p in items:
+        p["distrusted"] = []
     if model is not None and nlp is not None:  # evidence from the current model, shown items only
         index = {c: j for j, c in enumerate(model.suggester.codes_)}
         for p in items:
             j = index.get(p["code"])
             if j is not None:
-                p["evidence"] = (
-                    model.suggester.evidence(passages[p["segment_id"]], j) or p["evidence"]
+                passage = passages[p["segment_id"]]
+                p["evidence"] = model.suggester.evidence(passage, j) or p["evidence"]
+                p["distrusted"] = sorted(
+                    set(passage.rule_evidence[j]) & model.suggester.distrusted_[j]
                 )
     _add_context(db, items)
     return items

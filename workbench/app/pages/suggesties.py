@@ -177,6 +177,10 @@ def review() -> None:
             threshold=f"{item['threshold']:.2f}",
         )
     )
+    if item["distrusted"]:
+        left.caption(tr("suggesties.distrusted", words=", ".join(item["distrusted"])))
+    if item["set_aside"]:
+        left.caption(tr("suggesties.set_aside", threshold=f"{item['threshold']:.2f}"))
     buttons = st.columns(3)
     buttons[0].button(
         tr("suggesties.accept"),
