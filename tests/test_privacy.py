@@ -33,6 +33,28 @@ def test_sentence_initial_common_words_are_not_names():
     assert names(text) == ["Anna", "Anna"]
 
 
+def test_a_list_of_names_gives_one_candidate_per_name():
+    # A run over commas gave "Cheyenne, Eva" as one name: two people, one pseudonym.
+    text = "Op het feest waren Cheyenne, Eva en Jansen, Gerda.\nWe woonden in Hengelo, Apeldoorn."
+    assert names(text) == ["Cheyenne", "Eva", "Jansen", "Gerda", "Hengelo", "Apeldoorn"]
+
+
+def test_a_role_opening_a_sentence_is_not_part_of_the_name():
+    # "Moeder Erkelens" and "moeder" elsewhere: the name is Erkelens, as in the next line.
+    text = (
+        "Moeder Erkelens kwam elke week. Mijn moeder vond dat fijn.\n"
+        "Modeontwerper Ronald van der Kemp was daar. Hij is modeontwerper.\n"
+        "Jan de Vries opende de deur."
+    )
+    assert names(text) == ["Erkelens", "Ronald van der Kemp", "Jan de Vries"]
+
+
+def test_a_table_cell_opens_like_a_sentence():
+    # A Word table arrives as tab-separated cells: "Per maand" heads a column.
+    text = "Dit is mijn budget.\n\nPost\tPer maand\tOpmerking\nHuur\t€ 700\tvia Gerda"
+    assert names(text) == ["Gerda"]
+
+
 def test_places_and_organisations_get_their_kind():
     text = "Ik woon in Zwolle en ik ga naar Stichting Welzijn Oost of het UWV."
     kinds = {text[s:e]: k for s, e, k in heuristic_names(text, set())}

@@ -177,6 +177,10 @@ ORGANISATION_WORDS = frozenset(
 )
 PLACE_PREPOSITIONS = frozenset({"in", "naar", "uit", "te", "vanuit", "richting", "rond", "nabij"})
 SENTENCE_END = frozenset(".!?…:;\"“”‘'()[]-–—\n")
+# What ends a run of name words: a sentence end, a table cell's end, and a comma. "Cheyenne, Eva" and "Helmond,
+# Elly" are two names; on real text a run over commas joined lists of people and places into
+# one candidate, which would have given two people one pseudonym.
+NAME_BREAK = SENTENCE_END | {",", "\t"}
 NER_KINDS = {
     "PERSON": "person",
     "PER": "person",
@@ -224,9 +228,12 @@ def _common(word: str) -> bool:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    """Whether the token at ``start`` opens a line or a sentence (or follows a label/quote)."""
+    """Whether the token at ``start`` opens a line, a sentence or a table cell (a tab: Word
+    tables arrive as tab-separated lines), or follows a label or quote."""
     i = start - 1
     while i >= 0 and text[i] in " \t":
+        if text[i] == "\t":
+            return True
         i -= 1
     return i < 0 or text[i] in SENTENCE_END
 
@@ -292,15 +299,19 @@ def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int
             ):  # "Jan de Vries van Stichting Oost" is two names
                 break
             gap = text[last_end : tokens[k][0]]
-            if "\n" in gap or any(c in SENTENCE_END for c in gap if c not in " '’"):
+            if "\n" in gap or any(c in NAME_BREAK for c in gap if c not in " '’"):
                 break
             words.extend(t[2] for t in tokens[j : k + 1])
             last_end, j = tokens[k][1], k + 1
-        if (
-            len(words) == 1
-            and _sentence_initial(text, start)
-            and (word.lower() in lowercase_vocab or simplemma.is_known(word.lower(), lang="nl"))
-        ):  # one capitalised word opening a sentence: only when it is no ordinary word
+        lower = word.lower()
+        if _sentence_initial(text, start) and (
+            (len(words) == 1 and (lower in lowercase_vocab or simplemma.is_known(lower, lang="nl")))
+            # Before a name, a word these texts also write in lower case is a title or a
+            # role ("Modeontwerper Ronald van der Kemp", "Moeder Erkelens"): the name starts
+            # after it, so one person gets one pseudonym. A dictionary word is not enough
+            # there: "Jan de Vries" opening a turn is a name ("jan" is in the dictionary).
+            or (len(words) > 1 and lower not in PARTICLES and lower in lowercase_vocab)
+        ):
             i += 1
             continue
         previous = tokens[i - 1][2] if i > 0 else None
