@@ -177,9 +177,10 @@ ORGANISATION_WORDS = frozenset(
 )
 PLACE_PREPOSITIONS = frozenset({"in", "naar", "uit", "te", "vanuit", "richting", "rond", "nabij"})
 SENTENCE_END = frozenset(".!?…:;\"“”‘'()[]-–—\n")
-# What ends a run of name words: a sentence end, a table cell's end, and a comma. "Cheyenne, Eva" and "Helmond,
-# Elly" are two names; on real text a run over commas joined lists of people and places into
-# one candidate, which would have given two people one pseudonym.
+# What ends a run of name words: a sentence end, a table cell's end, and a comma. "Fenna,
+# Joost" and "Brouwers, Ineke" are two names; on real text a run over commas joined
+# lists of people and places into one candidate, which would have given two people one
+# pseudonym.
 NAME_BREAK = SENTENCE_END | {",", "\t"}
 NER_KINDS = {
     "PERSON": "person",
@@ -307,7 +308,7 @@ def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int
         if _sentence_initial(text, start) and (
             (len(words) == 1 and (lower in lowercase_vocab or simplemma.is_known(lower, lang="nl")))
             # Before a name, a word these texts also write in lower case is a title or a
-            # role ("Modeontwerper Ronald van der Kemp", "Moeder Erkelens"): the name starts
+            # role ("Kapper Sander Wijnen", "Moeder Brouwers"): the name starts
             # after it, so one person gets one pseudonym. A dictionary word is not enough
             # there: "Jan de Vries" opening a turn is a name ("jan" is in the dictionary).
             or (len(words) > 1 and lower not in PARTICLES and lower in lowercase_vocab)
