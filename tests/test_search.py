@@ -54,6 +54,23 @@ def test_boolean_and_phrase_queries(project, nlp):
     assert search(researcher, nlp, '"nieuwe buurt"').total == 1
 
 
+def test_a_phrase_in_quotes_is_exact_in_lemma_mode_too(db, nlp, tmp_path):
+    """The page promises an exact phrase. By lemma, "niet meer" also found "niet veel"."""
+    path = tmp_path / "R03-interview.txt"
+    path.write_text(
+        "R: Ik kan het niet meer.\nR: Ik had niet veel geld.\nR: Ik schaam me.\n"
+        "R: Ik schaamde me.\n",
+        encoding="utf-8",
+    )
+    researcher = Project.for_user(db, U)
+    assert import_files(researcher, [path], respondent="R03", nlp=nlp).ok
+    exact = search(researcher, nlp, '"Niet meer"')
+    assert [h.keyword for h in exact.hits] == ["niet meer"]
+    assert [h.keyword for h in search(researcher, nlp, '"schaam me"').hits] == ["schaam me"]
+    # Without quotes a word still finds its family: both sentences of shame.
+    assert search(researcher, nlp, "schamen").total == 2
+
+
 def test_hits_carry_respondent_speaker_and_context(project, nlp):
     hits = search(Project.for_user(project, U), nlp, "verhuizen").hits
     assert [(h.respondent, h.speaker) for h in hits] == [("R01", "R"), ("R01", "I")]
