@@ -327,7 +327,7 @@ with log_tab:
                 for c in log
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 # --- download ----------------------------------------------------------------------------
