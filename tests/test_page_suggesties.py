@@ -275,3 +275,31 @@ def test_after_two_rejections_a_word_alone_no_longer_counts_and_the_card_says_so
         for c in english.caption
     )
     db.close()
+
+
+def test_codes_without_words_are_named_on_the_page(tmp_path, nlp):
+    """A codebook from another tool (names and descriptions): the page says which codes the
+    workbench cannot propose yet, and what helps."""
+    from test_suggest_cli import OWN_CODEBOOK
+    from workbench.cli import main
+
+    path = tmp_path / "eigen.db"
+    assert main(["codebook", "init", "--project", str(path), "--empty"]) == 0
+    (tmp_path / "eigen.qdc").write_text(OWN_CODEBOOK, encoding="utf-8")
+    assert main(["codebook", "import", "--project", str(path), str(tmp_path / "eigen.qdc")]) == 0
+    source = tmp_path / "R95-eigen.txt"
+    source.write_text(INTERVIEW, encoding="utf-8")
+    assert main(["import", "--project", str(path), str(source)]) == 0
+    at = page(path)
+    assert any(
+        i.value.startswith("2 codes hebben geen signaalwoorden of korte voorbeelden: Rouw, ")
+        and "Codeboek" in i.value
+        for i in at.info
+    ), [i.value for i in at.info]
+    english = page(path, lang="en")
+    assert any(i.value.startswith("2 codes have no indicator words") for i in english.info)
+
+
+def test_the_shipped_codebook_has_no_codes_without_words(project):
+    at = page(project[0])
+    assert not any("signaalwoorden" in i.value for i in at.info)

@@ -228,3 +228,61 @@ def test_interviewer_turns_are_not_evidence(tmp_path):
         ],
     )
     assert "isolement" not in [s["code"] for s in out[0]["suggestions"]]
+
+
+OWN_CODEBOOK = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Fictief voorbeeld voor de tests">
+  <Codes>
+    <Code guid="11111111-1111-1111-1111-111111111111" name="Rouw" isCodable="true">
+      <Description>Over het overlijden van een naaste en het gemis daarna.</Description>
+    </Code>
+    <Code guid="22222222-2222-2222-2222-222222222222" name="Geldzorgen" isCodable="true">
+      <Description>Zorgen over geld, schulden en rekeningen.</Description>
+    </Code>
+  </Codes>
+</CodeBook>
+"""
+
+
+def test_a_codebook_without_words_is_named_and_fixed_by_adding_indicator_words(
+    tmp_path, nlp, capsys
+):
+    """A researcher's own codebook from another tool: names and descriptions only. The cold
+    start cannot find such codes; the command says which and what to do, and indicator
+    words added on the codebook make suggestions appear."""
+    from workbench.codebook.editing import edit_code
+    from workbench.codings import list_codings
+    from workbench.ingest import import_files
+    from workbench.store import open_project
+
+    path = tmp_path / "eigen.db"
+    assert main(["codebook", "init", "--project", str(path), "--empty"]) == 0
+    (tmp_path / "eigen.qdc").write_text(OWN_CODEBOOK, encoding="utf-8")
+    assert main(["codebook", "import", "--project", str(path), str(tmp_path / "eigen.qdc")]) == 0
+    source = tmp_path / "R96-eigen.txt"
+    source.write_text(
+        "Fictief interview voor de tests.\n\nI: Hoe gaat het?\n"
+        "R: Mijn man is in maart overleden. Ik mis hem elke dag.\n"
+        "I: En geld?\nR: Ik heb schulden bij de energieleverancier.\n",
+        "utf-8",
+    )
+    db = open_project(path)
+    researcher = Project.for_user(db, "onderzoeker")
+    import_files(researcher, [source], nlp=nlp)
+    capsys.readouterr()
+    assert main(["suggest", "--project", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 nieuwe suggesties" in out
+    assert "2 codes hebben geen signaalwoorden of korte voorbeelden: Rouw, Geldzorgen." in out
+    assert main(["--lang", "en", "suggest", "--project", str(path)]) == 0
+    assert "2 codes have no indicator words or short examples: Rouw, Geldzorgen." in (
+        capsys.readouterr().out
+    )
+    slug = db.execute("SELECT slug FROM codes WHERE name = 'Rouw'").fetchone()[0]
+    edit_code(researcher, slug, rationale="signaalwoorden", indicators=["overlijden", "gemis"])
+    assert main(["suggest", "--project", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 code heeft geen signaalwoorden of korte voorbeelden: Geldzorgen." in out
+    rows = list_codings(researcher, statuses=["suggested"])
+    assert [r["code"] for r in rows] == [slug]
+    db.close()

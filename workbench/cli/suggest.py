@@ -59,6 +59,8 @@ def run_suggest(args: argparse.Namespace) -> int:
         counts = suggest_project(me, nlp=nlp, model=model)
     for doc_id, n in counts.items():
         print(t("suggest.cli_stored", args.lang, n=n, document=doc_id, user=args.user))
+    if wordless := model.wordless_names():
+        print(t("suggest.wordless", args.lang, n=len(wordless), codes=", ".join(wordless)))
     return 0
 
 

@@ -153,6 +153,12 @@ class ProjectSuggester:
     suggester: Suggester
     passages: dict[int, Passage] = field(default_factory=dict)
 
+    def wordless_names(self) -> list[str]:
+        """Names of the codes the rules cannot find (no indicator words or short examples):
+        they are only proposed once a learned model takes them over."""
+        names = {c.id: c.name or c.id for c in self.rules.code_specs_}
+        return [names[c] for c in self.rules.wordless_]
+
     def passages_for(self, nlp: Language, segments: Sequence[dict[str, Any]]) -> list[Passage]:
         """Passages for segment rows (``id``, ``text``), analysing only the new ones."""
         missing = [s for s in segments if s["id"] not in self.passages]

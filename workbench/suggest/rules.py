@@ -141,6 +141,11 @@ class RuleScorer(BaseEstimator):
         topics = self._lemma_set(nlp, lexicon.TOPIC_WORDS)
         self.terms_ = self._compile(nlp, raw, self._weak_lemmas(nlp, codes), topics)
         self.terms_ = self._lift_children(self.terms_)
+        # Codes the rules cannot find at all: no indicator words, no short examples, not in
+        # our lexicon (a codebook from another tool: names and descriptions). Their cold
+        # start is silent, and the app says so instead of leaving a researcher guessing.
+        found = {t.code for t in self.terms_}
+        self.wordless_ = [c.id for i, c in enumerate(codes) if i not in found]
         self.matcher_lemma_ = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.matcher_lower_ = PhraseMatcher(nlp.vocab, attr="LOWER")
         for k, term in enumerate(self.terms_):

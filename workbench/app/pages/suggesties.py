@@ -79,6 +79,9 @@ if targets:
     ]
     st.success(tr("suggesties.made", n=sum(len(m or []) for m in made)))
 
+if wordless := learner.model.wordless_names():
+    st.info(tr("suggest.wordless", n=len(wordless), codes=", ".join(wordless)))
+
 skipped = st.session_state.setdefault("suggest_skipped", [])
 counts = {c["code"]: c for c in example_counts(handle, coder=me)}
 # codes with suggestions to see or already decided on (so a finished code stays chosen)
