@@ -5,6 +5,7 @@ English, so no English line is left under a Dutch heading."""
 from __future__ import annotations
 
 import argparse
+import re
 
 import pytest
 
@@ -90,3 +91,76 @@ def test_the_full_help_of_every_command_formats_in_both_languages(name, lang):
     # argparse fills in help texts with %: a lone % in a translation raises here
     text = PARSERS[lang][tuple(name.split())].format_help()
     assert text.startswith({"nl": "gebruik: ", "en": "usage: "}[lang] + f"workbench {name}")
+
+
+@pytest.mark.parametrize(
+    ("argv", "dutch", "english"),
+    [
+        (["import"], "deze argumenten ontbreken: FILE", "the following arguments are required"),
+        (["suggest", "--bogus"], "deze argumenten kent de werkbank niet: --bogus", "unrecognized"),
+        (
+            ["export", "--format", "pdf"],
+            "--format: 'pdf' kan niet. Kies uit: 'qdpx'",
+            "argument --format: invalid choice: 'pdf'",
+        ),
+        (
+            ["suggest", "--document", "drie"],
+            "--document: 'drie' is geen geldige waarde",
+            "argument --document: invalid int value: 'drie'",
+        ),
+        (["export", "--output"], "--output: hier hoort één waarde achter", "expected one"),
+    ],
+)
+def test_a_wrong_command_line_is_told_in_the_chosen_language(capsys, argv, dutch, english):
+    from workbench.cli import main
+
+    for lang, expected in (("nl", dutch), ("en", english)):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--lang", lang, *argv])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert "\nError: workbench" in err and expected in err, err
+
+
+def test_every_argparse_message_the_cli_translates_is_one_argparse_writes():
+    """If a Python release words argparse's messages differently, this fails (and the
+    message would silently stay English)."""
+    from workbench.cli import ARGPARSE_MESSAGES, argparse_message
+
+    class Recorder(argparse.ArgumentParser):
+        def error(self, message):  # argparse's own message, before any translation
+            raise ValueError(message)
+
+    parser = Recorder(prog="probe")
+    parser.add_argument("--count", type=int)
+    parser.add_argument("--colour", choices=["rood", "blauw"])
+    parser.add_argument("--file")
+    parser.add_argument("--files", nargs="+")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbatim", action="store_true")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--yes", action="store_true")
+    group.add_argument("--no", action="store_true")
+    need = Recorder(prog="need")
+    need.add_argument("name")
+    cases = [
+        (need, []),
+        (parser, ["--yes", "extra"]),
+        (parser, []),
+        (parser, ["--yes", "--verb"]),
+        (parser, ["--yes", "--colour", "groen"]),
+        (parser, ["--yes", "--count", "x"]),
+        (parser, ["--yes", "--file"]),
+        (parser, ["--yes", "--files"]),
+        (parser, ["--yes", "--no"]),
+    ]
+    used = []
+    for which, argv in cases:
+        with pytest.raises(ValueError) as raised:
+            which.parse_args(argv)
+        message = str(raised.value)
+        dutch = argparse_message(message, "nl")
+        assert dutch != message, message  # translated
+        assert argparse_message(message, "en") == message  # English reads as argparse has it
+        used += [key for pattern, key in ARGPARSE_MESSAGES if re.fullmatch(pattern, message)]
+    assert sorted(used) == sorted(key for _, key in ARGPARSE_MESSAGES)  # each once, all used

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -36,11 +37,40 @@ AREAS = [
 
 class Parser(argparse.ArgumentParser):
     """argparse with the CLI's one error format: a wrong option or value also prints
-    ``Error: ...`` (after the usage line), exit code 2 as argparse has it."""
+    ``Error: ...`` (after the usage line), exit code 2 as argparse has it, and the message
+    in the language of the help texts (``lang``, set by :func:`translate_help`)."""
+
+    lang: str = DEFAULT_LANGUAGE
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"Error: {self.prog}: {message}\n")
+        self.exit(2, f"Error: {self.prog}: {argparse_message(message, self.lang)}\n")
+
+
+# argparse's own messages (Python 3.11 wording), with the catalogue key of each translation.
+# A message that matches none stays as argparse wrote it.
+ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (?P<names>.+)", "required"),
+    (r"unrecognized arguments: (?P<names>.+)", "unrecognized"),
+    (r"one of the arguments (?P<names>.+) is required", "one_of_required"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<names>.+)", "ambiguous"),
+    (
+        r"argument (?P<argument>\S+): invalid choice: (?P<value>.+) \(choose from (?P<names>.+)\)",
+        "invalid_choice",
+    ),
+    (r"argument (?P<argument>\S+): invalid (?P<type>\w+) value: (?P<value>.+)", "invalid_value"),
+    (r"argument (?P<argument>\S+): expected one argument", "expected_one"),
+    (r"argument (?P<argument>\S+): expected at least one argument", "expected_some"),
+    (r"argument (?P<argument>\S+): not allowed with argument (?P<names>.+)", "not_allowed_with"),
+]
+
+
+def argparse_message(message: str, lang: str) -> str:
+    """argparse's English ``message`` in ``lang`` (kept as it is when no pattern knows it)."""
+    for pattern, key in ARGPARSE_MESSAGES:
+        if found := re.fullmatch(pattern, message):
+            return t(f"cli.argparse.{key}", lang, **found.groupdict())
+    return message
 
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
@@ -88,6 +118,8 @@ def translate_help(parser: argparse.ArgumentParser, lang: str, words: tuple[str,
     Anything without a key keeps the English text its module gave.
     """
     known = catalogue()
+    if isinstance(parser, Parser):
+        parser.lang = lang
     parser.formatter_class = _formatter(t("cli.help.argparse.usage", lang))
     parser._positionals.title = t("cli.help.argparse.positionals", lang)
     parser._optionals.title = t("cli.help.argparse.options", lang)
