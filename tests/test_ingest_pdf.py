@@ -375,6 +375,29 @@ def test_a_decompression_bomb_is_refused(monkeypatch):
     assert error.key == "ingest.pdf_too_large"
 
 
+def test_more_text_than_one_document_may_hold_is_refused_with_that_reason(monkeypatch):
+    monkeypatch.setattr(pdf, "MAX_PDF_TEXT_CHARS", 100)
+    error = error_of(transcript_pdf([PAGE_ONE] * 3))
+    assert error.key == "ingest.pdf_text_too_large"
+    assert "Splits de PDF" in error.message("nl") and "Split the PDF" in error.message("en")
+
+
+def test_reading_a_pdf_leaves_pypdfs_logger_as_it_was():
+    """Quiet while we read a damaged file, but no lasting change to another's logging."""
+    import logging
+
+    logger = logging.getLogger("pypdf")
+    before = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        read(transcript_pdf())
+        with pytest.raises(InputError):
+            read(transcript_pdf()[:-200])  # cut short: pypdf repairs and logs what it can
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(before)
+
+
 def test_one_stream_above_pypdfs_own_limit_is_refused():
     """pypdf stops a single stream at 75 MB unpacked (its Configuration / ZLIB_MAX_OUTPUT_LENGTH)."""
     data = write_pdf([page_stream(PAGE_ONE) + b"\n" + b" " * 80_000_000], compress=True)

@@ -15,6 +15,8 @@ import io
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from workbench.errors import InputError, reason
 from workbench.ingest.labels import find_labels, is_known_label, line_label, parse_turns
@@ -45,20 +47,31 @@ _VOWELS = set("aeiouyáéíóúàèëïöüâêîôû")
 
 def read_pdf(data: bytes, name: str) -> ParsedDocument:
     """A PDF with a text layer, page by page; headers, footers and page numbers left out."""
-    pages = _pdf_pages(data, name)
+    with _pypdf_quiet():
+        pages = _pdf_pages(data, name)
     if not any(line.strip() for page in pages for line in page):
         raise InputError("ingest.pdf_no_text", file=name)
     text = normalise_text(_pdf_text(_strip_running_lines(pages)))
     return ParsedDocument(text, parse_turns(text), "pdf", None)
 
 
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """pypdf logs what it repairs in a damaged file; the user gets our message or the text.
+    Its logger is quiet only while we read, and as it was before afterwards."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
     """The lines of each page in reading order (pypdf's layout mode), one list per page."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
-
-    # pypdf logs what it repairs in a damaged file; the user gets our message or the text.
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
     if b"%PDF-" not in data[:1024]:
         raise InputError("ingest.corrupt_pdf", file=name, reason="no %PDF header")
@@ -88,13 +101,15 @@ def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
                 extracted = page.extract_text()
             chars += len(extracted)
             if chars > MAX_PDF_TEXT_CHARS:
-                raise _too_large(name)
+                raise InputError(
+                    "ingest.pdf_text_too_large", file=name, limit=f"{MAX_PDF_TEXT_CHARS / MB:g}"
+                )
             pages.append([_pdf_line(line) for line in normalise_text(extracted).split("\n")])
     except InputError:
         raise
     except FileNotDecryptedError:
         raise InputError("ingest.encrypted_pdf", file=name) from None
-    except LimitReachedError:
+    except LimitReachedError:  # one stream unpacks beyond pypdf's own limit
         raise _too_large(name) from None
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
         raise InputError("ingest.corrupt_pdf", file=name, reason=reason(exc)) from None
@@ -102,7 +117,7 @@ def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
 
 
 def _too_large(name: str) -> InputError:
-    """A PDF bomb: one stream above pypdf's limit, or more contents or text than ours."""
+    """A PDF bomb: one stream above pypdf's limit, or more page contents than ours."""
     return InputError("ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}")
 
 
