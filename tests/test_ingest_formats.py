@@ -162,6 +162,19 @@ def test_srt_name_prefixes_give_speakers_in_cp1252():
     assert kees.time_end == 6.0
 
 
+def test_srt_cues_with_bold_or_numbered_labels_give_speakers():
+    # The label grammar of the other formats, in subtitles too (fictional text).
+    srt = (
+        "1\n00:00:01,000 --> 00:00:02,000\n**Spreker 1:** Hoe gaat het?\n\n"
+        "2\n00:00:02,500 --> 00:00:05,000\n**Spreker 2:** Rustig. Ik wandel veel.\n\n"
+        "3\n00:00:05,100 --> 00:00:06,000\n**Spreker 1:** Alleen?\n"
+    )
+    parsed = read_bytes(srt.encode(), name="a.srt", fmt="srt")
+    assert [t.speaker for t in parsed.turns] == ["Spreker 1", "Spreker 2", "Spreker 1"]
+    second = parsed.turns[1]
+    assert parsed.text[second.start_char : second.end_char] == "Rustig. Ik wandel veel."
+
+
 def test_a_word_transcript_with_label_and_time_above_each_turn_gives_speakers(tmp_path):
     # The layout of Word's dictation and of transcription services: a paragraph with the
     # speaker and the time, the spoken words in the paragraphs below (fictional text).

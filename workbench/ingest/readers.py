@@ -18,7 +18,7 @@ from pathlib import Path
 from workbench.errors import InputError, reason
 from workbench.encoding import decode
 from workbench.ingest.frontmatter import strip_front_matter
-from workbench.ingest.labels import LINE, find_labels, parse_turns
+from workbench.ingest.labels import find_labels, line_label, parse_turns
 from workbench.ingest.model import ParsedDocument, Turn
 from workbench.ingest.pdf import read_pdf
 from workbench.zipguard import open_zip
@@ -228,10 +228,10 @@ def _prefix_speakers(cues: list[list]) -> None:
     for cue in cues:
         if cue[0] is not None or not labels:
             continue
-        found = LINE.match(cue[1])
-        if found is not None and (found.group("dotted") or found.group("label")) in labels:
-            cue[0] = (found.group("dotted") or found.group("label")).strip()
-            cue[1] = found.group("rest").strip()
+        found = line_label(cue[1])  # the grammar find_labels counted with
+        if found is not None and found.label in labels and found.rest < len(cue[1]):
+            cue[0] = found.label
+            cue[1] = cue[1][found.rest :].strip()
 
 
 def _cues_to_document(cues: list[list], fmt: str, encoding: str, *, name: str) -> ParsedDocument:
