@@ -30,7 +30,7 @@ import eval_suggest_real as real  # noqa: E402
 from workbench.codebook import DEFAULT_CODEBOOK  # noqa: E402
 from workbench.nlp import load_pipeline  # noqa: E402
 from workbench.suggest import RuleScorer, Suggester, analyse, codes_from_file  # noqa: E402
-from workbench.suggest.passages import label_matrix, respondent_text  # noqa: E402
+from workbench.suggest.passages import label_matrix  # noqa: E402
 
 
 def main() -> None:
@@ -46,10 +46,7 @@ def main() -> None:
     if not (real.DEV / "passages.jsonl").is_file():
         raise SystemExit(f"no real development set at {real.DEV}: nothing to measure")
     passages, gold, coder_c = real.load()
-    for p in passages:
-        p["text"] = respondent_text(p["text"])
-        p["codes"] = [c for c in gold.get(p["id"], []) if c in real.CODES]
-    unlocked = [p for p in passages if p["group"] not in real.LOCKED_GROUPS]
+    _, unlocked = real.labelled(passages, gold)
     nlp = load_pipeline()
     wordless = [
         dataclasses.replace(c, indicators=(), examples=(), counterexamples=())
@@ -61,26 +58,18 @@ def main() -> None:
     minimums = [int(m) for m in args.min_examples.split(",")]
     sizes = [int(s) for s in args.sizes.split(",")]
     rng = np.random.default_rng(0)
-    groups = sorted({p["group"] for p in unlocked})
+    for i, p in enumerate(unlocked):
+        p["row"] = i
     runs: dict[tuple[int, int], list[dict]] = {}
     cold: list[dict] = []
     started = time.perf_counter()
-    for _ in range(args.repeats):
-        order = rng.permutation(len(groups))
-        train_groups, total = set(), 0
-        for g in order:
-            if total >= 0.6 * len(unlocked):
-                break
-            train_groups.add(groups[g])
-            total += sum(p["group"] == groups[g] for p in unlocked)
-        pool = [i for i, p in enumerate(unlocked) if p["group"] in train_groups]
-        test = [i for i, p in enumerate(unlocked) if p["group"] not in train_groups]
+    for pool_passages, test_passages in real.group_splits(unlocked, args.repeats, rng):
+        pool = [p["row"] for p in pool_passages]
+        test = [p["row"] for p in test_passages]
 
         def figures(model: Suggester) -> dict:
             found = model.suggest([analysed[i] for i in test])
-            return real.figures(
-                [unlocked[i] for i in test], [{s.code for s in f} for f in found], coder_c
-            )
+            return real.figures(test_passages, [{s.code for s in f} for f in found], coder_c)
 
         cold.append(figures(Suggester(rules).fit([], None)))
         for n in sizes:

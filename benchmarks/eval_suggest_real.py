@@ -102,6 +102,16 @@ def load() -> tuple[list[dict], dict[str, list[str]], dict[str, list[str]]]:
     return passages, codes("gold.jsonl"), codes("coder_c.jsonl")
 
 
+def labelled(passages: list[dict], gold: dict[str, list[str]]) -> tuple[list[dict], list[dict]]:
+    """(locked, unlocked) passages, each with the respondent's words as ``text`` and the
+    gold's headline codes as ``codes``."""
+    for p in passages:
+        p["text"] = respondent_text(p["text"])
+        p["codes"] = [c for c in gold.get(p["id"], []) if c in CODES]
+    locked = [p for p in passages if p["group"] in LOCKED_GROUPS]
+    return locked, [p for p in passages if p["group"] not in LOCKED_GROUPS]
+
+
 def locked_groups(passages: list[dict]) -> list[str]:
     """The rule that chose LOCKED_GROUPS (kept for the record; the list above is what counts)."""
     sizes: dict[str, int] = defaultdict(int)
@@ -115,6 +125,28 @@ def locked_groups(passages: list[dict]) -> list[str]:
         chosen.append(g)
         total += sizes[g]
     return sorted(chosen)
+
+
+def group_splits(
+    passages: list[dict], repeats: int, rng: np.random.Generator
+) -> list[tuple[list[dict], list[dict]]]:
+    """``repeats`` (pool, test) splits by source group, about 60 % of the passages in the pool."""
+    groups = sorted({p["group"] for p in passages})
+    splits = []
+    for _ in range(repeats):
+        chosen, total = set(), 0
+        for g in rng.permutation(len(groups)):
+            if total >= 0.6 * len(passages):
+                break
+            chosen.add(groups[g])
+            total += sum(p["group"] == groups[g] for p in passages)
+        splits.append(
+            (
+                [p for p in passages if p["group"] in chosen],
+                [p for p in passages if p["group"] not in chosen],
+            )
+        )
+    return splits
 
 
 def run_contract(train: list[dict], test: list[dict], folder: Path) -> list[set[str]]:
@@ -226,11 +258,7 @@ def main() -> None:
             "LOCKED_GROUPS is empty; the rule gives:\n"
             + "\n".join(f'    "{g}",' for g in locked_groups(passages))
         )
-    for p in passages:
-        p["text"] = respondent_text(p["text"])
-        p["codes"] = [c for c in gold.get(p["id"], []) if c in CODES]
-    locked = [p for p in passages if p["group"] in LOCKED_GROUPS]
-    unlocked = [p for p in passages if p["group"] not in LOCKED_GROUPS]
+    locked, unlocked = labelled(passages, gold)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rng = np.random.default_rng(args.seed)
     started = time.perf_counter()

@@ -128,28 +128,6 @@ class Probe:
         return float(max(cuts, key=lambda t: f1(y == 1, oof >= t)))
 
 
-def group_splits(
-    passages: list[dict], repeats: int, rng: np.random.Generator
-) -> list[tuple[list[dict], list[dict]]]:
-    """``repeats`` (pool, test) splits by source group, about 60 % of the passages in the pool."""
-    groups = sorted({p["group"] for p in passages})
-    splits = []
-    for _ in range(repeats):
-        chosen, total = set(), 0
-        for g in rng.permutation(len(groups)):
-            if total >= 0.6 * len(passages):
-                break
-            chosen.add(groups[g])
-            total += sum(p["group"] == groups[g] for p in passages)
-        splits.append(
-            (
-                [p for p in passages if p["group"] in chosen],
-                [p for p in passages if p["group"] not in chosen],
-            )
-        )
-    return splits
-
-
 def f1(truth: np.ndarray, guess: np.ndarray) -> float:
     tp = float((truth & guess).sum())
     return 2 * tp / (truth.sum() + guess.sum()) if tp else 0.0
@@ -192,10 +170,7 @@ def main() -> None:
         if not (real.DEV / "passages.jsonl").is_file():
             raise SystemExit(f"no real development set at {real.DEV}: nothing to measure")
         passages, gold, _ = real.load()
-        for p in passages:
-            p["text"] = respondent_text(p["text"])
-            p["codes"] = [c for c in gold.get(p["id"], []) if c in real.CODES]
-        unlocked = [p for p in passages if p["group"] not in real.LOCKED_GROUPS]
+        _, unlocked = real.labelled(passages, gold)
         if args.part != "all":  # part 2 ids start with hv- or tlk- (README-part2.md)
             second = ("hv-", "tlk-")
             unlocked = [p for p in unlocked if p["id"].startswith(second) == (args.part == "2")]
@@ -230,7 +205,7 @@ def main() -> None:
             f"{args.repeats} draws"
         )
     else:
-        splits = group_splits(unlocked, args.repeats, rng)
+        splits = real.group_splits(unlocked, args.repeats, rng)
         print(
             f"unlocked part of ../shared/dev-real: {len(unlocked)} passages, "
             f"{len({p['group'] for p in unlocked})} groups; encoders {list(found)}; "

@@ -234,22 +234,13 @@ def test_the_examples_table_counts_this_coders_work_and_says_so(project):
     assert rows.loc[slug, "Klopt"] == 0 and rows.loc[slug, "Deel overgenomen"] == "-"
 
 
-FUNERALS = """Fictief interview, geschreven voor de tests van de werkbank.
-
-I: Wat deed je die winter?
-R: Op de begrafenis van de burgemeester was het druk.
-I: En verder?
-R: Na de begrafenis van de buurman dronken we koffie.
-I: Was dat alles?
-R: De begrafenis van de oude dominee trok het hele dorp.
-"""
-
-
 def test_after_two_rejections_a_word_alone_no_longer_counts_and_the_card_says_so(
     tmp_path, nlp, new_project
 ):
     """Learning from the first decisions: the third funeral of a stranger goes to the back
     of the queue, and the card says why, in plain words."""
+    from test_suggest_project import FUNERALS
+
     source = tmp_path / "R96-begrafenis.txt"
     source.write_text(FUNERALS, encoding="utf-8")
     path = tmp_path / "funerals.db"
