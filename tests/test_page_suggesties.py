@@ -260,6 +260,9 @@ def test_after_two_rejections_a_word_alone_no_longer_counts_and_the_card_says_so
     assert any(c.startswith("De werkbank stelt dit nu niet meer voor") for c in captions)
     fragment = next(m.value for m in at.markdown if ":orange-background[" in m.value)
     assert "dominee" in fragment or "burgemeester" in fragment or "buurman" in fragment
+    table = at.dataframe[0].value.set_index("Code")
+    assert table.loc["verlies-dierbare", "Telt niet meer alleen"] == "begrafenis"
+    assert table.loc["schaamte", "Telt niet meer alleen"] == ""
     english = run_page("suggesties", path, lang="en", suggest_focus="verlies-dierbare")
     assert any(
         c.value.startswith("Earlier suggestions of this code with begrafenis were rejected.")

@@ -240,7 +240,9 @@ with st.expander(tr("suggesties.counts"), expanded=False):
     st.caption(tr("suggesties.counts_help"))
     table = pd.DataFrame(list(counts.values()))  # read above in this run; nothing wrote since
     table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
-    columns = ("code", "accepted", "rejected", "open", "accepted_share")
+    alone = {s["code"]: ", ".join(s["distrusted"]) for s in learner.model.suggester.status()}
+    table["distrusted"] = [alone.get(code, "") for code in table["code"]]
+    columns = ("code", "accepted", "rejected", "open", "accepted_share", "distrusted")
     st.dataframe(
         table[list(columns)].rename(columns={c: tr(f"suggesties.col.{c}") for c in columns}),
         hide_index=True,
