@@ -262,6 +262,10 @@ def test_a_word_whose_proposals_were_rejected_no_longer_proposes_alone(codes, nl
     ]
     trained = build_suggester(codes, nlp, train=train, rules=rules)
     assert "verlies" not in suggested(trained, nlp, new)
+    # By its lemma: the plural is the same word.
+    plural = "Morgen zijn er twee begrafenissen in het dorp."
+    assert "verlies" in suggested(cold, nlp, plural)
+    assert "verlies" not in suggested(trained, nlp, plural)
     # The word still counts next to other evidence: a funeral of one's own wife is a loss.
     assert "verlies" in suggested(trained, nlp, own_loss)
     status = {s["code"]: s for s in trained.status()}

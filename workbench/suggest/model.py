@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import simplemma
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
+from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from workbench.nlp import pipe
@@ -223,8 +226,9 @@ class Suggester(BaseEstimator):
 
     def _distrusted(
         self, passages: Sequence[Passage], Y: np.ndarray, rule: np.ndarray
-    ) -> list[frozenset[str]]:
-        """Per code, the evidence words whose proposals the coders turned down.
+    ) -> list[dict[str, str]]:
+        """Per code, the evidence words whose proposals the coders turned down (by their
+        key, with the form first seen, to show).
 
         Learning from the first decisions, not after ``min_examples``: when the rules proposed
         a code on the strength of a word and the coders said no at least ``distrust_after``
@@ -233,19 +237,26 @@ class Suggester(BaseEstimator):
         workbench that "een hoop mensen" is no hope or "alleen maar" no loneliness in this
         project. Every word of a rejected proposal shares the blame; a word that also led to
         accepted proposals keeps its trust until the rejections outweigh them three to one.
+        A single content word counts by its lemma, so rejecting "begrafenis" also covers
+        "begrafenissen" (the class of error, not the one form); phrases count as written.
         """
         k = rule.shape[1]
         said: list[dict[str, list[int]]] = [{} for _ in range(k)]
+        shown: list[dict[str, str]] = [{} for _ in range(k)]
         rows, codes = np.nonzero((rule >= self.default_threshold) & (Y >= 0))
         for i, j in zip(rows.tolist(), codes.tolist()):
+            keys = {}
             for word in passages[i].rule_evidence[j]:
-                said[j].setdefault(word, [0, 0])[int(Y[i, j])] += 1
+                keys.setdefault(_word_key(word), word)
+            for key, word in keys.items():
+                said[j].setdefault(key, [0, 0])[int(Y[i, j])] += 1
+                shown[j].setdefault(key, word)
         return [
-            frozenset(
-                word
-                for word, (no, yes) in said[j].items()
+            {
+                key: shown[j][key]
+                for key, (no, yes) in said[j].items()
                 if no >= self.distrust_after and (yes + 1) / (yes + no + 2) <= 0.25
-            )
+            }
             for j in range(k)
         ]
 
@@ -337,8 +348,8 @@ class Suggester(BaseEstimator):
             if not words or j in self.models_:
                 continue
             for i in np.nonzero(scores[:, j] > 0)[0]:
-                found = passages[i].rule_evidence[j]
-                if found and words.issuperset(found):
+                found = {_word_key(w) for w in passages[i].rule_evidence[j]}
+                if found and found.issubset(words):
                     scores[i, j] *= self.distrust_factor
         if self.models_:
             X = self._features(self.vectorizer_.transform([p.lemmas for p in passages]), passages)
@@ -384,6 +395,11 @@ class Suggester(BaseEstimator):
                 found.append(name)
         return found
 
+    def distrusted_words(self, passage: Passage, j: int) -> list[str]:
+        """The passage's evidence words for code ``j`` that no longer count alone."""
+        check_is_fitted(self, "codes_")
+        return [w for w in passage.rule_evidence[j] if _word_key(w) in self.distrusted_[j]]
+
     def status(self) -> list[dict]:
         """Per code: examples, whether it is learned, on rules or silenced, its threshold, and
         the words that no longer propose it alone (see :meth:`_distrusted`)."""
@@ -397,10 +413,20 @@ class Suggester(BaseEstimator):
                 if self.silenced_[j]
                 else ("model" if j in self.models_ else "rules"),
                 "threshold": round(float(self.thresholds_[j]), 3),
-                "distrusted": sorted(self.distrusted_[j]),
+                "distrusted": sorted(self.distrusted_[j].values()),
             }
             for j, code in enumerate(self.codes_)
         ]
+
+
+@lru_cache(maxsize=50_000)
+def _word_key(evidence: str) -> str:
+    """One content word by its lemma ("begrafenissen" -> "begrafenis"); a phrase or a
+    function word as written: "niet meer" is no "niet veel", though meer's lemma is veel."""
+    text = evidence.lower().strip()
+    if " " in text or text in STOP_WORDS:
+        return text
+    return simplemma.lemmatize(text, lang="nl")
 
 
 def _clearly_better(

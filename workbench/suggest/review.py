@@ -214,9 +214,7 @@ def review_queue(
             if j is not None:
                 passage = passages[p["segment_id"]]
                 p["evidence"] = model.suggester.evidence(passage, j) or p["evidence"]
-                p["distrusted"] = sorted(
-                    set(passage.rule_evidence[j]) & model.suggester.distrusted_[j]
-                )
+                p["distrusted"] = model.suggester.distrusted_words(passage, j)
     _add_context(db, items)
     return items
 
