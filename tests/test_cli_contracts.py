@@ -358,6 +358,17 @@ def test_evaluate_reports_per_code_scores_on_demo(capsys, demo):
         assert {"examples", "precision", "recall", "f1", "alpha"} <= set(r)
         assert r["examples"] >= 0
     assert by_code["verlies"]["examples"] > 0
+    # The demo coders never coded a funeral alone as a loss: the word no longer counts alone.
+    assert "begrafenis" in by_code["verlies"]["distrusted"]
+    assert by_code["schaamte"]["distrusted"] == []
+
+
+def test_evaluate_table_lists_the_words_that_no_longer_count_alone(capsys, demo):
+    code, out, _ = run(capsys, "evaluate", "--project", demo, lang="nl")
+    assert code == 0
+    tail = out.split("Woorden die niet meer alleen tellen", 1)[1]
+    verlies = next(line for line in tail.splitlines() if line.startswith("  verlies: "))
+    assert "begrafenis" in verlies
 
 
 # ---------------------------------------------------------------------------------------------

@@ -139,4 +139,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
             )
         )
+    alone = [r for r in rows if r["distrusted"]]
+    if alone:
+        print(t("suggest.cli_distrusted", args.lang))
+        for r in alone:
+            print(f"  {r['code']}: {', '.join(r['distrusted'])}")
     return 0
