@@ -23,13 +23,19 @@ R: Nu heb ik een hond. Die houdt me op de been, elke dag wandelen.
 """
 
 
-@pytest.fixture
-def project(tmp_path, nlp, new_project):
-    source = tmp_path / "R98-page.txt"
-    source.write_text(INTERVIEW, encoding="utf-8")
-    path = tmp_path / "page.db"
+def project_with(tmp_path, nlp, new_project, name: str, text: str):
+    """A new project file holding one imported transcript ``name`` (fictional ``text``)."""
+    source = tmp_path / f"{name}.txt"
+    source.write_text(text, encoding="utf-8")
+    path = tmp_path / f"{name}.db"
     db = new_project(path)
     import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
+    return path, db
+
+
+@pytest.fixture
+def project(tmp_path, nlp, new_project):
+    path, db = project_with(tmp_path, nlp, new_project, "R98-page", INTERVIEW)
     yield path, db
     db.close()
 
@@ -94,11 +100,7 @@ R: Ik durfde niemand te vertellen dat ik schulden had, ik schaamde me diep.
 def test_the_card_counts_what_became_of_its_codes_suggestions(tmp_path, nlp, new_project):
     """Beside a proposal: this coder's own record with that code's suggestions, a count that
     says what it covers, not a score dressed up as certainty."""
-    source = tmp_path / "R97-twee.txt"
-    source.write_text(TWO_OF_A_KIND, encoding="utf-8")
-    path = tmp_path / "two.db"
-    db = new_project(path)
-    import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
+    path, db = project_with(tmp_path, nlp, new_project, "R97-twee", TWO_OF_A_KIND)
     at = with_suggestions(path)
     at.selectbox(key="suggest_focus").set_value("schaamte").run()
     assert at.metric[0].label == "Eerder overgenomen" and at.metric[0].value == "nog geen"
@@ -241,11 +243,7 @@ def test_after_two_rejections_a_word_alone_no_longer_counts_and_the_card_says_so
     of the queue, and the card says why, in plain words."""
     from test_suggest_project import FUNERALS
 
-    source = tmp_path / "R96-begrafenis.txt"
-    source.write_text(FUNERALS, encoding="utf-8")
-    path = tmp_path / "funerals.db"
-    db = new_project(path)
-    import_files(Project.for_user(db, "onderzoeker"), [source], nlp=nlp)
+    path, db = project_with(tmp_path, nlp, new_project, "R96-begrafenis", FUNERALS)
     at = with_suggestions(path)
     at.selectbox(key="suggest_focus").set_value("verlies-dierbare").run()
     assert not any(c.value.startswith("Eerdere voorstellen met") for c in at.caption)
