@@ -348,9 +348,9 @@ class Suggester(BaseEstimator):
             if not words or j in self.models_:
                 continue
             for i in np.nonzero(scores[:, j] > 0)[0]:
-                found = {_word_key(w) for w in passages[i].rule_evidence[j]}
-                if found and found.issubset(words):
-                    scores[i, j] *= self.distrust_factor
+                found = passages[i].rule_evidence[j]
+                if found and len(self._distrusted_in(found, j)) == len(found):
+                    scores[i, j] *= self.distrust_factor  # every word of it, none else
         if self.models_:
             X = self._features(self.vectorizer_.transform([p.lemmas for p in passages]), passages)
             for j, model in self.models_.items():
@@ -398,7 +398,10 @@ class Suggester(BaseEstimator):
     def distrusted_words(self, passage: Passage, j: int) -> list[str]:
         """The passage's evidence words for code ``j`` that no longer count alone."""
         check_is_fitted(self, "codes_")
-        return [w for w in passage.rule_evidence[j] if _word_key(w) in self.distrusted_[j]]
+        return self._distrusted_in(passage.rule_evidence[j], j)
+
+    def _distrusted_in(self, evidence: Sequence[str], j: int) -> list[str]:
+        return [w for w in evidence if _word_key(w) in self.distrusted_[j]]
 
     def status(self) -> list[dict]:
         """Per code: examples, whether it is learned, on rules or silenced, its threshold, and
