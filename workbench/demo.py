@@ -1,9 +1,9 @@
 """The demo project: fictional interviews, respondents and two coders' codings, ready to explore.
 
 ``make demo`` and the app's first start on ``demo.db`` call :func:`load_demo`, so a new user
-sees a working project instead of an empty screen (:func:`first_start`). It is safe to call again: files already imported are
-recognised by their sha256, respondents are updated in place, codings already present are
-kept, so the result is the same after one call or ten.
+sees a working project instead of an empty screen (:func:`first_start`). It is safe to call
+again: files already imported are recognised by their sha256, respondents are updated in
+place, codings already present are kept, so the result is the same after one call or ten.
 
 corpora/demo/ (Appendix B of the team brief): the transcripts, ``respondents.csv`` (first
 column the case code), ``manifest.csv`` (``file``, ``respondent``), ``codings.jsonl`` (one
