@@ -224,12 +224,12 @@ SENSES = [
     pytest.param(
         "schaamte",
         ["Ik voelde me schuldig dat ik zo verdrietig bleef.", "Waarom voel ik me schuldig?"],
-        ["Onze kat is de schuldige.", "Hij werd schuldig bevonden."],
+        ["De buurjongen was de schuldige.", "Hij werd schuldig bevonden."],
         id="guilt is felt",
     ),
     pytest.param(
         "schaamte",
-        ["Dat wilde ik eigenlijk niet vertellen.", "Ik mocht het aan niemand vertellen."],
+        ["Dat wilde ik liever niet vertellen.", "Ik mocht het aan niemand vertellen."],
         ["Ik kan niet vertellen hoe laat het was."],
         id="not telling is shame when it is not wanted or not allowed",
     ),
@@ -266,7 +266,7 @@ SENSES = [
         [
             "In die jaren leden we honger.",
             "Als kind had ik altijd honger, er was geen geld.",
-            "Ik had een vreselijke honger en er was niets.",
+            "We hadden een vreselijke honger in die winter.",
         ],
         ["Ik heb honger, wat eten we vanavond?", "Na het wandelen kreeg ik honger."],
         id="hunger is want when it lasts or is suffered",
@@ -278,7 +278,7 @@ SENSES = [
             "Muziek geeft me rust in mijn hoofd.",
         ],
         [
-            "Onze hond is de schuldige, hij loopt steeds met de krant door het huis.",
+            "De hond van de buren sleept steeds de krant door de tuin.",
             "De kleinkinderen van de buren speelden in de tuin.",
         ],
         id="a topic word counts where it means something to someone",
@@ -286,7 +286,7 @@ SENSES = [
     pytest.param(
         "verlies",
         ["Mijn vader is er niet meer.", "Sinds mijn vrouw er niet meer is, is het stil."],
-        ["De fut zit er niet meer in.", "Die winkel op de hoek is er niet meer."],
+        ["De lol is er niet meer aan.", "Die winkel op de hoek is er niet meer."],
         id="gone is a loss when someone of one's own is gone",
     ),
     pytest.param(
@@ -345,7 +345,7 @@ def test_an_ambiguous_word_counts_only_in_the_themes_sense(rules, nlp, code, mea
         ("Mijn vader liep een hongertocht naar Friesland.", "bestaansonzekerheid"),
         ("Hij werkte in de werkverschaffing.", "bestaansonzekerheid"),
         ("Thuis werd er nooit over gesproken.", "schaamte"),
-        ("In de familie werd er zelden over de oorlog gesproken.", "schaamte"),
+        ("Bij ons thuis werd er zelden over die tijd gesproken.", "schaamte"),
         ("Ik was altijd bang voor wat anderen van me denken.", "schaamte"),
         ("Ik liep jarenlang rond met een masker op.", "schaamte"),
         ("Het was nooit goed genoeg voor hem.", "schaamte"),

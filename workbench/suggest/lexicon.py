@@ -239,8 +239,8 @@ LOSS_OBJECTS: tuple[str, ...] = (
     "leven",
 )
 # "Er niet meer" is a death or a loss when someone or something of one's own is no longer
-# there ("mijn vader is er niet meer"), not when the spirit has gone ("de fut zit er niet
-# meer in").
+# there ("mijn vader is er niet meer"), not when the fun has gone ("de lol is er niet meer
+# aan").
 GONE_WORDS: tuple[str, ...] = ("er niet meer",)
 # "Ooit weer" is hope when it is wished for ("ik hoop dat ik ooit weer gelukkig word"), not
 # in a question ("heb je ooit weer iets van hem gehoord?").
@@ -287,7 +287,7 @@ AUDIENCE_WORDS: tuple[str, ...] = (
 GUILT_WORDS: tuple[str, ...] = ("schuldig",)
 FEELING_WORDS: tuple[str, ...] = ("voelen", "voel", "voelde")
 UNKNOWN_TO_OTHERS: tuple[str, ...] = ("niemand weet", "niemand weten")
-# Not telling is shame when it is not wanted or not allowed ("dat wilde ik eigenlijk niet
+# Not telling is shame when it is not wanted or not allowed ("dat wilde ik liever niet
 # vertellen", "ik mocht het aan niemand vertellen"), not when one cannot ("ik kan niet
 # vertellen hoe laat het was").
 UNTOLD_WORDS: tuple[str, ...] = ("niet vertellen",)
@@ -1285,7 +1285,7 @@ GENERAL_WORDS: tuple[str, ...] = (
 # What makes a thing or an activity a source of meaning in its sentence: what it gives
 # ("rust", "kracht", "troost"), the joy in it ("genieten", "lachen"), what one does or waits
 # for ("elke dag", "opstaan", "uitkijken naar"). Without one of these a topic word is what a
-# sentence is about, not what it means to someone ("onze hond is de schuldige", "een veld
+# sentence is about, not what it means to someone ("de hond van de buren sleept de krant door de tuin", "een veld
 # waar honden los lopen"): weak evidence.
 MEANING_CUES: tuple[str, ...] = (
     "genieten",
@@ -1337,7 +1337,7 @@ MEANING_CUES: tuple[str, ...] = (
 
 # Words that say nothing of a theme on their own, beside spaCy's stop words: an indicator
 # made of such words only ("er niet meer", "op elkaar", "niemand meer") is everyday Dutch
-# ("de fut zit er niet meer in") and counts as weak evidence.
+# ("de lol is er niet meer aan") and counts as weak evidence.
 FUNCTION_WORDS: tuple[str, ...] = ("elkaar", "elkaars", "iemand", "iets")
 
 # Things and activities people name when they talk about meaning ("mijn hond", "het koor",
