@@ -215,3 +215,126 @@ def test_a_markdown_transcript_with_bold_labels_gives_speakers_and_keeps_offsets
         ("Interviewer", "En de buren?"),
         ("Gerda", "Die ken ik niet."),
     ]
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+TEXT_BOX = (
+    f'<w:r {W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    ' xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps">'
+    "<w:drawing><w:txbxContent><w:p><w:r><w:t>Kader: fictieve notitie.</w:t></w:r></w:p>"
+    "</w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>"
+    "<w:p><w:r><w:t>Kader: fictieve notitie.</w:t></w:r></w:p></w:txbxContent></v:textbox>"
+    "</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def test_docx_keeps_text_in_tracked_changes_fields_tags_controls_and_text_boxes(tmp_path):
+    """Word markup python-docx's paragraph text skips: a transcript edited with tracked
+    changes, a field, a smart tag or a content control lost words without a message."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("I: Hoe lang woont u hier?")
+    answer = document.add_paragraph("R: Al ")
+    answer._p.append(
+        parse_xml(
+            f'<w:ins {W_NS} w:id="1" w:author="a"><w:r><w:t xml:space="preserve">ruim twintig </w:t></w:r></w:ins>'
+        )
+    )
+    answer._p.append(
+        parse_xml(
+            f'<w:del {W_NS} w:id="2" w:author="a"><w:r><w:delText>tien </w:delText></w:r></w:del>'
+        )
+    )
+    answer.add_run("jaar, in ")
+    answer._p.append(
+        parse_xml(
+            f'<w:smartTag {W_NS} w:uri="x" w:element="place"><w:r><w:t>Zwolle</w:t></w:r></w:smartTag>'
+        )
+    )
+    answer.add_run(", bij ")
+    answer._p.append(
+        parse_xml(
+            f'<w:fldSimple {W_NS} w:instr="HYPERLINK x"><w:r><w:t>het park</w:t></w:r></w:fldSimple>'
+        )
+    )
+    answer.add_run(".")
+    answer._p.append(parse_xml(TEXT_BOX))
+    body = document.element.body
+    body.insert(
+        len(body) - 1,
+        parse_xml(
+            f"<w:sdt {W_NS}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>I: En daarvoor?</w:t></w:r>"
+            "</w:p></w:sdtContent></w:sdt>"
+        ),
+    )
+    moved = document.add_paragraph("R: ")
+    moved._p.append(
+        parse_xml(
+            f'<w:moveTo {W_NS} w:id="3" w:author="a"><w:r><w:t>In een dorp.</w:t></w:r></w:moveTo>'
+        )
+    )
+    moved._p.append(
+        parse_xml(
+            f'<w:moveFrom {W_NS} w:id="4" w:author="a"><w:r><w:t>Oude plek.</w:t></w:r></w:moveFrom>'
+        )
+    )
+    document.save(tmp_path / "t.docx")
+
+    parsed = read_bytes((tmp_path / "t.docx").read_bytes(), name="t.docx", fmt="docx")
+    spoken = [(t.speaker, parsed.text[t.start_char : t.end_char]) for t in parsed.turns]
+    assert spoken == [
+        ("I", "Hoe lang woont u hier?"),
+        ("R", "Al ruim twintig jaar, in Zwolle, bij het park.\n\nKader: fictieve notitie."),
+        ("I", "En daarvoor?"),
+        ("R", "In een dorp."),
+    ]
+
+
+def test_docx_vertically_merged_cell_is_read_once(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(1, 0)).text = "R"
+    table.cell(0, 1).text = "Eerste alinea."
+    table.cell(1, 1).text = "Tweede alinea."
+    document.save(tmp_path / "m.docx")
+    parsed = read_bytes((tmp_path / "m.docx").read_bytes(), name="m.docx", fmt="docx")
+    assert parsed.text == "R\tEerste alinea.\n\n\tTweede alinea."
+
+
+def test_odt_leaves_out_deleted_text_and_comments_and_reads_text_boxes_apart(tmp_path):
+    from odf.dc import Creator
+    from odf.draw import Frame, TextBox
+    from odf.element import Element
+    from odf.namespaces import TEXTNS
+    from odf.office import Annotation
+    from odf.opendocument import OpenDocumentText
+    from odf.text import Deletion, P, TrackedChanges
+
+    document = OpenDocumentText()
+    changes = TrackedChanges()
+    region = Element(
+        qname=(TEXTNS, "changed-region"), qattributes={(TEXTNS, "id"): "c1"}, check_grammar=False
+    )
+    deletion = Deletion()
+    deletion.addElement(P(text="Weggehaalde zin."))
+    region.addElement(deletion)
+    changes.addElement(region)
+    document.text.addElement(changes)
+    question = P(text="I: Hoe gaat het?")
+    comment = Annotation()
+    comment.addElement(Creator(text="Onderzoeker"))
+    comment.addElement(P(text="Code: gezondheid"))
+    question.addElement(comment)
+    document.text.addElement(question)
+    answer = P(text="R: Goed.")
+    frame = Frame(width="5cm", height="2cm", anchortype="paragraph")
+    box = TextBox()
+    box.addElement(P(text="Kader: fictieve notitie."))
+    frame.addElement(box)
+    answer.addElement(frame)
+    document.text.addElement(answer)
+    document.save(str(tmp_path / "t.odt"))
+
+    parsed = read_bytes((tmp_path / "t.odt").read_bytes(), name="t.odt", fmt="odt")
+    assert parsed.text == "I: Hoe gaat het?\n\nR: Goed.\n\nKader: fictieve notitie."

@@ -87,30 +87,104 @@ def read_docx(data: bytes, name: str) -> ParsedDocument:
 
 
 def _docx_blocks(document) -> Iterator[str]:
-    from docx.table import Table
+    """Body paragraphs and table rows in reading order, read from the XML itself.
 
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            yield from _docx_rows(item)
-        else:
-            yield item.text
+    python-docx's ``Paragraph.text`` reads only a paragraph's direct runs and hyperlinks, and
+    ``iter_inner_content`` skips content controls, so a tracked insertion, a field's shown
+    value, a smart tag or a whole paragraph inside a content control was dropped without a
+    word. Here every ``w:t`` counts except deleted text (``w:del``, ``w:moveFrom``) and field
+    codes; a text box's paragraphs follow the paragraph that anchors it, once (Word stores
+    them twice: a drawing and a fallback for old readers).
+    """
+    yield from _docx_body(document.element.body)
+
+
+def _docx_body(element) -> Iterator[str]:
+    for child in element:
+        if child.tag == _W_P:
+            boxes: list = []
+            yield _docx_text(child, boxes)
+            for box in boxes:
+                yield from _docx_body(box)
+        elif child.tag == _W_TBL:
+            yield from _docx_rows(child)
+        elif child.tag in (_W_SDT, _W_SDT_CONTENT, _W_INS, _W_MOVE_TO, _W_CUSTOM_XML):
+            yield from _docx_body(child)
 
 
 def _docx_rows(table) -> Iterator[str]:
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell repeats; keep it once
-                continue
-            seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split("\n")).strip())
-        yield "\t".join(c for c in cells)
+    """One line per row, cells separated by tabs; a cell a vertical merge continues is
+    empty (its text stands in the row where the merge starts)."""
+    for row in table.iter(_W_TR):
+        cells = []
+        for cell in row.iter(_W_TC):
+            if cell.getparent() is not None and _nearest(cell, _W_TR) is not row:
+                continue  # a cell of a table nested in this row's cell
+            lines = []
+            for paragraph in cell.iter(_W_P):
+                if _nearest(paragraph, _W_TC) is cell:
+                    lines.append(_docx_text(paragraph, []))
+            cells.append(" ".join(" ".join(lines).split("\n")).strip())
+        yield "\t".join(cells)
+
+
+def _nearest(element, tag: str):
+    parent = element.getparent()
+    while parent is not None and parent.tag != tag:
+        parent = parent.getparent()
+    return parent
+
+
+def _docx_text(element, boxes: list) -> str:
+    """The visible text of a paragraph; text boxes found inside are appended to ``boxes``."""
+    out = []
+    for child in element:
+        tag = child.tag
+        if tag == _W_T:
+            out.append(child.text or "")
+        elif tag == _W_TAB:
+            out.append("\t")
+        elif tag in (_W_BR, _W_CR):
+            out.append("\n")
+        elif tag == _W_NO_BREAK_HYPHEN:
+            out.append("-")
+        elif tag in _DOCX_SKIP:
+            continue
+        elif tag == _W_TXBX_CONTENT:
+            boxes.append(child)
+        elif tag == _MC_ALTERNATE:
+            choices = [c for c in child if c.tag in (_MC_CHOICE, _MC_FALLBACK)]
+            if choices:
+                out.append(_docx_text(choices[0], boxes))
+        else:
+            out.append(_docx_text(child, boxes))
+    return "".join(out)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_W_P, _W_T, _W_TBL, _W_TR, _W_TC = (_W + t for t in ("p", "t", "tbl", "tr", "tc"))
+_W_SDT, _W_SDT_CONTENT, _W_INS, _W_MOVE_TO, _W_CUSTOM_XML = (
+    _W + t for t in ("sdt", "sdtContent", "ins", "moveTo", "customXml")
+)
+_W_TAB, _W_BR, _W_CR, _W_NO_BREAK_HYPHEN = (_W + t for t in ("tab", "br", "cr", "noBreakHyphen"))
+_W_TXBX_CONTENT = _W + "txbxContent"
+_MC_ALTERNATE, _MC_CHOICE, _MC_FALLBACK = (
+    _MC + t for t in ("AlternateContent", "Choice", "Fallback")
+)
+# Deleted or moved-away text, field codes, properties and the content control's own settings.
+_DOCX_SKIP = frozenset(
+    _W + t
+    for t in ("del", "moveFrom", "delText", "instrText", "delInstrText", "pPr", "rPr", "sdtPr")
+)
 
 
 # --- OpenDocument ---------------------------------------------------------------------
 
 TEXTNS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLENS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+DRAWNS = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+_ODT_SKIP_NS = (DRAWNS, "urn:oasis:names:tc:opendocument:xmlns:office:1.0")
 MAX_SPACES = 1000  # text:s c="..." is capped: no memory games
 
 
@@ -140,6 +214,8 @@ def _odt_blocks(element) -> Iterator[str]:
             continue
         if child.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
             yield _odt_text(child)
+            for box in _odt_text_boxes(child):  # after the paragraph that anchors it
+                yield from _odt_blocks(box)
         elif child.qname == (TABLENS, "table-row"):
             cells = [
                 " ".join(" ".join(_odt_text(p) for p in _odt_paragraphs(cell)).split("\n"))
@@ -147,8 +223,18 @@ def _odt_blocks(element) -> Iterator[str]:
                 if cell.nodeType == cell.ELEMENT_NODE and cell.qname[1] == "table-cell"
             ]
             yield "\t".join(c.strip() for c in cells)
-        else:
+        elif child.qname != (TEXTNS, "tracked-changes"):  # holds the deleted text
             yield from _odt_blocks(child)
+
+
+def _odt_text_boxes(element) -> Iterator:
+    for child in element.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname == (DRAWNS, "text-box"):
+            yield child
+        else:
+            yield from _odt_text_boxes(child)
 
 
 def _odt_paragraphs(element) -> Iterator:
@@ -175,8 +261,8 @@ def _odt_text(element) -> str:
                 out.append("\t")
             elif ns == TEXTNS and tag == "line-break":
                 out.append("\n")
-            elif ns == TEXTNS and tag in ("note", "annotation", "bookmark-ref"):
-                continue
+            elif (ns == TEXTNS and tag in ("note", "bookmark-ref")) or ns in _ODT_SKIP_NS:
+                continue  # notes, comments (office:annotation) and text boxes (see above)
             else:
                 out.append(_odt_text(child))
     return "".join(out)
