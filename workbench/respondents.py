@@ -265,7 +265,7 @@ def respondents_table(project: Project):
         }
         for attribute in attributes:
             value = respondent["attributes"].get(attribute["name"])
-            record[attribute["name"]] = _typed(value, attribute["type"])
+            record[attribute["name"]] = typed_value(value, attribute["type"])
         records.append(record)
     columns = ["code", "pseudonym", "notes", "documents", *(a["name"] for a in attributes)]
     frame = pd.DataFrame.from_records(records, columns=columns)
@@ -279,7 +279,8 @@ def respondents_table(project: Project):
     return frame
 
 
-def _typed(value: str | None, type_: str) -> Any:
+def typed_value(value: str | None, type_: str) -> Any:
+    """A stored attribute value (always text) as its type: float, date, bool or str."""
     if value is None:
         return None
     if type_ == "number":
@@ -341,7 +342,7 @@ def define_attribute(project: Project, name: str, type_: str) -> None:
             [name],
         ).fetchall():
             try:
-                converted.append((parse_value(_typed(value, before["type"]), type_), rid))
+                converted.append((parse_value(typed_value(value, before["type"]), type_), rid))
             except ValueError:
                 raise InputError(
                     "respondents.cannot_convert",

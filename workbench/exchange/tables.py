@@ -12,11 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.exchange import gather
-from workbench.exchange.files import write_atomically
+from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
 from workbench.privacy.pseudonyms import export_warning
+from workbench.respondents import typed_value
+from workbench.spreadsheets import csv_text, xlsx_bytes
 
 BASE_COLUMNS = ["document", "respondent"]
 CODING_COLUMNS = [
@@ -46,7 +48,8 @@ def codings_table(
         r["id"]: free_text(project, r["code"]) if pseudonymise else r["code"]
         for r in gather.respondents(project)
     }
-    attributes = [a["name"] for a in gather.attributes(project)]
+    types = {a["name"]: a["type"] for a in gather.attributes(project)}
+    attributes = list(types)
     reserved = set(BASE_COLUMNS + CODING_COLUMNS)
     # An attribute called like a fixed column ("text", "code") gets its own column name.
     columns = {a: f"{a} (attribute)" if a in reserved else a for a in attributes}
@@ -65,7 +68,10 @@ def codings_table(
         row = {"document": names[doc["id"]], "respondent": respondents.get(rid)}
         for attr in attributes:
             value = values.get(rid, {}).get(attr) if rid is not None else None
-            row[columns[attr]] = free_text(project, value) if pseudonymise else value
+            if types[attr] != "text":  # numbers, dates and yes/no as such, not as text
+                row[columns[attr]] = typed_value(value, types[attr])
+            else:
+                row[columns[attr]] = free_text(project, value) if pseudonymise else value
         speaker = gather.speaker_at(speakers, doc["id"], c["start_char"])
         row.update(
             {
@@ -112,12 +118,9 @@ def export_codings_table(
     if memos:
         report.lose("memo", "table_flat", count=memos)
     if format == "csv":
-        write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        write_bytes_atomically(path, csv_text(frame).encode("utf-8-sig"))
     else:
-        write_atomically(
-            path,
-            lambda tmp: frame.to_excel(tmp, index=False, sheet_name="codings", engine="openpyxl"),
-        )
+        write_bytes_atomically(path, xlsx_bytes({"codings": frame}))
     report.write_next_to(path)
     gather.log_export(
         project,

@@ -14,7 +14,6 @@ remembers the export was limited to one neighbourhood and one coder. So:
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from sqlite_utils import Database
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.i18n import t
+from workbench.spreadsheets import csv_text, xlsx_bytes
 from workbench.store import get_setting
 
 FORMATS = ("csv", "xlsx")
@@ -59,15 +59,10 @@ def table_bytes(
     if fmt == "csv":
         first = _flat(next(iter(tables.values())))
         notes = "".join(f"# {name}: {value}\n" for name, value in about)
-        return (notes + first.to_csv(index=False, lineterminator="\n")).encode("utf-8-sig")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            _flat(frame).to_excel(writer, sheet_name=name[:31], index=False)
-        pd.DataFrame(list(about), columns=["name", "value"]).to_excel(
-            writer, sheet_name=FILTERS_SHEET, index=False
-        )
-    return buffer.getvalue()
+        return (notes + csv_text(first)).encode("utf-8-sig")
+    sheets = {name: _flat(frame) for name, frame in tables.items()}
+    sheets[FILTERS_SHEET] = pd.DataFrame(list(about), columns=["name", "value"])
+    return xlsx_bytes(sheets)
 
 
 def format_of(path: str | Path) -> str:

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from workbench.codings import STATUSES
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
+from workbench.respondents import typed_value
 from workbench.store import get_setting
 
 RESPONDENT_KEY = "respondent"  # --filter respondent=R01 selects respondents by case code
@@ -682,6 +683,10 @@ def _attributes_wide(db: Database) -> pd.DataFrame:
     names = _attribute_names(db)
     if long.empty:
         return pd.DataFrame({"respondent_id": pd.Series([], dtype="Int64")})
+    types = dict(db.execute("SELECT name, type FROM attributes").fetchall())
+    long["value"] = [
+        typed_value(v, types.get(a, "text")) for a, v in zip(long["attribute"], long["value"])
+    ]
     wide = long.pivot(index="respondent_id", columns="attribute", values="value")
     wide = wide.reindex(columns=[n for n in names if n in wide.columns]).reset_index()
     wide.columns.name = None
