@@ -100,6 +100,20 @@ def test_an_export_holds_no_accepted_name(demo, fmt, tmp_path):
     assert found_names(finder(names), texts) == {}
 
 
+def test_a_project_named_after_a_person_exports_no_name_in_its_qdpx(demo, tmp_path):
+    """The .qde's project name is the file name; "Studie_Henk.db" names a respondent."""
+    path, _, names = demo
+    named = tmp_path / "Studie_Henk.db"
+    assert main(["backup", "--project", str(path), "--output", str(named), "--with-key"]) == 0
+    out = tmp_path / "export.qdpx"
+    assert main(["export", "--project", str(named), "--output", str(out)]) == 0
+    texts = texts_of(out)
+    assert re.search(
+        r"<Project [^>]*name=\"Studie_\[Naam \d+\]\"", texts["export.qdpx!project.qde"]
+    )
+    assert found_names(finder(names), texts) == {}
+
+
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_pseudonymised_quotes_hold_no_accepted_name(demo, suffix, tmp_path):
     path, db, names = demo

@@ -665,6 +665,8 @@ def export_qdpx(
     if target == "nvivo":
         report.warn("exchange.warn.nvivo_positions")
     name = _project_name(db)
+    if pseudonymise:  # "Studie_Hendrikus.db" names a person too
+        name = free_text(project, name) or name
     xml, files = project_xml(
         project,
         name=name,
