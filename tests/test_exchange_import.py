@@ -326,3 +326,55 @@ def test_two_sources_with_the_same_guid_keep_their_own_sentences(db, tmp_path, n
     )
     assert bad.fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+
+
+SAME_NAMES = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Test">
+  <Users><User guid="{u1}" name="Piet"/><User guid="{u2}" name="Piet"/></Users>
+  <CodeBook><Codes>
+    <Code guid="20000000-0000-0000-0000-000000000001" name="Zelfde" isCodable="true"/>
+    <Code guid="20000000-0000-0000-0000-000000000002" name="Zelfde" isCodable="true"/>
+  </Codes></CodeBook>
+  <Cases>
+    <Case guid="30000000-0000-0000-0000-000000000001" name="R1">
+      <SourceRef targetGUID="40000000-0000-0000-0000-000000000001"/></Case>
+    <Case guid="30000000-0000-0000-0000-000000000002" name="R1"/>
+  </Cases>
+  <Sources>
+    <TextSource guid="40000000-0000-0000-0000-000000000001" name="r01.txt"
+                plainTextPath="internal://50000000-0000-0000-0000-000000000001.txt">
+      {selections}
+    </TextSource>
+  </Sources>
+</Project>"""
+
+
+def test_two_users_codes_or_cases_with_one_name_stay_apart_and_are_counted_once(db, tmp_path, nlp):
+    """Two people called Piet who each coded the same words with their own code "Zelfde":
+    merged by name, one coding was lost while the report counted both."""
+    spans = [(3, 8, U.format(1), 1), (3, 8, U.format(2), 2), (3, 8, U.format(1), 1)]
+    selections = "".join(
+        SELECTION.format(n=i, s=s, e=e, user=user, code=code)
+        for i, (s, e, user, code) in enumerate(spans)
+    )
+    path = tmp_path / "t.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        xml = SAME_NAMES.format(u1=U.format(1), u2=U.format(2), selections=selections)
+        zf.writestr("project.qde", xml.encode("utf-8"))
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Hallo daar.")
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
+    assert db.execute(
+        "SELECT c.coder, k.guid FROM codings c JOIN codes k ON k.id = c.code_id ORDER BY 1"
+    ).fetchall() == [
+        ("Piet", "20000000-0000-0000-0000-000000000001"),
+        ("Piet-2", "20000000-0000-0000-0000-000000000002"),
+    ]
+    assert db.execute("SELECT code FROM respondents ORDER BY code").fetchall() == [
+        ("R1",),
+        ("R1-2",),
+    ]
+    assert (report.counts["codings"], report.counts["codings_matched"]) == (2, 1)
+    assert report.counts["codes"] == 2 and report.counts["respondents"] == 2
+    said = report.text("en")
+    assert "Two different users in the file are called 'Piet'" in said
+    assert "Two different cases in the file are called 'R1'" in said

@@ -90,7 +90,6 @@ def upsert_codes(
         }
         new_id = add_imported_code(project, record)
         out[code.guid] = new_id
-        by_guid[code.guid] = new_id
-        by_name.setdefault((parent_id, code.name.casefold()), []).append(new_id)
+        by_guid[code.guid] = new_id  # not by name: two codes of one file stay two
         report.count("codes")
     return out

@@ -111,6 +111,8 @@ class _Writer:
         # Rows with a higher id than these were made by this import: the report tells what
         # is new from what the project already had (importing a file twice adds nothing).
         self.first_new = {table: _max_id(db, table) + 1 for table in ("respondents", "codings")}
+        self.counted: dict[str, set[int]] = {"respondents": set(), "codings": set()}
+        self.named: dict[tuple[str, str], str] = {}  # (kind, name) -> the guid that has it
         self.docs: dict[str, tuple[int, Mapper | None]] = {}  # source guid -> doc, map back
         self.new_project = not db.execute(
             "SELECT 1 FROM documents UNION ALL SELECT 1 FROM codes LIMIT 1"
@@ -204,7 +206,7 @@ class _Writer:
             name = f"user-{guid[:8]}" if guid else self.actor
             if guid:
                 self.report.warn("exchange.warn.unknown_user", guid=guid)
-        return self._ensure_user(name, guid), False
+        return self._ensure_user(self._own_name("user", name, guid), guid), False
 
     def _ensure_user(self, name: str, guid: str | None = None) -> str:
         if name in self.user_names:
@@ -257,7 +259,7 @@ class _Writer:
             if rid is None:  # our own export names a case by a guid derived from its code
                 rid = self._derived_cases().get(case.guid)
             if rid is None:
-                rid = ensure_respondent(self.handle, case.name)
+                rid = ensure_respondent(self.handle, self._own_name("case", case.name, case.guid))
             identity.remember(self.handle, self.known, "respondent", rid, case.guid)
             self.targets[case.guid] = ("respondent", rid, None)
             self._count_new_or_matched("respondents", rid)
@@ -435,7 +437,25 @@ class _Writer:
             )
 
     def _count_new_or_matched(self, table: str, row_id: int) -> None:
-        self.report.count(table if row_id >= self.first_new[table] else f"{table}_matched")
+        """Count a row as new once; a row that was here before, or that an earlier element of
+        this file made (the same coding twice), counts as already present."""
+        new = row_id >= self.first_new[table] and row_id not in self.counted[table]
+        self.counted[table].add(row_id)
+        self.report.count(table if new else f"{table}_matched")
+
+    def _own_name(self, kind: str, name: str, guid: str | None) -> str:
+        """``name``, or ``name-2``, ``name-3``... when another element of this file (another
+        guid) already has it: two people called Piet in one project are two coders, and two
+        cases called R1 two respondents. Said in the report."""
+        if guid is None:
+            return name
+        wanted, n = name, 1
+        while self.named.setdefault((kind, name), guid) != guid:
+            n += 1
+            name = f"{wanted}-{n}"
+        if name != wanted:
+            self.report.warn(f"exchange.warn.same_name.{kind}", name=wanted, new=name)
+        return name
 
     def _text_target(self, doc_id: int, start: int, end: int) -> Target:
         """A memo about a stretch of text: on the sentence when it is exactly one, else on
