@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbench import accounts, codings
 from workbench.handle import Project
-from workbench.privacy import read_key
+from workbench.privacy import decide, read_key
 from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
 from workbench.handle import Project
@@ -55,6 +55,14 @@ def test_adding_an_account_and_assigning_fragments(project, project_path):
     assert accounts.list_users(project)[-1]["role"] == "co-onderzoeker"
     at.button(key="privacy_apply").click().run()  # the document must be checked for names
     at.multiselect(key="privacy_fragments").set_value(segment_ids(project, 1)[1:2]).run()
+    at.button(key="privacy_assign").click().run()
+    # applied with nothing decided: the names around the fragment still wait for a decision
+    assert "niemand over besliste: Kees, Ria van der Berg, Zwolle." in at.error[0].value
+    researcher = Project.for_user(project, "onderzoeker")
+    for name in ("Jan", "Jan de Vries", "Kees", "Ria van der Berg", "Stichting Welzijn Oost"):
+        decide(researcher, name, accept=True)
+    decide(researcher, "Zwolle", accept=False)
+    at.button(key="privacy_apply").click().run()
     at.button(key="privacy_assign").click().run()
     assert "1 fragment klaargezet voor sanne" in at.success[0].value
 

@@ -20,6 +20,7 @@ def prepared(db):
     accounts.add_user(researcher, "sanne", role="co-onderzoeker")
     for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
         decide(researcher, name, accept=True, kind="place" if name == "Zwolle" else None)
+    decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
     apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
     assign_fragments(
@@ -66,8 +67,7 @@ def test_next_shows_the_following_fragment(db, prepared, project_path):
     at = page(project_path)
     at.button(key="workshop_next").click().run()
     assert (
-        "[Naam 3] van Stichting Welzijn Oost komt op dinsdag. Dan praat ik met [Naam 4] "
-        "over vroeger."
+        "[Naam 3] van [Organisatie 1] komt op dinsdag. Dan praat ik met [Naam 4] over vroeger."
     ) in shown_text(at)
     assert at.caption[0].value == "Stukje 2 van 2"
 

@@ -27,6 +27,9 @@ def workshop(db):
     decide(researcher, "Jan de Vries", accept=True)
     decide(researcher, "Jan", accept=True, replacement="[Naam 1]")
     decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
+    decide(researcher, "Kees", accept=True)
+    decide(researcher, "Ria van der Berg", accept=True)
+    decide(researcher, "Zwolle", accept=False)  # decided: a place that may stay
     apply_pseudonyms(researcher)
     segs = segment_ids(db, doc)
     assign_fragments(
@@ -49,6 +52,28 @@ def test_co_researcher_sees_only_assigned_fragments_pseudonymised(workshop):
     )
     with pytest.raises(PermissionDenied):
         fragment(sanne, segs[0])
+
+
+def test_a_fragment_near_a_name_nobody_decided_on_is_not_given(db):
+    """Applying with nothing decided replaces nothing: 'checked' is not enough. The fragment
+    (line 3) holds no name, but the sentences around it do and the co-researcher sees them."""
+    researcher = Project.for_user(db, "onderzoeker")
+    doc = add_document(db)
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    apply_pseudonyms(researcher)
+    segs = segment_ids(db, doc)
+    with pytest.raises(InputError) as refused:
+        assign_fragments(researcher, co_researcher="sanne", segment_ids=[segs[2]])
+    names = "Jan, Jan de Vries, Kees, Ria van der Berg, Stichting Welzijn Oost, Zwolle"
+    assert f"decided on: {names}." in refused.value.message("en")
+    assert assignments(researcher) == []
+    for name in names.split(", ")[:-1]:
+        decide(researcher, name, accept=True)
+    decide(researcher, "Zwolle", accept=False)
+    apply_pseudonyms(researcher)
+    assert assign_fragments(researcher, co_researcher="sanne", segment_ids=[segs[2]]) == 1
+    sanne = Project.for_user(db, "sanne")
+    assert "Kees" not in surroundings(sanne, segs[2])["before"]
 
 
 def test_the_sentences_around_a_fragment_are_pseudonymised_and_only_for_its_holder(workshop):

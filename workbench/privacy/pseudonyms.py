@@ -454,6 +454,30 @@ def _documents_not_checked(db: Database, document_ids: list[int] | None = None) 
     return sorted(out)
 
 
+def _undecided_in(db: Database, ranges: list[tuple[int, int, int]]) -> list[str]:
+    """Possible names nobody decided on yet (the Privacy page's detector, not in the key)
+    that occur inside any of ``ranges`` (document id, start, end).
+
+    Applying the replacements with nothing decided replaces nothing, so a document can be
+    "checked" and still show every name: what a co-researcher will see must also hold no
+    name that still waits for a decision.
+    """
+    decided = set(load_key(key_file(db)).entries)
+    found = find_names(_texts(db, None))
+    out = set()
+    for original, cand in found.items():
+        if original in decided:
+            continue
+        for o in cand.occurrences:
+            if any(
+                o.document_id == doc and o.start_char < end and o.end_char > start
+                for doc, start, end in ranges
+            ):
+                out.add(original)
+                break
+    return sorted(out)
+
+
 def reviewed(project: Project) -> bool:
     """Whether anyone ever reviewed names in this project (decided in the key, or marked).
 

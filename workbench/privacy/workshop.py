@@ -6,8 +6,9 @@ group may pick from (:func:`set_workshop_codes`). The co-onderzoeker then sees o
 fragments, pseudonymised, without document name, respondent or attributes
 (:func:`fragment`), and records the group's choice (:func:`record_choice`), stored as an
 ordinary human coding by the group coder so agreement with the researchers can be computed.
-Fragments of documents that were imported after the last pseudonymisation are refused: the
-safe default is to show nothing rather than a real name.
+Fragments of documents that were imported after the last pseudonymisation are refused, and so
+are fragments whose text or neighbouring sentences hold a possible name nobody decided on:
+the safe default is to show nothing rather than a real name.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from workbench.privacy.pseudonyms import (
     _documents_not_checked,
     _pseudonymise_range,
     _replace_names,
+    _undecided_in,
 )
 from workbench.store import get_setting, now, record_event, set_setting, transaction
 
@@ -44,6 +46,25 @@ def _segment(db: Database, segment_id: int) -> dict[str, Any]:
     if found is None:
         raise NotFound("codings.unknown_segment", segment=segment_id)
     return dict(zip(("id", "document_id", "start_char", "end_char"), found))
+
+
+def _document_name(db: Database, seg: dict[str, Any]) -> str:
+    return db.execute("SELECT name FROM documents WHERE id = ?", [seg["document_id"]]).fetchone()[0]
+
+
+def _shown_range(db: Database, segment_id: int) -> tuple[int, int, int]:
+    """(document, start, end) of what a co-researcher sees of a fragment: it and the
+    sentence before and after (:func:`surroundings`)."""
+    document_id, position, start, end = db.execute(
+        "SELECT document_id, position, start_char, end_char FROM segments WHERE id = ?",
+        [segment_id],
+    ).fetchone()
+    around = db.execute(
+        "SELECT min(start_char), max(end_char) FROM segments "
+        "WHERE document_id = ? AND position BETWEEN ? AND ?",
+        [document_id, position - 1, position + 1],
+    ).fetchone()
+    return document_id, min(start, around[0]), max(end, around[1])
 
 
 def _fragment_ids(segment_ids: list[Any]) -> list[int]:
@@ -79,6 +100,13 @@ def assign_fragments(
     group = (group or default_group()).strip()
     accounts.add_group_coder(project, group)
     unchecked = set(_documents_not_checked(db))
+    for segment_id in segment_ids:
+        seg = _segment(db, segment_id)
+        if seg["document_id"] in unchecked:
+            raise InputError("workshop.not_pseudonymised", document=_document_name(db, seg))
+    waiting = _undecided_in(db, [_shown_range(db, segment_id) for segment_id in segment_ids])
+    if waiting:
+        raise InputError("workshop.undecided_names", names=", ".join(waiting), n=len(waiting))
     added = 0
     with transaction(db):
         position = db.execute(
@@ -86,9 +114,6 @@ def assign_fragments(
             [co_researcher],
         ).fetchone()[0]
         for segment_id in segment_ids:
-            seg = _segment(db, segment_id)
-            if seg["document_id"] in unchecked:
-                raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
             position += 1
             cur = db.execute(
                 "INSERT OR IGNORE INTO workshop_assignments (user, segment_id, group_coder, "
@@ -184,7 +209,7 @@ def fragment(project: Project, segment_id: int) -> dict[str, Any]:
     group = _assignment(db, segment_id, project.user)
     seg = _segment(db, segment_id)
     if _documents_not_checked(db, [seg["document_id"]]):
-        raise InputError("workshop.not_pseudonymised", document=seg["document_id"])
+        raise InputError("workshop.not_pseudonymised", document=_document_name(db, seg))
     text = _pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
     return {
         "segment_id": segment_id,
