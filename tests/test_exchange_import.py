@@ -10,7 +10,7 @@ import pytest
 
 from workbench.accounts import auto_login_user
 from workbench.errors import InputError
-from workbench.exchange import import_qdpx
+from workbench.exchange import export_qdpx, import_qdpx
 from workbench.handle import Project
 
 ME = "onderzoeker"
@@ -378,3 +378,28 @@ def test_two_users_codes_or_cases_with_one_name_stay_apart_and_are_counted_once(
     said = report.text("en")
     assert "Two different users in the file are called 'Piet'" in said
     assert "Two different cases in the file are called 'R1'" in said
+
+
+def test_a_note_listed_on_the_project_and_linked_to_a_selection_becomes_one_memo(db, tmp_path, nlp):
+    """Tools list every note at project level and tie it to a selection with a Link: that
+    made two memos, and an export wrote the note twice."""
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)])
+    link = (
+        '<Links><Link guid="b0000000-0000-0000-0000-000000000001" direction="OneWay"'
+        ' originGUID="a0000000-0000-0000-0000-000000000001"'
+        ' targetGUID="50000000-0000-0000-0000-000000000001"/></Links>'
+    )
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    qde = members["project.qde"].decode("utf-8").replace("</Notes>", "</Notes>" + link)
+    members["project.qde"] = qde.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    me = Project.for_user(db, ME)
+    import_qdpx(me, path, nlp=nlp)
+    assert db.execute("SELECT target_type, text FROM memos").fetchall() == [("coding", "Een memo.")]
+    out = tmp_path / "out.qdpx"
+    export_qdpx(me, out, pseudonymise=False)
+    with zipfile.ZipFile(out) as zf:
+        assert zf.read("project.qde").decode("utf-8").count("<Note ") == 1

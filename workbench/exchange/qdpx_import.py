@@ -499,7 +499,11 @@ class _Writer:
                 if back is not None:
                     start, end = back(start, end)
                 targets.append(self._text_target(doc_id, start, end))
-            targets = list(dict.fromkeys(targets or [("project", None, None)]))
+            # A tool lists every note at project level too (the project's NoteRefs) and
+            # ties it to what it is about with a Link or a NoteRef: one memo there, not a
+            # second copy on the project (which an export would write as a second Note).
+            specific = [t for t in targets if t[0] != "project"]
+            targets = list(dict.fromkeys(specific or targets or [("project", None, None)]))
             for i, target in enumerate(targets):
                 self.memo(
                     target,
