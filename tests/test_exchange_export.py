@@ -181,6 +181,10 @@ def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich,
     from workbench.codings import add_coding, remove_coding
     from workbench.exchange import import_qdpx
 
+    from workbench.respondents import define_attribute, set_value
+
+    define_attribute(Project.for_user(rich, ME), "contactpersoon", "text")
+    set_value(Project.for_user(rich, ME), "R01", "contactpersoon", "René")
     pseudonymise_rene(rich, tmp_path / "rich.db")
     doc, text = rich.execute("SELECT id, text FROM documents WHERE text LIKE '%René%'").fetchone()
     for quote in ("Zonder René", "René was ik allang", "Wie is René?"):
@@ -200,6 +204,8 @@ def test_pseudonymised_export_coded_elsewhere_comes_back_onto_the_original(rich,
     assert snapshot(rich)["codings"] == before
     assert report.counts["documents_matched"] == 2 and "documents" not in report.counts
     assert "memos" not in report.counts and report.counts["memos_matched"] == 6
+    # "[Naam 1]" is the pseudonym of the stored "René": the same value, no conflict
+    assert not [loss for loss in report.losses if loss.reason == "kept_existing_value"]
 
 
 def test_an_attribute_named_like_a_column_does_not_overwrite_it(rich, tmp_path):
@@ -277,6 +283,14 @@ def test_case_names_and_text_values_are_pseudonymised_and_still_match_on_return(
     assert rich.execute(
         "SELECT value FROM attribute_values WHERE attribute = 'woonvorm' AND value LIKE 'bij%'"
     ).fetchall() == [("bij René in huis",)]
-    assert ("attribute_value", "kept_existing_value") in [
-        (loss.kind, loss.reason) for loss in report.losses
-    ]
+    # the file's "bij [Naam 1] in huis" is the pseudonym of the stored value: no conflict
+    assert not [loss for loss in report.losses if loss.reason == "kept_existing_value"]
+    assert report.counts["attribute_values_matched"] >= 1
+
+
+def test_a_format_that_does_not_fit_the_file_name_is_refused_before_writing(rich, tmp_path, capsys):
+    out = tmp_path / "codeboek.qdpx"
+    args = ["--lang", "en", "export", "--project", str(tmp_path / "rich.db")]
+    assert main([*args, "--format", "qdc", "--output", str(out)]) == 1
+    assert "You chose qdc, but the file" in capsys.readouterr().err
+    assert not out.exists()

@@ -139,11 +139,16 @@ def test_several_coders_become_users_and_notes_become_memos(db, tmp_path, nlp):
     assert report.counts["coders"] == 2
 
 
-def test_selection_outside_the_text_is_reported_not_imported(db, tmp_path, nlp):
-    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo.", [(3, 800, U.format(1), 1)])
+@pytest.mark.parametrize(
+    "start, end, reason", [(3, 800, "outside_text"), (3, 3, "empty_selection")]
+)
+def test_a_selection_outside_the_text_or_of_nothing_is_reported_not_imported(
+    db, tmp_path, nlp, start, end, reason
+):
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo.", [(start, end, U.format(1), 1)])
     report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
     assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 0
-    assert [(l.kind, l.reason) for l in report.losses] == [("selection", "outside_text")]
+    assert [(l.kind, l.reason) for l in report.losses] == [("selection", reason)]
 
 
 def test_an_error_while_writing_leaves_the_project_untouched(db, tmp_path, nlp):

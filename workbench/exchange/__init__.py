@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.errors import InputError
 from workbench.exchange.gather import require_export
 from workbench.exchange.qdc import export_qdc, import_qdc
 from workbench.exchange.qdpx_export import TARGETS, export_qdpx
@@ -39,6 +40,9 @@ def export_project(
     the key role; a codebook (qdc) always has the accepted names replaced."""
     if format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {EXPORT_FORMATS}. Got {format!r} instead.")
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in EXPORT_FORMATS and suffix != format:  # a codebook in "x.qdpx" opens nowhere
+        raise InputError("exchange.format_suffix", file=str(path), format=format, suffix=suffix)
     require_export(project, pseudonymise=pseudonymise or format == "qdc")
     if format == "qdpx":
         return export_qdpx(

@@ -24,7 +24,7 @@ from workbench.exchange.codes import upsert_codes
 from workbench.exchange.ids import export_guid
 from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
 from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_guid
-from workbench.exchange.pseudo import back_to_original, pseudonymised_texts
+from workbench.exchange.pseudo import back_to_original, free_text, pseudonymised_texts
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
@@ -288,7 +288,10 @@ class _Writer:
                     "SELECT value FROM attribute_values WHERE respondent_id = ? AND attribute = ?",
                     [rid, var.name],
                 ).fetchone()
-                if current is not None and current[0] == canonical:
+                if current is not None and canonical in (
+                    current[0],
+                    free_text(self.handle, current[0]),  # our pseudonymised export, back
+                ):
                     self.report.count("attribute_values_matched")
                     continue
                 if current is not None and current[0] is not None:

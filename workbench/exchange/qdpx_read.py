@@ -317,6 +317,14 @@ class _Reader:
             start, end = to_raw(start) if start >= 0 else None, to_raw(end) if end >= 0 else None
             start, end = (-1 if start is None else start), (-1 if end is None else end)
             n_codings = len(_children(sel, "Coding"))
+            if 0 <= start == end <= len(raw):  # a selection of nothing
+                self.report.lose(
+                    "selection",
+                    "empty_selection",
+                    f"{name} {sel.get('startPosition')}-{sel.get('endPosition')}",
+                    count=max(1, n_codings),
+                )
+                continue
             if not 0 <= start < end <= len(raw):
                 self.report.lose(
                     "selection",
