@@ -312,7 +312,7 @@ def test_the_bootstrap_draws_codings_or_documents_and_says_which(db, passages):
     by_sentence = agreement.presence_agreement(matrix.presence, n_samples=1000, seed=0)
     width = lambda ci: ci[1] - ci[0]  # noqa: E731
     assert width(by_coding["overall"]["alpha_ci"]) > 1.2 * width(by_sentence.overall["alpha_ci"])
-    assert "Segments under one coding are one judgement" in cons.interval_line(by_coding, "en")
+    assert "Units under one coding are one judgement" in cons.interval_line(by_coding, "en")
     with pytest.raises(InputError):
         cons.agreement_report(Project.for_user(db, "sanne"), resample="sentences")
 
@@ -498,3 +498,10 @@ def test_compare_units_and_drift_check_the_role_of_the_reader(db, passages):
 def test_design_sanity():
     assert len(tc.DESIGN) == 40 and sum(1 for a, b in tc.DESIGN if not a and not b) == 18
     assert np.isclose(tc.expected_alpha()["overall"], 0.7700817700817701)
+
+
+def test_the_scope_line_counts_one_unit_in_the_singular():
+    from workbench.i18n import t
+
+    assert t("agreement.scope.not_seen", "en", n=1, coder="bram") == "- 1 was not seen by bram."
+    assert t("agreement.scope.not_seen", "en", n=2, coder="bram") == "- 2 were not seen by bram."

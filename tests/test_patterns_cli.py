@@ -309,3 +309,12 @@ def test_unknown_coder_empty_filter_value_and_unknown_table_are_refused(tmp_path
     with pytest.raises(SystemExit):
         main([*base[:1], "cascades", *base[1:], "--table", "nonsense", "--output", out])
     assert "niemand" in capsys.readouterr().err
+
+
+def test_frequencies_name_their_groups_in_the_chosen_language(project, tmp_path):
+    out = tmp_path / "freq.csv"
+    args = ["patterns", "frequencies", "--project", str(project), "--output", str(out)]
+    assert main(["--lang", "en", *args]) == 0
+    assert set(read_csv_export(out)[0]["group"]) == {"all"}
+    assert main(args) == 0
+    assert set(read_csv_export(out)[0]["group"]) == {"alle"}

@@ -199,3 +199,28 @@ def test_a_supervisor_exports_patterns_only_pseudonymised(
     assert "supervisor" in capsys.readouterr().err and not out.exists()
     assert _export(project_path, overview, out, "--user", "vera", "--pseudonymise") == 0
     assert found_names(finder(NAMES), texts_of(out)) == {}
+
+
+def test_pseudonymised_quotes_carry_offsets_that_fit_the_pseudonymised_text(
+    db, project_path, tmp_path
+):
+    """Next to '[Naam 1] ...' the offsets of the original text pointed nowhere; they are
+    moved into the pseudonymised document, as the codings export does."""
+    from workbench.privacy.pseudonyms import pseudonymised_document
+
+    _project(db)
+    apply_pseudonyms(Project.for_user(db, ME))
+    out = tmp_path / "quotes.csv"
+    assert _export(project_path, "quotes", out, "--pseudonymise") == 0
+    table, _ = read_csv_export(out)
+    documents = dict(db.execute("SELECT name, id FROM documents").fetchall())
+    me = Project.for_user(db, ME)
+    checked = 0
+    for row in table.itertuples():
+        doc = documents.get(row.document)
+        if doc is None:  # the unlinked interview's name holds names and is replaced
+            continue
+        text = pseudonymised_document(me, doc).text
+        assert text[row.start_char : row.end_char] == row.text
+        checked += "[" in row.text
+    assert checked  # at least one quote with a pseudonym in it

@@ -337,6 +337,8 @@ def run_quotes(args: argparse.Namespace) -> int:
 def run_frequencies(args: argparse.Namespace) -> int:
     project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
-    table = patterns.code_frequencies(project, selection, by=args.by, codes=args.code)
+    table = patterns.code_frequencies(
+        project, selection, by=args.by, codes=args.code, lang=args.lang
+    )
     settings = selection.describe() + [("by", args.by or "(none)")]
     return _write(project, args, "frequencies", {"frequencies": table}, settings)

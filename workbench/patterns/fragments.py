@@ -643,7 +643,28 @@ def with_text(project: Project, frame: pd.DataFrame, *, pseudonymise: bool = Fal
             text[index] = pseudonymise_range(
                 project, int(row["document_id"]), int(row["start_char"]), int(row["end_char"])
             ).text
+        frame = _pseudonymised_offsets(project, frame)
     return frame.assign(text=text)
+
+
+def _pseudonymised_offsets(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
+    """``start_char``/``end_char`` moved into the pseudonymised document, as every other
+    export does: next to pseudonymised text, offsets of the original text point nowhere."""
+    from workbench.privacy.pseudonyms import pseudonymised_document
+
+    frame = frame.copy()
+    for document_id in frame["document_id"].dropna().unique().tolist():
+        mapped = pseudonymised_document(project, int(document_id))
+        if not mapped.spans:
+            continue
+        rows = frame["document_id"] == document_id
+        frame.loc[rows, "start_char"] = [
+            mapped.map_offset(int(v), side="start") for v in frame.loc[rows, "start_char"]
+        ]
+        frame.loc[rows, "end_char"] = [
+            mapped.map_offset(int(v), side="end") for v in frame.loc[rows, "end_char"]
+        ]
+    return frame
 
 
 def respondents(project: Project, selection: Selection = Selection()) -> pd.DataFrame:

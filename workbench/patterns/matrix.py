@@ -13,6 +13,7 @@ import pandas as pd
 
 from workbench.errors import InputError
 from workbench.handle import Project
+from workbench.i18n import t
 from workbench.patterns.fragments import (
     Selection,
     attribute_names,
@@ -24,8 +25,6 @@ from workbench.patterns.fragments import (
     with_attributes,
     with_text,
 )
-
-NO_VALUE = "(geen waarde)"
 
 
 def _code_order(
@@ -124,13 +123,15 @@ def code_frequencies(
     *,
     by: str | None = None,
     codes: Sequence[str] | None = None,
+    lang: str = "nl",
 ) -> pd.DataFrame:
     """How often each code occurs per attribute group, as counts and as share of respondents.
 
     One row per (group, code), zeros included. Columns: group, code, fragments,
     respondents (with the code), group_size (respondents in the group with an interview),
-    share (respondents / group_size, 0..1). ``by=None`` gives one group, "alle".
-    Respondents without a value for ``by`` form the group "(geen waarde)". Needs ``read``.
+    share (respondents / group_size, 0..1). ``by=None`` gives one group, "alle" ("all" in
+    English, ``lang``). Respondents without a value for ``by`` form the group "(geen
+    waarde)" ("(no value)"). Needs ``read``.
     """
     project.require("read")
     names = attribute_names(project)
@@ -138,7 +139,7 @@ def code_frequencies(
         raise InputError("patterns.unknown_attribute", name=by, known=", ".join(names))
     people = respondents(project, selection)
     if by is None:
-        people["group"] = "alle"
+        people["group"] = t("patterns.group.all", lang)
     else:
         values = pd.read_sql_query(
             "SELECT respondent_id, value AS [group] FROM attribute_values WHERE attribute = ?",
@@ -146,7 +147,8 @@ def code_frequencies(
             params=[by],
         ).astype({"respondent_id": "Int64"})
         people = people.merge(values, on="respondent_id", how="left")
-        people["group"] = people["group"].fillna(NO_VALUE).replace("", NO_VALUE)
+        no_value = t("patterns.group.no_value", lang)
+        people["group"] = people["group"].fillna(no_value).replace("", no_value)
     frame = fragments(project, selection, details=False, places=False)
     frame = frame.merge(people[["respondent", "group"]], on="respondent")
     columns = _code_order(project, frame["code"].unique().tolist(), codes, selection.rollup)
