@@ -184,3 +184,57 @@ def test_a_page_action_returning_none_counts_as_done(db, project_path):
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception and not at.error
     assert any(c.value.startswith("wijk (") for c in at.caption)
+
+
+# --- A respondent given to a batch exists only with a document linked to it -----------------
+
+
+def respondent_codes(db) -> list[str]:
+    return [code for (code,) in db.execute("SELECT code FROM respondents ORDER BY code")]
+
+
+def test_a_batch_where_every_file_fails_adds_no_respondent(tmp_path, capsys):
+    empty = tmp_path / "leeg.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    binary = tmp_path / "kapot.txt"
+    binary.write_bytes(b"I: Hallo\x00\x00\x00")
+    project = tmp_path / "studie.db"
+    open_project(project).close()  # an existing project: the CLI keeps it after a failure
+    code = main(
+        ["import", str(empty), str(binary), "--respondent", "R99", "--project", str(project)]
+    )
+    assert code == 1
+    capsys.readouterr()
+    db = open_project(project)
+    assert respondent_codes(db) == []
+    events = db.execute("SELECT count(*) FROM events WHERE action = 'respondent.add'").fetchone()
+    assert events == (0,)
+
+
+def test_the_respondent_comes_with_the_first_document_that_imports(db, nlp, tmp_path):
+    empty = tmp_path / "leeg.txt"
+    empty.write_text("", encoding="utf-8")
+    good = tmp_path / "gesprek.txt"
+    good.write_text("I: Hoe was uw week?\nR: Stil, de kat was mijn enige bezoek.\n", "utf-8")
+    researcher = Project.for_user(db, ME)
+    with pytest.raises(InputError) as caught:  # still refused before any file is read
+        import_files(researcher, [good], respondent="  ", nlp=nlp)
+    assert caught.value.key == "respondents.empty_code"
+    failed = import_files(researcher, [empty], respondent="R42", nlp=nlp)
+    assert not failed.ok and respondent_codes(db) == []
+    report = import_files(researcher, [empty, good], respondent="R42", nlp=nlp)
+    assert [r.ok for r in report.results] == [False, True]
+    linked = db.execute(
+        "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id"
+    ).fetchall()
+    assert respondent_codes(db) == ["R42"] and linked == [("R42",)]
+
+
+def test_a_duplicate_file_adds_no_respondent_for_it(db, nlp, tmp_path):
+    good = tmp_path / "gesprek.txt"
+    good.write_text("I: Wie belt u nog?\nR: Mijn nicht, op zondag.\n", "utf-8")
+    researcher = Project.for_user(db, ME)
+    assert import_files(researcher, [good], nlp=nlp).ok
+    again = import_files(researcher, [good], respondent="R77", nlp=nlp)
+    assert again.results[0].error.key == "ingest.duplicate"
+    assert respondent_codes(db) == []

@@ -83,8 +83,12 @@ def import_file(
     respondent_id: int | None = None,
     max_mb: float | None = None,
     nlp: Language | None = None,
+    respondent: str | None = None,
 ) -> FileResult:
     """Import one file of any kind in ``accept``, all or nothing; raise a user error if not.
+
+    ``respondent`` is a case code a transcript is linked to, added with the document in its
+    transaction when new (so a file that fails adds no respondent).
 
     ``details`` of the result holds what the importer of that kind returned: the data-loss
     report of a project or codebook, the counts of a respondents table. Each kind asks for
@@ -118,6 +122,7 @@ def import_file(
         respondent_id=respondent_id,
         max_mb=limit,
         nlp=nlp if nlp is not None else load_pipeline(),
+        respondent=_respondent(project, respondent),
     )
 
 
@@ -133,14 +138,15 @@ def import_files(
 ) -> ImportReport:
     """Import transcripts and projects; each file all or nothing, going on past bad files.
 
-    ``respondent`` is a case code (created when new) every imported transcript is linked to.
+    ``respondent`` is a case code every imported transcript is linked to. A new code is
+    added in the same transaction as the first document stored, never before the batch: when
+    every file fails, no respondent is left behind.
     ``max_mb`` overrides the project setting ``max_file_mb``. ``progress(done, total, result)``
     is called after each file.
     """
     project.require("import")
-    respondent_id = None
     if respondent is not None:
-        respondent_id = ensure_respondent(project, respondent)
+        _check_code(project, respondent)
     limit = file_limit(project.db, max_mb)
     nlp = nlp if nlp is not None else load_pipeline()
     return import_batch(
@@ -149,12 +155,33 @@ def import_files(
             project,
             source,
             accept=accept,
-            respondent_id=respondent_id,
+            respondent=respondent,
             max_mb=limit,
             nlp=nlp,
         ),
         progress=progress,
     )
+
+
+def _check_code(project: Project, code: str) -> None:
+    """Refuse the batch up front when ``code`` cannot be linked: no right, or an empty code.
+
+    Checked before any file is read, as when the respondent was created first.
+    """
+    project.require("respondents.edit")
+    if not code.strip():
+        raise InputError("respondents.empty_code")
+
+
+def _respondent(project: Project, code: str | None) -> Callable[[], int] | None:
+    """``code`` as a call that gives its respondent id, adding it when new.
+
+    It runs inside the document's transaction (``store_document``), so the respondent is
+    written together with the first document linked to it, or not at all.
+    """
+    if code is None:
+        return None
+    return lambda: ensure_respondent(project, code)
 
 
 def _with_path(source: Source, run: Callable[[Path], object]):

@@ -85,6 +85,9 @@ class ImportReport:
 
 
 Progress = Callable[[int, int, FileResult], None]
+# Gives the id of the respondent a document belongs to, adding the respondent when new; called
+# inside the document's transaction (see store_document).
+Respondent = Callable[[], int]
 
 
 def import_files(
@@ -179,8 +182,13 @@ def import_one(
     respondent_id: int | None,
     max_mb: float,
     nlp: Language,
+    respondent: Respondent | None = None,
 ) -> FileResult:
-    """Check, parse and store one transcript (raises InputError on any problem)."""
+    """Check, parse and store one transcript (raises InputError on any problem).
+
+    ``respondent`` (instead of ``respondent_id``) is called inside the document's own
+    transaction: a respondent it creates exists only when the document is stored too.
+    """
     project.require("import")
     db = project.db
     name = name_of(source)
@@ -196,7 +204,13 @@ def import_one(
     del data
     segments = segment_turns(nlp, parsed.text, parsed.turns)
     return store_document(
-        project, parsed, segments, name=name, sha256=sha, respondent_id=respondent_id
+        project,
+        parsed,
+        segments,
+        name=name,
+        sha256=sha,
+        respondent_id=respondent_id,
+        respondent=respondent,
     )
 
 
@@ -234,10 +248,13 @@ def store_document(
     respondent_id: int | None = None,
     guid: str | None = None,
     created_at: str | None = None,
+    respondent: Respondent | None = None,
 ) -> FileResult:
     """Write one parsed document, its speakers, turns and segments in one transaction.
 
     ``guid`` and ``created_at`` are another tool's identity and date of the source (REFI-QDA).
+    ``respondent`` gives the respondent id inside that transaction (it may add the
+    respondent), so a failed document leaves no respondent made only for it.
     The acting user (who needs the ``import`` right) is recorded as the importer.
     """
     project.require("import")
@@ -265,6 +282,8 @@ def store_document(
     conn = db.conn
     try:
         with transaction(db):
+            if respondent is not None:
+                record["respondent_id"] = respondent()
             document_id = conn.execute(
                 f"INSERT INTO documents ({', '.join(record)}) "
                 f"VALUES ({', '.join('?' * len(record))})",
