@@ -16,6 +16,7 @@ from typing import Any
 import simplemma
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
 FULL_PIPELINE = "nl_core_news_sm"
@@ -44,6 +45,17 @@ EVERYDAY_WORDS_NOT_ABBREVIATIONS = frozenset(
         "vol",
     }
 )
+# Dutch abbreviations spaCy's tokenizer does not know, so the sentencizer ended a sentence at
+# their dot ("Ik sprak mw. Jansen.", "Op 3 jan. kwam ze.", "Dat kost ong. 5 euro."). The one
+# place to extend when a transcript shows another. Lower case only where the capitalised
+# form is also a word that may end a sentence ("Ik belde Jan."). A month can end a sentence
+# ("Het was in jan. Daarna ..."): a capitalised word after it starts a new one. After a
+# title comes a name, after the others ("incl. BTW") anything: no split there.
+TITLE_ABBREVIATIONS = frozenset({"mw.", "Mw.", "mevr.", "Mevr.", "dhr.", "Dhr."})
+MONTH_ABBREVIATIONS = frozenset(
+    "jan. feb. mrt. apr. jun. jul. aug. sep. sept. okt. nov. dec.".split()
+)
+OTHER_ABBREVIATIONS = frozenset("ong. ca. incl. excl. mln. mld.".split())
 FALLBACK_PIPELINE = "blank-nl+simplemma"
 
 
@@ -79,6 +91,39 @@ class SimplemmaLemmatizer:
         return doc
 
 
+@Language.component("abbreviation_sentence_ends")
+def abbreviation_sentence_ends(doc: Doc) -> Doc:
+    """After a month abbreviation (``MONTH_ABBREVIATIONS``), a capital starts a sentence.
+
+    The abbreviation is one token, so the sentencizer no longer splits at its dot; a
+    sentence that ends on it ("Het was in jan. Daarna ...") is split here instead.
+    """
+    for token in doc[:-1]:
+        if token.text in MONTH_ABBREVIATIONS and doc[token.i + 1].is_title:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def _add_abbreviations(nlp: Language) -> None:
+    """Keep everyday words out of the tokenizer's abbreviations and add the Dutch ones above.
+
+    Both lists change where a sentence ends; see their comments.
+    """
+    nlp.tokenizer.rules = {
+        text: tokens
+        for text, tokens in nlp.tokenizer.rules.items()
+        if not (text.endswith(".") and text[:-1].lower() in EVERYDAY_WORDS_NOT_ABBREVIATIONS)
+    }
+    for text in TITLE_ABBREVIATIONS | MONTH_ABBREVIATIONS | OTHER_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(text, [{ORTH: text}])
+    # The fallback ends sentences with the sentencizer; nl_core_news_sm with its parser,
+    # which keeps boundaries set before it.
+    if "sentencizer" in nlp.pipe_names:
+        nlp.add_pipe("abbreviation_sentence_ends", after="sentencizer")
+    elif "parser" in nlp.pipe_names:
+        nlp.add_pipe("abbreviation_sentence_ends", before="parser")
+
+
 def full_pipeline_installed() -> bool:
     """Whether ``nl_core_news_sm`` can be loaded here."""
     return spacy.util.is_package(FULL_PIPELINE)
@@ -101,12 +146,18 @@ def load_pipeline(prefer_full: bool = True) -> Language:
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("simplemma_lemmatizer")
         nlp.meta["name"] = FALLBACK_PIPELINE
-    nlp.tokenizer.rules = {
-        text: tokens
-        for text, tokens in nlp.tokenizer.rules.items()
-        if not (text.endswith(".") and text[:-1].lower() in EVERYDAY_WORDS_NOT_ABBREVIATIONS)
-    }
+    _add_abbreviations(nlp)
     return nlp
+
+
+def is_dutch_word(word: str) -> bool:
+    """Whether ``word`` (lower case) is a Dutch word form simplemma's dictionary knows.
+
+    The PDF reader asks this to tell a word hyphenated at a line end ("financi-" "eel")
+    from a compound Dutch writes with a hyphen ("zee-egel"); the dictionary is the one the
+    lemmatizer uses, so no second word list has to be kept.
+    """
+    return bool(word) and simplemma.is_known(word, lang="nl")
 
 
 def pipeline_info(nlp: Language) -> dict[str, Any]:

@@ -5,7 +5,8 @@ timestamp before or after it (``[00:01:23] I: ...``, ``00:01:23 I: ...``,
 ``Anna (00:01:23): ...``, ``Spreker 2: ...``). Transcription services and Word's dictation
 put the label and a timestamp on a line of their own, without a colon, with the words below
 (``Spreker 1 [00:00:01]``, ``00:00:05 Spreker 1``, ``[00:00:00.00] - Speaker 1``,
-``Speaker 1  0:03``): such a header line is a label too. Known labels count from their first
+``Speaker 1  0:03``): such a header line is a label too, and so is a line with only a
+standard label ("Interviewer", "Spreker 1") when a document uses that layout more than once. Known labels count from their first
 use; any other name must recur (at least twice) and must not be an ordinary phrase such as
 "Let op:" or "Ik zei:", so a colon in a sentence never invents a speaker. Without labels, each
 paragraph (text between blank lines) is one turn. The document text keeps the labels; turns
@@ -26,12 +27,16 @@ TIMESTAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TS = rf"[\[(]\s*{TIMESTAMP}\s*[\])]"
 # Labels that are speaker labels whenever they start a line with a separator.
 # Words in any case; single letters only as capitals ("a:" may start a list item).
-KNOWN_LABELS = (
+_KNOWN_WORDS = (
     "(?i:interviewer|interviewster|interviewee|respondent|respondente|geïnterviewde|"
     "geinterviewde|onderzoeker|deelnemer|deelneemster|moderator|gespreksleider|vraag|"
-    "antwoord|int|resp|spreker|speaker)|[IRVAQ]"
+    "antwoord|int|resp|spreker|speaker)"
 )
-_WORD = r"[^\W\d_][\w'’]*\.?"  # a word, maybe abbreviated (Dhr., Mw.)
+KNOWN_LABELS = rf"{_KNOWN_WORDS}|[IRVAQ]"
+# A word, maybe abbreviated (Dhr., Mw.), maybe hyphenated: Dutch double names and surnames
+# are written with a hyphen (Anne-Marie, Jan-Willem, Bakker-de Wit, 't Hart-van Dijk).
+_PART = r"[^\W\d_][\w'’]*"
+_WORD = rf"{_PART}(?:-{_PART})*\.?"
 _PARTICLE = r"(?:van|de|der|den|het|ten|ter|te|'t|von|la|le|du|da|di|el|al|bin|ben)"
 # Spreker 2, R1; not the hours of a time after the label ("R 00:01:23 Ja." is no "R 00").
 _NUMBER = r"(?:[ ]?\d{1,2}(?!\d|[:.,]\d))?"
@@ -64,6 +69,13 @@ HEADER = re.compile(
     [ \t]*:?[ \t]*$""",
     re.VERBOSE,
 )
+# A line that is only a standard label, without colon or time ("Interviewer", "SPREKER 1",
+# "**Respondent**" in Markdown), the words on the lines below. Only words: a lone "I" or "V"
+# is as likely a Roman section number. Counted as a label only when a document uses this
+# layout at least BARE_MIN times (``uses_bare_labels``), so one heading "Respondent" above a
+# paragraph invents no speaker.
+BARE = re.compile(rf"^[ \t]*(?P<label>{_KNOWN_WORDS}{_NUMBER})[ \t]*$")
+BARE_MIN = 2
 # Phrases that look like "Name:" but introduce a note, not a speaker.
 NOT_SPEAKERS = {
     "let op",
@@ -176,18 +188,47 @@ def _masked(line: str) -> str:
     return "".join(chars)
 
 
-def line_label(line: str) -> LineLabel | None:
-    """The speaker label that starts ``line`` (any grammar above), or None."""
+def line_label(line: str, *, bare: bool = False) -> LineLabel | None:
+    """The speaker label that starts ``line`` (any grammar above), or None.
+
+    ``bare``: also a line that is only a standard label without a colon (``BARE``); pass
+    what :func:`uses_bare_labels` says of the whole document.
+    """
     found = _match(line)
-    if found is None:
-        heading = _HEADING.match(line)
-        # Standard labels only: a document repeats its own section headings too.
-        if heading is not None and is_known_label(heading.group("label")):
-            return LineLabel(heading.group("label").strip(), None, len(line))
-        masked = _masked(line)
-        if masked != line:
-            found = _match(masked)
+    if found is not None:
+        return found
+    heading = _HEADING.match(line)
+    # Standard labels only: a document repeats its own section headings too.
+    if heading is not None and is_known_label(heading.group("label")):
+        return LineLabel(heading.group("label").strip(), None, len(line))
+    masked = _masked(line)
+    if masked != line:
+        found = _match(masked)
+    if found is None and bare:
+        found = _bare(masked)
     return found
+
+
+def _bare(line: str) -> LineLabel | None:
+    """A line that is only a standard label ("Interviewer", "Spreker 2"): words follow below."""
+    found = BARE.match(line)
+    return LineLabel(found.group("label"), None, len(line)) if found else None
+
+
+def uses_bare_labels(text: str) -> bool:
+    """Whether ``text`` puts standard labels alone on a line, the words on the next line.
+
+    At least ``BARE_MIN`` such lines, each followed (blank lines aside: a Word paragraph
+    each) by a line of words that is no label itself.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    n = 0
+    for line, after in zip(lines, lines[1:]):
+        if _bare(_masked(line)) and line_label(after, bare=True) is None:
+            n += 1
+            if n >= BARE_MIN:
+                return True
+    return False
 
 
 def _match(line: str) -> LineLabel | None:
@@ -224,14 +265,15 @@ def _plausible(label: str) -> bool:
     return not all(w.lower().rstrip(".") in STOP_WORDS for w in words)
 
 
-def find_labels(text: str, *, min_count: int = 2) -> set[str]:
+def find_labels(text: str, *, min_count: int = 2, bare: bool = False) -> set[str]:
     """The speaker labels ``text`` uses: known ones, and other names used ``min_count`` times.
 
     Subtitles pass ``min_count=1``: there a cue opening with "Name:" is nearly always a speaker.
+    ``bare`` counts lines that are only a standard label (see :func:`uses_bare_labels`).
     """
     counts: Counter[str] = Counter()
     for line in text.split("\n"):
-        found = line_label(line)
+        found = line_label(line, bare=bare)
         if found is not None:
             counts[found.label] += 1
     accepted = {label for label, n in counts.items() if is_known_label(label) or n >= min_count}
@@ -243,7 +285,8 @@ def find_labels(text: str, *, min_count: int = 2) -> set[str]:
 
 def parse_turns(text: str) -> list[Turn]:
     """Turns of a normalised text: by speaker labels when it has them, else by paragraph."""
-    labels = find_labels(text)
+    bare = uses_bare_labels(text)
+    labels = find_labels(text, bare=bare)
     if not labels:
         return paragraph_turns(text)
     turns: list[Turn] = []
@@ -252,7 +295,7 @@ def parse_turns(text: str) -> list[Turn]:
     offset = 0
     for line in text.split("\n"):
         line_end = offset + len(line)
-        found = line_label(line)
+        found = line_label(line, bare=bare)
         if found is not None and found.label in labels:
             _close(text, turns, current)
             rest_start = offset + found.rest

@@ -19,9 +19,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from workbench.errors import InputError, reason
-from workbench.ingest.labels import find_labels, is_known_label, line_label, parse_turns
+from workbench.ingest.labels import (
+    find_labels,
+    is_known_label,
+    line_label,
+    parse_turns,
+    uses_bare_labels,
+)
 from workbench.ingest.model import ParsedDocument
 from workbench.limits import FILE_LIMIT_BYTES, MB
+from workbench.nlp import is_dutch_word
 from workbench.text import normalise_text
 
 # A transcript is tens of pages; a PDF claiming more is refused before its pages are read.
@@ -135,7 +142,18 @@ def _pdf_line(line: str) -> str:
 
 
 def _edge_key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.split()).casefold())
+    """A line at a page edge, digits aside: "Pagina 3" and "Pagina 4" are one line."""
+    return _DIGITS.sub("#", _exact_key(line))
+
+
+def _exact_key(line: str) -> str:
+    """A line at a page edge as it is, digits included, only spacing and case aside."""
+    return "=" + " ".join(line.split()).casefold()
+
+
+def _edge_keys(lines: list[str]) -> set[str]:
+    """Both keys of each line: labelled lines are matched exactly (see ``running``)."""
+    return {key for line in lines for key in (_edge_key(line), _exact_key(line))}
 
 
 def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
@@ -143,21 +161,27 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
     A line repeats when it (digits aside: "Pagina 3", "Pagina 4") stands in the same edge of
     at least two pages and more than half of them: "Transcript interview 3 - vertrouwelijk".
+    A line that opens with a standard speaker label must repeat letter for letter, digits
+    included, and hold words after the label: "Respondent 3 - interview 12 maart 2024" on every page
+    is a header, but "Interviewer:" alone on the top line of every page opens a turn.
     """
     trimmed = [_trim_blank(page) for page in pages]
     tops: Counter[str] = Counter()
     bottoms: Counter[str] = Counter()
     for page in trimmed:
-        tops.update({_edge_key(line) for line in _non_blank(page)[:PDF_EDGE_LINES]})
-        bottoms.update({_edge_key(line) for line in _non_blank(page)[-PDF_EDGE_LINES:]})
+        tops.update(_edge_keys(_non_blank(page)[:PDF_EDGE_LINES]))
+        bottoms.update(_edge_keys(_non_blank(page)[-PDF_EDGE_LINES:]))
 
     def running(line: str, seen: Counter[str]) -> bool:
         if _PAGE_NUMBER.fullmatch(line.strip()):
             return True
-        found = line_label(line)
-        if found is not None and is_known_label(found.label):
-            return False  # "R:" or "Interviewer" opening many pages is a turn, not a header
-        n = seen[_edge_key(line)]
+        found = line_label(line, bare=True)
+        if found is None or not is_known_label(found.label):
+            n = seen[_edge_key(line)]
+        elif found.rest >= len(line):
+            return False  # only a label: the words of a turn follow below it
+        else:
+            n = seen[_exact_key(line)]
         return n >= 2 and 2 * n > len(pages)
 
     out = []
@@ -196,8 +220,9 @@ def _pdf_text(pages: list[list[str]]) -> str:
     paragraph (layout mode draws space as blank lines, so 1.5 or double line spacing gives a
     blank line after every line; the most common gap is the ordinary one), and after a short
     line that ends a sentence. A word hyphenated at a line end is joined when the next line
-    goes on in lower case ("verhui-" "zing"); the hyphen stays between two vowels, where
-    Dutch writes one ("zee-egel"), and before a capital or a digit ("Noord-Holland").
+    goes on in lower case ("verhui-" "zing"); the hyphen stays before a capital or a digit
+    ("Noord-Holland"), and between two vowels where Dutch writes one ("zee-egel", see
+    :func:`_join_vowels`).
     """
     printed: list[tuple[str, int]] = []  # each line with the blank lines before it on its page
     for page in pages:
@@ -212,25 +237,65 @@ def _pdf_text(pages: list[list[str]]) -> str:
         return ""
     gaps = Counter(gap for _, gap in printed[1:])
     ordinary = min(gaps, key=lambda gap: (-gaps[gap], gap)) if gaps else 0
-    labels = find_labels("\n".join(line for line, _ in printed))
+    joined = "\n".join(line for line, _ in printed)
+    bare = uses_bare_labels(joined)
+    labels = find_labels(joined, bare=bare)
     lengths = sorted(len(line) for line, _ in printed)
     width = lengths[int(len(lengths) * 0.9)]
     paragraphs: list[str] = []
     ends_paragraph = True
     for line, gap in printed:
-        found = line_label(line) if labels else None
-        if ends_paragraph or gap > ordinary or (found is not None and found.label in labels):
+        found = line_label(line, bare=bare) if labels else None
+        labelled = found is not None and found.label in labels
+        if ends_paragraph or gap > ordinary or labelled:
             paragraphs.append(line)
         else:
             paragraphs[-1] = _join(paragraphs[-1], line)
         ends_paragraph = bool(_PARAGRAPH_END.search(line)) and len(line) < 0.7 * width
+        ends_paragraph |= labelled and found.rest >= len(line)  # "Interviewer", words below
     return "\n\n".join(paragraphs)
 
 
 def _join(before: str, after: str) -> str:
     """Two printed lines of one paragraph as one line (see :func:`_pdf_text`)."""
     if before[-1:] in _HYPHENS and len(before) > 1 and before[-2].isalnum() and after[:1].isalnum():
-        if not after[0].islower() or (before[-2].lower() in _VOWELS and after[0] in _VOWELS):
-            return before[:-1] + "-" + after  # Noord-Holland, 2020-2021, zee-egel
+        if not after[0].islower():
+            return before[:-1] + "-" + after  # Noord-Holland, 2020-2021
+        if before[-2].lower() in _VOWELS and after[0] in _VOWELS:
+            return _join_vowels(before[:-1], after)
         return before[:-1] + after  # verhuizing
     return before + " " + after
+
+
+_WORD_END = re.compile(r"[^\W\d_]+$")
+_WORD_START = re.compile(r"^[^\W\d_]+")
+_TREMA = str.maketrans("eiou", "ëïöü")
+
+
+def _join_vowels(head: str, tail: str) -> str:
+    """``head`` and ``tail`` of a word hyphenated between two vowels, as the word it is.
+
+    Dutch writes a hyphen where two vowels of a compound meet ("zee-egel", "auto-ongeluk"),
+    but a typesetter also breaks ordinary words there ("financi-eel", "situ-atie",
+    "re-actie"), dropping a trema on the way ("ge-interesseerd" for "geïnteresseerd"). The
+    dictionary decides: a known word without the hyphen (with the trema back if that is the
+    known form) whose parts are not both words of their own loses the hyphen; anything
+    else keeps it, as Dutch spelling would.
+    """
+    first = _WORD_END.search(head)
+    last = _WORD_START.match(tail)
+    if first is None or last is None:
+        return head + "-" + tail
+    left, right = first.group().lower(), last.group()
+    if _is_part(left) and _is_part(right):
+        return head + "-" + tail  # foto-album, mede-eigenaar
+    trema = right[0].translate(_TREMA) + right[1:]
+    for joined in dict.fromkeys((trema, right)):  # the trema first: hyphenation drops it
+        if is_dutch_word(left + joined.lower()):
+            return head + joined + tail[len(right) :]
+    return head + "-" + tail
+
+
+def _is_part(word: str) -> bool:
+    """A word that can stand on its own in a compound: known, and more than a prefix (re, ge)."""
+    return len(word) >= 3 and is_dutch_word(word.lower())

@@ -18,7 +18,7 @@ from pathlib import Path
 from workbench.errors import InputError, reason
 from workbench.encoding import decode
 from workbench.ingest.frontmatter import strip_front_matter
-from workbench.ingest.labels import find_labels, line_label, parse_turns
+from workbench.ingest.labels import find_labels, is_known_label, line_label, parse_turns
 from workbench.ingest.model import ParsedDocument, Turn
 from workbench.ingest.pdf import read_pdf
 from workbench.zipguard import open_zip
@@ -299,6 +299,7 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
         raise InputError("ingest.bad_subtitles", file=name, reason=reason(exc)) from None
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
         raise InputError("ingest.bad_subtitles", file=name, reason=reason(exc)) from None
+    _check_timings(raw, name, fmt)
     cues = []
     for caption in captions:
         spoken = " ".join(normalise_text(caption.text).split())
@@ -308,14 +309,46 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
     return _cues_to_document(cues, fmt, decoded.encoding, name=name)
 
 
+# A cue timing line: "00:00:01.000 --> 00:00:04.000", maybe with cue settings after it; a
+# comma before the milliseconds only in SRT (webvtt-py skips a .vtt cue written with one).
+_CUE_TIME = {
+    "vtt": r"(?:\d+:)?\d{1,2}:\d{1,2}\.\d{1,3}",
+    "srt": r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}",
+}
+_TIMING = {
+    fmt: re.compile(rf"^[ \t]*{time}[ \t]*-->[ \t]*{time}(?:[ \t].*)?$")
+    for fmt, time in _CUE_TIME.items()
+}
+
+
+def _check_timings(raw: str, name: str, fmt: str) -> None:
+    """Refuse a subtitle file with a cue timing line the reader cannot read.
+
+    webvtt-py skips such a cue without a word, so "kapot --> ook kapot" lost its cue (or,
+    alone, the whole file, then reported as having no text). Cue text may not hold "-->"
+    in either format, so every line with it must be a timing.
+    """
+    for line in raw.split("\n"):
+        if "-->" in line and not _TIMING[fmt].match(line):
+            raise InputError("ingest.bad_subtitles", file=name, reason=line.strip()[:80])
+
+
 def _prefix_speakers(cues: list[list]) -> None:
-    """``Name: text`` cues without a voice tag: take the name as the speaker."""
+    """``Name: text`` cues without a voice tag: take the name as the speaker.
+
+    Among voice-tagged cues one ``Interviewer: ...`` cue is enough: there a standard label,
+    or a name the voice tags use, at the start of a cue always names who speaks.
+    """
     labels = find_labels("\n".join(text for voice, text, *_ in cues if voice is None), min_count=1)
+    voices = {" ".join(voice.split()) for voice, *_ in cues if voice}
     for cue in cues:
-        if cue[0] is not None or not labels:
+        if cue[0] is not None:
             continue
         found = line_label(cue[1])  # the grammar find_labels counted with
-        if found is not None and found.label in labels and found.rest < len(cue[1]):
+        if found is None or found.rest >= len(cue[1]):
+            continue
+        tagged = bool(voices) and (is_known_label(found.label) or found.label in voices)
+        if found.label in labels or tagged:
             cue[0] = found.label
             cue[1] = cue[1][found.rest :].strip()
 

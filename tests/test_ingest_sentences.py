@@ -1,0 +1,38 @@
+"""Sentences of an imported transcript around Dutch abbreviations (``workbench.nlp``).
+
+A real .txt file is imported into a real project and its stored segments are read back:
+a title, a month or "ong." ends no sentence, a sentence that ends on a month still ends
+there. All text is fictional.
+"""
+
+from __future__ import annotations
+
+from workbench.handle import Project
+from workbench.ingest import import_files
+
+ANSWER = (
+    "Ik sprak mw. Jansen bij de bushalte. Op 3 jan. kwam mijn zoon langs. "
+    "In sept. of okt. gaan we samen vissen. Dat kost ong. 5 euro per keer. "
+    "Mevr. de Boer en Mw. Smit gingen ook mee. Het was koud in feb. Daarna werd het beter. "
+    "Ik belde Jan. Hij nam niet op."
+)
+SENTENCES = [
+    "Ik sprak mw. Jansen bij de bushalte.",
+    "Op 3 jan. kwam mijn zoon langs.",
+    "In sept. of okt. gaan we samen vissen.",
+    "Dat kost ong. 5 euro per keer.",
+    "Mevr. de Boer en Mw. Smit gingen ook mee.",
+    "Het was koud in feb.",
+    "Daarna werd het beter.",
+    "Ik belde Jan.",
+    "Hij nam niet op.",
+]
+
+
+def test_abbreviations_end_no_sentence_and_a_month_at_the_end_still_does(db, nlp, tmp_path):
+    path = tmp_path / "gesprek.txt"
+    path.write_text(f"I: Wie zag u deze maand?\nR: {ANSWER}\n", encoding="utf-8")
+    report = import_files(Project.for_user(db, "onderzoeker"), [path], nlp=nlp)
+    assert report.ok
+    segments = [text for (text,) in db.execute("SELECT text FROM segments ORDER BY position")]
+    assert segments == ["Wie zag u deze maand?", *SENTENCES]
