@@ -12,7 +12,9 @@ or rejected like a code suggestion. Rules, per respondent, over accepted codings
   Otherwise it is a new event, with the time the coder marked (or none).
 - **Loss -> loss links.** A Dutch causal or temporal connective in the mention's sentence or
   the one before (``daardoor``, ``sindsdien``, ``toen ... moest ik``, ``na de dood van``,
-  ...) with another loss told just before; the coders' ``verliescascade`` code over losses
+  ...) with another loss told just before (the connective speaks for its own sentence, and
+  for the next only when its own tells no new loss; a re-mention is never an effect); the
+  coders' ``verliescascade`` code over losses
   told in the turns before it; or two losses at most ``NEAR_YEARS`` apart in life time.
   Never from a later loss to an earlier one when both have a time.
 - **Loss -> reaction links.** A reaction with a time follows the latest loss at or before
@@ -573,6 +575,88 @@ def _segment_window(
     return f"{before_text} {own[1]}".strip()
 
 
+# Connectives that name their cause inside their own sentence ("na de dood van mijn man"):
+# a loss of that kind in the same sentence is the cause the connective names, not its effect.
+NAMED_CAUSE = {"na de dood van": "dierbare"}
+
+
+def _first_mentions(placed: list[Mention]) -> list[Mention]:
+    """The mentions that first tell their event (stored mentions included); a later one is
+    a re-mention of something already told, so no connective can make it a new effect."""
+    first: dict[int, tuple[int, int]] = {}
+    for m in placed:
+        first[m.event] = min(m.told, first.get(m.event, m.told))
+    return [m for m in placed if m.told == first[m.event]]
+
+
+def _names_itself(word: str, m: Mention, index: dict[int, Event]) -> bool:
+    """Whether the connective ``word`` names ``m``'s own loss as its cause."""
+    named = NAMED_CAUSE.get(word)
+    return named is not None and index[m.event].kind.endswith(named)
+
+
+def _connective_of(
+    m: Mention,
+    texts: dict[tuple[int, int], tuple[int, str]],
+    effects: dict[tuple[int, int], list[Mention]],
+    index: dict[int, Event],
+) -> str | None:
+    """The connective that says ``m`` was caused by what came before, or None.
+
+    A connective speaks for the sentence it stands in; only when that sentence tells no new
+    loss of its own does it speak for the sentence right after it (same turn).
+    """
+    own = texts.get((m.document_id, m.segment))
+    if own is None:
+        return None
+    word = connective_in(own[1])
+    if word is not None and not _names_itself(word, m, index):
+        return word
+    before = texts.get((m.document_id, m.segment - 1))
+    if before is None or before[0] != own[0]:
+        return None
+    word = connective_in(before[1])
+    if word is None:
+        return None
+    there = effects.get((m.document_id, m.segment - 1), [])
+    return None if any(not _names_itself(word, o, index) for o in there) else word
+
+
+def _connective_links(
+    placed: list[Mention],
+    index: dict[int, Event],
+    texts: dict[tuple[int, int], tuple[int, str]],
+):
+    """(cause, effect, evidence) for loss mentions a connective makes the effect of the loss
+    told just before; re-mentions are never an effect (the event was told already)."""
+    fresh = _first_mentions(placed)
+    effects: dict[tuple[int, int], list[Mention]] = {}
+    for m in fresh:
+        effects.setdefault((m.document_id, m.segment), []).append(m)
+    told = _Told(placed)
+    for m in fresh:
+        word = _connective_of(m, texts, effects, index)
+        if word is None:
+            continue
+        before = [
+            p
+            for p in told.before(m, inclusive=False)
+            if p.segment >= m.segment - CONNECTIVE_REACH
+            and p.event != m.event
+            and p.segment <= m.segment
+        ]
+        if word in NAMED_CAUSE:
+            named = NAMED_CAUSE[word]
+            before = [p for p in before if index[p.event].kind.endswith(named)] or before
+        if before:
+            window = _segment_window(texts, m.document_id, m.segment)
+            yield (
+                before[0].event,
+                m.event,
+                f"verbindingswoord \u201c{word}\u201d: \u201c{_short(window, 120)}\u201d",
+            )
+
+
 class _Told:
     """Placed loss mentions per document in telling order, for "told just before" lookups."""
 
@@ -610,28 +694,8 @@ def _loss_links(
             found[(cause, effect)] = (max(old[0], score), [*old[1], why])
 
     # 1. a connective in the effect's sentence (or the one before), cause told just before
-    told = _Told(placed)
-    for m in placed:
-        window = _segment_window(texts, m.document_id, m.segment)
-        word = connective_in(window)
-        if word is None:
-            continue
-        before = []
-        for p in told.before(m, inclusive=False):
-            if p.segment < m.segment - CONNECTIVE_REACH:
-                break
-            if p.event != m.event and p.segment <= m.segment:
-                before.append(p)
-        if word == "na de dood van":
-            before = [p for p in before if index[p.event].kind.endswith("dierbare")] or before
-        if before:
-            cause = before[0]
-            add(
-                cause.event,
-                m.event,
-                0.8,
-                f"verbindingswoord \u201c{word}\u201d: \u201c{_short(window, 120)}\u201d",
-            )
+    for cause, effect, why in _connective_links(placed, index, texts):
+        add(cause, effect, 0.8, why)
 
     # 2. the coders' verliescascade code over the losses told in the turns before it
     ordered = sorted({p.event for p in placed}, key=lambda e: _order_key(index[e]))

@@ -7,15 +7,20 @@ coder works here as everywhere. Life order, per respondent:
 1. by life time (a year; an age, as a year when the birth year is known; "before/after X"
    half a step from X), and only by what was marked for the event, never borrowed;
 2. an event without any time keeps its place in the telling: it sorts with the event told
-   just before it (``timing`` = ``told``; the view says so), nothing is invented;
-3. equal times: an event with its own time before one that borrowed it, a cause before
-   its effect (linked events), then the order of telling (the first mention's place in the
-   interview), never the order the codings were made.
+   just before it (``timing`` = ``told``; the view says so), nothing is invented, unless
+   its links say otherwise: then it sits after its causes and before its effects (confirmed
+   links first, a proposed one where it leaves room), since a place in the telling is no
+   fact about the life and a link is;
+3. a cause before its effect wherever the times allow it (events with their own times keep
+   time order, even against a link); equal times otherwise: an event with its own time
+   before one that borrowed it, then the order of telling (the first mention's place in
+   the interview), never the order the codings were made.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import math
 from typing import Any
 
@@ -261,9 +266,36 @@ def _order_one(
                 key[e] = key[int(other)] + (RELATIVE_STEP if rel == "after" else -RELATIVE_STEP)
                 timing[e] = "relative"
     told = {e: (r, s) for e, r, s in zip(group["event"], group["doc_rank"], group["start_char"])}
-    # Untimed: the time of the event told just before it (else just after) for sorting only.
+    sort_key = _borrowed(key, told)
+    events = group["event"].tolist()
+    edges = _edges(events, links)
+    _place_by_links(sort_key, key, edges)
+
+    def last_if_missing(value: Any) -> float:
+        return math.inf if value is None or pd.isna(value) else float(value)
+
+    # By time, the timed ones before those that borrow a time, then telling; causes before
+    # their effects wherever the times allow it (see _causes_first).
+    told_doc, told_at = group["doc_rank"].tolist(), group["start_char"].tolist()
+    rank = {
+        e: (
+            last_if_missing(sort_key[e]),
+            key[e] is None,
+            last_if_missing(told_doc[i]),
+            last_if_missing(told_at[i]),
+            e,
+        )
+        for i, e in enumerate(events)
+    }
+    return key, {e: timing[e] or "told" for e in events}, _causes_first(rank, edges)
+
+
+def _borrowed(key: dict[int, float | None], told: dict[int, tuple]) -> dict[int, float | None]:
+    """For sorting only: an untimed event takes the time of the event told just before it
+    (else just after it), so it keeps its place in the telling."""
     by_telling = sorted(told, key=told.get)
-    sort_key, last = {}, None
+    sort_key: dict[int, float | None] = {}
+    last = None
     for e in by_telling:
         last = key[e] if key[e] is not None else last
         sort_key[e] = last
@@ -272,38 +304,105 @@ def _order_one(
         following = key[e] if key[e] is not None else following
         if sort_key[e] is None:
             sort_key[e] = following
-    events = group["event"].tolist()
-    depth = _depth(events, links)
-
-    def last_if_missing(value: Any) -> float:
-        return math.inf if value is None or pd.isna(value) else float(value)
-
-    # By time, the timed ones before those that borrow a time, causes first, then telling.
-    told_doc, told_at = group["doc_rank"].tolist(), group["start_char"].tolist()
-    rank = {
-        e: (
-            last_if_missing(sort_key[e]),
-            key[e] is None,
-            depth[e],
-            last_if_missing(told_doc[i]),
-            last_if_missing(told_at[i]),
-            e,
-        )
-        for i, e in enumerate(events)
-    }
-    return key, {e: timing[e] or "told" for e in events}, rank
+    return sort_key
 
 
-def _depth(events: list[int], links: pd.DataFrame) -> dict[int, int]:
-    """How many linked causes come before each event (causes sort before their effects)."""
-    depth = dict.fromkeys(events, 0)
-    edges = [(a, b) for a, b in zip(links["cause"], links["effect"]) if a in depth and b in depth]
-    for _ in range(len(events)):  # at most n rounds; a cycle just stops growing
+def _edges(events: list[int], links: pd.DataFrame) -> list[tuple[int, int, bool]]:
+    """(cause, effect, confirmed) for the links between these events, confirmed ones first."""
+    mine = set(events)
+    status = links["status"] if "status" in links else pd.Series("accepted", index=links.index)
+    edges = [
+        (int(a), int(b), s == "accepted")
+        for a, b, s in zip(links["cause"], links["effect"], status)
+        if a in mine and b in mine and a != b
+    ]
+    return sorted(edges, key=lambda edge: not edge[2])
+
+
+def _place_by_links(
+    sort_key: dict[int, float | None],
+    key: dict[int, float | None],
+    edges: list[tuple[int, int, bool]],
+) -> None:
+    """An event without its own time sits after its causes and before its effects: its
+    borrowed time (a place in the telling, not a fact) is moved between theirs. Only times
+    an event has (its own, or where its causes put it) bound it from below, and only own
+    times from above, so one borrowed time cannot pin another. Confirmed links bound first;
+    a proposed link only where it leaves room. Events with their own time keep it."""
+    untimed = [e for e in sort_key if key[e] is None]
+    if not untimed or not edges:
+        return
+    high = _latest_allowed(key, edges)
+    for _ in range(len(untimed) + 1):  # a cause may itself be untimed and move
+        moved = False
+        for e in untimed:
+            causes = [(_at(sort_key[a], -math.inf), c) for a, b, c in edges if b == e]
+            low = _after_causes(causes, high[e][0])
+            top = high[e][1] if high[e][1] >= low else high[e][0]
+            value = _at(sort_key[e])
+            placed = max(low, min(value, top))
+            if not math.isinf(placed) and placed != value:
+                sort_key[e], moved = placed, True
+        if not moved:
+            break
+
+
+def _latest_allowed(
+    key: dict[int, float | None], edges: list[tuple[int, int, bool]]
+) -> dict[int, tuple[float, float]]:
+    """Per event, the earliest own time among its effects (and their effects, through
+    untimed ones): (by confirmed links, by all links), +infinity for none."""
+    high = {e: (_at(k), _at(k)) for e, k in key.items()}
+    for _ in range(len(key) + 1):
         changed = False
-        for a, b in edges:
-            if depth[b] < depth[a] + 1 and depth[a] < len(events):
-                depth[b] = depth[a] + 1
-                changed = True
+        for e in (e for e in key if key[e] is None):
+            sure = min([math.inf, *(high[b][0] for a, b, c in edges if a == e and c)])
+            every = min([sure, *(high[b][1] for a, b, c in edges if a == e)])
+            if (sure, every) != high[e]:
+                high[e], changed = (sure, every), True
         if not changed:
             break
-    return depth
+    return high
+
+
+def _after_causes(causes: list[tuple[float, bool]], limit: float) -> float:
+    """The lower bound from the causes' times: confirmed links always, proposed links only
+    when that keeps the event before its confirmed effects (``limit``)."""
+    sure = max([-math.inf, *(t for t, confirmed in causes if confirmed)])
+    every = max([sure, *(t for t, _ in causes)])
+    return every if every <= limit else sure
+
+
+def _at(value: float | None, missing: float = math.inf) -> float:
+    """A sort time; no time at all counts as ``missing``."""
+    return missing if value is None or pd.isna(value) else float(value)
+
+
+def _causes_first(rank: dict[int, tuple], edges: list[tuple[int, int, bool]]) -> dict[int, tuple]:
+    """The final rank: ``rank`` order, except that an effect never comes before a cause whose
+    time is not later than its own (a link against the times is left to the times). Of the
+    events free to come next the lowest rank goes first; a cycle of links breaks the same
+    way. A heap keeps this n log n for a respondent with many events."""
+    waiting = {e: 0 for e in rank}
+    onward: dict[int, list[int]] = {e: [] for e in rank}
+    for a, b, _ in edges:
+        if rank[a][0] <= rank[b][0]:
+            waiting[b] += 1
+            onward[a].append(b)
+    free = [(rank[e], e) for e in rank if not waiting[e]]
+    heapq.heapify(free)
+    out: dict[int, tuple] = {}
+    while len(out) < len(rank):
+        if not free:  # a cycle: the lowest-ranked event still waiting goes next
+            e = min((e for e in rank if e not in out), key=rank.get)
+            waiting[e] = 0
+            heapq.heappush(free, (rank[e], e))
+        _, e = heapq.heappop(free)
+        if e in out:
+            continue
+        out[e] = (len(out),)
+        for b in onward[e]:
+            waiting[b] -= 1
+            if waiting[b] == 0 and b not in out:
+                heapq.heappush(free, (rank[b], b))
+    return out
