@@ -65,10 +65,10 @@ def test_accepting_a_suggestion_on_the_page(project):
     at = _page(path, target)
     assert any("alleen" in c.value for c in at.caption)
     # The score is shown as what it is, not as a percentage that reads like a chance.
-    assert any(m.value == "Eenzaamheid en isolement · 0.70" for m in at.markdown)
+    assert any(m.value == "Eenzaamheid en isolement · 0,70" for m in at.markdown)  # nl: comma
     assert any("geen kans dat het klopt" in c.value for c in at.caption)
     assert not any("70%" in m.value for m in at.markdown)
-    assert "Eenzaamheid en isolement 0.70</span>" in drawn(at)["html"]  # the chip in the text
+    assert "Eenzaamheid en isolement 0,70</span>" in drawn(at)["html"]  # the chip in the text
     at.button(key=f"accept-{coding}").click().run()
     assert (
         list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"])[0]["id"] == coding
@@ -116,6 +116,30 @@ def test_memo_on_the_chosen_code(project):
     assert not at.exception
     [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="code")
     assert memo["text"] == "Ook rouw om een huisdier?"
+
+
+def test_a_saved_memo_leaves_the_box_empty_so_a_second_click_adds_nothing(project):
+    from workbench.memos import list_memos
+
+    path, db, target = project
+    at = _page(path, target)
+    at.text_area(key="coding_memo").input("Zijn man was haar alles.").run()
+    at.button(key="coding_memo_save").click().run()
+    assert not at.exception
+    assert at.text_area(key="coding_memo").value == ""
+    at.button(key="coding_memo_save").click().run()  # again: the empty box is refused
+    memos = list_memos(Project.for_user(db, "onderzoeker"))
+    assert [m["text"] for m in memos] == ["Zijn man was haar alles."]
+    assert any("niet leeg" in e.value for e in at.error)
+
+
+def test_a_refused_memo_keeps_its_text(project):
+    path, db, target = project
+    at = _page(path, target)
+    at.text_area(key="coding_memo").input("   ").run()
+    at.button(key="coding_memo_save").click().run()
+    assert any("niet leeg" in e.value for e in at.error)
+    assert at.text_area(key="coding_memo").value == "   "  # not saved: nothing is wiped
 
 
 def drawn(at):

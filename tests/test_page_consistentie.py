@@ -33,14 +33,16 @@ def test_shows_agreement_per_code_with_verdict(db, coded, project_path):
     assert list(table["Code"]) == ["Verlies"]
     assert table["alpha"][0] == f"{1 - 7 / 15:.3f}"
     assert table["Oordeel"][0] == "niet op bouwen"
-    assert at.metric[0].value == f"{1 - 7 / 15:.3f}"
+    assert at.metric[0].value == f"{1 - 7 / 15:.3f}".replace(".", ",")  # Dutch: a comma
     assert any("Alpha laat zien" in c.value for c in at.caption)
     # always said out loud: how many units of how many, and why the others were not
     scope = at.warning[0].value
     assert "Vergeleken: 4 van de 12 fragmenten (in 1 van de 3 documenten)" in scope
     assert "Niet vergeleken: 8 fragmenten" in scope
     assert "8 heeft anna niet gezien" in scope and "8 heeft bram niet gezien" in scope
-    assert at.metric[1].value == "4 van 12"
+    # the count large, the total under it ("2068 van 2…" was cut off in one metric)
+    assert at.metric[1].value == "4"
+    assert any(c.value == "van de 12 in totaal" for c in at.caption)
 
 
 def test_review_resolves_a_disagreement_with_a_consensus_coding(db, coded, project_path):
@@ -158,3 +160,19 @@ def test_unitized_alpha_shows_its_interval_and_reads_its_lower_bound(db, project
     assert list(table["u-alpha"]) == ["0.869", "1.000", "0.510"]
     assert list(table["95% interval alpha"]) == ["0.316 – 1.000", "1.000 – 1.000", "-1.736 – 1.000"]
     assert list(table["Verdict"]) == ["do not rely on it", "reliable", "do not rely on it"]
+
+
+def test_figures_in_the_text_follow_the_language(db, coded, project_path):
+    """Dutch writes a decimal comma (0,800), English a point (0.800); tables keep theirs."""
+    import re
+
+    dutch = page(project_path)
+    text = " ".join(c.value for c in dutch.caption) + dutch.metric[0].value
+    assert "0,800 of hoger" in text and "Van 0,667 tot 0,800" in text
+    assert re.search(r"tussen (-?\d,\d+|—) en (-?\d,\d+|—)", text)
+    assert not re.search(r"\d\.\d", text)
+    assert "95%-interval: " in dutch.metric[0].help and "." not in dutch.metric[0].help[14:-1]
+    english = page(project_path, lang="en")
+    text = " ".join(c.value for c in english.caption) + english.metric[0].value
+    assert "At 0.800 or higher" in text and english.metric[0].value == f"{1 - 7 / 15:.3f}"
+    assert not re.search(r"\d,\d", text)

@@ -132,3 +132,39 @@ def _walk(node):
     children = getattr(node, "children", None) or {}
     for child in children.values() if isinstance(children, dict) else children:
         yield from _walk(child)
+
+
+def test_supervisor_gets_no_delete_button_on_someone_elses_memo(project):
+    path, db, seg, code = project
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('sup', 'supervisor', '')")
+    own = add_memo(Project.for_user(db, "sup"), target_type="document", target_id=2, text="Mooi.")
+    at = run_page("memos", path, user="sup")
+    deletable = {b.key for b in at.button if b.key and b.key.startswith("memo_delete_")}
+    assert deletable == {f"memo_delete_{own}"}  # only the memo sup wrote
+    assert len(at.markdown) > 4  # the other memos are still listed, to read
+    at.button(key=f"memo_delete_{own}").click().run()
+    assert not at.exception
+    assert "Mooi." not in [m["text"] for m in list_memos(Project.for_user(db, "onderzoeker"))]
+
+
+def test_researcher_may_delete_every_memo(project):
+    path, db, seg, code = project
+    at = run_page("memos", path)
+    assert len([b for b in at.button if b.key and b.key.startswith("memo_delete_")]) == 4
+
+
+def test_refusal_to_delete_a_memo_speaks_of_a_memo_not_a_coding(project):
+    from workbench.errors import PermissionDenied
+    from workbench.memos import can_change_memo, delete_memo
+
+    path, db, seg, code = project
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('sup', 'supervisor', '')")
+    sup = Project.for_user(db, "sup")
+    memo = next(m for m in list_memos(sup) if m["author"] == "anna")
+    assert not can_change_memo(sup, "anna") and can_change_memo(sup, "sup")
+    with pytest.raises(PermissionDenied) as refused:
+        delete_memo(sup, memo["id"])
+    assert (
+        refused.value.message("nl") == "'sup' mag de memo van 'anna' niet veranderen of weggooien."
+    )
+    assert refused.value.message("en") == "'sup' may not change or delete a memo written by 'anna'."

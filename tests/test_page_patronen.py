@@ -172,7 +172,7 @@ def test_codings_in_no_event_show_as_proposals_until_decided(story):
     assert not story.exception, [e.message for e in story.exception]
     events = next(f for f in _frames(story) if "Stap" in f.columns)
     assert events["Code"].tolist() == ["verlies-dierbare", "verlies-woning"]
-    assert set(events["Status"]) == {"proposed"}
+    assert set(events["Status"]) == {"voorstel"}  # "proposed", in the reader's language
     assert any("1 van de 4 personen" in m.value for m in story.markdown)  # still confirmed only
 
 
@@ -183,6 +183,31 @@ def test_a_re_mention_stays_one_event_on_the_page(story):
     events = next(f for f in _frames(story) if "Stap" in f.columns)
     assert events["Code"].tolist() == ["verlies-woning"]
     assert events["Vermeldingen"].tolist() == [2]
+
+
+def test_cascade_tables_show_dutch_words_not_internal_values(story, project_path):
+    """Zekerheid, Status and Verband read "zeker", "bevestigd", "voorstel" in Dutch, not the
+    stored "sure", "confirmed", "proposed"; in English the English words."""
+    story.session_state["patronen_cas_person"] = "R02"
+    story.run()
+    assert not story.exception, [e.message for e in story.exception]
+    events = next(f for f in _frames(story) if "Stap" in f.columns)
+    assert set(events["Zekerheid"]) == {"zeker"} and set(events["Status"]) == {"bevestigd"}
+    reactions = next(f for f in _frames(story) if "Verband" in f.columns)
+    assert set(reactions["Verband"]) == {"bevestigd"} and set(reactions["Status"]) == {"bevestigd"}
+    words = {v for f in _frames(story) for c in f.columns for v in f[c] if isinstance(v, str)}
+    assert not words & {"sure", "about", "unsure", "confirmed", "proposed", "accepted"}
+    english = page_test(
+        "patronen",
+        project_path,
+        lang="en",
+        patronen_tab="Loss cascades",
+        patronen_cas_plans=False,
+        patronen_cas_person="R02",
+    ).run()
+    assert not english.exception, [e.message for e in english.exception]
+    events = next(f for f in _frames(english) if "Certainty" in f.columns)
+    assert set(events["Certainty"]) == {"sure"} and set(events["Status"]) == {"confirmed"}
 
 
 def test_profile_shows_attributes_and_story(page):

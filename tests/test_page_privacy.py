@@ -75,8 +75,11 @@ def test_undo_from_the_history_tab(project, project_path):
         segment_id=segment_ids(project, 1)[1],
     )
     at = page(project_path)
+    mine = next(d.value for d in at.dataframe if "Wat" in d.value.columns)  # my last actions
+    assert list(mine.columns)[:4] == ["Wanneer", "Wie", "Wat", "Nummer"]
+    assert mine["Wat"].tolist() == ["de code die je toevoegde"]  # not "coding.add"
     at.button(key="privacy_undo").click().run()
-    assert "Ongedaan gemaakt: coding.add" in at.success[0].value
+    assert "Ongedaan gemaakt: de code die je toevoegde." in at.success[0].value
     assert codings.list_codings(researcher) == []
 
 
@@ -134,3 +137,25 @@ def test_login_form_once_a_password_is_set_and_pages_follow_the_role(project, pr
     at.button[0].click().run()
     assert not at.exception and at.session_state["user"] == "sanne"
     assert "Vraag het aan de onderzoeker" in at.info[0].value  # the only page: the workshop
+
+
+def test_fragment_list_has_no_english_select_all_but_our_own_button(project, project_path):
+    db = project
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('sanne', 'co-onderzoeker', '')")
+    at = page(project_path)
+    fragments = at.multiselect(key="privacy_fragments")
+    assert fragments.proto.select_all == 0  # Streamlit's "Select all" (English only) is hidden
+    everything = [o for o in fragments.options]
+    button = at.button(key="privacy_all_fragments")
+    assert button.label == "Kies alle fragmenten"
+    button.click().run()
+    assert len(at.multiselect(key="privacy_fragments").value) == len(everything) > 1
+    assert at.button(key="privacy_all_fragments").disabled
+
+
+def test_fragment_button_speaks_english(project, project_path):
+    project.execute(
+        "INSERT INTO users (name, role, created_at) VALUES ('sanne', 'co-onderzoeker', '')"
+    )
+    at = run_page("privacy", project_path, lang="en")
+    assert at.button(key="privacy_all_fragments").label == "Choose all fragments"

@@ -72,7 +72,7 @@ def test_making_suggestions_shows_a_fragment_with_score_and_evidence(project):
     assert "**" in fragment.split(":orange-background[", 1)[1]
     # The score orders the queue and says it is no chance; nothing is decided yet.
     score = next(c.value for c in at.caption if c.value.startswith("Score "))
-    assert 0 <= float(score.split()[1].rstrip(".")) <= 1 and "geen kans" in score
+    assert 0 <= float(score.split()[1].rstrip(".").replace(",", ".")) <= 1 and "geen kans" in score
     assert at.metric[0].label == "Eerder overgenomen" and at.metric[0].value == "nog geen"
     assert any(c.value.startswith("Waarom:") for c in at.caption)
     # How to let the model learn from sentences without a code: the done mark.
@@ -295,3 +295,43 @@ def test_codes_without_words_are_named_on_the_page(tmp_path, nlp):
 def test_the_shipped_codebook_has_no_codes_without_words(project):
     at = page(project[0])
     assert not any("signaalwoorden" in i.value for i in at.info)
+
+
+def test_figures_in_the_text_follow_the_language(project):
+    """Dutch writes a decimal comma, English a point; one page never mixes them."""
+    import re
+
+    path, db = project
+    dutch = with_suggestions(path)
+    score = next(c.value for c in dutch.caption if c.value.startswith("Score "))
+    assert re.match(r"Score \d,\d\d\. ", score) and re.search(r"Vanaf \d,\d\d ", score)
+    assert not re.search(r"\d\.\d", score)
+    english = run_page("suggesties", path, lang="en")
+    score = next(c.value for c in english.caption if c.value.startswith("Score "))
+    assert re.match(r"Score \d\.\d\d\. ", score) and re.search(r"From \d\.\d\d on", score)
+    assert not re.search(r"\d,\d", score)
+
+
+def test_last_decisions_give_their_buttons_room(project):
+    """At [5, 2, 1, 1] the buttons read "Omdr…" and "Terug …" at 1,280 px."""
+    path, db = project
+    at = with_suggestions(path)
+    at.button(key="suggest_reject").click().run()
+    [rejected] = list_codings(Project.for_user(db, "onderzoeker"), statuses=["rejected"])
+    flip = f"flip_{rejected['id']}"
+    row = next(
+        block
+        for block in _blocks(at.main)
+        if getattr(block, "type", None) == "flex_container"
+        and any(getattr(c, "type", None) == "column" for c in block.children.values())
+        and any(getattr(e, "key", None) == flip for e in _blocks(block))
+    )
+    weights = [c.weight for c in row.children.values()]
+    share = [w / sum(weights) for w in weights]
+    assert share[2] >= 0.18 and share[3] >= 0.25  # "Omdraaien", "Terug naar de lijst"
+
+
+def _blocks(node):
+    yield node
+    for child in (getattr(node, "children", None) or {}).values():
+        yield from _blocks(child)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench import events
-from workbench.errors import InputError, NotFound
+from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
 from workbench.store import now, record_event, row, transaction
 
@@ -116,11 +116,24 @@ def delete_memo(project: Project, memo_id: int) -> None:
         record_event(db, project.user, events.MEMO_REMOVE(memo_id, before, None))
 
 
+def can_change_memo(project: Project, written_by: str) -> bool:
+    """Whether the acting user may edit or delete a memo ``written_by`` someone: its writer
+    (with the right to write memos) or a researcher. Pages ask this before they offer it."""
+    if not project.can("memo.write"):
+        return False
+    try:
+        project.require_own(written_by)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _own_memo(project: Project, memo_id: int) -> dict[str, Any]:
     memo = row(project.db, "memos", memo_id)
     if memo is None:
         raise NotFound("memos.unknown", memo=memo_id)
-    project.require_own(memo["author"])
+    if not can_change_memo(project, memo["author"]):
+        raise PermissionDenied("access.not_own_memo", user=project.user, author=memo["author"])
     return memo
 
 

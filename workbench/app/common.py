@@ -73,6 +73,20 @@ def tr(key: str, **params: Any) -> str:
     return t(key, lang(), **params)
 
 
+def figure(value: float | str | None, digits: int = 2, *, empty: str = "—") -> str:
+    """A figure for the page's text in the session's language: ``0,57`` in Dutch, ``0.57`` in
+    English (Dutch writes a decimal comma).
+
+    ``value`` is a number, shown with ``digits`` decimals, or a figure the package already
+    wrote with a point (``agreement.shown`` picks its own decimals so that it never rounds
+    across a threshold); ``empty`` when there is none. Tables keep their own format.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return empty
+    text = value if isinstance(value, str) else f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang() == "nl" else text
+
+
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
     """What a page action came to: ``ok`` and the call's ``value``.

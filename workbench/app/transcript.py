@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from workbench.app.common import figure
 from workbench.documents import DocumentView, SegmentView
 
 CSS = """
@@ -120,7 +121,7 @@ def _chip(coding: dict[str, Any], extra: str = "") -> str:
     label = html.escape(coding["code_name"])
     if coding["status"] != "suggested":
         return f"<span class='wb-chip{extra}'>{label}</span>"
-    score = "?" if coding["score"] is None else f"{coding['score']:.2f}"  # a score, no chance
+    score = figure(coding["score"], empty="?")  # a score, no chance
     return f"<span class='wb-chip suggested{extra}'>{label} {score}</span>"
 
 

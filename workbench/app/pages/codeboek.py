@@ -399,6 +399,7 @@ with add_book_tab:
             key="shipped_books",
             placeholder=tr("app.choose_many"),
             format_func=lambda n: f"{shipped[n].name} ({len(shipped[n].codes)} codes)",
+            select_all=False,
         )
         if st.button(tr("codeboek.install"), key="install_shipped") and chosen:
             ok = [attempt(cb.install_codebook, handle, shipped[n], source=n) for n in chosen]

@@ -13,6 +13,7 @@ from workbench.app.common import (
     attempt,
     db,
     document_label,
+    figure,
     nlp,
     tr,
     user,
@@ -339,7 +340,7 @@ with right:
         st.caption(tr("coderen.score_meaning"))
         for i, c in enumerate(suggested):
             # A score orders suggestions; as a percentage it read as a chance of being right.
-            score = "" if c["score"] is None else f" · {c['score']:.2f}"
+            score = "" if c["score"] is None else f" · {figure(c['score'])}"
             st.markdown(f"{c['code_name']}{score}")
             if c["evidence"]:
                 st.caption(tr("coderen.evidence", evidence=", ".join(c["evidence"])))
@@ -373,6 +374,8 @@ with right:
             label_visibility="collapsed",
             key="coding_memo_target",
         )
+        if st.session_state.pop("coding_memo_saved", False):
+            st.session_state["coding_memo"] = ""  # saved: an empty box, no second copy
         text = st.text_area(
             tr("coderen.memo"),
             key="coding_memo",
@@ -387,4 +390,5 @@ with right:
                 target_id=targets[kind],
                 text=text,
             ):
+                st.session_state["coding_memo_saved"] = True
                 st.rerun()

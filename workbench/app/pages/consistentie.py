@@ -10,7 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from workbench.agreement import RELIABLE, TENTATIVE, shown
-from workbench.app.common import acting_project, attempt, db, lang, project_path, tr, user
+from workbench.app.common import (
+    acting_project,
+    attempt,
+    db,
+    figure,
+    lang,
+    project_path,
+    tr,
+    user,
+)
 from workbench.consistency import (
     MODEL,
     RESAMPLE,
@@ -93,9 +102,15 @@ def coder_label(name: str) -> str:
     return tr("consistentie.model") if name == MODEL else name
 
 
-def number(x):
-    """A figure never rounded across a verdict threshold (0.79956 is not shown as 0.800)."""
+def cell(x):
+    """A figure in a table, never rounded across a verdict threshold (0.79956 is not shown as
+    0.800)."""
     return shown(x, empty="—")
+
+
+def number(x):
+    """The same figure in the page's text, with the decimal sign of the session's language."""
+    return figure(cell(x))
 
 
 def verdict_text(figures):
@@ -126,6 +141,7 @@ coders = top[0].multiselect(
     key=f"consistency_coders_{sample_id}",
     placeholder=tr("app.choose_many"),
     help=tr("consistentie.coders_help"),
+    select_all=False,
 )
 unit = top[1].selectbox(
     tr("consistentie.unit"),
@@ -269,6 +285,7 @@ def done_section() -> None:
             format_func=documents.get,
             key=f"done_documents_{who}",
             placeholder=tr("app.choose_many"),
+            select_all=False,
         )
         if st.form_submit_button(tr("consistentie.done_save")):
             if attempt(
@@ -339,6 +356,7 @@ def settings_and_samples() -> None:
             people(handle),
             key="sample_coders",
             placeholder=tr("app.choose_many"),
+            select_all=False,
         )
         kind = st.radio(
             tr("consistentie.sample_kind"),
@@ -354,6 +372,7 @@ def settings_and_samples() -> None:
             key="sample_documents",
             placeholder=tr("app.choose_many"),
             help=tr("consistentie.sample_documents_help"),
+            select_all=False,
         )
         share = st.slider(
             tr("consistentie.sample_share"), 5, 100, 20, step=5, key="sample_share", format="%d%%"
@@ -431,12 +450,9 @@ with tab_figures:
         )
         badge = f":{COLORS[overall['verdict']]}-badge[{verdict_text(overall)}]"
         cols[1].markdown(f"{tr('consistentie.verdict')}  \n{badge}")
-        cols[2].metric(
-            tr("consistentie.units"),
-            tr(
-                "consistentie.units_of", n=report["n_units"], total=report["scope"]["n_units_total"]
-            ),
-        )
+        # "2068 van 2360" did not fit a metric at 1,280 px: the count large, the total under it
+        cols[2].metric(tr("consistentie.units"), report["n_units"])
+        cols[2].caption(tr("consistentie.units_total", total=report["scope"]["n_units_total"]))
         cols[3].metric(tr("consistentie.percent"), number(overall["percent"]))
         lines = scope_lines(report, lang())
         scope_box = st.warning if report["n_units"] < report["scope"]["n_units_total"] else st.info
@@ -450,7 +466,11 @@ with tab_figures:
             )
         )
         st.caption(
-            tr("consistentie.thresholds", reliable=f"{RELIABLE:.3f}", tentative=f"{TENTATIVE:.3f}")
+            tr(
+                "consistentie.thresholds",
+                reliable=figure(RELIABLE, 3),
+                tentative=figure(TENTATIVE, 3),
+            )
         )
         if not report["codes"]:
             st.info(tr("consistentie.no_units"))
@@ -459,17 +479,17 @@ with tab_figures:
             table = pd.DataFrame(
                 {
                     tr("consistentie.col_code"): list(rows),
-                    "alpha": [number(f["alpha"]) for f in rows.values()],
+                    "alpha": [cell(f["alpha"]) for f in rows.values()],
                     tr("consistentie.col_ci"): [
                         "—"
                         if f["alpha_ci"][0] is None
-                        else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
+                        else f"{cell(f['alpha_ci'][0])} – {cell(f['alpha_ci'][1])}"
                         for f in rows.values()
                     ],
                     tr("consistentie.verdict"): [verdict_text(f) for f in rows.values()],
-                    "kappa": [number(f["kappa"]) for f in rows.values()],
-                    "AC1": [number(f["ac1"]) for f in rows.values()],
-                    tr("consistentie.percent"): [number(f["percent"]) for f in rows.values()],
+                    "kappa": [cell(f["kappa"]) for f in rows.values()],
+                    "AC1": [cell(f["ac1"]) for f in rows.values()],
+                    tr("consistentie.percent"): [cell(f["percent"]) for f in rows.values()],
                     tr("consistentie.units"): [f["n_units"] for f in rows.values()],
                 }
             )
@@ -516,11 +536,11 @@ with tab_figures:
                 pd.DataFrame(
                     {
                         tr("consistentie.col_code"): list(spans["codes"]),
-                        "u-alpha": [number(f["alpha"]) for f in spans["codes"].values()],
+                        "u-alpha": [cell(f["alpha"]) for f in spans["codes"].values()],
                         tr("consistentie.col_ci"): [
                             "—"
                             if f["alpha_ci"][0] is None
-                            else f"{number(f['alpha_ci'][0])} – {number(f['alpha_ci'][1])}"
+                            else f"{cell(f['alpha_ci'][0])} – {cell(f['alpha_ci'][1])}"
                             for f in spans["codes"].values()
                         ],
                         tr("consistentie.verdict"): [

@@ -10,7 +10,7 @@ from workbench.app.common import acting_project, attempt, document_label, tr, us
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
-from workbench.memos import delete_memo, memo_overview
+from workbench.memos import can_change_memo, delete_memo, memo_overview
 
 st.title(tr("page.memos"))
 handle = acting_project()  # the project as seen by this session's user
@@ -60,16 +60,18 @@ for memo in memos:
             "code": memo["code"],
             "respondent": memo["respondent"],
         }.get(memo["target_type"]) or "—"
-        head, side = st.columns([5, 1])
-        head.markdown(
+        st.markdown(
             f"**{tr('memos.kind.' + memo['target_type'])}: {about}** · "
             f"_{memo['author']}_ · {memo['updated_at'][:16].replace('T', ' ')}"
         )
         if memo["quote"]:
-            head.markdown(f"> {memo['quote']}")
-        head.write(memo["text"])
+            st.markdown(f"> {memo['quote']}")
+        st.write(memo["text"])
+        # the actions in a row under the memo, each as wide as its words (in a narrow side
+        # column "Open in het interview" was cut off at 1,280 px)
+        actions = st.container(horizontal=True)
         if memo["document_id"] is not None:
-            with side:
+            with actions:
                 jump_link(
                     tr("memos.open"),
                     memo["document_id"],
@@ -77,7 +79,8 @@ for memo in memos:
                     memo["start_char"] if memo["segment_id"] is None else None,
                     memo["end_char"] if memo["segment_id"] is None else None,
                 )
-        if side.button(
+        # only to someone who may delete it: the package says who (its author, a researcher)
+        if can_change_memo(handle, memo["author"]) and actions.button(
             tr("memos.delete"), key=f"memo_delete_{memo['id']}", icon=":material/delete:"
         ):
             if attempt(delete_memo, handle, memo["id"]):

@@ -6,6 +6,7 @@ selection and the user, so a rerun without changes recomputes nothing."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
 
@@ -72,6 +73,40 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(c, str) and tr(f"patronen.col.{c}") != f"patronen.col.{c}"
     }
     return frame.rename(columns=names)
+
+
+# Columns whose values the package keeps as internal words (sure, confirmed, accepted,
+# human, ...): shown in the reader's language, stored and exported as they are.
+VALUE_COLUMNS = ("certainty", "status", "link", "origin")
+WHEN = re.compile(r"^(?:(na|voor) #(\d+)|(\d+) jaar)$")
+
+
+def value_word(value: Any) -> Any:
+    """An internal value ("sure", "proposed") as a word for the reader; others unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    key = f"patronen.value.{value}"
+    word = tr(key)
+    return value if word == key else word
+
+
+def when_words(value: Any) -> Any:
+    """How the package writes a life time ("na #12", "57 jaar") in the reader's language."""
+    found = WHEN.match(value) if isinstance(value, str) else None
+    if found is None:
+        return value
+    relation, event, age = found.groups()
+    if age is not None:
+        return tr("patronen.when.age", age=age)
+    return tr(f"patronen.when.{'after' if relation == 'na' else 'before'}", event=event)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for the screen: column names and internal values in the reader's language."""
+    words = {c: frame[c].map(value_word) for c in VALUE_COLUMNS if c in frame.columns}
+    if "when" in frame.columns:
+        words["when"] = frame["when"].map(when_words)
+    return shown(frame.assign(**words) if words else frame)
 
 
 def downloads(
@@ -147,7 +182,7 @@ def quote_table(
     """Quotes, one per row: a click on a row gives the link to its place in the interview
     (one per ``(coding column, code column)`` in ``links``), as on the Zoeken page."""
     event = st.dataframe(
-        shown(frame[columns]),
+        readable(frame[columns]),
         hide_index=True,
         width="stretch",
         key=key,
@@ -175,6 +210,7 @@ with st.expander(tr("patronen.selection")):
             options,
             key=f"patronen_attr_{attribute}",
             placeholder=tr("patronen.any_value", attribute=attribute),
+            select_all=False,
         )
         filters += [(attribute, v) for v in chosen]
     left, middle, right = st.columns(3)
@@ -183,6 +219,7 @@ with st.expander(tr("patronen.selection")):
         patterns.coders(handle),
         key="patronen_coders",
         placeholder=tr("app.choose_many"),
+        select_all=False,
     )
     statuses = middle.multiselect(
         tr("patronen.status"),
@@ -191,6 +228,7 @@ with st.expander(tr("patronen.selection")):
         key="patronen_status",
         format_func=lambda s: tr(f"patronen.status_{s}"),
         placeholder=tr("app.choose_many"),
+        select_all=False,
     )
     rollup = right.toggle(tr("patronen.rollup"), key="patronen_rollup")
     everyone = right.toggle(tr("patronen.interviewer"), key="patronen_interviewer")
@@ -302,7 +340,7 @@ def show_frequencies() -> None:
         titles = {c: tr(f"patronen.col.{c}") for c in ("code", "group", measure)}
         st.altair_chart(charts.frequency_chart(freq, measure=measure, titles=titles))
         st.markdown(f"**{tr('patronen.freq.numbers')}**")
-        st.dataframe(shown(freq), hide_index=True, width="stretch")
+        st.dataframe(readable(freq), hide_index=True, width="stretch")
         downloads(
             "frequenties", {"frequenties": freq}, [("by", by or "(none)")], "patronen_dl_freq"
         )
@@ -348,7 +386,7 @@ def show_cooccurrence() -> None:
                 st.graphviz_chart(
                     patterns.cooccurrence_dot(pairs, min_meetings=least, labels=code_names)
                 )
-        st.dataframe(shown(pairs), hide_index=True, width="stretch")
+        st.dataframe(readable(pairs), hide_index=True, width="stretch")
         options = list(zip(pairs["code_a"], pairs["code_b"], pairs["meetings"]))
         pair = st.selectbox(
             tr("patronen.co.pair"),
@@ -392,14 +430,26 @@ def show_quotes() -> None:
     if selection.rollup:
         all_codes = list(dict.fromkeys(patterns.codes_table(handle)["root"]))
     chosen = st.multiselect(
-        tr("patronen.q.codes"), all_codes, key="patronen_q_codes", placeholder=tr("app.choose_many")
+        tr("patronen.q.codes"),
+        all_codes,
+        key="patronen_q_codes",
+        placeholder=tr("app.choose_many"),
+        select_all=False,
     )
     left, right = st.columns(2)
     with_codes = left.multiselect(
-        tr("patronen.q.and"), all_codes, key="patronen_q_and", placeholder=tr("app.choose_many")
+        tr("patronen.q.and"),
+        all_codes,
+        key="patronen_q_and",
+        placeholder=tr("app.choose_many"),
+        select_all=False,
     )
     without = right.multiselect(
-        tr("patronen.q.not"), all_codes, key="patronen_q_not", placeholder=tr("app.choose_many")
+        tr("patronen.q.not"),
+        all_codes,
+        key="patronen_q_not",
+        placeholder=tr("app.choose_many"),
+        select_all=False,
     )
     q_scope = left.radio(
         tr("patronen.co.scope"),
@@ -614,11 +664,11 @@ def show_cascades() -> None:
         st.altair_chart(
             cascade_charts.transition_chart(cascades.transitions, titles=titles), width="content"
         )
-    st.dataframe(shown(cascades.transitions), hide_index=True, width="stretch")
+    st.dataframe(readable(cascades.transitions), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('patronen.cas.first_losses')}**")
-        st.dataframe(shown(cascades.first_losses), hide_index=True, width="stretch")
+        st.dataframe(readable(cascades.first_losses), hide_index=True, width="stretch")
         st.markdown(f"**{tr('patronen.cas.lengths')}**")
         titles = {
             "length": tr("patronen.col.length"),
@@ -629,9 +679,9 @@ def show_cascades() -> None:
         )
     with right:
         st.markdown(f"**{tr('patronen.cas.reaction_counts')}**")
-        st.dataframe(shown(cascades.reaction_counts), hide_index=True, width="stretch")
+        st.dataframe(readable(cascades.reaction_counts), hide_index=True, width="stretch")
     st.markdown(f"**{tr('patronen.cas.chains')}**")
-    st.dataframe(shown(cascades.chains), hide_index=True, width="stretch")
+    st.dataframe(readable(cascades.chains), hide_index=True, width="stretch")
     downloads(
         "verliescascades",
         patterns.cascade_tables(cascades),
@@ -654,7 +704,7 @@ def show_profile() -> None:
     left, right = st.columns([1, 2])
     with left:
         st.markdown(f"**{tr('patronen.prof.attributes')}**")
-        st.dataframe(shown(profile.attributes), hide_index=True)
+        st.dataframe(readable(profile.attributes), hide_index=True)
     with right:
         st.markdown(f"**{tr('patronen.prof.codes')}**")
         if not profile.codes.empty:
@@ -664,7 +714,7 @@ def show_profile() -> None:
                     profile.codes, x="code", y="fragments", titles=titles, horizontal=True
                 )
             )
-        st.dataframe(shown(profile.codes), hide_index=True, width="stretch")
+        st.dataframe(readable(profile.codes), hide_index=True, width="stretch")
     st.markdown(f"**{tr('patronen.prof.timeline')}**")
     cascades = overview("cascade_overview", proposals=True)
     if cascades is not None and (cascades.events["respondent"] == person).any():

@@ -13,6 +13,7 @@ import streamlit as st
 from workbench import accounts, history
 from workbench.app.common import (
     acting_project,
+    action_label,
     attempt,
     db,
     flash,
@@ -158,6 +159,21 @@ if "names" in tabs:
                         success=lambda _: tr("privacy.page.known_added", name=known),
                     )
 
+
+def history_table(events: list[dict]) -> pd.DataFrame:
+    """Events for reading: when, who, what in words (not "coding.add"), undone yes/no."""
+    yes_no = {True: tr("privacy.page.yes"), False: tr("privacy.page.no")}
+    rows = {
+        "at": [e["at"][:16].replace("T", " ") for e in events],
+        "actor": [e["actor"] for e in events],
+        "action": [action_label(e["action"]) for e in events],
+        "entity_id": [e["entity_id"] for e in events],
+    }
+    if all("undone" in e for e in events):
+        rows["undone"] = [yes_no[bool(e["undone"])] for e in events]
+    return pd.DataFrame({tr(f"privacy.page.col.{c}"): v for c, v in rows.items()})
+
+
 # --------------------------------------------------------------------------- workshop
 if "workshop" in tabs:
     with tabs["workshop"]:
@@ -181,14 +197,25 @@ if "workshop" in tabs:
                     for s in segments
                     if s["speaker_role"] != "interviewer"
                 }
+                # Streamlit's own "Select all" in the list is English only (1.67 has no
+                # parameter for its words): hidden, with our own button in its place.
                 chosen = st.multiselect(
                     tr("privacy.page.fragments"),
                     list(labels),
                     format_func=labels.get,
                     key="privacy_fragments",
                     placeholder=tr("app.choose_many"),
+                    select_all=False,
                 )
-                if st.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
+                pick, assign = st.columns(2)
+                pick.button(
+                    tr("privacy.page.all_fragments"),
+                    key="privacy_all_fragments",
+                    on_click=st.session_state.__setitem__,
+                    args=("privacy_fragments", list(labels)),
+                    disabled=len(chosen) == len(labels),
+                )
+                if assign.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
                     attempt(
                         assign_fragments,
                         handle,
@@ -206,6 +233,7 @@ if "workshop" in tabs:
             format_func=codes.get,
             key="privacy_workshop_codes",
             placeholder=tr("app.choose_many"),
+            select_all=False,
         )
         if st.button(tr("privacy.page.save_codes"), key="privacy_save_codes"):
             attempt(
@@ -287,15 +315,11 @@ if "history" in tabs:
         mine = history.undoable_actions(handle, limit=5)
         if mine:
             st.markdown(tr("privacy.page.my_last"))
-            st.dataframe(
-                pd.DataFrame(mine)[["at", "action", "entity", "entity_id"]],
-                hide_index=True,
-                width="stretch",
-            )
+            st.dataframe(history_table(mine), hide_index=True, width="stretch")
             if st.button(tr("privacy.page.undo"), key="privacy_undo"):
                 undone = attempt(history.undo_last, handle).value
                 if undone:
-                    flash(tr("privacy.page.undone", action=undone["action"]))
+                    flash(tr("privacy.page.undone", action=action_label(undone["action"])))
         kind = st.radio(
             tr("privacy.page.history_of"),
             ["document", "code"],
@@ -330,8 +354,7 @@ if "history" in tabs:
             )
             events = history.code_history(handle, chosen) if chosen else []
         if events:
-            frame = pd.DataFrame(events)[["at", "actor", "action", "entity", "entity_id", "undone"]]
-            st.dataframe(frame, hide_index=True, width="stretch")
+            st.dataframe(history_table(events), hide_index=True, width="stretch")
         else:
             st.info(tr("privacy.page.no_history"))
 

@@ -13,6 +13,7 @@ from workbench.app.common import (
     attempt,
     db,
     document_label,
+    figure,
     lang,
     nlp,
     project_path,
@@ -153,7 +154,7 @@ def review() -> None:
         tr("suggesties.evidence", words=", ".join(item["evidence"]) or tr("suggesties.no_evidence"))
     )
     also = [
-        f"{q['code_name']} ({q['score']:.2f})"
+        f"{q['code_name']} ({figure(q['score'])})"
         for q in queue
         if q["segment_id"] == item["segment_id"] and q["coding_id"] != item["coding_id"]
     ]
@@ -176,14 +177,14 @@ def review() -> None:
     left.caption(
         tr(
             "suggesties.score",
-            score=f"{item['score']:.2f}",
-            threshold=f"{item['threshold']:.2f}",
+            score=figure(item["score"]),
+            threshold=figure(item["threshold"]),
         )
     )
     if item["distrusted"]:
         left.caption(tr("suggesties.distrusted", words=", ".join(item["distrusted"])))
     if item["set_aside"]:
-        left.caption(tr("suggesties.set_aside", threshold=f"{item['threshold']:.2f}"))
+        left.caption(tr("suggesties.set_aside", threshold=figure(item["threshold"])))
     buttons = st.columns(3)
     buttons[0].button(
         tr("suggesties.accept"),
@@ -222,7 +223,8 @@ review()
 
 with st.expander(tr("suggesties.last_decisions"), expanded=False):
     for r in recent_decisions(handle, limit=5):
-        cols = st.columns([5, 2, 1, 1], vertical_alignment="center")
+        # room for the buttons' words: at [5, 2, 1, 1] they read "Omdr…" at 1,280 px
+        cols = st.columns([4, 2, 2, 3], vertical_alignment="center")
         cols[0].markdown(
             f"{escape_markdown(r['text'][:120])}  \n**{escape_markdown(r['code_name'])}**"
         )

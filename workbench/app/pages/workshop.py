@@ -52,6 +52,7 @@ if handle.can("workshop.manage"):
             placeholder=tr("workshop.page.cards_placeholder"),
             key="workshop_cards",
             help=tr("workshop.page.cards_help"),
+            select_all=False,
         )
         if st.button(tr("workshop.page.cards_save"), key="workshop_cards_save"):
             attempt(
