@@ -263,3 +263,14 @@ def test_a_new_coding_shows_up_on_the_next_run(page, db):
     add_coding(Project.for_user(db, "anna"), code="herstel", segment_id=segment)
     page.run()
     assert _frames(page)[0].loc["R04", "herstel"] == 1
+
+
+@pytest.mark.parametrize("language, everyone", [("nl", "alle"), ("en", "all")])
+def test_the_frequency_groups_are_named_in_the_reader_language(page, language, everyone):
+    page.session_state["lang"] = language
+    page.session_state["patronen_tab"] = (
+        TAB["frequencies"] if language == "nl" else "Frequencies by group"
+    )
+    page.run()
+    assert not page.exception
+    assert set(page.dataframe[0].value.iloc[:, 0]) == {everyone}

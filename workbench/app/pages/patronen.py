@@ -335,7 +335,7 @@ def show_frequencies() -> None:
         key="patronen_freq_measure",
         format_func=lambda m: tr(f"patronen.col.{m}"),
     )
-    freq = overview("code_frequencies", by=by)
+    freq = overview("code_frequencies", by=by, lang=lang())
     if freq is not None:
         titles = {c: tr(f"patronen.col.{c}") for c in ("code", "group", measure)}
         st.altair_chart(charts.frequency_chart(freq, measure=measure, titles=titles))
