@@ -408,3 +408,18 @@ def test_a_note_listed_on_the_project_and_linked_to_a_selection_becomes_one_memo
     export_qdpx(me, out, pseudonymise=False)
     with zipfile.ZipFile(out) as zf:
         assert zf.read("project.qde").decode("utf-8").count("<Note ") == 1
+
+
+def test_coding_guids_of_another_tool_come_back_in_the_export(db, tmp_path, nlp):
+    """A tool that gets its own project back recognises its codings by their guid; a new
+    guid on every round trip made each coding look new there."""
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)])
+    me = Project.for_user(db, ME)
+    import_qdpx(me, path, nlp=nlp)
+    out = tmp_path / "out.qdpx"
+    export_qdpx(me, out, pseudonymise=False)
+    with zipfile.ZipFile(out) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    assert '<Coding guid="60000000-0000-0000-0000-000000000001"' in qde
+    import_qdpx(me, path, nlp=nlp)  # the same file again: nothing new, no clash
+    assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 1

@@ -67,6 +67,7 @@ def add_coding(
     status: str | None = None,
     score: float | None = None,
     evidence: Sequence[str] | None = None,
+    guid: str | None = None,
 ) -> int:
     """Store one coding and return its id.
 
@@ -74,7 +75,8 @@ def add_coding(
     ``start_char``/``end_char`` (a free span; the segment is filled in when the span is
     exactly one segment). ``coder`` is whose coding it is (defaults to the acting user; a
     supervisor may only code as themselves). Applying the same code to the same span twice
-    by the same coder returns the existing id.
+    by the same coder returns the existing id. ``guid`` is the coding's identity in another
+    tool (REFI-QDA import), kept so an export gives it back and that tool recognises it.
     """
     project.require("code")
     db, actor = project.db, project.user
@@ -135,6 +137,8 @@ def add_coding(
             "created_at": stamp,
             "updated_at": stamp,
         }
+        if guid is not None:
+            record["guid"] = guid
         new_id = db["codings"].insert(record).last_pk
         kind = events.SUGGESTION_ADD if origin == "machine" else events.CODING_ADD
         record_event(db, actor, kind(new_id, None, {**record, "id": new_id}))

@@ -420,6 +420,7 @@ class _Writer:
                 end_char=selection.end,
                 origin="machine" if suggested else "human",
                 status="suggested" if suggested else "accepted",
+                guid=self._free_coding_guid(coding.guid),
             )
             coding_ids.append(coding_id)
             self._count_new_or_matched("codings", coding_id)
@@ -438,6 +439,13 @@ class _Writer:
             self.memo(
                 target, author=author, title=selection.name, text=selection.description, guid=None
             )
+
+    def _free_coding_guid(self, guid: str) -> str | None:
+        """The file's coding guid, kept for the export, unless a coding here has it already
+        (a file that repeats a guid is not the workbench's problem to solve)."""
+        if not guid or self.db.execute("SELECT 1 FROM codings WHERE guid = ?", [guid]).fetchone():
+            return None
+        return guid
 
     def _count_new_or_matched(self, table: str, row_id: int) -> None:
         """Count a row as new once; a row that was here before, or that an earlier element of
