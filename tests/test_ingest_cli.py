@@ -82,6 +82,19 @@ def test_a_folder_imports_its_transcripts_and_skips_other_files(tmp_path, capsys
     assert "Ingelezen: 2. Mislukt: 0." in capsys.readouterr().out
 
 
+def test_old_word_processor_files_in_a_folder_are_reported_not_skipped(tmp_path, capsys):
+    """A folder of .doc transcripts said 'Ingelezen: 1' and nothing of the others."""
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    (folder / "b.doc").write_bytes(b"\xd0\xcf\x11\xe0 oud Word-bestand")
+    (folder / "c.rtf").write_text("{\\rtf1 fictief}", encoding="utf-8")
+    assert main(["import", str(folder), "--project", str(tmp_path / "p.db")]) == 1
+    out = capsys.readouterr()
+    assert "Ingelezen: 1. Mislukt: 2." in out.out
+    assert "b.doc" in out.out + out.err and "c.rtf" in out.out + out.err
+
+
 def test_an_empty_folder_is_an_error_and_creates_no_project(tmp_path, capsys):
     (tmp_path / "leeg").mkdir()
     code = main(["import", str(tmp_path / "leeg"), "--project", str(tmp_path / "p.db")])

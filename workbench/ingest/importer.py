@@ -148,13 +148,22 @@ def import_batch(
     return report
 
 
+# Transcripts we cannot read but a researcher keeps beside the others: in a folder they are
+# listed as failed with their own advice (save as .docx or .txt), not skipped without a word.
+REPORTED_IN_FOLDERS = ("doc", "rtf")
+
+
 def expand_paths(paths: Iterable[str | Path], formats: Iterable[str] = FORMATS) -> list[Path]:
     """Paths with each folder replaced by the files of ``formats`` in it (sorted by name).
 
     Files named explicitly are kept whatever their extension, so a wrong one is reported;
-    inside a folder, files of other kinds (a CSV of respondents, a README) are skipped.
+    inside a folder, files of other kinds (a CSV of respondents, a README) are skipped, but
+    not interviews in a word processor's old format (``REPORTED_IN_FOLDERS``): skipped, a
+    folder of .doc transcripts said "1 imported" and nothing of the rest.
     """
     formats = tuple(formats)
+    if "txt" in formats:  # transcripts are wanted
+        formats += REPORTED_IN_FOLDERS
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
