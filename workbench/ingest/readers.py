@@ -290,6 +290,7 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
 
     decoded = decode(data, name=name)
     raw = normalise_text(decoded.text)
+    _check_timings(raw, name, fmt)  # first: webvtt-py versions differ in what they refuse
     try:
         if fmt == "vtt":
             captions = list(webvtt.from_string(raw))
@@ -299,7 +300,6 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
         raise InputError("ingest.bad_subtitles", file=name, reason=reason(exc)) from None
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
         raise InputError("ingest.bad_subtitles", file=name, reason=reason(exc)) from None
-    _check_timings(raw, name, fmt)
     cues = []
     for caption in captions:
         spoken = " ".join(normalise_text(caption.text).split())
