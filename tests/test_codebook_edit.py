@@ -222,3 +222,49 @@ def test_codebook_in_use_cannot_be_removed(project, researcher):
     with pytest.raises(InputError) as caught:
         cb.remove_codebook(researcher, "De binnenkant van sociaal isolement", rationale="x")
     assert caught.value.key == "codebook.edit.remove_used" and caught.value.params["n"] == 1
+
+
+OWN_BOOK = """name: Eigen codeboek (fictief, voor tests)
+version: "1"
+codes:
+  - id: meedoen
+    name: Meedoen in de buurt
+"""
+
+
+def test_undoing_a_move_into_another_codebook_brings_the_whole_branch_back(project, researcher):
+    """The branch moved with its code, but undo put back only the code: its sub-codes stayed
+    in the other codebook, whose export then named a parent that was not there."""
+    from workbench.history import undo_last
+
+    cb.install_codebook_text(researcher, OWN_BOOK, file="eigen.yaml")
+    books = lambda: {  # noqa: E731
+        r[0] for r in project.execute("SELECT codebook_id FROM codes WHERE slug LIKE 'zingeving%'")
+    }
+    before = books()
+    cb.move_code(researcher, "zingeving", "meedoen", rationale="hoort bij meedoen")
+    assert books() != before and len(books()) == 1
+    undo_last(researcher)
+    assert books() == before
+    own = cb.codebook_from_project(researcher, "Eigen codeboek (fictief, voor tests)")
+    assert [c.id for c in own.codes] == ["meedoen"]
+    cb.parse_codebook(cb.codebook_to_yaml(own), file="export.yaml")  # loads again
+
+
+def test_no_code_is_added_or_moved_under_a_merged_code(project, researcher):
+    cb.merge_codes(researcher, "zingeving-dieren", "zingeving-hoop", rationale="samen")
+    with pytest.raises(InputError) as added:
+        cb.add_code(researcher, name="Katten", parent="zingeving-dieren", rationale="x")
+    with pytest.raises(InputError) as moved:
+        cb.move_code(researcher, "zingeving-hoop", "zingeving-dieren", rationale="x")
+    assert added.value.key == moved.value.key == "codebook.edit.inactive"
+
+
+def test_undo_says_when_it_went_past_a_codebook_change_it_cannot_take_back(project, researcher):
+    from workbench.history import codebook_changes_passed, undo_last
+
+    cb.rename_code(researcher, "zingeving-hoop", "Hoop houden", rationale="duidelijker")
+    cb.merge_codes(researcher, "zingeving-dieren", "zingeving-hoop", rationale="samen")
+    undone = undo_last(researcher)
+    assert undone["action"] == "codebook.rename"
+    assert codebook_changes_passed(researcher, undone) == 1

@@ -122,7 +122,8 @@ def _code_edit(action: str) -> EventKind:
 
 CODEBOOK_EDIT = _code_edit("codebook.edit")
 CODEBOOK_RENAME = _code_edit("codebook.rename")
-CODEBOOK_MOVE = _code_edit("codebook.move")
+# A move into another codebook takes the branch along: one row per code, one undo.
+CODEBOOK_MOVE = EventKind("codebook.move", "codes", "whole", undo="codebook.edit", grouped=True)
 CODEBOOK_ADD = EventKind("codebook.add", "codes", "whole", not_undone=_CODES)
 CODE_ADD = EventKind("code.add", "codes", "whole", not_undone=_CODES)  # from another tool
 CODEBOOK_MERGE = EventKind("codebook.merge", "codes", "summary", not_undone=_CODES)

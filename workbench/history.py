@@ -301,6 +301,25 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
     record_event(db, project.user, events.UNDO(event["id"], current, row(db, table, pk)))
 
 
+def codebook_changes_passed(project: Project, action: dict[str, Any]) -> int:
+    """How many of the user's codebook changes newer than ``action`` undo cannot take back
+    (merging, splitting, adding or removing codes or codebooks: their codings would go
+    with them), so a message can say that this undo went past them, not that it took back
+    the last change. Only someone who may change the codebook has such changes to pass,
+    so the question needs ``codebook.edit``."""
+    project.require("codebook.edit")
+    newest = max(step["id"] for step in action["steps"])
+    n = 0
+    for name, entity in project.db.execute(
+        "SELECT action, entity FROM events WHERE actor = ? AND id > ? "
+        "AND entity IN ('codes', 'codebooks')",
+        [project.user, newest],
+    ):
+        kind = events.kind_of(name, entity)
+        n += kind is not None and kind.undo is None
+    return n
+
+
 def undo_last(project: Project) -> dict[str, Any]:
     """Undo the user's last undoable action and return the (original) event that names it.
 

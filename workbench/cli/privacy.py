@@ -368,11 +368,15 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    event = history.undo_last(handle(project(args), args))
+    me = handle(project(args), args)
+    event = history.undo_last(me)
     key = "app.action." + event["action"].replace(".", "_")  # the words the app uses
     words = t(key, args.lang)
     words = t("app.action.other", args.lang) if words == key else words
     print(
         t("cli.privacy.undo_done", args.lang, action=words, at=event["at"], id=event["entity_id"])
     )
+    passed = me.can("codebook.edit") and history.codebook_changes_passed(me, event)
+    if passed:
+        print(t("cli.privacy.undo_passed", args.lang, n=passed))
     return 0

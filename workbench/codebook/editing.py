@@ -266,7 +266,7 @@ def add_code(
         else:
             slug = _free_slug(db, slugify(name))
         values = _validated(fields_, slug)
-        parent_row = _code_row(db, parent) if parent else None
+        parent_row = _active_parent(db, parent) if parent else None
         if parent_row is not None:
             book_id = parent_row["codebook_id"]
         elif codebook is not None:
@@ -376,12 +376,16 @@ def move_code(project: Project, code: int | str, parent: str | None, *, rational
     with transaction(db):
         before = _code_row(db, code)
         branch = _subtree(db, before["id"])
-        parent_row = _code_row(db, parent) if parent is not None else None
+        parent_row = _active_parent(db, parent) if parent is not None else None
         if parent_row is not None and parent_row["id"] in branch:
             raise InputError(
                 "codebook.edit.move_cycle", code=before["slug"], parent=parent_row["slug"]
             )
         book_id = parent_row["codebook_id"] if parent_row else before["codebook_id"]
+        # Below the moved code only the codebook changes; each such row is logged with it
+        # (one stamp, one undo), or an undo left the sub-codes in the other codebook.
+        below = [] if book_id == before["codebook_id"] else branch[1:]
+        rows_before = {i: code_data(_code_row(db, i)) for i in below}
         db.execute(
             "UPDATE codes SET parent_id = ? WHERE id = ?",
             [parent_row["id"] if parent_row else None, before["id"]],
@@ -394,15 +398,10 @@ def move_code(project: Project, code: int | str, parent: str | None, *, rational
         old_parent = row(db, "codes", before["parent_id"]) if before["parent_id"] else None
         details = {"from": old_parent["slug"] if old_parent else None, "to": parent}
         _log_change(db, book_id, actor, "move", before["slug"], rationale, details)
-        record_event(
-            db,
-            actor,
-            events.CODEBOOK_MOVE(
-                before["id"],
-                code_data(before),
-                {**code_data(_code_row(db, before["id"])), "rationale": rationale},
-            ),
-        )
+        stamp = now()
+        for code_id, old in [(before["id"], code_data(before)), *rows_before.items()]:
+            new = {**code_data(_code_row(db, code_id)), "rationale": rationale}
+            record_event(db, actor, events.CODEBOOK_MOVE(code_id, old, new), at=stamp)
 
 
 def merge_codes(
@@ -636,6 +635,15 @@ def _own_codebook(db: Database, actor: str) -> int:
     )
     record_event(db, actor, events.CODEBOOK_CREATE(book_id, None, {"name": name}))
     return book_id
+
+
+def _active_parent(db: Database, parent: int | str) -> dict[str, Any]:
+    """The parent row for a new or moved code; a merged (inactive) code is no parent: codes
+    under it vanish from the tree and its export names a parent that is not there."""
+    found = _code_row(db, parent)
+    if not found["active"]:
+        raise InputError("codebook.edit.inactive", code=found["slug"])
+    return found
 
 
 def _subtree(db: Database, code_id: int) -> list[int]:
