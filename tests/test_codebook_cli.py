@@ -165,3 +165,38 @@ def test_remove_an_unused_codebook(capsys, tmp_path):
         project,
     )
     assert code == 0 and f"{N_DEFAULT} codes" in out
+
+
+def test_a_date_that_does_not_exist_or_an_empty_indicator_gets_a_message_with_its_line(
+    capsys, tmp_path
+):
+    """'2026-02-30' is read as a date and crashed with a traceback; an empty indicator said
+    'expected list of texts. Got list instead.'"""
+    bad = tmp_path / "datum.yaml"
+    bad.write_text(
+        'name: X\nversion: "1"\nchangelog:\n  - date: 2026-02-30\n    changes: x\ncodes: []\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "--lang", "en", "codebook", "validate", bad)
+    assert (code, err.strip()) == (
+        1,
+        "Error: datum.yaml, line 4: invalid YAML (day is out of range for month).",
+    )
+    empty = tmp_path / "leeg.yaml"
+    empty.write_text(
+        'name: X\nversion: "1"\ncodes:\n  - {id: a, name: A, indicators: [""]}\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "--lang", "en", "codebook", "validate", empty)
+    assert code == 1 and "Got an empty text in the list instead." in err
+
+
+def test_list_and_log_check_the_role_of_the_user(capsys, tmp_path):
+    path = tmp_path / "p.db"
+    create_project(path).close()
+    assert (
+        run(capsys, "users", "add", "kees", "--role", "co-onderzoeker", "--project", path)[0] == 0
+    )
+    for command in ("list", "log"):
+        code, out, err = run(capsys, "codebook", command, "--project", path, "--user", "kees")
+        assert code == 1 and out == "" and "co-onderzoeker" in err

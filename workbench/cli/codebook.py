@@ -126,6 +126,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "accepted (and suggested) codings.",
     )
     add_project_argument(p)
+    add_user_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_list)
 
@@ -135,6 +136,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Every change to the codebook, newest first, with who made it and why.",
     )
     add_project_argument(p)
+    add_user_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=run_log)
 

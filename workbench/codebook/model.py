@@ -109,10 +109,12 @@ def validate_fields(
         elif key in LIST_FIELDS:
             if value is None:
                 value = []
-            if not isinstance(value, list) or not all(
-                isinstance(v, str) and v.strip() for v in value
-            ):
+            if not isinstance(value, list):
                 _wrong(where, keys, key, Term("codebook.type.text_list"), value)
+            for item in value:  # name the item that is wrong, not the list
+                if not (isinstance(item, str) and item.strip()):
+                    got = Term("codebook.type.empty_text") if isinstance(item, str) else item
+                    _wrong(where, keys, key, Term("codebook.type.text_list"), got)
             out[key] = [v.strip() for v in value]
         elif key == "source":
             if value is not None:
@@ -140,9 +142,8 @@ def validate_fields(
 
 
 def _wrong(where: Mapping[str, Any], keys: str, key: str, expected: Term | str, value: Any) -> None:
-    raise InputError(
-        keys + "wrong_type", **where, field=key, expected=expected, got=type_name(value)
-    )
+    got = value if isinstance(value, Term) else type_name(value)
+    raise InputError(keys + "wrong_type", **where, field=key, expected=expected, got=got)
 
 
 def check_tree(codes: Sequence[Code], *, file: str = "<project>") -> None:
