@@ -235,3 +235,49 @@ def test_documents_are_matched_to_respondents_by_file_name(me, db, tmp_path):
     assert match_by_file_name(me) == {1: "R03", 2: "P12", 3: "R4"}
     link_document(me, 2, "P12")
     assert 2 not in match_by_file_name(me)  # linked ones are left alone
+
+
+def test_a_sheet_as_dutch_excel_writes_it_keeps_zeros_and_ignores_empty_columns(me, tmp_path):
+    """Fictional: a phone number and a postcode with a leading zero were stored as numbers
+    (612345678, 123), and the empty columns Excel leaves ("...;;") refused the whole file."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "code;telefoon;postcode;leeftijd;;\nR01;0612345678;0123;74,5;;\nR02;0698765432;1234;68;;\n",
+        encoding="utf-8",
+    )
+    import_respondents(me, path)
+    types = {a["name"]: a["type"] for a in list_attributes(me)}
+    assert types == {"telefoon": "text", "postcode": "text", "leeftijd": "number"}
+    assert list_respondents(me)[0]["attributes"]["postcode"] == "0123"
+
+
+def test_a_row_with_an_extra_cell_in_a_semicolon_file_is_named_not_read_as_one_column(me, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("code;leeftijd\nR01;70;extra\nR02;71\n", encoding="utf-8")
+    with pytest.raises(RowErrors) as caught:
+        import_respondents(me, path)
+    assert [key for key, _ in caught.value.problems] == ["respondents.row_too_long"]
+    assert list_respondents(me) == []
+
+
+def test_codes_match_in_any_letter_case(me, tmp_path):
+    add_respondent(me, "R02")
+    path = tmp_path / "r.csv"
+    path.write_text("code;wijk\nr02;Oost\n", encoding="utf-8")
+    assert import_respondents(me, path)["updated"] == 1
+    assert [r["code"] for r in list_respondents(me)] == ["R02"]
+    path.write_text("code;wijk\nR20;Oost\nr20;West\n", encoding="utf-8")
+    with pytest.raises(RowErrors) as caught:
+        import_respondents(me, path)
+    assert [key for key, _ in caught.value.problems] == ["respondents.row_duplicate"]
+
+
+def test_turning_an_attribute_into_text_keeps_the_stored_text(me):
+    add_respondent(me, "R01")
+    define_attribute(me, "leeftijd", "number")
+    define_attribute(me, "alleen", "boolean")
+    set_value(me, "R01", "leeftijd", 74)
+    set_value(me, "R01", "alleen", "ja")
+    define_attribute(me, "leeftijd", "text")
+    define_attribute(me, "alleen", "text")
+    assert list_respondents(me)[0]["attributes"] == {"leeftijd": "74", "alleen": "true"}

@@ -31,6 +31,7 @@ TRUE = {"ja", "j", "yes", "y", "true", "waar", "wel"}
 FALSE = {"nee", "n", "no", "false", "onwaar", "niet"}
 _INT = re.compile(r"[-+]?\d+")
 _FLOAT = re.compile(r"[-+]?\d*[.,]\d+")
+_LEADING_ZERO = re.compile(r"0\d+")  # a phone number, postcode or code, not an amount
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 SPECIAL_COLUMNS = {
     "pseudonym": "pseudonym",
@@ -123,6 +124,8 @@ def infer_type(values: Iterable[Any]) -> str:
     filled = [v for v in values if parse_value(v, "text") is not None]
     if not filled:
         return "text"
+    if any(_LEADING_ZERO.fullmatch(str(v).strip()) for v in filled if isinstance(v, str)):
+        return "text"  # 0612345678, postcode 0123: digits a number would lose
     for type_ in ("boolean", "number", "date"):
         try:
             for value in filled:
@@ -140,11 +143,22 @@ def _respondent_id(db: Database, respondent: int | str) -> int:
     """The id of a respondent given its id or its case code."""
     if isinstance(respondent, int):
         found = db.execute("SELECT id FROM respondents WHERE id = ?", [respondent]).fetchone()
+        found = None if found is None else int(found[0])
     else:
-        found = db.execute("SELECT id FROM respondents WHERE code = ?", [respondent]).fetchone()
+        found = _by_code(db, respondent)
     if found is None:
         raise NotFound("respondents.unknown", respondent=respondent)
-    return int(found[0])
+    return found
+
+
+def _by_code(db: Database, code: str) -> int | None:
+    """The respondent with case code ``code`` in any letter case: "r02" in a spreadsheet is
+    R02 (as file names match codes, see :func:`match_by_file_name`), not a second person."""
+    found = db.execute(
+        "SELECT id FROM respondents WHERE code = ? COLLATE NOCASE ORDER BY code = ? DESC",
+        [code.strip(), code.strip()],
+    ).fetchone()
+    return None if found is None else int(found[0])
 
 
 def add_respondent(
@@ -161,7 +175,7 @@ def add_respondent(
     if not code:
         raise InputError("respondents.empty_code")
     with transaction(db):
-        if db.execute("SELECT 1 FROM respondents WHERE code = ?", [code]).fetchone():
+        if _by_code(db, code) is not None:
             raise InputError("respondents.exists", respondent=code)
         record = {"code": code, "pseudonym": pseudonym, "notes": notes, "created_at": now()}
         new_id = db["respondents"].insert(record).last_pk
@@ -177,12 +191,8 @@ def ensure_respondent(project: Project, code: str) -> int:
     Asks for ``respondents.edit`` even when the respondent exists: it is a write by intent.
     """
     project.require("respondents.edit")
-    found = project.db.execute(
-        "SELECT id FROM respondents WHERE code = ?", [code.strip()]
-    ).fetchone()
-    if found is not None:
-        return int(found[0])
-    return add_respondent(project, code)
+    found = _by_code(project.db, code)
+    return found if found is not None else add_respondent(project, code)
 
 
 def update_respondent(project: Project, respondent: int | str, **changes: str | None) -> None:
@@ -205,7 +215,7 @@ def update_respondent(project: Project, respondent: int | str, **changes: str | 
             if not code:
                 raise InputError("respondents.empty_code")
             clash = db.execute(
-                "SELECT 1 FROM respondents WHERE code = ? AND id != ?", [code, rid]
+                "SELECT 1 FROM respondents WHERE code = ? COLLATE NOCASE AND id != ?", [code, rid]
             ).fetchone()
             if clash:
                 raise InputError("respondents.exists", respondent=code)
@@ -342,7 +352,9 @@ def define_attribute(project: Project, name: str, type_: str) -> None:
             [name],
         ).fetchall():
             try:
-                converted.append((parse_value(typed_value(value, before["type"]), type_), rid))
+                # to text, the stored text as it is ("74", not "74.0"; "true", not "True")
+                text = value if type_ == "text" else typed_value(value, before["type"])
+                converted.append((parse_value(text, type_), rid))
             except ValueError:
                 raise InputError(
                     "respondents.cannot_convert",
@@ -443,11 +455,7 @@ def link_documents(
     with transaction(db):
         for document_id, code in links.items():
             code = (code or "").strip() or None
-            if (
-                code is not None
-                and db.execute("SELECT 1 FROM respondents WHERE code = ?", [code]).fetchone()
-                is None
-            ):
+            if code is not None and _by_code(db, code) is None:
                 if not create:
                     unknown.append((document_id, code))
                     continue
@@ -510,6 +518,24 @@ def read_table(source: Table) -> tuple[str, list[str], list[list[Any]]]:
     return name, header, rows[1:]
 
 
+def _without_empty_columns(
+    header: list[str], rows: list[list[Any]]
+) -> tuple[list[str], list[list[Any]]]:
+    """Drop columns without a name and without a value in any row: Dutch Excel writes
+    "code;Leeftijd;;" when cells to the right were ever touched. A column with values but
+    no name stays, so that problem is still named."""
+    keep = [
+        i
+        for i, column in enumerate(header)
+        if column or any(i < len(r) and parse_value(r[i], "text") is not None for r in rows)
+    ]
+    if len(keep) == len(header):
+        return header, rows
+    return [header[i] for i in keep], [
+        [r[i] if i < len(r) else None for i in keep] + list(r[len(header) :]) for r in rows
+    ]
+
+
 def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     """Import one row per respondent from CSV or XLSX: all rows, or none.
 
@@ -521,6 +547,7 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     project.require("respondents.edit")
     db = project.db
     name, header, rows = read_table(source)
+    header, rows = _without_empty_columns(header, rows)
     if not header or not header[0]:
         raise InputError("respondents.no_code_column", file=name)
     problems: list[tuple[str, dict[str, Any]]] = []
@@ -549,12 +576,15 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         if code is None:
             problems.append(("respondents.row_no_code", {"row": number, "column": header[0]}))
             continue
-        if code in seen:
+        if code.casefold() in seen:  # R20 and r20 are one respondent
             problems.append(
-                ("respondents.row_duplicate", {"row": number, "code": code, "first": seen[code]})
+                (
+                    "respondents.row_duplicate",
+                    {"row": number, "code": code, "first": seen[code.casefold()]},
+                )
             )
             continue
-        seen[code] = number
+        seen[code.casefold()] = number
         record: dict[str, Any] = {"code": code, "fields": {}, "values": {}}
         for column, value in zip(columns, values[1 : len(header)]):
             if column.lower() in SPECIAL_COLUMNS:
@@ -583,14 +613,12 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
             if column not in existing:
                 define_attribute(project, column, types[column])
         for record in parsed_rows:
-            found = db.execute(
-                "SELECT id FROM respondents WHERE code = ?", [record["code"]]
-            ).fetchone()
+            found = _by_code(db, record["code"])
             if found is None:
                 rid = add_respondent(project, record["code"], **record["fields"])
                 added += 1
             else:
-                rid = int(found[0])
+                rid = found
                 if record["fields"]:
                     update_respondent(project, rid, **record["fields"])
                 updated += 1
@@ -631,10 +659,7 @@ def save_table(project: Project, records: Sequence[Mapping[str, Any]]) -> int:
                 if any(parse_value(v, "text") for k, v in record.items() if k != "documents"):
                     raise InputError("respondents.row_no_code", row=number, column="code")
                 continue
-            is_new = (
-                db.execute("SELECT 1 FROM respondents WHERE code = ?", [code.strip()]).fetchone()
-                is None
-            )
+            is_new = _by_code(db, code) is None
             rid = ensure_respondent(project, code)
             changes += is_new  # a new respondent is a change, even with no other cells
             fields = {

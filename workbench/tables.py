@@ -51,11 +51,22 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
     try:
         dialect = csv.Sniffer().sniff(text[:SNIFF_CHARS], delimiters=DELIMITERS)
     except csv.Error:
-        dialect = csv.excel
+        # The sniffer wants the same number of cells in every row; one row with an extra
+        # cell made a semicolon file one column of "R01;70;extra". The header line decides.
+        dialect = csv.excel()
+        dialect.delimiter = _header_delimiter(text)
     try:
         return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
         raise InputError("tables.bad_file", file=name, reason=str(exc)) from None
+
+
+def _header_delimiter(text: str) -> str:
+    """The delimiter the first line uses most (a comma when it uses none)."""
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
