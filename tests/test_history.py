@@ -128,9 +128,29 @@ def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
         Project.for_user(db, "anna"), code="schaamte", segment_id=segment_ids(db, doc)[2]
     )
     codings.decide(Project.for_user(db, "anna"), cid, "rejected")
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as refused:
         undo_last(Project.for_user(db, "onderzoeker"))
     assert row(db, "codings", cid)["status"] == "rejected"
+    # in words, not "(suggestion.add, number 1)"
+    assert refused.value.message("en") == (
+        "This can no longer be undone (a new suggestion): it was changed afterwards."
+    )
+
+
+def test_undo_of_a_coding_in_a_life_event_says_what_holds_it(db, doc):
+    from workbench.life_events import create_event
+
+    me = Project.for_user(db, "onderzoeker")
+    cid = codings.add_coding(me, code="verlies", segment_id=segment_ids(db, doc)[1])
+    accounts.add_user(me, "anna", role="onderzoeker")
+    create_event(Project.for_user(db, "anna"), [cid])  # someone else's event holds it
+    with pytest.raises(InputError) as refused:
+        undo_last(me)
+    assert refused.value.message("en") == (
+        "This cannot be undone (the code you applied): the coding now belongs to an event in "
+        "a life story (a proposal counts too). Take it out of the event first."
+    )
+    assert count(db) == 1
 
 
 def test_history_of_a_document_and_of_a_code(db, doc):

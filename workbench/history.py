@@ -30,6 +30,7 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
+from workbench.i18n import Term, catalogue
 from workbench.store import now, record_event, row, transaction
 
 # Rows that point at a row and would silently go (or lose their anchor) with it: an undo
@@ -260,7 +261,7 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
     current = row(db, table, pk)
     if after is None:
         if current is not None:
-            raise InputError("history.undo_conflict", action=event["action"], id=pk)
+            raise InputError("history.undo_conflict", action=action_words(event["action"]))
         names = list(before)
         try:
             db.execute(
@@ -269,16 +270,18 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
                 [before[n] for n in names],
             )
         except sqlite3.IntegrityError:  # its document or code is gone, or a twin exists
-            raise InputError("history.undo_conflict", action=event["action"], id=pk) from None
+            raise InputError(
+                "history.undo_conflict", action=action_words(event["action"])
+            ) from None
     else:
         if current is None or any(current.get(k) != v for k, v in after.items()):
-            raise InputError("history.undo_conflict", action=event["action"], id=pk)
+            raise InputError("history.undo_conflict", action=action_words(event["action"]))
         if before is None:
             if any(
                 db.execute(f"SELECT 1 FROM [{child}] WHERE [{column}] = ? LIMIT 1", [pk]).fetchone()
                 for child, column in DEPENDENTS.get(table, ())
             ):
-                raise InputError("history.undo_conflict", action=event["action"], id=pk)
+                raise InputError("history.undo_in_use", action=action_words(event["action"]))
             db.execute(f"DELETE FROM [{table}] WHERE id = ?", [pk])
         else:
             names = [n for n in before if n != "id"]
@@ -299,6 +302,13 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
                 }
             )
     record_event(db, project.user, events.UNDO(event["id"], current, row(db, table, pk)))
+
+
+def action_words(action: str) -> Term:
+    """What an action did, in words for the reader ("de code die je toevoegde"); the
+    action's own name is internal."""
+    key = "app.action." + action.replace(".", "_")
+    return Term(key if key in catalogue() else "app.action.other")
 
 
 def codebook_changes_passed(project: Project, action: dict[str, Any]) -> int:

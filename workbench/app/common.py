@@ -21,6 +21,7 @@ import streamlit as st
 from spacy.language import Language
 from sqlite_utils import Database
 
+from workbench import history
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.nlp import load_pipeline
@@ -167,10 +168,8 @@ def document_label(respondent: str | None, name: str) -> str:
 
 
 def action_label(action: str) -> str:
-    """An event's action ("memo.add") in words for a toast; unknown ones as "je wijziging"."""
-    key = "app.action." + action.replace(".", "_")
-    label = tr(key)
-    return tr("app.action.other") if label == key else label
+    """An event's action ("memo.add") in words for a toast; unknown ones as "een wijziging"."""
+    return tr(history.action_words(action).key)
 
 
 def _css_string(text: str) -> str:

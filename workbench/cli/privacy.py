@@ -370,9 +370,7 @@ def run_history(args: argparse.Namespace) -> int:
 def run_undo(args: argparse.Namespace) -> int:
     me = handle(project(args), args)
     event = history.undo_last(me)
-    key = "app.action." + event["action"].replace(".", "_")  # the words the app uses
-    words = t(key, args.lang)
-    words = t("app.action.other", args.lang) if words == key else words
+    words = t(history.action_words(event["action"]).key, args.lang)
     print(
         t("cli.privacy.undo_done", args.lang, action=words, at=event["at"], id=event["entity_id"])
     )
