@@ -16,7 +16,6 @@ from typing import Any
 import simplemma
 import spacy
 from spacy.language import Language
-from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
 FULL_PIPELINE = "nl_core_news_sm"
@@ -115,7 +114,7 @@ def _add_abbreviations(nlp: Language) -> None:
         if not (text.endswith(".") and text[:-1].lower() in EVERYDAY_WORDS_NOT_ABBREVIATIONS)
     }
     for text in TITLE_ABBREVIATIONS | MONTH_ABBREVIATIONS | OTHER_ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(text, [{ORTH: text}])
+        nlp.tokenizer.add_special_case(text, [{"ORTH": text}])
     # The fallback ends sentences with the sentencizer; nl_core_news_sm with its parser,
     # which keeps boundaries set before it.
     if "sentencizer" in nlp.pipe_names:

@@ -50,13 +50,13 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
     text = decode(data, name=name).text
     try:
         dialect = csv.Sniffer().sniff(text[:SNIFF_CHARS], delimiters=DELIMITERS)
+        delimiter = dialect.delimiter
     except csv.Error:
         # The sniffer wants the same number of cells in every row; one row with an extra
         # cell made a semicolon file one column of "R01;70;extra". The header line decides.
-        dialect = csv.excel()
-        dialect.delimiter = _header_delimiter(text)
+        dialect, delimiter = csv.excel, _header_delimiter(text)
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        return [list(r) for r in csv.reader(io.StringIO(text), dialect, delimiter=delimiter)]
     except csv.Error as exc:
         raise InputError("tables.bad_file", file=name, reason=str(exc)) from None
 
@@ -64,9 +64,8 @@ def _read_csv(data: bytes, name: str) -> list[list[Any]]:
 def _header_delimiter(text: str) -> str:
     """The delimiter the first line uses most (a comma when it uses none)."""
     first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+    best = max(DELIMITERS, key=first.count)
+    return best if first.count(best) else ","
 
 
 def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:

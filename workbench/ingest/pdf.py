@@ -252,7 +252,8 @@ def _pdf_text(pages: list[list[str]]) -> str:
         else:
             paragraphs[-1] = _join(paragraphs[-1], line)
         ends_paragraph = bool(_PARAGRAPH_END.search(line)) and len(line) < 0.7 * width
-        ends_paragraph |= labelled and found.rest >= len(line)  # "Interviewer", words below
+        # "Interviewer" alone on its line, the words below
+        ends_paragraph |= found is not None and labelled and found.rest >= len(line)
     return "\n\n".join(paragraphs)
 
 

@@ -271,10 +271,10 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
             )
             table["verdict"] = [tr(f"suggesties.verdict.{v}") for v in table["verdict"]]
             table["source"] = [tr(f"suggesties.source.{s}") for s in table["source"]]
-            for figure in ("precision", "recall"):
-                table[figure] = [
+            for measure in ("precision", "recall"):
+                table[measure] = [
                     figure_with_interval(v, i)
-                    for v, i in zip(table[figure], table[f"{figure}_interval"])
+                    for v, i in zip(table[measure], table[f"{measure}_interval"])
                 ]
             table = table[
                 [
