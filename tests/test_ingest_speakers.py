@@ -62,3 +62,11 @@ def test_changing_a_role_changes_analysis_and_is_logged(imported):
 def test_unknown_role_is_refused(imported):
     with pytest.raises(InputError):
         set_speaker_role(Project.for_user(imported, "onderzoeker"), 1, "boss")
+
+
+def test_the_speakers_of_a_document_that_is_not_there_are_refused_not_empty(imported):
+    from workbench.errors import NotFound
+
+    me = Project.for_user(imported, "onderzoeker")
+    with pytest.raises(NotFound):
+        list_speakers(me, 999)

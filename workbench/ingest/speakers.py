@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from workbench.errors import NotFound
 from workbench.handle import Project
 from workbench.store import get_setting
 
@@ -28,6 +29,11 @@ def list_speakers(project: Project, document_id: int | None = None) -> list[dict
     """
     project.require("read")
     db = project.db
+    if (
+        document_id is not None
+        and db.execute("SELECT 1 FROM documents WHERE id = ?", [document_id]).fetchone() is None
+    ):  # an empty list would say the document has no speakers
+        raise NotFound("codings.unknown_document", document=document_id)
     doc_filter = "AND document_id = ?" if document_id is not None else ""
     params = [document_id] if document_id is not None else []
     cur = db.execute(
