@@ -505,3 +505,23 @@ def test_the_scope_line_counts_one_unit_in_the_singular():
 
     assert t("agreement.scope.not_seen", "en", n=1, coder="bram") == "- 1 was not seen by bram."
     assert t("agreement.scope.not_seen", "en", n=2, coder="bram") == "- 2 were not seen by bram."
+
+
+def test_a_researcher_who_coded_one_interview_is_not_in_the_default_comparison(db, passages):
+    """Only what every chosen coder saw is compared: carla's one interview shrank the
+    default comparison of anna and bram, who both read all 40, to that interview."""
+    from workbench.accounts import add_user
+
+    mark_everything(db)
+    add_user(Project.for_user(db, "anna"), "carla", role="onderzoeker")
+    add_coding(
+        Project.for_user(db, "carla"),
+        code="schaamte",
+        document_id=passages[0],
+        start_char=0,
+        end_char=10,
+    )
+    sanne = Project.for_user(db, "sanne")
+    assert cons.default_coders(sanne) == ["anna", "bram"]
+    done_marks.mark_done(Project.for_user(db, "carla"), None, coder="carla")
+    assert cons.default_coders(sanne) == ["anna", "bram", "carla"]
