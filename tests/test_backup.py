@@ -47,6 +47,59 @@ def test_restore_replaces_the_project_and_keeps_the_old_one(db, project_path, tm
     assert n_documents(result["replaced"]) == 2 and result["replaced"].endswith(".bak")
 
 
+def test_restore_writes_into_the_project_file_under_its_lock_instead_of_swapping_it(
+    db, project_path, tmp_path
+):
+    """A program that opened the project between the check and a file swap wrote to the old
+    file: its saved rows were in neither the restored project nor the kept copy. The restore
+    now writes through SQLite into the same file and holds its lock throughout: a writer
+    that comes in between waits, then writes into the restored project."""
+    import os
+    import threading
+    import time
+
+    add_document(db)
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    db.close()
+    inode = os.stat(project_path).st_ino
+    written, stop = [], threading.Event()
+
+    def writer() -> None:  # opens, writes one row, closes; again and again
+        n = 0
+        while not stop.is_set():
+            conn = sqlite3.connect(str(project_path), timeout=30, isolation_level=None)
+            try:
+                conn.execute("CREATE TABLE IF NOT EXISTS late (n)")
+                conn.execute("INSERT INTO late VALUES (?)", [n])
+                written.append(n)
+            except sqlite3.OperationalError:  # the table went with a restore: not saved
+                pass
+            finally:
+                conn.close()
+            n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    kept, restores = [], 0
+    deadline = time.monotonic() + 20
+    while restores < 5 and time.monotonic() < deadline:
+        try:
+            kept.append(restore(saved, project_path)["replaced"])
+            restores += 1
+        except InputError:  # the writer had it open just then
+            time.sleep(0.01)
+    stop.set()
+    thread.join(30)
+    assert restores and os.stat(project_path).st_ino == inode
+    found = set()
+    for path in [project_path, *kept]:
+        conn = sqlite3.connect(str(path))
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'late'").fetchone():
+            found |= {r[0] for r in conn.execute("SELECT n FROM late")}
+        conn.close()
+    assert set(written) <= found  # every saved row is in the project or a kept copy
+
+
 def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, project_path, tmp_path):
     add_document(db)
     saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")

@@ -4,8 +4,9 @@ Why the online backup API (:func:`workbench.store.backup_to`): it copies a consi
 snapshot while the app keeps working, WAL content included; copying the file with ``cp``
 could catch a half-written page. Restore validates the copy (SQLite header, ``PRAGMA
 integrity_check``, a workbench schema not newer than this program) before it touches the
-project, keeps the replaced project as ``<project>.<time>.bak``, and refuses while another
-program has the project open, because swapping a file under an open connection loses data.
+project, refuses while another program has the project open, and then, holding the
+project's lock, keeps it as ``<project>.<time>.bak`` and writes the backup into the same
+file with the backup API (no file is swapped under anyone).
 """
 
 from __future__ import annotations
@@ -147,27 +148,16 @@ def restore(
     if project.exists() and project.resolve() == source.resolve():
         raise InputError("backup.same_file", path=str(project))
     replaced = None
-    partial = project.with_name(project.name + ".restore-partial")
     if project.exists():
         if project.is_dir():
             raise InputError("store.project_is_directory", path=str(project))
         _ensure_not_in_use(project)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         replaced = project.with_name(f"{project.name}.{stamp}.bak")
-        _private_copy(project, replaced)  # nobody has it open and there is no -wal
-    project.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE))
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dest = sqlite3.connect(str(partial))
-    try:
-        src.backup(dest)
-    finally:
-        dest.close()
-        src.close()
-    os.chmod(partial, PRIVATE)
-    for suffix in ("-wal", "-shm"):
-        Path(f"{project}{suffix}").unlink(missing_ok=True)
-    os.replace(partial, project)
+    else:
+        project.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(project, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    _restore_into(source, project, replaced)
     key = _restore_key(source, project)
     db = open_project(project, create=False)
     try:
@@ -194,6 +184,38 @@ def restore(
         "key": str(key) if key else None,
         "key_path": str(key_path(project)),
     }
+
+
+def _restore_into(source: Path, project: Path, replaced: Path | None) -> None:
+    """Keep ``project`` as ``replaced`` and write ``source`` into it, under one lock.
+
+    Both go through SQLite's backup API on one connection that holds the project's lock in
+    exclusive locking mode from before the copy until after the restore. Before, the check
+    that nobody had the project open came first and the file was then copied and swapped:
+    a program that opened it in between wrote to the old file, and its saved codings were in
+    neither the restored project nor the kept copy. Now such a program waits for the lock
+    and then writes into the restored project (the same file: nothing is swapped).
+    """
+    conn = sqlite3.connect(str(project), timeout=0.2, isolation_level=None)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try:
+            conn.execute("BEGIN EXCLUSIVE")  # held after COMMIT in exclusive locking mode
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            raise InputError("backup.project_busy", path=str(project)) from None
+        if replaced is not None:
+            backup_to(Database(conn), replaced)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            src.backup(conn)  # one step, one transaction: all of it or nothing
+        except sqlite3.OperationalError as exc:  # e.g. another page size than the project
+            raise InputError("backup.cannot_restore", path=str(source), problem=str(exc)) from None
+        finally:
+            src.close()
+    finally:
+        conn.close()
+    os.chmod(project, PRIVATE)
 
 
 def _restore_key(source: Path, project: Path) -> Path | None:
