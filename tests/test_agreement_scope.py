@@ -143,6 +143,12 @@ def test_cli_says_how_many_units_of_how_many_and_why(db, passages, project_path,
         == 0
     )
     assert "40 documents marked done for anna" in capsys.readouterr().out
+    again = ["--lang", "en", "done", "--project", str(project_path), str(passages[0])]
+    assert main([*again, "--user", "anna"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "0 documents marked done for anna.",
+        "1 document was already done for anna.",
+    ]
     # a researcher marks for a colleague whose work she imported
     assert (
         main(

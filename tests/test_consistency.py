@@ -358,6 +358,14 @@ def test_segment_sample_is_seeded_and_narrows_the_scope(db, project):
     assert report["n_units"] == 6
 
 
+def test_a_sample_name_is_used_once(db, project):
+    sanne = Project.for_user(db, "sanne")
+    cons.create_sample(sanne, name="ronde 2", coders=["anna", "bram"], share=0.5)
+    with pytest.raises(InputError) as taken:
+        cons.create_sample(sanne, name="ronde 2", coders=["anna", "bram"], share=0.2)
+    assert taken.value.key == "agreement.sample_name_taken"
+
+
 def test_blind_coder_sees_only_own_codings_on_sample_units(db, project):
     d1, d2 = list(project)[:2]
     code(db, "anna", "verlies", project[d1][0])

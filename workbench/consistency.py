@@ -1064,6 +1064,8 @@ def create_sample(
             raise InputError("agreement.system_coder", coder=coder)
     if not name.strip():
         raise InputError("agreement.sample_needs_name")
+    if db.execute("SELECT 1 FROM samples WHERE name = ?", [name.strip()]).fetchone():
+        raise InputError("agreement.sample_name_taken", name=name.strip())  # one name, one sample
     if documents is None and share is None:
         raise InputError("agreement.sample_needs_units")
     if share is not None and not 0 < share <= 1:

@@ -335,7 +335,13 @@ def run_done(args: argparse.Namespace) -> int:
             )
         return 0
     documents = None if args.all_documents else args.documents
-    changed = done_marks.mark_done(handle(db, args), documents, coder=coder, done=not args.undo)
+    me = handle(db, args)
+    marked = (
+        {m["document_id"] for m in done_marks.list_marks(me, coder=coder)}
+        if me.can("read") and not args.undo
+        else set()
+    )
+    changed = done_marks.mark_done(me, documents, coder=coder, done=not args.undo)
     print(
         t(
             "agreement.cli.undone" if args.undo else "agreement.cli.done",
@@ -344,4 +350,7 @@ def run_done(args: argparse.Namespace) -> int:
             coder=coder,
         )
     )
+    already = marked if documents is None else marked & set(documents)
+    if already:  # "0 documents marked done" alone read as if nothing happened to them
+        print(t("agreement.cli.done_already", args.lang, n=len(already), coder=coder))
     return 0
