@@ -36,3 +36,22 @@ def test_abbreviations_end_no_sentence_and_a_month_at_the_end_still_does(db, nlp
     assert report.ok
     segments = [text for (text,) in db.execute("SELECT text FROM segments ORDER BY position")]
     assert segments == ["Wie zag u deze maand?", *SENTENCES]
+
+
+def test_no_sentence_starts_inside_brackets_and_a_closing_timestamp_stays(db, nlp, tmp_path):
+    """'Woont u in Rotterdam? (' | '00:00:10)' made half a bracket a unit of its own."""
+    path = tmp_path / "tijden.txt"
+    path.write_text(
+        "I: Woont u nog in Rotterdam? (00:00:10)\n"
+        "R: Ja, al lang. [00:01:02] En daarna kwam de rest. Ik weet het niet. (lacht)\n",
+        encoding="utf-8",
+    )
+    assert import_files(Project.for_user(db, "onderzoeker"), [path], nlp=nlp).ok
+    segments = [text for (text,) in db.execute("SELECT text FROM segments ORDER BY position")]
+    assert segments == [
+        "Woont u nog in Rotterdam? (00:00:10)",
+        "Ja, al lang.",
+        "[00:01:02] En daarna kwam de rest.",
+        "Ik weet het niet.",
+        "(lacht)",
+    ]

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+import re
+
 import simplemma
 import spacy
 from spacy.language import Language
@@ -103,6 +105,41 @@ def abbreviation_sentence_ends(doc: Doc) -> Doc:
     return doc
 
 
+_OPENING = {"(": ")", "[": "]"}
+_TIMESTAMP = re.compile(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?$")
+
+
+@Language.component("bracket_sentence_starts")
+def bracket_sentence_starts(doc: Doc) -> Doc:
+    """A sentence never starts inside brackets; a timestamp in brackets that closes a turn
+    belongs to the sentence before it.
+
+    The sentencizer keeps an opening bracket after "?" with the sentence before and starts
+    the next one inside it: "Woont u in Rotterdam? (" | "00:00:10)", "Ja. [" | "00:01:02]
+    En toen ...". Each such split made a unit of half a bracket, in agreement counts and
+    in the suggestion queue.
+    """
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if token.is_sent_start and before.text in _OPENING:
+            token.is_sent_start = False
+            close = _closing(doc, before.i)
+            ends_turn = close is not None and close == len(doc) - 1
+            if ends_turn and all(_TIMESTAMP.match(t.text) for t in doc[before.i + 1 : close]):
+                continue  # "(00:00:10)" at the end: stays with the sentence before
+            before.is_sent_start = True
+    return doc
+
+
+def _closing(doc: Doc, opening: int) -> int | None:
+    """The index of the bracket that closes the one at ``opening`` (None if it stays open)."""
+    wanted = _OPENING[doc[opening].text]
+    for token in doc[opening + 1 :]:
+        if token.text == wanted:
+            return token.i
+    return None
+
+
 def _add_abbreviations(nlp: Language) -> None:
     """Keep everyday words out of the tokenizer's abbreviations and add the Dutch ones above.
 
@@ -119,7 +156,8 @@ def _add_abbreviations(nlp: Language) -> None:
     # which keeps boundaries set before it.
     if "sentencizer" in nlp.pipe_names:
         nlp.add_pipe("abbreviation_sentence_ends", after="sentencizer")
-    elif "parser" in nlp.pipe_names:
+        nlp.add_pipe("bracket_sentence_starts", after="abbreviation_sentence_ends")
+    elif "parser" in nlp.pipe_names:  # the parser's own boundaries are left as they are
         nlp.add_pipe("abbreviation_sentence_ends", before="parser")
 
 
