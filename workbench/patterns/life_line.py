@@ -271,18 +271,15 @@ def _order_one(
     edges = _edges(events, links)
     _place_by_links(sort_key, key, edges)
 
-    def last_if_missing(value: Any) -> float:
-        return math.inf if value is None or pd.isna(value) else float(value)
-
     # By time, the timed ones before those that borrow a time, then telling; causes before
     # their effects wherever the times allow it (see _causes_first).
     told_doc, told_at = group["doc_rank"].tolist(), group["start_char"].tolist()
     rank = {
         e: (
-            last_if_missing(sort_key[e]),
+            _at(sort_key[e]),
             key[e] is None,
-            last_if_missing(told_doc[i]),
-            last_if_missing(told_at[i]),
+            _at(told_doc[i]),
+            _at(told_at[i]),
             e,
         )
         for i, e in enumerate(events)
