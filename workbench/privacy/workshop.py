@@ -52,19 +52,30 @@ def _document_name(db: Database, seg: dict[str, Any]) -> str:
     return db.execute("SELECT name FROM documents WHERE id = ?", [seg["document_id"]]).fetchone()[0]
 
 
-def _shown_range(db: Database, segment_id: int) -> tuple[int, int, int]:
-    """(document, start, end) of what a co-researcher sees of a fragment: it and the
-    sentence before and after (:func:`surroundings`)."""
+def _around(
+    db: Database, segment_id: int
+) -> tuple[int, tuple[int, int], dict[str, tuple[int, int] | None]]:
+    """What a co-researcher is shown of a fragment: its document, its span, and the span of
+    the sentence before and after it (None at an edge)."""
     document_id, position, start, end = db.execute(
         "SELECT document_id, position, start_char, end_char FROM segments WHERE id = ?",
         [segment_id],
     ).fetchone()
-    around = db.execute(
-        "SELECT min(start_char), max(end_char) FROM segments "
-        "WHERE document_id = ? AND position BETWEEN ? AND ?",
-        [document_id, position - 1, position + 1],
-    ).fetchone()
-    return document_id, min(start, around[0]), max(end, around[1])
+    sides = {
+        side: db.execute(
+            "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
+            [document_id, position + offset],
+        ).fetchone()
+        for side, offset in (("before", -1), ("after", 1))
+    }
+    return document_id, (start, end), sides
+
+
+def _shown_range(db: Database, segment_id: int) -> tuple[int, int, int]:
+    """(document, start, end) of all a co-researcher sees of a fragment (:func:`_around`)."""
+    document_id, own, sides = _around(db, segment_id)
+    spans = [own, *(span for span in sides.values() if span is not None)]
+    return document_id, min(s for s, _ in spans), max(e for _, e in spans)
 
 
 def _fragment_ids(segment_ids: list[Any]) -> list[int]:
@@ -224,19 +235,11 @@ def surroundings(project: Project, segment_id: int) -> dict[str, str]:
     project.require("workshop")
     db = project.db
     fragment(project, segment_id)  # checks the assignment and pseudonymisation
-    document_id, position = db.execute(
-        "SELECT document_id, position FROM segments WHERE id = ?", [segment_id]
-    ).fetchone()
-    around = {}
-    for side, offset in (("before", -1), ("after", 1)):
-        found = db.execute(
-            "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
-            [document_id, position + offset],
-        ).fetchone()
-        around[side] = (
-            _pseudonymise_range(db, document_id, found[0], found[1]).text if found else ""
-        )
-    return around
+    document_id, _, sides = _around(db, segment_id)
+    return {
+        side: _pseudonymise_range(db, document_id, *span).text if span else ""
+        for side, span in sides.items()
+    }
 
 
 def set_workshop_codes(project: Project, codes: list[str]) -> None:
