@@ -615,56 +615,36 @@ def with_text(project: Project, frame: pd.DataFrame, *, pseudonymise: bool = Fal
     """Add the ``text`` column to a subset of ``fragments(..., details=False)``.
 
     ``pseudonymise`` puts the project's pseudonyms in place of names (for quotes that leave
-    the research team); only fragments that touch a name are rebuilt. Needs ``read``.
+    the research team) and moves the offsets with them (:func:`_pseudonymised`). Needs
+    ``read``.
     """
     project.require("read")
     db = project.db
     text = pd.Series(_texts(db, frame["fragment_id"]), index=frame.index, dtype=object)
     if pseudonymise and len(frame):
-        from workbench.privacy.pseudonyms import pseudonymise_range
-
-        touched = {
-            row[0]
-            for row in db.execute(
-                "SELECT f.value ->> '$[0]' FROM json_each(?) f WHERE EXISTS (SELECT 1 FROM "
-                "pseudonym_spans s WHERE s.document_id = f.value ->> '$[1]' "
-                "AND s.end_char > f.value ->> '$[2]' AND s.start_char < f.value ->> '$[3]')",
-                [
-                    json.dumps(
-                        frame[["fragment_id", "document_id", "start_char", "end_char"]]
-                        .astype("int64")
-                        .to_numpy()
-                        .tolist()
-                    )
-                ],
-            )
-        }
-        for index, row in frame[frame["fragment_id"].isin(touched)].iterrows():
-            text[index] = pseudonymise_range(
-                project, int(row["document_id"]), int(row["start_char"]), int(row["end_char"])
-            ).text
-        frame = _pseudonymised_offsets(project, frame)
+        frame, text = _pseudonymised(project, frame, text)
     return frame.assign(text=text)
 
 
-def _pseudonymised_offsets(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
-    """``start_char``/``end_char`` moved into the pseudonymised document, as every other
-    export does: next to pseudonymised text, offsets of the original text point nowhere."""
+def _pseudonymised(
+    project: Project, frame: pd.DataFrame, text: pd.Series
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Each quote's text and offsets as in its pseudonymised document (as every export
+    gives them): the document is pseudonymised once and the quote cut from it, so text and
+    offsets agree. A quote that starts or ends inside a name covers its replacement."""
     from workbench.privacy.pseudonyms import pseudonymised_document
 
-    frame = frame.copy()
+    frame, text = frame.copy(), text.copy()
     for document_id in frame["document_id"].dropna().unique().tolist():
         mapped = pseudonymised_document(project, int(document_id))
         if not mapped.spans:
             continue
-        rows = frame["document_id"] == document_id
-        frame.loc[rows, "start_char"] = [
-            mapped.map_offset(int(v), side="start") for v in frame.loc[rows, "start_char"]
-        ]
-        frame.loc[rows, "end_char"] = [
-            mapped.map_offset(int(v), side="end") for v in frame.loc[rows, "end_char"]
-        ]
-    return frame
+        for i in frame.index[frame["document_id"] == document_id]:
+            start = mapped.map_offset(int(frame.at[i, "start_char"]), side="start")
+            end = mapped.map_offset(int(frame.at[i, "end_char"]), side="end")
+            frame.at[i, "start_char"], frame.at[i, "end_char"] = start, end
+            text[i] = mapped.text[start:end]
+    return frame, text
 
 
 def respondents(project: Project, selection: Selection = Selection()) -> pd.DataFrame:
