@@ -156,6 +156,8 @@ def run_import(args: argparse.Namespace) -> int:
                     words=result.n_words,
                 )
             )
+            for line in result.warning_lines(args.lang):
+                print("! " + line)
         else:
             print(t("ingest.cli.file_failed", args.lang, message=result.message(args.lang)))
     seconds = max(report.seconds, 1e-9)

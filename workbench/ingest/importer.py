@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound, WorkbenchError
 from workbench.handle import Project
+from workbench.i18n import t
 from workbench.ingest.model import ParsedDocument, Segment
 from workbench.ingest.readers import FORMATS, document_name, read_bytes
 from workbench.ingest.roles import ROLES, guess_roles
@@ -54,10 +55,15 @@ class FileResult:
     error: WorkbenchError | None = None
     details: Any = None  # what the import of a project, codebook or table returned
     stripped: list[str] = field(default_factory=list)  # front matter not imported as text
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # see ParsedDocument.warnings
 
     def message(self, lang: str = "nl") -> str:
         """The error in ``lang``, or an empty string for a file that was imported."""
         return self.error.message(lang) if self.error else ""
+
+    def warning_lines(self, lang: str = "nl") -> list[str]:
+        """What the user must check in a file that was imported, in ``lang``."""
+        return [t(w["key"], lang, **w["params"]) for w in self.warnings]
 
 
 @dataclass
@@ -366,6 +372,7 @@ def store_document(
         n_segments=len(segments),
         n_words=n_words,
         stripped=list(parsed.stripped),
+        warnings=list(parsed.warnings),
     )
 
 

@@ -8,6 +8,7 @@ here touches the database, so readers are easy to test and reuse (REFI-QDA impor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -30,6 +31,9 @@ class ParsedDocument:
     format: str  # txt, md, docx, odt, pdf, vtt, srt
     encoding: str | None = None  # detected encoding of a text file; None for zip formats
     stripped: list[str] = field(default_factory=list)  # front matter and template tags removed
+    # Text that may not read as printed (a PDF's columns or tables): {"key", "params"} each,
+    # a message the importer passes on to the user.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def speakers(self) -> list[str]:

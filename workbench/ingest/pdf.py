@@ -7,6 +7,8 @@ sentence and a turn stay whole. A scan without a text layer, a password, a damag
 decompression bomb each get a message of their own (see PARSER_ERRORS in
 :mod:`workbench.ingest.readers`: whatever pypdf raises on a damaged file is that file being
 damaged).
+
+Two columns and tables: :mod:`workbench.ingest.pdf_layout`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ from workbench.ingest.labels import (
     uses_bare_labels,
 )
 from workbench.ingest.model import ParsedDocument
+from workbench.ingest.pdf_layout import (
+    PDF_EDGE_LINES,
+    RawPage,
+    has_ruled_grid,
+    lay_out,
+    layout_warnings,
+)
 from workbench.limits import FILE_LIMIT_BYTES, MB
 from workbench.nlp import is_dutch_word
 from workbench.text import normalise_text
@@ -38,7 +47,6 @@ MAX_PDF_PAGES = 2_000
 # few kB per page.
 MAX_PDF_CONTENT_BYTES = 2 * FILE_LIMIT_BYTES
 MAX_PDF_TEXT_CHARS = FILE_LIMIT_BYTES  # extracted text: as much as the largest .txt file
-PDF_EDGE_LINES = 3  # where running headers and footers are looked for, at the top and bottom
 _PAGE_NUMBER = re.compile(
     r"(?:(?:pagina|page|blz\.?|bladzijde|p\.)\s*)?[-–—(\[]?\s*\d{1,4}\s*[-–—)\]]?"
     r"(?:\s*(?:van|of|/)\s*\d{1,4})?",
@@ -55,11 +63,14 @@ _VOWELS = set("aeiouyáéíóúàèëïöüâêîôû")
 def read_pdf(data: bytes, name: str) -> ParsedDocument:
     """A PDF with a text layer, page by page; headers, footers and page numbers left out."""
     with _pypdf_quiet():
-        pages = _pdf_pages(data, name)
+        raw = _pdf_pages(data, name)
+    layouts = lay_out(raw)
+    pages = [[_pdf_line(line) for line in layout.rows] for layout in layouts]
     if not any(line.strip() for page in pages for line in page):
         raise InputError("ingest.pdf_no_text", file=name)
     text = normalise_text(_pdf_text(_strip_running_lines(pages)))
-    return ParsedDocument(text, parse_turns(text), "pdf", None)
+    warnings = layout_warnings(layouts, name)
+    return ParsedDocument(text, parse_turns(text), "pdf", None, warnings=warnings)
 
 
 @contextmanager
@@ -75,8 +86,8 @@ def _pypdf_quiet() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
-    """The lines of each page in reading order (pypdf's layout mode), one list per page."""
+def _pdf_pages(data: bytes, name: str) -> list[RawPage]:
+    """Each page as pypdf's layout mode draws it, row by row, and whether it has ruled cells."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
@@ -111,7 +122,8 @@ def _pdf_pages(data: bytes, name: str) -> list[list[str]]:
                 raise InputError(
                     "ingest.pdf_text_too_large", file=name, limit=f"{MAX_PDF_TEXT_CHARS / MB:g}"
                 )
-            pages.append([_pdf_line(line) for line in normalise_text(extracted).split("\n")])
+            rows = normalise_text(extracted).split("\n")
+            pages.append(RawPage(rows, has_ruled_grid(contents)))
     except InputError:
         raise
     except FileNotDecryptedError:

@@ -129,6 +129,8 @@ def show_report(report) -> None:
                     words=result.n_words,
                 )
             )
+            for line in result.warning_lines(lang()):
+                st.warning(line)
             if not result.speakers:
                 st.caption(tr("page_project.unlabelled_note", file=result.name))
             if result.stripped:
