@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from test_patterns import ME
 from test_patterns_cascades import coding, event, project  # noqa: F401  (fixture)
@@ -168,7 +170,7 @@ def test_proposals_join_a_re_mention_to_its_event(project):
     }
     (first, _, _), (second, status, why) = place.values()
     assert first == second and status == "suggested"
-    assert "zelfde soort verlies" in why
+    assert "zelfde soort verlies" in life_events.evidence_text(why)
     # One mention of one span by two coders is one mention: R01's dierbare (anna and bram)
     both = project.execute(
         "SELECT count(DISTINCT m.event_id) FROM life_event_codings m JOIN codings c "
@@ -194,6 +196,21 @@ def test_the_verliescascade_code_proposes_links_in_life_order_with_its_evidence(
     why = life_events.evidence_text(loss.loc[("verlies-dierbare", "verlies-werk"), "evidence"])
     assert why.startswith("code verliescascade")
     assert loss.loc[("verlies-dierbare", "verlies-werk"), "status"] == "suggested"
+
+
+def test_proposals_store_their_reasons_as_keys_and_read_in_either_language(project):
+    life_events.propose(Project.for_user(project, ME))
+    stored = [
+        reason
+        for table in ("life_events", "life_event_codings", "life_event_links")
+        for (evidence,) in project.execute(f"SELECT evidence FROM {table} WHERE origin = 'machine'")
+        for reason in json.loads(evidence)
+    ]
+    assert stored and all(r["key"].startswith("life_events.evidence.") for r in stored)
+    cascade = next(r for r in stored if r["key"].endswith(".cascade_code"))
+    quote = "Zin 1 van interview-R02, verzonnen."  # what the coder coded: as it was said
+    assert life_events.evidence_text([cascade], "en") == f"coded as verliescascade: “{quote}”"
+    assert life_events.evidence_text([cascade]) == f"code verliescascade: “{quote}”"
 
 
 def test_no_link_is_proposed_for_losses_far_apart_without_other_evidence(project):

@@ -43,16 +43,26 @@ def project(db):
     return db
 
 
-def panel(project_path, segment: int, user: str = "onderzoeker") -> AppTest:
+def panel(project_path, segment: int, user: str = "onderzoeker", lang: str = "nl") -> AppTest:
     at = AppTest.from_function(panel_app, default_timeout=60)
     for key, value in {
         "project_path": str(project_path),
         "user": user,
-        "lang": "nl",
+        "lang": lang,
         "segment": segment,
     }.items():
         at.session_state[key] = value
     return at.run()
+
+
+def test_why_a_proposal_was_made_reads_in_the_panels_language(project, project_path):
+    life_events.propose(Project.for_user(project, "onderzoeker"))
+    at = panel(project_path, project.segments["R03"][5], lang="en")
+    assert not at.exception, [e.message for e in at.exception]
+    why = [c.value for c in at.caption if c.value.startswith("Why: ")]
+    mention = "Why: same kind of loss (verlies-woning), the only one in this story; no time"
+    assert why[0] == mention + " of its own"  # the re-mention, and below it the links:
+    assert "Why: told after “Zin 2 van interview-R03, verzonnen.” (no time of its own)" in why
 
 
 def test_a_proposed_re_mention_is_confirmed_with_one_click(project, project_path):

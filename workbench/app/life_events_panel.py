@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from workbench import life_events
-from workbench.app.common import attempt, tr
+from workbench.app.common import attempt, lang, tr
 from workbench.handle import Project
 
 
@@ -88,8 +88,9 @@ def _coding(
             status=_status(mention["status"]),
         )
         st.markdown(line)
-        if mention["evidence"]:
-            st.caption(tr("lifepanel.why", evidence="; ".join(mention["evidence"])))
+        why = life_events.evidence_text(mention["evidence"], lang())
+        if why:
+            st.caption(tr("lifepanel.why", evidence=why))
         if mention["status"] == "suggested" and may:
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_mc_{mention['mention']}"):
@@ -159,8 +160,9 @@ def _event(
                 status=_status(link["status"]),
             )
         )
-        if isinstance(link["evidence"], str) and link["evidence"]:
-            st.caption(tr("lifepanel.why", evidence=life_events.evidence_text(link["evidence"])))
+        why = life_events.evidence_text(link["evidence"], lang())
+        if why:
+            st.caption(tr("lifepanel.why", evidence=why))
         if may and link["status"] == "suggested":
             left, right = st.columns(2)
             if left.button(tr("lifepanel.confirm"), key=f"life_lc_{link['link']}"):

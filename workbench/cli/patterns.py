@@ -294,6 +294,7 @@ def run_cascades(args: argparse.Namespace) -> int:
         containing=args.code,
         include_proposed=args.include_proposed,
         proposals=not args.stored_only,
+        lang=args.lang,
     )
     tables = patterns.cascade_tables(overview)
     first = args.table

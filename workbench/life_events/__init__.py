@@ -11,7 +11,9 @@ is one loss, not two, and "the house had to go" is a loss *because of* the death
 - a **link** says one event led to another (loss -> loss, or loss -> the reaction after it);
 - the researcher makes events and links, and the workbench proposes them
   (:func:`propose`), each proposal with its evidence, confirmed or rejected like a code
-  suggestion. Rejected rows are kept, so a proposal is never made twice.
+  suggestion. Rejected rows are kept, so a proposal is never made twice. Evidence is stored
+  as message keys with parameters and put into the reader's language when shown
+  (:mod:`workbench.life_events.evidence`).
 
 This package alone writes the tables of migration ``m012_life_events``; every write is one
 transaction with an event row, every read checks the ``read`` right.
@@ -26,7 +28,6 @@ from workbench.life_events.events import (
     create_event,
     decide,
     event_codings,
-    evidence_text,
     kinds,
     link,
     links_frame,
@@ -36,6 +37,7 @@ from workbench.life_events.events import (
     remove_link,
     update_event,
 )
+from workbench.life_events.evidence import evidence_text
 from workbench.life_events.proposals import CONNECTIVES, Plan, anchors, connective_in, plan, propose
 
 __all__ = [

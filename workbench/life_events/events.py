@@ -19,6 +19,7 @@ from workbench import events as log
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.history import action_stamp
+from workbench.life_events.evidence import Reason, dumps, reasons
 from workbench.store import now, record_event, row, transaction
 
 LOSS_ROOT = "verlies"
@@ -220,7 +221,7 @@ def _add_mention(
     actor: str,
     origin: str,
     status: str,
-    evidence: Sequence[str] | None,
+    evidence: Sequence[Reason | str] | None,
 ) -> int:
     """One coding as a mention of an event (a human attach moves it from any other event)."""
     found = db.execute(
@@ -246,7 +247,7 @@ def _add_mention(
                 "coding_id": coding_id,
                 "origin": origin,
                 "status": status,
-                "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+                "evidence": dumps(evidence),
             },
             actor,
             log.LIFE_EVENT_MENTION_ADD,
@@ -280,7 +281,7 @@ def create_event(
     relative_to: int | None = None,
     certainty: str = "sure",
     origin: str = "human",
-    evidence: Sequence[str] | None = None,
+    evidence: Sequence[Reason | str] | None = None,
 ) -> int:
     """A new event that these codings mention; returns its id.
 
@@ -327,7 +328,7 @@ def create_event(
                 **fields,
                 "origin": origin,
                 "status": status,
-                "evidence": json.dumps(list(evidence), ensure_ascii=False) if evidence else None,
+                "evidence": dumps(evidence),
             },
             actor,
             log.LIFE_EVENT_ADD,
@@ -384,7 +385,7 @@ def link(
     cause_id: int,
     effect_id: int,
     *,
-    evidence: Sequence[str] | None = None,
+    evidence: Sequence[Reason | str] | None = None,
 ) -> int:
     """The researcher says: ``cause`` led to ``effect`` (confirmed at once); returns its id."""
     project.require("code")
@@ -421,9 +422,7 @@ def link(
                     "origin": "human",
                     "status": "accepted",
                     "score": None,
-                    "evidence": json.dumps(list(evidence), ensure_ascii=False)
-                    if evidence
-                    else None,
+                    "evidence": dumps(evidence),
                 },
                 actor,
                 log.LIFE_EVENT_LINK_ADD,
@@ -572,16 +571,6 @@ def remove_link(project: Project, link_id: int) -> None:
 
 
 # ----------------------------------------------------------------------------- reads
-def evidence_text(value: object) -> str:
-    """Stored JSON evidence (a list of strings) as one readable line."""
-    if not isinstance(value, str) or not value:
-        return ""
-    try:
-        return "; ".join(json.loads(value))
-    except (ValueError, TypeError):
-        return value
-
-
 def _where(respondent: str | None, document_id: int | None) -> tuple[str, list[Any]]:
     clauses, params = ["1 = 1"], []
     if respondent is not None:
@@ -672,7 +661,8 @@ def links_frame(
 
 
 def event_codings(project: Project, coding_ids: Iterable[int]) -> dict[int, list[dict]]:
-    """coding id -> the mentions (event id, status, origin, evidence) it has."""
+    """coding id -> the mentions (event id, status, origin, evidence) it has; ``evidence``
+    is the stored list of reasons (:func:`evidence_text` puts it into words)."""
     project.require("read")
     out: dict[int, list[dict]] = {}
     ids = json.dumps([int(i) for i in coding_ids])
@@ -687,7 +677,7 @@ def event_codings(project: Project, coding_ids: Iterable[int]) -> dict[int, list
                 "event": event,
                 "status": status,
                 "origin": origin,
-                "evidence": json.loads(evidence) if evidence else [],
+                "evidence": reasons(evidence),
             }
         )
     return out

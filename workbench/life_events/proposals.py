@@ -22,7 +22,8 @@ or rejected like a code suggestion. Rules, per respondent, over accepted codings
   the previous turn (weaker evidence). Reactions of one kind after one loss are one event.
 
 A mention that has any row (proposed, confirmed or rejected) is never proposed again, nor is
-a pair of events that already has a link either way.
+a pair of events that already has a link either way. The evidence of each proposal is stored
+as reasons without a language (:mod:`workbench.life_events.evidence`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from sqlite_utils import Database
 from workbench import events as log
 from workbench.handle import Project
 from workbench.life_events.events import CASCADE_CODE, Kinds, _kinds
+from workbench.life_events.evidence import Reason, dumps, life_time, reason
 from workbench.life_events.timing import _given_birth_years, birth_year, life_key
 from workbench.store import now, record_event, row, transaction
 
@@ -208,10 +210,10 @@ class _Sink:
 
     respondent: str = ""
 
-    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[Reason]) -> int:
         raise NotImplementedError
 
-    def event(self, mention: Mention, role: str, kind: str, evidence: Sequence[str]) -> int:
+    def event(self, mention: Mention, role: str, kind: str, evidence: Sequence[Reason]) -> int:
         return self._add(
             "life_events",
             {
@@ -228,7 +230,7 @@ class _Sink:
             evidence,
         )
 
-    def mention(self, event_id: int, mention: Mention, evidence: Sequence[str]) -> None:
+    def mention(self, event_id: int, mention: Mention, evidence: Sequence[Reason]) -> None:
         for coding, coder in zip(mention.codings, mention.coders):
             if coding in mention.covered:
                 continue
@@ -240,7 +242,7 @@ class _Sink:
         mention.covered.update(mention.codings)
         mention.event = event_id
 
-    def link(self, cause: int, effect: int, score: float, evidence: Sequence[str]) -> None:
+    def link(self, cause: int, effect: int, score: float, evidence: Sequence[Reason]) -> None:
         self._add(
             "life_event_links",
             {"cause_id": cause, "effect_id": effect, "score": round(score, 2)},
@@ -254,7 +256,7 @@ class _Writer(_Sink):
     def __init__(self, db: Database, actor: str, counts: dict[str, int]) -> None:
         self.db, self.actor, self.counts = db, actor, counts
 
-    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[Reason]) -> int:
         record = {k: v for k, v in record.items() if not k.startswith("_")}
         self.counts[_COUNTED[table]] += 1
         stamp = now()
@@ -262,7 +264,7 @@ class _Writer(_Sink):
             **record,
             "origin": "machine",
             "status": "suggested",
-            "evidence": json.dumps(list(evidence), ensure_ascii=False),
+            "evidence": dumps(evidence),
             "created_by": self.actor,
             "created_at": stamp,
             "updated_at": stamp,
@@ -289,9 +291,9 @@ class _Planner(_Sink):
         self.plan = Plan()
         self.next_id = -1
 
-    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[str]) -> int:
+    def _add(self, table: str, record: dict[str, Any], evidence: Sequence[Reason]) -> int:
         new_id, self.next_id = self.next_id, self.next_id - 1
-        why = "; ".join(evidence)  # shown as it is (stored rows keep a JSON list)
+        why = dumps(evidence)  # as a stored row keeps it: put into words when shown
         if table == "life_events":
             self.plan.events.append(
                 {
@@ -473,15 +475,15 @@ def _propose_for(
         if m.covered == set(m.codings):
             continue
         if m.event is not None:  # a second coder's coding of a mention already placed
-            writer.mention(m.event, m, ["zelfde fragment als een eerdere vermelding"])
+            writer.mention(m.event, m, [reason("same_mention")])
             continue
         target, evidence = _same_event(the, m, [e for e in events if e.role == "loss"])
         if target is None:
-            new = writer.event(m, "loss", m.code, [f"nieuw verlies: \u201c{_short(m.text)}\u201d"])
+            new = writer.event(m, "loss", m.code, [reason("new_loss", text=_short(m.text))])
             event = Event(new, m.code, "loss", m.key, m.told, anchors(m.text), m.year, m.age)
             events.append(event)
             index[new] = event
-            writer.mention(new, m, ["eerste vermelding"])
+            writer.mention(new, m, [reason("first_mention")])
         else:
             writer.mention(target.id, m, evidence)
             target.words |= anchors(m.text)
@@ -497,7 +499,7 @@ def _propose_for(
         if the.role(m.code) != "reaction" or m.covered == set(m.codings):
             continue
         if m.event is not None:
-            writer.mention(m.event, m, ["zelfde fragment als een eerdere vermelding"])
+            writer.mention(m.event, m, [reason("same_mention")])
             continue
         follows = follow.loss(m)
         if follows is None:
@@ -526,7 +528,7 @@ def _short(text: str, size: int = 80) -> str:
     return text if len(text) <= size else text[: size - 1] + "\u2026"
 
 
-def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | None, list[str]]:
+def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | None, list[Reason]]:
     """The event this loss mention re-mentions, with why; (None, []) for a new event."""
     same = [e for e in events if the.same_kind(m.code, e.kind)]
     if m.code not in {e.kind for e in same}:
@@ -535,31 +537,29 @@ def _same_event(the: Kinds, m: Mention, events: list[Event]) -> tuple[Event | No
         same = [e for e in same if words & e.words]
         if same:
             word = sorted(words & same[0].words)[0]
-            return same[0], [f"algemeen verlies, over hetzelfde: “{word}”"]
+            return same[0], [reason("general_loss", word=word)]
     if not same:
         return None, []
     if m.key is not None:
         at = [e for e in same if e.key == m.key]
         if at:
             return at[0], [
-                f"zelfde soort verlies ({at[0].kind}) en zelfde tijd ({m.year or m.age})"
+                reason("same_kind_same_time", kind=at[0].kind, when=life_time(m.year, m.age))
             ]
         return None, []
     words = anchors(m.text)
     sharing = [e for e in same if words & e.words]
     if sharing:
         word = sorted(words & sharing[0].words)[0]
-        return sharing[0], [f"zelfde soort verlies ({sharing[0].kind}) en weer \u201c{word}\u201d"]
+        return sharing[0], [reason("same_kind_same_word", kind=sharing[0].kind, word=word)]
     if words and all(e.words and not words & e.words for e in same):
         return None, []
     if len(same) == 1:
-        return same[0], [
-            f"zelfde soort verlies ({same[0].kind}), het enige in dit verhaal; zonder eigen tijd"
-        ]
+        return same[0], [reason("same_kind_only", kind=same[0].kind)]
     before = [e for e in same if e.told < m.told]
     if before:
         last = max(before, key=lambda e: e.told)
-        return last, [f"zelfde soort verlies ({last.kind}), eerder verteld; zonder eigen tijd"]
+        return last, [reason("same_kind_before", kind=last.kind)]
     return None, []
 
 
@@ -653,7 +653,7 @@ def _connective_links(
             yield (
                 before[0].event,
                 m.event,
-                f"verbindingswoord \u201c{word}\u201d: \u201c{_short(window, 120)}\u201d",
+                reason("connective", word=word, text=_short(window, 120)),
             )
 
 
@@ -683,9 +683,9 @@ def _loss_links(
     texts: dict[tuple[int, int], tuple[int, str]],
 ):
     """(cause, effect, score, evidence) for each proposed loss -> loss link."""
-    found: dict[tuple[int, int], tuple[float, list[str]]] = {}
+    found: dict[tuple[int, int], tuple[float, list[Reason]]] = {}
 
-    def add(cause: int, effect: int, score: float, why: str) -> None:
+    def add(cause: int, effect: int, score: float, why: Reason) -> None:
         a, b = index[cause], index[effect]
         if cause == effect or (a.key is not None and b.key is not None and a.key > b.key):
             return
@@ -707,7 +707,7 @@ def _loss_links(
         }
         chain = [e for e in ordered if e in told]
         for a, b in zip(chain, chain[1:]):
-            add(a, b, 0.7, f"code verliescascade: \u201c{_short(c.text)}\u201d")
+            add(a, b, 0.7, reason("cascade_code", code=CASCADE_CODE, text=_short(c.text)))
 
     # 3. life time: consecutive losses at most NEAR_YEARS apart
     timed = [e for e in ordered if index[e].key is not None]
@@ -716,17 +716,15 @@ def _loss_links(
         if gap == 0 and index[a].told == index[b].told:
             continue  # one sentence, one time: which came first is not in the text
         if gap <= NEAR_YEARS:
-            add(a, b, 0.4, f"kort na elkaar: {_when(index[a])} en {_when(index[b])}")
+            add(a, b, 0.4, reason("near_in_time", first=_when(index[a]), then=_when(index[b])))
     for (cause, effect), (score, why) in sorted(
         found.items(), key=lambda kv: _order_key(index[kv[0][0]])
     ):
         yield cause, effect, score, why
 
 
-def _when(event: Event) -> str:
-    if event.year is not None:
-        return str(event.year)
-    return f"{event.age} jaar" if event.age is not None else "?"
+def _when(event: Event) -> Reason:
+    return life_time(event.year, event.age)
 
 
 def _order_key(event: Event) -> tuple:
@@ -746,7 +744,7 @@ class _Follows:
         self.told = _Told(placed)
         self.index = index
 
-    def loss(self, m: Mention) -> tuple[Event, float, list[str]] | None:
+    def loss(self, m: Mention) -> tuple[Event, float, list[Reason]] | None:
         """By life time when the reaction has one, else the loss told last before it in its
         own or the previous respondent turn."""
         if m.key is not None:
@@ -757,7 +755,15 @@ class _Follows:
             return (
                 loss,
                 0.6,
-                [f"{m.code} in {m.year or str(m.age) + ' jaar'}, na {loss.kind} ({_when(loss)})"],
+                [
+                    reason(
+                        "reaction_after",
+                        code=m.code,
+                        when=life_time(m.year, m.age),
+                        kind=loss.kind,
+                        loss_when=_when(loss),
+                    )
+                ],
             )
         for p in self.told.before(m, inclusive=True):
             if p.turn < m.turn - REACTION_TURNS:
@@ -766,6 +772,6 @@ class _Follows:
                 return (
                     self.index[p.event],
                     0.3,
-                    [f"verteld na \u201c{_short(p.text)}\u201d (zonder eigen tijd)"],
+                    [reason("told_after", text=_short(p.text))],
                 )
         return None

@@ -27,7 +27,7 @@ from sqlite_utils import Database
 
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.life_events import evidence_text
+from workbench.i18n import DEFAULT_LANGUAGE
 from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds  # noqa: F401
 from workbench.life_events.timing import BIRTH_YEAR_ATTRIBUTE
 from workbench.patterns.fragments import Selection, check_codes, codes_table, joined, respondents
@@ -211,10 +211,10 @@ def _quotes(db: Database, lines: LifeLines) -> pd.DataFrame:
 
 
 def _lines(
-    project: Project, selection: Selection, *, proposals: bool = False
+    project: Project, selection: Selection, *, proposals: bool = False, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[pd.DataFrame, ...]:
     """Loss events, reaction events, links, unplaced counts and quotes of the selection."""
-    lines = life_lines(project, selection, proposals=proposals)
+    lines = life_lines(project, selection, proposals=proposals, lang=lang)
     events = lines.events
     quotes = _quotes(project.db, lines)
     if events.empty:
@@ -238,7 +238,6 @@ def _lines(
         effect_code=links["effect_kind"],
         cause_when=links["cause"].map(when),
         effect_when=links["effect"].map(when),
-        evidence=links["evidence"].map(evidence_text),
     )
 
     losses = events[events["role"] == "loss"].copy()
@@ -273,14 +272,18 @@ def _lines(
 
 
 def loss_events(
-    project: Project, selection: Selection = Selection(), *, proposals: bool = False
+    project: Project,
+    selection: Selection = Selection(),
+    *,
+    proposals: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """Per respondent, the loss events in life order (``step``), with the reactions linked
     to each (``followed_by``) and the losses each led to (``led_to``, event ids), by
-    confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links.
-    Needs ``read``."""
+    confirmed links; ``maybe_followed_by`` and ``maybe_led_to`` by proposed links; the
+    ``evidence`` in ``lang``. Needs ``read``."""
     project.require("read")
-    return _lines(project, selection, proposals=proposals)[0]
+    return _lines(project, selection, proposals=proposals, lang=lang)[0]
 
 
 def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]) -> pd.DataFrame:
@@ -369,6 +372,7 @@ def cascade_overview(
     containing: str | None = None,
     include_proposed: bool = False,
     proposals: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Cascades:
     """Loss cascades per respondent and across respondents (see the module docstring).
 
@@ -376,7 +380,8 @@ def cascade_overview(
     ``include_proposed`` builds cascades from proposed links too (transitions and reactions
     always count confirmed and proposed links apart). By default only stored events and
     links count; ``proposals`` adds what the workbench would propose for codings in no event
-    yet (computed, not written; negative ids), as the page and the CLI do. Needs ``read``.
+    yet (computed, not written; negative ids), as the page and the CLI do. Why the
+    workbench proposed an event or a link (``evidence``) reads in ``lang``. Needs ``read``.
     """
     project.require("read")
     if containing is not None:
@@ -384,7 +389,9 @@ def cascade_overview(
         losses_kinds = kinds(project).losses
         if containing not in losses_kinds:
             raise InputError("patterns.not_a_loss", code=containing, losses=", ".join(losses_kinds))
-    losses, reactions, links, unplaced, quotes = _lines(project, selection, proposals=proposals)
+    losses, reactions, links, unplaced, quotes = _lines(
+        project, selection, proposals=proposals, lang=lang
+    )
     people = respondents(project, selection)[["respondent"]]
     if containing is not None:
         keep = set(losses.loc[losses["code"] == containing, "respondent"])

@@ -28,6 +28,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workbench.handle import Project
+from workbench.i18n import DEFAULT_LANGUAGE
 from workbench.life_events import (
     Plan,
     evidence_text,
@@ -54,13 +55,18 @@ class LifeLines:
 
 
 def life_lines(
-    project: Project, selection: Selection = Selection(), *, proposals: bool = False
+    project: Project,
+    selection: Selection = Selection(),
+    *,
+    proposals: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> LifeLines:
     """The selection's life events in life order (see the module docstring).
 
     ``proposals`` adds what the workbench would propose (:func:`life_events.plan`, nothing
     written, negative ids) for codings that belong to no event yet, so a project nobody has
-    worked through yet still shows its likely events, marked as proposals. Needs ``read``.
+    worked through yet still shows its likely events, marked as proposals. The ``evidence``
+    of events and links is put into words in ``lang``. Needs ``read``.
     """
     project.require("read")
     db = project.db
@@ -97,8 +103,11 @@ def life_lines(
         zip(mentions["document_id"], mentions["code"], mentions["start_char"], mentions["end_char"])
     )
     unplaced = _unplaced(frags, placed, the)
+    events = _ordered(db, events, mentions, links, given_birth_years(project))
+    events["evidence"] = events["evidence"].map(lambda why: evidence_text(why, lang))
+    links["evidence"] = links["evidence"].map(lambda why: evidence_text(why, lang))
     return LifeLines(
-        events=_ordered(db, events, mentions, links, given_birth_years(project)),
+        events=events,
         mentions=mentions,
         links=links.reset_index(drop=True),
         unplaced=unplaced,
@@ -229,7 +238,6 @@ def _ordered(
     out["timing"] = [timings[e] for e in out["event"]]
     out["order"] = out.groupby("respondent", sort=False).cumcount() + 1
     out["status"] = out["status"].map(STATUS_WORDS).fillna(out["status"])
-    out["evidence"] = out["evidence"].map(evidence_text)
     names = dict(db.execute("SELECT id, name FROM documents").fetchall())
     out["document"] = out["told_in"].map(names)
     return out.drop(columns=["doc_rank", "start_char", "told_in", "document_id"])

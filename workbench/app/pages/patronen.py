@@ -586,7 +586,9 @@ def show_cascades() -> None:
     left, right = st.columns([2, 1])
     planned = left.toggle(tr("patronen.cas.show_plans"), value=True, key="patronen_cas_plans")
     proposed = left.toggle(tr("patronen.cas.include_proposed"), key="patronen_cas_proposed")
-    cascades = overview("cascade_overview", include_proposed=proposed, proposals=planned)
+    cascades = overview(
+        "cascade_overview", include_proposed=proposed, proposals=planned, lang=lang()
+    )
     if cascades is None:
         return
     unplaced = cascades.unplaced
@@ -716,7 +718,7 @@ def show_profile() -> None:
             )
         st.dataframe(readable(profile.codes), hide_index=True, width="stretch")
     st.markdown(f"**{tr('patronen.prof.timeline')}**")
-    cascades = overview("cascade_overview", proposals=True)
+    cascades = overview("cascade_overview", proposals=True, lang=lang())
     if cascades is not None and (cascades.events["respondent"] == person).any():
         life_line(cascades, person, "patronen_prof")
     kinds = {k: tr(f"patronen.kind.{k}") for k in ("loss", "follower", "other")}
