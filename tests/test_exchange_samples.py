@@ -192,3 +192,46 @@ def test_nvivo_project_goes_back_for_nvivo_and_returns_unchanged(nvivo, tmp_path
     assert {r[0] for r in fresh.execute("SELECT name FROM users")} >= {
         r[0] for r in db.execute("SELECT name FROM users WHERE role = 'system'")
     }
+
+
+def _selection_guids(path: Path, *, valid: bool = True) -> list[str]:
+    """The guids of the text selections of a .qdpx (its sources' own, not notes'), sorted."""
+    from workbench.exchange.ids import schema_errors
+    from workbench.exchange.safety import parse_xml
+
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(next(n for n in zf.namelist() if n.lower().endswith(".qde")))
+    assert not valid or schema_errors("Project", data) == []
+    root = parse_xml(data, file=path.name)
+    return sorted(
+        s.get("guid").lower()
+        for source in root.iter("TextSource")
+        for s in source.findall("PlainTextSelection")
+    )
+
+
+def test_hand_authored_selections_come_back_with_their_guids(db, tmp_path, nlp):
+    from workbench.exchange import export_qdpx
+
+    original = hand_authored_qdpx(tmp_path)
+    import_qdpx(Project.for_user(db, ME), original, nlp=nlp)
+    first, second = tmp_path / "terug.qdpx", tmp_path / "nog-eens.qdpx"
+    export_qdpx(Project.for_user(db, ME), first, pseudonymise=False)
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdpx(Project.for_user(fresh, ME), first, nlp=nlp)
+    export_qdpx(Project.for_user(fresh, ME), second, pseudonymise=False)
+    expected = _selection_guids(original, valid=False)
+    assert len(expected) == 2
+    assert _selection_guids(first) == _selection_guids(second) == expected
+
+
+@pytest.mark.slow
+def test_nvivo_selections_go_back_to_nvivo_with_their_guids(nvivo, tmp_path):
+    from workbench.exchange import export_qdpx
+
+    db, _ = nvivo
+    out = tmp_path / "terug.qdpx"
+    export_qdpx(Project.for_user(db, ME), out, pseudonymise=False, target="nvivo")
+    expected = _selection_guids(sample("nvivo-12.6-oltas0517.qdpx"), valid=False)
+    assert len(expected) == 303  # one coder's selections of one span stay apart, as in NVivo
+    assert _selection_guids(out) == expected

@@ -68,6 +68,7 @@ def add_coding(
     score: float | None = None,
     evidence: Sequence[str] | None = None,
     guid: str | None = None,
+    selection_guid: str | None = None,
 ) -> int:
     """Store one coding and return its id.
 
@@ -76,7 +77,8 @@ def add_coding(
     exactly one segment). ``coder`` is whose coding it is (defaults to the acting user; a
     supervisor may only code as themselves). Applying the same code to the same span twice
     by the same coder returns the existing id. ``guid`` is the coding's identity in another
-    tool (REFI-QDA import), kept so an export gives it back and that tool recognises it.
+    tool (REFI-QDA import), kept so an export gives it back and that tool recognises it;
+    ``selection_guid`` likewise for the REFI-QDA selection the coding came in.
     """
     project.require("code")
     db, actor = project.db, project.user
@@ -139,6 +141,8 @@ def add_coding(
         }
         if guid is not None:
             record["guid"] = guid
+        if selection_guid is not None:
+            record["selection_guid"] = selection_guid
         new_id = db["codings"].insert(record).last_pk
         kind = events.SUGGESTION_ADD if origin == "machine" else events.CODING_ADD
         record_event(db, actor, kind(new_id, None, {**record, "id": new_id}))

@@ -58,11 +58,19 @@ def import_memo(
     start_char: int | None = None,
     end_char: int | None = None,
     created_at: str | None = None,
+    updated_at: str | None = None,
+    description: str | None = None,
+    selection_guid: str | None = None,
 ) -> int:
-    """A memo from another tool (a REFI-QDA note), kept as it came: its author, guid, range
-    and date, even an empty text, so a round trip gives it back. The acting user imports it."""
+    """A memo from another tool (a REFI-QDA note), kept as it came: its author, guid, range,
+    dates, description and the guid of the selection it was on, even an empty text, so a
+    round trip gives it back. The acting user imports it.
+
+    ``created_at``/``updated_at`` are when it was written and last changed over there (the
+    import time when the file does not say); a change never comes before the writing.
+    """
     project.require("import")
-    stamp = now()
+    created = created_at or updated_at or now()
     return _insert(
         project.db,
         project.user,
@@ -72,11 +80,13 @@ def import_memo(
             "author": written_by,
             "title": title or None,
             "text": text.strip(),
+            "description": (description or "").strip() or None,
             "guid": guid,
+            "selection_guid": selection_guid,
             "start_char": start_char,
             "end_char": end_char,
-            "created_at": created_at or stamp,
-            "updated_at": stamp,
+            "created_at": created,
+            "updated_at": max(created, updated_at or created),
         },
     )
 
@@ -162,7 +172,8 @@ def memo_overview(
 ) -> list[dict[str, Any]]:
     """Every memo with what it is about, newest first, for the memo manager.
 
-    Each row adds ``about`` (the document name, code name, respondent code or the quoted
+    Each row has the memo's ``description`` (a REFI-QDA note's, kept apart from its text)
+    and adds ``about`` (the document name, code name, respondent code or the quoted
     sentence) and ``document_id``/``segment_id``/``start_char``/``end_char`` when the memo
     belongs to a place in an interview, so the page can jump there. ``document_id`` keeps
     memos on that document and on its segments and codings; ``code`` memos on that code and
@@ -170,8 +181,8 @@ def memo_overview(
     """
     project.require("read")
     rows = project.db.execute(
-        "SELECT m.id, m.target_type, m.target_id, m.author, m.title, m.text, m.created_at, "
-        "m.updated_at, "
+        "SELECT m.id, m.target_type, m.target_id, m.author, m.title, m.text, m.description, "
+        "m.created_at, m.updated_at, "
         "CASE m.target_type WHEN 'document' THEN m.target_id "
         "  WHEN 'segment' THEN s.document_id WHEN 'coding' THEN c.document_id END, "
         "CASE m.target_type WHEN 'segment' THEN m.target_id WHEN 'coding' THEN c.segment_id END, "
@@ -195,6 +206,7 @@ def memo_overview(
         "author",
         "title",
         "text",
+        "description",
         "created_at",
         "updated_at",
         "document_id",

@@ -634,3 +634,23 @@ def m013_workshop_answers(db: Database) -> None:
                 [card, answered_at, int(segment), group],
             )
     db.execute("DELETE FROM settings WHERE key = 'workshop_answers'")
+
+
+@migrations()
+def m014_exchange_note_fields(db: Database) -> None:
+    """What a REFI-QDA round trip lost of notes and selections.
+
+    ``memos.description``: a note's ``Description``, kept apart from its text so an export
+    writes it back as ``Description``. ``memos.selection_guid`` and ``codings.selection_guid``:
+    the guid of the ``PlainTextSelection`` a memo about a stretch of text or a coding came
+    in, so the tool that made the file recognises its own selections when the project goes
+    back. NULL for memos and codings made here (an export derives a guid for them).
+    """
+    execute_script(
+        db,
+        """
+        ALTER TABLE memos ADD COLUMN description TEXT;
+        ALTER TABLE memos ADD COLUMN selection_guid TEXT;
+        ALTER TABLE codings ADD COLUMN selection_guid TEXT;
+        """,
+    )

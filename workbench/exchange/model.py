@@ -32,7 +32,7 @@ class RefiCoding:
 
 @dataclass
 class RefiSelection:
-    guid: str
+    guid: str  # the file's; made up here only when it has none (then guid_from_file is False)
     start: int  # code points into RefiSource.text (already normalised and mapped)
     end: int
     user: str | None
@@ -40,6 +40,7 @@ class RefiSelection:
     description: str | None = None
     codings: list[RefiCoding] = field(default_factory=list)
     note_refs: list[str] = field(default_factory=list)
+    guid_from_file: bool = True
 
 
 @dataclass
@@ -75,12 +76,15 @@ class RefiCase:
 class RefiNote:
     guid: str
     name: str | None
-    text: str
+    text: str  # PlainTextContent (or the file at plainTextPath), without the Description
     user: str | None = None
-    created: str | None = None
-    # A note about a range of a source's text (a QualCoder annotation): the source guid and
-    # the range in code points of its normalised text, once the source is known.
-    ranges: list[tuple[str, int, int]] = field(default_factory=list)
+    created: str | None = None  # creationDateTime, as the workbench stores times
+    modified: str | None = None  # modifiedDateTime, likewise
+    description: str | None = None
+    # A note about a range of a source's text (a QualCoder annotation): the source guid, the
+    # range in code points of its normalised text, once the source is known, and the guid of
+    # the note's own PlainTextSelection (None when the file gives none).
+    ranges: list[tuple[str, int, int, str | None]] = field(default_factory=list)
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 One ``PlainTextSelection`` per span and coder, with that coder as ``creatingUser`` on the
 selection and on each ``Coding``: another tool (or a script) can compute agreement between
-coders from the file alone. Suggestions, when asked for, are written under a separate user
+coders from the file alone. Codings and memos that came from another tool's selections go
+back in selections with those guids (one coder's selections of one span stay apart, as
+there), so that tool recognises them; a note's Description and dates go back with it. Suggestions, when asked for, are written under a separate user
 "<coder> (suggestie)" so they are never mistaken for the coder's own work. The XML is
 validated against the official schema before anything is written; the zip is written to a
 temporary file and moved into place, so a failed export never leaves half a file.
@@ -158,9 +160,23 @@ class _Builder:
         self.coding_elements: dict[int, ET.Element] = {}
         self.code_elements: dict[int, ET.Element] = {}
         self.known = identity.load(project)
+        # Every selection guid written, so a kept one is never written twice.
+        self.selection_guids: set[str] = set()
+        # Selections without codings written for memos, by kept guid: (span, element).
+        self.text_selections: dict[str, tuple[tuple[int, int, int], ET.Element]] = {}
 
     def free(self, text: str | None) -> str | None:
         return free_text(self.project, text) if self.pseudonymise else text
+
+    def selection_guid(self, kept: list[str | None], kind: str, key: object) -> str:
+        """The first kept guid (the selection's in the tool the project came from) that no
+        selection in this file has yet, else one derived from ``kind`` and ``key``."""
+        candidates = [ids.export_guid(g, kind, key) for g in kept if g]
+        guid = next(
+            (g for g in candidates if g not in self.selection_guids), ids.derived(kind, key)
+        )
+        self.selection_guids.add(guid)
+        return guid
 
     def user(self, name: str) -> str:
         guid = self.known.user(name)
@@ -372,34 +388,33 @@ class _Builder:
                 )
                 continue
             key = f"{self.doc_guids[doc['id']]}:{start}:{end}:{who}"
-            at = self.positions[doc["id"]]
-            selection = _el(
-                source,
-                "PlainTextSelection",
-                guid=ids.derived("selection", key),
-                name=_snippet(text.text[new_start:new_end]),
-                startPosition=at(new_start),
-                endPosition=at(new_end),
-                creatingUser=who,
-                creationDateTime=_datetime(group[0]["created_at"]),
-            )
-            for coding in group:
-                guid = ids.export_guid(
-                    coding.get("guid"),
-                    "coding",
-                    f"{key}:{code_guids[coding['code_id']]}:{coding['status']}",
-                )
-                el = _el(
-                    selection,
-                    "Coding",
-                    guid=guid,
+            for i, (kept, part) in enumerate(_by_selection(group)):
+                selection = _el(
+                    source,
+                    "PlainTextSelection",
+                    guid=self.selection_guid([kept], "selection", key if i == 0 else f"{key}:{i}"),
+                    name=_snippet(text.text[new_start:new_end]),
+                    startPosition=self.positions[doc["id"]](new_start),
+                    endPosition=self.positions[doc["id"]](new_end),
                     creatingUser=who,
-                    creationDateTime=_datetime(coding["created_at"]),
+                    creationDateTime=_datetime(part[0]["created_at"]),
                 )
-                _el(el, "CodeRef", targetGUID=code_guids[coding["code_id"]])
-                self.coding_elements[coding["id"]] = el
-                self.selection_elements[coding["id"]] = selection
-                self.report.count("codings")
+                for coding in part:
+                    self._coding(selection, coding, key, code_guids[coding["code_id"]])
+
+    def _coding(self, selection: ET.Element, coding: dict[str, Any], key: str, code: str) -> None:
+        """One Coding in ``selection``: its kept guid, else one derived from where it is."""
+        el = _el(
+            selection,
+            "Coding",
+            guid=ids.export_guid(coding.get("guid"), "coding", f"{key}:{code}:{coding['status']}"),
+            creatingUser=selection.get("creatingUser"),
+            creationDateTime=_datetime(coding["created_at"]),
+        )
+        _el(el, "CodeRef", targetGUID=code)
+        self.coding_elements[coding["id"]] = el
+        self.selection_elements[coding["id"]] = selection
+        self.report.count("codings")
 
     def _suggestion_user(self, coder: str) -> str:
         guid = suggestion_user_guid(coder)
@@ -446,8 +461,12 @@ class _Builder:
                 creationDateTime=_datetime(memo["created_at"]),
                 modifiedDateTime=_datetime(memo["updated_at"]),
             )
+            if memo["description"]:
+                _el(note, "Description", self.free(memo["description"]))
             if self.target == "qualcoder":  # a journal: the text is a file in sources/
-                note.set("name", note.get("name") or _snippet(memo["text"], 60))
+                # QualCoder skips a journal without a name: the (pseudonymised) text's start.
+                opening = self.free(memo["text"]) or self.free(memo["description"]) or ""
+                note.set("name", note.get("name") or _snippet(xml_text(opening), 60))
                 note.set("plainTextPath", f"internal://{guid}.txt")
                 self.files[f"{guid}.txt"] = self.free(memo["text"])
             else:
@@ -497,13 +516,15 @@ class _Builder:
     def _qualcoder_memo(self, memo: dict[str, Any], span, notes_el: ET.Element, guid: str) -> bool:
         """Write ``memo`` where QualCoder reads it; False when it has no such place (it then
         becomes a journal). Coding memos are the selection's Description, document memos the
-        source's Description, memos about a stretch of text annotations."""
+        source's Description, memos about a stretch of text annotations. A Description holds
+        one text: a memo's own description goes there before its text."""
         kind, target = memo["target_type"], memo["target_id"]
         text = self.free(memo["text"])
+        both = "\n\n".join(t for t in (self.free(memo["description"]), text) if t)
         if kind == "coding" and target in self.selection_elements:
-            _add_description(self.selection_elements[target], text)
+            _add_description(self.selection_elements[target], both)
         elif span is None and kind == "document" and target in self.source_elements:
-            _add_description(self.source_elements[target], text)
+            _add_description(self.source_elements[target], both)
         elif span is not None:
             doc_id, start, end = span
             start, end = self.texts[doc_id].span(start, end)
@@ -516,11 +537,13 @@ class _Builder:
                 creationDateTime=_datetime(memo["created_at"]),
                 modifiedDateTime=_datetime(memo["updated_at"]),
             )
+            if memo["description"]:
+                _el(note, "Description", self.free(memo["description"]))
             _el(note, "PlainTextContent", text)
             _el(
                 note,
                 "PlainTextSelection",
-                guid=ids.derived("annotation", guid),
+                guid=self.selection_guid([memo["selection_guid"]], "annotation", guid),
                 startPosition=at(start),
                 endPosition=at(end),
             )
@@ -531,17 +554,22 @@ class _Builder:
         return True
 
     def _text_selection(self, span, memo: dict[str, Any]) -> ET.Element:
-        """A selection without codings over the memo's stretch of text, to hang it on."""
+        """A selection without codings over the memo's stretch of text, to hang it on: the
+        one written for another memo that came from the same selection, else a new one."""
         doc_id, start, end = span
+        kept = memo["selection_guid"]
+        if kept in self.text_selections and self.text_selections[kept][0] == span:
+            return self.text_selections[kept][1]
         source = self.source_elements[doc_id]
         text = self.texts[doc_id]
         start, end = text.span(start, end)
         at = self.positions[doc_id]
         who = self.user(memo["author"])
+        guid = self.selection_guid([kept], "segment-note", memo["id"])
         selection = ET.Element(
             f"{{{NS}}}PlainTextSelection",
             {
-                "guid": ids.derived("segment-note", memo["id"]),
+                "guid": guid,
                 "name": xml_text(_snippet(text.text[start:end])),
                 "startPosition": str(at(start)),
                 "endPosition": str(at(end)),
@@ -559,7 +587,23 @@ class _Builder:
             ]
         )
         source.insert(index, selection)
+        if kept:
+            self.text_selections.setdefault(kept, (span, selection))
         return selection
+
+
+def _by_selection(group: list[dict[str, Any]]) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """One coder's codings of one span, split by the selection each came in from another
+    tool (its ``selection_guid``), so that tool gets each of its selections back; codings
+    made here join the first."""
+    parts: dict[str | None, list[dict[str, Any]]] = {}
+    for coding in group:
+        parts.setdefault(coding["selection_guid"], []).append(coding)
+    if None in parts and len(parts) > 1:
+        made_here = parts.pop(None)
+        first = next(iter(parts))
+        parts[first] = sorted(parts[first] + made_here, key=group.index)
+    return list(parts.items())
 
 
 def _add_description(parent: ET.Element, text: str) -> None:

@@ -103,6 +103,9 @@ class _Writer:
         self.user_names: dict[str | None, str] = {}
         self.targets: dict[str, Target] = {}  # guid -> memo target
         self.note_targets: dict[str, list[Target]] = {}  # note guid -> targets
+        # A stretch of text that was a selection without codings in the file -> that
+        # selection's guid, kept on the memos about it so an export gives it back.
+        self.selection_guids: dict[Target, str] = {}
         self.known = identity.load(handle)
         self.memo_guids = {
             export_guid(r["guid"], "memo", r["id"])  # memos already here
@@ -421,6 +424,7 @@ class _Writer:
                 origin="machine" if suggested else "human",
                 status="suggested" if suggested else "accepted",
                 guid=self._free_coding_guid(coding.guid),
+                selection_guid=selection.guid if selection.guid_from_file else None,
             )
             coding_ids.append(coding_id)
             self._count_new_or_matched("codings", coding_id)
@@ -432,6 +436,8 @@ class _Writer:
             else self._text_target(doc_id, selection.start, selection.end)
         )
         self.targets[selection.guid] = target  # a Link from a note to this selection
+        if not coding_ids and selection.guid_from_file:
+            self.selection_guids.setdefault(target, selection.guid)
         for ref in selection.note_refs:
             self.note_targets.setdefault(ref, []).append(target)
         if selection.description:
@@ -505,11 +511,14 @@ class _Writer:
         for note in project.notes:
             author, _ = self.coder(note.user)
             targets = list(self.note_targets.get(note.guid) or [])
-            for source_guid, start, end in note.ranges:
+            for source_guid, start, end, selection_guid in note.ranges:
                 doc_id, back = self.docs[source_guid]
                 if back is not None:
                     start, end = back(start, end)
-                targets.append(self._text_target(doc_id, start, end))
+                target = self._text_target(doc_id, start, end)
+                if selection_guid:
+                    self.selection_guids.setdefault(target, selection_guid)
+                targets.append(target)
             # A tool lists every note at project level too (the project's NoteRefs) and
             # ties it to what it is about with a Link or a NoteRef: one memo there, not a
             # second copy on the project (which an export would write as a second Note).
@@ -523,6 +532,8 @@ class _Writer:
                     text=note.text,
                     guid=note.guid if i == 0 else None,
                     created=note.created,
+                    modified=note.modified,
+                    description=note.description,
                 )
 
     def memo(
@@ -534,17 +545,19 @@ class _Writer:
         text: str,
         guid: str | None,
         created: str | None = None,
+        modified: str | None = None,
+        description: str | None = None,
     ) -> None:
         """Add a memo unless it is already there: same guid, or (tools that renew guids on
-        every export) the same text on the same target."""
+        every export) the same text and description on the same target."""
         span = target[2] or (None, None)
         if (
             guid
             and guid in self.memo_guids
             or self.db.execute(
                 "SELECT 1 FROM memos WHERE target_type = ? AND target_id IS ? AND text = ? "
-                "AND start_char IS ? AND end_char IS ?",
-                [target[0], target[1], text.strip(), span[0], span[1]],
+                "AND coalesce(description, '') = ? AND start_char IS ? AND end_char IS ?",
+                [target[0], target[1], text.strip(), description or "", span[0], span[1]],
             ).fetchone()
         ):
             self.report.count("memos_matched")
@@ -560,6 +573,9 @@ class _Writer:
             start_char=span[0],
             end_char=span[1],
             created_at=created,
+            updated_at=modified,
+            description=description,
+            selection_guid=self.selection_guids.get(target),
         )
         if guid:
             self.memo_guids.add(guid)

@@ -343,7 +343,11 @@ class _Reader:
         whole = _children(holder, "Coding")
         if whole and mapped.text:
             fake = RefiSelection(
-                guid=ids.derived("whole", guid), start=0, end=len(mapped.text), user=source.user
+                guid=ids.derived("whole", guid),
+                start=0,
+                end=len(mapped.text),
+                user=source.user,
+                guid_from_file=False,
             )
             fake.codings = [self.coding(c) for c in whole]
             source.selections.append(fake)
@@ -387,6 +391,7 @@ class _Reader:
     def selection(self, sel: Element, start: int, end: int) -> RefiSelection:
         return RefiSelection(
             guid=self.guid(sel) or ids.derived("selection", f"{start}:{end}"),
+            guid_from_file=sel.get("guid") is not None,
             start=start,
             end=end,
             user=self.guid(sel, "creatingUser"),
@@ -422,17 +427,18 @@ class _Reader:
                 if (_child(el, "PlainTextContent") is not None or el.get("plainTextPath"))
                 else None
             )
-            description = _text(el, "Description")
-            body = "\n\n".join(p.strip() for p in (description, text) if p and p.strip())
-            if guid is None or not body:
+            description = (_text(el, "Description") or "").strip() or None
+            if guid is None or not ((text or "").strip() or description):
                 self.report.lose("note", "empty_note", name)
                 continue
             note = RefiNote(
                 guid,
                 name,
-                body,
+                (text or "").strip(),
                 self.guid(el, "creatingUser") or self.guid(el, "modifyingUser"),
                 created=_date(el.get("creationDateTime") or el.get("modifiedDateTime")),
+                modified=_date(el.get("modifiedDateTime")),
+                description=description,
             )
             for sel in _children(el, "PlainTextSelection"):
                 placed = self.note_range(sel, referred.get(guid, []))
@@ -442,9 +448,12 @@ class _Reader:
                     note.ranges.append(placed)
             project.notes.append(note)
 
-    def note_range(self, sel: Element, sources: list[str]) -> tuple[str, int, int] | None:
+    def note_range(
+        self, sel: Element, sources: list[str]
+    ) -> tuple[str, int, int, str | None] | None:
         """A note's own selection (a QualCoder annotation) in the text of the one source
-        that refers to the note, read the way that source's offsets were read."""
+        that refers to the note, read the way that source's offsets were read, with the
+        selection's guid."""
         if len(sources) != 1 or sources[0] not in self.raw_texts:
             return None
         raw, to_raw, mapped = self.raw_texts[sources[0]]
@@ -456,7 +465,9 @@ class _Reader:
         if start is None or end is None or not 0 <= start < end <= len(raw):
             return None
         new_start, new_end = mapped.map_span(start, end)
-        return (sources[0], new_start, new_end) if new_start < new_end else None
+        if new_start >= new_end:
+            return None
+        return sources[0], new_start, new_end, self.guid(sel)
 
     def rest(self, root: Element, project: RefiProject) -> None:
         notes = {n.guid for n in project.notes}

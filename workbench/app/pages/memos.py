@@ -66,6 +66,8 @@ for memo in memos:
         )
         if memo["quote"]:
             st.markdown(f"> {memo['quote']}")
+        if memo["description"]:  # a REFI-QDA note's Description, kept apart from its text
+            st.caption(memo["description"])
         st.write(memo["text"])
         # the actions in a row under the memo, each as wide as its words (in a narrow side
         # column "Open in het interview" was cut off at 1,280 px)
