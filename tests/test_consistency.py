@@ -483,7 +483,8 @@ def test_cli_sample_create(db, project, project_path, capsys):
         )
         == 0
     )
-    assert "3 units" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "25% of 12 sentences by the respondents (3 sentences in 2 documents)" in out
     assert cons.list_samples(Project.for_user(db, "sanne"))[0]["coders"] == ["anna", "bram"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from test_agreement_speakers import interviews  # noqa: F401  (a fixture)
 from test_consistency import build_project, code
 from workbench import consistency as cons
 from workbench.handle import Project
@@ -176,3 +177,30 @@ def test_figures_in_the_text_follow_the_language(db, coded, project_path):
     text = " ".join(c.value for c in english.caption) + english.metric[0].value
     assert "At 0.800 or higher" in text and english.metric[0].value == f"{1 - 7 / 15:.3f}"
     assert not re.search(r"\d,\d", text)
+
+
+def test_the_sample_table_says_what_each_sample_covers(db, coded, project_path):
+    sanne = Project.for_user(db, "sanne")
+    made = cons.create_sample(sanne, name="ronde 1", coders=["anna", "bram"], share=0.5)
+    n_documents = cons.get_sample(sanne, made)["n_documents"]
+    at = page(project_path, user="sanne")
+    table = next(d.value for d in at.dataframe if "Omvang" in d.value.columns)
+    assert list(table["Omvang"]) == [
+        f"50% van 12 zinnen van de respondenten (6 zinnen in {n_documents} documenten)"
+    ]
+
+
+def test_interviewer_questions_count_only_when_asked(interviews, project_path):
+    from test_agreement_speakers import code_answers
+
+    code_answers(interviews)
+    at = page(project_path, user="sanne")
+    scope = " ".join(box.value for box in [*at.warning, *at.info])
+    assert (
+        "Alleen wat respondenten zeggen telt mee" in scope and "Zo vallen 9 fragmenten af" in scope
+    )
+    assert at.metric[1].value == "8"  # the answers of the two interviews both coded in
+    at.toggle(key="consistency_all_speakers").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.metric[1].value == "14"  # and their six questions
+    assert any("Alle sprekers tellen mee" in box.value for box in [*at.warning, *at.info])

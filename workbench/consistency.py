@@ -13,6 +13,15 @@ every report says how many of how many, and why the others were not (``scope``).
 ``all_documents=True`` counts every document as seen by every chosen coder. A double-coding
 sample narrows the scope to its units.
 
+Speakers. Agreement and samples cover what analysis sees: the project setting
+``analysis_speakers`` (respondent turns by default), applied in one place,
+:func:`workbench.ingest.speakers.analysis_segment_ids`. Under that rule the units of other
+speakers (the interviewer's questions) are no units, and a coding that touches no analysed
+text is no judgement; both coders leaving a question empty would otherwise count as
+agreement. ``all_speakers=True`` counts every speaker, and every report says which
+(``scope["speakers"]``, ``scope["other_speakers"]``). Unitized alpha always reads whole
+documents, every speaker.
+
 Interval. The bootstrap resamples what was judged independently: by default units joined by
 one coding are drawn together (``resample="codings"``), or whole documents.
 
@@ -225,6 +234,76 @@ def _units_per_document(db: Database, unit: str) -> dict[int, int]:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Speakers: what analysis sees
+
+
+Analysed = dict[int, list[tuple[int, int, int, int]]]  # document id -> (segment, turn, start, end)
+
+
+def _speakers(db: Database, all_speakers: bool) -> str:
+    """``all`` when every speaker counts (asked for, or the project analyses everyone);
+    otherwise ``respondent``: what analysis sees."""
+    if all_speakers or get_setting(db, "analysis_speakers") == "all":
+        return "all"
+    return "respondent"
+
+
+def _analysed(db: Database, documents: Iterable[int] | None = None) -> Analysed:
+    """Per document, the segments analysis sees, in document order.
+
+    The rule (respondent turns, and every turn of a document without speakers) is applied
+    by :func:`workbench.ingest.speakers.analysis_segment_ids` only; asked when
+    :func:`_speakers` is ``respondent``.
+    """
+    from workbench.ingest.speakers import analysis_segment_ids
+
+    if documents is None:
+        documents = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+    spans = {
+        r[0]: r[1:]
+        for r in db.execute("SELECT id, turn_id, start_char, end_char FROM segments").fetchall()
+    }
+    return {d: [(s, *spans[s]) for s in analysis_segment_ids(db, d)] for d in documents}
+
+
+def _analysed_units(unit: str, analysed: Analysed | None) -> dict[int, set[int]] | None:
+    """Per document, the ids of the units analysis sees; None when every unit counts (every
+    speaker, or whole documents: a document is a unit whoever speaks in it)."""
+    if analysed is None or unit == "document":
+        return None
+    k = 0 if unit == "segment" else 1
+    return {d: {seg[k] for seg in segs} for d, segs in analysed.items()}
+
+
+def _only_analysed(
+    units: list[dict[str, Any]], keep: dict[int, set[int]] | None
+) -> list[dict[str, Any]]:
+    if keep is None:
+        return units
+    return [u for u in units if u["unit_id"] in keep.get(u["document_id"], ())]
+
+
+def _on_analysed_text(codings: list[tuple], analysed: Analysed) -> list[tuple]:
+    """The codings that overlap text analysis sees: a code on the interviewer's question only
+    is no judgement on what is analysed (Patronen leaves it out too)."""
+    bounds = {
+        d: (np.array([s[2] for s in segs]), np.array([s[3] for s in segs]))
+        for d, segs in analysed.items()
+        if segs
+    }
+    kept = []
+    for coding in codings:
+        doc, start, end = coding[0], coding[1], coding[2]
+        if doc not in bounds:
+            continue
+        starts, ends = bounds[doc]
+        lo = np.searchsorted(ends, start, side="right")
+        if np.searchsorted(starts, end, side="left") > lo:
+            kept.append(coding)
+    return kept
+
+
 @dataclass
 class Seen:
     """What one coder has seen: whole documents, and single units of segment samples.
@@ -356,15 +435,20 @@ def _in_scope(
     codings: dict[str, list[tuple]],
     all_documents: bool,
     sample_id: int | None,
+    *,
+    speakers: str,
+    keep: dict[int, set[int]] | None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The units every chosen coder has seen, and the account of what was left out.
 
     A unit counts as seen by a coder when its document is in a double-coding sample
     assigned to the coder (a segment sample: those segments and their turns), when the
     coder marked the document done, or when the coder applied a code in it. With
-    ``all_documents`` every unit counts as seen by everyone.
+    ``all_documents`` every unit counts as seen by everyone. Only the units in ``keep``
+    (per document; None: all) are units at all: those of the speakers analysis sees.
     """
-    per_doc = _units_per_document(db, unit)
+    every_unit = _units_per_document(db, unit)
+    per_doc = every_unit if keep is None else {d: len(ids) for d, ids in keep.items() if ids}
     total = sum(per_doc.values())
     if sample_id is not None:
         documents = {
@@ -373,13 +457,18 @@ def _in_scope(
                 "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
             )
         }
-        candidates = _sample_filter(db, sample_id, unit, _unit_rows(db, unit, documents))
+        listed = _sample_filter(db, sample_id, unit, _unit_rows(db, unit, documents))
+        candidates = _only_analysed(listed, keep)
         in_sample = len(candidates)
+        other_speakers = len(listed) - in_sample
     else:
         documents, candidates, in_sample = set(per_doc), None, total
+        other_speakers = sum(every_unit.values()) - total
     scope: dict[str, Any] = {
         "rule": "all_documents" if all_documents else "seen",
         "sample": sample_id,
+        "speakers": speakers,
+        "other_speakers": other_speakers,
         "n_units_total": total,
         "n_documents_total": len(per_doc),
         "outside_sample": total - in_sample,
@@ -402,7 +491,7 @@ def _in_scope(
             for d in documents
             if all(d in seen[c].documents or d in seen[c].units for c in coders)
         }
-        candidates = _unit_rows(db, unit, wanted)
+        candidates = _only_analysed(_unit_rows(db, unit, wanted), keep)
     per_candidate_doc: dict[int, int] = {}
     for u in candidates:
         per_candidate_doc[u["document_id"]] = per_candidate_doc.get(u["document_id"], 0) + 1
@@ -418,7 +507,9 @@ def _in_scope(
             missing = sum(1 for u in candidates if not sees(c, u))
         else:
             missing = sum(n for d, n in per_doc.items() if d not in s.documents) - sum(
-                len(ids) for d, ids in s.units.items() if d not in s.documents
+                len(ids if keep is None else ids & keep.get(d, set()))
+                for d, ids in s.units.items()
+                if d not in s.documents
             )
         scope["not_seen"][c] = missing
     scope["n_units"] = len(kept)
@@ -453,10 +544,13 @@ def unit_matrix(
     all_documents: bool = False,
     sample_id: int | None = None,
     resample: str = "codings",
+    all_speakers: bool = False,
 ) -> UnitMatrix:
     """The presence/absence matrix of the chosen coders over the units in scope.
 
-    The acting user (who reads these codings) must be allowed ``consistency.review``.
+    Units and codings are those of the speakers analysis sees (the project setting
+    ``analysis_speakers``); ``all_speakers`` counts every speaker. The acting user (who
+    reads these codings) must be allowed ``consistency.review``.
     """
     project.require("consistency.review")
     db = project.db
@@ -466,7 +560,20 @@ def unit_matrix(
         coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
     codings = {c: _codings_of(db, c) for c in coders}
-    units, scope = _in_scope(db, unit, coders, codings, all_documents, sample_id)
+    speakers = _speakers(db, all_speakers)
+    analysed = _analysed(db) if speakers == "respondent" else None
+    units, scope = _in_scope(
+        db,
+        unit,
+        coders,
+        codings,
+        all_documents,
+        sample_id,
+        speakers=speakers,
+        keep=_analysed_units(unit, analysed),
+    )
+    if analysed is not None:  # seen stays as it was: the coder read the document
+        codings = {c: _on_analysed_text(codings[c], analysed) for c in coders}
     by_doc: dict[int, list[int]] = {}
     for i, u in enumerate(units):
         by_doc.setdefault(u["document_id"], []).append(i)
@@ -599,6 +706,7 @@ def agreement_report(
     all_documents: bool = False,
     sample_id: int | None = None,
     resample: str = "codings",
+    all_speakers: bool = False,
     n_samples: int = 1000,
     seed: int = 0,
 ) -> dict[str, Any]:
@@ -607,6 +715,7 @@ def agreement_report(
 
     The acting user must be allowed ``consistency.review``. ``resample``: what one bootstrap
     draw takes, ``codings`` (units joined by one coding together) or ``documents``.
+    ``all_speakers``: count every speaker's units, not only what analysis sees.
     """
     project.require("consistency.review")
     matrix = unit_matrix(
@@ -616,6 +725,7 @@ def agreement_report(
         all_documents=all_documents,
         sample_id=sample_id,
         resample=resample,
+        all_speakers=all_speakers,
     )
     return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
 
@@ -634,6 +744,7 @@ def unitized_report(
     No units are imposed: each coder's spans are compared as marked, which suits free-span
     coding. Every document that all chosen coders have seen is its own continuum: spans
     are never merged across documents, and spans that only touch stay apart (issue 13).
+    A continuum is the whole document, every speaker (``scope["speakers"]`` is ``all``).
     The 95% interval resamples whole documents (a coder marks a document's spans in one
     reading) and the verdict reads its lower bound, as for the other measures.
     Returns ``{"coders", "unit", "n_documents", "scope", "interval", "codes": {NAME: {"alpha",
@@ -646,7 +757,9 @@ def unitized_report(
         coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
     codings = {c: _codings_of(db, c) for c in coders}
-    documents, scope = _in_scope(db, "document", coders, codings, all_documents, sample_id)
+    documents, scope = _in_scope(
+        db, "document", coders, codings, all_documents, sample_id, speakers="all", keep=None
+    )
     continua = {d["document_id"]: (d["start_char"], d["end_char"]) for d in documents}
     offsets, total = {}, 0
     for doc in sorted(continua):
@@ -727,6 +840,7 @@ def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
     left_out = scope["n_units_total"] - scope["n_units"]
     if scope["rule"] == "all_documents":
         lines.append(t("agreement.scope.all_documents", lang))
+    lines.append(speakers_line(report, lang))
     if left_out:
         lines.append(t("agreement.scope.left_out", lang, n=left_out, units=units(left_out)))
         if scope["outside_sample"]:
@@ -744,6 +858,18 @@ def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
         if scope["rule"] == "seen":
             lines.append(t("agreement.scope.rule", lang))
     return lines
+
+
+def speakers_line(report: dict[str, Any], lang: str) -> str:
+    """Whose words were counted: what respondents say (as in the analysis) and how many
+    units of other speakers that left out, or every speaker."""
+    scope = report["scope"]
+    line = t(f"agreement.scope.speakers.{scope['speakers']}", lang)
+    n = scope["other_speakers"]
+    if n:
+        units = t(f"agreement.units.{report['unit']}", lang, n=n)
+        line += " " + t("agreement.scope.speakers.left_out", lang, n=n, units=units)
+    return line
 
 
 def interval_line(report: dict[str, Any], lang: str, *, spans: bool = False) -> str:
@@ -770,6 +896,7 @@ def compare_units(
     unit: str = "segment",
     all_documents: bool = False,
     sample_id: int | None = None,
+    all_speakers: bool = False,
     only_differences: bool = True,
     matrix: UnitMatrix | None = None,
 ) -> list[dict[str, Any]]:
@@ -777,7 +904,8 @@ def compare_units(
 
     With ``only_differences`` (the disagreement review) a unit is listed when the coders
     differ on at least one code, and only those codes are listed; otherwise every unit that
-    any coder coded. Each code carries its resolution when the team recorded one.
+    any coder coded (of the speakers analysis sees, unless ``all_speakers``). Each code
+    carries its resolution when the team recorded one.
     The acting user (who reads the texts and codings) must be allowed
     ``consistency.review``. Units on which the acting user still codes blind (see
     :func:`blind_spans`) are left out, so a coder cannot read the others' codes here before
@@ -792,6 +920,7 @@ def compare_units(
             unit=unit,
             all_documents=all_documents,
             sample_id=sample_id,
+            all_speakers=all_speakers,
         )
     p = matrix.presence
     if p.size == 0:
@@ -983,6 +1112,7 @@ def drift(
     n_samples: int = 1000,
     seed: int = 0,
     resample: str = "codings",
+    all_speakers: bool = False,
 ) -> list[dict[str, Any]]:
     """Overall alpha per batch, oldest first, so a supervisor sees whether training helped.
 
@@ -1004,13 +1134,19 @@ def drift(
                 all_documents=all_documents,
                 sample_id=sample["id"],
                 resample=resample,
+                all_speakers=all_speakers,
             )
             out.append(
                 _batch_row(sample["name"], sample["created_at"][:10], matrix, n_samples, seed)
             )
         return out
     matrix = unit_matrix(
-        project, coders=coders, unit=unit, all_documents=all_documents, resample=resample
+        project,
+        coders=coders,
+        unit=unit,
+        all_documents=all_documents,
+        resample=resample,
+        all_speakers=all_speakers,
     )
     weeks: dict[str, list[int]] = {}
     for i, u in enumerate(matrix.units):
@@ -1048,11 +1184,16 @@ def create_sample(
     documents: Sequence[int] | None = None,
     share: float | None = None,
     seed: int = 0,
+    all_speakers: bool = False,
 ) -> int:
     """Pick units for double coding and assign them to two or more coders.
 
     Give ``documents`` (those documents, whole) or ``share`` (that share of segments, drawn
-    at random with ``seed`` from ``documents`` or from every document). Returns the sample id.
+    at random with ``seed`` from ``documents`` or from every document). A share is drawn
+    from the segments analysis sees (the project setting ``analysis_speakers``: respondent
+    turns by default), so coders do not spend it on the interviewer's questions;
+    ``all_speakers`` draws from every speaker's segments. The sample keeps what it was
+    drawn from (see :func:`describe_sample`). Returns the sample id.
     """
     project.require("consistency.sample")
     db = project.db
@@ -1070,6 +1211,8 @@ def create_sample(
         raise InputError("agreement.sample_needs_units")
     if share is not None and not 0 < share <= 1:
         raise InputError("agreement.bad_share", share=share)
+    if all_speakers and share is None:  # whole documents hold every speaker already
+        raise InputError("agreement.speakers_need_share")
     known = {r[0] for r in db.execute("SELECT id FROM documents").fetchall()}
     docs = sorted(set(documents)) if documents is not None else sorted(known)
     for doc in docs:
@@ -1078,19 +1221,22 @@ def create_sample(
     if not docs:
         raise InputError("agreement.sample_needs_units")
     rows: list[tuple[int, int | None]]
+    coverage: dict[str, Any] = {"speakers": None, "n_population": None}
     if share is None:
         rows = [(doc, None) for doc in docs]
     else:
-        segs = db.execute(
-            f"SELECT document_id, id FROM segments WHERE document_id IN "
-            f"({', '.join('?' * len(docs))}) ORDER BY document_id, position",
-            docs,
-        ).fetchall()
+        speakers = _speakers(db, all_speakers)
+        segs = _drawable(db, docs, speakers)
         if not segs:
-            raise InputError("agreement.sample_needs_units")
+            raise InputError(
+                "agreement.sample_no_respondents"
+                if speakers == "respondent"
+                else "agreement.sample_needs_units"
+            )
         size = max(1, int(round(share * len(segs))))
         picked = np.random.default_rng(seed).choice(len(segs), size=size, replace=False)
-        rows = [tuple(segs[i]) for i in sorted(picked)]
+        rows = [segs[i] for i in sorted(picked)]
+        coverage = {"speakers": speakers, "n_population": len(segs)}
     with transaction(db):
         record = {
             "name": name.strip(),
@@ -1100,6 +1246,7 @@ def create_sample(
             "status": "open",
             "created_by": project.user,
             "created_at": now(),
+            **coverage,
         }
         sample_id = int(db["samples"].insert(record).last_pk)
         db["sample_units"].insert_all(
@@ -1110,14 +1257,33 @@ def create_sample(
             db,
             project.user,
             events.CONSISTENCY_SAMPLE(
-                sample_id, None, {**record, "id": sample_id, "coders": coders, "n_units": len(rows)}
+                sample_id,
+                None,
+                {**record, "id": sample_id, "coders": coders, "n_units": len(rows)},
             ),
         )
     return sample_id
 
 
+def _drawable(db: Database, documents: list[int], speakers: str) -> list[tuple[int, int]]:
+    """(document id, segment id) a share is drawn from, in document order: what analysis
+    sees (``respondent``) or every segment (``all``)."""
+    if speakers == "respondent":
+        return [(d, seg[0]) for d, segs in _analysed(db, documents).items() for seg in segs]
+    return [
+        (r[0], r[1])
+        for r in db.execute(
+            f"SELECT document_id, id FROM segments WHERE document_id IN "
+            f"({', '.join('?' * len(documents))}) ORDER BY document_id, position",
+            documents,
+        )
+    ]
+
+
 def get_sample(project: Project, sample_id: int) -> dict[str, Any]:
-    """One sample with its coders and number of units (``consistency.review``: coder names)."""
+    """One sample with its coders, number of units and what it covers (``speakers``,
+    ``n_population``: see :func:`describe_sample`). The reader needs ``consistency.review``
+    (coder names)."""
     project.require("consistency.review")
     return _get_sample(project.db, sample_id)
 
@@ -1138,7 +1304,48 @@ def _get_sample(db: Database, sample_id: int) -> dict[str, Any]:
     found["n_documents"] = db.execute(
         "SELECT count(DISTINCT document_id) FROM sample_units WHERE sample_id = ?", [sample_id]
     ).fetchone()[0]
+    found.update(_coverage(found))
     return found
+
+
+def _coverage(sample: dict[str, Any]) -> dict[str, Any]:
+    """What a share was drawn from: ``speakers`` (``respondent`` or ``all``) and
+    ``n_population`` (how many segments). A share drawn before December 2026 came from
+    every speaker, out of a number of segments nobody kept; a sample of whole documents
+    has neither."""
+    if sample["unit"] == "document":
+        return {"speakers": None, "n_population": None}
+    return {"speakers": sample["speakers"] or "all", "n_population": sample["n_population"]}
+
+
+def describe_sample(sample: dict[str, Any], lang: str) -> str:
+    """What a sample covers, in words: "20% van 1.234 zinnen van de respondenten (247 zinnen
+    in 12 documenten)", or "3 hele documenten"."""
+    if sample["unit"] == "document":
+        return t("agreement.sample.documents", lang, n=sample["n_documents"])
+    population = sample["n_population"]
+    return t(
+        "agreement.sample.share" if population is not None else "agreement.sample.share_no_total",
+        lang,
+        share=_percent(sample["share"], lang),
+        population=_number(population or 0, lang),
+        n_population=population,
+        who=t(f"agreement.sample.speakers.{sample['speakers']}", lang),
+        n=sample["n_units"],
+        documents=sample["n_documents"],
+    )
+
+
+def _number(n: int, lang: str) -> str:
+    """1.234 in Dutch, 1,234 in English."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+def _percent(share: float, lang: str) -> str:
+    """0.2 as 20%, 0.125 as 12,5% in Dutch (12.5% in English)."""
+    text = f"{round(share * 100, 4):g}%"
+    return text.replace(".", ",") if lang == "nl" else text
 
 
 def list_samples(project: Project) -> list[dict[str, Any]]:

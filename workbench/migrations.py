@@ -654,3 +654,18 @@ def m014_exchange_note_fields(db: Database) -> None:
         ALTER TABLE codings ADD COLUMN selection_guid TEXT;
         """,
     )
+
+
+@migrations()
+def m015_sample_speakers(db: Database) -> None:
+    """What a share sample was drawn from (``workbench.consistency.create_sample``):
+    ``speakers`` (``respondent``: what analysis sees, or ``all``) and ``n_population`` (how
+    many segments). NULL for samples of whole documents, and for shares drawn before these
+    columns, which came from every speaker."""
+    execute_script(
+        db,
+        """
+        ALTER TABLE samples ADD COLUMN speakers TEXT CHECK (speakers IN ('respondent', 'all'));
+        ALTER TABLE samples ADD COLUMN n_population INTEGER;
+        """,
+    )

@@ -2,9 +2,9 @@
 workbench.consistency and workbench.done_marks.
 
 ``workbench agreement --project PATH [--coders a,b,...] [--unit segment|turn|document]
-[--all-documents] [--resample codings|documents] [--unitized] [--json]`` prints the same
-figures as the Consistentie page, and always says how many units of how many were compared
-and why the others were not.
+[--all-documents] [--all-speakers] [--resample codings|documents] [--unitized] [--json]``
+prints the same figures as the Consistentie page, and always says how many units of how many
+were compared, why the others were not, and whose words were counted.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "'workbench done', or coded by them)",
     )
     parser.add_argument(
+        "--all-speakers",
+        action="store_true",
+        help="count every speaker's units, also the interviewer's questions; default: what "
+        "analysis sees (project setting analysis_speakers: respondent turns unless 'all')",
+    )
+    parser.add_argument(
         "--resample",
         choices=consistency.RESAMPLE,
         default="codings",
@@ -77,7 +83,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "create",
         help="pick documents or a share of segments for two or more coders",
         description="Create a double-coding sample: whole documents (--documents) or a "
-        "seeded random share of segments (--share), assigned to the coders (--coders).",
+        "seeded random share of the segments analysis sees (--share; with --all-speakers: "
+        "of every speaker's segments), assigned to the coders (--coders). The sample says "
+        "what it was drawn from.",
     )
     add_project_argument(create)
     add_user_argument(create)
@@ -90,7 +98,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--share",
         type=float,
         default=None,
-        help="share of segments to draw, e.g. 0.2 (omit: whole documents)",
+        help="share of segments to draw, e.g. 0.2, from what analysis sees (project setting "
+        "analysis_speakers: respondent turns unless 'all'); omit: whole documents",
+    )
+    create.add_argument(
+        "--all-speakers",
+        action="store_true",
+        help="with --share: draw from every speaker's segments, also the interviewer's questions",
     )
     create.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     create.set_defaults(func=run_sample_create)
@@ -235,6 +249,7 @@ def run_agreement(args: argparse.Namespace) -> int:
         all_documents=args.all_documents,
         sample_id=args.sample,
         resample=args.resample,
+        all_speakers=args.all_speakers,
     )
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -273,6 +288,7 @@ def run_sample_create(args: argparse.Namespace) -> int:
         documents=_ids(args.documents),
         share=args.share,
         seed=args.seed,
+        all_speakers=args.all_speakers,
     )
     sample = consistency.get_sample(me, sample_id)
     print(
@@ -280,8 +296,7 @@ def run_sample_create(args: argparse.Namespace) -> int:
             "agreement.cli.sample_created",
             args.lang,
             sample=sample_id,
-            n_units=sample["n_units"],
-            n_documents=sample["n_documents"],
+            covers=consistency.describe_sample(sample, args.lang),
             coders=", ".join(sample["coders"]),
         )
     )
@@ -301,8 +316,7 @@ def run_sample_list(args: argparse.Namespace) -> int:
                 sample=s["id"],
                 name=s["name"],
                 status=s["status"],
-                n_units=s["n_units"],
-                unit=s["unit"],
+                covers=consistency.describe_sample(s, args.lang),
                 coders=", ".join(s["coders"]),
             )
         )

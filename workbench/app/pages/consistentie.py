@@ -30,7 +30,9 @@ from workbench.consistency import (
     compare_units,
     create_sample,
     default_coders,
+    describe_sample,
     drift,
+    get_sample,
     interval_line,
     list_samples,
     people,
@@ -39,6 +41,7 @@ from workbench.consistency import (
     scope_lines,
     set_blind_coding,
     set_reliability,
+    speakers_line,
     unitized_report,
 )
 from workbench.documents import list_documents
@@ -63,7 +66,9 @@ path = str(project_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_report(_handle, path, version, actor, coders, unit, all_documents, sample_id, resample):
+def cached_report(
+    _handle, path, version, actor, coders, unit, all_documents, sample_id, resample, all_speakers
+):
     """Agreement report; recomputed only when the project changed (``version``).
 
     ``actor`` is in the cache key (the handle, underscored, is not hashed): each user's own.
@@ -75,11 +80,14 @@ def cached_report(_handle, path, version, actor, coders, unit, all_documents, sa
         all_documents=all_documents,
         sample_id=sample_id,
         resample=resample,
+        all_speakers=all_speakers,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_drift(_handle, path, version, actor, coders, unit, by, all_documents, resample):
+def cached_drift(
+    _handle, path, version, actor, coders, unit, by, all_documents, resample, all_speakers
+):
     return drift(
         _handle,
         coders=list(coders),
@@ -88,6 +96,7 @@ def cached_drift(_handle, path, version, actor, coders, unit, by, all_documents,
         all_documents=all_documents,
         n_samples=300,
         resample=resample,
+        all_speakers=all_speakers,
     )
 
 
@@ -155,6 +164,11 @@ all_documents = left.toggle(
     tr("consistentie.all_documents"),
     key="consistency_all_documents",
     help=tr("consistentie.all_documents_help"),
+)
+all_speakers = left.toggle(
+    tr("consistentie.all_speakers"),
+    key="consistency_all_speakers",
+    help=tr("consistentie.all_speakers_help"),
 )
 resample = right.selectbox(
     tr("consistentie.resample"),
@@ -237,6 +251,7 @@ def side_by_side(*, review: bool, only_differences: bool) -> None:
         unit=unit,
         all_documents=all_documents,
         sample_id=sample_id,
+        all_speakers=all_speakers,
         only_differences=only_differences,
     ).value
     if items is None:
@@ -326,9 +341,7 @@ def settings_and_samples() -> None:
             {
                 tr("consistentie.col_sample"): [s["name"] for s in samples],
                 tr("consistentie.col_coders"): [", ".join(s["coders"]) for s in samples],
-                tr("consistentie.col_units"): [
-                    tr(f"consistentie.sample_{s['unit']}", n=s["n_units"]) for s in samples
-                ],
+                tr("consistentie.col_units"): [describe_sample(s, lang()) for s in samples],
                 tr("consistentie.col_status"): [
                     tr(f"consistentie.status_{s['status']}") for s in samples
                 ],
@@ -377,6 +390,11 @@ def settings_and_samples() -> None:
         share = st.slider(
             tr("consistentie.sample_share"), 5, 100, 20, step=5, key="sample_share", format="%d%%"
         )
+        every_speaker = st.checkbox(
+            tr("consistentie.sample_all_speakers"),
+            key="sample_all_speakers",
+            help=tr("consistentie.sample_all_speakers_help"),
+        )
         seed = st.number_input(
             tr("consistentie.seed"),
             0,
@@ -394,7 +412,11 @@ def settings_and_samples() -> None:
                 documents=docs or None,
                 share=share / 100 if kind == "share" else None,
                 seed=int(seed),
-                toast="consistentie.sample_made",
+                all_speakers=every_speaker,
+                toast=lambda made: tr(
+                    "consistentie.sample_made",
+                    covers=describe_sample(get_sample(handle, made), lang()),
+                ),
             ):
                 st.rerun()
     done_section()
@@ -438,6 +460,7 @@ with tab_figures:
         all_documents,
         sample_id,
         resample,
+        all_speakers,
     ).value
     if report is not None:
         overall = report["overall"]
@@ -523,6 +546,8 @@ with tab_figures:
                     n=spans["n_documents"],
                     total=spans["scope"]["n_documents_total"],
                 )
+                + " "
+                + speakers_line(spans, lang())
             )
             st.caption(
                 tr(
@@ -568,7 +593,17 @@ with tab_drift:
         key="drift_by",
     )
     rows = attempt(
-        cached_drift, handle, path, version, me, tuple(coders), unit, by, all_documents, resample
+        cached_drift,
+        handle,
+        path,
+        version,
+        me,
+        tuple(coders),
+        unit,
+        by,
+        all_documents,
+        resample,
+        all_speakers,
     ).value
     rows = [r for r in rows or [] if r["alpha"] is not None]
     if not rows:
