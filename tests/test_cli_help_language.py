@@ -73,7 +73,7 @@ def test_pseudonymise_help_is_dutch_in_dutch_and_english_in_english():
     english = flat(PARSERS["en"][("pseudonymise",)].format_help())
     assert "vraag bij elke nieuwe mogelijke naam wat je wilt" in dutch
     assert "ask about each new candidate" not in dutch
-    assert "ask about each new candidate: j(a)/n(ee)/replacement/Enter to skip" in english
+    assert "ask about each new candidate: y(es)/n(o)/replacement/Enter to skip" in english
     assert "vraag bij elke nieuwe mogelijke naam" not in english
 
 
@@ -164,3 +164,22 @@ def test_every_argparse_message_the_cli_translates_is_one_argparse_writes():
         assert argparse_message(message, "en") == message  # English reads as argparse has it
         used += [key for pattern, key in ARGPARSE_MESSAGES if re.fullmatch(pattern, message)]
     assert sorted(used) == sorted(key for _, key in ARGPARSE_MESSAGES)  # each once, all used
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_required_project_or_user_mentions_no_default(lang):
+    """``restore --project`` and ``undo --user`` must be given: their help names no default
+    that would never be used."""
+    for name, dest in (("restore", "project"), ("undo", "user")):
+        (option,) = [a for a in PARSERS[lang][(name,)]._actions if a.dest == dest]
+        assert option.required
+        assert "$WORKBENCH" not in option.help and "projects/demo.db" not in option.help
+    (user,) = [a for a in PARSERS[lang][("undo",)]._actions if a.dest == "user"]
+    assert user.help == {"nl": "van wie de laatste handeling ongedaan wordt gemaakt"}.get(
+        lang, "whose last action to undo"
+    )
+
+
+def test_the_review_help_asks_for_the_answers_of_its_language():
+    (review,) = [a for a in PARSERS["en"][("pseudonymise",)]._actions if a.dest == "review"]
+    assert "y(es)/n(o)" in review.help and "j(a)" not in review.help

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 import docx
@@ -200,3 +202,18 @@ def test_list_and_log_check_the_role_of_the_user(capsys, tmp_path):
     for command in ("list", "log"):
         code, out, err = run(capsys, "codebook", command, "--project", path, "--user", "kees")
         assert code == 1 and out == "" and "co-onderzoeker" in err
+
+
+@pytest.mark.parametrize(
+    "lang, header", [("nl", ["gecodeerd", "voorstellen"]), ("en", ["coded", "proposed"])]
+)
+def test_list_names_its_two_count_columns(capsys, tmp_path, lang, header):
+    project = tmp_path / "p.db"
+    assert (
+        run(capsys, "codebook", "import", cb.SOCIAL_QUALITY_CODEBOOK, "--project", project)[0] == 0
+    )
+    code, out, _ = run(capsys, "--lang", lang, "codebook", "list", "--project", project)
+    first, second = out.splitlines()[:2]
+    assert code == 0 and first.split()[2:4] == header
+    # each count stands under the end of its header
+    assert first.index(header[0]) + len(header[0]) == second.index("0") + 1

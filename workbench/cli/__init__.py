@@ -127,12 +127,15 @@ def translate_help(parser: argparse.ArgumentParser, lang: str, words: tuple[str,
     if parser.description and described in known:
         parser.description = t(described, lang)
     for action in parser._actions:
-        if action.option_strings and action.dest in SHARED_OPTIONS:
-            action.help = t(f"cli.help.opt.{action.dest}", lang, user=DEFAULT_USER)
-        elif action.help not in (None, argparse.SUPPRESS):
-            key = "cli.help.arg." + ".".join((*words, action.dest))
-            if key in known:
-                action.help = t(key, lang)
+        key = "cli.help.arg." + ".".join((*words, action.dest))
+        if action.help in (None, argparse.SUPPRESS):
+            pass
+        elif key in known:  # this command's own words for the option come first
+            action.help = t(key, lang)
+        elif action.option_strings and action.dest in SHARED_OPTIONS:
+            # a required --project or --user has no default to mention
+            shared = f"cli.help.opt.{action.dest}" + (".required" if action.required else "")
+            action.help = t(shared, lang, user=DEFAULT_USER)
         if isinstance(action, argparse._SubParsersAction):
             for choice in action._choices_actions:
                 key = "cli.help.cmd." + ".".join((*words, choice.dest))

@@ -336,10 +336,17 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not tree:
         print(t("codebook.cli.empty", args.lang))
+        return 0
+    # the two counts: accepted codings, and open suggestions, each under its header
+    code, coded, proposed, name = (
+        t(f"codebook.cli.col.{c}", args.lang) for c in ("code", "coded", "proposed", "name")
+    )
+    print(f"{code:<32} {coded:>{len(coded)}} {proposed:>{len(proposed)}}  {name}")
     for node in tree:
         print(
             f"{'  ' * node['depth']}{node['slug']:<{32 - 2 * node['depth']}} "
-            f"{node['n_accepted']:>5} {node['n_suggested']:>5}  {node['name']}"
+            f"{node['n_accepted']:>{len(coded)}} {node['n_suggested']:>{len(proposed)}}  "
+            f"{node['name']}"
         )
     return 0
 

@@ -22,7 +22,8 @@ def add_project_argument(parser: argparse.ArgumentParser, *, required: bool = Fa
         type=Path,
         required=required,
         default=None if required else Path(os.environ.get("WORKBENCH_PROJECT", DEFAULT_PROJECT)),
-        help="project file (SQLite); default $WORKBENCH_PROJECT or projects/demo.db",
+        help="project file (SQLite)"
+        + ("" if required else "; default $WORKBENCH_PROJECT or projects/demo.db"),
     )
 
 
