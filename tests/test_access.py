@@ -234,3 +234,22 @@ def test_each_forbidden_action_is_refused_by_the_package(team, tmp_path, role, w
     actor = {"co-onderzoeker": "sanne", "supervisor": "vera"}[role]
     with pytest.raises(PermissionDenied):
         attempt_action(team, actor, what, tmp_path)
+
+
+def test_a_refusal_says_in_words_what_the_role_may_not_do(team):
+    with pytest.raises(PermissionDenied) as refused:
+        access.require(team, "vera", "codebook.edit")
+    assert refused.value.message("nl") == (
+        "'vera' heeft de rol supervisor en mag dit niet: het codeboek veranderen."
+    )
+    assert refused.value.message("en") == (
+        "'vera' has the role supervisor and may not change the codebook."
+    )
+
+
+def test_a_supervisor_asking_for_real_names_is_told_to_take_the_pseudonymised_version(team):
+    with pytest.raises(PermissionDenied) as refused:
+        access.require_original_text(team, "vera")
+    for lang in ("nl", "en"):
+        assert "--pseudonymise" in refused.value.message(lang)
+        assert "pseudonym.key" not in refused.value.message(lang)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from workbench.i18n import Term
 from workbench.errors import NotFound, PermissionDenied
 
 ROLES = ("onderzoeker", "co-onderzoeker", "supervisor", "system")
@@ -108,7 +109,13 @@ def can(db: Database, actor: str, action: str) -> bool:
 def require(db: Database, actor: str, action: str) -> None:
     """Raise :class:`PermissionDenied` unless ``actor`` may perform ``action``."""
     if not can(db, actor, action):
-        raise PermissionDenied("access.denied", user=actor, action=action, role=role_of(db, actor))
+        raise PermissionDenied(
+            "access.original_text" if action == ORIGINAL_TEXT else "access.denied",
+            user=actor,
+            action=action,  # kept for code that reads it; the message says it in words
+            what=Term(f"access.action.{action}"),
+            role=role_of(db, actor),
+        )
 
 
 def visible_pages(db: Database, actor: str) -> list[str]:
