@@ -78,3 +78,33 @@ def test_only_respondents_keeps_a_text_without_speaker_labels(project, tmp_path,
     at.toggle[0].set_value(True).run()
     assert at.success[0].value.startswith("3 keer gevonden")
     assert "dagboek" in list(at.dataframe[0].value["Interview"])
+
+
+@pytest.fixture
+def many_hits(tmp_path, nlp, new_project):
+    """205 hits: more than the 200 rows the page shows."""
+    path = tmp_path / "veel.db"
+    db = new_project(path)
+    lines = [f"R: Op dag {i} schaamde ik me weer.\n" for i in range(1, 206)]
+    (tmp_path / "R02-dagboek.txt").write_text("".join(lines), encoding="utf-8")
+    researcher = Project.for_user(db, "onderzoeker")
+    assert import_files(researcher, [tmp_path / "R02-dagboek.txt"], nlp=nlp).ok
+    return path, db
+
+
+def test_the_page_says_how_many_hits_are_not_in_the_table(many_hits):
+    at = _search(many_hits[0], "schamen")
+    assert len(at.dataframe[0].value) == 200
+    assert "205 keer gevonden" in at.success[0].value
+    assert "Nog 5 treffers staan er niet in" in at.success[0].value
+
+
+def test_code_all_hits_suggests_every_hit_also_beyond_the_table(many_hits):
+    path, db = many_hits
+    at = _search(path, "schamen")
+    at.selectbox[0].set_value("schaamte")
+    at.button[0].click().run()
+    assert not at.exception
+    suggested = list_codings(Project.for_user(db, "onderzoeker"), statuses=["suggested"])
+    assert len(suggested) == 205
+    assert "205 nieuwe suggesties" in at.success[-1].value

@@ -6,8 +6,8 @@ from workbench.codings import list_codings
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.imports import import_files
-from workbench.search import build_match, filter_options, search, suggest_code_for_hits, word_family
-from workbench.handle import Project
+from workbench.search import build_match, filter_options, search, suggest_code_for_hits
+from workbench.word_family import regular_forms, verb_stems
 
 U = "onderzoeker"
 INTERVIEW = """I: Hoe was dat voor u?
@@ -28,10 +28,75 @@ def project(db, nlp, tmp_path):
     return db
 
 
-def test_word_family_of_a_verb_covers_doubled_vowel_and_devoicing():
-    assert {"scham", "schaam"} <= set(word_family("schamen"))
-    assert "verhuis" in word_family("verhuizen")
-    assert word_family("gaan") == ["gaan"]  # too short to use as a prefix
+def test_verb_stems_cover_doubled_vowel_devoicing_and_double_consonants():
+    assert {"scham", "schaam"} <= verb_stems("schamen")
+    assert "verhuis" in verb_stems("verhuizen")
+    assert {"zitt", "zit"} <= verb_stems("zitten")
+    assert verb_stems("gaan") == set()  # too short to have a stem of its own
+    assert {"mist", "miste", "gemist"} <= regular_forms("missen")
+    assert {"leeft", "leefde", "geleefd"} <= regular_forms("leven")
+
+
+# Fictional sentences, written for these tests.
+VERBS = """I: Wat deed u toen?
+R: Ik zat de hele dag binnen. We zaten vaak samen aan tafel.
+R: Ik heb daar jaren gezeten. Nu wil ik niet meer zitten.
+R: Hij liep elke ochtend naar de bakker. Ik ben vroeger veel gelopen.
+R: Ik wil weer lopen. Hij mist zijn vrouw elke dag.
+R: Misschien kom ik morgen. Ik werd misselijk van de boot. Ik mis mijn broer.
+R: Op mijn leeftijd ga je niet meer uit. Het leven is stil geworden.
+R: Die eenzaamheid kwam langzaam. Ik voel me eenzaam.
+R: Als mantelzorger heb ik weinig tijd voor mezelf. Ik schaamde me ervoor.
+"""
+
+
+@pytest.fixture
+def verbs(db, nlp, tmp_path):
+    path = tmp_path / "R05-interview.txt"
+    path.write_text(VERBS, encoding="utf-8")
+    researcher = Project.for_user(db, U)
+    assert import_files(researcher, [path], respondent="R05", nlp=nlp).ok
+    return researcher
+
+
+def _keywords(project, nlp, query):
+    return sorted(h.keyword.lower() for h in search(project, nlp, query).hits)
+
+
+def test_an_infinitive_finds_the_irregular_forms_of_its_verb(verbs, nlp):
+    """Out of context "zitten" was read as the plural of the noun "zit": 1 hit of 4."""
+    assert _keywords(verbs, nlp, "zitten") == ["gezeten", "zat", "zaten", "zitten"]
+    assert _keywords(verbs, nlp, "zat") == _keywords(verbs, nlp, "zitten")
+    assert _keywords(verbs, nlp, "lopen") == ["gelopen", "liep", "lopen"]
+
+
+def test_a_verb_form_the_lemmatiser_misreads_is_still_found(verbs, nlp):
+    """simplemma reads "mist" as a form of "misten"; "hij mist" is a form of "missen"."""
+    assert _keywords(verbs, nlp, "missen") == ["mis", "mist"]
+
+
+def test_a_word_family_leaves_out_words_that_only_start_the_same(verbs, nlp):
+    """ "miss*" found "misschien" and "misselijk", "leef*" found "leeftijd"."""
+    assert "misschien" not in _keywords(verbs, nlp, "missen")
+    assert "misselijk" not in _keywords(verbs, nlp, "missen")
+    assert _keywords(verbs, nlp, "leven") == ["leven"]
+
+
+def test_a_word_family_holds_derived_words_of_any_word_class(verbs, nlp):
+    assert _keywords(verbs, nlp, "eenzaam") == ["eenzaam", "eenzaamheid"]
+    assert _keywords(verbs, nlp, "eenzaamheid") == ["eenzaam", "eenzaamheid"]
+    assert _keywords(verbs, nlp, "mantelzorg") == ["mantelzorger"]
+    assert _keywords(verbs, nlp, "schaamte") == ["schaamde"]
+
+
+def test_search_segment_ids_gives_every_hit_not_only_the_first_page(verbs, nlp):
+    from workbench.search import search_segment_ids
+
+    page = search(verbs, nlp, "zitten", limit=2)
+    every = search_segment_ids(verbs, nlp, "zitten")
+    assert (page.total, len(page.hits), len(every)) == (4, 2, 4)
+    assert every[:2] == [h.segment_id for h in page.hits]
+    assert search_segment_ids(verbs, nlp, "zitten", speaker_roles=["interviewer"]) == []
 
 
 def test_lemma_search_finds_the_whole_word_family(project, nlp):

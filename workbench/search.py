@@ -1,15 +1,18 @@
 """Full-text search over a project: words, lemmas and word families, shown keyword-in-context.
 
 Backed by the FTS5 index ``segments_fts`` (migration m002) over each segment's text and its
-lemmas. In lemma mode a query word matches its whole word family: "schamen" is lemmatised and
-its stem ("schaam", "scham") is searched as a prefix among the lemmas, so it finds "schaamde",
-"schaam" and "schaamte". Queries take exact phrases in double quotes (the words as written,
-in any letter case) and the operators AND/OR/NOT
-(or EN/OF/NIET, in capitals, so the ordinary word "of" is not an operator); words next to each
-other must all occur.
+lemmas. In lemma mode a query word matches its word family: every lemma the word may have,
+whatever its word class ("zitten" finds "zat" and "gezeten"), and the
+lemmas in the project made from it, checked against Dutch suffixes and known words
+("schamen" finds "schaamte", "eenzaam" finds "eenzaamheid", "missen" not "misschien",
+:mod:`workbench.word_family`). A word with "*" matches every lemma that starts like it. Queries take
+exact phrases in double quotes (the words as written, in any letter case) and the operators
+AND/OR/NOT (or EN/OF/NIET, in capitals, so the ordinary word "of" is not an operator); words
+next to each other must all occur.
 
-"Code all hits" never applies a code: it turns hits into suggestions that a person accepts or
-rejects one by one (:func:`suggest_code_for_hits`).
+"Code all hits" never applies a code: it turns every hit (:func:`search_segment_ids`, not
+only the page shown) into suggestions that a person accepts or rejects one by one
+(:func:`suggest_code_for_hits`).
 """
 
 from __future__ import annotations
@@ -18,21 +21,23 @@ import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
 
 from spacy.language import Language
 
 from workbench.codings import add_coding
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.nlp import lemmatize_text, pipe
+from workbench.nlp import pipe
 from workbench.patterns import attribute_values
 from workbench.store import transaction
+from workbench.word_family import Vocabulary, fold, query_lemmas, word_family
 
 MODES = ("lemma", "word")
 OPERATORS = {"AND": "AND", "EN": "AND", "OR": "OR", "OF": "OR", "NOT": "NOT", "NIET": "NOT"}
 _TOKEN = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
-_VOWELS = set("aeiou")
-_MIN_STEM = 4
 CONTEXT_CHARS = 70
 
 
@@ -61,60 +66,49 @@ class SearchResult:
     match: str  # the FTS5 expression that was run (shown in --verbose)
     total: int
     hits: list[Hit] = field(default_factory=list)
+    # lemma mode: the lemmas searched for, the query words' own and their word family's
+    terms: list[str] = field(default_factory=list)
 
 
-def word_family(lemma: str) -> list[str]:
-    """Prefixes that cover a Dutch lemma's family: inflections, derived nouns and compounds.
-
-    For verbs (``-en``), the stem with an open syllable's vowel doubled and final z/v devoiced
-    ("schamen" -> "scham", "schaam"; "verhuizen" -> "verhuiz", "verhuis"; "leven" -> "lev",
-    "leef"). Stems shorter than four letters are not used as prefixes: "gaan" -> "ga*" would
-    match half the language.
-    """
-    lemma = lemma.lower()
-    prefixes = {lemma}
-    if lemma.endswith("en") and len(lemma) > 4:
-        stem = lemma[:-2]
-        variants = {stem}
-        if (
-            len(stem) >= 3
-            and stem[-1] not in _VOWELS
-            and stem[-2] in _VOWELS
-            and stem[-3] not in _VOWELS
-        ):
-            variants.add(stem[:-1] + stem[-2] + stem[-1])
-        for variant in list(variants):
-            devoiced = {"z": "s", "v": "f"}.get(variant[-1])
-            if devoiced:
-                variants.add(variant[:-1] + devoiced)
-        prefixes |= {v for v in variants if len(v) >= _MIN_STEM}
-    return sorted(prefixes)
+_FTS_TERM = re.compile(r"[^\W_]+")  # how the index (unicode61) splits text
 
 
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _term_expression(nlp: Language, word: str, mode: str) -> tuple[str, set[str]]:
-    """FTS5 expression for one query word, and the word forms/prefixes to highlight."""
+def _term_expression(nlp: Language, word: str, mode: str, db: Any = None) -> tuple[str, set[str]]:
+    """FTS5 expression for one query word, and the lemmas/prefixes to highlight."""
+    prefix = word.endswith("*")
+    core = word.rstrip("*").lower()
+    if not core:
+        return "", set()
     if mode == "word":
-        prefix = word.endswith("*")
-        core = word.rstrip("*").lower()
-        if not core:
-            return "", set()
         return "text : " + _quote(core) + ("*" if prefix else ""), {core + ("*" if prefix else "")}
-    lemmas = lemmatize_text(nlp, word.rstrip("*")) or [word.lower()]
-    lemma = lemmas[0]
-    family = [p for p in word_family(lemma) if p != lemma]
-    if word.endswith("*"):
-        family.append(lemma)
-    alternatives = [_quote(lemma)] + [_quote(p) + "*" for p in family]
-    marks = {lemma} | {p + "*" for p in family}
-    return "lemmas : (" + " OR ".join(alternatives) + ")", marks
+    lemmas = query_lemmas(nlp, core, None if db is None else Vocabulary(db))
+    if prefix:  # "eenzaam*": every lemma that starts like one of the word's lemmas
+        terms = sorted(fold(lemma) for lemma in lemmas)
+        return "lemmas : (" + " OR ".join(_quote(t) + "*" for t in terms) + ")", {
+            t + "*" for t in terms
+        }
+    # A stop word keeps to its own forms: "over" does not bring "overlijden", nor "want"
+    # "wantrouwen".
+    stop = core in nlp.Defaults.stop_words
+    if db is None or stop:
+        terms = sorted({fold(w) for w in lemmas})
+    else:
+        terms = sorted(word_family(db, lemmas))
+    return "lemmas : (" + " OR ".join(_quote(t) for t in terms) + ")", set(terms)
 
 
-def build_match(nlp: Language, query: str, mode: str = "lemma") -> tuple[str, set[str]]:
-    """Translate a user query into an FTS5 MATCH expression (and the terms to highlight)."""
+def build_match(
+    nlp: Language, query: str, mode: str = "lemma", db: Any = None
+) -> tuple[str, set[str]]:
+    """Translate a user query into an FTS5 MATCH expression (and the terms to highlight).
+
+    With the project's ``db``, a word in lemma mode stands for its whole word family in that
+    project (:func:`word_family`); without it, for the word's own lemmas only.
+    """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}. Got {mode!r} instead.")
     tokens = _TOKEN.findall(query)
@@ -151,7 +145,7 @@ def build_match(nlp: Language, query: str, mode: str = "lemma") -> tuple[str, se
                 parts.append("NOT")
                 token = token[1:]
                 previous = "op"
-            expression, found = _term_expression(nlp, token, mode)
+            expression, found = _term_expression(nlp, token, mode, db)
             if not expression:
                 continue
             marks |= found
@@ -166,18 +160,33 @@ def build_match(nlp: Language, query: str, mode: str = "lemma") -> tuple[str, se
     return " ".join(parts), marks
 
 
+@lru_cache(maxsize=65_536)
+def _index_terms(text: str) -> tuple[str, ...]:
+    """The terms the index makes of ``text``: folded, split at what is not a letter or digit
+    ("af_lopen" -> "af", "lopen")."""
+    return tuple(_FTS_TERM.findall(fold(text)))
+
+
 def _matches(token_lemma: str, token_lower: str, marks: set[str]) -> bool:
+    """Whether a token is one the index matched, by its lemma or its form."""
+    terms = _index_terms(token_lemma) + _index_terms(token_lower)
     for mark in marks:
         if mark.endswith("*"):
-            if token_lemma.startswith(mark[:-1]) or token_lower.startswith(mark[:-1]):
+            if any(t.startswith(mark[:-1]) for t in terms):
                 return True
-        elif mark in (token_lemma, token_lower):
+        elif mark in terms:
             return True
     return False
 
 
 def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None:
     """Fill left/keyword/right for each hit from the first matching token (or phrase)."""
+    # a term the index splits matches on its parts: "zo'n" on "zo" and "n"
+    marks = set(marks)
+    for mark in list(marks):
+        parts = _index_terms(mark.rstrip("*"))
+        if len(parts) > 1:
+            marks |= {*parts[:-1], parts[-1] + mark[len(mark.rstrip("*")) :]}
     for hit, doc in zip(hits, pipe(nlp, [h.text for h in hits])):
         tokens = [t for t in doc if _matches(t.lemma_.lower(), t.lower_, marks)]
         if tokens:
@@ -195,30 +204,18 @@ def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None
         hit.right = hit.text[end : end + CONTEXT_CHARS]
 
 
-def search(
-    project: Project,
-    nlp: Language,
+def _hit_ids(
+    db: Any,
+    match: str,
     query: str,
-    *,
-    mode: str = "lemma",
-    filters: Mapping[str, str] | None = None,
-    speaker_roles: Iterable[str] | None = None,
-    document_id: int | None = None,
-    limit: int = 200,
+    filters: Mapping[str, str] | None,
+    speaker_roles: Iterable[str] | None,
+    document_id: int | None,
+    limit: int | None,
     offset: int = 0,
-) -> SearchResult:
-    """Segments matching ``query``, in reading order, with keyword-in-context lines.
-
-    ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
-    ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``); a document
-    without any speaker label counts as one respondent speaking.
-    The acting user must be allowed to read the project (co-researchers are not: they see
-    only pseudonymised fragments in the workshop), and to see attributes when filtering on
-    them.
-    """
-    project.require("attributes.view" if filters else "read")
-    db = project.db
-    match, marks = build_match(nlp, query, mode)
+) -> tuple[int, list[int]]:
+    """How many segments match, and the ids of ``limit`` of them from ``offset`` (all when
+    ``limit`` is None), in reading order."""
     # Filters become sets of documents or turns, checked per hit in the narrow segment_scope
     # table (migration m009), so each hit costs one small lookup, not a join over wide rows.
     where, params = ["segments_fts MATCH ?"], [match]
@@ -249,7 +246,7 @@ def search(
     # Segment ids grow in reading order (documents in import order, segments in text order),
     # so ordering by id needs no sort; without filters, FTS5 alone counts and pages the hits.
     try:
-        if len(where) == 1:
+        if len(where) == 1 and limit is not None:
             total = db.execute(
                 "SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?", params
             ).fetchone()[0]
@@ -261,18 +258,50 @@ def search(
                     [*params, limit, offset],
                 )
             ]
+            return int(total), ids
+        if len(where) == 1:
+            sql = "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid"
         else:
-            every = [
-                r[0]
-                for r in db.execute(
-                    "SELECT sc.id FROM segments_fts JOIN segment_scope sc ON sc.id = segments_fts.rowid "
-                    f"WHERE {' AND '.join(where)} ORDER BY segments_fts.rowid",
-                    params,
-                )
-            ]
-            total, ids = len(every), every[offset : offset + limit]
+            sql = (
+                "SELECT sc.id FROM segments_fts JOIN segment_scope sc "
+                f"ON sc.id = segments_fts.rowid WHERE {' AND '.join(where)} "
+                "ORDER BY segments_fts.rowid"
+            )
+        every = [r[0] for r in db.execute(sql, params)]
     except sqlite3.OperationalError as exc:  # FTS5 syntax the query parser let through
         raise InputError("search.bad_query", query=query) from exc
+    end = None if limit is None else offset + limit
+    return len(every), every[offset:end]
+
+
+def search(
+    project: Project,
+    nlp: Language,
+    query: str,
+    *,
+    mode: str = "lemma",
+    filters: Mapping[str, str] | None = None,
+    speaker_roles: Iterable[str] | None = None,
+    document_id: int | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> SearchResult:
+    """Segments matching ``query``, in reading order, with keyword-in-context lines.
+
+    ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
+    ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``); a document
+    without any speaker label counts as one respondent speaking. ``total`` counts every hit,
+    ``hits`` holds ``limit`` of them from ``offset`` (:func:`search_segment_ids` gives all).
+    The acting user must be allowed to read the project (co-researchers are not: they see
+    only pseudonymised fragments in the workshop), and to see attributes when filtering on
+    them.
+    """
+    project.require("attributes.view" if filters else "read")
+    db = project.db
+    match, marks = build_match(nlp, query, mode, db)
+    total, ids = _hit_ids(
+        db, match, query, filters, speaker_roles, document_id, limit=limit, offset=offset
+    )
     rows = db.execute(
         "SELECT s.id, s.document_id, d.name, r.code, sp.label, sp.role, s.start_char, "
         "s.end_char, s.text FROM segments s JOIN documents d ON d.id = s.document_id "
@@ -283,7 +312,25 @@ def search(
     ).fetchall()
     hits = [Hit(*r) for r in rows]
     _keyword_in_context(nlp, hits, marks)
-    return SearchResult(query=query, mode=mode, match=match, total=int(total), hits=hits)
+    terms = sorted(m for m in marks if mode == "lemma")
+    return SearchResult(query=query, mode=mode, match=match, total=total, hits=hits, terms=terms)
+
+
+def search_segment_ids(
+    project: Project,
+    nlp: Language,
+    query: str,
+    *,
+    mode: str = "lemma",
+    filters: Mapping[str, str] | None = None,
+    speaker_roles: Iterable[str] | None = None,
+    document_id: int | None = None,
+) -> list[int]:
+    """Every segment :func:`search` finds, not one page of it, in reading order: what "code
+    all hits" on the Zoeken page acts on. Same arguments and rights as :func:`search`."""
+    project.require("attributes.view" if filters else "read")
+    match, _ = build_match(nlp, query, mode, project.db)
+    return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[1]
 
 
 def suggest_code_for_hits(

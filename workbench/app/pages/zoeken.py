@@ -8,7 +8,7 @@ import streamlit as st
 from workbench.app.common import acting_project, attempt, nlp, tr
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
-from workbench.search import filter_options, search, suggest_code_for_hits
+from workbench.search import filter_options, search, search_segment_ids, suggest_code_for_hits
 
 st.title(tr("page.zoeken"))
 handle = acting_project()  # the project as seen by this session's user
@@ -41,22 +41,33 @@ if not query.strip():
     st.stop()
 
 started = time.perf_counter()
-result = attempt(
-    search,
-    handle,
-    nlp(),
-    query,
-    mode=mode,
-    filters=filters,
-    speaker_roles=["respondent"] if only_respondents else None,
-).value
+scope = {
+    "mode": mode,
+    "filters": filters,
+    "speaker_roles": ["respondent"] if only_respondents else None,
+}
+result = attempt(search, handle, nlp(), query, **scope).value
 if result is None:
     st.stop()
 elapsed = round((time.perf_counter() - started) * 1000)
 if not result.total:
     st.info(tr("zoeken.none"))
     st.stop()
-st.success(tr("zoeken.found", total=result.total, ms=elapsed, shown=len(result.hits)))
+shown = len(result.hits)
+if result.total > shown:
+    st.success(
+        tr(
+            "zoeken.found_more",
+            total=result.total,
+            ms=elapsed,
+            shown=shown,
+            rest=result.total - shown,
+        )
+    )
+else:
+    st.success(tr("zoeken.found", total=result.total, ms=elapsed))
+if result.terms:
+    st.caption(tr("zoeken.terms", terms=", ".join(result.terms)))
 table = pd.DataFrame(
     {
         tr("zoeken.col_respondent"): [h.respondent or "—" for h in result.hits],
@@ -100,14 +111,18 @@ with st.form("code_all_hits"):
         index=None,
         placeholder=tr("coderen.code_placeholder"),
     )
-    st.caption(tr("zoeken.code_all_help"))
-    if st.form_submit_button(tr("zoeken.code_all")) and code:
-        name = names[code]
-        attempt(
-            suggest_code_for_hits,
-            handle,
-            [h.segment_id for h in result.hits],
-            code,
-            query=query,
-            success=lambda made: tr("zoeken.code_all_done", n=made, code=name),
-        )
+    st.caption(tr("zoeken.code_all_help", total=result.total))
+    if st.form_submit_button(tr("zoeken.code_all", total=result.total)) and code:
+        # every hit, also those beyond the table's first rows
+        every = attempt(search_segment_ids, handle, nlp(), query, **scope).value
+        if every is not None:
+            made = attempt(
+                suggest_code_for_hits,
+                handle,
+                every,
+                code,
+                query=query,
+                success=lambda made: tr("zoeken.code_all_done", n=made, code=names[code]),
+            ).value
+            if made is not None and made < len(every):
+                st.info(tr("zoeken.code_all_had_it", n=len(every) - made))
