@@ -519,3 +519,129 @@ def test_a_resident_codes_an_assigned_fragment_in_the_werkplaats(page, app_url, 
         ).fetchall() == [(1, "alleen", "bewoner")]
     finally:
         db.close()
+
+
+# --- a second app on a project of its own: the tests below change cards and assignments there,
+# and run alone too (-k "workshop or coderen or narrow"), before or after the tests above.
+
+
+@pytest.fixture(scope="module")
+def names_replaced_app(tmp_path_factory):
+    """An app on a project with one interview, names replaced, a co-onderzoeker 'sanne'."""
+    from privacy_support import add_document
+
+    from workbench import accounts
+    from workbench.handle import Project
+    from workbench.privacy import apply_pseudonyms, decide
+
+    project = tmp_path_factory.mktemp("e2e-werkplaats") / "werkplaats.db"
+    db = create_project(project)
+    researcher = Project.for_user(db, "onderzoeker")
+    add_document(db)
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
+        decide(researcher, name, accept=True, kind="place" if name == "Zwolle" else None)
+    decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
+    apply_pseudonyms(researcher)
+    db.close()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py")]
+        + ["--server.port", str(port), "--server.address", "127.0.0.1"]
+        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO,
+        env={**os.environ, "WORKBENCH_PROJECT": str(project), "WORKBENCH_LANG": "nl"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("the second app did not start within 60 s")
+    yield url, project
+    server.terminate()
+    server.wait(10)
+
+
+def _click_where_it_shows(page, button) -> None:
+    """Click ``button`` at once where it shows, as a person does: with the mouse, also while
+    a list is still open (Playwright's own click would wait until nothing covers it)."""
+    box = button.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_workshop_fragments_are_given_with_one_click_right_after_picking(page, names_replaced_app):
+    from playwright.sync_api import expect
+
+    from workbench.store import open_project
+
+    url, project = names_replaced_app
+    tab = page.context.browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        _open(tab, url, "privacy")
+        tab.get_by_role("tab", name="Werkplaats klaarzetten").click()
+        fragments = tab.locator("[data-testid='stMultiSelect']", has_text="Fragmenten").first
+        fragments.get_by_role("combobox").click()
+        tab.get_by_role("option", name=re.compile("Sinds \\[Naam 1\\] overleed")).first.click()
+        # the list stays open for the next pick; the first click on the button must count
+        _click_where_it_shows(tab, tab.locator("button", has_text="Geef deze fragmenten"))
+        expect(tab.get_by_text("1 fragment klaargezet voor sanne.")).to_be_visible(timeout=20_000)
+    finally:
+        tab.close()
+    db = open_project(project)
+    try:
+        given = db.execute(
+            "SELECT text FROM segments JOIN workshop_assignments ON segment_id = segments.id"
+        )
+        assert [r[0] for r in given] == [
+            "Sinds Kees overleed woon ik alleen in Zwolle. Mijn dochter Ria van der Berg belt soms."
+        ]
+    finally:
+        db.close()
+
+
+def test_workshop_cards_are_saved_with_one_click_right_after_picking(page, names_replaced_app):
+    from playwright.sync_api import expect
+
+    url, _ = names_replaced_app
+    tab = page.context.browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        _open(tab, url, "workshop")
+        cards = tab.locator("[data-testid='stMultiSelect']").first
+        chips = cards.locator("[data-tag]")
+        for left in (7, 6):  # eight cards to begin with: take two away
+            cards.locator("button[aria-label^='Remove']").last.click()
+            expect(chips).to_have_count(left)
+        cards.get_by_role("combobox").click()
+        tab.get_by_role("option").first.click()
+        expect(chips).to_have_count(7)
+        _click_where_it_shows(tab, tab.locator("button", has_text="Kaarten opslaan"))
+        expect(tab.get_by_text("7 kaarten opgeslagen.", exact=False)).to_be_visible(timeout=20_000)
+    finally:
+        tab.close()
+
+
+def test_coderen_in_a_narrow_window_gives_the_transcript_the_width(page, names_replaced_app):
+    """At 800 px the sidebar stays open (Streamlit folds it away only at 768 px and less):
+    the transcript and the tools stand one under the other instead of in two thin columns."""
+    url, _ = names_replaced_app
+    tab = page.context.browser.new_page(viewport={"width": 800, "height": 900})
+    try:
+        _open(tab, url, "coderen")
+        transcript = tab.locator(".wb-transcript").first
+        tab.locator(".wb-seg").first.wait_for()
+        undo = tab.get_by_role("button", name="Ongedaan maken")
+        text, tools = transcript.bounding_box(), undo.bounding_box()
+        tab.screenshot(path=str(SCREENSHOTS / "coderen-800.png"), full_page=True)
+        assert text["width"] >= 400, f"the transcript is {text['width']:.0f} px wide at 800 px"
+        assert tools["y"] >= text["y"] + text["height"] or tools["x"] >= text["x"] + text["width"]
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 800
+        assert tab.evaluate(CUT_OFF) == [], "labels cut off at 800 px"
+    finally:
+        tab.close()

@@ -204,3 +204,13 @@ def test_interviewer_questions_count_only_when_asked(interviews, project_path):
     assert not at.exception, [e.message for e in at.exception]
     assert at.metric[1].value == "14"  # and their six questions
     assert any("Alle sprekers tellen mee" in box.value for box in [*at.warning, *at.info])
+
+
+def test_percent_agreement_is_a_percentage_in_the_readers_language(db, coded, project_path):
+    """Three of four segments agree: 75,0% in Dutch and 75.0% in English, not 0.750."""
+    dutch = page(project_path)
+    assert dutch.metric[2].label == "Procent eens" and dutch.metric[2].value == "75,0%"
+    assert dutch.dataframe[0].value["Procent eens"].tolist() == ["75,0%"]
+    english = page(project_path, lang="en")
+    assert english.metric[2].value == "75.0%"
+    assert english.dataframe[0].value["Percent agreement"].tolist() == ["75.0%"]

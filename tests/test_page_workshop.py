@@ -197,3 +197,45 @@ def test_card_sentences_wrap_instead_of_being_cut_off(db, prepared, project_path
     assert "white-space: normal !important" in style
     assert "text-overflow: clip !important" in style
     assert '[class*="st-key-workshop_pick_"] button { min-height: 4.4rem; }' in style
+
+
+@pytest.fixture
+def names_replaced(db):
+    """Names decided and replaced, a co-researcher 'sanne', nothing given to her yet."""
+    researcher = Project.for_user(db, "onderzoeker")
+    add_codes(db)
+    doc = add_document(db)
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
+        decide(researcher, name, accept=True, kind="place" if name == "Zwolle" else None)
+    decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
+    apply_pseudonyms(researcher)
+    return segment_ids(db, doc)
+
+
+def sent_together(at, choice: str, button: str) -> bool:
+    """Whether the multiselect ``choice`` reaches the page with a click on ``button`` (one
+    form), not in a rerun of its own before the click (where a quick click got lost)."""
+    form = at.multiselect(key=choice).form_id
+    return bool(form) and at.button(key=button).form_id == form
+
+
+def test_fragments_picked_and_given_with_one_click_reach_the_group(
+    db, names_replaced, project_path
+):
+    at = run_page("privacy", project_path)
+    assert sent_together(at, "privacy_fragments", "privacy_assign")
+    at.multiselect(key="privacy_fragments").set_value(names_replaced[1:3])
+    at.button(key="privacy_assign").click().run()  # the same run as the pick
+    assert any("2 fragmenten klaargezet voor sanne" in s.value for s in at.success)
+    assert page(project_path).caption[0].value == "Stukje 1 van 2"
+
+
+def test_cards_picked_and_saved_with_one_click_are_saved(with_card_set):
+    path, db, segs = with_card_set
+    at = run_page("workshop", path)
+    assert sent_together(at, "workshop_cards", "workshop_cards_save")
+    at.multiselect(key="workshop_cards").set_value(["alleen", "kwijt", "moe", "schaamte", "helpt"])
+    at.multiselect(key="workshop_cards").select("praatje")
+    at.button(key="workshop_cards_save").click().run()
+    assert at.success[0].value.startswith("6 kaarten opgeslagen")

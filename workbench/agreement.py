@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from workbench.i18n import t
+
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 RELIABLE = 0.800  # Krippendorff (2004): rely on the code
 TENTATIVE = 0.667  # tentative conclusions only; below: do not rely on it
@@ -379,6 +381,21 @@ THRESHOLDS = (RELIABLE, TENTATIVE)
 _MAX_DIGITS = 6
 
 
+def percent_text(share: float | None, lang: str, *, empty: str = "-") -> str:
+    """Percent agreement (a fraction in reports and JSON) as a percentage in ``lang``:
+    "99,9%" in Dutch, "99.9%" in English; one decimal, more when one would read as 100 %
+    or 0 % while it is not."""
+    if _undefined(share):
+        return empty
+    value = round(float(share) * 100, 9)  # 1 - D_o may miss 1 by a rounding error
+    digits = 1
+    text = f"{value:.{digits}f}"
+    while digits < 6 and float(text) in (0, 100) and float(text) != value:
+        digits += 1
+        text = f"{value:.{digits}f}"
+    return t("agreement.percent", lang, value=text.replace(".", ",") if lang == "nl" else text)
+
+
 def shown(x: float | None, digits: int = 3, *, empty: str = "-") -> str:
     """A figure as text that is never rounded across a verdict threshold.
 
@@ -391,7 +408,7 @@ def shown(x: float | None, digits: int = 3, *, empty: str = "-") -> str:
     x = float(x)
     for d in range(digits, _MAX_DIGITS + 1):
         text = f"{x:.{d}f}"
-        if all((x < t) == (float(text) < t) for t in THRESHOLDS):
+        if all((x < cut) == (float(text) < cut) for cut in THRESHOLDS):
             return text
     return f"{math.floor(x * 10**_MAX_DIGITS) / 10**_MAX_DIGITS:.{_MAX_DIGITS}f}"
 

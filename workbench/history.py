@@ -311,6 +311,13 @@ def action_words(action: str) -> Term:
     return Term(key if key in catalogue() else "app.action.other")
 
 
+def event_words(action: str) -> Term:
+    """What an action did, in neutral words for a history table ("code toegevoegd"), whoever
+    did it. :func:`action_words` speaks to the user about their own action (the undo toast)."""
+    key = "app.event." + action.replace(".", "_")
+    return Term(key if key in catalogue() else "app.event.other")
+
+
 def codebook_changes_passed(project: Project, action: dict[str, Any]) -> int:
     """How many of the user's codebook changes newer than ``action`` undo cannot take back
     (merging, splitting, adding or removing codes or codebooks: their codings would go

@@ -213,3 +213,57 @@ def file_uploader(
     return st.file_uploader(
         label, type=type, accept_multiple_files=accept_multiple_files, key=key, **options
     )
+
+
+def choose_and_submit(
+    label: str,
+    options: list[Any],
+    *,
+    key: str,
+    submit: str,
+    submit_key: str,
+    placeholder: str,
+    help: str | None = None,
+    **choose: Any,
+) -> tuple[list[Any], bool]:
+    """A multiselect and the button that acts on its choice, in one form: (chosen, clicked).
+
+    A first click on such a button right after a pick was lost. Under the field, the button
+    lay beneath the open list of options (it stays open for the next pick): the click closed
+    the list or picked one more option. Beside the field and aligned at its bottom, the button
+    moved up as the field shrank when the list closed, between the press and the release of
+    the mouse. Here the button stands beside the field at its top, where neither the open list
+    nor the field's height moves it, and the label stands above both. In one form a pick does
+    not rerun the whole page; the choice reaches the page together with the click.
+    """
+    with st.form(f"{key}_form", border=False):
+        st.markdown(f":small[{label}]", help=help)
+        row = st.container(horizontal=True, vertical_alignment="top", wrap=False)
+        # Streamlit's own "Select all" in the list is English only (1.67 has no parameter for
+        # its words): hidden; a page offers its own button where it needs one.
+        chosen = row.multiselect(
+            label,
+            options,
+            key=key,
+            placeholder=placeholder,
+            label_visibility="collapsed",
+            select_all=False,
+            wrap=True,
+            **choose,
+        )
+        clicked = row.form_submit_button(submit, key=submit_key, type="primary")
+    return chosen, clicked
+
+
+def moment(stamp: str | None) -> str:
+    """A stored time (UTC, ISO 8601) for the reader: local time, the month in words
+    ("7 december 2026, 14:05"); empty when there is none."""
+    import datetime as dt
+
+    if not stamp:
+        return ""
+    when = dt.datetime.fromisoformat(stamp)
+    if when.tzinfo is not None:
+        when = when.astimezone()  # the server's time zone: where the team works
+    month = tr("app.months").split()[when.month - 1]
+    return tr("app.moment", day=when.day, month=month, year=when.year, time=f"{when:%H:%M}")

@@ -4,7 +4,9 @@ workbench.consistency and workbench.done_marks.
 ``workbench agreement --project PATH [--coders a,b,...] [--unit segment|turn|document]
 [--all-documents] [--all-speakers] [--resample codings|documents] [--unitized] [--json]``
 prints the same figures as the Consistentie page, and always says how many units of how many
-were compared, why the others were not, and whose words were counted.
+were compared, why the others were not, and whose words were counted. The table writes
+percent agreement as a percentage in the reader's language (99,9 % / 99.9%); ``--json`` keeps
+it a fraction between 0 and 1 (0.999), like every other figure: that is the contract.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
         ci,
         agreement.shown(f["kappa"]),
         agreement.shown(f["ac1"]),
-        agreement.shown(f["percent"]),
+        agreement.percent_text(f["percent"], lang),
         str(f["n_units"]),
         t(f"agreement.verdict.{verdict}", lang),
     ]

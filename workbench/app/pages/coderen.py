@@ -31,6 +31,9 @@ from workbench.retrieval import code_segments
 from workbench.store import last_event_id
 from workbench.suggest import suggest_document
 
+# Below this page width the transcript and the tools stand one under the other (see below).
+NARROW = "46rem"
+
 
 def go_to(place: dict) -> None:
     """Open the interview of ``place`` there: select the segment or span and scroll to it."""
@@ -67,13 +70,14 @@ if jump is not None:
 doc_id = st.selectbox(
     tr("coderen.document"), list(labels), format_func=labels.get, key="coding_document"
 )
-# toggles get a row of their own: beside the interview picker their labels were cut off
-top = st.columns([2, 3, 2])
-show_suggestions = top[0].toggle(
+# toggles get a row of their own: beside the interview picker their labels were cut off;
+# a row that wraps, so on a narrow window a toggle goes to the next line instead
+top = st.container(horizontal=True, gap="medium")
+show_suggestions = top.toggle(
     tr("coderen.show_suggestions"), value=True, key="coding_show_suggestions"
 )
-show_others = top[1].toggle(tr("coderen.show_others"), value=False, key="coding_show_others")
-margin = top[2].toggle(
+show_others = top.toggle(tr("coderen.show_others"), value=False, key="coding_show_others")
+margin = top.toggle(
     tr("coderen.margin"), value=True, key="coding_margin", help=tr("coderen.margin_help")
 )
 
@@ -97,7 +101,20 @@ if focus_char is not None:
         (s.id for s in segments.values() if s.start_char <= focus_char < s.end_char), None
     )
 
-left, right = st.columns([3, 2], gap="large")
+# On a narrow window (800 px with the sidebar open leaves some 470 px) two columns left the
+# transcript a few words wide: where the page is narrower than NARROW, the tools go under the
+# transcript and both get the whole width. Streamlit itself stacks columns only at 640 px.
+st.html(
+    "<style>.st-key-coding_layout { container-type: inline-size; }"
+    f"@container (max-width: {NARROW}) {{"
+    " .st-key-coding_layout > [data-testid='stHorizontalBlock'],"
+    " .st-key-coding_layout > * > [data-testid='stHorizontalBlock'] { flex-wrap: wrap; }"
+    " .st-key-coding_layout > [data-testid='stHorizontalBlock'] > [data-testid='stColumn'],"
+    " .st-key-coding_layout > * > [data-testid='stHorizontalBlock'] > [data-testid='stColumn']"
+    " { flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; } }"
+    "</style>"
+)
+left, right = st.container(key="coding_layout").columns([3, 2], gap="large")
 with left:
     st.caption(tr("coderen.help"))
     span = (

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from workbench.agreement import RELIABLE, TENTATIVE, shown
+from workbench.agreement import RELIABLE, TENTATIVE, percent_text, shown
 from workbench.app.common import (
     acting_project,
     attempt,
@@ -120,6 +120,11 @@ def cell(x):
 def number(x):
     """The same figure in the page's text, with the decimal sign of the session's language."""
     return figure(cell(x))
+
+
+def percent(share):
+    """Percent agreement as a percentage in the session's language, as the CLI prints it."""
+    return percent_text(share, lang(), empty="—")
 
 
 def verdict_text(figures):
@@ -476,7 +481,7 @@ with tab_figures:
         # "2068 van 2360" did not fit a metric at 1,280 px: the count large, the total under it
         cols[2].metric(tr("consistentie.units"), report["n_units"])
         cols[2].caption(tr("consistentie.units_total", total=report["scope"]["n_units_total"]))
-        cols[3].metric(tr("consistentie.percent"), number(overall["percent"]))
+        cols[3].metric(tr("consistentie.percent"), percent(overall["percent"]))
         lines = scope_lines(report, lang())
         scope_box = st.warning if report["n_units"] < report["scope"]["n_units_total"] else st.info
         scope_box("  \n".join(lines), icon=":material/filter_alt:")
@@ -512,7 +517,7 @@ with tab_figures:
                     tr("consistentie.verdict"): [verdict_text(f) for f in rows.values()],
                     "kappa": [cell(f["kappa"]) for f in rows.values()],
                     "AC1": [cell(f["ac1"]) for f in rows.values()],
-                    tr("consistentie.percent"): [cell(f["percent"]) for f in rows.values()],
+                    tr("consistentie.percent"): [percent(f["percent"]) for f in rows.values()],
                     tr("consistentie.units"): [f["n_units"] for f in rows.values()],
                 }
             )

@@ -5,6 +5,7 @@ shown only to roles allowed to use it; the package checks again on every call.
 """
 
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +16,10 @@ from workbench.app.common import (
     acting_project,
     action_label,
     attempt,
+    choose_and_submit,
     db,
     flash,
+    moment,
     project_path,
     show_flash,
     tr,
@@ -160,18 +163,57 @@ if "names" in tabs:
                     )
 
 
+def yes_no(value: bool) -> str:
+    return tr("privacy.page.yes" if value else "privacy.page.no")
+
+
+def table(columns: dict[str, list]) -> pd.DataFrame:
+    """A table with its column names in the reader's language (``privacy.page.col.*``)."""
+    return pd.DataFrame({tr(f"privacy.page.col.{c}"): v for c, v in columns.items()})
+
+
 def history_table(events: list[dict]) -> pd.DataFrame:
-    """Events for reading: when, who, what in words (not "coding.add"), undone yes/no."""
-    yes_no = {True: tr("privacy.page.yes"), False: tr("privacy.page.no")}
+    """Events for reading: when, who, what in neutral words (not "coding.add", and not "je":
+    anyone may have done it), undone yes/no."""
     rows = {
-        "at": [e["at"][:16].replace("T", " ") for e in events],
+        "at": [moment(e["at"]) for e in events],
         "actor": [e["actor"] for e in events],
-        "action": [action_label(e["action"]) for e in events],
+        "action": [tr(history.event_words(e["action"]).key) for e in events],
         "entity_id": [e["entity_id"] for e in events],
     }
     if all("undone" in e for e in events):
-        rows["undone"] = [yes_no[bool(e["undone"])] for e in events]
-    return pd.DataFrame({tr(f"privacy.page.col.{c}"): v for c, v in rows.items()})
+        rows["undone"] = [yes_no(e["undone"]) for e in events]
+    return table(rows)
+
+
+def assignments_table(assigned: list[dict], code_names: dict[str, str]) -> pd.DataFrame:
+    """Who codes which fragment for which group, and what the group chose (empty: nothing
+    yet). "Stukje" counts as the co-researcher's own screen does ("Stukje 2 van 5")."""
+    counted: Counter[str] = Counter()
+    numbers = []
+    for a in assigned:  # in the order of each co-researcher's list
+        counted[a["user"]] += 1
+        numbers.append(counted[a["user"]])
+    return table(
+        {
+            "helper": [a["user"] for a in assigned],
+            "group": [a["group"] for a in assigned],
+            "piece": numbers,
+            "document": [a["document"] for a in assigned],
+            "choice": [code_names.get(a["choice"], a["choice"]) or "" for a in assigned],
+        }
+    )
+
+
+def accounts_table(people: list[dict]) -> pd.DataFrame:
+    return table(
+        {
+            "name": [p["name"] for p in people],
+            "role": [p["role"] for p in people],
+            "has_password": [yes_no(p["has_password"]) for p in people],
+            "created_at": [moment(p["created_at"]) for p in people],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- workshop
@@ -197,25 +239,25 @@ if "workshop" in tabs:
                     for s in segments
                     if s["speaker_role"] != "interviewer"
                 }
-                # Streamlit's own "Select all" in the list is English only (1.67 has no
-                # parameter for its words): hidden, with our own button in its place.
-                chosen = st.multiselect(
+                # the choice and "Geef deze fragmenten" in one form, the button beside the
+                # list: a first click right after picking is not lost (choose_and_submit)
+                chosen, assign = choose_and_submit(
                     tr("privacy.page.fragments"),
                     list(labels),
-                    format_func=labels.get,
                     key="privacy_fragments",
+                    submit=tr("privacy.page.assign"),
+                    submit_key="privacy_assign",
+                    format_func=labels.get,
                     placeholder=tr("app.choose_many"),
-                    select_all=False,
                 )
-                pick, assign = st.columns(2)
-                pick.button(
+                st.button(
                     tr("privacy.page.all_fragments"),
                     key="privacy_all_fragments",
                     on_click=st.session_state.__setitem__,
                     args=("privacy_fragments", list(labels)),
                     disabled=len(chosen) == len(labels),
                 )
-                if assign.button(tr("privacy.page.assign"), key="privacy_assign") and chosen:
+                if assign and chosen:
                     attempt(
                         assign_fragments,
                         handle,
@@ -242,12 +284,13 @@ if "workshop" in tabs:
                 offered,
                 success=lambda _: tr("privacy.page.codes_saved", n=len(offered)),
             )
-        table = attempt(assignments, handle).value or []
-        if table:
-            st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+        assigned = attempt(assignments, handle).value or []
+        if assigned:
+            names = {c["slug"]: c["name"] for c in code_tree(handle, include_inactive=True)}
+            st.dataframe(assignments_table(assigned, names), hide_index=True, width="stretch")
             gone = st.selectbox(
                 tr("privacy.page.unassign_user"),
-                sorted({a["user"] for a in table}),
+                sorted({a["user"] for a in assigned}),
                 key="privacy_unassign_user",
             )
             if st.button(tr("privacy.page.unassign"), key="privacy_unassign"):
@@ -264,7 +307,7 @@ if "accounts" in tabs:
         roles = list(accounts.LOGIN_ROLES)
         if handle.can("users.manage"):
             people = accounts.list_users(project)
-            st.dataframe(pd.DataFrame(people), hide_index=True, width="stretch")
+            st.dataframe(accounts_table(people), hide_index=True, width="stretch")
             with st.form("privacy_add_user", clear_on_submit=True):
                 st.markdown(tr("privacy.page.add_user"))
                 new_name = st.text_input(tr("privacy.page.user_name"), key="privacy_new_name")

@@ -13,7 +13,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, tr, user
+from workbench.app.common import acting_project, attempt, choose_and_submit, tr, user
 from workbench.privacy.workshop import fragment, my_fragments, surroundings
 from workbench.workshop_cards import (
     NONE,
@@ -44,17 +44,18 @@ if handle.can("workshop.manage"):
         st.info(tr("workshop.page.no_card_set"))
     else:
         current = [c["id"] for c in attempt(chosen_cards, handle).value or [] if c["id"] in cards]
-        picked = st.multiselect(
+        picked, save = choose_and_submit(
             tr("workshop.page.cards_pick"),
             list(cards),
+            key="workshop_cards",
+            submit=tr("workshop.page.cards_save"),
+            submit_key="workshop_cards_save",
+            help=tr("workshop.page.cards_help"),
             default=current,
             format_func=lambda i: f"{cards[i]['text']} → {cards[i]['code']}",
             placeholder=tr("workshop.page.cards_placeholder"),
-            key="workshop_cards",
-            help=tr("workshop.page.cards_help"),
-            select_all=False,
         )
-        if st.button(tr("workshop.page.cards_save"), key="workshop_cards_save"):
+        if save:
             attempt(
                 choose_cards,
                 handle,
