@@ -259,13 +259,68 @@ def test_after_two_rejections_a_word_alone_no_longer_counts_and_the_card_says_so
     fragment = next(m.value for m in at.markdown if ":orange-background[" in m.value)
     assert "dominee" in fragment or "burgemeester" in fragment or "buurman" in fragment
     table = at.dataframe[0].value.set_index("Code")
-    assert table.loc["verlies-dierbare", "Telt niet meer alleen"] == "begrafenis"
+    assert table.loc["verlies-dierbare", "Telt niet meer alleen"] == "begrafenis (2 keer afgewezen)"
+    assert not any("stond vaak in zinnen" in c for c in captions)
     assert table.loc["schaamte", "Telt niet meer alleen"] == ""
     english = run_page("suggesties", path, lang="en", suggest_focus="verlies-dierbare")
     assert any(
         c.value.startswith("Earlier suggestions of this code with begrafenis were rejected.")
         for c in english.caption
     )
+    db.close()
+
+
+def test_a_word_that_stopped_counting_by_silence_is_not_called_rejected(tmp_path, nlp, new_project):
+    """Nobody rejected the strangers' funerals: they were left uncoded in an interview read
+    in full. The card and the examples table say that, not "rejected"."""
+    from test_suggest_project import funerals_read_in_full
+
+    db, path = funerals_read_in_full(tmp_path, nlp, new_project)
+    at = run_page("suggesties", path, suggest_focus="verlies-dierbare")
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith(
+            "Het woord begrafenis stond vaak in zinnen die mensen niet met deze code codeerden."
+            " Zo'n woord alleen is daarom geen reden meer voor een voorstel."
+        )
+        for c in captions
+    ), captions
+    assert not any("afgewezen" in c for c in captions)
+    table = at.dataframe[0].value.set_index("Code")
+    assert table.loc["verlies-dierbare", "Telt niet meer alleen"] == (
+        "begrafenis (3 zinnen zonder deze code)"
+    )
+    english = run_page("suggesties", path, lang="en", suggest_focus="verlies-dierbare")
+    assert any(
+        c.value.startswith("The word begrafenis often came up in sentences that people did not")
+        for c in english.caption
+    )
+    assert english.dataframe[0].value.set_index("Code").loc[
+        "verlies-dierbare", "No longer counts alone"
+    ] == ("begrafenis (3 sentences without this code)")
+    db.close()
+
+
+def test_a_code_that_proposed_nothing_is_not_called_unsure(tmp_path, nlp, new_project):
+    from test_suggest_project import funerals_read_in_full
+
+    db, path = funerals_read_in_full(tmp_path, nlp, new_project)
+    for lang, column, nothing, unsure in (
+        (
+            "nl",
+            "Zijn de voorstellen het bekijken waard?",
+            "Nee: stelt niets voor",
+            "Nog onzeker: te weinig voorstellen om het te weten",
+        ),
+        ("en", "Worth looking at?", "No: proposes nothing", "Unsure: too few suggestions to tell"),
+    ):
+        at = run_page("suggesties", path, lang=lang)
+        at.button(key="suggest_evaluate").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        verdicts = at.dataframe[-1].value.set_index("Code")[column]
+        # people coded omgeving-digitaal once and it proposed no sentence; isolement proposed
+        # one, rightly, and one proposal cannot tell
+        assert (verdicts["omgeving-digitaal"], verdicts["isolement"]) == (nothing, unsure)
     db.close()
 
 

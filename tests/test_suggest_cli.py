@@ -212,8 +212,67 @@ def test_evaluate_table_says_what_it_covers(tmp_path, nlp, capsys):
     assert main(["evaluate", "--project", str(path)]) == 0
     out = capsys.readouterr().out
     assert "in 1 interview waarin iemand codeerde" in out.splitlines()[0]
-    assert "precision [95%]" in out and "verdict" in out
+    assert "precisie [95%]" in out and "oordeel" in out
     assert main(["evaluate", "--project", str(path), "--user", "niemand"]) == 1
+
+
+def evaluate_text(path: Path, capsys, *lang: str) -> tuple[str, dict[str, str], str]:
+    """``workbench evaluate`` as printed: the header line, each code's table row (the cells
+    one space apart) and the whole output."""
+    assert main([*lang, "evaluate", "--project", str(path)]) == 0
+    out = capsys.readouterr().out
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    return lines[1], {line.split()[0]: line for line in lines[2:] if line}, out
+
+
+def test_evaluate_prints_its_table_in_the_chosen_language(tmp_path, nlp, new_project, capsys):
+    from test_suggest_project import funerals_read_in_full
+
+    db, path = funerals_read_in_full(tmp_path, nlp, new_project)
+    db.close()
+    header, rows, _ = evaluate_text(path, capsys)
+    assert (
+        header
+        == "code voorbeelden voorgesteld precisie [95%] gevonden [95%] F1 alpha werkt met oordeel"
+    )
+    assert rows["omgeving-digitaal"].endswith("regels stelt niets voor")
+    assert rows["isolement"].endswith("regels nog onzeker")
+    header, rows, _ = evaluate_text(path, capsys, "--lang", "en")
+    assert (
+        header == "code examples proposed precision [95%] recall [95%] F1 alpha works from verdict"
+    )
+    assert rows["omgeving-digitaal"].endswith("rules proposes nothing")
+
+
+def test_evaluate_says_why_a_word_no_longer_counts_alone(tmp_path, nlp, new_project, capsys):
+    """Nobody rejected the funerals: their sentences were left uncoded in an interview read
+    in full. The list says so, and does not call them rejected."""
+    from test_suggest_project import funerals_read_in_full
+
+    db, path = funerals_read_in_full(tmp_path, nlp, new_project)
+    db.close()
+    assert main(["evaluate", "--project", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "  verlies-dierbare: begrafenis (3 zinnen zonder deze code)" in out.splitlines()
+    assert "afgewezen:" not in out and "steeds" not in out
+    assert main(["--lang", "en", "evaluate", "--project", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "  verlies-dierbare: begrafenis (3 sentences without this code)" in out.splitlines()
+    assert "again and again" not in out
+
+
+@pytest.mark.slow
+def test_evaluate_on_the_demo_speaks_dutch_and_says_what_happened(demo_project, capsys):
+    """The demo's coders accepted all their codings and rejected nothing (a new user's
+    first run): plain Dutch values, no rejections claimed, a mute code named as one."""
+    header, rows, out = evaluate_text(demo_project, capsys)
+    assert "verdict" not in header and "oordeel" in header
+    assert rows["verlies-werk"].split()[1:3] == ["9", "0"]
+    assert rows["verlies-werk"].endswith("stelt niets voor")
+    assert rows["beleefde-vermijding"].endswith("uit uit: nooit gebruikt")
+    assert not any(word in out for word in ("rules", "silenced", "-0.00"))
+    assert "afgewezen" not in out  # nobody rejected anything
+    assert "  bestaansonzekerheid: bijstand (" in out and "zinnen zonder deze code" in out
 
 
 def test_interviewer_turns_are_not_evidence(tmp_path):

@@ -290,3 +290,20 @@ def test_one_rejection_is_not_enough_to_distrust_a_word(codes, nlp, rules):
     trained = build_suggester(codes, nlp, train=train, rules=rules)
     assert "verlies" in suggested(trained, nlp, "Morgen is de begrafenis van een oud-collega.")
     assert all(s["distrusted"] == [] for s in trained.status())
+
+
+def test_status_says_whether_a_words_no_came_from_rejections_or_from_silence(rules, nlp):
+    """A word stops counting alone both ways; only a rejection may be called one."""
+    passages = analyse(nlp, rules, STRANGERS_FUNERALS[:2] + OTHER)
+    Y = np.zeros((len(passages), len(rules.codes_)), dtype=int)  # coded: nothing, anywhere
+    j = rules.codes_.index("verlies")
+    fitted = Suggester(rules).fit(passages, Y)
+    assert fitted.status()[j]["distrusted_detail"] is None  # not known yet
+    silent = np.zeros_like(Y, dtype=bool)
+    detail = fitted.explain_distrust(passages, Y, silent).status()[j]["distrusted_detail"]
+    assert detail == [{"word": "begrafenis", "rejected": 0, "not_coded": 2, "accepted": 0}]
+    rejected = silent.copy()
+    rejected[0, j] = True
+    detail = fitted.explain_distrust(passages, Y, rejected).status()[j]["distrusted_detail"]
+    assert detail == [{"word": "begrafenis", "rejected": 1, "not_coded": 1, "accepted": 0}]
+    assert fitted.rejected_words(passages[0], j) == ["begrafenis"]

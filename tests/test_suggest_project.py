@@ -341,7 +341,63 @@ def test_a_suggestion_the_model_no_longer_makes_goes_to_the_back_of_the_queue(
     last = queue[-1]
     assert last["set_aside"] and last["score"] < last["threshold"]
     assert last["distrusted"] == ["begrafenis"]
+    assert last["distrusted_rejected"] == ["begrafenis"]  # these were rejections
     assert not any(q["set_aside"] for q in queue[:-1])
     # Without a current model the stored scores order the queue and nothing is set aside.
     assert not any(q["set_aside"] for q in review_queue(researcher))
+    db.close()
+
+
+NEXT_FUNERAL = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Wat staat er deze week op de kalender?
+R: Morgen is de begrafenis van een oud-collega.
+"""
+
+
+def funerals_read_in_full(tmp_path, nlp, new_project):
+    """Nobody rejects anything: three strangers' funerals stay uncoded in an interview read
+    in full (its last sentence coded isolement, and omgeving-digitaal, a code the rules never
+    propose there). A second interview got its suggestions before: a fourth funeral."""
+    db = new_project(tmp_path / "stil.db")
+    researcher = Project.for_user(db, "onderzoeker")
+    (tmp_path / "R94-winter.txt").write_text(FUNERALS, encoding="utf-8")
+    (tmp_path / "R93-week.txt").write_text(NEXT_FUNERAL, encoding="utf-8")
+    report = import_files(
+        researcher, [tmp_path / "R94-winter.txt", tmp_path / "R93-week.txt"], nlp=nlp
+    )
+    winter, week = (r.document_id for r in report.results)
+    suggest_document(researcher, week, nlp=nlp)
+    last = analysis_segments(researcher, winter)[-1]["id"]
+    for code in ("isolement", "omgeving-digitaal"):
+        add_coding(researcher, code=code, segment_id=last)
+    mark_done(researcher, [winter], coder="onderzoeker")
+    return db, tmp_path / "stil.db"
+
+
+def test_a_word_that_stopped_counting_by_silence_is_not_called_rejected(tmp_path, nlp, new_project):
+    db, _ = funerals_read_in_full(tmp_path, nlp, new_project)
+    researcher = Project.for_user(db, "onderzoeker")
+    rows = {r["code"]: r for r in evaluate(researcher, nlp=nlp)}
+    assert rows["verlies-dierbare"]["distrusted_detail"] == [
+        {"word": "begrafenis", "rejected": 0, "not_coded": 3, "accepted": 0}
+    ]
+    queue = review_queue(researcher, model=retrain(researcher, nlp=nlp), nlp=nlp)
+    funeral = next(q for q in queue if q["code"] == "verlies-dierbare")
+    assert (funeral["distrusted"], funeral["distrusted_rejected"]) == (["begrafenis"], [])
+    db.close()
+
+
+def test_a_code_people_used_that_proposed_nothing_says_so(tmp_path, nlp, new_project):
+    from workbench.suggest.evaluate import verdict
+
+    # 9 examples, 0 proposed (the demo's verlies-werk): no figure to doubt, nothing proposed
+    assert verdict(examples=9, proposed=0, correct=0, source="rules") == "proposes_nothing"
+    db, _ = funerals_read_in_full(tmp_path, nlp, new_project)
+    rows = {r["code"]: r for r in evaluate(Project.for_user(db, "onderzoeker"), nlp=nlp)}
+    digital = rows["omgeving-digitaal"]
+    assert (digital["examples"], digital["proposed"]) == (1, 0)
+    assert digital["verdict"] == "proposes_nothing"
+    lonely = rows["isolement"]  # one right proposal: its interval straddles 0.5
+    assert (lonely["proposed"], lonely["verdict"]) == (1, "unsure")
     db.close()

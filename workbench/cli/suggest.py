@@ -88,60 +88,72 @@ def _suggest_files(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from workbench.suggest.display import figure_with_interval as cell
     from workbench.suggest.evaluate import evaluate
 
     rows = evaluate(handle(project(args), args), nlp=load_pipeline())
-    if args.json:
+    if args.json:  # the contract: keys and values as the package gives them
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
+    for line in evaluation_lines(rows, args.lang):
+        print(line)
+    return 0
+
+
+# Columns of the table: (key, right-aligned). Text columns read better left-aligned.
+COLUMNS = (
+    ("code", False),
+    ("examples", True),
+    ("proposed", True),
+    ("precision", True),
+    ("recall", True),
+    ("f1", True),
+    ("alpha", True),
+    ("source", False),
+    ("verdict", False),
+)
+
+
+def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
+    """``workbench evaluate`` as text in ``lang``: what it covers, the table, what the
+    measures mean, and the words that no longer propose a code alone (with why)."""
+    from workbench.suggest.display import distrusted_text, figure_with_interval as cell
+
+    lines = []
     if rows:
-        print(
+        lines.append(
             t(
                 "suggest.cli_scope",
-                args.lang,
+                lang,
                 sentences=rows[0]["sentences"],
                 documents=rows[0]["documents"],
             )
         )
-
-    header = [
-        "code",
-        "examples",
-        "proposed",
-        "precision [95%]",
-        "recall [95%]",
-        "f1",
-        "alpha",
-        "source",
-        "verdict",
-    ]
-    widths = [28, 8, 8, 17, 17, 6, 6, 9, 12]
-    print(
-        "  ".join(
-            h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))
-        )
-    )
+    table = [[t(f"suggest.col.{key}", lang) for key, _ in COLUMNS]]
     for r in rows:
-        cells = [
-            r["code"],
-            str(r["examples"]),
-            str(r["proposed"]),
-            cell(r["precision"], r["precision_interval"]),
-            cell(r["recall"], r["recall_interval"]),
-            cell(r["f1"], None),
-            cell(r["alpha"], None),
-            r["source"],
-            t(f"suggest.verdict.{r['verdict']}", args.lang),
-        ]
-        print(
-            "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
-            )
+        table.append(
+            [
+                r["code"],
+                str(r["examples"]),
+                str(r["proposed"]),
+                cell(r["precision"], r["precision_interval"]),
+                cell(r["recall"], r["recall_interval"]),
+                cell(r["f1"], None),
+                cell(r["alpha"], None),
+                t(f"suggest.source.{r['source']}", lang),
+                t(f"suggest.verdict.{r['verdict']}", lang),
+            ]
         )
+    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
+    for line in table:
+        cells = [
+            c.rjust(w) if right else c.ljust(w) for c, w, (_, right) in zip(line, widths, COLUMNS)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.append(t("suggest.cli_legend", lang))
     alone = [r for r in rows if r["distrusted"]]
     if alone:
-        print(t("suggest.cli_distrusted", args.lang))
+        lines.append(t("suggest.cli_distrusted", lang))
         for r in alone:
-            print(f"  {r['code']}: {', '.join(r['distrusted'])}")
-    return 0
+            words = distrusted_text(r["distrusted"], r.get("distrusted_detail"), lang)
+            lines.append(f"  {r['code']}: {words}")
+    return lines

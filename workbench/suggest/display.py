@@ -7,7 +7,10 @@ Markdown.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from workbench.i18n import t
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 
@@ -85,7 +88,15 @@ def figure_with_interval(value: float | None, interval: Sequence[float] | None) 
     """``0.42 [0.30-0.55]``: a figure with its 95 % interval, ``-`` when there is none."""
     if value is None or (isinstance(value, float) and value != value):
         return "-"
-    return f"{value:.2f} [{interval[0]:.2f}-{interval[1]:.2f}]" if interval else f"{value:.2f}"
+    shown = _two_decimals(value)
+    if not interval:
+        return shown
+    return f"{shown} [{_two_decimals(interval[0])}-{_two_decimals(interval[1])}]"
+
+
+def _two_decimals(value: float) -> str:
+    """``0.00`` for a value that rounds to zero from below (an alpha of -0.001 is no "-0.00")."""
+    return f"{round(float(value), 2) + 0.0:.2f}"
 
 
 def percent(share: float | None) -> str:
@@ -93,3 +104,27 @@ def percent(share: float | None) -> str:
     if share is None or share != share:
         return "-"
     return f"{round(share * 100)}%"
+
+
+def distrusted_text(
+    words: Sequence[str], detail: Sequence[Mapping[str, Any]] | None, lang: str
+) -> str:
+    """The words that no longer propose a code alone, each with why, in ``lang``:
+    ``begrafenis (2 keer afgewezen), bijstand (14 zinnen zonder deze code)``.
+
+    ``detail`` is ``Suggester.status()``'s ``distrusted_detail``: a word can stop counting
+    alone without anybody rejecting anything, when the sentences it was in were coded with
+    other codes or left uncoded in a document read in full. Without ``detail`` (not known),
+    only the words.
+    """
+    if detail is None:
+        return ", ".join(words)
+    shown = []
+    for d in detail:
+        why = []
+        if d["rejected"]:
+            why.append(t("suggest.why.rejected", lang, n=d["rejected"]))
+        if d["not_coded"]:
+            why.append(t("suggest.why.not_coded", lang, n=d["not_coded"]))
+        shown.append(f"{d['word']} ({', '.join(why)})" if why else d["word"])
+    return ", ".join(shown)

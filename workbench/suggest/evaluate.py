@@ -14,7 +14,11 @@ code at all.
 Per code: precision, recall, F1, Krippendorff's alpha (nominal, presence/absence per sentence)
 between model and people, the counts behind them, 95 % Wilson intervals for precision and
 recall, which engine produced the figure in each fold (``model``, ``rules`` or ``silenced``),
-and a plain verdict: are its suggestions worth looking at yet.
+and a plain verdict: are its suggestions worth looking at yet (``proposes_nothing`` when it
+proposed no sentence at all while people used the code: no figure to judge it by, and no
+reason to wait for one). With them, the words that no longer propose the code alone and why
+(``distrusted_detail``: rejected suggestions, or sentences people coded otherwise or left
+uncoded).
 """
 
 from __future__ import annotations
@@ -31,13 +35,14 @@ from workbench.handle import Project
 from workbench.ingest import analysis_segments
 from workbench.suggest.model import Suggester
 from workbench.suggest.project import ProjectSuggester, _build_rules, training_data
+from workbench.suggest.review import rejections
 from workbench.suggest.scores import alpha_two_coders, precision_recall_f1
 
 MAX_FOLDS = 5
 # A code's suggestions are worth looking at when, with 95 % confidence, at least half of
 # what it proposes is right; not yet when even the upper bound is below that.
 WORTH_PRECISION = 0.5
-VERDICTS = ("worth", "not_yet", "unsure", "no_examples", "silenced")
+VERDICTS = ("worth", "not_yet", "unsure", "proposes_nothing", "no_examples", "silenced")
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float] | None:
@@ -49,14 +54,18 @@ def wilson(successes: int, trials: int) -> tuple[float, float] | None:
 
 
 def verdict(*, examples: int, proposed: int, correct: int, source: str) -> str:
-    """Whether a code's suggestions are worth a researcher's time yet (one of VERDICTS)."""
+    """Whether a code's suggestions are worth a researcher's time yet (one of VERDICTS).
+
+    "unsure" needs proposals whose precision interval straddles 0.5; a code that proposed
+    nothing while people used it is "proposes_nothing" (its recall is 0, not unknown).
+    """
     if source == "silenced":
         return "silenced"
     if not examples:
         return "no_examples"
     interval = wilson(correct, proposed)
     if interval is None:
-        return "unsure"
+        return "proposes_nothing"
     low, high = interval
     if low >= WORTH_PRECISION:
         return "worth"
@@ -113,7 +122,14 @@ def evaluate(
             for row, found in zip(test, fitted.suggest([passages[i] for i in test])):
                 for s in found:
                     predicted[row, rules.codes_.index(s.code)] = True
-    full = Suggester(rules).fit(passages, Y, groups=groups).status()
+    full = (
+        Suggester(rules)
+        .fit(passages, Y, groups=groups)
+        .explain_distrust(
+            passages, Y, rejections(project.db, [s["id"] for s in segments], rules.codes_)
+        )
+        .status()
+    )
     rows = []
     for j, code in enumerate(rules.codes_):
         truth, guess = truth_all[:, j], predicted[:, j]
@@ -129,6 +145,7 @@ def evaluate(
             "source": full[j]["source"],
             "fold_sources": dict(sorted(sources[j].items())),
             "distrusted": full[j]["distrusted"],
+            "distrusted_detail": full[j]["distrusted_detail"],
             "precision": None,
             "recall": None,
             "f1": None,

@@ -169,6 +169,7 @@ class Suggester(BaseEstimator):
             if self.n_positive_[j] == 0 and self.n_negative_[j] >= self.silence_after and seen:
                 self.silenced_[j] = True
         self.distrusted_ = self._distrusted(passages, Y, rule)
+        self.distrust_detail_ = None  # why, per word: explain_distrust (needs rejections)
         trainable = [
             j
             for j in range(k)
@@ -239,26 +240,81 @@ class Suggester(BaseEstimator):
         accepted proposals keeps its trust until the rejections outweigh them three to one.
         A single content word counts by its lemma, so rejecting "begrafenis" also covers
         "begrafenissen" (the class of error, not the one form); phrases count as written.
+        A "no" is any sentence labelled 0 for the code: a rejected suggestion, a sentence
+        coded with other codes, or one left uncoded in a document read in full.
         """
+        said = self._word_counts(passages, Y, rule)
+        return [
+            {
+                key: c["word"]
+                for key, c in said[j].items()
+                if c["no"] >= self.distrust_after
+                and (c["yes"] + 1) / (c["yes"] + c["no"] + 2) <= 0.25
+            }
+            for j in range(rule.shape[1])
+        ]
+
+    def _word_counts(
+        self,
+        passages: Sequence[Passage],
+        Y: np.ndarray,
+        rule: np.ndarray,
+        rejected: np.ndarray | None = None,
+    ) -> list[dict[str, dict[str, Any]]]:
+        """Per code and evidence word (by key) of the rules' proposals: how often the coders
+        said yes and no, and (with ``rejected``) how many of the no's were rejections."""
         k = rule.shape[1]
-        said: list[dict[str, list[int]]] = [{} for _ in range(k)]
-        shown: list[dict[str, str]] = [{} for _ in range(k)]
+        said: list[dict[str, dict[str, Any]]] = [{} for _ in range(k)]
         rows, codes = np.nonzero((rule >= self.default_threshold) & (Y >= 0))
         for i, j in zip(rows.tolist(), codes.tolist()):
-            keys = {}
+            keys: dict[str, str] = {}
             for word in passages[i].rule_evidence[j]:
                 keys.setdefault(_word_key(word), word)
             for key, word in keys.items():
-                said[j].setdefault(key, [0, 0])[int(Y[i, j])] += 1
-                shown[j].setdefault(key, word)
-        return [
-            {
-                key: shown[j][key]
-                for key, (no, yes) in said[j].items()
-                if no >= self.distrust_after and (yes + 1) / (yes + no + 2) <= 0.25
-            }
-            for j in range(k)
+                count = said[j].setdefault(key, {"word": word, "no": 0, "yes": 0, "rejected": 0})
+                count["yes" if Y[i, j] == 1 else "no"] += 1
+                if Y[i, j] == 0 and rejected is not None and rejected[i, j]:
+                    count["rejected"] += 1
+        return said
+
+    def explain_distrust(
+        self, passages: Sequence[Passage], Y: np.ndarray, rejected: np.ndarray
+    ) -> "Suggester":
+        """Record why each word that no longer counts alone got there (for :meth:`status`).
+
+        ``passages`` and ``Y`` are what :meth:`fit` saw; ``rejected`` (same shape as ``Y``)
+        is True where a person rejected a suggestion of the code on that passage. A "no" may
+        also be a sentence people coded with other codes or left uncoded in a document they
+        read in full: on the demo project nobody rejected anything, and words still stopped
+        counting alone that way. Changes no score.
+        """
+        check_is_fitted(self, "codes_")
+        passages = list(passages)
+        Y = self._with_parents(np.asarray(Y, dtype=int))
+        rejected = np.asarray(rejected, dtype=bool)
+        if rejected.shape != Y.shape:
+            raise ValueError(
+                f"rejected must have the shape of Y {Y.shape}. Got {rejected.shape} instead."
+            )
+        rule = np.vstack([p.rule_scores for p in passages]) if passages else Y * 0.0
+        said = self._word_counts(passages, Y, rule, rejected)
+        self.distrust_detail_ = [
+            sorted(
+                (
+                    {
+                        "word": word,
+                        "rejected": said[j][key]["rejected"],
+                        "not_coded": said[j][key]["no"] - said[j][key]["rejected"],
+                        "accepted": said[j][key]["yes"],
+                    }
+                    for key, word in self.distrusted_[j].items()
+                    if key in said[j]
+                ),
+                key=lambda d: d["word"],
+            )
+            for j in range(len(self.codes_))
         ]
+        return self
 
     @staticmethod
     def _stack_features(text_scores: np.ndarray, rule_scores: np.ndarray) -> np.ndarray:
@@ -400,13 +456,30 @@ class Suggester(BaseEstimator):
         check_is_fitted(self, "codes_")
         return self._distrusted_in(passage.rule_evidence[j], j)
 
+    def rejected_words(self, passage: Passage, j: int) -> list[str]:
+        """Of :meth:`distrusted_words`, those whose suggestions people rejected (known after
+        :meth:`explain_distrust`; none before). The others stopped counting alone because
+        people coded their sentences otherwise or left them uncoded."""
+        detail = getattr(self, "distrust_detail_", None)
+        if not detail:
+            return []
+        keys = {_word_key(d["word"]) for d in detail[j] if d["rejected"]}
+        return [w for w in self.distrusted_words(passage, j) if _word_key(w) in keys]
+
     def _distrusted_in(self, evidence: Sequence[str], j: int) -> list[str]:
         return [w for w in evidence if _word_key(w) in self.distrusted_[j]]
 
     def status(self) -> list[dict]:
         """Per code: examples, whether it is learned, on rules or silenced, its threshold, and
-        the words that no longer propose it alone (see :meth:`_distrusted`)."""
+        the words that no longer propose it alone (see :meth:`_distrusted`).
+
+        ``distrusted_detail`` says per such word how the coders said no (after
+        :meth:`explain_distrust`; None before): ``rejected`` suggestions with it, and
+        ``not_coded`` sentences with it that people coded otherwise or left uncoded in a
+        document read in full, plus how many they ``accepted``.
+        """
         check_is_fitted(self, "codes_")
+        detail = getattr(self, "distrust_detail_", None)
         return [
             {
                 "code": code,
@@ -417,6 +490,7 @@ class Suggester(BaseEstimator):
                 else ("model" if j in self.models_ else "rules"),
                 "threshold": round(float(self.thresholds_[j]), 3),
                 "distrusted": sorted(self.distrusted_[j].values()),
+                "distrusted_detail": None if detail is None else detail[j],
             }
             for j, code in enumerate(self.codes_)
         ]

@@ -24,6 +24,7 @@ from workbench.codings import decide
 from workbench.documents import list_documents
 from workbench.errors import WorkbenchError
 from workbench.suggest.display import (
+    distrusted_text,
     escape_markdown,
     figure_with_interval,
     fragment_markdown,
@@ -181,8 +182,15 @@ def review() -> None:
             threshold=figure(item["threshold"]),
         )
     )
-    if item["distrusted"]:
-        left.caption(tr("suggesties.distrusted", words=", ".join(item["distrusted"])))
+    if item["distrusted"]:  # why, per word: rejected, or coded otherwise / left uncoded
+        rejected = item["distrusted_rejected"]
+        others = [w for w in item["distrusted"] if w not in rejected]
+        why = [tr("suggesties.distrusted_rejected", words=", ".join(rejected))] if rejected else []
+        if others:
+            why.append(
+                tr("suggesties.distrusted_not_coded", n=len(others), words=", ".join(others))
+            )
+        left.caption(" ".join([*why, tr("suggesties.distrusted_alone")]))
     if item["set_aside"]:
         left.caption(tr("suggesties.set_aside", threshold=figure(item["threshold"])))
     buttons = st.columns(3)
@@ -242,7 +250,10 @@ with st.expander(tr("suggesties.counts"), expanded=False):
     st.caption(tr("suggesties.counts_help"))
     table = pd.DataFrame(list(counts.values()))  # read above in this run; nothing wrote since
     table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
-    alone = {s["code"]: ", ".join(s["distrusted"]) for s in learner.model.suggester.status()}
+    alone = {
+        s["code"]: distrusted_text(s["distrusted"], s["distrusted_detail"], lang())
+        for s in learner.model.suggester.status()
+    }
     table["distrusted"] = [alone.get(code, "") for code in table["code"]]
     columns = ("code", "accepted", "rejected", "open", "accepted_share", "distrusted")
     st.dataframe(
