@@ -7,14 +7,23 @@ R03 tells woning twice (s2, s5), all coded by bram; R01 has no marked times.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from test_patterns import ME, build_project
 
 from workbench import life_events
+from workbench.cli import main
 from workbench.codings import add_coding
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.patterns import Selection, cascade_overview, cascade_rows, life_lines, loss_events
+from workbench.patterns import (
+    Selection,
+    cascade_overview,
+    cascade_rows,
+    life_lines,
+    loss_events,
+    read_csv_export,
+)
 from workbench.patterns import cascade_charts
 
 
@@ -281,3 +290,50 @@ def test_a_project_nobody_worked_through_shows_proposals_without_writing(project
         "mentions": len(planned.mentions),
         "links": len(planned.links),
     }
+
+
+def test_a_span_coded_by_two_coders_is_one_mention(project, researcher):
+    """docs/patterns.md: all coders' codings of one span and code are one mention."""
+    s2 = project.segments["R01"][2]
+    told_again = [
+        add_coding(Project.for_user(project, who), code="isolement", segment_id=s2)
+        for who in ("anna", "bram")
+    ]
+    first = [coding(project, "R01", 5, "isolement", who) for who in ("anna", "bram")]
+    made = life_events.create_event(researcher, [*first, *told_again])
+    line = life_lines(researcher, proposals=False).events.set_index("event").loc[made]
+    assert line["mentions"] == 2  # two sentences, four codings
+    assert line["codings"] == ", ".join(str(c) for c in sorted([*first, *told_again]))
+
+
+def life_times(project) -> dict[str, int]:
+    """R01: woning 1980 (age 40), dierbare at 45, zingeving-hoop before woning."""
+    born = event(project, "R01", 4, "verlies-woning", life_year=1980, life_age=40)
+    later = event(project, "R01", 1, "verlies-dierbare", life_age=45)
+    before = event(project, "R01", 7, "zingeving-hoop", relation="before", relative_to=born)
+    return {"born": born, "later": later, "before": before}
+
+
+def test_life_times_read_in_the_language_asked_for(project, researcher):
+    ids = life_times(project)
+    for lang, age, before in (("nl", "45 jaar", "voor #"), ("en", "age 45", "before #")):
+        overview = cascade_overview(researcher, proposals=False, lang=lang)
+        both = pd.concat([overview.events, overview.reactions])
+        when = dict(zip(both["event"], both["when"]))
+        assert when == {
+            ids["born"]: "1980",
+            ids["later"]: age,
+            ids["before"]: f"{before}{ids['born']}",
+        }
+
+
+def test_the_cascades_export_writes_life_times_in_the_language_of_the_command(
+    project, project_path, tmp_path
+):
+    ids = life_times(project)
+    command = ["patterns", "cascades", "--project", str(project_path), "--stored-only"]
+    rows, reactions = tmp_path / "rows.csv", tmp_path / "reactions.csv"
+    assert main(["--lang", "en", *command, "--output", str(rows)]) == 0
+    assert set(read_csv_export(rows)[0]["life_time"].dropna()) == {"1980", "age 45"}
+    assert main(["--lang", "en", *command, "--table", "reactions", "--output", str(reactions)]) == 0
+    assert read_csv_export(reactions)[0]["when"].tolist() == [f"before #{ids['born']}"]

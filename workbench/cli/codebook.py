@@ -306,7 +306,7 @@ def run_export(args: argparse.Namespace) -> int:
     if fmt == "qdc":
         from workbench.exchange import export_qdc
 
-        report = export_qdc(handle(db, args), args.output, codebook=args.name)
+        report = export_qdc(handle(db, args), args.output, codebook=args.name, lang=args.lang)
         print(report.text(args.lang), end="")
     else:
         cb.export_codebook(

@@ -78,6 +78,7 @@ def run_export(args: argparse.Namespace) -> int:
         include_suggestions=args.include_suggestions,
         pseudonymise=not args.original_text,
         target=args.target,
+        lang=args.lang,
     )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -34,10 +34,12 @@ def export_project(
     include_suggestions: bool = False,
     pseudonymise: bool = True,
     target: str | None = None,
+    lang: str | None = None,
 ) -> ExchangeReport:
     """Export in ``format`` (qdpx, qdc, csv, xlsx) with the same choices everywhere;
     ``target`` shapes a qdpx for one tool (see :data:`TARGETS`). Original (named) text needs
-    the key role; a codebook (qdc) always has the accepted names replaced."""
+    the key role; a codebook (qdc) always has the accepted names replaced. The data-loss
+    report written next to the file reads in ``lang`` (default: the handle's language)."""
     if format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {EXPORT_FORMATS}. Got {format!r} instead.")
     suffix = Path(path).suffix.lower().lstrip(".")
@@ -51,15 +53,17 @@ def export_project(
             include_suggestions=include_suggestions,
             pseudonymise=pseudonymise,
             target=target,
+            lang=lang,
         )
     if format == "qdc":
-        return export_qdc(project, path)
+        return export_qdc(project, path, lang=lang)
     return export_codings_table(
         project,
         path,
         format=format,
         include_suggestions=include_suggestions,
         pseudonymise=pseudonymise,
+        lang=lang,
     )
 
 

@@ -76,9 +76,14 @@ def _codebook_xml(
 
 
 def export_qdc(
-    project: Project, path: str | Path, *, codebook: str | None = None
+    project: Project,
+    path: str | Path,
+    *,
+    codebook: str | None = None,
+    lang: str | None = None,
 ) -> ExchangeReport:
-    """Write the codebook as ``.qdc``; return (and write next to it) the data-loss report.
+    """Write the codebook as ``.qdc``; return (and write next to it, in ``lang``: by default
+    the handle's language) the data-loss report.
 
     Needs ``export`` like every export: the codebook leaves the project (with accepted names
     replaced, so no key role is needed).
@@ -87,7 +92,7 @@ def export_qdc(
     path = Path(path)
     report = ExchangeReport(operation="export", format="qdc", path=str(path))
     write_bytes_atomically(path, _codebook_xml(project, report, codebook=codebook))
-    report.write_next_to(path)
+    report.write_next_to(path, lang or project.lang)
     return report
 
 

@@ -214,7 +214,27 @@ class _Builder:
             self.report.count("project_description")
         for ref in project_refs:
             _el(root, "NoteRef", targetGUID=ref)
+        self._life_event_losses()
         return root
+
+    def _life_event_losses(self) -> None:
+        """Life events, their mentions and the links between them (confirmed and proposed,
+        not rejected) have no place in REFI-QDA: counted in the report, with their kinds."""
+        alive = "status != 'rejected'"
+        for (kind,) in self.db.execute(f"SELECT kind FROM life_events WHERE {alive} ORDER BY id"):
+            self.report.lose("life_event", "no_refi_life_events", kind)
+        mentions = self.db.execute(
+            "SELECT count(*) FROM life_event_codings m JOIN life_events e ON e.id = m.event_id "
+            f"WHERE m.{alive} AND e.{alive}"
+        ).fetchone()[0]
+        if mentions:
+            self.report.lose("life_event_mention", "no_refi_life_events", count=mentions)
+        for cause, effect in self.db.execute(
+            "SELECT a.kind, b.kind FROM life_event_links l JOIN life_events a ON a.id = l.cause_id "
+            f"JOIN life_events b ON b.id = l.effect_id WHERE l.{alive} AND a.{alive} "
+            f"AND b.{alive} ORDER BY l.id"
+        ):
+            self.report.lose("life_event_link", "no_refi_life_events", f"{cause} -> {effect}")
 
     # --- codebook -------------------------------------------------------------------------
 
@@ -687,12 +707,13 @@ def export_qdpx(
     include_suggestions: bool = False,
     pseudonymise: bool = True,
     target: str | None = None,
+    lang: str | None = None,
 ) -> ExchangeReport:
     """Write the whole project to ``path`` (.qdpx) and return the data-loss report.
 
     ``target`` (one of :data:`TARGETS`, or None for the standard as written) shapes the file
     for the tool that will read it. The report is also written next to the file
-    (``<path>.dataloss.txt``/``.json``).
+    (``<path>.dataloss.txt``/``.json``), in ``lang`` (default: the handle's language).
     """
     gather.require_export(project, pseudonymise=pseudonymise)
     db = project.db
@@ -722,7 +743,7 @@ def export_qdpx(
     members = {"project.qde": xml}
     members.update({f"{SOURCES}/{n}": t.encode("utf-8") for n, t in files.items()})
     write_zip_atomically(path, members)
-    report.write_next_to(path)
+    report.write_next_to(path, lang or project.lang)
     gather.log_export(
         project,
         format="qdpx",

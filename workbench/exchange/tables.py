@@ -99,8 +99,10 @@ def export_codings_table(
     format: str | None = None,
     include_suggestions: bool = False,
     pseudonymise: bool = True,
+    lang: str | None = None,
 ) -> ExchangeReport:
-    """Write the codings table as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX."""
+    """Write the codings table as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX; the
+    data-loss report next to it reads in ``lang`` (default: the handle's language)."""
     gather.require_export(project, pseudonymise=pseudonymise)
     db = project.db
     path = Path(path)
@@ -121,7 +123,7 @@ def export_codings_table(
         write_bytes_atomically(path, csv_text(frame).encode("utf-8-sig"))
     else:
         write_bytes_atomically(path, xlsx_bytes({"codings": frame}))
-    report.write_next_to(path)
+    report.write_next_to(path, lang or project.lang)
     gather.log_export(
         project,
         format=format,

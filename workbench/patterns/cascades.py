@@ -20,6 +20,7 @@ the network thins), each loss bringing reactions (isolation, shame, exhaustion).
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,8 @@ from sqlite_utils import Database
 
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.i18n import DEFAULT_LANGUAGE
+from workbench.i18n import DEFAULT_LANGUAGE, t
+from workbench.life_events.evidence import life_time, reason_text
 from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds  # noqa: F401
 from workbench.life_events.timing import BIRTH_YEAR_ATTRIBUTE
 from workbench.patterns.fragments import Selection, check_codes, codes_table, joined, respondents
@@ -172,18 +174,21 @@ def life_order(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_transcript").reset_index(drop=True)
 
 
-def _when(frame: pd.DataFrame) -> pd.Series:
-    """How the life time reads: 2018, "57 jaar", "na 12", or "" (no time: told order)."""
-    year = frame["life_year"].astype("Int64").astype(str)
-    age = frame["life_age"].astype("Int64").astype(str) + " jaar"
-    rel = frame["relation"].map({"before": "voor #", "after": "na #"}).fillna("") + frame[
-        "relative_to"
-    ].astype("Int64").astype(str)
-    out = pd.Series("", index=frame.index, dtype=object)
-    out = out.mask(frame["relation"].notna() & frame["relative_to"].notna(), rel)
-    out = out.mask(frame["life_age"].notna(), age)
-    out = out.mask(frame["life_year"].notna(), year)
-    return out
+def _when(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
+    """How the life time reads in ``lang``: 2018, "57 jaar" / "age 57", "na #12" / "after
+    #12", or "" (no time: told order)."""
+
+    def one(year: Any, age: Any, relation: Any, other: Any) -> str:
+        if not pd.isna(year) or not pd.isna(age):
+            return reason_text(
+                life_time(None if pd.isna(year) else year, None if pd.isna(age) else age), lang
+            )
+        if relation in ("before", "after") and not pd.isna(other):
+            return t(f"life_events.evidence.{relation}", lang, event=int(other))
+        return ""
+
+    times = zip(frame["life_year"], frame["life_age"], frame["relation"], frame["relative_to"])
+    return pd.Series([one(*time) for time in times], index=frame.index, dtype=object)
 
 
 QUOTE_COLUMNS = [
@@ -227,7 +232,7 @@ def _lines(
             quotes,
         )
     the = kinds(project)
-    events = events.assign(when=_when(events), code=events["kind"])
+    events = events.assign(when=_when(events, lang), code=events["kind"])
     links = lines.links.assign(
         status=lines.links["status"].map({"accepted": "confirmed", "suggested": "proposed"})
     )

@@ -183,9 +183,15 @@ def _ordered(
         .groupby("event")
         .first()
     )
-    summary = mentions.groupby("event").agg(
-        mentions=("coding", "size"),
-        codings=("coding", lambda c: ", ".join(str(int(i)) for i in sorted(c))),
+    # All coders' codings of one span and code are one mention; ``codings`` lists them all.
+    spans = mentions.drop_duplicates(["event", "document_id", "code", "start_char", "end_char"])
+    summary = pd.DataFrame(
+        {
+            "mentions": spans.groupby("event").size(),
+            "codings": mentions.groupby("event")["coding"].agg(
+                lambda c: ", ".join(str(int(i)) for i in sorted(c))
+            ),
+        }
     )
     events = events.join(summary, on="event").join(
         first[["doc_rank", "start_char", "segment", "text", "document_id", "coding"]].rename(
