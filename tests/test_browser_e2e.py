@@ -387,13 +387,15 @@ def test_a_patronen_quote_jumps_to_its_place_on_the_coding_page(page, app_url):
         "[data-testid='stExpander'] summary", has_text="Of kies zelf een persoon en een code"
     ).first.click()
     _pick(page, page, "Persoon", "R09-test")
-    _pick(page, page, "Code", "isolement")
+    _pick(page, page, "Code", "Eenzaamheid en isolement")
     page.get_by_text("Klik op een rij om die plek in het interview te openen.").first.wait_for()
     quotes = page.locator("[data-testid='stDataFrame']").nth(1)  # below the matrix
     quotes.locator("td").first.wait_for(state="attached")  # the grid fills after it shows
     header, *rows = [r for r in quotes.evaluate(GRID_TEXT) if r]
     quote = rows[0][header.index("Tekst")]
-    link = page.get_by_role("link", name=re.compile("^Open isolement in het interview R09-test"))
+    link = page.get_by_role(
+        "link", name=re.compile("^Open Eenzaamheid en isolement in het interview R09-test")
+    )
     box = quotes.bounding_box()
     for _ in range(3):  # a click on the grid while the page still reruns can be lost: again
         page.mouse.click(box["x"] + 16, box["y"] + 54)  # the first row's tick box

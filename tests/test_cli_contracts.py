@@ -405,7 +405,7 @@ def test_patterns_matrix_counts_are_numbers_per_respondent(capsys, demo, tmp_pat
     assert run(capsys, "patterns", "matrix", "--project", demo, "--output", out)[0] == 0
     table = read_table(out).set_index("respondent")
     assert len(table) == 10
-    assert "schaamte" in table.columns and table["schaamte"].sum() > 0
+    assert "Schaamte en taboe" in table.columns and table["Schaamte en taboe"].sum() > 0
     assert all(pd.api.types.is_numeric_dtype(table[c]) for c in table.columns)
 
 

@@ -41,7 +41,7 @@ def test_matrix_shows_counts_and_tabs(page):
     assert not page.exception
     matrix = _frames(page)[0]
     assert list(matrix.index) == ["R01", "R02", "R03", "R04"]
-    assert matrix.loc["R03", "verlies-woning"] == 2
+    assert matrix.loc["R03", "Verlies woning"] == 2
     assert [t.label for t in page.tabs][:2] == ["Overzicht per persoon", "Hoe vaak per groep"]
 
 
@@ -218,7 +218,7 @@ def test_profile_shows_attributes_and_story(page):
     attributes = next(f for f in frames if "Kenmerk" in f.columns)
     assert dict(attributes.values.tolist()) == {"geslacht": "vrouw", "wijk": "Zuid"}
     story = next(f for f in frames if "Volgorde" in f.columns)
-    assert story["Code"].tolist()[0] == "verlies-dierbare"
+    assert story["Code"].tolist()[0] == "Verlies dierbare"
 
 
 def test_co_researcher_is_refused(page, db):
@@ -235,10 +235,10 @@ def test_english_labels(page):
 
 
 def test_selecting_a_matrix_cell_opens_its_quotes(page):
-    page.session_state["patronen_matrix"] = {"selection": {"cells": [[2, "verlies-woning"]]}}
+    page.session_state["patronen_matrix"] = {"selection": {"cells": [[2, "Verlies woning"]]}}
     page.run()
     assert not page.exception
-    assert any("R03" in h.value and "verlies-woning" in h.value for h in page.subheader)
+    assert any("R03" in h.value and "Verlies woning" in h.value for h in page.subheader)
 
 
 def test_clicking_a_heatmap_square_shows_where_the_pair_meets(page):
@@ -262,7 +262,7 @@ def test_a_new_coding_shows_up_on_the_next_run(page, db):
     ).fetchone()[0]
     add_coding(Project.for_user(db, "anna"), code="herstel", segment_id=segment)
     page.run()
-    assert _frames(page)[0].loc["R04", "herstel"] == 1
+    assert _frames(page)[0].loc["R04", "Herstel"] == 1
 
 
 @pytest.mark.parametrize("language, everyone", [("nl", "alle"), ("en", "all")])

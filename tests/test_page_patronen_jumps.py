@@ -59,14 +59,14 @@ def project(db, project_path):
 
 def test_a_cell_click_offers_its_first_place_and_each_quote_its_own(project):
     path, db = project
-    at = in_the_app("patronen", path, patronen_matrix=picked(cells=[(2, "verlies-woning")]))
+    at = in_the_app("patronen", path, patronen_matrix=picked(cells=[(2, "Verlies woning")]))
     doc, first = segment(db, "Zin 2 van interview-R03, verzonnen.")
     assert links(at) == [f"doc={doc}&seg={first}"]
     assert any("Klik op een rij" in c.value for c in at.caption)
     at = in_the_app(
         "patronen",
         path,
-        patronen_matrix=picked(cells=[(2, "verlies-woning")]),
+        patronen_matrix=picked(cells=[(2, "Verlies woning")]),
         patronen_matrix_quotes=picked(rows=[1]),
     )
     _, second = segment(db, "Zin 5 van interview-R03, verzonnen.")
@@ -77,7 +77,7 @@ def test_a_cell_click_offers_its_first_place_and_each_quote_its_own(project):
         for e in _walk(e)
         if getattr(e, "type", None) == "page_link"
     ]
-    assert labels[1] == "Open verlies-woning in het interview interview-R03"
+    assert labels[1] == "Open Verlies woning in het interview interview-R03"
 
 
 def test_a_quote_jumps_to_its_segment_and_a_hand_selected_span_to_its_span(project):
@@ -135,7 +135,7 @@ def test_following_a_quote_link_selects_that_segment_on_the_coding_page(project)
     at = in_the_app(
         "patronen",
         path,
-        patronen_matrix=picked(cells=[(2, "verlies-woning")]),
+        patronen_matrix=picked(cells=[(2, "Verlies woning")]),
         patronen_matrix_quotes=picked(rows=[1]),
     )
     at = _follow(at, links(at)[1])

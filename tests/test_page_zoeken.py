@@ -108,3 +108,18 @@ def test_code_all_hits_suggests_every_hit_also_beyond_the_table(many_hits):
     suggested = list_codings(Project.for_user(db, "onderzoeker"), statuses=["suggested"])
     assert len(suggested) == 205
     assert "205 nieuwe suggesties" in at.success[-1].value
+
+
+@pytest.mark.parametrize("lang, words", [("nl", ["ja", "nee"]), ("en", ["yes", "no"])])
+def test_a_yes_no_filter_reads_yes_and_no_not_true_and_false(project, lang, words):
+    from workbench import respondents
+
+    path, db = project
+    me = Project.for_user(db, "onderzoeker")
+    respondents.define_attribute(me, "uitkering", "boolean")
+    for code, value in (("R01", True), ("R02", False)):
+        respondents.add_respondent(me, code)
+        respondents.set_value(me, code, "uitkering", value)
+    at = run_page("zoeken", path, lang=lang)
+    box = at.selectbox(key="search_filter_uitkering")
+    assert sorted(box.options[1:]) == sorted(words)

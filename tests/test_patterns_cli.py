@@ -36,7 +36,7 @@ def test_matrix_csv_holds_counts_and_the_filters(project, tmp_path, capsys):
     )
     table, about = read_csv_export(out)
     assert table["respondent"].tolist() == ["R01", "R02"]
-    assert table.set_index("respondent").loc["R02", "verlies-werk"] == 1
+    assert table.set_index("respondent").loc["R02", "Verlies werk"] == 1  # the code's name
     assert about["filter"] == ["geslacht=vrouw"] and about["status"] == ["accepted"]
     assert "2" in capsys.readouterr().out
 
@@ -65,7 +65,7 @@ def test_matrix_xlsx_has_a_filters_sheet_and_the_quotes(project, tmp_path):
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == ["matrix", "citaten", "filters"]
     matrix = sheets["matrix"].set_index("respondent")
-    assert matrix["verlies-woning"].to_dict() == {"R01": 0, "R03": 2}
+    assert matrix["Verlies woning"].to_dict() == {"R01": 0, "R03": 2}
     settings = dict(sheets["filters"].values.tolist())
     assert settings["filter"] == "wijk=Noord" and settings["coders"] == "bram"
     assert settings["code"] == "verlies-woning"
@@ -92,8 +92,10 @@ def test_cooccurrence_export_per_scope(project, tmp_path):
         == 0
     )
     table, about = read_csv_export(out)
-    table = table.set_index("code")
-    assert table.loc["verlies-dierbare", "verlies-woning"] == 2
+    table = table.set_index("code")  # rows: the code's id and name; columns: names
+    assert table.loc["verlies-dierbare", "Verlies woning"] == 2
+    assert table.loc["verlies-dierbare", "name"] == "Verlies dierbare"
+    assert "Verlies woning = verlies-woning" in about["column"]
     assert about["scope"] == ["window"] and about["window"] == ["2"]
 
 

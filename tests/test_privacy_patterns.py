@@ -126,7 +126,7 @@ def test_pseudonymised_tables_keep_their_numbers_and_say_so(db, project_path, tm
     _project(db)
     table, about = read_csv_export(_csv(project_path, tmp_path, "matrix", "--pseudonymise"))
     assert table["respondent"].tolist() == ["R01-[Naam 1]-[Plaats 1].txt", "R02"]
-    assert table.set_index("respondent").loc["R02", "verlies"] == 2
+    assert table.set_index("respondent").loc["R02", "Verlies"] == 2
     assert about["pseudonymised"] == ["yes"] and "warning" not in about
     sheets = pd.read_excel(_export_xlsx(project_path, tmp_path, "frequencies"), sheet_name=None)
     assert set(sheets["frequencies"]["group"]) == {"[Plaats 1]", "(geen waarde)"}

@@ -16,6 +16,7 @@ from workbench.codings import STATUSES
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.i18n import t
+from workbench.patterns.fragments import named_columns, with_code_names
 from workbench.store import open_project
 
 
@@ -256,8 +257,9 @@ def run_matrix(args: argparse.Namespace) -> int:
     project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
     matrix = patterns.framework_matrix(project, selection, codes=args.code)
+    matrix, columns = named_columns(project, matrix)  # names to read, ids in the settings
     cells = patterns.framework_cells(project, selection, codes=args.code)
-    settings = selection.describe() + [("code", c) for c in args.code or []]
+    settings = selection.describe() + [("code", c) for c in args.code or []] + columns
     return _write(
         project, args, "matrix", {"matrix": matrix.reset_index(), "citaten": cells}, settings
     )
@@ -272,14 +274,15 @@ def run_cooccurrence(args: argparse.Namespace) -> int:
     pairs = patterns.cooccurrence_pairs(
         project, selection, scope=args.scope, window=args.window, codes=args.code
     )
-    settings = selection.describe() + _scope_settings(args) + [("code", c) for c in args.code or []]
-    return _write(
-        project,
-        args,
-        "cooccurrence",
-        {"cooccurrence": table.reset_index(), "paren": pairs},
-        settings,
+    table, columns = named_columns(project, table)
+    table = with_code_names(project, table.reset_index())  # each row: its code id and name
+    settings = (
+        selection.describe()
+        + _scope_settings(args)
+        + [("code", c) for c in args.code or []]
+        + columns
     )
+    return _write(project, args, "cooccurrence", {"cooccurrence": table, "paren": pairs}, settings)
 
 
 def run_cascades(args: argparse.Namespace) -> int:
@@ -332,7 +335,7 @@ def run_quotes(args: argparse.Namespace) -> int:
         + [("not", c) for c in args.none_of]
         + _scope_settings(args)
     )
-    return _write(project, args, "quotes", {"quotes": found}, settings)
+    return _write(project, args, "quotes", {"quotes": with_code_names(project, found)}, settings)
 
 
 def run_frequencies(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from workbench.patterns.fragments import (
     codes_table,
     fragments,
     with_attributes,
+    with_code_names,
     with_text,
 )
 
@@ -123,7 +124,8 @@ def cooccurrence_pairs(
     window: int = 0,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Each pair of codes that meets, once: code_a, code_b, meetings, respondents.
+    """Each pair of codes that meets, once: code_a, name_a, code_b, name_b (the codes'
+    names), meetings, respondents.
 
     ``respondents`` is in how many respondents' interviews the pair meets; sorted by
     meetings (most first). ``codes`` keeps the pairs that involve one of them. Needs ``read``.
@@ -145,7 +147,7 @@ def cooccurrence_pairs(
             ["meetings", "respondents", "code_a", "code_b"], ascending=[False, False, True, True]
         )
     )
-    return table.reset_index(drop=True)
+    return with_code_names(project, table.reset_index(drop=True))
 
 
 def cooccurrence_fragments(
@@ -159,8 +161,8 @@ def cooccurrence_fragments(
 ) -> pd.DataFrame:
     """Where two codes meet: one row per meeting, with both fragments side by side.
 
-    Columns: respondent, document, speaker, code_a, text_a, segment_a, code_b, text_b,
-    segment_b, coding_a, coding_b (a coding behind each fragment, for
+    Columns: respondent, document, speaker, code_a, name_a, text_a, segment_a, code_b,
+    name_b, text_b, segment_b, coding_a, coding_b (a coding behind each fragment, for
     :func:`~workbench.patterns.place_of`), then the respondent's attributes. Needs ``read``.
     """
     project.require("read")
@@ -217,7 +219,7 @@ def cooccurrence_fragments(
             "coding_b",
         ]
     ]
-    out = out.reset_index(drop=True)
+    out = with_code_names(project, out.reset_index(drop=True))
     return with_attributes(project, out).drop(columns="respondent_id")
 
 

@@ -21,7 +21,8 @@ from sqlite_utils import Database
 from workbench.codings import STATUSES
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.respondents import typed_value
+from workbench.i18n import Term, t
+from workbench.respondents import parse_value, typed_value
 from workbench.store import get_setting
 
 RESPONDENT_KEY = "respondent"  # --filter respondent=R01 selects respondents by case code
@@ -130,18 +131,76 @@ def _attribute_names(db: Database) -> list[str]:
 
 
 def attribute_values(project: Project) -> pd.DataFrame:
-    """Every attribute with its distinct values (columns: attribute, value, respondents).
+    """Every attribute with its distinct values (columns: attribute, type, value,
+    respondents). ``value`` is the stored text ("true" for yes); show it with
+    :func:`value_label`.
 
     Needs ``read``: the values describe the respondents (the filter menus of the overviews).
     """
     project.require("read")
     return pd.read_sql_query(
-        "SELECT a.name AS attribute, v.value, count(*) AS respondents "
+        "SELECT a.name AS attribute, a.type, v.value, count(*) AS respondents "
         "FROM attribute_values v JOIN attributes a ON a.name = v.attribute "
         "WHERE v.value IS NOT NULL AND v.value != '' "
         "GROUP BY a.name, v.value ORDER BY a.position, a.name, v.value",
         project.db.conn,
     )
+
+
+def value_label(value: str, type_: str, lang: str = "nl") -> str:
+    """A stored attribute value as the reader sees it: a yes/no value (stored ``true`` /
+    ``false``) as "ja"/"nee" ("yes"/"no"); other values as they are. A filter accepts the
+    label back (``uitkering=ja``)."""
+    if type_ == "boolean" and value in ("true", "false"):
+        return t(f"patterns.value.{value}", lang)
+    return value
+
+
+def code_names(project: Project) -> dict[str, str]:
+    """Code id (slug) -> the name the reader sees, as the codebook has it now.
+
+    A name two codes share gets its id in brackets, so tables and charts keep the codes
+    apart. Needs ``read``."""
+    project.require("read")
+    table = _codes_table(project.db)
+    names = [
+        str(n).strip() if isinstance(n, str) and n.strip() else c
+        for c, n in zip(table["code"], table["name"])
+    ]
+    counts = pd.Series([n.casefold() for n in names]).value_counts()
+    return {
+        code: name if counts[name.casefold()] == 1 else f"{name} ({code})"
+        for code, name in zip(table["code"], names)
+    }
+
+
+NAME_OF = {"code": "name", "code_a": "name_a", "code_b": "name_b"}
+
+
+def with_code_names(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the code's name right after each code column (``code`` -> ``name``,
+    ``code_a`` -> ``name_a``, ``code_b`` -> ``name_b``). Exports keep both: the name to read,
+    the id to join on. Needs ``read``."""
+    names = code_names(project)
+    out = frame.copy()
+    for code, name in NAME_OF.items():
+        if code in out.columns and name not in out.columns:
+            out.insert(
+                out.columns.get_loc(code) + 1, name, out[code].map(lambda c: names.get(c, c))
+            )
+    return out
+
+
+def named_columns(
+    project: Project, table: pd.DataFrame
+) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """A wide table whose columns are codes (matrix, co-occurrence) with the codes' names
+    as column labels, and one ``("column", "NAME = ID")`` settings row per code column, so a
+    file keeps the id of every column. Needs ``read``."""
+    names = code_names(project)
+    renamed = {c: names[c] for c in table.columns if c in names}
+    rows = [("column", f"{name} = {code}") for code, name in renamed.items()]
+    return table.rename(columns=renamed), rows
 
 
 def coders(project: Project) -> list[str]:
@@ -205,34 +264,97 @@ def _check_codes(db: Database, codes: Iterable[str], *, rollup: bool = False) ->
 
 
 def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tuple[str, list[Any]]:
-    """SQL that keeps documents of respondents matching every filter key (values OR-ed)."""
+    """SQL that keeps documents of respondents matching every filter key (values OR-ed).
+
+    Values are read as their attribute's type (``uitkering=ja`` is the stored ``true``,
+    ``leeftijd=52,0`` is ``52``). An unknown attribute, or a value no respondent has, is
+    refused with the known ones listed: a typo would otherwise give an empty table that
+    looks like a finding.
+    """
     if not filters:
         return "1 = 1", []
-    known = set(_attribute_names(db))
+    types = dict(db.execute("SELECT name, type FROM attributes").fetchall())
     grouped: dict[str, list[str]] = {}
     for key, value in filters:
-        grouped.setdefault(key, []).append(value.lower())
+        grouped.setdefault(key, []).append(value)
     clauses, params = [], []
-    for key, values in grouped.items():
-        marks = ", ".join("?" * len(values))
-        if key == RESPONDENT_KEY and key not in known:
+    for key, given in grouped.items():
+        if key == RESPONDENT_KEY and key not in types:
+            # a case code, or the name of a document linked to nobody (its row's name)
+            present = [
+                r[0]
+                for r in db.execute(
+                    "SELECT code FROM respondents UNION "
+                    "SELECT name FROM documents WHERE respondent_id IS NULL ORDER BY 1"
+                )
+            ]
+            values = _known_values(key, given, present, "text")
+            marks = ", ".join("?" * len(values))
             clauses.append(
-                f"d.respondent_id IN (SELECT id FROM respondents WHERE lower(code) IN ({marks}))"
+                f"(d.respondent_id IN (SELECT id FROM respondents WHERE lower(code) IN ({marks}))"
+                f" OR (d.respondent_id IS NULL AND lower(d.name) IN ({marks})))"
             )
-            params.extend(values)
+            params.extend([*values, *values])
             continue
-        if key not in known:
+        if key not in types:
             raise InputError(
                 "patterns.unknown_attribute",
                 name=key,
-                known=", ".join(sorted(known | {RESPONDENT_KEY})),
+                known=", ".join(sorted(set(types) | {RESPONDENT_KEY})),
             )
+        present = [
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT value FROM attribute_values WHERE attribute = ? "
+                "AND value IS NOT NULL AND value != '' ORDER BY value",
+                [key],
+            )
+        ]
+        values = _known_values(key, given, present, types[key])
+        marks = ", ".join("?" * len(values))
         clauses.append(
             "d.respondent_id IN (SELECT respondent_id FROM attribute_values "
             f"WHERE attribute = ? AND lower(value) IN ({marks}))"
         )
         params.extend([key, *values])
     return " AND ".join(clauses), params
+
+
+SHOWN_VALUES = 30  # an error lists at most this many known values
+
+
+def _known_values(key: str, given: list[str], present: list[str], type_: str) -> list[str]:
+    """The given filter values as stored (lower case), each one some respondent has."""
+    have = {p.lower() for p in present}
+    found, unknown = [], []
+    for value in given:
+        try:
+            stored = parse_value(value, type_)
+        except ValueError:
+            stored = None
+        if stored is None or stored.lower() not in have:
+            unknown.append(value)
+        else:
+            found.append(stored.lower())
+    if unknown:
+        raise InputError(
+            "patterns.unknown_value",
+            name=key,
+            value=", ".join(unknown),
+            known=_known(present, type_),
+        )
+    return found
+
+
+def _known(present: list[str], type_: str) -> str | Term:
+    """The values a respondent has, for an error message (yes/no in the reader's words)."""
+    if not present:
+        return Term("patterns.known.none")
+    if type_ == "boolean":
+        return Term("patterns.known." + "_".join(v for v in ("true", "false") if v in present))
+    shown = present[:SHOWN_VALUES]
+    more = ", ..." if len(present) > SHOWN_VALUES else ""
+    return ", ".join(shown) + more
 
 
 FRAGMENT_COLUMNS = [
@@ -686,12 +808,24 @@ def _attributes_wide(db: Database) -> pd.DataFrame:
         return pd.DataFrame({"respondent_id": pd.Series([], dtype="Int64")})
     types = dict(db.execute("SELECT name, type FROM attributes").fetchall())
     long["value"] = [
-        typed_value(v, types.get(a, "text")) for a, v in zip(long["attribute"], long["value"])
+        _typed(v, types.get(a, "text")) for a, v in zip(long["attribute"], long["value"])
     ]
     wide = long.pivot(index="respondent_id", columns="attribute", values="value")
     wide = wide.reindex(columns=[n for n in names if n in wide.columns]).reset_index()
     wide.columns.name = None
+    for name in wide.columns:
+        numbers = wide[name].dropna()
+        if types.get(name) == "number" and all(isinstance(v, int) for v in numbers):
+            wide[name] = wide[name].astype("Int64")  # an age stays 52, not 52.0
     return wide.astype({"respondent_id": "Int64"})
+
+
+def _typed(value: str | None, type_: str) -> Any:
+    """A stored value as its type; a whole number as an int (a CSV then says 52, not 52.0)."""
+    typed = typed_value(value, type_)
+    if isinstance(typed, float) and typed.is_integer():
+        return int(typed)
+    return typed
 
 
 def with_attributes(project: Project, frame: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,9 @@ from workbench.patterns.fragments import (
     fragments,
     joined,
     respondents,
+    value_label,
     with_attributes,
+    with_code_names,
     with_text,
 )
 
@@ -72,9 +74,9 @@ def framework_cells(
 ) -> pd.DataFrame:
     """The matrix in long form with the quotes behind each non-empty cell.
 
-    Columns: respondent, code, fragments, quotes (the fragments' text joined by
-    ``separator``), documents. What a framework chart's cell summarises, ready for export.
-    Needs ``read``.
+    Columns: respondent, code, name (the code's name), fragments, quotes (the fragments'
+    text joined by ``separator``), documents. What a framework chart's cell summarises, ready
+    for export. Needs ``read``.
     """
     project.require("read")
     frame = fragments(project, selection, places=False)
@@ -91,7 +93,8 @@ def framework_cells(
     cells["documents"] = documents.reindex(index).to_numpy()
     order = {c: i for i, c in enumerate(codes_table(project)["code"])}
     cells["_order"] = cells["code"].map(order)
-    return cells.sort_values(["respondent", "_order"]).drop(columns="_order").reset_index(drop=True)
+    cells = cells.sort_values(["respondent", "_order"]).drop(columns="_order")
+    return with_code_names(project, cells.reset_index(drop=True))
 
 
 def matrix_quotes(
@@ -103,8 +106,8 @@ def matrix_quotes(
 ) -> pd.DataFrame:
     """The fragments behind one cell (or a whole row or column when one side is None).
 
-    ``coding`` is a coding behind each fragment (:func:`~workbench.patterns.place_of`).
-    Needs ``read``."""
+    ``coding`` is a coding behind each fragment (:func:`~workbench.patterns.place_of`);
+    ``name`` is the code's name. Needs ``read``."""
     project.require("read")
     frame = fragments(
         project,
@@ -113,7 +116,7 @@ def matrix_quotes(
         respondent=respondent,
         codes=None if code is None else [code],
     )
-    frame = frame.assign(coding=frame["fragment_id"])
+    frame = with_code_names(project, frame.assign(coding=frame["fragment_id"]))
     return with_attributes(project, with_text(project, frame.reset_index(drop=True)))
 
 
@@ -127,25 +130,31 @@ def code_frequencies(
 ) -> pd.DataFrame:
     """How often each code occurs per attribute group, as counts and as share of respondents.
 
-    One row per (group, code), zeros included. Columns: group, code, fragments,
-    respondents (with the code), group_size (respondents in the group with an interview),
-    share (respondents / group_size, 0..1). ``by=None`` gives one group, "alle" ("all" in
-    English, ``lang``). Respondents without a value for ``by`` form the group "(geen
-    waarde)" ("(no value)"). Needs ``read``.
+    One row per (group, code), zeros included. Columns: group, code, name (the code's
+    name), fragments, respondents (with the code), group_size (respondents in the group
+    with an interview), share (respondents / group_size, 0..1). ``by=None`` gives one group,
+    "alle" ("all" in English, ``lang``). Respondents without a value for ``by`` form the
+    group "(geen waarde)" ("(no value)"); a yes/no attribute's groups are "ja" and "nee"
+    ("yes", "no"); groups of a number attribute are in number order. Needs ``read``.
     """
     project.require("read")
     names = attribute_names(project)
     if by is not None and by not in names:
         raise InputError("patterns.unknown_attribute", name=by, known=", ".join(names))
     people = respondents(project, selection)
+    order: dict[str, float] = {}
     if by is None:
         people["group"] = t("patterns.group.all", lang)
     else:
+        kind = project.db.execute("SELECT type FROM attributes WHERE name = ?", [by]).fetchone()[0]
         values = pd.read_sql_query(
             "SELECT respondent_id, value AS [group] FROM attribute_values WHERE attribute = ?",
             project.db.conn,
             params=[by],
         ).astype({"respondent_id": "Int64"})
+        if kind == "number":
+            order = {v: float(v) for v in values["group"].dropna() if v != ""}
+        values["group"] = values["group"].map(lambda v: value_label(v, kind, lang))
         people = people.merge(values, on="respondent_id", how="left")
         no_value = t("patterns.group.no_value", lang)
         people["group"] = people["group"].fillna(no_value).replace("", no_value)
@@ -157,7 +166,9 @@ def code_frequencies(
         fragments=("fragment_id", "size"), respondents=("respondent", "nunique")
     )
     sizes = people.groupby("group")["respondent"].nunique().rename("group_size")
-    full = pd.MultiIndex.from_product([sorted(sizes.index), columns], names=["group", "code"])
+    groups = sorted(sizes.index, key=lambda g: (g not in order, order.get(g, 0.0), g))
+    full = pd.MultiIndex.from_product([groups, columns], names=["group", "code"])
     table = counted.reindex(full, fill_value=0).reset_index().merge(sizes.reset_index(), on="group")
     table["share"] = (table["respondents"] / table["group_size"]).round(4)
-    return table[["group", "code", "fragments", "respondents", "group_size", "share"]]
+    table = with_code_names(project, table)
+    return table[["group", "code", "name", "fragments", "respondents", "group_size", "share"]]

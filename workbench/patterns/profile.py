@@ -14,6 +14,7 @@ from workbench.patterns.fragments import (
     codes_table,
     fragments,
     respondents,
+    with_code_names,
     with_text,
 )
 
@@ -23,8 +24,8 @@ class Profile:
     respondent: str
     pseudonym: str | None
     attributes: pd.DataFrame  # attribute, value
-    codes: pd.DataFrame  # code, name, fragments, share (of this person's fragments)
-    timeline: pd.DataFrame  # every fragment in life-story order, with its kind and coding
+    codes: pd.DataFrame  # code, name, fragments, share_of_fragments (of this person's)
+    timeline: pd.DataFrame  # every fragment in life-story order: code, name, kind, coding
 
 
 def respondent_profile(
@@ -32,7 +33,8 @@ def respondent_profile(
 ) -> Profile:
     """Everything about one respondent the patterns page shows (case code, e.g. R01).
 
-    Needs ``read``."""
+    ``codes.share_of_fragments`` is the code's part of this person's fragments (2 of 8 is
+    0.25), not a share of a group of people. Needs ``read``."""
     project.require("read")
     people = respondents(project, dataclasses.replace(selection, filters=()))
     found = people[people["respondent"] == respondent]
@@ -48,11 +50,13 @@ def respondent_profile(
     frame = with_text(project, fragments(project, selection, details=False, respondent=respondent))
     table = codes_table(project)
     counts = frame["code"].value_counts().rename("fragments")
-    codes = table.merge(counts, left_on="code", right_index=True)[["code", "name", "fragments"]]
-    codes["share"] = (codes["fragments"] / max(len(frame), 1)).round(4)
+    codes = with_code_names(
+        project, table.merge(counts, left_on="code", right_index=True)[["code", "fragments"]]
+    )
+    codes["share_of_fragments"] = (codes["fragments"] / max(len(frame), 1)).round(4)
     losses = set(descendants(project, LOSS_ROOT)) - set(NOT_EVENTS)
     follow = set(FOLLOWERS) | set(table.loc[table["root"].isin(FOLLOWERS), "code"])
-    timeline = life_order(project, frame)
+    timeline = with_code_names(project, life_order(project, frame))
     timeline["kind"] = "other"
     timeline.loc[timeline["code"].isin(follow), "kind"] = "follower"
     timeline.loc[timeline["code"].isin(losses), "kind"] = "loss"
@@ -60,6 +64,7 @@ def respondent_profile(
         [
             "story_rank",
             "code",
+            "name",
             "kind",
             "life_year",
             "life_age",

@@ -6,7 +6,6 @@ selection and the user, so a rerun without changes recomputes nothing."""
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import Any
 
@@ -19,6 +18,13 @@ from workbench.app.jump import jump_link
 from workbench.codings import STATUSES
 from workbench.handle import Project
 from workbench.patterns import cascade_charts, charts
+from workbench.patterns.fragments import (
+    NAME_OF,
+    code_names,
+    named_columns,
+    value_label,
+    with_code_names,
+)
 from workbench.store import last_event_id
 
 st.title(tr("page.patronen"))
@@ -78,7 +84,6 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 # Columns whose values the package keeps as internal words (sure, confirmed, accepted,
 # human, ...): shown in the reader's language, stored and exported as they are.
 VALUE_COLUMNS = ("certainty", "status", "link", "origin")
-WHEN = re.compile(r"^(?:(na|voor) #(\d+)|(\d+) jaar)$")
 
 
 def value_word(value: Any) -> Any:
@@ -90,22 +95,9 @@ def value_word(value: Any) -> Any:
     return value if word == key else word
 
 
-def when_words(value: Any) -> Any:
-    """How the package writes a life time ("na #12", "57 jaar") in the reader's language."""
-    found = WHEN.match(value) if isinstance(value, str) else None
-    if found is None:
-        return value
-    relation, event, age = found.groups()
-    if age is not None:
-        return tr("patronen.when.age", age=age)
-    return tr(f"patronen.when.{'after' if relation == 'na' else 'before'}", event=event)
-
-
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """A table for the screen: column names and internal values in the reader's language."""
     words = {c: frame[c].map(value_word) for c in VALUE_COLUMNS if c in frame.columns}
-    if "when" in frame.columns:
-        words["when"] = frame["when"].map(when_words)
     return shown(frame.assign(**words) if words else frame)
 
 
@@ -164,13 +156,30 @@ def downloads(
         )
 
 
+NAMES = code_names(handle)  # code id -> the name the codebook gives it now
+BY_NAME = {name: code for code, name in NAMES.items()}
+
+
+def code_label(code: Any) -> Any:
+    """A code as the reader knows it: its current name (the id when it has none)."""
+    return NAMES.get(code, code) if isinstance(code, str) else code
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for the screen with every code shown by its name (the Code column reads
+    "Ontmoetingsplek", not the id); the separate name columns of the exports go."""
+    out = frame.drop(columns=[c for c in NAME_OF.values() if c in frame.columns])
+    return out.assign(**{c: out[c].map(code_label) for c in NAME_OF if c in out.columns})
+
+
 def open_link(
     row: pd.Series, coding: str = "coding", code: str = "code", label: str = "patronen.jump.open"
 ) -> None:
     """A link to the place of ``row[coding]`` in its interview (the coding page)."""
     place = attempt(patterns.place_of, handle, int(row[coding])).value
     if place is not None:
-        jump_link(tr(label, code=row.get(code) or "", document=row.get("document") or ""), **place)
+        name = code_label(row.get(code)) or ""
+        jump_link(tr(label, code=name, document=row.get("document") or ""), **place)
 
 
 def quote_table(
@@ -178,11 +187,14 @@ def quote_table(
     columns: list[str],
     key: str,
     links: tuple[tuple[str, str], ...] = (("coding", "code"),),
+    names: bool = False,
 ) -> None:
     """Quotes, one per row: a click on a row gives the link to its place in the interview
-    (one per ``(coding column, code column)`` in ``links``), as on the Zoeken page."""
+    (one per ``(coding column, code column)`` in ``links``), as on the Zoeken page.
+    ``names``: codes shown by their name."""
+    table = frame[columns]
     event = st.dataframe(
-        readable(frame[columns]),
+        readable(named(table) if names else table),
         hide_index=True,
         width="stretch",
         key=key,
@@ -204,15 +216,17 @@ with st.expander(tr("patronen.selection")):
     names = list(dict.fromkeys(values["attribute"]))
     columns = st.columns(max(min(len(names), 4), 1))
     for i, attribute in enumerate(names):
-        options = values.loc[values["attribute"] == attribute, "value"].tolist()
+        of_attribute = values[values["attribute"] == attribute]
+        kind = of_attribute["type"].iloc[0]
         chosen = columns[i % len(columns)].multiselect(
             attribute,
-            options,
+            of_attribute["value"].tolist(),
             key=f"patronen_attr_{attribute}",
             placeholder=tr("patronen.any_value", attribute=attribute),
+            format_func=lambda v, kind=kind: value_label(v, kind, lang()),  # ja/nee, not true
             select_all=False,
         )
-        filters += [(attribute, v) for v in chosen]
+        filters += [(attribute, value_label(v, kind, lang())) for v in chosen]
     left, middle, right = st.columns(3)
     coders = left.multiselect(
         tr("patronen.coders"),
@@ -268,7 +282,6 @@ if matrix is None:
 if matrix.empty or matrix.to_numpy().sum() == 0:
     st.info(tr("patronen.empty"))
     st.stop()
-code_names = patterns.codes_table(handle).set_index("code")["name"].to_dict()
 PLACE_COLUMNS = ("coding", "coding_a", "coding_b")  # ids for the jump, not for reading
 TABS = ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile")
 tabs = st.tabs([tr(f"patronen.tab.{t}") for t in TABS], key="patronen_tab", on_change="rerun")
@@ -279,7 +292,7 @@ tab = dict(zip(TABS, tabs))
 def show_matrix() -> None:
     st.caption(tr("patronen.matrix.help"))
     event = st.dataframe(
-        matrix.rename_axis(tr("patronen.col.respondent")),
+        matrix.rename(columns=NAMES).rename_axis(tr("patronen.col.respondent")),
         on_select="rerun",
         selection_mode="single-cell",
         key="patronen_matrix",
@@ -299,14 +312,15 @@ def show_matrix() -> None:
             list(matrix.columns),
             index=None,
             key="patronen_cell_code",
+            format_func=code_label,
             placeholder=tr("app.choose"),
         )
     cells = ((event or {}).get("selection") or {}).get("cells") or []
     if cells:
         row, column = cells[0]
-        who, which = matrix.index[int(row)], column
+        who, which = matrix.index[int(row)], BY_NAME.get(column, column)
     if who is not None and which is not None:
-        st.subheader(tr("patronen.matrix.cell", respondent=who, code=which))
+        st.subheader(tr("patronen.matrix.cell", respondent=who, code=code_label(which)))
         found = overview("matrix_quotes", respondent=who, code=which)
         if found is not None and found.empty:
             st.info(tr("patronen.matrix.none"))
@@ -314,8 +328,12 @@ def show_matrix() -> None:
             open_link(found.iloc[0], label="patronen.jump.first")  # one click from the cell
             quote_table(found, ["document", "speaker", "text", "coders"], "patronen_matrix_quotes")
     cells_table = overview("framework_cells")
+    by_name, columns = named_columns(handle, matrix)  # names to read, ids in the settings
     downloads(
-        "matrix", {"matrix": matrix.reset_index(), "citaten": cells_table}, [], "patronen_dl_matrix"
+        "matrix",
+        {"matrix": by_name.reset_index(), "citaten": cells_table},
+        columns,
+        "patronen_dl_matrix",
     )
 
 
@@ -337,10 +355,22 @@ def show_frequencies() -> None:
     )
     freq = overview("code_frequencies", by=by, lang=lang())
     if freq is not None:
-        titles = {c: tr(f"patronen.col.{c}") for c in ("code", "group", measure)}
-        st.altair_chart(charts.frequency_chart(freq, measure=measure, titles=titles))
+        titles = {
+            c: tr(f"patronen.col.{c}")
+            for c in ("code", "group_size", "respondents", "share", "fragments")
+        }
+        titles["group"] = by or ""
+        st.altair_chart(
+            charts.frequency_chart(
+                freq,
+                measure=measure,
+                titles=titles,
+                title=tr(f"patronen.freq.title.{measure}"),
+                subtitle=tr("patronen.freq.per_group", by=by) if by else tr("patronen.freq.all"),
+            )
+        )
         st.markdown(f"**{tr('patronen.freq.numbers')}**")
-        st.dataframe(readable(freq), hide_index=True, width="stretch")
+        st.dataframe(readable(named(freq)), hide_index=True, width="stretch")
         downloads(
             "frequenties", {"frequenties": freq}, [("by", by or "(none)")], "patronen_dl_freq"
         )
@@ -372,7 +402,9 @@ def show_cooccurrence() -> None:
         }
         clicked = st.altair_chart(
             charts.cooccurrence_heatmap(
-                patterns.heatmap_data(table), titles=titles, order=list(table.index)
+                with_code_names(handle, patterns.heatmap_data(table)),
+                titles=titles,
+                order=list(table.index),
             ),
             on_select="rerun",
             key="patronen_heatmap",
@@ -384,16 +416,18 @@ def show_cooccurrence() -> None:
             )
             if len(pairs):
                 st.graphviz_chart(
-                    patterns.cooccurrence_dot(pairs, min_meetings=least, labels=code_names)
+                    patterns.cooccurrence_dot(pairs, min_meetings=least, labels=NAMES)
                 )
-        st.dataframe(readable(pairs), hide_index=True, width="stretch")
+        st.dataframe(readable(named(pairs)), hide_index=True, width="stretch")
         options = list(zip(pairs["code_a"], pairs["code_b"], pairs["meetings"]))
         pair = st.selectbox(
             tr("patronen.co.pair"),
             options,
             index=None,
             key="patronen_co_pair",
-            format_func=lambda p: tr("patronen.co.pair_label", a=p[0], b=p[1], n=p[2]),
+            format_func=lambda p: tr(
+                "patronen.co.pair_label", a=code_label(p[0]), b=code_label(p[1]), n=p[2]
+            ),
             placeholder=tr("app.choose"),
         )
         picked = ((clicked or {}).get("selection") or {}).get("pair") or []
@@ -415,11 +449,13 @@ def show_cooccurrence() -> None:
                     [c for c in where.columns if c not in PLACE_COLUMNS],
                     "patronen_co_quotes",
                     (("coding_a", "code_a"), ("coding_b", "code_b")),
+                    names=True,
                 )
+        by_name, columns = named_columns(handle, table)
         downloads(
             "samen",
-            {"samen": table.reset_index(), "paren": pairs},
-            [("scope", scope), ("window", str(window))],
+            {"samen": with_code_names(handle, by_name.reset_index()), "paren": pairs},
+            [("scope", scope), ("window", str(window)), *columns],
             "patronen_dl_co",
         )
 
@@ -433,6 +469,7 @@ def show_quotes() -> None:
         tr("patronen.q.codes"),
         all_codes,
         key="patronen_q_codes",
+        format_func=code_label,
         placeholder=tr("app.choose_many"),
         select_all=False,
     )
@@ -441,6 +478,7 @@ def show_quotes() -> None:
         tr("patronen.q.and"),
         all_codes,
         key="patronen_q_and",
+        format_func=code_label,
         placeholder=tr("app.choose_many"),
         select_all=False,
     )
@@ -448,6 +486,7 @@ def show_quotes() -> None:
         tr("patronen.q.not"),
         all_codes,
         key="patronen_q_not",
+        format_func=code_label,
         placeholder=tr("app.choose_many"),
         select_all=False,
     )
@@ -479,7 +518,10 @@ def show_quotes() -> None:
         if found is not None:
             st.success(tr("patronen.q.found", n=len(found)))
             quote_table(
-                found, [c for c in found.columns if c not in PLACE_COLUMNS], "patronen_q_quotes"
+                found,
+                [c for c in found.columns if c not in PLACE_COLUMNS],
+                "patronen_q_quotes",
+                names=True,
             )
             settings = (
                 [("code", c) for c in chosen]
@@ -487,7 +529,13 @@ def show_quotes() -> None:
                 + [("not", c) for c in without]
                 + [("scope", q_scope), ("window", str(q_window))]
             )
-            downloads("citaten", {"citaten": found}, settings, "patronen_dl_quotes", masked)
+            downloads(
+                "citaten",
+                {"citaten": with_code_names(handle, found)},
+                settings,
+                "patronen_dl_quotes",
+                masked,
+            )
 
 
 # ----------------------------------------------------------------------------- cascades
@@ -710,13 +758,13 @@ def show_profile() -> None:
     with right:
         st.markdown(f"**{tr('patronen.prof.codes')}**")
         if not profile.codes.empty:
-            titles = {"code": tr("patronen.col.code"), "fragments": tr("patronen.col.fragments")}
+            titles = {"name": tr("patronen.col.code"), "fragments": tr("patronen.col.fragments")}
             st.altair_chart(
                 charts.count_bars(
-                    profile.codes, x="code", y="fragments", titles=titles, horizontal=True
+                    profile.codes, x="name", y="fragments", titles=titles, horizontal=True
                 )
             )
-        st.dataframe(readable(profile.codes), hide_index=True, width="stretch")
+        st.dataframe(readable(named(profile.codes)), hide_index=True, width="stretch")
     st.markdown(f"**{tr('patronen.prof.timeline')}**")
     cascades = overview("cascade_overview", proposals=True, lang=lang())
     if cascades is not None and (cascades.events["respondent"] == person).any():
@@ -724,7 +772,10 @@ def show_profile() -> None:
     kinds = {k: tr(f"patronen.kind.{k}") for k in ("loss", "follower", "other")}
     timeline = profile.timeline.assign(kind=profile.timeline["kind"].map(kinds))
     quote_table(
-        timeline, [c for c in timeline.columns if c not in PLACE_COLUMNS], "patronen_prof_quotes"
+        timeline,
+        [c for c in timeline.columns if c not in PLACE_COLUMNS],
+        "patronen_prof_quotes",
+        names=True,
     )
     downloads(
         f"persoon-{person}",

@@ -5,9 +5,11 @@ import time
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, nlp, tr
+from workbench.app.common import acting_project, attempt, lang, nlp, tr
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
+from workbench.patterns.fragments import value_label
+from workbench.respondents import list_attributes
 from workbench.search import filter_options, search, search_segment_ids, suggest_code_for_hits
 
 st.title(tr("page.zoeken"))
@@ -26,12 +28,17 @@ mode = cols[0].radio(
 only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
 filters = {}
 with cols[2].popover(tr("zoeken.filter")):
-    for attribute, values in filter_options(handle).items():
+    options = filter_options(handle)
+    kinds = {a["name"]: a["type"] for a in list_attributes(handle)} if options else {}
+    for attribute, values in options.items():
         chosen = st.selectbox(
             attribute,
             [None, *values],
             key=f"search_filter_{attribute}",
-            format_func=lambda v: tr("zoeken.any") if v is None else str(v),
+            # a yes/no value reads ja/nee (yes/no), not the stored true/false
+            format_func=lambda v, kind=kinds.get(attribute, "text"): (
+                tr("zoeken.any") if v is None else value_label(str(v), kind, lang())
+            ),
         )
         if chosen is not None:
             filters[attribute] = chosen

@@ -1,0 +1,124 @@
+"""Filters read as the attribute's type, refuse a value nobody has, and exported ages stay
+whole numbers (a tester's findings: `--filter uitkering=ja` and `wijk=Vogelwjk` gave an
+empty file with exit code 0; ages came out as 52.0).
+
+The small project of tests/test_patterns.py, with two typed attributes set through the real
+respondents API: leeftijd (number) and uitkering (yes/no, typed in as "ja"/"nee").
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_patterns import build_project
+
+from workbench import respondents
+from workbench.cli import main
+from workbench.errors import InputError
+from workbench.handle import Project
+from workbench.patterns import Selection, code_frequencies, framework_matrix, read_csv_export
+
+ME = "onderzoeker"
+TYPED = {"R01": (52, "ja"), "R02": (67, "nee"), "R03": (38, "ja")}  # R04: no values
+
+
+def add_typed_attributes(db) -> Project:
+    me = Project.for_user(db, ME)
+    respondents.define_attribute(me, "leeftijd", "number")
+    respondents.define_attribute(me, "uitkering", "boolean")
+    for code, (age, benefit) in TYPED.items():
+        respondents.set_value(me, code, "leeftijd", age)
+        respondents.set_value(me, code, "uitkering", benefit)
+    return me
+
+
+@pytest.fixture
+def me(db):
+    build_project(db)
+    return add_typed_attributes(db)
+
+
+def rows(me: Project, *filters: str) -> list[str]:
+    return list(framework_matrix(me, Selection.build(filters=filters)).index)
+
+
+def test_a_yes_no_filter_takes_ja_nee_and_yes_no(me):
+    assert rows(me, "uitkering=ja") == ["R01", "R03"]
+    assert rows(me, "uitkering=Yes") == ["R01", "R03"]
+    assert rows(me, "uitkering=nee") == ["R02"]
+
+
+def test_a_number_or_date_filter_reads_the_value_as_its_type(me):
+    assert rows(me, "leeftijd=52,0") == ["R01"]
+    respondents.define_attribute(me, "start", "date")
+    respondents.set_value(me, "R02", "start", "2024-03-01")
+    assert rows(me, "start=1-3-2024") == ["R02"]
+
+
+def test_a_value_nobody_has_is_refused_with_the_values_that_exist(me):
+    with pytest.raises(InputError) as typo:
+        rows(me, "wijk=Noordd")
+    assert "Noordd" in typo.value.message("nl") and "Noord, Zuid" in typo.value.message("nl")
+    with pytest.raises(InputError) as unsure:
+        rows(me, "uitkering=misschien")
+    assert unsure.value.message("nl").endswith("ja, nee")
+    assert unsure.value.message("en").startswith("The value for uitkering must be")
+    assert "yes, no" in unsure.value.message("en")
+
+
+def test_respondent_filter_refuses_an_unknown_case_code(me):
+    assert rows(me, "respondent=r02") == ["R02"]
+    with pytest.raises(InputError) as err:
+        rows(me, "respondent=R09")
+    assert "R01, R02, R03, R04" in err.value.message("nl")
+
+
+def test_yes_no_values_read_ja_nee_in_groups_and_labels(me):
+    from workbench.patterns.fragments import value_label
+
+    groups = set(code_frequencies(me, by="uitkering")["group"])
+    assert groups == {"ja", "nee", "(geen waarde)"}
+    assert set(code_frequencies(me, by="uitkering", lang="en")["group"]) == {
+        "yes",
+        "no",
+        "(no value)",
+    }
+    assert (value_label("true", "boolean", "nl"), value_label("false", "boolean", "en")) == (
+        "ja",
+        "no",
+    )
+    assert value_label("true", "text", "nl") == "true"  # a text value stays as typed
+
+
+def test_number_groups_come_in_number_order(me):
+    respondents.set_value(me, "R04", "leeftijd", 101)
+    groups = list(dict.fromkeys(code_frequencies(me, by="leeftijd")["group"]))
+    assert groups == ["38", "52", "67", "101"]
+
+
+def _cli(project_path, out, *extra: str) -> int:
+    return main(
+        ["patterns", "matrix", "--project", str(project_path), *extra, "--output", str(out)]
+    )
+
+
+def test_cli_filter_typo_exits_1_with_the_known_values_and_writes_nothing(
+    me, project_path, tmp_path, capsys
+):
+    out = tmp_path / "m.csv"
+    assert _cli(project_path, out, "--filter", "wijk=Nord") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error:") and "Nord" in err and "Noord, Zuid" in err
+    assert not out.exists()
+    assert _cli(project_path, out, "--filter", "uitkering=ja") == 0
+    table, about = read_csv_export(out)
+    assert table["respondent"].tolist() == ["R01", "R03"] and about["filter"] == ["uitkering=ja"]
+
+
+def test_ages_stay_whole_numbers_in_a_csv_export(me, project_path, tmp_path):
+    out = tmp_path / "q.csv"
+    args = ["patterns", "quotes", "--project", str(project_path), "--code", "isolement"]
+    assert main([*args, "--output", str(out)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "52.0" not in text and "67.0" not in text
+    table, _ = read_csv_export(out)
+    assert table.set_index("respondent").loc["R01", "leeftijd"] == 52
