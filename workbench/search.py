@@ -77,7 +77,9 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _term_expression(nlp: Language, word: str, mode: str, db: Any = None) -> tuple[str, set[str]]:
+def _term_expression(
+    nlp: Language, word: str, mode: str, vocabulary: Vocabulary | None = None
+) -> tuple[str, set[str]]:
     """FTS5 expression for one query word, and the lemmas/prefixes to highlight."""
     prefix = word.endswith("*")
     core = word.rstrip("*").lower()
@@ -85,7 +87,7 @@ def _term_expression(nlp: Language, word: str, mode: str, db: Any = None) -> tup
         return "", set()
     if mode == "word":
         return "text : " + _quote(core) + ("*" if prefix else ""), {core + ("*" if prefix else "")}
-    lemmas = query_lemmas(nlp, core, None if db is None else Vocabulary(db))
+    lemmas = query_lemmas(nlp, core, vocabulary)
     if prefix:  # "eenzaam*": every lemma that starts like one of the word's lemmas
         terms = sorted(fold(lemma) for lemma in lemmas)
         return "lemmas : (" + " OR ".join(_quote(t) + "*" for t in terms) + ")", {
@@ -94,20 +96,21 @@ def _term_expression(nlp: Language, word: str, mode: str, db: Any = None) -> tup
     # A stop word keeps to its own forms: "over" does not bring "overlijden", nor "want"
     # "wantrouwen".
     stop = core in nlp.Defaults.stop_words
-    if db is None or stop:
+    if vocabulary is None or stop:
         terms = sorted({fold(w) for w in lemmas})
     else:
-        terms = sorted(word_family(db, lemmas))
+        terms = sorted(word_family(vocabulary, lemmas))
     return "lemmas : (" + " OR ".join(_quote(t) for t in terms) + ")", set(terms)
 
 
 def build_match(
-    nlp: Language, query: str, mode: str = "lemma", db: Any = None
+    nlp: Language, query: str, mode: str = "lemma", vocabulary: Vocabulary | None = None
 ) -> tuple[str, set[str]]:
     """Translate a user query into an FTS5 MATCH expression (and the terms to highlight).
 
-    With the project's ``db``, a word in lemma mode stands for its whole word family in that
-    project (:func:`word_family`); without it, for the word's own lemmas only.
+    With a project's ``vocabulary`` (the lemmas of its search index), a word in lemma mode
+    stands for its whole word family in that project (:func:`word_family`); without it, for
+    the word's own lemmas only.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}. Got {mode!r} instead.")
@@ -145,7 +148,7 @@ def build_match(
                 parts.append("NOT")
                 token = token[1:]
                 previous = "op"
-            expression, found = _term_expression(nlp, token, mode, db)
+            expression, found = _term_expression(nlp, token, mode, vocabulary)
             if not expression:
                 continue
             marks |= found
@@ -298,7 +301,7 @@ def search(
     """
     project.require("attributes.view" if filters else "read")
     db = project.db
-    match, marks = build_match(nlp, query, mode, db)
+    match, marks = build_match(nlp, query, mode, Vocabulary(db))
     total, ids = _hit_ids(
         db, match, query, filters, speaker_roles, document_id, limit=limit, offset=offset
     )
@@ -329,7 +332,7 @@ def search_segment_ids(
     """Every segment :func:`search` finds, not one page of it, in reading order: what "code
     all hits" on the Zoeken page acts on. Same arguments and rights as :func:`search`."""
     project.require("attributes.view" if filters else "read")
-    match, _ = build_match(nlp, query, mode, project.db)
+    match, _ = build_match(nlp, query, mode, Vocabulary(project.db))
     return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[1]
 
 

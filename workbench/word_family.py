@@ -243,8 +243,9 @@ def _after_root(rest: str, root: str, vocabulary: Vocabulary) -> bool:
     return False
 
 
-def word_family(db: Any, lemmas: Iterable[str]) -> set[str]:
-    """The lemmas in a project's search index that belong to the family of ``lemmas``.
+def word_family(vocabulary: Vocabulary, lemmas: Iterable[str]) -> set[str]:
+    """The lemmas in a project's search index (its ``vocabulary``) that belong to the family
+    of ``lemmas``.
 
     The roots are the lemmas and the words they are made from ("schaamte" -> "schamen",
     "eenzaamheid" -> "eenzaam"); the family is each root, the root with a Dutch suffix
@@ -254,7 +255,6 @@ def word_family(db: Any, lemmas: Iterable[str]) -> set[str]:
     Every member is a lemma the project holds, checked morpheme by morpheme: "missen" does
     not bring "misschien", nor "leven" "leeftijd".
     """
-    vocabulary = Vocabulary(db)
     lemmas = {fold(w) for w in lemmas}
     roots = {w for w in lemmas if w.isalpha()}  # not "zo'n", "e-mail" or "2024"
     for lemma in list(roots):

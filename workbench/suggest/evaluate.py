@@ -34,8 +34,7 @@ from spacy.language import Language
 from workbench.handle import Project
 from workbench.ingest import analysis_segments
 from workbench.suggest.model import Suggester
-from workbench.suggest.project import ProjectSuggester, _build_rules, training_data
-from workbench.suggest.review import rejections
+from workbench.suggest.project import ProjectSuggester, _build_rules, _rejections, training_data
 from workbench.suggest.scores import alpha_two_coders, precision_recall_f1
 
 MAX_FOLDS = 5
@@ -126,7 +125,7 @@ def evaluate(
         Suggester(rules)
         .fit(passages, Y, groups=groups)
         .explain_distrust(
-            passages, Y, rejections(project.db, [s["id"] for s in segments], rules.codes_)
+            passages, Y, _rejections(project.db, [s["id"] for s in segments], rules.codes_)
         )
         .status()
     )

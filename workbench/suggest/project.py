@@ -75,6 +75,30 @@ def training_data(
     return _training_data(project.db, codes, human_only=human_only)
 
 
+def _rejections(db: Database, segment_ids: list[int], codes: list[str]) -> np.ndarray:
+    """Segments x codes: True where someone rejected a coding of the code on the segment.
+
+    The other "no" a model learns from (a sentence coded with other codes, or left uncoded in
+    a document read in full) is no rejection: the page and ``evaluate`` say which it was.
+    """
+    found = np.zeros((len(segment_ids), len(codes)), dtype=bool)
+    row = {s: i for i, s in enumerate(segment_ids)}
+    column = {c: j for j, c in enumerate(codes)}
+    cur = db.execute(
+        "SELECT s.id, k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
+        "JOIN segments s ON s.id = c.segment_id WHERE c.status = 'rejected' "
+        "UNION "
+        "SELECT s.id, k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
+        "JOIN segments s ON s.document_id = c.document_id "
+        "AND s.start_char < c.end_char AND c.start_char < s.end_char "
+        "WHERE c.status = 'rejected' AND c.segment_id IS NULL"
+    )
+    for segment, code in cur.fetchall():
+        if segment in row and code in column:
+            found[row[segment], column[code]] = True
+    return found
+
+
 def _training_data(db: Database, codes: Sequence[str], *, human_only: bool = False) -> TrainingData:
     index = {c: j for j, c in enumerate(codes)}
     origin = "AND c.origin = 'human'" if human_only else ""

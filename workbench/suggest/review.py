@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from workbench.codings import decide
 from workbench.handle import Project
 from workbench.store import connect
-from workbench.suggest.project import ProjectSuggester, _retrain, _training_data
+from workbench.suggest.project import ProjectSuggester, _rejections, _retrain, _training_data
 
 UNCERTAINTY_WEIGHT = 1.0
 RARITY_WEIGHT = 0.6
@@ -67,7 +67,7 @@ class Learner:
             started = time.perf_counter()
             seen = _last_coding_event(db)
             model = _retrain(db, nlp=self.nlp, previous=self._model)
-            explain_distrust(db, model, self.nlp)  # before the swap: the page reads it at once
+            _explain_distrust(db, model, self.nlp)  # before the swap: the page reads it at once
             self.last_fit_seconds = time.perf_counter() - started
         finally:
             db.close()
@@ -121,31 +121,7 @@ def _last_coding_event(db: Database) -> int:
     return int(found[0])
 
 
-def rejections(db: Database, segment_ids: list[int], codes: list[str]) -> np.ndarray:
-    """Segments x codes: True where someone rejected a coding of the code on the segment.
-
-    The other "no" a model learns from (a sentence coded with other codes, or left uncoded in
-    a document read in full) is no rejection: the page and ``evaluate`` say which it was.
-    """
-    found = np.zeros((len(segment_ids), len(codes)), dtype=bool)
-    row = {s: i for i, s in enumerate(segment_ids)}
-    column = {c: j for j, c in enumerate(codes)}
-    cur = db.execute(
-        "SELECT s.id, k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
-        "JOIN segments s ON s.id = c.segment_id WHERE c.status = 'rejected' "
-        "UNION "
-        "SELECT s.id, k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
-        "JOIN segments s ON s.document_id = c.document_id "
-        "AND s.start_char < c.end_char AND c.start_char < s.end_char "
-        "WHERE c.status = 'rejected' AND c.segment_id IS NULL"
-    )
-    for segment, code in cur.fetchall():
-        if segment in row and code in column:
-            found[row[segment], column[code]] = True
-    return found
-
-
-def explain_distrust(db: Database, model: ProjectSuggester, nlp: Language) -> ProjectSuggester:
+def _explain_distrust(db: Database, model: ProjectSuggester, nlp: Language) -> ProjectSuggester:
     """Let ``model`` say why each word no longer counts alone: rejected suggestions, or
     sentences people coded otherwise or left uncoded (``Suggester.explain_distrust``).
 
@@ -155,7 +131,7 @@ def explain_distrust(db: Database, model: ProjectSuggester, nlp: Language) -> Pr
     data = _training_data(db, codes)
     segments = [{"id": s, "text": t} for s, t in zip(data.segment_ids, data.texts)]
     passages = model.passages_for(nlp, segments)
-    model.suggester.explain_distrust(passages, data.Y, rejections(db, data.segment_ids, codes))
+    model.suggester.explain_distrust(passages, data.Y, _rejections(db, data.segment_ids, codes))
     return model
 
 
@@ -258,7 +234,7 @@ def review_queue(
                 p["evidence"] = model.suggester.evidence(passage, j) or p["evidence"]
                 p["distrusted"] = model.suggester.distrusted_words(passage, j)
                 if p["distrusted"] and getattr(model.suggester, "distrust_detail_", None) is None:
-                    explain_distrust(db, model, nlp)  # a model not made by a Learner
+                    _explain_distrust(db, model, nlp)  # a model not made by a Learner
                 p["distrusted_rejected"] = model.suggester.rejected_words(passage, j)
     _add_context(db, items)
     return items
