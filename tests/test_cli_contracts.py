@@ -867,6 +867,11 @@ def test_pseudonymise_review_applies_accepted_names(capsys, demo_copy, monkeypat
     assert sum(c["status"] == "accepted" for c in after.values()) == 1
     assert list(demo_copy.parent.glob("*.key.json"))
     export = tmp_path / "na.csv"
+    code, _, err = run(capsys, "export", "--project", demo_copy, "--output", export)
+    assert_error(code, err)  # the names nobody decided on yet stop a pseudonymised export
+    assert "nobody decided on" in err and not export.exists()
+    rest = [str(n) for n, c in enumerate(json.loads(out), start=1) if c["status"] == "new"]
+    assert run(capsys, "pseudonymise", "--project", demo_copy, "--reject", ",".join(rest))[0] == 0
     assert run(capsys, "export", "--project", demo_copy, "--output", export)[0] == 0
     texts = " ".join(pd.read_csv(export)["text"].astype(str))
     assert name not in texts and after[name]["replacement"] in texts

@@ -10,11 +10,12 @@ import pytest
 from test_exchange_roundtrip import ME, rich  # noqa: F401 (the shared project fixture)
 from workbench.accounts import add_user
 from workbench.cli import main
-from workbench.errors import PermissionDenied
+from workbench.errors import InputError, PermissionDenied
 from workbench.exchange import export_codings_table, export_project, export_qdpx
 from workbench.exchange.safety import parse_xml
 from workbench.handle import Project
 from workbench.memos import add_memo
+from workbench.privacy import apply_pseudonyms, candidates, decide
 from workbench.privacy.key import KeyEntry, PseudonymKey, key_path, save_key
 from workbench.store import now
 from workbench.handle import Project
@@ -45,6 +46,11 @@ def pseudonymise_rene(db, project_file) -> None:
             start = text.find("René", start + 1)
     key = PseudonymKey({"René": KeyEntry("René", "person", "accepted", "[Naam 1]")})
     save_key(key, key_path(project_file))
+    researcher = Project.for_user(db, ME)
+    for cand in candidates(researcher):  # no other name: an export waits for every decision
+        if cand["status"] == "new":
+            decide(researcher, cand["original"], accept=False, apply=False)
+    apply_pseudonyms(researcher)
 
 
 def _qde(path):
@@ -83,6 +89,10 @@ def test_original_text_needs_the_researcher_role(rich, tmp_path):
     add_user(Project.for_user(rich, ME), "wijk", role="co-onderzoeker")
     with pytest.raises(PermissionDenied):
         export_qdpx(Project.for_user(rich, "sanne"), tmp_path / "x.qdpx", pseudonymise=False)
+    # before anyone checked the names, "pseudonymised" would still hold them: refused too
+    with pytest.raises(InputError, match="nobody has checked the names|niemand de namen"):
+        export_qdpx(Project.for_user(rich, "sanne"), tmp_path / "x.qdpx")
+    pseudonymise_rene(rich, tmp_path / "rich.db")
     export_qdpx(Project.for_user(rich, "sanne"), tmp_path / "ok.qdpx")
     with pytest.raises(PermissionDenied):
         export_qdpx(Project.for_user(rich, "wijk"), tmp_path / "y.qdpx")

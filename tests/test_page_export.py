@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from test_exchange_samples import hand_authored_qdpx, sample
+from test_privacy_unchecked import build_study, pseudonymise
 from workbench.accounts import add_user
 from workbench.exchange import import_qdpx
 from workbench.handle import Project
@@ -125,3 +126,24 @@ def test_reimporting_the_projects_own_export_says_which_documents_were_already_t
     assert not at.exception and not at.error
     assert at.info and "was already in the project" in at.info[0].value
     assert "(same GUID)" in at.info[0].value
+
+
+def test_an_interview_nobody_checked_for_names_gets_no_pseudonymised_download(
+    new_project, tmp_path
+):
+    """Was: the csv held "Bertus" under the report "De tekst is gepseudonimiseerd"."""
+    path = tmp_path / "studie.db"
+    new_project(path).close()
+    build_study(path)
+    at = page(path)
+    at.radio(key="export_format").set_value("csv").run()
+    assert any("'R02-buurman'" in e.value and "Namen vervangen" in e.value for e in at.error)
+    assert at.button(key="export_make").disabled and not at.get("download_button")
+    at.radio(key="export_text").set_value("original").run()  # the researcher's own copy
+    assert not at.error and not at.button(key="export_make").disabled
+    assert pseudonymise(path, "--accept", "all") == 0
+    at.radio(key="export_text").set_value("pseudonymised").run()
+    at.button(key="export_make").click().run()
+    assert (
+        not at.error and "bertus" not in at.session_state["export_result"]["data"].decode().lower()
+    )

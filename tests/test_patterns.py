@@ -418,28 +418,12 @@ def test_with_rollup_a_subcode_asks_for_its_main_code(researcher):
 
 
 def test_quotes_can_carry_pseudonyms_instead_of_names(project, researcher):
-    doc, text = project.execute(
-        "SELECT id, text FROM documents WHERE name = 'interview-R01'"
-    ).fetchone()
-    pid = (
-        project["pseudonyms"]
-        .insert({"replacement": "[Naam 1]", "created_at": now(), "created_by": "onderzoeker"})
-        .last_pk
-    )
-    # every occurrence is marked: an export refuses a name marked in one place but not another
-    at = text.find("interview-R01")
-    while at >= 0:
-        project["pseudonym_spans"].insert(
-            {
-                "document_id": doc,
-                "start_char": at,
-                "end_char": at + len("interview-R01"),
-                "pseudonym_id": pid,
-                "created_at": now(),
-                "created_by": "onderzoeker",
-            }
-        )
-        at = text.find("interview-R01", at + 1)
+    from workbench.privacy import candidates, decide
+
+    decide(researcher, "interview-R01", accept=True, replacement="[Naam 1]")
+    for cand in candidates(researcher):  # no other name: an export waits for every decision
+        if cand["status"] == "new":
+            decide(researcher, cand["original"], accept=False)
     masked = quotes(researcher, ["isolement"], pseudonymise=True).set_index("respondent")
     assert masked.loc["R01", "text"] == "Zin 5 van [Naam 1], verzonnen."
     assert masked.loc["R02", "text"] == "Zin 5 van interview-R02, verzonnen."

@@ -55,9 +55,12 @@ def _project(db, *, decided: bool = True):
             (4, "schaamte"),
         ):
             codings.add_coding(me, code=code, segment_id=segments[position])
-    if decided:
+    if decided:  # every possible name, or a pseudonymised export is refused
         for name, kind in (("Kees", "person"), ("Zwolle", "place"), ("Jan de Vries", "person")):
             decide(me, name, accept=True, kind=kind)
+        decide(me, "Jan", accept=True, replacement="[Naam 2]")  # Jan de Vries again
+        decide(me, "Ria van der Berg", accept=False)  # tests below accept "Ria" on her own
+        decide(me, "Stichting Welzijn Oost", accept=True, kind="organisation")
     return db
 
 

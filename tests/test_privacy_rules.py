@@ -20,6 +20,7 @@ from workbench.exchange import codings_table, export_project
 from workbench.handle import Project
 from workbench.privacy import (
     apply_pseudonyms,
+    candidates,
     decide,
     documents_not_checked,
     key_file,
@@ -33,6 +34,13 @@ from workbench.store import get_setting, set_setting
 from workbench.handle import Project
 from privacy_support import INTERVIEW, add_codes, add_document, segment_ids
 from workbench.handle import Project
+
+
+def accept_the_rest(researcher: Project) -> None:
+    """Accept every possible name nobody decided on: a pseudonymised export waits for them."""
+    for cand in candidates(researcher):
+        if cand["status"] == "new":
+            decide(researcher, cand["original"], accept=True, kind=cand["kind"])
 
 
 @pytest.fixture
@@ -81,6 +89,7 @@ def test_an_unapplied_decision_blocks_a_pseudonymised_export(db, tmp_path):
         assert not (tmp_path / f"uit.{fmt}").exists()
     apply_pseudonyms(researcher)
     assert documents_not_checked(researcher) == []
+    accept_the_rest(researcher)
     frame = codings_table(researcher)
     assert "Kees" not in frame.to_csv()
 
@@ -94,6 +103,7 @@ def test_an_export_without_any_reviewed_name_says_so(db, tmp_path):
     assert [w["key"] for w in report.warnings] == ["privacy.warn.not_pseudonymised"]
     assert "Niet gepseudonimiseerd" in report.text("nl")
     decide(researcher, "Kees", accept=True)
+    accept_the_rest(researcher)
     report = export_project(researcher, tmp_path / "uit.csv", format="csv")
     assert [w["key"] for w in report.warnings] == ["exchange.warn.pseudonymised"]
 
@@ -110,6 +120,7 @@ def test_without_the_key_nothing_is_dropped_and_exports_still_replace(db, tmp_pa
         text="Kees klinkt eenzaam.",
     )
     decide(researcher, "Kees", accept=True)
+    accept_the_rest(researcher)
     spans = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
     key_file(db).unlink()  # kept apart, as the docs advise
     with pytest.raises(InputError) as err:
@@ -243,6 +254,7 @@ def test_original_quotes_follow_the_export_rule(team, tmp_path):
         Project.for_user(team, "onderzoeker"), code="verlies", segment_id=segment_ids(team, doc)[1]
     )
     decide(Project.for_user(team, "onderzoeker"), "Kees", accept=True)
+    accept_the_rest(Project.for_user(team, "onderzoeker"))
     project = str(Path(team.execute("PRAGMA database_list").fetchone()[2]))
     base = ["patterns", "quotes", "--project", project, "--code", "verlies"]
     assert main([*base, "--user", "vera", "--output", str(tmp_path / "a.csv")]) == 1

@@ -14,7 +14,9 @@ every occurrence is replaced). Everything found here is a
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -355,6 +357,34 @@ def find_names(texts: dict[int, str], *, nlp: Language | None = None) -> dict[st
             )
             cand.occurrences.append(Occurrence(document_id, start, end))
     return candidates
+
+
+# Heuristic results by a digest of the texts they came from: stored transcripts never
+# change, so the same texts give the same candidates. Exports, the workshop and the review
+# ask for them often; the detector takes about a second per million characters.
+_REMEMBERED: dict[str, dict[str, Candidate]] = {}
+_REMEMBERED_LOCK = threading.Lock()
+REMEMBER = 4
+
+
+def remembered_names(texts: dict[int, str]) -> dict[str, Candidate]:
+    """:func:`find_names` with the Dutch heuristics, computed once per set of texts.
+
+    The result is shared between callers: copy it before changing it."""
+    digest = hashlib.sha256()
+    for document_id, text in sorted(texts.items()):
+        digest.update(f"{document_id}:{len(text)}:".encode())
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    key = digest.hexdigest()
+    with _REMEMBERED_LOCK:
+        found = _REMEMBERED.get(key)
+    if found is None:
+        found = find_names(texts)
+        with _REMEMBERED_LOCK:
+            _REMEMBERED[key] = found
+            while len(_REMEMBERED) > REMEMBER:
+                del _REMEMBERED[next(iter(_REMEMBERED))]
+    return found
 
 
 def occurrences(text: str, original: str) -> list[tuple[int, int]]:

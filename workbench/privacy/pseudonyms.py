@@ -26,9 +26,18 @@ from spacy.language import Language
 from sqlite_utils import Database
 
 from workbench import events
+from workbench.access import ORIGINAL_TEXT
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.privacy.detect import KINDS, Candidate, Occurrence, find_names, occurrences
+from workbench.i18n import Term
+from workbench.privacy.detect import (
+    KINDS,
+    Candidate,
+    Occurrence,
+    find_names,
+    occurrences,
+    remembered_names,
+)
 from workbench.privacy.key import (
     KeyEntry,
     PseudonymKey,
@@ -42,6 +51,7 @@ from workbench.store import now, record_event, transaction
 
 LABELS = {"person": "Naam", "place": "Plaats", "organisation": "Organisatie", "other": "Anders"}
 MAX_REPLACEMENT = 60
+SHOWN = 5  # names and documents a message lists before "and N more"
 
 
 def key_file(db: Database) -> Path:
@@ -63,6 +73,19 @@ def _texts(db: Database, document_ids: list[int] | None) -> dict[int, str]:
     return {int(i): t for i, t in db.execute(sql + " ORDER BY id", params)}
 
 
+def _names_in(texts: dict[int, str], nlp: Language | None) -> dict[str, Candidate]:
+    """What the detector finds (the Dutch heuristics' result is remembered per set of texts).
+
+    With a pipeline that has ``"ner"`` its entities come first, plus what the heuristics
+    find besides: a pseudonymised export waits for a decision on each of those
+    (:func:`require_pseudonymised`), so the review must be able to show them.
+    """
+    heuristic = dict(remembered_names(texts))
+    if nlp is None or "ner" not in nlp.pipe_names:
+        return heuristic
+    return heuristic | find_names(texts, nlp=nlp)  # the entity wins where both found a name
+
+
 def _context(text: str, start: int, end: int, width: int) -> dict[str, Any]:
     return {
         "left": text[max(0, start - width) : start].replace("\n", " "),
@@ -81,7 +104,7 @@ def detect(
 
     Without ``nlp`` the Dutch heuristics look for names (no pipeline is loaded)."""
     project.require("pseudonymise")
-    return find_names(_texts(project.db, document_ids), nlp=nlp)
+    return _names_in(_texts(project.db, document_ids), nlp)
 
 
 def candidates(
@@ -103,7 +126,7 @@ def candidates(
     db = project.db
     key = load_key(key_file(db))
     texts = _texts(db, document_ids)
-    found = dict(detected) if detected is not None else find_names(texts, nlp=nlp)
+    found = dict(detected) if detected is not None else _names_in(texts, nlp)
 
     def everywhere(name: str) -> list[Occurrence]:
         return [
@@ -210,6 +233,8 @@ def decide(
             now(),
         )
         key.entries[original] = new
+    if apply:
+        remembered_names(_texts(db, None))  # the slow part, before the write lock is taken
     with transaction(db):
         _log_decision(db, new, actor=actor)
         if apply:
@@ -389,6 +414,7 @@ def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]
     kinds = {e.replacement: e.kind for e in key.accepted()}
     stamp = now()
     added = removed = 0
+    remembered_names(_texts(db, None))  # the slow part, before the write lock is taken
     with transaction(db):
         wanted_replacements = set(names.values())
         for replacement in sorted(wanted_replacements):
@@ -422,6 +448,8 @@ def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]
             "spans": total,
             "pseudonyms": len(wanted_replacements),
             "max_document_id": db.execute("SELECT max(id) FROM documents").fetchone()[0],
+            # what exports go by while the key is away (no name: ids only)
+            "undecided_documents": sorted(_undecided_documents(db)),
         }
         record_event(db, actor, events.PSEUDONYMISE_APPLY(None, None, result))
     return result
@@ -439,19 +467,77 @@ def documents_not_checked(project: Project, document_ids: list[int] | None = Non
     return _documents_not_checked(project.db, document_ids)
 
 
-def _documents_not_checked(db: Database, document_ids: list[int] | None = None) -> list[int]:
+def _last_apply(db: Database) -> dict[str, Any] | None:
+    """What the last :func:`apply_pseudonyms` (or decision) recorded; None if it never ran."""
     last = db.execute(
         "SELECT after FROM events WHERE action = 'pseudonymise.apply' ORDER BY id DESC LIMIT 1"
     ).fetchone()
-    seen = json.loads(last[0]).get("max_document_id", 0) if last else 0
-    out = {
-        int(r[0])
-        for r in db.execute("SELECT id FROM documents WHERE id > ? ORDER BY id", [seen or 0])
-    }
+    return json.loads(last[0] or "{}") if last else None
+
+
+def _documents_added(db: Database) -> list[int]:
+    """Documents imported after names were last replaced (all of them if that never ran)."""
+    seen = (_last_apply(db) or {}).get("max_document_id") or 0
+    return [
+        int(r[0]) for r in db.execute("SELECT id FROM documents WHERE id > ? ORDER BY id", [seen])
+    ]
+
+
+def _documents_not_checked(db: Database, document_ids: list[int] | None = None) -> list[int]:
+    out = set(_documents_added(db))
     out |= set(_differences(db, _accepted_names(db), document_ids))
     if document_ids is not None:
         out &= set(document_ids)
     return sorted(out)
+
+
+def _undecided_occurrences(db: Database) -> list[tuple[str, Occurrence]]:
+    """Possible names nobody decided on, at each place where they are not replaced.
+
+    The detector of "Namen vervangen" (the Dutch heuristics) over every document, plus the
+    known names per respondent. A decision counts in any letter case, as replacing does, and
+    a place inside a marked name ("Jan" in "Jan de Vries") is replaced anyway. Decisions come
+    from the key: without it, every unmarked candidate counts as undecided.
+    """
+    key = load_key(key_file(db))
+    decided = {normal_name(original) for original in key.entries}
+    texts = _texts(db, None)
+    found = dict(remembered_names(texts))
+    for names in key.known_names.values():
+        for known in names:
+            found.setdefault(
+                known["name"],
+                Candidate(
+                    known["name"],
+                    known.get("kind", "person"),
+                    "known",
+                    [
+                        Occurrence(doc, s, e)
+                        for doc, text in texts.items()
+                        for s, e in occurrences(text, known["name"])
+                    ],
+                ),
+            )
+    marked: dict[int, list[tuple[int, int]]] = {}
+    for doc, start, end in db.execute(
+        "SELECT document_id, start_char, end_char FROM pseudonym_spans "
+        "ORDER BY document_id, start_char"
+    ):
+        marked.setdefault(doc, []).append((start, end))
+    starts = {doc: [s for s, _ in spans] for doc, spans in marked.items()}
+
+    def replaced(o: Occurrence) -> bool:
+        i = bisect.bisect_right(starts.get(o.document_id, []), o.start_char) - 1
+        return i >= 0 and marked[o.document_id][i][1] >= o.end_char
+
+    out = [
+        (original, o)
+        for original, cand in found.items()
+        if normal_name(original) not in decided
+        for o in cand.occurrences
+        if not replaced(o)
+    ]
+    return sorted(out, key=lambda pair: (pair[1].document_id, pair[1].start_char, pair[0]))
 
 
 def _undecided_in(db: Database, ranges: list[tuple[int, int, int]]) -> list[str]:
@@ -462,20 +548,40 @@ def _undecided_in(db: Database, ranges: list[tuple[int, int, int]]) -> list[str]
     "checked" and still show every name: what a co-researcher will see must also hold no
     name that still waits for a decision.
     """
-    decided = set(load_key(key_file(db)).entries)
-    found = find_names(_texts(db, None))
-    out = set()
-    for original, cand in found.items():
-        if original in decided:
-            continue
-        for o in cand.occurrences:
+    return sorted(
+        {
+            original
+            for original, o in _undecided_occurrences(db)
             if any(
                 o.document_id == doc and o.start_char < end and o.end_char > start
                 for doc, start, end in ranges
-            ):
-                out.add(original)
-                break
-    return sorted(out)
+            )
+        }
+    )
+
+
+def _undecided_documents(db: Database) -> dict[int, list[str]]:
+    """``{document id: [possible names nobody decided on]}`` for every document holding one.
+
+    With the key away nobody can say which candidates were rejected: then the documents
+    that held one when names were last replaced (recorded without the names), and every
+    document when that was not recorded (replaced by an older version of the workbench).
+    """
+    if _key_missing(db):
+        present = {int(r[0]) for r in db.execute("SELECT id FROM documents")}
+        recorded = (_last_apply(db) or {}).get("undecided_documents")
+        waiting = present if recorded is None else present & {int(d) for d in recorded}
+        return {doc: [] for doc in sorted(waiting)}
+    out: dict[int, set[str]] = {}
+    for original, o in _undecided_occurrences(db):
+        out.setdefault(o.document_id, set()).add(original)
+    return {doc: sorted(names) for doc, names in sorted(out.items())}
+
+
+def _reviewed(db: Database) -> bool:
+    if key_file(db).exists() and load_key(key_file(db)).entries:
+        return True
+    return db.execute("SELECT 1 FROM pseudonym_spans LIMIT 1").fetchone() is not None
 
 
 def reviewed(project: Project) -> bool:
@@ -483,26 +589,72 @@ def reviewed(project: Project) -> bool:
 
     Needs ``read``, as every export that labels its file with it has."""
     project.require("read")
-    db = project.db
-    if key_file(db).exists() and load_key(key_file(db)).entries:
-        return True
-    return db.execute("SELECT 1 FROM pseudonym_spans LIMIT 1").fetchone() is not None
+    return _reviewed(project.db)
+
+
+def _listing(items: list[str]) -> str | Term:
+    """``'a', 'b', 'c'`` for a message; after :data:`SHOWN` items "and N more"."""
+    shown = ", ".join(f"'{item}'" for item in items[:SHOWN])
+    if len(items) <= SHOWN:
+        return shown
+    return Term("privacy.list_more", {"items": shown, "n": len(items) - SHOWN})
+
+
+def _document_names(db: Database, document_ids: Any) -> str | Term:
+    names = dict(db.execute("SELECT id, name FROM documents").fetchall())
+    return _listing([str(names.get(doc, doc)) for doc in sorted(document_ids)])
 
 
 def require_pseudonymised(project: Project) -> None:
-    """Refuse a pseudonymised export while it could still carry an accepted name.
+    """Refuse a pseudonymised export while it could still carry a name nobody checked.
 
-    Refused while decisions are not applied: an accepted name not marked somewhere (also in
-    a document imported since), or a marked one that is no longer accepted. With the key
-    away, the names the project marked elsewhere count as accepted. Needs ``read``, as the
-    exports, quotes and imports that ask it.
+    Refused (``InputError``, naming the documents and what to do) while decisions are not
+    applied (an accepted name not marked somewhere, or a marked one no longer accepted;
+    ``privacy.not_applied``) and, once names were reviewed, while a document was imported
+    after names were last replaced (``privacy.export_not_checked``) or a document holds a
+    possible name nobody decided on (``privacy.export_undecided``; with the key away, the
+    documents that held one when names were last replaced: ``privacy.export_undecided_no_key``).
+    The whole export is refused rather than leaving documents out: a file with schuilnamen
+    never holds a name nobody checked, and never silently misses interviews. When no name
+    was ever reviewed the export goes through for a researcher, labelled plainly "not
+    pseudonymised" (:func:`export_warning`); a role that may not take the real names out
+    (a supervisor) is refused (``privacy.export_not_reviewed``). With the key away, the names the project marked count as
+    accepted. Needs ``read``, as the exports, quotes and imports that ask it.
     """
     project.require("read")
     db = project.db
     _recover(db, actor=None)
     waiting = _differences(db, _accepted_names(db))
     if waiting:
-        raise InputError("privacy.not_applied", n=len(waiting))
+        raise InputError(
+            "privacy.not_applied", n=len(waiting), documents=_document_names(db, waiting)
+        )
+    if not _reviewed(db):
+        if not project.can(ORIGINAL_TEXT):  # a supervisor: only schuilnamen may leave
+            raise InputError("privacy.export_not_reviewed")
+        return
+    added = _documents_added(db)
+    if added:
+        raise InputError(
+            "privacy.export_not_checked", n=len(added), documents=_document_names(db, added)
+        )
+    undecided = _undecided_documents(db)
+    if undecided and _key_missing(db):
+        raise InputError(
+            "privacy.export_undecided_no_key",
+            n=len(undecided),
+            documents=_document_names(db, undecided),
+            path=str(key_file(db)),
+        )
+    if undecided:
+        names = sorted({name for found in undecided.values() for name in found})
+        raise InputError(
+            "privacy.export_undecided",
+            n=len(undecided),
+            documents=_document_names(db, undecided),
+            count=len(names),
+            names=_listing(names),
+        )
 
 
 def export_warning(project: Project) -> str:

@@ -24,6 +24,7 @@ from workbench.app.common import (
 )
 from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project
 from workbench.imports import extensions, import_file
+from workbench.privacy import require_pseudonymised
 
 MIME = {
     "qdpx": "application/zip",
@@ -131,13 +132,18 @@ target = st.selectbox(
 )
 target = None if target == "standard" or fmt != "qdpx" else target
 choices = (fmt, suggestions, text_choice, target)
+# Names nobody checked (a new interview, a possible name nobody decided on) stop a
+# pseudonymised export: say so before the click, naming the documents (a codebook holds none).
+ready = (
+    fmt == "qdc" or text_choice != "pseudonymised" or bool(attempt(require_pseudonymised, handle))
+)
 
-if st.button(tr("page_export.make"), type="primary", key="export_make"):
+if st.button(tr("page_export.make"), type="primary", key="export_make", disabled=not ready):
     with st.spinner(tr("page_export.working")):
         made = run_export(fmt, suggestions, text_choice == "pseudonymised", target)
         st.session_state["export_result"] = made and {**made, "choices": choices}
 result = st.session_state.get("export_result")
-if result and result["choices"] == choices:
+if result and result["choices"] == choices and ready:
     st.download_button(
         tr("page_export.download", name=result["name"]),
         result["data"],
