@@ -8,10 +8,12 @@ import pytest
 
 from built_once import codebook
 from workbench import codebook as cb
-from workbench.codings import add_coding, list_codings
+from workbench.codings import add_coding, decide, list_codings
 from workbench.errors import InputError, PermissionDenied
 from workbench.handle import Project
+from workbench.history import undo_last
 from workbench.ingest import import_files
+from workbench.memos import add_memo
 from workbench.store import now
 
 ACTOR = "onderzoeker"
@@ -67,14 +69,67 @@ def test_merge_moves_codings_and_deactivates_source(project, researcher):
 
 def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project, researcher):
     seg = segment(project, "overleden")
-    add_coding(researcher, code="verlies-woning", segment_id=seg)
+    twin = add_coding(researcher, code="verlies-woning", segment_id=seg)
     add_coding(researcher, code="verlies-dierbare", segment_id=seg)
     result = cb.merge_codes(researcher, "verlies-woning", "verlies-dierbare", rationale="dubbel")
     assert result == {"moved": 0, "duplicates": 1, "children": 0}
     assert len(list_codings(researcher)) == 1
-    assert (
-        events(project, "codebook.merge")[0]["before"]["duplicate_codings"][0]["segment_id"] == seg
-    )
+    [removed] = project.execute("SELECT before FROM events WHERE action = 'coding.remove'")
+    assert {k: json.loads(removed[0])[k] for k in ("id", "segment_id")} == {
+        "id": twin,
+        "segment_id": seg,
+    }
+
+
+def snapshot(db) -> dict[str, list[tuple]]:
+    tables = ("codes", "codings", "memos")
+    return {t: db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+
+
+def test_a_merge_keeps_an_accepted_coding_over_a_rejected_suggestion_of_the_target(
+    project, researcher
+):
+    """The duplicate match ignored the status: the rejected suggestion stayed and the
+    researcher's accepted coding was removed."""
+    seg = segment(project, "overleden")
+    mine = add_coding(researcher, code="verlies-woning", segment_id=seg)
+    proposal = add_coding(researcher, code="verlies-dierbare", segment_id=seg, origin="machine")
+    decide(researcher, proposal, "rejected")
+    before = snapshot(project)
+    cb.merge_codes(researcher, "verlies-woning", "verlies-dierbare", rationale="één verlies")
+    [kept] = list_codings(researcher, statuses=None)
+    assert (kept["id"], kept["code"], kept["status"]) == (mine, "verlies-dierbare", "accepted")
+    assert undo_last(researcher)["action"] == "codebook.merge"
+    assert snapshot(project) == before
+
+
+def test_a_recode_after_a_split_keeps_the_accepted_coding(project, researcher):
+    seg = segment(project, "hond")
+    mine = add_coding(researcher, code="zingeving-dieren", segment_id=seg)
+    [dog, _] = cb.split_code(
+        researcher, "zingeving-dieren", [{"name": "Hond"}, {"name": "Kat"}], rationale="apart"
+    )["codes"]
+    proposal = add_coding(researcher, code=dog, segment_id=seg, origin="machine")
+    decide(researcher, proposal, "rejected")
+    before = snapshot(project)
+    assert cb.recode_codings(researcher, [mine], dog) == 1
+    [kept] = list_codings(researcher, statuses=None)
+    assert (kept["id"], kept["code"], kept["status"]) == (mine, dog, "accepted")
+    undo_last(researcher)
+    assert snapshot(project) == before
+
+
+def test_one_undo_takes_a_merge_back_with_its_sub_codes_codings_and_memos(project, researcher):
+    add_coding(researcher, code="omgeving-buurt", segment_id=segment(project, "buurman"))
+    add_coding(researcher, code="omgevingsfactoren", segment_id=segment(project, "hond"))
+    source = project.execute("SELECT id FROM codes WHERE slug = 'omgevingsfactoren'").fetchone()[0]
+    add_memo(researcher, target_type="code", target_id=source, text="Buurt en drempels?")
+    before = snapshot(project)
+    cb.merge_codes(researcher, "omgevingsfactoren", "drempels", rationale="samen")
+    assert snapshot(project) != before
+    undo_last(researcher)
+    assert snapshot(project) == before
+    assert "omgevingsfactoren" in [n["slug"] for n in cb.code_tree(researcher)]
 
 
 def test_merge_moves_children_to_target(project, researcher):
@@ -264,7 +319,7 @@ def test_undo_says_when_it_went_past_a_codebook_change_it_cannot_take_back(proje
     from workbench.history import codebook_changes_passed, undo_last
 
     cb.rename_code(researcher, "zingeving-hoop", "Hoop houden", rationale="duidelijker")
-    cb.merge_codes(researcher, "zingeving-dieren", "zingeving-hoop", rationale="samen")
+    cb.add_code(researcher, name="Heimwee", rationale="uit eerste interview")
     undone = undo_last(researcher)
     assert undone["action"] == "codebook.rename"
     assert codebook_changes_passed(researcher, undone) == 1

@@ -19,7 +19,7 @@ from test_patterns import ME
 from test_patterns_cascades import coding, event, project  # noqa: F401  (fixture)
 
 from workbench import access, codings, events, life_events, memos
-from workbench.codebook import edit_code, move_code, rename_code
+from workbench.codebook import edit_code, merge_codes, move_code, rename_code
 from workbench.events import EventKind
 from workbench.handle import Project
 from workbench.history import code_history, undo_last, undoable_actions
@@ -266,6 +266,27 @@ def _edited_event(db):
     return lambda: life_events.update_event(Project.for_user(db, ME), wim, life_year=2018)
 
 
+def _merged_with_a_twin(db):
+    """anna coded R01's segment 1 with both codes: her woning coding there goes as a
+    duplicate, its memo and mention move to her dierbare coding, the code's memo and event
+    to dierbare."""
+    me = Project.for_user(db, ME)
+    twin = codings.add_coding(
+        Project.for_user(db, "anna"), code="verlies-woning", segment_id=db.segments["R01"][1]
+    )
+    memos.add_memo(me, target_type="coding", target_id=twin, text="x")
+    home = codings.code_id(me, "verlies-woning")
+    memos.add_memo(me, target_type="code", target_id=home, text="y")
+    life_events.create_event(me, [twin])
+    return lambda: merge_codes(me, "verlies-woning", "verlies-dierbare", rationale="test")
+
+
+def _removed_with_a_mention(db):
+    homes = [coding(db, "R03", pos, "verlies-woning") for pos in (2, 5)]
+    life_events.create_event(Project.for_user(db, ME), homes)
+    return lambda: codings.remove_coding(Project.for_user(db, ME), homes[1])
+
+
 RECIPES: dict[EventKind, Recipe] = {
     events.CODING_ADD: lambda db: lambda: _my_coding(db),
     events.SUGGESTION_ADD: lambda db: lambda: _my_coding(db, "isolement", origin="machine"),
@@ -279,9 +300,14 @@ RECIPES: dict[EventKind, Recipe] = {
         lambda c: lambda: codings.remove_coding(Project.for_user(db, ME), c)
     )(_my_coding(db)),
     events.CODING_RECODE: _recode,
+    events.LIFE_EVENT_MENTION_REMOVE_WITH_CODING: _removed_with_a_mention,
     events.MEMO_ADD: _memo("add"),
     events.MEMO_EDIT: _memo("edit"),
     events.MEMO_REMOVE: _memo("remove"),
+    events.MEMO_MOVE_WITH_CODING: _merged_with_a_twin,
+    events.MEMO_MOVE_WITH_CODE: _merged_with_a_twin,
+    events.CODEBOOK_MERGE: _merged_with_a_twin,
+    events.LIFE_EVENT_MENTION_MOVE_WITH_CODING: _merged_with_a_twin,
     events.CODEBOOK_EDIT: lambda db: (
         lambda: edit_code(
             Project.for_user(db, ME), "herstel", rationale="test", definition="Weer op de been."

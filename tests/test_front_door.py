@@ -25,6 +25,7 @@ NO_ACTOR: set[str] = {
     "workbench.done_marks.done_documents",  # why: ids only, inside consistency's checked reads
     "workbench.done_marks.latest_marks",  # why: ids and times, inside consistency's checked reads
     "workbench.history.action_stamp",  # why: time stamp inside an already checked action
+    "workbench.history.one_action",  # why: one stamp for the rows of an already checked action
     "workbench.ingest.catalog.project_counts",  # why: counts only; `workbench info` has no user
     "workbench.ingest.importer.file_limit",  # why: a size-limit setting, read after the check
     "workbench.ingest.speakers.analysis_segment_ids",  # why: ids only, suggest's training reads

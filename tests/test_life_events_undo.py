@@ -7,16 +7,20 @@ On the small project of tests/test_patterns.py (a real SQLite file; see its docs
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from test_patterns import ME
 from test_patterns_cascades import coding, event, project  # noqa: F401  (fixture)
 
-from workbench import accounts, life_events
+from workbench import accounts, codings, life_events
 from workbench.cli import main
+from workbench.codebook import merge_codes
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.history import undo_last, undoable_actions
 from workbench.i18n import t
+from workbench.patterns import cascade_overview
 from workbench.handle import Project
 
 TABLES = ("life_events", "life_event_codings", "life_event_links", "codings")
@@ -216,3 +220,91 @@ def test_ctrl_z_on_the_coderen_page_takes_back_a_new_event_and_says_so(project, 
     assert not at.exception, [e.message for e in at.exception]
     assert [toast.value for toast in at.toast] == ["Teruggedraaid: " + words("life_event.add")]
     assert snapshot(project) == start
+
+
+# --- a coding that goes, a code that is merged: the events and their mentions follow --------
+
+
+def test_removing_a_coding_takes_its_mention_along_and_one_undo_brings_both_back(project):
+    """The mention went with the coding by the database's cascade, unlogged: an undo brought
+    the coding back but not the mention (issue: a confirmed cascade lost its text)."""
+    homes = [coding(project, "R03", pos, "verlies-woning") for pos in (2, 5)]
+    home = life_events.create_event(Project.for_user(project, ME), homes, label="het huis")
+    life_events.link(Project.for_user(project, ME), home, event(project, "R03", 4, "isolement"))
+    undo_restores(
+        project,
+        lambda: codings.remove_coding(Project.for_user(project, ME), homes[1]),
+        "coding.remove",
+    )
+
+
+def test_the_last_confirmed_text_of_an_event_is_not_removed_in_silence(project):
+    wim = event(project, "R01", 1, "verlies-dierbare", label="Wim")
+    life_events.link(Project.for_user(project, ME), wim, event(project, "R01", 4, "verlies-woning"))
+    before = snapshot(project)
+    with pytest.raises(InputError) as refused:
+        codings.remove_coding(
+            Project.for_user(project, ME), coding(project, "R01", 1, "verlies-dierbare")
+        )
+    assert refused.value.key == "codings.last_mention"
+    assert "'Wim' (verlies-dierbare)" in refused.value.message("nl")
+    assert snapshot(project) == before
+
+
+def test_a_coding_removed_with_its_event_comes_back_with_it_and_its_links(project):
+    wim = event(project, "R01", 1, "verlies-dierbare", label="Wim")
+    life_events.link(Project.for_user(project, ME), wim, event(project, "R01", 4, "verlies-woning"))
+    last = coding(project, "R01", 1, "verlies-dierbare")
+    before = snapshot(project)
+    gone = codings.remove_coding(Project.for_user(project, ME), last, with_events=True)
+    assert gone == [wim]
+    assert project.execute("SELECT count(*) FROM life_event_links").fetchone()[0] == 0
+    undo_last(Project.for_user(project, ME))
+    assert snapshot(project) == before
+
+
+def test_the_database_refuses_to_drop_a_mention_with_its_coding(project):
+    home = coding(project, "R03", 2, "verlies-woning")
+    life_events.create_event(Project.for_user(project, ME), [home])
+    with pytest.raises(sqlite3.IntegrityError):
+        project.execute("DELETE FROM codings WHERE id = ?", [home])
+
+
+def _anna_twice_on_r01_s1(db) -> int:
+    """anna codes R01's first sentence as woning too (she has dierbare there), and makes it
+    an event in a cascade: a duplicate once woning is merged into dierbare."""
+    twin = codings.add_coding(
+        Project.for_user(db, "anna"), code="verlies-woning", segment_id=db.segments["R01"][1]
+    )
+    made = life_events.create_event(Project.for_user(db, ME), [twin], label="Wim", life_year=2019)
+    life_events.link(Project.for_user(db, ME), made, event(db, "R01", 4, "verlies-woning"))
+    return made
+
+
+def test_a_merge_moves_a_duplicates_mention_to_the_coding_that_stays(project):
+    made = _anna_twice_on_r01_s1(project)
+    merge_codes(Project.for_user(project, ME), "verlies-woning", "verlies-dierbare", rationale="x")
+    [(coder, status)] = project.execute(
+        "SELECT c.coder, m.status FROM life_event_codings m JOIN codings c ON c.id = m.coding_id "
+        "WHERE m.event_id = ?",
+        [made],
+    ).fetchall()
+    assert (coder, status) == ("anna", "accepted")
+    chains = cascade_overview(Project.for_user(project, ME)).chains
+    assert chains["respondent"].tolist() == ["R01"]
+
+
+def test_events_follow_a_merge_of_their_code_and_one_undo_takes_it_all_back(project):
+    made = _anna_twice_on_r01_s1(project)
+    before = snapshot(project)
+    merge_codes(Project.for_user(project, ME), "verlies-woning", "verlies-dierbare", rationale="x")
+    frame = life_events.events_frame(Project.for_user(project, ME), respondent="R01")
+    assert set(frame["kind"]) == {"verlies-dierbare"}
+    path = cascade_overview(Project.for_user(project, ME)).chains["path"].iloc[0]
+    assert "verlies-woning" not in path
+    undone = undo_last(Project.for_user(project, ME))
+    assert undone["action"] == "codebook.merge" and snapshot(project) == before
+    assert (
+        life_events.events_frame(Project.for_user(project, ME)).set_index("event").loc[made, "kind"]
+        == "verlies-woning"
+    )

@@ -371,3 +371,21 @@ def test_the_done_button_speaks_english_when_asked(db, project_path, two_coders)
     at = run_page("coderen", project_path, user="anna", lang="en", coding_document=two_coders[0])
     button = at.button(key="coding_done")
     assert button.label == "This interview is done" and "also when no code applies" in button.help
+
+
+def test_the_last_text_of_a_life_event_goes_only_when_asked_with_its_event(project):
+    from workbench import life_events
+
+    path, db, target = project
+    me = Project.for_user(db, "onderzoeker")
+    coding = add_coding(me, code="verlies-dierbare", segment_id=target["segment_id"])
+    event = life_events.create_event(me, [coding])
+    at = _page(path, target)
+    at.button(key=f"remove-{coding}").click().run()
+    assert not at.exception
+    assert any("laatste bevestigde tekst" in e.value for e in at.error)
+    assert [c["id"] for c in list_codings(me)] == [coding]  # nothing removed yet
+    at.button(key=f"remove-with-event-{coding}-go").click().run()
+    assert not at.exception
+    assert list_codings(me) == []
+    assert db.execute("SELECT count(*) FROM life_events WHERE id = ?", [event]).fetchone()[0] == 0

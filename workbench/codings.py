@@ -17,6 +17,9 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
+from workbench.history import one_action, stamp_of_action
+from workbench.life_events.events import mentions_follow_coding, mentions_go_with_coding
+from workbench.memos import memos_follow
 from workbench.store import now, record_event, row, transaction
 
 STATUSES = ("suggested", "accepted", "rejected")
@@ -197,14 +200,72 @@ def set_life_time(project: Project, coding_id: int, *, year: int | None, age: in
     return coding_id
 
 
-def remove_coding(project: Project, coding_id: int) -> None:
-    """Delete a coding (the event log keeps the full row, so it can be undone)."""
+def remove_coding(project: Project, coding_id: int, *, with_events: bool = False) -> list[int]:
+    """Delete a coding with the mentions of life events that point at it; the event log
+    keeps every row, so one undo brings them all back.
+
+    Refused (:class:`InputError`) when the coding is the last confirmed mention of a
+    confirmed life event: the event, and any cascade it is in, would lose the text behind
+    it. The researcher attaches another coding to the event first, or says
+    ``with_events=True``: then that event goes too, with its links, in the same undoable
+    action. Returns the ids of the life events that went with the coding.
+    """
     project.require("code")
-    db = project.db
-    with transaction(db):
+    db, actor = project.db, project.user
+    with one_action(db, actor):
         before = _own_coding(project, coding_id)
+        gone = mentions_go_with_coding(project, coding_id, with_events=with_events)
         db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-        record_event(db, project.user, events.CODING_REMOVE(coding_id, before, None))
+        _log(db, actor, events.CODING_REMOVE(coding_id, before, None))
+    return gone
+
+
+def _log(db: Database, actor: str, event: events.Event) -> None:
+    record_event(db, actor, event, at=stamp_of_action())
+
+
+# Which of two codings of one code, coder and span stays when a merge or a recode makes them
+# one: the accepted one, then a decision over an open proposal, then the one with a life time.
+_KEEP_FIRST = {"accepted": 2, "rejected": 1, "suggested": 0}
+
+
+def _moving_one_stays(moving: dict[str, Any], there: dict[str, Any]) -> bool:
+    """Whether coding ``moving`` (to another code) stays rather than the coding ``there``
+    that already has that code on the same span by the same coder (on a tie: ``there``)."""
+
+    def weight(coding: dict[str, Any]) -> tuple[int, bool]:
+        timed = coding["life_year"] is not None or coding["life_age"] is not None
+        return _KEEP_FIRST[coding["status"]], timed
+
+    return weight(moving) > weight(there)
+
+
+def _remove_duplicate(project: Project, gone: dict[str, Any], stays: int) -> None:
+    """Remove coding ``gone`` as a duplicate of ``stays``: its mentions and memos move to
+    ``stays`` first, then it goes; every row is logged under the action's stamp."""
+    db, actor = project.db, project.user
+    mentions_follow_coding(project, gone["id"], stays)
+    memos_follow(project, "coding", gone["id"], stays)
+    db.execute("DELETE FROM codings WHERE id = ?", [gone["id"]])
+    _log(db, actor, events.CODING_REMOVE(gone["id"], gone, None))
+
+
+def _move_to_code(db: Database, actor: str, coding: dict[str, Any], target_id: int) -> None:
+    db.execute(
+        "UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
+        [target_id, now(), coding["id"]],
+    )
+    _log(db, actor, events.CODING_RECODE(coding["id"], coding, row(db, "codings", coding["id"])))
+
+
+def _twin(db: Database, coding: dict[str, Any], code_id: int) -> dict[str, Any] | None:
+    """The coding the same coder made with ``code_id`` on the same span, if any."""
+    found = db.execute(
+        "SELECT id FROM codings WHERE code_id = ? AND document_id = ? AND coder = ? "
+        "AND start_char = ? AND end_char = ?",
+        [code_id, coding["document_id"], coding["coder"], coding["start_char"], coding["end_char"]],
+    ).fetchone()
+    return row(db, "codings", found[0]) if found else None
 
 
 def merge_code_codings(
@@ -212,75 +273,65 @@ def merge_code_codings(
 ) -> tuple[list[int], list[dict[str, Any]]]:
     """Move every coding of code ``source_id`` to code ``target_id`` (a code merge).
 
-    A coding the same coder already made with the target on the same span is a duplicate and
-    is removed. Returns the moved ids and the removed rows; the caller's ``codebook.merge``
-    event logs both (so undo can restore them).
+    Where the same coder already has the target on the same span, the two become one: an
+    accepted coding always stays (then a decision over an open proposal, then the one with a
+    life time; else the target's), and the other's mentions of life events and memos move
+    to it before it is removed. Every row is logged whole under the merge's stamp (one undo
+    takes it all back). Returns the ids of the codings now on the target that came from the
+    source, and the removed rows.
     """
     project.require("codebook.edit")
-    db = project.db
-    with transaction(db):
-        cur = db.execute(
-            "SELECT s.* FROM codings s JOIN codings t ON t.code_id = ? AND t.document_id = "
-            "s.document_id AND t.coder = s.coder AND t.start_char = s.start_char AND "
-            "t.end_char = s.end_char WHERE s.code_id = ?",
-            [target_id, source_id],
-        )
-        names = [d[0] for d in cur.description]
-        duplicates = [dict(zip(names, r)) for r in cur.fetchall()]
-        if duplicates:
-            db.execute(
-                f"DELETE FROM codings WHERE id IN ({', '.join('?' * len(duplicates))})",
-                [d["id"] for d in duplicates],
-            )
-        moved = [
-            r[0]
-            for r in db.execute("SELECT id FROM codings WHERE code_id = ? ORDER BY id", [source_id])
+    db, actor = project.db, project.user
+    moved: list[int] = []
+    removed: list[dict[str, Any]] = []
+    with one_action(db, actor):
+        ids = [
+            int(r[0])
+            for r in db.execute(
+                "SELECT id FROM codings WHERE code_id = ? ORDER BY id", [source_id]
+            ).fetchall()
         ]
-        db.execute(
-            "UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
-            [target_id, now(), source_id],
-        )
-    return moved, duplicates
+        staying = []
+        for coding_id in ids:  # first make duplicates one, so no move meets its twin
+            coding = row(db, "codings", coding_id)
+            there = _twin(db, coding, target_id)
+            if there is None:
+                staying.append(coding_id)
+            elif _moving_one_stays(coding, there):
+                _remove_duplicate(project, there, coding_id)
+                removed.append(there)
+                staying.append(coding_id)
+            else:
+                _remove_duplicate(project, coding, there["id"])
+                removed.append(coding)
+        for coding_id in staying:
+            _move_to_code(db, actor, row(db, "codings", coding_id), target_id)
+            moved.append(coding_id)
+    return moved, removed
 
 
 def recode(project: Project, coding_id: int, target_id: int) -> bool:
     """Move one coding to code ``target_id`` (after a split), logged with the whole row.
 
-    When the coder already has the target on that span, the coding is removed instead
-    (``coding.remove``). Returns False when it already was on the target.
+    When the coder already has the target on that span, the two become one as in a merge
+    (:func:`merge_code_codings`): the accepted one stays and takes the other's mentions and
+    memos. Returns False when it already was on the target.
     """
     project.require("codebook.edit")
     db, actor = project.db, project.user
-    with transaction(db):
+    with one_action(db, actor):
         before = row(db, "codings", coding_id)
         if before is None:
             raise NotFound("codings.unknown_coding", coding=coding_id)
         if before["code_id"] == target_id:
             return False
-        clash = db.execute(
-            "SELECT id FROM codings WHERE code_id = ? AND document_id = ? AND coder = ? "
-            "AND start_char = ? AND end_char = ?",
-            [
-                target_id,
-                before["document_id"],
-                before["coder"],
-                before["start_char"],
-                before["end_char"],
-            ],
-        ).fetchone()
-        if clash:
-            db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-            record_event(db, actor, events.CODING_REMOVE(coding_id, before, None))
-        else:
-            db.execute(
-                "UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
-                [target_id, now(), coding_id],
-            )
-            record_event(
-                db,
-                actor,
-                events.CODING_RECODE(coding_id, before, row(db, "codings", coding_id)),
-            )
+        there = _twin(db, before, target_id)
+        if there is not None and not _moving_one_stays(before, there):
+            _remove_duplicate(project, before, there["id"])
+            return True
+        if there is not None:
+            _remove_duplicate(project, there, coding_id)
+        _move_to_code(db, actor, before, target_id)
     return True
 
 

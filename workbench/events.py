@@ -82,14 +82,17 @@ _CODES = "undo never adds or deletes codes (their codings would go with them): u
 # --- codings (workbench.codings) -----------------------------------------------------------
 
 
-def _coding(action: str) -> EventKind:
-    return EventKind(action, "codings", "whole", undo="code")
+def _coding(action: str, *, grouped: bool = False) -> EventKind:
+    return EventKind(action, "codings", "whole", undo="code", grouped=grouped)
 
 
 CODING_ADD = _coding("coding.add")
-CODING_REMOVE = _coding("coding.remove")
+# Removed with the mentions of life events that pointed at it (one undo brings all back);
+# also a duplicate a code merge or a recode removed.
+CODING_REMOVE = _coding("coding.remove", grouped=True)
 CODING_WHEN = _coding("coding.when")
-CODING_RECODE = _coding("coding.recode")  # moved to another code after a split
+# Moved to another code: after a split (several at once), or with its code in a merge.
+CODING_RECODE = _coding("coding.recode", grouped=True)
 SUGGESTION_ADD = _coding("suggestion.add")
 SUGGESTION_ACCEPT = _coding("suggestion.accept")
 SUGGESTION_REJECT = _coding("suggestion.reject")
@@ -112,6 +115,14 @@ def _memo(action: str) -> EventKind:
 MEMO_ADD = _memo("memo.add")
 MEMO_EDIT = _memo("memo.edit")
 MEMO_REMOVE = _memo("memo.remove")
+# A memo follows what it is about into what stays: from a coding a merge or a recode removed
+# as a duplicate to the coding that stays, from a merged code to the code it went into.
+MEMO_MOVE_WITH_CODING = EventKind(
+    "memo.move_with_coding", "memos", "whole", undo="memo.write", grouped=True
+)
+MEMO_MOVE_WITH_CODE = EventKind(
+    "memo.move_with_code", "memos", "whole", undo="memo.write", grouped=True
+)
 
 # --- codebooks and codes (workbench.codebook; "whole" rows may carry the rationale too) ----
 
@@ -126,7 +137,9 @@ CODEBOOK_RENAME = _code_edit("codebook.rename")
 CODEBOOK_MOVE = EventKind("codebook.move", "codes", "whole", undo="codebook.edit", grouped=True)
 CODEBOOK_ADD = EventKind("codebook.add", "codes", "whole", not_undone=_CODES)
 CODE_ADD = EventKind("code.add", "codes", "whole", not_undone=_CODES)  # from another tool
-CODEBOOK_MERGE = EventKind("codebook.merge", "codes", "summary", not_undone=_CODES)
+# A merge: the merged code's row (made inactive) names the action; its codings, sub-codes,
+# memos and life events move under the same stamp and one undo takes all of it back.
+CODEBOOK_MERGE = EventKind("codebook.merge", "codes", "whole", undo="codebook.edit", grouped=True)
 CODEBOOK_SPLIT = EventKind("codebook.split", "codes", "summary", not_undone=_CODES)
 CODEBOOK_INSTALL = EventKind("codebook.install", "codebooks", "summary", not_undone=_IMPORT)
 CODEBOOK_IMPORT = EventKind("codebook.import", "codebooks", "part", not_undone=_IMPORT)
@@ -166,6 +179,10 @@ LIFE_EVENT_LINK_REOPEN = _life("life_event.link_reopen", "life_event_links")
 LIFE_EVENT_LINK_REMOVE = _life("life_event.link_remove", "life_event_links")
 LIFE_EVENT_LINK_REJECT_WITH_EVENT = _life("life_event.reject_with_event", "life_event_links")
 LIFE_EVENT_LINK_REMOVE_WITH_EVENT = _life("life_event.remove_with_event", "life_event_links")
+# Rows that follow from what happened to their coding end in "_with_coding": a mention goes
+# with a removed coding, or moves to the coding that stays when its own was a duplicate.
+LIFE_EVENT_MENTION_REMOVE_WITH_CODING = _life("life_event.remove_with_coding", "life_event_codings")
+LIFE_EVENT_MENTION_MOVE_WITH_CODING = _life("life_event.move_with_coding", "life_event_codings")
 # The workbench's proposals: rejected (or confirmed) like suggestions, not undone.
 _PROPOSED = "the workbench's proposals are rejected instead, and never proposed again"
 LIFE_EVENT_PROPOSE = EventKind("life_event.propose", "life_events", "summary", not_undone=_PROPOSED)

@@ -5,24 +5,28 @@ the history of a document or a code is a query, and undo is "apply the inverse o
 and log that as a new event": the log itself is never changed. Undo works per user and
 backwards, one action per call, over the kinds of event that ``workbench.events`` declares
 undoable (with the permission the undo needs): those whose events hold whole rows of
-``codings``, ``memos`` or ``codes`` (adding or removing a coding, deciding on a suggestion,
-writing, editing or removing a memo, editing or renaming a code) and of the life-event
-tables (making an event, attaching a coding to it, linking two events, deciding on a
-proposal, setting when it happened). Every other kind (imports, settings,
-pseudonymisation, the workbench's life-event proposals) is shown in the history but not
-undone here; its declaration says why and what the way back is.
+``codings``, ``memos`` or ``codes`` (adding, removing or recoding a coding, deciding on a
+suggestion, writing, editing or removing a memo, editing, renaming, moving or merging a
+code) and of the life-event tables (making an event, attaching a coding to it, linking two
+events, deciding on a proposal, setting when it happened). Every other kind (imports,
+settings, pseudonymisation, the workbench's life-event proposals) is shown in the history
+but not undone here; its declaration says why and what the way back is.
 
-One life-event action can log several rows (an event and its mentions; a link that also
-confirms both events): those rows share one time stamp (:func:`action_stamp`), later than
+One action can log several rows (an event and its mentions; a link that also confirms both
+events; a coding and the mentions that went with it; a code merge with every coding, memo
+and life event it moved): those rows share one time stamp (:func:`one_action`), later than
 anything the user logged before, and are undone together, newest row first (their kinds are
 declared ``grouped``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from sqlite_utils import Database
@@ -183,6 +187,36 @@ def action_stamp(db: Database, actor: str) -> str:
     return stamp
 
 
+_STAMP: contextvars.ContextVar[str | None] = contextvars.ContextVar("action_stamp", default=None)
+
+
+@contextlib.contextmanager
+def one_action(db: Database, actor: str) -> Iterator[str]:
+    """One action of ``actor``: one transaction whose logged rows all carry one stamp (the
+    one it yields), so :func:`undo_last` takes them back together when their kinds are
+    declared ``grouped``. An action inside another (a merge removes codings, a removed
+    coding takes its mentions along) joins the outer one and its stamp.
+
+    Like :func:`action_stamp` it takes the database and a name: the caller has checked the
+    right to act."""
+    with transaction(db):
+        stamp = _STAMP.get()
+        if stamp is not None:
+            yield stamp
+            return
+        stamp = action_stamp(db, actor)
+        token = _STAMP.set(stamp)
+        try:
+            yield stamp
+        finally:
+            _STAMP.reset(token)
+
+
+def stamp_of_action() -> str | None:
+    """The stamp of the action under way (:func:`one_action`), or None outside one."""
+    return _STAMP.get()
+
+
 def _steps(db: Database, event: dict[str, Any]) -> list[dict[str, Any]]:
     """The logged rows of the action whose newest row is ``event``, oldest first.
 
@@ -207,18 +241,23 @@ def _steps(db: Database, event: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _lead(steps: list[dict[str, Any]]) -> dict[str, Any]:
     """The step that names the action: the first that is not a consequence for the rows of
-    an event (``..._with_event``: its mentions and links going with it)."""
-    return next((s for s in steps if not s["action"].endswith("_with_event")), steps[0])
+    an event, a coding or a code (``..._with_event``, ``..._with_coding``, ``..._with_code``:
+    the mentions, links and memos going or moving with it)."""
+    return next((s for s in steps if not _consequence(s["action"])), steps[0])
+
+
+def _consequence(action: str) -> bool:
+    return action.endswith(("_with_event", "_with_coding", "_with_code"))
 
 
 def undoable_actions(project: Project, *, limit: int = 10) -> list[dict[str, Any]]:
     """The user's most recent actions that :func:`undo_last` would undo, newest first.
 
     Each is the event that names the action, with ``steps``: every logged row of it, oldest
-    first (one for codings, memos and codes). Actions that cannot be inverted (imports, code
-    merges, settings, proposals) are passed over: the conflict check in :func:`undo_last`
-    keeps an undo from overwriting anything done later. The steps hold the rows as logged
-    (quotes, memo texts), so showing them needs ``read``.
+    first (one for most changes to codings, memos and codes). Actions that cannot be
+    inverted (imports, adding or splitting codes, settings, proposals) are passed over: the
+    conflict check in :func:`undo_last` keeps an undo from overwriting anything done later.
+    The steps hold the rows as logged (quotes, memo texts), so showing them needs ``read``.
     """
     project.require("read")
     return _undoable(project.db, project.user, limit)
@@ -320,20 +359,23 @@ def event_words(action: str) -> Term:
 
 def codebook_changes_passed(project: Project, action: dict[str, Any]) -> int:
     """How many of the user's codebook changes newer than ``action`` undo cannot take back
-    (merging, splitting, adding or removing codes or codebooks: their codings would go
-    with them), so a message can say that this undo went past them, not that it took back
-    the last change. Only someone who may change the codebook has such changes to pass,
-    so the question needs ``codebook.edit``."""
+    (splitting, adding or removing codes or codebooks: their codings would go with them; a
+    merge an older release logged only in summary), so a message can say that this undo
+    went past them, not that it took back the last change. Only someone who may change the
+    codebook has such changes to pass, so the question needs ``codebook.edit``."""
     project.require("codebook.edit")
+    db = project.db
     newest = max(step["id"] for step in action["steps"])
     n = 0
-    for name, entity in project.db.execute(
-        "SELECT action, entity FROM events WHERE actor = ? AND id > ? "
+    for found in db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? AND id > ? "
         "AND entity IN ('codes', 'codebooks')",
         [project.user, newest],
-    ):
-        kind = events.kind_of(name, entity)
-        n += kind is not None and kind.undo is None
+    ).fetchall():
+        event = _event(found)
+        if events.kind_of(event["action"], event["entity"]) is None:
+            continue
+        n += _inverse(db, event) is None
     return n
 
 

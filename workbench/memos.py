@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
+from workbench.history import one_action, stamp_of_action
 from workbench.store import now, record_event, row, transaction
 
 TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
@@ -124,6 +125,32 @@ def delete_memo(project: Project, memo_id: int) -> None:
         before = _own_memo(project, memo_id)
         db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
         record_event(db, project.user, events.MEMO_REMOVE(memo_id, before, None))
+
+
+def memos_follow(project: Project, target_type: str, gone: int, stays: int) -> list[int]:
+    """Memos on the coding or code ``gone`` move to ``stays``, each logged; returns their ids.
+
+    What a memo is about can go into something else: a coding that a code merge or a recode
+    removes as a duplicate into the coding that stays, a merged code into the code it went
+    into. The memo follows it, whoever wrote it, and the undo of that action moves it back;
+    its text and dates stay. Only someone who may change the codebook merges or recodes."""
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
+    kind = {"coding": events.MEMO_MOVE_WITH_CODING, "code": events.MEMO_MOVE_WITH_CODE}[target_type]
+    with one_action(db, actor):
+        moved = [
+            int(r[0])
+            for r in db.execute(
+                "SELECT id FROM memos WHERE target_type = ? AND target_id = ? ORDER BY id",
+                [target_type, gone],
+            ).fetchall()
+        ]
+        for memo_id in moved:
+            before = row(db, "memos", memo_id)
+            db.execute("UPDATE memos SET target_id = ? WHERE id = ?", [stays, memo_id])
+            after = row(db, "memos", memo_id)
+            record_event(db, actor, kind(memo_id, before, after), at=stamp_of_action())
+    return moved
 
 
 def can_change_memo(project: Project, written_by: str) -> bool:

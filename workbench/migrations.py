@@ -669,3 +669,43 @@ def m015_sample_speakers(db: Database) -> None:
         ALTER TABLE samples ADD COLUMN n_population INTEGER;
         """,
     )
+
+
+@migrations()
+def m016_mentions_stay_with_their_coding(db: Database) -> None:
+    """A coding with mentions of life events is no longer deleted with them in silence.
+
+    ``life_event_codings.coding_id`` was ``ON DELETE CASCADE``: deleting a coding dropped its
+    mentions without a row in the event log, so an undo brought the coding back but not the
+    mention, and a confirmed event (and its cascade) lost its text for good. Now the
+    database refuses to delete a coding that a mention still points at; the writer
+    (``workbench.codings``) removes or moves the mentions first and logs them. The table is
+    rebuilt with the same rows, columns and index; ``event_id`` keeps its cascade (an event
+    removed takes its mentions, logged by ``workbench.life_events``).
+    """
+    execute_script(
+        db,
+        """
+        CREATE TABLE life_event_codings_new (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES life_events(id) ON DELETE CASCADE,
+            coding_id INTEGER NOT NULL REFERENCES codings(id),
+            origin TEXT NOT NULL CHECK (origin IN ('human', 'machine')),
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            evidence TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (event_id, coding_id)
+        );
+        INSERT INTO life_event_codings_new
+            (id, event_id, coding_id, origin, status, evidence, created_by, created_at,
+             updated_at)
+        SELECT id, event_id, coding_id, origin, status, evidence, created_by, created_at,
+               updated_at
+        FROM life_event_codings;
+        DROP TABLE life_event_codings;
+        ALTER TABLE life_event_codings_new RENAME TO life_event_codings;
+        CREATE INDEX life_event_codings_coding ON life_event_codings(coding_id);
+        """,
+    )

@@ -34,6 +34,9 @@ from workbench.codebook.yaml_io import codebook_to_dict, load_codebook, parse_co
 from workbench.codings import merge_code_codings, recode
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
+from workbench.history import one_action
+from workbench.life_events.events import events_follow_merge
+from workbench.memos import memos_follow
 from workbench.store import now, record_event, row, transaction
 
 
@@ -407,16 +410,19 @@ def move_code(project: Project, code: int | str, parent: str | None, *, rational
 def merge_codes(
     project: Project, source: int | str, target: int | str, *, rationale: str
 ) -> dict[str, int]:
-    """Merge ``source`` into ``target``: its codings and child codes move to the target.
+    """Merge ``source`` into ``target``: its codings, child codes, memos and life events
+    move to the target.
 
-    The source code stays in the project as inactive (its id is kept for the history). A coding
-    that the same coder already made with the target on the same span is a duplicate and is
-    removed; the event log keeps the full row.
+    The source code stays in the project as inactive (its id is kept for the history). A
+    coding that the same coder already made with the target on the same span becomes one
+    with it: the accepted one stays and takes the other's memos and mentions of life events
+    (see :func:`workbench.codings.merge_code_codings`). Every changed row is logged whole
+    under one stamp, the source code's row first, so one undo takes the merge back.
     """
     project.require("codebook.edit")
     db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
-    with transaction(db):
+    with one_action(db, actor) as stamp:
         src, dst = _code_row(db, source), _code_row(db, target)
         if src["id"] == dst["id"]:
             raise InputError("codebook.edit.merge_self", code=src["slug"])
@@ -426,11 +432,18 @@ def merge_codes(
             raise InputError(
                 "codebook.edit.inactive", code=src["slug"] if not src["active"] else dst["slug"]
             )
-        moved, duplicates = merge_code_codings(
-            project,
-            src["id"],
-            dst["id"],
+        db.execute("UPDATE codes SET active = 0 WHERE id = ?", [src["id"]])
+        record_event(
+            db,
+            actor,
+            events.CODEBOOK_MERGE(
+                src["id"],
+                code_data(src),
+                {**code_data(_code_row(db, src["id"])), "rationale": rationale},
+            ),
+            at=stamp,
         )
+        moved, duplicates = merge_code_codings(project, src["id"], dst["id"])
         children = [
             r[0]
             for r in db.execute(
@@ -440,31 +453,27 @@ def merge_codes(
         for child in children:
             child_row = _code_row(db, child)
             branch = _subtree(db, child_row["id"])
-            db.execute(
-                "UPDATE codes SET parent_id = ?, codebook_id = ? WHERE id = ?",
-                [dst["id"], dst["codebook_id"], child_row["id"]],
-            )
+            rows_before = {i: code_data(_code_row(db, i)) for i in branch}
+            db.execute("UPDATE codes SET parent_id = ? WHERE id = ?", [dst["id"], child_row["id"]])
             db.execute(
                 f"UPDATE codes SET codebook_id = ? WHERE id IN ({', '.join('?' * len(branch))})",
                 [dst["codebook_id"], *branch],
             )
-        db.execute("UPDATE codes SET active = 0 WHERE id = ?", [src["id"]])
+            for code_id, old in rows_before.items():
+                new = code_data(_code_row(db, code_id))
+                if new != old:
+                    record_event(db, actor, events.CODEBOOK_MOVE(code_id, old, new), at=stamp)
+        memos = memos_follow(project, "code", src["id"], dst["id"])
+        life = events_follow_merge(project, src["slug"], dst["slug"])
         details = {
             "into": dst["slug"],
             "codings_moved": moved,
             "children": children,
             "duplicates_removed": [d["id"] for d in duplicates],
+            "memos_moved": memos,
+            "life_events": life,
         }
         _log_change(db, src["codebook_id"], actor, "merge", src["slug"], rationale, details)
-        record_event(
-            db,
-            actor,
-            events.CODEBOOK_MERGE(
-                src["id"],
-                {**code_data(src), "duplicate_codings": duplicates},
-                {**details, "rationale": rationale},
-            ),
-        )
     return {"moved": len(moved), "duplicates": len(duplicates), "children": len(children)}
 
 
@@ -523,18 +532,15 @@ def split_code(
 
 
 def recode_codings(project: Project, coding_ids: Iterable[int], target: int | str) -> int:
-    """Move codings to another code (after a split); each move is logged with the full row."""
+    """Move codings to another code (after a split); each move is logged with the full row,
+    all under one stamp, so one undo moves them all back."""
     project.require("codebook.edit")
     db = project.db
     moved = 0
-    with transaction(db):
+    with one_action(db, project.user):
         dst = _code_row(db, target)
         for coding_id in coding_ids:
-            if recode(
-                project,
-                coding_id,
-                dst["id"],
-            ):
+            if recode(project, coding_id, dst["id"]):
                 moved += 1
     return moved
 

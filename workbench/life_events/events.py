@@ -5,11 +5,10 @@ logged under one stamp so undo takes the action back whole) and the reads (each 
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import dataclasses
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pandas as pd
@@ -18,9 +17,9 @@ from sqlite_utils import Database
 from workbench import events as log
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.history import action_stamp
+from workbench.history import one_action, stamp_of_action
 from workbench.life_events.evidence import Reason, dumps, reasons
-from workbench.store import now, record_event, row, transaction
+from workbench.store import now, record_event, row
 
 LOSS_ROOT = "verlies"
 NOT_EVENTS = ("verliescascade",)  # names a chain, not a loss
@@ -154,29 +153,16 @@ def _coding_rows(db: Database, coding_ids: Iterable[int]) -> list[dict[str, Any]
     return out
 
 
-_STAMP: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "life_event_stamp", default=None
-)
-
-
-@contextlib.contextmanager
-def _action(db: Database, actor: str) -> Iterator[None]:
+def _action(db: Database, actor: str) -> AbstractContextManager[str]:
     """One researcher action: one transaction whose logged rows all carry one time stamp,
-    so ``workbench.history`` undoes them together. The row that names the action is logged
-    first; rows that only follow from what happened to an event end in ``_with_event``."""
-    with transaction(db):
-        if _STAMP.get() is not None:
-            yield
-            return
-        token = _STAMP.set(action_stamp(db, actor))
-        try:
-            yield
-        finally:
-            _STAMP.reset(token)
+    so ``workbench.history`` undoes them together (:func:`workbench.history.one_action`).
+    The row that names the action is logged first; rows that only follow from what
+    happened to an event end in ``_with_event``, to a coding in ``_with_coding``."""
+    return one_action(db, actor)
 
 
 def _log(db: Database, actor: str, event: log.Event) -> None:
-    record_event(db, actor, event, at=_STAMP.get())
+    record_event(db, actor, event, at=stamp_of_action())
 
 
 def _check_table(kind: log.EventKind, table: str) -> None:
@@ -534,28 +520,32 @@ def remove_event(project: Project, event_id: int) -> None:
     project.require("code")
     db, actor = project.db, project.user
     with _action(db, actor):
-        event = _event_row(db, event_id)
-        for (other,) in db.execute(
-            "SELECT id FROM life_events WHERE relative_to = ?", [event_id]
-        ).fetchall():  # "after this event" loses its anchor
-            _update(
-                db,
-                "life_events",
-                other,
-                {"relation": None, "relative_to": None},
-                actor,
-                log.LIFE_EVENT_EDIT_WITH_EVENT,
-            )
-        for table, where in (
-            ("life_event_codings", "event_id = ?"),
-            ("life_event_links", "cause_id = ? OR effect_id = ?"),
-        ):
-            for (child,) in db.execute(
-                f"SELECT id FROM {table} WHERE {where}", [event_id] * where.count("?")
-            ).fetchall():
-                _log(db, actor, _REMOVED_WITH_EVENT[table](child, row(db, table, child), None))
-        db.execute("DELETE FROM life_events WHERE id = ?", [event_id])
-        _log(db, actor, log.LIFE_EVENT_REMOVE(event_id, event, None))
+        _remove_event(db, actor, _event_row(db, event_id))
+
+
+def _remove_event(db: Database, actor: str, event: dict[str, Any]) -> None:
+    event_id = event["id"]
+    for (other,) in db.execute(
+        "SELECT id FROM life_events WHERE relative_to = ?", [event_id]
+    ).fetchall():  # "after this event" loses its anchor
+        _update(
+            db,
+            "life_events",
+            other,
+            {"relation": None, "relative_to": None},
+            actor,
+            log.LIFE_EVENT_EDIT_WITH_EVENT,
+        )
+    for table, where in (
+        ("life_event_codings", "event_id = ?"),
+        ("life_event_links", "cause_id = ? OR effect_id = ?"),
+    ):
+        for (child,) in db.execute(
+            f"SELECT id FROM {table} WHERE {where}", [event_id] * where.count("?")
+        ).fetchall():
+            _log(db, actor, _REMOVED_WITH_EVENT[table](child, row(db, table, child), None))
+    db.execute("DELETE FROM life_events WHERE id = ?", [event_id])
+    _log(db, actor, log.LIFE_EVENT_REMOVE(event_id, event, None))
 
 
 def remove_link(project: Project, link_id: int) -> None:
@@ -568,6 +558,115 @@ def remove_link(project: Project, link_id: int) -> None:
             raise NotFound("life_events.unknown_item", table="life_event_links", id=link_id)
         db.execute("DELETE FROM life_event_links WHERE id = ?", [link_id])
         _log(db, actor, log.LIFE_EVENT_LINK_REMOVE(link_id, found, None))
+
+
+# ------------------------------------------------------ what follows a coding or a code
+# Each runs inside a write on codings or codes (removing a coding, a code merge, a recode)
+# and joins its action: its rows carry that action's stamp and are undone with it.
+
+
+def mentions_go_with_coding(
+    project: Project, coding_id: int, *, with_events: bool = False
+) -> list[int]:
+    """The mentions of a coding that is being removed go with it, each logged, so the undo
+    of the removal brings them back. Returns the ids of the events that went too.
+
+    When the coding is the last confirmed mention of a confirmed event, that event (and any
+    cascade it is in) would be left without a word of the interview behind it: refused
+    (:class:`InputError`), unless ``with_events``, when the event goes too, with its links
+    (logged in the same action: one undo brings it all back)."""
+    project.require("code")
+    db, actor = project.db, project.user
+    with _action(db, actor):
+        last = [
+            dict(zip(("id", "kind", "label"), r))
+            for r in db.execute(
+                "SELECT e.id, e.kind, e.label FROM life_event_codings m JOIN life_events e "
+                "ON e.id = m.event_id WHERE m.coding_id = ? AND m.status = 'accepted' "
+                "AND e.status = 'accepted' AND NOT EXISTS (SELECT 1 FROM life_event_codings "
+                "o WHERE o.event_id = e.id AND o.coding_id != m.coding_id "
+                "AND o.status = 'accepted') ORDER BY e.id",
+                [coding_id],
+            ).fetchall()
+        ]
+        if last and not with_events:
+            names = [f"'{e['label']}' ({e['kind']})" if e["label"] else e["kind"] for e in last]
+            raise InputError("codings.last_mention", event=", ".join(names))
+        for event in last:
+            _remove_event(db, actor, _event_row(db, event["id"]))
+        for (mention,) in db.execute(
+            "SELECT id FROM life_event_codings WHERE coding_id = ? ORDER BY id", [coding_id]
+        ).fetchall():
+            _remove_mention(db, actor, mention)
+    return [e["id"] for e in last]
+
+
+# A decision beats an open proposal: the status a mention keeps when two become one.
+_DECIDED_FIRST = {"accepted": 2, "rejected": 1, "suggested": 0}
+
+
+def mentions_follow_coding(project: Project, gone: int, stays: int) -> None:
+    """The mentions of coding ``gone`` (a duplicate that a merge or a recode removes) move
+    to coding ``stays``, each logged. Where ``stays`` already mentions that event, it keeps
+    the more decided status of the two and the duplicate's mention goes."""
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
+    with _action(db, actor):
+        for (mention,) in db.execute(
+            "SELECT id FROM life_event_codings WHERE coding_id = ? ORDER BY id", [gone]
+        ).fetchall():
+            moving = row(db, "life_event_codings", mention)
+            there = db.execute(
+                "SELECT id, status FROM life_event_codings WHERE event_id = ? AND coding_id = ?",
+                [moving["event_id"], stays],
+            ).fetchone()
+            if there is None:
+                _update(
+                    db,
+                    "life_event_codings",
+                    mention,
+                    {"coding_id": stays},
+                    actor,
+                    log.LIFE_EVENT_MENTION_MOVE_WITH_CODING,
+                )
+                continue
+            if _DECIDED_FIRST[moving["status"]] > _DECIDED_FIRST[there[1]]:
+                _update(
+                    db,
+                    "life_event_codings",
+                    int(there[0]),
+                    {"status": moving["status"]},
+                    actor,
+                    log.LIFE_EVENT_MENTION_MOVE_WITH_CODING,
+                )
+            _remove_mention(db, actor, mention)
+
+
+def _remove_mention(db: Database, actor: str, mention: int) -> None:
+    before = row(db, "life_event_codings", mention)
+    db.execute("DELETE FROM life_event_codings WHERE id = ?", [mention])
+    _log(db, actor, log.LIFE_EVENT_MENTION_REMOVE_WITH_CODING(mention, before, None))
+
+
+def events_follow_merge(project: Project, source: str, target: str) -> list[int]:
+    """Events of kind ``source`` (a code merged into ``target``) become events of kind
+    ``target``, each logged, so cascades, chains and life lines name the code the codings
+    now carry. They take the target's role when it is a loss or a reaction, and keep their
+    own otherwise. Returns the changed events' ids."""
+    project.require("codebook.edit")
+    db, actor = project.db, project.user
+    with _action(db, actor):
+        role = _kinds(db).role(target)
+        changed = [
+            int(r[0])
+            for r in db.execute(
+                "SELECT id FROM life_events WHERE kind = ? ORDER BY id", [source]
+            ).fetchall()
+        ]
+        for event_id in changed:
+            changes = {"kind": target, **({"role": role} if role else {})}
+            _update(db, "life_events", event_id, changes, actor, log.LIFE_EVENT_EDIT)
+    return changed
 
 
 # ----------------------------------------------------------------------------- reads

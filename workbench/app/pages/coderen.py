@@ -347,10 +347,22 @@ with right:
                 if st.button(tr("coderen.save_when"), key=f"when-{c['id']}"):
                     if attempt(set_life_time, handle, c["id"], year=year, age=age):
                         st.rerun()
+            # the last confirmed text of a life event is kept unless the researcher says
+            # to take the event (and its links) away too: a second, explicit button
+            with_event = f"remove-with-event-{c['id']}"
             if row[1].button(
                 tr("coderen.remove"), key=f"remove-{c['id']}", icon=":material/delete:"
             ):
-                if attempt(remove_coding, handle, c["id"]):
+                removed = attempt(remove_coding, handle, c["id"])
+                if removed:
+                    st.rerun()
+                if removed.error is not None and removed.error.key == "codings.last_mention":
+                    st.session_state[with_event] = True
+            if st.session_state.get(with_event) and st.button(
+                tr("coderen.remove_with_event"), key=f"{with_event}-go", type="primary"
+            ):
+                if attempt(remove_coding, handle, c["id"], with_events=True):
+                    st.session_state.pop(with_event, None)
                     st.rerun()
     if suggested and show_suggestions:
         st.markdown(f"**{tr('coderen.suggestions_here')}**")
