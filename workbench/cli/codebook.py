@@ -353,7 +353,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_log(args: argparse.Namespace) -> int:
     db = project(args)
-    log = cb.change_log(handle(db, args))
+    log = cb.change_log(handle(db, args), lang=args.lang)
     if args.json:
         print(json.dumps(log, ensure_ascii=False, indent=2))
         return 0

@@ -108,7 +108,20 @@ def install_codebook(project: Project, codebook: Codebook, *, source: str | None
                 version=codebook.version,
                 source=source or "-",
             ),
-            {"version": codebook.version, "source": source, "codes": len(slugs)},
+            {
+                "version": codebook.version,
+                "source": source,
+                "codes": len(slugs),
+                # the note again as a message, so a log shows it in the reader's language
+                "message": {
+                    "key": "codebook.installed",
+                    "params": {
+                        "name": codebook.name,
+                        "version": codebook.version,
+                        "source": source or "-",
+                    },
+                },
+            },
         )
         record_event(
             db,

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from workbench.codebook.model import LIST_FIELDS, Code, Codebook
 from workbench.errors import NotFound
 from workbench.handle import Project
+from workbench.i18n import DEFAULT_LANGUAGE, t
 from workbench.store import row
 
 
@@ -194,8 +195,14 @@ def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[
     return out
 
 
-def change_log(project: Project, *, code: str | None = None) -> list[dict[str, Any]]:
-    """The codebook changes made in this project, newest first (with who made them)."""
+def change_log(
+    project: Project, *, code: str | None = None, lang: str = DEFAULT_LANGUAGE
+) -> list[dict[str, Any]]:
+    """The codebook changes made in this project, newest first (with who made them).
+
+    A note the workbench wrote (a codebook added) reads in ``lang``; a person's own reason
+    stays as it was written.
+    """
     project.require("read")
     where, params = "", []
     if code is not None:
@@ -209,6 +216,9 @@ def change_log(project: Project, *, code: str | None = None) -> list[dict[str, A
     )
     for r in rows:
         r["details"] = json.loads(r["details"]) if r["details"] else None
+        message = r["details"].get("message") if isinstance(r["details"], dict) else None
+        if message:
+            r["rationale"] = t(message["key"], lang, **message["params"])
     return rows
 
 

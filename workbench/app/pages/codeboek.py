@@ -311,7 +311,7 @@ with edit_tab:
 # --- change log --------------------------------------------------------------------------
 
 with log_tab:
-    log = cb.change_log(handle)
+    log = cb.change_log(handle, lang=lang())
     if not log:
         st.info(tr("codeboek.log_empty"))
     else:
