@@ -57,6 +57,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _serve(project: Path):
+    """Run the app on ``project`` on a free local port: yields its address, then stops it."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py")]
+        + ["--server.port", str(port), "--server.address", "127.0.0.1"]
+        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO,
+        env={**os.environ, "WORKBENCH_PROJECT": str(project), "WORKBENCH_LANG": "nl"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail(f"the app on {project.name} did not start within 60 s")
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
 @pytest.fixture(scope="module")
 def project_file(tmp_path_factory) -> Path:
     """The project the app runs on (the tests read what the app stored)."""
@@ -71,43 +98,7 @@ def app_url(project_file):
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: `make browser` installs Debian's chromium")
         pytest.skip("Debian's chromium is not installed (make browser)")
-    project = project_file
-    port = _free_port()
-    env = {**os.environ, "WORKBENCH_PROJECT": str(project), "WORKBENCH_LANG": "nl"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "streamlit_app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the app did not start within 60 s")
-    yield url
-    server.terminate()
-    server.wait(10)
+    yield from _serve(project_file)
 
 
 @pytest.fixture(scope="module")
@@ -546,29 +537,8 @@ def names_replaced_app(tmp_path_factory):
     decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
     apply_pseudonyms(researcher)
     db.close()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py")]
-        + ["--server.port", str(port), "--server.address", "127.0.0.1"]
-        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO,
-        env={**os.environ, "WORKBENCH_PROJECT": str(project), "WORKBENCH_LANG": "nl"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the second app did not start within 60 s")
-    yield url, project
-    server.terminate()
-    server.wait(10)
+    for url in _serve(project):
+        yield url, project
 
 
 def _click_where_it_shows(page, button) -> None:
