@@ -52,6 +52,7 @@ from workbench.store import now, record_event, transaction
 LABELS = {"person": "Naam", "place": "Plaats", "organisation": "Organisatie", "other": "Anders"}
 MAX_REPLACEMENT = 60
 SHOWN = 5  # names and documents a message lists before "and N more"
+_REACH = 200  # characters searched past a stretch for a name that crosses its edge
 
 
 def key_file(db: Database) -> Path:
@@ -491,13 +492,19 @@ def _documents_not_checked(db: Database, document_ids: list[int] | None = None) 
     return sorted(out)
 
 
-def _undecided_occurrences(db: Database) -> list[tuple[str, Occurrence]]:
+def _undecided_occurrences(
+    db: Database, ranges: list[tuple[int, int, int]] | None = None
+) -> list[tuple[str, Occurrence]]:
     """Possible names nobody decided on, at each place where they are not replaced.
 
-    The detector of "Namen vervangen" (the Dutch heuristics) over every document, plus the
-    known names per respondent. A decision counts in any letter case, as replacing does, and
-    a place inside a marked name ("Jan" in "Jan de Vries") is replaced anyway. Decisions come
-    from the key: without it, every unmarked candidate counts as undecided.
+    The candidates of "Namen vervangen" (the Dutch heuristics over every document) plus the
+    known names per respondent. A candidate counts wherever its words occur as replacing
+    would find them (:func:`_name_pattern`: any letter case, also at the start of a sentence
+    where the detector passes a single word over, "Wim is in 2018 overleden"), not only where
+    the detector flagged it. A decision counts in any letter case, as replacing does, and a
+    place inside a marked name ("Jan" in "Jan de Vries") is replaced anyway. Decisions come
+    from the key: without it, every unmarked candidate counts as undecided. With ``ranges``
+    (document id, start, end) only those stretches are searched.
     """
     key = load_key(key_file(db))
     decided = {normal_name(original) for original in key.entries}
@@ -518,6 +525,38 @@ def _undecided_occurrences(db: Database) -> list[tuple[str, Occurrence]]:
                     ],
                 ),
             )
+    undecided = {o: c for o, c in found.items() if normal_name(o) not in decided}
+    # the name a message shows for each form that replacing compares: the first original
+    shown: dict[str, str] = {}
+    for original in sorted(undecided):
+        shown.setdefault(normal_name(original), original)
+    shown.pop("", None)
+    if ranges is None:
+        stretches = [(doc, 0, len(text)) for doc, text in texts.items()]
+    else:
+        stretches = [(doc, start, end) for doc, start, end in ranges if doc in texts]
+
+    def inside(o: Occurrence) -> bool:
+        return any(
+            o.document_id == doc and o.start_char < end and o.end_char > start
+            for doc, start, end in stretches
+        )
+
+    places = {
+        (original, o.document_id, o.start_char, o.end_char)
+        for original, cand in undecided.items()
+        for o in cand.occurrences
+        if ranges is None or inside(o)
+    }
+    pattern = _name_pattern(list(shown))
+    for doc, start, end in stretches if pattern is not None else []:
+        text = texts[doc]
+        # searched a little past the stretch, so a name crossing its edge is matched whole
+        for m in pattern.finditer(text, max(0, start - _REACH), min(len(text), end + _REACH)):
+            o = Occurrence(doc, m.start(), m.end())
+            name = normal_name(m.group())
+            if name in shown and (ranges is None or inside(o)):
+                places.add((shown[name], doc, m.start(), m.end()))
     marked: dict[int, list[tuple[int, int]]] = {}
     for doc, start, end in db.execute(
         "SELECT document_id, start_char, end_char FROM pseudonym_spans "
@@ -532,32 +571,22 @@ def _undecided_occurrences(db: Database) -> list[tuple[str, Occurrence]]:
 
     out = [
         (original, o)
-        for original, cand in found.items()
-        if normal_name(original) not in decided
-        for o in cand.occurrences
-        if not replaced(o)
+        for original, doc, start, end in places
+        if not replaced(o := Occurrence(doc, start, end))
     ]
     return sorted(out, key=lambda pair: (pair[1].document_id, pair[1].start_char, pair[0]))
 
 
 def _undecided_in(db: Database, ranges: list[tuple[int, int, int]]) -> list[str]:
     """Possible names nobody decided on yet (the Privacy page's detector, not in the key)
-    that occur inside any of ``ranges`` (document id, start, end).
+    that occur inside any of ``ranges`` (document id, start, end), wherever replacing would
+    find them (see :func:`_undecided_occurrences`).
 
     Applying the replacements with nothing decided replaces nothing, so a document can be
     "checked" and still show every name: what a co-researcher will see must also hold no
     name that still waits for a decision.
     """
-    return sorted(
-        {
-            original
-            for original, o in _undecided_occurrences(db)
-            if any(
-                o.document_id == doc and o.start_char < end and o.end_char > start
-                for doc, start, end in ranges
-            )
-        }
-    )
+    return sorted({original for original, _ in _undecided_occurrences(db, ranges)})
 
 
 def _undecided_documents(db: Database) -> dict[int, list[str]]:

@@ -213,14 +213,20 @@ def _choice(db: Database, segment_id: int, group: str) -> str | None:
 def fragment(project: Project, segment_id: int) -> dict[str, Any]:
     """One assigned fragment, pseudonymised, with the group's current choice.
 
-    Nothing else: no document name, respondent, speaker or attributes.
+    Nothing else: no document name, respondent, speaker or attributes. Refused
+    (``workshop.piece_not_ready``, a message for the resident) while its document is not
+    checked for names or what the resident would see holds a possible name nobody decided on.
     """
     project.require("workshop")
     db = project.db
     group = _assignment(db, segment_id, project.user)
     seg = _segment(db, segment_id)
-    if _documents_not_checked(db, [seg["document_id"]]):
-        raise InputError("workshop.not_pseudonymised", document=_document_name(db, seg))
+    # checked again when shown: a document imported since can make a word a possible name
+    # that nobody decided on yet. The resident gets no document name, only "not now".
+    if _documents_not_checked(db, [seg["document_id"]]) or _undecided_in(
+        db, [_shown_range(db, segment_id)]
+    ):
+        raise InputError("workshop.piece_not_ready")
     text = _pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
     return {
         "segment_id": segment_id,

@@ -1,7 +1,7 @@
 """Werkplaats: one pseudonymised fragment at a time, in large text, with plain-language cards.
 
-For resident co-researchers in a workshop: nothing else on screen (the sidebar is hidden),
-plain Dutch (B1), the sentence before and after in grey, 6-8 cards with an icon plus "geen van
+For resident co-researchers in a workshop: nothing else on screen (the sidebar is hidden, so
+the page has its own small language choice), plain Dutch (B1), the sentence before and after in grey, 6-8 cards with an icon plus "geen van
 deze" and "weet ik niet", an end screen and a way to log out. The group's choice is recorded
 under the group's coder name. Researchers see, instead, which cards the groups get and what
 the groups chose next to their own codes. A thin page over workbench.workshop_cards and
@@ -13,7 +13,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, choose_and_submit, tr, user
+from workbench.app.common import acting_project, attempt, choose_and_submit, lang, tr, user
+from workbench.i18n import LANGUAGES
 from workbench.privacy.workshop import fragment, my_fragments, surroundings
 from workbench.workshop_cards import (
     NONE,
@@ -129,9 +130,29 @@ st.markdown(
 
 def log_out() -> None:
     """End the session: the next person starts at the login screen."""
-    for key in ("user", "_login_project", "workshop_position", "workshop_done"):
+    for key in ("user", "_login_project", "workshop_position", "workshop_segment", "workshop_done"):
         st.session_state.pop(key, None)
 
+
+def switch_language() -> None:
+    """The sidebar (with its language choice) is hidden here: this choice sets the same one."""
+    chosen = st.session_state.get("workshop_lang")
+    if chosen in LANGUAGES:
+        st.session_state["lang"] = chosen
+
+
+# Interface words switch; the cards stay in the language they were written in.
+st.session_state["workshop_lang"] = lang()
+_, corner = st.columns([4, 1])
+corner.radio(
+    tr("workshop.page.language"),
+    list(LANGUAGES),
+    key="workshop_lang",
+    format_func={"nl": "Nederlands", "en": "English"}.get,
+    horizontal=True,
+    label_visibility="collapsed",
+    on_change=switch_language,
+)
 
 fragments = attempt(my_fragments, handle).value or []
 if not fragments:  # only then a title: during the workshop nothing but the fragment shows
@@ -164,66 +185,81 @@ if st.session_state.get("workshop_done"):
     )
     st.stop()
 
-position = min(st.session_state.get("workshop_position", 0), len(fragments) - 1)
+# The researcher may take pieces away or add some while the group works: stay on the piece
+# on screen; when it was taken away, go on with the one now in its place.
+shown = st.session_state.get("workshop_segment")
+position = st.session_state.get("workshop_position", 0)
+if shown in fragments:
+    position = fragments.index(shown)
+elif shown is not None:
+    st.info(tr("workshop.page.piece_taken_away"))
+position = max(0, min(position, len(fragments) - 1))
 segment_id = fragments[position]
-around = attempt(surroundings, handle, segment_id).value
-if around is None:
-    st.stop()
-current = attempt(fragment, handle, segment_id).value
-choice = attempt(current_card, handle, segment_id).value
-cards = attempt(chosen_cards, handle).value or []
+st.session_state["workshop_position"] = position
+st.session_state["workshop_segment"] = segment_id
+
+
+def go(to: int) -> None:
+    """Show piece number ``to`` (0-based) of the list as it is now."""
+    st.session_state["workshop_position"] = to
+    st.session_state["workshop_segment"] = fragments[to]
+
+
 st.caption(tr("workshop.page.progress", n=position + 1, total=len(fragments)))
-for side, css in (
-    ("before", "werkplaats-rond"),
-    (None, "werkplaats-tekst"),
-    ("after", "werkplaats-rond"),
-):
-    text = current["text"] if side is None else around[side]
-    if text:
-        st.markdown(f"<div class='{css}'>{html.escape(text)}</div>", unsafe_allow_html=True)
+# refused while the piece is not ready (names not checked): then only the way on is shown
+around = attempt(surroundings, handle, segment_id).value
+current = attempt(fragment, handle, segment_id).value if around is not None else None
+if current is not None:
+    choice = attempt(current_card, handle, segment_id).value
+    cards = attempt(chosen_cards, handle).value or []
+    for side, css in (
+        ("before", "werkplaats-rond"),
+        (None, "werkplaats-tekst"),
+        ("after", "werkplaats-rond"),
+    ):
+        text = current["text"] if side is None else around[side]
+        if text:
+            st.markdown(f"<div class='{css}'>{html.escape(text)}</div>", unsafe_allow_html=True)
 
-names = {c["id"]: c["text"] for c in cards}
-names |= {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
-st.markdown(
-    "<div class='werkplaats-keuze'>"
-    + html.escape(
-        tr("workshop.page.chosen", name=names[choice])
-        if choice in names
-        else tr("workshop.page.question")
-    )
-    + "</div>",
-    unsafe_allow_html=True,
-)
-
-
-def pick(card_id: str) -> None:
-    """Record a card; a second click on the chosen card takes the choice back."""
-    attempt(record_card, handle, segment_id, None if card_id == choice else card_id)
-
-
-def card_button(column, card: dict) -> None:
-    column.button(
-        card["text"],
-        key=f"workshop_pick_{card['id']}",
-        icon=f":material/{card['icon']}:",
-        help=card.get("help") or None,
-        type="primary" if card["id"] == choice else "secondary",
-        width="stretch",
-        on_click=pick,
-        args=(card["id"],),
+    names = {c["id"]: c["text"] for c in cards}
+    names |= {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
+    st.markdown(
+        "<div class='werkplaats-keuze'>"
+        + html.escape(
+            tr("workshop.page.chosen", name=names[choice])
+            if choice in names
+            else tr("workshop.page.question")
+        )
+        + "</div>",
+        unsafe_allow_html=True,
     )
 
+    def pick(card_id: str) -> None:
+        """Record a card; a second click on the chosen card takes the choice back."""
+        attempt(record_card, handle, segment_id, None if card_id == choice else card_id)
 
-# four cards a row, so 6-8 cards take two rows and the fragment stays in view
-for first in range(0, len(cards), 4):
-    for column, card in zip(st.columns(4), cards[first : first + 4]):
+    def card_button(column, card: dict) -> None:
+        column.button(
+            card["text"],
+            key=f"workshop_pick_{card['id']}",
+            icon=f":material/{card['icon']}:",
+            help=card.get("help") or None,
+            type="primary" if card["id"] == choice else "secondary",
+            width="stretch",
+            on_click=pick,
+            args=(card["id"],),
+        )
+
+    # four cards a row, so 6-8 cards take two rows and the fragment stays in view
+    for first in range(0, len(cards), 4):
+        for column, card in zip(st.columns(4), cards[first : first + 4]):
+            card_button(column, card)
+    fixed = (
+        {"id": NONE, "text": names[NONE], "icon": "do_not_disturb_on"},
+        {"id": UNSURE, "text": names[UNSURE], "icon": "help"},
+    )
+    for column, card in zip(st.columns(4), fixed):
         card_button(column, card)
-fixed = (
-    {"id": NONE, "text": names[NONE], "icon": "do_not_disturb_on"},
-    {"id": UNSURE, "text": names[UNSURE], "icon": "help"},
-)
-for column, card in zip(st.columns(4), fixed):
-    card_button(column, card)
 
 back, forward = st.columns(2)
 if back.button(
@@ -233,7 +269,7 @@ if back.button(
     width="stretch",
     icon=":material/arrow_back:",
 ):
-    st.session_state["workshop_position"] = position - 1
+    go(position - 1)
     st.rerun()
 last = position >= len(fragments) - 1
 if forward.button(
@@ -246,5 +282,5 @@ if forward.button(
     if last:
         st.session_state["workshop_done"] = True
     else:
-        st.session_state["workshop_position"] = position + 1
+        go(position + 1)
     st.rerun()
