@@ -221,7 +221,9 @@ def test_list_names_its_two_count_columns(capsys, tmp_path, lang, header):
 
 def test_the_log_says_a_codebook_was_added_in_the_language_asked_for(capsys, tmp_path):
     project = tmp_path / "p.db"
-    assert run(capsys, "codebook", "import", cb.SOCIAL_QUALITY_CODEBOOK, "--project", project)[0] == 0
+    assert (
+        run(capsys, "codebook", "import", cb.SOCIAL_QUALITY_CODEBOOK, "--project", project)[0] == 0
+    )
     _, dutch, _ = run(capsys, "codebook", "log", "--project", project)
     _, english, _ = run(capsys, "--lang", "en", "codebook", "log", "--project", project)
     assert "toegevoegd (uit" in dutch and "toegevoegd" not in english
