@@ -1,12 +1,18 @@
 import pytest
 
 from workbench.codebook import merge_codes
-from workbench.codings import add_coding, code_id
+from workbench.codings import add_coding, code_id, remove_coding
 from workbench.errors import InputError, PermissionDenied
 from workbench.handle import Project
 from workbench.history import undo_last
 from workbench.ingest import import_files
-from workbench.memos import add_memo, delete_memo, list_memos, memo_overview, update_memo
+from workbench.memos import (
+    add_memo,
+    delete_memo,
+    list_memos,
+    memo_overview,
+    update_memo,
+)
 
 ME = "onderzoeker"
 
@@ -100,3 +106,25 @@ def test_a_memo_on_a_merged_code_is_found_under_the_code_it_went_into(interview)
     assert [m["text"] for m in memo_overview(me, code=netwerk)] == ["Ook ex-partners tellen mee."]
     undo_last(me)
     assert _memos(interview) == before
+
+
+def test_saving_the_same_text_again_logs_no_change(db):
+    """Else undo would offer 'de wijziging in je memo' that changes nothing."""
+    me = Project.for_user(db, ME)
+    memo = add_memo(me, target_type="project", target_id=None, text="Let op de huisarts.")
+    update_memo(me, memo, text="  Let op de huisarts. ")
+    actions = [r[0] for r in db.execute("SELECT action FROM events WHERE entity = 'memos'")]
+    assert actions == ["memo.add"]
+
+
+def test_a_memo_on_a_removed_coding_says_so_and_keeps_its_text(interview):
+    """It showed 'Codering: None · None' with no quote."""
+    me = Project.for_user(interview, ME)
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    coding = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    add_memo(me, target_type="coding", target_id=coding, text="Vrienden kozen een kant.")
+    remove_coding(me, coding)
+    [memo] = memo_overview(me)
+    assert (memo["removed"], memo["text"], memo["code"]) == (True, "Vrienden kozen een kant.", None)
+    undo_last(me)
+    assert memo_overview(me)[0]["removed"] is False

@@ -2,10 +2,12 @@
 
 import pytest
 
-from workbench.codings import add_coding
+from workbench.codings import add_coding, remove_coding
 from workbench.handle import Project
+from workbench.history import undo_last
 from workbench.ingest import import_files
 from workbench.memos import add_memo, list_memos, memo_overview
+from workbench.respondents import add_respondent
 from conftest import REPO
 from page_runner import run_page
 from streamlit.testing.v1 import AppTest
@@ -168,3 +170,72 @@ def test_refusal_to_delete_a_memo_speaks_of_a_memo_not_a_coding(project):
         refused.value.message("nl") == "'sup' mag de memo van 'anna' niet veranderen of weggooien."
     )
     assert refused.value.message("en") == "'sup' may not change or delete a memo written by 'anna'."
+
+
+def _memo(db, text):
+    return next(m for m in list_memos(Project.for_user(db, "onderzoeker")) if m["text"] == text)
+
+
+def test_a_memo_is_edited_in_place_and_one_undo_brings_the_old_text_back(project):
+    path, db, seg, code = project
+    before = _memo(db, "Twijfel.")
+    at = run_page("memos", path)
+    at.button(key=f"memo_edit_{before['id']}").click().run()
+    at.text_area(key=f"memo_text_{before['id']}").input("Twijfel: verlies of gemis?").run()
+    at.button(key=f"memo_save_{before['id']}").click().run()
+    assert not at.exception
+    assert [t.key for t in at.text_area] == ["memo_new_text"]  # saved: the edit box closed
+    after = _memo(db, "Twijfel: verlies of gemis?")
+    keep = ("id", "target_type", "target_id", "author", "created_at")
+    assert [after[k] for k in keep] == [before[k] for k in keep]
+    assert after["updated_at"] > before["updated_at"]
+    assert "Twijfel: verlies of gemis?" in [m.value for m in at.markdown]
+    undo_last(Project.for_user(db, "onderzoeker"))
+    assert _memo(db, "Twijfel.") == before
+
+
+def test_supervisor_may_edit_only_her_own_memo(project):
+    path, db, seg, code = project
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('sup', 'supervisor', '')")
+    own = add_memo(Project.for_user(db, "sup"), target_type="document", target_id=2, text="Mooi.")
+    at = run_page("memos", path, user="sup")
+    assert {b.key for b in at.button if b.key and b.key.startswith("memo_edit_")} == {
+        f"memo_edit_{own}"
+    }
+    assert at.button(key=f"memo_edit_{own}").label == "Bewerk"
+
+
+def test_a_new_memo_on_a_respondent_is_written_from_the_memo_page(project):
+    path, db, seg, code = project
+    r01 = add_respondent(Project.for_user(db, "onderzoeker"), "R01")
+    at = run_page("memos", path)
+    assert at.selectbox(key="memo_new_about").options[0] == "het hele project"
+    at.selectbox(key="memo_new_about").set_value(r01).run()
+    at.text_area(key="memo_new_text").input("Praat graag over vroeger.").run()
+    at.button(key="memo_new_save").click().run()
+    assert not at.exception and at.text_area(key="memo_new_text").value == ""
+    [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="respondent")
+    assert (memo["target_id"], memo["author"], memo["text"]) == (
+        r01,
+        "onderzoeker",
+        "Praat graag over vroeger.",
+    )
+    assert "**Respondent: R01**" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_new_memo_on_the_whole_project(project):
+    path, db, seg, code = project
+    at = run_page("memos", path)
+    at.text_area(key="memo_new_text").input("Verlies komt in elk interview terug.").run()
+    at.button(key="memo_new_save").click().run()
+    [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="project")
+    assert (memo["target_id"], memo["text"]) == (None, "Verlies komt in elk interview terug.")
+
+
+def test_a_memo_on_a_removed_coding_says_the_coding_was_removed(project):
+    path, db, seg, code = project
+    coding = _memo(db, "Twijfel.")["target_id"]
+    remove_coding(Project.for_user(db, "onderzoeker"), coding)
+    text = " ".join(m.value for m in run_page("memos", path).markdown)
+    assert "Codering (weggehaald)" in text and "Twijfel." in text
+    assert "None" not in text

@@ -104,13 +104,17 @@ def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
 
 
 def update_memo(project: Project, memo_id: int, *, text: str) -> None:
-    """Change a memo's text. Only its author (or a researcher) may."""
+    """Change a memo's text in place: it keeps its id, target and author, ``updated_at``
+    moves on and the change is logged, so one undo brings the old text back. Only its author
+    (or a researcher) may. The same text again changes and logs nothing."""
     project.require("memo.write")
     db = project.db
     if not text.strip():
         raise InputError("memos.empty")
     with transaction(db):
         before = _own_memo(project, memo_id)
+        if before["text"] == text.strip():
+            return
         db.execute(
             "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text.strip(), now(), memo_id]
         )
@@ -202,9 +206,10 @@ def memo_overview(
     Each row has the memo's ``description`` (a REFI-QDA note's, kept apart from its text)
     and adds ``about`` (the document name, code name, respondent code or the quoted
     sentence) and ``document_id``/``segment_id``/``start_char``/``end_char`` when the memo
-    belongs to a place in an interview, so the page can jump there. ``document_id`` keeps
-    memos on that document and on its segments and codings; ``code`` memos on that code and
-    on its codings.
+    belongs to a place in an interview, so the page can jump there. ``removed`` is true when
+    what it is about is no longer there (a coding someone removed): the memo stays readable.
+    ``document_id`` keeps memos on that document and on its segments and codings; ``code``
+    memos on that code and on its codings.
     """
     project.require("read")
     rows = project.db.execute(
@@ -215,7 +220,10 @@ def memo_overview(
         "CASE m.target_type WHEN 'segment' THEN m.target_id WHEN 'coding' THEN c.segment_id END, "
         "coalesce(s.start_char, c.start_char), coalesce(s.end_char, c.end_char), "
         "CASE m.target_type WHEN 'code' THEN m.target_id WHEN 'coding' THEN c.code_id END, "
-        "coalesce(s.text, c.text), k.name, d.name, r.code "
+        "coalesce(s.text, c.text), k.name, d.name, r.code, "
+        "CASE m.target_type WHEN 'document' THEN d.id IS NULL WHEN 'segment' THEN s.id IS NULL "
+        "  WHEN 'coding' THEN c.id IS NULL WHEN 'code' THEN k.id IS NULL "
+        "  WHEN 'respondent' THEN r.id IS NULL ELSE 0 END "
         "FROM memos m "
         "LEFT JOIN segments s ON m.target_type = 'segment' AND s.id = m.target_id "
         "LEFT JOIN codings c ON m.target_type = 'coding' AND c.id = m.target_id "
@@ -245,8 +253,9 @@ def memo_overview(
         "code",
         "document",
         "respondent",
+        "removed",
     )
-    memos = [dict(zip(keys, r)) for r in rows]
+    memos = [{**dict(zip(keys, r)), "removed": bool(r[-1])} for r in rows]
     return [
         m
         for m in memos

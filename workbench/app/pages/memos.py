@@ -1,7 +1,9 @@
 """Memo's: every memo in one list, filtered by interview, code or author, each linked to its place.
 
 A thin page over workbench.memos.memo_overview; a memo on a sentence, a coding or an
-interview opens the coding page at that place (workbench.app.jump).
+interview opens the coding page at that place (workbench.app.jump). Here you also write a
+memo on the whole project or on a respondent (add_memo) and edit a memo you may change
+(update_memo); both are logged, so undo takes them back.
 """
 
 import streamlit as st
@@ -10,7 +12,14 @@ from workbench.app.common import acting_project, attempt, document_label, tr, us
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
-from workbench.memos import can_change_memo, delete_memo, memo_overview
+from workbench.memos import (
+    add_memo,
+    can_change_memo,
+    delete_memo,
+    memo_overview,
+    update_memo,
+)
+from workbench.respondents import list_respondents
 
 st.title(tr("page.memos"))
 handle = acting_project()  # the project as seen by this session's user
@@ -44,6 +53,39 @@ author = cols[2].selectbox(
     tr("memos.author"), authors, index=None, placeholder=tr("memos.all_authors"), key="memos_author"
 )
 
+if handle.can("memo.write"):
+    # memos on the project or a respondent: the coding page only has interviews, sentences, codes
+    with st.expander(tr("memos.new"), icon=":material/edit_note:"):
+        # a respondent by code; the list needs attributes.view, which every memo writer has
+        respondents = (
+            {r["id"]: r["code"] for r in list_respondents(handle)}
+            if handle.can("attributes.view")
+            else {}
+        )
+        about = st.selectbox(
+            tr("memos.new_about"),
+            ["project", *respondents],
+            format_func=lambda o: (
+                tr("memos.about.project")
+                if o == "project"
+                else f"{tr('memos.kind.respondent')} {respondents[o]}"
+            ),
+            key="memo_new_about",
+        )
+        if st.session_state.pop("memo_new_saved", False):
+            st.session_state["memo_new_text"] = ""  # saved: an empty box, no second copy
+        text = st.text_area(tr("memos.new_text"), key="memo_new_text")
+        if st.button(tr("memos.save"), key="memo_new_save"):
+            if attempt(
+                add_memo,
+                handle,
+                target_type="project" if about == "project" else "respondent",
+                target_id=None if about == "project" else about,
+                text=text,
+            ):
+                st.session_state["memo_new_saved"] = True
+                st.rerun()
+
 memos = (
     attempt(memo_overview, handle, document_id=document, code=code, written_by=author).value or []
 )
@@ -60,15 +102,24 @@ for memo in memos:
             "code": memo["code"],
             "respondent": memo["respondent"],
         }.get(memo["target_type"]) or "—"
+        kind = tr("memos.kind." + memo["target_type"])
+        # what it was about is gone (a removed coding): say so, the memo stays readable
+        heading = tr("memos.removed", kind=kind) if memo["removed"] else f"{kind}: {about}"
         st.markdown(
-            f"**{tr('memos.kind.' + memo['target_type'])}: {about}** · "
-            f"_{memo['author']}_ · {memo['updated_at'][:16].replace('T', ' ')}"
+            f"**{heading}** · _{memo['author']}_ · {memo['updated_at'][:16].replace('T', ' ')}"
         )
         if memo["quote"]:
             st.markdown(f"> {memo['quote']}")
         if memo["description"]:  # a REFI-QDA note's Description, kept apart from its text
             st.caption(memo["description"])
-        st.write(memo["text"])
+        changeable = can_change_memo(handle, memo["author"])
+        editing = changeable and st.session_state.get("memo_editing") == memo["id"]
+        if editing:
+            new_text = st.text_area(
+                tr("memos.edit_text"), value=memo["text"], key=f"memo_text_{memo['id']}"
+            )
+        else:
+            st.write(memo["text"])
         # the actions in a row under the memo, each as wide as its words (in a narrow side
         # column "Open in het interview" was cut off at 1,280 px)
         actions = st.container(horizontal=True)
@@ -81,8 +132,23 @@ for memo in memos:
                     memo["start_char"] if memo["segment_id"] is None else None,
                     memo["end_char"] if memo["segment_id"] is None else None,
                 )
-        # only to someone who may delete it: the package says who (its author, a researcher)
-        if can_change_memo(handle, memo["author"]) and actions.button(
+        # only to someone who may change it: the package says who (its author, a researcher)
+        if editing:
+            if actions.button(
+                tr("memos.save"), key=f"memo_save_{memo['id']}", icon=":material/check:"
+            ):
+                if attempt(update_memo, handle, memo["id"], text=new_text):
+                    del st.session_state["memo_editing"]
+                    st.rerun()
+            if actions.button(tr("memos.cancel"), key=f"memo_cancel_{memo['id']}"):
+                del st.session_state["memo_editing"]
+                st.rerun()
+        elif changeable and actions.button(
+            tr("memos.edit"), key=f"memo_edit_{memo['id']}", icon=":material/edit:"
+        ):
+            st.session_state["memo_editing"] = memo["id"]
+            st.rerun()
+        if changeable and actions.button(
             tr("memos.delete"), key=f"memo_delete_{memo['id']}", icon=":material/delete:"
         ):
             if attempt(delete_memo, handle, memo["id"]):
