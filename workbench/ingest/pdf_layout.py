@@ -256,10 +256,10 @@ def has_ruled_grid(contents: Any) -> bool:
     point = (0.0, 0.0)
     for numbers, operator in _path_operations(contents.get_data()):
         if operator == b"re" and len(numbers) == 4:
-            path.append((True, *numbers))
+            path.append((True, numbers[0], numbers[1], numbers[2], numbers[3]))
             point = (numbers[0], numbers[1])
         elif operator == b"l" and len(numbers) == 2:
-            path.append((False, *point, numbers[0] - point[0], numbers[1] - point[1]))
+            path.append((False, point[0], point[1], numbers[0] - point[0], numbers[1] - point[1]))
             point = (numbers[0], numbers[1])
         elif operator == b"m" and len(numbers) == 2:
             point = (numbers[0], numbers[1])

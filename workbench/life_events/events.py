@@ -616,6 +616,7 @@ def mentions_follow_coding(project: Project, gone: int, stays: int) -> None:
             "SELECT id FROM life_event_codings WHERE coding_id = ? ORDER BY id", [gone]
         ).fetchall():
             moving = row(db, "life_event_codings", mention)
+            assert moving is not None  # just read by id in this transaction
             there = db.execute(
                 "SELECT id, status FROM life_event_codings WHERE event_id = ? AND coding_id = ?",
                 [moving["event_id"], stays],

@@ -223,7 +223,7 @@ with st.expander(tr("patronen.selection")):
             of_attribute["value"].tolist(),
             key=f"patronen_attr_{attribute}",
             placeholder=tr("patronen.any_value", attribute=attribute),
-            format_func=lambda v, kind=kind: value_label(v, kind, lang()),  # ja/nee, not true
+            format_func=partial(value_label, type_=kind, lang=lang()),  # ja/nee, not true
             select_all=False,
         )
         filters += [(attribute, value_label(v, kind, lang())) for v in chosen]

@@ -1,6 +1,7 @@
 """Zoeken: full-text search on words or word families, keyword in context, filters."""
 
 import time
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -26,7 +27,15 @@ mode = cols[0].radio(
     format_func=lambda m: tr(f"zoeken.mode_{m}"),
 )
 only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
-filters = {}
+filters: dict[str, str] = {}
+
+
+def filter_label(value: str | None, kind: str) -> str:
+    """A filter's value as the reader sees it: a yes/no value as ja/nee (yes/no), not the
+    stored true/false; no choice as "any"."""
+    return tr("zoeken.any") if value is None else value_label(str(value), kind, lang())
+
+
 with cols[2].popover(tr("zoeken.filter")):
     options = filter_options(handle)
     kinds = {a["name"]: a["type"] for a in list_attributes(handle)} if options else {}
@@ -36,9 +45,7 @@ with cols[2].popover(tr("zoeken.filter")):
             [None, *values],
             key=f"search_filter_{attribute}",
             # a yes/no value reads ja/nee (yes/no), not the stored true/false
-            format_func=lambda v, kind=kinds.get(attribute, "text"): (
-                tr("zoeken.any") if v is None else value_label(str(v), kind, lang())
-            ),
+            format_func=partial(filter_label, kind=kinds.get(attribute, "text")),
         )
         if chosen is not None:
             filters[attribute] = chosen
@@ -129,7 +136,7 @@ with st.form("code_all_hits"):
                 every,
                 code,
                 query=query,
-                success=lambda made: tr("zoeken.code_all_done", n=made, code=names[code]),
+                success=lambda made: tr("zoeken.code_all_done", n=made, code=names[str(code)]),
             ).value
             if made is not None and made < len(every):
                 st.info(tr("zoeken.code_all_had_it", n=len(every) - made))
