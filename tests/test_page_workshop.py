@@ -13,7 +13,8 @@ from workbench.handle import Project
 
 
 @pytest.fixture
-def prepared(db):
+def names_replaced(db):
+    """Names decided and replaced, a co-researcher 'sanne', nothing given to her yet."""
     researcher = Project.for_user(db, "onderzoeker")
     add_codes(db)
     doc = add_document(db)
@@ -22,9 +23,15 @@ def prepared(db):
         decide(researcher, name, accept=True, kind="place" if name == "Zwolle" else None)
     decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
     apply_pseudonyms(researcher)
-    segs = segment_ids(db, doc)
+    return segment_ids(db, doc)
+
+
+@pytest.fixture
+def prepared(db, names_replaced):
+    """As names_replaced, with the second and fourth sentence given to sanne."""
+    segs = names_replaced
     assign_fragments(
-        researcher,
+        Project.for_user(db, "onderzoeker"),
         co_researcher="sanne",
         segment_ids=[segs[1], segs[3]],
         group="buurtgroep",
@@ -197,20 +204,6 @@ def test_card_sentences_wrap_instead_of_being_cut_off(db, prepared, project_path
     assert "white-space: normal !important" in style
     assert "text-overflow: clip !important" in style
     assert '[class*="st-key-workshop_pick_"] button { min-height: 4.4rem; }' in style
-
-
-@pytest.fixture
-def names_replaced(db):
-    """Names decided and replaced, a co-researcher 'sanne', nothing given to her yet."""
-    researcher = Project.for_user(db, "onderzoeker")
-    add_codes(db)
-    doc = add_document(db)
-    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
-    for name in ("Kees", "Zwolle", "Ria van der Berg", "Jan de Vries", "Jan"):
-        decide(researcher, name, accept=True, kind="place" if name == "Zwolle" else None)
-    decide(researcher, "Stichting Welzijn Oost", accept=True, kind="organisation")
-    apply_pseudonyms(researcher)
-    return segment_ids(db, doc)
 
 
 def sent_together(at, choice: str, button: str) -> bool:
