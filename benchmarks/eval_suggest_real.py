@@ -20,6 +20,17 @@ Every figure goes through the ``workbench suggest --codebook --train --input --o
 contract in-process (``workbench.cli.main``), exactly as the external evaluation runs it.
 Trained figures: ``--repeats`` random draws of ``n`` training passages (from the unlocked
 part for --locked, from the training groups of a random group split for CV).
+
+Fair comparisons of the learner. The rules were read against the unlocked part from
+December 5 on, so there they look better than they are, and any learner compared with them
+there looks worse. Two options take that away:
+
+- ``--rules-from COMMIT`` runs today's engine with ``workbench/suggest/rules.py`` and
+  ``lexicon.py`` as they were at COMMIT, from a temporary copy of the package (d882d56, of
+  November 21, is the last commit before any rule was read against this set);
+- ``--params JSON`` gives the suggester other parameters (``'{"guard": false}'``); the
+  contract has no option for them, so these figures come from ``build_suggester`` and
+  ``suggest_passages``, the two functions ``workbench suggest`` calls, and say so.
 """
 
 from __future__ import annotations
@@ -27,6 +38,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,10 +50,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-
-from workbench.codebook import DEFAULT_CODEBOOK  # noqa: E402
-from workbench.suggest.passages import respondent_text  # noqa: E402
-from workbench.suggest.scores import alpha_two_coders, precision_recall_f1  # noqa: E402
+# The workbench is imported inside the functions, so that --rules-from can put a copy of the
+# package with older rules in front of it before the first import.
 
 DEV = REPO.parent / "shared" / "dev-real"
 CODES = ("verlies", "schaamte", "energiebalans", "zingeving", "isolement", "bestaansonzekerheid")
@@ -105,6 +116,8 @@ def load() -> tuple[list[dict], dict[str, list[str]], dict[str, list[str]]]:
 def labelled(passages: list[dict], gold: dict[str, list[str]]) -> tuple[list[dict], list[dict]]:
     """(locked, unlocked) passages, each with the respondent's words as ``text`` and the
     gold's headline codes as ``codes``."""
+    from workbench.suggest.passages import respondent_text
+
     for p in passages:
         p["text"] = respondent_text(p["text"])
         p["codes"] = [c for c in gold.get(p["id"], []) if c in CODES]
@@ -149,9 +162,29 @@ def group_splits(
     return splits
 
 
-def run_contract(train: list[dict], test: list[dict], folder: Path) -> list[set[str]]:
-    """Codes proposed per test passage, through ``workbench suggest`` (in-process)."""
+def run_contract(
+    train: list[dict], test: list[dict], folder: Path, params: dict | None = None
+) -> list[set[str]]:
+    """Codes proposed per test passage, through ``workbench suggest`` (in-process).
+
+    With ``params`` (Suggester parameters), through the two functions the command calls.
+    """
     from workbench.cli import main
+    from workbench.codebook import DEFAULT_CODEBOOK
+
+    if params is not None:
+        from workbench.nlp import load_pipeline
+        from workbench.suggest.codes import codes_from_file
+        from workbench.suggest.passages import build_suggester, suggest_passages
+
+        nlp = load_pipeline()
+        rows = [{"text": p["text"], "codes": p["codes"]} for p in train]
+        suggester = build_suggester(codes_from_file(DEFAULT_CODEBOOK), nlp, train=rows, **params)
+        items = [{"id": p["id"], "text": p["text"]} for p in test]
+        return [
+            {s["code"] for s in line["suggestions"]}
+            for line in suggest_passages(suggester, nlp, items)
+        ]
 
     def write(path: Path, rows: list[dict]) -> Path:
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
@@ -180,6 +213,8 @@ def run_contract(train: list[dict], test: list[dict], folder: Path) -> list[set[
 
 
 def figures(test: list[dict], proposed: list[set[str]], other: dict[str, list[str]]) -> dict:
+    from workbench.suggest.scores import alpha_two_coders, precision_recall_f1
+
     out = {}
     for code in CODES:
         truth = np.array([code in p["codes"] for p in test])
@@ -249,7 +284,24 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sizes", default="20,40,80,160")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--rules-from",
+        metavar="COMMIT",
+        help="rules.py and lexicon.py as they were at COMMIT (d882d56: before any tuning here)",
+    )
+    parser.add_argument(
+        "--params", type=json.loads, help="Suggester parameters as JSON, e.g. '{\"guard\": false}'"
+    )
     args = parser.parse_args()
+    old_rules = tempfile.TemporaryDirectory()
+    if args.rules_from:
+        sys.path.insert(0, copy_with_rules(args.rules_from, Path(old_rules.name)))
+        print(f"rules.py and lexicon.py of {args.rules_from}; everything else as checked out")
+    if args.params is not None:
+        print(
+            f"Suggester parameters {args.params}: figures from build_suggester and "
+            "suggest_passages, not through the command line"
+        )
     if not (DEV / "passages.jsonl").is_file():
         raise SystemExit(f"no real development set at {DEV}: nothing to measure")
     passages, gold, coder_c = load()
@@ -268,7 +320,10 @@ def main() -> None:
             with LOOK_LOG.open("a", encoding="utf-8") as log:
                 log.write(
                     f"{time.strftime('%Y-%m-%d %H:%M:%S')} --locked "
-                    f"repeats={args.repeats} sizes={args.sizes}\n"
+                    f"repeats={args.repeats} sizes={args.sizes}"
+                    + (f" rules-from={args.rules_from}" if args.rules_from else "")
+                    + (f" params={json.dumps(args.params)}" if args.params is not None else "")
+                    + "\n"
                 )
             looks = len(LOOK_LOG.read_text("utf-8").splitlines())
             print(
@@ -278,20 +333,22 @@ def main() -> None:
             )
             show(
                 "cold start (codebook only)",
-                [figures(locked, run_contract([], locked, folder), coder_c)],
+                [figures(locked, run_contract([], locked, folder, args.params), coder_c)],
             )
             for n in sizes:
                 runs = []
                 for _ in range(args.repeats):
                     train = [unlocked[i] for i in rng.permutation(len(unlocked))[:n]]
-                    runs.append(figures(locked, run_contract(train, locked, folder), coder_c))
+                    runs.append(
+                        figures(locked, run_contract(train, locked, folder, args.params), coder_c)
+                    )
                 show(f"trained on {n} unlocked passages", runs)
         else:
             print(
                 f"CROSS-VALIDATION on the unlocked part: {len(unlocked)} passages, "
                 f"{len(set(p['group'] for p in unlocked))} groups"
             )
-            cold = run_contract([], unlocked, folder)
+            cold = run_contract([], unlocked, folder, args.params)
             show(
                 "cold start (codebook only), all unlocked passages",
                 [figures(unlocked, cold, coder_c)],
@@ -314,7 +371,9 @@ def main() -> None:
                 cold_on_splits.append(figures(test, [cold_by_id[p["id"]] for p in test], coder_c))
                 for n in sizes:
                     train = [pool[i] for i in rng.permutation(len(pool))[:n]]
-                    by_size[n].append(figures(test, run_contract(train, test, folder), coder_c))
+                    by_size[n].append(
+                        figures(test, run_contract(train, test, folder, args.params), coder_c)
+                    )
             show("cold start on the same test splits (what training must beat)", cold_on_splits)
             for n in sizes:
                 show(
@@ -322,6 +381,26 @@ def main() -> None:
                     by_size[n],
                 )
     print(f"\n{time.perf_counter() - started:.0f} s")
+    old_rules.cleanup()
+
+
+def copy_with_rules(commit: str, folder: Path) -> str:
+    """A copy of the package in ``folder`` with the suggestion rules of ``commit``; returns
+    the folder to put first on ``sys.path`` (the codebooks are the checkout's own)."""
+    shutil.copytree(
+        REPO / "workbench", folder / "workbench", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (folder / "codebooks").symlink_to(REPO / "codebooks")
+    for name in ("rules.py", "lexicon.py"):
+        path = f"workbench/suggest/{name}"
+        old = subprocess.run(
+            ["git", "-C", str(REPO), "show", f"{commit}:{path}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        (folder / path).write_text(old, encoding="utf-8")
+    return str(folder)
 
 
 if __name__ == "__main__":
