@@ -93,3 +93,29 @@ def test_the_english_export_page_downloads_an_english_report(story, tmp_path):
     assert "- Not carried over: 1 × link between life events." in report
     shown = " ".join(m.value for m in at.markdown)
     assert "3 × life event" in shown
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_table_of_codings_keeps_the_life_moment_and_names_the_events_it_leaves(
+    story, tmp_path, fmt
+):
+    import pandas as pd
+
+    me = told(story)
+    out = tmp_path / f"codings.{fmt}"
+    report = export_project(me, out, format=fmt, pseudonymise=False)
+    frame = (
+        pd.read_csv(out, encoding="utf-8-sig")
+        if fmt == "csv"
+        else pd.read_excel(out, engine="openpyxl")
+    )
+    timed = frame[frame["code"] == "verlies-werk"]
+    assert timed["life_year"].tolist() == [2015]
+    assert frame.loc[frame["code"] == "verlies-woning", "life_year"].isna().all()
+    if fmt == "csv":  # a whole year, not 2015.0 next to an empty cell
+        assert ",2015," in out.read_text(encoding="utf-8-sig")
+    counts = {loss.kind: loss.count for loss in report.losses if "life_event" in loss.kind}
+    assert counts == {"life_event": 3, "life_event_mention": 3, "life_event_link": 1}
+    dutch = report_next_to(out)
+    assert "- Niet meegenomen: 1 × verband tussen gebeurtenissen." in dutch
+    assert "Ze blijven in je project" in dutch

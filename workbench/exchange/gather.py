@@ -167,6 +167,36 @@ def memos(project: Project) -> list[dict[str, Any]]:
     return list(project.db.query("SELECT * FROM memos ORDER BY id"))
 
 
+@dataclass
+class LifeEvents:
+    """Life events with their kinds, how many codings mention them, and their links."""
+
+    kinds: list[str]
+    mentions: int
+    links: list[tuple[str, str]]
+
+
+def life_events(project: Project) -> LifeEvents:
+    """The life events (confirmed and proposed, not rejected), their mentions and links.
+
+    Neither REFI-QDA nor a table of codings has a place for them; an export says in its
+    report what stays behind (:func:`workbench.exchange.report.ExchangeReport.lose`).
+    """
+    project.require("export")
+    db, alive = project.db, "status != 'rejected'"
+    kinds = [k for (k,) in db.execute(f"SELECT kind FROM life_events WHERE {alive} ORDER BY id")]
+    mentions = db.execute(
+        "SELECT count(*) FROM life_event_codings m JOIN life_events e ON e.id = m.event_id "
+        f"WHERE m.{alive} AND e.{alive}"
+    ).fetchone()[0]
+    links = db.execute(
+        "SELECT a.kind, b.kind FROM life_event_links l JOIN life_events a ON a.id = l.cause_id "
+        f"JOIN life_events b ON b.id = l.effect_id WHERE l.{alive} AND a.{alive} "
+        f"AND b.{alive} ORDER BY l.id"
+    ).fetchall()
+    return LifeEvents(kinds, mentions, [(cause, effect) for cause, effect in links])
+
+
 def json_list(value: str | None) -> list[str]:
     try:
         found = json.loads(value or "[]")

@@ -214,27 +214,9 @@ class _Builder:
             self.report.count("project_description")
         for ref in project_refs:
             _el(root, "NoteRef", targetGUID=ref)
-        self._life_event_losses()
+        # Life events, their mentions and links have no place in REFI-QDA.
+        self.report.lose_life_events(gather.life_events(self.project), "no_refi_life_events")
         return root
-
-    def _life_event_losses(self) -> None:
-        """Life events, their mentions and the links between them (confirmed and proposed,
-        not rejected) have no place in REFI-QDA: counted in the report, with their kinds."""
-        alive = "status != 'rejected'"
-        for (kind,) in self.db.execute(f"SELECT kind FROM life_events WHERE {alive} ORDER BY id"):
-            self.report.lose("life_event", "no_refi_life_events", kind)
-        mentions = self.db.execute(
-            "SELECT count(*) FROM life_event_codings m JOIN life_events e ON e.id = m.event_id "
-            f"WHERE m.{alive} AND e.{alive}"
-        ).fetchone()[0]
-        if mentions:
-            self.report.lose("life_event_mention", "no_refi_life_events", count=mentions)
-        for cause, effect in self.db.execute(
-            "SELECT a.kind, b.kind FROM life_event_links l JOIN life_events a ON a.id = l.cause_id "
-            f"JOIN life_events b ON b.id = l.effect_id WHERE l.{alive} AND a.{alive} "
-            f"AND b.{alive} ORDER BY l.id"
-        ):
-            self.report.lose("life_event_link", "no_refi_life_events", f"{cause} -> {effect}")
 
     # --- codebook -------------------------------------------------------------------------
 

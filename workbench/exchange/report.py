@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.i18n import t
+
+if TYPE_CHECKING:
+    from workbench.exchange.gather import LifeEvents
 
 MAX_EXAMPLES = 5
 
@@ -58,6 +61,16 @@ class ExchangeReport:
         loss.count += count
         if example and len(loss.examples) < MAX_EXAMPLES and example not in loss.examples:
             loss.examples.append(example)
+
+    def lose_life_events(self, found: LifeEvents, reason: str) -> None:
+        """Count life events, their mentions and links (``gather.life_events``) as left
+        behind, with their kinds, for ``reason``."""
+        for kind in found.kinds:
+            self.lose("life_event", reason, kind)
+        if found.mentions:
+            self.lose("life_event_mention", reason, count=found.mentions)
+        for cause, effect in found.links:
+            self.lose("life_event_link", reason, f"{cause} -> {effect}")
 
     def warn(self, key: str, **params: Any) -> None:
         self.warnings.append({"key": key, "params": params})

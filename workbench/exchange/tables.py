@@ -1,7 +1,9 @@
 """Codings as a table (CSV or XLSX): one row per coding, for spreadsheets, R and SPSS.
 
 Columns: document, respondent, one column per attribute, speaker, start_char, end_char,
-text, code, code_name, coder, status, origin, score, time. Text and offsets are those of the
+text, code, code_name, coder, status, origin, score, time, life_year, life_age (the moment in
+the life a coding is about, when someone gave one). Life events and their links do not fit
+one row per coding: the report lists them as left behind. Text and offsets are those of the
 pseudonymised document by default, like every export.
 """
 
@@ -33,6 +35,8 @@ CODING_COLUMNS = [
     "origin",
     "score",
     "time",
+    "life_year",
+    "life_age",
 ]
 FORMATS = ("csv", "xlsx")
 
@@ -86,10 +90,14 @@ def codings_table(
                 "origin": c["origin"],
                 "score": c["score"],
                 "time": c["updated_at"],
+                "life_year": c["life_year"],
+                "life_age": c["life_age"],
             }
         )
         rows.append(row)
-    return pd.DataFrame(rows, columns=BASE_COLUMNS + list(columns.values()) + CODING_COLUMNS)
+    frame = pd.DataFrame(rows, columns=BASE_COLUMNS + list(columns.values()) + CODING_COLUMNS)
+    # Whole numbers with gaps: 1985, not 1985.0 next to an empty cell.
+    return frame.astype({"life_year": "Int64", "life_age": "Int64"})
 
 
 def export_codings_table(
@@ -119,6 +127,7 @@ def export_codings_table(
     memos = db.execute("SELECT count(*) FROM memos").fetchone()[0]
     if memos:
         report.lose("memo", "table_flat", count=memos)
+    report.lose_life_events(gather.life_events(project), "table_no_life_events")
     if format == "csv":
         write_bytes_atomically(path, csv_text(frame).encode("utf-8-sig"))
     else:
