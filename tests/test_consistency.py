@@ -8,9 +8,11 @@ import pytest
 
 from workbench import consistency as cons
 from workbench.cli import main
+from workbench.codebook import merge_codes
 from workbench.codings import add_coding, decide
 from workbench.errors import InputError, PermissionDenied
 from workbench.handle import Project
+from workbench.history import undo_last
 from workbench.store import now, transaction
 
 CODES = [
@@ -563,3 +565,107 @@ def test_a_blind_coder_cannot_review_the_sample_yet(db, project):
     cons.set_blind_coding(Project.for_user(db, "sanne"), True)
     assert cons.disagreements(Project.for_user(db, "anna"), coders=["anna", "bram"]) == []
     assert len(cons.disagreements(Project.for_user(db, "sanne"), coders=["anna", "bram"])) == 2
+
+
+# --- a codebook merge takes the team's decisions along (and one undo brings them back) -------
+
+
+def _table(db, table):
+    return db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+
+
+def _decided(db, coders=("anna", "bram")):
+    """(unit id, code slug) -> decision, as the disagreement review of the target shows it."""
+    return {
+        (u["unit_id"], c["slug"]): c["resolution"] and c["resolution"]["decision"]
+        for u in cons.disagreements(Project.for_user(db, "sanne"), coders=list(coders))
+        for c in u["codes"]
+    }
+
+
+def _merge(db, source="schaamte", target="isolement"):
+    return merge_codes(Project.for_user(db, "anna"), source, target, rationale="één gevoel")
+
+
+def test_a_merge_takes_its_decisions_to_the_target_and_undo_brings_them_back(db, project):
+    s = disagreeing(db, project)
+    decision = cons.resolve(
+        Project.for_user(db, "sanne"),
+        unit="segment",
+        unit_id=s[3],
+        code="schaamte",
+        decision="present",
+        note="Verzwijgen telt als schaamte.",
+    )
+    before = {t: _table(db, t) for t in ("resolutions", "codings")}
+    _merge(db)
+    assert _decided(db) == {(s[2], "isolement"): None, (s[3], "isolement"): "present"}
+    isolement = db.execute("SELECT id FROM codes WHERE slug = 'isolement'").fetchone()[0]
+    moved = db.execute(
+        "SELECT r.code_id, c.code_id FROM resolutions r JOIN codings c ON c.id = r.coding_id "
+        "WHERE r.id = ?",
+        [decision],
+    ).fetchone()
+    assert moved == (isolement, isolement)  # the decision and its consensus coding, together
+    changes = db.execute(
+        "SELECT details FROM codebook_changes WHERE action = 'merge' ORDER BY id DESC"
+    ).fetchone()[0]
+    assert json.loads(changes)["resolutions_moved"] == [decision]
+
+    undone = undo_last(Project.for_user(db, "anna"))
+    assert undone["action"] == "codebook.merge"
+    assert {t: _table(db, t) for t in before} == before
+
+
+def test_two_decisions_on_one_unit_become_one_and_both_stay_recorded(db, project):
+    """isolement was decided absent on a unit, schaamte present: present stays (the merged
+    code is where either was), with both notes; the other is in the log and comes back."""
+    s = disagreeing(db, project)
+    sanne = Project.for_user(db, "sanne")
+    absent = cons.resolve(
+        sanne, unit="segment", unit_id=s[2], code="isolement", decision="absent", note="Alleen."
+    )
+    present = cons.resolve(
+        sanne, unit="segment", unit_id=s[2], code="schaamte", decision="present", note="Verborgen."
+    )
+    before = {t: _table(db, t) for t in ("resolutions", "codings")}
+    _merge(db)
+    isolement = db.execute("SELECT id FROM codes WHERE slug = 'isolement'").fetchone()[0]
+    left = db.execute(
+        "SELECT id, code_id, decision, note FROM resolutions WHERE unit_id = ?", [s[2]]
+    ).fetchall()
+    assert left == [(present, isolement, "present", "Verborgen.\n\nisolement (absent): Alleen.")]
+    gone = db.execute(
+        "SELECT before FROM events WHERE action = 'consistency.remove_with_code' AND entity_id = ?",
+        [str(absent)],
+    ).fetchone()
+    assert json.loads(gone[0])["decision"] == "absent"
+    assert _decided(db)[(s[2], "isolement")] == "present"
+
+    undo_last(Project.for_user(db, "anna"))
+    assert {t: _table(db, t) for t in before} == before
+
+
+def test_a_decision_keeps_its_consensus_coding_when_that_goes_as_a_duplicate(db, project):
+    """Both codes decided present on one unit: their consensus codings are twins and one
+    goes; the decision that stays names the coding that stays, and the undo puts back the
+    other decision with its own consensus coding (not an emptied link)."""
+    s = disagreeing(db, project)
+    sanne = Project.for_user(db, "sanne")
+    target = cons.resolve(sanne, unit="segment", unit_id=s[3], code="isolement", decision="present")
+    source = cons.resolve(sanne, unit="segment", unit_id=s[3], code="schaamte", decision="present")
+    before = {t: _table(db, t) for t in ("resolutions", "codings")}
+    _merge(db)
+    left = db.execute(
+        "SELECT r.id, c.coder FROM resolutions r JOIN codings c ON c.id = r.coding_id"
+    ).fetchall()
+    assert left == [(target, "consensus")]
+    assert db.execute("SELECT count(*) FROM resolutions").fetchone()[0] == 1
+
+    undo_last(Project.for_user(db, "anna"))
+    assert {t: _table(db, t) for t in before} == before
+    kept = db.execute(
+        "SELECT c.coder FROM resolutions r JOIN codings c ON c.id = r.coding_id WHERE r.id = ?",
+        [source],
+    ).fetchone()
+    assert kept == ("consensus",)

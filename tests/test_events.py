@@ -18,7 +18,7 @@ import pytest
 from test_patterns import ME
 from test_patterns_cascades import coding, event, project  # noqa: F401  (fixture)
 
-from workbench import access, codings, events, life_events, memos
+from workbench import access, codings, consistency, events, life_events, memos
 from workbench.codebook import edit_code, merge_codes, move_code, rename_code
 from workbench.events import EventKind
 from workbench.handle import Project
@@ -27,7 +27,15 @@ from workbench.store import record_event, transaction
 from workbench.handle import Project
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
-TABLES = ("codings", "memos", "codes", "life_events", "life_event_codings", "life_event_links")
+TABLES = (
+    "codings",
+    "memos",
+    "codes",
+    "life_events",
+    "life_event_codings",
+    "life_event_links",
+    "resolutions",
+)
 
 
 def _modules(package: Path = PACKAGE):
@@ -281,6 +289,22 @@ def _merged_with_a_twin(db):
     return lambda: merge_codes(me, "verlies-woning", "verlies-dierbare", rationale="test")
 
 
+def _merged_with_decisions(db):
+    """The team decided R01's segment 1 present for both codes (their consensus codings are
+    twins: one goes, its decision names the other, then the two decisions become one) and
+    segment 2 absent for woning only (that decision moves to dierbare)."""
+    me = Project.for_user(db, ME)
+    for position, code, decision in (
+        (1, "verlies-dierbare", "present"),
+        (1, "verlies-woning", "present"),
+        (2, "verlies-woning", "absent"),
+    ):
+        consistency.resolve(
+            me, unit="segment", unit_id=db.segments["R01"][position], code=code, decision=decision
+        )
+    return lambda: merge_codes(me, "verlies-woning", "verlies-dierbare", rationale="test")
+
+
 def _removed_with_a_mention(db):
     homes = [coding(db, "R03", pos, "verlies-woning") for pos in (2, 5)]
     life_events.create_event(Project.for_user(db, ME), homes)
@@ -308,6 +332,9 @@ RECIPES: dict[EventKind, Recipe] = {
     events.MEMO_MOVE_WITH_CODE: _merged_with_a_twin,
     events.CODEBOOK_MERGE: _merged_with_a_twin,
     events.LIFE_EVENT_MENTION_MOVE_WITH_CODING: _merged_with_a_twin,
+    events.CONSISTENCY_MOVE_WITH_CODE: _merged_with_decisions,
+    events.CONSISTENCY_REMOVE_WITH_CODE: _merged_with_decisions,
+    events.CONSISTENCY_MOVE_WITH_CODING: _merged_with_decisions,
     events.CODEBOOK_EDIT: lambda db: (
         lambda: edit_code(
             Project.for_user(db, ME), "herstel", rationale="test", definition="Weer op de been."

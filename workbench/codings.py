@@ -20,6 +20,7 @@ from workbench.handle import Project
 from workbench.history import one_action, stamp_of_action
 from workbench.life_events.events import mentions_follow_coding, mentions_go_with_coding
 from workbench.memos import memos_follow
+from workbench.resolutions import resolutions_follow_coding
 from workbench.store import now, record_event, row, transaction
 
 STATUSES = ("suggested", "accepted", "rejected")
@@ -242,10 +243,12 @@ def _moving_one_stays(moving: dict[str, Any], there: dict[str, Any]) -> bool:
 
 def _remove_duplicate(project: Project, gone: dict[str, Any], stays: int) -> None:
     """Remove coding ``gone`` as a duplicate of ``stays``: its mentions and memos move to
-    ``stays`` first, then it goes; every row is logged under the action's stamp."""
+    ``stays`` first, and the decisions on disagreements that it was the consensus coding of
+    now name ``stays``; then it goes. Every row is logged under the action's stamp."""
     db, actor = project.db, project.user
     mentions_follow_coding(project, gone["id"], stays)
     memos_follow(project, "coding", gone["id"], stays)
+    resolutions_follow_coding(project, gone["id"], stays)
     db.execute("DELETE FROM codings WHERE id = ?", [gone["id"]])
     _log(db, actor, events.CODING_REMOVE(gone["id"], gone, None))
 

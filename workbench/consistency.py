@@ -53,6 +53,7 @@ from workbench.codings import add_coding, code_id as resolve_code_id, remove_cod
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import t
+from workbench.resolutions import record_resolution
 from workbench.store import (
     SYSTEM_USERS,
     get_setting,
@@ -1058,16 +1059,7 @@ def resolve(
             "resolved_by": project.user,
             "resolved_at": now(),
         }
-        if before:
-            db["resolutions"].update(before["id"], record)
-            resolution_id = before["id"]
-        else:
-            resolution_id = int(db["resolutions"].insert(record).last_pk)
-        record_event(
-            db,
-            project.user,
-            events.CONSISTENCY_RESOLVE(resolution_id, before, {**record, "id": resolution_id}),
-        )
+        resolution_id = record_resolution(project, record, before)
         if note and note.strip():
             note_on_code(
                 project,

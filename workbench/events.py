@@ -227,6 +227,18 @@ DOCUMENT_GUID = EventKind(
 
 # --- consistency and workshops (workbench.consistency, done_marks, privacy.workshop, ...) --
 CONSISTENCY_RESOLVE = EventKind("consistency.resolve", "resolutions", "whole", not_undone=_BY_HAND)
+
+
+# A decision follows what it is about, in the action of a merge or a recode (undone with it):
+# to the code its code was merged into, to the consensus coding that stayed when its own was
+# a duplicate; of two decisions that meet on one unit of one code, the other goes.
+def _follows(action: str) -> EventKind:
+    return EventKind(action, "resolutions", "whole", undo="consistency.resolve", grouped=True)
+
+
+CONSISTENCY_MOVE_WITH_CODE = _follows("consistency.move_with_code")
+CONSISTENCY_REMOVE_WITH_CODE = _follows("consistency.remove_with_code")
+CONSISTENCY_MOVE_WITH_CODING = _follows("consistency.move_with_coding")
 CONSISTENCY_SAMPLE = EventKind("consistency.sample", "samples", "summary", not_undone=_BY_HAND)
 CONSISTENCY_SAMPLE_CLOSE = EventKind(
     "consistency.sample_close", "samples", "part", not_undone=_BY_HAND

@@ -44,7 +44,7 @@ TABLE_OWNERS: dict[str, str] = {
     "samples": "workbench.consistency",
     "sample_units": "workbench.consistency",
     "sample_coders": "workbench.consistency",
-    "resolutions": "workbench.consistency",
+    "resolutions": "workbench.resolutions",
     "pseudonyms": "workbench.privacy.pseudonyms",
     "pseudonym_spans": "workbench.privacy.pseudonyms",
     "workshop_assignments": "workbench.privacy.workshop",

@@ -37,6 +37,7 @@ from workbench.handle import Project
 from workbench.history import one_action
 from workbench.life_events.events import events_follow_merge
 from workbench.memos import memos_follow
+from workbench.resolutions import resolutions_follow_merge
 from workbench.store import now, record_event, row, transaction
 
 
@@ -423,7 +424,8 @@ def move_code(project: Project, code: int | str, parent: str | None, *, rational
 def merge_codes(
     project: Project, source: int | str, target: int | str, *, rationale: str
 ) -> dict[str, int]:
-    """Merge ``source`` into ``target``: its codings, child codes, memos and life events
+    """Merge ``source`` into ``target``: its codings, child codes, memos, life events and the
+    team's decisions on disagreements (:func:`workbench.resolutions.resolutions_follow_merge`)
     move to the target.
 
     The source code stays in the project as inactive (its id is kept for the history). A
@@ -478,6 +480,7 @@ def merge_codes(
                     record_event(db, actor, events.CODEBOOK_MOVE(code_id, old, new), at=stamp)
         memos = memos_follow(project, "code", src["id"], dst["id"])
         life = events_follow_merge(project, src["slug"], dst["slug"])
+        decisions = resolutions_follow_merge(project, src["id"], dst["id"])
         details = {
             "into": dst["slug"],
             "codings_moved": moved,
@@ -485,6 +488,8 @@ def merge_codes(
             "duplicates_removed": [d["id"] for d in duplicates],
             "memos_moved": memos,
             "life_events": life,
+            "resolutions_moved": decisions["moved"],
+            "resolutions_removed": decisions["removed"],
         }
         _log_change(db, src["codebook_id"], actor, "merge", src["slug"], rationale, details)
     return {"moved": len(moved), "duplicates": len(duplicates), "children": len(children)}
