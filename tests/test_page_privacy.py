@@ -160,3 +160,15 @@ def test_fragment_button_speaks_english(project, project_path):
     )
     at = run_page("privacy", project_path, lang="en")
     assert at.button(key="privacy_all_fragments").label == "Choose all fragments"
+
+
+def test_a_name_found_only_in_a_memo_is_shown_with_where_it_is(project, project_path):
+    from workbench.memos import add_memo
+
+    researcher = Project.for_user(project, "onderzoeker")
+    add_memo(researcher, target_type="project", target_id=None, text="Later bellen met Teun.")
+    at = page(project_path)
+    at.selectbox(key="privacy_candidate").set_value("Teun").run()
+    assert "*memo 1*: …Later bellen met **Teun**.…" in [m.value for m in at.markdown]
+    at.button(key="privacy_accept").click().run()
+    assert "'Teun' wordt overal '[Naam 1]'." in at.success[0].value

@@ -86,3 +86,147 @@ def test_on_the_demo_no_fragment_given_to_a_resident_shows_a_possible_name(demo_
         a for (a,) in db.execute("SELECT segment_id FROM workshop_assignments")
     ]
     db.close()
+
+
+# Fictional: names that occur only outside the transcript (a memo, a document's name, an
+# attribute value) leave with an export unless someone decides on them.
+PLAIN = "I: Hoe gaat het?\nR: Goed hoor. Ik fiets elke dag naar de markt."
+
+
+def outside_the_transcript(db, researcher):
+    """A document named after its respondent, a memo and an attribute value with names."""
+    from workbench import codings, memos, respondents
+    from privacy_support import add_codes
+
+    add_codes(db)
+    doc = add_document(db, PLAIN, name="interview_Hendrika_de_Vries.docx")
+    respondents.add_respondent(researcher, "R02")
+    respondents.define_attribute(researcher, "woonsituatie", "text")
+    respondents.set_value(researcher, "R02", "woonsituatie", "woont bij dochter Marieke")
+    respondents.link_document(researcher, doc, "R02")
+    memos.add_memo(
+        researcher,
+        target_type="document",
+        target_id=doc,
+        text="Gesprek met Hendrika over haar zoon Teun",
+    )
+    codings.add_coding(researcher, code="verlies", segment_id=segment_ids(db, doc)[1])
+    return doc
+
+
+OUTSIDE = ("Hendrika de Vries", "Hendrika", "Teun", "Marieke")
+
+
+def test_names_outside_the_transcript_are_offered_for_review(db, researcher):
+    outside_the_transcript(db, researcher)
+    found = {c["original"]: c for c in candidates(researcher)}
+    assert set(OUTSIDE) <= set(found)
+    teun = found["Teun"]
+    assert teun["status"] == "new" and teun["documents"] == []
+    assert teun["places"] == [{"key": "privacy.where.memo", "params": {"memo": 1}}]
+    assert teun["contexts"][0]["match"] == "Teun"
+    assert found["Marieke"]["places"] == [
+        {
+            "key": "privacy.where.attribute",
+            "params": {"attribute": "woonsituatie", "respondent": "R02"},
+        }
+    ]
+    assert found["Hendrika de Vries"]["places"][0]["key"] == "privacy.where.document_name"
+
+
+def test_an_export_waits_for_a_name_found_only_outside_the_transcript(db, researcher):
+    outside_the_transcript(db, researcher)
+    decide(researcher, "Hendrika de Vries", accept=True)
+    decide(researcher, "Hendrika", accept=True)
+    decide(researcher, "Teun", accept=True)
+    with pytest.raises(InputError) as refused:
+        require_pseudonymised(researcher)
+    english, dutch = refused.value.message("en"), refused.value.message("nl")
+    assert "attribute woonsituatie of R02" in english and "Marieke" in english
+    assert "kenmerk woonsituatie van R02" in dutch and "Marieke" in dutch
+
+
+def test_accepted_names_outside_the_transcript_leave_no_export(db, researcher, tmp_path):
+    from workbench.exchange.qdpx_export import export_qdpx
+    from workbench.exchange.tables import export_codings_table
+
+    outside_the_transcript(db, researcher)
+    for name in decide_all(researcher, accept=True):  # as on the Privacy page, one by one
+        assert name not in OUTSIDE or name in decided_names(researcher, "accepted")
+    require_pseudonymised(researcher)
+    export_codings_table(researcher, tmp_path / "codings.csv")
+    table = (tmp_path / "codings.csv").read_text(encoding="utf-8-sig")
+    export_qdpx(researcher, tmp_path / "project.qdpx")
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "project.qdpx") as zf:
+        exported = table + " ".join(
+            zf.read(n).decode("utf-8", "replace") + n for n in zf.namelist()
+        )
+    assert "interview_[Naam" in table and "woont bij dochter [Naam" in table
+    assert not re.search(r"hendrika|teun|marieke|vries", exported, re.IGNORECASE)
+
+
+def test_rejecting_names_outside_the_transcript_lets_the_export_through(db, researcher):
+    outside_the_transcript(db, researcher)
+    decide(researcher, "Marieke", accept=False)  # names were reviewed: exports check
+    with pytest.raises(InputError):
+        require_pseudonymised(researcher)
+    decided = decide_all(researcher, accept=False)  # "not a name", one by one
+    assert {"Hendrika de Vries", "Hendrika", "Teun"} <= set(decided)
+    require_pseudonymised(researcher)
+    assert all(c["status"] == "rejected" for c in candidates(researcher))
+
+
+def decide_all(researcher, *, accept: bool) -> list[str]:
+    """Decide on every name the review lists as new, the way a researcher goes through it."""
+    names = [c["original"] for c in candidates(researcher) if c["status"] == "new"]
+    for name in names:
+        decide(researcher, name, accept=accept)
+    return names
+
+
+def decided_names(researcher, status: str) -> set[str]:
+    return {c["original"] for c in candidates(researcher) if c["status"] == status}
+
+
+def test_without_the_key_an_export_goes_by_the_places_open_when_names_were_last_replaced(
+    db, researcher, tmp_path
+):
+    from workbench.privacy import key_file
+
+    outside_the_transcript(db, researcher)
+    add_document(db, HUSBAND, name="b.txt")  # a marked name: the project knows the key is away
+    for name in ("Hendrika de Vries", "Hendrika", "Teun", "Wim"):
+        decide(researcher, name, accept=True)
+    decide(researcher, "Deventer", accept=False)
+    key, elsewhere = key_file(db), tmp_path / "elders.key.json"
+    key.rename(elsewhere)  # kept apart, as the docs advise
+    with pytest.raises(InputError) as refused:
+        require_pseudonymised(researcher)
+    # "Teun" is accepted, but only the key knows it: no transcript marks it
+    assert refused.value.key == "privacy.export_places_need_key"
+    assert "memo 1" in refused.value.message("en") and str(key) in refused.value.message("en")
+    elsewhere.rename(key)
+    decide(researcher, "Teun", accept=False)
+    decide(researcher, "Hendrika", accept=False)
+    decide(researcher, "Hendrika de Vries", accept=False)
+    key.rename(elsewhere)
+    with pytest.raises(InputError) as refused:
+        require_pseudonymised(researcher)
+    assert refused.value.key == "privacy.export_undecided_places_no_key"
+    assert "kenmerk woonsituatie van R02" in refused.value.message("nl")
+    elsewhere.rename(key)
+    decide(researcher, "Marieke", accept=False)
+    key.rename(elsewhere)
+    require_pseudonymised(researcher)
+
+
+def test_a_supervisor_is_told_where_outside_the_transcript_a_name_waits(db, researcher):
+    outside_the_transcript(db, researcher)
+    accounts.add_user(researcher, "vera", role="supervisor")
+    decide(researcher, "Hendrika de Vries", accept=True)
+    with pytest.raises(InputError) as refused:
+        require_pseudonymised(Project.for_user(db, "vera"))
+    assert refused.value.key == "privacy.export_undecided_places"
+    assert "memo 1" in refused.value.message("en")

@@ -195,10 +195,17 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
     return out
 
 
+def _shown_context(context: dict, lang: str) -> str:
+    """``…left[name]right…``, after where it is when that is not a transcript ("memo 3: ")."""
+    shown = f"…{context['left']}[{context['match']}]{context['right']}…"
+    where = context.get("where")
+    return f"{t(where['key'], lang, **where['params'])}: {shown}" if where else shown
+
+
 def _print_candidates(found: list[dict], lang: str) -> None:
     for n, cand in enumerate(found, start=1):
         context = cand["contexts"][0] if cand["contexts"] else None
-        shown = f"…{context['left']}[{context['match']}]{context['right']}…" if context else ""
+        shown = _shown_context(context, lang) if context else ""
         status = t(f"cli.privacy.status.{cand['status']}", lang)
         replacement = f" -> {cand['replacement']}" if cand["replacement"] else ""
         print(
@@ -221,7 +228,7 @@ def _ask(cand: dict, lang: str) -> tuple[bool, str | None] | None:
         file=sys.stderr,
     )
     for context in cand["contexts"]:
-        print(f"   …{context['left']}[{context['match']}]{context['right']}…", file=sys.stderr)
+        print(f"   {_shown_context(context, lang)}", file=sys.stderr)
     print("> ", end="", file=sys.stderr, flush=True)
     line = sys.stdin.readline()
     if not line:

@@ -391,3 +391,74 @@ def occurrences(text: str, original: str) -> list[tuple[int, int]]:
     """Where ``original`` occurs in ``text`` as whole words (case-sensitive)."""
     pattern = re.compile(r"(?<!\w)" + re.escape(original) + r"(?!\w)")
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+# "_" is a word character for _TOKEN, so "interview_Hendrika_de_Vries" would be one lower-case
+# token and its name never seen; a file name's extension would stick to the last name word.
+_JOINED = re.compile(r"_")
+_EXTENSION = re.compile(r"\.\w{1,5}$")
+
+
+def searchable(text: str, *, file_name: bool = False) -> str:
+    """``text`` with "_" (and a file name's extension) as spaces, offsets unchanged.
+
+    Document names, memo titles and attribute values join words with "_" far more often than
+    transcripts do; replacing matches across "_" anyway, so the detector must see the words.
+    """
+    text = _JOINED.sub(" ", text)
+    if file_name:
+        text = _EXTENSION.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+def names_in_places(
+    texts: dict[str, str], vocabulary: set[str], known: Iterable[str] = ()
+) -> list[tuple[str, int, int, str]]:
+    """``(place, start, end, kind)`` of the Dutch heuristics' names in short texts outside the
+    transcripts (memos, document names, attribute values), keyed by their place.
+
+    The lower-case vocabulary comes from the transcripts as well (see
+    :func:`lowercase_vocabulary`): a memo of one line says too little about which capitalised
+    words are ordinary Dutch words. So a Dutch word opening a memo before a name that is
+    ``known`` already (lower case, words joined by one space: a candidate of the transcripts
+    or a decided name) is taken as a verb or a role, not as part of the name: "Vraag René
+    later" gives "René", as "Moeder Brouwers" gives "Brouwers" in a transcript. Pass the
+    texts through :func:`searchable` first.
+    """
+    known = set(known)
+    out = []
+    for place, text in texts.items():
+        for start, end, kind in heuristic_names(text, vocabulary):
+            first = _TOKEN.match(text, start)
+            rest = text[first.end() : end].strip() if first else ""
+            if (
+                first
+                and rest
+                and _sentence_initial(text, start)
+                and simplemma.is_known(first.group().lower(), lang="nl")
+                and " ".join(rest.split()).lower() in known
+            ):
+                start = end - len(text[first.end() : end].lstrip())
+            out.append((place, start, end, kind))
+    return out
+
+
+_VOCABULARY: dict[str, set[str]] = {}
+
+
+def remembered_vocabulary(texts: dict[int, str]) -> set[str]:
+    """:func:`lowercase_vocabulary` of the transcripts, computed once per set of texts."""
+    digest = hashlib.sha256()
+    for document_id, text in sorted(texts.items()):
+        digest.update(f"{document_id}:{len(text)}:".encode())
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    key = digest.hexdigest()
+    with _REMEMBERED_LOCK:
+        found = _VOCABULARY.get(key)
+    if found is None:
+        found = lowercase_vocabulary(texts.values())
+        with _REMEMBERED_LOCK:
+            _VOCABULARY[key] = found
+            while len(_VOCABULARY) > REMEMBER:
+                del _VOCABULARY[next(iter(_VOCABULARY))]
+    return found

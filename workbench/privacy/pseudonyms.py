@@ -30,14 +30,21 @@ from workbench.access import ORIGINAL_TEXT
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import Term
+from workbench.ingest.catalog import list_documents
+from workbench.memos import list_memos
 from workbench.privacy.detect import (
     KINDS,
     Candidate,
     Occurrence,
     find_names,
+    lowercase_vocabulary,
+    names_in_places,
     occurrences,
     remembered_names,
+    remembered_vocabulary,
+    searchable,
 )
+from workbench.respondents import list_attributes, list_respondents
 from workbench.privacy.key import (
     KeyEntry,
     PseudonymKey,
@@ -95,6 +102,105 @@ def _context(text: str, start: int, end: int, width: int) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Place:
+    """A text outside the transcripts that a pseudonymised export carries along.
+
+    Memos (title, description, text), document names and respondents' text attribute values
+    leave the project through :func:`replace_names`, which replaces only accepted names: a
+    name that occurs only there must be offered for review, or it goes out unreplaced.
+    ``key`` says which place without its text ("memo:3", "document:5",
+    "attribute:2:woonsituatie"; it may go into the event log), ``where`` and ``params`` say
+    it for people (a message key: "memo 3", "kenmerk woonsituatie van R02").
+    """
+
+    key: str
+    where: str
+    params: dict[str, Any]
+    text: str
+    document_id: int | None = None
+
+    def term(self) -> Term:
+        return Term(self.where, self.params)
+
+    def described(self) -> dict[str, Any]:
+        """JSON-ready: the candidates list goes to the page and to ``--json``."""
+        return {"key": self.where, "params": dict(self.params)}
+
+    def searched(self) -> str:
+        """The text the detector reads (same offsets; see :func:`detect.searchable`)."""
+        return searchable(self.text, file_name=self.key.startswith("document:"))
+
+
+# A name found in places: (kind, [(place, start, end)]).
+PlaceNames = dict[str, tuple[str, list[tuple[Place, int, int]]]]
+
+
+def _places(project: Project) -> list[Place]:
+    """Every memo, document name and text attribute value, read through their owners.
+
+    Needs ``read`` and ``attributes.view``: the roles that export (researchers, supervisors).
+    """
+    places = [
+        Place(
+            f"document:{doc['id']}",
+            "privacy.where.document_name",
+            {"document": doc["name"]},
+            doc["name"],
+            int(doc["id"]),
+        )
+        for doc in list_documents(project)
+        if doc["name"]
+    ]
+    for memo in sorted(list_memos(project), key=lambda m: m["id"]):
+        for part in ("title", "description", "text"):
+            if memo.get(part):
+                places.append(
+                    Place(
+                        f"memo:{memo['id']}", "privacy.where.memo", {"memo": memo["id"]}, memo[part]
+                    )
+                )
+    types = {a["name"]: a["type"] for a in list_attributes(project)}
+    for respondent in list_respondents(project):
+        for name, value in sorted(respondent["attributes"].items()):
+            if value and types.get(name) == "text":
+                places.append(
+                    Place(
+                        f"attribute:{respondent['id']}:{name}",
+                        "privacy.where.attribute",
+                        {"attribute": name, "respondent": respondent["code"]},
+                        value,
+                    )
+                )
+    return places
+
+
+def _names_at(db: Database, texts: dict[int, str], places: list[Place]) -> PlaceNames:
+    """What the Dutch heuristics find in ``places``, with the transcripts' vocabulary.
+
+    The same heuristics as in the transcripts (also with a NER pipeline: exports wait for
+    what they find, see :func:`require_pseudonymised`). The original is the detector's
+    reading of the words ("Hendrika de Vries" in "interview_Hendrika_de_Vries.docx"), which
+    replacing matches across "_" and "-".
+    """
+    searched = {str(i): place.searched() for i, place in enumerate(places)}
+    vocabulary = remembered_vocabulary(texts) | lowercase_vocabulary(searched.values())
+    known = {normal_name(n) for n in remembered_names(texts)} | {
+        normal_name(n) for n in load_key(key_file(db)).entries
+    }
+    out: PlaceNames = {}
+    for i, start, end, kind in names_in_places(searched, vocabulary, known):
+        original = searched[i][start:end]
+        out.setdefault(original, (kind, []))[1].append((places[int(i)], start, end))
+    return out
+
+
+def _outside(project: Project) -> tuple[list[Place], PlaceNames]:
+    """The places outside the transcripts and the possible names found in them."""
+    places = _places(project)
+    return places, _names_at(project.db, _texts(project.db, None), places)
+
+
 def detect(
     project: Project,
     *,
@@ -122,17 +228,29 @@ def candidates(
     Sorted: undecided first, then by how often they occur. Known names from the key file
     are included even where the detector missed them (source ``known``). Pass ``detected``
     (from :func:`detect`) to skip detection when only decisions changed.
+
+    Names in memos, document names and text attribute values count too: exports carry those
+    places with the accepted names replaced, so a name found only there must be decidable
+    here. ``places`` lists where outside the transcripts a name was found, and each such
+    context has ``where`` (a message key and its params: "memo 3", "documentnaam ...",
+    "kenmerk woonsituatie van R02").
     """
     project.require("pseudonymise")
     db = project.db
     key = load_key(key_file(db))
     texts = _texts(db, document_ids)
     found = dict(detected) if detected is not None else _names_in(texts, nlp)
+    places, at_places = _outside(project)
 
     def everywhere(name: str) -> list[Occurrence]:
         return [
             Occurrence(doc, s, e) for doc, text in texts.items() for s, e in occurrences(text, name)
         ]
+
+    def in_places(name: str) -> list[tuple[Place, int, int]]:
+        if name in at_places:
+            return at_places[name][1]
+        return [(p, s, e) for p in places for s, e in occurrences(p.searched(), name)]
 
     for names in key.known_names.values():
         for known in names:
@@ -142,16 +260,24 @@ def candidates(
     for original, entry in key.entries.items():
         if original not in found:  # decided earlier; still show it
             found[original] = Candidate(original, entry.kind, "key", everywhere(original))
+    for original, (kind, _) in at_places.items():
+        if original not in found:  # only outside the transcripts
+            found[original] = Candidate(original, kind, "heuristic", everywhere(original))
     out = []
     for original, cand in found.items():
         entry = key.entries.get(original)
+        outside = in_places(original)
+        shown_places: dict[str, Place] = {}
+        for place, _, _ in outside:
+            shown_places.setdefault(place.key, place)
         out.append(
             {
                 "original": original,
                 "kind": entry.kind if entry else cand.kind,
                 "source": cand.source,
-                "count": cand.count,
+                "count": cand.count + len(outside),
                 "documents": cand.document_ids,
+                "places": [p.described() for p in shown_places.values()],
                 "status": entry.status if entry else "new",
                 "replacement": entry.replacement if entry else None,
                 "contexts": [
@@ -160,6 +286,14 @@ def candidates(
                         **_context(texts[o.document_id], o.start_char, o.end_char, width),
                     }
                     for o in cand.occurrences[:examples]
+                ]
+                + [
+                    {
+                        "document_id": place.document_id,
+                        "where": place.described(),
+                        **_context(place.text, start, end, width),
+                    }
+                    for place, start, end in outside[:examples]
                 ],
             }
         )
@@ -234,12 +368,13 @@ def decide(
             now(),
         )
         key.entries[original] = new
+    outside = _outside(project) if apply else ([], {})
     if apply:
         remembered_names(_texts(db, None))  # the slow part, before the write lock is taken
     with transaction(db):
         _log_decision(db, new, actor=actor)
         if apply:
-            _apply(db, _accepted_names(db), actor=actor)
+            _apply(db, _accepted_names(db), actor=actor, outside=outside)
     return new
 
 
@@ -407,10 +542,20 @@ def apply_pseudonyms(project: Project) -> dict[str, int]:
     db = project.db
     _recover(db, actor=project.user)
     _require_key(db)
-    return _apply(db, _accepted_names(db), actor=project.user)
+    outside = _outside(project)
+    return _apply(db, _accepted_names(db), actor=project.user, outside=outside)
 
 
-def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]:
+def _apply(
+    db: Database,
+    names: dict[str, str],
+    *,
+    actor: str,
+    outside: tuple[list[Place], PlaceNames] = ([], {}),
+) -> dict[str, int]:
+    """Mark every occurrence of ``names``; record which documents and places (``outside``,
+    from :func:`_outside`) still hold a possible name nobody decided on (ids, no names)."""
+    places, also = outside
     key = load_key(key_file(db))
     kinds = {e.replacement: e.kind for e in key.accepted()}
     stamp = now()
@@ -450,7 +595,9 @@ def _apply(db: Database, names: dict[str, str], *, actor: str) -> dict[str, int]
             "pseudonyms": len(wanted_replacements),
             "max_document_id": db.execute("SELECT max(id) FROM documents").fetchone()[0],
             # what exports go by while the key is away (no name: ids only)
-            "undecided_documents": sorted(_undecided_documents(db)),
+            "undecided_documents": sorted(_undecided_documents(db, also)),
+            "undecided_places": sorted(_undecided_places(db, places, also)),
+            "places_need_key": _places_needing_key(db, places, names),
         }
         record_event(db, actor, events.PSEUDONYMISE_APPLY(None, None, result))
     return result
@@ -492,45 +639,49 @@ def _documents_not_checked(db: Database, document_ids: list[int] | None = None) 
     return sorted(out)
 
 
+def _undecided_names(
+    db: Database, texts: dict[int, str], also: PlaceNames | None = None
+) -> dict[str, str]:
+    """``{normal name: the name a message shows}`` of every possible name nobody decided on.
+
+    The candidates of "Namen vervangen" (the Dutch heuristics over every document), the
+    known names per respondent and ``also`` (names found in memos, document names and
+    attribute values), less every decision in the key, in any letter case as replacing
+    compares. Without the key every candidate counts as undecided.
+    """
+    key = load_key(key_file(db))
+    decided = {normal_name(original) for original in key.entries}
+    found = set(remembered_names(texts))
+    found |= {known["name"] for names in key.known_names.values() for known in names}
+    found |= set(also or {})
+    # the name a message shows for each form that replacing compares: the first original
+    shown: dict[str, str] = {}
+    for original in sorted(found):
+        if normal_name(original) not in decided:
+            shown.setdefault(normal_name(original), original)
+    shown.pop("", None)
+    return shown
+
+
 def _undecided_occurrences(
-    db: Database, ranges: list[tuple[int, int, int]] | None = None
+    db: Database,
+    ranges: list[tuple[int, int, int]] | None = None,
+    also: PlaceNames | None = None,
 ) -> list[tuple[str, Occurrence]]:
     """Possible names nobody decided on, at each place where they are not replaced.
 
     The candidates of "Namen vervangen" (the Dutch heuristics over every document) plus the
-    known names per respondent. A candidate counts wherever its words occur as replacing
-    would find them (:func:`_name_pattern`: any letter case, also at the start of a sentence
+    known names per respondent (and ``also``: names found outside the transcripts, see
+    :func:`_undecided_names`). A candidate counts wherever its words occur as replacing
+    would find it (:func:`_name_pattern`: any letter case, also at the start of a sentence
     where the detector passes a single word over, "Wim is in 2018 overleden"), not only where
     the detector flagged it. A decision counts in any letter case, as replacing does, and a
     place inside a marked name ("Jan" in "Jan de Vries") is replaced anyway. Decisions come
     from the key: without it, every unmarked candidate counts as undecided. With ``ranges``
     (document id, start, end) only those stretches are searched.
     """
-    key = load_key(key_file(db))
-    decided = {normal_name(original) for original in key.entries}
     texts = _texts(db, None)
-    found = dict(remembered_names(texts))
-    for names in key.known_names.values():
-        for known in names:
-            found.setdefault(
-                known["name"],
-                Candidate(
-                    known["name"],
-                    known.get("kind", "person"),
-                    "known",
-                    [
-                        Occurrence(doc, s, e)
-                        for doc, text in texts.items()
-                        for s, e in occurrences(text, known["name"])
-                    ],
-                ),
-            )
-    undecided = {o: c for o, c in found.items() if normal_name(o) not in decided}
-    # the name a message shows for each form that replacing compares: the first original
-    shown: dict[str, str] = {}
-    for original in sorted(undecided):
-        shown.setdefault(normal_name(original), original)
-    shown.pop("", None)
+    shown = _undecided_names(db, texts, also)
     if ranges is None:
         stretches = [(doc, 0, len(text)) for doc, text in texts.items()]
     else:
@@ -542,9 +693,11 @@ def _undecided_occurrences(
             for doc, start, end in stretches
         )
 
+    # where the detector flagged them, and below wherever replacing would find them
     places = {
         (original, o.document_id, o.start_char, o.end_char)
-        for original, cand in undecided.items()
+        for original, cand in remembered_names(texts).items()
+        if normal_name(original) in shown
         for o in cand.occurrences
         if ranges is None or inside(o)
     }
@@ -589,7 +742,7 @@ def _undecided_in(db: Database, ranges: list[tuple[int, int, int]]) -> list[str]
     return sorted({original for original, _ in _undecided_occurrences(db, ranges)})
 
 
-def _undecided_documents(db: Database) -> dict[int, list[str]]:
+def _undecided_documents(db: Database, also: PlaceNames | None = None) -> dict[int, list[str]]:
     """``{document id: [possible names nobody decided on]}`` for every document holding one.
 
     With the key away nobody can say which candidates were rejected: then the documents
@@ -602,9 +755,52 @@ def _undecided_documents(db: Database) -> dict[int, list[str]]:
         waiting = present if recorded is None else present & {int(d) for d in recorded}
         return {doc: [] for doc in sorted(waiting)}
     out: dict[int, set[str]] = {}
-    for original, o in _undecided_occurrences(db):
+    for original, o in _undecided_occurrences(db, also=also):
         out.setdefault(o.document_id, set()).add(original)
     return {doc: sorted(names) for doc, names in sorted(out.items())}
+
+
+def _undecided_places(
+    db: Database, places: list[Place], also: PlaceNames
+) -> dict[str, tuple[Place, list[str]]]:
+    """``{place key: (place, [possible names nobody decided on])}`` outside the transcripts.
+
+    Memos, document names and attribute values are replaced by :func:`replace_names` on the
+    way out, so a name there is safe only once accepted; one nobody decided on would leave
+    in a "pseudonymised" file. Counted as in the transcripts (:func:`_undecided_names`: any
+    letter case, across "_" and "-"); a stretch inside an accepted name is replaced anyway.
+    With the key away: the places that held one when names were last replaced (recorded
+    without the names), or each place holding any candidate when that was not recorded.
+    """
+    if _key_missing(db):
+        recorded = (_last_apply(db) or {}).get("undecided_places")
+        if recorded is not None:
+            return {p.key: (p, []) for p in places if p.key in set(recorded)}
+    pattern = _name_pattern(list(shown := _undecided_names(db, _texts(db, None), also)))
+    accepted = _name_pattern(list(_accepted_names(db)))
+    out: dict[str, tuple[Place, list[str]]] = {}
+    for place in places if pattern is not None else []:
+        replaced = [(s, e) for s, e, _ in name_occurrences(place.text, accepted)]
+        for m in pattern.finditer(place.text):
+            if not any(s <= m.start() and m.end() <= e for s, e in replaced):
+                names = out.setdefault(place.key, (place, []))[1]
+                if shown[normal_name(m.group())] not in names:
+                    names.append(shown[normal_name(m.group())])
+    return out
+
+
+def _places_needing_key(db: Database, places: list[Place], names: dict[str, str]) -> list[str]:
+    """Keys of the places holding an accepted name that no marked span in a transcript holds.
+
+    With the key away, exports replace the names under the project's spans only
+    (:func:`_names_from_spans`): a name accepted where it occurs only in a memo, a document
+    name or an attribute value would then go out. Recorded (ids, no names) when names are
+    replaced, so such an export is refused instead (``privacy.export_places_need_key``).
+    """
+    pattern = _name_pattern(sorted(set(names) - set(_names_from_spans(db))))
+    if pattern is None:
+        return []
+    return sorted({place.key for place in places if pattern.search(place.text)})
 
 
 def _reviewed(db: Database) -> bool:
@@ -629,6 +825,17 @@ def _listing(items: list[str]) -> str | Term:
     return Term("privacy.list_more", {"items": shown, "n": len(items) - SHOWN})
 
 
+def _places_listing(places: list[Place]) -> Term:
+    """The places as "memo 3, kenmerk wijk van R02" in the message's language, then "and N
+    more" after :data:`SHOWN` (each place is a message of its own: it has two languages)."""
+    listed: Term = places[0].term()
+    for place in places[1:SHOWN]:
+        listed = Term("privacy.where.list", {"before": listed, "place": place.term()})
+    if len(places) > SHOWN:
+        return Term("privacy.list_more", {"items": listed, "n": len(places) - SHOWN})
+    return listed
+
+
 def _document_names(db: Database, document_ids: Any) -> str | Term:
     names = dict(db.execute("SELECT id, name FROM documents").fetchall())
     return _listing([str(names.get(doc, doc)) for doc in sorted(document_ids)])
@@ -642,7 +849,11 @@ def require_pseudonymised(project: Project) -> None:
     ``privacy.not_applied``) and, once names were reviewed, while a document was imported
     after names were last replaced (``privacy.export_not_checked``) or a document holds a
     possible name nobody decided on (``privacy.export_undecided``; with the key away, the
-    documents that held one when names were last replaced: ``privacy.export_undecided_no_key``).
+    documents that held one when names were last replaced: ``privacy.export_undecided_no_key``),
+    or a memo, a document name or a text attribute value holds one
+    (``privacy.export_undecided_places``: those go out through :func:`replace_names`, which
+    replaces accepted names only; with the key away, also while one holds an accepted name
+    that only the key knows: ``privacy.export_places_need_key``).
     The whole export is refused rather than leaving documents out: a file with schuilnamen
     never holds a name nobody checked, and never silently misses interviews. When no name
     was ever reviewed the export goes through for a researcher, labelled plainly "not
@@ -667,7 +878,8 @@ def require_pseudonymised(project: Project) -> None:
         raise InputError(
             "privacy.export_not_checked", n=len(added), documents=_document_names(db, added)
         )
-    undecided = _undecided_documents(db)
+    places, also = _outside(project)
+    undecided = _undecided_documents(db, also)
     if undecided and _key_missing(db):
         raise InputError(
             "privacy.export_undecided_no_key",
@@ -681,6 +893,32 @@ def require_pseudonymised(project: Project) -> None:
             "privacy.export_undecided",
             n=len(undecided),
             documents=_document_names(db, undecided),
+            count=len(names),
+            names=_listing(names),
+        )
+    need_key = set((_last_apply(db) or {}).get("places_need_key") or [])
+    need_key = [p for p in {p.key: p for p in places if p.key in need_key}.values()]
+    if need_key and _key_missing(db):
+        raise InputError(
+            "privacy.export_places_need_key",
+            n=len(need_key),
+            places=_places_listing(need_key),
+            path=str(key_file(db)),
+        )
+    outside = _undecided_places(db, places, also)
+    if outside and _key_missing(db):
+        raise InputError(
+            "privacy.export_undecided_places_no_key",
+            n=len(outside),
+            places=_places_listing([p for p, _ in outside.values()]),
+            path=str(key_file(db)),
+        )
+    if outside:
+        names = sorted({name for _, found in outside.values() for name in found})
+        raise InputError(
+            "privacy.export_undecided_places",
+            n=len(outside),
+            places=_places_listing([p for p, _ in outside.values()]),
             count=len(names),
             names=_listing(names),
         )

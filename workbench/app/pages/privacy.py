@@ -105,7 +105,9 @@ if "names" in tabs:
             cand = by_name[name]
             st.subheader(name)
             for context in cand["contexts"]:
-                st.markdown(f"…{context['left']}**{context['match']}**{context['right']}…")
+                where = context.get("where")  # a memo, a document name, an attribute value
+                shown = f"…{context['left']}**{context['match']}**{context['right']}…"
+                st.markdown(f"*{tr(where['key'], **where['params'])}*: {shown}" if where else shown)
             left, right = st.columns(2)
             kind = left.selectbox(
                 tr("privacy.page.kind"),
