@@ -4,8 +4,11 @@ Backed by the FTS5 index ``segments_fts`` (migration m002) over each segment's t
 lemmas. In lemma mode a query word matches its word family: every lemma the word may have,
 whatever its word class ("zitten" finds "zat" and "gezeten"), and the
 lemmas in the project made from it, checked against Dutch suffixes and known words
-("schamen" finds "schaamte", "eenzaam" finds "eenzaamheid", "missen" not "misschien",
-:mod:`workbench.word_family`). A word with "*" matches every lemma that starts like it. Queries take
+("schamen" finds "schaamte", "eenzaam" finds "eenzaamheid", "zorg" finds "mantelzorg",
+"missen" not "misschien", :mod:`workbench.word_family`); a strong verb also finds its past
+forms stored as another word, as written ("vragen" finds "ze vroeg", and "te vroeg" too).
+A word after NOT takes away what it names and the words made from it, never the words it is
+made from ("eenzaam NOT eenzaamheid" keeps "eenzaam"). A word with "*" matches every lemma that starts like it. Queries take
 exact phrases in double quotes (the words as written, in any letter case) and the operators
 AND/OR/NOT (or EN/OF/NIET, in capitals, so the ordinary word "of" is not an operator); words
 next to each other must all occur.
@@ -33,7 +36,7 @@ from workbench.handle import Project
 from workbench.nlp import pipe
 from workbench.patterns import attribute_values
 from workbench.store import transaction
-from workbench.word_family import Vocabulary, fold, query_lemmas, word_family
+from workbench.word_family import Vocabulary, fold, misread_forms, query_lemmas, word_family
 
 MODES = ("lemma", "word")
 OPERATORS = {"AND": "AND", "EN": "AND", "OR": "OR", "OF": "OR", "NOT": "NOT", "NIET": "NOT"}
@@ -78,9 +81,18 @@ def _quote(term: str) -> str:
 
 
 def _term_expression(
-    nlp: Language, word: str, mode: str, vocabulary: Vocabulary | None = None
+    nlp: Language,
+    word: str,
+    mode: str,
+    vocabulary: Vocabulary | None = None,
+    *,
+    negated: bool = False,
 ) -> tuple[str, set[str]]:
-    """FTS5 expression for one query word, and the lemmas/prefixes to highlight."""
+    """FTS5 expression for one query word, and the lemmas/prefixes to highlight.
+
+    A ``negated`` word (after NOT) takes away what it names, with the words made from it,
+    not the words it is made from (:func:`word_family` ``with_roots=False``).
+    """
     prefix = word.endswith("*")
     core = word.rstrip("*").lower()
     if not core:
@@ -99,8 +111,12 @@ def _term_expression(
     if vocabulary is None or stop:
         terms = sorted({fold(w) for w in lemmas})
     else:
-        terms = sorted(word_family(vocabulary, lemmas))
-    return "lemmas : (" + " OR ".join(_quote(t) for t in terms) + ")", set(terms)
+        terms = sorted(word_family(vocabulary, lemmas, with_roots=not negated))
+    expression = "lemmas : (" + " OR ".join(_quote(t) for t in terms) + ")"
+    forms = sorted(misread_forms(vocabulary, lemmas)) if vocabulary is not None else []
+    if forms:  # "vragen": also the text form "vroeg", stored under the lemma "vroeg"
+        expression = f"({expression} OR text : ({' OR '.join(_quote(f) for f in forms)}))"
+    return expression, set(terms) | set(forms)
 
 
 def build_match(
@@ -120,6 +136,9 @@ def build_match(
     parts: list[str] = []
     marks: set[str] = set()
     previous = None  # "term", "op", "(" or ")"
+    # Whether each open bracket is negated: in "zorg NOT (mantelzorg OF thuiszorg)" both
+    # words inside take away only what they name.
+    negated_brackets: list[bool] = []
     for token in tokens:
         op = OPERATORS.get(token)
         if op:
@@ -131,6 +150,10 @@ def build_match(
         if token in "()":
             if token == "(" and previous in ("term", ")"):
                 parts.append("AND")
+            if token == "(":
+                negated_brackets.append(bool(parts) and parts[-1] == "NOT")
+            elif negated_brackets:
+                negated_brackets.pop()
             parts.append(token)
             previous = token
             continue
@@ -148,7 +171,8 @@ def build_match(
                 parts.append("NOT")
                 token = token[1:]
                 previous = "op"
-            expression, found = _term_expression(nlp, token, mode, vocabulary)
+            negated = (bool(parts) and parts[-1] == "NOT") or any(negated_brackets)
+            expression, found = _term_expression(nlp, token, mode, vocabulary, negated=negated)
             if not expression:
                 continue
             marks |= found

@@ -8,6 +8,7 @@ made from it, checked against Dutch suffixes and known words (:func:`word_family
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -60,6 +61,95 @@ DERIVED_FROM_VERB = ("te", "ingen", "ing")
 DERIVED_PERSON = ("sters", "ster", "ers", "er")
 _DOUBLED = {"aa", "ee", "oo", "uu"}
 
+# Also used by the suggestion rules (workbench.suggest.rules), through is_word_part.
+# Endings that make a new word out of a stem rather than join two words: a word is no
+# compound of a theme word when what is left is one of these ("natuurlijk" is not about
+# nature, "overlevenden" not about surviving, "eenzaamheid" is matched as a lemma anyway).
+DERIVATION_SUFFIXES = frozenset(
+    {
+        "lijk",
+        "lijke",
+        "lijker",
+        "lijks",
+        "heid",
+        "heden",
+        "ig",
+        "ige",
+        "iger",
+        "isch",
+        "ische",
+        "baar",
+        "bare",
+        "loos",
+        "loze",
+        "achtig",
+        "achtige",
+        "schap",
+        "dom",
+        "ing",
+        "ingen",
+        "en",
+        "ende",
+        "enden",
+        "den",
+        "de",
+        "der",
+        "ders",
+        "te",
+        "ten",
+        "er",
+        "ers",
+        "es",
+        "tje",
+        "tjes",
+        "je",
+        "jes",
+        "st",
+        "ste",
+        "sel",
+        "ling",
+        "lingen",
+        "aar",
+        "aars",
+        "ist",
+        "isten",
+        "iteit",
+        "erij",
+        "elijk",
+        "elijke",
+        "ster",
+        "e",
+        "s",
+        "t",
+        "d",
+        "n",
+        "ie",
+        "ies",
+    }
+)
+# Prepositions and particles that make a new word when put before a stem rather than join
+# two words: "onderscheiding" is a distinction, not a divorce ("scheiding"); "uitdagen",
+# "voorkomen" and "aanvaarden" are words of their own. A theme word is not matched inside a
+# word that starts with one of these. ("weg", "mee", "terug" and "samen" keep the meaning:
+# "wegsterven" is still dying.)
+DERIVATION_PREFIXES = frozenset(
+    {
+        "onder",
+        "over",
+        "door",
+        "voor",
+        "achter",
+        "tegen",
+        "uit",
+        "aan",
+        "toe",
+        "ont",
+        "ver",
+        "her",
+        "mis",
+    }
+)
+
 
 def fold(text: str) -> str:
     """Lower case without diacritics, as the index stores its terms ("ideeën" -> "ideeen")."""
@@ -73,6 +163,12 @@ def _is_lemma(word: str) -> bool:
 
 def _lemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="nl").lower()
+
+
+# Per project file: the index's structure record and its lemmas spelt backwards
+# (:meth:`Vocabulary.ending_with`). A few files at a time: the app holds one, tests many.
+_REVERSED_LEMMAS: dict[str, tuple[bytes, list[str]]] = {}
+_REVERSED_LEMMAS_KEPT = 8
 
 
 class Vocabulary:
@@ -95,6 +191,42 @@ class Vocabulary:
                 [prefix, prefix + "\U0010ffff"],
             )
         ]
+
+    def ending_with(self, suffix: str) -> list[str]:
+        """The lemmas that end in ``suffix`` ("zorg" -> "mantelzorg", "thuiszorg")."""
+        reversed_terms = self._reversed_lemmas()
+        key = suffix[::-1]
+        found = []
+        for term in reversed_terms[bisect.bisect_left(reversed_terms, key) :]:
+            if not term.startswith(key):
+                break
+            found.append(term[::-1])
+        return found
+
+    def _reversed_lemmas(self) -> list[str]:
+        """Every lemma of the index spelt backwards, sorted: a suffix is then a range.
+
+        The index keeps its terms in order from the front only, and reading all of them
+        takes a scan of the whole index (250 ms for 1,000 interviews), so the list is kept
+        per project file until the index changes. Every change to an FTS5 index rewrites its
+        structure record (row 10 of ``segments_fts_data``, which leads with a counter), so
+        that record says whether the list is still the index's.
+        """
+        files = [r[2] for r in self.db.execute("PRAGMA database_list") if r[1] == "main"]
+        row = self.db.execute("SELECT block FROM segments_fts_data WHERE id = 10").fetchone()
+        key = (files[0] if files else "", bytes(row[0]) if row else b"")
+        cached = _REVERSED_LEMMAS.get(key[0])
+        if key[0] and cached is not None and cached[0] == key[1]:
+            return cached[1]
+        terms = sorted(
+            r[0][::-1]
+            for r in self.db.execute("SELECT term FROM segments_fts_vocab WHERE col = 'lemmas'")
+        )
+        if key[0]:  # not for a database in memory, which has no name to keep it under
+            if len(_REVERSED_LEMMAS) >= _REVERSED_LEMMAS_KEPT:
+                _REVERSED_LEMMAS.pop(next(iter(_REVERSED_LEMMAS)))
+            _REVERSED_LEMMAS[key[0]] = (key[1], terms)
+        return terms
 
     def __contains__(self, term: str) -> bool:
         return self._holds("lemmas", term)
@@ -224,6 +356,28 @@ def verb_stems(lemma: str) -> set[str]:
     return {v for v in variants if len(v) >= MIN_STEM}
 
 
+def is_word_part(rest: str, *, after: bool) -> bool:
+    """Whether ``rest`` (what a compound leaves beside a theme word) is a word of its own.
+
+    A compound joins two words ("geld" + "zorgen", "schaamte" + "gevoel", "leven" + "s" +
+    "geluk"); a derived word adds an ending ("natuur" + "lijk", "overleven" + "den") or a
+    particle in front ("onder" + "scheiding"). Only the first is evidence for the theme word:
+    the ending or the particle changes the meaning. ``after``: the
+    rest follows the theme word (a joining sound then starts it), else it comes before.
+    """
+    for link in LINKERS:
+        if after and rest.startswith(link):
+            word = rest[len(link) :]
+        elif not after and rest.endswith(link):
+            word = rest[: len(rest) - len(link)]
+        else:
+            continue
+        derived = DERIVATION_SUFFIXES if after else DERIVATION_PREFIXES
+        if len(word) >= 3 and word not in derived and simplemma.is_known(word, lang="nl"):
+            return True
+    return False
+
+
 def _is_part(word: str, vocabulary: Vocabulary) -> bool:
     return len(word) >= MIN_PART and (simplemma.is_known(word, lang="nl") or word in vocabulary)
 
@@ -243,7 +397,30 @@ def _after_root(rest: str, root: str, vocabulary: Vocabulary) -> bool:
     return False
 
 
-def word_family(vocabulary: Vocabulary, lemmas: Iterable[str]) -> set[str]:
+def _compounds_ending_in(root: str, vocabulary: Vocabulary) -> set[str]:
+    """The lemmas of the index that end in ``root`` after a word of their own, with or
+    without a suffix: "zorg" -> "mantelzorg", "geldzorg", "thuiszorg", "mantelzorger".
+
+    A Dutch compound is a kind of its last part ("mantelzorg" is care, "geldzorgen" are
+    worries), so it belongs to that part's family; what comes before must be a word
+    (:func:`is_word_part`), not a particle or a prefix: "bezorgen" (deliver) and
+    "aanvraag" (application) are words of their own. A person suffix counts after five
+    letters of the whole ("mantelzorg" + "er"), as after a root alone.
+    """
+    found: set[str] = set()
+    for suffix in ("", *WORD_SUFFIXES, *PERSON_SUFFIXES):
+        for term in vocabulary.ending_with(root + suffix):
+            before = term[: len(term) - len(root) - len(suffix)]
+            if suffix in PERSON_SUFFIXES and len(term) - len(suffix) < PERSON_MIN_ROOT:
+                continue
+            if before and is_word_part(before, after=False):
+                found.add(term)
+    return found
+
+
+def word_family(
+    vocabulary: Vocabulary, lemmas: Iterable[str], *, with_roots: bool = True
+) -> set[str]:
     """The lemmas in a project's search index (its ``vocabulary``) that belong to the family
     of ``lemmas``.
 
@@ -252,13 +429,20 @@ def word_family(vocabulary: Vocabulary, lemmas: Iterable[str]) -> set[str]:
     ("eenzaamheid", "mantelzorger"), a compound that starts with it ("levensverhaal",
     "eenzaamheidsgevoel") and a verb stem with a noun or adjective suffix ("schaamte",
     "verhuizing", "levend").
+    A compound that ends in a root is a kind of it and joins too ("zorg" finds
+    "mantelzorg", "geldzorgen", :func:`_compounds_ending_in`).
     Every member is a lemma the project holds, checked morpheme by morpheme: "missen" does
     not bring "misschien", nor "leven" "leeftijd".
+
+    ``with_roots=False`` leaves out the words a lemma is made from, and their families: what
+    a NOT takes away. "eenzaam NOT eenzaamheid" kept nothing, as "eenzaamheid" came with
+    its root "eenzaam" and all of that root's words.
     """
     lemmas = {fold(w) for w in lemmas}
     roots = {w for w in lemmas if w.isalpha()}  # not "zo'n", "e-mail" or "2024"
-    for lemma in list(roots):
-        roots |= {fold(r) for r in _derived_from(lemma, vocabulary)}
+    if with_roots:
+        for lemma in list(roots):
+            roots |= {fold(r) for r in _derived_from(lemma, vocabulary)}
     family = lemmas | roots
     for root in roots:
         if len(root) >= MIN_ROOT:
@@ -267,9 +451,107 @@ def word_family(vocabulary: Vocabulary, lemmas: Iterable[str]) -> set[str]:
                 for t in vocabulary.starting_with(root)
                 if _after_root(t[len(root) :], root, vocabulary)
             }
+            family |= _compounds_ending_in(root, vocabulary)
         for stem in verb_stems(root):
             for term in vocabulary.starting_with(stem):
                 rest = term[len(stem) :]
                 if rest in STEM_SUFFIXES and (rest != "te" or len(stem) >= MIN_STEM_BEFORE_TE):
                     family.add(term)
     return family
+
+
+# Strong and irregular Dutch verbs: infinitive, past singular, past plural, participle, from
+# Dutch grammar. Most of these forms the lemmatiser knows ("zat" -> "zitten"); the list is
+# there for the few it stores as another word (:func:`misread_forms`). A verb with a
+# prefix that takes no "ge-" ("vertrekken", "begrijpen") is derived from its base verb.
+STRONG_VERBS = {
+    line.split()[0]: tuple(line.split()[1:])
+    for line in """
+    bedriegen bedroog bedrogen bedrogen; beginnen begon begonnen begonnen
+    bevelen beval bevalen bevolen; bidden bad baden gebeden; bieden bood boden geboden
+    bijten beet beten gebeten; binden bond bonden gebonden; blazen blies bliezen geblazen
+    blijken bleek bleken gebleken; blijven bleef bleven gebleven; breken brak braken gebroken
+    brengen bracht brachten gebracht; buigen boog bogen gebogen; denken dacht dachten gedacht
+    doen deed deden gedaan; dragen droeg droegen gedragen; drijven dreef dreven gedreven
+    dringen drong drongen gedrongen; drinken dronk dronken gedronken; duiken dook doken gedoken
+    dwingen dwong dwongen gedwongen; eten at aten gegeten; gaan ging gingen gegaan
+    gelden gold golden gegolden; genezen genas genazen genezen; genieten genoot genoten genoten
+    geven gaf gaven gegeven; gieten goot goten gegoten; glijden gleed gleden gegleden
+    graven groef groeven gegraven; grijpen greep grepen gegrepen; hangen hing hingen gehangen
+    hebben had hadden gehad; heffen hief hieven geheven; helpen hielp hielpen geholpen
+    houden hield hielden gehouden; jagen joeg joegen gejaagd; kiezen koos kozen gekozen
+    kijken keek keken gekeken; klimmen klom klommen geklommen; klinken klonk klonken geklonken
+    komen kwam kwamen gekomen; kopen kocht kochten gekocht; krijgen kreeg kregen gekregen
+    kruipen kroop kropen gekropen; kunnen kon konden gekund; laten liet lieten gelaten
+    lezen las lazen gelezen; liegen loog logen gelogen; liggen lag lagen gelegen
+    lijden leed leden geleden; lijken leek leken geleken; lopen liep liepen gelopen
+    meten mat maten gemeten; moeten moest moesten gemoeten; mogen mocht mochten gemogen
+    nemen nam namen genomen; prijzen prees prezen geprezen; rijden reed reden gereden
+    roepen riep riepen geroepen; ruiken rook roken geroken; schelden schold scholden gescholden
+    schenken schonk schonken geschonken; scheppen schiep schiepen geschapen
+    schieten schoot schoten geschoten; schijnen scheen schenen geschenen
+    schrijven schreef schreven geschreven; schrikken schrok schrokken geschrokken
+    schuiven schoof schoven geschoven; slaan sloeg sloegen geslagen
+    slapen sliep sliepen geslapen; sluiten sloot sloten gesloten; smelten smolt smolten gesmolten
+    snijden sneed sneden gesneden; spreken sprak spraken gesproken
+    springen sprong sprongen gesprongen; staan stond stonden gestaan; steken stak staken gestoken
+    stelen stal stalen gestolen; sterven stierf stierven gestorven; stijgen steeg stegen gestegen
+    strijden streed streden gestreden; treffen trof troffen getroffen
+    trekken trok trokken getrokken; vallen viel vielen gevallen; vangen ving vingen gevangen
+    varen voer voeren gevaren; vechten vocht vochten gevochten; verliezen verloor verloren verloren
+    vinden vond vonden gevonden; vliegen vloog vlogen gevlogen; vragen vroeg vroegen gevraagd
+    vriezen vroor vroren gevroren; wegen woog wogen gewogen; werpen wierp wierpen geworpen
+    weten wist wisten geweten; wijzen wees wezen gewezen; winnen won wonnen gewonnen
+    worden werd werden geworden; zeggen zei zeiden gezegd; zenden zond zonden gezonden
+    zien zag zagen gezien; zijn was waren geweest; zingen zong zongen gezongen
+    zitten zat zaten gezeten; zoeken zocht zochten gezocht; zullen zou zouden
+    zwemmen zwom zwommen gezwommen; zwijgen zweeg zwegen gezwegen
+    """.replace("\n", ";").split(";")
+    if line.strip()
+}
+# Prefixes that make a verb of their own and take no "ge-": "vertrekken" -> "vertrok",
+# "vertrokken"; "overlijden" -> "overleed", "overleden".
+UNSTRESSED_PREFIXES = ("be", "ver", "ont", "her", "ge", "er", "over", "onder")
+# Forms not added although the lemmatiser stores them as another word: that other word is
+# the usual one. "geleden" is mostly "ago" ("twee jaar geleden"), not "suffered"; "reden"
+# a reason, "vocht" damp, "rook" and "roken" smoke and smoking, "stal" and "stalen" a
+# stable and steel, "voer" and "voeren" fodder and feeding, "mat" and "maten" a mat and
+# sizes, "wezen" a being, "leden" members. Judged from how Dutch is spoken, not measured.
+OTHER_WORD_FIRST = frozenset(
+    "geleden reden vocht rook roken stal stalen voer voeren mat maten wezen leden".split()
+)
+
+
+def strong_forms(infinitive: str) -> set[str]:
+    """The past forms and participle of a strong or irregular verb: "vragen" -> "vroeg",
+    "vroegen", "gevraagd"; "vertrekken" -> "vertrok", "vertrokken". Empty for other words."""
+    if infinitive in STRONG_VERBS:
+        return set(STRONG_VERBS[infinitive])
+    for prefix in UNSTRESSED_PREFIXES:
+        base = infinitive.removeprefix(prefix)
+        if base != infinitive and base in STRONG_VERBS:
+            *past, participle = STRONG_VERBS[base]
+            return {prefix + f for f in past} | {prefix + participle.removeprefix("ge")}
+    return set()
+
+
+def misread_forms(vocabulary: Vocabulary, lemmas: Iterable[str]) -> set[str]:
+    """Past forms of the query's strong verbs that the texts hold but the index stores under
+    another lemma, to be searched as written: "vragen" -> "vroeg".
+
+    "Ik vroeg hem" was stored under the adjective "vroeg" (early), so searching "vragen"
+    missed every past singular. Searching the lemma "vroeg" would bring "vroeger" (formerly)
+    too, stored under it as well; the form as written does not. It still brings "vroeg" as
+    early ("te vroeg geboren"): on the demo the form adds 11 sentences of asking and 1 of
+    early, the lemma would have added 11 and 17 (16 of them "vroeger"). A researcher looks
+    for a theme: one early among eleven questions is better than none of the eleven. Forms
+    whose other word is the usual one stay out (:data:`OTHER_WORD_FIRST`).
+    """
+    forms: set[str] = set()
+    for lemma in {fold(w) for w in lemmas}:
+        for form in strong_forms(lemma):
+            if form in OTHER_WORD_FIRST or fold(_lemma(form)) == lemma:
+                continue  # the lemmatiser stores it under the verb: found by the lemma
+            if vocabulary.has_form(fold(form)):
+                forms.add(fold(form))
+    return forms

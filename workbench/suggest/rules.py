@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import simplemma
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
@@ -33,6 +32,7 @@ from workbench.nlp import lemmas as doc_lemmas
 from workbench.nlp import pipe, token_lemma
 from workbench.suggest import lexicon
 from workbench.suggest.codes import CodeSpec
+from workbench.word_family import is_word_part
 
 CONTEXT_WINDOW = 4  # words between an ambiguous term and what gives it its sense
 MIN_COMPOUND_PART = 5  # "geld" is too short to find inside a compound safely
@@ -452,12 +452,12 @@ class RuleScorer(BaseEstimator):
         parts = self.compound_parts_
         for cut in range(MIN_COMPOUND_PART, len(lemma) - 2):
             head, tail = lemma[:cut], lemma[len(lemma) - cut :]
-            if head in parts and _is_word_part(lemma[cut:], after=True):
+            if head in parts and is_word_part(lemma[cut:], after=True):
                 hits += parts[head]
             if (
                 tail in parts
                 and len(lemma) - cut >= 3
-                and _is_word_part(lemma[: len(lemma) - cut], after=False)
+                and is_word_part(lemma[: len(lemma) - cut], after=False)
             ):
                 hits += parts[tail]
         if len(self._compound_cache) < 100_000:
@@ -527,25 +527,3 @@ def _function_words_only(doc: Doc) -> bool:
 def _single_lemmas(sequences: set[tuple[str, ...]]) -> set[str]:
     """The one-word entries of a set of lemma sequences."""
     return {lems[0] for lems in sequences if len(lems) == 1}
-
-
-def _is_word_part(rest: str, *, after: bool) -> bool:
-    """Whether ``rest`` (what a compound leaves beside a theme word) is a word of its own.
-
-    A compound joins two words ("geld" + "zorgen", "schaamte" + "gevoel", "leven" + "s" +
-    "geluk"); a derived word adds an ending ("natuur" + "lijk", "overleven" + "den") or a
-    particle in front ("onder" + "scheiding"). Only the first is evidence for the theme word:
-    the ending or the particle changes the meaning. ``after``: the
-    rest follows the theme word (a joining sound then starts it), else it comes before.
-    """
-    for link in lexicon.LINKING:
-        if after and rest.startswith(link):
-            word = rest[len(link) :]
-        elif not after and rest.endswith(link):
-            word = rest[: len(rest) - len(link)]
-        else:
-            continue
-        derived = lexicon.DERIVATION_SUFFIXES if after else lexicon.DERIVATION_PREFIXES
-        if len(word) >= 3 and word not in derived and simplemma.is_known(word, lang="nl"):
-            return True
-    return False
