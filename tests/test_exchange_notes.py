@@ -6,6 +6,7 @@ must still see when each memo was written; a note's Description is not part of i
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -155,4 +156,8 @@ def test_the_memos_page_shows_a_notes_description_and_its_own_date(db, project_p
     import_qdpx(Project.for_user(db, ME), original, nlp=nlp)
     page = run_page("memos", project_path, memos_author="anna")
     assert "Geschreven na het tweede gesprek." in [c.value for c in page.caption]
-    assert any("anna_ · 2019-05-01 10:00" in m.value for m in page.markdown)
+    # the note's own date (1 May 2019, 10:00 UTC), shown in the server's local time
+    when = dt.datetime(2019, 5, 1, 10, 0, tzinfo=dt.timezone.utc).astimezone()
+    month = {4: "april", 5: "mei"}[when.month]
+    shown = f"{when.day} {month} {when.year}, {when:%H:%M}"  # "1 mei 2019, 10:00", not ISO
+    assert any(f"anna_ · {shown}" in m.value for m in page.markdown)

@@ -1,5 +1,6 @@
 """The coding page on a real project: choose a sentence, apply a code, decide on a suggestion."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -223,8 +224,15 @@ def test_margin_view_has_a_stripe_per_code_and_coder_with_who_and_when(project):
     stripes = html.count("class='wb-stripe")
     assert stripes == 3  # Verlies by two coders, isolement on a span
     assert f"data-coding='{mine}'" in html
-    today = db.execute("SELECT substr(created_at, 1, 10) FROM codings").fetchone()[0]
-    assert f"title='Verlies van een dierbare · anna · {today}" in html
+    # who and when on hover, the time as people read it (not "2026-12-07 10:31")
+    stamp = db.execute("SELECT created_at FROM codings WHERE coder = 'anna'").fetchone()[0]
+    when = dt.datetime.fromisoformat(stamp).astimezone()
+    months = "januari februari maart april mei juni juli augustus september oktober november"
+    month = (months + " december").split()[when.month - 1]
+    assert (
+        f"title='Verlies van een dierbare · anna · {when.day} {month} {when.year}, {when:%H:%M}'"
+        in html
+    )
     assert "class='wb-stripe other'" in html  # someone else's stripe looks different
     at.toggle(key="coding_margin").set_value(False).run()
     assert "wb-stripe" not in drawn(at)["html"]

@@ -50,6 +50,43 @@ def test_history_tells_a_supervisor_what_someone_else_did_without_je(project, pr
     assert readable(english["When"][0], "en")
 
 
+def test_history_tables_show_no_internal_number(project, project_path):
+    """The row id behind an event ("Nummer" 1, 2, ...) pointed at nothing the reader can see:
+    not in the history of a document nor in "my last actions", in either language."""
+    for lang, columns in (("nl", ["Wanneer", "Wie", "Wat"]), ("en", ["When", "Who", "What"])):
+        at = run_page("privacy", project_path, lang=lang)
+        tables = [d.value for d in at.dataframe if columns[2] in d.value.columns]
+        assert len(tables) == 2  # my last actions, and the chosen document's history
+        for table in tables:
+            assert list(table.columns)[:3] == columns
+            assert not {"Nummer", "Number"} & set(table.columns)
+        history = tables[1]
+        assert list(history.columns) == [*columns, "Ongedaan gemaakt" if lang == "nl" else "Undone"]
+
+
+def test_accounts_table_and_role_choices_name_roles_as_people_read_them(project, project_path):
+    """The stored role ("onderzoeker") is internal: English readers see "researcher", the
+    same words as `workbench users list`."""
+    accounts.add_user(Project.for_user(project, "onderzoeker"), "sanne", role="co-onderzoeker")
+    table = frame(run_page("privacy", project_path), "Rol")
+    assert dict(zip(table["Naam"], table["Rol"])) == {
+        "onderzoeker": "onderzoeker",
+        "vera": "supervisor",
+        "sanne": "co-onderzoeker",
+    }
+    at = run_page("privacy", project_path, lang="en")
+    english = frame(at, "Role")
+    assert dict(zip(english["Name"], english["Role"])) == {
+        "onderzoeker": "researcher",
+        "vera": "supervisor",
+        "sanne": "co-researcher",
+    }
+    # the role pickers show the same words; the value they give is the stored role
+    role = at.selectbox(key="privacy_new_role")
+    assert role.options == ["researcher", "co-researcher", "supervisor"]
+    assert role.value == "onderzoeker"
+
+
 def test_accounts_table_has_headers_yes_no_and_dates_in_the_readers_language(project, project_path):
     table = frame(run_page("privacy", project_path), "Gemaakt op")
     assert list(table.columns) == ["Naam", "Rol", "Wachtwoord", "Gemaakt op"]

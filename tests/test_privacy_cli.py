@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from workbench import codings
+from workbench import accounts, codings
 from workbench.cli import build_parser, main
 from workbench.handle import Project
 from workbench.store import open_project
@@ -91,6 +91,40 @@ def test_users_add_list_role_and_passwd(project, capsys, monkeypatch):
         )
         == 1
     )
+
+
+def test_users_list_has_headers_and_the_role_names_people_read(project, capsys):
+    """Not "onderzoeker" in English, nor bare tab-separated values without a header: the same
+    words for a role as the app's accounts table; --json keeps the stored role for scripts."""
+    db = open_project(project)
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    accounts.add_user(researcher, "vera", role="supervisor")
+    db.close()
+    capsys.readouterr()
+    assert main(["users", "list", "--project", project]) == 0
+    dutch = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert dutch[0] == ["Naam", "Rol", "Wachtwoord"]
+    assert [row[:2] for row in dutch[1:]] == [
+        ["onderzoeker", "onderzoeker"],
+        ["sanne", "co-onderzoeker"],
+        ["vera", "supervisor"],
+    ]
+    assert main(["--lang", "en", "users", "list", "--project", project]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    english = [line.split() for line in lines]
+    assert english[0] == ["Name", "Role", "Password"]
+    assert [row[:2] for row in english[1:]] == [
+        ["onderzoeker", "researcher"],
+        ["sanne", "co-researcher"],
+        ["vera", "supervisor"],
+    ]
+    assert "onderzoeker" not in " ".join(row[1] for row in english[1:])
+    # the columns line up under their headers
+    assert len({line.index(row[1]) for line, row in zip(lines, english)}) == 1
+    assert main(["users", "list", "--project", project, "--json"]) == 0
+    stored = {u["name"]: u["role"] for u in json.loads(capsys.readouterr().out)}
+    assert stored == {"onderzoeker": "onderzoeker", "sanne": "co-onderzoeker", "vera": "supervisor"}
 
 
 def test_history_and_undo_commands(project, capsys):

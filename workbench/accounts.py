@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
+from workbench.i18n import Term, catalogue
 from workbench.store import DEFAULT_USER, now, record_event, transaction
 
 LOGIN_ROLES = ("onderzoeker", "co-onderzoeker", "supervisor")
@@ -41,6 +42,14 @@ def list_users(db: Database, *, include_system: bool = False) -> list[dict[str, 
         "ORDER BY created_at, name"
     )
     return [{"name": n, "role": r, "has_password": bool(p), "created_at": c} for n, r, p, c in cur]
+
+
+def role_words(role: str) -> Term:
+    """A role as people read it ("researcher" in English): the stored value ("onderzoeker")
+    is internal, and the app's accounts table and ``workbench users list`` must say the same
+    word for it. An unknown role is shown as stored rather than hidden."""
+    key = f"accounts.role.{role}"
+    return Term(key) if key in catalogue() else Term("accounts.role.other", {"role": role})
 
 
 def _check_name(db: Database, name: str) -> None:

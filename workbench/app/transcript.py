@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.app.common import figure
+from workbench.app.common import figure, moment
 from workbench.documents import DocumentView, SegmentView
 
 CSS = """
@@ -183,7 +183,7 @@ def _margin(codings: list[dict[str, Any]], me: str | None) -> str:
             classes.append("other")
         if all(c["status"] == "suggested" for c in group):
             classes.append("suggested")
-        when = (first.get("created_at") or "")[:16].replace("T", " ")
+        when = moment(first.get("created_at"))  # the hover speaks the reader's language
         title = html.escape(
             f"{name} · {coder} · {when}" + (f" · {len(group)}×" if len(group) > 1 else "")
         )

@@ -329,18 +329,28 @@ def _password(args: argparse.Namespace) -> str | None:
     return first
 
 
+def _users_table(users: list[dict], lang: str) -> list[str]:
+    """The accounts as aligned columns under headers, each role in the reader's words
+    ("researcher", not the stored "onderzoeker"), as the app's accounts table shows them.
+    JSON (``--json``) keeps the stored role for scripts."""
+    rows = [[t(f"cli.privacy.users_col.{c}", lang) for c in ("name", "role", "password")]]
+    for u in users:
+        lock = "cli.privacy.has_password" if u["has_password"] else "cli.privacy.no_password"
+        role = accounts.role_words(u["role"])
+        rows.append([u["name"], t(role.key, lang, **role.params), t(lock, lang)])
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
 def run_users(args: argparse.Namespace) -> int:
     db = project(args)
     if args.users_command == "list":
         users = accounts.list_users(db)
         if args.json:
             print(json.dumps(users, ensure_ascii=False, indent=2))
-        for u in [] if args.json else users:
-            lock = t(
-                "cli.privacy.has_password" if u["has_password"] else "cli.privacy.no_password",
-                args.lang,
-            )
-            print(f"{u['name']}\t{u['role']}\t{lock}")
+        else:
+            for line in _users_table(users, args.lang):
+                print(line)
         return 0
     if args.users_command == "add":
         accounts.add_user(handle(db, args), args.name, role=args.role, password=_password(args))

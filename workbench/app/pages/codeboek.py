@@ -20,6 +20,7 @@ from workbench.app.common import (
     file_uploader,
     flash,
     lang,
+    moment,
     project_path,
     show_flash,
     tr,
@@ -318,7 +319,7 @@ with log_tab:
         st.dataframe(
             [
                 {
-                    tr("codeboek.col_at"): c["at"][:16].replace("T", " "),
+                    tr("codeboek.col_at"): moment(c["at"]),
                     tr("codeboek.col_author"): c["author"],
                     tr("codeboek.col_action"): tr(f"codeboek.log_action.{c['action']}"),
                     tr("codeboek.col_code"): c["code_slug"] or "",

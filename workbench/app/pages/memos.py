@@ -8,7 +8,7 @@ memo on the whole project or on a respondent (add_memo) and edit a memo you may 
 
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, document_label, tr, user
+from workbench.app.common import acting_project, attempt, document_label, moment, tr, user
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
@@ -105,9 +105,8 @@ for memo in memos:
         kind = tr("memos.kind." + memo["target_type"])
         # what it was about is gone (a removed coding): say so, the memo stays readable
         heading = tr("memos.removed", kind=kind) if memo["removed"] else f"{kind}: {about}"
-        st.markdown(
-            f"**{heading}** · _{memo['author']}_ · {memo['updated_at'][:16].replace('T', ' ')}"
-        )
+        # when it was last written, as people read a date (local time, the month in words)
+        st.markdown(f"**{heading}** · _{memo['author']}_ · {moment(memo['updated_at'])}")
         if memo["quote"]:
             st.markdown(f"> {memo['quote']}")
         if memo["description"]:  # a REFI-QDA note's Description, kept apart from its text

@@ -176,12 +176,12 @@ def table(columns: dict[str, list]) -> pd.DataFrame:
 
 def history_table(events: list[dict]) -> pd.DataFrame:
     """Events for reading: when, who, what in neutral words (not "coding.add", and not "je":
-    anyone may have done it), undone yes/no."""
+    anyone may have done it), undone yes/no. Not the row's internal id: a number that points
+    at nothing the reader can see or look up."""
     rows = {
         "at": [moment(e["at"]) for e in events],
         "actor": [e["actor"] for e in events],
         "action": [tr(history.event_words(e["action"]).key) for e in events],
-        "entity_id": [e["entity_id"] for e in events],
     }
     if all("undone" in e for e in events):
         rows["undone"] = [yes_no(e["undone"]) for e in events]
@@ -207,11 +207,19 @@ def assignments_table(assigned: list[dict], code_names: dict[str, str]) -> pd.Da
     )
 
 
+def role_name(role: str) -> str:
+    """A role in the reader's words ("researcher"), the same word ``workbench users list``
+    prints; the stored value ("onderzoeker") stays internal."""
+    words = accounts.role_words(role)
+    return tr(words.key, **words.params)
+
+
 def accounts_table(people: list[dict]) -> pd.DataFrame:
+    """Accounts for reading: headers, roles and yes/no in the reader's language, readable dates."""
     return table(
         {
             "name": [p["name"] for p in people],
-            "role": [p["role"] for p in people],
+            "role": [role_name(p["role"]) for p in people],
             "has_password": [yes_no(p["has_password"]) for p in people],
             "created_at": [moment(p["created_at"]) for p in people],
         }
@@ -313,7 +321,9 @@ if "accounts" in tabs:
             with st.form("privacy_add_user", clear_on_submit=True):
                 st.markdown(tr("privacy.page.add_user"))
                 new_name = st.text_input(tr("privacy.page.user_name"), key="privacy_new_name")
-                new_role = st.selectbox(tr("privacy.page.role"), roles, key="privacy_new_role")
+                new_role = st.selectbox(
+                    tr("privacy.page.role"), roles, format_func=role_name, key="privacy_new_role"
+                )
                 new_password = st.text_input(
                     tr("privacy.page.password"), type="password", key="privacy_new_password"
                 )
@@ -329,7 +339,7 @@ if "accounts" in tabs:
             with st.form("privacy_role"):
                 st.markdown(tr("privacy.page.change_role"))
                 who = st.selectbox(tr("privacy.page.user_name"), [p["name"] for p in people])
-                role = st.selectbox(tr("privacy.page.role"), roles)
+                role = st.selectbox(tr("privacy.page.role"), roles, format_func=role_name)
                 if st.form_submit_button(tr("privacy.page.save")):
                     attempt(
                         accounts.set_role,
