@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import simplemma
 from spacy.lang.nl.stop_words import STOP_WORDS
@@ -364,6 +365,7 @@ def find_names(texts: dict[int, str], *, nlp: Language | None = None) -> dict[st
 # ask for them often; the detector takes about a second per million characters.
 _REMEMBERED: dict[str, dict[str, Candidate]] = {}
 _REMEMBERED_LOCK = threading.Lock()
+T = TypeVar("T")
 REMEMBER = 4
 
 
@@ -371,19 +373,26 @@ def remembered_names(texts: dict[int, str]) -> dict[str, Candidate]:
     """:func:`find_names` with the Dutch heuristics, computed once per set of texts.
 
     The result is shared between callers: copy it before changing it."""
+    return _remembered(_REMEMBERED, texts, find_names)
+
+
+def _remembered(cache: dict[str, T], texts: dict[int, str], compute: Callable[..., T]) -> T:
+    """``compute(texts)``, kept in ``cache`` under a digest of the texts (the last
+    :data:`REMEMBER` sets): the pages and the export checks ask again and again while no
+    transcript changed, and each answer reads every transcript."""
     digest = hashlib.sha256()
     for document_id, text in sorted(texts.items()):
         digest.update(f"{document_id}:{len(text)}:".encode())
         digest.update(text.encode("utf-8", "surrogatepass"))
     key = digest.hexdigest()
     with _REMEMBERED_LOCK:
-        found = _REMEMBERED.get(key)
+        found = cache.get(key)
     if found is None:
-        found = find_names(texts)
+        found = compute(texts)
         with _REMEMBERED_LOCK:
-            _REMEMBERED[key] = found
-            while len(_REMEMBERED) > REMEMBER:
-                del _REMEMBERED[next(iter(_REMEMBERED))]
+            cache[key] = found
+            while len(cache) > REMEMBER:
+                del cache[next(iter(cache))]
     return found
 
 
@@ -448,17 +457,4 @@ _VOCABULARY: dict[str, set[str]] = {}
 
 def remembered_vocabulary(texts: dict[int, str]) -> set[str]:
     """:func:`lowercase_vocabulary` of the transcripts, computed once per set of texts."""
-    digest = hashlib.sha256()
-    for document_id, text in sorted(texts.items()):
-        digest.update(f"{document_id}:{len(text)}:".encode())
-        digest.update(text.encode("utf-8", "surrogatepass"))
-    key = digest.hexdigest()
-    with _REMEMBERED_LOCK:
-        found = _VOCABULARY.get(key)
-    if found is None:
-        found = lowercase_vocabulary(texts.values())
-        with _REMEMBERED_LOCK:
-            _VOCABULARY[key] = found
-            while len(_VOCABULARY) > REMEMBER:
-                del _VOCABULARY[next(iter(_VOCABULARY))]
-    return found
+    return _remembered(_VOCABULARY, texts, lambda found: lowercase_vocabulary(found.values()))
