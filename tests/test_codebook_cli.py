@@ -100,7 +100,7 @@ def test_merge_and_log_from_the_command_line(capsys, tmp_path):
     )
     assert code == 0 and "stigma" in out
     _, log, _ = run(capsys, "codebook", "log", "--project", project)
-    assert "in de interviews niet te scheiden" in log.splitlines()[0]
+    assert "in de interviews niet te scheiden" in log.splitlines()[1]  # under the header
 
 
 def test_edits_require_a_reason(capsys, tmp_path):

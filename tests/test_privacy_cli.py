@@ -136,7 +136,9 @@ def test_history_and_undo_commands(project, capsys):
     assert main(["undo", "--project", project, "--user", "onderzoeker"]) == 0
     assert main(["history", "--project", project, "--code", "verlies"]) == 0
     out = capsys.readouterr().out
-    assert "coding.add" in out and "ongedaan" in out
+    assert "code toegevoegd" in out and "coding.add" not in out
+    (added,) = [line for line in out.splitlines() if "code toegevoegd" in line]
+    assert added.endswith("  ja")  # undone, in the column "Ongedaan gemaakt"
     assert main(["undo", "--project", project, "--user", "onderzoeker"]) == 1
 
 

@@ -22,6 +22,7 @@ a :class:`Term`, so it is shown in the message's language instead of a fixed one
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -101,3 +102,16 @@ def _plural(count: Any, one: str, other: str) -> str:
         return one if float(count) == 1 else other
     except (TypeError, ValueError):
         return other
+
+
+def moment(stamp: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A stored time (UTC, ISO 8601) for the reader: local time, the month in words
+    ("7 december 2026, 14:05"); empty when there is none. The app's tables and the command
+    line's text output both show times this way; JSON keeps the stored ISO time."""
+    if not stamp:
+        return ""
+    when = dt.datetime.fromisoformat(stamp)
+    if when.tzinfo is not None:
+        when = when.astimezone()  # the machine's time zone: where the team works
+    month = t("i18n.months", lang).split()[when.month - 1]
+    return t("i18n.moment", lang, day=when.day, month=month, year=when.year, time=f"{when:%H:%M}")

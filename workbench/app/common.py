@@ -21,7 +21,7 @@ import streamlit as st
 from spacy.language import Language
 from sqlite_utils import Database
 
-from workbench import history
+from workbench import history, i18n
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.nlp import load_pipeline
@@ -256,14 +256,5 @@ def choose_and_submit(
 
 
 def moment(stamp: str | None) -> str:
-    """A stored time (UTC, ISO 8601) for the reader: local time, the month in words
-    ("7 december 2026, 14:05"); empty when there is none."""
-    import datetime as dt
-
-    if not stamp:
-        return ""
-    when = dt.datetime.fromisoformat(stamp)
-    if when.tzinfo is not None:
-        when = when.astimezone()  # the server's time zone: where the team works
-    month = tr("app.months").split()[when.month - 1]
-    return tr("app.moment", day=when.day, month=month, year=when.year, time=f"{when:%H:%M}")
+    """A stored time in the session's language: :func:`workbench.i18n.moment`."""
+    return i18n.moment(stamp, lang())

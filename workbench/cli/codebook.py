@@ -18,9 +18,10 @@ from workbench.cli.common import (
     handle,
     open_for_import,
     project,
+    table_lines,
 )
 from workbench.errors import InputError
-from workbench.i18n import t
+from workbench.i18n import moment, t
 
 EXPORT_FORMATS = ("qdc", "yaml", "md", "docx")
 
@@ -357,11 +358,23 @@ def run_log(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(log, ensure_ascii=False, indent=2))
         return 0
-    for change in log:
-        print(
-            f"{change['at'][:16]}  {change['author']:<14} {change['action']:<7} "
-            f"{change['code_slug'] or '-':<24} {change['rationale']}"
-        )
+    if not log:
+        print(t("codebook.cli.log_empty", args.lang))
+        return 0
+    # as the app's change log: the time and the action in words; JSON keeps the stored ones
+    columns = ("at", "author", "action", "slug", "why")
+    header = [t(f"codebook.cli.col.{c}", args.lang) for c in columns]
+    rows = [
+        [
+            moment(change["at"], args.lang),
+            change["author"],
+            t(cb.change_words(change["action"]).key, args.lang),
+            change["code_slug"] or "-",
+            change["rationale"] or "",
+        ]
+        for change in log
+    ]
+    print("\n".join(table_lines(header, rows)))
     return 0
 
 

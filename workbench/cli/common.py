@@ -77,3 +77,10 @@ def open_for_import(args: argparse.Namespace) -> tuple[Database, Callable[[], No
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     return db, discard
+
+
+def table_lines(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Rows as aligned columns under their header, two spaces apart, for text output."""
+    lines = [header, *rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]

@@ -15,10 +15,16 @@ import sys
 from pathlib import Path
 
 from workbench import accounts, history
-from workbench.cli.common import add_project_argument, add_user_argument, handle, project
+from workbench.cli.common import (
+    add_project_argument,
+    add_user_argument,
+    handle,
+    project,
+    table_lines,
+)
 from workbench.codings import code_id
 from workbench.errors import InputError
-from workbench.i18n import t
+from workbench.i18n import moment, t
 from workbench.nlp import load_pipeline
 from workbench.privacy import add_known_name, apply_pseudonyms, candidates, decide, key_file
 from workbench.privacy.backup import backup, restore
@@ -333,13 +339,13 @@ def _users_table(users: list[dict], lang: str) -> list[str]:
     """The accounts as aligned columns under headers, each role in the reader's words
     ("researcher", not the stored "onderzoeker"), as the app's accounts table shows them.
     JSON (``--json``) keeps the stored role for scripts."""
-    rows = [[t(f"cli.privacy.users_col.{c}", lang) for c in ("name", "role", "password")]]
+    header = [t(f"cli.privacy.users_col.{c}", lang) for c in ("name", "role", "password")]
+    rows = []
     for u in users:
         lock = "cli.privacy.has_password" if u["has_password"] else "cli.privacy.no_password"
         role = accounts.role_words(u["role"])
         rows.append([u["name"], t(role.key, lang, **role.params), t(lock, lang)])
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return table_lines(header, rows)
 
 
 def run_users(args: argparse.Namespace) -> int:
@@ -374,23 +380,35 @@ def run_history(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(events, ensure_ascii=False, indent=2, default=str))
         return 0
-    for e in events:
-        undone = " " + t("cli.privacy.undone", args.lang) if e["undone"] else ""
-        print(
-            f"{e['at']}  {e['actor']:<14} {e['action']:<20} {e['entity']}:{e['entity_id']}{undone}"
-        )
     if not events:
         print(t("cli.privacy.no_history", args.lang))
+        return 0
+    print("\n".join(_history_table(events, args.lang)))
     return 0
+
+
+def _history_table(events: list[dict], lang: str) -> list[str]:
+    """The events as the app's history table shows them: when (in words, local time), who,
+    what in neutral words (not "coding.add"), undone yes/no; not the row's internal id.
+    JSON (``--json``) keeps the stored times, actions and ids for scripts."""
+    header = [t(f"cli.privacy.history_col.{c}", lang) for c in ("at", "actor", "action", "undone")]
+    rows = [
+        [
+            moment(e["at"], lang),
+            e["actor"],
+            t(history.event_words(e["action"]).key, lang),
+            t("cli.privacy.yes" if e["undone"] else "cli.privacy.no", lang),
+        ]
+        for e in events
+    ]
+    return table_lines(header, rows)
 
 
 def run_undo(args: argparse.Namespace) -> int:
     me = handle(project(args), args)
     event = history.undo_last(me)
     words = t(history.action_words(event["action"]).key, args.lang)
-    print(
-        t("cli.privacy.undo_done", args.lang, action=words, at=event["at"], id=event["entity_id"])
-    )
+    print(t("cli.privacy.undo_done", args.lang, action=words, at=moment(event["at"], args.lang)))
     passed = me.can("codebook.edit") and history.codebook_changes_passed(me, event)
     if passed:
         print(t("cli.privacy.undo_passed", args.lang, n=passed))

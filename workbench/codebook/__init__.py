@@ -54,6 +54,7 @@ from workbench.codebook.model import (
 )
 from workbench.codebook.views import (
     change_log,
+    change_words,
     code_tree,
     codebook_from_project,
     codebooks,
@@ -82,6 +83,7 @@ __all__ = [
     "add_code",
     "add_imported_code",
     "change_log",
+    "change_words",
     "check_tree",
     "code_tree",
     "codebook_from_project",

@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from workbench.codebook.model import LIST_FIELDS, Code, Codebook
 from workbench.errors import NotFound
 from workbench.handle import Project
-from workbench.i18n import DEFAULT_LANGUAGE, t
+from workbench.i18n import DEFAULT_LANGUAGE, Term, catalogue, t
 from workbench.store import row
 
 
@@ -220,6 +220,13 @@ def change_log(
         if message:
             r["rationale"] = t(message["key"], lang, **message["params"])
     return rows
+
+
+def change_words(action: str) -> Term:
+    """What an entry of the change log did, in words for the reader ("nieuwe naam"), not the
+    stored action ("rename"); an action this release does not know reads as "a change"."""
+    key = f"codebook.change.{action}"
+    return Term(key if key in catalogue() else "codebook.change.other")
 
 
 def codings_of(

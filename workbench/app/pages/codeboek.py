@@ -321,7 +321,7 @@ with log_tab:
                 {
                     tr("codeboek.col_at"): moment(c["at"]),
                     tr("codeboek.col_author"): c["author"],
-                    tr("codeboek.col_action"): tr(f"codeboek.log_action.{c['action']}"),
+                    tr("codeboek.col_action"): tr(cb.change_words(c["action"]).key),
                     tr("codeboek.col_code"): c["code_slug"] or "",
                     tr("codeboek.col_why"): c["rationale"],
                 }
