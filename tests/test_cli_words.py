@@ -133,6 +133,19 @@ def test_codebook_log_shows_time_and_action_in_words(capsys, tmp_path, lang, hea
     assert not ISO.search(out) and not re.search(r"\brename\b", out)
 
 
+@pytest.mark.parametrize("lang, words", [("nl", "ongedaan gemaakt"), ("en", "undone")])
+def test_codebook_log_says_in_words_that_an_undo_wrote_an_entry(capsys, tmp_path, lang, words):
+    path = tmp_path / "p.db"
+    create_project(path).close()
+    run(capsys, "codebook", "rename", "schaamte", "Schaamte", "--why", "breder", "--project", path)
+    run(capsys, "undo", "--project", path, "--user", "onderzoeker")
+    log = json.loads(run(capsys, "codebook", "log", "--project", path, "--json"))
+    assert "undo" in [c["rationale"] for c in log]  # JSON keeps what is stored
+    out = run(capsys, "--lang", lang, "codebook", "log", "--project", path)
+    assert out.splitlines()[1].endswith(words)  # newest first
+    assert not re.search(r"\bundo\b", out)
+
+
 def test_moment_is_one_function_for_the_app_and_the_command_line():
     assert moment("2026-12-07T10:31:00", "nl") == "7 december 2026, 10:31"
     assert moment("2026-12-07T10:31:00", "en") == "7 December 2026, 10:31"

@@ -370,9 +370,10 @@ def run_log(args: argparse.Namespace) -> int:
             change["author"],
             t(cb.change_words(change["action"]).key, args.lang),
             change["code_slug"] or "-",
-            change["rationale"] or "",
+            t(why.key, args.lang, **why.params),
         ]
         for change in log
+        for why in [cb.reason_words(change["rationale"])]
     ]
     print("\n".join(table_lines(header, rows)))
     return 0

@@ -55,6 +55,7 @@ from workbench.codebook.model import (
 from workbench.codebook.views import (
     change_log,
     change_words,
+    reason_words,
     code_tree,
     codebook_from_project,
     codebooks,
@@ -84,6 +85,7 @@ __all__ = [
     "add_imported_code",
     "change_log",
     "change_words",
+    "reason_words",
     "check_tree",
     "code_tree",
     "codebook_from_project",

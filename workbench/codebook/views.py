@@ -229,6 +229,15 @@ def change_words(action: str) -> Term:
     return Term(key if key in catalogue() else "codebook.change.other")
 
 
+def reason_words(rationale: str | None) -> Term:
+    """Why an entry of the change log was made, for the reader: what the person wrote, and
+    for an entry that an undo wrote (stored as "undo", see :func:`workbench.history.undo`)
+    words instead of that internal word."""
+    if rationale == "undo":
+        return Term("codebook.reason.undo")
+    return Term("codebook.reason.written", {"text": rationale or ""})
+
+
 def codings_of(
     project: Project, code: int | str, *, statuses: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:

@@ -323,9 +323,10 @@ with log_tab:
                     tr("codeboek.col_author"): c["author"],
                     tr("codeboek.col_action"): tr(cb.change_words(c["action"]).key),
                     tr("codeboek.col_code"): c["code_slug"] or "",
-                    tr("codeboek.col_why"): c["rationale"],
+                    tr("codeboek.col_why"): tr(why.key, **why.params),
                 }
                 for c in log
+                for why in [cb.reason_words(c["rationale"])]
             ],
             hide_index=True,
             width="stretch",
