@@ -230,3 +230,26 @@ def test_a_supervisor_is_told_where_outside_the_transcript_a_name_waits(db, rese
         require_pseudonymised(Project.for_user(db, "vera"))
     assert refused.value.key == "privacy.export_undecided_places"
     assert "memo 1" in refused.value.message("en")
+
+
+def test_a_respondent_named_after_the_person_is_a_place_too(db, researcher, tmp_path):
+    """Some teams use a first name as the respondent code; it goes out as the respondent
+    column of a table and as the case name of a .qdpx."""
+    from workbench import codings, respondents
+    from workbench.exchange.tables import export_codings_table
+
+    outside_the_transcript(db, researcher)
+    respondents.add_respondent(researcher, "Gerritje")
+    doc = add_document(db, PLAIN, name="tweede.txt")
+    respondents.link_document(researcher, doc, "Gerritje")
+    codings.add_coding(researcher, code="verlies", segment_id=segment_ids(db, doc)[1])
+    found = {c["original"]: c for c in candidates(researcher)}
+    assert found["Gerritje"]["places"] == [
+        {"key": "privacy.where.respondent", "params": {"respondent": "Gerritje"}}
+    ]
+    decide_all(researcher, accept=False)
+    decide(researcher, "Gerritje", accept=True)
+    require_pseudonymised(researcher)
+    export_codings_table(researcher, tmp_path / "codings.csv")
+    table = (tmp_path / "codings.csv").read_text(encoding="utf-8-sig")
+    assert "tweede.txt,[Naam" in table and "Gerritje" not in table

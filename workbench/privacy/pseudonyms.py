@@ -106,8 +106,8 @@ def _context(text: str, start: int, end: int, width: int) -> dict[str, Any]:
 class Place:
     """A text outside the transcripts that a pseudonymised export carries along.
 
-    Memos (title, description, text), document names and respondents' text attribute values
-    leave the project through :func:`replace_names`, which replaces only accepted names: a
+    Memos (title, description, text), document names, respondent codes and respondents' text
+    attribute values leave the project through :func:`replace_names`, which replaces only accepted names: a
     name that occurs only there must be offered for review, or it goes out unreplaced.
     ``key`` says which place without its text ("memo:3", "document:5",
     "attribute:2:woonsituatie"; it may go into the event log), ``where`` and ``params`` say
@@ -137,7 +137,8 @@ PlaceNames = dict[str, tuple[str, list[tuple[Place, int, int]]]]
 
 
 def _places(project: Project) -> list[Place]:
-    """Every memo, document name and text attribute value, read through their owners.
+    """Every memo, document name, respondent code and text attribute value, read through
+    their owners.
 
     Needs ``read`` and ``attributes.view``: the roles that export (researchers, supervisors).
     """
@@ -162,6 +163,16 @@ def _places(project: Project) -> list[Place]:
                 )
     types = {a["name"]: a["type"] for a in list_attributes(project)}
     for respondent in list_respondents(project):
+        # The code goes out as the respondent column and the case name: "R02" says
+        # nothing, but some teams name a respondent after the person ("Marieke").
+        places.append(
+            Place(
+                f"respondent:{respondent['id']}",
+                "privacy.where.respondent",
+                {"respondent": respondent["code"]},
+                respondent["code"],
+            )
+        )
         for name, value in sorted(respondent["attributes"].items()):
             if value and types.get(name) == "text":
                 places.append(
