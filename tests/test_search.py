@@ -251,3 +251,10 @@ def test_not_takes_away_only_what_it_names(families, nlp):
         "geldzorgen",
         "zorg",
     ]
+
+
+def test_not_on_a_form_of_the_searched_word_takes_away_that_form_only(verbs, nlp):
+    """ "zat" has the lemma of "zitten", so by lemma "zitten NOT zat" took every hit away."""
+    assert _keywords(verbs, nlp, "zitten NOT zat") == ["gezeten", "zaten", "zitten"]
+    assert _keywords(verbs, nlp, "zitten -zat") == ["gezeten", "zaten", "zitten"]
+    assert _keywords(verbs, nlp, "zat NOT zitten") == ["gezeten", "zat", "zaten"]

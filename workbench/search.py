@@ -8,7 +8,8 @@ lemmas in the project made from it, checked against Dutch suffixes and known wor
 "missen" not "misschien", :mod:`workbench.word_family`); a strong verb also finds its past
 forms stored as another word, as written ("vragen" finds "ze vroeg", and "te vroeg" too).
 A word after NOT takes away what it names and the words made from it, never the words it is
-made from ("eenzaam NOT eenzaamheid" keeps "eenzaam"). A word with "*" matches every lemma that starts like it. Queries take
+made from ("eenzaam NOT eenzaamheid" keeps "eenzaam"); a form of a word the query looks
+for takes away that form as written ("zitten NOT zat" keeps "gezeten"). A word with "*" matches every lemma that starts like it. Queries take
 exact phrases in double quotes (the words as written, in any letter case) and the operators
 AND/OR/NOT (or EN/OF/NIET, in capitals, so the ordinary word "of" is not an operator); words
 next to each other must all occur.
@@ -87,11 +88,15 @@ def _term_expression(
     vocabulary: Vocabulary | None = None,
     *,
     negated: bool = False,
+    kept: frozenset[str] = frozenset(),
 ) -> tuple[str, set[str]]:
     """FTS5 expression for one query word, and the lemmas/prefixes to highlight.
 
     A ``negated`` word (after NOT) takes away what it names, with the words made from it,
-    not the words it is made from (:func:`word_family` ``with_roots=False``).
+    not the words it is made from (:func:`word_family` ``with_roots=False``). A negated
+    word that is a form of a word the query looks for (its lemma is in ``kept``) takes
+    away that form as written: "zitten NOT zat" keeps "zitten" and "gezeten"; by lemma it
+    would take away every hit.
     """
     prefix = word.endswith("*")
     core = word.rstrip("*").lower()
@@ -100,6 +105,8 @@ def _term_expression(
     if mode == "word":
         return "text : " + _quote(core) + ("*" if prefix else ""), {core + ("*" if prefix else "")}
     lemmas = query_lemmas(nlp, core, vocabulary)
+    if negated and not prefix and {fold(lemma) for lemma in lemmas} & kept:
+        return "text : " + _quote(core), {core}
     if prefix:  # "eenzaam*": every lemma that starts like one of the word's lemmas
         terms = sorted(fold(lemma) for lemma in lemmas)
         return "lemmas : (" + " OR ".join(_quote(t) + "*" for t in terms) + ")", {
@@ -135,6 +142,7 @@ def build_match(
         raise InputError("search.empty_query")
     parts: list[str] = []
     marks: set[str] = set()
+    kept: set[str] = set()  # lemmas of the words the query looks for (not after NOT)
     previous = None  # "term", "op", "(" or ")"
     # Whether each open bracket is negated: in "zorg NOT (mantelzorg OF thuiszorg)" both
     # words inside take away only what they name.
@@ -172,10 +180,15 @@ def build_match(
                 token = token[1:]
                 previous = "op"
             negated = (bool(parts) and parts[-1] == "NOT") or any(negated_brackets)
-            expression, found = _term_expression(nlp, token, mode, vocabulary, negated=negated)
+            expression, found = _term_expression(
+                nlp, token, mode, vocabulary, negated=negated, kept=frozenset(kept)
+            )
             if not expression:
                 continue
             marks |= found
+            if not negated and mode == "lemma":
+                core = token.rstrip("*").lower()
+                kept |= {fold(lemma) for lemma in query_lemmas(nlp, core, vocabulary)}
         if previous in ("term", ")"):
             parts.append("AND")
         parts.append(expression)
