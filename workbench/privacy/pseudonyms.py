@@ -258,10 +258,14 @@ def candidates(
             Occurrence(doc, s, e) for doc, text in texts.items() for s, e in occurrences(text, name)
         ]
 
+    searched = [(place, place.searched()) for place in places]
+
     def in_places(name: str) -> list[tuple[Place, int, int]]:
         if name in at_places:
             return at_places[name][1]
-        return [(p, s, e) for p in places for s, e in occurrences(p.searched(), name)]
+        return [
+            (p, s, e) for p, text in searched if name in text for s, e in occurrences(text, name)
+        ]
 
     for names in key.known_names.values():
         for known in names:
