@@ -53,7 +53,7 @@ from workbench.codings import add_coding, code_id as resolve_code_id, remove_cod
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import t
-from workbench.resolutions import record_resolution
+from workbench.resolutions import record_resolution, resolution_on
 from workbench.store import (
     SYSTEM_USERS,
     get_setting,
@@ -1031,7 +1031,7 @@ def resolve(
     document_id, start, end = _unit_span(db, unit, unit_id)
     cid = resolve_code_id(project, code)
     with transaction(db):
-        before = _row_resolution(db, unit, unit_id, cid)
+        before = resolution_on(project, unit, unit_id, cid)
         if before and before["coding_id"] and (decision == "absent"):
             if row(db, "codings", before["coding_id"]) is not None:
                 remove_coding(
@@ -1073,16 +1073,6 @@ def resolve(
                 },
             )
     return resolution_id
-
-
-def _row_resolution(db: Database, unit: str, unit_id: int, code_id: int) -> dict[str, Any] | None:
-    """The recorded resolution of one (unit, code), or None."""
-    found = _query(
-        db,
-        "SELECT * FROM resolutions WHERE unit = ? AND unit_id = ? AND code_id = ?",
-        [unit, unit_id, code_id],
-    )
-    return found[0] if found else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -67,8 +67,11 @@ def _rows(db: Database, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
-def _on_unit(db: Database, unit: str, unit_id: int, code_id: int) -> dict[str, Any] | None:
-    """The decision on one unit for one code, or None (a unit holds one per code)."""
+def resolution_on(project: Project, unit: str, unit_id: int, code_id: int) -> dict[str, Any] | None:
+    """The decision on one unit for one code, or None (a unit holds one per code); needs
+    ``read``."""
+    project.require("read")
+    db = project.db
     found = _rows(
         db,
         "SELECT * FROM resolutions WHERE unit = ? AND unit_id = ? AND code_id = ?",
@@ -121,7 +124,7 @@ def resolutions_follow_merge(
         for moving in _rows(
             db, "SELECT * FROM resolutions WHERE code_id = ? ORDER BY id", [source_id]
         ):
-            there = _on_unit(db, moving["unit"], moving["unit_id"], target_id)
+            there = resolution_on(project, moving["unit"], moving["unit_id"], target_id)
             if there is None:
                 _update_resolution(
                     db, actor, moving, {"code_id": target_id}, events.CONSISTENCY_MOVE_WITH_CODE
