@@ -25,6 +25,7 @@ CORE = {
     "workbench.handle",
     "workbench.i18n",
     "workbench.limits",
+    "workbench.merge_rules",
     "workbench.migrations",
     "workbench.nlp",
     "workbench.resources",

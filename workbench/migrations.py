@@ -14,9 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from workbench import events
+from workbench.merge_rules import decisions_meet, event_after_merge, read_kinds
 
 migrations = Migrations("workbench")
 
@@ -708,4 +712,146 @@ def m016_mentions_stay_with_their_coding(db: Database) -> None:
         ALTER TABLE life_event_codings_new RENAME TO life_event_codings;
         CREATE INDEX life_event_codings_coding ON life_event_codings(coding_id);
         """,
+    )
+
+
+# Who the repair of m017 logs its rows as: not a person, and no account can take the name
+# (accounts allow letters, digits, space, ".", "@" and "-"), so nobody's undo ever takes it
+# for their own last action (undo works per user, see workbench.history).
+REPAIR_ACTOR = "workbench:m017"
+
+
+@migrations()
+def m017_merged_codes_hand_on_what_hangs_on_them(db: Database) -> None:
+    """Repair merges made before a merge took along what hangs on the merged code.
+
+    Before the merge fixes of December 2026, a code merge moved the codings and sub-codes
+    of code A into B and left A inactive, but the team's consistency decisions on A
+    (``resolutions``), the life events of kind A and the memos on A stayed on A: B's
+    disagreements showed undecided again, cascades showed a code that no longer exists and
+    the memos hung on a code nobody sees. Today's merge (``workbench.codebook.merge_codes``)
+    moves them; this does for every earlier merge what it would have done, with the same
+    rules (:mod:`workbench.merge_rules`): decisions move to the target, two on one unit
+    become one ("present" over "absent", else the target's, the other's note kept); life
+    events take the target's kind (and its role when that is a loss or a reaction); memos
+    move.
+
+    A merge is what ``codebook_changes`` records (``action = 'merge'``, ``details.into``,
+    written in the same transaction that made the code inactive; undoing a merge makes the
+    code active again). The merges still in force are replayed oldest first, each into its
+    own target: A into B, later B into C, brings A's rows to C, as two merges made today
+    would. A project already right (or new) has nothing on an inactive code: nothing
+    changes and nothing is logged.
+
+    Every changed row is logged whole, like the merge logs it, under one stamp and the actor
+    :data:`REPAIR_ACTOR`: the history shows what moved and why, and as no user's action it
+    is never taken back by anyone's undo. An earlier action of a user on a row that moved
+    (a memo written on A) is refused by undo as changed since, as after anyone's change.
+
+    It reads and writes these tables itself, as a migration must (it runs below every
+    domain module); should a later migration change them, this one must keep working on
+    the schema as it stands here.
+    """
+    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    merges = db.execute(
+        "SELECT s.id, s.slug, t.id, t.slug FROM codebook_changes m "
+        "JOIN codes s ON s.slug = m.code_slug AND s.active = 0 "
+        "JOIN codes t ON t.id != s.id AND t.slug = "
+        "json_extract(CASE WHEN json_valid(m.details) THEN m.details END, '$.into') "
+        "WHERE m.action = 'merge' AND m.id = (SELECT max(l.id) "
+        "FROM codebook_changes l WHERE l.action = 'merge' AND l.code_slug = m.code_slug) "
+        "ORDER BY m.id"
+    ).fetchall()
+    for source_id, source, target_id, target in merges:
+        _repair_memos(db, stamp, source_id, target_id)
+        _repair_life_events(db, stamp, source, target)
+        _repair_decisions(db, stamp, (source_id, source), (target_id, target))
+
+
+def _repair_memos(db: Database, stamp: str, source_id: int, target_id: int) -> None:
+    """Memos on the merged code move to its target (``workbench.memos.memos_follow``)."""
+    for before in _rows(
+        db, "SELECT * FROM memos WHERE target_type = 'code' AND target_id = ?", [source_id]
+    ):
+        _repair_update(
+            db, stamp, "memos", before, {"target_id": target_id}, events.MEMO_MOVE_WITH_CODE
+        )
+
+
+def _repair_life_events(db: Database, stamp: str, source: str, target: str) -> None:
+    """Events of the merged kind take the target's
+    (``workbench.life_events.events.events_follow_merge``)."""
+    changes = event_after_merge(read_kinds(db), target)
+    for before in _rows(db, "SELECT * FROM life_events WHERE kind = ?", [source]):
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+        _repair_update(
+            db, stamp, "life_events", before, {**changes, "updated_at": now}, events.LIFE_EVENT_EDIT
+        )
+
+
+def _repair_decisions(
+    db: Database, stamp: str, source: tuple[int, str], target: tuple[int, str]
+) -> None:
+    """Decisions on the merged code move to its target; two on one unit become one
+    (``workbench.resolutions.resolutions_follow_merge``)."""
+    for moving in _rows(db, "SELECT * FROM resolutions WHERE code_id = ?", [source[0]]):
+        there = _rows(
+            db,
+            "SELECT * FROM resolutions WHERE unit = ? AND unit_id = ? AND code_id = ?",
+            [moving["unit"], moving["unit_id"], target[0]],
+        )
+        changes: dict[str, Any] = {"code_id": target[0]}
+        stays = moving
+        if there:
+            stays, gone, changes = decisions_meet(
+                moving, there[0], source=source[1], target=target[1]
+            )
+            db.execute("DELETE FROM resolutions WHERE id = ?", [gone["id"]])
+            _repair_log(db, stamp, events.CONSISTENCY_REMOVE_WITH_CODE(gone["id"], gone, None))
+        if changes:
+            _repair_update(
+                db, stamp, "resolutions", stays, changes, events.CONSISTENCY_MOVE_WITH_CODE
+            )
+
+
+def _rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Rows as dicts, read at once and oldest first (``ORDER BY id`` is added here)."""
+    cur = db.execute(f"{sql} ORDER BY id", params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def _repair_update(
+    db: Database,
+    stamp: str,
+    table: str,
+    before: dict[str, Any],
+    changes: dict[str, Any],
+    kind: events.EventKind,
+) -> None:
+    names = list(changes)
+    db.execute(
+        f"UPDATE [{table}] SET {', '.join(f'[{n}] = ?' for n in names)} WHERE id = ?",
+        [*(changes[n] for n in names), before["id"]],
+    )
+    after = _rows(db, f"SELECT * FROM [{table}] WHERE id = ?", [before["id"]])[0]
+    _repair_log(db, stamp, kind(before["id"], before, after))
+
+
+def _repair_log(db: Database, stamp: str, event: events.Event) -> None:
+    """The row as ``store.record_event`` writes it (the store sits above the migrations)."""
+    db.execute(
+        "INSERT INTO events (at, actor, action, entity, entity_id, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            stamp,
+            REPAIR_ACTOR,
+            event.kind.action,
+            event.kind.entity,
+            str(event.entity_id),
+            *(
+                None if side is None else json.dumps(side, ensure_ascii=False, default=str)
+                for side in (event.before, event.after)
+            ),
+        ],
     )

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.handle import Project
 from workbench.history import one_action, stamp_of_action
+from workbench.merge_rules import decisions_meet
 from workbench.store import record_event, row, transaction
 
 
@@ -86,12 +87,6 @@ def resolution_on(project: Project, unit: str, unit_id: int, code_id: int) -> di
 # recode in workbench.codings) and joins it: its rows carry that action's stamp, are logged
 # whole and are undone with it, like the memos and mentions that follow a code or a coding.
 
-# Of two decisions on one unit that meet on one code, the one that stays: "present" first, as
-# the merged code covers what either code covered (and the consensus coding of a "present"
-# moves with the merge, so the decision that stays agrees with the codings); on a tie the
-# target's own, as with codings.
-_PRESENT_FIRST = {"present": 1, "absent": 0}
-
 
 def resolutions_follow_merge(
     project: Project, source_id: int, target_id: int
@@ -131,17 +126,12 @@ def resolutions_follow_merge(
                 )
                 moved.append(moving["id"])
                 continue
-            if _PRESENT_FIRST[moving["decision"]] > _PRESENT_FIRST[there["decision"]]:
-                stays, gone, gone_slug = moving, there, target_slug
-            else:
-                stays, gone, gone_slug = there, moving, source_slug
+            stays, gone, changes = decisions_meet(
+                moving, there, source=source_slug, target=target_slug
+            )
             db.execute("DELETE FROM resolutions WHERE id = ?", [gone["id"]])
             _log(db, actor, events.CONSISTENCY_REMOVE_WITH_CODE(gone["id"], gone, None))
             removed.append(gone["id"])
-            changes: dict[str, Any] = {"code_id": target_id} if stays is moving else {}
-            if gone["note"]:
-                kept = f"{gone_slug} ({gone['decision']}): {gone['note']}"
-                changes["note"] = "\n\n".join(n for n in (stays["note"], kept) if n)
             if changes:
                 _update_resolution(db, actor, stays, changes, events.CONSISTENCY_MOVE_WITH_CODE)
             if stays is moving:

@@ -5,7 +5,6 @@ logged under one stamp so undo takes the action back whole) and the reads (each 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -19,34 +18,15 @@ from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.history import one_action, stamp_of_action
 from workbench.life_events.evidence import Reason, dumps, reasons
+from workbench.merge_rules import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, Kinds, event_after_merge
+from workbench.merge_rules import read_kinds as _kinds
 from workbench.store import now, record_event, row
 
-LOSS_ROOT = "verlies"
-NOT_EVENTS = ("verliescascade",)  # names a chain, not a loss
 CASCADE_CODE = "verliescascade"
-FOLLOWERS = ("schaamte", "energiebalans", "isolement", "zingeving", "herstel")
 CERTAINTIES = ("sure", "about", "unsure")
 RELATIONS = ("before", "after")
 STATUSES = ("suggested", "accepted", "rejected")
 EDITABLE = ("kind", "label", "life_year", "life_age", "relation", "relative_to", "certainty")
-
-
-@dataclasses.dataclass(frozen=True)
-class Kinds:
-    """Which codes are losses and which are reactions (and what a reaction counts as)."""
-
-    losses: tuple[str, ...]
-    reactions: dict[str, str]  # code -> the follower it counts as (zingeving-hoop -> zingeving)
-    parents: dict[str, str | None]  # code -> parent code
-
-    def role(self, code: str) -> str | None:
-        if code in self.losses:
-            return "loss"
-        return "reaction" if code in self.reactions else None
-
-    def same_kind(self, mention: str, event: str) -> bool:
-        """A mention may join an event of its own kind, or (a headline) one of its sub-kinds."""
-        return mention == event or self.parents.get(event) == mention
 
 
 def kinds(
@@ -62,34 +42,6 @@ def kinds(
     same rule without that check."""
     project.require("read")
     return _kinds(project.db, loss_root=loss_root, exclude=exclude, followers=followers)
-
-
-def _kinds(
-    db: Database,
-    *,
-    loss_root: str = LOSS_ROOT,
-    exclude: Sequence[str] = NOT_EVENTS,
-    followers: Sequence[str] = FOLLOWERS,
-) -> Kinds:
-    rows = db.execute(
-        """
-        WITH RECURSIVE tree(id, root) AS (
-            SELECT id, slug FROM codes WHERE parent_id IS NULL
-            UNION ALL SELECT c.id, tree.root FROM codes c JOIN tree ON c.parent_id = tree.id
-        )
-        SELECT k.slug, p.slug, tree.root FROM codes k JOIN tree ON tree.id = k.id
-        LEFT JOIN codes p ON p.id = k.parent_id ORDER BY k.codebook_id, k.position, k.id
-        """
-    ).fetchall()
-    parents = {slug: parent for slug, parent, _ in rows}
-    losses = tuple(s for s, _, root in rows if root == loss_root and s not in exclude)
-    reactions = {}
-    for slug, parent, root in rows:
-        for name in (slug, parent, root):
-            if name in followers:
-                reactions[slug] = name
-                break
-    return Kinds(losses=losses, reactions=reactions, parents=parents)
 
 
 def _respondent_of(db: Database, document_id: int) -> str:
@@ -657,7 +609,7 @@ def events_follow_merge(project: Project, source: str, target: str) -> list[int]
     project.require("codebook.edit")
     db, actor = project.db, project.user
     with _action(db, actor):
-        role = _kinds(db).role(target)
+        changes = event_after_merge(_kinds(db), target)
         changed = [
             int(r[0])
             for r in db.execute(
@@ -665,7 +617,6 @@ def events_follow_merge(project: Project, source: str, target: str) -> list[int]
             ).fetchall()
         ]
         for event_id in changed:
-            changes = {"kind": target, **({"role": role} if role else {})}
             _update(db, "life_events", event_id, changes, actor, log.LIFE_EVENT_EDIT)
     return changed
 
