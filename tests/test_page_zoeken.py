@@ -123,3 +123,15 @@ def test_a_yes_no_filter_reads_yes_and_no_not_true_and_false(project, lang, word
     at = run_page("zoeken", path, lang=lang)
     box = at.selectbox(key="search_filter_uitkering")
     assert sorted(box.options[1:]) == sorted(words)
+
+
+def test_a_form_of_two_words_says_both_were_searched(project, tmp_path, nlp):
+    """ "vroeg" is early and the past of "vragen": the page says why "gevraagd" is a hit."""
+    path, db = project
+    (tmp_path / "R03-b.txt").write_text(
+        "R: Ik sta vroeg op. Ze heeft het me gevraagd.\n", encoding="utf-8"
+    )
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R03-b.txt"], nlp=nlp).ok
+    at = _search(path, "vroeg")
+    assert list(at.dataframe[0].value["Treffer"]) == ["vroeg", "gevraagd"]
+    assert any("'vroeg' kan ook een vorm zijn van 'vragen'" in c.value for c in at.caption)

@@ -258,3 +258,101 @@ def test_not_on_a_form_of_the_searched_word_takes_away_that_form_only(verbs, nlp
     assert _keywords(verbs, nlp, "zitten NOT zat") == ["gezeten", "zaten", "zitten"]
     assert _keywords(verbs, nlp, "zitten -zat") == ["gezeten", "zaten", "zitten"]
     assert _keywords(verbs, nlp, "zat NOT zitten") == ["gezeten", "zat", "zaten"]
+
+
+# Fictional sentences, written for these tests: "lopen" and the noun "loop" it shares a
+# stem with.
+WALKING = """I: Wat doet u overdag?
+R: Ik loop elke ochtend naar de markt. Daar wil ik blijven lopen.
+R: Mijn jas komt van de kringloop. Mijn schoenen gaan stuklopen.
+R: Hij is mantelzorger voor zijn vader. De thuiszorg komt twee keer.
+"""
+
+
+@pytest.fixture
+def walking(db, nlp, tmp_path):
+    path = tmp_path / "R07-interview.txt"
+    path.write_text(WALKING, encoding="utf-8")
+    researcher = Project.for_user(db, U)
+    assert import_files(researcher, [path], respondent="R07", nlp=nlp).ok
+    return researcher
+
+
+def test_a_compound_joins_only_when_its_last_part_is_the_searched_word(walking, nlp):
+    """ "lopen" came with "loop" (the lemma stored for "ik loop"), and so with "kringloop",
+    a second-hand shop: the lemmatiser reads "loop" as a form of "lopen", not a word of
+    its own. A verb keeps its own compounds, a noun its compounds."""
+    assert _keywords(walking, nlp, "lopen") == ["loop", "lopen", "stuklopen"]
+    assert _keywords(walking, nlp, "loop") == ["loop", "lopen", "stuklopen"]
+    assert _keywords(walking, nlp, "zorg") == ["mantelzorger", "thuiszorg"]
+
+
+# Fictional sentences: "vroeg" as the past of "vragen" (asked) and as "early".
+ASKED = [
+    "Ze vroeg of ik mee wilde.",
+    "Toen vroeg hij naar mijn moeder.",
+    "Niemand vroeg me iets.",
+    "Ik vroeg het te laat.",
+    "Hij vroeg heel vriendelijk of ik koffie wilde.",
+    "Zo vroeg ze het elke week.",
+    "'s Avonds vroeg ze altijd hoe mijn dag was.",
+    "Ik vroeg op de markt naar verse vis.",
+    "vroeg de dokter.",  # after "Is dat erg?": a sentence, and a segment, of its own
+]
+EARLY_TOLD = [  # after a degree word: told apart
+    "Ze is te vroeg geboren.",
+    "Het was heel vroeg in de ochtend.",
+    "Ze overleed veel te vroeg.",
+    "Ik was er erg vroeg bij.",
+]
+EARLY_NOT_TOLD = [  # nothing cheap tells these from asking ("vroeg op de markt" is asking)
+    "Ik sta altijd vroeg op.",
+    "Daarom ging ze vroeg naar bed.",
+    "Vroeg of laat moet je iemand bellen.",
+    "'s Ochtends vroeg loop ik met de hond.",
+]
+
+
+@pytest.fixture
+def asked(db, nlp, tmp_path):
+    path = tmp_path / "R08-interview.txt"
+    sentences = [*ASKED, *EARLY_TOLD, *EARLY_NOT_TOLD, "Vroeger had ik een hond."]
+    lines = "".join(f"R: {s}\n" for s in sentences).replace("R: vroeg", "R: Is dat erg? vroeg")
+    path.write_text(f"I: Hoe ging dat?\nR: Ik heb het gevraagd.\n{lines}", encoding="utf-8")
+    researcher = Project.for_user(db, U)
+    assert import_files(researcher, [path], respondent="R08", nlp=nlp).ok
+    return researcher
+
+
+def _texts(project, nlp, query):
+    return {h.text for h in search(project, nlp, query).hits}
+
+
+def test_a_verb_leaves_out_its_past_form_after_a_degree_word(asked, nlp):
+    """ "vragen" found "te vroeg geboren" (early) with every "ze vroeg". A past tense never
+    follows "te", and "heel", "erg" go before an adjective; what has no such word before
+    it stays in, asking or not."""
+    assert _texts(asked, nlp, "vragen") == {*ASKED, *EARLY_NOT_TOLD, "Ik heb het gevraagd."}
+
+
+def test_a_form_of_two_words_finds_both_and_says_so(asked, nlp):
+    """ "vroeg" is early and the past of "vragen": it found only early ("vroeger") and the
+    forms written "vroeg", not "gevraagd". Now both words, and the result says so."""
+    result = search(asked, nlp, "vroeg")
+    assert {h.text for h in result.hits} == {
+        *ASKED,
+        *EARLY_TOLD,
+        *EARLY_NOT_TOLD,
+        "Vroeger had ik een hond.",
+        "Ik heb het gevraagd.",
+    }
+    assert result.also_forms_of == {"vroeg": ["vragen"]}
+    assert search(asked, nlp, "vragen").also_forms_of == {}
+    assert search(asked, nlp, "vroeg", mode="word").also_forms_of == {}
+    # a NOT on a form of either word takes away that form as written
+    assert _texts(asked, nlp, "vroeg NOT gevraagd") == {
+        *ASKED,
+        *EARLY_TOLD,
+        *EARLY_NOT_TOLD,
+        "Vroeger had ik een hond.",
+    }

@@ -5,11 +5,14 @@ lemmas. In lemma mode a query word matches its word family: every lemma the word
 whatever its word class ("zitten" finds "zat" and "gezeten"), and the
 lemmas in the project made from it, checked against Dutch suffixes and known words
 ("schamen" finds "schaamte", "eenzaam" finds "eenzaamheid", "zorg" finds "mantelzorg",
-"missen" not "misschien", :mod:`workbench.word_family`); a strong verb also finds its past
-forms stored as another word, as written ("vragen" finds "ze vroeg", and "te vroeg" too).
+"lopen" finds "stuklopen" but not "kringloop", "missen" not "misschien",
+:mod:`workbench.word_family`); a strong verb also finds its past forms stored as another
+word, as written ("vragen" finds "ze vroeg", not "te vroeg"). A form of two words finds both
+and says so ("vroeg": early, and "vragen", :attr:`SearchResult.also_forms_of`).
 A word after NOT takes away what it names and the words made from it, never the words it is
 made from ("eenzaam NOT eenzaamheid" keeps "eenzaam"); a form of a word the query looks
-for takes away that form as written ("zitten NOT zat" keeps "gezeten"). A word with "*" matches every lemma that starts like it. Queries take
+for takes away that form as written ("zitten NOT zat" keeps "gezeten"). A word with "*"
+matches every lemma that starts like it. Queries take
 exact phrases in double quotes (the words as written, in any letter case) and the operators
 AND/OR/NOT (or EN/OF/NIET, in capitals, so the ordinary word "of" is not an operator); words
 next to each other must all occur.
@@ -37,7 +40,15 @@ from workbench.handle import Project
 from workbench.nlp import pipe
 from workbench.patterns import attribute_values
 from workbench.store import transaction
-from workbench.word_family import Vocabulary, fold, misread_forms, query_lemmas, word_family
+from workbench.word_family import (
+    DEGREE_WORDS,
+    Vocabulary,
+    fold,
+    misread_forms,
+    other_verbs,
+    query_lemmas,
+    word_family,
+)
 
 MODES = ("lemma", "word")
 OPERATORS = {"AND": "AND", "EN": "AND", "OR": "OR", "OF": "OR", "NOT": "NOT", "NIET": "NOT"}
@@ -72,6 +83,18 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     # lemma mode: the lemmas searched for, the query words' own and their word family's
     terms: list[str] = field(default_factory=list)
+    # lemma mode: query words that are also a form of another word, searched as both, with
+    # those words ("vroeg": early, and ["vragen"]), for the page to say so
+    also_forms_of: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Match:
+    """A query as the index runs it (:func:`build_match`)."""
+
+    expression: str  # FTS5
+    marks: set[str]  # the lemmas and forms to highlight
+    also_forms_of: dict[str, list[str]]  # see SearchResult
 
 
 _FTS_TERM = re.compile(r"[^\W_]+")  # how the index (unicode61) splits text
@@ -122,18 +145,22 @@ def _term_expression(
     expression = "lemmas : (" + " OR ".join(_quote(t) for t in terms) + ")"
     forms = sorted(misread_forms(vocabulary, lemmas)) if vocabulary is not None else []
     if forms:  # "vragen": also the text form "vroeg", stored under the lemma "vroeg"
-        expression = f"({expression} OR text : ({' OR '.join(_quote(f) for f in forms)}))"
+        # but not right after a word that makes it the other word: "te vroeg" is early
+        other = " OR ".join(_quote(f"{w} {f}") for f in forms for w in DEGREE_WORDS)
+        written = f"text : ({' OR '.join(_quote(f) for f in forms)}) NOT text : ({other})"
+        expression = f"({expression} OR ({written}))"
     return expression, set(terms) | set(forms)
 
 
 def build_match(
     nlp: Language, query: str, mode: str = "lemma", vocabulary: Vocabulary | None = None
-) -> tuple[str, set[str]]:
+) -> Match:
     """Translate a user query into an FTS5 MATCH expression (and the terms to highlight).
 
     With a project's ``vocabulary`` (the lemmas of its search index), a word in lemma mode
     stands for its whole word family in that project (:func:`word_family`); without it, for
-    the word's own lemmas only.
+    the word's own lemmas only. A word that is a form of two words stands for both
+    (:func:`workbench.word_family.query_lemmas`), and is named in ``also_forms_of``.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}. Got {mode!r} instead.")
@@ -143,6 +170,7 @@ def build_match(
     parts: list[str] = []
     marks: set[str] = set()
     kept: set[str] = set()  # lemmas of the words the query looks for (not after NOT)
+    also: dict[str, list[str]] = {}
     previous = None  # "term", "op", "(" or ")"
     # Whether each open bracket is negated: in "zorg NOT (mantelzorg OF thuiszorg)" both
     # words inside take away only what they name.
@@ -189,6 +217,8 @@ def build_match(
             if not negated and mode == "lemma":
                 core = token.rstrip("*").lower()
                 kept |= {fold(lemma) for lemma in query_lemmas(nlp, core, vocabulary)}
+                if verbs := other_verbs(core):
+                    also[core] = sorted(verbs)
         if previous in ("term", ")"):
             parts.append("AND")
         parts.append(expression)
@@ -197,7 +227,7 @@ def build_match(
         raise InputError("search.bad_operator", operator=tokens[-1], query=query)
     if parts.count("(") != parts.count(")"):
         raise InputError("search.unbalanced", query=query)
-    return " ".join(parts), marks
+    return Match(" ".join(parts), marks, also)
 
 
 @lru_cache(maxsize=65_536)
@@ -338,9 +368,9 @@ def search(
     """
     project.require("attributes.view" if filters else "read")
     db = project.db
-    match, marks = build_match(nlp, query, mode, Vocabulary(db))
+    match = build_match(nlp, query, mode, Vocabulary(db))
     total, ids = _hit_ids(
-        db, match, query, filters, speaker_roles, document_id, limit=limit, offset=offset
+        db, match.expression, query, filters, speaker_roles, document_id, limit=limit, offset=offset
     )
     rows = db.execute(
         "SELECT s.id, s.document_id, d.name, r.code, sp.label, sp.role, s.start_char, "
@@ -351,9 +381,17 @@ def search(
         ids,
     ).fetchall()
     hits = [Hit(*r) for r in rows]
-    _keyword_in_context(nlp, hits, marks)
-    terms = sorted(m for m in marks if mode == "lemma")
-    return SearchResult(query=query, mode=mode, match=match, total=total, hits=hits, terms=terms)
+    _keyword_in_context(nlp, hits, match.marks)
+    terms = sorted(m for m in match.marks if mode == "lemma")
+    return SearchResult(
+        query=query,
+        mode=mode,
+        match=match.expression,
+        total=total,
+        hits=hits,
+        terms=terms,
+        also_forms_of=match.also_forms_of,
+    )
 
 
 def search_segment_ids(
@@ -369,7 +407,7 @@ def search_segment_ids(
     """Every segment :func:`search` finds, not one page of it, in reading order: what "code
     all hits" on the Zoeken page acts on. Same arguments and rights as :func:`search`."""
     project.require("attributes.view" if filters else "read")
-    match, _ = build_match(nlp, query, mode, Vocabulary(project.db))
+    match = build_match(nlp, query, mode, Vocabulary(project.db)).expression
     return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[1]
 
 

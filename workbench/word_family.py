@@ -254,8 +254,21 @@ def query_lemmas(nlp: Language, word: str, vocabulary: Vocabulary | None = None)
     stored as "zit", "mist" as "misten", yet "hij mist haar" is a form of "missen". So
     "zitten", "zat" and "gezeten" all search for the same set. Without a ``vocabulary``
     each lemma's own lemma is added.
+
+    A past form of a strong verb that the lemmatiser files under another word is a form of
+    two words, and has the lemmas of both: "vroeg" is early and the past of "vragen"
+    (:func:`other_verbs`). Out of context nothing tells which one a researcher means, and
+    dropping either loses hits without a word; the search page says that both were searched.
     """
     word = word.lower()
+    found = _lemmas_of(nlp, word, vocabulary)
+    for verb in other_verbs(word):  # "vroeg": early, and the past of "vragen"
+        found |= _lemmas_of(nlp, verb, vocabulary)
+    return found
+
+
+def _lemmas_of(nlp: Language, word: str, vocabulary: Vocabulary | None) -> set[str]:
+    """The lemmas of one reading of a query word (:func:`query_lemmas`)."""
     found = {word, _lemma(word)}
     lemmas = lemmatize_text(nlp, word)
     if len(lemmas) == 1:  # not for "zo'n", which the pipeline reads as two words
@@ -418,6 +431,25 @@ def _compounds_ending_in(root: str, vocabulary: Vocabulary) -> set[str]:
     return found
 
 
+def _heads_compounds(root: str) -> bool:
+    """Whether a compound that ends in ``root`` is a kind of it: when the root is a word of
+    its own ("zorg": "mantelzorg") or a verb ("lopen": "stuklopen"), not when the
+    lemmatiser reads it as a form of another word. "loop" came with "lopen" (the lemma
+    stored for "ik loop"), and "kringloop" (a second-hand shop) is no form of lopen. A
+    word the lemmatiser does not know keeps its compounds: it cannot tell."""
+    return not simplemma.is_known(root, lang="nl") or _lemma(root) == root or is_verb(root)
+
+
+def is_verb(word: str) -> bool:
+    """Whether ``word`` is the infinitive of a Dutch verb: a strong verb of the table, or
+    one whose regular past the lemmatiser files under it ("zorgde" -> "zorgen"; "loop" has
+    no "-en", "huizen" no known past "huisde")."""
+    if strong_forms(word):
+        return True
+    past = (f for f in regular_forms(word) if f.endswith(("de", "te")))
+    return any(simplemma.is_known(f, lang="nl") and _lemma(f) == word for f in past)
+
+
 def word_family(
     vocabulary: Vocabulary, lemmas: Iterable[str], *, with_roots: bool = True
 ) -> set[str]:
@@ -430,7 +462,9 @@ def word_family(
     "eenzaamheidsgevoel") and a verb stem with a noun or adjective suffix ("schaamte",
     "verhuizing", "levend").
     A compound that ends in a root is a kind of it and joins too ("zorg" finds
-    "mantelzorg", "geldzorgen", :func:`_compounds_ending_in`).
+    "mantelzorg", "geldzorgen", :func:`_compounds_ending_in`), unless the lemmatiser reads
+    that root as a form of another word (:func:`_heads_compounds`: "lopen" comes with
+    "loop", yet does not find "kringloop").
     Every member is a lemma the project holds, checked morpheme by morpheme: "missen" does
     not bring "misschien", nor "leven" "leeftijd".
 
@@ -451,7 +485,8 @@ def word_family(
                 for t in vocabulary.starting_with(root)
                 if _after_root(t[len(root) :], root, vocabulary)
             }
-            family |= _compounds_ending_in(root, vocabulary)
+            if _heads_compounds(root):
+                family |= _compounds_ending_in(root, vocabulary)
         for stem in verb_stems(root):
             for term in vocabulary.starting_with(stem):
                 rest = term[len(stem) :]
@@ -522,6 +557,40 @@ OTHER_WORD_FIRST = frozenset(
 )
 
 
+# Words that, right before a past form, show it is the other word, not the verb: a past
+# tense never follows "te" (that takes an infinitive, "te vragen"), and these degree words
+# go before an adjective ("te vroeg geboren", "heel vroeg", "erg dronken"). Not "zo" ("zo
+# vroeg hij", thus he asked) nor a time ("'s avonds vroeg ze hoe het ging"). Checked on
+# sentences of our own in tests/test_search.py; the index ignores a comma between the two
+# words, so "vond je het erg, vroeg ze" is taken for early too.
+DEGREE_WORDS = ("te", "heel", "erg", "zeer", "nogal")
+# Each past form and participle of the table, with the verbs it is a form of.
+_VERBS_OF_FORM = {
+    form: {verb for verb, its in STRONG_VERBS.items() if form in its}
+    for forms in STRONG_VERBS.values()
+    for form in forms
+}
+
+
+def other_verbs(form: str) -> set[str]:
+    """The strong verbs ``form`` is a past form of, where the lemmatiser files it under
+    another word: "vroeg" -> {"vragen"} (it reads "vroeg" as early), "dronken" ->
+    {"drinken"}, "vertrok" stays empty as the lemmatiser knows it ("vertrekken"). Empty for
+    forms whose other word is the usual one (:data:`OTHER_WORD_FIRST`: "geleden")."""
+    form = fold(form)
+    if form in OTHER_WORD_FIRST:
+        return set()
+    verbs = set(_VERBS_OF_FORM.get(form, ()))
+    for prefix in UNSTRESSED_PREFIXES:  # "overleed" -> "overlijden"
+        rest = form.removeprefix(prefix)
+        if rest != form:
+            for base in _VERBS_OF_FORM.get(rest, set()) | _VERBS_OF_FORM.get("ge" + rest, set()):
+                verb = prefix + base
+                if _is_lemma(verb) and form in strong_forms(verb):  # not "ge" + "varen"
+                    verbs.add(verb)
+    return {v for v in verbs if fold(_lemma(form)) != v}
+
+
 def strong_forms(infinitive: str) -> set[str]:
     """The past forms and participle of a strong or irregular verb: "vragen" -> "vroeg",
     "vroegen", "gevraagd"; "vertrekken" -> "vertrok", "vertrokken". Empty for other words."""
@@ -542,9 +611,10 @@ def misread_forms(vocabulary: Vocabulary, lemmas: Iterable[str]) -> set[str]:
     "Ik vroeg hem" was stored under the adjective "vroeg" (early), so searching "vragen"
     missed every past singular. Searching the lemma "vroeg" would bring "vroeger" (formerly)
     too, stored under it as well; the form as written does not. It still brings "vroeg" as
-    early ("te vroeg geboren"): on the demo the form adds 11 sentences of asking and 1 of
+    early where nothing before it says so (:data:`DEGREE_WORDS`: "te vroeg geboren" stays
+    out, "vroeg naar bed" not): on the demo the form adds 11 sentences of asking and 0 of
     early, the lemma would have added 11 and 17 (16 of them "vroeger"). A researcher looks
-    for a theme: one early among eleven questions is better than none of the eleven. Forms
+    for a theme: an early among eleven questions is better than none of the eleven. Forms
     whose other word is the usual one stay out (:data:`OTHER_WORD_FIRST`).
     """
     forms: set[str] = set()

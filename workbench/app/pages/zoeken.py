@@ -82,6 +82,8 @@ else:
     st.success(tr("zoeken.found", total=result.total, ms=elapsed))
 if result.terms:
     st.caption(tr("zoeken.terms", terms=", ".join(result.terms)))
+for word, others in result.also_forms_of.items():  # "vroeg": early, and a form of "vragen"
+    st.caption(tr("zoeken.two_words", word=word, others=", ".join(others)))
 table = pd.DataFrame(
     {
         tr("zoeken.col_respondent"): [h.respondent or "—" for h in result.hits],
