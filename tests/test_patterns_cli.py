@@ -320,3 +320,25 @@ def test_frequencies_name_their_groups_in_the_chosen_language(project, tmp_path)
     assert set(read_csv_export(out)[0]["group"]) == {"all"}
     assert main(args) == 0
     assert set(read_csv_export(out)[0]["group"]) == {"alle"}
+
+
+@pytest.mark.parametrize(
+    "command, extra, unit",
+    [
+        ("matrix", [], "fragments per respondent and code (a fragment: one coded span"),
+        ("cooccurrence", [], "pairs of fragments"),
+        ("frequencies", ["--by", "geslacht"], "share: respondents / group_size"),
+        ("cascades", [], "life events, not codings"),
+        ("quotes", ["--code", "schaamte"], "one row per fragment"),
+    ],
+)
+def test_every_file_says_what_its_numbers_count(project, tmp_path, command, extra, unit):
+    """A file read away from the page says its unit: fragments (two coders on one span once),
+    pairs of fragments, people and the denominator of a share, or life events."""
+    out = tmp_path / f"{command}.csv"
+    args = ["patterns", command, "--project", str(project), *extra, "--output", str(out)]
+    assert main(args) == 0
+    table, about = read_csv_export(out)
+    assert len(about["counts"]) == 1 and unit in about["counts"][0]
+    if command == "matrix":  # R01's two coders on one span of verlies-dierbare: one fragment
+        assert table.set_index("respondent").loc["R01", "Verlies dierbare"] == 1

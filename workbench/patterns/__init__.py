@@ -46,6 +46,7 @@ from workbench.patterns.fragments import (
     fragments,
     parse_filters,
     respondents,
+    speakers_used,
 )
 from workbench.patterns.life_line import LifeLines, life_lines
 from workbench.patterns.matrix import (
@@ -104,5 +105,6 @@ __all__ = [
     "read_csv_export",
     "respondent_profile",
     "respondents",
+    "speakers_used",
     "table_bytes",
 ]

@@ -25,20 +25,51 @@ from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.i18n import t
 from workbench.spreadsheets import csv_text, xlsx_bytes
-from workbench.store import get_setting
+from workbench.patterns.fragments import Selection, _speakers_used
 
 FORMATS = ("csv", "xlsx")
 FILTERS_SHEET = "filters"
 
 
+_FRAGMENT = (
+    "(a fragment: one coded span, document + code + start + end; two coders on one span count once)"
+)
+_COUNTS = {  # what a number in the file is, by overview (the page's and the CLI's names)
+    "matrix": f"fragments per respondent and code {_FRAGMENT}",
+    "cooccurrence": f"pairs of fragments with different codes that meet (scope) {_FRAGMENT}; "
+    "the diagonal: the code's fragments",
+    "frequencies": f"fragments {_FRAGMENT}; respondents: people with the code; share: "
+    "respondents / group_size (people in the group with an interview; a document linked to "
+    "nobody counts as one)",
+    "quotes": f"one row per fragment {_FRAGMENT}",
+    "cascades": "life events, not codings (a re-mention is part of its event); cascades follow "
+    "confirmed links (include_proposed: proposed too); respondents and who: confirmed links "
+    "only",
+    "profile": f"fragments of this person {_FRAGMENT}; share_of_fragments: part of this "
+    "person's fragments",
+}
+_OVERVIEWS = {
+    "samen": "cooccurrence",
+    "frequenties": "frequencies",
+    "citaten": "quotes",
+    "verliescascades": "cascades",
+    "persoon": "profile",
+}
+
+
 def about_rows(
     table: str, project: str | Path | None, settings: Sequence[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """The header rows every export carries: what, from which project, when, with what."""
+    """The header rows every export carries: what, from which project, when, what a number
+    in it counts (``counts``: a reader of the file cannot ask the page), with what."""
     rows = [("table", table)]
     if project is not None:
         rows.append(("project", Path(project).name))
     rows.append(("made", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+    overview = table.split(":")[0].split("-")[0]  # cascades:rows, persoon-R01
+    counts = _COUNTS.get(_OVERVIEWS.get(overview, overview))
+    if counts:
+        rows.append(("counts", counts))
     return rows + list(settings)
 
 
@@ -168,7 +199,7 @@ def export_file_name(project: Project, stem: str, fmt: str, *, pseudonymise: boo
 def _used_settings(db: Database, about: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """The settings with "speakers: (project setting)" replaced by the value that was used:
     a reader of the file cannot look up what the project setting was (issue 13)."""
-    used = get_setting(db, "analysis_speakers") or "all"
+    used = _speakers_used(db, Selection())
     return [(k, used if (k, v) == ("speakers", "(project setting)") else v) for k, v in about]
 
 

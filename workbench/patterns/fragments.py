@@ -120,6 +120,20 @@ def data_version(db: Database) -> tuple[int, int]:
     return int(last), int(n)
 
 
+def speakers_used(project: Project, selection: Selection = Selection()) -> str:
+    """Whose words an overview of ``selection`` counts: ``respondent`` or ``all``.
+
+    The selection's own choice, else the project setting ``analysis_speakers``. Pages and
+    files say this value, not "(project setting)": a reader cannot look the setting up.
+    Needs ``read``."""
+    project.require("read")
+    return _speakers_used(project.db, selection)
+
+
+def _speakers_used(db: Database, selection: Selection) -> str:
+    return selection.speakers or get_setting(db, "analysis_speakers") or "all"
+
+
 def attribute_names(project: Project) -> list[str]:
     """Attribute names in their display order. Needs ``read`` (attributes describe people)."""
     project.require("read")
@@ -463,8 +477,8 @@ def fragments(
         table=table,
         key_of=key_of,
     )
-    speakers = selection.speakers or get_setting(db, "analysis_speakers") or "all"
-    col = _coding_rows(db, where, params, places=places, only_respondents=speakers == "respondent")
+    only_respondents = _speakers_used(db, selection) == "respondent"
+    col = _coding_rows(db, where, params, places=places, only_respondents=only_respondents)
     code_key = _dense(table.index, key_of.to_numpy(), -1, np.int64)[col["code_id"]]
     rep, coders, sizes = _merge_spans(db, col, code_key)
     out = _named(db, col, rep, table["slug"].to_numpy(), table.index, code_key[rep])

@@ -257,15 +257,15 @@ words = {
     "(all)": tr("patronen.sel.all"),
     "yes": tr("patronen.sel.yes"),
     "no": tr("patronen.sel.no"),
-    "(project setting)": tr("patronen.sel.setting"),
     "respondent": tr("patronen.sel.respondent"),
     "all": tr("patronen.sel.all"),
     **{s: tr(f"patronen.status_{s}") for s in STATUSES},
 }
-chosen_rows = [
-    (k, tr("patronen.sel.every_status") if (k, v) == ("status", "(all)") else v)
-    for k, v in selection.describe()
-]
+used = {  # what the caption says: the speakers counted, not "as set for the project"
+    ("status", "(all)"): tr("patronen.sel.every_status"),
+    ("speakers", "(project setting)"): patterns.speakers_used(handle, selection),
+}
+chosen_rows = [(k, used.get((k, v), v)) for k, v in selection.describe()]
 st.caption(
     tr(
         "patronen.filters_used",
@@ -282,6 +282,12 @@ if matrix is None:
 if matrix.empty or matrix.to_numpy().sum() == 0:
     st.info(tr("patronen.empty"))
     st.stop()
+people = overview("respondents")
+unlinked = (
+    people.loc[people["respondent_id"].isna(), "respondent"].tolist() if people is not None else []
+)
+if unlinked:  # such a document is a row, and a person in every n, of its own
+    st.caption(tr("patronen.unlinked", n=len(unlinked), names=", ".join(unlinked)))
 PLACE_COLUMNS = ("coding", "coding_a", "coding_b")  # ids for the jump, not for reading
 TABS = ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile")
 tabs = st.tabs([tr(f"patronen.tab.{t}") for t in TABS], key="patronen_tab", on_change="rerun")
@@ -394,7 +400,12 @@ def show_cooccurrence() -> None:
     table = overview("cooccurrence", scope=scope, window=int(window))
     pairs = overview("cooccurrence_pairs", scope=scope, window=int(window))
     if table is not None and pairs is not None:
-        st.caption(tr("patronen.co.heatmap_help"))
+        where = (
+            tr("patronen.co.where_window", window=int(window))
+            if scope == "window"
+            else tr(f"patronen.co.scope_{scope}")
+        )
+        st.caption(tr("patronen.co.heatmap_help", where=where))
         titles = {
             "code_a": tr("patronen.col.code_a"),
             "code_b": tr("patronen.col.code_b"),
@@ -641,10 +652,9 @@ def show_cascades() -> None:
         return
     unplaced = cascades.unplaced
     open_losses = int(unplaced["losses"].sum()) if len(unplaced) else 0
-    if open_losses:
-        st.info(
-            tr("patronen.cas.unplaced", n=open_losses, reactions=int(unplaced["reactions"].sum()))
-        )
+    open_reactions = int(unplaced["reactions"].sum()) if len(unplaced) else 0
+    if open_losses or open_reactions:  # either kind is left out of the counts below
+        st.info(tr("patronen.cas.unplaced", n=open_losses, reactions=open_reactions))
     if handle.can("code") and right.button(
         tr("patronen.cas.propose"), icon=":material/auto_awesome:", key="patronen_cas_propose"
     ):
@@ -661,7 +671,7 @@ def show_cascades() -> None:
     having = lengths[lengths["length"] > 0]
     st.markdown(
         tr(
-            "patronen.cas.summary",
+            "patronen.cas.summary_proposed" if proposed else "patronen.cas.summary",
             having=len(having),
             total=len(lengths),
             longest=int(lengths["length"].max()),
@@ -715,6 +725,7 @@ def show_cascades() -> None:
             cascade_charts.transition_chart(cascades.transitions, titles=titles), width="content"
         )
     st.dataframe(readable(cascades.transitions), hide_index=True, width="stretch")
+    st.caption(tr("patronen.cas.people_confirmed"))  # also under the reactions table
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('patronen.cas.first_losses')}**")
@@ -730,6 +741,7 @@ def show_cascades() -> None:
     with right:
         st.markdown(f"**{tr('patronen.cas.reaction_counts')}**")
         st.dataframe(readable(cascades.reaction_counts), hide_index=True, width="stretch")
+        st.caption(tr("patronen.cas.people_confirmed"))
     st.markdown(f"**{tr('patronen.cas.chains')}**")
     st.dataframe(readable(cascades.chains), hide_index=True, width="stretch")
     downloads(
