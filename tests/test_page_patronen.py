@@ -12,6 +12,7 @@ from test_patterns import build_project
 from test_patterns_cascades import coding
 
 from workbench import life_events
+from workbench.codebook import merge_codes
 from workbench.codings import add_coding
 from workbench.handle import Project
 from workbench.store import now
@@ -87,6 +88,17 @@ def test_quotes_with_and(page):
     page.multiselect(key="patronen_q_and").select("verlies-woning")
     page.radio(key="patronen_q_scope").set_value("turn").run()
     assert any("3 citaten" in s.value for s in page.success)
+
+
+def test_quotes_offer_no_merged_code(db, project_path):
+    """A code merged into another has no quotes left: the pickers offered it anyway."""
+    build_project(db)
+    merge_codes(Project.for_user(db, "onderzoeker"), "verlies-woning", "verlies", rationale="x")
+    at = page_test("patronen", project_path, patronen_tab=TAB["quotes"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    for key in ("patronen_q_codes", "patronen_q_and", "patronen_q_not"):
+        offered = at.multiselect(key=key).options
+        assert "Verlies woning" not in offered and "Verlies" in offered, offered
 
 
 def test_only_the_open_tab_is_computed(page):

@@ -226,8 +226,9 @@ def coders(project: Project) -> list[str]:
 def codes_table(project: Project) -> pd.DataFrame:
     """Codes in codebook (tree) order with their parent and top-level code.
 
-    Columns: code (slug), name, name_en, parent, root, color, order. Needs ``read``, as
-    every overview it orders.
+    Columns: code (slug), name, name_en, parent, root, color, active, order. Inactive
+    codes (merged into another) stay in: old exports and checks still name them; pickers
+    offer the active ones only. Needs ``read``, as every overview it orders.
     """
     project.require("read")
     return _codes_table(project.db)
@@ -243,7 +244,7 @@ def _codes_table(db: Database) -> pd.DataFrame:
             FROM codes c JOIN tree ON c.parent_id = tree.id
         )
         SELECT k.slug AS code, k.name, k.name_en, p.slug AS parent, r.slug AS root, k.color,
-               k.codebook_id, r.position AS root_position, tree.depth, k.position
+               k.active = 1 AS active, k.codebook_id, r.position AS root_position, tree.depth, k.position
         FROM codes k JOIN tree ON tree.id = k.id
         JOIN codes r ON r.id = tree.root_id
         LEFT JOIN codes p ON p.id = k.parent_id
@@ -253,7 +254,12 @@ def _codes_table(db: Database) -> pd.DataFrame:
     frame = frame.sort_values(["codebook_id", "root_position", "root", "depth", "position", "code"])
     frame["order"] = range(len(frame))
     columns = ["code", "name", "name_en", "parent", "root", "color"]
-    return frame[[*columns, "order"]].reset_index(drop=True).astype({c: object for c in columns})
+    frame["active"] = frame["active"].astype(bool)
+    return (
+        frame[[*columns, "active", "order"]]
+        .reset_index(drop=True)
+        .astype({c: object for c in columns})
+    )
 
 
 def check_codes(project: Project, codes: Iterable[str], *, rollup: bool = False) -> list[str]:

@@ -473,9 +473,8 @@ def show_cooccurrence() -> None:
 
 # ----------------------------------------------------------------------------- quotes
 def show_quotes() -> None:
-    all_codes = patterns.codes_table(handle)["code"].tolist()
-    if selection.rollup:
-        all_codes = list(dict.fromkeys(patterns.codes_table(handle)["root"]))
+    in_use = patterns.codes_table(handle).query("active")  # a merged code has no quotes
+    all_codes = list(dict.fromkeys(in_use["root" if selection.rollup else "code"]))
     chosen = st.multiselect(
         tr("patronen.q.codes"),
         all_codes,
