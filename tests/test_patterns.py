@@ -38,6 +38,7 @@ from workbench.patterns import (
     quotes,
     respondent_profile,
 )
+from workbench.respondents import set_value
 from workbench.store import DEFAULT_USER, now
 
 ME = DEFAULT_USER  # the project's researcher: overviews check who reads them
@@ -281,6 +282,15 @@ def test_frequencies_count_respondents_and_share_per_group(researcher):
     assert table.loc[("man", "isolement"), "share"] == 0.5
     assert table.loc[("man", "verlies-woning"), "fragments"] == 2
     assert table.loc[("man", "verlies-werk"), "respondents"] == 0
+
+
+def test_frequencies_take_values_that_differ_in_case_or_spaces_as_one_group(researcher):
+    """The filters take "Noord" and "noord " as one value; the groups split them in two."""
+    set_value(researcher, "R03", "wijk", "noord ")
+    table = code_frequencies(researcher, by="wijk")
+    assert sorted(set(table["group"])) == ["Noord", "Zuid"]
+    sizes = table.drop_duplicates("group").set_index("group")["group_size"]
+    assert sizes["Noord"] == 2 and sizes.sum() == 4
 
 
 def test_cooccurrence_same_segment(researcher):

@@ -135,7 +135,9 @@ def code_frequencies(
     with an interview), share (respondents / group_size, 0..1). ``by=None`` gives one group,
     "alle" ("all" in English, ``lang``). Respondents without a value for ``by`` form the
     group "(geen waarde)" ("(no value)"); a yes/no attribute's groups are "ja" and "nee"
-    ("yes", "no"); groups of a number attribute are in number order. Needs ``read``.
+    ("yes", "no"); groups of a number attribute are in number order. Text values that differ
+    only in case or spaces ("Noord", "noord ") are one group, named as most respondents write
+    it, as the filters take them as one. Needs ``read``.
     """
     project.require("read")
     names = attribute_names(project)
@@ -155,6 +157,8 @@ def code_frequencies(
         if kind == "number":
             order = {v: float(v) for v in values["group"].dropna() if v != ""}
         values["group"] = values["group"].map(lambda v: value_label(v, kind, lang))
+        if kind == "text":
+            values["group"] = _one_spelling(values["group"])
         people = people.merge(values, on="respondent_id", how="left")
         no_value = t("patterns.group.no_value", lang)
         people["group"] = people["group"].fillna(no_value).replace("", no_value)
@@ -172,3 +176,13 @@ def code_frequencies(
     table["share"] = (table["respondents"] / table["group_size"]).round(4)
     table = with_code_names(project, table)
     return table[["group", "code", "name", "fragments", "respondents", "group_size", "share"]]
+
+
+def _one_spelling(values: pd.Series) -> pd.Series:
+    """Each text value as the spelling most respondents of its group have (``value_counts``
+    order: most first, then first seen), where values differ only in case or spaces."""
+    key = values.str.strip().str.casefold()
+    spelling: dict[str, str] = {}
+    for value in values.dropna().str.strip().value_counts().index:
+        spelling.setdefault(value.casefold(), value)
+    return key.map(spelling).where(values.notna())
