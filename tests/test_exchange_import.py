@@ -423,3 +423,146 @@ def test_coding_guids_of_another_tool_come_back_in_the_export(db, tmp_path, nlp)
     assert '<Coding guid="60000000-0000-0000-0000-000000000001"' in qde
     import_qdpx(me, path, nlp=nlp)  # the same file again: nothing new, no clash
     assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 1
+
+
+def test_a_file_from_before_a_merge_puts_its_codings_on_the_code_merged_into(db, tmp_path, nlp):
+    """A colleague codes our export while we merge two codes: their file still names the
+    merged-away code's guid. It used to stop the import with sqlite3.IntegrityError (the
+    inactive code keeps its guid); its codings now go where the merge put the code's own."""
+    from workbench.codebook.editing import merge_codes
+
+    me = Project.for_user(db, ME)
+    first = qdpx(tmp_path / "eerst.qdpx", b"R: Ik schaam me.", [(3, 15, U.format(1), 2)])
+    import_qdpx(me, first, nlp=nlp)
+    merge_codes(me, "verbergen", "schaamte", rationale="zelfde idee")
+    later = qdpx(
+        tmp_path / "later.qdpx",
+        b"R: Ik schaam me.",
+        [(3, 15, U.format(1), 2), (3, 5, U.format(2), 2)],
+    )
+    report = import_qdpx(me, later, nlp=nlp)
+    assert db.execute(
+        "SELECT k.slug, c.coder, c.text FROM codings c JOIN codes k ON k.id = c.code_id "
+        "ORDER BY c.coder"
+    ).fetchall() == [("schaamte", "anna", "Ik schaam me"), ("schaamte", "bram", "Ik")]
+    assert db.execute("SELECT slug, active FROM codes ORDER BY slug").fetchall() == [
+        ("schaamte", 1),
+        ("verbergen", 0),
+    ]
+    assert {
+        "key": "exchange.warn.code_merged",
+        "params": {"code": "Verbergen", "into": "Schaamte"},
+    } in report.warnings
+    assert report.counts["codings"] == 1 and report.counts["codings_matched"] == 1
+
+
+CODEBOOK = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>"""
+
+
+def test_a_merged_code_whose_target_is_gone_comes_back_as_a_new_code(db, tmp_path):
+    """Schaamte merged into a code of a second codebook that was then removed unused: the
+    inactive code keeps its guid, so the codebook read again gets a new Schaamte (it used to
+    stop with sqlite3.IntegrityError)."""
+    from workbench.codebook.editing import merge_codes, remove_codebook
+    from workbench.exchange import import_qdc
+
+    me = Project.for_user(db, ME)
+    eigen, later = tmp_path / "eigen.qdc", tmp_path / "later.qdc"
+    code = '<Code guid="20000000-0000-0000-0000-00000000000{}" name="{}" isCodable="true"/>'
+    eigen.write_text(CODEBOOK.format(codes=code.format(1, "Schaamte")), encoding="utf-8")
+    later.write_text(CODEBOOK.format(codes=code.format(2, "Trots")), encoding="utf-8")
+    import_qdc(me, eigen)
+    import_qdc(me, later)
+    merge_codes(me, "schaamte", "trots", rationale="proef")
+    remove_codebook(me, "later", rationale="toch niet")
+    report = import_qdc(me, eigen)
+    assert report.counts == {"codes": 1}
+    assert db.execute("SELECT slug, active, guid FROM codes ORDER BY id").fetchall() == [
+        ("schaamte", 0, "20000000-0000-0000-0000-000000000001"),
+        ("schaamte-2", 1, None),
+    ]
+
+
+def test_a_code_without_guid_keeps_its_sub_codes_and_their_codings(db, tmp_path, nlp):
+    """A hand-made file whose parent code has no guid: it used to be dropped with everything
+    below it, and the report blamed the sub-code's coding on a code "not in the codebook"."""
+    from workbench.exchange import import_qdc
+
+    with_guid = qdpx(tmp_path / "met-id.qdpx", b"R: Ik schaam me.", [(3, 15, U.format(1), 2)])
+    with zipfile.ZipFile(with_guid) as zf:
+        xml = zf.read("project.qde").decode("utf-8")
+    no_guid = xml.replace('guid="20000000-0000-0000-0000-000000000001" ', "")
+    path = _with_qde(tmp_path, no_guid.encode("utf-8"))
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Ik schaam me.")
+    me = Project.for_user(db, ME)
+    report = import_qdpx(me, path, nlp=nlp)
+    assert report.losses == []
+    assert db.execute(
+        "SELECT k.name, p.name, c.text FROM codings c JOIN codes k ON k.id = c.code_id "
+        "JOIN codes p ON p.id = k.parent_id"
+    ).fetchall() == [("Verbergen", "Schaamte", "Ik schaam me")]
+    assert report.warnings[-1]["params"]["examples"] == "'Schaamte'"
+    again = import_qdpx(me, path, nlp=nlp)  # the same file finds the same codes
+    assert again.counts["codes_matched"] == 2 and "codes" not in again.counts
+    codebook = tmp_path / "eigen.qdc"
+    codebook.write_text(
+        CODEBOOK.format(
+            codes='<Code name="Zorg" isCodable="true"><Code guid="20000000-0000-0000-0000-'
+            '000000000009" name="Mantelzorg" isCodable="true"/></Code>'
+        ),
+        encoding="utf-8",
+    )
+    report = import_qdc(me, codebook)
+    assert report.losses == [] and report.counts == {"codes": 2}
+    assert db.execute(
+        "SELECT p.name FROM codes k JOIN codes p ON p.id = k.parent_id WHERE k.name = 'Mantelzorg'"
+    ).fetchall() == [("Zorg",)]
+
+
+def test_a_comment_on_a_selection_in_a_missing_source_is_reported(db, tmp_path, nlp):
+    path = qdpx(tmp_path / "met.qdpx", b"R: Ik schaam me.", [(3, 15, U.format(1), 2)])
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("project.qde").decode("utf-8")
+    comment = '<Description>Waarom zegt ze dit?</Description><Coding guid="6'
+    path = _with_qde(tmp_path, xml.replace('<Coding guid="6', comment, 1).encode("utf-8"))
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)  # without Sources/
+    assert [(loss.kind, loss.reason, loss.count) for loss in report.losses] == [
+        ("source", "file_missing", 1),
+        ("coding", "source_not_read", 1),
+        ("memo", "source_not_read", 1),
+    ]
+
+
+def test_decomposed_names_are_read_composed(db, tmp_path, nlp):
+    """ATLAS.ti on macOS writes names decomposed (see the ATLAS.ti sample's 'Mabêl 2ième.txt'):
+    a coder "Zoë" used to become "Zoe", and a code "Café" a second code next to the project's
+    own "Café"."""
+    from workbench.exchange import import_qdc
+
+    me = Project.for_user(db, ME)
+    own = tmp_path / "eigen.qdc"
+    own.write_text(
+        CODEBOOK.format(
+            codes='<Code guid="20000000-0000-0000-0000-000000000009" name="Café" isCodable="true"/>'
+        ),
+        encoding="utf-8",
+    )
+    import_qdc(me, own)
+    path = qdpx(tmp_path / "mac.qdpx", b"R: Ik schaam me.", [(3, 15, U.format(1), 1)])
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("project.qde").decode("utf-8")
+    decomposed = "Zoe\u0308", "Cafe\u0301", "Mabe\u0302l.txt"
+    xml = xml.replace('name="anna"', f'name="{decomposed[0]}"')
+    xml = xml.replace('name="Schaamte"', f'name="{decomposed[1]}"')
+    xml = xml.replace('name="r01.txt"', f'name="{decomposed[2]}"')
+    path = _with_qde(tmp_path, xml.encode("utf-8"))
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Ik schaam me.")
+    import_qdpx(me, path, nlp=nlp)
+    assert db.execute(
+        "SELECT c.coder, k.name, d.name FROM codings c JOIN codes k ON k.id = c.code_id "
+        "JOIN documents d ON d.id = c.document_id"
+    ).fetchall() == [("Zoë", "Café", "Mabêl")]
+    assert db.execute("SELECT count(*) FROM codes WHERE name = 'Café'").fetchone() == (1,)

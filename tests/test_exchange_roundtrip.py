@@ -326,3 +326,22 @@ def test_reimport_keeps_the_projects_own_document_links(rich, tmp_path, nlp):
         "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id WHERE d.id = 1"
     ).fetchone() == ("R02",)
     assert ("case_link", "kept_existing_link") in [(l.kind, l.reason) for l in report.losses]
+
+
+def test_an_export_from_before_a_merge_does_not_bring_the_merged_code_back(rich, tmp_path, nlp):
+    """Codes without a stored guid (like the shipped codebooks') are exported under a guid
+    derived from their id. Merged afterwards, the import of that export used to add the code
+    again ('verlies-woning-2') and put its codings back on it: the merge silently undone."""
+    from workbench.codebook.editing import merge_codes
+
+    me = Project.for_user(rich, ME)
+    out = tmp_path / "voor-de-samenvoeging.qdpx"
+    export_qdpx(me, out, pseudonymise=False)
+    merge_codes(me, "verlies-woning", "verlies", rationale="te fijn")
+    before = snapshot(rich)
+    report = import_qdpx(me, out, nlp=nlp)
+    assert snapshot(rich) == before
+    assert "codes" not in report.counts and "codings" not in report.counts
+    assert [w["params"] for w in report.warnings if w["key"] == "exchange.warn.code_merged"] == [
+        {"code": "Verlies van woning", "into": "Verlies"}
+    ]

@@ -235,3 +235,51 @@ def test_nvivo_selections_go_back_to_nvivo_with_their_guids(nvivo, tmp_path):
     expected = _selection_guids(sample("nvivo-12.6-oltas0517.qdpx"), valid=False)
     assert len(expected) == 303  # one coder's selections of one span stay apart, as in NVivo
     assert _selection_guids(out) == expected
+
+
+def test_codebook_imported_again_after_merges_follows_them_instead_of_failing(db):
+    """Re-reading a vendor codebook after merging some of its codes (Rage into Anger, Anger
+    into Fear) used to stop with sqlite3.IntegrityError; the merged codes stay merged."""
+    from workbench.codebook.editing import merge_codes
+
+    me = Project.for_user(db, ME)
+    import_qdc(me, sample("example-codebook-nonuuid.qdc"))
+    merge_codes(me, "rage", "anger", rationale="zelfde")
+    merge_codes(me, "anger", "fear", rationale="zelfde")
+    report = import_qdc(me, sample("example-codebook-nonuuid.qdc"))
+    assert db.execute("SELECT count(*), sum(active) FROM codes").fetchone() == (44, 42)
+    assert report.counts == {"codes_matched": 44}
+    merged = {(w["params"]["code"], w["params"]["into"]) for w in report.warnings[1:]}
+    assert merged == {("Rage", "Fear"), ("Anger", "Fear")}
+
+
+def test_vendor_project_coded_before_a_merge_comes_back_onto_the_merged_code(db, tmp_path, nlp):
+    """The hand-authored sample, exported, then Diet merged into Health; the export (a
+    colleague's copy from before the merge) imported again lands on Health."""
+    from workbench.codebook.editing import merge_codes
+    from workbench.exchange import export_qdpx
+
+    me = Project.for_user(db, ME)
+    import_qdpx(me, hand_authored_qdpx(tmp_path), nlp=nlp)
+    export_qdpx(me, tmp_path / "collega.qdpx", pseudonymise=False)
+    merge_codes(me, "diet", "health", rationale="te fijn")
+    report = import_qdpx(me, tmp_path / "collega.qdpx", nlp=nlp)
+    assert db.execute(
+        "SELECT c.text, k.name FROM codings c JOIN codes k ON k.id = c.code_id "
+        "ORDER BY c.start_char"
+    ).fetchall() == [("Diet and health", "Health"), ("health are clo", "Health")]
+    assert db.execute("SELECT count(*) FROM codes WHERE active = 1").fetchone() == (3,)
+    assert report.counts["codings_matched"] == 2 and "codings" not in report.counts
+    assert [w["params"] for w in report.warnings if w["key"] == "exchange.warn.code_merged"] == [
+        {"code": "Diet", "into": "Health"}
+    ]
+
+
+def test_atlasti_quotation_comments_in_unreadable_sources_are_reported(db, nlp):
+    """The ATLAS.ti sample ships without its text files: the two quotation comments (on
+    Mabêl 2ième.txt and Simon.docx) cannot become memos, and the report used to be silent."""
+    report = import_qdpx(Project.for_user(db, ME), sample("atlasti-8.4-TestProject.qdpx"), nlp=nlp)
+    memo = [loss for loss in report.losses if loss.kind == "memo"]
+    assert [(m.reason, m.count, m.examples) for m in memo] == [
+        ("source_not_read", 2, ["Mabêl 2ième.txt", "Simon.docx"])  # composed, as we keep names
+    ]

@@ -222,6 +222,38 @@ def change_log(
     return rows
 
 
+def merged_into(project: Project) -> dict[int, int]:
+    """Each code merged away (inactive) -> the active code that now holds its codings,
+    following a merge into a code that was merged in turn.
+
+    An import meets a merged code again when a file was made before the merge (a colleague
+    coded our earlier export): its codings belong where the merge put the code's own. A
+    merge that was undone left its code active again, so it is not here.
+    """
+    project.require("read")
+    db = project.db
+    into: dict[str, str] = {}
+    for slug, details in db.execute(
+        "SELECT code_slug, details FROM codebook_changes WHERE action = 'merge' ORDER BY id"
+    ):
+        target = json.loads(details or "{}").get("into")
+        if slug and target:
+            into[slug] = target  # the latest merge of a code counts
+    codes = {
+        r[0]: (int(r[1]), bool(r[2])) for r in db.execute("SELECT slug, id, active FROM codes")
+    }
+    out: dict[int, int] = {}
+    for slug, (code_id, active) in codes.items():
+        seen, current = {slug}, slug
+        while not active and into.get(current) in codes and into[current] not in seen:
+            current = into[current]
+            seen.add(current)
+            if codes[current][1]:
+                out[code_id] = codes[current][0]
+                break
+    return out
+
+
 def change_words(action: str) -> Term:
     """What an entry of the change log did, in words for the reader ("nieuwe naam"), not the
     stored action ("rename"); an action this release does not know reads as "a change"."""

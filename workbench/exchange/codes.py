@@ -1,8 +1,9 @@
 """Codes from another tool into the project's codebooks (shared by .qdc and .qdpx import).
 
 A code is matched to an existing one by guid first (a round trip, or a file from a colleague
-who started from our export), then by name under the same parent; otherwise it is added to a
-codebook named after the file. Slugs are made from names and kept unique across codebooks.
+who started from our export; a code merged away here since leads to the code it was merged
+into), then by name under the same parent; otherwise it is added to a codebook named after
+the file. Slugs are made from names and kept unique across codebooks.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 
 from workbench.codebook.editing import add_imported_code, ensure_imported_codebook
+from workbench.codebook.views import merged_into
 from workbench.codebook.yaml_io import SHIPPED_CODEBOOKS, load_codebook
 from workbench.exchange import ids
 from workbench.exchange.model import RefiCode
@@ -53,15 +55,31 @@ def upsert_codes(
     db = project.db
     by_guid: dict[str, int] = {}
     by_name: dict[tuple[int | None, str], list[int]] = {}
-    for r in db.query("SELECT id, slug, guid, name, parent_id FROM codes WHERE active = 1"):
-        by_guid[ids.export_guid(r["guid"], "code", r["slug"])] = r["id"]
-        by_name.setdefault((r["parent_id"], r["name"].casefold()), []).append(r["id"])
+    merged: dict[str, int] = {}  # guid of a code merged away -> the code that holds its codings
+    taken: set[str] = set()  # guids of merged codes that no merge leads on from
+    names: dict[int, str] = {}
+    into = merged_into(project)
+    for r in db.query("SELECT id, slug, guid, name, parent_id, active FROM codes"):
+        guid = ids.export_guid(r["guid"], "code", r["slug"])
+        names[r["id"]] = r["name"]
+        if r["active"]:
+            by_guid[guid] = r["id"]
+            by_name.setdefault((r["parent_id"], r["name"].casefold()), []).append(r["id"])
+        elif r["id"] in into:
+            merged[guid] = into[r["id"]]
+        else:
+            taken.add(guid)
     out: dict[str, int] = {}
     book_id: int | None = None
     for position, code in enumerate(codes):
         parent_id = out.get(code.parent) if code.parent else None
         if code.guid in by_guid:
             out[code.guid] = by_guid[code.guid]
+            report.count("codes_matched")
+            continue
+        if code.guid in merged:  # a file from before a merge: its codings follow the merge
+            out[code.guid] = merged[code.guid]
+            report.warn("exchange.warn.code_merged", code=code.name, into=names[merged[code.guid]])
             report.count("codes_matched")
             continue
         same_name = by_name.get((parent_id, code.name.casefold()), [])
@@ -83,7 +101,7 @@ def upsert_codes(
             "color": color,
             "position": position,
             "active": 1,
-            "guid": code.guid,
+            "guid": None if code.guid in taken else code.guid,  # kept by the inactive code
             "examples": "[]",
             "counterexamples": "[]",
             "indicators": "[]",

@@ -1,5 +1,6 @@
 """Files of an exchange: exports written whole or not at all (a temporary file next to the
-target, then a rename), and untrusted XML read with a clear message for every refusal."""
+target, then a rename), untrusted XML read with a clear message for every refusal, and the
+names in it read the way the workbench keeps names."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from workbench.errors import InputError
+from workbench.text import normalise_text
 
 
 def write_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
@@ -56,3 +59,11 @@ def read_xml(data: bytes, *, file: str):
         found = re.search(rb'encoding=["\']([^"\']{1,40})', data[:200])
         encoding = found.group(1).decode("ascii", "replace") if found else str(exc)
         raise InputError("exchange.unknown_encoding", file=file, encoding=encoding) from None
+
+
+def name_of(el: Element) -> str:
+    """An element's ``name`` the way the workbench keeps text (NFC, see
+    :func:`workbench.text.normalise_text`). ATLAS.ti on macOS writes some names decomposed
+    ("e" + a combining accent); read as written, a coder "Zoë" became "Zoe" and a code
+    "Café" was added next to the project's own "Café"."""
+    return normalise_text(el.get("name") or "").strip()

@@ -32,6 +32,13 @@ def derived(kind: str, key: object) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
 
+def without_guid(parent: str | None, name: str | None) -> str:
+    """The guid of a code that a hand-made file gives none: the same for the same name under
+    the same parent, so reading the file again finds the code again. Dropping the code would
+    drop its sub-codes and their codings with it."""
+    return derived("code-without-guid", f"{parent}/{(name or '').strip()}")
+
+
 def is_uuid(value: str | None) -> bool:
     return bool(value) and bool(_UUID.match(value.strip()))
 

@@ -22,7 +22,7 @@ from workbench.exchange.model import RefiCode
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
-from workbench.exchange.files import read_xml
+from workbench.exchange.files import name_of, read_xml
 from workbench.privacy.pseudonyms import replace_names
 from workbench.store import record_event, transaction
 from workbench.zipguard import MAX_MEMBER_BYTES
@@ -122,17 +122,15 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
             if el.tag != "Code":
                 continue
             raw = el.get("guid") or ""
-            if not raw:
-                report.lose("code", "missing_guid", el.get("name"))
-                continue
             if not ids.is_uuid(raw):
-                non_uuid.append(raw)
-            guid = ids.canonical(raw)
+                non_uuid.append(raw or repr(name_of(el)))
+            # a code without guid is kept, with its sub-codes
+            guid = ids.canonical(raw) if raw else ids.without_guid(parent, name_of(el))
             desc = next((c.text for c in el if c.tag == "Description"), None)
             codes.append(
                 RefiCode(
                     guid=guid,
-                    name=(el.get("name") or "").strip() or guid[:8],
+                    name=name_of(el) or guid[:8],
                     parent=parent,
                     description="\n".join(line.strip() for line in desc.strip().splitlines())
                     if desc and desc.strip()

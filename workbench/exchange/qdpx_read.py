@@ -26,7 +26,7 @@ from workbench.exchange.model import (
 )
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.safety import member_name
-from workbench.exchange.files import read_xml
+from workbench.exchange.files import name_of, read_xml
 from workbench.exchange.textmap import AmbiguousReading, guess_reading
 from workbench.text import STANDARD, normalise_mapped, reading_map
 from workbench.zipguard import MAX_MEMBER_BYTES, SafeZip
@@ -96,7 +96,7 @@ class _Reader:
         for user in _children(users, "User") if users is not None else []:
             guid = self.guid(user)
             if guid:
-                project.users[guid] = (user.get("name") or "").strip() or f"user-{guid[:8]}"
+                project.users[guid] = name_of(user) or f"user-{guid[:8]}"
         book = _child(root, "CodeBook")
         codes = _child(book, "Codes") if book is not None else None
         if codes is not None:
@@ -122,12 +122,12 @@ class _Reader:
     def codes(self, holder: Element, parent: str | None, out: list[RefiCode]) -> None:
         for el in _children(holder, "Code"):
             guid = self.guid(el)
-            if guid is None:
-                self.report.lose("code", "missing_guid", el.get("name"))
-                continue
+            if guid is None:  # kept, with its sub-codes and their codings
+                guid = ids.without_guid(parent, name_of(el))
+                self.non_uuid.append(repr(name_of(el)))
             code = RefiCode(
                 guid=guid,
-                name=(el.get("name") or "").strip() or guid[:8],
+                name=name_of(el) or guid[:8],
                 parent=parent,
                 description=_text(el, "Description"),
                 color=el.get("color"),
@@ -147,9 +147,9 @@ class _Reader:
             guid = self.guid(el)
             if (_text(el, "Description") or "").strip():
                 self.report.lose("variable_description", "no_refi_field", el.get("name"))
-            if guid and el.get("name"):
+            if guid and name_of(el):
                 project.variables.append(
-                    RefiVariable(guid, el.get("name").strip(), el.get("typeOfVariable", "Text"))
+                    RefiVariable(guid, name_of(el), el.get("typeOfVariable", "Text"))
                 )
 
     def cases(self, root: Element, project: RefiProject) -> None:
@@ -158,9 +158,7 @@ class _Reader:
             guid = self.guid(el)
             if guid is None:
                 continue
-            case = RefiCase(
-                guid, (el.get("name") or "").strip() or f"case-{guid[:8]}", _text(el, "Description")
-            )
+            case = RefiCase(guid, name_of(el) or f"case-{guid[:8]}", _text(el, "Description"))
             for vv in _children(el, "VariableValue"):
                 ref = _child(vv, "VariableRef")
                 value = next((c.text for c in vv if c.tag.endswith("Value")), None)
@@ -177,7 +175,7 @@ class _Reader:
     # --- sources ----------------------------------------------------------------------------
 
     def source(self, el: Element, project: RefiProject) -> None:
-        name = el.get("name") or el.get("guid") or "?"
+        name = name_of(el) or el.get("guid") or "?"
         if el.tag == "TextSource":
             self.text_source(el, el, name, "TextSource", project)
         elif el.tag == "PDFSource":
@@ -282,9 +280,14 @@ class _Reader:
         guid = self.guid(el)
         raw = self.read_plain_text(holder, name)
         if guid is None or raw is None:
-            count = sum(len(_children(s, "Coding")) for s in holder.iter("PlainTextSelection"))
+            found = list(holder.iter("PlainTextSelection"))
+            count = sum(len(_children(s, "Coding")) for s in found)
             if count:
                 self.report.lose("coding", "source_not_read", name, count=count)
+            # a selection's comment (an ATLAS.ti quotation comment) would become a memo
+            comments = sum(1 for s in found if (_text(s, "Description") or "").strip())
+            if comments:
+                self.report.lose("memo", "source_not_read", name, count=comments)
             return None
         if holder.get("richTextPath"):
             self.report.lose("formatting", "plain_text_used", name)
@@ -421,7 +424,7 @@ class _Reader:
                 referred.setdefault(ref, []).append(source.guid)
         for el in _children(holder, "Note") if holder is not None else []:
             guid = self.guid(el)
-            name = el.get("name")
+            name = name_of(el) or None
             text = (
                 self.read_plain_text(el, name or "note")
                 if (_child(el, "PlainTextContent") is not None or el.get("plainTextPath"))
