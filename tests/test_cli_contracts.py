@@ -432,7 +432,8 @@ def test_patterns_filter_narrows_to_matching_respondents(capsys, demo, tmp_path,
     everyone, women = respondents_of(read_table(full)), respondents_of(read_table(narrow))
     assert women and women <= WOMEN and everyone - WOMEN
     assert len(read_table(narrow)) < len(read_table(full))
-    assert "geslacht" in narrow.read_text(encoding="utf-8-sig").split("respondent")[0]
+    settings = [r for r in narrow.read_text(encoding="utf-8-sig").splitlines() if r[:1] == "#"]
+    assert any("geslacht" in r for r in settings), settings
 
 
 def test_patterns_same_filter_key_twice_means_either(capsys, demo, tmp_path):
@@ -587,9 +588,10 @@ def check_agreement_shape(report: dict, unit: str) -> None:
     assert report["scope"]["n_units"] == report["n_units"] <= report["scope"]["n_units_total"]
     assert report["interval"]["resampled"] in {"codings", "documents"}
     for name, figures in report["codes"].items():
-        assert set(figures) == MEASURES | {"verdict"}, name
+        assert set(figures) == MEASURES | {"verdict", "n_differ"}, name
         assert name in CODE_NAMES  # code names as the user sees them, not slugs
         assert 0 <= figures["percent"] <= 1 and 0 < figures["n_units"] <= report["n_units"]
+        assert 0 <= figures["n_differ"] <= figures["n_units"]
         assert len(figures["alpha_ci"]) == 2
         if figures["kappa"] is not None:
             assert -1 <= figures["kappa"] <= 1

@@ -437,7 +437,17 @@ def test_cli_json_has_the_exact_shape(db, project, project_path, capsys):
     assert set(out) == {"unit", "coders", "n_units", "scope", "interval", "codes", "overall"}
     assert (out["unit"], out["coders"], out["n_units"]) == ("segment", ["anna", "bram"], 4)
     figures = out["codes"]["Verlies"]
-    assert set(figures) == {"alpha", "alpha_ci", "kappa", "ac1", "percent", "n_units", "verdict"}
+    assert set(figures) == {
+        "alpha",
+        "alpha_ci",
+        "kappa",
+        "ac1",
+        "percent",
+        "n_units",
+        "n_differ",
+        "verdict",
+    }
+    assert (figures["n_differ"], out["overall"]["n_differ"]) == (1, 1)
     assert figures["alpha"] == pytest.approx(1 - 7 / 15)
     assert len(figures["alpha_ci"]) == 2
     assert out["overall"]["alpha"] == pytest.approx(figures["alpha"])

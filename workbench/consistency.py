@@ -645,7 +645,11 @@ def _code_rows(db: Database, ids: Iterable[int]) -> list[dict[str, Any]]:
 # Agreement report (what the CLI prints and the page shows)
 
 
-def _figures(result: agreement.PresenceAgreement, k: int | None) -> dict[str, Any]:
+def _figures(
+    result: agreement.PresenceAgreement, k: int | None, differ: np.ndarray
+) -> dict[str, Any]:
+    """One row of the report: code ``k``, or all codes pooled (``k`` None). ``differ`` counts
+    per code the units where the coders differ: the review lists exactly those."""
     if k is None:
         o = result.overall
         figures = {
@@ -655,6 +659,7 @@ def _figures(result: agreement.PresenceAgreement, k: int | None) -> dict[str, An
             "ac1": o["ac1"],
             "percent": o["percent"],
             "n_units": o["n_units"],
+            "n_differ": int(differ.sum()),
         }
     else:
         figures = {
@@ -664,8 +669,9 @@ def _figures(result: agreement.PresenceAgreement, k: int | None) -> dict[str, An
             "ac1": result.ac1[k],
             "percent": result.percent[k],
             "n_units": result.n_units[k],
+            "n_differ": int(differ[k]),
         }
-    figures["verdict"] = agreement.verdict(figures["alpha"], figures["alpha_ci"][0])
+    figures["verdict"] = agreement.verdict(figures["alpha"], figures["alpha_ci"][0], drawn=True)
     return figures
 
 
@@ -681,6 +687,8 @@ def report_from_matrix(
         matrix.presence, n_samples=n_samples, seed=seed, clusters=matrix.clusters
     )
     resampled = matrix.resample if matrix.clusters is not None else "units"
+    totals = matrix.presence.sum(axis=2)  # [codes, units]
+    differ = ((totals > 0) & (totals < len(matrix.coders))).sum(axis=1)
     return {
         "unit": matrix.unit,
         "coders": list(matrix.coders),
@@ -694,8 +702,8 @@ def report_from_matrix(
             "resampled": resampled,
             "n_resampled": result.overall["n_resampled"],
         },
-        "codes": {c["label"]: _figures(result, k) for k, c in enumerate(matrix.codes)},
-        "overall": _figures(result, None),
+        "codes": {c["label"]: _figures(result, k, differ) for k, c in enumerate(matrix.codes)},
+        "overall": _figures(result, None, differ),
     }
 
 
@@ -810,7 +818,7 @@ def unitized_report(
             "alpha_ci": list(interval),
             "observed": value.observed,
             "expected": value.expected,
-            "verdict": agreement.verdict(value.alpha, interval[0]),
+            "verdict": agreement.verdict(value.alpha, interval[0], drawn=True),
         }
 
     for code in _code_rows(db, result.values):
@@ -859,6 +867,35 @@ def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
         if scope["rule"] == "seen":
             lines.append(t("agreement.scope.rule", lang))
     return lines
+
+
+def table_notes(report: dict[str, Any], lang: str) -> list[str]:
+    """What the table's figures cover, said under it: how "all codes together" pools (each
+    unit and code is one judgement, so its percent agreement is high whatever the coders
+    do) and what an interval without a lower bound means. Also for a
+    :func:`unitized_report`, which pools per value instead and gets only the second note."""
+    notes = []
+    codes = report["codes"]
+    if codes and "n_differ" in report["overall"]:
+        n_units = report["n_units"]
+        notes.append(
+            t(
+                "agreement.notes.pooled",
+                lang,
+                n_units=_number(n_units, lang),
+                units=t(f"agreement.units.{report['unit']}", lang, n=n_units),
+                unit=t(f"agreement.units.{report['unit']}", lang, n=1),
+                n_codes=len(codes),
+                n=_number(n_units * len(codes), lang),
+                n_differ=report["overall"]["n_differ"],
+            )
+        )
+    if any(
+        f["alpha"] is not None and f["alpha_ci"][0] is None
+        for f in [*codes.values(), report["overall"]]
+    ):
+        notes.append(t("agreement.notes.no_lower_bound", lang))
+    return notes
 
 
 def speakers_line(report: dict[str, Any], lang: str) -> str:

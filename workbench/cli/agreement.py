@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--unit",
         choices=consistency.UNITS,
         default="segment",
-        help="what one judgement is about (default: segment)",
+        help="what one judgement is about (default: segment); a code counts for every unit "
+        "its span overlaps by at least one character",
     )
     parser.add_argument(
         "--all-documents",
@@ -159,9 +160,16 @@ def _ids(value: str | None) -> list[int] | None:
         raise InputError("agreement.bad_documents", value=value) from None
 
 
-def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
+def _interval(f: dict[str, Any]) -> str:
+    """ "[0.408, 1.000]", "[-, 1.000]" without a lower bound (too few draws held the code)."""
     lo, hi = f["alpha_ci"]
-    ci = "-" if lo is None else f"[{agreement.shown(lo)}, {agreement.shown(hi)}]"
+    if lo is None and hi is None:
+        return "-"
+    return f"[{agreement.shown(lo)}, {agreement.shown(hi)}]"
+
+
+def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
+    ci = _interval(f)
     verdict = f["verdict"] or "undefined"
     return [
         label,
@@ -171,6 +179,7 @@ def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
         agreement.shown(f["ac1"]),
         agreement.percent_text(f["percent"], lang),
         str(f["n_units"]),
+        str(f["n_differ"]),
         t(f"agreement.verdict.{verdict}", lang),
     ]
 
@@ -189,12 +198,10 @@ def _print_table(rows: list[list[str]]) -> None:
 
 
 def _unitized_row(label: str, f: dict[str, Any], lang: str) -> list[str]:
-    lo, hi = f["alpha_ci"]
-    ci = "-" if lo is None else f"[{agreement.shown(lo)}, {agreement.shown(hi)}]"
     return [
         label,
         agreement.shown(f["alpha"]),
-        ci,
+        _interval(f),
         t(f"agreement.verdict.{f['verdict'] or 'undefined'}", lang),
     ]
 
@@ -235,6 +242,8 @@ def run_unitized(args: argparse.Namespace, me: Project) -> int:
     rows += [_unitized_row(name, f, lang) for name, f in report["codes"].items()]
     rows.append(_unitized_row(t("agreement.cli.overall", lang), report["overall"], lang))
     _print_table(rows)
+    for note in consistency.table_notes(report, lang):
+        print(note)
     print(consistency.interval_line(report, lang, spans=True))
     print(t("agreement.cli.thresholds", lang))
     return 0
@@ -276,6 +285,8 @@ def run_agreement(args: argparse.Namespace) -> int:
     rows += [_row(name, f, lang) for name, f in report["codes"].items()]
     rows.append(_row(t("agreement.cli.overall", lang), report["overall"], lang))
     _print_table(rows)
+    for note in consistency.table_notes(report, lang):
+        print(note)
     print(consistency.interval_line(report, lang))
     print(t("agreement.cli.thresholds", lang))
     return 0

@@ -42,6 +42,7 @@ from workbench.consistency import (
     set_blind_coding,
     set_reliability,
     speakers_line,
+    table_notes,
     unitized_report,
 )
 from workbench.documents import list_documents
@@ -125,6 +126,12 @@ def number(x):
 def percent(share):
     """Percent agreement as a percentage in the session's language, as the CLI prints it."""
     return percent_text(share, lang(), empty="—")
+
+
+def interval_cell(figures):
+    """ "0.408 – 1.000"; "— – 1.000" without a lower bound (too few draws held the code)."""
+    lo, hi = figures["alpha_ci"]
+    return "—" if lo is None and hi is None else f"{cell(lo)} – {cell(hi)}"
 
 
 def verdict_text(figures):
@@ -265,7 +272,20 @@ def side_by_side(*, review: bool, only_differences: bool) -> None:
         st.info(tr("consistentie.no_differences" if only_differences else "consistentie.nothing"))
         return
     pages = (len(items) - 1) // PAGE_SIZE + 1
-    st.caption(tr("consistentie.n_units_listed", n=len(items)))
+    st.caption(
+        tr(
+            "consistentie.n_units_listed",
+            n=len(items),
+            units=tr(f"agreement.units.{unit}", n=len(items)),
+            differ=sum(not code["agree"] for item in items for code in item["codes"]),
+        )
+        if only_differences
+        else tr(
+            "consistentie.n_units_coded",
+            n=len(items),
+            units=tr(f"agreement.units.{unit}", n=len(items)),
+        )
+    )
     page = (
         st.number_input(tr("consistentie.page"), 1, pages, 1, key=f"page_{review}")
         if pages > 1
@@ -508,20 +528,18 @@ with tab_figures:
                 {
                     tr("consistentie.col_code"): list(rows),
                     "alpha": [cell(f["alpha"]) for f in rows.values()],
-                    tr("consistentie.col_ci"): [
-                        "—"
-                        if f["alpha_ci"][0] is None
-                        else f"{cell(f['alpha_ci'][0])} – {cell(f['alpha_ci'][1])}"
-                        for f in rows.values()
-                    ],
+                    tr("consistentie.col_ci"): [interval_cell(f) for f in rows.values()],
                     tr("consistentie.verdict"): [verdict_text(f) for f in rows.values()],
                     "kappa": [cell(f["kappa"]) for f in rows.values()],
                     "AC1": [cell(f["ac1"]) for f in rows.values()],
                     tr("consistentie.percent"): [percent(f["percent"]) for f in rows.values()],
                     tr("consistentie.units"): [f["n_units"] for f in rows.values()],
+                    tr("consistentie.col_differ"): [f["n_differ"] for f in rows.values()],
                 }
             )
             st.dataframe(table, hide_index=True, width="stretch")
+            for note in table_notes(report, lang()):
+                st.caption(note)
             st.caption(tr("consistentie.ac1_help"))
             if len(coders) != 2:
                 st.caption(tr("consistentie.kappa_two"))
@@ -568,10 +586,7 @@ with tab_figures:
                         tr("consistentie.col_code"): list(spans["codes"]),
                         "u-alpha": [cell(f["alpha"]) for f in spans["codes"].values()],
                         tr("consistentie.col_ci"): [
-                            "—"
-                            if f["alpha_ci"][0] is None
-                            else f"{cell(f['alpha_ci'][0])} – {cell(f['alpha_ci'][1])}"
-                            for f in spans["codes"].values()
+                            interval_cell(f) for f in spans["codes"].values()
                         ],
                         tr("consistentie.verdict"): [
                             verdict_text(f) for f in spans["codes"].values()
@@ -581,6 +596,8 @@ with tab_figures:
                 hide_index=True,
                 width="stretch",
             )
+            for note in table_notes(spans, lang()):
+                st.caption(note)
         elif spans is not None:
             st.info(tr("consistentie.no_units"))
 
