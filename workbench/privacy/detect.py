@@ -8,12 +8,14 @@ capitalised word inside a sentence is already a strong signal; at the start of a
 line it counts only when the word never occurs in lower case in the same texts, is not a
 common word and is not in simplemma's Dutch dictionary (so "Toen", "Graag" and "Bloemen" are
 ignored, "Anna" is kept; "Jan" at a sentence start is missed, but once "Jan" is accepted
-every occurrence is replaced). Everything found here is a
+every occurrence is replaced). A lower-case word that is no Dutch word counts only right
+after a word a person's name follows ("mijn buurvrouw marieke"). Everything found here is a
 *candidate*: a person decides (see :mod:`workbench.privacy.pseudonyms`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -185,6 +187,72 @@ SENTENCE_END = frozenset(".!?…:;\"“”‘'()[]-–—\n")
 # lists of people and places into one candidate, which would have given two people one
 # pseudonym.
 NAME_BREAK = SENTENCE_END | {",", "\t"}
+# Words after which a person's name stands: "mijn buurvrouw marieke", "ze heet marieke". A
+# lower-case word there that is no Dutch word is offered as a name; anywhere else a lower-case
+# unknown word is mostly a compound ("koffieochtend", "schuldhulp") and would flood the review.
+NAME_BEFORE = frozenset(
+    {
+        "man",
+        "vrouw",
+        "dochter",
+        "zoon",
+        "broer",
+        "zus",
+        "zuster",
+        "moeder",
+        "vader",
+        "oma",
+        "opa",
+        "tante",
+        "oom",
+        "neef",
+        "nicht",
+        "buurman",
+        "buurvrouw",
+        "vriend",
+        "vriendin",
+        "kleinzoon",
+        "kleindochter",
+        "schoonzoon",
+        "schoondochter",
+        "collega",
+        "heet",
+        "heette",
+        "genaamd",
+    }
+)
+# Words before an ordinary noun: "een roos", "de bakker", "mijn mooie roos" (see
+# :func:`ordinary_noun_at`). "n" stands for "'n", "m'n", "z'n" and "zo'n": the apostrophe
+# ends the stretch looked at, as a quote does.
+DETERMINERS = frozenset(
+    {
+        "de",
+        "het",
+        "een",
+        "n",
+        "die",
+        "dat",
+        "deze",
+        "dit",
+        "mijn",
+        "je",
+        "jouw",
+        "zijn",
+        "haar",
+        "ons",
+        "onze",
+        "jullie",
+        "hun",
+        "uw",
+        "elk",
+        "elke",
+        "ieder",
+        "iedere",
+        "geen",
+        "welk",
+        "welke",
+    }
+)
 NER_KINDS = {
     "PERSON": "person",
     "PER": "person",
@@ -229,6 +297,46 @@ def _is_capitalised(word: str) -> bool:
 def _common(word: str) -> bool:
     lower = word.lower()
     return lower in STOP_WORDS or lower in COMMON_WORDS or any(ch.isdigit() for ch in word)
+
+
+def ordinary_word(word: str) -> bool:
+    """Whether ``word`` in lower case is an ordinary Dutch word: a stop word, an interjection
+    or title of :data:`COMMON_WORDS`, or a word simplemma's Dutch dictionary knows."""
+    lower = word.lower()
+    return _common(lower) or simplemma.is_known(lower, lang="nl")
+
+
+@functools.lru_cache(maxsize=4096)
+def _noun_form(word: str) -> bool:
+    """A dictionary word that is its own lower-case lemma ("roos", "bakker"): it can be a
+    noun. Not "vries" (a form of "vriezen") nor "jan" (simplemma's lemma is "Jan")."""
+    return simplemma.is_known(word, lang="nl") and simplemma.lemmatize(word, lang="nl") == word
+
+
+def ordinary_noun_at(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, a match of a name in another letter case, reads as an
+    ordinary noun there rather than the name.
+
+    Only a match wholly in lower case whose last word is a noun form, with nothing but
+    surname particles before it in the match, and right after a word such as "de", "een" or
+    "mijn" (:data:`DETERMINERS`; an adjective ending in -e between them allowed): "een roos
+    uit de tuin", "de mooie roos", "bij de bakker" (also as a whole for "De Bakker" or "Van
+    de Bakker"). Anywhere else another letter case is the name: simplemma knows "jan",
+    "wim", "piet" and "zwolle" too, and "jan kwam gisteren" is Jan; nor is "de vries" a noun.
+    """
+    matched = text[start:end]
+    if not matched.islower():
+        return False
+    words = [w for w in re.split(r"[\s_\-]+", matched) if w]
+    if not words or any(w not in PARTICLES for w in words[:-1]) or not _noun_form(words[-1]):
+        return False
+    line = text[max(0, start - 60) : start]
+    for stop in NAME_BREAK:
+        line = line.rpartition(stop)[2]
+    before = [w.lower() for w in _TOKEN.findall(line)] + words[:-1]
+    if before and before[-1] in DETERMINERS:
+        return True
+    return len(before) > 1 and before[-1].endswith("e") and before[-2] in DETERMINERS
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -321,7 +429,25 @@ def heuristic_names(text: str, lowercase_vocab: set[str]) -> list[tuple[int, int
         previous = tokens[i - 1][2] if i > 0 else None
         found.append((start, last_end, _kind(words, previous)))
         i = j
+    return sorted(found + _lower_case_names(text))
+
+
+def _lower_case_names(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, "person")`` of a lower-case word that is no Dutch word, right after a
+    word a person's name follows (:data:`NAME_BEFORE`: "mijn buurvrouw marieke"), with only
+    spaces between. Transcribers typing fast write names in lower case; the capitalised
+    runs above never see those."""
+    found = []
+    for m in _AFTER_NAME_WORD.finditer(text):
+        word = m.group(1)
+        if word[:1].islower() and word.isalpha() and len(word) > 1 and not ordinary_word(word):
+            found.append((m.start(1), m.end(1), "person"))
     return found
+
+
+_AFTER_NAME_WORD = re.compile(
+    r"(?<!\w)(?:" + "|".join(sorted(NAME_BEFORE)) + r") +(\w+(?:['’.-]\w+)*)", re.IGNORECASE
+)
 
 
 def ner_names(nlp: Language, text: str) -> list[tuple[int, int, str]]:

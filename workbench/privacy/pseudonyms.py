@@ -40,6 +40,7 @@ from workbench.privacy.detect import (
     lowercase_vocabulary,
     names_in_places,
     occurrences,
+    ordinary_noun_at,
     remembered_names,
     remembered_vocabulary,
     searchable,
@@ -278,9 +279,14 @@ def candidates(
     for original, (kind, _) in at_places.items():
         if original not in found:  # only outside the transcripts
             found[original] = Candidate(original, kind, "heuristic", everywhere(original))
+    # a decision holds for every spelling that replacing compares ("MARIEKE" once "Marieke"
+    # is accepted): the review shows it decided instead of asking again
+    same_name: dict[str, KeyEntry] = {}
+    for decided in sorted(key.entries.values(), key=lambda e: (e.status != "accepted", e.original)):
+        same_name.setdefault(normal_name(decided.original), decided)
     out = []
     for original, cand in found.items():
-        entry = key.entries.get(original)
+        entry = key.entries.get(original) or same_name.get(normal_name(original))
         outside = in_places(original)
         shown_places: dict[str, Place] = {}
         for place, _, _ in outside:
@@ -474,11 +480,35 @@ def _name_pattern(originals: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"{_EDGE_BEFORE}(?:{alternatives}){_EDGE_AFTER}", re.IGNORECASE)
 
 
-def name_occurrences(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int, str]]:
-    """``(start, end, normal name)`` of every match of ``pattern`` in ``text``."""
+def _name_matches(
+    text: str, pattern: re.Pattern[str] | None, start: int = 0, end: int | None = None
+) -> list[re.Match[str]]:
+    """The matches of ``pattern`` in ``text[start:end]`` that are the name.
+
+    A name matches in any letter case, but a lower-case match that reads as an ordinary noun
+    there is that noun ("een roos" once "Roos" is accepted, "bij de bakker" for "De
+    Bakker"; :func:`detect.ordinary_noun_at`): replacing it would damage the text and, as
+    an undecided name, keep fragments back for nothing.
+    """
     if pattern is None:
         return []
-    return [(m.start(), m.end(), normal_name(m.group())) for m in pattern.finditer(text)]
+    found = pattern.finditer(text, start, len(text) if end is None else end)
+    return [m for m in found if not ordinary_noun_at(text, m.start(), m.end())]
+
+
+def name_occurrences(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int, str]]:
+    """``(start, end, normal name)`` of every match of ``pattern`` in ``text`` that is the
+    name (:func:`_name_matches`)."""
+    return [(m.start(), m.end(), normal_name(m.group())) for m in _name_matches(text, pattern)]
+
+
+def _cased(replacement: str, written: str) -> str:
+    """``replacement`` as the name was written: "PIET" for "MARIEKE" once "Marieke" is
+    "Piet"; otherwise as chosen ("Piet" also for "marieke": a name is capitalised), and a
+    label such as "[Naam 1]" always as it is."""
+    if written.isupper() and len(written) > 1 and not replacement.startswith("["):
+        return replacement.upper()
+    return replacement
 
 
 def _names_from_spans(db: Database) -> dict[str, str]:
@@ -720,7 +750,7 @@ def _undecided_occurrences(
     for doc, start, end in stretches if pattern is not None else []:
         text = texts[doc]
         # searched a little past the stretch, so a name crossing its edge is matched whole
-        for m in pattern.finditer(text, max(0, start - _REACH), min(len(text), end + _REACH)):
+        for m in _name_matches(text, pattern, max(0, start - _REACH), end + _REACH):
             o = Occurrence(doc, m.start(), m.end())
             name = normal_name(m.group())
             if name in shown and (ranges is None or inside(o)):
@@ -745,16 +775,19 @@ def _undecided_occurrences(
     return sorted(out, key=lambda pair: (pair[1].document_id, pair[1].start_char, pair[0]))
 
 
-def _undecided_in(db: Database, ranges: list[tuple[int, int, int]]) -> list[str]:
+def _undecided_in(db: Database, ranges: list[tuple[int, int, int]], also: PlaceNames) -> list[str]:
     """Possible names nobody decided on yet (the Privacy page's detector, not in the key)
     that occur inside any of ``ranges`` (document id, start, end), wherever replacing would
     find them (see :func:`_undecided_occurrences`).
 
     Applying the replacements with nothing decided replaces nothing, so a document can be
     "checked" and still show every name: what a co-researcher will see must also hold no
-    name that still waits for a decision.
+    name that still waits for a decision. Names found only in memos, document names and
+    attribute values count too (``also``, from :func:`_outside`): residents never see those
+    places, but the same name may stand in a transcript where the detector passed it over
+    ("Na het gesprek belde Ineke" in a memo, "gisteren was ineke er" in a turn).
     """
-    return sorted({original for original, _ in _undecided_occurrences(db, ranges)})
+    return sorted({original for original, _ in _undecided_occurrences(db, ranges, also)})
 
 
 def _undecided_documents(db: Database, also: PlaceNames | None = None) -> dict[int, list[str]]:
@@ -796,7 +829,7 @@ def _undecided_places(
     out: dict[str, tuple[Place, list[str]]] = {}
     for place in places if pattern is not None else []:
         replaced = [(s, e) for s, e, _ in name_occurrences(place.text, accepted)]
-        for m in pattern.finditer(place.text):
+        for m in _name_matches(place.text, pattern):
             if not any(s <= m.start() and m.end() <= e for s, e in replaced):
                 names = out.setdefault(place.key, (place, []))[1]
                 if shown[normal_name(m.group())] not in names:
@@ -1029,6 +1062,7 @@ def _pseudonymise_range(db: Database, document_id: int, start: int, end: int) ->
     end = min(end, len(original))
     parts, spans, pos, length = [], [], start, 0
     for s, e, replacement in _spans(db, document_id, start, end):
+        replacement = _cased(replacement, original[s:e])
         if s > pos:
             parts.append(original[pos:s])
             length += s - pos
@@ -1072,10 +1106,13 @@ def _replace_names(db: Database, texts: list[str]) -> list[str]:
     pattern = _name_pattern(list(names))
     if pattern is None:
         return list(texts)
-    return [
-        pattern.sub(lambda m: names[normal_name(m.group())], text) if text else text
-        for text in texts
-    ]
+
+    def replaced(m: re.Match[str]) -> str:
+        if ordinary_noun_at(m.string, m.start(), m.end()):
+            return m.group()
+        return _cased(names[normal_name(m.group())], m.group())
+
+    return [pattern.sub(replaced, text) if text else text for text in texts]
 
 
 def pseudonymise_table(project: Project, frame: Any) -> Any:

@@ -7,8 +7,10 @@ fragments, pseudonymised, without document name, respondent or attributes
 (:func:`fragment`), and records the group's choice (:func:`record_choice`), stored as an
 ordinary human coding by the group coder so agreement with the researchers can be computed.
 Fragments of documents that were imported after the last pseudonymisation are refused, and so
-are fragments whose text or neighbouring sentences hold a possible name nobody decided on:
-the safe default is to show nothing rather than a real name.
+are fragments whose text or neighbouring sentences hold a possible name nobody decided on
+(also one found only in a memo, a document name or an attribute value, looked for with the
+rights of the researcher who assigned the fragment): the safe default is to show nothing
+rather than a real name.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from workbench import access, accounts, codings, events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
 from workbench.privacy.pseudonyms import (
+    PlaceNames,
     _documents_not_checked,
+    _outside,
     _pseudonymise_range,
     _replace_names,
     _undecided_in,
@@ -115,7 +119,8 @@ def assign_fragments(
         seg = _segment(db, segment_id)
         if seg["document_id"] in unchecked:
             raise InputError("workshop.not_pseudonymised", document=_document_name(db, seg))
-    waiting = _undecided_in(db, [_shown_range(db, segment_id) for segment_id in segment_ids])
+    shown = [_shown_range(db, segment_id) for segment_id in segment_ids]
+    waiting = _undecided_in(db, shown, _outside(project)[1])
     if waiting:
         raise InputError("workshop.undecided_names", names=", ".join(waiting), n=len(waiting))
     added = 0
@@ -201,6 +206,21 @@ def _assignment(db: Database, segment_id: int, actor: str) -> str:
     return str(found[0])
 
 
+def _names_outside(project: Project, segment_id: int) -> PlaceNames | None:
+    """The possible names in memos, document names and attribute values, read with the rights
+    of the researcher who assigned this fragment to the acting resident (who may not read
+    those places; only whether the fragment may be shown comes back). None when that
+    researcher can no longer read them: then the fragment is not shown."""
+    (assigned_by,) = project.db.execute(
+        "SELECT assigned_by FROM workshop_assignments WHERE user = ? AND segment_id = ?",
+        [project.user, segment_id],
+    ).fetchone()
+    try:
+        return _outside(project.as_user(assigned_by))[1]
+    except (NotFound, PermissionDenied):
+        return None
+
+
 def _choice(db: Database, segment_id: int, group: str) -> str | None:
     found = db.execute(
         "SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
@@ -221,10 +241,14 @@ def fragment(project: Project, segment_id: int) -> dict[str, Any]:
     db = project.db
     group = _assignment(db, segment_id, project.user)
     seg = _segment(db, segment_id)
-    # checked again when shown: a document imported since can make a word a possible name
-    # that nobody decided on yet. The resident gets no document name, only "not now".
-    if _documents_not_checked(db, [seg["document_id"]]) or _undecided_in(
-        db, [_shown_range(db, segment_id)]
+    # checked again when shown: a document imported or a memo written since can make a word
+    # a possible name that nobody decided on yet. The resident gets no document name, only
+    # "not now".
+    also = _names_outside(project, segment_id)
+    if (
+        also is None
+        or _documents_not_checked(db, [seg["document_id"]])
+        or _undecided_in(db, [_shown_range(db, segment_id)], also)
     ):
         raise InputError("workshop.piece_not_ready")
     text = _pseudonymise_range(db, seg["document_id"], seg["start_char"], seg["end_char"]).text
