@@ -57,7 +57,8 @@ allowed = set(access.visible_pages(common.db(), common.user()))
 with st.sidebar:
     st.caption(common.tr("app.user") + f" **{common.user()}**")
     login.logout_button()
-    st.caption(common.tr("app.pipeline", name=pipeline_info(common.nlp())["name"]))
+    if access.can(common.db(), common.user(), "read"):  # not for residents in a workshop
+        st.caption(common.tr("app.pipeline", name=pipeline_info(common.nlp())["name"]))
 
 navigation = st.navigation(
     {

@@ -6,7 +6,7 @@ from workbench import accounts, codings
 from workbench.handle import Project
 from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import assign_fragments
-from workbench.handle import Project
+from workbench.workshop_cards import available_cards
 from privacy_support import add_codes, add_document, segment_ids
 from page_runner import run_page
 from workbench.handle import Project
@@ -191,7 +191,7 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     at = run_page("workshop", path)
     table = at.dataframe[0].value
     assert list(table["Kaart van de groep"]) == ["Ik ben vaak alleen.", "Geen van deze"]
-    assert list(table["Jouw codes"]) == ["isolement", "brugfiguren"]
+    assert list(table["Jouw codes"]) == ["Eenzaamheid en isolement", "Brugfiguren"]
     assert list(table["Eens?"]) == ["eens", "anders"]  # brugfiguren is a card's code
     assert at.metric[0].value == "50%"
 
@@ -232,3 +232,82 @@ def test_cards_picked_and_saved_with_one_click_are_saved(with_card_set):
     at.multiselect(key="workshop_cards").select("praatje")
     at.button(key="workshop_cards_save").click().run()
     assert at.success[0].value.startswith("6 kaarten opgeslagen")
+
+
+# Words a resident should not meet (B1, no jargon), and the technical caption of the sidebar.
+JARGON = (
+    "segment", "codering", "fragment", "pseudoniem", "respondent", "sessie", "consensus",
+    "alpha", "code", "Taalverwerking", "pipeline", "simplemma",
+)  # fmt: skip
+
+
+def everything_shown(at) -> str:
+    """Every text on the screen, the hidden sidebar included: titles, messages, buttons, help."""
+    texts = [e.value for kind in ("title", "markdown", "caption", "info", "error", "success")
+             for e in getattr(at, kind) if "<style>" not in e.value]  # fmt: skip
+    texts += [f"{b.label} {b.help or ''}" for b in at.button]
+    texts += [w.label for w in [*at.radio, *at.selectbox, *at.text_input]]
+    return "\n".join(texts)
+
+
+def test_a_resident_goes_through_the_whole_app_in_plain_words(with_card_set):
+    """Login, the pieces, a card, the end, log out: no jargon, no code, id, file or group name."""
+    import re
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    path, db, segs = with_card_set
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.set_password(researcher, "onderzoeker", "onderzoek-123")
+    accounts.set_password(researcher, "sanne", "buurt-123")
+    slugs = [c["code"] for c in available_cards(researcher)]
+    app = AppTest.from_file(str(Path(__file__).parent.parent / "streamlit_app.py"))
+    app.session_state["project_path"] = str(path)
+    app.default_timeout = 60
+    screens = []
+
+    def look() -> None:
+        app.run()
+        assert not app.exception, [e.message for e in app.exception]
+        screens.append(everything_shown(app))
+
+    look()
+    app.text_input(key="login_name").input("sanne")
+    app.text_input(key="login_password").input("buurt-123")
+    app.button[0].click()
+    look()
+    assert app.caption[0].value == "Stukje 1 van 2"
+    app.button(key="workshop_pick_alleen").click()
+    look()
+    app.button(key="workshop_next").click()
+    look()
+    app.button(key="workshop_next").click()
+    look()
+    assert "Klaar! Dank je wel voor je hulp." in screens[-1]
+    app.button(key="workshop_logout").click()
+    look()
+    assert app.title[0].value == "Inloggen"
+    shown = "\n".join(screens)
+    assert "Ik ben vaak alleen." in shown and "Jullie kozen: Ik ben vaak alleen." in shown
+    for word in (*JARGON, *slugs, "buurtgroep", "interview.txt", " u "):
+        assert word.lower() not in shown.lower(), word
+    assert not re.search(r"#\d|\b(R|id)\d+\b|\d{3,}", shown), shown
+
+
+def test_researcher_sees_code_names_not_slugs_on_the_workshop_page(with_card_set):
+    path, db, segs = with_card_set
+    from workbench.workshop_cards import choose_cards, record_card
+
+    choose_cards(
+        Project.for_user(db, "onderzoeker"),
+        ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
+    )
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    codings.add_coding(Project.for_user(db, "onderzoeker"), code="isolement", segment_id=segs[1])
+    at = run_page("workshop", path)
+    assert (
+        "Ik ben vaak alleen. → Eenzaamheid en isolement"
+        in at.multiselect(key="workshop_cards").options
+    )
+    assert list(at.dataframe[0].value["Jouw codes"])[0] == "Eenzaamheid en isolement"

@@ -98,7 +98,7 @@ def test_a_piece_with_a_new_possible_name_is_held_back_and_the_group_goes_on(wor
     for _ in range(3):
         at.button(key="workshop_next").click().run()
     assert at.caption[0].value == "Stukje 4 van 5"
-    assert [e.value for e in at.error] == ["Dit stukje is nog niet klaar. Klik op Volgende."]
+    assert [e.value for e in at.error] == ["Dit stukje is nog niet klaar. Sla het over."]
     assert "Wim" not in shown(at) and not any(b.key.startswith("workshop_pick_") for b in at.button)
     at.button(key="workshop_next").click().run()
     assert at.caption[0].value == "Stukje 5 van 5" and not at.error
@@ -136,3 +136,56 @@ def test_the_workshop_language_choice_is_the_whole_app_s(workshop):
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="lang").value == "en"
     assert "Piece 1 of 3" in [c.value for c in at.caption]
+
+
+def test_a_held_back_last_piece_does_not_point_at_a_next_button_that_is_not_there(workshop):
+    """On the last piece the button reads "Klaar": the message may not say "Klik op Volgende"."""
+    path, db, _ = workshop
+    researcher = Project.for_user(db, "onderzoeker")
+    early = segment_ids(db, add_document(db, "R: Wim belt elke avond.\nR: Dat is fijn.", name="b"))
+    apply_pseudonyms(researcher)
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=early[:1], group="buurtgroep")
+    add_document(db, "R: Mijn broer Wim woont in Deventer.", name="c")
+    decide(researcher, "Deventer", accept=False)  # "Wim" is now a possible name, undecided
+    at = run_page("workshop", path, user="sanne")
+    for _ in range(3):
+        at.button(key="workshop_next").click().run()
+    assert at.caption[0].value == "Stukje 4 van 4"
+    assert at.button(key="workshop_next").label == "Klaar"
+    assert [e.value for e in at.error] == ["Dit stukje is nog niet klaar. Sla het over."]
+    at.button(key="workshop_next").click().run()
+    assert "Klaar! Dank je wel" in shown(at) and not at.error
+    # the held-back piece is not one the group can still do
+    assert at.info[0].value.startswith("Jullie kozen nog geen kaart bij 3 stukjes.")
+
+
+def test_when_every_piece_is_taken_away_the_group_reads_there_is_nothing_now(workshop):
+    """Not "nog geen" (not yet any) to a group that just did three pieces."""
+    path, db, _ = workshop
+    at = run_page("workshop", path, user="sanne")
+    unassign_fragments(Project.for_user(db, "onderzoeker"), co_researcher="sanne")
+    at.button(key="workshop_next").click().run()
+    assert [i.value for i in at.info] == [
+        "Er staan nu geen stukjes tekst voor je klaar. Vraag het aan de onderzoeker."
+    ]
+    assert at.button(key="workshop_logout").label == "Stoppen en uitloggen"
+
+
+def test_the_end_says_how_many_pieces_have_no_card_and_back_goes_to_the_first(workshop):
+    path, db, _ = workshop
+    at = run_page("workshop", path, user="sanne")
+    at.button(key="workshop_pick_alleen").click().run()
+    for _ in range(3):  # past pieces 2 and 3 without a card, then "Klaar"
+        at.button(key="workshop_next").click().run()
+    assert "Klaar! Dank je wel voor je hulp." in shown(at)
+    assert [i.value for i in at.info] == [
+        "Jullie kozen nog geen kaart bij 2 stukjes. Wil je dat nog doen? "
+        "Klik dan op 'Terug naar de stukjes'."
+    ]
+    at.button(key="workshop_back").click().run()
+    assert at.caption[0].value == "Stukje 2 van 3"
+    at.button(key="workshop_pick_geen-van-deze").click().run()
+    at.button(key="workshop_next").click().run()
+    at.button(key="workshop_pick_weet-ik-niet").click().run()
+    at.button(key="workshop_next").click().run()
+    assert "Klaar! Dank je wel voor je hulp." in shown(at) and not at.info  # all answered

@@ -190,12 +190,27 @@ def record_card(project: Project, segment_id: int, card: str | None) -> None:
             )
 
 
-def progress(project: Project) -> dict[str, int]:
-    """How many of the acting user's fragments have an answer (a card, none or unsure)."""
+def progress(project: Project) -> dict[str, Any]:
+    """How many of the acting user's fragments have an answer (a card, none or unsure).
+
+    ``open`` lists the fragments the group can still answer, in order, so the end screen
+    can say how many are left and take the group to the first. A fragment held back while a
+    possible name in it is undecided (``workshop.piece_not_ready``) counts as neither.
+    """
     project.require("workshop")
     fragments = my_fragments(project)
-    done = sum(current_card(project, s) is not None for s in fragments)
-    return {"done": done, "total": len(fragments)}
+    done, open_ = 0, []
+    for segment_id in fragments:
+        try:
+            answered = current_card(project, segment_id) is not None
+        except InputError as exc:
+            if exc.key != "workshop.piece_not_ready":
+                raise
+            continue
+        done += answered
+        if not answered:
+            open_.append(segment_id)
+    return {"done": done, "total": len(fragments), "open": open_}
 
 
 def group_comparison(project: Project) -> dict[str, Any]:

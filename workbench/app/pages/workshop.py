@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.common import acting_project, attempt, choose_and_submit, lang, tr, user
+from workbench.codebook.views import code_tree
 from workbench.i18n import LANGUAGES
 from workbench.privacy.workshop import fragment, my_fragments, surroundings
 from workbench.workshop_cards import (
@@ -24,6 +25,7 @@ from workbench.workshop_cards import (
     choose_cards,
     current_card,
     group_comparison,
+    progress,
     record_card,
 )
 
@@ -39,6 +41,8 @@ if not handle.can("workshop"):
 
 if handle.can("workshop.manage"):
     st.title(tr("page.workshop"))
+    # codes by the name the codebook gives them, never by their slug
+    code_names = {c["slug"]: c["name"] for c in code_tree(handle, include_inactive=True)}
     st.subheader(tr("workshop.page.cards_title"), anchor=False)
     cards = {c["id"]: c for c in attempt(available_cards, handle).value or []}
     if not cards:
@@ -53,7 +57,7 @@ if handle.can("workshop.manage"):
             submit_key="workshop_cards_save",
             help=tr("workshop.page.cards_help"),
             default=current,
-            format_func=lambda i: f"{cards[i]['text']} → {cards[i]['code']}",
+            format_func=lambda i: f"{cards[i]['text']} → {code_names.get(cards[i]['code'])}",
             placeholder=tr("workshop.page.cards_placeholder"),
         )
         if save:
@@ -92,7 +96,10 @@ if handle.can("workshop.manage"):
                 tr("workshop.page.col_card"): [
                     words.get(r["card"], r["card"] or "") for r in compared["rows"]
                 ],
-                tr("workshop.page.col_own"): [", ".join(r["own"]) for r in compared["rows"]],
+                tr("workshop.page.col_own"): [
+                    ", ".join(code_names.get(slug, slug) for slug in r["own"])
+                    for r in compared["rows"]
+                ],
                 tr("workshop.page.col_agrees"): [agree[r["agrees"]] for r in compared["rows"]],
             }
         ),
@@ -171,9 +178,14 @@ if st.session_state.get("workshop_done"):
         f"<div class='werkplaats-tekst'>{html.escape(tr('workshop.page.done'))}</div>",
         unsafe_allow_html=True,
     )
+    left = (attempt(progress, handle).value or {}).get("open", [])
+    if left:  # pieces passed by without a card: say so, and "back" goes to the first
+        st.info(tr("workshop.page.left_open", n=len(left)))
     back, leave = st.columns(2)
     if back.button(tr("workshop.page.back_to_pieces"), key="workshop_back", width="stretch"):
         st.session_state["workshop_done"] = False
+        if left:
+            st.session_state["workshop_segment"] = left[0]
         st.rerun()
     leave.button(
         tr("workshop.page.logout"),
