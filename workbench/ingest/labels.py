@@ -133,6 +133,54 @@ NOT_SPEAKERS = {
 }
 _KNOWN = re.compile(rf"(?:{KNOWN_LABELS}){_NUMBER}")
 
+# A transcript's title block: a title, then fields such as "Datum: 12 maart 2024",
+# "Interviewer: Anna de Vries", "Respondent: R07 (vrouw, 68 jaar)". There a standard label
+# names a person, it does not open a turn: read as a turn, the interviewer's name was a
+# question and the respondent's age and the interview's length were analysed as their words.
+_FIELD = re.compile(
+    r"^[ \t]*(?P<key>[^\W\d_][\w'’.]*(?:[ ][\w'’.]+){0,2})[ \t]*(?::|\t)[ \t]*(?P<value>\S.*)$"
+)
+# Keys that name a person (only in full: "I: ..." is a turn).
+_PERSON_KEY = re.compile(
+    rf"(?i:interviewers?|interviewster|interviewee|respondente?|geïnterviewde|geinterviewde|"
+    rf"onderzoekers?|deelnemers?|deelneemster|moderator|gespreksleider){_NUMBER}"
+)
+# Words that end a sentence: a question, an exclamation, a closing full stop; a full stop
+# after a longer word inside the value ("Drs. A. de Vries" is a name, "Dag. Zullen we ...").
+_SENTENCE_END = re.compile(r"[?!…]|[.:;]$|[^\W\d_]{4,}\.\s")
+TITLE_LINES = 3  # a title block opens with at most this many lines without a colon
+FIELD_WORDS = 12  # a field's value (and a title) is at most this many words
+
+
+def _field_value(value: str) -> bool:
+    return len(value.split()) <= FIELD_WORDS and not _SENTENCE_END.search(value.strip())
+
+
+def title_block_end(lines: list[str]) -> int:
+    """How many of ``lines`` form the title block: 0 when the text has none.
+
+    A title block is a few title lines at the top, then fields (``Key: value``, in Markdown
+    bold too, or a table row ``Key<TAB>value``; blank lines between them allowed). It counts only with both a note field ("Datum:", "Duur:",
+    "Locatie:": a word of :data:`NOT_SPEAKERS`) and a person field ("Interviewer: Anna de
+    Vries") whose value is short and no sentence; the first line that is neither ends it.
+    """
+    end = titles = notes = persons = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        found = _FIELD.match(_masked(line))  # "**Datum:** ...", a table row "Datum<TAB>..."
+        key = found.group("key").lower().rstrip(".") if found else ""
+        if found and key in NOT_SPEAKERS:
+            notes += 1
+        elif found and _PERSON_KEY.fullmatch(key) and _field_value(found.group("value")):
+            persons += 1
+        elif notes or persons or titles >= TITLE_LINES or not _field_value(line.lstrip("# ")):
+            break
+        else:
+            titles += 1
+        end = index + 1
+    return end if notes and persons else 0
+
 
 def is_known_label(label: str) -> bool:
     """Whether ``label`` (without separator) is one of the standard transcript labels."""
@@ -188,12 +236,20 @@ def _masked(line: str) -> str:
     return "".join(chars)
 
 
+# The heading row of a Word table transcript ("Spreker | Tekst", "Tijd | Spreker | Tekst"):
+# read as "Spreker<TAB>Tekst" it made a speaker "Spreker" who said "Tekst".
+_HEAD = r"(?i:spreker|speaker|naam|name|wie|tijd|time|tijdcode|tijdstip|timestamp|tekst|text|transcript|transcriptie|uitspraak|inhoud)"
+_COLUMN_HEADS = re.compile(rf"{_HEAD}(?:\t+{_HEAD})+")
+
+
 def line_label(line: str, *, bare: bool = False) -> LineLabel | None:
     """The speaker label that starts ``line`` (any grammar above), or None.
 
     ``bare``: also a line that is only a standard label without a colon (``BARE``); pass
     what :func:`uses_bare_labels` says of the whole document.
     """
+    if _COLUMN_HEADS.fullmatch(line.strip()):
+        return None
     found = _match(line)
     if found is not None:
         return found
@@ -285,17 +341,19 @@ def find_labels(text: str, *, min_count: int = 2, bare: bool = False) -> set[str
 
 def parse_turns(text: str) -> list[Turn]:
     """Turns of a normalised text: by speaker labels when it has them, else by paragraph."""
+    lines = text.split("\n")
+    title = title_block_end(lines)  # its fields are no turns; it is a turn without speaker
     bare = uses_bare_labels(text)
-    labels = find_labels(text, bare=bare)
+    labels = find_labels("\n".join(lines[title:]), bare=bare)
     if not labels:
         return paragraph_turns(text)
     turns: list[Turn] = []
     current: Turn | None = None
     pending = False  # a label alone on its line: the words follow below
     offset = 0
-    for line in text.split("\n"):
+    for index, line in enumerate(lines):
         line_end = offset + len(line)
-        found = line_label(line, bare=bare)
+        found = line_label(line, bare=bare) if index >= title else None
         if found is not None and found.label in labels:
             _close(text, turns, current)
             rest_start = offset + found.rest

@@ -10,6 +10,7 @@ last cue's end time. PDF has a module of its own (:mod:`workbench.ingest.pdf`).
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -302,9 +303,12 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
         raise InputError("ingest.bad_subtitles", file=name, reason=reason(exc)) from None
     cues = []
     for caption in captions:
-        spoken = " ".join(normalise_text(caption.text).split())
-        if spoken:
-            cues.append([caption.voice, spoken, _seconds(caption.start), _seconds(caption.end)])
+        start, end = _seconds(caption.start), _seconds(caption.end)
+        text, voice = normalise_text(_cue_text(caption.text)), caption.voice
+        for part in [text] if voice else _dialogue(text):
+            spoken = " ".join(part.split())
+            if spoken:
+                cues.append([_cue_text(voice) if voice else None, spoken, start, end])
     _prefix_speakers(cues)
     return _cues_to_document(cues, fmt, decoded.encoding, name=name)
 
@@ -331,6 +335,36 @@ def _check_timings(raw: str, name: str, fmt: str) -> None:
     for line in raw.split("\n"):
         if "-->" in line and not _TIMING[fmt].match(line):
             raise InputError("ingest.bad_subtitles", file=name, reason=line.strip()[:80])
+
+
+# Character references: in WebVTT "&" and "<" must be written "&amp;" and "&lt;", and
+# subtitle tools write them in SRT too. A "{\\an8}" is a position tag (ASS, Subtitle Edit).
+_CHAR_REFERENCE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_POSITION_TAG = re.compile(r"\{\\[^{}\n]*\}")
+
+
+def _cue_text(text: str) -> str:
+    """A cue's text (its tags already gone) as it reads: "Jan &amp; Piet" is "Jan & Piet"
+    (before, the references were stored and searched as written)."""
+    text = _POSITION_TAG.sub("", text)
+    return _CHAR_REFERENCE.sub(lambda found: html.unescape(found.group(0)), text)
+
+
+# A dialogue dash at the start of a subtitle line: "- JAN: Waar was je?" / "- PIET: Thuis."
+# Not a minus: "-5 graden" keeps its sign.
+_DIALOGUE_DASH = re.compile(r"^[ \t]*[-–—](?:[ \t]+(?=\S)|(?=[^\W\d_]))", re.MULTILINE)
+
+
+def _dialogue(text: str) -> list[str]:
+    """A cue's text as the lines its dialogue dashes mark, each without the dash.
+
+    Subtitles put two speakers in one cue as lines opening with a dash. Read as one line,
+    the second speaker's words were the first one's ("- JAN: Waar was je? - PIET: Thuis."
+    had no speaker at all, and "- JAN: Oké." at the end of PIET's cue went to PIET).
+    """
+    if not _DIALOGUE_DASH.search(text):
+        return [text]
+    return [part for part in _DIALOGUE_DASH.split(text) if part.strip()]
 
 
 def _prefix_speakers(cues: list[list]) -> None:
