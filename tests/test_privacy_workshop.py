@@ -1,6 +1,11 @@
 import pytest
 
 from workbench import accounts, codings
+from workbench.cli import main
+from workbench.codebook.editing import add_code
+from workbench.imports import import_files
+from workbench.ingest import list_speakers, set_speaker_role
+from workbench.store import open_project
 from workbench.errors import InputError, PermissionDenied
 from workbench.handle import Project
 from workbench.privacy import apply_pseudonyms, decide
@@ -15,6 +20,7 @@ from workbench.privacy.workshop import (
     surroundings,
     workshop_codes,
 )
+from built_once import copy_project
 from privacy_support import add_codes, add_document, segment_ids
 
 
@@ -147,3 +153,170 @@ def test_segments_for_assignment_are_shown_pseudonymised(workshop):
     db, _ = workshop
     texts = [s["text"] for s in segments_for_assignment(Project.for_user(db, "onderzoeker"), 1)]
     assert not any("Jan" in t for t in texts) and any("[Naam 1]" in t for t in texts)
+
+
+# --------------------------------------------------------------- header lines (fictional)
+# A transcript opens with lines about the interview, before the first speaker label: ingest
+# stores them as a turn without a speaker. Residents must never see them.
+WITH_HEADER = (
+    "Gesprek 7 met mevrouw Ria van der Berg, 82 jaar, weduwe.\n"
+    "Afgenomen op 12 maart 2024 in haar flat.\n"
+    "\n"
+    "I: Hoe gaat het nu met u?\n"
+    "R: Het gaat wel. Ik woon hier al lang.\n"
+    "Partner: Ze woont hier al veertig jaar.\n"
+    "I: Wie komt er bij u langs?\n"
+    "R: Mijn dochter komt op zondag. Soms neemt ze soep mee.\n"
+    "Partner: Ze helpt ook met de was.\n"
+)
+# Without speaker labels: every paragraph is a turn without a speaker, and all of it is story.
+UNLABELLED = (
+    "Ik ben in dit dorp geboren. Mijn vader had een bakkerij.\n"
+    "\n"
+    "Later ging ik naar de stad. Daar vond ik werk in een fabriek.\n"
+    "\n"
+    "Nu woon ik weer hier. Het is stil geworden in de straat.\n"
+)
+
+
+def _imported(project, folder, nlp, **texts):
+    paths = []
+    for name, text in texts.items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    report = import_files(project, paths, nlp=nlp)
+    assert report.ok
+    return [r.document_id for r in report.results]
+
+
+def _seen(resident, segment_id):
+    """Everything a resident is shown of one fragment: it and the sentences around it."""
+    around = surroundings(resident, segment_id)
+    return [around["before"], fragment(resident, segment_id)["text"], around["after"]]
+
+
+def _segment(db, words):
+    return db.execute("SELECT id FROM segments WHERE text LIKE ?", [f"%{words}%"]).fetchone()[0]
+
+
+def test_on_the_demo_residents_never_see_a_header_line(demo_project, tmp_path):
+    """R03 opens with lines giving the respondent code, age, status and interview date;
+    the first spoken sentence ("Hallo ...") once showed the last of them as its sentence before."""
+    path = copy_project(demo_project, tmp_path / "demo.db")
+    assert main(["pseudonymise", "--project", str(path), "--accept", "all"]) == 0
+    db = open_project(path)
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "buurt", role="co-onderzoeker")
+    (r03,) = db.execute("SELECT id FROM documents WHERE name LIKE 'R03%'").fetchone()
+    offered = [s["segment_id"] for s in segments_for_assignment(researcher, r03)]
+    headers = db.execute(  # the lines before the first speaker label
+        "SELECT s.id FROM segments s JOIN turns t ON t.id = s.turn_id "
+        "WHERE s.document_id = ? AND t.speaker_id IS NULL",
+        [r03],
+    ).fetchall()
+    assert len(headers) == 5 and not {h for (h,) in headers} & set(offered)
+    assign_fragments(researcher, co_researcher="buurt", segment_ids=offered[:3])
+    buurt = Project.for_user(db, "buurt")
+    seen = "\n".join(text for s in offered[:3] for text in _seen(buurt, s))
+    for header in ("Fictief", "Levensverhaal", "R03", "31 jaar", "statushouder", "2025"):
+        assert header not in seen
+    first = _seen(buurt, offered[0])
+    assert first[0] == "" and first[1].startswith("Hallo")
+    db.close()
+
+
+def test_header_lines_are_not_offered_nor_shown_around_a_fragment(db, tmp_path, nlp):
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    (doc,) = _imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
+    partner = next(s["id"] for s in list_speakers(researcher, doc) if s["label"] == "Partner")
+    set_speaker_role(researcher, partner, "other")  # someone else: not the interview
+    decide(researcher, "Ria van der Berg", accept=True)
+    apply_pseudonyms(researcher)
+    offered = segments_for_assignment(researcher, doc)
+    assert [s["text"] for s in offered] == [
+        "Hoe gaat het nu met u?",
+        "Het gaat wel.",
+        "Ik woon hier al lang.",
+        "Wie komt er bij u langs?",
+        "Mijn dochter komt op zondag.",
+        "Soms neemt ze soep mee.",
+    ]
+    assert {s["speaker_role"] for s in offered} == {"interviewer", "respondent"}
+    first, middle, last = (offered[i]["segment_id"] for i in (0, 3, -1))
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=[first, middle, last])
+    sanne = Project.for_user(db, "sanne")
+    assert _seen(sanne, first) == ["", "Hoe gaat het nu met u?", "Het gaat wel."]
+    assert _seen(sanne, middle) == [
+        "Ik woon hier al lang.",
+        "Wie komt er bij u langs?",
+        "Mijn dochter komt op zondag.",
+    ]
+    assert _seen(sanne, last) == ["Mijn dochter komt op zondag.", "Soms neemt ze soep mee.", ""]
+
+
+def test_a_header_line_is_refused_and_one_given_earlier_is_not_shown(db, tmp_path, nlp):
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    _imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
+    decide(researcher, "Ria van der Berg", accept=True)
+    apply_pseudonyms(researcher)
+    header, spoken = _segment(db, "Afgenomen op"), _segment(db, "Het gaat wel")
+    with pytest.raises(InputError) as refused:
+        assign_fragments(researcher, co_researcher="sanne", segment_ids=[spoken, header])
+    assert refused.value.key == "workshop.not_spoken"
+    assert "gesprek" in refused.value.message("nl") and "header" in refused.value.message("en")
+    assert assignments(researcher) == []  # nothing of the choice was given
+    # a header line given before header lines were refused is not shown either
+    accounts.add_group_coder(researcher, "buurtgroep")
+    db.execute(
+        "INSERT INTO workshop_assignments (user, segment_id, group_coder, position, "
+        "assigned_at, assigned_by) VALUES ('sanne', ?, 'buurtgroep', 0, '', 'onderzoeker')",
+        [header],
+    )
+    with pytest.raises(InputError, match="niet klaar|not ready"):
+        fragment(Project.for_user(db, "sanne"), header)
+
+
+def test_a_document_without_speaker_labels_still_works_in_the_workshop(db, tmp_path, nlp):
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    (doc,) = _imported(researcher, tmp_path, nlp, verhaal=UNLABELLED)
+    apply_pseudonyms(researcher)
+    offered = segments_for_assignment(researcher, doc)
+    assert (
+        len(offered)
+        == db.execute("SELECT count(*) FROM segments WHERE document_id = ?", [doc]).fetchone()[0]
+    )
+    assert {s["speaker_role"] for s in offered} == {None}  # no speakers, not header lines
+    middle = _segment(db, "Later ging ik")
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=[middle])
+    assert _seen(Project.for_user(db, "sanne"), middle) == [
+        "Mijn vader had een bakkerij.",
+        "Later ging ik naar de stad.",
+        "Daar vond ik werk in een fabriek.",
+    ]
+
+
+def test_a_card_without_a_card_set_shows_name_and_brief_with_names_replaced(db, tmp_path, nlp):
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "sanne", role="co-onderzoeker")
+    _imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
+    add_code(
+        researcher,
+        name="Zorg van Ria van der Berg",
+        rationale="test",
+        slug="zorg",
+        brief="Wat Ria van der Berg voor haar moeder doet.",
+        examples=["Ria van der Berg komt op zondag."],
+    )
+    decide(researcher, "Ria van der Berg", accept=True, replacement="[Naam 1]")
+    apply_pseudonyms(researcher)
+    (card,) = workshop_codes(Project.for_user(db, "sanne"))
+    assert card == {
+        "code": "zorg",
+        "name": "Zorg van [Naam 1]",
+        "brief": "Wat [Naam 1] voor haar moeder doet.",
+        "example": "[Naam 1] komt op zondag.",
+    }

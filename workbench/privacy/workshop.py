@@ -11,6 +11,10 @@ are fragments whose text or neighbouring sentences hold a possible name nobody d
 (also one found only in a memo, a document name or an attribute value, looked for with the
 rights of the researcher who assigned the fragment): the safe default is to show nothing
 rather than a real name.
+
+Residents see spoken text only (:data:`_SPOKEN`): a transcript's header lines (title,
+respondent code, age, interview date) are never assigned, nor shown as the sentence before or
+after a fragment.
 """
 
 from __future__ import annotations
@@ -38,6 +42,32 @@ from workbench.store import get_setting, now, record_event, set_setting, transac
 CODES_SETTING = "workshop_codes"
 
 
+# Segments of spoken turns, for SQL over ``segments s JOIN turns t LEFT JOIN speakers p``:
+# respondent or interviewer speech. A turn without a speaker is speech only after the first
+# labelled turn: ingest stores the lines before it (title, respondent code, date) as such turns,
+# and in a document without any labels every turn is one without a speaker, all of it story.
+# Turns of a speaker the researcher set to role 'other' (not the interviewer, not the respondent)
+# are left out too: when in doubt, a resident sees less.
+_SPOKEN = (
+    "(p.role IN ('respondent', 'interviewer') OR (t.speaker_id IS NULL AND t.position > "
+    "coalesce((SELECT min(x.position) FROM turns x WHERE x.document_id = t.document_id "
+    "AND x.speaker_id IS NOT NULL), -1)))"
+)
+_WITH_SPEAKER = (
+    "FROM segments s JOIN turns t ON t.id = s.turn_id LEFT JOIN speakers p ON p.id = t.speaker_id"
+)
+
+
+def _is_spoken(db: Database, segment_id: int) -> bool:
+    """Whether a segment is spoken text (:data:`_SPOKEN`), the only text residents may see."""
+    return (
+        db.execute(
+            f"SELECT 1 {_WITH_SPEAKER} WHERE s.id = ? AND {_SPOKEN}", [segment_id]
+        ).fetchone()
+        is not None
+    )
+
+
 def default_group() -> str:
     """``werkplaats-<today>``: the group coder name when the researcher picks none."""
     return f"werkplaats-{dt.date.today().isoformat()}"
@@ -60,17 +90,18 @@ def _around(
     db: Database, segment_id: int
 ) -> tuple[int, tuple[int, int], dict[str, tuple[int, int] | None]]:
     """What a co-researcher is shown of a fragment: its document, its span, and the span of
-    the sentence before and after it (None at an edge)."""
+    the nearest spoken sentence before and after it (None at an edge): never a header line."""
     document_id, position, start, end = db.execute(
         "SELECT document_id, position, start_char, end_char FROM segments WHERE id = ?",
         [segment_id],
     ).fetchone()
     sides = {
         side: db.execute(
-            "SELECT start_char, end_char FROM segments WHERE document_id = ? AND position = ?",
-            [document_id, position + offset],
+            f"SELECT s.start_char, s.end_char {_WITH_SPEAKER} WHERE s.document_id = ? "
+            f"AND s.position {compare} ? AND {_SPOKEN} ORDER BY s.position {order} LIMIT 1",
+            [document_id, position],
         ).fetchone()
-        for side, offset in (("before", -1), ("after", 1))
+        for side, compare, order in (("before", "<", "DESC"), ("after", ">", "ASC"))
     }
     return document_id, (start, end), sides
 
@@ -105,7 +136,7 @@ def assign_fragments(
 ) -> int:
     """Let co-onderzoeker ``co_researcher`` code these segments for ``group``; returns how many are new.
 
-    Only fragments of pseudonymised documents can be assigned.
+    Only spoken fragments (no header lines) of pseudonymised documents can be assigned.
     """
     project.require("workshop.manage")
     db, actor = project.db, project.user
@@ -119,6 +150,8 @@ def assign_fragments(
         seg = _segment(db, segment_id)
         if seg["document_id"] in unchecked:
             raise InputError("workshop.not_pseudonymised", document=_document_name(db, seg))
+        if not _is_spoken(db, segment_id):
+            raise InputError("workshop.not_spoken", document=_document_name(db, seg))
     shown = [_shown_range(db, segment_id) for segment_id in segment_ids]
     waiting = _undecided_in(db, shown, _outside(project)[1])
     if waiting:
@@ -243,10 +276,11 @@ def fragment(project: Project, segment_id: int) -> dict[str, Any]:
     seg = _segment(db, segment_id)
     # checked again when shown: a document imported or a memo written since can make a word
     # a possible name that nobody decided on yet. The resident gets no document name, only
-    # "not now".
+    # "not now". Nor is a header line assigned before header lines were refused.
     also = _names_outside(project, segment_id)
     if (
         also is None
+        or not _is_spoken(db, segment_id)
         or _documents_not_checked(db, [seg["document_id"]])
         or _undecided_in(db, [_shown_range(db, segment_id)], also)
     ):
@@ -312,9 +346,12 @@ def workshop_codes(project: Project) -> list[dict[str, Any]]:
                 "example": quotes[0] if quotes else "",
             }
         )
-    # an example quote taken from the data could hold a name: the key replaces it here too
-    for card, example in zip(cards, _replace_names(db, [c["example"] for c in cards])):
-        card["example"] = example
+    # an example quote taken from the data could hold a name, and so can the name or brief a
+    # researcher wrote: the key replaces names in all three
+    fields = ("name", "brief", "example")
+    texts = iter(_replace_names(db, [c[f] for c in cards for f in fields]))
+    for card in cards:
+        card.update((f, next(texts)) for f in fields)
     return cards
 
 
@@ -349,14 +386,13 @@ def record_choice(project: Project, segment_id: int, code: str | None) -> int | 
 
 
 def segments_for_assignment(project: Project, document_id: int) -> list[dict[str, Any]]:
-    """A document's segments as the co-researcher would see them, to pick from."""
+    """A document's spoken segments (no header lines) as the co-researcher would see them, to
+    pick from; ``speaker_role`` is None in a document without speaker labels."""
     project.require("workshop.manage")
     db = project.db
     rows = db.execute(
-        "SELECT s.id, s.position, s.start_char, s.end_char, coalesce(p.role, 'other') "
-        "FROM segments s JOIN turns t ON t.id = s.turn_id "
-        "LEFT JOIN speakers p ON p.id = t.speaker_id "
-        "WHERE s.document_id = ? ORDER BY s.position",
+        f"SELECT s.id, s.position, s.start_char, s.end_char, p.role {_WITH_SPEAKER} "
+        f"WHERE s.document_id = ? AND {_SPOKEN} ORDER BY s.position",
         [document_id],
     ).fetchall()
     whole = _pseudonymise_range(db, document_id, 0, 2**62)
