@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from workbench.accounts import auto_login_user
 from workbench.errors import InputError
 from workbench.exchange import export_qdpx, import_qdpx
 from workbench.handle import Project
+from workbench.store import open_project
 
 ME = "onderzoeker"
 U = "10000000-0000-0000-0000-00000000000{}"
@@ -566,3 +568,75 @@ def test_decomposed_names_are_read_composed(db, tmp_path, nlp):
         "JOIN documents d ON d.id = c.document_id"
     ).fetchall() == [("Zoë", "Café", "Mabêl")]
     assert db.execute("SELECT count(*) FROM codes WHERE name = 'Café'").fetchone() == (1,)
+
+
+# A code description as NVivo writes it (a list with tab-indented bullets) and as a
+# pretty-printed file wraps it (on its own lines, indented under the tag).
+LISTED = "Wat iemand verzwijgt.\n\t•\tvoor familie\n\t•\tvoor buren"
+PRETTY = "\n        " + LISTED.replace("\n", "\n        ") + "\n      "
+
+
+@pytest.mark.parametrize("written", [LISTED, PRETTY], ids=["as_written", "pretty_printed"])
+def test_qdc_and_qdpx_read_a_code_description_the_same_way(db, tmp_path, nlp, written):
+    """The indentation inside a description stays (a .qdc import trimmed every line, so
+    NVivo's bullets lost their tab); the indentation of a pretty-printed file goes (a
+    .qdpx import kept it)."""
+    from workbench.exchange import import_qdc
+
+    code = (
+        '<Code guid="20000000-0000-0000-0000-000000000001" name="Schaamte" isCodable="true">'
+        f"<Description>{written}</Description></Code>"
+    )
+    book = tmp_path / "eigen.qdc"
+    book.write_text(CODEBOOK.format(codes=code), encoding="utf-8")
+    import_qdc(Project.for_user(db, ME), book)
+    fresh = open_project(tmp_path / "fresh.db")
+    xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="")
+    xml = re.sub(r'<Code guid="20000000-0000-0000-0000-000000000001".*?</Code>', code, xml, 1, re.S)
+    import_qdpx(Project.for_user(fresh, ME), _with_qde(tmp_path, xml.encode("utf-8")), nlp=nlp)
+    read = "SELECT definition FROM codes WHERE name = 'Schaamte'"
+    assert db.execute(read).fetchone() == fresh.execute(read).fetchone() == (LISTED,)
+
+
+PICTURE = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Beeld">
+  <Users><User guid="{u1}" name="anna"/></Users>
+  <CodeBook><Codes>
+    <Code guid="20000000-0000-0000-0000-000000000001" name="Schaamte" isCodable="true"/>
+    <Code guid="20000000-0000-0000-0000-000000000002" name="Trots" isCodable="true"/>
+  </Codes></CodeBook>
+  <Sources>
+    <PictureSource guid="40000000-0000-0000-0000-000000000001" name="keuken.jpg"
+                   path="internal://40000000-0000-0000-0000-000000000001.jpg">
+      <PictureSelection guid="50000000-0000-0000-0000-000000000001" name="Tafel"
+                        firstX="1" firstY="2" secondX="30" secondY="40">
+        <Coding guid="60000000-0000-0000-0000-000000000001" creatingUser="{u1}">
+          <CodeRef targetGUID="20000000-0000-0000-0000-000000000001"/></Coding>
+        <Coding guid="60000000-0000-0000-0000-000000000002" creatingUser="{u1}">
+          <CodeRef targetGUID="20000000-0000-0000-0000-000000000002"/></Coding>
+      </PictureSelection>
+      <PictureSelection guid="50000000-0000-0000-0000-000000000002" name="Raam"
+                        firstX="5" firstY="5" secondX="9" secondY="9"/>
+    </PictureSource>
+  </Sources>
+  <Notes><Note guid="a0000000-0000-0000-0000-000000000001" name="Mooie foto">
+    <PlainTextContent>Hier zit veel in.</PlainTextContent></Note></Notes>
+  <Links><Link guid="b0000000-0000-0000-0000-000000000001" name="Memo-Quotation"
+    originGUID="a0000000-0000-0000-0000-000000000001"
+    targetGUID="50000000-0000-0000-0000-000000000001"/></Links>
+</Project>"""
+
+
+def test_report_counts_codings_in_a_picture_and_names_a_note_by_its_name(db, tmp_path, nlp):
+    """One picture area with two codes is '2 × coding in a picture' (it said '2 × picture
+    selection'), an area without codes is counted as an area; the lost link names the note
+    (it named its GUID)."""
+    path = _with_qde(tmp_path, PICTURE.format(u1=U.format(1)).encode("utf-8"))
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
+    lost = {loss.kind: (loss.count, loss.examples) for loss in report.losses}
+    assert lost["picture_coding"] == (2, ["keuken.jpg"])
+    assert lost["picture_selection"] == (1, ["keuken.jpg"])
+    assert lost["link"] == (1, ["Mooie foto"])
+    text = report.text("en")
+    assert "2 × coding in a picture." in text and "1 × picture area without codes." in text
+    assert "Niet meegenomen: 2 × codering in een afbeelding." in report.text("nl")

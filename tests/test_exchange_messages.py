@@ -19,7 +19,9 @@ def used_keys() -> set[str]:
     for kind, reason in re.findall(r'lose\(\s*"([a-z_]+)",\s*"([a-z_]+)"', CODE):
         keys |= {f"exchange.kind.{kind}", f"exchange.reason.{reason}"}
     for media in re.findall(r'"(?:Picture|Audio|Video)Source": "([a-z]+)"', CODE):
-        keys |= {f"exchange.kind.{media}", f"exchange.kind.{media}_selection"}
+        keys |= {f"exchange.kind.{media}{end}" for end in ("", "_selection", "_coding")}
+    for kind in re.findall(r'lose_area\(\s*sel,\s*"([a-z]+)"', CODE):
+        keys |= {f"exchange.kind.{kind}_selection", f"exchange.kind.{kind}_coding"}
     for reason in re.findall(r'reason = "([a-z_]+)" if .* else "([a-z_]+)"', CODE):
         keys |= {f"exchange.reason.{r}" for r in reason}
     keys |= {f"exchange.count.{c}" for c in re.findall(r'count\("([a-z_]+)"', CODE)}

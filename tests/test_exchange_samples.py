@@ -97,9 +97,43 @@ def test_atlasti_project_imports_codes_notes_and_reports_what_is_missing(db, nlp
     assert counts(db)["codes"] == 14
     assert counts(db)["memos"] == 2
     lost = {loss.kind for loss in report.losses}
-    assert {"picture", "video", "audio", "set", "graph", "pdf_selection", "source"} <= lost
+    assert {"picture", "video", "audio", "set", "graph", "pdf_coding", "source"} <= lost
     names = {r[0] for r in db.execute("SELECT name FROM codes")}
     assert '"rushed"' in names and "Coke::diet Coke" in names
+
+
+def test_atlasti_report_names_the_note_and_counts_codings_as_codings(db, nlp):
+    """The lost link names the note as ATLAS.ti does (it showed the note's GUID); the one
+    picture quotation with two codes is "2 × coding in a picture" (it said "2 × picture
+    selection"), the uncoded video quotation is counted apart from the coded one."""
+    report = import_qdpx(Project.for_user(db, ME), sample("atlasti-8.4-TestProject.qdpx"), nlp=nlp)
+    lost = {(loss.kind, loss.reason): (loss.count, loss.examples) for loss in report.losses}
+    assert lost[("link", "link_target_not_imported")] == (1, ["My favorite Coke ad"])
+    assert lost[("picture_coding", "media_not_supported")][0] == 2
+    assert lost[("pdf_coding", "pdf_area")][0] == 4
+    assert lost[("video_coding", "media_not_supported")][0] == 1
+    assert lost[("video_selection", "media_not_supported")][0] == 1
+    assert not [k for k in lost if k[0] == "picture_selection"]
+    text = report.text("en")
+    assert "2 × coding in a picture." in text and "4 × coding on a PDF area." in text
+
+
+def test_nvivo_code_descriptions_keep_their_list_indentation_through_a_qdc(db, tmp_path):
+    """NVivo's codebook written as a .qdc keeps the tab before each bullet (a .qdc import
+    trimmed every line); a pretty-printed .qdc still loses the indentation around its text."""
+    with zipfile.ZipFile(sample("nvivo-12.6-oltas0517.qdpx")) as zf:
+        xml = zf.read("project.qde").decode("utf-8")
+    book = xml[xml.index("<CodeBook>") : xml.index("</CodeBook>") + len("</CodeBook>")]
+    book = book.replace("<CodeBook>", '<CodeBook xmlns="urn:QDA-XML:codebook:1.0">', 1)
+    path = tmp_path / "nvivo.qdc"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>' + book, encoding="utf-8")
+    import_qdc(Project.for_user(db, ME), path)
+    listed = [r[0] for r in db.execute("SELECT definition FROM codes WHERE definition LIKE '%•%'")]
+    assert listed and all("\n\t•\t" in d for d in listed)
+    fresh = open_project(tmp_path / "pretty.db")
+    import_qdc(Project.for_user(fresh, ME), sample("example-codebook-nonuuid.qdc"))
+    definitions = [r[0] for r in fresh.execute("SELECT definition FROM codes") if r[0]]
+    assert definitions and all(d == d.strip() and "\n" not in d for d in definitions)
 
 
 def hand_authored_qdpx(tmp_path: Path) -> Path:
@@ -131,7 +165,7 @@ def test_hand_authored_fixture_brings_cases_variables_and_overlapping_codings(db
         "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id"
     ).fetchall()
     assert linked == [("Participant 1",)]
-    assert {"picture", "pdf_selection", "audio", "video", "set", "graph"} <= {
+    assert {"picture", "pdf_coding", "audio", "video", "set", "graph"} <= {
         loss.kind for loss in report.losses
     }
     coder = db.execute("SELECT DISTINCT coder FROM codings").fetchall()

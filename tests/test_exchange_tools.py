@@ -221,6 +221,34 @@ def test_qualcoder_export_puts_memos_where_qualcoder_reads_them(rich, tmp_path, 
     assert memos(fresh) == memos(rich)
 
 
+def test_qualcoder_export_reports_memos_joined_in_one_description(rich, tmp_path, nlp):
+    """QualCoder keeps one memo per coding: two coders' memos on one coding are joined,
+    each under a line with its title and author, and the export report says so."""
+    from workbench.memos import add_memo
+
+    coding = rich.execute("SELECT target_id FROM memos WHERE target_type = 'coding'").fetchone()[0]
+    add_memo(
+        Project.for_user(rich, "bram"),
+        target_type="coding",
+        target_id=coding,
+        text="Ik lees hier vooral boosheid.",
+        title="Tweede lezing",
+    )
+    out = tmp_path / "q.qdpx"
+    report = export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False, target="qualcoder")
+    joined = [loss for loss in report.losses if loss.reason == "joined_in_one_description"]
+    assert [(loss.kind, loss.count) for loss in joined] == [("memo", 2)]
+    assert "[Memo coding – anna] + [Tweede lezing – bram]" in joined[0].examples[0]
+    written = out.with_name(out.name + ".dataloss.txt").read_text(encoding="utf-8")
+    assert "2 × memo" in written and "QualCoder" in written
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
+    texts = [r[0] for r in fresh.execute("SELECT text FROM memos WHERE target_type = 'coding'")]
+    assert texts == [
+        "[Memo coding – anna]\nTwijfel hier.\n\n[Tweede lezing – bram]\nIk lees hier vooral boosheid."
+    ]
+
+
 def test_project_name_description_and_source_dates_survive_a_round_trip(rich, tmp_path, nlp):
     from workbench.store import get_setting, set_setting
 

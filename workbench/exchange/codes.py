@@ -97,7 +97,7 @@ def upsert_codes(
             "slug": _shipped_slugs().get(code.guid),  # else made from the name
             "name": code.name,
             "parent_id": parent_id,
-            "definition": (code.description or "").strip() or None,
+            "definition": code.description or None,  # as read by files.description_of
             "color": color,
             "position": position,
             "active": 1,

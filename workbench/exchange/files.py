@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import textwrap
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -67,3 +68,18 @@ def name_of(el: Element) -> str:
     ("e" + a combining accent); read as written, a coder "Zoë" became "Zoe" and a code
     "Café" was added next to the project's own "Café"."""
     return normalise_text(el.get("name") or "").strip()
+
+
+def description_of(el: Element) -> str | None:
+    """The text of an element's ``Description`` child, the same way for ``.qdc`` and
+    ``.qdpx``: without the blank lines and the common indentation a pretty-printed file
+    wraps around it (``<Description>`` on its own line, the text indented under it), but
+    with the indentation inside the text (NVivo's ``"\\t•\\t"`` list items) kept."""
+    found = next((c for c in el if c.tag == "Description"), None)
+    text = found.text if found is not None else None
+    if not (text or "").strip():
+        return None
+    lines = (text or "").strip("\r\n").splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return textwrap.dedent("\n".join(line.rstrip() for line in lines)).rstrip() or None

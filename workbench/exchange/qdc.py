@@ -22,7 +22,7 @@ from workbench.exchange.model import RefiCode
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
-from workbench.exchange.files import name_of, read_xml
+from workbench.exchange.files import description_of, name_of, read_xml
 from workbench.privacy.pseudonyms import replace_names
 from workbench.store import record_event, transaction
 from workbench.zipguard import MAX_MEMBER_BYTES
@@ -126,15 +126,12 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
                 non_uuid.append(raw or repr(name_of(el)))
             # a code without guid is kept, with its sub-codes
             guid = ids.canonical(raw) if raw else ids.without_guid(parent, name_of(el))
-            desc = next((c.text for c in el if c.tag == "Description"), None)
             codes.append(
                 RefiCode(
                     guid=guid,
                     name=name_of(el) or guid[:8],
                     parent=parent,
-                    description="\n".join(line.strip() for line in desc.strip().splitlines())
-                    if desc and desc.strip()
-                    else None,
+                    description=description_of(el),
                     color=el.get("color"),
                     codable=el.get("isCodable", "true").strip().lower() in ("true", "1"),
                 )

@@ -12,7 +12,9 @@ temporary file and moved into place, so a failed export never leaves half a file
 ``target`` writes the file the way one tool reads it (REFI-QDA leaves room for that):
 ``nvivo`` counts positions in UTF-16 units; ``qualcoder`` reads memos only as a selection's
 Description (coding memos), a source's Description, notes with their own selection
-(annotations) and notes whose text is a file in ``sources/`` (journals). Every target gets
+(annotations) and notes whose text is a file in ``sources/`` (journals); several memos
+on one coding or document share its one Description, each under a "[title – author]" line,
+and the report lists the join. Every target gets
 the ``sources`` folder of REFI-QDA 1.5 and times as ``YYYY-MM-DDTHH:MM:SSZ``, which each of
 them writes back validly.
 """
@@ -164,6 +166,8 @@ class _Builder:
         self.selection_guids: set[str] = set()
         # Selections without codings written for memos, by kept guid: (span, element).
         self.text_selections: dict[str, tuple[tuple[int, int, int], ET.Element]] = {}
+        # For QualCoder: the memos that go into one element's Description, by id(element).
+        self.described: dict[int, tuple[ET.Element, list[tuple[dict[str, Any], str]]]] = {}
 
     def free(self, text: str | None) -> str | None:
         return free_text(self.project, text) if self.pseudonymise else text
@@ -500,6 +504,7 @@ class _Builder:
                 project_refs.append(guid)
                 continue
             _insert_note_ref(parent, guid)
+        self._write_descriptions()
         return notes_el, links_el, project_refs
 
     def _memo_span(self, memo: dict[str, Any], segments: dict[int, dict]):
@@ -524,9 +529,9 @@ class _Builder:
         text = self.free(memo["text"])
         both = "\n\n".join(t for t in (self.free(memo["description"]), text) if t)
         if kind == "coding" and target in self.selection_elements:
-            _add_description(self.selection_elements[target], both)
+            self._describe(self.selection_elements[target], memo, both)
         elif span is None and kind == "document" and target in self.source_elements:
-            _add_description(self.source_elements[target], both)
+            self._describe(self.source_elements[target], memo, both)
         elif span is not None:
             doc_id, start, end = span
             start, end = self.texts[doc_id].span(start, end)
@@ -554,6 +559,33 @@ class _Builder:
             return False
         self.report.count("notes")
         return True
+
+    def _describe(self, element: ET.Element, memo: dict[str, Any], text: str) -> None:
+        """Keep ``memo`` for ``element``'s Description (written by _write_descriptions)."""
+        self.described.setdefault(id(element), (element, []))[1].append((memo, text))
+
+    def _write_descriptions(self) -> None:
+        """Write the QualCoder Descriptions. QualCoder keeps one memo per coding and per
+        document, so several memos on one (two coders' memos on a coding, or memos on
+        several codings of one selection) are joined into one text. Each part then starts
+        with a line naming its title and author, which would otherwise be lost, and the
+        join is reported instead of happening silently."""
+        for element, parts in self.described.values():
+            if len(parts) == 1:
+                _add_description(element, parts[0][1])
+                continue
+            heads = [
+                "[" + " – ".join(h for h in (self.free(m["title"]), m["author"]) if h) + "]"
+                for m, _ in parts
+            ]
+            joined = "\n\n".join(f"{head}\n{text}" for head, (_, text) in zip(heads, parts))
+            _add_description(element, joined)
+            self.report.lose(
+                "memo",
+                "joined_in_one_description",
+                f"{xml_text(element.get('name'))}: {' + '.join(heads)}",
+                count=len(parts),
+            )
 
     def _text_selection(self, span, memo: dict[str, Any]) -> ET.Element:
         """A selection without codings over the memo's stretch of text, to hang it on: the

@@ -502,10 +502,13 @@ class _Writer:
                     self.note_targets.setdefault(ref, []).append(self.targets[source.guid])
         for ref in project.project_note_refs:
             self.note_targets.setdefault(ref, []).append(("project", None, None))
+        names = {n.guid: n.name for n in project.notes}
         for note_guid, target_guid in project.note_links:
             target = self.targets.get(target_guid)
-            if target is None:
-                self.report.lose("link", "link_target_not_imported", note_guid)
+            if target is None:  # named like the note in the other tool, not by its guid
+                self.report.lose(
+                    "link", "link_target_not_imported", names.get(note_guid) or note_guid
+                )
                 continue
             self.note_targets.setdefault(note_guid, []).append(target)
         for note in project.notes:

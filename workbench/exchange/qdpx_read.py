@@ -26,7 +26,7 @@ from workbench.exchange.model import (
 )
 from workbench.exchange.report import ExchangeReport
 from workbench.exchange.safety import member_name
-from workbench.exchange.files import name_of, read_xml
+from workbench.exchange.files import description_of, name_of, read_xml
 from workbench.exchange.textmap import AmbiguousReading, guess_reading
 from workbench.text import STANDARD, normalise_mapped, reading_map
 from workbench.zipguard import MAX_MEMBER_BYTES, SafeZip
@@ -129,7 +129,7 @@ class _Reader:
                 guid=guid,
                 name=name_of(el) or guid[:8],
                 parent=parent,
-                description=_text(el, "Description"),
+                description=description_of(el),
                 color=el.get("color"),
                 codable=el.get("isCodable", "true").strip().lower() in ("true", "1"),
                 note_refs=[
@@ -145,7 +145,7 @@ class _Reader:
         holder = _child(root, "Variables")
         for el in _children(holder, "Variable") if holder is not None else []:
             guid = self.guid(el)
-            if (_text(el, "Description") or "").strip():
+            if description_of(el):
                 self.report.lose("variable_description", "no_refi_field", el.get("name"))
             if guid and name_of(el):
                 project.variables.append(
@@ -158,7 +158,7 @@ class _Reader:
             guid = self.guid(el)
             if guid is None:
                 continue
-            case = RefiCase(guid, name_of(el) or f"case-{guid[:8]}", _text(el, "Description"))
+            case = RefiCase(guid, name_of(el) or f"case-{guid[:8]}", description_of(el))
             for vv in _children(el, "VariableValue"):
                 ref = _child(vv, "VariableRef")
                 value = next((c.text for c in vv if c.tag.endswith("Value")), None)
@@ -188,22 +188,12 @@ class _Reader:
                 self.report.lose("pdf", "pdf_without_text", name)
             for sel in _children(el, "PDFSelection"):
                 if ids.canonical(sel.get("guid", "")) not in kept:
-                    self.report.lose(
-                        "pdf_selection",
-                        "pdf_area",
-                        name,
-                        count=max(1, len(_children(sel, "Coding"))),
-                    )
+                    self.lose_area(sel, "pdf", "pdf_area", name)
         elif el.tag in MEDIA:
             self.report.lose(MEDIA[el.tag], "media_not_supported", name)
             for tag in SELECTIONS:
                 for sel in el.iter(tag):
-                    self.report.lose(
-                        MEDIA[el.tag] + "_selection",
-                        "media_not_supported",
-                        name,
-                        count=max(1, len(_children(sel, "Coding"))),
-                    )
+                    self.lose_area(sel, MEDIA[el.tag], "media_not_supported", name)
             for transcript in _children(el, "Transcript"):
                 self.report.lose("transcript", "transcript_sync", transcript.get("name") or name)
                 for _ in transcript.iter("SyncPoint"):
@@ -212,6 +202,16 @@ class _Reader:
             self.report.lose("unknown_element", "unknown_element", el.tag)
         for _ in _children(el, "VariableValue"):
             self.report.lose("source_variable", "variables_on_cases_only", name)
+
+    def lose_area(self, sel: Element, kind: str, reason: str, name: str) -> None:
+        """Count a PDF area or a stretch of picture, audio or video left behind: its codings
+        as ``<kind>_coding`` (one selection can carry several), else the selection itself
+        as ``<kind>_selection``, so the number and the word in the report agree."""
+        codings = len(_children(sel, "Coding"))
+        if codings:
+            self.report.lose(f"{kind}_coding", reason, name, count=codings)
+        else:
+            self.report.lose(f"{kind}_selection", reason, name)
 
     def read_plain_text(self, el: Element, name: str) -> str | None:
         inline = _text(el, "PlainTextContent")
@@ -285,7 +285,7 @@ class _Reader:
             if count:
                 self.report.lose("coding", "source_not_read", name, count=count)
             # a selection's comment (an ATLAS.ti quotation comment) would become a memo
-            comments = sum(1 for s in found if (_text(s, "Description") or "").strip())
+            comments = sum(1 for s in found if description_of(s))
             if comments:
                 self.report.lose("memo", "source_not_read", name, count=comments)
             return None
@@ -307,7 +307,7 @@ class _Reader:
             kind=kind,
             user=self.guid(el, "creatingUser"),
             created=_date(el.get("creationDateTime")),
-            description=(_text(el, "Description") or "").strip() or None,
+            description=description_of(el),
             note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(el, "NoteRef")],
         )
         self.raw_texts[guid] = (raw, to_raw, mapped)
@@ -399,7 +399,7 @@ class _Reader:
             end=end,
             user=self.guid(sel, "creatingUser"),
             name=sel.get("name"),
-            description=(_text(sel, "Description") or "").strip() or None,
+            description=description_of(sel),
             codings=[self.coding(c) for c in _children(sel, "Coding")],
             note_refs=[ids.canonical(r.get("targetGUID", "")) for r in _children(sel, "NoteRef")],
         )
@@ -430,7 +430,7 @@ class _Reader:
                 if (_child(el, "PlainTextContent") is not None or el.get("plainTextPath"))
                 else None
             )
-            description = (_text(el, "Description") or "").strip() or None
+            description = description_of(el)
             if guid is None or not ((text or "").strip() or description):
                 self.report.lose("note", "empty_note", name)
                 continue
@@ -490,7 +490,7 @@ class _Reader:
         graphs = _child(root, "Graphs")
         for el in _children(graphs, "Graph") if graphs is not None else []:
             self.report.lose("graph", "no_graphs", el.get("name"))
-        project.description = (_text(root, "Description") or "").strip() or None
+        project.description = description_of(root)
 
 
 def _note_selections(root: Element) -> dict[str, list[Element]]:
