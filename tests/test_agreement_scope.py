@@ -432,6 +432,41 @@ def test_cli_shows_unitized_alpha_with_its_interval(db, passages, project_path, 
     assert found["interval"]["resampled"] == "documents"
 
 
+def test_unitized_refuses_the_options_it_would_ignore(db, passages, project_path, capsys):
+    """u-alpha has no units and always draws whole documents: --unit and --resample were
+    silently ignored; now refused by name. --all-speakers is what it does anyway."""
+    run = ["--lang", "en", "agreement", "--project", str(project_path), "--user", "sanne"]
+    for option, value in [("--unit", "segment"), ("--resample", "documents")]:
+        assert main([*run, "--unitized", option, value]) == 1
+        assert f"{option} does not work with --unitized" in capsys.readouterr().err
+    assert main([*run, "--unitized", "--all-speakers"]) == 0
+    assert "Every speaker is counted" in capsys.readouterr().out
+    assert main([*run, "--unit", "document", "--resample", "documents"]) == 0  # without: fine
+    assert "Compared: 16 of 40 documents" in capsys.readouterr().out
+
+
+def test_the_done_hint_is_only_for_coders_who_can_mark_done(db, passages, project_path, capsys):
+    """'workbench done' was suggested for the model (which marks nothing) and when only the
+    sample kept units out (marking done adds none of those)."""
+    run = [*"--lang en agreement --unit document --user sanne --project".split(), str(project_path)]
+    assert main([*run, "--coders", "anna,bram"]) == 0
+    hint = "Mark done: workbench done DOCUMENT_ID ... --user NAME (or --all-documents)"
+    assert f"{hint}, for anna, bram." in capsys.readouterr().out
+    mark_everything(db)  # anna has seen every passage; the model none (it made no suggestions)
+    assert main([*run, "--coders", "anna,model"]) == 0
+    out = capsys.readouterr().out
+    assert "- 40 were not seen by model." in out and "The model cannot mark documents done" in out
+    assert "workbench done" not in out
+    assert "Use --all-documents to count every document." in out
+    sample = cons.create_sample(
+        Project.for_user(db, "sanne"), name="r1", coders=["anna", "bram"], documents=passages[:5]
+    )
+    done_marks.mark_done(Project.for_user(db, "anna"), None, coder="anna", done=False)
+    assert main([*run, "--sample", str(sample)]) == 0
+    out = capsys.readouterr().out
+    assert "- 35 are not in sample 1." in out and "workbench done" not in out
+
+
 # --- 5. defaults ------------------------------------------------------------------------------
 
 

@@ -159,13 +159,35 @@ def test_whole_documents_are_compared_on_the_respondents_sentences_and_say_so(in
     assert (found["n_units"], found["scope"]["other_speakers"]) == (12, 9)
     assert cons.speakers_line(found, "en") == (
         "Only what respondents say is counted, as in the analysis. The interviewer's "
-        "questions and codes on them are not counted. That leaves out 9 segments."
+        "questions and codes on them are not counted. That leaves out 9 of the 21 segments "
+        "in sample 1. 12 remain in the sample, of 12 in the whole project."
     )
     assert cons.speakers_line(found, "en") in cons.scope_lines(found, "en")
     every = cons.agreement_report(sanne, sample_id=sample, all_speakers=True, n_samples=50)
     assert every["n_units"] == 21 and every["scope"]["speakers"] == "all"
     # nine questions nobody coded counted as agreement
     assert found["overall"]["percent"] < every["overall"]["percent"]
+
+
+def test_with_a_sample_the_speakers_line_says_which_frame_each_number_is_in(interviews):
+    """'That leaves out N segments' counted the sample's questions next to 'of 12', the
+    whole project's answers: now each number says whether it is the sample's or the project's."""
+    sanne = Project.for_user(interviews, "sanne")
+    sample = cons.create_sample(
+        sanne, name="helft", coders=["anna", "bram"], share=0.5, all_speakers=True, seed=1
+    )
+    roles = list(by_role(interviews, sampled(interviews, sample)).values())
+    asked, answered = roles.count("interviewer"), roles.count("respondent")
+    assert asked and answered and len(roles) == 10  # half of 21 sentences, of both speakers
+    found = cons.agreement_report(sanne, sample_id=sample, n_samples=50)
+    assert (found["scope"]["other_speakers"], found["scope"]["n_units_total"]) == (asked, 12)
+    assert cons.speakers_line(found, "en").endswith(
+        f"That leaves out {asked} of the 10 segments in sample {sample}. {answered} remain in "
+        "the sample, of 12 in the whole project."
+    )
+    lines = cons.scope_lines(found, "en")
+    assert lines[0].startswith(f"Compared: {found['n_units']} of 12 segments")
+    assert f"- {12 - answered} are not in sample {sample}." in lines
 
 
 def test_turn_units_are_the_respondents_turns(interviews):

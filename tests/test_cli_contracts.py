@@ -582,7 +582,11 @@ def agreement_json(capsys, *argv) -> dict:
 
 def check_agreement_shape(report: dict, unit: str) -> None:
     # issue 13: every report says what it covers (scope) and how its interval was drawn
-    assert set(report) == {"unit", "coders", "n_units", "codes", "overall", "scope", "interval"}
+    assert set(report) == {
+        *("unit", "coders", "n_units", "codes", "overall", "scope", "interval"),
+        "blind_left_out",  # what the blind review leaves out: nothing, as nobody codes blind
+    }
+    assert report["blind_left_out"] == {"n_units": 0, "n_differ": 0}
     assert report["unit"] == unit and report["coders"] == ["anna", "bram"]
     assert report["n_units"] > 0 and report["codes"]
     assert report["scope"]["n_units"] == report["n_units"] <= report["scope"]["n_units_total"]

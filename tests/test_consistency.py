@@ -434,8 +434,18 @@ def test_cli_json_has_the_exact_shape(db, project, project_path, capsys):
         main(["agreement", "--project", str(project_path), "--coders", "anna,bram", "--json"]) == 0
     )
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"unit", "coders", "n_units", "scope", "interval", "codes", "overall"}
+    assert set(out) == {
+        "unit",
+        "coders",
+        "n_units",
+        "scope",
+        "interval",
+        "blind_left_out",
+        "codes",
+        "overall",
+    }
     assert (out["unit"], out["coders"], out["n_units"]) == ("segment", ["anna", "bram"], 4)
+    assert out["blind_left_out"] == {"n_units": 0, "n_differ": 0}
     figures = out["codes"]["Verlies"]
     assert set(figures) == {
         "alpha",
@@ -575,6 +585,41 @@ def test_a_blind_coder_cannot_review_the_sample_yet(db, project):
     cons.set_blind_coding(Project.for_user(db, "sanne"), True)
     assert cons.disagreements(Project.for_user(db, "anna"), coders=["anna", "bram"]) == []
     assert len(cons.disagreements(Project.for_user(db, "sanne"), coders=["anna", "bram"])) == 2
+
+
+def test_the_figures_say_how_many_differences_the_blind_review_leaves_out(
+    db, project, project_path, capsys
+):
+    """The table counts 4 differences; anna's review lists 2, as she still codes interview 1
+    blind: the report, its notes, the CLI and the JSON say so (it was silent)."""
+    disagreeing(db, project)  # interview 1: two differences
+    d1, d2, _ = project
+    code(db, "anna", "schaamte", project[d2][1])
+    code(db, "bram", "isolement", project[d2][1])  # interview 2: one unit, two differences
+    cons.create_sample(
+        Project.for_user(db, "sanne"), name="blind", coders=["anna", "bram"], documents=[d1]
+    )
+    cons.set_blind_coding(Project.for_user(db, "sanne"), True)
+    anna = Project.for_user(db, "anna")
+    found = cons.agreement_report(anna, coders=["anna", "bram"], n_samples=50)
+    listed = cons.disagreements(anna, coders=["anna", "bram"])
+    assert [u["unit_id"] for u in listed] == [project[d2][1]]
+    assert found["overall"]["n_differ"] == 4
+    assert found["blind_left_out"] == {"n_units": 2, "n_differ": 2}
+    assert sum(not c["agree"] for u in listed for c in u["codes"]) + 2 == 4
+    note = (
+        "You still code 2 segments with differences blind: the review of differences leaves "
+        "those 2 segments (2 differences) out"
+    )
+    assert any(n.startswith(note) for n in cons.table_notes(found, "en"))
+    sanne = cons.agreement_report(Project.for_user(db, "sanne"), coders=["anna", "bram"])
+    assert sanne["blind_left_out"] == {"n_units": 0, "n_differ": 0}
+    assert not any("blind" in n for n in cons.table_notes(sanne, "en"))
+    run = ["--lang", "en", "agreement", "--project", str(project_path), "--user", "anna"]
+    assert main(run) == 0
+    assert note in capsys.readouterr().out
+    assert main([*run, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["blind_left_out"] == found["blind_left_out"]
 
 
 # --- a codebook merge takes the team's decisions along (and one undo brings them back) -------

@@ -215,3 +215,50 @@ def test_percent_agreement_is_a_percentage_in_the_readers_language(db, coded, pr
     english = page(project_path, lang="en")
     assert english.metric[2].value == "75.0%"
     assert english.dataframe[0].value["Percent agreement"].tolist() == ["75.0%"]
+
+
+def test_unitized_alpha_says_why_documents_were_left_out_as_the_cli_does(db, project_path):
+    """ "Compared: 16 of 40 documents" alone did not say why the other 24 were not."""
+    import two_coders
+
+    two_coders.build(db)
+    at = page(project_path, user="sanne", lang="en")
+    at.toggle(key="consistency_unitized").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    spans = cons.unitized_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=10
+    )
+    lines = cons.scope_lines(spans, "en")  # what `workbench agreement --unitized` prints
+    assert "Not compared: 24 documents. Why:" in lines and "- 21 were not seen by anna." in lines
+    caption = next(c.value for c in at.caption if "Not compared: 24 documents" in c.value)
+    assert caption.split("  \n")[: len(lines)] == lines
+
+
+def test_the_review_says_how_many_differences_blind_coding_leaves_out(db, project_path):
+    """anna still codes interview 1 blind: the review hides its three differences (the table
+    counts them: 3 + 2 = 5), and says so; sanne, who codes nothing blind, sees all five."""
+    project = build_project(db)
+    d1, d2, _ = project
+    for coder, slug, k in [
+        ("anna", "verlies", 0),
+        ("anna", "schaamte", 3),
+        ("bram", "isolement", 2),
+    ]:
+        code(db, coder, slug, project[d1][k])
+    code(db, "anna", "verlies", project[d2][1])
+    code(db, "bram", "verlies", project[d2][2])
+    sanne = Project.for_user(db, "sanne")
+    cons.create_sample(sanne, name="blind", coders=["anna", "bram"], documents=[d1])
+    cons.set_blind_coding(sanne, True)
+    at = page(project_path, user="anna")
+    assert list(at.dataframe[0].value["Verschillen"]) == [3, 1, 1]  # 5 differences in all
+    note = (
+        "Je codeert 3 fragmenten met verschillen nog blind: de bespreking van verschillen laat "
+        "die 3 fragmenten (3 verschillen) weg"
+    )
+    assert any(note in i.value for i in at.info)  # in the review tab
+    listed = "fragmenten waar de codeurs verschillen, met samen"
+    assert any(c.value.startswith(f"2 {listed} 2 verschillen") for c in at.caption)
+    sanne = page(project_path, user="sanne")
+    assert not any("blind" in i.value for i in sanne.info)
+    assert any(c.value.startswith(f"5 {listed} 5 verschillen") for c in sanne.caption)

@@ -687,8 +687,7 @@ def report_from_matrix(
         matrix.presence, n_samples=n_samples, seed=seed, clusters=matrix.clusters
     )
     resampled = matrix.resample if matrix.clusters is not None else "units"
-    totals = matrix.presence.sum(axis=2)  # [codes, units]
-    differ = ((totals > 0) & (totals < len(matrix.coders))).sum(axis=1)
+    differ = _differ(matrix).sum(axis=1)
     return {
         "unit": matrix.unit,
         "coders": list(matrix.coders),
@@ -725,6 +724,8 @@ def agreement_report(
     The acting user must be allowed ``consistency.review``. ``resample``: what one bootstrap
     draw takes, ``codings`` (units joined by one coding together) or ``documents``.
     ``all_speakers``: count every speaker's units, not only what analysis sees.
+    ``blind_left_out`` says how many of the differences counted here the acting user's
+    review leaves out (see :func:`blind_left_out`).
     """
     project.require("consistency.review")
     matrix = unit_matrix(
@@ -736,7 +737,9 @@ def agreement_report(
         resample=resample,
         all_speakers=all_speakers,
     )
-    return report_from_matrix(matrix, n_samples=n_samples, seed=seed)
+    report = report_from_matrix(matrix, n_samples=n_samples, seed=seed)
+    report["blind_left_out"] = blind_left_out(project, matrix)
+    return report
 
 
 def unitized_report(
@@ -864,9 +867,21 @@ def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
         for coder, n in scope["not_seen"].items():
             if n:
                 lines.append(t("agreement.scope.not_seen", lang, n=n, coder=coder))
+                if coder == MODEL:  # it cannot mark documents done: say what it has seen
+                    lines.append(t("agreement.scope.model_seen", lang))
         if scope["rule"] == "seen":
             lines.append(t("agreement.scope.rule", lang))
     return lines
+
+
+def to_mark_done(report: dict[str, Any]) -> list[str]:
+    """The human coders for whom marking documents done would add units to the comparison:
+    those who have not seen some. Not the model (it marks nothing), and nobody when every
+    document counts or only the sample keeps units out."""
+    scope = report["scope"]
+    if scope["rule"] != "seen":
+        return []
+    return [c for c, n in scope["not_seen"].items() if n and c != MODEL]
 
 
 def table_notes(report: dict[str, Any], lang: str) -> list[str]:
@@ -895,19 +910,39 @@ def table_notes(report: dict[str, Any], lang: str) -> list[str]:
         for f in [*codes.values(), report["overall"]]
     ):
         notes.append(t("agreement.notes.no_lower_bound", lang))
+    blind = blind_line(report.get("blind_left_out", {"n_units": 0}), report["unit"], lang)
+    if blind:
+        notes.append(blind)
     return notes
 
 
 def speakers_line(report: dict[str, Any], lang: str) -> str:
     """Whose words were counted: what respondents say (as in the analysis) and how many
-    units of other speakers that left out, or every speaker."""
+    units of other speakers that left out, or every speaker. With a sample those are the
+    sample's units, so the line says so and names the project's total apart."""
     scope = report["scope"]
     line = t(f"agreement.scope.speakers.{scope['speakers']}", lang)
     n = scope["other_speakers"]
-    if n:
+    if not n:
+        return line
+    if scope["sample"] is None:
         units = t(f"agreement.units.{report['unit']}", lang, n=n)
-        line += " " + t("agreement.scope.speakers.left_out", lang, n=n, units=units)
-    return line
+        return line + " " + t("agreement.scope.speakers.left_out", lang, n=n, units=units)
+    kept = scope["n_units_total"] - scope["outside_sample"]  # the sample's units analysis sees
+    return (
+        line
+        + " "
+        + t(
+            "agreement.scope.speakers.left_out_sample",
+            lang,
+            n=n,
+            listed=n + kept,
+            units=t(f"agreement.units.{report['unit']}", lang, n=n + kept),
+            sample=scope["sample"],
+            kept=kept,
+            total=scope["n_units_total"],
+        )
+    )
 
 
 def interval_line(report: dict[str, Any], lang: str, *, spans: bool = False) -> str:
@@ -963,22 +998,18 @@ def compare_units(
     p = matrix.presence
     if p.size == 0:
         return []
-    totals = p.sum(axis=2)  # [codes, units]
-    differ = (totals > 0) & (totals < len(matrix.coders))
-    listed = differ if only_differences else totals > 0
+    differ = _differ(matrix)
+    listed = differ if only_differences else p.sum(axis=2) > 0
     resolutions = {
         (r["unit_id"], r["code_id"]): r
         for r in _query(db, "SELECT * FROM resolutions WHERE unit = ?", [matrix.unit])
     }
     names = {r[0]: r[1] for r in db.execute("SELECT id, name FROM documents").fetchall()}
     out = []
-    blind: dict[int, list[tuple[int, int]]] = {}
+    hidden = _blind_units(db, project.user, matrix)
     for u in np.nonzero(listed.any(axis=0))[0]:
         info = matrix.units[u]
-        doc = info["document_id"]
-        if doc not in blind:
-            blind[doc] = _blind_spans(db, project.user, doc)
-        if any(info["start_char"] < e and info["end_char"] > s for s, e in blind[doc]):
+        if u in hidden:
             continue
         codes = []
         for k in np.nonzero(listed[:, u])[0]:
@@ -1013,6 +1044,56 @@ def compare_units(
             }
         )
     return out
+
+
+def _differ(matrix: UnitMatrix) -> np.ndarray:
+    """[codes, units]: True where some but not all chosen coders applied the code."""
+    totals = matrix.presence.sum(axis=2)
+    return (totals > 0) & (totals < len(matrix.coders))
+
+
+def _blind_units(db: Database, viewer: str, matrix: UnitMatrix) -> set[int]:
+    """Indices of the matrix's units on which ``viewer`` still codes blind: the review
+    leaves them out (see :func:`blind_spans`)."""
+    blind: dict[int, list[tuple[int, int]]] = {}
+    hidden = set()
+    for u, info in enumerate(matrix.units):
+        doc = info["document_id"]
+        if doc not in blind:
+            blind[doc] = _blind_spans(db, viewer, doc)
+        if any(info["start_char"] < e and info["end_char"] > s for s, e in blind[doc]):
+            hidden.add(u)
+    return hidden
+
+
+def blind_left_out(project: Project, matrix: UnitMatrix) -> dict[str, int]:
+    """What the disagreement review leaves out for the acting user because they still code
+    those units blind: ``{"n_units": units, "n_differ": differences (unit x code)}``.
+
+    Without this the review silently lists fewer differences than the table counts. The
+    acting user must be allowed ``consistency.review``.
+    """
+    project.require("consistency.review")
+    differ = _differ(matrix)
+    hidden = [
+        u for u in sorted(_blind_units(project.db, project.user, matrix)) if differ[:, u].any()
+    ]
+    return {"n_units": len(hidden), "n_differ": int(differ[:, hidden].sum()) if hidden else 0}
+
+
+def blind_line(left_out: dict[str, int], unit: str, lang: str) -> str | None:
+    """The sentence that says how many differences the review leaves out and why (None:
+    nothing left out). Shared by the page and the CLI."""
+    n = left_out["n_units"]
+    if not n:
+        return None
+    return t(
+        "agreement.notes.blind",
+        lang,
+        n=n,
+        units=t(f"agreement.units.{unit}", lang, n=n),
+        n_differ=left_out["n_differ"],
+    )
 
 
 def disagreements(project: Project, **kwargs: Any) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--unit",
         choices=consistency.UNITS,
-        default="segment",
+        default=None,
         help="what one judgement is about (default: segment); a code counts for every unit "
         "its span overlaps by at least one character",
     )
@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--resample",
         choices=consistency.RESAMPLE,
-        default="codings",
+        default=None,
         help="what the bootstrap for the 95%% interval draws: units joined by one coding "
         "together (codings, default) or whole documents",
     )
@@ -75,7 +75,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--unitized",
         action="store_true",
         help="Krippendorff's unitized alpha on the coders' own character spans instead "
-        "(each document its own continuum; the 95%% interval resamples whole documents)",
+        "(each document its own continuum, every speaker; the 95%% interval resamples whole "
+        "documents; refused with --unit or --resample)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run_agreement)
@@ -207,12 +208,19 @@ def _unitized_row(label: str, f: dict[str, Any], lang: str) -> list[str]:
 
 
 def _print_scope(report: dict[str, Any], lang: str) -> None:
-    """What was compared and why the rest was not; a hint when marking done would add units."""
+    """What was compared and why the rest was not; a hint when marking done would add units
+    (only for human coders: the model cannot mark documents done)."""
     for line in consistency.scope_lines(report, lang):
         print(line)
-    scope = report["scope"]
-    if scope["rule"] == "seen" and scope["n_units"] < scope["n_units_total"]:
-        print(t("agreement.cli.done_hint", lang))
+    coders = consistency.to_mark_done(report)
+    if coders:
+        print(t("agreement.cli.done_hint", lang, coders=", ".join(coders)))
+
+
+def _no_units(report: dict[str, Any], lang: str) -> None:
+    """Nothing to compare: suggest marking done only when that would help."""
+    key = "no_units" if consistency.to_mark_done(report) else "no_units_no_done"
+    print(t(f"agreement.cli.{key}", lang))
 
 
 def run_unitized(args: argparse.Namespace, me: Project) -> int:
@@ -236,7 +244,7 @@ def run_unitized(args: argparse.Namespace, me: Project) -> int:
     )
     _print_scope(report, lang)
     if not report["codes"]:
-        print(t("agreement.cli.no_units", lang))
+        _no_units(report, lang)
         return 0
     rows = [t("agreement.cli.unitized_columns", lang).split("|")]
     rows += [_unitized_row(name, f, lang) for name, f in report["codes"].items()]
@@ -250,16 +258,21 @@ def run_unitized(args: argparse.Namespace, me: Project) -> int:
 
 
 def run_agreement(args: argparse.Namespace) -> int:
-    me = handle(project(args), args)
     if args.unitized:
-        return run_unitized(args, me)
+        # u-alpha has no units and always resamples whole documents: refuse, never ignore
+        for option, value in (("--unit", args.unit), ("--resample", args.resample)):
+            if value is not None:
+                raise InputError("agreement.cli.unitized_ignores", option=option)
+        # --all-speakers is honoured as it is: a continuum is the whole document
+        return run_unitized(args, handle(project(args), args))
+    me = handle(project(args), args)
     report = consistency.agreement_report(
         me,
         coders=_names(args.coders),
-        unit=args.unit,
+        unit=args.unit or "segment",
         all_documents=args.all_documents,
         sample_id=args.sample,
-        resample=args.resample,
+        resample=args.resample or "codings",
         all_speakers=args.all_speakers,
     )
     if args.json:
@@ -279,7 +292,7 @@ def run_agreement(args: argparse.Namespace) -> int:
     )
     _print_scope(report, lang)
     if report["n_units"] == 0:
-        print(t("agreement.cli.no_units", lang))
+        _no_units(report, lang)
         return 0
     rows = [t("agreement.cli.columns", lang).split("|")]
     rows += [_row(name, f, lang) for name, f in report["codes"].items()]

@@ -25,6 +25,8 @@ from workbench.consistency import (
     RESAMPLE,
     UNITS,
     agreement_report,
+    blind_left_out,
+    blind_line,
     close_sample,
     coder_options,
     compare_units,
@@ -41,8 +43,8 @@ from workbench.consistency import (
     scope_lines,
     set_blind_coding,
     set_reliability,
-    speakers_line,
     table_notes,
+    unit_matrix,
     unitized_report,
 )
 from workbench.documents import list_documents
@@ -256,20 +258,26 @@ def resolve_form(item, code) -> None:
 
 
 def side_by_side(*, review: bool, only_differences: bool) -> None:
-    items = attempt(
-        compare_units,
+    matrix = attempt(
+        unit_matrix,
         handle,
         coders=coders,
         unit=unit,
         all_documents=all_documents,
         sample_id=sample_id,
         all_speakers=all_speakers,
-        only_differences=only_differences,
     ).value
-    if items is None:
+    if matrix is None:
         return
+    items = compare_units(handle, matrix=matrix, only_differences=only_differences)
+    blind = blind_line(blind_left_out(handle, matrix), unit, lang()) if only_differences else None
+    if blind:  # the table counts these differences too: say why the review has fewer
+        st.info(blind, icon=":material/visibility_off:")
     if not items:
-        st.info(tr("consistentie.no_differences" if only_differences else "consistentie.nothing"))
+        if not blind:  # "they differ nowhere" is not true when blind units hold differences
+            st.info(
+                tr("consistentie.no_differences" if only_differences else "consistentie.nothing")
+            )
         return
     pages = (len(items) - 1) // PAGE_SIZE + 1
     st.caption(
@@ -563,14 +571,9 @@ with tab_figures:
                 f":{COLORS[spans['overall']['verdict']]}-badge[{verdict_text(spans['overall'])}]"
             )
             cols[1].markdown(f"{tr('consistentie.verdict')}  \n{u_badge}")
+            # the same lines as the CLI: how many documents, and why the others were left out
             st.caption(
-                tr(
-                    "consistentie.unitized_scope",
-                    n=spans["n_documents"],
-                    total=spans["scope"]["n_documents_total"],
-                )
-                + " "
-                + speakers_line(spans, lang())
+                "  \n".join([*scope_lines(spans, lang()), tr("consistentie.unitized_continua")])
             )
             st.caption(
                 tr(
