@@ -18,7 +18,7 @@ import re
 import simplemma
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 FULL_PIPELINE = "nl_core_news_sm"
 
@@ -121,14 +121,36 @@ def bracket_sentence_starts(doc: Doc) -> Doc:
     """
     for token in doc[1:]:
         before = doc[token.i - 1]
+        if _space_before_bracket(doc, token):
+            # "beginnen?\u00a0[00:00:12]": a non-breaking space is a token of its own, and
+            # the sentence started at it, before the bracket; decide as for a plain space.
+            if _closing_stamp(doc, token.i + 1):
+                token.is_sent_start = False
+            continue
         if token.is_sent_start and before.text in _OPENING:
             token.is_sent_start = False
-            close = _closing(doc, before.i)
-            ends_turn = close is not None and close == len(doc) - 1
-            if ends_turn and all(_TIMESTAMP.match(t.text) for t in doc[before.i + 1 : close]):
+            if _closing_stamp(doc, before.i):
                 continue  # "(00:00:10)" at the end: stays with the sentence before
             before.is_sent_start = True
     return doc
+
+
+def _space_before_bracket(doc: Doc, token: Token) -> bool:
+    """Whether a sentence starts at a white-space token (not a plain space) before a bracket."""
+    following = token.i + 1
+    return (
+        bool(token.is_sent_start)
+        and token.is_space
+        and following < len(doc)
+        and doc[following].text in _OPENING
+    )
+
+
+def _closing_stamp(doc: Doc, opening: int) -> bool:
+    """Whether the bracket at ``opening`` holds only a timestamp and closes the text."""
+    close = _closing(doc, opening)
+    ends_turn = close is not None and close == len(doc) - 1
+    return ends_turn and all(_TIMESTAMP.match(t.text) for t in doc[opening + 1 : close])
 
 
 def _closing(doc: Doc, opening: int) -> int | None:

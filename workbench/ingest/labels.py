@@ -152,19 +152,47 @@ TITLE_LINES = 3  # a title block opens with at most this many lines without a co
 FIELD_WORDS = 12  # a field's value (and a title) is at most this many words
 
 
+# Words that open a first turn, not a name: "Interviewer: Goedemiddag" under the fields is
+# the interview starting, even without punctuation.
+_OPENERS = {
+    *"goedemiddag goedemorgen goedenavond goedendag dag hallo hoi hey welkom".split(),
+    *"ja nee nou oké ok zo dank bedankt fijn goed prima".split(),
+}
+# A person named in a title block: a code ("R07", "P-12") or a name of two to five words
+# ("Anna de Vries", "Dhr. A. Bakker"), maybe followed by attributes ("(vrouw, 68 jaar)",
+# ", vrouw, 68 jaar"). A single word ("Anna") is as likely a word said.
+_CAPITAL = r"(?:[A-Z]\.|[^\W\d_a-z][\w'’-]*\.?)"
+_PERSON = re.compile(
+    rf"(?:[A-Za-z]{{1,4}}[ -]?\d{{1,4}}|{_CAPITAL}(?:[ ](?:{_PARTICLE}|{_CAPITAL})){{1,4}})"
+    r"[ \t]*(?:\([^()]*\)|,.*)?"
+)
+
+
 def _field_value(value: str) -> bool:
     return len(value.split()) <= FIELD_WORDS and not _SENTENCE_END.search(value.strip())
+
+
+def _person_value(value: str) -> bool:
+    """Whether a person field's value reads as a name, not as words said ("Goedemiddag")."""
+    first = value.split()[0].strip(",.").lower()
+    return _field_value(value) and first not in _OPENERS
 
 
 def title_block_end(lines: list[str]) -> int:
     """How many of ``lines`` form the title block: 0 when the text has none.
 
     A title block is a few title lines at the top, then fields (``Key: value``, in Markdown
-    bold too, or a table row ``Key<TAB>value``; blank lines between them allowed). It counts only with both a note field ("Datum:", "Duur:",
-    "Locatie:": a word of :data:`NOT_SPEAKERS`) and a person field ("Interviewer: Anna de
-    Vries") whose value is short and no sentence; the first line that is neither ends it.
+    bold too, or a table row ``Key<TAB>value``; blank lines between them allowed). A person
+    field ("Interviewer: Anna de Vries") has a short value that is no sentence and does not
+    open with a greeting ("Interviewer: Goedemiddag" is the first turn); a person key used a
+    second time ends the block, as does the first line that is no field. The block counts
+    with a note field ("Datum:", "Duur:", "Locatie:": a word of :data:`NOT_SPEAKERS`) and a
+    person field; without a note field, only when each person field names a person or a
+    code (:data:`_PERSON`) and there are two of them, or one under a title.
     """
-    end = titles = notes = persons = 0
+    end = titles = notes = 0
+    persons: list[str] = []  # the values of the person fields
+    keys: set[str] = set()
     for index, line in enumerate(lines):
         if not line.strip():
             continue
@@ -172,14 +200,22 @@ def title_block_end(lines: list[str]) -> int:
         key = found.group("key").lower().rstrip(".") if found else ""
         if found and key in NOT_SPEAKERS:
             notes += 1
-        elif found and _PERSON_KEY.fullmatch(key) and _field_value(found.group("value")):
-            persons += 1
+        elif found and _PERSON_KEY.fullmatch(key):
+            if key in keys or not _person_value(found.group("value")):
+                break  # the interview starts: "Interviewer: Goedemiddag"
+            keys.add(key)
+            persons.append(found.group("value").strip())
         elif notes or persons or titles >= TITLE_LINES or not _field_value(line.lstrip("# ")):
             break
         else:
             titles += 1
         end = index + 1
-    return end if notes and persons else 0
+    if not persons:
+        return 0
+    if notes:
+        return end
+    named = all(_PERSON.fullmatch(value) for value in persons)
+    return end if named and (len(persons) >= 2 or titles) else 0
 
 
 def is_known_label(label: str) -> bool:

@@ -18,6 +18,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 from contextlib import contextmanager
 
 from workbench.errors import InputError, reason
@@ -122,7 +123,7 @@ def _pdf_pages(data: bytes, name: str) -> list[RawPage]:
                 raise InputError(
                     "ingest.pdf_text_too_large", file=name, limit=f"{MAX_PDF_TEXT_CHARS / MB:g}"
                 )
-            rows = normalise_text(extracted).split("\n")
+            rows = _without_footnotes(page, normalise_text(extracted).split("\n"))
             pages.append(RawPage(rows, has_ruled_grid(contents)))
     except InputError:
         raise
@@ -133,6 +134,92 @@ def _pdf_pages(data: bytes, name: str) -> list[RawPage]:
     except Exception as exc:  # noqa: BLE001 - see PARSER_ERRORS
         raise InputError("ingest.corrupt_pdf", file=name, reason=reason(exc)) from None
     return pages
+
+
+# A footnote's first line: its number (or a sign) and its text: "1 De respondent bedoelt ...".
+_NOTE_START = re.compile(r"^(\d{1,3}|[*†‡])\s*(?=[^\W\d_])")
+_SMALLER = 0.95  # footnote text is printed smaller than the body: 10 pt or less under 11 pt
+
+
+def _without_footnotes(page: Any, rows: list[str]) -> list[str]:
+    """``rows`` without the footnotes printed at the bottom of ``page``, and without their
+    numbers in the text above.
+
+    A Word transcript with footnotes, exported to PDF, prints them under the body in a
+    smaller font; read as text, a footnote landed inside the turn that runs over the page
+    break. Footnotes are: the lines at the bottom of the page (page numbers and footers
+    below them aside) printed smaller than most text on the page, the first of them opening
+    with a number or a sign. A number of the same size and value in a line of body text is
+    its reference, and goes too. Left as they are when a line cannot be found back in the
+    rows, or when no line in the lower third of the page opens with a number (most pages:
+    then the font sizes, a second pass over the page, are not read at all).
+    """
+    if not any(_NOTE_START.match(row.strip()) for row in rows[len(rows) * 2 // 3 :]):
+        return rows  # layout mode keeps the vertical spacing: this is the lower third
+    lines = _sized_lines(page)
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        for text, size in line:
+            sizes[size] += len(text.strip())
+    if not sizes:
+        return rows
+    body = sizes.most_common(1)[0][0]
+
+    def small(line: list[tuple[str, float]]) -> bool:
+        return all(size < body * _SMALLER for text, size in line if text.strip())
+
+    end = len(lines)
+    while end and not small(lines[end - 1]) and len(lines) - end < PDF_EDGE_LINES:
+        end -= 1  # a page number or a footer under the footnotes
+    start = end
+    while start and small(lines[start - 1]):
+        start -= 1
+    texts = [
+        _SPACES.sub(" ", normalise_text("".join(t for t, _ in line))).strip() for line in lines
+    ]
+    first = next((i for i in range(start, end) if _NOTE_START.match(texts[i])), None)
+    if first is None or first == 0:
+        return rows
+    kept = list(rows)
+    for text in reversed(texts[first:end]):
+        found = [i for i, row in enumerate(kept) if _SPACES.sub(" ", row).strip() == text]
+        if not found:
+            return rows  # not found back: better a footnote in a turn than text lost
+        del kept[found[-1]]
+    numbers = {found.group(1) for found in map(_NOTE_START.match, texts[first:end]) if found}
+    for line in lines[:first]:
+        for before, (text, size) in zip(line, line[1:]):
+            if text.strip() in numbers and size < body * _SMALLER and before[0].split():
+                kept = _drop_reference(kept, before[0].split()[-1], text.strip())
+    return kept
+
+
+def _drop_reference(rows: list[str], word: str, number: str) -> list[str]:
+    """Rows without a footnote number right after ``word`` (once on the page, else kept)."""
+    pattern = re.compile(rf"(?<=\b{re.escape(word)})\s*{re.escape(number)}(?!\w)")
+    hits = [i for i, row in enumerate(rows) if pattern.search(row)]
+    if len(hits) != 1:
+        return rows
+    out = list(rows)
+    out[hits[0]] = pattern.sub("", out[hits[0]], count=1)
+    return out
+
+
+def _sized_lines(page: Any) -> list[list[tuple[str, float]]]:
+    """The page's text lines top to bottom as pypdf reads them, each a list of
+    (text, printed size in points): the font size scaled by the text and page matrices."""
+    lines: list[list[tuple[str, float]]] = [[]]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        scale = abs(tm[3] * cm[3]) or 1.0
+        for index, part in enumerate(text.split("\n")):
+            if index:
+                lines.append([])
+            if part:
+                lines[-1].append((part, round(size * scale, 1)))
+
+    page.extract_text(visitor_text=visit)
+    return [line for line in lines if any(text.strip() for text, _ in line)]
 
 
 def _too_large(name: str) -> InputError:
