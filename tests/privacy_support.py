@@ -1,14 +1,18 @@
 """Small builders for the privacy, history, backup and workshop tests (fictional text only).
 
-They write real rows through ``store.transaction`` so the tests do not depend on the importer
-or codebook modules being finished; each document gets turns and segments like an import.
+Most write real rows through ``store.transaction``, so a test can place a name exactly; each
+document gets turns and segments like an import. :func:`imported` goes through the real
+importer, for tests about what an import stores (speakers, header lines).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
+from workbench.handle import Project
+from workbench.imports import import_files
 from workbench.store import now, transaction
 
 # Fictional interview text, written for these tests.
@@ -113,3 +117,16 @@ def segment_ids(db, document_id: int) -> list[int]:
             "SELECT id FROM segments WHERE document_id = ? ORDER BY position", [document_id]
         )
     ]
+
+
+def imported(project: Project, folder: Path, nlp, **texts: str) -> list[int]:
+    """Import ``name=text`` transcripts as .txt files through the real importer; their
+    document ids."""
+    paths = []
+    for name, text in texts.items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    report = import_files(project, paths, nlp=nlp)
+    assert report.ok
+    return [r.document_id for r in report.results]

@@ -6,14 +6,11 @@ is offered for review; and the workshop looks in the transcripts for a name foun
 memo. Documents go in through the real importer and the real Dutch pipeline.
 """
 
-from pathlib import Path
-
 import pytest
 
 from workbench import accounts, memos
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.imports import import_files
 from workbench.privacy import (
     apply_pseudonyms,
     candidates,
@@ -23,6 +20,7 @@ from workbench.privacy import (
 )
 from workbench.privacy.pseudonyms import replace_names
 from workbench.privacy.workshop import assign_fragments, fragment
+from privacy_support import imported
 
 # Fictional interviews, written for these tests.
 NEIGHBOURS = (
@@ -44,18 +42,6 @@ def researcher(db):
     researcher = Project.for_user(db, "onderzoeker")
     accounts.add_user(researcher, "bewoner", role="co-onderzoeker")
     return researcher
-
-
-def imported(project: Project, folder: Path, nlp, **texts: str) -> list[int]:
-    """Import ``name=text`` transcripts as .txt files; their document ids."""
-    paths = []
-    for name, text in texts.items():
-        path = folder / f"{name}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    report = import_files(project, paths, nlp=nlp)
-    assert report.ok
-    return [r.document_id for r in report.results]
 
 
 def segment_with(db, words: str) -> int:

@@ -3,7 +3,6 @@ import pytest
 from workbench import accounts, codings
 from workbench.cli import main
 from workbench.codebook.editing import add_code
-from workbench.imports import import_files
 from workbench.ingest import list_speakers, set_speaker_role
 from workbench.store import open_project
 from workbench.errors import InputError, PermissionDenied
@@ -21,7 +20,7 @@ from workbench.privacy.workshop import (
     workshop_codes,
 )
 from built_once import copy_project
-from privacy_support import add_codes, add_document, segment_ids
+from privacy_support import add_codes, add_document, imported, segment_ids
 
 
 @pytest.fixture
@@ -179,17 +178,6 @@ UNLABELLED = (
 )
 
 
-def _imported(project, folder, nlp, **texts):
-    paths = []
-    for name, text in texts.items():
-        path = folder / f"{name}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    report = import_files(project, paths, nlp=nlp)
-    assert report.ok
-    return [r.document_id for r in report.results]
-
-
 def _seen(resident, segment_id):
     """Everything a resident is shown of one fragment: it and the sentences around it."""
     around = surroundings(resident, segment_id)
@@ -229,7 +217,7 @@ def test_on_the_demo_residents_never_see_a_header_line(demo_project, tmp_path):
 def test_header_lines_are_not_offered_nor_shown_around_a_fragment(db, tmp_path, nlp):
     researcher = Project.for_user(db, "onderzoeker")
     accounts.add_user(researcher, "sanne", role="co-onderzoeker")
-    (doc,) = _imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
+    (doc,) = imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
     partner = next(s["id"] for s in list_speakers(researcher, doc) if s["label"] == "Partner")
     set_speaker_role(researcher, partner, "other")  # someone else: not the interview
     decide(researcher, "Ria van der Berg", accept=True)
@@ -259,7 +247,7 @@ def test_header_lines_are_not_offered_nor_shown_around_a_fragment(db, tmp_path, 
 def test_a_header_line_is_refused_and_one_given_earlier_is_not_shown(db, tmp_path, nlp):
     researcher = Project.for_user(db, "onderzoeker")
     accounts.add_user(researcher, "sanne", role="co-onderzoeker")
-    _imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
+    imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
     decide(researcher, "Ria van der Berg", accept=True)
     apply_pseudonyms(researcher)
     header, spoken = _segment(db, "Afgenomen op"), _segment(db, "Het gaat wel")
@@ -282,7 +270,7 @@ def test_a_header_line_is_refused_and_one_given_earlier_is_not_shown(db, tmp_pat
 def test_a_document_without_speaker_labels_still_works_in_the_workshop(db, tmp_path, nlp):
     researcher = Project.for_user(db, "onderzoeker")
     accounts.add_user(researcher, "sanne", role="co-onderzoeker")
-    (doc,) = _imported(researcher, tmp_path, nlp, verhaal=UNLABELLED)
+    (doc,) = imported(researcher, tmp_path, nlp, verhaal=UNLABELLED)
     apply_pseudonyms(researcher)
     offered = segments_for_assignment(researcher, doc)
     assert (
@@ -302,7 +290,7 @@ def test_a_document_without_speaker_labels_still_works_in_the_workshop(db, tmp_p
 def test_a_card_without_a_card_set_shows_name_and_brief_with_names_replaced(db, tmp_path, nlp):
     researcher = Project.for_user(db, "onderzoeker")
     accounts.add_user(researcher, "sanne", role="co-onderzoeker")
-    _imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
+    imported(researcher, tmp_path, nlp, gesprek=WITH_HEADER)
     add_code(
         researcher,
         name="Zorg van Ria van der Berg",
