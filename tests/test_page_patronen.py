@@ -6,10 +6,13 @@ first, as a user would by clicking it (the tab's state lives under ``patronen_ta
 
 from __future__ import annotations
 
+import re
+
+import pyarrow as pa
 import pytest
 from page_runner import page_test
-from test_patterns import build_project
-from test_patterns_cascades import coding
+from test_patterns import CODES, build_project
+from test_patterns_cascades import coding, english_names
 
 from workbench import life_events
 from workbench.codebook import merge_codes
@@ -143,13 +146,13 @@ def test_cascades_tab_shows_a_life_line_and_what_leads_to_what(story):
     assert any("1 van de 4 personen heeft een verliescascade" in m.value for m in story.markdown)
     frames = _frames(story)
     events = next(f for f in frames if "Stap" in f.columns)
-    assert events["Code"].tolist() == ["verlies-dierbare", "verlies-woning", "verlies-werk"]
-    assert events.set_index("Code").loc["verlies-woning", "Wanneer"] == ""
+    assert events["Code"].tolist() == ["Verlies dierbare", "Verlies woning", "Verlies werk"]
+    assert events.set_index("Code").loc["Verlies woning", "Wanneer"] == ""
     assert any("zonder tijd" in c.value.lower() for c in story.caption)
     moves = next(f for f in frames if "Van" in f.columns).set_index(["Van", "Naar"])
-    assert moves.loc[("verlies-dierbare", "verlies-werk"), "Bevestigd"] == 1
+    assert moves.loc[("Verlies dierbare", "Verlies werk"), "Bevestigd"] == 1
     after = next(f for f in frames if "Reactie" in f.columns and "Verlies" in f.columns)
-    assert after.set_index("Verlies").loc["verlies-woning", "Reactie"] == "isolement"
+    assert after.set_index("Verlies").loc["Verlies woning", "Reactie"] == "Isolement"
 
 
 @pytest.mark.slow
@@ -168,7 +171,7 @@ def test_picking_a_link_shows_its_evidence_and_both_ends(story):
     story.run()
     story.selectbox(key="patronen_cas_pick").set_value(f"link:{story.link}").run()
     assert not story.exception
-    assert any("verlies-dierbare → verlies-werk" in m.value for m in story.markdown)
+    assert any("Verlies dierbare → Verlies werk" in m.value for m in story.markdown)
     quotes = next(f for f in _frames(story) if "Codeur" in f.columns)
     assert sorted(quotes["Tekst"]) == [
         "Zin 1 van interview-R02, verzonnen.",
@@ -183,7 +186,7 @@ def test_codings_in_no_event_show_as_proposals_until_decided(story):
     story.run()
     assert not story.exception, [e.message for e in story.exception]
     events = next(f for f in _frames(story) if "Stap" in f.columns)
-    assert events["Code"].tolist() == ["verlies-dierbare", "verlies-woning"]
+    assert events["Code"].tolist() == ["Verlies dierbare", "Verlies woning"]
     assert set(events["Status"]) == {"voorstel"}  # "proposed", in the reader's language
     assert any("1 van de 4 personen" in m.value for m in story.markdown)  # still confirmed only
 
@@ -193,7 +196,7 @@ def test_a_re_mention_stays_one_event_on_the_page(story):
     story.session_state["patronen_cas_person"] = "R03"
     story.run()
     events = next(f for f in _frames(story) if "Stap" in f.columns)
-    assert events["Code"].tolist() == ["verlies-woning"]
+    assert events["Code"].tolist() == ["Verlies woning"]
     assert events["Vermeldingen"].tolist() == [2]
 
 
@@ -220,6 +223,77 @@ def test_cascade_tables_show_dutch_words_not_internal_values(story, project_path
     assert not english.exception, [e.message for e in english.exception]
     events = next(f for f in _frames(english) if "Certainty" in f.columns)
     assert set(events["Certainty"]) == {"sure"} and set(events["Status"]) == {"confirmed"}
+
+
+SLUGS = {slug for slug, _ in CODES} - {"verlies", "verliescascade"}  # also words of the page
+
+
+def ids_in_sight(at) -> set[str]:
+    """Code ids the reader sees anywhere: table cells, text, picker options, chart data
+    (the labels, tooltips and captions of the charts)."""
+    texts = [v for f in _frames(at) for c in f.columns for v in f[c] if isinstance(v, str)]
+    texts += [e.value for e in (*at.markdown, *at.caption)]
+    texts += [str(o) for box in at.selectbox for o in box.options]
+    for chart in at.get("vega_lite_chart"):
+        shown = set(re.findall(r'"field": "([^"]+)"', chart.proto.spec))  # drawn, tooltips
+        for data in chart.proto.datasets:
+            frame = pa.ipc.open_stream(data.data.data).read_all().to_pandas()
+            texts += [v for c in shown & set(frame.columns) for v in frame[c] if isinstance(v, str)]
+    return {w for text in texts for w in re.split(r"[\s,→\"'()]+|->", text)} & SLUGS
+
+
+@pytest.mark.parametrize(
+    "lang, tab, dierbare, isolement",
+    [
+        ("nl", TAB["cascades"], "Verlies dierbare", "Isolement"),
+        ("en", "Loss cascades", "Loss of a loved one", "Isolation"),
+    ],
+)
+def test_the_cascade_tab_names_codes_as_the_codebook_does(
+    story, db, project_path, lang, tab, dierbare, isolement
+):
+    """Every table, chart, picker and title of the tab reads the codes' names (in English
+    the English name where the codebook has one), never their ids."""
+    english_names(db)
+    at = page_test(
+        "patronen",
+        project_path,
+        lang=lang,
+        patronen_tab=tab,
+        patronen_cas_plans=False,
+        patronen_cas_person="R02",
+    ).run()
+    at.selectbox(key="patronen_cas_pick").set_value(f"link:{story.link}").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not ids_in_sight(at)
+    frames = _frames(at)
+    steps = next(f for f in frames if len(f) == 3 and f.iloc[:, 0].tolist() == [1, 2, 3])
+    assert dierbare in steps.iloc[:, 2].tolist()
+    assert any(f"{dierbare} →" in m.value for m in at.markdown)  # the picked link's title
+    counts = [f for f in frames if isolement in f.to_numpy()]
+    assert len(counts) >= 2  # the reactions of R02 and the reaction counts across people
+
+
+def test_the_profile_life_line_names_codes_in_english(story, db, project_path):
+    english_names(db)
+    at = page_test("patronen", project_path, lang="en", patronen_tab="Respondent profile").run()
+    at.selectbox(key="patronen_profile").select("R02").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not ids_in_sight(at)
+    timeline = next(f for f in _frames(at) if "Order" in f.columns)
+    assert "Loss of a loved one" in timeline["Code"].tolist()
+
+
+def test_the_other_tabs_name_codes_in_english_too(page, db):
+    """One rule on the whole page: the matrix and the frequencies read the English names."""
+    english_names(db)
+    page.session_state["lang"] = "en"
+    page.run()
+    assert "Loss of a loved one" in _frames(page)[0].columns
+    page.session_state["patronen_tab"] = "Frequencies by group"
+    page.run()
+    assert not page.exception, [e.message for e in page.exception]
+    assert any("Loss of a loved one" in f.to_numpy() for f in _frames(page))
 
 
 def test_profile_shows_attributes_and_story(page):

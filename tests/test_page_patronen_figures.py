@@ -148,12 +148,12 @@ def test_people_beside_link_counts_are_said_to_be_confirmed_only(story):  # noqa
     assert not story.exception, [e.message for e in story.exception]
     after = next(d.value for d in story.dataframe if "Reactie" in d.value.columns)
     after = after.set_index(["Verlies", "Reactie"])
-    assert after.loc[("verlies-dierbare", "schaamte"), ["Bevestigd", "Voorgesteld"]].tolist() == [
+    assert after.loc[("Verlies dierbare", "Schaamte"), ["Bevestigd", "Voorgesteld"]].tolist() == [
         0,
         1,
     ]
-    assert after.loc[("verlies-dierbare", "schaamte"), "Personen"] == 0
-    assert after.loc[("verlies-woning", "isolement"), ["Bevestigd", "Personen"]].tolist() == [1, 1]
+    assert after.loc[("Verlies dierbare", "Schaamte"), "Personen"] == 0
+    assert after.loc[("Verlies woning", "Isolement"), ["Bevestigd", "Personen"]].tolist() == [1, 1]
     assert "Personen en Wie tellen alleen de personen met een bevestigd verband" in captions(story)
 
 

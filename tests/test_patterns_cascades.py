@@ -12,6 +12,7 @@ import pytest
 from test_patterns import ME, build_project
 
 from workbench import life_events
+from workbench.codebook import rename_code
 from workbench.cli import main
 from workbench.codings import add_coding
 from workbench.errors import InputError
@@ -337,3 +338,148 @@ def test_the_cascades_export_writes_life_times_in_the_language_of_the_command(
     assert set(read_csv_export(rows)[0]["life_time"].dropna()) == {"1980", "age 45"}
     assert main(["--lang", "en", *command, "--table", "reactions", "--output", str(reactions)]) == 0
     assert read_csv_export(reactions)[0]["when"].tolist() == [f"before #{ids['born']}"]
+
+
+ENGLISH = {
+    "verlies-dierbare": "Loss of a loved one",
+    "verlies-werk": "Job loss",
+    "isolement": "Isolation",
+}
+
+
+def english_names(db) -> None:
+    """English names for three codes, as a researcher gives them in the codebook (the test
+    project's Dutch name stays: "Verlies dierbare"); verlies-woning keeps only its Dutch name."""
+    editor = Project.for_user(db, ME)
+    for slug, name_en in ENGLISH.items():
+        dutch = slug.replace("-", " ").capitalize()
+        rename_code(editor, slug, dutch, rationale="English name", name_en=name_en)
+
+
+def linked_story(db, researcher) -> dict[str, int]:
+    """R02's story with dierbare -> werk (a cascade) and woning -> isolement (a reaction)."""
+    ids = r02_story(db)
+    life_events.link(researcher, ids["dierbare"], ids["werk"])
+    life_events.link(researcher, ids["woning"], ids["isolement"])
+    return ids
+
+
+@pytest.mark.parametrize(
+    "lang, dierbare, werk, woning, isolement",
+    [
+        ("nl", "Verlies dierbare", "Verlies werk", "Verlies woning", "Isolement"),
+        ("en", "Loss of a loved one", "Job loss", "Verlies woning", "Isolation"),
+    ],
+)
+def test_every_cascade_table_names_its_codes_and_keeps_their_ids(
+    project, researcher, lang, dierbare, werk, woning, isolement
+):
+    """Researchers read the names the codebook gives (in English the English name where
+    there is one); the id stays beside it, to join on."""
+    linked_story(project, researcher)
+    english_names(project)
+    overview = cascade_overview(researcher, proposals=False, lang=lang)
+    woning_row = overview.events.set_index("code").loc["verlies-woning"]
+    assert woning_row[["name", "followed_by", "followed_by_names"]].tolist() == [
+        woning,
+        "isolement",
+        isolement,
+    ]
+    reaction = overview.reactions.iloc[0]
+    assert reaction[["code", "name", "reaction", "reaction_name"]].tolist() == [
+        "isolement",
+        isolement,
+        "isolement",
+        isolement,
+    ]
+    assert reaction[["follows_code", "follows_name"]].tolist() == ["verlies-woning", woning]
+    onward = overview.links.query("type == 'loss'").iloc[0]
+    assert onward[["cause_code", "cause_name", "effect_code", "effect_name"]].tolist() == [
+        "verlies-dierbare",
+        dierbare,
+        "verlies-werk",
+        werk,
+    ]
+    chain = overview.chains.iloc[0]
+    assert chain[["path", "path_names", "first", "first_name"]].tolist() == [
+        "verlies-dierbare -> verlies-werk",
+        f"{dierbare} -> {werk}",
+        "verlies-dierbare",
+        dierbare,
+    ]
+    assert overview.transitions[["from", "from_name", "to", "to_name"]].values.tolist() == [
+        ["verlies-dierbare", dierbare, "verlies-werk", werk]
+    ]
+    assert overview.first_losses[["code", "name"]].values.tolist() == [
+        ["verlies-dierbare", dierbare]
+    ]
+    counts = overview.reaction_counts[["loss", "loss_name", "reaction", "reaction_name"]]
+    assert counts.values.tolist() == [["verlies-woning", woning, "isolement", isolement]]
+    assert set(overview.quotes["name"]) == {dierbare, werk, woning, isolement}
+    rows = cascade_rows(overview)
+    assert rows[["code", "name"]].values.tolist() == [
+        ["verlies-dierbare", dierbare],
+        ["verlies-dierbare -> verlies-werk", f"{dierbare} -> {werk}"],
+        ["verlies-woning", woning],
+        ["verlies-woning -> isolement", f"{woning} -> {isolement}"],
+        ["verlies-werk", werk],
+    ]
+
+
+def test_two_kinds_sharing_a_name_are_told_apart_by_their_id(project, researcher):
+    """As on the other tabs: a name two codes share gets the code's id in brackets."""
+    linked_story(project, researcher)
+    rename_code(Project.for_user(project, ME), "verlies-werk", "Verlies dierbare", rationale="x")
+    overview = cascade_overview(researcher, proposals=False)
+    assert overview.chains["path_names"].tolist() == [
+        "Verlies dierbare (verlies-dierbare) -> Verlies dierbare (verlies-werk)"
+    ]
+
+
+def test_the_charts_label_codes_by_name(project, researcher):
+    """Life line dots, their tooltips and the transition diagram read names, not ids."""
+    ids = linked_story(project, researcher)
+    english_names(project)
+    overview = cascade_overview(researcher, proposals=False, lang="en")
+    points, _ = cascade_charts.life_line_data(overview.events, overview.reactions, overview.links)
+    shown = points.set_index(cascade_charts.ELEMENT)
+    assert shown.loc[f"event:{ids['dierbare']}", ["kind", "label"]].tolist() == [
+        "Loss of a loved one",
+        "Loss of a loved one",
+    ]
+    assert shown.loc[f"event:{ids['isolement']}", ["kind", "label"]].tolist() == [
+        "Isolation",
+        "Isolation",
+    ]
+    assert shown.query("what == 'link'")["kind"].tolist() == ["Loss of a loved one \u2192 Job loss"]
+    flow = cascade_charts.transition_chart(overview.transitions, titles={}).to_dict()
+    words = {
+        str(value)
+        for frame in flow["datasets"].values()
+        for row in frame
+        for key, value in row.items()
+        if key in ("label", "pair_label")
+    }
+    assert words == {"Loss of a loved one", "Job loss", "Loss of a loved one \u2192 Job loss"}
+
+
+def test_the_cascades_export_has_ids_and_names_in_the_language_of_the_command(
+    project, researcher, project_path, tmp_path
+):
+    linked_story(project, researcher)
+    english_names(project)
+    command = ["patterns", "cascades", "--project", str(project_path), "--stored-only"]
+    moves = tmp_path / "transitions.csv"
+    assert main(["--lang", "en", *command, "--table", "transitions", "--output", str(moves)]) == 0
+    table = read_csv_export(moves)[0]
+    assert table[["from", "from_name", "to", "to_name"]].values.tolist() == [
+        ["verlies-dierbare", "Loss of a loved one", "verlies-werk", "Job loss"]
+    ]
+    events = tmp_path / "events.xlsx"
+    assert main([*command, "--table", "events", "--output", str(events)]) == 0
+    sheet = pd.read_excel(events, sheet_name="events").set_index("code")
+    assert sheet.loc["verlies-woning", ["name", "followed_by", "followed_by_names"]].tolist() == [
+        "Verlies woning",
+        "isolement",
+        "Isolement",
+    ]

@@ -23,10 +23,6 @@ ELEMENT = "element"  # the selection's field: "event:12" or "link:5"
 SELECTION = "lifeline_pick"  # the selection's name, as the page reads it back
 
 
-def _short(kind: str) -> str:
-    return str(kind).replace("verlies-", "")
-
-
 def life_line_data(
     events: pd.DataFrame,
     reactions: pd.DataFrame,
@@ -45,8 +41,8 @@ def life_line_data(
                 "x": x[int(row.event)],
                 "y": 0.0,
                 "what": "loss",
-                "kind": row.code,
-                "label": _short(row.code),
+                "kind": row.name,
+                "label": row.name,
                 "when": when,
                 "status": row.status,
                 "timed": row.timing != "told",
@@ -66,8 +62,8 @@ def life_line_data(
                 "x": at,
                 "y": y,
                 "what": "reaction",
-                "kind": row.reaction,
-                "label": str(row.code),
+                "kind": row.reaction_name,
+                "label": row.name,
                 "when": row.when or "",
                 "status": row.status,
                 "timed": True,
@@ -108,7 +104,7 @@ def life_line_data(
                 "x": (a + b) / 2,
                 "y": height,
                 "what": "link",
-                "kind": f"{_short(row.cause_code)} \u2192 {_short(row.effect_code)}",
+                "kind": f"{row.cause_name} \u2192 {row.effect_name}",
                 "label": "",
                 "when": "",
                 "status": row.status,
@@ -201,24 +197,21 @@ def life_line_chart(
 def transition_chart(transitions: pd.DataFrame, *, titles: Mapping[str, str]) -> alt.LayerChart:
     """Which kinds of loss led to which (confirmed solid, proposed dashed and thinner)."""
     table = transitions.copy()
-    left = sorted(set(table["from"])) if len(table) else []
-    right = sorted(set(table["to"])) if len(table) else []
+    label = dict(zip(table["from"], table["from_name"])) | dict(zip(table["to"], table["to_name"]))
+    left = sorted(set(table["from"]), key=lambda n: label[n]) if len(table) else []
+    right = sorted(set(table["to"]), key=lambda n: label[n]) if len(table) else []
     rows, nodes = [], []
     for side, names in ((0, left), (1, right)):
         for i, name in enumerate(names):
-            nodes.append({"x": side, "y": -i, "label": _short(name), "side": side})
+            nodes.append({"x": side, "y": -i, "label": label[name], "side": side})
     y_left = {n: -i for i, n in enumerate(left)}
     y_right = {n: -i for i, n in enumerate(right)}
-    for i, row in enumerate(table.itertuples()):
-        for kind, count, shift in (
-            ("confirmed", row.confirmed, 0.0),
-            ("proposed", row.proposed, 0.08),
-        ):
+    pairs = zip(table["from"], table["to"], table["confirmed"], table["proposed"])
+    for i, (a, b, confirmed, proposed) in enumerate(pairs):
+        for kind, count, shift in (("confirmed", confirmed, 0.0), ("proposed", proposed, 0.08)):
             if not count:
                 continue
-            for order, (px, py) in enumerate(
-                [(0, y_left[row[1]] - shift), (1, y_right[row[2]] - shift)]
-            ):
+            for order, (px, py) in enumerate([(0, y_left[a] - shift), (1, y_right[b] - shift)]):
                 rows.append(
                     {
                         "pair": f"{i}-{kind}",
@@ -227,7 +220,7 @@ def transition_chart(transitions: pd.DataFrame, *, titles: Mapping[str, str]) ->
                         "y": py,
                         "status": kind,
                         "links": int(count),
-                        "pair_label": f"{_short(row[1])} \u2192 {_short(row[2])}",
+                        "pair_label": f"{label[a]} \u2192 {label[b]}",
                     }
                 )
     lines = pd.DataFrame(rows, columns=["pair", "order", "x", "y", "status", "links", "pair_label"])

@@ -20,6 +20,7 @@ the network thins), each loss bringing reactions (isolation, shame, exhaustion).
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -32,10 +33,34 @@ from workbench.i18n import DEFAULT_LANGUAGE, t
 from workbench.life_events.evidence import life_time, reason_text
 from workbench.life_events.events import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, kinds  # noqa: F401
 from workbench.life_events.timing import BIRTH_YEAR_ATTRIBUTE
-from workbench.patterns.fragments import Selection, check_codes, codes_table, joined, respondents
+from workbench.patterns.fragments import (
+    NAME_OF,
+    Selection,
+    check_codes,
+    codes_table,
+    joined,
+    respondents,
+    with_code_names,
+)
 from workbench.patterns.life_line import LifeLines, life_lines
 
 ARROW = " -> "
+# Every column of the cascade tables holding code ids -> the column with their names
+# (``path`` and ``followed_by`` list several ids, their names column lists the names).
+CASCADE_NAMES = {
+    **NAME_OF,
+    "reaction": "reaction_name",
+    "follows_code": "follows_name",
+    "cause_code": "cause_name",
+    "effect_code": "effect_name",
+    "followed_by": "followed_by_names",
+    "maybe_followed_by": "maybe_followed_by_names",
+    "path": "path_names",
+    "first": "first_name",
+    "from": "from_name",
+    "to": "to_name",
+    "loss": "loss_name",
+}
 EVENT_COLUMNS = [
     "respondent",
     "step",
@@ -381,6 +406,9 @@ def cascade_overview(
 ) -> Cascades:
     """Loss cascades per respondent and across respondents (see the module docstring).
 
+    Every column of code ids has a column of the codes' names (in ``lang``) next to it
+    (:data:`CASCADE_NAMES`): the name to read, the id to join on.
+
     ``containing`` keeps only respondents with a loss event of that kind;
     ``include_proposed`` builds cascades from proposed links too (transitions and reactions
     always count confirmed and proposed links apart). By default only stored events and
@@ -427,17 +455,18 @@ def cascade_overview(
     after = links[links["type"] == "reaction"]
     after = after.assign(loss=after["cause_code"], reaction=after["effect_code"].map(the.reactions))
     reaction_counts = _pair_counts(after, ["loss", "reaction"])
+    named = partial(with_code_names, project, columns=CASCADE_NAMES, lang=lang)
     return Cascades(
-        events=losses,
-        reactions=reactions,
-        links=links,
-        chains=chains,
+        events=named(losses),
+        reactions=named(reactions),
+        links=named(links),
+        chains=named(chains),
         lengths=lengths,
         length_counts=length_counts,
-        transitions=transitions,
-        first_losses=firsts,
-        reaction_counts=reaction_counts,
+        transitions=named(transitions),
+        first_losses=named(firsts),
+        reaction_counts=named(reaction_counts),
         unplaced=unplaced,
-        quotes=quotes,
+        quotes=named(quotes),
         include_proposed=include_proposed,
     )

@@ -222,6 +222,7 @@ CASCADE_ROW_COLUMNS = [
     "step",
     "event",
     "code",
+    "name",
     "role",
     "life_time",
     "life_year",
@@ -250,7 +251,7 @@ CASCADE_SHEETS = (
 
 def cascade_rows(overview: Any) -> pd.DataFrame:
     """One row per loss event and per link, in life order: respondent, step, event, code
-    (the kind), life time, source codings, status and whether it is confirmed.
+    (the kind) and its name, life time, source codings, status and whether it is confirmed.
 
     A link row sits under the loss it comes from (its ``step``); ``event`` is "cause ->
     effect" (event ids), ``code`` the two kinds (a reaction shows here as "verlies-x ->
@@ -265,6 +266,7 @@ def cascade_rows(overview: Any) -> pd.DataFrame:
             "step": losses["step"],
             "event": losses["event"].astype(str),
             "code": losses["code"],
+            "name": losses["name"],
             "role": "loss",
             "life_time": losses["when"],
             "life_year": losses["life_year"],
@@ -292,6 +294,7 @@ def cascade_rows(overview: Any) -> pd.DataFrame:
             "step": links["cause"].map(losses.set_index("event")["step"]),
             "event": pair(links["cause"], links["effect"]),
             "code": pair(links["cause_code"], links["effect_code"]),
+            "name": pair(links["cause_name"], links["effect_name"]),
             "role": links["type"],
             "life_time": pair(links["cause_when"], links["effect_when"]),
             "codings": pair(links["cause"].map(codings), links["effect"].map(codings)),

@@ -10,6 +10,7 @@ lookups each), so the overviews stay fast on 100,000 codings.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from sqlite_utils import Database
 from workbench.codings import STATUSES
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.i18n import Term, t
+from workbench.i18n import DEFAULT_LANGUAGE, Term, t
 from workbench.respondents import parse_value, typed_value
 from workbench.store import get_setting
 
@@ -170,16 +171,18 @@ def value_label(value: str, type_: str, lang: str = "nl") -> str:
     return value
 
 
-def code_names(project: Project) -> dict[str, str]:
-    """Code id (slug) -> the name the reader sees, as the codebook has it now.
+def code_names(project: Project, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Code id (slug) -> the name the reader sees, as the codebook has it now: in English
+    (``lang="en"``) the code's English name where the codebook gives one.
 
     A name two codes share gets its id in brackets, so tables and charts keep the codes
     apart. Needs ``read``."""
     project.require("read")
     table = _codes_table(project.db)
+    english = table["name_en"] if lang == "en" else [None] * len(table)
     names = [
-        str(n).strip() if isinstance(n, str) and n.strip() else c
-        for c, n in zip(table["code"], table["name"])
+        next((str(n).strip() for n in (e, d) if isinstance(n, str) and n.strip()), c)
+        for c, d, e in zip(table["code"], table["name"], english)
     ]
     counts = pd.Series([n.casefold() for n in names]).value_counts()
     return {
@@ -188,20 +191,32 @@ def code_names(project: Project) -> dict[str, str]:
     }
 
 
+_CODE_ID = re.compile(r"[^\s,]+")  # one id in a list of ids
+
 NAME_OF = {"code": "name", "code_a": "name_a", "code_b": "name_b"}
 
 
-def with_code_names(project: Project, frame: pd.DataFrame) -> pd.DataFrame:
+def with_code_names(
+    project: Project,
+    frame: pd.DataFrame,
+    columns: Mapping[str, str] = NAME_OF,
+    lang: str = DEFAULT_LANGUAGE,
+) -> pd.DataFrame:
     """``frame`` with the code's name right after each code column (``code`` -> ``name``,
-    ``code_a`` -> ``name_a``, ``code_b`` -> ``name_b``). Exports keep both: the name to read,
-    the id to join on. Needs ``read``."""
-    names = code_names(project)
+    ``code_a`` -> ``name_a``, ``code_b`` -> ``name_b``, or the pairs in ``columns``). Exports
+    keep both: the name to read, the id to join on. A cell listing several ids ("isolement,
+    schaamte", "verlies-werk -> verlies-woning") lists their names. Needs ``read``."""
+    names = code_names(project, lang)
+
+    def name(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return names.get(value) or _CODE_ID.sub(lambda m: names.get(m[0], m[0]), value)
+
     out = frame.copy()
-    for code, name in NAME_OF.items():
-        if code in out.columns and name not in out.columns:
-            out.insert(
-                out.columns.get_loc(code) + 1, name, out[code].map(lambda c: names.get(c, c))
-            )
+    for code, named in columns.items():
+        if code in out.columns and named not in out.columns:
+            out.insert(out.columns.get_loc(code) + 1, named, out[code].map(name))
     return out
 
 

@@ -137,7 +137,8 @@ def code_frequencies(
     group "(geen waarde)" ("(no value)"); a yes/no attribute's groups are "ja" and "nee"
     ("yes", "no"); groups of a number attribute are in number order. Text values that differ
     only in case or spaces ("Noord", "noord ") are one group, named as most respondents write
-    it, as the filters take them as one. Needs ``read``.
+    it, as the filters take them as one. The codes' ``name`` is in ``lang`` too. Needs
+    ``read``.
     """
     project.require("read")
     names = attribute_names(project)
@@ -174,7 +175,7 @@ def code_frequencies(
     full = pd.MultiIndex.from_product([groups, columns], names=["group", "code"])
     table = counted.reindex(full, fill_value=0).reset_index().merge(sizes.reset_index(), on="group")
     table["share"] = (table["respondents"] / table["group_size"]).round(4)
-    table = with_code_names(project, table)
+    table = with_code_names(project, table, lang=lang)
     return table[["group", "code", "name", "fragments", "respondents", "group_size", "share"]]
 
 

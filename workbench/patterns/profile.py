@@ -8,6 +8,7 @@ import pandas as pd
 
 from workbench.errors import NotFound
 from workbench.handle import Project
+from workbench.i18n import DEFAULT_LANGUAGE
 from workbench.patterns.cascades import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, descendants, life_order
 from workbench.patterns.fragments import (
     Selection,
@@ -29,9 +30,13 @@ class Profile:
 
 
 def respondent_profile(
-    project: Project, respondent: str, selection: Selection = Selection()
+    project: Project,
+    respondent: str,
+    selection: Selection = Selection(),
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Profile:
-    """Everything about one respondent the patterns page shows (case code, e.g. R01).
+    """Everything about one respondent the patterns page shows (case code, e.g. R01), with
+    the codes' names in ``lang``.
 
     ``codes.share_of_fragments`` is the code's part of this person's fragments (2 of 8 is
     0.25), not a share of a group of people. Needs ``read``."""
@@ -51,12 +56,14 @@ def respondent_profile(
     table = codes_table(project)
     counts = frame["code"].value_counts().rename("fragments")
     codes = with_code_names(
-        project, table.merge(counts, left_on="code", right_index=True)[["code", "fragments"]]
+        project,
+        table.merge(counts, left_on="code", right_index=True)[["code", "fragments"]],
+        lang=lang,
     )
     codes["share_of_fragments"] = (codes["fragments"] / max(len(frame), 1)).round(4)
     losses = set(descendants(project, LOSS_ROOT)) - set(NOT_EVENTS)
     follow = set(FOLLOWERS) | set(table.loc[table["root"].isin(FOLLOWERS), "code"])
-    timeline = with_code_names(project, life_order(project, frame))
+    timeline = with_code_names(project, life_order(project, frame), lang=lang)
     timeline["kind"] = "other"
     timeline.loc[timeline["code"].isin(follow), "kind"] = "follower"
     timeline.loc[timeline["code"].isin(losses), "kind"] = "loss"

@@ -18,8 +18,8 @@ from workbench.app.jump import jump_link
 from workbench.codings import STATUSES
 from workbench.handle import Project
 from workbench.patterns import cascade_charts, charts
+from workbench.patterns.cascades import CASCADE_NAMES
 from workbench.patterns.fragments import (
-    NAME_OF,
     code_names,
     named_columns,
     value_label,
@@ -156,7 +156,7 @@ def downloads(
         )
 
 
-NAMES = code_names(handle)  # code id -> the name the codebook gives it now
+NAMES = code_names(handle, lang())  # code id -> the name the codebook gives it now
 BY_NAME = {name: code for code, name in NAMES.items()}
 
 
@@ -167,9 +167,16 @@ def code_label(code: Any) -> Any:
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:
     """A table for the screen with every code shown by its name (the Code column reads
-    "Ontmoetingsplek", not the id); the separate name columns of the exports go."""
-    out = frame.drop(columns=[c for c in NAME_OF.values() if c in frame.columns])
-    return out.assign(**{c: out[c].map(code_label) for c in NAME_OF if c in out.columns})
+    "Ontmoetingsplek", not the id; a list of ids the list of names the package put in the
+    name column); the separate name columns of the exports go."""
+    pairs = {c: n for c, n in CASCADE_NAMES.items() if c in frame.columns}
+    out = frame.assign(
+        **{
+            c: frame[c].map(NAMES).fillna(frame[n]) if n in frame else frame[c].map(code_label)
+            for c, n in pairs.items()
+        }
+    )
+    return out.drop(columns=[n for n in pairs.values() if n in out.columns])
 
 
 def open_link(
@@ -193,8 +200,11 @@ def quote_table(
     (one per ``(coding column, code column)`` in ``links``), as on the Zoeken page.
     ``names``: codes shown by their name."""
     table = frame[columns]
+    if names:  # with their name columns: a list of ids reads as the list of names
+        names_of = [n for c, n in CASCADE_NAMES.items() if c in columns and n in frame.columns]
+        table = named(frame[list(dict.fromkeys([*columns, *names_of]))])
     event = st.dataframe(
-        readable(named(table) if names else table),
+        readable(table),
         hide_index=True,
         width="stretch",
         key=key,
@@ -413,7 +423,7 @@ def show_cooccurrence() -> None:
         }
         clicked = st.altair_chart(
             charts.cooccurrence_heatmap(
-                with_code_names(handle, patterns.heatmap_data(table)),
+                with_code_names(handle, patterns.heatmap_data(table), lang=lang()),
                 titles=titles,
                 order=list(table.index),
             ),
@@ -578,12 +588,12 @@ def life_line(cascades: patterns.Cascades, person: str, key: str) -> None:
         st.caption(tr("patronen.cas.untimed"))
     elements = {
         f"event:{e}": tr("patronen.cas.pick_event", event=e, kind=k, when=w or "—")
-        for e, k, w in zip(mine["events"]["event"], mine["events"]["code"], mine["events"]["when"])
+        for e, k, w in zip(mine["events"]["event"], mine["events"]["name"], mine["events"]["when"])
     }
     elements |= {
         f"event:{e}": tr("patronen.cas.pick_event", event=e, kind=k, when=w or "—")
         for e, k, w in zip(
-            mine["reactions"]["event"], mine["reactions"]["code"], mine["reactions"]["when"]
+            mine["reactions"]["event"], mine["reactions"]["name"], mine["reactions"]["when"]
         )
     }
     elements |= {
@@ -592,8 +602,8 @@ def life_line(cascades: patterns.Cascades, person: str, key: str) -> None:
         )
         for link, a, b, s in zip(
             mine["links"]["link"],
-            mine["links"]["cause_code"],
-            mine["links"]["effect_code"],
+            mine["links"]["cause_name"],
+            mine["links"]["effect_name"],
             mine["links"]["status"],
         )
     }
@@ -624,8 +634,8 @@ def element_quotes(cascades: patterns.Cascades, element: str, key: str) -> None:
         st.markdown(
             tr(
                 "patronen.cas.link_title",
-                a=link["cause_code"],
-                b=link["effect_code"],
+                a=link["cause_name"],
+                b=link["effect_name"],
                 status=tr(f"patronen.cas.status.{link['status']}"),
             )
         )
@@ -636,7 +646,7 @@ def element_quotes(cascades: patterns.Cascades, element: str, key: str) -> None:
         ends = [int(number)]
     shown_quotes = quotes[quotes["event"].isin(ends)]
     shown_quotes = shown_quotes.drop_duplicates(["event", "document", "segment", "text"])
-    quote_table(shown_quotes, ["event", "code", "document", "coder", "text"], key)
+    quote_table(shown_quotes, ["event", "code", "document", "coder", "text"], key, names=True)
 
 
 def show_cascades() -> None:
@@ -703,6 +713,7 @@ def show_cascades() -> None:
             "text",
         ],
         "patronen_cas_events",
+        names=True,
     )
     reactions = cascades.reactions[cascades.reactions["respondent"] == person]
     if len(reactions):
@@ -711,6 +722,7 @@ def show_cascades() -> None:
             reactions,
             ["event", "code", "follows", "follows_code", "link", "when", "status", "text"],
             "patronen_cas_reactions",
+            names=True,
         )
 
     st.subheader(tr("patronen.cas.across"))
@@ -723,12 +735,12 @@ def show_cascades() -> None:
         st.altair_chart(
             cascade_charts.transition_chart(cascades.transitions, titles=titles), width="content"
         )
-    st.dataframe(readable(cascades.transitions), hide_index=True, width="stretch")
+    st.dataframe(readable(named(cascades.transitions)), hide_index=True, width="stretch")
     st.caption(tr("patronen.cas.people_confirmed"))  # also under the reactions table
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('patronen.cas.first_losses')}**")
-        st.dataframe(readable(cascades.first_losses), hide_index=True, width="stretch")
+        st.dataframe(readable(named(cascades.first_losses)), hide_index=True, width="stretch")
         st.markdown(f"**{tr('patronen.cas.lengths')}**")
         titles = {
             "length": tr("patronen.col.length"),
@@ -739,10 +751,10 @@ def show_cascades() -> None:
         )
     with right:
         st.markdown(f"**{tr('patronen.cas.reaction_counts')}**")
-        st.dataframe(readable(cascades.reaction_counts), hide_index=True, width="stretch")
+        st.dataframe(readable(named(cascades.reaction_counts)), hide_index=True, width="stretch")
         st.caption(tr("patronen.cas.people_confirmed"))
     st.markdown(f"**{tr('patronen.cas.chains')}**")
-    st.dataframe(readable(cascades.chains), hide_index=True, width="stretch")
+    st.dataframe(readable(named(cascades.chains)), hide_index=True, width="stretch")
     downloads(
         "verliescascades",
         patterns.cascade_tables(cascades),
@@ -757,7 +769,7 @@ def show_cascades() -> None:
 # ----------------------------------------------------------------------------- profile
 def show_profile() -> None:
     person = st.selectbox(tr("patronen.prof.who"), list(matrix.index), key="patronen_profile")
-    profile = overview("respondent_profile", respondent=person) if person else None
+    profile = overview("respondent_profile", respondent=person, lang=lang()) if person else None
     if profile is None:
         return
     if profile.pseudonym:
