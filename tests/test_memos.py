@@ -6,6 +6,7 @@ from workbench.errors import InputError, PermissionDenied
 from workbench.handle import Project
 from workbench.history import undo_last
 from workbench.ingest import import_files
+from workbench.life_events import create_event, remove_event
 from workbench.memos import (
     add_memo,
     delete_memo,
@@ -128,3 +129,60 @@ def test_a_memo_on_a_removed_coding_says_so_and_keeps_its_text(interview):
     assert (memo["removed"], memo["text"], memo["code"]) == (True, "Vrienden kozen een kant.", None)
     undo_last(me)
     assert memo_overview(me)[0]["removed"] is False
+
+
+def test_a_new_coding_never_takes_the_id_of_a_removed_one(interview):
+    """SQLite reused the highest id: the memo on a removed coding ('removed', as above)
+    then sat on the next coding made, with that coding's quote and code, and the undo of the
+    removal was refused as a conflict."""
+    me = Project.for_user(interview, ME)
+    segs = dict(interview.execute("SELECT text, id FROM segments").fetchall())
+    split = next(i for text, i in segs.items() if "scheiding" in text)
+    question = next(i for text, i in segs.items() if "Hoe is het" in text)
+    coding = add_coding(me, code="verlies-netwerk", segment_id=split)
+    add_memo(me, target_type="coding", target_id=coding, text="Vrienden kozen een kant.")
+    remove_coding(me, coding)
+    other = add_coding(me, code="verlies-relatie", segment_id=question)
+    assert other != coding
+    [memo] = memo_overview(me)
+    assert (memo["removed"], memo["quote"]) == (True, None)
+    undo_last(me)  # the new coding
+    undo_last(me)  # the removal: the coding is back under its own id, with its memo
+    [memo] = memo_overview(me)
+    assert (memo["removed"], memo["code"]) == (False, "Verlies van netwerk")
+    assert "scheiding" in memo["quote"]
+
+
+def test_an_undone_coding_lends_its_id_to_no_new_one(interview):
+    """Undo of 'coding.add' deletes the row; the next coding got its id and its history."""
+    me = Project.for_user(interview, ME)
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    first = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    add_memo(me, target_type="coding", target_id=first, text="Alleen familie?")
+    undo_last(me)  # the memo
+    undo_last(me)  # the coding
+    second = add_coding(me, code="verlies-relatie", segment_id=seg)
+    assert second != first
+    logged = interview.execute(
+        "SELECT count(*) FROM events WHERE entity = 'codings' AND entity_id = ?", [str(second)]
+    ).fetchone()[0]
+    assert logged == 1
+
+
+def test_a_new_memo_or_life_event_never_takes_the_id_of_a_removed_one(interview):
+    """Memos and life events got the highest id plus one as well: a removed memo's id (and
+    with it its history) went to the next memo, and undoing the removal was refused."""
+    me = Project.for_user(interview, ME)
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    coding = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    first = add_memo(me, target_type="coding", target_id=coding, text="Eerste lezing.")
+    delete_memo(me, first)
+    second = add_memo(me, target_type="document", target_id=1, text="Tweede lezing.")
+    assert second != first
+    undo_last(me)  # the second memo
+    undo_last(me)  # the removal: the first memo is back on its coding
+    assert [(m["id"], m["text"]) for m in list_memos(me)] == [(first, "Eerste lezing.")]
+
+    event = create_event(me, [coding], label="vrienden weg")
+    remove_event(me, event)
+    assert create_event(me, [coding], label="opnieuw") != event

@@ -21,7 +21,7 @@ from workbench.history import one_action, stamp_of_action
 from workbench.life_events.events import mentions_follow_coding, mentions_go_with_coding
 from workbench.memos import memos_follow
 from workbench.resolutions import resolutions_follow_coding
-from workbench.store import now, record_event, row, transaction
+from workbench.store import now, record_event, row, transaction, unused_id
 
 STATUSES = ("suggested", "accepted", "rejected")
 ORIGINS = ("human", "machine")
@@ -129,6 +129,7 @@ def add_coding(
             return int(existing[0])
         stamp = now()
         record = {
+            "id": unused_id(db, "codings"),
             "document_id": document_id,
             "segment_id": segment_id,
             "start_char": start_char,
@@ -149,7 +150,7 @@ def add_coding(
             record["selection_guid"] = selection_guid
         new_id = db["codings"].insert(record).last_pk
         kind = events.SUGGESTION_ADD if origin == "machine" else events.CODING_ADD
-        record_event(db, actor, kind(new_id, None, {**record, "id": new_id}))
+        record_event(db, actor, kind(new_id, None, record))
         return int(new_id)
 
 

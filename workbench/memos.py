@@ -14,7 +14,7 @@ from workbench import events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
 from workbench.history import one_action, stamp_of_action
-from workbench.store import now, record_event, row, transaction
+from workbench.store import now, record_event, row, transaction, unused_id
 
 TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
 
@@ -98,8 +98,9 @@ def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
             f"target_type must be one of {TARGETS}. Got {record['target_type']!r} instead."
         )
     with transaction(db):
+        record = {"id": unused_id(db, "memos"), **record}  # never a removed memo's id
         memo_id = db["memos"].insert(record).last_pk
-        record_event(db, actor, events.MEMO_ADD(memo_id, None, {**record, "id": memo_id}))
+        record_event(db, actor, events.MEMO_ADD(memo_id, None, record))
     return int(memo_id)
 
 

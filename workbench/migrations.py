@@ -855,3 +855,19 @@ def _repair_log(db: Database, stamp: str, event: events.Event) -> None:
             ),
         ],
     )
+
+
+@migrations()
+def m018_events_entity_number(db: Database) -> None:
+    """The highest id a table ever gave out, found in the log at once.
+
+    A new coding takes an id after every id the log names (``store.unused_id``): SQLite
+    would reuse the id of a coding removed last, and a memo on that coding would then sit on
+    the new one. ``events.entity_id`` is text, so the highest number needs this index on its
+    value as a number (without it: a scan of every logged coding, per coding added).
+    """
+    execute_script(
+        db,
+        "CREATE INDEX IF NOT EXISTS events_entity_number "
+        "ON events(entity, CAST(entity_id AS INTEGER));",
+    )

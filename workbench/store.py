@@ -333,6 +333,22 @@ def row(db: Database, table: str, pk: Any, *, column: str = "id") -> dict[str, A
     return dict(zip([c[0] for c in cur.description], found))
 
 
+def unused_id(db: Database, table: str) -> int:
+    """An id that no row of ``table`` ever had, for a new row.
+
+    SQLite hands out the highest id plus one, so a row that was removed (or undone) last
+    would lend its id to the next new row, and memos, history and undo that still name the
+    old row would take the new one for it. Every row ever made is in the event log, so the
+    new id comes after the highest id there too.
+    """
+    found = db.execute(
+        f"SELECT max(coalesce((SELECT max(id) FROM [{table}]), 0), "
+        "coalesce((SELECT max(CAST(entity_id AS INTEGER)) FROM events WHERE entity = ?), 0))",
+        [table],
+    ).fetchone()
+    return int(found[0]) + 1
+
+
 def last_event_id(db: Database) -> int:
     """The id of the newest event: a cheap token that changes whenever the project changes.
 

@@ -38,7 +38,7 @@ from workbench.history import one_action
 from workbench.life_events.events import events_follow_merge
 from workbench.memos import memos_follow
 from workbench.resolutions import resolutions_follow_merge
-from workbench.store import now, record_event, row, transaction
+from workbench.store import now, record_event, row, transaction, unused_id
 
 
 def install_codebook(project: Project, codebook: Codebook, *, source: str | None = None) -> int:
@@ -162,6 +162,7 @@ def _insert_code(db: Database, book_id: int, code: Code, position: int) -> int:
         db["codes"]
         .insert(
             {
+                "id": unused_id(db, "codes"),  # never a removed code's id
                 "codebook_id": book_id,
                 "slug": code.id,
                 "name": code.name,
@@ -219,6 +220,7 @@ def add_imported_code(project: Project, record: Mapping[str, Any]) -> int:
     db = project.db
     with transaction(db):
         record = {**record, "slug": _free_slug(db, record.get("slug") or slugify(record["name"]))}
+        record["id"] = unused_id(db, "codes")  # never a removed code's id
         new_id = int(db["codes"].insert(record).last_pk)
         record_event(
             db,

@@ -20,7 +20,7 @@ from workbench.history import one_action, stamp_of_action
 from workbench.life_events.evidence import Reason, dumps, reasons
 from workbench.merge_rules import FOLLOWERS, LOSS_ROOT, NOT_EVENTS, Kinds, event_after_merge
 from workbench.merge_rules import read_kinds as _kinds
-from workbench.store import now, record_event, row
+from workbench.store import now, record_event, row, unused_id
 
 CASCADE_CODE = "verliescascade"
 CERTAINTIES = ("sure", "about", "unsure")
@@ -127,7 +127,13 @@ def _insert(
 ) -> int:
     _check_table(kind, table)
     stamp = now()
-    record = {**record, "created_by": actor, "created_at": stamp, "updated_at": stamp}
+    record = {
+        **record,
+        "id": unused_id(db, table),  # never the id of a removed row the log still names
+        "created_by": actor,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
     new_id = int(db[table].insert(record).last_pk)
     _log(db, actor, kind(new_id, None, row(db, table, new_id)))
     return new_id

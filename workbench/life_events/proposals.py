@@ -42,7 +42,7 @@ from workbench.handle import Project
 from workbench.life_events.events import CASCADE_CODE, Kinds, _kinds
 from workbench.life_events.evidence import Reason, dumps, life_time, reason
 from workbench.life_events.timing import _given_birth_years, birth_year, life_key
-from workbench.store import now, record_event, row, transaction
+from workbench.store import now, record_event, row, transaction, unused_id
 
 NEAR_YEARS = 2  # losses at most this far apart in life time are proposed as linked
 CASCADE_TURNS = 4  # a verliescascade coding covers losses told this many turns before it
@@ -269,6 +269,7 @@ class _Writer(_Sink):
             "created_at": stamp,
             "updated_at": stamp,
         }
+        record["id"] = unused_id(self.db, table)  # never a removed row's id
         new_id = int(self.db[table].insert(record).last_pk)
         record_event(
             self.db, self.actor, _PROPOSED[table](new_id, None, row(self.db, table, new_id))
