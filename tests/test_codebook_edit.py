@@ -132,6 +132,35 @@ def test_one_undo_takes_a_merge_back_with_its_sub_codes_codings_and_memos(projec
     assert "omgevingsfactoren" in [n["slug"] for n in cb.code_tree(researcher)]
 
 
+def test_the_change_log_says_what_an_undo_took_back_once_per_action(project, researcher):
+    """An undone merge or rename was logged as "description changed" ("uitleg aangepast"),
+    once for every code the merge had touched: a supervisor read eight description changes
+    and no word that the merge no longer stands."""
+    from workbench.i18n import t
+
+    cb.rename_code(researcher, "omgeving-buurt", "Buurt", rationale="korter")
+    cb.merge_codes(researcher, "omgevingsfactoren", "drempels", rationale="samen")
+    undo_last(researcher)
+    undo_last(researcher)
+    log = cb.change_log(researcher)
+    assert [(c["action"], c["code_slug"]) for c in log[:4]] == [
+        ("undo_rename", "omgeving-buurt"),
+        ("undo_merge", "omgevingsfactoren"),
+        ("merge", "omgevingsfactoren"),
+        ("rename", "omgeving-buurt"),
+    ]
+    children = [
+        r[0]
+        for r in project.execute(
+            "SELECT k.slug FROM codes k JOIN codes p ON p.id = k.parent_id "
+            "WHERE p.slug = 'omgevingsfactoren' ORDER BY k.position"
+        )
+    ]
+    assert children and log[1]["details"]["codes"] == ["omgevingsfactoren", *children]
+    words = [t(cb.change_words(c["action"]).key, "nl") for c in log[:2]]
+    assert words == ["nieuwe naam ongedaan gemaakt", "samenvoeging ongedaan gemaakt"]
+
+
 def test_merge_moves_children_to_target(project, researcher):
     cb.merge_codes(researcher, "omgevingsfactoren", "drempels", rationale="samen")
     tree = {n["slug"]: n for n in cb.code_tree(researcher)}

@@ -328,18 +328,6 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
                 f"UPDATE [{table}] SET {', '.join(f'[{n}] = ?' for n in names)} WHERE id = ?",
                 [*(before[n] for n in names), pk],
             )
-        if table == "codes":  # the codebook's own change log says why it changed back
-            db["codebook_changes"].insert(
-                {
-                    "codebook_id": current["codebook_id"],
-                    "at": now(),
-                    "author": project.user,
-                    "action": "edit",
-                    "code_slug": current["slug"],
-                    "rationale": "undo",
-                    "details": json.dumps({"undo_of": event["id"]}),
-                }
-            )
     record_event(db, project.user, events.UNDO(event["id"], current, row(db, table, pk)))
 
 
@@ -397,4 +385,32 @@ def undo_last(project: Project) -> dict[str, Any]:
         action = candidates[0]
         for step in reversed(action["steps"]):
             _apply_inverse(project, step)
+        _log_codebook_undo(project.db, project.user, action["steps"])
     return action
+
+
+def _log_codebook_undo(db: Database, actor: str, steps: list[dict[str, Any]]) -> None:
+    """One entry in the codebook's own change log for an undo that changed codes back,
+    naming what was undone ("undo_merge"), so a supervisor does not read an undone merge or
+    move as a changed description, nor one entry per sub-code that went back with it."""
+    codes = [s for s in steps if s["entity"] == "codes"]
+    if not codes:
+        return
+    lead = codes[0]["before"]  # as restored: the merged or moved code, in its codebook
+    db["codebook_changes"].insert(
+        {
+            "codebook_id": lead["codebook_id"],
+            "at": now(),
+            "author": actor,
+            "action": "undo_" + codes[0]["action"].rsplit(".", 1)[-1],
+            "code_slug": lead["slug"],
+            "rationale": "undo",
+            "details": json.dumps(
+                {
+                    "undo_of": codes[0]["id"],
+                    "codes": list(dict.fromkeys(s["before"]["slug"] for s in codes)),
+                },
+                ensure_ascii=False,
+            ),
+        }
+    )
