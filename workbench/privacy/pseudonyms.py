@@ -18,7 +18,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -464,8 +464,10 @@ def add_known_name(project: Project, respondent: str, name: str, *, kind: str = 
 _JOIN = r"[\s_\-]+"
 _EDGE_BEFORE = r"(?<![^\W_])"
 _EDGE_AFTER = r"(?![^\W_])"
+_PLAIN_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
+@lru_cache(maxsize=1 << 16)  # called for every match and marked span on each accept
 def normal_name(name: str) -> str:
     """The form names are compared in: lower case, words joined by one space."""
     return " ".join(w for w in re.split(_JOIN, name.strip()) if w).lower()
@@ -476,7 +478,17 @@ def _name_pattern(originals: list[str]) -> re.Pattern[str] | None:
     if not names:
         return None
     # longest first: at one position "Jan de Vries" wins over "Jan"
-    alternatives = "|".join(_JOIN.join(re.escape(w) for w in n.split(" ")) for n in names)
+    written = {n: _JOIN.join(re.escape(w) for w in n.split(" ")) for n in names}
+    if not all(n[0] in _PLAIN_FIRST for n in names):
+        return re.compile(rf"{_EDGE_BEFORE}(?:{'|'.join(written.values())}){_EDGE_AFTER}", re.I)
+    # Grouped by first character, so a position is tried against one group instead of every
+    # name (the undecided check runs this over every document on each accept). The same
+    # matches: no text character matches two of these characters in any letter case, so at
+    # most one group can match at a position, and within it the order stays longest first.
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(n[0], []).append(written[n][1:])
+    alternatives = "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
     return re.compile(rf"{_EDGE_BEFORE}(?:{alternatives}){_EDGE_AFTER}", re.IGNORECASE)
 
 
@@ -514,12 +526,14 @@ def _cased(replacement: str, written: str) -> str:
 def _names_from_spans(db: Database) -> dict[str, str]:
     """Names the project itself marks: the text under each pseudonym span (key or no key)."""
     out: dict[str, str] = {}
+    # each text read once, not once per span (thousands of spans on each accept)
+    texts = _texts(db, None)
     rows = db.execute(
-        "SELECT d.text, s.start_char, s.end_char, p.replacement FROM pseudonym_spans s "
+        "SELECT d.id, s.start_char, s.end_char, p.replacement FROM pseudonym_spans s "
         "JOIN pseudonyms p ON p.id = s.pseudonym_id JOIN documents d ON d.id = s.document_id"
     )
-    for text, start, end, replacement in rows:
-        out.setdefault(normal_name(text[start:end]), replacement)
+    for doc, start, end, replacement in rows:
+        out.setdefault(normal_name(texts[doc][start:end]), replacement)
     out.pop("", None)
     return out
 
