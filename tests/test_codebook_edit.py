@@ -67,6 +67,18 @@ def test_merge_moves_codings_and_deactivates_source(project, researcher):
     assert events(project, "codebook.merge")[0]["after"]["rationale"] == "Woning kwam niet los voor"
 
 
+def test_a_merged_code_takes_no_new_codings(project, researcher):
+    """The pages offer only codes in use, but the package stored a coding on a merged code,
+    where no overview, agreement or export looks."""
+    seg = segment(project, "overleden")
+    researcher = Project.for_user(project, ACTOR)
+    cb.merge_codes(researcher, "verlies-woning", "verlies-dierbare", rationale="Eén verlies")
+    with pytest.raises(InputError) as refused:
+        add_coding(researcher, code="verlies-woning", segment_id=seg)
+    assert refused.value.key == "codings.inactive_code"
+    assert list_codings(researcher) == []
+
+
 def test_merge_drops_exact_duplicates_but_keeps_them_in_the_event_log(project, researcher):
     seg = segment(project, "overleden")
     twin = add_coding(researcher, code="verlies-woning", segment_id=seg)

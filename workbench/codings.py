@@ -116,6 +116,10 @@ def add_coding(
             ).fetchone()
             segment_id = int(seg[0]) if seg else None
         cid = _code_id(db, code)
+        if not db.execute("SELECT active FROM codes WHERE id = ?", [cid]).fetchone()[0]:
+            # a merged code: its codings went to the code it went into, and new ones would
+            # sit where no overview, agreement or export looks
+            raise InputError("codings.inactive_code", code=code)
         existing = db.execute(
             "SELECT id, status FROM codings WHERE document_id = ? AND code_id = ? AND coder = ? "
             "AND start_char = ? AND end_char = ?",
