@@ -640,3 +640,31 @@ def test_report_counts_codings_in_a_picture_and_names_a_note_by_its_name(db, tmp
     text = report.text("en")
     assert "2 × coding in a picture." in text and "1 × picture area without codes." in text
     assert "Niet meegenomen: 2 × codering in een afbeelding." in report.text("nl")
+
+
+def test_a_qdpx_float_is_read_the_xml_way(db, tmp_path, nlp):
+    """A REFI-QDA Float is xs:double: "1.000" is one, not the Dutch spreadsheet thousand."""
+    cases = """<Variables>
+    <Variable guid="70000000-0000-0000-0000-000000000001" name="uren" typeOfVariable="Float"/>
+  </Variables>
+  <Cases>{}</Cases>
+  <Sources>""".format(
+        "".join(
+            f'<Case guid="8000000{i}-0000-0000-0000-000000000001" name="R0{i}"><VariableValue>'
+            '<VariableRef targetGUID="70000000-0000-0000-0000-000000000001"/>'
+            f"<FloatValue>{value}</FloatValue></VariableValue></Case>"
+            for i, value in enumerate(["1.000", "2.500", "3"], start=1)
+        )
+    )
+    path = qdpx(tmp_path / "t.qdpx", b"R: Hallo daar.", [])
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("project.qde").decode("utf-8")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml.replace("<Sources>", cases, 1))
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Hallo daar.")
+    import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
+    rows = db.execute(
+        "SELECT r.code, v.value FROM attribute_values v "
+        "JOIN respondents r ON r.id = v.respondent_id ORDER BY r.code"
+    ).fetchall()
+    assert rows == [("R01", "1"), ("R02", "2.5"), ("R03", "3")]

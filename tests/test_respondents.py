@@ -281,3 +281,103 @@ def test_turning_an_attribute_into_text_keeps_the_stored_text(me):
     define_attribute(me, "leeftijd", "text")
     define_attribute(me, "alleen", "text")
     assert list_respondents(me)[0]["attributes"] == {"leeftijd": "74", "alleen": "true"}
+
+
+def test_dutch_excel_numbers_keep_their_thousands(me, tmp_path):
+    """Dutch Excel saves "Opslaan als CSV" with semicolons, decimal commas, points between
+    thousands and cp1252: 1.234,50 is 1234.5, and "1.000" (a thousand, or one in an English
+    file) is kept as the text it is rather than stored as 1."""
+    path = tmp_path / "respondenten.csv"
+    path.write_bytes(
+        "Respondent;Inkomen;Uren;Reiskosten\n"
+        "R01;1.234,50;1,5;0,75\n"
+        "R02;2.000.000;1.000;12\n"
+        "R03;950;2;1.000\n".encode("cp1252")
+    )
+    result = import_respondents(me, path)
+    assert result["attributes"] == {"Inkomen": "number", "Uren": "text", "Reiskosten": "text"}
+    assert [r["attributes"] for r in list_respondents(me)] == [
+        {"Inkomen": "1234.5", "Uren": "1,5", "Reiskosten": "0,75"},
+        {"Inkomen": "2000000", "Uren": "1.000", "Reiskosten": "12"},
+        {"Inkomen": "950", "Uren": "2", "Reiskosten": "1.000"},
+    ]
+
+
+def test_an_ambiguous_thousand_for_a_number_attribute_is_refused(me, db, tmp_path):
+    add_respondent(me, "R01")
+    define_attribute(me, "inkomen", "number")
+    set_value(me, "R01", "inkomen", "1.500,25")
+    path = tmp_path / "r.csv"
+    path.write_text("code;inkomen\nR01;1.000\nR02;1,000\n", encoding="utf-8")
+    events = count(db, "events")
+    with pytest.raises(RowErrors) as caught:
+        import_respondents(me, path)
+    message = caught.value.message("en")
+    assert "row 2, column 'inkomen': '1.000'" in message
+    assert "row 3, column 'inkomen': '1,000'" in message
+    assert count(db, "respondents") == 1 and count(db, "events") == events
+    assert list_respondents(me)[0]["attributes"] == {"inkomen": "1500.25"}
+    with pytest.raises(InputError):
+        set_value(me, "R01", "inkomen", "1.000")
+    define_attribute(me, "notitie_bedrag", "text")
+    set_value(me, "R01", "notitie_bedrag", "1.000")
+    with pytest.raises(InputError, match="1.000"):
+        define_attribute(me, "notitie_bedrag", "number")
+
+
+def test_long_digit_codes_are_not_rounded(me, tmp_path):
+    """A float keeps 15 digits: a 20-digit ID as a number came back with other digits."""
+    book = openpyxl.Workbook()
+    book.active.append(["code", "dossier", "jaarinkomen"])
+    book.active.append(["R01", "12345678901234567890", "34500"])
+    book.save(tmp_path / "r.xlsx")
+    result = import_respondents(me, tmp_path / "r.xlsx")
+    assert result["attributes"] == {"dossier": "text", "jaarinkomen": "number"}
+    assert list_respondents(me)[0]["attributes"] == {
+        "dossier": "12345678901234567890",
+        "jaarinkomen": "34500",
+    }
+    assert respondents_table(me)["dossier"].tolist() == ["12345678901234567890"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1.234,50", "1234.5"),
+        ("1,234.50", "1234.5"),
+        ("-12.345.678,9", "-12345678.9"),
+        ("0,125", "0.125"),
+        ("1000.000", "1000"),
+        ("123456789012345", "123456789012345"),
+    ],
+)
+def test_grouped_numbers_are_read(text, expected):
+    assert parse_value(text, "number") == expected
+
+
+@pytest.mark.parametrize("text", ["1.000", "-1,000", "1.234.5", "1,234,5", "1234567890123456"])
+def test_ambiguous_or_too_long_numbers_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_value(text, "number")
+
+
+def test_a_capitalised_header_fills_the_existing_attribute(me, tmp_path):
+    """Excel capitalises: "Wijk" in the sheet is the attribute wijk (as "r01 " is R01),
+    not a second attribute beside it that filters and groups never read."""
+    add_respondent(me, "R01")
+    define_attribute(me, "wijk", "text")
+    define_attribute(me, "vrijwilliger", "boolean")
+    set_value(me, "R01", "wijk", "Spoorzicht")
+    path = tmp_path / "r.csv"
+    path.write_bytes("Code,Wijk ,VRIJWILLIGER,Café\nr01 ,Oost,Ja,x\n".encode("utf-8-sig"))
+    result = import_respondents(me, path)
+    assert (result["added"], result["updated"]) == (0, 1)
+    assert [a["name"] for a in list_attributes(me)] == ["wijk", "vrijwilliger", "Café"]
+    assert list_respondents(me)[0]["attributes"] == {
+        "wijk": "Oost",
+        "vrijwilliger": "true",
+        "Café": "x",
+    }
+    path.write_text("code,wijk,Wijk\nR01,Oost,West\n", encoding="utf-8")
+    with pytest.raises(RowErrors, match="Wijk"):
+        import_respondents(me, path)

@@ -31,6 +31,11 @@ TRUE = {"ja", "j", "yes", "y", "true", "waar", "wel"}
 FALSE = {"nee", "n", "no", "false", "onwaar", "niet"}
 _INT = re.compile(r"[-+]?\d+")
 _FLOAT = re.compile(r"[-+]?\d*[.,]\d+")
+# 1.234,50 / 1,234.50 / 2.000.000: digits grouped by three, then maybe a decimal part
+_GROUPED = re.compile(
+    r"[-+]?[1-9]\d{0,2}(?P<group>[.,])\d{3}(?:(?P=group)\d{3})*(?:(?!(?P=group))[.,]\d+)?"
+)
+_EXACT_DIGITS = 15  # a float (the table on the Project page) keeps 15 digits exactly
 _LEADING_ZERO = re.compile(r"0\d+")  # a phone number, postcode or code, not an amount
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 SPECIAL_COLUMNS = {
@@ -89,10 +94,7 @@ def parse_value(value: Any, type_: str) -> str | None:
         if isinstance(value, (int, float)):
             number = float(value)
         else:
-            text = str(value).strip()
-            if not (_INT.fullmatch(text) or _FLOAT.fullmatch(text)):
-                raise ValueError(value)
-            number = float(text.replace(",", "."))
+            number = float(_number_text(str(value).strip()))
         return str(int(number)) if number.is_integer() else repr(number)
     if type_ == "date":
         if isinstance(value, dt.datetime):
@@ -107,6 +109,27 @@ def parse_value(value: Any, type_: str) -> str | None:
                 continue
         raise ValueError(value)
     raise ValueError(f"type must be one of {TYPES}. Got {type_!r} instead.")
+
+
+def _number_text(text: str) -> str:
+    """``text`` as a number Python reads ("1.234,50" -> "1234.50"); ValueError when it is
+    none, or when it could be two numbers: Dutch Excel writes one thousand as "1.000", an
+    English file writes one as "1.000", so such a value is refused rather than guessed.
+    Refused too: more digits than a float keeps (a 20-digit ID would come back changed)."""
+    grouped = _GROUPED.fullmatch(text)
+    if grouped:
+        group = grouped["group"]
+        decimal = "," if group == "." else "."
+        if text.count(group) == 1 and decimal not in text:
+            raise ValueError(text)  # 1.000 or 1,000: one thousand, or one?
+        text = text.replace(group, "").replace(decimal, ".")
+    elif _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+        text = text.replace(",", ".")
+    else:
+        raise ValueError(text)
+    if len(text.lstrip("+-").replace(".", "").lstrip("0")) > _EXACT_DIGITS:
+        raise ValueError(text)
+    return text
 
 
 def _missing(value: Any) -> bool:
@@ -554,12 +577,19 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     for index, column in enumerate(header[1:], start=2):
         if not column:
             problems.append(("respondents.empty_header", {"column": index}))
-    duplicates = {c for c in header if c and header.count(c) > 1}
+    folded = [c.casefold() for c in header]
+    duplicates = {c for c in header if c and folded.count(c.casefold()) > 1}
     for column in sorted(duplicates):
         problems.append(("respondents.duplicate_header", {"column": column}))
     if problems:
         raise RowErrors(name, problems)
     existing = {a["name"]: a["type"] for a in _attributes(db)}
+    # "Wijk" in a spreadsheet is the attribute wijk, as "r02" is R02: not a second attribute
+    spelled = {n.casefold(): n for n in existing}
+    header = [
+        header[0],
+        *(c if c in existing else spelled.get(c.casefold(), c) for c in header[1:]),
+    ]
     columns = header[1:]
     attribute_columns = [c for c in columns if c.lower() not in SPECIAL_COLUMNS]
     types = {

@@ -50,6 +50,9 @@ ATTRIBUTE_TYPES = {
     "DateTime": "date",
 }
 _USER_NAME = re.compile(r"[^\w .@-]+")
+# A REFI-QDA Float is written the XML way: "1.000" is one, never the Dutch one thousand
+# that a spreadsheet cell "1.000" may be (which parse_value refuses as ambiguous).
+_XML_DECIMAL = re.compile(r"[-+]?\d+\.\d+")
 Mapper = Callable[[int, int], tuple[int, int]]
 # What a memo is about: (target_type, target_id, (start, end) of a document's text or None).
 Target = tuple[str, "int | None", "tuple[int, int] | None"]
@@ -280,8 +283,12 @@ class _Writer:
                 if var.type == "DateTime":
                     self.report.lose("time_of_day", "dates_only", f"{case.name}: {var.name}")
                     value = value[:10]
+                xml_float = var.type == "Float" and types[var_guid] == "number"
                 try:
-                    canonical = parse_value(value, types[var_guid])
+                    canonical = parse_value(
+                        float(value) if xml_float and _XML_DECIMAL.fullmatch(value) else value,
+                        types[var_guid],
+                    )
                 except ValueError:
                     self.report.lose(
                         "attribute_value", "value_not_of_type", f"{case.name}: {var.name}={value}"
@@ -303,7 +310,7 @@ class _Writer:
                         "attribute_value", "kept_existing_value", f"{case.name}: {var.name}={value}"
                     )
                     continue
-                set_value(self.handle, rid, var.name, value)
+                set_value(self.handle, rid, var.name, canonical)
                 self.report.count("attribute_values")
             for source_guid in case.sources:
                 if source_guid in by_source and by_source[source_guid] != rid:
