@@ -51,6 +51,8 @@ def test_applying_a_code_to_the_selected_sentence(project):
     assert [(c["code"], c["segment_id"], c["origin"]) for c in codings] == [
         ("verlies-dierbare", target["segment_id"], "human")
     ]
+    # the toast names the code, not the code and its whole description (the picker shows both)
+    assert [t.value for t in at.toast] == ["Code 'Verlies van een dierbare' toegevoegd."]
 
 
 def test_accepting_a_suggestion_on_the_page(project):

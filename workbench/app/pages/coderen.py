@@ -228,13 +228,14 @@ with right:
                 st.rerun()
 
     codes = codebook_from_project(handle).codes
-    names = {c.id: (f"{c.name} — {c.brief}" if c.brief else c.name) for c in codes}
+    titles = {c.id: c.name for c in codes}  # a code as messages and lists name it
+    names = {c.id: (f"{c.name} — {c.brief}" if c.brief else c.name) for c in codes}  # picker
 
     with st.expander(tr("coderen.retrieve"), icon=":material/format_list_bulleted:"):
         wanted = st.selectbox(
             tr("coderen.retrieve_code"),
             list(names),
-            format_func=lambda i: names[i].split(" — ")[0],
+            format_func=titles.get,
             index=None,
             placeholder=tr("coderen.code_placeholder"),
             key="coding_retrieve_code",
@@ -296,7 +297,7 @@ with right:
             handle,
             code=code,
             **args,
-            toast=lambda _: tr("coderen.applied", code=names[code]),
+            toast=lambda _: tr("coderen.applied", code=titles[code]),
         ):
             st.rerun()
 
