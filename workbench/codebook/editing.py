@@ -392,7 +392,7 @@ def move_code(project: Project, code: int | str, parent: str | None, *, rational
     project.require("codebook.edit")
     db, actor = project.db, project.user
     rationale = _require_rationale(rationale)
-    with transaction(db):
+    with one_action(db, actor) as stamp:  # one undo per move, as for a merge
         before = _code_row(db, code)
         branch = _subtree(db, before["id"])
         parent_row = _active_parent(db, parent) if parent is not None else None
@@ -417,7 +417,6 @@ def move_code(project: Project, code: int | str, parent: str | None, *, rational
         old_parent = row(db, "codes", before["parent_id"]) if before["parent_id"] else None
         details = {"from": old_parent["slug"] if old_parent else None, "to": parent}
         _log_change(db, book_id, actor, "move", before["slug"], rationale, details)
-        stamp = now()
         for code_id, old in [(before["id"], code_data(before)), *rows_before.items()]:
             new = {**code_data(_code_row(db, code_id)), "rationale": rationale}
             record_event(db, actor, events.CODEBOOK_MOVE(code_id, old, new), at=stamp)
