@@ -1121,12 +1121,14 @@ def _replace_names(db: Database, texts: list[str]) -> list[str]:
     if pattern is None:
         return list(texts)
 
-    def replaced(m: re.Match[str]) -> str:
-        if ordinary_noun_at(m.string, m.start(), m.end()):
-            return m.group()
-        return _cased(names[normal_name(m.group())], m.group())
+    def replaced(text: str) -> str:
+        parts, pos = [], 0
+        for m in _name_matches(text, pattern):  # the name, not an ordinary noun it also is
+            parts += [text[pos : m.start()], _cased(names[normal_name(m.group())], m.group())]
+            pos = m.end()
+        return "".join(parts) + text[pos:]
 
-    return [pattern.sub(replaced, text) if text else text for text in texts]
+    return [replaced(text) if text else text for text in texts]
 
 
 def pseudonymise_table(project: Project, frame: Any) -> Any:
