@@ -15,6 +15,7 @@ import io
 import docx
 import pytest
 from test_ingest_pdf import _escape, write_pdf
+from test_ingest_title_block import stored_turns
 
 from workbench.handle import Project
 from workbench.ingest import analysis_segments, import_files, read_bytes
@@ -63,14 +64,7 @@ def test_details_without_a_date_are_no_turns(db, nlp, name, build):
     project = Project.for_user(db, "onderzoeker")
     report = import_files(project, [(name, build(lines))], nlp=nlp)
     assert report.ok, report.results[0].message("en")
-    text = db.execute("SELECT text FROM documents").fetchone()[0]
-    turns = [
-        (label, text[start:end])
-        for label, start, end in db.execute(
-            "SELECT sp.label, t.start_char, t.end_char FROM turns t "
-            "LEFT JOIN speakers sp ON sp.id = t.speaker_id ORDER BY t.position"
-        )
-    ]
+    turns = stored_turns(db)
     assert turns == [(None, "Gesprek buurthuis\n\n" + "\n\n".join(DETAILS)), *TURNS]
     analysed = " ".join(s["text"] for s in analysis_segments(project))
     assert "R07" not in analysed and "68 jaar" not in analysed and "Anna" not in analysed
@@ -177,13 +171,7 @@ def test_a_footnote_in_a_pdf_stays_out_of_the_turn_over_the_page_break(db, nlp):
     assert report.ok, report.results[0].message("en")
     text = db.execute("SELECT text FROM documents").fetchone()[0]
     assert "Schilderswijk" not in text and "1985" not in text
-    turns = [
-        (label, text[start:end])
-        for label, start, end in db.execute(
-            "SELECT sp.label, t.start_char, t.end_char FROM turns t "
-            "JOIN speakers sp ON sp.id = t.speaker_id ORDER BY t.position"
-        )
-    ]
+    turns = [(label, said) for label, said in stored_turns(db) if label is not None]
     assert turns == [
         ("I", "Hoe lang woont u hier?"),
         (

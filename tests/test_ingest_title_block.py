@@ -41,6 +41,18 @@ def spoken(parsed) -> list[tuple[str | None, str]]:
     return [(t.speaker, parsed.text[t.start_char : t.end_char]) for t in parsed.turns]
 
 
+def stored_turns(db) -> list[tuple[str | None, str]]:
+    """(speaker label, or None for a turn without speaker, text) of each stored turn."""
+    text = db.execute("SELECT text FROM documents").fetchone()[0]
+    return [
+        (label, text[start:end])
+        for label, start, end in db.execute(
+            "SELECT sp.label, t.start_char, t.end_char FROM turns t "
+            "LEFT JOIN speakers sp ON sp.id = t.speaker_id ORDER BY t.position"
+        )
+    ]
+
+
 def word_file() -> bytes:
     """A Word transcript: header and page-number footer, title block, bold labels, a
     tracked change and a footnote reference."""
@@ -144,13 +156,7 @@ def test_a_title_block_is_no_turn_and_its_people_no_speakers(db, name, build):
         "Mevrouw Jansen": "respondent",
     }
     text = db.execute("SELECT text FROM documents").fetchone()[0]
-    turns = [
-        (label, text[start:end])
-        for label, start, end in db.execute(
-            "SELECT sp.label, t.start_char, t.end_char FROM turns t "
-            "LEFT JOIN speakers sp ON sp.id = t.speaker_id ORDER BY t.position"
-        )
-    ]
+    turns = stored_turns(db)
     title = f"{EXPECTED[0][1]}\n\n{PERSON}\n\nDuur: 47 minuten"
     if name.endswith(".txt"):
         title = title.replace("\n\n", "\n")
