@@ -262,3 +262,30 @@ def test_the_review_says_how_many_differences_blind_coding_leaves_out(db, projec
     sanne = page(project_path, user="sanne")
     assert not any("blind" in i.value for i in sanne.info)
     assert any(c.value.startswith(f"5 {listed} 5 verschillen") for c in sanne.caption)
+
+
+def test_the_mark_done_hint_only_when_a_human_coder_has_not_marked(db, project_path):
+    """Only the model (suggestions) left documents out, yet the page said "Markeer het dan
+    als klaar": the model cannot mark documents done, and anna had marked them all."""
+    import two_coders
+    from test_agreement_scope import mark_everything
+    from workbench import done_marks
+    from workbench.codings import add_coding
+
+    passages = two_coders.build(db)
+    mark_everything(db)
+    anna = Project.for_user(db, "anna")
+    add_coding(
+        anna, code="schaamte", document_id=passages[0], start_char=0, end_char=10, origin="machine"
+    )
+    at = page(project_path)
+    at.selectbox(key="consistency_unit").set_value("document").run()
+    at.multiselect(key="consistency_coders_None").set_value(["anna", "model"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    scope = at.warning[0].value
+    assert "39 heeft model niet gezien" in scope
+    assert "Het model kan geen documenten als klaar markeren." in scope
+    assert "Markeer het dan als klaar" not in scope
+    done_marks.mark_done(anna, None, coder="anna", done=False)  # now anna's marks are missing
+    at.run()
+    assert "Markeer het dan als klaar" in at.warning[0].value

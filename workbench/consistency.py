@@ -831,7 +831,8 @@ def unitized_report(
 
 
 def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
-    """How many units of how many were compared, and why the others were not."""
+    """How many units of how many were compared, and why the others were not. The hint to
+    mark documents done only when a human coder's mark is missing: the model marks nothing."""
     scope = report["scope"]
 
     def units(n: int) -> str:
@@ -871,6 +872,8 @@ def scope_lines(report: dict[str, Any], lang: str) -> list[str]:
                     lines.append(t("agreement.scope.model_seen", lang))
         if scope["rule"] == "seen":
             lines.append(t("agreement.scope.rule", lang))
+        if to_mark_done(report):  # not when only the model (or the sample) keeps units out
+            lines.append(t("agreement.scope.mark_done", lang))
     return lines
 
 
