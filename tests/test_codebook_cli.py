@@ -103,6 +103,40 @@ def test_merge_and_log_from_the_command_line(capsys, tmp_path):
     assert "in de interviews niet te scheiden" in log.splitlines()[1]  # under the header
 
 
+def test_export_says_which_merged_codes_it_leaves_out(capsys, tmp_path):
+    """A merged code is left out of the file by design, but the output did not say so."""
+    project = tmp_path / "p.db"
+    create_project(project).close()
+    out_file = tmp_path / "codeboek.yaml"
+    export = ["codebook", "export", "--project", project, "--output", out_file]
+    assert "samengevoegd" not in run(capsys, *export)[1].lower()  # nothing merged yet
+    run(capsys, "codebook", "merge", "stigma", "schaamte", "--why", "één", "--project", project)
+    code, out, _ = run(capsys, "--lang", "en", *export)
+    assert code == 0
+    assert (
+        "Merged codes are not in the file: 1 code. Their codings now belong to the code after "
+        "the arrow: Stigma en vooroordelen → Schaamte en taboe."
+    ) in out
+    assert len(cb.load_codebook(out_file).codes) == N_DEFAULT - 1
+
+
+def test_rename_and_move_say_what_was_done(capsys, tmp_path):
+    """Both said "aangepast" (changed); the change log says "nieuwe naam" and "verplaatst"."""
+    project = tmp_path / "p.db"
+    create_project(project).close()
+    edit = ["--why", "nodig", "--project", project]
+    _, out, _ = run(capsys, "codebook", "rename", "schaamte", "Schaamte en schuld", *edit)
+    assert out == "Code 'schaamte' heeft een nieuwe naam: 'Schaamte en schuld'.\n"
+    _, out, _ = run(
+        capsys, "--lang", "en", "codebook", "move", "stigma", "--parent", "schaamte", *edit
+    )
+    assert out == "Code 'stigma' was moved: it now falls under 'schaamte'.\n"
+    _, out, _ = run(capsys, "codebook", "move", "stigma", "--top", *edit)
+    assert out == "Code 'stigma' is verplaatst naar bovenaan: hij valt nu onder geen andere code.\n"
+    _, log, _ = run(capsys, "codebook", "log", "--project", project)
+    assert "nieuwe naam" in log and "verplaatst" in log
+
+
 def test_edits_require_a_reason(capsys, tmp_path):
     try:
         main(["codebook", "rename", "schaamte", "Schaamte", "--project", str(tmp_path / "p.db")])

@@ -67,6 +67,25 @@ def test_rename_without_reason_shows_error_and_changes_nothing(project):
     )
 
 
+def test_rename_and_move_say_what_was_done(project):
+    """Both said "is aangepast" (changed); the change log says "nieuwe naam" and "verplaatst"."""
+    at = app(project)
+    at.radio(key="codeboek_action").set_value("rename").run()
+    at.selectbox(key="rename_code").set_value("schaamte")
+    at.text_input(key="rename_name").input("Schaamte en schuld")
+    at.text_input(key="rename_why").input("ook schuld hoort erbij")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == "Code 'schaamte' heeft een nieuwe naam: 'Schaamte en schuld'."
+    at.radio(key="codeboek_action").set_value("move").run()
+    at.selectbox(key="move_code").set_value("stigma")
+    at.selectbox(key="move_parent").set_value("schaamte")
+    at.text_input(key="move_why").input("hoort bij schaamte")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success[0].value == "Code 'stigma' is verplaatst: hij valt nu onder 'schaamte'."
+
+
 def test_merge_with_reason_lands_in_the_log(project):
     at = app(project)
     at.radio(key="codeboek_action").set_value("merge").run()
@@ -124,6 +143,18 @@ def test_downloads_are_offered(project):
         "Download als Word",
         "Download als codeboekbestand (YAML)",
     ]
+
+
+def test_downloads_say_which_merged_codes_they_leave_out(project):
+    """The downloads leave a merged code out by design; the page did not say so."""
+    assert not any("Samengevoegde" in c.value for c in app(project).caption)
+    researcher = Project.for_user(open_project(project), "onderzoeker")
+    cb.merge_codes(researcher, "stigma", "schaamte", rationale="één")
+    note = (
+        "Samengevoegde codes staan niet in het bestand: 1 code. Hun coderingen horen nu bij de "
+        "code achter de pijl: Stigma en vooroordelen → Schaamte en taboe."
+    )
+    assert any(c.value == note for c in app(project).caption)
 
 
 def test_supervisor_can_browse_but_not_edit(project):

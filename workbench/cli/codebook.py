@@ -314,6 +314,9 @@ def run_export(args: argparse.Namespace) -> int:
             handle(db, args), args.output, format=fmt, name=args.name, lang=args.lang
         )
     print(t("codebook.cli.exported", args.lang, file=args.output))
+    note = cb.merged_note(handle(db, args), args.name, args.lang)
+    if note:
+        print(note)
     return 0
 
 
@@ -394,18 +397,15 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_rename(args: argparse.Namespace) -> int:
     cb.rename_code(handle(project(args), args), args.code, args.name, rationale=args.why)
-    print(t("codebook.cli.done", args.lang, code=args.code))
+    print(t("codebook.done.rename", args.lang, code=args.code, name=args.name))
     return 0
 
 
 def run_move(args: argparse.Namespace) -> int:
-    cb.move_code(
-        handle(project(args), args),
-        args.code,
-        None if args.top else args.parent,
-        rationale=args.why,
-    )
-    print(t("codebook.cli.done", args.lang, code=args.code))
+    parent = None if args.top else args.parent
+    cb.move_code(handle(project(args), args), args.code, parent, rationale=args.why)
+    key = "codebook.done.move" if parent else "codebook.done.move_top"
+    print(t(key, args.lang, code=args.code, parent=parent))
     return 0
 
 

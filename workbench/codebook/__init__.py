@@ -41,6 +41,7 @@ from workbench.codebook.export import (
     codebook_to_markdown,
     export_bytes,
     export_codebook,
+    merged_note,
     write_docx,
 )
 from workbench.codebook.model import (
@@ -98,6 +99,7 @@ __all__ = [
     "ensure_imported_codebook",
     "export_bytes",
     "export_codebook",
+    "merged_note",
     "install_codebook",
     "install_codebook_file",
     "install_codebook_text",

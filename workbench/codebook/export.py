@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from workbench.codebook.model import Code, Codebook
-from workbench.codebook.views import code_tree, codebook_from_project
+from workbench.codebook.views import code_tree, codebook_from_project, merged_away
 from workbench.codebook.yaml_io import codebook_to_yaml
 from workbench.errors import InputError
 from workbench.handle import Project
+from workbench.i18n import t
 
 
 def export_codebook(
@@ -44,6 +45,20 @@ def export_codebook(
     else:
         raise InputError("codebook.bad_format", format=format, expected="yaml, md, docx")
     return path
+
+
+def merged_note(project: Project, name: str | None = None, lang: str = "nl") -> str | None:
+    """Under an export: which merged codes it leaves out and where their codings went. Every
+    export leaves them out by design (their codings belong to the code they went into), but
+    without a word a reader looks for a code that seems lost. None when nothing was merged."""
+    merged = merged_away(project, name)
+    if not merged:
+        return None
+    merges = ", ".join(
+        t("codebook.export.merged_item", lang, code=code, into=into) if into else code
+        for code, into in merged
+    )
+    return t("codebook.export.merged", lang, n=len(merged), merges=merges)
 
 
 def export_bytes(
@@ -78,7 +93,6 @@ def codebook_to_markdown(
     codebook: Codebook, *, counts: Mapping[str, int] | None = None, lang: str = "nl"
 ) -> str:
     """A readable document for the research team: tree, then every code in full."""
-    from workbench.i18n import t
 
     def label(key: str, **params: Any) -> str:
         return t(f"codebook.doc.{key}", lang, **params)
@@ -146,8 +160,6 @@ def write_docx(
     """The same document as :func:`codebook_to_markdown`, as Word (python-docx)."""
     from docx import Document
     from docx.shared import Pt, RGBColor
-
-    from workbench.i18n import t
 
     def label(key: str, **params: Any) -> str:
         return t(f"codebook.doc.{key}", lang, **params)

@@ -254,6 +254,24 @@ def merged_into(project: Project) -> dict[int, int]:
     return out
 
 
+def merged_away(project: Project, name: str | None = None) -> list[tuple[str, str | None]]:
+    """The codes of the codebook ``name`` (default: all) that were merged away, each with the
+    name of the code that now holds its codings (None when no merge leads to an active code).
+
+    Exports leave these codes out (:func:`codebook_from_project`); this is what they say
+    about it, so a reader does not look for a code that seems to have gone missing.
+    """
+    project.require("read")
+    into = merged_into(project)
+    names = dict(project.db.execute("SELECT id, name FROM codes").fetchall())
+    rows = project.db.execute(
+        "SELECT k.id, k.name FROM codes k JOIN codebooks b ON b.id = k.codebook_id "
+        "WHERE k.active = 0 AND (? IS NULL OR b.name = ?) ORDER BY k.codebook_id, k.position, k.id",
+        [name, name],
+    ).fetchall()
+    return [(code, names[into[i]] if i in into else None) for i, code in rows]
+
+
 def change_words(action: str) -> Term:
     """What an entry of the change log did, in words for the reader ("nieuwe naam"), not the
     stored action ("rename"); an action this release does not know reads as "a change"."""

@@ -181,7 +181,7 @@ with edit_tab:
                         code,
                         new_name,
                         rationale=why,
-                        flash=lambda _: tr("codeboek.changed", code=code),
+                        flash=lambda _: tr("codebook.done.rename", code=code, name=new_name),
                     )
         elif action == "move":
             with st.form("codeboek_move_form"):
@@ -195,7 +195,11 @@ with edit_tab:
                         code,
                         parent,
                         rationale=why,
-                        flash=lambda _: tr("codeboek.changed", code=code),
+                        flash=lambda _: tr(
+                            "codebook.done.move" if parent else "codebook.done.move_top",
+                            code=code,
+                            parent=parent,
+                        ),
                     )
         elif action == "merge":
             with st.form("codeboek_merge_form"):
@@ -378,6 +382,9 @@ with download_tab:
             file_name="codeboek.yaml",
             mime="application/x-yaml",
         )
+        merged = cb.merged_note(handle, lang=lang())
+        if merged:
+            st.caption(merged)
 
 # --- add a codebook ----------------------------------------------------------------------
 
