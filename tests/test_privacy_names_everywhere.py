@@ -226,6 +226,18 @@ def test_without_the_key_an_export_goes_by_the_places_open_when_names_were_last_
     require_pseudonymised(researcher)
 
 
+def test_an_ordinary_noun_in_a_memo_does_not_need_the_key(db, researcher):
+    """ "de bakker" is the baker, not the accepted name Bakker (as replacing reads it); the
+    check of the places that need the key read it as the name and made the memo need it."""
+    from workbench import memos
+
+    doc = add_document(db, PLAIN, name="a.txt")
+    for text in ("Mevrouw Bakker belde over haar buurvrouw", "Ze haalt brood bij de bakker"):
+        memos.add_memo(researcher, target_type="document", target_id=doc, text=text)
+    decide(researcher, "Bakker", accept=True)
+    assert apply_pseudonyms(researcher)["places_need_key"] == ["memo:1"]
+
+
 def test_a_supervisor_is_told_where_outside_the_transcript_a_name_waits(db, researcher):
     outside_the_transcript(db, researcher)
     accounts.add_user(researcher, "vera", role="supervisor")

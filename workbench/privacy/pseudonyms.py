@@ -858,11 +858,13 @@ def _places_needing_key(db: Database, places: list[Place], names: dict[str, str]
     (:func:`_names_from_spans`): a name accepted where it occurs only in a memo, a document
     name or an attribute value would then go out. Recorded (ids, no names) when names are
     replaced, so such an export is refused instead (``privacy.export_places_need_key``).
+    A match is a name as :func:`_name_matches` decides, as replacing does: "de bakker" in a
+    memo is the baker, also once "Bakker" is accepted, and needs no key.
     """
     pattern = _name_pattern(sorted(set(names) - set(_names_from_spans(db))))
     if pattern is None:
         return []
-    return sorted({place.key for place in places if pattern.search(place.text)})
+    return sorted({place.key for place in places if _name_matches(place.text, pattern)})
 
 
 def _reviewed(db: Database) -> bool:
