@@ -16,6 +16,7 @@ from page_runner import page_test
 from streamlit.runtime.media_file_manager import MediaFileManager
 from test_page_patronen import TAB
 from test_patterns import build_project
+from test_patterns_cascades import english_names
 from test_privacy_exports import finder, found_names
 from test_privacy_patterns import NAMES, _project
 
@@ -173,3 +174,53 @@ def test_a_supervisor_downloads_only_with_names_replaced(db, project_path, files
         patronen_q_codes=["verlies"],
     ).run()
     assert found_names(finder(NAMES), xlsx_text(files["citaten.xlsx"]())) == {}
+
+
+def test_english_downloads_name_codes_in_english_and_keep_their_ids(db, project_path, files):
+    """On the English page the matrix, co-occurrence and quotes files read the codebook's
+    English names (the Dutch name where a code has none), as the cascade files do; the id
+    columns and the ``column: NAME = ID`` settings stay, so a script still joins on ids."""
+    build_project(db)
+    english_names(db)
+    tabs = {"cooccurrence": "Co-occurrence", "quotes": "Quotes"}
+    page_test("patronen", project_path, lang="en").run()
+    matrix = pd.read_excel(io.BytesIO(files["matrix.xlsx"]()), sheet_name=None)
+    assert {"Loss of a loved one", "Isolation", "Verlies woning"} <= set(matrix["matrix"].columns)
+    assert "Verlies dierbare" not in matrix["matrix"].columns
+    assert "Loss of a loved one = verlies-dierbare" in matrix["filters"]["value"].tolist()
+    cells = matrix["citaten"].set_index("Code")["Name"]
+    assert set(cells["isolement"]) == {"Isolation"} and set(cells["verlies-woning"]) == {
+        "Verlies woning"
+    }
+    csv_settings = settings_of(files["matrix.csv"]())
+    assert "Isolation = isolement" in csv_settings["column"]
+
+    at = page_test(
+        "patronen",
+        project_path,
+        lang="en",
+        patronen_tab=tabs["cooccurrence"],
+        patronen_co_scope="turn",
+    ).run()
+    assert not at.exception, [e.message for e in at.exception]
+    together = pd.read_excel(io.BytesIO(files["samen.xlsx"]()), sheet_name=None)
+    rows = together["samen"].set_index("Code")
+    assert rows.loc["isolement", "Name"] == "Isolation" and "Isolation" in rows.columns
+    pairs = together["paren"]
+    ends = [zip(pairs[f"Code {side}"], pairs[f"Name {side}"]) for side in "AB"]
+    named = {code: name for end in ends for code, name in end}
+    assert named["isolement"] == "Isolation" and named["verlies-woning"] == "Verlies woning"
+
+    at = page_test(
+        "patronen",
+        project_path,
+        lang="en",
+        patronen_tab=tabs["quotes"],
+        patronen_q_codes=["isolement", "verlies-dierbare"],
+    ).run()
+    assert not at.exception, [e.message for e in at.exception]
+    quotes = pd.read_excel(io.BytesIO(files["citaten.xlsx"]()), sheet_name="citaten")
+    assert set(zip(quotes["Code"], quotes["Name"])) == {
+        ("isolement", "Isolation"),
+        ("verlies-dierbare", "Loss of a loved one"),
+    }

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import pytest
 from test_patterns import build_project
+from test_patterns_cascades import english_names
 
 from workbench.cli import main
 from workbench.handle import Project
 from workbench.patterns import (
     code_frequencies,
+    cooccurrence,
+    cooccurrence_fragments,
     cooccurrence_pairs,
     framework_cells,
+    framework_matrix,
     matrix_quotes,
     read_csv_export,
     respondent_profile,
@@ -51,9 +55,9 @@ def test_two_codes_with_one_name_stay_apart(renamed):
     assert names["isolement"] == f"{NEW} (isolement)" and names["schaamte"] == f"{NEW} (schaamte)"
 
 
-def _export(project_path, tmp_path, overview: str, *extra: str):
+def _export(project_path, tmp_path, overview: str, *extra: str, lang: str = "nl"):
     out = tmp_path / f"{overview}.csv"
-    args = ["patterns", overview, "--project", str(project_path), *extra]
+    args = ["--lang", lang, "patterns", overview, "--project", str(project_path), *extra]
     assert main([*args, "--output", str(out)]) == 0
     return read_csv_export(out)
 
@@ -71,3 +75,47 @@ def test_frequency_and_quote_csv_keep_id_and_name(renamed, project_path, tmp_pat
     found, _ = _export(project_path, tmp_path, "quotes", "--code", "isolement")
     assert list(found.columns[found.columns.get_loc("code") :][:2]) == ["code", "name"]
     assert set(found["name"]) == {NEW} and set(found["code"]) == {"isolement"}
+
+
+@pytest.fixture
+def english(db):
+    """The test project with English names for verlies-dierbare, verlies-werk and
+    isolement (verlies-woning has only its Dutch name)."""
+    build_project(db)
+    english_names(db)
+    return Project.for_user(db, "onderzoeker")
+
+
+def test_name_columns_follow_the_language_and_ids_stay(english):
+    from workbench.patterns.fragments import named_columns
+
+    cells = framework_cells(english, lang="en").drop_duplicates("code").set_index("code")
+    assert cells.loc["isolement", "name"] == "Isolation"
+    assert cells.loc["verlies-woning", "name"] == "Verlies woning"  # no English name: Dutch
+    assert set(framework_cells(english)["name"]) >= {"Isolement", "Verlies dierbare"}
+    pairs = cooccurrence_pairs(english, scope="turn", lang="en").set_index(["code_a", "code_b"])
+    assert tuple(pairs.loc[("verlies-woning", "isolement"), ["name_a", "name_b"]]) == (
+        "Verlies woning",
+        "Isolation",
+    )
+    where = cooccurrence_fragments(english, "verlies-woning", "isolement", "turn", lang="en")
+    assert set(where["name_b"]) == {"Isolation"} and set(where["code_b"]) == {"isolement"}
+    assert set(matrix_quotes(english, code="isolement", lang="en")["name"]) == {"Isolation"}
+    table, settings = named_columns(english, framework_matrix(english), "en")
+    assert {"Loss of a loved one", "Job loss", "Isolation", "Verlies woning"} <= set(table.columns)
+    assert ("column", "Loss of a loved one = verlies-dierbare") in settings
+    table, settings = named_columns(english, cooccurrence(english))
+    assert "Verlies dierbare" in table.columns and "Loss of a loved one" not in table.columns
+
+
+def test_english_matrix_cooccurrence_and_quote_files_from_the_cli(english, project_path, tmp_path):
+    """``--lang en`` names the codes in English in every file, as the cascade files; the
+    ids stay in ``code`` (``code_a``, ``code_b``) and in the ``column`` settings."""
+    table, about = _export(project_path, tmp_path, "matrix", lang="en")
+    assert table.set_index("respondent").loc["R02", "Isolation"] == 1
+    assert "Isolation = isolement" in about["column"]
+    table, about = _export(project_path, tmp_path, "cooccurrence", lang="en")
+    assert table.set_index("code").loc["isolement", "name"] == "Isolation"
+    assert "Isolation" in table.columns and "Job loss = verlies-werk" in about["column"]
+    found, _ = _export(project_path, tmp_path, "quotes", "--code", "isolement", lang="en")
+    assert set(zip(found["code"], found["name"])) == {("isolement", "Isolation")}

@@ -257,8 +257,8 @@ def run_matrix(args: argparse.Namespace) -> int:
     project, selection = _open(args), _selection(args)
     patterns.format_of(args.output)
     matrix = patterns.framework_matrix(project, selection, codes=args.code)
-    matrix, columns = named_columns(project, matrix)  # names to read, ids in the settings
-    cells = patterns.framework_cells(project, selection, codes=args.code)
+    matrix, columns = named_columns(project, matrix, args.lang)  # ids in the settings
+    cells = patterns.framework_cells(project, selection, codes=args.code, lang=args.lang)
     settings = selection.describe() + [("code", c) for c in args.code or []] + columns
     return _write(
         project, args, "matrix", {"matrix": matrix.reset_index(), "citaten": cells}, settings
@@ -272,10 +272,10 @@ def run_cooccurrence(args: argparse.Namespace) -> int:
         project, selection, scope=args.scope, window=args.window, codes=args.code
     )
     pairs = patterns.cooccurrence_pairs(
-        project, selection, scope=args.scope, window=args.window, codes=args.code
+        project, selection, scope=args.scope, window=args.window, codes=args.code, lang=args.lang
     )
-    table, columns = named_columns(project, table)
-    table = with_code_names(project, table.reset_index())  # each row: its code id and name
+    table, columns = named_columns(project, table, args.lang)
+    table = with_code_names(project, table.reset_index(), lang=args.lang)  # id and name
     settings = (
         selection.describe()
         + _scope_settings(args)
@@ -335,7 +335,8 @@ def run_quotes(args: argparse.Namespace) -> int:
         + [("not", c) for c in args.none_of]
         + _scope_settings(args)
     )
-    return _write(project, args, "quotes", {"quotes": with_code_names(project, found)}, settings)
+    found = with_code_names(project, found, lang=args.lang)
+    return _write(project, args, "quotes", {"quotes": found}, settings)
 
 
 def run_frequencies(args: argparse.Namespace) -> int:

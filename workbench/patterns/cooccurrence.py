@@ -19,6 +19,7 @@ import pandas as pd
 
 from workbench.errors import InputError
 from workbench.handle import Project
+from workbench.i18n import DEFAULT_LANGUAGE
 from workbench.patterns.fragments import (
     Selection,
     check_codes,
@@ -123,9 +124,10 @@ def cooccurrence_pairs(
     scope: str = "segment",
     window: int = 0,
     codes: Sequence[str] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """Each pair of codes that meets, once: code_a, name_a, code_b, name_b (the codes'
-    names), meetings, respondents.
+    names, in ``lang``), meetings, respondents.
 
     ``respondents`` is in how many respondents' interviews the pair meets; sorted by
     meetings (most first). ``codes`` keeps the pairs that involve one of them. Needs ``read``.
@@ -147,7 +149,7 @@ def cooccurrence_pairs(
             ["meetings", "respondents", "code_a", "code_b"], ascending=[False, False, True, True]
         )
     )
-    return with_code_names(project, table.reset_index(drop=True))
+    return with_code_names(project, table.reset_index(drop=True), lang=lang)
 
 
 def cooccurrence_fragments(
@@ -158,12 +160,14 @@ def cooccurrence_fragments(
     *,
     window: int = 0,
     selection: Selection = Selection(),
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """Where two codes meet: one row per meeting, with both fragments side by side.
 
     Columns: respondent, document, speaker, code_a, name_a, text_a, segment_a, code_b,
     name_b, text_b, segment_b, coding_a, coding_b (a coding behind each fragment, for
-    :func:`~workbench.patterns.place_of`), then the respondent's attributes. Needs ``read``.
+    :func:`~workbench.patterns.place_of`), then the respondent's attributes; names in
+    ``lang``. Needs ``read``.
     """
     project.require("read")
     check_scope(scope, window)
@@ -219,7 +223,7 @@ def cooccurrence_fragments(
             "coding_b",
         ]
     ]
-    out = with_code_names(project, out.reset_index(drop=True))
+    out = with_code_names(project, out.reset_index(drop=True), lang=lang)
     return with_attributes(project, out).drop(columns="respondent_id")
 
 

@@ -221,12 +221,12 @@ def with_code_names(
 
 
 def named_columns(
-    project: Project, table: pd.DataFrame
+    project: Project, table: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
 ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """A wide table whose columns are codes (matrix, co-occurrence) with the codes' names
-    as column labels, and one ``("column", "NAME = ID")`` settings row per code column, so a
-    file keeps the id of every column. Needs ``read``."""
-    names = code_names(project)
+    (in ``lang``) as column labels, and one ``("column", "NAME = ID")`` settings row per code
+    column, so a file keeps the id of every column. Needs ``read``."""
+    names = code_names(project, lang)
     renamed = {c: names[c] for c in table.columns if c in names}
     rows = [("column", f"{name} = {code}") for code, name in renamed.items()]
     return table.rename(columns=renamed), rows

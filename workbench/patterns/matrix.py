@@ -13,7 +13,7 @@ import pandas as pd
 
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.i18n import t
+from workbench.i18n import DEFAULT_LANGUAGE, t
 from workbench.patterns.fragments import (
     Selection,
     attribute_names,
@@ -71,12 +71,13 @@ def framework_cells(
     *,
     codes: Sequence[str] | None = None,
     separator: str = " | ",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """The matrix in long form with the quotes behind each non-empty cell.
 
-    Columns: respondent, code, name (the code's name), fragments, quotes (the fragments'
-    text joined by ``separator``), documents. What a framework chart's cell summarises, ready
-    for export. Needs ``read``.
+    Columns: respondent, code, name (the code's name, in ``lang``), fragments, quotes (the
+    fragments' text joined by ``separator``), documents. What a framework chart's cell
+    summarises, ready for export. Needs ``read``.
     """
     project.require("read")
     frame = fragments(project, selection, places=False)
@@ -94,7 +95,7 @@ def framework_cells(
     order = {c: i for i, c in enumerate(codes_table(project)["code"])}
     cells["_order"] = cells["code"].map(order)
     cells = cells.sort_values(["respondent", "_order"]).drop(columns="_order")
-    return with_code_names(project, cells.reset_index(drop=True))
+    return with_code_names(project, cells.reset_index(drop=True), lang=lang)
 
 
 def matrix_quotes(
@@ -103,11 +104,12 @@ def matrix_quotes(
     *,
     respondent: str | None = None,
     code: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """The fragments behind one cell (or a whole row or column when one side is None).
 
     ``coding`` is a coding behind each fragment (:func:`~workbench.patterns.place_of`);
-    ``name`` is the code's name. Needs ``read``."""
+    ``name`` is the code's name in ``lang``. Needs ``read``."""
     project.require("read")
     frame = fragments(
         project,
@@ -116,7 +118,7 @@ def matrix_quotes(
         respondent=respondent,
         codes=None if code is None else [code],
     )
-    frame = with_code_names(project, frame.assign(coding=frame["fragment_id"]))
+    frame = with_code_names(project, frame.assign(coding=frame["fragment_id"]), lang=lang)
     return with_attributes(project, with_text(project, frame.reset_index(drop=True)))
 
 

@@ -343,8 +343,8 @@ def show_matrix() -> None:
         elif found is not None:
             open_link(found.iloc[0], label="patronen.jump.first")  # one click from the cell
             quote_table(found, ["document", "speaker", "text", "coders"], "patronen_matrix_quotes")
-    cells_table = overview("framework_cells")
-    by_name, columns = named_columns(handle, matrix)  # names to read, ids in the settings
+    cells_table = overview("framework_cells", lang=lang())
+    by_name, columns = named_columns(handle, matrix, lang())  # names to read, ids in settings
     downloads(
         "matrix",
         {"matrix": by_name.reset_index(), "citaten": cells_table},
@@ -408,7 +408,7 @@ def show_cooccurrence() -> None:
             tr("patronen.co.window"), min_value=1, max_value=20, value=2, key="patronen_co_window"
         )
     table = overview("cooccurrence", scope=scope, window=int(window))
-    pairs = overview("cooccurrence_pairs", scope=scope, window=int(window))
+    pairs = overview("cooccurrence_pairs", scope=scope, window=int(window), lang=lang())
     if table is not None and pairs is not None:
         where = (
             tr("patronen.co.where_window", window=int(window))
@@ -472,10 +472,10 @@ def show_cooccurrence() -> None:
                     (("coding_a", "code_a"), ("coding_b", "code_b")),
                     names=True,
                 )
-        by_name, columns = named_columns(handle, table)
+        by_name, columns = named_columns(handle, table, lang())
         downloads(
             "samen",
-            {"samen": with_code_names(handle, by_name.reset_index()), "paren": pairs},
+            {"samen": with_code_names(handle, by_name.reset_index(), lang=lang()), "paren": pairs},
             [("scope", scope), ("window", str(window)), *columns],
             "patronen_dl_co",
         )
@@ -551,7 +551,7 @@ def show_quotes() -> None:
             )
             downloads(
                 "citaten",
-                {"citaten": with_code_names(handle, found)},
+                {"citaten": with_code_names(handle, found, lang=lang())},
                 settings,
                 "patronen_dl_quotes",
                 masked,
