@@ -238,3 +238,55 @@ def test_a_duplicate_file_adds_no_respondent_for_it(db, nlp, tmp_path):
     again = import_files(researcher, [good], respondent="R77", nlp=nlp)
     assert again.results[0].error.key == "ingest.duplicate"
     assert respondent_codes(db) == []
+
+
+def test_the_cli_and_the_project_page_say_the_same_about_a_sheet_imported_again(
+    tmp_path, templates, capsys
+):
+    """Kept values, formulas without a result, the sheet read, new codes and a column that
+    became text: the page said only how many respondents were added and updated."""
+    import openpyxl
+
+    from workbench.respondents import add_respondent, define_attribute, set_value
+
+    book = openpyxl.Workbook()
+    book.active.title = "Ronde 2"
+    for values in (
+        ["code", "leeftijd", "score", "jaren_in_wijk"],
+        ["R01", None, "=1+1", 12],
+        ["R02", 70, 5, "bijna 20"],
+        ["R03", 81, 6, 30],
+    ):
+        book.active.append(values)
+    book.create_sheet("Ronde 1")
+    sheet = tmp_path / "respondenten.xlsx"
+    book.save(sheet)
+    projects = [tmp_path / "cli.db", tmp_path / "page.db"]
+    for path in projects:
+        researcher = Project.for_user(open_project(templates.new(path, codebooks=None)), ME)
+        add_respondent(researcher, "R01")
+        for name, value in (("leeftijd", 72), ("score", 4)):
+            define_attribute(researcher, name, "number")
+            set_value(researcher, "R01", name, value)
+
+    assert main(["respondents", "import", str(sheet), "--project", str(projects[0])]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    at = page_test("project", projects[1]).run()
+    at.file_uploader[1].set_value(("respondenten.xlsx", sheet.read_bytes(), "application/zip"))
+    at.run().button(key="respondents_import").click().run()
+    assert not at.exception and not at.error
+    shown = at.success[0].value.split("\n\n")
+    assert printed[: len(shown)] == shown
+    assert [line.split(".")[0] for line in shown] == [
+        "respondenten",  # respondenten.xlsx: 2 respondenten toegevoegd, ...
+        "Alleen het eerste werkblad is gelezen: 'Ronde 2'",
+        "Nieuwe respondenten: R02, R03",
+        "2 bewaarde waarden zijn gebleven, omdat de cel in het bestand leeg was "
+        "('leeftijd': 1, 'score': 1)",
+        "Kolom 'score', rij 2: een formule zonder uitkomst in het bestand",
+        "Kolom 'jaren_in_wijk' is tekst geworden, en niet het soort getal, door deze waarde: "
+        "'bijna 20' (rij 3)",
+    ]
+    for path in projects:
+        r01 = list_respondents(Project.for_user(open_project(path), ME))[0]
+        assert r01["attributes"] == {"leeftijd": "72", "score": "4", "jaren_in_wijk": "12"}

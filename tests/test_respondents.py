@@ -15,6 +15,7 @@ from workbench.respondents import (
     add_respondent,
     define_attribute,
     import_respondents,
+    import_summary,
     infer_type,
     link_document,
     list_attributes,
@@ -381,3 +382,125 @@ def test_a_capitalised_header_fills_the_existing_attribute(me, tmp_path):
     path.write_text("code,wijk,Wijk\nR01,Oost,West\n", encoding="utf-8")
     with pytest.raises(RowErrors, match="Wijk"):
         import_respondents(me, path)
+
+
+# --- importing an updated sheet again: what stays, and what the summary says --------------
+
+
+def stored(me):
+    return {r["code"]: (r["pseudonym"], r["attributes"]) for r in list_respondents(me)}
+
+
+def test_an_empty_cell_in_a_sheet_imported_again_keeps_the_stored_value_and_says_so(me, tmp_path):
+    """Fictional: the updated sheet left leeftijd and pseudoniem of R01 empty; both were
+    deleted without a word ("1 waarde veranderd" was all the summary said)."""
+    path = tmp_path / "r.csv"
+    path.write_text("code;leeftijd;wijk;pseudoniem\nR01;72;Spoorzicht;Gerda\n", encoding="utf-8")
+    import_respondents(me, path)
+    path.write_text("code;leeftijd;wijk;pseudoniem\nR01;;Oost;\n", encoding="utf-8")
+    result = import_respondents(me, path)
+    assert stored(me) == {"R01": ("Gerda", {"leeftijd": "72", "wijk": "Oost"})}
+    assert (result["values"], result["kept"]) == (1, {"leeftijd": 1, "pseudoniem": 1})
+    summary = import_summary(result)
+    assert summary[0] == "r.csv: 0 respondenten toegevoegd, 1 bijgewerkt, 1 waarde veranderd."
+    assert summary[1].startswith(
+        "2 bewaarde waarden zijn gebleven, omdat de cel in het bestand leeg was "
+        "('leeftijd': 1, 'pseudoniem': 1)."
+    )
+    assert "klik op 'Tabel opslaan'" in summary[1]
+    # the way to remove a value it names: an empty cell in the table on the Project page
+    table = respondents_table(me)
+    table.loc[0, "leeftijd"] = None
+    assert save_table(me, table.to_dict("records")) == 1
+    assert stored(me) == {"R01": ("Gerda", {"wijk": "Oost"})}
+
+
+def formula_book(path, *rows, sheets=()):
+    """An XLSX as a script writes it: formulas without a stored result (openpyxl computes
+    nothing, and no spreadsheet program has opened the file)."""
+    book = openpyxl.Workbook()
+    book.active.title = "Respondenten"
+    for values in rows:
+        book.active.append(values)
+    for name in sheets:
+        book.create_sheet(name).append(["niet", "gelezen"])
+    book.save(path)
+    return path
+
+
+def test_a_formula_without_a_stored_result_is_named_and_keeps_the_stored_value(me, tmp_path):
+    add_respondent(me, "R01")
+    define_attribute(me, "score", "number")
+    set_value(me, "R01", "score", 14)
+    path = formula_book(
+        tmp_path / "r.xlsx",
+        ["code", "punten", "score"],
+        ["R01", 7, "=B2*2"],
+        ["R02", 8, "=B3*2"],
+    )
+    result = import_respondents(me, path)
+    assert stored(me) == {
+        "R01": (None, {"score": "14", "punten": "7"}),
+        "R02": (None, {"punten": "8"}),
+    }
+    assert result["formulas"] == {"score": [2, 3]}
+    assert result["kept"] == {"score": 1}
+    summary = import_summary(result, "en")
+    assert (
+        "Column 'score', rows 2, 3: formulas without a result in the file. Those cells were "
+        "read as empty: a value stored before stays." in summary[3]
+    )
+
+
+def test_a_workbook_says_which_sheet_was_read_and_which_were_not(me, tmp_path):
+    path = formula_book(
+        tmp_path / "r.xlsx", ["code", "wijk"], ["R01", "Oost"], sheets=["Toelichting", "Oud"]
+    )
+    result = import_respondents(me, path)
+    assert (result["sheet"], result["unread"]) == ("Respondenten", ["Toelichting", "Oud"])
+    assert import_summary(result)[1].startswith(
+        "Alleen het eerste werkblad is gelezen: 'Respondenten'. Niet gelezen: 'Toelichting', 'Oud'."
+    )
+    one = formula_book(tmp_path / "een.xlsx", ["code", "wijk"], ["R02", "West"])
+    assert not any("werkblad" in line for line in import_summary(import_respondents(me, one)))
+
+
+def test_a_column_that_became_text_names_the_values_that_made_it_text(me, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "code;leeftijd;telefoon;wijk\n"
+        "R01;72;0612345678;Oost\n"
+        "\n"  # a blank row: the numbers below are the rows the researcher sees
+        "R02;68 jaar;onbekend;West\n"
+        "R03;81;0698765432;12\n",
+        encoding="utf-8",
+    )
+    result = import_respondents(me, path)
+    assert result["attributes"] == {"leeftijd": "text", "telefoon": "text", "wijk": "text"}
+    assert result["text"] == {"leeftijd": ("number", [(4, "68 jaar")])}
+    assert import_summary(result)[2] == (
+        "Kolom 'leeftijd' is tekst geworden, en niet het soort getal, door deze waarde: "
+        "'68 jaar' (rij 4). Verbeter dat in het bestand en lees het opnieuw in. "
+        "Zet het kenmerk daarna op het soort getal."
+    )
+
+
+def test_row_numbers_are_the_rows_of_the_file_also_below_a_blank_row(me, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("code,leeftijd\n\nR01,70\nR01,71\n", encoding="utf-8")
+    with pytest.raises(RowErrors) as caught:
+        import_respondents(me, path)
+    assert caught.value.problems == [
+        ("respondents.row_duplicate", {"row": 4, "code": "R01", "first": 3})
+    ]
+
+
+def test_new_respondents_are_named_the_first_few_and_a_count(me, tmp_path):
+    add_respondent(me, "R01")
+    path = tmp_path / "r.csv"
+    path.write_text("code\n" + "".join(f"R{n:02}\n" for n in range(1, 10)), encoding="utf-8")
+    result = import_respondents(me, path)
+    assert result["new"] == [f"R{n:02}" for n in range(2, 10)]
+    assert import_summary(result)[1] == "Nieuwe respondenten: R02, R03, R04, R05, R06 en nog 3."
+    path.write_text("code\nR01\nR10\n", encoding="utf-8")
+    assert import_summary(import_respondents(me, path), "en")[1] == "New respondent: R10."

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from workbench.errors import InputError
-from workbench.tables import read_rows
+from workbench.tables import FormulaWithoutValue, read_rows, read_sheet
 
 
 def test_a_semicolon_csv_saved_by_dutch_excel_in_cp1252(tmp_path: Path):
@@ -67,3 +67,31 @@ def test_a_missing_file_is_named(tmp_path: Path):
     with pytest.raises(InputError) as caught:
         read_rows(tmp_path / "weg.csv")
     assert caught.value.key == "files.not_found"
+
+
+def test_a_workbook_names_its_sheets_and_marks_formulas_without_a_stored_result():
+    """openpyxl gives a formula's stored result, and None when there is none (a file a
+    script wrote); that None was an empty cell like any other."""
+    import io
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.title = "Respondenten"
+    book.active.append(["code", "dubbel", "som"])
+    book.active.append(["R01", "=1+1", "=2+2"])
+    book.create_sheet("Toelichting")
+    written = io.BytesIO()
+    book.save(written)
+    # as a spreadsheet program saves it: the result of C2 stored beside its formula
+    data = io.BytesIO()
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(data, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<f>2+2</f><v></v>", b"<f>2+2</f><v>4</v>")
+            target.writestr(item, content)
+    sheet = read_sheet(("lijst.xlsx", data.getvalue()))
+    assert (sheet.sheet, sheet.unread) == ("Respondenten", ("Toelichting",))
+    assert sheet.rows == [["code", "dubbel", "som"], ["R01", "", 4]]
+    assert isinstance(sheet.rows[1][1], FormulaWithoutValue)
+    assert read_sheet(("lijst.csv", b"code\nR01\n")).unread == ()

@@ -6,12 +6,18 @@ neighbourhood or household later. Values are stored in one canonical text form (
 of a new attribute is inferred from its column; the user can change it, and a change that
 would lose data (a value that does not fit the new type) is refused with the respondent and
 value named. Every change is one transaction with its event.
+
+Importing an updated sheet again fills in what it holds and removes nothing: an empty cell
+means "not filled in here", so a stored value stays, and the summary says how many stayed
+(:func:`import_summary`). A value is removed in the table on the Project page
+(:func:`save_table`), where the cell shows what it removes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,10 +27,10 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.i18n import t
+from workbench.i18n import Term, t
 from workbench.ingest.importer import set_respondent
 from workbench.store import now, record_event, row, transaction
-from workbench.tables import Source, read_rows
+from workbench.tables import FormulaWithoutValue, Sheet, Source, read_sheet
 
 TYPES = ("text", "number", "date", "boolean")
 TRUE = {"ja", "j", "yes", "y", "true", "waar", "wel"}
@@ -47,6 +53,7 @@ SPECIAL_COLUMNS = {
     "opmerkingen": "notes",
 }
 Table = Source
+SUMMARY_NAMES = 5  # codes, rows or values a summary names before "and N more"
 
 
 class RowErrors(InputError):
@@ -145,18 +152,41 @@ def _missing(value: Any) -> bool:
 def infer_type(values: Iterable[Any]) -> str:
     """The narrowest type every non-empty value fits: boolean, number, date, else text."""
     filled = [v for v in values if parse_value(v, "text") is not None]
-    if not filled:
+    if not filled or _leading_zeros(filled):
         return "text"
-    if any(_LEADING_ZERO.fullmatch(str(v).strip()) for v in filled if isinstance(v, str)):
-        return "text"  # 0612345678, postcode 0123: digits a number would lose
     for type_ in ("boolean", "number", "date"):
-        try:
-            for value in filled:
-                parse_value(value, type_)
-        except ValueError:
-            continue
-        return type_
+        if all(_fits(value, type_) for value in filled):
+            return type_
     return "text"
+
+
+def _leading_zeros(filled: Iterable[Any]) -> bool:
+    """0612345678, postcode 0123: digits a number would lose, so the column is text."""
+    return any(isinstance(v, str) and _LEADING_ZERO.fullmatch(v.strip()) for v in filled)
+
+
+def _fits(value: Any, type_: str) -> bool:
+    try:
+        parse_value(value, type_)
+    except ValueError:
+        return False
+    return True
+
+
+def _almost_type(cells: Sequence[tuple[int, Any]]) -> tuple[str, list[tuple[int, str]]] | None:
+    """For a new column that became text: the type at least half its filled cells fit, and
+    the (row, value) of the cells that kept it from that type ("68 jaar" among ages), so the
+    researcher can correct them. None when no type comes that close, or when leading zeros
+    make the column text on purpose."""
+    filled = [(number, value) for number, value in cells if parse_value(value, "text") is not None]
+    if _leading_zeros(value for _, value in filled):
+        return None
+    best: tuple[str, list[tuple[int, str]]] | None = None
+    for type_ in ("boolean", "number", "date"):
+        wrong = [(n, str(parse_value(v, "text"))) for n, v in filled if not _fits(v, type_)]
+        if 0 < 2 * len(wrong) <= len(filled) and (best is None or len(wrong) < len(best[1])):
+            best = (type_, wrong)
+    return best
 
 
 # --- respondents ----------------------------------------------------------------------
@@ -530,32 +560,38 @@ def match_by_file_name(project: Project) -> dict[int, str]:
 # --- tables ---------------------------------------------------------------------------
 
 
-def read_table(source: Table) -> tuple[str, list[str], list[list[Any]]]:
-    """(file name, header, rows) of a respondents table (read by :mod:`workbench.tables`);
-    blank rows dropped, at least a header and one respondent."""
-    name, rows = read_rows(source)
-    rows = [r for r in rows if any(parse_value(v, "text") for v in r)]
+Rows = list[tuple[int, list[Any]]]  # (row number in the file, cells)
+
+
+def read_table(source: Table) -> tuple[Sheet, list[str], Rows]:
+    """The sheet as read (by :mod:`workbench.tables`), its header, and the respondent rows
+    with their row numbers in the file, so a blank row above does not shift the numbers
+    a message names; blank rows dropped, at least a header and one respondent."""
+    sheet = read_sheet(source)
+    rows = [
+        (number, r)
+        for number, r in enumerate(sheet.rows, start=1)
+        if any(parse_value(v, "text") for v in r)
+    ]
     if len(rows) < 2:
-        raise InputError("respondents.empty_table", file=name)
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    return name, header, rows[1:]
+        raise InputError("respondents.empty_table", file=sheet.name)
+    header = [str(h).strip() if h is not None else "" for h in rows[0][1]]
+    return sheet, header, rows[1:]
 
 
-def _without_empty_columns(
-    header: list[str], rows: list[list[Any]]
-) -> tuple[list[str], list[list[Any]]]:
+def _without_empty_columns(header: list[str], rows: Rows) -> tuple[list[str], Rows]:
     """Drop columns without a name and without a value in any row: Dutch Excel writes
     "code;Leeftijd;;" when cells to the right were ever touched. A column with values but
     no name stays, so that problem is still named."""
     keep = [
         i
         for i, column in enumerate(header)
-        if column or any(i < len(r) and parse_value(r[i], "text") is not None for r in rows)
+        if column or any(i < len(r) and parse_value(r[i], "text") is not None for _, r in rows)
     ]
     if len(keep) == len(header):
         return header, rows
     return [header[i] for i in keep], [
-        [r[i] if i < len(r) else None for i in keep] + list(r[len(header) :]) for r in rows
+        (n, [r[i] if i < len(r) else None for i in keep] + list(r[len(header) :])) for n, r in rows
     ]
 
 
@@ -566,10 +602,19 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     notes/notities fill those fields; every other column is an attribute. New attributes get
     the type their values fit; existing ones keep theirs and each value is checked. Problems
     are collected per row and column and reported together (:class:`RowErrors`).
+
+    An empty cell keeps what is stored (a sheet imported again may leave out what was filled
+    in before); those cells are counted, not hidden. Besides the counts the result says what
+    the researcher should know (:func:`import_summary` puts it in words): ``new`` codes added,
+    ``kept`` stored values per column, ``formulas`` (rows per column of formulas without a
+    stored result, read as empty), ``text`` (new columns that became text: the type most of
+    their values fit and the (row, value) cells that did not), and of a workbook the
+    ``sheet`` read and the sheets ``unread``.
     """
     project.require("respondents.edit")
     db = project.db
-    name, header, rows = read_table(source)
+    sheet, header, rows = read_table(source)
+    name = sheet.name
     header, rows = _without_empty_columns(header, rows)
     if not header or not header[0]:
         raise InputError("respondents.no_code_column", file=name)
@@ -592,13 +637,21 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     ]
     columns = header[1:]
     attribute_columns = [c for c in columns if c.lower() not in SPECIAL_COLUMNS]
-    types = {
-        c: existing.get(c)
-        or infer_type(r[header.index(c)] if header.index(c) < len(r) else None for r in rows)
+    fields = {SPECIAL_COLUMNS[c.lower()]: c for c in columns if c.lower() in SPECIAL_COLUMNS}
+    cells = {
+        c: [(n, r[i] if i < len(r) else None) for n, r in rows]
+        for i, c in enumerate(header)
+        if c in attribute_columns
+    }
+    types = {c: existing.get(c) or infer_type(v for _, v in cells[c]) for c in attribute_columns}
+    text = {
+        c: almost
         for c in attribute_columns
+        if c not in existing and types[c] == "text" and (almost := _almost_type(cells[c]))
     }
     parsed_rows, seen = [], {}
-    for number, values in enumerate(rows, start=2):
+    formulas: dict[str, list[int]] = {}
+    for number, values in rows:
         values = list(values) + [None] * (len(header) - len(values))
         if any(parse_value(v, "text") for v in values[len(header) :]):
             problems.append(("respondents.row_too_long", {"row": number, "columns": len(header)}))
@@ -617,6 +670,8 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         seen[code.casefold()] = number
         record: dict[str, Any] = {"code": code, "fields": {}, "values": {}}
         for column, value in zip(columns, values[1 : len(header)]):
+            if isinstance(value, FormulaWithoutValue):
+                formulas.setdefault(column, []).append(number)
             if column.lower() in SPECIAL_COLUMNS:
                 record["fields"][SPECIAL_COLUMNS[column.lower()]] = parse_value(value, "text")
                 continue
@@ -637,7 +692,9 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         parsed_rows.append(record)
     if problems:
         raise RowErrors(name, problems)
-    added = updated = changed_values = 0
+    added: list[str] = []
+    kept: Counter[str] = Counter()
+    updated = changed_values = 0
     with transaction(db):
         for column in attribute_columns:
             if column not in existing:
@@ -646,30 +703,107 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
             found = _by_code(db, record["code"])
             if found is None:
                 rid = add_respondent(project, record["code"], **record["fields"])
-                added += 1
+                added.append(record["code"])
             else:
                 rid = found
-                if record["fields"]:
-                    update_respondent(project, rid, **record["fields"])
+                before = row(db, "respondents", rid)
+                filled = {k: v for k, v in record["fields"].items() if v is not None}
+                kept.update(fields[k] for k in record["fields"].keys() - filled if before[k])
+                if filled:
+                    update_respondent(project, rid, **filled)
                 updated += 1
             for column, value in record["values"].items():
-                changed_values += _write_value(db, rid, column, value, actor=project.user)
+                if value is None:
+                    kept[column] += _has_value(db, rid, column)
+                else:
+                    changed_values += _write_value(db, rid, column, value, actor=project.user)
         record_event(
             db,
             project.user,
             events.RESPONDENTS_IMPORT(
                 None,
                 None,
-                {"file": name, "added": added, "updated": updated, "values": changed_values},
+                {
+                    "file": name,
+                    "added": len(added),
+                    "updated": updated,
+                    "values": changed_values,
+                    "kept": kept.total(),
+                },
             ),
         )
     return {
         "file": name,
-        "added": added,
+        "added": len(added),
         "updated": updated,
         "values": changed_values,
         "attributes": types,
+        "new": added,
+        "kept": {c: kept[c] for c in columns if kept[c]},
+        "formulas": formulas,
+        "text": text,
+        "sheet": sheet.sheet,
+        "unread": list(sheet.unread),
     }
+
+
+def import_summary(result: Mapping[str, Any], lang: str = "nl") -> list[str]:
+    """What :func:`import_respondents` did, in sentences: the Project page and the CLI show
+    these same lines, so a researcher reads the same facts wherever the sheet came in."""
+    lines = [
+        t(
+            "respondents.summary.counts",
+            lang,
+            **{k: result[k] for k in ("file", "added", "updated", "values")},
+        )
+    ]
+    if result["unread"]:
+        unread = ", ".join(f"'{s}'" for s in result["unread"])
+        lines.append(t("respondents.summary.sheets", lang, sheet=result["sheet"], unread=unread))
+    if result["new"]:
+        codes = _named(result["new"], lang)
+        lines.append(t("respondents.summary.new", lang, codes=codes, count=len(result["new"])))
+    if result["kept"]:
+        columns = ", ".join(f"'{c}': {n}" for c, n in result["kept"].items())
+        total = sum(result["kept"].values())
+        lines.append(t("respondents.summary.kept", lang, count=total, columns=columns))
+    for column, numbers in result["formulas"].items():
+        rows = _named(numbers, lang)
+        lines.append(
+            t("respondents.summary.formulas", lang, column=column, rows=rows, count=len(numbers))
+        )
+    for column, (type_, wrong) in result["text"].items():
+        values = _named(
+            [t("respondents.summary.value", lang, value=v, row=n) for n, v in wrong], lang
+        )
+        lines.append(
+            t(
+                "respondents.summary.text",
+                lang,
+                column=column,
+                type=Term(f"respondents.type.{type_}"),
+                values=values,
+                count=len(wrong),
+            )
+        )
+    return lines
+
+
+def _named(items: Sequence[Any], lang: str) -> str:
+    """The first few of ``items`` joined, and "and N more" for the rest."""
+    shown = ", ".join(str(item) for item in items[:SUMMARY_NAMES])
+    more = len(items) - SUMMARY_NAMES
+    return t("respondents.summary.more", lang, items=shown, more=more) if more > 0 else shown
+
+
+def _has_value(db: Database, rid: int, attribute: str) -> bool:
+    return bool(
+        db.execute(
+            "SELECT 1 FROM attribute_values "
+            "WHERE respondent_id = ? AND attribute = ? AND value IS NOT NULL",
+            [rid, attribute],
+        ).fetchone()
+    )
 
 
 def save_table(project: Project, records: Sequence[Mapping[str, Any]]) -> int:

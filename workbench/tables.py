@@ -8,12 +8,18 @@ commas. XLSX (and .xlsm) is checked by the zip guard before openpyxl opens it, a
 sheet is read with the values as Excel shows them (numbers, dates, text). Rows come back as
 found, header included: what a row means is the caller's business. Every refusal is an
 :class:`InputError` naming the file.
+
+What the reader sees but cannot give is handed on, for the caller to say: the other sheets
+of a workbook (:class:`Sheet`), and a formula whose result the file does not store (an XLSX
+written by a script and never opened in a spreadsheet program), which comes back as
+:class:`FormulaWithoutValue`: an empty text to whoever reads it as a value.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
@@ -28,8 +34,33 @@ DELIMITERS = ",;\t"
 SNIFF_CHARS = 4096
 
 
+class FormulaWithoutValue(str):
+    """An XLSX cell with a formula but no stored result: it reads as empty text (as the cell
+    it stands for has no value), and a caller that must say so can ask ``isinstance``."""
+
+    def __new__(cls) -> FormulaWithoutValue:
+        return super().__new__(cls, "")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table as read: the file's name, its rows, and for a workbook the sheet read and
+    the sheets that were not (only the first is read)."""
+
+    name: str
+    rows: list[list[Any]]
+    sheet: str | None = None
+    unread: tuple[str, ...] = ()
+
+
 def read_rows(source: Source) -> tuple[str, list[list[Any]]]:
     """(file name, rows) of a CSV or XLSX file; values as found (str, number, date, None)."""
+    sheet = read_sheet(source)
+    return sheet.name, sheet.rows
+
+
+def read_sheet(source: Source) -> Sheet:
+    """The first (or only) sheet of a CSV or XLSX file, with the sheets that were not read."""
     if isinstance(source, tuple):
         name, data = source
     else:
@@ -40,9 +71,9 @@ def read_rows(source: Source) -> tuple[str, list[list[Any]]]:
     check_size(len(data), name=name)
     ext = Path(name).suffix.lower()
     if ext == ".csv":
-        return name, _read_csv(data, name)
+        return Sheet(name, _read_csv(data, name))
     if ext in (".xlsx", ".xlsm"):
-        return name, _read_xlsx(data, name)
+        return _read_xlsx(data, name)
     raise InputError("tables.unsupported", file=name, ext=ext or "-")
 
 
@@ -68,16 +99,24 @@ def _header_delimiter(text: str) -> str:
     return best if first.count(best) else ","
 
 
-def _read_xlsx(data: bytes, name: str) -> list[list[Any]]:
+def _read_xlsx(data: bytes, name: str) -> Sheet:
+    """The first sheet's values as stored; read a second time for its formulas, since a
+    formula's stored result is all openpyxl gives, and None when there is none."""
     import openpyxl  # loaded on the first spreadsheet only
 
     open_zip(data, name=name).close()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        titles = [sheet.title for sheet in book.worksheets]
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        for cells, values in zip(book.worksheets[0].iter_rows(), rows):
+            for index, cell in enumerate(cells[: len(values)]):
+                if cell.data_type == "f" and values[index] is None:
+                    values[index] = FormulaWithoutValue()
         book.close()
     except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on damaged files
         reason = (str(exc) or type(exc).__name__)[:200]
         raise InputError("tables.bad_file", file=name, reason=reason) from None
-    return rows
+    return Sheet(name, rows, titles[0], tuple(titles[1:]))

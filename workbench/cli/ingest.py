@@ -178,15 +178,12 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_respondents_import(args: argparse.Namespace) -> int:
+    from workbench.respondents import import_summary
+
     db = project(args)
     result = import_file(handle(db, args), args.file, accept=["respondents"]).details
-    print(
-        t(
-            "ingest.cli.respondents_imported",
-            args.lang,
-            **{k: result[k] for k in ("file", "added", "updated", "values")},
-        )
-    )
+    for line in import_summary(result, args.lang):
+        print(line)
     for name, type_ in result["attributes"].items():
         print(f"  {name}: {t(f'respondents.type.{type_}', args.lang)}")
     return 0

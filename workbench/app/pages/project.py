@@ -37,6 +37,7 @@ from workbench.nlp import pipeline_info
 from workbench.respondents import (
     TYPES,
     define_attribute,
+    import_summary,
     link_documents,
     list_attributes,
     list_respondents,
@@ -334,16 +335,9 @@ with respondents_tab:
             accept=["respondents"],
         )
         if imported:
-            counts = imported.value.details
             st.session_state["_resp_upl"] = st.session_state.get("_resp_upl", 0) + 1
-            flash(
-                tr(
-                    "page_project.respondents_imported",
-                    file=counts["file"],
-                    added=counts["added"],
-                    updated=counts["updated"],
-                )
-            )
+            # the lines the CLI prints, one paragraph each (Markdown joins single lines)
+            flash("\n\n".join(import_summary(imported.value.details, lang())))
     show_flash()
 
 
