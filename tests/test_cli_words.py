@@ -15,10 +15,11 @@ import pytest
 
 from privacy_support import add_codes, add_document, segment_ids
 from workbench import codebook as cb
-from workbench import codings, history
+from workbench import accounts, codings, history
 from workbench.cli import main
 from workbench.handle import Project
 from workbench.i18n import moment, t
+from workbench.memos import add_memo, update_memo
 from workbench.projects import create_project
 from workbench.store import open_project
 
@@ -106,6 +107,30 @@ def test_undo_says_what_it_undid_and_when_in_words(project, capsys, lang):
     )
     assert moment(last["at"], lang) in out and words in out
     assert not ISO.search(out) and f"({last['entity_id']})" not in out
+
+
+def test_undo_past_a_blocked_action_is_asked_for_and_says_what_stayed(project, capsys):
+    """Refused because anna changed the memo since, undo said nothing of older actions, and
+    there was no way past it."""
+    db = open_project(project)
+    me = Project.for_user(db, "onderzoeker")
+    accounts.add_user(me, "anna", role="onderzoeker")
+    memo = add_memo(me, target_type="document", target_id=1, text="Hij woont alleen.")
+    update_memo(Project.for_user(db, "anna"), memo, text="Hij woont alleen, sinds kort.")
+    db.close()
+    undo = ["--lang", "en", "undo", "--project", project, "--user", "onderzoeker"]
+    assert main(undo) == 1
+    err = capsys.readouterr().err
+    assert "You can no longer undo your new memo: anna changed it afterwards." in err
+    assert "Use --past-blocked to undo that action before it." in err
+    out = run(capsys, *undo, "--past-blocked")
+    assert out.splitlines()[1:] == [
+        "You can no longer undo your new memo: anna changed it afterwards."
+    ]
+    assert [(e["action"], e["undone"]) for e in stored_events(project)][:2] == [
+        ("undo", False),
+        ("coding.add", True),
+    ]
 
 
 @pytest.mark.parametrize(

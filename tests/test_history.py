@@ -133,8 +133,75 @@ def test_undo_refuses_when_someone_changed_the_row_since(db, doc):
     assert row(db, "codings", cid)["status"] == "rejected"
     # in words, not "(suggestion.add, number 1)"
     assert refused.value.message("en") == (
-        "This can no longer be undone (a new suggestion): it was changed afterwards."
+        "You can no longer undo a new suggestion: anna changed it afterwards."
     )
+
+
+@pytest.fixture
+def blocked(db, doc):
+    """The researcher applied a code, then wrote a memo; anna edited that memo since."""
+    me = Project.for_user(db, "onderzoeker")
+    accounts.add_user(me, "anna", role="onderzoeker")
+    coding = codings.add_coding(me, code="verlies", segment_id=segment_ids(db, doc)[1])
+    memo = add_memo(me, target_type="coding", target_id=coding, text="Zijn vrouw is overleden.")
+    update_memo(Project.for_user(db, "anna"), memo, text="Zijn vrouw en zijn broer.")
+    return me, coding, memo
+
+
+def test_a_blocked_last_action_is_named_with_who_changed_it_and_the_one_before_offered(db, blocked):
+    """Undo only tried the newest action: refused as changed since, it kept the user from
+    undoing anything older, and the refusal did not say by whom or that older ones exist."""
+    me, coding, memo = blocked
+    for _ in range(2):  # asked again, the same answer: nothing is undone behind the user's back
+        with pytest.raises(InputError) as refused:
+            undo_last(me)
+        assert refused.value.key == "history.undo_blocked"
+        assert refused.value.message("en") == (
+            "You can no longer undo your new memo: anna changed it afterwards. You can still "
+            "undo your action before it: the code you applied. What you just tried then stays "
+            "as it is."
+        )
+    assert count(db) == 1 and row(db, "memos", memo)["text"] == "Zijn vrouw en zijn broer."
+    assert count_undos(db) == 0  # trying the older one left nothing behind
+
+
+def test_past_blocked_leaves_the_blocked_action_and_undoes_the_one_before(db, blocked):
+    me, coding, memo = blocked
+    undone = undo_last(me, past_blocked=True)
+    assert (undone["action"], undone["entity_id"]) == ("coding.add", str(coding))
+    assert [(a["action"], a["reason"].key) for a in undone["passed"]] == [
+        ("memo.add", "history.undo_conflict_by")
+    ]
+    assert count(db) == 0
+    assert row(db, "memos", memo)["text"] == "Zijn vrouw en zijn broer."  # anna's, untouched
+    # the blocked memo is still the newest: refused with its own reason, nothing older is left
+    with pytest.raises(InputError) as refused:
+        undo_last(me)
+    assert refused.value.key == "history.undo_conflict_by"
+    with pytest.raises(NotFound):
+        undo_last(me, past_blocked=True)
+
+
+def test_passing_over_never_undoes_an_older_action_on_a_row_changed_since(db, doc):
+    """The older action (writing the memo) touched the row anna changed: it is blocked too,
+    so passing over the newest one does not put back a text over anna's."""
+    me = Project.for_user(db, "onderzoeker")
+    accounts.add_user(me, "anna", role="onderzoeker")
+    memo = add_memo(me, target_type="document", target_id=doc, text="eerste")
+    update_memo(me, memo, text="tweede")
+    update_memo(Project.for_user(db, "anna"), memo, text="derde")
+    with pytest.raises(InputError) as refused:
+        undo_last(me)
+    assert refused.value.message("nl") == (
+        "Je kunt de wijziging in je memo niet meer ongedaan maken: anna heeft het daarna veranderd."
+    )
+    with pytest.raises(NotFound):
+        undo_last(me, past_blocked=True)
+    assert row(db, "memos", memo)["text"] == "derde" and count_undos(db) == 0
+
+
+def count_undos(db):
+    return db.execute("SELECT count(*) FROM events WHERE action = 'undo'").fetchone()[0]
 
 
 def test_undo_of_a_coding_in_a_life_event_says_what_holds_it(db, doc):

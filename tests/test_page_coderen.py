@@ -399,3 +399,109 @@ def test_the_last_text_of_a_life_event_goes_only_when_asked_with_its_event(proje
     assert not at.exception
     assert list_codings(me) == []
     assert db.execute("SELECT count(*) FROM life_events WHERE id = ?", [event]).fetchone()[0] == 0
+
+
+# --- a memo on one coding, from the row of actions under it ------------------------------------
+
+
+def test_a_memo_on_a_coding_is_written_from_the_row_under_it(project):
+    """The coding page had memos on an interview, a sentence or a code, not on a coding."""
+    from workbench.accounts import add_user
+    from workbench.memos import add_memo, list_memos
+
+    path, db, target = project
+    me = Project.for_user(db, "onderzoeker")
+    add_user(me, "anna", role="onderzoeker")
+    coding = add_coding(me, code="verlies-dierbare", segment_id=target["segment_id"])
+    add_memo(Project.for_user(db, "anna"), target_type="coding", target_id=coding, text="Wanneer?")
+    at = _page(path, target)
+    assert any(m.value == "Wanneer?" for m in at.markdown)  # anna's memo, shown on the coding
+    at.text_area(key=f"coding-memo-{coding}").input("Zijn man, drie jaar geleden.").run()
+    at.button(key=f"coding-memo-{coding}-save").click().run()
+    assert not at.exception
+    memos = list_memos(me, target_type="coding", target_id=coding)
+    assert [(m["author"], m["text"]) for m in memos] == [
+        ("onderzoeker", "Zijn man, drie jaar geleden."),
+        ("anna", "Wanneer?"),
+    ]
+    assert [t.value for t in at.toast] == ["Memo bij 'Verlies van een dierbare' opgeslagen."]
+    assert at.text_area(key=f"coding-memo-{coding}").value == ""  # saved: an empty box
+    assert any(m.value == "Zijn man, drie jaar geleden." for m in at.markdown)
+
+
+def test_the_coding_memo_speaks_english_when_asked(project):
+    path, db, target = project
+    coding = add_coding(
+        Project.for_user(db, "onderzoeker"), code="isolement", segment_id=target["segment_id"]
+    )
+    at = _page(path, target, lang="en")  # one run: the harness formats choices in Dutch
+    assert at.text_area(key=f"coding-memo-{coding}").label == "Your memo on this coding"
+    assert "A memo on this coding: why this code fits here, or what struck you." in [
+        c.value for c in at.caption
+    ]
+
+
+def test_an_empty_coding_memo_is_refused_and_keeps_the_box(project):
+    from workbench.memos import list_memos
+
+    path, db, target = project
+    coding = add_coding(
+        Project.for_user(db, "onderzoeker"), code="isolement", segment_id=target["segment_id"]
+    )
+    at = _page(path, target)
+    at.text_area(key=f"coding-memo-{coding}").input("  ").run()
+    at.button(key=f"coding-memo-{coding}-save").click().run()
+    assert any("niet leeg" in e.value for e in at.error)
+    assert list_memos(Project.for_user(db, "onderzoeker"), target_type="coding") == []
+
+
+def test_undo_past_an_action_someone_changed_since(project):
+    """Undo refused the memo anna had changed since, and kept refusing: the code applied
+    before it could never be undone from the page."""
+    from workbench.accounts import add_user
+    from workbench.memos import add_memo, list_memos, update_memo
+
+    path, db, target = project
+    me = Project.for_user(db, "onderzoeker")
+    add_user(me, "anna", role="onderzoeker")
+    add_coding(me, code="isolement", segment_id=target["segment_id"])
+    memo = add_memo(me, target_type="document", target_id=1, text="Ze is veel alleen.")
+    update_memo(Project.for_user(db, "anna"), memo, text="Ze is veel alleen thuis.")
+    at = _page(path, target)
+    at.button(key="coding_undo").click().run()
+    assert [e.value for e in at.error] == [
+        "Je kunt je nieuwe memo niet meer ongedaan maken: anna heeft het daarna veranderd. "
+        "Wel kun je je actie daarvoor ongedaan maken: de code die je toevoegde. "
+        "Wat je net probeerde, blijft dan staan."
+    ]
+    assert len(list_codings(me)) == 1  # nothing undone before the user says so
+    offer = at.button(key="coding_undo_older_go")
+    assert offer.label == "Ongedaan maken: de code die je toevoegde"
+    offer.click().run()
+    assert not at.exception
+    assert list_codings(me) == []
+    assert [m["text"] for m in list_memos(me)] == ["Ze is veel alleen thuis."]  # anna's stays
+    assert [t.value for t in at.toast] == [
+        "Teruggedraaid: de code die je toevoegde. "
+        "Blijft staan, want daarna veranderd: je nieuwe memo."
+    ]
+    assert "coding_undo_older_go" not in [b.key for b in at.button]  # the offer is used up
+
+
+def test_the_offer_to_undo_an_older_action_goes_when_something_new_is_logged(project):
+    """It would name an action that is no longer the one the undo would take back."""
+    from workbench.accounts import add_user
+    from workbench.memos import add_memo, update_memo
+
+    path, db, target = project
+    me = Project.for_user(db, "onderzoeker")
+    add_user(me, "anna", role="onderzoeker")
+    add_coding(me, code="isolement", segment_id=target["segment_id"])
+    memo = add_memo(me, target_type="document", target_id=1, text="Ze is veel alleen.")
+    update_memo(Project.for_user(db, "anna"), memo, text="Ze is veel alleen thuis.")
+    at = _page(path, target)
+    at.button(key="coding_undo").click().run()
+    assert at.button(key="coding_undo_older_go")
+    add_coding(me, code="verlies-dierbare", segment_id=target["segment_id"])
+    at.run()
+    assert "coding_undo_older_go" not in [b.key for b in at.button]

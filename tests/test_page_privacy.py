@@ -84,6 +84,27 @@ def test_undo_from_the_history_tab(project, project_path):
     assert codings.list_codings(researcher) == []
 
 
+def test_undo_from_the_history_tab_past_an_action_someone_changed_since(project, project_path):
+    """The memo anna changed since could not be undone, and neither could anything before it."""
+    from workbench.memos import add_memo, update_memo
+
+    researcher = Project.for_user(project, "onderzoeker")
+    accounts.add_user(researcher, "anna", role="onderzoeker")
+    codings.add_coding(researcher, code="verlies", segment_id=segment_ids(project, 1)[1])
+    memo = add_memo(researcher, target_type="document", target_id=1, text="Hij mist zijn vrouw.")
+    update_memo(Project.for_user(project, "anna"), memo, text="Hij mist haar elke dag.")
+    at = page(project_path)
+    at.button(key="privacy_undo").click().run()
+    assert "anna heeft het daarna veranderd" in at.error[0].value
+    assert codings.list_codings(researcher) != []
+    at.button(key="privacy_undo_older_go").click().run()
+    assert at.success[0].value == (
+        "Ongedaan gemaakt: de code die je toevoegde. "
+        "Blijft staan, want daarna veranderd: je nieuwe memo."
+    )
+    assert codings.list_codings(researcher) == []
+
+
 def test_backup_offers_a_download(project, project_path):
     at = page(project_path)
     at.button(key="privacy_make_backup").click().run()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -264,26 +265,34 @@ def undoable_actions(project: Project, *, limit: int = 10) -> list[dict[str, Any
 
 
 def _undoable(db: Database, actor: str, limit: int) -> list[dict[str, Any]]:
+    return list(itertools.islice(_actions(db, actor), limit))
+
+
+def _actions(db: Database, actor: str) -> Iterator[dict[str, Any]]:
+    """The actions of ``actor`` that can be inverted and are not undone, newest first, each
+    as :func:`undoable_actions` gives it. Lazy, so an undo reads no further back than the
+    action it takes back; the log's ids are read first, as an undo adds to the log."""
     undone = _undone_ids(db)
-    out: list[dict[str, Any]] = []
     seen: set[int] = set()
     tables = sorted({kind.entity for kind in events.KINDS.values() if kind.undo is not None})
-    for found in db.execute(
-        f"SELECT {_EVENT_COLUMNS} FROM events WHERE actor = ? "
+    ids = db.execute(
+        f"SELECT id FROM events WHERE actor = ? "
         f"AND entity IN ({', '.join('?' * len(tables))}) ORDER BY id DESC",
         [actor, *tables],
-    ):
-        event = _event(found)
-        if event["id"] in undone or event["id"] in seen or _undo_kind(event) is None:
+    ).fetchall()
+    for (event_id,) in ids:
+        if event_id in undone or event_id in seen:
+            continue
+        event = _event(
+            db.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", [event_id]).fetchone()
+        )
+        if _undo_kind(event) is None:
             continue
         steps = _steps(db, event)
         seen.update(s["id"] for s in steps)
         if any(s["id"] in undone or _inverse(db, s) is None for s in steps):
             continue
-        out.append({**_lead(steps), "steps": steps})
-        if len(out) >= limit:
-            break
-    return out
+        yield {**_lead(steps), "steps": steps}
 
 
 def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
@@ -300,7 +309,7 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
     current = row(db, table, pk)
     if after is None:
         if current is not None:
-            raise InputError("history.undo_conflict", action=action_words(event["action"]))
+            raise _conflict(project, event, pk)
         names = list(before)
         try:
             db.execute(
@@ -309,12 +318,10 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
                 [before[n] for n in names],
             )
         except sqlite3.IntegrityError:  # its document or code is gone, or a twin exists
-            raise InputError(
-                "history.undo_conflict", action=action_words(event["action"])
-            ) from None
+            raise _conflict(project, event, pk) from None
     else:
         if current is None or any(current.get(k) != v for k, v in after.items()):
-            raise InputError("history.undo_conflict", action=action_words(event["action"]))
+            raise _conflict(project, event, pk)
         if before is None:
             if any(
                 db.execute(f"SELECT 1 FROM [{child}] WHERE [{column}] = ? LIMIT 1", [pk]).fetchone()
@@ -329,6 +336,21 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
                 [*(before[n] for n in names), pk],
             )
     record_event(db, project.user, events.UNDO(event["id"], current, row(db, table, pk)))
+
+
+def _conflict(project: Project, event: dict[str, Any], pk: Any) -> InputError:
+    """The refusal to undo ``event`` because its row was changed since: it names the action
+    and, when the log says, who changed the row last. A change of the user's own (one undo
+    cannot take back) or one the log does not tie to the row reads "changed afterwards"."""
+    found = project.db.execute(
+        "SELECT actor FROM events WHERE entity = ? AND entity_id = ? AND id > ? "
+        "ORDER BY id DESC LIMIT 1",
+        [event["entity"], str(pk), event["id"]],
+    ).fetchone()
+    action = action_words(event["action"])
+    if found is None or found[0] == project.user:
+        return InputError("history.undo_conflict", action=action)
+    return InputError("history.undo_conflict_by", action=action, by=found[0])
 
 
 def action_words(action: str) -> Term:
@@ -367,26 +389,85 @@ def codebook_changes_passed(project: Project, action: dict[str, Any]) -> int:
     return n
 
 
-def undo_last(project: Project) -> dict[str, Any]:
+# Why an undo of one action is refused while older ones may still go: a row of it was changed
+# since (by anyone), or later work points at a row it would delete.
+BLOCKED = ("history.undo_conflict", "history.undo_conflict_by", "history.undo_in_use")
+
+
+def undo_last(project: Project, *, past_blocked: bool = False) -> dict[str, Any]:
     """Undo the user's last undoable action and return the (original) event that names it.
 
     Applies the inverse of each of its logged rows, newest first (delete what was added, put
     back what was removed, restore the old values of what was changed) and logs an ``undo``
     event per row (entity ``events``, entity_id = the undone event; before/after = the row
-    around the undo). Refuses with :class:`InputError` when a row was changed since (by
-    anyone), so an undo never overwrites later work; raises :class:`NotFound` when there is
-    nothing to undo. The permission is checked per row, before it is changed: the one its kind
-    of event declares (``code``, ``memo.write``, ``codebook.edit``).
+    around the undo). Raises :class:`NotFound` when there is nothing to undo. The permission
+    is checked per row, before it is changed: the one its kind of event declares (``code``,
+    ``memo.write``, ``codebook.edit``).
+
+    An action is *blocked* when a row of it was changed since (by anyone: a co-researcher
+    edited the memo, rejected the suggestion) or later work points at a row it would delete
+    (a life event holds the coding): undoing it would overwrite or orphan that work, so it is
+    refused, naming the action and why (``history.undo_conflict_by`` says who changed it).
+    That refusal used to be the end: undo only ever tried the newest action, so one blocked
+    action kept the user from undoing anything older. Now:
+
+    - by default a blocked newest action is refused with ``history.undo_blocked`` when an
+      older action can be undone: the message names both, and nothing is changed. The user
+      pressed undo for their last action; taking back an older one they may not have in mind
+      is their choice to make, not ours;
+    - ``past_blocked=True`` is that choice: the blocked actions stay as they are, and the
+      newest action that can be undone is undone. The returned event then has ``passed``:
+      the blocked actions it went past, newest first, each with ``reason`` (its refusal).
+
+    Passing over loses nothing: each row is only put back when it is still exactly as the
+    action left it, so an older action that touched a row the blocked one (or anyone) changed
+    later is blocked too and passed over in turn. Without ``past_blocked`` the result is the
+    same as before for an action that is not blocked, and a blocked action with nothing older
+    to undo is refused with its own reason.
     """
-    with transaction(project.db):
-        candidates = _undoable(project.db, project.user, 1)
-        if not candidates:
-            raise NotFound("history.nothing_to_undo", user=project.user)
-        action = candidates[0]
-        for step in reversed(action["steps"]):
-            _apply_inverse(project, step)
-        _log_codebook_undo(project.db, project.user, action["steps"])
-    return action
+    db = project.db
+    passed: list[dict[str, Any]] = []
+    with transaction(db):
+        for action in _actions(db, project.user):
+            refused = _undo(project, action, keep=past_blocked or not passed)
+            if refused is not None:
+                passed.append({**action, "reason": refused})
+                continue
+            if not past_blocked and passed:  # the older one could go: offer it, change nothing
+                blocked = passed[0]
+                raise InputError(
+                    "history.undo_blocked",
+                    reason=Term(blocked["reason"].key, blocked["reason"].params),
+                    older=action_words(action["action"]),
+                )
+            return {**action, "passed": passed}
+        if passed and not past_blocked:
+            raise passed[0]["reason"]
+    raise NotFound("history.nothing_to_undo", user=project.user)
+
+
+class _Trial(Exception):
+    """Raised inside a savepoint to take a trial undo back (see :func:`_undo`)."""
+
+
+def _undo(project: Project, action: dict[str, Any], *, keep: bool) -> InputError | None:
+    """Undo ``action`` in a savepoint; the refusal when it is blocked (nothing of it stays).
+
+    ``keep=False`` only tries: whether it would go, with everything taken back afterwards."""
+    try:
+        with transaction(project.db):  # nested: a savepoint
+            for step in reversed(action["steps"]):
+                _apply_inverse(project, step)
+            _log_codebook_undo(project.db, project.user, action["steps"])
+            if not keep:
+                raise _Trial
+    except _Trial:
+        pass
+    except InputError as refused:
+        if refused.key not in BLOCKED:
+            raise
+        return refused
+    return None
 
 
 def _log_codebook_undo(db: Database, actor: str, steps: list[dict[str, Any]]) -> None:

@@ -26,7 +26,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.nlp import load_pipeline
 from workbench.handle import Project
-from workbench.store import DEFAULT_USER, release_project, share_project
+from workbench.store import DEFAULT_USER, last_event_id, release_project, share_project
 
 T = TypeVar("T")
 DEFAULT_PROJECT = Path(os.environ.get("WORKBENCH_PROJECT", "projects/demo.db"))
@@ -170,6 +170,41 @@ def document_label(respondent: str | None, name: str) -> str:
 def action_label(action: str) -> str:
     """An event's action ("memo.add") in words for a toast; unknown ones as "een wijziging"."""
     return tr(history.action_words(action).key)
+
+
+def undone_message(undone: dict, key: str) -> str:
+    """What an undo took back (message ``key`` with ``{action}``), and which blocked actions
+    it left as they are (``history.undo_last(..., past_blocked=True)``)."""
+    said = tr(key, action=action_label(undone["action"]))
+    if undone["passed"]:
+        kept = ", ".join(action_label(a["action"]) for a in undone["passed"])
+        said = f"{said.rstrip('.')}. {tr('app.undo_kept', actions=kept)}"
+    return said
+
+
+def older_undo(
+    project: Project, refused: WorkbenchError | None, *, key: str, **message: Message
+) -> bool:
+    """After an undo refused because the user's last action is blocked (changed since by
+    someone), a button that undoes the action before it instead: the package refuses to do
+    that unasked (``history.undo_last``). Call it after the undo button, with that undo's
+    refusal (None when it was not pressed): the offer stays until it is used or anything new
+    is logged, as the action it names may then no longer be the one it would undo.
+    ``message`` is :func:`attempt`'s (``toast=``, ``flash=``); true when it undid something."""
+    if refused is not None and refused.key == "history.undo_blocked":
+        st.session_state[key] = (refused.params["older"].key, last_event_id(project.db))
+    offer = st.session_state.get(key)
+    if not offer or offer[1] != last_event_id(project.db):
+        return False
+    if not st.button(
+        tr("app.undo_older", action=tr(offer[0])),
+        icon=":material/undo:",
+        key=f"{key}_go",
+        help=tr("app.undo_older_help"),
+    ):
+        return False
+    st.session_state.pop(key, None)  # used: undone, or refused with the reason why
+    return bool(attempt(history.undo_last, project, past_blocked=True, **message))
 
 
 def _css_string(text: str) -> str:

@@ -149,6 +149,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_project_argument(p)
     p.add_argument("--user", required=True, help="whose last action to undo")
+    p.add_argument(
+        "--past-blocked",
+        action="store_true",
+        help="when the last action can no longer be undone, leave it and undo the one before",
+    )
     p.set_defaults(func=run_undo)
 
 
@@ -406,9 +411,18 @@ def _history_table(events: list[dict], lang: str) -> list[str]:
 
 def run_undo(args: argparse.Namespace) -> int:
     me = handle(project(args), args)
-    event = history.undo_last(me)
+    try:
+        event = history.undo_last(me, past_blocked=args.past_blocked)
+    except InputError as refused:
+        if refused.key != "history.undo_blocked":
+            raise
+        print(f"Error: {refused.message(args.lang)}", file=sys.stderr)
+        print(t("cli.privacy.undo_past_blocked", args.lang), file=sys.stderr)
+        return 1
     words = t(history.action_words(event["action"]).key, args.lang)
     print(t("cli.privacy.undo_done", args.lang, action=words, at=moment(event["at"], args.lang)))
+    for blocked in event["passed"]:  # left as they are: say which and why
+        print(blocked["reason"].message(args.lang))
     passed = me.can("codebook.edit") and history.codebook_changes_passed(me, event)
     if passed:
         print(t("cli.privacy.undo_passed", args.lang, n=passed))

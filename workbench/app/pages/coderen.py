@@ -3,19 +3,25 @@
 The transcript shows segment codings and hand-selected span codings, optionally with the
 margin view (stripes per code and coder). A URL like ``coderen?doc=3&seg=120`` (see
 workbench.app.jump) opens an interview at a place; so does every row of a code's fragments.
+Each code on the chosen text has a Memo action: the memos on that coding and a box to write
+one (workbench.memos). Undo (Ctrl+Z) takes back the user's last action; when someone changed
+that since, it offers the action before it (workbench.app.common.older_undo).
 """
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from workbench.app.common import (
     acting_project,
-    action_label,
     attempt,
     db,
     document_label,
     figure,
+    moment,
     nlp,
+    older_undo,
     tr,
+    undone_message,
     user,
 )
 from workbench.app.jump import read_jump
@@ -25,6 +31,7 @@ from workbench.codings import add_coding, code_id, decide, remove_coding, set_li
 from workbench.consistency import blind_spans
 from workbench.documents import document_view, list_documents, span_from_selection
 from workbench.done_marks import is_done, mark_done
+from workbench.handle import Project
 from workbench.history import undo_last
 from workbench.memos import add_memo, list_memos
 from workbench.retrieval import code_segments
@@ -33,6 +40,11 @@ from workbench.suggest import suggest_document
 
 # Below this page width the transcript and the tools stand one under the other (see below).
 NARROW = "46rem"
+
+
+def undone_toast(undone: dict) -> str:
+    """The toast after an undo, here and from the offer to undo an older action."""
+    return undone_message(undone, "coderen.undone")
 
 
 def go_to(place: dict) -> None:
@@ -47,6 +59,36 @@ def go_to(place: dict) -> None:
     st.session_state["coding_focus"] = place.get("segment_id")
     if place.get("segment_id") is None:  # a free span: scroll to the segment it starts in
         st.session_state["coding_focus_char"] = place.get("start_char")
+
+
+def coding_memos(handle: Project, row: DeltaGenerator, coding: dict) -> None:
+    """A "Memo" action beside a coding: its memos (anyone's) and a box to write one."""
+    memos = attempt(list_memos, handle, target_type="coding", target_id=coding["id"]).value or []
+    label = tr("coderen.coding_memo") + (f" ({len(memos)})" if memos else "")
+    with row.popover(label, icon=":material/sticky_note_2:"):
+        st.caption(tr("coderen.coding_memo_help"))
+        for memo in memos:
+            st.markdown(f"_{memo['author']}_ · {moment(memo['updated_at'])}")
+            st.write(memo["text"])
+        if not handle.can("memo.write"):
+            return
+        key = f"coding-memo-{coding['id']}"
+        if st.session_state.pop(f"{key}-saved", False):
+            st.session_state[key] = ""  # saved: an empty box, no second copy
+        text = st.text_area(
+            tr("coderen.coding_memo_text"), key=key, placeholder=tr("coderen.memo_placeholder")
+        )
+        if st.button(tr("coderen.save_memo"), key=f"{key}-save"):
+            if attempt(
+                add_memo,
+                handle,
+                target_type="coding",
+                target_id=coding["id"],
+                text=text,
+                toast=lambda _: tr("coderen.coding_memo_saved", code=coding["code_name"]),
+            ):
+                st.session_state[f"{key}-saved"] = True
+                st.rerun()
 
 
 st.title(tr("page.coderen"))
@@ -176,6 +218,7 @@ if selection:
     st.session_state["coding_target"] = target
 
 with right:
+    refused = None
     if st.button(
         tr("coderen.undo"),
         icon=":material/undo:",
@@ -183,16 +226,13 @@ with right:
         key="coding_undo",
         width="stretch",
     ):
-        if attempt(
-            undo_last,
-            handle,
-            toast=lambda undone: (
-                tr("coderen.undone", action=action_label(undone["action"]))
-                if undone
-                else tr("coderen.nothing_to_undo")
-            ),
-        ):
+        undone = attempt(undo_last, handle, toast=undone_toast)
+        if undone:
             st.rerun()
+        refused = undone.error
+    # the last action was changed since by someone: offer to undo the one before it
+    if older_undo(handle, refused, key="coding_undo_older", toast=undone_toast):
+        st.rerun()
     if st.button(
         tr("coderen.suggest_document"),
         icon=":material/auto_awesome:",
@@ -324,8 +364,9 @@ with right:
                 + (f" · {when}" if when else "")
                 + (f"  \n:gray[{tr('coderen.on_span')}: “{c['text']}”]" if partial else "")
             )
-            row = st.columns(2)  # under the code: side by side they were cut off
-            with row[0].popover(tr("coderen.when"), icon=":material/event:"):
+            # the actions under the code (side by side they were cut off), in a row that wraps
+            actions = st.container(horizontal=True)
+            with actions.popover(tr("coderen.when"), icon=":material/event:"):
                 year = st.number_input(
                     tr("coderen.year"),
                     1900,
@@ -348,10 +389,11 @@ with right:
                 if st.button(tr("coderen.save_when"), key=f"when-{c['id']}"):
                     if attempt(set_life_time, handle, c["id"], year=year, age=age):
                         st.rerun()
+            coding_memos(handle, actions, c)
             # the last confirmed text of a life event is kept unless the researcher says
             # to take the event (and its links) away too: a second, explicit button
             with_event = f"remove-with-event-{c['id']}"
-            if row[1].button(
+            if actions.button(
                 tr("coderen.remove"), key=f"remove-{c['id']}", icon=":material/delete:"
             ):
                 removed = attempt(remove_coding, handle, c["id"])

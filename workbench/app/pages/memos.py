@@ -54,7 +54,8 @@ author = cols[2].selectbox(
 )
 
 if handle.can("memo.write"):
-    # memos on the project or a respondent: the coding page only has interviews, sentences, codes
+    # memos on the project or a respondent: the coding page has interviews, sentences, codes
+    # and codings
     with st.expander(tr("memos.new"), icon=":material/edit_note:"):
         # a respondent by code; the list needs attributes.view, which every memo writer has
         respondents = (

@@ -14,15 +14,16 @@ import streamlit as st
 from workbench import accounts, history
 from workbench.app.common import (
     acting_project,
-    action_label,
     attempt,
     choose_and_submit,
     db,
     flash,
     moment,
+    older_undo,
     project_path,
     show_flash,
     tr,
+    undone_message,
     user,
 )
 from workbench.codebook.views import code_tree
@@ -371,10 +372,19 @@ if "history" in tabs:
         if mine:
             st.markdown(tr("privacy.page.my_last"))
             st.dataframe(history_table(mine), hide_index=True, width="stretch")
+            refused = None
             if st.button(tr("privacy.page.undo"), key="privacy_undo"):
-                undone = attempt(history.undo_last, handle).value
+                undone = attempt(history.undo_last, handle)
                 if undone:
-                    flash(tr("privacy.page.undone", action=action_label(undone["action"])))
+                    flash(undone_message(undone.value, "privacy.page.undone"))
+                refused = undone.error
+            # the last action was changed since by someone: offer to undo the one before it
+            older_undo(
+                handle,
+                refused,
+                key="privacy_undo_older",
+                flash=lambda undone: undone_message(undone, "privacy.page.undone"),
+            )
         kind = st.radio(
             tr("privacy.page.history_of"),
             ["document", "code"],
