@@ -205,9 +205,9 @@ def test_the_title_block_ends_where_the_interview_starts(first):
         (label, words),
         ("R", "Goedemiddag."),
     ]
-    # Without a note field ("Datum:") an opening "Interviewer: ..." line stays a turn.
+    # Without a note field ("Datum:") the code alone makes the block; the first turn stays.
     parsed = read_bytes(text.split("\n", 1)[1].encode(), name="t.txt", fmt="txt")
-    assert spoken(parsed)[0] == ("Respondent", "R07 (vrouw, 68 jaar)")
+    assert spoken(parsed)[:2] == [(None, PERSON), (label, words)]
 
 
 def test_the_heading_row_of_a_word_table_is_no_speaker():

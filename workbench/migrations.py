@@ -871,3 +871,19 @@ def m018_events_entity_number(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS events_entity_number "
         "ON events(entity, CAST(entity_id AS INTEGER));",
     )
+
+
+@migrations()
+def m019_ingest_turn_header(db: Database) -> None:
+    """Which turns are a transcript's header (title, details block), not speech.
+
+    In a labelled transcript the lines above the first label are the header, found from the
+    turns' order; a transcript without labels has no such mark, so its title and details
+    paragraphs were offered to residents in the workshop as spoken text. Import now marks
+    the header turns; turns imported before keep 0 (the order still marks a labelled
+    transcript's header).
+    """
+    execute_script(
+        db,
+        "ALTER TABLE turns ADD COLUMN header INTEGER NOT NULL DEFAULT 0 CHECK (header IN (0, 1));",
+    )

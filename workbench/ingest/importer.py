@@ -316,7 +316,7 @@ def store_document(
             )
             conn.executemany(
                 "INSERT INTO turns (document_id, speaker_id, position, start_char, end_char, "
-                "time_start, time_end) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "time_start, time_end, header) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         document_id,
@@ -326,6 +326,7 @@ def store_document(
                         t.end_char,
                         t.time_start,
                         t.time_end,
+                        int(t.header),
                     )
                     for i, t in enumerate(parsed.turns)
                 ],

@@ -18,10 +18,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import takewhile
 
 from spacy.lang.nl.stop_words import STOP_WORDS
 
 from workbench.ingest.model import Turn
+from workbench.nlp import is_dutch_word
 
 TIMESTAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TS = rf"[\[(]\s*{TIMESTAMP}\s*[\])]"
@@ -153,18 +155,21 @@ FIELD_WORDS = 12  # a field's value (and a title) is at most this many words
 
 
 # Words that open a first turn, not a name: "Interviewer: Goedemiddag" under the fields is
-# the interview starting, even without punctuation.
+# the interview starting, even without punctuation; "Respondent: Hmm." is no name either.
 _OPENERS = {
     *"goedemiddag goedemorgen goedenavond goedendag dag hallo hoi hey welkom".split(),
     *"ja nee nou oké ok zo dank bedankt fijn goed prima".split(),
+    *"jazeker uh uhm eh ehm hm hmm mm oh oei hè joh".split(),
 }
-# A person named in a title block: a code ("R07", "P-12") or a name of two to five words
-# ("Anna de Vries", "Dhr. A. Bakker"), maybe followed by attributes ("(vrouw, 68 jaar)",
-# ", vrouw, 68 jaar"). A single word ("Anna") is as likely a word said.
+# A person named in a title block: a code ("R07", "P-12") or a name of capitalised words
+# ("Anna", "Anna de Vries", "Dhr. A. Bakker"), maybe followed by attributes ("(vrouw, 68
+# jaar)", ", vrouw, 68 jaar"). Only capitals and particles: "Dat Klopt" has a stop word.
 _CAPITAL = r"(?:[A-Z]\.|[^\W\d_a-z][\w'’-]*\.?)"
-_PERSON = re.compile(
-    rf"(?:[A-Za-z]{{1,4}}[ -]?\d{{1,4}}|{_CAPITAL}(?:[ ](?:{_PARTICLE}|{_CAPITAL})){{1,4}})"
-    r"[ \t]*(?:\([^()]*\)|,.*)?"
+_ATTRIBUTES = r"[ \t]*(?:\([^()]*\)|,.*)?"
+_CODE_PART = r"[A-Z]{1,4}-?\d{1,4}"  # R07, P-12; not "In 2019, toen ..."
+_CODE = re.compile(rf"{_CODE_PART}{_ATTRIBUTES}")
+_NAME_WORDS = re.compile(
+    rf"(?P<name>{_CAPITAL}(?:[ ](?:{_PARTICLE}|{_CAPITAL})){{0,4}}){_ATTRIBUTES}"
 )
 
 
@@ -172,10 +177,39 @@ def _field_value(value: str) -> bool:
     return len(value.split()) <= FIELD_WORDS and not _SENTENCE_END.search(value.strip())
 
 
-def _person_value(value: str) -> bool:
-    """Whether a person field's value reads as a name, not as words said ("Goedemiddag")."""
-    first = value.split()[0].strip(",.").lower()
-    return _field_value(value) and first not in _OPENERS
+def title_line(line: str) -> bool:
+    """Whether ``line`` may be a title or a field above a transcript: a few words (a Markdown
+    heading too), no sentence."""
+    return _field_value(line.lstrip("# "))
+
+
+def _person_kind(value: str) -> str | None:
+    """How a person field's value reads: ``code`` ("R07 (vrouw, 68 jaar)"), ``name``
+    ("Anna de Vries", "Anna."), ``word`` (one capitalised word that is also an everyday
+    word, without a full stop: "Jan", "Roos"; "Klopt." is an answer), ``short`` (no
+    sentence, no name: only in a block with a note field), or None: words said
+    ("Goedemiddag", "Ja, dat was moeilijk.").
+
+    A full stop may close a name ("Interviewer: Anna."); a one-word name is told from a
+    one-word answer by the words a name cannot be (greetings, "ja", stop words).
+    """
+    value = value.strip()
+    words = value.split()
+    if not words or words[0].strip(",.").lower() in _OPENERS:
+        return None
+    if not _field_value(value.removesuffix(".")):
+        return None  # a sentence, also after "Anna, ..."
+    if _CODE.fullmatch(value):
+        return "code"
+    found = _NAME_WORDS.fullmatch(value)
+    if found:
+        names = [w.rstrip(".").lower() for w in found.group("name").split(" ")]
+        names = [w for w in names if not re.fullmatch(_PARTICLE, w)]
+        if not any(len(w) > 1 and w in STOP_WORDS for w in names):
+            if len(names) > 1 or len(names[0]) < 2 or not is_dutch_word(names[0]):
+                return "name"
+            return None if value.endswith(".") else "word"  # "Klopt." is an answer
+    return "short" if _field_value(value) else None
 
 
 def title_block_end(lines: list[str]) -> int:
@@ -187,11 +221,14 @@ def title_block_end(lines: list[str]) -> int:
     open with a greeting ("Interviewer: Goedemiddag" is the first turn); a person key used a
     second time ends the block, as does the first line that is no field. The block counts
     with a note field ("Datum:", "Duur:", "Locatie:": a word of :data:`NOT_SPEAKERS`) and a
-    person field; without a note field, only when each person field names a person or a
-    code (:data:`_PERSON`) and there are two of them, or one under a title.
+    person field. Without a note field its person fields must name people
+    (:func:`_person_kind`), and it counts with a code ("Respondent: R07 (vrouw, 68 jaar)" alone: a code is never
+    words said), with two names, or with one under a title. A one-word name that is an
+    everyday word too ("Interviewer: Jan") counts only next to another line of the block, a
+    title or field before it or a field after it.
     """
     end = titles = notes = 0
-    persons: list[str] = []  # the values of the person fields
+    persons: list[tuple[str, int]] = []  # how each person field reads, and the block's end
     keys: set[str] = set()
     for index, line in enumerate(lines):
         if not line.strip():
@@ -201,11 +238,14 @@ def title_block_end(lines: list[str]) -> int:
         if found and key in NOT_SPEAKERS:
             notes += 1
         elif found and _PERSON_KEY.fullmatch(key):
-            if key in keys or not _person_value(found.group("value")):
+            kind = _person_kind(found.group("value"))
+            if kind == "word" and not (end or _field_follows(lines, index + 1, {*keys, key})):
+                kind = None  # "Interviewer: Precies." on its own is a turn
+            if key in keys or kind is None:
                 break  # the interview starts: "Interviewer: Goedemiddag"
             keys.add(key)
-            persons.append(found.group("value").strip())
-        elif notes or persons or titles >= TITLE_LINES or not _field_value(line.lstrip("# ")):
+            persons.append((kind, index + 1))
+        elif notes or persons or titles >= TITLE_LINES or not title_line(line):
             break
         else:
             titles += 1
@@ -214,8 +254,27 @@ def title_block_end(lines: list[str]) -> int:
         return 0
     if notes:
         return end
-    named = all(_PERSON.fullmatch(value) for value in persons)
-    return end if named and (len(persons) >= 2 or titles) else 0
+    named = list(takewhile(lambda person: person[0] != "short", persons))
+    if not named:
+        return 0
+    if any(kind == "code" for kind, _ in named) or len(named) >= 2 or titles:
+        return named[-1][1]
+    return 0
+
+
+def _field_follows(lines: list[str], index: int, keys: set[str]) -> bool:
+    """Whether the next line that is not blank is a note field or names another person."""
+    found = _FIELD.match(_masked(next((line for line in lines[index:] if line.strip()), "")))
+    if found is None:
+        return False
+    key = found.group("key").lower().rstrip(".")
+    if key in NOT_SPEAKERS:
+        return True
+    return (
+        bool(_PERSON_KEY.fullmatch(key))
+        and key not in keys
+        and _person_kind(found.group("value")) in ("code", "name")
+    )
 
 
 def is_known_label(label: str) -> bool:
@@ -382,7 +441,10 @@ def parse_turns(text: str) -> list[Turn]:
     bare = uses_bare_labels(text)
     labels = find_labels("\n".join(lines[title:]), bare=bare)
     if not labels:
-        return paragraph_turns(text)
+        paragraphs = paragraph_turns(text)
+        for turn in paragraphs[: _header_paragraphs(text, paragraphs, title)]:
+            turn.header = True
+        return paragraphs
     turns: list[Turn] = []
     current: Turn | None = None
     pending = False  # a label alone on its line: the words follow below
@@ -407,6 +469,8 @@ def parse_turns(text: str) -> list[Turn]:
             pending = False
         offset = line_end + 1
     _close(text, turns, current)
+    for turn in takewhile(lambda turn: turn.speaker is None, turns):
+        turn.header = True  # above the first label: a title, the details, no speech
     for before, turn in zip(turns, turns[1:]):  # f4: a turn starts where the one before ended
         if turn.time_start is None and turn.time_end is not None:
             turn.time_start = before.time_end
@@ -438,3 +502,40 @@ def paragraph_turns(text: str) -> list[Turn]:
         block = found.group(0).rstrip()
         turns.append(Turn(found.start(), found.start() + len(block)))
     return turns
+
+
+# A respondent named by a code with an age or a gender, in a title or a note above the text:
+# "Levensverhaal R03 (31 jaar), wijk Noord", "R07 (vrouw)"; not "Covid-19 (toen)".
+_CODED = re.compile(
+    rf"(?<![\w-]){_CODE_PART}[ \t]*"
+    r"\([^()\n]*?\b(?:\d{1,3}[ -]?jaar|vrouw|man|[MVF])\b[^()\n]*\)"
+)
+
+
+def _header_paragraphs(text: str, turns: list[Turn], title: int) -> int:
+    """How many of an unlabelled text's first paragraphs (``turns``) are its header: a title
+    and details above the story, no speech, as the lines above the first label are in a
+    labelled transcript.
+
+    The header is the title block (``title`` lines, :func:`title_block_end`) and the
+    paragraphs after it that are titles or fields (lines of at most FIELD_WORDS words, no
+    sentence) or name the respondent by a code with attributes (:data:`_CODED`). Short
+    lines alone are no header (an unpunctuated transcript has them too): it needs the
+    title block, a note field ("Datum: ...") or such a code. A text that is all header
+    has none.
+    """
+    block_end = len("\n".join(text.split("\n")[:title])) if title else 0
+    count, confirmed = 0, bool(title)
+    for turn in turns:
+        lines = text[turn.start_char : turn.end_char].split("\n")
+        if turn.end_char <= block_end or any(_CODED.search(line) for line in lines):
+            confirmed = True
+        elif all(title_line(line) for line in lines):
+            fields = [_FIELD.match(_masked(line)) for line in lines]
+            confirmed = confirmed or any(
+                f is not None and f.group("key").lower().rstrip(".") in NOT_SPEAKERS for f in fields
+            )
+        else:
+            break
+        count += 1
+    return count if confirmed and count < len(turns) else 0

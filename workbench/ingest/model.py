@@ -20,6 +20,9 @@ class Turn:
     speaker: str | None = None  # label as written (I, R, Anna); None: no label
     time_start: float | None = None  # seconds
     time_end: float | None = None
+    # Above the interview (title, details block, a note naming the respondent): kept in the
+    # text and segmented, but no speech, so residents in the workshop never see it.
+    header: bool = False
 
 
 @dataclass

@@ -27,6 +27,7 @@ from workbench.ingest.labels import (
     is_known_label,
     line_label,
     parse_turns,
+    title_line,
     uses_bare_labels,
 )
 from workbench.ingest.model import ParsedDocument
@@ -318,10 +319,13 @@ def _pdf_text(pages: list[list[str]]) -> str:
     new paragraph starts at a speaker label, after more space than between the lines of a
     paragraph (layout mode draws space as blank lines, so 1.5 or double line spacing gives a
     blank line after every line; the most common gap is the ordinary one), and after a short
-    line that ends a sentence. A word hyphenated at a line end is joined when the next line
-    goes on in lower case ("verhui-" "zing"); the hyphen stays before a capital or a digit
-    ("Noord-Holland"), and between two vowels where Dutch writes one ("zee-egel", see
-    :func:`_join_vowels`).
+    line that ends a sentence. Each short line without a sentence (or label, or hyphen at its
+    end) at the top is a paragraph of its own: a title or a details line ("Levensverhaal R03 (31 jaar)", "Datum: 3 maart"), no
+    wrapped line, kept apart from the story's first line so it can be told as a header
+    (:func:`workbench.ingest.labels.parse_turns`). A word hyphenated at a line end is joined
+    when the next line goes on in lower case ("verhui-" "zing"); the hyphen stays before a
+    capital or a digit ("Noord-Holland"), and between two vowels where Dutch writes one
+    ("zee-egel", see :func:`_join_vowels`).
     """
     printed: list[tuple[str, int]] = []  # each line with the blank lines before it on its page
     for page in pages:
@@ -342,7 +346,7 @@ def _pdf_text(pages: list[list[str]]) -> str:
     lengths = sorted(len(line) for line, _ in printed)
     width = lengths[int(len(lengths) * 0.9)]
     paragraphs: list[str] = []
-    ends_paragraph = True
+    ends_paragraph = top = True
     for line, gap in printed:
         found = line_label(line, bare=bare) if labels else None
         labelled = found is not None and found.label in labels
@@ -350,7 +354,10 @@ def _pdf_text(pages: list[list[str]]) -> str:
             paragraphs.append(line)
         else:
             paragraphs[-1] = _join(paragraphs[-1], line)
-        ends_paragraph = bool(_PARAGRAPH_END.search(line)) and len(line) < 0.7 * width
+        short = len(line) < 0.7 * width
+        # The title and details lines at the top; not a turn, not a word cut at the line end.
+        top = top and short and not labelled and title_line(line) and not line.endswith("-")
+        ends_paragraph = top or (bool(_PARAGRAPH_END.search(line)) and short)
         # "Interviewer" alone on its line, the words below
         ends_paragraph |= found is not None and labelled and found.rest >= len(line)
     return "\n\n".join(paragraphs)

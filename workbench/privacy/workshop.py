@@ -13,8 +13,8 @@ rights of the researcher who assigned the fragment): the safe default is to show
 rather than a real name.
 
 Residents see spoken text only (:data:`_SPOKEN`): a transcript's header lines (title,
-respondent code, age, interview date) are never assigned, nor shown as the sentence before or
-after a fragment.
+respondent code, age, interview date; with or without speaker labels) are never assigned,
+nor shown as the sentence before or after a fragment.
 """
 
 from __future__ import annotations
@@ -44,14 +44,16 @@ CODES_SETTING = "workshop_codes"
 
 # Segments of spoken turns, for SQL over ``segments s JOIN turns t LEFT JOIN speakers p``:
 # respondent or interviewer speech. A turn without a speaker is speech only after the first
-# labelled turn: ingest stores the lines before it (title, respondent code, date) as such turns,
-# and in a document without any labels every turn is one without a speaker, all of it story.
-# Turns of a speaker the researcher set to role 'other' (not the interviewer, not the respondent)
-# are left out too: when in doubt, a resident sees less.
+# labelled turn: ingest stores the lines before it (title, respondent code, date) as such turns.
+# In a document without any labels every turn is one without a speaker, all of it story but
+# the header paragraphs ingest marks (``turns.header``: a title, a details block, a note
+# naming the respondent by code and age). Turns of a speaker the researcher set to role
+# 'other' (not the interviewer, not the respondent) are left out too: when in doubt, a
+# resident sees less.
 _SPOKEN = (
-    "(p.role IN ('respondent', 'interviewer') OR (t.speaker_id IS NULL AND t.position > "
-    "coalesce((SELECT min(x.position) FROM turns x WHERE x.document_id = t.document_id "
-    "AND x.speaker_id IS NOT NULL), -1)))"
+    "(p.role IN ('respondent', 'interviewer') OR (t.speaker_id IS NULL AND NOT t.header "
+    "AND t.position > coalesce((SELECT min(x.position) FROM turns x "
+    "WHERE x.document_id = t.document_id AND x.speaker_id IS NOT NULL), -1)))"
 )
 _WITH_SPEAKER = (
     "FROM segments s JOIN turns t ON t.id = s.turn_id LEFT JOIN speakers p ON p.id = t.speaker_id"
