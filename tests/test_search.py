@@ -356,3 +356,69 @@ def test_a_form_of_two_words_finds_both_and_says_so(asked, nlp):
         *EARLY_NOT_TOLD,
         "Vroeger had ik een hond.",
     }
+
+
+# Fictional sentences, written for these tests: compounds with the word first, words for a
+# thing that is missing, and words that only look like them.
+WORD_FIRST = """I: Hoe gaat het nu?
+R: De kinderwagen staat nog in de schuur. Mijn kinderen komen zondag.
+R: Mijn moeder zei niks. Ik was toen heel moedeloos.
+R: Na de brand voelde ik me hopeloos. Die hopeloosheid ging nooit helemaal weg.
+R: Ik heb nog hoop.
+R: Ik was twee jaar dakloos. Ik sliep in de daklozenopvang. Het dak van de schuur lekt.
+R: Het was een zinloze ruzie.
+R: Mijn zoon kreeg een werkervaringsplaats. De werkgelegenheid is hier slecht.
+R: Waarschijnlijk komt het goed. Ik zeg je de waarheid.
+R: Zij is een harde werkster. Hij is een harde werker. Het was een wonder dat ik bleef.
+R: Ik was een tijdje thuisloos. Hij was lang werkloos. We leefden zorgeloos.
+"""
+
+
+@pytest.fixture
+def word_first(db, nlp, tmp_path):
+    path = tmp_path / "R09-interview.txt"
+    path.write_text(WORD_FIRST, encoding="utf-8")
+    researcher = Project.for_user(db, U)
+    assert import_files(researcher, [path], respondent="R09", nlp=nlp).ok
+    return researcher
+
+
+def test_a_compound_with_the_word_first_joins_through_its_linking_sound(word_first, nlp):
+    """ "kind" missed "kinderwagen": the "-er-" of its plural "kinderen" joins the parts.
+    Only after a word whose plural has it: "moed" does not find "moeder"."""
+    assert _keywords(word_first, nlp, "kind") == ["kinderen", "kinderwagen"]
+    assert _keywords(word_first, nlp, "kinderen") == ["kinderen", "kinderwagen"]
+    assert _keywords(word_first, nlp, "moed") == ["moedeloos"]
+
+
+def test_a_compound_whose_second_part_the_dictionary_does_not_know(word_first, nlp):
+    """ "werkervaringsplaats" is "werk" + "ervaringsplaats", which the dictionary does not
+    know; it knows "ervaring" and "plaats". A word and an ending are no such pair: "waar" +
+    "schijn" + "lijk" stays out of "waarheid"."""
+    assert _keywords(word_first, nlp, "werk") == [
+        "werker",
+        "werkervaringsplaats",
+        "werkgelegenheid",
+        "werkloos",
+        "werkster",
+    ]
+    assert _keywords(word_first, nlp, "waarheid") == ["waarheid"]
+
+
+def test_a_person_word_is_found_whichever_form_the_lemmatiser_stored(word_first, nlp):
+    """The lemmatiser stores "werkster" as "werker" and "werker" as "werkster"; "werk" found
+    "werker" only as "werk" + "ster" (a star) and missed "werkster". A four-letter word
+    takes "-er" and "-ster" only as such a pair: "wond" does not find "wonder"."""
+    texts = _texts(word_first, nlp, "werk")
+    assert {"Zij is een harde werkster.", "Hij is een harde werker."} <= texts
+    assert _texts(word_first, nlp, "wond") == set()
+
+
+def test_a_word_for_a_thing_missing_is_of_its_family(word_first, nlp):
+    """ "-loos" after a changed spelling ("hoop": "hopeloos") or a word of three letters
+    ("dak": "dakloos") was missed; "thuisloos", "werkloos" and "zorgeloos" were found."""
+    assert _keywords(word_first, nlp, "hoop") == ["hoop", "hopeloos", "hopeloosheid"]
+    assert _keywords(word_first, nlp, "dak") == ["dak", "dakloos", "daklozenopvang"]
+    assert _keywords(word_first, nlp, "zin") == ["zinloze"]
+    assert _keywords(word_first, nlp, "thuis") == ["thuisloos"]
+    assert _keywords(word_first, nlp, "zorg") == ["zorgeloos"]

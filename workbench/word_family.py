@@ -37,13 +37,20 @@ MIN_STEM_BEFORE_TE = 4  # "len" + "te" is "lente", not a kind of "lenen"
 # Not a bare "s": "trouwen" + "s" is "trouwens".
 WORD_SUFFIXES = frozenset(
     "heid heden te e en tje tjes je jes pje pjes etje etjes schap schappen loos loze "
-    "ig ige lijk lijke elijk elijke isch ische baar bare".split()
+    "lozen ig ige lijk lijke elijk elijke isch ische baar bare".split()
 )
+# "-less": the thing is missing, and so the theme ("werkloos", "de daklozen"). These
+# count after a word of three letters too ("dakloos": "dak" takes no other suffix), and
+# after the word as spelt before an "e" ("hoop" -> "hopeloos", "nut" -> "nutteloos").
+LOOS_SUFFIXES = ("loos", "loze", "lozen")
+MIN_ROOT_BEFORE_LOOS = 3
 # A person who does something ("mantelzorger"), only after a word of five letters or more:
-# "moed" + "er" is "moeder".
+# "moed" + "er" is "moeder"; after four, only a pair the lemmatiser files each under the
+# other ("werker" and "werkster", :func:`_person_pair`).
 PERSON_SUFFIXES = frozenset({"er", "ers", "ster", "sters"})
 PERSON_MIN_ROOT = 5
-# Sounds between the parts of a compound: "levensverhaal", "eenzaamheidsgevoel".
+# Sounds between the parts of a compound: "levensverhaal", "eenzaamheidsgevoel". Also
+# "er" after a word whose plural ends in "-eren" ("kinderwagen", :func:`_linkers`).
 LINKERS = ("", "s", "e", "en")
 MIN_STEM = 3  # a verb stem takes its suffixes from this length on: "won" + "ing"
 # A word takes suffixes and starts compounds from four letters on: "kop" + "en" is "kopen",
@@ -392,22 +399,93 @@ def is_word_part(rest: str, *, after: bool) -> bool:
 
 
 def _is_part(word: str, vocabulary: Vocabulary) -> bool:
-    return len(word) >= MIN_PART and (simplemma.is_known(word, lang="nl") or word in vocabulary)
+    """Whether ``word`` may follow a root in a compound: a word the dictionary or the project
+    knows, or two words the dictionary knows, joined: "werkervaringsplaats" is "werk" +
+    "ervaring" + "s" + "plaats", and the dictionary knows no "ervaringsplaats". Not a word
+    and an ending ("schijn" + "lijk"): "waar" + "schijnlijk" is no kind of truth."""
+    if len(word) < MIN_PART:
+        return False
+    if simplemma.is_known(word, lang="nl") or word in vocabulary:
+        return True
+    for end in range(MIN_PART, len(word) - MIN_PART + 1):
+        if not simplemma.is_known(word[:end], lang="nl"):
+            continue
+        for linker in LINKERS:
+            second = word[end + len(linker) :]
+            if (
+                word.startswith(linker, end)
+                and len(second) >= MIN_PART
+                and second not in DERIVATION_SUFFIXES
+                and simplemma.is_known(second, lang="nl")
+            ):
+                return True
+    return False
+
+
+def _linkers(root: str) -> tuple[str, ...]:
+    """The sounds that may join ``root`` to a next word: also "er" after a word whose plural
+    ends in "-eren" ("kind", "kinderen": "kinderwagen"), not after "moed" ("moeder")."""
+    return (*LINKERS, "er") if _lemma(root + "eren") == root else LINKERS
+
+
+def _person_pair(root: str, rest: str) -> bool:
+    """Whether ``root + rest`` is a person who does what the root names where the root has
+    four letters: only where the lemmatiser files the "-er" and "-ster" forms each under the
+    other ("werker" is stored as "werkster", "werkster" as "werker"), since "moed" + "er" is
+    "moeder" and "wond" + "er" "wonder" (:data:`PERSON_MIN_ROOT`)."""
+    if rest not in PERSON_SUFFIXES:
+        return False
+    base = rest.removesuffix("s")
+    other = root + ("er" if base == "ster" else "ster")
+    return _lemma(root + base) == other or _lemma(other) == root + base
 
 
 def _after_root(rest: str, root: str, vocabulary: Vocabulary) -> bool:
     """Whether ``root + rest`` is a word of the root's family: a suffix, or a compound."""
     suffixes = WORD_SUFFIXES | (PERSON_SUFFIXES if len(root) >= PERSON_MIN_ROOT else set())
-    if not rest or rest in suffixes:
+    if not rest or rest in suffixes or _person_pair(root, rest):
         return True
+    linkers = _linkers(root)
     for suffix in ("", *suffixes):  # "eenzaam" + "heid" + "s" + "gevoel"
         if not rest.startswith(suffix):
             continue
         after = rest[len(suffix) :]
-        for linker in LINKERS:
+        for linker in linkers:
             if after.startswith(linker) and _is_part(after[len(linker) :], vocabulary):
                 return True
     return False
+
+
+def _before_schwa(root: str) -> str:
+    """``root`` with the "e" that joins it to "-loos", spelt as Dutch spells an open
+    syllable: "hoop" -> "hope" (hopeloos), "raad" -> "rade"; a short vowel doubles the
+    consonant after it: "nut" -> "nutte" (nutteloos); else "zorg" -> "zorge"."""
+    if root[-1] in _VOWELS:  # "waarde": "waardeloos"
+        return root
+    if root[-3:-1] in _DOUBLED:
+        return root[:-2] + root[-1] + "e"
+    one_syllable = len(re.findall("[aeiouy]+", root)) == 1
+    if one_syllable and root[-2] in _VOWELS and root[-3:-2] not in _VOWELS:
+        return root + root[-1] + "e"
+    return root + "e"
+
+
+def _without(root: str, vocabulary: Vocabulary) -> set[str]:
+    """The lemmas of the index that say ``root`` is missing, where the rest of the family
+    does not find them: after a word of three letters ("dak" -> "dakloos",
+    "daklozenopvang") and after a changed spelling ("hoop" -> "hopeloos",
+    "hopeloosheid"). A longer word as it is ("werkloos", "zorgeloos") is a suffix in
+    :func:`_after_root` already."""
+    starts = {_before_schwa(root)} - {root, root + "e"}
+    if len(root) < MIN_ROOT:
+        starts.add(root)
+    found = set()
+    for start in starts:
+        for term in vocabulary.starting_with(start + "lo"):
+            rest = term[len(start) :]
+            if rest.startswith(LOOS_SUFFIXES) and _after_root(rest, root, vocabulary):
+                found.add(term)
+    return found
 
 
 def _compounds_ending_in(root: str, vocabulary: Vocabulary) -> set[str]:
@@ -461,6 +539,8 @@ def word_family(
     ("eenzaamheid", "mantelzorger"), a compound that starts with it ("levensverhaal",
     "eenzaamheidsgevoel") and a verb stem with a noun or adjective suffix ("schaamte",
     "verhuizing", "levend").
+    A word that says the root is missing joins after three letters or a changed spelling
+    too ("dakloos", "hopeloos", :func:`_without`).
     A compound that ends in a root is a kind of it and joins too ("zorg" finds
     "mantelzorg", "geldzorgen", :func:`_compounds_ending_in`), unless the lemmatiser reads
     that root as a form of another word (:func:`_heads_compounds`: "lopen" comes with
@@ -487,6 +567,8 @@ def word_family(
             }
             if _heads_compounds(root):
                 family |= _compounds_ending_in(root, vocabulary)
+        if len(root) >= MIN_ROOT_BEFORE_LOOS:
+            family |= _without(root, vocabulary)
         for stem in verb_stems(root):
             for term in vocabulary.starting_with(stem):
                 rest = term[len(stem) :]
