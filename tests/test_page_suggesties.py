@@ -224,6 +224,9 @@ def test_the_examples_table_counts_this_coders_work_and_says_so(project):
     name = next(m.value.split("**")[1] for m in at.markdown if m.value.startswith("Voorstel: **"))
     at.button(key="suggest_accept").click().run()
     assert any(c.value.startswith("Alleen jouw werk in dit project.") for c in at.caption)
+    # not "Examples": the evaluation's examples count every coder, and children for parents
+    assert "Jouw werk per code" in [e.label for e in at.expander]
+    assert any("een code eronder telt niet mee" in c.value for c in at.caption)
     table = at.dataframe[0].value.set_index("Code")
     slug = db.execute("SELECT slug FROM codes WHERE name = ?", [name]).fetchone()[0]
     assert (table.loc[slug, "Klopt"], table.loc[slug, "Deel overgenomen"]) == (1, "100%")
@@ -390,3 +393,56 @@ def _blocks(node):
     yield node
     for child in (getattr(node, "children", None) or {}).values():
         yield from _blocks(child)
+
+
+def test_the_evaluation_table_says_what_measured_each_figure_as_the_cli(tmp_path, nlp, new_project):
+    """The page shows the figures as `workbench evaluate` prints them: two decimals for F1
+    and alpha too (not 0.277 beside 0.33, nor -0.000), and beside where a code's
+    suggestions come from now, what measured its figures when that differed per fold."""
+    import re
+
+    from test_suggest_project import work_lost_once
+    from workbench.cli.suggest import evaluation_lines
+    from workbench.suggest.evaluate import evaluate
+
+    db, path = work_lost_once(tmp_path, nlp, new_project)
+    at = run_page("suggesties", path)
+    at.button(key="suggest_evaluate").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = at.dataframe[-1].value.set_index("Code")
+    assert table.loc["verlies-werk", "Werkt met"] == (
+        "woordregels; gemeten: 2× woordregels, 1× uit (nooit gebruikt)"
+    )
+    assert table.loc["verlies", "Werkt met"] == "woordregels"
+    lines = evaluation_lines(evaluate(Project.for_user(db, "onderzoeker"), nlp=nlp), "nl")
+    cli = {cells[0]: cells for cells in (re.split(r"\s{2,}", line) for line in lines[2:])}
+    for code, row in table.iterrows():
+        assert [row[c] for c in ("Precisie", "F1", "Alpha")] == [cli[code][i] for i in (3, 5, 6)]
+    assert any("elke codeur telt mee" in c.value for c in at.caption)
+    assert any("(of die iemand op klaar zette)" in c.value for c in at.caption)
+    # the codes nobody used are named, as the CLI lists them, not silently left out
+    unused = next(c.value for c in at.caption if c.value.startswith("Niet in de tabel"))
+    assert "schaamte" in unused and "verlies," not in unused and "schaamte" not in table.index
+    db.close()
+
+
+def test_the_count_of_what_is_left_covers_the_chosen_code(tmp_path, nlp, new_project):
+    """With one code chosen the queue shows only its suggestions: what is left says how many
+    of those, and of all codes together, without the ones skipped (it said the number of
+    all codes, as if all were in this queue)."""
+    path, db = project_with(tmp_path, nlp, new_project, "R97-twee", TWO_OF_A_KIND)
+    at = with_suggestions(path)
+    open_ = list_codings(Project.for_user(db, "onderzoeker"), statuses=["suggested"])
+    mine = sum(r["code"] == "schaamte" for r in open_)
+    assert len(open_) > mine >= 2
+    at.selectbox(key="suggest_focus").set_value("schaamte").run()
+    for left in (mine, mine - 1):
+        assert any(
+            c.value.endswith(
+                f"Nog {left} {'suggestie' if left == 1 else 'suggesties'} voor Schaamte en taboe"
+                f" te bekijken. Voor alle codes samen: {len(open_) - (mine - left)}."
+            )
+            for c in at.caption
+        ), [c.value for c in at.caption]
+        at.button(key="suggest_skip").click().run()
+    db.close()

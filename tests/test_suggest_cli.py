@@ -345,3 +345,24 @@ def test_a_codebook_without_words_is_named_and_fixed_by_adding_indicator_words(
     rows = list_codings(researcher, statuses=["suggested"])
     assert [r["code"] for r in rows] == [slug]
     db.close()
+
+
+def test_evaluate_says_what_each_figure_covers_and_what_measured_it(
+    tmp_path, nlp, new_project, capsys
+):
+    """verlies-werk works from its rules now, but in the fold that tested its one example it
+    was silenced: the row says so, instead of crediting the rules with that figure. The
+    legend says who the examples come from and that a child counts for its parent."""
+    from test_suggest_project import work_lost_once
+
+    db, path = work_lost_once(tmp_path, nlp, new_project)
+    db.close()
+    header, rows, out = evaluate_text(path, capsys)
+    assert "regels; gemeten: 2× regels, 1× uit" in rows["verlies-werk"]
+    assert "gemeten" not in rows["schaamte"]  # the same engine in every fold: said once
+    assert "(of die iemand op klaar zette)" in out.splitlines()[0]
+    assert "ook als er nog een suggestie op wacht" in out.splitlines()[0]
+    assert "elke codeur telt mee" in out and "telt ook voor die andere code" in out
+    _, rows, out = evaluate_text(path, capsys, "--lang", "en")
+    assert "rules; measured: 2× rules, 1× off" in rows["verlies-werk"]
+    assert "every coder counts" in out and "also counts for that other code" in out

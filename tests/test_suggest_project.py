@@ -401,3 +401,106 @@ def test_a_code_people_used_that_proposed_nothing_says_so(tmp_path, nlp, new_pro
     lonely = rows["isolement"]  # one right proposal: its interval straddles 0.5
     assert (lonely["proposed"], lonely["verdict"]) == (1, "unsure")
     db.close()
+
+
+DIVORCE_CODED = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Wat is er veranderd?
+R: Toen kwam de scheiding.
+"""
+DIVORCE_NEWS = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Wat las u in de krant?
+R: Er stond een stuk in over de scheiding van een zanger.
+I: En verder?
+R: Ook de scheiding van een bekende voetballer stond erin.
+"""
+
+
+def test_a_childs_proposal_counts_for_its_parent_as_a_childs_coding_does(
+    tmp_path, nlp, new_project
+):
+    """The truth counts a sentence coded verlies-relatie as loss (verlies); the proposals
+    must count alike. Here people rejected verlies twice on news about a divorce, so in the
+    fold that tests the coded interview "scheiding" no longer proposes verlies alone, but it
+    still proposes verlies-relatie: in the project the coder meets the loss through the child
+    (the parent is not asked about beside it), and accepting it counts for verlies."""
+    db = new_project(tmp_path / "scheiding.db")
+    researcher = Project.for_user(db, "onderzoeker")
+    for name, text in (("R91-a", DIVORCE_CODED), ("R92-b", DIVORCE_NEWS), ("R93-c", DIVORCE_NEWS)):
+        source = tmp_path / f"{name}.txt"
+        source.write_text(text.replace("zanger", f"zanger uit {name}"), encoding="utf-8")
+        doc = import_files(researcher, [source], nlp=nlp).results[0].document_id
+        for seg in analysis_segments(researcher, doc):
+            if name == "R91-a":
+                add_coding(researcher, code="verlies-relatie", segment_id=seg["id"])
+            else:  # a verlies suggestion on the news, rejected
+                coding = add_coding(
+                    researcher,
+                    code="verlies",
+                    segment_id=seg["id"],
+                    origin="machine",
+                    status="suggested",
+                    evidence=["scheiding"],
+                )
+                decide(researcher, coding, "rejected")
+    rows = {r["code"]: r for r in evaluate(researcher, nlp=nlp)}
+    child, parent = rows["verlies-relatie"], rows["verlies"]
+    assert (child["examples"], child["correct"]) == (1, 1)  # found in the coded interview
+    assert parent["examples"] == 1 and parent["correct"] == 1  # and so was the loss
+    assert parent["proposed"] >= child["proposed"]
+    db.close()
+
+
+def work_lost_once(tmp_path, nlp, new_project):
+    """Three interviews read in full: people coded verlies in two of them five times each and
+    verlies-werk once, in the third. A fold that learns from the first two sees a child never
+    used beside a parent used often: there it is silenced, while the fit on all three keeps
+    it on its rules. Returns the open project and its path."""
+    db = new_project(tmp_path / "werk.db")
+    researcher = Project.for_user(db, "onderzoeker")
+    days = [f"Op dag {i} zat ik thuis met een kop koffie." for i in range(1, 17)]
+    for name in ("R81-werk", "R82-rouw", "R83-rouw"):
+        source = tmp_path / f"{name}.txt"
+        first = "Toen raakte ik mijn baan kwijt." if name == "R81-werk" else "Mijn moeder stierf."
+        lines = [first, *days, *(f"{name}: ik mis haar nog elke dag, {i}." for i in range(4))]
+        source.write_text(
+            "Fictief interview, geschreven voor de tests van de werkbank.\n\n"
+            f"I: Hoe gaat het?\nR: {' '.join(lines)}\n",
+            encoding="utf-8",
+        )
+        doc = import_files(researcher, [source], nlp=nlp).results[0].document_id
+        segments = analysis_segments(researcher, doc)
+        if name == "R81-werk":
+            add_coding(researcher, code="verlies-werk", segment_id=segments[0]["id"])
+        else:
+            for seg in [segments[0], *segments[-4:]]:
+                add_coding(researcher, code="verlies", segment_id=seg["id"])
+        mark_done(researcher, [doc], coder="onderzoeker")
+    return db, tmp_path / "werk.db"
+
+
+BANKRUPT = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Wat gebeurde er in dat jaar?
+R: Het bedrijf waar ik werkte is in het najaar failliet gegaan.
+"""
+
+
+def test_no_parent_is_proposed_where_the_coder_gave_its_child(tmp_path, nlp, new_project):
+    """The coder gave the sentence verlies-werk, which counts for verlies: a verlies
+    suggestion there asks for what the coder already said (rejecting it would even contradict
+    the child). The demo had two such open suggestions for anna among its 106."""
+    db = new_project(tmp_path / "failliet.db")
+    researcher = Project.for_user(db, "onderzoeker")
+    source = tmp_path / "R90-failliet.txt"
+    source.write_text(BANKRUPT, encoding="utf-8")
+    doc = import_files(researcher, [source], nlp=nlp).results[0].document_id
+    [sentence] = analysis_segments(researcher, doc)
+    model = retrain(researcher, nlp=nlp)
+    proposed = model.suggester.suggest(model.passages_for(nlp, [sentence]))[0]
+    assert "verlies" in {s.code for s in proposed}  # the rules see a loss, not which kind
+    add_coding(researcher, code="verlies-werk", segment_id=sentence["id"])
+    suggest_document(researcher, doc, nlp=nlp, model=model)
+    assert "verlies" not in {r["code"] for r in stored(db)}
+    db.close()

@@ -117,6 +117,7 @@ def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
     """``workbench evaluate`` as text in ``lang``: what it covers, the table, what the
     measures mean, and the words that no longer propose a code alone (with why)."""
     from workbench.suggest.display import distrusted_text, figure_with_interval as cell
+    from workbench.suggest.display import source_text
 
     lines = []
     if rows:
@@ -139,7 +140,7 @@ def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
                 cell(r["recall"], r["recall_interval"]),
                 cell(r["f1"], None),
                 cell(r["alpha"], None),
-                t(f"suggest.source.{r['source']}", lang),
+                source_text(r["source"], r["fold_sources"], lang, "suggest"),
                 t(f"suggest.verdict.{r['verdict']}", lang),
             ]
         )

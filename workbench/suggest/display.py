@@ -94,6 +94,25 @@ def figure_with_interval(value: float | None, interval: Sequence[float] | None) 
     return f"{shown} [{_two_decimals(interval[0])}-{_two_decimals(interval[1])}]"
 
 
+def source_text(source: str, fold_sources: Mapping[str, int], lang: str, words: str) -> str:
+    """Where a code's suggestions come from now, and, when the figures were measured on
+    something else in some folds, what they were measured on: ``regels; gemeten: 2× model,
+    3× regels``.
+
+    The figures are out of fold, each fold with its own fit, so a code on its rules today may
+    have been scored by a learned model in a fold (the demo's verlies: in 2 of 5). Saying
+    only "rules" beside such a figure would claim the rules earned it. ``words`` is the key
+    prefix of the source names (``suggest`` for the CLI, ``suggesties`` for the page).
+    """
+    now = t(f"{words}.source.{source}", lang)
+    if set(fold_sources) <= {source}:
+        return now
+    parts = ", ".join(
+        f"{n}× {t(f'{words}.source.{name}', lang)}" for name, n in sorted(fold_sources.items())
+    )
+    return t("suggest.source_measured", lang, source=now, parts=parts)
+
+
 def _two_decimals(value: float) -> str:
     """``0.00`` for a value that rounds to zero from below (an alpha of -0.001 is no "-0.00")."""
     return f"{round(float(value), 2) + 0.0:.2f}"

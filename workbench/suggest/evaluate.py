@@ -5,15 +5,19 @@ documents, exactly as it would be for a new document. Folds follow documents whe
 enough, so a model never learns from the sentence next to the one it is tested on.
 
 What counts (the scope, reported with every figure): the documents in which a person made at
-least one decision (coded by hand, accepted or rejected a suggestion), and in them every
-sentence analysis sees. A sentence nobody coded with a code counts as "not this code". Counting
+least one decision (coded by hand, accepted or rejected a suggestion) or which a person marked
+done, and in them every sentence analysis sees. A sentence is an example of a code when any
+coder gave it the code or one of its children (accepted suggestions included); the workbench
+proposes a code when it proposes the code or one of its children, so both sides count children
+for their parents alike. A sentence nobody coded with a code counts as "not this code". Counting
 only sentences that carry some code (as this module once did) made precision look three to
 five times better than what a researcher meets in a transcript, where most sentences carry no
 code at all.
 
 Per code: precision, recall, F1, Krippendorff's alpha (nominal, presence/absence per sentence)
 between model and people, the counts behind them, 95 % Wilson intervals for precision and
-recall, which engine produced the figure in each fold (``model``, ``rules`` or ``silenced``),
+recall, which engine makes the code's suggestions now (``source``) and which produced the
+figure in each fold (``fold_sources``: ``model``, ``rules`` or ``silenced``),
 and a plain verdict: are its suggestions worth looking at yet (``proposes_nothing`` when it
 proposed no sentence at all while people used the code: no figure to judge it by, and no
 reason to wait for one). With them, the words that no longer propose the code alone and why
@@ -121,6 +125,10 @@ def evaluate(
             for row, found in zip(test, fitted.suggest([passages[i] for i in test])):
                 for s in found:
                     predicted[row, rules.codes_.index(s.code)] = True
+    # A child's proposal counts for its parent, as a child's coding does in the truth: in a
+    # project the parent is not asked about beside its child (accepting the child counts for
+    # both), so a researcher meets the parent through the child.
+    predicted = Suggester(rules)._with_parents(predicted.astype(int)) == 1
     full = (
         Suggester(rules)
         .fit(passages, Y, groups=groups)

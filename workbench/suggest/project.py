@@ -59,8 +59,8 @@ def training_data(
     suggestion of the code on the segment, or the segment carries other accepted codes but
     not this one, or the segment is in a document a coder marked done (read in full) and
     carries no accepted coding at all. Everything else is unknown. ``human_only`` uses only
-    codings people made themselves (the evaluation compares the model against those). Needs
-    ``read``: the segments' texts come along.
+    codings people made themselves (the evaluation does not: an accepted suggestion is a
+    person's word too). Needs ``read``: the segments' texts come along.
 
     Why the done documents: most sentences of an interview carry no code, and suggestions
     are made on all of them. A model that only ever saw coded sentences proposes far too
@@ -254,7 +254,7 @@ def suggest_document(
     someone else is a researcher's job, as for any coding. Only segments analysis should see
     (``analysis_speakers``). Skips every (segment, code) where ``coder`` already has a coding
     or a decision, human or machine, and a parent code when one of its children is proposed
-    for the same segment.
+    for the same segment or ``coder`` accepted one of its children there.
     """
     project.require("code")
     coder = project.user if coder is None else coder
@@ -267,7 +267,7 @@ def suggest_document(
     segments = analysis_segments(project, document_id)
     passages = model.passages_for(nlp, segments)
     found = [_most_specific(model.rules, s) for s in model.suggester.suggest(passages)]
-    taken = _taken(db, document_id, coder)
+    taken = _taken(db, document_id, coder, model.rules)
     new_ids: list[int] = []
     with transaction(db):
         for seg, suggestions in zip(segments, found):
@@ -325,16 +325,31 @@ def _most_specific(rules: RuleScorer, suggestions: list) -> list:
     return [s for s in suggestions if s.code not in parents]
 
 
-def _taken(db: Database, document_id: int, coder: str) -> dict[str, list[tuple[int, int]]]:
-    """Spans per code that ``coder`` already has in this document (any status, any origin)."""
+def _taken(
+    db: Database, document_id: int, coder: str, rules: RuleScorer
+) -> dict[str, list[tuple[int, int]]]:
+    """Spans per code that ``coder`` already has in this document (any status, any origin).
+
+    An accepted coding of a child also takes its span for the child's parents: the child
+    counts for them (as in training and evaluation), so proposing the parent there would ask
+    for what the coder already said (the demo: verlies on a sentence anna coded verlies-werk).
+    """
     cur = db.execute(
-        "SELECT k.slug, c.start_char, c.end_char FROM codings c JOIN codes k ON k.id = c.code_id "
-        "WHERE c.document_id = ? AND c.coder = ?",
+        "SELECT k.slug, c.start_char, c.end_char, c.status FROM codings c "
+        "JOIN codes k ON k.id = c.code_id WHERE c.document_id = ? AND c.coder = ?",
         [document_id, coder],
     )
+    index = {c: j for j, c in enumerate(rules.codes_)}
     taken: dict[str, list[tuple[int, int]]] = {}
-    for slug, start, end in cur.fetchall():
+    for slug, start, end, status in cur.fetchall():
         taken.setdefault(slug, []).append((start, end))
+        j = index.get(slug) if status == "accepted" else None
+        seen: set[int] = set()
+        while j is not None and j not in seen:
+            seen.add(j)
+            j = rules.parent_index_[j]
+            if j is not None:
+                taken.setdefault(rules.codes_[j], []).append((start, end))
     return taken
 
 

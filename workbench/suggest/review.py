@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -299,15 +300,36 @@ def _add_context(db: Database, items: list[dict[str, Any]]) -> None:
         item["segment_in_turn"] = (item["start_char"] - turn[2], item["end_char"] - turn[2])
 
 
-def open_count(project: Project, *, coder: str | None = None) -> int:
+def open_count(
+    project: Project,
+    *,
+    coder: str | None = None,
+    code: str | None = None,
+    leaving_out: Iterable[int] = (),
+) -> int:
     """How many suggestions still wait for ``coder``'s decision (default: the acting user's);
-    needs ``read``, like the queue it counts."""
+    needs ``read``, like the queue it counts.
+
+    ``code`` counts only that code's, as the queue shows them when a coder picks one code;
+    ``leaving_out`` are coding ids not to count (the ones skipped this session): only those
+    still open and of ``code`` are left out, so a skip is never subtracted twice or from
+    another code's count.
+    """
     project.require("read")
+    where = ["c.coder = ?", "c.status = 'suggested'", "c.origin = 'machine'"]
+    params: list[Any] = [project.user if coder is None else coder]
+    if code is not None:
+        where.append("k.slug = ?")
+        params.append(code)
+    skipped = sorted(set(leaving_out))
+    if skipped:
+        where.append(f"c.id NOT IN ({', '.join('?' * len(skipped))})")
+        params += skipped
     return int(
         project.db.execute(
-            "SELECT count(*) FROM codings WHERE coder = ? AND status = 'suggested' "
-            "AND origin = 'machine'",
-            [project.user if coder is None else coder],
+            "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
+            f"WHERE {' AND '.join(where)}",
+            params,
         ).fetchone()[0]
     )
 

@@ -29,6 +29,7 @@ from workbench.suggest.display import (
     figure_with_interval,
     fragment_markdown,
     percent,
+    source_text,
 )
 from workbench.suggest.evaluate import evaluate
 from workbench.suggest.project import suggest_document
@@ -222,8 +223,18 @@ def review() -> None:
         on_click=skipped.append,
         args=(item["coding_id"],),
     )
-    left_open = max(0, open_count(handle) - len(skipped))
-    st.caption(tr("suggesties.keys") + " " + tr("suggesties.open_count", n=left_open))
+    # What is left counts what this queue shows: the chosen code's, without this session's skips.
+    left_open = open_count(handle, leaving_out=skipped)
+    if focus is None:
+        remaining = tr("suggesties.open_count", n=left_open)
+    else:
+        remaining = tr(
+            "suggesties.open_count_code",
+            n=open_count(handle, code=focus, leaving_out=skipped),
+            code=counts[focus]["name"],
+            total=left_open,
+        )
+    st.caption(tr("suggesties.keys") + " " + remaining)
     st.caption(tr("suggesties.learning", version=learner.version))
 
 
@@ -281,12 +292,17 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
                 )
             )
             table["verdict"] = [tr(f"suggesties.verdict.{v}") for v in table["verdict"]]
-            table["source"] = [tr(f"suggesties.source.{s}") for s in table["source"]]
+            table["source"] = [
+                source_text(s, f, lang(), "suggesties")
+                for s, f in zip(table["source"], table["fold_sources"])
+            ]
             for measure in ("precision", "recall"):
                 table[measure] = [
                     figure_with_interval(v, i)
                     for v, i in zip(table[measure], table[f"{measure}_interval"])
                 ]
+            for measure in ("f1", "alpha"):  # two decimals, as precision and the CLI
+                table[measure] = [figure_with_interval(v, None) for v in table[measure]]
             table = table[
                 [
                     "code",
@@ -304,3 +320,5 @@ with st.expander(tr("suggesties.evaluation"), expanded=False):
                 table.rename(columns={c: tr(f"suggesties.col.{c}") for c in table.columns}),
                 hide_index=True,
             )
+            if unused := [r["code"] for r in rows if not r["examples"]]:  # as the CLI lists them
+                st.caption(tr("suggesties.evaluation_unused", codes=", ".join(unused)))
