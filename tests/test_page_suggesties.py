@@ -313,9 +313,9 @@ def test_a_code_that_proposed_nothing_is_not_called_unsure(tmp_path, nlp, new_pr
             "nl",
             "Zijn de voorstellen het bekijken waard?",
             "Nee: stelt niets voor",
-            "Nog onzeker: te weinig voorstellen om het te weten",
+            "Nog onzeker: meer beslissingen nodig",
         ),
-        ("en", "Worth looking at?", "No: proposes nothing", "Unsure: too few suggestions to tell"),
+        ("en", "Worth looking at?", "No: proposes nothing", "Unsure: needs more decisions"),
     ):
         at = run_page("suggesties", path, lang=lang)
         at.button(key="suggest_evaluate").click().run()
