@@ -136,7 +136,7 @@ ALLOWED = {
 # REFI-QDA terms given in brackets, e.g. "memo's (notes)".
 QUOTED = re.compile(
     r"'[^']*'|\"[^\"]*\"|`[^`]*`|\{[^}]*\}|<[^>]*>|\*\*[^*]*\*\*|\S*\.\w+|--[\w-]+"
-    r"|\bworkbench \w+|https?://\S+|\w+_\w+|\((?:cases|notes|sources|variables)\)"
+    r"|\bworkbench \w+|https?://\S+|\w+_\w+|\((?:cases|notes|sources|variables|users|Description)\)"
 )
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 

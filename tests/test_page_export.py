@@ -32,11 +32,21 @@ def test_export_offers_formats_and_pseudonymised_text_by_default(filled, project
     assert at.radio(key="export_format").options == [
         "Heel project voor ATLAS.ti, MAXQDA, NVivo of QualCoder (.qdpx)",
         "Alleen het codeboek (.qdc)",
-        "Tabel met alle coderingen (CSV)",
-        "Tabel met alle coderingen (Excel)",
+        "Tabel, één regel per codering (CSV)",
+        "Tabel, één regel per codering (Excel)",
     ]
     assert at.radio(key="export_text").value == "pseudonymised"
     assert len(at.radio(key="export_text").options) == 2
+
+
+def test_each_format_says_what_its_file_holds_and_leaves_out(filled, project_path):
+    at = page(project_path)
+    said = lambda: " ".join(c.value for c in at.caption)  # noqa: E731
+    assert "coderingen van elke codeur, memo's" in said() and "'klaar'-markeringen" in said()
+    at.radio(key="export_format").set_value("qdc").run()
+    assert "Niet erin: coderingen, memo's, samengevoegde codes." in said()
+    at.radio(key="export_format").set_value("xlsx").run()
+    assert "één regel per codering" in said() and "documenten zonder coderingen" in said()
 
 
 def test_making_a_qdpx_gives_a_download_and_the_data_loss_report(filled, project_path):

@@ -102,6 +102,20 @@ def status_counts(project: Project) -> dict[str, int]:
     }
 
 
+# How a coding of each status is counted in a report: a suggestion is not a coder's coding.
+STATUS_COUNTS = {
+    "accepted": "codings",
+    "suggested": "suggestions",
+    "rejected": "rejected_suggestions",
+}
+
+
+def done_marks(project: Project) -> int:
+    """How many done marks ("klaar") the project holds: no export format has a place for them."""
+    project.require("export")
+    return int(project.db.execute("SELECT count(*) FROM done_marks").fetchone()[0])
+
+
 def documents(project: Project) -> list[dict[str, Any]]:
     project.require("export")
     return list(project.db.query("SELECT * FROM documents ORDER BY id"))

@@ -8,6 +8,7 @@ error before anything is written.
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
@@ -19,6 +20,7 @@ from workbench.exchange import gather, ids
 from workbench.exchange.codes import upsert_codes
 from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.model import RefiCode
+from workbench.exchange.pseudo import free_text
 from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
@@ -35,10 +37,21 @@ def _codebook_xml(
 ) -> bytes:
     """The ``.qdc`` bytes for all active codes (or those of one codebook), schema-checked."""
     db = project.db
-    codes = [c for c in gather.codes(project) if c["active"]]
+    every = gather.codes(project)
     if codebook is not None:
         book = db.execute("SELECT id FROM codebooks WHERE name = ?", [codebook]).fetchone()
-        codes = [c for c in codes if book and c["codebook_id"] == book[0]]
+        every = [c for c in every if book and c["codebook_id"] == book[0]]
+    codes = [c for c in every if c["active"]]
+    for merged in (c for c in every if not c["active"]):  # their codings moved on
+        report.lose("code", "merged_code", merged["slug"])
+    exported = {c["id"] for c in codes}
+    memos = [
+        m
+        for m in gather.memos(project)
+        if m["target_type"] == "code" and m["target_id"] in exported
+    ]
+    if memos:  # a codebook holds codes only; a whole project (.qdpx) takes them along
+        report.lose("memo", "qdc_codes_only", count=len(memos))
     ET.register_namespace("", NS)
     root = ET.Element(f"{{{NS}}}CodeBook", {"origin": f"{ids.ORIGIN} {__version__}"})
     holder = ET.SubElement(root, f"{{{NS}}}Codes")
@@ -92,6 +105,7 @@ def export_qdc(
     path = Path(path)
     report = ExchangeReport(operation="export", format="qdc", path=str(path))
     write_bytes_atomically(path, _codebook_xml(project, report, codebook=codebook))
+    report.rewrite_examples(functools.partial(free_text, project))
     report.write_next_to(path, lang or project.lang)
     return report
 

@@ -22,6 +22,7 @@ them writes back validly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -208,6 +209,7 @@ class _Builder:
                 self.user(row[0])
         for guid, uname in sorted(self.users.items(), key=lambda kv: kv[1]):
             _el(users, "User", guid=guid, name=uname)
+        self.report.count("users", len(self.users))
         # The schema fixes the order of the top-level elements; drop empty optional ones.
         for element in (codebook, variables, cases, sources, notes, links):
             if element is not None and len(element) == 0:
@@ -420,7 +422,7 @@ class _Builder:
         _el(el, "CodeRef", targetGUID=code)
         self.coding_elements[coding["id"]] = el
         self.selection_elements[coding["id"]] = selection
-        self.report.count("codings")
+        self.report.count(gather.STATUS_COUNTS[coding["status"]])
 
     def _suggestion_user(self, coder: str) -> str:
         guid = suggestion_user_guid(coder)
@@ -428,13 +430,13 @@ class _Builder:
         return guid
 
     def _status_losses(self) -> None:
-        counts = gather.status_counts(self.project)
-        if counts.get("rejected"):
-            self.report.lose(
-                "rejected_suggestion", "rejected_not_exported", count=counts["rejected"]
-            )
-        if counts.get("suggested") and not self.include_suggestions:
-            self.report.lose("suggestion", "suggestions_not_chosen", count=counts["suggested"])
+        self.report.lose_coding_work(
+            gather.status_counts(self.project),
+            gather.done_marks(self.project),
+            written=gather.statuses(self.include_suggestions),
+            rejected_fit=False,
+            reason="no_refi_done_marks",
+        )
         turns = self.db.execute("SELECT count(*) FROM turns").fetchone()[0]
         if turns:
             self.report.lose("turn", "turns_as_plain_text", count=turns)
@@ -530,39 +532,42 @@ class _Builder:
         both = "\n\n".join(t for t in (self.free(memo["description"]), text) if t)
         if kind == "coding" and target in self.selection_elements:
             self._describe(self.selection_elements[target], memo, both)
-        elif span is None and kind == "document" and target in self.source_elements:
+            return True
+        if span is None and kind == "document" and target in self.source_elements:
             self._describe(self.source_elements[target], memo, both)
-        elif span is not None:
-            doc_id, start, end = span
-            start, end = self.texts[doc_id].span(start, end)
-            at = self.positions[doc_id]
-            note = _el(
-                notes_el,
-                "Note",
-                guid=guid,
-                creatingUser=self.user(memo["author"]),
-                creationDateTime=_datetime(memo["created_at"]),
-                modifiedDateTime=_datetime(memo["updated_at"]),
-            )
-            if memo["description"]:
-                _el(note, "Description", self.free(memo["description"]))
-            _el(note, "PlainTextContent", text)
-            _el(
-                note,
-                "PlainTextSelection",
-                guid=self.selection_guid([memo["selection_guid"]], "annotation", guid),
-                startPosition=at(start),
-                endPosition=at(end),
-            )
-            _insert_note_ref(self.source_elements[doc_id], guid)
-        else:
+            return True
+        if span is None:
             return False
+        doc_id, start, end = span
+        start, end = self.texts[doc_id].span(start, end)
+        at = self.positions[doc_id]
+        note = _el(
+            notes_el,
+            "Note",
+            guid=guid,
+            creatingUser=self.user(memo["author"]),
+            creationDateTime=_datetime(memo["created_at"]),
+            modifiedDateTime=_datetime(memo["updated_at"]),
+        )
+        if memo["description"]:
+            _el(note, "Description", self.free(memo["description"]))
+        _el(note, "PlainTextContent", text)
+        _el(
+            note,
+            "PlainTextSelection",
+            guid=self.selection_guid([memo["selection_guid"]], "annotation", guid),
+            startPosition=at(start),
+            endPosition=at(end),
+        )
+        _insert_note_ref(self.source_elements[doc_id], guid)
         self.report.count("notes")
         return True
 
     def _describe(self, element: ET.Element, memo: dict[str, Any], text: str) -> None:
-        """Keep ``memo`` for ``element``'s Description (written by _write_descriptions)."""
+        """Keep ``memo`` for ``element``'s Description (written by _write_descriptions);
+        counted apart from the notes, so the report's figures are what the file holds."""
         self.described.setdefault(id(element), (element, []))[1].append((memo, text))
+        self.report.count("memo_descriptions")
 
     def _write_descriptions(self) -> None:
         """Write the QualCoder Descriptions. QualCoder keeps one memo per coding and per
@@ -754,6 +759,8 @@ def export_qdpx(
         report=report,
         target=target,
     )
+    if pseudonymise:
+        report.rewrite_examples(functools.partial(free_text, project))
     members = {"project.qde": xml}
     members.update({f"{SOURCES}/{n}": t.encode("utf-8") for n, t in files.items()})
     write_zip_atomically(path, members)

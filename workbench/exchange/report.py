@@ -10,6 +10,7 @@ returned to the caller, shown on the page, printed by the CLI and written next t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,37 @@ class ExchangeReport:
             self.lose("life_event_mention", reason, count=found.mentions)
         for cause, effect in found.links:
             self.lose("life_event_link", reason, f"{cause} -> {effect}")
+
+    def lose_coding_work(
+        self,
+        statuses: dict[str, int],
+        done_marks: int,
+        *,
+        written: tuple[str, ...],
+        rejected_fit: bool,
+        reason: str,
+    ) -> None:
+        """Count the coding work a file of codings (qdpx, csv, xlsx) does not hold: codings
+        of a status not ``written`` (``statuses``: the project's count per status; suggestions
+        not chosen, rejected ones, which only a table can hold: ``rejected_fit``) and the
+        ``done_marks`` ("klaar"), for which no format has a place (``reason``).
+
+        Without this a colleague reading the file cannot tell "not coded" from "not exported".
+        """
+        if statuses.get("rejected") and "rejected" not in written:
+            why = "suggestions_not_chosen" if rejected_fit else "rejected_not_exported"
+            self.lose("rejected_suggestion", why, count=statuses["rejected"])
+        if statuses.get("suggested") and "suggested" not in written:
+            self.lose("suggestion", "suggestions_not_chosen", count=statuses["suggested"])
+        if done_marks:
+            self.lose("done_mark", reason, count=done_marks)
+
+    def rewrite_examples(self, rewrite: Callable[[str], str | None]) -> None:
+        """Pass every example through ``rewrite``: a pseudonymised export replaces accepted
+        names in them, since they go out next to the file and name codes by id
+        ("steun-van-ria" for a code "Steun van Ria"), documents and respondents."""
+        for loss in self.losses:
+            loss.examples = list(dict.fromkeys(rewrite(e) or e for e in loss.examples))
 
     def warn(self, key: str, **params: Any) -> None:
         self.warnings.append({"key": key, "params": params})

@@ -9,7 +9,9 @@ pseudonymised document by default, like every export.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,12 +48,14 @@ def codings_table(
 ) -> pd.DataFrame:
     """The codings as a DataFrame (accepted only, or also suggested and rejected ones)."""
     gather.require_export(project, pseudonymise=pseudonymise)
+
+    @functools.cache  # the same names, codes and speakers come back on many rows
+    def free(text: str | None) -> str | None:
+        return free_text(project, text) if pseudonymise else text
+
     docs = {d["id"]: d for d in gather.documents(project)}
     texts = gather.document_texts(project, list(docs.values()), pseudonymise=pseudonymise)
-    respondents = {
-        r["id"]: free_text(project, r["code"]) if pseudonymise else r["code"]
-        for r in gather.respondents(project)
-    }
+    respondents = {r["id"]: free(r["code"]) for r in gather.respondents(project)}
     types = {a["name"]: a["type"] for a in gather.attributes(project)}
     attributes = list(types)
     reserved = set(BASE_COLUMNS + CODING_COLUMNS)
@@ -59,32 +63,29 @@ def codings_table(
     columns = {a: f"{a} (attribute)" if a in reserved else a for a in attributes}
     values = gather.attribute_values(project)
     speakers = gather.speakers_by_position(project)
-    names = {
-        d_id: (free_text(project, d["name"]) if pseudonymise else d["name"])
-        for d_id, d in docs.items()
-    }
+    names = {d_id: free(d["name"]) for d_id, d in docs.items()}
     rows = []
     for c in gather.codings(project, gather.statuses(include_suggestions, rejected=True)):
         doc = docs[c["document_id"]]
         text = texts[doc["id"]]
         start, end = text.span(c["start_char"], c["end_char"])
         rid = doc["respondent_id"]
-        row = {"document": names[doc["id"]], "respondent": respondents.get(rid)}
+        row: dict[str, Any] = {"document": names[doc["id"]], "respondent": respondents.get(rid)}
         for attr in attributes:
             value = values.get(rid, {}).get(attr) if rid is not None else None
             if types[attr] != "text":  # numbers, dates and yes/no as such, not as text
                 row[columns[attr]] = typed_value(value, types[attr])
             else:
-                row[columns[attr]] = free_text(project, value) if pseudonymise else value
+                row[columns[attr]] = free(value)
         speaker = gather.speaker_at(speakers, doc["id"], c["start_char"])
         row.update(
             {
-                "speaker": free_text(project, speaker) if pseudonymise else speaker,
+                "speaker": free(speaker),
                 "start_char": start,
                 "end_char": end,
                 "text": text.text[start:end],
-                "code": c["code"],
-                "code_name": c["code_name"],
+                "code": free(c["code"]),  # a code may be named after someone
+                "code_name": free(c["code_name"]),
                 "coder": c["coder"],
                 "status": c["status"],
                 "origin": c["origin"],
@@ -122,12 +123,36 @@ def export_codings_table(
     )
     report = ExchangeReport(operation="export", format=format, path=str(path))
     report.warn(export_warning(project) if pseudonymise else "exchange.warn.original_text")
-    report.count("codings", len(frame))
+    report.count("codings", 0)  # "codings: 0" rather than nothing when there are none
+    for status, n in frame["status"].value_counts().items():
+        report.count(gather.STATUS_COUNTS[status], int(n))
+    written = gather.statuses(include_suggestions, rejected=True)
+    report.lose_coding_work(
+        gather.status_counts(project),
+        gather.done_marks(project),
+        written=written,
+        rejected_fit=True,
+        reason="table_no_done_marks",
+    )
     report.lose("codebook_tree", "table_flat")
     memos = db.execute("SELECT count(*) FROM memos").fetchone()[0]
     if memos:
         report.lose("memo", "table_flat", count=memos)
+    # What belongs to a respondent or a document, not to a coding, has no row of its own.
+    for kind, column in (("respondent_notes", "notes"), ("respondent_pseudonym", "pseudonym")):
+        n = db.execute(f"SELECT count(*) FROM respondents WHERE {column} != ''").fetchone()[0]
+        if n:
+            report.lose(kind, "table_flat", count=n)
+    marks = ", ".join("?" * len(written))
+    for (name,) in db.execute(
+        "SELECT name FROM documents WHERE id NOT IN "
+        f"(SELECT document_id FROM codings WHERE status IN ({marks})) ORDER BY id",
+        written,
+    ):
+        report.lose("source", "table_no_codings", name)
     report.lose_life_events(gather.life_events(project), "table_no_life_events")
+    if pseudonymise:
+        report.rewrite_examples(functools.partial(free_text, project))
     if format == "csv":
         write_bytes_atomically(path, csv_text(frame).encode("utf-8-sig"))
     else:

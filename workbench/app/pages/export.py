@@ -95,6 +95,7 @@ fmt = st.radio(
     key="export_format",
     format_func=format_labels.get,
 )
+st.caption(tr(f"page_export.covers.{'table' if fmt in ('csv', 'xlsx') else fmt}"))
 coding_labels = {c: tr(f"page_export.codings.{c}") for c in ("accepted", "suggestions")}
 suggestions = (
     st.radio(
