@@ -37,6 +37,7 @@ from spacy.language import Language
 from workbench.codings import add_coding
 from workbench.errors import InputError
 from workbench.handle import Project
+from workbench.ingest.speakers import speech_sql
 from workbench.nlp import pipe
 from workbench.patterns import attribute_values
 from workbench.store import transaction
@@ -296,20 +297,12 @@ def _hit_ids(
         )
         params += [attribute, value]
     if speaker_roles is not None:
-        roles = list(speaker_roles)
-        # A document without speaker labels is one respondent speaking, as in
-        # ingest.speakers.analysis_segments (Patronen counts it too).
-        unlabelled = (
-            " OR sc.document_id IN (SELECT d.id FROM documents d WHERE NOT EXISTS "
-            "(SELECT 1 FROM speakers x WHERE x.document_id = d.id))"
-            if "respondent" in roles
-            else ""
-        )
+        # Whose words, by the one rule analysis uses (ingest.speakers.speech_sql): a document
+        # without speaker labels is one respondent speaking, its title and details no one.
         where.append(
-            "(sc.turn_id IN (SELECT t.id FROM turns t JOIN speakers sp ON sp.id = t.speaker_id "
-            f"WHERE sp.role IN ({', '.join('?' * len(roles))})){unlabelled})"
+            "sc.turn_id IN (SELECT t.id FROM turns t LEFT JOIN speakers sp "
+            f"ON sp.id = t.speaker_id WHERE {speech_sql(speaker_roles)})"
         )
-        params += roles
     if document_id is not None:
         where.append("sc.document_id = ?")
         params.append(document_id)
@@ -360,8 +353,11 @@ def search(
 
     ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
     ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``); a document
-    without any speaker label counts as one respondent speaking. ``total`` counts every hit,
-    ``hits`` holds ``limit`` of them from ``offset`` (:func:`search_segment_ids` gives all).
+    without any speaker label counts as one respondent speaking, its header (title, details
+    block) as no one's words. Without ``speaker_roles`` every line is searched, header lines
+    too: a researcher may look for a title or an interview date. ``total`` counts every
+    hit, ``hits`` holds ``limit`` of them from ``offset`` (:func:`search_segment_ids` gives
+    all).
     The acting user must be allowed to read the project (co-researchers are not: they see
     only pseudonymised fragments in the workshop), and to see attributes when filtering on
     them.

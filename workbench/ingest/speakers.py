@@ -4,19 +4,60 @@ Interviews mix the interviewer's questions with the respondent's story; most ana
 (search counts, suggestions, patterns) should see only the respondent. The project setting
 ``analysis_speakers`` ("respondent" or "all") says which; :func:`analysis_segments` is the
 one place that applies it, so every module limits analysis the same way. A document without
-any speaker labels has nobody to exclude: all its segments count.
+any speaker labels has nobody to exclude: all its segments count but its header (title,
+details block: ``turns.header``). :func:`speech_sql` is the one rule for whose words a turn
+holds; analysis, search, the overviews and the workshop all ask it.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from sqlite_utils import Database
 
 from workbench.errors import NotFound
 from workbench.handle import Project
+from workbench.ingest.roles import ROLES
 from workbench.store import get_setting
+
+
+def speech_sql(
+    roles: Iterable[str], *, turn: str = "t", speaker: str = "sp", unknown: bool = False
+) -> str:
+    """SQL condition: turn ``turn`` (LEFT JOINed to its speaker as ``speaker``) holds words
+    said by someone with one of ``roles`` (``unknown``: or by someone not named).
+
+    One rule, so a researcher asking for speech gets the same turns everywhere:
+
+    - a labelled turn is its speaker's, by the speaker's role;
+    - a turn without speaker that is a header is nobody's speech: ingest marks it
+      (``turns.header``: a title, a details block, a note naming the respondent by code and
+      age, with or without labels), and in a labelled transcript every such turn above the
+      first label is one (imported before migration m019 they carry no mark);
+    - in a document without any speaker label the other turns are the respondent's story;
+    - in a labelled document a turn without label after the first (a subtitle cue without
+      a voice) is speech by someone unknown, only counted when ``unknown``.
+
+    Roles outside :data:`~workbench.ingest.roles.ROLES` match nothing (they are never
+    stored), so only known words reach the SQL text.
+    """
+    wanted = set(roles)
+    known = [r for r in ROLES if r in wanted]
+    parts = [f"{speaker}.role IN ({', '.join(repr(r) for r in known)})"] if known else []
+    no_label = f"{turn}.speaker_id IS NULL AND NOT {turn}.header"
+    if unknown:  # in a document without labels no turn comes after a first label
+        parts.append(
+            f"({no_label} AND {turn}.position > coalesce((SELECT min(tx.position) FROM turns tx"
+            f" WHERE tx.document_id = {turn}.document_id AND tx.speaker_id IS NOT NULL), -1))"
+        )
+    elif "respondent" in known:
+        parts.append(
+            f"({no_label} AND NOT EXISTS "
+            f"(SELECT 1 FROM speakers sx WHERE sx.document_id = {turn}.document_id))"
+        )
+    return f"({' OR '.join(parts) or '0'})"
 
 
 def list_speakers(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
@@ -67,9 +108,11 @@ def list_speakers(project: Project, document_id: int | None = None) -> list[dict
 def analysis_segments(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
     """Segments to analyse, honouring the setting ``analysis_speakers``.
 
-    With "respondent": segments of respondent turns, plus all segments of documents that
-    have no speakers at all. With "all": every segment. Each row carries the speaker label and
-    role and the document's respondent id, in document order.
+    With "respondent": segments of respondent turns, plus the segments of documents that
+    have no speakers at all but their header (:func:`speech_sql`). With "all": every
+    segment, header lines too (the whole text, as agreement's ``all_speakers`` reads it).
+    Each row carries the speaker label and role and the document's respondent id, in
+    document order.
 
     The rows hold transcript text. Analysis reads them to code (suggestions for a coder,
     the system coder too) and to evaluate (researchers and supervisors, who also code), so
@@ -104,10 +147,7 @@ def _analysis_query(db: Database, document_id: int | None, columns: str) -> sqli
     """``columns`` of the segments analysis sees (one document, or all), in document order."""
     where, params = [], []
     if get_setting(db, "analysis_speakers") != "all":
-        where.append(
-            "(sp.role = 'respondent' OR (t.speaker_id IS NULL AND NOT EXISTS "
-            "(SELECT 1 FROM speakers x WHERE x.document_id = s.document_id)))"
-        )
+        where.append(speech_sql(["respondent"]))
     if document_id is not None:
         where.append("s.document_id = ?")
         params.append(document_id)

@@ -23,6 +23,7 @@ from workbench.codings import STATUSES
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import DEFAULT_LANGUAGE, Term, t
+from workbench.ingest.speakers import speech_sql
 from workbench.respondents import parse_value, typed_value
 from workbench.store import get_setting
 
@@ -573,19 +574,20 @@ def _coding_rows(
         place_columns = "-1, -1, -1, -1"
     speaker, keep = "coalesce(ta.speaker_id, -1)", "1 = 1"
     if only_respondents:
-        # A fragment that starts in the interviewer's question and runs into the answer is
-        # kept (issue 13), under the first speaker after the interviewer in its span.
+        # Not the interviewer's words, nor a header (title, details block: no one's words);
+        # a speaker set to 'other' and a cue without a voice stay (ingest.speakers.speech_sql).
+        # A fragment that starts in the interviewer's question (or the header) and runs into
+        # the answer is kept (issue 13), under the first such speaker in its span.
+        said = ["respondent", "other"]
         answer = (
             "SELECT coalesce(t.speaker_id, -1) FROM turns t LEFT JOIN speakers s2 "
             "ON s2.id = t.speaker_id WHERE t.document_id = x.document_id "
             "AND t.position > ta.position AND t.start_char < x.end_char "
-            "AND coalesce(s2.role, '') != 'interviewer' ORDER BY t.position LIMIT 1"
+            f"AND {speech_sql(said, speaker='s2', unknown=True)} ORDER BY t.position LIMIT 1"
         )
-        speaker = (
-            f"CASE WHEN coalesce(sp.role, '') != 'interviewer' "
-            f"THEN coalesce(ta.speaker_id, -1) ELSE ({answer}) END"
-        )
-        keep = f"coalesce(sp.role, '') != 'interviewer' OR EXISTS ({answer})"
+        own = f"(ta.id IS NULL OR {speech_sql(said, turn='ta', unknown=True)})"  # no segment
+        speaker = f"CASE WHEN {own} THEN coalesce(ta.speaker_id, -1) ELSE ({answer}) END"
+        keep = f"{own} OR EXISTS ({answer})"
     rows = db.execute(
         f"""
         SELECT x.id, x.document_id, x.code_id, x.start_char, x.end_char,

@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from workbench import access, accounts, codings, events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
+from workbench.ingest.speakers import speech_sql
 from workbench.privacy.pseudonyms import (
     PlaceNames,
     _documents_not_checked,
@@ -43,18 +44,11 @@ CODES_SETTING = "workshop_codes"
 
 
 # Segments of spoken turns, for SQL over ``segments s JOIN turns t LEFT JOIN speakers p``:
-# respondent or interviewer speech. A turn without a speaker is speech only after the first
-# labelled turn: ingest stores the lines before it (title, respondent code, date) as such turns.
-# In a document without any labels every turn is one without a speaker, all of it story but
-# the header paragraphs ingest marks (``turns.header``: a title, a details block, a note
-# naming the respondent by code and age). Turns of a speaker the researcher set to role
-# 'other' (not the interviewer, not the respondent) are left out too: when in doubt, a
-# resident sees less.
-_SPOKEN = (
-    "(p.role IN ('respondent', 'interviewer') OR (t.speaker_id IS NULL AND NOT t.header "
-    "AND t.position > coalesce((SELECT min(x.position) FROM turns x "
-    "WHERE x.document_id = t.document_id AND x.speaker_id IS NOT NULL), -1)))"
-)
+# respondent or interviewer speech, and a turn without label after the first label (speech
+# by someone not named), never a header (title, details block, respondent code: the one rule,
+# ingest.speakers.speech_sql). Turns of a speaker the researcher set to role 'other' (not the
+# interviewer, not the respondent) are left out too: when in doubt, a resident sees less.
+_SPOKEN = speech_sql(["respondent", "interviewer"], speaker="p", unknown=True)
 _WITH_SPEAKER = (
     "FROM segments s JOIN turns t ON t.id = s.turn_id LEFT JOIN speakers p ON p.id = t.speaker_id"
 )
