@@ -186,3 +186,126 @@ def test_a_new_memo_or_life_event_never_takes_the_id_of_a_removed_one(interview)
     event = create_event(me, [coding], label="vrienden weg")
     remove_event(me, event)
     assert create_event(me, [coding], label="opnieuw") != event
+
+
+# --- a memo is only written on something that is there ------------------------------------
+
+
+def test_a_memo_on_something_that_is_not_there_is_refused_and_nothing_is_written(interview):
+    """A memo on coding 999 was stored and hung on nothing ('Codering (weggehaald)')."""
+    from workbench.errors import NotFound
+    from workbench.respondents import add_respondent
+
+    me = Project.for_user(interview, ME)
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    there = {
+        "document": 1,
+        "segment": seg,
+        "code": code_id(me, "verlies-netwerk"),
+        "coding": add_coding(me, code="verlies-netwerk", segment_id=seg),
+        "respondent": add_respondent(me, "R07"),
+    }
+    for kind, target in there.items():
+        for missing in (target + 1000, None):
+            with pytest.raises(NotFound) as refused:
+                add_memo(me, target_type=kind, target_id=missing, text="Waar hoort dit bij?")
+            assert refused.value.key == f"memos.target_gone.{kind}"
+            assert refused.value.message("nl").endswith("Je memo is niet opgeslagen.")
+            assert refused.value.message("en").endswith("Your memo was not saved.")
+    assert _memos(interview) == []
+    assert (
+        interview.execute("SELECT count(*) FROM events WHERE entity = 'memos'").fetchone()[0] == 0
+    )
+    # what is there takes a memo, as before
+    for kind, target in there.items():
+        add_memo(me, target_type=kind, target_id=target, text=f"Over dit {kind}.")
+    assert len(_memos(interview)) == 5
+
+
+def test_a_memo_on_a_coding_another_session_just_removed_is_refused(interview, tmp_path):
+    """Two coders, two sessions: anna removes the coding, then the researcher's memo on it
+    (from a page drawn before the removal) comes in."""
+    from workbench.accounts import add_user
+    from workbench.errors import NotFound
+    from workbench.store import connect
+
+    me = Project.for_user(interview, ME)
+    add_user(me, "anna", role="onderzoeker")
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    coding = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    other = connect(tmp_path / "p.db")
+    try:
+        remove_coding(Project.for_user(other, "anna"), coding)
+    finally:
+        other.close()
+    with pytest.raises(NotFound) as refused:
+        add_memo(me, target_type="coding", target_id=coding, text="Vrienden kozen een kant.")
+    assert refused.value.message("nl") == (
+        "De codering waar je memo over gaat, is er niet (meer). Misschien heeft iemand anders "
+        "die net weggehaald. Je memo is niet opgeslagen."
+    )
+    assert list_memos(me) == []
+
+
+def test_the_target_is_checked_under_the_write_lock_of_the_memo(interview, tmp_path):
+    """A check before the transaction sees the coding that another session is removing (its
+    delete not yet committed), waits for the lock and then writes a memo on nothing."""
+    import threading
+    import time
+
+    from workbench.errors import NotFound
+    from workbench.store import connect
+
+    me = Project.for_user(interview, ME)
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    coding = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    other = connect(tmp_path / "p.db")
+    other.execute("BEGIN IMMEDIATE")  # the other session is writing: it holds the lock
+    other.execute("DELETE FROM codings WHERE id = ?", [coding])
+
+    def commit_later() -> None:
+        time.sleep(0.5)  # the memo is on its way by now, waiting for the lock
+        other.execute("COMMIT")
+
+    committer = threading.Thread(target=commit_later)
+    committer.start()
+    try:
+        with pytest.raises(NotFound):
+            add_memo(me, target_type="coding", target_id=coding, text="Te laat.")
+    finally:
+        committer.join()
+        other.close()
+    assert list_memos(me) == []
+
+
+def test_a_memo_does_not_follow_into_a_coding_that_is_not_there(interview):
+    from workbench.errors import NotFound
+    from workbench.memos import memos_follow
+
+    me = Project.for_user(interview, ME)
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    coding = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    add_memo(me, target_type="coding", target_id=coding, text="Blijft waar hij is.")
+    before = _memos(interview)
+    with pytest.raises(NotFound) as refused:
+        memos_follow(me, "coding", coding, coding + 1000)
+    assert refused.value.key == "memos.target_gone.coding"
+    assert _memos(interview) == before
+
+
+def test_a_new_memo_on_a_code_merged_away_is_refused(interview):
+    """A merged code stays in the table, inactive: the memo was written on it and showed up
+    nowhere in the codebook or the exports, its memos having moved on with the merge."""
+    from workbench.errors import NotFound
+    from workbench.memos import import_memo
+
+    me = Project.for_user(interview, ME)
+    relatie = code_id(me, "verlies-relatie")
+    merge_codes(me, "verlies-relatie", "verlies-netwerk", rationale="één verlies")
+    with pytest.raises(NotFound) as refused:
+        add_memo(me, target_type="code", target_id=relatie, text="Ook ex-partners?")
+    assert "samengevoegd" in refused.value.message("nl")
+    assert _memos(interview) == []
+    # a note that comes back with the code from another tool (a round trip) is kept
+    import_memo(me, written_by=ME, target_type="code", target_id=relatie, text="Uit NVivo.")
+    assert [m["text"] for m in list_memos(me)] == ["Uit NVivo."]

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from workbench.codings import add_coding, list_codings
+from workbench.codings import add_coding, list_codings, remove_coding
 from workbench.handle import Project
 from workbench.ingest import import_files
 from page_runner import page_test, run_page
@@ -505,3 +505,54 @@ def test_the_offer_to_undo_an_older_action_goes_when_something_new_is_logged(pro
     add_coding(me, code="verlies-dierbare", segment_id=target["segment_id"])
     at.run()
     assert "coding_undo_older_go" not in [b.key for b in at.button]
+
+
+# --- a memo on what someone else removed between drawing the page and the click -----------
+
+
+def test_a_memo_on_a_code_merged_away_before_the_click_is_refused_not_moved(project):
+    """The "code" choice fell back to the interview when anna merged the code away: the
+    memo was written on the interview, without a word."""
+    from workbench.accounts import add_user
+    from workbench.codebook import merge_codes
+    from workbench.memos import list_memos
+
+    path, db, target = project
+    me = Project.for_user(db, "onderzoeker")
+    add_user(me, "anna", role="onderzoeker")
+    at = _page(path, target)
+    at.selectbox(key="coding_code").set_value("verlies-relatie").run()
+    at.radio(key="coding_memo_target").set_value("code").run()
+    at.text_area(key="coding_memo").input("Ook ex-partners?").run()
+    merge_codes(
+        Project.for_user(db, "anna"), "verlies-relatie", "verlies-netwerk", rationale="één verlies"
+    )
+    at.button(key="coding_memo_save").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "De code waar je memo over gaat, is er niet (meer). Misschien heeft iemand anders die "
+        "net weggehaald of samengevoegd. Je memo is niet opgeslagen."
+    ]
+    assert list_memos(me) == []
+    assert at.text_area(key="coding_memo").value == "Ook ex-partners?"  # nothing is wiped
+
+
+def test_a_memo_on_a_coding_removed_before_the_click_is_refused_with_a_message(project):
+    """Its box went with the coding: the click did nothing and said nothing."""
+    from workbench.accounts import add_user
+    from workbench.memos import list_memos
+
+    path, db, target = project
+    me = Project.for_user(db, "onderzoeker")
+    add_user(me, "anna", role="onderzoeker")
+    coding = add_coding(me, code="verlies-dierbare", segment_id=target["segment_id"])
+    at = _page(path, target)
+    at.text_area(key=f"coding-memo-{coding}").input("Zijn man, drie jaar geleden.").run()
+    remove_coding(Project.for_user(db, "anna"), coding)
+    at.button(key=f"coding-memo-{coding}-save").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "De codering waar je memo over gaat, is er niet (meer). Misschien heeft iemand anders "
+        "die net weggehaald. Je memo is niet opgeslagen."
+    ]
+    assert list_memos(me) == [] and not at.toast

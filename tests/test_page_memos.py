@@ -239,3 +239,28 @@ def test_a_memo_on_a_removed_coding_says_the_coding_was_removed(project):
     text = " ".join(m.value for m in run_page("memos", path).markdown)
     assert "Codering (weggehaald)" in text and "Twijfel." in text
     assert "None" not in text
+
+
+def test_a_memo_on_a_respondent_gone_before_the_click_is_refused_not_put_on_the_project(
+    project,
+):
+    """No workbench action removes a respondent; another program on the file did here. The
+    choice fell back to 'het hele project' and the memo was written there, without a word."""
+    from workbench.store import connect
+
+    path, db, seg, code = project
+    r01 = add_respondent(Project.for_user(db, "onderzoeker"), "R01")
+    at = run_page("memos", path)
+    at.selectbox(key="memo_new_about").set_value(r01).run()
+    at.text_area(key="memo_new_text").input("Praat graag over vroeger.").run()
+    other = connect(path)
+    other.execute("DELETE FROM respondents WHERE id = ?", [r01])
+    other.close()
+    at.button(key="memo_new_save").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "De respondent waar je memo over gaat, is er niet (meer). Misschien heeft iemand anders "
+        "die net weggehaald. Je memo is niet opgeslagen."
+    ]
+    assert list_memos(Project.for_user(db, "onderzoeker"), target_type="project") == []
+    assert at.text_area(key="memo_new_text").value == "Praat graag over vroeger."

@@ -504,3 +504,77 @@ def test_new_respondents_are_named_the_first_few_and_a_count(me, tmp_path):
     assert import_summary(result)[1] == "Nieuwe respondenten: R02, R03, R04, R05, R06 en nog 3."
     path.write_text("code\nR01\nR10\n", encoding="utf-8")
     assert import_summary(import_respondents(me, path), "en")[1] == "New respondent: R10."
+
+
+# --- a formula without a stored result where a name or a code must be -------------------
+
+
+def test_a_code_that_is_a_formula_without_a_result_is_named_with_its_cell(me, tmp_path):
+    """It said 'row 3: the code in column 'code' is empty', and not that a formula was there."""
+    path = formula_book(
+        tmp_path / "r.xlsx",
+        ["code", "wijk"],
+        ["R01", "Oost"],
+        ['="R"&"02"', "West"],
+        ["R03", "Noord"],
+    )
+    with pytest.raises(RowErrors) as refused:
+        import_respondents(me, path)
+    assert refused.value.problems == [
+        ("respondents.row_code_formula", {"row": 3, "column": "code", "cell": "A3"})
+    ]
+    assert refused.value.message("nl").splitlines() == [
+        "r.xlsx: er is niets ingelezen, want er is 1 probleem:",
+        "  - rij 3: de code in kolom 'code' (cel A3) is een formule zonder uitkomst in het bestand",
+        "",
+        "Een formule zonder uitkomst: het programma dat het bestand maakte, heeft de formule "
+        "niet uitgerekend. Open het bestand in Excel of LibreOffice en sla het op; dan staat de "
+        "uitkomst erin. Of typ de waarde zelf in de cel.",
+    ]
+    assert "(cell A3) is a formula without a result" in refused.value.message("en")
+    assert "Open the file in Excel or LibreOffice and save it" in refused.value.message("en")
+    assert list_respondents(me) == []  # all rows, or none
+
+
+def test_a_column_name_that_is_a_formula_without_a_result_is_named_with_its_cell(me, tmp_path):
+    """It said 'column 2 has no name'; the cell is the file's, past a blank row and column."""
+    path = formula_book(
+        tmp_path / "r.xlsx",
+        [],
+        [None, "code", '="wi"&"jk"', "leeftijd"],
+        [None, "R01", "Oost", 71],
+    )
+    with pytest.raises(RowErrors) as refused:
+        import_respondents(me, path)
+    assert refused.value.problems == [("respondents.header_formula", {"cell": "C2"})]
+    message = refused.value.message("en")
+    assert "cell C2: the name of this column is a formula without a result in the file" in message
+    assert message.endswith("Or type the value in the cell yourself.")
+    # a column without a name that is no formula says what it said, without the advice
+    plain = formula_book(tmp_path / "p.xlsx", ["code", None], ["R01", "Oost"])
+    with pytest.raises(RowErrors) as unnamed:
+        import_respondents(me, plain)
+    assert unnamed.value.problems == [("respondents.empty_header", {"column": 2})]
+    assert "Excel" not in unnamed.value.message("nl")
+    assert list_respondents(me) == []
+
+
+def test_a_code_column_named_by_a_formula_without_a_result_says_so(me, tmp_path):
+    """'The first column ... has no name', with the formula unsaid. A header row of nothing
+    but such formulas was taken for a blank row: the first respondent became the header and
+    the sheet was imported without them, with 'Oost' as a column."""
+    for header in (['="co"&"de"', "wijk"], ['="code"', '="wijk"']):
+        path = formula_book(
+            tmp_path / "r.xlsx", header, ["R01", "Oost"], ["R02", "West"], ["R03", "Zuid"]
+        )
+        with pytest.raises(InputError) as refused:
+            import_respondents(me, path)
+        assert refused.value.key == "respondents.code_header_formula"
+        assert refused.value.message("nl") == (
+            "r.xlsx: de eerste kolom moet de code van de respondent zijn, maar de naam van die "
+            "kolom (cel A1) is een formule zonder uitkomst in het bestand. Open het bestand in "
+            "Excel of LibreOffice en sla het op; dan staat de uitkomst erin. Of typ de naam zelf "
+            "in de cel."
+        )
+        assert "(cell A1) is a formula without a result" in refused.value.message("en")
+        assert list_respondents(me) == [] and list_attributes(me) == []

@@ -17,6 +17,14 @@ from workbench.history import one_action, stamp_of_action
 from workbench.store import now, record_event, row, transaction, unused_id
 
 TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
+# the table of each target a memo hangs on (a memo on the project hangs on nothing)
+TARGET_TABLES = {
+    "document": "documents",
+    "segment": "segments",
+    "code": "codes",
+    "coding": "codings",
+    "respondent": "respondents",
+}
 
 
 def add_memo(
@@ -27,7 +35,11 @@ def add_memo(
     text: str,
     title: str | None = None,
 ) -> int:
-    """Write a new memo and return its id."""
+    """Write a new memo and return its id.
+
+    What it is about must be there when it is written: a coding another coder removed a
+    moment ago (a second session) or a code merged away is refused (:class:`NotFound`), not
+    given a memo that hangs on nothing."""
     project.require("memo.write")
     if not text.strip():
         raise InputError("memos.empty")
@@ -35,6 +47,7 @@ def add_memo(
     return _insert(
         project.db,
         project.user,
+        True,
         {
             "target_type": target_type,
             "target_id": target_id,
@@ -75,6 +88,7 @@ def import_memo(
     return _insert(
         project.db,
         project.user,
+        False,  # a code merged away here may come back with its notes (a round trip)
         {
             "target_type": target_type,
             "target_id": target_id,
@@ -92,16 +106,33 @@ def import_memo(
     )
 
 
-def _insert(db: Database, actor: str, record: dict[str, Any]) -> int:
+def _insert(db: Database, actor: str, live: bool, record: dict[str, Any]) -> int:
     if record["target_type"] not in TARGETS:
         raise ValueError(
             f"target_type must be one of {TARGETS}. Got {record['target_type']!r} instead."
         )
     with transaction(db):
+        # checked under the write lock: nobody removes the target between check and write
+        _require_target(db, record["target_type"], record["target_id"], live=live)
         record = {"id": unused_id(db, "memos"), **record}  # never a removed memo's id
         memo_id = db["memos"].insert(record).last_pk
         record_event(db, actor, events.MEMO_ADD(memo_id, None, record))
     return int(memo_id)
+
+
+def _require_target(db: Database, target_type: str, target_id: int | None, *, live: bool) -> None:
+    """Refuse a memo on a document, sentence, code, coding or respondent that is not there
+    (never was, or was just removed), and when ``live`` on a code merged away (it stays,
+    inactive, out of the codebook and the exports); the caller holds the write's transaction."""
+    table = TARGET_TABLES.get(target_type)
+    if table is None:  # the whole project
+        return
+    active = " AND active = 1" if live and table == "codes" else ""
+    if (
+        target_id is None
+        or db.execute(f"SELECT 1 FROM {table} WHERE id = ?{active}", [target_id]).fetchone() is None
+    ):
+        raise NotFound(f"memos.target_gone.{target_type}", id=target_id)
 
 
 def update_memo(project: Project, memo_id: int, *, text: str) -> None:
@@ -138,7 +169,8 @@ def memos_follow(project: Project, target_type: str, gone: int, stays: int) -> l
     What a memo is about can go into something else: a coding that a code merge or a recode
     removes as a duplicate into the coding that stays, a merged code into the code it went
     into. The memo follows it, whoever wrote it, and the undo of that action moves it back;
-    its text and dates stay. Only someone who may change the codebook merges or recodes."""
+    its text and dates stay. Only someone who may change the codebook merges or recodes.
+    A ``stays`` that is not there is refused (:class:`NotFound`): nothing moves."""
     project.require("codebook.edit")
     db, actor = project.db, project.user
     kind = {"coding": events.MEMO_MOVE_WITH_CODING, "code": events.MEMO_MOVE_WITH_CODE}[target_type]
@@ -150,6 +182,8 @@ def memos_follow(project: Project, target_type: str, gone: int, stays: int) -> l
                 [target_type, gone],
             ).fetchall()
         ]
+        if moved:
+            _require_target(db, target_type, stays, live=True)
         for memo_id in moved:
             before = row(db, "memos", memo_id)
             db.execute("UPDATE memos SET target_id = ? WHERE id = ?", [stays, memo_id])

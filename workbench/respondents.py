@@ -30,7 +30,7 @@ from workbench.handle import Project
 from workbench.i18n import Term, t
 from workbench.ingest.importer import set_respondent
 from workbench.store import now, record_event, row, transaction
-from workbench.tables import FormulaWithoutValue, Sheet, Source, read_sheet
+from workbench.tables import FormulaWithoutValue, Sheet, Source, cell_name, read_sheet
 
 TYPES = ("text", "number", "date", "boolean")
 TRUE = {"ja", "j", "yes", "y", "true", "waar", "wel"}
@@ -54,6 +54,8 @@ SPECIAL_COLUMNS = {
 }
 Table = Source
 SUMMARY_NAMES = 5  # codes, rows or values a summary names before "and N more"
+# refusals caused by a formula without a stored result: the message then says what to do
+FORMULA_PROBLEMS = ("respondents.header_formula", "respondents.row_code_formula")
 
 
 class RowErrors(InputError):
@@ -69,7 +71,15 @@ class RowErrors(InputError):
         more = len(self.problems) - len(lines)
         if more > 0:
             lines.append(t("respondents.more_problems", lang, count=more))
-        return "\n".join([head, *("  - " + line for line in lines)])
+        # once, after the list (a paragraph of its own, not part of the last item in the
+        # Markdown of a page): the way out of a formula without a result
+        hint = ["", t("respondents.formula_hint", lang)] if self.from_formulas else []
+        return "\n".join([head, *("  - " + line for line in lines), *hint])
+
+    @property
+    def from_formulas(self) -> bool:
+        """Whether a formula without a stored result caused one of the problems."""
+        return any(key in FORMULA_PROBLEMS for key, _ in self.problems)
 
 
 # --- values ---------------------------------------------------------------------------
@@ -563,36 +573,51 @@ def match_by_file_name(project: Project) -> dict[int, str]:
 Rows = list[tuple[int, list[Any]]]  # (row number in the file, cells)
 
 
-def read_table(source: Table) -> tuple[Sheet, list[str], Rows]:
-    """The sheet as read (by :mod:`workbench.tables`), its header, and the respondent rows
-    with their row numbers in the file, so a blank row above does not shift the numbers
-    a message names; blank rows dropped, at least a header and one respondent."""
+def read_table(source: Table) -> tuple[Sheet, int, list[str], Rows]:
+    """The sheet as read (by :mod:`workbench.tables`), the row number of its header, the
+    header, and the respondent rows with their row numbers in the file, so a blank row above
+    does not shift the numbers a message names; blank rows dropped, at least a header and
+    one respondent.
+
+    A header cell that is a formula without a stored result stays a
+    :class:`FormulaWithoutValue` (an empty name), so the refusal can say so; a row that
+    starts with one is not blank (it may be the header, or a code), else a header of such
+    formulas was skipped and the first respondent read as the header."""
     sheet = read_sheet(source)
     rows = [
         (number, r)
         for number, r in enumerate(sheet.rows, start=1)
-        if any(parse_value(v, "text") for v in r)
+        if any(parse_value(v, "text") for v in r) or r and isinstance(r[0], FormulaWithoutValue)
     ]
     if len(rows) < 2:
         raise InputError("respondents.empty_table", file=sheet.name)
-    header = [str(h).strip() if h is not None else "" for h in rows[0][1]]
-    return sheet, header, rows[1:]
+    header = [
+        h if isinstance(h, FormulaWithoutValue) else str(h).strip() if h is not None else ""
+        for h in rows[0][1]
+    ]
+    return sheet, rows[0][0], header, rows[1:]
 
 
-def _without_empty_columns(header: list[str], rows: Rows) -> tuple[list[str], Rows]:
+def _without_empty_columns(header: list[str], rows: Rows) -> tuple[list[str], Rows, list[int]]:
     """Drop columns without a name and without a value in any row: Dutch Excel writes
     "code;Leeftijd;;" when cells to the right were ever touched. A column with values but
-    no name stays, so that problem is still named."""
+    no name stays, so that problem is still named. Also returns where each column that stays
+    was in the file (0 for A), for a message that names a cell."""
     keep = [
         i
         for i, column in enumerate(header)
         if column or any(i < len(r) and parse_value(r[i], "text") is not None for _, r in rows)
     ]
     if len(keep) == len(header):
-        return header, rows
-    return [header[i] for i in keep], [
-        (n, [r[i] if i < len(r) else None for i in keep] + list(r[len(header) :])) for n, r in rows
-    ]
+        return header, rows, keep
+    return (
+        [header[i] for i in keep],
+        [
+            (n, [r[i] if i < len(r) else None for i in keep] + list(r[len(header) :]))
+            for n, r in rows
+        ],
+        keep,
+    )
 
 
 def import_respondents(project: Project, source: Table) -> dict[str, Any]:
@@ -613,14 +638,21 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     """
     project.require("respondents.edit")
     db = project.db
-    sheet, header, rows = read_table(source)
+    sheet, header_row, header, rows = read_table(source)
     name = sheet.name
-    header, rows = _without_empty_columns(header, rows)
+    header, rows, places = _without_empty_columns(header, rows)
+    if header and isinstance(header[0], FormulaWithoutValue):
+        raise InputError(
+            "respondents.code_header_formula", file=name, cell=cell_name(places[0], header_row)
+        )
     if not header or not header[0]:
         raise InputError("respondents.no_code_column", file=name)
     problems: list[tuple[str, dict[str, Any]]] = []
     for index, column in enumerate(header[1:], start=2):
-        if not column:
+        if isinstance(column, FormulaWithoutValue):
+            cell = cell_name(places[index - 1], header_row)
+            problems.append(("respondents.header_formula", {"cell": cell}))
+        elif not column:
             problems.append(("respondents.empty_header", {"column": index}))
     folded = [c.casefold() for c in header]
     duplicates = {c for c in header if c and folded.count(c.casefold()) > 1}
@@ -655,6 +687,12 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         values = list(values) + [None] * (len(header) - len(values))
         if any(parse_value(v, "text") for v in values[len(header) :]):
             problems.append(("respondents.row_too_long", {"row": number, "columns": len(header)}))
+        if isinstance(values[0], FormulaWithoutValue):
+            cell = cell_name(places[0], number)
+            problems.append(
+                ("respondents.row_code_formula", {"row": number, "column": header[0], "cell": cell})
+            )
+            continue
         code = parse_value(values[0], "text")
         if code is None:
             problems.append(("respondents.row_no_code", {"row": number, "column": header[0]}))

@@ -53,6 +53,14 @@ class Sheet:
     unread: tuple[str, ...] = ()
 
 
+def cell_name(column: int, row: int) -> str:
+    """A cell as a spreadsheet names it ("B1") from its column (0 for A) and row (from 1),
+    so a message points at the cell the researcher opens."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column + 1)}{row}"
+
+
 def read_rows(source: Source) -> tuple[str, list[list[Any]]]:
     """(file name, rows) of a CSV or XLSX file; values as found (str, number, date, None)."""
     sheet = read_sheet(source)

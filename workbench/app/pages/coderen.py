@@ -25,6 +25,7 @@ from workbench.app.common import (
     user,
 )
 from workbench.app.jump import read_jump
+from workbench.app.memo_box import save_button, show_outcome
 from workbench.app.transcript import transcript
 from workbench.codebook.views import codebook_from_project
 from workbench.codings import add_coding, code_id, decide, remove_coding, set_life_time
@@ -33,7 +34,7 @@ from workbench.documents import document_view, list_documents, span_from_selecti
 from workbench.done_marks import is_done, mark_done
 from workbench.handle import Project
 from workbench.history import undo_last
-from workbench.memos import add_memo, list_memos
+from workbench.memos import list_memos
 from workbench.retrieval import code_segments
 from workbench.store import last_event_id
 from workbench.suggest import suggest_document
@@ -73,22 +74,19 @@ def coding_memos(handle: Project, row: DeltaGenerator, coding: dict) -> None:
         if not handle.can("memo.write"):
             return
         key = f"coding-memo-{coding['id']}"
-        if st.session_state.pop(f"{key}-saved", False):
-            st.session_state[key] = ""  # saved: an empty box, no second copy
-        text = st.text_area(
+        st.text_area(
             tr("coderen.coding_memo_text"), key=key, placeholder=tr("coderen.memo_placeholder")
         )
-        if st.button(tr("coderen.save_memo"), key=f"{key}-save"):
-            if attempt(
-                add_memo,
-                handle,
-                target_type="coding",
-                target_id=coding["id"],
-                text=text,
-                toast=lambda _: tr("coderen.coding_memo_saved", code=coding["code_name"]),
-            ):
-                st.session_state[f"{key}-saved"] = True
-                st.rerun()
+        # what it says is shown under the codes: the coding may be gone, and this box with it
+        save_button(
+            tr("coderen.save_memo"),
+            key=f"{key}-save",
+            text_key=key,
+            place="coding_memos",
+            target_type="coding",
+            target_id=coding["id"],
+            saved=tr("coderen.coding_memo_saved", code=coding["code_name"]),
+        )
 
 
 st.title(tr("page.coderen"))
@@ -407,6 +405,7 @@ with right:
                 if attempt(remove_coding, handle, c["id"], with_events=True):
                     st.session_state.pop(with_event, None)
                     st.rerun()
+    show_outcome("coding_memos")  # a memo on a coding (also one removed before the click)
     if suggested and show_suggestions:
         st.markdown(f"**{tr('coderen.suggestions_here')}**")
         st.caption(tr("coderen.score_meaning"))
@@ -446,21 +445,18 @@ with right:
             label_visibility="collapsed",
             key="coding_memo_target",
         )
-        if st.session_state.pop("coding_memo_saved", False):
-            st.session_state["coding_memo"] = ""  # saved: an empty box, no second copy
-        text = st.text_area(
+        st.text_area(
             tr("coderen.memo"),
             key="coding_memo",
             label_visibility="collapsed",
             placeholder=tr("coderen.memo_placeholder"),
         )
-        if st.button(tr("coderen.save_memo"), key="coding_memo_save"):
-            if attempt(
-                add_memo,
-                handle,
-                target_type=kind,
-                target_id=targets[kind],
-                text=text,
-            ):
-                st.session_state["coding_memo_saved"] = True
-                st.rerun()
+        save_button(
+            tr("coderen.save_memo"),
+            key="coding_memo_save",
+            text_key="coding_memo",
+            place="coding_memo",
+            target_type=kind,
+            target_id=targets[kind],
+        )
+        show_outcome("coding_memo")

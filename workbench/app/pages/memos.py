@@ -2,18 +2,18 @@
 
 A thin page over workbench.memos.memo_overview; a memo on a sentence, a coding or an
 interview opens the coding page at that place (workbench.app.jump). Here you also write a
-memo on the whole project or on a respondent (add_memo) and edit a memo you may change
-(update_memo); both are logged, so undo takes them back.
+memo on the whole project or on a respondent (workbench.app.memo_box) and edit a memo you
+may change (update_memo); both are logged, so undo takes them back.
 """
 
 import streamlit as st
 
 from workbench.app.common import acting_project, attempt, document_label, moment, tr, user
 from workbench.app.jump import jump_link
+from workbench.app.memo_box import save_button, show_outcome
 from workbench.codebook.views import codebook_from_project
 from workbench.documents import list_documents
 from workbench.memos import (
-    add_memo,
     can_change_memo,
     delete_memo,
     memo_overview,
@@ -73,19 +73,16 @@ if handle.can("memo.write"):
             ),
             key="memo_new_about",
         )
-        if st.session_state.pop("memo_new_saved", False):
-            st.session_state["memo_new_text"] = ""  # saved: an empty box, no second copy
-        text = st.text_area(tr("memos.new_text"), key="memo_new_text")
-        if st.button(tr("memos.save"), key="memo_new_save"):
-            if attempt(
-                add_memo,
-                handle,
-                target_type="project" if about == "project" else "respondent",
-                target_id=None if about == "project" else about,
-                text=text,
-            ):
-                st.session_state["memo_new_saved"] = True
-                st.rerun()
+        st.text_area(tr("memos.new_text"), key="memo_new_text")
+        save_button(
+            tr("memos.save"),
+            key="memo_new_save",
+            text_key="memo_new_text",
+            place="memo_new",
+            target_type="project" if about == "project" else "respondent",
+            target_id=None if about == "project" else about,
+        )
+        show_outcome("memo_new")
 
 memos = (
     attempt(memo_overview, handle, document_id=document, code=code, written_by=author).value or []
