@@ -114,6 +114,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.set_defaults(func=run_sample_create)
     listing = sample_sub.add_parser("list", help="list the double-coding samples")
     add_project_argument(listing)
+    add_user_argument(listing)  # names of coders and documents: the role is checked
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=run_sample_list)
     close = sample_sub.add_parser("close", help="end a sample's (blind) double coding")
@@ -330,7 +331,7 @@ def run_sample_create(args: argparse.Namespace) -> int:
 
 
 def run_sample_list(args: argparse.Namespace) -> int:
-    samples = consistency.list_samples(handle(project(args), args))  # no --user: local account
+    samples = consistency.list_samples(handle(project(args), args))
     if args.json:
         print(json.dumps(samples, indent=2, ensure_ascii=False))
         return 0

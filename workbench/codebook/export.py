@@ -8,16 +8,19 @@ workbench.exchange.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from workbench import access
 from workbench.codebook.model import Code, Codebook
 from workbench.codebook.views import code_tree, codebook_from_project, merged_away
 from workbench.codebook.yaml_io import codebook_to_yaml
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.i18n import t
+from workbench.privacy.pseudonyms import replace_names
 
 
 def export_codebook(
@@ -31,11 +34,13 @@ def export_codebook(
     """Write the project's codebook as ``yaml``, ``md`` or ``docx`` (QDC: workbench.exchange).
 
     Markdown and Word include the number of accepted codings per code (a code with its
-    sub-codes); YAML is the codebook only, so it can be loaded into another project.
+    sub-codes); YAML is the codebook only, so it can be loaded into another project. For a
+    user who may not take original text out (a supervisor) the accepted names are replaced,
+    as in every export she makes (see :func:`_as_it_may_leave`).
     """
     project.require("read")  # examples and counts come from the data
     path = Path(path)
-    book = codebook_from_project(project, name)
+    book = _as_it_may_leave(project, codebook_from_project(project, name))
     if format == "yaml":
         _write_text(path, codebook_to_yaml(book))
     elif format == "md":
@@ -76,6 +81,54 @@ def export_bytes(
             lang=lang,
         )
         return path.read_bytes()
+
+
+# Fields that identify rather than describe: kept, so codings and a YAML re-import still match.
+_KEEP = frozenset({"id", "parent", "color", "sensitive", "version", "language", "codes"})
+
+
+def _as_it_may_leave(project: Project, book: Codebook) -> Codebook:
+    """``book`` with the accepted names replaced in its text, unless the user may take
+    original text out (``pseudonym.key``).
+
+    Why: examples are often quotes from the interviews and the other fields are free text, so
+    a codebook download can carry a respondent's name; the qdc export always replaced them,
+    the Markdown, Word and YAML exports of a supervisor did not.
+    """
+    if project.can(access.ORIGINAL_TEXT):
+        return book
+    found: list[str] = []
+
+    def collect(text: str) -> str:
+        found.append(text)
+        return text
+
+    _map_text(book, collect)  # first collect, then replace them all in one pass
+    replaced = iter(replace_names(project, found))
+    return _map_text(book, lambda _: next(replaced))
+
+
+def _map_text(book: Codebook, swap: Callable[[str], str]) -> Codebook:
+    """``book`` with ``swap`` applied to every string of its describing fields, in order."""
+
+    def each(value: Any) -> Any:
+        if isinstance(value, str):
+            return swap(value)
+        if isinstance(value, list):
+            return [each(v) for v in value]
+        if isinstance(value, dict):
+            return {k: each(v) for k, v in value.items()}
+        return value
+
+    def fields_of(item: Code | Codebook) -> dict[str, Any]:
+        return {
+            f.name: each(getattr(item, f.name))
+            for f in dataclasses.fields(item)
+            if f.name not in _KEEP
+        }
+
+    codes = [dataclasses.replace(code, **fields_of(code)) for code in book.codes]
+    return dataclasses.replace(book, **fields_of(book), codes=codes)
 
 
 def _write_text(path: Path, text: str) -> None:
