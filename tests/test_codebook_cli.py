@@ -120,6 +120,23 @@ def test_export_says_which_merged_codes_it_leaves_out(capsys, tmp_path):
     assert len(cb.load_codebook(out_file).codes) == N_DEFAULT - 1
 
 
+def test_a_qdc_export_names_a_merged_code_once_with_where_it_went(capsys, tmp_path):
+    """The exchange report and the codebook export's own note both named it."""
+    project = tmp_path / "p.db"
+    create_project(project).close()
+    run(capsys, "codebook", "merge", "stigma", "schaamte", "--why", "één", "--project", project)
+    out_file = tmp_path / "codeboek.qdc"
+    export = ["codebook", "export", "--project", project, "--output", out_file]
+    code, out, _ = run(capsys, *export, "--format", "qdc")
+    assert code == 0
+    assert out.count("Stigma en vooroordelen") == 1 and "samengevoegd" in out
+    assert "Samengevoegde codes staan niet in het bestand" not in out  # the note, again
+    assert "Stigma en vooroordelen → Schaamte en taboe" in out
+    assert "Stigma en vooroordelen → Schaamte en taboe" in (
+        tmp_path / "codeboek.qdc.dataloss.txt"
+    ).read_text(encoding="utf-8")
+
+
 def test_rename_and_move_say_what_was_done(capsys, tmp_path):
     """Both said "aangepast" (changed); the change log says "nieuwe naam" and "verplaatst"."""
     project = tmp_path / "p.db"

@@ -9,17 +9,26 @@ import zipfile
 
 import pandas as pd
 
+from built_once import copy_project
 from test_exchange_export import pseudonymise_rene
 from test_exchange_roundtrip import ME, rich  # noqa: F401 (the shared project fixture)
 from workbench.codebook.editing import add_code, merge_codes
 from workbench.codings import add_coding
 from workbench.done_marks import mark_done
-from workbench.exchange import export_codings_table, export_project, export_qdc, export_qdpx
+from workbench.exchange import (
+    export_codings_table,
+    export_project,
+    export_qdc,
+    export_qdpx,
+    import_qdpx,
+)
 from workbench.exchange.safety import parse_xml
 from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.privacy.key import KeyEntry, editing_key, key_path
+from workbench.privacy.pseudonyms import replace_names
 from workbench.respondents import update_respondent
+from workbench.store import open_project
 
 
 def _losses(report) -> dict[tuple[str, str], int]:
@@ -77,8 +86,9 @@ def test_codebook_names_the_merged_code_and_the_memos_on_codes_it_leaves_out(ric
     report = export_qdc(researcher, out)
     names = {c.get("name") for c in parse_xml(out.read_bytes(), file="qdc").iter("Code")}
     assert "Gedwongen verhuizing" not in names and report.counts["codes"] == len(names) == 4
-    merged = next(loss for loss in report.losses if loss.reason == "merged_code")
-    assert (merged.kind, merged.count, merged.examples) == ("code", 1, ["gedwongen"])
+    merged = next(loss for loss in report.losses if loss.reason == "merged_code_into")
+    assert (merged.kind, merged.count) == ("code", 1)
+    assert merged.examples == ["Gedwongen verhuizing → Verlies van woning"]
     assert _losses(report)[("memo", "qdc_codes_only")] == 1  # the fixture's memo on 'verlies'
     assert "samengevoegd" in (tmp_path / "codeboek.qdc.dataloss.txt").read_text(encoding="utf-8")
 
@@ -143,3 +153,74 @@ def test_for_qualcoder_memos_in_descriptions_are_not_counted_as_notes(rich, tmp_
     assert described == ["Mooi interview.", "Twijfel hier."]  # the document and coding memo
     assert report.counts["memo_descriptions"] == len(described)
     assert report.counts["notes"] == len(list(root.iter("Note"))) == 4
+
+
+def test_an_accented_name_is_replaced_in_the_code_id_that_drops_its_accent(rich, tmp_path):
+    """A code "Hulp van Gül" is hulp-van-gul and "Hulp van Zoë" hulp-van-zoe. "zoe" is no word and
+    goes anywhere; "gul" is one, so it goes only in the id of a code named after Gül: a code
+    "Gul met tijd" keeps its id."""
+    pseudonymise_rene(rich, tmp_path / "rich.db")
+    with editing_key(key_path(tmp_path / "rich.db")) as key:  # names in no transcript
+        key.entries["Gül"] = KeyEntry("Gül", "person", "accepted", "Lies")
+        key.entries["Zoë"] = KeyEntry("Zoë", "person", "accepted", "Truus")
+    researcher = Project.for_user(rich, ME)
+    doc, start, end = rich.execute(
+        "SELECT document_id, start_char, end_char FROM codings ORDER BY id"
+    ).fetchone()
+    for name in ("Hulp van Gül", "Hulp van Zoë", "Gul met tijd"):
+        slug = add_code(researcher, name=name, rationale="Nieuw.")
+        add_coding(researcher, code=slug, document_id=doc, start_char=start, end_char=end)
+    for name in ("t.csv", "t.xlsx"):
+        out = tmp_path / name
+        export_codings_table(researcher, out)
+        frame = pd.read_excel(out) if out.suffix == ".xlsx" else pd.read_csv(out)
+        codes = dict(zip(frame["code"], frame["code_name"]))
+        assert codes["hulp-van-Lies"] == "Hulp van Lies"
+        assert codes["hulp-van-Truus"] == "Hulp van Truus"
+        assert codes["gul-met-tijd"] == "Gul met tijd"
+        assert not re.search(r"\bzo[eë]\b|\bgül\b|van-gul", frame.to_csv(), re.I)
+    # elsewhere "zoe" is Zoë without her accents, "gul" the word
+    assert replace_names(researcher, ["Zoe belde.", "Hij is gul."]) == [
+        "Truus belde.",
+        "Hij is gul.",
+    ]
+
+
+def test_suggestions_imported_from_our_qdpx_are_counted_as_suggestions(
+    demo_template, new_project, tmp_path, nlp
+):
+    """The demo with suggestions added, exported with them ("NAME (suggestie)") and read
+    into a new project: the import report counts what the new project holds, as the export
+    did (it said "coderingen: 692" for 689 codings and 3 suggestions)."""
+    demo = open_project(copy_project(demo_template, tmp_path / "demo.db"))
+    try:
+        other_code = "SELECT min(id) FROM codes WHERE active AND id != c.code_id"
+        for document_id, start, end, code in demo.execute(
+            f"SELECT document_id, start_char, end_char, ({other_code}) FROM codings c LIMIT 3"
+        ).fetchall():
+            add_coding(
+                Project.for_user(demo, ME),
+                code=code,
+                document_id=document_id,
+                start_char=start,
+                end_char=end,
+                origin="machine",
+                status="suggested",
+            )
+        out = tmp_path / "demo.qdpx"
+        sent = export_qdpx(
+            Project.for_user(demo, ME), out, include_suggestions=True, pseudonymise=False
+        )
+    finally:
+        demo.close()
+    other = new_project(tmp_path / "other.db", codebooks=None)
+    try:
+        report = import_qdpx(Project.for_user(other, ME), out, nlp=nlp)
+        held = dict(other.execute("SELECT status, count(*) FROM codings GROUP BY status"))
+    finally:
+        other.close()
+    assert held["suggested"] > 0
+    assert report.counts["codings"] == held["accepted"] == sent.counts["codings"]
+    assert report.counts["suggestions"] == held["suggested"] == sent.counts["suggestions"]
+    assert f"coderingen: {held['accepted']}," in report.text("nl")
+    assert f"suggestions: {held['suggested']}" in report.text("en")

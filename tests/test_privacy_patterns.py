@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from test_privacy_exports import finder, found_names, texts_of
-from workbench import accounts, codings, respondents
+from workbench import accounts, codebook, codings, respondents
 from workbench.cli import main
 from workbench.errors import InputError
 from workbench.handle import Project
@@ -227,3 +227,22 @@ def test_pseudonymised_quotes_carry_offsets_that_fit_the_pseudonymised_text(
         assert text[row.start_char : row.end_char] == row.text
         checked += "[" in row.text
     assert checked  # at least one quote with a pseudonym in it
+
+
+@pytest.mark.parametrize("overview", ["matrix", "cooccurrence"])
+def test_a_code_named_after_someone_with_an_accent_leaves_no_trace_in_its_id(
+    db, project_path, tmp_path, overview
+):
+    """A code id drops accents: "Hulp van René" is hulp-van-rene, and "rene" is no word."""
+    me = Project.for_user(db, ME)
+    _project(db)
+    slug = codebook.add_code(me, name="Hulp van René", rationale="Nieuw.")
+    assert slug == "hulp-van-rene"
+    doc = db.execute("SELECT id FROM documents ORDER BY id").fetchone()[0]
+    for position in (1, 3):
+        codings.add_coding(me, code=slug, segment_id=segment_ids(db, doc)[position])
+    decide(me, "René", accept=True, replacement="Piet")
+    out = _csv(project_path, tmp_path, overview, "--pseudonymise")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "hulp-van-Piet" in text or "Hulp van Piet" in text
+    assert "rene" not in text.lower() and "René" not in text

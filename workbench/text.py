@@ -30,6 +30,14 @@ LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
+def id_words(name: str) -> str:
+    """``name`` as an id writes it: ASCII, lower case, words joined by "-" ("Hulp van René"
+    -> "hulp-van-rene"). One rule for the code ids (``codebook.slugify``) and for finding a
+    name inside them (``privacy.pseudonyms``)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
 def normalise_text(raw: str) -> str:
     """The canonical form of a transcript's text.
 

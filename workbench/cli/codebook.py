@@ -308,11 +308,10 @@ def run_export(args: argparse.Namespace) -> int:
         from workbench.exchange import export_qdc
 
         report = export_qdc(handle(db, args), args.output, codebook=args.name, lang=args.lang)
-        print(report.text(args.lang), end="")
-    else:
-        cb.export_codebook(
-            handle(db, args), args.output, format=fmt, name=args.name, lang=args.lang
-        )
+        print(report.text(args.lang), end="")  # names the merged codes and where they went
+        print(t("codebook.cli.exported", args.lang, file=args.output))
+        return 0
+    cb.export_codebook(handle(db, args), args.output, format=fmt, name=args.name, lang=args.lang)
     print(t("codebook.cli.exported", args.lang, file=args.output))
     note = cb.merged_note(handle(db, args), args.name, args.lang)
     if note:

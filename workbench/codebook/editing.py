@@ -11,8 +11,6 @@ looks the way it does; the event keeps whole rows, so history can undo it.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from workbench.life_events.events import events_follow_merge
 from workbench.memos import memos_follow
 from workbench.resolutions import resolutions_follow_merge
 from workbench.store import now, record_event, row, transaction, unused_id
+from workbench.text import id_words
 
 
 def install_codebook(project: Project, codebook: Codebook, *, source: str | None = None) -> int:
@@ -621,9 +620,7 @@ def slugify(name: str) -> str:
 
     At most 50 characters: a slug is typed on the command line and shown in tables.
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug[:50].strip("-") or "code"
+    return id_words(name)[:50].strip("-") or "code"
 
 
 def _free_slug(db: Database, base: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__, events
+from workbench.codebook.views import merged_away
 from workbench.errors import InputError
 from workbench.exchange import gather, ids
 from workbench.exchange.codes import upsert_codes
@@ -42,8 +43,9 @@ def _codebook_xml(
         book = db.execute("SELECT id FROM codebooks WHERE name = ?", [codebook]).fetchone()
         every = [c for c in every if book and c["codebook_id"] == book[0]]
     codes = [c for c in every if c["active"]]
-    for merged in (c for c in every if not c["active"]):  # their codings moved on
-        report.lose("code", "merged_code", merged["slug"])
+    # Said here, with where their codings went, and not again under the CLI's export line.
+    for code, into in merged_away(project, codebook):
+        report.lose("code", "merged_code_into", f"{code} → {into}" if into else code)
     exported = {c["id"] for c in codes}
     memos = [
         m

@@ -19,7 +19,7 @@ from workbench import events
 from workbench.accounts import add_imported_coder
 from workbench.codings import add_coding
 from workbench.done_marks import mark_imported
-from workbench.exchange import identity, ids
+from workbench.exchange import gather, identity, ids
 from workbench.exchange.codes import upsert_codes
 from workbench.exchange.ids import export_guid
 from workbench.exchange.model import RefiProject, RefiSelection, RefiSource
@@ -421,6 +421,7 @@ class _Writer:
                 self.report.lose("coding", "unknown_code", source.name)
                 continue
             coder, suggested = self.coder(coding.user or selection.user)
+            status = "suggested" if suggested else "accepted"
             coding_id = add_coding(
                 self.handle,
                 coder=coder,
@@ -429,12 +430,13 @@ class _Writer:
                 start_char=selection.start,
                 end_char=selection.end,
                 origin="machine" if suggested else "human",
-                status="suggested" if suggested else "accepted",
+                status=status,
                 guid=self._free_coding_guid(coding.guid),
                 selection_guid=selection.guid if selection.guid_from_file else None,
             )
             coding_ids.append(coding_id)
-            self._count_new_or_matched("codings", coding_id)
+            # our own exported suggestions arrive as suggestions: counted so, as the export did
+            self._count_new_or_matched("codings", coding_id, gather.STATUS_COUNTS[status])
             for ref in coding.note_refs:
                 self.note_targets.setdefault(ref, []).append(("coding", coding_id, None))
         target = (
@@ -460,12 +462,14 @@ class _Writer:
             return None
         return guid
 
-    def _count_new_or_matched(self, table: str, row_id: int) -> None:
-        """Count a row as new once; a row that was here before, or that an earlier element of
-        this file made (the same coding twice), counts as already present."""
+    def _count_new_or_matched(self, table: str, row_id: int, what: str | None = None) -> None:
+        """Count a row (as ``what``, default ``table``) as new once; a row that was here
+        before, or that an earlier element of this file made (the same coding twice), counts
+        as already present."""
         new = row_id >= self.first_new[table] and row_id not in self.counted[table]
         self.counted[table].add(row_id)
-        self.report.count(table if new else f"{table}_matched")
+        what = what or table
+        self.report.count(what if new else f"{what}_matched")
 
     def _own_name(self, kind: str, name: str, guid: str | None) -> str:
         """``name``, or ``name-2``, ``name-3``... when another element of this file (another

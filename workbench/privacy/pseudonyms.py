@@ -41,6 +41,7 @@ from workbench.privacy.detect import (
     names_in_places,
     occurrences,
     ordinary_noun_at,
+    ordinary_word,
     remembered_names,
     remembered_vocabulary,
     searchable,
@@ -56,6 +57,7 @@ from workbench.privacy.key import (
     remove_stale_copies,
 )
 from workbench.store import now, record_event, transaction
+from workbench.text import id_words
 
 LABELS = {"person": "Naam", "place": "Plaats", "organisation": "Organisatie", "other": "Anders"}
 MAX_REPLACEMENT = 60
@@ -1116,9 +1118,51 @@ def replace_names(project: Project, texts: list[str]) -> list[str]:
     return _replace_names(project.db, texts)
 
 
+@lru_cache(maxsize=1 << 12)  # every name, on each replacement (one per cell of a table)
+def _id_form(name: str) -> tuple[str, bool]:
+    """``name`` as a code id writes it, words joined by a space, and whether that is made of
+    ordinary words only."""
+    folded = id_words(name).replace("-", " ")
+    return folded, all(ordinary_word(w) for w in folded.split())
+
+
+def _with_id_forms(db: Database, names: dict[str, str]) -> dict[str, str]:
+    """``names`` (``{normal name: replacement}``) plus each name as a code id writes it.
+
+    A code id drops accents (:func:`workbench.text.id_words`: "Hulp van René" ->
+    "hulp-van-rene"), so "René" alone would leave "rene" in every export that names the code.
+    A form that is not an ordinary word ("rene", "zoe") is the name without its accents and
+    is replaced anywhere. A form that is a word ("gul" for "Gül", "citroen" for "Citroën")
+    is replaced only inside the ids of codes whose name holds the name: elsewhere it is the
+    word ("hij is gul"), and so is a code "Gul met tijd".
+    """
+    out, words = dict(names), {}
+    for name, replacement in names.items():
+        folded, is_word = _id_form(name)
+        if not folded or folded in names:
+            continue
+        if is_word:
+            words[folded] = replacement
+        else:
+            out.setdefault(folded, replacement)
+    if not words:
+        return out
+    written = _name_pattern(list(names))
+    assert written is not None  # a name was folded, so there is one
+    for slug, code_name in db.execute("SELECT slug, name FROM codes"):
+        found = {_id_form(m.group())[0] for m in written.finditer(code_name)}
+        held = _name_pattern([w for w in words if w in found])
+        if held is None:
+            continue
+        new = held.sub(lambda m: _cased(words[normal_name(m.group())], m.group()), slug)
+        if new != slug:
+            out.setdefault(normal_name(slug), new)
+    return out
+
+
 def _replace_names(db: Database, texts: list[str]) -> list[str]:
     """:func:`replace_names` for code that checked already (the workshop's code cards)."""
-    names = _accepted_names(db)
+    names = _with_id_forms(db, _accepted_names(db))
     pattern = _name_pattern(list(names))
     if pattern is None:
         return list(texts)
