@@ -159,7 +159,8 @@ def test_whole_documents_are_compared_on_the_respondents_sentences_and_say_so(in
     assert (found["n_units"], found["scope"]["other_speakers"]) == (12, 9)
     assert cons.speakers_line(found, "en") == (
         "Only what respondents say is counted, as in the analysis. The interviewer's "
-        "questions and codes on them are not counted. That leaves out 9 of the 21 segments "
+        "questions, lines above the interview (title, details) and codes on them are not "
+        "counted. That leaves out 9 of the 21 segments "
         "in sample 1. 12 remain in the sample, of 12 in the whole project."
     )
     assert cons.speakers_line(found, "en") in cons.scope_lines(found, "en")
@@ -229,3 +230,68 @@ def test_cli_agreement_says_whose_words_were_counted(interviews, project_path, c
     assert main([*run, "--all-speakers", "--json"]) == 0
     scope = json.loads(capsys.readouterr().out)["scope"]
     assert (scope["n_units"], scope["speakers"], scope["other_speakers"]) == (21, "all", 0)
+
+
+HEADED = (
+    "Interview 4: wonen na de verhuizing (verzonnen)\n"
+    "Respondent R04, vrouw, 81 jaar\n"
+    "\n"
+    "I: Hoe bevalt het nieuwe huis?\n"
+    "R: Het is kleiner. Ik mis de tuin en de buren.\n"
+)
+
+
+@pytest.fixture
+def headed(interviews, tmp_path, nlp):
+    """The three interviews and a fourth with a title and a details line above its first
+    speaker label: no one's words (``ingest.speakers.speech_sql``)."""
+    source = tmp_path / "interview4.txt"
+    source.write_text(HEADED, encoding="utf-8")
+    researcher = Project.for_user(interviews, "onderzoeker")
+    assert len(import_files(researcher, [source], nlp=nlp).imported) == 1
+    return interviews
+
+
+def without_speaker(db, unit="segment"):
+    """The units the import stored on turns without a speaker (here: the header lines)."""
+    column = "s.id" if unit == "segment" else "DISTINCT t.id"
+    return db.execute(
+        f"SELECT count({column}) FROM segments s JOIN turns t ON t.id = s.turn_id "
+        "WHERE t.speaker_id IS NULL"
+    ).fetchone()[0]
+
+
+def test_header_lines_are_named_apart_from_the_interviewers_questions(headed, project_path, capsys):
+    """'Vragen van de interviewer ... Zo vallen N af' counted the title and details lines
+    in N without a word about them."""
+    code_answers(headed)
+    headers = without_speaker(headed)
+    questions = list(by_role(headed).values()).count("interviewer")
+    assert (headers, questions) == (2, 10)  # by construction
+    run = ["agreement", "--project", str(project_path), "--all-documents"]
+    assert main(run) == 0
+    assert (
+        "Vragen van de interviewer, regels boven het interview (titel, gegevens) en codes "
+        "daarop tellen niet mee. Zo vallen 12 fragmenten af: 10 van de interviewer of andere "
+        "sprekers en 2 boven het interview (titel, gegevens)."
+    ) in capsys.readouterr().out
+    assert main(["--lang", "en", *run]) == 0
+    assert (
+        "That leaves out 12 segments: 10 by the interviewer or other speakers and 2 above "
+        "the interview (title, details)."
+    ) in capsys.readouterr().out
+    assert main([*run, "--json"]) == 0
+    scope = json.loads(capsys.readouterr().out)["scope"]
+    assert (scope["other_speakers"], scope["header_lines"]) == (12, 2)
+    sanne = Project.for_user(headed, "sanne")
+    turns = cons.agreement_report(sanne, unit="turn", all_documents=True, n_samples=50)
+    assert turns["scope"]["header_lines"] == without_speaker(headed, "turn") > 0
+    # a sample of the fourth interview: its own units, in the sample's frame
+    fourth = headed.execute("SELECT max(id) FROM documents").fetchone()[0]
+    sample = cons.create_sample(sanne, name="vier", coders=["anna", "bram"], documents=[fourth])
+    found = cons.agreement_report(sanne, sample_id=sample, n_samples=50)
+    assert cons.speakers_line(found, "en").endswith(
+        f"That leaves out 3 of the 5 segments in sample {sample}: 1 by the interviewer or other "
+        "speakers and 2 above the interview (title, details). 2 remain in the sample, of 14 in "
+        "the whole project."
+    )

@@ -309,3 +309,64 @@ def test_a_new_memo_on_a_code_merged_away_is_refused(interview):
     # a note that comes back with the code from another tool (a round trip) is kept
     import_memo(me, written_by=ME, target_type="code", target_id=relatie, text="Uit NVivo.")
     assert [m["text"] for m in list_memos(me)] == ["Uit NVivo."]
+
+
+def test_undoing_a_memo_removal_is_refused_when_its_coding_went_since(interview, tmp_path):
+    """The researcher removes a memo on a coding; anna (a second session) then removes the
+    coding. Undo put the memo back on no coding: it is blocked, as any undo that would leave
+    later work in a wrong state, saying why."""
+    from workbench.accounts import add_user
+    from workbench.store import connect
+
+    me = Project.for_user(interview, ME)
+    add_user(me, "anna", role="onderzoeker")
+    seg = interview.execute("SELECT id FROM segments WHERE text LIKE '%scheiding%'").fetchone()[0]
+    coding = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    memo = add_memo(me, target_type="coding", target_id=coding, text="Vrienden kozen een kant.")
+    delete_memo(me, memo)
+    other = connect(tmp_path / "p.db")
+    try:
+        remove_coding(Project.for_user(other, "anna"), coding)
+    finally:
+        other.close()
+    logged = interview.execute("SELECT count(*) FROM events").fetchone()[0]
+    with pytest.raises(InputError) as refused:
+        undo_last(me)
+    assert refused.value.key == "history.undo_target_gone.coding"
+    assert refused.value.message("nl") == (
+        "Je kunt het weggooien van een memo niet meer ongedaan maken: de codering waar de memo "
+        "over ging, is er niet meer. Misschien heeft iemand anders die weggehaald."
+    )
+    assert refused.value.message("en") == (
+        "You can no longer undo deleting a memo: the coding the memo was about is no "
+        "longer there. Perhaps someone else removed it."
+    )
+    assert list_memos(me) == []
+    assert interview.execute("SELECT count(*) FROM events").fetchone()[0] == logged
+
+
+def test_undoing_a_memo_removal_is_refused_when_its_code_was_merged_away(interview):
+    """A merged code stays, inactive and out of the codebook: a memo put back on it would
+    show up nowhere. Its memos that the merge moved come back with the merge's undo."""
+    from workbench.accounts import add_user
+
+    me = Project.for_user(interview, ME)
+    add_user(me, "anna", role="onderzoeker")
+    relatie = code_id(me, "verlies-relatie")
+    memo = add_memo(me, target_type="code", target_id=relatie, text="Ook ex-partners tellen mee.")
+    delete_memo(me, memo)
+    merge_codes(
+        Project.for_user(interview, "anna"),
+        "verlies-relatie",
+        "verlies-netwerk",
+        rationale="één verlies",
+    )
+    with pytest.raises(InputError) as refused:
+        undo_last(me)
+    assert refused.value.key == "history.undo_target_gone.code"
+    assert "samengevoegd" in refused.value.message("nl")
+    assert list_memos(me) == []
+    # once anna undoes her merge, the code is back and so can the memo be
+    undo_last(Project.for_user(interview, "anna"))
+    assert undo_last(me)["action"] == "memo.remove"
+    assert [m["target_id"] for m in list_memos(me)] == [relatie]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_agreement_speakers import interviews  # noqa: F401  (a fixture)
+from test_agreement_speakers import headed, interviews  # noqa: F401  (fixtures)
 from test_consistency import build_project, code
 from workbench import consistency as cons
 from workbench.handle import Project
@@ -205,6 +205,21 @@ def test_interviewer_questions_count_only_when_asked(interviews, project_path):
     assert not at.exception, [e.message for e in at.exception]
     assert at.metric[1].value == "14"  # and their six questions
     assert any("Alle sprekers tellen mee" in box.value for box in [*at.warning, *at.info])
+
+
+def test_header_lines_are_named_apart_from_the_questions(headed, project_path):
+    from test_agreement_speakers import code_answers
+
+    code_answers(headed)
+    at = page(project_path, user="sanne")
+    scope = " ".join(box.value for box in [*at.warning, *at.info])
+    assert (
+        "Zo vallen 12 fragmenten af: 10 van de interviewer of andere sprekers en 2 boven het "
+        "interview (titel, gegevens)." in scope
+    )
+    english = page(project_path, user="sanne", lang="en")
+    scope = " ".join(box.value for box in [*english.warning, *english.info])
+    assert "12 segments: 10 by the interviewer or other speakers and 2 above the" in scope
 
 
 def test_percent_agreement_is_a_percentage_in_the_readers_language(db, coded, project_path):

@@ -19,7 +19,8 @@ Speakers. Agreement and samples cover what analysis sees: the project setting
 speakers (the interviewer's questions) are no units, and a coding that touches no analysed
 text is no judgement; both coders leaving a question empty would otherwise count as
 agreement. ``all_speakers=True`` counts every speaker, and every report says which
-(``scope["speakers"]``, ``scope["other_speakers"]``). Unitized alpha always reads whole
+(``scope["speakers"]``, ``scope["other_speakers"]``, of which ``scope["header_lines"]`` are
+header lines: a title, a details block, no one's words). Unitized alpha always reads whole
 documents, every speaker.
 
 Interval. The bootstrap resamples what was judged independently: by default units joined by
@@ -277,6 +278,20 @@ def _analysed_units(unit: str, analysed: Analysed | None) -> dict[int, set[int]]
     return {d: {seg[k] for seg in segs} for d, segs in analysed.items()}
 
 
+def _header_units(db: Database, unit: str) -> set[int]:
+    """The ids of the units on header lines (a title, a details block): never a unit under
+    the respondent rule, counted apart from the other speakers' so the report names them."""
+    from workbench.ingest.speakers import header_sql
+
+    if unit == "segment":
+        sql = f"SELECT s.id FROM segments s JOIN turns t ON t.id = s.turn_id WHERE {header_sql()}"
+    elif unit == "turn":
+        sql = f"SELECT t.id FROM turns t WHERE {header_sql()}"
+    else:  # a document is a unit whoever speaks in it
+        return set()
+    return {r[0] for r in db.execute(sql)}
+
+
 def _only_analysed(
     units: list[dict[str, Any]], keep: dict[int, set[int]] | None
 ) -> list[dict[str, Any]]:
@@ -462,14 +477,20 @@ def _in_scope(
         candidates = _only_analysed(listed, keep)
         in_sample = len(candidates)
         other_speakers = len(listed) - in_sample
+        listed_ids = {u["unit_id"] for u in listed}
     else:
         documents, candidates, in_sample = set(per_doc), None, total
         other_speakers = sum(every_unit.values()) - total
+        listed_ids = None
+    # of the units left out, those on header lines (title, details), named apart
+    headers = set() if keep is None else _header_units(db, unit)
+    header_lines = len(headers if listed_ids is None else headers & listed_ids)
     scope: dict[str, Any] = {
         "rule": "all_documents" if all_documents else "seen",
         "sample": sample_id,
         "speakers": speakers,
-        "other_speakers": other_speakers,
+        "other_speakers": other_speakers,  # header lines included
+        "header_lines": header_lines,
         "n_units_total": total,
         "n_documents_total": len(per_doc),
         "outside_sample": total - in_sample,
@@ -922,21 +943,26 @@ def table_notes(report: dict[str, Any], lang: str) -> list[str]:
 def speakers_line(report: dict[str, Any], lang: str) -> str:
     """Whose words were counted: what respondents say (as in the analysis) and how many
     units of other speakers that left out, or every speaker. With a sample those are the
-    sample's units, so the line says so and names the project's total apart."""
+    sample's units, so the line says so and names the project's total apart. Header lines
+    (title, details block) are left out too: the line counts them apart, by name."""
     scope = report["scope"]
     line = t(f"agreement.scope.speakers.{scope['speakers']}", lang)
     n = scope["other_speakers"]
     if not n:
         return line
+    headers = scope.get("header_lines", 0)
+    split = {"others": n - headers, "headers": headers}
+    key = "agreement.scope.speakers.left_out" + ("" if scope["sample"] is None else "_sample")
+    key += "_headers" if headers else ""
     if scope["sample"] is None:
         units = t(f"agreement.units.{report['unit']}", lang, n=n)
-        return line + " " + t("agreement.scope.speakers.left_out", lang, n=n, units=units)
+        return line + " " + t(key, lang, n=n, units=units, **split)
     kept = scope["n_units_total"] - scope["outside_sample"]  # the sample's units analysis sees
     return (
         line
         + " "
         + t(
-            "agreement.scope.speakers.left_out_sample",
+            key,
             lang,
             n=n,
             listed=n + kept,
@@ -944,6 +970,7 @@ def speakers_line(report: dict[str, Any], lang: str) -> str:
             sample=scope["sample"],
             kept=kept,
             total=scope["n_units_total"],
+            **split,
         )
     )
 

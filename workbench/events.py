@@ -9,9 +9,10 @@ constructor that every write uses, in the spirit of Taguette's ``Command.highlig
 
 The declaration is also the one place that says how the event is undone
 (``workbench.history`` reads it): the permission an undo needs, whether the action logs
-several rows under one stamp that are undone together, or why it is not undone (and what
-the way back is). Undo applies the inverse of a logged row, so only a kind whose rows are
-whole rows of its table can be declared undoable.
+several rows under one stamp that are undone together, what its row hangs on when no
+foreign key says it (a memo's target), or why it is not undone (and what the way back
+is). Undo applies the inverse of a logged row, so only a kind whose rows are whole rows of
+its table can be declared undoable.
 
 The action names are stored in every project database and name the words of the history
 and of the undo toast (``app.action.<name>`` in ``workbench/locale/app.toml``): never rename
@@ -23,6 +24,7 @@ undeclared name, and undoes every undoable kind on a real project.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 # What an event's before/after hold: the whole row of its table (an undo can put it back),
@@ -41,6 +43,10 @@ class EventKind:
     grouped: bool = False  # logged with other rows under one stamp, undone with them
     not_undone: str = ""  # why undo leaves it, and the way back
     legacy: bool = False  # no longer logged; kept so older projects' logs still read
+    # What a row is about when no foreign key can say it: its ``target_type`` names one of
+    # these tables and its ``target_id`` the row there. An undo that would put the row back
+    # on a row gone since (or on a code merged away) is refused, as a blocked undo.
+    targets: Mapping[str, str] | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.rows not in ROWS:
@@ -108,8 +114,21 @@ CODING_LIFE_TIME = EventKind(  # the demo loader's, before it called codings.set
 # --- memos (workbench.memos) ---------------------------------------------------------------
 
 
-def _memo(action: str) -> EventKind:
-    return EventKind(action, "memos", "whole", undo="memo.write")
+# What a memo hangs on: the table of each target (a memo on the project hangs on nothing).
+# workbench.memos refuses a memo on what is not there; undo refuses to put one back on it.
+MEMO_TARGETS: Mapping[str, str] = {
+    "document": "documents",
+    "segment": "segments",
+    "code": "codes",
+    "coding": "codings",
+    "respondent": "respondents",
+}
+
+
+def _memo(action: str, *, grouped: bool = False) -> EventKind:
+    return EventKind(
+        action, "memos", "whole", undo="memo.write", grouped=grouped, targets=MEMO_TARGETS
+    )
 
 
 MEMO_ADD = _memo("memo.add")
@@ -117,12 +136,8 @@ MEMO_EDIT = _memo("memo.edit")
 MEMO_REMOVE = _memo("memo.remove")
 # A memo follows what it is about into what stays: from a coding a merge or a recode removed
 # as a duplicate to the coding that stays, from a merged code to the code it went into.
-MEMO_MOVE_WITH_CODING = EventKind(
-    "memo.move_with_coding", "memos", "whole", undo="memo.write", grouped=True
-)
-MEMO_MOVE_WITH_CODE = EventKind(
-    "memo.move_with_code", "memos", "whole", undo="memo.write", grouped=True
-)
+MEMO_MOVE_WITH_CODING = _memo("memo.move_with_coding", grouped=True)
+MEMO_MOVE_WITH_CODE = _memo("memo.move_with_code", grouped=True)
 
 # --- codebooks and codes (workbench.codebook; "whole" rows may carry the rationale too) ----
 

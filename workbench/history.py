@@ -338,6 +338,31 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
     record_event(db, project.user, events.UNDO(event["id"], current, row(db, table, pk)))
 
 
+def _require_targets(project: Project, action: dict[str, Any]) -> None:
+    """Refuse the undo of ``action`` when a row it put back or moved back hangs on nothing:
+    what it is about (its kind declares ``targets``) was removed since, or is a code merged
+    away. A memo removed before another coder removed its coding would otherwise come back
+    on no coding. Checked once the whole action is back, as a merge's undo brings back the
+    code its memos move back to; a row the undo leaves on its target is not checked."""
+    db = project.db
+    for step in action["steps"]:
+        kind, before, after = _undo_kind(step), step["before"], step["after"]
+        if kind is None or kind.targets is None or before is None:
+            continue
+        where = (before.get("target_type"), before.get("target_id"))
+        if after is not None and (after.get("target_type"), after.get("target_id")) == where:
+            continue
+        table = kind.targets.get(str(where[0]))
+        if table is None:  # the whole project
+            continue
+        active = " AND active = 1" if "active" in _columns(db, table) else ""
+        if db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?{active}", [where[1]]).fetchone():
+            continue
+        raise InputError(
+            f"history.undo_target_gone.{where[0]}", action=action_words(action["action"])
+        )
+
+
 def _conflict(project: Project, event: dict[str, Any], pk: Any) -> InputError:
     """The refusal to undo ``event`` because its row was changed since: it names the action
     and, when the log says, who changed the row last. A change of the user's own (one undo
@@ -390,8 +415,20 @@ def codebook_changes_passed(project: Project, action: dict[str, Any]) -> int:
 
 
 # Why an undo of one action is refused while older ones may still go: a row of it was changed
-# since (by anyone), or later work points at a row it would delete.
-BLOCKED = ("history.undo_conflict", "history.undo_conflict_by", "history.undo_in_use")
+# since (by anyone), later work points at a row it would delete, or what a row it would put
+# back is about is gone since (a memo's coding).
+BLOCKED = (
+    "history.undo_conflict",
+    "history.undo_conflict_by",
+    "history.undo_in_use",
+    *sorted(
+        {
+            f"history.undo_target_gone.{target}"
+            for kind in events.KINDS.values()
+            for target in kind.targets or ()
+        }
+    ),
+)
 
 
 def undo_last(project: Project, *, past_blocked: bool = False) -> dict[str, Any]:
@@ -406,8 +443,10 @@ def undo_last(project: Project, *, past_blocked: bool = False) -> dict[str, Any]
 
     An action is *blocked* when a row of it was changed since (by anyone: a co-researcher
     edited the memo, rejected the suggestion) or later work points at a row it would delete
-    (a life event holds the coding): undoing it would overwrite or orphan that work, so it is
-    refused, naming the action and why (``history.undo_conflict_by`` says who changed it).
+    (a life event holds the coding), or what a row it would put back is about is gone since
+    (another coder removed the coding of a removed memo): undoing it would overwrite or orphan
+    that work, or leave a memo on nothing, so it is refused, naming the action and why
+    (``history.undo_conflict_by`` says who changed it).
     That refusal used to be the end: undo only ever tried the newest action, so one blocked
     action kept the user from undoing anything older. Now:
 
@@ -458,6 +497,7 @@ def _undo(project: Project, action: dict[str, Any], *, keep: bool) -> InputError
         with transaction(project.db):  # nested: a savepoint
             for step in reversed(action["steps"]):
                 _apply_inverse(project, step)
+            _require_targets(project, action)
             _log_codebook_undo(project.db, project.user, action["steps"])
             if not keep:
                 raise _Trial

@@ -18,13 +18,7 @@ from workbench.store import now, record_event, row, transaction, unused_id
 
 TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
 # the table of each target a memo hangs on (a memo on the project hangs on nothing)
-TARGET_TABLES = {
-    "document": "documents",
-    "segment": "segments",
-    "code": "codes",
-    "coding": "codings",
-    "respondent": "respondents",
-}
+TARGET_TABLES = events.MEMO_TARGETS
 
 
 def add_memo(

@@ -48,16 +48,31 @@ def speech_sql(
     parts = [f"{speaker}.role IN ({', '.join(repr(r) for r in known)})"] if known else []
     no_label = f"{turn}.speaker_id IS NULL AND NOT {turn}.header"
     if unknown:  # in a document without labels no turn comes after a first label
-        parts.append(
-            f"({no_label} AND {turn}.position > coalesce((SELECT min(tx.position) FROM turns tx"
-            f" WHERE tx.document_id = {turn}.document_id AND tx.speaker_id IS NOT NULL), -1))"
-        )
+        parts.append(f"({no_label} AND {turn}.position > {_first_label(turn)})")
     elif "respondent" in known:
         parts.append(
             f"({no_label} AND NOT EXISTS "
             f"(SELECT 1 FROM speakers sx WHERE sx.document_id = {turn}.document_id))"
         )
     return f"({' OR '.join(parts) or '0'})"
+
+
+def header_sql(turn: str = "t") -> str:
+    """SQL condition: turn ``turn`` is a header line (a title, a details block), by the rule
+    of :func:`speech_sql`: a turn without speaker marked so, or above the first label of a
+    labelled transcript. Nobody's speech; a report that leaves out what is not a
+    respondent's counts these apart, so it can name them next to the interviewer's turns."""
+    return (
+        f"({turn}.speaker_id IS NULL AND ({turn}.header OR {turn}.position < {_first_label(turn)}))"
+    )
+
+
+def _first_label(turn: str) -> str:
+    """SQL: the position of the first labelled turn in ``turn``'s document (-1: none)."""
+    return (
+        f"coalesce((SELECT min(tx.position) FROM turns tx WHERE tx.document_id = "
+        f"{turn}.document_id AND tx.speaker_id IS NOT NULL), -1)"
+    )
 
 
 def list_speakers(project: Project, document_id: int | None = None) -> list[dict[str, Any]]:
