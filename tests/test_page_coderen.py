@@ -455,11 +455,10 @@ def test_an_empty_coding_memo_is_refused_and_keeps_the_box(project):
     assert list_memos(Project.for_user(db, "onderzoeker"), target_type="coding") == []
 
 
-def test_undo_past_an_action_someone_changed_since(project):
-    """Undo refused the memo anna had changed since, and kept refusing: the code applied
-    before it could never be undone from the page."""
+def _memo_changed_by_anna(project):
+    """A code applied, then a memo that anna changed since: the memo blocks the undo."""
     from workbench.accounts import add_user
-    from workbench.memos import add_memo, list_memos, update_memo
+    from workbench.memos import add_memo, update_memo
 
     path, db, target = project
     me = Project.for_user(db, "onderzoeker")
@@ -467,6 +466,15 @@ def test_undo_past_an_action_someone_changed_since(project):
     add_coding(me, code="isolement", segment_id=target["segment_id"])
     memo = add_memo(me, target_type="document", target_id=1, text="Ze is veel alleen.")
     update_memo(Project.for_user(db, "anna"), memo, text="Ze is veel alleen thuis.")
+    return path, db, target, me
+
+
+def test_undo_past_an_action_someone_changed_since(project):
+    """Undo refused the memo anna had changed since, and kept refusing: the code applied
+    before it could never be undone from the page."""
+    from workbench.memos import list_memos
+
+    path, db, target, me = _memo_changed_by_anna(project)
     at = _page(path, target)
     at.button(key="coding_undo").click().run()
     assert [e.value for e in at.error] == [
@@ -490,15 +498,7 @@ def test_undo_past_an_action_someone_changed_since(project):
 
 def test_the_offer_to_undo_an_older_action_goes_when_something_new_is_logged(project):
     """It would name an action that is no longer the one the undo would take back."""
-    from workbench.accounts import add_user
-    from workbench.memos import add_memo, update_memo
-
-    path, db, target = project
-    me = Project.for_user(db, "onderzoeker")
-    add_user(me, "anna", role="onderzoeker")
-    add_coding(me, code="isolement", segment_id=target["segment_id"])
-    memo = add_memo(me, target_type="document", target_id=1, text="Ze is veel alleen.")
-    update_memo(Project.for_user(db, "anna"), memo, text="Ze is veel alleen thuis.")
+    path, db, target, me = _memo_changed_by_anna(project)
     at = _page(path, target)
     at.button(key="coding_undo").click().run()
     assert at.button(key="coding_undo_older_go")
