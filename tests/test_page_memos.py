@@ -102,6 +102,21 @@ def test_page_lists_all_memos_and_filters_them(project):
     assert "Rouw om de dochter." in text and "Lang interview." not in text
 
 
+def test_the_code_filter_keeps_the_memos_on_that_code_and_its_codings(project):
+    # the menu offered codebook slugs while memo_overview filters on the code's id in the
+    # database: picking a code showed "0 van de 4 memo's"
+    path, db, seg, code = project
+    for lang, count in (("nl", "2 van de 4 memo's."), ("en", "2 of 4 memos.")):
+        # the code as picked in the menu, shown by its name
+        at = run_page("memos", path, lang=lang, memos_code=code)
+        assert at.selectbox(key="memos_code").value == code
+        assert "Verlies van een dierbare" in at.selectbox(key="memos_code").options
+        assert at.caption[0].value == count
+        text = " ".join(m.value for m in at.markdown)
+        assert "Ook huisdieren?" in text and "Twijfel." in text
+        assert "Rouw om de dochter." not in text
+
+
 def test_a_memo_links_to_its_place_in_the_interview(project):
     path, db, seg, code = project
     at = in_the_app("memos", path, memos_author="anna")

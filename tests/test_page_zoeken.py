@@ -43,6 +43,30 @@ def test_code_all_hits_only_suggests(project):
     assert len(list_codings(Project.for_user(db, "onderzoeker"), statuses=["suggested"])) == 2
 
 
+@pytest.mark.parametrize(
+    "lang, found, button",
+    [
+        ("nl", "Gevonden in 2 zinnen", "Maak van alle treffers een suggestie (2 zinnen)"),
+        ("en", "Found in 2 sentences", "Turn all hits into suggestions (2 sentences)"),
+    ],
+)
+def test_the_count_says_it_counts_sentences_not_occurrences(
+    tmp_path, nlp, new_project, lang, found, button
+):
+    """The word is there 3 times, in 2 sentences: 2 rows and 2 suggestions. The page said
+    "2 keer gevonden" (found 2 times), which reads as 2 occurrences."""
+    path = tmp_path / "p.db"
+    db = new_project(path)
+    (tmp_path / "R01-a.txt").write_text(
+        "R: Ik schaamde me en ik schaam me nog. Die schaamte bleef.\n", encoding="utf-8"
+    )
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R01-a.txt"], nlp=nlp).ok
+    at = run_page("zoeken", path, lang=lang, search_query="schamen")
+    assert len(at.dataframe[0].value) == 2
+    assert at.success[0].value.startswith(found)
+    assert at.button[0].label == button
+
+
 def test_a_bad_query_gets_a_plain_message(project):
     at = _search(project[0], "schaamte OF")
     assert "EN, OF of NIET" in at.error[0].value
@@ -76,7 +100,7 @@ def test_only_respondents_keeps_a_text_without_speaker_labels(project, tmp_path,
     assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "dagboek.txt"], nlp=nlp).ok
     at = _search(path, "schamen")
     at.toggle[0].set_value(True).run()
-    assert at.success[0].value.startswith("3 keer gevonden")
+    assert at.success[0].value.startswith("Gevonden in 3 zinnen")
     assert "dagboek" in list(at.dataframe[0].value["Interview"])
 
 
@@ -95,8 +119,8 @@ def many_hits(tmp_path, nlp, new_project):
 def test_the_page_says_how_many_hits_are_not_in_the_table(many_hits):
     at = _search(many_hits[0], "schamen")
     assert len(at.dataframe[0].value) == 200
-    assert "205 keer gevonden" in at.success[0].value
-    assert "Nog 5 treffers staan er niet in" in at.success[0].value
+    assert "Gevonden in 205 zinnen" in at.success[0].value
+    assert "Nog 5 zinnen staan er niet in" in at.success[0].value
 
 
 def test_code_all_hits_suggests_every_hit_also_beyond_the_table(many_hits):

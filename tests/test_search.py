@@ -6,7 +6,13 @@ from workbench.codings import list_codings
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.imports import import_files
-from workbench.search import build_match, filter_options, search, suggest_code_for_hits
+from workbench.search import (
+    CONTEXT_CHARS,
+    build_match,
+    filter_options,
+    search,
+    suggest_code_for_hits,
+)
 from workbench.word_family import regular_forms, verb_stems
 
 U = "onderzoeker"
@@ -141,6 +147,22 @@ def test_hits_carry_respondent_speaker_and_context(project, nlp):
     assert [(h.respondent, h.speaker) for h in hits] == [("R01", "R"), ("R01", "I")]
     hit = hits[1]
     assert hit.left + hit.keyword + hit.right == hit.text
+
+
+def test_a_context_cut_short_is_marked(db, nlp, tmp_path):
+    """Before and after the hit at most CONTEXT_CHARS of the sentence, with "…" where it is
+    cut: without it a cut-off word read as the start or end of what was said."""
+    path = tmp_path / "R04-interview.txt"
+    before = "Na de verhuizing naar de flat aan de overkant van het kanaal bij de oude fabriek "
+    after = " me elke ochtend weer als ik de buren in het trappenhuis tegenkwam op weg naar de bus."
+    path.write_text(f"R: {before}schaamde{after}\n", encoding="utf-8")
+    researcher = Project.for_user(db, U)
+    assert import_files(researcher, [path], respondent="R04", nlp=nlp).ok
+    (hit,) = search(researcher, nlp, "schamen").hits
+    assert hit.keyword == "schaamde"
+    assert hit.left == "…" + before[-CONTEXT_CHARS:]
+    assert hit.right == after[:CONTEXT_CHARS] + "…"
+    assert hit.text.endswith(before + "schaamde" + after)
 
 
 def test_speaker_role_filter(project, nlp):

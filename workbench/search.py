@@ -251,7 +251,8 @@ def _matches(token_lemma: str, token_lower: str, marks: set[str]) -> bool:
 
 
 def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None:
-    """Fill left/keyword/right for each hit from the first matching token (or phrase)."""
+    """Fill left/keyword/right for each hit from the first matching token (or phrase); a
+    side longer than ``CONTEXT_CHARS`` is cut there and marked with "…"."""
     # a term the index splits matches on its parts: "zo'n" on "zo" and "n"
     marks = set(marks)
     for mark in list(marks):
@@ -270,9 +271,14 @@ def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None
             start, end = first.idx, last.idx + len(last.text)
         else:
             start, end = 0, 0
-        hit.left = hit.text[max(0, start - CONTEXT_CHARS) : start]
+        # a context cut short says so: without "…" it reads as where the sentence begins or ends
+        hit.left = ("…" if start > CONTEXT_CHARS else "") + hit.text[
+            max(0, start - CONTEXT_CHARS) : start
+        ]
         hit.keyword = hit.text[start:end]
-        hit.right = hit.text[end : end + CONTEXT_CHARS]
+        hit.right = hit.text[end : end + CONTEXT_CHARS] + (
+            "…" if len(hit.text) > end + CONTEXT_CHARS else ""
+        )
 
 
 def _hit_ids(

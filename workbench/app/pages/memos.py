@@ -11,7 +11,7 @@ import streamlit as st
 from workbench.app.common import acting_project, attempt, document_label, moment, tr, user
 from workbench.app.jump import jump_link
 from workbench.app.memo_box import save_button, show_outcome
-from workbench.codebook.views import codebook_from_project
+from workbench.codebook.views import code_tree
 from workbench.documents import list_documents
 from workbench.memos import (
     can_change_memo,
@@ -26,7 +26,8 @@ handle = acting_project()  # the project as seen by this session's user
 me = user()
 
 documents = {d["id"]: document_label(d["respondent"], d["name"]) for d in list_documents(handle)}
-codes = {c.id: c.name for c in codebook_from_project(handle).codes}
+# by the code's id in the database, as memo_overview filters (the codebook's id is its slug)
+codes = {c["id"]: c["name"] for c in code_tree(handle)}
 everything = attempt(memo_overview, handle).value
 if everything is None:
     st.stop()
