@@ -24,6 +24,7 @@ from workbench.errors import InputError
 from workbench.i18n import t
 from workbench.imports import expand_paths, import_file, import_files
 from workbench.ingest import FileResult, list_speakers, set_speaker_role
+from workbench.ingest.roles import role_effect
 from workbench.ingest.roles import ROLES
 from workbench.nlp import load_pipeline, pipeline_info
 
@@ -242,15 +243,17 @@ def run_speakers_list(args: argparse.Namespace) -> int:
 
 def run_speakers_set(args: argparse.Namespace) -> int:
     db = project(args)
-    set_speaker_role(handle(db, args), args.speaker, args.role)
+    speaker = set_speaker_role(handle(db, args), args.speaker, args.role)
     print(
         t(
             "ingest.cli.role_set",
             args.lang,
             speaker=args.speaker,
+            label=speaker["label"],
             role=t(f"ingest.role.{args.role}", args.lang),
         )
     )
+    print(t(role_effect(args.role), args.lang, label=speaker["label"]))
     return 0
 
 

@@ -363,13 +363,22 @@ def run_users(args: argparse.Namespace) -> int:
             for line in _users_table(users, args.lang):
                 print(line)
         return 0
+    # each action says what it did ("Done: eva." did not say which role or password)
+    if args.users_command == "passwd":
+        password = _password(args)
+        accounts.set_password(handle(db, args), args.name, password)
+        done = "cli.privacy.password_removed" if password is None else "cli.privacy.password_set"
+        print(t(done, args.lang, name=args.name))
+        return 0
     if args.users_command == "add":
-        accounts.add_user(handle(db, args), args.name, role=args.role, password=_password(args))
-    elif args.users_command == "passwd":
-        accounts.set_password(handle(db, args), args.name, _password(args))
-    elif args.users_command == "role":
+        password = _password(args)
+        accounts.add_user(handle(db, args), args.name, role=args.role, password=password)
+        done = "cli.privacy.user_added" if password else "cli.privacy.user_added_no_password"
+    else:
         accounts.set_role(handle(db, args), args.name, args.role)
-    print(t("cli.privacy.users_done", args.lang, name=args.name))
+        done = "cli.privacy.role_changed"
+    role = accounts.role_words(args.role)
+    print(t(done, args.lang, name=args.name, role=t(role.key, args.lang, **role.params)))
     return 0
 
 

@@ -377,8 +377,12 @@ def store_document(
     )
 
 
-def set_speaker_role(project: Project, speaker_id: int, role: str) -> None:
-    """Say whether a speaker is the interviewer, the respondent or someone else (logged)."""
+def set_speaker_role(project: Project, speaker_id: int, role: str) -> dict[str, Any]:
+    """Say whether a speaker is the interviewer, the respondent or someone else (logged).
+
+    Returns the speaker row with its new role, so the caller can name the speaker (label)
+    when it says what the change does.
+    """
     project.require("import")
     if role not in ROLES:
         raise InputError("ingest.bad_role", role=role, roles=", ".join(ROLES))
@@ -387,12 +391,12 @@ def set_speaker_role(project: Project, speaker_id: int, role: str) -> None:
         before = row(db, "speakers", speaker_id)
         if before is None:
             raise NotFound("ingest.unknown_speaker", speaker=speaker_id)
+        after = {**before, "role": role}
         if before["role"] == role:
-            return
+            return after
         db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
-        record_event(
-            db, project.user, events.SPEAKER_ROLE(speaker_id, before, {**before, "role": role})
-        )
+        record_event(db, project.user, events.SPEAKER_ROLE(speaker_id, before, after))
+    return after
 
 
 def set_respondent(project: Project, document_id: int, respondent_id: int | None) -> None:

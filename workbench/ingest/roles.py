@@ -13,6 +13,17 @@ import re
 from collections.abc import Mapping, Sequence
 
 ROLES = ("interviewer", "respondent", "other")
+
+
+def role_effect(role: str) -> str:
+    """The message key that says what giving a speaker ``role`` changes (``{label}``).
+
+    Only respondent turns count where a user (or the project setting) keeps to what
+    respondents say; interviewer and other are alike there, so they share one message.
+    """
+    return "ingest.role_effect.respondent" if role == "respondent" else "ingest.role_effect.not"
+
+
 _INTERVIEWER = re.compile(
     r"(?i)(i|int|interv|interviewer|interviewster|onderzoeker|moderator|gespreksleider|vraag|v|q)"
     r"(?:[ ]?\d{1,2})?"

@@ -32,7 +32,7 @@ from workbench.ingest import (
     project_counts,
     set_speaker_role,
 )
-from workbench.ingest.roles import ROLES
+from workbench.ingest.roles import ROLES, role_effect
 from workbench.nlp import pipeline_info
 from workbench.respondents import (
     TYPES,
@@ -349,7 +349,13 @@ ROLE_NAMES = {tr(f"ingest.role.{role}"): role for role in ROLES}
 
 def change_role(speaker_id: int) -> None:
     role = ROLE_NAMES[st.session_state[f"role_{speaker_id}"]]
-    attempt(set_speaker_role, handle, speaker_id, role)
+    attempt(
+        set_speaker_role,
+        handle,
+        speaker_id,
+        role,
+        toast=lambda speaker: tr(role_effect(role), label=speaker["label"]),
+    )
 
 
 with speakers_tab:

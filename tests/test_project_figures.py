@@ -1,0 +1,132 @@
+"""The figures `workbench info`, restore and the Project page show, against a count of our own.
+
+Each figure is checked on a copy of the demo project with plain ``sqlite3`` queries written
+here, not with the function under test: a label must say what its number counts.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from built_once import copy_project
+from conftest import REPO
+
+from workbench.cli import main
+from workbench.codings import add_coding, decide
+from workbench.handle import Project
+from workbench.ingest import list_speakers
+from workbench.store import open_project
+
+PAGE = str(REPO / "workbench" / "app" / "pages" / "project.py")
+
+
+def own_count(path, sql: str) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def suggested(demo_template, tmp_path):
+    """The demo with two machine suggestions on a sentence: one left open, one rejected."""
+    path = copy_project(demo_template, tmp_path / "demo.db")
+    db = open_project(path)
+    me = Project.for_user(db, "onderzoeker")
+    [segment] = db.execute("SELECT id FROM segments ORDER BY id LIMIT 1 OFFSET 30").fetchone()
+    [first, second] = [r[0] for r in db.execute("SELECT slug FROM codes ORDER BY id LIMIT 2")]
+    add_coding(me, code=first, segment_id=segment, origin="machine")
+    decide(me, add_coding(me, code=second, segment_id=segment, origin="machine"), "rejected")
+    db.close()
+    return path
+
+
+def test_info_counts_what_its_labels_say(suggested, capsys):
+    """It printed "coderingen: 690" for 688 codings, one open and one rejected suggestion."""
+    accepted = own_count(suggested, "SELECT count(*) FROM codings WHERE status = 'accepted'")
+    assert (accepted, own_count(suggested, "SELECT count(*) FROM codings")) == (688, 690)
+    assert main(["info", "--project", str(suggested), "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)["counts"]
+    assert counts == {
+        "documents": own_count(suggested, "SELECT count(*) FROM documents"),
+        "speakers": own_count(suggested, "SELECT count(*) FROM speakers"),
+        "turns": own_count(suggested, "SELECT count(*) FROM turns"),
+        "segments": own_count(suggested, "SELECT count(*) FROM segments"),
+        "respondents": own_count(suggested, "SELECT count(*) FROM respondents"),
+        "codings": 688,
+        "suggestions": 1,
+    }
+    assert (counts["documents"], counts["turns"], counts["segments"]) == (10, 398, 2068)
+    assert main(["info", "--project", str(suggested)]) == 0
+    out = capsys.readouterr().out
+    assert "  coderingen (goedgekeurd): 688\n" in out and "  open suggesties: 1\n" in out
+    assert "  sprekers (per interview geteld): 18\n" in out
+
+
+def test_the_project_page_leaves_suggestions_out_of_the_codings(suggested):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(suggested)
+    at.session_state["user"] = "onderzoeker"
+    at.session_state["lang"] = "nl"
+    at.run()
+    assert not at.exception
+    counts = "10 documenten, 2068 zinnen, 10 respondenten, 688 coderingen, 1 open suggestie"
+    assert any(c.value == counts for c in at.caption)
+
+
+def test_restore_names_the_accepted_codings(suggested, tmp_path, capsys):
+    target = tmp_path / "teruggezet.db"
+    assert main(["restore", str(suggested), "--project", str(target)]) == 0
+    assert "(10 documenten, 688 coderingen)" in capsys.readouterr().out
+
+
+def test_setting_a_role_says_whom_and_what_it_changes(demo_template, tmp_path, capsys):
+    path = copy_project(demo_template, tmp_path / "demo.db")
+    [interviewer] = [
+        s
+        for s in list_speakers(Project.for_user(open_project(path), "onderzoeker"), 1)
+        if s["role"] == "interviewer"
+    ]
+    assert (
+        main(["speakers", "set", str(interviewer["id"]), "respondent", "--project", str(path)]) == 0
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Spreker {interviewer['id']} ({interviewer['label']}) is nu: respondent."
+    assert out[1].startswith(f"Wat {interviewer['label']} zegt is nu tekst van een respondent.")
+
+
+def test_the_speakers_tab_says_what_a_role_change_does(demo_template, tmp_path):
+    path = copy_project(demo_template, tmp_path / "demo.db")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(path)
+    at.session_state["user"] = "onderzoeker"
+    at.session_state["lang"] = "nl"
+    at.run()
+    [respondent] = [
+        s
+        for s in list_speakers(Project.for_user(open_project(path), "onderzoeker"), 1)
+        if s["role"] == "respondent"
+    ]
+    at.selectbox(key=f"role_{respondent['id']}").select("iemand anders").run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == [
+        f"Wat {respondent['label']} zegt is nu geen tekst van een respondent. Het telt niet "
+        "mee in Zoeken, Patronen en Suggesties als alleen tekst van respondenten meetelt."
+    ]
+    assert own_count(path, f"SELECT role FROM speakers WHERE id = {respondent['id']}") == "other"
+
+
+def test_users_actions_say_what_they_did(db, project_path, capsys):
+    db.close()
+    project = str(project_path)
+    assert main(["users", "add", "eva", "--role", "supervisor", "--project", project]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Gebruiker eva is toegevoegd met de rol supervisor, zonder wachtwoord."
+    )
+    assert main(["users", "role", "eva", "co-onderzoeker", "--project", project]) == 0
+    assert capsys.readouterr().out == "eva heeft nu de rol co-onderzoeker.\n"
+    assert own_count(project_path, "SELECT role FROM users WHERE name = 'eva'") == "co-onderzoeker"
