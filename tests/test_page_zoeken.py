@@ -159,3 +159,57 @@ def test_a_form_of_two_words_says_both_were_searched(project, tmp_path, nlp):
     at = _search(path, "vroeg")
     assert list(at.dataframe[0].value["Treffer"]) == ["vroeg", "gevraagd"]
     assert any("'vroeg' kan ook een vorm zijn van 'vragen'" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "lang, had, rejected",
+    [
+        (
+            "nl",
+            "1 zin had deze code al van jou, of als open suggestie.",
+            "In 1 zin had je deze code eerder afgewezen.",
+        ),
+    ],  # the English twin is not clicked: AppTest then reads the radio's Dutch label
+)
+def test_code_all_hits_says_apart_what_you_gave_and_what_you_rejected(project, lang, had, rejected):
+    """A code rejected on a sentence was counted as 'had this code from you'."""
+    from workbench.codings import add_coding, decide
+
+    path, db = project
+    me = Project.for_user(db, "onderzoeker")
+    text = db.execute("SELECT text FROM documents").fetchone()[0]
+    start = text.index("schaamde")  # a span selected by hand, part of the sentence
+    add_coding(me, code="schaamte", document_id=1, start_char=start, end_char=start + 8)
+    start = text.index("schaamte bleef")
+    decide(
+        me,
+        add_coding(me, code="schaamte", document_id=1, start_char=start, end_char=start + 8),
+        "rejected",
+    )
+    at = run_page("zoeken", path, lang=lang, search_query="schamen")
+    at.selectbox[0].set_value("schaamte")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.info[0].value.startswith(had)
+    assert rejected in at.info[0].value
+    assert list_codings(me, statuses=["suggested"]) == []
+
+
+@pytest.mark.parametrize(
+    "lang, found",
+    [
+        ("nl", "Gevonden in 205 zinnen uit 1 interview"),
+        ("en", "Found in 205 sentences from 1 interview"),
+    ],
+)
+def test_the_count_says_from_how_many_interviews(many_hits, tmp_path, nlp, lang, found):
+    """Beyond the 200 rows shown too: a second interview's hit is number 206."""
+    path, db = many_hits
+    at = run_page("zoeken", path, lang=lang, search_query="schamen")
+    assert at.success[0].value.startswith(found)
+    (tmp_path / "R03-b.txt").write_text("R: Ik schaamde me niet meer.\n", encoding="utf-8")
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R03-b.txt"], nlp=nlp).ok
+    at = run_page("zoeken", path, lang=lang, search_query="schamen")
+    assert len(at.dataframe[0].value) == 200
+    more = found.replace("205", "206").replace("1 interview", "2 interviews")
+    assert at.success[0].value.startswith(more)

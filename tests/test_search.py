@@ -213,7 +213,7 @@ def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
         "schaamte",
         query="schamen",
     )
-    assert made == 3
+    assert made.made == 3
     assert list_codings(researcher, statuses=["accepted"]) == []
     suggested = list_codings(researcher, statuses=["suggested"])
     assert {c["code"] for c in suggested} == {"schaamte"}
@@ -223,7 +223,70 @@ def test_code_all_hits_makes_suggestions_never_codings(project, nlp):
         "schaamte",
         query="schamen",
     )
-    assert again == 0
+    assert (again.made, again.had, again.rejected) == (0, 3, 0)
+
+
+def test_code_all_hits_sees_a_span_selected_by_hand(project, nlp):
+    """A span over part of one sentence and across two more: those sentences already have
+    the code from this researcher, and one she rejected keeps her no. Before, only a coding
+    on the sentence row itself counted, so all three got a new suggestion."""
+    from workbench.codings import add_coding, decide
+
+    researcher = Project.for_user(project, U)
+    install_codebook_file(researcher, DEFAULT_CODEBOOK)
+    text = project.execute("SELECT text FROM documents").fetchone()[0]
+    hits = {h.text: h for h in search(researcher, nlp, "schamen").hits}
+    assert sorted(hits) == [
+        "Die schaamte zat diep.",
+        "Ik schaam me nog steeds als ik eraan denk.",
+        "Ik schaamde me kapot.",
+    ]
+    first = hits["Ik schaamde me kapot."]
+    start = text.index("kapot")  # "kapot. Ik schaam me": the end of one sentence, part of the next
+    add_coding(
+        researcher,
+        code="schaamte",
+        document_id=first.document_id,
+        start_char=start,
+        end_char=text.index(" nog steeds"),
+    )
+    third = hits["Die schaamte zat diep."]
+    no = add_coding(
+        researcher,
+        code="schaamte",
+        document_id=third.document_id,
+        start_char=third.start_char + 4,
+        end_char=third.start_char + 12,  # "schaamte"
+    )
+    decide(researcher, no, "rejected")
+    done = suggest_code_for_hits(
+        researcher, [h.segment_id for h in hits.values()], "schaamte", query="schamen"
+    )
+    assert list_codings(researcher, statuses=["suggested"]) == []  # old code: 3
+    assert (done.made, done.had, done.rejected) == (0, 2, 1)
+
+
+def test_the_result_says_in_how_many_interviews_of_all_hits(project, nlp, tmp_path):
+    """The count of interviews covers every hit, not only the page shown, and follows the
+    filters."""
+    researcher = Project.for_user(project, U)
+    for name, code in (("R02-a.txt", "R02"), ("R03-a.txt", "R03")):
+        (tmp_path / name).write_text(
+            f"R: {code}: ik schaamde me voor de buren.\n", encoding="utf-8"
+        )
+        assert import_files(researcher, [tmp_path / name], respondent=code, nlp=nlp).ok
+    every = search(researcher, nlp, "schamen", limit=1)
+    assert (every.total, every.documents, len(every.hits)) == (5, 3, 1)
+    page_two = search(researcher, nlp, "schamen", limit=2, offset=3)
+    assert (page_two.total, page_two.documents) == (5, 3)
+    project.execute("INSERT INTO attributes (name, type) VALUES ('wijk', 'text')")
+    for code in ("R01", "R02"):
+        rid = project.execute("SELECT id FROM respondents WHERE code = ?", [code]).fetchone()[0]
+        project.execute("INSERT INTO attribute_values VALUES (?, 'wijk', 'Centrum')", [rid])
+    centrum = search(researcher, nlp, "schamen", filters={"wijk": "Centrum"}, limit=1)
+    assert (centrum.total, centrum.documents) == (4, 2)
+    spoken = search(researcher, nlp, "verhuizing", mode="word", speaker_roles=["respondent"])
+    assert (spoken.total, spoken.documents) == (0, 0)
 
 
 def test_a_co_researcher_cannot_search_the_full_transcripts(project, nlp):

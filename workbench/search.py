@@ -24,6 +24,7 @@ only the page shown) into suggestions that a person accepts or rejects one by on
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -82,11 +83,22 @@ class SearchResult:
     match: str  # the FTS5 expression that was run (shown in --verbose)
     total: int
     hits: list[Hit] = field(default_factory=list)
+    # how many documents (interviews) the ``total`` hits come from, all of them, not this page
+    documents: int = 0
     # lemma mode: the lemmas searched for, the query words' own and their word family's
     terms: list[str] = field(default_factory=list)
     # lemma mode: query words that are also a form of another word, searched as both, with
     # those words ("vroeg": early, and ["vragen"]), for the page to say so
     also_forms_of: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class HitSuggestions:
+    """What "code all hits" did with each sentence (:func:`suggest_code_for_hits`)."""
+
+    made: int  # new suggestions
+    had: int  # sentences the coder already gave the code, or has an open suggestion of it
+    rejected: int  # sentences where the coder rejected the code before: no means no
 
 
 @dataclass
@@ -290,9 +302,9 @@ def _hit_ids(
     document_id: int | None,
     limit: int | None,
     offset: int = 0,
-) -> tuple[int, list[int]]:
-    """How many segments match, and the ids of ``limit`` of them from ``offset`` (all when
-    ``limit`` is None), in reading order."""
+) -> tuple[int, int, list[int]]:
+    """How many segments match, in how many documents, and the ids of ``limit`` of them from
+    ``offset`` (all when ``limit`` is None), in reading order."""
     # Filters become sets of documents or turns, checked per hit in the narrow segment_scope
     # table (migration m009), so each hit costs one small lookup, not a join over wide rows.
     where, params = ["segments_fts MATCH ?"], [match]
@@ -313,12 +325,14 @@ def _hit_ids(
         where.append("sc.document_id = ?")
         params.append(document_id)
     # Segment ids grow in reading order (documents in import order, segments in text order),
-    # so ordering by id needs no sort; without filters, FTS5 alone counts and pages the hits.
+    # so ordering by id needs no sort; without filters, FTS5 alone pages the hits.
     try:
         if len(where) == 1 and limit is not None:
-            total = db.execute(
-                "SELECT count(*) FROM segments_fts WHERE segments_fts MATCH ?", params
-            ).fetchone()[0]
+            total, documents = db.execute(
+                "SELECT count(*), count(DISTINCT sc.document_id) FROM segments_fts "
+                "JOIN segment_scope sc ON sc.id = segments_fts.rowid WHERE segments_fts MATCH ?",
+                params,
+            ).fetchone()
             ids = [
                 r[0]
                 for r in db.execute(
@@ -327,20 +341,18 @@ def _hit_ids(
                     [*params, limit, offset],
                 )
             ]
-            return int(total), ids
-        if len(where) == 1:
-            sql = "SELECT rowid FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid"
-        else:
-            sql = (
-                "SELECT sc.id FROM segments_fts JOIN segment_scope sc "
-                f"ON sc.id = segments_fts.rowid WHERE {' AND '.join(where)} "
-                "ORDER BY segments_fts.rowid"
-            )
-        every = [r[0] for r in db.execute(sql, params)]
+            return int(total), int(documents), ids
+        sql = (
+            "SELECT sc.id, sc.document_id FROM segments_fts JOIN segment_scope sc "
+            f"ON sc.id = segments_fts.rowid WHERE {' AND '.join(where)} "
+            "ORDER BY segments_fts.rowid"
+        )
+        rows = db.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:  # FTS5 syntax the query parser let through
         raise InputError("search.bad_query", query=query) from exc
+    every = [r[0] for r in rows]
     end = None if limit is None else offset + limit
-    return len(every), every[offset:end]
+    return len(every), len({r[1] for r in rows}), every[offset:end]
 
 
 def search(
@@ -362,8 +374,8 @@ def search(
     without any speaker label counts as one respondent speaking, its header (title, details
     block) as no one's words. Without ``speaker_roles`` every line is searched, header lines
     too: a researcher may look for a title or an interview date. ``total`` counts every
-    hit, ``hits`` holds ``limit`` of them from ``offset`` (:func:`search_segment_ids` gives
-    all).
+    hit and ``documents`` the documents they are in, ``hits`` holds ``limit`` of them from
+    ``offset`` (:func:`search_segment_ids` gives all).
     The acting user must be allowed to read the project (co-researchers are not: they see
     only pseudonymised fragments in the workshop), and to see attributes when filtering on
     them.
@@ -371,7 +383,7 @@ def search(
     project.require("attributes.view" if filters else "read")
     db = project.db
     match = build_match(nlp, query, mode, Vocabulary(db))
-    total, ids = _hit_ids(
+    total, documents, ids = _hit_ids(
         db, match.expression, query, filters, speaker_roles, document_id, limit=limit, offset=offset
     )
     rows = db.execute(
@@ -391,6 +403,7 @@ def search(
         match=match.expression,
         total=total,
         hits=hits,
+        documents=documents,
         terms=terms,
         also_forms_of=match.also_forms_of,
     )
@@ -410,7 +423,7 @@ def search_segment_ids(
     all hits" on the Zoeken page acts on. Same arguments and rights as :func:`search`."""
     project.require("attributes.view" if filters else "read")
     match = build_match(nlp, query, mode, Vocabulary(project.db)).expression
-    return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[1]
+    return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[2]
 
 
 def suggest_code_for_hits(
@@ -420,26 +433,47 @@ def suggest_code_for_hits(
     *,
     query: str,
     coder: str | None = None,
-) -> int:
+) -> HitSuggestions:
     """Turn search hits into suggestions of ``code`` for ``coder`` to confirm one by one.
 
     ``coder`` defaults to the acting user, who must be allowed to decide suggestions (what
-    "Code all hits" on the Zoeken page leads to). Segments that already carry this code from
-    this coder are left alone. Returns how many new suggestions were made. The evidence says
-    which search found them.
+    "Code all hits" on the Zoeken page leads to). A segment is left alone when this coder
+    has the code on any span that overlaps it, not only on the segment itself: a span
+    selected by hand may cover part of a sentence or several. A rejected coding counts
+    too: the coder said no there. The evidence says which search found them.
     """
     project.require("suggestion.decide")
     db = project.db
     coder = coder or project.user
-    made = 0
+    ids = list(segment_ids)
+    done = HitSuggestions(made=0, had=0, rejected=0)
     with transaction(db):
-        for segment_id in segment_ids:
-            existing = db.execute(
-                "SELECT count(*) FROM codings c JOIN codes k ON k.id = c.code_id "
-                "WHERE c.segment_id = ? AND k.slug = ? AND c.coder = ?",
-                [segment_id, code, coder],
-            ).fetchone()[0]
-            if existing:
+        # one reading of this coder's spans of the code, per document, not one query a hit
+        spans: dict[int, list[tuple[int, int, str]]] = {}
+        for document_id, start, end, status in db.execute(
+            "SELECT c.document_id, c.start_char, c.end_char, c.status FROM codings c "
+            "JOIN codes k ON k.id = c.code_id WHERE k.slug = ? AND c.coder = ?",
+            [code, coder],
+        ):
+            spans.setdefault(document_id, []).append((start, end, status))
+        places = {
+            r[0]: r[1:]
+            for r in db.execute(
+                "SELECT id, document_id, start_char, end_char FROM segments "
+                "WHERE id IN (SELECT value FROM json_each(?))",  # any number of hits
+                [json.dumps(ids)],
+            )
+        }
+        for segment_id in ids:
+            document_id, start, end = places.get(segment_id, (None, 0, 0))
+            statuses = {
+                status for s, e, status in spans.get(document_id, []) if s < end and start < e
+            }
+            if statuses - {"rejected"}:
+                done.had += 1
+                continue
+            if statuses:
+                done.rejected += 1
                 continue
             add_coding(
                 project,
@@ -451,8 +485,9 @@ def suggest_code_for_hits(
                 score=None,
                 evidence=[f"zoekopdracht: {query}"],
             )
-            made += 1
-    return made
+            spans.setdefault(document_id, []).append((start, end, "suggested"))
+            done.made += 1
+    return done
 
 
 def filter_options(project: Project) -> dict[str, list[str]]:

@@ -73,13 +73,14 @@ if result.total > shown:
         tr(
             "zoeken.found_more",
             total=result.total,
+            documents=result.documents,
             ms=elapsed,
             shown=shown,
             rest=result.total - shown,
         )
     )
 else:
-    st.success(tr("zoeken.found", total=result.total, ms=elapsed))
+    st.success(tr("zoeken.found", total=result.total, documents=result.documents, ms=elapsed))
 if result.terms:
     st.caption(tr("zoeken.terms", terms=", ".join(result.terms)))
 for word, others in result.also_forms_of.items():  # "vroeg": early, and a form of "vragen"
@@ -132,13 +133,20 @@ with st.form("code_all_hits"):
         # every hit, also those beyond the table's first rows
         every = attempt(search_segment_ids, handle, nlp(), query, **scope).value
         if every is not None:
-            made = attempt(
+            done = attempt(
                 suggest_code_for_hits,
                 handle,
                 every,
                 code,
                 query=query,
-                success=lambda made: tr("zoeken.code_all_done", n=made, code=names[str(code)]),
+                success=lambda done: tr("zoeken.code_all_done", n=done.made, code=names[str(code)]),
             ).value
-            if made is not None and made < len(every):
-                st.info(tr("zoeken.code_all_had_it", n=len(every) - made))
+            # given (or suggested) and turned down are different answers: say them apart
+            if done is not None and done.had + done.rejected:
+                st.info(
+                    " ".join(
+                        tr(f"zoeken.code_all_{key}", n=n)
+                        for key, n in (("had_it", done.had), ("rejected", done.rejected))
+                        if n
+                    )
+                )
