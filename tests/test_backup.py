@@ -168,7 +168,7 @@ def test_cli_backup_and_restore_round_trip(db, project_path, tmp_path, capsys):
     assert main(["restore", str(copy_path), "--project", str(project_path)]) == 0
     assert n_documents(project_path) == 1
     assert main(["restore", str(tmp_path / "weg.db"), "--project", str(project_path)]) == 1
-    assert "Error:" in capsys.readouterr().err
+    assert "Fout:" in capsys.readouterr().err
 
 
 def mode(path):

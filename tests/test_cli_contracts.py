@@ -9,6 +9,7 @@ input must end in ``Error: ...`` on stderr and a non-zero exit code, never a tra
 from __future__ import annotations
 
 import io
+import os
 import json
 import shutil
 import sqlite3
@@ -63,10 +64,10 @@ def run(capsys, *argv, lang: str = "en") -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def assert_error(code: int, err: str) -> None:
-    """A refusal meant for a person: non-zero, ``Error: ...``, no traceback."""
+def assert_error(code: int, err: str, lang: str = "en") -> None:
+    """A refusal meant for a person: non-zero, ``Error: ...`` (``Fout: ...``), no traceback."""
     assert code != 0
-    assert err.startswith("Error: "), err
+    assert err.startswith({"en": "Error: ", "nl": "Fout: "}[lang]), err
     assert "Traceback" not in err
 
 
@@ -911,8 +912,41 @@ def test_missing_project_is_an_error_and_not_created(capsys, tmp_path, argv):
 
 def test_missing_project_message_is_dutch_by_default(capsys, tmp_path):
     code, _, err = run(capsys, "evaluate", "--project", tmp_path / "p.db", lang="nl")
-    assert_error(code, err)
+    assert_error(code, err, "nl")
     assert "bestaat niet" in err
+
+
+def test_the_refusal_prefix_follows_the_language(tmp_path, monkeypatch):
+    """The command's own refusal line: "Fout:" in Dutch (the default), "Error:" in
+    English (by --lang or $WORKBENCH_LANG); never a Dutch sentence behind "Error:"."""
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("WORKBENCH_LANG", raising=False)
+    for extra, env, prefix, words in (
+        ([], {}, "Fout: ", "bestaat niet"),
+        (["--lang", "en"], {}, "Error: ", "does not exist"),
+        ([], {"WORKBENCH_LANG": "en"}, "Error: ", "does not exist"),
+    ):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "workbench",
+                *extra,
+                "evaluate",
+                "--project",
+                tmp_path / "weg.db",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **env},
+            cwd=Path(__file__).resolve().parents[1],  # this checkout's package, not another
+        )
+        assert done.returncode == 1
+        assert done.stderr.startswith(prefix) and words in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(
@@ -973,9 +1007,7 @@ def test_wrong_option_prints_error_line_and_usage(capsys, demo, argv):
         main([*argv, "--project", str(demo)])
     err = capsys.readouterr().err
     assert exit_.value.code == 2
-    assert (
-        err.startswith(("usage: workbench", "gebruik: workbench")) and "\nError: workbench" in err
-    )
+    assert err.startswith("gebruik: workbench") and "\nFout: workbench" in err
 
 
 def test_installed_workbench_command_runs_a_contract(tmp_path):

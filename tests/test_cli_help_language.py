@@ -119,7 +119,8 @@ def test_a_wrong_command_line_is_told_in_the_chosen_language(capsys, argv, dutch
             main(["--lang", lang, *argv])
         assert exit_.value.code == 2
         err = capsys.readouterr().err
-        assert "\nError: workbench" in err and expected in err, err
+        prefix = {"nl": "\nFout: workbench", "en": "\nError: workbench"}[lang]
+        assert prefix in err and expected in err, err
 
 
 def test_every_argparse_message_the_cli_translates_is_one_argparse_writes():

@@ -163,7 +163,7 @@ def test_cli_refuses_original_text_for_a_supervisor(rich, tmp_path, capsys):
         ]
     )
     assert code == 1
-    assert "Error:" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("Fout: ")
 
 
 def test_failed_export_leaves_no_half_file(rich, tmp_path):

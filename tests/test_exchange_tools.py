@@ -426,7 +426,7 @@ def test_cli_refused_import_into_a_new_path_leaves_no_project(tmp_path, capsys):
     bad_codebook.write_text("<CodeBook", encoding="utf-8")
     assert main(["codebook", "import", str(bad_codebook), "--project", str(target)]) == 1
     assert list(tmp_path.glob("nieuw.db*")) == []
-    assert "Error:" in capsys.readouterr().err
+    assert "Fout:" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -15,7 +15,14 @@ from workbench.cli import main
 from workbench.errors import InputError
 from workbench.exchange import export_qdpx
 from workbench.handle import Project
-from workbench.imports import BATCH, expand_paths, import_file, import_files, kind_of
+from workbench.imports import (
+    BATCH,
+    expand_paths,
+    import_file,
+    import_files,
+    kind_of,
+    scan_paths,
+)
 from workbench.respondents import list_attributes, list_respondents
 from workbench.store import open_project
 from workbench.handle import Project
@@ -96,6 +103,12 @@ def test_a_folder_gives_its_transcripts_and_projects(tmp_path, own_qdpx):
     (folder / "r.csv").write_text("respondent\nR01\n", encoding="utf-8")
     assert [p.name for p in expand_paths([folder])] == ["a.txt", "eigen.qdpx"]
     assert [p.name for p in expand_paths([folder], ["respondents"])] == ["r.csv"]
+    # what the import summary names as skipped: the table, not the hidden system file
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (folder / "oud.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # imported, to fail with advice
+    files, skipped = scan_paths([folder])
+    assert [p.name for p in files] == ["a.txt", "eigen.qdpx", "oud.doc"]
+    assert skipped == ["r.csv"]
 
 
 def test_the_cli_imports_a_qdpx_and_a_respondents_table_through_the_front_door(

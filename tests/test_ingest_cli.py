@@ -52,7 +52,7 @@ def test_import_links_to_a_respondent_and_speakers_can_be_set(tmp_path, capsys):
 
 def test_unknown_speaker_is_an_error_with_exit_one(tmp_path, capsys):
     assert main(["speakers", "set", "99", "other", "--project", str(tmp_path / "p.db")]) == 1
-    assert capsys.readouterr().err.startswith("Error: ")
+    assert capsys.readouterr().err.startswith("Fout: ")
 
 
 def test_qdpx_files_are_handed_to_the_exchange_importer(tmp_path, capsys):
@@ -101,3 +101,54 @@ def test_an_empty_folder_is_an_error_and_creates_no_project(tmp_path, capsys):
     assert code == 1
     assert "geen bestanden" in capsys.readouterr().err
     assert not (tmp_path / "p.db").exists()
+
+
+def mixed_folder(parent):
+    """A folder as researchers keep them: two interviews beside a photo, a spreadsheet, notes
+    in other formats, and the files the system leaves behind (.DS_Store, Thumbs.db)."""
+    from openpyxl import Workbook
+    from PIL import Image
+
+    folder = parent / "interviews"
+    folder.mkdir()
+    (folder / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    (folder / "b.md").write_text(DIALOGUE + "\nR: Dat was het, denk ik.\n", encoding="utf-8")
+    Image.new("RGB", (4, 4), "white").save(folder / "foto.png")
+    book = Workbook()
+    book.active.append(["respondent", "leeftijd"])
+    book.save(folder / "lijst.xlsx")
+    for n in range(1, 6):
+        (folder / f"notitie{n}.pages").write_bytes(b"PK\x03\x04 niet te lezen")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    return folder
+
+
+def test_a_folder_import_says_which_files_it_skipped(tmp_path, capsys):
+    """Seven files of other kinds are named in the summary (five, then a count), in Dutch
+    and in English; the hidden and system files are not mentioned."""
+    folder = mixed_folder(tmp_path)
+    assert main(["import", str(folder), "--project", str(tmp_path / "nl.db")]) == 0
+    out = capsys.readouterr().out
+    assert "Ingelezen: 2. Mislukt: 0." in out
+    assert (
+        "7 bestanden in de map heb ik overgeslagen, want zo'n soort bestand kan ik niet "
+        "inlezen: foto.png, lijst.xlsx, notitie1.pages, notitie2.pages, notitie3.pages "
+        "en nog 2." in out
+    )
+    assert ".DS_Store" not in out and "Thumbs.db" not in out
+    assert main(["--lang", "en", "import", str(folder), "--project", str(tmp_path / "en.db")]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Skipped 7 files in the folder, of a kind that cannot be imported: foto.png, "
+        "lijst.xlsx, notitie1.pages, notitie2.pages, notitie3.pages and 2 more." in out
+    )
+
+
+def test_files_named_one_by_one_are_never_called_skipped(tmp_path, capsys):
+    """A file named on the command line is imported or reported as failed, not skipped."""
+    folder = mixed_folder(tmp_path)
+    argv = ["import", str(folder / "a.txt"), str(folder / "foto.png")]
+    assert main([*argv, "--project", str(tmp_path / "p.db")]) == 1
+    out = capsys.readouterr().out
+    assert "Ingelezen: 1. Mislukt: 1." in out and "overgeslagen" not in out

@@ -255,3 +255,19 @@ def test_the_drop_zones_speak_the_session_language(db, project_path, lang, words
     assert {u.proto.label for u in at.get("file_uploader")} >= {
         "Bestanden" if lang == "nl" else "Files"
     }
+
+
+def test_a_folder_on_this_computer_says_which_files_were_skipped(db, project_path, tmp_path):
+    from test_ingest_cli import mixed_folder
+
+    folder = mixed_folder(tmp_path)
+    for lang, said in (
+        ("nl", "7 bestanden in de map heb ik overgeslagen"),
+        ("en", "Skipped 7 files in the folder"),
+    ):
+        at = app(project_path, lang=lang)
+        at.text_input(key="local_path").input(str(folder)).run()
+        at.button(key="local_button").click().run()
+        assert not at.exception
+        [info] = [i.value for i in at.info if said in i.value]
+        assert "foto.png, lijst.xlsx, notitie1.pages" in info and ".DS_Store" not in info

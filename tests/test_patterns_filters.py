@@ -107,7 +107,7 @@ def test_cli_filter_typo_exits_1_with_the_known_values_and_writes_nothing(
     out = tmp_path / "m.csv"
     assert _cli(project_path, out, "--filter", "wijk=Nord") == 1
     err = capsys.readouterr().err
-    assert err.startswith("Error:") and "Nord" in err and "Noord, Zuid" in err
+    assert err.startswith("Fout:") and "Nord" in err and "Noord, Zuid" in err
     assert not out.exists()
     assert _cli(project_path, out, "--filter", "uitkering=ja") == 0
     table, about = read_csv_export(out)

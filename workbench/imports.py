@@ -75,6 +75,14 @@ def expand_paths(paths: Iterable[str | Path], kinds: Sequence[str] = BATCH) -> l
     return ingest_importer.expand_paths(paths, extensions(kinds))
 
 
+def scan_paths(
+    paths: Iterable[str | Path], kinds: Sequence[str] = BATCH
+) -> tuple[list[Path], list[str]]:
+    """:func:`expand_paths`, and the names of the files in those folders left out, for the
+    summary (a folder's .png or .xlsx is not read without a word)."""
+    return ingest_importer.scan_paths(paths, extensions(kinds))
+
+
 def import_file(
     project: Project,
     source: Source,

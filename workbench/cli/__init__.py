@@ -2,8 +2,9 @@
 
 Each area registers its subcommands from its own module (``workbench/cli/<area>.py`` with a
 ``register(subparsers)`` function) so commands stay next to nothing but argument handling.
-Errors meant for people (:class:`~workbench.errors.WorkbenchError`) print ``Error: ...`` in
-the chosen language and exit 1; anything else is a bug and shows its traceback.
+Errors meant for people (:class:`~workbench.errors.WorkbenchError`) print ``Fout: ...``
+(``Error: ...`` in English) in the chosen language and exit 1; anything else is a bug and
+shows its traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
+from workbench.cli.common import refusal
 from workbench.errors import WorkbenchError
 from workbench.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
 from workbench.store import DEFAULT_USER
@@ -37,14 +39,16 @@ AREAS = [
 
 class Parser(argparse.ArgumentParser):
     """argparse with the CLI's one error format: a wrong option or value also prints
-    ``Error: ...`` (after the usage line), exit code 2 as argparse has it, and the message
-    in the language of the help texts (``lang``, set by :func:`translate_help`)."""
+    ``Fout: ...`` / ``Error: ...`` (after the usage line), exit code 2 as argparse has it, and
+    the message in the language of the help texts (``lang``, set by :func:`translate_help`)."""
 
     lang: str = DEFAULT_LANGUAGE
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"Error: {self.prog}: {argparse_message(message, self.lang)}\n")
+        self.exit(
+            2, f"{refusal(f'{self.prog}: {argparse_message(message, self.lang)}', self.lang)}\n"
+        )
 
 
 # argparse's own messages (Python 3.11 wording), with the catalogue key of each translation.
@@ -161,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = args.func(args)
     except WorkbenchError as exc:
-        print(f"Error: {exc.message(args.lang)}", file=sys.stderr)
+        print(refusal(exc.message(args.lang), args.lang), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -169,21 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:  # a path the user gave cannot be read or written: no traceback
-        print(f"Error: {_file_error(exc, args.lang)}", file=sys.stderr)
+        print(refusal(_file_error(exc, args.lang), args.lang), file=sys.stderr)
         return 1
     except sqlite3.DatabaseError as exc:
         if type(exc) is not sqlite3.DatabaseError:  # integrity, programming errors: bugs
             raise
-        print(
-            "Error: "
-            + t(
-                "cli.damaged_project",
-                args.lang,
-                path=getattr(args, "project", None) or "-",
-                problem=exc,
-            ),
-            file=sys.stderr,
-        )
+        path = getattr(args, "project", None) or "-"
+        damaged = t("cli.damaged_project", args.lang, path=path, problem=exc)
+        print(refusal(damaged, args.lang), file=sys.stderr)
         return 1
     return int(result or 0)
 

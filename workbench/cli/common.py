@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from workbench.handle import Project
+from workbench.i18n import t
 from workbench.store import DEFAULT_USER, open_project
 
 DEFAULT_PROJECT = Path("projects/demo.db")
@@ -36,8 +37,17 @@ def add_user_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def refusal(message: str, lang: str) -> str:
+    """``message`` as the CLI prints a refusal: ``Fout: ...`` (``Error: ...`` in English).
+
+    One prefix for every refusal, in the language of the message after it: a Dutch sentence
+    behind an English "Error:" reads as two programs talking.
+    """
+    return t("cli.refusal", lang, message=message)
+
+
 # Commands that may start a new project file. Every other command needs an existing project,
-# so a mistyped --project gives "Error: the project ... does not exist" instead of silently
+# so a mistyped --project gives "Fout: ... bestaat niet" instead of silently
 # working on (and leaving behind) a new empty project.
 CREATES_PROJECT = frozenset({"import", "codebook import", "respondents import"})
 

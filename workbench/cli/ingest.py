@@ -22,7 +22,7 @@ from workbench.cli.common import (
 )
 from workbench.errors import InputError
 from workbench.i18n import t
-from workbench.imports import expand_paths, import_file, import_files
+from workbench.imports import import_file, import_files, scan_paths
 from workbench.ingest import FileResult, list_speakers, set_speaker_role
 from workbench.ingest.roles import role_effect
 from workbench.ingest.roles import ROLES
@@ -119,7 +119,7 @@ class ProgressBar:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    files = expand_paths(args.files)
+    files, skipped = scan_paths(args.files)
     if not files:  # e.g. an empty folder: say so, and create no project
         raise InputError("ingest.no_files", paths=", ".join(map(str, args.files)))
     db, discard = open_for_import(args)
@@ -133,6 +133,7 @@ def run_import(args: argparse.Namespace) -> int:
         progress=ProgressBar(len(files)),
         nlp=nlp,
     )
+    report.skipped = skipped
     for result in report.results:
         if result.ok and result.format == "qdpx":
             print(result.details.text(args.lang), end="")  # REFI-QDA data-loss report
@@ -173,6 +174,8 @@ def run_import(args: argparse.Namespace) -> int:
             rate=f"{report.n_words / seconds:,.0f}",
         )
     )
+    if report.skipped:
+        print(report.skipped_line(args.lang))
     if not report.imported:
         discard()  # a project made for this command keeps nothing: leave none behind
     return 0 if report.ok else 1

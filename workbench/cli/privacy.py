@@ -16,6 +16,7 @@ from pathlib import Path
 
 from workbench import accounts, history
 from workbench.cli.common import (
+    refusal,
     add_project_argument,
     add_user_argument,
     handle,
@@ -425,7 +426,7 @@ def run_undo(args: argparse.Namespace) -> int:
     except InputError as refused:
         if refused.key != "history.undo_blocked":
             raise
-        print(f"Error: {refused.message(args.lang)}", file=sys.stderr)
+        print(refusal(refused.message(args.lang), args.lang), file=sys.stderr)
         print(t("cli.privacy.undo_past_blocked", args.lang), file=sys.stderr)
         return 1
     words = t(history.action_words(event["action"]).key, args.lang)

@@ -66,12 +66,27 @@ class FileResult:
         return [t(w["key"], lang, **w["params"]) for w in self.warnings]
 
 
+# How many skipped names a summary shows before "and N more".
+SKIPPED_SHOWN = 5
+
+
 @dataclass
 class ImportReport:
     """The results of one batch, in the order the files were given."""
 
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)  # names in a folder of other kinds
+
+    def skipped_line(self, lang: str = "nl") -> str:
+        """Which files of a folder were not read (the first few and a count), or ``""``."""
+        if not self.skipped:
+            return ""
+        shown = ", ".join(self.skipped[:SKIPPED_SHOWN])
+        more = len(self.skipped) - SKIPPED_SHOWN
+        if more > 0:
+            shown = t("ingest.skipped_more", lang, names=shown, n=more)
+        return t("ingest.skipped", lang, n=len(self.skipped), names=shown)
 
     @property
     def imported(self) -> list[FileResult]:
@@ -160,29 +175,44 @@ REPORTED_IN_FOLDERS = ("doc", "rtf")
 
 
 def expand_paths(paths: Iterable[str | Path], formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Paths with each folder replaced by the files of ``formats`` in it (sorted by name).
+    """Paths with each folder replaced by the files of ``formats`` in it (sorted by name)."""
+    return scan_paths(paths, formats)[0]
+
+
+# Files the system leaves in folders, never put there by the researcher: not worth a word.
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
+
+
+def scan_paths(
+    paths: Iterable[str | Path], formats: Iterable[str] = FORMATS
+) -> tuple[list[Path], list[str]]:
+    """The files to import (see :func:`expand_paths`) and the names of those left out.
 
     Files named explicitly are kept whatever their extension, so a wrong one is reported;
-    inside a folder, files of other kinds (a CSV of respondents, a README) are skipped, but
+    inside a folder, files of other kinds (a CSV of respondents, a photo) are skipped, but
     not interviews in a word processor's old format (``REPORTED_IN_FOLDERS``): skipped, a
-    folder of .doc transcripts said "1 imported" and nothing of the rest.
+    folder of .doc transcripts said "1 imported" and nothing of the rest. The skipped names
+    (sorted) are for the summary, so a folder is never half-read without a word; hidden and
+    system files (``.DS_Store``, ``Thumbs.db``) are left out of them, as the researcher
+    never sees them in the folder and could do nothing about them.
     """
     formats = tuple(formats)
     if "txt" in formats:  # transcripts are wanted
         formats += REPORTED_IN_FOLDERS
     out: list[Path] = []
+    skipped: list[str] = []
     for path in map(Path, paths):
-        if path.is_dir():
-            out += sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower().lstrip(".") in formats
-                and not p.name.startswith(".")
-            )
-        else:
+        if not path.is_dir():
             out.append(path)
-    return out
+            continue
+        for p in sorted(path.iterdir()):
+            if not p.is_file() or p.name.startswith(".") or p.name.lower() in SYSTEM_FILES:
+                continue
+            if p.suffix.lower().lstrip(".") in formats:
+                out.append(p)
+            else:
+                skipped.append(p.name)
+    return out, skipped
 
 
 def name_of(source: Source) -> str:

@@ -25,7 +25,7 @@ from workbench.app.common import (
     tr,
     user,
 )
-from workbench.imports import expand_paths, extensions, import_file, import_files
+from workbench.imports import extensions, import_file, import_files, scan_paths
 from workbench.ingest import (
     list_documents,
     list_speakers,
@@ -142,9 +142,12 @@ def show_report(report) -> None:
         else:
             st.error(result.message(lang()))
     st.caption(tr("page_project.summary", imported=len(report.imported), failed=len(report.failed)))
+    if report.skipped:
+        st.info(report.skipped_line(lang()))
 
 
-def run_import(sources, respondent: str | None) -> None:
+def run_import(sources, respondent: str | None, skipped: list[str] | None = None) -> None:
+    """Import ``sources``; ``skipped`` names the files of a folder left out, for the report."""
     bar = st.progress(0.0, text=tr("page_project.importing"))
 
     def progress(done: int, total: int, result) -> None:
@@ -164,6 +167,7 @@ def run_import(sources, respondent: str | None) -> None:
     if report:
         # Keep the results for the next run; a fresh uploader key empties the drop zone and the
         # rerun refreshes the counts shown above.
+        report.value.skipped = skipped or []
         st.session_state["_import_report"] = report.value
         st.session_state["_uploader"] = st.session_state.get("_uploader", 0) + 1
         st.rerun()
@@ -194,7 +198,8 @@ with files_tab:
             tr("page_project.local_label"), key="local_path", help=tr("page_project.local_help")
         )
         if st.button(tr("page_project.local_button"), key="local_button") and local.strip():
-            run_import(expand_paths([Path(local.strip()).expanduser()]), respondent)
+            files, skipped = scan_paths([Path(local.strip()).expanduser()])
+            run_import(files, respondent, skipped)
     if "_import_report" in st.session_state:
         show_report(st.session_state["_import_report"])
 
