@@ -56,13 +56,18 @@ R: Als mantelzorger heb ik weinig tijd voor mezelf. Ik schaamde me ervoor.
 """
 
 
+def _researcher_with(db, nlp, tmp_path, respondent: str, text: str) -> Project:
+    """The researcher, after importing ``text`` as the interview of ``respondent``."""
+    path = tmp_path / f"{respondent}-interview.txt"
+    path.write_text(text, encoding="utf-8")
+    researcher = Project.for_user(db, U)
+    assert import_files(researcher, [path], respondent=respondent, nlp=nlp).ok
+    return researcher
+
+
 @pytest.fixture
 def verbs(db, nlp, tmp_path):
-    path = tmp_path / "R05-interview.txt"
-    path.write_text(VERBS, encoding="utf-8")
-    researcher = Project.for_user(db, U)
-    assert import_files(researcher, [path], respondent="R05", nlp=nlp).ok
-    return researcher
+    return _researcher_with(db, nlp, tmp_path, "R05", VERBS)
 
 
 def _keywords(project, nlp, query):
@@ -310,11 +315,7 @@ R: Soms ben ik eenzaam op zondag.
 
 @pytest.fixture
 def families(db, nlp, tmp_path):
-    path = tmp_path / "R06-interview.txt"
-    path.write_text(FAMILIES, encoding="utf-8")
-    researcher = Project.for_user(db, U)
-    assert import_files(researcher, [path], respondent="R06", nlp=nlp).ok
-    return researcher
+    return _researcher_with(db, nlp, tmp_path, "R06", FAMILIES)
 
 
 def test_a_strong_verb_finds_a_past_form_stored_as_another_word(families, nlp):
@@ -356,11 +357,7 @@ R: Hij is mantelzorger voor zijn vader. De thuiszorg komt twee keer.
 
 @pytest.fixture
 def walking(db, nlp, tmp_path):
-    path = tmp_path / "R07-interview.txt"
-    path.write_text(WALKING, encoding="utf-8")
-    researcher = Project.for_user(db, U)
-    assert import_files(researcher, [path], respondent="R07", nlp=nlp).ok
-    return researcher
+    return _researcher_with(db, nlp, tmp_path, "R07", WALKING)
 
 
 def test_a_compound_joins_only_when_its_last_part_is_the_searched_word(walking, nlp):
@@ -461,11 +458,7 @@ R: Ik was een tijdje thuisloos. Hij was lang werkloos. We leefden zorgeloos.
 
 @pytest.fixture
 def word_first(db, nlp, tmp_path):
-    path = tmp_path / "R09-interview.txt"
-    path.write_text(WORD_FIRST, encoding="utf-8")
-    researcher = Project.for_user(db, U)
-    assert import_files(researcher, [path], respondent="R09", nlp=nlp).ok
-    return researcher
+    return _researcher_with(db, nlp, tmp_path, "R09", WORD_FIRST)
 
 
 def test_a_compound_with_the_word_first_joins_through_its_linking_sound(word_first, nlp):
