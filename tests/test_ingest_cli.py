@@ -145,6 +145,29 @@ def test_a_folder_import_says_which_files_it_skipped(tmp_path, capsys):
     )
 
 
+def test_a_folder_import_names_the_folders_inside_it_that_it_did_not_open(tmp_path, capsys):
+    """A folder of interviews with a folder of older versions inside: only the top folder is
+    read, and the summary says which folders it did not open (it said nothing)."""
+    folder = tmp_path / "interviews"
+    (folder / "oude versies").mkdir(parents=True)
+    (folder / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    (folder / "oude versies" / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    (folder / ".git").mkdir()  # hidden: never named
+    assert main(["import", str(folder), "--project", str(tmp_path / "nl.db")]) == 0
+    out = capsys.readouterr().out
+    assert "Ingelezen: 1. Mislukt: 0." in out
+    assert (
+        "1 map in de map heb ik niet geopend: oude versies. Wil je wat daarin staat ook "
+        "inlezen? Kies die map dan zelf." in out
+    )
+    assert ".git" not in out and "overgeslagen" not in out
+    assert main(["--lang", "en", "import", str(folder), "--project", str(tmp_path / "en.db")]) == 0
+    assert (
+        "Did not open 1 folder inside the folder: oude versies. To import what is in it, "
+        "choose that folder yourself." in capsys.readouterr().out
+    )
+
+
 def test_files_named_one_by_one_are_never_called_skipped(tmp_path, capsys):
     """A file named on the command line is imported or reported as failed, not skipped."""
     folder = mixed_folder(tmp_path)

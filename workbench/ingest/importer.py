@@ -79,14 +79,20 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)  # names in a folder of other kinds
 
     def skipped_line(self, lang: str = "nl") -> str:
-        """Which files of a folder were not read (the first few and a count), or ``""``."""
-        if not self.skipped:
-            return ""
-        shown = ", ".join(self.skipped[:SKIPPED_SHOWN])
-        more = len(self.skipped) - SKIPPED_SHOWN
-        if more > 0:
-            shown = t("ingest.skipped_more", lang, names=shown, n=more)
-        return t("ingest.skipped", lang, n=len(self.skipped), names=shown)
+        """Which files of a folder were not read and which folders in it were not opened
+        (the first few of each and a count), or ``""``."""
+        files = [name for name in self.skipped if not name.endswith("/")]
+        folders = [name.rstrip("/") for name in self.skipped if name.endswith("/")]
+        lines = []
+        for key, names in (("ingest.skipped", files), ("ingest.skipped_folders", folders)):
+            if not names:
+                continue
+            shown = ", ".join(names[:SKIPPED_SHOWN])
+            more = len(names) - SKIPPED_SHOWN
+            if more > 0:
+                shown = t("ingest.skipped_more", lang, names=shown, n=more)
+            lines.append(t(key, lang, n=len(names), names=shown))
+        return " ".join(lines)
 
     @property
     def imported(self) -> list[FileResult]:
@@ -194,7 +200,9 @@ def scan_paths(
     folder of .doc transcripts said "1 imported" and nothing of the rest. The skipped names
     (sorted) are for the summary, so a folder is never half-read without a word; hidden and
     system files (``.DS_Store``, ``Thumbs.db``) are left out of them, as the researcher
-    never sees them in the folder and could do nothing about them.
+    never sees them in the folder and could do nothing about them. A folder inside the folder
+    is not opened (a copy of old versions would come in twice); it is named with a trailing
+    "/", so the summary can say it apart.
     """
     formats = tuple(formats)
     if "txt" in formats:  # transcripts are wanted
@@ -206,9 +214,13 @@ def scan_paths(
             out.append(path)
             continue
         for p in sorted(path.iterdir()):
-            if not p.is_file() or p.name.startswith(".") or p.name.lower() in SYSTEM_FILES:
+            if p.name.startswith(".") or p.name.lower() in SYSTEM_FILES:
                 continue
-            if p.suffix.lower().lstrip(".") in formats:
+            if p.is_dir():
+                skipped.append(f"{p.name}/")  # its own folders are not opened: said so
+            elif not p.is_file():
+                continue
+            elif p.suffix.lower().lstrip(".") in formats:
                 out.append(p)
             else:
                 skipped.append(p.name)
