@@ -78,8 +78,9 @@ def expand_paths(paths: Iterable[str | Path], kinds: Sequence[str] = BATCH) -> l
 def scan_paths(
     paths: Iterable[str | Path], kinds: Sequence[str] = BATCH
 ) -> tuple[list[Path], list[str]]:
-    """:func:`expand_paths`, and the names of the files in those folders left out, for the
-    summary (a folder's .png or .xlsx is not read without a word)."""
+    """:func:`expand_paths`, and the names of the files and folders in those folders left
+    out, for the summary (a folder's .png or .xlsx, or its own folders, not read without a
+    word; a folder's name ends in "/")."""
     return ingest_importer.scan_paths(paths, extensions(kinds))
 
 
