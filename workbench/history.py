@@ -36,7 +36,7 @@ from workbench import events
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import Term, catalogue
-from workbench.store import now, record_event, row, transaction
+from workbench.store import now, record_event, row, target_there, transaction
 
 # Rows that point at a row and would silently go (or lose their anchor) with it: an undo
 # that deletes a row still pointed at refuses, as that is later work.
@@ -355,8 +355,7 @@ def _require_targets(project: Project, action: dict[str, Any]) -> None:
         table = kind.targets.get(str(where[0]))
         if table is None:  # the whole project
             continue
-        active = " AND active = 1" if "active" in _columns(db, table) else ""
-        if db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?{active}", [where[1]]).fetchone():
+        if target_there(db, table, where[1]):
             continue
         raise InputError(
             f"history.undo_target_gone.{where[0]}", action=action_words(action["action"])

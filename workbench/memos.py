@@ -14,7 +14,7 @@ from workbench import events
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
 from workbench.history import one_action, stamp_of_action
-from workbench.store import now, record_event, row, transaction, unused_id
+from workbench.store import now, record_event, row, target_there, transaction, unused_id
 
 TARGETS = ("project", "document", "segment", "code", "coding", "respondent")
 # the table of each target a memo hangs on (a memo on the project hangs on nothing)
@@ -121,11 +121,7 @@ def _require_target(db: Database, target_type: str, target_id: int | None, *, li
     table = TARGET_TABLES.get(target_type)
     if table is None:  # the whole project
         return
-    active = " AND active = 1" if live and table == "codes" else ""
-    if (
-        target_id is None
-        or db.execute(f"SELECT 1 FROM {table} WHERE id = ?{active}", [target_id]).fetchone() is None
-    ):
+    if not target_there(db, table, target_id, live=live):
         raise NotFound(f"memos.target_gone.{target_type}", id=target_id)
 
 

@@ -324,6 +324,19 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
+def target_there(db: Database, table: str, row_id: Any, *, live: bool = True) -> bool:
+    """Whether the row ``row_id`` of ``table`` that something hangs on (a memo's target) is
+    there, and when ``live`` not a code merged away (it stays, inactive, for its history).
+    One check for writing a memo (:mod:`workbench.memos`) and for undoing one
+    (:mod:`workbench.history`)."""
+    if row_id is None:
+        return False
+    active = " AND active = 1" if live and table == "codes" else ""
+    return (
+        db.execute(f"SELECT 1 FROM [{table}] WHERE id = ?{active}", [row_id]).fetchone() is not None
+    )
+
+
 def row(db: Database, table: str, pk: Any, *, column: str = "id") -> dict[str, Any] | None:
     """One row of ``table`` (where ``column`` equals ``pk``) as a dict, or None."""
     cur = db.execute(f"SELECT * FROM [{table}] WHERE [{column}] = ?", [pk])
