@@ -343,13 +343,9 @@ def _taken(
     taken: dict[str, list[tuple[int, int]]] = {}
     for slug, start, end, status in cur.fetchall():
         taken.setdefault(slug, []).append((start, end))
-        j = index.get(slug) if status == "accepted" else None
-        seen: set[int] = set()
-        while j is not None and j not in seen:
-            seen.add(j)
-            j = rules.parent_index_[j]
-            if j is not None:
-                taken.setdefault(rules.codes_[j], []).append((start, end))
+        if status == "accepted" and slug in index:
+            for parent in rules.ancestors(index[slug]):
+                taken.setdefault(rules.codes_[parent], []).append((start, end))
     return taken
 
 

@@ -169,7 +169,7 @@ class RuleScorer(BaseEstimator):
             for k, term in enumerate(self.terms_):
                 if term.lemmas in lemmas and index[code] in [
                     term.code,
-                    *self._ancestors(term.code),
+                    *self.ancestors(term.code),
                 ]:
                     self.term_context_.setdefault(k, []).append((cues, person))
         # A topic word ("hond", "muziek") counts only in a sentence that says what it means
@@ -334,9 +334,9 @@ class RuleScorer(BaseEstimator):
         parent: "verhuizen" alone is no loss, but in "mijn man is overleden en daarna moest
         ik verhuizen" it names the kind of loss (verlies-woning).
         """
-        return any((parent, sentence) in strong_in for parent in self._ancestors(code))
+        return any((parent, sentence) in strong_in for parent in self.ancestors(code))
 
-    def _ancestors(self, code: int) -> list[int]:
+    def ancestors(self, code: int) -> list[int]:
         """The parents of ``code`` up to its headline code, nearest first.
 
         A cycle in a broken codebook ends the walk instead of looping.
