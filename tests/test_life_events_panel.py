@@ -105,3 +105,21 @@ def test_a_co_researcher_sees_no_panel(project, project_path):
     project["users"].insert({"name": "buurvrouw", "role": "co-onderzoeker", "created_at": now()})
     at = panel(project_path, project.segments["R02"][1], user="buurvrouw")
     assert not at.exception and not at.markdown and not at.button
+
+
+def test_a_supervisor_is_told_the_event_is_someone_elses_and_nothing_changes(project, project_path):
+    wim = life_events.create_event(
+        Project.for_user(project, "onderzoeker"), [coding(project, "R01", 1, "verlies-dierbare")]
+    )
+    project["users"].insert({"name": "sanne", "role": "supervisor", "created_at": now()})
+    at = panel(project_path, project.segments["R01"][1], user="sanne")
+    at.number_input(key=f"life_year_{wim}").set_value(2018).run()
+    at.button(key=f"life_save_{wim}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = [e.value for e in at.error]
+    assert said == [
+        f"Je mag gebeurtenis #{wim} niet veranderen: 'onderzoeker' heeft die vastgelegd. "
+        "Alleen 'onderzoeker' of een onderzoeker mag deze gebeurtenis en de koppelingen ervan "
+        "veranderen of weghalen."
+    ]
+    assert project.execute("SELECT life_year FROM life_events").fetchall() == [(None,)]

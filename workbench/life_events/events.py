@@ -1,6 +1,12 @@
 """Events, their mentions and links: the writes (one transaction each, every changed row
 logged under one stamp so undo takes the action back whole) and the reads (each checks the
 ``read`` right) behind the Coderen panel and the cascades.
+
+Who may change what someone recorded is the package's one rule for codings and memos
+(:func:`workbench.access.require_own`): its maker, or a researcher. An event's maker is
+its ``created_by`` (for a proposal: who asked the workbench for it). Its mentions and links
+are part of it: they say which words tell it and what it led to or came from in the
+cascade, so changing them is changing the event (:func:`_may_change`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from workbench import events as log
-from workbench.errors import InputError, NotFound
+from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
 from workbench.history import one_action, stamp_of_action
 from workbench.life_events.evidence import Reason, dumps, reasons
@@ -60,6 +66,23 @@ def _event_row(db: Database, event_id: int) -> dict[str, Any]:
     if found is None:
         raise NotFound("life_events.unknown_event", event=event_id)
     return found
+
+
+def _may_change(project: Project, *events: dict[str, Any]) -> None:
+    """Refuse (:class:`PermissionDenied`, naming whose event it is) unless the acting user
+    may change each of these events: whoever recorded it, or a researcher; the rule of
+    codings and memos, so a supervisor or another coder cannot take back or reshape an event
+    someone else recorded (nor its mentions and links, which are part of it)."""
+    for event in events:
+        try:
+            project.require_own(event["created_by"])
+        except PermissionDenied:
+            raise PermissionDenied(
+                "access.not_own_event",
+                user=project.user,
+                owner=event["created_by"],
+                event=event["id"],
+            ) from None
 
 
 def _check_time(year: int | None, age: int | None) -> None:
@@ -158,16 +181,17 @@ def _update(
 
 
 def _add_mention(
-    db: Database,
+    project: Project,
     event_id: int,
     coding_id: int,
     *,
-    actor: str,
     origin: str,
     status: str,
     evidence: Sequence[Reason | str] | None,
 ) -> int:
-    """One coding as a mention of an event (a human attach moves it from any other event)."""
+    """One coding as a mention of an event (a human attach moves it from any other event,
+    which the acting user must then be allowed to change)."""
+    db, actor = project.db, project.user
     found = db.execute(
         "SELECT id, status FROM life_event_codings WHERE event_id = ? AND coding_id = ?",
         [event_id, coding_id],
@@ -197,11 +221,12 @@ def _add_mention(
             log.LIFE_EVENT_MENTION_ADD,
         )
     if origin == "human":
-        for (other,) in db.execute(
-            "SELECT id FROM life_event_codings WHERE coding_id = ? AND "
+        for other, other_event in db.execute(
+            "SELECT id, event_id FROM life_event_codings WHERE coding_id = ? AND "
             "event_id != ? AND status != 'rejected'",
             [coding_id, event_id],
         ).fetchall():
+            _may_change(project, _event_row(db, other_event))
             _update(
                 db,
                 "life_event_codings",
@@ -279,13 +304,14 @@ def create_event(
         )
         for coding in codings:
             _add_mention(
-                db, event_id, coding["id"], actor=actor, origin=origin, status=status, evidence=None
+                project, event_id, coding["id"], origin=origin, status=status, evidence=None
             )
     return event_id
 
 
 def update_event(project: Project, event_id: int, **changes: Any) -> None:
-    """Change what an event is or when it happened (``EDITABLE`` fields; None clears)."""
+    """Change what an event is or when it happened (``EDITABLE`` fields; None clears); only
+    whoever recorded it, or a researcher, may (:func:`_may_change`)."""
     project.require("code")
     db, actor = project.db, project.user
     unknown = set(changes) - set(EDITABLE)
@@ -293,6 +319,7 @@ def update_event(project: Project, event_id: int, **changes: Any) -> None:
         raise ValueError(f"Only {EDITABLE} can change. Got {sorted(unknown)} instead.")
     with _action(db, actor):
         event = _event_row(db, event_id)
+        _may_change(project, event)
         merged = {**event, **changes}
         _check_fields(
             db, {k: merged[k] for k in EDITABLE}, event_id, _respondent_of(db, event["document_id"])
@@ -306,16 +333,19 @@ def update_event(project: Project, event_id: int, **changes: Any) -> None:
 
 
 def attach(project: Project, event_id: int, coding_id: int) -> int:
-    """The researcher says: this coding mentions that event (a re-mention, not a new event)."""
+    """The researcher says: this coding mentions that event (a re-mention, not a new event).
+    A new mention changes the event, so it is the event's maker's (or a researcher's) to add;
+    the coding may be anyone's, as a memo may be about anyone's coding."""
     project.require("code")
     db, actor = project.db, project.user
     with _action(db, actor):
         event = _event_row(db, event_id)
+        _may_change(project, event)
         coding = _coding_rows(db, [coding_id])[0]
         if _respondent_of(db, coding["document_id"]) != _respondent_of(db, event["document_id"]):
             raise InputError("life_events.other_life", event=event_id)
         mention = _add_mention(
-            db, event_id, coding_id, actor=actor, origin="human", status="accepted", evidence=None
+            project, event_id, coding_id, origin="human", status="accepted", evidence=None
         )
         if event["status"] == "suggested":
             _update(
@@ -331,13 +361,21 @@ def link(
     *,
     evidence: Sequence[Reason | str] | None = None,
 ) -> int:
-    """The researcher says: ``cause`` led to ``effect`` (confirmed at once); returns its id."""
+    """The researcher says: ``cause`` led to ``effect`` (confirmed at once); returns its id.
+
+    Only who may change both events may link them: their recorder (or a researcher). A
+    link is part of both: it makes ``effect`` follow from ``cause`` in the loss timeline and
+    cascade of that life, confirms an end that was a proposal and turns the opposite link
+    down, so linking someone else's event changes their event. Two events recorded by
+    different coders are therefore linked by a researcher; anyone else who sees the link
+    says so in a memo on the codings, as about any coding that is not theirs."""
     project.require("code")
     db, actor = project.db, project.user
     if cause_id == effect_id:
         raise InputError("life_events.link_to_itself")
     with _action(db, actor):
         cause, effect = _event_row(db, cause_id), _event_row(db, effect_id)
+        _may_change(project, cause, effect)
         if _respondent_of(db, cause["document_id"]) != _respondent_of(db, effect["document_id"]):
             raise InputError("life_events.other_life", event=effect_id)
         if cause["role"] == "reaction" and effect["role"] == "loss":
@@ -425,7 +463,9 @@ def decide(project: Project, what: str, item_id: int, status: str) -> None:
     """Confirm (``accepted``) or reject a proposed event, mention or link, or reopen it.
 
     Confirming a mention or a link confirms the event(s) it needs; rejecting an event
-    rejects its open mentions and links too (they mean nothing without it).
+    rejects its open mentions and links too (they mean nothing without it). As with a
+    coding's suggestion, only whoever the events are of (who asked for the proposal), or a
+    researcher, decides (:func:`_may_change`).
     """
     project.require("suggestion.decide")
     db, actor = project.db, project.user
@@ -438,12 +478,13 @@ def decide(project: Project, what: str, item_id: int, status: str) -> None:
         item = row(db, table, item_id)
         if item is None:
             raise NotFound("life_events.unknown_item", table=table, id=item_id)
-        _update(db, table, item_id, {"status": status}, actor, _DECIDED[what, status])
         needed = {
             "event": [],
             "mention": [item.get("event_id")],
             "link": [item.get("cause_id"), item.get("effect_id")],
         }[what]
+        _may_change(project, *(_event_row(db, e) for e in needed or [item_id]))
+        _update(db, table, item_id, {"status": status}, actor, _DECIDED[what, status])
         if status == "accepted":
             for event_id in needed:
                 _update(
@@ -474,11 +515,14 @@ def decide(project: Project, what: str, item_id: int, status: str) -> None:
 
 
 def remove_event(project: Project, event_id: int) -> None:
-    """Delete an event with its mentions and links (the event log keeps every row)."""
+    """Delete an event with its mentions and links (the event log keeps every row); only
+    whoever recorded it, or a researcher, may (:func:`_may_change`)."""
     project.require("code")
     db, actor = project.db, project.user
     with _action(db, actor):
-        _remove_event(db, actor, _event_row(db, event_id))
+        event = _event_row(db, event_id)
+        _may_change(project, event)
+        _remove_event(db, actor, event)
 
 
 def _remove_event(db: Database, actor: str, event: dict[str, Any]) -> None:
@@ -507,13 +551,15 @@ def _remove_event(db: Database, actor: str, event: dict[str, Any]) -> None:
 
 
 def remove_link(project: Project, link_id: int) -> None:
-    """Delete a link (the event log keeps it)."""
+    """Delete a link (the event log keeps it); only who may change both its events may
+    (:func:`link` says why)."""
     project.require("code")
     db, actor = project.db, project.user
     with _action(db, actor):
         found = row(db, "life_event_links", link_id)
         if found is None:
             raise NotFound("life_events.unknown_item", table="life_event_links", id=link_id)
+        _may_change(project, _event_row(db, found["cause_id"]), _event_row(db, found["effect_id"]))
         db.execute("DELETE FROM life_event_links WHERE id = ?", [link_id])
         _log(db, actor, log.LIFE_EVENT_LINK_REMOVE(link_id, found, None))
 
@@ -532,7 +578,8 @@ def mentions_go_with_coding(
     When the coding is the last confirmed mention of a confirmed event, that event (and any
     cascade it is in) would be left without a word of the interview behind it: refused
     (:class:`InputError`), unless ``with_events``, when the event goes too, with its links
-    (logged in the same action: one undo brings it all back)."""
+    (logged in the same action: one undo brings it all back), if the acting user may
+    remove that event (:func:`_may_change`)."""
     project.require("code")
     db, actor = project.db, project.user
     with _action(db, actor):
@@ -550,8 +597,10 @@ def mentions_go_with_coding(
         if last and not with_events:
             names = [f"'{e['label']}' ({e['kind']})" if e["label"] else e["kind"] for e in last]
             raise InputError("codings.last_mention", event=", ".join(names))
-        for event in last:
-            _remove_event(db, actor, _event_row(db, event["id"]))
+        going = [_event_row(db, event["id"]) for event in last]
+        _may_change(project, *going)
+        for event in going:
+            _remove_event(db, actor, event)
         for (mention,) in db.execute(
             "SELECT id FROM life_event_codings WHERE coding_id = ? ORDER BY id", [coding_id]
         ).fetchall():
