@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.i18n import catalogue, t
+from workbench.i18n import Term, catalogue, listing, t
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 # t("key", ...), tr("key"), InputError("key", ...), NotFound(...), PermissionDenied(...)
@@ -204,6 +204,22 @@ def test_a_term_parameter_is_shown_in_the_language_of_the_message():
         assert "tabel" not in error.message("en")
     else:
         raise AssertionError("an empty source was accepted")
+
+
+def test_a_listing_names_the_first_five_and_counts_the_rest():
+    """One way to name a few of many things, in every message that does (skipped files,
+    new respondents, undecided names); a Term keeps the language of its message."""
+    few = listing(["a", "b", "c"])
+    assert few == "a, b, c" and listing([]) == "" and listing([7]) == "7"
+    many = listing(["a", "b", "c", "d", "e", "f", "g", "h"])
+    assert isinstance(many, Term)
+    for lang, said in (("nl", "a, b, c, d, e en nog 3"), ("en", "a, b, c, d, e and 3 more")):
+        assert t(many.key, lang, **many.params) == said
+    assert listing(["a", "b", "c", "d", "e"]) == "a, b, c, d, e"  # all five: no "and 0 more"
+    # a word for the reader among the items is shown in the language of the message
+    types = listing([Term("respondents.type.number"), Term("respondents.type.date"), "x"], 2)
+    assert t(types.key, "nl", **types.params) == "getal, datum en nog 1"
+    assert t(types.key, "en", **types.params) == "number, date and 1 more"
 
 
 def command_helps(lang: str) -> dict[str, str]:

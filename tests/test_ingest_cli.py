@@ -124,6 +124,45 @@ def mixed_folder(parent):
     return folder
 
 
+def nothing_to_import(parent):
+    """A folder with two scans, a spreadsheet, a file without extension and two folders of
+    interviews inside it: nothing the import reads at the top."""
+    folder = parent / "scans"
+    folder.mkdir()
+    for name in ("blad1.PNG", "blad2.png"):
+        (folder / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "lijst.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "LEESMIJ").write_text("fictief", encoding="utf-8")
+    for sub in ("ronde1", "ronde2"):
+        (folder / sub).mkdir()
+        (folder / sub / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    return folder
+
+
+def test_a_folder_with_nothing_to_import_says_what_it_holds(tmp_path, capsys):
+    """It said "no files to import here", as for an empty folder; now it counts what it
+    found by kind, in Dutch and in English, and still creates no project."""
+    folder = nothing_to_import(tmp_path)
+    project = str(tmp_path / "p.db")
+    assert main(["import", str(folder), "--project", project]) == 1
+    err = capsys.readouterr().err
+    assert f"In {folder} staan geen bestanden die ik kan inlezen." in err
+    assert (
+        "Ik vond wel: 1 bestand zonder extensie, 2 .png-bestanden, 1 .xlsx-bestand, 2 mappen. "
+        "Een map in de map open ik niet. Wil je wat daarin staat inlezen? Kies die mappen dan "
+        "zelf." in err
+    )
+    assert main(["--lang", "en", "import", str(folder), "--project", project]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "Found: 1 file without an extension, 2 .png files, 1 .xlsx file, 2 folders. A folder "
+        "inside the folder is not opened. To import what is in them, choose those folders "
+        "yourself." in err
+    )
+    assert ".DS_Store" not in err and not (tmp_path / "p.db").exists()
+
+
 def test_a_folder_import_says_which_files_it_skipped(tmp_path, capsys):
     """Seven files of other kinds are named in the summary (five, then a count), in Dutch
     and in English; the hidden and system files are not mentioned."""

@@ -271,3 +271,19 @@ def test_a_folder_on_this_computer_says_which_files_were_skipped(db, project_pat
         assert not at.exception
         [info] = [i.value for i in at.info if said in i.value]
         assert "foto.png, lijst.xlsx, notitie1.pages" in info and ".DS_Store" not in info
+
+
+def test_a_folder_with_nothing_to_import_says_what_it_holds(db, project_path, tmp_path):
+    """It ran an import of no files: "0 ingelezen" and the names of what it skipped."""
+    from test_ingest_cli import nothing_to_import
+
+    folder = nothing_to_import(tmp_path)
+    at = app(project_path)
+    at.text_input(key="local_path").input(str(folder)).run()
+    at.button(key="local_button").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith(f"In {folder} staan geen bestanden die ik kan inlezen. Ik vond wel: ")
+    assert "2 .png-bestanden, 1 .xlsx-bestand, 2 mappen." in error
+    assert not at.success and not [i for i in at.info if "overgeslagen" in i.value]
+    assert not [c for c in at.caption if c.value.startswith("Ingelezen:")]

@@ -226,6 +226,28 @@ def test_without_the_key_an_export_goes_by_the_places_open_when_names_were_last_
     require_pseudonymised(researcher)
 
 
+def test_a_refusal_names_five_places_and_documents_and_counts_the_rest(db, researcher):
+    """Seven memos and seven documents with a name nobody decided on: the message names five
+    of each (a memo in the message's language) and says how many more."""
+    from workbench import memos
+
+    for n in range(1, 8):
+        doc = add_document(db, f"R: Mijn buurman Wim kwam uit Deventer, zei {n}.", name=f"{n}.txt")
+        memos.add_memo(researcher, target_type="document", target_id=doc, text="Over Hendrika")
+    decide(researcher, "Deventer", accept=False)
+    with pytest.raises(InputError) as refused:
+        require_pseudonymised(researcher)
+    assert "7 documents ('1.txt', '2.txt', '3.txt', '4.txt', '5.txt' and 2 more)" in (
+        refused.value.message("en")
+    )
+    decide(researcher, "Wim", accept=True)
+    with pytest.raises(InputError) as refused:
+        require_pseudonymised(researcher)
+    assert refused.value.key == "privacy.export_undecided_places"
+    assert "(memo 1, memo 2, memo 3, memo 4, memo 5 en nog 2)" in refused.value.message("nl")
+    assert "(memo 1, memo 2, memo 3, memo 4, memo 5 and 2 more)" in refused.value.message("en")
+
+
 def test_an_ordinary_noun_in_a_memo_does_not_need_the_key(db, researcher):
     """ "de bakker" is the baker, not the accepted name Bakker (as replacing reads it); the
     check of the places that need the key read it as the name and made the memo need it."""

@@ -31,6 +31,17 @@ def own_count(path, sql: str) -> int:
         conn.close()
 
 
+# Our own rule for a header line, written out from docs/ingest.md ("Header turns"): a turn
+# without speaker marked as header, or above the first label of a labelled transcript.
+HEADER_SEGMENTS = """
+SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id
+WHERE t.speaker_id IS NULL AND (
+    t.header = 1
+    OR t.position < (SELECT min(f.position) FROM turns f
+                     WHERE f.document_id = t.document_id AND f.speaker_id IS NOT NULL))
+"""
+
+
 @pytest.fixture
 def suggested(demo_template, tmp_path):
     """The demo with two machine suggestions on a sentence: one left open, one rejected."""
@@ -56,15 +67,24 @@ def test_info_counts_what_its_labels_say(suggested, capsys):
         "speakers": own_count(suggested, "SELECT count(*) FROM speakers"),
         "turns": own_count(suggested, "SELECT count(*) FROM turns"),
         "segments": own_count(suggested, "SELECT count(*) FROM segments"),
+        "header_segments": own_count(suggested, HEADER_SEGMENTS),
         "respondents": own_count(suggested, "SELECT count(*) FROM respondents"),
         "codings": 688,
         "suggestions": 1,
     }
     assert (counts["documents"], counts["turns"], counts["segments"]) == (10, 398, 2068)
+    # "zinnen" are all sentences; the 54 of the demo's title lines (a note above the first
+    # label in each interview, a title in the life story) are no one's words in analysis
+    assert counts["header_segments"] == 54
+    assert list(counts)[3:5] == ["segments", "header_segments"]  # shown right below it
     assert main(["info", "--project", str(suggested)]) == 0
     out = capsys.readouterr().out
     assert "  coderingen (goedgekeurd): 688\n" in out and "  open suggesties: 1\n" in out
     assert "  sprekers (per interview geteld): 18\n" in out
+    assert (
+        "  zinnen: 2068\n    waarvan in kopregels (titel, gegevens; tellen niet mee in de "
+        "analyse): 54\n" in out
+    )
 
 
 def test_the_project_page_leaves_suggestions_out_of_the_codings(suggested):
@@ -74,7 +94,10 @@ def test_the_project_page_leaves_suggestions_out_of_the_codings(suggested):
     at.session_state["lang"] = "nl"
     at.run()
     assert not at.exception
-    counts = "10 documenten, 2068 zinnen, 10 respondenten, 688 coderingen, 1 open suggestie"
+    counts = (
+        "10 documenten, 2068 zinnen (waarvan 54 in kopregels), 10 respondenten, "
+        "688 coderingen, 1 open suggestie"
+    )
     assert any(c.value == counts for c in at.caption)
 
 

@@ -27,6 +27,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 LOCALE_DIR = Path(__file__).parent / "locale"
 PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+LISTED = 5  # items a message names before "and N more" (see listing)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,29 @@ def _plural(count: Any, one: str, other: str) -> str:
         return one if float(count) == 1 else other
     except (TypeError, ValueError):
         return other
+
+
+def listing(items: Sequence[Any], limit: int = LISTED) -> str | Term:
+    """The first ``limit`` of ``items`` joined by commas, then "en nog N" / "and N more" for
+    the rest, as a message parameter: every message that names a few of many things (skipped
+    files, new codes, undecided names) says it the same way.
+
+    Items are shown as text; a :class:`Term` among them keeps its language, as does the
+    "and N more", so the result is a :class:`Term` (rendered by :func:`t` in the language of
+    the message it goes into, also when an error is shown later) unless it is plain text.
+    """
+    shown: str | Term | None = None
+    for item in items[:limit]:
+        part = item if isinstance(item, Term) else str(item)
+        if shown is None:
+            shown = part
+        elif isinstance(shown, str) and isinstance(part, str):
+            shown = f"{shown}, {part}"
+        else:
+            shown = Term("i18n.list", {"before": shown, "item": part})
+    shown = "" if shown is None else shown
+    rest = len(items) - limit
+    return Term("i18n.list_more", {"items": shown, "n": rest}) if rest > 0 else shown
 
 
 def moment(stamp: str | None, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from spacy.language import Language
 from workbench.errors import InputError
 from workbench.exchange import import_qdc, import_qdpx
 from workbench.handle import Project
+from workbench.i18n import Term, listing
 from workbench.ingest import importer as ingest_importer
 from workbench.ingest.importer import (
     FileResult,
@@ -80,8 +82,35 @@ def scan_paths(
 ) -> tuple[list[Path], list[str]]:
     """:func:`expand_paths`, and the names of the files and folders in those folders left
     out, for the summary (a folder's .png or .xlsx, or its own folders, not read without a
-    word; a folder's name ends in "/")."""
-    return ingest_importer.scan_paths(paths, extensions(kinds))
+    word; a folder's name ends in "/").
+
+    Nothing to import is a user error that says what the folders hold instead ("2
+    .png-bestanden, 1 map"): a folder of scans or of subfolders otherwise read as "no files",
+    as if it were empty, and the researcher could not tell the wrong folder from a wrong kind.
+    """
+    paths = list(paths)
+    files, skipped = ingest_importer.scan_paths(paths, extensions(kinds))
+    if not files:
+        where = ", ".join(map(str, paths))
+        if not skipped:
+            raise InputError("ingest.no_files", paths=where)
+        raise InputError("ingest.no_files_found", paths=where, found=_found(skipped))
+    return files, skipped
+
+
+def _found(skipped: list[str]) -> str | Term:
+    """What :func:`scan_paths` left out, counted: the files by extension, then the folders."""
+    files = Counter(Path(name).suffix.lower().lstrip(".") for name in skipped if name[-1] != "/")
+    found = [
+        Term("ingest.found.ext", {"n": n, "ext": ext})
+        if ext
+        else Term("ingest.found.no_ext", {"n": n})
+        for ext, n in sorted(files.items())
+    ]
+    folders = sum(name.endswith("/") for name in skipped)
+    if folders:
+        found.append(Term("ingest.found.folders", {"n": folders}))
+    return listing(found, limit=len(found))
 
 
 def import_file(

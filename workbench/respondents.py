@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.i18n import Term, t
+from workbench.i18n import Term, listing, t
 from workbench.ingest.importer import set_respondent
 from workbench.store import now, record_event, row, transaction
 from workbench.tables import FormulaWithoutValue, Sheet, Source, cell_name, read_sheet
@@ -53,7 +53,6 @@ SPECIAL_COLUMNS = {
     "opmerkingen": "notes",
 }
 Table = Source
-SUMMARY_NAMES = 5  # codes, rows or values a summary names before "and N more"
 # refusals caused by a formula without a stored result: the message then says what to do
 FORMULA_PROBLEMS = ("respondents.header_formula", "respondents.row_code_formula")
 
@@ -799,21 +798,19 @@ def import_summary(result: Mapping[str, Any], lang: str = "nl") -> list[str]:
         unread = ", ".join(f"'{s}'" for s in result["unread"])
         lines.append(t("respondents.summary.sheets", lang, sheet=result["sheet"], unread=unread))
     if result["new"]:
-        codes = _named(result["new"], lang)
+        codes = listing(result["new"])
         lines.append(t("respondents.summary.new", lang, codes=codes, count=len(result["new"])))
     if result["kept"]:
         columns = ", ".join(f"'{c}': {n}" for c, n in result["kept"].items())
         total = sum(result["kept"].values())
         lines.append(t("respondents.summary.kept", lang, count=total, columns=columns))
     for column, numbers in result["formulas"].items():
-        rows = _named(numbers, lang)
+        rows = listing(numbers)
         lines.append(
             t("respondents.summary.formulas", lang, column=column, rows=rows, count=len(numbers))
         )
     for column, (type_, wrong) in result["text"].items():
-        values = _named(
-            [t("respondents.summary.value", lang, value=v, row=n) for n, v in wrong], lang
-        )
+        values = listing([t("respondents.summary.value", lang, value=v, row=n) for n, v in wrong])
         lines.append(
             t(
                 "respondents.summary.text",
@@ -825,13 +822,6 @@ def import_summary(result: Mapping[str, Any], lang: str = "nl") -> list[str]:
             )
         )
     return lines
-
-
-def _named(items: Sequence[Any], lang: str) -> str:
-    """The first few of ``items`` joined, and "and N more" for the rest."""
-    shown = ", ".join(str(item) for item in items[:SUMMARY_NAMES])
-    more = len(items) - SUMMARY_NAMES
-    return t("respondents.summary.more", lang, items=shown, more=more) if more > 0 else shown
 
 
 def _has_value(db: Database, rid: int, attribute: str) -> bool:

@@ -20,7 +20,6 @@ from workbench.cli.common import (
     open_for_import,
     project,
 )
-from workbench.errors import InputError
 from workbench.i18n import t
 from workbench.imports import import_file, import_files, scan_paths
 from workbench.ingest import FileResult, list_speakers, set_speaker_role
@@ -119,9 +118,7 @@ class ProgressBar:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    files, skipped = scan_paths(args.files)
-    if not files:  # e.g. an empty folder: say so, and create no project
-        raise InputError("ingest.no_files", paths=", ".join(map(str, args.files)))
+    files, skipped = scan_paths(args.files)  # nothing to import: says so, creates no project
     db, discard = open_for_import(args)
     nlp = load_pipeline()
     print(t("ingest.cli.pipeline", args.lang, name=pipeline_info(nlp)["name"]))

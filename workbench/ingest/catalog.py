@@ -10,12 +10,27 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench.handle import Project
+from workbench.ingest.speakers import header_sql
 
-COUNTED = ("documents", "speakers", "turns", "segments", "respondents")
 # Open suggestions and rejected ones are rows of ``codings`` too, but nobody coded them: counted
 # with the codings they read as "851 codings" in a project with 688 codings and 163 suggestions.
 CODINGS = "SELECT count(*) FROM codings WHERE status = 'accepted'"
 SUGGESTIONS = "SELECT count(*) FROM codings WHERE status = 'suggested'"
+# The sentences of header lines: a title, a details block (see project_counts).
+HEADER_SEGMENTS = (
+    f"SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id WHERE {header_sql()}"
+)
+# What `workbench info` and the Project page count, in the order they show it.
+COUNTS = {
+    "documents": "SELECT count(*) FROM documents",
+    "speakers": "SELECT count(*) FROM speakers",
+    "turns": "SELECT count(*) FROM turns",
+    "segments": "SELECT count(*) FROM segments",
+    "header_segments": HEADER_SEGMENTS,
+    "respondents": "SELECT count(*) FROM respondents",
+    "codings": CODINGS,
+    "suggestions": SUGGESTIONS,
+}
 
 
 def list_documents(project: Project) -> list[dict[str, Any]]:
@@ -39,10 +54,10 @@ def project_counts(db: Database) -> dict[str, int]:
     """How many documents, speakers, turns, segments, respondents, codings and suggestions.
 
     ``speakers`` counts a speaker once per document (the interviewer of ten interviews is ten);
+    ``segments`` every sentence, and ``header_segments`` how many of them are in header lines
+    (a title, a details block: :func:`~workbench.ingest.speakers.header_sql`), which no
+    analysis reads, so "2068 sentences" is not taken for what analysis sees;
     ``codings`` only accepted ones, ``suggestions`` the open ones (neither counts rejected).
     Counts only, nothing about anyone: ``workbench info`` shows them without a ``--user``.
     """
-    counts = {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED}
-    counts["codings"] = int(db.execute(CODINGS).fetchone()[0])
-    counts["suggestions"] = int(db.execute(SUGGESTIONS).fetchone()[0])
-    return counts
+    return {name: int(db.execute(sql).fetchone()[0]) for name, sql in COUNTS.items()}

@@ -25,7 +25,7 @@ from sqlite_utils import Database
 from workbench import events
 from workbench.errors import InputError, NotFound, WorkbenchError
 from workbench.handle import Project
-from workbench.i18n import t
+from workbench.i18n import listing, t
 from workbench.ingest.model import ParsedDocument, Segment
 from workbench.ingest.readers import FORMATS, document_name, read_bytes
 from workbench.ingest.roles import ROLES, guess_roles
@@ -66,10 +66,6 @@ class FileResult:
         return [t(w["key"], lang, **w["params"]) for w in self.warnings]
 
 
-# How many skipped names a summary shows before "and N more".
-SKIPPED_SHOWN = 5
-
-
 @dataclass
 class ImportReport:
     """The results of one batch, in the order the files were given."""
@@ -87,11 +83,7 @@ class ImportReport:
         for key, names in (("ingest.skipped", files), ("ingest.skipped_folders", folders)):
             if not names:
                 continue
-            shown = ", ".join(names[:SKIPPED_SHOWN])
-            more = len(names) - SKIPPED_SHOWN
-            if more > 0:
-                shown = t("ingest.skipped_more", lang, names=shown, n=more)
-            lines.append(t(key, lang, n=len(names), names=shown))
+            lines.append(t(key, lang, n=len(names), names=listing(names)))
         return " ".join(lines)
 
     @property

@@ -29,7 +29,7 @@ from workbench import events
 from workbench.access import ORIGINAL_TEXT
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.i18n import Term
+from workbench.i18n import Term, listing
 from workbench.ingest.catalog import list_documents
 from workbench.memos import list_memos
 from workbench.privacy.detect import (
@@ -61,7 +61,6 @@ from workbench.text import id_words
 
 LABELS = {"person": "Naam", "place": "Plaats", "organisation": "Organisatie", "other": "Anders"}
 MAX_REPLACEMENT = 60
-SHOWN = 5  # names and documents a message lists before "and N more"
 _REACH = 200  # characters searched past a stretch for a name that crosses its edge
 
 
@@ -884,22 +883,8 @@ def reviewed(project: Project) -> bool:
 
 
 def _listing(items: list[str]) -> str | Term:
-    """``'a', 'b', 'c'`` for a message; after :data:`SHOWN` items "and N more"."""
-    shown = ", ".join(f"'{item}'" for item in items[:SHOWN])
-    if len(items) <= SHOWN:
-        return shown
-    return Term("privacy.list_more", {"items": shown, "n": len(items) - SHOWN})
-
-
-def _places_listing(places: list[Place]) -> Term:
-    """The places as "memo 3, kenmerk wijk van R02" in the message's language, then "and N
-    more" after :data:`SHOWN` (each place is a message of its own: it has two languages)."""
-    listed: Term = places[0].term()
-    for place in places[1:SHOWN]:
-        listed = Term("privacy.where.list", {"before": listed, "place": place.term()})
-    if len(places) > SHOWN:
-        return Term("privacy.list_more", {"items": listed, "n": len(places) - SHOWN})
-    return listed
+    """``'a', 'b', 'c'`` for a message, the first few and "and N more" (:func:`listing`)."""
+    return listing([f"'{item}'" for item in items])
 
 
 def _document_names(db: Database, document_ids: Any) -> str | Term:
@@ -968,7 +953,7 @@ def require_pseudonymised(project: Project) -> None:
         raise InputError(
             "privacy.export_places_need_key",
             n=len(need_key),
-            places=_places_listing(need_key),
+            places=listing([p.term() for p in need_key]),
             path=str(key_file(db)),
         )
     outside = _undecided_places(db, places, also)
@@ -976,7 +961,7 @@ def require_pseudonymised(project: Project) -> None:
         raise InputError(
             "privacy.export_undecided_places_no_key",
             n=len(outside),
-            places=_places_listing([p for p, _ in outside.values()]),
+            places=listing([p.term() for p, _ in outside.values()]),
             path=str(key_file(db)),
         )
     if outside:
@@ -984,7 +969,7 @@ def require_pseudonymised(project: Project) -> None:
         raise InputError(
             "privacy.export_undecided_places",
             n=len(outside),
-            places=_places_listing([p for p, _ in outside.values()]),
+            places=listing([p.term() for p, _ in outside.values()]),
             count=len(names),
             names=_listing(names),
         )

@@ -198,8 +198,12 @@ with files_tab:
             tr("page_project.local_label"), key="local_path", help=tr("page_project.local_help")
         )
         if st.button(tr("page_project.local_button"), key="local_button") and local.strip():
-            files, skipped = scan_paths([Path(local.strip()).expanduser()])
-            run_import(files, respondent, skipped)
+            scan = attempt(scan_paths, [Path(local.strip()).expanduser()])
+            if scan:  # nothing to import: the error says what the folder holds
+                files, skipped = scan.value
+                run_import(files, respondent, skipped)
+            else:  # the report of an earlier import would read as this folder's
+                st.session_state.pop("_import_report", None)
     if "_import_report" in st.session_state:
         show_report(st.session_state["_import_report"])
 
