@@ -24,7 +24,7 @@ def n_documents(path):
 
 def test_backup_is_an_intact_project_while_the_original_stays_open(db, tmp_path):
     add_document(db)
-    target = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    target = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
     info = check_project_file(target)
     assert info["documents"] == 1 and info["migrations"] >= 3
 
@@ -39,7 +39,7 @@ def test_backup_with_key_copies_the_key_next_to_it(db, tmp_path):
 
 def test_restore_replaces_the_project_and_keeps_the_old_one(db, project_path, tmp_path):
     add_document(db)
-    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
     add_document(db, "R: later toegevoegd.", name="later.txt")
     db.close()
     result = restore(saved, project_path)
@@ -59,7 +59,7 @@ def test_restore_writes_into_the_project_file_under_its_lock_instead_of_swapping
     import time
 
     add_document(db)
-    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
     db.close()
     inode = os.stat(project_path).st_ino
     written, stop = [], threading.Event()
@@ -102,7 +102,7 @@ def test_restore_writes_into_the_project_file_under_its_lock_instead_of_swapping
 
 def test_restore_refuses_a_damaged_backup_and_changes_nothing(db, project_path, tmp_path):
     add_document(db)
-    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
     db.close()
     data = bytearray(saved.read_bytes())
     data[4096 * 2 : 4096 * 2 + 200] = b"\xff" * 200
@@ -127,7 +127,7 @@ def test_restore_refuses_files_that_are_not_projects(project_path, tmp_path):
 
 
 def test_restore_refuses_while_the_project_is_open(db, project_path, tmp_path):
-    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
     with pytest.raises(InputError) as err:
         restore(saved, project_path)  # the fixture's connection is still open
     assert err.value.key == "backup.project_busy"
@@ -181,7 +181,7 @@ def test_backups_keys_and_replaced_projects_are_readable_by_the_owner_only(
     researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
     decide(researcher, "Kees", accept=True)
-    saved = backup(researcher, tmp_path / "bewaard" / "kopie.db", with_key=True)
+    saved = backup(researcher, tmp_path / "bewaard" / "kopie.db", with_key=True).path
     assert mode(saved) == 0o600 and mode(saved.with_name("kopie.key.json")) == 0o600
     db.close()
     result = restore(saved, project_path)
@@ -193,7 +193,7 @@ def test_restore_brings_the_backed_up_key_back(db, project_path, tmp_path):
     researcher = Project.for_user(db, "onderzoeker")
     add_document(db)
     decide(researcher, "Kees", accept=True)
-    saved = backup(researcher, tmp_path / "kopie.db", with_key=True)
+    saved = backup(researcher, tmp_path / "kopie.db", with_key=True).path
     kept = key_file(db).read_text()
     db.close()
     key_file_path = project_path.with_name("project.key.json")
@@ -204,9 +204,68 @@ def test_restore_brings_the_backed_up_key_back(db, project_path, tmp_path):
 
 def test_restore_without_a_key_says_where_it_belongs(db, project_path, tmp_path, capsys):
     add_document(db)
-    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
     db.close()
     assert main(["restore", str(saved), "--project", str(project_path)]) == 0
     out = capsys.readouterr().out
     assert "Er zat geen sleutelbestand bij de reservekopie" in out
     assert str(project_path.with_name("project.key.json")) in out
+
+
+def test_backup_does_not_wait_a_minute_for_another_programs_open_write(
+    db, project_path, tmp_path, capsys
+):
+    """With another program inside a write transaction, the copy was complete at once but
+    its line in the history waited for the write lock up to the busy timeout (60 s), then
+    failed with "database is locked". Now the backup ends soon, complete, and says plainly
+    that the history does not have it. A hang test: the bound is generous on purpose."""
+    import time
+
+    add_document(db)
+    other = sqlite3.connect(str(project_path), isolation_level=None)  # another program
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO settings (key, value) VALUES ('niet_klaar', '1')")
+        started = time.monotonic()
+        made = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+        code_nl = main(
+            ["backup", "--project", str(project_path), "--output", str(tmp_path / "nl.db")]
+        )
+        out_nl = capsys.readouterr().out
+        code_en = main(
+            [
+                "--lang",
+                "en",
+                "backup",
+                "--project",
+                str(project_path),
+                "--output",
+                str(tmp_path / "en.db"),
+            ]
+        )
+        out_en = capsys.readouterr().out
+        assert time.monotonic() - started < 10
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert made.logged is False and code_nl == code_en == 0
+    assert "staat niet in de geschiedenis van het project" in out_nl
+    assert "it is not in the project's history" in out_en
+    for copy in (made.path, tmp_path / "nl.db", tmp_path / "en.db"):
+        assert check_project_file(copy)["documents"] == 1  # opens, integrity_check ok, rows
+        conn = sqlite3.connect(copy)
+        try:  # the other program's unfinished write is not in it
+            assert (
+                conn.execute("SELECT 1 FROM settings WHERE key = 'niet_klaar'").fetchone() is None
+            )
+        finally:
+            conn.close()
+    assert (
+        db.execute("SELECT count(*) FROM events WHERE action = 'project.backup'").fetchone()[0] == 0
+    )
+    # with the lock free again a backup is logged as before
+    again = backup(Project.for_user(db, "onderzoeker"), tmp_path / "weer.db")
+    assert again.logged is True
+    assert (
+        db.execute("SELECT count(*) FROM events WHERE action = 'project.backup'").fetchone()[0] == 1
+    )

@@ -7,7 +7,7 @@ from workbench.handle import Project
 from workbench.history import undo_last
 from workbench.ingest import import_files
 from workbench.memos import add_memo, list_memos, memo_overview
-from workbench.respondents import add_respondent
+from workbench.respondents import add_respondent, link_document
 from conftest import REPO
 from page_runner import run_page
 from streamlit.testing.v1 import AppTest
@@ -115,6 +115,36 @@ def test_the_code_filter_keeps_the_memos_on_that_code_and_its_codings(project):
         text = " ".join(m.value for m in at.markdown)
         assert "Ook huisdieren?" in text and "Twijfel." in text
         assert "Rouw om de dochter." not in text
+
+
+def test_filtering_on_an_interview_keeps_the_memos_on_its_respondent(project):
+    """The interview filter kept memos on the interview, its sentences and codings but hid
+    the memo on the person it is with: a researcher looking at one interview missed it."""
+    path, db, seg, code = project
+    me = Project.for_user(db, "onderzoeker")
+    r01, r02 = (add_respondent(me, c) for c in ("R01", "R02"))
+    link_document(me, 1, r01)
+    add_memo(me, target_type="respondent", target_id=r01, text="Praat graag over vroeger.")
+    add_memo(me, target_type="respondent", target_id=r02, text="Woont sinds kort alleen.")
+    assert {m["text"] for m in memo_overview(me, document_id=1)} == {
+        "Lang interview.",
+        "Praat graag over vroeger.",
+    }
+    # interview 2 has nobody yet: no respondent memo; then it is a second interview of R01
+    assert "Praat graag over vroeger." not in {m["text"] for m in memo_overview(me, document_id=2)}
+    link_document(me, 2, r01)
+    assert {m["text"] for m in memo_overview(me, document_id=2)} == {
+        "Twijfel.",
+        "Rouw om de dochter.",
+        "Praat graag over vroeger.",
+    }
+    # with a code as well, only memos on that code and its codings stay (as for an interview)
+    assert [m["text"] for m in memo_overview(me, document_id=2, code=code)] == ["Twijfel."]
+    at = run_page("memos", path, memos_document=1)
+    assert at.caption[0].value == "2 van de 6 memo's."
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Respondent: R01**" in text and "Praat graag over vroeger." in text
+    assert "Woont sinds kort alleen." not in text
 
 
 def test_a_memo_links_to_its_place_in_the_interview(project):

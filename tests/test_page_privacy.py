@@ -111,6 +111,32 @@ def test_backup_offers_a_download(project, project_path):
     assert at.get("download_button")
 
 
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        ("nl", "De reservekopie is compleet, maar staat niet in de geschiedenis van het project"),
+        ("en", "The backup is complete, but it is not in the project's history"),
+    ],
+)
+def test_a_backup_while_another_program_writes_is_offered_and_says_it_is_not_logged(
+    project, project_path, lang, said
+):
+    """The copy was done at once, but the click then waited up to a minute for the lock to
+    log it (and failed): now the download is offered and the page says the history lacks it."""
+    import sqlite3
+
+    other = sqlite3.connect(str(project_path), isolation_level=None)  # another program
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        at = run_page("privacy", project_path, lang=lang)
+        at.button(key="privacy_make_backup").click().run()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not at.exception and at.get("download_button")
+    assert [w.value for w in at.warning if w.value.startswith(said)]
+
+
 def test_supervisor_sees_history_but_not_names_or_accounts_admin(project, project_path):
     accounts.add_user(Project.for_user(project, "onderzoeker"), "vera", role="supervisor")
     at = page(project_path, user="vera")

@@ -169,7 +169,12 @@ def test_a_form_of_two_words_says_both_were_searched(project, tmp_path, nlp):
             "1 zin had deze code al van jou, of als open suggestie.",
             "In 1 zin had je deze code eerder afgewezen.",
         ),
-    ],  # the English twin is not clicked: AppTest then reads the radio's Dutch label
+        (
+            "en",
+            "1 sentence already had this code from you, or as an open suggestion.",
+            "In 1 sentence you had rejected this code before.",
+        ),
+    ],
 )
 def test_code_all_hits_says_apart_what_you_gave_and_what_you_rejected(project, lang, had, rejected):
     """A code rejected on a sentence was counted as 'had this code from you'."""
@@ -213,3 +218,34 @@ def test_the_count_says_from_how_many_interviews(many_hits, tmp_path, nlp, lang,
     assert len(at.dataframe[0].value) == 200
     more = found.replace("205", "206").replace("1 interview", "2 interviews")
     assert at.success[0].value.startswith(more)
+
+
+def test_the_search_settings_stay_when_the_language_changes(project):
+    """The mode radio and the respondents toggle had no key: their id was made from their
+    Dutch or English label, so switching the language made new widgets, back at their
+    defaults, and a filter's yes/no read Dutch on an English page when clicked."""
+    from workbench import respondents
+
+    path, db = project
+    me = Project.for_user(db, "onderzoeker")
+    respondents.define_attribute(me, "uitkering", "boolean")
+    respondents.add_respondent(me, "R01")
+    respondents.set_value(me, "R01", "uitkering", True)
+    respondents.link_document(me, 1, "R01")
+    at = run_page("zoeken", path, search_query="schaamde")
+    at.radio(key="search_mode").set_value("word").run()
+    at.toggle(key="search_only_respondents").set_value(True).run()
+    at.selectbox(key="search_filter_uitkering").set_value("true").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.radio(key="search_mode").value == "word"
+    assert at.radio(key="search_mode").options == ["word family (lemma)", "exact word"]
+    assert at.toggle(key="search_only_respondents").value is True
+    assert at.selectbox(key="search_filter_uitkering").value == "true"
+    assert at.success[0].value.startswith("Found in 1 sentence")
+    at.selectbox(key="search_code_all").set_value("schaamte")
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.success[-1].value.startswith("1 new suggestion made for code ")
+    assert len(list_codings(me, statuses=["suggested"])) == 1

@@ -233,8 +233,9 @@ def memo_overview(
     sentence) and ``document_id``/``segment_id``/``start_char``/``end_char`` when the memo
     belongs to a place in an interview, so the page can jump there. ``removed`` is true when
     what it is about is no longer there (a coding someone removed): the memo stays readable.
-    ``document_id`` keeps memos on that document and on its segments and codings; ``code``
-    memos on that code and on its codings.
+    ``document_id`` keeps memos on that document, on its segments and codings, and on its
+    respondent (a person's memo belongs to each of their interviews, so filtering on one
+    interview does not hide it); ``code`` memos on that code and on its codings.
     """
     project.require("read")
     rows = project.db.execute(
@@ -281,10 +282,21 @@ def memo_overview(
         "removed",
     )
     memos = [{**dict(zip(keys, r)), "removed": bool(r[-1])} for r in rows]
+    # whose interview it is; a document without a respondent matches no respondent memo
+    person = (
+        project.db.execute(
+            "SELECT respondent_id FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        or (None,)
+    )[0]
     return [
         m
         for m in memos
-        if (document_id is None or m["document_id"] == document_id)
+        if (
+            document_id is None
+            or m["document_id"] == document_id
+            or (person is not None and (m["target_type"], m["target_id"]) == ("respondent", person))
+        )
         and (code is None or m["code_id"] == code)
         and (written_by is None or m["author"] == written_by)
     ]

@@ -210,21 +210,29 @@ def _writer_lock(db: Database) -> threading.RLock:
     return lock
 
 
+class WriteLockBusy(Exception):
+    """Another program held the write lock for longer than a short ``transaction`` waits."""
+
+
 @contextlib.contextmanager
-def transaction(db: Database) -> Iterator[Database]:
+def transaction(db: Database, *, wait_ms: int | None = None) -> Iterator[Database]:
     """One atomic unit of work: all of it is written, or none of it.
 
     The outermost block starts with ``BEGIN IMMEDIATE`` (take the write lock now, wait up to
     the busy timeout for it); nested blocks become savepoints via sqlite-utils' ``atomic``.
     A connection shared by threads (the app's sessions) runs one thread's transaction at a
     time: the others wait here instead of joining it as a savepoint.
+
+    ``wait_ms`` waits that long for the lock instead of the busy timeout and then raises
+    :class:`WriteLockBusy`, nothing written: for a write that must not keep a person
+    waiting a minute behind another program's open transaction (the log line of a backup).
     """
     with _writer_lock(db):
         if db.conn.in_transaction:
             with db.atomic():
                 yield db
             return
-        db.execute("BEGIN IMMEDIATE")
+        _begin(db, wait_ms)
         try:
             yield db
         except BaseException:
@@ -236,6 +244,23 @@ def transaction(db: Database) -> Iterator[Database]:
             except BaseException:
                 db.rollback()
                 raise
+
+
+def _begin(db: Database, wait_ms: int | None) -> None:
+    """``BEGIN IMMEDIATE``, waiting ``wait_ms`` for the lock when given (the caller holds the
+    connection's writer lock, so no other thread's write runs under the short timeout)."""
+    if wait_ms is None:
+        db.execute("BEGIN IMMEDIATE")
+        return
+    db.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise WriteLockBusy(str(exc)) from None
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def backup_to(db: Database, target: str | Path) -> Path:

@@ -159,8 +159,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    target = backup(handle(project(args), args), args.output, with_key=args.with_key)
-    print(t("cli.privacy.backup_done", args.lang, path=target))
+    made = backup(handle(project(args), args), args.output, with_key=args.with_key)
+    print(t("cli.privacy.backup_done", args.lang, path=made.path))
+    if not made.logged:
+        print(t("backup.not_logged", args.lang))
     return 0
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,20 @@ from workbench.handle import Project
 from workbench.ingest.catalog import CODINGS
 from workbench.migrations import migrations
 from workbench.privacy.key import key_path, project_file
-from workbench.store import DEFAULT_USER, backup_to, open_project, record_event, transaction
+from workbench.store import (
+    DEFAULT_USER,
+    WriteLockBusy,
+    backup_to,
+    open_project,
+    record_event,
+    transaction,
+)
 
 REQUIRED_TABLES = {"documents", "segments", "codings", "events", "users"}
 PRIVATE = 0o600  # owner only: backups hold every original transcript, keys every name
+# how long a backup's log line waits for another program's write lock (the app's own writes
+# take milliseconds; a transaction held open longer than this is not waited for)
+LOG_WAIT_MS = 2_000
 
 
 def _private_copy(source: Path, target: Path) -> Path:
@@ -45,11 +56,23 @@ def _private_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def backup(project: Project, output: str | Path, *, with_key: bool = False) -> Path:
-    """Write a consistent copy of the open project to ``output`` (logged).
+@dataclass(frozen=True)
+class BackupMade:
+    """A complete backup at ``path``; ``logged`` is false when the project's history does
+    not say so, because another program held the write lock (the copy is whole either way)."""
+
+    path: Path
+    logged: bool
+
+
+def backup(project: Project, output: str | Path, *, with_key: bool = False) -> BackupMade:
+    """Write a consistent copy of the open project to ``output`` and log it.
 
     With ``with_key`` the pseudonym key is copied next to it (``<output>.key.json``); keep
-    that copy as safe as the key itself.
+    that copy as safe as the key itself. The copy only reads, so another program's open
+    write transaction does not stop it; the log line waits for that program's lock at most
+    :data:`LOG_WAIT_MS` and is then left out (``logged`` false), so a finished backup never
+    keeps a person waiting up to the busy timeout (a minute) for its line in the history.
     """
     project.require("backup")
     db = project.db
@@ -66,13 +89,16 @@ def backup(project: Project, output: str | Path, *, with_key: bool = False) -> P
         source_key = key_path(project_file(db))
         if source_key.exists():
             _private_copy(source_key, key_path(target))
-    with transaction(db):
-        record_event(
-            db,
-            project.user,
-            events.PROJECT_BACKUP(None, None, {"file": target.name, "with_key": with_key}),
-        )
-    return target
+    try:
+        with transaction(db, wait_ms=LOG_WAIT_MS):
+            record_event(
+                db,
+                project.user,
+                events.PROJECT_BACKUP(None, None, {"file": target.name, "with_key": with_key}),
+            )
+    except WriteLockBusy:
+        return BackupMade(target, logged=False)
+    return BackupMade(target, logged=True)
 
 
 def check_project_file(path: str | Path) -> dict[str, Any]:

@@ -60,8 +60,10 @@ path = str(project_path())
 show_flash()
 
 
-def kind_label(kind: str) -> str:
-    return tr(f"privacy.page.kind.{kind}")
+# a widget's option words are looked up in this run, not in its format function: Streamlit's
+# test harness calls that outside the run, where the session's language is not known, and
+# then read Dutch words on an English page (a click failed: "'persoon' is not in list")
+kind_labels = {kind: tr(f"privacy.page.kind.{kind}") for kind in KINDS}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -94,13 +96,15 @@ if "names" in tabs:
         st.markdown(tr("privacy.page.counts", **counts))
         if found:
             by_name = {c["original"]: c for c in found}
+            # the words now, in this run's language (see kind_labels)
+            labels = {
+                n: f"{n} · {tr('privacy.page.status.' + c['status'])} · {c['count']}×"
+                for n, c in by_name.items()
+            }
             name = st.selectbox(
                 tr("privacy.page.candidate"),
                 list(by_name),
-                format_func=lambda n: (
-                    f"{n} · {tr('privacy.page.status.' + by_name[n]['status'])}"
-                    f" · {by_name[n]['count']}×"
-                ),
+                format_func=labels.get,
                 key="privacy_candidate",
             )
             cand = by_name[name]
@@ -114,7 +118,7 @@ if "names" in tabs:
                 tr("privacy.page.kind"),
                 KINDS,
                 index=KINDS.index(cand["kind"]),
-                format_func=kind_label,
+                format_func=kind_labels.get,
                 key=f"privacy_kind_{name}",
             )
             replacement = right.text_input(
@@ -154,7 +158,9 @@ if "names" in tabs:
             with st.form("privacy_known"):
                 respondent = st.text_input(tr("privacy.page.respondent"))
                 known = st.text_input(tr("privacy.page.known_name"))
-                known_kind = st.selectbox(tr("privacy.page.kind"), KINDS, format_func=kind_label)
+                known_kind = st.selectbox(
+                    tr("privacy.page.kind"), KINDS, format_func=kind_labels.get
+                )
                 if st.form_submit_button(tr("privacy.page.add_known")):
                     attempt(
                         add_known_name,
@@ -315,7 +321,8 @@ if "workshop" in tabs:
 # --------------------------------------------------------------------------- accounts
 if "accounts" in tabs:
     with tabs["accounts"]:
-        roles = list(accounts.LOGIN_ROLES)
+        role_names = {role: role_name(role) for role in accounts.LOGIN_ROLES}  # see kind_labels
+        roles = list(role_names)
         if handle.can("users.manage"):
             people = accounts.list_users(project)
             st.dataframe(accounts_table(people), hide_index=True, width="stretch")
@@ -323,7 +330,10 @@ if "accounts" in tabs:
                 st.markdown(tr("privacy.page.add_user"))
                 new_name = st.text_input(tr("privacy.page.user_name"), key="privacy_new_name")
                 new_role = st.selectbox(
-                    tr("privacy.page.role"), roles, format_func=role_name, key="privacy_new_role"
+                    tr("privacy.page.role"),
+                    roles,
+                    format_func=role_names.get,
+                    key="privacy_new_role",
                 )
                 new_password = st.text_input(
                     tr("privacy.page.password"), type="password", key="privacy_new_password"
@@ -340,7 +350,7 @@ if "accounts" in tabs:
             with st.form("privacy_role"):
                 st.markdown(tr("privacy.page.change_role"))
                 who = st.selectbox(tr("privacy.page.user_name"), [p["name"] for p in people])
-                role = st.selectbox(tr("privacy.page.role"), roles, format_func=role_name)
+                role = st.selectbox(tr("privacy.page.role"), roles, format_func=role_names.get)
                 if st.form_submit_button(tr("privacy.page.save")):
                     attempt(
                         accounts.set_role,
@@ -385,11 +395,12 @@ if "history" in tabs:
                 key="privacy_undo_older",
                 flash=lambda undone: undone_message(undone, "privacy.page.undone"),
             )
+        kinds = {k: tr(f"privacy.page.history_{k}") for k in ("document", "code")}
         kind = st.radio(
             tr("privacy.page.history_of"),
-            ["document", "code"],
+            list(kinds),
             horizontal=True,
-            format_func=lambda k: tr(f"privacy.page.history_{k}"),
+            format_func=kinds.get,
             key="privacy_history_kind",
         )
         if kind == "document":
@@ -432,7 +443,9 @@ if "backup" in tabs:
                 name = f"{Path(path).stem}-{last_event_id(project)}.db"
                 made = attempt(backup, handle, Path(folder) / name)
                 if made:
-                    st.session_state["privacy_backup"] = (name, made.value.read_bytes())
+                    st.session_state["privacy_backup"] = (name, made.value.path.read_bytes())
+                    if not made.value.logged:
+                        st.warning(tr("backup.not_logged"))
         if "privacy_backup" in st.session_state:
             name, data = st.session_state["privacy_backup"]
             st.download_button(

@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.app.common import acting_project, attempt, lang, nlp, tr
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
+from workbench.i18n import t
 from workbench.patterns.fragments import value_label
 from workbench.respondents import list_attributes
 from workbench.search import filter_options, search, search_segment_ids, suggest_code_for_hits
@@ -20,20 +21,25 @@ query = st.text_input(
     tr("zoeken.query"), key="search_query", help=tr("zoeken.query_help"), placeholder="schamen"
 )
 cols = st.columns([3, 3, 2])  # room for "Alleen wat respondenten zeggen" at 1,280 px
+# Each widget has a key, so it keeps its value when the language changes (without one its
+# id is made from its label and options, so a switch made a new widget, back at its default).
+# The options' words are looked up now, in this run's language: a format function that
+# asks the session's language when it is called is also called outside the run (Streamlit's
+# test harness does so for a click) and then read Dutch on an English page.
+modes = {m: tr(f"zoeken.mode_{m}") for m in ("lemma", "word")}
 mode = cols[0].radio(
-    tr("zoeken.mode"),
-    ["lemma", "word"],
-    horizontal=True,
-    format_func=lambda m: tr(f"zoeken.mode_{m}"),
+    tr("zoeken.mode"), list(modes), horizontal=True, format_func=modes.get, key="search_mode"
 )
-only_respondents = cols[1].toggle(tr("zoeken.only_respondents"), value=False)
+only_respondents = cols[1].toggle(
+    tr("zoeken.only_respondents"), value=False, key="search_only_respondents"
+)
 filters: dict[str, str] = {}
 
 
-def filter_label(value: str | None, kind: str) -> str:
+def filter_label(value: str | None, kind: str, language: str) -> str:
     """A filter's value as the reader sees it: a yes/no value as ja/nee (yes/no), not the
     stored true/false; no choice as "any"."""
-    return tr("zoeken.any") if value is None else value_label(str(value), kind, lang())
+    return t("zoeken.any", language) if value is None else value_label(str(value), kind, language)
 
 
 with cols[2].popover(tr("zoeken.filter")):
@@ -45,7 +51,7 @@ with cols[2].popover(tr("zoeken.filter")):
             [None, *values],
             key=f"search_filter_{attribute}",
             # a yes/no value reads ja/nee (yes/no), not the stored true/false
-            format_func=partial(filter_label, kind=kinds.get(attribute, "text")),
+            format_func=partial(filter_label, kind=kinds.get(attribute, "text"), language=lang()),
         )
         if chosen is not None:
             filters[attribute] = chosen
@@ -127,6 +133,7 @@ with st.form("code_all_hits"):
         format_func=names.get,
         index=None,
         placeholder=tr("coderen.code_placeholder"),
+        key="search_code_all",
     )
     st.caption(tr("zoeken.code_all_help", total=result.total))
     if st.form_submit_button(tr("zoeken.code_all", total=result.total)) and code:
