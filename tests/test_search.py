@@ -500,3 +500,57 @@ def test_a_word_for_a_thing_missing_is_of_its_family(word_first, nlp):
     assert _keywords(word_first, nlp, "zin") == ["zinloze"]
     assert _keywords(word_first, nlp, "thuis") == ["thuisloos"]
     assert _keywords(word_first, nlp, "zorg") == ["zorgeloos"]
+
+
+# Fictional sentences, written for these tests.
+SEAMS_AND_ENDINGS = """I: Waar gaat u overdag heen?
+R: Op dinsdag ga ik naar het buurthuis. Daar is een buurtkamer. Ook is er een buurtwinkel.
+R: De buurt is rustig. Mijn huis is klein. Thuis is het stil. Mijn buurvrouw groet nooit.
+R: Ze doet welzijnswerk in de wijk. Het welzijn van ouderen is haar vak. Mijn werk is fijn.
+R: Werkelijk, dat had ik niet verwacht. Natuurlijk ga ik. De natuur hier is mooi.
+R: Ik blijf hopen. Soms voel ik me hopeloos. Nu ben ik hoopvol.
+R: Ik was weken slapeloos. Dat gesprek was zinvol.
+R: Ik wil meeleven met mijn zus. Het leven is zwaar.
+R: Eerst wantrouwde ik haar, want ik kende haar niet. Zij moest toen rouwen om haar man.
+R: Volgend jaar gaan we trouwen.
+"""
+
+
+@pytest.fixture
+def seams(db, nlp, tmp_path):
+    return _researcher_with(db, nlp, tmp_path, "R11", SEAMS_AND_ENDINGS)
+
+
+def test_a_compound_is_read_at_the_seam_its_project_uses(seams, nlp):
+    """ "thuis" found "buurthuis" as "buur" + "thuis"; it is "buurt" + "huis", and the
+    texts use "buurt" and "huis" as words, not "buur". Where they do not tell, the reading
+    stays: "mee" + "leven", not "meel" + "even". A function word weighs nothing: the texts
+    say "want" (because) and "rouwen" (to mourn), yet "wantrouwen" is "wan" + "trouwen"."""
+    assert _keywords(seams, nlp, "thuis") == ["thuis"]
+    assert _keywords(seams, nlp, "huis") == ["buurthuis", "huis"]
+    assert _keywords(seams, nlp, "buurt") == ["buurt", "buurthuis", "buurtkamer", "buurtwinkel"]
+    assert _keywords(seams, nlp, "leven") == ["leven", "meeleven"]
+    assert _keywords(seams, nlp, "trouwen") == ["trouwen", "wantrouwde"]
+
+
+def test_a_compound_whose_first_part_only_the_project_knows(seams, nlp):
+    """ "werk" missed "welzijnswerk": the dictionary does not know "welzijn", the project
+    does."""
+    assert _keywords(seams, nlp, "werk") == ["welzijnswerk", "werk"]
+
+
+def test_an_ending_that_makes_a_word_of_its_own_is_no_family(seams, nlp):
+    """ "-lijk" mostly makes a new word: "natuurlijk" (of course) is not about nature, nor
+    "werkelijk" (really) about work; "lijk" (a corpse) is no second part either."""
+    assert _keywords(seams, nlp, "natuur") == ["natuur"]
+    assert "werkelijk" not in _keywords(seams, nlp, "werk")
+
+
+def test_a_thing_missing_or_full_after_a_verb_stem_or_a_short_word(seams, nlp):
+    """ "hopen" missed "hopeloos" and "hoopvol", "hoop" missed "hoopvol": "-loos" and "-vol"
+    keep the sense, after the verb's stem ("slapen": "slapeloos") and after a word of three
+    letters ("zin": "zinvol")."""
+    assert _keywords(seams, nlp, "hopen") == ["hoopvol", "hopeloos", "hopen"]
+    assert "hoopvol" in _keywords(seams, nlp, "hoop")
+    assert "slapeloos" in _keywords(seams, nlp, "slapen")
+    assert _keywords(seams, nlp, "zin") == ["zinvol"]

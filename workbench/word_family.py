@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import simplemma
+from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from workbench.nlp import lemmatize_text
@@ -33,16 +34,22 @@ _VOWELS = set("aeiou")
 # A verb stem never starts a compound here: "leef" + "tijd" is an age, not a way of living.
 STEM_SUFFIXES = frozenset({"te", "end", "ende", "ing", "ingen"})
 MIN_STEM_BEFORE_TE = 4  # "len" + "te" is "lente", not a kind of "lenen"
-# After a whole word: derived nouns and adjectives, diminutives, plural and linking forms.
-# Not a bare "s": "trouwen" + "s" is "trouwens".
+# After a whole word: endings that keep the word's sense. A state ("eenzaamheid"), a small
+# one ("huisje"), a plural or linking form, an adjective of the thing ("angstig"), and the
+# thing missing or in full ("werkloos", "hoopvol", :data:`LACK_OR_FULL_SUFFIXES`). Not a bare
+# "s": "trouwen" + "s" is "trouwens". Not "-lijk": it mostly makes a word of its own
+# ("werkelijk" is real, "natuurlijk" of course, "eigenlijk" actually); measured on the
+# demo in docs/search.md.
+LACK_OR_FULL_SUFFIXES = ("loos", "loze", "lozen", "vol", "volle")
 WORD_SUFFIXES = frozenset(
-    "heid heden te e en tje tjes je jes pje pjes etje etjes schap schappen loos loze "
-    "lozen ig ige lijk lijke elijk elijke isch ische baar bare".split()
-)
-# "-less": the thing is missing, and so the theme ("werkloos", "de daklozen"). These
-# count after a word of three letters too ("dakloos": "dak" takes no other suffix), and
-# after the word as spelt before an "e" ("hoop" -> "hopeloos", "nut" -> "nutteloos").
-LOOS_SUFFIXES = ("loos", "loze", "lozen")
+    "heid heden te e en tje tjes je jes pje pjes etje etjes schap schappen ig ige isch ische "
+    "baar bare".split()
+) | frozenset(LACK_OR_FULL_SUFFIXES)
+# "-loos" and "-vol" say the thing is missing or there in full, and so the theme
+# ("werkloos", "de daklozen", "hoopvol"). They count after a word of three letters too
+# ("dakloos", "zinvol": "dak" takes no other suffix), after the word as spelt before an "e"
+# ("hoop" -> "hopeloos", "nut" -> "nutteloos") and after a verb's stem ("hopen" ->
+# "hopeloos", "hoopvol"; "slapen" -> "slapeloos", :func:`_lacking_or_full`).
 MIN_ROOT_BEFORE_LOOS = 3
 # A person who does something ("mantelzorger"), only after a word of five letters or more:
 # "moed" + "er" is "moeder"; after four, only a pair the lemmatiser files each under the
@@ -188,6 +195,7 @@ class Vocabulary:
 
     def __init__(self, db: Any) -> None:
         self.db = db
+        self._documents: dict[str, int] = {}  # one search asks some words many times
 
     def starting_with(self, prefix: str) -> list[str]:
         return [
@@ -237,6 +245,17 @@ class Vocabulary:
 
     def __contains__(self, term: str) -> bool:
         return self._holds("lemmas", term)
+
+    def documents(self, word: str) -> int:
+        """In how many segments the texts hold this word form. Counting reads the word's
+        whole entry in the index (milliseconds for a common word in 1,000 interviews), so
+        each word is counted once per vocabulary, which lives for one search."""
+        if word not in self._documents:
+            row = self.db.execute(
+                "SELECT doc FROM segments_fts_vocab WHERE col = 'text' AND term = ?", [word]
+            ).fetchone()
+            self._documents[word] = row[0] if row else 0
+        return self._documents[word]
 
     def has_form(self, word: str) -> bool:
         """Whether the texts themselves hold this word form."""
@@ -451,9 +470,50 @@ def _after_root(rest: str, root: str, vocabulary: Vocabulary) -> bool:
             continue
         after = rest[len(suffix) :]
         for linker in linkers:
-            if after.startswith(linker) and _is_part(after[len(linker) :], vocabulary):
+            second = after[len(linker) :]
+            if (
+                after.startswith(linker)
+                and second not in DERIVATION_SUFFIXES  # "natuur" + "lijk" is no corpse
+                and _is_part(second, vocabulary)
+                and not _read_elsewhere(root + suffix + linker, second, vocabulary)
+            ):
                 return True
     return False
+
+
+def _read_elsewhere(first: str, second: str, vocabulary: Vocabulary) -> bool:
+    """Whether the compound ``first + second`` is better read with its seam a letter or two
+    away, both halves words there too: "buurthuis" is "buurt" + "huis", not "buur" +
+    "thuis", so "thuis" does not find it (nor "buur"), while "huis" and "buurt" do.
+
+    Both readings are words, so the dictionary cannot tell (preferring the later seam
+    always would read "meeleven" as "meel" + "even"); the project's texts can: the reading
+    whose halves its texts use more as words of their own wins, by the product of their
+    counts (:func:`_uses`; Koehn and Knight's rule for splitting compounds, 2003). A tie,
+    as where the texts use neither, keeps the reading.
+    """
+    compound = first + second
+    own: int | None = None
+    for shift in (-2, -1, 1, 2):
+        cut = len(first) + shift
+        other_first, other_second = compound[:cut], compound[cut:]
+        if len(other_first) < MIN_STEM or len(other_second) < MIN_PART:
+            continue
+        if not (_is_lemma(other_first) and _is_lemma(other_second)):
+            continue
+        if own is None:  # "welzijns" + "werk": the first part without its joining sound
+            first_uses = max(_uses(first.removesuffix(link), vocabulary) for link in LINKERS)
+            own = first_uses * _uses(second, vocabulary)
+        if _uses(other_first, vocabulary) * _uses(other_second, vocabulary) > own:
+            return True
+    return False
+
+
+def _uses(word: str, vocabulary: Vocabulary) -> int:
+    """How often the texts use ``word`` as a word of its own, to weigh a compound's halves
+    by; none for a function word, whose count says nothing of compounds: "wantrouwen" is
+    "wan" + "trouwen", though the texts say "want" (because) far more than "wan"."""
+    return 0 if word in STOP_WORDS else vocabulary.documents(word)
 
 
 def _before_schwa(root: str) -> str:
@@ -470,20 +530,21 @@ def _before_schwa(root: str) -> str:
     return root + "e"
 
 
-def _without(root: str, vocabulary: Vocabulary) -> set[str]:
-    """The lemmas of the index that say ``root`` is missing, where the rest of the family
-    does not find them: after a word of three letters ("dak" -> "dakloos",
-    "daklozenopvang") and after a changed spelling ("hoop" -> "hopeloos",
-    "hopeloosheid"). A longer word as it is ("werkloos", "zorgeloos") is a suffix in
-    :func:`_after_root` already."""
-    starts = {_before_schwa(root)} - {root, root + "e"}
-    if len(root) < MIN_ROOT:
-        starts.add(root)
+def _lacking_or_full(base: str, vocabulary: Vocabulary, *, plain: bool) -> set[str]:
+    """The lemmas of the index that say ``base`` is missing or there in full, where the rest
+    of the family does not find them: after the word and an "e", as spelt then ("hoop" ->
+    "hopeloos", "hopeloosheid"; "zorg" -> "zorgeloos"), and with ``plain`` after the word
+    as it is: a word of three letters ("dak" -> "dakloos", "daklozenopvang"; "zin" ->
+    "zinvol") or a verb's stem ("hopen" -> "hoopvol"). A longer word as it is ("werkloos")
+    is a suffix in :func:`_after_root` already."""
+    starts = {_before_schwa(base), base + "e"}  # "zorgeloos", "werkeloos"
+    if plain:
+        starts.add(base)
     found = set()
     for start in starts:
-        for term in vocabulary.starting_with(start + "lo"):
+        for term in vocabulary.starting_with(start):
             rest = term[len(start) :]
-            if rest.startswith(LOOS_SUFFIXES) and _after_root(rest, root, vocabulary):
+            if rest.startswith(LACK_OR_FULL_SUFFIXES) and _after_root(rest, base, vocabulary):
                 found.add(term)
     return found
 
@@ -494,9 +555,10 @@ def _compounds_ending_in(root: str, vocabulary: Vocabulary) -> set[str]:
 
     A Dutch compound is a kind of its last part ("mantelzorg" is care, "geldzorgen" are
     worries), so it belongs to that part's family; what comes before must be a word
-    (:func:`is_word_part`), not a particle or a prefix: "bezorgen" (deliver) and
+    (:func:`_is_first_part`), not a particle or a prefix: "bezorgen" (deliver) and
     "aanvraag" (application) are words of their own. A person suffix counts after five
-    letters of the whole ("mantelzorg" + "er"), as after a root alone.
+    letters of the whole ("mantelzorg" + "er"), as after a root alone. A compound better
+    read at another seam is left out (:func:`_read_elsewhere`: "buurthuis" for "thuis").
     """
     found: set[str] = set()
     for suffix in ("", *WORD_SUFFIXES, *PERSON_SUFFIXES):
@@ -504,9 +566,31 @@ def _compounds_ending_in(root: str, vocabulary: Vocabulary) -> set[str]:
             before = term[: len(term) - len(root) - len(suffix)]
             if suffix in PERSON_SUFFIXES and len(term) - len(suffix) < PERSON_MIN_ROOT:
                 continue
-            if before and is_word_part(before, after=False):
+            if (
+                before
+                and _is_first_part(before, vocabulary)
+                and not _read_elsewhere(before, term[len(before) :], vocabulary)
+            ):
                 found.add(term)
     return found
+
+
+def _is_first_part(before: str, vocabulary: Vocabulary) -> bool:
+    """Whether ``before`` (what a compound holds before its last word) is a word of its own,
+    with or without a joining sound: one the dictionary knows (:func:`is_word_part`), or one
+    the project holds or two known words (:func:`_is_part`): "welzijn" + "s" + "werk", which
+    the dictionary does not know. Never a prefix or particle ("onder", "over")."""
+    if is_word_part(before, after=False):
+        return True
+    for linker in LINKERS:
+        word = before[: len(before) - len(linker)]
+        if (
+            before.endswith(linker)
+            and word not in DERIVATION_PREFIXES
+            and _is_part(word, vocabulary)
+        ):
+            return True
+    return False
 
 
 def _heads_compounds(root: str) -> bool:
@@ -540,7 +624,8 @@ def word_family(
     "eenzaamheidsgevoel") and a verb stem with a noun or adjective suffix ("schaamte",
     "verhuizing", "levend").
     A word that says the root is missing joins after three letters or a changed spelling
-    too ("dakloos", "hopeloos", :func:`_without`).
+    too, and after a verb's stem ("dakloos", "hopeloos", "hoopvol" for "hopen",
+    :func:`_lacking_or_full`).
     A compound that ends in a root is a kind of it and joins too ("zorg" finds
     "mantelzorg", "geldzorgen", :func:`_compounds_ending_in`), unless the lemmatiser reads
     that root as a form of another word (:func:`_heads_compounds`: "lopen" comes with
@@ -568,7 +653,10 @@ def word_family(
             if _heads_compounds(root):
                 family |= _compounds_ending_in(root, vocabulary)
         if len(root) >= MIN_ROOT_BEFORE_LOOS:
-            family |= _without(root, vocabulary)
+            family |= _lacking_or_full(root, vocabulary, plain=len(root) < MIN_ROOT)
+        if is_verb(root):  # "hopen": "hopeloos" and "hoopvol" are made from "hoop"
+            for stem in verb_stems(root):
+                family |= _lacking_or_full(stem, vocabulary, plain=True)
         for stem in verb_stems(root):
             for term in vocabulary.starting_with(stem):
                 rest = term[len(stem) :]
