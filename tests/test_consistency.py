@@ -7,6 +7,7 @@ import json
 import pytest
 
 from workbench import consistency as cons
+from workbench import done_marks
 from workbench.cli import main
 from workbench.codebook import merge_codes
 from workbench.codings import add_coding, decide
@@ -724,3 +725,79 @@ def test_a_decision_keeps_its_consensus_coding_when_that_goes_as_a_duplicate(db,
         [source],
     ).fetchone()
     assert kept == ("consensus",)
+
+
+def sentence_sample(db, project):
+    """A seeded half of the sentences for anna and bram. anna codes verlies on each sampled
+    sentence and isolement on every other one; bram, given only the sample, codes verlies on
+    each sampled sentence. On what bram was given they agree everywhere."""
+    sample = cons.create_sample(
+        Project.for_user(db, "sanne"), name="zinnen", coders=["anna", "bram"], share=0.5, seed=3
+    )
+    given = {
+        r[0]
+        for r in db.execute("SELECT segment_id FROM sample_units WHERE sample_id = ?", [sample])
+    }
+    for segs in project.values():
+        for seg in segs:
+            code(db, "anna", "verlies" if seg in given else "isolement", seg)
+            if seg in given:
+                code(db, "bram", "verlies", seg)
+    turns = {}
+    for turn, seg in db.execute("SELECT turn_id, id FROM segments"):
+        turns.setdefault(turn, set()).add(seg)
+    whole = [t for t, segs in turns.items() if segs <= given]
+    partly = [t for t, segs in turns.items() if segs & given and not segs <= given]
+    assert whole and partly  # the seed gives both kinds of turns
+    return sample, given, whole
+
+
+def test_coding_the_sentences_of_a_sample_is_no_reading_of_the_whole_document(db, project):
+    """A code on a sampled sentence does not make the document seen: bram's silence on the
+    sentences he was never given is no judgement "absent" (the old scope compared all 12
+    sentences and counted 6 differences where the two agree on every one bram was given)."""
+    _, given, _ = sentence_sample(db, project)
+    report = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=50
+    )
+    assert report["n_units"] == len(given) == 6
+    assert report["overall"]["n_differ"] == 0 and report["overall"]["alpha"] is None
+    assert report["codes"]["Verlies"]["percent"] == 1.0
+    assert report["scope"]["seen_documents"]["bram"]["coded"] == 0
+    assert report["scope"]["not_seen"]["bram"] == 12 - 6
+
+
+def test_a_turn_or_document_is_in_a_sentence_sample_only_when_all_its_sentences_are(db, project):
+    sample, _, whole = sentence_sample(db, project)
+    sanne = Project.for_user(db, "sanne")
+    turns = cons.agreement_report(sanne, sample_id=sample, unit="turn", n_samples=50)
+    assert sorted(
+        u["unit_id"] for u in cons.unit_matrix(sanne, sample_id=sample, unit="turn").units
+    ) == sorted(whole)
+    assert turns["n_units"] == len(whole) and turns["overall"]["n_differ"] == 0
+    assert turns["scope"]["outside_sample"] == 6 - len(whole)
+    assert cons.disagreements(sanne, sample_id=sample, unit="turn") == []
+    documents = cons.agreement_report(sanne, sample_id=sample, unit="document", n_samples=50)
+    assert documents["n_units"] == 0 and documents["scope"]["outside_sample"] == 3
+
+
+def seen_but_not_coded(db, project):
+    """anna and bram both marked document 1 done and coded nothing in it; each coded a
+    document the other has not seen. The units compared: document 1's four, no code on them."""
+    d1, d2, d3 = project
+    code(db, "anna", "verlies", project[d2][0])
+    code(db, "bram", "verlies", project[d3][0])
+    for coder in ("anna", "bram"):
+        done_marks.mark_done(Project.for_user(db, coder), [d1], coder=coder)
+
+
+def test_cli_says_units_seen_without_any_code_hold_nothing_to_compare(
+    db, project, project_path, capsys
+):
+    seen_but_not_coded(db, project)
+    run = ["--lang", "en", "agreement", "--project", str(project_path), "--coders", "anna,bram"]
+    assert main([*run, "--user", "sanne"]) == 0
+    out = capsys.readouterr().out
+    assert "Units: 4." in out and "Compared: 4 of 12 segments" in out
+    assert "None of the chosen coders applied a code to these 4 segments" in out
+    assert "All codes together" not in out  # a table of one empty row said "0" units

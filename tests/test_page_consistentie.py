@@ -304,3 +304,23 @@ def test_the_mark_done_hint_only_when_a_human_coder_has_not_marked(db, project_p
     done_marks.mark_done(anna, None, coder="anna", done=False)  # now anna's marks are missing
     at.run()
     assert "Markeer het dan als klaar" in at.warning[0].value
+
+
+def test_units_seen_without_any_code_are_not_called_unseen(db, project_path):
+    """Both coders read document 1 and gave it no code: the page compared its 4 segments
+    and must not say that no units were seen by all coders."""
+    from test_consistency import seen_but_not_coded
+
+    seen_but_not_coded(db, build_project(db))
+    for lang, said, wrong in (
+        (
+            "nl",
+            "Niemand van de gekozen codeurs gaf een code aan deze 4 fragmenten",
+            "nog geen eenheden",
+        ),
+        ("en", "None of the chosen coders applied a code to these 4 segments", "no units yet"),
+    ):
+        at = page(project_path, user="sanne", lang=lang)
+        assert at.metric[1].value == "4"
+        text = " ".join(box.value for box in at.info)
+        assert said in text and wrong not in text

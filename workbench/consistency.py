@@ -7,9 +7,11 @@ character, the mistake that makes per-character kappa meaningless.
 
 Scope (issue 13). A coder's silence on a unit counts as "code absent" only when the coder
 has seen the unit: its document is in a double-coding sample assigned to the coder (a segment
-sample: those segments), the coder marked the document done (:mod:`workbench.done_marks`),
-or the coder applied a code in it. Only units every chosen coder has seen are compared, and
-every report says how many of how many, and why the others were not (``scope``).
+sample: those segments, and turns or documents all of whose segments it holds), the coder
+marked the document done (:mod:`workbench.done_marks`), or the coder applied a code in it
+outside the sentences a segment sample gave them. Only units every chosen coder has seen
+are compared, and every report says how many of how many, and why the others were not
+(``scope``).
 ``all_documents=True`` counts every document as seen by every chosen coder. A double-coding
 sample narrows the scope to its units.
 
@@ -326,7 +328,7 @@ class Seen:
 
     ``because`` counts the whole documents per reason (a document can have several):
     ``sample`` (in a double-coding sample assigned to the coder), ``done`` (marked done),
-    ``coded`` (the coder applied a code in it).
+    ``coded`` (the coder applied a code in it, not only on sentences of a segment sample).
     """
 
     documents: set[int]
@@ -335,8 +337,8 @@ class Seen:
 
 
 def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
-    coded = {c[0] for c in codings}
     if coder == MODEL:  # the model judged the documents it made suggestions for
+        coded = {c[0] for c in codings}
         return Seen(coded, {}, {"sample": 0, "done": 0, "coded": len(coded)})
     sampled = {
         r[0]
@@ -347,21 +349,71 @@ def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
         )
     }
     done = done_marks.done_documents(db, coder)
+    given: dict[int, set[int]] = {}  # document id -> segments of segment samples for the coder
+    for doc, segment in db.execute(
+        "SELECT s.document_id, s.id FROM sample_units su JOIN sample_coders sc "
+        "ON sc.sample_id = su.sample_id AND sc.coder = ? JOIN segments s ON s.id = su.segment_id",
+        [coder],
+    ):
+        given.setdefault(doc, set()).add(segment)
+    coded = {c[0] for c in codings if c[0] not in given or _beyond(db, c, given[c[0]])}
     units: dict[int, set[int]] = {}
-    if unit != "document":
-        column = "s.id" if unit == "segment" else "s.turn_id"
-        for doc, unit_id in db.execute(
-            f"SELECT s.document_id, {column} FROM sample_units su "
-            "JOIN samples sa ON sa.id = su.sample_id JOIN sample_coders sc "
-            "ON sc.sample_id = sa.id AND sc.coder = ? JOIN segments s ON s.id = su.segment_id",
-            [coder],
-        ):
-            units.setdefault(doc, set()).add(unit_id)
+    if unit != "document" and given:
+        units = _whole_units(db, unit, given, "all")
     return Seen(
         sampled | done | coded,
         units,
         {"sample": len(sampled), "done": len(done), "coded": len(coded)},
     )
+
+
+def _beyond(db: Database, coding: tuple, given: set[int]) -> bool:
+    """Whether a coding touches text outside the sentences a segment sample gave the coder.
+
+    Coding the sentences of a sample shows those sentences were read, not the rest of the
+    document: counting the document as seen made the coder's silence on every other sentence
+    a judgement "absent" (a coder who matched the other on all 180 sentences given got
+    alpha 0.24 on 1,632 sentences).
+    """
+    doc, start, end = coding[0], coding[1], coding[2]
+    touched = db.execute(
+        "SELECT id FROM segments WHERE document_id = ? AND start_char < ? AND end_char > ?",
+        [doc, end, start],
+    ).fetchall()
+    return any(r[0] not in given for r in touched)
+
+
+def _whole_units(
+    db: Database, unit: str, segments: dict[int, set[int]], speakers: str
+) -> dict[int, set[int]]:
+    """Per document, the units of ``unit`` whose segments are all among ``segments``
+    (document id -> segment ids, e.g. a segment sample's).
+
+    A sentence sample gives a coder those sentences, not the rest of their turn or document:
+    a turn with one sampled sentence counted whole, so codes the other coder put on its
+    other sentences became differences. A document's segments are those analysis sees when
+    ``speakers`` is ``respondent``.
+    """
+    if unit == "segment":
+        return {d: set(ids) for d, ids in segments.items()}
+    docs = sorted(segments)
+    if unit == "document" and speakers == "respondent":
+        members = [(d, d, seg[0]) for d, segs in _analysed(db, docs).items() for seg in segs]
+    else:
+        column = "turn_id" if unit == "turn" else "document_id"
+        members = db.execute(
+            f"SELECT document_id, {column}, id FROM segments "
+            f"WHERE document_id IN ({', '.join('?' * len(docs))})",
+            docs,
+        ).fetchall()
+    parts: dict[tuple[int, int], set[int]] = {}
+    for doc, unit_id, segment in members:
+        parts.setdefault((doc, unit_id), set()).add(segment)
+    whole: dict[int, set[int]] = {}
+    for (doc, unit_id), ids in parts.items():
+        if ids <= segments[doc]:
+            whole.setdefault(doc, set()).add(unit_id)
+    return whole
 
 
 def _check_resample(resample: str) -> None:
@@ -424,24 +476,21 @@ def _unit_rows(db: Database, unit: str, document_ids: Iterable[int]) -> list[dic
     return _query(db, sql, ids)
 
 
-def _sample_filter(db: Database, sample_id: int, unit: str, units: list[dict[str, Any]]):
-    """Keep the units that belong to the sample (segments, or the turns containing them)."""
+def _sample_filter(
+    db: Database, sample_id: int, unit: str, units: list[dict[str, Any]], speakers: str
+) -> list[dict[str, Any]]:
+    """Keep the units that belong to the sample: of a segment sample, the segments, and the
+    turns and documents all of whose segments it holds (see :func:`_whole_units`)."""
     sample = _get_sample(db, sample_id)
     if sample["unit"] == "document":
         return units
-    segs = _query(
-        db,
-        "SELECT s.id, s.turn_id FROM sample_units su JOIN segments s ON s.id = su.segment_id "
-        "WHERE su.sample_id = ?",
-        [sample_id],
-    )
-    if unit == "segment":
-        keep = {s["id"] for s in segs}
-    elif unit == "turn":
-        keep = {s["turn_id"] for s in segs}
-    else:
-        return units
-    return [u for u in units if u["unit_id"] in keep]
+    given: dict[int, set[int]] = {}
+    for doc, segment in db.execute(
+        "SELECT document_id, segment_id FROM sample_units WHERE sample_id = ?", [sample_id]
+    ):
+        given.setdefault(doc, set()).add(segment)
+    keep = _whole_units(db, unit, given, speakers)
+    return [u for u in units if u["unit_id"] in keep.get(u["document_id"], ())]
 
 
 def _in_scope(
@@ -458,8 +507,9 @@ def _in_scope(
     """The units every chosen coder has seen, and the account of what was left out.
 
     A unit counts as seen by a coder when its document is in a double-coding sample
-    assigned to the coder (a segment sample: those segments and their turns), when the
-    coder marked the document done, or when the coder applied a code in it. With
+    assigned to the coder (a segment sample: those segments, and turns and documents all of
+    whose segments it holds), when the coder marked the document done, or when the coder
+    applied a code in it outside those segments. With
     ``all_documents`` every unit counts as seen by everyone. Only the units in ``keep``
     (per document; None: all) are units at all: those of the speakers analysis sees.
     """
@@ -473,7 +523,7 @@ def _in_scope(
                 "SELECT DISTINCT document_id FROM sample_units WHERE sample_id = ?", [sample_id]
             )
         }
-        listed = _sample_filter(db, sample_id, unit, _unit_rows(db, unit, documents))
+        listed = _sample_filter(db, sample_id, unit, _unit_rows(db, unit, documents), speakers)
         candidates = _only_analysed(listed, keep)
         in_sample = len(candidates)
         other_speakers = len(listed) - in_sample
@@ -938,6 +988,16 @@ def table_notes(report: dict[str, Any], lang: str) -> list[str]:
     if blind:
         notes.append(blind)
     return notes
+
+
+def no_codes_line(report: dict[str, Any], lang: str) -> str:
+    """Said instead of the table when units were compared but no chosen coder applied a
+    code to any of them: "no units seen" would be false, and a table of one empty row
+    showed "0 units" under a header that counted them."""
+    n = report["n_units"]
+    return t(
+        "agreement.no_codes", lang, n=n, units=t(f"agreement.units.{report['unit']}", lang, n=n)
+    )
 
 
 def speakers_line(report: dict[str, Any], lang: str) -> str:

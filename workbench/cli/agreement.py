@@ -26,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "agreement",
         help="agreement between coders per code and overall (Krippendorff's alpha, kappa, AC1)",
-        description="Agreement between coders on the units they both coded: Krippendorff's "
-        "alpha with a 95% bootstrap interval, Cohen's kappa (two coders), Gwet's AC1 and "
+        description="Agreement between coders on the units every chosen coder has seen (in "
+        "their sample, marked done, or in a document that coder coded): Krippendorff's alpha with a 95% bootstrap interval, Cohen's kappa (two coders), Gwet's AC1 and "
         "percent agreement, per code (present/absent per unit) and over all codes.",
     )
     add_project_argument(parser)
@@ -36,7 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--coders",
         default=None,
         help="comma-separated coder names; 'model' = the machine suggestions "
-        "(default: every human coder with codings)",
+        "(default: the researchers and supervisors with codings, or every human coder but "
+        "workshop groups when there are fewer than two of them; a coder who would shrink the "
+        "documents they share is left out)",
     )
     parser.add_argument(
         "--unit",
@@ -294,6 +296,9 @@ def run_agreement(args: argparse.Namespace) -> int:
     _print_scope(report, lang)
     if report["n_units"] == 0:
         _no_units(report, lang)
+        return 0
+    if not report["codes"]:  # units seen, none coded: a table of one empty row said "0 units"
+        print(consistency.no_codes_line(report, lang))
         return 0
     rows = [t("agreement.cli.columns", lang).split("|")]
     rows += [_row(name, f, lang) for name, f in report["codes"].items()]

@@ -37,6 +37,7 @@ from workbench.consistency import (
     get_sample,
     interval_line,
     list_samples,
+    no_codes_line,
     people,
     reliability_on,
     resolve,
@@ -529,7 +530,9 @@ with tab_figures:
             )
         )
         if not report["codes"]:
-            st.info(tr("consistentie.no_units"))
+            st.info(
+                no_codes_line(report, lang()) if report["n_units"] else tr("consistentie.no_units")
+            )
         else:
             rows = report["codes"]
             table = pd.DataFrame(
