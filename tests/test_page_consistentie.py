@@ -32,7 +32,7 @@ def test_shows_agreement_per_code_with_verdict(db, coded, project_path):
     at = page(project_path)
     table = at.dataframe[0].value
     assert list(table["Code"]) == ["Verlies"]
-    assert table["alpha"][0] == f"{1 - 7 / 15:.3f}"
+    assert table["alpha"][0] == f"{1 - 7 / 15:.3f}".replace(".", ",")  # as its percentages
     assert table["Oordeel"][0] == "niet op bouwen"
     assert at.metric[0].value == f"{1 - 7 / 15:.3f}".replace(".", ",")  # Dutch: a comma
     assert any("Alpha laat zien" in c.value for c in at.caption)

@@ -115,15 +115,11 @@ def coder_label(name: str) -> str:
     return tr("consistentie.model") if name == MODEL else name
 
 
-def cell(x):
-    """A figure in a table, never rounded across a verdict threshold (0.79956 is not shown as
-    0.800)."""
-    return shown(x, empty="—")
-
-
 def number(x):
-    """The same figure in the page's text, with the decimal sign of the session's language."""
-    return figure(cell(x))
+    """A figure in the page's text and tables, never rounded across a verdict threshold
+    (0.79956 is not shown as 0.800), with the decimal sign of the session's language, as
+    the percentages beside it."""
+    return figure(shown(x, empty="—"))
 
 
 def percent(share):
@@ -134,7 +130,7 @@ def percent(share):
 def interval_cell(figures):
     """ "0.408 – 1.000"; "— – 1.000" without a lower bound (too few draws held the code)."""
     lo, hi = figures["alpha_ci"]
-    return "—" if lo is None and hi is None else f"{cell(lo)} – {cell(hi)}"
+    return "—" if lo is None and hi is None else f"{number(lo)} – {number(hi)}"
 
 
 def verdict_text(figures):
@@ -538,11 +534,11 @@ with tab_figures:
             table = pd.DataFrame(
                 {
                     tr("consistentie.col_code"): list(rows),
-                    "alpha": [cell(f["alpha"]) for f in rows.values()],
+                    "alpha": [number(f["alpha"]) for f in rows.values()],
                     tr("consistentie.col_ci"): [interval_cell(f) for f in rows.values()],
                     tr("consistentie.verdict"): [verdict_text(f) for f in rows.values()],
-                    "kappa": [cell(f["kappa"]) for f in rows.values()],
-                    "AC1": [cell(f["ac1"]) for f in rows.values()],
+                    "kappa": [number(f["kappa"]) for f in rows.values()],
+                    "AC1": [number(f["ac1"]) for f in rows.values()],
                     tr("consistentie.percent"): [percent(f["percent"]) for f in rows.values()],
                     tr("consistentie.units"): [f["n_units"] for f in rows.values()],
                     tr("consistentie.col_differ"): [f["n_differ"] for f in rows.values()],
@@ -590,7 +586,7 @@ with tab_figures:
                 pd.DataFrame(
                     {
                         tr("consistentie.col_code"): list(spans["codes"]),
-                        "u-alpha": [cell(f["alpha"]) for f in spans["codes"].values()],
+                        "u-alpha": [number(f["alpha"]) for f in spans["codes"].values()],
                         tr("consistentie.col_ci"): [
                             interval_cell(f) for f in spans["codes"].values()
                         ],
