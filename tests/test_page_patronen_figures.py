@@ -20,6 +20,9 @@ from test_patterns import add_interview, build_project
 from workbench import life_events
 from workbench.codings import add_coding
 from workbench.handle import Project
+from workbench.i18n import t
+from workbench.ingest import import_files
+from workbench.respondents import ensure_respondent
 from workbench.store import set_setting
 
 RESPONDENT_TURNS = """
@@ -205,3 +208,42 @@ def test_the_matrix_says_rows_join_interviews_and_unused_codes_are_left_out(db, 
     text = captions(at)
     assert "met al haar of zijn interviews samen" in text
     assert "een code zonder fragmenten staat er niet" in text
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_tab_breaks_on_an_empty_project_or_on_one_interview(tmp_path, nlp, new_project, lang):
+    """A new project (codebook, no interview) says there is nothing to count yet; one
+    interview with a loss told twice and one that followed from it shows every tab."""
+    tabs = ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile")
+    path = tmp_path / "p.db"
+    db = new_project(path)
+    for tab in tabs:
+        at = page_test("patronen", path, lang=lang, patronen_tab=t(f"patronen.tab.{tab}", lang))
+        at.run()
+        assert not at.exception, (tab, [e.message for e in at.exception])
+        assert [i.value for i in at.info] == [t("patronen.empty", lang)]
+    (tmp_path / "R01.txt").write_text(
+        "I: Wat gebeurde er?\nR: In 2018 is mijn man overleden. Daardoor moest ik het huis "
+        "verkopen. Sindsdien ken ik hier niemand.\nI: En nu?\nR: Mijn man mis ik nog elke dag.\n",
+        encoding="utf-8",
+    )
+    me = Project.for_user(db, "onderzoeker")
+    respondent = ensure_respondent(me, "R01")
+    assert import_files(me, [tmp_path / "R01.txt"], respondent_id=respondent, nlp=nlp).ok
+    segment = dict(db.execute("SELECT text, id FROM segments").fetchall())
+    for text, code in (
+        ("In 2018 is mijn man overleden.", "verlies-dierbare"),
+        ("Daardoor moest ik het huis verkopen.", "verlies-woning"),
+        ("Sindsdien ken ik hier niemand.", "isolement"),
+        ("Mijn man mis ik nog elke dag.", "verlies-dierbare"),
+    ):
+        add_coding(me, code=code, segment_id=segment[text])
+    for tab in tabs:
+        at = page_test("patronen", path, lang=lang, patronen_tab=t(f"patronen.tab.{tab}", lang))
+        at.run()
+        assert not at.exception, (tab, [e.message for e in at.exception])
+        if tab == "matrix":
+            assert at.dataframe[0].value.loc["R01"].tolist() == [2, 1, 1]
+        if tab == "cascades":  # the re-mention joins the death: two losses, not three
+            losses = at.dataframe[0].value
+            assert len(losses) == 2

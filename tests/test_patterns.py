@@ -18,6 +18,7 @@ import hashlib
 
 import pytest
 
+from workbench import life_events
 from workbench.codings import add_coding
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
@@ -38,7 +39,7 @@ from workbench.patterns import (
     quotes,
     respondent_profile,
 )
-from workbench.respondents import set_value
+from workbench.respondents import define_attribute, set_value
 from workbench.store import DEFAULT_USER, now
 
 ME = DEFAULT_USER  # the project's researcher: overviews check who reads them
@@ -221,6 +222,36 @@ def test_fragments_merge_the_same_span_coded_by_two_coders(researcher):
     assert (row["seg_first"].iloc[0], row["turn_first"].iloc[0]) == (1, 1)
 
 
+def test_two_coders_selecting_one_sentence_a_little_differently_count_once(project, researcher):
+    """Anna coded R01's s4 as a sentence, Bram selected it by hand without the full stop:
+    one place in the interview, counted once everywhere (before: twice). A span that only
+    touches it (starting where Anna's ends) is a place of its own."""
+    doc, start, end, s5_end = project.execute(
+        "SELECT s.document_id, s.start_char, s.end_char, n.end_char FROM segments s "
+        "JOIN segments n ON n.document_id = s.document_id AND n.position = s.position + 1 "
+        "JOIN documents d ON d.id = s.document_id "
+        "WHERE d.name = 'interview-R01' AND s.position = 4"
+    ).fetchone()
+    bram, anna = Project.for_user(project, "bram"), Project.for_user(project, "anna")
+    add_coding(bram, code="verlies-woning", document_id=doc, start_char=start, end_char=end - 1)
+    add_coding(bram, code="verlies-woning", document_id=doc, start_char=end, end_char=s5_end)
+    add_coding(anna, code="schaamte", document_id=doc, start_char=start, end_char=end)
+    assert framework_matrix(researcher).loc["R01", "verlies-woning"] == 2
+    frame = fragments(researcher)
+    s4 = frame[(frame["respondent"] == "R01") & (frame["code"] == "verlies-woning")].iloc[0]
+    assert (s4["coders"], s4["n_codings"], s4["end_char"]) == ("anna,bram", 2, end)
+    pairs = cooccurrence_pairs(researcher).set_index(["code_a", "code_b"])
+    assert pairs.loc[("verlies-woning", "schaamte"), "meetings"] == 1
+    met = quotes(researcher, ["verlies-woning"], all_of=["schaamte"])
+    assert met["coders"].tolist() == ["anna,bram"]
+    # as a life event: Anna's coding is the mention; Bram's selection of the same sentence is
+    # not a loss left out, the touching span is
+    made = life_events.create_event(researcher, [int(s4["fragment_id"])])
+    overview = cascade_overview(researcher, Selection(coders=("anna", "bram")))
+    assert overview.events.set_index("event").loc[made, "mentions"] == 1
+    assert overview.unplaced.set_index("respondent").loc["R01", "losses"] == 2  # s1, s5
+
+
 def test_matrix_counts_fragments_per_respondent_and_code(researcher):
     matrix = framework_matrix(researcher)
     assert list(matrix.index) == ["R01", "R02", "R03", "R04"]
@@ -378,6 +409,19 @@ def test_respondent_profile(researcher):
     assert timeline.loc[timeline["code"] == "verlies-werk", "kind"].item() == "loss"
     with pytest.raises(NotFound):
         respondent_profile(researcher, "R99")
+
+
+def test_the_profile_says_yes_no_values_as_words_not_as_stored(researcher):
+    """The filters say "ja"/"nee" for a yes/no attribute; the profile said "true"."""
+    define_attribute(researcher, "uitkering", "boolean")
+    set_value(researcher, "R02", "uitkering", "nee")
+    for lang, word in (("nl", "nee"), ("en", "no")):
+        attributes = respondent_profile(researcher, "R02", lang=lang).attributes
+        assert dict(attributes.values.tolist()) == {
+            "geslacht": "vrouw",
+            "wijk": "Zuid",
+            "uitkering": word,
+        }
 
 
 def test_network_keeps_pairs_from_the_minimum_and_heatmap_drops_the_diagonal(researcher):

@@ -178,6 +178,28 @@ def test_a_cascade_needs_two_linked_losses_and_proposals_are_counted_apart(proje
     assert overview.length_counts.set_index("length")["respondents"].to_dict() == {0: 3, 2: 1}
 
 
+def test_a_cascade_path_draws_an_arrow_only_where_a_link_is(project, researcher):
+    """R02: the death (1985) led to the move (no time, told after it) and, apart, to the
+    job loss (1990). In life order that reads death, move, job; joined by arrows it said
+    "move -> job", a link nobody made. The path gives the links: a branch after "; "."""
+    ids = r02_story(project)
+    life_events.link(researcher, ids["dierbare"], ids["woning"])
+    life_events.link(researcher, ids["dierbare"], ids["werk"])
+    chain = cascade_overview(researcher, proposals=False).chains.iloc[0]
+    assert chain["length"] == 3 and chain["first"] == "verlies-dierbare"
+    assert chain["events"] == f"{ids['dierbare']}, {ids['woning']}, {ids['werk']}"  # life order
+    assert chain["path"] == "verlies-dierbare -> verlies-woning; verlies-dierbare -> verlies-werk"
+    assert chain["path_names"] == (
+        "Verlies dierbare -> Verlies woning; Verlies dierbare -> Verlies werk"
+    )
+    # one loss after the other stays one run
+    life_events.link(researcher, ids["woning"], ids["werk"])
+    chain = cascade_overview(researcher, proposals=False).chains.iloc[0]
+    assert chain["path"] == (
+        "verlies-dierbare -> verlies-woning -> verlies-werk; verlies-dierbare -> verlies-werk"
+    )
+
+
 def test_include_proposed_builds_cascades_from_proposed_links_too(project, researcher):
     ids = r02_story(project)
     project.execute("DELETE FROM life_event_links")

@@ -325,7 +325,7 @@ def test_frequencies_name_their_groups_in_the_chosen_language(project, tmp_path)
 @pytest.mark.parametrize(
     "command, extra, unit",
     [
-        ("matrix", [], "fragments per respondent and code (a fragment: one coded span"),
+        ("matrix", [], "fragments per respondent and code (a fragment: one coded place"),
         ("cooccurrence", [], "pairs of fragments"),
         ("frequencies", ["--by", "geslacht"], "share: respondents / group_size"),
         ("cascades", [], "life events, not codings"),
@@ -333,7 +333,7 @@ def test_frequencies_name_their_groups_in_the_chosen_language(project, tmp_path)
     ],
 )
 def test_every_file_says_what_its_numbers_count(project, tmp_path, command, extra, unit):
-    """A file read away from the page says its unit: fragments (two coders on one span once),
+    """A file read away from the page says its unit: fragments (overlapping spans once),
     pairs of fragments, people and the denominator of a share, or life events."""
     out = tmp_path / f"{command}.csv"
     args = ["patterns", command, "--project", str(project), *extra, "--output", str(out)]

@@ -88,7 +88,11 @@ def _losses(cascades, respondent):
 
 def test_demo_cascades_are_the_chains_the_stories_tell(cascades):
     chains = cascades.chains.set_index("respondent")
-    assert chains.loc["R01", "path"] == "verlies-dierbare -> verlies-netwerk -> verlies-woning"
+    # Wim's death led to the move and, apart, to the thinner network: two runs, no
+    # "netwerk -> woning" arrow that no link makes
+    assert chains.loc["R01", "path"] == (
+        "verlies-dierbare -> verlies-netwerk; verlies-dierbare -> verlies-woning"
+    )
     assert chains.loc["R05", "length"] == 4 and chains.loc["R05", "first"] == "verlies-relatie"
     assert chains.loc["R07", "length"] == 4 and chains.loc["R07", "first"] == "verlies-dierbare"
     assert chains.loc["R10", "path"] == "verlies-gezondheid -> verlies-werk"

@@ -45,6 +45,7 @@ from workbench.patterns.fragments import (
 from workbench.patterns.life_line import LifeLines, life_lines
 
 ARROW = " -> "
+BRANCH = "; "  # between the runs of a cascade's path that branch off
 # Every column of the cascade tables holding code ids -> the column with their names
 # (``path`` and ``followed_by`` list several ids, their names column lists the names).
 CASCADE_NAMES = {
@@ -358,7 +359,7 @@ def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]
             {
                 "respondent": respondent,
                 "length": len(members),
-                "path": ARROW.join(members["code"]),
+                "path": _path(members, inner),
                 "first": start["code"],
                 "first_event": int(start["event"]),
                 "events": ", ".join(str(int(e)) for e in members["event"]),
@@ -369,6 +370,39 @@ def _chains(losses: pd.DataFrame, links: pd.DataFrame, statuses: tuple[str, ...]
     out = pd.DataFrame(rows)
     out.insert(1, "chain", out.groupby("respondent").cumcount() + 1)
     return out
+
+
+def _path(members: pd.DataFrame, inner: pd.DataFrame) -> str:
+    """The cascade's links as the reader follows them: runs "A -> B -> C", a branch as a run
+    of its own after "; " ("A -> B -> C; B -> D"), losses by kind, each link once.
+
+    Why not the losses in life order joined by arrows: an arrow then says "led to" between
+    two losses that no link joins (a death that led to a move and, apart, to a lonelier
+    network read "death -> network -> move"). Runs start at the losses no link leads to, in
+    life order (``members`` is in life order); a link back into a loop starts a run too.
+    """
+    rank = {e: i for i, e in enumerate(members["event"])}
+    kind = dict(zip(members["event"], members["code"]))
+    out: dict[int, list[int]] = {e: [] for e in rank}
+    for a, b in sorted(zip(inner["cause"], inner["effect"]), key=lambda ab: rank[ab[1]]):
+        if b not in out[a]:
+            out[a].append(b)
+    led_to = {b for bs in out.values() for b in bs}
+    runs: list[list[int]] = []
+
+    def walk(e: int) -> None:
+        run = [e]
+        runs.append(run)
+        while out[run[-1]]:
+            run.append(out[run[-1]].pop(0))
+        for branch in run:  # the other links out of a loss on this run
+            while out[branch]:
+                walk(branch)
+
+    for e in sorted(rank, key=lambda e: (e in led_to, rank[e])):
+        while out[e]:
+            walk(e)
+    return BRANCH.join(ARROW.join(kind[e] for e in run) for run in runs)
 
 
 def _pair_counts(links: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -32,7 +32,8 @@ FILTERS_SHEET = "filters"
 
 
 _FRAGMENT = (
-    "(a fragment: one coded span, document + code + start + end; two coders on one span count once)"
+    "(a fragment: one coded place, document + code; overlapping spans of one code, by one or "
+    "more coders, count once)"
 )
 _COUNTS = {  # what a number in the file is, by overview (the page's and the CLI's names)
     "matrix": f"fragments per respondent and code {_FRAGMENT}",

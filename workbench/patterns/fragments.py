@@ -1,8 +1,9 @@
 """The one table every overview starts from: coded fragments with where and who.
 
-Why fragments and not codings: when two coders give the same code to the same span it is one
-place in the interview, not two. Every overview here counts *fragments*: distinct
-(document, code, start, end) after the selection, with the coders that gave it listed. All of
+Why fragments and not codings: when two coders give the same code to the same words it is
+one place in the interview, not two, also when their selections differ by a full stop.
+Every overview here counts *fragments*: after the selection, the overlapping spans of one
+code in one document are one fragment, with the coders that gave it listed. All of
 it is one set-based SQL query (the free spans' segment positions are found with two index
 lookups each), so the overviews stay fast on 100,000 codings.
 """
@@ -192,7 +193,7 @@ def code_names(project: Project, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]
     }
 
 
-_CODE_ID = re.compile(r"[^\s,]+")  # one id in a list of ids
+_CODE_ID = re.compile(r"[^\s,;]+")  # one id in a list of ids ("a, b", "a -> b; a -> c")
 
 NAME_OF = {"code": "name", "code_a": "name_a", "code_b": "name_b"}
 
@@ -468,12 +469,18 @@ def fragments(
 ) -> pd.DataFrame:
     """Every coded fragment in the selection, in document order.
 
+    A fragment is one place a code was given: the overlapping spans of one code in one
+    document (by any coders; a single span too) are one fragment, shown by one of its
+    codings (``fragment_id``: one with a life mark, else the earliest, widest span), with the
+    ``coders`` who gave it and how many codings it merges (``n_codings``).
+
     Columns: FRAGMENT_COLUMNS then DETAIL_COLUMNS (``text`` only when ``details``).
     ``respondent`` is the case code, or the document name for a document not linked to a
     respondent; ``code`` is the slug (the top-level code when ``selection.rollup``);
     ``seg_first``/``seg_last`` and ``turn_first``/``turn_last`` are the positions of the
-    first and last segment and turn the fragment touches (missing when the document has no
-    segments, or when ``places=False``). Overviews that only count ask for
+    first and last segment and turn the fragment touches, over all its spans (missing when
+    the document has no segments, or when ``places=False``); ``start_char``/``end_char``
+    and the text are the shown coding's. Overviews that only count ask for
     ``details=False`` and fetch the text of what they show (:func:`with_text`).
     ``codes`` keeps only those codes (slugs after rollup), plus every fragment with a life
     year or age when ``keep_marked``; ``respondent`` keeps one respondent's interviews.
@@ -487,7 +494,27 @@ def fragments(
     only on the page.
     """
     project.require("read")
-    db = project.db
+    return _fragments(
+        project.db,
+        selection,
+        details=details,
+        places=places,
+        codes=codes,
+        keep_marked=keep_marked,
+        respondent=respondent,
+    )[0]
+
+
+def _fragments(
+    db: Database,
+    selection: Selection,
+    *,
+    details: bool = True,
+    places: bool = True,
+    codes: Iterable[str] | None = None,
+    keep_marked: bool = False,
+    respondent: str | None = None,
+) -> tuple[pd.DataFrame, pd.Series]:
     table = _code_ids(db)
     key_of = table["root_id"] if selection.rollup else pd.Series(table.index, index=table.index)
     where, params = _conditions(
@@ -502,13 +529,40 @@ def fragments(
     only_respondents = _speakers_used(db, selection) == "respondent"
     col = _coding_rows(db, where, params, places=places, only_respondents=only_respondents)
     code_key = _dense(table.index, key_of.to_numpy(), -1, np.int64)[col["code_id"]]
-    rep, coders, sizes = _merge_spans(db, col, code_key)
+    rep, coders, sizes, member = _merge_spans(db, col, code_key)
     out = _named(db, col, rep, table["slug"].to_numpy(), table.index, code_key[rep])
     out["coders"] = _text(coders)
     out["n_codings"] = sizes
     if details:
         out["text"] = _text(_texts(db, out["fragment_id"]))
-    return out
+    return out, pd.Series(member, index=pd.Index(col["id"], name="coding"), name="fragment_id")
+
+
+def fragments_and_members(
+    project: Project,
+    selection: Selection = Selection(),
+    *,
+    places: bool = True,
+    codes: Iterable[str] | None = None,
+    keep_marked: bool = False,
+    respondent: str | None = None,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """:func:`fragments` without their text and, for every coding in the selection, the
+    ``fragment_id`` of the fragment it is part of (index: the coding's id).
+
+    For overviews that start from codings (life events point at codings): a coding whose
+    span differs a little from the kept one is still in the selection, and in that
+    fragment. Needs ``read``."""
+    project.require("read")
+    return _fragments(
+        project.db,
+        selection,
+        details=False,
+        places=places,
+        codes=codes,
+        keep_marked=keep_marked,
+        respondent=respondent,
+    )
 
 
 def _conditions(
@@ -613,36 +667,62 @@ def _coding_rows(
 
 def _merge_spans(
     db: Database, col: dict[str, np.ndarray], code_key: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One fragment per (document, code, span), in document order.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One fragment per place a code was given: overlapping spans of one code in one
+    document are one fragment, in document order.
 
-    Returns the row kept for each (the one with a life mark, else the first coding), the
-    coders of each and how many codings it merges.
+    Two coders rarely select exactly the same characters (one takes the full stop, the other
+    not; one the sentence, the other the whole answer); counting each selection would count
+    one place twice. Spans that only touch (one ends where the next starts) stay apart.
+    Returns the row kept for each (the first with a life mark, else the earliest and widest
+    span), the
+    coders of each, how many codings it merges and the fragment of every row (``-1``: none).
+    The kept row's places widen to every merged span's first and last segment and turn.
     """
     order = np.lexsort(
+        (col["id"], col["end_char"], col["start_char"], code_key, col["document_id"])
+    )
+    doc, code = col["document_id"][order], code_key[order]
+    start, end = col["start_char"][order], col["end_char"][order]
+    if len(order):
+        group = np.cumsum(np.r_[True, (doc[1:] != doc[:-1]) | (code[1:] != code[:-1])]) - 1
+        # the furthest end so far within the same document and code: an offset per group
+        # keeps one running maximum from reaching into the next group
+        shift = group * (int(end.max()) + 1)
+        reach = np.maximum.accumulate(end + shift)
+        new = np.r_[True, (group[1:] != group[:-1]) | (start[1:] + shift[1:] >= reach[:-1])]
+    else:
+        new = np.zeros(0, dtype=bool)
+    cluster = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, len(order)])
+    # the kept row: a life mark first (year, then age), then the earliest and widest span
+    # (the fullest quote), then the id
+    marked = np.lexsort(
         (
-            col["id"],
-            col["life_age"] < 0,
-            col["life_year"] < 0,
-            col["end_char"],
-            col["start_char"],
-            code_key,
-            col["document_id"],
+            col["id"][order],
+            -end,
+            start,
+            col["life_age"][order] < 0,
+            col["life_year"][order] < 0,
+            cluster,
         )
     )
-    keys = np.stack([col["document_id"], code_key, col["start_char"], col["end_char"]])[:, order]
-    starts = (
-        np.flatnonzero(np.r_[True, (np.diff(keys, axis=1) != 0).any(axis=0)])
-        if len(order)
-        else np.zeros(0, dtype=np.int64)
-    )
-    sizes = np.diff(np.r_[starts, len(order)])
-    rep = order[starts]
+    rep = order[marked[starts]]
+    for first, last in (("seg_first", "seg_last"), ("turn_first", "turn_last")):
+        if len(starts):
+            low = np.where(col[first][order] < 0, np.iinfo(np.int64).max, col[first][order])
+            low = np.minimum.reduceat(low, starts)
+            high = np.maximum.reduceat(col[last][order], starts)
+            col[first][rep] = np.where(low == np.iinfo(np.int64).max, -1, low)
+            col[last][rep] = high
     coders = _coder_names(db, col["coder_id"][order], starts)
     final = np.lexsort(
         (code_key[rep], col["end_char"][rep], col["start_char"][rep], col["document_id"][rep])
     )
-    return rep[final], coders[final], sizes[final]
+    member = np.empty(len(order), dtype=np.int64)
+    member[order] = col["id"][rep][cluster]  # every coding -> the id of its fragment
+    return rep[final], coders[final], sizes[final], member
 
 
 def _named(

@@ -39,7 +39,7 @@ from workbench.life_events import (
     plan,
 )
 from workbench.life_events.timing import RELATIVE_STEP, birth_year, given_birth_years, life_key
-from workbench.patterns.fragments import Selection, fragments
+from workbench.patterns.fragments import Selection, fragments_and_members
 
 STATUS_WORDS = {"accepted": "confirmed", "suggested": "proposed"}
 
@@ -72,10 +72,9 @@ def life_lines(
     db = project.db
     the = kinds(project)
     selection = dataclasses.replace(selection, rollup=False)
-    frags = fragments(
-        project, selection, details=False, places=False, codes=[*the.losses, *the.reactions]
+    frags, members = fragments_and_members(
+        project, selection, places=False, codes=[*the.losses, *the.reactions]
     )
-    keys = set(zip(frags["document_id"], frags["code"], frags["start_char"], frags["end_char"]))
     events = events_frame(project)
     mentions = mentions_frame(project)
     links = links_frame(project)
@@ -85,13 +84,10 @@ def life_lines(
         (mentions["status"] != "rejected")
         & mentions["event"].isin(events.loc[events["status"] != "rejected", "event"])
     ]
-    inside = [
-        k in keys
-        for k in zip(
-            mentions["document_id"], mentions["code"], mentions["start_char"], mentions["end_char"]
-        )
-    ]
-    mentions = mentions[pd.Series(inside, index=mentions.index, dtype=bool)]
+    # a mention counts when its coding is in the selection; overlapping spans of one code
+    # (two coders' selections of one sentence) are one fragment, and so one mention
+    fragment = mentions["coding"].map(members)
+    mentions = mentions[fragment.notna()].assign(fragment=fragment.dropna().astype("int64"))
     events = events[events["event"].isin(mentions["event"])].copy()
     links = links[
         (links["status"] != "rejected")
@@ -99,10 +95,7 @@ def life_lines(
         & links["effect"].isin(events["event"])
     ].copy()
 
-    placed = set(
-        zip(mentions["document_id"], mentions["code"], mentions["start_char"], mentions["end_char"])
-    )
-    unplaced = _unplaced(frags, placed, the)
+    unplaced = _unplaced(frags, set(mentions["fragment"]), the)
     events = _ordered(db, events, mentions, links, given_birth_years(project))
     events["evidence"] = events["evidence"].map(lambda why: evidence_text(why, lang))
     links["evidence"] = links["evidence"].map(lambda why: evidence_text(why, lang))
@@ -147,19 +140,13 @@ def _stack(stored: pd.DataFrame, planned: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _unplaced(frags: pd.DataFrame, placed: set[tuple], the: Any) -> pd.DataFrame:
+def _unplaced(frags: pd.DataFrame, placed: set[int], the: Any) -> pd.DataFrame:
     """Per respondent: loss and reaction fragments that no kept event mentions."""
     counts: dict[str, dict[str, int]] = {}
     if len(frags):
-        for who, doc, code, start, end in zip(
-            frags["respondent"],
-            frags["document_id"],
-            frags["code"],
-            frags["start_char"],
-            frags["end_char"],
-        ):
+        for who, fragment, code in zip(frags["respondent"], frags["fragment_id"], frags["code"]):
             row = counts.setdefault(who, {"losses": 0, "reactions": 0})
-            if (doc, code, start, end) not in placed:
+            if fragment not in placed:
                 row["losses" if the.role(code) == "loss" else "reactions"] += 1
     return pd.DataFrame(
         [{"respondent": who, **n} for who, n in sorted(counts.items())],
@@ -183,8 +170,9 @@ def _ordered(
         .groupby("event")
         .first()
     )
-    # All coders' codings of one span and code are one mention; ``codings`` lists them all.
-    spans = mentions.drop_duplicates(["event", "document_id", "code", "start_char", "end_char"])
+    # All coders' codings of one place (overlapping spans, one code) are one mention;
+    # ``codings`` lists them all.
+    spans = mentions.drop_duplicates(["event", "fragment"])
     summary = pd.DataFrame(
         {
             "mentions": spans.groupby("event").size(),

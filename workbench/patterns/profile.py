@@ -15,6 +15,7 @@ from workbench.patterns.fragments import (
     codes_table,
     fragments,
     respondents,
+    value_label,
     with_code_names,
     with_text,
 )
@@ -24,7 +25,7 @@ from workbench.patterns.fragments import (
 class Profile:
     respondent: str
     pseudonym: str | None
-    attributes: pd.DataFrame  # attribute, value
+    attributes: pd.DataFrame  # attribute, value (yes/no as "ja"/"nee" in ``lang``)
     codes: pd.DataFrame  # code, name, fragments, share_of_fragments (of this person's)
     timeline: pd.DataFrame  # every fragment in life-story order: code, name, kind, coding
 
@@ -47,11 +48,15 @@ def respondent_profile(
         raise NotFound("patterns.unknown_respondent", respondent=respondent)
     rid = found["respondent_id"].iloc[0]
     attributes = pd.read_sql_query(
-        "SELECT v.attribute, v.value FROM attribute_values v JOIN attributes a "
+        "SELECT v.attribute, v.value, a.type FROM attribute_values v JOIN attributes a "
         "ON a.name = v.attribute WHERE v.respondent_id = ? ORDER BY a.position, a.name",
         project.db.conn,
         params=[None if pd.isna(rid) else int(rid)],
     )
+    # a yes/no value reads "ja"/"nee" ("yes"/"no"), as in the filters, not the stored "true"
+    attributes = attributes.assign(
+        value=[value_label(v, k, lang) for v, k in zip(attributes["value"], attributes["type"])]
+    ).drop(columns="type")
     frame = with_text(project, fragments(project, selection, details=False, respondent=respondent))
     table = codes_table(project)
     counts = frame["code"].value_counts().rename("fragments")
