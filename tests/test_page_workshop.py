@@ -196,6 +196,29 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     assert at.metric[0].value == "50%"
 
 
+def test_researcher_who_read_nothing_gets_no_agreement_and_is_told_why(with_card_set):
+    """No codes from a researcher who never read the interview is no judgement: no
+    percentage; the page says how many pieces have an answer and why they do not count."""
+    path, db, segs = with_card_set
+    from workbench.workshop_cards import choose_cards, record_card
+
+    choose_cards(
+        Project.for_user(db, "onderzoeker"),
+        ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
+    )
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
+    at = run_page("workshop", path)
+    assert not at.metric
+    assert [c.value for c in at.caption] == [
+        "De groepen kozen een kaart bij 2 van de 2 stukjes. 'Weet ik niet' telt hier ook als "
+        "kaart.",
+        "2 antwoorden tellen niet mee voor 'Eens met jouw codes'. Die stukjes komen uit een "
+        "interview dat je nog niet las: je codeerde er niets in en zette het niet op klaar.",
+    ]
+    assert list(at.dataframe[0].value["Eens?"]) == ["", ""]
+
+
 def test_card_sentences_wrap_instead_of_being_cut_off(db, prepared, project_path):
     """At 1,280 px four cards a row cut longer sentences off with "..." (the browser test's
     CUT_OFF check); the page lets them wrap and gives every card the same height."""

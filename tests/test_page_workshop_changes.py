@@ -189,3 +189,30 @@ def test_the_end_says_how_many_pieces_have_no_card_and_back_goes_to_the_first(wo
     at.button(key="workshop_pick_weet-ik-niet").click().run()
     at.button(key="workshop_next").click().run()
     assert "Klaar! Dank je wel voor je hulp." in shown(at) and not at.info  # all answered
+
+
+def test_a_card_whose_code_was_merged_away_is_gone_with_a_plain_message(workshop):
+    """The researcher merges a card's code into another while the group chooses: the group
+    gets the plain message (not the researcher's words about codes) and the card is gone."""
+    from workbench.codebook.editing import merge_codes
+
+    path, db, segs = workshop
+    at = run_page("workshop", path, user="sanne")
+    merge_codes(Project.for_user(db, "onderzoeker"), "isolement", "verlies", rationale="samen")
+    at.button(key="workshop_pick_alleen").click().run()
+    assert [e.value for e in at.error] == [
+        "Deze kaart is er niet meer. De kaarten zijn veranderd. Kies opnieuw een kaart."
+    ]
+    assert "code" not in shown(at).lower()
+    assert [b.key for b in at.button if b.key.startswith("workshop_pick_")] == [
+        "workshop_pick_kwijt",
+        "workshop_pick_moe",
+        "workshop_pick_schaamte",
+        "workshop_pick_praatje",
+        "workshop_pick_helpt",
+        "workshop_pick_geen-van-deze",
+        "workshop_pick_weet-ik-niet",
+    ]
+    at.button(key="workshop_pick_kwijt").click().run()  # the other cards still record
+    assert not at.error
+    assert current_card(Project.for_user(db, "sanne"), segs[1]) == "kwijt"

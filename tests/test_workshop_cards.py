@@ -213,3 +213,54 @@ def test_an_older_project_moves_its_answers_from_the_setting_into_the_table(work
         assert current_card(Project.for_user(upgraded, "sanne"), segs[2]) == "weet-ik-niet"
     finally:
         upgraded.close()
+
+
+def test_agreement_counts_only_pieces_the_researcher_read_and_each_answer_once(workshop):
+    """A researcher who never read an interview has no codes there: that is no judgement, so
+    a group's card is no disagreement and 'geen van deze' no agreement. A piece given to two
+    members of one group has one answer, counted once."""
+    from workbench import accounts, done_marks
+    from workbench.privacy.workshop import assign_fragments
+    from workbench.workshop_cards import group_comparison, record_card
+
+    path, db, segs = workshop
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "ans", role="co-onderzoeker")
+    assign_fragments(researcher, co_researcher="ans", segment_ids=[segs[2]], group="buurtgroep")
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
+
+    unread = group_comparison(researcher)
+    assert (unread["compared"], unread["agreed"]) == (0, 0)
+    assert unread["not_read"] == 2
+    assert (unread["pieces"], unread["answered"]) == (3, 2)
+    assert [r["agrees"] for r in unread["rows"]] == [None, None, None, None]
+
+    done_marks.mark_done(researcher, None, coder="onderzoeker")  # she read the interview
+    read = group_comparison(researcher)
+    # 'alleen' differs from her (no code there), 'geen van deze' agrees: once, not per member
+    assert (read["compared"], read["agreed"]) == (2, 1)
+    assert read["not_read"] == 0
+    assert [(r["user"], r["agrees"]) for r in read["rows"]] == [
+        ("ans", True),
+        ("piet", None),
+        ("sanne", False),
+        ("sanne", True),
+    ]
+
+
+def test_an_answer_stays_in_the_comparison_when_its_card_leaves_the_set(workshop):
+    """The researcher saves a new card set without the card a group already chose: the
+    group's answer (its coding is still there) is still shown and counted, not blank."""
+    from workbench import codings
+    from workbench.workshop_cards import group_comparison, record_card
+
+    path, db, segs = workshop
+    researcher = Project.for_user(db, "onderzoeker")
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    codings.add_coding(researcher, code="isolement", segment_id=segs[1])
+    choose_cards(researcher, ["kwijt", "moe", "schaamte", "praatje", "helpt", "geld"])
+    compared = group_comparison(researcher)
+    row = next(r for r in compared["rows"] if r["segment_id"] == segs[1])
+    assert (row["card"], row["code"], row["agrees"]) == ("Ik ben vaak alleen.", "isolement", True)
+    assert (compared["compared"], compared["agreed"]) == (1, 1)

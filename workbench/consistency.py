@@ -416,6 +416,14 @@ def _whole_units(
     return whole
 
 
+def seen_by(project: Project, coder: str) -> Seen:
+    """What ``coder`` has read, by the rule of the agreement figures (:func:`_seen`, units
+    of segment samples by segment id): where no code from her is a judgement, not a gap. The
+    workshop compares a group's answers with a researcher's codes only there."""
+    project.require("read")
+    return _seen(project.db, coder, "segment", _codings_of(project.db, coder))
+
+
 def _check_resample(resample: str) -> None:
     if resample not in RESAMPLE:
         raise InputError("agreement.bad_resample", resample=resample, expected=", ".join(RESAMPLE))

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from workbench import events
 from workbench.codebook.yaml_io import CODEBOOK_DIR
+from workbench.consistency import seen_by
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.privacy.workshop import (
@@ -97,12 +98,15 @@ def chosen_cards(project: Project) -> list[dict[str, Any]]:
 
     The researcher's choice; without one, the default cards of the project's card sets; for
     a codebook without a card set, one card per code the researcher offered (its name).
+    A chosen card whose code was merged away or switched off since is no longer offered: a
+    group could not record it, and would get the researcher's words for why.
     """
     project.require("workshop")
     db = project.db
     chosen = get_setting(db, CARDS_SETTING)
     if chosen:
-        return chosen
+        active = {slug for (slug,) in db.execute("SELECT slug FROM codes WHERE active = 1")}
+        return [c for c in chosen if c["code"] in active]
     books = {name for (name,) in db.execute("SELECT name FROM codebooks")}
     defaults = [
         c for book, cards in card_sets().items() if book in books for c in cards if c["default"]
@@ -218,11 +222,20 @@ def group_comparison(project: Project) -> dict[str, Any]:
 
     A card agrees when its code, or a code below it in the codebook, is one of the
     researcher's accepted codes on the fragment's text; "geen van deze" agrees when the
-    researcher used none of the cards' codes there. "Weet ik niet" and open fragments are
-    listed but not counted. Returns ``{"rows": [...], "agreed": n, "compared": n}``.
+    researcher used none of the cards' codes there. Only fragments the researcher has read
+    count, by the rule of the agreement figures (:func:`workbench.consistency.seen_by`: she
+    marked the interview done, coded in it, or has it in a double-coding sample): no code
+    from someone who never read the text is no judgement, so a card there would count as a
+    disagreement and "geen van deze" as agreement. "Weet ik niet", open fragments and those
+    not read are listed but not counted; ``not_read`` counts the answers left out for that.
+    A group's answer counts once, also when the piece was given to two of its members.
+    ``pieces`` counts each group's pieces once, ``answered`` those with any card (also "weet
+    ik niet"). Returns ``{"rows": [...], "pieces", "answered", "agreed", "compared",
+    "not_read"}``.
     """
     project.require("workshop.manage")
     db = project.db
+    seen = seen_by(project, project.user)
     cards = {c["id"]: c for c in get_setting(db, CARDS_SETTING) or []}
     card_codes = {c["code"] for c in cards.values()}
     parent = dict(
@@ -230,9 +243,11 @@ def group_comparison(project: Project) -> dict[str, Any]:
             "SELECT k.slug, p.slug FROM codes k LEFT JOIN codes p ON p.id = k.parent_id"
         ).fetchall()
     )
-    rows, agreed, compared = [], 0, 0
-    for user, group, segment_id, text, document in db.execute(
-        "SELECT a.user, a.group_coder, a.segment_id, s.text, d.name FROM workshop_assignments a "
+    rows, agreed, compared, not_read = [], 0, 0, 0
+    counted: set[tuple[str, int]] = set()
+    for user, group, segment_id, document_id, text, document in db.execute(
+        "SELECT a.user, a.group_coder, a.segment_id, s.document_id, s.text, d.name "
+        "FROM workshop_assignments a "
         "JOIN segments s ON s.id = a.segment_id JOIN documents d ON d.id = s.document_id "
         "ORDER BY a.user, a.position"
     ).fetchall():
@@ -255,18 +270,25 @@ def group_comparison(project: Project) -> dict[str, Any]:
         answer = _answer(db, group, segment_id)
         matching = [c for c in cards.values() if group_code and c["code"] == group_code[0]]
         card = next((c for c in matching if c["id"] == answer), matching[0] if matching else None)
+        if card is None and group_code:  # a card taken out of the set after the group chose it
+            card = _former_card(db, answer, group_code[0])
         if answer not in FIXED:
             answer = None  # a content card whose coding was taken back elsewhere
         lineage = {slug for code in own for slug in _ancestors(code, parent)}
-        if card is not None:
-            match: bool | None = card["code"] in lineage
+        read = document_id in seen.documents or segment_id in seen.units.get(document_id, ())
+        if not read and (card is not None or answer == NONE):
+            match: bool | None = None
+            not_read += (group, segment_id) not in counted
+        elif card is not None:
+            match = card["code"] in lineage
         elif answer == NONE:
             match = not (lineage & card_codes)
         else:
             match = None
-        if match is not None:
+        if match is not None and (group, segment_id) not in counted:
             compared += 1
             agreed += match
+        counted.add((group, segment_id))  # one answer, also when two members have the piece
         rows.append(
             {
                 "user": user,
@@ -280,7 +302,26 @@ def group_comparison(project: Project) -> dict[str, Any]:
                 "agrees": match,
             }
         )
-    return {"rows": rows, "agreed": agreed, "compared": compared}
+    answered = {(r["group"], r["segment_id"]) for r in rows if r["card"] is not None}
+    return {
+        "rows": rows,
+        "pieces": len(counted),
+        "answered": len(answered),
+        "agreed": agreed,
+        "compared": compared,
+        "not_read": not_read,
+    }
+
+
+def _former_card(db: Database, card_id: str | None, code: str) -> dict[str, Any]:
+    """The card a group chose that is no longer in the set: the shipped card's sentence when
+    it still stands for the group's code, else the code's name (a card made from a code).
+    Without it the group's answer would show as no answer, and go uncounted."""
+    shipped = {c["id"]: c for cards in card_sets().values() for c in cards}
+    if card_id in shipped and shipped[card_id]["code"] == code:
+        return shipped[card_id]
+    (name,) = db.execute("SELECT name FROM codes WHERE slug = ?", [code]).fetchone()
+    return {"id": card_id, "text": name, "code": code}
 
 
 def _ancestors(slug: str, parent: dict[str, str | None]) -> list[str]:

@@ -313,7 +313,8 @@ def set_workshop_codes(project: Project, codes: list[str]) -> None:
 def workshop_codes(project: Project) -> list[dict[str, Any]]:
     """The cards: each code's Dutch name, brief and one example quote from the codebook.
 
-    Defaults to the active top-level codes when the researcher chose none.
+    Defaults to the active top-level codes when the researcher chose none. A chosen code
+    merged away or switched off since is left out (it can no longer be recorded).
     """
     project.require("workshop")
     db = project.db
@@ -321,7 +322,8 @@ def workshop_codes(project: Project) -> list[dict[str, Any]]:
     if chosen:
         rows = [
             db.execute(
-                "SELECT slug, name, brief, examples FROM codes WHERE slug = ?", [slug]
+                "SELECT slug, name, brief, examples FROM codes WHERE slug = ? AND active = 1",
+                [slug],
             ).fetchone()
             for slug in chosen
         ]

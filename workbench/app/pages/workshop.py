@@ -72,6 +72,9 @@ if handle.can("workshop.manage"):
     if compared is None or not compared["rows"]:
         st.info(tr("workshop.page.compare_none"))
         st.stop()
+    st.caption(
+        tr("workshop.page.answered", answered=compared["answered"], total=compared["pieces"])
+    )
     if compared["compared"]:
         st.metric(
             tr("workshop.page.agreement"),
@@ -85,6 +88,8 @@ if handle.can("workshop.manage"):
                 compared=compared["compared"],
             )
         )
+    if compared["not_read"]:
+        st.caption(tr("workshop.page.not_read", n=compared["not_read"]))
     words = {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
     agree = {True: tr("workshop.page.agree_yes"), False: tr("workshop.page.agree_no"), None: ""}
     st.dataframe(
