@@ -123,3 +123,41 @@ def test_a_supervisor_is_told_the_event_is_someone_elses_and_nothing_changes(pro
         "veranderen of weghalen."
     ]
     assert project.execute("SELECT life_year FROM life_events").fetchall() == [(None,)]
+
+
+def test_when_it_happened_stays_chosen_when_the_language_changes(project, project_path):
+    """ "Before/after" and "how sure" read their words in format functions, which Streamlit's
+    test harness calls outside the run: after a switch to English they read Dutch and the
+    save click failed ("... is not in list")."""
+    me = Project.for_user(project, "onderzoeker")
+    earlier = life_events.create_event(me, [coding(project, "R02", 2, "verlies-dierbare")])
+    werk = life_events.create_event(me, [coding(project, "R02", 1, "verlies-werk")])
+    at = panel(project_path, project.segments["R02"][1])
+    at.selectbox(key=f"life_rel_{werk}").set_value("after").run()
+    at.selectbox(key=f"life_other_{werk}").set_value(earlier).run()
+    at.radio(key=f"life_sure_{werk}").set_value("unsure").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key=f"life_rel_{werk}").options == ["not chosen", "before", "after"]
+    assert at.selectbox(key=f"life_rel_{werk}").value == "after"
+    assert at.selectbox(key=f"life_other_{werk}").value == earlier
+    assert at.radio(key=f"life_sure_{werk}").options == ["sure", "about", "unsure"]
+    assert at.radio(key=f"life_sure_{werk}").value == "unsure"
+    at.button(key=f"life_save_{werk}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert project.execute(
+        "SELECT relation, relative_to, certainty FROM life_events WHERE id = ?", [werk]
+    ).fetchone() == ("after", earlier, "unsure")
+
+
+def test_how_sure_is_chosen_in_the_english_panel(project, project_path):
+    me = Project.for_user(project, "onderzoeker")
+    wim = life_events.create_event(me, [coding(project, "R01", 1, "verlies-dierbare")])
+    at = panel(project_path, project.segments["R01"][1], lang="en")
+    at.radio(key=f"life_sure_{wim}").set_value("about").run()
+    at.button(key=f"life_save_{wim}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert project.execute("SELECT certainty FROM life_events WHERE id = ?", [wim]).fetchone() == (
+        "about",
+    )

@@ -184,3 +184,40 @@ def test_unused_codebook_can_be_removed_on_the_page(project):
     assert not at.exception
     assert f"is weggehaald ({N_DEFAULT} codes)" in at.success[0].value
     assert len(at.expander) == 0
+
+
+def test_the_chosen_action_and_code_stay_when_the_language_changes(project):
+    """A guard: every picker here has a key and words looked up in the run (a widget without
+    a key is made anew when its label changes language; a format function that looks its
+    words up reads Dutch when Streamlit's test harness calls it outside the run)."""
+    at = app(project)
+    at.radio(key="codeboek_action").set_value("edit").run()
+    at.selectbox(key="edit_code").set_value("herstel").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.radio(key="codeboek_action").value == "edit"
+    assert "Edit description" in at.radio(key="codeboek_action").options
+    assert at.selectbox(key="edit_code").value == "herstel"
+    at.text_area(key="edit_brief_herstel").input("Weer aanhaken, en soms terugvallen.")
+    at.text_input(key="edit_why_herstel").input("korter")
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    change = cb.change_log(Project.for_user(open_project(project), "onderzoeker"))[0]
+    assert change["action"] == "edit" and change["details"] == {"fields": ["brief"]}
+
+
+def test_a_code_is_renamed_on_the_english_page(project):
+    at = app(project, lang="en")
+    at.radio(key="codeboek_action").set_value("rename").run()
+    at.selectbox(key="rename_code").set_value("schaamte")
+    at.text_input(key="rename_name").input("Schaamte en schuld")
+    at.text_input(key="rename_why").input("ook schuld hoort erbij")
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert (
+        open_project(project)
+        .execute("SELECT name FROM codes WHERE slug = 'schaamte'")
+        .fetchone()[0]
+        == "Schaamte en schuld"
+    )

@@ -556,3 +556,48 @@ def test_a_memo_on_a_coding_removed_before_the_click_is_refused_with_a_message(p
         "die net weggehaald. Je memo is niet opgeslagen."
     ]
     assert list_memos(me) == [] and not at.toast
+
+
+def test_the_memo_choices_stay_when_the_language_changes(project):
+    """The radio "memo on this sentence / interview / code" read its words in a format
+    function, which Streamlit's test harness calls outside the run: on an English page
+    after a switch it read Dutch and the next click failed ("... is not in list")."""
+    from workbench.memos import list_memos
+
+    path, db, target = project
+    at = _page(path, target)
+    at.selectbox(key="coding_code").set_value("verlies-dierbare").run()
+    at.radio(key="coding_memo_target").set_value("code").run()
+    at.toggle(key="coding_show_others").set_value(True).run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="coding_code").value == "verlies-dierbare"
+    assert at.toggle(key="coding_show_others").value is True
+    assert at.radio(key="coding_memo_target").value == "code"
+    assert at.radio(key="coding_memo_target").options == [
+        "On this interview",
+        "On this sentence",
+        "On this code",
+    ]
+    at.text_area(key="coding_memo").input("Rouw, ook na jaren.").run()
+    at.button(key="coding_memo_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="code")
+    assert memo["text"] == "Rouw, ook na jaren."
+
+
+def test_a_memo_on_the_sentence_is_chosen_on_the_english_page(project):
+    from workbench.memos import list_memos
+
+    path, db, target = project
+    at = _page(path, target, lang="en")
+    at.radio(key="coding_memo_target").set_value("segment").run()
+    at.text_area(key="coding_memo").input("Alleen sinds het overlijden.").run()
+    at.button(key="coding_memo_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="segment")
+    assert (memo["target_id"], memo["text"]) == (
+        target["segment_id"],
+        "Alleen sinds het overlijden.",
+    )

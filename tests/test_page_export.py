@@ -157,3 +157,22 @@ def test_an_interview_nobody_checked_for_names_gets_no_pseudonymised_download(
     assert (
         not at.error and "bertus" not in at.session_state["export_result"]["data"].decode().lower()
     )
+
+
+def test_the_choices_and_the_download_stay_when_the_language_changes(filled, project_path):
+    """A guard: every choice here has a key and words looked up in the run, so a language
+    switch keeps what was chosen, and with it the file made from those choices."""
+    at = page(project_path)
+    at.radio(key="export_codings").set_value("suggestions").run()
+    at.selectbox(key="export_target").set_value("qualcoder").run()
+    at.button(key="export_make").click().run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.radio(key="export_codings").value == "suggestions"
+    assert at.selectbox(key="export_target").value == "qualcoder"
+    assert at.selectbox(key="export_target").options[0] == "By the standard (REFI-QDA)"
+    assert len(at.get("download_button")) == 2
+    at.radio(key="export_format").set_value("csv").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.get("download_button")

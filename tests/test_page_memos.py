@@ -309,3 +309,40 @@ def test_a_memo_on_a_respondent_gone_before_the_click_is_refused_not_put_on_the_
     ]
     assert list_memos(Project.for_user(db, "onderzoeker"), target_type="project") == []
     assert at.text_area(key="memo_new_text").value == "Praat graag over vroeger."
+
+
+def test_a_new_memos_respondent_stays_chosen_when_the_language_changes(project):
+    """What a new memo is about read its words in a format function, which Streamlit's test
+    harness calls outside the run: after a switch to English it read Dutch and the next
+    click failed ("... is not in list")."""
+    path, db, seg, code = project
+    r01 = add_respondent(Project.for_user(db, "onderzoeker"), "R01")
+    at = run_page("memos", path)
+    at.selectbox(key="memo_new_about").set_value(r01).run()
+    at.selectbox(key="memos_author").set_value("anna").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="memo_new_about").value == r01
+    assert at.selectbox(key="memo_new_about").options == ["the whole project", "Respondent R01"]
+    assert at.selectbox(key="memos_author").value == "anna"
+    at.text_area(key="memo_new_text").input("Woont sinds kort alleen.").run()
+    at.button(key="memo_new_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="respondent")
+    assert (memo["target_id"], memo["text"]) == (r01, "Woont sinds kort alleen.")
+    at.selectbox(key="memo_new_about").set_value("project").run()  # read as "het hele project"
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="memo_new_about").value == "project"
+
+
+def test_a_new_memo_on_the_project_is_chosen_on_the_english_page(project):
+    path, db, seg, code = project
+    add_respondent(Project.for_user(db, "onderzoeker"), "R01")
+    at = run_page("memos", path, lang="en")
+    at.selectbox(key="memo_new_about").set_value("project").run()
+    at.text_area(key="memo_new_text").input("Eenzaamheid loopt door alles heen.").run()
+    at.button(key="memo_new_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="project")
+    assert memo["text"] == "Eenzaamheid loopt door alles heen."

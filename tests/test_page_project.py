@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -87,7 +89,7 @@ def test_bad_respondents_file_shows_the_rows(db, project_path):
 def test_new_attribute_is_added_from_the_form(db, project_path):
     at = app(project_path)
     at.text_input(key="attribute_name").input("wijk")
-    at.selectbox(key="attribute_type").select("tekst")
+    at.selectbox(key="attribute_type").select("text")
     at.button(key="FormSubmitter:new_attribute-Kenmerk opslaan").click().run()
     assert not at.exception
     assert [
@@ -103,7 +105,7 @@ def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):
         for s in list_speakers(Project.for_user(open_project(with_interview), "onderzoeker"))
         if s["label"] == "I"
     )
-    at.selectbox(key=f"role_{speaker['id']}").select("iemand anders").run()
+    at.selectbox(key=f"role_{speaker['id']}").select("other").run()
     assert not at.exception
     roles = {
         s["label"]: s["role"]
@@ -114,7 +116,7 @@ def test_speaker_role_is_changed_from_the_speakers_tab(with_interview):
 
 def test_analysis_setting_is_saved(with_interview):
     at = app(with_interview)
-    at.radio(key="analysis_speakers").set_value("Alles, ook de vragen").run()
+    at.radio(key="analysis_speakers").set_value("all").run()
     assert get_setting(open_project(with_interview), "analysis_speakers") == "all"
 
 
@@ -287,3 +289,57 @@ def test_a_folder_with_nothing_to_import_says_what_it_holds(db, project_path, tm
     assert "2 .png-bestanden, 1 .xlsx-bestand, 2 mappen." in error
     assert not at.success and not [i for i in at.info if "overgeslagen" in i.value]
     assert not [c for c in at.caption if c.value.startswith("Ingelezen:")]
+
+
+def test_the_choices_are_made_in_english_by_what_they_mean(with_interview):
+    """The pickers' options were their words (no format_func), so what a choice meant had
+    to be looked up from the words again; now the options are the values themselves."""
+    from workbench.respondents import add_respondent
+
+    project = Project.for_user(open_project(with_interview), "onderzoeker")
+    add_respondent(project, "R01")
+    at = app(with_interview, lang="en")
+    assert at.selectbox(key="attribute_type").options == ["text", "number", "date", "yes/no"]
+    assert at.selectbox(key="import_respondent").options == ["(not known yet)", "R01"]
+    assert at.selectbox(key="import_respondent").value is None
+    at.selectbox(key="import_respondent").select("R01")
+    at.text_input(key="attribute_name").input("leeftijd")
+    at.selectbox(key="attribute_type").select("number")
+    next(b for b in at.button if b.key.startswith("FormSubmitter:new_attribute")).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="import_respondent").value == "R01"
+    assert [(a["name"], a["type"]) for a in list_attributes(project)] == [("leeftijd", "number")]
+    speaker = next(s for s in list_speakers(project) if s["label"] == "I")
+    assert at.selectbox(key=f"role_{speaker['id']}").options == [
+        "interviewer",
+        "respondent",
+        "someone else",
+    ]
+    at.selectbox(key=f"role_{speaker['id']}").select("other").run()
+    at.radio(key="analysis_speakers").set_value("all").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert {s["label"]: s["role"] for s in list_speakers(project)}["I"] == "other"
+    assert get_setting(project.db, "analysis_speakers") == "all"
+
+
+def test_the_documents_table_is_the_same_widget_in_both_languages(with_interview):
+    """Its columns were named in the rows, in the session's language, and Streamlit makes a
+    keyed table's identity from its columns: a language switch drew a new table, so links
+    typed in it and not yet saved were lost."""
+
+    def table(at: AppTest):
+        [table] = [t for t in at.dataframe if t.proto.id.endswith("-documents_editor")]
+        return table.proto
+
+    at = app(with_interview)
+    dutch = table(at).id
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert table(at).id == dutch
+    columns = json.loads(table(at).columns)
+    assert [columns[c]["label"] for c in ("name", "words", "respondent")] == [
+        "Name",
+        "Words",
+        "Respondent",
+    ]

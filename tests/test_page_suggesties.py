@@ -446,3 +446,49 @@ def test_the_count_of_what_is_left_covers_the_chosen_code(tmp_path, nlp, new_pro
         ), [c.value for c in at.caption]
         at.button(key="suggest_skip").click().run()
     db.close()
+
+
+@pytest.fixture
+def two_interviews(tmp_path, nlp, new_project):
+    """A project with two interviews: a picker that falls back to the first shows it."""
+    path = tmp_path / "twee.db"
+    db = new_project(path)
+    for name, text in (("R01-eerste", TWO_OF_A_KIND), ("R02-tweede", INTERVIEW)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        import_files(Project.for_user(db, "onderzoeker"), [tmp_path / f"{name}.txt"], nlp=nlp)
+    yield path, db
+    db.close()
+
+
+def test_the_interview_and_the_code_stay_chosen_when_the_language_changes(two_interviews):
+    """The code picker read its words in a format function, which Streamlit's test harness
+    calls outside the run: after a switch to English it read Dutch and the next click failed
+    ("... is not in list"). The interview picker has a key now, as every picker whose label
+    is translated (its label happens to be one word in both languages)."""
+    path, db = two_interviews
+    at = page(path)
+    at.selectbox[0].set_value(2).run()
+    at.button[0].click().run()  # suggestions for the second interview only
+    at.selectbox(key="suggest_focus").set_value("schaamte").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox[0].value == 2
+    assert at.selectbox(key="suggest_focus").value == "schaamte"
+    assert at.selectbox(key="suggest_focus").options[0].startswith("All codes")
+    at.button(key="suggest_accept").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    accepted = list_codings(Project.for_user(db, "onderzoeker"), statuses=["accepted"])
+    assert [(c["document_id"], c["code"]) for c in accepted] == [(2, "schaamte")]
+
+
+def test_a_code_is_chosen_on_the_english_page(project):
+    path, db = project
+    at = page(path, lang="en")
+    at.button[0].click().run()
+    at.selectbox(key="suggest_focus").set_value("schaamte").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(m.value == "Proposal: **Schaamte en taboe**" for m in at.markdown)
+    at.selectbox(key="suggest_focus").set_value(None).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="suggest_focus").value is None

@@ -134,7 +134,7 @@ def test_the_speakers_tab_says_what_a_role_change_does(demo_template, tmp_path):
         for s in list_speakers(Project.for_user(open_project(path), "onderzoeker"), 1)
         if s["role"] == "respondent"
     ]
-    at.selectbox(key=f"role_{respondent['id']}").select("iemand anders").run()
+    at.selectbox(key=f"role_{respondent['id']}").select("other").run()
     assert not at.exception
     assert [t.value for t in at.toast] == [
         f"Wat {respondent['label']} zegt is nu geen tekst van een respondent. Het telt niet "

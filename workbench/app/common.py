@@ -12,7 +12,7 @@ open until the session was garbage collected. The NLP pipeline is shared the sam
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, Union
@@ -205,6 +205,22 @@ def older_undo(
         return False
     st.session_state.pop(key, None)  # used: undone, or refused with the reason why
     return bool(attempt(history.undo_last, project, past_blocked=True, **message))
+
+
+def choice(
+    widget: Callable[..., Any], label: str, words: Mapping[Any, str], *, key: str, **options: Any
+) -> Any:
+    """``widget`` (``st.radio``, ``st.selectbox``, ``st.multiselect``, or a column's) over the
+    keys of ``words``, each shown as its value: what the user chose, in any language.
+
+    Both are needed for a choice to survive a language switch. A widget without a key gets
+    its identity from its label and options, so new words made a new widget, back at its
+    default: here ``key`` is required. A ``format_func`` that looks words up in the session's
+    language is also called outside the script run (Streamlit's test harness does so for a
+    click), where it reads Dutch on an English page: here the caller looks the words up in
+    this run (``words``) and the widget only reads them.
+    """
+    return widget(label, list(words), format_func=words.__getitem__, key=key, **options)
 
 
 def _css_string(text: str) -> str:

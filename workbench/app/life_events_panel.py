@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from workbench import life_events
-from workbench.app.common import attempt, lang, tr
+from workbench.app.common import attempt, choice, lang, tr
 from workbench.handle import Project
 
 
@@ -216,12 +216,12 @@ def _when_form(project: Project, event: pd.Series, names: dict[int, str]) -> Non
         step=1,
         key=f"life_age_{event_id}",
     )
-    relations = [None, *life_events.RELATIONS]
-    relation = st.selectbox(
+    relations = {r: tr(f"lifepanel.relation.{r or 'none'}") for r in [None, *life_events.RELATIONS]}
+    relation = choice(
+        st.selectbox,
         tr("lifepanel.relation"),
         relations,
-        index=relations.index(event["relation"]) if event["relation"] in relations else 0,
-        format_func=lambda r: tr(f"lifepanel.relation.{r or 'none'}"),
+        index=list(relations).index(event["relation"]) if event["relation"] in relations else 0,
         key=f"life_rel_{event_id}",
     )
     others = [e for e in names if e != event_id]
@@ -233,11 +233,12 @@ def _when_form(project: Project, event: pd.Series, names: dict[int, str]) -> Non
         key=f"life_other_{event_id}",
         placeholder=tr("app.choose"),
     )
-    certainty = st.radio(
+    certainties = {c: tr(f"lifepanel.certainty.{c}") for c in life_events.CERTAINTIES}
+    certainty = choice(
+        st.radio,
         tr("lifepanel.certainty"),
-        list(life_events.CERTAINTIES),
-        index=list(life_events.CERTAINTIES).index(event["certainty"]),
-        format_func=lambda c: tr(f"lifepanel.certainty.{c}"),
+        certainties,
+        index=list(certainties).index(event["certainty"]),
         horizontal=True,
         key=f"life_sure_{event_id}",
     )

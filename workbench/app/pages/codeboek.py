@@ -17,6 +17,7 @@ from workbench import codebook as cb
 from workbench.app.common import (
     acting_project,
     attempt,
+    choice,
     file_uploader,
     flash,
     lang,
@@ -131,21 +132,20 @@ def code_select(
     options = list(options if options is not None else slugs)
     if allow_top:
         options = [""] + options
-    shown = {**names, "": tr("codeboek.top")}  # computed here: AppTest formats outside a run
-    return st.selectbox(text, options, key=key, format_func=shown.get) or None
+    shown = {**names, "": tr("codeboek.top")}
+    return choice(st.selectbox, text, {o: shown[o] for o in options}, key=key) or None
 
 
 with edit_tab:
     if not can_edit:
         st.info(tr("codeboek.no_rights"))
     else:
-        action_labels = {a: tr(f"codeboek.action.{a}") for a in ACTIONS}
-        action = st.radio(
+        action = choice(
+            st.radio,
             tr("codeboek.what"),
-            ACTIONS,
+            {a: tr(f"codeboek.action.{a}") for a in ACTIONS},
             key="codeboek_action",
             horizontal=True,
-            format_func=action_labels.get,
         )
         st.caption(tr(f"codeboek.explain.{action}"))
         if action == "add":

@@ -14,6 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from workbench.app.common import (
     acting_project,
     attempt,
+    choice,
     db,
     document_label,
     figure,
@@ -437,11 +438,11 @@ with right:
         for kind, target_id in targets.items():
             for memo in list_memos(handle, target_type=kind, target_id=target_id):
                 st.markdown(f"{tr(f'coderen.memo_on.{kind}')} · _{memo['author']}_: {memo['text']}")
-        kind = st.radio(
+        kind = choice(
+            st.radio,
             tr("coderen.memos"),
-            list(targets),
+            {k: tr(f"coderen.memo_on.{k}") for k in targets},
             horizontal=True,
-            format_func=lambda k: tr(f"coderen.memo_on.{k}"),
             label_visibility="collapsed",
             key="coding_memo_target",
         )

@@ -14,6 +14,7 @@ import streamlit as st
 from workbench.app.common import (
     acting_project,
     attempt,
+    choice,
     db,
     file_uploader,
     lang,
@@ -87,49 +88,44 @@ def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | N
 
 # ------------------------------------------------------------------ export
 st.header(tr("page_export.export_header"))
-# format_func gets dicts built during the run (AppTest formats outside the run).
-format_labels = {f: tr(f"page_export.format.{f}") for f in EXPORT_FORMATS}
-fmt = st.radio(
+fmt = choice(
+    st.radio,
     tr("page_export.format_question"),
-    EXPORT_FORMATS,
+    {f: tr(f"page_export.format.{f}") for f in EXPORT_FORMATS},
     key="export_format",
-    format_func=format_labels.get,
 )
 st.caption(tr(f"page_export.covers.{'table' if fmt in ('csv', 'xlsx') else fmt}"))
-coding_labels = {c: tr(f"page_export.codings.{c}") for c in ("accepted", "suggestions")}
 suggestions = (
-    st.radio(
+    choice(
+        st.radio,
         tr("page_export.which_codings"),
-        list(coding_labels),
+        {c: tr(f"page_export.codings.{c}") for c in ("accepted", "suggestions")},
         key="export_codings",
         disabled=fmt == "qdc",
-        format_func=coding_labels.get,
     )
     == "suggestions"
 )
 text_options = ["pseudonymised"]
 if handle.can("pseudonym.key"):
     text_options.append("original")
-text_labels = {c: tr(f"page_export.text.{c}") for c in text_options}
-text_choice = st.radio(
+text_choice = choice(
+    st.radio,
     tr("page_export.text_question"),
-    text_options,
+    {c: tr(f"page_export.text.{c}") for c in text_options},
     key="export_text",
     disabled=fmt == "qdc",
-    format_func=text_labels.get,
 )
 if text_choice == "original":
     st.warning(tr("exchange.warn.original_text"))
 if len(text_options) == 1:
     st.caption(tr("page_export.original_not_allowed"))
 
-target_labels = {t: tr(f"page_export.target.{t}") for t in ("standard", *TARGETS)}
-target = st.selectbox(
+target = choice(
+    st.selectbox,
     tr("page_export.target_question"),
-    list(target_labels),
+    {t: tr(f"page_export.target.{t}") for t in ("standard", *TARGETS)},
     key="export_target",
     disabled=fmt != "qdpx",
-    format_func=target_labels.get,
 )
 target = None if target == "standard" or fmt != "qdpx" else target
 choices = (fmt, suggestions, text_choice, target)

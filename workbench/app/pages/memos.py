@@ -8,7 +8,15 @@ may change (update_memo); both are logged, so undo takes them back.
 
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, document_label, moment, tr, user
+from workbench.app.common import (
+    acting_project,
+    attempt,
+    choice,
+    document_label,
+    moment,
+    tr,
+    user,
+)
 from workbench.app.jump import jump_link
 from workbench.app.memo_box import save_button, show_outcome
 from workbench.codebook.views import code_tree
@@ -64,14 +72,13 @@ if handle.can("memo.write"):
             if handle.can("attributes.view")
             else {}
         )
-        about = st.selectbox(
+        about = choice(
+            st.selectbox,
             tr("memos.new_about"),
-            ["project", *respondents],
-            format_func=lambda o: (
-                tr("memos.about.project")
-                if o == "project"
-                else f"{tr('memos.kind.respondent')} {respondents[o]}"
-            ),
+            {
+                "project": tr("memos.about.project"),
+                **{r: f"{tr('memos.kind.respondent')} {code}" for r, code in respondents.items()},
+            },
             key="memo_new_about",
         )
         st.text_area(tr("memos.new_text"), key="memo_new_text")

@@ -15,6 +15,7 @@ from workbench.access import can
 from workbench.app.common import (
     acting_project,
     attempt,
+    choice,
     db,
     file_uploader,
     flash,
@@ -177,12 +178,12 @@ with files_tab:
     st.subheader(tr("page_project.import_title"))
     st.caption(tr("page_project.import_help", max_mb=get_setting(db(), "max_file_mb")))
     codes = [r["code"] for r in list_respondents(handle)]
-    # Options are display texts (no format_func): AppTest re-applies format_func to them.
-    nobody = tr("page_project.none")
-    chosen = st.selectbox(
-        tr("page_project.import_respondent"), [nobody, *codes], key="import_respondent"
+    respondent = choice(
+        st.selectbox,
+        tr("page_project.import_respondent"),
+        {None: tr("page_project.none"), **{code: code for code in codes}},
+        key="import_respondent",
     )
-    respondent = None if chosen == nobody else chosen
     uploads = file_uploader(
         tr("page_project.upload_label"),
         type=extensions(),
@@ -212,20 +213,22 @@ with files_tab:
     if not documents:
         st.info(tr("page_project.no_documents"))
     else:
-        column = tr("page_project.col_respondent")
+        column = "respondent"
         rows = [
             {
                 "id": d["id"],
-                tr("page_project.col_name"): d["name"],
-                tr("page_project.col_format"): d["source_format"],
-                tr("page_project.col_encoding"): d["encoding"] or "-",
-                tr("page_project.col_words"): d["n_words"],
+                "name": d["name"],
+                "format": d["source_format"],
+                "encoding": d["encoding"] or "-",
+                "words": d["n_words"],
                 column: d["respondent"] or "",
             }
             for d in documents
         ]
         # One form: editing cells does not redraw the page; one save links them all, and
         # a code that is no respondent is reported (library: respondents.link_documents).
+        # The columns are named in the config, not in the rows: the editor's identity is made
+        # from its columns, so a language switch would throw away edits not yet saved.
         with st.form("documents_links"):
             edited = st.data_editor(
                 rows,
@@ -234,7 +237,13 @@ with files_tab:
                 width="stretch",
                 disabled=[k for k in rows[0] if k != column],
                 column_config={
-                    column: st.column_config.TextColumn(help=tr("page_project.link_help"))
+                    **{
+                        c: st.column_config.Column(tr(f"page_project.col_{c}"))
+                        for c in ("name", "format", "encoding", "words")
+                    },
+                    column: st.column_config.TextColumn(
+                        tr("page_project.col_respondent"), help=tr("page_project.link_help")
+                    ),
                 },
             )
             create = st.checkbox(tr("page_project.link_create"), key="link_create")
@@ -310,11 +319,12 @@ with respondents_tab:
         st.markdown(tr("page_project.attribute_title"))
         left, right = st.columns(2)
         name = left.text_input(tr("page_project.attribute_name"), key="attribute_name")
-        type_names = {tr(f"respondents.type.{ty}"): ty for ty in TYPES}
-        type_name = right.selectbox(
-            tr("page_project.attribute_type"), list(type_names), key="attribute_type"
+        type_ = choice(
+            right.selectbox,
+            tr("page_project.attribute_type"),
+            {ty: tr(f"respondents.type.{ty}") for ty in TYPES},
+            key="attribute_type",
         )
-        type_ = type_names[type_name]
         if st.form_submit_button(tr("page_project.attribute_button")):
             if attempt(define_attribute, handle, name, type_):
                 st.rerun()
@@ -353,11 +363,11 @@ with respondents_tab:
 # --- speakers --------------------------------------------------------------------------
 
 
-ROLE_NAMES = {tr(f"ingest.role.{role}"): role for role in ROLES}
+role_words = {role: tr(f"ingest.role.{role}") for role in ROLES}
 
 
 def change_role(speaker_id: int) -> None:
-    role = ROLE_NAMES[st.session_state[f"role_{speaker_id}"]]
+    role = st.session_state[f"role_{speaker_id}"]
     attempt(
         set_speaker_role,
         handle,
@@ -370,19 +380,17 @@ def change_role(speaker_id: int) -> None:
 with speakers_tab:
     st.subheader(tr("page_project.speakers_title"))
     setting = get_setting(db(), "analysis_speakers")
-    analysis_names = {tr(f"page_project.analysis_{v}"): v for v in ("respondent", "all")}
-    choice = analysis_names[
-        st.radio(
-            tr("page_project.analysis_label"),
-            list(analysis_names),
-            index=0 if setting != "all" else 1,
-            key="analysis_speakers",
-            horizontal=True,
-            disabled=not can(db(), user(), "project.settings"),
-        )
-    ]
-    if choice != setting:
-        attempt(set_setting, db(), "analysis_speakers", choice, actor=user())
+    analysis = choice(
+        st.radio,
+        tr("page_project.analysis_label"),
+        {v: tr(f"page_project.analysis_{v}") for v in ("respondent", "all")},
+        index=0 if setting != "all" else 1,
+        key="analysis_speakers",
+        horizontal=True,
+        disabled=not can(db(), user(), "project.settings"),
+    )
+    if analysis != setting:
+        attempt(set_setting, db(), "analysis_speakers", analysis, actor=user())
     documents = list_documents(handle)
     labelled = [d for d in documents if d["n_speakers"]]
     if not labelled:
@@ -401,9 +409,10 @@ with speakers_tab:
                 tr("page_project.speaker_line", label=speaker["label"], turns=speaker["n_turns"])
             )
             left.caption(f"“{speaker['sample'] or ''}…”")
-            right.selectbox(
+            choice(
+                right.selectbox,
                 tr("page_project.role_label", label=speaker["label"]),
-                list(ROLE_NAMES),
+                role_words,
                 index=ROLES.index(speaker["role"]),
                 key=f"role_{speaker['id']}",
                 on_change=change_role,

@@ -11,6 +11,7 @@ import streamlit as st
 from workbench.app.common import (
     acting_project,
     attempt,
+    choice,
     db,
     document_label,
     figure,
@@ -69,7 +70,7 @@ if not documents:
     st.stop()
 
 labels = {d["id"]: document_label(d["respondent"], d["name"]) for d in documents}
-doc_id = st.selectbox(tr("suggesties.make_document"), list(labels), format_func=labels.get)
+doc_id = choice(st.selectbox, tr("suggesties.make_document"), labels, key="suggest_document")
 make = st.columns(2)  # under the picker: beside it, the button labels were cut off at 1,280 px
 targets = None
 if make[0].button(tr("suggesties.make"), icon=":material/auto_awesome:", width="stretch"):
@@ -89,15 +90,14 @@ skipped = st.session_state.setdefault("suggest_skipped", [])
 counts = {c["code"]: c for c in example_counts(handle, coder=me)}
 # codes with suggestions to see or already decided on (so a finished code stays chosen)
 waiting = [code for code, c in counts.items() if c["open"] or c["accepted_share"] is not None]
-focus = st.selectbox(
+focus = choice(
+    st.selectbox,
     tr("suggesties.focus"),
-    [None, *waiting],
+    {
+        None: tr("suggesties.focus_all"),
+        **{c: tr("suggesties.focus_code", code=counts[c]["name"]) for c in waiting},
+    },
     key="suggest_focus",
-    format_func=lambda c: (
-        tr("suggesties.focus_all")
-        if c is None
-        else tr("suggesties.focus_code", code=counts[c]["name"])
-    ),
 )
 
 
