@@ -15,6 +15,7 @@ from workbench import accounts, history
 from workbench.app.common import (
     acting_project,
     attempt,
+    choice,
     choose_and_submit,
     db,
     flash,
@@ -158,8 +159,8 @@ if "names" in tabs:
             with st.form("privacy_known"):
                 respondent = st.text_input(tr("privacy.page.respondent"))
                 known = st.text_input(tr("privacy.page.known_name"))
-                known_kind = st.selectbox(
-                    tr("privacy.page.kind"), KINDS, format_func=kind_labels.get
+                known_kind = choice(
+                    st.selectbox, tr("privacy.page.kind"), kind_labels, key="privacy_known_kind"
                 )
                 if st.form_submit_button(tr("privacy.page.add_known")):
                     attempt(
@@ -349,8 +350,12 @@ if "accounts" in tabs:
                     )
             with st.form("privacy_role"):
                 st.markdown(tr("privacy.page.change_role"))
-                who = st.selectbox(tr("privacy.page.user_name"), [p["name"] for p in people])
-                role = st.selectbox(tr("privacy.page.role"), roles, format_func=role_names.get)
+                who = st.selectbox(
+                    tr("privacy.page.user_name"), [p["name"] for p in people], key="privacy_who"
+                )
+                role = choice(
+                    st.selectbox, tr("privacy.page.role"), role_names, key="privacy_set_role"
+                )
                 if st.form_submit_button(tr("privacy.page.save")):
                     attempt(
                         accounts.set_role,
