@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import json
+import sqlite3
 
 import docx
 
@@ -256,18 +257,23 @@ def test_list_and_log_check_the_role_of_the_user(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "lang, header", [("nl", ["gecodeerd", "voorstellen"]), ("en", ["coded", "proposed"])]
+    "lang, header",
+    [
+        ("nl", ["gecodeerd", "totaal", "interviews", "voorstellen"]),
+        ("en", ["coded", "total", "interviews", "proposed"]),
+    ],
 )
-def test_list_names_its_two_count_columns(capsys, tmp_path, lang, header):
+def test_list_names_its_count_columns(capsys, tmp_path, lang, header):
     project = tmp_path / "p.db"
     assert (
         run(capsys, "codebook", "import", cb.SOCIAL_QUALITY_CODEBOOK, "--project", project)[0] == 0
     )
     code, out, _ = run(capsys, "--lang", lang, "codebook", "list", "--project", project)
     first, second = out.splitlines()[:2]
-    assert code == 0 and first.split()[2:4] == header
+    assert code == 0 and first.split()[2:6] == header
     # each count stands under the end of its header
-    assert first.index(header[0]) + len(header[0]) == second.index("0") + 1
+    ends = [first.index(h) + len(h) for h in header]
+    assert ends == [i + 1 for i, c in enumerate(second) if c == "0"][:4]
 
 
 def test_the_log_says_a_codebook_was_added_in_the_language_asked_for(capsys, tmp_path):
@@ -279,3 +285,30 @@ def test_the_log_says_a_codebook_was_added_in_the_language_asked_for(capsys, tmp
     _, english, _ = run(capsys, "--lang", "en", "codebook", "log", "--project", project)
     assert "toegevoegd (uit" in dutch and "toegevoegd" not in english
     assert "added (from" in english
+
+
+@pytest.mark.parametrize(
+    "codes, message",
+    [
+        (
+            "  - {id: a, name: A}\n  - {id: b, name: B, parent: c}\n  - {id: c, name: C, parent: b}\n",
+            "kring.yaml, regel 5, code b, veld 'parent': de codes hangen in een kring",
+        ),
+        (
+            "  - {id: a, name: A}\n  - {id: b, name: B, parent: zz}\n",
+            "kring.yaml, regel 5, code b, veld 'parent': de bovenliggende code 'zz' bestaat niet",
+        ),
+    ],
+)
+def test_a_tree_error_names_the_line_and_writes_nothing(capsys, tmp_path, codes, message):
+    """A cycle or a missing parent named the code but, unlike every other error of a file,
+    not its line."""
+    project = tmp_path / "p.db"
+    create_project(project, codebooks=()).close()
+    bad = tmp_path / "kring.yaml"
+    bad.write_text('name: Kring\nversion: "1"\ncodes:\n' + codes, encoding="utf-8")
+    code, out, err = run(capsys, "codebook", "import", bad, "--project", project)
+    assert code == 1 and message in err
+    with sqlite3.connect(project) as con:
+        assert con.execute("SELECT count(*) FROM codebooks").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM codes").fetchone()[0] == 0

@@ -72,7 +72,7 @@ def test_markdown_has_tree_definitions_and_sources(db, tmp_path, researcher):
         "**Niet gebruiken als.**",
         schaamte.definition,
         schaamte.source["quote"],
-        "coderingen: 0",
+        "coderingen, met subcodes: 0",
     ):
         assert part in text, part
 

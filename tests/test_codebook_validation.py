@@ -51,6 +51,7 @@ def test_unknown_parent_is_refused(tmp_path):
     assert err.key == "codebook.unknown_parent"
     assert err.params == {
         "file": "proef.yaml",
+        "line": 6,
         "code": "a",
         "field": "parent",
         "parent": "bestaat-niet",

@@ -190,7 +190,7 @@ def test_plural_forms_follow_the_count():
     assert t("codeboek.recoded", "en", n=2) == "2 codings moved."
     assert t("codeboek.recoded", "nl", n=0) == "0 coderingen verplaatst."
     assert t("codeboek.recoded", "nl", n=1) == "1 codering verplaatst."
-    assert t("codeboek.n", "en", n=1) == "coded 1 time"
+    assert t("codeboek.n", "en", n=1, interviews=1) == "coded 1 time in 1 interview"
 
 
 def test_a_term_parameter_is_shown_in_the_language_of_the_message():

@@ -34,7 +34,7 @@ def test_tree_shows_every_code_with_its_count(project):
     assert not at.exception
     titles = [e.label for e in at.expander]
     assert len(titles) == N_DEFAULT
-    assert titles[0] == "Verlieservaring — 0 keer gecodeerd"
+    assert titles[0] == "Verlieservaring — 0 keer gecodeerd in 0 interviews"
     assert any(t.startswith("\u2003↳ Verlies van woning") for t in titles)
     assert any("gevoelig" in t for t in titles if "Schaamte" in t)
 
@@ -49,7 +49,9 @@ def test_definitions_and_examples_are_shown(project):
 def test_search_filters_the_tree(project):
     at = app(project)
     at.text_input(key="codeboek_search").input("huisdier").run()
-    assert [e.label for e in at.expander] == ["\u2003↳ Kracht uit huisdieren — 0 keer gecodeerd"]
+    assert [e.label for e in at.expander] == [
+        "\u2003↳ Kracht uit huisdieren — 0 keer gecodeerd in 0 interviews"
+    ]
 
 
 def test_rename_without_reason_shows_error_and_changes_nothing(project):

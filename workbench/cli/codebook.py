@@ -333,6 +333,8 @@ def run_list(args: argparse.Namespace) -> int:
             "n_suggested",
             "n_rejected",
             "n_accepted_total",
+            "n_documents_total",
+            "n_respondents_total",
             "sensitive",
         )
         print(json.dumps([{k: n[k] for k in keys} for n in tree], ensure_ascii=False, indent=2))
@@ -340,17 +342,19 @@ def run_list(args: argparse.Namespace) -> int:
     if not tree:
         print(t("codebook.cli.empty", args.lang))
         return 0
-    # the two counts: accepted codings, and open suggestions, each under its header
-    code, coded, proposed, name = (
-        t(f"codebook.cli.col.{c}", args.lang) for c in ("code", "coded", "proposed", "name")
-    )
-    print(f"{code:<32} {coded:>{len(coded)}} {proposed:>{len(proposed)}}  {name}")
+    # the counts, each under the end of its header; the legend says what each one counts,
+    # as the page's total (with sub-codes) and own count differ for every parent code
+    columns = ("coded", "total", "interviews", "proposed")
+    figures = ("n_accepted", "n_accepted_total", "n_documents_total", "n_suggested")
+    code, name, *heads = (t(f"codebook.cli.col.{c}", args.lang) for c in ("code", "name", *columns))
+    print(f"{code:<32} " + " ".join(heads) + f"  {name}")
     for node in tree:
+        counts = " ".join(f"{node[k]:>{len(h)}}" for k, h in zip(figures, heads))
         print(
-            f"{'  ' * node['depth']}{node['slug']:<{32 - 2 * node['depth']}} "
-            f"{node['n_accepted']:>{len(coded)}} {node['n_suggested']:>{len(proposed)}}  "
-            f"{node['name']}"
+            f"{'  ' * node['depth']}{node['slug']:<{32 - 2 * node['depth']}} {counts}  {node['name']}"
         )
+    print()
+    print(t("codebook.cli.list_legend", args.lang))
     return 0
 
 

@@ -146,14 +146,25 @@ def _wrong(where: Mapping[str, Any], keys: str, key: str, expected: Term | str, 
     raise InputError(keys + "wrong_type", **where, field=key, expected=expected, got=got)
 
 
-def check_tree(codes: Sequence[Code], *, file: str = "<project>") -> None:
-    """Every parent exists and following parents never comes back to the same code."""
+def check_tree(
+    codes: Sequence[Code], *, file: str = "<project>", lines: Mapping[str, Any] | None = None
+) -> None:
+    """Every parent exists and following parents never comes back to the same code.
+
+    ``lines`` (code id -> line in the file) puts the line in the message, as every other
+    error of a file has it: in a codebook of 200 codes an id alone is hard to find.
+    """
     by_id = {c.id: c for c in codes}
+
+    def line(code: Code) -> Any:
+        return (lines or {}).get(code.id, "?")
+
     for code in codes:
         if code.parent is not None and code.parent not in by_id:
             raise InputError(
                 "codebook.unknown_parent",
                 file=file,
+                line=line(code),
                 code=code.id,
                 field="parent",
                 parent=code.parent,
@@ -165,7 +176,12 @@ def check_tree(codes: Sequence[Code], *, file: str = "<project>") -> None:
             if current.parent in path:
                 cycle = " -> ".join([*path[path.index(current.parent) :], current.parent])
                 raise InputError(
-                    "codebook.parent_cycle", file=file, code=code.id, field="parent", cycle=cycle
+                    "codebook.parent_cycle",
+                    file=file,
+                    line=line(code),
+                    code=code.id,
+                    field="parent",
+                    cycle=cycle,
                 )
             path.append(current.parent)
             current = by_id[current.parent]

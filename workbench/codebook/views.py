@@ -152,8 +152,12 @@ def _project_changelog(db: Database, book_ids: Sequence[int]) -> list[dict[str, 
 def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[str, Any]]:
     """All codes in tree order with depth and the number of codings per status.
 
-    ``n_accepted``/``n_suggested``/``n_rejected`` count codings on the code itself;
-    ``n_accepted_total`` adds those of every code below it (what a parent "holds").
+    ``n_accepted``/``n_suggested``/``n_rejected`` count codings on the code itself, every
+    coder's own (two coders on one fragment count twice); ``n_accepted_total`` adds those of
+    every code below it (what a parent "holds"). ``n_documents_total`` and
+    ``n_respondents_total`` say in how many interviews and of how many respondents the code
+    or a code below it has an accepted coding: a code coded 40 times in one interview is
+    not a theme of the whole study, and a count of codings alone cannot show that.
     """
     project.require("read")
     rows = _query(
@@ -167,6 +171,12 @@ def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[
         + ("" if include_inactive else "WHERE k.active = 1 ")
         + "GROUP BY k.id ORDER BY k.codebook_id, k.position, k.id",
     )
+    used: dict[int, set[tuple[int, int | None]]] = {}
+    for code_id, document_id, respondent_id in project.db.execute(
+        "SELECT DISTINCT c.code_id, c.document_id, d.respondent_id FROM codings c "
+        "JOIN documents d ON d.id = c.document_id WHERE c.status = 'accepted'"
+    ):
+        used.setdefault(code_id, set()).add((document_id, respondent_id))
     by_parent: dict[int | None, list[dict[str, Any]]] = {}
     ids = {r["id"] for r in rows}
     for r in rows:
@@ -174,8 +184,8 @@ def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[
         by_parent.setdefault(parent, []).append(r)
     out: list[dict[str, Any]] = []
 
-    def walk(parent: int | None, depth: int) -> int:
-        total = 0
+    def walk(parent: int | None, depth: int) -> tuple[int, set[tuple[int, int | None]]]:
+        total, where = 0, set()
         for r in by_parent.get(parent, []):
             node = code_data(r)
             node.update(
@@ -186,10 +196,14 @@ def code_tree(project: Project, *, include_inactive: bool = False) -> list[dict[
                 sensitive=bool(r["sensitive"]),
             )
             out.append(node)
-            below = walk(r["id"], depth + 1)
+            below, below_where = walk(r["id"], depth + 1)
+            node_where = used.get(r["id"], set()) | below_where
             node["n_accepted_total"] = node["n_accepted"] + below
+            node["n_documents_total"] = len({d for d, _ in node_where})
+            node["n_respondents_total"] = len({p for _, p in node_where if p is not None})
             total += node["n_accepted_total"]
-        return total
+            where |= node_where
+        return total, where
 
     walk(None, 0)
     return out

@@ -127,7 +127,7 @@ def parse_codebook(
             raise InputError("codebook.duplicate_id", **where, code=code.id, first=seen[code.id])
         seen[code.id] = where["line"]
         codes.append(code)
-    check_tree(codes, file=file)
+    check_tree(codes, file=file, lines=seen)
     return Codebook(
         name=data["name"],
         version=data["version"],

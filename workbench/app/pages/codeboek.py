@@ -85,7 +85,8 @@ with browse_tab:
             continue
         marker = " · " + tr("codeboek.sensitive") if node["sensitive"] else ""
         indent = "\u2003" * node["depth"] + ("↳ " if node["depth"] else "")
-        title = f"{indent}{node['name']} — {tr('codeboek.n', n=node['n_accepted_total'])}{marker}"
+        count = tr("codeboek.n", n=node["n_accepted_total"], interviews=node["n_documents_total"])
+        title = f"{indent}{node['name']} — {count}{marker}"
         with st.expander(title):
             st.markdown(
                 f"<span style='background:{node['color'] or '#dddddd'};padding:0 .6em;"
