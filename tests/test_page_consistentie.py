@@ -324,3 +324,45 @@ def test_units_seen_without_any_code_are_not_called_unseen(db, project_path):
         assert at.metric[1].value == "4"
         text = " ".join(box.value for box in at.info)
         assert said in text and wrong not in text
+
+
+def test_the_choices_and_the_open_tab_stay_when_the_language_changes(db, coded, project_path):
+    """The tabs had no key: the browser keeps the open tab by its label and, finding no tab
+    of that label after a switch to English, opened the first one."""
+    from workbench.i18n import t
+
+    sanne = Project.for_user(db, "sanne")
+    sample = cons.create_sample(sanne, name="ronde 1", coders=["anna", "bram"], share=0.5)
+    at = page(project_path, user="sanne")
+    at.session_state["consistency_tab"] = t("consistentie.tab_drift", "nl")
+    at.selectbox(key="consistency_sample").set_value(sample).run()
+    at.selectbox(key="consistency_unit").set_value("turn").run()
+    at.selectbox(key="consistency_resample").set_value("documents").run()
+    at.multiselect(key=f"consistency_coders_{sample}").set_value(["bram", "anna"]).run()
+    at.radio(key="drift_by").set_value("sample").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["consistency_tab"] == t("consistentie.tab_drift", "en")
+    assert at.selectbox(key="consistency_sample").value == sample
+    assert at.selectbox(key="consistency_unit").value == "turn"
+    assert at.selectbox(key="consistency_unit").options == ["segment", "turn", "document"]
+    assert at.selectbox(key="consistency_resample").value == "documents"
+    assert at.multiselect(key=f"consistency_coders_{sample}").value == ["bram", "anna"]
+    assert at.radio(key="drift_by").value == "sample"
+
+
+def test_english_option_words_can_be_clicked(db, coded, project_path):
+    """Each option word is looked up in the run, so a click on an English page finds it."""
+    at = page(project_path, user="sanne", lang="en")
+    at.selectbox(key="consistency_unit").set_value("document").run()
+    at.selectbox(key="consistency_resample").set_value("documents").run()
+    at.radio(key="drift_by").set_value("sample").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="consistency_unit").value == "document"
+    at.text_input(key="sample_name").input("round 1")
+    at.multiselect(key="sample_coders").select("anna").select("bram")
+    at.radio(key="sample_kind").set_value("share")
+    next(b for b in at.button if b.key.startswith("FormSubmitter:new_sample")).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s["name"] for s in cons.list_samples(Project.for_user(db, "sanne"))] == ["round 1"]

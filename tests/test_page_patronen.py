@@ -14,7 +14,7 @@ from page_runner import page_test
 from test_patterns import CODES, build_project
 from test_patterns_cascades import coding, english_names
 
-from workbench import life_events
+from workbench import life_events, patterns
 from workbench.codebook import merge_codes
 from workbench.codings import add_coding
 from workbench.handle import Project
@@ -360,3 +360,73 @@ def test_the_frequency_groups_are_named_in_the_reader_language(page, language, e
     page.run()
     assert not page.exception
     assert set(page.dataframe[0].value.iloc[:, 0]) == {everyone}
+
+
+def test_the_open_tab_and_the_choices_stay_when_the_language_changes(page):
+    """The open tab was kept as its Dutch label, which no English tab has: a switch to
+    English opened the first tab, and the co-occurrence choices were out of sight."""
+    page.session_state["patronen_tab"] = TAB["cooccurrence"]
+    page.run()
+    page.radio(key="patronen_co_scope").set_value("turn").run()
+    page.multiselect(key="patronen_status").set_value(["accepted", "suggested"]).run()
+    page.multiselect(key="patronen_attr_geslacht").select("vrouw").run()
+    page.session_state["lang"] = "en"
+    page.run()
+    assert not page.exception, [e.message for e in page.exception]
+    assert page.session_state["patronen_tab"] == "Co-occurrence"
+    scope = page.radio(key="patronen_co_scope")
+    assert scope.value == "turn" and scope.options[1] == "in the same turn"
+    assert page.multiselect(key="patronen_status").value == ["accepted", "suggested"]
+    assert page.multiselect(key="patronen_attr_geslacht").value == ["vrouw"]
+    assert any("gender=female" in c.value or "geslacht=vrouw" in c.value for c in page.caption)
+
+
+def test_english_option_words_can_be_clicked(page, db):
+    """The option words were looked up when the test harness formatted a click, outside the
+    run, where the language is unknown: Dutch words on an English page, and the click
+    failed ("'in dezelfde zin' is not in list")."""
+    page.session_state["lang"] = "en"
+    page.session_state["patronen_tab"] = "Co-occurrence"
+    page.run()
+    page.multiselect(key="patronen_status").set_value(["accepted", "suggested"]).run()
+    page.radio(key="patronen_co_scope").set_value("turn").run()
+    assert not page.exception, [e.message for e in page.exception]
+    pairs = patterns.cooccurrence_pairs(
+        Project.for_user(db, "onderzoeker"),
+        patterns.Selection.build(statuses=["accepted", "suggested"]),
+        scope="turn",
+    )
+    pair = next(
+        p for p in zip(pairs["code_a"], pairs["code_b"], pairs["meetings"]) if "schaamte" in p
+    )
+    page.selectbox(key="patronen_co_pair").set_value(pair).run()
+    assert not page.exception, [e.message for e in page.exception]
+    assert any("Text B" in f.columns for f in _frames(page))
+    page.session_state["patronen_tab"] = "Frequencies by group"
+    page.run()
+    page.radio(key="patronen_freq_measure").set_value("fragments").run()
+    assert not page.exception, [e.message for e in page.exception]
+    assert page.radio(key="patronen_freq_measure").value == "fragments"
+
+
+@pytest.mark.parametrize(
+    "lang, nobody",
+    [
+        ("nl", "Nog niemand heeft een verliescascade met alleen bevestigde verbanden."),
+        ("en", "Nobody has a loss cascade of confirmed links only yet."),
+    ],
+)
+def test_with_no_cascade_the_summary_says_nobody_has_one(db, project_path, lang, nobody):
+    """One loss and no link read "0 of 1 person have a loss cascade ... The longest has 0
+    losses"."""
+    db.segments = build_project(db)
+    researcher = Project.for_user(db, "onderzoeker")
+    life_events.create_event(researcher, [coding(db, "R02", 2, "verlies-dierbare")])
+    tab = "Verliezen na elkaar" if lang == "nl" else "Loss cascades"
+    at = page_test(
+        "patronen", project_path, lang=lang, patronen_tab=tab, patronen_cas_plans=False
+    ).run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = [m.value for m in at.markdown]
+    assert nobody in said
+    assert not any(" 0 " in m for m in said), said

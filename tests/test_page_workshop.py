@@ -334,3 +334,42 @@ def test_researcher_sees_code_names_not_slugs_on_the_workshop_page(with_card_set
         in at.multiselect(key="workshop_cards").options
     )
     assert list(at.dataframe[0].value["Jouw codes"])[0] == "Eenzaamheid en isolement"
+
+
+def test_a_resident_keeps_the_piece_and_the_card_when_switching_language(with_card_set):
+    """The page's own language choice: the piece on screen and the group's card stay."""
+    path, db, segs = with_card_set
+    at = page(path)
+    at.button(key="workshop_next").click().run()
+    at.button(key="workshop_pick_alleen").click().run()
+    at.radio(key="workshop_lang").set_value("en").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["lang"] == "en"
+    assert at.caption[0].value == "Piece 2 of 2"
+    assert "You chose: Ik ben vaak alleen." in shown_text(at)
+    at.radio(key="workshop_lang").set_value("nl").run()
+    assert at.caption[0].value == "Stukje 2 van 2"
+    assert "Jullie kozen: Ik ben vaak alleen." in shown_text(at)
+
+
+def test_the_researcher_reads_the_codes_in_english_and_picks_cards(with_card_set):
+    """The card picker and the comparison named codes in Dutch on an English page, though
+    the codebook gives them an English name."""
+    path, db, segs = with_card_set
+    from workbench.workshop_cards import choose_cards, chosen_cards, record_card
+
+    researcher = Project.for_user(db, "onderzoeker")
+    choose_cards(researcher, ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"])
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    codings.add_coding(researcher, code="isolement", segment_id=segs[1])
+    at = run_page("workshop", path, lang="en")
+    cards = at.multiselect(key="workshop_cards")
+    assert "Ik ben vaak alleen. → Loneliness and social isolation" in cards.options
+    assert at.dataframe[0].value["Your codes"][0] == "Loneliness and social isolation"
+    cards.set_value(["alleen", "kwijt", "moe", "schaamte", "praatje", "kracht"])
+    at.button(key="workshop_cards_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.success[0].value.startswith("6 cards saved")
+    assert {c["id"] for c in chosen_cards(researcher)} == {
+        "alleen", "kwijt", "moe", "schaamte", "praatje", "kracht",
+    }  # fmt: skip

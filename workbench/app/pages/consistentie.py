@@ -20,6 +20,7 @@ from workbench.app.common import (
     tr,
     user,
 )
+from workbench.app.tabs import kept_tabs
 from workbench.consistency import (
     MODEL,
     RESAMPLE,
@@ -469,14 +470,11 @@ if not reliability:
 
 # ------------------------------------------------------------------ reliability on
 st.caption(tr("consistentie.alpha_explained"))
-tab_figures, tab_review, tab_drift, tab_settings = st.tabs(
-    [
-        tr("consistentie.tab_figures"),
-        tr("consistentie.tab_review"),
-        tr("consistentie.tab_drift"),
-        tr("consistentie.tab_settings"),
-    ]
-)
+# keyed, so the open tab stays open when the language changes (workbench.app.tabs)
+tab_figures, tab_review, tab_drift, tab_settings = kept_tabs(
+    "consistency_tab",
+    {name: f"consistentie.tab_{name}" for name in ("figures", "review", "drift", "settings")},
+).values()
 
 with tab_figures:
     report = attempt(

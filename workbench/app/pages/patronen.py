@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access, life_events, patterns
-from workbench.app.common import acting_project, attempt, db, lang, project_path, tr
+from workbench.app.common import acting_project, attempt, choice, db, lang, project_path, tr
 from workbench.app.jump import jump_link
+from workbench.app.tabs import kept_tabs
 from workbench.codings import STATUSES
 from workbench.handle import Project
 from workbench.patterns import cascade_charts, charts
@@ -34,6 +35,8 @@ if not handle.can("read"):
     st.warning(tr("patronen.no_access"))
     st.stop()
 st.caption(tr("patronen.intro"))
+# Every widget has a key and its option words are looked up in the run (app.common.choice),
+# so a choice stays when the language changes and an English click reads English words.
 may_export = handle.can("export")
 may_take_originals = handle.can(access.ORIGINAL_TEXT)
 version = last_event_id(project)  # cache key: changes with every logged change
@@ -245,12 +248,12 @@ with st.expander(tr("patronen.selection")):
         placeholder=tr("app.choose_many"),
         select_all=False,
     )
-    statuses = middle.multiselect(
+    statuses = choice(
+        middle.multiselect,
         tr("patronen.status"),
-        list(STATUSES),
-        default=["accepted"],
+        {s: tr(f"patronen.status_{s}") for s in STATUSES},
         key="patronen_status",
-        format_func=lambda s: tr(f"patronen.status_{s}"),
+        default=["accepted"],
         placeholder=tr("app.choose_many"),
         select_all=False,
     )
@@ -300,8 +303,7 @@ if unlinked:  # such a document is a row, and a person in every n, of its own
     st.caption(tr("patronen.unlinked", n=len(unlinked), names=", ".join(unlinked)))
 PLACE_COLUMNS = ("coding", "coding_a", "coding_b")  # ids for the jump, not for reading
 TABS = ("matrix", "frequencies", "cooccurrence", "quotes", "cascades", "profile")
-tabs = st.tabs([tr(f"patronen.tab.{t}") for t in TABS], key="patronen_tab", on_change="rerun")
-tab = dict(zip(TABS, tabs))
+tab = kept_tabs("patronen_tab", {name: f"patronen.tab.{name}" for name in TABS})
 
 
 # ----------------------------------------------------------------------------- matrix
@@ -356,18 +358,18 @@ def show_matrix() -> None:
 # ----------------------------------------------------------------------------- frequencies
 def show_frequencies() -> None:
     left, right = st.columns(2)
-    by = left.selectbox(
+    by = choice(
+        left.selectbox,
         tr("patronen.freq.by"),
-        [None, *names],
+        {None: tr("patronen.freq.no_grouping"), **{a: a for a in names}},
         key="patronen_freq_by",
-        format_func=lambda a: tr("patronen.freq.no_grouping") if a is None else a,
     )
-    measure = right.radio(
+    measure = choice(
+        right.radio,
         tr("patronen.freq.measure"),
-        ["share", "respondents", "fragments"],
-        horizontal=True,
+        {m: tr(f"patronen.col.{m}") for m in ("share", "respondents", "fragments")},
         key="patronen_freq_measure",
-        format_func=lambda m: tr(f"patronen.col.{m}"),
+        horizontal=True,
     )
     freq = overview("code_frequencies", by=by, lang=lang())
     if freq is not None:
@@ -393,14 +395,15 @@ def show_frequencies() -> None:
 
 
 # ----------------------------------------------------------------------------- co-occurrence
+def scope_words() -> dict[str, str]:
+    """Where two codes meet, in words (for app.common.choice; the quotes tab asks it too)."""
+    return {s: tr(f"patronen.co.scope_{s}") for s in patterns.SCOPES}
+
+
 def show_cooccurrence() -> None:
     left, right = st.columns(2)
-    scope = left.radio(
-        tr("patronen.co.scope"),
-        list(patterns.SCOPES),
-        horizontal=True,
-        key="patronen_co_scope",
-        format_func=lambda s: tr(f"patronen.co.scope_{s}"),
+    scope = choice(
+        left.radio, tr("patronen.co.scope"), scope_words(), key="patronen_co_scope", horizontal=True
     )
     window = 0
     if scope == "window":
@@ -440,15 +443,15 @@ def show_cooccurrence() -> None:
                     patterns.cooccurrence_dot(pairs, min_meetings=least, labels=NAMES)
                 )
         st.dataframe(readable(named(pairs)), hide_index=True, width="stretch")
-        options = list(zip(pairs["code_a"], pairs["code_b"], pairs["meetings"]))
-        pair = st.selectbox(
+        pair = choice(
+            st.selectbox,
             tr("patronen.co.pair"),
-            options,
-            index=None,
+            {
+                p: tr("patronen.co.pair_label", a=code_label(p[0]), b=code_label(p[1]), n=p[2])
+                for p in zip(pairs["code_a"], pairs["code_b"], pairs["meetings"])
+            },
             key="patronen_co_pair",
-            format_func=lambda p: tr(
-                "patronen.co.pair_label", a=code_label(p[0]), b=code_label(p[1]), n=p[2]
-            ),
+            index=None,
             placeholder=tr("app.choose"),
         )
         picked = ((clicked or {}).get("selection") or {}).get("pair") or []
@@ -510,12 +513,8 @@ def show_quotes() -> None:
         placeholder=tr("app.choose_many"),
         select_all=False,
     )
-    q_scope = left.radio(
-        tr("patronen.co.scope"),
-        list(patterns.SCOPES),
-        horizontal=True,
-        key="patronen_q_scope",
-        format_func=lambda s: tr(f"patronen.co.scope_{s}"),
+    q_scope = choice(
+        left.radio, tr("patronen.co.scope"), scope_words(), key="patronen_q_scope", horizontal=True
     )
     q_window = 0
     if q_scope == "window":
@@ -678,9 +677,12 @@ def show_cascades() -> None:
         return
     lengths = cascades.lengths
     having = lengths[lengths["length"] > 0]
+    summary = "patronen.cas.summary_proposed" if proposed else "patronen.cas.summary"
+    if having.empty:  # not "0 of 1 person have ... The longest has 0 losses"
+        summary = "patronen.cas.nobody_proposed" if proposed else "patronen.cas.nobody"
     st.markdown(
         tr(
-            "patronen.cas.summary_proposed" if proposed else "patronen.cas.summary",
+            summary,
             having=len(having),
             total=len(lengths),
             longest=int(lengths["length"].max()),

@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.common import acting_project, attempt, choose_and_submit, lang, tr, user
-from workbench.codebook.views import code_tree
 from workbench.i18n import LANGUAGES
+from workbench.patterns.fragments import code_names
 from workbench.privacy.workshop import fragment, my_fragments, surroundings
 from workbench.workshop_cards import (
     NONE,
@@ -41,14 +41,18 @@ if not handle.can("workshop"):
 
 if handle.can("workshop.manage"):
     st.title(tr("page.workshop"))
-    # codes by the name the codebook gives them, never by their slug
-    code_names = {c["slug"]: c["name"] for c in code_tree(handle, include_inactive=True)}
+    # codes by the name the codebook gives them in the reader's language, never by their slug
+    named = code_names(handle, lang())
     st.subheader(tr("workshop.page.cards_title"), anchor=False)
     cards = {c["id"]: c for c in attempt(available_cards, handle).value or []}
     if not cards:
         st.info(tr("workshop.page.no_card_set"))
     else:
         current = [c["id"] for c in attempt(chosen_cards, handle).value or [] if c["id"] in cards]
+        # the words made now, in this run (Streamlit's test harness formats outside the run)
+        card_words = {
+            i: f"{c['text']} → {named.get(c['code'], c['code'])}" for i, c in cards.items()
+        }
         picked, save = choose_and_submit(
             tr("workshop.page.cards_pick"),
             list(cards),
@@ -57,7 +61,7 @@ if handle.can("workshop.manage"):
             submit_key="workshop_cards_save",
             help=tr("workshop.page.cards_help"),
             default=current,
-            format_func=lambda i: f"{cards[i]['text']} → {code_names.get(cards[i]['code'])}",
+            format_func=card_words.get,
             placeholder=tr("workshop.page.cards_placeholder"),
         )
         if save:
@@ -102,8 +106,7 @@ if handle.can("workshop.manage"):
                     words.get(r["card"], r["card"] or "") for r in compared["rows"]
                 ],
                 tr("workshop.page.col_own"): [
-                    ", ".join(code_names.get(slug, slug) for slug in r["own"])
-                    for r in compared["rows"]
+                    ", ".join(named.get(slug, slug) for slug in r["own"]) for r in compared["rows"]
                 ],
                 tr("workshop.page.col_agrees"): [agree[r["agrees"]] for r in compared["rows"]],
             }
