@@ -115,8 +115,39 @@ def test_none_of_these_and_dont_know_are_recorded_without_a_code(db, prepared, p
     assert "Jullie kozen: Geen van deze" in shown_text(at)
     at.button(key="workshop_pick_weet-ik-niet").click().run()
     assert current_card(Project.for_user(db, "sanne"), prepared[1]) == "weet-ik-niet"
-    at.button(key="workshop_pick_weet-ik-niet").click().run()  # a second click takes it back
+    at.button(key="workshop_clear").click().run()  # taking it back is an action of its own
     assert current_card(Project.for_user(db, "sanne"), prepared[1]) is None
+
+
+def test_a_second_tap_on_the_chosen_card_keeps_the_answer(db, prepared, project_path):
+    """Residents tap twice (a touch screen, a slow mouse): the answer must stay. Another
+    card changes it; only the small "Keuze wissen" takes it back."""
+    from workbench.workshop_cards import current_card
+
+    sanne = Project.for_user(db, "sanne")
+    at = page(project_path)
+    assert not [b for b in at.button if b.key == "workshop_clear"]  # nothing to clear yet
+    at.button(key="workshop_pick_schaamte").click().run()
+    at.button(key="workshop_pick_schaamte").click().run()
+    assert current_card(sanne, prepared[1]) == "schaamte"
+    assert "Jullie kozen: Schaamte" in shown_text(at)
+    stored = codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
+    assert [(c["code"], c["segment_id"]) for c in stored] == [("schaamte", prepared[1])]
+    answers = db.execute("SELECT count(*) FROM events WHERE action = 'workshop.answer'")
+    assert answers.fetchone()[0] == 1  # the second tap wrote nothing
+
+    at.button(key="workshop_pick_verlies").click().run()
+    assert current_card(sanne, prepared[1]) == "verlies"
+    at.button(key="workshop_pick_weet-ik-niet").click().run()
+    at.button(key="workshop_pick_weet-ik-niet").click().run()
+    assert current_card(sanne, prepared[1]) == "weet-ik-niet"
+
+    clear = at.button(key="workshop_clear")
+    assert clear.label == "Keuze wissen"
+    clear.click().run()
+    assert current_card(sanne, prepared[1]) is None
+    assert "Kies samen een kaart" in shown_text(at)
+    assert not [b for b in at.button if b.key == "workshop_clear"]
 
 
 def test_the_last_piece_ends_with_thanks_and_a_logout(db, prepared, project_path):
@@ -194,6 +225,24 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     assert list(table["Jouw codes"]) == ["Eenzaamheid en isolement", "Brugfiguren"]
     assert list(table["Eens?"]) == ["eens", "anders"]  # brugfiguren is a card's code
     assert at.metric[0].value == "50%"
+
+
+def test_researcher_still_sees_an_answer_to_a_piece_she_took_away(with_card_set):
+    path, db, segs = with_card_set
+    from workbench.privacy.workshop import unassign_fragments
+    from workbench.workshop_cards import record_card
+
+    record_card(Project.for_user(db, "sanne"), segs[1], "geen-van-deze")
+    unassign_fragments(
+        Project.for_user(db, "onderzoeker"), co_researcher="sanne", segment_ids=[segs[1]]
+    )
+    at = run_page("workshop", path)
+    table = at.dataframe[0].value
+    assert list(table["Kaart van de groep"]) == ["", "Geen van deze"]
+    assert list(table["Eens?"]) == ["", "weggehaald, telt niet mee"]
+    assert any(
+        "1 antwoord hoort bij een stukje dat je later weghaalde" in c.value for c in at.caption
+    )
 
 
 def test_researcher_who_read_nothing_gets_no_agreement_and_is_told_why(with_card_set):

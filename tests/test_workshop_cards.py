@@ -264,3 +264,37 @@ def test_an_answer_stays_in_the_comparison_when_its_card_leaves_the_set(workshop
     row = next(r for r in compared["rows"] if r["segment_id"] == segs[1])
     assert (row["card"], row["code"], row["agrees"]) == ("Ik ben vaak alleen.", "isolement", True)
     assert (compared["compared"], compared["agreed"]) == (1, 1)
+
+
+def test_an_answer_to_a_piece_taken_away_later_is_listed_as_withdrawn(workshop):
+    """The researcher takes a piece away after the group answered it: the answer (and its
+    coding) stays in the project, so it stays in her table, marked as taken away and not
+    counted; given back, it counts again."""
+    from workbench import done_marks
+    from workbench.privacy.workshop import assign_fragments, unassign_fragments
+    from workbench.workshop_cards import group_comparison, record_card
+
+    path, db, segs = workshop
+    researcher = Project.for_user(db, "onderzoeker")
+    done_marks.mark_done(researcher, None, coder="onderzoeker")  # she read the interview
+    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
+    record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
+    unassign_fragments(researcher, co_researcher="sanne", segment_ids=[segs[1]])
+
+    compared = group_comparison(researcher)
+    assert [
+        (r["user"], r["segment_id"], r["card"], r["withdrawn"], r["agrees"])
+        for r in compared["rows"]
+    ] == [
+        ("piet", segs[0], None, False, None),
+        ("sanne", segs[2], "geen-van-deze", False, True),
+        ("sanne", segs[1], "Ik ben vaak alleen.", True, None),
+    ]
+    assert compared["rows"][-1]["code"] == "isolement"
+    assert (compared["pieces"], compared["answered"], compared["withdrawn"]) == (2, 1, 1)
+    assert (compared["compared"], compared["agreed"]) == (1, 1)
+
+    assign_fragments(researcher, co_researcher="sanne", segment_ids=[segs[1]], group="buurtgroep")
+    again = group_comparison(researcher)
+    assert [r["withdrawn"] for r in again["rows"]] == [False, False, False]
+    assert (again["pieces"], again["answered"], again["compared"]) == (3, 2, 2)

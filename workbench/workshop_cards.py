@@ -158,10 +158,13 @@ def current_card(project: Project, segment_id: int) -> str | None:
 
 
 def record_card(project: Project, segment_id: int, card: str | None) -> None:
-    """Record the group's card for a fragment (None takes the choice back).
+    """Record the group's card for a fragment (None clears the choice: "Keuze wissen").
 
     A content card is also stored as a coding of its code by the group coder; "geen van
     deze" and "weet ik niet" remove that coding. Only an assigned co-onderzoeker can record.
+    Recording the card that is already chosen changes nothing: residents tap twice on a
+    touch screen or with a slow mouse, and a second tap must keep the answer, not take it
+    back (nor write a new coding and event for the same answer).
     """
     cards = {c["id"]: c for c in chosen_cards(project)}  # checks "workshop"
     if card is not None and card not in cards and card not in FIXED:
@@ -169,6 +172,8 @@ def record_card(project: Project, segment_id: int, card: str | None) -> None:
     db = project.db
     with transaction(db):
         group = fragment(project, segment_id)["group"]  # checks the assignment
+        if card is not None and current_card(project, segment_id) == card:
+            return
         record_choice(project, segment_id, cards[card]["code"] if card in cards else None)
         before = _answer(db, group, segment_id)
         if card is None:
@@ -230,8 +235,17 @@ def group_comparison(project: Project) -> dict[str, Any]:
     not read are listed but not counted; ``not_read`` counts the answers left out for that.
     A group's answer counts once, also when the piece was given to two of its members.
     ``pieces`` counts each group's pieces once, ``answered`` those with any card (also "weet
-    ik niet"). Returns ``{"rows": [...], "pieces", "answered", "agreed", "compared",
-    "not_read"}``.
+    ik niet").
+
+    An answer to a fragment the researcher took away from the group later (the answer and
+    its coding stay) is listed too, after the others, with ``withdrawn`` True and the
+    person who answered as ``user``: what residents said is data, and a researcher looking
+    for it must find it. It is not counted in ``pieces``, ``answered`` or the agreement
+    figure: taking a piece away is her judgement that it no longer belongs to the workshop
+    (given by mistake, shown too early, or moved to another group), so the figure stays the
+    one over the pieces the groups have now; given back, the answer counts again.
+    ``withdrawn`` counts these rows. Returns ``{"rows": [...], "pieces", "answered",
+    "agreed", "compared", "not_read", "withdrawn"}``.
     """
     project.require("workshop.manage")
     db = project.db
@@ -245,12 +259,23 @@ def group_comparison(project: Project) -> dict[str, Any]:
     )
     rows, agreed, compared, not_read = [], 0, 0, 0
     counted: set[tuple[str, int]] = set()
-    for user, group, segment_id, document_id, text, document in db.execute(
-        "SELECT a.user, a.group_coder, a.segment_id, s.document_id, s.text, d.name "
-        "FROM workshop_assignments a "
-        "JOIN segments s ON s.id = a.segment_id JOIN documents d ON d.id = s.document_id "
-        "ORDER BY a.user, a.position"
-    ).fetchall():
+    pieces = (
+        db.execute(
+            "SELECT a.user, a.group_coder, a.segment_id, s.document_id, s.text, d.name, 0 "
+            "FROM workshop_assignments a "
+            "JOIN segments s ON s.id = a.segment_id JOIN documents d ON d.id = s.document_id "
+            "ORDER BY a.user, a.position"
+        ).fetchall()
+        + db.execute(  # answers to pieces taken away from the group since
+            "SELECT w.answered_by, w.group_coder, w.segment_id, s.document_id, s.text, d.name, 1 "
+            "FROM workshop_answers w "
+            "JOIN segments s ON s.id = w.segment_id JOIN documents d ON d.id = s.document_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM workshop_assignments a "
+            " WHERE a.group_coder = w.group_coder AND a.segment_id = w.segment_id) "
+            "ORDER BY w.group_coder, d.id, s.position"
+        ).fetchall()
+    )
+    for user, group, segment_id, document_id, text, document, withdrawn in pieces:
         group_code = db.execute(
             "SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
             "WHERE c.segment_id = ? AND c.coder = ? AND c.status = 'accepted' "
@@ -276,19 +301,21 @@ def group_comparison(project: Project) -> dict[str, Any]:
             answer = None  # a content card whose coding was taken back elsewhere
         lineage = {slug for code in own for slug in _ancestors(code, parent)}
         read = document_id in seen.documents or segment_id in seen.units.get(document_id, ())
-        if not read and (card is not None or answer == NONE):
-            match: bool | None = None
+        match: bool | None = None
+        if withdrawn:
+            if card is None and answer is None:
+                continue  # its card's coding was taken back elsewhere: nothing to show
+        elif not read and (card is not None or answer == NONE):
             not_read += (group, segment_id) not in counted
         elif card is not None:
             match = card["code"] in lineage
         elif answer == NONE:
             match = not (lineage & card_codes)
-        else:
-            match = None
         if match is not None and (group, segment_id) not in counted:
             compared += 1
             agreed += match
-        counted.add((group, segment_id))  # one answer, also when two members have the piece
+        if not withdrawn:
+            counted.add((group, segment_id))  # one answer, also when two members have it
         rows.append(
             {
                 "user": user,
@@ -300,9 +327,12 @@ def group_comparison(project: Project) -> dict[str, Any]:
                 "code": card and card["code"],
                 "own": own,
                 "agrees": match,
+                "withdrawn": bool(withdrawn),
             }
         )
-    answered = {(r["group"], r["segment_id"]) for r in rows if r["card"] is not None}
+    answered = {
+        (r["group"], r["segment_id"]) for r in rows if r["card"] is not None and not r["withdrawn"]
+    }
     return {
         "rows": rows,
         "pieces": len(counted),
@@ -310,6 +340,7 @@ def group_comparison(project: Project) -> dict[str, Any]:
         "agreed": agreed,
         "compared": compared,
         "not_read": not_read,
+        "withdrawn": sum(r["withdrawn"] for r in rows),
     }
 
 

@@ -94,6 +94,8 @@ if handle.can("workshop.manage"):
         )
     if compared["not_read"]:
         st.caption(tr("workshop.page.not_read", n=compared["not_read"]))
+    if compared["withdrawn"]:
+        st.caption(tr("workshop.page.withdrawn_n", n=compared["withdrawn"]))
     words = {NONE: tr("workshop.page.none_of_these"), UNSURE: tr("workshop.page.dont_know")}
     agree = {True: tr("workshop.page.agree_yes"), False: tr("workshop.page.agree_no"), None: ""}
     st.dataframe(
@@ -108,7 +110,10 @@ if handle.can("workshop.manage"):
                 tr("workshop.page.col_own"): [
                     ", ".join(named.get(slug, slug) for slug in r["own"]) for r in compared["rows"]
                 ],
-                tr("workshop.page.col_agrees"): [agree[r["agrees"]] for r in compared["rows"]],
+                tr("workshop.page.col_agrees"): [
+                    tr("workshop.page.withdrawn") if r["withdrawn"] else agree[r["agrees"]]
+                    for r in compared["rows"]
+                ],
             }
         ),
         hide_index=True,
@@ -254,9 +259,9 @@ if current is not None:
         unsafe_allow_html=True,
     )
 
-    def pick(card_id: str) -> None:
-        """Record a card; a second click on the chosen card takes the choice back."""
-        attempt(record_card, handle, segment_id, None if card_id == choice else card_id)
+    def pick(card_id: str | None) -> None:
+        """Record a card: a second tap keeps it; None ("Keuze wissen") clears the choice."""
+        attempt(record_card, handle, segment_id, card_id)
 
     def card_button(column, card: dict) -> None:
         column.button(
@@ -278,8 +283,18 @@ if current is not None:
         {"id": NONE, "text": names[NONE], "icon": "do_not_disturb_on"},
         {"id": UNSURE, "text": names[UNSURE], "icon": "help"},
     )
-    for column, card in zip(st.columns(4), fixed):
+    row = st.columns(4)
+    for column, card in zip(row, fixed):
         card_button(column, card)
+    if choice is not None:  # a small action of its own, never a second tap on the card
+        row[3].button(
+            tr("workshop.page.clear_choice"),
+            key="workshop_clear",
+            icon=":material/undo:",
+            type="tertiary",
+            on_click=pick,
+            args=(None,),
+        )
 
 back, forward = st.columns(2)
 if back.button(
