@@ -207,8 +207,8 @@ def test_researcher_chooses_six_to_eight_plain_cards(with_card_set):
     assert resident.button(key="workshop_pick_alleen").icon == ":material/person_outline:"
 
 
-def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
-    path, db, segs = with_card_set
+def _two_answers(db, segs):
+    """Six cards chosen; sanne's group answers a card and "geen van deze"."""
     from workbench.workshop_cards import choose_cards, record_card
 
     choose_cards(
@@ -217,6 +217,11 @@ def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
     )
     record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
     record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
+
+
+def test_researcher_sees_the_groups_cards_next_to_own_codes(with_card_set):
+    path, db, segs = with_card_set
+    _two_answers(db, segs)
     codings.add_coding(Project.for_user(db, "onderzoeker"), code="isolement", segment_id=segs[1])
     codings.add_coding(Project.for_user(db, "onderzoeker"), code="brugfiguren", segment_id=segs[2])
     at = run_page("workshop", path)
@@ -249,14 +254,7 @@ def test_researcher_who_read_nothing_gets_no_agreement_and_is_told_why(with_card
     """No codes from a researcher who never read the interview is no judgement: no
     percentage; the page says how many pieces have an answer and why they do not count."""
     path, db, segs = with_card_set
-    from workbench.workshop_cards import choose_cards, record_card
-
-    choose_cards(
-        Project.for_user(db, "onderzoeker"),
-        ["alleen", "kwijt", "moe", "schaamte", "praatje", "helpt"],
-    )
-    record_card(Project.for_user(db, "sanne"), segs[1], "alleen")
-    record_card(Project.for_user(db, "sanne"), segs[2], "geen-van-deze")
+    _two_answers(db, segs)
     at = run_page("workshop", path)
     assert not at.metric
     assert [c.value for c in at.caption] == [
