@@ -6,12 +6,14 @@ import docx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 import pytest
+import yaml
 
 from built_once import codebook
 from workbench import codebook as cb
 from workbench.errors import InputError
 from workbench.projects import create_project
 from workbench.handle import Project
+from workbench.history import undo_last
 
 
 @pytest.fixture
@@ -52,9 +54,36 @@ def test_project_yaml_export_round_trips_after_edits(db, tmp_path, researcher):
         again.codes
         == cb.codebook_from_project(researcher, "De binnenkant van sociaal isolement").codes
     )
-    assert again.changelog[-1]["changes"] == ["add heimwee: nieuw thema"]
+    assert again.changelog[-1]["changes"] == ["heimwee: toegevoegd (waarom: nieuw thema)"]
     other = create_project(tmp_path / "ander.db", codebooks=(out,))
     assert "heimwee" in {r[0] for r in other.execute("SELECT slug FROM codes")}
+
+
+def test_yaml_changelog_says_in_words_what_a_rename_and_its_undo_did(db, tmp_path, researcher):
+    """The export wrote the stored actions ("undo_rename schaamte: undo"); a reader of the
+    file now reads what happened, in the codebook's language (Dutch)."""
+    name = "De binnenkant van sociaal isolement"
+    cb.rename_code(researcher, "schaamte", "Schaamte en schuld", rationale="duidelijker")
+    undo_last(researcher)
+    out = cb.export_codebook(researcher, tmp_path / "uit.yaml", format="yaml", name=name)
+    data = yaml.safe_load(out.read_text("utf-8"))
+    assert data["changelog"][-1]["changes"] == [
+        "schaamte: nieuwe naam (waarom: duidelijker)",
+        "schaamte: nieuwe naam ongedaan gemaakt",
+    ]
+    other = create_project(tmp_path / "ander.db", codebooks=(out,))
+    again = cb.codebooks(Project.for_user(other, "onderzoeker"))[0]["changelog"]
+    assert again[-1]["changes"] == data["changelog"][-1]["changes"]
+    # a file an older release exported, with the internal action names, still loads
+    data["changelog"][-1]["changes"] = [
+        "rename schaamte: duidelijker",
+        "undo_rename schaamte: undo",
+    ]
+    old = tmp_path / "oud.yaml"
+    old.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    older = create_project(tmp_path / "oud.db", codebooks=(old,))
+    kept = cb.codebooks(Project.for_user(older, "onderzoeker"))[0]["changelog"]
+    assert kept[-1]["changes"] == ["rename schaamte: duidelijker", "undo_rename schaamte: undo"]
 
 
 def test_combined_export_loads_as_one_codebook(db, tmp_path, researcher):

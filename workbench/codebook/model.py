@@ -28,6 +28,11 @@ EDITABLE_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, "source", "color", "sensitive")
 # What a methods supervisor expects of every code (checked with strict=True).
 MACQUEEN_FIELDS = ("brief", "definition", "use_when", "dont_use_when", "examples", "source")
 MIN_INDICATORS = 3
+# Codes in one codebook file (YAML, ``.qdc``, the codebook inside a ``.qdpx``). Real codebooks
+# have tens to a few hundred codes; 5,000 leaves ample room. The file-size limit alone
+# (workbench.limits) let through a 15 MB YAML file of 60,000 codes that took 12 s and 434 MB
+# to check, and the Codeboek page would then draw every one of them.
+MAX_CODES = 5000
 
 
 @dataclass
@@ -210,3 +215,12 @@ def source_problems(codebook: Codebook, seeds_dir: str | Path) -> list[dict[str,
         elif code.source["quote"] not in texts[name]:
             problems.append({"code": code.id, "file": name, "problem": "quote_missing"})
     return problems
+
+
+def check_code_count(count: int, *, file: str | Term) -> None:
+    """Refuse a codebook file that holds more than :data:`MAX_CODES` codes.
+
+    Every reader counts the codes before it builds anything from them (no Code objects, no
+    rows), so the refusal is quick and nothing is written."""
+    if count > MAX_CODES:
+        raise InputError("codebook.too_many_codes", file=file, count=count, limit=MAX_CODES)

@@ -76,7 +76,8 @@ def codebook_from_project(
         description=book["description"]
         if book
         else "\n\n".join(b["description"] or "" for b in books).strip() or None,
-        changelog=changelog + _project_changelog(db, [b["id"] for b in books]),
+        changelog=changelog
+        + _project_changelog(db, [b["id"] for b in books], books[0]["language"]),
         codes=ordered,
     )
 
@@ -118,8 +119,14 @@ def _tree_order(codes: Sequence[Code]) -> list[Code]:
     return out
 
 
-def _project_changelog(db: Database, book_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Edits made in the project, grouped per day and author, as codebook changelog entries."""
+def _project_changelog(db: Database, book_ids: Sequence[int], lang: str) -> list[dict[str, Any]]:
+    """Edits made in the project, grouped per day and author, as codebook changelog entries.
+
+    Each line says in words, in the codebook's language ``lang`` like the rest of its text,
+    what happened ("schaamte: nieuwe naam (waarom: ...)"), not the stored action: an export
+    wrote "undo_rename schaamte: undo". A reader of the file sees only these lines; a file
+    with the old lines still loads, since the reader keeps every line as it is written.
+    """
     rows = (
         _query(
             db,
@@ -134,7 +141,11 @@ def _project_changelog(db: Database, book_ids: Sequence[int]) -> list[dict[str, 
     entries: list[dict[str, Any]] = []
     for r in rows:
         day = r["at"][:10]
-        text = f"{r['action']} {r['code_slug']}: {r['rationale']}"
+        words = {"code": r["code_slug"], "change": change_words(r["action"])}
+        if r["action"].startswith("undo_"):  # its rationale is the internal "undo"
+            text = t("codebook.changelog.undone", lang, **words)
+        else:
+            text = t("codebook.changelog.change", lang, **words, why=r["rationale"])
         if entries and entries[-1]["date"] == day and entries[-1]["author"] == r["author"]:
             entries[-1]["changes"].append(text)
         else:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import __version__, events
+from workbench.codebook.model import check_code_count
 from workbench.codebook.views import merged_away
 from workbench.errors import InputError
 from workbench.exchange import gather, ids
@@ -129,6 +130,7 @@ def read_qdc(path: str | Path, report: ExchangeReport) -> tuple[list[RefiCode], 
     root = read_xml(data, file=path.name)
     if root.tag != "CodeBook":
         raise InputError("exchange.not_a_codebook_xml", file=path.name, root=root.tag)
+    check_code_count(sum(1 for _ in root.iter("Code")), file=path.name)  # before the schema
     errors = ids.schema_errors("Codebook", data, limit=3)
     codes: list[RefiCode] = []
     non_uuid: list[str] = []

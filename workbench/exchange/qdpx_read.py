@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
+from workbench.codebook.model import check_code_count
 from workbench.errors import InputError
 from workbench.exchange import ids
 from workbench.exchange.model import (
@@ -533,6 +534,8 @@ def read_qdpx(path: str | Path, report: ExchangeReport) -> RefiProject:
         qde = find_qde(archive, path.name)
         data = archive.read(qde)
         root = read_xml(data, file=f"{path.name}/{qde}")
+        # its codebook is held to the limit of a codebook file, before the schema check
+        check_code_count(sum(1 for _ in root.iter("Code")), file=path.name)
         errors = ids.schema_errors("Project", data, limit=3)
         if errors:
             report.warn("exchange.warn.schema", file=qde, error=errors[0])
