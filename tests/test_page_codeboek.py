@@ -223,3 +223,19 @@ def test_a_code_is_renamed_on_the_english_page(project):
         .fetchone()[0]
         == "Schaamte en schuld"
     )
+
+
+def test_the_open_tab_stays_when_the_language_changes(project):
+    """The tabs had no key: the browser keeps the open tab by its label and, finding no tab
+    of that label after a switch to English, opened the first one (Browse)."""
+    at = app(project)
+    at.session_state["codeboek_tab"] = "Aanpassen"
+    at.run()
+    at.radio(key="codeboek_action").set_value("split").run()
+    at.selectbox(key="recode_code").set_value("schaamte").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["codeboek_tab"] == "Change"
+    assert at.radio(key="codeboek_action").value == "split"
+    assert at.selectbox(key="recode_code").value == "schaamte"

@@ -219,3 +219,27 @@ def test_a_name_found_only_in_a_memo_is_shown_with_where_it_is(project, project_
     assert "*memo 1*: …Later bellen met **Teun**.…" in [m.value for m in at.markdown]
     at.button(key="privacy_accept").click().run()
     assert "'Teun' wordt overal '[Naam 1]'." in at.success[0].value
+
+
+def test_the_open_tab_and_the_choices_stay_when_the_language_changes(project, project_path):
+    """The tabs had no key: the browser keeps the open tab by its label and, finding no tab
+    of that label after a switch to English, opened the first one (Replace names)."""
+    codes = add_codes(project, slugs=("steun",))  # not the first code in the list
+    at = run_page("privacy", project_path, privacy_tab="Geschiedenis")
+    at.radio(key="privacy_history_kind").set_value("code").run()
+    at.selectbox(key="privacy_history_code").set_value(codes["steun"]).run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["privacy_tab"] == "History"
+    assert at.radio(key="privacy_history_kind").value == "code"
+    assert at.selectbox(key="privacy_history_code").value == codes["steun"]
+    # a tab click reruns the page: the backup made on its tab is still offered afterwards
+    at.session_state["privacy_tab"] = "Backup"
+    at.run()
+    at.button(key="privacy_make_backup").click().run()
+    at.session_state["lang"] = "nl"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["privacy_tab"] == "Reservekopie"
+    assert at.get("download_button")

@@ -343,3 +343,22 @@ def test_the_documents_table_is_the_same_widget_in_both_languages(with_interview
         "Words",
         "Respondent",
     ]
+
+
+def test_the_open_tab_and_the_choice_stay_when_the_language_changes(with_interview, tmp_path):
+    """The tabs had no key: the browser keeps the open tab by its label and, finding no tab
+    of that label after a switch to English, opened the first one (Files)."""
+    (tmp_path / "b.txt").write_text(DIALOGUE + "\nI: Dank je wel.\n", encoding="utf-8")
+    import_files(
+        Project.for_user(open_project(with_interview), "onderzoeker"), [tmp_path / "b.txt"]
+    )
+    at = app(with_interview)
+    at.session_state["project_tab"] = "Sprekers"
+    at.run()
+    second = at.selectbox(key="speakers_document").options[1]
+    at.selectbox(key="speakers_document").set_value(second).run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["project_tab"] == "Speakers"
+    assert at.selectbox(key="speakers_document").value == second

@@ -27,6 +27,7 @@ from workbench.app.common import (
     tr,
     user,
 )
+from workbench.app.tabs import kept_tabs
 from workbench.handle import Project
 from workbench.store import connect
 
@@ -57,15 +58,11 @@ if books:
     )
 show_flash()
 
-browse_tab, edit_tab, log_tab, download_tab, add_book_tab = st.tabs(
-    [
-        tr("codeboek.tab_browse"),
-        tr("codeboek.tab_edit"),
-        tr("codeboek.tab_log"),
-        tr("codeboek.tab_download"),
-        tr("codeboek.tab_books"),
-    ]
-)
+# keyed, so the open tab stays open when the language changes (workbench.app.tabs)
+browse_tab, edit_tab, log_tab, download_tab, add_book_tab = kept_tabs(
+    "codeboek_tab",
+    {name: f"codeboek.tab_{name}" for name in ("browse", "edit", "log", "download", "books")},
+).values()
 
 # --- browse ------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from workbench.app.common import (
     undone_message,
     user,
 )
+from workbench.app.tabs import kept_tabs
 from workbench.codebook.views import code_tree
 from workbench.documents import list_documents
 from workbench.privacy import (
@@ -80,8 +81,9 @@ SECTIONS = [
     ("history", "read"),
     ("backup", "backup"),
 ]
-shown = [name for name, action in SECTIONS if handle.can(action)]
-tabs = dict(zip(shown, st.tabs([tr(f"privacy.page.tab.{name}") for name in shown])))
+visible = [name for name, action in SECTIONS if handle.can(action)]
+# keyed, so the open tab stays open when the language changes (workbench.app.tabs)
+tabs = kept_tabs("privacy_tab", {name: f"privacy.page.tab.{name}" for name in visible})
 
 # ------------------------------------------------------------------------------ names
 if "names" in tabs:

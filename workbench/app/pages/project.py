@@ -26,6 +26,7 @@ from workbench.app.common import (
     tr,
     user,
 )
+from workbench.app.tabs import kept_tabs
 from workbench.imports import extensions, import_file, import_files, scan_paths
 from workbench.ingest import (
     list_documents,
@@ -98,13 +99,11 @@ with st.container(border=True):
     if "_project_message" in st.session_state:
         st.success(st.session_state.pop("_project_message"))
 
-files_tab, respondents_tab, speakers_tab = st.tabs(
-    [
-        tr("page_project.tab_files"),
-        tr("page_project.tab_respondents"),
-        tr("page_project.tab_speakers"),
-    ]
-)
+# keyed, so the open tab stays open when the language changes (workbench.app.tabs)
+files_tab, respondents_tab, speakers_tab = kept_tabs(
+    "project_tab",
+    {name: f"page_project.tab_{name}" for name in ("files", "respondents", "speakers")},
+).values()
 
 
 # --- import ----------------------------------------------------------------------------
