@@ -334,6 +334,8 @@ class Seen:
     documents: set[int]
     units: dict[int, set[int]]  # document id -> unit ids (from segment samples)
     because: dict[str, int]
+    sampled: set[int] = field(default_factory=set)  # documents of her document samples
+    opened: set[int] = field(default_factory=set)  # documents she marked done or coded in
 
 
 def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
@@ -364,6 +366,8 @@ def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
         sampled | done | coded,
         units,
         {"sample": len(sampled), "done": len(done), "coded": len(coded)},
+        sampled,
+        done | {c[0] for c in codings},
     )
 
 
@@ -595,7 +599,34 @@ def _in_scope(
     scope["n_units"] = len(kept)
     scope["n_documents"] = len({u["document_id"] for u in kept})
     scope["n_documents_in_scope"] = len(documents)
+    scope["sample_not_opened"] = _sample_not_opened(seen, {u["document_id"] for u in kept})
     return kept, scope
+
+
+def _sample_not_opened(seen: dict[str, Seen], compared: set[int]) -> dict[str, dict[str, int]]:
+    """Per coder with a document sample among the compared documents: how many of those
+    documents she has neither marked done nor coded in (``n``), of how many (``total``).
+
+    A sample counts its documents as read before they are coded (the rule of :func:`_seen`),
+    so while a sample is still being coded her silence counts as "code absent" and the
+    figures fall: this lets the report say so. Empty when every document counts anyway.
+    """
+    result = {}
+    for coder, s in seen.items():
+        in_sample = s.sampled & compared
+        if in_sample:
+            result[coder] = {"n": len(in_sample - s.opened), "total": len(in_sample)}
+    return result
+
+
+def sample_open_lines(report: dict[str, Any], lang: str) -> list[str]:
+    """One warning per coder who has not yet opened documents of her sample that are compared
+    (see :func:`_sample_not_opened`); none when every sample document is done or coded."""
+    return [
+        t("agreement.scope.sample_not_opened", lang, coder=coder, n=c["n"], total=c["total"])
+        for coder, c in report["scope"].get("sample_not_opened", {}).items()
+        if c["n"]
+    ]
 
 
 def _clusters(

@@ -211,9 +211,13 @@ def _unitized_row(label: str, f: dict[str, Any], lang: str) -> list[str]:
 
 
 def _print_scope(report: dict[str, Any], lang: str) -> None:
-    """What was compared and why the rest was not; a hint when marking done would add units
-    (only for human coders: the model cannot mark documents done)."""
-    for line in consistency.scope_lines(report, lang):
+    """What was compared and why the rest was not, after a warning for a sample still being
+    coded; a hint when marking done would add units (only for human coders: the model cannot
+    mark documents done)."""
+    for line in [
+        *consistency.sample_open_lines(report, lang),
+        *consistency.scope_lines(report, lang),
+    ]:
         print(line)
     coders = consistency.to_mark_done(report)
     if coders:

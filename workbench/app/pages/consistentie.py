@@ -42,6 +42,7 @@ from workbench.consistency import (
     people,
     reliability_on,
     resolve,
+    sample_open_lines,
     scope_lines,
     set_blind_coding,
     set_reliability,
@@ -493,6 +494,8 @@ with tab_figures:
     if report is not None:
         overall = report["overall"]
         lo, hi = overall["alpha_ci"]
+        for line in sample_open_lines(report, lang()):  # above the figures it may pull down
+            st.warning(line, icon=":material/hourglass_top:")
         cols = st.columns(4)
         cols[0].metric(
             tr("consistentie.overall_alpha"),
