@@ -41,6 +41,23 @@ WHERE t.speaker_id IS NULL AND (
                      WHERE f.document_id = t.document_id AND f.speaker_id IS NOT NULL))
 """
 
+HEADER_TURNS = """
+SELECT count(*) FROM turns t
+WHERE t.speaker_id IS NULL AND (
+    t.header = 1
+    OR t.position < (SELECT min(f.position) FROM turns f
+                     WHERE f.document_id = t.document_id AND f.speaker_id IS NOT NULL))
+"""
+# Our own rule for what analysis reads by default, from docs/ingest.md: a respondent's turn,
+# or a turn that is not a header in a document without any speaker.
+RESPONDENT_SEGMENTS = """
+SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id
+LEFT JOIN speakers p ON p.id = t.speaker_id
+WHERE p.role = 'respondent'
+   OR (t.speaker_id IS NULL AND t.header = 0
+       AND NOT EXISTS (SELECT 1 FROM speakers q WHERE q.document_id = t.document_id))
+"""
+
 
 @pytest.fixture
 def suggested(demo_template, tmp_path):
@@ -66,8 +83,10 @@ def test_info_counts_what_its_labels_say(suggested, capsys):
         "documents": own_count(suggested, "SELECT count(*) FROM documents"),
         "speakers": own_count(suggested, "SELECT count(*) FROM speakers"),
         "turns": own_count(suggested, "SELECT count(*) FROM turns"),
+        "header_turns": own_count(suggested, HEADER_TURNS),
         "segments": own_count(suggested, "SELECT count(*) FROM segments"),
         "header_segments": own_count(suggested, HEADER_SEGMENTS),
+        "respondent_segments": own_count(suggested, RESPONDENT_SEGMENTS),
         "respondents": own_count(suggested, "SELECT count(*) FROM respondents"),
         "codings": 688,
         "suggestions": 1,
@@ -76,15 +95,47 @@ def test_info_counts_what_its_labels_say(suggested, capsys):
     # "zinnen" are all sentences; the 54 of the demo's title lines (a note above the first
     # label in each interview, a title in the life story) are no one's words in analysis
     assert counts["header_segments"] == 54
-    assert list(counts)[3:5] == ["segments", "header_segments"]  # shown right below it
+    # and not the interviewer's questions either: analysis reads 1804 (as agreement does)
+    assert (counts["header_turns"], counts["respondent_segments"]) == (11, 1804)
+    assert list(counts)[2:7] == [  # each shown right below what it is part of
+        "turns",
+        "header_turns",
+        "segments",
+        "header_segments",
+        "respondent_segments",
+    ]
     assert main(["info", "--project", str(suggested)]) == 0
     out = capsys.readouterr().out
     assert "  coderingen (goedgekeurd): 688\n" in out and "  open suggesties: 1\n" in out
     assert "  sprekers (per interview geteld): 18\n" in out
+    assert "  beurten: 398\n    waarvan kopregels (titel, gegevens): 11\n" in out
     assert (
         "  zinnen: 2068\n    waarvan in kopregels (titel, gegevens; tellen niet mee in de "
-        "analyse): 54\n" in out
+        "analyse): 54\n    waarvan gezegd door respondenten (die leest de analyse "
+        "standaard): 1804\n" in out
     )
+    assert main(["--lang", "en", "info", "--project", str(suggested)]) == 0
+    out = capsys.readouterr().out
+    assert "  turns: 398\n    of which header lines (title, details): 11\n" in out
+    assert (
+        "  segments: 2068\n    of which in header lines (title, details; not part of any "
+        "analysis): 54\n    of which by respondents (what analysis reads by default): 1804\n" in out
+    )
+
+
+def test_info_leaves_out_header_turns_when_there_are_none(tmp_path, capsys):
+    """A transcript without a title or details block: no "of which header lines: 0"."""
+    text = tmp_path / "r01.txt"
+    text.write_text("I: Hoe gaat het?\nR: Goed. Ik wandel elke dag.\n", encoding="utf-8")
+    project = str(tmp_path / "p.db")
+    assert main(["--lang", "en", "import", str(text), "--project", project]) == 0
+    capsys.readouterr()
+    assert own_count(tmp_path / "p.db", HEADER_TURNS) == 0
+    assert own_count(tmp_path / "p.db", RESPONDENT_SEGMENTS) == 2
+    assert main(["--lang", "en", "info", "--project", project]) == 0
+    out = capsys.readouterr().out
+    assert "  turns: 2\n  segments: 3\n" in out
+    assert "of which by respondents (what analysis reads by default): 2\n" in out
 
 
 def test_the_project_page_leaves_suggestions_out_of_the_codings(suggested):
@@ -95,8 +146,16 @@ def test_the_project_page_leaves_suggestions_out_of_the_codings(suggested):
     at.run()
     assert not at.exception
     counts = (
-        "10 documenten, 2068 zinnen (waarvan 54 in kopregels), 10 respondenten, "
-        "688 coderingen, 1 open suggestie"
+        "10 documenten, 2068 zinnen (waarvan 54 in kopregels en 1804 gezegd door respondenten: "
+        "die leest de analyse standaard), 10 respondenten, 688 coderingen, 1 open suggestie"
+    )
+    assert any(c.value == counts for c in at.caption)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    counts = (
+        "10 documents, 2068 sentences (54 of them in header lines and 1804 by respondents: "
+        "what analysis reads by default), 10 respondents, 688 codings, 1 open suggestion"
     )
     assert any(c.value == counts for c in at.caption)
 

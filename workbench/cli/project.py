@@ -38,6 +38,8 @@ def run_info(args: argparse.Namespace) -> int:
     print(t("cli.info.project", args.lang, path=args.project, version=info["schema_version"]))
     print(t("cli.info.pipeline", args.lang, name=info["pipeline"]["name"]))
     for table, n in counts.items():
+        if table == "header_turns" and not n:  # most projects have none: no line saying 0
+            continue
         print(f"  {t(f'cli.info.count.{table}', args.lang)}: {n}")
     return 0
 

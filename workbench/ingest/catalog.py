@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench.handle import Project
-from workbench.ingest.speakers import header_sql
+from workbench.ingest.speakers import header_sql, speech_sql
 
 # Open suggestions and rejected ones are rows of ``codings`` too, but nobody coded them: counted
 # with the codings they read as "851 codings" in a project with 688 codings and 163 suggestions.
@@ -20,13 +20,20 @@ SUGGESTIONS = "SELECT count(*) FROM codings WHERE status = 'suggested'"
 HEADER_SEGMENTS = (
     f"SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id WHERE {header_sql()}"
 )
+# The sentences respondents say, by the one rule analysis reads them by (no header lines).
+RESPONDENT_SEGMENTS = (
+    "SELECT count(*) FROM segments s JOIN turns t ON t.id = s.turn_id "
+    f"LEFT JOIN speakers sp ON sp.id = t.speaker_id WHERE {speech_sql(['respondent'])}"
+)
 # What `workbench info` and the Project page count, in the order they show it.
 COUNTS = {
     "documents": "SELECT count(*) FROM documents",
     "speakers": "SELECT count(*) FROM speakers",
     "turns": "SELECT count(*) FROM turns",
+    "header_turns": f"SELECT count(*) FROM turns t WHERE {header_sql()}",
     "segments": "SELECT count(*) FROM segments",
     "header_segments": HEADER_SEGMENTS,
+    "respondent_segments": RESPONDENT_SEGMENTS,
     "respondents": "SELECT count(*) FROM respondents",
     "codings": CODINGS,
     "suggestions": SUGGESTIONS,
@@ -54,9 +61,12 @@ def project_counts(db: Database) -> dict[str, int]:
     """How many documents, speakers, turns, segments, respondents, codings and suggestions.
 
     ``speakers`` counts a speaker once per document (the interviewer of ten interviews is ten);
-    ``segments`` every sentence, and ``header_segments`` how many of them are in header lines
-    (a title, a details block: :func:`~workbench.ingest.speakers.header_sql`), which no
-    analysis reads, so "2068 sentences" is not taken for what analysis sees;
+    ``turns`` every turn and ``header_turns`` how many are header lines (a title, a details
+    block: :func:`~workbench.ingest.speakers.header_sql`); ``segments`` every sentence,
+    ``header_segments`` how many of them are in header lines, which no analysis reads, and
+    ``respondent_segments`` how many are respondents' words
+    (:func:`~workbench.ingest.speakers.speech_sql`), what analysis reads by default, so
+    "2068 sentences" is not taken for what analysis sees;
     ``codings`` only accepted ones, ``suggestions`` the open ones (neither counts rejected).
     Counts only, nothing about anyone: ``workbench info`` shows them without a ``--user``.
     """
