@@ -362,3 +362,20 @@ def test_the_open_tab_and_the_choice_stay_when_the_language_changes(with_intervi
     assert not at.exception, [e.message for e in at.exception]
     assert at.session_state["project_tab"] == "Speakers"
     assert at.selectbox(key="speakers_document").value == second
+
+
+def test_the_drop_zone_says_the_workbench_limit_whatever_streamlit_was_set_to(db, project_path):
+    """Streamlit's upload limit is process-wide and comes from the config file of the
+    working folder when it was read (200 MB elsewhere): the uploader sets the workbench's
+    own file limit, so the words and the limit say what imports enforce."""
+    from streamlit import config
+
+    before = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 200)
+    try:
+        at = app(project_path, lang="en")
+    finally:
+        config.set_option("server.maxUploadSize", before)
+    styles = " ".join(h.proto.body for h in at.html)
+    assert 'content: "Up to 50 MB per file' in styles
+    assert {u.proto.max_upload_size_mb for u in at.get("file_uploader")} == {50}

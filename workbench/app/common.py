@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from workbench import history, i18n
 from workbench.errors import WorkbenchError
 from workbench.i18n import t
+from workbench.limits import FILE_LIMIT_BYTES, MB
 from workbench.nlp import load_pipeline
 from workbench.handle import Project
 from workbench.store import DEFAULT_USER, last_event_id, release_project, share_project
@@ -239,8 +240,13 @@ def file_uploader(
     "50MB per file", "Drag and drop files here"), and has no parameter or locale for them
     (1.67). A style block scoped to this uploader (``.st-key-<key>``) hides those words and
     shows ours in their place; the button and the drop zone keep working as they are.
+
+    The uploader's limit is the workbench's file limit unless given: Streamlit's own
+    ``server.maxUploadSize`` is process-wide and read from the config file of whatever the
+    working folder is when Streamlit parses it (200 MB elsewhere), so the words and the
+    limit could say another number than the imports enforce.
     """
-    limit = options.get("max_upload_size") or st.get_option("server.maxUploadSize")
+    limit = options.setdefault("max_upload_size", FILE_LIMIT_BYTES // MB)
     button = tr("app.upload.button_many" if accept_multiple_files else "app.upload.button_one")
     words = {
         "button": button,
