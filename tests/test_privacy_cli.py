@@ -148,3 +148,15 @@ def test_every_privacy_command_has_help():
     for name in ("backup", "restore", "pseudonymise", "users", "history", "undo"):
         assert commands[name].format_help()
         assert commands[name].description or parser._subparsers._group_actions[0]._choices_actions
+
+
+def test_a_kind_for_a_name_nobody_decided_on_is_said_not_dropped(project, capsys):
+    """A kind is stored with a decision; for an undecided name --kind did nothing, unsaid."""
+    assert main(["pseudonymise", "--project", project, "--kind", "Zwolle=organisation"]) == 0
+    err = capsys.readouterr().err
+    assert "--kind niet gebruikt voor Zwolle" in err and "--accept of --replacement" in err
+    found = candidates_json(
+        project, capsys, "--replacement", "Zwolle=Stad", "--kind", "Zwolle=organisation"
+    )
+    assert found["Zwolle"]["kind"] == "organisation" and found["Zwolle"]["status"] == "accepted"
+    assert "--kind niet gebruikt" not in capsys.readouterr().err

@@ -25,7 +25,7 @@ from workbench.cli.common import (
 )
 from workbench.codings import code_id
 from workbench.errors import InputError
-from workbench.i18n import moment, t
+from workbench.i18n import listing, moment, t
 from workbench.nlp import load_pipeline
 from workbench.privacy import add_known_name, apply_pseudonyms, candidates, decide, key_file
 from workbench.privacy.backup import backup, restore
@@ -278,6 +278,9 @@ def run_pseudonymise(args: argparse.Namespace) -> int:
     decisions.update({name: (True, repl) for name, repl in replacements.items()})
     already = {c["original"] for c in found if c["status"] == "accepted"}
     decisions.update({name: (True, None) for name in kinds.keys() & already - decisions.keys()})
+    unused = sorted(kinds.keys() - decisions.keys())
+    if unused:  # a kind is stored with a decision: said, not dropped without a word
+        print(t("cli.privacy.kind_unused", args.lang, names=listing(unused)), file=sys.stderr)
     detected = {c["original"]: c["kind"] for c in found}
     for name, (accept, replacement) in sorted(decisions.items()):
         decide(
