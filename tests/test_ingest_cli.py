@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from test_ingest_formats import DIALOGUE
 
+import workbench
 from workbench.cli import main
 from workbench.handle import Project
 
@@ -48,6 +49,26 @@ def test_import_links_to_a_respondent_and_speakers_can_be_set(tmp_path, capsys):
     assert main(["speakers", "set", "1", "other", "--project", project]) == 0
     assert main(["speakers", "list", "--project", project]) == 0
     assert "I\tother" in capsys.readouterr().out
+
+
+def test_unlinking_a_document_says_it_belongs_to_no_respondent(tmp_path, capsys):
+    """docs/ingest.md: `respondents link DOCUMENT_ID -` unlinks; it printed "hoort nu bij -"."""
+    project = str(tmp_path / "p.db")
+    (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
+    assert (
+        main(["import", str(tmp_path / "a.txt"), "--project", project, "--respondent", "R07"]) == 0
+    )
+    capsys.readouterr()
+    assert main(["respondents", "link", "1", "-", "--project", project]) == 0
+    assert capsys.readouterr().out == "Document 1 hoort nu bij geen respondent meer.\n"
+    assert main(["--lang", "en", "respondents", "link", "1", "R07", "--project", project]) == 0
+    assert capsys.readouterr().out == "Document 1 now belongs to R07.\n"
+    with workbench.open_project(project, user="onderzoeker") as p:
+        assert p.db.execute("SELECT respondent_id FROM documents").fetchone()[0] is not None
+    assert main(["--lang", "en", "respondents", "link", "1", "-", "--project", project]) == 0
+    assert capsys.readouterr().out == "Document 1 no longer belongs to a respondent.\n"
+    with workbench.open_project(project, user="onderzoeker") as p:
+        assert p.db.execute("SELECT respondent_id FROM documents").fetchone()[0] is None
 
 
 def test_unknown_speaker_is_an_error_with_exit_one(tmp_path, capsys):

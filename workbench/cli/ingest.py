@@ -210,7 +210,10 @@ def run_respondents_link(args: argparse.Namespace) -> int:
 
     respondent = None if args.respondent == "-" else args.respondent
     link_document(handle(project(args), args), args.document, respondent)
-    print(t("ingest.cli.linked", args.lang, document=args.document, respondent=args.respondent))
+    if respondent is None:  # "-" unlinks: say so, not "belongs to -"
+        print(t("ingest.cli.unlinked", args.lang, document=args.document))
+    else:
+        print(t("ingest.cli.linked", args.lang, document=args.document, respondent=respondent))
     return 0
 
 
