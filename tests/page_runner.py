@@ -35,3 +35,21 @@ def run_page(name: str, project_path: Path | str, **options: Any) -> AppTest:
     at = page_test(name, project_path, **options).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+# Widgets whose contents wait in the browser (in a form: until the submit).
+KEPT_WIDGETS = ("selectbox", "multiselect", "radio", "text_input", "text_area")
+
+
+def switch_language(at: AppTest, lang: str = "en") -> AppTest:
+    """Switch the session's language as the app's language picker does (its key is
+    ``lang``) and run the page again: every picker and text field must be the same widget as
+    before (same id), or the browser drops what was picked or typed in it and not yet sent
+    (in a form)."""
+    before = sorted(w.id for kind in KEPT_WIDGETS for w in at.get(kind))
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    after = sorted(w.id for kind in KEPT_WIDGETS for w in at.get(kind))
+    assert after == before, f"made anew by the switch: {sorted(set(before) ^ set(after))}"
+    return at

@@ -10,6 +10,7 @@ from test_patterns_cascades import coding
 from workbench import life_events
 from workbench.handle import Project
 from workbench.store import now, open_project
+from page_runner import switch_language
 
 pytestmark = pytest.mark.slow  # each test starts the panel in AppTest (seconds each)
 
@@ -161,3 +162,32 @@ def test_how_sure_is_chosen_in_the_english_panel(project, project_path):
     assert project.execute("SELECT certainty FROM life_events WHERE id = ?", [wim]).fetchone() == (
         "about",
     )
+
+
+def test_the_event_pickers_stay_when_the_language_changes(project, project_path):
+    """A guard: "same event as" and "came from" pick event ids with a key, and show the
+    event's name made in this run's language."""
+    me = Project.for_user(project, "onderzoeker")
+    woning = life_events.create_event(me, [coding(project, "R03", 2, "verlies-woning")])
+    later = coding(project, "R03", 5, "verlies-woning")
+    at = panel(project_path, project.segments["R03"][5])
+    at.selectbox(key=f"life_same_{later}").set_value(woning).run()
+    switch_language(at)
+    assert at.selectbox(key=f"life_same_{later}").value == woning
+    assert at.selectbox(key=f"life_same_{later}").options == [f"#{woning} verlies-woning (no time)"]
+    at.button(key=f"life_attach_{later}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert project.execute(
+        "SELECT event_id FROM life_event_codings WHERE coding_id = ?", [later]
+    ).fetchone() == (woning,)
+    earlier = life_events.create_event(me, [coding(project, "R02", 2, "verlies-dierbare")])
+    werk = life_events.create_event(me, [coding(project, "R02", 1, "verlies-werk")])
+    at = panel(project_path, project.segments["R02"][1])
+    at.selectbox(key=f"life_cause_{werk}").set_value(earlier).run()
+    switch_language(at)
+    assert at.selectbox(key=f"life_cause_{werk}").value == earlier
+    at.button(key=f"life_link_{werk}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert project.execute(
+        "SELECT status FROM life_event_links WHERE cause_id = ? AND effect_id = ?", [earlier, werk]
+    ).fetchone() == ("accepted",)

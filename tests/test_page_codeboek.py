@@ -6,7 +6,8 @@ import pytest
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
-from built_once import codebook
+from built_once import codebook, copy_project
+from page_runner import switch_language
 from workbench import codebook as cb
 from workbench.store import now, open_project
 from workbench.handle import Project
@@ -239,3 +240,26 @@ def test_the_open_tab_stays_when_the_language_changes(project):
     assert at.session_state["codeboek_tab"] == "Change"
     assert at.radio(key="codeboek_action").value == "split"
     assert at.selectbox(key="recode_code").value == "schaamte"
+
+
+def test_the_recode_and_codebook_pickers_stay_when_the_language_changes(demo_template, tmp_path):
+    """A guard: the code for each coding to recode (in a form: a pick waits in the browser
+    until the click) keeps its id across a switch; the code to recode from and the shipped
+    codebook to add keep their pick (a book is named by its name and "(15 codes)", the same
+    words in both languages)."""
+    path = copy_project(demo_template, tmp_path / "demo.db")
+    db = open_project(path)
+    slug, coding = db.execute(
+        "SELECT k.slug, min(c.id) FROM codings c JOIN codes k ON k.id = c.code_id "
+        "GROUP BY k.slug ORDER BY count(*) DESC, k.slug LIMIT 1"
+    ).fetchone()
+    db.close()
+    at = app(path)
+    at.radio(key="codeboek_action").set_value("split").run()
+    at.selectbox(key="recode_code").set_value(slug).run()
+    at.multiselect(key="shipped_books").set_value(["sociale-kwaliteit.yaml"]).run()
+    switch_language(at)
+    assert at.selectbox(key="recode_code").value == slug
+    assert at.selectbox(key=f"recode_{coding}").value == slug
+    assert at.button(key="FormSubmitter:codeboek_recode_form-Move").label == "Move"
+    assert at.multiselect(key="shipped_books").value == ["sociale-kwaliteit.yaml"]

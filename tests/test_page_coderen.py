@@ -8,7 +8,7 @@ import pytest
 from workbench.codings import add_coding, list_codings, remove_coding
 from workbench.handle import Project
 from workbench.ingest import import_files
-from page_runner import page_test, run_page
+from page_runner import page_test, run_page, switch_language
 from workbench.handle import Project
 
 
@@ -601,3 +601,24 @@ def test_a_memo_on_the_sentence_is_chosen_on_the_english_page(project):
         target["segment_id"],
         "Alleen sinds het overlijden.",
     )
+
+
+def test_the_interview_and_the_code_to_retrieve_stay_when_the_language_changes(
+    project, tmp_path, nlp
+):
+    """A guard: the interview and the retrieve pickers choose ids with a key, and show names
+    made in this run."""
+    path, db, target = project
+    (tmp_path / "R02-b.txt").write_text("R: Ik voel me vaak alleen.\n", encoding="utf-8")
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R02-b.txt"], nlp=nlp).ok
+    add_coding(
+        Project.for_user(db, "onderzoeker"), code="isolement", segment_id=target["segment_id"]
+    )
+    at = _page(path)
+    at.selectbox(key="coding_document").set_value(2).run()
+    at.selectbox(key="coding_retrieve_code").set_value("isolement").run()
+    switch_language(at)
+    assert at.selectbox(key="coding_document").value == 2
+    assert at.selectbox(key="coding_document").options == ["R01-a", "R02-b"]
+    assert at.selectbox(key="coding_retrieve_code").value == "isolement"
+    assert "1 fragment. Click 'Go there'" in " ".join(c.value for c in at.caption)

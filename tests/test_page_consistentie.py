@@ -10,7 +10,7 @@ from test_consistency import build_project, code
 from workbench import consistency as cons
 from workbench.handle import Project
 from workbench.store import get_setting, set_setting
-from page_runner import run_page
+from page_runner import run_page, switch_language
 
 
 @pytest.fixture
@@ -366,3 +366,23 @@ def test_english_option_words_can_be_clicked(db, coded, project_path):
     next(b for b in at.button if b.key.startswith("FormSubmitter:new_sample")).click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert [s["name"] for s in cons.list_samples(Project.for_user(db, "sanne"))] == ["round 1"]
+
+
+def test_the_settings_tab_choices_stay_when_the_language_changes(db, coded, project_path):
+    """A guard: the sample to close and the coder whose documents are done keep their pick,
+    the pickers in the forms (kind, documents, done documents) stay the same widgets, and
+    the kinds are named in English."""
+    sanne = Project.for_user(db, "sanne")
+    for name in ("ronde 1", "ronde 2"):
+        cons.create_sample(sanne, name=name, coders=["anna", "bram"], share=0.5)
+    second = cons.list_samples(sanne)[-1]["id"]
+    at = page(project_path)  # anna, a researcher: she marks documents done for others too
+    at.selectbox(key="close_sample").set_value(second).run()
+    at.selectbox(key="done_coder").set_value("bram").run()
+    switch_language(at)
+    assert at.selectbox(key="close_sample").value == second
+    assert at.selectbox(key="done_coder").value == "bram"
+    assert at.radio(key="sample_kind").options == ["Whole documents", "A share of the sentences"]
+    at.button(key="close_sample_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s["status"] for s in cons.list_samples(sanne)] == ["open", "closed"]

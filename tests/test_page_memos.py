@@ -9,7 +9,7 @@ from workbench.ingest import import_files
 from workbench.memos import add_memo, list_memos, memo_overview
 from workbench.respondents import add_respondent, link_document
 from conftest import REPO
-from page_runner import run_page
+from page_runner import run_page, switch_language
 from streamlit.testing.v1 import AppTest
 from workbench.handle import Project
 
@@ -346,3 +346,18 @@ def test_a_new_memo_on_the_project_is_chosen_on_the_english_page(project):
     assert not at.exception, [e.message for e in at.exception]
     [memo] = list_memos(Project.for_user(db, "onderzoeker"), target_type="project")
     assert memo["text"] == "Eenzaamheid loopt door alles heen."
+
+
+def test_the_filters_stay_when_the_language_changes(project):
+    """A guard: the interview and code filters choose ids with a key, and show names made in
+    this run; the count under them follows the language."""
+    path, db, seg, code = project
+    at = run_page("memos", path)
+    at.selectbox(key="memos_document").set_value(2).run()
+    at.selectbox(key="memos_code").set_value(code).run()
+    switch_language(at)
+    assert at.selectbox(key="memos_document").value == 2
+    assert at.selectbox(key="memos_document").options == ["R01-a", "R02-b"]
+    assert at.selectbox(key="memos_code").value == code
+    assert "Verlies van een dierbare" in at.selectbox(key="memos_code").options
+    assert at.caption[0].value == "1 of 4 memos."

@@ -10,7 +10,7 @@ import re
 
 import pyarrow as pa
 import pytest
-from page_runner import page_test
+from page_runner import page_test, switch_language
 from test_patterns import CODES, build_project
 from test_patterns_cascades import coding, english_names
 
@@ -430,3 +430,30 @@ def test_with_no_cascade_the_summary_says_nobody_has_one(db, project_path, lang,
     said = [m.value for m in at.markdown]
     assert nobody in said
     assert not any(" 0 " in m for m in said), said
+
+
+def test_the_code_pickers_of_each_tab_stay_when_the_language_changes(story, db, project_path):
+    """A guard: on each tab the code pickers keep what was picked across a switch (a key and
+    ids as options) and show the codes by their English names in English."""
+    english_names(db)
+    rounds = {
+        TAB["matrix"]: {
+            ("selectbox", "patronen_cell_respondent"): "R02",
+            ("selectbox", "patronen_cell_code"): "verlies-dierbare",
+        },
+        TAB["quotes"]: {
+            ("multiselect", "patronen_q_codes"): ["verlies-dierbare"],
+            ("multiselect", "patronen_q_and"): ["verlies-werk"],
+            ("multiselect", "patronen_q_not"): ["isolement"],
+        },
+        TAB["cascades"]: {("selectbox", "patronen_cas_pick"): f"link:{story.link}"},
+    }
+    for tab, picks in rounds.items():
+        at = page_test("patronen", project_path, patronen_tab=tab, patronen_cas_plans=False).run()
+        for (widget, key), value in picks.items():
+            getattr(at, widget)(key=key).set_value(value).run()
+        switch_language(at)
+        for (widget, key), value in picks.items():
+            assert getattr(at, widget)(key=key).value == value, key
+            shown = " ".join(getattr(at, widget)(key=key).options)
+            assert "Loss of a loved one" in shown or key == "patronen_cell_respondent", key

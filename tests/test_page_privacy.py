@@ -9,7 +9,7 @@ from workbench import accounts, codings
 from workbench.handle import Project
 from workbench.privacy import decide, read_key
 from privacy_support import add_codes, add_document, segment_ids
-from page_runner import run_page
+from page_runner import run_page, switch_language
 from workbench.handle import Project
 
 
@@ -243,3 +243,43 @@ def test_the_open_tab_and_the_choices_stay_when_the_language_changes(project, pr
     assert not at.exception, [e.message for e in at.exception]
     assert at.session_state["privacy_tab"] == "Reservekopie"
     assert at.get("download_button")
+
+
+def test_every_choice_on_each_tab_stays_when_the_language_changes(project, project_path):
+    """Each picker gets something other than its first option, the language switches, and
+    each keeps its pick and shows it in English. A picker in a form keeps a pick not yet
+    sent in the browser, as long as it stays the same widget (same id). The user picker of
+    the password form had no key: its id came from its label ("Naam", "Name"), so a switch
+    made a new picker, back at the first user, and the password went to that user."""
+    researcher = Project.for_user(project, "onderzoeker")
+    accounts.set_password(researcher, "onderzoeker", "mijn eigen wachtwoord")  # login is on
+    for helper in ("sanne", "teun"):
+        accounts.add_user(researcher, helper, role="co-onderzoeker")
+    second = add_document(project, name="tweede.txt")
+    add_codes(project, slugs=("steun",))
+    at = run_page("privacy", project_path)
+    picks = {
+        ("selectbox", "privacy_candidate"): "Zwolle",
+        ("selectbox", "privacy_kind_Zwolle"): "organisation",
+        ("selectbox", "privacy_helper"): "teun",
+        ("selectbox", "privacy_doc"): second,
+        ("multiselect", "privacy_workshop_codes"): ["steun"],
+        ("radio", "privacy_history_kind"): "document",
+        ("selectbox", "privacy_history_doc"): second,
+    }
+    for (widget, key), value in picks.items():
+        getattr(at, widget)(key=key).set_value(value).run()
+    switch_language(at)  # the pickers in forms too are the same widgets as before
+    assert {key: getattr(at, widget)(key=key).value for widget, key in picks} == {
+        key: value for (_, key), value in picks.items()
+    }
+    shown = {key: getattr(at, widget)(key=key).options for widget, key in picks}
+    assert "Zwolle · to review · 2×" in shown["privacy_candidate"]
+    assert shown["privacy_kind_Zwolle"][2] == "organisation"
+    assert at.selectbox(key="privacy_new_role").options[:2] == ["researcher", "co-researcher"]
+    assert shown["privacy_history_kind"] == ["a document", "a code"]
+    at.selectbox(key="privacy_password_user").set_value("teun")
+    next(i for i in at.text_input if i.form_id == "privacy_password").input("een lang wachtwoord")
+    at.button(key="FormSubmitter:privacy_password-Save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert accounts.authenticate(project, "teun", "een lang wachtwoord") == "teun"

@@ -8,7 +8,7 @@ from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import assign_fragments
 from workbench.workshop_cards import available_cards
 from privacy_support import add_codes, add_document, segment_ids
-from page_runner import run_page
+from page_runner import run_page, switch_language
 from workbench.handle import Project
 
 
@@ -420,3 +420,21 @@ def test_the_researcher_reads_the_codes_in_english_and_picks_cards(with_card_set
     assert {c["id"] for c in chosen_cards(researcher)} == {
         "alleen", "kwijt", "moe", "schaamte", "praatje", "kracht",
     }  # fmt: skip
+
+
+def test_the_researchers_card_picks_stay_when_the_language_changes(with_card_set):
+    """A guard: the card picker (in a form: picks wait in the browser until the click) keeps
+    its id across a switch, names each card's code in the new language, and saves."""
+    path, db, segs = with_card_set
+    from workbench.workshop_cards import chosen_cards
+
+    six = ["alleen", "kwijt", "moe", "schaamte", "praatje", "kracht"]
+    at = switch_language(run_page("workshop", path, user="onderzoeker"))
+    assert "Ik ben vaak alleen. → Loneliness and social isolation" in (
+        at.multiselect(key="workshop_cards").options
+    )
+    at.multiselect(key="workshop_cards").set_value(six)
+    at.button(key="workshop_cards_save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    researcher = Project.for_user(db, "onderzoeker")
+    assert {c["id"] for c in chosen_cards(researcher)} == set(six)

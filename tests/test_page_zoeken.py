@@ -5,7 +5,7 @@ import pytest
 from workbench.codings import list_codings
 from workbench.handle import Project
 from workbench.ingest import import_files
-from page_runner import run_page
+from page_runner import run_page, switch_language
 
 
 @pytest.fixture
@@ -249,3 +249,15 @@ def test_the_search_settings_stay_when_the_language_changes(project):
     assert not at.exception, [e.message for e in at.exception]
     assert at.success[-1].value.startswith("1 new suggestion made for code ")
     assert len(list_codings(me, statuses=["suggested"])) == 1
+
+
+def test_every_search_picker_is_the_same_widget_in_both_languages(project):
+    """A guard: the code for all hits (in a form, so a pick waits in the browser until the
+    click) and the other pickers keep their id across a switch, and speak the new language."""
+    path, db = project
+    at = run_page("zoeken", path, search_query="schaamde")
+    at.radio(key="search_mode").set_value("word").run()
+    switch_language(at)
+    assert at.radio(key="search_mode").value == "word"
+    assert at.selectbox(key="search_code_all").label == "Code (type to search)"
+    assert at.selectbox(key="search_code_all").placeholder == "Choose a code"

@@ -117,11 +117,11 @@ if "names" in tabs:
                 shown = f"…{context['left']}**{context['match']}**{context['right']}…"
                 st.markdown(f"*{tr(where['key'], **where['params'])}*: {shown}" if where else shown)
             left, right = st.columns(2)
-            kind = left.selectbox(
+            kind = choice(
+                left.selectbox,
                 tr("privacy.page.kind"),
-                KINDS,
+                kind_labels,
                 index=KINDS.index(cand["kind"]),
-                format_func=kind_labels.get,
                 key=f"privacy_kind_{name}",
             )
             replacement = right.text_input(
@@ -159,8 +159,10 @@ if "names" in tabs:
             )
         with st.expander(tr("privacy.page.known")):
             with st.form("privacy_known"):
-                respondent = st.text_input(tr("privacy.page.respondent"))
-                known = st.text_input(tr("privacy.page.known_name"))
+                respondent = st.text_input(
+                    tr("privacy.page.respondent"), key="privacy_known_respondent"
+                )
+                known = st.text_input(tr("privacy.page.known_name"), key="privacy_known_name")
                 known_kind = choice(
                     st.selectbox, tr("privacy.page.kind"), kind_labels, key="privacy_known_kind"
                 )
@@ -325,18 +327,14 @@ if "workshop" in tabs:
 if "accounts" in tabs:
     with tabs["accounts"]:
         role_names = {role: role_name(role) for role in accounts.LOGIN_ROLES}  # see kind_labels
-        roles = list(role_names)
         if handle.can("users.manage"):
             people = accounts.list_users(project)
             st.dataframe(accounts_table(people), hide_index=True, width="stretch")
             with st.form("privacy_add_user", clear_on_submit=True):
                 st.markdown(tr("privacy.page.add_user"))
                 new_name = st.text_input(tr("privacy.page.user_name"), key="privacy_new_name")
-                new_role = st.selectbox(
-                    tr("privacy.page.role"),
-                    roles,
-                    format_func=role_names.get,
-                    key="privacy_new_role",
+                new_role = choice(
+                    st.selectbox, tr("privacy.page.role"), role_names, key="privacy_new_role"
                 )
                 new_password = st.text_input(
                     tr("privacy.page.password"), type="password", key="privacy_new_password"
@@ -371,8 +369,10 @@ if "accounts" in tabs:
             targets = [me]
         with st.form("privacy_password", clear_on_submit=True):
             st.markdown(tr("privacy.page.set_password"))
-            whose = st.selectbox(tr("privacy.page.user_name"), targets)
-            password = st.text_input(tr("privacy.page.password"), type="password")
+            whose = st.selectbox(tr("privacy.page.user_name"), targets, key="privacy_password_user")
+            password = st.text_input(
+                tr("privacy.page.password"), type="password", key="privacy_password_new"
+            )
             if st.form_submit_button(tr("privacy.page.save")):
                 attempt(
                     accounts.set_password,
@@ -403,12 +403,12 @@ if "history" in tabs:
                 flash=lambda undone: undone_message(undone, "privacy.page.undone"),
             )
         kinds = {k: tr(f"privacy.page.history_{k}") for k in ("document", "code")}
-        kind = st.radio(
+        kind = choice(
+            st.radio,
             tr("privacy.page.history_of"),
-            list(kinds),
-            horizontal=True,
-            format_func=kinds.get,
+            kinds,
             key="privacy_history_kind",
+            horizontal=True,
         )
         if kind == "document":
             docs = {d["id"]: d["name"] for d in list_documents(handle)}
