@@ -379,3 +379,43 @@ def test_the_drop_zone_says_the_workbench_limit_whatever_streamlit_was_set_to(db
     styles = " ".join(h.proto.body for h in at.html)
     assert 'content: "Up to 50 MB per file' in styles
     assert {u.proto.max_upload_size_mb for u in at.get("file_uploader")} == {50}
+
+
+def test_a_respondent_is_added_from_the_form_and_a_taken_code_is_refused(db, project_path):
+    at = app(project_path)
+    assert not [t for t in at.dataframe if t.proto.id.endswith("-respondents_editor")]
+    at.text_input(key="respondent_code").input("R07")
+    at.text_input(key="respondent_pseudonym").input("Marjan")
+    at.button(key="FormSubmitter:new_respondent-Respondent toevoegen").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    project = Project.for_user(open_project(project_path), "onderzoeker")
+    assert [(r["code"], r["pseudonym"]) for r in list_respondents(project)] == [("R07", "Marjan")]
+    assert [t for t in at.dataframe if t.proto.id.endswith("-respondents_editor")]
+
+    at.text_input(key="respondent_code").input("R07")
+    at.button(key="FormSubmitter:new_respondent-Respondent toevoegen").click().run()
+    assert "Er is al een respondent met de code 'R07'." in [e.value for e in at.error]
+    assert len(list_respondents(project)) == 1
+
+
+def test_the_respondents_table_is_the_same_widget_in_both_languages(db, project_path):
+    """With rows to add and delete, Streamlit made the table's identity from its column
+    labels too: a language switch drew a new table, so cells edited and not yet saved were
+    lost; and a deleted row was never deleted by saving. Rows are now fixed (a respondent is
+    added with the form), so the identity is the columns and types only."""
+    from workbench.respondents import add_respondent
+
+    add_respondent(Project.for_user(db, "onderzoeker"), "R01", pseudonym="Kees")
+
+    def table(at: AppTest):
+        [table] = [t for t in at.dataframe if t.proto.id.endswith("-respondents_editor")]
+        return table.proto
+
+    at = app(project_path)
+    dutch = table(at).id
+    assert table(at).editing_mode == table(at).EditingMode.FIXED
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert table(at).id == dutch
+    assert json.loads(table(at).columns)["pseudonym"]["label"] == "Pseudonym"

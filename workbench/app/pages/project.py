@@ -38,6 +38,7 @@ from workbench.ingest.roles import ROLES, role_effect
 from workbench.nlp import pipeline_info
 from workbench.respondents import (
     TYPES,
+    add_respondent,
     define_attribute,
     import_summary,
     link_documents,
@@ -294,25 +295,41 @@ with respondents_tab:
     table[text_columns] = table[text_columns].fillna("")  # an empty cell, not "None"
     if table.empty:
         st.info(tr("page_project.no_respondents"))
-    edited = st.data_editor(
-        table,
-        key="respondents_editor",
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        disabled=["documents"],
-        column_config={
-            column: st.column_config.Column(tr(f"page_project.col_{column}"))
-            for column in ("code", "pseudonym", "notes", "documents")
-        },
-    )
-    if st.button(tr("page_project.save_respondents"), key="save_respondents"):
-        attempt(
-            save_table,
-            handle,
-            edited.to_dict("records"),
-            success=lambda changes: tr("page_project.saved", count=changes),
+    else:
+        # A fixed number of rows: Streamlit then makes the keyed table's identity from its
+        # columns and types only, so a language switch (new column labels) keeps edits not
+        # yet saved. With "dynamic" rows it drew a new table and lost them, and offered to
+        # delete rows, which saving never did. New respondents come from the form below.
+        edited = st.data_editor(
+            table,
+            key="respondents_editor",
+            num_rows="fixed",
+            hide_index=True,
+            width="stretch",
+            disabled=["documents"],
+            column_config={
+                column: st.column_config.Column(tr(f"page_project.col_{column}"))
+                for column in ("code", "pseudonym", "notes", "documents")
+            },
         )
+        if st.button(tr("page_project.save_respondents"), key="save_respondents"):
+            attempt(
+                save_table,
+                handle,
+                edited.to_dict("records"),
+                success=lambda changes: tr("page_project.saved", count=changes),
+            )
+
+    with st.form("new_respondent", clear_on_submit=True):
+        st.markdown(tr("page_project.respondent_title"))
+        left, right = st.columns(2)
+        new_code = left.text_input(tr("page_project.col_code"), key="respondent_code")
+        new_pseudonym = right.text_input(
+            tr("page_project.col_pseudonym"), key="respondent_pseudonym"
+        )
+        if st.form_submit_button(tr("page_project.respondent_button")):
+            if attempt(add_respondent, handle, new_code, pseudonym=new_pseudonym.strip() or None):
+                st.rerun()
 
     with st.form("new_attribute", clear_on_submit=True):
         st.markdown(tr("page_project.attribute_title"))
