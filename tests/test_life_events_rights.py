@@ -113,3 +113,59 @@ def test_refusals_leave_undo_with_her_own_actions(project, sanne):
     undo_last(sanne)
     undo_last(sanne)
     assert project.execute("SELECT id, certainty FROM life_events").fetchall() == [(wim, "sure")]
+
+
+def proposed_event(db, respondent: str, position: int, code: str) -> int:
+    """The event the workbench proposed for that coding (after ``life_events.propose``)."""
+    return db.execute(
+        "SELECT event_id FROM life_event_codings WHERE coding_id = ?",
+        [coding(db, respondent, position, code)],
+    ).fetchone()[0]
+
+
+def test_a_proposal_is_decided_by_whoever_decides_suggestions_not_only_who_asked(project, sanne):
+    """The workbench proposes from every coder's codings, for the team: the researcher who
+    pressed the button does not own the proposals. A supervisor decides them as she decides
+    code suggestions; her decision is hers, so another supervisor cannot overturn it."""
+    life_events.propose(Project.for_user(project, ME))
+    wim = proposed_event(project, "R02", 2, "verlies-dierbare")
+    work = proposed_event(project, "R02", 1, "verlies-werk")
+    assert project.execute(
+        "SELECT origin, status, created_by FROM life_events WHERE id = ?", [wim]
+    ).fetchone() == ("machine", "suggested", ME)
+    life_events.decide(sanne, "event", wim, "accepted")
+    life_events.decide(sanne, "event", work, "rejected")
+    assert project.execute(
+        "SELECT id, status, created_by FROM life_events WHERE id IN (?, ?) ORDER BY id",
+        [wim, work],
+    ).fetchall() == sorted([(wim, "accepted", "sanne"), (work, "rejected", "sanne")])
+    piet = Project.for_user(project, "piet")
+    refused(project, lambda: life_events.decide(piet, "event", work, "accepted"), "sanne")
+    refused(project, lambda: life_events.update_event(piet, wim, certainty="about"), "sanne")
+    life_events.update_event(sanne, wim, certainty="about")  # hers now
+    life_events.decide(Project.for_user(project, ME), "event", work, "suggested")  # researcher
+    life_events.decide(piet, "event", work, "accepted")  # open again: anyone decides it
+    assert project.execute(
+        "SELECT created_by FROM life_events WHERE id = ?", [work]
+    ).fetchone() == ("piet",)
+
+
+def test_undoing_a_decision_on_a_proposal_gives_it_back_to_the_team(project, sanne):
+    life_events.propose(Project.for_user(project, ME))
+    wim = proposed_event(project, "R02", 2, "verlies-dierbare")
+    life_events.decide(sanne, "event", wim, "accepted")
+    undo_last(sanne)
+    assert project.execute(
+        "SELECT status, created_by FROM life_events WHERE id = ?", [wim]
+    ).fetchone() == ("suggested", ME)
+    life_events.decide(Project.for_user(project, "piet"), "event", wim, "rejected")
+
+
+def test_a_researcher_made_supervisor_cannot_undo_her_change_to_someone_elses_event(project, sanne):
+    mine = life_events.create_event(sanne, [coding(project, "R02", 4, "verlies-woning")])
+    accounts.add_user(Project.for_user(project, ME), "lotte", role="onderzoeker")
+    anna = Project.for_user(project, "lotte")
+    life_events.update_event(anna, mine, life_year=1999)
+    accounts.set_role(Project.for_user(project, ME), "lotte", "supervisor")
+    refused(project, lambda: undo_last(anna), "sanne")
+    life_events.update_event(sanne, mine, life_year=2001)  # sanne's own work goes on

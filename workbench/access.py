@@ -12,6 +12,9 @@ Every function that changes or reveals protected data calls :func:`require` firs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlite_utils import Database
 
 from workbench.i18n import Term
@@ -141,3 +144,28 @@ def require_own(db: Database, actor: str, owner: str) -> None:
     """
     if owner != actor and role_of(db, actor) != "onderzoeker":
         raise PermissionDenied("access.not_own_coding", user=actor, coder=owner)
+
+
+def require_own_memo(db: Database, actor: str, written_by: str) -> None:
+    """:func:`require_own` for a memo, with the memo's words (``access.not_own_memo``)."""
+    if written_by != actor and role_of(db, actor) != "onderzoeker":
+        raise PermissionDenied("access.not_own_memo", user=actor, author=written_by)
+
+
+def event_owner(event: Mapping[str, Any]) -> str | None:
+    """Whose life event (a row of ``life_events``) it is: who recorded it, or who decided it
+    when it was the workbench's proposal. An open proposal (``origin='machine'``, still
+    ``suggested``) is nobody's yet: the workbench made it from every coder's codings for the
+    team, so whoever may decide suggestions decides it, and the decision makes it theirs
+    (``workbench.life_events.events``). Who asked the workbench is in the log, not a claim."""
+    if event.get("origin") == "machine" and event.get("status") == "suggested":
+        return None
+    return str(event.get("created_by"))
+
+
+def require_own_event(db: Database, actor: str, event: Mapping[str, Any]) -> None:
+    """Raise :class:`PermissionDenied` (naming whose it is) unless ``actor`` may change this
+    life event: its owner (:func:`event_owner`) or a researcher, the rule of codings."""
+    owner = event_owner(event)
+    if owner is not None and owner != actor and role_of(db, actor) != "onderzoeker":
+        raise PermissionDenied("access.not_own_event", user=actor, owner=owner, event=event["id"])

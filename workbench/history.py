@@ -32,8 +32,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import events
-from workbench.errors import InputError, NotFound
+from workbench import access, events
+from workbench.errors import InputError, NotFound, PermissionDenied, WorkbenchError
 from workbench.handle import Project
 from workbench.i18n import Term, catalogue
 from workbench.store import now, record_event, row, target_there, transaction
@@ -307,6 +307,7 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
     project.require(kind.undo)
     pk = (after or before)["id"]
     current = row(db, table, pk)
+    _require_own_rows(project, event, current)
     if after is None:
         if current is not None:
             raise _conflict(project, event, pk)
@@ -336,6 +337,42 @@ def _apply_inverse(project: Project, event: dict[str, Any]) -> None:
                 [*(before[n] for n in names), pk],
             )
     record_event(db, project.user, events.UNDO(event["id"], current, row(db, table, pk)))
+
+
+# Whose a row is, for the tables whose rows only their maker (or a researcher) changes: the
+# column naming them, or the life events the row is part of (a mention, a link).
+_PART_OF_EVENTS = {
+    "life_event_codings": ("event_id",),
+    "life_event_links": ("cause_id", "effect_id"),
+}
+
+
+def _require_own_rows(
+    project: Project, event: dict[str, Any], current: dict[str, Any] | None
+) -> None:
+    """Undo is a write: refuse it (:class:`PermissionDenied`) unless the user may change the
+    row now, as it is and as the undo would put it back: a coding is its coder's, a memo its
+    author's, a life event (with its mentions and links) its recorder's, or a researcher's
+    (``workbench.access``). Roles change: a researcher who decided a coder's suggestion and
+    is now a supervisor may no longer take that decision back. A row that only followed
+    from the action (``..._with_event`` and the like) is checked through the row that names
+    it, as the action itself was."""
+    if _consequence(event["action"]):
+        return
+    db, actor, table = project.db, project.user, event["entity"]
+    for item in (current, event["before"]):
+        if item is None:
+            continue
+        if table == "codings":
+            access.require_own(db, actor, item["coder"])
+        elif table == "memos":
+            access.require_own_memo(db, actor, item["author"])
+        elif table == "life_events":
+            access.require_own_event(db, actor, item)
+        for column in _PART_OF_EVENTS.get(table, ()):
+            part_of = row(db, "life_events", item.get(column))
+            if part_of is not None:  # gone since: the undo is refused as blocked
+                access.require_own_event(db, actor, part_of)
 
 
 def _require_targets(project: Project, action: dict[str, Any]) -> None:
@@ -438,7 +475,10 @@ def undo_last(project: Project, *, past_blocked: bool = False) -> dict[str, Any]
     event per row (entity ``events``, entity_id = the undone event; before/after = the row
     around the undo). Raises :class:`NotFound` when there is nothing to undo. The permission
     is checked per row, before it is changed: the one its kind of event declares (``code``,
-    ``memo.write``, ``codebook.edit``).
+    ``memo.write``, ``codebook.edit``), and who owns the row (:func:`_require_own_rows`):
+    an undo is a write and passes the checks of making that change now, with the user's
+    role as it is now. An action that fails them is blocked as below, with that
+    :class:`PermissionDenied` as its reason.
 
     An action is *blocked* when a row of it was changed since (by anyone: a co-researcher
     edited the memo, rejected the suggestion) or later work points at a row it would delete
@@ -488,10 +528,12 @@ class _Trial(Exception):
     """Raised inside a savepoint to take a trial undo back (see :func:`_undo`)."""
 
 
-def _undo(project: Project, action: dict[str, Any], *, keep: bool) -> InputError | None:
+def _undo(project: Project, action: dict[str, Any], *, keep: bool) -> WorkbenchError | None:
     """Undo ``action`` in a savepoint; the refusal when it is blocked (nothing of it stays).
 
-    ``keep=False`` only tries: whether it would go, with everything taken back afterwards."""
+    ``keep=False`` only tries: whether it would go, with everything taken back afterwards.
+    An action the user may no longer change (:class:`PermissionDenied`: the role changed,
+    the rows are someone else's) is blocked too: it stays, and older ones may still go."""
     try:
         with transaction(project.db):  # nested: a savepoint
             for step in reversed(action["steps"]):
@@ -502,6 +544,8 @@ def _undo(project: Project, action: dict[str, Any], *, keep: bool) -> InputError
                 raise _Trial
     except _Trial:
         pass
+    except PermissionDenied as refused:
+        return refused
     except InputError as refused:
         if refused.key not in BLOCKED:
             raise

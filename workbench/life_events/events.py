@@ -4,9 +4,11 @@ logged under one stamp so undo takes the action back whole) and the reads (each 
 
 Who may change what someone recorded is the package's one rule for codings and memos
 (:func:`workbench.access.require_own`): its maker, or a researcher. An event's maker is
-its ``created_by`` (for a proposal: who asked the workbench for it). Its mentions and links
-are part of it: they say which words tell it and what it led to or came from in the
-cascade, so changing them is changing the event (:func:`_may_change`).
+its ``created_by``; an open proposal of the workbench is nobody's until someone who may
+decide suggestions decides it, and is then the decider's
+(:func:`workbench.access.event_owner`). Its mentions and links are part of it: they say
+which words tell it and what it led to or came from in the cascade, so changing them is
+changing the event (:func:`_may_change`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
+from workbench import access
 from workbench import events as log
-from workbench.errors import InputError, NotFound, PermissionDenied
+from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.history import one_action, stamp_of_action
 from workbench.life_events.evidence import Reason, dumps, reasons
@@ -72,17 +75,10 @@ def _may_change(project: Project, *events: dict[str, Any]) -> None:
     """Refuse (:class:`PermissionDenied`, naming whose event it is) unless the acting user
     may change each of these events: whoever recorded it, or a researcher; the rule of
     codings and memos, so a supervisor or another coder cannot take back or reshape an event
-    someone else recorded (nor its mentions and links, which are part of it)."""
+    someone else recorded (nor its mentions and links, which are part of it). An open
+    proposal of the workbench is nobody's yet (:func:`workbench.access.event_owner`)."""
     for event in events:
-        try:
-            project.require_own(event["created_by"])
-        except PermissionDenied:
-            raise PermissionDenied(
-                "access.not_own_event",
-                user=project.user,
-                owner=event["created_by"],
-                event=event["id"],
-            ) from None
+        access.require_own_event(project.db, project.user, event)
 
 
 def _check_time(year: int | None, age: int | None) -> None:
@@ -178,6 +174,16 @@ def _update(
         return
     db[table].update(item_id, {**changes, "updated_at": now()})
     _log(db, actor, kind(item_id, before, row(db, table, item_id)))
+
+
+def _settle(db: Database, event_id: int, status: str, actor: str, kind: log.EventKind) -> None:
+    """Set an event's status. Deciding an open proposal of the workbench makes it the
+    decider's (:func:`workbench.access.event_owner`): from then on it is changed by them or
+    a researcher, as a coding is by its coder."""
+    changes: dict[str, Any] = {"status": status}
+    if status != "suggested" and access.event_owner(_event_row(db, event_id)) is None:
+        changes["created_by"] = actor
+    _update(db, "life_events", event_id, changes, actor, kind)
 
 
 def _add_mention(
@@ -348,9 +354,7 @@ def attach(project: Project, event_id: int, coding_id: int) -> int:
             project, event_id, coding_id, origin="human", status="accepted", evidence=None
         )
         if event["status"] == "suggested":
-            _update(
-                db, "life_events", event_id, {"status": "accepted"}, actor, log.LIFE_EVENT_ACCEPT
-            )
+            _settle(db, event_id, "accepted", actor, log.LIFE_EVENT_ACCEPT)
         return mention
 
 
@@ -425,14 +429,7 @@ def link(
             )
         for event in (cause, effect):
             if event["status"] != "accepted":
-                _update(
-                    db,
-                    "life_events",
-                    event["id"],
-                    {"status": "accepted"},
-                    actor,
-                    log.LIFE_EVENT_ACCEPT,
-                )
+                _settle(db, event["id"], "accepted", actor, log.LIFE_EVENT_ACCEPT)
         return made
 
 
@@ -463,9 +460,12 @@ def decide(project: Project, what: str, item_id: int, status: str) -> None:
     """Confirm (``accepted``) or reject a proposed event, mention or link, or reopen it.
 
     Confirming a mention or a link confirms the event(s) it needs; rejecting an event
-    rejects its open mentions and links too (they mean nothing without it). As with a
-    coding's suggestion, only whoever the events are of (who asked for the proposal), or a
-    researcher, decides (:func:`_may_change`).
+    rejects its open mentions and links too (they mean nothing without it). An open
+    proposal of the workbench is decided by anyone who may decide suggestions (researchers,
+    supervisors), whoever asked for it: it is made from every coder's codings for the team,
+    not for the one who pressed the button. The decision makes the event the decider's;
+    changing it later (reopening, deciding otherwise, a mention or link of a decided event)
+    is for them or a researcher (:func:`_may_change`), as a coding is its coder's.
     """
     project.require("suggestion.decide")
     db, actor = project.db, project.user
@@ -484,17 +484,13 @@ def decide(project: Project, what: str, item_id: int, status: str) -> None:
             "link": [item.get("cause_id"), item.get("effect_id")],
         }[what]
         _may_change(project, *(_event_row(db, e) for e in needed or [item_id]))
-        _update(db, table, item_id, {"status": status}, actor, _DECIDED[what, status])
+        if what == "event":
+            _settle(db, item_id, status, actor, _DECIDED[what, status])
+        else:
+            _update(db, table, item_id, {"status": status}, actor, _DECIDED[what, status])
         if status == "accepted":
             for event_id in needed:
-                _update(
-                    db,
-                    "life_events",
-                    event_id,
-                    {"status": "accepted"},
-                    actor,
-                    log.LIFE_EVENT_EVENT_ACCEPT,
-                )
+                _settle(db, event_id, "accepted", actor, log.LIFE_EVENT_EVENT_ACCEPT)
         if what == "event" and status == "rejected":
             for child_table, where in (
                 ("life_event_codings", "event_id = ?"),

@@ -208,6 +208,20 @@ def _names_at(db: Database, texts: dict[int, str], places: list[Place]) -> Place
     return out
 
 
+def _undecided_pattern(db: Database, texts: list[str]) -> re.Pattern[str] | None:
+    """The possible names nobody decided on, for short texts outside the transcripts (a
+    workshop card's name, brief and example; :func:`_name_matches` finds them there): what
+    the Dutch heuristics find in those texts with the transcripts' vocabulary, and every
+    undecided candidate of the transcripts, less the decisions in the key (without the key,
+    every one counts). Such texts are no place of the Privacy page, so the resident's rule
+    for fragments applies to them: when in doubt, show nothing."""
+    transcripts = _texts(db, None)
+    places = [Place(f"text:{i}", "", {}, text) for i, text in enumerate(texts) if text]
+    return _name_pattern(
+        list(_undecided_names(db, transcripts, _names_at(db, transcripts, places)))
+    )
+
+
 def _outside(project: Project) -> tuple[list[Place], PlaceNames]:
     """The places outside the transcripts and the possible names found in them."""
     places = _places(project)

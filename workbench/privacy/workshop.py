@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import numbers
+import re
 from typing import Any
 
 from sqlite_utils import Database
@@ -33,10 +34,12 @@ from workbench.ingest.speakers import speech_sql
 from workbench.privacy.pseudonyms import (
     PlaceNames,
     _documents_not_checked,
+    _name_matches,
     _outside,
     _pseudonymise_range,
     _replace_names,
     _undecided_in,
+    _undecided_pattern,
 )
 from workbench.store import get_setting, now, record_event, set_setting, transaction
 
@@ -345,12 +348,31 @@ def workshop_codes(project: Project) -> list[dict[str, Any]]:
             }
         )
     # an example quote taken from the data could hold a name, and so can the name or brief a
-    # researcher wrote: the key replaces names in all three
+    # researcher wrote: the key replaces names in all three. A possible name nobody decided
+    # on (written only in the codebook, or still waiting on the Privacy page) is not shown:
+    # the brief or example holding one stays empty, and in a code's name it reads "…". The
+    # heuristics read the sentences only: to them a text of one capitalised word reads as a
+    # name ("Verlieservaring"), as a document name does.
     fields = ("name", "brief", "example")
+    undecided = _undecided_pattern(db, [c[f] for c in cards for f in ("brief", "example")])
+    for card in cards:
+        for f in fields:
+            found = _name_matches(card[f], undecided)
+            if found:
+                card[f] = _masked(card[f], found) if f == "name" else ""
     texts = iter(_replace_names(db, [c[f] for c in cards for f in fields]))
     for card in cards:
         card.update((f, next(texts)) for f in fields)
     return cards
+
+
+def _masked(text: str, found: list[re.Match[str]]) -> str:
+    """``text`` with each of these matches (names) replaced by "…"."""
+    parts, pos = [], 0
+    for match in found:
+        parts += [text[pos : match.start()], "…"]
+        pos = match.end()
+    return "".join(parts) + text[pos:]
 
 
 def record_choice(project: Project, segment_id: int, code: str | None) -> int | None:
@@ -369,7 +391,14 @@ def record_choice(project: Project, segment_id: int, code: str | None) -> int | 
         for (old,) in db.execute(
             "SELECT id FROM codings WHERE segment_id = ? AND coder = ?", [segment_id, group]
         ).fetchall():
-            codings.remove_coding(as_group, old)
+            try:
+                codings.remove_coding(as_group, old)
+            except InputError as refused:
+                # the researcher made a life event of it: that refusal names the event in
+                # the researcher's words (a label may hold a name), not for a resident
+                if refused.key != "codings.last_mention":
+                    raise
+                raise InputError("workshop.choice_in_use") from None
         new_id = None
         if code is not None:
             new_id = codings.add_coding(as_group, coder=group, code=code, segment_id=segment_id)
