@@ -167,6 +167,23 @@ def test_import_accept_suggestion_and_see_it_in_the_transcript(page, app_url, tm
     assert chip.is_visible()
 
 
+def test_a_decision_on_the_card_redraws_what_it_changes_below_it(page, app_url):
+    """A decision reruns only the card's fragment (fast), so everything a decision changes
+    is drawn in that fragment too: "Je laatste keuzes" (and the counts per code and the
+    evaluation below it) stayed as they were until the page was opened again."""
+    from playwright.sync_api import expect
+
+    _open(page, app_url, "suggesties")
+    page.get_by_text("Voorstel:", exact=False).first.wait_for()
+    page.get_by_text("Je laatste keuzes").first.click()
+    back = page.get_by_role("button", name="Terug naar de lijst")
+    before = back.count()
+    page.locator(".st-key-suggest_reject button").click()
+    expect(back).to_have_count(before + 1)  # without opening the page again
+    back.first.click()  # the newest first: back to the queue, as the next tests expect
+    expect(back).to_have_count(before)
+
+
 AFTER = "el => getComputedStyle(el, '::after').content"
 
 # Text that the page cuts off with an ellipsis (labels, buttons, toggles, tabs); a chosen

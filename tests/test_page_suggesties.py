@@ -170,6 +170,27 @@ def test_evaluation_panel_shows_per_code_table(project):
     assert any("[" in str(v) for v in table["Precisie"])
 
 
+def test_the_evaluation_says_when_decisions_came_after_it(project):
+    """The figures are computed on a button; a decision after that changes them. The panel
+    says so instead of showing the old figures as the project's, and says the rule behind
+    its verdict."""
+    path, _ = project
+    at = with_suggestions(path)
+    at.button(key="suggest_accept").click().run()
+    at.button(key="suggest_evaluate").click().run()
+    stale = "Na deze berekening is er gecodeerd of beslist."
+    assert not any(stale in w.value for w in at.warning)
+    assert any(
+        "Ja: met 95% zekerheid klopt minstens de helft van de voorstellen" in c.value
+        and "Nog niet: ook de bovengrens ligt onder 0,5." in c.value
+        for c in at.caption
+    )
+    at.button(key="suggest_reject").click().run()
+    assert any(stale in w.value for w in at.warning)
+    at.button(key="suggest_evaluate").click().run()  # computed again: up to date
+    assert not any(stale in w.value for w in at.warning)
+
+
 def test_english_interface(project):
     at = page(project[0], lang="en")
     assert any("No suggestions" in i.value for i in at.info)
@@ -211,11 +232,14 @@ def test_one_code_at_a_time_most_likely_first_with_its_share_accepted(project):
     assert not at.exception
     name = db.execute("SELECT name FROM codes WHERE slug = ?", [code]).fetchone()[0]
     assert at.markdown and any(f"**{name}**" in m.value or name in m.value for m in at.markdown)
-    assert any(f"suggesties voor {name}" in c.value and "-" in c.value for c in at.caption)
+    # before any decision it says so in words, not with a bare "-" as the share
+    none_yet = f"Je hebt nog geen voorstellen van de werkbank voor {name} beoordeeld."
+    assert none_yet in [c.value for c in at.caption]
     best = max((r for r in open_ if r["code"] == code), key=lambda r: r["score"])
     at.button(key="suggest_accept").click().run()
     assert db["codings"].get(best["id"])["status"] == "accepted"  # the most likely one
-    assert any(f"suggesties voor {name}" in c.value and "100%" in c.value for c in at.caption)
+    share = f"Voorstellen van de werkbank voor {name}: van de 1 die je beoordeelde, nam je er 1"
+    assert any(c.value == f"{share} over (100%)." for c in at.caption)
 
 
 def test_the_examples_table_counts_this_coders_work_and_says_so(project):

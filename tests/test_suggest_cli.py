@@ -366,3 +366,23 @@ def test_evaluate_says_what_each_figure_covers_and_what_measured_it(
     _, rows, out = evaluate_text(path, capsys, "--lang", "en")
     assert "rules; measured: 2× rules, 1× off" in rows["verlies-werk"]
     assert "every coder counts" in out and "also counts for that other code" in out
+
+
+def test_evaluate_says_the_rule_behind_each_verdict(tmp_path, nlp, new_project, capsys):
+    """The verdicts ("nog onzeker", "bekijk ze") mean nothing without the rule: the legend
+    gives it, with the figures it is read from (the precision's interval against 0.5)."""
+    from test_suggest_project import funerals_read_in_full
+
+    db, path = funerals_read_in_full(tmp_path, nlp, new_project)
+    db.close()
+    _, rows, out = evaluate_text(path, capsys)
+    assert rows["isolement"].endswith("nog onzeker")
+    assert (
+        "Oordeel: 'bekijk ze' als met 95% zekerheid minstens de helft van de voorstellen klopt "
+        "(de ondergrens van de precisie is 0.5 of meer). 'Nog niet' als ook de bovengrens "
+        "onder 0.5 ligt. 'Nog onzeker' daartussen." in out
+    )
+    assert "'Stelt niets voor': mensen gaven de code" in out
+    _, _, out = evaluate_text(path, capsys, "--lang", "en")
+    assert "Verdict: 'worth a look' when with 95% certainty at least half" in out
+    assert "'Not yet' when even the upper end is below 0.5. 'Unsure' in between." in out

@@ -504,3 +504,37 @@ def test_no_parent_is_proposed_where_the_coder_gave_its_child(tmp_path, nlp, new
     suggest_document(researcher, doc, nlp=nlp, model=model)
     assert "verlies" not in {r["code"] for r in stored(db)}
     db.close()
+
+
+def test_search_hits_turned_into_suggestions_are_no_proposals_of_the_workbench(project, nlp):
+    """Zoeken turns hits into suggestions (no score, the query as evidence). The card says
+    which search found them, never that the workbench stopped proposing them, and the share
+    of the workbench's suggestions a coder accepted leaves them out."""
+    from workbench.search import search_segment_ids, suggest_code_for_hits
+
+    db, _ = project
+    researcher = Project.for_user(db, "onderzoeker")
+    for query in ("koffie", "eenzaam"):  # the rules give isolement no / some evidence there
+        hits = search_segment_ids(researcher, nlp, query)
+        suggest_code_for_hits(researcher, hits, "isolement", query=query)
+    queue = review_queue(researcher, model=retrain(researcher, nlp=nlp), nlp=nlp, code="isolement")
+    assert {tuple(q["evidence"]) for q in queue} == {
+        ("zoekopdracht: koffie",),
+        ("zoekopdracht: eenzaam",),
+    }
+    coffee = next(q for q in queue if q["evidence"] == ["zoekopdracht: koffie"])
+    assert coffee["score"] < coffee["threshold"]  # the model would not propose it ...
+    assert not any(q["set_aside"] for q in queue)  # ... but it never did: nothing set aside
+    decide(researcher, coffee["coding_id"], "accepted")
+    counts = {c["code"]: c for c in example_counts(researcher)}["isolement"]
+    assert counts["accepted"] == 1  # the coder's coding, counted as such
+    assert (counts["suggestions_accepted"], counts["suggestions_decided"]) == (0, 0)
+    assert counts["accepted_share"] is None
+    # the workbench's own suggestions do count
+    suggest_document(researcher, 1, nlp=nlp)
+    own = review_queue(researcher, code="schaamte")[0]
+    assert own["score"] is not None
+    decide(researcher, own["coding_id"], "rejected")
+    counts = {c["code"]: c for c in example_counts(researcher)}["schaamte"]
+    assert (counts["suggestions_accepted"], counts["suggestions_decided"]) == (0, 1)
+    assert counts["accepted_share"] == 0.0

@@ -114,6 +114,18 @@ class Learner:
         return True
 
 
+def last_change(project: Project) -> int:
+    """The newest change suggestions and their figures depend on (a coding, a decision, a code,
+    a done mark), as an event id; needs ``read``.
+
+    A page keeps it beside figures it computed (``evaluate`` takes seconds and runs on a
+    button), so it can say when they no longer match the project: the Suggesties panel kept
+    showing figures from before the coder's last decisions without a word.
+    """
+    project.require("read")
+    return _last_coding_event(project.db)
+
+
 def _last_coding_event(db: Database) -> int:
     found = db.execute(
         # Done marks too: a document read in full turns its uncoded sentences into negatives.
@@ -180,6 +192,7 @@ def review_queue(
         return []
     thresholds: dict[str, float] = {}
     positives: dict[str, int] = {}
+    hits = {p["coding_id"] for p in pending if p["score"] is None}  # a person's search found them
     if model is not None and nlp is not None:
         segments = {p["segment_id"]: {"id": p["segment_id"], "text": p["text"]} for p in pending}
         order = list(segments)
@@ -203,7 +216,12 @@ def review_queue(
         rarity = 1.0 / np.sqrt(1.0 + positives.get(p["code"], 0))
         p["threshold"] = threshold
         # Only a current model's score says it no longer makes this suggestion.
-        p["set_aside"] = model is not None and p["score"] is not None and score < threshold
+        p["set_aside"] = (
+            model is not None
+            and p["score"] is not None
+            and p["coding_id"] not in hits
+            and score < threshold
+        )
         p["priority"] = UNCERTAINTY_WEIGHT * uncertainty + RARITY_WEIGHT * rarity
     by_segment: dict[int, list[dict[str, Any]]] = {}
     for p in pending:
@@ -230,7 +248,7 @@ def review_queue(
         index = {c: j for j, c in enumerate(model.suggester.codes_)}
         for p in items:
             j = index.get(p["code"])
-            if j is not None:
+            if j is not None and p["coding_id"] not in hits:
                 passage = passages[p["segment_id"]]
                 p["evidence"] = model.suggester.evidence(passage, j) or p["evidence"]
                 p["distrusted"] = model.suggester.distrusted_words(passage, j)
@@ -341,14 +359,19 @@ def example_counts(project: Project, *, coder: str | None = None) -> list[dict[s
     ``accepted_share``: of the workbench's suggestions people decided on, the share they
     accepted (None before the first decision), the plain figure of whether a code's
     suggestions are worth the time; ``suggestions_accepted`` and ``suggestions_decided`` are
-    the counts behind it, so a page can say what the share covers.
+    the counts behind it, so a page can say what the share covers. Only suggestions the
+    workbench scored count there: search hits turned into suggestions (Zoeken, no score) were
+    found by a person's query (demo: bram turned the 17 hits for "koffie" into isolement
+    suggestions and accepted 2 of the first 3; the card said "2 van 3" for isolement's
+    suggestions, of which he had decided on none).
     """
     project.require("read")
     where, params = ("AND c.coder = ?", [coder]) if coder else ("", [])
+    scored = "c.origin = 'machine' AND c.score IS NOT NULL"
     cur = project.db.execute(
         "SELECT k.slug, k.name, sum(c.status = 'accepted'), sum(c.status = 'rejected'), "
-        "sum(c.status = 'suggested'), sum(c.origin = 'machine' AND c.status = 'accepted'), "
-        "sum(c.origin = 'machine' AND c.status = 'rejected') "
+        f"sum(c.status = 'suggested'), sum({scored} AND c.status = 'accepted'), "
+        f"sum({scored} AND c.status = 'rejected') "
         "FROM codes k LEFT JOIN codings c ON c.code_id = k.id "
         f"{where} WHERE k.active = 1 GROUP BY k.id ORDER BY k.codebook_id, k.position, k.id",
         params,

@@ -38,6 +38,7 @@ from workbench.suggest.review import (
     Learner,
     decide_and_learn,
     example_counts,
+    last_change,
     open_count,
     recent_decisions,
     review_queue,
@@ -114,8 +115,7 @@ def decide_now(coding_id: int, status: str) -> None:
     learner.wait(1.0)
 
 
-@st.fragment
-def review() -> None:
+def review(decided: dict[str, dict]) -> None:
     """The review card: one suggestion with its fragment, and the decision buttons."""
     queue = [
         q
@@ -124,11 +124,18 @@ def review() -> None:
         )
         if q["coding_id"] not in skipped
     ]
-    decided = {c["code"]: c for c in example_counts(handle, coder=me)}
-    if focus is not None:  # what people made of this code's suggestions so far
+    if focus is not None:  # what this coder made of this code's suggestions so far
         done = decided[focus]
         st.caption(
-            tr("suggesties.focus_share", code=done["name"], share=percent(done["accepted_share"]))
+            tr(
+                "suggesties.focus_share",
+                code=done["name"],
+                accepted=done["suggestions_accepted"],
+                decided=done["suggestions_decided"],
+                share=percent(done["accepted_share"]),
+            )
+            if done["suggestions_decided"]
+            else tr("suggesties.focus_share_none", code=done["name"])
         )
     if not queue:
         st.info(tr("suggesties.queue_empty"))
@@ -238,87 +245,115 @@ def review() -> None:
     st.caption(tr("suggesties.learning", version=learner.version))
 
 
-review()
+def last_decisions() -> None:
+    """The coder's last five decisions, each to flip or send back to the queue."""
+    with st.expander(tr("suggesties.last_decisions"), expanded=False):
+        for r in recent_decisions(handle, limit=5):
+            # room for the buttons' words: at [5, 2, 1, 1] they read "Omdr…" at 1,280 px
+            cols = st.columns([4, 2, 2, 3], vertical_alignment="center")
+            cols[0].markdown(
+                f"{escape_markdown(r['text'][:120])}  \n**{escape_markdown(r['code_name'])}**"
+            )
+            cols[1].write(tr(f"suggesties.status.{r['status']}"))
+            flip = "rejected" if r["status"] == "accepted" else "accepted"
+            if cols[2].button(tr("suggesties.flip_decision"), key=f"flip_{r['coding_id']}"):
+                if attempt(decide_and_learn, handle, r["coding_id"], flip, learner=learner):
+                    st.rerun()
+            if cols[3].button(tr("suggesties.undo_decision"), key=f"reopen_{r['coding_id']}"):
+                if attempt(decide, handle, r["coding_id"], "suggested"):
+                    learner.notify()
+                    st.rerun()
 
-with st.expander(tr("suggesties.last_decisions"), expanded=False):
-    for r in recent_decisions(handle, limit=5):
-        # room for the buttons' words: at [5, 2, 1, 1] they read "Omdr…" at 1,280 px
-        cols = st.columns([4, 2, 2, 3], vertical_alignment="center")
-        cols[0].markdown(
-            f"{escape_markdown(r['text'][:120])}  \n**{escape_markdown(r['code_name'])}**"
+
+def work_per_code(decided: dict[str, dict]) -> None:
+    """This coder's accepted, rejected and open suggestions per code, and the words that no
+    longer count alone."""
+    with st.expander(tr("suggesties.counts"), expanded=False):
+        st.caption(tr("suggesties.counts_help"))
+        table = pd.DataFrame(list(decided.values()))
+        table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
+        alone = {
+            s["code"]: distrusted_text(s["distrusted"], s["distrusted_detail"], lang())
+            for s in learner.model.suggester.status()
+        }
+        table["distrusted"] = [alone.get(code, "") for code in table["code"]]
+        columns = ("code", "accepted", "rejected", "open", "accepted_share", "distrusted")
+        st.dataframe(
+            table[list(columns)].rename(columns={c: tr(f"suggesties.col.{c}") for c in columns}),
+            hide_index=True,
         )
-        cols[1].write(tr(f"suggesties.status.{r['status']}"))
-        flip = "rejected" if r["status"] == "accepted" else "accepted"
-        if cols[2].button(tr("suggesties.flip_decision"), key=f"flip_{r['coding_id']}"):
-            if attempt(decide_and_learn, handle, r["coding_id"], flip, learner=learner):
-                st.rerun()
-        if cols[3].button(tr("suggesties.undo_decision"), key=f"reopen_{r['coding_id']}"):
-            if attempt(decide, handle, r["coding_id"], "suggested"):
-                learner.notify()
-                st.rerun()
 
-with st.expander(tr("suggesties.counts"), expanded=False):
-    st.caption(tr("suggesties.counts_help"))
-    table = pd.DataFrame(list(counts.values()))  # read above in this run; nothing wrote since
-    table["accepted_share"] = [percent(v) for v in table["accepted_share"]]
-    alone = {
-        s["code"]: distrusted_text(s["distrusted"], s["distrusted_detail"], lang())
-        for s in learner.model.suggester.status()
-    }
-    table["distrusted"] = [alone.get(code, "") for code in table["code"]]
-    columns = ("code", "accepted", "rejected", "open", "accepted_share", "distrusted")
-    st.dataframe(
-        table[list(columns)].rename(columns={c: tr(f"suggesties.col.{c}") for c in columns}),
-        hide_index=True,
-    )
 
-with st.expander(tr("suggesties.evaluation"), expanded=False):
-    st.caption(tr("suggesties.evaluation_help"))
-    if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
-        st.session_state["suggest_evaluation"] = attempt(
-            evaluate, handle, nlp=nlp(), model=learner.model
-        ).value
-    rows = st.session_state.get("suggest_evaluation")
-    if rows is not None:
+def evaluation_panel() -> None:
+    """The `workbench evaluate` table, computed on request; says so when decisions, codings
+    or done marks came after it (the figures are then those of before)."""
+    with st.expander(tr("suggesties.evaluation"), expanded=False):
+        st.caption(tr("suggesties.evaluation_help"))
+        if st.button(tr("suggesties.evaluate"), key="suggest_evaluate"):
+            rows = attempt(evaluate, handle, nlp=nlp(), model=learner.model).value
+            st.session_state["suggest_evaluation"] = (rows, last_change(handle))
+        rows, computed_at = st.session_state.get("suggest_evaluation", (None, None))
+        if rows is None:
+            return
         table = pd.DataFrame([r for r in rows if r["examples"]])
         if table.empty:
             st.info(tr("suggesties.evaluation_empty"))
-        else:
-            st.caption(
-                tr(
-                    "suggesties.evaluation_scope",
-                    sentences=rows[0]["sentences"],
-                    documents=rows[0]["documents"],
-                )
+            return
+        if computed_at != last_change(handle):
+            st.warning(tr("suggesties.evaluation_stale"))
+        st.caption(
+            tr(
+                "suggesties.evaluation_scope",
+                sentences=rows[0]["sentences"],
+                documents=rows[0]["documents"],
             )
-            table["verdict"] = [tr(f"suggesties.verdict.{v}") for v in table["verdict"]]
-            table["source"] = [
-                source_text(s, f, lang(), "suggesties")
-                for s, f in zip(table["source"], table["fold_sources"])
+        )
+        table["verdict"] = [tr(f"suggesties.verdict.{v}") for v in table["verdict"]]
+        table["source"] = [
+            source_text(s, f, lang(), "suggesties")
+            for s, f in zip(table["source"], table["fold_sources"])
+        ]
+        for measure in ("precision", "recall"):
+            table[measure] = [
+                figure_with_interval(v, i)
+                for v, i in zip(table[measure], table[f"{measure}_interval"])
             ]
-            for measure in ("precision", "recall"):
-                table[measure] = [
-                    figure_with_interval(v, i)
-                    for v, i in zip(table[measure], table[f"{measure}_interval"])
-                ]
-            for measure in ("f1", "alpha"):  # two decimals, as precision and the CLI
-                table[measure] = [figure_with_interval(v, None) for v in table[measure]]
-            table = table[
-                [
-                    "code",
-                    "verdict",
-                    "examples",
-                    "proposed",
-                    "precision",
-                    "recall",
-                    "f1",
-                    "alpha",
-                    "source",
-                ]
+        for measure in ("f1", "alpha"):  # two decimals, as precision and the CLI
+            table[measure] = [figure_with_interval(v, None) for v in table[measure]]
+        table = table[
+            [
+                "code",
+                "verdict",
+                "examples",
+                "proposed",
+                "precision",
+                "recall",
+                "f1",
+                "alpha",
+                "source",
             ]
-            st.dataframe(
-                table.rename(columns={c: tr(f"suggesties.col.{c}") for c in table.columns}),
-                hide_index=True,
-            )
-            if unused := [r["code"] for r in rows if not r["examples"]]:  # as the CLI lists them
-                st.caption(tr("suggesties.evaluation_unused", codes=", ".join(unused)))
+        ]
+        st.dataframe(
+            table.rename(columns={c: tr(f"suggesties.col.{c}") for c in table.columns}),
+            hide_index=True,
+        )
+        if unused := [r["code"] for r in rows if not r["examples"]]:  # as the CLI lists them
+            st.caption(tr("suggesties.evaluation_unused", codes=", ".join(unused)))
+
+
+@st.fragment
+def review_and_figures() -> None:
+    """The card and every figure a decision changes, in one fragment.
+
+    A decision on the card reruns only this fragment, not the page: the last decisions, the
+    counts per code and the evaluation drawn outside it stayed as they were until the page
+    was opened again (in a browser, "Je laatste keuzes" stayed empty after an accept).
+    """
+    decided = {c["code"]: c for c in example_counts(handle, coder=me)}
+    review(decided)
+    last_decisions()
+    work_per_code(decided)
+    evaluation_panel()
+
+
+review_and_figures()
