@@ -586,8 +586,10 @@ def check_agreement_shape(report: dict, unit: str) -> None:
     assert set(report) == {
         *("unit", "coders", "n_units", "codes", "overall", "scope", "interval"),
         "blind_left_out",  # what the blind review leaves out: nothing, as nobody codes blind
+        "codes_not_given",  # the codebook's codes nobody gave on these units: not in the table
     }
     assert report["blind_left_out"] == {"n_units": 0, "n_differ": 0}
+    assert not set(report["codes_not_given"]) & set(report["codes"])
     assert report["unit"] == unit and report["coders"] == ["anna", "bram"]
     assert report["n_units"] > 0 and report["codes"]
     assert report["scope"]["n_units"] == report["n_units"] <= report["scope"]["n_units_total"]

@@ -443,10 +443,12 @@ def test_cli_json_has_the_exact_shape(db, project, project_path, capsys):
         "interval",
         "blind_left_out",
         "codes",
+        "codes_not_given",
         "overall",
     }
     assert (out["unit"], out["coders"], out["n_units"]) == ("segment", ["anna", "bram"], 4)
     assert out["blind_left_out"] == {"n_units": 0, "n_differ": 0}
+    assert out["codes_not_given"] == ["Schaamte", "Isolement"]  # in the codebook, not given
     figures = out["codes"]["Verlies"]
     assert set(figures) == {
         "alpha",
@@ -462,6 +464,39 @@ def test_cli_json_has_the_exact_shape(db, project, project_path, capsys):
     assert figures["alpha"] == pytest.approx(1 - 7 / 15)
     assert len(figures["alpha_ci"]) == 2
     assert out["overall"]["alpha"] == pytest.approx(figures["alpha"])
+
+
+@pytest.mark.parametrize(
+    "lang, note",
+    [
+        (
+            "nl",
+            "Niet in de tabel: 2 codes uit het codeboek die geen van de codeurs op deze "
+            "fragmenten gaf (Schaamte, Isolement).",
+        ),
+        (
+            "en",
+            "Not in the table: 2 codes from the codebook that none of the coders gave on these "
+            "segments (Schaamte, Isolement).",
+        ),
+    ],
+)
+def test_the_table_says_which_codes_of_the_codebook_it_leaves_out(
+    db, project, project_path, capsys, lang, note
+):
+    """The table lists only codes a coder gave on the compared units: a supervisor looking
+    for another code of the codebook read 1 row and no reason (on the demo 33 of 36 codes)."""
+    d1 = next(iter(project))
+    code(db, "anna", "verlies", project[d1][0])
+    code(db, "bram", "verlies", project[d1][1])
+    code(db, "cor", "schaamte", project[d1][2])  # given, but not by a chosen coder
+    run = ["--lang", lang, "agreement", "--project", str(project_path), "--coders", "anna,bram"]
+    assert main(run) == 0
+    assert note in capsys.readouterr().out
+    report = cons.agreement_report(
+        Project.for_user(db, "sanne"), coders=["anna", "bram"], n_samples=50
+    )
+    assert any(line.startswith(note) for line in cons.table_notes(report, lang))
 
 
 def test_cli_table_shows_the_verdict_per_code(db, project, project_path, capsys):
@@ -765,6 +800,57 @@ def test_coding_the_sentences_of_a_sample_is_no_reading_of_the_whole_document(db
     assert report["codes"]["Verlies"]["percent"] == 1.0
     assert report["scope"]["seen_documents"]["bram"]["coded"] == 0
     assert report["scope"]["not_seen"]["bram"] == 12 - 6
+
+
+def test_a_span_into_a_sentence_not_given_reads_the_document_and_the_check_is_one_query(
+    db, project
+):
+    """Which documents a coding beyond the sample's sentences makes seen, and that the check
+    is one query for all codings (it was one per coding: 54,142 queries on a large sample)."""
+    _, given, _ = sentence_sample(db, project)
+    rows = db.execute("SELECT id, document_id, start_char, end_char FROM segments ORDER BY id")
+    segments = {r[0]: r[1:] for r in rows}
+    by_doc: dict[int, list[int]] = {}
+    for seg, (doc, _, _) in segments.items():
+        by_doc.setdefault(doc, []).append(seg)
+    # a document with two given sentences next to each other, one with a given sentence
+    # followed by one not given
+    pair = next(
+        (a, b) for segs in by_doc.values() for a, b in zip(segs, segs[1:]) if {a, b} <= given
+    )
+    spill = next(
+        (a, b)
+        for segs in by_doc.values()
+        for a, b in zip(segs, segs[1:])
+        if a in given and b not in given and segments[a][0] != segments[pair[0]][0]
+    )
+    cor = Project.for_user(db, "cor")
+    with transaction(db):
+        db.execute("INSERT INTO sample_coders (sample_id, coder) SELECT id, 'cor' FROM samples")
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        counts = []
+        for first, second, end in ((pair[0], pair[1], 0), (spill[0], spill[1], 1)):
+            doc, start, _ = segments[first]
+            add_coding(  # over both given sentences and the line break between them, or one
+                cor,  # character into the sentence after the given one
+                code="schaamte",
+                document_id=doc,
+                start_char=start,
+                end_char=segments[second][1] if end == 0 else segments[second][1] + 1,
+            )
+            for seg in given:  # many more codings on given sentences only
+                code(db, "cor", "verlies", seg)
+            codings = cons._codings_of(db, "cor")
+            statements.clear()
+            seen = cons._seen(db, "cor", "segment", codings)
+            counts.append((len(codings), sum("segments" in q for q in statements)))
+    finally:
+        db.conn.set_trace_callback(None)
+    assert seen.because["coded"] == 1 and seen.documents == {segments[spill[0]][0]}
+    # the sentences given, then one query for every coding, however many
+    assert counts == [(len(given) + 1, 2), (len(given) + 2, 2)]
 
 
 def test_a_turn_or_document_is_in_a_sentence_sample_only_when_all_its_sentences_are(db, project):

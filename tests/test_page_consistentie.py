@@ -157,7 +157,7 @@ def test_unitized_alpha_shows_its_interval_and_reads_its_lower_bound(db, project
         "A document is drawn whole" in c.value and "between 0.408 and 1.000" in c.value
         for c in at.caption
     )
-    table = at.dataframe[-1].value
+    table = next(d.value for d in at.dataframe if "u-alpha" in d.value.columns)
     assert list(table["u-alpha"]) == ["0.869", "1.000", "0.510"]
     # -1.878, not -1.736: the few draws without Isolement rank lowest (no evidence)
     assert list(table["95% interval alpha"]) == ["0.316 – 1.000", "1.000 – 1.000", "-1.878 – 1.000"]

@@ -2,11 +2,13 @@
 workbench.consistency and workbench.done_marks.
 
 ``workbench agreement --project PATH [--coders a,b,...] [--unit segment|turn|document]
-[--all-documents] [--all-speakers] [--resample codings|documents] [--unitized] [--json]``
+[--all-documents] [--all-speakers] [--resample codings|documents] [--unitized]
+[--drift week|sample] [--json]``
 prints the same figures as the Consistentie page, and always says how many units of how many
 were compared, why the others were not, and whose words were counted. The table writes
 percent agreement as a percentage in the reader's language (99,9 % / 99.9%); ``--json`` keeps
 it a fraction between 0 and 1 (0.999), like every other figure: that is the contract.
+``--drift`` prints alpha per week or per sample instead, with what each batch covers.
 """
 
 from __future__ import annotations
@@ -79,6 +81,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="Krippendorff's unitized alpha on the coders' own character spans instead "
         "(each document its own continuum, every speaker; the 95%% interval resamples whole "
         "documents; refused with --unit or --resample)",
+    )
+    parser.add_argument(
+        "--drift",
+        choices=("week", "sample"),
+        default=None,
+        help="alpha over time instead: per week (every compared unit once, in the week the "
+        "last chosen coder coded in its document or marked it done; 'no date' when neither) "
+        "or per double-coding sample (its own units)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run_agreement)
@@ -188,7 +198,8 @@ def _row(label: str, f: dict[str, Any], lang: str) -> list[str]:
     ]
 
 
-def _print_table(rows: list[list[str]]) -> None:
+def _print_table(rows: list[list[str]], *, total: bool = True) -> None:
+    """Columns aligned, a rule under the header and (``total``) above the last row."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for i, r in enumerate(rows):
         print(
@@ -197,7 +208,7 @@ def _print_table(rows: list[list[str]]) -> None:
                 for j, (cell, w) in enumerate(zip(r, widths))
             ).rstrip()
         )
-        if i == 0 or i == len(rows) - 2:
+        if i == 0 or (total and i == len(rows) - 2):
             print("  ".join("-" * w for w in widths))
 
 
@@ -264,7 +275,49 @@ def run_unitized(args: argparse.Namespace, me: Project) -> int:
     return 0
 
 
+def run_drift(args: argparse.Namespace, me: Project) -> int:
+    """Alpha per batch, each batch with the days and units it covers, and what they add up to."""
+    unit = args.unit or "segment"
+    rows = consistency.drift(
+        me,
+        coders=_names(args.coders),
+        unit=unit,
+        by=args.drift,
+        all_documents=args.all_documents,
+        sample_id=args.sample,
+        resample=args.resample or "codings",
+        all_speakers=args.all_speakers,
+    )
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    lang = args.lang
+    by = t(f"agreement.cli.drift_by.{args.drift}", lang)
+    table = [t("agreement.cli.drift_columns", lang, by=by).split("|")]
+    for r in rows:
+        verdict = r["verdict"] or "undefined"
+        table.append(
+            [
+                consistency.batch_label(r, lang),
+                consistency.batch_period(r, lang),
+                str(r["n_documents"]),
+                str(r["n_units"]),
+                agreement.shown(r["alpha"]),
+                _interval({"alpha_ci": [r["alpha_lo"], r["alpha_hi"]]}),
+                t(f"agreement.verdict.{verdict}", lang),
+            ]
+        )
+    if rows:
+        _print_table(table, total=False)
+    print(consistency.drift_note(rows, args.drift, unit, lang))
+    return 0
+
+
 def run_agreement(args: argparse.Namespace) -> int:
+    if args.drift and args.unitized:
+        raise InputError("agreement.cli.drift_refused")
+    if args.drift:
+        return run_drift(args, handle(project(args), args))
     if args.unitized:
         # u-alpha has no units and always resamples whole documents: refuse, never ignore
         for option, value in (("--unit", args.unit), ("--resample", args.resample)):

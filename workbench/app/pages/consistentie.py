@@ -26,6 +26,8 @@ from workbench.consistency import (
     RESAMPLE,
     UNITS,
     agreement_report,
+    batch_label,
+    batch_period,
     blind_left_out,
     blind_line,
     close_sample,
@@ -35,6 +37,7 @@ from workbench.consistency import (
     default_coders,
     describe_sample,
     drift,
+    drift_note,
     get_sample,
     interval_line,
     list_samples,
@@ -92,7 +95,17 @@ def cached_report(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_drift(
-    _handle, path, version, actor, coders, unit, by, all_documents, resample, all_speakers
+    _handle,
+    path,
+    version,
+    actor,
+    coders,
+    unit,
+    by,
+    all_documents,
+    sample_id,
+    resample,
+    all_speakers,
 ):
     return drift(
         _handle,
@@ -100,6 +113,7 @@ def cached_drift(
         unit=unit,
         by=by,
         all_documents=all_documents,
+        sample_id=sample_id,
         n_samples=300,
         resample=resample,
         all_speakers=all_speakers,
@@ -454,6 +468,51 @@ def settings_and_samples() -> None:
     done_section()
 
 
+# ------------------------------------------------------------------ drift
+def drift_tab(rows, by: str) -> None:
+    """The chart of alpha per batch (batches with an alpha), then every batch in a table with
+    what it covers, so the units add up and no batch disappears for lack of an alpha."""
+    charted = [{**r, "batch": batch_label(r, lang())} for r in rows if r["alpha"] is not None]
+    if not charted:
+        st.info(tr("consistentie.no_drift"))
+    else:
+        base = alt.Chart(pd.DataFrame(charted)).encode(
+            x=alt.X("batch:N", sort=None, title=tr(f"consistentie.by_{by}"))
+        )
+        line = base.mark_line(point=True).encode(
+            y=alt.Y("alpha:Q", title="alpha", scale=alt.Scale(domain=[-0.2, 1])),
+            tooltip=["batch", "alpha", "alpha_lo", "alpha_hi", "n_units"],
+        )
+        band = base.mark_errorbar().encode(y=alt.Y("alpha_lo:Q", title="alpha"), y2="alpha_hi:Q")
+        rules = (
+            alt.Chart(pd.DataFrame({"y": [RELIABLE, TENTATIVE]}))
+            .mark_rule(strokeDash=[4, 4], color="grey")
+            .encode(y="y:Q")
+        )
+        st.altair_chart(band + line + rules, width="stretch")
+        st.caption(tr("consistentie.drift_help"))
+    if not rows:
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr(f"consistentie.by_{by}"): [batch_label(r, lang()) for r in rows],
+                tr("consistentie.drift_period"): [batch_period(r, lang()) for r in rows],
+                tr("consistentie.drift_documents"): [r["n_documents"] for r in rows],
+                tr("consistentie.units"): [r["n_units"] for r in rows],
+                "alpha": [number(r["alpha"]) for r in rows],
+                tr("consistentie.col_ci"): [
+                    interval_cell({"alpha_ci": [r["alpha_lo"], r["alpha_hi"]]}) for r in rows
+                ],
+                tr("consistentie.verdict"): [verdict_text(r) for r in rows],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(drift_note(rows, by, unit, lang()))
+
+
 # ------------------------------------------------------------------ reliability off
 if len(coders) < 2:
     st.info(tr("consistentie.choose_two"))
@@ -627,29 +686,11 @@ with tab_drift:
         unit,
         by,
         all_documents,
+        sample_id,
         resample,
         all_speakers,
     ).value
-    rows = [r for r in rows or [] if r["alpha"] is not None]
-    if not rows:
-        st.info(tr("consistentie.no_drift"))
-    else:
-        frame = pd.DataFrame(rows)
-        base = alt.Chart(frame).encode(
-            x=alt.X("batch:N", sort=None, title=tr(f"consistentie.by_{by}"))
-        )
-        line = base.mark_line(point=True).encode(
-            y=alt.Y("alpha:Q", title="alpha", scale=alt.Scale(domain=[-0.2, 1])),
-            tooltip=["batch", "alpha", "alpha_lo", "alpha_hi", "n_units"],
-        )
-        band = base.mark_errorbar().encode(y=alt.Y("alpha_lo:Q", title="alpha"), y2="alpha_hi:Q")
-        rules = (
-            alt.Chart(pd.DataFrame({"y": [RELIABLE, TENTATIVE]}))
-            .mark_rule(strokeDash=[4, 4], color="grey")
-            .encode(y="y:Q")
-        )
-        st.altair_chart(band + line + rules, width="stretch")
-        st.caption(tr("consistentie.drift_help"))
+    drift_tab(rows or [], by)
 
 with tab_settings:
     settings_and_samples()
