@@ -427,6 +427,32 @@ def test_coding_guids_of_another_tool_come_back_in_the_export(db, tmp_path, nlp)
     assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 1
 
 
+def test_codings_keep_when_they_were_coded_in_the_other_tool(db, tmp_path, nlp):
+    """A Coding's creationDateTime is when its coder coded it (NVivo, ATLAS.ti and QualCoder
+    write it). Before, every imported coding was dated at the import, and an export sent
+    the import's time back as when it was coded."""
+    plain = qdpx(tmp_path / "plain.qdpx", b"R: Hallo daar.", [(3, 8, U.format(1), 1)])
+    path = tmp_path / "dated.qdpx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as dated:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "project.qde":
+                data = data.replace(
+                    b"<Coding ", b'<Coding creationDateTime="2019-05-04T10:11:12Z" '
+                )
+            dated.writestr(name, data)
+    me = Project.for_user(db, ME)
+    import_qdpx(me, path, nlp=nlp)
+    assert db.execute("SELECT created_at FROM codings").fetchall() == [
+        ("2019-05-04T10:11:12.000+00:00",)
+    ]
+    out = tmp_path / "out.qdpx"
+    export_qdpx(me, out, pseudonymise=False)
+    with zipfile.ZipFile(out) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    assert re.search(r'<Coding [^>]*creationDateTime="2019-05-04T10:11:12Z"', qde)
+
+
 def test_a_file_from_before_a_merge_puts_its_codings_on_the_code_merged_into(db, tmp_path, nlp):
     """A colleague codes our export while we merge two codes: their file still names the
     merged-away code's guid. It used to stop the import with sqlite3.IntegrityError (the

@@ -110,12 +110,12 @@ def test_atlasti_report_names_the_note_and_counts_codings_as_codings(db, nlp):
     lost = {(loss.kind, loss.reason): (loss.count, loss.examples) for loss in report.losses}
     assert lost[("link", "link_target_not_imported")] == (1, ["My favorite Coke ad"])
     assert lost[("picture_coding", "media_not_supported")][0] == 2
-    assert lost[("pdf_coding", "pdf_area")][0] == 4
+    assert lost[("pdf_coding", "pdf_area")][0] == 2  # two areas are also text selections
     assert lost[("video_coding", "media_not_supported")][0] == 1
     assert lost[("video_selection", "media_not_supported")][0] == 1
     assert not [k for k in lost if k[0] == "picture_selection"]
     text = report.text("en")
-    assert "2 × coding in a picture." in text and "4 × coding on a PDF area." in text
+    assert "2 × coding in a picture." in text and "2 × coding on a PDF area." in text
 
 
 def test_nvivo_code_descriptions_keep_their_list_indentation_through_a_qdc(db, tmp_path):
@@ -317,3 +317,25 @@ def test_atlasti_quotation_comments_in_unreadable_sources_are_reported(db, nlp):
     assert [(m.reason, m.count, m.examples) for m in memo] == [
         ("source_not_read", 2, ["Mabêl 2ième.txt", "Simon.docx"])  # composed, as we keep names
     ]
+
+
+def test_atlasti_codings_left_behind_are_counted_once_each(db, nlp):
+    """ATLAS.ti writes a PDF quotation that has text twice with one guid: as an area
+    (PDFSelection) and as a selection of the PDF's text (PlainTextSelection), each with
+    its own Coding. Recounted from the file with the standard library: every (quotation,
+    code) once. Before, the report counted both copies (16 codings left behind, not 14)."""
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(sample("atlasti-8.4-TestProject.qdpx")) as zf:
+        root = ElementTree.fromstring(zf.read("Project.qde"))
+    ns = "{urn:QDA-XML:project:1.0}"
+    pairs = {
+        (selection.get("guid"), ref.get("targetGUID"))
+        for selection in root.iter()
+        for coding in selection.findall(f"{ns}Coding")
+        for ref in coding.findall(f"{ns}CodeRef")
+    }
+    assert len(pairs) == 14 and sum(1 for _ in root.iter(f"{ns}Coding")) == 16
+    report = import_qdpx(Project.for_user(db, ME), sample("atlasti-8.4-TestProject.qdpx"), nlp=nlp)
+    left = sum(loss.count for loss in report.losses if loss.kind.endswith("coding"))
+    assert counts(db)["codings"] == 0 and left == len(pairs)

@@ -76,7 +76,7 @@ def test_each_kind_of_file_goes_to_its_importer(db, nlp, own_qdpx, tmp_path):
 def test_a_batch_takes_transcripts_and_projects_and_refuses_tables(db, nlp, own_qdpx):
     report = import_files(Project.for_user(db, ME), [TXT, own_qdpx, CSV], respondent="R07", nlp=nlp)
     assert [r.ok for r in report.results] == [True, True, False]
-    assert report.results[2].error.key == "ingest.unsupported_format"
+    assert report.results[2].error.key == "ingest.other_kind.respondents"
     assert report.results[1].format == "qdpx"
     linked = db.execute(
         "SELECT r.code FROM documents d JOIN respondents r ON r.id = d.respondent_id"
@@ -92,7 +92,7 @@ def test_one_kind_asked_for_lets_its_importer_say_what_is_wrong(db):
     assert caught.value.key == "tables.unsupported"
     with pytest.raises(InputError) as caught:
         import_file(Project.for_user(db, ME), CSV, accept=BATCH)
-    assert caught.value.key == "ingest.unsupported_format"
+    assert caught.value.key == "ingest.other_kind.respondents"
 
 
 def test_a_folder_gives_its_transcripts_and_projects(tmp_path, own_qdpx):
@@ -303,3 +303,24 @@ def test_the_cli_and_the_project_page_say_the_same_about_a_sheet_imported_again(
     for path in projects:
         r01 = list_respondents(Project.for_user(open_project(path), ME))[0]
         assert r01["attributes"] == {"leeftijd": "72", "score": "4", "jaren_in_wijk": "12"}
+
+
+def test_a_codebook_given_to_workbench_import_says_where_it_goes(tmp_path, capsys):
+    """A researcher moving from another tool tries `workbench import boek.qdc`; it said
+    "this kind of file is not supported", as if a .qdc could not be read at all."""
+    book = tmp_path / "boek.qdc"
+    book.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0">'
+        '<Codes><Code guid="20000000-0000-0000-0000-000000000001" name="Steun" '
+        'isCodable="true"/></Codes></CodeBook>',
+        encoding="utf-8",
+    )
+    project = str(tmp_path / "p.db")
+    assert main(["import", str(book), "--project", project]) == 1
+    said = capsys.readouterr().out
+    assert "boek.qdc is een codeboek (.qdc), geen interview." in said
+    assert "workbench codebook import" in said
+    assert main(["--lang", "en", "import", str(CSV), "--project", project]) == 1
+    assert "Read a table of respondents with `workbench respondents import`" in (
+        capsys.readouterr().out
+    )

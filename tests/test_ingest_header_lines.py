@@ -236,3 +236,75 @@ def test_the_demo_story_without_labels_offers_no_header(demo_project, tmp_path):
     assert "R08" not in offered and "Mijn verhaal, in stukjes" not in offered
     assert offered.startswith("Ze vroegen of ik mee wilde doen aan een interview.")
     db.close()
+
+
+def subtitles(fmt: str, paragraphs: list[str], *, gap: int = 3) -> bytes:
+    """One cue of two seconds per paragraph, ``gap`` seconds apart (more than a second:
+    cues without a voice stay turns of their own)."""
+    comma = "," if fmt == "srt" else "."
+    blocks = ["WEBVTT"] if fmt == "vtt" else []
+    for i, paragraph in enumerate(paragraphs):
+        start = i * (2 + gap)
+        times = [f"00:{s // 60:02d}:{s % 60:02d}{comma}000" for s in (start, start + 2)]
+        number = [str(i + 1)] if fmt == "srt" else []
+        blocks.append("\n".join([*number, " --> ".join(times), paragraph]))
+    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+@pytest.mark.parametrize("header", HEADERS)
+def test_header_cues_of_subtitles_without_voices_are_marked(fmt, header):
+    """A subtitle file opening with a title and details cue, as a text file does: before,
+    subtitles never marked a header, so "Datum: 3 maart 2026" was the respondent's words."""
+    parsed = read_bytes(subtitles(fmt, [*header, *STORY]), name=f"t.{fmt}", fmt=fmt)
+    turns = spoken(parsed)
+    assert turns[-3:] == [(None, paragraph) for paragraph in STORY]
+    assert [t.header for t in parsed.turns] == [True] * (len(turns) - 3) + [False] * 3
+    # Right behind each other a header cue and the story stay apart (they were one turn).
+    close = read_bytes(subtitles(fmt, [*header, *STORY], gap=0), name=f"t.{fmt}", fmt=fmt)
+    assert [t.header for t in close.turns] == [True, False]
+    assert spoken(close)[1] == (None, " ".join(STORY))
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_subtitle_cues_above_the_first_voice_are_header_and_stories_without_one_have_none(fmt):
+    details = ["Levensverhaal R03 (31 jaar), wijk Noord", "Datum: 3 maart 2026"]
+    parsed = read_bytes(subtitles(fmt, [*details, *lines_of(INTERVIEW)]), name="t", fmt=fmt)
+    assert spoken(parsed) == [(None, line) for line in details] + INTERVIEW
+    assert [t.header for t in parsed.turns] == [True, True] + [False] * len(INTERVIEW)
+    # A story without title or details keeps every cue as speech.
+    plain = read_bytes(subtitles(fmt, ["Mijn jeugd", *STORY]), name="t", fmt=fmt)
+    assert not any(t.header for t in plain.turns)
+
+
+def test_header_cues_of_an_imported_subtitle_file_are_no_ones_words(db, nlp):
+    """Stored and counted: the title and details cue are header lines, not the respondent's
+    sentences analysis reads."""
+    from workbench.ingest import project_counts
+
+    project = Project.for_user(db, "onderzoeker")
+    data = subtitles("srt", [*HEADERS[1], *STORY])
+    report = import_files(project, [("r03.srt", data)], nlp=nlp)
+    assert report.ok, report.results[0].message("en")
+    assert db.execute("SELECT header FROM turns ORDER BY position").fetchall() == [
+        (1,),
+        (1,),
+        (1,),
+        (0,),
+        (0,),
+        (0,),
+    ]
+    counts = project_counts(db)
+    assert (counts["header_turns"], counts["header_segments"]) == (3, 3)
+    assert counts["respondent_segments"] == counts["segments"] - 3 > 0
+
+
+def test_lines_above_the_first_cue_of_an_srt_file_are_its_header():
+    """A title and details written above the cues: before, the whole file was refused
+    ("the subtitles cannot be read (Invalid format)"), since webvtt-py wants a cue first."""
+    details = ["Levensverhaal R03 (31 jaar), wijk Noord", "Datum: 3 maart 2026"]
+    data = ("\n".join(details) + "\n\n").encode() + subtitles("srt", lines_of(INTERVIEW))
+    parsed = read_bytes(data, name="t.srt", fmt="srt")
+    assert spoken(parsed) == [(None, "\n".join(details)), *INTERVIEW]
+    assert [t.header for t in parsed.turns] == [True] + [False] * len(INTERVIEW)
+    assert parsed.turns[1].time_start == 0.0  # the cues keep their times

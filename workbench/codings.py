@@ -73,6 +73,7 @@ def add_coding(
     evidence: Sequence[str] | None = None,
     guid: str | None = None,
     selection_guid: str | None = None,
+    created_at: str | None = None,
 ) -> int:
     """Store one coding and return its id.
 
@@ -83,6 +84,8 @@ def add_coding(
     by the same coder returns the existing id. ``guid`` is the coding's identity in another
     tool (REFI-QDA import), kept so an export gives it back and that tool recognises it;
     ``selection_guid`` likewise for the REFI-QDA selection the coding came in.
+    ``created_at`` is when it was coded over there (a REFI-QDA ``creationDateTime``), so
+    an import does not date another tool's work to the day it was imported; default now.
     """
     project.require("code")
     db, actor = project.db, project.user
@@ -131,7 +134,7 @@ def add_coding(
             if origin == "human" and existing[1] != status:
                 decide(project, int(existing[0]), status)
             return int(existing[0])
-        stamp = now()
+        stamp = created_at or now()
         record = {
             "id": unused_id(db, "codings"),
             "document_id": document_id,

@@ -69,6 +69,11 @@ def kind_of(name: str, accept: Sequence[str] = tuple(KINDS)) -> str:
             return kind
     if len(accept) == 1:
         return accept[0]
+    # A codebook or a respondents table given where interviews go: say where it does go
+    # (a .qdc in `workbench import` was "not supported", as if it could not be read at all).
+    other = next((kind for kind, exts in KINDS.items() if ext in exts), None)
+    if other in ("codebook", "respondents"):
+        raise InputError(f"ingest.other_kind.{other}", file=name, ext=ext)
     raise InputError("ingest.unsupported_format", file=name, ext=ext or "-")
 
 

@@ -433,6 +433,7 @@ class _Writer:
                 status=status,
                 guid=self._free_coding_guid(coding.guid),
                 selection_guid=selection.guid if selection.guid_from_file else None,
+                created_at=ids.stored_datetime(coding.created),
             )
             coding_ids.append(coding_id)
             # our own exported suggestions arrive as suggestions: counted so, as the export did

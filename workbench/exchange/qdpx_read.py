@@ -181,14 +181,21 @@ class _Reader:
             self.text_source(el, el, name, "TextSource", project)
         elif el.tag == "PDFSource":
             rep = _child(el, "Representation")
-            kept: set[str] = set()
+            # An area that is also a selection of the text (ATLAS.ti writes a quotation
+            # both ways, with one guid) is that selection: kept with it, or counted once
+            # where the text is (its codings when the text cannot be read).
+            in_text: set[str] = set()
             if rep is not None:
-                source = self.text_source(el, rep, name, "PDFSource", project)
-                kept = {s.guid for s in source.selections} if source else set()
+                self.text_source(el, rep, name, "PDFSource", project)
+                in_text = {
+                    ids.canonical(s.get("guid", ""))
+                    for s in _children(rep, "PlainTextSelection")
+                    if s.get("guid")
+                }
             else:
                 self.report.lose("pdf", "pdf_without_text", name)
             for sel in _children(el, "PDFSelection"):
-                if ids.canonical(sel.get("guid", "")) not in kept:
+                if ids.canonical(sel.get("guid", "")) not in in_text:
                     self.lose_area(sel, "pdf", "pdf_area", name)
         elif el.tag in MEDIA:
             self.report.lose(MEDIA[el.tag], "media_not_supported", name)

@@ -512,6 +512,14 @@ _CODED = re.compile(
 )
 
 
+def header_count(paragraphs: list[str]) -> int:
+    """How many of the first ``paragraphs`` of a text without speaker labels are its header,
+    by the rule :func:`parse_turns` applies to a text file; for a reader whose paragraphs
+    come apart (subtitle cues, each one line), so a title and details cue are no speech."""
+    text = "\n\n".join(paragraphs)
+    return _header_paragraphs(text, paragraph_turns(text), title_block_end(text.split("\n")))
+
+
 def _header_paragraphs(text: str, turns: list[Turn], title: int) -> int:
     """How many of an unlabelled text's first paragraphs (``turns``) are its header: a title
     and details above the story, no speech, as the lines above the first label are in a

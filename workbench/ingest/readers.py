@@ -19,7 +19,13 @@ from pathlib import Path
 from workbench.errors import InputError, reason
 from workbench.encoding import decode
 from workbench.ingest.frontmatter import strip_front_matter
-from workbench.ingest.labels import find_labels, is_known_label, line_label, parse_turns
+from workbench.ingest.labels import (
+    find_labels,
+    header_count,
+    is_known_label,
+    line_label,
+    parse_turns,
+)
 from workbench.ingest.model import ParsedDocument, Turn
 from workbench.ingest.pdf import read_pdf
 from workbench.zipguard import open_zip
@@ -292,6 +298,7 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
     decoded = decode(data, name=name)
     raw = normalise_text(decoded.text)
     _check_timings(raw, name, fmt)  # first: webvtt-py versions differ in what they refuse
+    header, raw = _srt_header(raw) if fmt == "srt" else ([], raw)
     try:
         if fmt == "vtt":
             captions = list(webvtt.from_string(raw))
@@ -310,7 +317,22 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
             if spoken:
                 cues.append([_cue_text(voice) if voice else None, spoken, start, end])
     _prefix_speakers(cues)
-    return _cues_to_document(cues, fmt, decoded.encoding, name=name)
+    return _cues_to_document(cues, fmt, decoded.encoding, name=name, header=header)
+
+
+def _srt_header(raw: str) -> tuple[list[str], str]:
+    """The lines above an SRT file's first cue (a title, the interview's details) and the
+    cues. webvtt-py refuses a file that does not open with a cue ("Invalid format"), so a
+    transcript with its details on top could not be imported at all; those lines are now
+    the document's header, no speech, as above a text transcript. (A WebVTT file has a
+    place for them: its title and ``NOTE`` blocks are comments, not read, as no player
+    shows them.)"""
+    lines = raw.split("\n")
+    first = next((i for i, line in enumerate(lines) if _TIMING["srt"].match(line)), None)
+    if not first:
+        return [], raw
+    start = first - 1 if lines[first - 1].strip().isdigit() else first
+    return [line.strip() for line in lines[:start] if line.strip()], "\n".join(lines[start:])
 
 
 # A cue timing line: "00:00:01.000 --> 00:00:04.000", maybe with cue settings after it; a
@@ -387,31 +409,45 @@ def _prefix_speakers(cues: list[list]) -> None:
             cue[1] = cue[1][found.rest :].strip()
 
 
-def _cues_to_document(cues: list[list], fmt: str, encoding: str, *, name: str) -> ParsedDocument:
+def _cues_to_document(
+    cues: list[list], fmt: str, encoding: str, *, name: str, header: list[str]
+) -> ParsedDocument:
     for cue in cues:  # a voice is written into the text: normalise it too
         cue[0] = " ".join(normalise_text(cue[0]).split()) or None if cue[0] else None
+    cues = [cue for cue in cues if cue[1]]
     any_speaker = any(voice for voice, *_ in cues)
+    # Header cues (a title, the details: no speech), as in a text file: above the first
+    # voice, or by the header rule of a text without labels. Before, a subtitle file had
+    # none, so "Datum: 3 maart 2024" was the respondent's words.
+    if any_speaker:
+        headed = next(i for i, cue in enumerate(cues) if cue[0])
+    else:
+        headed = header_count([text for _, text, *_ in cues])
     merged: list[list] = []
-    for voice, text, start, end in cues:
-        if not text:
-            continue
+    for index, (voice, text, start, end) in enumerate(cues):
+        headed_cue = index < headed
         voice = voice or (merged[-1][0] if merged and any_speaker else None)
         last = merged[-1] if merged else None
         if (
             last is not None
             and last[0] == voice
+            and last[4] == headed_cue  # a header cue never joins a spoken one
             and (voice is not None or start - last[3] <= UNLABELLED_GAP_SECONDS)
         ):
             last[1].append(text)
             last[3] = end
         else:
-            merged.append([voice, [text], start, end])
+            merged.append([voice, [text], start, end, headed_cue])
     pieces, turns, offset = [], [], 0
-    for voice, texts, start, end in merged:
+    if header and merged:  # the lines above the first cue, one turn as they were written
+        pieces.append("\n".join(header))
+        turns.append(Turn(0, len(pieces[0]), header=True))
+        offset = len(pieces[0]) + 2
+    for voice, texts, start, end, headed_cue in merged:
         prefix = f"{voice}: " if voice else ""
         spoken = " ".join(texts)
         piece = prefix + spoken
-        turns.append(Turn(offset + len(prefix), offset + len(piece), voice, start, end))
+        turns.append(Turn(offset + len(prefix), offset + len(piece), voice, start, end, headed_cue))
         pieces.append(piece)
         offset += len(piece) + 2
     text = "\n\n".join(pieces)
