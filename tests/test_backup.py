@@ -1,4 +1,6 @@
+import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -9,7 +11,7 @@ from workbench.cli import main
 from workbench.errors import InputError
 from workbench.privacy import decide, key_file
 from workbench.privacy.backup import backup, check_project_file, restore
-from workbench.store import open_project
+from workbench.store import open_project, transaction
 from privacy_support import add_document
 from workbench.handle import Project
 
@@ -249,8 +251,8 @@ def test_backup_does_not_wait_a_minute_for_another_programs_open_write(
         other.execute("ROLLBACK")
         other.close()
     assert made.logged is False and code_nl == code_en == 0
-    assert "staat niet in de geschiedenis van het project" in out_nl
-    assert "it is not in the project's history" in out_en
+    assert "staat nog niet in de geschiedenis van het project" in out_nl
+    assert "it is not in the project's history yet" in out_en
     for copy in (made.path, tmp_path / "nl.db", tmp_path / "en.db"):
         assert check_project_file(copy)["documents"] == 1  # opens, integrity_check ok, rows
         conn = sqlite3.connect(copy)
@@ -263,9 +265,43 @@ def test_backup_does_not_wait_a_minute_for_another_programs_open_write(
     assert (
         db.execute("SELECT count(*) FROM events WHERE action = 'project.backup'").fetchone()[0] == 0
     )
-    # with the lock free again a backup is logged as before
+    # with the lock free again a backup is logged as before, and so are the three that
+    # waited (before, they were never logged: the history missed three backups for good)
     again = backup(Project.for_user(db, "onderzoeker"), tmp_path / "weer.db")
     assert again.logged is True
-    assert (
-        db.execute("SELECT count(*) FROM events WHERE action = 'project.backup'").fetchone()[0] == 1
-    )
+    logged = db.execute(
+        "SELECT after FROM events WHERE action = 'project.backup' ORDER BY id"
+    ).fetchall()
+    assert [json.loads(a)["file"] for (a,) in logged] == ["kopie.db", "nl.db", "en.db", "weer.db"]
+    assert not list(Path(f"{project_path}.unlogged").glob("*.json"))
+
+
+def test_a_backup_that_could_not_be_logged_is_logged_by_the_next_write(db, project_path, tmp_path):
+    """Any write logs it, in any program, with the time of the backup; a write that fails
+    leaves it waiting for the next one."""
+    other = sqlite3.connect(str(project_path), isolation_level=None)  # another program
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        made = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert made.logged is False
+    waiting = list(Path(f"{project_path}.unlogged").glob("*.json"))
+    assert len(waiting) == 1 and oct(waiting[0].stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(RuntimeError), transaction(db):
+        raise RuntimeError("a write that fails")
+    assert len(list(Path(f"{project_path}.unlogged").glob("*.json"))) == 1
+    (Path(f"{project_path}.unlogged") / "0-damaged.json").write_text("{half")
+    second = open_project(project_path)  # the next write, by another program
+    try:
+        add_document(second)
+    finally:
+        second.close()
+    ((at, actor, after),) = db.execute(
+        "SELECT at, actor, after FROM events WHERE action = 'project.backup'"
+    ).fetchall()
+    assert actor == "onderzoeker" and json.loads(after)["file"] == "kopie.db"
+    assert at < store.now()  # the time of the backup, not of the write that logged it
+    # a damaged file is left for a person to look at and stops no write
+    assert [p.name for p in Path(f"{project_path}.unlogged").glob("*.json")] == ["0-damaged.json"]

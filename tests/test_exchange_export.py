@@ -304,3 +304,84 @@ def test_a_format_that_does_not_fit_the_file_name_is_refused_before_writing(rich
     assert main([*args, "--format", "qdc", "--output", str(out)]) == 1
     assert "You chose qdc, but the file" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_no_guid_of_a_pseudonymised_export_is_derived_from_a_name(rich, tmp_path, nlp):
+    """Guids that were never stored are derived with UUID5 in a namespace the source code
+    publishes: one derived from the code id "hulp-van-rene" or the respondent code "René"
+    lets anyone who guesses the name check it (the privacy audit of December 7). A
+    pseudonymised export derives them from the id and code with the names replaced, and
+    reading the file back into the project still finds that code and that respondent."""
+    import uuid
+
+    from workbench.codebook import add_code
+    from workbench.exchange import export_qdc, import_qdpx
+    from workbench.respondents import add_respondent
+
+    researcher = Project.for_user(rich, ME)
+    add_code(researcher, name="Hulp van René", rationale="test")
+    add_respondent(researcher, "René")
+    pseudonymise_rene(rich, tmp_path / "rich.db")
+    namespace = uuid.UUID("6f2b1c2e-3d53-4c9e-9a5d-7b0c1f2e8a41")  # workbench.exchange.ids
+    guessed = {
+        str(uuid.uuid5(namespace, f"{k}:{n}"))
+        for k in ("code", "case")
+        for n in (
+            "hulp-van-rene",
+            "René",
+        )
+    }
+    export_qdpx(researcher, tmp_path / "p.qdpx")
+    export_qdc(researcher, tmp_path / "p.qdc")
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
+        written = zf.read("project.qde").decode("utf-8")
+    written += (tmp_path / "p.qdc").read_text(encoding="utf-8")
+    assert "Hulp van [Naam 1]" in written and 'name="[Naam 1]"' in written
+    assert not [guid for guid in guessed if guid in written]
+    counts = {
+        t: rich.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("codes", "respondents")
+    }
+    report = import_qdpx(researcher, tmp_path / "p.qdpx", nlp=nlp)
+    assert "codes" not in report.counts and "respondents" not in report.counts
+    assert counts == {
+        t: rich.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("codes", "respondents")
+    }
+
+
+@pytest.mark.parametrize("fmt", ["qdpx", "csv", "xlsx"])
+def test_coder_codes_name_no_team_member(rich, tmp_path, fmt):
+    """Coders and memo authors are the research team: by default an export names them (another
+    tool shows who coded what). With ``coder_codes`` (``workbench export --coder-codes``) a
+    file names nobody: every user is "[Codeur n]", in every export the same, and no user's
+    guid is derived from a name (the privacy audit of December 7: there was no such option)."""
+    import re
+    import uuid
+
+    from workbench.memos import add_memo
+
+    add_memo(Project.for_user(rich, "anna"), target_type="project", target_id=None, text="Notitie.")
+    users = [r[0] for r in rich.execute("SELECT name FROM users ORDER BY created_at, name")]
+    coders = {r[0] for r in rich.execute("SELECT DISTINCT coder FROM codings")}
+    assert {"anna", "bram"} <= coders | {"anna"}
+    out = tmp_path / f"p.{fmt}"
+    path = str(tmp_path / "rich.db")
+    assert main(["export", "--project", path, "--output", str(out), "--coder-codes"]) == 0
+    if fmt == "xlsx":
+        written = pd.read_excel(out).to_csv()
+    elif fmt == "csv":
+        written = out.read_text(encoding="utf-8-sig")
+    else:
+        with zipfile.ZipFile(out) as zf:
+            written = zf.read("project.qde").decode("utf-8")
+    named = re.compile(r"\b(" + "|".join(map(re.escape, users)) + r")\b")
+    assert named.findall(written) == []
+    labels = {f"[Codeur {n}]": name for n, name in enumerate(users, 1)}
+    assert {label for label in labels if label in written} >= {
+        label for label, name in labels.items() if name in coders
+    }
+    namespace = uuid.UUID("6f2b1c2e-3d53-4c9e-9a5d-7b0c1f2e8a41")  # workbench.exchange.ids
+    assert not [u for u in users if str(uuid.uuid5(namespace, f"user:{u}")) in written]
+    # and without the option the coders are named, as before
+    assert main(["export", "--project", path, "--output", str(out)]) == 0
+    if fmt == "csv":
+        assert "bram" in out.read_text(encoding="utf-8-sig")

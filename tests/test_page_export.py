@@ -176,3 +176,17 @@ def test_the_choices_and_the_download_stay_when_the_language_changes(filled, pro
     at.radio(key="export_format").set_value("csv").run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.get("download_button")
+
+
+def test_coders_can_go_out_as_numbers(filled, project_path):
+    """A file to share may name no team member: with the box ticked every coder is
+    "[Codeur n]" (the privacy audit of December 7 found no such choice)."""
+    coders = {r[0] for r in filled.execute("SELECT DISTINCT coder FROM codings")}
+    at = page(project_path)
+    at.radio(key="export_format").set_value("csv").run()
+    at.checkbox(key="export_coder_codes").check().run()
+    at.button(key="export_make").click().run()
+    assert not at.exception
+    data = at.session_state["export_result"]["data"].decode("utf-8-sig")
+    assert "[Codeur " in data
+    assert not [c for c in coders if f",{c}," in data]

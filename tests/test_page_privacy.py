@@ -114,8 +114,11 @@ def test_backup_offers_a_download(project, project_path):
 @pytest.mark.parametrize(
     "lang, said",
     [
-        ("nl", "De reservekopie is compleet, maar staat niet in de geschiedenis van het project"),
-        ("en", "The backup is complete, but it is not in the project's history"),
+        (
+            "nl",
+            "De reservekopie is compleet, maar staat nog niet in de geschiedenis van het project",
+        ),
+        ("en", "The backup is complete, but it is not in the project's history yet"),
     ],
 )
 def test_a_backup_while_another_program_writes_is_offered_and_says_it_is_not_logged(

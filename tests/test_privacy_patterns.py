@@ -246,3 +246,25 @@ def test_a_code_named_after_someone_with_an_accent_leaves_no_trace_in_its_id(
     text = out.read_text(encoding="utf-8-sig")
     assert "hulp-van-Piet" in text or "Hulp van Piet" in text
     assert "rene" not in text.lower() and "René" not in text
+
+
+def test_a_name_only_in_a_life_events_label_waits_for_a_decision(db, project_path, tmp_path):
+    """A life event's label is typed by a researcher and goes out in the cascades tables. A
+    name only there ("Opa Joop") was never offered for review, so the pseudonymised export
+    carried it (the privacy audit of December 7); a possessive of an accepted name ("Kees'
+    zus", "Jans broer") went out too. Now the label is a place like a memo: the export waits
+    for a decision on "Joop", and once it is accepted the label has none of the names."""
+    from workbench.life_events.events import create_event
+
+    _project(db)
+    me = Project.for_user(db, ME)
+    coding = db.execute("SELECT id FROM codings ORDER BY id LIMIT 1").fetchone()[0]
+    create_event(me, [coding], label="Opa Joop overleden, Jans broer", life_year=2019)
+    out = tmp_path / "cascades.csv"
+    args = ["--pseudonymise", "--table", "events", "--stored-only"]
+    assert _export(project_path, "cascades", out, *args) == 1  # refused: "Joop" waits
+    decide(me, "Joop", accept=True)
+    assert _export(project_path, "cascades", out, *args) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "overleden" in text
+    assert found_names(finder([*NAMES, "Joop", "Jans"]), {"cascades": text}) == {}

@@ -153,3 +153,40 @@ def test_a_fragment_is_not_shown_when_its_assigner_may_no_longer_read_the_memos(
     with pytest.raises(InputError) as refused:
         fragment(resident, quiet)
     assert refused.value.key == "workshop.piece_not_ready"
+
+
+# Fictional, written for this test: a name with a possessive "s", the Dutch way.
+OWNERS = (
+    "I: Wie is er nog over van de familie?\n"
+    "R: Mijn broer Henk woont in de stad. Henks zoon belt me elke zondag.\n"
+    "R: Gerda's kleinkinderen komen soms, en Henk ook.\n"
+    "R: We eten dan Turks brood bij de Turk op de hoek.\n"
+)
+
+
+def test_a_possessive_is_the_name_it_belongs_to(db, researcher, tmp_path, nlp):
+    """ "Henks zoon" is Henk's son: once "Henk" is accepted its possessive is replaced too
+    (the "s" stays), in the transcript, in a memo and in a table, and neither the review nor
+    the export check asks about "Henks" again. Before, "Henks" went out as written wherever
+    nobody decided on it apart (a life event's label, a code's definition) and, decided
+    apart, got a pseudonym of its own. An "s" that makes an ordinary word ("Turks") is not a
+    possessive."""
+    (owners,) = imported(researcher, tmp_path, nlp, a=OWNERS)
+    decide(researcher, "Henk", accept=True, replacement="Piet", apply=False)
+    decide(researcher, "Gerda", accept=True, replacement="Ans", apply=False)
+    decide(researcher, "Turk", accept=True, replacement="[Anders 1]", apply=False)
+    status = {c["original"]: (c["status"], c["replacement"]) for c in candidates(researcher)}
+    assert status["Henks"] == ("accepted", "Piet")
+    for c in candidates(researcher):
+        if c["status"] == "new":
+            decide(researcher, c["original"], accept=False, apply=False)
+    apply_pseudonyms(researcher)
+    require_pseudonymised(researcher)
+    text = pseudonymised_document(researcher, owners).text
+    assert "Piets zoon belt" in text and "Ans's kleinkinderen" in text
+    assert "Turks brood bij de [Anders 1]" in text
+    assert replace_names(researcher, ["Henks broer Kees, HENKS dochter, henks fiets"]) == [
+        "Piets broer Kees, PIETS dochter, Piets fiets"
+    ]
+    memos.add_memo(researcher, target_type="project", target_id=None, text="Henks verhaal.")
+    require_pseudonymised(researcher)  # the memo's "Henks" is Henk's, decided

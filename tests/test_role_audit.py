@@ -110,3 +110,24 @@ def test_sample_list_reads_as_the_user_and_refuses_a_co_researcher(project, caps
     assert "co-onderzoeker" in refused.err and "ronde 1" not in refused.out + refused.err
     assert main(["sample", "list", "--project", path, "--user", SUPERVISOR, "--json"]) == 0
     assert [s["name"] for s in json.loads(capsys.readouterr().out)] == ["ronde 1"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "yaml", "docx"])
+def test_a_code_id_made_of_a_name_is_replaced_in_a_supervisors_download(project, fmt):
+    """A code's id is made of its name: "Steun van Kees" is ``steun-van-kees``. The ids were
+    kept as they are, so the name went out in every md, yaml and docx download of a
+    supervisor (the privacy audit of December 7); it is now the id of the replacement, still
+    a valid id, and a sub-code's parent and the counts follow it."""
+    from workbench.codebook import add_code
+
+    researcher = Project.for_user(project, RESEARCHER)
+    add_code(researcher, name="Steun van Kees", rationale="test", parent="verlies")
+    add_code(researcher, name="Bezoek", slug="bezoek", rationale="test", parent="steun-van-kees")
+    data = export_bytes(Project.for_user(project, SUPERVISOR), format=fmt)
+    text = text_of(data, fmt)
+    assert "kees" not in text.lower()
+    assert "steun-van-naam-1" in text
+    if fmt == "yaml":
+        codes = {c["id"]: c for c in yaml.safe_load(data)["codes"]}
+        assert codes["bezoek"]["parent"] == "steun-van-naam-1"
+        assert codes["steun-van-naam-1"]["name"] == "Steun van [Naam 1]"

@@ -233,16 +233,20 @@ def transaction(db: Database, *, wait_ms: int | None = None) -> Iterator[Databas
                 yield db
             return
         _begin(db, wait_ms)
+        deferred: dict[Path, str] = {}
         try:
+            deferred = _log_deferred(db)
             yield db
         except BaseException:
             db.rollback()
+            _keep_deferred(deferred)
             raise
         else:
             try:
                 db.execute("COMMIT")
             except BaseException:
                 db.rollback()
+                _keep_deferred(deferred)
                 raise
 
 
@@ -261,6 +265,73 @@ def _begin(db: Database, wait_ms: int | None) -> None:
         raise WriteLockBusy(str(exc)) from None
     finally:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _deferred_folder(db: Database) -> Path | None:
+    """``<project>.unlogged`` next to the project file (None for an in-memory database);
+    looked up once per connection, since every transaction asks."""
+    if "_workbench_unlogged" not in db.__dict__:
+        files = [f for _, name, f in db.execute("PRAGMA database_list") if name == "main" and f]
+        db.__dict__["_workbench_unlogged"] = Path(files[0] + ".unlogged") if files else None
+    folder: Path | None = db.__dict__["_workbench_unlogged"]
+    return folder
+
+
+def defer_event(db: Database, actor: str, event: Event) -> Path:
+    """Keep an event that could not be logged now (another program held the write lock) in
+    a file next to the project; the next transaction on the project, in any program, logs it
+    with its own time (:func:`transaction`). Why: a backup is made without the write lock,
+    and its line in the history must not be lost because a write was busy at that moment.
+    """
+    folder = _deferred_folder(db)
+    if folder is None:
+        raise ValueError("An in-memory database has no place for deferred events.")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    record = {
+        "at": now(),
+        "actor": actor,
+        "action": event.kind.action,
+        "entity": event.kind.entity,
+        "entity_id": None if event.entity_id is None else str(event.entity_id),
+        "before": _json(event.before),
+        "after": _json(event.after),
+    }
+    handle, name = tempfile.mkstemp(prefix=".", suffix=".partial", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(record, out, ensure_ascii=False)
+    target = folder / f"{time.time_ns()}-{Path(name).stem.lstrip('.')}.json"  # in order
+    os.replace(name, target)
+    return target
+
+
+def _log_deferred(db: Database) -> dict[Path, str]:
+    """Log the deferred events (see :func:`defer_event`) inside the transaction just begun,
+    and take their files away while this connection holds the write lock, so no other
+    program logs them twice; returns them, to put back when the transaction fails."""
+    folder = _deferred_folder(db)
+    if folder is None or not folder.is_dir():
+        return {}
+    taken: dict[Path, str] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            db.execute(
+                "INSERT INTO events (at, actor, action, entity, entity_id, before, after) "
+                "VALUES (:at, :actor, :action, :entity, :entity_id, :before, :after)",
+                json.loads(text),
+            )
+        except (OSError, ValueError, TypeError, sqlite3.Error):
+            continue  # a damaged file stays for a person to look at; it never stops a write
+        path.unlink()
+        taken[path] = text
+    return taken
+
+
+def _keep_deferred(taken: dict[Path, str]) -> None:
+    """Put back the deferred events of a transaction that was not committed (owner only)."""
+    for path, text in taken.items():
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(text)
 
 
 def backup_to(db: Database, target: str | Path) -> Path:

@@ -53,6 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="export the original text with real names (role onderzoeker only)",
     )
     parser.add_argument(
+        "--coder-codes",
+        action="store_true",
+        help="qdpx/csv/xlsx: name coders and memo authors '[Codeur 1]', '[Codeur 2]' ... "
+        "instead of by their user name",
+    )
+    parser.add_argument(
         "--for",
         dest="target",
         choices=TARGETS,
@@ -78,6 +84,7 @@ def run_export(args: argparse.Namespace) -> int:
         include_suggestions=args.include_suggestions,
         pseudonymise=not args.original_text,
         target=args.target,
+        coder_codes=args.coder_codes,
         lang=args.lang,
     )
     if args.json:

@@ -21,6 +21,7 @@ from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.i18n import t
 from workbench.privacy.pseudonyms import replace_names
+from workbench.text import id_words
 
 
 def export_codebook(
@@ -40,13 +41,14 @@ def export_codebook(
     """
     project.require("read")  # examples and counts come from the data
     path = Path(path)
-    book = _as_it_may_leave(project, codebook_from_project(project, name))
+    book, ids = _as_it_may_leave(project, codebook_from_project(project, name))
+    counts = {ids.get(slug, slug): n for slug, n in _counts(project).items()}
     if format == "yaml":
         _write_text(path, codebook_to_yaml(book))
     elif format == "md":
-        _write_text(path, codebook_to_markdown(book, counts=_counts(project), lang=lang))
+        _write_text(path, codebook_to_markdown(book, counts=counts, lang=lang))
     elif format == "docx":
-        write_docx(book, path, counts=_counts(project), lang=lang)
+        write_docx(book, path, counts=counts, lang=lang)
     else:
         raise InputError("codebook.bad_format", format=format, expected="yaml, md, docx")
     return path
@@ -87,16 +89,33 @@ def export_bytes(
 _KEEP = frozenset({"id", "parent", "color", "sensitive", "version", "language", "codes"})
 
 
-def _as_it_may_leave(project: Project, book: Codebook) -> Codebook:
+def _as_it_may_leave(project: Project, book: Codebook) -> tuple[Codebook, dict[str, str]]:
     """``book`` with the accepted names replaced in its text, unless the user may take
-    original text out (``pseudonym.key``).
+    original text out (``pseudonym.key``), and ``{old id: new id}`` of the ids that changed.
 
     Why: examples are often quotes from the interviews and the other fields are free text, so
     a codebook download can carry a respondent's name; the qdc export always replaced them,
-    the Markdown, Word and YAML exports of a supervisor did not.
+    the Markdown, Word and YAML exports of a supervisor did not. A code's id is made of its
+    name ("Steun van Henk" is ``steun-van-henk``), so an id holding a name is written as an
+    id of its replacement (``steun-van-naam-4``), still a valid id for a YAML import.
     """
     if project.can(access.ORIGINAL_TEXT):
-        return book
+        return book, {}
+    slugs = [code.id for code in book.codes]
+    ids = {
+        old: id_words(new)
+        for old, new in zip(slugs, replace_names(project, slugs), strict=True)
+        if new != old
+    }
+    book = dataclasses.replace(
+        book,
+        codes=[
+            dataclasses.replace(
+                code, id=ids.get(code.id, code.id), parent=ids.get(code.parent or "", code.parent)
+            )
+            for code in book.codes
+        ],
+    )
     found: list[str] = []
 
     def collect(text: str) -> str:
@@ -105,7 +124,7 @@ def _as_it_may_leave(project: Project, book: Codebook) -> Codebook:
 
     _map_text(book, collect)  # first collect, then replace them all in one pass
     replaced = iter(replace_names(project, found))
-    return _map_text(book, lambda _: next(replaced))
+    return _map_text(book, lambda _: next(replaced)), ids
 
 
 def _map_text(book: Codebook, swap: Callable[[str], str]) -> Codebook:

@@ -34,10 +34,12 @@ def export_project(
     include_suggestions: bool = False,
     pseudonymise: bool = True,
     target: str | None = None,
+    coder_codes: bool = False,
     lang: str | None = None,
 ) -> ExchangeReport:
     """Export in ``format`` (qdpx, qdc, csv, xlsx) with the same choices everywhere;
-    ``target`` shapes a qdpx for one tool (see :data:`TARGETS`). Original (named) text needs
+    ``target`` shapes a qdpx for one tool (see :data:`TARGETS`); ``coder_codes`` names
+    coders and memo authors by a number in a qdpx, csv or xlsx (a codebook names nobody). Original (named) text needs
     the key role; a codebook (qdc) always has the accepted names replaced. The data-loss
     report written next to the file reads in ``lang`` (default: the handle's language)."""
     if format not in EXPORT_FORMATS:
@@ -53,6 +55,7 @@ def export_project(
             include_suggestions=include_suggestions,
             pseudonymise=pseudonymise,
             target=target,
+            coder_codes=coder_codes,
             lang=lang,
         )
     if format == "qdc":
@@ -63,6 +66,7 @@ def export_project(
         format=format,
         include_suggestions=include_suggestions,
         pseudonymise=pseudonymise,
+        coder_codes=coder_codes,
         lang=lang,
     )
 

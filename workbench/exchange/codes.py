@@ -20,6 +20,7 @@ from workbench.exchange import ids
 from workbench.exchange.model import RefiCode
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
+from workbench.privacy.pseudonyms import replace_names
 
 _RGB = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
@@ -59,16 +60,20 @@ def upsert_codes(
     taken: set[str] = set()  # guids of merged codes that no merge leads on from
     names: dict[int, str] = {}
     into = merged_into(project)
-    for r in db.query("SELECT id, slug, guid, name, parent_id, active FROM codes"):
-        guid = ids.export_guid(r["guid"], "code", r["slug"])
+    rows = list(db.query("SELECT id, slug, guid, name, parent_id, active FROM codes"))
+    # a pseudonymised export derives the guid from the id with the names replaced
+    shown = replace_names(project, [r["slug"] for r in rows])
+    for r, slug in zip(rows, shown, strict=True):
         names[r["id"]] = r["name"]
+        for guid in {ids.export_guid(r["guid"], "code", s) for s in (r["slug"], slug)}:
+            if r["active"]:
+                by_guid[guid] = r["id"]
+            elif r["id"] in into:
+                merged[guid] = into[r["id"]]
+            else:
+                taken.add(guid)
         if r["active"]:
-            by_guid[guid] = r["id"]
             by_name.setdefault((r["parent_id"], r["name"].casefold()), []).append(r["id"])
-        elif r["id"] in into:
-            merged[guid] = into[r["id"]]
-        else:
-            taken.add(guid)
     out: dict[str, int] = {}
     book_id: int | None = None
     for position, code in enumerate(codes):

@@ -73,6 +73,34 @@ def log_export(
         )
 
 
+CODER_LABEL = "[Codeur {n}]"
+
+
+class CoderCodes(dict[str, str]):
+    """``{user name: "[Codeur 1]", ...}`` for an export that names no team member.
+
+    Why: coders and memo authors are the research team, not respondents, so their names are
+    no pseudonyms of the interviews and go out as written by default (another tool shows who
+    coded what). A privacy officer may still want no person named in a shared file; with
+    ``coder_codes`` every user is a number instead, the same in every export of the project
+    (accounts in the order they were made). A name no account holds gets the next number.
+    """
+
+    def __missing__(self, name: str) -> str:
+        self[name] = CODER_LABEL.format(n=len(self) + 1)
+        return self[name]
+
+
+def coder_codes(project: Project) -> CoderCodes:
+    """The :class:`CoderCodes` of this project's accounts (system accounts too: coders
+    brought in from another tool are people)."""
+    project.require("export")
+    codes = CoderCodes()
+    for (name,) in project.db.execute("SELECT name FROM users ORDER BY created_at, name"):
+        codes.setdefault(name, CODER_LABEL.format(n=len(codes) + 1))
+    return codes
+
+
 def statuses(include_suggestions: bool, *, rejected: bool = False) -> tuple[str, ...]:
     if not include_suggestions:
         return ("accepted",)

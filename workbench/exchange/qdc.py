@@ -23,7 +23,13 @@ from workbench.exchange.codes import upsert_codes
 from workbench.exchange.files import write_bytes_atomically
 from workbench.exchange.model import RefiCode
 from workbench.exchange.pseudo import free_text
-from workbench.exchange.qdpx_export import LOST_CODE_FIELDS, _color, code_guid, xml_text
+from workbench.exchange.qdpx_export import (
+    LOST_CODE_FIELDS,
+    _color,
+    code_guid,
+    shown_slugs,
+    xml_text,
+)
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
 from workbench.exchange.files import description_of, name_of, read_xml
@@ -59,6 +65,7 @@ def _codebook_xml(
     root = ET.Element(f"{{{NS}}}CodeBook", {"origin": f"{ids.ORIGIN} {__version__}"})
     holder = ET.SubElement(root, f"{{{NS}}}Codes")
     kept = {c["id"] for c in codes}
+    slugs = shown_slugs(project, codes)  # guids from ids with the names replaced
     children: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for c in codes:
         children[c["parent_id"] if c["parent_id"] in kept else None].append(c)
@@ -68,7 +75,11 @@ def _codebook_xml(
         name, description = replace_names(
             project, [code["name"], code.get("definition") or code.get("brief")]
         )
-        attrs = {"guid": code_guid(code), "name": xml_text(name), "isCodable": "true"}
+        attrs = {
+            "guid": code_guid(code, slugs[code["slug"]]),
+            "name": xml_text(name),
+            "isCodable": "true",
+        }
         if _color(code.get("color")):
             attrs["color"] = _color(code["color"])
         el = ET.SubElement(parent, f"{{{NS}}}Code", attrs)

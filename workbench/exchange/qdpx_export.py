@@ -39,7 +39,7 @@ from workbench.exchange.files import write_zip_atomically
 from workbench.exchange.pseudo import free_text
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
-from workbench.privacy.pseudonyms import export_warning
+from workbench.privacy.pseudonyms import export_warning, replace_names
 from workbench.store import SYSTEM_USERS, get_setting
 from workbench.text import unit_offsets
 
@@ -89,8 +89,22 @@ def suggestion_user_guid(coder: str) -> str:
     return ids.derived("suggestion", coder)
 
 
-def code_guid(code: dict[str, Any]) -> str:
-    return ids.export_guid(code.get("guid"), "code", code["slug"])
+def code_guid(code: dict[str, Any], slug: str | None = None) -> str:
+    """The code's guid: its own, else one derived from ``slug`` (by default its id).
+
+    A pseudonymised export passes the id with the accepted names replaced: a guid derived
+    from "steun-van-henk" in this workbench's published namespace lets anyone who guesses
+    the name check it (the privacy audit of December 7). Ids without a name give the same
+    guid either way, so round trips keep matching."""
+    return ids.export_guid(code.get("guid"), "code", slug or code["slug"])
+
+
+def shown_slugs(project: Project, codes: list[dict[str, Any]]) -> dict[str, str]:
+    """``{id: the id with the accepted names replaced}`` for ``codes`` (one pass); needs
+    ``read``, as reading the names does."""
+    project.require("read")
+    slugs = [c["slug"] for c in codes]
+    return dict(zip(slugs, replace_names(project, slugs), strict=True))
 
 
 def document_guid(doc: dict[str, Any]) -> str:
@@ -150,8 +164,10 @@ class _Builder:
         pseudonymise: bool,
         report: ExchangeReport,
         target: str | None = None,
+        coder_codes: bool = False,
     ) -> None:
         self.project = project
+        self.coders = gather.coder_codes(project) if coder_codes else None
         self.db = project.db
         self.target = target
         self.positions: dict[int, Callable[[int], int]] = {}  # doc id -> offset as written
@@ -163,6 +179,7 @@ class _Builder:
         self.coding_elements: dict[int, ET.Element] = {}
         self.code_elements: dict[int, ET.Element] = {}
         self.known = identity.load(project)
+        self.slugs: dict[str, str] | None = None  # id -> id as written (see code_guid)
         # Every selection guid written, so a kept one is never written twice.
         self.selection_guids: set[str] = set()
         # Selections without codings written for memos, by kept guid: (span, element).
@@ -172,6 +189,14 @@ class _Builder:
 
     def free(self, text: str | None) -> str | None:
         return free_text(self.project, text) if self.pseudonymise else text
+
+    def code_guid(self, code: dict[str, Any]) -> str:
+        """:func:`code_guid`, derived from the id as this file may show it."""
+        if not self.pseudonymise:
+            return code_guid(code)
+        if self.slugs is None:
+            self.slugs = shown_slugs(self.project, gather.codes(self.project))
+        return code_guid(code, self.slugs.get(code["slug"]))
 
     def selection_guid(self, kept: list[str | None], kind: str, key: object) -> str:
         """The first kept guid (the selection's in the tool the project came from) that no
@@ -183,9 +208,15 @@ class _Builder:
         self.selection_guids.add(guid)
         return guid
 
+    def who(self, name: str) -> str:
+        """A user as the file names them: as written, or their number (``coder_codes``)."""
+        return name if self.coders is None else self.coders[name]
+
     def user(self, name: str) -> str:
-        guid = self.known.user(name)
-        self.users[guid] = name
+        # with coder codes the guid comes from the number: one derived from the name (or the
+        # guid another tool gave that person) would say who it is
+        guid = self.known.user(name) if self.coders is None else ids.derived("user", self.who(name))
+        self.users[guid] = self.who(name)
         return guid
 
     def build(self, name: str) -> ET.Element:
@@ -249,7 +280,7 @@ class _Builder:
             el = _el(
                 parent_el,
                 "Code",
-                guid=code_guid(code),
+                guid=self.code_guid(code),
                 name=self.free(code["name"]),
                 isCodable="true",
                 color=_color(code.get("color")),
@@ -297,7 +328,7 @@ class _Builder:
             case = _el(
                 cases_el,
                 "Case",
-                guid=self.known.case(resp["id"], resp["code"]),
+                guid=self.known.case(resp["id"], self.free(resp["code"]) or resp["code"]),
                 name=self.free(resp["code"]),
             )
             if resp.get("notes"):
@@ -344,7 +375,7 @@ class _Builder:
         self.source_elements: dict[int, ET.Element] = {}
         self.texts = texts
         self.doc_guids: dict[int, str] = {}
-        code_guids = {c["id"]: code_guid(c) for c in gather.codes(self.project)}
+        code_guids = {c["id"]: self.code_guid(c) for c in gather.codes(self.project)}
         for doc in docs:
             guid = document_guid(doc)
             self.doc_guids[doc["id"]] = guid
@@ -425,8 +456,8 @@ class _Builder:
         self.report.count(gather.STATUS_COUNTS[coding["status"]])
 
     def _suggestion_user(self, coder: str) -> str:
-        guid = suggestion_user_guid(coder)
-        self.users[guid] = coder + SUGGESTION_SUFFIX
+        guid = suggestion_user_guid(self.who(coder))
+        self.users[guid] = self.who(coder) + SUGGESTION_SUFFIX
         return guid
 
     def _status_losses(self) -> None:
@@ -452,7 +483,8 @@ class _Builder:
             for r in self.db.query("SELECT id, document_id, start_char, end_char FROM segments")
         }
         cases = {
-            r["id"]: self.known.case(r["id"], r["code"]) for r in gather.respondents(self.project)
+            r["id"]: self.known.case(r["id"], self.free(r["code"]) or r["code"])
+            for r in gather.respondents(self.project)
         }
         for memo in gather.memos(self.project):
             guid = ids.export_guid(memo.get("guid"), "memo", memo["id"])
@@ -580,7 +612,9 @@ class _Builder:
                 _add_description(element, parts[0][1])
                 continue
             heads = [
-                "[" + " – ".join(h for h in (self.free(m["title"]), m["author"]) if h) + "]"
+                "["
+                + " – ".join(h for h in (self.free(m["title"]), self.who(m["author"])) if h)
+                + "]"
                 for m, _ in parts
             ]
             joined = "\n\n".join(f"{head}\n{text}" for head, (_, text) in zip(heads, parts))
@@ -700,6 +734,7 @@ def project_xml(
     pseudonymise: bool,
     report: ExchangeReport,
     target: str | None = None,
+    coder_codes: bool = False,
 ) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` bytes (schema-valid) and the source files to put next to it."""
     gather.require_export(project, pseudonymise=pseudonymise)
@@ -709,6 +744,7 @@ def project_xml(
         pseudonymise=pseudonymise,
         report=report,
         target=target,
+        coder_codes=coder_codes,
     )
     root = builder.build(name)
     ET.register_namespace("", NS)
@@ -726,12 +762,14 @@ def export_qdpx(
     include_suggestions: bool = False,
     pseudonymise: bool = True,
     target: str | None = None,
+    coder_codes: bool = False,
     lang: str | None = None,
 ) -> ExchangeReport:
     """Write the whole project to ``path`` (.qdpx) and return the data-loss report.
 
     ``target`` (one of :data:`TARGETS`, or None for the standard as written) shapes the file
-    for the tool that will read it. The report is also written next to the file
+    for the tool that will read it; ``coder_codes`` names every user by a number
+    (:class:`gather.CoderCodes`). The report is also written next to the file
     (``<path>.dataloss.txt``/``.json``), in ``lang`` (default: the handle's language).
     """
     gather.require_export(project, pseudonymise=pseudonymise)
@@ -758,6 +796,7 @@ def export_qdpx(
         pseudonymise=pseudonymise,
         report=report,
         target=target,
+        coder_codes=coder_codes,
     )
     if pseudonymise:
         report.rewrite_examples(functools.partial(free_text, project))

@@ -27,6 +27,7 @@ from workbench.exchange.qdpx_export import SUGGESTION_SUFFIX, suggestion_user_gu
 from workbench.exchange.pseudo import back_to_original, free_text, pseudonymised_texts
 from workbench.exchange.qdpx_read import read_qdpx
 from workbench.exchange.report import ExchangeReport
+from workbench.privacy.pseudonyms import replace_names
 from workbench.handle import Project
 from workbench.ingest import ParsedDocument, segment_turns, store_document
 from workbench.ingest.labels import parse_turns
@@ -230,9 +231,14 @@ class _Writer:
     # --- cases and attributes -----------------------------------------------------------------
 
     def _derived_cases(self) -> dict[str, int]:
+        """Cases by the guid our exports derive from their code, as written or, in a
+        pseudonymised export, with the accepted names replaced."""
+        rows = list(self.db.query("SELECT id, code FROM respondents"))
+        shown = replace_names(self.handle, [r["code"] for r in rows])
         return {
-            ids.derived("case", r["code"]): r["id"]
-            for r in self.db.query("SELECT id, code FROM respondents")
+            ids.derived("case", code): r["id"]
+            for r, pseudonymised in zip(rows, shown, strict=True)
+            for code in (r["code"], pseudonymised)
         }
 
     def _known_name(self, kind: str, guid: str, table: str, column: str):
@@ -260,10 +266,11 @@ class _Writer:
                 self.report.count("attributes")
             identity.remember(self.handle, self.known, "attribute", var.name, var.guid)
         by_source: dict[str, int] = {}
+        derived = self._derived_cases() if self.project.cases else {}
         for case in self.project.cases:
             rid = self._known_name("respondent", case.guid, "respondents", "id")
             if rid is None:  # our own export names a case by a guid derived from its code
-                rid = self._derived_cases().get(case.guid)
+                rid = derived.get(case.guid)
             if rid is None:
                 rid = ensure_respondent(self.handle, self._own_name("case", case.name, case.guid))
             identity.remember(self.handle, self.known, "respondent", rid, case.guid)

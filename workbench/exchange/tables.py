@@ -44,10 +44,16 @@ FORMATS = ("csv", "xlsx")
 
 
 def codings_table(
-    project: Project, *, include_suggestions: bool = False, pseudonymise: bool = True
+    project: Project,
+    *,
+    include_suggestions: bool = False,
+    pseudonymise: bool = True,
+    coder_codes: bool = False,
 ) -> pd.DataFrame:
-    """The codings as a DataFrame (accepted only, or also suggested and rejected ones)."""
+    """The codings as a DataFrame (accepted only, or also suggested and rejected ones);
+    with ``coder_codes`` the coder is a number (:class:`gather.CoderCodes`)."""
     gather.require_export(project, pseudonymise=pseudonymise)
+    coders = gather.coder_codes(project) if coder_codes else None
 
     @functools.cache  # the same names, codes and speakers come back on many rows
     def free(text: str | None) -> str | None:
@@ -86,7 +92,7 @@ def codings_table(
                 "text": text.text[start:end],
                 "code": free(c["code"]),  # a code may be named after someone
                 "code_name": free(c["code_name"]),
-                "coder": c["coder"],
+                "coder": coders[c["coder"]] if coders is not None else c["coder"],
                 "status": c["status"],
                 "origin": c["origin"],
                 "score": c["score"],
@@ -108,6 +114,7 @@ def export_codings_table(
     format: str | None = None,
     include_suggestions: bool = False,
     pseudonymise: bool = True,
+    coder_codes: bool = False,
     lang: str | None = None,
 ) -> ExchangeReport:
     """Write the codings table as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX; the
@@ -119,7 +126,10 @@ def export_codings_table(
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}. Got {format!r} instead.")
     frame = codings_table(
-        project, include_suggestions=include_suggestions, pseudonymise=pseudonymise
+        project,
+        include_suggestions=include_suggestions,
+        pseudonymise=pseudonymise,
+        coder_codes=coder_codes,
     )
     report = ExchangeReport(operation="export", format=format, path=str(path))
     report.warn(export_warning(project) if pseudonymise else "exchange.warn.original_text")

@@ -31,6 +31,7 @@ from workbench.store import (
     DEFAULT_USER,
     WriteLockBusy,
     backup_to,
+    defer_event,
     open_project,
     record_event,
     transaction,
@@ -59,7 +60,9 @@ def _private_copy(source: Path, target: Path) -> Path:
 @dataclass(frozen=True)
 class BackupMade:
     """A complete backup at ``path``; ``logged`` is false when the project's history does
-    not say so, because another program held the write lock (the copy is whole either way)."""
+    not say so yet, because another program held the write lock (the copy is whole either
+    way): its line then waits next to the project and the next write logs it
+    (:func:`workbench.store.defer_event`)."""
 
     path: Path
     logged: bool
@@ -71,8 +74,9 @@ def backup(project: Project, output: str | Path, *, with_key: bool = False) -> B
     With ``with_key`` the pseudonym key is copied next to it (``<output>.key.json``); keep
     that copy as safe as the key itself. The copy only reads, so another program's open
     write transaction does not stop it; the log line waits for that program's lock at most
-    :data:`LOG_WAIT_MS` and is then left out (``logged`` false), so a finished backup never
-    keeps a person waiting up to the busy timeout (a minute) for its line in the history.
+    :data:`LOG_WAIT_MS` and then waits in a file next to the project for the next write
+    (``logged`` false), so a finished backup never keeps a person waiting up to the busy
+    timeout (a minute) for its line in the history, and the line is not lost.
     """
     project.require("backup")
     db = project.db
@@ -89,14 +93,12 @@ def backup(project: Project, output: str | Path, *, with_key: bool = False) -> B
         source_key = key_path(project_file(db))
         if source_key.exists():
             _private_copy(source_key, key_path(target))
+    line = events.PROJECT_BACKUP(None, None, {"file": target.name, "with_key": with_key})
     try:
         with transaction(db, wait_ms=LOG_WAIT_MS):
-            record_event(
-                db,
-                project.user,
-                events.PROJECT_BACKUP(None, None, {"file": target.name, "with_key": with_key}),
-            )
+            record_event(db, project.user, line)
     except WriteLockBusy:
+        defer_event(db, project.user, line)  # the next write on the project logs it
         return BackupMade(target, logged=False)
     return BackupMade(target, logged=True)
 

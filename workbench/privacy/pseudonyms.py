@@ -31,6 +31,7 @@ from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import Term, listing
 from workbench.ingest.catalog import list_documents
+from workbench.life_events.events import events_frame
 from workbench.memos import list_memos
 from workbench.privacy.detect import (
     KINDS,
@@ -139,8 +140,8 @@ PlaceNames = dict[str, tuple[str, list[tuple[Place, int, int]]]]
 
 
 def _places(project: Project) -> list[Place]:
-    """Every memo, document name, respondent code and text attribute value, read through
-    their owners.
+    """Every memo, document name, respondent code, text attribute value and life event
+    label, read through their owners.
 
     Needs ``read`` and ``attributes.view``: the roles that export (researchers, supervisors).
     """
@@ -185,6 +186,22 @@ def _places(project: Project) -> list[Place]:
                         value,
                     )
                 )
+    # A life event's label is typed by a researcher ("Opa Joop", "Wouts moeder") and goes
+    # out in the pseudonymised cascades tables (patterns export).
+    events = events_frame(project)
+    for event, respondent, document_id, label in zip(
+        events["event"], events["respondent"], events["document_id"], events["label"], strict=True
+    ):
+        if isinstance(label, str) and label:
+            places.append(
+                Place(
+                    f"life_event:{event}",
+                    "privacy.where.life_event",
+                    {"event": int(event), "respondent": respondent},
+                    label,
+                    int(document_id),
+                )
+            )
     return places
 
 
@@ -295,13 +312,18 @@ def candidates(
         if original not in found:  # only outside the transcripts
             found[original] = Candidate(original, kind, "heuristic", everywhere(original))
     # a decision holds for every spelling that replacing compares ("MARIEKE" once "Marieke"
-    # is accepted): the review shows it decided instead of asking again
+    # is accepted) and for its possessive ("Henks", "Gerda's"): the review shows it decided
+    # instead of asking again
     same_name: dict[str, KeyEntry] = {}
     for decided in sorted(key.entries.values(), key=lambda e: (e.status != "accepted", e.original)):
         same_name.setdefault(normal_name(decided.original), decided)
     out = []
     for original, cand in found.items():
-        entry = key.entries.get(original) or same_name.get(normal_name(original))
+        entry = (
+            key.entries.get(original)
+            or same_name.get(normal_name(original))
+            or same_name.get(possessive_stem(original) or "")
+        )
         outside = in_places(original)
         shown_places: dict[str, Place] = {}
         for place, _, _ in outside:
@@ -478,7 +500,10 @@ def add_known_name(project: Project, respondent: str, name: str, *, kind: str = 
 # "_" and "-" do not. The words of a name may be separated by spaces, "_" or "-".
 _JOIN = r"[\s_\-]+"
 _EDGE_BEFORE = r"(?<![^\W_])"
-_EDGE_AFTER = r"(?![^\W_])"
+# a name ends where no letter or digit follows, or before a possessive "s" ("Henks fiets";
+# "Gerda's" already ends at the apostrophe): :func:`_name_matches` keeps such an "s" only
+# where name and "s" are no ordinary word ("Turks", "Nederlands" are words of their own)
+_EDGE_AFTER = r"(?=s?(?![^\W_]))"
 _PLAIN_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -520,7 +545,38 @@ def _name_matches(
     if pattern is None:
         return []
     found = pattern.finditer(text, start, len(text) if end is None else end)
-    return [m for m in found if not ordinary_noun_at(text, m.start(), m.end())]
+    return [
+        m
+        for m in found
+        if not ordinary_noun_at(text, m.start(), m.end()) and not _word_with_s(text, m)
+    ]
+
+
+def _word_with_s(text: str, match: re.Match[str]) -> bool:
+    """Whether ``match`` is followed by an "s" that makes its last word an ordinary word
+    ("Turks" for "Turk"): that word is not the name. Any other "s" is a possessive ("Henks
+    zoon"), and the name before it is the name (the "s" stays)."""
+    if text[match.end() : match.end() + 1].lower() != "s":
+        return False
+    last = re.split(_JOIN, match.group())[-1]
+    return ordinary_word(last + "s")
+
+
+def possessive_stem(name: str) -> str | None:
+    """The normal name ``name`` is a possessive of ("henk" for "Henks", "gerda" for
+    "Gerda's", "yonas" for "Yonas'"), or None.
+
+    Why: the detector offers "Henks" as a name of its own, but it is Henk: a decision on
+    "Henk" holds for it (one person, one pseudonym; replacing keeps the "s"), so neither the
+    review nor the export check asks about it again.
+    """
+    normal = normal_name(name)
+    for ending in ("'s", "’s", "'", "’"):
+        if normal.endswith(ending) and len(normal) > len(ending):
+            return normal[: -len(ending)]
+    if normal.endswith("s") and len(normal) > 2 and not ordinary_word(normal.split(" ")[-1]):
+        return normal[:-1]
+    return None
 
 
 def name_occurrences(text: str, pattern: re.Pattern[str] | None) -> list[tuple[int, int, str]]:
@@ -731,7 +787,7 @@ def _undecided_names(
     # the name a message shows for each form that replacing compares: the first original
     shown: dict[str, str] = {}
     for original in sorted(found):
-        if normal_name(original) not in decided:
+        if normal_name(original) not in decided and possessive_stem(original) not in decided:
             shown.setdefault(normal_name(original), original)
     shown.pop("", None)
     return shown

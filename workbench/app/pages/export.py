@@ -60,7 +60,9 @@ def show_report(report) -> None:
         st.success(tr("exchange.report.nothing_lost"))
 
 
-def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | None):
+def run_export(
+    fmt: str, suggestions: bool, pseudonymise: bool, program: str | None, coder_codes: bool
+):
     """Export into a temporary folder; keep the bytes for the download button."""
     name = f"{project_path().stem}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
@@ -73,6 +75,7 @@ def run_export(fmt: str, suggestions: bool, pseudonymise: bool, program: str | N
             include_suggestions=suggestions,
             pseudonymise=pseudonymise,
             target=program,
+            coder_codes=coder_codes,
         )
         if not report:
             return None
@@ -128,7 +131,14 @@ target = choice(
     disabled=fmt != "qdpx",
 )
 target = None if target == "standard" or fmt != "qdpx" else target
-choices = (fmt, suggestions, text_choice, target)
+# coders are the research team, named by default; a file to share may name nobody
+coder_codes = st.checkbox(
+    tr("page_export.coder_codes"),
+    key="export_coder_codes",
+    disabled=fmt == "qdc",
+    help=tr("page_export.coder_codes_help"),
+)
+choices = (fmt, suggestions, text_choice, target, coder_codes)
 # Names nobody checked (a new interview, a possible name nobody decided on) stop a
 # pseudonymised export: say so before the click, naming the documents (a codebook holds none).
 ready = (
@@ -137,7 +147,7 @@ ready = (
 
 if st.button(tr("page_export.make"), type="primary", key="export_make", disabled=not ready):
     with st.spinner(tr("page_export.working")):
-        made = run_export(fmt, suggestions, text_choice == "pseudonymised", target)
+        made = run_export(fmt, suggestions, text_choice == "pseudonymised", target, coder_codes)
         st.session_state["export_result"] = made and {**made, "choices": choices}
 result = st.session_state.get("export_result")
 if result and result["choices"] == choices and ready:
