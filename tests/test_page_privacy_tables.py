@@ -61,7 +61,10 @@ def test_history_tables_show_no_internal_number(project, project_path):
             assert list(table.columns)[:3] == columns
             assert not {"Nummer", "Number"} & set(table.columns)
         history = tables[1]
-        assert list(history.columns) == [*columns, "Ongedaan gemaakt" if lang == "nl" else "Undone"]
+        assert list(history.columns) == [
+            *columns,
+            *(["Waarover", "Ongedaan gemaakt"] if lang == "nl" else ["About", "Undone"]),
+        ]
 
 
 def test_accounts_table_and_role_choices_name_roles_as_people_read_them(project, project_path):

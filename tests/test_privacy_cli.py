@@ -137,8 +137,10 @@ def test_history_and_undo_commands(project, capsys):
     assert main(["history", "--project", project, "--code", "verlies"]) == 0
     out = capsys.readouterr().out
     assert "code toegevoegd" in out and "coding.add" not in out
-    (added,) = [line for line in out.splitlines() if "code toegevoegd" in line]
+    (added,) = [line for line in out.splitlines() if "  code toegevoegd  " in line]
     assert added.endswith("  ja")  # undone, in the column "Ongedaan gemaakt"
+    (undo,) = [line for line in out.splitlines() if "ongedaan gemaakt  " in line]
+    assert "code toegevoegd (door onderzoeker)" in undo  # what the undo took back, and whose
     assert main(["undo", "--project", project, "--user", "onderzoeker"]) == 1
 
 

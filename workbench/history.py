@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -35,7 +36,7 @@ from sqlite_utils import Database
 from workbench import access, events
 from workbench.errors import InputError, NotFound, PermissionDenied, WorkbenchError
 from workbench.handle import Project
-from workbench.i18n import Term, catalogue
+from workbench.i18n import Term, catalogue, listing
 from workbench.store import now, record_event, row, target_there, transaction
 
 # Rows that point at a row and would silently go (or lose their anchor) with it: an undo
@@ -95,36 +96,97 @@ def _row_field(field: str) -> str:
     return f"coalesce(json_extract(after, '$.{field}'), json_extract(before, '$.{field}'))"
 
 
+def _either(field: str, test: str) -> str:
+    """The row before or after the event passes ``test`` on ``field`` (one ``?`` each): a
+    coding moved from one code to another (a merge, a recode, their undo) belongs to both."""
+    return f"(json_extract(after, '$.{field}') {test} OR json_extract(before, '$.{field}') {test})"
+
+
+def _mentions(codings: str) -> str:
+    """Rows that attach one of ``codings`` (a query) to a life event, or undo that."""
+    return (
+        f"entity IN ('life_event_codings', 'events') AND {_either('coding_id', f'IN ({codings})')}"
+    )
+
+
 def document_history(
     project: Project, document_id: int, *, limit: int = 500
 ) -> list[dict[str, Any]]:
-    """Newest first: the import, codings, decisions, memos (document or its segments), undos."""
+    """Newest first: the import, codings, decisions, memos (document or its segments), life
+    events in it and codings attached to one, undos."""
     project.require("read")
     segments = "SELECT id FROM segments WHERE document_id = ?"
+    codings = "SELECT id FROM codings WHERE document_id = ?"
     where = (
         "(entity = 'documents' AND entity_id = ?)"
-        f" OR ({_row_field('document_id')} = ? AND entity IN ('codings', 'events'))"
+        f" OR (entity IN ('codings', 'life_events', 'events') AND {_either('document_id', '= ?')})"
         f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'document'"
-        f"     AND {_row_field('target_id')} = ?)"
+        f"     AND {_either('target_id', '= ?')})"
         f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'segment'"
-        f"     AND {_row_field('target_id')} IN ({segments}))"
+        f"     AND {_either('target_id', f'IN ({segments})')})"
+        f" OR ({_mentions(codings)})"
     )
-    params = [str(document_id), document_id, document_id, document_id]
-    return _query(project.db, where, params, limit)
+    params = [str(document_id), *[document_id] * 8]
+    return _one_per_action(_query(project.db, where, params, limit))
 
 
 def code_history(project: Project, code_id: int, *, limit: int = 500) -> list[dict[str, Any]]:
-    """Newest first: edits of the code, its codings and decisions, memos on it, undos."""
+    """Newest first: edits of the code, its codings and decisions (also those a merge or a
+    recode moved to or from it), memos on it, merges into it, codings of it attached to a
+    life event, undos."""
     project.require("read")
+    db = project.db
+    into = [event for event, target in _merge_targets(db).items() if target == code_id]
+    codings = "SELECT id FROM codings WHERE code_id = ?"
     where = (
         "(entity = 'codes' AND entity_id = ?)"
-        f" OR ({_row_field('code_id')} = ? AND entity IN ('codings', 'events'))"
+        f" OR (entity IN ('codings', 'events') AND {_either('code_id', '= ?')})"
         f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'code'"
-        f"     AND {_row_field('target_id')} = ?)"
+        f"     AND {_either('target_id', '= ?')})"
         f" OR (entity = 'events' AND {_row_field('slug')} IS NOT NULL"
-        f"     AND {_row_field('id')} = ?)"
+        f"     AND {_either('id', '= ?')})"
+        f" OR (entity = 'codes' AND id IN ({', '.join('?' * len(into))}))"
+        f" OR (entity = 'events' AND entity_id IN ({', '.join('?' * len(into))}))"
+        f" OR ({_mentions(codings)})"
     )
-    return _query(project.db, where, [str(code_id), code_id, code_id, code_id], limit)
+    params = [str(code_id), *[code_id] * 6, *into, *map(str, into), code_id, code_id]
+    return _one_per_action(_query(db, where, params, limit))
+
+
+def _one_per_action(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Leave out the mention rows logged with the life event they belong to (one action:
+    "life event made" with its codings), so the action is listed once."""
+    events_made = {(e["actor"], e["at"]) for e in found if e["entity"] == "life_events"}
+    return [
+        e
+        for e in found
+        if not (e["entity"] == "life_event_codings" and (e["actor"], e["at"]) in events_made)
+    ]
+
+
+def _merge_targets(db: Database) -> dict[int, int]:
+    """Each logged code merge (its event id) -> the id of the code it merged into.
+
+    The merge's event holds the merged code's row; where it went is in the codebook's change
+    log (``details.into``), written by the same action: the entry for that code by that
+    person nearest in time."""
+    out: dict[int, int] = {}
+    for event_id, at, actor, slug in db.execute(
+        "SELECT id, at, actor, coalesce(json_extract(after, '$.slug'), "
+        "json_extract(before, '$.slug')) FROM events "
+        "WHERE action = ? AND entity = ?",
+        [events.CODEBOOK_MERGE.action, events.CODEBOOK_MERGE.entity],
+    ).fetchall():
+        found = db.execute(
+            "SELECT k.id FROM codebook_changes c JOIN codes k "
+            "ON k.slug = json_extract(c.details, '$.into') "
+            "WHERE c.action = 'merge' AND c.code_slug = ? AND c.author = ? "
+            "ORDER BY abs(julianday(c.at) - julianday(?)) LIMIT 1",
+            [slug, actor, at],
+        ).fetchone()
+        if found is not None:
+            out[int(event_id)] = int(found[0])
+    return out
 
 
 def _columns(db: Database, table: str) -> set[str]:
@@ -426,6 +488,171 @@ def event_words(action: str) -> Term:
     did it. :func:`action_words` speaks to the user about their own action (the undo toast)."""
     key = "app.event." + action.replace(".", "_")
     return Term(key if key in catalogue() else "app.event.other")
+
+
+def event_about(project: Project, found: list[dict[str, Any]]) -> list[Term]:
+    """What each event of a history is about, in words beside :func:`event_words`: the code
+    and document of a coding, where a coding or memo moved from and to (a merge or a recode
+    moves it from one code's history into another's), both codes of a merge, a code's old
+    and new name, and which action an undo took back and whose it was.
+
+    Names are as they are now (a code's old name is in its rename). It names codes,
+    documents and respondent codes, never a quote, memo text or a life event's label, and
+    needs ``read`` like the history itself."""
+    project.require("read")
+    db = project.db
+    names = _Names(
+        codes={int(i): n for i, n in db.execute("SELECT id, name FROM codes")},
+        slugs=dict(db.execute("SELECT slug, name FROM codes").fetchall()),
+        documents={int(i): n for i, n in db.execute("SELECT id, name FROM documents")},
+        merges=_merge_targets(db),
+    )
+    return [_about(db, names, event) for event in found]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Names:
+    """What :func:`event_about` looks names up in, read once per history."""
+
+    # keyed by what the log holds: ids as logged (an older release's log may hold anything)
+    codes: dict[Any, str]
+    slugs: dict[Any, str]
+    documents: dict[Any, str]
+    merges: dict[int, int]
+
+
+def _text(text: Any = "") -> Term:
+    return Term("app.history.about.text", {"text": "" if text is None else str(text)})
+
+
+def _from_to(old: Any, new: Any) -> Term:
+    def side(value: Any) -> Term | str:
+        return Term("app.history.about.nothing") if value in (None, "") else str(value)
+
+    return Term("app.history.about.from_to", {"old": side(old), "new": side(new)})
+
+
+def _about(db: Database, names: _Names, event: dict[str, Any]) -> Term:
+    before, after = event["before"], event["after"]
+    if not isinstance(before, dict):
+        before = None
+    if not isinstance(after, dict):
+        after = None
+    rows = [r for r in (after, before) if r is not None]
+    if not rows:
+        return _text()
+    entity, action = event["entity"], event["action"]
+    if entity == "events":  # an undo: name the action it took back, and whose it was
+        undone = db.execute(
+            "SELECT action, actor FROM events WHERE id = ?", [event["entity_id"]]
+        ).fetchone()
+        if undone is None:
+            return _text()
+        return Term("app.history.about.undo", {"what": event_words(undone[0]), "who": undone[1]})
+    if entity in ("codings", "life_events", "life_event_codings"):
+        return _about_coding(db, names, entity, before, after)
+    if entity == "memos":
+        old, new = (_target(db, names, r) for r in (before or after, after or before))
+        return _text(new) if old == new else _from_to(old, new)
+    if entity == "codes":
+        return _about_code(names, action, event["id"], before, after)
+    if entity == "documents" and action == events.DOCUMENT_LINK.action:
+        whose = [_respondent(db, (r or {}).get("respondent_id")) for r in (before, after)]
+        return _from_to(*whose)
+    return _text()
+
+
+def _about_coding(
+    db: Database,
+    names: _Names,
+    entity: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> Term:
+    """A coding's (or a life event's, or a mention's) code and document; a coding that moved
+    to another code says from which to which."""
+    if entity == "life_event_codings":
+        found = db.execute(
+            "SELECT code_id, document_id FROM codings WHERE id = ?",
+            [(after or before or {}).get("coding_id")],
+        ).fetchone()
+        if found is None:
+            return _text()
+        before = after = {"code_id": found[0], "document_id": found[1]}
+    row_ = after or before or {}
+    document = names.documents.get(row_.get("document_id"), "")
+    if entity == "life_events":
+        kind = row_.get("kind")
+        code = names.slugs.get(kind, kind or "")
+        return Term("app.history.about.coding", {"code": code, "document": document})
+    old, new = ((r or row_).get("code_id") for r in (before, after))
+    if old != new:
+        return Term(
+            "app.history.about.recode",
+            {
+                "old": names.codes.get(old, ""),
+                "new": names.codes.get(new, ""),
+                "document": document,
+            },
+        )
+    return Term(
+        "app.history.about.coding", {"code": names.codes.get(new, ""), "document": document}
+    )
+
+
+def _about_code(
+    names: _Names,
+    action: str,
+    event_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> Term:
+    """Both codes of a merge, the old and new name or place of a code, the parts of a split."""
+    row_ = next((r for r in (after, before) if r and "id" in r), {})  # a split logs a summary
+    name = names.codes.get(row_.get("id"), row_.get("name", ""))
+    if action == events.CODEBOOK_MERGE.action:
+        into = names.merges.get(event_id)
+        if into is not None:
+            return Term("app.history.about.merge", {"old": name, "new": names.codes.get(into, "")})
+    if action == events.CODEBOOK_RENAME.action and before and after:
+        return _from_to(before.get("name"), after.get("name"))
+    if action == events.CODEBOOK_MOVE.action and before and after:
+        old, new = (
+            Term("app.history.about.under", {"code": names.codes[r["parent_id"]]})
+            if r.get("parent_id") in names.codes
+            else Term("app.history.about.top")
+            for r in (before, after)
+        )
+        return Term("app.history.about.move", {"code": name, "old": old, "new": new})
+    if action == events.CODEBOOK_SPLIT.action and after:
+        parts = [names.slugs.get(s, s) for s in after.get("into") or []]
+        return Term("app.history.about.split", {"code": name, "parts": listing(parts)})
+    return _text(name)
+
+
+def _target(db: Database, names: _Names, memo: dict[str, Any] | None) -> str:
+    """What a memo is on, by name: a code, a document (also for a memo on one of its
+    sentences or codings), or nothing for a memo on the project."""
+    memo = memo or {}
+    kind, target = memo.get("target_type"), memo.get("target_id")
+    if kind == "code":
+        return names.codes.get(target, "")
+    if kind == "segment":
+        found = db.execute("SELECT document_id FROM segments WHERE id = ?", [target]).fetchone()
+        target = found[0] if found else None
+    elif kind == "coding":
+        found = db.execute(
+            "SELECT code_id, document_id FROM codings WHERE id = ?", [target]
+        ).fetchone()
+        if found is None:
+            return ""
+        return f"{names.codes.get(found[0], '')}, {names.documents.get(found[1], '')}"
+    return names.documents.get(target, "") if kind in ("document", "segment") else ""
+
+
+def _respondent(db: Database, respondent_id: Any) -> str | None:
+    found = db.execute("SELECT code FROM respondents WHERE id = ?", [respondent_id]).fetchone()
+    return None if found is None else str(found[0])
 
 
 def codebook_changes_passed(project: Project, action: dict[str, Any]) -> int:

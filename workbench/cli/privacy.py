@@ -25,7 +25,7 @@ from workbench.cli.common import (
 )
 from workbench.codings import code_id
 from workbench.errors import InputError
-from workbench.i18n import listing, moment, t
+from workbench.i18n import Term, listing, moment, t
 from workbench.nlp import load_pipeline
 from workbench.privacy import add_known_name, apply_pseudonyms, candidates, decide, key_file
 from workbench.privacy.backup import backup, restore
@@ -389,37 +389,38 @@ def run_users(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    db = project(args)
+    me = handle(project(args), args)
     if args.document is not None:
-        events = history.document_history(handle(db, args), args.document, limit=args.limit)
+        events = history.document_history(me, args.document, limit=args.limit)
     else:
         code = int(args.code) if args.code.isdigit() else args.code
-        events = history.code_history(
-            handle(db, args), code_id(handle(db, args), code), limit=args.limit
-        )
+        events = history.code_history(me, code_id(me, code), limit=args.limit)
     if args.json:
         print(json.dumps(events, ensure_ascii=False, indent=2, default=str))
         return 0
     if not events:
         print(t("cli.privacy.no_history", args.lang))
         return 0
-    print("\n".join(_history_table(events, args.lang)))
+    print("\n".join(_history_table(events, history.event_about(me, events), args.lang)))
     return 0
 
 
-def _history_table(events: list[dict], lang: str) -> list[str]:
+def _history_table(events: list[dict], about: list[Term], lang: str) -> list[str]:
     """The events as the app's history table shows them: when (in words, local time), who,
-    what in neutral words (not "coding.add"), undone yes/no; not the row's internal id.
-    JSON (``--json``) keeps the stored times, actions and ids for scripts."""
-    header = [t(f"cli.privacy.history_col.{c}", lang) for c in ("at", "actor", "action", "undone")]
+    what in neutral words (not "coding.add"), about what (``history.event_about``: the code
+    and document, both codes of a merge, what an undo took back), undone yes/no; not the
+    row's internal id. JSON (``--json``) keeps the stored times, actions and ids for scripts."""
+    columns = ("at", "actor", "action", "about", "undone")
+    header = [t(f"cli.privacy.history_col.{c}", lang) for c in columns]
     rows = [
         [
             moment(e["at"], lang),
             e["actor"],
             t(history.event_words(e["action"]).key, lang),
+            t(words.key, lang, **words.params),
             t("cli.privacy.yes" if e["undone"] else "cli.privacy.no", lang),
         ]
-        for e in events
+        for e, words in zip(events, about)
     ]
     return table_lines(header, rows)
 

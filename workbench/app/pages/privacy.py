@@ -30,6 +30,7 @@ from workbench.app.common import (
 from workbench.app.tabs import kept_tabs
 from workbench.codebook.views import code_tree
 from workbench.documents import list_documents
+from workbench.i18n import Term
 from workbench.privacy import (
     add_known_name,
     apply_pseudonyms,
@@ -186,15 +187,18 @@ def table(columns: dict[str, list]) -> pd.DataFrame:
     return pd.DataFrame({tr(f"privacy.page.col.{c}"): v for c, v in columns.items()})
 
 
-def history_table(events: list[dict]) -> pd.DataFrame:
+def history_table(events: list[dict], about: list[Term] | None = None) -> pd.DataFrame:
     """Events for reading: when, who, what in neutral words (not "coding.add", and not "je":
-    anyone may have done it), undone yes/no. Not the row's internal id: a number that points
-    at nothing the reader can see or look up."""
+    anyone may have done it), about what (``history.event_about``, for a document's or a
+    code's history), undone yes/no. Not the row's internal id: a number that points at
+    nothing the reader can see or look up."""
     rows = {
         "at": [moment(e["at"]) for e in events],
         "actor": [e["actor"] for e in events],
         "action": [tr(history.event_words(e["action"]).key) for e in events],
     }
+    if about is not None:
+        rows["about"] = [tr(words.key, **words.params) for words in about]
     if all("undone" in e for e in events):
         rows["undone"] = [yes_no(e["undone"]) for e in events]
     return table(rows)
@@ -437,7 +441,8 @@ if "history" in tabs:
             )
             events = history.code_history(handle, chosen) if chosen else []
         if events:
-            st.dataframe(history_table(events), hide_index=True, width="stretch")
+            about = history.event_about(handle, events)
+            st.dataframe(history_table(events, about), hide_index=True, width="stretch")
         else:
             st.info(tr("privacy.page.no_history"))
 
