@@ -29,6 +29,7 @@ NO_ACTOR: set[str] = {
     "workbench.ingest.catalog.project_counts",  # why: counts only; `workbench info` has no user
     "workbench.ingest.importer.file_limit",  # why: a size-limit setting, read after the check
     "workbench.ingest.speakers.analysis_segment_ids",  # why: ids only, suggest's training reads
+    "workbench.ingest.speakers.analysis_sql",  # why: SQL text from a setting, in checked reads
     "workbench.patterns.fragments.data_version",  # why: a cache stamp of two counts, no data
     "workbench.privacy.backup.restore",  # why: replaces a project file that must not be open
     "workbench.privacy.key.project_file",  # why: a path computation on the connection

@@ -261,3 +261,32 @@ def test_every_search_picker_is_the_same_widget_in_both_languages(project):
     assert at.radio(key="search_mode").value == "word"
     assert at.selectbox(key="search_code_all").label == "Code (type to search)"
     assert at.selectbox(key="search_code_all").placeholder == "Choose a code"
+
+
+def test_code_all_hits_leaves_the_interviewers_question_and_says_so(tmp_path, nlp, new_project):
+    """The interviewer's question is found and shown, marked as not counting; the button
+    counts and suggests only the respondent's sentences, as analysis reads them by default
+    (before: 'Maak van alle treffers een suggestie (3 zinnen)' and 3 suggestions)."""
+    path = tmp_path / "p.db"
+    db = new_project(path)
+    (tmp_path / "R01-a.txt").write_text(
+        "I: Schaamt u zich daarvoor?\nR: Ik schaamde me. Die schaamte bleef.\n", encoding="utf-8"
+    )
+    assert import_files(Project.for_user(db, "onderzoeker"), [tmp_path / "R01-a.txt"], nlp=nlp).ok
+    at = _search(path, "schamen")
+    # the switch starts as the project's setting says: only what respondents say
+    assert at.toggle(key="search_only_respondents").value is True
+    assert at.success[0].value.startswith("Gevonden in 2 zinnen")
+    at.toggle(key="search_only_respondents").set_value(False).run()
+    assert at.success[0].value.startswith("Gevonden in 3 zinnen")
+    table = at.dataframe[0].value
+    assert list(table["Telt mee"]) == [False, True, True]
+    assert at.button[0].label == "Maak van alle treffers een suggestie (2 zinnen)"
+    assert any("1 gevonden zin telt niet mee" in c.value for c in at.caption)
+    at.selectbox[0].set_value("schaamte")
+    at.button[0].click().run()
+    assert not at.exception
+    suggested = list_codings(Project.for_user(db, "onderzoeker"), statuses=["suggested"])
+    assert sorted(c["text"] for c in suggested) == ["Die schaamte bleef.", "Ik schaamde me."]
+    assert "2 nieuwe suggesties" in at.success[-1].value
+    assert "1 zin is niet van een respondent" in at.info[-1].value

@@ -554,3 +554,44 @@ def test_a_thing_missing_or_full_after_a_verb_stem_or_a_short_word(seams, nlp):
     assert "hoopvol" in _keywords(seams, nlp, "hoop")
     assert "slapeloos" in _keywords(seams, nlp, "slapen")
     assert _keywords(seams, nlp, "zin") == ["zinvol"]
+
+
+def test_code_all_hits_follows_the_analysis_setting(project, nlp):
+    """Search finds the interviewer's "Hoe was de verhuizing?" and shows it, but the
+    interviewer asking is no sign of a move: by default analysis reads only what
+    respondents say, so no suggestion is made there (before, both sentences got one). With
+    the setting 'all' the question counts too."""
+    from workbench.store import set_setting
+
+    researcher = Project.for_user(project, U)
+    install_codebook_file(researcher, DEFAULT_CODEBOOK)
+    found = search(researcher, nlp, "verhuizen")
+    ids = [h.segment_id for h in found.hits]
+    done = suggest_code_for_hits(researcher, ids, "isolement", query="verhuizen")
+    suggested = list_codings(researcher, statuses=["suggested"])
+    assert [c["text"] for c in suggested] == ["We zijn toen verhuisd naar de flat."]
+    assert (done.made, done.had, done.rejected, done.outside) == (1, 0, 0, 1)
+    assert (found.total, found.analysed) == (2, 1)
+    assert sorted((h.role, h.analysed) for h in found.hits) == [
+        ("interviewer", False),
+        ("respondent", True),
+    ]
+    set_setting(project, "analysis_speakers", "all", actor=U)
+    assert search(researcher, nlp, "verhuizen").analysed == 2
+    done = suggest_code_for_hits(researcher, ids, "isolement", query="verhuizen")
+    assert (done.made, done.had, done.outside) == (1, 1, 0)
+
+
+def test_the_words_searched_for_leave_out_phrases_and_words_after_not(project, nlp):
+    """The page lists these as "searched for these words and all their forms": a phrase is
+    found as written, and a word after NOT is taken away, so neither belongs there (before,
+    '"nog steeds"' listed 'nog, steeds' and 'schamen NIET schaamte' listed 'schaamte')."""
+    researcher = Project.for_user(project, U)
+    assert search(researcher, nlp, '"nog steeds"').terms == []
+    assert search(researcher, nlp, "schamen").terms == ["schaamte", "schamen"]
+    narrowed = search(researcher, nlp, "schamen NIET schaamte")
+    assert narrowed.total == 2
+    assert narrowed.terms == ["schamen"]
+    assert search(researcher, nlp, "verhuizen OF schamen").terms == sorted(
+        search(researcher, nlp, "verhuizen").terms + ["schaamte", "schamen"]
+    )

@@ -19,7 +19,8 @@ next to each other must all occur.
 
 "Code all hits" never applies a code: it turns every hit (:func:`search_segment_ids`, not
 only the page shown) into suggestions that a person accepts or rejects one by one
-(:func:`suggest_code_for_hits`).
+(:func:`suggest_code_for_hits`), on the sentences analysis sees (project setting
+``analysis_speakers``: by default what respondents say, not the interviewer's questions).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from spacy.language import Language
 from workbench.codings import add_coding
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.ingest.speakers import speech_sql
+from workbench.ingest.speakers import analysis_sql, speech_sql
 from workbench.nlp import pipe
 from workbench.patterns import attribute_values
 from workbench.store import transaction
@@ -71,6 +72,9 @@ class Hit:
     start_char: int
     end_char: int
     text: str
+    # whether analysis sees this sentence (setting ``analysis_speakers``): by default an
+    # interviewer's question or a title line is found but never turned into a suggestion
+    analysed: bool = field(default=True, kw_only=True)
     left: str = ""
     keyword: str = ""
     right: str = ""
@@ -85,7 +89,11 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     # how many documents (interviews) the ``total`` hits come from, all of them, not this page
     documents: int = 0
-    # lemma mode: the lemmas searched for, the query words' own and their word family's
+    # how many of the ``total`` hits analysis sees (setting ``analysis_speakers``): what
+    # "code all hits" turns into suggestions
+    analysed: int = 0
+    # lemma mode: the lemmas searched for, the query words' own and their word family's (not
+    # a phrase's words, which are found as written, nor words after NOT)
     terms: list[str] = field(default_factory=list)
     # lemma mode: query words that are also a form of another word, searched as both, with
     # those words ("vroeg": early, and ["vragen"]), for the page to say so
@@ -99,6 +107,9 @@ class HitSuggestions:
     made: int  # new suggestions
     had: int  # sentences the coder already gave the code, or has an open suggestion of it
     rejected: int  # sentences where the coder rejected the code before: no means no
+    # sentences analysis does not see (setting ``analysis_speakers``: by default an
+    # interviewer's question, a title line), left alone as the suggestion engine leaves them
+    outside: int = 0
 
 
 @dataclass
@@ -108,6 +119,9 @@ class Match:
     expression: str  # FTS5
     marks: set[str]  # the lemmas and forms to highlight
     also_forms_of: dict[str, list[str]]  # see SearchResult
+    # lemma mode: what the query looks for by word family (SearchResult.terms): not a phrase
+    # (exact, as written) nor a word after NOT (taken away), which ``marks`` also hold
+    terms: set[str] = field(default_factory=set)
 
 
 _FTS_TERM = re.compile(r"[^\W_]+")  # how the index (unicode61) splits text
@@ -182,6 +196,8 @@ def build_match(
         raise InputError("search.empty_query")
     parts: list[str] = []
     marks: set[str] = set()
+    terms: set[str] = set()
+    taken: set[str] = set()  # what words after NOT take away ("huis NOT huisarts")
     kept: set[str] = set()  # lemmas of the words the query looks for (not after NOT)
     also: dict[str, list[str]] = {}
     previous = None  # "term", "op", "(" or ")"
@@ -227,7 +243,10 @@ def build_match(
             if not expression:
                 continue
             marks |= found
-            if not negated and mode == "lemma":
+            if negated:
+                taken |= found
+            elif mode == "lemma":
+                terms |= found
                 core = token.rstrip("*").lower()
                 kept |= {fold(lemma) for lemma in query_lemmas(nlp, core, vocabulary)}
                 if verbs := other_verbs(core):
@@ -240,7 +259,7 @@ def build_match(
         raise InputError("search.bad_operator", operator=tokens[-1], query=query)
     if parts.count("(") != parts.count(")"):
         raise InputError("search.unbalanced", query=query)
-    return Match(" ".join(parts), marks, also)
+    return Match(" ".join(parts), marks, also, terms - taken)
 
 
 @lru_cache(maxsize=65_536)
@@ -302,9 +321,11 @@ def _hit_ids(
     document_id: int | None,
     limit: int | None,
     offset: int = 0,
-) -> tuple[int, int, list[int]]:
-    """How many segments match, in how many documents, and the ids of ``limit`` of them from
+) -> tuple[int, int, int, list[int]]:
+    """How many segments match, in how many documents, how many of them analysis sees
+    (:func:`~workbench.ingest.speakers.analysis_sql`), and the ids of ``limit`` of them from
     ``offset`` (all when ``limit`` is None), in reading order."""
+    speaker_roles = None if speaker_roles is None else list(speaker_roles)  # read twice
     # Filters become sets of documents or turns, checked per hit in the narrow segment_scope
     # table (migration m009), so each hit costs one small lookup, not a join over wide rows.
     where, params = ["segments_fts MATCH ?"], [match]
@@ -324,13 +345,23 @@ def _hit_ids(
     if document_id is not None:
         where.append("sc.document_id = ?")
         params.append(document_id)
+    # Whether analysis sees a hit: looked up per hit, unless every hit is one (the setting
+    # "all", or only respondents' words asked for, which is the rule analysis applies).
+    rule = analysis_sql(db)
+    analysed = (
+        "1"
+        if rule == "1" or (speaker_roles is not None and set(speaker_roles) <= {"respondent"})
+        else f"(SELECT {rule} FROM turns t LEFT JOIN speakers sp "
+        "ON sp.id = t.speaker_id WHERE t.id = sc.turn_id)"
+    )
     # Segment ids grow in reading order (documents in import order, segments in text order),
     # so ordering by id needs no sort; without filters, FTS5 alone pages the hits.
     try:
         if len(where) == 1 and limit is not None:
-            total, documents = db.execute(
-                "SELECT count(*), count(DISTINCT sc.document_id) FROM segments_fts "
-                "JOIN segment_scope sc ON sc.id = segments_fts.rowid WHERE segments_fts MATCH ?",
+            total, documents, seen = db.execute(
+                f"SELECT count(*), count(DISTINCT sc.document_id), coalesce(sum({analysed}), 0) "
+                "FROM segments_fts JOIN segment_scope sc ON sc.id = segments_fts.rowid "
+                "WHERE segments_fts MATCH ?",
                 params,
             ).fetchone()
             ids = [
@@ -341,9 +372,9 @@ def _hit_ids(
                     [*params, limit, offset],
                 )
             ]
-            return int(total), int(documents), ids
+            return int(total), int(documents), int(seen), ids
         sql = (
-            "SELECT sc.id, sc.document_id FROM segments_fts JOIN segment_scope sc "
+            f"SELECT sc.id, sc.document_id, {analysed} FROM segments_fts JOIN segment_scope sc "
             f"ON sc.id = segments_fts.rowid WHERE {' AND '.join(where)} "
             "ORDER BY segments_fts.rowid"
         )
@@ -352,7 +383,8 @@ def _hit_ids(
         raise InputError("search.bad_query", query=query) from exc
     every = [r[0] for r in rows]
     end = None if limit is None else offset + limit
-    return len(every), len({r[1] for r in rows}), every[offset:end]
+    seen = sum(r[2] for r in rows)
+    return len(every), len({r[1] for r in rows}), seen, every[offset:end]
 
 
 def search(
@@ -375,7 +407,8 @@ def search(
     block) as no one's words. Without ``speaker_roles`` every line is searched, header lines
     too: a researcher may look for a title or an interview date. ``total`` counts every
     hit and ``documents`` the documents they are in, ``hits`` holds ``limit`` of them from
-    ``offset`` (:func:`search_segment_ids` gives all).
+    ``offset`` (:func:`search_segment_ids` gives all); ``analysed`` counts the hits analysis
+    sees (setting ``analysis_speakers``), the ones "code all hits" turns into suggestions.
     The acting user must be allowed to read the project (co-researchers are not: they see
     only pseudonymised fragments in the workshop), and to see attributes when filtering on
     them.
@@ -383,20 +416,20 @@ def search(
     project.require("attributes.view" if filters else "read")
     db = project.db
     match = build_match(nlp, query, mode, Vocabulary(db))
-    total, documents, ids = _hit_ids(
+    total, documents, analysed, ids = _hit_ids(
         db, match.expression, query, filters, speaker_roles, document_id, limit=limit, offset=offset
     )
     rows = db.execute(
         "SELECT s.id, s.document_id, d.name, r.code, sp.label, sp.role, s.start_char, "
-        "s.end_char, s.text FROM segments s JOIN documents d ON d.id = s.document_id "
-        "JOIN turns tu ON tu.id = s.turn_id LEFT JOIN speakers sp ON sp.id = tu.speaker_id "
+        f"s.end_char, s.text, {analysis_sql(db)} FROM segments s "
+        "JOIN documents d ON d.id = s.document_id "
+        "JOIN turns t ON t.id = s.turn_id LEFT JOIN speakers sp ON sp.id = t.speaker_id "
         "LEFT JOIN respondents r ON r.id = d.respondent_id "
         f"WHERE s.id IN ({', '.join('?' * len(ids))}) ORDER BY s.id",
         ids,
     ).fetchall()
-    hits = [Hit(*r) for r in rows]
+    hits = [Hit(*r[:-1], analysed=bool(r[-1])) for r in rows]
     _keyword_in_context(nlp, hits, match.marks)
-    terms = sorted(m for m in match.marks if mode == "lemma")
     return SearchResult(
         query=query,
         mode=mode,
@@ -404,7 +437,8 @@ def search(
         total=total,
         hits=hits,
         documents=documents,
-        terms=terms,
+        analysed=analysed,
+        terms=sorted(match.terms),
         also_forms_of=match.also_forms_of,
     )
 
@@ -423,7 +457,7 @@ def search_segment_ids(
     all hits" on the Zoeken page acts on. Same arguments and rights as :func:`search`."""
     project.require("attributes.view" if filters else "read")
     match = build_match(nlp, query, mode, Vocabulary(project.db)).expression
-    return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[2]
+    return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[3]
 
 
 def suggest_code_for_hits(
@@ -440,7 +474,11 @@ def suggest_code_for_hits(
     "Code all hits" on the Zoeken page leads to). A segment is left alone when this coder
     has the code on any span that overlaps it, not only on the segment itself: a span
     selected by hand may cover part of a sentence or several. A rejected coding counts
-    too: the coder said no there. The evidence says which search found them.
+    too: the coder said no there. The evidence says which search found them. A sentence
+    analysis does not see (project setting ``analysis_speakers``: by default an interviewer's
+    question or a title line) gets no suggestion, as the suggestion engine gives none there:
+    search finds "Voel je je weleens eenzaam?", but the interviewer asking it is no sign of
+    loneliness.
     """
     project.require("suggestion.decide")
     db = project.db
@@ -459,13 +497,18 @@ def suggest_code_for_hits(
         places = {
             r[0]: r[1:]
             for r in db.execute(
-                "SELECT id, document_id, start_char, end_char FROM segments "
-                "WHERE id IN (SELECT value FROM json_each(?))",  # any number of hits
+                f"SELECT s.id, s.document_id, s.start_char, s.end_char, {analysis_sql(db)} "
+                "FROM segments s JOIN turns t ON t.id = s.turn_id "
+                "LEFT JOIN speakers sp ON sp.id = t.speaker_id "
+                "WHERE s.id IN (SELECT value FROM json_each(?))",  # any number of hits
                 [json.dumps(ids)],
             )
         }
         for segment_id in ids:
-            document_id, start, end = places.get(segment_id, (None, 0, 0))
+            document_id, start, end, seen = places.get(segment_id, (None, 0, 0, 1))
+            if not seen:
+                done.outside += 1
+                continue
             statuses = {
                 status for s, e, status in spans.get(document_id, []) if s < end and start < e
             }

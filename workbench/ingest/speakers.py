@@ -158,11 +158,25 @@ def _analysis_segments(db: Database, document_id: int | None) -> list[dict[str, 
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+def analyses_respondents_only(project: Project) -> bool:
+    """Whether analysis reads only what respondents say (setting ``analysis_speakers``, the
+    default) rather than every turn; needs ``read``. Zoeken starts its "only respondents"
+    switch from it, as the Project page says the setting counts for search too."""
+    project.require("read")
+    return get_setting(project.db, "analysis_speakers") != "all"
+
+
+def analysis_sql(db: Any) -> str:
+    """SQL condition: turn ``t`` (LEFT JOINed to its speaker as ``sp``) is one analysis sees,
+    by the setting ``analysis_speakers``: a respondent's words (:func:`speech_sql`), or, with
+    "all", every turn. Search asks it too, so hits turned into suggestions follow the same
+    rule as the suggestion engine and agreement."""
+    return "1" if get_setting(db, "analysis_speakers") == "all" else speech_sql(["respondent"])
+
+
 def _analysis_query(db: Database, document_id: int | None, columns: str) -> sqlite3.Cursor:
     """``columns`` of the segments analysis sees (one document, or all), in document order."""
-    where, params = [], []
-    if get_setting(db, "analysis_speakers") != "all":
-        where.append(speech_sql(["respondent"]))
+    where, params = [analysis_sql(db)], []
     if document_id is not None:
         where.append("s.document_id = ?")
         params.append(document_id)
@@ -171,7 +185,6 @@ def _analysis_query(db: Database, document_id: int | None, columns: str) -> sqli
         "FROM segments s JOIN turns t ON t.id = s.turn_id "
         "JOIN documents d ON d.id = s.document_id "
         "LEFT JOIN speakers sp ON sp.id = t.speaker_id "
-        f"{'WHERE ' + ' AND '.join(where) if where else ''} "
-        "ORDER BY s.document_id, s.position",
+        f"WHERE {' AND '.join(where)} ORDER BY s.document_id, s.position",
         params,
     )

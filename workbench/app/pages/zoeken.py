@@ -10,6 +10,7 @@ from workbench.app.common import acting_project, attempt, lang, nlp, tr
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
 from workbench.i18n import t
+from workbench.ingest.speakers import analyses_respondents_only
 from workbench.patterns.fragments import value_label
 from workbench.respondents import list_attributes
 from workbench.search import filter_options, search, search_segment_ids, suggest_code_for_hits
@@ -30,8 +31,10 @@ modes = {m: tr(f"zoeken.mode_{m}") for m in ("lemma", "word")}
 mode = cols[0].radio(
     tr("zoeken.mode"), list(modes), horizontal=True, format_func=modes.get, key="search_mode"
 )
-only_respondents = cols[1].toggle(
-    tr("zoeken.only_respondents"), value=False, key="search_only_respondents"
+only_respondents = cols[1].toggle(  # starts as the project's analysis setting says
+    tr("zoeken.only_respondents"),
+    value=analyses_respondents_only(handle),
+    key="search_only_respondents",
 )
 filters: dict[str, str] = {}
 
@@ -101,6 +104,8 @@ table = pd.DataFrame(
         tr("zoeken.col_document"): [h.document for h in result.hits],
     }
 )
+if result.analysed < result.total:  # say which rows analysis, and so "code all hits", skips
+    table[tr("zoeken.col_analysed")] = [h.analysed for h in result.hits]
 picked = st.dataframe(
     table,
     hide_index=True,
@@ -135,8 +140,10 @@ with st.form("code_all_hits"):
         placeholder=tr("coderen.code_placeholder"),
         key="search_code_all",
     )
-    st.caption(tr("zoeken.code_all_help", total=result.total))
-    if st.form_submit_button(tr("zoeken.code_all", total=result.total)) and code:
+    st.caption(tr("zoeken.code_all_help", total=result.analysed))
+    if result.analysed < result.total:  # an interviewer's question is found, not suggested
+        st.caption(tr("zoeken.code_all_outside", n=result.total - result.analysed))
+    if st.form_submit_button(tr("zoeken.code_all", total=result.analysed)) and code:
         # every hit, also those beyond the table's first rows
         every = attempt(search_segment_ids, handle, nlp(), query, **scope).value
         if every is not None:
@@ -149,11 +156,15 @@ with st.form("code_all_hits"):
                 success=lambda done: tr("zoeken.code_all_done", n=done.made, code=names[str(code)]),
             ).value
             # given (or suggested) and turned down are different answers: say them apart
-            if done is not None and done.had + done.rejected:
+            if done is not None and done.had + done.rejected + done.outside:
                 st.info(
                     " ".join(
                         tr(f"zoeken.code_all_{key}", n=n)
-                        for key, n in (("had_it", done.had), ("rejected", done.rejected))
+                        for key, n in (
+                            ("had_it", done.had),
+                            ("rejected", done.rejected),
+                            ("not_analysed", done.outside),
+                        )
                         if n
                     )
                 )
