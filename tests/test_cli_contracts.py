@@ -1039,3 +1039,22 @@ def test_installed_workbench_command_runs_a_contract(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("Error: ") and "weg.db" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_lang_is_taken_after_the_command_too(demo, capsys):
+    """``workbench info --project P --lang en`` was refused as an unknown argument; every
+    command (and subcommand) takes it, and the output is in that language."""
+    code = main(["info", "--project", str(demo), "--lang", "en"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "documents: 10" in out.out and "Project:" in out.out
+    code = main(["codebook", "list", "--project", str(demo), "--lang", "en"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    # the default stays Dutch when it is not given, before or after
+    code = main(["history", "--project", str(demo), "--document", "1", "--limit", "1"])
+    assert code == 0 and "Wanneer" in capsys.readouterr().out
+    code = main(
+        ["history", "--project", str(demo), "--document", "1", "--limit", "1", "--lang", "en"]
+    )
+    assert code == 0 and "When" in capsys.readouterr().out

@@ -92,8 +92,23 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for area in AREAS:
         importlib.import_module(f"workbench.cli.{area}").register(sub)
+    _lang_after_command(sub)
     translate_help(parser, lang)
     return parser
+
+
+def _lang_after_command(sub: argparse._SubParsersAction) -> None:
+    """Let every command take ``--lang`` after its name too (``workbench history ... --lang
+    en`` was refused as an unknown argument): its help and messages already follow a
+    ``--lang`` anywhere (:func:`chosen_language`). ``SUPPRESS``: a command without it keeps
+    the value before the command (or the default)."""
+    for command in sub.choices.values():
+        command.add_argument(
+            "--lang", choices=list(LANGUAGES), default=argparse.SUPPRESS, help="language"
+        )
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _lang_after_command(action)
 
 
 def chosen_language(argv: Sequence[str]) -> str:
