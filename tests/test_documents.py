@@ -51,3 +51,21 @@ def test_browser_selection_in_utf16_becomes_code_point_offsets(project):
     full = project.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()[0]
     assert full[a:b] == "hoor"
     assert a == start + 7
+
+
+def test_a_browser_selection_loses_the_white_space_at_its_ends_not_its_punctuation(project):
+    researcher = Project.for_user(project, "onderzoeker")
+    rows = project.execute(
+        "SELECT id, text FROM segments WHERE text LIKE 'Goed%' OR text LIKE 'Sinds%' "
+        "ORDER BY position"
+    ).fetchall()
+    (good, good_text), (since, _) = rows
+    full = project.execute("SELECT text FROM documents").fetchone()[0]
+    # from the end of "Goed 😊 hoor." (UTF-16: the emoji is two units) to after "Sinds "
+    doc, a, b = span_from_selection(researcher, good, len(good_text) + 1, since, 6)
+    assert full[a:b] == "Sinds"
+    doc, a, b = span_from_selection(researcher, good, 8, since, 6)
+    assert full[a:b] == "hoor. Sinds"
+    # only the space between two sentences: nothing to code
+    doc, a, b = span_from_selection(researcher, good, len(good_text) + 1, since, 0)
+    assert a == b

@@ -258,7 +258,7 @@ def test_a_link_with_doc_and_seg_opens_the_interview_at_that_place(project, tmp_
     at.run()
     assert not at.exception
     assert at.selectbox(key="coding_document").value == 2
-    assert "Ik mis mijn dochter heel erg." in " ".join(m.value for m in at.markdown)
+    assert "> Ik mis mijn dochter heel erg\\." in " ".join(m.value for m in at.markdown)
     assert drawn(at)["focus"] == seg
     assert f"wb-seg selected' data-seg='{seg}'" in drawn(at)["html"]
 
@@ -622,3 +622,150 @@ def test_the_interview_and_the_code_to_retrieve_stay_when_the_language_changes(
     assert at.selectbox(key="coding_document").options == ["R01-a", "R02-b"]
     assert at.selectbox(key="coding_retrieve_code").value == "isolement"
     assert "1 fragment. Click 'Go there'" in " ".join(c.value for c in at.caption)
+
+
+@pytest.fixture
+def story(tmp_path, nlp, new_project):
+    """A life story whose text has Markdown's signs in it and sentences to select across."""
+    path = tmp_path / "s.db"
+    db = new_project(path)
+    (tmp_path / "R07-story.txt").write_text(
+        "I: Hoe was dat jaar?\n"
+        "R: Mijn man overleed in de winter. Daarna was het stil in huis.\n"
+        "I: En toen?\n"
+        "R: Ik zei *niets* meer [lacht] tegen de buren.\n",
+        encoding="utf-8",
+    )
+    assert import_files(
+        Project.for_user(db, "onderzoeker"), [tmp_path / "R07-story.txt"], nlp=nlp
+    ).ok
+    segs = {
+        text: (sid, start, end)
+        for sid, start, end, text in db.execute(
+            "SELECT id, start_char, end_char, text FROM segments ORDER BY position"
+        )
+    }
+    return path, db, segs
+
+
+def _select(at, start_seg, start, end_seg, end):
+    """Select text in the transcript as the browser reports it (UTF-16 offsets per sentence)."""
+    at.session_state["transcript-1"] = {
+        "selection": {
+            "kind": "span",
+            "start_segment": start_seg,
+            "start": start,
+            "end_segment": end_seg,
+            "end": end,
+        }
+    }
+    return at.run()
+
+
+def test_a_selection_across_two_sentences_is_stored_without_spaces_at_its_ends(story):
+    path, db, segs = story
+    first = segs["Mijn man overleed in de winter."]
+    second = segs["Daarna was het stil in huis."]
+    at = _page(path)
+    # dragged from just after the full stop to just after "was " in the next sentence
+    _select(at, first[0], len("Mijn man overleed in de winter."), second[0], len("Daarna was "))
+    assert at.session_state["coding_target"]["start_char"] == second[1]
+    _select(at, first[0], len("Mijn man "), second[0], len("Daarna was "))
+    assert quote(at) == "> overleed in de winter\\. Daarna was"
+    at.selectbox(key="coding_code").set_value("verlies-dierbare").run()
+    at.button(key="coding_apply").click().run()
+    [(text, seg, start, end)] = db.execute(
+        "SELECT text, segment_id, start_char, end_char FROM codings"
+    ).fetchall()
+    full = db.execute("SELECT text FROM documents").fetchone()[0]
+    assert text == full[start:end] == "overleed in de winter. Daarna was"
+    assert seg is None
+    assert any(m.value.startswith(":material/label: Verlies van een dierbare") for m in at.markdown)
+
+
+def test_a_selection_of_one_whole_sentence_lists_the_code_put_on_it(story):
+    path, db, segs = story
+    seg, start, end = segs["Daarna was het stil in huis."]
+    at = _page(path)
+    _select(at, seg, 0, seg, end - start)
+    at.selectbox(key="coding_code").set_value("isolement").run()
+    at.button(key="coding_apply").click().run()
+    [(coding, on)] = db.execute("SELECT id, segment_id FROM codings").fetchall()
+    assert on == seg  # stored on the sentence ...
+    assert at.button(key=f"remove-{coding}")  # ... and listed under the chosen text to take off
+    at.button(key="coding_undo").click().run()
+    assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == 0
+    assert not [b for b in at.button if b.key == f"remove-{coding}"]
+
+
+def quote(at):
+    """The chosen text as the page quotes it."""
+    return next(m.value for m in at.markdown if m.value.startswith("> "))
+
+
+def test_transcript_text_is_shown_as_written_not_read_as_markdown(story):
+    path, db, segs = story
+    full = db.execute("SELECT text FROM documents").fetchone()[0]
+    start = full.index("stil in huis")
+    end = full.index("[lacht]") + len("[lacht]")
+    coding = add_coding(
+        Project.for_user(db, "onderzoeker"),
+        code="isolement",
+        document_id=1,
+        start_char=start,
+        end_char=end,
+    )
+    at = _page(path, {"document_id": 1, "segment_id": None, "start_char": start, "end_char": end})
+    # across two turns: every line stays in the quote, the asterisks and brackets as typed
+    assert quote(at) == (
+        "> stil in huis\\.  \n> I\\: En toen?  \n> R\\: Ik zei \\*niets\\* meer \\[lacht\\]"
+    )
+    assert at.button(key=f"remove-{coding}")
+    seg = segs[next(t for t in segs if t.startswith("Ik zei"))]
+    at = _page(
+        path, {"document_id": 1, "segment_id": seg[0], "start_char": seg[1], "end_char": seg[2]}
+    )
+    assert any(
+        "“stil in huis\\. I\\: En toen? R\\: Ik zei \\*niets\\*" in m.value for m in at.markdown
+    )
+    at.selectbox(key="coding_retrieve_code").set_value("isolement").run()
+    assert any(c.value.startswith("1 fragment.") for c in at.caption)
+    assert any(
+        m.value.endswith("\nstil in huis\\. I\\: En toen? R\\: Ik zei \\*niets\\* meer \\[lacht\\]")
+        for m in at.markdown
+    )
+
+
+def test_a_span_across_two_sentences_lists_the_codes_on_those_sentences(story):
+    path, db, segs = story
+    first = segs["Mijn man overleed in de winter."]
+    second = segs["Daarna was het stil in huis."]
+    researcher = Project.for_user(db, "onderzoeker")
+    coding = add_coding(researcher, code="verlies-dierbare", segment_id=first[0])
+    proposal = add_coding(
+        researcher, code="isolement", segment_id=second[0], origin="machine", score=0.6
+    )
+    at = _page(path)
+    _select(at, first[0], len("Mijn man "), second[0], len("Daarna was"))
+    listed = [m.value for m in at.markdown]
+    assert (
+        ":material/label: Verlies van een dierbare · _onderzoeker_  \n"
+        ":gray[op: “Mijn man overleed in de winter\\.”]"
+    ) in listed
+    assert at.button(key=f"remove-{coding}")
+    assert "Eenzaamheid en isolement · 0,60" in listed
+    assert "op: “Daarna was het stil in huis\\.”" in [c.value for c in at.caption]
+    at.button(key=f"accept-{proposal}").click().run()
+    assert db.execute("SELECT status FROM codings WHERE id = ?", [proposal]).fetchone()[0] == (
+        "accepted"
+    )
+
+
+def test_the_life_events_panel_names_a_code_as_the_rest_of_the_page(story):
+    path, db, segs = story
+    seg, start, end = segs["Mijn man overleed in de winter."]
+    add_coding(Project.for_user(db, "onderzoeker"), code="verlies-dierbare", segment_id=seg)
+    at = _page(path, {"document_id": 1, "segment_id": seg, "start_char": start, "end_char": end})
+    listed = [m.value for m in at.markdown]
+    assert "**Verlies van een dierbare** · _onderzoeker_" in listed  # the life events panel
+    assert not any("verlies-dierbare" in m for m in listed)

@@ -143,7 +143,7 @@ def test_following_a_quote_link_selects_that_segment_on_the_coding_page(project)
     assert at.selectbox(key="coding_document").value == doc
     target = at.session_state["coding_target"]
     assert (target["document_id"], target["segment_id"]) == (doc, seg)
-    assert "Zin 5 van interview-R03, verzonnen." in " ".join(m.value for m in at.markdown)
+    assert "> Zin 5 van interview\\-R03, verzonnen\\." in " ".join(m.value for m in at.markdown)
 
 
 def test_following_a_span_link_selects_that_span(project):
@@ -159,7 +159,7 @@ def test_following_a_span_link_selects_that_span(project):
     doc, start, end = db.span
     target = at.session_state["coding_target"]
     assert target == {"document_id": doc, "segment_id": None, "start_char": start, "end_char": end}
-    assert "7 van interview-R04, verzonnen." in " ".join(m.value for m in at.markdown)
+    assert "7 van interview\\-R04, verzonnen\\." in " ".join(m.value for m in at.markdown)
     from test_page_coderen import drawn
 
     assert drawn(at)["focus"] == segment(db, "Zin 7 van interview-R04, verzonnen.")[1]

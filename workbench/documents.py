@@ -101,9 +101,12 @@ def span_from_selection(
     """Document offsets (code points) for a browser selection given in UTF-16 units.
 
     The browser reports where a selection starts and ends as (element, UTF-16 offset inside
-    it); segments are the elements. Returns ``(document_id, start_char, end_char)``, ordered.
-    The offsets are counted in the segments' text, which only readers of the project (the
-    coding page) may see.
+    it); segments are the elements. Returns ``(document_id, start_char, end_char)``, ordered,
+    without the white space at either end: a drag that starts just after a full stop or ends
+    after a word's space would otherwise store a coding whose text starts or ends with a space
+    or line break (punctuation stays: it is part of what was said). All white space gives an
+    empty span (start == end). The offsets are counted in the segments' text, which only
+    readers of the project (the coding page) may see.
     """
     project.require("read")
     db = project.db
@@ -119,4 +122,9 @@ def span_from_selection(
     (doc_a, a), (doc_b, b) = ends
     if doc_a != doc_b:
         raise ValueError("A selection cannot span two documents.")
-    return doc_a, min(a, b), max(a, b)
+    a, b = min(a, b), max(a, b)
+    chosen = db.execute(
+        "SELECT substr(text, ? + 1, ? - ?) FROM documents WHERE id = ?", [a, b, a, doc_a]
+    ).fetchone()[0]
+    lead = len(chosen) - len(chosen.lstrip())
+    return doc_a, a + lead, a + max(lead, len(chosen.rstrip()))

@@ -15,7 +15,9 @@ import pandas as pd
 import streamlit as st
 from workbench import life_events
 from workbench.app.common import attempt, choice, lang, tr
+from workbench.codebook.views import codebook_from_project
 from workbench.handle import Project
+from workbench.suggest.display import escape_markdown
 
 
 def _name(event: pd.Series) -> str:
@@ -64,8 +66,10 @@ def show(project: Project, target: dict[str, Any] | None) -> None:
         events = life_events.events_frame(project, document_id=doc)
         events = events[events["status"] != "rejected"]
         names = {int(e["event"]): _name(e) for _, e in events.iterrows()}
+        # a code by its name, as the rest of the page names it (its id read as a typo)
+        titles = {c.id: c.name for c in codebook_from_project(project).codes}
         for coding in here:
-            _coding(project, coding, events, names, may)
+            _coding(project, coding, events, names, may, titles)
         shown_here = {m["event"] for c in here for m in c["mentions"]}
         for event_id in sorted(shown_here):
             if event_id in names:
@@ -78,9 +82,11 @@ def _coding(
     events: pd.DataFrame,
     names: dict[int, str],
     may: bool,
+    titles: dict[str, str],
 ) -> None:
     """One coding here: the event it mentions (or proposals), or make / choose one."""
-    st.markdown(tr("lifepanel.coding", code=coding["code"], coder=coding["coder"]))
+    code = escape_markdown(titles.get(coding["code"], coding["code"]))
+    st.markdown(tr("lifepanel.coding", code=code, coder=coding["coder"]))
     for mention in coding["mentions"]:
         line = tr(
             "lifepanel.mentions",

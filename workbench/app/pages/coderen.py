@@ -39,6 +39,7 @@ from workbench.memos import list_memos
 from workbench.retrieval import code_segments
 from workbench.store import last_event_id
 from workbench.suggest import suggest_document
+from workbench.suggest.display import escape_markdown
 
 # Below this page width the transcript and the tools stand one under the other (see below).
 NARROW = "46rem"
@@ -47,6 +48,27 @@ NARROW = "46rem"
 def undone_toast(undone: dict) -> str:
     """The toast after an undo, here and from the offer to undo an older action."""
     return undone_message(undone, "coderen.undone")
+
+
+def quoted(text: str) -> str:
+    """Transcript text as a Markdown quote that shows it as written: "*zucht*" or "[lacht]"
+    stay as typed (not italics or a link) and a span across turns keeps its line breaks."""
+    return "> " + escape_markdown(text).replace("\n", "  \n> ")
+
+
+def one_line(text: str) -> str:
+    """Transcript text inside a line of Markdown: as written, its line breaks as spaces."""
+    return escape_markdown(text).replace("\n", " ")
+
+
+def on_other_text(coding: dict, start: int, end: int) -> bool:
+    """Whether a coding listed under the chosen text lies on other text (more or less)."""
+    return (coding["start_char"], coding["end_char"]) != (start, end)
+
+
+def on_span(coding: dict) -> str:
+    """The text a coding lies on, as the line under it says when that is not the chosen text."""
+    return f"{tr('coderen.on_span')}: “{one_line(coding['text'])}”"
 
 
 def go_to(place: dict) -> None:
@@ -199,9 +221,15 @@ if selection:
             selection["end"],
         ).value
         if found and found[1] < found[2]:
+            # a selection of exactly one sentence is that sentence: add_coding stores it on
+            # the sentence, and the codes on it are then listed under the chosen text
+            exact = next(
+                (s.id for s in segments.values() if (s.start_char, s.end_char) == found[1:]),
+                None,
+            )
             target = {
                 "document_id": found[0],
-                "segment_id": None,
+                "segment_id": exact,
                 "start_char": found[1],
                 "end_char": found[2],
             }
@@ -294,7 +322,7 @@ with right:
                 row = st.columns([5, 1])
                 row[0].markdown(
                     f"**{document_label(place['respondent'], place['document'])}** · "
-                    f"_{place['coder']}_  \n{place['text']}"
+                    f"_{place['coder']}_  \n{one_line(place['text'])}"
                 )
                 row[1].button(
                     tr("coderen.go"),
@@ -309,7 +337,7 @@ with right:
         st.stop()
     start, end = target["start_char"], target["end_char"]
     st.markdown(f"**{tr('coderen.selected')}**")
-    st.markdown(f"> {view.text[start:end]}")
+    st.markdown(quoted(view.text[start:end]))
 
     code = st.selectbox(
         tr("coderen.code"),
@@ -340,10 +368,11 @@ with right:
         ):
             st.rerun()
 
-    # what lies on the chosen text: its own codings and every hand-selected span that overlaps
-    here = [c for c in view.free_codings if c["start_char"] < end and start < c["end_char"]]
-    if target["segment_id"] in segments:
-        here = segments[target["segment_id"]].codings + here
+    # what lies on the chosen text: the codings of every sentence it touches and every
+    # hand-selected span that overlaps it (a span across two sentences lists their codes too)
+    here = [
+        c for s in segments.values() if s.start_char < end and start < s.end_char for c in s.codings
+    ] + [c for c in view.free_codings if c["start_char"] < end and start < c["end_char"]]
     accepted = [c for c in here if c["status"] == "accepted"]
     suggested = [c for c in here if c["status"] == "suggested"]
     if accepted:
@@ -357,11 +386,10 @@ with right:
                 )
                 if v
             )
-            partial = (c["start_char"], c["end_char"]) != (start, end)
             st.markdown(
-                f":material/label: {c['code_name']} · _{c['coder']}_"
+                f":material/label: {escape_markdown(c['code_name'])} · _{c['coder']}_"
                 + (f" · {when}" if when else "")
-                + (f"  \n:gray[{tr('coderen.on_span')}: “{c['text']}”]" if partial else "")
+                + (f"  \n:gray[{on_span(c)}]" if on_other_text(c, start, end) else "")
             )
             # the actions under the code (side by side they were cut off), in a row that wraps
             actions = st.container(horizontal=True)
@@ -414,6 +442,8 @@ with right:
             # A score orders suggestions; as a percentage it read as a chance of being right.
             score = "" if c["score"] is None else f" · {figure(c['score'])}"
             st.markdown(f"{c['code_name']}{score}")
+            if on_other_text(c, start, end):
+                st.caption(on_span(c))
             if c["evidence"]:
                 st.caption(tr("coderen.evidence", evidence=", ".join(c["evidence"])))
             row = st.columns(2)
