@@ -122,3 +122,29 @@ def test_ages_stay_whole_numbers_in_a_csv_export(me, project_path, tmp_path):
     assert "52.0" not in text and "67.0" not in text
     table, _ = read_csv_export(out)
     assert table.set_index("respondent").loc["R01", "leeftijd"] == 52
+
+
+def test_a_number_or_date_filter_compares_with_greater_and_less(me, project_path, tmp_path):
+    """`leeftijd>=65` said "the attribute 'leeftijd>' does not exist": a researcher could
+    only list every age. Numbers compare as numbers (52 < 100, which as text it is not);
+    bounds of one attribute form a range; an equal value of it may hold instead."""
+    assert rows(me, "leeftijd>=50") == ["R01", "R02"]
+    assert rows(me, "leeftijd > 52") == ["R02"]
+    assert rows(me, "leeftijd<100") == ["R01", "R02", "R03"]  # R04 has no age
+    assert rows(me, "leeftijd>=40", "leeftijd<=60") == ["R01"]
+    assert rows(me, "leeftijd<40", "leeftijd=67") == ["R02", "R03"]
+    assert rows(me, "leeftijd>=50", "uitkering=ja") == ["R01"]
+    assert rows(me, "leeftijd>52,5") == ["R02"]
+    respondents.define_attribute(me, "start", "date")
+    respondents.set_value(me, "R02", "start", "2024-03-01")
+    respondents.set_value(me, "R03", "start", "31-12-2023")
+    assert rows(me, "start>=1-1-2024") == ["R02"]
+    assert rows(me, "start<2024-03-01") == ["R03"]
+    with pytest.raises(InputError) as bad:
+        rows(me, "leeftijd>=oud")
+    assert bad.value.message("nl").startswith("Bij 'leeftijd' staat 'oud', en dat is geen getal.")
+    assert "is not a number" in bad.value.message("en")
+    out = tmp_path / "m.csv"
+    assert _cli(project_path, out, "--filter", "leeftijd>=50") == 0
+    table, about = read_csv_export(out)
+    assert table["respondent"].tolist() == ["R01", "R02"] and about["filter"] == ["leeftijd>=50"]

@@ -95,7 +95,8 @@ def test_importing_again_updates_instead_of_duplicating(me, db, tmp_path):
     import_respondents(me, path)
     path.write_text(CSV.replace("Spoorzicht", "Oude Kern"), encoding="utf-8")
     result = import_respondents(me, path)
-    assert (result["added"], result["updated"], result["values"]) == (0, 2, 1)
+    assert (result["added"], result["updated"], result["values"]) == (0, 1, 1)
+    assert result["unchanged"] == 1  # R02: the same row again is no update
     assert count(db, "respondents") == 2
 
 
@@ -402,7 +403,9 @@ def test_an_empty_cell_in_a_sheet_imported_again_keeps_the_stored_value_and_says
     assert stored(me) == {"R01": ("Gerda", {"leeftijd": "72", "wijk": "Oost"})}
     assert (result["values"], result["kept"]) == (1, {"leeftijd": 1, "pseudoniem": 1})
     summary = import_summary(result)
-    assert summary[0] == "r.csv: 0 respondenten toegevoegd, 1 bijgewerkt, 1 waarde veranderd."
+    assert summary[0] == (
+        "r.csv: 0 respondenten toegevoegd, 1 bijgewerkt, 0 ongewijzigd, 1 waarde veranderd."
+    )
     assert summary[1].startswith(
         "2 bewaarde waarden zijn gebleven, omdat de cel in het bestand leeg was "
         "('leeftijd': 1, 'pseudoniem': 1)."
@@ -554,7 +557,7 @@ def test_a_column_name_that_is_a_formula_without_a_result_is_named_with_its_cell
     plain = formula_book(tmp_path / "p.xlsx", ["code", None], ["R01", "Oost"])
     with pytest.raises(RowErrors) as unnamed:
         import_respondents(me, plain)
-    assert unnamed.value.problems == [("respondents.empty_header", {"column": 2})]
+    assert unnamed.value.problems == [("respondents.empty_header", {"cell": "B1"})]
     assert "Excel" not in unnamed.value.message("nl")
     assert list_respondents(me) == []
 

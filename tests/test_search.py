@@ -6,6 +6,7 @@ from workbench.codings import list_codings
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.imports import import_files
+from workbench.respondents import import_respondents
 from workbench.search import (
     CONTEXT_CHARS,
     build_match,
@@ -199,7 +200,34 @@ def test_attribute_filter(project, nlp):
     researcher = Project.for_user(project, U)
     assert filter_options(researcher) == {"wijk": ["Centrum"]}
     assert search(researcher, nlp, "buurt", filters={"wijk": "Centrum"}).total == 1
-    assert search(researcher, nlp, "buurt", filters={"wijk": "Oost"}).total == 0
+    with pytest.raises(InputError, match="Centrum"):  # nobody has Oost: not "no hits"
+        search(researcher, nlp, "buurt", filters={"wijk": "Oost"})
+
+
+def test_an_attribute_filter_reads_values_as_the_patronen_filters_do(db, nlp, tmp_path):
+    """Zoeken offered "Noord" and "noord" (R02 typed it so); choosing "Noord" found R01's
+    interview only, where Patronen counts both. "ja" found nothing (stored "true")."""
+    me = Project.for_user(db, U)
+    for code in ("R01", "R02", "R03"):
+        path = tmp_path / f"{code}-interview.txt"
+        path.write_text(INTERVIEW + f"I: Dank u, {code}.\n", encoding="utf-8")
+        assert import_files(me, [path], respondent=code, nlp=nlp).ok
+    sheet = tmp_path / "r.csv"
+    sheet.write_text(
+        "code;wijk;woont_alleen;leeftijd\nR01;Noord;ja;67\nR02;noord ;nee;72\nR03;Zuid;ja;58\n",
+        encoding="utf-8",
+    )
+    import_respondents(me, sheet)
+    assert filter_options(me)["wijk"] == ["Noord", "Zuid", "noord"]
+
+    def documents(**filters):
+        return search(me, nlp, "buurt", filters=filters).documents
+
+    assert documents() == 3
+    assert documents(wijk="Noord") == documents(wijk="noord") == 2
+    assert documents(woont_alleen="true") == documents(woont_alleen="ja") == 2
+    assert documents(leeftijd=">=65") == 2
+    assert documents(leeftijd="<65", wijk="Zuid") == 1
 
 
 def test_bad_queries_get_a_clear_message(project, nlp):

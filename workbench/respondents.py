@@ -111,7 +111,7 @@ def parse_value(value: Any, type_: str) -> str | None:
             number = float(value)
         else:
             number = float(_number_text(str(value).strip()))
-        return str(int(number)) if number.is_integer() else repr(number)
+        return _number(number)
     if type_ == "date":
         if isinstance(value, dt.datetime):
             return value.date().isoformat()
@@ -125,6 +125,14 @@ def parse_value(value: Any, type_: str) -> str | None:
                 continue
         raise ValueError(value)
     raise ValueError(f"type must be one of {TYPES}. Got {type_!r} instead.")
+
+
+def _number(number: float) -> str:
+    """The canonical text of a number, to the 15 significant digits a spreadsheet shows: a
+    formula's result 0.1 + 0.2 is stored as 0.30000000000000004 and shown (and meant) as
+    0.3; a whole number without ".0"."""
+    number = float(f"{number:.{_EXACT_DIGITS}g}")
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def _number_text(text: str) -> str:
@@ -421,7 +429,7 @@ def define_attribute(project: Project, name: str, type_: str) -> None:
                 raise InputError(
                     "respondents.cannot_convert",
                     attribute=name,
-                    type=type_,
+                    type=Term(f"respondents.type.{type_}"),
                     respondent=code,
                     value=value,
                 ) from None
@@ -451,7 +459,7 @@ def set_value(project: Project, respondent: int | str, attribute: str, value: An
                 "respondents.bad_value",
                 attribute=attribute,
                 value=value,
-                type=found["type"],
+                type=Term(f"respondents.type.{found['type']}"),
                 respondent=respondent,
             ) from None
         _write_value(db, rid, attribute, canonical, actor=project.user)
@@ -651,8 +659,11 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         if isinstance(column, FormulaWithoutValue):
             cell = cell_name(places[index - 1], header_row)
             problems.append(("respondents.header_formula", {"cell": cell}))
-        elif not column:
-            problems.append(("respondents.empty_header", {"column": index}))
+        elif not column:  # named by its cell: a dropped empty column shifts the index
+            cell = cell_name(places[index - 1], header_row)
+            problems.append(("respondents.empty_header", {"cell": cell}))
+    if len(header) > 2 and not any(header[1:]):  # "Respondentenlijst 2026" above the header
+        problems.insert(0, ("respondents.title_row", {"row": header_row, "title": header[0]}))
     folded = [c.casefold() for c in header]
     duplicates = {c for c in header if c and folded.count(c.casefold()) > 1}
     for column in sorted(duplicates):
@@ -722,7 +733,7 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
                             "row": number,
                             "column": column,
                             "value": value,
-                            "type": types[column],
+                            "type": Term(f"respondents.type.{types[column]}"),
                         },
                     )
                 )
@@ -731,13 +742,14 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         raise RowErrors(name, problems)
     added: list[str] = []
     kept: Counter[str] = Counter()
-    updated = changed_values = 0
+    updated = unchanged = changed_values = 0
     with transaction(db):
         for column in attribute_columns:
             if column not in existing:
                 define_attribute(project, column, types[column])
         for record in parsed_rows:
             found = _by_code(db, record["code"])
+            fields_changed = False  # the pseudonym or notes of a respondent stored before
             if found is None:
                 rid = add_respondent(project, record["code"], **record["fields"])
                 added.append(record["code"])
@@ -746,14 +758,19 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
                 before = row(db, "respondents", rid)
                 filled = {k: v for k, v in record["fields"].items() if v is not None}
                 kept.update(fields[k] for k in record["fields"].keys() - filled if before[k])
+                fields_changed = any(before[k] != v for k, v in filled.items())
                 if filled:
                     update_respondent(project, rid, **filled)
-                updated += 1
+            value_changes = 0
             for column, value in record["values"].items():
                 if value is None:
                     kept[column] += _has_value(db, rid, column)
                 else:
-                    changed_values += _write_value(db, rid, column, value, actor=project.user)
+                    value_changes += _write_value(db, rid, column, value, actor=project.user)
+            changed_values += value_changes
+            if found is not None:  # "bijgewerkt" only when something changed, as it says
+                updated += fields_changed or value_changes > 0
+                unchanged += not fields_changed and value_changes == 0
         record_event(
             db,
             project.user,
@@ -764,6 +781,7 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
                     "file": name,
                     "added": len(added),
                     "updated": updated,
+                    "unchanged": unchanged,
                     "values": changed_values,
                     "kept": kept.total(),
                 },
@@ -773,6 +791,7 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         "file": name,
         "added": len(added),
         "updated": updated,
+        "unchanged": unchanged,
         "values": changed_values,
         "attributes": types,
         "new": added,
@@ -791,7 +810,7 @@ def import_summary(result: Mapping[str, Any], lang: str = "nl") -> list[str]:
         t(
             "respondents.summary.counts",
             lang,
-            **{k: result[k] for k in ("file", "added", "updated", "values")},
+            **{k: result[k] for k in ("file", "added", "updated", "unchanged", "values")},
         )
     ]
     if result["unread"]:
@@ -872,7 +891,7 @@ def save_table(project: Project, records: Sequence[Mapping[str, Any]]) -> int:
                         row=number,
                         column=name,
                         value=record[name],
-                        type=type_,
+                        type=Term(f"respondents.type.{type_}"),
                     ) from None
                 changes += _write_value(db, rid, name, value, actor=project.user)
     return changes

@@ -31,7 +31,6 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 
 from spacy.language import Language
@@ -41,7 +40,7 @@ from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.ingest.speakers import analysis_sql, speech_sql
 from workbench.nlp import pipe
-from workbench.patterns import attribute_values
+from workbench.patterns import attribute_values, respondent_filter
 from workbench.store import transaction
 from workbench.word_family import (
     DEGREE_WORDS,
@@ -313,7 +312,7 @@ def _keyword_in_context(nlp: Language, hits: list[Hit], marks: set[str]) -> None
 
 
 def _hit_ids(
-    db: Any,
+    project: Project,
     match: str,
     query: str,
     filters: Mapping[str, str] | None,
@@ -328,13 +327,14 @@ def _hit_ids(
     speaker_roles = None if speaker_roles is None else list(speaker_roles)  # read twice
     # Filters become sets of documents or turns, checked per hit in the narrow segment_scope
     # table (migration m009), so each hit costs one small lookup, not a join over wide rows.
+    db = project.db
     where, params = ["segments_fts MATCH ?"], [match]
-    for attribute, value in (filters or {}).items():
-        where.append(
-            "sc.document_id IN (SELECT d.id FROM documents d JOIN attribute_values v "
-            "ON v.respondent_id = d.respondent_id WHERE v.attribute = ? AND v.value = ?)"
-        )
-        params += [attribute, value]
+    if filters:
+        # read as the Patronen filters read them (one rule): "Noord" also finds "noord ",
+        # "ja" a stored "true", "leeftijd": ">=65" a range; a value nobody has is refused
+        clause, values = respondent_filter(project, filters)
+        where.append(f"sc.document_id IN (SELECT d.id FROM documents d WHERE {clause})")
+        params += values
     if speaker_roles is not None:
         # Whose words, by the one rule analysis uses (ingest.speakers.speech_sql): a document
         # without speaker labels is one respondent speaking, its title and details no one.
@@ -401,7 +401,8 @@ def search(
 ) -> SearchResult:
     """Segments matching ``query``, in reading order, with keyword-in-context lines.
 
-    ``filters`` keeps segments of respondents whose attribute equals the value (all must hold);
+    ``filters`` keeps segments of respondents whose attribute has the value (all must hold),
+    read as the Patronen filters read it (any letter case; ``ja`` for yes; ``>=65``);
     ``speaker_roles`` keeps turns of those speaker roles (e.g. ``["respondent"]``); a document
     without any speaker label counts as one respondent speaking, its header (title, details
     block) as no one's words. Without ``speaker_roles`` every line is searched, header lines
@@ -417,7 +418,14 @@ def search(
     db = project.db
     match = build_match(nlp, query, mode, Vocabulary(db))
     total, documents, analysed, ids = _hit_ids(
-        db, match.expression, query, filters, speaker_roles, document_id, limit=limit, offset=offset
+        project,
+        match.expression,
+        query,
+        filters,
+        speaker_roles,
+        document_id,
+        limit=limit,
+        offset=offset,
     )
     rows = db.execute(
         "SELECT s.id, s.document_id, d.name, r.code, sp.label, sp.role, s.start_char, "
@@ -457,7 +465,7 @@ def search_segment_ids(
     all hits" on the Zoeken page acts on. Same arguments and rights as :func:`search`."""
     project.require("attributes.view" if filters else "read")
     match = build_match(nlp, query, mode, Vocabulary(project.db)).expression
-    return _hit_ids(project.db, match, query, filters, speaker_roles, document_id, limit=None)[3]
+    return _hit_ids(project, match, query, filters, speaker_roles, document_id, limit=None)[3]
 
 
 def suggest_code_for_hits(

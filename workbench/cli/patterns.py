@@ -147,8 +147,8 @@ def _command(
         default=[],
         metavar="KEY=VALUE",
         help="respondent attribute filter, e.g. geslacht=vrouw; repeat the "
-        "same KEY for either value, other KEYs must all hold; "
-        "respondent=R01 selects by case code",
+        "same KEY for either value, other KEYs must all hold; for a number or "
+        "date also 'leeftijd>=65' (or <=, >, <); respondent=R01 selects by case code",
     )
     parser.add_argument(
         "--coder",

@@ -45,6 +45,7 @@ from workbench.patterns.fragments import (
     data_version,
     fragments,
     parse_filters,
+    respondent_filter,
     respondents,
     speakers_used,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "quotes",
     "read_csv_export",
     "respondent_profile",
+    "respondent_filter",
     "respondents",
     "speakers_used",
     "table_bytes",

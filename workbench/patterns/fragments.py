@@ -82,7 +82,9 @@ class Selection:
 
     def describe(self) -> list[tuple[str, str]]:
         """The selection as (name, value) rows, written into every export."""
-        rows = [("filter", f"{k}={v}") for k, v in self.filters]
+        rows = [
+            ("filter", f"{k}{'' if v.startswith(('<', '>')) else '='}{v}") for k, v in self.filters
+        ]
         rows.append(("coders", ", ".join(self.coders) if self.coders else "(all)"))
         rows.append(("status", ", ".join(self.statuses) if self.statuses else "(all)"))
         rows.append(("rollup", "yes" if self.rollup else "no"))
@@ -90,10 +92,16 @@ class Selection:
         return rows
 
 
+# KEY=VALUE, or KEY>=VALUE (also <=, >, <) for a number or a date: leeftijd>=65
+_FILTER = re.compile(r"\s*(?P<key>[^<>=]*[^<>=\s])\s*(?P<op>[<>]=?|=)\s*(?P<value>.*?)\s*")
+COMPARISONS = ("<=", ">=", "<", ">")
+
+
 def parse_filters(
     filters: Mapping[str, str | Sequence[str]] | Iterable[str | tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    """Normalise filters to sorted (key, value) pairs; ``KEY=VALUE`` strings are split once."""
+    """Normalise filters to sorted (key, value) pairs; ``KEY=VALUE`` strings are split once,
+    ``KEY>=VALUE`` (``<=``, ``>``, ``<``) becomes the pair (KEY, ">=VALUE")."""
     pairs: list[tuple[str, str]] = []
     if isinstance(filters, Mapping):
         for key, value in filters.items():
@@ -102,10 +110,11 @@ def parse_filters(
     else:
         for item in filters:
             if isinstance(item, str):
-                key, sep, value = item.partition("=")
-                if not sep or not key.strip() or not value.strip():
+                found = _FILTER.fullmatch(item)
+                if not found or not found["value"]:
                     raise InputError("patterns.bad_filter", given=item)
-                pairs.append((key.strip(), value.strip()))
+                operator = "" if found["op"] == "=" else found["op"]
+                pairs.append((found["key"], operator + found["value"]))
             else:
                 key, value = item
                 pairs.append((str(key), str(value)))
@@ -300,13 +309,24 @@ def _check_codes(db: Database, codes: Iterable[str], *, rollup: bool = False) ->
     return codes
 
 
+def respondent_filter(
+    project: Project, filters: Mapping[str, str | Sequence[str]] | Iterable[str | tuple[str, str]]
+) -> tuple[str, list[Any]]:
+    """SQL (on documents ``d``) and its parameters that keep the documents of respondents
+    matching ``filters``, read as every overview reads them: Zoeken filters by this one rule.
+    Needs ``attributes.view`` (filtering on attributes reads them)."""
+    project.require("attributes.view")
+    return _respondent_clause(project.db, parse_filters(filters))
+
+
 def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tuple[str, list[Any]]:
     """SQL that keeps documents of respondents matching every filter key (values OR-ed).
 
     Values are read as their attribute's type (``uitkering=ja`` is the stored ``true``,
     ``leeftijd=52,0`` is ``52``). An unknown attribute, or a value no respondent has, is
     refused with the known ones listed: a typo would otherwise give an empty table that
-    looks like a finding.
+    looks like a finding. A number or date value may be a bound (``>=65``, see
+    :func:`_range_bound`); a range nobody falls in is an answer, not a typo, so it stays.
     """
     if not filters:
         return "1 = 1", []
@@ -314,7 +334,8 @@ def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tupl
     grouped: dict[str, list[str]] = {}
     for key, value in filters:
         grouped.setdefault(key, []).append(value)
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     for key, given in grouped.items():
         if key == RESPONDENT_KEY and key not in types:
             # a case code, or the name of a document linked to nobody (its row's name)
@@ -339,22 +360,51 @@ def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tupl
                 name=key,
                 known=", ".join(sorted(set(types) | {RESPONDENT_KEY})),
             )
-        present = [
-            r[0]
-            for r in db.execute(
-                "SELECT DISTINCT value FROM attribute_values WHERE attribute = ? "
-                "AND value IS NOT NULL AND value != '' ORDER BY value",
-                [key],
-            )
-        ]
-        values = _known_values(key, given, present, types[key])
-        marks = ", ".join("?" * len(values))
+        ranges = [v for v in given if types[key] in ("number", "date") and v.startswith(("<", ">"))]
+        either: list[str] = []  # the equal values, the range: a respondent fits either
+        if len(ranges) < len(given):
+            present = [
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT value FROM attribute_values WHERE attribute = ? "
+                    "AND value IS NOT NULL AND value != '' ORDER BY value",
+                    [key],
+                )
+            ]
+            equal = [v for v in given if v not in ranges]
+            values = _known_values(key, equal, present, types[key])
+            either.append(f"lower(value) IN ({', '.join('?' * len(values))})")
+            params.extend([key, *values])
+        else:
+            params.append(key)
+        if ranges:
+            bounds = [_range_bound(key, value, types[key]) for value in ranges]
+            # a number compares as a number (9 < 10), a date as its ISO text (2024-03-01)
+            column = "CAST(value AS REAL)" if types[key] == "number" else "value"
+            either.append(" AND ".join(f"{column} {op} ?" for op, _ in bounds))
+            params.extend(bound for _, bound in bounds)
         clauses.append(
             "d.respondent_id IN (SELECT respondent_id FROM attribute_values "
-            f"WHERE attribute = ? AND lower(value) IN ({marks}))"
+            f"WHERE attribute = ? AND (({') OR ('.join(either)})))"
         )
-        params.extend([key, *values])
     return " AND ".join(clauses), params
+
+
+def _range_bound(key: str, given: str, type_: str) -> tuple[str, float | str]:
+    """(operator, bound) of a filter value such as ">=65" on a number or date attribute.
+
+    Bounds of one attribute hold together (leeftijd>=65 leeftijd<80 is a range)."""
+    operator = next(op for op in COMPARISONS if given.startswith(op))
+    text = given[len(operator) :].strip()
+    try:
+        stored = parse_value(text, type_)
+    except ValueError:
+        stored = None
+    if stored is None:
+        raise InputError(
+            "patterns.bad_bound", name=key, value=text, type=Term(f"respondents.type.{type_}")
+        )
+    return operator, float(stored) if type_ == "number" else stored
 
 
 SHOWN_VALUES = 30  # an error lists at most this many known values

@@ -1,0 +1,139 @@
+"""A respondents sheet as a researcher brings it in: script-written XLSX cells, formula
+results, and refusals that name the type in the reader's language."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from workbench.errors import InputError
+from workbench.handle import Project
+from workbench.respondents import (
+    RowErrors,
+    add_respondent,
+    define_attribute,
+    import_respondents,
+    import_summary,
+    list_respondents,
+    set_value,
+)
+
+
+@pytest.fixture
+def me(db):
+    return Project.for_user(db, "onderzoeker")
+
+
+def test_a_formula_result_is_stored_as_the_spreadsheet_shows_it(me, tmp_path):
+    """Excel stores a formula's result with 17 digits (=0,1+0,2 as 0.30000000000000004)
+    and shows 15 (0,3): the researcher meant 0.3, which a filter on 0,3 finds."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["code", "aandeel", "inkomen"])
+    sheet.append(["R01", 0.5, 1234.5])
+    sheet.append(["R02", 0.25, 72])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    path = tmp_path / "r.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # the values as Excel writes them
+                data = data.replace(b"<v>0.5</v>", b"<v>0.30000000000000004</v>")
+                data = data.replace(b"<v>1234.5</v>", b"<v>1234.5600000000002</v>")
+            target.writestr(item, data)
+    import_respondents(me, path)
+    assert [r["attributes"] for r in list_respondents(me)] == [
+        {"aandeel": "0.3", "inkomen": "1234.56"},
+        {"aandeel": "0.25", "inkomen": "72"},
+    ]
+
+
+def test_a_value_that_does_not_fit_names_the_type_in_the_readers_language(me, db, tmp_path):
+    define_attribute(me, "leeftijd", "number")
+    define_attribute(me, "woont_alleen", "boolean")
+    define_attribute(me, "geboren", "date")
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "code;leeftijd;woont_alleen;geboren\nR05;zeventig;misschien;31-02-1950\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RowErrors) as caught:
+        import_respondents(me, path)
+    dutch, english = caught.value.message("nl"), caught.value.message("en")
+    assert "'zeventig' past niet bij het soort getal" in dutch
+    assert "'misschien' past niet bij het soort ja/nee" in dutch
+    assert "'31-02-1950' past niet bij het soort datum" in dutch
+    assert "'misschien' does not fit the type yes/no" in english
+    assert db.execute("SELECT count(*) FROM respondents").fetchone()[0] == 0
+
+    add_respondent(me, "R01")
+    with pytest.raises(InputError) as one:
+        set_value(me, "R01", "woont_alleen", "soms")
+    assert "past niet bij het soort ja/nee" in one.value.message("nl")
+    define_attribute(me, "wijk", "text")
+    set_value(me, "R01", "wijk", "Noord")
+    with pytest.raises(InputError) as convert:
+        define_attribute(me, "wijk", "number")
+    assert "Kenmerk 'wijk' kan geen getal worden" in convert.value.message("nl")
+
+
+def test_a_sheet_imported_again_counts_as_updated_only_the_respondents_that_changed(me, tmp_path):
+    """Fictional: the edited sheet changes R01's age and adds R05; R02..R04 are written the
+    same (other letter case, other date notation). The summary said "4 bijgewerkt"."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "respondent;leeftijd;woont_alleen;geboren;pseudoniem\n"
+        "R01;67;ja;03-04-1951;Gerda\nR02;72;nee;15-11-1948;Henk\n"
+        "R03;58;ja;01-01-1960;Mien\nR04;81;nee;29-02-1944;Kees\n",
+        encoding="utf-8",
+    )
+    import_respondents(me, path)
+    path.write_text(
+        "respondent;leeftijd;woont_alleen;geboren;pseudoniem\n"
+        "R01;68;ja;03-04-1951;Gerda\nR02;72,0;nee;15-11-1948;\n"
+        "r03;58;JA;1-1-1960;Mien\nR04;81;Nee;1944-02-29;Kees\nR05;66;nee;02-02-1958;Piet\n",
+        encoding="utf-8",
+    )
+    result = import_respondents(me, path)
+    assert (result["added"], result["updated"], result["unchanged"]) == (1, 1, 3)
+    assert result["values"] == 4  # R01's age, R05's three values
+    assert import_summary(result)[0] == (
+        "r.csv: 1 respondent toegevoegd, 1 bijgewerkt, 3 ongewijzigd, 4 waarden veranderd."
+    )
+    assert import_summary(result, "en")[0] == (
+        "r.csv: 1 respondent added, 1 updated, 3 unchanged, 4 values changed."
+    )
+    path.write_text("respondent;pseudoniem\nR02;Hendrik\n", encoding="utf-8")
+    renamed = import_respondents(me, path)
+    assert (renamed["updated"], renamed["unchanged"], renamed["values"]) == (1, 0, 0)
+
+
+def test_a_title_above_the_header_and_an_unnamed_column_are_named_by_their_cells(me, tmp_path):
+    """A title row ("Respondentenlijst ...", merged over the columns) was read as the header
+    and gave "kolom 2/3 heeft geen naam" only; after a dropped empty column the number was
+    not the column in the file (C said "kolom 2")."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "Respondentenlijst buurtonderzoek"
+    sheet.merge_cells("A1:C1")
+    sheet.append(["code", "leeftijd", "geboren"])
+    sheet.append(["R01", 67, "03-04-1951"])
+    book.save(tmp_path / "title.xlsx")
+    with pytest.raises(RowErrors) as title:
+        import_respondents(me, tmp_path / "title.xlsx")
+    assert title.value.problems[0] == (
+        "respondents.title_row",
+        {"row": 1, "title": "Respondentenlijst buurtonderzoek"},
+    )
+    assert "Is dat een titel? Haal die rij weg" in title.value.message("nl")
+    assert "cel B1: deze kolom heeft geen naam" in title.value.message("nl")
+    path = tmp_path / "r.csv"
+    path.write_text("code;;;leeftijd\nR01;;Oost;67\n", encoding="utf-8")
+    with pytest.raises(RowErrors) as unnamed:
+        import_respondents(me, path)
+    assert unnamed.value.problems == [("respondents.empty_header", {"cell": "C1"})]
+    assert unnamed.value.message("en").endswith("- cell C1: this column has no name")
+    assert list_respondents(me) == []
