@@ -113,7 +113,11 @@ def document_history(
     project: Project, document_id: int, *, limit: int = 500
 ) -> list[dict[str, Any]]:
     """Newest first: the import, codings, decisions, memos (document or its segments), life
-    events in it and codings attached to one, undos."""
+    events in it and codings attached to one, names replaced in it, undos.
+
+    A replacement of names is logged once for the project with the documents it changed
+    (``after.documents``: id -> places replaced and taken back); here its ``documents`` hold
+    this document's entry only, so :func:`event_about` says what changed in this one."""
     project.require("read")
     segments = "SELECT id FROM segments WHERE document_id = ?"
     codings = "SELECT id FROM codings WHERE document_id = ?"
@@ -125,9 +129,17 @@ def document_history(
         f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'segment'"
         f"     AND {_either('target_id', f'IN ({segments})')})"
         f" OR ({_mentions(codings)})"
+        " OR (action = ? AND entity = ? AND EXISTS"
+        "     (SELECT 1 FROM json_each(events.after, '$.documents') WHERE key = ?))"
     )
-    params = [str(document_id), *[document_id] * 8]
-    return _one_per_action(_query(project.db, where, params, limit))
+    replaced = events.PSEUDONYMISE_APPLY
+    params = [str(document_id), *[document_id] * 8, replaced.action, replaced.entity]
+    found = _query(project.db, where, [*params, str(document_id)], limit)
+    for event in found:
+        if (event["action"], event["entity"]) == (replaced.action, replaced.entity):
+            here = event["after"]["documents"][str(document_id)]
+            event["after"] = {**event["after"], "documents": {str(document_id): here}}
+    return _one_per_action(found)
 
 
 def code_history(project: Project, code_id: int, *, limit: int = 500) -> list[dict[str, Any]]:
@@ -559,7 +571,22 @@ def _about(db: Database, names: _Names, event: dict[str, Any]) -> Term:
     if entity == "documents" and action == events.DOCUMENT_LINK.action:
         whose = [_respondent(db, (r or {}).get("respondent_id")) for r in (before, after)]
         return _from_to(*whose)
+    if (entity, action) == (events.PSEUDONYMISE_APPLY.entity, events.PSEUDONYMISE_APPLY.action):
+        return _about_replaced(names, (after or {}).get("documents"))
     return _text()
+
+
+def _about_replaced(names: _Names, documents: Any) -> Term:
+    """Where names were replaced, and in how many places (a document's history holds only
+    its own entry); never which names. An older release logged no documents."""
+    if not isinstance(documents, dict) or not documents:
+        return _text()
+    counts = [d for d in documents.values() if isinstance(d, dict)]
+    ids = [int(i) if str(i).isdigit() else i for i in documents]  # JSON keys are text
+    shown = [names.documents.get(i, i) for i in sorted(ids, key=str)]
+    added, removed = (sum(int(d.get(side, 0)) for d in counts) for side in ("added", "removed"))
+    key = "app.history.about.names_replaced" + ("_and_back" if removed else "")
+    return Term(key, {"document": listing(shown), "added": added, "removed": removed})
 
 
 def _about_coding(

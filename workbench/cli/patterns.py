@@ -187,6 +187,12 @@ def _command(
         "like every other export; refused while name decisions are not "
         "applied (workbench pseudonymise)",
     )
+    parser.add_argument(
+        "--coder-codes",
+        action="store_true",
+        help="name coders '[Codeur 1]', '[Codeur 2]' ... (as export --coder-codes) instead "
+        "of by their user name, in the coder column and the coders filter",
+    )
     parser.set_defaults(func=func)
     return parser
 
@@ -239,6 +245,7 @@ def _write(
         tables,
         about,
         pseudonymise=args.pseudonymise,
+        coder_codes=args.coder_codes,
         lang=args.lang,
     )
     rows = len(next(iter(tables.values())))

@@ -112,12 +112,19 @@ def export_tables(
     about: Sequence[tuple[str, str]],
     *,
     pseudonymise: bool = False,
+    coder_codes: bool = False,
     lang: str = "nl",
 ) -> Path:
     """Write ``tables`` to ``path`` (.csv or .xlsx); see :func:`export_bytes`."""
     path = Path(path)
     data = export_bytes(
-        project, tables, about, format_of(path), pseudonymise=pseudonymise, lang=lang
+        project,
+        tables,
+        about,
+        format_of(path),
+        pseudonymise=pseudonymise,
+        coder_codes=coder_codes,
+        lang=lang,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -131,6 +138,7 @@ def export_bytes(
     fmt: str,
     *,
     pseudonymise: bool = False,
+    coder_codes: bool = False,
     lang: str = "nl",
 ) -> bytes:
     """The file a pattern export writes, the same from the CLI and from the Patronen page.
@@ -143,12 +151,16 @@ def export_bytes(
     (quotes, respondent codes, document names, speaker labels, attribute values), in the
     column labels and in the settings, like every other export: refused while decisions are
     not applied, and labelled plainly "not pseudonymised" when no name was ever reviewed.
+    ``coder_codes`` names coders by number, as ``export --coder-codes`` does (see
+    :func:`_coders_coded`).
     """
     project.require("export")
     if not pseudonymise:  # one rule with `export --original-text` (access.ORIGINAL_TEXT)
         project.require_original_text()
     db = project.db
     rows = _used_settings(db, about)
+    if coder_codes:
+        tables, rows = _coders_coded(project, tables, rows)
     if pseudonymise:
         from workbench.privacy.pseudonyms import (
             replace_in_tables,
@@ -172,6 +184,37 @@ def export_bytes(
     else:
         rows.append(("pseudonymised", "no"))
     return table_bytes(tables, rows, fmt)
+
+
+CODER_COLUMNS = ("coders", "coder")  # "anna,bram" (fragments) or "anna" (cascades' quotes)
+
+
+def _coders_coded(
+    project: Project, tables: Mapping[str, pd.DataFrame], rows: list[tuple[str, str]]
+) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str]]]:
+    """Every coder named in the coder columns and in the ``coders`` filter as "[Codeur n]",
+    the numbering of the codings export (``gather.coder_codes``: accounts in the order they
+    were made), so one coder has one number in every file of the project. Coders are the
+    team, not respondents, so pseudonymising leaves them as written; this is the choice for
+    a file that names no team member at all."""
+    from workbench.exchange.gather import coder_codes
+
+    codes = coder_codes(project)
+
+    def coded(value: Any, sep: str = ",") -> Any:
+        if not isinstance(value, str) or not value:
+            return value
+        return sep.join(codes[name.strip()] for name in value.split(","))
+
+    out = {}
+    for name, frame in tables.items():
+        frame = _flat(frame).copy()
+        for column in CODER_COLUMNS:
+            if column in frame.columns:
+                frame[column] = frame[column].map(coded)
+        out[name] = frame
+    rows = [(k, coded(v, ", ") if k == "coders" and v != "(all)" else v) for k, v in rows]
+    return out, rows
 
 
 def check_pseudonymised(project: Project) -> bool:

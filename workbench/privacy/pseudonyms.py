@@ -699,24 +699,36 @@ def _apply(
                 "VALUES (?, ?, ?, ?)",
                 [replacement, kinds.get(replacement, "other"), stamp, actor],
             )
+        # per document (its id as text, as JSON keys are): places replaced and taken back,
+        # so its history can say that names were replaced there (counts, never names)
+        changed: dict[str, dict[str, int]] = {}
         ids = {r: pid for pid, r in db.execute("SELECT id, replacement FROM pseudonyms")}
         for replacement, pid in ids.items():
             if replacement not in wanted_replacements:
-                removed += db.execute(
-                    "SELECT count(*) FROM pseudonym_spans WHERE pseudonym_id = ?", [pid]
-                ).fetchone()[0]
+                for document_id, n in db.execute(
+                    "SELECT document_id, count(*) FROM pseudonym_spans WHERE pseudonym_id = ? "
+                    "GROUP BY document_id",
+                    [pid],
+                ).fetchall():
+                    place = changed.setdefault(str(document_id), {"added": 0, "removed": 0})
+                    place["removed"] += n
+                    removed += n
                 db.execute("DELETE FROM pseudonyms WHERE id = ?", [pid])
         for document_id, (wanted, have) in _differences(db, names).items():
-            for span in have.keys() - wanted:
+            gone, new = have.keys() - wanted, sorted(wanted - have.keys())
+            for span in gone:
                 db.execute("DELETE FROM pseudonym_spans WHERE id = ?", [have[span]])
-                removed += 1
-            for start, end, replacement in sorted(wanted - have.keys()):
+            for start, end, replacement in new:
                 db.execute(
                     "INSERT INTO pseudonym_spans (document_id, start_char, end_char, pseudonym_id,"
                     " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
                     [document_id, start, end, ids[replacement], stamp, actor],
                 )
-                added += 1
+            added, removed = added + len(new), removed + len(gone)
+            if new or gone:
+                place = changed.setdefault(str(document_id), {"added": 0, "removed": 0})
+                place["added"] += len(new)
+                place["removed"] += len(gone)
         total = db.execute("SELECT count(*) FROM pseudonym_spans").fetchone()[0]
         result = {
             "added": added,
@@ -729,7 +741,8 @@ def _apply(
             "undecided_places": sorted(_undecided_places(db, places, also)),
             "places_need_key": _places_needing_key(db, places, names),
         }
-        record_event(db, actor, events.PSEUDONYMISE_APPLY(None, None, result))
+        logged = {**result, "documents": changed}
+        record_event(db, actor, events.PSEUDONYMISE_APPLY(None, None, logged))
     return result
 
 
