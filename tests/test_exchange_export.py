@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
 
 import pandas as pd
@@ -385,3 +387,18 @@ def test_coder_codes_name_no_team_member(rich, tmp_path, fmt):
     assert main(["export", "--project", path, "--output", str(out)]) == 0
     if fmt == "csv":
         assert "bram" in out.read_text(encoding="utf-8-sig")
+
+
+def test_number_attributes_are_written_as_entered_in_the_csv(rich, tmp_path):
+    # "leeftijd" holds 71 and 64, "inkomen" 1250.5 and 980: one column is all floats to
+    # pandas, so the CSV said 71.0 and 980.0 where the researcher typed 71 and 980.
+    researcher = Project.for_user(rich, ME)
+    out = tmp_path / "codings.csv"
+    export_codings_table(researcher, out, pseudonymise=False)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    by_respondent = {r["respondent"]: (r["leeftijd"], r["inkomen"]) for r in rows}
+    assert by_respondent == {"R01": ("71", "1250.5"), "R02": ("64", "980")}
+    xlsx = tmp_path / "codings.xlsx"
+    export_codings_table(researcher, xlsx, pseudonymise=False)
+    frame = pd.read_excel(xlsx, engine="openpyxl")
+    assert sorted(set(frame["leeftijd"])) == [64, 71]

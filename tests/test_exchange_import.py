@@ -13,7 +13,7 @@ from workbench.accounts import auto_login_user
 from workbench.errors import InputError
 from workbench.exchange import export_qdpx, import_qdpx
 from workbench.handle import Project
-from workbench.store import open_project
+from workbench.store import get_setting, open_project
 
 ME = "onderzoeker"
 U = "10000000-0000-0000-0000-00000000000{}"
@@ -694,3 +694,17 @@ def test_a_qdpx_float_is_read_the_xml_way(db, tmp_path, nlp):
         "JOIN respondents r ON r.id = v.respondent_id ORDER BY r.code"
     ).fetchall()
     assert rows == [("R01", "1"), ("R02", "2.5"), ("R03", "3")]
+
+
+def test_a_project_without_a_name_is_named_after_the_qdpx_file(db, tmp_path, nlp):
+    """The .qde inside a .qdpx is often just "project.qde": a Project element without a name
+    gave the project the name "project" instead of the file the researcher chose."""
+    path = tmp_path / "Interviews Zuid.qdpx"
+    xml = PROJECT.replace(' name="Test">', ">", 1).format(
+        u1=U.format(1), u2=U.format(2), selections=""
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml.encode("utf-8"))
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", b"R: Hallo daar.")
+    import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
+    assert get_setting(db, "project_name") == "Interviews Zuid"

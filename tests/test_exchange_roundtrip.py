@@ -345,3 +345,33 @@ def test_an_export_from_before_a_merge_does_not_bring_the_merged_code_back(rich,
     assert [w["params"] for w in report.warnings if w["key"] == "exchange.warn.code_merged"] == [
         {"code": "Verlies van woning", "into": "Verlies"}
     ]
+
+
+def test_export_report_names_the_origin_of_accepted_suggestions_it_cannot_keep(rich, tmp_path, nlp):
+    # REFI-QDA has no place for "the computer proposed this": an accepted suggestion comes
+    # back as a coding the coder made by hand, so the report has to say so.
+    suggestion = rich.execute("SELECT id FROM codings WHERE status = 'suggested'").fetchone()[0]
+    decide(Project.for_user(rich, ME), suggestion, "accepted")
+    out = tmp_path / "export.qdpx"
+    report = export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False, lang="nl")
+    lost = {loss.kind: (loss.count, loss.examples) for loss in report.losses}
+    assert lost["accepted_suggestion"] == (1, ["verlies"])
+    text = (tmp_path / "export.qdpx.dataloss.txt").read_text(encoding="utf-8")
+    assert "1 × herkomst en score van een geaccepteerde suggestie" in text
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
+    back = fresh.execute(
+        "SELECT c.origin FROM codings c JOIN codes k ON k.id = c.code_id "
+        "WHERE c.coder = 'anna' AND k.slug = 'verlies'"
+    ).fetchall()
+    assert back == [("human",)]  # the limit the report names
+
+
+def test_export_report_names_the_english_code_name_among_the_fields_left_behind(rich, tmp_path):
+    rich.execute("UPDATE codes SET name_en = 'Shame' WHERE slug = 'schaamte'")
+    rich.conn.commit()
+    out = tmp_path / "export.qdpx"
+    export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False, lang="en")
+    text = (tmp_path / "export.qdpx.dataloss.txt").read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if "code guidance" in line)
+    assert "English name" in line and "schaamte" in line

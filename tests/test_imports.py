@@ -324,3 +324,74 @@ def test_a_codebook_given_to_workbench_import_says_where_it_goes(tmp_path, capsy
     assert "Read a table of respondents with `workbench respondents import`" in (
         capsys.readouterr().out
     )
+
+
+# A fictional WebVTT interview with a title, header lines and NOTE blocks (one between cues).
+NOTED_VTT = """WEBVTT - Gesprek over de moestuin
+Kind: captions
+Language: nl
+
+NOTE Opgenomen in het buurthuis, fictief
+
+NOTE
+De respondent wilde
+geen achternaam noemen
+
+00:00:01.000 --> 00:00:03.000
+<v Interviewer>Wat kweek je dit jaar?
+
+NOTE na de eerste vraag
+
+00:00:03.500 --> 00:00:06.000
+<v Sanne>Bonen en een paar pompoenen.
+"""
+
+
+def test_the_import_says_which_parts_of_a_vtt_file_it_left_out(tmp_path, capsys):
+    """A WebVTT file's title, header lines and NOTE blocks are comments and stay out of the
+    text, but the import said nothing about them."""
+    vtt = tmp_path / "moestuin.vtt"
+    vtt.write_text(NOTED_VTT, encoding="utf-8")
+    bare = tmp_path / "kaal.vtt"  # nothing left out: nothing said
+    bare.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Sanne>Ja.\n", encoding="utf-8")
+    project = tmp_path / "p.db"
+    assert main(["import", str(vtt), str(bare), "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert "! kaal.vtt" not in said
+    assert "moestuin.vtt: 3 regels bovenaan, na WEBVTT (titel en gegevens)" in said
+    assert "moestuin.vtt: 3 NOTE-blokken heb ik niet ingelezen." in said
+    text = (
+        open_project(project)
+        .execute("SELECT text FROM documents WHERE name = 'moestuin'")
+        .fetchone()[0]
+    )
+    assert "buurthuis" not in text and "moestuin" not in text
+    assert text == "Interviewer: Wat kweek je dit jaar?\n\nSanne: Bonen en een paar pompoenen."
+
+    other = tmp_path / "p2.db"  # the Project page shows the same, under the file
+    open_project(other).close()
+    at = page_test("project", other).run()
+    at.file_uploader[0].set_value([("moestuin.vtt", NOTED_VTT.encode(), "text/vtt")]).run()
+    at.button(key="import_button").click().run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        line[2:] for line in said.splitlines() if line.startswith("! moestuin.vtt")
+    ]
+
+
+def test_an_unpacked_qdpx_folder_says_to_zip_it_again(tmp_path, capsys):
+    """A .qdpx unzipped into a folder was reported as "1 .qde-bestand, 1 map", without
+    saying what to do with it."""
+    folder = tmp_path / "uitgepakt"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "project.qde").write_text("<Project/>", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        scan_paths([folder])
+    assert err.value.key == "ingest.unpacked_qdpx"
+    project = str(tmp_path / "p.db")
+    assert main(["import", str(folder), "--project", project]) == 1
+    assert "uitgepakt lijkt een uitgepakt REFI-QDA-project" in capsys.readouterr().err
+    assert main(["--lang", "en", "import", str(folder / "project.qde"), "--project", project]) == 1
+    said = "".join(capsys.readouterr())
+    assert "project.qde looks like an unpacked REFI-QDA project" in said
+    assert "extension .qdpx" in said

@@ -74,6 +74,8 @@ def kind_of(name: str, accept: Sequence[str] = tuple(KINDS)) -> str:
     other = next((kind for kind, exts in KINDS.items() if ext in exts), None)
     if other in ("codebook", "respondents"):
         raise InputError(f"ingest.other_kind.{other}", file=name, ext=ext)
+    if ext == "qde" and "project" in accept:  # the project file of an unpacked .qdpx
+        raise InputError("ingest.unpacked_qdpx", paths=name)
     raise InputError("ingest.unsupported_format", file=name, ext=ext or "-")
 
 
@@ -92,6 +94,8 @@ def scan_paths(
     Nothing to import is a user error that says what the folders hold instead ("2
     .png-bestanden, 1 map"): a folder of scans or of subfolders otherwise read as "no files",
     as if it were empty, and the researcher could not tell the wrong folder from a wrong kind.
+    A folder with a ``.qde`` file is an unpacked ``.qdpx``: that error says to zip it again
+    ("1 .qde-bestand, 1 map" did not say what to do).
     """
     paths = list(paths)
     files, skipped = ingest_importer.scan_paths(paths, extensions(kinds))
@@ -99,6 +103,8 @@ def scan_paths(
         where = ", ".join(map(str, paths))
         if not skipped:
             raise InputError("ingest.no_files", paths=where)
+        if "project" in kinds and any(name.lower().endswith(".qde") for name in skipped):
+            raise InputError("ingest.unpacked_qdpx", paths=where)
         raise InputError("ingest.no_files_found", paths=where, found=_found(skipped))
     return files, skipped
 

@@ -32,7 +32,9 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(cell)
+            # kept as it was: map() would make a column of 6 and 2.5 all floats (6.0)
+            values = [cell(v) for v in out[column]]
+            out[column] = pd.Series(values, index=out.index, dtype=out[column].dtype)
     out.columns = [cell(c) for c in out.columns]
     return out
 

@@ -419,6 +419,8 @@ class _Builder:
                 self.report.lose("life_moment", "no_refi_field", coding["code"])
             if suggested:
                 self.report.lose("suggestion_score", "no_refi_field", coding["code"])
+            elif coding["origin"] == "machine":  # read back, it is the coder's own coding
+                self.report.lose("accepted_suggestion", "no_refi_field", coding["code"])
         for (start, end, who), group in groups.items():
             new_start, new_end = text.span(start, end)
             if new_end <= new_start:

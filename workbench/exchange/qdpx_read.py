@@ -89,10 +89,13 @@ class _Reader:
 
     # --- project ----------------------------------------------------------------------------
 
-    def project(self, root: Element, file: str) -> RefiProject:
+    def project(self, root: Element, file: str, *, name: str) -> RefiProject:
+        """The project in ``root``; ``name`` when its Project element has none (the .qdpx
+        file's own name: the .qde inside is often just "project", which told nobody which
+        project it was)."""
         if root.tag != "Project":
             raise InputError("exchange.not_a_project_xml", file=file, root=root.tag)
-        project = RefiProject(name=root.get("name") or Path(file).stem, origin=root.get("origin"))
+        project = RefiProject(name=root.get("name") or name, origin=root.get("origin"))
         users = _child(root, "Users")
         for user in _children(users, "User") if users is not None else []:
             guid = self.guid(user)
@@ -548,4 +551,4 @@ def read_qdpx(path: str | Path, report: ExchangeReport) -> RefiProject:
             report.warn("exchange.warn.schema", file=qde, error=errors[0])
         prefix = qde[: -len(PurePosixPath(qde).name)]
         reader = _Reader(archive, path.parent, prefix, report)
-        return reader.project(root, qde)
+        return reader.project(root, qde, name=path.stem)

@@ -103,8 +103,21 @@ def codings_table(
         )
         rows.append(row)
     frame = pd.DataFrame(rows, columns=BASE_COLUMNS + list(columns.values()) + CODING_COLUMNS)
+    for attr in attributes:
+        if types[attr] == "number":  # as entered: 6 and 2.5 in one column, not 6.0
+            frame[columns[attr]] = pd.Series(
+                [_as_entered(v) for v in frame[columns[attr]]], index=frame.index, dtype=object
+            )
     # Whole numbers with gaps: 1985, not 1985.0 next to an empty cell.
     return frame.astype({"life_year": "Int64", "life_age": "Int64"})
+
+
+def _as_entered(value: Any) -> int | float | None:
+    """A number attribute's value as the researcher entered it: a whole number without
+    ``.0`` (pandas makes every number of a column a float), no value as an empty cell."""
+    if value is None or pd.isna(value):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def export_codings_table(

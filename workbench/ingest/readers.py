@@ -317,7 +317,43 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
             if spoken:
                 cues.append([_cue_text(voice) if voice else None, spoken, start, end])
     _prefix_speakers(cues)
-    return _cues_to_document(cues, fmt, decoded.encoding, name=name, header=header)
+    parsed = _cues_to_document(cues, fmt, decoded.encoding, name=name, header=header)
+    if fmt == "vtt":
+        parsed.warnings = _vtt_left_out(raw, name)
+    return parsed
+
+
+def _vtt_left_out(raw: str, name: str) -> list[dict]:
+    """What of a WebVTT file is not read, as warnings: the title after ``WEBVTT`` with the
+    header lines under it, and the ``NOTE`` blocks.
+
+    They are comments no player shows, and are kept out of the text (a NOTE repeated in the
+    cues would count twice); but the import said nothing, so a researcher who wrote the
+    interview's details there thought they were in the project.
+    """
+    blocks = [block.split("\n") for block in re.split(r"\n[ \t]*\n", raw.strip("\n"))]
+    header = []
+    if blocks and blocks[0][0].startswith("WEBVTT"):
+        title = blocks[0][0][len("WEBVTT") :].strip()
+        lines = [title] if title else []
+        for line in blocks[0][1:]:
+            if "-->" in line:  # a cue right under the header, without a blank line
+                break
+            lines.append(line)
+        header = [line for line in lines if line.strip()]
+    notes = sum(
+        1
+        for block in blocks[1:]
+        if re.match(r"NOTE(?:[ \t]|$)", block[0]) and not any("-->" in line for line in block)
+    )
+    warnings = []
+    for key, n in (
+        ("ingest.vtt_header_left_out", len(header)),
+        ("ingest.vtt_notes_left_out", notes),
+    ):
+        if n:
+            warnings.append({"key": key, "params": {"file": name, "n": n}})
+    return warnings
 
 
 def _srt_header(raw: str) -> tuple[list[str], str]:
