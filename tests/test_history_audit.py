@@ -11,7 +11,7 @@ What the audit of December 7 found on a demo copy (each test here failed on the 
   code's);
 - the history said "codes samengevoegd", "eerdere actie ongedaan gemaakt", "code
   toegevoegd" and nothing more: not which codes, which document, or which action an undo
-  took back. ``history.event_about`` now says it beside the words (names only).
+  took back. ``history_about.event_about`` now says it beside the words (names only).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from workbench.cli import main
 from workbench.codebook.editing import merge_codes, move_code, rename_code
 from workbench.errors import PermissionDenied
 from workbench.handle import Project
-from workbench.history import code_history, document_history, event_about, undo_last
+from workbench.history import code_history, document_history, undo_last
+from workbench.history_about import event_about
 from workbench.i18n import t
 from workbench.life_events import create_event
 from workbench.memos import add_memo, update_memo

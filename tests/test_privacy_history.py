@@ -12,7 +12,8 @@ from __future__ import annotations
 from privacy_support import add_document
 from workbench.cli import main
 from workbench.handle import Project
-from workbench.history import document_history, event_about
+from workbench.history import document_history
+from workbench.history_about import event_about
 from workbench.i18n import t
 from workbench.privacy.pseudonyms import apply_pseudonyms, decide
 from workbench.store import open_project

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench import accounts, history
+from workbench import accounts, history, history_about
 from workbench.cli.common import (
     refusal,
     add_project_argument,
@@ -401,13 +401,13 @@ def run_history(args: argparse.Namespace) -> int:
     if not events:
         print(t("cli.privacy.no_history", args.lang))
         return 0
-    print("\n".join(_history_table(events, history.event_about(me, events), args.lang)))
+    print("\n".join(_history_table(events, history_about.event_about(me, events), args.lang)))
     return 0
 
 
 def _history_table(events: list[dict], about: list[Term], lang: str) -> list[str]:
     """The events as the app's history table shows them: when (in words, local time), who,
-    what in neutral words (not "coding.add"), about what (``history.event_about``: the code
+    what in neutral words (not "coding.add"), about what (``history_about.event_about``: the code
     and document, both codes of a merge, what an undo took back), undone yes/no; not the
     row's internal id. JSON (``--json``) keeps the stored times, actions and ids for scripts."""
     columns = ("at", "actor", "action", "about", "undone")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from workbench import accounts, history
+from workbench import accounts, history, history_about
 from workbench.app.common import (
     acting_project,
     attempt,
@@ -189,7 +189,7 @@ def table(columns: dict[str, list]) -> pd.DataFrame:
 
 def history_table(events: list[dict], about: list[Term] | None = None) -> pd.DataFrame:
     """Events for reading: when, who, what in neutral words (not "coding.add", and not "je":
-    anyone may have done it), about what (``history.event_about``, for a document's or a
+    anyone may have done it), about what (``history_about.event_about``, for a document's or a
     code's history), undone yes/no. Not the row's internal id: a number that points at
     nothing the reader can see or look up."""
     rows = {
@@ -441,7 +441,7 @@ if "history" in tabs:
             )
             events = history.code_history(handle, chosen) if chosen else []
         if events:
-            about = history.event_about(handle, events)
+            about = history_about.event_about(handle, events)
             st.dataframe(history_table(events, about), hide_index=True, width="stretch")
         else:
             st.info(tr("privacy.page.no_history"))
