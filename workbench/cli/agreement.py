@@ -275,19 +275,22 @@ def run_unitized(args: argparse.Namespace, me: Project) -> int:
     return 0
 
 
+def _scope(args: argparse.Namespace) -> dict[str, Any]:
+    """What the figures and the drift compare, as the options say (one reading for both)."""
+    return {
+        "coders": _names(args.coders),
+        "unit": args.unit or "segment",
+        "all_documents": args.all_documents,
+        "sample_id": args.sample,
+        "resample": args.resample or "codings",
+        "all_speakers": args.all_speakers,
+    }
+
+
 def run_drift(args: argparse.Namespace, me: Project) -> int:
     """Alpha per batch, each batch with the days and units it covers, and what they add up to."""
     unit = args.unit or "segment"
-    rows = consistency.drift(
-        me,
-        coders=_names(args.coders),
-        unit=unit,
-        by=args.drift,
-        all_documents=args.all_documents,
-        sample_id=args.sample,
-        resample=args.resample or "codings",
-        all_speakers=args.all_speakers,
-    )
+    rows = consistency.drift(me, by=args.drift, **_scope(args))
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -326,15 +329,7 @@ def run_agreement(args: argparse.Namespace) -> int:
         # --all-speakers is honoured as it is: a continuum is the whole document
         return run_unitized(args, handle(project(args), args))
     me = handle(project(args), args)
-    report = consistency.agreement_report(
-        me,
-        coders=_names(args.coders),
-        unit=args.unit or "segment",
-        all_documents=args.all_documents,
-        sample_id=args.sample,
-        resample=args.resample or "codings",
-        all_speakers=args.all_speakers,
-    )
+    report = consistency.agreement_report(me, **_scope(args))
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
