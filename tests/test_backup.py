@@ -305,3 +305,85 @@ def test_a_backup_that_could_not_be_logged_is_logged_by_the_next_write(db, proje
     assert at < store.now()  # the time of the backup, not of the write that logged it
     # a damaged file is left for a person to look at and stops no write
     assert [p.name for p in Path(f"{project_path}.unlogged").glob("*.json")] == ["0-damaged.json"]
+
+
+def test_a_waiting_backup_line_of_the_old_project_goes_into_the_kept_copy(
+    db, project_path, tmp_path
+):
+    """A backup line that waited for the write lock belongs to the project that was backed
+    up: restoring another backup keeps it in the replaced project's .bak, never in the
+    restored project (whose history would then name a backup of another project)."""
+    add_document(db)
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "bewaard.db").path
+    other = sqlite3.connect(str(project_path), isolation_level=None)  # another program
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        made = backup(Project.for_user(db, "onderzoeker"), tmp_path / "later.db")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert made.logged is False
+    db.close()
+    result = restore(saved, project_path)
+
+    def backups(path):
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT after FROM events WHERE action = 'project.backup'")
+            return [json.loads(a)["file"] for (a,) in rows]
+        finally:
+            conn.close()
+
+    assert backups(project_path) == []  # bewaard.db was logged after its own copy was made
+    assert backups(result["replaced"]) == ["bewaard.db", "later.db"]
+    assert not list(Path(f"{project_path}.unlogged").glob("*.json"))
+
+
+def test_restore_says_a_folder_is_a_folder(project_path, tmp_path, capsys):
+    folder = tmp_path / "reservekopieen"
+    folder.mkdir()
+    with pytest.raises(InputError) as err:
+        restore(folder, project_path)
+    assert err.value.key == "backup.is_folder"
+    assert main(["restore", str(folder), "--project", str(project_path), "--lang", "en"]) == 1
+    assert f"{folder} is a folder" in capsys.readouterr().err
+    assert not project_path.exists()
+
+
+def test_restore_that_cannot_keep_the_old_project_changes_nothing_and_says_why(
+    db, tmp_path, capsys
+):
+    """When the .bak cannot be written (here: its name is too long for the file system, as
+    with a folder you may not write in), the project stays as it was, usable, with no half
+    files next to it, and the message names the copy that failed, not a temporary file."""
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "bewaard.db").path
+    project = tmp_path / ("p" * 220 + ".db")  # fits; <name>.<time>.bak.<tmp>.partial does not
+    store.backup_to(db, project)
+    project_db = open_project(project)
+    add_document(project_db)
+    project_db.close()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(InputError) as err:
+        restore(saved, project)
+    assert err.value.key == "backup.cannot_keep"
+    assert main(["restore", str(saved), "--project", str(project), "--lang", "en"]) == 1
+    message = capsys.readouterr().err
+    assert "nothing was changed" in message and ".partial" not in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert n_documents(project) == 1  # still the old project, and not locked
+
+
+def test_restore_without_a_key_does_not_ask_to_put_back_a_key_that_is_there(
+    db, project_path, tmp_path, capsys
+):
+    researcher = Project.for_user(db, "onderzoeker")
+    add_document(db)
+    decide(researcher, "Kees", accept=True)
+    saved = backup(researcher, tmp_path / "kopie.db").path  # without --with-key
+    kept = key_file(db).read_text()
+    db.close()
+    assert main(["restore", str(saved), "--project", str(project_path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Put it back there" not in out
+    assert "The key file that was already next to the project stays as it was" in out
+    assert project_path.with_name("project.key.json").read_text() == kept

@@ -109,6 +109,8 @@ def check_project_file(path: str | Path) -> dict[str, Any]:
     Raises :class:`InputError` naming the file and the problem otherwise.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError("backup.is_folder", path=str(path))
     if not path.is_file():
         raise InputError("backup.missing", path=str(path))
     with path.open("rb") as f:
@@ -235,7 +237,20 @@ def _restore_into(source: Path, project: Path, replaced: Path | None) -> None:
         except sqlite3.OperationalError:
             raise InputError("backup.project_busy", path=str(project)) from None
         if replaced is not None:
-            backup_to(Database(conn), replaced)
+            old = Database(conn)
+            # A backup line that waited for the write lock (``<project>.unlogged/``) belongs
+            # in the history of the project that was backed up: log it now, so it lands in
+            # the kept copy and not in the restored project, which was never backed up then.
+            with transaction(old):
+                pass
+            try:
+                backup_to(old, replaced)
+            except OSError as exc:  # e.g. no permission to write in the project's folder
+                raise InputError(
+                    "backup.cannot_keep",
+                    path=str(replaced),
+                    problem=exc.strerror or str(exc),
+                ) from None
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             src.backup(conn)  # one step, one transaction: all of it or nothing
