@@ -147,7 +147,7 @@ def code_history(project: Project, code_id: int, *, limit: int = 500) -> list[di
     life event, undos."""
     project.require("read")
     db = project.db
-    into = [event for event, target in _merge_targets(db).items() if target == code_id]
+    into = [event for event, target in merge_targets(project).items() if target == code_id]
     codings = "SELECT id FROM codings WHERE code_id = ?"
     where = (
         "(entity = 'codes' AND entity_id = ?)"
@@ -175,12 +175,15 @@ def _one_per_action(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _merge_targets(db: Database) -> dict[int, int]:
-    """Each logged code merge (its event id) -> the id of the code it merged into.
+def merge_targets(project: Project) -> dict[int, int]:
+    """Each logged code merge (its event id) -> the id of the code it merged into; needs
+    ``read``, as the histories that name it.
 
     The merge's event holds the merged code's row; where it went is in the codebook's change
     log (``details.into``), written by the same action: the entry for that code by that
     person nearest in time."""
+    project.require("read")
+    db = project.db
     out: dict[int, int] = {}
     for event_id, at, actor, slug in db.execute(
         "SELECT id, at, actor, coalesce(json_extract(after, '$.slug'), "

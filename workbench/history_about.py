@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from workbench import events
 from workbench.handle import Project
-from workbench.history import _merge_targets, event_words
+from workbench.history import event_words, merge_targets
 from workbench.i18n import Term, listing
 
 
@@ -35,7 +35,7 @@ def event_about(project: Project, found: list[dict[str, Any]]) -> list[Term]:
         codes={int(i): n for i, n in db.execute("SELECT id, name FROM codes")},
         slugs=dict(db.execute("SELECT slug, name FROM codes").fetchall()),
         documents={int(i): n for i, n in db.execute("SELECT id, name FROM documents")},
-        merges=_merge_targets(db),
+        merges=merge_targets(project),
     )
     return [_about(db, names, event) for event in found]
 
