@@ -375,3 +375,27 @@ def test_export_report_names_the_english_code_name_among_the_fields_left_behind(
     text = (tmp_path / "export.qdpx.dataloss.txt").read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if "code guidance" in line)
     assert "English name" in line and "schaamte" in line
+
+
+def test_export_report_names_the_codebook_details_and_roles_once(rich, tmp_path, nlp):
+    """REFI-QDA keeps neither the codebook's name, version and description nor a coder's
+    role; both used to be dropped without a word in the report."""
+    from workbench.accounts import set_role
+
+    rich.execute("UPDATE codebooks SET version = '3', description = 'Na de pilot.'")
+    rich.conn.commit()
+    set_role(Project.for_user(rich, ME), "bram", "supervisor")
+    out = tmp_path / "export.qdpx"
+    report = export_qdpx(Project.for_user(rich, ME), out, pseudonymise=False, lang="nl")
+    lost = {loss.kind: (loss.count, loss.examples) for loss in report.losses}
+    assert lost["codebook_details"] == (1, ["Test"])
+    assert lost["user_role"] == (1, ["bram: supervisor"])  # anna keeps the default role
+    text = (tmp_path / "export.qdpx.dataloss.txt").read_text(encoding="utf-8")
+    assert "1 × naam, versie en beschrijving van het codeboek" in text
+    assert "1 × rol van een codeur" in text and "niet inloggen" in text
+    fresh = open_project(tmp_path / "fresh.db")
+    import_qdpx(Project.for_user(fresh, ME), out, nlp=nlp)
+    assert fresh.execute("SELECT role FROM users WHERE name = 'bram'").fetchone() == ("system",)
+    assert fresh.execute("SELECT version, description FROM codebooks").fetchall() != [
+        ("3", "Na de pilot.")
+    ]  # the limits the report names

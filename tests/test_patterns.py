@@ -324,6 +324,21 @@ def test_frequencies_take_values_that_differ_in_case_or_spaces_as_one_group(rese
     assert sizes["Noord"] == 2 and sizes.sum() == 4
 
 
+def test_filter_choices_list_a_value_once_in_its_most_common_spelling(researcher):
+    """The pickers offered "Noord" and "noord" as two choices, though the filters take
+    them as one value (both select the same respondents)."""
+    from workbench.patterns import attribute_values
+
+    for code, typed in (("R02", "noord"), ("R03", "NOORD"), ("R04", " noord ")):
+        set_value(researcher, code, "wijk", typed)  # "noord" is the most common spelling
+    choices = attribute_values(researcher)
+    wijk = choices[choices["attribute"] == "wijk"]
+    assert wijk[["value", "respondents"]].values.tolist() == [["noord", 4]]
+    geslacht = choices[choices["attribute"] == "geslacht"]
+    assert geslacht[["value", "respondents"]].values.tolist() == [["man", 2], ["vrouw", 2]]
+    assert choices["attribute"].tolist()[:1] == ["geslacht"]  # display order kept
+
+
 def test_cooccurrence_same_segment(researcher):
     table = cooccurrence(researcher, scope="segment")
     assert table.loc["verlies-werk", "verliescascade"] == 1

@@ -176,6 +176,7 @@ class _Builder:
         self.pseudonymise = pseudonymise
         self.report = report
         self.users: dict[str, str] = {}  # guid -> name
+        self.user_names: set[str] = set()  # the accounts written, by their own name
         self.coding_elements: dict[int, ET.Element] = {}
         self.code_elements: dict[int, ET.Element] = {}
         self.known = identity.load(project)
@@ -217,6 +218,7 @@ class _Builder:
         # guid another tool gave that person) would say who it is
         guid = self.known.user(name) if self.coders is None else ids.derived("user", self.who(name))
         self.users[guid] = self.who(name)
+        self.user_names.add(name)
         return guid
 
     def build(self, name: str) -> ET.Element:
@@ -241,6 +243,7 @@ class _Builder:
         for guid, uname in sorted(self.users.items(), key=lambda kv: kv[1]):
             _el(users, "User", guid=guid, name=uname)
         self.report.count("users", len(self.users))
+        self._role_losses()
         # The schema fixes the order of the top-level elements; drop empty optional ones.
         for element in (codebook, variables, cases, sources, notes, links):
             if element is not None and len(element) == 0:
@@ -254,6 +257,15 @@ class _Builder:
         # Life events, their mentions and links have no place in REFI-QDA.
         self.report.lose_life_events(gather.life_events(self.project), "no_refi_life_events")
         return root
+
+    def _role_losses(self) -> None:
+        """REFI-QDA's User has no role: read back, every coder is a ``system`` account that
+        cannot log in. Only a role other than the default (onderzoeker) is worth a line."""
+        for name, role in self.db.execute(
+            "SELECT name, role FROM users WHERE role NOT IN ('onderzoeker', 'system') ORDER BY name"
+        ):
+            if name in self.user_names:
+                self.report.lose("user_role", "no_refi_roles", f"{self.who(name)}: {role}")
 
     # --- codebook -------------------------------------------------------------------------
 
@@ -269,6 +281,13 @@ class _Builder:
         if not codes:
             return _el(root, "CodeBook")
         exported = {c["id"] for c in codes}
+        # A CodeBook has only codes: the import names it "<project> (REFI-QDA)", version 1.
+        books = {c["codebook_id"] for c in codes}
+        for kept in self.db.query("SELECT id, name FROM codebooks ORDER BY id"):
+            if kept["id"] in books:
+                self.report.lose(
+                    "codebook_details", "no_refi_codebook_details", self.free(kept["name"])
+                )
         children: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
         for c in codes:
             parent = c["parent_id"] if c["parent_id"] in exported else None

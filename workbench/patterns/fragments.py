@@ -161,16 +161,32 @@ def attribute_values(project: Project) -> pd.DataFrame:
     respondents). ``value`` is the stored text ("true" for yes); show it with
     :func:`value_label`.
 
+    Values that differ only in case or surrounding spaces ("Noord", "noord ") select the
+    same respondents (:func:`respondent_filter`), so they are one choice, spelled as most
+    respondents have it (:func:`one_spelling`), counting them all.
+
     Needs ``read``: the values describe the respondents (the filter menus of the overviews).
     """
     project.require("read")
-    return pd.read_sql_query(
-        "SELECT a.name AS attribute, a.type, v.value, count(*) AS respondents "
+    rows = pd.read_sql_query(
+        "SELECT a.position, a.name AS attribute, a.type, v.value "
         "FROM attribute_values v JOIN attributes a ON a.name = v.attribute "
-        "WHERE v.value IS NOT NULL AND v.value != '' "
-        "GROUP BY a.name, v.value ORDER BY a.position, a.name, v.value",
+        "WHERE v.value IS NOT NULL AND v.value != '' ORDER BY v.value",
         project.db.conn,
     )
+    rows["value"] = rows.groupby("attribute")["value"].transform(one_spelling)
+    counted = rows.groupby(["position", "attribute", "type", "value"]).size()
+    return counted.rename("respondents").reset_index().drop(columns="position")
+
+
+def one_spelling(values: pd.Series) -> pd.Series:
+    """Each text value as the spelling most respondents of its group have (``value_counts``
+    order: most first, then first seen), where values differ only in case or spaces."""
+    key = values.str.strip().str.casefold()
+    spelling: dict[str, str] = {}
+    for value in values.dropna().str.strip().value_counts().index:
+        spelling.setdefault(value.casefold(), value)
+    return key.map(spelling).where(values.notna())
 
 
 def value_label(value: str, type_: str, lang: str = "nl") -> str:

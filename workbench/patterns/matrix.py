@@ -21,6 +21,7 @@ from workbench.patterns.fragments import (
     codes_table,
     fragments,
     joined,
+    one_spelling,
     respondents,
     value_label,
     with_attributes,
@@ -161,7 +162,7 @@ def code_frequencies(
             order = {v: float(v) for v in values["group"].dropna() if v != ""}
         values["group"] = values["group"].map(lambda v: value_label(v, kind, lang))
         if kind == "text":
-            values["group"] = _one_spelling(values["group"])
+            values["group"] = one_spelling(values["group"])
         people = people.merge(values, on="respondent_id", how="left")
         no_value = t("patterns.group.no_value", lang)
         people["group"] = people["group"].fillna(no_value).replace("", no_value)
@@ -179,13 +180,3 @@ def code_frequencies(
     table["share"] = (table["respondents"] / table["group_size"]).round(4)
     table = with_code_names(project, table, lang=lang)
     return table[["group", "code", "name", "fragments", "respondents", "group_size", "share"]]
-
-
-def _one_spelling(values: pd.Series) -> pd.Series:
-    """Each text value as the spelling most respondents of its group have (``value_counts``
-    order: most first, then first seen), where values differ only in case or spaces."""
-    key = values.str.strip().str.casefold()
-    spelling: dict[str, str] = {}
-    for value in values.dropna().str.strip().value_counts().index:
-        spelling.setdefault(value.casefold(), value)
-    return key.map(spelling).where(values.notna())

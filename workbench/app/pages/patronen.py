@@ -13,7 +13,16 @@ import pandas as pd
 import streamlit as st
 
 from workbench import access, life_events, patterns
-from workbench.app.common import acting_project, attempt, choice, db, lang, project_path, tr
+from workbench.app.common import (
+    acting_project,
+    attempt,
+    choice,
+    db,
+    figure,
+    lang,
+    project_path,
+    tr,
+)
 from workbench.app.jump import jump_link
 from workbench.app.tabs import kept_tabs
 from workbench.codings import STATUSES
@@ -373,6 +382,9 @@ def show_frequencies() -> None:
     )
     freq = overview("code_frequencies", by=by, lang=lang())
     if freq is not None:
+        shown_freq = freq  # the downloads keep the stored number ("1234.5"), machine-readable
+        if ((values["attribute"] == by) & (values["type"] == "number")).any():
+            shown_freq = freq.assign(group=freq["group"].map(figure))  # 1234,5 in Dutch
         titles = {
             c: tr(f"patronen.col.{c}")
             for c in ("code", "group_size", "respondents", "share", "fragments")
@@ -380,7 +392,7 @@ def show_frequencies() -> None:
         titles["group"] = by or ""
         st.altair_chart(
             charts.frequency_chart(
-                freq,
+                shown_freq,
                 measure=measure,
                 titles=titles,
                 title=tr(f"patronen.freq.title.{measure}"),
@@ -388,7 +400,7 @@ def show_frequencies() -> None:
             )
         )
         st.markdown(f"**{tr('patronen.freq.numbers')}**")
-        st.dataframe(readable(named(freq)), hide_index=True, width="stretch")
+        st.dataframe(readable(named(shown_freq)), hide_index=True, width="stretch")
         downloads(
             "frequenties", {"frequenties": freq}, [("by", by or "(none)")], "patronen_dl_freq"
         )
