@@ -516,3 +516,47 @@ def test_a_code_is_chosen_on_the_english_page(project):
     at.selectbox(key="suggest_focus").set_value(None).run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="suggest_focus").value is None
+
+
+def test_too_little_coded_is_said_plainly_not_shown_as_figures(tmp_path, nlp, new_project):
+    from test_suggest_project import tiny_project
+
+    db, path = tiny_project(tmp_path, nlp, new_project)
+    for lang, words in (("nl", "te weinig gecodeerd"), ("en", "too little has been coded")):
+        at = run_page("suggesties", path, lang=lang)
+        at.button(key="suggest_evaluate").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert any(words in i.value for i in at.info), [i.value for i in at.info]
+        assert not any("Alpha" in d.value.columns for d in at.dataframe)  # no figures table
+    db.close()
+
+
+def test_a_code_finished_on_search_hits_stays_chosen(project, nlp):
+    """One code at a time: a researcher who turned search hits into omgeving-digitaal
+    suggestions and decided them all expects the menu to keep that code, as it keeps a code
+    whose workbench suggestions are all decided, not to jump to all codes and show other
+    codes' cards; the caption says why its share is empty (hits are no proposals of the
+    workbench)."""
+    from workbench.search import search_segment_ids, suggest_code_for_hits
+
+    path, db = project
+    researcher = Project.for_user(db, "onderzoeker")
+    at = with_suggestions(path)  # other codes get the workbench's own suggestions
+    hits = search_segment_ids(researcher, nlp, "hond")
+    suggest_code_for_hits(researcher, hits, "omgeving-digitaal", query="hond")
+    at.run()
+    at.selectbox(key="suggest_focus").set_value("omgeving-digitaal").run()
+    for _ in hits:
+        at.button(key="suggest_accept").click().run()
+        assert not at.exception, [e.message for e in at.exception]
+    hit = [c for c in list_codings(researcher) if c["code"] == "omgeving-digitaal"]
+    assert len(hit) == len(hits) == 1 and hit[0]["score"] is None  # the hit, accepted
+    assert at.selectbox(key="suggest_focus").value == "omgeving-digitaal"  # still chosen
+    said = (
+        "Je beoordeelde 1 zoekresultaat voor Digitale uitsluiting. Die tellen niet mee in het"
+        " deel overgenomen"
+    )
+    assert any(c.value.startswith(said) for c in at.caption), [c.value for c in at.caption]
+    assert not any(b.key == "suggest_accept" for b in at.button)  # no other code's card
+    menu = page(path).selectbox(key="suggest_focus")  # opened again: drawn afresh
+    assert "Alleen Digitale uitsluiting: de meest waarschijnlijke eerst" in menu.options

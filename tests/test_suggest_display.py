@@ -52,3 +52,15 @@ def test_each_word_that_no_longer_counts_alone_says_why_in_the_chosen_language()
         "krap (rejected 1 time, 3 sentences without this code)"
     )
     assert distrusted_text(words, None, "nl") == "begrafenis, bijstand, krap"  # why unknown
+
+
+def test_source_names_the_sub_codes_engine_only_when_it_differs():
+    from workbench.suggest.display import source_text
+
+    assert source_text("rules", {"rules": 5}, "nl", "suggest", ["rules"]) == "regels"
+    assert source_text("rules", {"rules": 5}, "en", "suggest", ["model"]) == (
+        "rules; sub-codes: model"
+    )
+    assert source_text("rules", {"model": 2, "rules": 3}, "nl", "suggesties", ["model"]) == (
+        "woordregels; gemeten: 2× geleerd model, 3× woordregels; subcodes: geleerd model"
+    )

@@ -530,6 +530,7 @@ def test_search_hits_turned_into_suggestions_are_no_proposals_of_the_workbench(p
     assert counts["accepted"] == 1  # the coder's coding, counted as such
     assert (counts["suggestions_accepted"], counts["suggestions_decided"]) == (0, 0)
     assert counts["accepted_share"] is None
+    assert counts["hits_decided"] == 1  # counted apart, so the page can say why
     # the workbench's own suggestions do count
     suggest_document(researcher, 1, nlp=nlp)
     own = review_queue(researcher, code="schaamte")[0]
@@ -538,3 +539,92 @@ def test_search_hits_turned_into_suggestions_are_no_proposals_of_the_workbench(p
     counts = {c["code"]: c for c in example_counts(researcher)}["schaamte"]
     assert (counts["suggestions_accepted"], counts["suggestions_decided"]) == (0, 1)
     assert counts["accepted_share"] == 0.0
+
+
+TINY = """Fictief interview, geschreven voor de tests van de werkbank.
+
+I: Hoe gaat het?
+R: Ik voel me eenzaam sinds de verhuizing. Ik schaamde me om het te zeggen.
+"""
+
+
+def tiny_project(tmp_path, nlp, new_project):
+    """A project file of two respondent sentences, one coded schaamte by hand: too little to
+    make a single fold of."""
+    source = tmp_path / "R97-klein.txt"
+    source.write_text(TINY, encoding="utf-8")
+    path = tmp_path / "klein.db"
+    db = new_project(path)
+    researcher = Project.for_user(db, "onderzoeker")
+    doc = import_files(researcher, [source], nlp=nlp).results[0].document_id
+    ashamed = db.execute(
+        "SELECT id FROM segments WHERE document_id = ? AND text LIKE '%schaamde%'", [doc]
+    ).fetchone()[0]
+    add_coding(researcher, code="schaamte", segment_id=ashamed)
+    return db, path
+
+
+def test_too_few_sentences_say_too_little_was_coded_not_no_examples(tmp_path, nlp, new_project):
+    from workbench.cli.suggest import evaluation_lines
+
+    db, _ = tiny_project(tmp_path, nlp, new_project)
+    rows = {r["code"]: r for r in evaluate(Project.for_user(db, "onderzoeker"), nlp=nlp)}
+    shame = rows["schaamte"]
+    assert shame["sentences"] < 4 and shame["examples"] == 1
+    # nothing was tested: no "proposed 0" that reads as a measured result
+    assert shame["proposed"] is None and shame["correct"] is None
+    assert shame["verdict"] == "too_little"
+    for lang, said, not_said in (
+        ("nl", "te weinig gecodeerd om te testen", "geen voorbeelden"),
+        ("en", "too little coded to test", "no examples"),
+    ):
+        line = next(x for x in evaluation_lines(list(rows.values()), lang) if "schaamte" in x)
+        assert said in line and not_said not in line and " 0 " not in line
+    db.close()
+
+
+def test_a_parents_source_names_the_engine_of_its_childrens_proposals(tmp_path, nlp, new_project):
+    """verlies is on its rules (nobody ever said no to it), verlies-relatie on a learned
+    model (many accepted, a few rejected); verlies's figures count verlies-relatie's
+    proposals, so "works from: rules" alone would credit the rules with the model's work."""
+    db = new_project(tmp_path / "relaties.db")
+    researcher = Project.for_user(db, "onderzoeker")
+    for name in ("R81-a", "R82-b", "R83-c"):
+        lines = [
+            f"R: Na de scheiding van {name} in jaar {i} was ik mijn partner kwijt."
+            for i in range(14)
+        ]
+        lines += ["R: Op het nieuws ging het over de scheiding van een zanger.", "I: O ja?"] * 2
+        source = tmp_path / f"{name}.txt"
+        source.write_text("Fictief interview voor de tests.\n\n" + "\n".join(lines) + "\n", "utf-8")
+        doc = import_files(researcher, [source], nlp=nlp).results[0].document_id
+        for seg in analysis_segments(researcher, doc):
+            if "partner" in seg["text"]:
+                add_coding(researcher, code="verlies-relatie", segment_id=seg["id"])
+            else:  # news, not the respondent's own loss: the child's suggestion rejected
+                coding = add_coding(
+                    researcher,
+                    code="verlies-relatie",
+                    segment_id=seg["id"],
+                    origin="machine",
+                    status="suggested",
+                    evidence=["scheiding"],
+                )
+                decide(researcher, coding, "rejected")
+    rows = {r["code"]: r for r in evaluate(researcher, nlp=nlp)}
+    child, parent = rows["verlies-relatie"], rows["verlies"]
+    assert (child["source"], parent["source"]) == ("model", "rules")
+    # its other children (verlies-dierbare, ...) propose on their rules: named as well
+    assert "model" in child["fold_sources"] and parent["sub_sources"] == ["model", "rules"]
+    assert child["sub_sources"] == []  # nothing below it
+    from workbench.cli.suggest import evaluation_lines
+
+    for lang, said in (
+        ("nl", "regels; subcodes: model, regels"),
+        ("en", "rules; sub-codes: model, rules"),
+    ):
+        line = next(
+            x for x in evaluation_lines(list(rows.values()), lang) if x.startswith("verlies ")
+        )
+        assert said in line
+    db.close()

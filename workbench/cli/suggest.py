@@ -135,12 +135,14 @@ def evaluation_lines(rows: list[dict], lang: str) -> list[str]:
             [
                 r["code"],
                 str(r["examples"]),
-                str(r["proposed"]),
+                "-" if r["proposed"] is None else str(r["proposed"]),
                 cell(r["precision"], r["precision_interval"]),
                 cell(r["recall"], r["recall_interval"]),
                 cell(r["f1"], None),
                 cell(r["alpha"], None),
-                source_text(r["source"], r["fold_sources"], lang, "suggest"),
+                source_text(
+                    r["source"], r["fold_sources"], lang, "suggest", r.get("sub_sources", ())
+                ),
                 t(f"suggest.verdict.{r['verdict']}", lang),
             ]
         )

@@ -94,7 +94,13 @@ def figure_with_interval(value: float | None, interval: Sequence[float] | None) 
     return f"{shown} [{_two_decimals(interval[0])}-{_two_decimals(interval[1])}]"
 
 
-def source_text(source: str, fold_sources: Mapping[str, int], lang: str, words: str) -> str:
+def source_text(
+    source: str,
+    fold_sources: Mapping[str, int],
+    lang: str,
+    words: str,
+    sub_sources: Sequence[str] = (),
+) -> str:
     """Where a code's suggestions come from now, and, when the figures were measured on
     something else in some folds, what they were measured on: ``regels; gemeten: 2× model,
     3× regels``.
@@ -103,14 +109,19 @@ def source_text(source: str, fold_sources: Mapping[str, int], lang: str, words: 
     have been scored by a learned model in a fold (the demo's verlies: in 2 of 5). Saying
     only "rules" beside such a figure would claim the rules earned it. ``words`` is the key
     prefix of the source names (``suggest`` for the CLI, ``suggesties`` for the page).
+    A parent's figures count its children's proposals, so when ``sub_sources`` (what made
+    those) names another engine it is said too: ``regels; subcodes: model``.
     """
-    now = t(f"{words}.source.{source}", lang)
-    if set(fold_sources) <= {source}:
-        return now
-    parts = ", ".join(
-        f"{n}× {t(f'{words}.source.{name}', lang)}" for name, n in sorted(fold_sources.items())
-    )
-    return t("suggest.source_measured", lang, source=now, parts=parts)
+    text = t(f"{words}.source.{source}", lang)
+    if not set(fold_sources) <= {source}:
+        parts = ", ".join(
+            f"{n}× {t(f'{words}.source.{name}', lang)}" for name, n in sorted(fold_sources.items())
+        )
+        text = t("suggest.source_measured", lang, source=text, parts=parts)
+    if set(sub_sources) - {source}:
+        below = ", ".join(t(f"{words}.source.{name}", lang) for name in sorted(sub_sources))
+        text = t("suggest.source_children", lang, source=text, parts=below)
+    return text
 
 
 def _two_decimals(value: float) -> str:

@@ -17,7 +17,9 @@ code at all.
 Per code: precision, recall, F1, Krippendorff's alpha (nominal, presence/absence per sentence)
 between model and people, the counts behind them, 95 % Wilson intervals for precision and
 recall, which engine makes the code's suggestions now (``source``) and which produced the
-figure in each fold (``fold_sources``: ``model``, ``rules`` or ``silenced``),
+figure in each fold (``fold_sources``: ``model``, ``rules`` or ``silenced``), which engines
+made the proposals of the codes below it that its figures count (``sub_sources``; a parent on
+its rules may owe its figures to a child's learned model),
 and a plain verdict: are its suggestions worth looking at yet (``proposes_nothing`` when it
 proposed no sentence at all while people used the code: no figure to judge it by, and no
 reason to wait for one). With them, the words that no longer propose the code alone and why
@@ -45,7 +47,17 @@ MAX_FOLDS = 5
 # A code's suggestions are worth looking at when, with 95 % confidence, at least half of
 # what it proposes is right; not yet when even the upper bound is below that.
 WORTH_PRECISION = 0.5
-VERDICTS = ("worth", "not_yet", "unsure", "proposes_nothing", "no_examples", "silenced")
+VERDICTS = (
+    "worth",
+    "not_yet",
+    "unsure",
+    "proposes_nothing",
+    "no_examples",
+    "too_little",
+    "silenced",
+)
+# Fewer sentences than this in scope leave no folds to test on: nothing is measured.
+MIN_SENTENCES = 4
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float] | None:
@@ -56,14 +68,18 @@ def wilson(successes: int, trials: int) -> tuple[float, float] | None:
     return round(float(ci.low), 3), round(float(ci.high), 3)
 
 
-def verdict(*, examples: int, proposed: int, correct: int, source: str) -> str:
+def verdict(*, examples: int, proposed: int, correct: int, source: str, tested: bool = True) -> str:
     """Whether a code's suggestions are worth a researcher's time yet (one of VERDICTS).
 
     "unsure" needs proposals whose precision interval straddles 0.5; a code that proposed
     nothing while people used it is "proposes_nothing" (its recall is 0, not unknown).
+    "too_little" when nothing was tested (too few sentences in scope): "no examples" there
+    would contradict the examples column beside it.
     """
     if source == "silenced":
         return "silenced"
+    if not tested:
+        return "too_little"
     if not examples:
         return "no_examples"
     interval = wilson(correct, proposed)
@@ -87,7 +103,9 @@ def evaluate(
     """One row per code: counts, precision, recall, F1, alpha, intervals, sources, verdict.
 
     Every row also carries the scope (``documents``, ``sentences``): what the figures cover.
-    Codes nobody has used yet get ``None`` figures: there is nothing to compare with.
+    Codes nobody has used yet get ``None`` figures: there is nothing to compare with. With
+    fewer than MIN_SENTENCES sentences in scope nothing is tested: ``proposed`` and
+    ``correct`` are ``None`` too and the verdict is ``too_little``.
     Reading the project's codings needs the ``read`` permission.
     """
     project.require("read")
@@ -110,7 +128,8 @@ def evaluate(
     predicted = np.zeros((n, k), dtype=bool)
     sources: list[Counter] = [Counter() for _ in range(k)]
     groups = np.asarray([s["document_id"] for s in segments])
-    if n >= 4:
+    tested = n >= MIN_SENTENCES
+    if tested:
         splitter = (
             GroupKFold(min(folds, len(documents))).split(passages, groups=groups)
             if len(documents) >= 3
@@ -137,6 +156,7 @@ def evaluate(
         )
         .status()
     )
+    below = _descendants(rules.parent_index_)
     rows = []
     for j, code in enumerate(rules.codes_):
         truth, guess = truth_all[:, j], predicted[:, j]
@@ -151,6 +171,15 @@ def evaluate(
             "sentences": n,
             "source": full[j]["source"],
             "fold_sources": dict(sorted(sources[j].items())),
+            # what made the children's proposals counted here: in the folds, else now
+            "sub_sources": sorted(
+                {
+                    name
+                    for d in below[j]
+                    for name in (sources[d] or {full[d]["source"]: 1})
+                    if name != "silenced"
+                }
+            ),
             "distrusted": full[j]["distrusted"],
             "distrusted_detail": full[j]["distrusted_detail"],
             "precision": None,
@@ -160,7 +189,9 @@ def evaluate(
             "precision_interval": None,
             "recall_interval": None,
         }
-        if examples and n >= 4:
+        if not tested:  # no fold ran: a 0 here would read as a measured "proposed nothing"
+            row.update(proposed=None, correct=None)
+        elif examples:
             p, r, f = precision_recall_f1(truth, guess)
             alpha = alpha_two_coders(truth.astype(int), guess.astype(int))
             row.update(
@@ -172,10 +203,21 @@ def evaluate(
                 recall_interval=wilson(correct, examples),
             )
         row["verdict"] = verdict(
-            examples=examples if n >= 4 else 0,
+            examples=examples,
             proposed=proposed,
             correct=correct,
             source=row["source"],
+            tested=tested,
         )
         rows.append(row)
     return rows
+
+
+def _descendants(parent_index: list[int | None]) -> list[set[int]]:
+    """Per code, the codes below it at any depth: their proposals count in its figures."""
+    below: list[set[int]] = [set() for _ in parent_index]
+    for child, parent in enumerate(parent_index):
+        while parent is not None:
+            below[parent].add(child)
+            parent = parent_index[parent]
+    return below

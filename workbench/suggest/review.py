@@ -363,7 +363,9 @@ def example_counts(project: Project, *, coder: str | None = None) -> list[dict[s
     workbench scored count there: search hits turned into suggestions (Zoeken, no score) were
     found by a person's query (demo: bram turned the 17 hits for "koffie" into isolement
     suggestions and accepted 2 of the first 3; the card said "2 van 3" for isolement's
-    suggestions, of which he had decided on none).
+    suggestions, of which he had decided on none). ``hits_decided`` counts those search
+    hits apart, so a page can keep a code whose hits were all decided in its one-code menu
+    and say why its share is empty.
     """
     project.require("read")
     where, params = ("AND c.coder = ?", [coder]) if coder else ("", [])
@@ -371,7 +373,8 @@ def example_counts(project: Project, *, coder: str | None = None) -> list[dict[s
     cur = project.db.execute(
         "SELECT k.slug, k.name, sum(c.status = 'accepted'), sum(c.status = 'rejected'), "
         f"sum(c.status = 'suggested'), sum({scored} AND c.status = 'accepted'), "
-        f"sum({scored} AND c.status = 'rejected') "
+        f"sum({scored} AND c.status = 'rejected'), "
+        "sum(c.origin = 'machine' AND c.score IS NULL AND c.status IN ('accepted', 'rejected')) "
         "FROM codes k LEFT JOIN codings c ON c.code_id = k.id "
         f"{where} WHERE k.active = 1 GROUP BY k.id ORDER BY k.codebook_id, k.position, k.id",
         params,
@@ -389,6 +392,7 @@ def example_counts(project: Project, *, coder: str | None = None) -> list[dict[s
                 "accepted_share": round(taken / (taken + refused), 3) if taken + refused else None,
                 "suggestions_accepted": taken,
                 "suggestions_decided": taken + refused,
+                "hits_decided": int(r[7] or 0),
             }
         )
     return rows

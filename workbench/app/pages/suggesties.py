@@ -32,7 +32,7 @@ from workbench.suggest.display import (
     percent,
     source_text,
 )
-from workbench.suggest.evaluate import evaluate
+from workbench.suggest.evaluate import MIN_SENTENCES, evaluate
 from workbench.suggest.project import suggest_document
 from workbench.suggest.review import (
     Learner,
@@ -89,8 +89,13 @@ if wordless := learner.model.wordless_names():
 
 skipped = st.session_state.setdefault("suggest_skipped", [])
 counts = {c["code"]: c for c in example_counts(handle, coder=me)}
-# codes with suggestions to see or already decided on (so a finished code stays chosen)
-waiting = [code for code, c in counts.items() if c["open"] or c["accepted_share"] is not None]
+# codes with suggestions to see or already decided on, search hits included (so a finished
+# code stays chosen: dropping it jumped the menu to all codes, showing other codes' cards)
+waiting = [
+    code
+    for code, c in counts.items()
+    if c["open"] or c["accepted_share"] is not None or c["hits_decided"]
+]
 focus = choice(
     st.selectbox,
     tr("suggesties.focus"),
@@ -135,6 +140,8 @@ def review(decided: dict[str, dict]) -> None:
                 share=percent(done["accepted_share"]),
             )
             if done["suggestions_decided"]
+            else tr("suggesties.focus_share_hits", code=done["name"], hits=done["hits_decided"])
+            if done["hits_decided"]
             else tr("suggesties.focus_share_none", code=done["name"])
         )
     if not queue:
@@ -301,6 +308,15 @@ def evaluation_panel() -> None:
             return
         if computed_at != last_change(handle):
             st.warning(tr("suggesties.evaluation_stale"))
+        if rows[0]["proposed"] is None:  # nothing was tested: no table that looks measured
+            st.info(
+                tr(
+                    "suggesties.evaluation_too_little",
+                    sentences=rows[0]["sentences"],
+                    least=MIN_SENTENCES,
+                )
+            )
+            return
         st.caption(
             tr(
                 "suggesties.evaluation_scope",
@@ -310,8 +326,8 @@ def evaluation_panel() -> None:
         )
         table["verdict"] = [tr(f"suggesties.verdict.{v}") for v in table["verdict"]]
         table["source"] = [
-            source_text(s, f, lang(), "suggesties")
-            for s, f in zip(table["source"], table["fold_sources"])
+            source_text(s, f, lang(), "suggesties", b)
+            for s, f, b in zip(table["source"], table["fold_sources"], table["sub_sources"])
         ]
         for measure in ("precision", "recall"):
             table[measure] = [
