@@ -387,3 +387,85 @@ def test_restore_without_a_key_does_not_ask_to_put_back_a_key_that_is_there(
     assert "Put it back there" not in out
     assert "The key file that was already next to the project stays as it was" in out
     assert project_path.with_name("project.key.json").read_text() == kept
+
+
+def test_backup_that_cannot_be_written_names_the_file_asked_for_and_says_none_was_made(
+    db, project_path, tmp_path, capsys
+):
+    """A folder you may not write in fails like a name too long for the file system (used
+    here, as root may write anywhere): the message named a temporary ``.partial`` file."""
+    db.close()
+    output = tmp_path / ("k" * 240 + ".db")  # fits; <name>.<tmp>.partial does not
+    for lang, words in (("en", "No backup was made"), ("nl", "Er is geen reservekopie gemaakt")):
+        argv = ["backup", "--project", str(project_path), "--output", str(output)]
+        assert main([*argv, "--lang", lang]) == 1
+        message = capsys.readouterr().err
+        assert str(output) in message and ".partial" not in message and words in message
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("kkk")]  # no half copy
+
+
+def test_restore_refusals_say_nothing_was_changed_and_a_zip_is_to_be_unpacked(
+    db, project_path, tmp_path, capsys
+):
+    import zipfile
+
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
+    db.close()
+    newer = tmp_path / "nieuwer.db"
+    newer.write_bytes(saved.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name) VALUES (?, 'm999_later')",
+        [store.migrations.name],
+    )
+    conn.commit()
+    conn.close()
+    foreign = tmp_path / "ander.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE x (y)").connection.commit()
+    text = tmp_path / "notities.db"
+    text.write_text("geen database")
+    packed = tmp_path / "kopie.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.write(saved, "kopie.db")
+    with pytest.raises(InputError) as err:
+        restore(packed, project_path)
+    assert err.value.key == "backup.is_zip"
+    for bad in (newer, foreign, text, packed):
+        for lang, words in (("en", "Nothing was changed"), ("nl", "Er is niets veranderd")):
+            argv = ["restore", str(bad), "--project", str(project_path), "--lang", lang]
+            assert main(argv) == 1
+            assert words in capsys.readouterr().err, (bad, lang)
+    main(["restore", str(packed), "--project", str(project_path), "--lang", "en"])
+    assert "Unpack it first" in capsys.readouterr().err
+    assert n_documents(project_path) == 0 and not list(tmp_path.glob("*.bak"))
+
+
+def test_a_damaged_backup_is_described_in_plain_dutch(db, project_path, tmp_path, capsys):
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
+    db.close()
+    data = bytearray(saved.read_bytes())
+    data[4096 : 4096 * 2] = b"\xff" * 4096  # the pages after the header: unreadable
+    saved.write_bytes(bytes(data))
+    with pytest.raises(InputError) as err:
+        restore(saved, project_path)
+    assert err.value.key == "backup.damaged"
+    assert main(["restore", str(saved), "--project", str(project_path)]) == 1
+    message = capsys.readouterr().err
+    assert "beschadigd" in message and "Er is niets veranderd" in message
+    assert "malformed" not in message and "database" not in message.replace(str(saved), "")
+
+
+def test_restore_with_a_key_says_where_the_previous_key_was_kept(
+    db, project_path, tmp_path, capsys
+):
+    researcher = Project.for_user(db, "onderzoeker")
+    add_document(db)
+    decide(researcher, "Kees", accept=True)
+    saved = backup(researcher, tmp_path / "kopie.db", with_key=True).path
+    previous = key_file(db).read_text()
+    db.close()
+    assert main(["restore", str(saved), "--project", str(project_path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    [kept] = project_path.parent.glob("project.key.json.*.bak")
+    assert f"The key file that was already there is kept as {kept}" in out
+    assert kept.read_text() == previous

@@ -181,6 +181,8 @@ def run_restore(args: argparse.Namespace) -> int:
         print(t("cli.privacy.restore_kept", args.lang, path=result["replaced"]))
     if result["key"]:
         print(t("privacy.restore_key_back", args.lang, path=result["key"]))
+        if result["key_replaced"]:
+            print(t("privacy.restore_key_replaced", args.lang, path=result["key_replaced"]))
     elif Path(result["key_path"]).exists():  # not "put it back there": it is there
         print(t("privacy.restore_key_stays", args.lang, path=result["key_path"]))
     else:

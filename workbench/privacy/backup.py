@@ -87,7 +87,12 @@ def backup(project: Project, output: str | Path, *, with_key: bool = False) -> B
         raise InputError("backup.same_file", path=str(output))  # would replace the live file
     if with_key:
         project.require("pseudonym.key")
-    target = backup_to(db, output)
+    try:
+        target = backup_to(db, output)
+    except OSError as exc:  # no permission, name too long, disk full: name the file asked for
+        raise InputError(
+            "backup.cannot_write", path=str(output), problem=exc.strerror or str(exc)
+        ) from None
     os.chmod(target, PRIVATE)  # every original transcript is in it
     if with_key:
         source_key = key_path(project_file(db))
@@ -114,8 +119,11 @@ def check_project_file(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError("backup.missing", path=str(path))
     with path.open("rb") as f:
-        if f.read(16) != b"SQLite format 3\x00":
-            raise InputError("backup.not_sqlite", path=str(path))
+        header = f.read(16)
+    if header.startswith(b"PK\x03\x04"):  # a zip (e.g. a backup sent by mail): unpack first
+        raise InputError("backup.is_zip", path=str(path))
+    if header != b"SQLite format 3\x00":
+        raise InputError("backup.not_sqlite", path=str(path))
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         try:
@@ -190,7 +198,7 @@ def restore(
         project.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(project, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     _restore_into(source, project, replaced)
-    key = _restore_key(source, project)
+    key, old_key = _restore_key(source, project)
     db = open_project(project, create=False)
     try:
         with transaction(db):
@@ -214,6 +222,7 @@ def restore(
         "project": str(project),
         "replaced": str(replaced) if replaced else None,
         "key": str(key) if key else None,
+        "key_replaced": str(old_key) if old_key else None,
         "key_path": str(key_path(project)),
     }
 
@@ -263,18 +272,20 @@ def _restore_into(source: Path, project: Path, replaced: Path | None) -> None:
     os.chmod(project, PRIVATE)
 
 
-def _restore_key(source: Path, project: Path) -> Path | None:
+def _restore_key(source: Path, project: Path) -> tuple[Path | None, Path | None]:
     """Put the key that was backed up with ``source`` (``--with-key``) next to ``project``.
 
     The key must match the restored decisions, so a key already there is kept as
-    ``<key>.<time>.bak`` first. Returns the restored key, or None when the backup had none
-    (the caller says where the key belongs).
+    ``<key>.<time>.bak`` first. Returns the restored key (None when the backup had none: the
+    caller says where the key belongs) and that kept copy (None when there was no key), so
+    the caller can say where the previous key went.
     """
     backed_up = key_path(source)
     if not backed_up.is_file():
-        return None
+        return None, None
     target = key_path(project)
+    kept = None
     if target.exists():
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        _private_copy(target, target.with_name(f"{target.name}.{stamp}.bak"))
-    return _private_copy(backed_up, target)
+        kept = _private_copy(target, target.with_name(f"{target.name}.{stamp}.bak"))
+    return _private_copy(backed_up, target), kept
