@@ -369,6 +369,10 @@ def test_restore_that_cannot_keep_the_old_project_changes_nothing_and_says_why(
     assert main(["restore", str(saved), "--project", str(project), "--lang", "en"]) == 1
     message = capsys.readouterr().err
     assert "nothing was changed" in message and ".partial" not in message
+    # the system's reason is English: only the English message quotes it
+    assert main(["restore", str(saved), "--project", str(project), "--lang", "nl"]) == 1
+    message = capsys.readouterr().err
+    assert "er is niets veranderd" in message and "File name too long" not in message
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert n_documents(project) == 1  # still the old project, and not locked
 
