@@ -148,3 +148,16 @@ def test_a_number_or_date_filter_compares_with_greater_and_less(me, project_path
     assert _cli(project_path, out, "--filter", "leeftijd>=50") == 0
     table, about = read_csv_export(out)
     assert table["respondent"].tolist() == ["R01", "R02"] and about["filter"] == ["leeftijd>=50"]
+
+
+def test_a_bound_on_a_text_or_yes_no_attribute_says_only_numbers_and_dates_compare(me):
+    """`wijk>=a` said that nobody has wijk '>=a', as if it were a typo of a value."""
+    with pytest.raises(InputError) as text:
+        rows(me, "wijk>=N")
+    assert text.value.key == "patterns.bound_on_text"
+    assert "alleen bij een getal of een datum" in text.value.message("nl")
+    assert "'wijk' is tekst" in text.value.message("nl")
+    assert "only works for a number or a date" in text.value.message("en")
+    with pytest.raises(InputError) as yes_no:
+        rows(me, "uitkering>ja")
+    assert "'uitkering' is ja/nee" in yes_no.value.message("nl")

@@ -388,6 +388,15 @@ def _respondent_clause(db: Database, filters: Sequence[tuple[str, str]]) -> tupl
                 )
             ]
             equal = [v for v in given if v not in ranges]
+            have = {p.lower() for p in present}
+            for value in equal:  # "wijk>=a": a bound where only numbers and dates compare
+                if value.startswith(("<", ">")) and value.lower() not in have:
+                    raise InputError(
+                        "patterns.bound_on_text",
+                        name=key,
+                        value=value,
+                        type=Term(f"respondents.type.{types[key]}"),
+                    )
             values = _known_values(key, equal, present, types[key])
             either.append(f"lower(value) IN ({', '.join('?' * len(values))})")
             params.extend([key, *values])
