@@ -424,9 +424,12 @@ def test_a_patronen_quote_jumps_to_its_place_on_the_coding_page(page, app_url):
 
 def _log_in(page, name: str, password: str) -> None:
     page.get_by_role("heading", name="Inloggen").wait_for()
-    page.get_by_label("Naam", exact=True).fill(name)
-    page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    # in the login form: while the run after "Uitloggen" goes on, the page before it is
+    # still drawn (faded), with fields of its own named "Naam"
+    form = page.locator("[data-testid='stForm']", has=page.get_by_role("button", name="Inloggen"))
+    form.get_by_label("Naam", exact=True).fill(name)
+    form.get_by_label("Wachtwoord", exact=True).fill(password)
+    form.get_by_role("button", name="Inloggen").click()
 
 
 def _screen(page, name: str) -> None:
