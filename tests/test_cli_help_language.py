@@ -109,6 +109,12 @@ def test_the_full_help_of_every_command_formats_in_both_languages(name, lang):
             "argument --document: invalid int value: 'drie'",
         ),
         (["export", "--output"], "--output: hier hoort één waarde achter", "expected one"),
+        (  # the options first: argparse named the project file as the command
+            ["users", "--project", "p.db"],
+            "'p.db' is geen opdracht. Begin met wat je wilt doen (add, list, passwd, role) en"
+            " zet de opties daarna, bijvoorbeeld: workbench users add --help",
+            "'p.db' is not a command. Start with what you want to do (add, list, passwd, role)",
+        ),
     ],
 )
 def test_a_wrong_command_line_is_told_in_the_chosen_language(capsys, argv, dutch, english):

@@ -46,10 +46,38 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(
-            2, f"{refusal(f'{self.prog}: {argparse_message(message, self.lang)}', self.lang)}\n"
+        text = self._not_a_command(message) or argparse_message(message, self.lang)
+        self.exit(2, f"{refusal(f'{self.prog}: {text}', self.lang)}\n")
+
+    def _not_a_command(self, message: str) -> str | None:
+        """A plain sentence when the word where a command belongs is none of them.
+
+        ``workbench users --project p.db`` put the project file where the command goes
+        (argparse skips the option it does not know there), and argparse's "invalid choice"
+        named the file as the command. People write the options first; say that the command
+        comes first, with an example.
+        """
+        found = re.fullmatch(INVALID_CHOICE, message)
+        commands = [
+            action
+            for action in self._actions
+            if isinstance(action, argparse._SubParsersAction) and action.metavar
+        ]
+        if not found or not commands or found["argument"] != commands[0].metavar:
+            return None
+        first = next(iter(commands[0].choices))
+        return t(
+            "cli.argparse.not_a_command",
+            self.lang,
+            value=found["value"],
+            names=", ".join(commands[0].choices),
+            example=f"{self.prog} {first} --help",
         )
 
+
+INVALID_CHOICE = (
+    r"argument (?P<argument>\S+): invalid choice: (?P<value>.+) \(choose from (?P<names>.+)\)"
+)
 
 # argparse's own messages (Python 3.11 wording), with the catalogue key of each translation.
 # A message that matches none stays as argparse wrote it.
@@ -58,10 +86,7 @@ ARGPARSE_MESSAGES = [
     (r"unrecognized arguments: (?P<names>.+)", "unrecognized"),
     (r"one of the arguments (?P<names>.+) is required", "one_of_required"),
     (r"ambiguous option: (?P<option>\S+) could match (?P<names>.+)", "ambiguous"),
-    (
-        r"argument (?P<argument>\S+): invalid choice: (?P<value>.+) \(choose from (?P<names>.+)\)",
-        "invalid_choice",
-    ),
+    (INVALID_CHOICE, "invalid_choice"),
     (r"argument (?P<argument>\S+): invalid (?P<type>\w+) value: (?P<value>.+)", "invalid_value"),
     (r"argument (?P<argument>\S+): expected one argument", "expected_one"),
     (r"argument (?P<argument>\S+): expected at least one argument", "expected_some"),
