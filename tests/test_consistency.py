@@ -192,19 +192,41 @@ def test_a_free_span_counts_for_every_segment_it_overlaps(db, project):
     assert report["codes"]["Isolement"]["percent"] == 1.0
 
 
-def test_the_model_is_an_extra_coder_with_every_suggestion(db, project):
+def test_the_model_judges_every_sentence_out_of_fold_not_by_its_stored_suggestions(db, project):
+    """``model`` was the stored suggestions, which are never made where the coder already
+    gave the code: against that coder it could only disagree. Now it is what the workbench
+    proposes on every sentence of the documents people worked in, each document judged by a
+    model trained without it, so where anna coded what the rules plainly say, both agree."""
+    from workbench.suggest.evaluate import proposals
+
+    for d in project:
+        code(db, "anna", "schaamte", project[d][3])  # "Ik durf het niet te vertellen."
+        code(db, "anna", "verlies", project[d][0])  # "Mijn man is vorig jaar overleden."
     d1 = next(iter(project))
-    s = project[d1]
-    code(db, "anna", "schaamte", s[3])
-    code(db, "anna", "schaamte", s[2], origin="machine")  # pending: counts for the model only
-    rejected = code(db, "anna", "verlies", s[0], origin="machine")
-    decide(Project.for_user(db, "anna"), rejected, "rejected")
-    report = cons.agreement_report(
-        Project.for_user(db, "sanne"), coders=["anna", "model"], n_samples=50
-    )
+    code(db, "bram", "isolement", project[d1][1], origin="machine")  # stored, pending: no say
+    sanne = Project.for_user(db, "sanne")
+    isolement = db.execute("SELECT id FROM codes WHERE slug = 'isolement'").fetchone()[0]
+    judged = proposals(sanne, nlp=sanne.nlp)
+    assert judged.documents == set(project)
+    report = cons.agreement_report(sanne, coders=["anna", "model"], n_samples=50)
     assert report["coders"] == ["anna", "model"]
-    assert report["codes"]["Schaamte"]["percent"] == pytest.approx(0.5)
-    assert report["codes"]["Verlies"]["percent"] == pytest.approx(0.75)
+    assert report["n_units"] == 12  # every sentence of the three documents
+    matrix = cons.unit_matrix(sanne, coders=["anna", "model"])
+    model_says = {
+        (matrix.units[u]["unit_id"], matrix.codes[k]["id"])
+        for k, u in zip(*matrix.presence[:, :, 1].nonzero())
+    }
+    segment_at = {
+        (doc, start): sid
+        for sid, doc, start in db.execute("SELECT id, document_id, start_char FROM segments")
+    }
+    assert model_says == {
+        (segment_at[(doc, start)], cid) for doc, start, _, cid, _ in judged.codings
+    }
+    assert (project[d1][1], isolement) not in model_says  # the stored suggestion is no say
+    # the rules plainly propose these two, so anna and the model agree there
+    assert report["codes"]["Schaamte"]["percent"] == 1.0
+    assert report["codes"]["Verlies"]["percent"] == 1.0
 
 
 def test_accepted_suggestions_count_for_the_human_coder(db, project):
@@ -327,7 +349,7 @@ def test_coder_names_and_samples_are_read_with_consistency_review(db, project):
     )
     for reader in ("sanne", "anna"):
         me = Project.for_user(db, reader)
-        assert cons.coder_options(me) == ["anna", "bram"]
+        assert cons.coder_options(me) == ["anna", "bram", "model"]
         assert cons.people(me) == ["anna", "bram", "cor", "onderzoeker", "sanne"]
         assert cons.get_sample(me, sample)["coders"] == ["anna", "bram"]
         for call in readers:

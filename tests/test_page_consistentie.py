@@ -280,27 +280,26 @@ def test_the_review_says_how_many_differences_blind_coding_leaves_out(db, projec
 
 
 def test_the_mark_done_hint_only_when_a_human_coder_has_not_marked(db, project_path):
-    """Only the model (suggestions) left documents out, yet the page said "Markeer het dan
-    als klaar": the model cannot mark documents done, and anna had marked them all."""
+    """Only the model left documents out, yet the page said "Markeer het dan als klaar": the
+    model cannot mark documents done, and anna had seen them all. The model judges the
+    documents someone coded in or marked done; anna saw the 18 without any code through a
+    double-coding sample, which nobody has opened yet."""
     import two_coders
-    from test_agreement_scope import mark_everything
     from workbench import done_marks
-    from workbench.codings import add_coding
 
     passages = two_coders.build(db)
-    mark_everything(db)
     anna = Project.for_user(db, "anna")
-    add_coding(
-        anna, code="schaamte", document_id=passages[0], start_char=0, end_char=10, origin="machine"
-    )
+    done_marks.mark_done(anna, passages[18:], coder="anna")
+    cons.create_sample(anna, name="ronde 1", coders=["anna", "bram"], documents=passages[:18])
     at = page(project_path)
     at.selectbox(key="consistency_unit").set_value("document").run()
     at.multiselect(key="consistency_coders_None").set_value(["anna", "model"]).run()
     assert not at.exception, [e.message for e in at.exception]
     scope = at.warning[0].value
-    assert "39 heeft model niet gezien" in scope
+    assert "18 heeft model niet gezien" in scope
     assert "Het model kan geen documenten als klaar markeren." in scope
     assert "Markeer het dan als klaar" not in scope
+    assert any("Het model telt hier als codeur" in c.value for c in at.caption)
     done_marks.mark_done(anna, None, coder="anna", done=False)  # now anna's marks are missing
     at.run()
     assert "Markeer het dan als klaar" in at.warning[0].value

@@ -165,14 +165,12 @@ def _widest_overlap(db: Database, coders: list[str]) -> list[str]:
 
 
 def coder_options(project: Project) -> list[str]:
-    """Coders one can compare: human coders with codings, plus ``model`` when there are
-    machine suggestions. The reader needs ``consistency.review``."""
+    """Coders one can compare: human coders with codings, plus ``model`` (what the workbench
+    proposes, tested out of fold on the documents people worked in) when there are any.
+    The reader needs ``consistency.review``."""
     project.require("consistency.review")
-    db = project.db
-    options = _human_coders(db)
-    if db.execute("SELECT 1 FROM codings WHERE origin = 'machine' LIMIT 1").fetchone():
-        options.append(MODEL)
-    return options
+    options = _human_coders(project.db)
+    return [*options, MODEL] if options else options
 
 
 def people(project: Project) -> list[str]:
@@ -187,19 +185,34 @@ def people(project: Project) -> list[str]:
     return [r[0] for r in found]
 
 
-def _coder_filter(coder: str) -> tuple[str, list[Any]]:
-    """SQL condition (on codings) selecting what counts as ``coder``'s judgements."""
-    if coder == MODEL:
-        return "origin = 'machine'", []
-    return "coder = ? AND status = 'accepted'", [coder]
-
-
 def _codings_of(db: Database, coder: str) -> list[tuple[int, int, int, int, str]]:
-    where, params = _coder_filter(coder)
+    """A person's judgements: her accepted codings (her own and suggestions she took over)."""
     return db.execute(
-        f"SELECT document_id, start_char, end_char, code_id, created_at FROM codings WHERE {where}",
-        params,
+        "SELECT document_id, start_char, end_char, code_id, created_at FROM codings "
+        "WHERE coder = ? AND status = 'accepted'",
+        [coder],
     ).fetchall()
+
+
+def _judgements(
+    project: Project, coders: Sequence[str]
+) -> tuple[dict[str, list[tuple]], set[int] | None]:
+    """Each chosen coder's codings, and the documents ``model`` judged (None without it).
+
+    ``model`` is what the workbench proposes on every sentence of the documents people
+    worked in, each judged by a model trained without that document (as ``workbench
+    evaluate`` tests it). Until December 8, 2026 it was the stored suggestions, which are
+    never made where the coder already gave the code: compared with that coder they could
+    not agree (demo, anna against them: alpha about 0 on every code).
+    """
+    codings = {c: _codings_of(project.db, c) for c in coders if c != MODEL}
+    if MODEL not in coders:
+        return codings, None
+    from workbench.suggest.evaluate import proposals  # spaCy and the learner: only when asked
+
+    judged = proposals(project, nlp=project.nlp)
+    codings[MODEL] = judged.codings
+    return {c: codings[c] for c in coders}, judged.documents
 
 
 def _check_coders(db: Database, coders: Sequence[str] | None) -> list[str]:
@@ -338,10 +351,12 @@ class Seen:
     opened: set[int] = field(default_factory=set)  # documents she marked done or coded in
 
 
-def _seen(db: Database, coder: str, unit: str, codings: list[tuple]) -> Seen:
-    if coder == MODEL:  # the model judged the documents it made suggestions for
-        coded = {c[0] for c in codings}
-        return Seen(coded, {}, {"sample": 0, "done": 0, "coded": len(coded)})
+def _seen(
+    db: Database, coder: str, unit: str, codings: list[tuple], judged: set[int] | None = None
+) -> Seen:
+    if coder == MODEL:  # the model judged every sentence of the documents it was tested on
+        documents = set(judged or ())
+        return Seen(documents, {}, {"sample": 0, "done": 0, "coded": len(documents)})
     sampled = {
         r[0]
         for r in db.execute(
@@ -383,23 +398,23 @@ def _beyond(db: Database, coder: str) -> set[int]:
     start and less than that length after its end, a short range of the index on
     (document_id, end_char). One query per coding took 1.6 to 4.9 s for 54,142 codings.
     """
-    where, params = _coder_filter(coder)
     found = db.execute(
-        f"""
+        """
         WITH given AS (
             SELECT su.document_id, su.segment_id FROM sample_units su
             JOIN sample_coders sc ON sc.sample_id = su.sample_id AND sc.coder = ?
             WHERE su.segment_id IS NOT NULL),
         mine AS (
             SELECT document_id, start_char, end_char FROM codings
-            WHERE {where} AND document_id IN (SELECT document_id FROM given))
+            WHERE coder = ? AND status = 'accepted'
+            AND document_id IN (SELECT document_id FROM given))
         SELECT DISTINCT m.document_id FROM mine m JOIN segments s
             ON s.document_id = m.document_id AND s.end_char > m.start_char
             AND s.end_char < m.end_char + (SELECT max(end_char - start_char) FROM segments)
             AND s.start_char < m.end_char
         WHERE s.id NOT IN (SELECT segment_id FROM given)
         """,
-        [coder, *params],
+        [coder, coder],
     ).fetchall()
     return {r[0] for r in found}
 
@@ -442,7 +457,8 @@ def seen_by(project: Project, coder: str) -> Seen:
     of segment samples by segment id): where no code from her is a judgement, not a gap. The
     workshop compares a group's answers with a researcher's codes only there."""
     project.require("read")
-    return _seen(project.db, coder, "segment", _codings_of(project.db, coder))
+    codings, judged = _judgements(project, [coder])
+    return _seen(project.db, coder, "segment", codings[coder], judged)
 
 
 def _check_resample(resample: str) -> None:
@@ -532,6 +548,7 @@ def _in_scope(
     *,
     speakers: str,
     keep: dict[int, set[int]] | None,
+    judged: set[int] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The units every chosen coder has seen, and the account of what was left out.
 
@@ -541,6 +558,7 @@ def _in_scope(
     applied a code in it outside those segments. With
     ``all_documents`` every unit counts as seen by everyone. Only the units in ``keep``
     (per document; None: all) are units at all: those of the speakers analysis sees.
+    ``judged``: the documents ``model`` was tested on (see :func:`_judgements`).
     """
     every_unit = _units_per_document(db, unit)
     per_doc = every_unit if keep is None else {d: len(ids) for d, ids in keep.items() if ids}
@@ -579,7 +597,7 @@ def _in_scope(
     if all_documents:
         seen = {c: Seen(set(documents), {}, {}) for c in coders}
     else:
-        seen = {c: _seen(db, c, unit, codings[c]) for c in coders}
+        seen = {c: _seen(db, c, unit, codings[c], judged) for c in coders}
         if sample_id is not None:  # the sample's own coders were assigned all its units
             for c in _get_sample(db, sample_id)["coders"]:
                 if c in seen:
@@ -727,7 +745,7 @@ def unit_matrix(
     if sample_id is not None and coders is None:
         coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
-    codings = {c: _codings_of(db, c) for c in coders}
+    codings, judged = _judgements(project, coders)
     speakers = _speakers(db, all_speakers)
     analysed = _analysed(db) if speakers == "respondent" else None
     units, scope = _in_scope(
@@ -739,6 +757,7 @@ def unit_matrix(
         sample_id,
         speakers=speakers,
         keep=_analysed_units(unit, analysed),
+        judged=judged,
     )
     times = _last_worked(db, coders, codings, {u["document_id"] for u in units})
     if analysed is not None:  # seen stays as it was: the coder read the document
@@ -794,7 +813,7 @@ def _last_worked(
     mark. Drift by week groups documents by it; a document without either (a sample
     document nobody opened, or every document with ``all_documents``) has no date."""
     times: dict[int, str] = {}
-    stamps = [(c[0], c[4]) for coder in coders for c in codings[coder]]
+    stamps = [(c[0], c[4]) for coder in coders for c in codings[coder] if c[4]]  # model: none
     for doc, stamp in [*stamps, *done_marks.latest_marks(db, coders).items()]:
         if doc in documents:
             times[doc] = max(times.get(doc, ""), stamp)
@@ -964,9 +983,17 @@ def unitized_report(
     if sample_id is not None and coders is None:
         coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
-    codings = {c: _codings_of(db, c) for c in coders}
+    codings, judged = _judgements(project, coders)
     documents, scope = _in_scope(
-        db, "document", coders, codings, all_documents, sample_id, speakers="all", keep=None
+        db,
+        "document",
+        coders,
+        codings,
+        all_documents,
+        sample_id,
+        speakers="all",
+        keep=None,
+        judged=judged,
     )
     continua = {d["document_id"]: (d["start_char"], d["end_char"]) for d in documents}
     offsets, total = {}, 0

@@ -30,6 +30,7 @@ uncoded).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,8 +40,15 @@ from spacy.language import Language
 
 from workbench.handle import Project
 from workbench.ingest import analysis_segments
-from workbench.suggest.model import Suggester
-from workbench.suggest.project import ProjectSuggester, _build_rules, _rejections, training_data
+from workbench.suggest.model import Passage, Suggester
+from workbench.suggest.project import (
+    ProjectSuggester,
+    _build_rules,
+    _rejections,
+    most_specific,
+    training_data,
+)
+from workbench.suggest.rules import RuleScorer
 from workbench.suggest.scores import alpha_two_coders, precision_recall_f1
 
 MAX_FOLDS = 5
@@ -109,45 +117,15 @@ def evaluate(
     Reading the project's codings needs the ``read`` permission.
     """
     project.require("read")
-    rules = model.rules if model is not None else _build_rules(project.db, nlp)
-    cache = model if model is not None else ProjectSuggester(rules, Suggester(rules))
-    data = training_data(project, rules.codes_)
-    labels = dict(zip(data.segment_ids, data.Y))
-    documents = sorted({d for d, row in zip(data.document_ids, data.Y) if (row >= 0).any()})
-    segments = [s for d in documents for s in analysis_segments(project, d)]
-    k = len(rules.codes_)
-    passages = cache.passages_for(nlp, segments)
-    # Training labels keep "unknown" (-1); the test truth is what people coded, 0 elsewhere.
-    Y = (
-        np.vstack([labels.get(s["id"], np.full(k, -1)) for s in segments])
-        if segments
-        else np.zeros((0, k), dtype=int)
-    )
+    found = out_of_fold(project, nlp=nlp, folds=folds, model=model)
+    rules, segments, documents = found.rules, found.segments, found.documents
+    passages, Y, groups, sources = found.passages, found.Y, found.groups, found.sources
     truth_all = Suggester(rules)._with_parents(Y) == 1
-    n = len(segments)
-    predicted = np.zeros((n, k), dtype=bool)
-    sources: list[Counter] = [Counter() for _ in range(k)]
-    groups = np.asarray([s["document_id"] for s in segments])
-    tested = n >= MIN_SENTENCES
-    if tested:
-        splitter = (
-            GroupKFold(min(folds, len(documents))).split(passages, groups=groups)
-            if len(documents) >= 3
-            else KFold(max(2, min(folds, n)), shuffle=True, random_state=0).split(passages)
-        )
-        for train, test in splitter:
-            fitted = Suggester(rules).fit(
-                [passages[i] for i in train], Y[train], groups=groups[train]
-            )
-            for j, status in enumerate(fitted.status()):
-                sources[j][status["source"]] += 1
-            for row, found in zip(test, fitted.suggest([passages[i] for i in test])):
-                for s in found:
-                    predicted[row, rules.codes_.index(s.code)] = True
+    n, tested = len(segments), found.tested
     # A child's proposal counts for its parent, as a child's coding does in the truth: in a
     # project the parent is not asked about beside its child (accepting the child counts for
     # both), so a researcher meets the parent through the child.
-    predicted = Suggester(rules)._with_parents(predicted.astype(int)) == 1
+    predicted = Suggester(rules)._with_parents(found.predicted.astype(int)) == 1
     full = (
         Suggester(rules)
         .fit(passages, Y, groups=groups)
@@ -211,6 +189,103 @@ def evaluate(
         )
         rows.append(row)
     return rows
+
+
+@dataclass
+class OutOfFold:
+    """What the workbench proposes on every sentence in scope, each sentence judged by a
+    model trained without its document (the folds of :func:`evaluate`)."""
+
+    rules: RuleScorer
+    segments: list[dict[str, Any]]
+    documents: list[int]
+    passages: list[Passage]
+    Y: np.ndarray  # what people said: 1 coded, 0 not (a rejection or silence), -1 unknown
+    groups: np.ndarray  # document id per sentence
+    predicted: (
+        np.ndarray
+    )  # sentences x codes, as a project stores them (no parent beside its child)
+    sources: list[Counter]  # per code, the engine of each fold
+    tested: bool  # False with fewer than MIN_SENTENCES sentences: no fold ran
+
+
+def out_of_fold(
+    project: Project,
+    *,
+    nlp: Language,
+    folds: int = MAX_FOLDS,
+    model: ProjectSuggester | None = None,
+) -> OutOfFold:
+    """Cross-validated proposals on every sentence analysis sees in the documents where a
+    person made a decision or which a person marked done. Folds follow documents (from three
+    documents on). Needs ``read``.
+    """
+    project.require("read")
+    rules = model.rules if model is not None else _build_rules(project.db, nlp)
+    cache = model if model is not None else ProjectSuggester(rules, Suggester(rules))
+    data = training_data(project, rules.codes_)
+    labels = dict(zip(data.segment_ids, data.Y))
+    documents = sorted({d for d, row in zip(data.document_ids, data.Y) if (row >= 0).any()})
+    segments = [s for d in documents for s in analysis_segments(project, d)]
+    k = len(rules.codes_)
+    passages = cache.passages_for(nlp, segments)
+    # Training labels keep "unknown" (-1); the test truth is what people coded, 0 elsewhere.
+    Y = (
+        np.vstack([labels.get(s["id"], np.full(k, -1)) for s in segments])
+        if segments
+        else np.zeros((0, k), dtype=int)
+    )
+    n = len(segments)
+    predicted = np.zeros((n, k), dtype=bool)
+    sources: list[Counter] = [Counter() for _ in range(k)]
+    groups = np.asarray([s["document_id"] for s in segments])
+    tested = n >= MIN_SENTENCES
+    if tested:
+        splitter = (
+            GroupKFold(min(folds, len(documents))).split(passages, groups=groups)
+            if len(documents) >= 3
+            else KFold(max(2, min(folds, n)), shuffle=True, random_state=0).split(passages)
+        )
+        for train, test in splitter:
+            fitted = Suggester(rules).fit(
+                [passages[i] for i in train], Y[train], groups=groups[train]
+            )
+            for j, status in enumerate(fitted.status()):
+                sources[j][status["source"]] += 1
+            found = fitted.suggest([passages[i] for i in test])
+            for row, suggestions in zip(test, found):
+                for s in most_specific(rules, suggestions):
+                    predicted[row, rules.codes_.index(s.code)] = True
+    return OutOfFold(rules, segments, documents, passages, Y, groups, predicted, sources, tested)
+
+
+@dataclass
+class Proposals:
+    """The workbench as one more coder: per sentence, the codes a model trained without that
+    sentence's document proposes (:func:`out_of_fold`), as codings, and the documents it
+    judged (every sentence analysis sees in them)."""
+
+    documents: set[int]
+    codings: list[tuple[int, int, int, int, str]]  # document, start, end, code id, "" (no time)
+
+
+def proposals(project: Project, *, nlp: Language, folds: int = MAX_FOLDS) -> Proposals:
+    """What the workbench proposes, judged out of fold, for comparing it with people.
+
+    Not the stored suggestions: those are never made where the coder already gave the code,
+    so compared with that coder they agree nowhere by construction (on the demo, anna
+    against the stored suggestions: alpha about 0 for every code, where :func:`evaluate`
+    measures 0.1-0.4). Needs ``read``.
+    """
+    found = out_of_fold(project, nlp=nlp, folds=folds)
+    ids = dict(project.db.execute("SELECT slug, id FROM codes").fetchall())
+    codings = [
+        (seg["document_id"], seg["start_char"], seg["end_char"], ids[found.rules.codes_[j]], "")
+        for i, seg in enumerate(found.segments)
+        for j in np.nonzero(found.predicted[i])[0]
+        if found.rules.codes_[j] in ids
+    ]
+    return Proposals(set(found.documents) if found.tested else set(), codings)
 
 
 def _descendants(parent_index: list[int | None]) -> list[set[int]]:

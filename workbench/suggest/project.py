@@ -266,7 +266,7 @@ def suggest_document(
     model = model if model is not None else _retrain(db, nlp=nlp)
     segments = analysis_segments(project, document_id)
     passages = model.passages_for(nlp, segments)
-    found = [_most_specific(model.rules, s) for s in model.suggester.suggest(passages)]
+    found = [most_specific(model.rules, s) for s in model.suggester.suggest(passages)]
     taken = _taken(db, document_id, coder, model.rules)
     new_ids: list[int] = []
     with transaction(db):
@@ -311,7 +311,7 @@ def suggest_project(
     }
 
 
-def _most_specific(rules: RuleScorer, suggestions: list) -> list:
+def most_specific(rules: RuleScorer, suggestions: list) -> list:
     """Drop a parent when one of its children is suggested for the same segment.
 
     Accepting the child counts for the parent too (training propagates labels upwards), so

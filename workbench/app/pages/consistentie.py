@@ -121,6 +121,22 @@ def cached_drift(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def cached_matrix(
+    _handle, path, version, actor, coders, unit, all_documents, sample_id, all_speakers
+):
+    """The units side by side; with ``model`` among the coders its proposals are tested
+    anew (seconds), so once per version of the project."""
+    return unit_matrix(
+        _handle,
+        coders=list(coders),
+        unit=unit,
+        all_documents=all_documents,
+        sample_id=sample_id,
+        all_speakers=all_speakers,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def cached_unitized(_handle, path, version, actor, coders, all_documents, sample_id):
     return unitized_report(
         _handle, coders=list(coders), all_documents=all_documents, sample_id=sample_id
@@ -205,6 +221,8 @@ resample = right.selectbox(
     help=tr("consistentie.resample_help"),
 )
 reliability = reliability_on(handle)
+if MODEL in coders:  # not the stored suggestions: what it would propose, tested out of fold
+    st.caption(tr("consistentie.model_explained"))
 
 
 # ------------------------------------------------------------------ side by side / review
@@ -272,13 +290,16 @@ def resolve_form(item, code) -> None:
 
 def side_by_side(*, review: bool, only_differences: bool) -> None:
     matrix = attempt(
-        unit_matrix,
+        cached_matrix,
         handle,
-        coders=coders,
-        unit=unit,
-        all_documents=all_documents,
-        sample_id=sample_id,
-        all_speakers=all_speakers,
+        path,
+        version,
+        me,
+        tuple(coders),
+        unit,
+        all_documents,
+        sample_id,
+        all_speakers,
     ).value
     if matrix is None:
         return
