@@ -120,7 +120,7 @@ def test_the_cli_imports_a_qdpx_and_a_respondents_table_through_the_front_door(
     assert main(["respondents", "import", str(CSV), "--project", project]) == 0
     assert "respondents.csv" in capsys.readouterr().out
     assert main(["respondents", "import", str(TXT), "--project", project]) == 1
-    assert "gebruik een .csv- of .xlsx-bestand" in capsys.readouterr().err
+    assert "gebruik een .csv-, .xlsx- of .ods-bestand" in capsys.readouterr().err
 
 
 def test_both_pages_import_the_same_qdpx_the_same_way(tmp_path, own_qdpx):

@@ -385,6 +385,29 @@ def test_number_groups_are_written_with_the_readers_decimal_sign(db, project_pat
     assert "67.5" in set(data["group"])  # CSV/XLSX cells stay machine-readable
 
 
+def test_a_number_filter_shows_the_readers_decimal_sign_and_filters_on_the_number(db, project_path):
+    """The filter menu of a number attribute read "67.5" on the Dutch page, where the groups
+    of the same attribute read "67,5". The menu now writes 67,5 in Dutch (67.5 in English),
+    as does the line that says the filters used; the filter keeps the stored number 67.5."""
+    from workbench.respondents import define_attribute, set_value
+
+    build_project(db)
+    researcher = Project.for_user(db, "onderzoeker")
+    define_attribute(researcher, "leeftijd", "number")
+    set_value(researcher, "R01", "leeftijd", "67.5")
+    set_value(researcher, "R02", "leeftijd", "70")
+    for language, shown in (("nl", "67,5"), ("en", "67.5")):
+        at = page_test("patronen", project_path, lang=language).run()
+        menu = at.multiselect(key="patronen_attr_leeftijd")
+        assert menu.options == [shown, "70"]
+        menu.select("67.5").run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert at.multiselect(key="patronen_attr_leeftijd").value == ["67.5"]
+        assert list(_frames(at)[0].index) == ["R01"]
+        used = [c.value for c in at.caption if "leeftijd=" in c.value]
+        assert len(used) == 1 and f"leeftijd={shown}" in used[0]
+
+
 def test_the_open_tab_and_the_choices_stay_when_the_language_changes(page):
     """The open tab was kept as its Dutch label, which no English tab has: a switch to
     English opened the first tab, and the co-occurrence choices were out of sight."""

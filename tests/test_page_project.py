@@ -232,7 +232,7 @@ def test_a_supervisor_cannot_open_another_project_or_change_what_counts(db, proj
                 "Hoogstens 50 MB per bestand · TXT, MD, DOCX, ODT, PDF, VTT, SRT, QDPX",
                 "Laat de bestanden hier los",
                 "Kies een bestand",
-                "Hoogstens 50 MB per bestand · CSV, XLSX",
+                "Hoogstens 50 MB per bestand · CSV, XLSX, XLSM, ODS",
             ],
         ),
         (

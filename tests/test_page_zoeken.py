@@ -149,6 +149,30 @@ def test_a_yes_no_filter_reads_yes_and_no_not_true_and_false(project, lang, word
     assert sorted(box.options[1:]) == sorted(words)
 
 
+@pytest.mark.parametrize("lang, shown", [("nl", "67,5"), ("en", "67.5")])
+def test_a_number_filter_shows_the_readers_decimal_sign(project, lang, shown):
+    """The filter menu read "67.5" on the Dutch page, where Dutch writes 67,5; the value
+    chosen, and filtered on, is the stored number."""
+    from workbench import respondents
+
+    path, db = project
+    me = Project.for_user(db, "onderzoeker")
+    respondents.define_attribute(me, "leeftijd", "number")
+    for code, value in (("R01", "67.5"), ("R02", "70")):
+        respondents.add_respondent(me, code)
+        respondents.set_value(me, code, "leeftijd", value)
+    respondents.link_document(me, 1, "R02")
+    at = run_page("zoeken", path, lang=lang, search_query="schaamde")
+    box = at.selectbox(key="search_filter_leeftijd")
+    assert box.options[1:] == [shown, "70"]
+    box.set_value("67.5").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="search_filter_leeftijd").value == "67.5"
+    assert not at.dataframe and at.info  # the interview is R02's: no hits for 67.5
+    at.selectbox(key="search_filter_leeftijd").set_value("70").run()
+    assert set(at.dataframe[0].value.iloc[:, 0]) == {"R02"}  # both sentences
+
+
 def test_a_form_of_two_words_says_both_were_searched(project, tmp_path, nlp):
     """ "vroeg" is early and the past of "vragen": the page says why "gevraagd" is a hit."""
     path, db = project

@@ -150,6 +150,32 @@ def test_a_number_or_date_filter_compares_with_greater_and_less(me, project_path
     assert table["respondent"].tolist() == ["R01", "R02"] and about["filter"] == ["leeftijd>=50"]
 
 
+def test_equals_before_less_or_greater_is_at_most_or_at_least(me, project_path, tmp_path):
+    """`leeftijd=<52` read as the value "<52" after "=", that is less than 52: the
+    52-year-old was left out without a word. People write =< and => for <= and >=."""
+    assert rows(me, "leeftijd=<52") == rows(me, "leeftijd<=52") == ["R01", "R03"]
+    assert rows(me, "leeftijd =< 52") == ["R01", "R03"]
+    assert rows(me, "leeftijd=>67") == rows(me, "leeftijd>=67") == ["R02"]
+    assert rows(me, "leeftijd<52") == ["R03"] and rows(me, "leeftijd>52") == ["R02"]
+    assert Selection.build(filters=["leeftijd=>67"]).describe()[0] == ("filter", "leeftijd>=67")
+    out = tmp_path / "m.csv"
+    assert _cli(project_path, out, "--filter", "leeftijd=<52") == 0
+    table, about = read_csv_export(out)
+    assert table["respondent"].tolist() == ["R01", "R03"] and about["filter"] == ["leeftijd<=52"]
+
+
+def test_the_filter_menus_list_numbers_in_number_order(me):
+    """The menus of Patronen and Zoeken listed a number attribute's values as text: 100
+    before 38, and 9 after 67."""
+    from workbench.patterns import attribute_values
+
+    respondents.set_value(me, "R04", "leeftijd", 100)
+    values = attribute_values(me)
+    ages = values[values["attribute"] == "leeftijd"]["value"].tolist()
+    assert ages == ["38", "52", "67", "100"]
+    assert values[values["attribute"] == "uitkering"]["value"].tolist() == ["false", "true"]
+
+
 def test_a_bound_on_a_text_or_yes_no_attribute_says_only_numbers_and_dates_compare(me):
     """`wijk>=a` said that nobody has wijk '>=a', as if it were a typo of a value."""
     with pytest.raises(InputError) as text:

@@ -137,3 +137,71 @@ def test_a_title_above_the_header_and_an_unnamed_column_are_named_by_their_cells
     assert unnamed.value.problems == [("respondents.empty_header", {"cell": "C1"})]
     assert unnamed.value.message("en").endswith("- cell C1: this column has no name")
     assert list_respondents(me) == []
+
+
+def test_an_ods_sheet_from_libreoffice_is_imported_like_an_xlsx(me, tmp_path):
+    """An .ods was refused ("use a .csv or .xlsx file"): LibreOffice users had to save
+    again first. Its typed cells give the types, as an XLSX's do; a blank row keeps the row
+    numbers a message names."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from workbench.respondents import list_attributes
+
+    path = tmp_path / "respondenten.ods"
+    pd.DataFrame(
+        [
+            ["code", "leeftijd", "vrijwilliger", "interview", "postcode"],
+            [None] * 5,
+            ["R01", 67.5, True, dt.datetime(2024, 3, 5, 14, 30), "0123"],
+            ["R02", 70, False, dt.datetime(2024, 4, 1), "0456"],
+        ]
+    ).to_excel(path, engine="odf", header=False, index=False)
+    result = import_respondents(me, path)
+    assert result["added"] == 2 and result["sheet"] == "Sheet1"
+    assert {a["name"]: a["type"] for a in list_attributes(me)} == {
+        "leeftijd": "number",
+        "vrijwilliger": "boolean",
+        "interview": "date",
+        "postcode": "text",
+    }
+    assert [r["attributes"] for r in list_respondents(me)] == [
+        {"leeftijd": "67.5", "vrijwilliger": "true", "interview": "2024-03-05", "postcode": "0123"},
+        {"leeftijd": "70", "vrijwilliger": "false", "interview": "2024-04-01", "postcode": "0456"},
+    ]
+    pd.DataFrame([["code", "leeftijd"], [None, None], ["R03", "oud"]]).to_excel(
+        path, engine="odf", header=False, index=False
+    )
+    with pytest.raises(RowErrors) as bad:
+        import_respondents(me, path)
+    assert "rij 3, kolom 'leeftijd'" in bad.value.message("nl")  # after the blank row 2
+
+
+def test_a_date_with_a_time_of_day_is_read_as_the_date(me, tmp_path):
+    """A date-time written to CSV by another program ("2024-03-05 14:30", Dutch Excel
+    "5-3-2024 14:30") made the column text: no filter on dates, and no word why. The time
+    is dropped (an attribute holds the day); a time that is no time refuses the cell."""
+    from workbench.respondents import list_attributes
+
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "code;interview;terug\n"
+        "R01;2024-03-05 14:30;5-3-2024 14:30\n"
+        "R02;2024-03-06T09:05:00;6-3-2024\n",
+        encoding="utf-8",
+    )
+    import_respondents(me, path)
+    assert {a["name"]: a["type"] for a in list_attributes(me)} == {
+        "interview": "date",
+        "terug": "date",
+    }
+    assert [r["attributes"] for r in list_respondents(me)] == [
+        {"interview": "2024-03-05", "terug": "2024-03-05"},
+        {"interview": "2024-03-06", "terug": "2024-03-06"},
+    ]
+    path.write_text("code;interview\nR01;5-3-2024 25:00\n", encoding="utf-8")
+    with pytest.raises(RowErrors) as bad:
+        import_respondents(me, path)
+    assert bad.value.problems[0][0] == "respondents.cell_bad_value"
+    assert list_respondents(me)[0]["attributes"]["interview"] == "2024-03-05"

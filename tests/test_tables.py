@@ -50,7 +50,8 @@ def test_an_xlsx_gives_its_first_sheet_with_typed_values(tmp_path: Path):
 @pytest.mark.parametrize(
     ("name", "data", "key"),
     [
-        ("lijst.ods", b"PK\x03\x04", "tables.unsupported"),
+        ("lijst.xls", b"\xd0\xcf\x11\xe0", "tables.unsupported"),
+        ("lijst.ods", b"PK\x03\x04 not really a spreadsheet", "zip.damaged"),
         ("lijst.xlsx", b"PK\x03\x04 not really a spreadsheet", "zip.damaged"),
         ("lijst.csv", b"", "files.empty_file"),
         ("lijst.csv", b"code,x\x00\x00\x00\x01\x02", "files.binary_file"),
@@ -61,6 +62,33 @@ def test_bad_tables_are_refused_with_a_message(name, data, key):
         read_rows((name, data))
     assert caught.value.key == key
     assert name in caught.value.message("nl") and name in caught.value.message("en")
+
+
+def test_an_ods_gives_its_first_sheet_with_typed_values_and_its_blank_rows(tmp_path: Path):
+    """An .ods from LibreOffice was refused ("use a .csv or .xlsx file"). It reads as an
+    XLSX does: numbers, dates and yes/no typed, an empty cell None, and a blank row kept,
+    so the row numbers a message names are the spreadsheet's."""
+    import pandas as pd
+
+    rows = [
+        ["code", "leeftijd", "vrijwilliger", "interview", "postcode"],
+        [None] * 5,
+        ["R01", 67.5, True, dt.datetime(2024, 3, 5, 14, 30), "0123"],
+        ["R02", 70, False, None, "0456"],
+    ]
+    path = tmp_path / "respondenten.ods"
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        pd.DataFrame(rows).to_excel(writer, sheet_name="Respondenten", header=False, index=False)
+        pd.DataFrame([["uitleg"]]).to_excel(writer, sheet_name="Toelichting", header=False)
+    sheet = read_sheet(path)
+    assert (sheet.name, sheet.sheet, sheet.unread) == (
+        "respondenten.ods",
+        "Respondenten",
+        ("Toelichting",),
+    )
+    assert sheet.rows == rows
+    assert [type(v) for v in sheet.rows[2]] == [str, float, bool, dt.datetime, str]
+    assert type(sheet.rows[3][1]) is int
 
 
 def test_a_missing_file_is_named(tmp_path: Path):

@@ -2,7 +2,7 @@
 
 - a transcript (txt, md, docx, odt, pdf, vtt, srt): :mod:`workbench.ingest`
 - a REFI-QDA project (``.qdpx``) or codebook (``.qdc``): :mod:`workbench.exchange`
-- a respondents table (csv, xlsx): :mod:`workbench.respondents`
+- a respondents table (csv, xlsx, ods): :mod:`workbench.respondents`
 
 The CLI (``workbench import``, ``workbench respondents import``), the Project page and the
 Export page all import through here, so a file of one kind is checked and reported the same
@@ -46,7 +46,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "transcript": FORMATS,
     "project": ("qdpx",),
     "codebook": ("qdc",),
-    "respondents": ("csv", "xlsx", "xlsm"),
+    "respondents": ("csv", "xlsx", "xlsm", "ods"),
 }
 # What a batch of files takes: the Project page's drop zone and ``workbench import``.
 BATCH = ("transcript", "project")

@@ -44,6 +44,11 @@ _GROUPED = re.compile(
 _EXACT_DIGITS = 15  # a float (the table on the Project page) keeps 15 digits exactly
 _LEADING_ZERO = re.compile(r"0\d+")  # a phone number, postcode or code, not an amount
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+# a date with a time of day, as a program writes a date-time cell to CSV: "5-3-2024 14:30",
+# "2024-03-05T14:30:00"; the time is checked, then dropped (an attribute holds the day)
+_WITH_TIME = re.compile(
+    r"(?P<date>\S+?)(?:[ T]\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?"
+)
 SPECIAL_COLUMNS = {
     "pseudonym": "pseudonym",
     "pseudoniem": "pseudonym",
@@ -117,14 +122,27 @@ def parse_value(value: Any, type_: str) -> str | None:
             return value.date().isoformat()
         if isinstance(value, dt.date):
             return value.isoformat()
-        text = str(value).strip()
-        for fmt in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, fmt).date().isoformat()
-            except ValueError:
-                continue
-        raise ValueError(value)
+        return _date_text(str(value).strip())
     raise ValueError(f"type must be one of {TYPES}. Got {type_!r} instead.")
+
+
+def _date_text(text: str) -> str:
+    """The ISO date of a date written as text, with or without a time of day; ValueError
+    when it is none (a time such as 25:00 included: no date is guessed from a bad cell)."""
+    found = _WITH_TIME.fullmatch(text)
+    if found is None:
+        raise ValueError(text)
+    clock = (found["hour"], found["minute"], found["second"])
+    if found["hour"] is not None and not all(
+        int(part or 0) < limit for part, limit in zip(clock, (24, 60, 60))
+    ):
+        raise ValueError(text)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(found["date"], fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def _number(number: float) -> str:
@@ -628,7 +646,7 @@ def _without_empty_columns(header: list[str], rows: Rows) -> tuple[list[str], Ro
 
 
 def import_respondents(project: Project, source: Table) -> dict[str, Any]:
-    """Import one row per respondent from CSV or XLSX: all rows, or none.
+    """Import one row per respondent from CSV, XLSX or ODS: all rows, or none.
 
     The first column is the case code (R01 ...); columns named pseudonym/pseudoniem and
     notes/notities fill those fields; every other column is an attribute. New attributes get

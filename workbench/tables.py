@@ -1,11 +1,13 @@
-"""Tables from outside: the one reader of CSV and XLSX files.
+"""Tables from outside: the one reader of CSV, XLSX and ODS files.
 
 A table comes as a path or as ``(file name, bytes)`` (an upload). Its size is checked before
 it is read (:mod:`workbench.limits`). CSV is decoded like every text file
 (:func:`workbench.encoding.decode`: byte order marks, strict UTF-8, then the western
 encodings) and its delimiter (``,`` ``;`` or tab) sniffed from the first 4 KB, falling back to
 commas. XLSX (and .xlsm) is checked by the zip guard before openpyxl opens it, and its first
-sheet is read with the values as Excel shows them (numbers, dates, text). Rows come back as
+sheet is read with the values as Excel shows them (numbers, dates, text); an ODS
+(LibreOffice, OpenOffice) passes the same zip guard and its first sheet is read the same way
+(through pandas and odfpy, blank rows kept so row numbers match). Rows come back as
 found, header included: what a row means is the caller's business. Every refusal is an
 :class:`InputError` naming the file.
 
@@ -29,7 +31,7 @@ from workbench.limits import check_size, read_limited
 from workbench.zipguard import open_zip
 
 Source = Union[str, Path, tuple[str, bytes]]
-SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")
 DELIMITERS = ",;\t"
 SNIFF_CHARS = 4096
 
@@ -62,13 +64,15 @@ def cell_name(column: int, row: int) -> str:
 
 
 def read_rows(source: Source) -> tuple[str, list[list[Any]]]:
-    """(file name, rows) of a CSV or XLSX file; values as found (str, number, date, None)."""
+    """(file name, rows) of a CSV, XLSX or ODS file; values as found (str, number, date,
+    None)."""
     sheet = read_sheet(source)
     return sheet.name, sheet.rows
 
 
 def read_sheet(source: Source) -> Sheet:
-    """The first (or only) sheet of a CSV or XLSX file, with the sheets that were not read."""
+    """The first (or only) sheet of a CSV, XLSX or ODS file, with the sheets that were not
+    read."""
     if isinstance(source, tuple):
         name, data = source
     else:
@@ -82,6 +86,8 @@ def read_sheet(source: Source) -> Sheet:
         return Sheet(name, _read_csv(data, name))
     if ext in (".xlsx", ".xlsm"):
         return _read_xlsx(data, name)
+    if ext == ".ods":
+        return _read_ods(data, name)
     raise InputError("tables.unsupported", file=name, ext=ext or "-")
 
 
@@ -128,3 +134,29 @@ def _read_xlsx(data: bytes, name: str) -> Sheet:
         reason = (str(exc) or type(exc).__name__)[:200]
         raise InputError("tables.bad_file", file=name, reason=reason) from None
     return Sheet(name, rows, titles[0], tuple(titles[1:]))
+
+
+def _read_ods(data: bytes, name: str) -> Sheet:
+    """The first sheet of an OpenDocument spreadsheet, with values typed as in an XLSX: an
+    empty cell None, a date a ``datetime``, a yes/no cell a ``bool``. LibreOffice stores
+    every formula's result, so a formula reads as its value."""
+    import pandas as pd  # loaded on the first spreadsheet only
+
+    open_zip(data, name=name).close()
+    try:
+        with pd.ExcelFile(io.BytesIO(data), engine="odf") as book:
+            titles = [str(title) for title in book.sheet_names]
+            frame = pd.read_excel(book, titles[0], header=None, dtype=object, na_filter=False)
+    except Exception as exc:  # noqa: BLE001 - odfpy fails in many ways on damaged files
+        reason = (str(exc) or type(exc).__name__)[:200]
+        raise InputError("tables.bad_file", file=name, reason=reason) from None
+    rows = [[_ods_value(v) for v in r] for r in frame.itertuples(index=False, name=None)]
+    return Sheet(name, rows, titles[0], tuple(titles[1:]))
+
+
+def _ods_value(value: Any) -> Any:
+    """A cell as :func:`_read_xlsx` gives it: no empty text, no pandas timestamp."""
+    if isinstance(value, str) and not value:
+        return None
+    to_datetime = getattr(value, "to_pydatetime", None)  # a pandas Timestamp
+    return to_datetime() if to_datetime else value

@@ -12,7 +12,7 @@ open until the session was garbage collected. The NLP pipeline is shared the sam
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, Union
@@ -26,6 +26,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import t
 from workbench.limits import FILE_LIMIT_BYTES, MB
 from workbench.nlp import load_pipeline
+from workbench.patterns.fragments import value_label
 from workbench.handle import Project
 from workbench.store import DEFAULT_USER, last_event_id, release_project, share_project
 
@@ -87,6 +88,16 @@ def figure(value: float | str | None, digits: int = 2, *, empty: str = "—") ->
         return empty
     text = value if isinstance(value, str) else f"{value:.{digits}f}"
     return text.replace(".", ",") if lang() == "nl" else text
+
+
+def value_labels(values: Iterable[str], kind: str) -> dict[str, str]:
+    """Stored attribute values (of type ``kind``) as a filter menu shows them: yes/no as
+    ja/nee, a number with the reader's decimal sign (:func:`figure`: "67,5" in Dutch). The
+    value chosen, and filtered on, stays the stored one ("67.5"). Looked up now, in this
+    run's language: a format function is also called outside the run (Streamlit's test
+    harness does so for a click), where the session's language is not known."""
+    language = lang()
+    return {v: figure(v) if kind == "number" else value_label(v, kind, language) for v in values}
 
 
 @dataclass(frozen=True)

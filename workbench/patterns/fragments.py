@@ -92,8 +92,11 @@ class Selection:
         return rows
 
 
-# KEY=VALUE, or KEY>=VALUE (also <=, >, <) for a number or a date: leeftijd>=65
-_FILTER = re.compile(r"\s*(?P<key>[^<>=]*[^<>=\s])\s*(?P<op>[<>]=?|=)\s*(?P<value>.*?)\s*")
+# KEY=VALUE, or KEY>=VALUE (also <=, >, <) for a number or a date: leeftijd>=65. People
+# also write =< and => ("leeftijd=<65"): that is <= and >=, not "less than" (which the value
+# "<65" after "=" read as, leaving out the 65-year-olds without a word)
+_FILTER = re.compile(r"\s*(?P<key>[^<>=]*[^<>=\s])\s*(?P<op>[<>]=?|=[<>]?)\s*(?P<value>.*?)\s*")
+_OPERATORS = {"=": "", "=<": "<=", "=>": ">="}
 COMPARISONS = ("<=", ">=", "<", ">")
 
 
@@ -101,7 +104,8 @@ def parse_filters(
     filters: Mapping[str, str | Sequence[str]] | Iterable[str | tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
     """Normalise filters to sorted (key, value) pairs; ``KEY=VALUE`` strings are split once,
-    ``KEY>=VALUE`` (``<=``, ``>``, ``<``) becomes the pair (KEY, ">=VALUE")."""
+    ``KEY>=VALUE`` (``<=``, ``>``, ``<``) becomes the pair (KEY, ">=VALUE"), and so does
+    ``KEY=>VALUE`` (``=<`` is ``<=``)."""
     pairs: list[tuple[str, str]] = []
     if isinstance(filters, Mapping):
         for key, value in filters.items():
@@ -113,7 +117,7 @@ def parse_filters(
                 found = _FILTER.fullmatch(item)
                 if not found or not found["value"]:
                     raise InputError("patterns.bad_filter", given=item)
-                operator = "" if found["op"] == "=" else found["op"]
+                operator = _OPERATORS.get(found["op"], found["op"])
                 pairs.append((found["key"], operator + found["value"]))
             else:
                 key, value = item
@@ -163,7 +167,8 @@ def attribute_values(project: Project) -> pd.DataFrame:
 
     Values that differ only in case or surrounding spaces ("Noord", "noord ") select the
     same respondents (:func:`respondent_filter`), so they are one choice, spelled as most
-    respondents have it (:func:`one_spelling`), counting them all.
+    respondents have it (:func:`one_spelling`), counting them all. Numbers come in the order
+    of their size (9 before 10, which as text it is not), as a reader looks for them.
 
     Needs ``read``: the values describe the respondents (the filter menus of the overviews).
     """
@@ -176,7 +181,10 @@ def attribute_values(project: Project) -> pd.DataFrame:
     )
     rows["value"] = rows.groupby("attribute")["value"].transform(one_spelling)
     counted = rows.groupby(["position", "attribute", "type", "value"]).size()
-    return counted.rename("respondents").reset_index().drop(columns="position")
+    counted = counted.rename("respondents").reset_index()
+    counted["size"] = pd.to_numeric(counted["value"].where(counted["type"] == "number"))
+    counted = counted.sort_values(["position", "attribute", "size", "value"], kind="stable")
+    return counted.drop(columns=["position", "size"]).reset_index(drop=True)
 
 
 def one_spelling(values: pd.Series) -> pd.Series:

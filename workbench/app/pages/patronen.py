@@ -22,6 +22,7 @@ from workbench.app.common import (
     lang,
     project_path,
     tr,
+    value_labels,
 )
 from workbench.app.jump import jump_link
 from workbench.app.tabs import kept_tabs
@@ -234,21 +235,24 @@ def quote_table(
 # ----------------------------------------------------------------------------- selection
 with st.expander(tr("patronen.selection")):
     filters: list[tuple[str, str]] = []
+    shown_filters: dict[str, str] = {}  # "leeftijd=67.5" as the caption writes it: 67,5
     values = patterns.attribute_values(handle)
     names = list(dict.fromkeys(values["attribute"]))
     columns = st.columns(max(min(len(names), 4), 1))
     for i, attribute in enumerate(names):
         of_attribute = values[values["attribute"] == attribute]
         kind = of_attribute["type"].iloc[0]
+        labels = value_labels(of_attribute["value"], kind)  # ja/nee, not true; 67,5 in Dutch
         chosen = columns[i % len(columns)].multiselect(
             attribute,
-            of_attribute["value"].tolist(),
+            list(labels),
             key=f"patronen_attr_{attribute}",
             placeholder=tr("patronen.any_value", attribute=attribute),
-            format_func=partial(value_label, type_=kind, lang=lang()),  # ja/nee, not true
+            format_func=labels.__getitem__,
             select_all=False,
         )
         filters += [(attribute, value_label(v, kind, lang())) for v in chosen]
+        shown_filters |= {f"{attribute}={v}": f"{attribute}={labels[v]}" for v in chosen}
     left, middle, right = st.columns(3)
     coders = left.multiselect(
         tr("patronen.coders"),
@@ -282,6 +286,7 @@ words = {
     "respondent": tr("patronen.sel.respondent"),
     "all": tr("patronen.sel.all"),
     **{s: tr(f"patronen.status_{s}") for s in STATUSES},
+    **shown_filters,
 }
 used = {  # what the caption says: the speakers counted, not "as set for the project"
     ("status", "(all)"): tr("patronen.sel.every_status"),

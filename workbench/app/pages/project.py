@@ -355,7 +355,7 @@ with respondents_tab:
     st.markdown(tr("page_project.respondents_import_title"))
     table_file = file_uploader(
         tr("page_project.respondents_upload"),
-        type=["csv", "xlsx"],
+        type=extensions(["respondents"]),
         key=f"respondents_{st.session_state.get('_resp_upl', 0)}",
     )
     if st.button(

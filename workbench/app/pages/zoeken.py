@@ -1,17 +1,14 @@
 """Zoeken: full-text search on words or word families, keyword in context, filters."""
 
 import time
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from workbench.app.common import acting_project, attempt, lang, nlp, tr
+from workbench.app.common import acting_project, attempt, nlp, tr, value_labels
 from workbench.app.jump import jump_link
 from workbench.codebook.views import codebook_from_project
-from workbench.i18n import t
 from workbench.ingest.speakers import analyses_respondents_only
-from workbench.patterns.fragments import value_label
 from workbench.respondents import list_attributes
 from workbench.search import filter_options, search, search_segment_ids, suggest_code_for_hits
 
@@ -39,22 +36,19 @@ only_respondents = cols[1].toggle(  # starts as the project's analysis setting s
 filters: dict[str, str] = {}
 
 
-def filter_label(value: str | None, kind: str, language: str) -> str:
-    """A filter's value as the reader sees it: a yes/no value as ja/nee (yes/no), not the
-    stored true/false; no choice as "any"."""
-    return t("zoeken.any", language) if value is None else value_label(str(value), kind, language)
-
-
 with cols[2].popover(tr("zoeken.filter")):
     options = filter_options(handle)
     kinds = {a["name"]: a["type"] for a in list_attributes(handle)} if options else {}
     for attribute, values in options.items():
+        # a yes/no value reads ja/nee (yes/no), not the stored true/false; a number 67,5 in
+        # Dutch; no choice reads "any"
+        labels: dict[str | None, str] = {None: tr("zoeken.any")}
+        labels |= value_labels(values, kinds.get(attribute, "text"))
         chosen = st.selectbox(
             attribute,
-            [None, *values],
+            list(labels),
             key=f"search_filter_{attribute}",
-            # a yes/no value reads ja/nee (yes/no), not the stored true/false
-            format_func=partial(filter_label, kind=kinds.get(attribute, "text"), language=lang()),
+            format_func=labels.__getitem__,
         )
         if chosen is not None:
             filters[attribute] = chosen
