@@ -45,7 +45,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlite_utils import Database
@@ -66,6 +66,9 @@ from workbench.store import (
     set_setting,
     transaction,
 )
+
+if TYPE_CHECKING:  # the suggester loads spaCy and scikit-learn: only when the model is asked
+    from workbench.suggest.evaluate import Proposals
 
 UNITS = ("segment", "turn", "document")
 MODEL = "model"
@@ -194,8 +197,18 @@ def _codings_of(db: Database, coder: str) -> list[tuple[int, int, int, int, str]
     ).fetchall()
 
 
+def model_proposals(project: Project) -> Proposals:
+    """``model``'s judgements (see :func:`_judgements`), to compute once and pass as
+    ``model=`` to several figures: it tests the suggester anew (demo: about 10 s; a project of
+    hundreds of coded interviews: minutes). Needs ``consistency.review`` and ``read``."""
+    project.require("consistency.review")
+    from workbench.suggest.evaluate import proposals  # spaCy and the learner: only when asked
+
+    return proposals(project, nlp=project.nlp)
+
+
 def _judgements(
-    project: Project, coders: Sequence[str]
+    project: Project, coders: Sequence[str], model: Proposals | None = None
 ) -> tuple[dict[str, list[tuple]], set[int] | None]:
     """Each chosen coder's codings, and the documents ``model`` judged (None without it).
 
@@ -208,9 +221,7 @@ def _judgements(
     codings = {c: _codings_of(project.db, c) for c in coders if c != MODEL}
     if MODEL not in coders:
         return codings, None
-    from workbench.suggest.evaluate import proposals  # spaCy and the learner: only when asked
-
-    judged = proposals(project, nlp=project.nlp)
+    judged = model if model is not None else model_proposals(project)
     codings[MODEL] = judged.codings
     return {c: codings[c] for c in coders}, judged.documents
 
@@ -731,12 +742,15 @@ def unit_matrix(
     sample_id: int | None = None,
     resample: str = "codings",
     all_speakers: bool = False,
+    model: Proposals | None = None,
 ) -> UnitMatrix:
     """The presence/absence matrix of the chosen coders over the units in scope.
 
     Units and codings are those of the speakers analysis sees (the project setting
-    ``analysis_speakers``); ``all_speakers`` counts every speaker. The acting user (who
-    reads these codings) must be allowed ``consistency.review``.
+    ``analysis_speakers``); ``all_speakers`` counts every speaker. ``model``: ``model``'s
+    judgements from :func:`model_proposals`, computed here when it is among the coders and
+    none is given. The acting user (who reads these codings) must be allowed
+    ``consistency.review``.
     """
     project.require("consistency.review")
     db = project.db
@@ -745,7 +759,7 @@ def unit_matrix(
     if sample_id is not None and coders is None:
         coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
-    codings, judged = _judgements(project, coders)
+    codings, judged = _judgements(project, coders, model)
     speakers = _speakers(db, all_speakers)
     analysed = _analysed(db) if speakers == "respondent" else None
     units, scope = _in_scope(
@@ -914,6 +928,7 @@ def agreement_report(
     all_speakers: bool = False,
     n_samples: int = 1000,
     seed: int = 0,
+    model: Proposals | None = None,
 ) -> dict[str, Any]:
     """Krippendorff's alpha (with 95% bootstrap interval), kappa, AC1 and percent agreement
     per code and overall, on the units in scope; code names as the user sees them.
@@ -933,6 +948,7 @@ def agreement_report(
         sample_id=sample_id,
         resample=resample,
         all_speakers=all_speakers,
+        model=model,
     )
     report = report_from_matrix(matrix, n_samples=n_samples, seed=seed)
     report["blind_left_out"] = blind_left_out(project, matrix)
@@ -965,6 +981,7 @@ def unitized_report(
     sample_id: int | None = None,
     n_samples: int = 1000,
     seed: int = 0,
+    model: Proposals | None = None,
 ) -> dict[str, Any]:
     """Krippendorff's unitized alpha per code on the coders' own character spans.
 
@@ -983,7 +1000,7 @@ def unitized_report(
     if sample_id is not None and coders is None:
         coders = _get_sample(db, sample_id)["coders"]
     coders = _check_coders(db, coders)
-    codings, judged = _judgements(project, coders)
+    codings, judged = _judgements(project, coders, model)
     documents, scope = _in_scope(
         db,
         "document",
@@ -1226,6 +1243,7 @@ def compare_units(
     all_speakers: bool = False,
     only_differences: bool = True,
     matrix: UnitMatrix | None = None,
+    model: Proposals | None = None,
 ) -> list[dict[str, Any]]:
     """Units side by side: which coder applied which code, with the code definitions.
 
@@ -1248,6 +1266,7 @@ def compare_units(
             all_documents=all_documents,
             sample_id=sample_id,
             all_speakers=all_speakers,
+            model=model,
         )
     p = matrix.presence
     if p.size == 0:
@@ -1468,6 +1487,7 @@ def drift(
     seed: int = 0,
     resample: str = "codings",
     all_speakers: bool = False,
+    model: Proposals | None = None,
 ) -> list[dict[str, Any]]:
     """Overall alpha per batch, oldest first, so a supervisor sees whether training helped.
 
@@ -1485,6 +1505,8 @@ def drift(
     project.require("consistency.review")
     if by not in ("week", "sample"):
         raise InputError("agreement.bad_batch", by=by, expected="week, sample")
+    if model is None and MODEL in (coders or ()):  # once, not once per sample
+        model = model_proposals(project)
     out = []
     if by == "sample":
         for sample in list_samples(project):
@@ -1496,6 +1518,7 @@ def drift(
                 sample_id=sample["id"],
                 resample=resample,
                 all_speakers=all_speakers,
+                model=model,
             )
             start = sample["created_at"][:10]
             out.append(_batch_row(sample["name"], start, None, matrix, n_samples, seed))
@@ -1508,6 +1531,7 @@ def drift(
         sample_id=sample_id,
         resample=resample,
         all_speakers=all_speakers,
+        model=model,
     )
     weeks: dict[str | None, list[int]] = {}
     for i, u in enumerate(matrix.units):

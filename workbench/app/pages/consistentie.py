@@ -50,6 +50,7 @@ from workbench.consistency import (
     set_blind_coding,
     set_reliability,
     table_notes,
+    model_proposals,
     unit_matrix,
     unitized_report,
 )
@@ -74,9 +75,34 @@ version = last_event_id(project)
 path = str(project_path())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_model(_handle, path, version, actor):
+    """What the model proposes, tested out of fold (seconds, minutes on hundreds of coded
+    interviews): once per version of the project, for every figure on the page."""
+    return model_proposals(_handle)
+
+
+def chosen_model():
+    """The model's judgements when it is among the chosen coders (with a spinner), else None."""
+    if MODEL not in coders:
+        return None
+    with st.spinner(tr("consistentie.model_computing")):
+        return cached_model(handle, path, version, me)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_report(
-    _handle, path, version, actor, coders, unit, all_documents, sample_id, resample, all_speakers
+    _handle,
+    path,
+    version,
+    actor,
+    coders,
+    unit,
+    all_documents,
+    sample_id,
+    resample,
+    all_speakers,
+    _model=None,
 ):
     """Agreement report; recomputed only when the project changed (``version``).
 
@@ -90,6 +116,7 @@ def cached_report(
         sample_id=sample_id,
         resample=resample,
         all_speakers=all_speakers,
+        model=_model,
     )
 
 
@@ -106,6 +133,7 @@ def cached_drift(
     sample_id,
     resample,
     all_speakers,
+    _model=None,
 ):
     return drift(
         _handle,
@@ -117,15 +145,15 @@ def cached_drift(
         n_samples=300,
         resample=resample,
         all_speakers=all_speakers,
+        model=_model,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_matrix(
-    _handle, path, version, actor, coders, unit, all_documents, sample_id, all_speakers
+    _handle, path, version, actor, coders, unit, all_documents, sample_id, all_speakers, _model
 ):
-    """The units side by side; with ``model`` among the coders its proposals are tested
-    anew (seconds), so once per version of the project."""
+    """The units side by side (the model's judgements, when chosen, from :func:`chosen_model`)."""
     return unit_matrix(
         _handle,
         coders=list(coders),
@@ -133,13 +161,18 @@ def cached_matrix(
         all_documents=all_documents,
         sample_id=sample_id,
         all_speakers=all_speakers,
+        model=_model,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_unitized(_handle, path, version, actor, coders, all_documents, sample_id):
+def cached_unitized(_handle, path, version, actor, coders, all_documents, sample_id, _model):
     return unitized_report(
-        _handle, coders=list(coders), all_documents=all_documents, sample_id=sample_id
+        _handle,
+        coders=list(coders),
+        all_documents=all_documents,
+        sample_id=sample_id,
+        model=_model,
     )
 
 
@@ -300,6 +333,7 @@ def side_by_side(*, review: bool, only_differences: bool) -> None:
         all_documents,
         sample_id,
         all_speakers,
+        chosen_model(),
     ).value
     if matrix is None:
         return
@@ -570,6 +604,7 @@ with tab_figures:
         sample_id,
         resample,
         all_speakers,
+        chosen_model(),
     ).value
     if report is not None:
         overall = report["overall"]
@@ -637,7 +672,15 @@ with tab_figures:
         help=tr("consistentie.unitized_help"),
     ):
         spans = attempt(
-            cached_unitized, handle, path, version, me, tuple(coders), all_documents, sample_id
+            cached_unitized,
+            handle,
+            path,
+            version,
+            me,
+            tuple(coders),
+            all_documents,
+            sample_id,
+            chosen_model(),
         ).value
         if spans is not None and spans["codes"]:
             u_lo, u_hi = spans["overall"]["alpha_ci"]
@@ -710,6 +753,7 @@ with tab_drift:
         sample_id,
         resample,
         all_speakers,
+        chosen_model(),
     ).value
     drift_tab(rows or [], by)
 
