@@ -69,3 +69,35 @@ def test_a_browser_selection_loses_the_white_space_at_its_ends_not_its_punctuati
     # only the space between two sentences: nothing to code
     doc, a, b = span_from_selection(researcher, good, len(good_text) + 1, since, 0)
     assert a == b
+
+
+def test_a_browser_selection_leaves_out_the_stop_before_and_the_quote_after_it(
+    tmp_path, nlp, new_project
+):
+    """A drag from the full stop before a sentence gave '. Het was een moeilijke tijd'."""
+    db = new_project(tmp_path / "q.db")
+    (tmp_path / "R02.txt").write_text(
+        'I: En toen?\nR: Ja. Het was een moeilijke tijd. "Zo ging dat." Daarna niet.\n',
+        encoding="utf-8",
+    )
+    researcher = Project.for_user(db, "onderzoeker")
+    assert import_files(researcher, [tmp_path / "R02.txt"], nlp=nlp).ok
+    (ja, _), (hard, hard_text), (quoted, quoted_text), (after, _) = db.execute(
+        "SELECT id, text FROM segments WHERE position > 0 ORDER BY position"
+    ).fetchall()
+    full = db.execute("SELECT text FROM documents").fetchone()[0]
+
+    def chosen(*selection):
+        doc, a, b = span_from_selection(researcher, *selection)
+        return full[a:b]
+
+    assert chosen(ja, 2, hard, len("Het was een moeilijke tijd")) == "Het was een moeilijke tijd"
+    # the closing quote of the sentence before, and the opening quote of the sentence after
+    assert chosen(quoted, len(quoted_text) - 2, after, 6) == "Daarna"
+    assert chosen(hard, 0, quoted, 1) == "Het was een moeilijke tijd."
+    assert chosen(ja, 2, quoted, 1) == "Het was een moeilijke tijd."
+    # punctuation inside the selection, or a selection of the stop alone, stays as it was
+    assert chosen(hard, len(hard_text) - 1, hard, len(hard_text)) == "."
+    assert (
+        chosen(hard, 0, quoted, len(quoted_text)) == full[full.index("Het") : full.index(" Daarna")]
+    )

@@ -55,3 +55,27 @@ def test_no_sentence_starts_inside_brackets_and_a_closing_timestamp_stays(db, nl
         "Ik weet het niet.",
         "(lacht)",
     ]
+
+
+def test_emphasis_and_annotation_marks_are_never_cut_in_half(db, nlp, tmp_path):
+    """'Ja. *' | 'zucht* Het was ...' and 'tijd. _' | 'Zo_ ging dat.' were stored as units."""
+    path = tmp_path / "nadruk.txt"
+    path.write_text(
+        "I: Hoe was dat?\n"
+        "R: Ja. *zucht* Het was een moeilijke tijd. _Zo_ ging dat. [lacht] Echt. (stilte)\n",
+        encoding="utf-8",
+    )
+    assert import_files(Project.for_user(db, "onderzoeker"), [path], nlp=nlp).ok
+    rows = db.execute("SELECT text, start_char, end_char FROM segments ORDER BY position")
+    segments = [text for (text, _, _) in rows]
+    assert segments == [
+        "Hoe was dat?",
+        "Ja.",
+        "*zucht* Het was een moeilijke tijd.",
+        "_Zo_ ging dat.",
+        "[lacht] Echt.",
+        "(stilte)",
+    ]
+    (document,) = [text for (text,) in db.execute("SELECT text FROM documents")]
+    for text, start, end in db.execute("SELECT text, start_char, end_char FROM segments"):
+        assert document[start:end] == text

@@ -34,6 +34,28 @@ def test_real_abbreviations_still_hold_a_sentence_together(nlp):
     assert len(list(doc.sents)) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Ja. *zucht* Het was een moeilijke tijd. _Zo_ ging dat.",
+            ["Ja.", "*zucht* Het was een moeilijke tijd.", "_Zo_ ging dat."],
+        ),
+        ("Nee! **nooit** meer. *lacht*", ["Nee!", "**nooit** meer.", "*lacht*"]),
+        ('Ja. "Weg," zei ze. {stilte} En toen?', ["Ja.", '"Weg," zei ze.', "{stilte} En toen?"]),
+        ("Ja. 'k Weet het niet.", ["Ja.", "'k Weet het niet."]),
+        # a closing mark is written against the full stop and stays with its sentence
+        ("*Zo ging dat.* Daarna niet.", ["*Zo ging dat.*", "Daarna niet."]),
+        ('Hij zei: "Ja." "Nee," zei ik.', ['Hij zei: "Ja."', '"Nee," zei ik.']),
+    ],
+)
+def test_a_mark_that_opens_a_word_after_a_sentence_end_starts_the_next_sentence(
+    nlp, text, sentences
+):
+    """The sentencizer cut '*zucht*' in half: 'Ja. *' | 'zucht* Het was ...'."""
+    assert [s.text for s in next(pipe(nlp, [text])).sents] == sentences
+
+
 def test_content_only_drops_stop_words(nlp):
     doc = next(pipe(nlp, ["Ik voel me zo alleen in dit huis."]))
     assert "ik" not in lemmas(doc, content_only=True)

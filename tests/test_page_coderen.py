@@ -698,6 +698,21 @@ def test_a_selection_of_one_whole_sentence_lists_the_code_put_on_it(story):
     assert not [b for b in at.button if b.key == f"remove-{coding}"]
 
 
+def test_a_selection_that_starts_on_the_full_stop_before_codes_the_sentence_after_it(story):
+    """'. Daarna was het stil in huis.' was a free span with the stop of the sentence before."""
+    path, db, segs = story
+    first = segs["Mijn man overleed in de winter."]
+    seg, start, end = segs["Daarna was het stil in huis."]
+    at = _page(path)
+    _select(at, first[0], len("Mijn man overleed in de winter"), seg, end - start)
+    assert quote(at) == "> Daarna was het stil in huis\\."
+    at.selectbox(key="coding_code").set_value("isolement").run()
+    at.button(key="coding_apply").click().run()
+    assert db.execute("SELECT segment_id, start_char, end_char FROM codings").fetchall() == [
+        (seg, start, end)
+    ]
+
+
 def quote(at):
     """The chosen text as the page quotes it."""
     return next(m.value for m in at.markdown if m.value.startswith("> "))
@@ -769,3 +784,34 @@ def test_the_life_events_panel_names_a_code_as_the_rest_of_the_page(story):
     listed = [m.value for m in at.markdown]
     assert "**Verlies van een dierbare** · _onderzoeker_" in listed  # the life events panel
     assert not any("verlies-dierbare" in m for m in listed)
+
+
+def test_the_life_event_panel_shows_no_other_coder_while_coding_blind(demo_template, tmp_path):
+    """The page said 'je ziet alleen je eigen codes' and its life-event panel listed bram's."""
+    from built_once import copy_project
+    from workbench import consistency, life_events
+    from workbench.store import open_project
+
+    path = copy_project(demo_template, tmp_path / "demo.db")
+    db = open_project(path)
+    lead = Project.for_user(db, "onderzoeker")
+    # a sentence on which anna and bram both put a loss or reaction code
+    seg, doc, start, end = db.execute(
+        "SELECT s.id, s.document_id, s.start_char, s.end_char FROM segments s "
+        "JOIN codings a ON a.segment_id = s.id AND a.coder = 'anna' "
+        "JOIN codings b ON b.segment_id = s.id AND b.coder = 'bram' "
+        "JOIN codes k ON k.id = b.code_id WHERE k.slug LIKE 'verlies%' ORDER BY s.id"
+    ).fetchone()
+    assert {c["coder"] for c in life_events.codings_at(lead, doc, start, end)} == {"anna", "bram"}
+    consistency.create_sample(lead, name="blind", coders=["anna", "bram"], documents=[doc])
+    consistency.set_blind_coding(lead, True)
+    at = run_page(
+        "coderen",
+        path,
+        user="anna",
+        coding_target={"document_id": doc, "segment_id": seg, "start_char": start, "end_char": end},
+    )
+    assert any("je eigen codes" in w.value for w in at.warning)
+    # the panel lists anna's coding here ('**code** · _coder_'), bram's nowhere on the page
+    assert any(m.value.startswith("**") and m.value.endswith(" · _anna_") for m in at.markdown)
+    assert not any("bram" in m.value for m in at.markdown)

@@ -104,9 +104,12 @@ def span_from_selection(
     it); segments are the elements. Returns ``(document_id, start_char, end_char)``, ordered,
     without the white space at either end: a drag that starts just after a full stop or ends
     after a word's space would otherwise store a coding whose text starts or ends with a space
-    or line break (punctuation stays: it is part of what was said). All white space gives an
-    empty span (start == end). The offsets are counted in the segments' text, which only
-    readers of the project (the coding page) may see.
+    or line break. Punctuation inside stays: it is part of what was said. But a drag that
+    starts on the full stop (or closing quote) of the sentence before, or ends on the opening
+    mark of the sentence after, would store '. Het was ...' or '... tijd. "': a sentence's
+    tail or head without a word is left out when the selection goes on past it. All white
+    space gives an empty span (start == end). The offsets are counted in the segments' text,
+    which only readers of the project (the coding page) may see.
     """
     project.require("read")
     db = project.db
@@ -123,6 +126,20 @@ def span_from_selection(
     if doc_a != doc_b:
         raise ValueError("A selection cannot span two documents.")
     a, b = min(a, b), max(a, b)
+    tail = db.execute(
+        "SELECT end_char, substr(text, ? - start_char + 1) FROM segments"
+        " WHERE document_id = ? AND start_char <= ? AND ? < end_char AND end_char < ?",
+        [a, doc_a, a, a, b],
+    ).fetchone()
+    if tail and not any(ch.isalnum() for ch in tail[1]):
+        a = tail[0]
+    head = db.execute(
+        "SELECT start_char, substr(text, 1, ? - start_char) FROM segments"
+        " WHERE document_id = ? AND start_char < ? AND ? <= end_char AND start_char > ?",
+        [b, doc_a, b, b, a],
+    ).fetchone()
+    if head and not any(ch.isalnum() for ch in head[1]):
+        b = head[0]
     chosen = db.execute(
         "SELECT substr(text, ? + 1, ? - ?) FROM documents WHERE id = ?", [a, b, a, doc_a]
     ).fetchone()[0]

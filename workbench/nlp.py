@@ -135,6 +135,43 @@ def bracket_sentence_starts(doc: Doc) -> Doc:
     return doc
 
 
+# Characters that end a sentence for the sentencizer; a mark holding one is no opening mark.
+_SENTENCE_END_CHARS = re.compile(r"[.!?\u2026]")
+
+
+@Language.component("marker_sentence_starts")
+def marker_sentence_starts(doc: Doc) -> Doc:
+    """Marks that open a word after a sentence end belong to the next sentence.
+
+    The sentencizer gives every punctuation token after a full stop to the sentence before,
+    so a marker that opens a word was cut in half: "Ja. *" | "zucht* Het was ...", "tijd. _" |
+    "Zo_ ging dat.", 'Ja. "' | 'Nee" zei ze.', "Ja. '" | "k Weet het niet." An opening mark
+    stands after white space and against the word it opens; those marks (emphasis, quotes,
+    an annotation in braces) now start the sentence. A closing mark is written against the
+    full stop ("*Ja.* Nee."), so it stays with its sentence. Brackets take the same way
+    through ``bracket_sentence_starts``, which runs first.
+    """
+    for token in doc[1:]:
+        if not token.is_sent_start:
+            continue
+        first = token.i
+        while first > 0 and _opening_mark(doc[first - 1]):
+            first -= 1
+        if first < token.i and first > 0 and doc[first - 1].whitespace_:
+            token.is_sent_start = False
+            doc[first].is_sent_start = True
+    return doc
+
+
+def _opening_mark(token: Token) -> bool:
+    """Whether ``token`` is punctuation written against the word after it, ending nothing."""
+    return (
+        bool(token.is_punct)
+        and not token.whitespace_
+        and not _SENTENCE_END_CHARS.search(token.text)
+    )
+
+
 def _space_before_bracket(doc: Doc, token: Token) -> bool:
     """Whether a sentence starts at a white-space token (not a plain space) before a bracket."""
     following = token.i + 1
@@ -179,6 +216,7 @@ def _add_abbreviations(nlp: Language) -> None:
     if "sentencizer" in nlp.pipe_names:
         nlp.add_pipe("abbreviation_sentence_ends", after="sentencizer")
         nlp.add_pipe("bracket_sentence_starts", after="abbreviation_sentence_ends")
+        nlp.add_pipe("marker_sentence_starts", after="bracket_sentence_starts")
     elif "parser" in nlp.pipe_names:  # the parser's own boundaries are left as they are
         nlp.add_pipe("abbreviation_sentence_ends", before="parser")
 

@@ -16,6 +16,7 @@ import streamlit as st
 from workbench import life_events
 from workbench.app.common import attempt, choice, lang, tr
 from workbench.codebook.views import codebook_from_project
+from workbench.consistency import visible_codings
 from workbench.handle import Project
 from workbench.suggest.display import escape_markdown
 
@@ -48,6 +49,10 @@ def show(project: Project, target: dict[str, Any] | None) -> None:
         ).value
         or []
     )
+    # while the user codes this text blind, the page above hides other coders' codings: so
+    # does this panel (it listed them)
+    visible = {c["id"] for c in visible_codings(project, document_id=doc)}
+    here = [c for c in here if c["id"] in visible]
     with st.expander(tr("lifepanel.title"), icon=":material/timeline:", expanded=bool(here)):
         may = project.can("code")
         if may and st.button(
