@@ -4,7 +4,7 @@ from workbench import accounts, codings
 from workbench.errors import InputError, NotFound, PermissionDenied
 from workbench.handle import Project
 from workbench.history import code_history, document_history, undo_last, undoable_actions
-from workbench.codebook.editing import add_code, edit_code
+from workbench.codebook.editing import add_code, edit_code, merge_codes
 from workbench.memos import add_memo, update_memo
 from workbench.store import row
 from workbench.handle import Project
@@ -248,3 +248,49 @@ def test_history_of_an_imported_document_starts_with_its_import(db, nlp):
     )
     events = document_history(Project.for_user(db, "onderzoeker"), report.results[0].document_id)
     assert [(e["action"], e["actor"]) for e in events] == [("import.document", "onderzoeker")]
+
+
+def snapshot(db) -> list[tuple]:
+    return db.execute("SELECT * FROM codings ORDER BY id").fetchall()
+
+
+def test_undo_of_a_merge_of_many_codings_puts_all_back(db):
+    """A merge that moved 1,200 codings (and made one a duplicate) is undone whole: every
+    coding as it was, in one undo. And it is all or nothing: when one coding deep in the run
+    was changed since, the undo is refused and no coding moves. (One row at a time: 3.5 s
+    for 5,000 codings, a rare action; a set-based undo took 1.3 s and was not worth its
+    extra code.)"""
+    ids = add_codes(db)
+    doc = add_document(db, "R: " + "woord " * 300, name="lang.txt")
+    researcher = Project.for_user(db, "onderzoeker")
+    accounts.add_user(researcher, "anna", role="onderzoeker")
+    anna = Project.for_user(db, "anna")
+    with db.conn:  # one transaction for the setup only: 1,200 codings, each logged
+        made = [
+            codings.add_coding(
+                anna, code="verlies", document_id=doc, start_char=3 + i, end_char=8 + i
+            )
+            for i in range(1200)
+        ]
+    codings.add_coding(anna, code="schaamte", document_id=doc, start_char=3, end_char=8)
+    add_memo(anna, target_type="code", target_id=ids["verlies"], text="Veel verlies.")
+    before = snapshot(db)
+    per_code = dict(db.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    assert per_code == {ids["verlies"]: 1200, ids["schaamte"]: 1}
+
+    merge_codes(researcher, "verlies", "schaamte", rationale="samen")
+    merged = snapshot(db)
+    assert dict(db.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id")) == {
+        ids["schaamte"]: 1200  # 1,199 moved, one was a duplicate of the one there
+    }
+    codings.set_life_time(anna, made[-1], year=1990, age=None)  # changed since, by anna
+    with pytest.raises(InputError):
+        undo_last(researcher)
+    assert [r for r in snapshot(db) if r[0] != made[-1]] == [r for r in merged if r[0] != made[-1]]
+    undo_last(anna)  # anna takes her change back: the merge can go back now
+
+    undone = undo_last(researcher)
+    assert undone["action"] == "codebook.merge"
+    assert snapshot(db) == before
+    logged = db.execute("SELECT count(*) FROM events WHERE action = 'undo'").fetchone()[0]
+    assert logged == 1 + 1 + 1200 + 1  # anna's, the code, every coding, the memo

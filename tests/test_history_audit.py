@@ -12,6 +12,10 @@ What the audit of December 7 found on a demo copy (each test here failed on the 
 - the history said "codes samengevoegd", "eerdere actie ongedaan gemaakt", "code
   toegevoegd" and nothing more: not which codes, which document, or which action an undo
   took back. ``history_about.event_about`` now says it beside the words (names only).
+
+Found on December 8: the history named codes as they are named today, so after a rename
+"code toegevoegd: Rouw" stood where "Verlies" was added; and a code made by a split said
+nothing of the code it came from.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import pytest
 from privacy_support import add_codes, add_document, segment_ids
 from workbench import accounts, codings
 from workbench.cli import main
-from workbench.codebook.editing import merge_codes, move_code, rename_code
+from workbench.codebook.editing import add_code, merge_codes, move_code, rename_code, split_code
 from workbench.errors import PermissionDenied
 from workbench.handle import Project
 from workbench.history import code_history, document_history, undo_last
@@ -183,3 +187,68 @@ def test_the_privacy_page_shows_a_merge_in_the_history_of_the_code_it_went_into(
         "Verlies samengevoegd met Schaamte (Schaamte blijft)",
     ]
     assert table["Wie"].tolist() == ["onderzoeker", "onderzoeker"]
+
+
+def test_old_entries_name_a_code_as_it_was_then_with_todays_name_beside_it(team):
+    db, ids, first, _ = team
+    researcher = Project.for_user(db, "onderzoeker")
+    add_code(researcher, name="Gemis", slug="gemis", parent="schaamte", rationale="nieuw thema")
+    codings.add_coding(researcher, code="gemis", segment_id=segment_ids(db, first)[1])
+    add_memo(
+        researcher,
+        target_type="code",
+        target_id=codings.code_id(researcher, "gemis"),
+        text="Eerste gedachte.",
+    )
+    rename_code(researcher, "gemis", "Rouw", rationale="beter woord")
+    rename_code(researcher, "gemis", "Rouw en gemis", rationale="breder")
+    found = code_history(researcher, codings.code_id(researcher, "gemis"))
+    assert [e["action"] for e in found] == [
+        "codebook.rename",
+        "codebook.rename",
+        "memo.add",
+        "coding.add",
+        "codebook.add",
+    ]
+    assert about(researcher, found) == [
+        "van Rouw naar Rouw en gemis",
+        "van Gemis naar Rouw",
+        "Gemis (nu: Rouw en gemis)",
+        "Gemis (nu: Rouw en gemis), in gesprek-een.txt",
+        "Gemis (nu: Rouw en gemis)",
+    ]
+    assert about(researcher, found[-1:], "en") == ["Gemis (now: Rouw en gemis)"]
+    undo_last(researcher)  # the second rename: back to "Rouw"
+    found = code_history(researcher, codings.code_id(researcher, "gemis"))
+    assert about(researcher, found) == [
+        "naam van een code veranderd (door onderzoeker)",
+        "van Rouw naar Rouw en gemis",
+        "van Gemis naar Rouw",
+        "Gemis (nu: Rouw)",
+        "Gemis (nu: Rouw), in gesprek-een.txt",
+        "Gemis (nu: Rouw)",
+    ]
+
+
+def test_a_code_made_by_a_split_says_what_it_was_split_from(team):
+    db, ids, _, _ = team
+    researcher = Project.for_user(db, "onderzoeker")
+    made = split_code(
+        researcher,
+        "verlies",
+        [{"name": "Verlies van werk", "slug": "verlies-werk"}, {"name": "Verlies van huis"}],
+        rationale="te breed",
+    )
+    part = codings.code_id(researcher, made["codes"][0])
+    found = code_history(researcher, part)
+    assert [e["action"] for e in found] == ["codebook.add"]
+    assert about(researcher, found) == ["Verlies van werk, gesplitst uit Verlies"]
+    assert about(researcher, found, "en") == ["Verlies van werk, split from Verlies"]
+    rename_code(researcher, "verlies", "Verlies (oud)", rationale="gesplitst")
+    assert about(researcher, code_history(researcher, part)) == [
+        "Verlies van werk, gesplitst uit Verlies (nu: Verlies (oud))"
+    ]
+    split = code_history(researcher, ids["verlies"])[-1]
+    assert about(researcher, [split]) == [
+        "Verlies (nu: Verlies (oud)) gesplitst in Verlies van werk, Verlies van huis"
+    ]

@@ -224,3 +224,43 @@ def test_english_downloads_name_codes_in_english_and_keep_their_ids(db, project_
         ("isolement", "Isolation"),
         ("verlies-dierbare", "Loss of a loved one"),
     }
+
+
+@pytest.mark.parametrize("lang, header", [("nl", "Gecodeerd door"), ("en", "Coded by")])
+def test_coders_as_numbers_in_the_download_as_on_the_command_line(
+    db, project_path, files, lang, header
+):
+    """The page's downloads offer what `workbench patterns ... --coder-codes` does: every
+    coder by number, in the coder column (under its name in the reader's language) and in
+    the coders filter; without the box the user names stay."""
+    build_project(db)
+    at = page_test(
+        "patronen",
+        project_path,
+        lang=lang,
+        patronen_tab=TAB["quotes"] if lang == "nl" else "Quotes",
+        patronen_q_codes=["isolement", "verlies-dierbare"],
+        patronen_coders=["anna", "bram"],
+    ).run()
+    assert not at.exception, [e.message for e in at.exception]
+    plain = pd.read_excel(io.BytesIO(files["citaten.xlsx"]()), sheet_name=None)
+    assert "anna,bram" in plain["citaten"][header].tolist()
+    files.clear()
+    at.checkbox(key="patronen_dl_quotes_coder_codes").check().run()
+    assert not at.exception, [e.message for e in at.exception]
+    coded = pd.read_excel(io.BytesIO(files["citaten.xlsx"]()), sheet_name=None)
+    coders = set(",".join(coded["citaten"][header]).split(","))
+    assert coders and all(c.startswith("[Codeur ") for c in coders), coders
+    texts = xlsx_text(files["citaten.xlsx"]())
+    text = files["citaten.csv"]().decode("utf-8-sig")
+    for found in [*texts.values(), text]:
+        assert "anna" not in found and "bram" not in found
+    assert settings_of(files["citaten.csv"]())["coders"] == [coded_filter(db)]
+
+
+def coded_filter(db) -> str:
+    """The coders filter (anna, bram) as the codings export numbers them."""
+    from workbench.exchange.gather import coder_codes
+
+    codes = coder_codes(Project.for_user(db, "onderzoeker"))
+    return f"{codes['anna']}, {codes['bram']}"

@@ -139,6 +139,7 @@ def export_bytes(
     *,
     pseudonymise: bool = False,
     coder_codes: bool = False,
+    headers: Mapping[str, str] | None = None,
     lang: str = "nl",
 ) -> bytes:
     """The file a pattern export writes, the same from the CLI and from the Patronen page.
@@ -152,15 +153,20 @@ def export_bytes(
     column labels and in the settings, like every other export: refused while decisions are
     not applied, and labelled plainly "not pseudonymised" when no name was ever reviewed.
     ``coder_codes`` names coders by number, as ``export --coder-codes`` does (see
-    :func:`_coders_coded`).
+    :func:`_coders_coded`). ``headers`` renames columns (the Patronen page's words in the
+    reader's language) before the coders are numbered, in the renamed coder columns too.
     """
     project.require("export")
     if not pseudonymise:  # one rule with `export --original-text` (access.ORIGINAL_TEXT)
         project.require_original_text()
     db = project.db
     rows = _used_settings(db, about)
+    headers = dict(headers or {})
+    if headers:
+        tables = {name: frame.rename(columns=headers) for name, frame in tables.items()}
     if coder_codes:
-        tables, rows = _coders_coded(project, tables, rows)
+        columns = [headers.get(c, c) for c in CODER_COLUMNS]
+        tables, rows = _coders_coded(project, tables, rows, columns)
     if pseudonymise:
         from workbench.privacy.pseudonyms import (
             replace_in_tables,
@@ -190,9 +196,12 @@ CODER_COLUMNS = ("coders", "coder")  # "anna,bram" (fragments) or "anna" (cascad
 
 
 def _coders_coded(
-    project: Project, tables: Mapping[str, pd.DataFrame], rows: list[tuple[str, str]]
+    project: Project,
+    tables: Mapping[str, pd.DataFrame],
+    rows: list[tuple[str, str]],
+    columns: Sequence[str] = CODER_COLUMNS,
 ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str]]]:
-    """Every coder named in the coder columns and in the ``coders`` filter as "[Codeur n]",
+    """Every coder named in the coder ``columns`` and in the ``coders`` filter as "[Codeur n]",
     the numbering of the codings export (``gather.coder_codes``: accounts in the order they
     were made), so one coder has one number in every file of the project. Coders are the
     team, not respondents, so pseudonymising leaves them as written; this is the choice for
@@ -209,7 +218,7 @@ def _coders_coded(
     out = {}
     for name, frame in tables.items():
         frame = _flat(frame).copy()
-        for column in CODER_COLUMNS:
+        for column in columns:
             if column in frame.columns:
                 frame[column] = frame[column].map(coded)
         out[name] = frame

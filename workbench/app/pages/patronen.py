@@ -84,14 +84,18 @@ def overview(name: str, **kwargs: Any) -> Any:
     ).value
 
 
-def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """Column names in the reader's language (attribute names stay as they are)."""
-    names = {
+def header_words(columns: Any) -> dict[str, str]:
+    """Column name -> its name in the reader's language (attribute names stay as they are)."""
+    return {
         c: tr(f"patronen.col.{c}")
-        for c in frame.columns
+        for c in columns
         if isinstance(c, str) and tr(f"patronen.col.{c}") != f"patronen.col.{c}"
     }
-    return frame.rename(columns=names)
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names in the reader's language (attribute names stay as they are)."""
+    return frame.rename(columns=header_words(frame.columns))
 
 
 # Columns whose values the package keeps as internal words (sure, confirmed, accepted,
@@ -122,7 +126,8 @@ def downloads(
     masked: bool | None = None,
 ) -> None:
     """CSV and Excel buttons; the files carry the choices made (built only on click), the
-    speakers actually used and, with names replaced, no accepted name (issue 20)."""
+    speakers actually used and, with names replaced, no accepted name (issue 20); coders
+    by number when asked, as ``--coder-codes`` on the command line."""
     if not may_export:
         return
     if masked is None:
@@ -144,8 +149,13 @@ def downloads(
             return
         if not reviewed.value:
             st.warning(tr("privacy.warn.not_pseudonymised"))
+    coder_codes = st.checkbox(
+        tr("patronen.download_coder_codes"),
+        key=f"{key}_coder_codes",
+        help=tr("patronen.download_coder_codes_help"),
+    )
     about = patterns.about_rows(name, project_path(), selection.describe() + settings)
-    tables = {sheet: shown(frame) for sheet, frame in tables.items()}
+    headers = {c: w for frame in tables.values() for c, w in header_words(frame.columns).items()}
     left, right = st.columns(2)
     for column, fmt, mime in (
         (left, "csv", "text/csv"),
@@ -160,6 +170,8 @@ def downloads(
                 about,
                 fmt,
                 pseudonymise=masked,
+                coder_codes=coder_codes,
+                headers=headers,
                 lang=lang(),
             ),
             file_name=patterns.export_file_name(handle, name, fmt, pseudonymise=masked),
