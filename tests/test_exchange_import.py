@@ -141,6 +141,57 @@ def test_several_coders_become_users_and_notes_become_memos(db, tmp_path, nlp):
     assert report.counts["coders"] == 2
 
 
+def test_the_report_says_what_each_user_of_the_file_became(db, tmp_path, nlp):
+    """Every user of a file became a coder without an account (role ``system``), a user
+    named like an account here silently coded as that account, and a coding without a user
+    as the importer; the report only counted "nieuwe codeurs: 2"."""
+    xml = (
+        PROJECT.format(
+            u1=U.format(1),
+            u2=U.format(2),
+            selections=SELECTION.format(n=1, s=3, e=8, user=U.format(2), code=1)
+            + SELECTION.format(n=2, s=9, e=13, user=U.format(1), code=1)
+            + SELECTION.format(n=3, s=3, e=8, user="", code=2),
+        )
+        .replace('name="bram"', f'name="{ME}"')
+        .replace(' creatingUser=""', "")
+    )
+    path = tmp_path / "t.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", xml)
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", "R: Hallo daar.")
+    report = import_qdpx(Project.for_user(db, ME), path, nlp=nlp)
+    assert db.execute(
+        "SELECT name, role FROM users WHERE name IN ('anna', ?) ORDER BY name", [ME]
+    ).fetchall() == [
+        ("anna", "system"),
+        (ME, "onderzoeker"),
+    ]
+    assert db.execute("SELECT coder, count(*) FROM codings GROUP BY coder").fetchall() == [
+        ("anna", 1),
+        (ME, 2),
+    ]
+    said = report.warning_lines("nl")
+    assert said == [
+        "Deze gebruiker uit het bestand staat nu in het project als codeur, niet als account: "
+        "anna. Die kan niet inloggen, dus ook niet zelf coderen of suggesties beoordelen.",
+        f"De gebruiker '{ME}' uit het bestand heeft dezelfde naam als een account in dit "
+        f"project (rol: onderzoeker). De coderingen van '{ME}' staan nu op dat account. Is het "
+        "niet dezelfde persoon? Geef die persoon dan in het andere programma een andere naam "
+        "en lees het bestand opnieuw in, in een nieuw project.",
+        f"1 codering in het bestand heeft geen gebruiker. Die staat nu op jouw naam ({ME}).",
+    ]
+    # our own export of the account, read back: the same person, no doubt to raise
+    out = tmp_path / "terug.qdpx"
+    export_qdpx(Project.for_user(db, ME), out)
+    again = import_qdpx(Project.for_user(db, ME), out, nlp=nlp).warning_lines("en")
+    assert (
+        f"The user '{ME}' from the file is the account '{ME}' in this project (role: onderzoeker). The codings of '{ME}' are under that account."
+        in again
+    )
+    assert not any("same name" in line for line in again)
+
+
 @pytest.mark.parametrize(
     "start, end, reason", [(3, 800, "outside_text"), (3, 3, "empty_selection")]
 )
@@ -205,6 +256,32 @@ def _with_qde(tmp_path: Path, xml: bytes) -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("project.qde", xml)
     return path
+
+
+def test_a_qdpx_of_only_the_qde_says_its_sources_folder_is_missing(db, tmp_path, nlp):
+    """A .qde zipped without its sources folder (as ATLAS.ti's sample file is) imported the
+    codes and said per source "the text file is not inside the .qdpx": that the whole
+    folder was missing, and what to do, was not said."""
+    xml = PROJECT.format(u1=U.format(1), u2=U.format(2), selections="")
+    report = import_qdpx(Project.for_user(db, ME), _with_qde(tmp_path, xml.encode()), nlp=nlp)
+    assert report.warning_lines("nl")[0] == (
+        "In t.qdpx zit alleen het projectbestand (.qde), zonder tekstbestanden: de map "
+        "'sources' ontbreekt of is leeg. Daarom zijn de teksten en hun coderingen niet "
+        "ingelezen. Maak het zip-bestand opnieuw, met het .qde-bestand en de map 'sources' met "
+        "de bestanden erin, en lees het opnieuw in."
+    )
+    missing_one = xml.replace(
+        "</Sources>",
+        '<TextSource guid="40000000-0000-0000-0000-000000000002" name="weg.txt" '
+        'plainTextPath="internal://weg.txt"/></Sources>',
+    )
+    with_text = tmp_path / "met.qdpx"  # one text missing, the folder is there
+    with zipfile.ZipFile(with_text, "w") as zf:
+        zf.writestr("project.qde", missing_one)
+        zf.writestr("Sources/50000000-0000-0000-0000-000000000001.txt", "R: Hallo.")
+    report = import_qdpx(Project.for_user(db, ME), with_text, nlp=nlp)
+    assert [(l.kind, l.reason, l.count) for l in report.losses] == [("source", "file_missing", 1)]
+    assert not any("alleen het projectbestand" in line for line in report.warning_lines("nl"))
 
 
 LAUGHS = b"""<?xml version="1.0"?>
@@ -531,7 +608,8 @@ def test_a_code_without_guid_keeps_its_sub_codes_and_their_codings(db, tmp_path,
         "SELECT k.name, p.name, c.text FROM codings c JOIN codes k ON k.id = c.code_id "
         "JOIN codes p ON p.id = k.parent_id"
     ).fetchall() == [("Verbergen", "Schaamte", "Ik schaam me")]
-    assert report.warnings[-1]["params"]["examples"] == "'Schaamte'"
+    no_guid_warning = next(w for w in report.warnings if "examples" in w["params"])
+    assert no_guid_warning["params"]["examples"] == "'Schaamte'"
     again = import_qdpx(me, path, nlp=nlp)  # the same file finds the same codes
     assert again.counts["codes_matched"] == 2 and "codes" not in again.counts
     codebook = tmp_path / "eigen.qdc"

@@ -379,6 +379,47 @@ def test_the_import_says_which_parts_of_a_vtt_file_it_left_out(tmp_path, capsys)
     ]
 
 
+STYLED_VTT = """WEBVTT
+
+STYLE
+::cue(v[voice="Interviewer"]) { color: yellow }
+
+REGION
+id:onder
+width:80%
+
+00:00:01.000 --> 00:00:03.000 region:onder
+<v Interviewer>Wie helpt je in de tuin?
+
+00:00:03.500 --> 00:00:06.000
+<v Sanne>Mijn buurman, soms.
+
+Op zondag komt mijn zus.
+
+NOTE eind van het fragment
+"""
+
+
+def test_the_import_says_it_left_out_style_region_and_text_without_a_timing(tmp_path, capsys):
+    """STYLE and REGION blocks (how subtitles look) stay out of the text, but the import did
+    not say so; and text after a blank line inside a cue (no timing line of its own) was
+    dropped without a word."""
+    vtt = tmp_path / "tuin.vtt"
+    vtt.write_text(STYLED_VTT, encoding="utf-8")
+    project = tmp_path / "p.db"
+    assert main(["import", str(vtt), "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert "tuin.vtt: 2 STYLE- of REGION-blokken heb ik niet ingelezen." in said
+    assert "tuin.vtt: 1 NOTE-blok heb ik niet ingelezen." in said
+    assert (
+        "tuin.vtt: 1 stuk tekst zonder tijdregel heb ik niet ingelezen, bijvoorbeeld: "
+        "'Op zondag komt mijn zus.'" in said
+    )
+    assert "regels bovenaan" not in said  # the STYLE and REGION blocks are not the header
+    text = open_project(project).execute("SELECT text FROM documents").fetchone()[0]
+    assert text == "Interviewer: Wie helpt je in de tuin?\n\nSanne: Mijn buurman, soms."
+
+
 def test_an_unpacked_qdpx_folder_says_to_zip_it_again(tmp_path, capsys):
     """A .qdpx unzipped into a folder was reported as "1 .qde-bestand, 1 map", without
     saying what to do with it."""
@@ -395,3 +436,31 @@ def test_an_unpacked_qdpx_folder_says_to_zip_it_again(tmp_path, capsys):
     said = "".join(capsys.readouterr())
     assert "project.qde looks like an unpacked REFI-QDA project" in said
     assert "extension .qdpx" in said
+
+
+def test_a_qde_next_to_transcripts_or_alone_says_how_to_bring_its_codings_in(tmp_path, capsys):
+    """A folder with another tool's project file (.qde) next to the transcripts imported the
+    transcripts and called the .qde "a kind that cannot be imported": its codings were left
+    behind without advice. A .qde given as the project (or renamed .qdpx) was "damaged or
+    not a real .qdpx file"."""
+    folder = tmp_path / "export"
+    (folder / "sources").mkdir(parents=True)
+    qde = '<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="t"/>'
+    (folder / "project.qde").write_text(qde, encoding="utf-8")
+    (folder / "r01.txt").write_text("Interviewer: Hoe gaat het?\nSanne: Goed.\n", "utf-8")
+    project = tmp_path / "p.db"
+    assert main(["import", str(folder), "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert documents(project) == 1
+    assert "Let op: project.qde is het projectbestand (.qde) van een REFI-QDA-project" in said
+    assert "Die codes en coderingen zijn niet ingelezen." in said and "extensie .qdpx" in said
+    renamed = tmp_path / "project.qdpx"
+    renamed.write_text(qde, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_file(Project.for_user(open_project(project), "onderzoeker"), renamed)
+    assert err.value.key == "exchange.qde_not_zipped"
+    assert main(["--lang", "en", "import", str(renamed), "--project", str(project)]) == 1
+    assert (
+        "project.qdpx is not a zip file but only the project file (.qde) of a REFI-QDA "
+        "project, without the texts." in "".join(capsys.readouterr())
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -160,6 +161,31 @@ def test_srt_name_prefixes_give_speakers_in_cp1252():
     kees = parsed.turns[1]
     assert parsed.text[kees.start_char : kees.end_char].endswith("koffie, café-stijl.")
     assert kees.time_end == 6.0
+
+
+@pytest.mark.parametrize("fmt", ["vtt", "srt"])
+def test_a_cue_with_a_line_per_speaker_gives_each_speaker_their_words(fmt):
+    """One cue with two labelled lines was read as one line: the respondent's words were the
+    interviewer's. A single "Let op:" line inside a cue stays text (fictional text)."""
+    cues = (
+        "1\n00:00:01.000 --> 00:00:04.000\nInterviewer: Woont u hier al lang?\n"
+        "Respondent: Sinds 1980.\n\n"
+        "2\n00:00:04.500 --> 00:00:07.000\nInterviewer: Kent u de buren?\n"
+        "Let op: de buurvrouw verhuisde.\n"
+    )
+    data = "WEBVTT\n\n" + cues if fmt == "vtt" else re.sub(r"(\d)\.(\d{3})", r"\1,\2", cues)
+    parsed = read_bytes(data.encode(), name=f"a.{fmt}", fmt=fmt)
+    assert [(t.speaker, t.time_start) for t in parsed.turns] == [
+        ("Interviewer", 1.0),
+        ("Respondent", 1.0),
+        ("Interviewer", 4.5),
+    ]
+    said = [parsed.text[t.start_char : t.end_char] for t in parsed.turns]
+    assert said == [
+        "Woont u hier al lang?",
+        "Sinds 1980.",
+        "Kent u de buren? Let op: de buurvrouw verhuisde.",
+    ]
 
 
 def test_srt_cues_with_bold_or_numbered_labels_give_speakers():

@@ -105,6 +105,12 @@ class _Writer:
         self.report = report
         self.segmented = segmented
         self.user_names: dict[str | None, str] = {}
+        # What each user of the file became: the role the name already had here, or None
+        # for a coder this import added; and how many codings named no user at all.
+        self.user_roles: dict[str, str | None] = {}
+        self.file_users: list[str] = []
+        self.same_name: set[str] = set()  # named like a user here, with another guid
+        self.codings_without_user = 0
         self.targets: dict[str, Target] = {}  # guid -> memo target
         self.note_targets: dict[str, list[Target]] = {}  # note guid -> targets
         # A stretch of text that was a selection without codings in the file -> that
@@ -180,6 +186,7 @@ class _Writer:
                     selection.start, selection.end = back(selection.start, selection.end)
                 self.selection(doc_id, source, selection)
         self.notes()
+        self.report_users()
         # Two or more coders: each read every document ("klaar"), also where they coded nothing.
         mark_imported(
             self.handle,
@@ -201,14 +208,22 @@ class _Writer:
     def coder(self, guid: str | None) -> tuple[str, bool]:
         """The workbench user for a REFI user guid (created as a coder), and whether the
         codings are our own exported suggestions."""
+        found = self._coder(guid)
+        if guid and found[0] not in self.file_users:
+            self.file_users.append(found[0])
+        return found
+
+    def _coder(self, guid: str | None) -> tuple[str, bool]:
         name = self.project.users.get(guid or "", None)
         if guid and name and name.endswith(SUGGESTION_SUFFIX):
             base = name[: -len(SUGGESTION_SUFFIX)]
             if suggestion_user_guid(base) == guid:
                 return self._ensure_user(base), True
         known = self.known.key["user"].get(guid)
-        if known and self.db.execute("SELECT 1 FROM users WHERE name = ?", [known]).fetchone():
-            return known, False  # the same person as last time, whatever the name says now
+        role = self._role(known) if known else None
+        if known and role:  # the same person as last time, whatever the name says now
+            self.user_roles.setdefault(known, role)
+            return known, False
         if name is None:
             name = f"user-{guid[:8]}" if guid else self.actor
             if guid:
@@ -221,12 +236,42 @@ class _Writer:
         clean = _USER_NAME.sub("-", name).strip(" -.@")[:40] or "coder"
         if not clean[0].isalnum():
             clean = "u" + clean[:39]
+        role = self._role(clean)
+        self.user_roles.setdefault(clean, role)
+        if role and guid and guid != self.known.user(clean):  # not our own export of them
+            self.same_name.add(clean)
         if add_imported_coder(self.handle, clean):
             self.report.count("coders")
         self.user_names[name] = clean
         if guid:
             identity.remember(self.handle, self.known, "user", clean, guid)
         return clean
+
+    def _role(self, name: str) -> str | None:
+        found = self.db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+        return str(found[0]) if found else None
+
+    def report_users(self) -> None:
+        """Say what each user of the file became here. A new one is a coder without an
+        account (role ``system``: it owns codings, never logs in); a name that already was
+        an account here gets the codings under that account and its role (with a warning
+        when the file's guid is not the one our exports give that account). Before, the
+        report only counted "new coders", so a colleague called like an account here
+        silently coded as that account, and codings without a user as the importer."""
+        coders = [n for n in self.file_users if self.user_roles.get(n) in (None, "system")]
+        if coders:
+            self.report.warn(
+                "exchange.warn.coders_no_account", n=len(coders), names=", ".join(coders)
+            )
+        for name in self.file_users:
+            role = self.user_roles.get(name)
+            if role not in (None, "system"):
+                key = "same_name_as_account" if name in self.same_name else "coder_is_account"
+                self.report.warn(f"exchange.warn.{key}", name=name, role=role)
+        if self.codings_without_user:
+            self.report.warn(
+                "exchange.warn.codings_without_user", n=self.codings_without_user, user=self.actor
+            )
 
     # --- cases and attributes -----------------------------------------------------------------
 
@@ -428,6 +473,7 @@ class _Writer:
                 self.report.lose("coding", "unknown_code", source.name)
                 continue
             coder, suggested = self.coder(coding.user or selection.user)
+            self.codings_without_user += not (coding.user or selection.user)
             status = "suggested" if suggested else "accepted"
             coding_id = add_coding(
                 self.handle,

@@ -535,11 +535,23 @@ def find_qde(archive: SafeZip, file: str) -> str:
     return found[0]
 
 
+def _is_bare_xml(path: Path) -> bool:
+    """Whether the file is a project's ``.qde`` on its own (XML, not a zip, so its sources
+    are not in it), given as the project or renamed to ``.qdpx``. Read as a zip it was
+    "damaged or not a real .qdpx file", which did not say what to do."""
+    with path.open("rb") as file:
+        head = file.read(4096)
+    xml = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return xml and (b"<Project" in head or b"QDA-XML:project" in head)
+
+
 def read_qdpx(path: str | Path, report: ExchangeReport) -> RefiProject:
     """Parse and check a ``.qdpx`` completely; nothing is written anywhere."""
     path = Path(path)
     if not path.is_file():
         raise InputError("exchange.file_missing", file=str(path))
+    if _is_bare_xml(path):
+        raise InputError("exchange.qde_not_zipped", file=path.name)
     with SafeZip(path) as archive:
         qde = find_qde(archive, path.name)
         data = archive.read(qde)
@@ -551,4 +563,9 @@ def read_qdpx(path: str | Path, report: ExchangeReport) -> RefiProject:
             report.warn("exchange.warn.schema", file=qde, error=errors[0])
         prefix = qde[: -len(PurePosixPath(qde).name)]
         reader = _Reader(archive, path.parent, prefix, report)
-        return reader.project(root, qde, name=path.stem)
+        project = reader.project(root, qde, name=path.stem)
+        missing = any(l.kind == "source" and l.reason == "file_missing" for l in report.losses)
+        if missing and archive.names() == [qde]:
+            # a .qde zipped without its sources folder: every text is lost, say why at once
+            report.warn("exchange.warn.only_qde", file=path.name)
+        return project

@@ -76,7 +76,9 @@ class ImportReport:
 
     def skipped_line(self, lang: str = "nl") -> str:
         """Which files of a folder were not read and which folders in it were not opened
-        (the first few of each and a count), or ``""``."""
+        (the first few of each and a count), or ``""``. A ``.qde`` among them is another
+        tool's project without its sources: the line says to zip it as a ``.qdpx`` (before,
+        only "a kind that cannot be imported", and its codings were quietly left behind)."""
         files = [name for name in self.skipped if not name.endswith("/")]
         folders = [name.rstrip("/") for name in self.skipped if name.endswith("/")]
         lines = []
@@ -84,6 +86,9 @@ class ImportReport:
             if not names:
                 continue
             lines.append(t(key, lang, n=len(names), names=listing(names)))
+        projects = [name for name in files if name.lower().endswith(".qde")]
+        if projects:  # another tool's project without its sources: say how to bring it in
+            lines.append(t("ingest.skipped_qde", lang, n=len(projects), names=listing(projects)))
         return " ".join(lines)
 
     @property

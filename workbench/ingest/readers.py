@@ -313,9 +313,9 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
         start, end = _seconds(caption.start), _seconds(caption.end)
         text, voice = normalise_text(_cue_text(caption.text)), caption.voice
         for part in [text] if voice else _dialogue(text):
-            spoken = " ".join(part.split())
-            if spoken:
-                cues.append([_cue_text(voice) if voice else None, spoken, start, end])
+            cues.append([_cue_text(voice) if voice else None, part, start, end])
+    cues = [[voice, " ".join(text.split()), *times] for voice, text, *times in _speaker_lines(cues)]
+    cues = [cue for cue in cues if cue[1]]
     _prefix_speakers(cues)
     parsed = _cues_to_document(cues, fmt, decoded.encoding, name=name, header=header)
     if fmt == "vtt":
@@ -325,11 +325,14 @@ def _read_subtitles(data: bytes, name: str, fmt: str) -> ParsedDocument:
 
 def _vtt_left_out(raw: str, name: str) -> list[dict]:
     """What of a WebVTT file is not read, as warnings: the title after ``WEBVTT`` with the
-    header lines under it, and the ``NOTE`` blocks.
+    header lines under it, the ``NOTE`` blocks, the ``STYLE`` and ``REGION`` blocks, and
+    text without a cue timing line above it.
 
-    They are comments no player shows, and are kept out of the text (a NOTE repeated in the
+    Comments and layout are no speech and are kept out of the text (a NOTE repeated in the
     cues would count twice); but the import said nothing, so a researcher who wrote the
-    interview's details there thought they were in the project.
+    interview's details there thought they were in the project. Text after a blank line
+    inside a cue is, to WebVTT, a block of its own without a timing: players skip it, and
+    so did the import, silently, though it is often the rest of someone's answer.
     """
     blocks = [block.split("\n") for block in re.split(r"\n[ \t]*\n", raw.strip("\n"))]
     header = []
@@ -341,18 +344,39 @@ def _vtt_left_out(raw: str, name: str) -> list[dict]:
                 break
             lines.append(line)
         header = [line for line in lines if line.strip()]
-    notes = sum(
-        1
-        for block in blocks[1:]
-        if re.match(r"NOTE(?:[ \t]|$)", block[0]) and not any("-->" in line for line in block)
-    )
+    kinds: dict[str, list[str]] = {"notes": [], "layout": [], "untimed": []}
+    cued = any("-->" in line for line in blocks[0])
+    for block in blocks[1:]:
+        if any("-->" in line for line in block):
+            cued = True  # a cue (a timing that cannot be read was refused before)
+        elif re.match(r"NOTE(?:[ \t]|$)", block[0]):
+            kinds["notes"].append(block[0])
+        elif block[0] == "STYLE" or re.fullmatch(r"REGION[ \t]*", block[0]):
+            kinds["layout"].append(block[0])
+        elif cued:
+            kinds["untimed"].append(" ".join(" ".join(block).split()))
+        else:  # above the first cue: more of the header (or of a STYLE's CSS)
+            header += [line for line in block if line.strip()]
     warnings = []
     for key, n in (
         ("ingest.vtt_header_left_out", len(header)),
-        ("ingest.vtt_notes_left_out", notes),
+        ("ingest.vtt_notes_left_out", len(kinds["notes"])),
+        ("ingest.vtt_layout_left_out", len(kinds["layout"])),
     ):
         if n:
             warnings.append({"key": key, "params": {"file": name, "n": n}})
+    if kinds["untimed"]:
+        first = kinds["untimed"][0]
+        warnings.append(
+            {
+                "key": "ingest.vtt_untimed_left_out",
+                "params": {
+                    "file": name,
+                    "n": len(kinds["untimed"]),
+                    "text": first if len(first) <= 60 else first[:57] + "...",
+                },
+            }
+        )
     return warnings
 
 
@@ -423,6 +447,31 @@ def _dialogue(text: str) -> list[str]:
     if not _DIALOGUE_DASH.search(text):
         return [text]
     return [part for part in _DIALOGUE_DASH.split(text) if part.strip()]
+
+
+def _speaker_lines(cues: list[list]) -> list[list]:
+    """Cues without a voice tag split where a line inside opens with a speaker label.
+
+    A cue of two lines, "Interviewer: Hoe gaat het?" and "Respondent: Goed.", was read as one
+    line, so the respondent's words were the interviewer's (the label was only looked for at
+    the start of a cue). A label inside a cue must be a standard one or be used twice, so a
+    single "Let op: ..." line stays text.
+    """
+    plain = [text for voice, text, *_ in cues if voice is None]
+    labels = find_labels("\n".join(plain), min_count=2)
+    if not labels:
+        return cues
+    out = []
+    for voice, text, *times in cues:
+        lines: list[str] = []
+        for line in [text] if voice else text.split("\n"):
+            found = line_label(line)
+            if lines and found is not None and found.label in labels:
+                out.append([voice, "\n".join(lines), *times])
+                lines = []
+            lines.append(line)
+        out.append([voice, "\n".join(lines), *times])
+    return out
 
 
 def _prefix_speakers(cues: list[list]) -> None:
