@@ -24,6 +24,17 @@ def n_documents(path):
         db.close()
 
 
+def backup_while_another_program_writes(db, project_path, output):
+    """A backup made while another program holds the project's write lock (its line waits)."""
+    other = sqlite3.connect(str(project_path), isolation_level=None)  # another program
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        return backup(Project.for_user(db, "onderzoeker"), output)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
 def test_backup_is_an_intact_project_while_the_original_stays_open(db, tmp_path):
     add_document(db)
     target = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db").path
@@ -279,13 +290,7 @@ def test_backup_does_not_wait_a_minute_for_another_programs_open_write(
 def test_a_backup_that_could_not_be_logged_is_logged_by_the_next_write(db, project_path, tmp_path):
     """Any write logs it, in any program, with the time of the backup; a write that fails
     leaves it waiting for the next one."""
-    other = sqlite3.connect(str(project_path), isolation_level=None)  # another program
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        made = backup(Project.for_user(db, "onderzoeker"), tmp_path / "kopie.db")
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
+    made = backup_while_another_program_writes(db, project_path, tmp_path / "kopie.db")
     assert made.logged is False
     waiting = list(Path(f"{project_path}.unlogged").glob("*.json"))
     assert len(waiting) == 1 and oct(waiting[0].stat().st_mode & 0o777) == "0o600"
@@ -315,13 +320,7 @@ def test_a_waiting_backup_line_of_the_old_project_goes_into_the_kept_copy(
     restored project (whose history would then name a backup of another project)."""
     add_document(db)
     saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "bewaard.db").path
-    other = sqlite3.connect(str(project_path), isolation_level=None)  # another program
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        made = backup(Project.for_user(db, "onderzoeker"), tmp_path / "later.db")
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
+    made = backup_while_another_program_writes(db, project_path, tmp_path / "later.db")
     assert made.logged is False
     db.close()
     result = restore(saved, project_path)
@@ -336,6 +335,37 @@ def test_a_waiting_backup_line_of_the_old_project_goes_into_the_kept_copy(
 
     assert backups(project_path) == []  # bewaard.db was logged after its own copy was made
     assert backups(result["replaced"]) == ["bewaard.db", "later.db"]
+    assert not list(Path(f"{project_path}.unlogged").glob("*.json"))
+
+
+def test_a_waiting_line_of_a_project_that_is_gone_stays_out_of_a_new_project_there(
+    db, project_path, tmp_path
+):
+    """A backup line that waited (``<project>.unlogged/``) of a project that was deleted or
+    moved was logged by the first write of a new project made at the same path, or of a
+    backup restored there: a backup that project never made. It is set aside instead."""
+    saved = backup(Project.for_user(db, "onderzoeker"), tmp_path / "bewaard.db").path
+    make_new = {
+        "later.db": lambda: open_project(project_path),
+        "nog-later.db": lambda: (restore(saved, project_path), open_project(project_path))[1],
+    }
+    for output, new_project in make_new.items():
+        made = backup_while_another_program_writes(db, project_path, tmp_path / output)
+        assert made.logged is False
+        db.close()
+        for suffix in ("", "-wal", "-shm"):  # the project is deleted (or moved elsewhere)
+            Path(f"{project_path}{suffix}").unlink(missing_ok=True)
+        db = new_project()
+        add_document(db)  # the first write of the new project
+        logged = db.execute("SELECT after FROM events WHERE action = 'project.backup'")
+        assert logged.fetchall() == []
+    db.close()
+    kept = [
+        json.loads(line.read_text())["after"]
+        for folder in sorted(tmp_path.glob("project.db.unlogged.*.stale"))
+        for line in folder.glob("*.json")
+    ]
+    assert [json.loads(after)["file"] for after in kept] == ["later.db", "nog-later.db"]
     assert not list(Path(f"{project_path}.unlogged").glob("*.json"))
 
 
@@ -406,6 +436,61 @@ def test_backup_that_cannot_be_written_names_the_file_asked_for_and_says_none_wa
         message = capsys.readouterr().err
         assert str(output) in message and ".partial" not in message and words in message
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("kkk")]  # no half copy
+
+
+def test_backup_with_key_without_a_key_file_makes_nothing_and_says_so(
+    db, project_path, tmp_path, capsys
+):
+    """``--with-key`` on a project without a key file wrote the backup alone, said "Backup
+    written" and logged it as made with the key: the missing key went unnoticed."""
+    db.close()
+    key = project_path.with_name("project.key.json")
+    output = tmp_path / "bewaard" / "kopie.db"
+    for lang, words in (("en", "No backup was made"), ("nl", "Er is geen reservekopie gemaakt")):
+        argv = ["backup", "--project", str(project_path), "--output", str(output), "--with-key"]
+        assert main([*argv, "--lang", lang]) == 1
+        message = capsys.readouterr().err
+        assert str(key) in message and words in message and "--with-key" in message
+    assert not output.exists() and not list(output.parent.glob("*"))
+    conn = sqlite3.connect(project_path)
+    try:
+        assert conn.execute("SELECT 1 FROM events WHERE action = 'project.backup'").fetchall() == []
+    finally:
+        conn.close()
+
+
+def test_backup_with_key_that_cannot_copy_the_key_makes_no_backup_and_leaves_nothing(
+    db, project_path, tmp_path, capsys
+):
+    """When the key could not be copied (here a folder with the key copy's name, or a name
+    too long for the file system, as with a folder you may not write in), the backup was
+    already written but not logged, a ``.partial`` key copy with every name in it was left
+    behind, and the message was only "... is a folder". Now nothing is made, an earlier
+    backup and key copy at those names stay as they were, and the message says so."""
+    researcher = Project.for_user(db, "onderzoeker")
+    decide(researcher, "Kees", accept=True)
+    out = tmp_path / "bewaard"
+    (out / "map.key.json").mkdir(parents=True)  # a folder where the key copy would go
+    long = "k" * 237  # <long>.db and its key copy fit; the backup's temporary name does not
+    backup(researcher, out / "kort.db", with_key=True)  # an earlier pair at that name
+    (out / "kort.db").rename(out / f"{long}.db")
+    (out / "kort.key.json").rename(out / f"{long}.key.json")
+    pair = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    db.close()
+    cases = {
+        "map.db": ("De sleutel kan niet worden gekopieerd", "The key cannot be copied"),
+        f"{long}.db": ("Er is geen reservekopie gemaakt", "No backup was made"),
+        f"{'k' * 240}.db": ("De sleutel kan niet worden gekopieerd", "The key cannot be copied"),
+    }
+    for name, (nl, en) in cases.items():
+        argv = ["backup", "--project", str(project_path), "--output", str(out / name)]
+        for lang, words in (("nl", nl), ("en", en)):
+            assert main([*argv, "--with-key", "--lang", lang]) == 1
+            message = capsys.readouterr().err
+            assert words in message and ".partial" not in message, (name, lang)
+            assert ("Er is geen reservekopie gemaakt" in message) or ("No backup" in message)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == pair
+    assert sorted(p.name for p in out.iterdir()) == sorted([*pair, "map.key.json"])
 
 
 def test_restore_refusals_say_nothing_was_changed_and_a_zip_is_to_be_unpacked(

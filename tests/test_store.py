@@ -1,3 +1,4 @@
+import json
 import sqlite3
 import stat
 import subprocess
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import events
+from workbench import events, store
 from workbench.errors import InputError
 from workbench.migrations import migrations
 from workbench.store import (
@@ -127,6 +128,46 @@ def test_two_sessions_and_a_cli_process_writing_in_turn_lose_nothing(project_pat
     assert "leeftijd" in attrs
     assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     check.close()
+
+
+def test_a_deferred_event_is_logged_once_by_the_next_write_of_any_connection(project_path):
+    """A deferred event (``<project>.unlogged/``, see ``store.defer_event``) is logged exactly
+    once by the next write: of this connection, of another one in this process, one put back
+    by a failed write, and one another program deferred while both connections stay open."""
+    a, b = open_project(project_path), open_project(project_path)
+    _respondent(a, "A1")
+    _respondent(b, "B1")  # both have looked already
+    store.defer_event(a, DEFAULT_USER, events.PROJECT_BACKUP(None, None, {"file": "hier.db"}))
+    with pytest.raises(RuntimeError), transaction(b):
+        raise RuntimeError("a write that fails: the event waits again")
+    _respondent(b, "B2")  # the same connection, at once
+    _respondent(a, "A2")
+
+    def logged():
+        rows = a.execute("SELECT after FROM events WHERE action = 'project.backup' ORDER BY id")
+        return [json.loads(after)["file"] for (after,) in rows]
+
+    assert logged() == ["hier.db"]
+    done = subprocess.run(  # another program defers one while both stay open
+        [
+            sys.executable,
+            "-c",
+            "import sys; from workbench import events, store; "
+            "db = store.open_project(sys.argv[1], create=False); "
+            "store.defer_event(db, 'onderzoeker', events.PROJECT_BACKUP(None, None, "
+            "{'file': 'daar.db'})); db.close()",
+            str(project_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    _respondent(a, "A3")  # a connection open all along logs it
+    assert logged() == ["hier.db", "daar.db"]
+    assert not list(Path(f"{project_path}.unlogged").glob("*.json"))
+    a.close()
+    b.close()
 
 
 def _mode(path: Path) -> int:

@@ -45,6 +45,19 @@ def stored(db, **filters):
     return list_codings(Project.for_user(db, "onderzoeker"), statuses=None, **filters)
 
 
+def reject_suggestion(researcher, code, segment_id, *, evidence):
+    """A machine suggestion of ``code`` on the segment, rejected by ``researcher``."""
+    coding = add_coding(
+        researcher,
+        code=code,
+        segment_id=segment_id,
+        origin="machine",
+        status="suggested",
+        evidence=evidence,
+    )
+    decide(researcher, coding, "rejected")
+
+
 def test_suggestions_are_stored_as_open_machine_codings(project, nlp):
     db, doc = project
     researcher = Project.for_user(db, "onderzoeker")
@@ -435,15 +448,7 @@ def test_a_childs_proposal_counts_for_its_parent_as_a_childs_coding_does(
             if name == "R91-a":
                 add_coding(researcher, code="verlies-relatie", segment_id=seg["id"])
             else:  # a verlies suggestion on the news, rejected
-                coding = add_coding(
-                    researcher,
-                    code="verlies",
-                    segment_id=seg["id"],
-                    origin="machine",
-                    status="suggested",
-                    evidence=["scheiding"],
-                )
-                decide(researcher, coding, "rejected")
+                reject_suggestion(researcher, "verlies", seg["id"], evidence=["scheiding"])
     rows = {r["code"]: r for r in evaluate(researcher, nlp=nlp)}
     child, parent = rows["verlies-relatie"], rows["verlies"]
     assert (child["examples"], child["correct"]) == (1, 1)  # found in the coded interview
@@ -602,15 +607,7 @@ def test_a_parents_source_names_the_engine_of_its_childrens_proposals(tmp_path, 
             if "partner" in seg["text"]:
                 add_coding(researcher, code="verlies-relatie", segment_id=seg["id"])
             else:  # news, not the respondent's own loss: the child's suggestion rejected
-                coding = add_coding(
-                    researcher,
-                    code="verlies-relatie",
-                    segment_id=seg["id"],
-                    origin="machine",
-                    status="suggested",
-                    evidence=["scheiding"],
-                )
-                decide(researcher, coding, "rejected")
+                reject_suggestion(researcher, "verlies-relatie", seg["id"], evidence=["scheiding"])
     rows = {r["code"]: r for r in evaluate(researcher, nlp=nlp)}
     child, parent = rows["verlies-relatie"], rows["verlies"]
     assert (child["source"], parent["source"]) == ("model", "rules")

@@ -91,6 +91,7 @@ def open_project(path: str | Path, *, create: bool = True, backup: bool = True) 
         if not create:
             raise InputError("store.project_missing", path=str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
+        set_aside_deferred(path)  # events of a project once here are not this one's
         created = True
     elif path.is_dir():
         raise InputError("store.project_is_directory", path=str(path))
@@ -275,6 +276,25 @@ def _deferred_folder(db: Database) -> Path | None:
         db.__dict__["_workbench_unlogged"] = Path(files[0] + ".unlogged") if files else None
     folder: Path | None = db.__dict__["_workbench_unlogged"]
     return folder
+
+
+def set_aside_deferred(project_path: str | Path) -> Path | None:
+    """Rename a ``<project>.unlogged/`` left by a project that is no longer at ``project_path``
+    (deleted or moved) to ``<project>.unlogged.<UTC time>.stale``, before a new project is
+    made there; returns the new name, or None when there was none.
+
+    Why: its events are lines of that other project's history (a backup it made); the new
+    project's first writes would log them as its own. Kept, not deleted, for a person to
+    look at (or to move next to a moved project).
+    """
+    folder = Path(f"{project_path}.unlogged")
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stale = folder.with_name(f"{folder.name}.{stamp}.stale")
+    try:
+        folder.rename(stale)
+    except FileNotFoundError:
+        return None
+    return stale
 
 
 def defer_event(db: Database, actor: str, event: Event) -> Path:

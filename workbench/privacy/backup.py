@@ -11,7 +11,9 @@ file with the backup API (no file is swapped under anyone).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
 import shutil
 import sqlite3
@@ -34,6 +36,7 @@ from workbench.store import (
     defer_event,
     open_project,
     record_event,
+    set_aside_deferred,
     transaction,
 )
 
@@ -46,15 +49,37 @@ LOG_WAIT_MS = 2_000
 
 def _private_copy(source: Path, target: Path) -> Path:
     """Copy ``source`` to ``target`` readable by the owner only (never world-readable)."""
-    partial = target.with_name(target.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
-    with open(fd, "wb") as copy, open(source, "rb") as current:
-        shutil.copyfileobj(current, copy)
-        copy.flush()
-        os.fsync(copy.fileno())
-    os.chmod(partial, PRIVATE)
-    os.replace(partial, target)
+    partial = _private_partial(source, target)
+    try:
+        os.replace(partial, target)
+    except BaseException:
+        _discard(partial)
+        raise
     return target
+
+
+def _private_partial(source: Path, target: Path) -> Path:
+    """Copy ``source`` to ``<target>.partial``, owner only and on disk, for the caller to
+    rename into place; when the copy fails, nothing is left (a key copy holds every name)."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+        with open(fd, "wb") as copy, open(source, "rb") as current:
+            shutil.copyfileobj(current, copy)
+            copy.flush()
+            os.fsync(copy.fileno())
+        os.chmod(partial, PRIVATE)
+    except BaseException:
+        _discard(partial)
+        raise
+    return partial
+
+
+def _discard(path: Path | None) -> None:
+    """Remove our own half-made file, if there is one (a failure here changes no message)."""
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -72,11 +97,16 @@ def backup(project: Project, output: str | Path, *, with_key: bool = False) -> B
     """Write a consistent copy of the open project to ``output`` and log it.
 
     With ``with_key`` the pseudonym key is copied next to it (``<output>.key.json``); keep
-    that copy as safe as the key itself. The copy only reads, so another program's open
-    write transaction does not stop it; the log line waits for that program's lock at most
-    :data:`LOG_WAIT_MS` and then waits in a file next to the project for the next write
-    (``logged`` false), so a finished backup never keeps a person waiting up to the busy
-    timeout (a minute) for its line in the history, and the line is not lost.
+    that copy as safe as the key itself. Backup and key copy come as a pair: without a key
+    file, or when the key cannot be copied, no backup is made and files already at those
+    names stay as they were (a new backup beside an older key copy would restore the wrong
+    key).
+
+    The copy only reads, so another program's open write transaction does not stop it; the
+    log line waits for that program's lock at most :data:`LOG_WAIT_MS` and then waits in a
+    file next to the project for the next write (``logged`` false), so a finished backup
+    never keeps a person waiting up to the busy timeout (a minute) for its line in the
+    history, and the line is not lost.
     """
     project.require("backup")
     db = project.db
@@ -85,19 +115,28 @@ def backup(project: Project, output: str | Path, *, with_key: bool = False) -> B
         raise InputError("backup.output_is_directory", path=str(output))
     if output.exists() and output.resolve() == project_file(db).resolve():
         raise InputError("backup.same_file", path=str(output))  # would replace the live file
-    if with_key:
-        project.require("pseudonym.key")
+    key_partial = _copy_key(project, output) if with_key else None
     try:
         target = backup_to(db, output)
     except OSError as exc:  # no permission, name too long, disk full: name the file asked for
+        _discard(key_partial)
         raise InputError(
             "backup.cannot_write", path=str(output), problem=exc.strerror or str(exc)
         ) from None
     os.chmod(target, PRIVATE)  # every original transcript is in it
-    if with_key:
-        source_key = key_path(project_file(db))
-        if source_key.exists():
-            _private_copy(source_key, key_path(target))
+    if key_partial is not None:
+        key_copy = key_path(target)
+        try:  # a rename in the backup's own folder: fails only when the file system does
+            os.replace(key_partial, key_copy)
+        except OSError as exc:
+            _discard(key_partial)
+            _discard(key_copy)  # an older key copy there does not belong to this backup
+            raise InputError(
+                "backup.made_without_key",
+                path=str(target),
+                key_file=str(key_copy),
+                problem=exc.strerror or str(exc),
+            ) from None
     line = events.PROJECT_BACKUP(None, None, {"file": target.name, "with_key": with_key})
     try:
         with transaction(db, wait_ms=LOG_WAIT_MS):
@@ -106,6 +145,29 @@ def backup(project: Project, output: str | Path, *, with_key: bool = False) -> B
         defer_event(db, project.user, line)  # the next write on the project logs it
         return BackupMade(target, logged=False)
     return BackupMade(target, logged=True)
+
+
+def _copy_key(project: Project, output: Path) -> Path:
+    """Copy the project's key to ``<output's key>.partial`` before the backup is written;
+    returns that copy. Raises, leaving nothing, when there is no key file or it cannot be
+    copied there: then no backup is made either."""
+    project.require("pseudonym.key")
+    source = key_path(project_file(project.db))
+    target = key_path(output)
+    if not source.is_file():
+        raise InputError("backup.no_key", path=str(output), key_file=str(source))
+    try:
+        if target.is_dir():  # the rename after the backup would fail
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        target.parent.mkdir(parents=True, exist_ok=True)  # as the backup's own folder
+        return _private_partial(source, target)
+    except OSError as exc:  # no permission, name too long, disk full, a folder of that name
+        raise InputError(
+            "backup.key_not_copied",
+            path=str(output),
+            key_file=str(target),
+            problem=exc.strerror or str(exc),
+        ) from None
 
 
 def check_project_file(path: str | Path) -> dict[str, Any]:
@@ -196,6 +258,7 @@ def restore(
         replaced = project.with_name(f"{project.name}.{stamp}.bak")
     else:
         project.parent.mkdir(parents=True, exist_ok=True)
+        set_aside_deferred(project)  # lines of a project once here: not the restored one's
         os.close(os.open(project, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
     _restore_into(source, project, replaced)
     key, old_key = _restore_key(source, project)
