@@ -286,3 +286,20 @@ def test_every_choice_on_each_tab_stays_when_the_language_changes(project, proje
     at.button(key="FormSubmitter:privacy_password-Save").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert accounts.authenticate(project, "teun", "een lang wachtwoord") == "teun"
+
+
+def test_a_name_found_only_in_the_codebook_is_shown_with_where_it_is(project, project_path):
+    from workbench.codebook import edit_code
+
+    researcher = Project.for_user(project, "onderzoeker")
+    edit_code(
+        researcher,
+        "verlies",
+        rationale="uit een gesprek",
+        examples=["Toen Grietje overleed, bleef ik alleen achter."],
+    )
+    at = page(project_path)
+    at.selectbox(key="privacy_candidate").set_value("Grietje").run()
+    assert "*codeboek, voorbeeld bij code 'Verlies'*: …Toen **Grietje** overleed, bleef ik " in (
+        " ".join(m.value for m in at.markdown)
+    )

@@ -60,6 +60,7 @@ RESIDENT_FUNCTIONS = {
     "workbench.privacy.workshop.fragment",
     "workbench.privacy.workshop.surroundings",
     "workbench.privacy.workshop.workshop_codes",
+    "workbench.privacy.workshop.offered_codes",
     "workbench.privacy.workshop.record_choice",
     "workbench.workshop_cards.chosen_cards",
     "workbench.workshop_cards.current_card",

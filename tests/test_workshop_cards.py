@@ -298,3 +298,19 @@ def test_an_answer_to_a_piece_taken_away_later_is_listed_as_withdrawn(workshop):
     again = group_comparison(researcher)
     assert [r["withdrawn"] for r in again["rows"]] == [False, False, False]
     assert (again["pieces"], again["answered"], again["compared"]) == (3, 2, 2)
+
+
+def test_a_card_whose_code_the_researcher_left_out_later_is_not_shown(workshop):
+    """Cards chosen on the Werkplaats page, then other codes saved for the workshop on the
+    Privacy page: a card the group cannot record is not offered (it was, and every tap on it
+    read "Deze kaart is er niet meer")."""
+    from workbench.privacy.workshop import set_workshop_codes
+    from workbench.workshop_cards import chosen_cards, current_card, record_card
+
+    _, db, segs = workshop
+    set_workshop_codes(Project.for_user(db, "onderzoeker"), ["verlies", "isolement"])
+    sanne = Project.for_user(db, "sanne")
+    assert [c["id"] for c in chosen_cards(sanne)] == ["alleen", "kwijt"]
+    for card in chosen_cards(sanne):
+        record_card(sanne, segs[1], card["id"])
+        assert current_card(sanne, segs[1]) == card["id"]

@@ -27,6 +27,7 @@ from workbench.handle import Project
 from workbench.privacy.workshop import (
     fragment,
     my_fragments,
+    offered_codes,
     record_choice,
     set_workshop_codes,
     workshop_codes,
@@ -98,15 +99,18 @@ def chosen_cards(project: Project) -> list[dict[str, Any]]:
 
     The researcher's choice; without one, the default cards of the project's card sets; for
     a codebook without a card set, one card per code the researcher offered (its name).
-    A chosen card whose code was merged away or switched off since is no longer offered: a
-    group could not record it, and would get the researcher's words for why.
+    A chosen card whose code a group can no longer record is not offered: merged away or
+    switched off since (the group would get the researcher's words for why), or left out of
+    the codes for the workshop that the researcher saved on the Privacy page after choosing
+    the cards (until December 8 such a card stayed, and every tap on it read "Deze kaart is
+    er niet meer").
     """
     project.require("workshop")
     db = project.db
     chosen = get_setting(db, CARDS_SETTING)
     if chosen:
-        active = {slug for (slug,) in db.execute("SELECT slug FROM codes WHERE active = 1")}
-        return [c for c in chosen if c["code"] in active]
+        recordable = set(offered_codes(project))
+        return [c for c in chosen if c["code"] in recordable]
     books = {name for (name,) in db.execute("SELECT name FROM codebooks")}
     defaults = [
         c for book, cards in card_sets().items() if book in books for c in cards if c["default"]

@@ -22,6 +22,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from spacy.language import Language
 from sqlite_utils import Database
 
@@ -31,12 +32,16 @@ from workbench.errors import InputError, NotFound
 from workbench.handle import Project
 from workbench.i18n import Term, listing
 from workbench.ingest.catalog import list_documents
+from workbench.ingest.labels import KNOWN_LABELS
+from workbench.ingest.roles import known_role
+from workbench.ingest.speakers import list_speakers
 from workbench.life_events.events import events_frame
 from workbench.memos import list_memos
 from workbench.privacy.detect import (
     KINDS,
     Candidate,
     Occurrence,
+    _noun_form,
     find_names,
     lowercase_vocabulary,
     names_in_places,
@@ -57,6 +62,7 @@ from workbench.privacy.key import (
     project_file,
     remove_stale_copies,
 )
+from workbench.resources import shipped
 from workbench.store import now, record_event, transaction
 from workbench.text import id_words
 
@@ -109,9 +115,10 @@ def _context(text: str, start: int, end: int, width: int) -> dict[str, Any]:
 class Place:
     """A text outside the transcripts that a pseudonymised export carries along.
 
-    Memos (title, description, text), document names, respondent codes and respondents' text
-    attribute values leave the project through :func:`replace_names`, which replaces only accepted names: a
-    name that occurs only there must be offered for review, or it goes out unreplaced.
+    Memos (title, description, text), document names, respondent codes, respondents' text
+    attribute values, life event labels, speaker labels and the codebook's sentences leave
+    the project through :func:`replace_names`, which replaces only accepted names: a name
+    that occurs only there must be offered for review, or it goes out unreplaced.
     ``key`` says which place without its text ("memo:3", "document:5",
     "attribute:2:woonsituatie"; it may go into the event log), ``where`` and ``params`` say
     it for people (a message key: "memo 3", "kenmerk woonsituatie van R02").
@@ -122,6 +129,7 @@ class Place:
     params: dict[str, Any]
     text: str
     document_id: int | None = None
+    whole: bool = False  # the whole text is a name (a speaker label that names no role)
 
     def term(self) -> Term:
         return Term(self.where, self.params)
@@ -140,8 +148,8 @@ PlaceNames = dict[str, tuple[str, list[tuple[Place, int, int]]]]
 
 
 def _places(project: Project) -> list[Place]:
-    """Every memo, document name, respondent code, text attribute value and life event
-    label, read through their owners.
+    """Every memo, document name, respondent code, text attribute value, speaker label that
+    is a name and life event label, read through their owners, and the codebook's sentences.
 
     Needs ``read`` and ``attributes.view``: the roles that export (researchers, supervisors).
     """
@@ -186,6 +194,23 @@ def _places(project: Project) -> list[Place]:
                         value,
                     )
                 )
+    # A speaker label that is no role ("Kim", not "I" or "Interviewer") is a name by ingest's
+    # own rule, also where the heuristics pass it over: "Kim" opens every turn, and "kim" is
+    # a Dutch word. Before December 8 the demo's R09 went out as "R09-kim-..." with "Kim:"
+    # before every turn in a "pseudonymised" export.
+    for speaker in list_speakers(project):
+        label = speaker["label"].strip()
+        if _names_someone(label):
+            places.append(
+                Place(
+                    f"speaker:{speaker['id']}",
+                    "privacy.where.speaker",
+                    {"speaker": label, "document": speaker["document"]},
+                    label,
+                    int(speaker["document_id"]),
+                    whole=True,
+                )
+            )
     # A life event's label is typed by a researcher ("Opa Joop", "Wouts moeder") and goes
     # out in the pseudonymised cascades tables (patterns export).
     events = events_frame(project)
@@ -202,7 +227,86 @@ def _places(project: Project) -> list[Place]:
                     int(document_id),
                 )
             )
+    return places + _codebook_places(project.db)
+
+
+# What a code says in sentences, with where the Privacy page says a name was found. The
+# codebook goes out in every export that names codes (qdpx, qdc, a supervisor's codebook
+# download) and on the workshop cards, and a researcher may quote an interview in an example
+# ("Toen Marieke overleed ...") or name someone in a definition. A code's name and English
+# name are left out: the heuristics read "Verlieservaring" or "Loneliness" as a name (on the
+# demo, 21 of the 29 things they found in the codebook were such names).
+_CODE_FIELDS = {
+    "brief": "privacy.where.code_brief",
+    "definition": "privacy.where.code_definition",
+    "use_when": "privacy.where.code_use_when",
+    "dont_use_when": "privacy.where.code_dont_use_when",
+    "examples": "privacy.where.code_example",
+    "counterexamples": "privacy.where.code_counterexample",
+}
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10 times faster
+
+
+@lru_cache(maxsize=1)
+def _shipped_sentences() -> frozenset[str]:
+    """Every text of the codebooks that ship with the workbench. They are written for it and
+    published with it (fictional examples: "'s Avonds durf ik ...", "het OCMW"), so they
+    name no respondent; read, they gave every project eight candidates to reject. A text a
+    researcher changed is read."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    for path in sorted(shipped("codebooks").glob("*.yaml")):
+        walk(yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER))
+    return frozenset(found)
+
+
+def _codebook_places(db: Database) -> list[Place]:
+    """The sentences of every code in use (merged-away codes go out in no export), one place
+    per code and field (``code:<id>:<field>``: ids, no names). Read here, not through
+    workbench.codebook, whose exports import this module; the callers checked the reader."""
+    places = []
+    rows = db.execute(
+        f"SELECT id, name, {', '.join(_CODE_FIELDS)} FROM codes WHERE active = 1 "
+        "ORDER BY codebook_id, position, id"
+    )
+    published = _shipped_sentences()
+    for code_id, name, *values in rows:
+        for field, value in zip(_CODE_FIELDS, values):
+            texts = json.loads(value or "[]") if field.endswith("examples") else [value]
+            for text in texts:
+                if isinstance(text, str) and text.strip() and text not in published:
+                    places.append(
+                        Place(f"code:{code_id}:{field}", _CODE_FIELDS[field], {"code": name}, text)
+                    )
     return places
+
+
+_STANDARD_LABEL = re.compile(rf"(?:{KNOWN_LABELS})(?:[ ]?\d{{1,2}})?\.?")
+
+
+def _names_someone(label: str) -> bool:
+    """Whether a speaker label is a name: it has letters and is no role or standard label
+    ("I", "Int.", "Respondent 2", "Spreker 1") nor made of ordinary nouns ("Partner",
+    "Moeder"). simplemma's lemma of "kim" is "Kim", as "jan" is "Jan": those are names."""
+    words = re.findall(r"[^\W\d_]+", label)
+    return (
+        bool(words)
+        and known_role(label) is None
+        and not _STANDARD_LABEL.fullmatch(label)
+        and not all(_noun_form(w.lower()) for w in words)
+    )
 
 
 def _names_at(db: Database, texts: dict[int, str], places: list[Place]) -> PlaceNames:
@@ -222,6 +326,9 @@ def _names_at(db: Database, texts: dict[int, str], places: list[Place]) -> Place
     for i, start, end, kind in names_in_places(searched, vocabulary, known):
         original = searched[i][start:end]
         out.setdefault(original, (kind, []))[1].append((places[int(i)], start, end))
+    for place in places:
+        if place.whole and not any(p is place for p, _, _ in out.get(place.text, ("", []))[1]):
+            out.setdefault(place.text, ("person", []))[1].append((place, 0, len(place.text)))
     return out
 
 
@@ -273,11 +380,12 @@ def candidates(
     are included even where the detector missed them (source ``known``). Pass ``detected``
     (from :func:`detect`) to skip detection when only decisions changed.
 
-    Names in memos, document names and text attribute values count too: exports carry those
-    places with the accepted names replaced, so a name found only there must be decidable
-    here. ``places`` lists where outside the transcripts a name was found, and each such
-    context has ``where`` (a message key and its params: "memo 3", "documentnaam ...",
-    "kenmerk woonsituatie van R02").
+    Names in memos, document names, text attribute values, speaker labels and the codebook's
+    sentences count too (:func:`_places`): exports carry those places with the accepted
+    names replaced, so a name found only there must be decidable here. ``places`` lists
+    where outside the transcripts a name was found, and each such context has ``where`` (a
+    message key and its params: "memo 3", "documentnaam ...", "kenmerk woonsituatie van
+    R02", "codeboek, voorbeeld bij code 'Verlies'").
     """
     project.require("pseudonymise")
     db = project.db

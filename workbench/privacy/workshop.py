@@ -313,6 +313,32 @@ def set_workshop_codes(project: Project, codes: list[str]) -> None:
     set_setting(project.db, CODES_SETTING, list(codes), actor=project.user)
 
 
+def _offered(db: Database) -> list[tuple[str, str, str | None, str | None]]:
+    """(slug, name, brief, examples) of the codes a group may choose, in the order shown: the
+    researcher's choice, or the active top-level codes when she chose none. A chosen code
+    merged away or switched off since is left out (it can no longer be recorded)."""
+    chosen = get_setting(db, CODES_SETTING) or []
+    if not chosen:
+        return db.execute(
+            "SELECT slug, name, brief, examples FROM codes WHERE parent_id IS NULL AND active = 1 "
+            "ORDER BY codebook_id, position, id"
+        ).fetchall()
+    rows = [
+        db.execute(
+            "SELECT slug, name, brief, examples FROM codes WHERE slug = ? AND active = 1", [slug]
+        ).fetchone()
+        for slug in chosen
+    ]
+    return [r for r in rows if r is not None]
+
+
+def offered_codes(project: Project) -> list[str]:
+    """The slugs of the codes a group may choose now (what :func:`record_choice` accepts),
+    without reading their texts for names as :func:`workshop_codes` does."""
+    project.require("workshop")
+    return [row[0] for row in _offered(project.db)]
+
+
 def workshop_codes(project: Project) -> list[dict[str, Any]]:
     """The cards: each code's Dutch name, brief and one example quote from the codebook.
 
@@ -321,23 +347,8 @@ def workshop_codes(project: Project) -> list[dict[str, Any]]:
     """
     project.require("workshop")
     db = project.db
-    chosen = get_setting(db, CODES_SETTING) or []
-    if chosen:
-        rows = [
-            db.execute(
-                "SELECT slug, name, brief, examples FROM codes WHERE slug = ? AND active = 1",
-                [slug],
-            ).fetchone()
-            for slug in chosen
-        ]
-        rows = [r for r in rows if r is not None]
-    else:
-        rows = db.execute(
-            "SELECT slug, name, brief, examples FROM codes WHERE parent_id IS NULL AND active = 1 "
-            "ORDER BY codebook_id, position, id"
-        ).fetchall()
     cards = []
-    for slug, name, brief, examples in rows:
+    for slug, name, brief, examples in _offered(db):
         quotes = json.loads(examples or "[]")
         cards.append(
             {
