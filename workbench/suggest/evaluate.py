@@ -246,7 +246,11 @@ def out_of_fold(
             if len(documents) >= 3
             else KFold(max(2, min(folds, n)), shuffle=True, random_state=0).split(passages)
         )
+        labelled = np.asarray((Y >= 0).any(axis=1), dtype=bool)
         for train, test in splitter:
+            # as a project learns (``training_data``): from the sentences people decided on,
+            # not from every sentence of the other folds (their words changed the TF-IDF)
+            train = train[labelled[train]]
             fitted = Suggester(rules).fit(
                 [passages[i] for i in train], Y[train], groups=groups[train]
             )
