@@ -51,6 +51,30 @@ def test_import_links_to_a_respondent_and_speakers_can_be_set(tmp_path, capsys):
     assert "I\tother" in capsys.readouterr().out
 
 
+def test_respondents_list_shows_yes_no_in_words_and_json_keeps_booleans(tmp_path, capsys):
+    """`respondents list` printed a yes/no attribute as stored ("vrijwilliger=false") in
+    Dutch too; it reads "nee" ("no"), as on the app's pages. JSON gives a real boolean."""
+    import json
+
+    project = str(tmp_path / "p.db")
+    (tmp_path / "r.csv").write_text("code;vrijwilliger;leeftijd\nR01;ja;70\nR02;nee;\n")
+    assert main(["respondents", "import", str(tmp_path / "r.csv"), "--project", project]) == 0
+    capsys.readouterr()
+    assert main(["respondents", "list", "--project", project]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "R01\t-\t0 doc\tvrijwilliger=ja, leeftijd=70",
+        "R02\t-\t0 doc\tvrijwilliger=nee",
+    ]
+    assert main(["--lang", "en", "respondents", "list", "--project", project]) == 0
+    assert "R02\t-\t0 doc\tvrijwilliger=no" in capsys.readouterr().out
+    assert main(["respondents", "list", "--json", "--project", project]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [r["attributes"] for r in listed] == [
+        {"vrijwilliger": True, "leeftijd": "70"},
+        {"vrijwilliger": False},
+    ]
+
+
 def test_unlinking_a_document_says_it_belongs_to_no_respondent(tmp_path, capsys):
     """docs/ingest.md: `respondents link DOCUMENT_ID -` unlinks; it printed "hoort nu bij -"."""
     project = str(tmp_path / "p.db")

@@ -205,3 +205,145 @@ def test_a_date_with_a_time_of_day_is_read_as_the_date(me, tmp_path):
         import_respondents(me, path)
     assert bad.value.problems[0][0] == "respondents.cell_bad_value"
     assert list_respondents(me)[0]["attributes"]["interview"] == "2024-03-05"
+
+
+def test_a_column_with_a_month_first_date_is_read_month_first_throughout(me, tmp_path):
+    """English Excel saves 5 March as 03/05/2024: it came in as 3 May without a word, and a
+    12/25/2024 further down made the column text. One value that can only be month first
+    decides the whole column; ISO and dashed (Dutch, day first) dates stay as they are."""
+    from workbench.respondents import list_attributes
+
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "code,startdatum,terug\n"
+        "R01,03/05/2024,5-3-2024\n"
+        "R02,12/25/2024 14:30,2024-03-06\n"
+        "R03,,6-3-2024\n",
+        encoding="utf-8",
+    )
+    result = import_respondents(me, path)
+    assert {a["name"]: a["type"] for a in list_attributes(me)} == {
+        "startdatum": "date",
+        "terug": "date",
+    }
+    assert [r["attributes"] for r in list_respondents(me)] == [
+        {"startdatum": "2024-03-05", "terug": "2024-03-05"},
+        {"startdatum": "2024-12-25", "terug": "2024-03-06"},
+        {"terug": "2024-03-06"},
+    ]
+    assert result["day_first"] == {}  # nothing left to guess: no note in the summary
+    # an attribute that is a date already: an XLSX with the dates typed as text
+    book = openpyxl.Workbook()
+    book.active.append(["code", "startdatum"])
+    book.active.append(["R03", "04/01/2025"])
+    book.active.append(["R04", "04/30/2025"])
+    book.save(tmp_path / "export.xlsx")
+    import_respondents(me, tmp_path / "export.xlsx")
+    assert [r["attributes"].get("startdatum") for r in list_respondents(me)] == [
+        "2024-03-05",
+        "2024-12-25",
+        "2025-04-01",
+        "2025-04-30",
+    ]
+
+
+def test_dates_that_could_be_read_either_way_are_read_day_first_and_the_summary_says_so(
+    me, tmp_path
+):
+    """03/05/2024 and 04/06/2024 fit both orders: read day first (as the Dutch write them),
+    and the summary shows how one was read and what to write when the month comes first. A
+    column whose dates can only be day first, or have no slashes, gets no such line."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "code;startdatum;geboren;terug\n"
+        "R01;03/05/2024;25/12/1950;5-3-2024\n"
+        "R02;04/06/2024;01/02/1948;6-4-2024\n",
+        encoding="utf-8",
+    )
+    result = import_respondents(me, path)
+    assert [r["attributes"]["startdatum"] for r in list_respondents(me)] == [
+        "2024-05-03",
+        "2024-06-04",
+    ]
+    assert result["day_first"] == {"startdatum": (2, "03/05/2024")}
+    assert import_summary(result, "nl")[2] == (
+        "Kolom 'startdatum': 03/05/2024 is gelezen als 3 mei 2024 (dag eerst), en zo ook de "
+        "andere datums met een / in die kolom. Staat de maand eerst? Schrijf dan 2024-03-05."
+    )
+    assert import_summary(result, "en")[2] == (
+        "Column 'startdatum': 03/05/2024 was read as 3 May 2024 (day first), and so were the "
+        "other dates with a / in that column. Is the month first? Then write 2024-03-05."
+    )
+    assert len(import_summary(result, "nl")) == 3
+
+
+def test_a_column_with_day_first_and_month_first_dates_is_refused_with_one_of_each(me, tmp_path):
+    """25/12/2024 and 12/25/2024 in one column: either order reads one of them wrongly, so
+    nothing is imported and the refusal names a row of each (a new column became text)."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "code,startdatum\nR01,03/05/2024\nR02,25/12/2024\nR03,12/25/2024\nR04,12/26/2024\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RowErrors) as bad:
+        import_respondents(me, path)
+    assert bad.value.problems == [
+        (
+            "respondents.date_order_mixed",
+            {
+                "column": "startdatum",
+                "day_row": 3,
+                "day": "25/12/2024",
+                "month_row": 4,
+                "month": "12/25/2024",
+            },
+        )
+    ]
+    assert "In rij 3 ('25/12/2024') staat de dag eerst, in rij 4 ('12/25/2024') de maand." in (
+        bad.value.message("nl")
+    )
+    assert "Row 3 ('25/12/2024') has the day first, row 4 ('12/25/2024') the month." in (
+        bad.value.message("en")
+    )
+    assert list_respondents(me) == []
+    # a column of text that happens to hold both stays text: there is no date to get wrong
+    path.write_text("code,wanneer\nR01,25/12/2024\nR02,12/25/2024\nR03,ergens in mei\n")
+    assert import_respondents(me, path)["attributes"] == {"wanneer": "text"}
+
+
+def test_the_summary_says_per_column_how_many_times_of_day_were_left_out(me, tmp_path):
+    """A date with a time of day is stored as the date: the summary says the time went, in
+    one line per column with the number of values (midnight, a plain date, is not counted)."""
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    book.active.append(["code", "interview", "terug", "geboren"])
+    book.active.append(["R01", dt.datetime(2024, 3, 5, 14, 30), "5-3-2024 09:15", "1-2-1950"])
+    book.active.append(["R02", dt.datetime(2024, 3, 6), "2024-03-07T10:00:00", "2-2-1950"])
+    book.active.append(["R03", dt.datetime(2024, 3, 8, 9, 0), "7-3-2024 00:00", "3-2-1950"])
+    book.save(tmp_path / "r.xlsx")
+    result = import_respondents(me, tmp_path / "r.xlsx")
+    assert result["times"] == {"interview": 2, "terug": 2}
+    assert import_summary(result, "nl")[2:] == [
+        "Kolom 'interview': bij 2 waarden stond ook een tijd. Die tijd is weggelaten; alleen "
+        "de datum is bewaard.",
+        "Kolom 'terug': bij 2 waarden stond ook een tijd. Die tijd is weggelaten; alleen de "
+        "datum is bewaard.",
+    ]
+    assert (
+        "Column 'interview': 2 values also had a time. The time was left out"
+        in import_summary(result, "en")[2]
+    )
+    assert list_respondents(me)[0]["attributes"]["interview"] == "2024-03-05"
+
+
+def test_a_date_that_fits_no_order_is_a_bad_cell_not_a_clue_to_the_order(me, tmp_path):
+    """32/05/2024 is no date day first nor month first: it is refused as a bad value and
+    does not make the column's other dates month first or mixed."""
+    path = tmp_path / "r.csv"
+    path.write_text("code,startdatum\nR01,12/25/2024\nR02,32/05/2024\n", encoding="utf-8")
+    define_attribute(me, "startdatum", "date")
+    with pytest.raises(RowErrors) as bad:
+        import_respondents(me, path)
+    assert [key for key, _ in bad.value.problems] == ["respondents.cell_bad_value"]
+    assert bad.value.problems[0][1]["row"] == 3

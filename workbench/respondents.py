@@ -43,7 +43,12 @@ _GROUPED = re.compile(
 )
 _EXACT_DIGITS = 15  # a float (the table on the Project page) keeps 15 digits exactly
 _LEADING_ZERO = re.compile(r"0\d+")  # a phone number, postcode or code, not an amount
-_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+# with slashes, Dutch day first (03/05/2024 is 3 May); English Excel's CSV writes the month
+# first (12/25/2024), which only a whole column can show (:func:`_date_order`)
+_SLASHED = {False: ("%d/%m/%Y",), True: ("%m/%d/%Y",), None: ("%d/%m/%Y", "%m/%d/%Y")}
+# a date written with slashes, day and month in either order: "03/05/2024" (which is which?)
+_SLASH_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{1,4}")
 # a date with a time of day, as a program writes a date-time cell to CSV: "5-3-2024 14:30",
 # "2024-03-05T14:30:00"; the time is checked, then dropped (an attribute holds the day)
 _WITH_TIME = re.compile(
@@ -89,10 +94,13 @@ class RowErrors(InputError):
 # --- values ---------------------------------------------------------------------------
 
 
-def parse_value(value: Any, type_: str) -> str | None:
+def parse_value(value: Any, type_: str, *, month_first: bool | None = False) -> str | None:
     """The canonical text of ``value`` as ``type_``.
 
-    None for an empty value; ValueError when the value does not fit the type.
+    None for an empty value; ValueError when the value does not fit the type. A date with
+    slashes is read day first (03/05/2024 is 3 May), month first with ``month_first``, and
+    in either order with None (only to see whether a column holds dates): one value cannot
+    say which order its file uses, a column can (:func:`_date_order`).
     """
     if _missing(value):
         return None
@@ -122,11 +130,11 @@ def parse_value(value: Any, type_: str) -> str | None:
             return value.date().isoformat()
         if isinstance(value, dt.date):
             return value.isoformat()
-        return _date_text(str(value).strip())
+        return _date_text(str(value).strip(), month_first)
     raise ValueError(f"type must be one of {TYPES}. Got {type_!r} instead.")
 
 
-def _date_text(text: str) -> str:
+def _date_text(text: str, month_first: bool | None = False) -> str:
     """The ISO date of a date written as text, with or without a time of day; ValueError
     when it is none (a time such as 25:00 included: no date is guessed from a bad cell)."""
     found = _WITH_TIME.fullmatch(text)
@@ -137,7 +145,7 @@ def _date_text(text: str) -> str:
         int(part or 0) < limit for part, limit in zip(clock, (24, 60, 60))
     ):
         raise ValueError(text)
-    for fmt in _DATE_FORMATS:
+    for fmt in (*_DATE_FORMATS, *_SLASHED[month_first]):
         try:
             return dt.datetime.strptime(found["date"], fmt).date().isoformat()
         except ValueError:
@@ -184,13 +192,14 @@ def _missing(value: Any) -> bool:
         return True
 
 
-def infer_type(values: Iterable[Any]) -> str:
-    """The narrowest type every non-empty value fits: boolean, number, date, else text."""
+def infer_type(values: Iterable[Any], *, month_first: bool | None = False) -> str:
+    """The narrowest type every non-empty value fits: boolean, number, date, else text
+    (dates with slashes read as ``month_first`` says, see :func:`parse_value`)."""
     filled = [v for v in values if parse_value(v, "text") is not None]
     if not filled or _leading_zeros(filled):
         return "text"
     for type_ in ("boolean", "number", "date"):
-        if all(_fits(value, type_) for value in filled):
+        if all(_fits(value, type_, month_first) for value in filled):
             return type_
     return "text"
 
@@ -200,15 +209,17 @@ def _leading_zeros(filled: Iterable[Any]) -> bool:
     return any(isinstance(v, str) and _LEADING_ZERO.fullmatch(v.strip()) for v in filled)
 
 
-def _fits(value: Any, type_: str) -> bool:
+def _fits(value: Any, type_: str, month_first: bool | None = False) -> bool:
     try:
-        parse_value(value, type_)
+        parse_value(value, type_, month_first=month_first)
     except ValueError:
         return False
     return True
 
 
-def _almost_type(cells: Sequence[tuple[int, Any]]) -> tuple[str, list[tuple[int, str]]] | None:
+def _almost_type(
+    cells: Sequence[tuple[int, Any]], month_first: bool | None = False
+) -> tuple[str, list[tuple[int, str]]] | None:
     """For a new column that became text: the type at least half its filled cells fit, and
     the (row, value) of the cells that kept it from that type ("68 jaar" among ages), so the
     researcher can correct them. None when no type comes that close, or when leading zeros
@@ -218,10 +229,56 @@ def _almost_type(cells: Sequence[tuple[int, Any]]) -> tuple[str, list[tuple[int,
         return None
     best: tuple[str, list[tuple[int, str]]] | None = None
     for type_ in ("boolean", "number", "date"):
-        wrong = [(n, str(parse_value(v, "text"))) for n, v in filled if not _fits(v, type_)]
+        wrong = [
+            (n, str(parse_value(v, "text"))) for n, v in filled if not _fits(v, type_, month_first)
+        ]
         if 0 < 2 * len(wrong) <= len(filled) and (best is None or len(wrong) < len(best[1])):
             best = (type_, wrong)
     return best
+
+
+Example = tuple[int, str]  # (row number in the file, value as written)
+
+
+def _date_order(cells: Sequence[tuple[int, Any]]) -> tuple[bool | None, list[Example]]:
+    """Whether a column writes its slashed dates month first, judged on all its values: one
+    value cannot tell (03/05/2024), a column can (12/25/2024 is month first, 25/12/2024 day
+    first). Returns ``(month_first, examples)``:
+
+    - True, []: some value can only be month first (English Excel), so all are read so;
+    - False, [first]: every slashed value could be either; read day first (as the Dutch
+      write it), and ``first`` lets the summary say how it was read;
+    - False, []: some value can only be day first, or no value has slashes;
+    - None, [day first, month first]: both kinds, so no order fits; the import refuses the
+      column with these two examples.
+    """
+    kinds: dict[str, Example] = {}
+    for number, value in cells:
+        if not isinstance(value, str):
+            continue
+        found = _WITH_TIME.fullmatch(value.strip())
+        if not (found and _SLASH_DATE.fullmatch(found["date"])):
+            continue
+        day, month = _fits(value, "date", False), _fits(value, "date", True)
+        if day or month:  # a date in no order (32/05/2024) is refused as a bad value
+            kind = "either" if day and month else "day" if day else "month"
+            kinds.setdefault(kind, (number, value.strip()))
+    if "day" in kinds and "month" in kinds:
+        return None, [kinds["day"], kinds["month"]]
+    if "month" in kinds:
+        return True, []
+    return False, [kinds["either"]] if "either" in kinds and "day" not in kinds else []
+
+
+def _has_time(value: Any) -> bool:
+    """Whether a date cell also holds a time of day other than midnight (which a program
+    writes for a plain date): the import keeps the day and says the time was left out."""
+    if isinstance(value, dt.datetime):
+        return value.time() != dt.time()
+    found = isinstance(value, str) and _WITH_TIME.fullmatch(value.strip())
+    return bool(found and found["hour"] is not None) and any(
+        int(found[part] or 0) for part in ("hour", "minute", "second")
+    )
 
 
 # --- respondents ----------------------------------------------------------------------
@@ -658,8 +715,14 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
     the researcher should know (:func:`import_summary` puts it in words): ``new`` codes added,
     ``kept`` stored values per column, ``formulas`` (rows per column of formulas without a
     stored result, read as empty), ``text`` (new columns that became text: the type most of
-    their values fit and the (row, value) cells that did not), and of a workbook the
+    their values fit and the (row, value) cells that did not), ``day_first`` (date columns
+    whose slashed dates could be read either way, read day first: the first (row, value)),
+    ``times`` (date cells per column whose time of day was left out), and of a workbook the
     ``sheet`` read and the sheets ``unread``.
+
+    Dates with slashes are read in the order the whole column shows (:func:`_date_order`):
+    month first when one value can only be (12/25/2024, English Excel), day first otherwise;
+    a column with both kinds is refused, naming one of each.
     """
     project.require("respondents.edit")
     db = project.db
@@ -703,14 +766,43 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         for i, c in enumerate(header)
         if c in attribute_columns
     }
-    types = {c: existing.get(c) or infer_type(v for _, v in cells[c]) for c in attribute_columns}
+    orders = {c: _date_order(cells[c]) for c in attribute_columns}
+    month_first = {c: orders[c][0] for c in attribute_columns}  # None: mixed, refused below
+    types = {
+        c: existing.get(c) or infer_type((v for _, v in cells[c]), month_first=month_first[c])
+        for c in attribute_columns
+    }
     text = {
         c: almost
         for c in attribute_columns
-        if c not in existing and types[c] == "text" and (almost := _almost_type(cells[c]))
+        if c not in existing
+        and types[c] == "text"
+        and (almost := _almost_type(cells[c], month_first[c]))
     }
+    day_first: dict[str, Example] = {}
+    for column in attribute_columns:
+        order, examples = orders[column]
+        if types[column] != "date" or not examples:
+            continue
+        if order is None:  # 25/12/2024 and 12/25/2024 in one column: which order is it?
+            (day_row, day), (month_row, month) = examples
+            problems.append(
+                (
+                    "respondents.date_order_mixed",
+                    {
+                        "column": column,
+                        "day_row": day_row,
+                        "day": day,
+                        "month_row": month_row,
+                        "month": month,
+                    },
+                )
+            )
+        else:
+            day_first[column] = examples[0]
     parsed_rows, seen = [], {}
     formulas: dict[str, list[int]] = {}
+    times: Counter[str] = Counter()
     for number, values in rows:
         values = list(values) + [None] * (len(header) - len(values))
         if any(parse_value(v, "text") for v in values[len(header) :]):
@@ -741,8 +833,12 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
             if column.lower() in SPECIAL_COLUMNS:
                 record["fields"][SPECIAL_COLUMNS[column.lower()]] = parse_value(value, "text")
                 continue
+            if types[column] == "date" and _has_time(value):
+                times[column] += 1
             try:
-                record["values"][column] = parse_value(value, types[column])
+                record["values"][column] = parse_value(
+                    value, types[column], month_first=month_first[column]
+                )
             except ValueError:
                 problems.append(
                     (
@@ -816,6 +912,8 @@ def import_respondents(project: Project, source: Table) -> dict[str, Any]:
         "kept": {c: kept[c] for c in columns if kept[c]},
         "formulas": formulas,
         "text": text,
+        "day_first": day_first,
+        "times": dict(times),
         "sheet": sheet.sheet,
         "unread": list(sheet.unread),
     }
@@ -846,6 +944,21 @@ def import_summary(result: Mapping[str, Any], lang: str = "nl") -> list[str]:
         lines.append(
             t("respondents.summary.formulas", lang, column=column, rows=rows, count=len(numbers))
         )
+    for column, (_, value) in result["day_first"].items():
+        day = dt.date.fromisoformat(str(parse_value(value, "date")))
+        month = t("i18n.months", lang).split()[day.month - 1]
+        lines.append(
+            t(
+                "respondents.summary.day_first",
+                lang,
+                column=column,
+                value=value,
+                date=f"{day.day} {month} {day.year}",
+                month_first=parse_value(value, "date", month_first=True),
+            )
+        )
+    for column, count in result["times"].items():
+        lines.append(t("respondents.summary.times", lang, column=column, count=count))
     for column, (type_, wrong) in result["text"].items():
         values = listing([t("respondents.summary.value", lang, value=v, row=n) for n, v in wrong])
         lines.append(

@@ -191,16 +191,26 @@ def run_respondents_import(args: argparse.Namespace) -> int:
 
 
 def run_respondents_list(args: argparse.Namespace) -> int:
-    from workbench.respondents import list_respondents
+    from workbench.patterns.fragments import value_label
+    from workbench.respondents import list_attributes, list_respondents, typed_value
 
-    respondents = list_respondents(handle(project(args), args))
-    if args.json:
+    acting = handle(project(args), args)
+    respondents = list_respondents(acting)
+    types = {a["name"]: a["type"] for a in list_attributes(acting)}
+    if args.json:  # a yes/no value as a JSON boolean, not the stored text "true"
+        for r in respondents:
+            r["attributes"] = {
+                k: typed_value(v, "boolean") if types[k] == "boolean" else v
+                for k, v in r["attributes"].items()
+            }
         print(json.dumps(respondents, indent=2, ensure_ascii=False))
         return 0
     if not respondents:
         print(t("ingest.cli.no_respondents", args.lang))
-    for r in respondents:
-        values = ", ".join(f"{k}={v}" for k, v in r["attributes"].items())
+    for r in respondents:  # yes/no as "ja"/"nee" ("yes"/"no"), as the app's pages show it
+        values = ", ".join(
+            f"{k}={value_label(v, types[k], args.lang)}" for k, v in r["attributes"].items()
+        )
         print(f"{r['code']}\t{r['pseudonym'] or '-'}\t{r['n_documents']} doc\t{values}")
     return 0
 
