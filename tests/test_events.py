@@ -18,7 +18,7 @@ import pytest
 from test_patterns import ME
 from test_patterns_cascades import coding, event, project  # noqa: F401  (fixture)
 
-from workbench import access, codings, consistency, events, life_events, memos
+from workbench import access, codings, consistency, done_marks, events, life_events, memos
 from workbench.codebook import edit_code, merge_codes, move_code, rename_code
 from workbench.events import EventKind
 from workbench.handle import Project
@@ -35,6 +35,7 @@ TABLES = (
     "life_event_codings",
     "life_event_links",
     "resolutions",
+    "done_marks",
 )
 
 
@@ -311,7 +312,22 @@ def _removed_with_a_mention(db):
     return lambda: codings.remove_coding(Project.for_user(db, ME), homes[1])
 
 
+def _documents(db) -> list[int]:
+    return [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def _unmarked(db):
+    """Two documents marked, then both unmarked in one click (one action, two rows)."""
+    me = Project.for_user(db, ME)
+    done_marks.mark_done(me, _documents(db)[:2], coder=ME)
+    return lambda: done_marks.mark_done(me, _documents(db)[:2], coder=ME, done=False)
+
+
 RECIPES: dict[EventKind, Recipe] = {
+    events.DONE_MARK: lambda db: (
+        lambda: done_marks.mark_done(Project.for_user(db, ME), _documents(db)[:2], coder=ME)
+    ),
+    events.DONE_UNMARK: _unmarked,
     events.CODING_ADD: lambda db: lambda: _my_coding(db),
     events.SUGGESTION_ADD: lambda db: lambda: _my_coding(db, "isolement", origin="machine"),
     events.SUGGESTION_ACCEPT: _suggestion("accepted"),

@@ -815,3 +815,42 @@ def test_the_life_event_panel_shows_no_other_coder_while_coding_blind(demo_templ
     # the panel lists anna's coding here ('**code** · _coder_'), bram's nowhere on the page
     assert any(m.value.startswith("**") and m.value.endswith(" · _anna_") for m in at.markdown)
     assert not any("bram" in m.value for m in at.markdown)
+
+
+def test_undo_on_the_page_takes_back_the_done_mark_just_set(db, project_path, two_coders):
+    """Ctrl+Z right after "klaar" took back anna's coding before it and left the mark."""
+    from workbench.done_marks import done_documents
+
+    first, second = two_coders
+    codings = "SELECT id, status FROM codings WHERE coder = 'anna'"
+    coded = db.execute(codings).fetchall()
+    assert coded
+    at = _coding(project_path, "anna", second)
+    at.button(key="coding_done").click().run()
+    assert done_documents(db, "anna") == {second}
+    at.button(key="coding_undo").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert done_documents(db, "anna") == set()
+    assert db.execute(codings).fetchall() == coded  # her coding before it is left as it was
+    assert "Teruggedraaid: het op klaar zetten van interviews" in [t.value for t in at.toast]
+    assert at.button(key="coding_done").label == "Dit interview is klaar"
+
+
+def test_a_suggested_code_name_is_shown_as_written_not_as_markdown(project):
+    from workbench.codebook import rename_code
+
+    path, db, target = project
+    researcher = Project.for_user(db, "onderzoeker")
+    rename_code(researcher, "isolement", "*Zorg_mantel_nieuw*", rationale="test")
+    add_coding(
+        researcher,
+        code="isolement",
+        segment_id=target["segment_id"],
+        origin="machine",
+        score=0.7,
+        evidence=["alleen_*"],
+    )
+    at = _page(path, target)
+    assert not at.exception
+    assert any(m.value == r"\*Zorg\_mantel\_nieuw\* · 0,70" for m in at.markdown)
+    assert any(r"alleen\_\*" in c.value for c in at.caption)

@@ -17,7 +17,8 @@ from sqlite_utils import Database
 from workbench import access, events
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.store import SYSTEM_USERS, now, record_event, transaction
+from workbench.history import one_action
+from workbench.store import SYSTEM_USERS, now, record_event
 
 
 def _check_coder(db: Database, coder: str) -> None:
@@ -50,43 +51,47 @@ def mark_done(
     """Mark (``done=False``: unmark) documents as read in full by ``coder``; None: every one.
 
     Everyone who codes may mark their own documents; a researcher may also mark them for
-    another coder (e.g. after importing that coder's work). Returns how many marks changed;
-    one event row records them.
+    another coder (e.g. after importing that coder's work). Returns how many marks changed.
+    Each changed mark is logged as its whole row under one stamp, so one undo
+    (``history.undo_last``) takes the click back, as for any other action.
     """
     project.require("code")
     project.require_own(coder)
     db = project.db
     _check_coder(db, coder)
     ids = _check_documents(db, documents)
-    marks = ", ".join("?" * len(ids))
-    with transaction(db):
-        present = {
-            r[0]
-            for r in db.execute(
-                f"SELECT document_id FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
-                [coder, *ids],
-            )
-        }
+    with one_action(db, project.user) as stamp:
+        present = {r["document_id"]: r for r in _marks(db, coder, ids)}
         if done:
             changed = [d for d in ids if d not in present]
-            stamp = now()
+            at = now()
             db["done_marks"].insert_all(
-                {"document_id": d, "coder": coder, "marked_by": project.user, "marked_at": stamp}
+                {"document_id": d, "coder": coder, "marked_by": project.user, "marked_at": at}
                 for d in changed
             )
+            for mark in _marks(db, coder, changed):
+                record_event(db, project.user, events.DONE_MARK(mark["id"], None, mark), at=stamp)
         else:
             changed = [d for d in ids if d in present]
-            db.execute(
-                f"DELETE FROM done_marks WHERE coder = ? AND document_id IN ({marks})",
-                [coder, *ids],
+            db.execute(  # an empty list matches nothing
+                f"DELETE FROM done_marks WHERE id IN ({', '.join('?' * len(changed))})",
+                [present[d]["id"] for d in changed],
             )
-        if changed:
-            which = {"coder": coder, "documents": changed}
-            if done:
-                record_event(db, project.user, events.CONSISTENCY_DONE(None, None, which))
-            else:
-                record_event(db, project.user, events.CONSISTENCY_UNDONE(None, which, None))
+            for d in changed:
+                mark = present[d]
+                record_event(db, project.user, events.DONE_UNMARK(mark["id"], mark, None), at=stamp)
     return len(changed)
+
+
+def _marks(db: Database, coder: str, documents: list[int]) -> list[dict[str, Any]]:
+    """The whole rows of ``coder``'s marks on ``documents`` (as the event log keeps them)."""
+    cur = db.execute(
+        f"SELECT * FROM done_marks WHERE coder = ? AND document_id IN "
+        f"({', '.join('?' * len(documents))}) ORDER BY document_id",
+        [coder, *documents],
+    )
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
 def done_documents(db: Database, coder: str) -> set[int]:
@@ -153,16 +158,16 @@ def mark_imported(project: Project, documents: Iterable[int]) -> int:
     ]
     if len(coders) < 2:
         return 0
-    with transaction(project.db):
+    with one_action(project.db, project.user):  # one undo takes back every coder's marks
         return sum(mark_done(project, ids, coder=c) for c in coders)
 
 
 def set_done(project: Project, documents: Iterable[int], *, coder: str) -> int:
-    """Make ``documents`` exactly the set ``coder`` marked done (one transaction, as the
+    """Make ``documents`` exactly the set ``coder`` marked done (one action, as the
     page's form saves it). Returns how many marks changed (checked by :func:`mark_done`)."""
     db = project.db
     wanted = set(_check_documents(db, documents)) if documents else set()
-    with transaction(db):
+    with one_action(db, project.user):  # one undo takes the whole form back
         current = done_documents(db, coder)
         changed = 0
         if wanted - current:

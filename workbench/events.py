@@ -258,8 +258,16 @@ CONSISTENCY_SAMPLE = EventKind("consistency.sample", "samples", "summary", not_u
 CONSISTENCY_SAMPLE_CLOSE = EventKind(
     "consistency.sample_close", "samples", "part", not_undone=_BY_HAND
 )
-CONSISTENCY_DONE = EventKind("consistency.done", "done_marks", "summary", not_undone=_BY_HAND)
-CONSISTENCY_UNDONE = EventKind("consistency.undone", "done_marks", "summary", not_undone=_BY_HAND)
+# A done mark ("klaar", workbench.done_marks): one whole row per document, one undo per click.
+DONE_MARK = EventKind("done.mark", "done_marks", "whole", undo="code", grouped=True)
+DONE_UNMARK = EventKind("done.unmark", "done_marks", "whole", undo="code", grouped=True)
+_OLD_DONE = "an older release logged only which documents: set or remove the mark again"
+CONSISTENCY_DONE = EventKind(
+    "consistency.done", "done_marks", "summary", not_undone=_OLD_DONE, legacy=True
+)
+CONSISTENCY_UNDONE = EventKind(
+    "consistency.undone", "done_marks", "summary", not_undone=_OLD_DONE, legacy=True
+)
 WORKSHOP_ASSIGN = EventKind(
     "workshop.assign", "workshop_assignments", "summary", not_undone=_BY_HAND
 )

@@ -7,8 +7,9 @@ backwards, one action per call, over the kinds of event that ``workbench.events`
 undoable (with the permission the undo needs): those whose events hold whole rows of
 ``codings``, ``memos`` or ``codes`` (adding, removing or recoding a coding, deciding on a
 suggestion, writing, editing or removing a memo, editing, renaming, moving or merging a
-code) and of the life-event tables (making an event, attaching a coding to it, linking two
-events, deciding on a proposal, setting when it happened). Every other kind (imports,
+code), of the life-event tables (making an event, attaching a coding to it, linking two
+events, deciding on a proposal, setting when it happened) and of ``done_marks`` (marking
+documents "klaar" or taking the mark away). Every other kind (imports,
 settings, pseudonymisation, the workbench's life-event proposals) is shown in the history
 but not undone here; its declaration says why and what the way back is.
 
@@ -111,8 +112,8 @@ def _mentions(codings: str) -> str:
 def document_history(
     project: Project, document_id: int, *, limit: int = 500
 ) -> list[dict[str, Any]]:
-    """Newest first: the import, codings, decisions, memos (document or its segments), life
-    events in it and codings attached to one, names replaced in it, undos.
+    """Newest first: the import, codings, decisions, done marks, memos (document or its
+    segments), life events in it and codings attached to one, names replaced in it, undos.
 
     A replacement of names is logged once for the project with the documents it changed
     (``after.documents``: id -> places replaced and taken back); here its ``documents`` hold
@@ -122,7 +123,8 @@ def document_history(
     codings = "SELECT id FROM codings WHERE document_id = ?"
     where = (
         "(entity = 'documents' AND entity_id = ?)"
-        f" OR (entity IN ('codings', 'life_events', 'events') AND {_either('document_id', '= ?')})"
+        " OR (entity IN ('codings', 'life_events', 'done_marks', 'events')"
+        f"     AND {_either('document_id', '= ?')})"
         f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'document'"
         f"     AND {_either('target_id', '= ?')})"
         f" OR (entity IN ('memos', 'events') AND {_row_field('target_type')} = 'segment'"
@@ -427,7 +429,8 @@ def _require_own_rows(
     project: Project, event: dict[str, Any], current: dict[str, Any] | None
 ) -> None:
     """Undo is a write: refuse it (:class:`PermissionDenied`) unless the user may change the
-    row now, as it is and as the undo would put it back: a coding is its coder's, a memo its
+    row now, as it is and as the undo would put it back: a coding or a done mark is its
+    coder's, a memo its
     author's, a life event (with its mentions and links) its recorder's, or a researcher's
     (``workbench.access``). Roles change: a researcher who decided a coder's suggestion and
     is now a supervisor may no longer take that decision back. A row that only followed
@@ -439,7 +442,7 @@ def _require_own_rows(
     for item in (current, event["before"]):
         if item is None:
             continue
-        if table == "codings":
+        if table in ("codings", "done_marks"):
             access.require_own(db, actor, item["coder"])
         elif table == "memos":
             access.require_own_memo(db, actor, item["author"])

@@ -153,6 +153,8 @@ def _about(db: Database, names: _Names, event: dict[str, Any]) -> Term:
         return Term("app.history.about.undo", {"what": event_words(undone[0]), "who": undone[1]})
     if entity in ("codings", "life_events", "life_event_codings"):
         return _about_coding(db, names, event["id"], entity, before, after)
+    if entity == "done_marks":  # whose mark it is (a researcher may set a coder's)
+        return _text(rows[0].get("coder"))
     if entity == "memos":
         old, new = (_target(db, names, event["id"], r) for r in (before or after, after or before))
         return _text(new) if old == new else _from_to(old, new)

@@ -4,8 +4,9 @@ The transcript shows segment codings and hand-selected span codings, optionally 
 margin view (stripes per code and coder). A URL like ``coderen?doc=3&seg=120`` (see
 workbench.app.jump) opens an interview at a place; so does every row of a code's fragments.
 Each code on the chosen text has a Memo action: the memos on that coding and a box to write
-one (workbench.memos). Undo (Ctrl+Z) takes back the user's last action; when someone changed
-that since, it offers the action before it (workbench.app.common.older_undo).
+one (workbench.memos). Undo (Ctrl+Z) takes back the user's last action, also a "klaar" mark
+set or taken away; when someone changed that since, it offers the action before it
+(workbench.app.common.older_undo).
 """
 
 import streamlit as st
@@ -441,11 +442,12 @@ with right:
         for i, c in enumerate(suggested):
             # A score orders suggestions; as a percentage it read as a chance of being right.
             score = "" if c["score"] is None else f" · {figure(c['score'])}"
-            st.markdown(f"{c['code_name']}{score}")
+            st.markdown(f"{escape_markdown(c['code_name'])}{score}")
             if on_other_text(c, start, end):
                 st.caption(on_span(c))
             if c["evidence"]:
-                st.caption(tr("coderen.evidence", evidence=", ".join(c["evidence"])))
+                words = ", ".join(escape_markdown(e) for e in c["evidence"])  # a query's * or _
+                st.caption(tr("coderen.evidence", evidence=words))
             row = st.columns(2)
             if row[0].button(
                 tr("coderen.accept"), key=f"accept-{c['id']}", shortcut="a" if i == 0 else None
