@@ -364,3 +364,16 @@ def test_undo_says_when_it_went_past_a_codebook_change_it_cannot_take_back(proje
     undone = undo_last(researcher)
     assert undone["action"] == "codebook.rename"
     assert codebook_changes_passed(researcher, undone) == 1
+
+
+def test_codebook_with_a_memo_on_a_code_cannot_be_removed(project, researcher):
+    """A memo on a code of a removed codebook showed on an unrelated code of a codebook
+    installed later (it was given the same code id)."""
+    cb.install_codebook_text(researcher, OWN_BOOK, file="eigen.yaml")
+    code = project.execute("SELECT id FROM codes WHERE slug = 'meedoen'").fetchone()[0]
+    add_memo(researcher, target_type="code", target_id=code, text="Vraag naar de buurthuizen.")
+    with pytest.raises(InputError) as caught:
+        cb.remove_codebook(researcher, "Eigen codeboek (fictief, voor tests)", rationale="x")
+    assert caught.value.key == "codebook.edit.remove_memos" and caught.value.params["n"] == 1
+    assert "memo" in caught.value.message("nl") and "memo" in caught.value.message("en")
+    assert project.execute("SELECT count(*) FROM codes WHERE id = ?", [code]).fetchone()[0] == 1

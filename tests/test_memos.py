@@ -126,9 +126,27 @@ def test_a_memo_on_a_removed_coding_says_so_and_keeps_its_text(interview):
     add_memo(me, target_type="coding", target_id=coding, text="Vrienden kozen een kant.")
     remove_coding(me, coding)
     [memo] = memo_overview(me)
-    assert (memo["removed"], memo["text"], memo["code"]) == (True, "Vrienden kozen een kant.", None)
+    assert (memo["removed"], memo["text"]) == (True, "Vrienden kozen een kant.")
     undo_last(me)
     assert memo_overview(me)[0]["removed"] is False
+
+
+def test_a_memo_on_a_removed_coding_stays_under_its_interview_and_code(interview):
+    """Filtering on the interview or the code it was written about hid it: the removed
+    coding's interview, code and quote are read from the event log."""
+    me = Project.for_user(interview, ME)
+    seg, doc = interview.execute(
+        "SELECT id, document_id FROM segments WHERE text LIKE '%scheiding%'"
+    ).fetchone()
+    coding = add_coding(me, code="verlies-netwerk", segment_id=seg)
+    code = interview.execute("SELECT id FROM codes WHERE slug = 'verlies-netwerk'").fetchone()[0]
+    add_memo(me, target_type="coding", target_id=coding, text="Vrienden kozen een kant.")
+    remove_coding(me, coding)
+    [memo] = memo_overview(me, document_id=doc)
+    assert memo["removed"] and (memo["code_id"], memo["code"]) == (code, "Verlies van netwerk")
+    assert "scheiding" in memo["quote"] and memo["document_id"] == doc
+    assert [m["text"] for m in memo_overview(me, code=code)] == ["Vrienden kozen een kant."]
+    assert memo_overview(me, document_id=doc + 1) == []
 
 
 def test_a_new_coding_never_takes_the_id_of_a_removed_one(interview):
@@ -145,7 +163,8 @@ def test_a_new_coding_never_takes_the_id_of_a_removed_one(interview):
     other = add_coding(me, code="verlies-relatie", segment_id=question)
     assert other != coding
     [memo] = memo_overview(me)
-    assert (memo["removed"], memo["quote"]) == (True, None)
+    # its own quote, read from the log, not the new coding's
+    assert memo["removed"] and "scheiding" in memo["quote"]
     undo_last(me)  # the new coding
     undo_last(me)  # the removal: the coding is back under its own id, with its memo
     [memo] = memo_overview(me)

@@ -263,3 +263,36 @@ def test_the_recode_and_codebook_pickers_stay_when_the_language_changes(demo_tem
     assert at.selectbox(key=f"recode_{coding}").value == slug
     assert at.button(key="FormSubmitter:codeboek_recode_form-Move").label == "Move"
     assert at.multiselect(key="shipped_books").value == ["sociale-kwaliteit.yaml"]
+
+
+def test_codings_past_the_first_fifty_can_be_recoded(demo_template, tmp_path):
+    """Only the first 50 codings to recode were shown, without a word: those left on the
+    code (they belong there) kept the others out of reach."""
+    path = copy_project(demo_template, tmp_path / "demo.db")
+    db = open_project(path)
+    slug = db.execute(
+        "SELECT k.slug FROM codings c JOIN codes k ON k.id = c.code_id "
+        "GROUP BY k.slug HAVING count(*) > 50 ORDER BY count(*) DESC, k.slug LIMIT 1"
+    ).fetchone()[0]
+    me = Project.for_user(db, "onderzoeker")
+    [part] = cb.split_code(me, slug, [{"name": "Apart deel"}], rationale="te breed")["codes"]
+    codings = [c["id"] for c in cb.codings_of(me, slug)]
+    at = app(path)
+    at.radio(key="codeboek_action").set_value("split").run()
+    at.selectbox(key="recode_code").set_value(slug).run()
+    pages = at.selectbox(key="recode_page")
+    assert pages.options == [
+        "1 tot en met 50 van %d" % len(codings),
+        "51 tot en met %d van %d" % (len(codings), len(codings)),
+    ]
+    pages.set_value(50).run()
+    shown = [
+        int(s.key.split("_")[1])
+        for s in at.selectbox
+        if s.key.startswith("recode_") and s.key.split("_")[1].isdigit()
+    ]
+    assert shown == codings[50:100]
+    at.selectbox(key=f"recode_{codings[-1]}").set_value(part)
+    at.button(key="FormSubmitter:codeboek_recode_form-Verplaatsen").click().run()
+    assert [c["id"] for c in cb.codings_of(me, part)] == [codings[-1]]
+    db.close()

@@ -286,6 +286,18 @@ def test_a_memo_on_a_removed_coding_says_the_coding_was_removed(project):
     assert "None" not in text
 
 
+def test_a_memo_on_a_removed_coding_stays_under_its_interview_with_its_quote(project):
+    """Filtered on its interview the memo was gone (only the unfiltered list had it), and it
+    showed no quote: the coding's place is read from the event log."""
+    path, db, seg, code = project
+    remove_coding(Project.for_user(db, "onderzoeker"), _memo(db, "Twijfel.")["target_id"])
+    for lang, count in (("nl", "2 van de 4 memo's."), ("en", "2 of 4 memos.")):
+        at = run_page("memos", path, lang=lang, memos_document=2)
+        assert at.caption[0].value == count
+        text = " ".join(m.value for m in at.markdown)
+        assert "Twijfel." in text and "> Ik mis mijn dochter heel erg." in text
+
+
 def test_a_memo_on_a_respondent_gone_before_the_click_is_refused_not_put_on_the_project(
     project,
 ):

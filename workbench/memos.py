@@ -6,6 +6,7 @@ codings: who wrote what, when, and what it said before an edit.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlite_utils import Database
@@ -232,7 +233,9 @@ def memo_overview(
     and adds ``about`` (the document name, code name, respondent code or the quoted
     sentence) and ``document_id``/``segment_id``/``start_char``/``end_char`` when the memo
     belongs to a place in an interview, so the page can jump there. ``removed`` is true when
-    what it is about is no longer there (a coding someone removed): the memo stays readable.
+    what it is about is no longer there (a coding someone removed): the memo stays readable,
+    and a removed coding's interview, place, code and quote are read from the event log, so
+    filtering on that interview or code still finds the memo.
     ``document_id`` keeps memos on that document, on its segments and codings, and on its
     respondent (a person's memo belongs to each of their interviews, so filtering on one
     interview does not hide it); ``code`` memos on that code and on its codings.
@@ -282,6 +285,9 @@ def memo_overview(
         "removed",
     )
     memos = [{**dict(zip(keys, r)), "removed": bool(r[-1])} for r in rows]
+    for memo in memos:
+        if memo["removed"] and memo["target_type"] == "coding":
+            memo.update(_where_a_removed_coding_was(project.db, memo["target_id"]))
     # whose interview it is; a document without a respondent matches no respondent memo
     person = (
         project.db.execute(
@@ -300,3 +306,33 @@ def memo_overview(
         and (code is None or m["code_id"] == code)
         and (written_by is None or m["author"] == written_by)
     ]
+
+
+def _where_a_removed_coding_was(db: Database, coding_id: int) -> dict[str, Any]:
+    """The interview, place, code and quote of a removed coding, from its last row in the
+    event log (empty when the log has none): without them a memo on it fell out of every
+    interview and code filter, though it was written about that text."""
+    found = db.execute(
+        "SELECT before FROM events WHERE entity = 'codings' AND CAST(entity_id AS INTEGER) = ? "
+        "AND before IS NOT NULL AND after IS NULL ORDER BY id DESC LIMIT 1",
+        [coding_id],
+    ).fetchone()
+    if found is None:
+        return {}
+    was = json.loads(found[0])
+    # the interview, sentence or code may have gone since: then it is not linked
+    names = db.execute(
+        "SELECT (SELECT name FROM documents WHERE id = ?), (SELECT name FROM codes WHERE id = ?), "
+        "(SELECT id FROM segments WHERE id = ?)",
+        [was["document_id"], was["code_id"], was.get("segment_id")],
+    ).fetchone()
+    return {
+        "document_id": was["document_id"] if names[0] is not None else None,
+        "segment_id": names[2],
+        "start_char": was["start_char"],
+        "end_char": was["end_char"],
+        "code_id": was["code_id"],
+        "quote": was["text"],
+        "document": names[0],
+        "code": names[1],
+    }

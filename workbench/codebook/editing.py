@@ -567,8 +567,9 @@ def remove_codebook(project: Project, name: str, *, rationale: str) -> int:
     """Take a codebook that nobody has coded with out of the project; returns its code count.
 
     Lets a team that wants to build its codebook from the data start without the default
-    one. Refused once any code of it has a coding (merge or move codes instead). The event
-    keeps the whole codebook, so it can be installed again from the log.
+    one. Refused once any code of it has a coding (merge or move codes instead) or a memo
+    (delete or keep it: the memo would be lost). The event keeps the whole codebook, so it
+    can be installed again from the log.
     """
     project.require("codebook.edit")
     db = project.db
@@ -585,6 +586,15 @@ def remove_codebook(project: Project, name: str, *, rationale: str) -> int:
         ).fetchone()[0]
         if used:
             raise InputError("codebook.edit.remove_used", name=name, n=used)
+        # a memo on one of its codes would hang on nothing, and a codebook installed later
+        # can be given the same code ids: the memo then showed on an unrelated code
+        noted = db.execute(
+            "SELECT count(*) FROM memos m JOIN codes k ON k.id = m.target_id "
+            "WHERE m.target_type = 'code' AND k.codebook_id = ?",
+            [book_id],
+        ).fetchone()[0]
+        if noted:
+            raise InputError("codebook.edit.remove_memos", name=name, n=noted)
         before = codebook_to_dict(codebook_from_project(project, name, include_inactive=True))
         n = db.execute("SELECT count(*) FROM codes WHERE codebook_id = ?", [book_id]).fetchone()[0]
         db.execute("UPDATE codes SET parent_id = NULL WHERE codebook_id = ?", [book_id])

@@ -35,6 +35,7 @@ st.title(tr("page.codeboek"))
 handle = acting_project()  # the project as seen by this session's user
 
 ACTIONS = ("add", "rename", "move", "merge", "split", "edit")
+RECODE_PAGE = 50  # codings to recode shown at a time
 
 
 def label(node: dict[str, Any]) -> str:
@@ -240,9 +241,29 @@ with edit_tab:
             if not codings:
                 st.info(tr("codeboek.recode_none"))
             else:
+                # 50 at a time: with only the first 50, those left on the code (they belong
+                # there) kept the rest out of reach, and nothing said more were there
+                first = 0
+                if st.session_state.get("recode_page", 0) >= len(codings):  # fewer left now
+                    st.session_state.pop("recode_page", None)
+                if len(codings) > RECODE_PAGE:
+                    first = choice(
+                        st.selectbox,
+                        tr("codeboek.recode_page"),
+                        {
+                            start: tr(
+                                "codeboek.recode_range",
+                                first=start + 1,
+                                last=min(start + RECODE_PAGE, len(codings)),
+                                n=len(codings),
+                            )
+                            for start in range(0, len(codings), RECODE_PAGE)
+                        },
+                        key="recode_page",
+                    )
                 with st.form("codeboek_recode_form"):
                     choices: dict[int, str] = {}
-                    for coding in codings[:50]:
+                    for coding in codings[first : first + RECODE_PAGE]:
                         choices[coding["id"]] = st.selectbox(
                             f"{coding['document']}: “{coding['text'][:120]}”",
                             slugs,
