@@ -9,7 +9,13 @@ from test_ingest_formats import DIALOGUE
 
 from workbench.errors import InputError
 from workbench.handle import Project
-from workbench.ingest import analysis_segments, import_files, list_speakers, set_speaker_role
+from workbench.ingest import (
+    analysis_segments,
+    import_files,
+    list_speakers,
+    set_label_role,
+    set_speaker_role,
+)
 from workbench.store import set_setting
 
 
@@ -70,3 +76,55 @@ def test_the_speakers_of_a_document_that_is_not_there_are_refused_not_empty(impo
     me = Project.for_user(imported, "onderzoeker")
     with pytest.raises(NotFound):
         list_speakers(me, 999)
+
+
+@pytest.fixture
+def three_interviews(db, tmp_path):
+    """Three interviews with the labels I and R; in the last, I is set to respondent."""
+    researcher = Project.for_user(db, "onderzoeker")
+    for n, words in enumerate(("de tuin", "het werk", "de kerk")):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"I: Hoe gaat het met {words}?\nR: Goed, dank u.\n", encoding="utf-8")
+        import_files(researcher, [path])
+    last = [s for s in list_speakers(researcher) if s["label"] == "I"][-1]
+    set_speaker_role(researcher, last["id"], "respondent")
+    return db
+
+
+def test_a_label_gets_one_role_in_every_document_in_one_go(three_interviews):
+    researcher = Project.for_user(three_interviews, "onderzoeker")
+    before = three_interviews.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert set_label_role(researcher, "I", "respondent") == 2  # the third had it already
+    assert {(s["label"], s["role"]) for s in list_speakers(researcher)} == {
+        ("I", "respondent"),
+        ("R", "respondent"),
+    }
+    asked = [r["text"] for r in analysis_segments(researcher) if r["text"].startswith("Hoe")]
+    assert len(asked) == 3  # what analysis sees follows
+    logged = three_interviews.execute(
+        "SELECT json_extract(before, '$.role'), json_extract(after, '$.role') FROM events "
+        "WHERE action = 'speaker.role' ORDER BY id"
+    ).fetchall()
+    assert logged[-2:] == [("interviewer", "respondent")] * 2
+    assert three_interviews.execute("SELECT count(*) FROM events").fetchone()[0] == before + 2
+
+
+@pytest.mark.parametrize("role", ["supervisor", "co-onderzoeker"])
+def test_only_a_researcher_sets_a_label_role_and_a_refusal_changes_nothing(three_interviews, role):
+    from workbench import accounts
+    from workbench.errors import NotFound, PermissionDenied
+
+    researcher = Project.for_user(three_interviews, "onderzoeker")
+    accounts.add_user(researcher, "vera", role=role)
+    before = [(s["id"], s["role"]) for s in list_speakers(researcher)]
+    for call in (
+        lambda: set_label_role(Project.for_user(three_interviews, "vera"), "I", "other"),
+        lambda: set_speaker_role(Project.for_user(three_interviews, "vera"), before[0][0], "other"),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+    with pytest.raises(NotFound):  # a label that is nowhere is said so, not "0 changed"
+        set_label_role(researcher, "Interviewer", "other")
+    with pytest.raises(InputError):
+        set_label_role(researcher, "I", "boss")
+    assert [(s["id"], s["role"]) for s in list_speakers(researcher)] == before

@@ -178,6 +178,32 @@ def test_documents_are_linked_by_file_name_in_one_go(db, project_path, tmp_path)
     assert linked == {"R03_interview": "R03", "gesprek-P12": "P12", "dagboek": None}
 
 
+def test_a_file_name_without_the_leading_zero_links_to_the_respondent_there_is(
+    db, project_path, tmp_path
+):
+    """Fictional: respondents R01 and P012 from a sheet, files named r1-gesprek and P12 deel 1.
+    The button added respondents R1 and P12 beside them and linked the interviews there."""
+    from workbench.respondents import add_respondent, list_respondents
+
+    me = Project.for_user(db, "onderzoeker")
+    for code in ("R01", "P012"):
+        add_respondent(me, code)
+    for name in ("r1-gesprek.txt", "P12 deel 1.txt"):
+        (tmp_path / name).write_text(DIALOGUE + f"I: En {name}?\n", encoding="utf-8")
+        assert import_files(me, [tmp_path / name]).ok
+    at = app(project_path)
+    at.button(key="link_by_name").click().run()
+    assert not at.exception
+    assert at.success[-1].value == "2 interviews gekoppeld."
+    assert not at.info  # no new respondent
+    assert [r["code"] for r in list_respondents(me)] == ["P012", "R01"]
+    linked = db.execute(
+        "SELECT d.source_name, r.code FROM documents d JOIN respondents r "
+        "ON r.id = d.respondent_id ORDER BY d.id"
+    ).fetchall()
+    assert linked == [("r1-gesprek.txt", "R01"), ("P12 deel 1.txt", "P012")]
+
+
 def test_the_import_report_says_unlabelled_text_is_one_respondent_and_shows_front_matter(
     db, project_path
 ):
@@ -419,3 +445,64 @@ def test_the_respondents_table_is_the_same_widget_in_both_languages(db, project_
     assert not at.exception, [e.message for e in at.exception]
     assert table(at).id == dutch
     assert json.loads(table(at).columns)["pseudonym"]["label"] == "Pseudonym"
+
+
+@pytest.fixture
+def two_interviews(db, project_path, tmp_path):
+    researcher = Project.for_user(db, "onderzoeker")
+    for n, words in enumerate(("de tuin", "het werk")):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"I: Hoe gaat het met {words}?\nR: Goed, dank u.\n", encoding="utf-8")
+        import_files(researcher, [path])
+    return project_path
+
+
+def roles_of(path) -> list[tuple[int, str, str]]:
+    researcher = Project.for_user(open_project(path), "onderzoeker")
+    return [(s["document_id"], s["label"], s["role"]) for s in list_speakers(researcher)]
+
+
+def test_a_label_is_given_its_role_in_the_other_documents_with_one_click(two_interviews):
+    at = app(two_interviews)
+    first = roles_of(two_interviews)
+    at.selectbox(key="role_1").select("other").run()  # I of the first document
+    assert any("geldt alleen voor dit document" in c.value for c in at.caption)
+    button = at.button(key="role_all_1")
+    assert button.label == "Maak I ook iemand anders in 1 ander document"
+    assert roles_of(two_interviews) != first and roles_of(two_interviews)[2][2] == "interviewer"
+    button.click().run()
+    assert not at.exception
+    assert "I is nu in 1 ander document ook veranderd." in at.toast[-1].value
+    assert [r for r in roles_of(two_interviews) if r[1] == "I"] == [
+        (1, "I", "other"),
+        (2, "I", "other"),
+    ]
+    assert not [b for b in at.button if b.key == "role_all_1"]  # nothing left to make equal
+
+
+def test_the_roles_shown_are_the_stored_ones(two_interviews):
+    """A role changed elsewhere (the CLI, another document's button) shows at the next run;
+    before, the choice kept what this session last chose."""
+    at = app(two_interviews)
+    at.selectbox(key="role_1").select("other").run()
+    from workbench.ingest import set_speaker_role
+
+    set_speaker_role(
+        Project.for_user(open_project(two_interviews), "onderzoeker"), 1, "interviewer"
+    )
+    at.run()
+    assert at.selectbox(key="role_1").value == "interviewer"
+
+
+def test_a_supervisor_sees_the_roles_but_cannot_choose_them(db, two_interviews):
+    """The package refuses a supervisor's change; the page showed the refused role as chosen."""
+    from workbench import accounts
+
+    accounts.add_user(Project.for_user(db, "onderzoeker"), "vera", role="supervisor")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["project_path"] = str(two_interviews)
+    at.session_state["user"] = "vera"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="role_1").value == "interviewer"
+    assert at.selectbox(key="role_1").disabled and at.selectbox(key="role_2").disabled

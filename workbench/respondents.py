@@ -630,23 +630,36 @@ def match_by_file_name(project: Project) -> dict[int, str]:
     """
     project.require("attributes.view")
     db = project.db
-    codes = {code.lower(): code for (code,) in db.execute("SELECT code FROM respondents")}
+    codes = [code for (code,) in db.execute("SELECT code FROM respondents")]
+    exact = {code.lower(): code for code in codes}
+    loose = {_code_key(code): code for code in codes}
+
+    def respondent(word: str) -> str | None:
+        return exact.get(word.lower()) or loose.get(_code_key(word))
+
     proposals = {}
     for document_id, name in db.execute(
         "SELECT id, coalesce(source_name, name) FROM documents WHERE respondent_id IS NULL "
         "ORDER BY id"
     ):
         stem = Path(name).stem
-        words = [w.lower() for w in re.split(r"[^0-9A-Za-z]+", stem) if w]
-        known = [codes[w] for w in words if w in codes]
+        known = [code for w in re.split(r"[^0-9A-Za-z]+", stem) if w and (code := respondent(w))]
         if known:
             proposals[int(document_id)] = known[0]
             continue
         found = _CODE_IN_NAME.match(stem)
         if found:
             code = found.group(1).replace("_", "").replace("-", "").upper()
-            proposals[int(document_id)] = codes.get(code.lower(), code)
+            proposals[int(document_id)] = respondent(code) or code
     return proposals
+
+
+def _code_key(code: str) -> str:
+    """A case code as file names vary it: letters in any case, the number without leading
+    zeros (``r1``, ``R-01`` and ``R01`` are one respondent). Matched exactly, ``r1-gesprek.txt``
+    proposed a new respondent R1 beside R01, which "Koppel op bestandsnaam" then added."""
+    found = re.fullmatch(r"([A-Za-z]{1,4})[-_]?0*(\d{1,4})", code.strip())
+    return f"{found.group(1).lower()}{int(found.group(2))}" if found else code.strip().lower()
 
 
 # --- tables ---------------------------------------------------------------------------

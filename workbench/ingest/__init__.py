@@ -1,7 +1,8 @@
 """Importing transcripts: readers per format, speaker labels, sentences, storage.
 
 The public functions: :func:`import_files` (many files, each all or nothing),
-:func:`read_bytes` (parse without storing), :func:`set_speaker_role`,
+:func:`read_bytes` (parse without storing), :func:`set_speaker_role` (one document's
+speaker) and :func:`set_label_role` (a label in every document),
 :func:`list_speakers` and :func:`analysis_segments` (the segments analysis should see).
 """
 
@@ -11,6 +12,7 @@ from workbench.ingest.importer import (
     ImportReport,
     expand_paths,
     import_files,
+    set_label_role,
     set_speaker_role,
     store_document,
 )
@@ -34,6 +36,7 @@ __all__ = [
     "project_counts",
     "read_bytes",
     "segment_turns",
+    "set_label_role",
     "set_speaker_role",
     "store_document",
 ]

@@ -30,6 +30,7 @@ from workbench.ingest.model import ParsedDocument, Segment
 from workbench.ingest.readers import FORMATS, document_name, read_bytes
 from workbench.ingest.roles import ROLES, guess_roles
 from workbench.ingest.segment import segment_turns
+from workbench.limits import check_size
 from workbench.nlp import load_pipeline
 from workbench.store import get_setting, now, record_event, row, transaction
 from workbench.text import count_words
@@ -277,8 +278,7 @@ def read_source(source: Source, *, name: str, max_mb: float) -> bytes:
         if not path.is_file():
             raise InputError("files.not_found", file=str(path))
         size = path.stat().st_size
-    if size > max_mb * MB:
-        raise InputError("files.too_large", file=name, size=f"{size / MB:.1f}", max_mb=max_mb)
+    check_size(size, name=name, limit_bytes=int(max_mb * MB))  # "50 MB", as the page says
     if isinstance(source, tuple):
         return bytes(source[1])
     return Path(source).read_bytes()
@@ -423,19 +423,48 @@ def set_speaker_role(project: Project, speaker_id: int, role: str) -> dict[str, 
     when it says what the change does.
     """
     project.require("import")
-    if role not in ROLES:
-        raise InputError("ingest.bad_role", role=role, roles=", ".join(ROLES))
+    _check_role(role)
     db = project.db
     with transaction(db):
         before = row(db, "speakers", speaker_id)
         if before is None:
             raise NotFound("ingest.unknown_speaker", speaker=speaker_id)
-        after = {**before, "role": role}
-        if before["role"] == role:
-            return after
-        db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, speaker_id])
-        record_event(db, project.user, events.SPEAKER_ROLE(speaker_id, before, after))
-    return after
+        _change_role(project, before, role)
+    return {**before, "role": role}
+
+
+def set_label_role(project: Project, label: str, role: str) -> int:
+    """Give ``role`` to the speaker ``label`` in every document, in one transaction; returns
+    how many speakers changed (each change logged as with :func:`set_speaker_role`).
+
+    A speaker is stored per document, so the "I:" of forty interviews is forty speakers:
+    one wrong guess for a label used throughout a project took forty changes on the page.
+    The label must match exactly as stored (``list_speakers``).
+    """
+    project.require("import")
+    _check_role(role)
+    db = project.db
+    with transaction(db):
+        speakers = list(db.query("SELECT * FROM speakers WHERE label = ? ORDER BY id", [label]))
+        if not speakers:
+            raise NotFound("ingest.unknown_label", label=label)
+        return sum(_change_role(project, speaker, role) for speaker in speakers)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise InputError("ingest.bad_role", role=role, roles=", ".join(ROLES))
+
+
+def _change_role(project: Project, before: dict[str, Any], role: str) -> bool:
+    """Store and log one speaker's new role (inside the caller's transaction); False when
+    it had that role already."""
+    if before["role"] == role:
+        return False
+    project.db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, before["id"]])
+    after = {**before, "role": role}
+    record_event(project.db, project.user, events.SPEAKER_ROLE(before["id"], before, after))
+    return True
 
 
 def set_respondent(project: Project, document_id: int, respondent_id: int | None) -> None:

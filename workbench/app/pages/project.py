@@ -32,6 +32,7 @@ from workbench.ingest import (
     list_documents,
     list_speakers,
     project_counts,
+    set_label_role,
     set_speaker_role,
 )
 from workbench.ingest.roles import ROLES, role_effect
@@ -393,6 +394,21 @@ def change_role(speaker_id: int) -> None:
     )
 
 
+def change_label_role(label: str, role: str) -> None:
+    """Give the speaker ``label`` ``role`` in every document (``set_label_role``)."""
+    attempt(
+        set_label_role,
+        handle,
+        label,
+        role,
+        toast=lambda n: (
+            tr("page_project.label_role_set", label=label, n=n)
+            + " "
+            + tr(role_effect(role), label=label)
+        ),
+    )
+
+
 with speakers_tab:
     st.subheader(tr("page_project.speakers_title"))
     setting = get_setting(db(), "analysis_speakers")
@@ -419,19 +435,43 @@ with speakers_tab:
             )
         ]
         st.caption(tr("page_project.speakers_help"))
-        for speaker in list_speakers(handle, document["id"]):
+        # Roles are checked in the package (``import``); a refused change left the choice
+        # shown as made while the stored role stayed, so others see the roles, greyed out.
+        may_change = can(db(), user(), "import")
+        everyone = list_speakers(handle)
+        for speaker in (s for s in everyone if s["document_id"] == document["id"]):
             left, right = st.columns([2, 3])
             left.markdown(
                 tr("page_project.speaker_line", label=speaker["label"], turns=speaker["n_turns"])
             )
             left.caption(f"“{speaker['sample'] or ''}…”")
+            # The stored role, each run: the choice follows a change made elsewhere (another
+            # document's "in every document", the CLI) and a change the package refused.
+            st.session_state[f"role_{speaker['id']}"] = speaker["role"]
             choice(
                 right.selectbox,
                 tr("page_project.role_label", label=speaker["label"]),
                 role_words,
-                index=ROLES.index(speaker["role"]),
                 key=f"role_{speaker['id']}",
                 on_change=change_role,
                 args=(speaker["id"],),
                 label_visibility="collapsed",
+                disabled=not may_change,
             )
+            # The same label in other documents is another speaker there, with its own role:
+            # offer to give it this role everywhere at once.
+            elsewhere = sum(
+                s["label"] == speaker["label"] and s["role"] != speaker["role"] for s in everyone
+            )
+            if elsewhere and may_change:
+                right.button(
+                    tr(
+                        "page_project.label_role_all",
+                        label=speaker["label"],
+                        role=role_words[speaker["role"]],
+                        n=elsewhere,
+                    ),
+                    key=f"role_all_{speaker['id']}",
+                    on_click=change_label_role,
+                    args=(speaker["label"], speaker["role"]),
+                )
