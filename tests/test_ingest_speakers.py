@@ -128,3 +128,20 @@ def test_only_a_researcher_sets_a_label_role_and_a_refusal_changes_nothing(three
     with pytest.raises(InputError):
         set_label_role(researcher, "I", "boss")
     assert [(s["id"], s["role"]) for s in list_speakers(researcher)] == before
+
+
+def test_the_command_line_sets_a_label_role_in_every_document(three_interviews, capsys):
+    from workbench.cli import main
+
+    path = three_interviews.conn.execute("PRAGMA database_list").fetchone()[2]
+    run = ["speakers", "set-label", "I", "respondent", "--project", path]
+    assert main(run) == 0
+    out = capsys.readouterr().out
+    assert "I is nu in elk document: respondent. Aantal sprekers veranderd: 2." in out
+    researcher = Project.for_user(three_interviews, "onderzoeker")
+    assert {s["role"] for s in list_speakers(researcher) if s["label"] == "I"} == {"respondent"}
+    assert (
+        main(["--lang", "en", "speakers", "set-label", "Interviewer", "other", "--project", path])
+        == 1
+    )
+    assert "There is no speaker 'Interviewer' in the project." in capsys.readouterr().err

@@ -22,7 +22,7 @@ from workbench.cli.common import (
 )
 from workbench.i18n import t
 from workbench.imports import import_file, import_files, scan_paths
-from workbench.ingest import FileResult, list_speakers, set_speaker_role
+from workbench.ingest import FileResult, list_speakers, set_label_role, set_speaker_role
 from workbench.ingest.roles import role_effect
 from workbench.ingest.roles import ROLES
 from workbench.nlp import load_pipeline, pipeline_info
@@ -96,6 +96,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_project_argument(p)
     add_user_argument(p)
     p.set_defaults(func=run_speakers_set)
+    p = spk_sub.add_parser("set-label", help="set the role of a speaker label in every document")
+    p.add_argument("label", metavar="LABEL", help="the label as listed (e.g. I)")
+    p.add_argument("role", choices=ROLES, help="interviewer, respondent or other")
+    add_project_argument(p)
+    add_user_argument(p)
+    p.set_defaults(func=run_speakers_set_label)
 
     demo = sub.add_parser("demo", help="create and fill the demo project (fictional interviews)")
     add_project_argument(demo)
@@ -267,6 +273,14 @@ def run_speakers_set(args: argparse.Namespace) -> int:
         )
     )
     print(t(role_effect(args.role), args.lang, label=speaker["label"]))
+    return 0
+
+
+def run_speakers_set_label(args: argparse.Namespace) -> int:
+    changed = set_label_role(handle(project(args), args), args.label, args.role)
+    role = t(f"ingest.role.{args.role}", args.lang)
+    print(t("ingest.cli.label_role_set", args.lang, label=args.label, role=role, n=changed))
+    print(t(role_effect(args.role), args.lang, label=args.label))
     return 0
 
 
