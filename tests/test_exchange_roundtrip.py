@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import shared
 from workbench.accounts import add_user
 from workbench.codings import add_coding, decide
 from workbench.exchange import export_qdc, export_qdpx, import_qdc, import_qdpx
-from workbench.exchange.ids import schema_errors
+from workbench.exchange.ids import SCHEMAS, schema_errors
 from workbench.handle import Project
 from workbench.ingest import import_files
 from workbench.memos import add_memo
@@ -242,6 +243,13 @@ def test_exported_project_validates_against_project_xsd(rich, tmp_path):
         assert schema_errors("Project", zf.read("project.qde")) == []
         names = zf.namelist()
     assert len([n for n in names if n.startswith("sources/") and n.endswith(".txt")]) == 2
+
+
+@pytest.mark.parametrize("name", ["Project.xsd", "Codebook.xsd"])
+def test_the_schemas_exports_are_checked_against_are_the_official_ones(name):
+    """Every export validates against the copies in workbench/exchange/schemas: they must be
+    the REFI-QDA schemas in ../shared/refi/schemas, byte for byte."""
+    assert (SCHEMAS / name).read_bytes() == shared("refi", "schemas", name).read_bytes()
 
 
 def test_export_has_one_coding_per_coder_with_creating_user(rich, tmp_path):

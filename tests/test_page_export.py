@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import xmlschema
 
+from conftest import shared
 from test_exchange_samples import hand_authored_qdpx, sample
 from test_privacy_unchecked import build_study, pseudonymise
 from workbench.accounts import add_user
+from workbench.codings import add_coding
 from workbench.exchange import import_qdpx
 from workbench.handle import Project
 from page_runner import run_page
-from workbench.handle import Project
+from workbench.store import open_project
 
 ME = "onderzoeker"
 
@@ -190,3 +196,78 @@ def test_coders_can_go_out_as_numbers(filled, project_path):
     data = at.session_state["export_result"]["data"].decode("utf-8-sig")
     assert "[Codeur " in data
     assert not [c for c in coders if f",{c}," in data]
+
+
+def test_the_download_of_a_pseudonymised_export_is_not_named_after_a_person(new_project, tmp_path):
+    """Was: a project file 'studie_Kees.db' gave 'studie_Kees.qdpx' with a report saying
+    "Export naar studie_Kees.qdpx", though the qdpx inside names the project
+    'studie_[Naam 1]' (the page named the download after the project file)."""
+    path = tmp_path / "studie_Kees.db"
+    new_project(path).close()
+    build_study(path)
+    assert pseudonymise(path, "--accept", "all") == 0
+    at = page(path)
+    for fmt in ("qdpx", "csv"):
+        at.radio(key="export_format").set_value(fmt).run()
+        at.button(key="export_make").click().run()
+        made = at.session_state["export_result"]
+        assert not at.exception and made["name"].endswith(f".{fmt}")
+        assert (
+            "kees" not in made["name"].lower() and "kees" not in made["dataloss"].decode().lower()
+        )
+    at.radio(key="export_text").set_value("original").run()  # the researcher's own copy
+    at.button(key="export_make").click().run()
+    assert at.session_state["export_result"]["name"] == "studie_Kees.csv"
+
+
+def test_each_choice_shapes_the_file_that_is_downloaded(new_project, tmp_path):
+    """Every choice on the page, read back from the downloaded bytes: the codings radio adds
+    the open suggestion, the text radio the real name, each format its own file (the qdpx
+    and qdc valid against the REFI-QDA schemas in ../shared/refi, read in place)."""
+    schemas = shared("refi", "schemas")
+    path = tmp_path / "studie.db"
+    new_project(path).close()
+    build_study(path)
+    assert pseudonymise(path, "--accept", "all") == 0
+    db = open_project(path)
+    accepted = db.execute("SELECT count(*) FROM codings WHERE status = 'accepted'").fetchone()[0]
+    first = db.execute("SELECT document_id, start_char, end_char, code_id FROM codings").fetchone()
+    other = db.execute("SELECT slug FROM codes WHERE id != ? LIMIT 1", [first[3]]).fetchone()[0]
+    add_coding(
+        Project.for_user(db, ME),
+        code=other,
+        document_id=first[0],
+        start_char=first[1],
+        end_char=first[2],
+        origin="machine",
+        status="suggested",
+    )
+    db.close()
+    at = page(path)
+
+    def made(fmt: str, codings: str = "accepted", text: str = "pseudonymised") -> bytes:
+        at.radio(key="export_format").set_value(fmt).run()
+        if fmt != "qdc":
+            at.radio(key="export_codings").set_value(codings).run()
+            at.radio(key="export_text").set_value(text).run()
+        at.button(key="export_make").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        return at.session_state["export_result"]["data"]
+
+    table = lambda data: pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")  # noqa: E731
+    rows = table(made("csv"))
+    assert rows["status"].value_counts().to_dict() == {"accepted": accepted}
+    assert "bertus" not in rows.to_csv().lower()
+    rows = table(made("csv", codings="suggestions"))
+    assert rows["status"].value_counts().to_dict() == {"accepted": accepted, "suggested": 1}
+    assert "Bertus" in table(made("csv", text="original"))["text"].str.cat()
+    sheet = pd.read_excel(io.BytesIO(made("xlsx")), sheet_name="codings")
+    assert len(sheet) == accepted and "bertus" not in sheet.to_csv().lower()
+    with zipfile.ZipFile(io.BytesIO(made("qdpx", codings="suggestions"))) as qdpx:
+        qde = qdpx.read("project.qde")
+    xmlschema.XMLSchema(str(schemas / "Project.xsd")).validate(io.BytesIO(qde))
+    assert qde.count(b"<Coding ") == accepted + 1 and b"(suggestie)" in qde
+    assert b"bertus" not in qde.lower()
+    codebook = made("qdc")
+    xmlschema.XMLSchema(str(schemas / "Codebook.xsd")).validate(io.BytesIO(codebook))
+    assert b"<Code " in codebook and b"<Coding" not in codebook

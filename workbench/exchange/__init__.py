@@ -8,6 +8,7 @@ REFI-QDA 1.5 section 7 asks for):
 - :func:`export_codings_table`: one row per coding as CSV or XLSX
   (:func:`codings_table` gives the DataFrame).
 - :func:`export_project`: any of these by format name (what the CLI and the page call).
+- :func:`export_file_name`: the name the page offers the file under.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from workbench.errors import InputError
 from workbench.exchange.gather import require_export
+from workbench.exchange.pseudo import free_text
 from workbench.exchange.qdc import export_qdc, import_qdc
 from workbench.exchange.qdpx_export import TARGETS, export_qdpx
 from workbench.exchange.qdpx_import import import_qdpx
@@ -71,6 +73,16 @@ def export_project(
     )
 
 
+def export_file_name(project: Project, stem: str, *, format: str, pseudonymise: bool) -> str:
+    """``stem.format``, with the accepted names replaced in ``stem`` when the file is
+    pseudonymised (a codebook always is). Why: a project file "studie_Kees.db" would name its
+    pseudonymised export, and the report that says "Export to ...", after a person."""
+    project.require("export")
+    if pseudonymise or format == "qdc":
+        stem = (free_text(project, stem) or stem).replace("/", "-").replace("\\", "-")
+    return f"{stem}.{format}"
+
+
 __all__ = [
     "EXPORT_FORMATS",
     "TARGETS",
@@ -78,6 +90,7 @@ __all__ = [
     "Loss",
     "codings_table",
     "export_codings_table",
+    "export_file_name",
     "export_project",
     "export_qdc",
     "export_qdpx",

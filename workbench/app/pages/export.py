@@ -23,7 +23,7 @@ from workbench.app.common import (
     tr,
     user,
 )
-from workbench.exchange import EXPORT_FORMATS, TARGETS, export_project
+from workbench.exchange import EXPORT_FORMATS, TARGETS, export_file_name, export_project
 from workbench.imports import extensions, import_file
 from workbench.privacy import require_pseudonymised
 
@@ -63,8 +63,9 @@ def show_report(report) -> None:
 def run_export(
     fmt: str, suggestions: bool, pseudonymise: bool, program: str | None, coder_codes: bool
 ):
-    """Export into a temporary folder; keep the bytes for the download button."""
-    name = f"{project_path().stem}.{fmt}"
+    """Export into a temporary folder; keep the bytes for the download button (named after
+    the project file, without the names a pseudonymised file leaves out)."""
+    name = export_file_name(handle, project_path().stem, format=fmt, pseudonymise=pseudonymise)
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / name
         report = attempt(
