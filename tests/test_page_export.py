@@ -12,11 +12,13 @@ import xmlschema
 
 from conftest import shared
 from test_exchange_samples import hand_authored_qdpx, sample
+from test_privacy_codebook import researcher  # noqa: F401 (fixture: names in the codebook)
 from test_privacy_unchecked import build_study, pseudonymise
 from workbench.accounts import add_user
 from workbench.codings import add_coding
 from workbench.exchange import import_qdpx
 from workbench.handle import Project
+from workbench.privacy import decide
 from page_runner import run_page
 from workbench.store import open_project
 
@@ -271,3 +273,50 @@ def test_each_choice_shapes_the_file_that_is_downloaded(new_project, tmp_path):
     codebook = made("qdc")
     xmlschema.XMLSchema(str(schemas / "Codebook.xsd")).validate(io.BytesIO(codebook))
     assert b"<Code " in codebook and b"<Coding" not in codebook
+
+
+def test_a_format_shows_only_the_choices_it_honours_and_says_why(filled, project_path):
+    """Was: a choice made for a qdpx (suggestions, the original text, coder numbers, a
+    program) stayed on screen, greyed out, for a codebook or a table, and then went to the
+    package, which dropped it (and now refuses it)."""
+    at = page(project_path, lang="en")
+    at.radio(key="export_codings").set_value("suggestions").run()
+    at.radio(key="export_text").set_value("original").run()
+    at.selectbox(key="export_target").set_value("nvivo").run()
+    at.checkbox(key="export_coder_codes").check().run()
+    shown = lambda: {w.key for w in [*at.radio, *at.selectbox, *at.checkbox]}  # noqa: E731
+    said = lambda: " ".join(c.value for c in at.caption)  # noqa: E731
+    at.radio(key="export_format").set_value("qdc").run()
+    assert shown() == {"export_format"}
+    assert "A codebook holds no codings, no text and no coders" in said()
+    at.button(key="export_make").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["export_result"]["name"].endswith(".qdc")
+    for fmt in ("csv", "xlsx"):
+        at.radio(key="export_format").set_value(fmt).run()
+        assert "export_target" not in shown() and "export_codings" in shown()
+        assert "Choosing a program only works for a whole project (.qdpx)." in said()
+        at.button(key="export_make").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+    at.radio(key="export_format").set_value("qdpx").run()
+    assert shown() >= {"export_codings", "export_text", "export_target", "export_coder_codes"}
+    assert "Choosing a program" not in said() and "A codebook holds" not in said()
+
+
+def test_a_codebook_waits_for_a_name_in_a_definition_nobody_decided_on(
+    researcher,  # noqa: F811
+    project_path,
+):
+    """Was: the qdc was always made, with "Teun Wiersma" from a code's definition in it,
+    while the qdpx of the same project waited for a decision on that name."""
+    decide(researcher, "Grietje", accept=True)
+    at = page(project_path, lang="en")
+    at.radio(key="export_format").set_value("qdc").run()
+    assert any("Teun Wiersma" in e.value for e in at.error)
+    assert at.button(key="export_make").disabled and not at.get("download_button")
+    decide(researcher, "Teun Wiersma", accept=True)
+    at.run()
+    assert not at.error and not at.button(key="export_make").disabled
+    at.button(key="export_make").click().run()
+    assert b"[Naam 2]" in at.session_state["export_result"]["data"]
+    assert b"Wiersma" not in at.session_state["export_result"]["data"]

@@ -1,7 +1,9 @@
 """``workbench export``: the project as REFI-QDA (.qdpx, .qdc) or a table of codings (csv, xlsx).
 
 A thin layer over :func:`workbench.exchange.export_project`. Text is pseudonymised unless
-``--original-text`` is given (researchers only). The data-loss report is printed and written
+``--original-text`` is given (researchers only). An option the format cannot honour
+(``--for`` with anything but qdpx; suggestions, original text or coder numbers in a qdc) is
+refused by the package, exit 1, rather than dropped. The data-loss report is printed and written
 next to the output (``FILE.dataloss.txt`` and ``.json``). ``workbench import FILE.qdpx`` (the
 ingest area) and ``workbench codebook import/export`` (the codebook area) call the same package.
 """
@@ -50,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--original-text",
         action="store_true",
-        help="export the original text with real names (role onderzoeker only)",
+        help="qdpx/csv/xlsx: export the original text with real names (role onderzoeker "
+        "only; a codebook (qdc) always gets pseudonyms)",
     )
     parser.add_argument(
         "--coder-codes",

@@ -20,7 +20,7 @@ from workbench.codebook.yaml_io import codebook_to_yaml
 from workbench.errors import InputError
 from workbench.handle import Project
 from workbench.i18n import t
-from workbench.privacy.pseudonyms import replace_names
+from workbench.privacy.pseudonyms import replace_names, require_codebook_pseudonymised
 from workbench.text import id_words
 
 
@@ -101,6 +101,7 @@ def _as_it_may_leave(project: Project, book: Codebook) -> tuple[Codebook, dict[s
     """
     if project.can(access.ORIGINAL_TEXT):
         return book, {}
+    require_codebook_pseudonymised(project)  # a name nobody decided on would go out as written
     slugs = [code.id for code in book.codes]
     ids = {
         old: id_words(new)

@@ -26,6 +26,17 @@ from workbench.exchange.tables import codings_table, export_codings_table
 from workbench.handle import Project
 
 EXPORT_FORMATS = ("qdpx", "qdc", "csv", "xlsx")
+# The formats each choice of :func:`export_project` shapes, by the option that asks for it on
+# the command line. Any other combination is refused: it used to be dropped without a word
+# (a qdc asked for with --original-text still had the names replaced, --for nvivo gave a
+# csv like any other). A codebook holds no codings, no text and no coders, and always has
+# the accepted names replaced; only a qdpx is written for one program.
+OPTION_FORMATS = {
+    "--include-suggestions": ("qdpx", "csv", "xlsx"),
+    "--original-text": ("qdpx", "csv", "xlsx"),
+    "--coder-codes": ("qdpx", "csv", "xlsx"),
+    "--for": ("qdpx",),
+}
 
 
 def export_project(
@@ -41,15 +52,31 @@ def export_project(
 ) -> ExchangeReport:
     """Export in ``format`` (qdpx, qdc, csv, xlsx) with the same choices everywhere;
     ``target`` shapes a qdpx for one tool (see :data:`TARGETS`); ``coder_codes`` names
-    coders and memo authors by a number in a qdpx, csv or xlsx (a codebook names nobody). Original (named) text needs
-    the key role; a codebook (qdc) always has the accepted names replaced. The data-loss
-    report written next to the file reads in ``lang`` (default: the handle's language)."""
+    coders and memo authors by a number in a qdpx, csv or xlsx. Original (named) text needs
+    the key role. A choice the format cannot honour (:data:`OPTION_FORMATS`: suggestions,
+    original text or coder numbers in a codebook, a program for a table) is refused, not
+    dropped. The data-loss report written next to the file reads in ``lang`` (default: the
+    handle's language)."""
     if format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {EXPORT_FORMATS}. Got {format!r} instead.")
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix in EXPORT_FORMATS and suffix != format:  # a codebook in "x.qdpx" opens nowhere
         raise InputError("exchange.format_suffix", file=str(path), format=format, suffix=suffix)
-    require_export(project, pseudonymise=pseudonymise or format == "qdc")
+    asked = {
+        "--include-suggestions": include_suggestions,
+        "--original-text": not pseudonymise,
+        "--coder-codes": coder_codes,
+        "--for": target is not None,
+    }
+    for option, formats in OPTION_FORMATS.items():
+        if asked[option] and format not in formats:
+            raise InputError(
+                "exchange.option_not_for_format",
+                option=option,
+                format=format,
+                formats=", ".join(formats),
+            )
+    require_export(project, pseudonymise=pseudonymise)
     if format == "qdpx":
         return export_qdpx(
             project,
@@ -85,6 +112,7 @@ def export_file_name(project: Project, stem: str, *, format: str, pseudonymise: 
 
 __all__ = [
     "EXPORT_FORMATS",
+    "OPTION_FORMATS",
     "TARGETS",
     "ExchangeReport",
     "Loss",

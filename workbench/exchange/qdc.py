@@ -33,7 +33,7 @@ from workbench.exchange.qdpx_export import (
 from workbench.exchange.report import ExchangeReport
 from workbench.handle import Project
 from workbench.exchange.files import description_of, name_of, read_xml
-from workbench.privacy.pseudonyms import replace_names
+from workbench.privacy.pseudonyms import replace_names, require_codebook_pseudonymised
 from workbench.store import record_event, transaction
 from workbench.zipguard import MAX_MEMBER_BYTES
 
@@ -113,9 +113,12 @@ def export_qdc(
     the handle's language) the data-loss report.
 
     Needs ``export`` like every export: the codebook leaves the project (with accepted names
-    replaced, so no key role is needed).
+    replaced, so no key role is needed). Waits while the codebook's sentences hold a name
+    nobody decided on (:func:`require_codebook_pseudonymised`): a definition or brief may
+    quote an interview ("Toen Grietje overleed ..."), and only accepted names are replaced.
     """
     gather.require_export(project, pseudonymise=True)
+    require_codebook_pseudonymised(project)
     path = Path(path)
     report = ExchangeReport(operation="export", format="qdc", path=str(path))
     write_bytes_atomically(path, _codebook_xml(project, report, codebook=codebook))

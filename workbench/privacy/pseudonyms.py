@@ -1147,6 +1147,28 @@ def require_pseudonymised(project: Project) -> None:
             places=listing([p.term() for p in need_key]),
             path=str(key_file(db)),
         )
+    _refuse_undecided_places(db, places, also)
+
+
+def require_codebook_pseudonymised(project: Project) -> None:
+    """Refuse a codebook leaving with names replaced (a qdc, a supervisor's codebook
+    download) while the codebook's sentences hold a possible name nobody decided on.
+
+    Only the codebook: such a file carries no transcript, memo or attribute, so an interview
+    nobody checked yet does not hold it back (the project's exports ask
+    :func:`require_pseudonymised`). Without it, a definition quoting "Toen Grietje overleed"
+    went out as written, as only accepted names are replaced. Needs ``read``.
+    """
+    project.require("read")
+    db = project.db
+    if not _reviewed(db) and project.can(ORIGINAL_TEXT):  # as a project's export: labelled
+        return
+    places = _codebook_places(db)
+    _refuse_undecided_places(db, places, _names_at(db, _texts(db, None), places))
+
+
+def _refuse_undecided_places(db: Database, places: list[Place], also: PlaceNames) -> None:
+    """Raise while a place outside the transcripts holds a possible name nobody decided on."""
     outside = _undecided_places(db, places, also)
     if outside and _key_missing(db):
         raise InputError(

@@ -23,7 +23,13 @@ from workbench.app.common import (
     tr,
     user,
 )
-from workbench.exchange import EXPORT_FORMATS, TARGETS, export_file_name, export_project
+from workbench.exchange import (
+    EXPORT_FORMATS,
+    OPTION_FORMATS,
+    TARGETS,
+    export_file_name,
+    export_project,
+)
 from workbench.imports import extensions, import_file
 from workbench.privacy import require_pseudonymised
 
@@ -99,52 +105,64 @@ fmt = choice(
     key="export_format",
 )
 st.caption(tr(f"page_export.covers.{'table' if fmt in ('csv', 'xlsx') else fmt}"))
-suggestions = (
-    choice(
-        st.radio,
-        tr("page_export.which_codings"),
-        {c: tr(f"page_export.codings.{c}") for c in ("accepted", "suggestions")},
-        key="export_codings",
-        disabled=fmt == "qdc",
-    )
-    == "suggestions"
-)
-text_options = ["pseudonymised"]
-if handle.can("pseudonym.key"):
-    text_options.append("original")
-text_choice = choice(
-    st.radio,
-    tr("page_export.text_question"),
-    {c: tr(f"page_export.text.{c}") for c in text_options},
-    key="export_text",
-    disabled=fmt == "qdc",
-)
-if text_choice == "original":
-    st.warning(tr("exchange.warn.original_text"))
-if len(text_options) == 1:
-    st.caption(tr("page_export.original_not_allowed"))
 
-target = choice(
-    st.selectbox,
-    tr("page_export.target_question"),
-    {t: tr(f"page_export.target.{t}") for t in ("standard", *TARGETS)},
-    key="export_target",
-    disabled=fmt != "qdpx",
-)
-target = None if target == "standard" or fmt != "qdpx" else target
+
+def offered(option: str) -> bool:
+    """Whether the chosen format honours ``option``: the others are not shown (the package
+    refuses them; before, a choice left on screen from another format was dropped)."""
+    return fmt in OPTION_FORMATS[option]
+
+
+if fmt == "qdc":
+    st.caption(tr("page_export.qdc_no_choices"))
+suggestions = False
+if offered("--include-suggestions"):
+    suggestions = (
+        choice(
+            st.radio,
+            tr("page_export.which_codings"),
+            {c: tr(f"page_export.codings.{c}") for c in ("accepted", "suggestions")},
+            key="export_codings",
+        )
+        == "suggestions"
+    )
+text_choice = "pseudonymised"
+if offered("--original-text"):
+    text_options = ["pseudonymised"]
+    if handle.can("pseudonym.key"):
+        text_options.append("original")
+    text_choice = choice(
+        st.radio,
+        tr("page_export.text_question"),
+        {c: tr(f"page_export.text.{c}") for c in text_options},
+        key="export_text",
+    )
+    if text_choice == "original":
+        st.warning(tr("exchange.warn.original_text"))
+    if len(text_options) == 1:
+        st.caption(tr("page_export.original_not_allowed"))
+
+target = None
+if offered("--for"):
+    program = choice(
+        st.selectbox,
+        tr("page_export.target_question"),
+        {t: tr(f"page_export.target.{t}") for t in ("standard", *TARGETS)},
+        key="export_target",
+    )
+    target = None if program == "standard" else program
+elif fmt != "qdc":
+    st.caption(tr("page_export.target_qdpx_only"))
 # coders are the research team, named by default; a file to share may name nobody
-coder_codes = st.checkbox(
+coder_codes = offered("--coder-codes") and st.checkbox(
     tr("page_export.coder_codes"),
     key="export_coder_codes",
-    disabled=fmt == "qdc",
     help=tr("page_export.coder_codes_help"),
 )
 choices = (fmt, suggestions, text_choice, target, coder_codes)
-# Names nobody checked (a new interview, a possible name nobody decided on) stop a
-# pseudonymised export: say so before the click, naming the documents (a codebook holds none).
-ready = (
-    fmt == "qdc" or text_choice != "pseudonymised" or bool(attempt(require_pseudonymised, handle))
-)
+# Names nobody checked (a new interview, a possible name nobody decided on, also in a code's
+# definition) stop a pseudonymised export, a codebook too: say so before the click.
+ready = text_choice != "pseudonymised" or bool(attempt(require_pseudonymised, handle))
 
 if st.button(tr("page_export.make"), type="primary", key="export_make", disabled=not ready):
     with st.spinner(tr("page_export.working")):
