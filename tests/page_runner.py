@@ -37,6 +37,12 @@ def run_page(name: str, project_path: Path | str, **options: Any) -> AppTest:
     return at
 
 
+def workshop_card(at: AppTest, label: str) -> Any:
+    """The Werkplaats card button with this text: cards are keyed by their place in the row,
+    never by an id (a code's slug can hold a name), so a test finds one by what it says."""
+    return next(b for b in at.button if b.key.startswith("workshop_pick_") and b.label == label)
+
+
 # Widgets whose contents wait in the browser (in a form: until the submit).
 KEPT_WIDGETS = ("selectbox", "multiselect", "radio", "text_input", "text_area")
 

@@ -35,6 +35,7 @@ def panel_app() -> None:
             "start_char": start,
             "end_char": end,
         },
+        others=st.session_state.get("others", True),
     )
 
 
@@ -44,13 +45,17 @@ def project(db):
     return db
 
 
-def panel(project_path, segment: int, user: str = "onderzoeker", lang: str = "nl") -> AppTest:
+def panel(
+    project_path, segment: int, user: str = "onderzoeker", lang: str = "nl", others: bool = True
+) -> AppTest:
+    """The panel as the Coderen page shows it; ``others`` is its "Andere codeurs tonen"."""
     at = AppTest.from_function(panel_app, default_timeout=60)
     for key, value in {
         "project_path": str(project_path),
         "user": user,
         "lang": lang,
         "segment": segment,
+        "others": others,
     }.items():
         at.session_state[key] = value
     return at.run()
@@ -191,3 +196,27 @@ def test_the_event_pickers_stay_when_the_language_changes(project, project_path)
     assert project.execute(
         "SELECT status FROM life_event_links WHERE cause_id = ? AND effect_id = ?", [earlier, werk]
     ).fetchone() == ("accepted",)
+
+
+def test_without_other_coders_the_panel_lists_only_the_users_codings(project, project_path):
+    """With "Andere codeurs tonen" off the transcript shows only the user's codes, but the
+    panel listed bram's coding too and offered to make an event of it. Events stay the
+    team's: the one bram made of his coding is still offered as the same event."""
+    seg = project.segments["R01"][5]  # isolement by anna and by bram, no event yet
+    bram, anna = (coding(project, "R01", 5, "isolement", c) for c in ("bram", "anna"))
+    at = panel(project_path, seg, user="anna", others=False)
+    assert not at.exception, [e.message for e in at.exception]
+    listed = [m.value for m in at.markdown]
+    assert any(m.endswith(" · _anna_") for m in listed)
+    assert not any("bram" in m for m in listed)
+    assert not [b for b in at.button if b.key.endswith(f"_{bram}")]
+    assert at.button(key=f"life_make_{anna}")
+    at = panel(project_path, seg, user="anna", others=True)
+    assert any(m.value.endswith(" · _bram_") for m in at.markdown)
+    assert at.button(key=f"life_make_{bram}")
+
+    theirs = coding(project, "R01", 1, "verlies-dierbare", "bram")
+    life_events.create_event(Project.for_user(project, "bram"), [theirs], label="de zus")
+    mine = coding(project, "R01", 1, "verlies-dierbare", "anna")
+    at = panel(project_path, project.segments["R01"][1], user="anna", others=False)
+    assert any("de zus" in o for o in at.selectbox(key=f"life_same_{mine}").options)

@@ -817,6 +817,57 @@ def test_the_life_event_panel_shows_no_other_coder_while_coding_blind(demo_templ
     assert not any("bram" in m.value for m in at.markdown)
 
 
+def test_the_life_event_panel_offers_no_event_of_another_coder_while_coding_blind(
+    demo_template, tmp_path
+):
+    """ "Zelfde gebeurtenis als" listed the events other coders made, with their labels: a
+    blind coder read there what her colleague coded. Blind, she gets only events made from
+    her own codings, anywhere in the panel; outside the sample she gets the team's events."""
+    from built_once import copy_project
+    from workbench import consistency, life_events
+    from workbench.store import open_project
+
+    path = copy_project(demo_template, tmp_path / "demo.db")
+    db = open_project(path)
+    lead, anna = Project.for_user(db, "onderzoeker"), Project.for_user(db, "anna")
+    # an event made (also) from a coding of bram's, in the words the team gave it
+    event, doc, code = db.execute(
+        "SELECT e.id, e.document_id, e.kind FROM life_events e JOIN life_event_codings m ON "
+        "m.event_id = e.id JOIN codings c ON c.id = m.coding_id WHERE c.coder = 'bram' "
+        "AND e.status = 'accepted' AND e.kind LIKE 'verlies-%' ORDER BY e.id"
+    ).fetchone()
+    life_events.update_event(lead, event, label="vader uit beeld")
+    # anna puts the same code on a sentence of her own: a coding that belongs to no event yet
+    seg, start, end = db.execute(
+        "SELECT id, start_char, end_char FROM segments WHERE document_id = ? AND id NOT IN "
+        "(SELECT segment_id FROM codings WHERE segment_id IS NOT NULL) ORDER BY position DESC",
+        [doc],
+    ).fetchone()
+    mine = add_coding(anna, code=code, segment_id=seg)
+    target = {"document_id": doc, "segment_id": seg, "start_char": start, "end_char": end}
+
+    def same_as(at) -> list[str]:
+        assert not at.exception, [e.message for e in at.exception]
+        return list(at.selectbox(key=f"life_same_{mine}").options)
+
+    at = run_page("coderen", path, user="anna", coding_target=target)
+    assert any("vader uit beeld" in o for o in same_as(at))  # not blind: the team's events
+    consistency.create_sample(lead, name="blind", coders=["anna", "bram"], documents=[doc])
+    consistency.set_blind_coding(lead, True)
+    at = run_page("coderen", path, user="anna", coding_target=target)
+    assert same_as(at) == []
+    life_events.create_event(anna, [mine], label="eigen verlies")
+    at = run_page("coderen", path, user="anna", coding_target=target)
+    assert not any("vader uit beeld" in m.value for m in at.markdown)
+    assert all(
+        "vader uit beeld" not in str(o)
+        for s in at.selectbox
+        if s.key.startswith("life_")
+        for o in s.options
+    )
+    assert any("eigen verlies" in m.value for m in at.markdown)
+
+
 def test_undo_on_the_page_takes_back_the_done_mark_just_set(db, project_path, two_coders):
     """Ctrl+Z right after "klaar" took back anna's coding before it and left the mark."""
     from workbench.done_marks import done_documents

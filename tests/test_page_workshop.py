@@ -8,7 +8,7 @@ from workbench.privacy import apply_pseudonyms, decide
 from workbench.privacy.workshop import assign_fragments
 from workbench.workshop_cards import available_cards
 from privacy_support import add_codes, add_document, segment_ids
-from page_runner import run_page, switch_language
+from page_runner import run_page, switch_language, workshop_card
 from workbench.handle import Project
 
 
@@ -64,10 +64,33 @@ def test_co_researcher_sees_the_fragment_pseudonymised_and_nothing_else(db, prep
 
 def test_choosing_a_card_records_it_for_the_group(db, prepared, project_path):
     at = page(project_path)
-    at.button(key="workshop_pick_schaamte").click().run()
+    workshop_card(at, "Schaamte").click().run()
     stored = codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
     assert [(c["code"], c["segment_id"]) for c in stored] == [("schaamte", prepared[1])]
     assert "Jullie kozen: Schaamte" in shown_text(at)
+
+
+def test_a_code_slug_made_of_a_name_never_reaches_the_residents_session(db, prepared, project_path):
+    """A codebook without a card set gives one card per code; the code's slug (its id) can
+    be made of a name. The card's widget key ends up in the page's HTML and the session
+    state: it is the card's place, and the resident's session holds no slug anywhere (its
+    values, widget ids, or the arguments of a card's click); the click still records the
+    code."""
+    researcher = Project.for_user(db, "onderzoeker")
+    add_codes(db, ("steun-van-henk",))
+    with db.conn:
+        db.execute("UPDATE codes SET name = 'Steun van Henk' WHERE slug = 'steun-van-henk'")
+    decide(researcher, "Henk", accept=True)
+    at = page(project_path)
+    assert card_labels(at)[3] == "Steun van [Naam 5]"
+    for run in (at, workshop_card(at, "Steun van [Naam 5]").click().run()):
+        assert not run.exception
+        held = repr(run._session_state._state)  # values, widget ids and their callbacks
+        assert "henk" not in held.lower() and "verlies" not in held
+        assert all("henk" not in b.id.lower() for b in run.button)
+    stored = codings.list_codings(researcher, coders=["buurtgroep"])
+    assert [(c["code"], c["segment_id"]) for c in stored] == [("steun-van-henk", prepared[1])]
+    assert "Jullie kozen: Steun van [Naam 5]" in shown_text(at)
 
 
 def test_next_shows_the_following_fragment(db, prepared, project_path):
@@ -108,7 +131,7 @@ def test_none_of_these_and_dont_know_are_recorded_without_a_code(db, prepared, p
     from workbench.workshop_cards import current_card
 
     at = page(project_path)
-    at.button(key="workshop_pick_schaamte").click().run()
+    workshop_card(at, "Schaamte").click().run()
     at.button(key="workshop_pick_geen-van-deze").click().run()
     assert codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"]) == []
     assert current_card(Project.for_user(db, "sanne"), prepared[1]) == "geen-van-deze"
@@ -127,8 +150,8 @@ def test_a_second_tap_on_the_chosen_card_keeps_the_answer(db, prepared, project_
     sanne = Project.for_user(db, "sanne")
     at = page(project_path)
     assert not [b for b in at.button if b.key == "workshop_clear"]  # nothing to clear yet
-    at.button(key="workshop_pick_schaamte").click().run()
-    at.button(key="workshop_pick_schaamte").click().run()
+    workshop_card(at, "Schaamte").click().run()
+    workshop_card(at, "Schaamte").click().run()
     assert current_card(sanne, prepared[1]) == "schaamte"
     assert "Jullie kozen: Schaamte" in shown_text(at)
     stored = codings.list_codings(Project.for_user(db, "onderzoeker"), coders=["buurtgroep"])
@@ -136,7 +159,7 @@ def test_a_second_tap_on_the_chosen_card_keeps_the_answer(db, prepared, project_
     answers = db.execute("SELECT count(*) FROM events WHERE action = 'workshop.answer'")
     assert answers.fetchone()[0] == 1  # the second tap wrote nothing
 
-    at.button(key="workshop_pick_verlies").click().run()
+    workshop_card(at, "Verlies").click().run()
     assert current_card(sanne, prepared[1]) == "verlies"
     at.button(key="workshop_pick_weet-ik-niet").click().run()
     at.button(key="workshop_pick_weet-ik-niet").click().run()
@@ -204,7 +227,7 @@ def test_researcher_chooses_six_to_eight_plain_cards(with_card_set):
         "Geen van deze",
         "Weet ik niet",
     ]
-    assert resident.button(key="workshop_pick_alleen").icon == ":material/person_outline:"
+    assert workshop_card(resident, "Ik ben vaak alleen.").icon == ":material/person_outline:"
 
 
 def _two_answers(db, segs):
@@ -348,7 +371,7 @@ def test_a_resident_goes_through_the_whole_app_in_plain_words(with_card_set):
     app.button[0].click()
     look()
     assert app.caption[0].value == "Stukje 1 van 2"
-    app.button(key="workshop_pick_alleen").click()
+    workshop_card(app, "Ik ben vaak alleen.").click()
     look()
     app.button(key="workshop_next").click()
     look()
@@ -388,7 +411,7 @@ def test_a_resident_keeps_the_piece_and_the_card_when_switching_language(with_ca
     path, db, segs = with_card_set
     at = page(path)
     at.button(key="workshop_next").click().run()
-    at.button(key="workshop_pick_alleen").click().run()
+    workshop_card(at, "Ik ben vaak alleen.").click().run()
     at.radio(key="workshop_lang").set_value("en").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.session_state["lang"] == "en"

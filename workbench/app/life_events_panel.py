@@ -16,7 +16,7 @@ import streamlit as st
 from workbench import life_events
 from workbench.app.common import attempt, choice, lang, tr
 from workbench.codebook.views import codebook_from_project
-from workbench.consistency import visible_codings
+from workbench.consistency import blind_spans, visible_codings
 from workbench.handle import Project
 from workbench.suggest.display import escape_markdown
 
@@ -37,9 +37,13 @@ def _status(status: str) -> str:
     return tr(f"lifepanel.status.{status}")
 
 
-def show(project: Project, target: dict[str, Any] | None) -> None:
+def show(project: Project, target: dict[str, Any] | None, *, others: bool) -> None:
     """The panel for the selected segment or span (nothing when nothing is selected);
-    ``project`` is the page's handle (the session's user)."""
+    ``project`` is the page's handle (the session's user), ``others`` the page's "Andere
+    codeurs tonen": without it the panel lists only the user's own codings here, as the
+    transcript does. Events stay the team's: the pickers offer the events of the whole
+    respondent, also those made from a colleague's codings (linking to one is how a team
+    keeps one event per happening), except while the user codes this interview blind."""
     if not target or not project.can("read"):
         return
     doc = target["document_id"]
@@ -52,7 +56,7 @@ def show(project: Project, target: dict[str, Any] | None) -> None:
     # while the user codes this text blind, the page above hides other coders' codings: so
     # does this panel (it listed them)
     visible = {c["id"] for c in visible_codings(project, document_id=doc)}
-    here = [c for c in here if c["id"] in visible]
+    here = [c for c in here if c["id"] in visible and (others or c["coder"] == project.user)]
     with st.expander(tr("lifepanel.title"), icon=":material/timeline:", expanded=bool(here)):
         may = project.can("code")
         if may and st.button(
@@ -69,7 +73,7 @@ def show(project: Project, target: dict[str, Any] | None) -> None:
             st.caption(tr("lifepanel.nothing_here"))
             return
         events = life_events.events_frame(project, document_id=doc)
-        events = events[events["status"] != "rejected"]
+        events = _shown_events(project, doc, events[events["status"] != "rejected"])
         names = {int(e["event"]): _name(e) for _, e in events.iterrows()}
         # a code by its name, as the rest of the page names it (its id read as a typo)
         titles = {c.id: c.name for c in codebook_from_project(project).codes}
@@ -79,6 +83,27 @@ def show(project: Project, target: dict[str, Any] | None) -> None:
         for event_id in sorted(shown_here):
             if event_id in names:
                 _event(project, events[events["event"] == event_id].iloc[0], events, names, may)
+
+
+def _shown_events(project: Project, doc: int, events: pd.DataFrame) -> pd.DataFrame:
+    """The events of this respondent the user may see: none made from a coding the coding
+    pages hide from her (another coder's, in a text she codes blind), and while she codes
+    this interview blind only those made from her own codings alone. An event's label and
+    kind are a coder's judgement ("overlijden moeder"): offered in "same event as", they
+    told the blind coder what her colleague coded."""
+    mentions = life_events.mentions_frame(project, document_id=doc)
+    mentions = mentions[mentions["status"] != "rejected"]
+    visible = {
+        c["id"]
+        for d in mentions["document_id"].unique()
+        for c in visible_codings(project, document_id=int(d))
+    }
+    hidden = set(mentions.loc[~mentions["coding"].isin(visible), "event"])
+    if blind_spans(project, document_id=doc):
+        mine = mentions["coder"] == project.user
+        own_only = set(mentions.loc[mine, "event"]) - set(mentions.loc[~mine, "event"])
+        hidden |= set(events["event"]) - own_only
+    return events[~events["event"].isin(list(hidden))]
 
 
 def _coding(
@@ -93,9 +118,11 @@ def _coding(
     code = escape_markdown(titles.get(coding["code"], coding["code"]))
     st.markdown(tr("lifepanel.coding", code=code, coder=coding["coder"]))
     for mention in coding["mentions"]:
+        if mention["event"] not in names:  # an event she may not see (see _shown_events)
+            continue
         line = tr(
             "lifepanel.mentions",
-            event=names.get(mention["event"], mention["event"]),
+            event=names[mention["event"]],
             status=_status(mention["status"]),
         )
         st.markdown(line)
@@ -161,13 +188,15 @@ def _event(
     links = links[
         ((links["cause"] == event_id) | (links["effect"] == event_id))
         & (links["status"] != "rejected")
+        & links["cause"].isin(list(names))
+        & links["effect"].isin(list(names))
     ]
     for _, link in links.iterrows():
         st.markdown(
             tr(
                 "lifepanel.link",
-                cause=names.get(int(link["cause"]), link["cause"]),
-                effect=names.get(int(link["effect"]), link["effect"]),
+                cause=names[int(link["cause"])],
+                effect=names[int(link["effect"])],
                 status=_status(link["status"]),
             )
         )

@@ -460,7 +460,9 @@ with right:
                 if attempt(decide, handle, c["id"], "rejected"):
                     st.rerun()
 
-    __import__("workbench.app.life_events_panel", fromlist=["show"]).show(handle, target)
+    __import__("workbench.app.life_events_panel", fromlist=["show"]).show(
+        handle, target, others=show_others
+    )
     with st.expander(tr("coderen.memos")):
         targets = {"document": doc_id}
         if target["segment_id"]:

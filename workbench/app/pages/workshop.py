@@ -263,29 +263,36 @@ if current is not None:
         """Record a card: a second tap keeps it; None ("Keuze wissen") clears the choice."""
         attempt(record_card, handle, segment_id, card_id)
 
-    def card_button(column, card: dict) -> None:
+    def pick_shown(position: int) -> None:
+        """Record the card at this place of the row the group saw (the run that drew it)."""
+        pick(cards[position]["id"])
+
+    def card_button(column, card: dict, key: str, on_click, arg) -> None:
         column.button(
             card["text"],
-            key=f"workshop_pick_{card['id']}",
+            key=f"workshop_pick_{key}",
             icon=f":material/{card['icon']}:",
             help=card.get("help") or None,
             type="primary" if card["id"] == choice else "secondary",
             width="stretch",
-            on_click=pick,
-            args=(card["id"],),
+            on_click=on_click,
+            args=(arg,),
         )
 
-    # four cards a row, so 6-8 cards take two rows and the fragment stays in view
+    # A card is keyed by its place in the row, never by its id: for a codebook without a card
+    # set the id is the code's slug, which can be made of a name ("steun-van-henk"), and a
+    # widget key ends up in the page's HTML and the session state.
+    # Four cards a row, so 6-8 cards take two rows and the fragment stays in view.
     for first in range(0, len(cards), 4):
-        for column, card in zip(st.columns(4), cards[first : first + 4]):
-            card_button(column, card)
+        for place, column in zip(range(first, len(cards)), st.columns(4)):
+            card_button(column, cards[place], str(place + 1), pick_shown, place)
     fixed = (
         {"id": NONE, "text": names[NONE], "icon": "do_not_disturb_on"},
         {"id": UNSURE, "text": names[UNSURE], "icon": "help"},
     )
     row = st.columns(4)
     for column, card in zip(row, fixed):
-        card_button(column, card)
+        card_button(column, card, card["id"], pick, card["id"])
     if choice is not None:  # a small action of its own, never a second tap on the card
         row[3].button(
             tr("workshop.page.clear_choice"),
