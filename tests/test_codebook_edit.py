@@ -242,6 +242,39 @@ def test_split_keeps_codings_on_original_and_lists_them(project, researcher):
     assert events(project, "coding.recode")[0]["before"]["id"] == coding
 
 
+def tree_order(researcher, parent: str | None) -> list[str]:
+    """The codes under ``parent`` (None: the top level) in the order the tree shows them."""
+    return [n["slug"] for n in cb.code_tree(researcher) if n["parent"] == parent]
+
+
+def test_the_parts_of_a_split_come_right_after_the_code_they_came_from(project, researcher):
+    """At the end of the list, the parts of a code high up the codebook were far from it."""
+    top = tree_order(researcher, None)
+    parts = [{"name": "Eerste deel"}, {"name": "Tweede deel"}]
+    cb.split_code(researcher, top[0], parts, rationale="x")
+    assert tree_order(researcher, None) == [top[0], "eerste-deel", "tweede-deel", *top[1:]]
+    siblings = tree_order(researcher, "zingeving")
+    first = siblings[0]
+    cb.split_code(researcher, first, [{"name": "Derde deel"}], rationale="x")
+    assert tree_order(researcher, "zingeving") == [first, "derde-deel", *siblings[1:]]
+    # the codebook as exported keeps that order too
+    exported = [c.id for c in cb.codebook_from_project(researcher).codes if c.parent is None]
+    assert exported == [top[0], "eerste-deel", "tweede-deel", *top[1:]]
+
+
+def test_a_colour_in_other_letters_is_no_change(project, researcher):
+    """A REFI-QDA file writes "#AABBCC", the colour picker "#aabbcc": the same colour."""
+    project.execute("UPDATE codes SET color = '#AABBCC' WHERE slug = 'schaamte'")
+    project.conn.commit()
+    before = len(cb.change_log(researcher))
+    cb.edit_code(researcher, "schaamte", rationale="x", color="#aabbcc")
+    assert len(cb.change_log(researcher)) == before  # nothing logged: nothing changed
+    cb.edit_code(researcher, "schaamte", rationale="korter", brief="Kort.", color="#aabbcc")
+    assert cb.change_log(researcher)[0]["details"] == {"fields": ["brief"]}
+    cb.edit_code(researcher, "schaamte", rationale="rood", color="#aa0000")
+    assert cb.change_log(researcher)[0]["details"] == {"fields": ["color"]}
+
+
 def test_edit_validates_fields_like_the_loader(project, researcher):
     with pytest.raises(InputError) as caught:
         cb.edit_code(researcher, "schaamte", rationale="x", color="rood")

@@ -468,11 +468,11 @@ def test_a_qde_next_to_transcripts_or_alone_says_how_to_bring_its_codings_in(tmp
 
 def test_a_file_above_the_limit_names_the_limit_as_the_page_does(db, nlp, tmp_path):
     """The page says "Hoogstens 50 MB per bestand"; the refusal said "Het maximum is 50.0 MB"
-    (a float printed as it was), and nothing is stored."""
+    (a float printed as it was), and nothing is stored; Dutch writes a decimal comma."""
     big = tmp_path / "groot.txt"
     big.write_bytes(b"I: Ja?\nR: Nee.\n" * 80_000)  # 1.1 MB
     result = import_files(Project.for_user(db, ME), [big], max_mb=1, nlp=nlp).results[0]
     assert (
-        result.message("nl") == "groot.txt: het bestand is te groot (1.1 MB). Het maximum is 1 MB."
+        result.message("nl") == "groot.txt: het bestand is te groot (1,1 MB). Het maximum is 1 MB."
     )
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0

@@ -104,6 +104,20 @@ def test_file_over_the_size_limit_is_refused(db, tmp_path):
     assert counts(db)["documents"] == 0
 
 
+def test_file_sizes_in_the_refusal_have_the_readers_decimal_sign(db, tmp_path):
+    """Dutch writes "0,3 MB", English "0.3 MB": the language is only known when the
+    message is shown, after the import refused the file."""
+    path = tmp_path / "groot.txt"
+    path.write_text("a" * 314_573, encoding="utf-8")  # 0.3 MB
+    error = import_one(db, path, max_mb=0.1).error
+    assert error.message("nl") == (
+        "groot.txt: het bestand is te groot (0,3 MB). Het maximum is 0,1 MB."
+    )
+    assert (
+        error.message("en") == "groot.txt: the file is too large (0.3 MB). The maximum is 0.1 MB."
+    )
+
+
 def test_size_limit_comes_from_the_project_setting(db, tmp_path):
     from workbench.store import set_setting
 

@@ -121,8 +121,15 @@ def test_only_a_researcher_sets_a_label_role_and_a_refusal_changes_nothing(three
         lambda: set_label_role(Project.for_user(three_interviews, "vera"), "I", "other"),
         lambda: set_speaker_role(Project.for_user(three_interviews, "vera"), before[0][0], "other"),
     ):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as refused:
             call()
+        # said as what was tried: a role change needs the import permission but is no import
+        assert refused.value.message("nl") == (
+            f"'vera' heeft de rol {role} en mag dit niet: sprekers een rol geven."
+        )
+        assert refused.value.message("en") == (
+            f"'vera' has the role {role} and may not set speaker roles."
+        )
     with pytest.raises(NotFound):  # a label that is nowhere is said so, not "0 changed"
         set_label_role(researcher, "Interviewer", "other")
     with pytest.raises(InputError):

@@ -138,6 +138,23 @@ def test_edit_changes_only_what_changed(project):
     assert change["action"] == "edit" and change["details"] == {"fields": ["brief"]}
 
 
+def test_the_same_colour_in_other_letters_is_not_logged_as_changed(project):
+    """A code from a REFI-QDA file has "#AABBCC"; the colour picker gives "#aabbcc"."""
+    db = open_project(project)
+    db.execute("UPDATE codes SET color = '#AABBCC' WHERE slug = 'herstel'")
+    db.conn.commit()
+    at = app(project)
+    at.radio(key="codeboek_action").set_value("edit").run()
+    at.selectbox(key="edit_code").set_value("herstel").run()
+    at.text_area(key="edit_brief_herstel").input("Weer aanhaken, en soms terugvallen.")
+    at.color_picker(key="edit_color_herstel").pick("#aabbcc")
+    at.text_input(key="edit_why_herstel").input("korter")
+    at.button[0].click().run()
+    assert not at.exception
+    change = cb.change_log(Project.for_user(db, "onderzoeker"))[0]
+    assert change["action"] == "edit" and change["details"] == {"fields": ["brief"]}
+
+
 def test_downloads_are_offered(project):
     at = app(project)
     labels = [b.label for b in at.get("download_button")]

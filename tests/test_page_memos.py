@@ -117,6 +117,35 @@ def test_the_code_filter_keeps_the_memos_on_that_code_and_its_codings(project):
         assert "Rouw om de dochter." not in text
 
 
+def test_the_code_filter_on_a_parent_keeps_the_memos_on_its_sub_codes(project):
+    """A parent code holds its sub-codes (the codebook counts them with it): filtering on
+    "verlies" finds what was written on "verlies-dierbare" and its codings, and says so."""
+    path, db, seg, code = project
+    me = Project.for_user(db, "onderzoeker")
+    parent = db.execute("SELECT id FROM codes WHERE slug = 'verlies'").fetchone()[0]
+    add_memo(me, target_type="code", target_id=parent, text="Verlies in brede zin.")
+    assert {m["text"] for m in memo_overview(me, code=parent)} == {
+        "Verlies in brede zin.",
+        "Ook huisdieren?",
+        "Twijfel.",
+    }
+    # the code alone, when a caller asks for it; a sub-code's filter never shows its parent's
+    assert [m["text"] for m in memo_overview(me, code=parent, sub_codes=False)] == [
+        "Verlies in brede zin."
+    ]
+    assert {m["text"] for m in memo_overview(me, code=code)} == {"Ook huisdieren?", "Twijfel."}
+    for lang, count, help_text in (
+        ("nl", "3 van de 5 memo's.", "de codes eronder"),
+        ("en", "3 of 5 memos.", "the codes below it"),
+    ):
+        at = run_page("memos", path, lang=lang, memos_code=parent)
+        assert at.caption[0].value == count
+        assert help_text in at.selectbox(key="memos_code").help
+        text = " ".join(m.value for m in at.markdown)
+        assert "Ook huisdieren?" in text and "Twijfel." in text
+        assert "Rouw om de dochter." not in text
+
+
 def test_filtering_on_an_interview_keeps_the_memos_on_its_respondent(project):
     """The interview filter kept memos on the interview, its sentences and codings but hid
     the memo on the person it is with: a researcher looking at one interview missed it."""

@@ -196,7 +196,9 @@ def test_the_speakers_tab_says_what_a_role_change_does(demo_template, tmp_path):
     ]
     at.selectbox(key=f"role_{respondent['id']}").select("other").run()
     assert not at.exception
+    # the same label is another speaker in each of the ten interviews: the toast says which
     assert [t.value for t in at.toast] == [
+        f"{respondent['label']} in {respondent['document']} is veranderd. "
         f"Wat {respondent['label']} zegt is nu geen tekst van een respondent. Het telt niet "
         "mee in Zoeken, Patronen en Suggesties als alleen tekst van respondenten meetelt."
     ]

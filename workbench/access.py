@@ -109,14 +109,19 @@ def can(db: Database, actor: str, action: str) -> bool:
     return action in PERMISSIONS.get(role_of(db, actor), frozenset())
 
 
-def require(db: Database, actor: str, action: str) -> None:
-    """Raise :class:`PermissionDenied` unless ``actor`` may perform ``action``."""
+def require(db: Database, actor: str, action: str, *, doing: str | None = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``actor`` may perform ``action``.
+
+    The message says what was refused in words, by default the permission's own
+    (``access.action.<action>``); ``doing`` names another of those messages when the
+    permission's words would mislead: a role change needs ``import`` but is no import.
+    """
     if not can(db, actor, action):
         raise PermissionDenied(
             "access.original_text" if action == ORIGINAL_TEXT else "access.denied",
             user=actor,
             action=action,  # kept for code that reads it; the message says it in words
-            what=Term(f"access.action.{action}"),
+            what=Term(f"access.action.{doing or action}"),
             role=role_of(db, actor),
         )
 

@@ -94,9 +94,10 @@ class Project:
         """Whether the acting user's role allows ``action`` (see ``access.PERMISSIONS``)."""
         return access.can(self.db, self.user, action)
 
-    def require(self, action: str) -> None:
-        """Raise ``PermissionDenied`` unless the acting user may perform ``action``."""
-        access.require(self.db, self.user, action)
+    def require(self, action: str, *, doing: str | None = None) -> None:
+        """Raise ``PermissionDenied`` unless the acting user may perform ``action``
+        (``doing``: the words for what was refused, see :func:`access.require`)."""
+        access.require(self.db, self.user, action, doing=doing)
 
     def require_setting(self, key: str) -> None:
         """Raise ``PermissionDenied`` unless the acting user may change the setting ``key``."""

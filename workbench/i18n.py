@@ -129,6 +129,19 @@ def listing(items: Sequence[Any], limit: int = LISTED) -> str | Term:
     return Term("i18n.list_more", {"items": shown, "n": rest}) if rest > 0 else shown
 
 
+def decimal(value: float | str, digits: int = 1) -> str | Term:
+    """A number as a message parameter, written with the decimal sign of the message's
+    language: "1,5" in Dutch, "1.5" in English.
+
+    ``value`` is a number, shown with ``digits`` decimals, or a figure already written with a
+    point. An error is raised before anyone knows who reads it, so the sign is chosen when
+    the message is shown (a :class:`Term`); a whole number needs no sign and stays text.
+    """
+    text = value if isinstance(value, str) else f"{value:.{digits}f}"
+    whole, point, fraction = text.partition(".")
+    return Term("i18n.decimal", {"whole": whole, "fraction": fraction}) if point else text
+
+
 def moment(stamp: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """A stored time (UTC, ISO 8601) for the reader: local time, the month in words
     ("7 december 2026, 14:05"); empty when there is none. The app's tables and the command

@@ -11,16 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.errors import InputError
+from workbench.i18n import decimal
 
 MB = 1024 * 1024
 FILE_LIMIT_BYTES = 50 * MB  # the default of the project setting max_file_mb
 
 
 def check_size(size: int, *, name: str, limit_bytes: int = FILE_LIMIT_BYTES) -> None:
-    """Refuse ``size`` bytes of the file called ``name`` when above the limit."""
+    """Refuse ``size`` bytes of the file called ``name`` when above the limit (the sizes in
+    the message with the reader's decimal sign: "1,1 MB" in Dutch)."""
     if size > limit_bytes:
         raise InputError(
-            "files.too_large", file=name, size=f"{size / MB:.1f}", max_mb=f"{limit_bytes / MB:g}"
+            "files.too_large",
+            file=name,
+            size=decimal(size / MB),
+            max_mb=decimal(f"{round(limit_bytes / MB, 2):g}"),  # 0.1 MB, not 0.0999994
         )
 
 

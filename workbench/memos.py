@@ -226,6 +226,7 @@ def memo_overview(
     document_id: int | None = None,
     code: int | None = None,
     written_by: str | None = None,
+    sub_codes: bool = True,
 ) -> list[dict[str, Any]]:
     """Every memo with what it is about, newest first, for the memo manager.
 
@@ -238,7 +239,10 @@ def memo_overview(
     filtering on that interview or code still finds the memo.
     ``document_id`` keeps memos on that document, on its segments and codings, and on its
     respondent (a person's memo belongs to each of their interviews, so filtering on one
-    interview does not hide it); ``code`` memos on that code and on its codings.
+    interview does not hide it); ``code`` memos on that code and on its codings, and with
+    ``sub_codes`` (the default) on every code below it and their codings: a parent code holds
+    its sub-codes, as the codebook's counts say, so a researcher filtering on "verlies" looks
+    for what was written about any kind of loss.
     """
     project.require("read")
     rows = project.db.execute(
@@ -295,6 +299,20 @@ def memo_overview(
         ).fetchone()
         or (None,)
     )[0]
+    # the code and, with sub_codes, every code below it (a memo's code may be gone: then
+    # only a filter on that very code finds it)
+    wanted = (
+        {
+            r[0]
+            for r in project.db.execute(
+                "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT k.id FROM codes k JOIN sub "
+                "ON k.parent_id = sub.id) SELECT id FROM sub",
+                [code],
+            )
+        }
+        if code is not None and sub_codes
+        else {code}
+    )
     return [
         m
         for m in memos
@@ -303,7 +321,7 @@ def memo_overview(
             or m["document_id"] == document_id
             or (person is not None and (m["target_type"], m["target_id"]) == ("respondent", person))
         )
-        and (code is None or m["code_id"] == code)
+        and (code is None or m["code_id"] in wanted)
         and (written_by is None or m["author"] == written_by)
     ]
 

@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from workbench import history, i18n
 from workbench.errors import WorkbenchError
-from workbench.i18n import t
+from workbench.i18n import decimal, t
 from workbench.limits import FILE_LIMIT_BYTES, MB
 from workbench.nlp import load_pipeline
 from workbench.patterns.fragments import value_label
@@ -86,8 +86,8 @@ def figure(value: float | str | None, digits: int = 2, *, empty: str = "—") ->
     """
     if value is None or (isinstance(value, float) and value != value):
         return empty
-    text = value if isinstance(value, str) else f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang() == "nl" else text
+    shown = decimal(value, digits)
+    return shown if isinstance(shown, str) else tr(shown.key, **shown.params)
 
 
 def value_labels(values: Iterable[str], kind: str) -> dict[str, str]:

@@ -263,12 +263,16 @@ def add_code(
     slug: str | None = None,
     parent: str | None = None,
     codebook: str | None = None,
+    position: int | None = None,
     **fields_: Any,
 ) -> str:
     """Add a code (under ``parent``, or at the top of ``codebook``) and return its slug.
 
     Without ``slug`` one is made from the name (with -2, -3 ... when taken). Other keyword
     arguments are code fields (definition, use_when, examples, ...), validated as on load.
+    The code comes last among its siblings, or at ``position`` in the codebook's order
+    (codes are shown by position, then by id, so a new code at a taken position comes right
+    after the codes already there).
     """
     project.require("codebook.edit")
     db, actor = project.db, project.user
@@ -294,9 +298,11 @@ def add_code(
             book_id = int(found[0])
         else:
             book_id = _own_codebook(db, actor)
-        position = db.execute(
-            "SELECT coalesce(max(position), -1) + 1 FROM codes WHERE codebook_id = ?", [book_id]
-        ).fetchone()[0]
+        if position is None:
+            position = db.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM codes WHERE codebook_id = ?",
+                [book_id],
+            ).fetchone()[0]
         code = Code(id=slug, name=name.strip(), parent=parent, **values)
         new_id = _insert_code(db, book_id, code, int(position))
         if parent_row is not None:
@@ -317,6 +323,10 @@ def edit_code(project: Project, code: int | str, *, rationale: str, **fields_: A
     with transaction(db):
         before = _code_row(db, code)
         values = _validated(fields_, before["slug"])
+        if "color" in values and (values["color"] or "").lower() == (before["color"] or "").lower():
+            # the same colour in other letters ("#AABBCC" from a REFI-QDA file, "#aabbcc" from
+            # the colour picker): no change to log
+            del values["color"]
         if not values:
             return
         stored = {
@@ -498,10 +508,14 @@ def merge_codes(
 def split_code(
     project: Project, code: int | str, parts: Sequence[Mapping[str, Any]], *, rationale: str
 ) -> dict[str, list[Any]]:
-    """Create new codes out of one (as its siblings); codings stay until someone recodes them.
+    """Create new codes out of one (as its siblings, right after it); codings stay until
+    someone recodes them.
 
     ``parts`` are dicts with at least ``name`` (and optionally ``slug`` and code fields). The
-    new codes inherit the original's colour and sensitivity unless given. Returns the new slugs
+    new codes inherit the original's colour and sensitivity unless given. They share the
+    original's position and so follow it in the tree (by id): at the end of the list, a part
+    of a code high up was far from the code it came from, and moving the codes after it up
+    would change rows an undo of an earlier edit puts back whole. Returns the new slugs
     and the ids of the codings on the original that now need a decision (see
     :func:`recode_codings`).
     """
@@ -525,6 +539,7 @@ def split_code(
                     rationale=rationale,
                     parent=parent["slug"] if parent else None,
                     codebook=None if parent else book["name"],
+                    position=original["position"],
                     **part,
                 )
             )

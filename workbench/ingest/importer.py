@@ -422,7 +422,7 @@ def set_speaker_role(project: Project, speaker_id: int, role: str) -> dict[str, 
     Returns the speaker row with its new role, so the caller can name the speaker (label)
     when it says what the change does.
     """
-    project.require("import")
+    project.require("import", doing="speaker_roles")
     _check_role(role)
     db = project.db
     with transaction(db):
@@ -441,7 +441,7 @@ def set_label_role(project: Project, label: str, role: str) -> int:
     one wrong guess for a label used throughout a project took forty changes on the page.
     The label must match exactly as stored (``list_speakers``).
     """
-    project.require("import")
+    project.require("import", doing="speaker_roles")
     _check_role(role)
     db = project.db
     with transaction(db):

@@ -57,6 +57,7 @@ code = cols[1].selectbox(
     index=None,
     placeholder=tr("memos.all_codes"),
     key="memos_code",
+    help=tr("memos.code_help"),  # a parent holds its sub-codes, as in the codebook's counts
 )
 author = cols[2].selectbox(
     tr("memos.author"), authors, index=None, placeholder=tr("memos.all_authors"), key="memos_author"

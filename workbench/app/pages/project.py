@@ -383,14 +383,20 @@ with respondents_tab:
 role_words = {role: tr(f"ingest.role.{role}") for role in ROLES}
 
 
-def change_role(speaker_id: int) -> None:
+def change_role(speaker_id: int, document: str) -> None:
+    """Give one speaker the chosen role; the toast names the document, as the same label
+    ("I") is another speaker in every other interview."""
     role = st.session_state[f"role_{speaker_id}"]
     attempt(
         set_speaker_role,
         handle,
         speaker_id,
         role,
-        toast=lambda speaker: tr(role_effect(role), label=speaker["label"]),
+        toast=lambda speaker: (
+            tr("page_project.role_set", label=speaker["label"], document=document)
+            + " "
+            + tr(role_effect(role), label=speaker["label"])
+        ),
     )
 
 
@@ -454,7 +460,7 @@ with speakers_tab:
                 role_words,
                 key=f"role_{speaker['id']}",
                 on_change=change_role,
-                args=(speaker["id"],),
+                args=(speaker["id"], document["name"]),
                 label_visibility="collapsed",
                 disabled=not may_change,
             )
