@@ -852,10 +852,14 @@ def test_the_life_event_panel_offers_no_event_of_another_coder_while_coding_blin
 
     at = run_page("coderen", path, user="anna", coding_target=target)
     assert any("vader uit beeld" in o for o in same_as(at))  # not blind: the team's events
+    assert at.button(key="life_propose")
     consistency.create_sample(lead, name="blind", coders=["anna", "bram"], documents=[doc])
     consistency.set_blind_coding(lead, True)
     at = run_page("coderen", path, user="anna", coding_target=target)
     assert same_as(at) == []
+    # proposing works from every coder's codings: its count ("3 events") told her they coded
+    assert not [b for b in at.button if b.key == "life_propose"]
+    assert any("niet meer blind codeert" in c.value for c in at.caption)
     life_events.create_event(anna, [mine], label="eigen verlies")
     at = run_page("coderen", path, user="anna", coding_target=target)
     assert not any("vader uit beeld" in m.value for m in at.markdown)

@@ -57,9 +57,12 @@ def show(project: Project, target: dict[str, Any] | None, *, others: bool) -> No
     # does this panel (it listed them)
     visible = {c["id"] for c in visible_codings(project, document_id=doc)}
     here = [c for c in here if c["id"] in visible and (others or c["coder"] == project.user)]
+    blind = bool(blind_spans(project, document_id=doc))
     with st.expander(tr("lifepanel.title"), icon=":material/timeline:", expanded=bool(here)):
         may = project.can("code")
-        if may and st.button(
+        if may and blind:  # proposals come from every coder's codings: their count told
+            st.caption(tr("lifepanel.propose_blind"))
+        elif may and st.button(
             tr("lifepanel.propose"), key="life_propose", icon=":material/auto_awesome:"
         ):
             if attempt(
