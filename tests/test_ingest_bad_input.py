@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 
 import pytest
@@ -278,3 +279,17 @@ def test_a_transcript_pasted_as_one_line_over_a_million_characters_is_imported(d
         "SELECT start_char, end_char, text FROM segments ORDER BY random() LIMIT 200"
     ):
         assert text[start:end] == seg
+
+
+def test_a_zip_bomb_is_told_with_its_ratio_written_without_an_english_thousands_comma():
+    """The ratio read "factor 1,029" in Dutch, where a comma is the decimal sign: 1,029
+    reads as about one. Written plainly, it is the same number in both languages."""
+    from workbench.errors import InputError
+    from workbench.zipguard import open_zip
+
+    with pytest.raises(InputError) as err:
+        open_zip(zip_bomb(), name="bom.docx")
+    dutch, english = err.value.message("nl"), err.value.message("en")
+    ratio = re.search(r"factor (\S+)\)", dutch).group(1)
+    assert ratio.isdigit() and int(ratio) > 1000, dutch
+    assert f"ratio {ratio})" in english

@@ -90,7 +90,7 @@ def check_members(
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
             raise InputError(
-                "zip.bomb", file=name, member=member.filename[:120], ratio=f"{ratio:,.0f}"
+                "zip.bomb", file=name, member=member.filename[:120], ratio=f"{ratio:.0f}"
             )
         total += member.file_size
         if member.filename.lower().endswith(XML_SUFFIXES):
@@ -98,7 +98,7 @@ def check_members(
     for size, cap in ((total, TOTAL_FACTOR * limit_bytes), (xml, XML_FACTOR * limit_bytes)):
         if size > cap:
             raise InputError(
-                "zip.too_large", file=name, size=f"{size / MB:,.0f}", limit=f"{cap / MB:,.0f}"
+                "zip.too_large", file=name, size=f"{size / MB:.0f}", limit=f"{cap / MB:.0f}"
             )
 
 
