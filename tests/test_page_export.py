@@ -100,6 +100,16 @@ def test_uploading_a_malformed_codebook_shows_a_clear_error(db, project_path):
     assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == 0
 
 
+def test_a_qde_picked_for_import_gets_the_advice_to_zip_it_with_its_sources(db, project_path):
+    """The picker left .qde out: the browser refused one in Streamlit's English words."""
+    at = page(project_path, lang="en")
+    assert ".qde" in list(at.file_uploader(key="exchange_upload").proto.type)
+    at.file_uploader(key="exchange_upload").upload("project.qde", b"<Project/>").run()
+    at.button(key="exchange_import").click().run()
+    assert at.error and "looks like an unpacked REFI-QDA project" in at.error[0].value
+    assert db.execute("SELECT count(*) FROM codes").fetchone()[0] == 0
+
+
 def test_changing_the_choices_hides_a_download_made_with_other_choices(filled, project_path):
     at = page(project_path)
     at.button(key="export_make").click().run()

@@ -506,3 +506,18 @@ def test_a_supervisor_sees_the_roles_but_cannot_choose_them(db, two_interviews):
     assert not at.exception
     assert at.selectbox(key="role_1").value == "interviewer"
     assert at.selectbox(key="role_1").disabled and at.selectbox(key="role_2").disabled
+
+
+def test_a_qde_dropped_on_the_page_gets_the_advice_to_zip_it_with_its_sources(db, project_path):
+    """The drop zone left .qde out, so the browser refused one in Streamlit's English before
+    the workbench could say what to do with it."""
+    at = app(project_path)
+    [zone] = [u for u in at.get("file_uploader") if u.proto.label == "Bestanden"]
+    assert ".qde" in list(zone.proto.type)
+    at.file_uploader[0].set_value([("project.qde", b"<Project/>", "application/xml")]).run()
+    at.button(key="import_button").click().run()
+    assert not at.exception
+    assert any("project.qde" in e.value and ".qdpx" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert open_project(project_path).execute("SELECT count(*) FROM documents").fetchone()[0] == 0

@@ -27,7 +27,13 @@ from workbench.app.common import (
     user,
 )
 from workbench.app.tabs import kept_tabs
-from workbench.imports import extensions, import_file, import_files, scan_paths
+from workbench.imports import (
+    extensions,
+    import_file,
+    import_files,
+    picker_extensions,
+    scan_paths,
+)
 from workbench.ingest import (
     list_documents,
     list_speakers,
@@ -187,7 +193,7 @@ with files_tab:
     )
     uploads = file_uploader(
         tr("page_project.upload_label"),
-        type=extensions(),
+        type=picker_extensions(),
         accept_multiple_files=True,
         key=f"uploads_{st.session_state.get('_uploader', 0)}",
     )
