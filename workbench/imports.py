@@ -57,12 +57,12 @@ def extensions(kinds: Sequence[str] = BATCH) -> list[str]:
     return [ext for kind in kinds for ext in KINDS[kind]]
 
 
-def picker_extensions(kinds: Sequence[str] = BATCH) -> list[str]:
-    """What a file picker for ``kinds`` lets through: their extensions and, with projects,
-    ``.qde``, the project file of an unpacked ``.qdpx``. It is never imported, but picked it
-    gets the advice to zip it with its sources (``ingest.unpacked_qdpx``); left out, the
-    browser refused it with Streamlit's own English words and no advice."""
-    return [*extensions(kinds), *(["qde"] if "project" in kinds else [])]
+def advised_extensions(kinds: Sequence[str] = BATCH) -> list[str]:
+    """What a file picker for ``kinds`` also lets through, only to say what to do with it:
+    with projects, ``.qde``, the project file of an unpacked ``.qdpx``. Picked, it gets the
+    advice to zip it with its sources (``ingest.unpacked_qdpx``); left out, the browser
+    refused it with Streamlit's own English words and no advice."""
+    return ["qde"] if "project" in kinds else []
 
 
 def kind_of(name: str, accept: Sequence[str] = tuple(KINDS)) -> str:

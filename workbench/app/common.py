@@ -243,7 +243,13 @@ def _css_string(text: str) -> str:
 
 
 def file_uploader(
-    label: str, *, key: str, type: list[str], accept_multiple_files: bool = False, **options: Any
+    label: str,
+    *,
+    key: str,
+    type: list[str],
+    advised: list[str] | None = None,
+    accept_multiple_files: bool = False,
+    **options: Any,
 ) -> Any:
     """``st.file_uploader`` whose drop zone speaks the session's language.
 
@@ -255,7 +261,8 @@ def file_uploader(
     The uploader's limit is the workbench's file limit unless given: Streamlit's own
     ``server.maxUploadSize`` is process-wide and read from the config file of whatever the
     working folder is when Streamlit parses it (200 MB elsewhere), so the words and the
-    limit could say another number than the imports enforce.
+    limit could say another number than the imports enforce. ``advised``: extensions let
+    through only to be told what to do with them, not named in the drop zone.
     """
     limit = options.setdefault("max_upload_size", FILE_LIMIT_BYTES // MB)
     button = tr("app.upload.button_many" if accept_multiple_files else "app.upload.button_one")
@@ -279,7 +286,11 @@ def file_uploader(
         "</style>"
     )
     return st.file_uploader(
-        label, type=type, accept_multiple_files=accept_multiple_files, key=key, **options
+        label,
+        type=[*type, *(advised or [])],
+        accept_multiple_files=accept_multiple_files,
+        key=key,
+        **options,
     )
 
 

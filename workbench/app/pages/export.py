@@ -30,7 +30,7 @@ from workbench.exchange import (
     export_file_name,
     export_project,
 )
-from workbench.imports import import_file, picker_extensions
+from workbench.imports import advised_extensions, extensions, import_file
 from workbench.privacy import require_pseudonymised
 
 MIME = {
@@ -194,7 +194,10 @@ st.header(tr("page_export.import_header"))
 st.caption(tr("page_export.import_help"))
 KINDS = ["project", "codebook"]  # what other tools hand over: a .qdpx project, a .qdc codebook
 upload = file_uploader(
-    tr("page_export.upload"), type=picker_extensions(KINDS), key="exchange_upload"
+    tr("page_export.upload"),
+    type=extensions(KINDS),
+    advised=advised_extensions(KINDS),
+    key="exchange_upload",
 )
 if upload is not None and st.button(tr("page_export.import"), key="exchange_import"):
     with st.spinner(tr("page_export.working")):

@@ -28,10 +28,10 @@ from workbench.app.common import (
 )
 from workbench.app.tabs import kept_tabs
 from workbench.imports import (
+    advised_extensions,
     extensions,
     import_file,
     import_files,
-    picker_extensions,
     scan_paths,
 )
 from workbench.ingest import (
@@ -193,7 +193,8 @@ with files_tab:
     )
     uploads = file_uploader(
         tr("page_project.upload_label"),
-        type=picker_extensions(),
+        type=extensions(),
+        advised=advised_extensions(),
         accept_multiple_files=True,
         key=f"uploads_{st.session_state.get('_uploader', 0)}",
     )
