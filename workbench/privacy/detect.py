@@ -27,6 +27,8 @@ import simplemma
 from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.language import Language
 
+from workbench.privacy.first_names import FIRST_NAMES
+
 KINDS = ("person", "place", "organisation", "other")
 
 # Lower-case particles inside Dutch (and a few Flemish/foreign) surnames and place names.
@@ -559,6 +561,38 @@ def searchable(text: str, *, file_name: bool = False) -> str:
     if file_name:
         text = _EXTENSION.sub(lambda m: " " * len(m.group()), text)
     return text
+
+
+# A part of a file-like name: letters between "-", "_", ".", digits and spaces.
+_FILE_NAME_PART = re.compile(r"[^\W\d_]+")
+
+
+def file_name_names(text: str, known: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+    """``(start, end, "person")`` of each lower-case part of a document's name that is a
+    first name: in :data:`FIRST_NAMES`, in ``known`` (names decided or found elsewhere, in
+    normal form) or a word whose Dutch lemma is capitalised ("kim", "jan").
+
+    Why: the capitalised runs of :func:`heuristic_names` never see "interview-marieke", so
+    a "pseudonymised" export carried the name as the document's name. Only names count
+    here, not any word that is no Dutch word: file names hold codes, neighbourhoods and
+    English words ("final") that would each ask for a decision on every import.
+    """
+    known = set(known)
+    found = []
+    for m in _FILE_NAME_PART.finditer(text):
+        part = m.group()
+        if (
+            part.islower()
+            and len(part) > 1
+            and not _common(part)
+            and (
+                part in FIRST_NAMES
+                or part in known
+                or simplemma.lemmatize(part, lang="nl")[:1].isupper()
+            )
+        ):
+            found.append((m.start(), m.end(), "person"))
+    return found
 
 
 def names_in_places(

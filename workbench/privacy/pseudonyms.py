@@ -42,6 +42,7 @@ from workbench.privacy.detect import (
     Candidate,
     Occurrence,
     _noun_form,
+    file_name_names,
     find_names,
     lowercase_vocabulary,
     names_in_places,
@@ -319,16 +320,24 @@ def _names_at(db: Database, texts: dict[int, str], places: list[Place]) -> Place
     """
     searched = {str(i): place.searched() for i, place in enumerate(places)}
     vocabulary = remembered_vocabulary(texts) | lowercase_vocabulary(searched.values())
-    known = {normal_name(n) for n in remembered_names(texts)} | {
-        normal_name(n) for n in load_key(key_file(db)).entries
+    spelled = {
+        normal_name(n): n for n in [*remembered_names(texts), *load_key(key_file(db)).entries]
     }
     out: PlaceNames = {}
-    for i, start, end, kind in names_in_places(searched, vocabulary, known):
+    for i, start, end, kind in names_in_places(searched, vocabulary, spelled):
         original = searched[i][start:end]
         out.setdefault(original, (kind, []))[1].append((places[int(i)], start, end))
     for place in places:
         if place.whole and not any(p is place for p, _, _ in out.get(place.text, ("", []))[1]):
             out.setdefault(place.text, ("person", []))[1].append((place, 0, len(place.text)))
+    # one row for "Gerda" of a transcript (or "Kim" of a speaker label) and "gerda" of the
+    # document name "R01-gerda-spoorzicht"
+    spelled = {normal_name(n): n for n in out} | spelled
+    for i, place in enumerate(places):
+        if place.key.startswith("document:"):  # "interview-marieke": lower case, no capital
+            for start, end, kind in file_name_names(searched[str(i)], spelled):
+                original = spelled.get(searched[str(i)][start:end], searched[str(i)][start:end])
+                out.setdefault(original, (kind, []))[1].append((place, start, end))
     return out
 
 
