@@ -373,6 +373,9 @@ def test_a_decompression_bomb_is_refused(monkeypatch):
     assert len(data) < 20_000
     error = error_of(data)
     assert error.key == "ingest.pdf_too_large"
+    # The limit as the reader writes a size (2.86102 MB was printed with a point in Dutch)
+    assert "de 2,86 MB die veilig is" in error.message("nl")
+    assert "the 2.86 MB that is safe" in error.message("en")
 
 
 def test_more_text_than_one_document_may_hold_is_refused_with_that_reason(monkeypatch):

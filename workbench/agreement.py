@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench import i18n
 from workbench.i18n import t
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -411,7 +412,8 @@ def percent_text(share: float | None, lang: str, *, empty: str = "-") -> str:
     while digits < 6 and float(text) in (0, 100) and float(text) != value:
         digits += 1
         text = f"{value:.{digits}f}"
-    return t("agreement.percent", lang, value=text.replace(".", ",") if lang == "nl" else text)
+    shown = i18n.percent(text)
+    return t(shown.key, lang, **shown.params)
 
 
 def shown(x: float | None, digits: int = 3, *, empty: str = "-") -> str:

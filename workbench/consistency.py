@@ -55,7 +55,7 @@ from workbench.codebook.editing import note_on_code
 from workbench.codings import add_coding, code_id as resolve_code_id, remove_coding
 from workbench.errors import InputError, NotFound
 from workbench.handle import Project
-from workbench.i18n import listing, t
+from workbench.i18n import decimal, listing, percent, t
 from workbench.resolutions import record_resolution, resolution_on
 from workbench.store import (
     SYSTEM_USERS,
@@ -1140,11 +1140,11 @@ def table_notes(report: dict[str, Any], lang: str) -> list[str]:
             t(
                 "agreement.notes.pooled",
                 lang,
-                n_units=_number(n_units, lang),
+                n_units=decimal(n_units, 0, grouped=True),
                 units=t(f"agreement.units.{report['unit']}", lang, n=n_units),
                 unit=t(f"agreement.units.{report['unit']}", lang, n=1),
                 n_codes=len(codes),
-                n=_number(n_units * len(codes), lang),
+                n=decimal(n_units * len(codes), 0, grouped=True),
                 n_differ=report["overall"]["n_differ"],
             )
         )
@@ -1744,25 +1744,13 @@ def describe_sample(sample: dict[str, Any], lang: str) -> str:
     return t(
         "agreement.sample.share" if population is not None else "agreement.sample.share_no_total",
         lang,
-        share=_percent(sample["share"], lang),
-        population=_number(population or 0, lang),
+        share=percent(f"{round(sample['share'] * 100, 4):g}"),
+        population=decimal(population or 0, 0, grouped=True),
         n_population=population,
         who=t(f"agreement.sample.speakers.{sample['speakers']}", lang),
         n=sample["n_units"],
         documents=sample["n_documents"],
     )
-
-
-def _number(n: int, lang: str) -> str:
-    """1.234 in Dutch, 1,234 in English."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "nl" else text
-
-
-def _percent(share: float, lang: str) -> str:
-    """0.2 as 20%, 0.125 as 12,5% in Dutch (12.5% in English)."""
-    text = f"{round(share * 100, 4):g}%"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 def list_samples(project: Project) -> list[dict[str, Any]]:

@@ -129,17 +129,30 @@ def listing(items: Sequence[Any], limit: int = LISTED) -> str | Term:
     return Term("i18n.list_more", {"items": shown, "n": rest}) if rest > 0 else shown
 
 
-def decimal(value: float | str, digits: int = 1) -> str | Term:
+def decimal(value: float | str, digits: int = 1, *, grouped: bool = False) -> str | Term:
     """A number as a message parameter, written with the decimal sign of the message's
     language: "1,5" in Dutch, "1.5" in English.
 
     ``value`` is a number, shown with ``digits`` decimals, or a figure already written with a
     point. An error is raised before anyone knows who reads it, so the sign is chosen when
     the message is shown (a :class:`Term`); a whole number needs no sign and stays text.
+    ``grouped`` also separates thousands as the reader does ("1.234" in Dutch, "1,234" in
+    English), for counts that run into thousands; sizes and limits stay ungrouped.
     """
-    text = value if isinstance(value, str) else f"{value:.{digits}f}"
+    text = value if isinstance(value, str) else f"{value:{',' if grouped else ''}.{digits}f}"
     whole, point, fraction = text.partition(".")
-    return Term("i18n.decimal", {"whole": whole, "fraction": fraction}) if point else text
+    first, *groups = whole.split(",")
+    shown: str | Term = first
+    for group in groups:
+        shown = Term("i18n.thousands", {"before": shown, "group": group})
+    return Term("i18n.decimal", {"whole": shown, "fraction": fraction}) if point else shown
+
+
+def percent(value: float | str, digits: int = 1) -> Term:
+    """A percentage as a message parameter, with the reader's decimal sign: "12,5%" in
+    Dutch, "12.5%" in English. ``value`` is in percent (12.5, or "12.5" when the caller
+    chose its own decimals), not a fraction."""
+    return Term("i18n.percent", {"value": decimal(value, digits)})
 
 
 def moment(stamp: str | None, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.i18n import decimal
+from workbench.i18n import Term, decimal
 
 MB = 1024 * 1024
 FILE_LIMIT_BYTES = 50 * MB  # the default of the project setting max_file_mb
@@ -25,8 +25,14 @@ def check_size(size: int, *, name: str, limit_bytes: int = FILE_LIMIT_BYTES) -> 
             "files.too_large",
             file=name,
             size=decimal(size / MB),
-            max_mb=decimal(f"{round(limit_bytes / MB, 2):g}"),  # 0.1 MB, not 0.0999994
+            max_mb=megabytes(limit_bytes),
         )
+
+
+def megabytes(limit_bytes: int) -> str | Term:
+    """A size limit in MB as a message parameter, with the reader's decimal sign: "50",
+    "0,1" in Dutch (0.1 MB, not 0.0999994). Every refusal names its limit this way."""
+    return decimal(f"{round(limit_bytes / MB, 2):g}")
 
 
 def read_limited(path: str | Path, *, limit_bytes: int = FILE_LIMIT_BYTES) -> bytes:

@@ -38,7 +38,7 @@ from workbench.ingest.pdf_layout import (
     lay_out,
     layout_warnings,
 )
-from workbench.limits import FILE_LIMIT_BYTES, MB
+from workbench.limits import FILE_LIMIT_BYTES, megabytes
 from workbench.nlp import is_dutch_word
 from workbench.text import normalise_text
 
@@ -122,7 +122,7 @@ def _pdf_pages(data: bytes, name: str) -> list[RawPage]:
             chars += len(extracted)
             if chars > MAX_PDF_TEXT_CHARS:
                 raise InputError(
-                    "ingest.pdf_text_too_large", file=name, limit=f"{MAX_PDF_TEXT_CHARS / MB:g}"
+                    "ingest.pdf_text_too_large", file=name, limit=megabytes(MAX_PDF_TEXT_CHARS)
                 )
             rows = _without_footnotes(page, normalise_text(extracted).split("\n"))
             pages.append(RawPage(rows, has_ruled_grid(contents)))
@@ -225,7 +225,7 @@ def _sized_lines(page: Any) -> list[list[tuple[str, float]]]:
 
 def _too_large(name: str) -> InputError:
     """A PDF bomb: one stream above pypdf's limit, or more page contents than ours."""
-    return InputError("ingest.pdf_too_large", file=name, limit=f"{MAX_PDF_CONTENT_BYTES / MB:g}")
+    return InputError("ingest.pdf_too_large", file=name, limit=megabytes(MAX_PDF_CONTENT_BYTES))
 
 
 def _pdf_line(line: str) -> str:
