@@ -21,6 +21,20 @@ def test_import_prints_details_and_exits_zero(tmp_path, capsys):
     assert "1/1" in err
 
 
+def test_the_import_summary_writes_its_figures_the_dutch_way(tmp_path, capsys):
+    """The summary read "in 0.4 s (1,234 woorden per seconde)": an English decimal point and
+    thousands comma in a Dutch sentence (1,234 reads as about one)."""
+    import re
+
+    (tmp_path / "a.txt").write_text(DIALOGUE * 40, encoding="utf-8")
+    assert main(["import", str(tmp_path / "a.txt"), "--project", str(tmp_path / "p.db")]) == 0
+    out = capsys.readouterr().out
+    found = re.search(r"in (\S+) s \((\S+) woorden per seconde\)", out)
+    assert found, out
+    seconds, rate = found.groups()
+    assert re.fullmatch(r"\d+,\d", seconds) and re.fullmatch(r"\d{1,3}(\.\d{3})*", rate), out
+
+
 def test_import_exits_non_zero_when_a_file_fails(tmp_path, capsys):
     (tmp_path / "a.txt").write_text(DIALOGUE, encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"")

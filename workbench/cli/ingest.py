@@ -20,7 +20,7 @@ from workbench.cli.common import (
     open_for_import,
     project,
 )
-from workbench.i18n import t
+from workbench.i18n import decimal, t
 from workbench.imports import import_file, import_files, scan_paths
 from workbench.ingest import FileResult, list_speakers, set_label_role, set_speaker_role
 from workbench.ingest.roles import role_effect
@@ -173,8 +173,8 @@ def run_import(args: argparse.Namespace) -> int:
             imported=len(report.imported),
             failed=len(report.failed),
             words=report.n_words,
-            seconds=f"{report.seconds:.1f}",
-            rate=f"{report.n_words / seconds:,.0f}",
+            seconds=decimal(report.seconds),
+            rate=decimal(report.n_words / seconds, 0, grouped=True),
         )
     )
     if report.skipped:
